@@ -958,3 +958,14 @@ def test_a_record_is_written_whatever_becomes_of_its_suggestions(kb_dir):
         record_incident(load_kb(kb_dir), given, suggest=interrupted)
     inc = load_kb(kb_dir).incidents["INC-2026-0003"]
     assert inc.title == "Checkout hangs" and inc.candidates == [] and inc.patterns == []
+
+
+def test_an_incident_whose_summary_is_its_title_is_not_said_twice_in_a_why(kb_dir, tmp_path):
+    """Found in review: recorded with no description, an incident's Summary is its title, and a
+    suggestion's why said `incident: CoreDNS timeouts. CoreDNS timeouts`."""
+    r = new(kb_dir, tmp_path, "-t", "CoreDNS timeouts", "-s", "sev3", "--pattern", "dns-failure", "--no-suggest")
+    assert r.exit_code == 0, r.output
+    r = run("suggest", *fake_model_flags(kb_dir, tmp_path / "idx"), "--json", "CoreDNS timeouts")
+    assert r.exit_code == 0, r.output
+    whys = [w["text"] for res in json.loads(r.stdout)["results"] for w in res["why"] if w["field"] == "incident"]
+    assert "CoreDNS timeouts" in whys and not [w for w in whys if w.count("CoreDNS timeouts") > 1], whys
