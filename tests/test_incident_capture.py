@@ -906,3 +906,66 @@ def test_ctrl_c_at_the_link_prompt_keeps_the_record_and_says_so(kb_dir, tmp_path
     assert "Nothing linked; INC-2026-0003 stays recorded." in shown
     assert "Link one later: recur incident link INC-2026-0003 db-pool-exhausted" in shown
     assert load_kb(kb_dir).incidents["INC-2026-0003"].patterns == []
+
+
+CANDIDATE_KEYS = ("id", "rank", "confidence", "score", "title", "why")
+
+
+def test_a_live_incident_stores_its_suggestions_as_candidates_as_an_import_does(kb_dir, tmp_path):
+    """Found in review: `recur incident new` showed suggestions but wrote no `candidates:`, so an
+    unlinked live incident showed "-" under "needs analysis" (report, board) where an imported one
+    showed its candidates. They are in the record as written, by import's rule: not once it links a
+    pattern (--link-top's is in the same write, --pattern's suggestions leave it out)."""
+    pool = ("-s", "sev3", "-d", "FATAL: sorry, too many clients already", "--json")
+    r = new(kb_dir, tmp_path, "-t", "Checkout hangs", *pool)
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    kb = load_kb(kb_dir)
+    assert not kb.problems
+    stored = kb.incidents[out["id"]].candidates
+    fields = ("id", "rank", "confidence", "title", "why")  # the score reads back as written, text
+    assert stored and [[c.get(k) or None for k in fields] for c in stored] == [
+        [c[k] or None for k in fields] for c in out["candidates"]
+    ]
+    assert set(stored[0]) == set(CANDIDATE_KEYS)
+    assert stored[0]["id"] == "db-pool-exhausted" and stored[0]["why"]
+    row = next(u for u in board(kb, dt.date(2026, 5, 9))["unknown"] if u["incident"] == out["id"])
+    assert row["candidates"] == stored
+    shown = run("report", "--kb", str(kb_dir), "--as-of", "2026-05-09").output
+    cell = f"db-pool-exhausted ({stored[0]['confidence']})"  # the needs-analysis row's candidates, not "-"
+    assert any(out["id"] in ln and cell in ln for ln in shown.splitlines()), shown
+    assert run("incident", "link", "--kb", str(kb_dir), out["id"]).output.startswith(
+        f"Candidates stored for {out['id']}"
+    )
+    for extra in (("--link-top",), ("--pattern", "dns-failure")):
+        r = new(kb_dir, tmp_path, "-t", "Checkout hangs", *pool, *extra)
+        assert r.exit_code == 0, r.output
+        out = json.loads(r.stdout)
+        inc = load_kb(kb_dir).incidents[out["id"]]
+        assert inc.patterns == out["linked"] and inc.patterns and inc.candidates == [], extra
+        assert out["candidates"], extra  # the JSON still gives the suggestions as candidates
+
+
+def test_a_record_is_written_whatever_becomes_of_its_suggestions(kb_dir):
+    """The suggestions are made before the one write; Ctrl-C while the model loads (or a failure in
+    them) still leaves the record written, without candidates, and is passed on."""
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    given = NewIncident(title="Checkout hangs", severity="sev3", date=dt.date(2026, 5, 2))
+    with pytest.raises(KeyboardInterrupt):
+        record_incident(load_kb(kb_dir), given, suggest=interrupted)
+    inc = load_kb(kb_dir).incidents["INC-2026-0003"]
+    assert inc.title == "Checkout hangs" and inc.candidates == [] and inc.patterns == []
+
+
+def test_an_incident_whose_summary_is_its_title_is_not_said_twice_in_a_why(kb_dir, tmp_path):
+    """Found in review: recorded with no description, an incident's Summary is its title, and a
+    suggestion's why said `incident: CoreDNS timeouts. CoreDNS timeouts`."""
+    r = new(kb_dir, tmp_path, "-t", "CoreDNS timeouts", "-s", "sev3", "--pattern", "dns-failure", "--no-suggest")
+    assert r.exit_code == 0, r.output
+    r = run("suggest", *fake_model_flags(kb_dir, tmp_path / "idx"), "--json", "CoreDNS timeouts")
+    assert r.exit_code == 0, r.output
+    whys = [w["text"] for res in json.loads(r.stdout)["results"] for w in res["why"] if w["field"] == "incident"]
+    assert "CoreDNS timeouts" in whys and not [w for w in whys if w.count("CoreDNS timeouts") > 1], whys

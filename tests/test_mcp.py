@@ -33,6 +33,7 @@ from serve_util import (
 )
 
 from recur.cli.main import cli
+from recur.kb.loader import load_kb
 from recur.retrieval.engine import Engine
 from recur.serve import create_app
 
@@ -307,9 +308,13 @@ def test_record_incident_writes_what_the_cli_writes(tmp_path):
         names = {t.name for t in (await client.list_tools()).tools}
         bad = await call(client, "record_incident", {**args, "severity": "sev9"})
         unknown = await call(client, "record_incident", {**args, "patterns": ["no-such-thing"]})
-        return names, bad, unknown, await call(client, "record_incident", args)
+        linked = await call(client, "record_incident", args)
+        unlinked = await call(client, "record_incident", {k: v for k, v in args.items() if k != "patterns"})
+        return names, bad, unknown, linked, unlinked
 
-    names, bad, unknown, (err, out, text) = session(stdio(mcp_kb, tmp_path / "a" / "index", "--allow-writes"), work)
+    names, bad, unknown, (err, out, text), unlinked = session(
+        stdio(mcp_kb, tmp_path / "a" / "index", "--allow-writes"), work
+    )
     assert names == READ_TOOLS | {"record_incident"}
     assert bad[0] and bad[2] == "severity: unknown 'sev9'; the framework has sev1, sev2, sev3, sev4"
     assert unknown[0] and "no-such-thing" in unknown[2]
@@ -345,6 +350,10 @@ def test_record_incident_writes_what_the_cli_writes(tmp_path):
     written, expected = Path(out["path"]), Path(by_cli["path"])
     assert written.relative_to(mcp_kb) == expected.relative_to(cli_kb)
     assert written.read_text() == expected.read_text()
+    # unlinked, its suggestions are stored as `candidates:`, as `recur incident new` and `recur import` store them
+    assert not unlinked[0] and unlinked[1]["candidates"]
+    stored = load_kb(mcp_kb).incidents[unlinked[1]["id"]].candidates
+    assert [c["id"] for c in stored] == [c["id"] for c in unlinked[1]["candidates"]]
 
 
 def test_record_incident_refuses_a_record_the_kb_could_not_read(tmp_path):

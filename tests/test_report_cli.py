@@ -380,3 +380,31 @@ def test_owners_are_listed_by_name_with_the_unowned_last_in_the_report_and_on_th
     page = pages(kb, as_of=day, board=b)["board/index.md"]
     table = page.split("## Open fixes and follow-ups by owner")[1].split("## ")[0]
     assert [table.index(f"<td>{o}</td>") for o in order] == sorted(table.index(f"<td>{o}</td>") for o in order), table
+
+
+def test_open_follow_ups_with_no_due_date_are_counted_and_listed(kb_dir):
+    """Found in a problem manager's review: a follow-up with no due date is never overdue, so no count
+    and no `--fail-on overdue` ever pointed it out; it sat open for months unseen. The report counts
+    and lists them apart (text, Markdown, JSON), the oldest first; one with a due date is not among them."""
+    kb = str(kb_dir)
+    for iid, title, extra in (
+        ("INC-2026-0002", "Find the slow query", ()),
+        ("INC-2026-0001", "Alert on pool usage", ("--owner", "bob", "--ticket", "PRB-7")),
+        ("INC-2026-0001", "Raise the pool size", ("--due", "2026-06-01")),
+    ):
+        r = run("incident", "follow-up", "--kb", kb, iid, "--add", title, *extra)
+        assert r.exit_code == 0, r.output
+    b = json.loads(run("report", "--kb", kb, "--as-of", "2026-05-01", "--format", "json").output)
+    assert b["counts"]["follow_ups_no_due"] == 2 and b["counts"]["follow_ups_open"] == 3
+    assert [(f["incident"], f["title"], f["owner"], f["ticket"], f["age_days"]) for f in b["follow_ups_no_due"]] == [
+        ("INC-2026-0001", "Alert on pool usage", "bob", "PRB-7", 60),
+        ("INC-2026-0002", "Find the slow query", None, None, 21),
+    ]
+    text = run("report", "--kb", kb, "--as-of", "2026-05-01").output
+    assert "1 open follow-up(s) with no due date" not in text and "2 open follow-up(s) with no due date" in text
+    section = text.split("Follow-ups with no due date: never overdue (2)")[1].split("Open permanent fixes")[0]
+    assert re.search(r"bob\s+INC-2026-0001\s+60d\s+PRB-7\s+Alert on pool usage", section), section
+    assert "(unowned)  INC-2026-0002" in section and "Raise the pool size" not in section
+    md = run("report", "--kb", kb, "--as-of", "2026-05-01", "--format", "markdown").output
+    assert "## Follow-ups with no due date: never overdue (2)" in md
+    assert "| bob | INC-2026-0001 | 60d | PRB-7 | Alert on pool usage |" in md

@@ -30,8 +30,8 @@ def incident():
 
 
 def _answer(kb_dir, index_dir, model, text: str, top: int, linked=()):
-    """The known patterns that match ``text``, but for those the record already links: the record
-    is written first and indexed as their evidence, so each would match its own text."""
+    """The known patterns that match ``text``, but for those the record links (--pattern): they are
+    its answer already; shown again, "Link one later" named a link made (found by QA)."""
     from recur.retrieval.engine import Engine
 
     return Engine.open(kb_dir, index_dir, model, quiet=True).answer(text, top=top, exclude=set(linked))
@@ -88,11 +88,12 @@ def new(
 ):
     """Record an incident in seconds, then see the known patterns that match its description.
 
-    The record is written first (the response matters more than the tool), under
-    KB/incidents/<year>/<id>.md, with the review level and due date from the severity
-    framework unless given. On a terminal you can then pick suggestions to link.
+    The record is written under KB/incidents/<year>/<id>.md, with the review level and due date
+    from the severity framework unless given, and the suggestions as `candidates:` (as `recur
+    import` stores them) while it links no pattern; it is written even when the suggestions fail or
+    are interrupted (the response matters more than the tool). On a terminal you can then pick
+    suggestions to link.
     """
-    from recur.ingest.importer import candidates_of
     from recur.kb.incident_record import NewIncident, record_incident, recorded_json, suggestion_query
     from recur.kb.loader import load_kb
 
@@ -114,14 +115,15 @@ def new(
         review_level=review_level,
         review_due=due,
     )
-    iid, path, review = record_incident(kb, given)
+    found: dict = {}  # what the suggestions found, filled in before the record is written
+    query = suggestion_query(title, description)
+    asked = (kb_dir, index_dir, model, query, top, link_top)
+    suggest = None if no_suggest or not top else _suggester(found, kb, asked, list(dict.fromkeys(patterns)))
+    iid, path, review = record_incident(kb, given, suggest=suggest)
     out = recorded_json(kb, given, iid, path, review)
     _say_recorded(kb, out, review, severity, review_level, as_json)
-    if not no_suggest and top:
-        query = suggestion_query(title, description)
-        _suggest_and_link(out, kb_dir, index_dir, model, query, top, link_top, tty, as_json)
-        # the suggestions as `recur import --json` gives its candidates (docs/incident-json.md)
-        out["candidates"] = candidates_of(out["suggestions"], kb.import_drafts())
+    if suggest is not None:
+        _suggested(out, found, kb, kb_dir, tty, as_json)
     if as_json:
         click.echo(json.dumps(out, ensure_ascii=False, indent=1))
 
@@ -223,62 +225,88 @@ def _dates(date, review_due) -> tuple:
     return day, due
 
 
-def _suggest_and_link(
-    out: dict, kb_dir, index_dir, model, query: str, top: int, link_top: bool, tty: bool, as_json: bool
-) -> None:
-    """Show the matching patterns and link the chosen ones (--link-top, or picked on a terminal)."""
+def _suggester(found: dict, kb, asked: tuple, linked: list):
+    """What ``record_incident`` calls before it writes the record: the matching patterns and what
+    --link-top links (put in ``found``), so the record is written once, with its ``candidates:`` as
+    `recur import` writes them. A failure or Ctrl-C here (the model loading) leaves the record to be
+    written without them, and is said after it is (``_suggested``)."""
+    from recur.ingest.importer import candidates_of
+
+    kb_dir, index_dir, model, query, top, link_top = asked
+
+    def suggest() -> tuple[list, list]:
+        try:
+            answer = _answer(kb_dir, index_dir, model, query, top, linked)
+        except RecurError as exc:
+            found["error"] = str(exc)
+            return [], []
+        except KeyboardInterrupt:
+            found["error"] = "interrupted (Ctrl-C)"
+            return [], []
+        found["answer"] = answer
+        found["chosen"], found["note"] = _link_top(linked, answer) if link_top else ([], None)
+        return found["chosen"], candidates_of(answer.results, kb.import_drafts())
+
+    return suggest
+
+
+def _suggested(out: dict, found: dict, kb, kb_dir, tty: bool, as_json: bool) -> None:
+    """Show the matching patterns found before the record was written, say what --link-top linked
+    in it, and link the ones picked on a terminal (an edit of the record written)."""
+    from recur.ingest.importer import candidates_of
     from recur.kb.incident_record import add_linked, link_patterns
     from recur.kb.loader import load_kb
 
     iid = out["id"]
-    try:
-        answer = _answer(kb_dir, index_dir, model, query, top, out["linked"])
-    except RecurError as exc:
+    if "answer" not in found:
         # the record is written: said with its id, and the --json object still printed (found in review:
         # a bot saw only the error, no id, and recorded the incident again)
-        out["suggest_error"] = str(exc)
-        click.echo(f"warning: {iid} is recorded, but no suggestions: {exc}", err=True)
+        out["suggest_error"] = found["error"]
+        click.echo(f"warning: {iid} is recorded, but no suggestions: {found['error']}", err=True)
         return
+    answer, chosen = found["answer"], found["chosen"]
     out["suggestions"] = results = answer.results
     out["no_known_pattern"] = answer.no_known_pattern
-    chosen = _link_top(out, answer) if link_top else []
+    # the suggestions as `recur import --json` gives its candidates (docs/incident-json.md)
+    out["candidates"] = candidates_of(results, kb.import_drafts())
+    if found["note"]:
+        click.echo(found["note"].replace("{iid}", iid), err=True)
     if not as_json:
         _show(answer, out["linked"])
-        if tty and results and not chosen:
-            chosen = _picked(results, iid)
-    if chosen:
-        _, added = link_patterns(load_kb(kb_dir), iid, chosen)
-        add_linked(out, added)
-        if not as_json and added:
-            click.echo(f"Linked {iid} to {', '.join(added)}.")
-    elif not as_json and results and not answer.no_known_pattern:  # never a comparison-only pattern
+    add_linked(out, chosen)  # --link-top's, in the record as written
+    if not as_json and tty and results and not chosen:
+        picked = _picked(results, iid)
+        if picked:
+            _, chosen = link_patterns(load_kb(kb_dir), iid, picked)
+            add_linked(out, chosen)
+    if chosen and not as_json:
+        click.echo(f"Linked {iid} to {', '.join(chosen)}.")
+    elif not chosen and not as_json and results and not answer.no_known_pattern:  # never a comparison-only one
         click.echo(f"Link one later: recur incident link {iid} {results[0]['id']}")
 
 
-def _link_top(out: dict, answer) -> list:
-    """What --link-top links: the top suggestion when it is high confidence and no other is. Two
-    `high`s for competing causes ("403 Forbidden": a WAF rule or expired credentials) are a choice
-    for the responder, not for the flag (found in review)."""
+def _link_top(linked: list, answer) -> tuple[list, str | None]:
+    """(what --link-top links, what to say once the record is written, ``{iid}`` for its id): the top
+    suggestion when it is high confidence and no other is. Two `high`s for competing causes ("403
+    Forbidden": a WAF rule or expired credentials) are a choice for the responder, not for the flag
+    (found in review)."""
     results = answer.results
-    if out["linked"]:
+    if linked:
         # the suggestions leave out what is linked, so their top is the runner-up (ranked without the
         # match, its probability is higher than it would be): --link-top would add a look-alike
-        click.echo(f"--link-top: nothing more linked; {', '.join(out['linked'])} linked by --pattern.", err=True)
-        return []
+        return [], f"--link-top: nothing more linked; {', '.join(linked)} linked by --pattern."
     if not results or results[0]["confidence"] != "high" or answer.no_known_pattern:
-        return []
+        return [], None
     from recur.retrieval.results import rivals as rated_as_high  # the top is high: so are they
 
     rivals = [results[i]["id"] for i in rated_as_high(results)]
     if rivals:
-        click.echo(
+        return [], (
             f"--link-top: nothing linked: {results[0]['id']} and {', '.join(rivals)} are "
             f"{'both' if len(rivals) == 1 else 'all'} high confidence; "
-            f"link the right one: recur incident link {out['id']} PATTERN_ID",
-            err=True,
+            "link the right one: recur incident link {iid} PATTERN_ID"
         )
-        return []
-    return [results[0]["id"]]
+    return [results[0]["id"]], None
 
 
 def _picked(results: list, iid: str) -> list:
@@ -390,7 +418,7 @@ def _flag_lines(kb, iid: str) -> list[str]:
 def link(kb_dir, incident_id, pattern_ids):
     """Link incident INCIDENT_ID to known pattern(s) PATTERN_IDS.
 
-    Without PATTERN_IDS, shows the ranked candidates recur import stored for the reviewer.
+    Without PATTERN_IDS, shows the ranked candidates recur import or recur incident new stored.
     """
     from recur.kb.incident_record import candidates_text, link_patterns
     from recur.kb.loader import display_path, load_kb
@@ -400,7 +428,10 @@ def link(kb_dir, incident_id, pattern_ids):
         click.echo(line)
     if not pattern_ids:
         if not kb.incidents.get(incident_id) or not kb.incidents[incident_id].candidates:
-            click.echo(f"{incident_id}: no stored candidates (recur import stores them); name the pattern(s) to link.")
+            click.echo(
+                f"{incident_id}: no stored candidates (recur import and recur incident new store them); "
+                "name the pattern(s) to link."
+            )
         return
     path, added = link_patterns(kb, incident_id, list(pattern_ids))
     click.echo(

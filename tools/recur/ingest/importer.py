@@ -948,7 +948,7 @@ def _field_changes(item: dict, follow_up) -> str:
 
 
 def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, category, source_file, dry=False) -> Written:
-    from recur.kb.incident_record import incident_text, write_new_record
+    from recur.kb.incident_record import incident_text, stored_candidates, write_new_record
     from recur.kb.loader import require_inside, review_defaults
 
     draft_path = draft_id = ptext = None
@@ -960,8 +960,8 @@ def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, catego
     if meta["triage"]:
         extra["triage"] = meta["triage"]
     extra["imported"] = {**imported, **({"date_from": meta["date_from"]} if meta["date_from"] else {})}
-    if cands and not (linked and linked[0] in {c["id"] for c in cands[:1]} and not draft):
-        extra["candidates"] = [{k: c[k] for k in ("id", "rank", "confidence", "score", "title", "why")} for c in cands]
+    if stored := stored_candidates(cands, linked, kb.import_drafts() | {draft_id}):  # the draft written here too
+        extra["candidates"] = stored
     fus = [a for a in pm.action_items if a["title"]]
     # a postmortem that says it is complete was reviewed: its review recorded pending and, dated
     # weeks back, overdue failed `recur report --fail-on overdue` for a review already held

@@ -391,6 +391,21 @@ def link_patterns(kb, iid: str, pattern_ids) -> tuple[Path, list]:
     return path, added
 
 
+CANDIDATE_KEYS = ("id", "rank", "confidence", "score", "title", "why")  # a `candidates:` item (docs/kb-format.md)
+
+
+def stored_candidates(cands: list, linked, import_drafts=frozenset()) -> list[dict]:
+    """The ``candidates:`` a new record is written with, by `recur import`, `recur incident new` and MCP's
+    record_incident alike: the ranked suggestions (``importer.candidates_of``), while the record still
+    needs analysis (``board.needs_analysis``): it links no pattern, or only drafts an import wrote
+    (``import_drafts``); none once it links a pattern a person has analysed (a link made afterwards,
+    `recur incident link`, leaves them). A live incident showed "-" under "needs analysis" where an
+    imported one showed its candidates (found in review)."""
+    if any(pid not in import_drafts for pid in linked):
+        return []
+    return [{k: c[k] for k in CANDIDATE_KEYS} for c in cands]
+
+
 def candidates_text(kb, iid: str) -> list[str]:
     """Lines showing the ranked candidates ``recur import`` stored on an incident (with their why)."""
     find_incident(kb, iid)
@@ -523,20 +538,32 @@ def add_linked(out: dict, added) -> None:
     out["patterns"] = list(out["linked"])
 
 
-def record_incident(kb, new: NewIncident, *, patterns_field: str = "--pattern", ids_listed_by: str | None = None):
+def record_incident(
+    kb,
+    new: NewIncident,
+    *,
+    patterns_field: str = "--pattern",
+    ids_listed_by: str | None = None,
+    suggest: Callable[[], tuple[list, list]] | None = None,
+):
     """Validate ``new`` against ``kb`` and write its record atomically; returns (id, path, review).
 
     Nothing is written when a field is wrong (unknown severity or pattern, a bad or taken id).
     ``patterns_field``: what an unknown pattern id's error calls the list (the caller's own name);
-    ``ids_listed_by``: a program's caller, and what lists the ids for it (loader.require_patterns)."""
+    ``ids_listed_by``: a program's caller, and what lists the ids for it (loader.require_patterns).
+    ``suggest()``, called once the fields are valid, gives (pattern ids to link too, the ranked
+    suggestions as ``importer.candidates_of`` gives them): the record is written with them, in the one
+    write, its ``candidates:`` by ``stored_candidates``. Whatever becomes of ``suggest`` (an error,
+    Ctrl-C while the model loads), the record is written, without them, before it is passed on."""
     from recur.kb.loader import require_patterns, review_defaults
+    from recur.kb.parse import MAX_FILE_BYTES
 
     # a pasted terminal line's colour codes are not its text: the record, the board and the site show
     # it; one-line fields lose every control character (`recur report` would print it to a terminal)
     title, description = one_line(new.title), without_controls(new.description or "").strip()
     if not has_text(title):  # U+200B alone was a record titled with nothing to read
         raise RecurError("title: is empty" + _only_invisible(title))
-    description = description if has_text(description) else ""  # the Summary is the title, as with none
+    new = replace(new, title=title, description=description if has_text(description) else "")
     new = replace(new, severity=framework_severity(kb, new.severity))
     for what, day in (("date", new.date), ("review due", new.review_due)):
         if day is not None:
@@ -547,26 +574,40 @@ def record_incident(kb, new: NewIncident, *, patterns_field: str = "--pattern", 
         raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
     given = {k: v for k, v in (("level", new.review_level), ("due", new.review_due)) if v}
     review = review_defaults(kb, new.severity, new.date, given)
+    _readable(_new_text(new, iid, review))
+    links, cands = [], []
+    try:
+        if suggest is not None:
+            links, cands = suggest()
+    finally:
+        new = replace(new, patterns=(*new.patterns, *(p for p in links if p in kb.patterns)))
+        stored = stored_candidates(cands, new.patterns, kb.import_drafts())
 
-    def text(iid):
-        return incident_text(
-            iid=iid,
-            title=title,
-            date=new.date,
-            severity=new.severity,
-            # an empty --service "$SVC" (an unset variable in a script) wrote services: [""], a record
-            # check rejects and the report leaves out: dropped, as empty flags are
-            services=list(dict.fromkeys(s for s in map(one_line, new.services) if has_text(s))),
-            patterns=list(dict.fromkeys(new.patterns)),
-            duration_minutes=new.duration_minutes,
-            review=review,
-            flags=[f for f in map(one_line, new.flags) if has_text(f)],  # U+200B alone: no flag, as an empty one
-            sections={"Summary": description or title},
-        )
+        def text(iid):  # without the candidates if they alone would make it too large for the KB to read
+            full = _new_text(new, iid, review, stored)
+            return full if len(full.encode("utf-8", "surrogatepass")) <= MAX_FILE_BYTES else _new_text(new, iid, review)
 
-    _readable(text(iid))
-    iid, path = write_new_record(kb, new.date.year, iid, text, numbered=not new.iid)
+        iid, path = write_new_record(kb, new.date.year, iid, text, numbered=not new.iid)
     return iid, path, review
+
+
+def _new_text(new: NewIncident, iid: str, review, candidates=()) -> str:
+    """The record ``record_incident`` writes for ``new`` (its title and description cleaned already)."""
+    return incident_text(
+        iid=iid,
+        title=new.title,
+        date=new.date,
+        severity=new.severity,
+        # an empty --service "$SVC" (an unset variable in a script) wrote services: [""], a record
+        # check rejects and the report leaves out: dropped, as empty flags are
+        services=list(dict.fromkeys(s for s in map(one_line, new.services) if has_text(s))),
+        patterns=list(dict.fromkeys(new.patterns)),
+        duration_minutes=new.duration_minutes,
+        review=review,
+        flags=[f for f in map(one_line, new.flags) if has_text(f)],  # U+200B alone: no flag, as an empty one
+        sections={"Summary": new.description or new.title},  # the Summary is the title, as with none
+        extra={"candidates": list(candidates)} if candidates else None,
+    )
 
 
 def _readable(record: str) -> None:

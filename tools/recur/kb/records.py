@@ -146,6 +146,19 @@ class Incident:
 
     summary = _section("Summary")
 
+    @property
+    def text(self) -> str:
+        """What it says, in its reporter's words, on one line: its title, then its Summary's plain text,
+        unless the Summary only says the title again (`recur incident new` with no description, an
+        import of a postmortem with no summary: each writes the title there). The one place this is
+        made: the index's incident view (a suggestion's why), its lexical text and the tuning data.
+        "incident: CoreDNS timeouts. CoreDNS timeouts" was a suggestion's why (found in review)."""
+        from recur.util.text import plain
+
+        title, summary = plain(self.title), plain(self.summary)
+        same = " ".join(summary.split()).casefold().rstrip(" .") == " ".join(title.split()).casefold().rstrip(" .")
+        return self.title if same or not summary else f"{self.title}. {summary}"
+
 
 @dataclass
 class PathStep:

@@ -7,14 +7,17 @@ ignored, so a board "as of" a past date does not count what had not happened yet
 Keys of the returned dict:
 
 - ``as_of``: the date, ISO.
-- ``counts``: {reviews_pending, reviews_overdue, follow_ups_open, follow_ups_overdue, fixes_open,
-  fixes_overdue, unknown, triage, flags_open, recurrence_after_fix, incidents_30, incidents_90} — headline numbers.
+- ``counts``: {reviews_pending, reviews_overdue, follow_ups_open, follow_ups_overdue, follow_ups_no_due,
+  fixes_open, fixes_overdue, unknown, triage, flags_open, recurrence_after_fix, incidents_30, incidents_90}
+  — headline numbers.
 - ``reviews``: incidents whose review is pending (level not ``none``): {incident, title, date, severity,
   level, due, overdue, days_overdue, path}; most overdue first.
 - ``follow_ups``: open follow-ups: {incident, title, owner, due, ticket, age_days (since the incident),
   overdue, days_overdue, path, other_dues}; most overdue first, then oldest. ``other_dues``: the
   other due dates the same ticket has on this board ({ticket, due, record}: a pattern's open fix or
   another open follow-up tracked in it, due another day; ``recur check`` warns of it); usually empty.
+- ``follow_ups_no_due``: the open follow-ups with no due date, never overdue, so no deadline and no
+  gate ever points them out: {incident, title, owner, ticket, age_days, path}; oldest incident first.
 - ``fixes``: patterns (not retired) whose permanent fix is ``open`` / ``in-progress`` on ``as_of`` (a fix
   ``done`` after it counts as ``open``; a pattern ``created`` after it is left out): {pattern, title,
   category, status, owner, due, overdue, days_overdue, tickets, incidents (count), last_incident,
@@ -101,6 +104,7 @@ class Board(TypedDict):
     counts: dict
     reviews: list
     follow_ups: list
+    follow_ups_no_due: list
     fixes: list
     by_owner: dict
     unknown: list
@@ -128,6 +132,7 @@ def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12) -> Board:
         "reviews_overdue": sum(r["overdue"] for r in reviews),
         "follow_ups_open": len(follow_ups),
         "follow_ups_overdue": sum(f["overdue"] for f in follow_ups),
+        "follow_ups_no_due": len(no_due := _no_due(follow_ups)),
         "fixes_open": len(fixes),
         "fixes_overdue": sum(f["overdue"] for f in fixes),
         "unknown": len(unknown),
@@ -142,6 +147,7 @@ def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12) -> Board:
         "counts": counts,
         "reviews": reviews,
         "follow_ups": follow_ups,
+        "follow_ups_no_due": no_due,
         "fixes": fixes,
         "by_owner": _by_owner(follow_ups, fixes),
         "unknown": unknown,
@@ -265,6 +271,14 @@ def _follow_ups(incidents, as_of: dt.date) -> list:
     # tomorrow from last week's incident came after one due in a year from an older one
     follow_ups.sort(key=lambda f: (-f["days_overdue"], f["due"] or "9999", -f["age_days"], f["incident"], f["title"]))
     return follow_ups
+
+
+def _no_due(follow_ups: list) -> list:
+    """The open follow-ups with no due date, the oldest incident's first: never overdue, they sat
+    unnoticed by the overdue counts and by `--fail-on overdue` (found in a problem manager's review)."""
+    keys = ("incident", "title", "owner", "ticket", "age_days", "path")
+    rows = [{k: f[k] for k in keys} for f in follow_ups if f["due"] is None]
+    return sorted(rows, key=lambda f: (-f["age_days"], f["incident"], f["title"]))
 
 
 def _fixes(patterns, incidents, as_of: dt.date) -> list:

@@ -64,6 +64,20 @@ def _follow_ups(b: dict) -> tuple:
     )
 
 
+def _no_due(b: dict) -> tuple:
+    """The open follow-ups with no due date: never overdue, no count or gate pointed them out."""
+    rows = [
+        [f["owner"] or UNOWNED, f["incident"], f"{f['age_days']}d", f["ticket"] or "-", f["title"]]
+        for f in b.get("follow_ups_no_due", [])
+    ]
+    return (
+        f"Follow-ups with no due date: never overdue ({b['counts'].get('follow_ups_no_due', 0)})",
+        ["owner", "incident", "age", "ticket", "title"],
+        rows,
+        "None: every open follow-up has a due date.",
+    )
+
+
 def _fixes(b: dict) -> tuple:
     c = b["counts"]
     rows = [
@@ -190,7 +204,7 @@ def _trends(b: dict) -> tuple:
     return (f"Incidents per month {span} (· = none that month{so_far})", ["", "trend", "total"], rows)
 
 
-_SECTIONS = (_reviews, _follow_ups, _fixes, _by_owner, _triage, _unknown, _flags, _recurrence_after_fix)
+_SECTIONS = (_reviews, _follow_ups, _no_due, _fixes, _by_owner, _triage, _unknown, _flags, _recurrence_after_fix)
 
 
 def sections(b: dict) -> list[tuple[str, list[str], list[list], str | None]]:
@@ -216,7 +230,8 @@ def _counts_line(c: dict) -> str:
     return (
         f"{c['incidents_30']} incident(s) in the last 30 days, {c['incidents_90']} in 90; "
         f"{c['reviews_overdue']} review(s), {c['follow_ups_overdue']} follow-up(s) and "
-        f"{c['fixes_overdue']} permanent fix(es) overdue."
+        f"{c['fixes_overdue']} permanent fix(es) overdue"
+        + (f"; {c['follow_ups_no_due']} open follow-up(s) with no due date." if c.get("follow_ups_no_due") else ".")
     )
 
 

@@ -79,15 +79,13 @@ def pattern_views(p: Pattern, kb: KB) -> list[tuple[str, str]]:
         views.append(("summary", summary[:MAX_VIEW_CHARS]))
     if cause:
         views.append(("cause", cause[:MAX_VIEW_CHARS]))
-    for inc in kb.incidents_for(p.id):
-        text = plain(inc.summary)
-        views.append(("incident", f"{inc.title}. {text}"[:MAX_VIEW_CHARS]))
+    views += [("incident", inc.text[:MAX_VIEW_CHARS]) for inc in kb.incidents_for(p.id)]
     return [(k, t) for k, t in views if t.strip()]
 
 
 def lexical_text(p: Pattern, kb: KB) -> str:
     """Fielded text for BM25: fields a responder's words are likely to hit are repeated."""
-    incidents = " ".join(f"{i.title} {plain(i.summary)}" for i in kb.incidents_for(p.id))
+    incidents = " ".join(i.text for i in kb.incidents_for(p.id))
     parts = [p.title] * 3 + p.symptoms * 2 + p.signals * 2 + p.tags * 2 + p.services
     parts += [plain(p.summary), plain(p.root_cause), plain(p.detection), incidents]
     return " ".join(parts)

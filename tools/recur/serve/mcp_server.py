@@ -515,7 +515,8 @@ def _write_tools(server: MCPServer, get_engine: Callable) -> None:
         (suggestions, not linked) and no_known_pattern."""
 
         def work():
-            from recur.kb.incident_record import NewIncident
+            from recur.ingest.importer import candidates_of
+            from recur.kb.incident_record import NewIncident, suggestion_query
             from recur.kb.incident_record import record_incident as write
             from recur.kb.loader import load_kb
             from recur.util.dates import given_date
@@ -537,23 +538,28 @@ def _write_tools(server: MCPServer, get_engine: Callable) -> None:
                 patterns=tuple(patterns),
             )
             kb = load_kb(engine.kb_dir)
-            iid, path, review = write(kb, new, patterns_field="patterns", ids_listed_by="list_patterns")
-            return _recorded(engine, kb, new, (iid, path, review))
+            found = []  # the suggestions, made before the record is written: stored in it as candidates
+
+            def suggest() -> tuple[list, list]:
+                found.append(engine.answer(suggestion_query(title, description), top=3, exclude=set(patterns)))
+                return [], candidates_of(found[0].results, kb.import_drafts())
+
+            written = write(kb, new, patterns_field="patterns", ids_listed_by="list_patterns", suggest=suggest)
+            return _recorded(kb, new, written, found[0])
 
         return run_tool(work)
 
 
-def _recorded(engine, kb, new, written: tuple) -> tuple[dict, str]:
-    """The answer of record_incident: `recur incident new --json`'s object, its suggestions made as the
-    CLI makes them (title and description, top 3, the linked patterns left out; none is linked).
-    ``written``: what record_incident returned, (id, path, review)."""
+def _recorded(kb, new, written: tuple, answer) -> tuple[dict, str]:
+    """The answer of record_incident: `recur incident new --json`'s object, its suggestions (``answer``)
+    made as the CLI makes them (title and description, top 3, the linked patterns left out; none is
+    linked). ``written``: what record_incident returned, (id, path, review)."""
     from recur.ingest.importer import candidates_of
-    from recur.kb.incident_record import no_match_text, recorded_json, suggestion_query
+    from recur.kb.incident_record import no_match_text, recorded_json
 
     iid, path, review = written
     out = recorded_json(kb, new, iid, path, review)
     linked, due = out["linked"], out["review"]["due"]
-    answer = engine.answer(suggestion_query(new.title, new.description), top=3, exclude=set(linked))
     out.update(suggestions=answer.results, no_known_pattern=answer.no_known_pattern)
     out["candidates"] = candidates_of(answer.results, kb.import_drafts())
     lines = [f"Recorded {iid} in {path} (review: {review.level}{f', due {due}' if due else ''})."]

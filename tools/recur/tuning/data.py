@@ -151,9 +151,7 @@ def feedback_elsewhere(kb_root, path: Path | None = None) -> str:
 
 def incident_text(inc) -> str:
     """What an incident says in its reporter's words: the query it stands for and the anchor trained on."""
-    from recur.util.text import plain
-
-    return f"{inc.title}. {plain(inc.summary)}"[:1200]
+    return inc.text[:1200]
 
 
 def _anchors(p, kb) -> list:
