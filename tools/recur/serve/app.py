@@ -87,11 +87,8 @@ def create_app(
     webhooks = share_of(max_concurrent, webhook_share)
 
     app = _fastapi(_lifespan(holder, 2 * max_concurrent + webhooks), max_body)
-    app.state.holder, app.state.settings, app.state.metrics = (
-        holder,
-        settings,
-        Metrics(holder, settings.feedback_health),
-    )
+    app.state.holder, app.state.settings = holder, settings
+    app.state.metrics = Metrics(holder, settings.feedback_health)
     app.state.feedback_limiter = RateLimiter(feedback_per_minute)
     app.state.max_body, app.state.site_url = max_body, site_url  # paste cut (recur-api.json); runbook_url pages
     install_error_handlers(app)
