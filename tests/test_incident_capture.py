@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from kbfactory import fake_model_flags
 
 from recur.cli.main import cli
-from recur.kb.incident_record import NewIncident, record_incident
+from recur.kb.incident_record import NewIncident, add_flag, record_incident
 from recur.kb.loader import load_kb
 from recur.problems.board import board
 from recur.util.errors import RecurError
@@ -947,8 +947,8 @@ def test_a_live_incident_stores_its_suggestions_as_candidates_as_an_import_does(
 
 
 def test_a_record_is_written_whatever_becomes_of_its_suggestions(kb_dir):
-    """The suggestions are made before the one write; Ctrl-C while the model loads (or a failure in
-    them) still leaves the record written, without candidates, and is passed on."""
+    """Ctrl-C while the model loads (or a failure in the suggestions) leaves the record written, without
+    candidates, and is passed on."""
 
     def interrupted():
         raise KeyboardInterrupt
@@ -958,6 +958,33 @@ def test_a_record_is_written_whatever_becomes_of_its_suggestions(kb_dir):
         record_incident(load_kb(kb_dir), given, suggest=interrupted)
     inc = load_kb(kb_dir).incidents["INC-2026-0003"]
     assert inc.title == "Checkout hangs" and inc.candidates == [] and inc.patterns == []
+
+
+def test_the_record_is_on_disk_before_its_suggestions_load_the_model(kb_dir):
+    """Found at merge: made before the one write, the suggestions (a model load, maybe an index build:
+    seconds) held the record back, and a terminal closed meanwhile (SIGHUP, no Python exception) lost
+    the incident being recorded. Written first, then rewritten with its links and candidates; a record
+    edited meanwhile keeps the edit, gets the links and no candidates."""
+    cand = {"id": "db-pool-exhausted", "rank": 1, "confidence": "high", "score": 0.9, "title": "Pool", "why": "pool"}
+    given = NewIncident(title="Checkout hangs", severity="sev3", date=dt.date(2026, 5, 2))
+    seen = []
+
+    def suggest():
+        seen.append(load_kb(kb_dir).incidents["INC-2026-0003"].title)  # written already, as it will stay
+        return [], [cand]
+
+    iid, path, _ = record_incident(load_kb(kb_dir), given, suggest=suggest)
+    assert seen == ["Checkout hangs"]
+    assert [c["id"] for c in load_kb(kb_dir).incidents[iid].candidates] == ["db-pool-exhausted"]
+
+    def edited_meanwhile():
+        add_flag(load_kb(kb_dir), "INC-2026-0004", "check the pool size")
+        return ["db-pool-exhausted"], [cand]
+
+    iid, path, _ = record_incident(load_kb(kb_dir), given, suggest=edited_meanwhile)
+    inc = load_kb(kb_dir).incidents[iid]
+    assert (iid, inc.patterns, inc.candidates) == ("INC-2026-0004", ["db-pool-exhausted"], [])
+    assert "check the pool size" in path.read_text()
 
 
 def test_an_incident_whose_summary_is_its_title_is_not_said_twice_in_a_why(kb_dir, tmp_path):

@@ -115,7 +115,7 @@ def new(
         review_level=review_level,
         review_due=due,
     )
-    found: dict = {}  # what the suggestions found, filled in before the record is written
+    found: dict = {}  # what the suggestions found, filled in once the record is written (record_incident)
     query = suggestion_query(title, description)
     asked = (kb_dir, index_dir, model, query, top, link_top)
     suggest = None if no_suggest or not top else _suggester(found, kb, asked, list(dict.fromkeys(patterns)))
@@ -226,10 +226,10 @@ def _dates(date, review_due) -> tuple:
 
 
 def _suggester(found: dict, kb, asked: tuple, linked: list):
-    """What ``record_incident`` calls before it writes the record: the matching patterns and what
-    --link-top links (put in ``found``), so the record is written once, with its ``candidates:`` as
-    `recur import` writes them. A failure or Ctrl-C here (the model loading) leaves the record to be
-    written without them, and is said after it is (``_suggested``)."""
+    """What ``record_incident`` calls once it has written the record: the matching patterns and what
+    --link-top links (put in ``found``), which it then writes into the record, with its ``candidates:``
+    as `recur import` writes them. A failure or Ctrl-C here (the model loading) leaves the record as
+    written, without them, and is said (``_suggested``)."""
     from recur.ingest.importer import candidates_of
 
     kb_dir, index_dir, model, query, top, link_top = asked

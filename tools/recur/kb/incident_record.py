@@ -551,12 +551,12 @@ def record_incident(
     Nothing is written when a field is wrong (unknown severity or pattern, a bad or taken id).
     ``patterns_field``: what an unknown pattern id's error calls the list (the caller's own name);
     ``ids_listed_by``: a program's caller, and what lists the ids for it (loader.require_patterns).
-    ``suggest()``, called once the fields are valid, gives (pattern ids to link too, the ranked
-    suggestions as ``importer.candidates_of`` gives them): the record is written with them, in the one
-    write, its ``candidates:`` by ``stored_candidates``. Whatever becomes of ``suggest`` (an error,
-    Ctrl-C while the model loads), the record is written, without them, before it is passed on."""
+    ``suggest()``, called once the record is written, gives (pattern ids to link too, the ranked
+    suggestions as ``importer.candidates_of`` gives them): the record is then rewritten with them
+    (``_with_suggestions``). Written first because the suggestions load a model and maybe build an index
+    (seconds, more on a first run): a terminal closed or a process killed meanwhile must not lose the
+    incident being recorded mid-incident. Whatever becomes of ``suggest``, the record stays written."""
     from recur.kb.loader import require_patterns, review_defaults
-    from recur.kb.parse import MAX_FILE_BYTES
 
     # a pasted terminal line's colour codes are not its text: the record, the board and the site show
     # it; one-line fields lose every control character (`recur report` would print it to a terminal)
@@ -575,20 +575,36 @@ def record_incident(
     given = {k: v for k, v in (("level", new.review_level), ("due", new.review_due)) if v}
     review = review_defaults(kb, new.severity, new.date, given)
     _readable(_new_text(new, iid, review))
-    links, cands = [], []
-    try:
-        if suggest is not None:
-            links, cands = suggest()
-    finally:
-        new = replace(new, patterns=(*new.patterns, *(p for p in links if p in kb.patterns)))
-        stored = stored_candidates(cands, new.patterns, kb.import_drafts())
-
-        def text(iid):  # without the candidates if they alone would make it too large for the KB to read
-            full = _new_text(new, iid, review, stored)
-            return full if len(full.encode("utf-8", "surrogatepass")) <= MAX_FILE_BYTES else _new_text(new, iid, review)
-
-        iid, path = write_new_record(kb, new.date.year, iid, text, numbered=not new.iid)
+    iid, path = write_new_record(kb, new.date.year, iid, lambda i: _new_text(new, i, review), numbered=not new.iid)
+    if suggest is not None:
+        _with_suggestions(kb, new, (iid, path, review), suggest)
     return iid, path, review
+
+
+def _with_suggestions(kb, new: NewIncident, written: tuple, suggest: Callable[[], tuple[list, list]]) -> None:
+    """The record just written (``written``: id, path, review) rewritten with ``suggest()``'s links and its
+    ``candidates:`` (``stored_candidates``), atomically, under the record's lock; without the candidates if
+    they alone would make it too large for the KB to read. A record edited meanwhile (a `recur incident
+    flag` from another shell) is not rewritten: the links are added to it as `recur incident link` adds
+    them, and the candidates are left out rather than an edit lost."""
+    from recur.kb.loader import display_path
+    from recur.kb.parse import MAX_FILE_BYTES
+
+    iid, path, review = written
+    links, cands = suggest()
+    linked = replace(new, patterns=(*new.patterns, *(p for p in links if p in kb.patterns)))
+    stored = stored_candidates(cands, linked.patterns, kb.import_drafts())
+    if linked == new and not stored:
+        return
+    full = _new_text(linked, iid, review, stored)
+    if len(full.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        full = _new_text(linked, iid, review)
+    with editing(path.parent, display_path(path)):
+        if read_record(path)[0] == _new_text(new, iid, review):
+            write_atomic(path, full, overwrite=True)
+            return
+    if linked != new:
+        link_patterns(kb, iid, [p for p in linked.patterns if p not in new.patterns])
 
 
 def _new_text(new: NewIncident, iid: str, review, candidates=()) -> str:

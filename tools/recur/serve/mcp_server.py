@@ -538,7 +538,7 @@ def _write_tools(server: MCPServer, get_engine: Callable) -> None:
                 patterns=tuple(patterns),
             )
             kb = load_kb(engine.kb_dir)
-            found = []  # the suggestions, made before the record is written: stored in it as candidates
+            found = []  # the suggestions, made once the record is written: stored in it as candidates
 
             def suggest() -> tuple[list, list]:
                 found.append(engine.answer(suggestion_query(title, description), top=3, exclude=set(patterns)))
