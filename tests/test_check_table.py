@@ -1719,6 +1719,30 @@ def test_a_pattern_twice_on_a_path_with_another_error_is_said_in_the_same_run(tm
     ) in res.output.splitlines(), res.output
 
 
+def test_an_id_twice_in_an_incident_with_another_error_is_said_in_the_same_run(tmp_path, monkeypatch):
+    """An incident left out for an error of its own (a severity the framework lacks) still has its pattern
+    listed twice named, as a path's repeated step is: it was said only by a second run, once that error was
+    fixed. So is a retired pattern's successor listed twice in a file with an error."""
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    incident = (
+        "---\nid: INC-2026-0003\ntitle: Disk filled twice\ndate: 2026-05-01\nseverity: sev9\n"
+        "patterns:\n  - disk-full\n  - dns-failure\n  - disk-full\n---\n\n## Summary\nIt filled.\n"
+    )
+    write(tmp_path / "kb", "incidents/2026/INC-2026-0003.md", incident)
+    retired = pattern(
+        *front(severity="sev9", extra=["status: retired", "superseded_by:", "  - disk-full", "  - disk-full"])
+    )
+    write(tmp_path / "kb", "patterns/capacity/x-broken.md", retired)
+    res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
+    assert res.exit_code == 1, res.output
+    lines = res.output.splitlines()
+    assert any(line.startswith("kb/incidents/2026/INC-2026-0003.md:5: severity: ") for line in lines), res.output
+    assert "kb/incidents/2026/INC-2026-0003.md:9: patterns[2]: warning: 'disk-full' is listed twice" in lines
+    assert any(line.startswith("kb/patterns/capacity/x-broken.md:5: severity: ") for line in lines), res.output
+    assert "kb/patterns/capacity/x-broken.md:13: superseded_by[1]: warning: 'disk-full' is listed twice" in lines
+
+
 def test_case_warnings_after_an_invalid_case_name_its_file_position(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     small_kb(tmp_path / "kb")

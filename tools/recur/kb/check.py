@@ -247,18 +247,23 @@ def _step_twice(shown: str, pid: str, i: int, line: int, first: int, first_line:
 
 
 def _unloaded_repeats(kb: KB) -> list[Problem]:
-    """A pattern named twice on a path left out for another error: it was said only once that error was fixed,
-    a second run of `recur check` for a slip the first could have named (its steps from ``kb.unloaded_refs``)."""
-    steps: dict = {}
+    """An id named twice in a file left out for another error (a path's steps, an incident's patterns, a
+    pattern's superseded_by): it was said only once that error was fixed, a second run of `recur check` for a
+    slip the first could have named (the ids from ``kb.unloaded_refs``). The messages and lines are those of a
+    file that loads."""
+    found: dict = {}
     for shown, name, line, pid in kb.unloaded_refs:
-        m = re.fullmatch(r"steps\[(\d+)\]\.pattern", name)
-        if m:  # only a path has steps
-            steps.setdefault(shown, []).append((int(m.group(1)), line, pid))
+        m = re.fullmatch(r"(steps|patterns|superseded_by)\[(\d+)\](\.pattern)?", name)
+        if m:
+            found.setdefault((shown, m.group(1)), []).append((int(m.group(2)), name, line, pid))
     out = []
-    for shown, found in steps.items():
-        for k, first in _repeats([pid for _, _, pid in found]):
-            (i, line, pid), (j, first_line, _) = found[k], found[first]
-            out.append(_step_twice(shown, pid, i, line, j, first_line))
+    for (shown, key), ids in found.items():
+        for k, first in _repeats([pid for *_, pid in ids]):
+            (i, name, line, pid), (j, _, first_line, _) = ids[k], ids[first]
+            if key == "steps":
+                out.append(_step_twice(shown, pid, i, line, j, first_line))
+            else:  # as superseded_problems and _record_refs say it of a file that loads
+                out.append(Problem(shown, line, name, f"{pid!r} is listed twice", "warning"))
     return out
 
 
