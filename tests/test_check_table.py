@@ -1234,6 +1234,27 @@ ROWS = [
         "notice",
     ),
     (
+        # a copied path left with its title: the site listed two entries alike, and nothing said so
+        "path-title-twice",
+        {"paths/week-one.yml": "title: first  Week\naudience: a\nsteps:\n  - pattern: disk-full\n    why: w\n"},
+        "paths/week-one.yml:1: title",
+        "'first  Week' is also the title of kb/paths/first-week.yml (line 1): the site lists two onboarding paths "
+        "alike; give each its own title, or merge the two",
+        "warning",
+    ),
+    (
+        # legal (the format lists such paths by title) but rarely meant: a notice, never failing --strict
+        "path-order-twice",
+        {
+            "paths/first-week.yml": "title: First week\norder: 1\nsteps:\n  - pattern: disk-full\n    why: w\n",
+            "paths/storage.yml": "title: Storage\naudience: a\norder: 1\nsteps:\n  - pattern: disk-full\n    why: w\n",
+        },
+        "paths/storage.yml:3: order",
+        "order 1 is also that of kb/paths/first-week.yml ('First week'): the site lists the two by title; give each "
+        "its own order to choose which comes first",
+        "notice",
+    ),
+    (
         # written as a pattern's id: it was "unknown key (kept, not used)", the site's page named by the file
         "path-id-is-not-its-file-name",
         {"paths/first-week.yml": "id: first-weeks\ntitle: T\nsteps:\n  - pattern: disk-full\n"},

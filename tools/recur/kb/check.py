@@ -27,6 +27,7 @@ def cross_checks(kb: KB) -> list[Problem]:
         + retired_expect_warnings(kb)
         + retired_step_warnings(kb)
         + draft_step_notices(kb)
+        + path_list_problems(kb)
         + duplicate_case_warnings(kb)
         + triage_problems(kb)
     )
@@ -408,6 +409,35 @@ def draft_step_notices(kb: KB) -> list[Problem]:
         )
         for path, i, step in _steps_naming(kb, "draft")
     ]
+
+
+def path_list_problems(kb: KB) -> list[Problem]:
+    """Two onboarding paths the site's list cannot tell apart: the same title (a warning, at the later file's
+    title: a reader saw two identical entries and picked one at random, a copied file left unrenamed) or the
+    same ``order`` (a notice: the format lists such paths by title, which is legal, but a team writing order:
+    1 twice meant one of them first). Nothing was said of either."""
+    out = []
+    titles: dict = {}
+    orders: dict = {}
+    for path in sorted(kb.paths.values(), key=lambda p: p.relpath):
+        shown = _shown(kb, path.relpath)
+        first = titles.setdefault(" ".join(path.title.split()).casefold(), path)
+        if first is not path:
+            what = (
+                f"{path.title!r} is also the title of {_shown(kb, first.relpath)} (line {first.line('title')}): "
+                "the site lists two onboarding paths alike; give each its own title, or merge the two"
+            )
+            out.append(Problem(shown, path.line("title"), "title", what, "warning"))
+        if path.order is None:
+            continue
+        first = orders.setdefault(path.order, path)
+        if first is not path:
+            what = (
+                f"order {path.order} is also that of {_shown(kb, first.relpath)} ({first.title!r}): the site "
+                "lists the two by title; give each its own order to choose which comes first"
+            )
+            out.append(Problem(shown, path.line("order"), "order", what, "notice"))
+    return out
 
 
 def _steps_naming(kb: KB, status: str) -> list:
