@@ -1764,6 +1764,30 @@ def test_an_id_twice_in_an_incident_with_another_error_is_said_in_the_same_run(t
     assert "kb/patterns/capacity/x-broken.md:13: superseded_by[1]: warning: 'disk-full' is listed twice" in lines
 
 
+def test_a_path_title_and_order_twice_with_another_error_are_said_in_the_same_run(tmp_path, monkeypatch):
+    """A path left out for an error of its own (an audience that is a list) still has its title and order,
+    which another path has, named: they were said only by a second run, once that error was fixed."""
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    write(tmp_path / "kb", "paths/first-week.yml", "title: First week\norder: 2\nsteps:\n  - pattern: disk-full\n")
+    text = "title: First week\naudience: [a, b]\norder: 2\nsteps:\n  - pattern: disk-full\n    why: w\n"
+    write(tmp_path / "kb", "paths/week-one.yml", text)
+    res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
+    assert res.exit_code == 1, res.output
+    lines = res.output.splitlines()
+    assert any(line.startswith("kb/paths/week-one.yml:2: audience: ") for line in lines), res.output
+    assert any(
+        line.startswith(
+            "kb/paths/week-one.yml:1: title: warning: 'First week' is also the title of kb/paths/first-week.yml (line 1)"
+        )
+        for line in lines
+    ), res.output
+    assert any(
+        line.startswith("kb/paths/week-one.yml:3: order: notice: order 2 is also that of kb/paths/first-week.yml")
+        for line in lines
+    ), res.output
+
+
 def test_case_warnings_after_an_invalid_case_name_its_file_position(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     small_kb(tmp_path / "kb")

@@ -415,13 +415,14 @@ def path_list_problems(kb: KB) -> list[Problem]:
     """Two onboarding paths the site's list cannot tell apart: the same title (a warning, at the later file's
     title: a reader saw two identical entries and picked one at random, a copied file left unrenamed) or the
     same ``order`` (a notice: the format lists such paths by title, which is legal, but a team writing order:
-    1 twice meant one of them first). Nothing was said of either."""
+    1 twice meant one of them first). Nothing was said of either. Paths left out for errors of their own are
+    compared too (``kb.unloaded_paths``): it was said only by a second run, once those errors were fixed."""
     out = []
     titles: dict = {}
     orders: dict = {}
-    for path in sorted(kb.paths.values(), key=lambda p: p.relpath):
+    for path in sorted([*kb.paths.values(), *kb.unloaded_paths], key=lambda p: p.relpath):
         shown = _shown(kb, path.relpath)
-        first = titles.setdefault(" ".join(path.title.split()).casefold(), path)
+        first = titles.setdefault(" ".join(path.title.split()).casefold(), path) if path.title else path
         if first is not path:
             what = (
                 f"{path.title!r} is also the title of {_shown(kb, first.relpath)} (line {first.line('title')}): "
