@@ -1234,6 +1234,27 @@ ROWS = [
         "notice",
     ),
     (
+        # a copied path left with its title: the site listed two entries alike, and nothing said so
+        "path-title-twice",
+        {"paths/week-one.yml": "title: first  Week\naudience: a\nsteps:\n  - pattern: disk-full\n    why: w\n"},
+        "paths/week-one.yml:1: title",
+        "'first  Week' is also the title of kb/paths/first-week.yml (line 1): the site lists two onboarding paths "
+        "alike; give each its own title, or merge the two",
+        "warning",
+    ),
+    (
+        # legal (the format lists such paths by title) but rarely meant: a notice, never failing --strict
+        "path-order-twice",
+        {
+            "paths/first-week.yml": "title: First week\norder: 1\nsteps:\n  - pattern: disk-full\n    why: w\n",
+            "paths/storage.yml": "title: Storage\naudience: a\norder: 1\nsteps:\n  - pattern: disk-full\n    why: w\n",
+        },
+        "paths/storage.yml:3: order",
+        "order 1 is also that of kb/paths/first-week.yml ('First week'): the site lists the two by title; give each "
+        "its own order to choose which comes first",
+        "notice",
+    ),
+    (
         # written as a pattern's id: it was "unknown key (kept, not used)", the site's page named by the file
         "path-id-is-not-its-file-name",
         {"paths/first-week.yml": "id: first-weeks\ntitle: T\nsteps:\n  - pattern: disk-full\n"},
@@ -1717,6 +1738,54 @@ def test_a_pattern_twice_on_a_path_with_another_error_is_said_in_the_same_run(tm
         "kb/paths/storage.yml:7: steps[2].pattern: warning: 'disk-full' is already steps[0] (line 3): remove one, "
         "or name the pattern meant here"
     ) in res.output.splitlines(), res.output
+
+
+def test_an_id_twice_in_an_incident_with_another_error_is_said_in_the_same_run(tmp_path, monkeypatch):
+    """An incident left out for an error of its own (a severity the framework lacks) still has its pattern
+    listed twice named, as a path's repeated step is: it was said only by a second run, once that error was
+    fixed. So is a retired pattern's successor listed twice in a file with an error."""
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    incident = (
+        "---\nid: INC-2026-0003\ntitle: Disk filled twice\ndate: 2026-05-01\nseverity: sev9\n"
+        "patterns:\n  - disk-full\n  - dns-failure\n  - disk-full\n---\n\n## Summary\nIt filled.\n"
+    )
+    write(tmp_path / "kb", "incidents/2026/INC-2026-0003.md", incident)
+    retired = pattern(
+        *front(severity="sev9", extra=["status: retired", "superseded_by:", "  - disk-full", "  - disk-full"])
+    )
+    write(tmp_path / "kb", "patterns/capacity/x-broken.md", retired)
+    res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
+    assert res.exit_code == 1, res.output
+    lines = res.output.splitlines()
+    assert any(line.startswith("kb/incidents/2026/INC-2026-0003.md:5: severity: ") for line in lines), res.output
+    assert "kb/incidents/2026/INC-2026-0003.md:9: patterns[2]: warning: 'disk-full' is listed twice" in lines
+    assert any(line.startswith("kb/patterns/capacity/x-broken.md:5: severity: ") for line in lines), res.output
+    assert "kb/patterns/capacity/x-broken.md:13: superseded_by[1]: warning: 'disk-full' is listed twice" in lines
+
+
+def test_a_path_title_and_order_twice_with_another_error_are_said_in_the_same_run(tmp_path, monkeypatch):
+    """A path left out for an error of its own (an audience that is a list) still has its title and order,
+    which another path has, named: they were said only by a second run, once that error was fixed."""
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    write(tmp_path / "kb", "paths/first-week.yml", "title: First week\norder: 2\nsteps:\n  - pattern: disk-full\n")
+    text = "title: First week\naudience: [a, b]\norder: 2\nsteps:\n  - pattern: disk-full\n    why: w\n"
+    write(tmp_path / "kb", "paths/week-one.yml", text)
+    res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
+    assert res.exit_code == 1, res.output
+    lines = res.output.splitlines()
+    assert any(line.startswith("kb/paths/week-one.yml:2: audience: ") for line in lines), res.output
+    assert any(
+        line.startswith(
+            "kb/paths/week-one.yml:1: title: warning: 'First week' is also the title of kb/paths/first-week.yml (line 1)"
+        )
+        for line in lines
+    ), res.output
+    assert any(
+        line.startswith("kb/paths/week-one.yml:3: order: notice: order 2 is also that of kb/paths/first-week.yml")
+        for line in lines
+    ), res.output
 
 
 def test_case_warnings_after_an_invalid_case_name_its_file_position(tmp_path, monkeypatch):

@@ -27,6 +27,7 @@ def cross_checks(kb: KB) -> list[Problem]:
         + retired_expect_warnings(kb)
         + retired_step_warnings(kb)
         + draft_step_notices(kb)
+        + path_list_problems(kb)
         + duplicate_case_warnings(kb)
         + triage_problems(kb)
     )
@@ -247,18 +248,23 @@ def _step_twice(shown: str, pid: str, i: int, line: int, first: int, first_line:
 
 
 def _unloaded_repeats(kb: KB) -> list[Problem]:
-    """A pattern named twice on a path left out for another error: it was said only once that error was fixed,
-    a second run of `recur check` for a slip the first could have named (its steps from ``kb.unloaded_refs``)."""
-    steps: dict = {}
+    """An id named twice in a file left out for another error (a path's steps, an incident's patterns, a
+    pattern's superseded_by): it was said only once that error was fixed, a second run of `recur check` for a
+    slip the first could have named (the ids from ``kb.unloaded_refs``). The messages and lines are those of a
+    file that loads."""
+    found: dict = {}
     for shown, name, line, pid in kb.unloaded_refs:
-        m = re.fullmatch(r"steps\[(\d+)\]\.pattern", name)
-        if m:  # only a path has steps
-            steps.setdefault(shown, []).append((int(m.group(1)), line, pid))
+        m = re.fullmatch(r"(steps|patterns|superseded_by)\[(\d+)\](\.pattern)?", name)
+        if m:
+            found.setdefault((shown, m.group(1)), []).append((int(m.group(2)), name, line, pid))
     out = []
-    for shown, found in steps.items():
-        for k, first in _repeats([pid for _, _, pid in found]):
-            (i, line, pid), (j, first_line, _) = found[k], found[first]
-            out.append(_step_twice(shown, pid, i, line, j, first_line))
+    for (shown, key), ids in found.items():
+        for k, first in _repeats([pid for *_, pid in ids]):
+            (i, name, line, pid), (j, _, first_line, _) = ids[k], ids[first]
+            if key == "steps":
+                out.append(_step_twice(shown, pid, i, line, j, first_line))
+            else:  # as superseded_problems and _record_refs say it of a file that loads
+                out.append(Problem(shown, line, name, f"{pid!r} is listed twice", "warning"))
     return out
 
 
@@ -403,6 +409,36 @@ def draft_step_notices(kb: KB) -> list[Problem]:
         )
         for path, i, step in _steps_naming(kb, "draft")
     ]
+
+
+def path_list_problems(kb: KB) -> list[Problem]:
+    """Two onboarding paths the site's list cannot tell apart: the same title (a warning, at the later file's
+    title: a reader saw two identical entries and picked one at random, a copied file left unrenamed) or the
+    same ``order`` (a notice: the format lists such paths by title, which is legal, but a team writing order:
+    1 twice meant one of them first). Nothing was said of either. Paths left out for errors of their own are
+    compared too (``kb.unloaded_paths``): it was said only by a second run, once those errors were fixed."""
+    out = []
+    titles: dict = {}
+    orders: dict = {}
+    for path in sorted([*kb.paths.values(), *kb.unloaded_paths], key=lambda p: p.relpath):
+        shown = _shown(kb, path.relpath)
+        first = titles.setdefault(" ".join(path.title.split()).casefold(), path) if path.title else path
+        if first is not path:
+            what = (
+                f"{path.title!r} is also the title of {_shown(kb, first.relpath)} (line {first.line('title')}): "
+                "the site lists two onboarding paths alike; give each its own title, or merge the two"
+            )
+            out.append(Problem(shown, path.line("title"), "title", what, "warning"))
+        if path.order is None:
+            continue
+        first = orders.setdefault(path.order, path)
+        if first is not path:
+            what = (
+                f"order {path.order} is also that of {_shown(kb, first.relpath)} ({first.title!r}): the site "
+                "lists the two by title; give each its own order to choose which comes first"
+            )
+            out.append(Problem(shown, path.line("order"), "order", what, "notice"))
+    return out
 
 
 def _steps_naming(kb: KB, status: str) -> list:

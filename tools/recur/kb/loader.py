@@ -1260,6 +1260,11 @@ def _load_path(kb: KB, path: Path) -> None:
     kb.problems.extend(v.problems)
     if not v.ok:
         _keep_refs(kb, v, doc.data if isinstance(doc.data, dict) else {}, (("steps", "pattern"),))
+        kb.unloaded_paths.append(
+            OnboardingPath(
+                path.stem, meta.get("title", ""), rel(kb.root, path), lines=dict(doc.lines), order=meta.get("order")
+            )
+        )
         return
     kb.paths[path.stem] = OnboardingPath(
         id=path.stem,

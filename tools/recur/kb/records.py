@@ -236,6 +236,9 @@ class KB:
     # (file, field, line, pattern id) named by records left out for errors of their own: checked too,
     # so an unknown id is reported in the same run as those errors, not after they are fixed
     unloaded_refs: list = field(default_factory=list)
+    # onboarding paths left out for errors of their own (no steps kept; title and order when valid): a title or
+    # an order another path has is said in the same run as those errors (check.path_list_problems)
+    unloaded_paths: list = field(default_factory=list)
     # images beside the patterns and incidents (loader.ATTACHMENT_SUFFIXES), KB-relative POSIX paths:
     # the site copies them to the same place, so a pattern's ![graph](graph.png) shows there
     attachments: list = field(default_factory=list)
