@@ -834,6 +834,7 @@ def test_a_model_that_fails_to_load_is_said_once_and_not_overwritten_by_progress
         ("model.onnx.gz", "HTTP 503"),
         ("ranker.js", "network error"),  # imported: import() says "Failed to fetch" for a 404 and a 503 alike
         ("recur-browser-search.js", "HTTP 503"),  # the loader, imported by the box
+        ("ort-wasm-simd-threaded.js", "network error"),  # the runtime's glue, which onnxruntime imports too
     ],
 )
 def test_a_model_download_that_fails_for_now_is_tried_again_on_the_next_question(page, static_site, name, failure):

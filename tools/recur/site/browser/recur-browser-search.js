@@ -146,9 +146,13 @@ export async function load(bundleUrl, onProgress, manifest, prepare) {
   const total = big.reduce((s, f) => s + (manifest.bytes[f] || 0), 0);
   let done = 0;
   const tick = (n) => { done += n; if (onProgress) onProgress(Math.min(done, total), total); };
-  const [rankerMod, ort, tokmod, stemmer, model, wasm, bin, indexText, tokText, tokConfig] = await Promise.all([
+  /* The runtime's glue (manifest.runtime.glue) is imported here too, though onnxruntime imports it itself
+   * (the browser then has it, by the same URL): imported by onnxruntime, a network error there was its "no
+   * available backend found" and the model was off until the page was reloaded (onnxruntime keeps a backend
+   * that failed to start as failed). Found in review: the network dropped after the big files arrived. */
+  const [rankerMod, ort, tokmod, stemmer, , model, wasm, bin, indexText, tokText, tokConfig] = await Promise.all([
     importing(at("ranker.js")), importing(at(manifest.runtime.ort)), importing(at(manifest.runtime.tokenizers)),
-    importing(at(manifest.runtime.stemmer)),
+    importing(at(manifest.runtime.stemmer)), importing(at(manifest.runtime.glue)),
     fetchBytes(at(manifest.model.file), tick).then(gunzip), fetchBytes(at(manifest.runtime.wasm), tick).then(gunzip),
     fetchBytes(at(manifest.index.bin), tick), fetchBytes(at(manifest.index.json), tick),
     fetchBytes(at(manifest.tokenizer.json), tick), get(at(manifest.tokenizer.config)).then((r) => r.json())
