@@ -871,6 +871,33 @@ def test_a_model_download_that_fails_for_now_is_tried_again_on_the_next_question
 
 
 @pytest.mark.browser
+def test_while_the_model_loads_the_first_question_is_answered_by_words_then_by_the_model(page, static_site):
+    """On a slow link the first question showed a progress bar and nothing else until the model had loaded (at
+    1.5 Mbit/s, 168 s for the 30 MB in Chromium). The model's file is held here until the words are shown."""
+    url, kb, index, _ = static_site
+    held = []
+    page.route("**/model.onnx.gz*", lambda route: held.append(route))
+    page.goto(url + "/suggest.html")
+    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    page.fill("textarea.recur-suggest__input", QUERIES[0])
+    page.click("button.recur-suggest__go")
+    page.locator(".recur-suggest__words").first.wait_for(timeout=30_000)
+    assert page.locator(".recur-suggest__words").first.get_attribute("data-pattern") == "disk-full"
+    status = page.locator(".recur-suggest__status").inner_text()
+    assert status.startswith("Loading the suggestion model") and "the model\u2019s answer replaces them" in status
+    assert page.locator(".recur-suggest__card").count() == 0 and held
+    assert page.get_attribute("div.recur-suggest", "data-mode") == "browser" and page.url.endswith("/suggest.html")
+    held[0].continue_()
+    page.locator(".recur-suggest__card").first.wait_for(timeout=60_000)
+    shown = page.eval_on_selector_all(".recur-suggest__card", "els => els.map(e => e.dataset.pattern)")
+    assert tuple(shown[:3]) == _suggest_cli(kb, index, QUERIES[0])[:3]
+    assert page.locator(".recur-suggest__words").count() == 0
+    status = page.locator(".recur-suggest__status").inner_text()
+    assert "ranked in your browser" in status and "Meanwhile" not in status
+    assert page.errors == []
+
+
+@pytest.mark.browser
 def test_a_long_pasted_log_is_said_to_be_read_in_part(page, static_site):
     """The model reads a text condensed to MAX_QUERY_CHARS characters, as recur suggest does; recur
     suggest says so, the box did not."""

@@ -775,9 +775,10 @@
             self.progress(done / Math.max(total, 1));
             /* the status is a live region: a screen reader would read every chunk's percentage (dozens,
                more on a slow link); the bar shows each one, the status says every tenth */
+            self.loadingLine = "Loading the suggestion model… " + pct + "% of " + (total / 1e6).toFixed(0) + " MB (once).";
             if (Math.floor(pct / 10) === said) return;
             said = Math.floor(pct / 10);
-            self.say("Loading the suggestion model… " + pct + "% of " + (total / 1e6).toFixed(0) + " MB (once)", "progress");
+            self.say(self.loadingLine + self.meanwhileNote(), "progress");
           }, manifest, window.RecurQuery.prepare);
         });
       });
@@ -797,12 +798,33 @@
     this.bar.hidden = fraction >= 1;
   };
 
+  /* The first question waits for the model: 30 MB, at 1.5 Mbit/s nearly 3 minutes (measured in Chromium: 168 s)
+     with only a progress bar to read, mid-incident (found in review). When it has not loaded within this
+     time, the pattern pages that share the text's words are listed meanwhile (Box.fallback, the site search's
+     index: 0.3 MB for the starter KB), and the model's answer replaces them when it arrives. */
+  var WORDS_WHILE_LOADING_MS = 2000;
+
+  Box.prototype.meanwhileNote = function () {
+    return this.meanwhile === this.asked ? " Meanwhile, below: the pattern pages that share your text\u2019s words " +
+      "(matched by words, not meaning); the model\u2019s answer replaces them once it has loaded." : "";
+  };
+
   Box.prototype.submitBrowser = function (text, asked) {
     var self = this, t0 = performance.now();
     this.beforeVerdict = null;  /* each question says its own status here (wordsVerdict keeps a failure's) */
     this.busy(true);
     this.say(this.loading ? "Looking for matching patterns…" : "Loading the suggestion model…", "progress");
+    if (!this.engineReady) {
+      setTimeout(function () {
+        if (asked !== self.asked || self.engineReady || self.mode !== "browser" || !self.isBusy()) return;
+        self.meanwhile = asked;
+        self.say((self.loadingLine || "Loading the suggestion model…") + self.meanwhileNote(), "progress");
+        self.fallback(text, true);
+      }, WORDS_WHILE_LOADING_MS);
+    }
     this.engine().then(function (engine) {
+      self.engineReady = true;
+      self.meanwhile = null;
       if (self.bar) self.bar.hidden = true;
       return engine.answer(text, TOP).then(function (answer) {
         if (asked !== self.asked) return;  /* a newer question was sent meanwhile: its answer is the one to show */
@@ -810,6 +832,7 @@
         self.show(text, answer.results, answer.no_known_pattern, Math.round(performance.now() - t0), answer.borderline);
       });
     }).then(null, function (err) {
+      self.meanwhile = null;
       if (asked !== self.asked) return;
       self.busy(false);
       if (self.bar) self.bar.hidden = true;
@@ -1009,8 +1032,9 @@
      text (wordsMatch), the box says no known pattern matches and what to do next, as the API's
      no_known_pattern answer does (Box.show), the closest pages listed for comparison only: it listed a page
      that shared one everyday word as the answer, or opened the site search with nothing said (found in
-     review). Without that index the site search opens with the words, as before. */
-  Box.prototype.fallback = function (text) {
+     review). Without that index the site search opens with the words, as before, unless ``meanwhile`` (the
+     model is still loading: Box.submitBrowser), when the model's answer is still to come. */
+  Box.prototype.fallback = function (text, meanwhile) {
     var self = this, q = searchQuery(text), asked = this.asked;
     this.clearResults();
     var link = el("a", { href: searchUrl(q), class: "recur-suggest__search-link", text: "Search the whole site for \u201c" + q + "\u201d" });
@@ -1029,6 +1053,7 @@
     }, function () {
       if (asked !== self.asked) return;
       self.results.appendChild(more);
+      if (meanwhile) return;
       if (!openSiteSearch(q)) window.location.href = searchUrl(q);
     });
   };
