@@ -714,6 +714,38 @@ def test_without_webassembly_the_box_falls_back_to_site_search(chromium, static_
         page.close()
 
 
+# A browser without WebAssembly SIMD (Safari before 16.4): its WebAssembly refuses every module that uses a SIMD
+# instruction (the 0xfd prefix). This Chromium has SIMD and no flag turns it off, so it is taken away here.
+NO_SIMD = """(() => {
+  const simd = (b) => { try { return new Uint8Array(b.buffer || b).includes(0xfd); } catch (e) { return false; } };
+  const { validate, compile, instantiate } = WebAssembly;
+  WebAssembly.validate = (b) => !simd(b) && validate(b);
+  WebAssembly.compile = (b) => simd(b) ? Promise.reject(new WebAssembly.CompileError("invalid opcode 0xfd")) : compile(b);
+  WebAssembly.instantiate = (b, i) => !(b instanceof WebAssembly.Module) && simd(b)
+    ? Promise.reject(new WebAssembly.CompileError("invalid opcode 0xfd")) : instantiate(b, i);
+  delete WebAssembly.instantiateStreaming;
+  delete WebAssembly.compileStreaming;
+})();"""
+
+
+@pytest.mark.browser
+def test_without_webassembly_simd_the_box_uses_words_before_loading_anything(page, static_site):
+    """onnxruntime-web ships its SIMD build alone: a browser without WebAssembly SIMD downloaded the 30 MB, then
+    failed to compile it and turned to words."""
+    url, *_ = static_site
+    page.add_init_script(NO_SIMD)
+    page.goto(url + "/suggest.html")
+    page.wait_for_selector("div.recur-suggest[data-mode=static]", timeout=10_000)
+    status = page.locator(".recur-suggest__status").inner_text()
+    assert "no WebAssembly SIMD" in status and "pattern pages that share your text" in status, status
+    page.fill("textarea.recur-suggest__input", "ENOSPC")
+    page.click("button.recur-suggest__go")
+    page.locator(".recur-suggest__words").first.wait_for()
+    assert page.locator(".recur-suggest__words").first.get_attribute("data-pattern") == "disk-full"
+    assert not [r for r in page.requests if "recur-browser" in r]  # not one byte of the model
+    assert page.errors == []
+
+
 @pytest.mark.browser
 def test_opened_as_a_file_the_box_says_to_serve_it_over_http(page, static_site):
     """file:// pages cannot fetch(): the box said "no suggestion API, this copy is static", asked
