@@ -58,6 +58,27 @@ def test_home_has_the_describe_box_and_recurring_patterns(page, base):
     assert page.errors == []
 
 
+def test_a_describe_box_whose_script_did_not_load_says_where_to_look_instead(page, base):
+    """A script of the box missing (a half-copied site, a blocker): the home page's box was an empty space."""
+    url, _ = base
+    page.route("**/recur-query.js*", lambda route: route.fulfill(status=404, body=""))
+    page.goto(url + "/index.html")
+    note = page.locator("div.recur-suggest .recur-suggest__nojs")
+    note.wait_for(timeout=10_000)
+    assert "did not start here" in note.inner_text()
+    note.locator("a", has_text="category").click()
+    page.wait_for_url("**/patterns/index.html")
+
+
+def test_a_working_describe_box_shows_no_note_of_it_not_starting(page, base):
+    url, _ = base
+    page.goto(url + "/suggest.html")
+    page.wait_for_load_state("load")
+    page.wait_for_selector("div.recur-suggest[data-mode]")
+    assert page.locator(".recur-suggest__nojs").count() == 0
+    assert page.errors == []
+
+
 BOX = "textarea.recur-suggest__input"
 SEARCH_OPEN = "document.querySelector('input[data-md-toggle=search]').checked"
 

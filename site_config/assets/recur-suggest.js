@@ -720,10 +720,23 @@
     if (this.byWords && this.fromUrl) this.submit();
   };
 
+  /* onnxruntime-web ships its SIMD build alone (ort-wasm-simd-threaded.wasm): a browser without WebAssembly SIMD
+     (Safari before 16.4, Chrome before 91, Firefox before 89) downloaded the 30 MB and then failed to compile it,
+     the box turned to words after all that (found in review). The smallest module using a SIMD instruction
+     (wasm-feature-detect's) tells before anything is fetched. */
+  var SIMD_PROBE = [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11];
+  function wasmSimd() {
+    try { return WebAssembly.validate(new Uint8Array(SIMD_PROBE)); } catch (e) { return false; }
+  }
+
   /* The browser search bundle: nothing is loaded until the first question (about 30 MB, once). */
   Box.prototype.toBrowser = function (bundle) {
     if (typeof WebAssembly !== "object" || typeof DecompressionStream !== "function") {
       return this.toStatic("This browser cannot run the suggestion model (no WebAssembly): " + BY_WORDS);
+    }
+    if (!wasmSimd()) {
+      return this.toStatic("This browser cannot run the suggestion model (no WebAssembly SIMD; a browser from 2023 " +
+                           "or later has it): " + BY_WORDS);
     }
     this.mode = "browser";
     this.node.dataset.mode = "browser";
@@ -775,9 +788,10 @@
             self.progress(done / Math.max(total, 1));
             /* the status is a live region: a screen reader would read every chunk's percentage (dozens,
                more on a slow link); the bar shows each one, the status says every tenth */
+            self.loadingLine = "Loading the suggestion model… " + pct + "% of " + (total / 1e6).toFixed(0) + " MB (once).";
             if (Math.floor(pct / 10) === said) return;
             said = Math.floor(pct / 10);
-            self.say("Loading the suggestion model… " + pct + "% of " + (total / 1e6).toFixed(0) + " MB (once)", "progress");
+            self.say(self.loadingLine + self.meanwhileNote(), "progress");
           }, manifest, window.RecurQuery.prepare);
         });
       });
@@ -797,12 +811,33 @@
     this.bar.hidden = fraction >= 1;
   };
 
+  /* The first question waits for the model: 30 MB, at 1.5 Mbit/s nearly 3 minutes (measured in Chromium: 168 s)
+     with only a progress bar to read, mid-incident (found in review). When it has not loaded within this
+     time, the pattern pages that share the text's words are listed meanwhile (Box.fallback, the site search's
+     index: 0.3 MB for the starter KB), and the model's answer replaces them when it arrives. */
+  var WORDS_WHILE_LOADING_MS = 2000;
+
+  Box.prototype.meanwhileNote = function () {
+    return this.meanwhile === this.asked ? " Meanwhile, below: the pattern pages that share your text\u2019s words " +
+      "(matched by words, not meaning); the model\u2019s answer replaces them once it has loaded." : "";
+  };
+
   Box.prototype.submitBrowser = function (text, asked) {
     var self = this, t0 = performance.now();
     this.beforeVerdict = null;  /* each question says its own status here (wordsVerdict keeps a failure's) */
     this.busy(true);
     this.say(this.loading ? "Looking for matching patterns…" : "Loading the suggestion model…", "progress");
+    if (!this.engineReady) {
+      setTimeout(function () {
+        if (asked !== self.asked || self.engineReady || self.mode !== "browser" || !self.isBusy()) return;
+        self.meanwhile = asked;
+        self.say((self.loadingLine || "Loading the suggestion model…") + self.meanwhileNote(), "progress");
+        self.fallback(text, true);
+      }, WORDS_WHILE_LOADING_MS);
+    }
     this.engine().then(function (engine) {
+      self.engineReady = true;
+      self.meanwhile = null;
       if (self.bar) self.bar.hidden = true;
       return engine.answer(text, TOP).then(function (answer) {
         if (asked !== self.asked) return;  /* a newer question was sent meanwhile: its answer is the one to show */
@@ -810,6 +845,7 @@
         self.show(text, answer.results, answer.no_known_pattern, Math.round(performance.now() - t0), answer.borderline);
       });
     }).then(null, function (err) {
+      self.meanwhile = null;
       if (asked !== self.asked) return;
       self.busy(false);
       if (self.bar) self.bar.hidden = true;
@@ -1009,8 +1045,9 @@
      text (wordsMatch), the box says no known pattern matches and what to do next, as the API's
      no_known_pattern answer does (Box.show), the closest pages listed for comparison only: it listed a page
      that shared one everyday word as the answer, or opened the site search with nothing said (found in
-     review). Without that index the site search opens with the words, as before. */
-  Box.prototype.fallback = function (text) {
+     review). Without that index the site search opens with the words, as before, unless ``meanwhile`` (the
+     model is still loading: Box.submitBrowser), when the model's answer is still to come. */
+  Box.prototype.fallback = function (text, meanwhile) {
     var self = this, q = searchQuery(text), asked = this.asked;
     this.clearResults();
     var link = el("a", { href: searchUrl(q), class: "recur-suggest__search-link", text: "Search the whole site for \u201c" + q + "\u201d" });
@@ -1029,6 +1066,7 @@
     }, function () {
       if (asked !== self.asked) return;
       self.results.appendChild(more);
+      if (meanwhile) return;
       if (!openSiteSearch(q)) window.location.href = searchUrl(q);
     });
   };

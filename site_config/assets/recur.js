@@ -259,6 +259,17 @@
     setupRunbooks(document); setupPaths(document); setupPathList(document); setupReadMarks(document); nameSearchDialog();
   }
 
+  /* A describe box that did not start (recur-suggest.js or recur-query.js missing from a half-copied site, or
+     blocked: the box's script stops before drawing it) was an empty space: once the page's scripts have run, it
+     shows what the page wrote for JavaScript off (recur.site.generate.describe_box), where to look instead. */
+  window.addEventListener("load", function () {
+    var boxes = document.querySelectorAll("div.recur-suggest");
+    for (var i = 0; i < boxes.length; i++) {
+      var none = boxes[i].querySelector("noscript");
+      if (!boxes[i].dataset.ready && none) boxes[i].innerHTML = none.textContent;  /* the build's own markup */
+    }
+  });
+
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
     window.document$.subscribe(setup); // mkdocs-material: also runs after instant navigation
   } else if (document.readyState === "loading") {

@@ -31,7 +31,7 @@ from recur.site.context import (
     TRENDS,
     Site,
 )
-from recur.site.md import cell, front_matter, mdlink, table
+from recur.site.md import alink, cell, front_matter, mdlink, table
 from recur.util import resources, utf8
 from recur.util.errors import RecurError
 
@@ -52,7 +52,7 @@ def home_page(site: Site) -> str:
     out = [front_matter(title="Recur", hide=["toc"], search={"exclude": True}),
            "# What are you seeing?\n",
            # data-focus="load": the box takes the focus when the page opens (recur-suggest.js focusOnLoad)
-           '<div class="recur-suggest recur-suggest-home" data-api="/api" data-focus="load"></div>\n',
+           describe_box(HOME),
            "Describe it in your own words, or paste an alert name or a log line: the box suggests the known "
            "failure patterns that match, with their first steps. If the box says it cannot suggest here, it "
            "lists the pattern pages that share your text's telling words instead. Or use the search at the top "
@@ -86,11 +86,24 @@ def home_page(site: Site) -> str:
     return "\n".join(out)
 
 
+def describe_box(page: str) -> str:
+    """The "describe what you see" box, which recur-suggest.js fills. Where it cannot (JavaScript off, or a script
+    of the site blocked or missing from a half-copied site: the box's script stops before drawing it) the box was
+    an empty space with nothing said (found in review). It says where to look instead: the <noscript> shows with
+    JavaScript off, and recur.js shows the same once the page has loaded and the box has not started."""
+    ways = (f"{alink(page, PATTERNS, 'category')}, {alink(page, BY_SERVICE, 'service')} or "
+            f"{alink(page, BY_TAG, 'tag')}")
+    return ('<div class="recur-suggest recur-suggest-home" data-api="/api" data-focus="load"><noscript>'
+            '<p class="recur-suggest__nojs">The describe box did not start here: it needs JavaScript and the '
+            f"site's scripts (<code>assets/recur-*.js</code>). Look the pattern up by {ways} instead.</p>"
+            "</noscript></div>\n")
+
+
 def suggest_page(site: Site) -> str:
     return "\n".join([front_matter(title="Describe what you see", search={"exclude": True}),
                       "# Describe what you see\n",
                       # the page is only the box: it takes the focus on load as the home page's does (same rules)
-                      '<div class="recur-suggest recur-suggest-home" data-api="/api" data-focus="load"></div>\n',
+                      describe_box(SUGGEST),
                       "Paste an alert, a log line or a sentence. When the site is served by `recur serve`, the "
                       "matching patterns come from Recur's search; on a plain static host they are ranked in "
                       "your browser, by the model the site carries (built with `--no-browser-search`, the "

@@ -82,9 +82,14 @@ async function gunzip(bytes) {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
+/* onnxruntime-web's one WebAssembly build uses SIMD: without it the 30 MB would load and then fail to compile.
+ * The smallest module with a SIMD instruction (wasm-feature-detect's), as the box checks (recur-suggest.js). */
+const SIMD_PROBE = [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11];
+
 export function supported() {
-  return typeof WebAssembly === "object" && typeof WebAssembly.instantiate === "function"
-    && typeof DecompressionStream === "function" && typeof BigInt64Array === "function";
+  if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function"
+      || typeof DecompressionStream !== "function" || typeof BigInt64Array !== "function") return false;
+  try { return WebAssembly.validate(new Uint8Array(SIMD_PROBE)); } catch (e) { return false; }
 }
 
 /* bundle.json, revalidated with the host on every load (a 304 when the site was not rebuilt) */
@@ -133,7 +138,7 @@ class Engine {
  * text is condensed (RecurQuery.prepare, the page's assets/recur-query.js), by default the page's. */
 export async function load(bundleUrl, onProgress, manifest, prepare) {
   prepare = prepare || (globalThis.RecurQuery && globalThis.RecurQuery.prepare);
-  if (!supported()) throw new Error("this browser cannot run the model (no WebAssembly or DecompressionStream)");
+  if (!supported()) throw new Error("this browser cannot run the model (no WebAssembly with SIMD, or no DecompressionStream)");
   const base = new URL(".", bundleUrl);
   manifest = manifest || await fetchManifest(bundleUrl);
   const versions = manifest.versions || {};
@@ -146,9 +151,13 @@ export async function load(bundleUrl, onProgress, manifest, prepare) {
   const total = big.reduce((s, f) => s + (manifest.bytes[f] || 0), 0);
   let done = 0;
   const tick = (n) => { done += n; if (onProgress) onProgress(Math.min(done, total), total); };
-  const [rankerMod, ort, tokmod, stemmer, model, wasm, bin, indexText, tokText, tokConfig] = await Promise.all([
+  /* The runtime's glue (manifest.runtime.glue) is imported here too, though onnxruntime imports it itself
+   * (the browser then has it, by the same URL): imported by onnxruntime, a network error there was its "no
+   * available backend found" and the model was off until the page was reloaded (onnxruntime keeps a backend
+   * that failed to start as failed). Found in review: the network dropped after the big files arrived. */
+  const [rankerMod, ort, tokmod, stemmer, , model, wasm, bin, indexText, tokText, tokConfig] = await Promise.all([
     importing(at("ranker.js")), importing(at(manifest.runtime.ort)), importing(at(manifest.runtime.tokenizers)),
-    importing(at(manifest.runtime.stemmer)),
+    importing(at(manifest.runtime.stemmer)), importing(at(manifest.runtime.glue)),
     fetchBytes(at(manifest.model.file), tick).then(gunzip), fetchBytes(at(manifest.runtime.wasm), tick).then(gunzip),
     fetchBytes(at(manifest.index.bin), tick), fetchBytes(at(manifest.index.json), tick),
     fetchBytes(at(manifest.tokenizer.json), tick), get(at(manifest.tokenizer.config)).then((r) => r.json())
