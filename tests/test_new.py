@@ -350,6 +350,26 @@ def test_path_from_flags_and_prompts(kb):
     assert not (kb / "paths/p3.yml").exists()
 
 
+def test_a_new_path_with_another_paths_title_or_order_says_so_whichever_file_comes_first(kb):
+    """`recur check` warns of two onboarding paths with one title at the later file, and `recur new path`
+    showed only its own file's problems: a new path written before the other one by name ("a-...") was
+    created with nothing said, though the site then listed two entries alike."""
+    args = ("new", "path", "--kb", "kb", "--no-input", "--step", "disk-full: first")
+    assert run(*args, "--id", "storage", "--title", "Storage basics", "--order", "1").exit_code == 0
+    for pid in ("a-storage", "z-storage"):  # before and after kb/paths/storage.yml
+        res = run(*args, "--id", pid, "--title", "storage  Basics", "--order", "1")
+        assert res.exit_code == 0, res.output  # a warning, as check says it: written
+        assert (kb / f"paths/{pid}.yml").exists()
+        said = res.stderr
+        assert "is also the title of" in said and "the site lists two onboarding paths alike" in said, said
+        assert f"kb/paths/{pid}.yml" in said and "kb/paths/storage.yml" in said, said
+        assert "order 1 is also that of" in said, said
+        assert said.count("is also the title of") == 1, said  # once, not for each other path alike
+        (kb / f"paths/{pid}.yml").unlink()
+    res = run(*args, "--id", "other", "--title", "Other basics")
+    assert res.exit_code == 0 and "also" not in res.stderr, res.stderr
+
+
 def test_a_slip_in_a_prompted_step_is_asked_again_not_the_whole_path_lost(kb):
     """Answering the prompts, a lead who mistyped the second of several steps was told so only after the
     last, and nothing was written: every answer was lost. Each id is checked as it is typed."""

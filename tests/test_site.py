@@ -428,10 +428,43 @@ def test_board_follow_ups_group_one_owner_however_spelt(tmp_path):
     )
     kb = load_kb(root)
     page = pages(kb, as_of=DAY, board=board(kb, DAY))["board/index.md"]
-    table = page.split("## Open follow-ups")[1].split("## Needs analysis")[0]
+    table = page.split("## Open follow-ups")[1].split("## Follow-ups with no due date")[0]
     order = [int(n) for n in re.findall(r"Item (\d)", table)]
     assert set(order[:3]) == {0, 2, 3}, order  # alice's, whichever the spelling
-    assert set(order[3:5]) == {1, 4} and order[5] == 9, order  # then Bob's, the unowned last
+    assert set(order[3:5]) == {1, 4} and order[5:] == [9], order  # then Bob's, the unowned last
+
+
+def test_board_lists_the_open_follow_ups_with_no_due_date_apart(tmp_path):
+    """recur report listed the open follow-ups with no due date (never overdue: no count or badge points
+    them out); the site's board had them in board.json only, mixed into the open follow-ups with a "-"."""
+    from kbfactory import write
+
+    root = tmp_path / "kb"
+    write(root, "patterns/.gitkeep", "")
+    for n, (day, items) in enumerate(
+        [("2026-03-01", "  - {title: Old no date, owner: team-db, ticket: PRB-7}\n"),
+         ("2026-04-20", "  - {title: Dated one, due: 2026-05-01}\n  - {title: New no date}\n"
+                        "  - {title: Closed no date, status: done}\n")], start=1):  # fmt: skip
+        write(root, f"incidents/2026/INC-2026-000{n}.md", f"---\nid: INC-2026-000{n}\ntitle: t\ndate: {day}\n"
+              f"severity: sev4\nfollow_ups:\n{items}---\n\n## Summary\nx\n")  # fmt: skip
+    kb = load_kb(root)
+    page = pages(kb, as_of=DAY, board=board(kb, DAY))["board/index.md"]
+    assert re.search(r"^## Follow-ups with no due date \{#follow-ups-no-due\}$", page, re.M)
+    section = page.split("## Follow-ups with no due date")[1].split("## Needs analysis")[0]
+    head = re.findall(r"<th>(.*?)</th>", section)
+    assert head == ["follow-up", "owner", "incident", "age", "ticket"], head
+    rows = section.split("</tr>")[1:-1]  # the header row first, the table's end last
+    assert [re.search(r"<td>(.*?)</td>", r).group(1) for r in rows] == ["Old no date", "New no date"], rows
+    assert "team-db" in rows[0] and "PRB-7" in rows[0] and "INC-2026-0001" in rows[0]
+    assert "(unowned)" in rows[1] and "INC-2026-0002" in rows[1]
+    assert "Dated one" not in section and "Closed no date" not in section
+    # every due date given: the section says so, as the report does
+    for n in (1, 2):
+        f = root / f"incidents/2026/INC-2026-000{n}.md"
+        f.write_text(f.read_text().replace(" no date", " no date, due: 2026-06-01"))
+    kb = load_kb(root)
+    page = pages(kb, as_of=DAY, board=board(kb, DAY))["board/index.md"]
+    assert "None: every open follow-up has a due date." in page.split("## Follow-ups with no due date")[1]
 
 
 def test_board_recurred_after_fix_names_the_incident_date_column(tmp_path):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import shlex
 import sys
 from pathlib import Path
@@ -126,6 +127,14 @@ def _ask_list(label: str, required: bool = False, check=None) -> list:
         items.append(text)
 
 
+def _named_elsewhere(problems, shown: str) -> list:
+    """Problems of other files that name the new one: only the new file brings them. `recur check` says a
+    title or order two onboarding paths share at the later file by name, so a new path named before the
+    other one (``a-...``) was written with nothing said. Not errors of the new file: it is still written."""
+    named = re.compile(r"(?<![\w/.-])" + re.escape(shown) + r"(?![\w/-]|\.\w)")
+    return [p for p in problems if p.path != shown and named.search(p.message)]
+
+
 def _finish(kb_dir, path, text, written: bool = False) -> None:
     from recur.kb import scaffold
     from recur.kb.check import check_path
@@ -137,7 +146,7 @@ def _finish(kb_dir, path, text, written: bool = False) -> None:
     _, problems = check_path(kb_dir, stale_days=0)
     mine = [p for p in problems if p.path == shown]
     click.echo(shown)
-    for p in mine:
+    for p in mine + _named_elsewhere(problems, shown):
         click.echo(f"  {p}", err=True)
     if any(p.is_error for p in mine):  # a bug in the scaffold, never the author's fault
         raise RecurError(f"{shown}: the new file does not pass recur check (see above)")

@@ -31,7 +31,7 @@ def _il(site: Site, page: str, iid: str) -> str:
 
 # each tile links to the section of the board that lists what it counts (the incident counts, to the trends)
 SECTIONS = {"fixes": "fixes", "reviews": "reviews", "follow_ups": "follow-ups", "unknown": "needs-analysis",
-            "flags": "flags", "after_fix": "recurred-after-fix"}
+            "flags": "flags", "after_fix": "recurred-after-fix", "no_due": "follow-ups-no-due"}
 # a fix with no incident and no `created:` has no day to count from: its row shows "-" (said, as the
 # legend promised an age every row did not have; found in review)
 AGE_LEGEND = ("**Age** counts days up to the as-of date: for a permanent fix, from the first incident of its "
@@ -118,6 +118,18 @@ def _work_tables(site: Site, b: dict, page: str) -> list:
             for f in sorted(b["follow_ups"], key=_owner_then_most_overdue)]
     out.append(raw_table(["follow-up", "overdue", "owner", "incident", "due", "age", "ticket"], rows,
                          "No open follow-up.\n"))
+    return out + _no_due_table(site, b, page)
+
+
+def _no_due_table(site: Site, b: dict, page: str) -> list:
+    """The open follow-ups with no due date, apart, as `recur report` lists them: never overdue, no tile
+    or overdue badge points them out (board.json had them; the page did not say them)."""
+    out = [f"## Follow-ups with no due date {{#{SECTIONS['no_due']}}}\n\nNever overdue, so nothing else on "
+           "this board points them out; oldest first. Give each a `due:` in its incident's record.\n"]
+    rows = [[esc(f["title"]), esc(f["owner"] or UNOWNED), _il(site, page, f["incident"]), f"{f['age_days']}d",
+             esc(f["ticket"] or "-")] for f in b.get("follow_ups_no_due", [])]
+    out.append(raw_table(["follow-up", "owner", "incident", "age", "ticket"], rows,
+                         "None: every open follow-up has a due date.\n"))
     return out
 
 
