@@ -1077,3 +1077,57 @@ def test_a_first_name_leading_with_will_is_the_owner_when_another_item_names_tha
         word = team.split()[0]
         items = parse_action_items(f"- Add retries (owner: {team})\n- {word} will fail over\n")
         assert (items[1]["title"], items[1]["owner"]) == (f"{word} will fail over", None), team
+
+
+TO_OWNERS = """# Queue migration stalled
+
+**Date:** 2026-11-09
+
+## Summary
+The old queue kept taking writes after the cut-over.
+
+## Action items
+- Migrate the queue — Sam to pick up next sprint
+- Add an alert - Priya to own
+- Drain the old topic — Lena Fischer to drive — 2026-12-12
+- Rotate the consumer keys (owner: Sam Ortiz)
+- Raise the lag threshold — Priya Shah — 2026-12-01
+"""
+
+
+def test_a_person_to_a_verb_after_a_dash_is_the_owner(kb_dir, tmp_path):
+    # "— Sam to pick up next sprint", "- Priya to own" stayed in the title, no owner recorded
+    got = [(a["title"], a["owner"], a["due"]) for a in parse(TO_OWNERS).action_items]
+    assert got == [
+        ("Migrate the queue", "Sam", None),
+        ("Add an alert", "Priya", None),
+        ("Drain the old topic", "Lena Fischer", dt.date(2026, 12, 12)),
+        ("Rotate the consumer keys", "Sam Ortiz", None),
+        ("Raise the lag threshold", "Priya Shah", dt.date(2026, 12, 1)),
+    ]
+    r = imp(kb_dir, tmp_path / "pm" / "migration.md", TO_OWNERS)
+    assert r.exit_code == 0, r.output
+    inc = load_kb(kb_dir).incidents[json.loads(r.output)["incident"]]
+    assert [(f.title, f.owner) for f in inc.follow_ups][:3] == [
+        ("Migrate the queue", "Sam"),
+        ("Add an alert", "Priya"),
+        ("Drain the old topic", "Lena Fischer"),
+    ]
+
+
+def test_a_first_name_a_team_or_a_place_to_a_word_after_a_dash_is_no_owner():
+    # by the rules of "Priya will …": a first name the section names no owner, a team, a product, a place
+    # a change goes or "to" before no verb keeps its words in the title
+    for said in (
+        "Add an alert - Priya to own",
+        "Fail over — Checkout Team to own",
+        "Swap the broker — Kafka to replace it",
+        "Promote the build — Staging to prod",
+        "Hand over — Sam Ortiz to the on-call",
+        "Notify support — Sam Ortiz to be told first",
+    ):
+        [it] = parse_action_items(f"- {said}\n")
+        assert (it["title"], it["owner"]) == (said, None), said
+    # an owner said otherwise wins: the words stay
+    [it] = parse_action_items("- Migrate the queue — Sam Ortiz to pick up (owner: Lee Wong)\n")
+    assert it["owner"] == "Lee Wong"

@@ -1007,7 +1007,7 @@ def parse_action_items(text: str) -> list[dict]:
     text = strip_placeholders(text)
     items = _read_items(text, frozenset())
     people = _people(text, items)
-    return merged(_will_owners(_unescaped(_read_items(text, people) if people else items)))
+    return merged(_to_owners(_will_owners(_unescaped(_read_items(text, people) if people else items))))
 
 
 # "Priya will add an alert on queue depth": a name leading an item, "will" and a verb after it, is the
@@ -1025,15 +1025,51 @@ def _will_owners(items: list[dict]) -> list[dict]:
     """``items``, each with no owner that a name leads with "will" (_WILL) owned by that name, and its
     title the rest, capitalised: "Add an alert on queue depth"."""
     leads = [(it, m) for it in items if not it["owner"] and (m := _WILL.match(it["title"]))]
+    owners = _owner_names(items)
+    for it, m in leads:
+        name = m.group(1)
+        if _known_person(name, owners):
+            rest = it["title"][m.end() - 1 :]  # from the verb's first letter
+            it["owner"], it["title"] = name, rest[:1].upper() + rest[1:]
+    return items
+
+
+def _owner_names(items: list[dict]) -> set[str]:
+    """The owners of ``items`` (casefolded), and the first name of each that is a person's full name."""
     owners = {_plain(it["owner"]).lstrip("@").casefold() for it in items if it["owner"]}
     # "Priya will …" beside an item owned by "Priya Shah": her first name, as a team writes it (the
     # item kept no owner, as only "Priya" owning one counted); a full name's only, never "Checkout Team"'s
-    owners |= {name.split()[0] for name in owners if " " in name and _person_name(name.title())}
-    for it, m in leads:
-        name = m.group(1)
-        if _person_name(name) and (" " in name or name.casefold() in owners):
-            rest = it["title"][m.end() - 1 :]  # from the verb's first letter
-            it["owner"], it["title"] = name, rest[:1].upper() + rest[1:]
+    return owners | {name.split()[0] for name in owners if " " in name and _person_name(name.title())}
+
+
+def _known_person(name: str, owners: set[str]) -> bool:
+    """Whether ``name`` leading "will" or "to" is a person's: a full name by _person_name, a first name
+    alone only when it is one of ``owners`` (_owner_names)."""
+    return _person_name(name) and (" " in name or name.casefold() in owners)
+
+
+# "Migrate the queue — Sam to pick up next sprint", "Add an alert - Priya to own": a name and "to" and a
+# verb after an item's last dash say who does it, as "Priya will …" leading it does (the name stayed in
+# the title, no owner). By the same rules: a full name, or a first name the section names an owner. The
+# words after the dash say who and when, not what: they leave the title. "to" before an article, a
+# pronoun or a place a change goes ("— Staging to prod", "— Sam to the on-call") is no verb
+_TO = re.compile(
+    rf"({_NAME_WORD}(?: {_NAME_WORD}){{0,2}})[ \t]+to[ \t]+"
+    r"(?!(?:be|not|the|a|an|all|any|each|every|both|this|that|these|those|his|her|him|their|them|our|us|"
+    r"my|me|your|its|it|prod|production|staging|dev|main|master|latest|stable)\b)"
+    rf"[{LOWER}][^\n]*"
+)
+
+
+def _to_owners(items: list[dict]) -> list[dict]:
+    """``items``, each with no owner whose title ends in a dash and a person "to" a verb (_TO) owned by
+    that person, the title what comes before the dash."""
+    owners = _owner_names(items)
+    for it in items:
+        seps = None if it["owner"] else list(_TAIL_SEP.finditer(it["title"]))
+        m = _TO.fullmatch(it["title"], seps[-1].end()) if seps else None
+        if m and it["title"][: seps[-1].start()].strip() and _known_person(m.group(1), owners):
+            it["owner"], it["title"] = m.group(1), it["title"][: seps[-1].start()].rstrip()
     return items
 
 
