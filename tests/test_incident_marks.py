@@ -597,3 +597,70 @@ def test_words_of_a_title_in_any_order_name_it_and_several_matches_list_only_tho
     said = two.output.split("match 'pool'")[1]
     assert two.exit_code == 1 and "1. Alert on pool saturation" in said and "2. Raise the pool size" in said
     assert "Canary" not in said, two.output  # the third, no "pool" in it, is not offered
+
+
+def test_follow_up_due_gives_one_a_date_or_moves_it_and_the_board_follows(kb):
+    """`recur report` lists the open follow-ups with no due date, but `--due` went only with `--add`:
+    giving an existing one its date meant editing the record. WHICH --due sets it, the layout kept."""
+    as_of = dt.date(2026, 12, 1)
+    no_due = [f["title"] for f in board(load_kb(kb), as_of)["follow_ups_no_due"]]
+    assert no_due == ["Alert on pool saturation", "Raise the pool size"]
+    args = ("incident", "follow-up", "--kb", str(kb))
+    r = run(*args, "INC-2026-0300", "saturation", "alert", "--due", "2026-12-19")
+    assert r.exit_code == 0 and "follow-up 1. Alert on pool saturation now due 2026-12-19" in r.output, r.output
+    assert record(kb, "INC-2026-0300") == BLOCK.replace(
+        "    ticket: DB-77\n", "    ticket: DB-77\n    due: 2026-12-19\n"
+    )  # the comment and the other follow-up as they were
+    again = run(*args, "INC-2026-0300", "1", "--due", "2026-12-19")
+    assert again.exit_code == 0 and "already due 2026-12-19" in again.output
+    both = run(*args, "INC-2026-0300", "pool size", "--done", "--due", "2026-12-05")
+    assert both.exit_code == 0 and "marked done, now due 2026-12-05" in both.output, both.output
+    assert "  - title: Raise the pool size\n    status: done\n    due: 2026-12-05\n" in record(kb, "INC-2026-0300")
+    moved = run(*args, "INC-2026-0301", "NET-9", "--due", "2026-12-24")
+    assert moved.exit_code == 0, moved.output
+    assert "owner: team-net, due: 2026-12-24, ticket: NET-9}" in record(kb, "INC-2026-0301")
+    b = board(load_kb(kb), as_of)
+    assert b["follow_ups_no_due"] == [] and [f["due"] for f in b["follow_ups"]] == ["2026-12-19", "2026-12-24"]
+
+
+def test_follow_up_due_errors_write_nothing_and_a_date_before_the_incident_warns(kb):
+    args = ("incident", "follow-up", "--kb", str(kb), "INC-2026-0300")
+    for bad, code, said in (
+        (("1", "--due", "19 Dec"), 1, "--due"),
+        (("--due", "2026-12-19"), 2, "--due goes with --add TITLE (a new follow-up) or with WHICH"),
+        (("1", "--owner", "bob"), 2, "--owner and --ticket go with --add TITLE"),
+        (("nope", "--due", "2026-12-19"), 1, "no follow-up matches 'nope'"),
+    ):
+        r = run(*args, *bad)
+        assert r.exit_code == code and said in r.output and "Traceback" not in r.output, (bad, r.output)
+    assert record(kb, "INC-2026-0300") == BLOCK
+    early = run(*args, "2", "--due", "2026-10-01")
+    assert (
+        early.exit_code == 0 and "warning: --due 2026-10-01 is before the incident's date 2026-11-01." in early.output
+    )
+    assert load_kb(kb).incidents["INC-2026-0300"].follow_ups[1].due == dt.date(2026, 10, 1)
+
+
+def test_follow_up_due_on_a_follow_up_written_as_text_is_named_at_its_line(kb):
+    path = kb / "incidents" / "2026" / "INC-2026-0300.md"
+    text = BLOCK.replace("  - title: Raise the pool size\n    status: open\n", "  - Raise the pool size\n")
+    path.write_text(text)
+    r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0300", "2", "--due", "2026-12-19")
+    assert r.exit_code == 1 and "INC-2026-0300.md:10: follow_ups[1]:" in r.output, r.output
+    assert "change it by hand" in r.output and path.read_text() == text
+
+
+def test_the_reports_last_line_names_the_due_command_when_a_follow_up_has_no_due_date(kb):
+    def last_line():
+        r = run("report", "--kb", str(kb), "--as-of", "2026-12-01")
+        assert r.exit_code == 0, r.output
+        return r.output.rstrip().splitlines()[-1]
+
+    assert last_line().endswith(
+        "give one with no due date its date: recur incident follow-up ID WHICH --due YYYY-MM-DD"
+    )
+    for which in ("1", "2"):
+        assert (
+            run("incident", "follow-up", "--kb", str(kb), "INC-2026-0300", which, "--due", "2026-12-19").exit_code == 0
+        )
+    assert last_line().startswith("Close them with:") and "--due" not in last_line()

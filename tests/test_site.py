@@ -458,6 +458,7 @@ def test_board_lists_the_open_follow_ups_with_no_due_date_apart(tmp_path):
     assert "team-db" in rows[0] and "PRB-7" in rows[0] and "INC-2026-0001" in rows[0]
     assert "(unowned)" in rows[1] and "INC-2026-0002" in rows[1]
     assert "Dated one" not in section and "Closed no date" not in section
+    assert "`recur incident follow-up ID WHICH --due YYYY-MM-DD`" in section  # the command, not "edit the YAML"
     # every due date given: the section says so, as the report does
     for n in (1, 2):
         f = root / f"incidents/2026/INC-2026-000{n}.md"

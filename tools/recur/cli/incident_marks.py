@@ -105,8 +105,10 @@ def _add(kb_dir, incident_id, which, status, title, owner, due, ticket) -> None:
     from recur.util.dates import given_date
     from recur.util.text import one_line
 
+    if title is None and not (owner or ticket):
+        raise click.UsageError("--due goes with --add TITLE (a new follow-up) or with WHICH (the one to give it)")
     if title is None:
-        raise click.UsageError("--owner, --due and --ticket go with --add TITLE (a new follow-up)")
+        raise click.UsageError("--owner and --ticket go with --add TITLE (a new follow-up)")
     if which or status:
         raise click.UsageError("--add writes a new follow-up; WHICH with --done or --open marks one: give one of them")
     day = given_date(due, "--due") if due else None
@@ -160,10 +162,12 @@ def _follow_up_lines(kb, iid: str) -> list[str]:
 @click.option("--open", "reopen", is_flag=True, help="Open it again.")
 @click.option("--add", "title", metavar="TITLE", type=TEXT, help="Add a follow-up (open) with this title.")
 @click.option("--owner", type=TEXT, help="With --add: who does it.")
-@click.option("--due", metavar="YYYY-MM-DD", help="With --add: the day it is due.")
+@click.option(
+    "--due", metavar="YYYY-MM-DD", help="With --add: the day it is due; with WHICH: set or move its due date."
+)
 @click.option("--ticket", type=TEXT, help="With --add: its ticket (PRB-135).")
 def follow_up(kb_dir, incident_id, which, done, reopen, title, owner, due, ticket):
-    """List incident INCIDENT_ID's follow-ups, add one, or mark the one WHICH names done.
+    """List incident INCIDENT_ID's follow-ups, add one, or mark the one WHICH names done or give it a due date.
 
     WHICH is its number in the list, its ticket, or words of its title.
 
@@ -172,30 +176,47 @@ def follow_up(kb_dir, incident_id, which, done, reopen, title, owner, due, ticke
     recur incident follow-up INC-2026-0142 --add "Alert on pool saturation" --owner team-db --due 2026-12-19
     recur incident follow-up INC-2026-0142 2 --done
     recur incident follow-up INC-2026-0142 PRB-135 --done
+    recur incident follow-up INC-2026-0142 pool alert --due 2026-12-19
     """
     status = _one_status(done and "done", reopen and "open")
-    if title is not None or owner or due or ticket:
+    if title is not None or owner or ticket or (due and not which):
         _add(kb_dir, incident_id, which, status, title, owner, due, ticket)
         return
+    if which:
+        _mark(kb_dir, incident_id, " ".join(which), status, due)
+        return
+    from recur.kb.incident_record import find_incident
+    from recur.kb.loader import load_kb
+
+    if status:
+        raise click.UsageError("say which follow-up: its number, ticket or title words (list them without --done)")
+    kb = load_kb(kb_dir)
+    find_incident(kb, incident_id)
+    click.echo("\n".join(_follow_up_lines(kb, incident_id)))
+
+
+def _mark(kb_dir, incident_id: str, which: str, status: str | None, due: str | None) -> None:
+    """Mark follow-up ``which`` done or open, and/or set its due date (``due``, as typed): the report's
+    list of follow-ups with no due date could only say "edit the record"."""
     from recur.cli.incident import _left_out_note
     from recur.kb.incident_marks import mark_follow_up
-    from recur.kb.incident_record import find_incident
     from recur.kb.loader import display_path, load_kb
+    from recur.util.dates import given_date
 
-    kb = load_kb(kb_dir)
-    if not which:
-        if status:
-            raise click.UsageError("say which follow-up: its number, ticket or title words (list them without --done)")
-        find_incident(kb, incident_id)
-        click.echo("\n".join(_follow_up_lines(kb, incident_id)))
-        return
-    if status is None:
+    if status is None and due is None:
         raise click.UsageError(
-            f"add --done (or --open) to mark it: recur incident follow-up {incident_id} WHICH --done"
+            f"add --done (or --open) to mark it, or --due DATE to give it a due date: "
+            f"recur incident follow-up {incident_id} WHICH --done"
         )
-    path, k, title, edits = mark_follow_up(kb, incident_id, " ".join(which), status)
+    day = given_date(due, "--due") if due else None
+    path, k, title, edits = mark_follow_up(load_kb(kb_dir), incident_id, which, status, day)
     kb = load_kb(kb_dir)
+    made = {e[0][-1] for e in edits}
+    said = [f"marked {status}" if "status" in made else f"already {status}"] if status else []
+    if day:
+        said.append(f"now due {day.isoformat()}" if "due" in made else f"already due {day.isoformat()}")
     shown = f"{k + 1}. {title}" if title else f"number {k + 1}"
-    verb = f"marked {status}" if edits else f"already {status}"
-    click.echo(f"{incident_id}: follow-up {shown} {verb} ({display_path(path)})")
+    click.echo(f"{incident_id}: follow-up {shown} {', '.join(said)} ({display_path(path)})")
+    if "due" in made:
+        _due_before_note(kb, incident_id, day)
     _left_out_note(kb, incident_id)

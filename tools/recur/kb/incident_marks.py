@@ -161,10 +161,14 @@ def follow_up_fields(f) -> list[str]:
     return [str(f[k]) for k in ("title", "ticket") if f.get(k)]
 
 
-def mark_follow_up(kb, iid: str, which: str, status: str) -> tuple[Path, int, str, list[Edit]]:
-    """Set follow-up ``which``'s status (open/done): (the record, its index, its title as the record
-    has it, the edits). The title comes from the record as read, so a record with errors (which the
-    KB leaves out) has it too: "follow-up 1. marked done" named nothing (found in review)."""
+def mark_follow_up(
+    kb, iid: str, which: str, status: str | None, due: dt.date | None = None
+) -> tuple[Path, int, str, list[Edit]]:
+    """Set follow-up ``which``'s status (open/done) and/or its ``due`` date (added to its mapping when
+    it has none: the report's "no due date" list could only say "edit the record"): (the record, its
+    index, its title as the record has it, the edits). The title comes from the record as read, so a
+    record with errors (which the KB leaves out) has it too: "follow-up 1. marked done" named nothing
+    (found in review)."""
     path = find_incident(kb, iid)
     chosen: list = []
 
@@ -175,7 +179,8 @@ def mark_follow_up(kb, iid: str, which: str, status: str) -> tuple[Path, int, st
         k = pick(items, which, follow_up_fields, "follow-up", iid)
         item = items[k]
         chosen[:] = [k, one_line(str(item.get("title") or "") if isinstance(item, dict) else str(item))]
-        return [(("follow_ups", k, "status"), status, status)]
+        edits = [(("follow_ups", k, "status"), status, status)] if status else []
+        return edits + ([(("follow_ups", k, "due"), due.isoformat(), due.isoformat())] if due else [])
 
     edits = change_record(path, plan)
     return path, chosen[0], chosen[1], edits

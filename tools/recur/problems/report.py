@@ -242,9 +242,12 @@ def closing_line(b: dict) -> str | None:
     c = b["counts"]
     if not (c["reviews_pending"] or c["follow_ups_open"] or c["flags_open"]):
         return None
+    # a follow-up with no due date is given one from the command line too, no YAML to edit
+    due = "; give one with no due date its date: recur incident follow-up ID WHICH --due YYYY-MM-DD"
     return (
         "Close them with: recur incident review ID --done · recur incident follow-up ID WHICH --done · "
         "recur incident flag ID --done WHICH (WHICH: the number, ticket or words the list shows)"
+        + (due if c.get("follow_ups_no_due") else "")
     )
 
 

@@ -125,7 +125,8 @@ def _no_due_table(site: Site, b: dict, page: str) -> list:
     """The open follow-ups with no due date, apart, as `recur report` lists them: never overdue, no tile
     or overdue badge points them out (board.json had them; the page did not say them)."""
     out = [f"## Follow-ups with no due date {{#{SECTIONS['no_due']}}}\n\nNever overdue, so nothing else on "
-           "this board points them out; oldest first. Give each a `due:` in its incident's record.\n"]
+           "this board points them out; oldest first. Give each one: `recur incident follow-up ID WHICH --due "
+           "YYYY-MM-DD` (WHICH: its number, ticket or title words).\n"]
     rows = [[esc(f["title"]), esc(f["owner"] or UNOWNED), _il(site, page, f["incident"]), f"{f['age_days']}d",
              esc(f["ticket"] or "-")] for f in b.get("follow_ups_no_due", [])]
     out.append(raw_table(["follow-up", "owner", "incident", "age", "ticket"], rows,
