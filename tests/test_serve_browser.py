@@ -1407,3 +1407,24 @@ def test_a_rate_limited_health_probe_is_asked_again_not_taken_for_a_static_site(
         finally:
             let_clock_run(page)
             page.close()
+
+
+def test_a_long_category_name_in_a_cards_badge_does_not_widen_the_page_on_a_phone(chromium, built):
+    """Found in review: a card whose category is 69 characters made the page 468 px wide on a 390 px phone (a flex
+    item does not shrink below its longest word), so the whole page scrolled sideways. The badge wraps inside the
+    screen."""
+    _, site = built
+    # no hyphen to break at: a folder name the format allows (kb lint warns it is not kebab-case)
+    category = "storage_capacity_and_retention_of_the_write_ahead_logs_on_shared_disk"
+    assert len(category) == 69
+    answer = {**DISK_FULL, "results": [{**DISK_FULL["results"][0], "category": category}]}
+    with (
+        scripted_api(site, lambda n: HEALTHY, lambda n: (200, answer, None)) as (base, _),
+        box_page(chromium, base + "/", "api") as (page, errors),
+    ):
+        page.set_viewport_size({"width": 390, "height": 844})
+        ask(page, "writes fail: No space left on device")
+        page.locator(".recur-suggest__card .recur-badge", has_text=category).wait_for(timeout=15000)
+        width, screen = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+        assert screen == 390 and width <= screen, (width, screen)
+        assert [e for e in errors if "Failed to load resource" not in e] == []
