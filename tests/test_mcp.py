@@ -514,6 +514,23 @@ def test_stdio_a_line_that_is_not_a_message_gets_the_json_rpc_error_and_the_serv
     assert err.count("(answered)") == 1 and "Traceback" not in err, err
 
 
+def test_stdio_the_sdks_warnings_are_said_as_the_servers_on_stderr(raw_served):
+    """The MCP SDK drops a notification whose params it cannot read, with a warning: Python's last resort
+    printed it bare ("dropped 'notifications/cancelled': malformed params", no level), unlike the server's
+    other lines (found in review, after `recur serve` routed the SDK's warnings through its handler). Over
+    stdio it is a ``warning:`` line on stderr; stdout has only the answer to the ping after it."""
+    n = next(_ping_ids)
+    logged = len(raw_served.err)
+    bad = {"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": {"not": "an id"}}}
+    raw_served.send(json.dumps(bad).encode())
+    assert raw_served.ask(n, "ping", {}) == {"jsonrpc": "2.0", "id": n, "result": {}}
+    said = "warning: dropped 'notifications/cancelled': malformed params\n"
+    deadline = time.monotonic() + 30
+    while said not in raw_served.err[logged:] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert said in raw_served.err[logged:], raw_served.err[logged:]
+
+
 _ping_ids = iter(range(100, 10**6))
 
 

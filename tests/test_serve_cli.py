@@ -152,7 +152,12 @@ def test_sigterm_answers_a_request_still_running_at_the_deadline_in_the_error_sh
     # (found in an operator's review: uvicorn's "ERROR: Cancel 1 running task(s)", and nothing for SIGTERM)
     assert "ERROR" not in result["out"], result["out"]
     assert "stopping: SIGTERM received" in result["out"], result["out"]
-    assert "stopping: 2 request(s) still running at the shutdown deadline" in result["out"], result["out"]
+    # the open event stream gets no 503: the count says so (found in review: "2 request(s) … are answered 503")
+    stopped = (
+        "stopping: 2 request(s) still running at the shutdown deadline: 1 answered 503 shutting_down, "
+        "1 already being answered (an MCP event stream, a large file) closed"
+    )
+    assert stopped in result["out"], result["out"]
     assert "stopping: an answer already being sent (an MCP event stream" in result["out"], result["out"]
     assert took < 10, took  # README: the 5 s of grace, then the rest of the stop (a bound on a hang)
     print(f"exit {took:.2f} s after SIGTERM")
@@ -822,3 +827,51 @@ def test_the_mcp_sdks_refusals_say_the_route_and_the_answer_and_other_records_pa
     )
     assert said("Invalid Host header: x", name="mcp.server.other") == "Invalid Host header: x"
     assert said("Session crashed") == "Session crashed"
+
+
+def test_the_stop_line_counts_the_503s_apart_from_the_answers_already_being_sent():
+    """StopAnswer's counts, as the stop's log line reads them when uvicorn cancels: one request still
+    waiting for its answer (a 503) and one whose answer has begun (closed, no 503), then neither."""
+    import asyncio
+    import logging
+
+    from recur.serve.guard import Answering, StopAnswer
+    from recur.serve.server import ShutdownCancelIsNotAnError
+
+    def stop_line(answering, tasks: int) -> str:
+        msg = "Cancel %s running task(s), timeout graceful shutdown exceeded"
+        record = logging.LogRecord("uvicorn.error", logging.ERROR, __file__, 1, msg, (tasks,), None)
+        assert ShutdownCancelIsNotAnError(answering).filter(record) and record.levelname == "WARNING"
+        return record.getMessage()
+
+    async def app(scope, receive, send):
+        if scope["path"] == "/stream":
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+        await asyncio.Event().wait()  # until the stop cancels it
+
+    async def run() -> tuple[str, str]:
+        answering = Answering()
+        guarded, sent = StopAnswer(app, answering=answering), []
+
+        async def send(message):
+            sent.append(message)
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        scopes = [{"type": "http", "path": p, "method": "GET", "headers": []} for p in ("/stream", "/api/x")]
+        tasks = [asyncio.create_task(guarded(scope, receive, send)) for scope in scopes]
+        await asyncio.sleep(0.01)  # both are in the app, one answer begun
+        during = stop_line(answering, len(tasks))
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        assert [m["status"] for m in sent if m["type"] == "http.response.start"] == [200, 503]
+        return during, stop_line(answering, 1)
+
+    during, after = asyncio.run(run())
+    assert during == (
+        "stopping: 2 request(s) still running at the shutdown deadline: 1 answered 503 shutting_down, "
+        "1 already being answered (an MCP event stream, a large file) closed"
+    )
+    assert after == "stopping: 1 request(s) still running at the shutdown deadline are cut short"  # none it knows of

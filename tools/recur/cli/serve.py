@@ -532,7 +532,7 @@ def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str) ->
             root_path=root_path,
         )
     )
-    serve_server.quiet_shutdown_cancel()
+    serve_server.quiet_shutdown_cancel(app.state.answering)
     serve_server.sdk_logs_as_the_servers()
     _say_stopping(stop.server, grace=5)
     sockets = None

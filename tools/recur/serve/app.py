@@ -21,6 +21,7 @@ from recur.serve.deps import ALERTMANAGER_MAX_BODY, SearchGate, Settings, errors
 from recur.serve.guard import (
     CLIENT_GONE,
     DEFAULT_MAX_BODY,
+    Answering,
     BodyGuard,
     ClientGone,
     ConcurrencyLimit,
@@ -258,7 +259,8 @@ def _middleware(app, *, max_body: int, pools: tuple[int, int], body_timeout: flo
     )
     app.add_middleware(TokenFirst, settings=app.state.settings, fastapi_app=app)  # before any body is read
     app.add_middleware(HeadAsGet)
-    app.add_middleware(StopAnswer)
+    app.state.answering = Answering()  # read by the stop's log line (server.quiet_shutdown_cancel)
+    app.add_middleware(StopAnswer, answering=app.state.answering)
 
 
 def _outer_middleware(app, host: str | None, allowed_hosts: tuple) -> None:

@@ -548,21 +548,28 @@ class StopAnswer:
     with a plain-text 500 and logged each with a traceback (an ordinary stop read as a crash). A
     cancelled request that has not started its answer gets a JSON 503 ``shutting_down`` with
     Retry-After instead, which Alertmanager and load balancers retry. Only uvicorn's stop cancels a
-    request's task, so nothing else is answered this way."""
+    request's task, so nothing else is answered this way.
 
-    def __init__(self, app):
+    ``answering`` counts the requests in the app and those of them whose answer has begun, for the
+    stop's log line (server.ShutdownCancelIsNotAnError): only the others get the 503."""
+
+    def __init__(self, app, answering: Answering | None = None):
         self.app = app
+        self.answering = answering if answering is not None else Answering()
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         started = False
+        counts = self.answering
 
         async def tracked(message):
             nonlocal started
-            started = started or message["type"] == "http.response.start"
+            if not started and message["type"] == "http.response.start":
+                started, counts.sending = True, counts.sending + 1
             await send(message)
 
+        counts.running += 1  # one event loop: no lock needed around the counters
         try:
             await self.app(scope, receive, tracked)
         except asyncio.CancelledError:
@@ -577,6 +584,19 @@ class StopAnswer:
                 {"Retry-After": "5"},
                 scope,
             )
+        finally:
+            counts.running -= 1
+            if started:
+                counts.sending -= 1
+
+
+class Answering:
+    """The requests StopAnswer has in the app (``running``) and how many of them have begun their answer
+    (``sending``: an MCP event stream, a large file): at a stop those cannot be answered 503, only closed."""
+
+    def __init__(self) -> None:
+        self.running = 0
+        self.sending = 0
 
 
 class SiteFiles(StaticFiles):

@@ -731,7 +731,33 @@ def run_stdio(server: MCPServer) -> None:
     error for them; the server serves on."""
     import anyio
 
+    _sdk_warnings_said()
     anyio.run(_serve_stdio, server)
+
+
+class _LevelSaid(logging.Formatter):
+    """``warning: …`` (``error: …``), as recur mcp's own lines on stderr say it."""
+
+    def format(self, record) -> str:
+        return f"{record.levelname.lower()}: {super().format(record)}"
+
+
+def _sdk_warnings_said() -> None:
+    """The MCP SDK's warnings over stdio as the server's own: on stderr (stdout is the protocol), as
+    ``warning: …``. Its loggers have no handler, so Python's last resort printed them bare, with no level:
+    "dropped 'notifications/cancelled': malformed params" for a client's malformed notification, among
+    recur mcp's lines (found in review; `recur serve` routes them through uvicorn's handler instead:
+    server.sdk_logs_as_the_servers). Its INFO and DEBUG records stay out, as before."""
+    import sys
+
+    sdk = logging.getLogger("mcp")
+    if any(isinstance(h.formatter, _LevelSaid) for h in sdk.handlers):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_LevelSaid())
+    handler.setLevel(logging.WARNING)
+    sdk.addHandler(handler)
+    sdk.propagate = False  # once: not again through a handler the root logger may have
 
 
 async def _serve_stdio(server: MCPServer) -> None:

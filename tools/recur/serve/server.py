@@ -211,7 +211,14 @@ class ShutdownCancelIsNotAnError:
     becomes a WARNING saying what happens. So does the ERROR and traceback of an answer already being sent
     when it is cut short there (no 503 can replace half an answer): an MCP client's open event stream
     (GET /mcp) is one at every stop, a large file to a slow reader another (found running recur serve with
-    an assistant connected). Every other record passes as it is."""
+    an assistant connected). Every other record passes as it is.
+
+    ``answering`` (guard.Answering, the app's StopAnswer counts) splits the stop's count: the line said
+    "2 request(s) … are answered 503 shutting_down" for one request and one open event stream, which got
+    no 503 (found in review); it says how many get the 503 and how many are closed instead."""
+
+    def __init__(self, answering=None) -> None:
+        self.answering = answering
 
     def filter(self, record) -> bool:
         import asyncio
@@ -221,7 +228,7 @@ class ShutdownCancelIsNotAnError:
             return True
         if str(record.msg).startswith("Cancel %s running task(s)"):
             record.levelno, record.levelname = logging.WARNING, "WARNING"
-            record.msg = "stopping: %s request(s) still running at the shutdown deadline are answered 503 shutting_down"
+            record.msg, record.args = self._stop_line(record.args)
         elif str(record.msg).startswith("Exception in ASGI application") and isinstance(
             (record.exc_info or (None, None))[1], asyncio.CancelledError
         ):  # only uvicorn's stop cancels a request's task (guard.StopAnswer)
@@ -232,6 +239,17 @@ class ShutdownCancelIsNotAnError:
             )
             record.exc_info, record.exc_text = None, None
         return True
+
+    def _stop_line(self, args) -> tuple[str, tuple]:
+        """The stop's line: uvicorn's count of tasks it cancels, split by whether their answer has begun."""
+        counts = self.answering
+        if counts is None or counts.running <= 0:  # none the app knows of: uvicorn's number, as it is
+            return "stopping: %s request(s) still running at the shutdown deadline are cut short", tuple(args)[:1]
+        waiting = max(0, counts.running - counts.sending)
+        said = [f"{waiting} answered 503 shutting_down"] if waiting else []
+        if counts.sending:
+            said.append(f"{counts.sending} already being answered (an MCP event stream, a large file) closed")
+        return "stopping: %s request(s) still running at the shutdown deadline: %s", (counts.running, ", ".join(said))
 
 
 class InvalidRequestsCondensed:
@@ -311,12 +329,14 @@ def sdk_logs_as_the_servers() -> None:
     sdk.propagate = False  # once: not again through a handler the root logger may have
 
 
-def quiet_shutdown_cancel() -> None:
-    """Install ShutdownCancelIsNotAnError and InvalidRequestsCondensed on uvicorn.error (after
-    uvicorn.Config configured logging)."""
+def quiet_shutdown_cancel(answering=None) -> None:
+    """Install ShutdownCancelIsNotAnError (with the served app's ``answering`` counts: app.state.answering)
+    and InvalidRequestsCondensed on uvicorn.error (after uvicorn.Config configured logging)."""
     import logging
 
     logger = logging.getLogger("uvicorn.error")
-    for kind in (ShutdownCancelIsNotAnError, InvalidRequestsCondensed):
-        if not any(isinstance(f, kind) for f in logger.filters):
-            logger.addFilter(kind())
+    for old in [f for f in logger.filters if isinstance(f, ShutdownCancelIsNotAnError)]:
+        logger.removeFilter(old)  # the counts of the app served now, not of one served before it
+    logger.addFilter(ShutdownCancelIsNotAnError(answering))
+    if not any(isinstance(f, InvalidRequestsCondensed) for f in logger.filters):
+        logger.addFilter(InvalidRequestsCondensed())
