@@ -1115,6 +1115,24 @@ def test_a_person_to_a_verb_after_a_dash_is_the_owner(kb_dir, tmp_path):
     ]
 
 
+def test_a_person_will_a_verb_after_a_dash_is_the_owner_by_the_same_rules():
+    # "— Priya will own" stayed in the title, no owner, where "— Priya to own" and "Priya will add …" were read
+    items = parse_action_items(
+        "- Add an alert — Priya will own\n- Drain the old topic - Lena Fischer will drive — 2026-12-12\n"
+        "- Raise the lag threshold — Priya Shah — 2026-12-01\n"
+    )
+    got = [(it["title"], it["owner"], it["due"]) for it in items]
+    assert got[:2] == [("Add an alert", "Priya", None), ("Drain the old topic", "Lena Fischer", dt.date(2026, 12, 12))]
+    # a first name no item names, a team, or "will" before no verb of its own keeps its words in the title
+    for said in (
+        "Add an alert - Priya will own",
+        "Fail over — Checkout Team will own",
+        "Notify support — Sam Ortiz will be told first",
+    ):
+        [it] = parse_action_items(f"- {said}\n")
+        assert (it["title"], it["owner"]) == (said, None), said
+
+
 def test_a_first_name_a_team_or_a_place_to_a_word_after_a_dash_is_no_owner():
     # by the rules of "Priya will …": a first name the section names no owner, a team, a product, a place
     # a change goes or "to" before no verb keeps its words in the title

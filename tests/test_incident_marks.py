@@ -607,7 +607,8 @@ def test_follow_up_due_gives_one_a_date_or_moves_it_and_the_board_follows(kb):
     assert no_due == ["Alert on pool saturation", "Raise the pool size"]
     args = ("incident", "follow-up", "--kb", str(kb))
     r = run(*args, "INC-2026-0300", "saturation", "alert", "--due", "2026-12-19")
-    assert r.exit_code == 0 and "follow-up 1. Alert on pool saturation now due 2026-12-19" in r.output, r.output
+    assert r.exit_code == 0 and "follow-up 1. Alert on pool saturation now due 2026-12-19 (" in r.output, r.output
+    assert "(was" not in r.output  # it had no date to replace
     assert record(kb, "INC-2026-0300") == BLOCK.replace(
         "    ticket: DB-77\n", "    ticket: DB-77\n    due: 2026-12-19\n"
     )  # the comment and the other follow-up as they were
@@ -617,7 +618,9 @@ def test_follow_up_due_gives_one_a_date_or_moves_it_and_the_board_follows(kb):
     assert both.exit_code == 0 and "marked done, now due 2026-12-05" in both.output, both.output
     assert "  - title: Raise the pool size\n    status: done\n    due: 2026-12-05\n" in record(kb, "INC-2026-0300")
     moved = run(*args, "INC-2026-0301", "NET-9", "--due", "2026-12-24")
+    # moving a date says the one it replaced ("now due 2026-12-24" alone lost 2026-11-20)
     assert moved.exit_code == 0, moved.output
+    assert "Second resolver now due 2026-12-24 (was 2026-11-20) (" in moved.output, moved.output
     assert "owner: team-net, due: 2026-12-24, ticket: NET-9}" in record(kb, "INC-2026-0301")
     b = board(load_kb(kb), as_of)
     assert b["follow_ups_no_due"] == [] and [f["due"] for f in b["follow_ups"]] == ["2026-12-19", "2026-12-24"]

@@ -209,12 +209,14 @@ def _mark(kb_dir, incident_id: str, which: str, status: str | None, due: str | N
             f"recur incident follow-up {incident_id} WHICH --done"
         )
     day = given_date(due, "--due") if due else None
-    path, k, title, edits = mark_follow_up(load_kb(kb_dir), incident_id, which, status, day)
+    path, k, title, edits, was = mark_follow_up(load_kb(kb_dir), incident_id, which, status, day)
     kb = load_kb(kb_dir)
     made = {e[0][-1] for e in edits}
     said = [f"marked {status}" if "status" in made else f"already {status}"] if status else []
     if day:
-        said.append(f"now due {day.isoformat()}" if "due" in made else f"already due {day.isoformat()}")
+        # a moved date says the one it replaced: "now due 2026-12-19" alone lost it from the output
+        moved = f" (was {was})" if was else ""
+        said.append(f"now due {day.isoformat()}{moved}" if "due" in made else f"already due {day.isoformat()}")
     shown = f"{k + 1}. {title}" if title else f"number {k + 1}"
     click.echo(f"{incident_id}: follow-up {shown} {', '.join(said)} ({display_path(path)})")
     if "due" in made:

@@ -1015,10 +1015,8 @@ def parse_action_items(text: str) -> list[dict]:
 # of _person_name; a first name alone only when the section says it is a person's: it owns another item
 # (a column, a label, a mention). "Checkout will retry payments", "We will …", "Frankfurt will fail over"
 # lead items as names do, in a list of "Priya will …" items too: no list of words tells them all apart
-_WILL = re.compile(
-    rf"({_NAME_WORD}(?: {_NAME_WORD}){{0,2}})[ \t]+will[ \t]+"
-    rf"(?!(?:be|not|never|have|need|likely|probably|still|also|now|then|soon|only|always|no)\b)[{LOWER}]"
-)
+_NOT_WILL_VERB = r"(?!(?:be|not|never|have|need|likely|probably|still|also|now|then|soon|only|always|no)\b)"
+_WILL = re.compile(rf"({_NAME_WORD}(?: {_NAME_WORD}){{0,2}})[ \t]+will[ \t]+{_NOT_WILL_VERB}[{LOWER}]")
 
 
 def _will_owners(items: list[dict]) -> list[dict]:
@@ -1052,17 +1050,18 @@ def _known_person(name: str, owners: set[str]) -> bool:
 # verb after an item's last dash say who does it, as "Priya will …" leading it does (the name stayed in
 # the title, no owner). By the same rules: a full name, or a first name the section names an owner. The
 # words after the dash say who and when, not what: they leave the title. "to" before an article, a
-# pronoun or a place a change goes ("— Staging to prod", "— Sam to the on-call") is no verb
+# pronoun or a place a change goes ("— Staging to prod", "— Sam to the on-call") is no verb.
+# "— Priya will own" after the dash is the same (it stayed in the title), "will" read as _WILL reads it
 _TO = re.compile(
-    rf"({_NAME_WORD}(?: {_NAME_WORD}){{0,2}})[ \t]+to[ \t]+"
+    rf"({_NAME_WORD}(?: {_NAME_WORD}){{0,2}})[ \t]+(?:to[ \t]+"
     r"(?!(?:be|not|the|a|an|all|any|each|every|both|this|that|these|those|his|her|him|their|them|our|us|"
     r"my|me|your|its|it|prod|production|staging|dev|main|master|latest|stable)\b)"
-    rf"[{LOWER}][^\n]*"
+    rf"|will[ \t]+{_NOT_WILL_VERB})[{LOWER}][^\n]*"
 )
 
 
 def _to_owners(items: list[dict]) -> list[dict]:
-    """``items``, each with no owner whose title ends in a dash and a person "to" a verb (_TO) owned by
+    """``items``, each with no owner whose title ends in a dash and a person "to" or "will" a verb (_TO) owned by
     that person, the title what comes before the dash."""
     owners = _owner_names(items)
     for it in items:

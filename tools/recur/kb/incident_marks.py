@@ -163,12 +163,12 @@ def follow_up_fields(f) -> list[str]:
 
 def mark_follow_up(
     kb, iid: str, which: str, status: str | None, due: dt.date | None = None
-) -> tuple[Path, int, str, list[Edit]]:
+) -> tuple[Path, int, str, list[Edit], str | None]:
     """Set follow-up ``which``'s status (open/done) and/or its ``due`` date (added to its mapping when
     it has none: the report's "no due date" list could only say "edit the record"): (the record, its
-    index, its title as the record has it, the edits). The title comes from the record as read, so a
-    record with errors (which the KB leaves out) has it too: "follow-up 1. marked done" named nothing
-    (found in review)."""
+    index, its title as the record has it, the edits, the due date it had or None). The title comes
+    from the record as read, so a record with errors (which the KB leaves out) has it too: "follow-up 1.
+    marked done" named nothing (found in review); the old due date so that moving one says from what."""
     path = find_incident(kb, iid)
     chosen: list = []
 
@@ -178,12 +178,14 @@ def mark_follow_up(
             raise _Unlike("follow_ups", "must be a list; fix it by hand")
         k = pick(items, which, follow_up_fields, "follow-up", iid)
         item = items[k]
+        had = item.get("due") if isinstance(item, dict) else None
         chosen[:] = [k, one_line(str(item.get("title") or "") if isinstance(item, dict) else str(item))]
+        chosen.append(None if had in (None, "") else one_line(str(had)))
         edits = [(("follow_ups", k, "status"), status, status)] if status else []
         return edits + ([(("follow_ups", k, "due"), due.isoformat(), due.isoformat())] if due else [])
 
     edits = change_record(path, plan)
-    return path, chosen[0], chosen[1], edits
+    return path, chosen[0], chosen[1], edits, chosen[2]
 
 
 def flag_fields(f) -> list[str]:
