@@ -9,7 +9,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import http.server
 import json
 import os
 import shutil
@@ -18,7 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
-from browser import page_errors, serve_dir
+from browser import page_errors, serve_dir, serve_handler
 from click.testing import CliRunner
 from kbfactory import import_draft_text, write
 from site_helpers import AS_OF, recur_site, site_kb
@@ -614,6 +616,9 @@ def page(chromium):
     pg.requests = []
     pg.on("request", lambda r: pg.requests.append(r.url))
     yield pg
+    # the session's Chromium profile persists: the model a test kept in the Cache API is not the next one's
+    if pg.url.startswith("http"):
+        pg.evaluate("async () => { for (const k of await caches.keys()) await caches.delete(k); }")
     pg.close()
 
 
@@ -791,7 +796,80 @@ def test_a_rebuilt_site_is_not_answered_from_the_last_builds_cache(page, static_
         _ask(page, ask)
         assert page.locator(title).inner_text() == "Disk full on a host (rebuilt)"
         model = [r for r in page.requests if "/model.onnx.gz" in r]
-        assert len(model) == 2 and len(set(model)) == 1 and "?v=" in model[0]  # unchanged: the same URL, cacheable
+        assert len(model) == 1 and "?v=" in model[0]  # unchanged: the reload read it from recur-model-<build id>
+    assert page.errors == []
+
+
+class _NoStoreHandler(http.server.SimpleHTTPRequestHandler):
+    """A host that forbids the HTTP cache (Cache-Control: no-store) and counts what it is asked for."""
+
+    asked: list[str] = []
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def do_GET(self):
+        self.asked.append(self.path.split("?")[0])
+        super().do_GET()
+
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def _serve_no_store(site):
+    """``site`` served with no-store; yields the URL and the list of paths asked for."""
+    asked: list[str] = []
+    handler = type("Counted", (_NoStoreHandler,), {"asked": asked})
+    with serve_handler(functools.partial(handler, directory=str(site))) as url:
+        yield url, asked
+
+
+def _load_model(page, url):
+    page.goto(url + "/suggest.html")
+    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    assert _ask(page, "no space left on device on the checkout host, writes failing")[0] == "disk-full"
+
+
+@pytest.mark.browser
+def test_a_host_that_sends_no_store_does_not_send_the_model_again_on_the_next_visit(page, static_site, tmp_path):
+    """With Cache-Control: no-store every visit downloaded the 30 MB again; the loader keeps the large
+    files in the Cache API (recur-model-<build id>), and a rebuilt site (another build id) fetches them anew."""
+    *_, out = static_site
+    site = shutil.copytree(out, tmp_path / "site")
+    model, wasm = f"/{bundle.OUT}/model.onnx.gz", f"/{bundle.OUT}/runtime/ort-wasm-simd-threaded.wasm.gz"
+    with _serve_no_store(site) as (url, asked):
+        _load_model(page, url)
+        page.reload()  # the second visit: the host sent no-store, so only the Cache API has them
+        _load_model(page, url)
+        assert (asked.count(model), asked.count(wasm), asked.count(f"/{bundle.OUT}/index.bin")) == (1, 1, 1)
+        assert asked.count(f"/{bundle.OUT}/bundle.json") == 2  # still asked each visit: it names the build
+        # the rebuild: another build id in bundle.json (the files and their versions unchanged)
+        folder = site / bundle.OUT
+        manifest = json.loads((folder / "bundle.json").read_text())
+        manifest["build_id"] = new_id = manifest["build_id"] + "-rebuilt"
+        (folder / "bundle.json").write_text(json.dumps(manifest))
+        page.reload()
+        _load_model(page, url)
+        assert asked.count(model) == 2
+        assert page.evaluate("caches.keys()") == [f"recur-model-{new_id}"]  # the last build's copy is deleted
+    assert page.errors == []
+
+
+@pytest.mark.browser
+def test_where_the_cache_api_throws_the_model_is_fetched_as_before(page, static_site):
+    """An insecure context has no Cache API, a full disk or a file:// page throws from it: the loader then
+    fetches the files as it did without it, on every visit."""
+    *_, out = static_site
+    page.add_init_script(
+        "CacheStorage.prototype.open = () => Promise.reject(new DOMException('full', 'QuotaExceededError'))"
+    )
+    with _serve_no_store(out) as (url, asked):
+        _load_model(page, url)
+        page.reload()
+        _load_model(page, url)
+        assert asked.count(f"/{bundle.OUT}/model.onnx.gz") == 2
     assert page.errors == []
 
 

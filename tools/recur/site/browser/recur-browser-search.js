@@ -74,6 +74,45 @@ async function fetchBytes(url, onBytes) {
   return out;
 }
 
+/* The large files are kept in the Cache API too, in recur-model-<build id>: a host that sends
+ * Cache-Control: no-store, or a browser whose HTTP cache is small, had the page download 30 MB on every
+ * visit. Keyed by the versioned URL (name?v=<content hash>) inside a cache named by the site's build id, so a
+ * rebuilt site never reads a stale model; the other recur-model-* caches (older builds) are deleted. Where the
+ * Cache API is missing or throws (file://, an insecure context such as a plain-http intranet host, quota), the
+ * files are fetched as before. */
+const CACHE_PREFIX = "recur-model-";
+
+async function openCache(buildId) {
+  if (!buildId || !globalThis.caches) return null;
+  try {
+    const name = CACHE_PREFIX + buildId;
+    const cache = await caches.open(name);
+    for (const old of await caches.keys()) {
+      if (old.startsWith(CACHE_PREFIX) && old !== name) await caches.delete(old);
+    }
+    return cache;
+  } catch (e) {
+    return null;
+  }
+}
+
+async function cachedBytes(cache, url, onBytes) {
+  if (cache) {
+    try {
+      const hit = await cache.match(url);
+      if (hit) {
+        const buf = new Uint8Array(await hit.arrayBuffer());
+        onBytes(buf.length);
+        return buf;
+      }
+    } catch (e) { /* an unreadable entry: the host has the file */ }
+  }
+  const bytes = await fetchBytes(url, onBytes);
+  /* awaited so the next visit finds it; a full disk (QuotaExceededError) only means no copy is kept */
+  if (cache) await cache.put(url, new Response(bytes)).catch(() => {});
+  return bytes;
+}
+
 /* The .gz files are stored compressed; a host that adds Content-Encoding: gzip for them has
  * already had the browser decompress them, so look at the bytes, not the name. */
 async function gunzip(bytes) {
@@ -151,6 +190,8 @@ export async function load(bundleUrl, onProgress, manifest, prepare) {
   const total = big.reduce((s, f) => s + (manifest.bytes[f] || 0), 0);
   let done = 0;
   const tick = (n) => { done += n; if (onProgress) onProgress(Math.min(done, total), total); };
+  const cache = await openCache(manifest.build_id);
+  const bytesOf = (rel) => cachedBytes(cache, at(rel), tick);
   /* The runtime's glue (manifest.runtime.glue) is imported here too, though onnxruntime imports it itself
    * (the browser then has it, by the same URL): imported by onnxruntime, a network error there was its "no
    * available backend found" and the model was off until the page was reloaded (onnxruntime keeps a backend
@@ -158,9 +199,8 @@ export async function load(bundleUrl, onProgress, manifest, prepare) {
   const [rankerMod, ort, tokmod, stemmer, , model, wasm, bin, indexText, tokText, tokConfig] = await Promise.all([
     importing(at("ranker.js")), importing(at(manifest.runtime.ort)), importing(at(manifest.runtime.tokenizers)),
     importing(at(manifest.runtime.stemmer)), importing(at(manifest.runtime.glue)),
-    fetchBytes(at(manifest.model.file), tick).then(gunzip), fetchBytes(at(manifest.runtime.wasm), tick).then(gunzip),
-    fetchBytes(at(manifest.index.bin), tick), fetchBytes(at(manifest.index.json), tick),
-    fetchBytes(at(manifest.tokenizer.json), tick), get(at(manifest.tokenizer.config)).then((r) => r.json())
+    bytesOf(manifest.model.file).then(gunzip), bytesOf(manifest.runtime.wasm).then(gunzip),
+    bytesOf(manifest.index.bin), bytesOf(manifest.index.json), bytesOf(manifest.tokenizer.json), get(at(manifest.tokenizer.config)).then((r) => r.json())
   ]);
   const dec = new TextDecoder();
   const tokenizer = new tokmod.Tokenizer(JSON.parse(dec.decode(tokText)), tokConfig);
