@@ -341,11 +341,14 @@ def test_back_from_a_pattern_page_shows_what_it_ticked(page, base):
     page.reload()
     page.locator('input[data-step="disk-full"]').check()  # one ticked by the reader on this page
     page.get_by_role("link", name="read the pattern: Database connection pool exhausted").click()
+    page.locator("input.recur-read-check[data-recur-ready]").wait_for()  # recur.js has set it from the ticks
     page.get_by_role("checkbox", name=re.compile("^Read: tick")).check()
     page.go_back()
     expect(page.locator(".recur-progress-text")).to_have_text("2 of 2 done")  # set by recur.js once the page is back
     assert _steps(page) == {"disk-full": True, "db-pool-exhausted": True}
     page.get_by_role("link", name="read the pattern: Disk full on a host").click()
+    # ticked by recur.js from the ticks: unticked before that, uncheck() did nothing (seen under the suite's load)
+    page.locator("input.recur-read-check[data-recur-ready]").wait_for()
     page.get_by_role("checkbox", name=re.compile("^Read: tick")).uncheck()
     page.go_back()
     expect(page.locator(".recur-progress-text")).to_have_text("1 of 2 done")  # set by recur.js once the page is back
