@@ -9,6 +9,16 @@ import time
 
 import httpx
 
+# /mcp driven by hand, as the protocol says (the tests that need what the SDK client does not do): the first
+# message of a session, and the Accept a streamable-HTTP client sends with it
+MCP_INIT = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
+}
+MCP_ACCEPT = {"Accept": "application/json, text/event-stream"}
+
 
 def free_socket(host: str = "127.0.0.1") -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

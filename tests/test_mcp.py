@@ -24,6 +24,8 @@ from serve_util import (
     BAD_ENGINE_INPUTS,
     BAD_FOR_A_REAL_MODEL_ONLY,
     BAD_FOR_A_REAL_MODEL_ONLY_IDS,
+    MCP_ACCEPT,
+    MCP_INIT,
     CountedGate,
     asked_engine,
     fake_app,
@@ -894,13 +896,8 @@ def test_http_mcp_needs_the_token_with_scope_all_and_slack_does_not(tmp_path):
 
 
 # /mcp driven by hand, as the protocol says (some tests need what the SDK client does not do)
-JSON_SSE = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
-INIT = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
-}
+JSON_SSE = {"Content-Type": "application/json", **MCP_ACCEPT}
+INIT = MCP_INIT
 
 
 def session_headers(sid: str) -> dict:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 from kbfactory import small_kb
+from serve_util import MCP_ACCEPT as MCP_HEADERS
+from serve_util import MCP_INIT as INIT
 from serve_util import alert_payload, fake_app, metric, running
 
 TOKEN = "s3cret-token-for-tests-0123456789"
@@ -232,15 +234,6 @@ def raw_get(base: str, path: str) -> bytes:
         while chunk := s.recv(65536):
             out += chunk
     return out
-
-
-INIT = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
-}
-MCP_HEADERS = {"Accept": "application/json, text/event-stream"}
 
 
 def test_bound_to_loopback_every_route_refuses_a_foreign_host_or_origin(tmp_path):

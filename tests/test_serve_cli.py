@@ -20,6 +20,8 @@ from serve_util import (
     BAD_ENGINE_INPUTS,
     BAD_FOR_A_REAL_MODEL_ONLY,
     BAD_FOR_A_REAL_MODEL_ONLY_IDS,
+    MCP_ACCEPT,
+    MCP_INIT,
     free_socket,
     wait_healthy,
 )
@@ -166,14 +168,8 @@ def test_sigterm_answers_a_request_still_running_at_the_deadline_in_the_error_sh
 def _open_mcp_event_stream(base: str) -> socket.socket:
     """A socket holding an MCP session's event stream (GET /mcp, as streamable-HTTP clients keep one open),
     its answer's head read: the stream is being answered."""
-    init = {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "initialize",
-        "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
-    }
-    accept = {"Accept": "application/json, text/event-stream"}
-    sid = httpx.post(base + "/mcp", json=init, headers=accept, timeout=30).headers["mcp-session-id"]
+    accept = MCP_ACCEPT
+    sid = httpx.post(base + "/mcp", json=MCP_INIT, headers=accept, timeout=30).headers["mcp-session-id"]
     done = {"jsonrpc": "2.0", "method": "notifications/initialized"}
     httpx.post(base + "/mcp", json=done, headers={**accept, "mcp-session-id": sid}, timeout=30)
     host = base.removeprefix("http://")
