@@ -9,7 +9,7 @@ import datetime as dt
 import html
 import re
 
-from recur.problems.board import UNOWNED, month_so_far, other_dues_note, owner_key
+from recur.problems.board import OPEN_FIX, UNOWNED, month_so_far, other_dues_note, owner_key
 
 FAIL_ON = ("overdue", "recurrence", "unknown")
 
@@ -167,8 +167,8 @@ def fix_cell(r: dict) -> str:
     f = r.get("fix")
     if not f:
         return "none recorded"
-    if f["status"] in ("open", "in-progress"):
-        late = f", OVERDUE {f['days_overdue']}d" if f["overdue"] else ""
+    if f["status"] in OPEN_FIX:
+        late = f", {_late(f)}" if f["overdue"] else ""
         return f"{f['status']}, {f['owner'] or UNOWNED}, due {f['due'] or '-'}{late}"
     if f["status"] == "done" and f.get("done"):
         return f"done {f['done']}" + (", did not hold" if r["last"] > f["done"] else "")

@@ -43,10 +43,12 @@ def home_page(site: Site) -> str:
     b = site.board
     recurring = b["recurring"]["90"]
     window = "the last 90 days"
-    if not recurring:  # a quiet quarter: fall back to all time
+    as_of = dt.date.fromisoformat(b["as_of"])
+    if not recurring:  # a quiet quarter: fall back to all time, each row with its fix as the board's rows have it
         counts = sorted(site.by_pattern, key=lambda pid: (-len(site.by_pattern[pid]), pid))
         recurring = [{"pattern": pid, "count": len(site.by_pattern[pid]),
-                      "last": site.by_pattern[pid][-1].date.isoformat()} for pid in counts
+                      "last": site.by_pattern[pid][-1].date.isoformat(),
+                      "fix": fix_state(site.kb.patterns[pid], as_of)} for pid in counts
                      if pid in site.kb.patterns and len(site.by_pattern[pid]) >= 2][:10]  # once is not recurring
         window = "all time"
     out = [front_matter(title="Recur", hide=["toc"], search={"exclude": True}),
@@ -59,13 +61,11 @@ def home_page(site: Site) -> str:
            "of the page.\n"]
     out.append(f"## Most recurring patterns ({window})\n")
     rows = []
-    as_of = dt.date.fromisoformat(b["as_of"])
     for r in recurring:
         p = site.kb.patterns.get(r["pattern"])
         if p is not None:  # its permanent fix beside it, as the report has it: is it being fixed, whose, when
-            fix = fix_cell({**r, "fix": fix_state(p, as_of)})
             rows.append([mdlink(page, p.relpath, p.title), str(r["count"]), cell(r["last"]), cell(p.severity),
-                         cell(p.category), cell(fix)])
+                         cell(p.category), cell(fix_cell(r))])
     out.append(table(["pattern", "incidents", "last", "severity", "category", "permanent fix"], rows) or
                "Nothing has recurred yet: no pattern has matched two or more incidents.\n")
     out.append("## Ways in\n")
