@@ -320,13 +320,13 @@ class Postmortem:
 # megabyte of table rows' 5 s
 _LEAD_MARKS = re.compile(r"^[^\w\[(]+")  # emoji, bullets
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*[.):]?|[ivx]+[.)])\s+", re.I)
-_EMPHASIS = re.compile(r"[*_`]+")
+MARKS = re.compile(r"[*_`]+")  # emphasis and code marks (headings, _unmarked, timeline entries)
 
 
 def _norm(heading: str) -> str:
     h = _LEAD_MARKS.sub("", heading)
     h = _NUMBERING.sub("", h.strip())
-    h = _EMPHASIS.sub("", h).strip().strip(":").strip().lower()
+    h = MARKS.sub("", h).strip().strip(":").strip().lower()
     if h.endswith(")"):  # "(optional)": cut by hand, as a regex from every "(" is quadratic
         start = h.find("(", h.rfind(")", 0, len(h) - 1) + 1)
         h = h[:start] if start >= 0 else h
@@ -714,9 +714,6 @@ def _without_lead_in(sentence: str) -> str:
     while m := _TIME_LEAD.match(sentence):
         sentence = sentence[m.end() :]
     return sentence
-
-
-MARKS = re.compile(r"[*_`]+")  # emphasis and code marks (_unmarked)
 
 
 def _unmarked(line: str) -> str:
@@ -1374,7 +1371,7 @@ def _timeline_entries(text: str) -> list[tuple]:
     above it ("### 2026-03-14", kept as "**2026-03-14**") when it names none."""
     entries, day = [], None
     for line in text.split("\n"):
-        s = re.sub(r"[*_`]+", "", line).strip()
+        s = MARKS.sub("", line).strip()
         s = " ".join(c.strip() for c in s.strip("|").split("|")) if s.startswith("|") else s
         s = re.sub(r"^(?:[-*+•]|\d+[.)])[ \t]+", "", s).strip()
         said, words = find_date(s)
