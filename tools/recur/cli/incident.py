@@ -245,15 +245,15 @@ def _suggester(found: dict, kb, asked: tuple, linked: list):
             return [], []
         found["answer"] = answer
         found["chosen"], found["note"] = _link_top(linked, answer) if link_top else ([], None)
-        return found["chosen"], candidates_of(answer.results, kb.import_drafts())
+        found["candidates"] = candidates_of(answer.results, kb.import_drafts())  # stored, and --json's
+        return found["chosen"], found["candidates"]
 
     return suggest
 
 
 def _suggested(out: dict, found: dict, kb, kb_dir, tty: bool, as_json: bool) -> None:
-    """Show the matching patterns found before the record was written, say what --link-top linked
+    """Show the matching patterns found once the record was written, say what --link-top linked
     in it, and link the ones picked on a terminal (an edit of the record written)."""
-    from recur.ingest.importer import candidates_of
     from recur.kb.incident_record import add_linked, link_patterns
     from recur.kb.loader import load_kb
 
@@ -268,7 +268,7 @@ def _suggested(out: dict, found: dict, kb, kb_dir, tty: bool, as_json: bool) -> 
     out["suggestions"] = results = answer.results
     out["no_known_pattern"] = answer.no_known_pattern
     # the suggestions as `recur import --json` gives its candidates (docs/incident-json.md)
-    out["candidates"] = candidates_of(results, kb.import_drafts())
+    out["candidates"] = found["candidates"]
     if found["note"]:
         click.echo(found["note"].replace("{iid}", iid), err=True)
     if not as_json:

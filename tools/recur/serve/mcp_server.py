@@ -538,11 +538,12 @@ def _write_tools(server: MCPServer, get_engine: Callable) -> None:
                 patterns=tuple(patterns),
             )
             kb = load_kb(engine.kb_dir)
-            found = []  # the suggestions, made once the record is written: stored in it as candidates
+            found = []  # (the suggestions, as candidates), made once the record is written: stored in it
 
             def suggest() -> tuple[list, list]:
-                found.append(engine.answer(suggestion_query(title, description), top=3, exclude=set(patterns)))
-                return [], candidates_of(found[0].results, kb.import_drafts())
+                answer = engine.answer(suggestion_query(title, description), top=3, exclude=set(patterns))
+                found.append((answer, candidates_of(answer.results, kb.import_drafts())))
+                return [], found[0][1]
 
             written = write(kb, new, patterns_field="patterns", ids_listed_by="list_patterns", suggest=suggest)
             return _recorded(kb, new, written, found[0])
@@ -550,18 +551,18 @@ def _write_tools(server: MCPServer, get_engine: Callable) -> None:
         return run_tool(work)
 
 
-def _recorded(kb, new, written: tuple, answer) -> tuple[dict, str]:
-    """The answer of record_incident: `recur incident new --json`'s object, its suggestions (``answer``)
-    made as the CLI makes them (title and description, top 3, the linked patterns left out; none is
-    linked). ``written``: what record_incident returned, (id, path, review)."""
-    from recur.ingest.importer import candidates_of
+def _recorded(kb, new, written: tuple, suggested: tuple) -> tuple[dict, str]:
+    """The answer of record_incident: `recur incident new --json`'s object, its suggestions made as the CLI
+    makes them (title and description, top 3, the linked patterns left out; none is linked): ``suggested``,
+    (the answer, its results as the candidates stored). ``written``: what record_incident returned, (id,
+    path, review)."""
     from recur.kb.incident_record import no_match_text, recorded_json
 
+    answer, candidates = suggested
     iid, path, review = written
     out = recorded_json(kb, new, iid, path, review)
     linked, due = out["linked"], out["review"]["due"]
-    out.update(suggestions=answer.results, no_known_pattern=answer.no_known_pattern)
-    out["candidates"] = candidates_of(answer.results, kb.import_drafts())
+    out.update(suggestions=answer.results, no_known_pattern=answer.no_known_pattern, candidates=candidates)
     lines = [f"Recorded {iid} in {path} (review: {review.level}{f', due {due}' if due else ''})."]
     if answer.no_known_pattern:
         lines.append(no_match_text(linked, report="the problem report"))
