@@ -288,10 +288,9 @@ def _fixes(patterns, incidents, as_of: dt.date) -> list:
             matched[pid].append(i)
     fixes = []
     for p in patterns.values():
-        status = fix_status(p, as_of)
-        if p.status == "retired" or status not in OPEN_FIX:
+        state = fix_state(p, as_of)  # status, owner, due and lateness, as the recurring lists give them
+        if p.status == "retired" or state is None or state["status"] not in OPEN_FIX:
             continue
-        late, days = _overdue(p.fix.due, as_of)
         seen = matched.get(p.id, [])
         starts = [d for d in ([seen[0].date] if seen else []) + [p.created] if d is not None and d <= as_of]
         fixes.append(
@@ -299,11 +298,7 @@ def _fixes(patterns, incidents, as_of: dt.date) -> list:
                 "pattern": p.id,
                 "title": p.title,
                 "category": p.category,
-                "status": status,
-                "owner": p.fix.owner or p.owner,
-                "due": _iso(p.fix.due),
-                "overdue": late,
-                "days_overdue": days,
+                **{k: state[k] for k in ("status", "owner", "due", "overdue", "days_overdue")},
                 "tickets": list(p.fix.tickets),
                 "incidents": len(seen),
                 "last_incident": _iso(seen[-1].date) if seen else None,
