@@ -834,5 +834,5 @@
     return parts.join("; ");
   }
 
-  root.RecurQuery = { prepare: prepare, note: note, MAX_QUERY_CHARS: MAX_QUERY_CHARS };
+  root.RecurQuery = { prepare: prepare, note: note, hasText: hasText, MAX_QUERY_CHARS: MAX_QUERY_CHARS };
 })(typeof globalThis !== "undefined" ? globalThis : this);

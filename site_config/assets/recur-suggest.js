@@ -867,10 +867,6 @@
     this.toStatic("The suggestion model could not be loaded here (" + what + "): " + BY_WORDS);
   };
 
-  /* Blank as recur suggest reads it (recur.util.text.INVISIBLE): white space as Python's str.strip takes it
-     (NEL, U+001C-U+001F too, which trim() keeps), control characters and the default-ignorable ones (U+200B,
-     U+FEFF, the joiners and direction marks). The server refuses such a text: nothing to search. */
-  var BLANK = /^[\x00-\x20\x7f-\xa0\xad\u034f\u061c\u115f\u1160\u1680\u17b4\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0000}-\u{e0fff}]*$/u;
 
   Box.prototype.submit = function () {
     this.fromUrl = false;
@@ -882,8 +878,10 @@
        is at its end), said so */
     var prepared = window.RecurQuery.prepare(text, MAX_CHARS);
     /* blank once its colour codes are out too: a paste of "\x1b[0m" alone was sent, searched as "", and
-       answered "the knowledge base has no patterns yet" */
-    if (!text || BLANK.test(prepared.text)) { this.say("Type or paste what you see first.", "warn"); this.text.focus(); return; }
+       answered "the knowledge base has no patterns yet"; blank as recur suggest reads it (recur.util.text:
+       has_text, recur-query.js's hasText: white space, control characters, U+200B, U+FEFF...), which the
+       server refuses: nothing to search */
+    if (!text || !window.RecurQuery.hasText(prepared.text)) { this.say("Type or paste what you see first.", "warn"); this.text.focus(); return; }
     var condensed = window.RecurQuery.note(prepared, OTHER_ALERTS);
     var chars = Array.from(prepared.text);
     var kept = chars.length;
