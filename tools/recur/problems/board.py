@@ -34,9 +34,11 @@ Keys of the returned dict:
   (no date or severity in the postmortem): {incident, title, date, severity, fields, path}.
 - ``flags``: open "dig into this later" flags: {incident, text, note, date, age_days, severity, path}.
 - ``recurring``: {"30": [...], "90": [...]}: patterns matched by two or more incidents in the last N
-  days (``as_of - N < date <= as_of``): {pattern, title, category, count, last, fix}; most first, at most
-  ``top``. ``fix``: the pattern's permanent fix on ``as_of``, {status, owner, due, done (when ``done``),
-  overdue, days_overdue (of an open one)}, or null when it records none.
+  days (``as_of - N < date <= as_of``): {pattern, title, category, count, last, fix, retired,
+  superseded_by}; most first, at most ``top``. ``fix``: the pattern's permanent fix on ``as_of``, {status,
+  owner, due, done (when ``done``), overdue, days_overdue (of an open one; a retired pattern's is never
+  overdue)}, or null when it records none. ``retired``: the pattern is ``status: retired`` (its incidents
+  still count); ``superseded_by``: the patterns in use that replaced it (empty when none is named).
 - ``recurrence_after_fix``: an incident matched a pattern whose fix is ``done`` with a ``done`` date
   before the incident's date — the fix did not hold: {incident, title, pattern, pattern_title,
   fix_done, incident_date, days_after_fix}; newest first.
@@ -53,6 +55,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from typing import TypedDict
 
+from recur.kb.records import successors
 from recur.util.dates import shift
 
 OPEN_FIX = ("open", "in-progress")
@@ -387,18 +390,25 @@ def _recurring(patterns, incidents, as_of: dt.date, top: int) -> dict:
                     last[pid] = i.date
         recurred = [pid for pid in count if count[pid] >= 2]  # seen once is not recurring
         ranked = sorted(recurred, key=lambda pid: (-count[pid], -last[pid].toordinal(), pid))[:top]
-        recurring[str(days)] = [
-            {
-                "pattern": pid,
-                "title": patterns[pid].title if pid in patterns else pid,
-                "category": patterns[pid].category if pid in patterns else None,
-                "count": count[pid],
-                "last": _iso(last[pid]),
-                "fix": fix_state(patterns[pid], as_of) if pid in patterns else None,
-            }
-            for pid in ranked
-        ]
+        recurring[str(days)] = [recurring_row(patterns, pid, count[pid], last[pid], as_of) for pid in ranked]
     return recurring
+
+
+def recurring_row(patterns: dict, pid: str, count: int, last: dt.date, as_of: dt.date) -> dict:
+    """One pattern of the recurring lists (the board's and the site's home page's): with its fix, and
+    whether it is retired, with the patterns in use that replaced it (``superseded_by``, followed as
+    ``successors`` follows it)."""
+    p = patterns.get(pid)
+    return {
+        "pattern": pid,
+        "title": p.title if p else pid,
+        "category": p.category if p else None,
+        "count": count,
+        "last": _iso(last),
+        "fix": fix_state(p, as_of) if p else None,
+        "retired": bool(p and p.status == "retired"),
+        "superseded_by": successors(patterns, pid) if p and p.status == "retired" else [],
+    }
 
 
 def fix_state(p, as_of: dt.date) -> dict | None:
@@ -408,7 +418,8 @@ def fix_state(p, as_of: dt.date) -> dict | None:
     status = fix_status(p, as_of)
     if status is None:
         return None
-    late, days = _overdue(p.fix.due, as_of) if status in OPEN_FIX else (False, 0)
+    # a retired pattern's open fix is on no list and in no gate (recur check warns of it): never overdue
+    late, days = _overdue(p.fix.due, as_of) if status in OPEN_FIX and p.status != "retired" else (False, 0)
     return {
         "status": status,
         "owner": p.fix.owner or p.owner,
