@@ -667,3 +667,24 @@ def test_the_reports_last_line_names_the_due_command_when_a_follow_up_has_no_due
             run("incident", "follow-up", "--kb", str(kb), "INC-2026-0300", which, "--due", "2026-12-19").exit_code == 0
         )
     assert last_line().startswith("Close them with:") and "--due" not in last_line()
+
+
+def test_a_done_date_on_an_open_follow_up_or_before_its_incident_is_warned_of(kb):
+    path = kb / "incidents" / "2026" / "INC-2026-0300.md"
+    path.write_text(
+        BLOCK.replace("    ticket: DB-77\n", "    ticket: DB-77\n    done: 2026-11-20\n").replace(
+            "    status: open\n", "    status: done\n    done: 2026-10-02\n"
+        )
+    )
+    r = run("check", "--kb", str(kb), "--today", "2026-12-01")
+    assert (
+        "INC-2026-0300.md:10: follow_ups[0].done: warning: a done date (2026-11-20) on a follow-up whose status "
+        "is open: the problem board counts it open" in r.output
+    ), r.output
+    assert (
+        "INC-2026-0300.md:13: follow_ups[1].done: warning: the follow-up was done 2026-10-02, before the "
+        "incident's date 2026-11-01" in r.output
+    )
+    assert run("check", "--kb", str(kb), "--today", "2026-11-19").output.count("is after today") == 1
+    b = board(load_kb(kb), dt.date(2026, 12, 1))
+    assert [f["title"] for f in b["follow_ups"] if f["incident"] == "INC-2026-0300"] == ["Alert on pool saturation"]

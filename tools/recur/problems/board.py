@@ -12,7 +12,8 @@ Keys of the returned dict:
   — headline numbers.
 - ``reviews``: incidents whose review is pending (level not ``none``): {incident, title, date, severity,
   level, due, overdue, days_overdue, path}; most overdue first.
-- ``follow_ups``: open follow-ups: {incident, title, owner, due, ticket, age_days (since the incident),
+- ``follow_ups``: follow-ups open on ``as_of`` (one ``done`` after it, by its ``done`` date, was still
+  open then): {incident, title, owner, due, ticket, age_days (since the incident),
   overdue, days_overdue, path, other_dues}; most overdue first, then oldest. ``other_dues``: the
   other due dates the same ticket has on this board ({ticket, due, record}: a pattern's open fix or
   another open follow-up tracked in it, due another day; ``recur check`` warns of it); usually empty.
@@ -254,7 +255,7 @@ def _follow_ups(incidents, as_of: dt.date) -> list:
     follow_ups = []
     for i in incidents:
         for f in i.follow_ups:
-            if f.status != "open":
+            if not follow_up_open(f, as_of):
                 continue
             late, days = _overdue(f.due, as_of)
             follow_ups.append(
@@ -274,6 +275,13 @@ def _follow_ups(incidents, as_of: dt.date) -> list:
     # tomorrow from last week's incident came after one due in a year from an older one
     follow_ups.sort(key=lambda f: (-f["days_overdue"], f["due"] or "9999", -f["age_days"], f["incident"], f["title"]))
     return follow_ups
+
+
+def follow_up_open(f, as_of: dt.date) -> bool:
+    """Whether follow-up ``f`` was open on ``as_of``: open, or done after that day (its ``done`` date; one
+    done with no date recorded is taken as done all along, as before the date was kept). A board as of a
+    past date showed today's status: a follow-up closed since was missing from last month's list."""
+    return f.status == "open" or (f.status == "done" and f.done is not None and f.done > as_of)
 
 
 def _no_due(follow_ups: list) -> list:
