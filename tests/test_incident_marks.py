@@ -2,13 +2,14 @@
 shown and marked done from the command line, the author's layout kept, and the board follows."""
 
 import datetime as dt
+import json
 
 import pytest
 from click.testing import CliRunner
 
 from recur.cli.main import cli
 from recur.kb.loader import load_kb
-from recur.kb.record_edit import set_value
+from recur.kb.record_edit import drop_value, set_value
 from recur.problems.board import board
 from recur.util.errors import RecurError
 
@@ -106,7 +107,8 @@ def test_follow_up_by_number_ticket_or_title_words_in_block_and_flow_layouts(kb)
     assert "    owner: team-db   # volunteered\n    ticket: DB-77\n    status: done\n" in text  # comment kept
     assert "  - title: Raise the pool size\n    status: done\n" in text
     assert '{title: "Second resolver", status: done, owner: team-net' in record(kb, "INC-2026-0301")
-    assert board(load_kb(kb), dt.date(2026, 12, 1))["counts"]["follow_ups_open"] == 0
+    # as of the day they were marked done (today): a board before it shows them open then
+    assert board(load_kb(kb), dt.date.today())["counts"]["follow_ups_open"] == 0
     reopened = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0301", "NET-9", "--open")
     assert reopened.exit_code == 0 and "marked open" in reopened.output
     assert load_kb(kb).incidents["INC-2026-0301"].follow_ups[0].status == "open"
@@ -154,8 +156,9 @@ def test_crlf_and_a_byte_order_mark_survive_an_edit(kb):
     assert run("incident", "follow-up", "--kb", str(kb), "INC-2026-0301", "1", "--done").exit_code == 0
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf---\r\n") and b"\n" not in raw.replace(b"\r\n", b"")
+    done = f", done: {dt.date.today().isoformat()}".encode()  # the day it was marked done
     assert (
-        raw.replace(b"status: done, owner", b"status: open, owner")
+        raw.replace(b"status: done, owner", b"status: open, owner").replace(done, b"")
         == b"\xef\xbb\xbf" + FLOW.replace("\n", "\r\n").encode()
     )
 
@@ -168,6 +171,26 @@ def test_a_value_in_a_layout_the_tool_does_not_edit_is_said_with_file_and_line()
         "id: X\nreview:\n  level: full  # kept\n  status: done\n"
     )
     assert set_value("a: {b: 1 }", ("a", "c"), "2", "f.md") == "a: {b: 1, c: 2 }"
+
+
+@pytest.mark.parametrize(
+    "front, left",
+    [
+        ("f:\n  - {title: A, done: 2026-11-20, owner: x}\n", "f:\n  - {title: A, owner: x}\n"),
+        ("f:\n  - {done: 2026-11-20, title: A}\n", "f:\n  - {title: A}\n"),
+        ("f:\n  - title: A\n    done: 2026-11-20  # late\n  - title: B\n", "f:\n  - title: A\n  - title: B\n"),
+        ("f:\n  - title: A\n    done: 2026-11-20", "f:\n  - title: A"),
+        ("f:\n  - title: A\n", "f:\n  - title: A\n"),  # no done day: nothing to take out
+    ],
+)
+def test_a_done_day_is_taken_out_with_its_comma_or_its_line(front, left):
+    """--open takes the done day out (a reopened follow-up with one was counted open and warned of)."""
+    assert drop_value(front, ("f", 0, "done"), "f.md") == left
+
+
+def test_a_done_day_opening_its_item_is_left_to_change_by_hand():
+    with pytest.raises(RecurError, match=r"^f.md:3: f\[0\]\.done: written in a layout .* remove it by hand"):
+        drop_value("f:\n  - done: 2026-11-20\n    title: A\n", ("f", 0, "done"), "f.md")
 
 
 def test_a_mark_waits_for_another_edit_of_the_folder_and_then_lands(kb):
@@ -258,7 +281,8 @@ def test_a_nested_block_list_last_in_a_follow_up_gets_the_status_after_it(kb):
     path = write(kb, "follow_ups:\n  - title: Alpha\n    links:\n      - a\n    # why\n  - title: Beta\n")
     r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", "alpha", "--done")
     assert r.exit_code == 0, r.output
-    assert "    links:\n      - a\n    status: done\n    # why\n  - title: Beta\n" in path.read_text()
+    done = f"    done: {dt.date.today().isoformat()}\n"
+    assert f"    links:\n      - a\n    status: done\n{done}    # why\n  - title: Beta\n" in path.read_text()
     assert [f.status for f in checked(kb).follow_ups] == ["done", "open"]
 
 
@@ -329,7 +353,11 @@ def test_a_flow_mapping_over_lines_with_a_trailing_comma_or_a_comment_gets_its_s
     for which in ("A", "B"):
         r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", which, "--done")
         assert r.exit_code == 0, r.output
-    assert "      owner: x, status: done,\n    }\n  - {title: B, status: done  # why\n" in path.read_text()
+    done = f"done: {dt.date.today().isoformat()}"
+    assert (
+        f"      owner: x, status: done, {done},\n    }}\n  - {{title: B, status: done, {done}  # why\n"
+        in path.read_text()
+    )
     assert [f.status for f in checked(kb).follow_ups] == ["done", "done"]
 
 
@@ -577,7 +605,10 @@ def test_mixed_line_endings_are_kept_line_by_line(kb):
     path.write_bytes((front.replace("\n", "\r\n") + "---\n\n" + body).encode())
     assert run("incident", "follow-up", "--kb", str(kb), "INC-2026-0300", "DB-77", "--done").exit_code == 0
     assert run("incident", "flag", "--kb", str(kb), "INC-2026-0300", "is the pool shared?").exit_code == 0
-    edited = front.replace("ticket: DB-77\n", "ticket: DB-77\n    status: done\n") + '  - "is the pool shared?"\n'
+    done = f"    done: {dt.date.today().isoformat()}\n"
+    edited = (
+        front.replace("ticket: DB-77\n", f"ticket: DB-77\n    status: done\n{done}") + '  - "is the pool shared?"\n'
+    )
     assert path.read_bytes() == (edited.replace("\n", "\r\n") + "---\n\n" + body).encode()
     assert [f.status for f in load_kb(kb).incidents["INC-2026-0300"].follow_ups] == ["done", "open"]
 
@@ -622,7 +653,7 @@ def test_follow_up_due_gives_one_a_date_or_moves_it_and_the_board_follows(kb):
     assert moved.exit_code == 0, moved.output
     assert "Second resolver now due 2026-12-24 (was 2026-11-20) (" in moved.output, moved.output
     assert "owner: team-net, due: 2026-12-24, ticket: NET-9}" in record(kb, "INC-2026-0301")
-    b = board(load_kb(kb), as_of)
+    b = board(load_kb(kb), dt.date.today())  # the day "pool size" was marked done: before it, it was open
     assert b["follow_ups_no_due"] == [] and [f["due"] for f in b["follow_ups"]] == ["2026-12-19", "2026-12-24"]
 
 
@@ -631,7 +662,7 @@ def test_follow_up_due_errors_write_nothing_and_a_date_before_the_incident_warns
     for bad, code, said in (
         (("1", "--due", "19 Dec"), 1, "--due"),
         (("--due", "2026-12-19"), 2, "--due goes with --add TITLE (a new follow-up) or with WHICH"),
-        (("1", "--owner", "bob"), 2, "--owner and --ticket go with --add TITLE"),
+        (("--owner", "bob"), 2, "--owner and --ticket go with --add TITLE (a new follow-up) or with WHICH"),
         (("nope", "--due", "2026-12-19"), 1, "no follow-up matches 'nope'"),
     ):
         r = run(*args, *bad)
@@ -667,3 +698,106 @@ def test_the_reports_last_line_names_the_due_command_when_a_follow_up_has_no_due
             run("incident", "follow-up", "--kb", str(kb), "INC-2026-0300", which, "--due", "2026-12-19").exit_code == 0
         )
     assert last_line().startswith("Close them with:") and "--due" not in last_line()
+
+
+def test_follow_up_done_keeps_the_day_so_a_past_report_shows_it_open_then(kb):
+    """A follow-up marked done had no day: `recur report --as-of` a date before it was done left it out
+    of that week's open follow-ups, today's status read back into the past. --done writes `done:` (the
+    day given with --on, else today), --open takes it out again, and the board reads it as a fix's."""
+    args = ("incident", "follow-up", "--kb", str(kb))
+    r = run(*args, "INC-2026-0300", "db-77", "--done", "--on", "2026-11-20")
+    assert r.exit_code == 0 and "Alert on pool saturation marked done on 2026-11-20 (" in r.output, r.output
+    assert "    ticket: DB-77\n    status: done\n    done: 2026-11-20\n  - title: Raise" in record(kb, "INC-2026-0300")
+    assert run(*args, "INC-2026-0301", "NET-9", "--done").exit_code == 0
+    today = dt.date.today().isoformat()
+    assert f"ticket: NET-9, done: {today}}}" in record(kb, "INC-2026-0301")
+
+    def open_titles(day):
+        return [f["title"] for f in board(load_kb(kb), day)["follow_ups"]]
+
+    assert open_titles(dt.date(2026, 11, 19)) == ["Second resolver", "Alert on pool saturation", "Raise the pool size"]
+    assert open_titles(dt.date(2026, 11, 20)) == ["Second resolver", "Raise the pool size"]  # done that day
+    assert open_titles(dt.date.today()) == ["Raise the pool size"]
+    report = run("report", "--kb", str(kb), "--as-of", "2026-11-19", "--format", "json")
+    assert "Alert on pool saturation" in [f["title"] for f in json.loads(report.output)["follow_ups"]]
+    listed = run(*args, "INC-2026-0300")
+    assert "1. Alert on pool saturation  (done 2026-11-20, team-db, DB-77)" in listed.output, listed.output
+    check = run("check", "--kb", str(kb), "--strict")
+    assert check.exit_code == 0 and "warning" not in check.output, check.output  # the key is known
+    # done already: --done again keeps the day, --on moves it and says from what
+    again = run(*args, "INC-2026-0300", "1", "--done")
+    assert again.exit_code == 0 and "already done (" in again.output
+    moved = run(*args, "INC-2026-0300", "1", "--done", "--on", "2026-11-18")
+    assert "already done, done day now 2026-11-18 (was 2026-11-20)" in moved.output, moved.output
+    # opened again: the day goes, in a block and a flow mapping, the rest as it was
+    assert run(*args, "INC-2026-0300", "1", "--open").exit_code == 0
+    assert run(*args, "INC-2026-0301", "1", "--open").exit_code == 0
+    assert record(kb, "INC-2026-0300") == BLOCK.replace("    ticket: DB-77\n", "    ticket: DB-77\n    status: open\n")
+    assert record(kb, "INC-2026-0301") == FLOW
+    assert load_kb(kb).incidents["INC-2026-0300"].follow_ups[0].done is None
+    # a done day left on an open one by hand (recur check warns of it): --open takes it out, and says so
+    path = kb / "incidents" / "2026" / "INC-2026-0300.md"
+    path.write_text(
+        record(kb, "INC-2026-0300").replace("    status: open\n", "    status: open\n    done: 2026-11-20\n", 1)
+    )
+    left = run(*args, "INC-2026-0300", "1", "--open")
+    assert "already open (its done day 2026-11-20 taken out)" in left.output, left.output
+    assert "done:" not in record(kb, "INC-2026-0300")
+
+
+def test_follow_up_done_on_errors_write_nothing(kb):
+    args = ("incident", "follow-up", "--kb", str(kb), "INC-2026-0300")
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    for bad, code, said in (
+        (("1", "--on", "2026-11-20"), 2, "--on goes with --done"),
+        (("1", "--open", "--on", "2026-11-20"), 2, "--on goes with --done"),
+        (("1", "--done", "--on", "20 Nov"), 1, "--on"),
+        (("1", "--done", "--on", tomorrow), 1, f"--on {tomorrow} is after today"),
+    ):
+        r = run(*args, *bad)
+        assert r.exit_code == code and said in r.output and "Traceback" not in r.output, (bad, r.output)
+    assert record(kb, "INC-2026-0300") == BLOCK
+
+
+def test_a_done_date_on_an_open_follow_up_or_before_its_incident_is_warned_of(kb):
+    path = kb / "incidents" / "2026" / "INC-2026-0300.md"
+    path.write_text(
+        BLOCK.replace("    ticket: DB-77\n", "    ticket: DB-77\n    done: 2026-11-20\n").replace(
+            "    status: open\n", "    status: done\n    done: 2026-10-02\n"
+        )
+    )
+    r = run("check", "--kb", str(kb), "--today", "2026-12-01")
+    assert (
+        "INC-2026-0300.md:10: follow_ups[0].done: warning: a done date (2026-11-20) on a follow-up whose status "
+        "is open: the problem board counts it open" in r.output
+    ), r.output
+    assert (
+        "INC-2026-0300.md:13: follow_ups[1].done: warning: the follow-up was done 2026-10-02, before the "
+        "incident's date 2026-11-01" in r.output
+    )
+    assert run("check", "--kb", str(kb), "--today", "2026-11-19").output.count("is after today") == 1
+    b = board(load_kb(kb), dt.date(2026, 12, 1))
+    assert [f["title"] for f in b["follow_ups"] if f["incident"] == "INC-2026-0300"] == ["Alert on pool saturation"]
+
+
+def test_follow_up_owner_and_ticket_are_changed_saying_what_they_were(kb):
+    """--owner and --ticket went only with --add: a follow-up whose owner left, or whose work moved to
+    another ticket, meant editing the record. With WHICH they change it, as --due does, "(was …)"."""
+    args = ("incident", "follow-up", "--kb", str(kb))
+    r = run(*args, "INC-2026-0300", "pool", "alert", "--owner", "@alice", "--ticket", "DB-80")
+    assert r.exit_code == 0, r.output
+    assert "Alert on pool saturation owner is now @alice (was team-db), ticket is now DB-80 (was DB-77) (" in r.output
+    assert '    owner: "@alice"   # volunteered\n    ticket: "DB-80"\n' in record(kb, "INC-2026-0300")  # comment kept
+    added = run(*args, "INC-2026-0300", "2", "--owner", "team-db")
+    assert added.exit_code == 0 and "Raise the pool size owner is now team-db (" in added.output
+    assert "(was" not in added.output
+    same = run(*args, "INC-2026-0301", "NET-9", "--owner", "team-net", "--done", "--on", "2026-11-30")
+    assert "marked done on 2026-11-30, owner is already team-net (" in same.output, same.output
+    assert "owner: team-net, due: 2026-11-20, ticket: NET-9, done: 2026-11-30}" in record(kb, "INC-2026-0301")
+    b = board(load_kb(kb), dt.date(2026, 12, 1))
+    assert [(f["title"], f["owner"], f["ticket"]) for f in b["follow_ups"]] == [
+        ("Alert on pool saturation", "@alice", "DB-80"),
+        ("Raise the pool size", "team-db", None),
+    ]
+    empty = run(*args, "INC-2026-0300", "1", "--owner", "\u200b")
+    assert empty.exit_code == 2 and "--owner is empty" in empty.output

@@ -179,6 +179,8 @@ def test_unknown_flags_recurring_after_fix_and_trends(pm_kb):
             "overdue": True,
             "days_overdue": 15,
         },
+        "retired": False,
+        "superseded_by": [],
     }
     assert {r["pattern"]: r["count"] for r in b["recurring"]["90"]} == {"pool-exhausted": 2}  # once is not recurring
     assert b["recurrence_after_fix"] == [
@@ -273,3 +275,36 @@ def test_open_follow_ups_not_yet_due_come_soonest_due_first(tmp_path):
     incident(root, "INC-4", "2026-02-01", extra="follow_ups:\n  - {title: Late, owner: a, due: 2026-05-01}")
     titles = [f["title"] for f in board(load_kb(root), AS_OF)["follow_ups"]]
     assert titles == ["Late", "Soon", "Next year", "Undated"]
+
+
+def test_a_retired_recurring_pattern_is_shown_retired_not_its_open_fix(pm_kb):
+    """A retired pattern that recurred showed its old fix, "open, x, due 2020-01-01, OVERDUE …", in the
+    recurring lists, while the fixes table and the overdue gate leave retired patterns out: a nudge to
+    chase a fix nobody tracks. It is shown retired, with the pattern in use that replaced it."""
+    from recur.problems.report import render_text
+
+    root = pm_kb.root
+    write_pattern(
+        root,
+        "old-dns",
+        "network",
+        status="retired",
+        fix="fix: {status: open, owner: x, due: 2026-01-01}",
+        extra_front="superseded_by: dns-failure",
+    )
+    for n, day in enumerate(("2026-05-01", "2026-05-05")):
+        incident(root, f"INC-R{n}", day, patterns=["old-dns"])
+        incident(root, f"INC-O{n}", day, patterns=["old"])
+    b = board(load_kb(root), AS_OF)
+    rows = {r["pattern"]: r for r in b["recurring"]["30"]}
+    assert rows["old-dns"]["retired"] and rows["old-dns"]["superseded_by"] == ["dns-failure"]
+    assert rows["old"]["retired"] and rows["old"]["superseded_by"] == []
+    assert not rows["old-dns"]["fix"]["overdue"] and rows["old-dns"]["fix"]["days_overdue"] == 0
+    assert not rows["pool-exhausted"]["retired"] and rows["pool-exhausted"]["superseded_by"] == []
+    assert not {"old", "old-dns"} & {f["pattern"] for f in b["fixes"]}  # as before: off the fixes table
+    text = render_text(b)
+    section = text.split("Most recurring patterns, last 30 days")[1].split("\n\n")[0].splitlines()[2:]
+    lines = {ln.split()[1]: ln for ln in section}
+    assert "retired, superseded by dns-failure" in lines["old-dns"] and "OVERDUE" not in lines["old-dns"], text
+    assert " retired " in lines["old"] and "open" not in lines["old"], text
+    assert "in-progress, team-b, due 2026-04-30, OVERDUE 15d" in lines["pool-exhausted"]

@@ -108,7 +108,9 @@ def _add(kb_dir, incident_id, which, status, title, owner, due, ticket) -> None:
     if title is None and not (owner or ticket):
         raise click.UsageError("--due goes with --add TITLE (a new follow-up) or with WHICH (the one to give it)")
     if title is None:
-        raise click.UsageError("--owner and --ticket go with --add TITLE (a new follow-up)")
+        raise click.UsageError(
+            "--owner and --ticket go with --add TITLE (a new follow-up) or with WHICH (the one to change)"
+        )
     if which or status:
         raise click.UsageError("--add writes a new follow-up; WHICH with --done or --open marks one: give one of them")
     day = given_date(due, "--due") if due else None
@@ -146,7 +148,8 @@ def _lines_as_written(kb, iid: str, kind: str) -> list[str]:
 
 
 def _follow_up_line(f) -> str:
-    bits = [f.status] + [x for x in (f.owner, f"due {f.due.isoformat()}" if f.due else None, f.ticket) if x]
+    done = f" {f.done.isoformat()}" if f.status == "done" and f.done else ""  # the day it was done, when kept
+    bits = [f.status + done] + [x for x in (f.owner, f"due {f.due.isoformat()}" if f.due else None, f.ticket) if x]
     return f"{f.title}  ({', '.join(bits)})"
 
 
@@ -161,13 +164,20 @@ def _follow_up_lines(kb, iid: str) -> list[str]:
 @click.option("--done", is_flag=True, help="Mark it done.")
 @click.option("--open", "reopen", is_flag=True, help="Open it again.")
 @click.option("--add", "title", metavar="TITLE", type=TEXT, help="Add a follow-up (open) with this title.")
-@click.option("--owner", type=TEXT, help="With --add: who does it.")
+@click.option("--owner", type=TEXT, help="With --add: who does it; with WHICH: change who does it.")
 @click.option(
     "--due", metavar="YYYY-MM-DD", help="With --add: the day it is due; with WHICH: set or move its due date."
 )
-@click.option("--ticket", type=TEXT, help="With --add: its ticket (PRB-135).")
-def follow_up(kb_dir, incident_id, which, done, reopen, title, owner, due, ticket):
-    """List incident INCIDENT_ID's follow-ups, add one, or mark the one WHICH names done or give it a due date.
+@click.option("--ticket", type=TEXT, help="With --add: its ticket (PRB-135); with WHICH: change its ticket.")
+@click.option(
+    "--on",
+    "done_on",
+    metavar="YYYY-MM-DD",
+    help="With --done: the day it was done (default today), kept as its done: date for a report --as-of before it.",
+)
+def follow_up(kb_dir, incident_id, which, done, reopen, title, owner, due, ticket, done_on):
+    """List incident INCIDENT_ID's follow-ups, add one, or mark the one WHICH names done, give it a due
+    date or change its owner or ticket.
 
     WHICH is its number in the list, its ticket, or words of its title.
 
@@ -175,15 +185,18 @@ def follow_up(kb_dir, incident_id, which, done, reopen, title, owner, due, ticke
     recur incident follow-up INC-2026-0142
     recur incident follow-up INC-2026-0142 --add "Alert on pool saturation" --owner team-db --due 2026-12-19
     recur incident follow-up INC-2026-0142 2 --done
-    recur incident follow-up INC-2026-0142 PRB-135 --done
+    recur incident follow-up INC-2026-0142 PRB-135 --done --on 2026-12-03
     recur incident follow-up INC-2026-0142 pool alert --due 2026-12-19
+    recur incident follow-up INC-2026-0142 2 --owner team-db --ticket DB-80
     """
     status = _one_status(done and "done", reopen and "open")
-    if title is not None or owner or ticket or (due and not which):
+    if done_on and status != "done":
+        raise click.UsageError("--on goes with --done: the day the follow-up was done")
+    if title is not None or (not which and (owner or ticket or due)):
         _add(kb_dir, incident_id, which, status, title, owner, due, ticket)
         return
     if which:
-        _mark(kb_dir, incident_id, " ".join(which), status, due)
+        _mark(kb_dir, incident_id, " ".join(which), status, due, done_on=done_on, owner=owner, ticket=ticket)
         return
     from recur.kb.incident_record import find_incident
     from recur.kb.loader import load_kb
@@ -195,30 +208,81 @@ def follow_up(kb_dir, incident_id, which, done, reopen, title, owner, due, ticke
     click.echo("\n".join(_follow_up_lines(kb, incident_id)))
 
 
-def _mark(kb_dir, incident_id: str, which: str, status: str | None, due: str | None) -> None:
-    """Mark follow-up ``which`` done or open, and/or set its due date (``due``, as typed): the report's
-    list of follow-ups with no due date could only say "edit the record"."""
+def _mark(kb_dir, incident_id: str, which: str, status: str | None, due: str | None, **given) -> None:
+    """Mark follow-up ``which`` done or open, set its due date (``due``, as typed), its owner or ticket
+    (``given``), and the day it was done (``given["done_on"]``, with --done): the report's list of
+    follow-ups with no due date could only say "edit the record", and an owner or ticket only that."""
     from recur.cli.incident import _left_out_note
     from recur.kb.incident_marks import mark_follow_up
     from recur.kb.loader import display_path, load_kb
     from recur.util.dates import given_date
 
-    if status is None and due is None:
+    if status is None and due is None and not (given["owner"] or given["ticket"]):
         raise click.UsageError(
-            f"add --done (or --open) to mark it, or --due DATE to give it a due date: "
-            f"recur incident follow-up {incident_id} WHICH --done"
+            f"add --done (or --open) to mark it, --due DATE to give it a due date, or --owner / --ticket to "
+            f"change them: recur incident follow-up {incident_id} WHICH --done"
         )
     day = given_date(due, "--due") if due else None
-    path, k, title, edits, was = mark_follow_up(load_kb(kb_dir), incident_id, which, status, day)
+    values = {"owner": _named(given["owner"], "--owner"), "ticket": _named(given["ticket"], "--ticket")}
+    values["on"] = _done_on(given["done_on"])
+    path, k, title, edits, was = mark_follow_up(load_kb(kb_dir), incident_id, which, status, day, **values)
     kb = load_kb(kb_dir)
     made = {e[0][-1] for e in edits}
-    said = [f"marked {status}" if "status" in made else f"already {status}"] if status else []
+    said = _status_said(status, made, values["on"], was) if status else []
     if day:
-        # a moved date says the one it replaced: "now due 2026-12-19" alone lost it from the output
-        moved = f" (was {was})" if was else ""
-        said.append(f"now due {day.isoformat()}{moved}" if "due" in made else f"already due {day.isoformat()}")
+        said.append(_now("due", day.isoformat(), made, was))
+    said += [_now(key, values[key], made, was, " is") for key in ("owner", "ticket") if values[key]]
     shown = f"{k + 1}. {title}" if title else f"number {k + 1}"
     click.echo(f"{incident_id}: follow-up {shown} {', '.join(said)} ({display_path(path)})")
     if "due" in made:
         _due_before_note(kb, incident_id, day)
     _left_out_note(kb, incident_id)
+
+
+def _now(key: str, value: str, made: set, was: dict, verb: str = "") -> str:
+    """ "now due 2026-12-19 (was 2026-12-01)", "already due …": a changed value says the one it replaced
+    ("now due 2026-12-19" alone lost it from the output)."""
+    if key not in made:
+        return f"{key}{verb} already {value}" if verb else f"already {key} {value}"
+    moved = f" (was {was[key]})" if was.get(key) else ""
+    return f"{key}{verb} now {value}{moved}" if verb else f"now {key} {value}{moved}"
+
+
+def _status_said(status: str, made: set, on: dt.date | None, was: dict) -> list[str]:
+    """How the status went: marked done (on the day), already done, its done day moved or unknown."""
+    if "status" in made:
+        return [f"marked {status}" + (f" on {on.isoformat()}" if on else "")]
+    if status == "done" and "done" in made:  # done already, the day given now
+        return [f"already done, done day now {on.isoformat()}" + (f" (was {was['done']})" if was.get("done") else "")]
+    if status == "done" and not was.get("done"):  # written done before the day was kept
+        return ["already done (no day recorded: --on YYYY-MM-DD gives it, for a report --as-of before it)"]
+    if "done" in made:  # open, with a done day left by a hand edit: the board ignored it, check warned
+        return [f"already open (its done day {was['done']} taken out)"]
+    return [f"already {status}"]
+
+
+def _named(value: str | None, what: str) -> str | None:
+    """An owner or ticket typed to change one: on one line; invisible characters alone are no value."""
+    from recur.util.text import has_text, one_line
+
+    if value is None:
+        return None
+    value = one_line(value)
+    if not has_text(value):
+        raise click.UsageError(f"{what} is empty: give the new value (the record keeps the one it has)")
+    return value
+
+
+def _done_on(value: str | None) -> dt.date | None:
+    """The day given with --on: a day that has come (a follow-up is not done tomorrow)."""
+    from recur.util.dates import given_date
+    from recur.util.errors import RecurError
+
+    if not value:
+        return None
+    day = given_date(value, "--on")
+    if day > dt.date.today():
+        raise RecurError(
+            f"--on {day.isoformat()} is after today ({dt.date.today().isoformat()}): give the day it was done"
+        )
+    return day

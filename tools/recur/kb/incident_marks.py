@@ -46,8 +46,10 @@ def change_record(path: Path, plan: Callable[[dict], list[Edit]]) -> list[Edit]:
 
 
 def _change_locked(path: Path, plan, shown: str) -> list[Edit]:
+    import yaml
+
     from recur.kb.parse import ParseError, load_yaml
-    from recur.kb.record_edit import set_value
+    from recur.kb.record_edit import drop_value, set_value
 
     lines, rest, doc, as_written = read_front(path)
     have = doc.data
@@ -59,8 +61,11 @@ def _change_locked(path: Path, plan, shown: str) -> list[Edit]:
     if not edits:
         return []
     front = "\n".join(lines)
-    for where, yaml_text, _ in edits:
-        front = set_value(front, where, yaml_text, shown)
+    for n, (where, yaml_text, _) in enumerate(edits):  # no text: the key is taken out (a reopened done date)
+        try:
+            front = set_value(front, where, yaml_text, shown) if yaml_text else drop_value(front, where, shown)
+        except yaml.YAMLError as exc:  # the edit before it left the text unreadable (an anchor it took)
+            raise _unsafe(shown, doc, edits[max(n - 1, 0)][0], str(getattr(exc, "problem", None) or exc)) from None
     try:
         data = load_yaml(front, offset=1).data
     except ParseError as exc:
@@ -68,8 +73,22 @@ def _change_locked(path: Path, plan, shown: str) -> list[Edit]:
     for where, _, expected in edits:
         if _value(data, where) != expected:
             raise _unsafe(shown, doc, where, "it read back otherwise")
+    if slip := _sibling_changed(have, data, [e[0] for e in edits]):
+        raise _unsafe(shown, doc, slip, "another value beside it read back otherwise")
     write_atomic(path, as_written("---\n" + front + "\n" + rest), overwrite=True)
     return edits
+
+
+def _sibling_changed(before, after, edited: list[tuple]) -> tuple | None:
+    """The place of a value next to an edited one (in the same mapping) that the edits changed, or None:
+    a line taken out (``drop_value``) must take only its own key."""
+    for parent in dict.fromkeys(where[:-1] for where in edited):
+        old = _value(before, parent)
+        for key in old if isinstance(old, dict) else ():
+            place = (*parent, key)
+            if place not in edited and _value(after, place) != old[key]:
+                return place
+    return None
 
 
 def _unsafe(shown: str, doc, where: tuple, why: str) -> RecurError:
@@ -162,13 +181,17 @@ def follow_up_fields(f) -> list[str]:
 
 
 def mark_follow_up(
-    kb, iid: str, which: str, status: str | None, due: dt.date | None = None
-) -> tuple[Path, int, str, list[Edit], str | None]:
+    kb, iid: str, which: str, status: str | None, due: dt.date | None = None, **values
+) -> tuple[Path, int, str, list[Edit], dict]:
     """Set follow-up ``which``'s status (open/done) and/or its ``due`` date (added to its mapping when
-    it has none: the report's "no due date" list could only say "edit the record"): (the record, its
-    index, its title as the record has it, the edits, the due date it had or None). The title comes
-    from the record as read, so a record with errors (which the KB leaves out) has it too: "follow-up 1.
-    marked done" named nothing (found in review); the old due date so that moving one says from what."""
+    it has none: the report's "no due date" list could only say "edit the record"), and its ``owner``
+    and ``ticket`` (``values``; they could be given only to a new follow-up): (the record, its index, its
+    title as the record has it, the edits, what it had before: {key: text or None}). Marked done, it
+    gets the day it was done (``values["on"]``, else today; kept when it was done already and no day
+    is given), so a board as of a past date shows it open then; opened again, that date is taken out.
+    The title comes from the record as read, so a record with errors (which the KB leaves out) has it
+    too: "follow-up 1. marked done" named nothing (found in review); the old values so that a change
+    says from what."""
     path = find_incident(kb, iid)
     chosen: list = []
 
@@ -177,15 +200,32 @@ def mark_follow_up(
         if not isinstance(items, list):
             raise _Unlike("follow_ups", "must be a list; fix it by hand")
         k = pick(items, which, follow_up_fields, "follow-up", iid)
-        item = items[k]
-        had = item.get("due") if isinstance(item, dict) else None
-        chosen[:] = [k, one_line(str(item.get("title") or "") if isinstance(item, dict) else str(item))]
-        chosen.append(None if had in (None, "") else one_line(str(had)))
-        edits = [(("follow_ups", k, "status"), status, status)] if status else []
-        return edits + ([(("follow_ups", k, "due"), due.isoformat(), due.isoformat())] if due else [])
+        item = items[k] if isinstance(items[k], dict) else {}
+        had = {key: None if item.get(key) in (None, "") else one_line(str(item[key])) for key in _SHOWN}
+        chosen[:] = [k, one_line(str(item.get("title") or "") if isinstance(items[k], dict) else str(items[k])), had]
+        return _follow_up_edits(k, item, status, due, values)
 
     edits = change_record(path, plan)
     return path, chosen[0], chosen[1], edits, chosen[2]
+
+
+_SHOWN = ("status", "due", "owner", "ticket", "done")  # what a change of a follow-up says it was before
+
+
+def _follow_up_edits(k: int, item: dict, status: str | None, due: dt.date | None, values: dict) -> list[Edit]:
+    """The edits of follow-up number ``k`` (as read: ``item``), in the order they are added to it."""
+    at = ("follow_ups", k)
+    edits = [((*at, "status"), status, status)] if status else []
+    edits += [((*at, "due"), due.isoformat(), due.isoformat())] if due else []
+    edits += [((*at, key), q(values[key]), values[key]) for key in ("owner", "ticket") if values.get(key)]
+    on = values.get("on")
+    was_done = str(item.get("status") or "open") == "done"
+    if status == "done" and (on or not was_done):  # done already: its day kept unless one is given
+        day = (on or dt.date.today()).isoformat()
+        edits.append(((*at, "done"), day, day))
+    elif status == "open":
+        edits.append(((*at, "done"), None, None))
+    return edits
 
 
 def flag_fields(f) -> list[str]:

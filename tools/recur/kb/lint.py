@@ -215,6 +215,7 @@ def authoring_warnings(
     out += _placeholders_elsewhere(kb)
     out += _future_dates(kb, now)
     out += _fix_done_dates(kb)
+    out += _follow_up_done_dates(kb)
     out += _retired_with_open_fix(kb)
     out += _review_before_incident(kb)
     out += _review_level_mismatch(kb)
@@ -298,6 +299,30 @@ def _fix_done_dates(kb: KB) -> list[Problem]:
                     "warning",
                 )
             )
+    return out
+
+
+def _follow_up_done_dates(kb: KB) -> list[Problem]:
+    """A follow-up's ``done`` date that the board ignores: on one still open (it counts it open), or
+    before its incident (done before there was anything to follow up: a typo, which a board as of a
+    past date would read as done then). One done with no date is valid (records written before the
+    date was kept): it counts as done all along."""
+    out = []
+    for i in sorted(kb.all_incidents(), key=lambda i: i.relpath):
+        for n, f in enumerate(i.follow_ups):
+            if f.done is None:
+                continue
+            if f.status != "done":
+                why = (
+                    f"a done date ({f.done.isoformat()}) on a follow-up whose status is {f.status}: the problem "
+                    "board counts it open and ignores the date; set status: done, or remove done:"
+                )
+            elif f.done < i.date:
+                why = f"the follow-up was done {f.done.isoformat()}, before the incident's date {i.date.isoformat()}"
+            else:
+                continue
+            shown = display_path(kb.root / i.relpath)
+            out.append(Problem(shown, i.line("follow_ups", n, "done"), f"follow_ups[{n}].done", why, "warning"))
     return out
 
 
@@ -495,6 +520,11 @@ def _future_dates(kb: KB, now: dt.date) -> list[Problem]:
     today: a typo (2062 for 2026) that would sort the incident first on every page and count it in
     no report until then."""
     found = [(i.relpath, i.line("date"), "date", i.date, "the incident's date") for i in kb.all_incidents()]
+    for i in kb.all_incidents():
+        for n, f in enumerate(i.follow_ups):
+            found.append(
+                (i.relpath, i.line("follow_ups", n, "done"), f"follow_ups[{n}].done", f.done, "a follow-up's done date")
+            )
     for p in kb.all_patterns():
         found.append((p.relpath, p.line("created"), "created", p.created, "the pattern's creation date"))
         done = p.fix.done if p.fix else None

@@ -1192,7 +1192,9 @@ def _load_incident(kb: KB, path: Path) -> None:
             duration_minutes=meta.get("duration_minutes"),
             review=review,
             follow_ups=[
-                FollowUp(f["title"], f.get("status", "open"), f.get("owner"), f.get("due"), f.get("ticket"))
+                FollowUp(
+                    f["title"], f.get("status", "open"), f.get("owner"), f.get("due"), f.get("ticket"), f.get("done")
+                )
                 for f in meta.get("follow_ups", [])
             ],
             flags=[Flag(f["text"], f.get("status", "open"), f.get("note")) for f in meta.get("flags", [])],

@@ -81,6 +81,43 @@ def set_value(front: str, path: tuple, value: str, where: str) -> str:
     )
 
 
+def drop_value(front: str, path: tuple, where: str) -> str:
+    """``front`` with the key at ``path`` (a scalar on its key's line) taken out of its mapping: in a flow
+    ``{...}`` mapping with the comma before it, in a block one with its line (a comment after the value
+    goes with it). A reopened follow-up's ``done:`` date left behind was counted open by the board and
+    warned of by `recur check`. Any other layout is an error naming ``where``, to change by hand."""
+    from recur.kb.parse import compose
+
+    node = compose(front)
+    for key in path[:-1]:
+        node = _child(node, key)
+    pairs = [(k, v) for k, v in getattr(node, "value", []) if isinstance(k, yaml.ScalarNode) and k.value == path[-1]]
+    if isinstance(node, yaml.MappingNode) and not pairs:
+        return front
+    if not isinstance(node, yaml.MappingNode) or len(pairs) != 1:
+        raise _no_drop(node, path, where)
+    k, v = pairs[0]
+    if not isinstance(v, yaml.ScalarNode) or v.end_mark.line != k.start_mark.line:
+        raise _no_drop(v, path, where)
+    if node.flow_style:
+        at = node.value.index((k, v))
+        if at:  # ", done: 2026-12-01" after the value before it
+            return front[: node.value[at - 1][1].end_mark.index] + front[v.end_mark.index :]
+        end = node.value[1][0].start_mark.index if len(node.value) > 1 else v.end_mark.index
+        return front[: k.start_mark.index] + front[end:]
+    start = front.rfind("\n", 0, k.start_mark.index) + 1
+    if front[start : k.start_mark.index].strip():  # "- done: ..." opens the item: its line is the item's
+        raise _no_drop(k, path, where)
+    end = _line_end(front, v.end_mark.index)
+    return front[: max(start - 1, 0)] if end == len(front) else front[:start] + front[end + 1 :]
+
+
+def _no_drop(node, path: tuple, where: str) -> RecurError:
+    return RecurError(
+        f"{where}:{_line(node)}: {dotted(path)}: written in a layout this tool does not edit; remove it by hand"
+    )
+
+
 def add_to_flow_list(front: str, key: str, item: str) -> str | None:
     """``front`` (front-matter text) with ``item`` (YAML flow text) added to the top-level flow list
     ``[...]`` of ``key``, however that list is laid out over lines (``follow_ups: [ {title: a},`` then

@@ -112,6 +112,7 @@ class FollowUp:
     owner: str | None = None
     due: dt.date | None = None
     ticket: str | None = None
+    done: dt.date | None = None  # extension: the day it was done (None: not recorded)
 
 
 @dataclass

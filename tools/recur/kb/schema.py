@@ -103,6 +103,8 @@ FOLLOW_UP = {
     "owner": Field("str"),
     "due": Field("date"),
     "ticket": Field("str"),
+    # when it was done, so a board as of a past date shows it open then, as a fix's `done` does
+    "done": Field("date", doc="extension: the day it was done"),
 }
 FLAG = {  # extension: a flag may be a mapping so it can be marked addressed
     "text": Field("str", required=True),
@@ -476,7 +478,9 @@ def meant_due(key, mapping: dict, schema: dict) -> str | None:
     close = name == "by" or difflib.get_close_matches(name, ["due"], n=1, cutoff=0.6)
     if name in DUE_NAMES or (close and numeric):
         return "due"
-    dates = [k for k, r in schema.items() if r.kind == "date"]
+    # the format's own date keys: a follow-up's `done` (an extension, added after this rule) leaves a date
+    # under another name read as its due date, as before; a fix's `done` is the format's, and ambiguous
+    dates = [k for k, r in schema.items() if r.kind == "date" and not r.doc.startswith("extension")]
     return "due" if dates == ["due"] and iso_date(mapping[key]) is not None else None
 
 

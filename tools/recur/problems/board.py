@@ -12,7 +12,8 @@ Keys of the returned dict:
   — headline numbers.
 - ``reviews``: incidents whose review is pending (level not ``none``): {incident, title, date, severity,
   level, due, overdue, days_overdue, path}; most overdue first.
-- ``follow_ups``: open follow-ups: {incident, title, owner, due, ticket, age_days (since the incident),
+- ``follow_ups``: follow-ups open on ``as_of`` (one ``done`` after it, by its ``done`` date, was still
+  open then): {incident, title, owner, due, ticket, age_days (since the incident),
   overdue, days_overdue, path, other_dues}; most overdue first, then oldest. ``other_dues``: the
   other due dates the same ticket has on this board ({ticket, due, record}: a pattern's open fix or
   another open follow-up tracked in it, due another day; ``recur check`` warns of it); usually empty.
@@ -34,9 +35,11 @@ Keys of the returned dict:
   (no date or severity in the postmortem): {incident, title, date, severity, fields, path}.
 - ``flags``: open "dig into this later" flags: {incident, text, note, date, age_days, severity, path}.
 - ``recurring``: {"30": [...], "90": [...]}: patterns matched by two or more incidents in the last N
-  days (``as_of - N < date <= as_of``): {pattern, title, category, count, last, fix}; most first, at most
-  ``top``. ``fix``: the pattern's permanent fix on ``as_of``, {status, owner, due, done (when ``done``),
-  overdue, days_overdue (of an open one)}, or null when it records none.
+  days (``as_of - N < date <= as_of``): {pattern, title, category, count, last, fix, retired,
+  superseded_by}; most first, at most ``top``. ``fix``: the pattern's permanent fix on ``as_of``, {status,
+  owner, due, done (when ``done``), overdue, days_overdue (of an open one; a retired pattern's is never
+  overdue)}, or null when it records none. ``retired``: the pattern is ``status: retired`` (its incidents
+  still count); ``superseded_by``: the patterns in use that replaced it (empty when none is named).
 - ``recurrence_after_fix``: an incident matched a pattern whose fix is ``done`` with a ``done`` date
   before the incident's date — the fix did not hold: {incident, title, pattern, pattern_title,
   fix_done, incident_date, days_after_fix}; newest first.
@@ -53,6 +56,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from typing import TypedDict
 
+from recur.kb.records import successors
 from recur.util.dates import shift
 
 OPEN_FIX = ("open", "in-progress")
@@ -251,7 +255,7 @@ def _follow_ups(incidents, as_of: dt.date) -> list:
     follow_ups = []
     for i in incidents:
         for f in i.follow_ups:
-            if f.status != "open":
+            if not follow_up_open(f, as_of):
                 continue
             late, days = _overdue(f.due, as_of)
             follow_ups.append(
@@ -271,6 +275,13 @@ def _follow_ups(incidents, as_of: dt.date) -> list:
     # tomorrow from last week's incident came after one due in a year from an older one
     follow_ups.sort(key=lambda f: (-f["days_overdue"], f["due"] or "9999", -f["age_days"], f["incident"], f["title"]))
     return follow_ups
+
+
+def follow_up_open(f, as_of: dt.date) -> bool:
+    """Whether follow-up ``f`` was open on ``as_of``: open, or done after that day (its ``done`` date; one
+    done with no date recorded is taken as done all along, as before the date was kept). A board as of a
+    past date showed today's status: a follow-up closed since was missing from last month's list."""
+    return f.status == "open" or (f.status == "done" and f.done is not None and f.done > as_of)
 
 
 def _no_due(follow_ups: list) -> list:
@@ -387,18 +398,25 @@ def _recurring(patterns, incidents, as_of: dt.date, top: int) -> dict:
                     last[pid] = i.date
         recurred = [pid for pid in count if count[pid] >= 2]  # seen once is not recurring
         ranked = sorted(recurred, key=lambda pid: (-count[pid], -last[pid].toordinal(), pid))[:top]
-        recurring[str(days)] = [
-            {
-                "pattern": pid,
-                "title": patterns[pid].title if pid in patterns else pid,
-                "category": patterns[pid].category if pid in patterns else None,
-                "count": count[pid],
-                "last": _iso(last[pid]),
-                "fix": fix_state(patterns[pid], as_of) if pid in patterns else None,
-            }
-            for pid in ranked
-        ]
+        recurring[str(days)] = [recurring_row(patterns, pid, count[pid], last[pid], as_of) for pid in ranked]
     return recurring
+
+
+def recurring_row(patterns: dict, pid: str, count: int, last: dt.date, as_of: dt.date) -> dict:
+    """One pattern of the recurring lists (the board's and the site's home page's): with its fix, and
+    whether it is retired, with the patterns in use that replaced it (``superseded_by``, followed as
+    ``successors`` follows it)."""
+    p = patterns.get(pid)
+    return {
+        "pattern": pid,
+        "title": p.title if p else pid,
+        "category": p.category if p else None,
+        "count": count,
+        "last": _iso(last),
+        "fix": fix_state(p, as_of) if p else None,
+        "retired": bool(p and p.status == "retired"),
+        "superseded_by": successors(patterns, pid) if p and p.status == "retired" else [],
+    }
 
 
 def fix_state(p, as_of: dt.date) -> dict | None:
@@ -408,7 +426,8 @@ def fix_state(p, as_of: dt.date) -> dict | None:
     status = fix_status(p, as_of)
     if status is None:
         return None
-    late, days = _overdue(p.fix.due, as_of) if status in OPEN_FIX else (False, 0)
+    # a retired pattern's open fix is on no list and in no gate (recur check warns of it): never overdue
+    late, days = _overdue(p.fix.due, as_of) if status in OPEN_FIX and p.status != "retired" else (False, 0)
     return {
         "status": status,
         "owner": p.fix.owner or p.owner,

@@ -163,7 +163,11 @@ def _recurrence_after_fix(b: dict) -> tuple:
 
 def fix_cell(r: dict) -> str:
     """A recurring pattern's permanent fix in a few words: whose, due when, late or not; a done one
-    that the pattern outlived says so (as "Recurrence after fix" lists it)."""
+    that the pattern outlived says so (as "Recurrence after fix" lists it); a retired pattern says it
+    is retired and what replaced it, not a fix to chase."""
+    if r.get("retired"):  # its fix is no one's work now (off the fixes table and the gate): where it went
+        after = ", ".join(r.get("superseded_by") or [])
+        return f"retired, superseded by {after}" if after else "retired"
     f = r.get("fix")
     if not f:
         return "none recorded"

@@ -13,7 +13,7 @@ import os
 from pathlib import Path, PurePosixPath
 
 from recur.kb.loader import display_path
-from recur.problems.board import fix_state
+from recur.problems.board import recurring_row
 from recur.problems.report import fix_cell
 from recur.site import board_pages, model_page, pattern_pages, record_pages
 from recur.site.context import (
@@ -46,9 +46,8 @@ def home_page(site: Site) -> str:
     as_of = dt.date.fromisoformat(b["as_of"])
     if not recurring:  # a quiet quarter: fall back to all time, each row with its fix as the board's rows have it
         counts = sorted(site.by_pattern, key=lambda pid: (-len(site.by_pattern[pid]), pid))
-        recurring = [{"pattern": pid, "count": len(site.by_pattern[pid]),
-                      "last": site.by_pattern[pid][-1].date.isoformat(),
-                      "fix": fix_state(site.kb.patterns[pid], as_of)} for pid in counts
+        recurring = [recurring_row(site.kb.patterns, pid, len(site.by_pattern[pid]), site.by_pattern[pid][-1].date, as_of)
+                     for pid in counts
                      if pid in site.kb.patterns and len(site.by_pattern[pid]) >= 2][:10]  # once is not recurring
         window = "all time"
     out = [front_matter(title="Recur", hide=["toc"], search={"exclude": True}),
