@@ -188,6 +188,35 @@ def test_a_start_that_may_be_an_offset_or_a_range_gives_no_duration_and_the_note
     assert _start_end("10:00 UTC-13:00", "12:00 UTC").duration_minutes == 120
 
 
+def test_a_start_glued_to_its_offset_is_read_when_the_other_line_gives_its_own_offset_too(kb_dir, tmp_path):
+    # "Start: 03:00 UTC-05:00" beside "End: 09:10 UTC+01:00" was left unread, the note giving both readings:
+    # a writer of offsets on both lines gives two points in time, each converted to UTC (08:00 to 08:10)
+    pm = _start_end("2026-03-14 03:00 UTC-05:00", "2026-03-14 09:10 UTC+01:00")
+    assert pm.duration_minutes == 10
+    assert pm.duration_note.endswith(
+        "; '03:00 UTC-05:00' read as 03:00 at UTC-05:00, not the range 03:00 to 05:00 UTC: "
+        "the other time gives its own offset too"
+    )
+    assert _start_end("03:00 UTC-05:00", "2026-03-14T08:40:00Z").duration_minutes == 40
+    assert _start_end("03:00 UTC-05:00", "08:40 +00:00", "Resolved").duration_minutes == 40
+    assert _start_end("03:00 UTC-05:00", "04:10 UTC-04:00").duration_minutes == 10  # a summer-time change between
+    both = _start_end("03:00 UTC-05:00", "03:00 UTC-06:00")
+    assert both.duration_minutes == 60 and both.duration_note.count("the other time gives its own offset too") == 2
+    # beside a zone's name or no zone the line may still be a range: not read, the note says both readings
+    for end in ("08:40 UTC", "08:40", "09:40 CET"):
+        pm = _start_end("03:00 UTC-05:00", end)
+        assert pm.duration_minutes is None, end
+        assert "'03:00 UTC-05:00' may be 03:00 at UTC-05:00 or the range 03:00 to 05:00 UTC: not read" in (
+            pm.duration_note
+        )
+    text = PM.format(start="2026-03-14 03:00 UTC-05:00", end="2026-03-14 09:10 UTC+01:00")
+    r = import_file(kb_dir, tmp_path / "pm.md", text, "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert load_kb(kb_dir).incidents[out["incident"]].duration_minutes == 10
+    assert any("read as 03:00 at UTC-05:00" in n for n in out["notes"]), out["notes"]
+
+
 def _timeline(entries: str, fields: str = ""):
     return parse(f"# Checkout down\n\n{fields}## Summary\nCheckout failed.\n\n## Timeline\n{entries}\n")
 
