@@ -253,3 +253,35 @@ def test_a_timeline_that_marks_a_start_and_an_end_is_the_duration_and_the_note_n
     out = json.loads(r.output)
     assert load_kb(kb_dir).incidents[out["incident"]].duration_minutes == 65
     assert any(n.startswith("duration: 65 minutes read from the timeline") for n in out["notes"]), out["notes"]
+
+
+def test_a_timeline_table_with_its_time_in_a_later_column_reads_detected_as_a_start(kb_dir, tmp_path):
+    # "| Detected | 14:05 UTC |" gave no duration where "- 14:05 UTC: Detected" gave one: a row was an entry
+    # only when it opened with its time, and "Detected" as a row's label is no Started: field
+    bullets = _timeline("- 14:05 UTC: Detected\n- 14:40 UTC: rolled back\n- 15:10 UTC: Resolved")
+    assert bullets.duration_minutes == 65
+    table = (
+        "| Event | Time |\n|---|---|\n| Detected | 14:05 UTC |\n| Rolled back | 14:40 UTC |\n| Resolved | 15:10 UTC |"
+    )
+    pm = _timeline(table)
+    assert pm.duration_minutes == 65
+    assert pm.duration_note.startswith(
+        "duration: 65 minutes read from the timeline ('Detected 14:05 UTC' to 'Resolved 15:10 UTC')"
+    )
+    assert "detected: 14:05 UTC" in pm.unkept  # named in the notes, as ever
+    numbered = "| # | Time | Event |\n|---|---|---|\n| 1 | 23:40 CET | Detected |\n| 2 | 00:25 CET | Resolved |"
+    assert _timeline(numbered).duration_minutes == 45
+    dated = (
+        "| Event | Date | Time |\n|---|---|---|\n| Detected | 2026-03-14 | 23:40 |\n| Resolved | 2026-03-16 | 00:25 |"
+    )
+    assert _timeline(dated).duration_minutes == 1485  # each row on its own date column's day
+    # as in a bullet list: a table marking no start, or no end, gives none; a Started row is the start
+    for unmarked in ("| Latency rose | 14:05 |\n| Resolved | 15:10 |", "| Detected | 14:05 |\n| Mitigated | 15:10 |"):
+        assert _timeline(f"| Event | Time |\n|---|---|\n{unmarked}").duration_minutes is None, unmarked
+    started = _timeline(table.replace("| Rolled back | 14:40 UTC |", "| Started | 13:50 UTC |"))
+    assert started.duration_minutes == 80 and "Started row" in started.duration_note
+    text = f"# Checkout down\n\n## Summary\nCheckout failed.\n\n## Timeline\n{table}\n"
+    r = import_file(kb_dir, tmp_path / "pm.md", text, "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert load_kb(kb_dir).incidents[out["incident"]].duration_minutes == 65

@@ -1367,19 +1367,35 @@ _NOT_ENDED = re.compile(r"\b(?:not|partial(?:ly)?|begins?|began|start(?:s|ed)?)\
 
 def _timeline_entries(text: str) -> list[tuple]:
     """(moment, its words, the line as written) of each entry of a timeline that opens with a time ("- 14:05
-    CET: alert fired", "| 14:05 | paged |", "**14:05** resolved"), each on the date of the dated line
-    above it ("### 2026-03-14", kept as "**2026-03-14**") when it names none."""
+    CET: alert fired", "| 14:05 | paged |", "**14:05** resolved"), or a table's row with its time in a
+    column after another (_row_entry), each on the date of the dated line above it ("### 2026-03-14",
+    kept as "**2026-03-14**") when it names none."""
     entries, day = [], None
     for line in text.split("\n"):
         s = MARKS.sub("", line).strip()
-        s = " ".join(c.strip() for c in s.strip("|").split("|")) if s.startswith("|") else s
+        cells = [c.strip() for c in s.strip("|").split("|")] if s.startswith("|") else []
+        s = " ".join(cells) if cells else s
         s = re.sub(r"^(?:[-*+•]|\d+[.)])[ \t]+", "", s).strip()
         said, words = find_date(s)
         if said and s.strip(" :.,") == words:  # a date alone: the day of the entries under it
             day = said
-        elif read := entry(s, day):
+        elif read := entry(s, day) or _row_entry(cells, day):
             entries.append((*read, s))
     return entries
+
+
+def _row_entry(cells: list[str], day: dt.date | None) -> tuple | None:
+    """(moment, its words) of a timeline table's row whose time stands in a column of its own after
+    another ("| Detected | 14:05 UTC |", "| 3 | 14:05 | Paged |"): the time, on a column's date alone
+    if one gives it, and the row's other cells as its words. None for a row with no such column. Such
+    a table gave no duration, its "Detected" no start, where a bulleted timeline's gave both."""
+    dates = [said for c in cells if (said := find_date(c))[0] and c.strip(" :.,") == said[1]]
+    day = dates[0][0] if dates else day
+    for n, cell in enumerate(cells):
+        read = entry(cell, day)
+        if read and not read[1]:
+            return read[0], " ".join(c for k, c in enumerate(cells) if k != n and c)
+    return None
 
 
 def _timeline_duration(pm: Postmortem) -> None:
