@@ -275,6 +275,10 @@ def test_a_timeline_table_with_its_time_in_a_later_column_reads_detected_as_a_st
         "| Event | Date | Time |\n|---|---|---|\n| Detected | 2026-03-14 | 23:40 |\n| Resolved | 2026-03-16 | 00:25 |"
     )
     assert _timeline(dated).duration_minutes == 1485  # each row on its own date column's day
+    # a line that gives its time after a label, as such a row does (it gave none either)
+    labels = _timeline("- Detected: 14:05 UTC\n- Rolled back: 14:40 UTC\n- Resolved: 15:10 UTC")
+    assert labels.duration_minutes == 65 and "('Detected: 14:05 UTC' to 'Resolved: 15:10 UTC')" in labels.duration_note
+    assert _timeline("- Deploy: 14:05 v2.3 rolled out\n- Resolved: 15:10 UTC").duration_minutes is None
     # as in a bullet list: a table marking no start, or no end, gives none; a Started row is the start
     for unmarked in ("| Latency rose | 14:05 |\n| Resolved | 15:10 |", "| Detected | 14:05 |\n| Mitigated | 15:10 |"):
         assert _timeline(f"| Event | Time |\n|---|---|\n{unmarked}").duration_minutes is None, unmarked

@@ -1368,8 +1368,8 @@ _NOT_ENDED = re.compile(r"\b(?:not|partial(?:ly)?|begins?|began|start(?:s|ed)?)\
 def _timeline_entries(text: str) -> list[tuple]:
     """(moment, its words, the line as written) of each entry of a timeline that opens with a time ("- 14:05
     CET: alert fired", "| 14:05 | paged |", "**14:05** resolved"), or a table's row with its time in a
-    column after another (_row_entry), each on the date of the dated line above it ("### 2026-03-14",
-    kept as "**2026-03-14**") when it names none."""
+    column after another or a line with it after a label (_row_entry: "- Detected: 14:05 UTC"), each on
+    the date of the dated line above it ("### 2026-03-14", kept as "**2026-03-14**") when it names none."""
     entries, day = [], None
     for line in text.split("\n"):
         s = MARKS.sub("", line).strip()
@@ -1377,18 +1377,24 @@ def _timeline_entries(text: str) -> list[tuple]:
         s = " ".join(cells) if cells else s
         s = re.sub(r"^(?:[-*+•]|\d+[.)])[ \t]+", "", s).strip()
         said, words = find_date(s)
+        label = _LABEL_TIME.fullmatch(s)
         if said and s.strip(" :.,") == words:  # a date alone: the day of the entries under it
             day = said
-        elif read := entry(s, day) or _row_entry(cells, day):
+        elif read := entry(s, day) or _row_entry(cells or (list(label.groups()) if label else []), day):
             entries.append((*read, s))
     return entries
 
 
+# "- Detected: 14:05 UTC": a timeline's line that gives its time after the event, as a table's row may
+_LABEL_TIME = re.compile(r"([^:\n]{1,60}?):[ \t]+(\S.*)")
+
+
 def _row_entry(cells: list[str], day: dt.date | None) -> tuple | None:
     """(moment, its words) of a timeline table's row whose time stands in a column of its own after
-    another ("| Detected | 14:05 UTC |", "| 3 | 14:05 | Paged |"): the time, on a column's date alone
-    if one gives it, and the row's other cells as its words. None for a row with no such column. Such
-    a table gave no duration, its "Detected" no start, where a bulleted timeline's gave both."""
+    another ("| Detected | 14:05 UTC |", "| 3 | 14:05 | Paged |"; a label and its value, "Detected:
+    14:05 UTC", as two cells): the time, on a column's date alone if one gives it, and the row's other
+    cells as its words. None for a row with no such column. Such a table gave no duration, its
+    "Detected" no start, where a timeline's "- 14:05 UTC: Detected" gave both."""
     dates = [said for c in cells if (said := find_date(c))[0] and c.strip(" :.,") == said[1]]
     day = dates[0][0] if dates else day
     for n, cell in enumerate(cells):
