@@ -275,6 +275,11 @@ def test_a_timeline_table_with_its_time_in_a_later_column_reads_detected_as_a_st
         "| Event | Date | Time |\n|---|---|---|\n| Detected | 2026-03-14 | 23:40 |\n| Resolved | 2026-03-16 | 00:25 |"
     )
     assert _timeline(dated).duration_minutes == 1485  # each row on its own date column's day
+    # a timeline summary's columns, "| Detected | Resolved |" over a row of times, as the rows (it gave none)
+    columns = _timeline("| Date | Detected | Resolved |\n|---|---|---|\n| 2026-03-14 | 23:40 UTC | 00:25 UTC |")
+    assert (
+        columns.duration_minutes == 45 and "('Detected: 23:40 UTC' to 'Resolved: 00:25 UTC')" in columns.duration_note
+    )
     # a line that gives its time after a label, as such a row does (it gave none either)
     labels = _timeline("- Detected: 14:05 UTC\n- Rolled back: 14:40 UTC\n- Resolved: 15:10 UTC")
     assert labels.duration_minutes == 65 and "('Detected: 14:05 UTC' to 'Resolved: 15:10 UTC')" in labels.duration_note
