@@ -1401,6 +1401,8 @@ def _row_entry(cells: list[str], day: dt.date | None) -> tuple | None:
     14:05 UTC", as two cells): the time, on a column's date alone if one gives it, and the row's other
     cells as its words. None for a row with no such column. Such a table gave no duration, its
     "Detected" no start, where a timeline's "- 14:05 UTC: Detected" gave both."""
+    if not any(re.search(r"\d:\d\d", c) for c in cells):  # no time: find_date on every cell doubled a parse
+        return None
     dates = [said for c in cells if (said := find_date(c))[0] and c.strip(" :.,") == said[1]]
     day = dates[0][0] if dates else day
     for n, cell in enumerate(cells):
