@@ -188,6 +188,35 @@ def test_a_start_that_may_be_an_offset_or_a_range_gives_no_duration_and_the_note
     assert _start_end("10:00 UTC-13:00", "12:00 UTC").duration_minutes == 120
 
 
+def test_a_start_glued_to_its_offset_is_read_when_the_other_line_gives_its_own_offset_too(kb_dir, tmp_path):
+    # "Start: 03:00 UTC-05:00" beside "End: 09:10 UTC+01:00" was left unread, the note giving both readings:
+    # a writer of offsets on both lines gives two points in time, each converted to UTC (08:00 to 08:10)
+    pm = _start_end("2026-03-14 03:00 UTC-05:00", "2026-03-14 09:10 UTC+01:00")
+    assert pm.duration_minutes == 10
+    assert pm.duration_note.endswith(
+        "; '03:00 UTC-05:00' read as 03:00 at UTC-05:00, not the range 03:00 to 05:00 UTC: "
+        "the other time gives its own offset too"
+    )
+    assert _start_end("03:00 UTC-05:00", "2026-03-14T08:40:00Z").duration_minutes == 40
+    assert _start_end("03:00 UTC-05:00", "08:40 +00:00", "Resolved").duration_minutes == 40
+    assert _start_end("03:00 UTC-05:00", "04:10 UTC-04:00").duration_minutes == 10  # a summer-time change between
+    both = _start_end("03:00 UTC-05:00", "03:00 UTC-06:00")
+    assert both.duration_minutes == 60 and both.duration_note.count("the other time gives its own offset too") == 2
+    # beside a zone's name or no zone the line may still be a range: not read, the note says both readings
+    for end in ("08:40 UTC", "08:40", "09:40 CET"):
+        pm = _start_end("03:00 UTC-05:00", end)
+        assert pm.duration_minutes is None, end
+        assert "'03:00 UTC-05:00' may be 03:00 at UTC-05:00 or the range 03:00 to 05:00 UTC: not read" in (
+            pm.duration_note
+        )
+    text = PM.format(start="2026-03-14 03:00 UTC-05:00", end="2026-03-14 09:10 UTC+01:00")
+    r = import_file(kb_dir, tmp_path / "pm.md", text, "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert load_kb(kb_dir).incidents[out["incident"]].duration_minutes == 10
+    assert any("read as 03:00 at UTC-05:00" in n for n in out["notes"]), out["notes"]
+
+
 def _timeline(entries: str, fields: str = ""):
     return parse(f"# Checkout down\n\n{fields}## Summary\nCheckout failed.\n\n## Timeline\n{entries}\n")
 
@@ -224,3 +253,44 @@ def test_a_timeline_that_marks_a_start_and_an_end_is_the_duration_and_the_note_n
     out = json.loads(r.output)
     assert load_kb(kb_dir).incidents[out["incident"]].duration_minutes == 65
     assert any(n.startswith("duration: 65 minutes read from the timeline") for n in out["notes"]), out["notes"]
+
+
+def test_a_timeline_table_with_its_time_in_a_later_column_reads_detected_as_a_start(kb_dir, tmp_path):
+    # "| Detected | 14:05 UTC |" gave no duration where "- 14:05 UTC: Detected" gave one: a row was an entry
+    # only when it opened with its time, and "Detected" as a row's label is no Started: field
+    bullets = _timeline("- 14:05 UTC: Detected\n- 14:40 UTC: rolled back\n- 15:10 UTC: Resolved")
+    assert bullets.duration_minutes == 65
+    table = (
+        "| Event | Time |\n|---|---|\n| Detected | 14:05 UTC |\n| Rolled back | 14:40 UTC |\n| Resolved | 15:10 UTC |"
+    )
+    pm = _timeline(table)
+    assert pm.duration_minutes == 65
+    assert pm.duration_note.startswith(
+        "duration: 65 minutes read from the timeline ('Detected 14:05 UTC' to 'Resolved 15:10 UTC')"
+    )
+    assert "detected: 14:05 UTC" in pm.unkept  # named in the notes, as ever
+    numbered = "| # | Time | Event |\n|---|---|---|\n| 1 | 23:40 CET | Detected |\n| 2 | 00:25 CET | Resolved |"
+    assert _timeline(numbered).duration_minutes == 45
+    dated = (
+        "| Event | Date | Time |\n|---|---|---|\n| Detected | 2026-03-14 | 23:40 |\n| Resolved | 2026-03-16 | 00:25 |"
+    )
+    assert _timeline(dated).duration_minutes == 1485  # each row on its own date column's day
+    # a timeline summary's columns, "| Detected | Resolved |" over a row of times, as the rows (it gave none)
+    columns = _timeline("| Date | Detected | Resolved |\n|---|---|---|\n| 2026-03-14 | 23:40 UTC | 00:25 UTC |")
+    assert (
+        columns.duration_minutes == 45 and "('Detected: 23:40 UTC' to 'Resolved: 00:25 UTC')" in columns.duration_note
+    )
+    # a line that gives its time after a label, as such a row does (it gave none either)
+    labels = _timeline("- Detected: 14:05 UTC\n- Rolled back: 14:40 UTC\n- Resolved: 15:10 UTC")
+    assert labels.duration_minutes == 65 and "('Detected: 14:05 UTC' to 'Resolved: 15:10 UTC')" in labels.duration_note
+    assert _timeline("- Deploy: 14:05 v2.3 rolled out\n- Resolved: 15:10 UTC").duration_minutes is None
+    # as in a bullet list: a table marking no start, or no end, gives none; a Started row is the start
+    for unmarked in ("| Latency rose | 14:05 |\n| Resolved | 15:10 |", "| Detected | 14:05 |\n| Mitigated | 15:10 |"):
+        assert _timeline(f"| Event | Time |\n|---|---|\n{unmarked}").duration_minutes is None, unmarked
+    started = _timeline(table.replace("| Rolled back | 14:40 UTC |", "| Started | 13:50 UTC |"))
+    assert started.duration_minutes == 80 and "Started row" in started.duration_note
+    text = f"# Checkout down\n\n## Summary\nCheckout failed.\n\n## Timeline\n{table}\n"
+    r = import_file(kb_dir, tmp_path / "pm.md", text, "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert load_kb(kb_dir).incidents[out["incident"]].duration_minutes == 65

@@ -1115,6 +1115,28 @@ def test_a_person_to_a_verb_after_a_dash_is_the_owner(kb_dir, tmp_path):
     ]
 
 
+def test_a_person_to_a_verb_between_dashes_is_the_owner_and_the_words_after_stay_in_the_title(kb_dir, tmp_path):
+    # "— Sam to pick up — after the freeze" kept no owner, the whole tail in the title, where "— Sam to
+    # pick up" ending the item was read
+    text = TO_OWNERS.replace("Sam to pick up next sprint", "Sam to pick up — after the freeze")
+    text += "- Drain the old topic — Lena Fischer will drive — once billing signs off — 2026-12-12\n"
+    got = [(a["title"], a["owner"], a["due"]) for a in parse(text).action_items]
+    assert got[0] == ("Migrate the queue — after the freeze", "Sam", None)
+    assert got[-1] == ("Drain the old topic — once billing signs off", "Lena Fischer", dt.date(2026, 12, 12))
+    # by the rules of the dash's end: a place, a team, or a first name no item names owns nothing
+    for said in (
+        "Promote the build — Staging to prod — after the freeze",
+        "Fail over — Checkout Team to own — next sprint",
+        "Add an alert — Priya to own — after the freeze",
+    ):
+        [it] = parse_action_items(f"- {said}\n")
+        assert (it["title"], it["owner"]) == (said, None), said
+    r = imp(kb_dir, tmp_path / "pm" / "freeze.md", text)
+    assert r.exit_code == 0, r.output
+    inc = load_kb(kb_dir).incidents[json.loads(r.output)["incident"]]
+    assert (inc.follow_ups[0].title, inc.follow_ups[0].owner) == ("Migrate the queue — after the freeze", "Sam")
+
+
 def test_a_person_will_a_verb_after_a_dash_is_the_owner_by_the_same_rules():
     # "— Priya will own" stayed in the title, no owner, where "— Priya to own" and "Priya will add …" were read
     items = parse_action_items(

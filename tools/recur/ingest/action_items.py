@@ -1061,14 +1061,22 @@ _TO = re.compile(
 
 
 def _to_owners(items: list[dict]) -> list[dict]:
-    """``items``, each with no owner whose title ends in a dash and a person "to" or "will" a verb (_TO) owned by
-    that person, the title what comes before the dash."""
+    """``items``, each with no owner whose title has a dash and a person "to" or "will" a verb (_TO) owned by
+    that person, the title what comes before the dash. The last such part between dashes is read: one
+    with more after it ("— Sam to pick up — after the freeze") loses only itself, the words after it
+    kept in the title ("Migrate the queue — after the freeze"; it kept no owner)."""
     owners = _owner_names(items)
     for it in items:
-        seps = None if it["owner"] else list(_TAIL_SEP.finditer(it["title"]))
-        m = _TO.fullmatch(it["title"], seps[-1].end()) if seps else None
-        if m and it["title"][: seps[-1].start()].strip() and _known_person(m.group(1), owners):
-            it["owner"], it["title"] = m.group(1), it["title"][: seps[-1].start()].rstrip()
+        title = it["title"]
+        seps = [] if it["owner"] else list(_TAIL_SEP.finditer(title))
+        for sep, nxt in reversed(list(zip(seps, [*seps[1:], None]))):
+            m = _TO.fullmatch(title, sep.end(), nxt.start() if nxt else len(title))
+            if m and title[: sep.start()].strip() and _known_person(m.group(1), owners):
+                it["owner"], it["title"] = (
+                    m.group(1),
+                    title[: sep.start()].rstrip() + (title[nxt.start() :] if nxt else ""),
+                )
+                break
     return items
 
 

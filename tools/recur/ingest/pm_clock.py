@@ -8,14 +8,15 @@ British Summer Time); three are not read at all (``AMBIGUOUS``: ``IST``, ``AST``
 US ones without standard or daylight (``ET``, ``CT``, ``MT``, ``PT``) are read by the US daylight
 saving rule on the time's date, and not without a date. docs/cli.md ("Times and zones") lists them.
 A time glued after a name and a minus ("10:00 UTC-11:00") may be an offset or the end of a range
-(``_glued``): a range where one is looked for (``zoned_range``), else not read when it may be both.
+(``_glued``): a range where one is looked for (``zoned_range``), the offset beside a time that gives
+its own offset too (``_shift``), else not read when it may be both.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from recur.ingest.pm_text import CLOCK_RANGE, find_date
 
@@ -65,6 +66,7 @@ class Moment:
     zone: str | None
     words: str
     unsure: str | None = None  # why its zone may be no zone ("10:00 UTC-11:00": _glued), said when it matters
+    as_offset: str | None = None  # the note when ``unsure`` is read as the offset after all (_shift)
 
 
 def moment(text: str) -> Moment | None:
@@ -81,8 +83,9 @@ def moment(text: str) -> Moment | None:
     glued = _glued(m, hour * 60 + minute)
     if glued == "range":  # "10:00 UTC-13:00": no offset is -13:00, the time is 10:00 UTC
         return Moment(find_date(text)[0], hour * 60 + minute, m["name"], text[m.start() : m.end("name")].strip())
-    unsure = _either(m) if glued == "either" else None
-    return Moment(find_date(text)[0], hour * 60 + minute, zone.upper() if zone else None, m.group(0).strip(), unsure)
+    unsure, as_offset = _either(m) if glued == "either" else (None, None)
+    day, words = find_date(text)[0], m.group(0).strip()
+    return Moment(day, hour * 60 + minute, zone.upper() if zone else None, words, unsure, as_offset)
 
 
 def _glued(m: re.Match, minute: int) -> str | None:
@@ -99,14 +102,18 @@ def _glued(m: re.Match, minute: int) -> str | None:
     return "either" if hour * 60 + minutes > minute else None
 
 
-def _either(m: re.Match) -> str:
-    """Why ``_glued``'s "either" is not read, and how to write each reading so that it is."""
+def _either(m: re.Match) -> tuple[str, str]:
+    """(why ``_glued``'s "either" is not read, and how to write each reading so that it is; the note
+    when it is read as the offset, the other time giving its own offset: _shift)."""
     time, rel, name = m.group(0)[: m.start("name") - m.start()].strip(), m["rel"], m["name"]
     hours, minutes = rel[1:].split(":")
     offset = f"{name}-{int(hours)}" + ("" if minutes == "00" else minutes)  # "UTC-11", "UTC-930": offsets alone
+    said = m.group(0).strip()
     return (
-        f"{m.group(0).strip()!r} may be {time} at {name}{rel} or the range {time} to {rel[1:]} {name}: not read "
-        f"(write '{time} – {rel[1:]} {name}' for the range, '{time} {offset}' for the offset)"
+        f"{said!r} may be {time} at {name}{rel} or the range {time} to {rel[1:]} {name}: not read "
+        f"(write '{time} – {rel[1:]} {name}' for the range, '{time} {offset}' for the offset)",
+        f"{said!r} read as {time} at {name}{rel}, not the range {time} to {rel[1:]} {name}: "
+        "the other time gives its own offset too",
     )
 
 
@@ -151,13 +158,20 @@ def offset(zone: str, day: dt.date | None) -> tuple[int | None, str]:
     return None, f"{zone!r} is no time zone this reads"
 
 
+# a zone written as an offset, as docs/cli.md names them: "Z", "+01:00", "-0530", "UTC+2", "GMT-05:00"
+_OFFSET = re.compile(r"Z|(?:UTC|GMT|UT)?[+-]\d{1,2}(?::?\d\d)?")
+
+
 def _shift(a: Moment, b: Moment) -> tuple[int | None, list[str]]:
     """(minutes to add to ``b - a`` for their zones or None, notes). One zone, or none: no shift;
-    a time with no zone beside one with a zone is read in that zone, said in the notes."""
+    a time with no zone beside one with a zone is read in that zone, said in the notes. A time that
+    may be an offset or a range ("03:00 UTC-05:00") is the offset when the other gives its own offset
+    too ("09:10 UTC+01:00", "08:40Z"): a writer of offsets, two points in time (it was not read)."""
     if a.zone == b.zone:  # "10:00 UTC-11:00" to "12:00 UTC-11:00": the same offset twice is one
         return 0, []
-    if a.unsure or b.unsure:
+    if (a.unsure or b.unsure) and not all(x.zone and _OFFSET.fullmatch(x.zone) for x in (a, b)):
         return None, [why for why in (a.unsure, b.unsure) if why]
+    glued = [x.as_offset for x in (a, b) if x.as_offset]
     if a.zone is None or b.zone is None:
         zoned, bare = (a, b) if b.zone is None else (b, a)
         where = "UTC" if zoned.zone == "Z" else zoned.zone
@@ -166,7 +180,7 @@ def _shift(a: Moment, b: Moment) -> tuple[int | None, list[str]]:
     said = [how for how in dict.fromkeys((how_a, how_b)) if how]
     if oa is None or ob is None:
         return None, said
-    return oa - ob, said
+    return oa - ob, glued + said
 
 
 def minutes_between(a: Moment, b: Moment) -> tuple[int | None, str, list[str]]:
@@ -228,4 +242,4 @@ def entry(text: str, day: dt.date | None) -> tuple[Moment, str] | None:
     at = moment(m.group(0)) if m else None
     if at is None:
         return None
-    return Moment(day, at.minute, at.zone, at.words, at.unsure), text[m.end() :].strip(" \t:–—-|,.")
+    return replace(at, day=day), text[m.end() :].strip(" \t:–—-|,.")

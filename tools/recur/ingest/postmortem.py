@@ -1367,19 +1367,62 @@ _NOT_ENDED = re.compile(r"\b(?:not|partial(?:ly)?|begins?|began|start(?:s|ed)?)\
 
 def _timeline_entries(text: str) -> list[tuple]:
     """(moment, its words, the line as written) of each entry of a timeline that opens with a time ("- 14:05
-    CET: alert fired", "| 14:05 | paged |", "**14:05** resolved"), each on the date of the dated line
-    above it ("### 2026-03-14", kept as "**2026-03-14**") when it names none."""
-    entries, day = [], None
+    CET: alert fired", "| 14:05 | paged |", "**14:05** resolved"), or a table's row with its time in a
+    column after another or a line with it after a label (_row_entry: "- Detected: 14:05 UTC"), or each
+    column of a summary's row of times (_column_entries), each on the date of the dated line above it
+    ("### 2026-03-14", kept as "**2026-03-14**") when it names none."""
+    entries, day, above, header = [], None, [], []
     for line in text.split("\n"):
         s = MARKS.sub("", line).strip()
-        s = " ".join(c.strip() for c in s.strip("|").split("|")) if s.startswith("|") else s
+        cells = [c.strip() for c in s.strip("|").split("|")] if s.startswith("|") else []
+        if not cells or TABLE_RULE.fullmatch(s):  # the row over a table's rule is its header, until the table ends
+            header = above if cells else []
+        above = cells
+        s = " ".join(cells) if cells else s
         s = re.sub(r"^(?:[-*+•]|\d+[.)])[ \t]+", "", s).strip()
         said, words = find_date(s)
+        label = _LABEL_TIME.fullmatch(s)
         if said and s.strip(" :.,") == words:  # a date alone: the day of the entries under it
             day = said
-        elif read := entry(s, day):
+        elif columns := _column_entries(header, cells):
+            entries += columns
+        elif read := entry(s, day) or _row_entry(cells or (list(label.groups()) if label else []), day):
             entries.append((*read, s))
     return entries
+
+
+# "- Detected: 14:05 UTC": a timeline's line that gives its time after the event, as a table's row may
+_LABEL_TIME = re.compile(r"([^:\n]{1,60}?):[ \t]+(\S.*)")
+
+
+def _row_entry(cells: list[str], day: dt.date | None) -> tuple | None:
+    """(moment, its words) of a timeline table's row whose time stands in a column of its own after
+    another ("| Detected | 14:05 UTC |", "| 3 | 14:05 | Paged |"; a label and its value, "Detected:
+    14:05 UTC", as two cells): the time, on a column's date alone if one gives it, and the row's other
+    cells as its words. None for a row with no such column. Such a table gave no duration, its
+    "Detected" no start, where a timeline's "- 14:05 UTC: Detected" gave both."""
+    if not any(re.search(r"\d:\d\d", c) for c in cells):  # no time: find_date on every cell doubled a parse
+        return None
+    dates = [said for c in cells if (said := find_date(c))[0] and c.strip(" :.,") == said[1]]
+    day = dates[0][0] if dates else day
+    for n, cell in enumerate(cells):
+        read = entry(cell, day)
+        if read and not read[1]:
+            return read[0], " ".join(c for k, c in enumerate(cells) if k != n and c)
+    return None
+
+
+def _column_entries(header: list[str], cells: list[str]) -> list[tuple]:
+    """(moment, its words, as written) of each column of a timeline summary table's row of times ("|
+    Detected | Resolved |" over "| 14:05 UTC | 15:10 UTC |"), its column's name the words; [] for any
+    other row. Read as one entry, the row marked no start. A time is on its own date only, as a Start:
+    line's: a Date column's day on both made "23:40" to "00:25" an end before its start."""
+    kinds = [meta_key(h) for h in header]
+    if len(header) != len(cells) or not all(k in TIME_KINDS | {"date"} for k in kinds):
+        return []
+    read = [(entry(c, None), h, c) for h, k, c in zip(header, kinds, cells) if k != "date"]
+    out = [(at[0], h, f"{h}: {c}") for at, h, c in read if at and not at[1]]
+    return out if len(out) >= 2 else []
 
 
 def _timeline_duration(pm: Postmortem) -> None:
