@@ -239,15 +239,16 @@ def test_datapoints_and_links_are_taken_out_as_their_patterns_say():
     reads every text as they do: each short text of their characters, exhaustively."""
     from itertools import product
 
-    from recur.retrieval.alert_sources import DATAPOINTS, LINK, _links, _without_datapoints
+    from recur.retrieval.alert_sources import DATAPOINTS, LINK, _without_datapoints
+    from recur.util.text import replace_links
 
     for n in range(7):
         for chars in product("[]() \ta\n" if n < 6 else "[]()a", repeat=n):
             text = "".join(chars)
             assert _without_datapoints(text) == DATAPOINTS.sub("", text), repr(text)
             line = text.replace("\n", "")
-            assert _links(line, True) == LINK.sub(r"\1", line), repr(line)
-            assert _links(line, False) == LINK.sub("", line), repr(line)
+            assert replace_links(line) == LINK.sub(r"\1", line), repr(line)
+            assert replace_links(line, label=False) == LINK.sub("", line), repr(line)
 
 
 def test_a_pasted_alert_of_unclosed_brackets_is_read_in_linear_time():

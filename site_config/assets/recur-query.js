@@ -553,8 +553,9 @@
   var DATADOG_KEYS = ["event_type", "last_updated", "alert_transition", "alert_id", "alert_cycle_key", "aggreg_key", "org"];
   var DATADOG_STATE = /^(?:\[[^\]\n]*\][ \t]*)+/, MENTION = /(^|[ \t\n])@[^ \t\n]+/g;
   var URL_ = /https?:\/\/[^ \t\n)\]]+/g, FOOTER = /^[-\[\]·|* \t]*$/;
-  /* alert_sources.LINK and DATAPOINTS, read as _links and _without_datapoints read them: as regexes, each "[" or
-     "(" with nothing closing it was read to its line's end again (100,000 took minutes: bench/pathological.py) */
+  /* alert_sources.LINK and DATAPOINTS, read as util.text.replace_links and _without_datapoints read them: as
+     regexes, each "[" or "(" with nothing closing it was read to its line's end again (100,000 took minutes:
+     bench/pathological.py) */
   var CLOSER = { "[": "]", "(": ")" };
   function withoutDatapoints(text) { return text.split("\n").map(lineWithoutDatapoints).join("\n"); }
   function lineWithoutDatapoints(line) {

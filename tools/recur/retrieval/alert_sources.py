@@ -23,8 +23,9 @@ DATADOG_KEYS = ("event_type", "last_updated", "alert_transition", "alert_id", "a
 DATADOG_STATE = re.compile(r"^(?:\[[^\]\n]*\][ \t]*)+")
 # $EVENT_MSG: markdown between %%% lines, @-mentions of the notified ("@webhook-recur"), a footer of links
 MENTION = re.compile(r"(^|[ \t\n])@[^ \t\n]+")  # no lookbehind: Safari < 16.4 has none (the JS port)
-# (read by _links: as a regex, each "[" with no link after it on its line was read to its "]" or the line's end
-# again, time growing with the square of a run of "[": 10,000 took 1 s, 100,000 minutes; bench/pathological.py)
+# (read by util.text.replace_links, each "[label](target)" as its label or taken out: as a regex, each "[" with
+# no link after it on its line was read to its "]" or the line's end again, time growing with the square of a run
+# of "[": 10,000 took 1 s, 100,000 minutes; bench/pathological.py)
 LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
 URL = re.compile(r"https?://[^ \t\n)\]]+")
 # a line of "[[Monitor Status](...)] · [[Edit Monitor](...)]" less its links, a "- - -" rule
@@ -226,7 +227,9 @@ def _datadog_message(text: str) -> str:
     """$EVENT_MSG without its %%% markers, @-mentions, link targets and footer of links, its lines kept."""
     lines = MENTION.sub(r"\1", text.replace("%%%", "")).split("\n")
     lines = [
-        " ".join(URL.sub("", _links(line, True)).split()) for line in lines if not FOOTER.match(_links(line, False))
+        " ".join(URL.sub("", replace_links(line)).split())
+        for line in lines
+        if not FOOTER.match(replace_links(line, label=False))
     ]
     return "\n".join(line for line in lines if line)
 
@@ -249,9 +252,3 @@ def _line_without_datapoints(line: str) -> str:
         kept.append(line[pos:at].rstrip(" \t"))  # the regex's [ \t]* before it, after what it took out last
         pos = line.find(CLOSER[m.group()], at) + 1
     return "".join(kept) + line[pos:]
-
-
-def _links(line: str, label: bool) -> str:
-    """``LINK.sub(r"\\1" if label else "", line)`` (a line, no "\\n"), in time linear in its length (util.text.replace_links;
-    the browser's port does the same): each Markdown link ``[label](target)`` as its label, or taken out."""
-    return replace_links(line, label)
