@@ -13,7 +13,7 @@ import httpx
 import pytest
 from procs import python_guarded
 from serve_util import running
-from source_alerts import CASES, DATADOG, FREE_STORAGE, OPSGENIE, PAGERDUTY, described, eventbridge, sns
+from source_alerts import CASES, DATADOG, DATADOG_CUSTOM, FREE_STORAGE, OPSGENIE, PAGERDUTY, described, eventbridge, sns
 
 from recur.retrieval.query import prepare
 
@@ -129,6 +129,45 @@ def test_an_alert_named_by_invisible_characters_alone_is_said_to_have_no_name(pa
     )
 
 
+def _named(payload: dict, path: tuple, name: str) -> dict:
+    """``payload`` with the field at ``path`` (an alarm's own, or its SNS envelope's Message) set to ``name``."""
+    if path[0] == "Message":
+        return sns({**FREE_STORAGE, path[1]: name})
+    return _with(payload, path, name)
+
+
+@pytest.mark.parametrize(
+    "payload, path",
+    [
+        (None, ("Message", "AlarmName")),
+        ({**FREE_STORAGE, "NewStateValue": "INSUFFICIENT_DATA"}, ("AlarmName",)),
+        (eventbridge(FREE_STORAGE), ("detail", "alarmName")),
+        (DATADOG, ("title",)),
+        (DATADOG_CUSTOM, ("alert_title",)),
+        (PAGERDUTY, ("event", "data", "title")),
+        (OPSGENIE, ("alert", "message")),
+    ],
+    ids=[
+        "cloudwatch",
+        "cloudwatch-insufficient",
+        "eventbridge",
+        "datadog",
+        "datadog-alert-title",
+        "pagerduty",
+        "opsgenie",
+    ],
+)
+def test_an_alert_whose_name_is_empty_is_read_by_its_other_fields(payload, path):
+    """A name of "" (or blanks) is one that shows nothing, as U+200B alone is: read by its other fields, the note
+    saying "(no <field>)". Before, an empty name made it no alert of that system, its JSON searched as pasted
+    (keys, ids and URLs), while a name of U+200B alone was read."""
+    invisible = prepare(json.dumps(_named(payload, path, "\u200b")))
+    for name in ("", "  "):
+        p = prepare(json.dumps(_named(payload, path, name)))
+        assert (p.text, p.note) == (invisible.text, invisible.note), (name, p.note)
+        assert p.note.startswith("a pasted ") and "(no " in p.note and "{" not in p.text, p.note
+
+
 @pytest.mark.parametrize(
     "payload",
     [
@@ -200,15 +239,16 @@ def test_datapoints_and_links_are_taken_out_as_their_patterns_say():
     reads every text as they do: each short text of their characters, exhaustively."""
     from itertools import product
 
-    from recur.retrieval.alert_sources import DATAPOINTS, LINK, _links, _without_datapoints
+    from recur.retrieval.alert_sources import DATAPOINTS, LINK, _without_datapoints
+    from recur.util.text import replace_links
 
     for n in range(7):
         for chars in product("[]() \ta\n" if n < 6 else "[]()a", repeat=n):
             text = "".join(chars)
             assert _without_datapoints(text) == DATAPOINTS.sub("", text), repr(text)
             line = text.replace("\n", "")
-            assert _links(line, True) == LINK.sub(r"\1", line), repr(line)
-            assert _links(line, False) == LINK.sub("", line), repr(line)
+            assert replace_links(line) == LINK.sub(r"\1", line), repr(line)
+            assert replace_links(line, label=False) == LINK.sub("", line), repr(line)
 
 
 def test_a_pasted_alert_of_unclosed_brackets_is_read_in_linear_time():

@@ -1430,6 +1430,16 @@ def source_alert_pastes() -> list[str]:
         '{"AlarmName": "x"}',
         '[{"AlarmName": "x", "NewStateValue": "ALARM"}]',
     ]
+    # named by an empty string: read by their other fields, as one named by U+200B alone is
+    incident = {**PAGERDUTY["event"]["data"], "title": ""}
+    texts += [
+        json.dumps(sns({**FREE_STORAGE, "AlarmName": ""})),
+        json.dumps({"detail-type": "CloudWatch Alarm State Change", "detail": {"state": {"reason": "r"}}}),
+        json.dumps({**DATADOG, "title": "[Triggered on {host:db-7}] "}),
+        json.dumps({**DATADOG_CUSTOM, "alert_title": ""}),
+        json.dumps({"event": {**PAGERDUTY["event"], "data": incident}}),
+        json.dumps({**OPSGENIE, "alert": {**OPSGENIE["alert"], "message": " "}}),
+    ]
     return texts
 
 
@@ -1442,7 +1452,15 @@ def test_the_pages_query_reads_other_alerting_systems_as_query_py(tmp_path):
     for text, j in zip(texts, js):
         assert j == as_py(text), text[:300]
     read = [j[8].startswith("a pasted ") for j in js]
-    assert read == [True] * 10 + [False] + [True] * 8 + [False] * 8, [j[8] for j in js]  # [10]: no title to search
+    assert read == [True] * 19 + [False] * 8 + [True] * 6, [j[8] for j in js]
+    assert [j[8].split(" by ")[0].split(": searched ")[1] for j in js[27:]] == [
+        "alarm '(no alarm name)'",
+        "alarm '(no alarm name)'",
+        "alert '(no title)'",
+        "alert '(no title)'",
+        "incident '(no title)'",
+        "alert '(no message)'",
+    ]
     assert js[14][0] == js[0][0] and js[15][0].startswith("orders-db CPU high. ")  # none in ALARM: the first listed
     assert [j[0] for j in js[16:19]] == ["no data from data source. Unchecked: x", "A. metric N", "B"]
     assert js[5][8].startswith("a pasted AWS CloudWatch alarm: searched alarm 'disk\x1c \ufffd', resolved (state OK)")

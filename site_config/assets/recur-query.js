@@ -553,8 +553,9 @@
   var DATADOG_KEYS = ["event_type", "last_updated", "alert_transition", "alert_id", "alert_cycle_key", "aggreg_key", "org"];
   var DATADOG_STATE = /^(?:\[[^\]\n]*\][ \t]*)+/, MENTION = /(^|[ \t\n])@[^ \t\n]+/g;
   var URL_ = /https?:\/\/[^ \t\n)\]]+/g, FOOTER = /^[-\[\]·|* \t]*$/;
-  /* alert_sources.LINK and DATAPOINTS, read as _links and _without_datapoints read them: as regexes, each "[" or
-     "(" with nothing closing it was read to its line's end again (100,000 took minutes: bench/pathological.py) */
+  /* alert_sources.LINK and DATAPOINTS, read as util.text.replace_links and _without_datapoints read them: as
+     regexes, each "[" or "(" with nothing closing it was read to its line's end again (100,000 took minutes:
+     bench/pathological.py) */
   var CLOSER = { "[": "]", "(": ")" };
   function withoutDatapoints(text) { return text.split("\n").map(lineWithoutDatapoints).join("\n"); }
   function lineWithoutDatapoints(line) {
@@ -585,6 +586,8 @@
     try { return JSON.parse(body); } catch (e) { return null; }
   }
   function str(o, k) { var v = isObject(o) ? get(o, k) : undefined; return typeof v === "string" ? pyStrip(v) : ""; }
+  /* alert_sources._name_given: the field that names an alert of that system is a string, empty or not */
+  function nameGiven(o, k) { return isObject(o) && typeof get(o, k) === "string"; }
   /* alert_sources._shown: "(no <field>)" for a name of only escape codes or invisible characters */
   function shown(name, field) { return hasText(name) ? name : "(no " + field + ")"; }
   function joined(parts) {  /* alert_sources._joined: each non-empty text once */
@@ -623,7 +626,7 @@
     if (Array.isArray(listed) && listed.length && listed.every(isObject)) {
       data = listedAlarm(listed.filter(function (a) { return str(a, "StateValue") === "ALARM"; })[0] || listed[0]);
     }
-    if (!str(data, "AlarmName") || !(own(data, "NewStateValue") || isObject(get(data, "Trigger")))) return null;
+    if (!nameGiven(data, "AlarmName") || !(own(data, "NewStateValue") || isObject(get(data, "Trigger")))) return null;
     return data;
   }
   function eventbridgeAlarm(detail) {
@@ -645,7 +648,7 @@
   }
   function pagerduty(data) {
     var event = get(data, "event"), incident = isObject(event) ? get(event, "data") : undefined;
-    if (str(event, "event_type").slice(0, 9) !== "incident." || !str(incident, "title")) return null;
+    if (str(event, "event_type").slice(0, 9) !== "incident." || !nameGiven(incident, "title")) return null;
     var service = str(get(incident, "service"), "summary");
     return { kind: "PagerDuty incident", noun: "incident", name: shown(str(incident, "title"), "title"),
              query: joined([str(incident, "title"), service ? "service " + service : ""]), by: "its title and service",
@@ -653,7 +656,7 @@
   }
   function opsgenie(data) {
     var alert = get(data, "alert");
-    if (!str(data, "action") || !str(alert, "message")) return null;
+    if (!str(data, "action") || !nameGiven(alert, "message")) return null;
     var tags = Array.isArray(get(alert, "tags")) ? alert.tags : [];
     tags = tags.filter(function (t) { return typeof t === "string" && pyStrip(t); }).map(pyStrip);
     var details = isObject(get(alert, "details")) ? alert.details : {};
@@ -666,7 +669,7 @@
   function datadog(data) {
     var title = pyStrip(str(data, "title").replace(DATADOG_STATE, "")), name = str(data, "alert_title");
     name = hasText(name) ? name : title || name;  /* $EVENT_TITLE's when $ALERT_TITLE shows nothing */
-    if (!name || !DATADOG_KEYS.some(function (k) { return own(data, k); })) return null;
+    if (!(nameGiven(data, "title") || nameGiven(data, "alert_title")) || !DATADOG_KEYS.some(function (k) { return own(data, k); })) return null;
     var message = ["body", "text", "text_only_msg"].map(function (k) { return str(data, k); }).filter(function (m) { return m; })[0] || "";
     var tags = get(data, "tags");
     tags = typeof tags === "string" ? tags.split(",") : Array.isArray(tags) ? tags : [];

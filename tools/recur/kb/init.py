@@ -216,7 +216,7 @@ def _without_fix(data: bytes) -> bytes:
     return data
 
 
-def init_repository(dest, *, starter: bool = False, name: str | None = None, keep=None, wheel=None) -> list[str]:
+def init_repository(dest, *, starter: bool = False, name: str | None, keep=None, wheel=None) -> list[str]:
     """Write a new KB repository into ``dest`` (missing or without any of init's files); returns
     the paths written, relative to ``dest``. ``keep``: a list; with it, files that already exist
     (a team repository's README.md, .gitignore ...) are left as they are and appended to it

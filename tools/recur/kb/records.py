@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from recur.util.errors import RecurError
@@ -147,13 +148,15 @@ class Incident:
 
     summary = _section("Summary")
 
-    @property
+    @cached_property
     def text(self) -> str:
         """What it says, in its reporter's words, on one line: its title, then its Summary's plain text,
         unless the Summary only says the title again (`recur incident new` with no description, an
         import of a postmortem with no summary: each writes the title there). The one place this is
         made: the index's incident view (a suggestion's why), its lexical text and the tuning data.
-        "incident: CoreDNS timeouts. CoreDNS timeouts" was a suggestion's why (found in review)."""
+        "incident: CoreDNS timeouts. CoreDNS timeouts" was a suggestion's why (found in review).
+        Made once per record (each index build read it twice per incident, plain() parsing the Markdown
+        each time): a loaded record's title and sections are not changed after load_kb builds it."""
         from recur.util.text import plain
 
         title, summary = plain(self.title), plain(self.summary)

@@ -188,12 +188,12 @@ def pattern_file(
     tags=(),
     services=(),
     related=(),
-    owner: str | None = None,
+    owner: str | None,
     status: str = "draft",
-    summary: str | None = None,
+    summary: str | None,
     steps=(),
     evidence=(),
-    root_cause: str | None = None,
+    root_cause: str | None,
 ) -> tuple[Path, str]:
     title = _line(title, "--title", "a title")
     pid = _id(id, title)
@@ -287,7 +287,7 @@ def incident_file(
 
 
 def path_file(
-    kb: KB, *, id: str | None, title: str, audience: str | None = None, steps=(), order: int | None = None
+    kb: KB, *, id: str | None, title: str, audience: str | None, steps=(), order: int | None
 ) -> tuple[Path, str]:
     """``steps``: (pattern id, why) pairs; why may be empty. ``order``: its place in the site's list
     of paths (lowest first), a whole number of 0 or more as `recur check` takes it."""
@@ -324,12 +324,11 @@ def parse_step(text: str) -> tuple[str, str]:
     return pid.strip(), why.strip()
 
 
-def create(path: Path, text: str, root=None) -> Path:
+def create(path: Path, text: str, root: Path) -> Path:
     """Write a new file atomically into the KB at ``root``; an existing file is never replaced."""
     from recur.kb.loader import require_inside
 
-    if root is not None:
-        require_inside(root, path)
+    require_inside(root, path)
     if path.exists():
         raise RecurError(f"{path}: already exists; refusing to overwrite it (edit it, or choose another --id)")
     return write_atomic(path, text)

@@ -166,7 +166,7 @@ def _is_empty(value) -> bool:
 BOOL_HINT = " (YAML reads yes/no/on/off/true/false as a boolean: quote it, 'yes')"
 
 
-def mapping_hint(value, written: str | None = None) -> str:
+def mapping_hint(value, written: str | None) -> str:
     """What to do about a value YAML read as a mapping where text was meant: an unquoted ": " makes
     one (``- javax.crypto.AEADBadTagException: Tag mismatch!``, a signal copied from a log, was "must be a
     string, not a mapping" with nothing said of why; found by a team writing its first KB). The quoted
@@ -274,7 +274,7 @@ class Validator:
             message = f"unknown key in {name} (kept, not used; a key of your own: --strict does not fail on it)"
             self.problems.append(Problem(self.relpath, line, dotted, message, "warning", strict=False))
 
-    def value(self, value, rule: Field, path: tuple, dotted: str, siblings: dict | None = None):
+    def value(self, value, rule: Field, path: tuple, dotted: str, siblings: dict | None):
         """``value`` checked against ``rule``, cleaned (None when wrong); ``siblings``, the schema it is a
         key of, names where a value of another key was meant to go (``status: done`` on a pattern)."""
         kind = rule.kind

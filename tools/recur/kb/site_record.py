@@ -38,7 +38,7 @@ def signature_digest(signature: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def site_marker(by: str, kb_signature: dict | None, kb_content: str | None = None, site_url: str | None = None) -> str:
+def site_marker(by: str, kb_signature: dict | None, kb_content: str | None, site_url: str | None) -> str:
     """The marker's text: who built the site, when, from which KB files, and for which URL (JSON). The URL:
     `recur serve --site` links its Slack replies and reads alerts' runbook links by it when given none (a
     team that set site_url in mkdocs.yml, where `recur init`'s mkdocs.yml asks for it, got Slack replies

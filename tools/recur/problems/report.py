@@ -340,7 +340,7 @@ def uncounted_problems(kb) -> tuple[list, list]:
     return left_out_problems(kb), unread_slips(kb)
 
 
-def not_counted(kb, here: bool = False, uncounted: tuple | None = None) -> dict:
+def not_counted(kb, here: bool = False, *, uncounted: tuple | None) -> dict:
     """What the board could not count (``uncounted_problems``, found again unless given): ``left_out``, the
     files with errors, and ``unread``, the keys of records it counts that look like a slip of a format key
     (``follow-ups:``), their items not counted. Each file by its path in the KB

@@ -23,8 +23,9 @@ DATADOG_KEYS = ("event_type", "last_updated", "alert_transition", "alert_id", "a
 DATADOG_STATE = re.compile(r"^(?:\[[^\]\n]*\][ \t]*)+")
 # $EVENT_MSG: markdown between %%% lines, @-mentions of the notified ("@webhook-recur"), a footer of links
 MENTION = re.compile(r"(^|[ \t\n])@[^ \t\n]+")  # no lookbehind: Safari < 16.4 has none (the JS port)
-# (read by _links: as a regex, each "[" with no link after it on its line was read to its "]" or the line's end
-# again, time growing with the square of a run of "[": 10,000 took 1 s, 100,000 minutes; bench/pathological.py)
+# (read by util.text.replace_links, each "[label](target)" as its label or taken out: as a regex, each "[" with
+# no link after it on its line was read to its "]" or the line's end again, time growing with the square of a run
+# of "[": 10,000 took 1 s, 100,000 minutes; bench/pathological.py)
 LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
 URL = re.compile(r"https?://[^ \t\n)\]]+")
 # a line of "[[Monitor Status](...)] · [[Edit Monitor](...)]" less its links, a "- - -" rule
@@ -75,6 +76,13 @@ def _s(obj, key: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _name_given(obj, key: str) -> bool:
+    """Whether ``obj`` is a mapping with ``key`` a string: the field that names an alert of that system. Present
+    and empty, or blank, it names none and the alert is read by its other fields ("(no <field>)", _shown), as one
+    named by U+200B alone is; an empty name made it no alert of that system, its JSON searched as pasted."""
+    return isinstance(obj, dict) and isinstance(obj.get(key), str)
+
+
 def _shown(name: str, field: str) -> str:
     """An alert's name as the note says it: "(no <field>)" for one of only escape codes or invisible characters
     (``has_text``), as query._alertname says "(no alertname)" for Alertmanager's. A name of U+200B alone was
@@ -121,7 +129,7 @@ def _alarm(data: dict) -> dict | None:
     listed = data.get("MetricAlarms") if isinstance(data, dict) else None
     if isinstance(listed, list) and listed and all(isinstance(a, dict) for a in listed):
         data = _listed_alarm(next((a for a in listed if _s(a, "StateValue") == "ALARM"), listed[0]))
-    if not _s(data, "AlarmName") or not ("NewStateValue" in data or isinstance(data.get("Trigger"), dict)):
+    if not _name_given(data, "AlarmName") or not ("NewStateValue" in data or isinstance(data.get("Trigger"), dict)):
         return None
     return data
 
@@ -168,7 +176,7 @@ def _pagerduty(data: dict) -> SourceAlert | None:
     """A PagerDuty v3 webhook: ``event`` (``event_type`` incident.*) and its incident in ``event.data``."""
     event = data.get("event")
     incident = event.get("data") if isinstance(event, dict) else None
-    if not _s(event, "event_type").startswith("incident.") or not _s(incident, "title"):
+    if not _s(event, "event_type").startswith("incident.") or not _name_given(incident, "title"):
         return None
     service = _s(incident.get("service"), "summary")
     parts = [_s(incident, "title"), f"service {service}" if service else ""]
@@ -180,7 +188,7 @@ def _pagerduty(data: dict) -> SourceAlert | None:
 def _opsgenie(data: dict) -> SourceAlert | None:
     """An Opsgenie alert webhook: ``action`` (Create, Close...) and ``alert`` (message, description, tags, details)."""
     alert = data.get("alert")
-    if not _s(data, "action") or not _s(alert, "message"):
+    if not _s(data, "action") or not _name_given(alert, "message"):
         return None
     tags = alert.get("tags")
     tags = [t.strip() for t in tags if isinstance(t, str) and t.strip()] if isinstance(tags, list) else []
@@ -198,7 +206,7 @@ def _datadog(data: dict) -> SourceAlert | None:
     title = DATADOG_STATE.sub("", _s(data, "title")).strip()
     name = _s(data, "alert_title")
     name = name if has_text(name) else title or name  # $EVENT_TITLE's when $ALERT_TITLE shows nothing
-    if not name or not any(k in data for k in DATADOG_KEYS):
+    if not (_name_given(data, "title") or _name_given(data, "alert_title")) or not any(k in data for k in DATADOG_KEYS):
         return None
     message = next((m for m in (_s(data, k) for k in ("body", "text", "text_only_msg")) if m), "")
     tags = data.get("tags")
@@ -219,7 +227,9 @@ def _datadog_message(text: str) -> str:
     """$EVENT_MSG without its %%% markers, @-mentions, link targets and footer of links, its lines kept."""
     lines = MENTION.sub(r"\1", text.replace("%%%", "")).split("\n")
     lines = [
-        " ".join(URL.sub("", _links(line, True)).split()) for line in lines if not FOOTER.match(_links(line, False))
+        " ".join(URL.sub("", replace_links(line)).split())
+        for line in lines
+        if not FOOTER.match(replace_links(line, label=False))
     ]
     return "\n".join(line for line in lines if line)
 
@@ -242,9 +252,3 @@ def _line_without_datapoints(line: str) -> str:
         kept.append(line[pos:at].rstrip(" \t"))  # the regex's [ \t]* before it, after what it took out last
         pos = line.find(CLOSER[m.group()], at) + 1
     return "".join(kept) + line[pos:]
-
-
-def _links(line: str, label: bool) -> str:
-    """``LINK.sub(r"\\1" if label else "", line)`` (a line, no "\\n"), in time linear in its length (util.text.replace_links;
-    the browser's port does the same): each Markdown link ``[label](target)`` as its label, or taken out."""
-    return replace_links(line, label)

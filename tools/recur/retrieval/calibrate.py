@@ -127,7 +127,7 @@ MIN_CANDIDATES = 10  # the features are z-scores over the candidates: with fewer
 #                      and results keep the rule-based confidence (search.Hit) with probability None
 
 
-def features(fused, comp: dict, signal, top: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+def features(fused, comp: dict, signal, top: int | None) -> tuple[np.ndarray, np.ndarray]:
     """(order, X): candidate positions best first (ties by position) and their feature rows.
 
     ``fused``: fused score per candidate; ``comp``: raw component arrays per candidate as

@@ -25,7 +25,7 @@ def log(msg: str) -> None:
 def ensure_index(
     kb_dir,
     index_dir,
-    model: str | None = None,
+    model: str | None,
     rebuild: bool = False,
     quiet: bool = False,
     progress: bool | None = None,

@@ -581,7 +581,7 @@ def refuse_other_kbs_index(index_dir, kb_dir) -> None:
     )
 
 
-def stale_reason(manifest: dict, index_dir, kb_dir=None) -> str:
+def stale_reason(manifest: dict, index_dir, kb_dir) -> str:
     """Why an index is brought up to date, as `recur suggest` says it."""
     if manifest.get("format") != FORMAT:
         return f"The index at {index_dir} has format {manifest.get('format')}; this recur writes {FORMAT}: updating it."

@@ -329,7 +329,7 @@ class Prepared:
             parts.append(NON_LATIN_NOTE)
         return "; ".join(parts) or None
 
-    def _alert_note(self, others: str | None = None) -> str:
+    def _alert_note(self, others: str | None) -> str:
         if self.alert_said:
             return self.alert_said
         resolved = ", resolved (none in it is firing)" if self.alert_resolved else ""

@@ -209,7 +209,7 @@ def _named_id(word: str) -> str:
     return tok
 
 
-def named_pattern(text: str, ids, superseded: dict | None = None) -> RunbookLink | None:
+def named_pattern(text: str, ids, superseded: dict | None) -> RunbookLink | None:
     """The pattern a short query names by its id (ID_PIN): the query is the id (trimmed, any case), or
     exactly one of its at most ``max_words`` words is one; a retired id (``superseded``: {id: the ids
     that superseded it, in use}) names its first successor in ``ids``. None otherwise."""

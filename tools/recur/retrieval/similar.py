@@ -16,7 +16,7 @@ from recur.util.errors import Problem
 
 
 def similar_warnings(
-    kb: KB, only=None, index_dir=None, model: str | None = None, threshold: float | None = None
+    kb: KB, only=None, *, index_dir, model: str | None, threshold: float | None = None
 ) -> list[Problem]:
     """Patterns whose text is nearly the same as another's (cosine of the "doc" vectors).
 
