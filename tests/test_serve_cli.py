@@ -127,9 +127,10 @@ def test_sigterm_answers_a_request_still_running_at_the_deadline_in_the_error_sh
     """A stop (SIGTERM) lets requests in progress finish for 5 s; one still running then (here a
     body that never completes; in service, webhook groups queued for the encoder) was answered by
     uvicorn with a plain-text 500 and logged with a traceback. It gets the JSON error shape: a 503
-    a client retries, and the log stays clean. An answer already being sent then cannot be replaced: an MCP
-    client's open event stream (GET /mcp), at every stop with an assistant connected, was an ERROR with a
-    traceback (found running recur serve as an operator); it is closed with a WARNING line."""
+    a client retries, and the log stays clean. An MCP client's open event stream (GET /mcp), there at every
+    stop with an assistant connected, was cut at the deadline as an ERROR with a traceback (found running
+    recur serve as an operator), then with a WARNING line; it now ends at the signal (the test below), so it
+    is neither cut nor counted at the deadline."""
     with serve_process(kb_dir, tmp_path) as (base, result):
         wait_healthy(base)
         stream = _open_mcp_event_stream(base)
@@ -154,29 +155,76 @@ def test_sigterm_answers_a_request_still_running_at_the_deadline_in_the_error_sh
     # (found in an operator's review: uvicorn's "ERROR: Cancel 1 running task(s)", and nothing for SIGTERM)
     assert "ERROR" not in result["out"], result["out"]
     assert "stopping: SIGTERM received" in result["out"], result["out"]
-    # the open event stream gets no 503: the count says so (found in review: "2 request(s) … are answered 503")
-    stopped = (
-        "stopping: 2 request(s) still running at the shutdown deadline: 1 answered 503 shutting_down, "
-        "1 already being answered (an MCP event stream, a large file) closed"
-    )
+    # the event stream ended at the signal: the request waiting for its body is the one left at the deadline
+    stopped = "stopping: 1 request(s) still running at the shutdown deadline: 1 answered 503 shutting_down\n"
     assert stopped in result["out"], result["out"]
-    assert "stopping: an answer already being sent (an MCP event stream" in result["out"], result["out"]
+    assert "stopping: an answer already being sent" not in result["out"], result["out"]
     assert took < 10, took  # README: the 5 s of grace, then the rest of the stop (a bound on a hang)
     print(f"exit {took:.2f} s after SIGTERM")
 
 
-def _open_mcp_event_stream(base: str) -> socket.socket:
-    """A socket holding an MCP session's event stream (GET /mcp, as streamable-HTTP clients keep one open),
-    its answer's head read: the stream is being answered."""
-    accept = MCP_ACCEPT
-    sid = httpx.post(base + "/mcp", json=MCP_INIT, headers=accept, timeout=30).headers["mcp-session-id"]
+def test_a_stop_ends_mcp_event_streams_at_once_and_a_tool_call_in_progress_still_finishes(kb_dir, tmp_path):
+    """Found running recur serve with an assistant connected: its open event stream (GET /mcp, which carries
+    only what the server sends unasked and never ends by itself) held every stop for the whole 5 s grace
+    period, then was cut. It now ends at the signal, as a whole answer (the chunked body's last chunk), while
+    a tool call in progress (here a POST /mcp whose body is still coming) keeps its grace period: it is
+    answered after the signal. Nothing is left for the deadline, so no line says a request was cut there."""
+    with serve_process(kb_dir, tmp_path) as (base, result):
+        wait_healthy(base)
+        sid = _mcp_session(base)
+        call_ = {"jsonrpc": "2.0", "id": 2, "method": "tools/call"}
+        call_["params"] = {"name": "suggest_patterns", "arguments": {"text": "ENOSPC", "top": 1}}
+        body = json.dumps(call_).encode()
+        with _open_mcp_event_stream(base, sid) as stream, _connect(base) as s:
+            head = f"POST /mcp HTTP/1.1\r\nHost: {base.removeprefix('http://')}\r\nContent-Type: application/json\r\n"
+            head += f"Accept: text/event-stream, application/json\r\nmcp-session-id: {sid}\r\n"
+            head += f"mcp-protocol-version: 2025-06-18\r\nContent-Length: {len(body)}\r\n\r\n"
+            s.sendall(head.encode() + body[:10])
+            time.sleep(0.3)  # the call is in the app, waiting for the rest of its body
+            result["proc"].send_signal(signal.SIGTERM)
+            sent = time.monotonic()
+            ended = _read_to_the_end(stream)  # on the code before, the deadline cut it 5 s later
+            s.sendall(body[10:])
+            answer = _read_to_the_end(s)
+        result["proc"].wait(timeout=30)
+        print(f"stream ended, call answered and exit {time.monotonic() - sent:.2f} s after SIGTERM")
+    assert (b"\r\n" + ended).endswith(b"\r\n0\r\n\r\n"), ended  # the body's last chunk: a whole answer
+    assert answer.startswith(b"HTTP/1.1 200 "), answer  # the call made after the signal was answered
+    data = next(line[5:] for line in answer.decode().splitlines() if line.startswith("data:"))
+    assert json.loads(data)["result"]["structuredContent"]["results"][0]["id"] == "disk-full"
+    out = result["out"]
+    assert "stopping: SIGTERM received" in out and result["returncode"] == -signal.SIGTERM, out
+    assert "shutdown deadline" not in out and "WARNING" not in out and "Traceback" not in out, out
+
+
+def _connect(base: str) -> socket.socket:
+    name, port = base.removeprefix("http://").rsplit(":", 1)
+    return socket.create_connection((name, int(port)), timeout=30)
+
+
+def _read_to_the_end(s: socket.socket) -> bytes:
+    """Everything the server sends on ``s`` until it closes the connection (30 s at most, the socket's timeout)."""
+    got = b""
+    while chunk := s.recv(65536):
+        got += chunk
+    return got
+
+
+def _mcp_session(base: str) -> str:
+    """A new MCP session's id, initialized."""
+    sid = httpx.post(base + "/mcp", json=MCP_INIT, headers=MCP_ACCEPT, timeout=30).headers["mcp-session-id"]
     done = {"jsonrpc": "2.0", "method": "notifications/initialized"}
-    httpx.post(base + "/mcp", json=done, headers={**accept, "mcp-session-id": sid}, timeout=30)
-    host = base.removeprefix("http://")
-    name, port = host.rsplit(":", 1)
-    s = socket.create_connection((name, int(port)), timeout=30)
-    head = f"GET /mcp HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\nmcp-session-id: {sid}\r\n"
-    s.sendall(head.encode() + b"mcp-protocol-version: 2025-06-18\r\n\r\n")
+    httpx.post(base + "/mcp", json=done, headers={**MCP_ACCEPT, "mcp-session-id": sid}, timeout=30)
+    return sid
+
+
+def _open_mcp_event_stream(base: str, sid: str | None = None) -> socket.socket:
+    """A socket holding an MCP session's event stream (GET /mcp, as streamable-HTTP clients keep one open;
+    ``sid``: the session's, else a new one), its answer's head read: the stream is being answered."""
+    sid = sid or _mcp_session(base)
+    s = _connect(base)
+    head = f"GET /mcp HTTP/1.1\r\nHost: {base.removeprefix('http://')}\r\nAccept: text/event-stream\r\n"
+    s.sendall(head.encode() + f"mcp-session-id: {sid}\r\nmcp-protocol-version: 2025-06-18\r\n\r\n".encode())
     assert s.recv(65536).startswith(b"HTTP/1.1 200 "), "no event stream"
     return s
 

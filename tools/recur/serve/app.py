@@ -27,6 +27,7 @@ from recur.serve.guard import (
     ConcurrencyLimit,
     HeadAsGet,
     StopAnswer,
+    Stopping,
     error_body,
     install_error_handlers,
 )
@@ -92,6 +93,7 @@ def create_app(
     app.state.metrics = Metrics(holder, settings.feedback_health)
     app.state.feedback_limiter = RateLimiter(feedback_per_minute)
     app.state.max_body, app.state.site_url = max_body, site_url  # paste cut (recur-api.json); runbook_url pages
+    app.state.stopping = Stopping()  # told by the protocol when uvicorn begins a stop (server.config)
     install_error_handlers(app)
     slack = {"signing_secret": slack_signing_secret, "site_url": site_url}
     mcp = dict(host=host, max_sessions=mcp_max_sessions, idle_seconds=mcp_idle_seconds, allowed_hosts=mcp_allowed_hosts)
@@ -214,7 +216,8 @@ def _routes(app, settings: Settings, *, slack: dict, mcp: dict) -> None:
     slack_api = slack_router(
         engine, feedback_path=settings.feedback_path, feedback_health=settings.feedback_health, **slack
     )
-    mcp_api = http_router(engine, site_url=slack["site_url"], **mcp)  # pages in answers, as Slack links them
+    # pages in answers, as Slack links them; event streams end at a stop (server.protocol tells app.state.stopping)
+    mcp_api = http_router(engine, site_url=slack["site_url"], stopping=app.state.stopping, **mcp)
     for route in mcp_api.routes:  # a plain ASGI route: the token rule is applied around it (include_router
         route.endpoint = route.app = TokenGate(route.endpoint, settings)  # copies the endpoint)
     app.state.api_routers = [m.router for m in (meta, suggest, patterns, alertmanager, feedback)] + [slack_api, mcp_api]
