@@ -35,19 +35,20 @@ def recur_run(args: list, **kw) -> subprocess.CompletedProcess:
 
 
 @contextlib.contextmanager
-def serve_process(kb_dir, tmp_path, env=None, extra=(), cwd=None, feedback=True):
+def serve_process(kb_dir, tmp_path, env=None, extra=(), cwd=None, feedback=True, wrap=list):
     """`recur serve` on a free port with the fake model and no site (``extra``: more arguments; ``cwd``: the
-    folder it runs in; ``feedback``: False for no --feedback, the default log); yields (base URL, a dict whose
-    "out" is the process's output once it has stopped)."""
+    folder it runs in; ``feedback``: False for no --feedback, the default log, or the log's path; ``wrap``: the
+    command line run for serve's); yields (base URL, a dict whose "out" is the process's output once it has
+    stopped)."""
     sock = free_socket()
     port = sock.getsockname()[1]
     sock.close()
     args = fake_model_flags(kb_dir, tmp_path / "index")
     args += ["--site", str(tmp_path / "no-site"), "--port", str(port)]
-    args += ["--feedback", str(tmp_path / "fb.jsonl")] if feedback else []
+    args += ["--feedback", str(tmp_path / "fb.jsonl" if feedback is True else feedback)] if feedback else []
     args += list(extra)
     proc = subprocess.Popen(
-        RECUR + ["serve", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=cwd
+        wrap(RECUR + ["serve", *args]), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=cwd
     )
     result = {"proc": proc}
     try:
@@ -706,6 +707,64 @@ def test_a_feedback_file_on_a_read_only_file_system_is_said_so_at_start(kb_dir, 
         )
         assert r.returncode == 1 and f"--feedback {path}" in r.stderr, r.stderr
         assert "read-only file system" in r.stderr and "Permission denied" not in r.stderr, r.stderr
+
+
+def test_a_nearly_full_disk_where_votes_go_is_warned_of_at_start_and_in_healthz(kb_dir, tmp_path):
+    """Found in review: a disk nearly full where the feedback log lives said nothing until votes failed with
+    503s. Under RECUR_MIN_FREE_MIB free (here set above what tmp_path's disk has: its real statvfs) serve warns
+    at start, one line, and /healthz says it (without the path) while it lasts; 0 turns it off."""
+    import shutil
+
+    free_mib = shutil.disk_usage(tmp_path).free // 2**20
+    above = {**os.environ, "RECUR_MIN_FREE_MIB": str(free_mib + 1000)}
+    with serve_process(kb_dir, tmp_path, env=above) as (base, result):
+        low = wait_healthy(base)["feedback_space_low"]
+    warned = [line for line in result["out"].splitlines() if "MiB free on the file system votes" in line]
+    assert len(warned) == 1 and warned[0].startswith("warning: "), result["out"]
+    assert f"under the {free_mib + 1000} MiB of RECUR_MIN_FREE_MIB" in warned[0], warned
+    assert f"votes to {tmp_path / 'fb.jsonl'} are refused (503 feedback_unavailable)" in warned[0], warned
+    assert low.endswith(f"under the {free_mib + 1000} MiB of RECUR_MIN_FREE_MIB") and str(tmp_path) not in low, low
+    with serve_process(kb_dir, tmp_path, env={**os.environ, "RECUR_MIN_FREE_MIB": "0"}) as (base, result):
+        assert wait_healthy(base)["feedback_space_low"] is None
+    assert "MiB free" not in result["out"], result["out"]
+
+
+def test_a_small_file_system_for_the_feedback_log_is_warned_of_at_start(kb_dir, tmp_path):
+    """The same on a real small file system (a 1 MiB tmpfs, mounted where no privilege is needed), under the
+    default threshold; a threshold under its free space says nothing."""
+    small = tmp_path / "small"
+    small.mkdir()
+    if not _mounts_supported(small):
+        pytest.skip("no unshare, or user namespaces are not allowed here: no small file system to test with")
+    env = {k: v for k, v in os.environ.items() if k != "RECUR_MIN_FREE_MIB"}
+    with serve_process(kb_dir, tmp_path, env=env, feedback=small / "fb.jsonl", wrap=_on_tmpfs(small)) as (base, r):
+        low = wait_healthy(base)["feedback_space_low"]
+    assert low.startswith("1.0 MiB free") and "under the 100 MiB of RECUR_MIN_FREE_MIB" in low, low
+    assert "warning: 1.0 MiB free on the file system votes are written to" in r["out"], r["out"]
+    enough = {**env, "RECUR_MIN_FREE_MIB": "1"}  # 2 MiB free: over that threshold
+    with serve_process(kb_dir, tmp_path, env=enough, feedback=small / "fb.jsonl", wrap=_on_tmpfs(small, 2)) as (b, r):
+        assert wait_healthy(b)["feedback_space_low"] is None
+    assert "MiB free" not in r["out"], r["out"]
+
+
+def _mounts_supported(folder) -> bool:
+    import shutil
+
+    if not shutil.which("unshare"):
+        return False
+    return subprocess.run(_on_tmpfs(folder)(["true"]), capture_output=True, timeout=30).returncode == 0
+
+
+def _on_tmpfs(folder, mib: int = 1):
+    """What runs a command with a ``mib`` MiB tmpfs mounted on ``folder``, in a user and mount namespace of its
+    own (nothing mounted outside it, no privilege needed where user namespaces are allowed)."""
+    import shlex
+
+    def wrap(command: list) -> list:
+        script = f"mount -t tmpfs -o size={mib}m tmpfs {shlex.quote(str(folder))} && exec {shlex.join(command)}"
+        return ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script]
+
+    return wrap
 
 
 def test_a_misspelt_recur_variable_is_warned_of_at_start_with_the_setting_it_was_meant_to_be(tmp_path):

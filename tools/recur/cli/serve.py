@@ -161,6 +161,18 @@ def _feedback_file(kb_dir, feedback_path) -> tuple[str, str]:
     return feedback_path, said
 
 
+def _warn_of_low_space(feedback_path) -> None:
+    """One warning line at start when the feedback log's disk is nearly full (config's min_free_mib): votes
+    then fail with 503 feedback_unavailable, which said nothing until they did (/healthz says it too)."""
+    from recur.ingest.feedback import space_low
+
+    low = space_low(feedback_path, config.get("min_free_mib"))
+    if low:
+        click.echo(
+            f"warning: {low}: votes to {feedback_path} are refused (503 feedback_unavailable) once it is full", err=True
+        )
+
+
 def _slack_secret(path) -> str | None:
     """The signing secret from --slack-signing-secret-file, else RECUR_SLACK_SIGNING_SECRET, else None."""
     from recur import config
@@ -392,6 +404,7 @@ def serve(
         _engine_loader(kb_dir, index_dir, model, threads),
         site_dir=site,
         feedback_path=feedback[0],
+        feedback_min_free_mib=config.get("min_free_mib"),
         max_body=max_body_kib * 1024,
         on_fatal=stop,
         token=token,
@@ -431,6 +444,7 @@ def _preflight(kb_dir, index_dir, model, host: str, port: int, site_dir, feedbac
     check_forwarded_allow_ips(os.environ.get("FORWARDED_ALLOW_IPS"))  # uvicorn's, which README documents
     token = read_token(token_file, config.raw("token"))  # set but blank: an error, not "open"
     feedback_path, votes_said = _feedback_file(kb_dir, feedback_path)
+    _warn_of_low_space(feedback_path)
     _check_port(host, port)
     site = Path(site_dir)
     if not (site / "index.html").is_file():

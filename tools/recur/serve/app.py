@@ -47,6 +47,7 @@ def create_app(
     site_dir=None,
     feedback_path=config.default("feedback"),
     *,
+    feedback_min_free_mib: int = config.default("min_free_mib"),
     max_body: int = DEFAULT_MAX_BODY,
     reload_interval: float = 1.0,
     on_fatal: Callable[[str], None] | None = None,
@@ -67,7 +68,8 @@ def create_app(
 ):
     """Build the app. ``inference_threads`` bounds concurrent searches (default: one per CPU
     core; `recur serve` gives torch one thread per encode, so they do not fight for cores).
-    ``token`` guards feedback (``token_scope="all"``: every API route and /metrics);
+    ``token`` guards feedback (``token_scope="all"``: every API route and /metrics); /healthz says when the
+    feedback log's disk has less than ``feedback_min_free_mib`` MiB free;
     ``max_concurrent`` requests at once, then 503 (webhooks: ``webhook_share`` of it, and of the
     inference slots, after any responder waiting, for at most ``webhook_max_wait`` seconds a call: then in
     line with them); ``body_timeout`` seconds to send a body.
@@ -86,6 +88,7 @@ def create_app(
     holder = EngineHolder(engine_factory, reload_interval=reload_interval, on_fatal=on_fatal, site_dir=site_dir)
     gate = SearchGate(max(1, inference_threads or os.cpu_count() or 1), webhook_share, webhook_max_wait)
     settings = _settings(site_dir, feedback_path, token, token_scope, gate)
+    settings.feedback_health.min_free_mib = feedback_min_free_mib
     webhooks = share_of(max_concurrent, webhook_share)
 
     app = _fastapi(_lifespan(holder, 2 * max_concurrent + webhooks), max_body)
