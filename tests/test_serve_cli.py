@@ -35,19 +35,20 @@ def recur_run(args: list, **kw) -> subprocess.CompletedProcess:
 
 
 @contextlib.contextmanager
-def serve_process(kb_dir, tmp_path, env=None, extra=(), cwd=None, feedback=True):
+def serve_process(kb_dir, tmp_path, env=None, extra=(), cwd=None, feedback=True, wrap=list):
     """`recur serve` on a free port with the fake model and no site (``extra``: more arguments; ``cwd``: the
-    folder it runs in; ``feedback``: False for no --feedback, the default log); yields (base URL, a dict whose
-    "out" is the process's output once it has stopped)."""
+    folder it runs in; ``feedback``: False for no --feedback, the default log, or the log's path; ``wrap``: the
+    command line run for serve's); yields (base URL, a dict whose "out" is the process's output once it has
+    stopped)."""
     sock = free_socket()
     port = sock.getsockname()[1]
     sock.close()
     args = fake_model_flags(kb_dir, tmp_path / "index")
     args += ["--site", str(tmp_path / "no-site"), "--port", str(port)]
-    args += ["--feedback", str(tmp_path / "fb.jsonl")] if feedback else []
+    args += ["--feedback", str(tmp_path / "fb.jsonl" if feedback is True else feedback)] if feedback else []
     args += list(extra)
     proc = subprocess.Popen(
-        RECUR + ["serve", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=cwd
+        wrap(RECUR + ["serve", *args]), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=cwd
     )
     result = {"proc": proc}
     try:
@@ -127,9 +128,10 @@ def test_sigterm_answers_a_request_still_running_at_the_deadline_in_the_error_sh
     """A stop (SIGTERM) lets requests in progress finish for 5 s; one still running then (here a
     body that never completes; in service, webhook groups queued for the encoder) was answered by
     uvicorn with a plain-text 500 and logged with a traceback. It gets the JSON error shape: a 503
-    a client retries, and the log stays clean. An answer already being sent then cannot be replaced: an MCP
-    client's open event stream (GET /mcp), at every stop with an assistant connected, was an ERROR with a
-    traceback (found running recur serve as an operator); it is closed with a WARNING line."""
+    a client retries, and the log stays clean. An MCP client's open event stream (GET /mcp), there at every
+    stop with an assistant connected, was cut at the deadline as an ERROR with a traceback (found running
+    recur serve as an operator), then with a WARNING line; it now ends at the signal (the test below), so it
+    is neither cut nor counted at the deadline."""
     with serve_process(kb_dir, tmp_path) as (base, result):
         wait_healthy(base)
         stream = _open_mcp_event_stream(base)
@@ -154,29 +156,76 @@ def test_sigterm_answers_a_request_still_running_at_the_deadline_in_the_error_sh
     # (found in an operator's review: uvicorn's "ERROR: Cancel 1 running task(s)", and nothing for SIGTERM)
     assert "ERROR" not in result["out"], result["out"]
     assert "stopping: SIGTERM received" in result["out"], result["out"]
-    # the open event stream gets no 503: the count says so (found in review: "2 request(s) … are answered 503")
-    stopped = (
-        "stopping: 2 request(s) still running at the shutdown deadline: 1 answered 503 shutting_down, "
-        "1 already being answered (an MCP event stream, a large file) closed"
-    )
+    # the event stream ended at the signal: the request waiting for its body is the one left at the deadline
+    stopped = "stopping: 1 request(s) still running at the shutdown deadline: 1 answered 503 shutting_down\n"
     assert stopped in result["out"], result["out"]
-    assert "stopping: an answer already being sent (an MCP event stream" in result["out"], result["out"]
+    assert "stopping: an answer already being sent" not in result["out"], result["out"]
     assert took < 10, took  # README: the 5 s of grace, then the rest of the stop (a bound on a hang)
     print(f"exit {took:.2f} s after SIGTERM")
 
 
-def _open_mcp_event_stream(base: str) -> socket.socket:
-    """A socket holding an MCP session's event stream (GET /mcp, as streamable-HTTP clients keep one open),
-    its answer's head read: the stream is being answered."""
-    accept = MCP_ACCEPT
-    sid = httpx.post(base + "/mcp", json=MCP_INIT, headers=accept, timeout=30).headers["mcp-session-id"]
+def test_a_stop_ends_mcp_event_streams_at_once_and_a_tool_call_in_progress_still_finishes(kb_dir, tmp_path):
+    """Found running recur serve with an assistant connected: its open event stream (GET /mcp, which carries
+    only what the server sends unasked and never ends by itself) held every stop for the whole 5 s grace
+    period, then was cut. It now ends at the signal, as a whole answer (the chunked body's last chunk), while
+    a tool call in progress (here a POST /mcp whose body is still coming) keeps its grace period: it is
+    answered after the signal. Nothing is left for the deadline, so no line says a request was cut there."""
+    with serve_process(kb_dir, tmp_path) as (base, result):
+        wait_healthy(base)
+        sid = _mcp_session(base)
+        call_ = {"jsonrpc": "2.0", "id": 2, "method": "tools/call"}
+        call_["params"] = {"name": "suggest_patterns", "arguments": {"text": "ENOSPC", "top": 1}}
+        body = json.dumps(call_).encode()
+        with _open_mcp_event_stream(base, sid) as stream, _connect(base) as s:
+            head = f"POST /mcp HTTP/1.1\r\nHost: {base.removeprefix('http://')}\r\nContent-Type: application/json\r\n"
+            head += f"Accept: text/event-stream, application/json\r\nmcp-session-id: {sid}\r\n"
+            head += f"mcp-protocol-version: 2025-06-18\r\nContent-Length: {len(body)}\r\n\r\n"
+            s.sendall(head.encode() + body[:10])
+            time.sleep(0.3)  # the call is in the app, waiting for the rest of its body
+            result["proc"].send_signal(signal.SIGTERM)
+            sent = time.monotonic()
+            ended = _read_to_the_end(stream)  # on the code before, the deadline cut it 5 s later
+            s.sendall(body[10:])
+            answer = _read_to_the_end(s)
+        result["proc"].wait(timeout=30)
+        print(f"stream ended, call answered and exit {time.monotonic() - sent:.2f} s after SIGTERM")
+    assert (b"\r\n" + ended).endswith(b"\r\n0\r\n\r\n"), ended  # the body's last chunk: a whole answer
+    assert answer.startswith(b"HTTP/1.1 200 "), answer  # the call made after the signal was answered
+    data = next(line[5:] for line in answer.decode().splitlines() if line.startswith("data:"))
+    assert json.loads(data)["result"]["structuredContent"]["results"][0]["id"] == "disk-full"
+    out = result["out"]
+    assert "stopping: SIGTERM received" in out and result["returncode"] == -signal.SIGTERM, out
+    assert "shutdown deadline" not in out and "WARNING" not in out and "Traceback" not in out, out
+
+
+def _connect(base: str) -> socket.socket:
+    name, port = base.removeprefix("http://").rsplit(":", 1)
+    return socket.create_connection((name, int(port)), timeout=30)
+
+
+def _read_to_the_end(s: socket.socket) -> bytes:
+    """Everything the server sends on ``s`` until it closes the connection (30 s at most, the socket's timeout)."""
+    got = b""
+    while chunk := s.recv(65536):
+        got += chunk
+    return got
+
+
+def _mcp_session(base: str) -> str:
+    """A new MCP session's id, initialized."""
+    sid = httpx.post(base + "/mcp", json=MCP_INIT, headers=MCP_ACCEPT, timeout=30).headers["mcp-session-id"]
     done = {"jsonrpc": "2.0", "method": "notifications/initialized"}
-    httpx.post(base + "/mcp", json=done, headers={**accept, "mcp-session-id": sid}, timeout=30)
-    host = base.removeprefix("http://")
-    name, port = host.rsplit(":", 1)
-    s = socket.create_connection((name, int(port)), timeout=30)
-    head = f"GET /mcp HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\nmcp-session-id: {sid}\r\n"
-    s.sendall(head.encode() + b"mcp-protocol-version: 2025-06-18\r\n\r\n")
+    httpx.post(base + "/mcp", json=done, headers={**MCP_ACCEPT, "mcp-session-id": sid}, timeout=30)
+    return sid
+
+
+def _open_mcp_event_stream(base: str, sid: str | None = None) -> socket.socket:
+    """A socket holding an MCP session's event stream (GET /mcp, as streamable-HTTP clients keep one open;
+    ``sid``: the session's, else a new one), its answer's head read: the stream is being answered."""
+    sid = sid or _mcp_session(base)
+    s = _connect(base)
+    head = f"GET /mcp HTTP/1.1\r\nHost: {base.removeprefix('http://')}\r\nAccept: text/event-stream\r\n"
+    s.sendall(head.encode() + f"mcp-session-id: {sid}\r\nmcp-protocol-version: 2025-06-18\r\n\r\n".encode())
     assert s.recv(65536).startswith(b"HTTP/1.1 200 "), "no event stream"
     return s
 
@@ -658,6 +707,64 @@ def test_a_feedback_file_on_a_read_only_file_system_is_said_so_at_start(kb_dir, 
         )
         assert r.returncode == 1 and f"--feedback {path}" in r.stderr, r.stderr
         assert "read-only file system" in r.stderr and "Permission denied" not in r.stderr, r.stderr
+
+
+def test_a_nearly_full_disk_where_votes_go_is_warned_of_at_start_and_in_healthz(kb_dir, tmp_path):
+    """Found in review: a disk nearly full where the feedback log lives said nothing until votes failed with
+    503s. Under RECUR_MIN_FREE_MIB free (here set above what tmp_path's disk has: its real statvfs) serve warns
+    at start, one line, and /healthz says it (without the path) while it lasts; 0 turns it off."""
+    import shutil
+
+    free_mib = shutil.disk_usage(tmp_path).free // 2**20
+    above = {**os.environ, "RECUR_MIN_FREE_MIB": str(free_mib + 1000)}
+    with serve_process(kb_dir, tmp_path, env=above) as (base, result):
+        low = wait_healthy(base)["feedback_space_low"]
+    warned = [line for line in result["out"].splitlines() if "MiB free on the file system votes" in line]
+    assert len(warned) == 1 and warned[0].startswith("warning: "), result["out"]
+    assert f"under the {free_mib + 1000} MiB of RECUR_MIN_FREE_MIB" in warned[0], warned
+    assert f"votes to {tmp_path / 'fb.jsonl'} are refused (503 feedback_unavailable)" in warned[0], warned
+    assert low.endswith(f"under the {free_mib + 1000} MiB of RECUR_MIN_FREE_MIB") and str(tmp_path) not in low, low
+    with serve_process(kb_dir, tmp_path, env={**os.environ, "RECUR_MIN_FREE_MIB": "0"}) as (base, result):
+        assert wait_healthy(base)["feedback_space_low"] is None
+    assert "MiB free" not in result["out"], result["out"]
+
+
+def test_a_small_file_system_for_the_feedback_log_is_warned_of_at_start(kb_dir, tmp_path):
+    """The same on a real small file system (a 1 MiB tmpfs, mounted where no privilege is needed), under the
+    default threshold; a threshold under its free space says nothing."""
+    small = tmp_path / "small"
+    small.mkdir()
+    if not _mounts_supported(small):
+        pytest.skip("no unshare, or user namespaces are not allowed here: no small file system to test with")
+    env = {k: v for k, v in os.environ.items() if k != "RECUR_MIN_FREE_MIB"}
+    with serve_process(kb_dir, tmp_path, env=env, feedback=small / "fb.jsonl", wrap=_on_tmpfs(small)) as (base, r):
+        low = wait_healthy(base)["feedback_space_low"]
+    assert low.startswith("1.0 MiB free") and "under the 100 MiB of RECUR_MIN_FREE_MIB" in low, low
+    assert "warning: 1.0 MiB free on the file system votes are written to" in r["out"], r["out"]
+    enough = {**env, "RECUR_MIN_FREE_MIB": "1"}  # 2 MiB free: over that threshold
+    with serve_process(kb_dir, tmp_path, env=enough, feedback=small / "fb.jsonl", wrap=_on_tmpfs(small, 2)) as (b, r):
+        assert wait_healthy(b)["feedback_space_low"] is None
+    assert "MiB free" not in r["out"], r["out"]
+
+
+def _mounts_supported(folder) -> bool:
+    import shutil
+
+    if not shutil.which("unshare"):
+        return False
+    return subprocess.run(_on_tmpfs(folder)(["true"]), capture_output=True, timeout=30).returncode == 0
+
+
+def _on_tmpfs(folder, mib: int = 1):
+    """What runs a command with a ``mib`` MiB tmpfs mounted on ``folder``, in a user and mount namespace of its
+    own (nothing mounted outside it, no privilege needed where user namespaces are allowed)."""
+    import shlex
+
+    def wrap(command: list) -> list:
+        script = f"mount -t tmpfs -o size={mib}m tmpfs {shlex.quote(str(folder))} && exec {shlex.join(command)}"
+        return ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script]
+
+    return wrap
 
 
 def test_a_misspelt_recur_variable_is_warned_of_at_start_with_the_setting_it_was_meant_to_be(tmp_path):

@@ -97,6 +97,11 @@ SETTINGS: dict[str, Setting] = {
     "send_timeout": Setting(
         "RECUR_SEND_TIMEOUT", 60.0, "seconds a response may wait on a client that reads none of it"
     ),
+    "min_free_mib": Setting(
+        "RECUR_MIN_FREE_MIB",
+        100,
+        "recur serve warns when the feedback log's file system has less free space than this, in MiB; 0 = off",
+    ),
     "root_path": Setting(
         "RECUR_ROOT_PATH", None, "path prefix a reverse proxy serves recur serve under, and strips (e.g. /recur)"
     ),

@@ -140,23 +140,37 @@ def _built_site_url(site, site_url: str | None) -> tuple[str | None, str]:
 
 
 def _feedback_file(kb_dir, feedback_path) -> tuple[str, str]:
-    """(the feedback log the server writes, what the start-up line says of it). The default log, not named by
-    --feedback or RECUR_FEEDBACK, goes beside the KB (its repository's .recur/feedback.jsonl) when the server
-    runs from a folder that is neither the KB nor above it: `cd /tmp && recur serve --kb /srv/team/kb` wrote
-    the votes into /tmp/.recur, where `recur feedback` and `recur tune` run in the KB's repository never
-    look, and said nothing (found in review). A log named is where it was named, relative ones too."""
-    if click.get_current_context().get_parameter_source("feedback_path") is not click.core.ParameterSource.DEFAULT:
-        return feedback_path, ""
+    """(the feedback log the server writes, checked writable, what the start-up line says of it). The default
+    log, not named by --feedback or RECUR_FEEDBACK, goes beside the KB (its repository's .recur/feedback.jsonl)
+    when the server runs from a folder that is neither the KB nor above it: `cd /tmp && recur serve --kb
+    /srv/team/kb` wrote the votes into /tmp/.recur, where `recur feedback` and `recur tune` run in the KB's
+    repository never look, and said nothing (found in review). A log named is where it was named, relative
+    ones too. Each log is checked once (the one beside the KB was checked twice)."""
     from recur.ingest.feedback import check_writable
 
-    beside = config.state_elsewhere(kb_dir, "feedback", feedback_path)
-    if beside is None:
-        return feedback_path, ""
-    try:
-        check_writable(beside)
-    except RecurError:  # a read-only checkout (a container's mounted KB): served as before, and said
-        return feedback_path, f"; votes go to {feedback_path}: {config.from_here(beside.parent)} cannot be written"
-    return str(beside), f"; votes go to {config.from_here(beside)}, beside the KB"
+    said, beside = "", None
+    if click.get_current_context().get_parameter_source("feedback_path") is click.core.ParameterSource.DEFAULT:
+        beside = config.state_elsewhere(kb_dir, "feedback", feedback_path)
+    if beside is not None:
+        try:
+            check_writable(beside)
+            return str(beside), f"; votes go to {config.from_here(beside)}, beside the KB"
+        except RecurError:  # a read-only checkout (a container's mounted KB): served as before, and said
+            said = f"; votes go to {feedback_path}: {config.from_here(beside.parent)} cannot be written"
+    check_writable(feedback_path)
+    return feedback_path, said
+
+
+def _warn_of_low_space(feedback_path) -> None:
+    """One warning line at start when the feedback log's disk is nearly full (config's min_free_mib): votes
+    then fail with 503 feedback_unavailable, which said nothing until they did (/healthz says it too)."""
+    from recur.ingest.feedback import space_low
+
+    low = space_low(feedback_path, config.get("min_free_mib"))
+    if low:
+        click.echo(
+            f"warning: {low}: votes to {feedback_path} are refused (503 feedback_unavailable) once it is full", err=True
+        )
 
 
 def _slack_secret(path) -> str | None:
@@ -390,6 +404,7 @@ def serve(
         _engine_loader(kb_dir, index_dir, model, threads),
         site_dir=site,
         feedback_path=feedback[0],
+        feedback_min_free_mib=config.get("min_free_mib"),
         max_body=max_body_kib * 1024,
         on_fatal=stop,
         token=token,
@@ -423,14 +438,13 @@ def _preflight(kb_dir, index_dir, model, host: str, port: int, site_dir, feedbac
     """(token, site folder, (feedback log, what the start-up line says of it): _feedback_file): every check that
     can fail made before the server starts; a missing built site is only a warning (the API is served without
     it)."""
-    from recur.ingest.feedback import check_writable
     from recur.serve.preflight import check_forwarded_allow_ips, read_token
 
     check_engine_inputs(kb_dir, index_dir, model)  # as recur mcp: here, not in the engine's background load
     check_forwarded_allow_ips(os.environ.get("FORWARDED_ALLOW_IPS"))  # uvicorn's, which README documents
     token = read_token(token_file, config.raw("token"))  # set but blank: an error, not "open"
     feedback_path, votes_said = _feedback_file(kb_dir, feedback_path)
-    check_writable(feedback_path)
+    _warn_of_low_space(feedback_path)
     _check_port(host, port)
     site = Path(site_dir)
     if not (site / "index.html").is_file():

@@ -27,6 +27,7 @@ from recur.serve.guard import (
     ConcurrencyLimit,
     HeadAsGet,
     StopAnswer,
+    Stopping,
     error_body,
     install_error_handlers,
 )
@@ -46,6 +47,7 @@ def create_app(
     site_dir=None,
     feedback_path=config.default("feedback"),
     *,
+    feedback_min_free_mib: int = config.default("min_free_mib"),
     max_body: int = DEFAULT_MAX_BODY,
     reload_interval: float = 1.0,
     on_fatal: Callable[[str], None] | None = None,
@@ -66,7 +68,8 @@ def create_app(
 ):
     """Build the app. ``inference_threads`` bounds concurrent searches (default: one per CPU
     core; `recur serve` gives torch one thread per encode, so they do not fight for cores).
-    ``token`` guards feedback (``token_scope="all"``: every API route and /metrics);
+    ``token`` guards feedback (``token_scope="all"``: every API route and /metrics); /healthz says when the
+    feedback log's disk has less than ``feedback_min_free_mib`` MiB free;
     ``max_concurrent`` requests at once, then 503 (webhooks: ``webhook_share`` of it, and of the
     inference slots, after any responder waiting, for at most ``webhook_max_wait`` seconds a call: then in
     line with them); ``body_timeout`` seconds to send a body.
@@ -85,6 +88,7 @@ def create_app(
     holder = EngineHolder(engine_factory, reload_interval=reload_interval, on_fatal=on_fatal, site_dir=site_dir)
     gate = SearchGate(max(1, inference_threads or os.cpu_count() or 1), webhook_share, webhook_max_wait)
     settings = _settings(site_dir, feedback_path, token, token_scope, gate)
+    settings.feedback_health.min_free_mib = feedback_min_free_mib
     webhooks = share_of(max_concurrent, webhook_share)
 
     app = _fastapi(_lifespan(holder, 2 * max_concurrent + webhooks), max_body)
@@ -92,6 +96,7 @@ def create_app(
     app.state.metrics = Metrics(holder, settings.feedback_health)
     app.state.feedback_limiter = RateLimiter(feedback_per_minute)
     app.state.max_body, app.state.site_url = max_body, site_url  # paste cut (recur-api.json); runbook_url pages
+    app.state.stopping = Stopping()  # told by the protocol when uvicorn begins a stop (server.config)
     install_error_handlers(app)
     slack = {"signing_secret": slack_signing_secret, "site_url": site_url}
     mcp = dict(host=host, max_sessions=mcp_max_sessions, idle_seconds=mcp_idle_seconds, allowed_hosts=mcp_allowed_hosts)
@@ -214,7 +219,8 @@ def _routes(app, settings: Settings, *, slack: dict, mcp: dict) -> None:
     slack_api = slack_router(
         engine, feedback_path=settings.feedback_path, feedback_health=settings.feedback_health, **slack
     )
-    mcp_api = http_router(engine, site_url=slack["site_url"], **mcp)  # pages in answers, as Slack links them
+    # pages in answers, as Slack links them; event streams end at a stop (server.protocol tells app.state.stopping)
+    mcp_api = http_router(engine, site_url=slack["site_url"], stopping=app.state.stopping, **mcp)
     for route in mcp_api.routes:  # a plain ASGI route: the token rule is applied around it (include_router
         route.endpoint = route.app = TokenGate(route.endpoint, settings)  # copies the endpoint)
     app.state.api_routers = [m.router for m in (meta, suggest, patterns, alertmanager, feedback)] + [slack_api, mcp_api]

@@ -599,6 +599,34 @@ class Answering:
         self.sending = 0
 
 
+class Stopping:
+    """Told when uvicorn begins a graceful stop, so that an answer that only waits (an MCP client's event
+    stream, GET /mcp) can end at once. uvicorn tells the app nothing until every connection has closed or
+    the grace deadline has passed (its lifespan shutdown comes after), and an idle event stream never
+    closes by itself: it held every stop for the whole 5 s. The protocol (server.HeaderTimeoutProtocol)
+    calls it from uvicorn's shutdown of each open connection, on the event loop; ``on_stop(callback)``
+    runs ``callback`` then (at once when the stop has begun) and returns what forgets it."""
+
+    def __init__(self) -> None:
+        self.stopped = False
+        self._callbacks: dict[int, Callable[[], None]] = {}
+        self._next = 0
+
+    def __call__(self) -> None:
+        self.stopped = True
+        callbacks, self._callbacks = list(self._callbacks.values()), {}
+        for callback in callbacks:
+            callback()
+
+    def on_stop(self, callback: Callable[[], None]) -> Callable[[], None]:
+        if self.stopped:
+            callback()
+            return lambda: None
+        key, self._next = self._next, self._next + 1
+        self._callbacks[key] = callback
+        return lambda: self._callbacks.pop(key, None)
+
+
 class SiteFiles(StaticFiles):
     """The built site. Missing files become the JSON 404, like every route, except for a browser
     asking for a page (Accept: text/html), which gets the site's own 404 page (mkdocs' 404.html, with

@@ -23,8 +23,9 @@ class LazyMcp:
     """The ASGI app at /mcp and /mcp/: ``build()`` -> (session manager, ASGI app), once the engine is ready or
     on the first request, whichever comes first."""
 
-    def __init__(self, build: Callable):
+    def __init__(self, build: Callable, stopping=None):
         self._build = build
+        self._stopping = stopping  # guard.Stopping: the event stream (GET) ends at a stop
         self._app = None
         self._group = None
         self._lock = None
@@ -64,7 +65,41 @@ class LazyMcp:
 
     async def __call__(self, scope, receive, send):
         app = self._app or await self._started()
+        if scope.get("method") == "GET" and self._stopping is not None:
+            return await ended_at_stop(app, self._stopping, scope, receive, send)
         await app(scope, receive, send)
+
+
+async def ended_at_stop(app, stopping, scope, receive, send) -> None:
+    """``app`` answering a GET /mcp, a session's event stream, ended as soon as the server stops
+    (``stopping``: guard.Stopping). The stream carries only what the server sends unasked, never a tool
+    call's answer (that goes on the POST that made the call), so it is idle whenever nothing is sent, and
+    never ends by itself: it held every stop for the whole grace period (5 s, then cut with a WARNING),
+    whenever an assistant was connected. Once its answer has begun it is ended at the stop with the body's
+    last chunk, a whole answer (the client sees the stream end, as when the SDK closes it, and may open
+    another elsewhere); the POSTs in progress keep their grace period. Before its answer has begun it is
+    a request like any other (answered, or 503 shutting_down at the deadline: guard.StopAnswer)."""
+    began = ended = False
+    forget = None
+
+    with anyio.CancelScope() as cut:
+
+        async def tracked(message):
+            nonlocal began, ended, forget
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                ended = True
+            await send(message)
+            if message["type"] == "http.response.start":
+                began = True
+                forget = stopping.on_stop(cut.cancel)
+
+        try:
+            await app(scope, receive, tracked)
+        finally:
+            if forget is not None:
+                forget()
+    if cut.cancel_called and began and not ended:
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
 async def _run(manager, *, task_status=anyio.TASK_STATUS_IGNORED):
@@ -73,9 +108,10 @@ async def _run(manager, *, task_status=anyio.TASK_STATUS_IGNORED):
         await anyio.sleep_forever()
 
 
-def http_router(get_engine: Callable, *, path: str = "/mcp", **options):
+def http_router(get_engine: Callable, *, path: str = "/mcp", stopping=None, **options):
     """An ``APIRouter`` serving the MCP server at ``path`` and ``path/`` (``options``: ``mcp_server.http_app``'s),
     whose lifespan holds the session manager once started; ``app.include_router`` merges it into the app's.
+    ``stopping`` (guard.Stopping): event streams end when the server stops (``ended_at_stop``).
     Some MCP clients are configured with a trailing slash: /mcp/ is the same endpoint (it fell through to the
     site, whose 405 said POST was not allowed there)."""
     from fastapi import APIRouter
@@ -85,7 +121,7 @@ def http_router(get_engine: Callable, *, path: str = "/mcp", **options):
 
         return http_app(get_engine, path=path, **options)
 
-    lazy = LazyMcp(build)
+    lazy = LazyMcp(build, stopping)
     router = APIRouter(lifespan=lazy.lifespan)
     router.add_route(path, lazy, include_in_schema=False)
     router.add_route(path.rstrip("/") + "/", lazy, include_in_schema=False)

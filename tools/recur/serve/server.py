@@ -39,6 +39,8 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
     # (status, body bytes, client address) of each error answered here, before any app runs:
     # the app's metrics and access log never see these requests
     on_raw_error = None
+    # called when uvicorn begins a graceful stop (the app's guard.Stopping), before any await of the stop
+    on_shutdown = None
     _header_timer = None
     _header_bytes = 0
     _tail = b""  # the last bytes of the headers so far, to find their end across reads
@@ -89,6 +91,14 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
         self._disarm_header_timer()
         self._disarm_send_timer()
         super().connection_lost(exc)
+
+    def shutdown(self) -> None:
+        """uvicorn's stop, for each open connection: it closes those between requests and lets the others
+        finish, telling the app nothing until they have (or the grace deadline has passed). The app is told
+        here, so that an answer that only waits (an MCP event stream) ends now, not at the deadline."""
+        super().shutdown()
+        if self.on_shutdown is not None:
+            self.on_shutdown()
 
     def pause_writing(self) -> None:
         """The transport's buffer is full: the client has stopped reading, for now."""
@@ -152,10 +162,14 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
 
 
 def protocol(
-    header_timeout: float = DEFAULT_HEADER_TIMEOUT, send_timeout: float = DEFAULT_SEND_TIMEOUT, on_raw_error=None
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT,
+    send_timeout: float = DEFAULT_SEND_TIMEOUT,
+    on_raw_error=None,
+    on_shutdown=None,
 ) -> type:
     """A protocol class with these timeouts (uvicorn takes a class, not an instance);
-    ``on_raw_error(status, size, client)`` is told of each error answered before the app."""
+    ``on_raw_error(status, size, client)`` is told of each error answered before the app, ``on_shutdown()``
+    of the server's stop (once per connection open then)."""
     return type(
         "RecurHttpProtocol",
         (HeaderTimeoutProtocol,),
@@ -163,6 +177,7 @@ def protocol(
             "header_timeout": float(header_timeout),
             "send_timeout": float(send_timeout),
             "on_raw_error": staticmethod(on_raw_error) if on_raw_error else None,
+            "on_shutdown": staticmethod(on_shutdown) if on_shutdown else None,
         },
     )
 
@@ -199,7 +214,8 @@ def config(
     kw.setdefault("log_level", "warning")
     kw.setdefault("access_log", False)
     kw.setdefault("server_header", False)
-    http = protocol(header_timeout, send_timeout, _observer(app))
+    stopping = getattr(getattr(app, "state", None), "stopping", None)  # create_app's guard.Stopping
+    http = protocol(header_timeout, send_timeout, _observer(app), stopping)
     return uvicorn.Config(app, host=host, port=port, http=http, **kw)
 
 
@@ -209,9 +225,9 @@ class ShutdownCancelIsNotAnError:
     "ERROR: Cancel 3 running task(s), timeout graceful shutdown exceeded", which paged an operator
     alerting on ERROR for a normal `systemctl stop` (found in an operator's review). That one record
     becomes a WARNING saying what happens. So does the ERROR and traceback of an answer already being sent
-    when it is cut short there (no 503 can replace half an answer): an MCP client's open event stream
-    (GET /mcp) is one at every stop, a large file to a slow reader another (found running recur serve with
-    an assistant connected). Every other record passes as it is.
+    when it is cut short there (no 503 can replace half an answer): a large file to a slow reader (an MCP
+    client's open event stream, GET /mcp, was one at every stop, found running recur serve with an assistant
+    connected; it now ends at the signal: mcp_http.ended_at_stop). Every other record passes as it is.
 
     ``answering`` (guard.Answering, the app's StopAnswer counts) splits the stop's count: the line said
     "2 request(s) … are answered 503 shutting_down" for one request and one open event stream, which got
