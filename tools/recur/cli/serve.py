@@ -399,14 +399,13 @@ def serve(
     # the web stack (fastapi, the MCP SDK, uvicorn: seconds to import) only once every check has passed
     from recur.serve.app import create_app
 
-    stop = _StopOnFatal()
     app = create_app(
         _engine_loader(kb_dir, index_dir, model, threads),
         site_dir=site,
         feedback_path=feedback[0],
         feedback_min_free_mib=config.get("min_free_mib"),
         max_body=max_body_kib * 1024,
-        on_fatal=stop,
+        on_fatal=(stop := _StopOnFatal()),  # _run waits on it
         token=token,
         token_scope=token_scope,
         feedback_per_minute=feedback_rate,

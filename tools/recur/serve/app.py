@@ -42,6 +42,7 @@ SEARCH_PATHS = frozenset({"/api/suggest"}) | SLACK_PATHS
 WEBHOOK_PATHS = frozenset({"/api/alertmanager"})
 
 
+# long: 22 settings, a line each, and the docstring saying what they do; the body is ~20 lines
 def create_app(
     engine_factory: Callable,
     site_dir=None,
@@ -66,13 +67,13 @@ def create_app(
     mcp_idle_seconds: float = config.default("mcp_idle_timeout"),
     mcp_allowed_hosts: tuple = (),
 ):
-    """Build the app. ``inference_threads`` bounds concurrent searches (default: one per CPU
-    core; `recur serve` gives torch one thread per encode, so they do not fight for cores).
-    ``token`` guards feedback (``token_scope="all"``: every API route and /metrics); /healthz says when the
-    feedback log's disk has less than ``feedback_min_free_mib`` MiB free;
-    ``max_concurrent`` requests at once, then 503 (webhooks: ``webhook_share`` of it, and of the
-    inference slots, after any responder waiting, for at most ``webhook_max_wait`` seconds a call: then in
-    line with them); ``body_timeout`` seconds to send a body.
+    """Build the app. ``inference_threads`` bounds concurrent searches (default: one per CPU core; `recur serve`
+    gives torch one thread per encode, so they do not fight for cores). ``token`` guards feedback
+    (``token_scope="all"``: every API route and /metrics); /healthz says when the feedback log's disk has less
+    than ``feedback_min_free_mib`` MiB free;
+    ``max_concurrent`` requests at once, then 503 (webhooks: ``webhook_share`` of it, and of the inference slots,
+    after any responder waiting, for at most ``webhook_max_wait`` seconds a call: then in line with them);
+    ``body_timeout`` seconds to send a body.
     ``slack_signing_secret`` turns on /api/slack/* (``site_url``: where pattern links in replies
     point); the MCP server is at /mcp (``host``: the SDK's DNS-rebinding checks on loopback; at
     most ``mcp_max_sessions`` sessions open at once, each closed after ``mcp_idle_seconds`` idle;
@@ -87,8 +88,7 @@ def create_app(
 
     holder = EngineHolder(engine_factory, reload_interval=reload_interval, on_fatal=on_fatal, site_dir=site_dir)
     gate = SearchGate(max(1, inference_threads or os.cpu_count() or 1), webhook_share, webhook_max_wait)
-    settings = _settings(site_dir, feedback_path, token, token_scope, gate)
-    settings.feedback_health.min_free_mib = feedback_min_free_mib
+    settings = _settings(site_dir, (feedback_path, feedback_min_free_mib), token, token_scope, gate)
     webhooks = share_of(max_concurrent, webhook_share)
 
     app = _fastapi(_lifespan(holder, 2 * max_concurrent + webhooks), max_body)
@@ -138,11 +138,15 @@ def _thread_room(bounded: int) -> None:
     limiter.total_tokens = max(limiter.total_tokens, bounded + THREAD_HEADROOM)
 
 
-def _settings(site_dir, feedback_path, token, token_scope: str, gate: SearchGate) -> Settings:
-    """What the routes read from ``app.state.settings``: where votes go, the site (and whether it is
-    built), the token and its scope, and the gate bounding concurrent searches."""
+def _settings(site_dir, feedback: tuple, token, token_scope: str, gate: SearchGate) -> Settings:
+    """What the routes read from ``app.state.settings``: where votes go (``feedback``: the log's path and the
+    free MiB under which /healthz says its disk is low), the site (and whether it is built), the token and its
+    scope, and the gate bounding concurrent searches."""
     site = Path(site_dir) if site_dir else None
-    return Settings(feedback_path=Path(feedback_path), site=site, token=token, token_scope=token_scope, gate=gate)
+    path, min_free_mib = feedback
+    settings = Settings(feedback_path=Path(path), site=site, token=token, token_scope=token_scope, gate=gate)
+    settings.feedback_health.min_free_mib = min_free_mib
+    return settings
 
 
 def _fastapi(lifespan, max_body: int):
