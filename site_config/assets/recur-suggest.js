@@ -894,6 +894,7 @@
     /* Ctrl+Enter sends while an answer is still on its way (the button is busy, the keys are not): only
        the newest question's answer is shown, or a slower earlier one (a long log) replaced it on arrival */
     var asked = this.asked = (this.asked || 0) + 1;
+    this.askedAt = window.scrollY;  /* the answer scrolls into view only if the reader has not moved (Box.bringUp) */
     if (this.mode === "file") return this.byWords ? this.fallback(text) : this.toFile();
     if (this.mode === "static") return this.fallback(text);
     if (this.mode === "browser") return this.submitBrowser(text, asked);
@@ -1130,6 +1131,24 @@
       this.say(matchLine(results) + where + "." + cut + both + (both ? edge.replace(/; check both\.$/, ".") : edge));
     }
     results.forEach(function (r) { self.results.appendChild(self.card(query, r)); });
+    this.bringUp();
+  };
+
+  /* On a phone (390x844) the answer began below the text box: the first card's first step (what a responder acts
+     on) was under the fold, and nothing said to scroll. The page scrolls as little as brings it into view (a low
+     card's: its folded steps' summary), never the status, which says what the list is (the no known pattern
+     notice), up under mkdocs-material's sticky header; not when the reader has scrolled since asking (a model's
+     answer that arrives a minute later must not take them from where they read). */
+  Box.prototype.bringUp = function () {
+    var card = this.results.querySelector(".recur-suggest__card");
+    if (!card || window.scrollY !== this.askedAt) return;
+    var step = card.querySelector(".recur-suggest__steps > li");
+    var target = step && step.getClientRects().length ? step : card.querySelector("summary") || card.firstChild;
+    var below = target.getBoundingClientRect().bottom + 8 - window.innerHeight;
+    if (below <= 0) return;
+    var header = document.querySelector(".md-header"), top = 0;
+    if (header && /^(sticky|fixed)$/.test(getComputedStyle(header).position)) top = header.getBoundingClientRect().bottom;
+    window.scrollBy(0, Math.max(0, Math.min(below, this.status.getBoundingClientRect().top - top - 8)));
   };
 
   /* What matches, counted by confidence: "5 patterns match" over one at 98% and four near 1% claimed
@@ -1158,6 +1177,16 @@
   /* render._percent: whole percents rounded down (so 0.795, medium, is not "80%"), never 0% or 100% */
   function percent(p) {
     return p >= 0.995 ? ">99%" : p < 0.005 ? "<1%" : Math.max(1, Math.floor(p * 100 + 1e-9)) + "%";
+  }
+
+  /* A card's first steps each get a pattern page's Copy button (recur.js: window.RecurCopy, its look, name and
+     spoken "Step 1 of ... copied"): a responder mid-incident copies the first step's command from here. A page
+     that loads the box without recur.js shows the steps without them. */
+  function copyButtons(list, title) {
+    if (!window.RecurCopy) return list;
+    list.classList.add("recur-runbook-steps");
+    Array.prototype.forEach.call(list.children, function (li, n) { li.appendChild(window.RecurCopy.stepButton(li, n + 1, title)); });
+    return list;
   }
 
   Box.prototype.card = function (query, r) {
@@ -1197,7 +1226,9 @@
     var steps = (r.runbook || []).slice(0, STEPS);
     if (steps.length && !low) hold.appendChild(el("p", { class: "recur-suggest__h", text: "First steps" }));
     if (steps.length) {
-      hold.appendChild(el("ol", { class: "recur-suggest__steps" }, steps.map(function (s) { return el("li", {}, [inline(s)]); })));
+      hold.appendChild(copyButtons(el("ol", { class: "recur-suggest__steps" }, steps.map(function (s) {
+        return el("li", {}, [inline(s)]);
+      })), r.title));
     }
     var ev = (r.evidence || []).slice(0, EVIDENCE);
     if (ev.length) {
