@@ -203,7 +203,13 @@
       var reset = box.querySelector(".recur-reset");
       if (reset) reset.addEventListener("click", function () {
         var ticked = loadRead().filter(function (pid) { return mine.indexOf(pid) >= 0; });
-        if (!ticked.length) return;
+        /* a press with nothing ticked did nothing and said nothing: one who pressed it could not tell whether it
+           had worked. Said in the count's live region, the count kept. */
+        if (!ticked.length) {
+          if (text) text.textContent = "0 of " + mine.length + " done: nothing to reset, no step of this path is ticked" +
+                                       (unsaved ? UNSAVED : "");
+          return;
+        }
         var steps = ticked.length === 1 ? "the step" : "the " + ticked.length + " steps";
         if (!window.confirm("Untick " + steps + " you ticked on this path? " + (ticked.length === 1 ? "It is" : "They are") +
                             " unticked on the other paths that list " + (ticked.length === 1 ? "it" : "them") +
