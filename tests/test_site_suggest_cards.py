@@ -69,6 +69,9 @@ def test_a_cards_first_steps_have_the_pattern_pages_copy_buttons(chromium, serve
         assert page.evaluate("navigator.clipboard.readText()") == STEP  # the step, not the button's word
         box = button.bounding_box()
         assert box["width"] >= 24 and box["height"] >= 24, box  # the page's size for a pointer target (WCAG 2.5.8)
+        for region in page.locator("#recur-copy-status, .recur-suggest__sr").all():  # recur.css: .recur-sr's rule
+            box = region.bounding_box()
+            assert box["width"] <= 1 and box["height"] <= 1, box  # for a screen reader only
         assert not errors, errors
 
 

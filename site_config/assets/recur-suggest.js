@@ -720,21 +720,14 @@
     if (this.byWords && this.fromUrl) this.submit();
   };
 
-  /* onnxruntime-web ships its SIMD build alone (ort-wasm-simd-threaded.wasm): a browser without WebAssembly SIMD
-     (Safari before 16.4, Chrome before 91, Firefox before 89) downloaded the 30 MB and then failed to compile it,
-     the box turned to words after all that (found in review). The smallest module using a SIMD instruction
-     (wasm-feature-detect's) tells before anything is fetched. */
-  var SIMD_PROBE = [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11];
-  function wasmSimd() {
-    try { return WebAssembly.validate(new Uint8Array(SIMD_PROBE)); } catch (e) { return false; }
-  }
-
-  /* The browser search bundle: nothing is loaded until the first question (about 30 MB, once). */
+  /* The browser search bundle: nothing is loaded until the first question (about 30 MB, once). A browser without
+     WebAssembly SIMD (RecurQuery.wasmSimd, the loader's check too) downloaded it, failed to compile it, and turned
+     to words after all that (found in review): it is told before anything is fetched. */
   Box.prototype.toBrowser = function (bundle) {
     if (typeof WebAssembly !== "object" || typeof DecompressionStream !== "function") {
       return this.toStatic("This browser cannot run the suggestion model (no WebAssembly): " + BY_WORDS);
     }
-    if (!wasmSimd()) {
+    if (!window.RecurQuery.wasmSimd()) {
       return this.toStatic("This browser cannot run the suggestion model (no WebAssembly SIMD; a browser from 2023 " +
                            "or later has it): " + BY_WORDS);
     }
