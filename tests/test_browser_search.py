@@ -512,6 +512,18 @@ def test_no_script_of_ours_has_a_lookbehind():
         assert "(?<=" not in source and "(?<!" not in source, script.name
 
 
+def test_the_box_and_the_loader_share_one_simd_probe():
+    """The box (before it loads anything) and the model's loader (before it fetches the model) each kept the same
+    WebAssembly SIMD probe, a module's bytes, as a copy of their own. One copy, in recur-query.js, the script both
+    read (the loader takes the ranker's prepare from it too); the other scripts call it."""
+    probe = "0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123"  # \0asm, version 1, then a type taking v128
+    holding = [p.name for p in our_scripts() if probe in p.read_text(encoding="utf-8")]
+    assert holding == ["recur-query.js"], holding
+    assert "wasmSimd: wasmSimd" in QUERY_JS.read_text(encoding="utf-8")
+    assert "window.RecurQuery.wasmSimd()" in (QUERY_JS.parent / "recur-suggest.js").read_text(encoding="utf-8")
+    assert "query.wasmSimd()" in (bundle.HERE / "recur-browser-search.js").read_text(encoding="utf-8")
+
+
 WORDS_JS = """
 import { words, wellFormed } from "./ranker.mjs";
 import fs from "node:fs";

@@ -25,6 +25,7 @@ from kbfactory import small_kb
 from serve_util import fake_app, running
 
 from recur.serve import create_app
+from recur.site.plugin import ASSETS_CSS, ASSETS_JS
 
 pytestmark = pytest.mark.browser
 ASSETS = Path(__file__).resolve().parents[1] / "site_config" / "assets"
@@ -42,18 +43,12 @@ def built(tmp_path_factory):
     kb = small_kb(root / "kb")
     docs = root / "docs"
     (docs / "assets").mkdir(parents=True)
-    # the theme override and its two assets: mkdocs-material's inline scripts as files, as the
-    # real site has them, so the pages run under recur serve's CSP (no inline script)
-    for name in (
-        "recur-query.js",
-        "recur-suggest.js",
-        "recur-suggest.css",
-        "recur-md-base.js",
-        "recur-md-content.js",
-        "recur-md-palette.js",
-        "recur-file.js",
-    ):
-        shutil.copy(ASSETS / name, docs / "assets" / name)
+    # the scripts and styles `recur site` adds to every page (plugin.ASSETS_JS, ASSETS_CSS: recur.js gives the
+    # cards their Copy buttons), and the theme override's assets: mkdocs-material's inline scripts as files, as
+    # the real site has them, so the pages run under recur serve's CSP (no inline script)
+    for rel in (*ASSETS_JS, *ASSETS_CSS, "assets/recur-md-base.js", "assets/recur-md-content.js",
+                "assets/recur-md-palette.js", "assets/recur-file.js"):  # fmt: skip
+        shutil.copy(ASSETS.parent / rel, docs / rel)
     (docs / "index.md").write_text("# What are you seeing?\n\n" + BOX)
     (docs / "suggest.md").write_text("# Describe what you see\n\n" + BOX)
     (docs / "guide").mkdir()
@@ -72,8 +67,8 @@ def built(tmp_path_factory):
         f"site_name: Recur test\ntheme:\n  name: material\n  font: false\n  custom_dir: {OVERRIDES}\n"
         "  palette: {primary: indigo}\n"
         "use_directory_urls: false\n"
-        "plugins: [search]\nextra_css: [assets/recur-suggest.css]\n"
-        "extra_javascript: [assets/recur-query.js, assets/recur-suggest.js]\n"
+        f"plugins: [search]\nextra_css: [{', '.join(ASSETS_CSS)}]\n"
+        f"extra_javascript: [{', '.join(ASSETS_JS)}]\n"
     )
     build(load_config(str(cfg), site_dir=str(root / "site")))
     return kb, root / "site"

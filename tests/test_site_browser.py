@@ -262,6 +262,26 @@ def test_onboarding_path_progress_persists(page, base):
     assert page.errors == []
 
 
+def test_reset_with_nothing_ticked_says_so(page, base):
+    """Reset progress with no step of the path ticked did nothing and said nothing: one who pressed it could not
+    tell whether it had worked. The count's live region says there was nothing to reset; nothing is asked."""
+    url, _ = base
+    page.goto(url + "/paths/storage-basics.html")
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    asked = []
+    page.on("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    progress = page.locator(".recur-progress-text")
+    expect(progress).to_have_text("0 of 2 done")
+    page.locator(".recur-reset").click()
+    expect(progress).to_have_text("0 of 2 done: nothing to reset, no step of this path is ticked")
+    assert progress.get_attribute("aria-live") == "polite" and asked == []
+    page.locator("input.recur-step-check").first.check()
+    expect(progress).to_have_text("1 of 2 done")
+    page.evaluate("localStorage.clear()")
+    assert page.errors == []
+
+
 def test_a_search_for_onboarding_finds_the_paths(page, base):
     """A new hire types "onboarding" into the site search: the list of paths is out of the search index
     (as every list page), and no path page said the word, so it answered "No matching documents"."""

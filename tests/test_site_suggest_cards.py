@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from kbfactory import small_kb, write_pattern
+from playwright.sync_api import expect
+from serve_util import fake_app, running
 from test_serve_browser import ask, box_page, built, server  # noqa: F401  (fixtures, reused)
 
 pytestmark = pytest.mark.browser
@@ -40,3 +43,90 @@ def test_a_low_match_folds_its_first_steps_and_evidence_away(chromium, server): 
                 assert "recur-suggest__card--low" not in card.get_attribute("class")
                 assert "FIRST STEPS" in card.inner_text().upper()
         assert not errors, errors
+
+
+STEP = "Run kubectl get pods -n prod and look for restarts."  # kbfactory's runbook step, as a card shows it
+
+
+def test_a_cards_first_steps_have_the_pattern_pages_copy_buttons(chromium, server):  # noqa: F811
+    """A responder mid-incident copies the first step's command from the card: the box's cards had no Copy button
+    where a pattern page's runbook has one for each step. Each first step has the page's button (recur.js: its
+    class, "Copy" and "Copied", its status region), named by step and pattern, the cards holding several runbooks."""
+    base, _ = server
+    chromium.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+    with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+        ask(page, "writes fail: No space left on device")
+        card = page.locator(".recur-suggest__card").first
+        expect(card).to_have_attribute("data-pattern", "disk-full")
+        button = card.locator(".recur-suggest__steps > li").first.get_by_role("button")
+        expect(button).to_have_accessible_name("Copy step 1 of Disk full on a host")
+        expect(button).to_have_text("Copy")
+        expect(button).to_have_class("recur-copy")
+        button.click()
+        expect(button).to_have_text("Copied")
+        said = page.get_by_role("status").filter(has_text="copied")
+        expect(said).to_have_text("Step 1 of Disk full on a host copied")
+        assert page.evaluate("navigator.clipboard.readText()") == STEP  # the step, not the button's word
+        box = button.bounding_box()
+        assert box["width"] >= 24 and box["height"] >= 24, box  # the page's size for a pointer target (WCAG 2.5.8)
+        for region in page.locator("#recur-copy-status, .recur-suggest__sr").all():  # recur.css: .recur-sr's rule
+            box = region.bounding_box()
+            assert box["width"] <= 1 and box["height"] <= 1, box  # for a screen reader only
+        assert not errors, errors
+
+
+# The starter KB's disk-full, whose card is among the tallest: a 442-character summary, a 240-character "why".
+LONG_SUMMARY = (
+    "A volume runs out of bytes: the disk is full, df -h shows the mount at 100%, and every write fails with No space "
+    "left on device (ENOSPC). Databases panic or go read-only, brokers take partitions offline, kubelets evict pods, "
+    "and applications fail in odd places (log writes, uploads, temp files for sorting). It is almost always preceded "
+    "by a long, visible growth curve, so it is the cheapest outage to prevent and an embarrassing one to have."
+)
+LONG_STEPS = (
+    "Confirm which mount is full: `df -hT` (on Kubernetes: `kubectl describe node <node> | grep -A5 Conditions`).",
+    "Find what grew: `du -xh --max-depth=2 <mount> | sort -h | tail -20`.",
+)
+
+
+@pytest.fixture(scope="module")
+def long_server(built, tmp_path_factory):  # noqa: F811
+    """`recur serve`'s app over the small KB with the starter KB's disk-full card texts (the site of ``built``)."""
+    _, site = built
+    work = tmp_path_factory.mktemp("long-cards")
+    kb = small_kb(work / "kb")
+    write_pattern(kb, "disk-full", title="Filesystem out of free space", summary=LONG_SUMMARY, runbook=LONG_STEPS,
+                  symptoms=("writes fail", "writes failing with no space left", LONG_SUMMARY[:240]),
+                  signals=("No space left on device", "ENOSPC"))  # fmt: skip
+    with running(fake_app(kb, work, site_dir=site)) as base:
+        yield base
+
+
+@pytest.mark.parametrize(
+    ("text", "pid", "first"),
+    [
+        ("writes fail: No space left on device", "disk-full", ".recur-suggest__steps > li"),  # a match: its first step
+        ("the frobnicator hums loudly at night", "db-pool-exhausted", "summary"),  # none: the folded steps' summary
+    ],
+)
+def test_on_a_phone_the_first_cards_first_step_is_in_view_after_asking(chromium, long_server, text, pid, first):
+    """At 390x844 the answer began under the text box: the first card's first step, what a responder acts on, was
+    under the fold. The page scrolls it into view, the status above it (no known pattern, when it is so) kept in
+    view below material's sticky header."""
+    base = long_server
+    page = chromium.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        page.goto(base + "/suggest.html")
+        page.wait_for_selector('.recur-suggest[data-mode="api"]', timeout=15000)
+        ask(page, text)
+        card = page.locator(".recur-suggest__card").first
+        expect(card).to_have_attribute("data-pattern", pid)
+        step = card.locator(first).first
+        expect(step).to_be_in_viewport(ratio=1)
+        status = page.locator(".recur-suggest__status")
+        expect(status).to_be_in_viewport(ratio=1)
+        if first == "summary":
+            expect(status).to_contain_text("No known pattern matches this")
+        assert status.bounding_box()["y"] >= page.locator(".md-header").bounding_box()["height"]  # not under it
+    finally:
+        page.close()

@@ -837,5 +837,15 @@
     return parts.join("; ");
   }
 
-  root.RecurQuery = { prepare: prepare, note: note, hasText: hasText, MAX_QUERY_CHARS: MAX_QUERY_CHARS };
+  /* Whether this browser's WebAssembly has SIMD. onnxruntime-web ships its SIMD build alone: a browser without it
+     (Safari before 16.4, Chrome before 91, Firefox before 89) downloaded the 30 MB model and then failed to compile
+     it. The smallest module using a SIMD instruction (wasm-feature-detect's) tells before anything is fetched. Not a
+     query's business, but this is the one script that both the box (recur-suggest.js, before it loads anything) and
+     the model's loader (recur-browser-search.js, which reads the page's RecurQuery as the ranker does) have. */
+  var SIMD_PROBE = [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11];
+  function wasmSimd() {
+    try { return typeof WebAssembly === "object" && WebAssembly.validate(new Uint8Array(SIMD_PROBE)); } catch (e) { return false; }
+  }
+
+  root.RecurQuery = { prepare: prepare, note: note, hasText: hasText, wasmSimd: wasmSimd, MAX_QUERY_CHARS: MAX_QUERY_CHARS };
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -720,21 +720,14 @@
     if (this.byWords && this.fromUrl) this.submit();
   };
 
-  /* onnxruntime-web ships its SIMD build alone (ort-wasm-simd-threaded.wasm): a browser without WebAssembly SIMD
-     (Safari before 16.4, Chrome before 91, Firefox before 89) downloaded the 30 MB and then failed to compile it,
-     the box turned to words after all that (found in review). The smallest module using a SIMD instruction
-     (wasm-feature-detect's) tells before anything is fetched. */
-  var SIMD_PROBE = [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11];
-  function wasmSimd() {
-    try { return WebAssembly.validate(new Uint8Array(SIMD_PROBE)); } catch (e) { return false; }
-  }
-
-  /* The browser search bundle: nothing is loaded until the first question (about 30 MB, once). */
+  /* The browser search bundle: nothing is loaded until the first question (about 30 MB, once). A browser without
+     WebAssembly SIMD (RecurQuery.wasmSimd, the loader's check too) downloaded it, failed to compile it, and turned
+     to words after all that (found in review): it is told before anything is fetched. */
   Box.prototype.toBrowser = function (bundle) {
     if (typeof WebAssembly !== "object" || typeof DecompressionStream !== "function") {
       return this.toStatic("This browser cannot run the suggestion model (no WebAssembly): " + BY_WORDS);
     }
-    if (!wasmSimd()) {
+    if (!window.RecurQuery.wasmSimd()) {
       return this.toStatic("This browser cannot run the suggestion model (no WebAssembly SIMD; a browser from 2023 " +
                            "or later has it): " + BY_WORDS);
     }
@@ -894,6 +887,7 @@
     /* Ctrl+Enter sends while an answer is still on its way (the button is busy, the keys are not): only
        the newest question's answer is shown, or a slower earlier one (a long log) replaced it on arrival */
     var asked = this.asked = (this.asked || 0) + 1;
+    this.askedAt = window.scrollY;  /* the answer scrolls into view only if the reader has not moved (Box.bringUp) */
     if (this.mode === "file") return this.byWords ? this.fallback(text) : this.toFile();
     if (this.mode === "static") return this.fallback(text);
     if (this.mode === "browser") return this.submitBrowser(text, asked);
@@ -1130,6 +1124,24 @@
       this.say(matchLine(results) + where + "." + cut + both + (both ? edge.replace(/; check both\.$/, ".") : edge));
     }
     results.forEach(function (r) { self.results.appendChild(self.card(query, r)); });
+    this.bringUp();
+  };
+
+  /* On a phone (390x844) the answer began below the text box: the first card's first step (what a responder acts
+     on) was under the fold, and nothing said to scroll. The page scrolls as little as brings it into view (a low
+     card's: its folded steps' summary), never the status, which says what the list is (the no known pattern
+     notice), up under mkdocs-material's sticky header; not when the reader has scrolled since asking (a model's
+     answer that arrives a minute later must not take them from where they read). */
+  Box.prototype.bringUp = function () {
+    var card = this.results.querySelector(".recur-suggest__card");
+    if (!card || window.scrollY !== this.askedAt) return;
+    var step = card.querySelector(".recur-suggest__steps > li");
+    var target = step && step.getClientRects().length ? step : card.querySelector("summary") || card.firstChild;
+    var below = target.getBoundingClientRect().bottom + 8 - window.innerHeight;
+    if (below <= 0) return;
+    var header = document.querySelector(".md-header"), top = 0;
+    if (header && /^(sticky|fixed)$/.test(getComputedStyle(header).position)) top = header.getBoundingClientRect().bottom;
+    window.scrollBy(0, Math.max(0, Math.min(below, this.status.getBoundingClientRect().top - top - 8)));
   };
 
   /* What matches, counted by confidence: "5 patterns match" over one at 98% and four near 1% claimed
@@ -1158,6 +1170,16 @@
   /* render._percent: whole percents rounded down (so 0.795, medium, is not "80%"), never 0% or 100% */
   function percent(p) {
     return p >= 0.995 ? ">99%" : p < 0.005 ? "<1%" : Math.max(1, Math.floor(p * 100 + 1e-9)) + "%";
+  }
+
+  /* A card's first steps each get a pattern page's Copy button (recur.js: window.RecurCopy, its look, name and
+     spoken "Step 1 of ... copied"): a responder mid-incident copies the first step's command from here. A page
+     that loads the box without recur.js shows the steps without them. */
+  function copyButtons(list, title) {
+    if (!window.RecurCopy) return list;
+    list.classList.add("recur-runbook-steps");
+    Array.prototype.forEach.call(list.children, function (li, n) { li.appendChild(window.RecurCopy.stepButton(li, n + 1, title)); });
+    return list;
   }
 
   Box.prototype.card = function (query, r) {
@@ -1197,7 +1219,9 @@
     var steps = (r.runbook || []).slice(0, STEPS);
     if (steps.length && !low) hold.appendChild(el("p", { class: "recur-suggest__h", text: "First steps" }));
     if (steps.length) {
-      hold.appendChild(el("ol", { class: "recur-suggest__steps" }, steps.map(function (s) { return el("li", {}, [inline(s)]); })));
+      hold.appendChild(copyButtons(el("ol", { class: "recur-suggest__steps" }, steps.map(function (s) {
+        return el("li", {}, [inline(s)]);
+      })), r.title));
     }
     var ev = (r.evidence || []).slice(0, EVIDENCE);
     if (ev.length) {

@@ -60,6 +60,25 @@
     return clone.textContent.trim();
   }
 
+  /* The Copy button of step ``n`` (from 1) of a runbook, ``li``: a pattern page's (setupRunbooks) and each card of
+     the describe box's (recur-suggest.js, through window.RecurCopy: one button, one look, one name). ``of``: whose
+     step, where a page has several runbooks (the box's cards: "Copy step 1 of Disk full on a host"). The status
+     region is made with the first button, before the first copy. */
+  function stepButton(li, n, of) {
+    var what = "Step " + n + (of ? " of " + of : "");
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "recur-copy";
+    b.textContent = "Copy";
+    b.title = "Copy this step";
+    /* a screen reader listing the buttons heard "Copy" three times: which step each copies */
+    b.setAttribute("aria-label", "Copy " + what.charAt(0).toLowerCase() + what.slice(1));
+    b.addEventListener("click", function () { copyText(stepText(li), b, what); });
+    statusRegion();
+    return b;
+  }
+  window.RecurCopy = { stepButton: stepButton };
+
   function setupRunbooks(root) {
     root.querySelectorAll("h2.recur-runbook").forEach(function (heading) {
       // the steps are the first list under the heading: a paragraph written before them comes first
@@ -68,19 +87,8 @@
       if (!list || list.tagName !== "OL" || list.dataset.recurReady) return;
       list.dataset.recurReady = "1";
       list.classList.add("recur-runbook-steps");
-      statusRegion();
       var items = list.querySelectorAll(":scope > li");
-      items.forEach(function (li, n) {
-        var b = document.createElement("button");
-        b.type = "button";
-        b.className = "recur-copy";
-        b.textContent = "Copy";
-        b.title = "Copy this step";
-        /* a screen reader listing the buttons heard "Copy" three times: which step each copies */
-        b.setAttribute("aria-label", "Copy step " + (n + 1));
-        b.addEventListener("click", function () { copyText(stepText(li), b, "Step " + (n + 1)); });
-        li.appendChild(b);
-      });
+      items.forEach(function (li, n) { li.appendChild(stepButton(li, n + 1)); });
       if (items.length > 1) {
         var all = document.createElement("button");
         all.type = "button";
@@ -195,7 +203,13 @@
       var reset = box.querySelector(".recur-reset");
       if (reset) reset.addEventListener("click", function () {
         var ticked = loadRead().filter(function (pid) { return mine.indexOf(pid) >= 0; });
-        if (!ticked.length) return;
+        /* a press with nothing ticked did nothing and said nothing: one who pressed it could not tell whether it
+           had worked. Said in the count's live region, the count kept. */
+        if (!ticked.length) {
+          if (text) text.textContent = "0 of " + mine.length + " done: nothing to reset, no step of this path is ticked" +
+                                       (unsaved ? UNSAVED : "");
+          return;
+        }
         var steps = ticked.length === 1 ? "the step" : "the " + ticked.length + " steps";
         if (!window.confirm("Untick " + steps + " you ticked on this path? " + (ticked.length === 1 ? "It is" : "They are") +
                             " unticked on the other paths that list " + (ticked.length === 1 ? "it" : "them") +

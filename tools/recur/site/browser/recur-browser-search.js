@@ -122,13 +122,13 @@ async function gunzip(bytes) {
 }
 
 /* onnxruntime-web's one WebAssembly build uses SIMD: without it the 30 MB would load and then fail to compile.
- * The smallest module with a SIMD instruction (wasm-feature-detect's), as the box checks (recur-suggest.js). */
-const SIMD_PROBE = [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11];
-
+ * The page's probe tells (RecurQuery.wasmSimd of assets/recur-query.js, the box's check too: one copy); without
+ * that script there is no prepare for the ranker either, and the model cannot run here. */
 export function supported() {
   if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function"
       || typeof DecompressionStream !== "function" || typeof BigInt64Array !== "function") return false;
-  try { return WebAssembly.validate(new Uint8Array(SIMD_PROBE)); } catch (e) { return false; }
+  const query = globalThis.RecurQuery;
+  return !!(query && typeof query.wasmSimd === "function" && query.wasmSimd());
 }
 
 /* bundle.json, revalidated with the host on every load (a 304 when the site was not rebuilt) */
