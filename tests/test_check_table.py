@@ -8,6 +8,7 @@ ever reaches the user. One more test runs `.venv/bin/recur check` in a subproces
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -1786,6 +1787,39 @@ def test_a_path_title_and_order_twice_with_another_error_are_said_in_the_same_ru
         line.startswith("kb/paths/week-one.yml:3: order: notice: order 2 is also that of kb/paths/first-week.yml")
         for line in lines
     ), res.output
+
+
+@pytest.mark.parametrize(
+    "title, said",
+    [
+        # the site renders a title's Markdown (the path's heading, the list of paths): each reads "First week"
+        (
+            "**First** week",
+            "'**First** week' reads on the site as 'First week' does, the title of kb/paths/first-week.yml",
+        ),
+        ("_First  WEEK_", "'_First  WEEK_' reads on the site as 'First week' does"),
+        ("`First` week", "'`First` week' reads on the site as 'First week' does"),
+        ("first  Week", "'first  Week' is also the title of kb/paths/first-week.yml (line 1)"),
+        # a mark the site shows as written is part of the title: no warning
+        ("First week*", None),
+        ("First week_", None),
+        ("First \\*week\\*", None),
+    ],
+)
+def test_path_titles_are_compared_as_the_site_shows_them(tmp_path, monkeypatch, title, said):
+    """Two paths titled "First week" and "**First** week" were listed alike on the site, each shown as
+    "First week", and check said nothing: it compared the titles as written."""
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    text = f"title: {json.dumps(title)}\naudience: a\nsteps:\n  - pattern: disk-full\n    why: w\n"
+    write(tmp_path / "kb", "paths/week-one.yml", text)
+    res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
+    assert res.exit_code == 0, res.output
+    about = [line for line in res.output.splitlines() if line.startswith("kb/paths/week-one.yml:1: title: ")]
+    if said is None:
+        assert about == [], res.output
+    else:
+        assert len(about) == 1 and about[0].startswith(f"kb/paths/week-one.yml:1: title: warning: {said}"), res.output
 
 
 def test_case_warnings_after_an_invalid_case_name_its_file_position(tmp_path, monkeypatch):

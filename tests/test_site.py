@@ -718,6 +718,34 @@ def test_home_intro_says_in_plain_words_what_the_box_does_without_suggestions(kb
     )
 
 
+def _home(root) -> str:
+    kb = load_kb(root)
+    return pages(kb, as_of=DAY, board=board(kb, DAY))["index.md"]
+
+
+def test_the_home_page_sends_a_new_hire_to_the_onboarding_path_the_team_lists_first(tmp_path):
+    """Right under the box: the path listed first (its order, else by title), the list when there are others;
+    no line with no path to start with (the "Ways in" list still links the empty list of paths)."""
+    from kbfactory import write
+
+    root = site_kb(tmp_path / "kb")
+    write(root, "paths/storage-basics.yml", "title: Storage *basics*\norder: 1\nsteps:\n  - pattern: disk-full\n")
+    home = _home(root)
+    line = next(ln for ln in home.splitlines() if "New here?" in ln)
+    assert line == (
+        '<p class="recur-new-here">New here? Start with the onboarding path <a href="paths/storage-basics.html">'
+        'Storage <em>basics</em></a>, or choose from all <a href="paths/index.html">2 onboarding paths</a>.</p>'
+    )
+    assert home.index("recur-suggest-home") < home.index("New here?") < home.index("Describe it in your")
+    (root / "paths/storage-basics.yml").unlink()
+    assert (
+        '<p class="recur-new-here">New here? Start with the onboarding path <a href="paths/first-week.html">'
+        "First week</a>.</p>" in _home(root)
+    )
+    (root / "paths/first-week.yml").unlink()
+    assert "New here?" not in _home(root) and "[Onboarding paths](paths/index.md)" in _home(root)
+
+
 def test_the_site_and_recur_check_lay_out_a_pattern_page_from_one_definition():
     """recur check works out a page's anchors by laying the page out as the site does (kb.anchors);
     its Markdown extensions and section order were copies of the site's, which could drift apart

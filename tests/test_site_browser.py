@@ -58,6 +58,27 @@ def test_home_has_the_describe_box_and_recurring_patterns(page, base):
     assert page.errors == []
 
 
+def test_a_new_hire_on_a_phone_finds_onboarding_on_the_home_pages_first_screen(chromium, base):
+    """At 390x844 the home page's only link to the onboarding paths was under "Ways in", 2.5 screens down:
+    a new hire opening the site on a phone on their first day did not scroll to it."""
+    url, _ = base
+    pg = chromium.new_page()
+    pg.set_viewport_size({"width": 390, "height": 844})
+    errors = page_errors(pg)
+    try:
+        pg.goto(url + "/index.html")
+        pg.wait_for_selector("div.recur-suggest[data-mode]")  # the box drawn at its full height
+        link = pg.locator("article a[href^='paths/']").first  # the first link to a path or to the list of them
+        expect(link).to_be_in_viewport(ratio=1)
+        assert pg.evaluate("window.scrollY") == 0
+        link.click()
+        pg.wait_for_url("**/paths/first-week.html")
+        assert pg.locator("article h1").inner_text() == "First week"
+        assert errors == []
+    finally:
+        pg.close()
+
+
 def test_a_describe_box_whose_script_did_not_load_says_where_to_look_instead(page, base):
     """A script of the box missing (a half-copied site, a blocker): the home page's box was an empty space."""
     url, _ = base

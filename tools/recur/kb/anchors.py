@@ -14,6 +14,7 @@ with the site's extensions, so the ids are toc's own (its slugify, ``_1`` for a 
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from pathlib import Path
@@ -158,6 +159,28 @@ def _literal(text: str) -> str:
         at = m.end()
     out.append(html.escape(text[at:], quote=False).translate(_LITERAL))
     return re.sub(r"(#+\s*)$", r"\\\1", "".join(out))
+
+
+# what can make a one-line field read otherwise than written: emphasis (*, _), code spans, a backslash
+# (the other Markdown, links and attributes, _literal shows as written)
+_MARKUP = re.compile(r"[*_`\\]")
+
+
+def shown_text(text: str) -> str:
+    """A one-line field (a path's title) as a reader sees it on the site: its heading's text, Markdown
+    rendered as ``_literal`` gives it to Python-Markdown, the marks gone ("**Day one**" reads "Day one").
+    Markdown is imported only for a field that has a mark: most have none, and `recur check` stays light."""
+    if not _MARKUP.search(text):
+        return text
+    rendered = _heading_markdown().reset().convert(f"# {_literal(text)}")
+    return html.unescape(re.sub(r"<[^>]*>", "", rendered))  # its own escaping: a < in the text is &lt;
+
+
+@functools.cache
+def _heading_markdown():
+    import markdown
+
+    return markdown.Markdown(extensions=MARKDOWN_EXTENSIONS)
 
 
 def scheme_typo(target: str) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 from recur.kb.loader import load_kb
 from recur.kb.records import KB
@@ -422,11 +423,17 @@ def path_list_problems(kb: KB) -> list[Problem]:
     orders: dict = {}
     for path in sorted([*kb.paths.values(), *kb.unloaded_paths], key=lambda p: p.relpath):
         shown = _shown(kb, path.relpath)
-        first = titles.setdefault(" ".join(path.title.split()).casefold(), path) if path.title else path
+        first = titles.setdefault(_title_key(path.title), path) if path.title else path
         if first is not path:
+            where = f"{_shown(kb, first.relpath)} (line {first.line('title')})"
+            alike = (  # written otherwise ("**Day one**"), it is the same words to a reader: say which it reads as
+                f"is also the title of {where}"
+                if _folded(path.title) == _folded(first.title)
+                else f"reads on the site as {first.title!r} does, the title of {where}"
+            )
             what = (
-                f"{path.title!r} is also the title of {_shown(kb, first.relpath)} (line {first.line('title')}): "
-                "the site lists two onboarding paths alike; give each its own title, or merge the two"
+                f"{path.title!r} {alike}: the site lists two onboarding paths alike; give each its own title, or "
+                "merge the two"
             )
             out.append(Problem(shown, path.line("title"), "title", what, "warning"))
         if path.order is None:
@@ -439,6 +446,20 @@ def path_list_problems(kb: KB) -> list[Problem]:
             )
             out.append(Problem(shown, path.line("order"), "order", what, "notice"))
     return out
+
+
+def _title_key(title: str) -> str:
+    """A path's title as a reader tells it from another: the text the site shows (Markdown rendered, so
+    "**Day one**" and "`Day` one" are "Day one"), letter case and spacing aside. Compared as written, the two
+    were listed alike on the site and nothing was said."""
+    from recur.kb.anchors import shown_text
+
+    return _folded(shown_text(title))
+
+
+def _folded(text: str) -> str:
+    # NFC: an accent typed as its own character (one editor's "é", another's "e" + U+0301) looks the same
+    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
 
 
 def _steps_naming(kb: KB, status: str) -> list:

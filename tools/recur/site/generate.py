@@ -31,7 +31,7 @@ from recur.site.context import (
     TRENDS,
     Site,
 )
-from recur.site.md import alink, cell, front_matter, mdlink, table
+from recur.site.md import alink, cell, front_matter, href, inline_md, mdlink, table
 from recur.util import resources, utf8
 from recur.util.errors import RecurError
 
@@ -54,6 +54,7 @@ def home_page(site: Site) -> str:
            "# What are you seeing?\n",
            # data-focus="load": the box takes the focus when the page opens (recur-suggest.js focusOnLoad)
            describe_box(HOME),
+           new_here(site),
            "Describe it in your own words, or paste an alert name or a log line: the box suggests the known "
            "failure patterns that match, with their first steps. If the box says it cannot suggest here, it "
            "lists the pattern pages that share your text's telling words instead. Or use the search at the top "
@@ -83,6 +84,19 @@ def home_page(site: Site) -> str:
                          [[i.date.isoformat(), mdlink(page, i.relpath, i.id), cell(i.severity), cell(i.title)]
                           for i in recent]))
     return "\n".join(out)
+
+
+def new_here(site: Site) -> str:
+    """A line for a new hire, right under the box: the onboarding paths were only in "Ways in", 2.5 screens
+    down on a phone, where someone on their first day did not scroll to. Under the box, not above it: the box
+    stays where it was for someone mid-incident. It names the path the team lists first (its ``order``) and,
+    when there are others, the list of them; with no path there is nothing to start with, and no line."""
+    paths = sorted(site.kb.paths.values(), key=record_pages.path_order)
+    if not paths:
+        return ""
+    first = f'<a href="{href(HOME, site.path_page(paths[0].id))}">{inline_md(paths[0].title)}</a>'
+    others = f', or choose from all <a href="{href(HOME, PATHS)}">{len(paths)} onboarding paths</a>' if paths[1:] else ""
+    return f'<p class="recur-new-here">New here? Start with the onboarding path {first}{others}.</p>\n'
 
 
 def describe_box(page: str) -> str:
