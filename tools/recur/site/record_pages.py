@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from recur.kb.anchors import paths_heading
-from recur.problems.board import needs_analysis
+from recur.problems.board import follow_up_open, needs_analysis
 from recur.site.context import INCIDENTS, PATHS, Site
 from recur.site.md import alink, badge, cell, esc, front_matter, href, inline_md, kb_md, mdlink, raw, raw_table, table
 from recur.util.dates import duration_text
@@ -50,8 +50,9 @@ def incident_page(site: Site, i) -> str:
         if name != "Summary" and text.strip():
             out.append(f"## {cell(name)}\n\n{kb_md(text.strip())}\n")
     if i.follow_ups:
-        rows = [[cell(f.title), cell(f.status), cell(f.owner or "-"), f.due.isoformat() if f.due else "-",
-                 (badge(f"overdue {site.overdue(f.due)}d", "overdue") if f.status == "open" and site.overdue(f.due) else ""),
+        rows = [[cell(f.title), _follow_up_status(site, f), cell(f.owner or "-"), f.due.isoformat() if f.due else "-",
+                 (badge(f"overdue {site.overdue(f.due)}d", "overdue")
+                  if follow_up_open(f, site.as_of) and site.overdue(f.due) else ""),
                  cell(f.ticket or "-")] for f in i.follow_ups]
         out.append("## Follow-ups\n\n" + table(["follow-up", "status", "owner", "due", "overdue", "ticket"], rows))
     if i.flags:
@@ -61,6 +62,15 @@ def incident_page(site: Site, i) -> str:
         out.append("")
     out.append(site.edit_line(i.relpath))
     return "\n".join(out)
+
+
+def _follow_up_status(site: Site, f) -> str:
+    """A follow-up's status on the site's as-of date, as `recur incident follow-up ID` lists it: "done
+    2026-11-20" with the day it was done (the page said "done" alone); one done after the as-of date
+    was open then, as the board counts it, and says when it was marked done (as a fix's card does)."""
+    if f.status == "done" and f.done is not None and follow_up_open(f, site.as_of):
+        return f"open <i>(marked done on {f.done.isoformat()}, after {site.as_of.isoformat()})</i>"
+    return cell(f.status + (f" {f.done.isoformat()}" if f.status == "done" and f.done else ""))
 
 
 def incident_index(site: Site) -> str:
