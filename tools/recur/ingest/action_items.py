@@ -769,13 +769,20 @@ def item(
         "due": due,
         "ticket": ticket,
     }
-    if due is None and said["due_unread"]:
-        it["due_unread"] = said["due_unread"]  # "due: Q1 2027": said in the import's notes, not dropped unsaid
-    if it["status"] == "done" and (done_at or done_unread):
-        it.update({"done": done_at} if done_at else {"done_unread": done_unread})  # the year: postmortem
+    it = _with_notes(it, said["due_unread"], (done_at, done_unread), blocked)
+    return {**it, "cancelled": True} if cancelled else it
+
+
+def _with_notes(it: dict, due_unread: str | None, done: tuple, blocked: str | None) -> dict:
+    """``it`` with what the import reads further or says in its notes: a due date not read, the day it
+    was done (a date, or the words of one with no year: the postmortem reads them), the blocked marker."""
+    if it["due"] is None and due_unread:
+        it["due_unread"] = due_unread  # "due: Q1 2027": said in the import's notes, not dropped unsaid
+    if it["status"] == "done" and any(done):
+        it.update({"done": done[0]} if done[0] else {"done_unread": done[1]})
     if blocked and it["status"] == "open":
         it["blocked"] = blocked  # said in the import's notes: a follow-up is open or done
-    return {**it, "cancelled": True} if cancelled else it
+    return it
 
 
 # a status alone between dashes ("Fix DNS TTL — Done — Priya"): taking the word out where it stood left
