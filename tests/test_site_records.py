@@ -255,3 +255,31 @@ def test_a_done_follow_up_shows_its_day_and_is_open_before_it(tmp_path):
     rows = _follow_up_rows(pages(kb, as_of=before, board=b)["incidents/2026/INC-2026-0003.md"])
     assert rows[0][1] == "open <i>(marked done on 2026-04-28, after 2026-04-27)</i>", rows
     assert rows[0][4] == '<b class="rb r-overdue">overdue 2d</b>' and rows[1][1] == "done"
+
+
+def _review_row(page: str) -> str:
+    return page.split("<dt>Review</dt><dd>")[1].split("</dd>")[0]
+
+
+def test_a_held_review_shows_its_day_and_is_pending_before_it(tmp_path):
+    """A review's done: date (the day it was held): the page says it, and a site built as of a day before
+    it shows the review pending then, overdue, as the board on that build lists it."""
+    root = site_kb(tmp_path / "kb")
+    path = root / "incidents/2026/INC-2026-0003.md"
+    path.write_text(path.read_text().replace("follow_ups:", "review: {level: full, status: done, due: 2026-04-25, "
+                                             "done: 2026-04-28}\nfollow_ups:", 1))  # fmt: skip
+    kb = load_kb(root)
+    assert not kb.errors, kb.errors
+    page = pages(kb, as_of=DAY, board=board(kb, DAY))["incidents/2026/INC-2026-0003.md"]
+    assert _review_row(page) == "full review, done 2026-04-28, due 2026-04-25"
+    before = dt.date(2026, 4, 27)
+    b = board(kb, before)
+    assert ("INC-2026-0003", 2) in [(r["incident"], r["days_overdue"]) for r in b["reviews"]]
+    assert "INC-2026-0003" not in [r["incident"] for r in board(kb, DAY)["reviews"]]
+    page = pages(kb, as_of=before, board=b)["incidents/2026/INC-2026-0003.md"]
+    assert _review_row(page) == (
+        'full review, pending <i>(marked done on 2026-04-28, after 2026-04-27)</i>, due 2026-04-25 <b class="rb '
+        'r-overdue">overdue 2d</b>'
+    )
+    old = pages(kb, as_of=DAY, board=board(kb, DAY))["incidents/2025/INC-2025-0009.md"]
+    assert _review_row(old) == "light review, done, due 2025-11-23"  # held, no day recorded: as before

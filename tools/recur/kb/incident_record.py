@@ -104,6 +104,8 @@ def incident_text(
         parts = [f"level: {review.level}", f"status: {review.status}"]
         if review.due:
             parts.append(f"due: {review.due.isoformat()}")
+        if review.done and review.status == "done":
+            parts.append(f"done: {review.done.isoformat()}")
         lines.append("review: {" + ", ".join(parts) + "}")
     if follow_ups:
         lines.append("follow_ups:")
