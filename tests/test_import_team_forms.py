@@ -392,6 +392,9 @@ def test_an_action_item_done_on_a_day_the_postmortem_gives_keeps_it(kb_dir, tmp_
         "Page on renewal failures",
         "Test the renewal in CI",
     }
+    # "Completion date" is as often the day planned: no done day read from it
+    [planned] = parse_action_items("| Action | Completion date |\n|---|---|\n| Rotate the keys | 2026-04-01 |\n")
+    assert (planned["status"], planned.get("done")) == ("open", None)
     # "done by" is a due date, as before
     assert parse_action_items("- Get it done by 2026-03-04\n") == [
         {"title": "Get it done", "status": "open", "owner": None, "due": dt.date(2026, 3, 4), "ticket": None}

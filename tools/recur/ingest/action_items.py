@@ -52,8 +52,8 @@ _OWNER_COLS = ("owner", "assignee", "who", "responsible", "assigned")
 _DUE_COLS = ("due", "deadline", "target", "eta", "by when", "date")
 _STATUS_COLS = ("status", "state", "done", "progress")
 # a column of the day each item was done ("Completed", "Done on", "Date completed"); a "Done" status
-# column holding a date says so too (from_table)
-_DONE_COLS = ("completed", "completion", "date completed", "date done", "done on", "done date", "date closed",
+# column holding a date says so too (from_table). Not "Completion date": as often the day it is planned for
+_DONE_COLS = ("completed", "date completed", "date done", "done on", "done date", "date closed",
               "closed on", "finished", "resolved on")  # fmt: skip
 
 
