@@ -320,3 +320,92 @@ def test_a_mention_leading_an_item_with_a_colon_or_in_bold_is_its_owner_and_an_e
         ("Improve the ETA: accuracy for riders", None, None),  # no date after it: the title's words
         ("@May 3: renew the chain", None, None),  # a date, no one
     ]
+
+
+DONE_ON = """\
+# Postmortem: Checkout certificates expired
+
+**Date:** 2026-03-02
+**Severity:** SEV-2
+
+## Summary
+The checkout certificates expired and payments failed for 20 minutes.
+
+## Action items
+- [x] Rotate the keys (done 2026-03-04)
+- [x] Add an expiry alert (completed Mar 6)
+- Renew the staging certs — done on 2026-03-05 — @sam
+- [x] Pin the cert-manager version, completed 2026-03-07
+- [x] Write the renewal runbook
+- [ ] Audit every certificate
+  - Completed: 2026-03-09
+
+| Action | Owner | Status | Completed |
+|---|---|---|---|
+| Move certs to the vault | Priya Shah | Done | 2026-03-10 |
+| Shorten the cert lifetime | Priya Shah | Open | |
+
+| Task | Owner | Done |
+|---|---|---|
+| Page on renewal failures | Jo Lee | 2026-03-11 |
+| Test the renewal in CI | Jo Lee | |
+"""
+
+
+def test_an_action_item_done_on_a_day_the_postmortem_gives_keeps_it(kb_dir, tmp_path):
+    """`recur import` wrote a done action item's follow-up with no done: date, though the postmortem said
+    when ("(done 2026-03-04)", a Completed column, "  - Completed: …"): the board --as-of a day before
+    it counted it done then. The day is written; one without its year is the first on or after the
+    incident's, said in the notes; an item done with no day written gets none (never today)."""
+    out = json.loads(imp(kb_dir, tmp_path / "pm" / "certs.md", DONE_ON, "--json").output)
+    inc = load_kb(kb_dir).incidents[out["incident"]]
+    got = [(f.title, f.status, f.owner, f.done and f.done.isoformat()) for f in inc.follow_ups]
+    assert got == [  # the tables' items first, as the import reads them
+        ("Move certs to the vault", "done", "Priya Shah", "2026-03-10"),
+        ("Shorten the cert lifetime", "open", "Priya Shah", None),
+        ("Page on renewal failures", "done", "Jo Lee", "2026-03-11"),
+        ("Test the renewal in CI", "open", "Jo Lee", None),
+        ("Rotate the keys", "done", None, "2026-03-04"),
+        ("Add an expiry alert", "done", None, "2026-03-06"),
+        ("Renew the staging certs", "done", "sam", "2026-03-05"),
+        ("Pin the cert-manager version", "done", None, "2026-03-07"),
+        ("Write the renewal runbook", "done", None, None),
+        ("Audit every certificate", "done", None, "2026-03-09"),
+    ], got
+    assert (
+        "follow-up 'Add an expiry alert': done 'Mar 6' has no year; read as 2026-03-06, the first Mar 6 on or "
+        "after the incident's date (2026-03-02): correct its done: in the record if another was meant"
+    ) in out["notes"]
+    text = next(kb_dir.rglob(f"{out['incident']}.md")).read_text()
+    assert '{title: "Rotate the keys", status: done, done: 2026-03-04}' in text, text
+    assert '{title: "Write the renewal runbook", status: done}' in text
+    # the board as of a day between counts the ones done after it open then
+    from recur.problems.board import board
+
+    b = board(load_kb(kb_dir), dt.date(2026, 3, 5))
+    assert {f["title"] for f in b["follow_ups"] if f["incident"] == out["incident"]} == {
+        "Add an expiry alert",
+        "Pin the cert-manager version",
+        "Audit every certificate",
+        "Move certs to the vault",
+        "Shorten the cert lifetime",
+        "Page on renewal failures",
+        "Test the renewal in CI",
+    }
+    # "Completion date" is as often the day planned: no done day read from it
+    [planned] = parse_action_items("| Action | Completion date |\n|---|---|\n| Rotate the keys | 2026-04-01 |\n")
+    assert (planned["status"], planned.get("done")) == ("open", None)
+    # "done by" is a due date, as before
+    assert parse_action_items("- Get it done by 2026-03-04\n") == [
+        {"title": "Get it done", "status": "open", "owner": None, "due": dt.date(2026, 3, 4), "ticket": None}
+    ]
+    # with no date in the document, a day without its year gets none, until a --date gives one to read it against
+    from recur.ingest.postmortem import dues_against
+
+    pm = parse(
+        "# Certs expired\n\n## Summary\nPayments failed.\n\n## Action items\n- [x] Add an expiry alert (completed Mar 6)\n"
+    )
+    [alert] = [a for a in pm.action_items if a["title"] == "Add an expiry alert"]
+    assert (pm.date, alert["status"], alert["done"]) == (None, "done", None)
+    dues_against(pm, dt.date(2026, 3, 7))
+    assert alert["done"] == dt.date(2027, 3, 6)

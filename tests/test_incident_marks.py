@@ -75,12 +75,14 @@ def test_review_done_takes_it_off_the_boards_overdue_reviews_and_keeps_the_layou
     assert record(kb, "INC-2026-0301") == FLOW  # showing writes nothing
     assert run("incident", "review", "--kb", str(kb), "INC-2026-0301", "--done").exit_code == 0
     assert run("incident", "review", "--kb", str(kb), "INC-2026-0300", "--done").exit_code == 0
-    assert "review: {level: full, status: done, due: 2026-11-07}" in record(kb, "INC-2026-0301")
+    today = dt.date.today().isoformat()  # the day it was held: today, no --on given
+    assert f"review: {{level: full, status: done, due: 2026-11-07, done: {today}}}" in record(kb, "INC-2026-0301")
     # a record with no review: mapping (the framework's defaults) gets one, at the end of the front matter
     assert record(kb, "INC-2026-0300") == BLOCK.replace(
-        "    status: open\n---", "    status: open\nreview:\n  status: done\n---"
+        "    status: open\n---", f"    status: open\nreview:\n  status: done\n  done: {today}\n---"
     )
-    after = board(load_kb(kb), as_of)
+    # held today: off today's board (one as of a day before today lists it pending then)
+    after = board(load_kb(kb), dt.date.today())
     assert not {r["incident"] for r in after["reviews"]} & {"INC-2026-0300", "INC-2026-0301"}
     again = run("incident", "review", "--kb", str(kb), "INC-2026-0301", "--done")
     assert again.exit_code == 0 and "(unchanged)" in again.output
@@ -259,9 +261,12 @@ def checked(kb, iid: str = "INC-2026-0302"):
 @pytest.mark.parametrize(
     ("given", "written"),
     [
-        ("review:\n", "review: {status: done, due: 2026-11-20}\n"),
-        ("review: ~   # framework defaults\n", "review: {status: done, due: 2026-11-20}   # framework defaults\n"),
-        ("review: {}\n", "review: {status: done, due: 2026-11-20}\n"),
+        ("review:\n", "review: {status: done, due: 2026-11-20, done: TODAY}\n"),
+        (
+            "review: ~   # framework defaults\n",
+            "review: {status: done, due: 2026-11-20, done: TODAY}   # framework defaults\n",
+        ),
+        ("review: {}\n", "review: {status: done, due: 2026-11-20, done: TODAY}\n"),
     ],
 )
 def test_an_empty_review_which_check_passes_is_marked_not_refused(kb, given, written):
@@ -270,6 +275,7 @@ def test_an_empty_review_which_check_passes_is_marked_not_refused(kb, given, wri
     path = write(kb, given + "follow_ups: []\n")
     r = run("incident", "review", "--kb", str(kb), "INC-2026-0302", "--done", "--due", "2026-11-20")
     assert r.exit_code == 0, r.output
+    written = written.replace("TODAY", dt.date.today().isoformat())  # the day it was held, no --on given
     assert path.read_text() == HEAD + written + "follow_ups: []\n" + BODY
     review = checked(kb).review
     assert (review.status, review.due) == ("done", dt.date(2026, 11, 20))
@@ -293,7 +299,8 @@ def test_a_record_written_as_one_flow_mapping_gets_its_review(kb):
     path = write(kb, f"---\n{one}\n")
     r = run("incident", "review", "--kb", str(kb), "INC-2026-0302", "--done", "--due", "2026-11-20")
     assert r.exit_code == 0, r.output
-    assert path.read_text() == f"---\n{one[:-1]}, review: {{status: done, due: 2026-11-20}}}}\n" + BODY
+    today = dt.date.today().isoformat()
+    assert path.read_text() == f"---\n{one[:-1]}, review: {{status: done, due: 2026-11-20, done: {today}}}}}\n" + BODY
     assert checked(kb).review.status == "done"
 
 
@@ -801,3 +808,65 @@ def test_follow_up_owner_and_ticket_are_changed_saying_what_they_were(kb):
     ]
     empty = run(*args, "INC-2026-0300", "1", "--owner", "\u200b")
     assert empty.exit_code == 2 and "--owner is empty" in empty.output
+
+
+def test_review_done_records_the_day_it_was_held_and_a_board_before_it_lists_it_pending(kb):
+    """A review kept only its status: `recur report --as-of` a day before it was held left it off that
+    week's pending (and overdue) reviews, today's status read into the past. --done writes the day
+    (`done:`, --on DATE or today), as a follow-up's --done does; --pending takes it out."""
+    args = ("incident", "review", "--kb", str(kb), "INC-2026-0301")
+    r = run(*args, "--done", "--on", "2026-11-20")
+    assert r.exit_code == 0 and "INC-2026-0301: full review, done 2026-11-20, due 2026-11-07 (" in r.output, r.output
+    assert "review: {level: full, status: done, due: 2026-11-07, done: 2026-11-20}" in record(kb, "INC-2026-0301")
+    kb_now = load_kb(kb)
+    assert kb_now.incidents["INC-2026-0301"].review.done == dt.date(2026, 11, 20)
+    pending = board(kb_now, dt.date(2026, 11, 15))["reviews"]
+    assert [(r["incident"], r["days_overdue"]) for r in pending if r["incident"] == "INC-2026-0301"] == [
+        ("INC-2026-0301", 8)
+    ]
+    assert "INC-2026-0301" not in {r["incident"] for r in board(kb_now, dt.date(2026, 11, 20))["reviews"]}
+    report = run("report", "--kb", str(kb), "--as-of", "2026-11-15", "--format", "json")
+    assert "INC-2026-0301" in [r["incident"] for r in json.loads(report.output)["reviews"]], report.output
+    check = run("check", "--kb", str(kb), "--strict", "--today", "2026-12-01")
+    assert check.exit_code == 0 and "INC-2026-0301" not in check.output, check.output  # the key is known
+    # done already: --done again keeps the day, --on moves it and says from what
+    again = run(*args, "--done")
+    assert again.exit_code == 0 and "(unchanged)" in again.output and "done 2026-11-20" in again.output
+    moved = run(*args, "--done", "--on", "2026-11-18")
+    assert "full review, done 2026-11-18, due 2026-11-07 (done day was 2026-11-20) (" in moved.output, moved.output
+    # pending again: the day goes, the rest as it was
+    back = run(*args, "--pending")
+    assert back.exit_code == 0 and "(its done day 2026-11-18 taken out)" in back.output, back.output
+    assert record(kb, "INC-2026-0301") == FLOW
+    # --on without --done, or a day to come, writes nothing
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    for bad, code, said in (
+        (("--on", "2026-11-20"), 2, "--on goes with --done"),
+        (("--pending", "--on", "2026-11-20"), 2, "--on goes with --done"),
+        (("--done", "--on", tomorrow), 1, f"--on {tomorrow} is after today"),
+    ):
+        r = run(*args, *bad)
+        assert r.exit_code == code and said in r.output and "Traceback" not in r.output, (bad, r.output)
+    assert record(kb, "INC-2026-0301") == FLOW
+
+
+def test_a_review_done_date_on_a_pending_review_or_before_its_incident_is_warned_of(kb):
+    path = kb / "incidents" / "2026" / "INC-2026-0301.md"
+    path.write_text(FLOW.replace("due: 2026-11-07}", "due: 2026-11-07, done: 2026-11-20}"))
+    r = run("check", "--kb", str(kb), "--today", "2026-12-01")
+    assert (
+        "INC-2026-0301.md:6: review.done: warning: a done date (2026-11-20) on a review whose status is pending: "
+        "the problem board lists it pending and ignores the date" in r.output
+    ), r.output
+    path.write_text(
+        FLOW.replace("status: pending, due: 2026-11-07}", "status: done, due: 2026-11-07, done: 2026-10-02}")
+    )
+    r = run("check", "--kb", str(kb), "--today", "2026-12-01")
+    assert "review.done: warning: the review was held 2026-10-02, before the incident's date 2026-11-02" in r.output
+    path.write_text(
+        FLOW.replace("status: pending, due: 2026-11-07}", "status: done, due: 2026-11-07, done: 2026-11-20}")
+    )
+    assert (
+        "review.done: warning: the review's done date 2026-11-20 is after today"
+        in run("check", "--kb", str(kb), "--today", "2026-11-10").output
+    )

@@ -228,3 +228,58 @@ def test_the_timeline_label_counts_one_incident_in_the_singular(kb):
     assert "1 incident matched Database connection pool exhausted" in one and "1 incidents" not in one
     two = pages(kb, as_of=DAY, board=board(kb, DAY))["patterns/capacity/disk-full.md"]
     assert "2 incidents matched Disk full on a host" in two
+
+
+def _follow_up_rows(page: str) -> list[list[str]]:
+    table = page.split("## Follow-ups")[1].split("\n\n")[1]
+    return [[c.strip() for c in line.strip("|").split("|")] for line in table.splitlines()[2:]]
+
+
+def test_a_done_follow_up_shows_its_day_and_is_open_before_it(tmp_path):
+    """The incident page's follow-up said "done" alone, where `recur incident follow-up ID` lists "done
+    2026-11-20"; and a site built as of a day before it was done showed it done while the board (as of
+    that day) counted it open. The page says the day, and the board's status on its as-of date."""
+    root = site_kb(tmp_path / "kb")
+    path = root / "incidents/2026/INC-2026-0003.md"  # the follow-up is due 2026-04-25, 6 days before AS_OF
+    text = path.read_text()
+    path.write_text(text.replace("status: open, owner: team-storage", "status: done, owner: team-storage", 1)
+                    .replace("ticket: OPS-1}", "ticket: OPS-1, done: 2026-04-28}\n  - {title: Old one, status: done}"))  # fmt: skip
+    kb = load_kb(root)
+    assert not kb.errors, kb.errors
+    rows = _follow_up_rows(pages(kb, as_of=DAY, board=board(kb, DAY))["incidents/2026/INC-2026-0003.md"])
+    assert [r[:2] + r[4:5] for r in rows] == [["Log rotation on checkout hosts", "done 2026-04-28", ""],
+                                               ["Old one", "done", ""]]  # fmt: skip
+    before = dt.date(2026, 4, 27)
+    b = board(kb, before)
+    assert [f["title"] for f in b["follow_ups"]] == ["Log rotation on checkout hosts"]
+    rows = _follow_up_rows(pages(kb, as_of=before, board=b)["incidents/2026/INC-2026-0003.md"])
+    assert rows[0][1] == "open <i>(marked done on 2026-04-28, after 2026-04-27)</i>", rows
+    assert rows[0][4] == '<b class="rb r-overdue">overdue 2d</b>' and rows[1][1] == "done"
+
+
+def _review_row(page: str) -> str:
+    return page.split("<dt>Review</dt><dd>")[1].split("</dd>")[0]
+
+
+def test_a_held_review_shows_its_day_and_is_pending_before_it(tmp_path):
+    """A review's done: date (the day it was held): the page says it, and a site built as of a day before
+    it shows the review pending then, overdue, as the board on that build lists it."""
+    root = site_kb(tmp_path / "kb")
+    path = root / "incidents/2026/INC-2026-0003.md"
+    path.write_text(path.read_text().replace("follow_ups:", "review: {level: full, status: done, due: 2026-04-25, "
+                                             "done: 2026-04-28}\nfollow_ups:", 1))  # fmt: skip
+    kb = load_kb(root)
+    assert not kb.errors, kb.errors
+    page = pages(kb, as_of=DAY, board=board(kb, DAY))["incidents/2026/INC-2026-0003.md"]
+    assert _review_row(page) == "full review, done 2026-04-28, due 2026-04-25"
+    before = dt.date(2026, 4, 27)
+    b = board(kb, before)
+    assert ("INC-2026-0003", 2) in [(r["incident"], r["days_overdue"]) for r in b["reviews"]]
+    assert "INC-2026-0003" not in [r["incident"] for r in board(kb, DAY)["reviews"]]
+    page = pages(kb, as_of=before, board=b)["incidents/2026/INC-2026-0003.md"]
+    assert _review_row(page) == (
+        'full review, pending <i>(marked done on 2026-04-28, after 2026-04-27)</i>, due 2026-04-25 <b class="rb '
+        'r-overdue">overdue 2d</b>'
+    )
+    old = pages(kb, as_of=DAY, board=board(kb, DAY))["incidents/2025/INC-2025-0009.md"]
+    assert _review_row(old) == "light review, done, due 2025-11-23"  # held, no day recorded: as before

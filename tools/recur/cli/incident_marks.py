@@ -25,7 +25,8 @@ def _review_line(kb, iid: str, why: bool = True) -> str:
     late = ""
     if r.status == "pending" and r.due and r.due < dt.date.today():
         late = f" (overdue by {(dt.date.today() - r.due).days} days)"
-    return f"{iid}: {r.level} review, {r.status}{due}{late}"
+    held = f" {r.done.isoformat()}" if r.status == "done" and r.done else ""  # the day it was held, when kept
+    return f"{iid}: {r.level} review, {r.status}{held}{due}{late}"
 
 
 def _review_as_written(kb, iid: str, why: bool) -> str:
@@ -52,12 +53,19 @@ def _left_out_head(kb, iid: str) -> str:
 @click.option("--done", is_flag=True, help="The review took place: status done.")
 @click.option("--pending", is_flag=True, help="Still to hold: status pending.")
 @click.option("--due", metavar="YYYY-MM-DD", help="Move the review's due date.")
-def review(kb_dir, incident_id, done, pending, due):
+@click.option(
+    "--on",
+    "done_on",
+    metavar="YYYY-MM-DD",
+    help="With --done: the day it was held (default today), kept as its done: date for a report --as-of before it.",
+)
+def review(kb_dir, incident_id, done, pending, due, done_on):
     """Show incident INCIDENT_ID's review (the postmortem meeting or sign-off), or mark it.
 
     \b
     recur incident review INC-2026-0142            # level, status, due date
     recur incident review INC-2026-0142 --done     # off the board's overdue reviews
+    recur incident review INC-2026-0142 --done --on 2026-12-03
     recur incident review INC-2026-0142 --due 2026-12-20
     """
     from recur.cli.incident import _left_out_note
@@ -67,18 +75,34 @@ def review(kb_dir, incident_id, done, pending, due):
     from recur.util.dates import given_date
 
     status = _one_status(done and "done", pending and "pending")
+    if done_on and status != "done":
+        raise click.UsageError("--on goes with --done: the day the review was held")
     day = given_date(due, "--due") if due else None
+    on = _done_on(done_on)
     kb = load_kb(kb_dir)
     if status is None and day is None:
         find_incident(kb, incident_id)
         click.echo(_review_line(kb, incident_id))
         return
-    path, edits = mark_review(kb, incident_id, status, day)
+    path, edits, had = mark_review(kb, incident_id, status, day, on)
     kb = load_kb(kb_dir)
     said = _review_line(kb, incident_id, why=False)  # _left_out_note says why after it
-    click.echo(f"{said}{'' if edits else ' (unchanged)'} ({display_path(path)})")
+    click.echo(f"{said}{_review_change(edits, status, had)} ({display_path(path)})")
     _due_before_note(kb, incident_id, day)
     _left_out_note(kb, incident_id)
+
+
+def _review_change(edits: list, status: str | None, had: str | None) -> str:
+    """What a mark changed beyond the line's own values: "(unchanged)", a done day moved or taken out, or
+    none recorded for a review done before the day was kept."""
+    made = {e[0][-1]: e[2] for e in edits}
+    if not edits and status == "done" and not had:  # written done before the day was kept
+        return " (unchanged; no day recorded: --on YYYY-MM-DD gives it, for a report --as-of before it)"
+    if not edits:
+        return " (unchanged)"
+    if "done" in made and made["done"] is None:
+        return f" (its done day {had} taken out)"
+    return f" (done day was {had})" if "done" in made and had and "status" not in made else ""
 
 
 def _due_before_note(kb, iid: str, day: dt.date | None) -> None:

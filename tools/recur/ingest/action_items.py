@@ -51,6 +51,10 @@ _TICKET_COLS = ("bug", "ticket", "issue", "jira", "tracking", "link", "reference
 _OWNER_COLS = ("owner", "assignee", "who", "responsible", "assigned")
 _DUE_COLS = ("due", "deadline", "target", "eta", "by when", "date")
 _STATUS_COLS = ("status", "state", "done", "progress")
+# a column of the day each item was done ("Completed", "Done on", "Date completed"); a "Done" status
+# column holding a date says so too (from_table). Not "Completion date": as often the day it is planned for
+_DONE_COLS = ("completed", "date completed", "date done", "done on", "done date", "date closed",
+              "closed on", "finished", "resolved on")  # fmt: skip
 
 
 # a status that says the item will not be done: no open follow-up (the KB's follow-ups are open or done)
@@ -652,6 +656,62 @@ def _inline_fields(title: str, names: bool = False, beside: bool = False, people
     return re.sub(r"^\s*[-–—,;:]+\s*", "", title), said
 
 
+# The day an item was done, written beside its status: "(done 2026-03-04)", "(completed Mar 4)", "— done on
+# 2026-03-04 —", ", completed 2026-03-04", a status cell "Done (2026-03-04)", a "Completed" column, a sub-item
+# "  - Done: 2026-03-04". The item is done, and the day is its follow-up's ``done:`` (the board as of a day
+# before it counts it open); it was read as done with no day, or not read ("(completed Mar 4)" stayed in the
+# title). "Get it done by Friday" is a due date: only a date right after the word (":", "on" between) is one.
+_DONE_WORD = r"(?:done|completed?|closed|finished|shipped|resolved|fixed)"
+_DONE_AT = re.compile(rf"[\W_]*(?i:{_DONE_WORD})[*_]*(?:[ \t]*[:,]?[ \t]*(?i:on)?[ \t]+|[ \t]*[:(][ \t]*)(?P<day>.*)")
+# where it is written in an item's text: a bracket, or a part of one between commas ("(owner: Sam, done
+# 2026-03-04)"); a field after a dash; the end after a comma or a sentence's end
+# (the field ends in a non-space: each space of a run tried as its end scanned the run, quadratic)
+_DONE_PLACE = re.compile(
+    r"[(\[](?P<b>[^()\[\]]*)[)\]]"
+    r"|(?<![ \t])(?:[ \t]+[-–—]+|[,;.])[ \t]+(?P<e>[^,;.–—()\[\]]*[^\s,;.–—()\[\]]\.?)(?=[ \t]+[-–—]+[ \t]|[ \t]*$)"
+)
+
+
+def done_day(words: str) -> tuple:
+    """(date, the day as written when it has no year) of ``words`` that are a date alone, or (None, None)."""
+    words = words.strip(" \t.*_()")
+    day, said = find_date(words)
+    if day is not None and said == words:
+        return day, None
+    return (None, words) if month_day(words) else (None, None)
+
+
+def _done_said(text: str) -> tuple | None:
+    """(date, the day without its year) of ``text`` that says done and the day ("Done (Mar 4)", "completed
+    on 2026-03-04"), else None."""
+    m = _DONE_AT.fullmatch(text.strip())
+    if m is None:
+        return None
+    got = done_day(m.group("day"))
+    return got if any(got) else None
+
+
+def _done_on(title: str) -> tuple:
+    """(date, day without its year, ``title`` without it, whether it was a field after a dash) of the done
+    date written in an item's text (_DONE_PLACE), or (None, None, title, False)."""
+    if not re.search(r"\d", title) or not re.search(rf"(?i){_DONE_WORD}", title):  # every date has a digit
+        return None, None, title, False
+    for m in _DONE_PLACE.finditer(title):
+        inner = m.group("b")
+        # the whole bracket first: "(done June 3, 2026)" is one date, not "June 3" and a "(2026)" left
+        parts = [m.group("e") if inner is None else inner]
+        if inner is not None and (got := _done_said(inner)) is None:
+            parts = re.split(r"[,;]", inner)
+        for n, part in enumerate(parts):
+            if (got := _done_said(part)) is None:
+                continue
+            rest = ", ".join(p.strip() for k, p in enumerate(parts) if k != n and p.strip())
+            keep = f" ({rest})" if inner is not None and rest else ""
+            dash = inner is None and title[m.start()] not in ",;."  # "— done Mar 4 — Priya": Priya's, as before
+            return *got, (title[: m.start()].rstrip() + keep + " " + title[m.end() :]).strip(), dash
+    return None, None, title, False
+
+
 def item(
     title: str,
     *,
@@ -662,23 +722,30 @@ def item(
     checked=None,
     names=False,
     people: frozenset = frozenset(),
+    done_text: str = "",
 ) -> dict:
     """One follow-up from its parts; status words and tickets found anywhere are taken out of the title.
     One struck through (``~~title~~``) or whose status says it will not be done ("Won't do",
     "Cancelled", in a column or in its own text) is marked ``cancelled``: it was imported as an open
     follow-up, "~~" and all. A kept title keeps a struck part as written ("in the ~~old~~ new
     dashboard"): its words were read as the title's, the strike-through dropped unsaid."""
+    done_at, done_unread, title, dash_done = _done_on(title)
+    if done_at is None and done_unread is None and status_text and (said := _done_said(status_text)):
+        done_at, done_unread = said  # a status cell "Done (2026-03-04)", "Completed Mar 4"
     cancelled, title = _cancelled(_unprioritised(title), status_text)
     blocked, unblocked = _blocked(title, status_text)
     # the Google SRE template writes the status in the bug column, "BUG-5524 **BLOCKED**" (DONE and TODO were read)
     if blocked is None and (m := re.search(r"(?<![\w/-])(?:\*\*|__)?blocked\b(?!-).*", ticket_text, re.I)):
         blocked = _plain(m.group(0)).strip(" *_")
-    marked, title = unblocked != title, unblocked  # "Fix DNS — Blocked — Priya": a field beside the name
+    # "Fix DNS — Blocked — Priya", "— done Mar 4 — Priya": a field beside the name
+    marked, title = unblocked != title or dash_done, unblocked
     tail_status, title = _dash_status(title)
     progress, title = status_of(title)
-    progress = progress or tail_status
+    progress = progress or tail_status or ("done" if done_at or done_unread else None)
     progress = progress or (field_status(status_text) if status_text else None)
     progress = progress or (status_of(ticket_text)[0] if ticket_text else None)
+    if done_text and progress in (None, "done") and any(got := done_day(done_text)):
+        progress, (done_at, done_unread) = "done", got  # a "Completed" column's day: done then
     if checked is not None:
         progress = progress or ("done" if checked else "open")
     ticket = ticket_of(ticket_text) or ticket_of(title)
@@ -702,11 +769,20 @@ def item(
         "due": due,
         "ticket": ticket,
     }
-    if due is None and said["due_unread"]:
-        it["due_unread"] = said["due_unread"]  # "due: Q1 2027": said in the import's notes, not dropped unsaid
+    it = _with_notes(it, said["due_unread"], (done_at, done_unread), blocked)
+    return {**it, "cancelled": True} if cancelled else it
+
+
+def _with_notes(it: dict, due_unread: str | None, done: tuple, blocked: str | None) -> dict:
+    """``it`` with what the import reads further or says in its notes: a due date not read, the day it
+    was done (a date, or the words of one with no year: the postmortem reads them), the blocked marker."""
+    if it["due"] is None and due_unread:
+        it["due_unread"] = due_unread  # "due: Q1 2027": said in the import's notes, not dropped unsaid
+    if it["status"] == "done" and any(done):
+        it.update({"done": done[0]} if done[0] else {"done_unread": done[1]})
     if blocked and it["status"] == "open":
         it["blocked"] = blocked  # said in the import's notes: a follow-up is open or done
-    return {**it, "cancelled": True} if cancelled else it
+    return it
 
 
 # a status alone between dashes ("Fix DNS TTL — Done — Priya"): taking the word out where it stood left
@@ -802,10 +878,15 @@ def from_table(rows: list[str], people: frozenset = frozenset()) -> list[dict]:
     header = [_plain(c).lower() for c in table_cells(rows[0])]
     title_n = _col(header, _TITLE_COLS)
     title_n = 0 if title_n is None else title_n
+    done_n = _col(header, _DONE_COLS)
+    unread = [h if n != done_n else "" for n, h in enumerate(header)]  # "Date completed" is no due date column
     cols = {
-        k: _col(header, names)
+        k: _col(unread, names)
         for k, names in (("ticket", _TICKET_COLS), ("owner", _OWNER_COLS), ("due", _DUE_COLS), ("status", _STATUS_COLS))
     }
+    cols["done"] = done_n
+    if done_n is None and cols["status"] is not None and _col([header[cols["status"]]], ("done",)) == 0:
+        cols["done"] = cols["status"]  # a "Done" column: a date in it is the day
     out = []
     dues = [
         table_cells(r)[cols["due"]] for r in rows[1:] if cols["due"] is not None and cols["due"] < len(table_cells(r))
@@ -830,6 +911,7 @@ def from_table(rows: list[str], people: frozenset = frozenset()) -> list[dict]:
             due=parse_date(due_text) or _in_order(due_text, order),
             ticket_text=get("ticket") or (rest if ticket_of(rest) else ""),
             people=people,
+            done_text=_plain(current(get("done"))),
         )
         if it["title"] and not is_placeholder(it["title"]):
             out.append(_due_unread(it, due_text))
@@ -883,6 +965,7 @@ def from_mappings(entries) -> list[dict]:
                 owner=current(get(_OWNER_COLS)) or None,
                 due=parse_date(due_text),
                 ticket_text=get(_TICKET_COLS),
+                done_text=get(_DONE_COLS + ("done",)),  # "completed_on: 2026-03-04", "done: 2026-03-04"
             )
             it = _due_unread(it, due_text)
         else:
@@ -917,7 +1000,7 @@ def _list_entries(lines: list[str]) -> list[tuple[int, str | None, str]]:
 # an item of its own: "Ticket" a follow-up, "Owner: …" an empty one dropped, the field lost
 _SUB_FIELD = re.compile(
     r"^(?P<label>owner|assignee|assigned to|due(?:[ \t]+date)?|deadline|target date|eta|ticket|jira|issue|bug|"
-    r"tracking|status|state)[ \t]*[:=][ \t]*(?P<value>.*)$"
+    r"tracking|status|state|completed|done|date completed|closed on|finished)[ \t]*[:=][ \t]*(?P<value>.*)$"
     # "owner Alex Kim", "owner - @alex": no colon, but a name or a mention alone after the label
     rf"|^(?P<label2>owner|assignee)[ \t]*(?:[–—-][ \t]*)?(?P<value2>@[\w.-]+|(?-i:[{UPPER}][\w.'’-]*(?:[ \t][{UPPER}][\w.'’-]*){{0,2}}))$",
     re.I,
@@ -931,7 +1014,9 @@ def _sub_field(text: str) -> tuple[str, str] | None:
         return None
     label = (m.group("label") or m.group("label2")).lower()
     kind = next(k for k, names in _SUB_KINDS.items() if any(label.startswith(x) for x in names))
-    return kind, (m.group("value") or m.group("value2") or "").strip()
+    value = (m.group("value") or m.group("value2") or "").strip()
+    # "  - Done: 2026-03-04" gives the day; "  - Done: rotate the other keys" is an item of its own
+    return None if kind == "done" and not any(done_day(current(value))) else (kind, value)
 
 
 # a sub-item that says its item is blocked, "  - **Blocked** waiting on vendor", "  - Blocked: legal": it
@@ -952,6 +1037,7 @@ _SUB_KINDS = {
     "due": ("due", "deadline", "target", "eta"),
     "ticket": ("ticket", "jira", "issue", "bug", "tracking"),
     "status": ("status", "state"),
+    "done": ("completed", "done", "date completed", "closed", "finished"),
 }
 
 
@@ -965,6 +1051,10 @@ def _set_sub_field(it: dict, kind: str, value: str) -> None:
         _due_unread(it, "" if it["due"] else value)
     elif kind == "ticket" and not it["ticket"] and not is_placeholder(value):
         it["ticket"] = ticket_of(value) or value
+    elif kind == "done" or (kind == "status" and _done_said(value)):  # "Completed: Mar 4", "Status: Done 2026-03-04"
+        day, unread = _done_said(value) or done_day(value)
+        if not (it.get("done") or it.get("done_unread")):
+            it.update({"status": "done"} | ({"done": day} if day else {"done_unread": unread}))
     elif kind == "status" and field_status(value):
         it["status"] = "done" if field_status(value) == "done" else it["status"]
     elif kind == "status" and _BLOCKED_FIELD.match(value) and it["status"] == "open":
@@ -1122,6 +1212,9 @@ def merged(items: list[dict]) -> list[dict]:
             same[name] = same[name] or it[name]
         if it["status"] == "done":
             same["status"] = "done"
+            for name in ("done", "done_unread"):  # the day it was done, from whichever says it
+                if it.get(name) and not (same.get("done") or same.get("done_unread")):
+                    same[name] = it[name]
         if same["status"] == "done":  # a blocked item said done elsewhere: blocked no longer
             same.pop("blocked", None)
         elif it.get("blocked"):

@@ -640,6 +640,11 @@ def _unrecorded_notes(pm) -> list[str]:
             f"follow-up {title!r}: due {due!r} has no {lacks}; read as {day.isoformat()}, the first {first} on or "
             f"after the incident's date ({start.isoformat()}): correct it in the record if another was meant"
         )
+    for title, said, day, start in (d for d in pm.inferred_dones if d[2] is not None):
+        notes.append(
+            f"follow-up {title!r}: done {said!r} has no year; read as {day.isoformat()}, the first {said} on or "
+            f"after the incident's date ({start.isoformat()}): correct its done: in the record if another was meant"
+        )
     if pm.controls:
         notes.append(
             f"took {pm.controls} control character(s) out of the text (terminal escape sequences and the like: "
@@ -940,7 +945,7 @@ def _field_changes(item: dict, follow_up) -> str:
     """ "status open → done, due 2026-12-01 → 2026-12-15": the fields ``item`` (the document's) says
     otherwise than the recorded ``follow_up``; a field the document leaves empty is no change."""
     out = []
-    for k in ("status", "owner", "due", "ticket"):
+    for k in ("status", "owner", "due", "ticket", "done"):
         now, old = item.get(k), getattr(follow_up, k)
         if now is not None and now != old:
             out.append(f"{k} {'none' if old is None else old} → {now}")

@@ -304,6 +304,7 @@ class Postmortem:
     unread_dues: list = field(default_factory=list)  # (title, due as written) of due dates not read
     # (title, due as written, date, the incident's date it was read against) of due dates with no year
     inferred_dues: list = field(default_factory=list)
+    inferred_dones: list = field(default_factory=list)  # the same of the days action items were done
     code_spans: list = field(default_factory=list)
     front_matter: str | None = None  # "yaml" | "toml" | None
     front_matter_error: tuple | None = None  # (file line, problem) when the front matter does not parse
@@ -1194,6 +1195,9 @@ def _action_items(pm: Postmortem, items: list[dict]) -> None:
             pm.inferred_dues.append((it["title"], unread, day, pm.date))
         elif unread:
             pm.unread_dues.append((it["title"], unread))
+        if said := it.pop("done_unread", None):  # "(completed Mar 4)": on or after the incident's date
+            it["done"] = due_after(said, pm.date) if pm.date else None  # none known: only a --date gives one
+            pm.inferred_dones.append((it["title"], said, it["done"], pm.date))
         pm.action_items.append(it)
 
 
@@ -1205,11 +1209,15 @@ def dues_against(pm: Postmortem, start: dt.date) -> None:
         t: w for t, w in pm.unread_dues if month_day(w) or day_of_month(w)
     }
     pm.unread_dues = [(t, w) for t, w in pm.unread_dues if t not in words]
-    pm.inferred_dues = []
+    dones = {t: w for t, w, *_ in pm.inferred_dones}
+    pm.inferred_dues, pm.inferred_dones = [], []
     for it in pm.action_items:
         if (said := words.get(it["title"])) is not None:
             it["due"] = due_after(said, start)
             pm.inferred_dues.append((it["title"], said, it["due"], start))
+        if (said := dones.get(it["title"])) is not None:  # a done day with no year likewise
+            it["done"] = due_after(said, start)
+            pm.inferred_dones.append((it["title"], said, it["done"], start))
 
 
 def _without_year(pm: Postmortem, due: str) -> dt.date | None:

@@ -103,18 +103,32 @@ def _unsafe(shown: str, doc, where: tuple, why: str) -> RecurError:
     )
 
 
-def mark_review(kb, iid: str, status: str | None, due: dt.date | None) -> tuple[Path, list[Edit]]:
-    """Set the review's ``status`` (pending/done) and/or ``due`` date."""
+def mark_review(
+    kb, iid: str, status: str | None, due: dt.date | None, on: dt.date | None = None
+) -> tuple[Path, list[Edit], str | None]:
+    """Set the review's ``status`` (pending/done) and/or ``due`` date: (the record, the edits, the done
+    day it had before). Marked done, it gets the day it was held (``on``, else today; kept when it was
+    done already and no day is given), so a board as of a past date lists it pending then, as a
+    follow-up's; marked pending, that date is taken out."""
     path = find_incident(kb, iid)
+    had: list = [None]
 
     def plan(have: dict) -> list[Edit]:
         review = have.get("review")
         if review is not None and not isinstance(review, dict):
             raise _Unlike("review", "must be a mapping (level, status, due); fix it by hand")
+        review = review or {}
+        had[0] = None if review.get("done") in (None, "") else one_line(str(review["done"]))
         edits = [(("review", "status"), status, status)] if status else []
-        return edits + ([(("review", "due"), due.isoformat(), due.isoformat())] if due else [])
+        edits += [(("review", "due"), due.isoformat(), due.isoformat())] if due else []
+        if status == "done" and (on or str(review.get("status") or "") != "done"):
+            day = (on or dt.date.today()).isoformat()
+            edits.append((("review", "done"), day, day))
+        elif status == "pending":
+            edits.append((("review", "done"), None, None))
+        return edits
 
-    return path, change_record(path, plan)
+    return path, change_record(path, plan), had[0]
 
 
 def pick(items: list, which: str, fields, kind: str, iid: str) -> int:

@@ -104,6 +104,8 @@ def incident_text(
         parts = [f"level: {review.level}", f"status: {review.status}"]
         if review.due:
             parts.append(f"due: {review.due.isoformat()}")
+        if review.done and review.status == "done":
+            parts.append(f"done: {review.done.isoformat()}")
         lines.append("review: {" + ", ".join(parts) + "}")
     if follow_ups:
         lines.append("follow_ups:")
@@ -131,6 +133,8 @@ def follow_up_yaml(f: dict) -> str:
             parts.append(f"{key}: {q(f[key])}")
     if f.get("due"):
         parts.append(f"due: {f['due'].isoformat() if hasattr(f['due'], 'isoformat') else f['due']}")
+    if f.get("done") and f.get("status") == "done":  # the day it was done, when the source says it (recur import)
+        parts.append(f"done: {f['done'].isoformat() if hasattr(f['done'], 'isoformat') else f['done']}")
     return "{" + ", ".join(parts) + "}"
 
 

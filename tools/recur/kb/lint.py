@@ -218,6 +218,7 @@ def authoring_warnings(
     out += _follow_up_done_dates(kb)
     out += _retired_with_open_fix(kb)
     out += _review_before_incident(kb)
+    out += _review_done_dates(kb)
     out += _review_level_mismatch(kb)
     out += _ticket_due_conflicts(kb)
     bodies = list(_bodies(kb))  # every file read once for all three
@@ -358,6 +359,27 @@ def _review_before_incident(kb: KB) -> list[Problem]:
         for i in sorted(kb.all_incidents(), key=lambda i: i.relpath)
         if i.review and i.review.due and i.date and i.review.due < i.date
     ]
+
+
+def _review_done_dates(kb: KB) -> list[Problem]:
+    """A review's ``done`` date that the board ignores: on one still pending (it lists it pending), or
+    before its incident (held before there was an incident: a typo). As a follow-up's ``done``."""
+    out = []
+    for i in sorted(kb.all_incidents(), key=lambda i: i.relpath):
+        r = i.review
+        if r is None or r.done is None:
+            continue
+        if r.status != "done":
+            why = (
+                f"a done date ({r.done.isoformat()}) on a review whose status is {r.status}: the problem board "
+                "lists it pending and ignores the date; set status: done, or remove done:"
+            )
+        elif r.done < i.date:
+            why = f"the review was held {r.done.isoformat()}, before the incident's date {i.date.isoformat()}"
+        else:
+            continue
+        out.append(Problem(display_path(kb.root / i.relpath), i.line("review", "done"), "review.done", why, "warning"))
+    return out
 
 
 def _review_level_mismatch(kb: KB) -> list[Problem]:
@@ -521,6 +543,8 @@ def _future_dates(kb: KB, now: dt.date) -> list[Problem]:
     no report until then."""
     found = [(i.relpath, i.line("date"), "date", i.date, "the incident's date") for i in kb.all_incidents()]
     for i in kb.all_incidents():
+        held = i.review.done if i.review else None
+        found.append((i.relpath, i.line("review", "done"), "review.done", held, "the review's done date"))
         for n, f in enumerate(i.follow_ups):
             found.append(
                 (i.relpath, i.line("follow_ups", n, "done"), f"follow_ups[{n}].done", f.done, "a follow-up's done date")

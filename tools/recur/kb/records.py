@@ -104,6 +104,7 @@ class Review:
     level: str
     status: str
     due: dt.date | None
+    done: dt.date | None = None  # extension: the day it was held (None: not recorded)
 
 
 @dataclass

@@ -96,6 +96,8 @@ REVIEW = {
     "level": Field("enum", choices=REVIEW_LEVELS),
     "status": Field("enum", choices=("pending", "done")),
     "due": Field("date"),
+    # when it was held, so a board as of a past date shows it pending then, as a follow-up's `done` does
+    "done": Field("date", doc="extension: the day it was held"),
 }
 FOLLOW_UP = {
     "title": Field("str", required=True),

@@ -231,7 +231,7 @@ def _reviews(incidents, as_of: dt.date) -> list:
     reviews = []
     for i in incidents:
         r = i.review
-        if r is None or r.status != "pending" or r.level == "none":
+        if r is None or not review_pending(r, as_of) or r.level == "none":
             continue
         late, days = _overdue(r.due, as_of)
         reviews.append(
@@ -275,6 +275,12 @@ def _follow_ups(incidents, as_of: dt.date) -> list:
     # tomorrow from last week's incident came after one due in a year from an older one
     follow_ups.sort(key=lambda f: (-f["days_overdue"], f["due"] or "9999", -f["age_days"], f["incident"], f["title"]))
     return follow_ups
+
+
+def review_pending(r, as_of: dt.date) -> bool:
+    """Whether review ``r`` was still to hold on ``as_of``: pending, or held after that day (its ``done``
+    date; one done with no date recorded is taken as held all along), as a follow-up's ``done`` reads."""
+    return r.status == "pending" or (r.status == "done" and r.done is not None and r.done > as_of)
 
 
 def follow_up_open(f, as_of: dt.date) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from recur.kb.anchors import paths_heading
-from recur.problems.board import needs_analysis
+from recur.problems.board import follow_up_open, needs_analysis, review_pending
 from recur.site.context import INCIDENTS, PATHS, Site
 from recur.site.md import alink, badge, cell, esc, front_matter, href, inline_md, kb_md, mdlink, raw, raw_table, table
 from recur.util.dates import duration_text
@@ -31,15 +31,8 @@ def incident_page(site: Site, i) -> str:
                          + _draft_mark(site, i, badge("draft: needs analysis", "unknown"))))
     else:
         rows.append(_row("Matched patterns", badge("unknown: needs analysis", "unknown")))
-    r = i.review
-    if r is not None:
-        text = f"{esc(r.level)} review, {esc(r.status)}"
-        if r.due:
-            text += f", due {r.due.isoformat()}"
-            late = site.overdue(r.due) if r.status == "pending" and r.level != "none" else 0
-            if late:
-                text += " " + badge(f"overdue {late}d", "overdue")
-        rows.append(_row("Review", text))
+    if i.review is not None:
+        rows.append(_row("Review", _review_text(site, i.review)))
     out = [front_matter(title=f"{i.id}: {i.title}", recur_kind="incident", recur_id=i.id, recur_source=i.relpath,
                         recur_edit_url=site.edit_url(i.relpath)),
            f"# {cell(i.id)}: {cell(i.title)}\n",
@@ -50,8 +43,9 @@ def incident_page(site: Site, i) -> str:
         if name != "Summary" and text.strip():
             out.append(f"## {cell(name)}\n\n{kb_md(text.strip())}\n")
     if i.follow_ups:
-        rows = [[cell(f.title), cell(f.status), cell(f.owner or "-"), f.due.isoformat() if f.due else "-",
-                 (badge(f"overdue {site.overdue(f.due)}d", "overdue") if f.status == "open" and site.overdue(f.due) else ""),
+        rows = [[cell(f.title), _follow_up_status(site, f), cell(f.owner or "-"), f.due.isoformat() if f.due else "-",
+                 (badge(f"overdue {site.overdue(f.due)}d", "overdue")
+                  if follow_up_open(f, site.as_of) and site.overdue(f.due) else ""),
                  cell(f.ticket or "-")] for f in i.follow_ups]
         out.append("## Follow-ups\n\n" + table(["follow-up", "status", "owner", "due", "overdue", "ticket"], rows))
     if i.flags:
@@ -61,6 +55,30 @@ def incident_page(site: Site, i) -> str:
         out.append("")
     out.append(site.edit_line(i.relpath))
     return "\n".join(out)
+
+
+def _review_text(site: Site, r) -> str:
+    """The review on the site's as-of date, as the board lists it: "full review, done 2026-11-20" with the
+    day it was held when kept; held after the as-of date, it was pending then (and perhaps overdue)."""
+    pending = review_pending(r, site.as_of)
+    text = f"{esc(r.level)} review, {esc(r.status)}" + (f" {r.done.isoformat()}" if r.status == "done" and r.done else "")
+    if r.status == "done" and pending:
+        text = f"{esc(r.level)} review, pending <i>(marked done on {r.done.isoformat()}, after {site.as_of.isoformat()})</i>"
+    if r.due:
+        text += f", due {r.due.isoformat()}"
+        late = site.overdue(r.due) if pending and r.level != "none" else 0
+        if late:
+            text += " " + badge(f"overdue {late}d", "overdue")
+    return text
+
+
+def _follow_up_status(site: Site, f) -> str:
+    """A follow-up's status on the site's as-of date, as `recur incident follow-up ID` lists it: "done
+    2026-11-20" with the day it was done (the page said "done" alone); one done after the as-of date
+    was open then, as the board counts it, and says when it was marked done (as a fix's card does)."""
+    if f.status == "done" and f.done is not None and follow_up_open(f, site.as_of):
+        return f"open <i>(marked done on {f.done.isoformat()}, after {site.as_of.isoformat()})</i>"
+    return cell(f.status + (f" {f.done.isoformat()}" if f.status == "done" and f.done else ""))
 
 
 def incident_index(site: Site) -> str:
