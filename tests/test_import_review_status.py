@@ -59,7 +59,7 @@ def test_a_completed_postmortem_records_its_review_done_and_passes_the_overdue_g
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
     # was {level: full, status: pending, due: 2025-11-23}: overdue from the first report
-    assert out["review"] == {"level": "full", "status": "done", "due": "2025-11-23"}
+    assert out["review"] == {"level": "full", "status": "done", "due": "2025-11-23", "done": None}
     assert load_kb(fresh_kb).incidents[out["incident"]].review.status == "done"
     assert "review: recorded done, as the postmortem's status 'Complete' says (the 'Status:' line 5)" in out["notes"]
     # "Status: Complete" was also named as a field the record does not hold
@@ -71,7 +71,7 @@ def test_a_completed_postmortem_records_its_review_done_and_passes_the_overdue_g
 def test_a_draft_stays_pending_and_the_import_says_it_is_already_overdue_and_what_to_set(fresh_kb, tmp_path):
     out = json.loads(imp(fresh_kb, tmp_path / "pm.md", VAULT.format(status="In review")).stdout)
     iid = out["incident"]
-    assert out["review"] == {"level": "full", "status": "pending", "due": "2025-11-23"}
+    assert out["review"] == {"level": "full", "status": "pending", "due": "2025-11-23", "done": None}
     assert (
         "review: recorded pending, as the postmortem's status 'In review' says (the 'Status:' line 5)" in out["notes"]
     )

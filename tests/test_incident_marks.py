@@ -870,3 +870,15 @@ def test_a_review_done_date_on_a_pending_review_or_before_its_incident_is_warned
         "review.done: warning: the review's done date 2026-11-20 is after today"
         in run("check", "--kb", str(kb), "--today", "2026-11-10").output
     )
+
+
+def test_a_held_reviews_day_is_in_the_incidents_json(kb):
+    """The day a review was held (`review --done --on`) is in the JSON the API, MCP and --json give a recorded
+    incident (`incident_object`), beside level, status and due; null while it is pending."""
+    from recur.retrieval.patterns import incident_object
+
+    assert incident_object(load_kb(kb).incidents["INC-2026-0301"])["review"]["done"] is None
+    r = run("incident", "review", "--kb", str(kb), "INC-2026-0301", "--done", "--on", "2026-11-06")
+    assert r.exit_code == 0, r.output
+    review = incident_object(load_kb(kb).incidents["INC-2026-0301"])["review"]
+    assert review == {"level": "full", "status": "done", "due": "2026-11-07", "done": "2026-11-06"}

@@ -501,8 +501,14 @@ def _numbered_level(kb, given) -> str | None:
 
 
 def review_json(review) -> dict:
-    """A new record's review as `recur incident new --json` and `recur import --json` give it."""
-    return {"level": review.level, "status": review.status, "due": review.due.isoformat() if review.due else None}
+    """A record's review as `recur incident new --json`, `recur import --json`, the API and MCP give it
+    (``done``: the day it was held, when recorded)."""
+    return {
+        "level": review.level,
+        "status": review.status,
+        "due": review.due.isoformat() if review.due else None,
+        "done": review.done.isoformat() if review.done else None,
+    }
 
 
 def recorded_json(kb, new: NewIncident, iid: str, path, review) -> dict:

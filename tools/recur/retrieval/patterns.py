@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from recur.kb.incident_record import review_json
 from recur.retrieval.results import happened_incidents
 from recur.util.dates import happened
 from recur.util.errors import RecurError
@@ -168,9 +169,7 @@ def incident_object(i) -> dict:
         "services": list(i.services),
         "patterns": list(i.patterns),
         "summary": plain(i.summary),
-        "review": None
-        if review is None
-        else {"level": review.level, "status": review.status, "due": review.due.isoformat() if review.due else None},
+        "review": None if review is None else review_json(review),
         "path": i.relpath,
     }
 
