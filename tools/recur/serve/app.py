@@ -93,7 +93,7 @@ def create_app(
 
     app = _fastapi(_lifespan(holder, 2 * max_concurrent + webhooks), max_body)
     app.state.holder, app.state.settings = holder, settings
-    app.state.metrics = Metrics(holder, settings.feedback_health)
+    app.state.metrics = Metrics(holder, settings)
     app.state.feedback_limiter = RateLimiter(feedback_per_minute)
     app.state.max_body, app.state.site_url = max_body, site_url  # paste cut (recur-api.json); runbook_url pages
     app.state.stopping = Stopping()  # told by the protocol when uvicorn begins a stop (server.config)
