@@ -800,6 +800,33 @@ def test_feedback_that_cannot_be_written_is_a_503_logged_and_shown_in_healthz_an
     assert "recur_feedback_failing 0.0" in recovered_metrics, recovered_metrics
 
 
+def test_a_nearly_full_disk_where_votes_go_is_in_metrics(tmp_path):
+    """Found in review: /healthz said the feedback log's disk was nearly full (feedback_space_low), but /metrics,
+    what an operator alerts on, said nothing until votes failed. recur_feedback_space_low is 1 under the
+    threshold (set above tmp_path's disk's real free space), 0 under 0 (off) and with room; the free bytes are
+    the disk's, at each scrape; promtool, where installed, accepts the output."""
+    import shutil
+    import subprocess
+
+    from serve_util import metric
+
+    kb = small_kb(tmp_path / "kb")
+    free = shutil.disk_usage(tmp_path).free
+    texts = {}
+    for min_free_mib in (free // 2**20 + 1000, 0, 1):
+        with running(fake_app(kb, tmp_path, feedback_min_free_mib=min_free_mib)) as base:
+            texts[min_free_mib] = httpx.get(base + "/metrics").text
+    low, off, room = texts.values()
+    assert metric(low, "recur_feedback_space_low") == 1.0, low
+    assert "recur_feedback_space_low 0.0" in off and "recur_feedback_space_low 0.0" in room, (off, room)
+    for text in texts.values():  # other tests write beside it: near what was free, under the threshold above
+        assert 0 < metric(text, "recur_feedback_free_bytes") < (free // 2**20 + 1000) * 2**20, text
+        assert "# TYPE recur_feedback_free_bytes gauge" in text and "# TYPE recur_feedback_space_low gauge" in text
+    if shutil.which("promtool"):
+        checked = subprocess.run(["promtool", "check", "metrics"], input=low, capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
 def test_the_home_page_without_a_built_site_does_not_name_the_servers_folder(tmp_path):
     """GET / without a built site said "The static site is not built at /srv/..." to anyone (found in
     review); it says what to run, and the start-up warning names the folder to the operator."""

@@ -604,6 +604,108 @@ def test_access_log_escapes_a_client_address_taken_from_x_forwarded_for():
     assert rest.startswith("- - [") and '"GET / HTTP/1.1" 200 5' in rest
 
 
+# Run in a network namespace of its own (ephemeral ports 40000-40001, localhost named for ::1 and 127.0.0.1):
+# the free port bind(0) gives on localhost's first address (probed: the kernel's choice) is taken on the second
+# by a socket held here, then `recur serve --host localhost --port 0` (argv) starts; once it says its port,
+# the range is widened (a client's connect needs a port too) and /healthz is asked on each address. Prints JSON.
+PORT_0_DRIVER = r"""
+import json, re, socket, subprocess, sys, time, urllib.request
+
+infos = socket.getaddrinfo("localhost", 0, socket.AF_UNSPEC, socket.SOCK_STREAM, 0, socket.AI_PASSIVE)
+addresses = list(dict.fromkeys((family, addr[0]) for family, _, _, _, addr in infos))
+if len(addresses) != 2:
+    sys.exit(print(json.dumps({"skip": f"localhost is {addresses} in the namespace"})))
+
+
+def bound(family, address, port):
+    sock = socket.socket(family)
+    if family == socket.AF_INET6:
+        sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+    sock.bind((address, port))
+    return sock
+
+
+probe = bound(*addresses[0], 0)
+taken = probe.getsockname()[1]
+probe.close()
+held = bound(*addresses[1], taken)
+held.listen()
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+said, port, answered = [], None, {}
+for line in proc.stdout:
+    said.append(line)
+    if m := re.search(r"Recur on http://localhost:(\d+)/", line):
+        port = int(m.group(1))
+        break
+if port:
+    with open("/proc/sys/net/ipv4/ip_local_port_range", "w") as fh:
+        fh.write("40002 40999")
+    for _, address in addresses:
+        url = f"http://[{address}]:{port}/healthz" if ":" in address else f"http://{address}:{port}/healthz"
+        for _ in range(600):
+            try:
+                answered[address] = json.load(urllib.request.urlopen(url, timeout=5))["patterns"]
+                break
+            except OSError:
+                time.sleep(0.1)
+proc.terminate()
+said.append(proc.communicate(timeout=30)[0])
+first, second = (address for _, address in addresses)
+print(json.dumps({"first": first, "second": second, "taken": taken, "port": port, "answered": answered,
+                  "out": "".join(said)}))
+"""
+
+
+def _in_a_network_namespace(tmp_path, command: list) -> list:
+    """``command`` run in a user, mount and network namespace of its own: loopback up, /etc/hosts naming
+    localhost ::1 and 127.0.0.1, ephemeral ports 40000-40001 (no privilege needed where user namespaces are
+    allowed; nothing outside it changes)."""
+    import shlex
+    import shutil
+
+    hosts = tmp_path / "hosts"
+    hosts.write_text("127.0.0.1 localhost\n::1 localhost\n")
+    ip = shutil.which("ip", path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
+    script = (
+        f"{ip} link set lo up && mount --bind {shlex.quote(str(hosts))} /etc/hosts && "
+        f"echo '40000 40001' > /proc/sys/net/ipv4/ip_local_port_range && exec {shlex.join(command)}"
+    )
+    return ["unshare", "--user", "--map-root-user", "--mount", "--net", "sh", "-c", script]
+
+
+def test_port_0_on_localhost_takes_another_port_when_its_first_is_taken_on_the_second_address(kb_dir, tmp_path):
+    """Found in review: `recur serve --port 0` on a name with two addresses (localhost: ::1 and 127.0.0.1)
+    bound a free port on the first and, that port taken on the second, stopped: "cannot listen on
+    localhost:0 (Address already in use at …); Pick another --port", to a --port 0 that asked for any.
+    It now tries another free port, as servers do, and serves on both addresses."""
+    import shutil
+
+    if not (shutil.which("unshare") and shutil.which("ip", path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")):
+        pytest.skip("no unshare or ip here: no network namespace to take a port in")
+    probe = subprocess.run(
+        _in_a_network_namespace(
+            tmp_path, [sys.executable, "-c", "import socket; socket.socket(socket.AF_INET6).bind(('::1', 0))"]
+        ),
+        capture_output=True,
+        timeout=30,
+    )
+    if probe.returncode != 0:
+        pytest.skip(f"no network namespace with ::1 here (user namespaces not allowed, or no IPv6): {probe.stderr!r}")
+    driver = tmp_path / "driver.py"
+    driver.write_text(PORT_0_DRIVER)
+    args = [*fake_model_flags(kb_dir, tmp_path / "i"), "--host", "localhost", "--port", "0"]
+    args += ["--feedback", str(tmp_path / "fb.jsonl"), "--site", str(tmp_path / "no-site")]
+    command = _in_a_network_namespace(tmp_path, [sys.executable, str(driver), *RECUR, "serve", *args])
+    r = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    result = json.loads(r.stdout.strip().splitlines()[-1])
+    if "skip" in result:
+        pytest.skip(result["skip"])
+    assert result["port"] is not None, result["out"]
+    assert result["port"] != result["taken"], result
+    assert result["answered"] == {result["first"]: 3, result["second"]: 3}, result
+
+
 def test_port_0_serves_on_a_free_port_and_says_which(kb_dir, tmp_path):
     """Found in review: `--port 0` was accepted and the start-up line said http://127.0.0.1:0/,
     while uvicorn listened on a port nobody was told."""

@@ -17,6 +17,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from recur.retrieval.engine import Engine
 from recur.serve import create_app
+from recur.serve.deps import Settings
 from recur.serve.slack import MAX_VALUE_QUERY, answer_reply, slack_router
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -41,9 +42,8 @@ def hooked_app(kb_dir, tmp_path, errors: bool = False, **router):
     app = FastAPI()
     if errors:
         install_error_handlers(app)
-    app.include_router(
-        slack_router(lambda: engine, feedback_path=tmp_path / "fb.jsonl", signing_secret=SECRET, **router)
-    )
+    votes = Settings(feedback_path=tmp_path / "fb.jsonl")  # where votes go, and their health
+    app.include_router(slack_router(lambda: engine, settings=votes, signing_secret=SECRET, **router))
 
     @app.post("/hook")
     async def hook(request: Request):

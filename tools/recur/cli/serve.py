@@ -22,13 +22,59 @@ def _bind(host: str, port: int) -> list[socket.socket]:
     ``::1`` and ``127.0.0.1`` on many hosts), IPv6 ones IPv6 only, and fails when any is taken. Only the
     first was checked here: a port taken on another address passed the check, and uvicorn, after the
     start-up line, stopped with an ERROR "[Errno 98] error while attempting to bind on address …" and exit
-    3 (uvicorn's STARTUP_FAILURE; found in an operator's review)."""
+    3 (uvicorn's STARTUP_FAILURE; found in an operator's review). With ``port`` 0 the first address's free
+    port may be taken on another: then another free port, as servers do (it was an error, "Pick another
+    --port", to a --port 0 that had asked for any); the ports tried stay bound until the end, so that each
+    try gets a new one."""
+    addresses = _listen_addresses(host, port)
+    tried: list[socket.socket] = []
+    try:
+        while True:
+            try:
+                return _bind_each(addresses, host, port)
+            except _TakenElsewhere as taken:
+                tried.append(taken.first)
+                if len(tried) == PORT_TRIES:
+                    raise RecurError(
+                        f"cannot listen on {host}:0: each of {PORT_TRIES} free ports of {addresses[0][1][0]} was "
+                        f"taken on another of its addresses ({taken.at}); give a --port free on all of them"
+                    ) from None
+    finally:
+        for sock in tried:
+            sock.close()
+
+
+PORT_TRIES = 10  # --port 0: free ports of the first address tried before giving up
+
+
+class _TakenElsewhere(Exception):
+    """--port 0: the free port bound on the name's first address (``first``, still bound) is taken on
+    another of its addresses (``at``)."""
+
+    def __init__(self, first: socket.socket, at: str):
+        super().__init__(at)
+        self.first, self.at = first, at
+
+
+def _bind_each(addresses: list[tuple], host: str, port: int) -> list[socket.socket]:
+    """A socket bound on each of ``addresses`` (port 0: the first's free port on the others too)."""
+    import errno
+
     sockets: list[socket.socket] = []
     try:
-        for family, addr in _listen_addresses(host, port):
+        for family, addr in addresses:
             if port == 0 and sockets:  # one free port for the server, on each of its addresses
                 addr = (addr[0], sockets[0].getsockname()[1], *addr[2:])
-            sockets.append(_bind_one(family, addr, host, port))
+            try:
+                sockets.append(_bind_one(family, addr))
+            except OSError as exc:
+                if port == 0 and sockets and exc.errno == errno.EADDRINUSE:
+                    first = sockets.pop(0)  # kept bound by _bind: the next try gets another port
+                    raise _TakenElsewhere(first, addr[0]) from None
+                at = "" if addr[0] == host.strip("[]") else f" at {addr[0]}"  # which of the name's addresses
+                raise RecurError(
+                    f"cannot listen on {host}:{port} ({exc.strerror}{at}){_bind_hint(exc.errno)}"
+                ) from None
     except BaseException:
         for sock in sockets:
             sock.close()
@@ -46,17 +92,17 @@ def _listen_addresses(host: str, port: int) -> list[tuple]:
     return list(dict.fromkeys((family, addr) for family, _, _, _, addr in infos))
 
 
-def _bind_one(family: int, addr: tuple, host: str, port: int) -> socket.socket:
+def _bind_one(family: int, addr: tuple) -> socket.socket:
+    """A socket bound to ``addr``, or the OSError of its bind (the socket closed)."""
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     if family == socket.AF_INET6:  # as asyncio: ::1 alone, not also 127.0.0.1 through a dual-stack socket
         sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
     try:
         sock.bind(addr)
-    except OSError as exc:
+    except OSError:
         sock.close()
-        at = "" if addr[0] == host.strip("[]") else f" at {addr[0]}"  # which of the name's addresses
-        raise RecurError(f"cannot listen on {host}:{port} ({exc.strerror}{at}){_bind_hint(exc.errno)}") from None
+        raise
     return sock
 
 

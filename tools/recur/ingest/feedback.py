@@ -179,22 +179,28 @@ def space_low(path, min_free_mib: int) -> str | None:
     free (its statvfs, asked now); None when it has more, when ``min_free_mib`` is 0 (off), or when it cannot
     be asked (the folder gone: the vote's write then says why). A nearly full disk said nothing until votes
     failed with 503s; it is said at start (recur serve) and in /healthz while it lasts. Names no path."""
-    import shutil
-
     from recur import config
 
     if min_free_mib <= 0:
         return None
-    try:
-        free = shutil.disk_usage(Path(path).parent).free
-    except OSError:
-        return None
-    if free >= min_free_mib * 1024 * 1024:
+    free = free_space(path)
+    if free is None or free >= min_free_mib * 1024 * 1024:
         return None
     return (
         f"{free / 2**20:.1f} MiB free on the file system votes are written to, under the "
         f"{min_free_mib} MiB of {config.env('min_free_mib')}"
     )
+
+
+def free_space(path) -> int | None:
+    """Bytes free on the file system holding the feedback log ``path`` (its statvfs, asked now); None when it
+    cannot be asked (the folder gone)."""
+    import shutil
+
+    try:
+        return shutil.disk_usage(Path(path).parent).free
+    except OSError:
+        return None
 
 
 def _flock(fd: int) -> None:

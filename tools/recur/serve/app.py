@@ -93,7 +93,7 @@ def create_app(
 
     app = _fastapi(_lifespan(holder, 2 * max_concurrent + webhooks), max_body)
     app.state.holder, app.state.settings = holder, settings
-    app.state.metrics = Metrics(holder, settings.feedback_health)
+    app.state.metrics = Metrics(holder, settings)
     app.state.feedback_limiter = RateLimiter(feedback_per_minute)
     app.state.max_body, app.state.site_url = max_body, site_url  # paste cut (recur-api.json); runbook_url pages
     app.state.stopping = Stopping()  # told by the protocol when uvicorn begins a stop (server.config)
@@ -220,9 +220,7 @@ def _routes(app, settings: Settings, *, slack: dict, mcp: dict) -> None:
         return _Gated(get_engine(SimpleNamespace(app=app)), settings.gate)
 
     # Slack requests carry Slack's signature, never our bearer token: its router checks that instead
-    slack_api = slack_router(
-        engine, feedback_path=settings.feedback_path, feedback_health=settings.feedback_health, **slack
-    )
+    slack_api = slack_router(engine, settings=settings, **slack)
     # pages in answers, as Slack links them; event streams end at a stop (server.protocol tells app.state.stopping)
     mcp_api = http_router(engine, site_url=slack["site_url"], stopping=app.state.stopping, **mcp)
     for route in mcp_api.routes:  # a plain ASGI route: the token rule is applied around it (include_router

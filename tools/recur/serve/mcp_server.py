@@ -745,20 +745,12 @@ class _LevelSaid(logging.Formatter):
 
 def _sdk_warnings_said() -> None:
     """The MCP SDK's warnings over stdio as the server's own: on stderr (stdout is the protocol), as
-    ``warning: …``. Its loggers have no handler, so Python's last resort printed them bare, with no level:
-    "dropped 'notifications/cancelled': malformed params" for a client's malformed notification, among
-    recur mcp's lines (found in review; `recur serve` routes them through uvicorn's handler instead:
-    server.sdk_logs_as_the_servers). Its INFO and DEBUG records stay out, as before."""
-    import sys
+    ``warning: …`` ("dropped 'notifications/cancelled': malformed params" for a client's malformed
+    notification was printed bare: sdk_log.sdk_warnings_to_stderr; `recur serve` gives them uvicorn's
+    format instead: server.sdk_logs_as_the_servers)."""
+    from recur.serve.sdk_log import sdk_warnings_to_stderr
 
-    sdk = logging.getLogger("mcp")
-    if any(isinstance(h.formatter, _LevelSaid) for h in sdk.handlers):
-        return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_LevelSaid())
-    handler.setLevel(logging.WARNING)
-    sdk.addHandler(handler)
-    sdk.propagate = False  # once: not again through a handler the root logger may have
+    sdk_warnings_to_stderr(_LevelSaid())
 
 
 async def _serve_stdio(server: MCPServer) -> None:

@@ -82,12 +82,16 @@ def _timestamp(value) -> float | None:
 
 class _FeedbackCollector:
     """Votes not written (serve.deps.FeedbackHealth), read at scrape time: the 503s of /api/feedback
-    alone missed Slack's votes, and said nothing of whether the file is writable again."""
+    alone missed Slack's votes, and said nothing of whether the file is writable again. And the room left
+    where they are written (a statvfs a scrape): /healthz's feedback_space_low alone gave an alert nothing
+    to watch before the disk was full."""
 
-    def __init__(self, health):
-        self.health = health
+    def __init__(self, settings):
+        self.health, self.path = settings.feedback_health, settings.feedback_path
 
     def collect(self):
+        from recur.ingest.feedback import free_space
+
         failing = GaugeMetricFamily(
             "recur_feedback_failing", "1 while the last vote could not be written to the feedback file (/healthz why)"
         )
@@ -96,10 +100,22 @@ class _FeedbackCollector:
         failures = CounterMetricFamily("recur_feedback_write_failures", "Votes not written to the feedback file")
         failures.add_metric([], float(self.health.failures))
         yield failures
+        low = GaugeMetricFamily(
+            "recur_feedback_space_low",
+            "1 while the file system votes are written to has less free space than RECUR_MIN_FREE_MIB "
+            "(/healthz feedback_space_low)",
+        )
+        low.add_metric([], 1.0 if self.health.space_low(self.path) else 0.0)
+        yield low
+        free = free_space(self.path)
+        if free is not None:  # the folder gone: no value (the next vote's write says why)
+            room = GaugeMetricFamily("recur_feedback_free_bytes", "Bytes free on the file system votes are written to")
+            room.add_metric([], float(free))
+            yield room
 
 
 class Metrics:
-    def __init__(self, holder, feedback_health=None):
+    def __init__(self, holder, settings):
         self.registry = CollectorRegistry()
         r = self.registry
         self.requests = Counter(
@@ -121,8 +137,7 @@ class Metrics:
         )
         self.rejected = Counter("recur_overload_rejections", "Requests turned away with 503 overloaded", registry=r)
         r.register(_IndexCollector(holder))
-        if feedback_health is not None:
-            r.register(_FeedbackCollector(feedback_health))
+        r.register(_FeedbackCollector(settings))  # the feedback log's path and health (serve.deps.Settings)
 
     def observe_answer(self, answer) -> None:
         top = answer.results[0]["confidence"] if answer.results else "none"

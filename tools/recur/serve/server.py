@@ -18,7 +18,6 @@ aborted; a slow reader that keeps reading resumes writing and is never cut off.
 from __future__ import annotations
 
 import json
-import sys
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -327,22 +326,16 @@ class McpRefusalsSaid:
 
 
 def sdk_logs_as_the_servers() -> None:
-    """The MCP SDK's warnings through uvicorn's handler and format (``WARNING:  …``), with
-    McpRefusalsSaid. The SDK's loggers have no handler, so Python's last resort printed its warnings
-    bare, with no level: "Invalid Host header: evil.example" among the server's lines (found in an
-    operator's review). Its INFO and DEBUG records stay out, as before."""
+    """The MCP SDK's warnings in uvicorn's format (``WARNING:  …``), with McpRefusalsSaid
+    (sdk_log.sdk_warnings_to_stderr: "Invalid Host header: evil.example" was printed bare, with no level,
+    among the server's lines; found in an operator's review)."""
     import logging
 
-    sdk = logging.getLogger("mcp")
-    if any(isinstance(f, McpRefusalsSaid) for h in sdk.handlers for f in h.filters):
-        return
+    from recur.serve.sdk_log import sdk_warnings_to_stderr
+
     uvicorns = logging.getLogger("uvicorn").handlers  # uvicorn.Config's LOGGING_CONFIG: "default", stderr
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(uvicorns[0].formatter if uvicorns else logging.Formatter("%(levelname)s:  %(message)s"))
-    handler.setLevel(logging.WARNING)
-    handler.addFilter(McpRefusalsSaid())
-    sdk.addHandler(handler)
-    sdk.propagate = False  # once: not again through a handler the root logger may have
+    formatter = uvicorns[0].formatter if uvicorns else logging.Formatter("%(levelname)s:  %(message)s")
+    sdk_warnings_to_stderr(formatter, McpRefusalsSaid())
 
 
 def quiet_shutdown_cancel(answering=None) -> None:

@@ -35,7 +35,7 @@ from fastapi import Request  # at module level: the routes' annotations are reso
 
 from recur.retrieval.patterns import site_page
 from recur.retrieval.results import check_both, confidence_text, match_line
-from recur.serve.deps import engine_loading, errors, load_pauses
+from recur.serve.deps import Settings, engine_loading, errors, load_pauses
 from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, error_body
 from recur.util.text import has_text
 
@@ -309,13 +309,13 @@ async def _verified_form(gate: SlackGate | None, request: Request, ssl_check: bo
 def slack_router(
     get_engine: Callable,
     *,
-    feedback_path,
+    settings: Settings,
     signing_secret: str | None,
-    feedback_health=None,
     site_url: str | None = None,
     reply_within: float = 2.5,
 ):
-    """The two Slack routes over the app's engine getter (``ApiError`` 503 while loading)."""
+    """The two Slack routes over the app's engine getter (``ApiError`` 503 while loading); votes go where
+    ``settings`` says (its feedback log and that log's health)."""
     from fastapi import APIRouter
     from fastapi.responses import JSONResponse, Response
 
@@ -352,12 +352,12 @@ def slack_router(
     async def slack_interaction(request: Request):
         """Slack's interactivity payloads: the 👍 / 👎 buttons of a reply, recorded as feedback."""
         form = await _verified_form(gate, request)
-        return await _take_votes(get_engine, feedback_path, _payload(form.get("payload")), feedback_health)
+        return await _take_votes(get_engine, settings, _payload(form.get("payload")))
 
     return router
 
 
-async def _take_votes(get_engine: Callable, feedback_path, payload: dict, feedback_health=None):
+async def _take_votes(get_engine: Callable, settings: Settings, payload: dict):
     """Record a button press's votes and tell the voter on the payload's response_url, once this answer has
     gone (Slack shows nothing of this route's body, and wants it within 3 s)."""
     from fastapi.concurrency import run_in_threadpool
@@ -372,8 +372,7 @@ async def _take_votes(get_engine: Callable, feedback_path, payload: dict, feedba
         for v, _cut in votes:  # every vote's pattern first: none is written when one is unknown
             refuse_unknown(get_engine(), v.pattern)
         recorded = [
-            await run_in_threadpool(_record, get_engine, feedback_path, v, cut, vote_key(payload, v), feedback_health)
-            for v, cut in votes
+            await run_in_threadpool(_record, get_engine, settings, v, cut, vote_key(payload, v)) for v, cut in votes
         ]
     except ApiError as exc:
         # a refused press was answered to Slack alone, which shows nothing of it: the voter saw no
@@ -598,14 +597,12 @@ def _votes(payload: dict) -> list[tuple]:
     return votes
 
 
-def _record(get_engine: Callable, feedback_path, vote, cut: bool = False, key: str | None = None, health=None) -> dict:
+def _record(get_engine: Callable, settings: Settings, vote, cut: bool = False, key: str | None = None) -> dict:
     """What ``POST /api/feedback`` does with a vote (and ``query_cut`` when the button's value held only the
     start of the query), at most once per ``key`` (vote_key): a second click of a button was a second vote."""
     from recur.serve.routes.feedback import record_vote
 
-    outcome = record_vote(
-        feedback_path, get_engine(), vote.query, vote.pattern, vote.useful, query_cut=cut, key=key, health=health
-    )
+    outcome = record_vote(settings, get_engine(), vote.query, vote.pattern, vote.useful, query_cut=cut, key=key)
     return {"pattern": vote.pattern, "useful": vote.useful, "outcome": outcome}
 
 

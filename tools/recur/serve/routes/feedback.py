@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends
 
 from recur.ingest import feedback as feedback_mod
 from recur.retrieval import patterns as pat
-from recur.serve.deps import FeedbackHealth, JSONResponse, Settings, errors, get_engine, get_settings, only_query
+from recur.serve.deps import JSONResponse, Settings, errors, get_engine, get_settings, only_query
 from recur.serve.guard import ApiError
 from recur.serve.models import FeedbackIn
 from recur.serve.security import rate_limited, require_write
@@ -36,9 +36,7 @@ def feedback(body: FeedbackIn, engine=Depends(get_engine), settings: Settings = 
     vote) or "already recorded" (the same vote again: nothing written, 200)."""
     refuse_unknown(engine, body.pattern)
     key = api_vote_key(body.voter, body.query, body.pattern) if body.voter is not None else None
-    outcome = record_vote(
-        settings.feedback_path, engine, body.query, body.pattern, body.useful, key=key, health=settings.feedback_health
-    )
+    outcome = record_vote(settings, engine, body.query, body.pattern, body.useful, key=key)
     return JSONResponse(
         {"status": outcome, "pattern": body.pattern, "useful": body.useful},
         status_code=200 if outcome == "already recorded" else 201,
@@ -64,22 +62,16 @@ def refuse_unknown(engine, pattern: str) -> None:
 
 
 def record_vote(
-    path,
-    engine,
-    query: str,
-    pattern: str,
-    useful: bool,
-    query_cut: bool = False,
-    key: str | None = None,
-    health: FeedbackHealth | None = None,
+    settings: Settings, engine, query: str, pattern: str, useful: bool, query_cut: bool = False, key: str | None = None
 ) -> str:
     """Append one vote (the API's and Slack's). A write that fails is the server's disk, not the
     client's request: a 503 (the vote was not taken) and a warning in the server's log, since the
-    operator, not the voter, can fix it and lost votes must not go unnoticed; ``health`` keeps it for
-    /healthz and /metrics. ``key``: one voter's vote on
-    one result (Slack's), recorded at most once (feedback.record_once). Returns "recorded", "changed" (the
-    key's earlier vote said the opposite) or "already recorded" (it said the same: nothing written)."""
-    health = health or FeedbackHealth()
+    operator, not the voter, can fix it and lost votes must not go unnoticed; ``settings`` says where votes
+    go (its feedback_path) and keeps the failure for /healthz and /metrics (its feedback_health). ``key``:
+    one voter's vote on one result (Slack's), recorded at most once (feedback.record_once). Returns
+    "recorded", "changed" (the key's earlier vote said the opposite) or "already recorded" (it said the
+    same: nothing written)."""
+    path, health = settings.feedback_path, settings.feedback_health
     try:
         # query_cut: only the start of the query (a Slack button's): not an eval case
         extra = {"build_id": engine.manifest.get("build_id"), **({"query_cut": True} if query_cut else {})}

@@ -39,18 +39,19 @@ def healthz(engine=Depends(get_engine), holder=Depends(get_holder), settings: Se
             holder.site_stale, engine, holder.site_dir
         ),  # the site was built from other KB files than the served index
         # votes not written (a full disk, a read-only file): still 200, searches are answered
-        **_feedback(settings.feedback_health, settings.feedback_path),
+        **_feedback(settings),
     }
 
 
-def _feedback(health, path) -> dict:
+def _feedback(settings: Settings) -> dict:
     """The last vote's write that failed: why (null once a vote is written again), when (kept after), and
     how many since start-up; and whether the disk votes are written to is nearly full now (a statvfs)."""
+    health = settings.feedback_health
     return {
         "feedback_error": health.error,
         "feedback_failed_at": health.failed_at,
         "feedback_failures": health.failures,
-        "feedback_space_low": health.space_low(path),
+        "feedback_space_low": health.space_low(settings.feedback_path),
     }
 
 
