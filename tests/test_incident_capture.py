@@ -435,7 +435,7 @@ def test_flag_and_link_on_a_record_with_an_impossible_date_are_no_traceback(kb_d
         assert r.exit_code == 0 and r.exception is None, r.output
         # the edit is written, and the record's own error is named now: it is left out of the report
         assert "warning: INC-2026-0002 has errors recur check reports" in r.stderr, r.output
-        assert "'2026-02-30'); until they are fixed it is left out of recur report" in r.stderr
+        assert "February 2026 has no day 30: a date is year-month-day, YYYY-MM-DD); until they are fixed" in r.stderr
     text = path.read_text()
     assert "check the pool" in text and "disk-full" in text
     assert "2026-02-30" in run("check", "--kb", str(kb_dir)).output  # still reported where it belongs

@@ -7,6 +7,7 @@ warnings. Nothing here imports the embedding stack: check must stay fast.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 import unicodedata
@@ -518,8 +519,19 @@ def run_checks(kb: KB, lint: bool = True, **lint_options) -> list[Problem]:
         from recur.kb.lint import authoring_warnings
 
         problems += authoring_warnings(kb, **lint_options)
+    problems = [_one_line(p) for p in problems]
     unique = {(p.path, p.line, p.field, p.message, p.level): p for p in problems}
     return sorted(unique.values(), key=Problem.sort_key)
+
+
+def _one_line(problem: Problem) -> Problem:
+    """``problem`` with its message on one line: each problem is one ``path:line: field: message`` line, and
+    a line break in a message (a value quoted as written, a ``|`` block) split it over several, with a raw
+    newline in the JSON (found by a new pattern author); a break is shown as ⏎."""
+    lines = problem.message.splitlines()
+    if lines in ([problem.message], []):
+        return problem
+    return dataclasses.replace(problem, message=" ⏎ ".join(line.strip() for line in lines if line.strip()))
 
 
 def check_path(root, **options) -> tuple[KB, list[Problem]]:

@@ -209,6 +209,7 @@ def authoring_warnings(
             )
         out += _one_way_links(kb, p, shown, copies)
         out += _category_name(p, shown)
+        out += _long_title(p, shown)
         out += _category_slip(p, shown, sizes)
         if stale_days and stale_days > 0:
             out += _stale(kb, p, shown, stale_days, now)
@@ -229,6 +230,29 @@ def authoring_warnings(
     out += _fence_warnings(kb, bodies)
     out += _link_warnings(kb, bodies)
     return out
+
+
+# the most characters of a pattern's title that read well in a list: a longer one is a warning, not an error
+TITLE_LONGEST = 120
+
+
+def _long_title(p, shown: str) -> list[Problem]:
+    """A title longer than TITLE_LONGEST: titles are read in lists (`recur suggest`, the site's search and
+    category pages), where a sentence-long one wraps over lines and the next pattern is lost below it; a
+    new pattern author put the summary there and nothing said so."""
+    length = len(p.title or "")
+    if length <= TITLE_LONGEST:
+        return []
+    return [
+        Problem(
+            shown,
+            p.line("title"),
+            "title",
+            f"is {length} characters: titles are read in lists, so keep it to {TITLE_LONGEST} or fewer "
+            "(the symptom in a few words) and put the rest in the summary",
+            "warning",
+        )
+    ]
 
 
 def _category_name(p, shown: str) -> list[Problem]:

@@ -1014,8 +1014,41 @@ def _section_missing(md, name: str, sections: dict, sec_lines: dict) -> tuple[in
                 f"required section is missing: '{written}' has no space after its #, so it is no heading; write it as '## {name}'",
             )
         return line, f"required section is missing: '{written}' is a heading of another level; write it as '## {name}'"
+    other = _other_name(name, sections)
+    if other is not None:  # "## Mitigation": the runbook under a name of the team's own
+        heading = " ".join(other.split())
+        what = f"required section is missing: if '## {heading}' is the {name.lower()}, write it as '## {name}'"
+        return sec_lines[other], what
     end_line = md.body_line + md.body.rstrip("\n").count("\n")  # the last line of the file, not past it
     return end_line if md.sections else md.body_line, "required section is missing"
+
+
+# what teams call a section under another name: the first unknown heading of these, else (the runbook) the
+# first unknown one holding a list, is pointed at when the section is missing (found by a new pattern
+# author: "## Mitigation" was "## Runbook: required section is missing" at the file's last line)
+SECTION_SYNONYMS = {
+    "Runbook": ("mitigation", "remediation", "steps", "fix", "response", "resolution", "procedure", "playbook"),
+    "Summary": ("overview", "description"),
+    "Root cause": ("cause", "causes"),
+}
+_LIST_ITEM = re.compile(r"^ {0,3}(\d+[.)]|[-*+])[ \t]+\S")
+
+
+def _other_name(name: str, sections: dict) -> str | None:
+    """The unknown ``##`` heading among ``sections`` that most likely is section ``name`` under another
+    name: a synonym of it ("## Mitigation", "## Steps" for the runbook), else, for the runbook, the first
+    that holds a numbered or bulleted list; None when there is none."""
+    other = [h for h in sections if h not in schema.PATTERN_SECTIONS]
+    words = SECTION_SYNONYMS.get(name, ())
+    for heading in other:
+        if " ".join(heading.split()).casefold().rstrip(":") in words:
+            return heading
+    if name != "Runbook":
+        return None
+    for heading in other:
+        if any(_LIST_ITEM.match(line) for _, line in outside_fences(sections[heading].split("\n"))):
+            return heading
+    return None
 
 
 _BARE_NUMBER = re.compile(r"^ ?(\d+)[.)]$")  # "2. " with a space is an empty step: lint says so

@@ -56,7 +56,8 @@ class YamlDoc:
     lines: dict = field(default_factory=dict)
     duplicates: list = field(default_factory=list)  # (key path, line)
     text: str = ""  # what was parsed
-    spans: dict = field(default_factory=dict)  # key path of a mapping -> (start, end) of its text in ``text``
+    # key path of a mapping, or of a text over lines that is not quoted -> (start, end) of it in ``text``
+    spans: dict = field(default_factory=dict)
     # key path -> the text of an unquoted value YAML read as a number (``0x80070005``, ``0042``, ``1.10``)
     numbers: dict = field(default_factory=dict)
 
@@ -73,6 +74,18 @@ class YamlDoc:
         span = self.spans.get(path)
         text = self.text[span[0] : span[1]] if span else ""
         return text.strip() if text.strip() and "\n" not in text else None
+
+    def text_lines(self, *path) -> tuple[str, list[str]] | None:
+        """The text at ``path`` as the file has it over lines, when it is one (a ``|`` or ``>`` block, or a
+        plain value run over lines): its style ("|", ">" or "") and its lines, stripped, the empty left
+        out. YAML joins a ``>`` block's lines: a hint that offers them as list items needs them as written."""
+        span = self.spans.get(path)
+        text = self.text[span[0] : span[1]] if span else ""
+        if "\n" not in text.strip():
+            return None
+        style = text[0] if text[0] in "|>" else ""
+        lines = text.split("\n")[1:] if style else text.split("\n")
+        return style, [line.strip() for line in lines if line.strip()]
 
 
 def _walk(node, path, offset, lines, duplicates, seen_nodes=None, spans=None, numbers=None):
@@ -106,6 +119,8 @@ def _walk(node, path, offset, lines, duplicates, seen_nodes=None, spans=None, nu
             _walk(item, sub, offset, lines, duplicates, seen_nodes, spans, numbers)
     elif numbers is not None and not node.style and node.tag in _NUMBER_TAGS:  # plain: "" or None
         numbers[path] = node.value
+    elif spans is not None and node.style in (None, "", "|", ">") and node.end_mark.line > node.start_mark.line:
+        spans[path] = (node.start_mark.index, node.end_mark.index)  # a text over lines: its lines, for a hint
 
 
 def load_yaml(text: str, offset: int = 0) -> YamlDoc:
@@ -145,6 +160,7 @@ def load_yaml(text: str, offset: int = 0) -> YamlDoc:
             or _reserved_start(text, mark, offset)
             or _colon_in_value(text, mark, offset, problem)
             or _dash_above(text, mark, offset, problem)
+            or _quote_inside(text, mark, offset)
         )
         if unclosed is not None:
             raise unclosed from None
@@ -154,6 +170,16 @@ def load_yaml(text: str, offset: int = 0) -> YamlDoc:
         raise ParseError(1 + offset, f"YAML does not parse: {exc}") from None
     finally:
         loader.dispose()
+
+
+def reads_as(text: str, texts: list[str]) -> bool:
+    """Whether a KB file's YAML reads ``text`` as a list of ``texts`` (a number as written: ``[5]`` is "5";
+    ``yes``, ``10:02`` and ``0x10`` are not their text): how a hint checks the form it offers."""
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+        return False
+    return isinstance(data, list) and [str(x) if type(x) in (int, float, str) else x for x in data] == texts
 
 
 def compose(text: str):
@@ -252,6 +278,39 @@ def _colon_in_value(text: str, mark, offset: int, problem: str) -> ParseError | 
             key,
         )
     return None
+
+
+# a line whose quoted value closes before the text does: ``title: "Terraform "state lock" held"``
+_QUOTED_LINE = re.compile(r"""^(\s*(?:-\s+)*(?:[^\s#'"\[\]{},-][^:#]*:\s+)?)(["'])(.*)\2\s*(?:\s#.*)?$""")
+
+
+def _quote_inside(text: str, mark, offset: int) -> ParseError | None:
+    """A quoted value with the same quote inside it (``title: "Terraform "state lock" held"``): YAML ends
+    the value at the inner quote and said only "did not find expected key" (found by a new pattern
+    author). Said with the value quoted so that it reads back whole, when that parses; None otherwise."""
+    lines = text.split("\n")
+    if not mark or mark.line >= len(lines):
+        return None
+    line, col = lines[mark.line], mark.column
+    found = _QUOTED_LINE.match(line)
+    if not found or col >= len(line) or line[col] == "#" or line[:col].rstrip()[-1:] != found.group(2):
+        return None
+    prefix, quote, inner = found.groups()
+    if quote == "'":
+        inner = inner.replace("''", "'")
+    single = quote == '"' and "'" not in inner
+    fixed = f"'{inner}'" if single else yaml_string(inner)
+    key = key_at(_line_replaced(lines, mark.line, prefix + fixed), mark.line)
+    if key is None:
+        return None
+    how = {'"': 'write each " inside as \\"', "'": "write each ' inside as '' or use double quotes outside"}[quote]
+    if single:
+        how = 'use single quotes outside (or write each " inside as \\")'
+    return ParseError(
+        mark.line + 1 + offset,
+        f"YAML does not parse: the {quote} inside this quoted value ends it early: {how}, {fixed}",
+        key,
+    )
 
 
 MAPPING_LISTS = ("follow_ups", "distinguish", "steps")

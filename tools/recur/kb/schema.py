@@ -12,7 +12,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from recur.kb.parse import YamlDoc
+from recur.kb.parse import YamlDoc, reads_as
 from recur.util.dates import RANGE, in_range, iso_date, iso_hint
 from recur.util.errors import Problem
 from recur.util.text import (
@@ -325,8 +325,9 @@ class Validator:
             self.error(path, dotted, f"must be a list: its items start with {what}, so YAML read one text: type '- '")
             return None
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            written = self.doc.text_lines(*path) if isinstance(self.doc, YamlDoc) else None
             value = (self.doc.numbers.get(path) if isinstance(self.doc, YamlDoc) else None) or value  # as written
-            self.error(path, dotted, f"must be a list (write it as [{value}] or as {_item_lines(value)})")
+            self.error(path, dotted, "must be a list" + list_hint(value, written))
             return None
         if not isinstance(value, list):
             self.error(path, dotted, f"must be a list, not {kind_of(value)}")
@@ -511,13 +512,50 @@ def _minutes(value, dotted: str) -> str:
     return f"; write {int(total)} (the minutes, a number alone)" if total == int(total) else ""
 
 
-def _item_lines(value) -> str:
-    """The list items a one-line text is, as lines: "'- db', '- postgres', '- pool' lines" for ``db, postgres,
-    pool``, which YAML read as one text (it was "'- db, postgres, pool' lines": one item, the same text)."""
-    items = [item.strip() for item in str(value).split(",")]
-    if len(items) < 2 or not all(items):
-        return f"'- {value}' lines"
-    return ", ".join(f"'- {item}'" for item in items) + " lines"
+def list_hint(value, written: tuple[str, list[str]] | None) -> str:
+    """How to write as a list a value YAML read as one text: "(write it as [db, postgres, pool] or as '- db',
+    '- postgres', '- pool' lines)". Its items are the lines it was written over (``written``: a ``|`` or ``>``
+    block's, as ``YamlDoc.text_lines`` gives them), else its sentences, else a list of names split at its
+    commas, else the text alone; each quoted where YAML needs it, and the ``[...]`` form offered only when
+    it reads back as those items. On one line, whatever the text: a ``|`` block of two lines was printed
+    over four, its line breaks raw (in JSON an embedded \\n), a ``>`` block or a paragraph was split at its
+    commas, and ``[value]`` broke on a ", " or ": " in it (found by a new pattern author)."""
+    style, lines = written or ("", [])
+    # a line may be an item written "- a" inside the block, or end in a comma ("db," then "postgres")
+    items = [i for i in ((ln[2:].strip() if ln.startswith("- ") else ln).rstrip(",") for ln in lines) if i]
+    if len(items) < 2:
+        items = _text_items(str(value))
+    shown = ", ".join(f"'- {_item_written(item)}'" for item in items)
+    flow = _flow_written(items)
+    offered = f"[{flow}] or as {shown} lines" if flow is not None else f"{shown} lines"
+    block = f", and a {style} block is one text" if style else ""
+    return f"{block} (write it as {offered})"
+
+
+def _text_items(text: str) -> list[str]:
+    """The items one line of text most likely is: its sentences ("Pool exhausted. Requests hang."), else
+    its comma-separated names ("db, postgres, pool": none of more than three words), else the text."""
+    text = " ".join(text.split())
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if s]
+    if len(sentences) > 1:
+        return sentences
+    names = [item.strip() for item in text.split(",")]
+    if len(names) > 1 and all(names) and all(len(name.split()) <= 3 for name in names):
+        return names
+    return [text]
+
+
+def _item_written(item: str) -> str:
+    """``item`` as a ``- item`` line writes it: plain when YAML reads that back as the text, else quoted
+    ("waiting: for a db", "#5 fails", "yes")."""
+    return item if reads_as(f"- {item}", [item]) else yaml_string(item)
+
+
+def _flow_written(items: list[str]) -> str | None:
+    """The items of a ``[...]`` list, when YAML reads it back as ``items``; else None (a ", " splits an item,
+    a ": " makes a mapping of one, a "]" ends the list)."""
+    flow = ", ".join(items)
+    return flow if reads_as(f"[{flow}]", items) else None
 
 
 def kebab_hint(text: str) -> str:

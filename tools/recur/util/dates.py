@@ -73,28 +73,65 @@ _WRITTEN = (
 )
 
 
+# a date with its month named: "Dec 5 2026", "December 5, 2026", "5 Dec 2026", "5th of December 2026"
+_NAMED = (
+    (re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$", re.IGNORECASE), "mdy"),
+    (re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+([a-z]+)\.?,?\s+(\d{4})$", re.IGNORECASE), "dmy"),
+)
+
+
+def month_number(name: str) -> int | None:
+    """1 to 12 for a month's name as written ("Dec", "december", "Sept"), None for any other word."""
+    return next((n for n, names in enumerate(MONTH_NAMES, 1) if name.lower() in names), None)
+
+
 def iso_hint(value) -> str:
     """The ISO form of a date written another way, as a message's end ("; write it as 2026-12-19"), both
-    when the day and month could be either way round (03/04/2026), or "" when ``value`` is no such date."""
+    when the day and month could be either way round (03/04/2026), or "" when ``value`` is no such date.
+    A year first with no such month or day (2026-13-05) names the order, as a month's name does (Dec 5
+    2026): both had no hint, and an author did not see why (found by a new pattern author)."""
     text = str(value).strip() if isinstance(value, str) else ""
+    for rx, form in _NAMED:
+        m = rx.match(text)
+        month = m and month_number(m.group(1 if form == "mdy" else 2))
+        if month:
+            day = m.group(2 if form == "mdy" else 1)
+            return _written_as([_date_of(m.group(3), month, day)], (m.group(3), month, day))
     for rx, form in _WRITTEN:
         m = rx.match(text)
         if not m:
             continue
         a, b, c = m.groups()
         if form == "slash":
-            found = slash_readings(a, b, c)
-        else:
-            year, month, day = (c, b, a) if form == "dmy" else (a, b, c)
-            found = []
-            with contextlib.suppress(ValueError):  # 31.02.2026: no date to offer
-                found = [dt.date(int(year), int(month), int(day))]
-        if len(found) == 2:
-            return (
-                f"; write it as {found[0].isoformat()} or {found[1].isoformat()} (year-month-day): whichever you meant"
-            )
-        return f"; write it as {found[0].isoformat()} (year-month-day)" if found else ""
+            return _written_as(slash_readings(a, b, c), (c, a, b))
+        year, month, day = (c, b, a) if form == "dmy" else (a, b, c)
+        hint = _written_as([_date_of(year, month, day)], (year, month, day))
+        swapped = _date_of(year, day, month) if form == "ymd" and int(month) > 12 else None
+        return hint + (f" (or {swapped.isoformat()}, if the day came first)" if swapped else "")
     return ""
+
+
+def _date_of(year, month, day) -> dt.date | None:
+    with contextlib.suppress(ValueError):  # 31.02.2026: no date to offer
+        return dt.date(int(year), int(month), int(day))
+    return None
+
+
+def _written_as(found: list, written: tuple) -> str:
+    """The hint for the dates (none, one or two) a date ``written`` (year, month, day) can be: when none,
+    what is wrong with it, a month past 12 or a day the month has not."""
+    found = [d for d in found if d is not None]
+    if len(found) == 2:
+        return f"; write it as {found[0].isoformat()} or {found[1].isoformat()} (year-month-day): whichever you meant"
+    if found:
+        return f"; write it as {found[0].isoformat()} (year-month-day)"
+    year, month, day = (int(x) for x in written)
+    if year < 1:
+        return f"; there is no year {year}: a date is year-month-day, YYYY-MM-DD"
+    if not 1 <= month <= 12:
+        return f"; there is no month {month}: a date is year-month-day, YYYY-MM-DD"
+    name = MONTH_NAMES[month - 1][-1].capitalize()
+    return f"; {name} {year} has no day {day}: a date is year-month-day, YYYY-MM-DD"
 
 
 def local_date(moment: dt.datetime) -> dt.date:
