@@ -742,6 +742,29 @@ def test_answers_piped_in_are_still_read_and_running_out_of_them_is_said(kb, tmp
     assert load_kb(kb).patterns["disk-full-on-the-log-volume"].symptoms == ["writes fail on /var/log"]
 
 
+@pytest.mark.parametrize(
+    "answers, signals",
+    [
+        ("Log volume full\n\ncapacity\nsev2\nwrites fail on /var/log\n\n", []),  # ends at the first signal
+        ("Log volume full\n\ncapacity\nsev2\nwrites fail on /var/log\n\nENOSPC\n", ["ENOSPC"]),  # at the 2nd
+    ],
+)
+def test_piped_answers_that_end_at_an_optional_question_finish_with_the_todos(kb, tmp_path, answers, signals):
+    """Found in review: answers piped in that ran out at an optional question (a signal, the summary, a
+    step) exited 2 with "stdin ended before every question was answered: give --title, --category, ..."
+    although all four had been answered. The end of input there is taken as skipping the rest."""
+    res = _new_in_a_script(tmp_path, "pattern", stdin=answers)
+    assert res.returncode == 0, res.stderr
+    assert "stdin ended" not in res.stderr and "Aborted" not in res.stderr
+    p = load_kb(kb).patterns["log-volume-full"]
+    assert p.symptoms == ["writes fail on /var/log"] and p.signals == signals
+    assert "fill in the 3 TODO(s)" in res.stderr  # summary, runbook and evidence, as when skipped
+    # the same for `recur new incident`: its matched patterns and services are optional
+    res = _new_in_a_script(tmp_path, "incident", stdin="Login slow\n2025-12-30\nsev3\n")
+    assert res.returncode == 0, res.stderr
+    assert "Login slow" in [i.title for i in load_kb(kb).incidents.values()]
+
+
 def test_a_severity_given_by_its_number_is_the_frameworks_level_as_incident_new_reads_it(kb):
     """Found in review: `recur incident new -s Sev-2` recorded sev2, `recur new incident --severity Sev-2`
     (and `new pattern`, and both prompts, which took only `sev2` exactly) refused it. Flags and prompts read
