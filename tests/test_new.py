@@ -350,6 +350,26 @@ def test_path_from_flags_and_prompts(kb):
     assert not (kb / "paths/p3.yml").exists()
 
 
+def test_a_new_pattern_with_another_patterns_title_names_it_whichever_file_comes_first(kb):
+    """Found in review: `recur new pattern --title "<an existing pattern's title>"` was written with nothing
+    said, and `recur check --strict` passed it. Its own warning names the pattern that has the title, once,
+    also when the new file comes first by name; the file is still written (a warning)."""
+    args = ("new", "pattern", "--kb", "kb", "--no-input", "--category", "capacity", "--severity", "sev2")
+    for pid in ("a-disk", "z-disk"):  # before and after kb/patterns/capacity/disk-full.md
+        res = run(*args, "--id", pid, "--title", "disk full on a  Host", "--symptom", "writes fail")
+        assert res.exit_code == 0, res.output
+        said = res.stderr
+        assert (
+            f"kb/patterns/capacity/{pid}.md:3: title: warning: 'disk full on a Host' is also the title of "
+            "disk-full (kb/patterns/capacity/disk-full.md, line 3)"
+        ) in said, said
+        assert said.count("is also the title of") == 1, said
+        assert check("--strict", f"kb/patterns/capacity/{pid}.md").exit_code == 1
+        (kb / f"patterns/capacity/{pid}.md").unlink()
+    res = run(*args, "--title", "Disk full on a new host", "--symptom", "writes fail")
+    assert res.exit_code == 0 and "also the title" not in res.stderr, res.stderr
+
+
 def test_a_new_path_with_another_paths_title_or_order_says_so_whichever_file_comes_first(kb):
     """`recur check` warns of two onboarding paths with one title at the later file, and `recur new path`
     showed only its own file's problems: a new path written before the other one by name ("a-...") was

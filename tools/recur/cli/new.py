@@ -179,8 +179,10 @@ def _finish(kb_dir, path, text, written: bool = False) -> None:
     shown = display_path(path)
     _, problems = check_path(kb_dir, stale_days=0)
     mine = [p for p in problems if p.path == shown]
+    # a title two patterns share is said at both files: the new file's own warning names the other already
+    elsewhere = [p for p in _named_elsewhere(problems, shown) if not any(m.field == p.field == "title" for m in mine)]
     click.echo(shown)
-    for p in mine + _named_elsewhere(problems, shown):
+    for p in mine + elsewhere:
         click.echo(f"  {p}", err=True)
     if any(p.is_error for p in mine):  # a bug in the scaffold, never the author's fault
         raise RecurError(f"{shown}: the new file does not pass recur check (see above)")
