@@ -242,3 +242,44 @@ def test_check_similar_finds_a_copy_sharing_a_signal_below_the_threshold_and_no_
         ("card-processor-timeouts", "looks like a duplicate of acquirer-timeouts (0.85, and both have the signal "
          "'ProcessorAuthLatencyHigh')"),
     ]  # fmt: skip
+
+
+def test_check_similar_says_what_lookalikes_says_of_a_new_pattern_with_anothers_signals(
+    tmp_path, monkeypatch, real_encoder
+):
+    """Found in review: a new pattern scaffolded with a title, a symptom and two signals, both disk-full's
+    exact signals, was OK by `recur check --similar FILE` (its doc view, watered down by the TODO summary,
+    scored about 0.5) while `recur lookalikes` said disk-full at 0.7-0.8. A look-alike that has most of
+    the pattern's exact signals, two or more, is a likely duplicate, said with the similarity lookalikes
+    gives; two starter patterns that share two of their six signals are not."""
+    from click.testing import CliRunner
+    from kbfactory import small_kb
+
+    from recur.cli.main import cli
+
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    for pid in ("bad-deploy-crashloop", "poison-message-crashloop"):  # 'KubePodCrashLooping', 'Back-off ...'
+        source = next((ROOT / "kb/patterns").glob(f"*/{pid}.md"))
+        (tmp_path / "kb/patterns" / source.parent.name).mkdir(exist_ok=True)
+        (tmp_path / "kb/patterns" / source.parent.name / source.name).write_text(source.read_text())
+    runner = CliRunner()
+    new = ["new", "pattern", "--kb", "kb", "--no-input", "--title", "Log partition fills up", "--category"]
+    new += ["capacity", "--severity", "sev2", "--symptom", "the app stops writing its logs"]
+    res = runner.invoke(cli, [*new, "--signal", "No space left on device", "--signal", "ENOSPC"])
+    assert res.exit_code == 0, res.output
+    index = ["--index", "index", "--model", "default"]
+    res = runner.invoke(cli, ["lookalikes", "--kb", "kb", *index, "--json", "log-partition-fills-up"])
+    similarity = {x["id"]: x["similarity"] for x in json.loads(res.stdout)["log-partition-fills-up"]}["disk-full"]
+    res = runner.invoke(
+        cli, ["check", "--kb", "kb", "--similar", *index, "kb/patterns/capacity/log-partition-fills-up.md"]
+    )
+    assert (
+        "kb/patterns/capacity/log-partition-fills-up.md:2: id: warning: looks like a duplicate of disk-full "
+        f"(similarity {similarity:.2f} as `recur lookalikes` measures it, and 2 of its 2 signals are disk-full's: "
+        "'No space left on device', 'ENOSPC')"
+    ) in res.stdout, res.output
+    res = runner.invoke(cli, ["check", "--kb", "kb", "--similar", *index, "-q"])
+    flagged = sorted(line.split(":")[0] for line in res.stdout.splitlines() if "looks like a duplicate" in line)
+    # disk-full of the small KB has just those two signals: said at both; the crashloops share 2 of 6 each
+    assert flagged == ["kb/patterns/capacity/disk-full.md", "kb/patterns/capacity/log-partition-fills-up.md"]

@@ -350,6 +350,26 @@ def test_path_from_flags_and_prompts(kb):
     assert not (kb / "paths/p3.yml").exists()
 
 
+def test_a_new_pattern_with_another_patterns_title_names_it_whichever_file_comes_first(kb):
+    """Found in review: `recur new pattern --title "<an existing pattern's title>"` was written with nothing
+    said, and `recur check --strict` passed it. Its own warning names the pattern that has the title, once,
+    also when the new file comes first by name; the file is still written (a warning)."""
+    args = ("new", "pattern", "--kb", "kb", "--no-input", "--category", "capacity", "--severity", "sev2")
+    for pid in ("a-disk", "z-disk"):  # before and after kb/patterns/capacity/disk-full.md
+        res = run(*args, "--id", pid, "--title", "disk full on a  Host", "--symptom", "writes fail")
+        assert res.exit_code == 0, res.output
+        said = res.stderr
+        assert (
+            f"kb/patterns/capacity/{pid}.md:3: title: warning: 'disk full on a Host' is also the title of "
+            "disk-full (kb/patterns/capacity/disk-full.md, line 3)"
+        ) in said, said
+        assert said.count("is also the title of") == 1, said
+        assert check("--strict", f"kb/patterns/capacity/{pid}.md").exit_code == 1
+        (kb / f"patterns/capacity/{pid}.md").unlink()
+    res = run(*args, "--title", "Disk full on a new host", "--symptom", "writes fail")
+    assert res.exit_code == 0 and "also the title" not in res.stderr, res.stderr
+
+
 def test_a_new_path_with_another_paths_title_or_order_says_so_whichever_file_comes_first(kb):
     """`recur check` warns of two onboarding paths with one title at the later file, and `recur new path`
     showed only its own file's problems: a new path written before the other one by name ("a-...") was
@@ -740,6 +760,29 @@ def test_answers_piped_in_are_still_read_and_running_out_of_them_is_said(kb, tmp
     res = _new_in_a_script(tmp_path, "pattern", stdin=answers)
     assert res.returncode == 0, res.stderr
     assert load_kb(kb).patterns["disk-full-on-the-log-volume"].symptoms == ["writes fail on /var/log"]
+
+
+@pytest.mark.parametrize(
+    "answers, signals",
+    [
+        ("Log volume full\n\ncapacity\nsev2\nwrites fail on /var/log\n\n", []),  # ends at the first signal
+        ("Log volume full\n\ncapacity\nsev2\nwrites fail on /var/log\n\nENOSPC\n", ["ENOSPC"]),  # at the 2nd
+    ],
+)
+def test_piped_answers_that_end_at_an_optional_question_finish_with_the_todos(kb, tmp_path, answers, signals):
+    """Found in review: answers piped in that ran out at an optional question (a signal, the summary, a
+    step) exited 2 with "stdin ended before every question was answered: give --title, --category, ..."
+    although all four had been answered. The end of input there is taken as skipping the rest."""
+    res = _new_in_a_script(tmp_path, "pattern", stdin=answers)
+    assert res.returncode == 0, res.stderr
+    assert "stdin ended" not in res.stderr and "Aborted" not in res.stderr
+    p = load_kb(kb).patterns["log-volume-full"]
+    assert p.symptoms == ["writes fail on /var/log"] and p.signals == signals
+    assert "fill in the 3 TODO(s)" in res.stderr  # summary, runbook and evidence, as when skipped
+    # the same for `recur new incident`: its matched patterns and services are optional
+    res = _new_in_a_script(tmp_path, "incident", stdin="Login slow\n2025-12-30\nsev3\n")
+    assert res.returncode == 0, res.stderr
+    assert "Login slow" in [i.title for i in load_kb(kb).incidents.values()]
 
 
 def test_a_severity_given_by_its_number_is_the_frameworks_level_as_incident_new_reads_it(kb):

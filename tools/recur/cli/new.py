@@ -95,7 +95,7 @@ def _answered_from_stdin(*flags: str):
     try:
         yield
     except click.Abort as exc:
-        if not isinstance(exc.__context__, EOFError) or sys.stdin is None or sys.stdin.isatty():
+        if not _input_ended(exc):
             raise
         click.echo()  # end the question's line
         raise click.UsageError(
@@ -103,17 +103,51 @@ def _answered_from_stdin(*flags: str):
         ) from None
 
 
+def _input_ended(exc: click.Abort) -> bool:
+    """Whether click gave up on a question because a pipe or file on stdin ended (not Ctrl-C, not a terminal)."""
+    return isinstance(exc.__context__, EOFError) and sys.stdin is not None and not sys.stdin.isatty()
+
+
+class _Optional:
+    """The optional questions asked after the required ones: answers piped in that end at one of them
+    leave it and the rest as skipping them would (TODO placeholders, empty lists). It was "stdin ended
+    before every question was answered: give --title, ..." (exit 2) although those had been answered
+    (found in review). Once stdin has ended, the questions left are not printed either."""
+
+    def __init__(self):
+        self.ended = False
+
+    def ask(self, given, question, skipped):
+        """``given`` (a flag's value) if any, else ``question()``'s answer, else (input ended) ``skipped``."""
+        if given or self.ended:
+            return given or skipped
+        try:
+            return question()
+        except click.Abort as exc:
+            if not _input_ended(exc):
+                raise
+            self.ended = True
+            click.echo()  # end the question's line
+            return skipped
+
+
 def _ask_list(label: str, required: bool = False, check=None) -> list:
     """Prompt for items until an empty answer. ``check(answer, answers so far)``: what is wrong with an answer, or
     None; a wrong one is said and asked again, not found after the last answer with all of them lost."""
     items: list = []
     while True:
-        text = click.prompt(
-            f"{label} #{len(items) + 1} (empty to finish)" if items or not required else f"{label} #1",
-            default="",
-            show_default=False,
-            type=TEXT,
-        ).strip()
+        try:
+            text = click.prompt(
+                f"{label} #{len(items) + 1} (empty to finish)" if items or not required else f"{label} #1",
+                default="",
+                show_default=False,
+                type=TEXT,
+            ).strip()
+        except click.Abort as exc:
+            if not (items and _input_ended(exc)):
+                raise
+            click.echo()
+            return items  # piped answers that end after some items: the list ends there, as an empty answer ends it
         if not text:
             if required and not items:
                 click.echo(f"At least one {label.lower()} is required.", err=True)
@@ -145,8 +179,10 @@ def _finish(kb_dir, path, text, written: bool = False) -> None:
     shown = display_path(path)
     _, problems = check_path(kb_dir, stale_days=0)
     mine = [p for p in problems if p.path == shown]
+    # a title two patterns share is said at both files: the new file's own warning names the other already
+    elsewhere = [p for p in _named_elsewhere(problems, shown) if not any(m.field == p.field == "title" for m in mine)]
     click.echo(shown)
-    for p in mine + _named_elsewhere(problems, shown):
+    for p in mine + elsewhere:
         click.echo(f"  {p}", err=True)
     if any(p.is_error for p in mine):  # a bug in the scaffold, never the author's fault
         raise RecurError(f"{shown}: the new file does not pass recur check (see above)")
@@ -228,11 +264,14 @@ def _ask_pattern(kb, title, pid, category, severity, symptoms, signals, summary,
         value_proc=(lambda v: severity_level(kb, v, "Severity")) if sevs else None,
     )
     symptoms = symptoms or _ask_list("Symptom, as a responder would type it", required=True)
-    signals = signals or _ask_list("Signal (exact alert name, log line, error code)")
-    summary = summary or click.prompt(
-        "Summary (one paragraph; empty for a TODO)", default="", show_default=False, type=TEXT
+    optional = _Optional()
+    signals = optional.ask(signals, lambda: _ask_list("Signal (exact alert name, log line, error code)"), [])
+    summary = optional.ask(
+        summary,
+        lambda: click.prompt("Summary (one paragraph; empty for a TODO)", default="", show_default=False, type=TEXT),
+        "",
     )
-    steps = steps or _ask_list("Runbook step (a command, query or dashboard)")
+    steps = optional.ask(steps, lambda: _ask_list("Runbook step (a command, query or dashboard)"), [])
     return title, pid, category, severity, symptoms, signals, summary, steps
 
 
@@ -357,10 +396,15 @@ def incident(kb_dir, iid, title, date, severity, patterns, services, duration, s
                 f"Severity ({', '.join(sevs)})" if sevs else "Severity",
                 value_proc=(lambda v: severity_level(kb, v, "Severity")) if sevs else None,
             )
-            patterns = patterns or _ask_list(
-                "Matched pattern id (empty if unknown)", check=lambda pid, _: scaffold.pattern_problem(kb, pid)
+            optional = _Optional()
+            patterns = optional.ask(
+                patterns,
+                lambda: _ask_list(
+                    "Matched pattern id (empty if unknown)", check=lambda pid, _: scaffold.pattern_problem(kb, pid)
+                ),
+                [],
             )
-            services = services or _ask_list("Service")
+            services = optional.ask(services, lambda: _ask_list("Service"), [])
     fields = dict(
         title=title,
         date=date,

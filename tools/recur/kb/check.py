@@ -22,6 +22,7 @@ def cross_checks(kb: KB) -> list[Problem]:
     """The checks that need the whole KB: duplicate ids, and ids that other files refer to."""
     return (
         duplicate_ids(kb)
+        + pattern_title_warnings(kb)
         + _pattern_refs(kb)
         + _record_refs(kb)
         + superseded_problems(kb)
@@ -46,6 +47,40 @@ def duplicate_ids(kb: KB) -> list[Problem]:
                 line = kb.id_lines.get(f, 2)
                 problems.append(Problem(f, line, "id", f"duplicate {what} id {rid!r} (also in {others})"))
     return problems
+
+
+def pattern_title_warnings(kb: KB) -> list[Problem]:
+    """Two patterns with the same title (letter case, spacing and Markdown marks aside): a warning at each
+    file, naming the other, as `check --similar` says a likely duplicate (either may be the one to change,
+    and `recur new pattern` names the pattern there already at the new file). A responder sees two results
+    alike and picks one; most often it is a new pattern written for a failure the KB has already. Nothing
+    was said (found in review: such a copy passed `check --strict --similar`), though two onboarding paths
+    with one title are. A retired pattern is left out: the one that replaced it may well keep its title."""
+    by_title: dict = {}
+    for p in sorted(kb.patterns.values(), key=lambda p: p.relpath):
+        if p.status != "retired" and p.title:
+            by_title.setdefault(title_key(p.title), []).append(p)
+    out = []
+    for same in by_title.values():
+        for p in same if len(same) > 1 else ():
+            others = ", ".join(f"{o.id} ({_shown(kb, o.relpath)}, line {o.line('title')})" for o in same if o is not p)
+            what = (
+                f"{p.title!r} is also the title of {others}: search results and the site show them alike; if "
+                "they are one failure, extend one (and retire the other), else give each its own title"
+            )
+            out.append(Problem(_shown(kb, p.relpath), p.line("title"), "title", what, "warning"))
+    return out
+
+
+# Markdown's inline marks, which a title shows without: emphasis (* and _ at a word's edge), code spans, escapes
+_TITLE_MARKS = re.compile(r"[*`\\]|(?<!\w)_+|_+(?!\w)")
+
+
+def title_key(title: str) -> str:
+    """A title as a reader tells it from another: Markdown marks, letter case and spacing aside, so
+    "**Disk** full" and "disk  Full" are one title."""
+    text = unicodedata.normalize("NFC", _TITLE_MARKS.sub("", title))
+    return " ".join(text.split()).casefold()
 
 
 def left_out(kb: KB) -> set[str]:
