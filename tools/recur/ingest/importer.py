@@ -297,15 +297,35 @@ def _same_source_notes(kb, source: str, sources: set) -> list:
 def _look_alike_notes(kb, title: str, day) -> list:
     """A note per recorded incident of the same date and title: a copy of the postmortem saved under
     another name ("postmortem (1).md") and edited a little has another path and another hash, and
-    was recorded a second time without a word. Only a note: two incidents may share both."""
-    same = sorted(
-        i.id for i in kb.incidents.values() if i.date == day and i.title.strip().casefold() == title.strip().casefold()
-    )
-    return [
-        f"{iid} has the same title and date: if it is this postmortem (a copy saved under another name), "
-        "remove one of the two records"
-        for iid in same
-    ]
+    was recorded a second time without a word. Only a note: two incidents may share both. Titles are
+    compared as ``clean_title`` reads them (a record written before it took "🔥 Postmortem:" off holds
+    them), and one sharing most words is alike: "X (v2)" was no copy of "X"."""
+    from recur.ingest.pm_text import clean_title
+
+    key = _title_key(title)
+    notes = []
+    for inc in sorted((i for i in kb.incidents.values() if i.date == day), key=lambda i: i.id):
+        theirs = clean_title(inc.title) or inc.title
+        if _title_key(theirs) == key:
+            notes.append(
+                f"{inc.id} has the same title and date: if it is this postmortem (a copy saved under another name), "
+                "remove one of the two records"
+            )
+        elif _words(theirs) and _words(title) and _titles_overlap(theirs, title):
+            notes.append(
+                f"{inc.id} has the same date and a title much like this one ({inc.title!r}): if it is this postmortem "
+                "(a copy saved under another name, edited), remove one of the two records"
+            )
+    return notes
+
+
+def _title_key(title: str) -> str:
+    return " ".join(title.split()).casefold()
+
+
+def _words(title: str) -> set:
+    """The words ``_titles_overlap`` compares: a title of short words only has none, and is alike no other."""
+    return set(re.findall(r"\w{3,}", title.lower()))
 
 
 def placeholder_severity(kb) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from recur.ingest.pm_markup import drop_html_comments
@@ -312,11 +313,27 @@ def is_generic_title(title: str | None) -> bool:
     return bool(title) and _GENERIC_TITLE.fullmatch(re.sub(r"[^\w\s-]+", "", title).strip()) is not None
 
 
+# an emoji, a pictograph and what composes one (the variation selector of "⚠️", a zero-width joiner,
+# a skin tone): the decoration of a heading, no word of its title
+_SYMBOL_CATEGORIES = {"So", "Sk", "Cf", "Mn", "Me", "Co"}
+
+
+def _lead_symbols(text: str) -> int:
+    """How many characters of ``text`` are emoji, symbols and their joiners before its first word."""
+    n = 0
+    while n < len(text) and (text[n].isspace() or unicodedata.category(text[n]) in _SYMBOL_CATEGORIES):
+        n += 1
+    return n
+
+
 def clean_title(text: str | None) -> str | None:
-    """A heading as a title: "Postmortem: X" -> "X", "X Postmortem (incident #465)" -> "X"; None for placeholders."""
+    """A heading as a title: "Postmortem: X" -> "X", "X Postmortem (incident #465)" -> "X"; None for placeholders.
+    An emoji before it is decoration, taken off: "🔥 Postmortem: X" kept both, and a copy of the postmortem
+    headed so was recorded again unnoticed, its title not the first's."""
     if text is None:
         return None
     t = re.sub(r"[*_`]+", "", str(text)).strip()
+    t = t[_lead_symbols(t) :]
     t = TITLE_PREFIX.sub("", BRACKET_PREFIX.sub("", t)).strip()
     t = TITLE_SUFFIX.sub("", t).strip() or t
     return None if is_placeholder(t) or is_placeholder(strip_placeholders(t)) else t
