@@ -417,6 +417,49 @@ def review_status(text: str | None) -> str | None:
     return "pending" if _DOC_PENDING.match(head) else None
 
 
+# where a Status line gives the review's date: "Draft, review scheduled 2026-12-09", "In review (review
+# due Dec 9)", "Pending — review on 9 December 2026", "Draft; PIR scheduled for 2026-12-09", "Review:
+# 2026-12-09"; the date was dropped, the review given the framework's default due date without a word
+_REVIEW_WHEN = re.compile(
+    r"\b(?:(?:review|pir|retro(?:spective)?)(?:[ \t]+meeting)?[ \t]+(?:(?:is|was)[ \t]+)?"
+    r"(?:(?:scheduled|planned|booked|set|due)(?:[ \t]+(?:for|on|by))?|on|for|by)"
+    r"|(?:scheduled|planned|booked|due)(?:[ \t]+(?:for|on|by))?|(?:review|pir)[ \t]*:)(?!\w)[ \t]*",
+    re.I,
+)
+
+
+def review_when(text: str | None) -> str | None:
+    """The words a postmortem's Status line gives the review's date by, as written ("Draft, review
+    scheduled 2026-12-09": "2026-12-09"; "review due next week": "next week"), or None when it names none."""
+    text = " ".join(re.sub(r"[*_`]+", " ", text or "").split())
+    for m in _REVIEW_WHEN.finditer(text):
+        rest = text[m.end() :]
+        day, said = find_date(rest)
+        if day is not None and rest.startswith(said):  # "Dec 9, 2026": its comma is the date's
+            return said
+        words = re.split(r"[,;()]|\s[–—-]\s|[–—]", rest, maxsplit=1)[0].strip(" .")
+        if _WHEN_WORDS.search(words):  # "due to the holidays", "planned changes": no date, and none to say unread
+            return words
+    return None
+
+
+# the words of a time: a number, a month or a day of the week, "next week", "tomorrow", "TBD"
+_WHEN_WORDS = re.compile(
+    rf"\d|\b(?:{MONTH_NAME}|(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|tomorrow|tonight|next|this|"
+    r"week|month|quarter|tb[cda])\b",
+    re.I,
+)
+
+
+def read_review_due(words: str, start: dt.date | None) -> dt.date | None:
+    """The date of ``review_when``'s words: a whole date, or a day without its year ("Dec 9") the first
+    on or after ``start``, the incident's date; None when they say none."""
+    day, said = find_date(words)
+    if day is not None and words.strip().startswith(said):
+        return day
+    return due_after(words, start) if start is not None else None
+
+
 def ticket_of(text: str) -> str | None:
     m = TICKET.search(text or "")
     return m.group(0).strip() if m else None
