@@ -737,3 +737,63 @@ def test_a_summary_opening_on_unclosed_brackets_is_read_in_linear_time(tmp_path)
     code = "import sys\nfrom recur.ingest.postmortem import parse\nprint(parse(open(sys.argv[1]).read()).title)"
     run = python_guarded(code, str(doc))
     assert run.returncode == 0 and run.stdout == "Postmortem Report\n", run.stderr
+
+
+TERRAFORM = """\
+# {heading}
+
+**Date:** 2026-11-30
+**Severity:** SEV-2
+**Status:** Complete
+
+## Summary
+
+Every infra pipeline waited on a Terraform state lock a cancelled apply left behind, for two hours.
+"""
+
+
+def test_an_emoji_before_the_documents_name_is_taken_off_the_title():
+    # "🔥 Postmortem: X" kept both: the prefix is taken off only at the start, and the emoji was there
+    for heading in (
+        "🔥 Postmortem: Infra pipeline blocked by stale Terraform lock",
+        "⚠️ Incident report: Infra pipeline blocked by stale Terraform lock",  # a variation selector after it
+        "🔥🔥 [Postmortem] Infra pipeline blocked by stale Terraform lock",
+        "**🔥 RCA - Infra pipeline blocked by stale Terraform lock**",
+        "🧑‍🚒 Postmortem: Infra pipeline blocked by stale Terraform lock",  # joined by a zero-width joiner
+    ):
+        pm = parse(TERRAFORM.format(heading=heading))
+        assert pm.title == "Infra pipeline blocked by stale Terraform lock", heading
+    # the words of a title stay as written, a symbol inside it too
+    assert parse(TERRAFORM.format(heading="🔥 Deploys ⛔ by a stale lock")).title == "Deploys ⛔ by a stale lock"
+    # a heading that is only an emoji and the document's name names no incident: the summary gives it
+    assert parse(TERRAFORM.format(heading="🔥 Postmortem")).title != "🔥"
+
+
+def test_a_copy_headed_with_an_emoji_or_a_version_is_named_as_a_look_alike(kb_dir, tmp_path):
+    plain = TERRAFORM.format(heading="Postmortem: Infra pipeline blocked by stale Terraform lock")
+    first = json.loads(imp(kb_dir, tmp_path, "pm.md", plain).output)
+    same = f"{first['incident']} has the same title and date"
+    # a copy saved under another name, its heading given an emoji: recorded again without a word
+    fire = json.loads(imp(kb_dir, tmp_path, "pm (1).md", plain.replace("# ", "# 🔥 ", 1)).output)
+    assert fire["title"] == "Infra pipeline blocked by stale Terraform lock"
+    assert any(n.startswith(same) for n in fire["notes"]), fire["notes"]
+    # "(v2)": another title, most of its words the first's
+    text = TERRAFORM.format(heading="Infra pipeline blocked by stale Terraform lock (v2)")
+    v2 = json.loads(imp(kb_dir, tmp_path, "pm-v2.md", text).output)
+    alike = [n for n in v2["notes"] if n.startswith(f"{first['incident']} has the same date and a title much like")]
+    assert alike and "'Infra pipeline blocked by stale Terraform lock'" in alike[0], v2["notes"]
+    # another incident of the day is no look-alike
+    other = TERRAFORM.format(heading="Checkout latency after the CDN purge")
+    assert not any("has the same" in n for n in json.loads(imp(kb_dir, tmp_path, "b.md", other).output)["notes"])
+
+
+def test_a_record_written_with_the_emoji_in_its_title_is_compared_by_the_title_read_now(kb_dir, tmp_path):
+    # a record an import wrote before the emoji was taken off holds "🔥 Postmortem: X" as its title
+    heading = "Infra pipeline blocked by stale Terraform lock"
+    first = json.loads(imp(kb_dir, tmp_path, "pm.md", TERRAFORM.format(heading=heading)).output)
+    path = kb_dir / "incidents" / "2026" / f"{first['incident']}.md"
+    path.write_text(path.read_text().replace(f'title: "{heading}"', f'title: "🔥 Postmortem: {heading}"', 1))
+    assert load_kb(kb_dir).incidents[first["incident"]].title == f"🔥 Postmortem: {heading}"
+    text = TERRAFORM.format(heading=heading) + "\nReviewed on 2026-12-02.\n"
+    again = json.loads(imp(kb_dir, tmp_path, "copy.md", text).output)
+    assert any(n.startswith(f"{first['incident']} has the same title and date") for n in again["notes"])

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from import_helpers import import_file
 
 from recur.cli.main import cli
-from recur.ingest.pm_text import review_status
+from recur.ingest.pm_text import read_review_due, review_status, review_when
 from recur.ingest.postmortem import parse
 from recur.kb.loader import load_kb
 
@@ -171,3 +171,85 @@ def test_the_postmortems_status_under_its_own_name_is_its_reviews_state(fresh_kb
     # the incident's own state is no review's: said in the notes as before, the review left pending
     pm = parse(VAULT.replace("**Status:** {status}", "**Incident status:** Resolved"))
     assert pm.status is None
+
+
+LOCK = """\
+# Infra pipeline blocked by stale Terraform lock
+
+**Date:** 2026-11-30
+**Severity:** SEV-2
+**Status:** {status}
+
+## Summary
+
+Every infra pipeline waited on a Terraform state lock a cancelled apply left behind, for two hours.
+"""
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        "Draft, review scheduled 2026-12-09",
+        "In review (review due Dec 9)",  # no year: the first Dec 9 on or after the incident
+        "Pending — review on 9 December 2026",
+        "Draft; PIR scheduled for Dec 9, 2026",
+        "**Draft**, review scheduled **2026-12-09**",
+    ],
+)
+def test_the_review_date_a_status_line_gives_is_the_reviews_due_date(fresh_kb, tmp_path, status):
+    # the record got the framework's default (2026-12-10), the Status line quoted, the date not said dropped
+    out = json.loads(imp(fresh_kb, tmp_path / "pm.md", LOCK.format(status=status)).stdout)
+    assert out["review"] == {"level": "full", "status": "pending", "due": "2026-12-09"}, out["notes"]
+    assert load_kb(fresh_kb).incidents[out["incident"]].review.due == dt.date(2026, 12, 9)
+    assert any(n.startswith("review: due 2026-12-09, as the postmortem says (") for n in out["notes"]), out["notes"]
+
+
+def test_a_review_date_line_is_the_reviews_due_date_and_one_not_read_is_said(fresh_kb, tmp_path):
+    text = LOCK.format(status="Draft").replace("**Status:** Draft", "**Status:** Draft\n**Review date:** 2026-12-09")
+    out = json.loads(imp(fresh_kb, tmp_path / "pm.md", text).stdout)
+    assert out["review"]["due"] == "2026-12-09"
+    assert "Review date" not in load_kb(fresh_kb).incidents[out["incident"]].sections["Summary"]
+    late = json.loads(imp(fresh_kb, tmp_path / "b.md", LOCK.format(status="Draft, review scheduled next week")).stdout)
+    assert late["review"]["due"] == "2026-12-10"  # the framework's
+    assert (
+        "review: the date 'next week' (the 'Status:' line 5) not read as a date; due from the severity framework: "
+        f"to give the day, recur incident review {late['incident']} --due YYYY-MM-DD (or import with --review-due)"
+    ) in late["notes"]
+
+
+def test_review_due_given_on_the_command_line_is_the_due_date(fresh_kb, tmp_path):
+    text = LOCK.format(status="Draft, review scheduled 2026-12-09")
+    out = json.loads(imp(fresh_kb, tmp_path / "pm.md", text, "--review-due", "2026-12-16").stdout)
+    assert out["review"]["due"] == "2026-12-16"  # over what the postmortem says
+    early = json.loads(
+        imp(fresh_kb, tmp_path / "b.md", LOCK.format(status="Draft"), "--review-due", "2026-11-01").stdout
+    )
+    assert early["review"]["due"] == "2026-11-01"
+    assert "warning: --review-due 2026-11-01 is before the incident's date 2026-11-30" in early["notes"]
+    bad = imp(fresh_kb, tmp_path / "c.md", LOCK.format(status="Draft"), "--review-due", "12/16/2026")
+    assert bad.exit_code != 0 and "--review-due" in bad.output and "Traceback" not in bad.output
+    assert "--review-due" in CliRunner().invoke(cli, ["import", "--help"]).output
+
+
+def test_a_review_date_moved_in_the_document_is_named_among_the_changes(fresh_kb, tmp_path):
+    path = tmp_path / "pm.md"
+    first = json.loads(imp(fresh_kb, path, LOCK.format(status="Draft, review scheduled 2026-12-09")).stdout)
+    again = imp(fresh_kb, path, LOCK.format(status="Draft, review scheduled 2026-12-16"))
+    assert again.exit_code == 3
+    note = " ".join(json.loads(again.stdout)["notes"])
+    assert f"it now differs from {first['incident']} in: review due (2026-12-16)" in note, note
+
+
+def test_only_words_of_a_time_after_review_scheduled_or_due_are_its_date():
+    said = {
+        "Draft, review scheduled 2026-12-09": "2026-12-09",
+        "Draft; PIR scheduled for Dec 9, 2026": "Dec 9, 2026",  # the date's own comma
+        "Draft, review on the 9th": "the 9th",
+        "Draft, review scheduled next week": "next week",  # not read as a date: said in the notes
+    }
+    assert {s: review_when(s) for s in said} == said
+    # "due to", "planned changes": no date, none to say unread
+    for status in ("Draft — due to the holidays, review postponed", "Draft, planned changes listed", "In review"):
+        assert review_when(status) is None, status
+    assert read_review_due("the 9th", dt.date(2026, 11, 30)) == dt.date(2026, 12, 9)
+    assert read_review_due("next week", dt.date(2026, 11, 30)) is None

@@ -19,6 +19,12 @@ from recur.ingest.importer import CHANGED, import_postmortem, render_text
 @click.option("--id", "iid", help="Incident id (default: next INC-<year>-NNNN).")
 @click.option("--date", help="Override the incident date (YYYY-MM-DD).")
 @click.option("--severity", help="Override the severity key.")
+@click.option(
+    "--review-due",
+    metavar="DATE",
+    help="The review's due date (YYYY-MM-DD). Default: the date the postmortem gives it "
+    "('Status: Draft, review scheduled 2026-12-09', 'Review date:'), else date + review_within_days of the severity.",
+)
 @click.option("--pattern", "patterns", multiple=True, help="Link this known pattern; skip matching (repeatable).")
 @click.option("--category", help="Category folder for a draft pattern (default: the closest pattern's).")
 @click.option("--no-draft", is_flag=True, help="Never write a draft pattern; leave the incident as needs-analysis.")
@@ -43,7 +49,20 @@ from recur.ingest.importer import CHANGED, import_postmortem, render_text
     help="Read, match and check everything, write nothing: say what would be written (the same JSON with --json).",
 )
 def import_cmd(
-    kb_dir, index_dir, model, file, iid, date, severity, patterns, category, no_draft, accept, as_json, dry_run
+    kb_dir,
+    index_dir,
+    model,
+    file,
+    iid,
+    date,
+    severity,
+    review_due,
+    patterns,
+    category,
+    no_draft,
+    accept,
+    as_json,
+    dry_run,
 ):
     """Import a postmortem (Google SRE or Atlassian template, or close) as an incident record.
 
@@ -70,6 +89,7 @@ def import_cmd(
         draft=not no_draft,
         threshold=accept,
         dry_run=dry_run,
+        review_due=given_date(review_due, "--review-due") if review_due else None,
     )
     if as_json:
         click.echo(json.dumps(out.to_json(), ensure_ascii=False, indent=1))

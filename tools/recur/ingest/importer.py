@@ -297,15 +297,35 @@ def _same_source_notes(kb, source: str, sources: set) -> list:
 def _look_alike_notes(kb, title: str, day) -> list:
     """A note per recorded incident of the same date and title: a copy of the postmortem saved under
     another name ("postmortem (1).md") and edited a little has another path and another hash, and
-    was recorded a second time without a word. Only a note: two incidents may share both."""
-    same = sorted(
-        i.id for i in kb.incidents.values() if i.date == day and i.title.strip().casefold() == title.strip().casefold()
-    )
-    return [
-        f"{iid} has the same title and date: if it is this postmortem (a copy saved under another name), "
-        "remove one of the two records"
-        for iid in same
-    ]
+    was recorded a second time without a word. Only a note: two incidents may share both. Titles are
+    compared as ``clean_title`` reads them (a record written before it took "🔥 Postmortem:" off holds
+    them), and one sharing most words is alike: "X (v2)" was no copy of "X"."""
+    from recur.ingest.pm_text import clean_title
+
+    key = _title_key(title)
+    notes = []
+    for inc in sorted((i for i in kb.incidents.values() if i.date == day), key=lambda i: i.id):
+        theirs = clean_title(inc.title) or inc.title
+        if _title_key(theirs) == key:
+            notes.append(
+                f"{inc.id} has the same title and date: if it is this postmortem (a copy saved under another name), "
+                "remove one of the two records"
+            )
+        elif _words(theirs) and _words(title) and _titles_overlap(theirs, title):
+            notes.append(
+                f"{inc.id} has the same date and a title much like this one ({inc.title!r}): if it is this postmortem "
+                "(a copy saved under another name, edited), remove one of the two records"
+            )
+    return notes
+
+
+def _title_key(title: str) -> str:
+    return " ".join(title.split()).casefold()
+
+
+def _words(title: str) -> set:
+    """The words ``_titles_overlap`` compares: a title of short words only has none, and is alike no other."""
+    return set(re.findall(r"\w{3,}", title.lower()))
 
 
 def placeholder_severity(kb) -> str:
@@ -669,10 +689,12 @@ def import_postmortem(
     top=5,
     today=None,
     dry_run=False,
+    review_due=None,
 ) -> Imported:
     """Write the incident record (and a draft pattern when no known pattern matches); returns what
     was written, or ``already`` when the same document was imported before (nothing written).
-    ``dry_run``: every check and choice made, nothing written; the answer says what would be."""
+    ``dry_run``: every check and choice made, nothing written; the answer says what would be.
+    ``review_due``: the review's due date (--review-due), over the one the postmortem says."""
     from recur.kb.incident_record import next_id
     from recur.kb.loader import load_kb, require_patterns
 
@@ -683,7 +705,7 @@ def import_postmortem(
     digest, source, sources = content_hash(text), source_key(kb, file), _sources(kb, file)
     dup = find_duplicate(kb, digest, sources, pm.title, date or pm.date)
     if dup:  # the same path with other content: a changed document, what differs named
-        given = [f for f, v in zip(("--id", "--date", "--severity", "--pattern"), (iid, date, severity, patterns)) if v]
+        given = _given(iid=iid, date=date, severity=severity, pattern=patterns, review_due=review_due)
         return _already(dup, pm, given, _changes(kb, dup[0], pm, source) if dup[2] == "source path" else None, digest)
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
     if date:  # a due date without its year is read against the date given, not the document's
@@ -702,15 +724,20 @@ def import_postmortem(
     cands = candidates_of(results, kb.import_drafts())
     linked = list(dict.fromkeys(patterns)) or ([link] if link else [])
     meta = _meta(iid, numbered, title, day, sev, triage, digest, source, "--date" if date else pm.date_source)
+    notes += _set_review_due(meta, pm, review_due)
     draft = draft and not linked and unknown and not pending  # a second draft would split one failure in two
     written = _write(kb, pm, meta, linked, cands, draft=draft, category=category, source_file=source, dry=dry_run)
     if pending:
         notes.append(f"no new draft written: {pending}, a draft an earlier import wrote, is the best candidate")
     notes += _review_notes(kb, pm, written.review, meta, today or dt.date.today())
     out = _imported(meta, pm, written, Link(link, reason, pending), unknown, cands, notes)
-    return replace(
-        out, suggestions=results, dry_run=dry_run
-    )  # the whole result objects, as `recur incident new --json` has them
+    # the whole result objects, as `recur incident new --json` has them
+    return replace(out, suggestions=results, dry_run=dry_run)
+
+
+def _given(**flags) -> list[str]:
+    """The flags given, as typed: what a re-import that writes nothing did not apply."""
+    return [f"--{name.replace('_', '-')}" for name, value in flags.items() if value]
 
 
 def _meta(iid, numbered, title, day, sev, triage, digest, source, date_from) -> dict:
@@ -727,6 +754,47 @@ def _meta(iid, numbered, title, day, sev, triage, digest, source, date_from) -> 
         "source": source,
         "date_from": date_from,
     }
+
+
+def _set_review_due(meta: dict, pm, given) -> list[str]:
+    """``meta["review_due"]``, the review's due date (None: the severity framework's), and the notes on it."""
+    meta["review_due"], notes = _review_due(pm, meta["day"], given, meta["iid"])
+    return notes
+
+
+def _review_due(pm, day: dt.date, given, iid: str) -> tuple:
+    """(the review's due date, None for the severity framework's; notes): --review-due, else the date the
+    postmortem gives it ("Status: Draft, review scheduled 2026-12-09", "Review date: Dec 9"), which was
+    dropped for the framework's default with nothing said but the Status line quoted."""
+    from recur.ingest.pm_text import read_review_due
+
+    if given is not None:
+        return given, _due_before(given, day, "--review-due")
+    if pm.review_due is None:
+        return None, []
+    words, where = pm.review_due
+    due = read_review_due(words, day)
+    if due is None or not in_range(due):
+        return None, [
+            f"review: the date {words!r} ({where}) not read as a date; due from the severity framework: to give "
+            f"the day, recur incident review {iid} --due YYYY-MM-DD (or import with --review-due)"
+        ]
+    return due, [f"review: due {due.isoformat()}, as the postmortem says ({words!r}, {where})"] + _due_before(
+        due, day, f"the review date {words!r}"
+    )
+
+
+def _said_due(pm, day: dt.date):
+    """The review's due date the postmortem gives, read against ``day``; None when it gives none."""
+    from recur.ingest.pm_text import read_review_due
+
+    return read_review_due(pm.review_due[0], pm.date or day) if pm.review_due else None
+
+
+def _due_before(due: dt.date, day: dt.date, what: str) -> list[str]:
+    """A review due before its incident is written as given, with a warning: the board shows it overdue from
+    the start (as `recur incident new --review-due` warns; `recur check` warns of it too)."""
+    return [f"warning: {what} {due.isoformat()} is before the incident's date {day.isoformat()}"] if due < day else []
 
 
 def _says_done(pm) -> bool:
@@ -873,6 +941,8 @@ def _changes(kb, iid: str, pm, source: str) -> list[str]:
         "duration": (pm.duration_minutes, inc.duration_minutes),
         # a draft imported, then completed: the record's review is still pending
         "review": ("done" if _says_done(pm) else None, inc.review.status if inc.review else None),
+        # "review scheduled 2026-12-09" moved to the 16th: the record keeps the first
+        "review due": (_said_due(pm, inc.date), inc.review.due if inc.review else None),
     }
     out = [
         f"{name} ({', '.join(now) if isinstance(now, list) else now})"
@@ -970,7 +1040,10 @@ def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, catego
     fus = [a for a in pm.action_items if a["title"]]
     # a postmortem that says it is complete was reviewed: its review recorded pending and, dated
     # weeks back, overdue failed `recur report --fail-on overdue` for a review already held
-    review = review_defaults(kb, meta["sev"], meta["day"], {"status": "done"} if _says_done(pm) else {})
+    given = {"status": "done"} if _says_done(pm) else {}
+    review = review_defaults(
+        kb, meta["sev"], meta["day"], given | ({"due": meta["review_due"]} if meta["review_due"] else {})
+    )
     itext = lambda iid: incident_text(  # noqa: E731 - the text for whichever number is free
         iid=iid,
         title=meta["title"],

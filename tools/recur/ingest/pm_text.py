@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from recur.ingest.pm_markup import drop_html_comments
@@ -312,11 +313,27 @@ def is_generic_title(title: str | None) -> bool:
     return bool(title) and _GENERIC_TITLE.fullmatch(re.sub(r"[^\w\s-]+", "", title).strip()) is not None
 
 
+# an emoji, a pictograph and what composes one (the variation selector of "⚠️", a zero-width joiner,
+# a skin tone): the decoration of a heading, no word of its title
+_SYMBOL_CATEGORIES = {"So", "Sk", "Cf", "Mn", "Me", "Co"}
+
+
+def _lead_symbols(text: str) -> int:
+    """How many characters of ``text`` are emoji, symbols and their joiners before its first word."""
+    n = 0
+    while n < len(text) and (text[n].isspace() or unicodedata.category(text[n]) in _SYMBOL_CATEGORIES):
+        n += 1
+    return n
+
+
 def clean_title(text: str | None) -> str | None:
-    """A heading as a title: "Postmortem: X" -> "X", "X Postmortem (incident #465)" -> "X"; None for placeholders."""
+    """A heading as a title: "Postmortem: X" -> "X", "X Postmortem (incident #465)" -> "X"; None for placeholders.
+    An emoji before it is decoration, taken off: "🔥 Postmortem: X" kept both, and a copy of the postmortem
+    headed so was recorded again unnoticed, its title not the first's."""
     if text is None:
         return None
     t = re.sub(r"[*_`]+", "", str(text)).strip()
+    t = t[_lead_symbols(t) :]
     t = TITLE_PREFIX.sub("", BRACKET_PREFIX.sub("", t)).strip()
     t = TITLE_SUFFIX.sub("", t).strip() or t
     return None if is_placeholder(t) or is_placeholder(strip_placeholders(t)) else t
@@ -398,6 +415,49 @@ def review_status(text: str | None) -> str | None:
     if _DOC_DONE.match(head):
         return "done"
     return "pending" if _DOC_PENDING.match(head) else None
+
+
+# where a Status line gives the review's date: "Draft, review scheduled 2026-12-09", "In review (review
+# due Dec 9)", "Pending — review on 9 December 2026", "Draft; PIR scheduled for 2026-12-09", "Review:
+# 2026-12-09"; the date was dropped, the review given the framework's default due date without a word
+_REVIEW_WHEN = re.compile(
+    r"\b(?:(?:review|pir|retro(?:spective)?)(?:[ \t]+meeting)?[ \t]+(?:(?:is|was)[ \t]+)?"
+    r"(?:(?:scheduled|planned|booked|set|due)(?:[ \t]+(?:for|on|by))?|on|for|by)"
+    r"|(?:scheduled|planned|booked|due)(?:[ \t]+(?:for|on|by))?|(?:review|pir)[ \t]*:)(?!\w)[ \t]*",
+    re.I,
+)
+
+
+def review_when(text: str | None) -> str | None:
+    """The words a postmortem's Status line gives the review's date by, as written ("Draft, review
+    scheduled 2026-12-09": "2026-12-09"; "review due next week": "next week"), or None when it names none."""
+    text = " ".join(re.sub(r"[*_`]+", " ", text or "").split())
+    for m in _REVIEW_WHEN.finditer(text):
+        rest = text[m.end() :]
+        day, said = find_date(rest)
+        if day is not None and rest.startswith(said):  # "Dec 9, 2026": its comma is the date's
+            return said
+        words = re.split(r"[,;()]|\s[–—-]\s|[–—]", rest, maxsplit=1)[0].strip(" .")
+        if _WHEN_WORDS.search(words):  # "due to the holidays", "planned changes": no date, and none to say unread
+            return words
+    return None
+
+
+# the words of a time: a number, a month or a day of the week, "next week", "tomorrow", "TBD"
+_WHEN_WORDS = re.compile(
+    rf"\d|\b(?:{MONTH_NAME}|(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|tomorrow|tonight|next|this|"
+    r"week|month|quarter|tb[cda])\b",
+    re.I,
+)
+
+
+def read_review_due(words: str, start: dt.date | None) -> dt.date | None:
+    """The date of ``review_when``'s words: a whole date, or a day without its year ("Dec 9") the first
+    on or after ``start``, the incident's date; None when they say none."""
+    day, said = find_date(words)
+    if day is not None and words.strip().startswith(said):
+        return day
+    return due_after(words, start) if start is not None else None
 
 
 def ticket_of(text: str) -> str | None:

@@ -36,6 +36,7 @@ from recur.ingest.pm_text import (
     parse_date,
     read_duration,
     review_status,
+    review_when,
     strip_placeholders,
     unescape,
 )
@@ -199,6 +200,12 @@ META_KEYS = {
     "document status": "status",
     "report status": "status",
     "pir status": "status",
+    # the day the review is held or due: read into review.due, the framework's default was written instead
+    "review date": "review due",
+    "review due": "review due",
+    "review due date": "review due",
+    "review scheduled": "review due",
+    "pir date": "review due",
     "author": "authors",
     "authors": "authors",
     "owner": "owner",
@@ -249,7 +256,7 @@ META_KEYS = {
 }
 # the META_KEYS kinds no record field holds: said in the import's notes, not dropped unsaid
 UNKEPT_KINDS = set(META_KEYS.values()) - {
-    *("date", "start", "end", "created", "severity", "priority", "services", "duration", "title")
+    *("date", "start", "end", "created", "severity", "priority", "services", "duration", "title", "review due")
 }
 # No two "\s*" may meet in these (nor "\s*" and a lazy group before "$"): on a line with a long run
 # of spaces (a padded pandoc table, a pasted log) such a regex takes cubic time, minutes per line.
@@ -314,6 +321,9 @@ class Postmortem:
     # (the Status field as written, where, "done" | "pending"): the document's own state, which is its
     # review's (pm_text.review_status); a status that says neither ("Resolved") is in ``unkept``
     status: tuple | None = None
+    # (the words of the review's date as written, where): "review scheduled 2026-12-09" in the Status
+    # line (pm_text.review_when), a "Review date:" line; the importer reads it into review.due
+    review_due: tuple | None = None
     controls: int = 0  # control characters taken out of the text (terminal escape sequences and the like)
 
 
@@ -603,6 +613,10 @@ def _set_meta(pm: Postmortem, kind: str, value, where: str = "") -> None:
         pm.title = clean_title(unescape(str(value))) or pm.title
     elif kind == "status" and pm.status is None and (said := review_status(str(value))):
         pm.status = (" ".join(str(value).split()), where or "a Status: line", said)
+        if pm.review_due is None and (when := review_when(str(value))):
+            pm.review_due = (when, where or "a Status: line")
+    elif kind == "review due" and pm.review_due is None and str(value).strip() and not is_placeholder(str(value)):
+        pm.review_due = (" ".join(str(value).split()), where or "a Review date: line")
     elif kind in UNKEPT_KINDS and str(value).strip() and not is_placeholder(str(value)):
         if kind in ("resolved", "mitigated") and getattr(pm, kind) is None:  # an end, for want of an End:
             setattr(pm, kind, (str(value).strip(), where or f"a {kind.title()}: line"))
