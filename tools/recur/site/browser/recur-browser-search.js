@@ -144,7 +144,9 @@ async function openStore(buildId) {
   return (await openCache(buildId)) || (await openIdb(buildId));
 }
 
-async function cachedBytes(store, url, onBytes) {
+/* ``after``: what a download waits for (the box's word index, so that on a slow link the words are not shared
+ * out with 30 MB: bench/static_suggest.py --mbit); a copy in the store does not wait. */
+async function cachedBytes(store, url, onBytes, after) {
   if (store) {
     try {
       const hit = await store.get(url);
@@ -154,6 +156,7 @@ async function cachedBytes(store, url, onBytes) {
       }
     } catch (e) { /* an unreadable entry: the host has the file */ }
   }
+  if (after) await after.then(null, () => {});
   const bytes = await fetchBytes(url, onBytes);
   /* awaited so the next visit finds it; a full disk (QuotaExceededError) only means no copy is kept */
   if (store) {
@@ -223,8 +226,9 @@ class Engine {
 
 /* Load everything the bundle names; onProgress(bytesDone, bytesTotal) while the large files arrive.
  * manifest: bundle.json when the caller has fetched it already (fetchManifest). prepare: how a long
- * text is condensed (RecurQuery.prepare, the page's assets/recur-query.js), by default the page's. */
-export async function load(bundleUrl, onProgress, manifest, prepare) {
+ * text is condensed (RecurQuery.prepare, the page's assets/recur-query.js), by default the page's. after: a
+ * promise the large files' downloads wait for (cachedBytes), none by default. */
+export async function load(bundleUrl, onProgress, manifest, prepare, after) {
   prepare = prepare || (globalThis.RecurQuery && globalThis.RecurQuery.prepare);
   if (!supported()) throw new Error("this browser cannot run the model (no WebAssembly with SIMD, or no DecompressionStream)");
   const base = new URL(".", bundleUrl);
@@ -240,7 +244,7 @@ export async function load(bundleUrl, onProgress, manifest, prepare) {
   let done = 0;
   const tick = (n) => { done += n; if (onProgress) onProgress(Math.min(done, total), total); };
   const store = await openStore(manifest.build_id);
-  const bytesOf = (rel) => cachedBytes(store, at(rel), tick);
+  const bytesOf = (rel) => cachedBytes(store, at(rel), tick, after && Promise.resolve(after));
   /* The runtime's glue (manifest.runtime.glue) is imported here too, though onnxruntime imports it itself
    * (the browser then has it, by the same URL): imported by onnxruntime, a network error there was its "no
    * available backend found" and the model was off until the page was reloaded (onnxruntime keeps a backend
