@@ -13,11 +13,22 @@ no-known-pattern verdict (also on dev-nomatch.jsonl when it is next to the cases
 bundle's size by file. Targets (issue 18): recall@3 within 0.05 of the CLI's, top-1 agreement
 >= 85 %, first use <= 5 s on loopback, median query <= 150 ms, bundle <= 35 MB.
 Writes bench/out/static_suggest.json. The cases are read, never copied anywhere.
+
+    python bench/static_suggest.py --mbit 1.5 [--runs 3]
+
+times instead, on a link of that speed (Chromium's network emulation from the question on, a fresh profile
+each run), how long the first question waits for the pattern pages listed by words while the model loads
+(what a slow link shows first), and prints the seconds of each run, from a plain static server and from one
+that sends Cache-Control: no-store (there the box's word index is not the one the header search fetched
+when the page loaded: it is downloaded beside the model); no comparison, nothing written.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
+import http.server
 import json
 import os
 import shutil
@@ -98,14 +109,84 @@ def browser_answers(site: Path, texts: list[str]) -> dict:
             shutil.rmtree(profile, ignore_errors=True)
 
 
+class NoStore(http.server.SimpleHTTPRequestHandler):
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def log_message(self, *args):
+        pass
+
+    def handle(self):
+        with contextlib.suppress(ConnectionError):  # the browser closed before the model had arrived
+            super().handle()
+
+
+def words_while_loading(site: Path, text: str, mbit: float, runs: int, no_store: bool) -> list[float]:
+    """Seconds from the first question's click to its word list, at ``mbit`` Mbit/s, once per fresh profile."""
+    from browser import CHROMIUM, CHROMIUM_FLAGS, serve_handler
+    from playwright.sync_api import sync_playwright
+
+    rate = mbit * 1e6 / 8  # bytes a second
+    took = []
+    handler = (
+        NoStore
+        if no_store
+        else type("Plain", (NoStore,), {"end_headers": http.server.BaseHTTPRequestHandler.end_headers})
+    )
+    with serve_handler(functools.partial(handler, directory=str(site))) as base, sync_playwright() as pw:
+        for _ in range(runs):
+            profile = tempfile.mkdtemp(prefix="recur-bench-chromium-")
+            ctx = pw.chromium.launch_persistent_context(
+                profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
+            )
+            try:
+                page = ctx.new_page()
+                page.goto(base + "/suggest.html")
+                page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+                page.fill("textarea.recur-suggest__input", text)
+                # the page has loaded: the link is slow from the question on
+                conditions = {"offline": False, "latency": 0, "downloadThroughput": rate, "uploadThroughput": rate}
+                ctx.new_cdp_session(page).send("Network.emulateNetworkConditions", conditions)
+                t0 = time.perf_counter()
+                page.click("button.recur-suggest__go")
+                page.wait_for_selector(".recur-suggest__words", timeout=120_000)
+                took.append(time.perf_counter() - t0)
+            finally:
+                ctx.close()
+                shutil.rmtree(profile, ignore_errors=True)
+    return took
+
+
+def throttled(kb: Path, cases: list[dict], mbit: float, runs: int) -> None:
+    work = Path(tempfile.mkdtemp(prefix="recur-static-bench-"))
+    try:
+        site, _ = build(kb, work)
+        took = {
+            host: words_while_loading(site, cases[0]["query"], mbit, runs, host == "no-store")
+            for host in ("plain", "no-store")
+        }
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    for host, times in took.items():
+        print(
+            f"at {mbit} Mbit/s, {host} host: the first question's word list after "
+            + ", ".join(f"{t:.2f} s" for t in times)
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--kb", default=str(ROOT.parent / "shared" / "eval" / "kb"))
     ap.add_argument("--cases", default=str(ROOT.parent / "shared" / "eval" / "dev.jsonl"))
     ap.add_argument("--keep", default=None, help="build into this folder and keep it")
+    ap.add_argument("--mbit", type=float, default=None, help="time the word list at this link speed instead")
+    ap.add_argument("--runs", type=int, default=3, help="with --mbit: how many times")
     args = ap.parse_args()
     kb, cases_path = Path(args.kb), Path(args.cases)
     cases = read_cases(cases_path)
+    if args.mbit:
+        return throttled(kb, cases, args.mbit, args.runs)
     nomatch_path = cases_path.with_name("dev-nomatch.jsonl")
     nomatch = read_cases(nomatch_path) if nomatch_path.is_file() else []
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="recur-static-bench-"))

@@ -29,6 +29,7 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
+INSECURE_HOST = "recur-intranet.test"
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -37,6 +38,8 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # a name for 127.0.0.1 that is not a secure context (127.0.0.1 and localhost are): a plain-http intranet host
+    f"--host-resolver-rules=MAP {INSECURE_HOST} 127.0.0.1",
 ]
 
 

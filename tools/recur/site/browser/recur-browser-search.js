@@ -78,38 +78,90 @@ async function fetchBytes(url, onBytes) {
  * Cache-Control: no-store, or a browser whose HTTP cache is small, had the page download 30 MB on every
  * visit. Keyed by the versioned URL (name?v=<content hash>) inside a cache named by the site's build id, so a
  * rebuilt site never reads a stale model; the other recur-model-* caches (older builds) are deleted. Where the
- * Cache API is missing or throws (file://, an insecure context such as a plain-http intranet host, quota), the
- * files are fetched as before. */
+ * Cache API is missing or throws (an insecure context such as a plain-http intranet host has no `caches`), the
+ * same copies go to IndexedDB (openIdb), which insecure contexts have; where both fail (file://, quota), the
+ * files are fetched as before. A store is {get(url) -> bytes or null, put(url, bytes) -> promise}. */
 const CACHE_PREFIX = "recur-model-";
 
 async function openCache(buildId) {
-  if (!buildId || !globalThis.caches) return null;
+  if (!globalThis.caches) return null;
   try {
     const name = CACHE_PREFIX + buildId;
     const cache = await caches.open(name);
     for (const old of await caches.keys()) {
       if (old.startsWith(CACHE_PREFIX) && old !== name) await caches.delete(old);
     }
-    return cache;
+    return {
+      get: async (url) => { const hit = await cache.match(url); return hit ? new Uint8Array(await hit.arrayBuffer()) : null; },
+      put: (url, bytes) => cache.put(url, new Response(bytes)),
+    };
   } catch (e) {
     return null;
   }
 }
 
-async function cachedBytes(cache, url, onBytes) {
-  if (cache) {
+/* IndexedDB: one database (recur-model), one object store of the files by versioned URL, and under BUILD_KEY
+ * the build id they were kept for: another build's copies are cleared on open, as the older caches are deleted. */
+const IDB_NAME = "recur-model", IDB_STORE = "files", BUILD_KEY = "build_id";
+
+function idbResult(req) {
+  return new Promise((resolve, reject) => { req.onsuccess = () => resolve(req.result); req.onerror = () => reject(req.error); });
+}
+
+/* a write is kept once its transaction completes; a full disk aborts it (QuotaExceededError) */
+function idbDone(tx) {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = tx.onabort = () => reject(tx.error || new Error("IndexedDB transaction aborted"));
+  });
+}
+
+async function openIdb(buildId) {
+  if (!globalThis.indexedDB) return null;
+  try {
+    const req = indexedDB.open(IDB_NAME, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(IDB_STORE);
+    const db = await idbResult(req);
+    db.onversionchange = () => db.close();  /* another tab deleting or upgrading it is not blocked by this one */
+    const files = (mode) => db.transaction(IDB_STORE, mode).objectStore(IDB_STORE);
+    if (await idbResult(files("readonly").get(BUILD_KEY)) !== buildId) {
+      const store = files("readwrite");
+      store.clear();
+      store.put(buildId, BUILD_KEY);
+      await idbDone(store.transaction);
+    }
+    return {
+      get: async (url) => { const v = await idbResult(files("readonly").get(url)); return v instanceof Uint8Array ? v : null; },
+      put: (url, bytes) => { const store = files("readwrite"); store.put(bytes, url); return idbDone(store.transaction); },
+    };
+  } catch (e) {
+    return null;
+  }
+}
+
+async function openStore(buildId) {
+  if (!buildId) return null;
+  return (await openCache(buildId)) || (await openIdb(buildId));
+}
+
+/* ``after``: what a download waits for (the box's word index, so that on a slow link the words are not shared
+ * out with 30 MB: bench/static_suggest.py --mbit); a copy in the store does not wait. */
+async function cachedBytes(store, url, onBytes, after) {
+  if (store) {
     try {
-      const hit = await cache.match(url);
+      const hit = await store.get(url);
       if (hit) {
-        const buf = new Uint8Array(await hit.arrayBuffer());
-        onBytes(buf.length);
-        return buf;
+        onBytes(hit.length);
+        return hit;
       }
     } catch (e) { /* an unreadable entry: the host has the file */ }
   }
+  if (after) await after.then(null, () => {});
   const bytes = await fetchBytes(url, onBytes);
   /* awaited so the next visit finds it; a full disk (QuotaExceededError) only means no copy is kept */
-  if (cache) await cache.put(url, new Response(bytes)).catch(() => {});
+  if (store) {
+    try { await store.put(url, bytes); } catch (e) { /* no copy kept: the next visit downloads it again */ }
+  }
   return bytes;
 }
 
@@ -174,8 +226,9 @@ class Engine {
 
 /* Load everything the bundle names; onProgress(bytesDone, bytesTotal) while the large files arrive.
  * manifest: bundle.json when the caller has fetched it already (fetchManifest). prepare: how a long
- * text is condensed (RecurQuery.prepare, the page's assets/recur-query.js), by default the page's. */
-export async function load(bundleUrl, onProgress, manifest, prepare) {
+ * text is condensed (RecurQuery.prepare, the page's assets/recur-query.js), by default the page's. after: a
+ * promise the large files' downloads wait for (cachedBytes), none by default. */
+export async function load(bundleUrl, onProgress, manifest, prepare, after) {
   prepare = prepare || (globalThis.RecurQuery && globalThis.RecurQuery.prepare);
   if (!supported()) throw new Error("this browser cannot run the model (no WebAssembly with SIMD, or no DecompressionStream)");
   const base = new URL(".", bundleUrl);
@@ -190,8 +243,8 @@ export async function load(bundleUrl, onProgress, manifest, prepare) {
   const total = big.reduce((s, f) => s + (manifest.bytes[f] || 0), 0);
   let done = 0;
   const tick = (n) => { done += n; if (onProgress) onProgress(Math.min(done, total), total); };
-  const cache = await openCache(manifest.build_id);
-  const bytesOf = (rel) => cachedBytes(cache, at(rel), tick);
+  const store = await openStore(manifest.build_id);
+  const bytesOf = (rel) => cachedBytes(store, at(rel), tick, after && Promise.resolve(after));
   /* The runtime's glue (manifest.runtime.glue) is imported here too, though onnxruntime imports it itself
    * (the browser then has it, by the same URL): imported by onnxruntime, a network error there was its "no
    * available backend found" and the model was off until the page was reloaded (onnxruntime keeps a backend
