@@ -45,6 +45,8 @@ from urllib.parse import urlparse
 import yaml
 from yaml.scanner import ScannerError
 
+from recur import config
+from recur.kb.parse import nesting_problem
 from recur.kb.records import successors
 from recur.util.errors import RecurError
 from recur.util.text import edit_distance
@@ -459,6 +461,9 @@ def read_text(f: Path, raw: str) -> tuple[list[Alert], list[str]]:
         ]
     if (line := helm_line(raw)) is not None:
         return [], [f"{f}:{line}: skipped: a Helm template (render it first: helm template ...)"]
+    if (deep := nesting_problem(raw)) is not None:  # before PyYAML: 1 MB nested 400 deep took it 30-45 s
+        why = "lists or mappings nested deeper than this tool reads (deepest at this line)"
+        return [], [f"{f}:{deep[0] + 1}: skipped: {why}: {deep[1]}, more than {config.MAX_YAML_DEPTH}"]
     try:
         docs = list(yaml.load_all(raw, Loader=_LineLoader))
     except RecursionError:  # PyYAML composes a node's children by recursion: "[[[…" 500 deep exceeds Python's limit
