@@ -669,6 +669,20 @@ def test_rule_files_nested_past_the_limit_are_skipped_before_pyyaml_reads_them(k
     assert [a.name for a in read_rules(rules)[0]] == ["Quoted"]
 
 
+def test_a_json_rule_file_indented_with_tabs_is_read(tmp_path):
+    """JSON allows tabs between tokens (json.dumps(indent="\\t") writes them), and so does YAML in [ ] and { }:
+    PyYAML's own reader refused them ("found character '\\t' that cannot start any token") and the file was
+    skipped; libyaml, which now reads rule files first, reads it. A real tab error is still PyYAML's warning."""
+    groups = {"groups": [{"name": "disk", "rules": [{"alert": "DiskFull", "expr": "up == 0"}]}]}
+    write(tmp_path, "tabs.json", json.dumps(groups, indent="\t") + "\n")
+    write(tmp_path, "bad.yml", "groups:\n- name: x\n\trules: []\n")
+    alerts, notes = read_rules(tmp_path)
+    assert [(a.name, a.group, a.line) for a in alerts] == [("DiskFull", "disk", 6)]  # the rule's "{"
+    assert notes == [
+        f"{tmp_path / 'bad.yml'}:3: skipped: not YAML this tool can read (found character '\\t' that cannot start any token)"
+    ]
+
+
 def test_the_rule_reader_scans_yaml_as_pyyaml_does():
     """coverage._LineLoader reads its scanner's possible simple keys from the front (PyYAML looked at each of them
     for every token: a line of "[" 10,000 long took 3 s); the tokens, and the errors, are PyYAML's own."""
