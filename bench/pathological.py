@@ -73,6 +73,8 @@ PASTES = {
 DOCUMENTS = {
     "baseline: prose": lambda n: "# Incident\n\n## Summary\n\n" + fill(PROSE, n),
     'unclosed "["': lambda n: "# Incident\n\n## Summary\n\n" + "[" * n,
+    'unclosed "{{"': lambda n: "# Incident\n\n## Summary\n\n" + "{" * n,
+    'unclosed "<a"': lambda n: "# Incident\n\n## Summary\n\n" + fill("<a", n),
     "many @ owners": lambda n: "# Incident\n\n## Action items\n\n- fix it " + fill("@a ", n) + "\n",
     "table rows": lambda n: "# Incident\n\n" + fill("| a | b |\n", n),
     "dash rows": lambda n: "# Incident\n\n" + fill("|---|---|\n", n),
@@ -109,6 +111,9 @@ RULES = {
     'rules nested "["': lambda n: "groups:\n- name: x\n  rules: " + "[" * n + "\n",  # past Python's recursion
     "lines nested 400 deep": lambda n: (
         "groups:\n- name: x\n  rules:\n" + fill("  - " + "[" * 400 + "]" * 400 + "\n", n)
+    ),
+    "lines nested 99 deep": lambda n: (  # under config.MAX_YAML_DEPTH: read, each bracket a token
+        "groups:\n- name: x\n  rules:\n" + fill("  - " + "[" * 99 + "]" * 99 + "\n", n)
     ),
 }
 
