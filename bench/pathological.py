@@ -112,7 +112,12 @@ RULES = {
     "lines nested 400 deep": lambda n: (
         "groups:\n- name: x\n  rules:\n" + fill("  - " + "[" * 400 + "]" * 400 + "\n", n)
     ),
-    "lines nested 99 deep": lambda n: (  # under config.MAX_YAML_DEPTH: read, each bracket a token
+    # under config.MAX_YAML_DEPTH: read, each bracket a token; whole lines (YAML libyaml reads), and the last cut
+    # (YAML neither reads: PyYAML reads it again for its message)
+    "lines nested 99 deep": lambda n: (
+        "groups:\n- name: x\n  rules:\n" + ("  - " + "[" * 99 + "]" * 99 + "\n") * (n // 203)
+    ),
+    "lines nested 99 deep, the last cut": lambda n: (
         "groups:\n- name: x\n  rules:\n" + fill("  - " + "[" * 99 + "]" * 99 + "\n", n)
     ),
 }

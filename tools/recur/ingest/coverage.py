@@ -179,6 +179,8 @@ def _documents(raw: str) -> list:
     if hasattr(yaml, "CSafeLoader"):
         try:
             return list(yaml.load_all(raw, Loader=_CLineLoader))
+        except yaml.constructor.ConstructorError:
+            raise  # our constructors', PyYAML's own: the same error, not read again
         except (yaml.YAMLError, RecursionError):
             pass
     return list(yaml.load_all(raw, Loader=_LineLoader))
