@@ -786,9 +786,10 @@ def _time_columns(pm: Postmortem, w: _Walk, lines: list[str], n: int) -> bool:
     if w.current == "Action items":  # first: _walk asks of every table line, and this is free
         return False
     head = table_cells(lines[n])
-    kinds = [meta_key(c) for c in head]
-    if len(head) < 2 or not all(k in TIME_KINDS | {"date"} for k in kinds):
+    # up to the first cell that names no time field: a row of a long table read each of its cells (4 regexes each)
+    if len(head) < 2 or not all(meta_key(c) in TIME_KINDS | {"date"} for c in head):
         return False
+    kinds = [meta_key(c) for c in head]
     if (
         n + 2 >= len(lines)
         or not TABLE_RULE.fullmatch(lines[n + 1].strip())
