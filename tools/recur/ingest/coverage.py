@@ -181,9 +181,14 @@ def _documents(raw: str) -> list:
             return list(yaml.load_all(raw, Loader=_CLineLoader))
         except yaml.constructor.ConstructorError:
             raise  # our constructors', PyYAML's own: the same error, not read again
+        except (yaml.scanner.ScannerError, yaml.parser.ParserError):
+            # PyYAML's message for it: its parser alone says it (nothing before it failed to compose or construct
+            # in libyaml's read, which runs our constructors), in half the time of a whole read
+            for _ in yaml.parse(raw, Loader=_LineLoader):
+                pass
         except (yaml.YAMLError, RecursionError):
             pass
-    return list(yaml.load_all(raw, Loader=_LineLoader))
+    return list(yaml.load_all(raw, Loader=_LineLoader))  # libyaml refused what PyYAML reads ("\\ud800"), or none
 
 
 # A Helm template action, told from Prometheus's own annotation templating ({{ $labels.instance }},
