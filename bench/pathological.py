@@ -16,7 +16,9 @@ quotes no string closes 11 s; in the browser's port a JSON alert with 30,000 bla
 (/[ \\t]+$/ tried at each blank); a postmortem's summary opening on 10,000 "[" 3 s in `recur import`; a
 rule file's annotation of 10,000 "{{" 8 s in `recur coverage`, one action of 100,000 escaped quotes 190 s;
 30,000 characters of "](" 0.9 s in util.text.plain (100,000 7 s); a rule file of 10,000 "[" 3 s in `recur coverage`
-(PyYAML's scanner looked at each open bracket for every token), 100,000 characters of lines nested 400 deep 16 s.
+(PyYAML's scanner looked at each open bracket for every token), 100,000 characters of lines nested 400 deep 16 s,
+a megabyte of them 16 s of CPU still (refused now, past config.MAX_YAML_DEPTH); a summary of a megabyte of "{"
+1.9 s in `recur import` (its placeholder count read 200 characters from each).
 Linear, but slow: 500,000 short lines 0.9 s (CPU) in query.prepare, 0.35 s in Node; a megabyte of them in an
 unclosed code fence 12 s in `recur import`.
 
