@@ -16,7 +16,9 @@ quotes no string closes 11 s; in the browser's port a JSON alert with 30,000 bla
 (/[ \\t]+$/ tried at each blank); a postmortem's summary opening on 10,000 "[" 3 s in `recur import`; a
 rule file's annotation of 10,000 "{{" 8 s in `recur coverage`, one action of 100,000 escaped quotes 190 s;
 30,000 characters of "](" 0.9 s in util.text.plain (100,000 7 s); a rule file of 10,000 "[" 3 s in `recur coverage`
-(PyYAML's scanner looked at each open bracket for every token), 100,000 characters of lines nested 400 deep 16 s.
+(PyYAML's scanner looked at each open bracket for every token), 100,000 characters of lines nested 400 deep 16 s,
+a megabyte of them 16 s of CPU still (refused now, past config.MAX_YAML_DEPTH); a summary of a megabyte of "{"
+1.9 s in `recur import` (its placeholder count read 200 characters from each).
 Linear, but slow: 500,000 short lines 0.9 s (CPU) in query.prepare, 0.35 s in Node; a megabyte of them in an
 unclosed code fence 12 s in `recur import`.
 
@@ -73,6 +75,8 @@ PASTES = {
 DOCUMENTS = {
     "baseline: prose": lambda n: "# Incident\n\n## Summary\n\n" + fill(PROSE, n),
     'unclosed "["': lambda n: "# Incident\n\n## Summary\n\n" + "[" * n,
+    'unclosed "{{"': lambda n: "# Incident\n\n## Summary\n\n" + "{" * n,
+    'unclosed "<a"': lambda n: "# Incident\n\n## Summary\n\n" + fill("<a", n),
     "many @ owners": lambda n: "# Incident\n\n## Action items\n\n- fix it " + fill("@a ", n) + "\n",
     "table rows": lambda n: "# Incident\n\n" + fill("| a | b |\n", n),
     "dash rows": lambda n: "# Incident\n\n" + fill("|---|---|\n", n),
@@ -109,6 +113,14 @@ RULES = {
     'rules nested "["': lambda n: "groups:\n- name: x\n  rules: " + "[" * n + "\n",  # past Python's recursion
     "lines nested 400 deep": lambda n: (
         "groups:\n- name: x\n  rules:\n" + fill("  - " + "[" * 400 + "]" * 400 + "\n", n)
+    ),
+    # under config.MAX_YAML_DEPTH: read, each bracket a token; whole lines (YAML libyaml reads), and the last cut
+    # (YAML neither reads: PyYAML reads it again for its message)
+    "lines nested 99 deep": lambda n: (
+        "groups:\n- name: x\n  rules:\n" + ("  - " + "[" * 99 + "]" * 99 + "\n") * (n // 203)
+    ),
+    "lines nested 99 deep, the last cut": lambda n: (
+        "groups:\n- name: x\n  rules:\n" + fill("  - " + "[" * 99 + "]" * 99 + "\n", n)
     ),
 }
 

@@ -655,6 +655,34 @@ def test_rule_files_nested_deeper_than_python_recurses_are_skipped_with_a_warnin
     assert f"deep.yml:3: {deeper}" in r.output and f"deep.json:2: {deeper}" in r.output, r.output
 
 
+def test_rule_files_nested_past_the_limit_are_skipped_before_pyyaml_reads_them(kb_dir, tmp_path):
+    """A megabyte of rule lines nested 400 deep, which Python's recursion allows, took PyYAML 30-45 s before it said
+    that a rule is a mapping (bench/pathological.py): nesting past config.MAX_YAML_DEPTH is one warning at its line,
+    before PyYAML reads the file; brackets in a quoted string are text, and the other files are read."""
+    rules = tmp_path / "rules"
+    write(rules, "deep.yml", "groups:\n- name: x\n  rules:\n" + ("  - " + "[" * 400 + "]" * 400 + "\n") * 5)
+    write(rules, "quoted.yml", "groups:\n- name: x\n  rules:\n  - alert: Quoted\n    expr: '" + "[" * 400 + "'\n")
+    r = coverage_cli(kb_dir, rules, "--no-propose")
+    assert r.exit_code == 0 and "Traceback" not in r.output, r.output
+    deeper = "skipped: lists or mappings nested deeper than this tool reads (deepest at this line)"
+    assert f"deep.yml:4: {deeper}: 400 [ or {{ open at once, more than 100\n" in r.output, r.output
+    assert [a.name for a in read_rules(rules)[0]] == ["Quoted"]
+
+
+def test_a_json_rule_file_indented_with_tabs_is_read(tmp_path):
+    """JSON allows tabs between tokens (json.dumps(indent="\\t") writes them), and so does YAML in [ ] and { }:
+    PyYAML's own reader refused them ("found character '\\t' that cannot start any token") and the file was
+    skipped; libyaml, which now reads rule files first, reads it. A real tab error is still PyYAML's warning."""
+    groups = {"groups": [{"name": "disk", "rules": [{"alert": "DiskFull", "expr": "up == 0"}]}]}
+    write(tmp_path, "tabs.json", json.dumps(groups, indent="\t") + "\n")
+    write(tmp_path, "bad.yml", "groups:\n- name: x\n\trules: []\n")
+    alerts, notes = read_rules(tmp_path)
+    assert [(a.name, a.group, a.line) for a in alerts] == [("DiskFull", "disk", 6)]  # the rule's "{"
+    assert notes == [
+        f"{tmp_path / 'bad.yml'}:3: skipped: not YAML this tool can read (found character '\\t' that cannot start any token)"
+    ]
+
+
 def test_the_rule_reader_scans_yaml_as_pyyaml_does():
     """coverage._LineLoader reads its scanner's possible simple keys from the front (PyYAML looked at each of them
     for every token: a line of "[" 10,000 long took 3 s); the tokens, and the errors, are PyYAML's own."""

@@ -308,6 +308,19 @@ def test_a_torn_last_line_is_skipped_with_a_warning(tmp_path):
     assert "f.jsonl:2: not a vote" in warnings[-1]
 
 
+def test_export_to_a_cases_file_nested_too_deep_names_its_line(tmp_path):
+    # PyYAML's reader composes by recursion: a --out file of "[" 2,000 deep was a RecursionError's traceback
+    kb = small_kb(tmp_path / "kb")
+    fb = tmp_path / "f.jsonl"
+    votes(fb, ("certificate expired on the api", "dns-failure", True))
+    deep = tmp_path / "deep.yml"
+    deep.write_text("- query: q\n  expect: " + "[" * 2000 + "]" * 2000 + "\n")
+    r = CliRunner().invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb), "--out", str(deep)])
+    assert r.exit_code == 1 and "Traceback" not in r.output and not isinstance(r.exception, RecursionError)
+    assert f"{deep}:2: cases: nested too deep (2,000 [ or {{ open at once, more than 100)" in r.output, r.output
+    assert deep.read_text() == "- query: q\n  expect: " + "[" * 2000 + "]" * 2000 + "\n"
+
+
 def test_export_with_nothing_new_warns_of_a_torn_line_once(tmp_path):
     """Found in the service audit: with nothing to export, the file was read again to say why, and
     each torn line was warned of twice."""

@@ -587,6 +587,18 @@ def test_starter_with_a_kept_severity_framework_that_lacks_its_levels_is_refused
     assert run("check", "--kb", dest / "kb").exit_code == 0
 
 
+def test_starter_with_a_kept_severity_framework_nested_too_deep_names_its_line(tmp_path):
+    # PyYAML's reader composes by recursion: a kept severity.yml of "[" 2,000 deep was a RecursionError's traceback
+    dest = tmp_path / "team"
+    (dest / "kb").mkdir(parents=True)
+    (dest / "kb/severity.yml").write_text("# ours\nlevels: " + "[" * 2000 + "]" * 2000 + "\n")
+    res = run("init", dest, "--keep-existing", "--starter")
+    assert res.exit_code == 1 and "Traceback" not in res.output and not isinstance(res.exception, RecursionError)
+    said = "lists or mappings nested deeper than this tool reads (deepest at this line: 2,000 [ or { open at once"
+    assert f"severity.yml:2: {said}, more than 100): write it flatter; nothing was written" in res.output, res.output
+    assert sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*")) == ["kb", "kb/severity.yml"]
+
+
 def test_keep_existing_starter_refuses_ids_the_team_has_in_another_folder(tmp_path):
     """Found in review: the team's patterns/storage/disk-full.md beside the starter's
     patterns/capacity/disk-full.md made both "duplicate pattern id" errors; init said it had succeeded."""

@@ -19,6 +19,10 @@ MAX_TOP = 50  # the most results one question may ask for: suggest --top, a --qu
 # the most `recur import` reads of a postmortem file: inline images (data: URIs) and a MIME file's other
 # parts are taken out before the record's own limit (1 MiB, recur check's) applies to the text
 MAX_IMPORT_READ_BYTES = 32 * 1024 * 1024
+# how deep a YAML file Recur reads may nest lists and mappings (kb.parse.nesting_problem): the deepest real
+# files (Kubernetes manifests, CRD schemas) nest some 30 levels; PyYAML's pure-Python reader, which rule files
+# go through, took 30-45 s on a megabyte of lines nested 400 deep, and composes by recursion
+MAX_YAML_DEPTH = 100
 # how far below --similar-threshold `recur check --similar` still reports two patterns that have a
 # signal (verbatim) or a service in common: a copy of a pattern with the same signal, the same service
 # and reworded symptoms scored 0.85 with the bundled model, under 0.90. Measured on the bundled model:

@@ -45,6 +45,8 @@ from urllib.parse import urlparse
 import yaml
 from yaml.scanner import ScannerError
 
+from recur import config
+from recur.kb.parse import nesting_problem
 from recur.kb.records import successors
 from recur.util.errors import RecurError
 from recur.util.text import edit_distance
@@ -153,13 +155,42 @@ def _mapping_with_line(loader, node, deep=False):
     mapping = _Lines(loader.construct_mapping(node, deep=deep))
     mapping.key_lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k.value, str)}
     mapping.string_starts = {
-        k.value: (v.start_mark.line, v.style) for k, v in node.value if isinstance(v, yaml.ScalarNode)
+        k.value: (v.start_mark.line, v.style or None) for k, v in node.value if isinstance(v, yaml.ScalarNode)
     }
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+
+
+class _CLineLoader(getattr(yaml, "CSafeLoader", _LineLoader)):
+    """_LineLoader's resolvers and constructors over libyaml's parser (C): it reads a rule file some 4 times
+    as fast (bench/pathological.py). PyYAML's own reader reads again what libyaml refuses: its messages, and
+    what it accepts, stay the warnings' and the files' as they were."""
+
+
+_CLineLoader.yaml_implicit_resolvers = _LineLoader.yaml_implicit_resolvers
+_CLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+
+
+def _documents(raw: str) -> list:
+    """The YAML documents of a rule file: libyaml's, or PyYAML's when libyaml refuses the text (or is missing)."""
+    if hasattr(yaml, "CSafeLoader"):
+        try:
+            return list(yaml.load_all(raw, Loader=_CLineLoader))
+        except yaml.constructor.ConstructorError:
+            raise  # our constructors', PyYAML's own: the same error, not read again
+        except (yaml.scanner.ScannerError, yaml.parser.ParserError):
+            # PyYAML's message for it: its parser alone says it (nothing before it failed to compose or construct
+            # in libyaml's read, which runs our constructors), in half the time of a whole read
+            for _ in yaml.parse(raw, Loader=_LineLoader):
+                pass
+        except (yaml.YAMLError, RecursionError):
+            pass
+    return list(yaml.load_all(raw, Loader=_LineLoader))  # libyaml refused what PyYAML reads ("\\ud800"), or none
+
+
 # A Helm template action, told from Prometheus's own annotation templating ({{ $labels.instance }},
 # {{ $value | humanize }}, {{ .Labels.job }}, {{ if gt $value 1.0 }}...{{ end }} inside a string),
 # which nearly every rule file has: one naming a field Prometheus does not give templates
@@ -459,8 +490,11 @@ def read_text(f: Path, raw: str) -> tuple[list[Alert], list[str]]:
         ]
     if (line := helm_line(raw)) is not None:
         return [], [f"{f}:{line}: skipped: a Helm template (render it first: helm template ...)"]
+    if (deep := nesting_problem(raw)) is not None:  # before PyYAML: 1 MB nested 400 deep took it 30-45 s
+        why = "lists or mappings nested deeper than this tool reads (deepest at this line)"
+        return [], [f"{f}:{deep[0] + 1}: skipped: {why}: {deep[1]}, more than {config.MAX_YAML_DEPTH}"]
     try:
-        docs = list(yaml.load_all(raw, Loader=_LineLoader))
+        docs = _documents(raw)
     except RecursionError:  # PyYAML composes a node's children by recursion: "[[[…" 500 deep exceeds Python's limit
         why = "lists or mappings nested deeper than this tool reads (deepest at this line)"
         return [], [f"{f}:{_deepest_line(raw)}: skipped: {why}"]

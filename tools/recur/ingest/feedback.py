@@ -444,9 +444,17 @@ def _read_cases_file(target: Path) -> tuple[str, list | None]:
     """(text, its YAML list or None when empty) of a cases file to append to; an error naming it else."""
     import yaml
 
+    from recur import config
+    from recur.kb.parse import nesting_problem
+
     old = utf8.decode(target.read_bytes(), str(target)) if target.is_file() else ""
     if not old.strip():
         return old, None
+    if (deep := nesting_problem(old)) is not None:  # PyYAML's reader, by recursion: "[" 1,000 deep was a traceback
+        raise RecurError(
+            f"{target}:{deep[0] + 1}: cases: nested too deep ({deep[1]}, more than {config.MAX_YAML_DEPTH}); "
+            "fix it before exporting feedback"
+        )
     try:
         data = yaml.safe_load(old)
     except yaml.YAMLError as exc:

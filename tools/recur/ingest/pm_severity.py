@@ -145,7 +145,6 @@ def _outside_comments(line: str, in_comment: bool) -> tuple[str, bool]:
 
 
 def _line_mentions(text: str, line: int) -> list[Mention]:
-    context = _context(text)
     label = LABEL.match(text)
     if label:
         value = label.group(2).strip().strip("*_").strip()
@@ -156,13 +155,14 @@ def _line_mentions(text: str, line: int) -> list[Mention]:
         written = lead.group(0) if lead else word.group(0) if word else None
         kind = "priority-label" if label.group(1).lower() == "priority" else "label"
         if written:
-            return [Mention(kind, written.strip(), line, context)]
-    found = [(m.start(), Mention("text", m.group(0), line, context)) for m in SEVERITY.finditer(text)]
-    found += [(m.start(), Mention("priority", m.group(0), line, context)) for m in PRIORITY.finditer(text)]
-    found += [
-        (m.start(), Mention("priority", m.group(0), line, context)) for m in P_FORM.finditer(text) if _p_said(text, m)
-    ]
-    return [m for _, m in sorted(found, key=lambda x: x[0])]
+            return [Mention(kind, written.strip(), line, _context(text))]
+    found = [(m.start(), "text", m.group(0)) for m in SEVERITY.finditer(text)]
+    found += [(m.start(), "priority", m.group(0)) for m in PRIORITY.finditer(text)]
+    found += [(m.start(), "priority", m.group(0)) for m in P_FORM.finditer(text) if _p_said(text, m)]
+    if not found:  # most lines say no severity: their context is made only when one does
+        return []
+    context = _context(text)
+    return [Mention(kind, said, line, context) for _, kind, said in sorted(found, key=lambda x: x[0])]
 
 
 def _p_said(text: str, m: re.Match) -> bool:

@@ -266,9 +266,15 @@ def _starter_fits(kept: Path, files: dict[str, bytes]) -> None:
     it had succeeded)."""
     import yaml
 
+    from recur.kb.parse import ParseError, check_nesting
+
     try:
-        levels = (yaml.safe_load(kept.read_text(encoding="utf-8")) or {}).get("levels") or {}
+        text = kept.read_text(encoding="utf-8")
+        check_nesting(text)  # PyYAML's reader, by recursion: "[" 1,000 deep was a traceback
+        levels = (yaml.safe_load(text) or {}).get("levels") or {}
         have = {str(k) for k in levels} if isinstance(levels, dict) else set()
+    except ParseError as exc:
+        raise RecurError(f"{kept}:{exc.line}: {exc.message}; nothing was written") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
         have = set()
     used = {
