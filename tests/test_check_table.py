@@ -1833,6 +1833,45 @@ def test_path_titles_are_compared_as_the_site_shows_them(tmp_path, monkeypatch, 
         assert len(about) == 1 and about[0].startswith(f"kb/paths/week-one.yml:1: title: warning: {said}"), res.output
 
 
+@pytest.mark.parametrize(
+    "title, path_title, warned",
+    [
+        # the site renders a pattern's title as a path's (its heading, the lists): each reads as the KB's title
+        ("**Disk** full on a host", "**First** week", True),
+        ("_Disk full_ on a  HOST", "_First  WEEK_", True),
+        ("`Disk` full on a host", "`First` week", True),
+        # a mark the site shows as written is part of the title: it reads apart, no warning
+        ("Disk full on a host*", "First week*", False),
+        ("Disk full on a host_", "First week_", False),
+        ("Disk full on a \\*host\\*", "First \\*week\\*", False),
+        ("`Disk*` full on a host", "`First*` week", False),
+        ("`**Disk**` full on a host", "`**First**` week", False),  # emphasis in a code span is shown as written
+    ],
+)
+def test_pattern_titles_are_compared_as_the_site_shows_them_as_path_titles_are(
+    tmp_path, monkeypatch, title, path_title, warned
+):
+    """Pattern titles had a key of their own, Markdown marks stripped by hand: "Disk full on a host*" (the
+    site shows the star) was called the title of disk-full, "Disk full on a host", though a path titled
+    "First week*" was no copy of "First week". One key for both now, the text the site shows: a pattern's
+    title and a path's with the same marks are warned of alike, each against the KB's own."""
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    write(tmp_path / "kb", "patterns/capacity/host-disk-full.md", pattern_text("host-disk-full", title=title))
+    steps = "steps:\n  - pattern: disk-full\n    why: w\n"
+    write(tmp_path / "kb", "paths/week-one.yml", f"title: {json.dumps(path_title)}\naudience: a\n{steps}")
+    res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    mine = [line for line in lines if line.startswith("kb/patterns/capacity/host-disk-full.md:3: title: warning: ")]
+    assert len(mine) == warned, res.output
+    assert all(f"{title!r} is also the title of disk-full (kb/patterns/capacity/disk-full.md" in m for m in mine), (
+        res.output
+    )
+    path_said = [line for line in lines if line.startswith("kb/paths/week-one.yml:1: title: warning: ")]
+    assert len(path_said) == warned, res.output
+
+
 def test_case_warnings_after_an_invalid_case_name_its_file_position(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     small_kb(tmp_path / "kb")

@@ -50,7 +50,7 @@ def duplicate_ids(kb: KB) -> list[Problem]:
 
 
 def pattern_title_warnings(kb: KB) -> list[Problem]:
-    """Two patterns with the same title (letter case, spacing and Markdown marks aside): a warning at each
+    """Two patterns with the same title as the site shows it (``title_key``): a warning at each
     file, naming the other, as `check --similar` says a likely duplicate (either may be the one to change,
     and `recur new pattern` names the pattern there already at the new file). A responder sees two results
     alike and picks one; most often it is a new pattern written for a failure the KB has already. Nothing
@@ -70,17 +70,6 @@ def pattern_title_warnings(kb: KB) -> list[Problem]:
             )
             out.append(Problem(_shown(kb, p.relpath), p.line("title"), "title", what, "warning"))
     return out
-
-
-# Markdown's inline marks, which a title shows without: emphasis (* and _ at a word's edge), code spans, escapes
-_TITLE_MARKS = re.compile(r"[*`\\]|(?<!\w)_+|_+(?!\w)")
-
-
-def title_key(title: str) -> str:
-    """A title as a reader tells it from another: Markdown marks, letter case and spacing aside, so
-    "**Disk** full" and "disk  Full" are one title."""
-    text = unicodedata.normalize("NFC", _TITLE_MARKS.sub("", title))
-    return " ".join(text.split()).casefold()
 
 
 def left_out(kb: KB) -> set[str]:
@@ -459,7 +448,7 @@ def path_list_problems(kb: KB) -> list[Problem]:
     orders: dict = {}
     for path in sorted([*kb.paths.values(), *kb.unloaded_paths], key=lambda p: p.relpath):
         shown = _shown(kb, path.relpath)
-        first = titles.setdefault(_title_key(path.title), path) if path.title else path
+        first = titles.setdefault(title_key(path.title), path) if path.title else path
         if first is not path:
             where = f"{_shown(kb, first.relpath)} (line {first.line('title')})"
             alike = (  # written otherwise ("**Day one**"), it is the same words to a reader: say which it reads as
@@ -484,10 +473,11 @@ def path_list_problems(kb: KB) -> list[Problem]:
     return out
 
 
-def _title_key(title: str) -> str:
-    """A path's title as a reader tells it from another: the text the site shows (Markdown rendered, so
-    "**Day one**" and "`Day` one" are "Day one"), letter case and spacing aside. Compared as written, the two
-    were listed alike on the site and nothing was said."""
+def title_key(title: str) -> str:
+    """A pattern's or a path's title as a reader tells it from another: the text the site shows (its heading,
+    Markdown rendered, so "**Day one**" and "`Day` one" are "Day one"), letter case and spacing aside. One key
+    for both: patterns stripped the marks by hand, so a mark the site shows as written ("Disk full*", an
+    escaped "\\*") was dropped and two titles that read apart were called one."""
     from recur.kb.anchors import shown_text
 
     return _folded(shown_text(title))
