@@ -327,27 +327,31 @@ def _fix_done_dates(kb: KB) -> list[Problem]:
     return out
 
 
+def _done_date_why(what: str, status: str, done, happened, said: tuple) -> str | None:
+    """Why a ``done`` date is one the board ignores, or None: on a ``what`` whose status is not done (the
+    board, ``said[0]``: counts it open, lists it pending), or before its incident's date (a typo, which a board
+    as of a past date would read as done then; ``said[1]``: was done, was held). Follow-ups' and reviews' alike."""
+    board, verb = said
+    if status != "done":
+        return (
+            f"a done date ({done.isoformat()}) on a {what} whose status is {status}: the problem board {board} "
+            "and ignores the date; set status: done, or remove done:"
+        )
+    if done < happened:
+        return f"the {what} {verb} {done.isoformat()}, before the incident's date {happened.isoformat()}"
+    return None
+
+
 def _follow_up_done_dates(kb: KB) -> list[Problem]:
-    """A follow-up's ``done`` date that the board ignores: on one still open (it counts it open), or
-    before its incident (done before there was anything to follow up: a typo, which a board as of a
-    past date would read as done then). One done with no date is valid (records written before the
-    date was kept): it counts as done all along."""
+    """A follow-up's ``done`` date that the board ignores (``_done_date_why``). One done with no date is valid
+    (records written before the date was kept): it counts as done all along."""
     out = []
     for i in sorted(kb.all_incidents(), key=lambda i: i.relpath):
         for n, f in enumerate(i.follow_ups):
-            if f.done is None:
-                continue
-            if f.status != "done":
-                why = (
-                    f"a done date ({f.done.isoformat()}) on a follow-up whose status is {f.status}: the problem "
-                    "board counts it open and ignores the date; set status: done, or remove done:"
-                )
-            elif f.done < i.date:
-                why = f"the follow-up was done {f.done.isoformat()}, before the incident's date {i.date.isoformat()}"
-            else:
-                continue
-            shown = display_path(kb.root / i.relpath)
-            out.append(Problem(shown, i.line("follow_ups", n, "done"), f"follow_ups[{n}].done", why, "warning"))
+            why = f.done and _done_date_why("follow-up", f.status, f.done, i.date, ("counts it open", "was done"))
+            if why:
+                shown = display_path(kb.root / i.relpath)
+                out.append(Problem(shown, i.line("follow_ups", n, "done"), f"follow_ups[{n}].done", why, "warning"))
     return out
 
 
@@ -386,23 +390,15 @@ def _review_before_incident(kb: KB) -> list[Problem]:
 
 
 def _review_done_dates(kb: KB) -> list[Problem]:
-    """A review's ``done`` date that the board ignores: on one still pending (it lists it pending), or
-    before its incident (held before there was an incident: a typo). As a follow-up's ``done``."""
+    """A review's ``done`` date that the board ignores (``_done_date_why``), as a follow-up's."""
     out = []
     for i in sorted(kb.all_incidents(), key=lambda i: i.relpath):
         r = i.review
-        if r is None or r.done is None:
-            continue
-        if r.status != "done":
-            why = (
-                f"a done date ({r.done.isoformat()}) on a review whose status is {r.status}: the problem board "
-                "lists it pending and ignores the date; set status: done, or remove done:"
+        why = r and r.done and _done_date_why("review", r.status, r.done, i.date, ("lists it pending", "was held"))
+        if why:
+            out.append(
+                Problem(display_path(kb.root / i.relpath), i.line("review", "done"), "review.done", why, "warning")
             )
-        elif r.done < i.date:
-            why = f"the review was held {r.done.isoformat()}, before the incident's date {i.date.isoformat()}"
-        else:
-            continue
-        out.append(Problem(display_path(kb.root / i.relpath), i.line("review", "done"), "review.done", why, "warning"))
     return out
 
 
