@@ -199,7 +199,7 @@ Every infra pipeline waited on a Terraform state lock a cancelled apply left beh
 def test_the_review_date_a_status_line_gives_is_the_reviews_due_date(fresh_kb, tmp_path, status):
     # the record got the framework's default (2026-12-10), the Status line quoted, the date not said dropped
     out = json.loads(imp(fresh_kb, tmp_path / "pm.md", LOCK.format(status=status)).stdout)
-    assert out["review"] == {"level": "full", "status": "pending", "due": "2026-12-09"}, out["notes"]
+    assert out["review"] == {"level": "full", "status": "pending", "due": "2026-12-09", "done": None}, out["notes"]
     assert load_kb(fresh_kb).incidents[out["incident"]].review.due == dt.date(2026, 12, 9)
     assert any(n.startswith("review: due 2026-12-09, as the postmortem says (") for n in out["notes"]), out["notes"]
 
