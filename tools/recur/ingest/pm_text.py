@@ -326,16 +326,32 @@ def _lead_symbols(text: str) -> int:
     return n
 
 
+def _trail_symbols(text: str) -> int:
+    """Where the emoji and symbols after the title's last word start (``len(text)`` when there are none).
+    A run of marks alone is no emoji: a decomposed "Café" ends in a combining accent; nor is a degree
+    sign or a letterlike symbol ("above 40°", "40 ℃"), which are words of the title."""
+    n = len(text)
+    while n > 0 and (text[n - 1].isspace() or unicodedata.category(text[n - 1]) in _SYMBOL_CATEGORIES):
+        n -= 1
+    while n < len(text) and unicodedata.category(text[n]) in ("Mn", "Me"):  # the last letter's own marks
+        n += 1
+    tail = text[n:]
+    kept = "°" in tail or any("\u2100" <= c <= "\u214f" for c in tail)
+    return len(text) if kept or not any(unicodedata.category(c) in ("So", "Co") for c in tail) else n
+
+
 def clean_title(text: str | None) -> str | None:
     """A heading as a title: "Postmortem: X" -> "X", "X Postmortem (incident #465)" -> "X"; None for placeholders.
-    An emoji before it is decoration, taken off: "🔥 Postmortem: X" kept both, and a copy of the postmortem
-    headed so was recorded again unnoticed, its title not the first's."""
+    An emoji before or after it is decoration, taken off: "🔥 Postmortem: X" kept both, and a copy of the
+    postmortem headed so was recorded again unnoticed, its title not the first's ("X 🔥" likewise)."""
     if text is None:
         return None
     t = re.sub(r"[*_`]+", "", str(text)).strip()
     t = t[_lead_symbols(t) :]
+    t = t[: _trail_symbols(t)].strip()
     t = TITLE_PREFIX.sub("", BRACKET_PREFIX.sub("", t)).strip()
     t = TITLE_SUFFIX.sub("", t).strip() or t
+    t = t[: _trail_symbols(t)].strip() or t  # "X 🔥 Postmortem": the emoji before the suffix
     return None if is_placeholder(t) or is_placeholder(strip_placeholders(t)) else t
 
 
