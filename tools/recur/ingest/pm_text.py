@@ -459,6 +459,35 @@ def review_when(text: str | None) -> str | None:
     return None
 
 
+# where a completed postmortem's Status line gives the day its review was held: "Complete, reviewed on
+# 2026-12-01", "PIR completed 2026-12-01", "Done (Dec 1)", "Closed — review held Dec 1"; the review was
+# recorded done with no day, and a board or report as of a day before it counted it held then
+_REVIEW_HELD = re.compile(
+    r"\b(?:(?:post-?mortem|review|pir|retro(?:spective)?)(?:[ \t]+meeting)?[ \t]+(?:(?:was|were)[ \t]+)?"
+    r"(?:held|complete[d]?|done|conducted|finished)|reviewed|complete[d]?|done|closed|approved|signed[- ]off|"
+    r"final(?:i[sz]ed)?|published)(?:[ \t]+(?:on|at|as[ \t]+of))?(?!\w)[ \t]*:?[ \t]*\(?[ \t]*",
+    re.I,
+)
+
+
+def review_held(text: str | None) -> str | None:
+    """The words a completed postmortem's Status line gives the day of its review by, as written
+    ("Complete, reviewed on 2026-12-01": "2026-12-01"), or None when it names none. A date right after
+    the words wins over words of a time ("Complete, reviewed on Monday": "Monday", said not read)."""
+    text = " ".join(re.sub(r"[*_`]+", " ", text or "").split())
+    vague = None
+    for m in _REVIEW_HELD.finditer(text):
+        rest = text[m.end() :]
+        day, said = find_date(rest)
+        if day is not None and rest.startswith(said):
+            return said
+        words = re.split(r"[,;()]|\s[–—-]\s|[–—]", rest, maxsplit=1)[0].strip(" .")
+        # "(incident resolved 2026-11-28)": a date further on is another thing's
+        if vague is None and _WHEN_WORDS.search(words) and find_date(words)[0] is None:
+            vague = words
+    return vague
+
+
 # the words of a time: a number, a month or a day of the week, "next week", "tomorrow", "TBD"
 _WHEN_WORDS = re.compile(
     rf"\d|\b(?:{MONTH_NAME}|(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|tomorrow|tonight|next|this|"
