@@ -9,6 +9,7 @@ import json
 import pytest
 from click.testing import CliRunner
 from import_helpers import import_file
+from procs import finishes
 
 from recur.cli.main import cli
 from recur.ingest.pm_text import read_review_due, review_held, review_status, review_when
@@ -362,3 +363,11 @@ def test_the_words_of_the_day_a_review_was_held():
     # another thing's date, or none: no day of the review
     for status in ("Complete", "Complete, action items due 2026-12-20", "Complete (incident resolved 2026-11-28)"):
         assert review_held(status) is None, status
+
+
+def test_a_status_line_of_review_words_is_read_in_linear_time():
+    # each "review on" (or "done") looked for its date in the whole rest of the line: 10,000 characters
+    # took 1.7 s, 100,000 minutes; a forked process whose 60 s limit guards against a hang (not a speed test)
+    for status in ("Draft, " + "due review on " * 15_000, "Complete, " + "done on " * 25_000):
+        pm = finishes(parse, f"# Disk filled\n\nDate: 2026-11-30\n**Status:** {status}\n\n## Summary\nFull.\n")
+        assert pm.status is not None and pm.review_due is None and pm.review_done is None

@@ -433,6 +433,10 @@ def review_status(text: str | None) -> str | None:
     return "pending" if _DOC_PENDING.match(head) else None
 
 
+# how far after "review on" or "reviewed" its date is looked for: a Status line of thousands of such words
+# (30 kB) took 10 s when each looked at the whole rest of the line
+_WHEN_SPAN = 120
+
 # where a Status line gives the review's date: "Draft, review scheduled 2026-12-09", "In review (review
 # due Dec 9)", "Pending — review on 9 December 2026", "Draft; PIR scheduled for 2026-12-09", "Review:
 # 2026-12-09"; the date was dropped, the review given the framework's default due date without a word
@@ -449,7 +453,7 @@ def review_when(text: str | None) -> str | None:
     scheduled 2026-12-09": "2026-12-09"; "review due next week": "next week"), or None when it names none."""
     text = " ".join(re.sub(r"[*_`]+", " ", text or "").split())
     for m in _REVIEW_WHEN.finditer(text):
-        rest = text[m.end() :]
+        rest = text[m.end() : m.end() + _WHEN_SPAN]  # a date is short: linear on a long line of such words
         day, said = find_date(rest)
         if day is not None and rest.startswith(said):  # "Dec 9, 2026": its comma is the date's
             return said
@@ -477,7 +481,7 @@ def review_held(text: str | None) -> str | None:
     text = " ".join(re.sub(r"[*_`]+", " ", text or "").split())
     vague = None
     for m in _REVIEW_HELD.finditer(text):
-        rest = text[m.end() :]
+        rest = text[m.end() : m.end() + _WHEN_SPAN]  # a date is short: linear on a long line of such words
         day, said = find_date(rest)
         if day is not None and rest.startswith(said):
             return said
