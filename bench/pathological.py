@@ -82,6 +82,11 @@ DOCUMENTS = {
     "dash rows": lambda n: "# Incident\n\n" + fill("|---|---|\n", n),
     "unclosed fence": lambda n: "# Incident\n\n```\n" + fill("x\n", n),
     "a line of spaces": lambda n: "# Incident\n\n## Timeline\n\n- 10:02 x" + " " * n + "y\n",
+    # each "review on" / "done" looked for its date in the whole rest of the line (pm_text.review_when, review_held)
+    'a Status line of "due review on"': lambda n: (
+        "# Incident\n\n**Status:** Draft, " + fill("due review on ", n) + "\n"
+    ),
+    'a Status line of "done on"': lambda n: "# Incident\n\n**Status:** Complete, " + fill("done on ", n) + "\n",
 }
 PATTERN = "---\nid: p-x\ntitle: A title\ncategory: capacity\nseverity: sev2\nsymptoms:\n  - requests hang\n---\n\n"
 PATTERN_FILES = {

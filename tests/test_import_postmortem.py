@@ -797,3 +797,27 @@ def test_a_record_written_with_the_emoji_in_its_title_is_compared_by_the_title_r
     text = TERRAFORM.format(heading=heading) + "\nReviewed on 2026-12-02.\n"
     again = json.loads(imp(kb_dir, tmp_path, "copy.md", text).output)
     assert any(n.startswith(f"{first['incident']} has the same title and date") for n in again["notes"])
+
+
+def test_an_emoji_after_the_title_is_taken_off_as_one_before_it():
+    # "Infra pipeline blocked 🔥" kept the emoji: only one before the title was taken off
+    for heading in (
+        "Infra pipeline blocked by stale Terraform lock 🔥",
+        "Infra pipeline blocked by stale Terraform lock🔥🔥",
+        "Infra pipeline blocked by stale Terraform lock ⚠️",  # a variation selector after it
+        "🔥 Postmortem: Infra pipeline blocked by stale Terraform lock 🚒",
+        "Infra pipeline blocked by stale Terraform lock 🔥 Postmortem",  # before the document's name
+        "**Infra pipeline blocked by stale Terraform lock 👨‍🚒**",  # joined by a zero-width joiner
+    ):
+        assert parse(TERRAFORM.format(heading=heading)).title == "Infra pipeline blocked by stale Terraform lock"
+    # the title's own words stay: a degree sign, a letterlike unit, a decomposed accent, a keycap digit
+    for heading in ("Boiler room above 40°", "Boiler room at 90 ℃", "Outage at the cafe\u0301", "Step 1️⃣"):
+        assert parse(TERRAFORM.format(heading=heading)).title == heading
+
+
+def test_a_copy_with_an_emoji_after_its_title_is_named_as_the_same(kb_dir, tmp_path):
+    plain = TERRAFORM.format(heading="Infra pipeline blocked by stale Terraform lock")
+    first = json.loads(imp(kb_dir, tmp_path, "pm.md", plain).output)
+    copy = json.loads(imp(kb_dir, tmp_path, "pm (1).md", plain.replace("lock\n", "lock 🔥\n", 1)).output)
+    assert copy["title"] == "Infra pipeline blocked by stale Terraform lock"
+    assert any(n.startswith(f"{first['incident']} has the same title and date") for n in copy["notes"])

@@ -9,9 +9,10 @@ import json
 import pytest
 from click.testing import CliRunner
 from import_helpers import import_file
+from procs import finishes
 
 from recur.cli.main import cli
-from recur.ingest.pm_text import read_review_due, review_status, review_when
+from recur.ingest.pm_text import read_review_due, review_held, review_status, review_when
 from recur.ingest.postmortem import parse
 from recur.kb.loader import load_kb
 
@@ -253,3 +254,120 @@ def test_only_words_of_a_time_after_review_scheduled_or_due_are_its_date():
         assert review_when(status) is None, status
     assert read_review_due("the 9th", dt.date(2026, 11, 30)) == dt.date(2026, 12, 9)
     assert read_review_due("next week", dt.date(2026, 11, 30)) is None
+
+
+@pytest.mark.parametrize(
+    "status, said",
+    [
+        ("**Status:** Complete, reviewed on 2026-12-01", "'2026-12-01', the 'Status:' line 5"),
+        ("**Status:** PIR completed 2026-12-01", "'2026-12-01', the 'Status:' line 5"),
+        ("**Status:** Done (Dec 1)", "'Dec 1', the 'Status:' line 5"),  # no year: the first Dec 1 on or after
+        ("**Status:** Complete\n**Review held:** Dec 1", "'Dec 1', the 'Review held:' line 6"),
+        ("**Status:** Complete\n**Review date:** 2026-12-01", "'2026-12-01', the 'Review date:' line 6"),
+    ],
+)
+def test_a_completed_postmortem_gives_its_review_the_day_it_was_held(fresh_kb, tmp_path, status, said):
+    # the review was recorded done with no day: a board or report as of Nov 30 counted it held then
+    text = LOCK.replace("**Status:** {status}", status)
+    out = json.loads(imp(fresh_kb, tmp_path / "pm.md", text).stdout)
+    assert out["review"] == {"level": "full", "status": "done", "due": "2026-12-10", "done": "2026-12-01"}
+    assert load_kb(fresh_kb).incidents[out["incident"]].review.done == dt.date(2026, 12, 1)
+    assert f"review: held 2026-12-01, as the postmortem says ({said})" in out["notes"], out["notes"]
+
+
+def test_front_matter_gives_the_reviews_day_held_and_due(fresh_kb, tmp_path):
+    def front(fields):
+        head = f"---\ntitle: Infra pipeline blocked by stale Terraform lock\ndate: 2026-11-30\n{fields}---\n\n"
+        return head + "## Summary\n\nEvery infra pipeline waited on a stale Terraform lock for two hours.\n"
+
+    def review(name, fields):
+        return json.loads(imp(fresh_kb, tmp_path / name, front(fields), "--severity", "sev2").stdout)["review"]
+
+    # reviewed: was a note of a field the record has none for, the review's day not recorded
+    assert review("a.md", "status: Complete\nreviewed: 2026-12-01\n")["done"] == "2026-12-01"
+    # review_date: on a completed review is the day it was held, not its due date
+    assert review("b.md", "status: Complete\nreview_date: 2026-12-01\n") == {
+        "level": "full",
+        "status": "done",
+        "due": "2026-12-10",
+        "done": "2026-12-01",
+    }
+    # on a draft it is the due date; review_due: is a due date even on a completed one
+    assert review("c.md", "status: Draft\nreview_date: 2026-12-09\n")["due"] == "2026-12-09"
+    assert review("d.md", "status: Complete\nreview_due: 2026-12-09\n") == {
+        "level": "full",
+        "status": "done",
+        "due": "2026-12-09",
+        "done": None,
+    }
+    # a JSON export's camelCase key, a review: mapping: named in the notes as fields no record holds
+    assert review("e.md", "status: Draft\nreviewDate: 2026-12-09\n")["due"] == "2026-12-09"
+    nested = review("f.md", "review:\n  status: done\n  date: 2026-12-01\n")
+    assert (nested["status"], nested["done"]) == ("done", "2026-12-01")
+    toml = "+++\ntitle = 'Infra pipeline blocked by stale Terraform lock'\ndate = 2026-11-30\nstatus = 'Complete'\n"
+    toml += (
+        "review_date = 2026-12-01\n+++\n\n## Summary\n\nEvery infra pipeline waited on a stale lock for two hours.\n"
+    )
+    out = json.loads(imp(fresh_kb, tmp_path / "g.md", toml, "--severity", "sev2").stdout)
+    assert out["review"]["done"] == "2026-12-01", out["notes"]
+
+
+def test_a_review_day_held_not_read_before_the_incident_or_ahead_is_said_and_never_today(fresh_kb, tmp_path):
+    def imported(name, status):
+        return json.loads(imp(fresh_kb, tmp_path / name, LOCK.replace("**Status:** {status}", status)).stdout)
+
+    # words of a time that are no date: done, with no day (never today), and how to record it
+    vague = imported("a.md", "**Status:** Complete, reviewed on Monday")
+    assert vague["review"]["status"] == "done" and vague["review"]["done"] is None
+    assert (
+        "review: the day it was held, 'Monday' (the 'Status:' line 5), not read as a date; done: left out: to "
+        f"record it, recur incident review {vague['incident']} --done --on YYYY-MM-DD"
+    ) in vague["notes"]
+    # a day before the incident: written as given, with a warning (as a due date before it is)
+    early = imported("b.md", "**Status:** Complete, reviewed on 2026-11-20")
+    assert early["review"]["done"] == "2026-11-20"
+    assert "warning: the review held '2026-11-20' 2026-11-20 is before the incident's date 2026-11-30" in early["notes"]
+    # a day after today: written as given, with a warning
+    day = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    ahead = imported("c.md", f"**Status:** Complete, reviewed on {day}")
+    assert ahead["review"]["done"] == day
+    assert any(n.startswith(f"warning: the review held '{day}' {day} is after today (") for n in ahead["notes"])
+    # no Status line: a Review held: day says the review was held
+    bare = imported("d.md", "**Review held:** 2026-12-02")
+    assert (bare["review"]["status"], bare["review"]["done"]) == ("done", "2026-12-02")
+    assert any(n.startswith("review: recorded done, held 2026-12-02, as the postmortem says") for n in bare["notes"])
+    # a draft's review is pending: a day held is said, not written
+    draft = imported("e.md", "**Status:** Draft\n**Reviewed:** 2026-12-02")
+    assert (draft["review"]["status"], draft["review"]["done"]) == ("pending", None)
+    assert any(n.startswith("review: held '2026-12-02' (") and "says pending" in n for n in draft["notes"])
+
+
+def test_a_day_held_changed_in_the_document_is_named_among_the_changes(fresh_kb, tmp_path):
+    path = tmp_path / "pm.md"
+    first = json.loads(imp(fresh_kb, path, LOCK.format(status="Draft")).stdout)
+    again = imp(fresh_kb, path, LOCK.format(status="Complete, reviewed on 2026-12-01"))
+    assert again.exit_code == 3
+    note = " ".join(json.loads(again.stdout)["notes"])
+    assert f"it now differs from {first['incident']} in: review (done); review held (2026-12-01)" in note, note
+
+
+def test_the_words_of_the_day_a_review_was_held():
+    said = {
+        "Complete, reviewed on 2026-12-01": "2026-12-01",
+        "PIR completed 2026-12-01": "2026-12-01",
+        "Closed — review held Dec 1": "Dec 1",
+        "Complete; review was held on 1 December 2026": "1 December 2026",
+        "Complete, reviewed on Monday": "Monday",  # not read as a date: said in the notes
+    }
+    assert {s: review_held(s) for s in said} == said
+    # another thing's date, or none: no day of the review
+    for status in ("Complete", "Complete, action items due 2026-12-20", "Complete (incident resolved 2026-11-28)"):
+        assert review_held(status) is None, status
+
+
+def test_a_status_line_of_review_words_is_read_in_linear_time():
+    # each "review on" (or "done") looked for its date in the whole rest of the line: 10,000 characters
+    # took 1.7 s, 100,000 minutes; a forked process whose 60 s limit guards against a hang (not a speed test)
+    for status in ("Draft, " + "due review on " * 15_000, "Complete, " + "done on " * 25_000):
+        pm = finishes(parse, f"# Disk filled\n\nDate: 2026-11-30\n**Status:** {status}\n\n## Summary\nFull.\n")
+        assert pm.status is not None and pm.review_due is None and pm.review_done is None

@@ -724,7 +724,7 @@ def import_postmortem(
     cands = candidates_of(results, kb.import_drafts())
     linked = list(dict.fromkeys(patterns)) or ([link] if link else [])
     meta = _meta(iid, numbered, title, day, sev, triage, digest, source, "--date" if date else pm.date_source)
-    notes += _set_review_due(meta, pm, review_due)
+    notes += _set_review_due(meta, pm, review_due) + _set_review_done(meta, pm, today or dt.date.today())
     draft = draft and not linked and unknown and not pending  # a second draft would split one failure in two
     written = _write(kb, pm, meta, linked, cands, draft=draft, category=category, source_file=source, dry=dry_run)
     if pending:
@@ -797,9 +797,55 @@ def _due_before(due: dt.date, day: dt.date, what: str) -> list[str]:
     return [f"warning: {what} {due.isoformat()} is before the incident's date {day.isoformat()}"] if due < day else []
 
 
-def _says_done(pm) -> bool:
-    """Whether the postmortem's own Status field says it is complete (pm_text.review_status)."""
-    return pm.status is not None and pm.status[2] == "done"
+def _set_review_done(meta: dict, pm, today: dt.date) -> list[str]:
+    """``meta["review_done"]``, the day the review was held (None: not said, or not read), and the notes on it."""
+    meta["review_done"], notes = _review_done(pm, meta["day"], today, meta["iid"])
+    return notes
+
+
+def _review_done(pm, day: dt.date, today: dt.date, iid: str) -> tuple:
+    """(the day the review was held, or None; notes): the day a completed postmortem gives it ("Complete,
+    reviewed on 2026-12-01", "Review held: Dec 1", front matter's reviewed:), read as a due date is (a day
+    without its year the first on or after the incident's date). Never today: a day not said is none."""
+    from recur.ingest.pm_text import read_review_due
+
+    if pm.review_done is None:
+        return None, []
+    words, where = pm.review_done
+    if pm.status is not None and pm.status[2] != "done":
+        return None, [
+            f"review: held {words!r} ({where}) not recorded: the postmortem's status {pm.status[0]!r} says pending"
+        ]
+    held = read_review_due(words, day)
+    if held is None or not in_range(held):
+        return None, [
+            f"review: the day it was held, {words!r} ({where}), not read as a date; done: left out: to record it, "
+            f"recur incident review {iid} --done --on YYYY-MM-DD"
+        ]
+    recorded = "recorded done, " if pm.status is None else ""  # no Status line: the day says it was held
+    notes = [f"review: {recorded}held {held.isoformat()}, as the postmortem says ({words!r}, {where})"]
+    if held < day:  # written as given, as a due date before the incident is; `recur check` warns of it too
+        notes.append(
+            f"warning: the review held {words!r} {held.isoformat()} is before the incident's date {day.isoformat()}"
+        )
+    if held > today:
+        notes.append(f"warning: {after_today(f'the review held {words!r}', held, today)}")
+    return held, notes
+
+
+def _said_done(pm, day: dt.date):
+    """The day the postmortem says its review was held, read against ``day``; None when it gives none, or
+    its status says the review is pending (the day is then not recorded: _review_done)."""
+    from recur.ingest.pm_text import read_review_due
+
+    pending = pm.status is not None and pm.status[2] != "done"
+    return read_review_due(pm.review_done[0], pm.date or day) if pm.review_done and not pending else None
+
+
+def _says_done(pm, held=None) -> bool:
+    """Whether the postmortem's own Status field says it is complete (pm_text.review_status), or, with
+    no Status field, it gives the day the review was held (``held``: "Review held: 2026-12-01")."""
+    return pm.status[2] == "done" if pm.status is not None else held is not None
 
 
 def _review_notes(kb, pm, review: Review, meta: dict, today: dt.date) -> list[str]:
@@ -940,9 +986,14 @@ def _changes(kb, iid: str, pm, source: str) -> list[str]:
         "services": (sorted(pm.services) or None, sorted(inc.services)),
         "duration": (pm.duration_minutes, inc.duration_minutes),
         # a draft imported, then completed: the record's review is still pending
-        "review": ("done" if _says_done(pm) else None, inc.review.status if inc.review else None),
+        "review": (
+            "done" if _says_done(pm, _said_done(pm, inc.date)) else None,
+            inc.review.status if inc.review else None,
+        ),
         # "review scheduled 2026-12-09" moved to the 16th: the record keeps the first
         "review due": (_said_due(pm, inc.date), inc.review.due if inc.review else None),
+        # "Complete, reviewed on 2026-12-01" where the record has another day, or none
+        "review held": (_said_done(pm, inc.date), inc.review.done if inc.review else None),
     }
     out = [
         f"{name} ({', '.join(now) if isinstance(now, list) else now})"
@@ -1040,7 +1091,7 @@ def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, catego
     fus = [a for a in pm.action_items if a["title"]]
     # a postmortem that says it is complete was reviewed: its review recorded pending and, dated
     # weeks back, overdue failed `recur report --fail-on overdue` for a review already held
-    given = {"status": "done"} if _says_done(pm) else {}
+    given = {"status": "done", "done": meta["review_done"]} if _says_done(pm, meta["review_done"]) else {}
     review = review_defaults(
         kb, meta["sev"], meta["day"], given | ({"due": meta["review_due"]} if meta["review_due"] else {})
     )

@@ -326,16 +326,32 @@ def _lead_symbols(text: str) -> int:
     return n
 
 
+def _trail_symbols(text: str) -> int:
+    """Where the emoji and symbols after the title's last word start (``len(text)`` when there are none).
+    A run of marks alone is no emoji: a decomposed "Café" ends in a combining accent; nor is a degree
+    sign or a letterlike symbol ("above 40°", "40 ℃"), which are words of the title."""
+    n = len(text)
+    while n > 0 and (text[n - 1].isspace() or unicodedata.category(text[n - 1]) in _SYMBOL_CATEGORIES):
+        n -= 1
+    while n < len(text) and unicodedata.category(text[n]) in ("Mn", "Me"):  # the last letter's own marks
+        n += 1
+    tail = text[n:]
+    kept = "°" in tail or any("\u2100" <= c <= "\u214f" for c in tail)
+    return len(text) if kept or not any(unicodedata.category(c) in ("So", "Co") for c in tail) else n
+
+
 def clean_title(text: str | None) -> str | None:
     """A heading as a title: "Postmortem: X" -> "X", "X Postmortem (incident #465)" -> "X"; None for placeholders.
-    An emoji before it is decoration, taken off: "🔥 Postmortem: X" kept both, and a copy of the postmortem
-    headed so was recorded again unnoticed, its title not the first's."""
+    An emoji before or after it is decoration, taken off: "🔥 Postmortem: X" kept both, and a copy of the
+    postmortem headed so was recorded again unnoticed, its title not the first's ("X 🔥" likewise)."""
     if text is None:
         return None
     t = re.sub(r"[*_`]+", "", str(text)).strip()
     t = t[_lead_symbols(t) :]
+    t = t[: _trail_symbols(t)].strip()
     t = TITLE_PREFIX.sub("", BRACKET_PREFIX.sub("", t)).strip()
     t = TITLE_SUFFIX.sub("", t).strip() or t
+    t = t[: _trail_symbols(t)].strip() or t  # "X 🔥 Postmortem": the emoji before the suffix
     return None if is_placeholder(t) or is_placeholder(strip_placeholders(t)) else t
 
 
@@ -417,6 +433,10 @@ def review_status(text: str | None) -> str | None:
     return "pending" if _DOC_PENDING.match(head) else None
 
 
+# how far after "review on" or "reviewed" its date is looked for: a Status line of thousands of such words
+# (30 kB) took 10 s when each looked at the whole rest of the line
+_WHEN_SPAN = 120
+
 # where a Status line gives the review's date: "Draft, review scheduled 2026-12-09", "In review (review
 # due Dec 9)", "Pending — review on 9 December 2026", "Draft; PIR scheduled for 2026-12-09", "Review:
 # 2026-12-09"; the date was dropped, the review given the framework's default due date without a word
@@ -433,7 +453,7 @@ def review_when(text: str | None) -> str | None:
     scheduled 2026-12-09": "2026-12-09"; "review due next week": "next week"), or None when it names none."""
     text = " ".join(re.sub(r"[*_`]+", " ", text or "").split())
     for m in _REVIEW_WHEN.finditer(text):
-        rest = text[m.end() :]
+        rest = text[m.end() : m.end() + _WHEN_SPAN]  # a date is short: linear on a long line of such words
         day, said = find_date(rest)
         if day is not None and rest.startswith(said):  # "Dec 9, 2026": its comma is the date's
             return said
@@ -441,6 +461,35 @@ def review_when(text: str | None) -> str | None:
         if _WHEN_WORDS.search(words):  # "due to the holidays", "planned changes": no date, and none to say unread
             return words
     return None
+
+
+# where a completed postmortem's Status line gives the day its review was held: "Complete, reviewed on
+# 2026-12-01", "PIR completed 2026-12-01", "Done (Dec 1)", "Closed — review held Dec 1"; the review was
+# recorded done with no day, and a board or report as of a day before it counted it held then
+_REVIEW_HELD = re.compile(
+    r"\b(?:(?:post-?mortem|review|pir|retro(?:spective)?)(?:[ \t]+meeting)?[ \t]+(?:(?:was|were)[ \t]+)?"
+    r"(?:held|complete[d]?|done|conducted|finished)|reviewed|complete[d]?|done|closed|approved|signed[- ]off|"
+    r"final(?:i[sz]ed)?|published)(?:[ \t]+(?:on|at|as[ \t]+of))?(?!\w)[ \t]*:?[ \t]*\(?[ \t]*",
+    re.I,
+)
+
+
+def review_held(text: str | None) -> str | None:
+    """The words a completed postmortem's Status line gives the day of its review by, as written
+    ("Complete, reviewed on 2026-12-01": "2026-12-01"), or None when it names none. A date right after
+    the words wins over words of a time ("Complete, reviewed on Monday": "Monday", said not read)."""
+    text = " ".join(re.sub(r"[*_`]+", " ", text or "").split())
+    vague = None
+    for m in _REVIEW_HELD.finditer(text):
+        rest = text[m.end() : m.end() + _WHEN_SPAN]  # a date is short: linear on a long line of such words
+        day, said = find_date(rest)
+        if day is not None and rest.startswith(said):
+            return said
+        words = re.split(r"[,;()]|\s[–—-]\s|[–—]", rest, maxsplit=1)[0].strip(" .")
+        # "(incident resolved 2026-11-28)": a date further on is another thing's
+        if vague is None and _WHEN_WORDS.search(words) and find_date(words)[0] is None:
+            vague = words
+    return vague
 
 
 # the words of a time: a number, a month or a day of the week, "next week", "tomorrow", "TBD"

@@ -35,6 +35,7 @@ from recur.ingest.pm_text import (
     month_day,
     parse_date,
     read_duration,
+    review_held,
     review_status,
     review_when,
     strip_placeholders,
@@ -200,12 +201,31 @@ META_KEYS = {
     "document status": "status",
     "report status": "status",
     "pir status": "status",
-    # the day the review is held or due: read into review.due, the framework's default was written instead
-    "review date": "review due",
+    # the day the review is held or due: read into review.due, the framework's default was written instead;
+    # on a completed review a "date" is the day it was held (review.done), a "due" stays its due date
+    "review date": "review date",
     "review due": "review due",
     "review due date": "review due",
-    "review scheduled": "review due",
-    "pir date": "review due",
+    "review scheduled": "review date",
+    "pir date": "review date",
+    # the day the review was held: review.done (a completed postmortem's review was recorded with no day)
+    "review held": "review held",
+    "review held on": "review held",
+    "reviewed": "review held",
+    "reviewed on": "review held",
+    "date reviewed": "review held",
+    "review completed": "review held",
+    "review completed on": "review held",
+    "review complete": "review held",
+    "review done": "review held",
+    "review conducted": "review held",
+    "pir held": "review held",
+    "pir completed": "review held",
+    "pir completed on": "review held",
+    "pir done": "review held",
+    "retro held": "review held",
+    "retrospective held": "review held",
+    "postmortem reviewed": "review held",
     "author": "authors",
     "authors": "authors",
     "owner": "owner",
@@ -256,7 +276,20 @@ META_KEYS = {
 }
 # the META_KEYS kinds no record field holds: said in the import's notes, not dropped unsaid
 UNKEPT_KINDS = set(META_KEYS.values()) - {
-    *("date", "start", "end", "created", "severity", "priority", "services", "duration", "title", "review due")
+    *(
+        "date",
+        "start",
+        "end",
+        "created",
+        "severity",
+        "priority",
+        "services",
+        "duration",
+        "title",
+        "review due",
+        "review date",
+        "review held",
+    )
 }
 # No two "\s*" may meet in these (nor "\s*" and a lazy group before "$"): on a line with a long run
 # of spaces (a padded pandoc table, a pasted log) such a regex takes cubic time, minutes per line.
@@ -324,6 +357,10 @@ class Postmortem:
     # (the words of the review's date as written, where): "review scheduled 2026-12-09" in the Status
     # line (pm_text.review_when), a "Review date:" line; the importer reads it into review.due
     review_due: tuple | None = None
+    review_due_said: bool = False  # its label says "due" ("Review due:"): never the day a completed review was held
+    # (the words of the day the review was held, where): "Complete, reviewed on 2026-12-01" in the Status
+    # line (pm_text.review_held), a "Review held:" line, front matter's reviewed:; the importer's review.done
+    review_done: tuple | None = None
     controls: int = 0  # control characters taken out of the text (terminal escape sequences and the like)
 
 
@@ -501,8 +538,8 @@ def _apply_front(pm: Postmortem, data: dict) -> tuple[dict, list]:
     ``unkept``: such content used to be dropped unsaid."""
     sections: dict = {}
     items: list = []
-    for raw, value in data.items():
-        key = str(raw).lower().replace("_", " ").replace("-", " ").strip()
+    for raw, value in _nested_fields(data).items():
+        key = _front_key(raw)
         if value in (None, "", [], {}):
             continue
         kind = meta_key(key) or ("date" if key in ("start", "started at", "incident date") else None)
@@ -524,6 +561,26 @@ def _apply_front(pm: Postmortem, data: dict) -> tuple[dict, list]:
         else:
             _unkept(pm, raw, value)
     return sections, items
+
+
+def _front_key(raw) -> str:
+    """A front-matter key as a label: "review_date", "review-date" and a JSON export's "reviewDate" are
+    "review date" (the camelCase one was named in the notes as a field no record holds)."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", str(raw)).lower().replace("_", " ").replace("-", " ").strip()
+
+
+def _nested_fields(data: dict) -> dict:
+    """``data`` with a mapping whose keys name fields under its own ("review: {status: done, date:
+    2026-12-01}": review status, review date) spread out as those fields; it was one note of a field
+    the record does not hold, the review recorded pending with the framework's due date."""
+    out: dict = {}
+    for raw, value in data.items():
+        key = _front_key(raw)
+        if isinstance(value, dict) and any(meta_key(f"{key} {_front_key(k)}") for k in value):
+            out.update({f"{raw} {k}": v for k, v in value.items()})
+        else:
+            out[raw] = value
+    return out
 
 
 def _unkept(pm: Postmortem, label, value) -> None:
@@ -613,15 +670,28 @@ def _set_meta(pm: Postmortem, kind: str, value, where: str = "") -> None:
         pm.title = clean_title(unescape(str(value))) or pm.title
     elif kind == "status" and pm.status is None and (said := review_status(str(value))):
         pm.status = (" ".join(str(value).split()), where or "a Status: line", said)
-        if pm.review_due is None and (when := review_when(str(value))):
-            pm.review_due = (when, where or "a Status: line")
-    elif kind == "review due" and pm.review_due is None and str(value).strip() and not is_placeholder(str(value)):
-        pm.review_due = (" ".join(str(value).split()), where or "a Review date: line")
+        _review_days(pm, "status", str(value), where or "a Status: line")
+    elif kind in ("review due", "review date", "review held") and not is_placeholder(str(value)):
+        _review_days(pm, kind, " ".join(str(value).split()), where or f"a {kind.capitalize()}: line")
     elif kind in UNKEPT_KINDS and str(value).strip() and not is_placeholder(str(value)):
         if kind in ("resolved", "mitigated") and getattr(pm, kind) is None:  # an end, for want of an End:
             setattr(pm, kind, (str(value).strip(), where or f"a {kind.title()}: line"))
         # no field of an incident record holds these: said in the import's notes, not dropped unsaid
         _unkept(pm, kind, value)
+
+
+def _review_days(pm: Postmortem, kind: str, value: str, where: str) -> None:
+    """The review's due day and the day it was held, from a Status line ("Draft, review scheduled
+    2026-12-09", "Complete, reviewed on 2026-12-01") or their own lines; the first one said of each wins."""
+    if kind == "status":
+        if pm.status[2] == "done" and pm.review_done is None and (held := review_held(value)):
+            pm.review_done = (held, where)
+        elif pm.review_due is None and (when := review_when(value)):
+            pm.review_due = (when, where)
+    elif kind == "review held":
+        pm.review_done = pm.review_done or (value, where)
+    elif pm.review_due is None:
+        pm.review_due, pm.review_due_said = (value, where), kind == "review due"
 
 
 @dataclass
@@ -1341,7 +1411,16 @@ def parse(text: str) -> Postmortem:
     # front matter's content is the author's own text too: all of a postmortem may be kept there
     _template_stats(pm, "\n".join([body, *front_sections.values(), *(it["title"] for it in front_items)]))
     _plain_text(pm, controls)
+    _review_day(pm)
     return pm
+
+
+def _review_day(pm: Postmortem) -> None:
+    """On a completed review, the review's date the postmortem gives ("Review date: 2026-12-01", front
+    matter's review_date:, "Complete, review on Dec 1") is the day it was held, not a due date: the
+    review was recorded done with no day and the date taken for the due. One said due stays due."""
+    if pm.status and pm.status[2] == "done" and pm.review_done is None and pm.review_due and not pm.review_due_said:
+        pm.review_done, pm.review_due = pm.review_due, None
 
 
 _ABOUT = r"(?:about |around |roughly |nearly |approximately |approx\.? |over |~ ?)?"
