@@ -36,6 +36,12 @@ def make_format_4(idx):
     (idx / "manifest.json").write_text(json.dumps(manifest))
 
 
+def set_format(idx, fmt):
+    manifest = json.loads((idx / "manifest.json").read_text())
+    manifest["format"] = fmt
+    (idx / "manifest.json").write_text(json.dumps(manifest))
+
+
 def recur(*args):
     return CliRunner().invoke(cli, [*args, "--model", FAKE])
 
@@ -72,3 +78,32 @@ def test_a_format_4_index_without_its_kb_is_one_error_naming_the_missing_kb(kb_d
     assert f"has format 4, and this recur reads only format {index_mod.FORMAT}" in said
     assert f"there is no knowledge base at {gone} to update it from" in said and "--rebuild" not in said
     assert "answering from" not in capsys.readouterr().err
+
+
+def test_an_index_a_newer_recur_wrote_says_upgrade_not_rebuild(kb_dir, tmp_path):
+    """A rollback or a rolling deploy: "rebuild it with: recur index --rebuild" would write it back to the
+    older format, and the two versions would take turns converting it."""
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    set_format(idx, index_mod.FORMAT + 1)
+    with pytest.raises(RecurError, match="written by a newer recur .*upgrade recur") as err:
+        index_mod.load(idx)
+    assert "rebuild it with" not in str(err.value)
+    with pytest.raises(RecurError, match="written by a newer recur"):
+        Engine.open(tmp_path / "nokb", idx, FAKE)  # shipped without its KB: the same words
+
+
+def test_a_server_told_of_an_index_a_newer_recur_rebuilt_says_to_restart_on_it(kb_dir, tmp_path):
+    from recur.serve.runtime import EngineHolder
+
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    engine = Engine(kb_dir, idx, FAKE)
+    holder = EngineHolder(lambda: engine)
+    holder.engine = engine  # as after its first load
+    build(kb_dir, idx)  # a newer recur's build: another build id, its format
+    set_format(idx, index_mod.FORMAT + 1)
+    assert holder.check_reload() is False
+    assert "restart the server on the newer recur" in holder.reload_error
+    assert "rebuild it with" not in holder.reload_error
+    assert engine.suggest("disk full", top=1)[0]["id"] == "disk-full"  # the loaded index keeps answering

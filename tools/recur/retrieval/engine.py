@@ -317,6 +317,12 @@ class Engine:
         current = index_mod.read_manifest(self.index_dir)
         if not current or current.get("build_id") == self.searcher.index.build_id:
             return False
+        fmt = current.get("format")
+        if isinstance(fmt, int) and fmt > index_mod.FORMAT:  # "upgrade recur" means: this server's
+            raise RecurError(
+                f"it was rebuilt by a newer recur (format {fmt}; this one reads format {index_mod.FORMAT}): "
+                "restart the server on the newer recur"
+            )
         other = index_mod.built_for_other_kb(current, self.kb_dir)
         if other:  # another KB's `recur index` or `suggest` given the same --index: not this KB's answers
             raise RecurError(
