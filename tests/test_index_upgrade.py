@@ -107,3 +107,15 @@ def test_a_server_told_of_an_index_a_newer_recur_rebuilt_says_to_restart_on_it(k
     assert "restart the server on the newer recur" in holder.reload_error
     assert "rebuild it with" not in holder.reload_error
     assert engine.suggest("disk full", top=1)[0]["id"] == "disk-full"  # the loaded index keeps answering
+
+
+def test_recur_index_says_it_converts_an_older_format(kb_dir, tmp_path):
+    """`recur index` converted a format-4 index saying only "Indexed 3 patterns ... 3 unchanged"."""
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    make_format_4(idx)
+    res = recur("index", "--kb", str(kb_dir), "--index", str(idx))
+    assert res.exit_code == 0, res.output
+    assert f"The index at {idx} has format 4; this recur writes {index_mod.FORMAT}: updating it." in res.output
+    assert "3 unchanged" in res.output and index_mod.read_manifest(idx)["format"] == index_mod.FORMAT
+    assert "has format" not in recur("index", "--kb", str(kb_dir), "--index", str(idx)).output  # converted once
