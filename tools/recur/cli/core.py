@@ -214,6 +214,7 @@ def index(kb_dir, index_dir, model, rebuild, strict, quiet):
     from recur.tuning.data import retune_advice
 
     t0 = time.perf_counter()
+    _say_format_change(index_dir, kb_dir, rebuild, quiet)
     stats = ensure_index(
         kb_dir, index_dir, model, rebuild=rebuild, quiet=quiet, advise=retune_advice, verify=True, strict=strict
     )
@@ -227,6 +228,21 @@ def index(kb_dir, index_dir, model, rebuild, strict, quiet):
             f"{stats.reused} unchanged, {stats.removed} removed ({time.perf_counter() - t0:.1f}s).",
             err=True,
         )
+
+
+def _say_format_change(index_dir, kb_dir, rebuild: bool, quiet: bool) -> None:
+    """An index of another format is converted, and said so, as `recur suggest` says it ("Indexed 60
+    patterns ... 60 unchanged" alone hid that the folder now needs this recur or a newer one)."""
+    from pathlib import Path
+
+    from recur.retrieval import index as index_mod
+
+    manifest = index_mod.read_manifest(Path(index_dir))
+    if quiet or not manifest or manifest.get("format") == index_mod.FORMAT:
+        return
+    if not rebuild:
+        index_mod.refuse_newer(manifest, index_dir)  # refused, not announced as updated
+    click.echo(index_mod.stale_reason(manifest, index_dir, kb_dir), err=True)
 
 
 def _reads_stdin(text: tuple) -> bool:

@@ -197,6 +197,19 @@ def _shown(results: list, top: int) -> list:
     return shown
 
 
+def _refuse_other_format(manifest: dict, index_dir, why: str) -> None:
+    """An index of another format that cannot be updated here (``why``): one error saying what can be
+    done, instead of a warning promising answers from it and then the advice to rebuild it in place."""
+    index_mod.refuse_newer(manifest, index_dir)
+    fmt = manifest.get("format")
+    if fmt != index_mod.FORMAT:
+        raise RecurError(
+            f"the index at {index_dir} has format {fmt}, and this recur reads only format {index_mod.FORMAT}; "
+            f"{why}. Build a format-{index_mod.FORMAT} index where the knowledge base is and recur can write "
+            f"(recur index --kb KB --index DIR), and deploy that in place of {index_dir}"
+        )
+
+
 class Engine:
     """A loaded index plus its encoder. Thread-safe for queries; ``reload_if_changed`` swaps
     in a rebuilt index without a restart."""
@@ -227,9 +240,12 @@ class Engine:
         """The engine over an index brought up to date first (``update``). ``on_build(what)``, when
         given, is told what a build it makes is doing, from its start to its last text encoded (a
         server's /healthz says it while it lasts)."""
-        if update and not Path(kb_dir).is_dir() and index_mod.read_manifest(Path(index_dir)):
+        built = index_mod.read_manifest(Path(index_dir)) if update and not Path(kb_dir).is_dir() else None
+        if built:
             # a deployment given the index without its KB (recur serve and recur mcp allow it): answer
-            # from the index as built, instead of failing on the KB it cannot compare it with
+            # from the index as built, instead of failing on the KB it cannot compare it with; an index
+            # of another format cannot be answered from, and cannot be updated without its KB
+            _refuse_other_format(built, index_dir, f"there is no knowledge base at {kb_dir} to update it from")
             log(f"warning: no knowledge base at {kb_dir}; answering from the index at {index_dir} as it was built.")
             update = False
         said = False  # a rebuild here named the files it left out already
@@ -252,6 +268,9 @@ class Engine:
                         is not None
                     )
                 except NotWritable as exc:  # a read-only deployment: answer from the index it has
+                    # unless this recur cannot read it: "answering from the index" was followed by
+                    # "rebuild it", which cannot be done there either (found in review)
+                    _refuse_other_format(manifest, index_dir, str(exc))
                     log(
                         f"warning: {exc}; answering from the index built {manifest.get('built', '?')}: "
                         "KB changes since then are not searched (run recur index where it can write)."
@@ -298,6 +317,12 @@ class Engine:
         current = index_mod.read_manifest(self.index_dir)
         if not current or current.get("build_id") == self.searcher.index.build_id:
             return False
+        fmt = current.get("format")
+        if isinstance(fmt, int) and fmt > index_mod.FORMAT:  # "upgrade recur" means: this server's
+            raise RecurError(
+                f"it was rebuilt by a newer recur (format {fmt}; this one reads format {index_mod.FORMAT}): "
+                "restart the server on the newer recur"
+            )
         other = index_mod.built_for_other_kb(current, self.kb_dir)
         if other:  # another KB's `recur index` or `suggest` given the same --index: not this KB's answers
             raise RecurError(

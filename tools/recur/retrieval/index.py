@@ -599,6 +599,7 @@ def _manifest(index_dir: Path, expect_model: str | None = None) -> dict:
     manifest = read_manifest(index_dir)
     if manifest is None:
         raise IndexProblem(index_dir, f"no index at {index_dir}", False, how="build it with")
+    refuse_newer(manifest, index_dir)  # "rebuild it" would write it back to this older format
     if manifest.get("format") != FORMAT:
         raise IndexProblem(
             index_dir, f"the index at {index_dir} has format {manifest.get('format')}, this recur reads format {FORMAT}"

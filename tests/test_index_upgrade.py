@@ -1,0 +1,121 @@
+"""An index of another format than this recur's: converted where it can be, and where it cannot (a read-only
+deployment, an index shipped without its KB, one a newer recur wrote) one error saying what will work."""
+
+import json
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from recur.cli.main import cli
+from recur.kb.loader import load_kb
+from recur.retrieval import embed
+from recur.retrieval import index as index_mod
+from recur.retrieval.engine import Engine
+from recur.util.errors import RecurError
+from recur.util.files import file_sha256
+
+FAKE = "fake:64"
+
+
+def build(kb_dir, idx):
+    return index_mod.build(load_kb(kb_dir), idx, embed.load_encoder(FAKE), progress=False)
+
+
+def make_format_4(idx):
+    """The index as a format-4 recur wrote it: its docs without what format 5 added (``references`` and
+    ``sections``), their digest recorded anew, and the manifest saying format 4."""
+    docs = json.loads((idx / "docs.json").read_text())
+    for doc in docs.values():
+        doc.pop("references", None)
+        doc.pop("sections", None)
+    (idx / "docs.json").write_text(json.dumps(docs))
+    manifest = json.loads((idx / "manifest.json").read_text())
+    manifest["format"] = 4
+    manifest["digests"]["docs.json"] = file_sha256(idx / "docs.json")
+    (idx / "manifest.json").write_text(json.dumps(manifest))
+
+
+def set_format(idx, fmt):
+    manifest = json.loads((idx / "manifest.json").read_text())
+    manifest["format"] = fmt
+    (idx / "manifest.json").write_text(json.dumps(manifest))
+
+
+def recur(*args):
+    return CliRunner().invoke(cli, [*args, "--model", FAKE])
+
+
+def test_a_format_4_index_that_cannot_be_rewritten_is_one_error_not_a_promised_fallback(kb_dir, tmp_path):
+    """Found in review (a format-4 index on a read-only mount): suggest said it was "answering from the index
+    built ...", then failed with "rebuild it with: recur index --rebuild", which cannot work there either.
+    The write fails for real: a file sits where the converted index would be staged (tests run as root, which
+    file modes do not stop)."""
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    make_format_4(idx)
+    (tmp_path / f"index.tmp-{os.getpid()}").write_text("in the way")
+    res = recur("suggest", "--kb", str(kb_dir), "--index", str(idx), "No space left on device")
+    assert res.exit_code == 1, res.output
+    assert "answering from" not in res.output and "--rebuild" not in res.output
+    assert f"the index at {idx} has format 4, and this recur reads only format {index_mod.FORMAT}" in res.output
+    assert "cannot write the index there" in res.output and "recur index --kb KB --index DIR" in res.output
+    assert index_mod.read_manifest(idx)["format"] == 4  # left as it was
+
+
+def test_a_format_4_index_without_its_kb_is_one_error_naming_the_missing_kb(kb_dir, tmp_path, capsys):
+    """Found in review (`recur serve --kb /nonexistent --index idx` on a format-4 index): "answering from
+    the index as it was built", then an error advising a rebuild from the KB recorded at build time."""
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    gone = tmp_path / "nokb"
+    Engine.open(gone, idx, FAKE)  # this format: answered from as built, as before
+    assert "answering from the index" in capsys.readouterr().err
+    make_format_4(idx)
+    with pytest.raises(RecurError) as err:
+        Engine.open(gone, idx, FAKE)
+    said = str(err.value)
+    assert f"has format 4, and this recur reads only format {index_mod.FORMAT}" in said
+    assert f"there is no knowledge base at {gone} to update it from" in said and "--rebuild" not in said
+    assert "answering from" not in capsys.readouterr().err
+
+
+def test_an_index_a_newer_recur_wrote_says_upgrade_not_rebuild(kb_dir, tmp_path):
+    """A rollback or a rolling deploy: "rebuild it with: recur index --rebuild" would write it back to the
+    older format, and the two versions would take turns converting it."""
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    set_format(idx, index_mod.FORMAT + 1)
+    with pytest.raises(RecurError, match="written by a newer recur .*upgrade recur") as err:
+        index_mod.load(idx)
+    assert "rebuild it with" not in str(err.value)
+    with pytest.raises(RecurError, match="written by a newer recur"):
+        Engine.open(tmp_path / "nokb", idx, FAKE)  # shipped without its KB: the same words
+
+
+def test_a_server_told_of_an_index_a_newer_recur_rebuilt_says_to_restart_on_it(kb_dir, tmp_path):
+    from recur.serve.runtime import EngineHolder
+
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    engine = Engine(kb_dir, idx, FAKE)
+    holder = EngineHolder(lambda: engine)
+    holder.engine = engine  # as after its first load
+    build(kb_dir, idx)  # a newer recur's build: another build id, its format
+    set_format(idx, index_mod.FORMAT + 1)
+    assert holder.check_reload() is False
+    assert "restart the server on the newer recur" in holder.reload_error
+    assert "rebuild it with" not in holder.reload_error
+    assert engine.suggest("disk full", top=1)[0]["id"] == "disk-full"  # the loaded index keeps answering
+
+
+def test_recur_index_says_it_converts_an_older_format(kb_dir, tmp_path):
+    """`recur index` converted a format-4 index saying only "Indexed 3 patterns ... 3 unchanged"."""
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    make_format_4(idx)
+    res = recur("index", "--kb", str(kb_dir), "--index", str(idx))
+    assert res.exit_code == 0, res.output
+    assert f"The index at {idx} has format 4; this recur writes {index_mod.FORMAT}: updating it." in res.output
+    assert "3 unchanged" in res.output and index_mod.read_manifest(idx)["format"] == index_mod.FORMAT
+    assert "has format" not in recur("index", "--kb", str(kb_dir), "--index", str(idx)).output  # converted once
