@@ -18,7 +18,8 @@ rule file's annotation of 10,000 "{{" 8 s in `recur coverage`, one action of 100
 30,000 characters of "](" 0.9 s in util.text.plain (100,000 7 s); a rule file of 10,000 "[" 3 s in `recur coverage`
 (PyYAML's scanner looked at each open bracket for every token), 100,000 characters of lines nested 400 deep 16 s,
 a megabyte of them 16 s of CPU still (refused now, past config.MAX_YAML_DEPTH); a summary of a megabyte of "{"
-1.9 s in `recur import` (its placeholder count read 200 characters from each).
+1.9 s in `recur import` (its placeholder count read 200 characters from each); a pattern's front matter of a
+megabyte of "x," 18 s in `recur check`, of "[]," 11 s (refused now, past config.MAX_YAML_NODES values).
 Linear, but slow: 500,000 short lines 0.9 s (CPU) in query.prepare, 0.35 s in Node; a megabyte of them in an
 unclosed code fence 12 s in `recur import`.
 
@@ -88,13 +89,22 @@ DOCUMENTS = {
     ),
     'a Status line of "done on"': lambda n: "# Incident\n\n**Status:** Complete, " + fill("done on ", n) + "\n",
 }
-PATTERN = "---\nid: p-x\ntitle: A title\ncategory: capacity\nseverity: sev2\nsymptoms:\n  - requests hang\n---\n\n"
+# a pattern file's first keys: its front matter goes on with the input, or is closed by it ("---") for a body
+PATTERN = "---\nid: p-x\ntitle: A title\ncategory: capacity\nseverity: sev2\nsymptoms:\n  - requests hang\n"
+BODY = "---\n\n## Summary\n\n"
+REST = "\n---\n\n## Summary\n\nS.\n\n## Runbook\n\n1. x\n"  # after a front matter of n characters
 PATTERN_FILES = {
-    "baseline: prose": lambda n: "## Summary\n\n" + fill(PROSE, n) + "\n## Runbook\n\n1. Run `df -h`.\n",
-    "runbook step of spaces": lambda n: "## Summary\n\nS.\n\n## Runbook\n\n1. Run" + " " * n + "x\n",
-    "fence lines": lambda n: "## Summary\n\nS.\n" + fill("```a\n", n) + "\n## Runbook\n\n1. x\n",
-    "table rows": lambda n: "## Summary\n\n" + fill("| a | b |\n", n) + "\n## Runbook\n\n1. x\n",
-    'unclosed "["': lambda n: "## Summary\n\n" + "[" * n + "\n\n## Runbook\n\n1. x\n",
+    "baseline: prose": lambda n: BODY + fill(PROSE, n) + "\n## Runbook\n\n1. Run `df -h`.\n",
+    "runbook step of spaces": lambda n: BODY + "S.\n\n## Runbook\n\n1. Run" + " " * n + "x\n",
+    "fence lines": lambda n: BODY + "S.\n" + fill("```a\n", n) + "\n## Runbook\n\n1. x\n",
+    "table rows": lambda n: BODY + fill("| a | b |\n", n) + "\n## Runbook\n\n1. x\n",
+    'unclosed "["': lambda n: BODY + "[" * n + "\n\n## Runbook\n\n1. x\n",
+    # PyYAML's cost is per value, whatever the depth (refused past config.MAX_YAML_NODES values now)
+    # some 30,000 values at 1,000,000 characters: read whole, under the limit
+    "front matter, baseline: keys": lambda n: "".join(f"k{i:06}: {PROSE}" for i in range(n // 100)) + REST,
+    'front matter of "[],"': lambda n: "notes: [" + fill("[],", n) + "]" + REST,
+    'front matter of "x,"': lambda n: "notes: [" + fill("x,", n) + "]" + REST,
+    'front matter of "- x" lines': lambda n: "notes:\n" + fill("- x\n", n) + REST,
 }
 KB_TEXTS = {  # a pattern's or incident's summary, made one line for the index (util.text.plain)
     "baseline: prose": lambda n: fill(PROSE, n),

@@ -225,3 +225,42 @@ def test_the_nesting_guard_counts_only_what_yaml_nests():
     assert nesting_problem("a: 1\n" + "- " * 101 + "x\n- y") == (1, "101 levels of indentation")
     block = "".join(" " * (4 * i) + f"k{i}:\n" for i in range(60))  # 4 columns a level: 60 levels, not 240
     assert nesting_problem(block + "|\n" + " " * 300 + "text") is None
+
+
+def test_yaml_of_more_values_than_recur_reads_is_refused_at_its_line(tmp_path):
+    # PyYAML's cost is per value, whatever the depth: 1 MiB of front matter of "[]," took `recur check` 11 s (its
+    # lint's scan most of it), of "x," 18 s. Past config.MAX_YAML_NODES (50,000) a document is refused before a
+    # node is built, at the line of the value past the limit, front matter and the KB's YAML files alike, each
+    # collected with the other problems; the lint does not scan the refused front matter either
+    kb = small_kb(tmp_path / "kb")
+    front = "notes:\n" + ("  - [" + "[]," * 999 + "[]]\n") * 60
+    write(kb, "patterns/capacity/many.md", pattern_text("many", extra_front=front + "notes2: a #1"))
+    cases = "- query: q\n  expect: [disk-full]\n" * 9_000  # 6 values a case (its mapping first), the list 1
+    write(kb, "eval/cases.yml", cases)
+    write(kb, "patterns/capacity/broken.md", pattern_text("broken", extra_front="tags: [a"))
+    r = check(kb)
+    assert r.returncode == 1 and "Traceback" not in r.stderr + r.stdout, r.stderr
+    said = "more YAML values (keys, items, lists, mappings) than this tool reads in one document, 50,000: value 50,001"
+    text = (kb / "patterns" / "capacity" / "many.md").read_text().split("\n")
+    # 1,001 values a line (its list and the 1,000 in it), under 1,001 above them: value 50,001 on the 50th
+    line = next(n for n, ln in enumerate(text, 1) if ln.startswith("notes:")) + 50
+    assert f"many.md:{line}: front matter: {said} is at this line" in r.stdout, r.stdout[-3000:]
+    line = 2 * 8_333 + 1  # 1 + 6 * 8,333 values in the first 8,333 cases: the next case's mapping and key
+    assert f"cases.yml:{line}: cases: {said} is at this line" in r.stdout, r.stdout[-3000:]
+    assert "broken.md:8: front matter: YAML does not parse: this [ list is not closed" in r.stdout, r.stdout[-3000:]
+    assert not any("many.md" in ln and "as a comment" in ln for ln in r.stdout.split("\n")), r.stdout[-3000:]
+
+
+def test_the_value_count_reads_only_past_the_limit_and_counts_what_yaml_holds():
+    """Every scalar, key, list and mapping is one value; a text no longer than the limit is not read (none of
+    its values takes less than a character), and one that does not parse is left to load_yaml's error."""
+    from recur import config
+    from recur.kb.parse import size_problem
+
+    limit = config.MAX_YAML_NODES
+    assert size_problem("a:\n" * (limit // 2 - 1)) is None  # a key and its empty value: 2 values in 3 characters
+    assert size_problem("a:\n" * (limit // 2)) == (limit // 2 - 1, limit + 1)  # and the mapping holding them
+    assert size_problem("a: 1\n" + "- x\n" * limit) is None  # a mapping then a list: not YAML
+    assert size_problem("- x\n" * (limit - 1)) is None  # the list and its items: the limit exactly
+    assert size_problem("- x\n" * limit) == (limit - 1, limit + 1)
+    assert size_problem("k: [" + "[]," * limit + "]") == (0, limit + 1)

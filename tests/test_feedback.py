@@ -321,6 +321,22 @@ def test_export_to_a_cases_file_nested_too_deep_names_its_line(tmp_path):
     assert deep.read_text() == "- query: q\n  expect: " + "[" * 2000 + "]" * 2000 + "\n"
 
 
+def test_export_to_a_cases_file_of_more_values_than_recur_reads_names_its_line(tmp_path):
+    # PyYAML's pure-Python reader costs per value: 1 MiB of "x," took it 10 s; past config.MAX_YAML_NODES the file
+    # is refused before it is read, at the line of the value past the limit, and left as it was
+    kb = small_kb(tmp_path / "kb")
+    fb = tmp_path / "f.jsonl"
+    votes(fb, ("certificate expired on the api", "dns-failure", True))
+    big = tmp_path / "big.yml"
+    text = "- query: q\n  expect: [" + "x, " * 10_000 + "x]\n" + "- query: r\n  expect: [" + "y, " * 50_000 + "y]\n"
+    big.write_text(text)
+    r = CliRunner().invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb), "--out", str(big)])
+    assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+    said = "cases: more YAML values than this tool reads (value 50,001 is at this line, over 50,000)"
+    assert f"{big}:4: {said}; fix it before exporting feedback" in r.output, r.output
+    assert big.read_text() == text
+
+
 def test_export_with_nothing_new_warns_of_a_torn_line_once(tmp_path):
     """Found in the service audit: with nothing to export, the file was read again to say why, and
     each torn line was warned of twice."""

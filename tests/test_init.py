@@ -599,6 +599,19 @@ def test_starter_with_a_kept_severity_framework_nested_too_deep_names_its_line(t
     assert sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*")) == ["kb", "kb/severity.yml"]
 
 
+def test_starter_with_a_kept_severity_framework_of_more_values_than_recur_reads_names_its_line(tmp_path):
+    # PyYAML's pure-Python reader costs per value: 1 MiB of "x," took it 10 s; past config.MAX_YAML_NODES the kept
+    # file is refused before it is read, at the line of the value past the limit, and nothing is written
+    dest = tmp_path / "team"
+    (dest / "kb").mkdir(parents=True)
+    (dest / "kb/severity.yml").write_text("# ours\nlevels:\n  sev1: [" + "x, " * 60_000 + "x]\n")
+    res = run("init", dest, "--keep-existing", "--starter")
+    assert res.exit_code == 1 and "Traceback" not in res.output, res.output
+    said = "more YAML values (keys, items, lists, mappings) than this tool reads in one document, 50,000: value 50,001"
+    assert f"severity.yml:3: {said} is at this line" in res.output and "nothing was written" in res.output, res.output
+    assert sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*")) == ["kb", "kb/severity.yml"]
+
+
 def test_keep_existing_starter_refuses_ids_the_team_has_in_another_folder(tmp_path):
     """Found in review: the team's patterns/storage/disk-full.md beside the starter's
     patterns/capacity/disk-full.md made both "duplicate pattern id" errors; init said it had succeeded."""

@@ -23,6 +23,11 @@ MAX_IMPORT_READ_BYTES = 32 * 1024 * 1024
 # files (Kubernetes manifests, CRD schemas) nest some 30 levels; PyYAML's pure-Python reader, which rule files
 # go through, took 30-45 s on a megabyte of lines nested 400 deep, and composes by recursion
 MAX_YAML_DEPTH = 100
+# how many values (mappings, lists, scalars) one YAML document of the KB may hold (kb.parse.size_problem): PyYAML's
+# cost is per value, whatever the depth: 1 MiB of front matter written as "[],[],..." (333,000 values) took
+# `recur check` 11 s, "x,x,..." 18 s. The largest real ones: eval/cases.yml, 575 values for 95 cases (~6 a case,
+# so 50,000 is some 8,000 cases); a pattern's or incident's front matter, 70
+MAX_YAML_NODES = 50_000
 # how far below --similar-threshold `recur check --similar` still reports two patterns that have a
 # signal (verbatim) or a service in common: a copy of a pattern with the same signal, the same service
 # and reworded symptoms scored 0.85 with the bundled model, under 0.90. Measured on the bundled model:

@@ -445,7 +445,7 @@ def _read_cases_file(target: Path) -> tuple[str, list | None]:
     import yaml
 
     from recur import config
-    from recur.kb.parse import nesting_problem
+    from recur.kb.parse import nesting_problem, size_problem
 
     old = utf8.decode(target.read_bytes(), str(target)) if target.is_file() else ""
     if not old.strip():
@@ -454,6 +454,11 @@ def _read_cases_file(target: Path) -> tuple[str, list | None]:
         raise RecurError(
             f"{target}:{deep[0] + 1}: cases: nested too deep ({deep[1]}, more than {config.MAX_YAML_DEPTH}); "
             "fix it before exporting feedback"
+        )
+    if (big := size_problem(old)) is not None:  # PyYAML's pure-Python reader: 1 MiB of "x," a value each took 10 s
+        raise RecurError(
+            f"{target}:{big[0] + 1}: cases: more YAML values than this tool reads (value {big[1]:,} is at this line, "
+            f"over {config.MAX_YAML_NODES:,}); fix it before exporting feedback"
         )
     try:
         data = yaml.safe_load(old)

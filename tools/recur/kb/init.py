@@ -266,11 +266,12 @@ def _starter_fits(kept: Path, files: dict[str, bytes]) -> None:
     it had succeeded)."""
     import yaml
 
-    from recur.kb.parse import ParseError, check_nesting
+    from recur.kb.parse import ParseError, check_nesting, check_size
 
     try:
         text = kept.read_text(encoding="utf-8")
         check_nesting(text)  # PyYAML's reader, by recursion: "[" 1,000 deep was a traceback
+        check_size(text)  # and its cost per value: 1 MiB of "x," took it 10 s
         levels = (yaml.safe_load(text) or {}).get("levels") or {}
         have = {str(k) for k in levels} if isinstance(levels, dict) else set()
     except ParseError as exc:

@@ -38,6 +38,7 @@ from recur.kb.parse import (
     outside_fences,
     read_text,
     site_fences,
+    size_problem,
 )
 from recur.kb.records import KB, Pattern
 from recur.kb.schema import KEBAB, PATTERN, meant_key
@@ -744,10 +745,12 @@ _CUT = re.compile(r"\s+#(\S.*)$")
 
 def _scanned(bodies: list):
     """(name, front matter lines, YAML tokens) of each file whose front matter YAML scans (one that does
-    not has its own error)."""
+    not has its own error, as has one holding more values than Recur reads: its scan took 17 s a MiB)."""
     import yaml
 
     for name, _, _, front in bodies:
+        if size_problem("\n".join(front)) is not None:
+            continue
         try:
             tokens = list(yaml.scan("\n".join(front), Loader=yaml.SafeLoader))
         except yaml.YAMLError:

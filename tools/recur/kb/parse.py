@@ -197,9 +197,53 @@ def check_nesting(text: str, offset: int = 0) -> None:
         )
 
 
+# what size_problem counts as a value: each scalar (a key too), list and mapping of the document
+_VALUE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
+
+
+def size_problem(text: str) -> tuple[int, int] | None:
+    """(0-based line, the count) where ``text``'s YAML passes ``config.MAX_YAML_NODES`` values (scalars, keys,
+    lists, mappings); None when it holds no more, or does not parse (load_yaml says why). Asked before the
+    node tree is built: PyYAML's cost is per value, whatever the depth (1 MiB of front matter of "x," took
+    `recur check` 18 s). Cheap: a text no longer than the limit is not read (YAML holds fewer values than
+    characters: "a:" and its line's end are a key and its empty value), and a longer one only up to where it
+    passes it, by libyaml's parser (C) and without building a node."""
+    limit = config.MAX_YAML_NODES
+    if len(text) <= limit:
+        return None
+    count, parser = 0, None
+    try:
+        parser = _Base(text)
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, _VALUE_EVENTS):
+                count += 1
+                if count > limit:
+                    return event.start_mark.line, count
+    except (yaml.YAMLError, ValueError):  # ValueError: a lone surrogate libyaml cannot encode
+        return None
+    finally:
+        if parser is not None:
+            parser.dispose()
+    return None
+
+
+def check_size(text: str, offset: int = 0) -> None:
+    """A ParseError at the line where ``text`` holds more YAML values than Recur reads (``size_problem``)."""
+    problem = size_problem(text)
+    if problem is not None:
+        raise ParseError(
+            problem[0] + 1 + offset,
+            f"more YAML values (keys, items, lists, mappings) than this tool reads in one document, "
+            f"{config.MAX_YAML_NODES:,}: value {problem[1]:,} is at this line (real front matter holds under a "
+            "hundred, eval/cases.yml some 6 a case): write it shorter",
+        )
+
+
 def load_yaml(text: str, offset: int = 0) -> YamlDoc:
     """Parse one YAML document; ``offset`` is added to every line (front matter starts at line 2)."""
     check_nesting(text, offset)
+    check_size(text, offset)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
