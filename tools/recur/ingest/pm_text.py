@@ -451,16 +451,28 @@ _REVIEW_WHEN = re.compile(
 def review_when(text: str | None) -> str | None:
     """The words a postmortem's Status line gives the review's date by, as written ("Draft, review
     scheduled 2026-12-09": "2026-12-09"; "review due next week": "next week"), or None when it names none."""
+    return _day_after(_REVIEW_WHEN, text, first_words=True)
+
+
+def _day_after(words_before, text: str | None, first_words: bool) -> str | None:
+    """The date written right after a match of ``words_before`` in ``text``, as written; else words of a time
+    there ("next week"): the first such words when ``first_words`` (a due day), else the first without a
+    date further on in them, and only when no match is followed by a date (the day a review was held)."""
     text = " ".join(re.sub(r"[*_`]+", " ", text or "").split())
-    for m in _REVIEW_WHEN.finditer(text):
+    vague = None
+    for m in words_before.finditer(text):
         rest = text[m.end() : m.end() + _WHEN_SPAN]  # a date is short: linear on a long line of such words
         day, said = find_date(rest)
         if day is not None and rest.startswith(said):  # "Dec 9, 2026": its comma is the date's
             return said
         words = re.split(r"[,;()]|\s[–—-]\s|[–—]", rest, maxsplit=1)[0].strip(" .")
-        if _WHEN_WORDS.search(words):  # "due to the holidays", "planned changes": no date, and none to say unread
+        if not _WHEN_WORDS.search(words):  # "due to the holidays", "planned changes": no date, none to say unread
+            continue
+        if first_words:
             return words
-    return None
+        if vague is None and find_date(words)[0] is None:  # "(incident resolved 2026-11-28)": another thing's
+            vague = words
+    return vague
 
 
 # where a completed postmortem's Status line gives the day its review was held: "Complete, reviewed on
@@ -478,18 +490,7 @@ def review_held(text: str | None) -> str | None:
     """The words a completed postmortem's Status line gives the day of its review by, as written
     ("Complete, reviewed on 2026-12-01": "2026-12-01"), or None when it names none. A date right after
     the words wins over words of a time ("Complete, reviewed on Monday": "Monday", said not read)."""
-    text = " ".join(re.sub(r"[*_`]+", " ", text or "").split())
-    vague = None
-    for m in _REVIEW_HELD.finditer(text):
-        rest = text[m.end() : m.end() + _WHEN_SPAN]  # a date is short: linear on a long line of such words
-        day, said = find_date(rest)
-        if day is not None and rest.startswith(said):
-            return said
-        words = re.split(r"[,;()]|\s[–—-]\s|[–—]", rest, maxsplit=1)[0].strip(" .")
-        # "(incident resolved 2026-11-28)": a date further on is another thing's
-        if vague is None and _WHEN_WORDS.search(words) and find_date(words)[0] is None:
-            vague = words
-    return vague
+    return _day_after(_REVIEW_HELD, text, first_words=False)
 
 
 # the words of a time: a number, a month or a day of the week, "next week", "tomorrow", "TBD"
