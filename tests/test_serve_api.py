@@ -914,7 +914,9 @@ def test_a_site_built_from_other_kb_files_than_the_served_index_shows_in_healthz
     log = capfd.readouterr().err
     said = f"warning: the site at {site} was built "
     assert log.count(said) == 1 and "from other KB files than the served index" in log, log
-    assert "The served site is built from the same knowledge base files as the served index again." in log, log
+    assert (
+        "The served site is built by this recur from the same knowledge base files as the served index again." in log
+    ), log
 
 
 def test_a_site_built_in_another_checkout_of_the_same_kb_is_not_called_stale(tmp_path, quick_stale_checks):
@@ -951,15 +953,59 @@ def test_a_site_built_in_another_checkout_of_the_same_kb_is_not_called_stale(tmp
         health_when(base, lambda h: h["site_stale"] is None)
 
 
-def test_a_site_that_records_no_kb_files_is_not_called_stale(tmp_path):
-    """A site built by an earlier Recur (its marker a line of text) or none at all: nothing to compare."""
+def test_a_site_recur_did_not_build_is_not_called_stale(tmp_path):
+    """A site with no marker (not built by Recur): nothing to compare, nothing said."""
     kb, site = small_kb(tmp_path / "kb"), tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("<h1>Recur site</h1>")
-    (site / ".recur-site").write_text("built by recur site\n")
     with running(fake_app(kb, tmp_path, site_dir=site)) as base:
         h = httpx.get(base + "/healthz").json()
         assert h["site"] is True and h["site_stale"] is None
+
+
+def test_a_site_built_by_another_recur_is_called_stale_and_still_served(tmp_path, quick_stale_checks, capfd):
+    """Found in an upgrade review: after upgrading recur, `recur serve` showed a site an older recur
+    built with "site_stale": null and nothing in its log, so its old pages and old search box
+    JavaScript (which may not match the new API) stayed until someone happened to run `recur site`.
+    The site's marker records the recur that built it; one that records none (an older recur's, its
+    marker JSON without the key or a line of text) is "version unknown". Stale, said once in the log at
+    start-up with the command that rebuilds it, and still served; a rebuild clears it."""
+    from serve_util import metric
+
+    from recur import __version__
+    from recur.kb.site_record import SITE_MARKER
+    from recur.site.build import build_site
+
+    kb, idx, site = small_kb(tmp_path / "kb"), tmp_path / "index", tmp_path / "site"
+    fake_index(kb, idx)
+    build_site(kb, site, browser_search=False, index_dir=idx)
+    marker = json.loads((site / SITE_MARKER).read_text())
+    assert marker["recur_version"] == __version__
+    (site / SITE_MARKER).write_text(json.dumps({**marker, "recur_version": "0.0.1"}))  # built before an upgrade
+    app = fake_app(kb, tmp_path, site_dir=site, feedback_path=tmp_path / "f.jsonl", reload_interval=0.1)
+    with running(app) as base:
+        h = health_when(base, lambda h: h["site_stale"])
+        assert f"built by recur 0.0.1 (this is recur {__version__}): rebuild it with recur site" in h["site_stale"], h
+        assert "--out <site>" in h["site_stale"] and str(tmp_path) not in h["site_stale"], h
+        assert "other KB files" not in h["site_stale"], h  # the same KB files: the version alone
+        assert metric(httpx.get(base + "/metrics").text, "recur_site_stale") == 1
+        assert httpx.get(base + "/").status_code == 200  # still served
+        del marker["recur_version"]  # an older recur's marker, which recorded no version
+        (site / SITE_MARKER).write_text(json.dumps(marker))
+        h = health_when(base, lambda h: h["site_stale"] and "version unknown" in h["site_stale"])
+        assert f"an older recur (version unknown) (this is recur {__version__})" in h["site_stale"], h
+        (site / SITE_MARKER).write_text("built by recur site\n")  # an even older recur's marker: a line of text
+        time.sleep(0.5)  # the watcher has looked again: still the same message
+        assert "version unknown" in httpx.get(base + "/healthz").json()["site_stale"]
+        build_site(kb, site, browser_search=False, index_dir=idx)  # `recur site` by this recur
+        health_when(base, lambda h: h["site_stale"] is None)
+        assert metric(httpx.get(base + "/metrics").text, "recur_site_stale") == 0
+    log = capfd.readouterr().err
+    said = f"warning: the site at {site} was built by recur 0.0.1 (this is recur {__version__}): rebuild it with"
+    assert log.count(said) == 1 and f"--out {site}" in log, log
+    assert (
+        "The served site is built by this recur from the same knowledge base files as the served index again." in log
+    ), log
 
 
 def test_an_empty_filter_is_refused_not_read_as_no_filter(served):

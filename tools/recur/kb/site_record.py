@@ -7,8 +7,11 @@ said so). The KB files are recorded as a digest of their contents (``loader.cont
 an index's manifest records as ``kb_content``), so a site built in CI and an index built on the
 server from the same commit agree, though every file's modification time differs; and as a digest
 of their signature (sizes and modification times, the manifest's ``files``), which is what a marker
-of an earlier Recur holds and is compared where either side has no content digest. The marker,
-which the site serves like any file, names no file.
+of an earlier Recur holds and is compared where either side has no content digest. It records the
+version of recur that built the site too: after an upgrade, a site an older recur built keeps its old
+pages and its old search box JavaScript, which may not match the new server's API, until `recur site`
+is run again, and `recur serve` says so (found in an upgrade review: nothing did). The marker, which
+the site serves like any file, names no file.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ class SiteRecord:
     kb_files: str | None  # signature_digest of the KB files its pages were made from
     kb_content: str | None = None  # loader.content_digest of those files (None: an earlier Recur's marker)
     site_url: str | None = None  # mkdocs' site_url it was built with (None: none, or an earlier Recur's marker)
+    recur_version: str | None = None  # the recur that built it (None: an earlier Recur's marker, version unknown)
 
 
 def signature_digest(signature: dict) -> str:
@@ -42,10 +46,14 @@ def site_marker(by: str, kb_signature: dict | None, kb_content: str | None, site
     """The marker's text: who built the site, when, from which KB files, and for which URL (JSON). The URL:
     `recur serve --site` links its Slack replies and reads alerts' runbook links by it when given none (a
     team that set site_url in mkdocs.yml, where `recur init`'s mkdocs.yml asks for it, got Slack replies
-    that linked no page, found installing Recur for a team)."""
+    that linked no page, found installing Recur for a team). The version: `recur serve` says when the
+    site was built by another recur than itself."""
+    from recur import __version__
+
     return json.dumps(
         {
             "built_by": by,
+            "recur_version": __version__,
             "built": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "kb_files": signature_digest(kb_signature) if kb_signature is not None else None,
             "kb_content": kb_content,
@@ -66,13 +74,35 @@ def read_site_record(site_dir) -> SiteRecord | None:
         return SiteRecord(built=None, kb_files=None)
     if not isinstance(data, dict):
         return SiteRecord(built=None, kb_files=None)
-    built, files, content, url = (data.get(k) for k in ("built", "kb_files", "kb_content", "site_url"))
+    built, files, content, url, version = (
+        data.get(k) for k in ("built", "kb_files", "kb_content", "site_url", "recur_version")
+    )
     return SiteRecord(
         built=built if isinstance(built, str) else None,
         kb_files=files if isinstance(files, str) else None,
         kb_content=content if isinstance(content, str) else None,
         site_url=url if isinstance(url, str) and url.strip() else None,
+        recur_version=version if isinstance(version, str) and version.strip() else None,
     )
+
+
+def rebuild_site_command(site_dir, kb_dir=None, index_dir=None) -> str:
+    """The `recur site` command that rebuilds the site in ``site_dir`` from the KB in ``kb_dir`` and the
+    index in ``index_dir``: each folder given only where it is not the one `recur site` takes by default
+    (its option's default or RECUR_*), as `recur index`'s rebuild command is said."""
+    import os
+    import shlex
+
+    from recur import config
+
+    def same(a, b) -> bool:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+    words = ["recur", "site"]
+    for option, folder, name in (("--kb", kb_dir, "kb"), ("--index", index_dir, "index"), ("--out", site_dir, "site")):
+        if folder is not None and not same(folder, config.get(name)):
+            words += [option, Path(folder).as_posix()]
+    return " ".join(shlex.quote(w) for w in words)
 
 
 def built_site_url(site_dir) -> str | None:

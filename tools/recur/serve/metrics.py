@@ -46,7 +46,8 @@ class _IndexCollector:
         yield stale
         site_stale = GaugeMetricFamily(
             "recur_site_stale",
-            "1 while the served site was built from other KB files than the served index (/healthz site_stale)",
+            "1 while the served site was built from other KB files than the served index, or by another recur "
+            "(/healthz site_stale)",
         )
         site_stale.add_metric([], 1.0 if holder.site_stale else 0.0)
         yield site_stale

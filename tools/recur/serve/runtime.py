@@ -22,9 +22,11 @@ WARM_QUERY = "service returns errors after deploy, pods restarting, disk full"
 # seconds between two looks at the KB for changes the served index lacks: a stat walk of every
 # file, ~75 ms for 5,000 files, done by the watcher thread, never on a request
 STALE_INTERVAL = 5.0
-# what the log says when the KB, or the site, agrees with the served index again (a warning said it did not)
+# what the log says when the KB, or the site, agrees with the served index (and this recur) again (a warning said it did not)
 STALE_CLEARED = "The served index is built from the knowledge base's current files again."
-SITE_STALE_CLEARED = "The served site is built from the same knowledge base files as the served index again."
+SITE_STALE_CLEARED = (
+    "The served site is built by this recur from the same knowledge base files as the served index again."
+)
 
 
 def index_files_signature(index_dir) -> tuple | None:
@@ -264,20 +266,42 @@ class EngineHolder:
         """Whether the served site was built from other KB files than the served index: after a `git
         pull` and a `recur index` without a `recur site`, the API knew a new pattern whose page was a
         404, with nothing said (found in an operator's review). Compared through the record `recur
-        site` leaves in the site (kb.site_record): None without a site, or one that records nothing."""
+        site` leaves in the site (kb.site_record): None without a site. A site built by another recur
+        than this one is stale too, whatever its KB files: after an upgrade its pages and its search
+        box's JavaScript are the old recur's, which may not match this server's API (found in an
+        upgrade review: /healthz said null). It is still served."""
+        from recur import __version__
         from recur.kb.site_record import read_site_record
 
         engine = self.engine
         record = read_site_record(self.site_dir) if self.site_dir and engine is not None else None
-        same = self._same_kb_files(record, engine.manifest) if record is not None else None
-        if same is not False:  # the same files, or nothing to compare
+        if record is None:
             return self._say("site_stale", None, SITE_STALE_CLEARED)
-        self._say(
-            "site_stale",
-            f"the site at {self.site_dir} was built {record.built or 'at an unknown time'} from other KB files than "
-            f"the served index (built {engine.manifest.get('built', 'at an unknown time')}): pages of patterns added "
-            "or changed since are missing or out of date until it is rebuilt (recur site)",
-            SITE_STALE_CLEARED,
+        same = self._same_kb_files(record, engine.manifest)
+        other_recur = record.recur_version != __version__
+        if same is not False and not other_recur:  # the same files, or nothing to compare, by this recur
+            return self._say("site_stale", None, SITE_STALE_CLEARED)
+        self._say("site_stale", self._site_stale_message(record, engine, same, other_recur), SITE_STALE_CLEARED)
+
+    def _site_stale_message(self, record, engine, same: bool | None, other_recur: bool) -> str:
+        """What /healthz site_stale and the log say of a stale site: built by which recur, or from which
+        KB files, and the command that rebuilds it."""
+        from recur import __version__
+        from recur.kb.site_record import rebuild_site_command
+
+        command = rebuild_site_command(self.site_dir, getattr(engine, "kb_dir", None), engine.index_dir)
+        if not other_recur:
+            return (
+                f"the site at {self.site_dir} was built {record.built or 'at an unknown time'} from other KB files "
+                f"than the served index (built {engine.manifest.get('built', 'at an unknown time')}): pages of "
+                f"patterns added or changed since are missing or out of date until it is rebuilt ({command})"
+            )
+        by = f"recur {record.recur_version}" if record.recur_version else "an older recur (version unknown)"
+        files = ", from other KB files than the served index," if same is False else ""
+        return (
+            f"the site at {self.site_dir} was built by {by}{files} (this is recur {__version__}): rebuild it "
+            f"with {command} (until then its pages and its search box are the old recur's, which may not match "
+            "this server's API)"
         )
 
     def _say(self, name: str, message: str | None, cleared: str) -> None:

@@ -75,7 +75,7 @@ def _without_paths(message: str | None, engine, site_dir=None) -> str | None:
         if folder is None:
             continue
         for text in dict.fromkeys((str(folder), str(Path(folder).resolve()))):
-            for option in ("--index", "--kb", "--site"):  # a command to run: a template, not words
+            for option in ("--index", "--kb", "--site", "--out"):  # a command to run: a template, not words
                 message = message.replace(f"{option} {shlex.quote(text)}", f"{option} {placeholder}")
             message = message.replace(f"{said} at {text}", name)  # "the index at X is damaged", ...
             message = message.replace(text + "/", f"{name}'s ").replace(text, name)
