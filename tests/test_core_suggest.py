@@ -509,6 +509,7 @@ def test_an_out_of_date_index_that_cannot_be_rewritten_still_answers_with_a_warn
     res = run("suggest", "--json", "No space left on device")
     assert res.exit_code == 0, res.output
     assert "cannot write the index there" in res.stderr and "answering from the index built" in res.stderr
+    assert "changed since the index was built" not in res.stderr  # "updating" it, which it could not do
     assert json.loads(res.stdout)["results"][0]["id"] == "disk-full"
     res = run("index")  # asked to index, it still fails and says so
     assert res.exit_code == 1 and "cannot write the index there" in res.output

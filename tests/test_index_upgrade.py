@@ -3,6 +3,10 @@ deployment, an index shipped without its KB, one a newer recur wrote) one error 
 
 import json
 import os
+import shlex
+import shutil
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -61,6 +65,51 @@ def test_a_format_4_index_that_cannot_be_rewritten_is_one_error_not_a_promised_f
     assert f"the index at {idx} has format 4, and this recur reads only format {index_mod.FORMAT}" in res.output
     assert "cannot write the index there" in res.output and "recur index --kb KB --index DIR" in res.output
     assert index_mod.read_manifest(idx)["format"] == 4  # left as it was
+
+
+def test_a_format_4_index_that_cannot_be_rewritten_is_not_announced_as_updating(kb_dir, tmp_path):
+    """Found in review: in a folder recur cannot write, "has format 4; this recur writes 5: updating it."
+    came first, then the error saying it cannot be updated. Checked before it is said now: the write would
+    fail for real (a file sits where the converted index would be staged; tests run as root, which file
+    modes do not stop), for `recur suggest` and for `recur index` alike."""
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    make_format_4(idx)
+    (tmp_path / f"index.tmp-{os.getpid()}").write_text("in the way")
+    for args in (["suggest", "No space left on device"], ["index"]):
+        res = recur(*args, "--kb", str(kb_dir), "--index", str(idx))
+        assert res.exit_code == 1, res.output
+        assert "updating it" not in res.output
+        assert "cannot write the index there" in res.output and "is a file, not a folder" in res.output
+    assert index_mod.read_manifest(idx)["format"] == 4  # left as it was
+
+
+def _on_a_read_only_mount(folder, *args) -> subprocess.CompletedProcess:
+    """`recur ARGS` in a process that sees ``folder`` bind-mounted read-only (a mount namespace of its own:
+    nothing else sees the mount, and it ends with the process); the test is skipped where that is refused."""
+    unshare = shutil.which("unshare")
+    where = shlex.quote(str(folder))
+    mount = f"mount --bind {where} {where} && mount -o remount,bind,ro {where} {where}"
+    probe = subprocess.run([unshare or "unshare", "-m", "sh", "-c", mount], capture_output=True) if unshare else None
+    if probe is None or probe.returncode:
+        pytest.skip("a read-only bind mount in a mount namespace is not allowed here (unshare -m, mount)")
+    run = 'exec "$0" -m recur "$@"'
+    command = [unshare, "-m", "sh", "-c", f"{mount} && {run}", sys.executable, *args, "--model", FAKE]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+
+def test_a_format_4_index_on_a_read_only_mount_is_the_error_alone(kb_dir, tmp_path):
+    """The deployment that was found: a format-4 index on a read-only mount, which the root running the tests
+    can write through file modes but not through the mount (os.access says so)."""
+    ro = tmp_path / "ro"
+    idx = ro / "index"
+    build(kb_dir, idx)
+    make_format_4(idx)
+    res = _on_a_read_only_mount(ro, "suggest", "--kb", str(kb_dir), "--index", str(idx), "No space left on device")
+    assert res.returncode == 1, res.stderr
+    assert "updating it" not in res.stderr and "Traceback" not in res.stderr
+    assert "cannot write the index there: Read-only file system" in res.stderr
+    assert f"has format 4, and this recur reads only format {index_mod.FORMAT}" in res.stderr
 
 
 def test_a_format_4_index_without_its_kb_is_one_error_naming_the_missing_kb(kb_dir, tmp_path, capsys):

@@ -242,6 +242,7 @@ def _say_format_change(index_dir, kb_dir, rebuild: bool, quiet: bool) -> None:
         return
     if not rebuild:
         index_mod.refuse_newer(manifest, index_dir)  # refused, not announced as updated
+    index_mod.check_updatable(index_dir)  # a folder it cannot write: the error alone, not "updating it" first
     click.echo(index_mod.stale_reason(manifest, index_dir, kb_dir), err=True)
 
 

@@ -95,6 +95,27 @@ def _first_build(kb_dir, index_dir, model, quiet: bool, advise, on_build) -> boo
     return ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise, progress=progress) is not None
 
 
+def _update(kb_dir, index_dir, manifest: dict, model, quiet: bool, advise, on_build) -> bool:
+    """``Engine.open`` with an out-of-date index: brought up to date, said first. True: the build
+    named the pattern files it left out."""
+    try:
+        # before "updating it" is said: in a read-only folder it came first, then the error (found in review)
+        index_mod.check_updatable(index_dir)
+        if not quiet:
+            log(index_mod.stale_reason(manifest, index_dir, kb_dir))
+        progress = _telling(on_build, "updating the index (the knowledge base changed since it was built)")
+        return ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise, progress=progress) is not None
+    except NotWritable as exc:  # a read-only deployment: answer from the index it has
+        # unless this recur cannot read it: "answering from the index" was followed by
+        # "rebuild it", which cannot be done there either (found in review)
+        _refuse_other_format(manifest, index_dir, str(exc))
+        log(
+            f"warning: {exc}; answering from the index built {manifest.get('built', '?')}: "
+            "KB changes since then are not searched (run recur index where it can write)."
+        )
+        return False
+
+
 def _elsewhere(kb_dir, index_dir) -> str:
     from recur import config
 
@@ -259,22 +280,7 @@ class Engine:
                 said = _first_build(kb_dir, index_dir, model, quiet, advise, on_build)
             elif manifest.get("model") == spec.model_id and not index_mod.is_fresh(index_dir, kb_dir, manifest):
                 index_mod.refuse_newer(manifest, index_dir)
-                if not quiet:
-                    log(index_mod.stale_reason(manifest, index_dir, kb_dir))
-                progress = _telling(on_build, "updating the index (the knowledge base changed since it was built)")
-                try:
-                    said = (
-                        ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise, progress=progress)
-                        is not None
-                    )
-                except NotWritable as exc:  # a read-only deployment: answer from the index it has
-                    # unless this recur cannot read it: "answering from the index" was followed by
-                    # "rebuild it", which cannot be done there either (found in review)
-                    _refuse_other_format(manifest, index_dir, str(exc))
-                    log(
-                        f"warning: {exc}; answering from the index built {manifest.get('built', '?')}: "
-                        "KB changes since then are not searched (run recur index where it can write)."
-                    )
+                said = _update(kb_dir, index_dir, manifest, model, quiet, advise, on_build)
         engine = cls(kb_dir, index_dir, model)
         if not quiet and not said:
             warn_left_out(engine.manifest.get("left_out") or [])

@@ -34,7 +34,7 @@ import numpy as np
 
 from recur import __version__
 from recur.util.errors import RecurError
-from recur.util.files import file_sha256, swap_folder, work_folder, writing
+from recur.util.files import check_swappable, file_sha256, swap_folder, work_folder, writing
 from recur.util.text import plain, tokens, words
 
 if TYPE_CHECKING:  # annotations only: a cold `recur suggest` reads docs.json and never parses the KB
@@ -579,6 +579,14 @@ def refuse_other_kbs_index(index_dir, kb_dir) -> None:
         f"one). Give this knowledge base an index of its own (--index DIR), or, to hand this one over to it, "
         f"rebuild it first: recur index --kb {this} --index {Path(index_dir).resolve()}"
     )
+
+
+def check_updatable(index_dir) -> None:
+    """Raise NotWritable, in the words a failed write of the index gives, when the index at
+    ``index_dir`` could not be rewritten here (a read-only mount, a file in the way of its staging
+    folder): checked before "updating it" is said, which such a folder made untrue (found in review)."""
+    with writing(index_dir, "the index"):
+        check_swappable(Path(index_dir))
 
 
 def stale_reason(manifest: dict, index_dir, kb_dir) -> str:

@@ -113,12 +113,27 @@ def remove_stale(final: Path) -> None:
             continue
 
 
+def _staging(final: Path) -> Path:
+    return final.with_name(f"{final.name}.tmp-{os.getpid()}")
+
+
+def check_swappable(final) -> None:
+    """Fail before the work, not after it, when ``work_folder(final)`` and ``swap_folder`` could not
+    write: what ``check_writable(final, folder=True)`` checks, and a file where the staging folder
+    would be made. Raises the OSError that says why; creates nothing where ``final``'s parent exists."""
+    final = Path(final)
+    check_writable(final, folder=True)
+    work = _staging(final)
+    if work.exists() and not work.is_dir():  # work_folder's mkdir would fail on it
+        raise FileExistsError(errno.EEXIST, f"{work} is a file, not a folder")
+
+
 def work_folder(final: Path) -> Path:
     """A new, empty ``final.tmp-<pid>`` beside ``final``: where a build writes before
     ``swap_folder`` puts it in place. Folders left by killed runs are removed first."""
     final.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(final)
-    work = final.with_name(f"{final.name}.tmp-{os.getpid()}")
+    work = _staging(final)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
     return work
