@@ -1002,3 +1002,22 @@ def test_front_matter_the_lint_may_warn_of_is_scanned(tmp_path, symptoms, expect
     )
     found = [p.message for p in authoring_warnings(load_kb(kb), today="2026-06-01") if p.path.endswith("scanned.md")]
     assert any(expect in m for m in found), found
+
+
+@pytest.mark.parametrize("brk", ["\x85", "\u2028", "\u2029", "\r"])
+def test_a_line_break_only_yaml_counts_does_not_stop_the_lint(tmp_path, brk):
+    """YAML counts NEL, LS, PS and a lone CR as line breaks, the lint split the front matter on \\n only: a quoted
+    value holding one, then a value a " #word" cuts short on the front matter's last line, stopped `recur check`
+    with a traceback (IndexError in _cut_values: the scanner's line past the last); higher up, the cut was looked
+    for on the wrong line and not said. It is said, at the line the loader gives that key (its unknown-key warning),
+    as YAML counts lines."""
+    kb = small_kb(tmp_path / "kb")
+    text = pattern_text("brk", signals=("X",))
+    head, rest = text.split("\n---\n", 1)
+    write(kb, "patterns/capacity/brk.md", f'{head}\nnote: "a{brk}b"\nowner2: team #1\n---\n{rest}')
+    res = CliRunner().invoke(cli, ["check", "--kb", str(kb)])
+    assert res.exception is None or isinstance(res.exception, SystemExit), res.output
+    lines = {m.split(": ", 1)[1]: m.split(":")[1] for m in res.output.splitlines() if "brk.md:" in m}
+    unknown = [n for w, n in lines.items() if w.startswith("owner2: warning: unknown key")]
+    cut = [n for w, n in lines.items() if w.startswith("owner2: warning: YAML reads ' #1' as a comment")]
+    assert unknown and cut == unknown, res.output

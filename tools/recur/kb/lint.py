@@ -784,6 +784,17 @@ def _may_run_on(prev: str, line: str) -> bool:
     return not prev.lstrip(" ").startswith("- ") or len(prev) - len(prev.lstrip(" ")) != indent
 
 
+# the line breaks YAML counts (its scanner's marks, the loader's lines): a NEL, LS or PS in a quoted value moved
+# every mark below it a line down from the lines split on \n, and a cut value on the last line stopped the lint
+# with an IndexError (found in review)
+_YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _yaml_lines(text: str) -> list[str]:
+    """``text``'s lines as YAML counts them, so a scanner mark's line and column index them."""
+    return _YAML_BREAK.split(text)
+
+
 def _scanned(bodies: list):
     """(name, front matter lines, YAML tokens) of each file whose front matter YAML scans (one that does
     not has its own error, as has one holding more values than Recur reads: its scan took 17 s a MiB)."""
@@ -796,7 +807,7 @@ def _scanned(bodies: list):
             tokens = list(yaml.scan("\n".join(front), Loader=yaml.SafeLoader))
         except yaml.YAMLError:
             continue
-        yield name, front, tokens, 2  # front[0] is the file's line 2, after its "---"
+        yield name, _yaml_lines("\n".join(front)), tokens, 2  # front[0] is the file's line 2, after its "---"
 
 
 def _scanned_yaml(kb: KB) -> list:
@@ -811,7 +822,7 @@ def _scanned_yaml(kb: KB) -> list:
     for name in (display_path(kb.root / rel) for rel in sorted(set(files))):
         text = _file_text(kb, name)
         try:
-            out.append((name, text.split("\n"), list(yaml.scan(text, Loader=yaml.SafeLoader)), 1))
+            out.append((name, _yaml_lines(text), list(yaml.scan(text, Loader=yaml.SafeLoader)), 1))
         except (yaml.YAMLError, AttributeError):  # unread (None), or an error of its own
             continue
     return out
