@@ -121,12 +121,7 @@ def mark_review(
         had[0] = None if review.get("done") in (None, "") else one_line(str(review["done"]))
         edits = [(("review", "status"), status, status)] if status else []
         edits += [(("review", "due"), due.isoformat(), due.isoformat())] if due else []
-        if status == "done" and (on or str(review.get("status") or "") != "done"):
-            day = (on or dt.date.today()).isoformat()
-            edits.append((("review", "done"), day, day))
-        elif status == "pending":
-            edits.append((("review", "done"), None, None))
-        return edits
+        return edits + _done_edits(("review",), status, "pending", on, str(review.get("status") or "") == "done")
 
     return path, change_record(path, plan), had[0]
 
@@ -232,14 +227,17 @@ def _follow_up_edits(k: int, item: dict, status: str | None, due: dt.date | None
     edits = [((*at, "status"), status, status)] if status else []
     edits += [((*at, "due"), due.isoformat(), due.isoformat())] if due else []
     edits += [((*at, key), q(values[key]), values[key]) for key in ("owner", "ticket") if values.get(key)]
-    on = values.get("on")
-    was_done = str(item.get("status") or "open") == "done"
-    if status == "done" and (on or not was_done):  # done already: its day kept unless one is given
+    return edits + _done_edits(at, status, "open", values.get("on"), str(item.get("status") or "open") == "done")
+
+
+def _done_edits(at: tuple, status: str | None, reopened: str, on: dt.date | None, was_done: bool) -> list[Edit]:
+    """The ``done`` day's edit of a review or a follow-up at ``at``: marked done, the day given (``on``) or today,
+    where none was given before (done already: its day kept unless one is given); marked ``reopened``
+    (pending, open), the day taken out."""
+    if status == "done" and (on or not was_done):
         day = (on or dt.date.today()).isoformat()
-        edits.append(((*at, "done"), day, day))
-    elif status == "open":
-        edits.append(((*at, "done"), None, None))
-    return edits
+        return [((*at, "done"), day, day)]
+    return [((*at, "done"), None, None)] if status == reopened else []
 
 
 def flag_fields(f) -> list[str]:
