@@ -106,9 +106,9 @@ class _FeedbackCollector:
             "1 while the file system votes are written to has less free space than RECUR_MIN_FREE_MIB "
             "(/healthz feedback_space_low)",
         )
-        low.add_metric([], 1.0 if self.health.space_low(self.path) else 0.0)
+        free = free_space(self.path)  # asked once a scrape, for both series
+        low.add_metric([], 1.0 if free is not None and free < self.health.min_free_mib * 2**20 else 0.0)
         yield low
-        free = free_space(self.path)
         if free is not None:  # the folder gone: no value (the next vote's write says why)
             room = GaugeMetricFamily("recur_feedback_free_bytes", "Bytes free on the file system votes are written to")
             room.add_metric([], float(free))
