@@ -278,9 +278,13 @@ def _same_document(inc, title, day) -> bool:
 
 def _titles_overlap(a: str, b: str) -> bool:
     """At least half the words of the shorter title (3+ letters or digits) are in the other."""
-    wa, wb = ({w for w in re.findall(r"\w{3,}", t.lower())} for t in (a, b))
+    wa, wb = _words(a), _words(b)
     if not wa or not wb:
         return True  # a title of short words only: the date decides, as before
+    return _overlap(wa, wb)
+
+
+def _overlap(wa: set, wb: set) -> bool:
     return len(wa & wb) * 2 >= min(len(wa), len(wb))
 
 
@@ -302,7 +306,7 @@ def _look_alike_notes(kb, title: str, day) -> list:
     them), and one sharing most words is alike: "X (v2)" was no copy of "X"."""
     from recur.ingest.pm_text import clean_title
 
-    key = _title_key(title)
+    key, mine = _title_key(title), _words(title)
     notes = []
     for inc in sorted((i for i in kb.incidents.values() if i.date == day), key=lambda i: i.id):
         theirs = clean_title(inc.title) or inc.title
@@ -311,7 +315,7 @@ def _look_alike_notes(kb, title: str, day) -> list:
                 f"{inc.id} has the same title and date: if it is this postmortem (a copy saved under another name), "
                 "remove one of the two records"
             )
-        elif _words(theirs) and _words(title) and _titles_overlap(theirs, title):
+        elif mine and (words := _words(theirs)) and _overlap(words, mine):
             notes.append(
                 f"{inc.id} has the same date and a title much like this one ({inc.title!r}): if it is this postmortem "
                 "(a copy saved under another name, edited), remove one of the two records"
