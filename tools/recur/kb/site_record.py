@@ -90,18 +90,13 @@ def rebuild_site_command(site_dir, kb_dir=None, index_dir=None) -> str:
     """The `recur site` command that rebuilds the site in ``site_dir`` from the KB in ``kb_dir`` and the
     index in ``index_dir``: each folder given only where it is not the one `recur site` takes by default
     (its option's default or RECUR_*), as `recur index`'s rebuild command is said."""
-    import os
     import shlex
 
     from recur import config
+    from recur.util.files import folder_options
 
-    def same(a, b) -> bool:
-        return os.path.abspath(a) == os.path.abspath(b)
-
-    words = ["recur", "site"]
-    for option, folder, name in (("--kb", kb_dir, "kb"), ("--index", index_dir, "index"), ("--out", site_dir, "site")):
-        if folder is not None and not same(folder, config.get(name)):
-            words += [option, Path(folder).as_posix()]
+    given = (("--kb", kb_dir, "kb"), ("--index", index_dir, "index"), ("--out", site_dir, "site"))
+    words = ["recur", "site", *folder_options([(option, folder, config.get(name)) for option, folder, name in given])]
     return " ".join(shlex.quote(w) for w in words)
 
 

@@ -34,7 +34,7 @@ import numpy as np
 
 from recur import __version__
 from recur.util.errors import RecurError
-from recur.util.files import check_swappable, file_sha256, swap_folder, work_folder, writing
+from recur.util.files import check_swappable, file_sha256, folder_options, swap_folder, work_folder, writing
 from recur.util.text import plain, tokens, words
 
 if TYPE_CHECKING:  # annotations only: a cold `recur suggest` reads docs.json and never parses the KB
@@ -515,25 +515,14 @@ def rebuild_command(index_dir, rebuild: bool = False, kb_dir=None, model: str | 
     if kb_dir is None:
         manifest = read_manifest(Path(index_dir)) or {}
         kb_dir = manifest.get("kb") if isinstance(manifest.get("kb"), str) else None
-    words = ["recur", "index"]
-    if kb_dir is not None and not _same_folder(kb_dir, config.get("kb")):
-        words += ["--kb", _shown(kb_dir)]
-    if not _same_folder(index_dir, config.get("index")):
-        words += ["--index", _shown(index_dir)]
+    words = [
+        "recur",
+        "index",
+        *folder_options([("--kb", kb_dir, config.get("kb")), ("--index", index_dir, config.get("index"))]),
+    ]
     if model:
         words += ["--model", str(model)]
     return " ".join(shlex.quote(w) for w in words + (["--rebuild"] if rebuild else []))
-
-
-def _same_folder(a, b) -> bool:
-    return Path(os.path.abspath(a)) == Path(os.path.abspath(b))
-
-
-def _shown(folder) -> str:
-    """A folder as the user gave it: an absolute path made relative to the working directory (from /tmp,
-    `--kb /tmp/srv/kb` became `--kb srv/kb`) did not read as the user's and broke when the command was
-    run from elsewhere, as from a service's log (found in an operator's review)."""
-    return Path(folder).as_posix()
 
 
 def refuse_newer(manifest: dict, index_dir) -> None:

@@ -323,3 +323,16 @@ def gitignore_line(gitignore: Path, relpath: str) -> str | None:
         if hit is not None:
             return hit
     return None
+
+
+def folder_options(options) -> list[str]:
+    """The words naming folders in a command to run (``recur index``'s, ``recur site``'s rebuild): for each
+    (option, folder, the command's default folder), the option and the folder where one is given and is not
+    the default (compared as absolute paths), written as the user gave it: an absolute path made relative
+    to the working directory (from /tmp, `--kb /tmp/srv/kb` became `--kb srv/kb`) did not read as the user's
+    and broke when the command was run from elsewhere, as from a service's log (found in an operator's review)."""
+    words = []
+    for option, folder, default in options:
+        if folder is not None and Path(os.path.abspath(folder)) != Path(os.path.abspath(default)):
+            words += [option, Path(folder).as_posix()]
+    return words
