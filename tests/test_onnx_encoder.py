@@ -202,6 +202,41 @@ def test_the_browser_model_is_made_from_the_cached_export_without_torch(cached_e
         assert float(session.run(None, {"input_ids": ids})[0][0] @ ref.encode([text])[0]) > 0.98, text
 
 
+RACING_BUILD = (
+    "import os, sys\nfrom pathlib import Path\nfrom recur.retrieval import embed\n"
+    "from recur.site.bundle import _gzip_cached, export_model\n"
+    "folder = export_model(embed.resolve(embed.DEFAULT), cache_root=Path(sys.argv[1]))\n"
+    "seen = os.stat(folder).st_ino\n"
+    "_gzip_cached(folder / 'model.onnx', Path(sys.argv[2]))  # as write_bundle does next\n"
+    "print(seen, os.stat(folder).st_ino)\n"
+)
+
+
+def test_two_builds_at_once_share_one_browser_export(cached_export, tmp_path):
+    """CI failed once on `recur site --browser-search` with ENOENT at the model's gzip temp file: two
+    builds (test workers, like two CI jobs) each exported into the shared cache, and the later one's
+    swap removed the folder the first was still gzipping into. Now the second waits for the first's
+    export and uses it: both see one folder, never replaced under them, and both gzip it."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "tools"))
+    cache = tmp_path / "browser"
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", RACING_BUILD, str(cache), str(tmp_path / f"m{i}.gz")],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(2)
+    ]
+    said = [run.communicate() for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], [err for _, err in said]
+    seen = {int(n) for out, _ in said for n in out.split()}
+    assert seen == {os.stat(next(cache.glob("*/info.json")).parent).st_ino}
+    assert (tmp_path / "m0.gz").read_bytes() == (tmp_path / "m1.gz").read_bytes()
+    assert [f.name for f in cache.iterdir() if ".tmp-" in f.name] == []
+
+
 def test_the_browser_model_is_made_when_the_model_cache_cannot_be_written(fresh, monkeypatch, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("")

@@ -125,24 +125,34 @@ def export_model(spec, cache_root=None) -> Path:
     """The model as int8 ONNX + tokenizer in a cache folder named by its model id; exported on a miss."""
     if spec.path is None:
         raise RecurError(f"model {spec.model_id} cannot run in a browser (a test encoder); use the real model")
+    from recur.util.files import editing, swap_folder, work_folder
+
     root = Path(cache_root or CACHE)
     folder = root / hashlib.sha256(spec.model_id.encode()).hexdigest()[:16]
-    info = folder / "info.json"
-    try:
-        if json.loads(info.read_text()).get("model_id") == spec.model_id:
+    if _exported(folder, spec):
+        return folder
+    root.mkdir(parents=True, exist_ok=True)
+    # One export at a time per cache: two builds at once (CI jobs, test workers) each exported and
+    # swapped its folder in, and the later swap removed the folder the first was still gzipping the
+    # model into (an ENOENT at its temp file). The second waits, then finds the first's export.
+    with editing(root, "the browser model cache", wait_s=900):
+        if _exported(folder, spec):
             return folder
-    except (OSError, ValueError):
-        pass
-    from recur.util.files import swap_folder, work_folder
-
-    tmp = work_folder(folder)  # as the server's fp32 export (retrieval/onnx_encoder.py) is made
-    try:
-        meta = _export(spec, tmp)
-        (tmp / "info.json").write_text(json.dumps(meta, indent=1))
-        swap_folder(tmp, folder)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        tmp = work_folder(folder)  # as the server's fp32 export (retrieval/onnx_encoder.py) is made
+        try:
+            meta = _export(spec, tmp)
+            (tmp / "info.json").write_text(json.dumps(meta, indent=1))
+            swap_folder(tmp, folder)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
     return folder
+
+
+def _exported(folder: Path, spec) -> bool:
+    try:
+        return json.loads((folder / "info.json").read_text()).get("model_id") == spec.model_id
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def _export(spec, tmp: Path) -> dict:
