@@ -168,3 +168,49 @@ def test_recur_index_says_it_converts_an_older_format(kb_dir, tmp_path):
     assert f"The index at {idx} has format 4; this recur writes {index_mod.FORMAT}: updating it." in res.output
     assert "3 unchanged" in res.output and index_mod.read_manifest(idx)["format"] == index_mod.FORMAT
     assert "has format" not in recur("index", "--kb", str(kb_dir), "--index", str(idx)).output  # converted once
+
+
+def _newer(kb_dir, tmp_path):
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    set_format(idx, index_mod.FORMAT + 1)
+    return idx
+
+
+def test_an_index_a_newer_recur_wrote_gets_one_advice_everywhere(kb_dir, tmp_path):
+    """Found in the upgrade review: "upgrade recur; or replace it with: recur index --rebuild", whose second
+    half writes the folder a newer recur uses back to the older format. One advice now, on every command:
+    upgrade; meanwhile an index of its own; a rebuild in place only once no newer recur uses it. The exit code
+    is 1, as before, and the index is left as it was."""
+    idx = _newer(kb_dir, tmp_path)
+    newer = index_mod.FORMAT + 1
+    advice = (
+        f"the index at {idx} has format {newer}, written by a newer recur (this one reads format "
+        f"{index_mod.FORMAT}): upgrade recur to use it. To use this recur while a newer one uses that index, "
+        f"give this one an index of its own: recur index --kb {kb_dir} --index DIR; only once no "
+        f"newer recur uses it (a rollback), rebuild it in format {index_mod.FORMAT}: "
+        f"recur index --kb {kb_dir} --index {idx} --rebuild"
+    )
+    for args in (["suggest", "disk full"], ["index"]):
+        res = recur(*args, "--kb", str(kb_dir), "--index", str(idx))
+        assert res.exit_code == 1 and res.output == f"Error: {advice}\n", res.output
+    site = CliRunner().invoke(
+        cli, ["site", "--kb", str(kb_dir), "--index", str(idx), "--out", str(tmp_path / "site"), "--browser-search"]
+    )
+    assert site.exit_code == 0, site.output
+    said = [line for line in site.output.splitlines() if "newer recur" in line]
+    assert len(said) == 1 and "upgrade recur to use it" in said[0] and "or replace it with" not in said[0], said
+    assert index_mod.read_manifest(idx)["format"] == newer
+
+
+def test_recur_index_rebuild_says_it_takes_a_newer_recurs_index_back(kb_dir, tmp_path):
+    """`recur index --rebuild` on a newer recur's index does what it is asked, but said "has format 6; this
+    recur writes 5: updating it", as of an older index brought forward."""
+    idx = _newer(kb_dir, tmp_path)
+    res = recur("index", "--kb", str(kb_dir), "--index", str(idx), "--rebuild")
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines()[0] == (
+        f"The index at {idx} has format {index_mod.FORMAT + 1}, written by a newer recur: rebuilding it in this "
+        f"recur's format {index_mod.FORMAT} (--rebuild); a newer recur that uses it will convert it back."
+    )
+    assert index_mod.read_manifest(idx)["format"] == index_mod.FORMAT
