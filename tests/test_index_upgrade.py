@@ -170,6 +170,53 @@ def test_recur_index_says_it_converts_an_older_format(kb_dir, tmp_path):
     assert "has format" not in recur("index", "--kb", str(kb_dir), "--index", str(idx)).output  # converted once
 
 
+def _blocked(idx):
+    """The index at ``idx`` made unwritable for this process: a file where its build would be staged (tests
+    run as root, which file modes do not stop)."""
+    (idx.parent / f"{idx.name}.tmp-{os.getpid()}").write_text("in the way")
+
+
+def test_a_build_that_cannot_be_written_is_not_announced_first(kb_dir, tmp_path):
+    """Found in the upgrade review: "No index at X: building it now." (`recur suggest`), "cannot be read (its
+    manifest.json is damaged): building it again." and `recur index`'s "... is damaged or incomplete (...):
+    rebuilding it" were each said, then the error that the folder cannot be written. The error alone now."""
+    none, damaged, incomplete = tmp_path / "none", tmp_path / "damaged", tmp_path / "incomplete"
+    for idx in (damaged, incomplete):
+        build(kb_dir, idx)
+    (damaged / "manifest.json").write_text("{damaged")
+    (incomplete / "docs.json").write_text("{damaged")
+    runs = [(none, "suggest", "building it now"), (damaged, "suggest", "building it again")]
+    for idx, command, announced in [*runs, (incomplete, "index", "rebuilding it")]:
+        _blocked(idx)
+        args = [command, "--kb", str(kb_dir), "--index", str(idx)] + (["disk full"] if command == "suggest" else [])
+        res = recur(*args)
+        assert res.exit_code == 1, res.output
+        assert res.output.startswith("Error: ") and "cannot write the index there" in res.output, res.output
+        assert announced not in res.output
+    assert not none.exists() and index_mod.read_manifest(damaged) is None
+
+
+def test_a_first_build_in_a_read_only_folder_is_the_error_alone(kb_dir, tmp_path):
+    """The deployment of the review: no index yet, its folder on a read-only mount."""
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    res = _on_a_read_only_mount(ro, "suggest", "--kb", str(kb_dir), "--index", str(ro / "index"), "disk full")
+    assert res.returncode == 1, res.stderr
+    assert res.stderr.startswith("Error: ") and "Traceback" not in res.stderr, res.stderr
+    assert "cannot write the index there: Read-only file system" in res.stderr and "building it" not in res.stderr
+
+
+def test_no_kb_is_said_before_an_index_is_announced_as_rebuilt_for_it(kb_dir, tmp_path):
+    """`recur suggest --kb` naming a folder with no patterns/ (a KB repository's root), its index built for
+    another KB: "rebuilding it for this one" came first, then "not a knowledge base"."""
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    res = recur("suggest", "--kb", str(tmp_path), "--index", str(idx), "disk full")
+    assert res.exit_code == 1, res.output
+    assert res.output.startswith(f"Error: {tmp_path}: not a knowledge base"), res.output
+    assert "rebuilding it" not in res.output
+
+
 def _newer(kb_dir, tmp_path):
     idx = tmp_path / "index"
     build(kb_dir, idx)
@@ -214,3 +261,26 @@ def test_recur_index_rebuild_says_it_takes_a_newer_recurs_index_back(kb_dir, tmp
         f"recur's format {index_mod.FORMAT} (--rebuild); a newer recur that uses it will convert it back."
     )
     assert index_mod.read_manifest(idx)["format"] == index_mod.FORMAT
+
+
+@pytest.mark.parametrize("case", ["no index, folder not writable", "a newer recur's index"])
+def test_a_server_refuses_at_start_what_its_load_would_refuse(kb_dir, tmp_path, case):
+    """Found in the upgrade review: `recur serve` said it was up and loading, then "No index at X: building it
+    now.", then the error that X cannot be written, and exited; so with a newer recur's index. Refused before
+    the start-up line now, as `recur mcp` does, with the same words."""
+    if case == "a newer recur's index":
+        idx, words = _newer(kb_dir, tmp_path), "upgrade recur to use it"
+    else:
+        (tmp_path / "a-file").write_text("")
+        idx, words = tmp_path / "a-file" / "index", "cannot write the index there: "
+    flags = ["--kb", str(kb_dir), "--index", str(idx), "--model", FAKE]
+    runs = {
+        "serve": [*flags, "--port", "0", "--site", str(tmp_path / "no-site"), "--feedback", str(tmp_path / "f.jsonl")],
+        "mcp": flags,
+    }
+    for name, args in runs.items():
+        command = [sys.executable, "-m", "recur", name, *args]
+        r = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+        assert r.returncode == 1, (name, r.stderr)
+        assert r.stderr.startswith("Error: ") and words in r.stderr, (name, r.stderr)
+        assert "Recur on http" not in r.stderr and "building it" not in r.stderr, (name, r.stderr)
