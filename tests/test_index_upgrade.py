@@ -168,3 +168,119 @@ def test_recur_index_says_it_converts_an_older_format(kb_dir, tmp_path):
     assert f"The index at {idx} has format 4; this recur writes {index_mod.FORMAT}: updating it." in res.output
     assert "3 unchanged" in res.output and index_mod.read_manifest(idx)["format"] == index_mod.FORMAT
     assert "has format" not in recur("index", "--kb", str(kb_dir), "--index", str(idx)).output  # converted once
+
+
+def _blocked(idx):
+    """The index at ``idx`` made unwritable for this process: a file where its build would be staged (tests
+    run as root, which file modes do not stop)."""
+    (idx.parent / f"{idx.name}.tmp-{os.getpid()}").write_text("in the way")
+
+
+def test_a_build_that_cannot_be_written_is_not_announced_first(kb_dir, tmp_path):
+    """Found in the upgrade review: "No index at X: building it now." (`recur suggest`), "cannot be read (its
+    manifest.json is damaged): building it again." and `recur index`'s "... is damaged or incomplete (...):
+    rebuilding it" were each said, then the error that the folder cannot be written. The error alone now."""
+    none, damaged, incomplete = tmp_path / "none", tmp_path / "damaged", tmp_path / "incomplete"
+    for idx in (damaged, incomplete):
+        build(kb_dir, idx)
+    (damaged / "manifest.json").write_text("{damaged")
+    (incomplete / "docs.json").write_text("{damaged")
+    runs = [(none, "suggest", "building it now"), (damaged, "suggest", "building it again")]
+    for idx, command, announced in [*runs, (incomplete, "index", "rebuilding it")]:
+        _blocked(idx)
+        args = [command, "--kb", str(kb_dir), "--index", str(idx)] + (["disk full"] if command == "suggest" else [])
+        res = recur(*args)
+        assert res.exit_code == 1, res.output
+        assert res.output.startswith("Error: ") and "cannot write the index there" in res.output, res.output
+        assert announced not in res.output
+    assert not none.exists() and index_mod.read_manifest(damaged) is None
+
+
+def test_a_first_build_in_a_read_only_folder_is_the_error_alone(kb_dir, tmp_path):
+    """The deployment of the review: no index yet, its folder on a read-only mount."""
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    res = _on_a_read_only_mount(ro, "suggest", "--kb", str(kb_dir), "--index", str(ro / "index"), "disk full")
+    assert res.returncode == 1, res.stderr
+    assert res.stderr.startswith("Error: ") and "Traceback" not in res.stderr, res.stderr
+    assert "cannot write the index there: Read-only file system" in res.stderr and "building it" not in res.stderr
+
+
+def test_no_kb_is_said_before_an_index_is_announced_as_rebuilt_for_it(kb_dir, tmp_path):
+    """`recur suggest --kb` naming a folder with no patterns/ (a KB repository's root), its index built for
+    another KB: "rebuilding it for this one" came first, then "not a knowledge base"."""
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    res = recur("suggest", "--kb", str(tmp_path), "--index", str(idx), "disk full")
+    assert res.exit_code == 1, res.output
+    assert res.output.startswith(f"Error: {tmp_path}: not a knowledge base"), res.output
+    assert "rebuilding it" not in res.output
+
+
+def _newer(kb_dir, tmp_path):
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    set_format(idx, index_mod.FORMAT + 1)
+    return idx
+
+
+def test_an_index_a_newer_recur_wrote_gets_one_advice_everywhere(kb_dir, tmp_path):
+    """Found in the upgrade review: "upgrade recur; or replace it with: recur index --rebuild", whose second
+    half writes the folder a newer recur uses back to the older format. One advice now, on every command:
+    upgrade; meanwhile an index of its own; a rebuild in place only once no newer recur uses it. The exit code
+    is 1, as before, and the index is left as it was."""
+    idx = _newer(kb_dir, tmp_path)
+    newer = index_mod.FORMAT + 1
+    advice = (
+        f"the index at {idx} has format {newer}, written by a newer recur (this one reads format "
+        f"{index_mod.FORMAT}): upgrade recur to use it. To use this recur while a newer one uses that index, "
+        f"give this one an index of its own: recur index --kb {kb_dir} --index DIR; only once no "
+        f"newer recur uses it (a rollback), rebuild it in format {index_mod.FORMAT}: "
+        f"recur index --kb {kb_dir} --index {idx} --rebuild"
+    )
+    for args in (["suggest", "disk full"], ["index"]):
+        res = recur(*args, "--kb", str(kb_dir), "--index", str(idx))
+        assert res.exit_code == 1 and res.output == f"Error: {advice}\n", res.output
+    site = CliRunner().invoke(
+        cli, ["site", "--kb", str(kb_dir), "--index", str(idx), "--out", str(tmp_path / "site"), "--browser-search"]
+    )
+    assert site.exit_code == 0, site.output
+    said = [line for line in site.output.splitlines() if "newer recur" in line]
+    assert len(said) == 1 and "upgrade recur to use it" in said[0] and "or replace it with" not in said[0], said
+    assert index_mod.read_manifest(idx)["format"] == newer
+
+
+def test_recur_index_rebuild_says_it_takes_a_newer_recurs_index_back(kb_dir, tmp_path):
+    """`recur index --rebuild` on a newer recur's index does what it is asked, but said "has format 6; this
+    recur writes 5: updating it", as of an older index brought forward."""
+    idx = _newer(kb_dir, tmp_path)
+    res = recur("index", "--kb", str(kb_dir), "--index", str(idx), "--rebuild")
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines()[0] == (
+        f"The index at {idx} has format {index_mod.FORMAT + 1}, written by a newer recur: rebuilding it in this "
+        f"recur's format {index_mod.FORMAT} (--rebuild); a newer recur that uses it will convert it back."
+    )
+    assert index_mod.read_manifest(idx)["format"] == index_mod.FORMAT
+
+
+@pytest.mark.parametrize("case", ["no index, folder not writable", "a newer recur's index"])
+def test_a_server_refuses_at_start_what_its_load_would_refuse(kb_dir, tmp_path, case):
+    """Found in the upgrade review: `recur serve` said it was up and loading, then "No index at X: building it
+    now.", then the error that X cannot be written, and exited; so with a newer recur's index. Refused before
+    the start-up line now, as `recur mcp` does, with the same words."""
+    if case == "a newer recur's index":
+        idx, words = _newer(kb_dir, tmp_path), "upgrade recur to use it"
+    else:
+        (tmp_path / "a-file").write_text("")
+        idx, words = tmp_path / "a-file" / "index", "cannot write the index there: "
+    flags = ["--kb", str(kb_dir), "--index", str(idx), "--model", FAKE]
+    runs = {
+        "serve": [*flags, "--port", "0", "--site", str(tmp_path / "no-site"), "--feedback", str(tmp_path / "f.jsonl")],
+        "mcp": flags,
+    }
+    for name, args in runs.items():
+        command = [sys.executable, "-m", "recur", name, *args]
+        r = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+        assert r.returncode == 1, (name, r.stderr)
+        assert r.stderr.startswith("Error: ") and words in r.stderr, (name, r.stderr)
+        assert "Recur on http" not in r.stderr and "building it" not in r.stderr, (name, r.stderr)

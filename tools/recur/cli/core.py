@@ -236,14 +236,13 @@ def _say_format_change(index_dir, kb_dir, rebuild: bool, quiet: bool) -> None:
     from pathlib import Path
 
     from recur.retrieval import index as index_mod
+    from recur.retrieval.engine import say_build
 
     manifest = index_mod.read_manifest(Path(index_dir))
     if quiet or not manifest or manifest.get("format") == index_mod.FORMAT:
         return
-    if not rebuild:
-        index_mod.refuse_newer(manifest, index_dir)  # refused, not announced as updated
-    index_mod.check_updatable(index_dir)  # a folder it cannot write: the error alone, not "updating it" first
-    click.echo(index_mod.stale_reason(manifest, index_dir, kb_dir), err=True)
+    # a newer recur's index (unless --rebuild), no KB, a folder it cannot write: the error alone, not "updating it"
+    say_build(kb_dir, index_dir, manifest, index_mod.stale_reason(manifest, index_dir, kb_dir), rebuild=rebuild)
 
 
 def _reads_stdin(text: tuple) -> bool:

@@ -13,9 +13,12 @@ def check_engine_inputs(kb_dir, index_dir, model) -> None:
     """What the engine's background load would find wrong, found now: no KB and no index, an index alone whose
     manifest cannot be read, a KB folder with no patterns/, a KB format
     this Recur does not read, a model it cannot load (--model/RECUR_MODEL; a real model's RECUR_ENCODER,
-    RECUR_PRECISION), another KB's index it would rebuild."""
+    RECUR_PRECISION), another KB's index it would rebuild, and what the load would refuse before building or
+    updating the index (an index a newer recur wrote, an index it would build or convert in a folder it cannot
+    write: engine.check_open)."""
     from recur.kb.loader import require_format, require_kb_root
     from recur.retrieval.embed import check_model
+    from recur.retrieval.engine import check_open
     from recur.retrieval.index import refuse_damaged_manifest, refuse_other_kbs_index
     from recur.retrieval.models import active_model
 
@@ -29,3 +32,4 @@ def check_engine_inputs(kb_dir, index_dir, model) -> None:
     require_format(kb_dir)
     check_model(active_model(kb_dir, model))
     refuse_other_kbs_index(index_dir, kb_dir)  # before the load would rebuild it for this KB
+    check_open(kb_dir, index_dir, model)

@@ -56,7 +56,7 @@ def ensure_index(
     ):
         if strict and manifest.get("left_out"):  # built without them before: still not searched
             _refuse_left_out(load_kb(kb_dir), index_dir)
-        if not verify or _intact(index_dir, spec.model_id, quiet):
+        if not verify or _intact(kb_dir, index_dir, spec.model_id, quiet):
             return None
         rebuild = True
     kb = load_kb(kb_dir)
@@ -75,21 +75,84 @@ def ensure_index(
     return stats
 
 
-def _first_build(kb_dir, index_dir, model, quiet: bool, advise, on_build) -> bool:
-    """``Engine.open`` with no readable manifest: the index built (not for an index-only deployment,
-    whose damaged manifest is an error). True: the build named the pattern files it left out."""
+def say_build(kb_dir, index_dir, manifest: dict | None, said: str | None, *, rebuild: bool = False) -> None:
+    """Say ``said`` (that the index at ``index_dir``, whose manifest is ``manifest``, is built, updated or
+    converted now; None: check alone) once nothing knowable before the build would make it untrue: an index
+    a newer recur wrote (refused, unless ``rebuild``: `recur index --rebuild`), no KB at ``kb_dir``, a folder
+    the index cannot be written in (NotWritable, in the words a failed write of it gives). The one
+    check-then-say of `recur index`, `recur suggest` and a server's load, whose "updating it", "building it
+    now" and "rebuilding it" were each said before one of these failures (found in reviews)."""
     from recur.kb.loader import require_kb_root
 
+    if manifest is not None and not rebuild:
+        index_mod.refuse_newer(manifest, index_dir)
+    require_kb_root(kb_dir)
+    index_mod.check_updatable(index_dir)
+    if said is not None:
+        log(said)
+
+
+def check_open(kb_dir, index_dir, model: str | None) -> None:
+    """What ``Engine.open`` would refuse before it builds or updates anything, raised now and nothing said
+    or written: for a server's start-up (cli/startup.py), which said it was loading, then "No index at X:
+    building it now", then failed in a folder it could not write (found in an upgrade review). An index that
+    is only out of date where it cannot be rewritten is no refusal: it is answered from, with a warning."""
+    step, manifest = _first_step(kb_dir, index_dir, model)
+    if manifest is not None:  # whatever the step: loading it would refuse it too
+        index_mod.refuse_newer(manifest, index_dir)
+    if step == "as built":
+        _refuse_other_format(manifest, index_dir, _no_kb(kb_dir))
+    elif step == "build":
+        _say_first_build(kb_dir, index_dir, quiet=True)
+    elif step == "update":
+        try:
+            say_build(kb_dir, index_dir, manifest, None)
+        except NotWritable as exc:
+            _refuse_other_format(manifest, index_dir, str(exc))
+
+
+def _first_step(kb_dir, index_dir, model: str | None) -> tuple[str, dict | None]:
+    """What ``Engine.open`` does first, and the index's manifest: "as built" (no KB folder: answered from
+    as it is), "build" (no readable manifest), "update" (out of date for this model), "" (nothing)."""
+    from recur.kb.loader import require_format
+
+    manifest = index_mod.read_manifest(Path(index_dir))
+    if manifest and not Path(kb_dir).is_dir():
+        return "as built", manifest
+    require_format(kb_dir)  # a KB this recur cannot read: said first, not after "building it now"
+    if manifest is None:
+        return "build", None
+    spec = embed.resolve(active_model(kb_dir, model))
+    if manifest.get("model") == spec.model_id and not index_mod.is_fresh(index_dir, kb_dir, manifest):
+        return "update", manifest
+    return "", manifest
+
+
+def _no_kb(kb_dir) -> str:
+    return f"there is no knowledge base at {kb_dir} to update it from"
+
+
+def _say_first_build(kb_dir, index_dir, quiet: bool) -> bool:
+    """Checked, then said (unless ``quiet``): the index is built, there being no readable manifest (not for an
+    index-only deployment, whose damaged manifest is an error). True: a damaged manifest, not "no index"."""
     if not Path(kb_dir).is_dir():  # an index-only deployment: the damaged manifest, not the KB it never had
         index_mod.refuse_damaged_manifest(index_dir)
-    require_kb_root(kb_dir)  # no KB here (the wrong folder): say that, not "building it now"
     damaged = (Path(index_dir) / "manifest.json").exists()  # not "no index" (found in review)
+    said = None
     if not quiet:
-        log(
+        said = (
             f"The index at {index_dir} cannot be read (its manifest.json is damaged): building it again."
             if damaged
             else f"No index at {index_dir}{_elsewhere(kb_dir, index_dir)}: building it now{_beside(kb_dir, index_dir)}"
         )
+    say_build(kb_dir, index_dir, None, said)  # no KB (the wrong folder), or no writing there: not "building it"
+    return damaged
+
+
+def _first_build(kb_dir, index_dir, model, quiet: bool, advise, on_build) -> bool:
+    """``Engine.open`` with no readable manifest: the index built. True: the build named the pattern files
+    it left out."""
+    damaged = _say_first_build(kb_dir, index_dir, quiet)
     what = "the index again (its manifest.json was damaged)" if damaged else "the index (there was none yet)"
     progress = _telling(on_build, f"building {what}")
     return ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise, progress=progress) is not None
@@ -99,10 +162,7 @@ def _update(kb_dir, index_dir, manifest: dict, model, quiet: bool, advise, on_bu
     """``Engine.open`` with an out-of-date index: brought up to date, said first. True: the build
     named the pattern files it left out."""
     try:
-        # before "updating it" is said: in a read-only folder it came first, then the error (found in review)
-        index_mod.check_updatable(index_dir)
-        if not quiet:
-            log(index_mod.stale_reason(manifest, index_dir, kb_dir))
+        say_build(kb_dir, index_dir, manifest, None if quiet else index_mod.stale_reason(manifest, index_dir, kb_dir))
         progress = _telling(on_build, "updating the index (the knowledge base changed since it was built)")
         return ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise, progress=progress) is not None
     except NotWritable as exc:  # a read-only deployment: answer from the index it has
@@ -190,12 +250,14 @@ def warn_left_out(bad: list) -> None:
         log(f"warning: {len(bad)} pattern file(s) with errors are not searched: {shown} (run: recur check)")
 
 
-def _intact(index_dir, model_id: str, quiet: bool) -> bool:
+def _intact(kb_dir, index_dir, model_id: str, quiet: bool) -> bool:
     try:
         index_mod.load(index_dir, model_id)
     except RecurError as exc:
-        if not quiet:  # what is wrong, not its command: this is the rebuild
-            log(f"{exc.what if isinstance(exc, index_mod.IndexProblem) else exc}: rebuilding it")
+        # what is wrong, not its command: this is the rebuild; said once it can be done (it was said, and
+        # then the folder could not be written: found in an upgrade review)
+        what = exc.what if isinstance(exc, index_mod.IndexProblem) else exc
+        say_build(kb_dir, index_dir, None, None if quiet else f"{what}: rebuilding it")
         return False
     return True
 
@@ -261,26 +323,18 @@ class Engine:
         """The engine over an index brought up to date first (``update``). ``on_build(what)``, when
         given, is told what a build it makes is doing, from its start to its last text encoded (a
         server's /healthz says it while it lasts)."""
-        built = index_mod.read_manifest(Path(index_dir)) if update and not Path(kb_dir).is_dir() else None
-        if built:
+        said = False  # a rebuild here named the files it left out already
+        step, manifest = _first_step(kb_dir, index_dir, model) if update else ("", None)
+        if step == "as built":
             # a deployment given the index without its KB (recur serve and recur mcp allow it): answer
             # from the index as built, instead of failing on the KB it cannot compare it with; an index
             # of another format cannot be answered from, and cannot be updated without its KB
-            _refuse_other_format(built, index_dir, f"there is no knowledge base at {kb_dir} to update it from")
+            _refuse_other_format(manifest, index_dir, _no_kb(kb_dir))
             log(f"warning: no knowledge base at {kb_dir}; answering from the index at {index_dir} as it was built.")
-            update = False
-        said = False  # a rebuild here named the files it left out already
-        if update:
-            from recur.kb.loader import require_format
-
-            require_format(kb_dir)  # a KB this recur cannot read: said first, not after "building it now"
-            manifest = index_mod.read_manifest(Path(index_dir))
-            spec = embed.resolve(active_model(kb_dir, model))
-            if manifest is None:
-                said = _first_build(kb_dir, index_dir, model, quiet, advise, on_build)
-            elif manifest.get("model") == spec.model_id and not index_mod.is_fresh(index_dir, kb_dir, manifest):
-                index_mod.refuse_newer(manifest, index_dir)
-                said = _update(kb_dir, index_dir, manifest, model, quiet, advise, on_build)
+        elif step == "build":
+            said = _first_build(kb_dir, index_dir, model, quiet, advise, on_build)
+        elif step == "update":
+            said = _update(kb_dir, index_dir, manifest, model, quiet, advise, on_build)
         engine = cls(kb_dir, index_dir, model)
         if not quiet and not said:
             warn_left_out(engine.manifest.get("left_out") or [])
@@ -323,8 +377,8 @@ class Engine:
         current = index_mod.read_manifest(self.index_dir)
         if not current or current.get("build_id") == self.searcher.index.build_id:
             return False
-        fmt = current.get("format")
-        if isinstance(fmt, int) and fmt > index_mod.FORMAT:  # "upgrade recur" means: this server's
+        fmt = index_mod.newer_format(current)
+        if fmt is not None:  # "upgrade recur" means: this server's
             raise RecurError(
                 f"it was rebuilt by a newer recur (format {fmt}; this one reads format {index_mod.FORMAT}): "
                 "restart the server on the newer recur"

@@ -494,20 +494,58 @@ class IndexProblem(RecurError):
 
     def __init__(self, index_dir, what: str, rebuild: bool = True, *, how: str = "rebuild it with", run=None):
         self.index_dir, self.what, self.rebuild, self.how = index_dir, what, rebuild, how
-        kb_dir, model = run or (None, None)
-        super().__init__(f"{what}; {how}: {rebuild_command(index_dir, rebuild, kb_dir, model)}")
+        super().__init__(self.advice(*(run or (None, None))))
+
+    def advice(self, kb_dir, model: str | None) -> str:
+        """The message: what is wrong, then the command, for ``kb_dir`` and ``model`` when given."""
+        return f"{self.what}; {self.how}: {rebuild_command(self.index_dir, self.rebuild, kb_dir, model)}"
 
     def for_run(self, kb_dir, model: str | None) -> IndexProblem:
         """The same problem, its command for the KB (when it exists) and the --model of the run that met it."""
-        kb = kb_dir if kb_dir is not None and Path(kb_dir).is_dir() else None
-        return IndexProblem(self.index_dir, self.what, self.rebuild, how=self.how, run=(kb, model))
+        return IndexProblem(self.index_dir, self.what, self.rebuild, how=self.how, run=(_existing(kb_dir), model))
 
 
-def rebuild_command(index_dir, rebuild: bool = False, kb_dir=None, model: str | None = None) -> str:
+class NewerIndex(IndexProblem):
+    """An index a newer recur wrote (format ``fmt``): this recur can neither read it nor update it without
+    writing it back to its older format, which the newer recur then converts again (the two taking turns,
+    re-embedding everything each time). One piece of advice, said once: upgrade recur; meanwhile, an index
+    of its own for this one; a rebuild in place only once no newer recur uses it (a rollback). It said
+    "upgrade recur; or replace it with: recur index --rebuild", the second half undoing the first (found in
+    an upgrade review)."""
+
+    def __init__(self, index_dir, fmt: int, *, run=None):
+        self.format = fmt
+        what = (
+            f"the index at {index_dir} has format {fmt}, written by a newer recur (this one reads format "
+            f"{FORMAT}): upgrade recur to use it"
+        )
+        super().__init__(index_dir, what, run=run)
+
+    def advice(self, kb_dir, model: str | None) -> str:
+        own = rebuild_command(self.index_dir, False, kb_dir, model, into="DIR")
+        again = rebuild_command(self.index_dir, True, kb_dir, model)
+        return (
+            f"{self.what}. To use this recur while a newer one uses that index, give this one an index of its "
+            f"own: {own}; only once no newer recur uses it (a rollback), rebuild it in format {FORMAT}: {again}"
+        )
+
+    def for_run(self, kb_dir, model: str | None) -> NewerIndex:
+        return NewerIndex(self.index_dir, self.format, run=(_existing(kb_dir), model))
+
+
+def _existing(kb_dir):
+    """``kb_dir`` when that folder exists, else None: the command then names the KB the index was built for."""
+    return kb_dir if kb_dir is not None and Path(kb_dir).is_dir() else None
+
+
+def rebuild_command(
+    index_dir, rebuild: bool = False, kb_dir=None, model: str | None = None, *, into: str | None = None
+) -> str:
     """The `recur index` command that (re)builds the index at ``index_dir``: with --kb when the KB
     (``kb_dir``, else the one the index's manifest says it was built for) is not the one `recur index`
     reads by default (--kb's default or RECUR_KB), --index when the folder is not its default, --model
-    when given (a model chosen on the command line is not the one `recur index` takes by itself)."""
+    when given (a model chosen on the command line is not the one `recur index` takes by itself).
+    ``into``: another folder to build that KB's index in instead, always named (DIR: one to choose)."""
     import shlex
 
     from recur import config
@@ -515,27 +553,25 @@ def rebuild_command(index_dir, rebuild: bool = False, kb_dir=None, model: str | 
     if kb_dir is None:
         manifest = read_manifest(Path(index_dir)) or {}
         kb_dir = manifest.get("kb") if isinstance(manifest.get("kb"), str) else None
-    words = [
-        "recur",
-        "index",
-        *folder_options([("--kb", kb_dir, config.get("kb")), ("--index", index_dir, config.get("index"))]),
-    ]
+    folders = [("--kb", kb_dir, config.get("kb"))] + ([] if into else [("--index", index_dir, config.get("index"))])
+    words = ["recur", "index", *folder_options(folders), *(["--index", into] if into else [])]
     if model:
         words += ["--model", str(model)]
     return " ".join(shlex.quote(w) for w in words + (["--rebuild"] if rebuild else []))
 
 
+def newer_format(manifest: dict) -> int | None:
+    """The format of an index a newer recur wrote (above ``FORMAT``), else None: the one test of it."""
+    fmt = manifest.get("format")
+    return fmt if isinstance(fmt, int) and not isinstance(fmt, bool) and fmt > FORMAT else None
+
+
 def refuse_newer(manifest: dict, index_dir) -> None:
     """An index a newer recur wrote is not updated here: that would write an older format over it
-    (and re-embed everything) each time the two versions take turns."""
-    fmt = manifest.get("format")
-    if isinstance(fmt, int) and fmt > FORMAT:
-        raise IndexProblem(
-            index_dir,
-            f"the index at {index_dir} has format {fmt}, written by a newer recur (this one reads format "
-            f"{FORMAT}); upgrade recur",
-            how="or replace it with",
-        )
+    (and re-embed everything) each time the two versions take turns (``NewerIndex`` says what to do)."""
+    fmt = newer_format(manifest)
+    if fmt is not None:
+        raise NewerIndex(index_dir, fmt)
 
 
 def built_for_other_kb(manifest: dict, kb_dir) -> str | None:
@@ -580,6 +616,12 @@ def check_updatable(index_dir) -> None:
 
 def stale_reason(manifest: dict, index_dir, kb_dir) -> str:
     """Why an index is brought up to date, as `recur suggest` says it."""
+    newer = newer_format(manifest)
+    if newer is not None:  # `recur index --rebuild` alone gets here: "updating it" hid the step back
+        return (
+            f"The index at {index_dir} has format {newer}, written by a newer recur: rebuilding it in this "
+            f"recur's format {FORMAT} (--rebuild); a newer recur that uses it will convert it back."
+        )
     if manifest.get("format") != FORMAT:
         return f"The index at {index_dir} has format {manifest.get('format')}; this recur writes {FORMAT}: updating it."
     other = built_for_other_kb(manifest, kb_dir) if kb_dir is not None else None
