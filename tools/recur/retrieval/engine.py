@@ -152,6 +152,8 @@ def _say_first_build(kb_dir, index_dir, quiet: bool) -> bool:
 def _first_build(kb_dir, index_dir, model, quiet: bool, advise, on_build) -> bool:
     """``Engine.open`` with no readable manifest: the index built. True: the build named the pattern files
     it left out."""
+    if Path(kb_dir).is_dir():  # a model the build cannot use (a bad tuned-model manifest): said first, too
+        embed.resolve(active_model(kb_dir, model))
     damaged = _say_first_build(kb_dir, index_dir, quiet)
     what = "the index again (its manifest.json was damaged)" if damaged else "the index (there was none yet)"
     progress = _telling(on_build, f"building {what}")
