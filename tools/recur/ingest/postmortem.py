@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, fields
 
 from recur.ingest.action_items import from_mappings, merged, parse_action_items, table_cells
 from recur.ingest.pm_clock import entry, minutes_between, moment, zoned_range
-from recur.ingest.pm_markup import drop_html_comments, grid_tables, to_markdown
+from recur.ingest.pm_markup import drop_html_comments, grid_tables, pipeless_tables, to_markdown
 from recur.ingest.pm_severity import candidates, mentions
 from recur.ingest.pm_text import (
     MONTH_NAME,
@@ -1381,7 +1381,7 @@ def parse(text: str) -> Postmortem:
     pm = Postmortem()
     controls = count_controls(text)  # taken out before parsing; _plain_text takes out decoded ones
     text = re.sub(r"\r\n?", "\n", without_controls(text))  # a lone "\r" (old Mac files) is a line break too
-    lines = grid_tables(to_markdown(text.lstrip("\ufeff"))).split("\n")
+    lines = pipeless_tables(grid_tables(to_markdown(text.lstrip("\ufeff")))).split("\n")
     front, body_lines, pm.front_matter, pm.front_matter_error = _front_matter(lines)
     front_sections, front_items = _apply_front(pm, front)
     offset = len(lines) - len(body_lines) + 1
