@@ -355,3 +355,39 @@ def test_a_timeline_table_without_outer_pipes_is_read_as_the_piped_one(kb_dir, t
 
 def _piped(table: str) -> str:
     return "\n".join(f"| {row} |" for row in table.split("\n"))
+
+
+def test_a_timeline_line_with_its_label_in_bold_and_no_colon_gives_its_time(kb_dir, tmp_path):
+    # "- **Detected** 14:05 — alert fired" was no entry (only "- **Detected:** 14:05" alone was one): the
+    # timeline marked no start and the record had no duration
+    timeline = (
+        "- **Detected** 14:05 — alert fired: checkout 5xx above 5%\n- **Mitigated** 14:40 — ingress rolled back\n"
+        "- **Resolved** 15:10 — error rate back to normal"
+    )
+    r = import_file(kb_dir, tmp_path / "pm.md", INGRESS.format(timeline=timeline), "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert load_kb(kb_dir).incidents[out["incident"]].duration_minutes == 65
+    assert (
+        "duration: 65 minutes read from the timeline ('Detected 14:05 — alert fired: checkout 5xx above 5%' to "
+        "'Resolved 15:10 — error rate back to normal')"
+    ) in " ".join(out["notes"])
+    # its neighbours: "at" before the time, italics, the colon inside or after the label, words after a colon
+    for start in (
+        "**Detected** at 14:05",
+        "*Detected* 14:05",
+        "__Detected__ 14:05 UTC: paged",
+        "**Detected:** 14:05 — alert fired",
+        "**Detected**: 14:05",
+        "Detected: 14:05 — alert fired",
+    ):
+        assert _timeline(f"- {start}\n- **Resolved** 15:10").duration_minutes == 65, start
+    # no label closed by emphasis or a colon, no time right after it, or words straight after the time: no entry
+    for line in (
+        "Detected 3 errors in the payment logs at 14:05",
+        "Detected 14:05 alert fired",
+        "**Detected** 3 errors at 14:05",
+        "*Detected* errors from 14:05",
+        "**Detected** 14:05 v2.3 canary rolled out",
+    ):
+        assert _timeline(f"- {line}\n- **Resolved** 15:10").duration_minutes is None, line

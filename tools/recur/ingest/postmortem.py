@@ -1489,9 +1489,43 @@ def _timeline_entries(text: str) -> list[tuple]:
             day = said
         elif columns := _column_entries(header, cells):
             entries += columns
-        elif read := entry(s, day) or _row_entry(cells or (list(label.groups()) if label else []), day):
+        elif read := (
+            entry(s, day)
+            or _row_entry(cells or (list(label.groups()) if label else []), day)
+            or (None if cells else _label_entry(line, day))
+        ):
             entries.append((*read, s))
     return entries
+
+
+# "- **Detected** 14:05 — alert fired", "*Detected* at 14:05", "**Detected:** 14:05 — alert fired": a label its
+# emphasis closes (a colon may follow it, or stand inside it), then the time. Only "Detected: 14:05" alone was
+# an entry, and no line with the words of the event after its time (found importing one)
+_MARKED_LABEL = re.compile(r"(\*\*|__|\*|_)(?=[^\s*_])([^*_\n]{1,60}?)(?<=[^\s*_])\1[ \t]*:?")
+_TO_TIME = re.compile(r"[ \t]*(?:[:\u2013\u2014][ \t]*|-[ \t]+)?(?:(?:at|@)[ \t]*)?", re.I)
+# what may follow the time: nothing, or the event's words after a colon or a dash ("14:05 — alert fired");
+# words straight after it are no event's ("Deploy: 14:05 v2.3 rolled out" is no entry)
+_AFTER_TIME = re.compile(r"[ \t]*(?:$|[:\u2013\u2014|][ \t]*\S|-[ \t]+\S)")
+
+
+def _label_entry(line: str, day: dt.date | None) -> tuple | None:
+    """(moment, its words) of a timeline line that gives its time after a label: one its emphasis marks
+    ("- **Detected** 14:05", "*Detected* at 14:05 — alert fired"), or one with its colon ("Detected: 14:05
+    — alert fired"), the label and the words after the time (past a colon or a dash) its words. None for a
+    line whose label no emphasis or colon closes ("Detected 3 errors"), or whose time words follow
+    straight ("Deploy: 14:05 v2.3 rolled out")."""
+    s = re.sub(r"^\s*(?:[-*+\u2022]|\d+[.)])[ \t]+", "", line)
+    if m := _MARKED_LABEL.match(s):
+        label, rest = m.group(2).strip().rstrip(":").strip(), s[m.end() :]
+    elif m := _LABEL_TIME.fullmatch(MARKS.sub("", s).strip()):
+        label, rest = m.groups()
+    else:
+        return None
+    rest = MARKS.sub("", rest[_TO_TIME.match(rest).end() :])
+    read = entry(rest, day)
+    if read is None or not label or not _AFTER_TIME.match(rest[rest.find(read[0].words) + len(read[0].words) :]):
+        return None
+    return read[0], f"{label} {read[1]}".strip()
 
 
 # "- Detected: 14:05 UTC": a timeline's line that gives its time after the event, as a table's row may
