@@ -391,3 +391,21 @@ def test_a_timeline_line_with_its_label_in_bold_and_no_colon_gives_its_time(kb_d
         "**Detected** 14:05 v2.3 canary rolled out",
     ):
         assert _timeline(f"- {line}\n- **Resolved** 15:10").duration_minutes is None, line
+
+
+def test_a_time_field_with_its_label_in_bold_and_no_colon_is_the_field(kb_dir, tmp_path):
+    # "**Started** 2026-11-20 14:05 UTC" among the fields was the summary's first line and gave no duration,
+    # where "**Started:** 2026-11-20 14:05 UTC" gave one
+    fields = "**Started** 2026-11-20 14:05 UTC\n- **Resolved** at 2026-11-20 15:10 UTC\n**Detected** 3 errors an hour"
+    text = INGRESS.format(timeline="The on-call's notes are in the channel.").replace("**Severity:** SEV-2", fields)
+    r = import_file(kb_dir, tmp_path / "pm.md", text, "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    inc = load_kb(kb_dir).incidents[out["incident"]]
+    assert inc.duration_minutes == 65
+    assert "duration: 65 minutes from the 'Started:' line 4 ('2026-11-20 14:05 UTC') to the 'Resolved:' line 5" in (
+        " ".join(out["notes"])
+    )
+    assert "Started" not in inc.sections["Summary"] and "Resolved" not in inc.sections["Summary"]
+    # no time after the label: no field ("**Detected** 3 errors" is the author's text, as before)
+    assert "**Detected** 3 errors an hour" in inc.sections["Summary"]

@@ -957,6 +957,7 @@ def _label_line(pm: Postmortem, w: _Walk, ln: str, n: int) -> bool:
         pm.mapped.append((m.group(1).strip(), name))
         return True
     m = META.match(ln) if w.current not in ("Timeline", "Action items") else None
+    m = m or (_time_label(ln) if w.current not in ("Timeline", "Action items") else None)
     kind = meta_key(m.group(1)) if m else None
     if not kind:
         return False
@@ -968,6 +969,18 @@ def _label_line(pm: Postmortem, w: _Walk, ln: str, n: int) -> bool:
         return True
     _section_meta(pm, w, kind, value, where)
     return False
+
+
+# "**Started** 2026-11-20 14:05 UTC", "- **Resolved** at 15:10": a time field's label its bold closes, with no colon
+_BOLD_TIME = re.compile(r"^\s*(?:[-*]\s+)?(?:\*\*|__)([A-Za-z][A-Za-z /]{1,24}?)(?:\*\*|__)[ \t]+(?:at[ \t]+)?(\d.*)$")
+
+
+def _time_label(ln: str) -> re.Match | None:
+    """A time field's line whose bold label has no colon ("**Started** 14:05 UTC"), read as "**Started:** 14:05
+    UTC" is; None for any other label (a bold word opening a sentence is no field) or a value that opens with no
+    time ("**Detected** 3 errors")."""
+    m = _BOLD_TIME.match(ln)
+    return m if m and meta_key(m.group(1)) in TIME_KINDS and entry(m.group(2), None) else None
 
 
 # A write-up's follow-ups as a list under a sentence that says so, with no heading or label over them:
