@@ -347,6 +347,11 @@ def test_a_timeline_table_without_outer_pipes_is_read_as_the_piped_one(kb_dir, t
     ):
         assert _timeline(timeline).duration_minutes == minutes, timeline
         assert _timeline(timeline).duration_minutes == _timeline(_piped(timeline)).duration_minutes
+    # in a list item: its rows stay indented under it
+    listed = _timeline(
+        "- From the incident channel:\n\n  Event | Time\n  --- | ---\n  Paged | 14:05\n  Resolved | 15:10"
+    )
+    assert listed.duration_minutes == 65 and "\n  | Paged | 14:05 |\n" in listed.sections["Timeline"]
     # no table (as GFM reads none): a delimiter row under a list item, or in a code block
     assert _timeline("- Paged | 14:05\n--- | ---\nResolved | 15:10\n").duration_minutes is None
     code = "```\nEvent | Time\n--- | ---\nPaged | 14:05\nResolved | 15:10\n```"

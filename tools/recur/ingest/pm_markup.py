@@ -415,9 +415,10 @@ def _pipe_rows(lines: list[str], n: int) -> int:
     """Write the rows of the table headed at line ``n`` with their outer pipes, in place; the line after it."""
     while n < len(lines) and _PIPE.search(lines[n]):
         s = lines[n].strip()
+        indent = lines[n][: len(lines[n]) - len(lines[n].lstrip())]  # a table in a list item stays in it
         lead = "" if s.startswith("|") else "| "
         tail = "" if s.endswith("|") and not s.endswith("\\|") else " |"
-        lines[n] = f"{lead}{s}{tail}"
+        lines[n] = f"{indent}{lead}{s}{tail}"
         n += 1
     return n
 
