@@ -9,6 +9,7 @@ import json
 import pytest
 from click.testing import CliRunner
 from import_helpers import import_file
+from kbfactory import fake_model_flags
 from procs import finishes
 
 from recur.cli.main import cli
@@ -371,3 +372,63 @@ def test_a_status_line_of_review_words_is_read_in_linear_time():
     for status in ("Draft, " + "due review on " * 15_000, "Complete, " + "done on " * 25_000):
         pm = finishes(parse, f"# Disk filled\n\nDate: 2026-11-30\n**Status:** {status}\n\n## Summary\nFull.\n")
         assert pm.status is not None and pm.review_due is None and pm.review_done is None
+
+
+def test_review_done_given_on_the_command_line_records_the_review_held(fresh_kb, tmp_path):
+    # a draft reviewed since it was written: the record said pending, and only `recur incident review ID
+    # --done --on DATE` afterwards recorded the day it was held
+    r = imp(fresh_kb, tmp_path / "pm.md", LOCK.format(status="Draft"), "--review-done", "2026-12-03")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["review"] == {"level": "full", "status": "done", "due": "2026-12-10", "done": "2026-12-03"}
+    review = load_kb(fresh_kb).incidents[out["incident"]].review
+    assert (review.status, review.done) == ("done", dt.date(2026, 12, 3))
+    assert (
+        "review: recorded done, held 2026-12-03 (--review-done), over the postmortem's status 'Draft' "
+        "(the 'Status:' line 5)"
+    ) in out["notes"]
+    assert not any("recorded pending" in n or "once it is reviewed" in n for n in out["notes"]), out["notes"]
+    # alone (FILE before it): held today; a review overdue by the framework is off the gate
+    late = imp(fresh_kb, tmp_path / "late.md", VAULT.format(status="In review"), "--review-done")
+    assert late.exit_code == 0, late.output
+    late = json.loads(late.stdout)
+    assert late["review"]["status"] == "done" and late["review"]["done"] == dt.date.today().isoformat()
+    assert not any("already overdue" in n for n in late["notes"]), late["notes"]
+    today = ["report", "--kb", str(fresh_kb), "--as-of", dt.date.today().isoformat(), "--fail-on", "overdue"]
+    assert CliRunner().invoke(cli, today).exit_code == 0  # was 1: overdue by the framework, never marked held
+    # over the day a completed postmortem gives; with --review-due done wins, that date the day it was due
+    held = LOCK.format(status="Complete, reviewed on 2026-12-01")
+    both = imp(fresh_kb, tmp_path / "held.md", held, "--review-done", "2026-12-02", "--review-due", "2026-12-04")
+    both = json.loads(both.stdout)
+    assert both["review"] == {"level": "full", "status": "done", "due": "2026-12-04", "done": "2026-12-02"}
+    assert (
+        "review: recorded done, held 2026-12-02 (--review-done), over the day the postmortem says ('2026-12-01', "
+        "the 'Status:' line 5)"
+    ) in both["notes"]
+    early = imp(fresh_kb, tmp_path / "e2.md", VAULT.format(status="Draft"), "--review-done", "2025-11-10")
+    assert (
+        "warning: --review-done 2025-11-10 is before the incident's date 2025-11-18"
+        in json.loads(early.stdout)["notes"]
+    )
+
+
+def test_review_done_refuses_a_day_after_today_and_a_file_taken_for_its_date(fresh_kb, tmp_path):
+    before = sorted((fresh_kb / "incidents").rglob("*.md"))
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    r = imp(fresh_kb, tmp_path / "pm.md", LOCK.format(status="Draft"), "--review-done", tomorrow)
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert f"--review-done {tomorrow} is after today ({dt.date.today().isoformat()})" in r.output
+    bad = imp(fresh_kb, tmp_path / "pm.md", LOCK.format(status="Draft"), "--review-done", "12/03/2026")
+    assert bad.exit_code != 0 and "--review-done: '12/03/2026' is not a date" in bad.output
+    # an optional DATE takes the word after it: the file, which click then said was missing
+    path = tmp_path / "pm.md"
+    args = ["import", *fake_model_flags(fresh_kb, fresh_kb.parent / "idx"), "--review-done", str(path)]
+    taken = CliRunner().invoke(cli, args)
+    assert taken.exit_code == 2 and "Missing argument" not in taken.output
+    assert f"--review-done took {str(path)!r} for its DATE: put FILE first" in taken.output
+    assert sorted((fresh_kb / "incidents").rglob("*.md")) == before  # nothing written
+    assert "--review-done [DATE]" in CliRunner().invoke(cli, ["import", "--help"]).output
+    # a re-import writes nothing: the flag is said not applied
+    imp(fresh_kb, path, LOCK.format(status="Draft"))
+    again = json.loads(imp(fresh_kb, path, LOCK.format(status="Draft"), "--review-done").stdout)
+    assert any(n.startswith("--review-done not applied") for n in again["notes"]), again["notes"]

@@ -294,3 +294,123 @@ def test_a_timeline_table_with_its_time_in_a_later_column_reads_detected_as_a_st
     assert r.exit_code == 0, r.output
     out = json.loads(r.output)
     assert load_kb(kb_dir).incidents[out["incident"]].duration_minutes == 65
+
+
+INGRESS = """\
+# Postmortem: Checkout 502s after the ingress controller reload
+
+**Date:** 2026-11-20
+**Severity:** SEV-2
+
+## Summary
+
+Checkout answered 502 for an hour: an ingress controller reload dropped the upstreams of the
+checkout service and the health checks kept the empty pool in rotation.
+
+## Timeline
+
+{timeline}
+
+## Action Items
+
+Action item | Owner | Due
+--- | --- | ---
+Add a canary for ingress reloads | Sam Ortiz | 2026-12-19
+"""
+
+
+def test_a_timeline_table_without_outer_pipes_is_read_as_the_piped_one(kb_dir, tmp_path):
+    # GitHub-flavoured Markdown's "Event | Time" over "--- | ---": its rows were text, no entry read,
+    # the record had no duration (and the follow-up table without its pipes no follow-up)
+    rows = (
+        "Event | Time (UTC)\n:--- | ---:\nAlert fired: checkout 5xx above 5% | 14:05\n"
+        "Ingress rolled back | 14:40\nResolved, error rate back to normal | 15:10"
+    )
+    r = import_file(kb_dir, tmp_path / "pm.md", INGRESS.format(timeline=rows), "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    inc = load_kb(kb_dir).incidents[out["incident"]]
+    assert inc.duration_minutes == 65
+    assert (
+        "duration: 65 minutes read from the timeline ('Alert fired: checkout 5xx above 5% 14:05' to "
+        "'Resolved, error rate back to normal 15:10')"
+    ) in " ".join(out["notes"])
+    assert [(f.title, f.owner, f.due) for f in inc.follow_ups] == [
+        ("Add a canary for ingress reloads", "Sam Ortiz", dt.date(2026, 12, 19))
+    ]
+    assert "| Ingress rolled back | 14:40 |" in inc.sections["Timeline"]  # kept as the table it is
+    # as the piped table is read: a summary's columns, a time in a middle column, a Started row
+    for timeline, minutes in (
+        ("Detected | Resolved\n--- | ---\n14:05 UTC | 15:10 UTC", 65),
+        ("Step | Time | Event\n---|---|---\n1 | 14:05 UTC | Paged\n2 | 15:10 UTC | Resolved", 65),
+        ("Event | Time\n--- | ---\nStarted | 13:50 UTC\nDetected | 14:05 UTC\nResolved | 15:10 UTC", 80),
+    ):
+        assert _timeline(timeline).duration_minutes == minutes, timeline
+        assert _timeline(timeline).duration_minutes == _timeline(_piped(timeline)).duration_minutes
+    # in a list item: its rows stay indented under it
+    listed = _timeline(
+        "- From the incident channel:\n\n  Event | Time\n  --- | ---\n  Paged | 14:05\n  Resolved | 15:10"
+    )
+    assert listed.duration_minutes == 65 and "\n  | Paged | 14:05 |\n" in listed.sections["Timeline"]
+    # no table (as GFM reads none): a delimiter row under a list item, or in a code block
+    assert _timeline("- Paged | 14:05\n--- | ---\nResolved | 15:10\n").duration_minutes is None
+    code = "```\nEvent | Time\n--- | ---\nPaged | 14:05\nResolved | 15:10\n```"
+    assert _timeline(code).duration_minutes is None
+
+
+def _piped(table: str) -> str:
+    return "\n".join(f"| {row} |" for row in table.split("\n"))
+
+
+def test_a_timeline_line_with_its_label_in_bold_and_no_colon_gives_its_time(kb_dir, tmp_path):
+    # "- **Detected** 14:05 — alert fired" was no entry (only "- **Detected:** 14:05" alone was one): the
+    # timeline marked no start and the record had no duration
+    timeline = (
+        "- **Detected** 14:05 — alert fired: checkout 5xx above 5%\n- **Mitigated** 14:40 — ingress rolled back\n"
+        "- **Resolved** 15:10 — error rate back to normal"
+    )
+    r = import_file(kb_dir, tmp_path / "pm.md", INGRESS.format(timeline=timeline), "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert load_kb(kb_dir).incidents[out["incident"]].duration_minutes == 65
+    assert (
+        "duration: 65 minutes read from the timeline ('Detected 14:05 — alert fired: checkout 5xx above 5%' to "
+        "'Resolved 15:10 — error rate back to normal')"
+    ) in " ".join(out["notes"])
+    # its neighbours: "at" before the time, italics, the colon inside or after the label, words after a colon
+    for start in (
+        "**Detected** at 14:05",
+        "*Detected* 14:05",
+        "__Detected__ 14:05 UTC: paged",
+        "**Detected:** 14:05 — alert fired",
+        "**Detected**: 14:05",
+        "Detected: 14:05 — alert fired",
+    ):
+        assert _timeline(f"- {start}\n- **Resolved** 15:10").duration_minutes == 65, start
+    # no label closed by emphasis or a colon, no time right after it, or words straight after the time: no entry
+    for line in (
+        "Detected 3 errors in the payment logs at 14:05",
+        "Detected 14:05 alert fired",
+        "**Detected** 3 errors at 14:05",
+        "*Detected* errors from 14:05",
+        "**Detected** 14:05 v2.3 canary rolled out",
+    ):
+        assert _timeline(f"- {line}\n- **Resolved** 15:10").duration_minutes is None, line
+
+
+def test_a_time_field_with_its_label_in_bold_and_no_colon_is_the_field(kb_dir, tmp_path):
+    # "**Started** 2026-11-20 14:05 UTC" among the fields was the summary's first line and gave no duration,
+    # where "**Started:** 2026-11-20 14:05 UTC" gave one
+    fields = "**Started** 2026-11-20 14:05 UTC\n- **Resolved** at 2026-11-20 15:10 UTC\n**Detected** 3 errors an hour"
+    text = INGRESS.format(timeline="The on-call's notes are in the channel.").replace("**Severity:** SEV-2", fields)
+    r = import_file(kb_dir, tmp_path / "pm.md", text, "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    inc = load_kb(kb_dir).incidents[out["incident"]]
+    assert inc.duration_minutes == 65
+    assert "duration: 65 minutes from the 'Started:' line 4 ('2026-11-20 14:05 UTC') to the 'Resolved:' line 5" in (
+        " ".join(out["notes"])
+    )
+    assert "Started" not in inc.sections["Summary"] and "Resolved" not in inc.sections["Summary"]
+    # no time after the label: no field ("**Detected** 3 errors" is the author's text, as before)
+    assert "**Detected** 3 errors an hour" in inc.sections["Summary"]

@@ -2,13 +2,42 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import sys
+from pathlib import Path
 
 import click
 
 from recur.cli.options import index_option, kb_option, model_option
 from recur.ingest.importer import CHANGED, import_postmortem, render_text
+
+# --review-done given alone, no DATE after it: the review was held today
+_TODAY = "today"
+
+
+def _held(value: str | None):
+    """--review-done's day: today when given alone, else its DATE. An optional value takes the word after it:
+    `--review-done pm.md` took the file for the date, and click then said FILE was missing."""
+    from recur.util.dates import given_date
+    from recur.util.errors import RecurError
+
+    if value is None:
+        return None
+    if value == _TODAY:
+        return dt.date.today()
+    if not re.match(r"\d", value) and Path(value).is_file():
+        raise click.UsageError(
+            f"--review-done took {value!r} for its DATE: put FILE first (recur import {value} --review-done) "
+            "or give the date (--review-done YYYY-MM-DD)"
+        )
+    day = given_date(value, "--review-done")
+    if day > dt.date.today():  # a review is not held tomorrow, as `recur incident review --done --on` refuses it
+        raise RecurError(
+            f"--review-done {day.isoformat()} is after today ({dt.date.today().isoformat()}): give the day it was held"
+        )
+    return day
 
 
 @click.command("import")
@@ -24,6 +53,16 @@ from recur.ingest.importer import CHANGED, import_postmortem, render_text
     metavar="DATE",
     help="The review's due date (YYYY-MM-DD). Default: the date the postmortem gives it "
     "('Status: Draft, review scheduled 2026-12-09', 'Review date:'), else date + review_within_days of the severity.",
+)
+@click.option(
+    "--review-done",
+    metavar="[DATE]",
+    is_flag=False,
+    flag_value=_TODAY,
+    callback=lambda ctx, param, value: _held(value),
+    help="The review was held: record it done, on DATE (YYYY-MM-DD; alone: today; not after today), over what the "
+    "postmortem says, as recur incident review ID --done --on DATE would afterwards. With --review-due, done "
+    "wins: the review is done, that date kept as the day it was due.",
 )
 @click.option("--pattern", "patterns", multiple=True, help="Link this known pattern; skip matching (repeatable).")
 @click.option("--category", help="Category folder for a draft pattern (default: the closest pattern's).")
@@ -57,6 +96,7 @@ def import_cmd(
     date,
     severity,
     review_due,
+    review_done,
     patterns,
     category,
     no_draft,
@@ -90,6 +130,7 @@ def import_cmd(
         threshold=accept,
         dry_run=dry_run,
         review_due=given_date(review_due, "--review-due") if review_due else None,
+        review_done=review_done,
     )
     if as_json:
         click.echo(json.dumps(out.to_json(), ensure_ascii=False, indent=1))

@@ -694,11 +694,13 @@ def import_postmortem(
     today=None,
     dry_run=False,
     review_due=None,
+    review_done=None,
 ) -> Imported:
     """Write the incident record (and a draft pattern when no known pattern matches); returns what
     was written, or ``already`` when the same document was imported before (nothing written).
     ``dry_run``: every check and choice made, nothing written; the answer says what would be.
-    ``review_due``: the review's due date (--review-due), over the one the postmortem says."""
+    ``review_due``, ``review_done``: the review's due day and the day it was held, over what the postmortem says."""
+    from recur.ingest.postmortem import dues_against
     from recur.kb.incident_record import next_id
     from recur.kb.loader import load_kb, require_patterns
 
@@ -709,26 +711,24 @@ def import_postmortem(
     digest, source, sources = content_hash(text), source_key(kb, file), _sources(kb, file)
     dup = find_duplicate(kb, digest, sources, pm.title, date or pm.date)
     if dup:  # the same path with other content: a changed document, what differs named
-        given = _given(iid=iid, date=date, severity=severity, pattern=patterns, review_due=review_due)
+        flags = {"iid": iid, "date": date, "severity": severity, "pattern": patterns, "review_due": review_due}
+        given = _given(**flags, review_done=review_done)
         return _already(dup, pm, given, _changes(kb, dup[0], pm, source) if dup[2] == "source path" else None, digest)
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
     if date:  # a due date without its year is read against the date given, not the document's
-        from recur.ingest.postmortem import dues_against
-
         dues_against(pm, day)
     notes += _same_source_notes(kb, source, sources) + _look_alike_notes(kb, title, day)
     numbered, iid = not iid, iid or next_id(kb, day.year)
     if iid in kb.incident_files:
         raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
-    if "Summary" not in pm.sections:
-        notes.append("no summary section; used the title")
-    notes += read_notes + _unrecorded_notes(pm)
+    notes += ([] if "Summary" in pm.sections else ["no summary section; used the title"]) + read_notes
+    notes += _unrecorded_notes(pm)
     search = (lambda q: _search(kb_dir, index_dir, model, q, top)) if not patterns else None
     link, reason, unknown, results, pending = _link(kb, search, _query(title, pm), patterns, threshold)
     cands = candidates_of(results, kb.import_drafts())
     linked = list(dict.fromkeys(patterns)) or ([link] if link else [])
     meta = _meta(iid, numbered, title, day, sev, triage, digest, source, "--date" if date else pm.date_source)
-    notes += _set_review_due(meta, pm, review_due) + _set_review_done(meta, pm, today or dt.date.today())
+    notes += _set_review_due(meta, pm, review_due) + _set_review_done(meta, pm, today or dt.date.today(), review_done)
     draft = draft and not linked and unknown and not pending  # a second draft would split one failure in two
     written = _write(kb, pm, meta, linked, cands, draft=draft, category=category, source_file=source, dry=dry_run)
     if pending:
@@ -801,10 +801,27 @@ def _due_before(due: dt.date, day: dt.date, what: str) -> list[str]:
     return [f"warning: {what} {due.isoformat()} is before the incident's date {day.isoformat()}"] if due < day else []
 
 
-def _set_review_done(meta: dict, pm, today: dt.date) -> list[str]:
-    """``meta["review_done"]``, the day the review was held (None: not said, or not read), and the notes on it."""
-    meta["review_done"], notes = _review_done(pm, meta["day"], today, meta["iid"])
+def _set_review_done(meta: dict, pm, today: dt.date, given=None) -> list[str]:
+    """``meta["review_done"]``, the day the review was held (None: not said, or not read), ``meta["review_given"]``
+    whether --review-done gave it (the review is then done whatever the postmortem says), and the notes on it."""
+    meta["review_given"] = given is not None
+    if given is not None:
+        meta["review_done"], notes = given, _held_given(pm, meta["day"], given)
+    else:
+        meta["review_done"], notes = _review_done(pm, meta["day"], today, meta["iid"])
     return notes
+
+
+def _held_given(pm, day: dt.date, held: dt.date) -> list[str]:
+    """The notes on the day --review-done gives: what it was recorded over (the postmortem's status saying the
+    review is pending, or another day it says it was held), and a day before the incident's date."""
+    said = f"review: recorded done, held {held.isoformat()} (--review-done)"
+    other = _said_done(pm, day)
+    if other is not None and other != held:
+        said += f", over the day the postmortem says ({pm.review_done[0]!r}, {pm.review_done[1]})"
+    elif pm.status is not None and pm.status[2] != "done":
+        said += f", over the postmortem's status {pm.status[0]!r} ({pm.status[1]})"
+    return [said, *_due_before(held, day, "--review-done")]
 
 
 def _review_done(pm, day: dt.date, today: dt.date, iid: str) -> tuple:
@@ -858,7 +875,7 @@ def _review_notes(kb, pm, review: Review, meta: dict, today: dt.date) -> list[st
     and `recur report --fail-on overdue` failed on it from the first run without a word here."""
     iid, notes = meta["iid"], []
     late = review.status == "pending" and review.level != "none" and review.due is not None and review.due < today
-    if pm.status:
+    if pm.status and not meta["review_given"]:  # --review-done said how it was recorded (_held_given)
         text, where, said = pm.status
         then = "" if said == "done" or late else f"; once it is reviewed: recur incident review {iid} --done"
         notes.append(f"review: recorded {said}, as the postmortem's status {text!r} says ({where}){then}")
@@ -1095,7 +1112,8 @@ def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, catego
     fus = [a for a in pm.action_items if a["title"]]
     # a postmortem that says it is complete was reviewed: its review recorded pending and, dated
     # weeks back, overdue failed `recur report --fail-on overdue` for a review already held
-    given = {"status": "done", "done": meta["review_done"]} if _says_done(pm, meta["review_done"]) else {}
+    done = meta["review_given"] or _says_done(pm, meta["review_done"])  # --review-done over the postmortem's word
+    given = {"status": "done", "done": meta["review_done"]} if done else {}
     review = review_defaults(
         kb, meta["sev"], meta["day"], given | ({"due": meta["review_due"]} if meta["review_due"] else {})
     )

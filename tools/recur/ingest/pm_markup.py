@@ -369,6 +369,60 @@ def grid_tables(text: str) -> str:
     return "\n".join(out)
 
 
+# GitHub-flavoured Markdown's table without its outer pipes: "Time | Event" over "--- | ---", then
+# "14:05 | Alert fired" rows. Every reader of a table here (timeline, fields, action items) looks for
+# a row that starts with "|"; such a table's rows were text, its timeline no entries (found importing one)
+_PIPE = re.compile(r"(?<!\\)\|")
+_DELIMITER = re.compile(r"\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?")
+_NO_HEADER = re.compile(r"(?:#|>|[-*+][ \t]|\d+[.)][ \t]|\|)")
+
+
+def pipeless_tables(text: str) -> str:
+    """``text`` with each table written without its leading and trailing pipes (a header row with a
+    ``|``, its ``--- | ---`` delimiter row of as many cells) written with them, as a piped table is;
+    its rows go on to the first line with no ``|``. Code blocks are left alone, as are a heading, a
+    list item or a quote over a delimiter row (GFM reads no table there) and a table piped already."""
+    lines, fence, n = text.split("\n"), None, 0
+    while n < len(lines):
+        s = lines[n].strip()
+        if fence is None and s.startswith(("```", "~~~")):
+            fence = s[:3]
+        elif fence and s.startswith(fence):
+            fence = None
+        elif fence is None and _pipeless_header(lines, n):
+            n = _pipe_rows(lines, n)
+            continue
+        n += 1
+    return "\n".join(lines)
+
+
+def _pipeless_header(lines: list[str], n: int) -> bool:
+    """Whether line ``n`` heads a table without outer pipes: a row with a ``|`` (not a heading, list
+    item or quote, nor piped already: those read as they are) over a delimiter row of as many cells."""
+    s, nxt = lines[n].strip(), lines[n + 1].strip() if n + 1 < len(lines) else ""
+    if not _PIPE.search(s) or _NO_HEADER.match(s) or lines[n].startswith("    ") or not _DELIMITER.fullmatch(nxt):
+        return False
+    return len(_cells(s)) == len(_cells(nxt))
+
+
+def _cells(row: str) -> list[str]:
+    row = row[1:] if row.startswith("|") else row
+    row = row[:-1] if row.endswith("|") and not row.endswith("\\|") else row
+    return _PIPE.split(row)
+
+
+def _pipe_rows(lines: list[str], n: int) -> int:
+    """Write the rows of the table headed at line ``n`` with their outer pipes, in place; the line after it."""
+    while n < len(lines) and _PIPE.search(lines[n]):
+        s = lines[n].strip()
+        indent = lines[n][: len(lines[n]) - len(lines[n].lstrip())]  # a table in a list item stays in it
+        lead = "" if s.startswith("|") else "| "
+        tail = "" if s.endswith("|") and not s.endswith("\\|") else " |"
+        lines[n] = f"{indent}{lead}{s}{tail}"
+        n += 1
+    return n
+
+
 def _grid_rows(lines: list[str], start: int) -> tuple[list[str], int]:
     """(the pipe-table lines of the grid table starting at line ``start``, the line after it)."""
     border = lines[start]

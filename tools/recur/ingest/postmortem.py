@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, fields
 
 from recur.ingest.action_items import from_mappings, merged, parse_action_items, table_cells
 from recur.ingest.pm_clock import entry, minutes_between, moment, zoned_range
-from recur.ingest.pm_markup import drop_html_comments, grid_tables, to_markdown
+from recur.ingest.pm_markup import drop_html_comments, grid_tables, pipeless_tables, to_markdown
 from recur.ingest.pm_severity import candidates, mentions
 from recur.ingest.pm_text import (
     MONTH_NAME,
@@ -957,6 +957,7 @@ def _label_line(pm: Postmortem, w: _Walk, ln: str, n: int) -> bool:
         pm.mapped.append((m.group(1).strip(), name))
         return True
     m = META.match(ln) if w.current not in ("Timeline", "Action items") else None
+    m = m or (_time_label(ln) if w.current not in ("Timeline", "Action items") else None)
     kind = meta_key(m.group(1)) if m else None
     if not kind:
         return False
@@ -968,6 +969,18 @@ def _label_line(pm: Postmortem, w: _Walk, ln: str, n: int) -> bool:
         return True
     _section_meta(pm, w, kind, value, where)
     return False
+
+
+# "**Started** 2026-11-20 14:05 UTC", "- **Resolved** at 15:10": a time field's label its bold closes, with no colon
+_BOLD_TIME = re.compile(r"^\s*(?:[-*]\s+)?(?:\*\*|__)([A-Za-z][A-Za-z /]{1,24}?)(?:\*\*|__)[ \t]+(?:at[ \t]+)?(\d.*)$")
+
+
+def _time_label(ln: str) -> re.Match | None:
+    """A time field's line whose bold label has no colon ("**Started** 14:05 UTC"), read as "**Started:** 14:05
+    UTC" is; None for any other label (a bold word opening a sentence is no field) or a value that opens with no
+    time ("**Detected** 3 errors")."""
+    m = _BOLD_TIME.match(ln)
+    return m if m and meta_key(m.group(1)) in TIME_KINDS and entry(m.group(2), None) else None
 
 
 # A write-up's follow-ups as a list under a sentence that says so, with no heading or label over them:
@@ -1381,7 +1394,7 @@ def parse(text: str) -> Postmortem:
     pm = Postmortem()
     controls = count_controls(text)  # taken out before parsing; _plain_text takes out decoded ones
     text = re.sub(r"\r\n?", "\n", without_controls(text))  # a lone "\r" (old Mac files) is a line break too
-    lines = grid_tables(to_markdown(text.lstrip("\ufeff"))).split("\n")
+    lines = pipeless_tables(grid_tables(to_markdown(text.lstrip("\ufeff")))).split("\n")
     front, body_lines, pm.front_matter, pm.front_matter_error = _front_matter(lines)
     front_sections, front_items = _apply_front(pm, front)
     offset = len(lines) - len(body_lines) + 1
@@ -1489,9 +1502,43 @@ def _timeline_entries(text: str) -> list[tuple]:
             day = said
         elif columns := _column_entries(header, cells):
             entries += columns
-        elif read := entry(s, day) or _row_entry(cells or (list(label.groups()) if label else []), day):
+        elif read := (
+            entry(s, day)
+            or _row_entry(cells or (list(label.groups()) if label else []), day)
+            or (None if cells else _label_entry(line, day))
+        ):
             entries.append((*read, s))
     return entries
+
+
+# "- **Detected** 14:05 — alert fired", "*Detected* at 14:05", "**Detected:** 14:05 — alert fired": a label its
+# emphasis closes (a colon may follow it, or stand inside it), then the time. Only "Detected: 14:05" alone was
+# an entry, and no line with the words of the event after its time (found importing one)
+_MARKED_LABEL = re.compile(r"(\*\*|__|\*|_)(?=[^\s*_])([^*_\n]{1,60}?)(?<=[^\s*_])\1[ \t]*:?")
+_TO_TIME = re.compile(r"[ \t]*(?:[:\u2013\u2014][ \t]*|-[ \t]+)?(?:(?:at|@)[ \t]*)?", re.I)
+# what may follow the time: nothing, or the event's words after a colon or a dash ("14:05 — alert fired");
+# words straight after it are no event's ("Deploy: 14:05 v2.3 rolled out" is no entry)
+_AFTER_TIME = re.compile(r"[ \t]*(?:$|[:\u2013\u2014|][ \t]*\S|-[ \t]+\S)")
+
+
+def _label_entry(line: str, day: dt.date | None) -> tuple | None:
+    """(moment, its words) of a timeline line that gives its time after a label: one its emphasis marks
+    ("- **Detected** 14:05", "*Detected* at 14:05 — alert fired"), or one with its colon ("Detected: 14:05
+    — alert fired"), the label and the words after the time (past a colon or a dash) its words. None for a
+    line whose label no emphasis or colon closes ("Detected 3 errors"), or whose time words follow
+    straight ("Deploy: 14:05 v2.3 rolled out")."""
+    s = re.sub(r"^\s*(?:[-*+\u2022]|\d+[.)])[ \t]+", "", line)
+    if m := _MARKED_LABEL.match(s):
+        label, rest = m.group(2).strip().rstrip(":").strip(), s[m.end() :]
+    elif m := _LABEL_TIME.fullmatch(MARKS.sub("", s).strip()):
+        label, rest = m.groups()
+    else:
+        return None
+    rest = MARKS.sub("", rest[_TO_TIME.match(rest).end() :])
+    read = entry(rest, day)
+    if read is None or not label or not _AFTER_TIME.match(rest[rest.find(read[0].words) + len(read[0].words) :]):
+        return None
+    return read[0], f"{label} {read[1]}".strip()
 
 
 # "- Detected: 14:05 UTC": a timeline's line that gives its time after the event, as a table's row may
