@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from recur.serve.public import at, command, elsewhere, said, server_folders
 from recur.util.errors import RecurError
 
 WARM_QUERY = "service returns errors after deploy, pods restarting, disk full"
@@ -183,14 +184,15 @@ class EngineHolder:
             if Path(f"{engine.index_dir}.old").is_dir():  # a rebuild between its two renames: look again
                 self._seen = _UNSEEN
                 return False
-            return self._warn(
-                f"the index at {engine.index_dir} is gone: the index loaded before keeps answering, "
-                "but a restart would find none"
-            )
+            gone = " is gone: the index loaded before keeps answering, but a restart would find none"
+            return self._warn(said(at(self.folders(), "<index>"), gone))
         manifest = index_mod.read_manifest(engine.index_dir)
         if manifest is None:  # damaged under a running server: a restart would fail, so say so now
+            damage = index_mod.manifest_damage(engine.index_dir)
             return self._warn(
-                index_mod.manifest_damage(engine.index_dir) or f"the index at {engine.index_dir} has no manifest.json"
+                said(elsewhere(damage, self.folders()))
+                if damage
+                else said(at(self.folders(), "<index>"), " has no manifest.json")
             )
         build = manifest.get("build_id")
         if build == engine.manifest.get("build_id"):
@@ -223,12 +225,18 @@ class EngineHolder:
             try:
                 index_mod.load(engine.index_dir)
             except RecurError as exc:
-                return self._warn(f"{exc}; the index loaded before keeps answering, but a restart would fail")
+                restart = "; the index loaded before keeps answering, but a restart would fail"
+                return self._warn(said(elsewhere(str(exc), self.folders()), restart))
             self._served = files  # the same build, whole
         if self.reload_error is not None:
             print("The index on disk can be loaded again.", file=sys.stderr)
         self.reload_error = None
         return False
+
+    def folders(self) -> list:
+        """The served index's, KB's and site's folders: what /healthz says by name (recur.serve.public)."""
+        engine = self.engine
+        return server_folders(engine.index_dir, getattr(engine, "kb_dir", None), self.site_dir)
 
     def _warn(self, message: str) -> bool:
         if message != self.reload_error:
@@ -247,18 +255,24 @@ class EngineHolder:
             return
         from recur.retrieval import index as index_mod
 
+        folders = self.folders()
+        kb = at(folders, "<kb>")
         try:
             changed = index_mod.changed_files(engine.manifest, engine.kb_dir)
         except OSError as exc:  # the KB folder went away mid-walk: say so at the next look
-            return self._say("stale", f"the knowledge base at {engine.kb_dir} cannot be read: {exc}", STALE_CLEARED)
+            return self._say("stale", said(kb, " cannot be read: ", elsewhere(str(exc), folders)), STALE_CLEARED)
         if not changed:
             return self._say("stale", None, STALE_CLEARED)
         named = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
-        command = index_mod.rebuild_command(engine.index_dir, kb_dir=engine.kb_dir, model=engine.model)
+        rebuild = index_mod.rebuild_command(engine.index_dir, kb_dir=engine.kb_dir, model=engine.model)
         self._say(
             "stale",
-            f"the knowledge base at {engine.kb_dir} changed since the served index was built ({named}); "
-            f"the old index answers until it is rebuilt ({command})",
+            said(
+                kb,
+                f" changed since the served index was built ({named}); the old index answers until it is rebuilt (",
+                command(rebuild, folders),
+                ")",
+            ),
             STALE_CLEARED,
         )
 
@@ -289,19 +303,27 @@ class EngineHolder:
         from recur import __version__
         from recur.kb.site_record import rebuild_site_command
 
-        command = rebuild_site_command(self.site_dir, getattr(engine, "kb_dir", None), engine.index_dir)
+        folders = self.folders()
+        site = at(folders, "<site>")
+        rebuild = command(
+            rebuild_site_command(self.site_dir, getattr(engine, "kb_dir", None), engine.index_dir), folders
+        )
         if not other_recur:
-            return (
-                f"the site at {self.site_dir} was built {record.built or 'at an unknown time'} from other KB files "
-                f"than the served index (built {engine.manifest.get('built', 'at an unknown time')}): pages of "
-                f"patterns added or changed since are missing or out of date until it is rebuilt ({command})"
+            return said(
+                site,
+                f" was built {record.built or 'at an unknown time'} from other KB files than the served index (built "
+                f"{engine.manifest.get('built', 'at an unknown time')}): pages of patterns added or changed since "
+                "are missing or out of date until it is rebuilt (",
+                rebuild,
+                ")",
             )
         by = f"recur {record.recur_version}" if record.recur_version else "an older recur (version unknown)"
         files = ", from other KB files than the served index," if same is False else ""
-        return (
-            f"the site at {self.site_dir} was built by {by}{files} (this is recur {__version__}): rebuild it "
-            f"with {command} (until then its pages and its search box are the old recur's, which may not match "
-            "this server's API)"
+        return said(
+            site,
+            f" was built by {by}{files} (this is recur {__version__}): rebuild it with ",
+            rebuild,
+            " (until then its pages and its search box are the old recur's, which may not match this server's API)",
         )
 
     def _say(self, name: str, message: str | None, cleared: str) -> None:
@@ -333,7 +355,7 @@ class EngineHolder:
 
     def _refuse(self, build: str, why: str) -> bool:
         """Keep serving the old index; /healthz and /metrics say the rebuilt one is not served."""
-        self.reload_error = f"not reloading the rebuilt index (build {build}): {why}"
+        self.reload_error = said(f"not reloading the rebuilt index (build {build}): ", elsewhere(why, self.folders()))
         print(f"warning: {self.reload_error}", file=sys.stderr)
         return False
 

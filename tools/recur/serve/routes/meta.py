@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from recur.serve.deps import Settings, errors, get_engine, get_holder, get_metrics, get_settings
 from recur.serve.guard import ApiError
 from recur.serve.prefix import not_found_message, route_path
+from recur.serve.public import public
 from recur.serve.security import require_read
 
 router = APIRouter()
@@ -22,6 +21,7 @@ def healthz(engine=Depends(get_engine), holder=Depends(get_holder), settings: Se
     """200 once the index is loaded and the model has answered one query; 503 before. Votes that cannot
     be written (`feedback_error`) leave it 200: searches are still answered."""
     m = engine.manifest
+    folders = holder.folders()
     return {
         "status": "ok",
         "patterns": len(engine.docs),
@@ -29,15 +29,13 @@ def healthz(engine=Depends(get_engine), holder=Depends(get_holder), settings: Se
         "build_id": m.get("build_id"),
         "built": m.get("built"),
         "reloads": holder.reloads,
-        "reload_error": _without_paths(holder.reload_error, engine),  # a rebuilt index that could not be loaded
-        "stale": _without_paths(
-            holder.stale, engine
-        ),  # the KB changed since the served index was built (null: it did not)
+        # the three below without the server's folders (recur.serve.public: /healthz is open to anyone)
+        "reload_error": public(holder.reload_error, folders),  # a rebuilt index that could not be loaded
+        "stale": public(holder.stale, folders),  # the KB changed since the served index was built (null: it did not)
         "left_out": m.get("left_out", []),  # pattern files with errors, not searched (recur check)
         "site": settings.site_built,  # now, not at start-up
-        "site_stale": _without_paths(
-            holder.site_stale, engine, holder.site_dir
-        ),  # the site was built from other KB files than the served index
+        # the site was built from other KB files than the served index
+        "site_stale": public(holder.site_stale, folders),
         # votes not written (a full disk, a read-only file): still 200, searches are answered
         **_feedback(settings),
     }
@@ -53,33 +51,6 @@ def _feedback(settings: Settings) -> dict:
         "feedback_failures": health.failures,
         "feedback_space_low": health.space_low(settings.feedback_path),
     }
-
-
-def _without_paths(message: str | None, engine, site_dir=None) -> str | None:
-    """``message`` without the server's absolute paths of the index, the KB and the site (found in
-    review: /healthz is open to anyone, and named them): "the index on disk", "the knowledge base" and
-    "the served site" instead, files in them by their names within, and a suggested command's folders
-    as <index> and <kb>. The index a message names is the one on disk (a rebuild, damage to it), not the
-    one served, which is fine (found in review: "the served index is damaged" misled). The server's log
-    has the message whole."""
-    if not message:
-        return message
-    import shlex
-
-    folders = (
-        (engine.index_dir, "the index", "the index on disk", "<index>"),
-        (getattr(engine, "kb_dir", None), "the knowledge base", "the knowledge base", "<kb>"),
-        (site_dir, "the site", "the served site", "<site>"),
-    )
-    for folder, said, name, placeholder in folders:
-        if folder is None:
-            continue
-        for text in dict.fromkeys((str(folder), str(Path(folder).resolve()))):
-            for option in ("--index", "--kb", "--site", "--out"):  # a command to run: a template, not words
-                message = message.replace(f"{option} {shlex.quote(text)}", f"{option} {placeholder}")
-            message = message.replace(f"{said} at {text}", name)  # "the index at X is damaged", ...
-            message = message.replace(text + "/", f"{name}'s ").replace(text, name)
-    return message
 
 
 # response_class: the published 200 is text/plain (Prometheus text format), not FastAPI's default JSON
