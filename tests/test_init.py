@@ -77,13 +77,13 @@ def test_init_starter_copies_the_catalog_but_not_the_example_incidents(tmp_path)
     check = run("check", "--kb", dest / "kb", "--strict")
     assert check.exit_code == 0, check.output
     # the shipped patterns' fix tracking (owners, tickets, due dates) stays behind, so a new
-    # team's CI (`make test` runs `report --fail-on overdue`) does not fail on day one
+    # team's scheduled CI run (overdue.yml: `make report`, `report --fail-on overdue`) does not fail on day one
     assert "fix:" in (next((starter_dir() / "patterns").rglob("*.md"))).read_text()
     assert not [p for p in (dest / "kb/patterns").rglob("*.md") if "\nfix:" in p.read_text()]
     assert "## Permanent fix" in next((dest / "kb/patterns").rglob("*.md")).read_text()
     report = run("report", "--kb", dest / "kb", "--fail-on", "overdue", "--as-of", "2099-01-01")
     assert report.exit_code == 0, report.output
-    assert "report" in (dest / "Makefile").read_text().split("\ntest:", 1)[1].splitlines()[0]
+    assert "make report" in (dest / ".github/workflows/overdue.yml").read_text()  # tests/test_init_ci.py runs it
 
 
 def test_a_blank_repository_passes_eval_until_its_first_case(tmp_path):

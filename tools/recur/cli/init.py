@@ -44,7 +44,8 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
     mkdocs.yml using Recur's theme, a Makefile and README with its two commands (make test,
     make run), requirements.txt pinning this Recur version (with --wheel: naming the wheel's
     copy in wheels/), constraints.txt pinning its
-    dependencies at the versions installed here, a CI workflow, pre-commit hooks,
+    dependencies at the versions installed here, CI workflows (kb.yml checks each change,
+    overdue.yml fails on a schedule when something is overdue), pre-commit hooks,
     a pull-request template, CONTRIBUTING.md, KB-FORMAT.md (the KB format reference)
     and .gitignore. Existing files are never
     overwritten: init lists them and writes nothing (with --keep-existing: writes the
@@ -79,8 +80,8 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
     if top is not None and top != Path(directory).resolve():
         click.echo(
             f"Note: {directory} is inside the git repository at {top}. GitHub Actions and pre-commit read "
-            f"their config only at a repository's root: move .github/workflows/kb.yml and .pre-commit-config.yaml "
-            f"there, running in {directory}/ (working-directory, a files: pattern)."
+            f"their config only at a repository's root: move .github/workflows/ (kb.yml, overdue.yml) and "
+            f".pre-commit-config.yaml there, running in {directory}/ (working-directory, a files: pattern)."
         )
     _next_steps(directory, starter, kept, wheel)
 
@@ -100,8 +101,11 @@ def _next_steps(directory: str, starter: bool, kept: list[str] | None, wheel: st
     click.echo("Next:")
     if kept and "Makefile" in kept:  # the team's own Makefile has none of Recur's targets
         click.echo("  recur check --strict            # your Makefile was kept: run Recur's commands directly,")
-        click.echo("  recur site --strict && recur serve  # or merge its install/check/site/test/run targets")
-        click.echo("  (.github/workflows/kb.yml calls those make targets: merge them before the first pull request)")
+        click.echo("  recur site --strict && recur serve  # or merge its install/check/site/report/test/run targets")
+        click.echo(
+            "  (.github/workflows/kb.yml calls those make targets, overdue.yml make report: merge them before the "
+            "first pull request)"
+        )
         return
     if wheel is not None:  # requirements.txt names the wheel: pip needs no index for recur
         click.echo(f"  commit wheels/{Path(wheel).name} with the rest: make install and CI install recur from it")
@@ -112,7 +116,7 @@ def _next_steps(directory: str, starter: bool, kept: list[str] | None, wheel: st
         click.echo("  is another project (set PIP_INDEX_URL to your index, or name the wheel file: see its comment)")
     click.echo("  " + _first_step(directory))
     if starter:
-        click.echo("  make test      # check, near-duplicates, eval, the site, nothing overdue: as CI runs them")
+        click.echo("  make test      # check, near-duplicates, eval, the site: as CI runs them on a change")
         from recur.kb.init import serve_url
 
         click.echo(f"  make run       # the site and the suggest API on {serve_url()}")

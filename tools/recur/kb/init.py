@@ -185,7 +185,7 @@ def _starter_files() -> dict[str, bytes]:
     """The shipped starter catalog: patterns, onboarding paths, eval cases and the severity
     framework; not the example incidents, nor the patterns' `fix:` tracking (both describe a
     fictional company's history: its due dates would fail a new team's `report --fail-on
-    overdue` in CI on day one)."""
+    overdue`, the scheduled CI run, on day one)."""
     src = starter_dir()
     out = {}
     for sub, pattern in (("patterns", "**/*.md"), ("paths", "*.yml"), ("eval", "*.yml"), (".", "severity.yml")):

@@ -1,0 +1,181 @@
+"""The CI `recur init` generates (Makefile, .github/workflows/kb.yml and overdue.yml), run for real.
+
+Found in review: after `recur import` of a postmortem three weeks old, its follow-ups past their due
+dates, `make test` (and the pull-request job, through `make report`) failed `--fail-on overdue`, so a
+typo fix went red the day a follow-up fell due. A change's checks pass or fail on the change; the
+overdue gate runs on a schedule. And every CI run exported the browser model again (14.6 s of a
+17.8 s `make site`): it is cached now, keyed by what makes the export.
+
+The generated Makefile's targets run here with real make and the recur of this checkout (RECUR=, a
+script running `python -m recur`); only `make install` (pip, from the team's package index) is left
+out, with make's -o.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from recur.cli.main import cli
+
+TOOLS = Path(__file__).resolve().parents[1] / "tools"
+needs_make = pytest.mark.skipif(shutil.which("make") is None, reason="no make")
+
+
+def _team_with_overdue_follow_ups(tmp_path: Path) -> Path:
+    """A new team's repository (recur init) with one imported postmortem from three weeks ago whose
+    review was held and whose two action items fell due 7 and 2 days ago: nothing wrong with the KB."""
+    dest = tmp_path / "team"
+    assert CliRunner().invoke(cli, ["init", str(dest)]).exit_code == 0
+    day = dt.date.today()
+    pm = tmp_path / "pm.md"
+    pm.write_text(
+        "# Postmortem: Checkout 502s after the deploy\n\n"
+        f"**Date:** {day - dt.timedelta(days=21)}\n**Status:** Complete\n**Severity:** SEV-2\n\n"
+        "## Summary\n\nCheckout returned 502s for forty minutes after the deploy: the new pods crashlooped.\n\n"
+        "## Action Items\n\n| Action item | Owner | Due |\n|---|---|---|\n"
+        f"| Add a readiness probe to checkout | ana | {day - dt.timedelta(days=7)} |\n"
+        f"| Alert on crashlooping pods | bo | {day - dt.timedelta(days=2)} |\n"
+    )
+    args = ["import", str(pm), "--kb", str(dest / "kb"), "--index", str(tmp_path / "idx"), "--model", "fake:64"]
+    res = CliRunner().invoke(cli, [*args, "--no-draft"])
+    assert res.exit_code == 0 and "2 follow-up(s)" in res.output, res.output
+    return dest
+
+
+def _tools(tmp_path: Path) -> tuple[Path, dict]:
+    """(a folder with `recur` and `make` for PATH, the environment): make skips `install` and runs this
+    checkout's recur, with the fake encoder and no browser bundle (it cannot run the fake encoder)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    recur = bin_dir / "recur"
+    recur.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m recur "$@"\n')
+    make = bin_dir / "make"
+    make.write_text(f'#!/bin/sh\nexec "{shutil.which("make")}" -o install RECUR="{recur}" "$@"\n')
+    for script in (recur, make):
+        script.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "RUNNER_", "MAKE"))}
+    env.update(
+        PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",
+        PYTHONPATH=str(TOOLS),
+        RECUR_MODEL="fake:64",
+        RECUR_BROWSER_SEARCH="off",
+    )
+    return bin_dir, env
+
+
+def _make(dest: Path, env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["make", *args], cwd=dest, env=env, capture_output=True, text=True, timeout=600)
+
+
+def _steps(dest: Path, workflow: str) -> tuple[dict, list[dict]]:
+    flow = yaml.safe_load((dest / ".github/workflows" / workflow).read_text())
+    return flow, [s for job in flow["jobs"].values() for s in job["steps"]]
+
+
+@needs_make
+def test_make_test_passes_on_a_sound_kb_with_overdue_items_and_make_report_fails_on_them(tmp_path):
+    dest = _team_with_overdue_follow_ups(tmp_path)
+    _, env = _tools(tmp_path)
+    made = _make(dest, env, "test")
+    assert made.returncode == 0, made.stdout[-3000:] + made.stderr[-3000:]  # was 1: FAILED --fail-on overdue
+    assert "recur report" not in made.stdout  # make test runs check, similar, eval, site: not the report
+    gate = _make(dest, env, "report")
+    assert gate.returncode != 0 and "FAILED --fail-on overdue: 2 item(s)" in gate.stderr, gate.stderr
+    assert "'Alert on crashlooping pods' of INC-" in gate.stderr
+    listed = _make(dest, env, "report", "FAIL_ON=")  # the report alone
+    assert listed.returncode == 0 and "Alert on crashlooping pods" in listed.stdout, listed.stderr
+    # a change that breaks the KB still fails make test
+    (dest / "kb/incidents").joinpath("broken.md").write_text("---\nid: INC-2026-9999\n---\n")
+    assert _make(dest, env, "test").returncode != 0
+
+
+@needs_make
+def test_the_pull_request_job_lists_overdue_items_in_its_summary_and_passes(tmp_path):
+    """The kb.yml step, run by bash as the runner runs it: the Markdown report in the job summary, a
+    warning annotation saying how many are overdue, exit 0; a report that cannot run still fails it."""
+    dest = _team_with_overdue_follow_ups(tmp_path)
+    _, env = _tools(tmp_path)
+    flow, steps = _steps(dest, "kb.yml")
+    on = flow.get("on", flow.get(True))  # YAML 1.1 reads a bare `on` key as true
+    assert {"pull_request", "push"} <= set(on) and "schedule" not in on
+    step = next(s for s in steps if str(s.get("name", "")).startswith("Overdue"))
+    summary, temp = tmp_path / "summary.md", tmp_path / "runner-temp"
+    temp.mkdir()
+    env.update(GITHUB_STEP_SUMMARY=str(summary), RUNNER_TEMP=str(temp))
+    proc = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=dest, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    warning = [ln for ln in proc.stdout.splitlines() if ln.startswith("::warning")]
+    assert warning == [
+        "::warning title=Overdue items::overdue: 2 item(s). Listed in this run's summary; not a failure of "
+        "this change (the scheduled overdue workflow fails on them)"
+    ], proc.stdout
+    text = summary.read_text()
+    assert text.startswith("#") and "Add a readiness probe to checkout" in text and "Alert on crashlooping pods" in text
+    assert "FAILED --fail-on overdue: 2 item(s)" in proc.stderr  # the log says it too
+    # no step of the pull-request job runs the overdue gate but this one
+    assert not [s for s in steps if "make report" in s.get("run", "") and s is not step]
+    assert not [s for s in steps if "make test" in s.get("run", "")]
+    # the report cannot run (a KB of a newer format): no FAILED --fail-on line, so the step fails
+    (dest / "kb/recur.yml").write_text("format: 99\n")
+    summary.unlink()
+    proc = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=dest, env=env, capture_output=True, text=True)
+    assert proc.returncode != 0 and "::warning" not in proc.stdout, proc.stdout
+    assert "format version 99" in proc.stderr, proc.stderr
+
+
+@needs_make
+def test_the_scheduled_workflow_fails_on_overdue_items_with_the_report_in_its_summary(tmp_path):
+    dest = _team_with_overdue_follow_ups(tmp_path)
+    _, env = _tools(tmp_path)
+    flow, steps = _steps(dest, "overdue.yml")
+    on = flow.get("on", flow.get(True))
+    assert set(on) == {"schedule", "workflow_dispatch"}, on
+    assert [len(c["cron"].split()) for c in on["schedule"]] == [5]
+    assert [s["run"] for s in steps if "run" in s][0] == "make install"  # recur, as the pin says
+    step = next(s for s in steps if "make report" in s.get("run", ""))
+    summary = tmp_path / "summary.md"
+    env.update(GITHUB_STEP_SUMMARY=str(summary))
+    proc = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=dest, env=env, capture_output=True, text=True)
+    assert proc.returncode != 0 and "FAILED --fail-on overdue: 2 item(s)" in proc.stderr, proc.stderr
+    assert "Alert on crashlooping pods" in summary.read_text()
+    # one closed and the other given a new due date (the README's two ways out): the run passes
+    incident = next((dest / "kb/incidents").rglob("INC-*.md")).stem
+    later = (dt.date.today() + dt.timedelta(days=14)).isoformat()
+    for which in (["readiness probe", "--done"], ["crashlooping", "--due", later]):
+        res = CliRunner().invoke(cli, ["incident", "follow-up", "--kb", str(dest / "kb"), incident, *which])
+        assert res.exit_code == 0, res.output
+    proc = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=dest, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_ci_caches_the_browser_model_keyed_by_what_makes_the_export(tmp_path):
+    """The export is recur's code on the model: the key follows recur's pin or wheel and its
+    dependencies' versions (no restore-keys: another recur's export is never restored), and the tuned
+    model's manifest where recur looks for it; restored before the site is built."""
+    from recur import config
+    from recur.retrieval.embed import TUNED_MANIFEST
+    from recur.site import bundle
+
+    dest = tmp_path / "team"
+    assert CliRunner().invoke(cli, ["init", str(dest)]).exit_code == 0
+    _, steps = _steps(dest, "kb.yml")
+    cached = [s for s in steps if str(s.get("uses", "")).startswith("actions/cache@")]
+    model = next(s for s in cached if s["with"]["path"] == bundle.CACHE.as_posix())
+    assert bundle.CACHE == config.STATE_DIR / "browser-model"
+    key = model["with"]["key"]
+    for what in ("requirements.txt", "constraints.txt", "wheels/*.whl", (config.MODEL_DIR / TUNED_MANIFEST).as_posix()):
+        assert f"'{what}'" in key.split("hashFiles(", 1)[1], (what, key)
+    assert "restore-keys" not in model["with"] and "github.sha" not in key
+    site = next(i for i, s in enumerate(steps) if s.get("run") == "make site")
+    assert steps.index(model) < site
+    # the index keeps its own cache
+    assert [s["with"]["path"] for s in cached] == [".recur/index", ".recur/browser-model"]
