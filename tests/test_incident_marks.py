@@ -882,3 +882,19 @@ def test_a_held_reviews_day_is_in_the_incidents_json(kb):
     assert r.exit_code == 0, r.output
     review = incident_object(load_kb(kb).incidents["INC-2026-0301"])["review"]
     assert review == {"level": "full", "status": "done", "due": "2026-11-07", "done": "2026-11-06"}
+
+
+def test_a_review_and_a_follow_up_written_done_without_a_day_say_how_to_give_it(kb):
+    """A review or follow-up written done before its day was kept, marked --done again: unchanged, and both
+    commands say how --on gives it the day (the one wording, _NO_DAY, that no test read before)."""
+    path = kb / "incidents" / "2026" / "INC-2026-0301.md"
+    path.write_text(FLOW.replace("status: pending", "status: done").replace("status: open", "status: done"))
+    before = path.read_text()
+    hint = "no day recorded: --on YYYY-MM-DD gives it, for a report --as-of before it"
+    review = run("incident", "review", "--kb", str(kb), "INC-2026-0301", "--done")
+    assert review.exit_code == 0 and f"(unchanged; {hint})" in review.output, review.output
+    follow = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0301", "1", "--done")
+    assert follow.exit_code == 0 and f"follow-up 1. Second resolver already done ({hint})" in follow.output, (
+        follow.output
+    )
+    assert path.read_text() == before

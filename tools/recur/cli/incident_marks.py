@@ -92,12 +92,16 @@ def review(kb_dir, incident_id, done, pending, due, done_on):
     _left_out_note(kb, incident_id)
 
 
+# a review or follow-up marked done again that was written done before the day was kept: how to give it
+_NO_DAY = "no day recorded: --on YYYY-MM-DD gives it, for a report --as-of before it"
+
+
 def _review_change(edits: list, status: str | None, had: str | None) -> str:
     """What a mark changed beyond the line's own values: "(unchanged)", a done day moved or taken out, or
     none recorded for a review done before the day was kept."""
     made = {e[0][-1]: e[2] for e in edits}
     if not edits and status == "done" and not had:  # written done before the day was kept
-        return " (unchanged; no day recorded: --on YYYY-MM-DD gives it, for a report --as-of before it)"
+        return f" (unchanged; {_NO_DAY})"
     if not edits:
         return " (unchanged)"
     if "done" in made and made["done"] is None:
@@ -279,7 +283,7 @@ def _status_said(status: str, made: set, on: dt.date | None, was: dict) -> list[
     if status == "done" and "done" in made:  # done already, the day given now
         return [f"already done, done day now {on.isoformat()}" + (f" (was {was['done']})" if was.get("done") else "")]
     if status == "done" and not was.get("done"):  # written done before the day was kept
-        return ["already done (no day recorded: --on YYYY-MM-DD gives it, for a report --as-of before it)"]
+        return [f"already done ({_NO_DAY})"]
     if "done" in made:  # open, with a done day left by a hand edit: the board ignored it, check warned
         return [f"already open (its done day {was['done']} taken out)"]
     return [f"already {status}"]

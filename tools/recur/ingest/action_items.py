@@ -699,11 +699,10 @@ def _done_on(title: str) -> tuple:
     for m in _DONE_PLACE.finditer(title):
         inner = m.group("b")
         # the whole bracket first: "(done June 3, 2026)" is one date, not "June 3" and a "(2026)" left
-        parts = [m.group("e") if inner is None else inner]
-        if inner is not None and (got := _done_said(inner)) is None:
-            parts = re.split(r"[,;]", inner)
+        whole = None if inner is None else _done_said(inner)  # read once: it is the loop's one part when it says it
+        parts = [m.group("e")] if inner is None else [inner] if whole is not None else re.split(r"[,;]", inner)
         for n, part in enumerate(parts):
-            if (got := _done_said(part)) is None:
+            if (got := whole if whole is not None else _done_said(part)) is None:
                 continue
             rest = ", ".join(p.strip() for k, p in enumerate(parts) if k != n and p.strip())
             keep = f" ({rest})" if inner is not None and rest else ""
@@ -1051,8 +1050,8 @@ def _set_sub_field(it: dict, kind: str, value: str) -> None:
         _due_unread(it, "" if it["due"] else value)
     elif kind == "ticket" and not it["ticket"] and not is_placeholder(value):
         it["ticket"] = ticket_of(value) or value
-    elif kind == "done" or (kind == "status" and _done_said(value)):  # "Completed: Mar 4", "Status: Done 2026-03-04"
-        day, unread = _done_said(value) or done_day(value)
+    elif kind in ("done", "status") and ((said := _done_said(value)) or kind == "done"):
+        day, unread = said or done_day(value)  # "Completed: Mar 4", "Status: Done 2026-03-04": read once
         if not (it.get("done") or it.get("done_unread")):
             it.update({"status": "done"} | ({"done": day} if day else {"done_unread": unread}))
     elif kind == "status" and field_status(value):

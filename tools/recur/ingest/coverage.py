@@ -478,6 +478,8 @@ def read_file(f: Path) -> tuple[list[Alert], list[str]]:
 # A Prometheus 1.x rule file ("ALERT Name" then "IF expr"), which Prometheus 2.0 replaced with YAML
 V1_ALERT = re.compile(r"^ALERT[ \t]+[A-Za-z_:][A-Za-z0-9_:]*[ \t]*$(?:\n[ \t]*(?:#.*)?$)*\n[ \t]*IF\b", re.M)
 RULE_SUFFIXES = (".yml", ".yaml", ".rules", ".json")
+# a rule file nested deeper than Recur reads YAML: by the pre-check (nesting_problem) or by PyYAML's recursion
+_TOO_DEEP = "lists or mappings nested deeper than this tool reads (deepest at this line)"
 
 
 def read_text(f: Path, raw: str) -> tuple[list[Alert], list[str]]:
@@ -491,13 +493,11 @@ def read_text(f: Path, raw: str) -> tuple[list[Alert], list[str]]:
     if (line := helm_line(raw)) is not None:
         return [], [f"{f}:{line}: skipped: a Helm template (render it first: helm template ...)"]
     if (deep := nesting_problem(raw)) is not None:  # before PyYAML: 1 MB nested 400 deep took it 30-45 s
-        why = "lists or mappings nested deeper than this tool reads (deepest at this line)"
-        return [], [f"{f}:{deep[0] + 1}: skipped: {why}: {deep[1]}, more than {config.MAX_YAML_DEPTH}"]
+        return [], [f"{f}:{deep[0] + 1}: skipped: {_TOO_DEEP}: {deep[1]}, more than {config.MAX_YAML_DEPTH}"]
     try:
         docs = _documents(raw)
     except RecursionError:  # PyYAML composes a node's children by recursion: "[[[…" 500 deep exceeds Python's limit
-        why = "lists or mappings nested deeper than this tool reads (deepest at this line)"
-        return [], [f"{f}:{_deepest_line(raw)}: skipped: {why}"]
+        return [], [f"{f}:{_deepest_line(raw)}: skipped: {_TOO_DEEP}"]
     except Exception as exc:  # noqa: BLE001 - any YAML PyYAML cannot read: one warning, the rest goes on
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]

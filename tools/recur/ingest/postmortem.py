@@ -1487,25 +1487,23 @@ def _timeline_entries(text: str) -> list[tuple]:
     column after another or a line with it after a label (_row_entry: "- Detected: 14:05 UTC"), or each
     column of a summary's row of times (_column_entries), each on the date of the dated line above it
     ("### 2026-03-14", kept as "**2026-03-14**") when it names none."""
-    entries, day, above, header = [], None, [], []
+    entries, day, above, header, kinds = [], None, [], [], []
     for line in text.split("\n"):
         s = MARKS.sub("", line).strip()
         cells = [c.strip() for c in s.strip("|").split("|")] if s.startswith("|") else []
         if not cells or TABLE_RULE.fullmatch(s):  # the row over a table's rule is its header, until the table ends
             header = above if cells else []
+            kinds = [meta_key(h) for h in header]  # once a table: each row's read of them was the same
         above = cells
         s = " ".join(cells) if cells else s
         s = re.sub(r"^(?:[-*+•]|\d+[.)])[ \t]+", "", s).strip()
         said, words = find_date(s)
-        label = _LABEL_TIME.fullmatch(s)
         if said and s.strip(" :.,") == words:  # a date alone: the day of the entries under it
             day = said
-        elif columns := _column_entries(header, cells):
+        elif columns := _column_entries(header, kinds, cells):
             entries += columns
         elif read := (
-            entry(s, day)
-            or _row_entry(cells or (list(label.groups()) if label else []), day)
-            or (None if cells else _label_entry(line, day))
+            entry(s, day) or _row_entry(cells or _label_cells(s), day) or (None if cells else _label_entry(line, day))
         ):
             entries.append((*read, s))
     return entries
@@ -1545,6 +1543,13 @@ def _label_entry(line: str, day: dt.date | None) -> tuple | None:
 _LABEL_TIME = re.compile(r"([^:\n]{1,60}?):[ \t]+(\S.*)")
 
 
+def _label_cells(s: str) -> list[str]:
+    """A label and its value as two cells ("Detected", "14:05 UTC"), else []. Asked only of a line that is no
+    table row and opens with no time (it was tried on every line, its match used by these alone)."""
+    label = _LABEL_TIME.fullmatch(s) if ":" in s else None
+    return list(label.groups()) if label else []
+
+
 def _row_entry(cells: list[str], day: dt.date | None) -> tuple | None:
     """(moment, its words) of a timeline table's row whose time stands in a column of its own after
     another ("| Detected | 14:05 UTC |", "| 3 | 14:05 | Paged |"; a label and its value, "Detected:
@@ -1562,12 +1567,12 @@ def _row_entry(cells: list[str], day: dt.date | None) -> tuple | None:
     return None
 
 
-def _column_entries(header: list[str], cells: list[str]) -> list[tuple]:
+def _column_entries(header: list[str], kinds: list, cells: list[str]) -> list[tuple]:
     """(moment, its words, as written) of each column of a timeline summary table's row of times ("|
-    Detected | Resolved |" over "| 14:05 UTC | 15:10 UTC |"), its column's name the words; [] for any
-    other row. Read as one entry, the row marked no start. A time is on its own date only, as a Start:
-    line's: a Date column's day on both made "23:40" to "00:25" an end before its start."""
-    kinds = [meta_key(h) for h in header]
+    Detected | Resolved |" over "| 14:05 UTC | 15:10 UTC |"), its column's name the words (``kinds``: the
+    header's meta_key, read once a table); [] for any other row. Read as one entry, the row marked no start.
+    A time is on its own date only, as a Start: line's: a Date column's day on both made "23:40" to "00:25"
+    an end before its start."""
     if len(header) != len(cells) or not all(k in TIME_KINDS | {"date"} for k in kinds):
         return []
     read = [(entry(c, None), h, c) for h, k, c in zip(header, kinds, cells) if k != "date"]

@@ -217,10 +217,9 @@ def authoring_warnings(
     out += _placeholders_elsewhere(kb)
     out += _future_dates(kb, now)
     out += _fix_done_dates(kb)
-    out += _follow_up_done_dates(kb)
+    out += _incident_done_dates(kb)  # follow-ups' and reviews'
     out += _retired_with_open_fix(kb)
     out += _review_before_incident(kb)
-    out += _review_done_dates(kb)
     out += _review_level_mismatch(kb)
     out += _ticket_due_conflicts(kb)
     bodies = list(_bodies(kb))  # every file read once for all three
@@ -315,44 +314,43 @@ def _fix_done_dates(kb: KB) -> list[Problem]:
         elif p.fix.status != "done" and p.fix.done is not None:
             given = ("fix", "status") in p.lines  # no status: the format's default, open
             status = p.fix.status if given else f"{p.fix.status} (no status given)"
-            out.append(
-                Problem(
-                    shown,
-                    p.line("fix", "done"),
-                    "fix.done",
-                    f"a done date ({p.fix.done.isoformat()}) on a fix whose status is {status}: the problem board "
-                    "counts the fix as not done and ignores the date; set status: done, or remove done:",
-                    "warning",
-                )
-            )
+            why = _done_date_why("fix", status, p.fix.done, None, ("counts the fix as not done", "was done"))
+            out.append(Problem(shown, p.line("fix", "done"), "fix.done", why, "warning"))
     return out
 
 
 def _done_date_why(what: str, status: str, done, happened, said: tuple) -> str | None:
     """Why a ``done`` date is one the board ignores, or None: on a ``what`` whose status is not done (the
-    board, ``said[0]``: counts it open, lists it pending), or before its incident's date (a typo, which a board
-    as of a past date would read as done then; ``said[1]``: was done, was held). Follow-ups' and reviews' alike."""
+    board, ``said[0]``: counts it open, lists it pending), or before its incident's date ``happened`` (a typo,
+    which a board as of a past date would read as done then; ``said[1]``: was done, was held). Follow-ups',
+    reviews' and a pattern's fix alike (a fix has no incident: ``happened`` None; its ``status`` as shown,
+    "open (no status given)" when the format's default)."""
     board, verb = said
     if status != "done":
         return (
             f"a done date ({done.isoformat()}) on a {what} whose status is {status}: the problem board {board} "
             "and ignores the date; set status: done, or remove done:"
         )
-    if done < happened:
+    if happened is not None and done < happened:
         return f"the {what} {verb} {done.isoformat()}, before the incident's date {happened.isoformat()}"
     return None
 
 
-def _follow_up_done_dates(kb: KB) -> list[Problem]:
-    """A follow-up's ``done`` date that the board ignores (``_done_date_why``). One done with no date is valid
-    (records written before the date was kept): it counts as done all along."""
+def _incident_done_dates(kb: KB) -> list[Problem]:
+    """The ``done`` dates of incidents' follow-ups and reviews that the board ignores (``_done_date_why``),
+    every incident read once for both. A follow-up or review done with no date is valid (records written
+    before the date was kept): it counts as done all along."""
     out = []
     for i in sorted(kb.all_incidents(), key=lambda i: i.relpath):
+        shown = display_path(kb.root / i.relpath)
         for n, f in enumerate(i.follow_ups):
             why = f.done and _done_date_why("follow-up", f.status, f.done, i.date, ("counts it open", "was done"))
             if why:
-                shown = display_path(kb.root / i.relpath)
                 out.append(Problem(shown, i.line("follow_ups", n, "done"), f"follow_ups[{n}].done", why, "warning"))
+        r = i.review
+        why = r and r.done and _done_date_why("review", r.status, r.done, i.date, ("lists it pending", "was held"))
+        if why:
+            out.append(Problem(shown, i.line("review", "done"), "review.done", why, "warning"))
     return out
 
 
@@ -388,19 +386,6 @@ def _review_before_incident(kb: KB) -> list[Problem]:
         for i in sorted(kb.all_incidents(), key=lambda i: i.relpath)
         if i.review and i.review.due and i.date and i.review.due < i.date
     ]
-
-
-def _review_done_dates(kb: KB) -> list[Problem]:
-    """A review's ``done`` date that the board ignores (``_done_date_why``), as a follow-up's."""
-    out = []
-    for i in sorted(kb.all_incidents(), key=lambda i: i.relpath):
-        r = i.review
-        why = r and r.done and _done_date_why("review", r.status, r.done, i.date, ("lists it pending", "was held"))
-        if why:
-            out.append(
-                Problem(display_path(kb.root / i.relpath), i.line("review", "done"), "review.done", why, "warning")
-            )
-    return out
 
 
 def _review_level_mismatch(kb: KB) -> list[Problem]:

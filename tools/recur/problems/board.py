@@ -278,16 +278,21 @@ def _follow_ups(incidents, as_of: dt.date) -> list:
 
 
 def review_pending(r, as_of: dt.date) -> bool:
-    """Whether review ``r`` was still to hold on ``as_of``: pending, or held after that day (its ``done``
-    date; one done with no date recorded is taken as held all along), as a follow-up's ``done`` reads."""
-    return r.status == "pending" or (r.status == "done" and r.done is not None and r.done > as_of)
+    """Whether review ``r`` was still to hold on ``as_of``: pending, or held after that day (``_not_done_by``)."""
+    return _not_done_by(r, "pending", as_of)
 
 
 def follow_up_open(f, as_of: dt.date) -> bool:
-    """Whether follow-up ``f`` was open on ``as_of``: open, or done after that day (its ``done`` date; one
-    done with no date recorded is taken as done all along, as before the date was kept). A board as of a
-    past date showed today's status: a follow-up closed since was missing from last month's list."""
-    return f.status == "open" or (f.status == "done" and f.done is not None and f.done > as_of)
+    """Whether follow-up ``f`` was open on ``as_of``: open, or done after that day (``_not_done_by``). A board
+    as of a past date showed today's status: a follow-up closed since was missing from last month's list."""
+    return _not_done_by(f, "open", as_of)
+
+
+def _not_done_by(item, waiting: str, as_of: dt.date) -> bool:
+    """Whether a review or follow-up was still to do on ``as_of``: its status ``waiting`` (pending, open), or done
+    after that day (its ``done`` date; one done with no date recorded is taken as done all along, as before the
+    date was kept)."""
+    return item.status == waiting or (item.status == "done" and item.done is not None and item.done > as_of)
 
 
 def _no_due(follow_ups: list) -> list:

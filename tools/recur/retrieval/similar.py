@@ -49,11 +49,12 @@ def similar_warnings(
     q = vecs[[pos[pid] for pid in queries]]
     sims = q @ vecs.T
     holders = _signal_holders(kb, ids)
+    means = _Means(ids, vectors, views)
     out = []
     for row, pid in enumerate(queries):
         sims[row, pos[pid]] = -1.0
         p = kb.patterns[pid]
-        found = _by_text(kb, pid, ids, sims[row], threshold) or _by_signals(kb, pid, holders, vectors, views)
+        found = _by_text(kb, pid, ids, sims[row], threshold) or _by_signals(kb, pid, holders, means)
         if found:
             other, why = found
             shown = display_path(kb.root / p.relpath)
@@ -100,7 +101,29 @@ def _signal_holders(kb: KB, ids: list) -> dict:
     return holders
 
 
-def _by_signals(kb: KB, pid: str, holders: dict, vectors, views):
+class _Means:
+    """Each pattern's L2-normalised mean view vector, the measure `recur lookalikes` gives (``lookalikes.centroids``):
+    built once, for every pattern, when the first pair sharing signals asks (most runs ask for none). It was
+    built again for the two patterns of each such pair, from a walk over every view of the index."""
+
+    def __init__(self, ids: list, vectors, views):
+        self._ids, self._vectors, self._views = ids, vectors, views
+        self._of: dict | None = None
+
+    def similarity(self, pid: str, other: str) -> float:
+        """The cosine of the two patterns' mean vectors; 0.0 when one has no view."""
+        if self._of is None:
+            from types import SimpleNamespace
+
+            from recur.retrieval.lookalikes import centroids
+
+            index = SimpleNamespace(views=self._views, vectors=self._vectors, docs=dict.fromkeys(self._ids))
+            self._of = dict(zip(*centroids(index)))
+        a, b = self._of.get(pid), self._of.get(other)
+        return float(a @ b) if a is not None and b is not None else 0.0
+
+
+def _by_signals(kb: KB, pid: str, holders: dict, means: _Means):
     """(other id, why) for a look-alike (as `recur lookalikes` measures it: the cosine of the mean view vectors,
     at ``lookalikes.FLOOR`` or more) that has most of this pattern's exact signals, two or more; None.
 
@@ -109,9 +132,7 @@ def _by_signals(kb: KB, pid: str, holders: dict, vectors, views):
     down) while `recur lookalikes` said disk-full at 0.71 (0.81 for a reviewer's wording). The measure
     alone does not tell it from real siblings (0.81, sharing a service, on the starter KB); the signals
     do: no two starter patterns have two or more in common that are half of one's signals."""
-    from types import SimpleNamespace
-
-    from recur.retrieval.lookalikes import FLOOR, centroids
+    from recur.retrieval.lookalikes import FLOOR
 
     mine = {_key(s): s for s in kb.patterns[pid].signals}
     shared: dict = {}
@@ -122,8 +143,7 @@ def _by_signals(kb: KB, pid: str, holders: dict, vectors, views):
     for other, both in sorted(shared.items()):
         if len(both) < 2 or 2 * len(both) < len(mine) or _declared(kb, pid, other):
             continue
-        pair, mat = centroids(SimpleNamespace(views=views, vectors=vectors, docs=dict.fromkeys([pid, other])))
-        similarity = float(mat[0] @ mat[1]) if len(pair) == 2 else 0.0
+        similarity = means.similarity(pid, other)
         if similarity >= FLOOR and (best is None or (len(both), similarity) > best[0]):
             named = ", ".join(repr(s) for s in both)
             why = (

@@ -88,7 +88,7 @@ def create_app(
 
     holder = EngineHolder(engine_factory, reload_interval=reload_interval, on_fatal=on_fatal, site_dir=site_dir)
     gate = SearchGate(max(1, inference_threads or os.cpu_count() or 1), webhook_share, webhook_max_wait)
-    settings = _settings(site_dir, (feedback_path, feedback_min_free_mib), token, token_scope, gate)
+    settings = _settings(site_dir, feedback_path, feedback_min_free_mib, token, token_scope, gate)
     webhooks = share_of(max_concurrent, webhook_share)
 
     app = _fastapi(_lifespan(holder, 2 * max_concurrent + webhooks), max_body)
@@ -138,15 +138,19 @@ def _thread_room(bounded: int) -> None:
     limiter.total_tokens = max(limiter.total_tokens, bounded + THREAD_HEADROOM)
 
 
-def _settings(site_dir, feedback: tuple, token, token_scope: str, gate: SearchGate) -> Settings:
-    """What the routes read from ``app.state.settings``: where votes go (``feedback``: the log's path and the
-    free MiB under which /healthz says its disk is low), the site (and whether it is built), the token and its
-    scope, and the gate bounding concurrent searches."""
+def _settings(site_dir, feedback_path, min_free_mib: int, token, token_scope: str, gate: SearchGate) -> Settings:
+    """What the routes read from ``app.state.settings``: where votes go and the free MiB under which /healthz
+    and /metrics say its disk is low, the site (and whether it is built), the token and its scope, and the
+    gate bounding concurrent searches."""
     site = Path(site_dir) if site_dir else None
-    path, min_free_mib = feedback
-    settings = Settings(feedback_path=Path(path), site=site, token=token, token_scope=token_scope, gate=gate)
-    settings.feedback_health.min_free_mib = min_free_mib
-    return settings
+    return Settings(
+        feedback_path=Path(feedback_path),
+        feedback_min_free_mib=min_free_mib,
+        site=site,
+        token=token,
+        token_scope=token_scope,
+        gate=gate,
+    )
 
 
 def _fastapi(lifespan, max_body: int):

@@ -197,7 +197,6 @@ class FeedbackHealth:
         self.error: str | None = None  # why the last vote was not written; None once one is again
         self.failed_at: str | None = None  # when the last vote that was not written came (UTC), kept after
         self.failures = 0  # votes not written since start-up
-        self.min_free_mib = 0  # less free space than this where votes are written is said (0: not looked at)
 
     def failed(self, why: str) -> None:
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")  # as the index's "built"
@@ -207,12 +206,6 @@ class FeedbackHealth:
 
     def written(self) -> None:
         self.error = None
-
-    def space_low(self, path) -> str | None:
-        """Why the feedback log's disk is nearly full, asked now (ingest.feedback.space_low); None when it is not."""
-        from recur.ingest.feedback import space_low
-
-        return space_low(path, self.min_free_mib)
 
 
 @dataclass
@@ -225,6 +218,13 @@ class Settings:
     token_scope: str = "write"  # "write": feedback only; "all": every API route and /metrics
     gate: SearchGate = field(default_factory=lambda: SearchGate(1))
     feedback_health: FeedbackHealth = field(default_factory=FeedbackHealth)
+    feedback_min_free_mib: int = 0  # less free space than this where votes are written is said (0: not looked at)
+
+    def feedback_space_low(self) -> str | None:
+        """Why the feedback log's disk is nearly full, asked now (ingest.feedback.space_low); None when it is not."""
+        from recur.ingest.feedback import space_low
+
+        return space_low(self.feedback_path, self.feedback_min_free_mib)
 
     @property
     def site_built(self) -> bool:

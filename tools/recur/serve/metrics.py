@@ -89,6 +89,7 @@ class _FeedbackCollector:
 
     def __init__(self, settings):
         self.health, self.path = settings.feedback_health, settings.feedback_path
+        self.min_free_mib = settings.feedback_min_free_mib
 
     def collect(self):
         from recur.ingest.feedback import free_space
@@ -107,7 +108,7 @@ class _FeedbackCollector:
             "(/healthz feedback_space_low)",
         )
         free = free_space(self.path)  # asked once a scrape, for both series
-        low.add_metric([], 1.0 if free is not None and free < self.health.min_free_mib * 2**20 else 0.0)
+        low.add_metric([], 1.0 if free is not None and free < self.min_free_mib * 2**20 else 0.0)
         yield low
         if free is not None:  # the folder gone: no value (the next vote's write says why)
             room = GaugeMetricFamily("recur_feedback_free_bytes", "Bytes free on the file system votes are written to")

@@ -49,7 +49,7 @@ def _feedback(settings: Settings) -> dict:
         "feedback_error": health.error,
         "feedback_failed_at": health.failed_at,
         "feedback_failures": health.failures,
-        "feedback_space_low": health.space_low(settings.feedback_path),
+        "feedback_space_low": settings.feedback_space_low(),
     }
 
 
