@@ -996,3 +996,36 @@ def test_an_incident_whose_summary_is_its_title_is_not_said_twice_in_a_why(kb_di
     assert r.exit_code == 0, r.output
     whys = [w["text"] for res in json.loads(r.stdout)["results"] for w in res["why"] if w["field"] == "incident"]
     assert "CoreDNS timeouts" in whys and not [w for w in whys if w.count("CoreDNS timeouts") > 1], whys
+
+
+def test_link_with_a_pattern_says_what_it_linked_not_the_stored_candidates(kb_dir, tmp_path):
+    """Found in review: `recur incident link ID PATTERN` printed "Candidates stored for ID (not linked):"
+    and the candidates, then "Linked ID to PATTERN": the list, which its help shows only without PATTERN,
+    read as the answer to the link. With PATTERN it says what it linked; a pattern that was not among
+    the stored candidates is named, with them, to be checked."""
+    r = new(kb_dir, tmp_path, "-t", "Checkout hangs", "-s", "sev3", "-d", "FATAL: sorry, too many clients already")
+    assert r.exit_code == 0, r.output
+    iid = r.stdout.split()[1]
+    stored = [c["id"] for c in load_kb(kb_dir).incidents[iid].candidates]
+    assert stored and "dns-failure" in load_kb(kb_dir).patterns
+    r = run("incident", "link", "--kb", str(kb_dir), iid, stored[0])
+    assert r.exit_code == 0, r.output
+    from recur.kb.loader import display_path
+
+    path = display_path(kb_dir / load_kb(kb_dir).incidents[iid].relpath)  # as the command names it
+    assert r.stdout.splitlines() == [f"Linked {iid} to {stored[0]} ({path})."], r.stdout
+    assert "Candidates" not in r.output and r.stderr == ""
+    outside = next(pid for pid in ("dns-failure", "disk-full", "old-retired") if pid not in stored)
+    r = run("incident", "link", "--kb", str(kb_dir), iid, outside)
+    assert r.exit_code == 0 and r.stdout.splitlines() == [f"Linked {iid} to {outside} ({path})."]
+    assert (
+        f"note: {outside} was not among the candidates stored for {iid} ({', '.join(stored)}); "
+        f"recur incident link {iid} shows them with their why" in r.stderr
+    ), r.stderr
+    assert load_kb(kb_dir).incidents[iid].patterns == [stored[0], outside]
+    r = run("incident", "link", "--kb", str(kb_dir), iid, stored[0])  # already linked: said, nothing listed
+    assert r.exit_code == 0 and r.stdout == f"{iid} already links {stored[0]}.\n" and r.stderr == ""
+    shown = run("incident", "link", "--kb", str(kb_dir), iid).stdout  # alone: the candidates, as before
+    assert shown.startswith(f"Candidates stored for {iid} (linked: {stored[0]}, {outside}):"), shown
+    r = run("incident", "link", "--kb", str(kb_dir), "INC-2026-0404", "no-such-pattern")
+    assert r.exit_code == 1 and "no incident 'INC-2026-0404'" in r.output, r.output  # the record said first

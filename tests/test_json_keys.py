@@ -79,6 +79,8 @@ IMPORT_ADDED = ["id", "path", "linked", "review", "suggestions"]
 INCIDENT_NEW_ADDED = ["incident", "incident_path", "patterns", "date", "severity", "candidates", "triage", "follow_ups"]
 # then the key both lacked: the record's title
 BOTH_ADDED = ["title"]
+# then import's own key added after those: the text its candidates were searched for (null: no search made)
+IMPORT_LAST = ["query"]
 CANDIDATE_KEYS = ["id", "rank", "confidence", "probability", "score", "title", "why", "import_draft"]
 POSTMORTEM = """# Postmortem: Thumbnails stopped rendering for every tenant
 
@@ -138,21 +140,23 @@ def test_import_json_keys(kb_dir, tmp_path):
     (tmp_path / "pm.md").write_text(textwrap.dedent(POSTMORTEM))
     common = ("--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", "fake:64", "--json")
     out = run("import", *common, "--category", "software", str(tmp_path / "pm.md"))
-    assert list(out) == IMPORT_KEYS + IMPORT_ADDED + BOTH_ADDED
+    assert list(out) == IMPORT_KEYS + IMPORT_ADDED + BOTH_ADDED + IMPORT_LAST
     assert list(out["link"]) == ["pattern", "reason", "pending_draft"]
     assert list(out["draft"]) == ["id", "path", "title"]
     assert out["candidates"] and all(list(c) == CANDIDATE_KEYS for c in out["candidates"])
     assert all(list(c) == ["id", "title", "score", "confidence", "probability", "why"] for c in out["closest"])
     assert all(list(m) == ["heading", "section"] for m in out["mapped"])
     again = run("import", *common, str(tmp_path / "pm.md"))
-    assert list(again) == IMPORT_KEYS + IMPORT_ADDED + BOTH_ADDED and list(again["already"]) == [
+    assert list(again) == IMPORT_KEYS + IMPORT_ADDED + BOTH_ADDED + IMPORT_LAST and list(again["already"]) == [
         "incident",
         "path",
         "by",
     ]
     (tmp_path / "pm2.md").write_text(textwrap.dedent(POSTMORTEM).replace("every tenant", "one tenant"))
     given = run("import", *common, "--pattern", "disk-full", "--date", "2026-03-04", str(tmp_path / "pm2.md"))
-    assert list(given) == IMPORT_KEYS + IMPORT_ADDED + BOTH_ADDED and given["link"]["reason"] == "given with --pattern"
+    assert list(given) == IMPORT_KEYS + IMPORT_ADDED + BOTH_ADDED + IMPORT_LAST
+    assert given["link"]["reason"] == "given with --pattern"
+    assert out["query"] and again["query"] is None and given["query"] is None  # no search: already, --pattern
 
 
 def _same_record_facts(out: dict, kb_dir) -> None:
@@ -215,7 +219,7 @@ def test_the_incident_json_doc_lists_each_commands_keys_in_their_order():
         for c in ("recur incident new", "recur import")
     }
     assert _doc_keys(item["recur incident new"]) == INCIDENT_NEW_KEYS + INCIDENT_NEW_ADDED + BOTH_ADDED
-    assert _doc_keys(item["recur import"]) == IMPORT_KEYS + IMPORT_ADDED + BOTH_ADDED
+    assert _doc_keys(item["recur import"]) == IMPORT_KEYS + IMPORT_ADDED + BOTH_ADDED + IMPORT_LAST
     row = next(line for line in doc.splitlines() if line.startswith("| `candidates` |"))
     assert re.search(r"`\{([a-z_, ]+)\}`", row).group(1).split(", ") == CANDIDATE_KEYS
 

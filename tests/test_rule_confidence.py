@@ -157,3 +157,104 @@ def test_the_rule_needs_the_patterns_own_views_or_a_signal_on_topic():
     assert [h.confidence for h in calibrated] == ["medium", "high"]
     ranked = rate_in_rank([hit(best=0.45), hit(best=0.3), hit(best=0.7), hit(signal=1.0, best=0.9)])
     assert [h.confidence for h in ranked] == ["medium", "low", "low", "low"]  # was medium, low, high, high
+
+
+# A platform team's first patterns, none about certificates. Our own text.
+PLATFORM = {
+    "database/postgres-pool-exhausted-by-long-transactions": dict(
+        title="Postgres connection pool exhausted by long transactions",
+        symptoms=("API requests hang then time out after 30s", "pgbouncer shows clients waiting, no free server slot"),
+        signals=("FATAL: sorry, too many clients already", "PgBouncerClientsWaiting"),
+        summary="A batch job keeps transactions open while it calls a slow partner API; every pooled server "
+        "connection stays idle in transaction and the orders API queues on the pool until it times out.",
+        root_cause="No idle_in_transaction_session_timeout, and transactions held across network calls.",
+    ),
+    "messaging/kafka-consumer-rebalance-storm": dict(
+        title="Kafka consumer group keeps rebalancing after slow processing",
+        symptoms=("consumer lag keeps growing and never recovers", "notification emails arrive hours late"),
+        signals=("CommitFailedException", "KafkaConsumerLagHigh"),
+        summary="Each poll's batch takes longer than max.poll.interval.ms; the broker evicts the consumer, the "
+        "group rebalances and the batch is processed again.",
+        root_cause="Batch size and poll interval not sized for the slowest downstream call.",
+    ),
+    "capacity/node-disk-full-from-container-logs": dict(
+        title="Node disk full from container logs",
+        symptoms=("pods evicted with DiskPressure", "writes fail with no space left on device"),
+        signals=("KubeletDiskPressure",),
+        summary="A service left at debug level fills the node's disk with logs; the kubelet evicts its pods.",
+        root_cause="No size limit on the container runtime's log files.",
+    ),
+}
+CERT = """\
+# Postmortem: api.example.com certificate expired
+
+**Date:** 2026-11-18
+**Authors:** Dana Whitfield, Omar Haddad
+**Severity:** SEV-1
+
+## Summary
+
+At 00:00 UTC the TLS certificate of api.example.com expired. Every external client failed the TLS
+handshake with `x509: certificate has expired or is not yet valid` for 47 minutes, until the on-call
+installed the break-glass certificate.
+
+## Impact
+
+~47 minutes of full outage for every external API client; the mobile apps showed "Cannot connect".
+
+## Root cause
+
+cert-manager's renewals had failed for 30 days: a WAF rule added on 2026-10-18 answered 403 to the
+ACME HTTP-01 challenge path, and the expiry alert went to a channel nobody watches.
+
+## Timeline
+
+- 00:02 UTC: alert fired: BlackboxProbeFailed for api.example.com
+- 00:05 UTC: paged the on-call
+- 00:49 UTC: break-glass certificate installed, resolved
+
+## Action items
+
+| Action | Owner | Due |
+|---|---|---|
+| Page on Certificate Ready=False for 24h | Omar Haddad | 2026-12-01 |
+| Move ACME to DNS-01 | Dana Whitfield | 2026-12-15 |
+"""
+
+
+def test_an_import_says_what_it_searched_and_suggest_gives_that_text_the_same_words(tmp_path, real_encoder):
+    """Found in review: on a 3-pattern KB a TLS certificate postmortem's import listed the pool-exhaustion
+    pattern "medium" (its symptom "API requests hang then time out after 30s" close in meaning), `recur
+    suggest - < pm.md` rated it "low". Not two rules: the import searches the postmortem's title, Summary
+    and Root cause (Trigger, Detection), suggest all of the file given it, timeline and action items too,
+    and a KB under 10 patterns rates by a cosine threshold a text a little different can cross. Nothing
+    said so; now the import names what it searched, and --json gives the text as `query`, which `recur
+    suggest` answers with the same candidates, words and verdict."""
+    from recur.kb.loader import load_kb
+    from recur.retrieval.index import build
+
+    kb, index = tmp_path / "kb", tmp_path / "index"
+    for rel, fields in PLATFORM.items():
+        category, pid = rel.split("/")
+        write(kb, f"patterns/{rel}.md", pattern_text(pid, category, **fields))
+    build(load_kb(kb), index, real_encoder, progress=False)
+    (tmp_path / "pm.md").write_text(CERT)
+    common = ["--kb", str(kb), "--index", str(index)]
+    res = CliRunner().invoke(cli, ["import", *common, str(tmp_path / "pm.md"), "--dry-run", "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["query"].startswith("api.example.com certificate expired At 00:00 UTC the TLS certificate")
+    assert "30 days" in out["query"] and "Cannot connect" not in out["query"]  # Root cause in, Impact out
+    assert "BlackboxProbeFailed" not in out["query"] and "DNS-01" not in out["query"]  # timeline, action items
+    res = CliRunner().invoke(cli, ["suggest", *common, "--json", out["query"]])
+    assert res.exit_code == 0, res.output
+    again = json.loads(res.stdout)
+    assert again["query"] == out["query"] and again["no_known_pattern"] == out["no_known_pattern"]
+    rated = [(r["id"], r["confidence"]) for r in again["results"][: len(out["candidates"])]]
+    assert rated == [(c["id"], c["confidence"]) for c in out["candidates"]] and rated
+    res = CliRunner().invoke(cli, ["import", *common, str(tmp_path / "pm.md"), "--dry-run"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.splitlines()[-1] == (
+        "Searched for the postmortem's title, Summary and Root cause; recur suggest given the whole file searches "
+        "all of it, and can rate these otherwise (--json's query is the text searched)."
+    ), res.stdout

@@ -418,21 +418,26 @@ def _flag_lines(kb, iid: str) -> list[str]:
 def link(kb_dir, incident_id, pattern_ids):
     """Link incident INCIDENT_ID to known pattern(s) PATTERN_IDS.
 
-    Without PATTERN_IDS, shows the ranked candidates recur import or recur incident new stored.
+    Without PATTERN_IDS, shows the ranked candidates recur import or recur incident new stored. With
+    them, says what was linked, and names a pattern that was not among those candidates.
     """
-    from recur.kb.incident_record import candidates_text, link_patterns
+    from recur.kb.incident_record import candidates_text, find_incident, link_patterns
     from recur.kb.loader import display_path, load_kb
 
     kb = load_kb(kb_dir)
-    for line in candidates_text(kb, incident_id):
-        click.echo(line)
+    find_incident(kb, incident_id)  # an id that names no record is said before the patterns are checked
     if not pattern_ids:
-        if not kb.incidents.get(incident_id) or not kb.incidents[incident_id].candidates:
+        lines = candidates_text(kb, incident_id)
+        for line in lines:
+            click.echo(line)
+        if not lines:
             click.echo(
                 f"{incident_id}: no stored candidates (recur import and recur incident new store them); "
                 "name the pattern(s) to link."
             )
         return
+    # the candidates are shown alone only: printed before "Linked …", they read as the answer to the link
+    # ("Candidates stored for X (not linked):" above "Linked X to …"; found in review)
     path, added = link_patterns(kb, incident_id, list(pattern_ids))
     click.echo(
         f"Linked {incident_id} to {', '.join(added)} ({display_path(path)})."  # as flag and the errors name it
@@ -440,7 +445,23 @@ def link(kb_dir, incident_id, pattern_ids):
         else f"{incident_id} already links {', '.join(pattern_ids)}."
     )
     _retired_note(kb, added)
+    _not_a_candidate_note(kb, incident_id, added)
     _left_out_note(kb, incident_id)
+
+
+def _not_a_candidate_note(kb, incident_id: str, added) -> None:
+    """A pattern linked that the search did not rank for this incident may be a slip (a neighbour's id
+    typed from memory): named, with the candidates that were stored, so the link can be checked. None
+    stored (an old record, one linked when written): nothing to compare with, nothing said."""
+    inc = kb.incidents.get(incident_id)
+    stored = [c["id"] for c in inc.candidates] if inc is not None else []
+    outside = [pid for pid in added if pid not in stored]
+    if stored and outside:
+        click.echo(
+            f"note: {', '.join(outside)} {'was' if len(outside) == 1 else 'were'} not among the candidates stored "
+            f"for {incident_id} ({', '.join(stored)}); recur incident link {incident_id} shows them with their why",
+            err=True,
+        )
 
 
 def _left_out_note(kb, incident_id: str) -> None:

@@ -116,6 +116,13 @@ class Imported:
     title: str | None = None  # the record's title as written; None when nothing was written (``already``)
     # --dry-run: everything above is what would have been written; nothing was (the JSON is the same)
     dry_run: bool = False
+    # the text the candidates were searched for, as `recur suggest --json`'s query (None: no search made),
+    # and the postmortem's parts it was made of (``_query``): said with the candidates. Found in review: a
+    # TLS postmortem's import rated a pool-exhaustion pattern medium, `recur suggest` on the whole file low
+    # (a KB under 10 patterns rates by a cosine threshold, search.MEDIUM_COSINE, and the whole file, its
+    # timeline and action items too, is another text): nothing said the import searched part of it.
+    query: str | None = None
+    searched: tuple = ()
 
     @property
     def closest(self) -> list[dict]:
@@ -148,6 +155,7 @@ class Imported:
             "review": review_json(self.review) if self.review else None,
             "suggestions": list(self.suggestions),
             "title": self.title,  # both objects: what the record was titled (a postmortem's may be rewritten)
+            "query": self.query,  # after the keys both objects have: import's own (docs/incident-json.md)
         }
 
 
@@ -518,8 +526,25 @@ def _rivals_reason(top: dict, others: list) -> str:
     return f"{named} {verb} rated at least as likely right as the top-ranked {top['id']} ({rated(top)}); a person picks one"
 
 
+SEARCHED_SECTIONS = ("Summary", "Root cause", "Trigger", "Detection")  # what says what failed and why
+
+
 def _query(title: str, pm) -> str:
-    return " ".join([title] + [pm.sections.get(k, "") for k in ("Summary", "Root cause", "Trigger", "Detection")])
+    """The text the candidates are searched for: the title and the sections that say what failed and
+    why; not the impact, the timeline nor the action items, which say what it cost and what was done."""
+    # the parts there are, without blanks around them: the text is the answer's (and --json's) query, which
+    # `recur suggest QUERY` (its text stripped) is to answer the same
+    return " ".join(t for t in (x.strip() for x in [title] + [pm.sections.get(k, "") for k in SEARCHED_SECTIONS]) if t)
+
+
+def _searched(pm, answer) -> dict:
+    """What the search gave ``Imported``: the whole result objects (as `recur incident new --json` has
+    them), the text searched and the parts of the postmortem ``_query`` made it of, as render_text names
+    them. None searched (--pattern): no results, no query."""
+    if answer is None:
+        return {"suggestions": []}
+    parts = ("title", *(k for k in SEARCHED_SECTIONS if pm.sections.get(k, "").strip()))
+    return {"suggestions": answer.results, "query": answer.query, "searched": parts}
 
 
 def _incident_sections(pm, title: str, source: str) -> dict:
@@ -724,8 +749,8 @@ def import_postmortem(
     notes += ([] if "Summary" in pm.sections else ["no summary section; used the title"]) + read_notes
     notes += _unrecorded_notes(pm)
     search = (lambda q: _search(kb_dir, index_dir, model, q, top)) if not patterns else None
-    link, reason, unknown, results, pending = _link(kb, search, _query(title, pm), patterns, threshold)
-    cands = candidates_of(results, kb.import_drafts())
+    link, reason, unknown, answer, pending = _link(kb, search, _query(title, pm), patterns, threshold)
+    cands = candidates_of(answer.results if answer else [], kb.import_drafts())
     linked = list(dict.fromkeys(patterns)) or ([link] if link else [])
     meta = _meta(iid, numbered, title, day, sev, triage, digest, source, "--date" if date else pm.date_source)
     notes += _set_review_due(meta, pm, review_due) + _set_review_done(meta, pm, today or dt.date.today(), review_done)
@@ -735,8 +760,7 @@ def import_postmortem(
         notes.append(f"no new draft written: {pending}, a draft an earlier import wrote, is the best candidate")
     notes += _review_notes(kb, pm, written.review, meta, today or dt.date.today())
     out = _imported(meta, pm, written, Link(link, reason, pending), unknown, cands, notes)
-    # the whole result objects, as `recur incident new --json` has them
-    return replace(out, suggestions=results, dry_run=dry_run)
+    return replace(out, dry_run=dry_run, **_searched(pm, answer))
 
 
 def _given(**flags) -> list[str]:
@@ -891,15 +915,15 @@ def _review_notes(kb, pm, review: Review, meta: dict, today: dt.date) -> list[st
 
 
 def _link(kb, search, query: str, patterns, threshold: str) -> tuple:
-    """(pattern to link or None, why, no known pattern?, the answer's results, pending draft id or
-    None): the --pattern given, else the engine's answer for ``query`` under ``choose_link``."""
+    """(pattern to link or None, why, no known pattern?, the answer (None: no search made), pending draft
+    id or None): the --pattern given, else the engine's answer for ``query`` under ``choose_link``."""
     if patterns:
-        return list(patterns)[0], "given with --pattern", False, [], None
+        return list(patterns)[0], "given with --pattern", False, None, None
     drafts = kb.import_drafts()
     answer = search(query)
     link, reason, unknown = choose_link(answer, drafts, threshold)
     pending = None if link else _pending_draft(candidates_of(answer.results, drafts), threshold)
-    return link, reason, unknown, answer.results, pending
+    return link, reason, unknown, answer, pending
 
 
 def _pending_draft(cands: list, accept: str):
@@ -1214,7 +1238,19 @@ def render_text(out: Imported) -> str:
             lines.append(f"  {c['rank']}. {c['id']}  {c['title']}  ({c['confidence']}, {c['score']:.2f}){mark}")
             if c["why"]:
                 lines.append(f"     why: {c['why']}")
+        if out.searched:
+            lines.append(_searched_line(out.searched))
     return "\n".join(lines)
+
+
+def _searched_line(parts: tuple) -> str:
+    """What the candidates were searched for: `recur suggest` given the whole file searches all of it, and
+    may rank or rate them otherwise (on a KB under 10 patterns a word apart, by a cosine threshold)."""
+    named = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
+    return (
+        f"Searched for the postmortem's {named}; recur suggest given the whole file searches all of it, and can "
+        "rate these otherwise (--json's query is the text searched)."
+    )
 
 
 def _link_lines(out: Imported, unknown: bool) -> list[str]:
