@@ -169,17 +169,91 @@ def test_contributing_example_is_a_valid_pattern(tmp_path):
 def test_the_wheel_the_readme_builds_carries_the_browser_runtime():
     """Found by QA: the README said `pip wheel --no-deps -w dist .` in this checkout; from a fresh
     clone that wheel has no vendored browser runtime (npm runs only in `make install`), so a team's
-    site quietly lost its in-browser suggestions. The README names `make wheel`, which installs
-    (vendors) first and refuses to build when the runtime is not there."""
+    site quietly lost its in-browser suggestions. The README names `make wheel`, which vendors the
+    runtime first and refuses to build when it is not there."""
     _, recipes, prereqs = makefile()
     team_kb = (ROOT / "docs/team-kb.md").read_text()
     assert "Build the wheel once (`make wheel`" in team_kb
     readme = (ROOT / "README.md").read_text()  # its quick start for teams names the same target
     assert "(`make wheel`)" in readme and "pip wheel" not in readme
-    assert "install" in prereqs["wheel"]
-    guard, build = recipes["wheel"][0], recipes["wheel"][1]
+    assert "$(VENDOR)/.copied" in prereqs["wheel"]
+    guard, build = recipes["wheel"][0], recipes["wheel"][-2]
     assert guard.startswith("@test -f tools/recur/site/browser/vendor/.copied ||") and "exit 1" in guard
     assert "pip wheel --no-deps" in build and guard != build
+
+
+def _make_n(*args, cwd=ROOT) -> str:
+    """What `make -n ARGS` would run (nothing is run), the Makefile's own lines."""
+    import shutil
+
+    if shutil.which("make") is None:
+        pytest.skip("no make")
+    proc = subprocess.run(["make", "-n", *args], cwd=cwd, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_make_wheel_builds_with_pip_alone_not_the_development_install():
+    """Found in review: `make wheel` ran `make install`, Recur's development install (`pip install -e
+    '.[test]'`: torch, playwright, ruff, zensical ...), to build a pure-Python wheel. What it runs, with every
+    prerequisite taken as out of date (-B: a fresh clone), installs nothing: a venv with pip, the vendored
+    browser runtime, `pip wheel --no-deps`."""
+    ran = _make_n("-B", "wheel")
+    assert "pip wheel --no-deps" in ran and "vendor/.copied" in ran, ran
+    assert "pip install" not in ran and ".[test]" not in ran, ran
+
+
+def test_make_wheel_runs_npm_only_when_the_vendored_runtime_is_missing_or_stale(tmp_path):
+    """The browser runtime in the package (vendor/) comes from npm; a checkout whose runtime is vendored and
+    whose node_modules is gone (or never was: the files copied in) needs no npm for a wheel, where `make wheel`
+    ran `npm ci` for want of node_modules. npm runs when the runtime is missing, or older than package-lock.json
+    with node_modules older too; a runtime older than the lockfile is copied again from an up-to-date
+    node_modules without npm. The last two run for real, on a PATH without npm (a machine without Node), whose
+    warning says when npm would have run."""
+    import os
+    import shutil
+
+    for name in ("Makefile", "package-lock.json"):
+        (tmp_path / name).write_bytes((ROOT / name).read_bytes())
+    vendor = tmp_path / "tools/recur/site/browser/vendor"
+    lock, stamp, modules = tmp_path / "package-lock.json", vendor / ".copied", tmp_path / "node_modules"
+
+    def at(path, when):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+        os.utime(path, (when, when))
+
+    at(lock, 1_000_000)
+    assert "npm ci" in _make_n("wheel", cwd=tmp_path)  # nothing vendored, no node_modules
+    at(stamp, 2_000_000)
+    ran = _make_n("wheel", cwd=tmp_path)  # vendored after the lockfile, no node_modules
+    assert "npm ci" not in ran and "cp node_modules" not in ran and "pip wheel --no-deps" in ran, ran
+
+    bin_dir = tmp_path / "bin"  # the tools the recipe runs, npm left out
+    bin_dir.mkdir()
+    for tool in ("mkdir", "cp", "cat", "touch"):
+        (bin_dir / tool).symlink_to(shutil.which(tool))
+    for path in ("onnxruntime-web/dist/ort.wasm.min.mjs", "onnxruntime-web/dist/ort-wasm-simd-threaded.mjs",
+                 "onnxruntime-web/dist/ort-wasm-simd-threaded.wasm", "@huggingface/tokenizers/dist/tokenizers.min.mjs",
+                 "@huggingface/tokenizers/LICENSE", "porter2/dist/index.js", "porter2/LICENSE"):  # fmt: skip
+        at(modules / path, 3_000_000)
+
+    def vendor_again():
+        proc = subprocess.run(
+            [shutil.which("make"), "tools/recur/site/browser/vendor/.copied"],
+            cwd=tmp_path, env={"PATH": str(bin_dir)}, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout + proc.stderr
+
+    at(lock, 3_000_000)
+    at(modules / ".package-lock.json", 4_000_000)
+    said = vendor_again()  # the lockfile changed, `npm ci` ran since (make install): copied, no npm
+    assert "npm" not in said and (vendor / "porter2.mjs").is_file() and stamp.stat().st_mtime > 4_000_000, said
+    at(stamp, 4_500_000)
+    at(lock, 5_000_000)
+    said = vendor_again()  # the lockfile changed again, node_modules not since: npm would run
+    assert "warning: npm not found" in said, said
 
 
 def test_make_run_serves_loopback_whatever_host_and_port_the_environment_exports():

@@ -367,3 +367,46 @@ def test_the_readme_says_where_the_docs_are_for_a_wheel_user():
     assert (PACKAGE / "reference" / "kb-format.md").read_text(encoding="utf-8") == (
         ROOT / "docs/kb-format.md"
     ).read_text(encoding="utf-8")
+
+
+CPU_INDEX = "--extra-index-url https://download.pytorch.org/whl/cpu"
+
+
+def _shell_commands(doc: Path) -> list[str]:
+    """The commands of ``doc``'s code spans and blocks, one a line: comments dropped, a line ending in ``\\``
+    joined to the next (as the shell reads it)."""
+    commands = []
+    for span in _code_spans(doc.read_text(encoding="utf-8")):
+        lines = [re.sub(r"(^|\s)#.*", "", line).rstrip() for line in span.splitlines()]
+        commands += re.sub(r"\\\n\s*", " ", "\n".join(lines)).splitlines()
+    return commands
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
+def test_every_install_of_recur_or_torch_the_docs_show_takes_the_cpu_torch(doc):
+    """Found in review: README and docs/package.md showed `pip install dist/recur-0.1.0-py3-none-any.whl`, and
+    docs/team-kb.md named the CPU index only in prose after its block: copied as written on Linux, pip took torch's
+    CUDA build from PyPI, 2.7 GB with its nvidia-* wheels. Every `pip install` of recur (its wheel, the name) or
+    torch in a code span or block names PyTorch's CPU index, and the page says how to take a GPU build instead."""
+    installs = [
+        cmd
+        for cmd in _shell_commands(doc)
+        for args in [cmd.split("pip install", 1)[1:]]
+        if args and re.search(r"(?:^|[\s/])(?:recur(?:[-=<>\[\s]|$)|torch\b)", args[0])
+    ]
+    without = [cmd for cmd in installs if CPU_INDEX not in cmd]
+    assert not without, f"{doc.name}: installs torch from PyPI (its CUDA build on Linux): {without}"
+    if installs:
+        assert "GPU build" in _prose(doc.read_text(encoding="utf-8")), f"{doc.name}: says not how to take a GPU build"
+
+
+def test_the_install_commands_checked_are_the_documented_ones():
+    """The test above reads the commands as the docs show them: it finds the install of Recur's wheel on each of
+    the three pages that have one (a command it no longer found would pass unchecked)."""
+    pages = {
+        doc.name
+        for doc in DOCS
+        for cmd in _shell_commands(doc)
+        if re.search(r"pip install \S*recur-[\w.<>+-]+\.whl", cmd)
+    }
+    assert pages >= {"README.md", "team-kb.md", "package.md"}, pages
