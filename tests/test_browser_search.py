@@ -23,6 +23,7 @@ import pytest
 from browser import INSECURE_HOST, page_errors, serve_dir, serve_handler
 from click.testing import CliRunner
 from kbfactory import import_draft_text, write
+from playwright.sync_api import expect
 from site_helpers import AS_OF, recur_site, site_kb
 from test_query import MIXED, NON_LATIN, java_trace, node_trace, timeline
 from test_query_logs import (
@@ -784,6 +785,29 @@ def test_opened_as_a_file_the_box_says_to_serve_it_over_http(page, static_site):
     assert "served over http(s)" in status.inner_text()
     assert page.locator(".recur-suggest__card, .recur-suggest__fallback").count() == 0
     assert not [r for r in page.requests if "/api/" in r or "recur-browser" in r]
+
+
+@pytest.mark.browser
+def test_a_cards_copy_all_steps_copies_the_runbook_the_browsers_answer_carries(chromium, page, static_site):
+    """The card's "Copy all steps" (test_site_suggest_cards.py, from the API) on a static host, where the answer is
+    the in-browser ranker's: the pattern's title and page, then its runbook as the bundle carries it, numbered."""
+    url, *_ = static_site
+    chromium.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
+    _load_model(page, url)
+    card = page.locator(".recur-suggest__card").first
+    button = card.get_by_role("button", name="Copy all steps of Disk full on a host")
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(button).to_have_text("Copied")
+    expect(page.get_by_role("status").filter(has_text="copied")).to_have_text("All steps of Disk full on a host copied")
+    assert page.evaluate("navigator.clipboard.readText()").splitlines() == [
+        "Disk full on a host",
+        url + "/patterns/capacity/disk-full.html",
+        "1. Run df -h and find the full filesystem.",  # site_kb's runbook, its `code` as the card shows it
+        "2. Find the biggest files: du -xh / | sort -h | tail.",
+        "3. Free space without deleting evidence.",
+    ]
+    assert page.errors == []
 
 
 @pytest.mark.browser

@@ -1188,6 +1188,16 @@
     return list;
   }
 
+  /* A card's "Copy all steps" (recur.js: the pattern page's button): the whole runbook the result carries, not the
+     three steps shown, numbered under the pattern's title and its page's address, for one paste into the incident
+     channel. Each step as its Copy button copies it (its text as the card shows it: `code` without the backticks,
+     no ** markup). Shown for one step too: the step's own Copy has no title or link. */
+  function copyAllButton(r, url) {
+    if (!window.RecurCopy || !window.RecurCopy.allButton) return null;
+    var steps = (r.runbook || []).map(function (s) { return inline(s).textContent.trim(); });
+    return window.RecurCopy.allButton(r.title, url, function () { return steps; }, r.title);
+  }
+
   Box.prototype.card = function (query, r) {
     var self = this;
     var title = el("a", { href: patternUrl(this.node, r), class: "recur-suggest__title", text: r.title });
@@ -1225,6 +1235,8 @@
     var steps = (r.runbook || []).slice(0, STEPS);
     if (steps.length && !low) hold.appendChild(el("p", { class: "recur-suggest__h", text: "First steps" }));
     if (steps.length) {
+      var all = copyAllButton(r, title.href);
+      if (all) hold.appendChild(all);
       hold.appendChild(copyButtons(el("ol", { class: "recur-suggest__steps" }, steps.map(function (s) {
         return el("li", {}, [inline(s)]);
       })), r.title));
