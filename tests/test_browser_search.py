@@ -904,6 +904,52 @@ def test_a_host_that_sends_no_store_does_not_send_the_model_again_on_the_next_vi
     assert page.errors == []
 
 
+WORDS = "/search/search_index.json"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("host", ["127.0.0.1", INSECURE_HOST])
+def test_a_host_that_sends_no_store_does_not_send_the_word_index_again_on_the_next_visit(
+    page, static_site, tmp_path, host
+):
+    """The box's word index (the site search's search_index.json: 0.3 MB for the starter KB) was downloaded again on
+    every visit's first question from a no-store host, beside the model's files the loader kept. bundle.json names
+    it with its version, and the loader keeps it in the model's store (the Cache API; IndexedDB on a plain-http
+    host): a rebuilt site's new index (another version) is fetched anew, not read from the last one's copy."""
+    *_, out = static_site
+    site = shutil.copytree(out, tmp_path / "site")
+    folder = site / bundle.OUT
+    manifest = json.loads((folder / "bundle.json").read_text())
+    assert (folder / manifest["words"]["json"]).resolve() == (site / WORDS.lstrip("/")).resolve()
+    assert manifest["versions"][manifest["words"]["json"]] == file_version(site / WORDS.lstrip("/"))
+    with _serve_no_store(site) as (url, asked):
+        url = url.replace("127.0.0.1", host)
+
+        def first_question() -> int:
+            """How many times a visit's first question had the host send the word index (the header search's own
+            fetch at the page's load is over before it is asked)."""
+            page.goto(url + "/suggest.html")
+            page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+            page.wait_for_load_state("networkidle")
+            before = asked.count(WORDS)
+            page.fill("textarea.recur-suggest__input", QUERIES[0])
+            page.click("button.recur-suggest__go")
+            page.wait_for_selector(".recur-suggest__card", timeout=60_000)
+            page.wait_for_load_state("networkidle")  # a word index asked for after the model's answer counts too
+            return asked.count(WORDS) - before
+
+        assert first_question() == 1
+        assert first_question() == 0  # the second visit: kept with the model
+        # the rebuild: the site search's index changed, its new version in bundle.json (as write_bundle writes them)
+        index = site / WORDS.lstrip("/")
+        index.write_text(index.read_text().replace("Disk full on a host", "Disk full on a host (rebuilt)"))
+        manifest["versions"][manifest["words"]["json"]] = file_version(index)
+        (folder / "bundle.json").write_text(json.dumps(manifest))
+        assert first_question() == 1
+        assert first_question() == 0
+    assert page.errors == []
+
+
 QUOTA = "new DOMException('full', 'QuotaExceededError')"
 NO_CACHE_API = f"CacheStorage.prototype.open = () => Promise.reject({QUOTA});"
 NO_INDEXEDDB = f"IDBFactory.prototype.open = () => {{ throw {QUOTA}; }};"
