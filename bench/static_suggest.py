@@ -20,7 +20,8 @@ times instead, on a link of that speed (Chromium's network emulation from the qu
 each run), how long the first question waits for the pattern pages listed by words while the model loads
 (what a slow link shows first), and prints the seconds of each run, from a plain static server and from one
 that sends Cache-Control: no-store (there the box's word index is not the one the header search fetched
-when the page loaded: it is downloaded beside the model); no comparison, nothing written.
+when the page loaded: it is downloaded beside the model; each run is a first visit, and a later one reads it
+from the model's store); no comparison, nothing written.
 """
 
 from __future__ import annotations

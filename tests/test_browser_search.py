@@ -23,6 +23,7 @@ import pytest
 from browser import INSECURE_HOST, page_errors, serve_dir, serve_handler
 from click.testing import CliRunner
 from kbfactory import import_draft_text, write
+from playwright.sync_api import expect
 from site_helpers import AS_OF, recur_site, site_kb
 from test_query import MIXED, NON_LATIN, java_trace, node_trace, timeline
 from test_query_logs import (
@@ -787,6 +788,29 @@ def test_opened_as_a_file_the_box_says_to_serve_it_over_http(page, static_site):
 
 
 @pytest.mark.browser
+def test_a_cards_copy_all_steps_copies_the_runbook_the_browsers_answer_carries(chromium, page, static_site):
+    """The card's "Copy all steps" (test_site_suggest_cards.py, from the API) on a static host, where the answer is
+    the in-browser ranker's: the pattern's title and page, then its runbook as the bundle carries it, numbered."""
+    url, *_ = static_site
+    chromium.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
+    _load_model(page, url)
+    card = page.locator(".recur-suggest__card").first
+    button = card.get_by_role("button", name="Copy all steps of Disk full on a host")
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(button).to_have_text("Copied")
+    expect(page.get_by_role("status").filter(has_text="copied")).to_have_text("All steps of Disk full on a host copied")
+    assert page.evaluate("navigator.clipboard.readText()").splitlines() == [
+        "Disk full on a host",
+        url + "/patterns/capacity/disk-full.html",
+        "1. Run df -h and find the full filesystem.",  # site_kb's runbook, its `code` as the card shows it
+        "2. Find the biggest files: du -xh / | sort -h | tail.",
+        "3. Free space without deleting evidence.",
+    ]
+    assert page.errors == []
+
+
+@pytest.mark.browser
 def test_a_rebuilt_site_is_not_answered_from_the_last_builds_cache(page, static_site, tmp_path):
     """A site built days ago, then rebuilt: on reload the box ranked with the cached old index (the
     host sends Last-Modified and no Cache-Control, so the browser reuses what it has without asking)."""
@@ -877,6 +901,52 @@ def test_a_host_that_sends_no_store_does_not_send_the_model_again_on_the_next_vi
         _load_model(page, url)
         assert asked.count(model) == 2
         assert page.evaluate("caches.keys()") == [f"recur-model-{new_id}"]  # the last build's copy is deleted
+    assert page.errors == []
+
+
+WORDS = "/search/search_index.json"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("host", ["127.0.0.1", INSECURE_HOST])
+def test_a_host_that_sends_no_store_does_not_send_the_word_index_again_on_the_next_visit(
+    page, static_site, tmp_path, host
+):
+    """The box's word index (the site search's search_index.json: 0.3 MB for the starter KB) was downloaded again on
+    every visit's first question from a no-store host, beside the model's files the loader kept. bundle.json names
+    it with its version, and the loader keeps it in the model's store (the Cache API; IndexedDB on a plain-http
+    host): a rebuilt site's new index (another version) is fetched anew, not read from the last one's copy."""
+    *_, out = static_site
+    site = shutil.copytree(out, tmp_path / "site")
+    folder = site / bundle.OUT
+    manifest = json.loads((folder / "bundle.json").read_text())
+    assert (folder / manifest["words"]["json"]).resolve() == (site / WORDS.lstrip("/")).resolve()
+    assert manifest["versions"][manifest["words"]["json"]] == file_version(site / WORDS.lstrip("/"))
+    with _serve_no_store(site) as (url, asked):
+        url = url.replace("127.0.0.1", host)
+
+        def first_question() -> int:
+            """How many times a visit's first question had the host send the word index (the header search's own
+            fetch at the page's load is over before it is asked)."""
+            page.goto(url + "/suggest.html")
+            page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+            page.wait_for_load_state("networkidle")
+            before = asked.count(WORDS)
+            page.fill("textarea.recur-suggest__input", QUERIES[0])
+            page.click("button.recur-suggest__go")
+            page.wait_for_selector(".recur-suggest__card", timeout=60_000)
+            page.wait_for_load_state("networkidle")  # a word index asked for after the model's answer counts too
+            return asked.count(WORDS) - before
+
+        assert first_question() == 1
+        assert first_question() == 0  # the second visit: kept with the model
+        # the rebuild: the site search's index changed, its new version in bundle.json (as write_bundle writes them)
+        index = site / WORDS.lstrip("/")
+        index.write_text(index.read_text().replace("Disk full on a host", "Disk full on a host (rebuilt)"))
+        manifest["versions"][manifest["words"]["json"]] = file_version(index)
+        (folder / "bundle.json").write_text(json.dumps(manifest))
+        assert first_question() == 1
+        assert first_question() == 0
     assert page.errors == []
 
 

@@ -183,11 +183,18 @@ def test_pattern_page_card_evidence_runbook_copy(page, base, chromium):
     )
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.startswith("Find the biggest files: du -xh / | sort -h | tail")
+    # "Copy all steps": one paste for the incident channel, the pattern's title and its page's address on top (the
+    # steps alone said what to do but not for which pattern); a search highlight's ?h= is not part of the address
+    page.goto(url + "/patterns/capacity/disk-full.html?h=disk")
     page.locator(".recur-copy-all").click()
     page.wait_for_function("document.querySelector('.recur-copy-all').textContent === 'Copied'")
-    assert (
-        page.evaluate("navigator.clipboard.readText()").splitlines()[0] == "1. Run df -h and find the full filesystem."
-    )
+    assert page.evaluate("navigator.clipboard.readText()").splitlines() == [
+        "Disk full on a host",
+        url + "/patterns/capacity/disk-full.html",
+        "1. Run df -h and find the full filesystem.",
+        "2. Find the biggest files: du -xh / | sort -h | tail.",
+        "3. Free space without deleting evidence.",
+    ]
     # the recurrence timeline links each dot to its incident
     page.locator(".recur-timeline svg a").first.click()
     page.wait_for_url("**/incidents/2025/INC-2025-0009.html")

@@ -75,6 +75,63 @@ def test_a_cards_first_steps_have_the_pattern_pages_copy_buttons(chromium, serve
         assert not errors, errors
 
 
+# A runbook longer than the three first steps a card shows, with the markup a step may carry (`code`, **bold**)
+MANY_STEPS = (
+    "Confirm which mount is full: `df -hT`.",
+    "Find what grew: `du -xh --max-depth=2 <mount> | sort -h | tail -20`.",
+    "**Do not** delete the database's files.",
+    "Compress or move the logs that grew.",
+    "Ask the volume's owner to extend it.",
+)
+
+
+@pytest.fixture(scope="module")
+def many_steps_server(built, tmp_path_factory):  # noqa: F811
+    """`recur serve`'s app over the small KB, its disk-full with MANY_STEPS (the site of ``built``)."""
+    _, site = built
+    work = tmp_path_factory.mktemp("many-steps")
+    kb = small_kb(work / "kb")
+    write_pattern(kb, "disk-full", title="Disk full on a host", summary="A filesystem runs out of bytes.",
+                  runbook=MANY_STEPS, symptoms=("writes fail", "no space left on device"),
+                  signals=("No space left on device", "ENOSPC"))  # fmt: skip
+    with running(fake_app(kb, work, site_dir=site)) as base:
+        yield base
+
+
+def test_a_cards_copy_all_steps_copies_its_whole_runbook_under_its_title_and_link(chromium, many_steps_server):
+    """A responder pastes a pattern's first steps into the incident channel: the card had a Copy button per step
+    shown (three), so five steps took five copies and the pattern's name and page none. The card's "Copy all
+    steps" (the pattern page's button) copies every step the result carries, numbered, under the title and the
+    page's address; reached from the title by Tab, said "Copied" on it and to a screen reader."""
+    base = many_steps_server
+    chromium.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+    with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+        ask(page, "writes fail: No space left on device")
+        card = page.locator(".recur-suggest__card").first
+        expect(card).to_have_attribute("data-pattern", "disk-full")
+        expect(card.locator(".recur-suggest__steps > li")).to_have_count(3)  # three shown, five copied
+        button = card.get_by_role("button", name="Copy all steps of Disk full on a host")
+        expect(button).to_have_text("Copy all steps")
+        card.locator("a.recur-suggest__title").focus()
+        page.keyboard.press("Tab")
+        expect(button).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(button).to_have_text("Copied")
+        said = page.get_by_role("status").filter(has_text="copied")
+        expect(said).to_have_text("All steps of Disk full on a host copied")
+        assert page.evaluate("navigator.clipboard.readText()").splitlines() == [
+            "Disk full on a host",
+            base + "/patterns/capacity/disk-full.html",
+            "1. Confirm which mount is full: df -hT.",
+            "2. Find what grew: du -xh --max-depth=2 <mount> | sort -h | tail -20.",
+            "3. Do not delete the database's files.",
+            "4. Compress or move the logs that grew.",
+            "5. Ask the volume's owner to extend it.",
+        ]
+        expect(button).to_have_text("Copy all steps")  # its label back after a moment
+        assert not errors, errors
+
+
 # The starter KB's disk-full, whose card is among the tallest: a 442-character summary, a 240-character "why".
 LONG_SUMMARY = (
     "A volume runs out of bytes: the disk is full, df -h shows the mount at 100%, and every write fails with No space "

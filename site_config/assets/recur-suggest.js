@@ -761,38 +761,40 @@
     var self = this;
     if (!this.loading) {
       var bundle = this.bundle, over = false;
-      /* The word index first, the model's large files once it is here (or failed): asked for only when the
-         words were due (WORDS_WHILE_LOADING_MS), it shared the link with the model's five downloads, and at
-         1.5 Mbit/s from a host that sends no-store (the header search's copy not reused) the words came 12 s
-         after the question; now 3 s (bench/static_suggest.py --mbit 1.5). Copies the loader kept (Cache API,
-         IndexedDB) do not wait. */
-      var words = loadPatternDocs();
       /* bundle.json revalidated, the loader asked for by its version: a rebuilt site's box must not run
          the last build's code and index from the browser's cache */
-      this.loading = getOk(bundle, { cache: "no-cache" }).then(function (r) {
-        return r.json();
-      }).then(function (manifest) {
+      var manifest = getOk(bundle, { cache: "no-cache" }).then(function (r) { return r.json(); });
+      var loader = manifest.then(function (manifest) {
         var url = new URL("recur-browser-search.js", bundle), v = (manifest.versions || {})["recur-browser-search.js"];
         if (v) url.searchParams.set("v", v);
         /* import() fails alike for a network error, a 404 and a 503: the file asked for again tells which
            (one that arrives and still fails to import is broken: not transient) */
-        var loader = import(url.href).then(null, function (e) { return getOk(url.href).then(function () { throw e; }); });
-        return loader.then(function (mod) {
-          var said = -1;
-          return mod.load(bundle, function (done, total) {
-            /* one file failed: this load is over (the box has said so, and may be loading again), but the
-               others still arrive */
-            if (over || self.mode !== "browser") return;
-            var pct = Math.round(100 * done / Math.max(total, 1));
-            self.progress(done / Math.max(total, 1));
-            /* the status is a live region: a screen reader would read every chunk's percentage (dozens,
-               more on a slow link); the bar shows each one, the status says every tenth */
-            self.loadingLine = "Loading the suggestion model… " + pct + "% of " + (total / 1e6).toFixed(0) + " MB (once).";
-            if (Math.floor(pct / 10) === said) return;
-            said = Math.floor(pct / 10);
-            self.say(self.loadingLine + self.meanwhileNote(), "progress");
-          }, manifest, window.RecurQuery.prepare, words);
-        });
+        return import(url.href).then(null, function (e) { return getOk(url.href).then(function () { throw e; }); });
+      });
+      /* The word index first, the model's large files once it is here (or failed): asked for only when the
+         words were due (WORDS_WHILE_LOADING_MS), it shared the link with the model's five downloads, and at
+         1.5 Mbit/s from a host that sends no-store (the header search's copy not reused) the words came 12 s
+         after the question; now 3 s (bench/static_suggest.py --mbit 1.5). Copies the loader kept (Cache API,
+         IndexedDB) do not wait. The index is had through the loader too (wordIndex), which keeps it with the
+         model by its version in bundle.json: a no-store host sent it again on every visit's first question. */
+      var words = loadPatternDocs(Promise.all([manifest, loader]).then(function (both) {
+        return typeof both[1].wordIndex === "function" ? both[1].wordIndex(bundle, both[0]) : null;
+      }));
+      this.loading = Promise.all([manifest, loader]).then(function (both) {
+        var said = -1;
+        return both[1].load(bundle, function (done, total) {
+          /* one file failed: this load is over (the box has said so, and may be loading again), but the
+             others still arrive */
+          if (over || self.mode !== "browser") return;
+          var pct = Math.round(100 * done / Math.max(total, 1));
+          self.progress(done / Math.max(total, 1));
+          /* the status is a live region: a screen reader would read every chunk's percentage (dozens,
+             more on a slow link); the bar shows each one, the status says every tenth */
+          self.loadingLine = "Loading the suggestion model… " + pct + "% of " + (total / 1e6).toFixed(0) + " MB (once).";
+          if (Math.floor(pct / 10) === said) return;
+          said = Math.floor(pct / 10);
+          self.say(self.loadingLine + self.meanwhileNote(), "progress");
+        }, both[0], window.RecurQuery.prepare, words);
       });
       /* forgotten when it fails: after a passing failure (a network error) the next question loads again */
       this.loading.then(null, function () { over = true; self.loading = null; });
@@ -995,15 +997,19 @@
   /* The site search's index (search/search_index.json) as pattern documents, fetched once per page on
      the first fallback; rejected (and asked again next time) when the site has none. Retired patterns'
      pages are left out by the list the build writes beside them (patterns/retired.json); a site built
-     before that list has none, and leaves nothing out, as before. */
+     before that list has none, and leaves nothing out, as before. ``kept``: a promise of the index as the browser
+     bundle's loader keeps it (wordIndex: in browser mode, Box.engine); fetched as above when it gives none or fails
+     (bundle.json unreachable, a site built before bundle.json named the index). */
   var patternIndex = null;
-  function loadPatternDocs() {
+  function loadPatternDocs(kept) {
     if (!patternIndex && window.location.protocol === "file:") patternIndex = fileDocs(siteRoot());
     if (!patternIndex) {
       var root = siteRoot();
-      var index = fetch(new URL("search/search_index.json", root).href).then(function (r) {
-        if (!r.ok) throw new Error("HTTP " + r.status);
-        return r.json();
+      var index = (kept || Promise.resolve(null)).then(null, function () { return null; }).then(function (json) {
+        return json || fetch(new URL("search/search_index.json", root).href).then(function (r) {
+          if (!r.ok) throw new Error("HTTP " + r.status);
+          return r.json();
+        });
       });
       var retired = fetch(new URL("patterns/retired.json", root).href).then(function (r) {
         return r.ok ? r.json() : {};
@@ -1188,6 +1194,16 @@
     return list;
   }
 
+  /* A card's "Copy all steps" (recur.js: the pattern page's button): the whole runbook the result carries, not the
+     three steps shown, numbered under the pattern's title and its page's address, for one paste into the incident
+     channel. Each step as its Copy button copies it (its text as the card shows it: `code` without the backticks,
+     no ** markup). Shown for one step too: the step's own Copy has no title or link. */
+  function copyAllButton(r, url) {
+    if (!window.RecurCopy || !window.RecurCopy.allButton) return null;
+    var steps = (r.runbook || []).map(function (s) { return inline(s).textContent.trim(); });
+    return window.RecurCopy.allButton(r.title, url, function () { return steps; }, r.title);
+  }
+
   Box.prototype.card = function (query, r) {
     var self = this;
     var title = el("a", { href: patternUrl(this.node, r), class: "recur-suggest__title", text: r.title });
@@ -1225,6 +1241,8 @@
     var steps = (r.runbook || []).slice(0, STEPS);
     if (steps.length && !low) hold.appendChild(el("p", { class: "recur-suggest__h", text: "First steps" }));
     if (steps.length) {
+      var all = copyAllButton(r, title.href);
+      if (all) hold.appendChild(all);
       hold.appendChild(copyButtons(el("ol", { class: "recur-suggest__steps" }, steps.map(function (s) {
         return el("li", {}, [inline(s)]);
       })), r.title));

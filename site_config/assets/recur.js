@@ -77,7 +77,48 @@
     statusRegion();
     return b;
   }
-  window.RecurCopy = { stepButton: stepButton };
+
+  /* What a "Copy all steps" button copies: the pattern's title and its page's address, then each step on a line of
+     its own, numbered. A responder pastes it into the incident channel in one go; the steps alone (as the pattern
+     page copied them) said what to do but not for which pattern, nor where its page is. */
+  function stepsText(title, url, steps) {
+    return [title, url].concat(steps.map(function (s, n) { return (n + 1) + ". " + s; })).join("\n");
+  }
+
+  /* The "Copy all steps" button of a pattern page's runbook (setupRunbooks) and of each card of the describe box
+     (recur-suggest.js, through window.RecurCopy): one look (material's outlined button), one name, "Copied" on it
+     and in the status region as a step's Copy says it. ``steps()``: the steps' plain text, read at the press (a card
+     shows three of the runbook its result carries, and copies all of them); ``of``: the pattern's title where a
+     page has several runbooks (the box's cards: "Copy all steps of Disk full on a host"). */
+  function allButton(title, url, steps, of) {
+    var what = "All steps" + (of ? " of " + of : "");
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "md-button recur-copy-all";
+    b.textContent = "Copy all steps";
+    b.title = "Copy every step, numbered, under the pattern's title and the link to its page";
+    if (of) b.setAttribute("aria-label", "Copy all steps of " + of);
+    b.addEventListener("click", function () { copyText(stepsText(title, url, steps()), b, what); });
+    statusRegion();
+    return b;
+  }
+  window.RecurCopy = { stepButton: stepButton, allButton: allButton };
+
+  /* The pattern's title as the page shows it (its h1, without a heading's permalink mark) and the page's own
+     address, without a search highlight's ?h= or an anchor. */
+  function pageTitle() {
+    var h1 = document.querySelector(".md-content h1, article h1");
+    if (!h1) return document.title;
+    var clone = h1.cloneNode(true);
+    clone.querySelectorAll(".headerlink").forEach(function (a) { a.remove(); });
+    return clone.textContent.trim();
+  }
+  function pageUrl() {
+    var u = new URL(window.location.href);
+    u.search = "";
+    u.hash = "";
+    return u.href;
+  }
 
   function setupRunbooks(root) {
     root.querySelectorAll("h2.recur-runbook").forEach(function (heading) {
@@ -90,14 +131,7 @@
       var items = list.querySelectorAll(":scope > li");
       items.forEach(function (li, n) { li.appendChild(stepButton(li, n + 1)); });
       if (items.length > 1) {
-        var all = document.createElement("button");
-        all.type = "button";
-        all.className = "md-button recur-copy-all";
-        all.textContent = "Copy all steps";
-        all.addEventListener("click", function () {
-          var text = Array.prototype.map.call(items, function (li, n) { return (n + 1) + ". " + stepText(li); });
-          copyText(text.join("\n"), all, "All steps");
-        });
+        var all = allButton(pageTitle(), pageUrl(), function () { return Array.prototype.map.call(items, stepText); });
         list.parentNode.insertBefore(all, list);
       }
     });

@@ -4,7 +4,9 @@
 
     bundle.json        what the box reads first: the files and their sizes, the model's id and
                        limits, and the ranking parameters (imported from recur.retrieval.search,
-                       never copied, so a ranking change reaches the browser by rebuilding)
+                       never copied, so a ranking change reaches the browser by rebuilding); the
+                       files' versions, the site search's index's too (``words``: the box's word
+                       list, kept in the browser with the model)
     model.onnx.gz      the KB's model (the bundled MiniLM or its tuned one): the server's fp32 ONNX
                        export, quantised to int8 at build time; gzip-compressed
     tokenizer.json     its WordPiece tokenizer (+ tokenizer_config.json)
@@ -368,6 +370,7 @@ def write_bundle(site_dir, kb_dir, index_dir, model: str | None = None, cache_ro
     files = sorted(p for p in out.rglob("*") if p.is_file())
     sizes = {p.relative_to(out).as_posix(): p.stat().st_size for p in files}
     versions = {p.relative_to(out).as_posix(): file_version(p) for p in files}
+    words = _word_index(Path(site_dir), out, versions)
     manifest = {
         "format": FORMAT, "recur": __version__, "build_id": loaded.build_id, "patterns": len(data["ids"]),
         "model": {"id": spec.model_id, "file": "model.onnx.gz", "dim": info["dim"],
@@ -380,11 +383,25 @@ def write_bundle(site_dir, kb_dir, index_dir, model: str | None = None, cache_ro
         # the loader asks for each file as name?v=<version>: a rebuilt site is never read from a cache
         # that still holds the last build (hosts send no Cache-Control, or max-age, for these names)
         "versions": versions,
+        **words,
     }
     (out / "bundle.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
     _announce(Path(site_dir), manifest)
     total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     return Bundle(bytes=sizes, total=total, seconds=time.perf_counter() - t0, model=spec.model_id)
+
+
+def _word_index(site_dir: Path, out: Path, versions: dict) -> dict:
+    """{"words": {"json": the site search's index, relative to the bundle}} with its version added to ``versions``,
+    or {} when mkdocs wrote none (no `search` plugin). The box lists pattern pages by its words while the model
+    loads; the loader keeps it in the model's store by that version, so a no-store host does not send it again
+    on every visit's first question, and a rebuilt site's is fetched anew."""
+    index = site_dir / "search" / "search_index.json"
+    if not index.is_file():
+        return {}
+    rel = Path(os.path.relpath(index, out)).as_posix()
+    versions[rel] = file_version(index)
+    return {"words": {"json": rel}}
 
 
 def _gzip_cached(src: Path, dst: Path, cache: Path | None = None) -> None:

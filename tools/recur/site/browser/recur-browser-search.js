@@ -9,6 +9,7 @@
  * (cache: "no-cache"), so a rebuilt site is not answered from the last build's cached index or model.
  * ranker.js is imported the same way (not statically), for the same reason.
  *   const answer = await engine.answer(text, 5);                   // {query, no_known_pattern, results}
+ *   const index = await wordIndex(bundleUrl, manifest);           // the site search's index, kept with the model
  */
 
 /* A file that could not be had, said so the box can tell a passing failure from a lasting one:
@@ -49,12 +50,14 @@ async function importing(url) {
   }
 }
 
-async function fetchBytes(url, onBytes) {
-  const r = await get(url);
-  if (!r.body || !r.body.getReader) {
+/* ``onBytes`` null: no progress to count (the word index), so the body is read whole, as the box read the index
+ * before the loader kept it (read by a stream, Chromium's DevTools now and then reported it aborted, though whole). */
+async function fetchBytes(url, onBytes, init) {
+  const r = await get(url, init);
+  if (!onBytes || !r.body || !r.body.getReader) {
     let buf;
     try { buf = new Uint8Array(await r.arrayBuffer()); } catch (e) { throw loadError(url, "network error", true); }
-    onBytes(buf.length);
+    if (onBytes) onBytes(buf.length);
     return buf;
   }
   const reader = r.body.getReader(), chunks = [];
@@ -139,30 +142,55 @@ async function openIdb(buildId) {
   }
 }
 
-async function openStore(buildId) {
-  if (!buildId) return null;
-  return (await openCache(buildId)) || (await openIdb(buildId));
+/* One store a build, opened once for the page: the model's files (load) and the box's word index (wordIndex) are
+ * kept in it alike, and an IndexedDB opened twice at once could have its second opening clear the first's copies. */
+const stores = new Map();
+
+function openStore(buildId) {
+  if (!buildId) return Promise.resolve(null);
+  if (!stores.has(buildId)) stores.set(buildId, (async () => (await openCache(buildId)) || (await openIdb(buildId)))());
+  return stores.get(buildId);
 }
 
 /* ``after``: what a download waits for (the box's word index, so that on a slow link the words are not shared
- * out with 30 MB: bench/static_suggest.py --mbit); a copy in the store does not wait. */
-async function cachedBytes(store, url, onBytes, after) {
+ * out with 30 MB: bench/static_suggest.py --mbit); a copy in the store does not wait. ``from``: where the file is
+ * fetched when the store has no copy under ``url`` (by default ``url`` itself), with fetch's ``init``. */
+async function cachedBytes(store, url, onBytes, after, from, init) {
   if (store) {
     try {
       const hit = await store.get(url);
       if (hit) {
-        onBytes(hit.length);
+        if (onBytes) onBytes(hit.length);
         return hit;
       }
     } catch (e) { /* an unreadable entry: the host has the file */ }
   }
   if (after) await after.then(null, () => {});
-  const bytes = await fetchBytes(url, onBytes);
+  const bytes = await fetchBytes(from || url, onBytes, init);
   /* awaited so the next visit finds it; a full disk (QuotaExceededError) only means no copy is kept */
   if (store) {
     try { await store.put(url, bytes); } catch (e) { /* no copy kept: the next visit downloads it again */ }
   }
   return bytes;
+}
+
+/* The box's word index (the site search's search/search_index.json, 0.3 MB for the starter KB: the pattern pages it
+ * lists by words while the model loads, or when the model cannot be had), parsed; null when bundle.json names none
+ * (a site built before it did, or without mkdocs' search). A host that sends Cache-Control: no-store had the box
+ * download it again on the first question of every visit: it is kept in the model's store, under its address with
+ * ?v=<its version in bundle.json> (written by the same build), so a rebuilt site's new index is never read from the
+ * last one's copy. It is fetched by its own address, the one mkdocs-material's header search fetches (a host that
+ * lets the browser cache it answers the box from that copy), revalidated: a copy the browser holds from the last
+ * build is not kept under this build's version. */
+export async function wordIndex(bundleUrl, manifest) {
+  const rel = manifest.words && manifest.words.json;
+  if (!rel) return null;
+  const from = new URL(rel, new URL(".", bundleUrl)), version = (manifest.versions || {})[rel];
+  const key = new URL(from.href);
+  if (version) key.searchParams.set("v", version);
+  const store = version ? await openStore(manifest.build_id) : null;
+  const bytes = await cachedBytes(store, key.href, null, null, from.href, { cache: "no-cache" });
+  return JSON.parse(new TextDecoder().decode(bytes));
 }
 
 /* The .gz files are stored compressed; a host that adds Content-Encoding: gzip for them has
