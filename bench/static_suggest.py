@@ -9,9 +9,10 @@ static server (http.server, as any static host would), and in Debian's Chromium:
   query:  every case through the box's engine (encode + rank in the page), timed with performance.now();
 and compares with the server's ranking (recur.retrieval.engine.Engine.answer, what `recur suggest`
 and /api/suggest run) on the same cases: recall@3 both ways, top-1 agreement, top-3 overlap and the
-no-known-pattern verdict (also on dev-nomatch.jsonl when it is next to the cases). Prints the
-bundle's size by file. Targets (issue 18): recall@3 within 0.05 of the CLI's, top-1 agreement
->= 85 %, first use <= 5 s on loopback, median query <= 150 ms, bundle <= 35 MB.
+no-known-pattern verdict (also on dev-nomatch.jsonl when it is next to the cases), with each case whose
+verdict differs (both sides' top-1, probability and verdict; no query text). Prints the bundle's size by
+file. Targets (issue 18): recall@3 within 0.05 of the CLI's, top-1 agreement >= 85 %, first use <= 5 s on
+loopback, median query <= 150 ms, bundle <= 35 MB.
 Writes bench/out/static_suggest.json. The cases are read, never copied anywhere.
 
     python bench/static_suggest.py --mbit 1.5 [--runs 3]
@@ -53,6 +54,26 @@ def read_cases(path: Path) -> list[dict]:
 def recall_at(ranked: list[list[str]], cases: list[dict], k: int) -> float:
     hits = [any(pid in c["expect"] for pid in r[:k]) for r, c in zip(ranked, cases)]
     return sum(hits) / max(len(hits), 1)
+
+
+def verdict_differs(server: list[dict], browser: list[dict], n: int) -> list[dict]:
+    """Each case whose no-known-pattern verdict differs: both sides' top-1, its probability and the
+    verdict, to tell a ranking or calibration that differs (another top-1, or the same one rated far
+    apart) from the int8 model moving a probability across calibrate.NO_MATCH_BELOW (the same top-1,
+    a few hundredths apart: the box says "borderline" then)."""
+    out = []
+    for i, (s, b) in enumerate(zip(server, browser)):
+        if s["no_known_pattern"] == b["no_known_pattern"]:
+            continue
+        top = s["results"][0] if s["results"] else {}
+        out.append({
+            "case": i if i < n else i - n, "kind": "dev" if i < n else "no-match",
+            "cli": {"top1": top.get("id"), "probability": top.get("probability"),
+                    "no_known_pattern": s["no_known_pattern"]},
+            "browser": {"top1": (b["ids"] or [None])[0], "probability": (b["probability"] or [None])[0],
+                        "no_known_pattern": b["no_known_pattern"], "borderline": b["borderline"]},
+        })  # fmt: skip
+    return out
 
 
 def build(kb: Path, work: Path) -> tuple[Path, object]:
@@ -98,7 +119,8 @@ def browser_answers(site: Path, texts: list[str]) -> dict:
                   const t0 = performance.now();
                   const a = await engine.answer(t, 5);
                   res.push({ms: performance.now() - t0, ids: a.results.map(r => r.id), no_known_pattern: a.no_known_pattern,
-                            confidence: a.results.map(r => r.confidence)});
+                            confidence: a.results.map(r => r.confidence),
+                            probability: a.results.map(r => r.probability), borderline: a.borderline});
                 }
                 return res;
             }""",
@@ -240,6 +262,7 @@ def main() -> None:
             for i, (s, b) in enumerate(zip(s_ids[:n], b_ids[:n]))
             if s[:1] != b[:1]
         ],
+        "verdict_differs": verdict_differs(server, browser["answers"], n),
         "recall3_differs": [
             {"case": i, "cli": s[:5], "browser": b[:5]}
             for i, (s, b, c) in enumerate(zip(s_ids[:n], b_ids[:n], cases))
@@ -271,6 +294,13 @@ def main() -> None:
         f"first use {report['load_s']:.2f} s   query median {report['query_ms']['median']} ms, "
         f"p90 {report['query_ms']['p90']} ms, max {report['query_ms']['max']} ms   (site build {report['build_s']} s)"
     )
+    for d in report["verdict_differs"]:
+        said = [
+            f"{side} {v['top1']} {v['probability']} -> {'no known pattern' if v['no_known_pattern'] else 'a match'}"
+            for side, v in (("cli", d["cli"]), ("browser", d["browser"]))
+        ]
+        borderline = " (the box said borderline)" if d["browser"]["borderline"] else ""
+        print(f"  verdict differs on {d['kind']} case {d['case']}: " + "; ".join(said) + borderline)
     print(f"bundle {report['bundle_bytes'] / 1e6:.1f} MB:")
     for name, size in sorted(report["bundle_files"].items(), key=lambda kv: -kv[1]):
         if size > 100_000:
