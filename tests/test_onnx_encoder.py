@@ -237,6 +237,37 @@ def test_two_builds_at_once_share_one_browser_export(cached_export, tmp_path):
     assert [f.name for f in cache.iterdir() if ".tmp-" in f.name] == []
 
 
+RACING_LOAD = (
+    "import os, sys\nfrom recur.retrieval import embed, onnx_encoder\n"
+    "enc = embed.load_encoder(embed.DEFAULT)\n"
+    "folder = onnx_encoder.cache_folder(embed.resolve(embed.DEFAULT))\n"
+    "print(type(enc).__name__, 'torch' in sys.modules, os.stat(folder).st_ino, enc.encode(['disk full'])[0][:4].tolist())\n"
+)
+
+
+def test_two_first_loads_at_once_make_one_export(tmp_path):
+    """Test workers share one RECUR_CACHE (conftest sets it before xdist starts them), and each first load
+    of the real model imported torch and exported it into the same folder, swapping it under the other
+    (as two `recur site` builds did to the browser model's: CI's ENOENT). Now the second waits for the
+    first's export and uses it: one export, and one of the two never imports torch."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "tools"), RECUR_CACHE=str(tmp_path / "cache"), RECUR_PRECISION="fp32")
+    env.pop("RECUR_ENCODER", None)
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", RACING_LOAD], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    said = [run.communicate() for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], [err for _, err in said]
+    rows = [out.split(maxsplit=3) for out, _ in said]
+    assert [row[0] for row in rows] == ["OnnxEncoder", "OnnxEncoder"], said
+    assert sorted(row[1] for row in rows) == ["False", "True"], said  # torch was imported by the export only
+    [folder] = (tmp_path / "cache" / "onnx").iterdir()
+    assert {int(row[2]) for row in rows} == {os.stat(folder).st_ino}  # never replaced under the other
+    assert rows[0][3] == rows[1][3]
+
+
 def test_the_browser_model_is_made_when_the_model_cache_cannot_be_written(fresh, monkeypatch, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
