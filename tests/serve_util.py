@@ -27,6 +27,20 @@ def free_socket(host: str = "127.0.0.1") -> socket.socket:
     return sock
 
 
+def started_on(lines, said: list) -> int:
+    """The port `recur serve --port 0` listens on, from its start-up line in ``lines`` (its output, read a
+    line at a time; each line read is kept in ``said``). A port found free and closed before the server was
+    started could be taken meanwhile, by another test worker's server or a client's connection: the server
+    then failed to bind, or the test asked the other worker's server. Port 0 binds a free one atomically."""
+    import re
+
+    for line in lines:
+        said.append(line)
+        if m := re.match(r"Recur on http://\S+?:(\d+)/", line):
+            return int(m.group(1))
+    raise AssertionError("recur serve ended before its start-up line:\n" + "".join(said))
+
+
 @contextlib.contextmanager
 def running(app, wait_ready: bool = True, timeout: float = 60.0, **config):
     """Serve ``app`` with uvicorn on 127.0.0.1:<free port>, configured as `recur serve` does

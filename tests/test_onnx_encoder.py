@@ -404,30 +404,22 @@ def test_old_exports_are_pruned_to_the_most_recently_used(fresh):
 def test_recur_serve_answers_without_loading_torch(cached_export, tmp_path):
     """`recur serve --threads 1` (its default) imported torch to set its thread count, even when the
     model ran on ONNX Runtime: 5-11 s more start-up and the torch libraries in memory."""
+    import threading
+
     import httpx
     from kbfactory import small_kb
-    from serve_util import free_socket, wait_healthy
+    from serve_util import started_on, wait_healthy
 
     kb = small_kb(tmp_path / "kb")  # the export is in the cache, as after any earlier run
-    sock = free_socket()
-    port = sock.getsockname()[1]
-    sock.close()
-    args = [
-        "serve",
-        "--kb",
-        str(kb),
-        "--index",
-        str(tmp_path / "idx"),
-        "--port",
-        str(port),
-        "--site",
-        str(tmp_path / "s"),
-    ]
+    args = ["serve", "--kb", str(kb), "--index", str(tmp_path / "idx"), "--port", "0", "--site", str(tmp_path / "s")]
     args += ["--feedback", str(tmp_path / "fb.jsonl")]
     env = dict(os.environ, PYTHONPATH=str(ROOT / "tools"))
-    proc = subprocess.Popen([sys.executable, "-m", "recur", *args], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "recur", *args], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
+    )  # --port 0: a port picked here and closed could be another test worker's by the time serve binds it
     try:
-        base = f"http://127.0.0.1:{port}"
+        base = f"http://127.0.0.1:{started_on(proc.stderr, [])}"
+        threading.Thread(target=proc.stderr.read, daemon=True).start()  # the rest read, so serve never blocks on it
         # the index is built first (the shipped KB's took over 60 s with the other test worker, and
         # failed so once, 'still loading': a small KB's is seconds, the limit stays generous)
         wait_healthy(base, timeout=300)
