@@ -202,6 +202,26 @@ def test_the_browser_model_is_made_from_the_cached_export_without_torch(cached_e
         assert float(session.run(None, {"input_ids": ids})[0][0] @ ref.encode([text])[0]) > 0.98, text
 
 
+def test_a_browser_model_made_by_other_versions_or_export_code_is_made_again(cached_export, tmp_path):
+    """The browser model's cache (a checkout's .recur/browser-model/) outlives upgrades and code changes: one
+    quantised by an older onnxruntime or older export code was used as it was, so a site shipped it and
+    tests passed or failed by what an earlier run had left there (CI's fresh clone exports anew). One
+    made by this code and these packages is used; another is made again."""
+    from recur.site.bundle import export_model
+
+    spec, cache = embed.resolve(embed.DEFAULT), tmp_path / "browser"
+    folder = export_model(spec, cache_root=cache)
+    info = json.loads((folder / "info.json").read_text())
+    made = os.stat(folder).st_ino
+    assert export_model(spec, cache_root=cache) == folder and os.stat(folder).st_ino == made  # used as made
+    for stale in ({"onnxruntime": "1.0.0"}, {"format": 0}):
+        (folder / "info.json").write_text(json.dumps({**info, "made_with": {**info.get("made_with", {}), **stale}}))
+        before = os.stat(folder).st_ino
+        assert export_model(spec, cache_root=cache) == folder
+        assert os.stat(folder).st_ino != before, stale  # made again
+        assert json.loads((folder / "info.json").read_text())["made_with"] == info["made_with"]
+
+
 RACING_BUILD = (
     "import os, sys\nfrom pathlib import Path\nfrom recur.retrieval import embed\n"
     "from recur.site.bundle import _gzip_cached, export_model\n"
