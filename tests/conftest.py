@@ -1,4 +1,5 @@
 import atexit
+import datetime as dt
 import os
 import shutil
 import sys
@@ -51,6 +52,21 @@ def run(kb_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("RECUR_KB", str(kb_dir))
     monkeypatch.setenv("RECUR_INDEX", str(tmp_path / "index"))
     return lambda *args, input=None: CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+
+@pytest.fixture
+def some_day():
+    """``some_day(check)``: whether ``check(day)`` holds for a day (ISO text) the real clock has shown since
+    the test began: today, or also the day before for a test that ran across midnight. What a command
+    writes for "today" (a done: day, an import's date) was compared with dt.date.today() read after the
+    command: a run crossing midnight between the two failed (the record said one day, the test the next)."""
+    first = dt.date.today()
+
+    def check(holds) -> bool:
+        days = [first + dt.timedelta(days=n) for n in range((dt.date.today() - first).days + 1)]
+        return any(holds(day.isoformat()) for day in days)
+
+    return check
 
 
 @pytest.fixture(scope="session")

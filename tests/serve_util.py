@@ -27,6 +27,20 @@ def free_socket(host: str = "127.0.0.1") -> socket.socket:
     return sock
 
 
+def started_on(lines, said: list) -> int:
+    """The port `recur serve --port 0` listens on, from its start-up line in ``lines`` (its output, read a
+    line at a time; each line read is kept in ``said``). A port found free and closed before the server was
+    started could be taken meanwhile, by another test worker's server or a client's connection: the server
+    then failed to bind, or the test asked the other worker's server. Port 0 binds a free one atomically."""
+    import re
+
+    for line in lines:
+        said.append(line)
+        if m := re.match(r"Recur on http://\S+?:(\d+)/", line):
+            return int(m.group(1))
+    raise AssertionError("recur serve ended before its start-up line:\n" + "".join(said))
+
+
 @contextlib.contextmanager
 def running(app, wait_ready: bool = True, timeout: float = 60.0, **config):
     """Serve ``app`` with uvicorn on 127.0.0.1:<free port>, configured as `recur serve` does
@@ -147,21 +161,42 @@ def nginx_missing_reason() -> str | None:
 def nginx_proxy(upstream: str, prefix: str, workdir):
     """nginx on 127.0.0.1:<free port> serving ``upstream`` (http://host:port) under ``prefix`` with
     README's location block (readme_nginx_location); yields the public base URL, prefix included. Call nginx_missing_reason first."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    # nginx cannot be handed a bound socket nor say which port it took: the port is found free and closed
+    # first, and another test worker (or a client's connection) can take it before nginx binds it. Then
+    # nginx stops at once ("Address already in use") and is started again on another port; it is ready
+    # when it has written its pid file, which it does after binding (a connection to the port could have
+    # reached the other worker's server).
+    for _ in range(5):
+        sock = free_socket()
+        port = sock.getsockname()[1]
+        sock.close()
+        proc = _start_nginx(upstream, prefix, workdir, port)
+        if proc is not None:
+            break
+    else:
+        raise RuntimeError("nginx found every port it was given taken")
+    try:
+        yield f"http://127.0.0.1:{port}" + prefix
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)
+
+
+def _start_nginx(upstream: str, prefix: str, workdir, port: int, timeout: float = 10.0):
+    """nginx listening on ``port`` (its process), or None when the port was taken before it bound it."""
     import shutil
     import subprocess
 
     exe = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
-    sock = free_socket()
-    port = sock.getsockname()[1]
-    sock.close()
-    workdir.mkdir(parents=True, exist_ok=True)
     temps = "".join(
         f"  {kind}_temp_path {workdir / kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
     location = readme_nginx_location().replace("PREFIX", prefix).replace("UPSTREAM", upstream.split("://", 1)[1])
-    conf = workdir / "nginx.conf"
+    conf, pid = workdir / "nginx.conf", workdir / "nginx.pid"
+    pid.unlink(missing_ok=True)
     conf.write_text(
-        f"daemon off;\nworker_processes 1;\npid {workdir / 'nginx.pid'};\nerror_log stderr warn;\n"
+        f"daemon off;\nworker_processes 1;\npid {pid};\nerror_log stderr warn;\n"
         f"events {{ worker_connections 64; }}\nhttp {{\n  access_log off;\n{temps}"
         # bodies in memory (up to the webhook's 4 MiB and more): run as root, nginx's workers (nobody)
         # cannot write pytest's private tmp
@@ -169,25 +204,19 @@ def nginx_proxy(upstream: str, prefix: str, workdir):
         f"  server {{\n    listen 127.0.0.1:{port};\n{location}  }}\n}}\n"
     )
     proc = subprocess.Popen([exe, "-c", str(conf), "-p", str(workdir)], stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_listening(port, proc)
-        yield base + prefix
-    finally:
-        proc.terminate()
-        proc.communicate(timeout=10)
-
-
-def _wait_listening(port: int, proc, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while not pid.is_file():
         if proc.poll() is not None:
-            raise RuntimeError(f"nginx stopped: {proc.stderr.read()}")
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
+            said = proc.stderr.read()
+            if "Address already in use" in said:
+                return None
+            raise RuntimeError(f"nginx stopped: {said}")
+        if time.monotonic() > deadline:
+            proc.kill()
+            proc.communicate()
+            raise RuntimeError(f"nginx is not listening on {port}")
         time.sleep(0.05)
-    raise RuntimeError(f"nginx is not listening on {port}")
+    return proc
 
 
 @contextlib.contextmanager

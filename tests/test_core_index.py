@@ -371,6 +371,7 @@ def test_a_text_shared_by_several_views_is_encoded_once(kb_dir, tmp_path):
 
 def test_a_model_folders_id_is_cached_until_one_of_its_files_changes(tmp_path, monkeypatch):
     import hashlib
+    import os
 
     monkeypatch.setenv("RECUR_CACHE", str(tmp_path / "cache"))
     m = tmp_path / "model"
@@ -383,7 +384,11 @@ def test_a_model_folders_id_is_cached_until_one_of_its_files_changes(tmp_path, m
     real = hashlib.file_digest
     monkeypatch.setattr(hashlib, "file_digest", lambda fh, name: hashed.append(fh.name) or real(fh, name))
     assert embed.resolve(str(m)).model_id == first and hashed == []  # from the cache: no file read
-    (m / "model.safetensors").write_bytes(b"\x01" * 64)  # same name and size, new weights
+    weights = m / "model.safetensors"
+    weights.write_bytes(b"\x01" * 64)  # same name and size, new weights
+    # a second later, as a rewrite in another clock tick is: rewritten within the first write's tick (4 ms on
+    # a kernel with coarse file times, 1 s or 2 s on some file systems) the file reads as unchanged
+    os.utime(weights, ns=(weights.stat().st_atime_ns, weights.stat().st_mtime_ns + 1_000_000_000))
     second = embed.resolve(str(m)).model_id
     assert second != first and hashed
     (tmp_path / "cache" / "model-ids.json").write_text("not json")  # a damaged cache only costs a hash

@@ -817,7 +817,7 @@ def test_a_review_due_given_for_a_review_level_none_is_said_not_silently_untrack
     assert r.exit_code == 0 and "review level is none" not in r.output
 
 
-def test_a_review_already_overdue_when_recorded_is_said(kb_dir, tmp_path):
+def test_a_review_already_overdue_when_recorded_is_said(kb_dir, tmp_path, some_day):
     """Found in review: an incident recorded a year late (--date) got the framework's due date, long
     passed; the board showed it overdue and `recur report --fail-on overdue` failed from the first run
     without a word (`recur import` says it)."""
@@ -826,11 +826,13 @@ def test_a_review_already_overdue_when_recorded_is_said(kb_dir, tmp_path):
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
     due = dt.date.fromisoformat(out["review"]["due"])
-    assert (
-        f"warning: the light review was due {due}, {(dt.date.today() - due).days} day(s) ago: the board shows it "
-        f"overdue and recur report --fail-on overdue fails on it. If it was held: recur incident review "
-        f"{out['id']} --done; else the day it will be held: recur incident review {out['id']} --due" in r.stderr
-    )
+    assert some_day(  # days ago, counted from the day the command ran
+        lambda d: (
+            f"warning: the light review was due {due}, {(dt.date.fromisoformat(d) - due).days} day(s) ago: the "
+            f"board shows it overdue and recur report --fail-on overdue fails on it. If it was held: recur incident review "
+            f"{out['id']} --done; else the day it will be held: recur incident review {out['id']} --due" in r.stderr
+        )
+    ), r.stderr
     report = run("report", "--kb", str(kb_dir), "--fail-on", "overdue")
     assert report.exit_code == 1 and out["id"] in report.output  # what the warning says
     assert run("incident", "review", "--kb", str(kb_dir), out["id"], "--done").exit_code == 0  # its advice

@@ -66,7 +66,7 @@ def record(kb, iid):
     return (kb / "incidents" / "2026" / f"{iid}.md").read_text()
 
 
-def test_review_done_takes_it_off_the_boards_overdue_reviews_and_keeps_the_layout(kb):
+def test_review_done_takes_it_off_the_boards_overdue_reviews_and_keeps_the_layout(kb, some_day):
     as_of = dt.date(2026, 12, 1)
     before = board(load_kb(kb), as_of)
     assert {r["incident"] for r in before["reviews"] if r["overdue"]} >= {"INC-2026-0300", "INC-2026-0301"}
@@ -75,11 +75,16 @@ def test_review_done_takes_it_off_the_boards_overdue_reviews_and_keeps_the_layou
     assert record(kb, "INC-2026-0301") == FLOW  # showing writes nothing
     assert run("incident", "review", "--kb", str(kb), "INC-2026-0301", "--done").exit_code == 0
     assert run("incident", "review", "--kb", str(kb), "INC-2026-0300", "--done").exit_code == 0
-    today = dt.date.today().isoformat()  # the day it was held: today, no --on given
-    assert f"review: {{level: full, status: done, due: 2026-11-07, done: {today}}}" in record(kb, "INC-2026-0301")
+    # the day it was held: today, no --on given
+    assert some_day(
+        lambda d: f"review: {{level: full, status: done, due: 2026-11-07, done: {d}}}" in record(kb, "INC-2026-0301")
+    )
     # a record with no review: mapping (the framework's defaults) gets one, at the end of the front matter
-    assert record(kb, "INC-2026-0300") == BLOCK.replace(
-        "    status: open\n---", f"    status: open\nreview:\n  status: done\n  done: {today}\n---"
+    assert some_day(
+        lambda d: (
+            record(kb, "INC-2026-0300")
+            == BLOCK.replace("    status: open\n---", f"    status: open\nreview:\n  status: done\n  done: {d}\n---")
+        )
     )
     # held today: off today's board (one as of a day before today lists it pending then)
     after = board(load_kb(kb), dt.date.today())
@@ -152,16 +157,17 @@ def test_flag_done_turns_a_plain_flag_into_a_mapping_with_the_note(kb):
     assert both.exit_code == 2
 
 
-def test_crlf_and_a_byte_order_mark_survive_an_edit(kb):
+def test_crlf_and_a_byte_order_mark_survive_an_edit(kb, some_day):
     path = kb / "incidents" / "2026" / "INC-2026-0301.md"
     path.write_bytes(b"\xef\xbb\xbf" + FLOW.replace("\n", "\r\n").encode())
     assert run("incident", "follow-up", "--kb", str(kb), "INC-2026-0301", "1", "--done").exit_code == 0
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf---\r\n") and b"\n" not in raw.replace(b"\r\n", b"")
-    done = f", done: {dt.date.today().isoformat()}".encode()  # the day it was marked done
-    assert (
-        raw.replace(b"status: done, owner", b"status: open, owner").replace(done, b"")
-        == b"\xef\xbb\xbf" + FLOW.replace("\n", "\r\n").encode()
+    unmarked = raw.replace(b"status: done, owner", b"status: open, owner")
+    assert some_day(  # less the day it was marked done
+        lambda d: (
+            unmarked.replace(f", done: {d}".encode(), b"") == b"\xef\xbb\xbf" + FLOW.replace("\n", "\r\n").encode()
+        )
     )
 
 
@@ -269,38 +275,42 @@ def checked(kb, iid: str = "INC-2026-0302"):
         ("review: {}\n", "review: {status: done, due: 2026-11-20, done: TODAY}\n"),
     ],
 )
-def test_an_empty_review_which_check_passes_is_marked_not_refused(kb, given, written):
+def test_an_empty_review_which_check_passes_is_marked_not_refused(kb, given, written, some_day):
     """``review:`` with nothing (or ~, or {}) is the framework's defaults to `recur check`; the tool
     said "not a mapping this tool can edit" and wrote nothing."""
     path = write(kb, given + "follow_ups: []\n")
     r = run("incident", "review", "--kb", str(kb), "INC-2026-0302", "--done", "--due", "2026-11-20")
     assert r.exit_code == 0, r.output
-    written = written.replace("TODAY", dt.date.today().isoformat())  # the day it was held, no --on given
-    assert path.read_text() == HEAD + written + "follow_ups: []\n" + BODY
+    # done: the day it was held, no --on given
+    assert some_day(lambda d: path.read_text() == HEAD + written.replace("TODAY", d) + "follow_ups: []\n" + BODY)
     review = checked(kb).review
     assert (review.status, review.due) == ("done", dt.date(2026, 11, 20))
 
 
-def test_a_nested_block_list_last_in_a_follow_up_gets_the_status_after_it(kb):
+def test_a_nested_block_list_last_in_a_follow_up_gets_the_status_after_it(kb, some_day):
     """The follow-up's last value a block list (then a comment line): the status went under the next
     follow-up's title, the read-back refused it, and the first could not be marked at all."""
     path = write(kb, "follow_ups:\n  - title: Alpha\n    links:\n      - a\n    # why\n  - title: Beta\n")
     r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", "alpha", "--done")
     assert r.exit_code == 0, r.output
-    done = f"    done: {dt.date.today().isoformat()}\n"
-    assert f"    links:\n      - a\n    status: done\n{done}    # why\n  - title: Beta\n" in path.read_text()
+    text = path.read_text()
+    assert some_day(
+        lambda d: f"    links:\n      - a\n    status: done\n    done: {d}\n    # why\n  - title: Beta\n" in text
+    )
     assert [f.status for f in checked(kb).follow_ups] == ["done", "open"]
 
 
-def test_a_record_written_as_one_flow_mapping_gets_its_review(kb):
+def test_a_record_written_as_one_flow_mapping_gets_its_review(kb, some_day):
     """A front matter written as one {...} mapping with no review: the review was added as a block
     after it, which does not parse ("could not change it safely (... <document start>)")."""
     one = "{id: INC-2026-0302, title: Search slow, date: 2026-11-03, severity: sev2}"
     path = write(kb, f"---\n{one}\n")
     r = run("incident", "review", "--kb", str(kb), "INC-2026-0302", "--done", "--due", "2026-11-20")
     assert r.exit_code == 0, r.output
-    today = dt.date.today().isoformat()
-    assert path.read_text() == f"---\n{one[:-1]}, review: {{status: done, due: 2026-11-20, done: {today}}}}}\n" + BODY
+    text = path.read_text()
+    assert some_day(
+        lambda d: text == f"---\n{one[:-1]}, review: {{status: done, due: 2026-11-20, done: {d}}}}}\n" + BODY
+    )
     assert checked(kb).review.status == "done"
 
 
@@ -353,17 +363,19 @@ def test_a_pattern_id_or_an_id_in_other_case_given_for_the_incident_is_said(kb):
     assert record(kb, "INC-2026-0301") == FLOW
 
 
-def test_a_flow_mapping_over_lines_with_a_trailing_comma_or_a_comment_gets_its_status(kb):
+def test_a_flow_mapping_over_lines_with_a_trailing_comma_or_a_comment_gets_its_status(kb, some_day):
     """``{`` on one line, a key a line, a comma after the last: ", status: done" went after that comma
     (",,", which does not parse: "could not change it safely"); a comment before the brace took it in."""
     path = write(kb, 'follow_ups:\n  - {\n      title: "A",\n      owner: x,\n    }\n  - {title: B  # why\n    }\n')
     for which in ("A", "B"):
         r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", which, "--done")
         assert r.exit_code == 0, r.output
-    done = f"done: {dt.date.today().isoformat()}"
-    assert (
-        f"      owner: x, status: done, {done},\n    }}\n  - {{title: B, status: done, {done}  # why\n"
-        in path.read_text()
+    text = path.read_text()
+    assert some_day(
+        lambda d: (
+            f"      owner: x, status: done, done: {d},\n    }}\n  - {{title: B, status: done, done: {d}  # why\n"
+            in text
+        )
     )
     assert [f.status for f in checked(kb).follow_ups] == ["done", "done"]
 
@@ -604,7 +616,7 @@ def test_success_lines_name_the_record_as_the_error_lines_do(kb, monkeypatch):
     assert bad.exit_code == 1 and "incidents/2026/INC-2026-0301.md:6: review" in bad.output, bad.output
 
 
-def test_mixed_line_endings_are_kept_line_by_line(kb):
+def test_mixed_line_endings_are_kept_line_by_line(kb, some_day):
     """A CRLF front matter over an LF body (a template pasted in on Windows): every line was rewritten
     as CRLF. Each line keeps its own ending; a line the edit adds takes the one of the line it follows."""
     path = kb / "incidents" / "2026" / "INC-2026-0300.md"
@@ -612,11 +624,13 @@ def test_mixed_line_endings_are_kept_line_by_line(kb):
     path.write_bytes((front.replace("\n", "\r\n") + "---\n\n" + body).encode())
     assert run("incident", "follow-up", "--kb", str(kb), "INC-2026-0300", "DB-77", "--done").exit_code == 0
     assert run("incident", "flag", "--kb", str(kb), "INC-2026-0300", "is the pool shared?").exit_code == 0
-    done = f"    done: {dt.date.today().isoformat()}\n"
-    edited = (
-        front.replace("ticket: DB-77\n", f"ticket: DB-77\n    status: done\n{done}") + '  - "is the pool shared?"\n'
-    )
-    assert path.read_bytes() == (edited.replace("\n", "\r\n") + "---\n\n" + body).encode()
+
+    def edited(day):
+        marked = front.replace("ticket: DB-77\n", f"ticket: DB-77\n    status: done\n    done: {day}\n")
+        return (marked + '  - "is the pool shared?"\n').replace("\n", "\r\n") + "---\n\n" + body
+
+    raw = path.read_bytes()
+    assert some_day(lambda d: raw == edited(d).encode())
     assert [f.status for f in load_kb(kb).incidents["INC-2026-0300"].follow_ups] == ["done", "open"]
 
 
@@ -707,7 +721,7 @@ def test_the_reports_last_line_names_the_due_command_when_a_follow_up_has_no_due
     assert last_line().startswith("Close them with:") and "--due" not in last_line()
 
 
-def test_follow_up_done_keeps_the_day_so_a_past_report_shows_it_open_then(kb):
+def test_follow_up_done_keeps_the_day_so_a_past_report_shows_it_open_then(kb, some_day):
     """A follow-up marked done had no day: `recur report --as-of` a date before it was done left it out
     of that week's open follow-ups, today's status read back into the past. --done writes `done:` (the
     day given with --on, else today), --open takes it out again, and the board reads it as a fix's."""
@@ -716,8 +730,7 @@ def test_follow_up_done_keeps_the_day_so_a_past_report_shows_it_open_then(kb):
     assert r.exit_code == 0 and "Alert on pool saturation marked done on 2026-11-20 (" in r.output, r.output
     assert "    ticket: DB-77\n    status: done\n    done: 2026-11-20\n  - title: Raise" in record(kb, "INC-2026-0300")
     assert run(*args, "INC-2026-0301", "NET-9", "--done").exit_code == 0
-    today = dt.date.today().isoformat()
-    assert f"ticket: NET-9, done: {today}}}" in record(kb, "INC-2026-0301")
+    assert some_day(lambda d: f"ticket: NET-9, done: {d}}}" in record(kb, "INC-2026-0301"))
 
     def open_titles(day):
         return [f["title"] for f in board(load_kb(kb), day)["follow_ups"]]

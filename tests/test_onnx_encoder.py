@@ -202,6 +202,26 @@ def test_the_browser_model_is_made_from_the_cached_export_without_torch(cached_e
         assert float(session.run(None, {"input_ids": ids})[0][0] @ ref.encode([text])[0]) > 0.98, text
 
 
+def test_a_browser_model_made_by_other_versions_or_export_code_is_made_again(cached_export, tmp_path):
+    """The browser model's cache (a checkout's .recur/browser-model/) outlives upgrades and code changes: one
+    quantised by an older onnxruntime or older export code was used as it was, so a site shipped it and
+    tests passed or failed by what an earlier run had left there (CI's fresh clone exports anew). One
+    made by this code and these packages is used; another is made again."""
+    from recur.site.bundle import export_model
+
+    spec, cache = embed.resolve(embed.DEFAULT), tmp_path / "browser"
+    folder = export_model(spec, cache_root=cache)
+    info = json.loads((folder / "info.json").read_text())
+    made = os.stat(folder).st_ino
+    assert export_model(spec, cache_root=cache) == folder and os.stat(folder).st_ino == made  # used as made
+    for stale in ({"onnxruntime": "1.0.0"}, {"format": 0}):
+        (folder / "info.json").write_text(json.dumps({**info, "made_with": {**info.get("made_with", {}), **stale}}))
+        before = os.stat(folder).st_ino
+        assert export_model(spec, cache_root=cache) == folder
+        assert os.stat(folder).st_ino != before, stale  # made again
+        assert json.loads((folder / "info.json").read_text())["made_with"] == info["made_with"]
+
+
 RACING_BUILD = (
     "import os, sys\nfrom pathlib import Path\nfrom recur.retrieval import embed\n"
     "from recur.site.bundle import _gzip_cached, export_model\n"
@@ -235,6 +255,37 @@ def test_two_builds_at_once_share_one_browser_export(cached_export, tmp_path):
     assert seen == {os.stat(next(cache.glob("*/info.json")).parent).st_ino}
     assert (tmp_path / "m0.gz").read_bytes() == (tmp_path / "m1.gz").read_bytes()
     assert [f.name for f in cache.iterdir() if ".tmp-" in f.name] == []
+
+
+RACING_LOAD = (
+    "import os, sys\nfrom recur.retrieval import embed, onnx_encoder\n"
+    "enc = embed.load_encoder(embed.DEFAULT)\n"
+    "folder = onnx_encoder.cache_folder(embed.resolve(embed.DEFAULT))\n"
+    "print(type(enc).__name__, 'torch' in sys.modules, os.stat(folder).st_ino, enc.encode(['disk full'])[0][:4].tolist())\n"
+)
+
+
+def test_two_first_loads_at_once_make_one_export(tmp_path):
+    """Test workers share one RECUR_CACHE (conftest sets it before xdist starts them), and each first load
+    of the real model imported torch and exported it into the same folder, swapping it under the other
+    (as two `recur site` builds did to the browser model's: CI's ENOENT). Now the second waits for the
+    first's export and uses it: one export, and one of the two never imports torch."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "tools"), RECUR_CACHE=str(tmp_path / "cache"), RECUR_PRECISION="fp32")
+    env.pop("RECUR_ENCODER", None)
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", RACING_LOAD], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    said = [run.communicate() for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], [err for _, err in said]
+    rows = [out.split(maxsplit=3) for out, _ in said]
+    assert [row[0] for row in rows] == ["OnnxEncoder", "OnnxEncoder"], said
+    assert sorted(row[1] for row in rows) == ["False", "True"], said  # torch was imported by the export only
+    [folder] = (tmp_path / "cache" / "onnx").iterdir()
+    assert {int(row[2]) for row in rows} == {os.stat(folder).st_ino}  # never replaced under the other
+    assert rows[0][3] == rows[1][3]
 
 
 def test_the_browser_model_is_made_when_the_model_cache_cannot_be_written(fresh, monkeypatch, tmp_path):
@@ -373,30 +424,22 @@ def test_old_exports_are_pruned_to_the_most_recently_used(fresh):
 def test_recur_serve_answers_without_loading_torch(cached_export, tmp_path):
     """`recur serve --threads 1` (its default) imported torch to set its thread count, even when the
     model ran on ONNX Runtime: 5-11 s more start-up and the torch libraries in memory."""
+    import threading
+
     import httpx
     from kbfactory import small_kb
-    from serve_util import free_socket, wait_healthy
+    from serve_util import started_on, wait_healthy
 
     kb = small_kb(tmp_path / "kb")  # the export is in the cache, as after any earlier run
-    sock = free_socket()
-    port = sock.getsockname()[1]
-    sock.close()
-    args = [
-        "serve",
-        "--kb",
-        str(kb),
-        "--index",
-        str(tmp_path / "idx"),
-        "--port",
-        str(port),
-        "--site",
-        str(tmp_path / "s"),
-    ]
+    args = ["serve", "--kb", str(kb), "--index", str(tmp_path / "idx"), "--port", "0", "--site", str(tmp_path / "s")]
     args += ["--feedback", str(tmp_path / "fb.jsonl")]
     env = dict(os.environ, PYTHONPATH=str(ROOT / "tools"))
-    proc = subprocess.Popen([sys.executable, "-m", "recur", *args], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "recur", *args], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
+    )  # --port 0: a port picked here and closed could be another test worker's by the time serve binds it
     try:
-        base = f"http://127.0.0.1:{port}"
+        base = f"http://127.0.0.1:{started_on(proc.stderr, [])}"
+        threading.Thread(target=proc.stderr.read, daemon=True).start()  # the rest read, so serve never blocks on it
         # the index is built first (the shipped KB's took over 60 s with the other test worker, and
         # failed so once, 'still loading': a small KB's is seconds, the limit stays generous)
         wait_healthy(base, timeout=300)

@@ -22,7 +22,7 @@ from serve_util import (
     BAD_FOR_A_REAL_MODEL_ONLY_IDS,
     MCP_ACCEPT,
     MCP_INIT,
-    free_socket,
+    started_on,
     wait_healthy,
 )
 
@@ -40,22 +40,20 @@ def serve_process(kb_dir, tmp_path, env=None, extra=(), cwd=None, feedback=True,
     folder it runs in; ``feedback``: False for no --feedback, the default log, or the log's path; ``wrap``: the
     command line run for serve's); yields (base URL, a dict whose "out" is the process's output once it has
     stopped)."""
-    sock = free_socket()
-    port = sock.getsockname()[1]
-    sock.close()
     args = fake_model_flags(kb_dir, tmp_path / "index")
-    args += ["--site", str(tmp_path / "no-site"), "--port", str(port)]
+    args += ["--site", str(tmp_path / "no-site"), "--port", "0"]  # a free port, named by the start-up line
     args += ["--feedback", str(tmp_path / "fb.jsonl" if feedback is True else feedback)] if feedback else []
     args += list(extra)
     proc = subprocess.Popen(
         wrap(RECUR + ["serve", *args]), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=cwd
     )
-    result = {"proc": proc}
+    result, said = {"proc": proc}, []
     try:
-        yield f"http://127.0.0.1:{port}", result
+        yield f"http://127.0.0.1:{started_on(proc.stdout, said)}", result
     finally:
         proc.terminate()
-        result["out"], _ = proc.communicate(timeout=30)
+        rest, _ = proc.communicate(timeout=30)
+        result["out"] = "".join(said) + rest
         result["returncode"] = proc.returncode
 
 
@@ -422,10 +420,7 @@ def test_engine_failure_exits_1(kb_dir, tmp_path):
     from recur.retrieval.index import build
 
     build(load_kb(kb_dir), tmp_path / "index", embed.load_encoder("fake:32"), progress=False)
-    sock = free_socket()
-    port = sock.getsockname()[1]
-    sock.close()
-    r = recur_run(["serve", *fake_model_flags(kb_dir, tmp_path / "index"), "--port", str(port)])
+    r = recur_run(["serve", *fake_model_flags(kb_dir, tmp_path / "index"), "--port", "0"])
     assert r.returncode == 1, r.stderr
     assert "Error:" in r.stderr and "Traceback" not in r.stderr
 
@@ -535,10 +530,7 @@ def test_a_timeout_that_is_not_a_number_is_a_usage_error(kb_dir, tmp_path):
     """NaN passed the 0.1..600 range (every comparison with it is false) and the server started."""
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
     for flag in ("--header-timeout", "--body-timeout", "--webhook-max-wait"):
-        sock = free_socket()
-        port = sock.getsockname()[1]
-        sock.close()
-        args = ["serve", "--kb", str(kb_dir), "--model", "fake:64", "--port", str(port), flag, "nan"]
+        args = ["serve", "--kb", str(kb_dir), "--model", "fake:64", "--port", "0", flag, "nan"]
         r = recur_run(args, env=env)
         assert r.returncode == 2 and f"Invalid value for '{flag}': 'nan' is not a number" in r.stderr, r.stderr
 

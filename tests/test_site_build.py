@@ -247,17 +247,31 @@ def test_help_does_not_import_mkdocs():
 @contextlib.contextmanager
 def _mkdocs_serve(cwd, env):
     """`mkdocs serve` on a free port in ``cwd``: (process, base URL); stopped afterwards."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [str(MKDOCS), "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=cwd,
-        env={**env, "NO_MKDOCS_2_WARNING": "1"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    # mkdocs serve says no port it took itself (-a 127.0.0.1:0 logs port 0): a port is found free and closed
+    # first, and another test worker (or a client connection) can take it during mkdocs' first build. It then
+    # ends on "Address already in use", and the test's requests had gone to the other worker's server: it is
+    # started again on another port. Ready once it logs "Serving on", after binding the port.
+    for _ in range(5):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        proc = subprocess.Popen(
+            [str(MKDOCS), "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=cwd,
+            env={**env, "NO_MKDOCS_2_WARNING": "1"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        said = []
+        for line in proc.stderr:
+            said.append(line)
+            if "Serving on http" in line:
+                break
+        if said and "Serving on http" in said[-1]:
+            break
+        proc.wait()  # it ended before serving
+        assert "Address already in use" in "".join(said), "mkdocs serve did not start:\n" + "".join(said)
     try:
         yield proc, f"http://127.0.0.1:{port}"
     finally:

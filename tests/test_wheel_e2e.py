@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import sysconfig
@@ -102,12 +101,6 @@ def test_recur_version_is_the_version_pip_installed(installed):
     assert wheel.name.startswith(f"recur-{said}-")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(url, data=None, timeout=10):
     req = urllib.request.Request(
         url,
@@ -119,17 +112,25 @@ def _get(url, data=None, timeout=10):
 
 
 def _serve_and_probe(bin_dir, repo: Path, env) -> None:
-    port = _free_port()
+    import threading
+
+    from serve_util import started_on
+
+    # --port 0, the port read from the start-up line: one found free here and closed could be another test
+    # worker's by the time serve (its imports first) binds it
     proc = subprocess.Popen(
-        [bin_dir / "recur", "serve", "--kb", "kb", "--index", ".recur/index", "--site", "site", "--port", str(port)],
+        [bin_dir / "recur", "serve", "--kb", "kb", "--index", ".recur/index", "--site", "site", "--port", "0"],
         cwd=repo,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
     )
-    base = f"http://127.0.0.1:{port}"
+    said: list = []
     try:
+        base = f"http://127.0.0.1:{started_on(proc.stderr, said)}"
+        rest = threading.Thread(target=lambda: said.append(proc.stderr.read()), daemon=True)
+        rest.start()  # read on, so the server never blocks on a full pipe
         deadline = time.monotonic() + 300  # it builds the index with the real model first
         while True:
             try:
@@ -137,7 +138,7 @@ def _serve_and_probe(bin_dir, repo: Path, env) -> None:
                     break
             except OSError:
                 pass
-            assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read() if proc.poll() else "timeout"
+            assert proc.poll() is None and time.monotonic() < deadline, "".join(said) if proc.poll() else "timeout"
             time.sleep(0.5)
         status, body = _get(base + "/api/suggest", {"text": "No space left on device while writing logs", "top": 3})
         answer = json.loads(body)

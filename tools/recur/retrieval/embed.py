@@ -556,8 +556,8 @@ def _load_real(ms: ModelSpec, texts: int) -> Encoder:
             raise
         return load_torch_encoder(ms)
     found = onnx_encoder.cached(ms)
-    for _attempt in range(2):  # a damaged cached export is made again, once
-        found = found or onnx_encoder.export(ms)
+    for attempt in range(2):  # a damaged cached export is made again, once
+        found = found or onnx_encoder.export(ms, again=attempt > 0)
         if found is None or "unsupported" in found[1]:
             break
         try:

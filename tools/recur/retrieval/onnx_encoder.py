@@ -34,6 +34,9 @@ from recur.util.text import ascii_int
 FORMAT = 1  # the graph's inputs and outputs; a cached export of another format is made again
 MAX_DIFF = 1e-5  # largest allowed |vector difference| to the PyTorch model on the probes
 BATCH = 16  # texts a forward pass, sorted by length: fewer pad tokens than 128 (measured best, 8-128)
+# how long an export waits for another process's export of the cache (a cold one on a busy 2-core
+# box: a minute), as the browser model's does (site/bundle.py)
+EXPORT_WAIT_S = 900.0
 KEEP = 6  # exports kept in the cache, the most recently used: each is ~90 MB, and every tune makes a model
 PROBES = (
     "",
@@ -78,13 +81,30 @@ def versions() -> dict:
     return out
 
 
-def export(spec: ModelSpec) -> tuple[Path, dict] | None:
-    """Export ``spec``'s model into the cache (needs torch; a few seconds). None when the cache
-    cannot be written. Two processes exporting at once each write their own folder; the last swap
-    wins, and both exports are the same."""
-    from recur.util.files import swap_folder, work_folder
+def export(spec: ModelSpec, again: bool = False) -> tuple[Path, dict] | None:
+    """Export ``spec``'s model into the cache (needs torch; a few seconds), unless another process has
+    just done so: then its export. None when the cache cannot be written. ``again``: the cached export
+    was found damaged, so a new one is made whatever the cache holds."""
+    from recur.util.files import editing
 
     final = cache_folder(spec)
+    with contextlib.ExitStack() as held:
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            # One export at a time per cache: test workers sharing RECUR_CACHE, or `recur serve` and
+            # `recur index` started together, each imported torch and exported the same model (tens of
+            # seconds of CPU apiece on a 2-core box), and each swap replaced the folder a reader had just
+            # found (a gap between two renames where the OS cannot exchange them; a browser export
+            # reading its model.onnx). The one that waited finds the first's export and uses it.
+            held.enter_context(editing(final.parent, "the ONNX export cache", wait_s=EXPORT_WAIT_S))
+        except (OSError, RecurError):  # the cache cannot be written, or another export held it too long
+            return None
+        return (None if again else cached(spec)) or _export_now(spec, final)
+
+
+def _export_now(spec: ModelSpec, final: Path) -> tuple[Path, dict] | None:
+    from recur.util.files import swap_folder, work_folder
+
     try:
         tmp = work_folder(final)
     except OSError:

@@ -17,7 +17,8 @@
     runtime/           onnxruntime-web (WebAssembly, gzip-compressed) and @huggingface/tokenizers,
                        vendored from npm by ``make install`` (site/browser/vendor/)
 
-The ONNX export is cached by model id under ``.recur/browser-model/`` (a few seconds per model).
+The ONNX export is cached by model id under ``.recur/browser-model/`` (a few seconds per model), with
+what made it (``_made_with``): one made by another Recur or ONNX package version is made again.
 Nothing is downloaded: the weights are the local folder ``embed.resolve`` names.
 """
 
@@ -41,6 +42,9 @@ from recur.util.errors import RecurError
 from recur.util.files import file_version
 
 FORMAT = 1
+# the browser model's export (its graph, quantisation and tokenizer files): raise it when _export changes, so
+# that an export cached by the code before is made again, not shipped (and tested) as if made by this code
+EXPORT_FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -151,10 +155,24 @@ def export_model(spec, cache_root=None) -> Path:
 
 
 def _exported(folder: Path, spec) -> bool:
+    """Whether ``folder`` holds this model's export as this code makes it. A checkout's
+    .recur/browser-model/ outlives upgrades: an int8 model quantised by an older onnxruntime, or by
+    older export code, was shipped on and on (and tests passed or failed by what an earlier run left
+    there, where CI's fresh clone exports anew)."""
     try:
-        return json.loads((folder / "info.json").read_text()).get("model_id") == spec.model_id
+        info = json.loads((folder / "info.json").read_text())
+        return info.get("model_id") == spec.model_id and info.get("made_with") == _made_with()
     except (OSError, ValueError, AttributeError):
         return False
+
+
+def _made_with() -> dict:
+    """What a cached browser model depends on besides the model's own files: this code (EXPORT_FORMAT,
+    Recur's version) and the ONNX packages that rewrote and quantised it."""
+    from recur.retrieval.onnx_encoder import versions
+
+    made = versions()
+    return {"format": EXPORT_FORMAT, **{name: made[name] for name in ("recur", "onnx", "onnxruntime")}}
 
 
 def _export(spec, tmp: Path) -> dict:
@@ -174,7 +192,8 @@ def _export(spec, tmp: Path) -> dict:
     _tokenizer_files(Path(spec.path), tmp, max_len)
     low = _check(OnnxEncoder(spec, folder, info), tmp / "model.onnx")
     shutil.rmtree(tmp / "fp32", ignore_errors=True)
-    return {"model_id": spec.model_id, "dim": int(info["dim"]), "max_seq_length": max_len,
+    return {"model_id": spec.model_id, "made_with": _made_with(), "dim": int(info["dim"]),
+            "max_seq_length": max_len,
             "quantisation": "int8 dynamic, per-channel, first layer float32 (onnxruntime.quantization)",
             "min_cosine": low, "seconds": round(time.perf_counter() - t0, 1), "recur": __version__}
 
