@@ -1154,3 +1154,24 @@ def test_a_too_long_text_is_said_once_with_grouped_counts(served):
 def test_a_bad_voter_is_the_one_json_error_naming_it(served, voter, message):
     r = post(served["base"], "/api/feedback", {"query": "disk", "pattern": "disk-full", "useful": True, "voter": voter})
     assert r.status_code == 422 and r.json()["error"]["message"] == message, r.text
+
+
+def test_the_index_watcher_sees_a_rebuild_whose_files_keep_their_sizes_and_times(tmp_path):
+    """The server reloads when index_files_signature changes. It compared path, size and mtime: a rebuild
+    swapped in files of the same sizes, and on a file system with coarse times (1 s, or a 4 ms tick) the
+    same mtimes, and was not seen (found in a flaky-test audit). The inode of the new file differs."""
+    import os
+
+    from recur.serve.runtime import index_files_signature
+
+    index = tmp_path / "index"
+    index.mkdir()
+    (index / "manifest.json").write_text('{"built": "a"}')
+    before = index_files_signature(index)
+    mtime = (index / "manifest.json").stat().st_mtime_ns
+    (tmp_path / "new.json").write_text('{"built": "b"}')  # as a rebuild writes it: a new file, then a rename
+    os.utime(tmp_path / "new.json", ns=(mtime, mtime))
+    os.replace(tmp_path / "new.json", index / "manifest.json")
+    assert (index / "manifest.json").stat().st_mtime_ns == mtime
+    assert index_files_signature(index) != before
+    assert index_files_signature(index) == index_files_signature(index)

@@ -22,9 +22,9 @@ def _review_line(kb, iid: str, why: bool = True) -> str:
     due = f", due {r.due.isoformat()}" if r.due else ""
     if r.level == "none":  # "none review, done" read as a review held; the board lists none of these
         return f"{iid}: no review to hold (level none{due}; the board does not list it)"
-    late = ""
-    if r.status == "pending" and r.due and r.due < dt.date.today():
-        late = f" (overdue by {(dt.date.today() - r.due).days} days)"
+    late, today = "", dt.date.today()  # read once: a line written across midnight says one day
+    if r.status == "pending" and r.due and r.due < today:
+        late = f" (overdue by {(today - r.due).days} days)"
     held = f" {r.done.isoformat()}" if r.status == "done" and r.done else ""  # the day it was held, when kept
     return f"{iid}: {r.level} review, {r.status}{held}{due}{late}"
 
@@ -308,9 +308,7 @@ def _done_on(value: str | None) -> dt.date | None:
 
     if not value:
         return None
-    day = given_date(value, "--on")
-    if day > dt.date.today():
-        raise RecurError(
-            f"--on {day.isoformat()} is after today ({dt.date.today().isoformat()}): give the day it was done"
-        )
+    day, today = given_date(value, "--on"), dt.date.today()
+    if day > today:
+        raise RecurError(f"--on {day.isoformat()} is after today ({today.isoformat()}): give the day it was done")
     return day

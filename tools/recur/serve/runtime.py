@@ -31,10 +31,11 @@ SITE_STALE_CLEARED = (
 
 
 def index_files_signature(index_dir) -> tuple | None:
-    """Path, size and modification time of every file in the index folder (bm25/ within included): what
-    changes when any of them is rewritten (a rebuild, a non-atomic copy finishing vectors.npy after
-    manifest.json, damage to docs.json). A stat per file, no read: the watcher looks every second.
-    None: the folder is gone."""
+    """Path, size, modification time and inode of every file in the index folder (bm25/ within included):
+    what changes when any of them is rewritten (a rebuild, a non-atomic copy finishing vectors.npy after
+    manifest.json, damage to docs.json). The inode: a rebuild swaps in new files, which may have the old
+    ones' sizes and, on a file system with coarse times (1 s, or a 4 ms kernel tick), their mtimes too.
+    A stat per file, no read: the watcher looks every second. None: the folder is gone."""
     if not os.path.isdir(index_dir):
         return None
     files = []
@@ -44,9 +45,9 @@ def index_files_signature(index_dir) -> tuple | None:
             try:
                 st = os.stat(path)
             except OSError:  # removed between the listing and the stat: it differs from the last look
-                files.append((path, None, None))
+                files.append((path, None, None, None))
                 continue
-            files.append((path, st.st_mtime_ns, st.st_size))
+            files.append((path, st.st_mtime_ns, st.st_size, st.st_ino))
     return tuple(sorted(files))
 
 
