@@ -1031,3 +1031,59 @@ def test_link_with_a_pattern_says_what_it_linked_not_the_stored_candidates(kb_di
     assert shown.startswith(f"Candidates stored for {iid} (linked: {stored[0]}, {outside}):"), shown
     r = run("incident", "link", "--kb", str(kb_dir), "INC-2026-0404", "no-such-pattern")
     assert r.exit_code == 1 and "no incident 'INC-2026-0404'" in r.output, r.output  # the record said first
+
+
+def test_the_suggestions_are_said_by_their_confidence_as_recur_suggest_says_them(kb_dir, tmp_path):
+    """Found in review: "Known patterns that match:" stood over results of low confidence, each with its first
+    step, where `recur suggest`, MCP, Slack and the site count them by confidence (results.match_line) and call
+    the low ones for comparison; a low one's first step is now to be checked first, as MCP says it."""
+    from recur.retrieval.results import match_line
+
+    r = new(kb_dir, tmp_path, "-t", "Pool", "-s", "sev3", "-d", "FATAL: sorry, too many clients already", "--json")
+    results = json.loads(r.stdout)["suggestions"]
+    confidences = [x["confidence"] for x in results]
+    assert confidences[0] != "low" and "low" in confidences, confidences  # a match, then some to compare with
+    r = new(kb_dir, tmp_path, "-t", "Pool", "-s", "sev3", "-d", "FATAL: sorry, too many clients already")
+    assert r.exit_code == 0, r.output
+    assert "Known patterns that match" not in r.stdout, r.stdout
+    assert f"{match_line(results)}:\n" in r.stdout, r.stdout
+    assert "more of low confidence for comparison" in r.stdout
+    lines = r.stdout.splitlines()
+    for x in results:
+        at = next(k for k, line in enumerate(lines) if line.startswith(f"  {x['rank']}. {x['id']} "))
+        step = next(line for line in lines[at + 1 :] if "first step" in line)
+        checked = "first step (low match: check it fits first): " in step
+        assert checked == (x["confidence"] == "low"), step
+
+
+def test_suggestions_besides_a_linked_pattern_say_it_and_count_by_confidence(kb_dir, tmp_path):
+    r = new(
+        kb_dir,
+        tmp_path,
+        "-t",
+        "Pool",
+        "-s",
+        "sev3",
+        "--pattern",
+        "dns-failure",
+        "-d",
+        "FATAL: sorry, too many clients already",
+    )
+    assert r.exit_code == 0, r.output
+    assert "Besides dns-failure (linked): 1 pattern matches with medium or high confidence" in r.stdout, r.stdout
+    assert "Other known patterns that match" not in r.stdout
+
+
+@pytest.mark.parametrize("given", ["", "\n", "  \n\t\n", "\x1b[0m\n", "\u200b"])
+def test_an_empty_description_on_stdin_is_refused_and_nothing_is_written(kb_dir, tmp_path, given):
+    """Found in review: `kubectl --context wrong logs … | recur incident new … -d -` (nothing piped) recorded
+    the incident without a word, its Summary its title, its suggestions searched by the title alone; `recur
+    suggest -` refuses empty stdin. Refused before anything is written, saying how to give the description."""
+    before = sorted((kb_dir / "incidents").rglob("*.md"))
+    r = new(kb_dir, tmp_path, "-t", "Checkout errors", "-s", "sev2", "-d", "-", input=given)
+    assert r.exit_code == 2, r.output
+    assert "--description - (stdin): stdin was empty" in r.stderr and "pipe the description in" in r.stderr
+    assert "Traceback" not in r.output and not r.stdout
+    assert sorted((kb_dir / "incidents").rglob("*.md")) == before
+    r = new(kb_dir, tmp_path, "-t", "Checkout errors", "-s", "sev2", "-d", "-", "--no-suggest", input=given + "x")
+    assert r.exit_code == 0 and "Recorded INC-2026-0003" in r.stdout, r.output

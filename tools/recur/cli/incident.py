@@ -143,6 +143,7 @@ def _ask(kb, tty: bool, title, severity, description):
                 f"--description - (stdin): more than {MAX_FILE_BYTES} bytes; an incident record holds at most that"
             )
         description = decode(raw, "--description - (stdin)")
+        _stdin_had_text(description)
     if not title:
         if not tty:
             raise click.UsageError("--title is required (what happened, in a few words)")
@@ -157,6 +158,21 @@ def _ask(kb, tty: bool, title, severity, description):
     if description is None and tty:
         description = click.prompt("What do you see", default="", show_default=False, type=TEXT)
     return title, severity, description
+
+
+def _stdin_had_text(description: str) -> None:
+    """Refuse ``-d -`` whose stdin held no text (blanks, colour codes or zero-width characters alone), before
+    anything is written, as `recur suggest -` refuses it. Found in review: `kubectl --context wrong logs … |
+    recur incident new … -d -` recorded the incident with its title as its Summary, searched by the title
+    alone, without a word: the log the responder meant to keep was never there."""
+    from recur.util.text import has_text, without_controls
+
+    if not has_text(without_controls(description)):  # what record_incident would write as no description
+        raise click.UsageError(
+            "--description - (stdin): stdin was empty (or blanks alone): pipe the description in, e.g. "
+            'kubectl logs deploy/checkout | recur incident new … -d -, or give it: -d "what you see"; '
+            "nothing written"
+        )
 
 
 def _say_recorded(kb, out: dict, review, severity: str, level_given, as_json: bool) -> None:
@@ -327,6 +343,12 @@ def _picked(results: list, iid: str) -> list:
 
 
 def _show(answer, linked=()) -> None:
+    """The suggestions as every surface says them (retrieval.results): what they are, counted by confidence
+    (match_line), a result below the first rated more likely right (check_both), and a low one's first step
+    to be checked first. Found in review: "Known patterns that match:" stood over results of 3% and <1%, each
+    with its first step, where `recur suggest`, MCP, Slack and the site called them low, for comparison."""
+    from recur.retrieval.results import check_both, match_line
+
     results = for_terminal(answer.results)
     if answer.no_known_pattern:
         from recur.kb.incident_record import no_match_text
@@ -334,10 +356,11 @@ def _show(answer, linked=()) -> None:
         click.echo(no_match_text(linked))
         if results:
             click.echo("Closest patterns, for comparison only:")
-    else:
-        click.echo("Other known patterns that match:" if linked else "Known patterns that match:")
-    if not results:
-        return
+    elif results:
+        both = check_both(results)
+        line = match_line(results) + (f"; {both}." if both else ":")
+        # the linked pattern is left out of the suggestions (_answer): these are the others
+        click.echo(f"Besides {', '.join(linked)} (linked): {line[0].lower()}{line[1:]}" if linked else line)
     for r in results:
         first = r["runbook"][0] if r["runbook"] else ""
         click.echo(f"  {r['rank']}. {r['id']}  {r['title']}  ({confidence_text(r)})")
@@ -345,7 +368,8 @@ def _show(answer, linked=()) -> None:
             # whole, on one line: a responder copies the command at 3 a.m.; a cut at 120 ended mid-command
             click.echo(f"     preserve first: {flat(r['evidence'][0])}")
         if first:
-            click.echo(f"     first step: {flat(first)}")
+            low = " (low match: check it fits first)" if r["confidence"] == "low" else ""  # as MCP says it
+            click.echo(f"     first step{low}: {flat(first)}")
 
 
 @incident.command("flag")
