@@ -1087,3 +1087,82 @@ def test_an_empty_description_on_stdin_is_refused_and_nothing_is_written(kb_dir,
     assert sorted((kb_dir / "incidents").rglob("*.md")) == before
     r = new(kb_dir, tmp_path, "-t", "Checkout errors", "-s", "sev2", "-d", "-", "--no-suggest", input=given + "x")
     assert r.exit_code == 0 and "Recorded INC-2026-0003" in r.stdout, r.output
+
+
+def _log(n: int, error_at: int) -> str:
+    """An n-line log of INFO lines with one error line at ``error_at``."""
+    lines = [f"2026-12-01T10:{k // 60 % 60:02d}:{k % 60:02d}Z INFO request served path=/api/{k}" for k in range(n)]
+    lines[error_at] = "2026-12-01T10:50:00Z ERROR FATAL: sorry, too many clients already"
+    return "\n".join(lines) + "\n"
+
+
+def test_a_long_log_description_keeps_the_lines_searched_as_its_summary_and_the_lines_around_them(kb_dir, tmp_path):
+    """Found in review: `-d - < biglog.txt` (6,000 lines, one error) wrote a 725 KB record whose Summary held
+    every INFO line (the incident's text in the index and the tuning data), searched by its one error line.
+    Now its Summary is the words before the log and the line searched, as written; ## Log the lines around it,
+    capped, each gap counted; stderr says so; `recur check` reads the record."""
+    from recur.cli.incident import LOG_CONTEXT, LOG_LINES_KEPT
+
+    said = "payments API returning 500s since 10:02, log below:"
+    r = new(
+        kb_dir,
+        tmp_path,
+        "-t",
+        "Checkout errors",
+        "-s",
+        "sev2",
+        "-d",
+        "-",
+        "--json",
+        input=f"{said}\n" + _log(6000, 3000),
+    )
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["candidates"][0]["id"] == "db-pool-exhausted"  # searched by the error line, as before
+    assert "note: the description is 6,001 lines" in r.stderr and "read as a log" in r.stderr, r.stderr
+    assert f"{6000 - (2 * LOG_CONTEXT + 1):,} lines left out of the record" in r.stderr, r.stderr
+    path = Path(out["path"])
+    assert path.stat().st_size < 16 * 1024
+    kb = load_kb(kb_dir)
+    assert not kb.problems, kb.problems
+    inc = kb.incidents[out["id"]]
+    summary = inc.summary
+    assert said in summary and "2026-12-01T10:50:00Z ERROR FATAL: sorry, too many clients already" in summary
+    assert "INFO" not in summary
+    log = inc.sections["Log"]
+    kept = [x for x in log.split("\n") if x.startswith("2026-")]
+    assert len(kept) == 2 * LOG_CONTEXT + 1 <= LOG_LINES_KEPT
+    assert kept[LOG_CONTEXT].endswith("ERROR FATAL: sorry, too many clients already")
+    assert kept[0].endswith(f"path=/api/{3000 - LOG_CONTEXT}") and kept[-1].endswith(f"path=/api/{3000 + LOG_CONTEXT}")
+    assert f"[… {3000 - LOG_CONTEXT:,} lines …]" in log and f"[… {6000 - 3001 - LOG_CONTEXT:,} lines …]" in log
+
+
+def test_the_log_kept_of_a_long_description_is_capped(kb_dir, tmp_path):
+    """Error lines all through a log (fewer than half its lines): the Summary holds the first LOG_LINES_KEPT of
+    them, ## Log at most LOG_LINES_KEPT lines."""
+    from recur.cli.incident import LOG_LINES_KEPT
+
+    lines = _log(3000, 0).splitlines()
+    lines = [
+        x.replace("INFO request served", "ERROR upstream failed") if k % 5 == 0 else x for k, x in enumerate(lines)
+    ]
+    r = new(kb_dir, tmp_path, "-t", "Errors", "-s", "sev3", "-d", "-", "--no-suggest", "--json", input="\n".join(lines))
+    assert r.exit_code == 0, r.output
+    inc = load_kb(kb_dir).incidents[json.loads(r.stdout)["id"]]
+    assert sum(x.startswith("2026-") and " ERROR " in x for x in inc.summary.splitlines()) == LOG_LINES_KEPT
+    assert f"(the first {LOG_LINES_KEPT} of 600)" in r.stderr, r.stderr
+    assert sum(x.startswith("2026-") for x in inc.sections["Log"].splitlines()) == LOG_LINES_KEPT
+
+
+def test_a_long_description_that_is_no_log_is_kept_whole_with_a_warning_and_a_short_log_as_it_is(kb_dir, tmp_path):
+    prose = "".join(f"step {k}: we looked at the dashboards and saw nothing new\n" for k in range(300))
+    r = new(kb_dir, tmp_path, "-t", "Long notes", "-s", "sev3", "-d", "-", "--no-suggest", "--json", input=prose)
+    assert r.exit_code == 0, r.output
+    assert "warning: the description is 300 lines" in r.stderr and "written whole as the Summary" in r.stderr
+    inc = load_kb(kb_dir).incidents[json.loads(r.stdout)["id"]]
+    assert inc.summary.strip() == prose.strip() and "Log" not in inc.sections
+    short = _log(40, 20)
+    r = new(kb_dir, tmp_path, "-t", "Short log", "-s", "sev3", "-d", "-", "--no-suggest", "--json", input=short)
+    assert r.exit_code == 0 and "the description is" not in r.stderr, r.stderr
+    inc = load_kb(kb_dir).incidents[json.loads(r.stdout)["id"]]
+    assert inc.summary.strip() == short.strip() and "Log" not in inc.sections

@@ -106,7 +106,7 @@ def new(
         title=title,
         severity=severity,
         date=day,
-        description=description,
+        **_recorded_description(description),  # its Summary and ## Log: a long log cut down (searched whole)
         services=services,
         flags=flags,
         patterns=patterns,
@@ -173,6 +173,106 @@ def _stdin_had_text(description: str) -> None:
             'kubectl logs deploy/checkout | recur incident new … -d -, or give it: -d "what you see"; '
             "nothing written"
         )
+
+
+# a description of more lines than this is a pasted log to cut down for its record (_recorded_description), and
+# what is kept of it under ## Log is at most this many lines: the record is read in the KB repository, on the board
+# and the site, and its Summary is the incident's text in the index and the tuning data (records.Incident.text)
+LOG_LINES_KEPT = 200
+LOG_CONTEXT = 10  # lines kept under ## Log before and after each line searched, as grep -C shows them
+
+
+def _recorded_description(description) -> dict:
+    """{description: the Summary, log: the ## Log section} to record for ``description``. A long log (over
+    LOG_LINES_KEPT lines, read as a log by retrieval.query.prepare, as `recur suggest -` reads it) keeps as its
+    Summary the lines the search read (the words before the log, then its error lines as written, timestamps and
+    all), and under Log the lines around them, at most LOG_LINES_KEPT, each gap counted; said on stderr. Found in
+    review: a 6,000-line log with one error wrote a 725 KB record whose Summary was 6,000 INFO lines, searched
+    by its one error line. A long text that is no log is written whole, with a warning."""
+    text = (description or "").replace("\r\n", "\n").strip("\n")  # record_incident strips it too
+    lines = text.split("\n")
+    filled = [k for k, line in enumerate(lines) if line.strip()]
+    if len(filled) <= LOG_LINES_KEPT:
+        return {"description": description}
+    cut = _log_cut(lines, filled)
+    size = f"{len(text.encode('utf-8', 'surrogatepass')) / 1024:,.0f} KB"
+    if cut is None:
+        click.echo(f"warning: the description is {len(filled):,} lines ({size}), not read as a log: written whole "
+                   "as the Summary (a record holds at most 1 MiB); a shorter one reads better in the KB, on the board "
+                   "and the site.", err=True)  # fmt: skip
+        return {"description": description}
+    summary, log, note = cut
+    click.echo(f"note: the description is {_lines(len(filled))} ({size}), read as a log: {note}.", err=True)
+    return {"description": summary, "log": log}
+
+
+def _log_cut(lines: list[str], filled: list[int]) -> tuple[str, str, str] | None:
+    """(Summary, Log, what was kept) of a long description read as a log (``lines``, ``filled``: the indexes of
+    those not blank), or None when prepare did not read it as one (prose, a storm of error lines: searched as
+    it is). The lines searched are found among the log's by what prepare read of each (query.read_line)."""
+    from recur.retrieval.query import prepare
+
+    prepared = prepare("\n".join(lines))
+    if not prepared.log_lines:
+        return None
+    searched = prepared.text.split("\n")
+    before, picked = filled[: prepared.log_before], set(searched[prepared.log_before :])
+    kept = [k for k in filled[prepared.log_before :] if _read_as(lines[k]) & picked]
+    shown = [lines[k] for k in kept[:LOG_LINES_KEPT]] or searched[prepared.log_before :][:LOG_LINES_KEPT]
+    more = f" (the first {LOG_LINES_KEPT:,} of {len(kept):,})" if len(kept) > LOG_LINES_KEPT else ""
+    said = prepared.note or "searched by its error lines"
+    them = "it" if len(shown) == 1 else "them"
+    # the words before the log and the lines searched, nothing else: the Summary is the incident's text in the
+    # index and the tuning data (records.Incident.text reads a fence's lines, and its info string: none here)
+    head = [lines[k].strip() for k in before] + [""] if before else []
+    summary = "\n".join([*head, "```", *shown, "```"])
+    start = before[-1] + 1 if before else 0
+    log, left_out = _around(lines, start, kept)
+    note = (f"its Summary holds the {_lines(len(shown))} searched{more}"
+            f"{f' and the {_lines(len(before))} before the log' if before else ''}, its ## Log section the "
+            f"{_lines(sum(isinstance(x, str) for x in log))} around {them}; {_lines(left_out)} left out of the "
+            "record")  # fmt: skip
+    said_log = f"{said[0].upper()}{said[1:]}, as recur suggest - searches it: the Summary holds those lines{more}. "
+    said_log += f"Below, the lines around {them} in the log as pasted; {_lines(left_out)} left out ([…] marks where)."
+    body = [said_log, "", "```"]
+    body += [f"[… {_lines(n)} …]" if isinstance(n, int) else n for n in log] + ["```"]
+    return summary, "\n".join(body), note
+
+
+def _lines(n: int) -> str:
+    return f"{n:,} line{'' if n == 1 else 's'}"
+
+
+def _read_as(line: str) -> set[str]:
+    """What query.prepare may have searched of ``line``: the line trimmed, without its leading marks, or what
+    read_line makes of it (a record's message), each cut to query.LINE_CHARS, as prepare cuts them."""
+    from recur.retrieval.query import LINE_CHARS, WS, read_line
+    from recur.util.text import strip_ansi
+    from recur.util.utf8 import clean
+
+    said = clean(strip_ansi(line)).strip(WS)
+    return {x[:LINE_CHARS] for x in (said, said.lstrip("-:|> \t") or said, read_line(said)[2]) if x}
+
+
+def _around(lines: list[str], start: int, kept: list[int]) -> tuple[list, int]:
+    """(the lines of ``lines[start:]`` within LOG_CONTEXT of a ``kept`` one, at most LOG_LINES_KEPT, with the
+    number of lines left out in place of each gap; how many lines were left out in all)."""
+    near = list(range(start, min(len(lines), start + LOG_LINES_KEPT))) if not kept else []  # its start
+    for k in kept:
+        near += [n for n in range(max(start, k - LOG_CONTEXT), min(len(lines), k + LOG_CONTEXT + 1))]
+        if len(set(near)) >= LOG_LINES_KEPT:
+            break
+    near = sorted(set(near))[:LOG_LINES_KEPT]
+    out: list = []
+    at = start
+    for n in near:
+        if n > at:
+            out.append(n - at)
+        out.append(lines[n])
+        at = n + 1
+    if at < len(lines):
+        out.append(len(lines) - at)
+    return out, len(lines) - start - len(near)
 
 
 def _say_recorded(kb, out: dict, review, severity: str, level_given, as_json: bool) -> None:
