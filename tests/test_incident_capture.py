@@ -1166,3 +1166,27 @@ def test_a_long_description_that_is_no_log_is_kept_whole_with_a_warning_and_a_sh
     assert r.exit_code == 0 and "the description is" not in r.stderr, r.stderr
     inc = load_kb(kb_dir).incidents[json.loads(r.stdout)["id"]]
     assert inc.summary.strip() == short.strip() and "Log" not in inc.sections
+
+
+def test_low_suggestions_and_a_likelier_one_below_the_first_are_said_as_every_surface_says_them(capsys):
+    """The answer "latency" had on the shipped KB (three low results, #3 at 39% over #1 at 26%; calibrated
+    probabilities need the real model and 10+ patterns, so it is written out, as MCP's test has it): the CLI
+    says what MCP says over it, the "check both" line too, and does not offer the first as the one to link."""
+    from serve_util import latency_answer
+
+    from recur.cli.incident import _link_later, _show
+    from recur.retrieval.results import Answer
+
+    given = latency_answer()
+    _show(Answer(given["query"], given["results"], given["no_known_pattern"]))
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == (
+        "Possible matches, all of low confidence, in ranked order; cpu-throttling-container-limits (#3) is rated "
+        "more likely right (39% against 26%): check both."
+    )
+    assert sum("first step (low match: check it fits first): First step of" in x for x in lines) == 3
+    said = _link_later("INC-2026-0003", given["results"])
+    assert said == "If one fits, link it later: recur incident link INC-2026-0003 PATTERN_ID"
+    both = [dict(r, confidence="medium") for r in given["results"]]  # a match, but #3 rated more likely right
+    assert _link_later("INC-2026-0003", both).startswith("If one fits, link it later:")
+    assert _link_later("INC-2026-0003", both[:2]) == "Link one later: recur incident link INC-2026-0003 leap-second"

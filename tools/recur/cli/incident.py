@@ -398,7 +398,18 @@ def _suggested(out: dict, found: dict, kb, kb_dir, tty: bool, as_json: bool) -> 
     if chosen and not as_json:
         click.echo(f"Linked {iid} to {', '.join(chosen)}.")
     elif not chosen and not as_json and results and not answer.no_known_pattern:  # never a comparison-only one
-        click.echo(f"Link one later: recur incident link {iid} {results[0]['id']}")
+        click.echo(_link_later(iid, results))
+
+
+def _link_later(iid: str, results: list) -> str:
+    """How to link a suggestion later: the first by its id when it is a match of medium or high confidence and
+    none below it is rated more likely right; else which one is for the responder to judge (found in review:
+    "Link one later: ... ID" named a result of 3%, as if it were the answer)."""
+    from recur.retrieval.results import check_both
+
+    if results[0]["confidence"] == "low" or check_both(results):
+        return f"If one fits, link it later: recur incident link {iid} PATTERN_ID"
+    return f"Link one later: recur incident link {iid} {results[0]['id']}"
 
 
 def _link_top(linked: list, answer) -> tuple[list, str | None]:
