@@ -106,7 +106,7 @@ def new(
         title=title,
         severity=severity,
         date=day,
-        description=description,
+        **_recorded_description(description),  # its Summary and ## Log: a long log cut down (searched whole)
         services=services,
         flags=flags,
         patterns=patterns,
@@ -143,6 +143,7 @@ def _ask(kb, tty: bool, title, severity, description):
                 f"--description - (stdin): more than {MAX_FILE_BYTES} bytes; an incident record holds at most that"
             )
         description = decode(raw, "--description - (stdin)")
+        _stdin_had_text(description)
     if not title:
         if not tty:
             raise click.UsageError("--title is required (what happened, in a few words)")
@@ -157,6 +158,121 @@ def _ask(kb, tty: bool, title, severity, description):
     if description is None and tty:
         description = click.prompt("What do you see", default="", show_default=False, type=TEXT)
     return title, severity, description
+
+
+def _stdin_had_text(description: str) -> None:
+    """Refuse ``-d -`` whose stdin held no text (blanks, colour codes or zero-width characters alone), before
+    anything is written, as `recur suggest -` refuses it. Found in review: `kubectl --context wrong logs … |
+    recur incident new … -d -` recorded the incident with its title as its Summary, searched by the title
+    alone, without a word: the log the responder meant to keep was never there."""
+    from recur.util.text import has_text, without_controls
+
+    if not has_text(without_controls(description)):  # what record_incident would write as no description
+        raise click.UsageError(
+            "--description - (stdin): stdin was empty (or blanks alone): pipe the description in, e.g. "
+            'kubectl logs deploy/checkout | recur incident new … -d -, or give it: -d "what you see"; '
+            "nothing written"
+        )
+
+
+# a description of more lines than this is a pasted log to cut down for its record (_recorded_description), and
+# what is kept of it under ## Log is at most this many lines: the record is read in the KB repository, on the board
+# and the site, and its Summary is the incident's text in the index and the tuning data (records.Incident.text)
+LOG_LINES_KEPT = 200
+LOG_CONTEXT = 10  # lines kept under ## Log before and after each line searched, as grep -C shows them
+
+
+def _recorded_description(description) -> dict:
+    """{description: the Summary, log: the ## Log section} to record for ``description``. A long log (over
+    LOG_LINES_KEPT lines, read as a log by retrieval.query.prepare, as `recur suggest -` reads it) keeps as its
+    Summary the lines the search read (the words before the log, then its error lines as written, timestamps and
+    all), and under Log the lines around them, at most LOG_LINES_KEPT, each gap counted; said on stderr. Found in
+    review: a 6,000-line log with one error wrote a 725 KB record whose Summary was 6,000 INFO lines, searched
+    by its one error line. A long text that is no log is written whole, with a warning."""
+    text = (description or "").replace("\r\n", "\n").strip("\n")  # record_incident strips it too
+    lines = text.split("\n")
+    filled = [k for k, line in enumerate(lines) if line.strip()]
+    if len(filled) <= LOG_LINES_KEPT:
+        return {"description": description}
+    cut = _log_cut(lines, filled)
+    size = f"{len(text.encode('utf-8', 'surrogatepass')) / 1024:,.0f} KB"
+    if cut is None:
+        click.echo(f"warning: the description is {len(filled):,} lines ({size}), not read as a log: written whole "
+                   "as the Summary (a record holds at most 1 MiB); a shorter one reads better in the KB, on the board "
+                   "and the site.", err=True)  # fmt: skip
+        return {"description": description}
+    summary, log, note = cut
+    click.echo(f"note: the description is {_lines(len(filled))} ({size}), read as a log: {note}.", err=True)
+    return {"description": summary, "log": log}
+
+
+def _log_cut(lines: list[str], filled: list[int]) -> tuple[str, str, str] | None:
+    """(Summary, Log, what was kept) of a long description read as a log (``lines``, ``filled``: the indexes of
+    those not blank), or None when prepare did not read it as one (prose, a storm of error lines: searched as
+    it is). The lines searched are found among the log's by what prepare read of each (query.read_line)."""
+    from recur.retrieval.query import prepare
+
+    prepared = prepare("\n".join(lines))
+    if not prepared.log_lines:
+        return None
+    searched = prepared.text.split("\n")
+    before, picked = filled[: prepared.log_before], set(searched[prepared.log_before :])
+    kept = [k for k in filled[prepared.log_before :] if _read_as(lines[k]) & picked]
+    shown = [lines[k] for k in kept[:LOG_LINES_KEPT]] or searched[prepared.log_before :][:LOG_LINES_KEPT]
+    more = f" (the first {LOG_LINES_KEPT:,} of {len(kept):,})" if len(kept) > LOG_LINES_KEPT else ""
+    said = prepared.note or "searched by its error lines"
+    them = "it" if len(shown) == 1 else "them"
+    # the words before the log and the lines searched, nothing else: the Summary is the incident's text in the
+    # index and the tuning data (records.Incident.text reads a fence's lines, and its info string: none here)
+    head = [lines[k].strip() for k in before] + [""] if before else []
+    summary = "\n".join([*head, "```", *shown, "```"])
+    start = before[-1] + 1 if before else 0
+    log, left_out = _around(lines, start, kept)
+    note = (f"its Summary holds the {_lines(len(shown))} searched{more}"
+            f"{f' and the {_lines(len(before))} before the log' if before else ''}, its ## Log section the "
+            f"{_lines(sum(isinstance(x, str) for x in log))} around {them}; {_lines(left_out)} left out of the "
+            "record")  # fmt: skip
+    said_log = f"{said[0].upper()}{said[1:]}, as recur suggest - searches it: the Summary holds those lines{more}. "
+    said_log += f"Below, the lines around {them} in the log as pasted; {_lines(left_out)} left out ([…] marks where)."
+    body = [said_log, "", "```"]
+    body += [f"[… {_lines(n)} …]" if isinstance(n, int) else n for n in log] + ["```"]
+    return summary, "\n".join(body), note
+
+
+def _lines(n: int) -> str:
+    return f"{n:,} line{'' if n == 1 else 's'}"
+
+
+def _read_as(line: str) -> set[str]:
+    """What query.prepare may have searched of ``line``: the line trimmed, without its leading marks, or what
+    read_line makes of it (a record's message), each cut to query.LINE_CHARS, as prepare cuts them."""
+    from recur.retrieval.query import LINE_CHARS, WS, read_line
+    from recur.util.text import strip_ansi
+    from recur.util.utf8 import clean
+
+    said = clean(strip_ansi(line)).strip(WS)
+    return {x[:LINE_CHARS] for x in (said, said.lstrip("-:|> \t") or said, read_line(said)[2]) if x}
+
+
+def _around(lines: list[str], start: int, kept: list[int]) -> tuple[list, int]:
+    """(the lines of ``lines[start:]`` within LOG_CONTEXT of a ``kept`` one, at most LOG_LINES_KEPT, with the
+    number of lines left out in place of each gap; how many lines were left out in all)."""
+    near = list(range(start, min(len(lines), start + LOG_LINES_KEPT))) if not kept else []  # its start
+    for k in kept:
+        near += [n for n in range(max(start, k - LOG_CONTEXT), min(len(lines), k + LOG_CONTEXT + 1))]
+        if len(set(near)) >= LOG_LINES_KEPT:
+            break
+    near = sorted(set(near))[:LOG_LINES_KEPT]
+    out: list = []
+    at = start
+    for n in near:
+        if n > at:
+            out.append(n - at)
+        out.append(lines[n])
+        at = n + 1
+    if at < len(lines):
+        out.append(len(lines) - at)
+    return out, len(lines) - start - len(near)
 
 
 def _say_recorded(kb, out: dict, review, severity: str, level_given, as_json: bool) -> None:
@@ -282,7 +398,18 @@ def _suggested(out: dict, found: dict, kb, kb_dir, tty: bool, as_json: bool) -> 
     if chosen and not as_json:
         click.echo(f"Linked {iid} to {', '.join(chosen)}.")
     elif not chosen and not as_json and results and not answer.no_known_pattern:  # never a comparison-only one
-        click.echo(f"Link one later: recur incident link {iid} {results[0]['id']}")
+        click.echo(_link_later(iid, results))
+
+
+def _link_later(iid: str, results: list) -> str:
+    """How to link a suggestion later: the first by its id when it is a match of medium or high confidence and
+    none below it is rated more likely right; else which one is for the responder to judge (found in review:
+    "Link one later: ... ID" named a result of 3%, as if it were the answer)."""
+    from recur.retrieval.results import check_both
+
+    if results[0]["confidence"] == "low" or check_both(results):
+        return f"If one fits, link it later: recur incident link {iid} PATTERN_ID"
+    return f"Link one later: recur incident link {iid} {results[0]['id']}"
 
 
 def _link_top(linked: list, answer) -> tuple[list, str | None]:
@@ -327,6 +454,12 @@ def _picked(results: list, iid: str) -> list:
 
 
 def _show(answer, linked=()) -> None:
+    """The suggestions as every surface says them (retrieval.results): what they are, counted by confidence
+    (match_line), a result below the first rated more likely right (check_both), and a low one's first step
+    to be checked first. Found in review: "Known patterns that match:" stood over results of 3% and <1%, each
+    with its first step, where `recur suggest`, MCP, Slack and the site called them low, for comparison."""
+    from recur.retrieval.results import check_both, match_line
+
     results = for_terminal(answer.results)
     if answer.no_known_pattern:
         from recur.kb.incident_record import no_match_text
@@ -334,10 +467,11 @@ def _show(answer, linked=()) -> None:
         click.echo(no_match_text(linked))
         if results:
             click.echo("Closest patterns, for comparison only:")
-    else:
-        click.echo("Other known patterns that match:" if linked else "Known patterns that match:")
-    if not results:
-        return
+    elif results:
+        both = check_both(results)
+        line = match_line(results) + (f"; {both}." if both else ":")
+        # the linked pattern is left out of the suggestions (_answer): these are the others
+        click.echo(f"Besides {', '.join(linked)} (linked): {line[0].lower()}{line[1:]}" if linked else line)
     for r in results:
         first = r["runbook"][0] if r["runbook"] else ""
         click.echo(f"  {r['rank']}. {r['id']}  {r['title']}  ({confidence_text(r)})")
@@ -345,7 +479,8 @@ def _show(answer, linked=()) -> None:
             # whole, on one line: a responder copies the command at 3 a.m.; a cut at 120 ended mid-command
             click.echo(f"     preserve first: {flat(r['evidence'][0])}")
         if first:
-            click.echo(f"     first step: {flat(first)}")
+            low = " (low match: check it fits first)" if r["confidence"] == "low" else ""  # as MCP says it
+            click.echo(f"     first step{low}: {flat(first)}")
 
 
 @incident.command("flag")

@@ -435,6 +435,7 @@ class NewIncident:
     date: dt.date
     description: str = ""
     services: tuple = ()
+    log: str = ""  # a pasted log's lines around those searched, under ## Log (cli/incident.py cuts a long one)
     flags: tuple = ()
     patterns: tuple = ()
     iid: str | None = None
@@ -574,6 +575,7 @@ def record_incident(
     if not has_text(title):  # U+200B alone was a record titled with nothing to read
         raise RecurError("title: is empty" + _only_invisible(title))
     new = replace(new, title=title, description=description if has_text(description) else "")
+    new = replace(new, log=without_controls(new.log or "").strip())
     new = replace(new, severity=framework_severity(kb, new.severity))
     for what, day in (("date", new.date), ("review due", new.review_due)):
         if day is not None:
@@ -631,7 +633,8 @@ def _new_text(new: NewIncident, iid: str, review, candidates=()) -> str:
         duration_minutes=new.duration_minutes,
         review=review,
         flags=[f for f in map(one_line, new.flags) if has_text(f)],  # U+200B alone: no flag, as an empty one
-        sections={"Summary": new.description or new.title},  # the Summary is the title, as with none
+        # the Summary is the title, as with none
+        sections={"Summary": new.description or new.title, **({"Log": new.log} if new.log else {})},
         extra={"candidates": list(candidates)} if candidates else None,
     )
 
