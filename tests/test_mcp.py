@@ -747,7 +747,12 @@ def test_the_sdk_client_gets_an_over_limit_call_as_a_json_rpc_error_naming_the_l
 
     refused, after = session(served["base"] + "/mcp", work)
     assert refused is not None and refused.code == -32600 and refused.data == {"code": "body_too_large"}
-    assert "the limit is 65536 bytes" in refused.message, refused.message
+    assert refused.message.startswith("the request body is "), refused.message
+    # the counts grouped, and what to do with a long text, as /api/suggest's 413 says it
+    assert refused.message.endswith(
+        "; the limit is 65,536 bytes; for a long text to search, send the error lines or the alert, or pipe the "
+        "log through `recur suggest -`, which cuts it down"
+    ), refused.message
     assert not after[0] and after[1]["results"][0]["id"] == "disk-full"
 
 
@@ -1605,7 +1610,11 @@ def test_a_long_paste_is_condensed_and_said_not_refused(kb_dir, tmp_path):
     assert not past_err
     assert over and body["error"]["code"] == "invalid_request"
     # the field named once, the counts grouped: "text: text is 1000001 characters; the limit is 1000000" before
-    assert refused == f"text is {MAX_PASTE + 1:,} characters; the limit is {MAX_PASTE:,}"
+    # and what to do instead, as the API and Slack say it (found in a responder's review: the limit alone)
+    assert refused == (
+        f"text is {MAX_PASTE + 1:,} characters; the limit is {MAX_PASTE:,}: send the error lines or the alert, "
+        "or pipe the log through `recur suggest -`, which cuts it down"
+    )
 
 
 SITE = "https://kb.example.com/recur"

@@ -1140,7 +1140,11 @@ def test_a_too_long_text_is_said_once_with_grouped_counts(served):
     r = post(served["base"], "/api/suggest", {"text": "x" * 20_001})
     error = r.json()["error"]
     assert r.status_code == 422 and set(r.json()) == {"error"} and error["code"] == "invalid_request", r.text
-    assert error["message"] == "text is 20,001 characters; the limit is 20,000"
+    # and what to do instead (found in a responder's review: the limit alone, nothing to do)
+    assert error["message"] == (
+        "text is 20,001 characters; the limit is 20,000: send the error lines or the alert, or pipe the log "
+        "through `recur suggest -`, which cuts it down"
+    )
 
 
 @pytest.mark.parametrize(

@@ -837,6 +837,18 @@ def test_a_long_paste_is_condensed_and_said_not_refused(served):
     assert json.loads(votes[0]["elements"][0]["value"])["p"] == "disk-full"  # its root cause was searched
 
 
+def test_a_paste_over_the_limit_says_how_to_cut_it_down_as_the_api_does(served):
+    """Found in a responder's review: a refused text said its limit and nothing to do; /recur says what the
+    API and MCP's tools say (a paste past MAX_PASTE: one a Slack form within the 1 MiB body limit holds)."""
+    from recur.serve.models import MAX_PASTE
+
+    reply = slash(served, "x" * (MAX_PASTE + 1)).json()
+    assert reply["text"] == (
+        f"text is {MAX_PASTE + 1:,} characters; the limit is {MAX_PASTE:,}: send the error lines or the alert, or "
+        "pipe the log through `recur suggest -`, which cuts it down"
+    ), reply
+
+
 def test_a_pasted_alert_lists_other_alerts_are_named_with_advice_a_slack_user_can_follow(served):
     """Found in review: the note of a pasted alert list told a Slack user "1 more in it: POST the payload to
     /api/alertmanager to have each answered", nothing to do in Slack: the other alert is named, and /recur

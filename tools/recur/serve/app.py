@@ -31,6 +31,7 @@ from recur.serve.guard import (
     error_body,
     install_error_handlers,
 )
+from recur.serve.models import BODY_HINTS, TOO_LARGE_HINTS
 from recur.serve.runtime import EngineHolder
 
 JSON_PATHS = frozenset({"/api/suggest", "/api/alertmanager", "/api/feedback"})
@@ -97,7 +98,7 @@ def create_app(
     app.state.feedback_limiter = RateLimiter(feedback_per_minute)
     app.state.max_body, app.state.site_url = max_body, site_url  # paste cut (recur-api.json); runbook_url pages
     app.state.stopping = Stopping()  # told by the protocol when uvicorn begins a stop (server.config)
-    install_error_handlers(app)
+    install_error_handlers(app, BODY_HINTS)  # what a route takes, with a refusal of its body's shape
     slack = {"signing_secret": slack_signing_secret, "site_url": site_url}
     mcp = dict(host=host, max_sessions=mcp_max_sessions, idle_seconds=mcp_idle_seconds, allowed_hosts=mcp_allowed_hosts)
     _routes(app, settings, slack=slack, mcp=mcp)
@@ -268,6 +269,7 @@ def _middleware(app, *, max_body: int, pools: tuple[int, int], body_timeout: flo
         body_timeout=body_timeout,
         budget=max_concurrent * max(max_body, *limits.values()),
         on_reject=app.state.metrics.rejected.inc,
+        hints=TOO_LARGE_HINTS,  # what to send instead of a body over the limit
     )
     app.add_middleware(TokenFirst, settings=app.state.settings, fastapi_app=app)  # before any body is read
     app.add_middleware(HeadAsGet)

@@ -133,10 +133,16 @@ def _unlocated(errors: list) -> list:
     return out
 
 
-def _validation_response(exc: RequestValidationError) -> JSONResponse:
+# Error types whose message says it all, the field included: models.refuse_unknown_keys, and a webhook body
+# that is something else (models.AlertmanagerIn: alerts as they are, Grafana's legacy notification).
+WHOLE_MESSAGES = frozenset({"unknown_keys", "not_a_payload"})
+
+
+def _validation_response(exc: RequestValidationError, hint: str | None = None) -> JSONResponse:
+    """``hint``: what the route takes (models.BODY_HINTS), added to a refusal of its body's shape."""
     errors = exc.errors()
     first = errors[0] if errors else {"type": "", "loc": (), "msg": "invalid request"}
-    if first.get("type") == "unknown_keys":  # models.refuse_unknown_keys: its message says it all
+    if first.get("type") in WHOLE_MESSAGES:
         return error_response(422, "invalid_request", str(first.get("msg")))
     if first.get("type") == "json_invalid":
         ctx = first.get("ctx") or {}
@@ -144,32 +150,56 @@ def _validation_response(exc: RequestValidationError) -> JSONResponse:
         return error_response(400, "bad_json", f"the request body is not valid JSON ({detail})")
     if first.get("type") == "missing" and tuple(first.get("loc", ())) == ("body",):
         return error_response(400, "empty_body", "the request body is empty; send a JSON object")
+    # only a refusal of the body's shape is told what the route takes: a query parameter's is not about the
+    # body, and a check of Recur's own (value_error: too many alerts, an unknown version) says what to do
+    shape = any(tuple(e.get("loc", ()))[:1] == ("body",) and e.get("type") != "value_error" for e in errors)
+    takes = f" ({hint})" if hint and shape else ""
     # the body itself is not an object (a nested one is named by its field); a check of the whole
-    # body (value_error: the legacy Grafana payload) says what it found instead
+    # body (value_error) says what it found instead
     if tuple(first.get("loc", ())) == ("body",) and first.get("type") != "value_error":
-        return error_response(422, "invalid_request", "the request body must be a JSON object")
-    return error_response(422, "invalid_request", invalid_message(_unlocated(errors)))
+        return error_response(422, "invalid_request", f"the request body must be a JSON object{takes}")
+    return error_response(422, "invalid_request", invalid_message(_unlocated(errors)) + takes)
+
+
+# Problems named in one invalid_request message, and fields named for one problem; past them, a count. A
+# message named the first problem only, "version: Field required (and 1 more problem(s))" (found in review).
+MAX_PROBLEMS = 5
+MAX_FIELDS = 3
 
 
 def invalid_message(errors: list) -> str:
-    """The ``invalid_request`` message for pydantic errors: the first problem, named by field
-    (also used by the MCP tools, so a bad argument reads the same there as in the API)."""
-    first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
-    msg = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
-    more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
-    field = _field(first.get("loc", ()))
+    """The ``invalid_request`` message for pydantic errors: every problem, named by field ("version: Field
+    required; alerts: Input should be a valid list"), the fields of one problem together ("alerts.0, alerts.1:
+    ..."), the first MAX_PROBLEMS problems then a count (also used by the MCP tools and Slack, so a bad
+    argument reads the same there as in the API)."""
+    fields: dict[str, list[str]] = {}  # message -> the fields it is about, in the order found
+    for e in errors or [{"loc": (), "msg": "invalid request"}]:
+        msg = str(e.get("msg", "invalid value")).removeprefix("Value error, ")
+        fields.setdefault(msg, []).append(_field(e.get("loc", ())))
+    said = [_problem(msg, names) for msg, names in fields.items()]
+    more = len(said) - MAX_PROBLEMS
+    return "; ".join(said[:MAX_PROBLEMS]) + (f"; and {more:,} more problem(s)" if more > 0 else "")
+
+
+def _problem(msg: str, names: list[str]) -> str:
     # a message that names its field says it once: "text: text is 1599999 characters; ..." (found in review)
-    return f"{msg}{more}" if msg.startswith(f"{field} ") else f"{field}: {msg}{more}"
+    if len(names) == 1 and msg.startswith(f"{names[0]} "):
+        return msg
+    more = len(names) - MAX_FIELDS
+    named = ", ".join(names[:MAX_FIELDS]) + (f" and {more:,} more" if more > 0 else "")
+    return f"{named}: {msg}"
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def install_error_handlers(app: FastAPI, body_hints: dict[str, str] | None = None) -> None:
+    """``body_hints``: by route path, what the route's body takes, added to a refusal of its shape."""
+
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError):
         return error_response(exc.status, exc.code, exc.message, exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
-        return _validation_response(exc)
+        return _validation_response(exc, (body_hints or {}).get(route_path(request.scope)))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
@@ -257,6 +287,7 @@ class BodyGuard:
         budget: int = 64 * 4 * 1024 * 1024,
         on_reject=None,
         plain_paths: frozenset = frozenset(),
+        hints: dict | None = None,
     ):
         self.app = app
         self.max_body = max_body
@@ -266,6 +297,7 @@ class BodyGuard:
         self.uncoded_paths = json_paths | plain_paths
         self.body_timeout = body_timeout
         self.budget, self.held = budget, 0  # one event loop: no lock needed around the count
+        self.hints = hints or {}  # by path: what to send instead of a body over its limit
         self.on_reject = on_reject
 
     async def __call__(self, scope, receive, send):
@@ -279,7 +311,7 @@ class BodyGuard:
         held = [0]  # the bytes of this body counted in self.held, until the app is done with them
         try:
             self._check_headers(scope, path, limit, transfer)
-            body = await self._read(receive, limit, held)
+            body = await self._read(receive, limit, held, path)
             if scope["method"] == "POST" and path in self.json_paths:
                 _check_encoding(body)
             return await self.app(
@@ -320,7 +352,7 @@ class BodyGuard:
                 raise _Reject(
                     413,
                     "body_too_large",
-                    f"the request body is {int(length)} bytes; the limit is {limit} bytes",
+                    self._too_large(path, f"the request body is {int(length):,} bytes; the limit is {limit:,} bytes"),
                     drain=int(length) <= DRAIN_MAX_BYTES and not waiting,
                 )
         if scope["method"] == "POST" and path in self.json_paths:
@@ -336,7 +368,12 @@ class BodyGuard:
         if scope["method"] == "POST" and path in self.uncoded_paths and coding is not None:
             raise _Reject(415, "unsupported_media_type", uncompressed(coding), drain=not waiting)
 
-    async def _read(self, receive, limit: int, held: list) -> bytes:
+    def _too_large(self, path: str, message: str) -> str:
+        """A 413's message, with what to send instead where the route has a word for it (``hints``)."""
+        hint = self.hints.get(path)
+        return f"{message}; {hint}" if hint else message
+
+    async def _read(self, receive, limit: int, held: list, path: str = "") -> bytes:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.body_timeout
         chunks, size, more = [], 0, True
@@ -353,7 +390,8 @@ class BodyGuard:
             size += len(chunks[-1])
             more = message.get("more_body", False)
             if size > limit:  # nothing left to drain when that was the last chunk: answer at once
-                raise _Reject(413, "body_too_large", f"the request body is over the limit of {limit} bytes", drain=more)
+                over = self._too_large(path, f"the request body is over the limit of {limit:,} bytes")
+                raise _Reject(413, "body_too_large", over, drain=more)
             self.held += len(chunks[-1])
             held[0] = size
             if self.held > self.budget:

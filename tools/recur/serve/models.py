@@ -53,6 +53,25 @@ MAX_GROUP_ALERTS = 25_000
 # Results per alert in a brief webhook answer (?brief=true): a chat line per alert has no use for more
 # than a handful, and 100 alerts x 50 whole results is ~280x the request.
 WEBHOOK_BRIEF_TOP = 5
+# What to do with a text too long to send, said wherever one is refused (a text over its limit on /api/suggest,
+# MCP's tools and Slack's /recur; a body over the limit of /api/suggest or /mcp): a responder who curled a
+# 30,000-character log got the limit and nothing else (found in review), while `recur suggest -` and the
+# site's box cut such a paste down to what is searched (retrieval.query.prepare) and say what they left out.
+CUT_IT_DOWN = "send the error lines or the alert, or pipe the log through `recur suggest -`, which cuts it down"
+# What /api/alertmanager takes, added to a refusal of its payload's shape: "version: Field required" named
+# neither the value nor the payload (found in review).
+WEBHOOK_TAKES = (
+    'it takes an Alertmanager webhook payload, {"version": "4", "alerts": [{"labels": {...}, "annotations": '
+    '{...}}, ...]}, or Grafana\'s, with "version": "1"'
+)
+# Added to the 413 of a route's body, by route path (guard.BodyGuard).
+TOO_LARGE_HINTS = {
+    "/api/suggest": f"a text is searched up to {MAX_QUERY_CHARS:,} characters: {CUT_IT_DOWN}",
+    "/mcp": f"for a long text to search, {CUT_IT_DOWN}",
+    "/api/alertmanager": "set max_alerts in the webhook config to send fewer alerts in one call",
+}
+# Added to a refusal of a route's body shape, by route path (guard.install_error_handlers).
+BODY_HINTS = {"/api/alertmanager": WEBHOOK_TAKES}
 
 
 def _text(value: str, name: str, limit: int = MAX_TEXT) -> str:
@@ -66,8 +85,10 @@ def _text(value: str, name: str, limit: int = MAX_TEXT) -> str:
         what = "has nothing to search" if ask else "must not be empty"
         raise ValueError(f"{what} (only terminal escape codes or invisible characters){ask}")
     if len(value) > limit:
-        # said once (guard.invalid_message leaves off the field it starts with), its counts grouped
-        raise ValueError(f"{name} is {len(value):,} characters; the limit is {limit:,}")
+        # said once (guard.invalid_message leaves off the field it starts with), its counts grouped; a text to
+        # search with what to do instead, as every surface that refuses one says it
+        todo = f": {CUT_IT_DOWN}" if name == "text" else ""
+        raise ValueError(f"{name} is {len(value):,} characters; the limit is {limit:,}{todo}")
     return value
 
 
@@ -234,13 +255,24 @@ class AlertmanagerIn(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _legacy_grafana(cls, data):
-        """Grafana's legacy alerting (before unified alerting; gone in Grafana 11) posts a payload of
-        another shape, with no version: without this it got 'version: Field required'."""
+    def _not_a_payload(cls, data):
+        """A body of another shape that says what it is and what to send (``not_a_payload``: the message is
+        said whole). Grafana's legacy alerting (before unified alerting; gone in Grafana 11) posts one with
+        no version: without this it got 'version: Field required'. A list of alerts, as Alertmanager's
+        /api/v2/alerts returns them, was "the request body must be a JSON object", and one alert "version:
+        Field required (and 1 more problem(s))" (found in review), where /api/suggest searches both."""
         if isinstance(data, dict) and "version" not in data and {"ruleName", "evalMatches"} & set(data):
-            raise ValueError(
+            raise PydanticCustomError(
+                "not_a_payload",
                 "this is Grafana's legacy alert notification (ruleName, evalMatches), which Recur does not read: "
-                'use a contact point of type webhook in Grafana\'s unified alerting (Grafana 9 and later send version "1")'
+                'use a contact point of type webhook in Grafana\'s unified alerting (Grafana 9 and later send version "1")',
+            )
+        what = _alerts_sent(data)  # (what the body is, what it holds, as it is, it)
+        if what:
+            raise PydanticCustomError(
+                "not_a_payload",
+                f"the request body is {what[0]}, not a webhook payload ({WEBHOOK_TAKES}): to search {what[1]} as "
+                f'{what[2]}, send {what[3]} to /api/suggest as {{"text": "<the JSON, as one string>"}}',
             )
         return data
 
@@ -252,6 +284,17 @@ class AlertmanagerIn(BaseModel):
                 f'webhook version {v!r} is not supported; Recur reads Alertmanager version "4" and Grafana version "1"'
             )
         return v
+
+
+def _alerts_sent(data) -> tuple[str, ...] | None:
+    """How to say what a body holds when it is alerts rather than a webhook payload: a JSON list of objects
+    with labels (as Alertmanager's /api/v2/alerts returns them, or the API's alert list), or one object with
+    labels and neither version nor alerts; else None."""
+    if isinstance(data, list) and data and all(isinstance(a, dict) for a in data) and any("labels" in a for a in data):
+        return "a list of alerts (as Alertmanager's /api/v2/alerts returns them)", "the alerts", "they are", "the list"
+    if isinstance(data, dict) and "labels" in data and not {"version", "alerts"} & set(data):
+        return "one alert", "it", "it is", "it"
+    return None
 
 
 def is_resolved(alert: Alert) -> bool:

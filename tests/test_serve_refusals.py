@@ -1,0 +1,160 @@
+"""What the API's refusals tell a client to send (found in a responder's review with curl): the webhook's refusals
+name what it takes and every problem, and point alerts sent as they are to /api/suggest; a too long text says
+how to cut it down. Through a real uvicorn server (fake:64 encoder); the error shape is the same as ever."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+from kbfactory import small_kb
+from serve_util import alert_payload, fake_app, running
+
+from recur.retrieval.query import MAX_QUERY_CHARS
+
+TAKES = (
+    'it takes an Alertmanager webhook payload, {"version": "4", "alerts": [{"labels": {...}, "annotations": '
+    '{...}}, ...]}, or Grafana\'s, with "version": "1"'
+)
+CUT = "send the error lines or the alert, or pipe the log through `recur suggest -`, which cuts it down"
+DISK = {
+    "status": "firing",
+    "labels": {"alertname": "HostDiskFull", "instance": "db-1"},
+    "annotations": {"summary": "No space left on device on /var"},
+}
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    root = tmp_path_factory.mktemp("refusals")
+    with running(fake_app(small_kb(root / "kb"), root)) as url:
+        yield url
+
+
+def refused(r: httpx.Response, status: int, code: str) -> str:
+    """The message of an error answered in the one shape, ``{"error": {"code", "message"}}``."""
+    assert r.status_code == status, r.text
+    body = r.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"} and body["error"]["code"] == code
+    return body["error"]["message"]
+
+
+def webhook(base: str, body) -> httpx.Response:
+    return httpx.post(base + "/api/alertmanager", json=body, timeout=30)
+
+
+def test_a_payload_without_version_says_what_the_webhook_takes(base):
+    """Found in review: "version: Field required" named neither the value nor the payload the route takes."""
+    message = refused(webhook(base, {"alerts": [DISK]}), 422, "invalid_request")
+    assert message == f"version: Field required ({TAKES})"
+    message = refused(webhook(base, {"version": 4, "alerts": [DISK]}), 422, "invalid_request")
+    assert message == f"version: Input should be a valid string ({TAKES})"  # the number: "4" is shown quoted
+
+
+def test_every_problem_of_a_payload_is_named_by_its_field(base):
+    """Found in review: "version: Field required (and 1 more problem(s))" never named the second problem."""
+    message = refused(webhook(base, {"alerts": "x"}), 422, "invalid_request")
+    assert message == f"version: Field required; alerts: Input should be a valid list ({TAKES})"
+    alerts = [DISK, None, 1, {"labels": ["x"]}, {"labels": {"alertname": 5}}]
+    message = refused(webhook(base, {"version": "4", "alerts": alerts}), 422, "invalid_request")
+    assert message == (
+        "alerts.1, alerts.2: Input should be a valid dictionary or object to extract fields from; "
+        "alerts.3.labels: Input should be a valid dictionary; alerts.4.labels.alertname: Input should be a valid "
+        f"string ({TAKES})"
+    )
+
+
+def test_every_problem_is_named_and_past_a_few_counted(base):
+    """Each problem once with the fields it is about (the first 3, then a count), the first 5 problems, then a
+    count: a payload of many wrong alerts is one readable message."""
+    body = {"status": 5, "groupLabels": [1], "alerts": [None, *({"labels": {"k": i}} for i in range(5))]}
+    message = refused(webhook(base, {**body, "truncatedAlerts": -1}), 422, "invalid_request")
+    assert message == (
+        "version: Field required; status, alerts.1.labels.k, alerts.2.labels.k and 3 more: Input should be a valid "
+        "string; groupLabels: Input should be a valid dictionary; alerts.0: Input should be a valid dictionary or "
+        f"object to extract fields from; truncatedAlerts: Input should be greater than or equal to 0 ({TAKES})"
+    )
+    from recur.serve.guard import invalid_message  # past 5 problems, as MCP's tools and Slack say them too
+
+    errors = [{"loc": ("body", f"f{i}"), "msg": f"problem {i}", "type": "x"} for i in range(8)]
+    assert invalid_message(errors) == (
+        "f0: problem 0; f1: problem 1; f2: problem 2; f3: problem 3; f4: problem 4; and 3 more problem(s)"
+    )
+
+
+def test_alerts_sent_as_they_are_are_pointed_to_api_suggest_which_searches_them(base):
+    """A JSON list of alerts (Alertmanager's /api/v2/alerts) was "the request body must be a JSON object", one
+    alert "version: Field required (and 1 more problem(s))": each now says what it is, what the route takes,
+    and where it is searched as it is; following that advice answers it."""
+    listed = [DISK, {**DISK, "labels": {"alertname": "Watchdog"}}]
+    message = refused(webhook(base, listed), 422, "invalid_request")
+    assert message == (
+        "the request body is a list of alerts (as Alertmanager's /api/v2/alerts returns them), not a webhook "
+        f'payload ({TAKES}): to search the alerts as they are, send the list to /api/suggest as {{"text": "<the '
+        'JSON, as one string>"}'
+    )
+    message = refused(webhook(base, DISK), 422, "invalid_request")
+    assert message == (
+        f"the request body is one alert, not a webhook payload ({TAKES}): to search it as it is, send it to "
+        '/api/suggest as {"text": "<the JSON, as one string>"}'
+    )
+    for sent in (listed, DISK):
+        r = httpx.post(base + "/api/suggest", json={"text": json.dumps(sent)}, timeout=30)
+        assert r.status_code == 200 and r.json()["results"][0]["id"] == "disk-full", r.text
+        assert r.json()["query"].startswith("HostDiskFull")
+    # a payload of the right shape is still answered, and a body of no alerts at all says what it takes
+    assert webhook(base, alert_payload(DISK)).status_code == 200
+    assert refused(webhook(base, [1, 2]), 422, "invalid_request") == f"the request body must be a JSON object ({TAKES})"
+
+
+def test_a_query_parameter_or_a_check_of_recurs_own_is_not_told_the_payload(base):
+    """What the route takes is added to a refusal of the body's shape only: ?top=x is about the query, and a
+    version Recur does not read says what it reads."""
+    r = httpx.post(base + "/api/alertmanager?top=x", json=alert_payload(DISK), timeout=30)
+    assert (
+        refused(r, 422, "invalid_request")
+        == "top: Input should be a valid integer, unable to parse string as an integer"
+    )
+    message = refused(webhook(base, {**alert_payload(DISK), "version": "2"}), 422, "invalid_request")
+    assert (
+        message
+        == 'version: webhook version \'2\' is not supported; Recur reads Alertmanager version "4" and Grafana version "1"'
+    )
+
+
+def test_a_too_long_text_says_how_to_cut_it_down(base):
+    """Found in review: "text is 29,999 characters; the limit is 20,000" said the limit, nothing to do. It stays
+    (the API's callers are programs; the site's box and `recur suggest -` cut a paste down first)."""
+    r = httpx.post(base + "/api/suggest", json={"text": "x" * 30_000}, timeout=30)
+    assert refused(r, 422, "invalid_request") == f"text is 30,000 characters; the limit is {MAX_QUERY_CHARS:,}: {CUT}"
+
+
+def test_a_too_large_body_says_how_to_cut_it_down(base):
+    """Found in review: "the request body is 730698 bytes; the limit is 65536 bytes": the same advice, grouped, with
+    Content-Length and chunked alike."""
+    text = "10:00:00 ERROR checkout upstream connect error or disconnect/reset before headers\n" * 9000
+    r = httpx.post(base + "/api/suggest", json={"text": text}, timeout=30)
+    size = len(r.request.content)
+    assert refused(r, 413, "body_too_large") == (
+        f"the request body is {size:,} bytes; the limit is 65,536 bytes; a text is searched up to "
+        f"{MAX_QUERY_CHARS:,} characters: {CUT}"
+    )
+    chunks = (c for c in [b'{"text": "', text.encode().replace(b"\n", b" "), b'"}'])
+    r = httpx.post(base + "/api/suggest", content=chunks, headers={"Content-Type": "application/json"}, timeout=30)
+    assert refused(r, 413, "body_too_large") == (
+        f"the request body is over the limit of 65,536 bytes; a text is searched up to {MAX_QUERY_CHARS:,} "
+        f"characters: {CUT}"
+    )
+    r = httpx.post(base + "/api/feedback", json={"query": text, "pattern": "disk-full", "useful": True}, timeout=30)
+    assert refused(r, 413, "body_too_large").endswith("; the limit is 65,536 bytes")  # no text to search there
+
+
+def test_a_too_large_webhook_body_says_to_set_max_alerts(base):
+    alerts = [
+        {**DISK, "labels": {**DISK["labels"], "n": str(i)}, "annotations": {"d": "x" * 1000}} for i in range(4500)
+    ]
+    message = refused(webhook(base, alert_payload(*alerts)), 413, "body_too_large")
+    assert message.endswith(
+        "; the limit is 4,194,304 bytes; set max_alerts in the webhook config to send fewer alerts in one call"
+    )
