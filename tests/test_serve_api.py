@@ -494,10 +494,15 @@ def test_a_rebuilt_index_refused_while_half_copied_is_loaded_once_its_files_are_
         h = health_when(base, refused_rebuild)
         assert h["build_id"] == second, h
         stamp = (idx / "vectors.npy").stat()
-        staged = tmp_path / "vectors.npy"  # times set before it is moved in: the watcher never sees a new mtime
-        staged.write_bytes(whole)
-        os.utime(staged, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
-        os.replace(staged, idx / "vectors.npy")
+        # written in place (its inode kept; a file moved in is a new inode, which the watcher sees) and its
+        # times set back at once: microseconds in which a look every 0.1 s could catch the new mtime
+        fd = os.open(idx / "vectors.npy", os.O_WRONLY)
+        try:
+            os.pwrite(fd, whole, 0)
+            os.utime(fd, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+        finally:
+            os.close(fd)
+        assert (idx / "vectors.npy").stat().st_ino == stamp.st_ino
         time.sleep(0.5)  # the watcher looks again: nothing changed that it can see
         assert httpx.get(base + "/healthz").json()["build_id"] == second
         assert holder.check_reload(force=True) is True
