@@ -36,6 +36,7 @@ from test_query_logs import (
     GO_TEST_CRASH,
     INFO_JSON,
     INFO_LOGFMT,
+    LEVELED_RECORDS,
     LOGFMT_LINES,
     LONG_RECORD,
     NOT_INFO_RECORDS,
@@ -45,6 +46,7 @@ from test_query_logs import (
     NOT_TRACEBACKS,
     TRACEBACK_TEXT,
     ZAP_LINE,
+    ZAP_REDIS,
     deep_alert,
 )
 
@@ -1330,7 +1332,20 @@ def test_the_pages_query_reads_a_few_records_by_their_messages_as_query_py(tmp_p
     js = js_prepared(tmp_path, texts)
     for text, j in zip(texts, js):
         assert j == as_py(text), text[:200]
-    assert [j[6] for j in js].count("record") == 6, [j[6] for j in js]
+    levels = [j[6] for j in js]  # FEW_RECORDS and LOGFMT_LINES: their error records, beside others
+    assert (levels.count("record"), levels[1], levels[-2]) == (4, "error", "error"), levels
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_keeps_a_few_records_error_ones_as_query_py(tmp_path):
+    """assets/recur-query.js keeps of a few JSON or logfmt records their error ones (else their warnings) as
+    recur.retrieval.query does: the same text, counts and note, on the zap records and the other loggers' levels,
+    in LF and CRLF."""
+    texts = [ZAP_REDIS, "why:\r\n" + ZAP_REDIS.replace("\n", "\r\n"), *LEVELED_RECORDS]
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text[:200]
+    assert [j[6] for j in js] == ["error"] * 8 + ["warning"]
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")

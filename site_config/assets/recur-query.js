@@ -195,10 +195,16 @@
       if (WS.indexOf(lines[i][0]) >= 0) return null;
       var r = readLine(trim(lines[i])), message = r[2];
       if (!r[3] || r[1] === null || message.charAt(0) === "{" || LOGFMT.test(message)) return null;
-      said.push(head(message, LINE_CHARS));
+      said.push([r[1], head(message, LINE_CHARS)]);
     }
     if (!said.length) return null;
-    return logOf(before, distinct(said), said.length, "record", 0);
+    /* query._few_records: its error records (else its warnings) when others are beside them */
+    var levels = ["error", "warning"];
+    for (var k = 0; k < levels.length; k++) {
+      var picked = said.filter(function (e) { return e[0] === levels[k]; }).map(function (e) { return e[1]; });
+      if (picked.length && picked.length < said.length) return logOf(before, distinct(picked), said.length, levels[k], 0);
+    }
+    return logOf(before, distinct(said.map(function (e) { return e[1]; })), said.length, "record", 0);
   }
 
   function kept(level) { return level === "error" || level === "warning"; }
