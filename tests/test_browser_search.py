@@ -44,6 +44,8 @@ from test_query_logs import (
     NOT_RECORDS,
     NOT_TEST_CRASHES,
     NOT_TRACEBACKS,
+    SPRING_LINES,
+    SPRING_LOG,
     TRACEBACK_TEXT,
     ZAP_LINE,
     ZAP_REDIS,
@@ -1337,15 +1339,20 @@ def test_the_pages_query_reads_a_few_records_by_their_messages_as_query_py(tmp_p
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
-def test_the_pages_query_keeps_a_few_records_error_ones_as_query_py(tmp_path):
+def test_the_pages_query_keeps_a_few_records_error_ones_and_strips_spring_boots_prefix_as_query_py(tmp_path):
     """assets/recur-query.js keeps of a few JSON or logfmt records their error ones (else their warnings) as
-    recur.retrieval.query does: the same text, counts and note, on the zap records and the other loggers' levels,
-    in LF and CRLF."""
+    recur.retrieval.query does, and takes a Spring Boot line's pid, thread and logger off: the same text, counts
+    and note, on the zap records and the other loggers' levels, the Spring Boot log and each Spring Boot 3 line
+    among ordinary records, in LF and CRLF."""
+    ordinary = [f"2026-12-01T10:00:{i:02d}Z INFO request {i} served in {i + 3} ms" for i in range(30)]
     texts = [ZAP_REDIS, "why:\r\n" + ZAP_REDIS.replace("\n", "\r\n"), *LEVELED_RECORDS]
+    texts += [SPRING_LOG, SPRING_LOG.replace("\n", "\r\n")]
+    texts += ["\n".join(ordinary[:12] + [line] + ordinary[12:]) for line in SPRING_LINES]
     js = js_prepared(tmp_path, texts)
     for text, j in zip(texts, js):
         assert j == as_py(text), text[:200]
-    assert [j[6] for j in js] == ["error"] * 8 + ["warning"]
+    assert [j[6] for j in js] == ["error"] * 8 + ["warning"] + ["error"] * 6
+    assert js[-4][0] == "payment call failed: Read timed out"
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")

@@ -95,7 +95,7 @@ def test_a_go_panic_is_kept_whole_and_its_goroutine_dump_left_out():
 def test_a_logged_stack_trace_is_searched_by_its_record_its_exception_and_its_root_cause():
     p = prepare(java_trace())
     assert p.text.splitlines() == [
-        "7 --- [batch-3] o.e.export.ExportJob : export step failed",
+        "export step failed",  # its Spring Boot prefix (pid, thread, logger) taken off
         "com.example.export.ExportFailedException: could not write batch 42 to /srv/exports/invoices.csv",
         ROOT_CAUSE,
     ]
@@ -758,6 +758,61 @@ def test_a_few_records_are_searched_by_their_error_records_as_a_log_is(run):
     p = prepare("checkout 500s since 03:02:\n" + ZAP_REDIS)  # the words before them, kept first
     assert p.text.splitlines() == ["checkout 500s since 03:02:", *ZAP_REDIS_SAID]
     assert p.note == "searched the 2 error lines of a 3-line log, and the 1 line before it"
+
+
+# a Spring Boot service's console log (our own): the logger's default pattern, `date level pid --- [thread]
+# logger : message`, and a Hikari pool timeout under dispatcherServlet's error
+SPRING_LOG = """\
+2026-12-05 03:01:58.204  INFO 1 --- [           main] c.a.orders.OrdersApplication             : Started OrdersApplication in 7.912 seconds (process running for 8.6)
+2026-12-05 03:02:00.017  INFO 1 --- [nio-8080-exec-1] o.a.c.c.C.[Tomcat].[localhost].[/]       : Initializing Spring DispatcherServlet 'dispatcherServlet'
+2026-12-05 03:02:00.019  INFO 1 --- [nio-8080-exec-1] o.s.web.servlet.DispatcherServlet        : Completed initialization in 2 ms
+2026-12-05 03:02:04.630  INFO 1 --- [http-nio-8080-exec-4] c.a.orders.web.OrderController           : order 88121 accepted for customer c-2291
+2026-12-05 03:02:07.118  WARN 1 --- [http-nio-8080-exec-9] com.zaxxer.hikari.pool.HikariPool        : HikariPool-1 - Thread starvation or clock leap detected (housekeeper delta=1m2s).
+2026-12-05 03:02:11.470  WARN 1 --- [http-nio-8080-exec-17] o.h.engine.jdbc.spi.SqlExceptionHelper   : SQL Error: 0, SQLState: null
+2026-12-05 03:02:11.471 ERROR 1 --- [http-nio-8080-exec-17] o.h.engine.jdbc.spi.SqlExceptionHelper   : HikariPool-1 - Connection is not available, request timed out after 30000ms.
+2026-12-05 03:02:11.482 ERROR 1 --- [http-nio-8080-exec-17] o.a.c.c.C.[.[.[/].[dispatcherServlet]    : Servlet.service() for servlet [dispatcherServlet] in context with path [] threw exception [Request processing failed: org.springframework.dao.DataAccessResourceFailureException: Unable to acquire JDBC Connection] with root cause
+java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, request timed out after 30000ms.
+\tat com.zaxxer.hikari.pool.HikariPool.createTimeoutException(HikariPool.java:696)
+\tat com.zaxxer.hikari.pool.HikariPool.getConnection(HikariPool.java:181)
+2026-12-05 03:02:12.004  INFO 1 --- [http-nio-8080-exec-2] c.a.orders.web.OrderController           : order 88122 accepted for customer c-0917
+2026-12-05 03:02:13.660  INFO 1 --- [   scheduling-1] c.a.orders.jobs.OutboxRelay              : relayed 14 outbox events
+"""  # noqa: E501
+# Spring Boot 3's lines: the application's name and a trace id in brackets, an ISO date; no pid (a space);
+# and lines that only look like one, left as they are: no thread, no " : " after the logger
+SPRING_LINES = [
+    "2026-12-05T03:02:11.482Z ERROR 1 --- [orders] [nio-8080-exec-7] [6f1c2e9a4b7d4e1f6f1c2e9a4b7d4e1f-9b3a77c2d1e0f4a8]"
+    " c.a.orders.pay.PaymentClient             : payment call failed: Read timed out",
+    "2026-12-05 03:02:11.482 ERROR   --- [main] o.s.boot.SpringApplication : Application run failed",
+    "2026-12-05 03:02:11.482 ERROR 1 --- deploy of orders failed --- rolling back",
+    "2026-12-05 03:02:11.482 ERROR 1 --- [main] c.a.orders.Boot failed to bind :8080",
+]
+SPRING_SAID = [
+    "payment call failed: Read timed out",
+    "Application run failed",
+    "1 --- deploy of orders failed --- rolling back",
+    "1 --- [main] c.a.orders.Boot failed to bind :8080",
+]
+
+
+def test_spring_boot_lines_are_searched_without_their_pid_thread_and_logger():
+    """Found in review: of a Spring Boot line the timestamp and level were taken off, and its pid, "---", thread and
+    logger searched and quoted first ("1 --- [http-nio-8080-exec-17] o.a.c.c.C.[.[.[/].[dispatcherServlet] :
+    Servlet.service() ..."). They are taken off as other known prefixes are (query.SPRING)."""
+    p = prepare(SPRING_LOG)
+    assert p.text.splitlines() == [
+        "HikariPool-1 - Connection is not available, request timed out after 30000ms.",
+        "Servlet.service() for servlet [dispatcherServlet] in context with path [] threw exception [Request "
+        "processing failed: org.springframework.dao.DataAccessResourceFailureException: Unable to acquire JDBC "
+        "Connection] with root cause",
+        "java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, request timed out "
+        "after 30000ms.",
+    ]
+    assert p.note == "searched the 3 error lines of a 13-line log"
+    assert [read_line(line)[1:3] for line in SPRING_LINES] == [("error", said) for said in SPRING_SAID]
+    assert (
+        read_line(SPRING_LOG.splitlines()[0])[2]
+        == "Started OrdersApplication in 7.912 seconds (process running for 8.6)"
+    )
 
 
 @pytest.mark.model

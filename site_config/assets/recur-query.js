@@ -69,6 +69,8 @@
   var KLOG = /^([IWEF])\d{4}[ \t]+\d{2}:\d{2}:\d{2}(?:\.\d+)?[ \t]+\d+[ \t]+[^ \t\]]*\][ \t]*/;
   var KLOG_LEVEL = { I: "other", W: "warning", E: "error", F: "error" };
   var HOST = new RegExp("^(?:(?!(?:" + UP + ")\\b)[\\w.-]+ [\\w./@()-]+(?:\\[\\d+\\])?:[ \\t]+|(?:stdout|stderr)[ \\t]+[FP][ \\t]+)");
+  /* query.SPRING: Spring Boot's pid, "---", [thread] and logger before " : ", after its level */
+  var SPRING = /^(?:\d+[ \t]+)?---[ \t]+(?:\[[^\]\n]*\][ \t]*){1,3}[^ \t]+[ \t]+:(?:[ \t]+|$)/;
   var LOGFMT = /^(?:ts|time|t|timestamp|level|lvl)=/;
   /* a key starts a token, as query.py's: the blank before it is matched here, not looked behind at */
   var LOGFMT_FIELD = /(?:^|[ \t])([\w.@-]+)=("(?:[^"\\]|\\[\s\S])*"?|[^ \t]*)/g;
@@ -305,6 +307,8 @@
       if (m) {
         var word = m.slice(1).filter(function (g) { return g; })[0];
         record = true; level = LEVEL_OF[word.toUpperCase()]; rest = rest.slice(m[0].length);
+        var spring = SPRING.exec(rest);
+        if (spring) rest = rest.slice(spring[0].length);
       } else if (clock) return [false, null, line, false];  /* a time of day, no date, no level: prose */
     }
     return [record, level, rest.replace(/^[-:|> \t]+/, "") || line, false];

@@ -48,9 +48,10 @@ and 4th under "no known pattern" (tests/pasted_logs.py). So, before any condensi
    Of a JSON or logfmt record its message fields are searched (MESSAGE_KEYS: msg, message, error,
    err.message, error.message, jsonPayload.message, Serilog's @m, or its @mt filled ...; keys, trace ids
    and timestamps are noise), of a plain one the line without its timestamp, host and level (and
-   PostgreSQL's ``UTC [2211] app@db``), of a .NET ``fail: Category[EventId]`` the indented lines under it
-   that are not stack frames. A log with no error line is searched by its warning lines the same way (a
-   WARN that says what went wrong is then the best lead); next to an error line, warnings are left out:
+   PostgreSQL's ``UTC [2211] app@db``, Spring Boot's ``1 --- [exec-7] o.a.c.C.[.[/].[x] : ``: SPRING), of a
+   .NET ``fail: Category[EventId]`` the indented lines under it that are not stack frames. A log with no
+   error line is searched by its warning lines the same way (a WARN that says what went wrong is then the
+   best lead); next to an error line, warnings are left out:
    in our logs they were retries and slow requests, and with them the JSON and plain logs answered "no
    known pattern" again;
 4. a log of mostly error lines (a storm) is searched as it is when its records are plain lines (they are
@@ -174,6 +175,11 @@ KLOG = re.compile(r"([IWEF])\d{4}[ \t]+\d{2}:\d{2}:\d{2}(?:\.\d+)?[ \t]+\d+[ \t]
 KLOG_LEVEL = {"I": "other", "W": "warning", "E": "error", "F": "error"}
 # after a timestamp: syslog's "host proc[pid]: " (not "INFO worker: ..."), a container runtime's "stdout F "
 HOST = re.compile(rf"(?!(?:{_UP})\b)[\w.-]+ [\w./@()-]+(?:\[\d+\])?:[ \t]+|(?:stdout|stderr)[ \t]+[FP][ \t]+", re.ASCII)
+# after Spring Boot's level: its pid, "---", the thread in brackets (Spring Boot 3 writes the application's name
+# and a trace id in brackets too) and the logger, abbreviated and padded, before " : " and the message. Found in
+# review: "ERROR 1 --- [http-nio-8080-exec-17] o.a.c.c.C.[.[.[/].[dispatcherServlet] : Servlet.service() ..."
+# was searched from its pid on. The logger is one token ("[.[/]" in it), anchored: tried once a line
+SPRING = re.compile(r"(?:\d+[ \t]+)?---[ \t]+(?:\[[^\]\n]*\][ \t]*){1,3}[^ \t]+[ \t]+:(?:[ \t]+|$)", re.ASCII)
 LOGFMT = re.compile(r"(?:ts|time|t|timestamp|level|lvl)=", re.ASCII)
 # a value in quotes, or to the line's end when its closing quote is missing (no backtracking). A key starts
 # a token (the line's start, or after a blank): unanchored, findall tried a key at every character of a run of
@@ -763,6 +769,8 @@ def read_line(line: str) -> tuple[bool, str | None, str, bool]:
         m = LEVEL_AT.match(rest) or (LEVEL_LATER.match(rest) if record else None)
         if m:  # a level word starts a record, or follows its timestamp within a few words
             record, level, rest = True, LEVEL_OF[next(g for g in m.groups() if g).upper()], rest[m.end() :]
+            spring = SPRING.match(rest)
+            rest = rest[spring.end() :] if spring else rest
         elif clock:
             return False, None, line, False  # "10:05:12 DB dashboards show ...": a timeline's line, prose
     return record, level, rest.lstrip("-:|> \t") or line, False
