@@ -68,6 +68,9 @@ PASTES = {
     "a log line of spaces": lambda n: LOG + "x" + " " * n + "y",
     'a log line of "a:a:"': lambda n: LOG + "2026-12-01T10:02:09Z ERROR " + fill("a:", n),
     'a log line of "  at a:a:"': lambda n: LOG + "  at " + fill("a:", n),
+    # SPRING after the level: its brackets read to a "]" none closes, its logger read to a " :" none follows
+    'a Spring Boot line of "["': lambda n: LOG + "2026-12-01T10:02:09Z ERROR 1 --- " + "[" * n,
+    'a Spring Boot line of "[a]"': lambda n: LOG + "2026-12-01T10:02:09Z ERROR 1 --- " + fill("[a]", n),
     "one line of 1 character": lambda n: "x" * n,
     "short lines": lambda n: fill("a\n", n),
     "nested brackets": lambda n: "[" * (n // 2) + "]" * (n // 2),

@@ -36,6 +36,7 @@ from test_query_logs import (
     GO_TEST_CRASH,
     INFO_JSON,
     INFO_LOGFMT,
+    LEVELED_RECORDS,
     LOGFMT_LINES,
     LONG_RECORD,
     NOT_INFO_RECORDS,
@@ -43,8 +44,11 @@ from test_query_logs import (
     NOT_RECORDS,
     NOT_TEST_CRASHES,
     NOT_TRACEBACKS,
+    SPRING_LINES,
+    SPRING_LOG,
     TRACEBACK_TEXT,
     ZAP_LINE,
+    ZAP_REDIS,
     deep_alert,
 )
 
@@ -1330,7 +1334,25 @@ def test_the_pages_query_reads_a_few_records_by_their_messages_as_query_py(tmp_p
     js = js_prepared(tmp_path, texts)
     for text, j in zip(texts, js):
         assert j == as_py(text), text[:200]
-    assert [j[6] for j in js].count("record") == 6, [j[6] for j in js]
+    levels = [j[6] for j in js]  # FEW_RECORDS and LOGFMT_LINES: their error records, beside others
+    assert (levels.count("record"), levels[1], levels[-2]) == (4, "error", "error"), levels
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_keeps_a_few_records_error_ones_and_strips_spring_boots_prefix_as_query_py(tmp_path):
+    """assets/recur-query.js keeps of a few JSON or logfmt records their error ones (else their warnings) as
+    recur.retrieval.query does, and takes a Spring Boot line's pid, thread and logger off: the same text, counts
+    and note, on the zap records and the other loggers' levels, the Spring Boot log and each Spring Boot 3 line
+    among ordinary records, in LF and CRLF."""
+    ordinary = [f"2026-12-01T10:00:{i:02d}Z INFO request {i} served in {i + 3} ms" for i in range(30)]
+    texts = [ZAP_REDIS, "why:\r\n" + ZAP_REDIS.replace("\n", "\r\n"), *LEVELED_RECORDS]
+    texts += [SPRING_LOG, SPRING_LOG.replace("\n", "\r\n")]
+    texts += ["\n".join(ordinary[:12] + [line] + ordinary[12:]) for line in SPRING_LINES]
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text[:200]
+    assert [j[6] for j in js] == ["error"] * 8 + ["warning"] + ["error"] * 6
+    assert js[-4][0] == "payment call failed: Read timed out"
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")

@@ -95,7 +95,7 @@ def test_a_go_panic_is_kept_whole_and_its_goroutine_dump_left_out():
 def test_a_logged_stack_trace_is_searched_by_its_record_its_exception_and_its_root_cause():
     p = prepare(java_trace())
     assert p.text.splitlines() == [
-        "7 --- [batch-3] o.e.export.ExportJob : export step failed",
+        "export step failed",  # its Spring Boot prefix (pid, thread, logger) taken off
         "com.example.export.ExportFailedException: could not write batch 42 to /srv/exports/invoices.csv",
         ROOT_CAUSE,
     ]
@@ -663,13 +663,18 @@ def test_a_few_json_or_logfmt_records_are_searched_by_their_message_fields():
     p = prepare(ZAP_LINE)
     assert p.text == ZAP_SAID and (p.log_lines, p.log_kept, p.log_level, p.log_before) == (1, 1, "record", 0)
     assert p.note == "searched the JSON or logfmt record by its message fields, not its other keys, ids and timestamps"
-    p = prepare(FEW_RECORDS)
+    all_errors = FEW_RECORDS.replace('"level":"info"', '"level":"error"').replace("level=warn", "level=error")
+    p = prepare(all_errors)  # all at one level: each record read
     assert p.text == "\n".join(["checkout pods, last few lines:", ZAP_SAID, "retrying"])
-    assert (p.log_lines, p.log_kept, p.log_before) == (4, 2, 1)
+    assert (p.log_lines, p.log_kept, p.log_before, p.log_level) == (4, 2, 1, "record")
     assert p.note == (
         "searched the 4 JSON or logfmt records by their message fields, not their other keys, ids and "
         "timestamps, and the 1 line before them"
     )
+    p = prepare(FEW_RECORDS)  # its error record, said twice, without the retries at info and warn beside it
+    assert p.text == "\n".join(["checkout pods, last few lines:", ZAP_SAID])
+    assert (p.log_lines, p.log_kept, p.log_before, p.log_level) == (4, 1, 1, "error")
+    assert p.note == "searched the 1 error line of a 4-line log, and the 1 line before it"
     for text in NOT_RECORDS:
         p = prepare(text)
         if '"alerts"' in text:  # an alert payload is no record: searched by its alert, as the webhook reads it
@@ -690,6 +695,124 @@ def test_recur_suggest_says_a_record_was_searched_by_its_message(run, tmp_path):
     batch.write_text(json.dumps({"query": ZAP_LINE}) + "\n")
     res = run("suggest", "--queries", str(batch))
     assert json.loads(res.stdout)["query"] == ZAP_SAID and "is a log" not in res.stderr  # its note says it
+
+
+# a few zap records copied from `kubectl logs` (our own): a request at info, then the two errors it ran into
+ZAP_REDIS = "\n".join(
+    json.dumps(record)
+    for record in (
+        {"level": "info", "ts": 1764903731.482, "caller": "api/cart.go:57", "msg": "request", "method": "POST",
+         "path": "/v1/cart/checkout", "request_id": "c41e07d2"},
+        {"level": "error", "ts": 1764903736.511, "caller": "cache/redis.go:112", "msg": "cart lookup failed",
+         "error": "redis: connection pool timeout", "pool_size": 20, "request_id": "c41e07d2"},
+        {"level": "error", "ts": 1764903736.514, "caller": "api/cart.go:94", "msg": "checkout failed",
+         "error": "get cart c-2291: redis: connection pool timeout", "request_id": "c41e07d2"},
+    )
+)  # fmt: skip
+ZAP_REDIS_SAID = [
+    "cart lookup failed: redis: connection pool timeout",
+    "checkout failed: get cart c-2291: redis: connection pool timeout",
+]
+# the level keys and values of other loggers, each record an error beside one at info or debug: logrus's "lvl"
+# in logfmt, Cloud Logging's "severity", ECS's "log.level" (flat and nested), Python's "levelname", bunyan's and
+# pino's numbers (50 error, 60 fatal), zap's dpanic, and a warning beside a debug line (no error in it)
+LEVELED_RECORDS = [
+    'time="2026-12-05T03:02:11Z" lvl=info msg="dequeued batch" size=50\n'
+    'time="2026-12-05T03:02:12Z" lvl=err msg="write to ledger failed" err="pq: too many connections for role"',
+    '{"severity":"INFO","message":"GET /healthz 200"}\n'
+    '{"severity":"CRITICAL","message":"disk quota exceeded on /mnt/uploads"}',
+    '{"log.level":"info","message":"tick"}\n{"log":{"level":"fatal"},"message":"cannot open segment: EMFILE"}',
+    '{"levelname":"INFO","message":"consumer started"}\n'
+    '{"levelname":"ERROR","message":"psycopg2.OperationalError: server closed the connection unexpectedly"}',
+    '{"level":30,"msg":"listening on :3000","pid":41}\n{"level":50,"msg":"connect ECONNREFUSED 10.4.2.7:5432"}\n'
+    '{"level":60,"msg":"unhandled rejection: pool is draining"}',
+    '{"level":"info","msg":"shutting down"}\n{"level":"dpanic","msg":"nil map write in session store"}',
+    '{"level":"debug","msg":"poll"}\n{"level":"warn","msg":"slow query: 4.2s"}\n{"level":"debug","msg":"poll"}',
+]
+LEVELED_KEPT = [
+    ("error", "write to ledger failed: pq: too many connections for role"),
+    ("error", "disk quota exceeded on /mnt/uploads"),
+    ("error", "cannot open segment: EMFILE"),
+    ("error", "psycopg2.OperationalError: server closed the connection unexpectedly"),
+    ("error", "connect ECONNREFUSED 10.4.2.7:5432\nunhandled rejection: pool is draining"),
+    ("error", "nil map write in session store"),
+    ("warning", "slow query: 4.2s"),
+]
+
+
+def test_a_few_records_are_searched_by_their_error_records_as_a_log_is(run):
+    """Found in review: three zap records pasted, a request at info and two errors about a redis pool timeout, were
+    all searched, and the note quoted the first: "request" (the level was read, and not used). Their error records
+    are kept as a log's error lines are (else their warnings), and the note says so, quoting the first of them."""
+    p = prepare(ZAP_REDIS)
+    assert p.text.splitlines() == ZAP_REDIS_SAID
+    assert (p.log_lines, p.log_kept, p.log_level, p.log_before) == (3, 2, "error", 0)
+    assert p.note == "searched the 2 error lines of a 3-line log"
+    res = run("suggest", "--json", "-", input=ZAP_REDIS + "\n")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["query"] == "\n".join(ZAP_REDIS_SAID)
+    assert "recur: searched the 2 error lines of a 3-line log.\n" in res.stderr, res.stderr
+    assert f'recur: the first of them: "{ZAP_REDIS_SAID[0]}"' in res.stderr
+    got = [(p.log_level, p.text) for p in map(prepare, LEVELED_RECORDS)]
+    assert got == LEVELED_KEPT
+    p = prepare("checkout 500s since 03:02:\n" + ZAP_REDIS)  # the words before them, kept first
+    assert p.text.splitlines() == ["checkout 500s since 03:02:", *ZAP_REDIS_SAID]
+    assert p.note == "searched the 2 error lines of a 3-line log, and the 1 line before it"
+
+
+# a Spring Boot service's console log (our own): the logger's default pattern, `date level pid --- [thread]
+# logger : message`, and a Hikari pool timeout under dispatcherServlet's error
+SPRING_LOG = """\
+2026-12-05 03:01:58.204  INFO 1 --- [           main] c.a.orders.OrdersApplication             : Started OrdersApplication in 7.912 seconds (process running for 8.6)
+2026-12-05 03:02:00.017  INFO 1 --- [nio-8080-exec-1] o.a.c.c.C.[Tomcat].[localhost].[/]       : Initializing Spring DispatcherServlet 'dispatcherServlet'
+2026-12-05 03:02:00.019  INFO 1 --- [nio-8080-exec-1] o.s.web.servlet.DispatcherServlet        : Completed initialization in 2 ms
+2026-12-05 03:02:04.630  INFO 1 --- [http-nio-8080-exec-4] c.a.orders.web.OrderController           : order 88121 accepted for customer c-2291
+2026-12-05 03:02:07.118  WARN 1 --- [http-nio-8080-exec-9] com.zaxxer.hikari.pool.HikariPool        : HikariPool-1 - Thread starvation or clock leap detected (housekeeper delta=1m2s).
+2026-12-05 03:02:11.470  WARN 1 --- [http-nio-8080-exec-17] o.h.engine.jdbc.spi.SqlExceptionHelper   : SQL Error: 0, SQLState: null
+2026-12-05 03:02:11.471 ERROR 1 --- [http-nio-8080-exec-17] o.h.engine.jdbc.spi.SqlExceptionHelper   : HikariPool-1 - Connection is not available, request timed out after 30000ms.
+2026-12-05 03:02:11.482 ERROR 1 --- [http-nio-8080-exec-17] o.a.c.c.C.[.[.[/].[dispatcherServlet]    : Servlet.service() for servlet [dispatcherServlet] in context with path [] threw exception [Request processing failed: org.springframework.dao.DataAccessResourceFailureException: Unable to acquire JDBC Connection] with root cause
+java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, request timed out after 30000ms.
+\tat com.zaxxer.hikari.pool.HikariPool.createTimeoutException(HikariPool.java:696)
+\tat com.zaxxer.hikari.pool.HikariPool.getConnection(HikariPool.java:181)
+2026-12-05 03:02:12.004  INFO 1 --- [http-nio-8080-exec-2] c.a.orders.web.OrderController           : order 88122 accepted for customer c-0917
+2026-12-05 03:02:13.660  INFO 1 --- [   scheduling-1] c.a.orders.jobs.OutboxRelay              : relayed 14 outbox events
+"""  # noqa: E501
+# Spring Boot 3's lines: the application's name and a trace id in brackets, an ISO date; no pid (a space);
+# and lines that only look like one, left as they are: no thread, no " : " after the logger
+SPRING_LINES = [
+    "2026-12-05T03:02:11.482Z ERROR 1 --- [orders] [nio-8080-exec-7] [6f1c2e9a4b7d4e1f6f1c2e9a4b7d4e1f-9b3a77c2d1e0f4a8]"
+    " c.a.orders.pay.PaymentClient             : payment call failed: Read timed out",
+    "2026-12-05 03:02:11.482 ERROR   --- [main] o.s.boot.SpringApplication : Application run failed",
+    "2026-12-05 03:02:11.482 ERROR 1 --- deploy of orders failed --- rolling back",
+    "2026-12-05 03:02:11.482 ERROR 1 --- [main] c.a.orders.Boot failed to bind :8080",
+]
+SPRING_SAID = [
+    "payment call failed: Read timed out",
+    "Application run failed",
+    "1 --- deploy of orders failed --- rolling back",
+    "1 --- [main] c.a.orders.Boot failed to bind :8080",
+]
+
+
+def test_spring_boot_lines_are_searched_without_their_pid_thread_and_logger():
+    """Found in review: of a Spring Boot line the timestamp and level were taken off, and its pid, "---", thread and
+    logger searched and quoted first ("1 --- [http-nio-8080-exec-17] o.a.c.c.C.[.[.[/].[dispatcherServlet] :
+    Servlet.service() ..."). They are taken off as other known prefixes are (query.SPRING)."""
+    p = prepare(SPRING_LOG)
+    assert p.text.splitlines() == [
+        "HikariPool-1 - Connection is not available, request timed out after 30000ms.",
+        "Servlet.service() for servlet [dispatcherServlet] in context with path [] threw exception [Request "
+        "processing failed: org.springframework.dao.DataAccessResourceFailureException: Unable to acquire JDBC "
+        "Connection] with root cause",
+        "java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, request timed out "
+        "after 30000ms.",
+    ]
+    assert p.note == "searched the 3 error lines of a 13-line log"
+    assert [read_line(line)[1:3] for line in SPRING_LINES] == [("error", said) for said in SPRING_SAID]
+    assert (
+        read_line(SPRING_LOG.splitlines()[0])[2]
+        == "Started OrdersApplication in 7.912 seconds (process running for 8.6)"
+    )
 
 
 @pytest.mark.model

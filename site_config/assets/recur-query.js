@@ -69,6 +69,8 @@
   var KLOG = /^([IWEF])\d{4}[ \t]+\d{2}:\d{2}:\d{2}(?:\.\d+)?[ \t]+\d+[ \t]+[^ \t\]]*\][ \t]*/;
   var KLOG_LEVEL = { I: "other", W: "warning", E: "error", F: "error" };
   var HOST = new RegExp("^(?:(?!(?:" + UP + ")\\b)[\\w.-]+ [\\w./@()-]+(?:\\[\\d+\\])?:[ \\t]+|(?:stdout|stderr)[ \\t]+[FP][ \\t]+)");
+  /* query.SPRING: Spring Boot's pid, "---", [thread] and logger before " : ", after its level */
+  var SPRING = /^(?:\d+[ \t]+)?---[ \t]+(?:\[[^\]\n]*\][ \t]*){1,3}[^ \t]+[ \t]+:(?:[ \t]+|$)/;
   var LOGFMT = /^(?:ts|time|t|timestamp|level|lvl)=/;
   /* a key starts a token, as query.py's: the blank before it is matched here, not looked behind at */
   var LOGFMT_FIELD = /(?:^|[ \t])([\w.@-]+)=("(?:[^"\\]|\\[\s\S])*"?|[^ \t]*)/g;
@@ -195,10 +197,16 @@
       if (WS.indexOf(lines[i][0]) >= 0) return null;
       var r = readLine(trim(lines[i])), message = r[2];
       if (!r[3] || r[1] === null || message.charAt(0) === "{" || LOGFMT.test(message)) return null;
-      said.push(head(message, LINE_CHARS));
+      said.push([r[1], head(message, LINE_CHARS)]);
     }
     if (!said.length) return null;
-    return logOf(before, distinct(said), said.length, "record", 0);
+    /* query._few_records: its error records (else its warnings) when others are beside them */
+    var levels = ["error", "warning"];
+    for (var k = 0; k < levels.length; k++) {
+      var picked = said.filter(function (e) { return e[0] === levels[k]; }).map(function (e) { return e[1]; });
+      if (picked.length && picked.length < said.length) return logOf(before, distinct(picked), said.length, levels[k], 0);
+    }
+    return logOf(before, distinct(said.map(function (e) { return e[1]; })), said.length, "record", 0);
   }
 
   function kept(level) { return level === "error" || level === "warning"; }
@@ -299,6 +307,8 @@
       if (m) {
         var word = m.slice(1).filter(function (g) { return g; })[0];
         record = true; level = LEVEL_OF[word.toUpperCase()]; rest = rest.slice(m[0].length);
+        var spring = SPRING.exec(rest);
+        if (spring) rest = rest.slice(spring[0].length);
       } else if (clock) return [false, null, line, false];  /* a time of day, no date, no level: prose */
     }
     return [record, level, rest.replace(/^[-:|> \t]+/, "") || line, false];

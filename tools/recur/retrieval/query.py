@@ -48,9 +48,10 @@ and 4th under "no known pattern" (tests/pasted_logs.py). So, before any condensi
    Of a JSON or logfmt record its message fields are searched (MESSAGE_KEYS: msg, message, error,
    err.message, error.message, jsonPayload.message, Serilog's @m, or its @mt filled ...; keys, trace ids
    and timestamps are noise), of a plain one the line without its timestamp, host and level (and
-   PostgreSQL's ``UTC [2211] app@db``), of a .NET ``fail: Category[EventId]`` the indented lines under it
-   that are not stack frames. A log with no error line is searched by its warning lines the same way (a
-   WARN that says what went wrong is then the best lead); next to an error line, warnings are left out:
+   PostgreSQL's ``UTC [2211] app@db``, Spring Boot's ``1 --- [exec-7] o.a.c.C.[.[/].[x] : ``: SPRING), of a
+   .NET ``fail: Category[EventId]`` the indented lines under it that are not stack frames. A log with no
+   error line is searched by its warning lines the same way (a WARN that says what went wrong is then the
+   best lead); next to an error line, warnings are left out:
    in our logs they were retries and slow requests, and with them the JSON and plain logs answered "no
    known pattern" again;
 4. a log of mostly error lines (a storm) is searched as it is when its records are plain lines (they are
@@ -74,9 +75,10 @@ Prose (a postmortem, an alert, a list of symptoms, a single log line) is never a
 kb/eval/cases.yml and no incident of the starter KB changed (tests/test_query_logs.py). But a few JSON or logfmt
 records (fewer than LOG_MIN_LINES lines, each with a level and a message field, after the words written before
 them: a line or two copied from Kibana, Loki or `kubectl logs`) are searched by their message fields, each once:
-whole, a zap line's keys, trace ids and timestamp outweighed what it said (_few_records). And a Python traceback
-pasted alone is searched by its exception lines, a Go crash (a ``panic:`` or ``fatal error:`` and its goroutine
-dump) by its panic lines: whole, their frames outweighed what failed (_traceback, _go_panic).
+whole, a zap line's keys, trace ids and timestamp outweighed what it said (_few_records); of those at an error
+level beside others only they are (else the warnings beside others), as a log's error lines are. And a Python
+traceback pasted alone is searched by its exception lines, a Go crash (a ``panic:`` or ``fatal error:`` and its
+goroutine dump) by its panic lines: whole, their frames outweighed what failed (_traceback, _go_panic).
 
 A text within the limit is searched as it is (its error lines, for a log). The site's box and its
 in-browser ranker do the same (site/theme/assets/recur-query.js, a port checked against this one by
@@ -173,6 +175,11 @@ KLOG = re.compile(r"([IWEF])\d{4}[ \t]+\d{2}:\d{2}:\d{2}(?:\.\d+)?[ \t]+\d+[ \t]
 KLOG_LEVEL = {"I": "other", "W": "warning", "E": "error", "F": "error"}
 # after a timestamp: syslog's "host proc[pid]: " (not "INFO worker: ..."), a container runtime's "stdout F "
 HOST = re.compile(rf"(?!(?:{_UP})\b)[\w.-]+ [\w./@()-]+(?:\[\d+\])?:[ \t]+|(?:stdout|stderr)[ \t]+[FP][ \t]+", re.ASCII)
+# after Spring Boot's level: its pid, "---", the thread in brackets (Spring Boot 3 writes the application's name
+# and a trace id in brackets too) and the logger, abbreviated and padded, before " : " and the message. Found in
+# review: "ERROR 1 --- [http-nio-8080-exec-17] o.a.c.c.C.[.[.[/].[dispatcherServlet] : Servlet.service() ..."
+# was searched from its pid on. The logger is one token ("[.[/]" in it), anchored: tried once a line
+SPRING = re.compile(r"(?:\d+[ \t]+)?---[ \t]+(?:\[[^\]\n]*\][ \t]*){1,3}[^ \t]+[ \t]+:(?:[ \t]+|$)", re.ASCII)
 LOGFMT = re.compile(r"(?:ts|time|t|timestamp|level|lvl)=", re.ASCII)
 # a value in quotes, or to the line's end when its closing quote is missing (no backtracking). A key starts
 # a token (the line's start, or after a blank): unanchored, findall tried a key at every character of a run of
@@ -469,7 +476,8 @@ class Log:
     then those lines), how many ``lines`` the log had (non-empty, the lines before it not counted), how
     many were ``kept`` (each once), their ``level`` ("error" or "warning"), and how many of them had no
     level (``unlevelled``: beside the error lines, not saying what failed). Of a few JSON or logfmt records
-    (_few_records): ``lines`` records, ``kept`` distinct messages, at ``level`` "record"."""
+    (_few_records): ``lines`` records, ``kept`` distinct messages, at ``level`` "record" (or "error" or
+    "warning": those records alone, beside others)."""
 
     text: str
     lines: int
@@ -595,9 +603,10 @@ def _without_recovered(line: str) -> str:
 def _few_records(lines: list[str]) -> Log | None:
     """A few JSON or logfmt records pasted (a line or two copied from Kibana, Loki, `kubectl logs`), each with a
     level and a message field, after the words written before them: searched by their messages, each once, at
-    level "record"; else None (searched as they are). Found in review: whole, a zap line's keys, trace and span
-    ids and timestamp outweighed what it said ("query failed: dial tcp: lookup orders-db... no such host"):
-    dns-resolution-failure 1st at p 0.24, "no known pattern"; by its message fields, p 0.82. A line with no
+    level "record" (beside others, only those at level "error", else "warning"); else None (searched as they
+    are). Found in review: whole, a zap line's keys, trace and span ids and timestamp outweighed what it said
+    ("query failed: dial tcp: lookup orders-db... no such host"): dns-resolution-failure 1st at p 0.24, "no known
+    pattern"; by its message fields, p 0.82. A line with no
     level or no message field (an alert's payload on one line, a Kubernetes object) is no log record here."""
     # over what is searched, not "a line or two": condensed as before. Each line is read twice (_before_log,
     # then below), and a 900,000-character logfmt line of escaped quotes took 0.4 s a reading
@@ -612,10 +621,17 @@ def _few_records(lines: list[str]) -> Log | None:
         # no message field: read_line gives back the record itself
         if not structured or level is None or message[:1] == "{" or LOGFMT.match(message):
             return None
-        said.append(message[:LINE_CHARS])
+        said.append((level, message[:LINE_CHARS]))
     if not said:
         return None
-    return _log_of(before, said, len(said), "record")
+    # its error records (else its warnings) when others are beside them, as a log's error lines are kept (_pick,
+    # a storm of JSON records): found in review, a zap request line at info was searched, and quoted first, beside
+    # the two errors that said what failed ("redis: connection pool timeout")
+    for kept in ("error", "warning"):
+        picked = [m for lv, m in said if lv == kept]
+        if picked and len(picked) < len(said):
+            return _log_of(before, picked, len(said), kept)
+    return _log_of(before, [m for _, m in said], len(said), "record")
 
 
 @dataclass
@@ -753,6 +769,8 @@ def read_line(line: str) -> tuple[bool, str | None, str, bool]:
         m = LEVEL_AT.match(rest) or (LEVEL_LATER.match(rest) if record else None)
         if m:  # a level word starts a record, or follows its timestamp within a few words
             record, level, rest = True, LEVEL_OF[next(g for g in m.groups() if g).upper()], rest[m.end() :]
+            spring = SPRING.match(rest)
+            rest = rest[spring.end() :] if spring else rest
         elif clock:
             return False, None, line, False  # "10:05:12 DB dashboards show ...": a timeline's line, prose
     return record, level, rest.lstrip("-:|> \t") or line, False
