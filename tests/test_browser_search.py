@@ -185,6 +185,10 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
         "old-retired": "old-retired (retired, superseded by disk-full)",
     }
     texts += [*named, "disk-full dns-failure", "disk-full happened on every host of the fleet today"]
+    # a signal that negates ("No space left on device") by its words only in a text that negates too, an "n't"
+    # with a typographic apostrophe among them (util.text.negates)
+    texts += ["plenty of space left on the device after cleanup", "the device has no space left, writes fail"]
+    texts += ["the pod can\u2019t assign requested address on connect"]
     # a specific signal whole in a long paste after ordinary lines: first, at least the floor (search.VERBATIM)
     texts += [NOISE + "ERROR HikariPool-1 - Connection is not available, request timed out after 30000ms.\n"]
     vecs = engine.searcher.encode_queries([prepare(t).text for t in texts])  # as Engine

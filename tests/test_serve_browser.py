@@ -21,7 +21,7 @@ from browser import (  # the chromium fixture comes from conftest.py (one browse
     serve_handler,
     text_contrast,
 )
-from kbfactory import small_kb
+from kbfactory import pattern_text, small_kb, write
 from serve_util import fake_app, running
 
 from recur.serve import create_app
@@ -136,6 +136,31 @@ def test_box_shows_ranked_patterns_from_the_api(chromium, server, path):
         assert page.url == base + "/patterns/capacity/disk-full.html"
         assert "Disk full on a host" in page.inner_text("h1")
         assert not errors, errors
+
+
+def test_a_signal_found_by_most_of_its_words_is_not_labelled_as_found_whole(chromium, built, tmp_path):
+    """Found in review: the box labelled a signal matched by most of its words (match "words") "signal", as
+    one found whole (a Go nil-pointer panic shown with "signal fatal error: runtime: out of memory")."""
+    import httpx
+
+    _, site = built
+    kb = small_kb(tmp_path / "kb")
+    write(kb, "patterns/capacity/scratch-out.md", pattern_text("scratch-out", signals=["Scratch volume ran dry"]))
+    text = "dry run of the nightly scratch job: volume ran fine"  # its words, not the signal
+    with running(fake_app(kb, tmp_path, site_dir=site)) as base:
+        answer = httpx.post(base + "/api/suggest", json={"text": text, "top": 5}, timeout=60).json()
+        (r,) = [r for r in answer["results"] if r["id"] == "scratch-out"]
+        found = [w["match"] for w in r["why"] if w["field"] == "signal" and w["match"] != "meaning"]
+        assert found == ["words"], r["why"]  # what this case is for
+        with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+            ask(page, text)
+            card = page.wait_for_selector('.recur-suggest__card[data-pattern="scratch-out"]', timeout=30000)
+            fields = card.eval_on_selector_all(
+                ".recur-suggest__why .recur-suggest__field", "els => els.map(e => e.textContent)"
+            )
+            assert not errors, errors
+    assert fields[0] == "most words of the signal", fields
+    assert "signal" not in fields[1:], fields
 
 
 def test_the_status_does_not_call_the_list_best_first(chromium, server):

@@ -1227,6 +1227,8 @@
         var field = w.match === "meaning" ? "like the " + w.field : w.field;
         /* an identifier match names the identifier the text shares, not the whole signal (results.why_field) */
         if (w.match === "identifier" && w.identifier) field = "identifier \u201c" + w.identifier + "\u201d of the " + w.field;
+        /* most of its words in the text, not the signal itself: never the label of a signal found whole (results.why_field) */
+        if (w.match === "words") field = "most words of the " + w.field;
         if (w.patterns > 1) field += " (listed by " + w.patterns + " patterns)";
         /* the API and the bundle cut a view's text at why.text_chars (240): said with an ellipsis, as the terminal does */
         /* counted in code points, as Python cuts (an emoji is two UTF-16 units of .length) */

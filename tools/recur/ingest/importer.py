@@ -451,8 +451,13 @@ def _no_date(pm) -> str:
 
 
 def why_text(result: dict) -> str:
-    parts = [f"{w.get('field')}: {' '.join(str(w.get('text', '')).split())[:80]}" for w in result.get("why", [])[:3]]
-    return "; ".join(parts)
+    """A candidate's why as stored in the incident record, each entry labelled as the terminal labels it
+    (results.why_field): a bare "signal:" before a signal's text read as that signal found in the
+    postmortem, also where only most of its words, or its meaning, were."""
+    from recur.retrieval.results import why_field
+
+    whys = [w for w in result.get("why", [])[:3] if w.get("field")]
+    return "; ".join(f"{why_field(w)}: {' '.join(str(w.get('text', '')).split())[:80]}" for w in whys)
 
 
 def candidates_of(results: list, import_drafts: set) -> list[Candidate]:

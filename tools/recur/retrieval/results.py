@@ -155,18 +155,24 @@ def short(text: str, n: int) -> str:
 
 def why_text(r: dict, n: int = 3, chars: int = 90) -> str:
     """A result's first ``n`` why entries on one line: ``symptom “…”; like the signal “…”`` (close in
-    meaning, not found in the text: "like the"), each quote cut to ``chars``."""
+    meaning, not found in the text: "like the"; ``most words of the signal “…”``: not found whole),
+    each quote cut to ``chars``."""
     return "; ".join(f"{why_field(w)} “{short(w['text'], chars)}”{why_shared(w)}" for w in (r.get("why") or [])[:n])
 
 
 def why_field(w: dict) -> str:
     """A why entry's label: "like the signal" when it is close in meaning, not found in the text; for a
     signal matched by one identifier, which one ("identifier “GetObject” of the signal"): the text
-    holds that name, not the whole signal, and the two read alike before."""
+    holds that name, not the whole signal, and the two read alike before; "most words of the signal"
+    when most of its words are in the text, not the signal itself (search.SIGNAL_MATCH "words"): said
+    "signal “fatal error: runtime: out of memory”" of a Go nil-pointer panic, it read as an OOM found
+    in the log (found in review). A plain field name is said only of a signal found whole."""
     if w.get("match") == "meaning":
         return f"like the {w['field']}"
     if w.get("identifier"):
         return f"identifier “{w['identifier']}” of the {w['field']}"
+    if w.get("match") == "words":
+        return f"most words of the {w['field']}"
     return w["field"]
 
 

@@ -27,7 +27,7 @@ import numpy as np
 
 from recur.retrieval import calibrate
 from recur.retrieval.index import LoadedIndex
-from recur.util.text import STOPWORDS, bm25_words, identifiers, normalise_signal, signal_words, stems, words
+from recur.util.text import STOPWORDS, bm25_words, identifiers, negates, normalise_signal, signal_words, stems, words
 
 WEIGHTS = {"doc": 1.0, "focus": 0.5, "title": 0.25, "best": 0.25, "bm25": 1.0}
 DENSE_WEIGHTS = {"doc": 1.0, "focus": 0.5, "title": 0.25, "best": 0.25}
@@ -131,8 +131,9 @@ def _alone_key(text: str) -> str:
 def signal_evidence(signals: list) -> list[tuple]:
     """Per signal (pattern id, raw text, normalised text, signal words, identifiers): (the identifiers
     that count alone as {identifier: patterns listing it}, the words left once the other identifiers'
-    are taken out, how many patterns list the signal's normalised text): CODE_MIN_DIGITS above. The
-    server and the browser's ranker (site/bundle) both read this."""
+    are taken out, how many patterns list the signal's normalised text, whether it negates:
+    util.text.negates): CODE_MIN_DIGITS above. The server and the browser's ranker (site/bundle) both
+    read this."""
     whole = {_alone_key(raw) for _, raw, _, _, _ in signals}
     by_norm: dict = {}
     by_id: dict = {}
@@ -152,9 +153,9 @@ def signal_evidence(signals: list) -> list[tuple]:
         for i in strong:
             by_id.setdefault(i, set()).add(pid)
     out = []
-    for (_, _, norm, toks, ids), strong in zip(signals, alone):
+    for (_, raw, norm, toks, ids), strong in zip(signals, alone):
         context = set(words(" ".join(sorted(ids - strong))))
-        out.append(({i: len(by_id[i]) for i in strong}, frozenset(toks - context), len(by_norm[norm])))
+        out.append(({i: len(by_id[i]) for i in strong}, frozenset(toks - context), len(by_norm[norm]), negates(raw)))
     return out
 
 
@@ -164,12 +165,13 @@ def as_written(raw: str, ident: str) -> str:
     return raw[at : at + len(ident)] if at >= 0 else ident
 
 
-def _signal_match(signal: tuple, evidence: tuple, norm_q: str, q_words: set, q_ids: set):
+def _signal_match(signal: tuple, evidence: tuple, norm_q: str, q_words: set, q_ids: set, q_negates: bool = False):
     """(score, how, the shared identifier or None) for one signal in a query, or None: its normalised
     text inside the query's, a shared identifier that counts alone or one with most of the signal's
-    other words, or most of its words; with how many patterns list it (signal_evidence)."""
+    other words, or most of its words (a signal that negates, only in a text that negates too:
+    ``q_negates``, util.text.NEGATIONS); with how many patterns list it (signal_evidence)."""
     _, _, norm, toks, ids = signal
-    strong, rest, share = evidence
+    strong, rest, share, negated = evidence
     m = SIGNAL_MATCH
     if len(norm) >= m["exact_min_chars"] and norm in norm_q:
         return m["exact"], "exact", None, share
@@ -180,6 +182,8 @@ def _signal_match(signal: tuple, evidence: tuple, norm_q: str, q_words: set, q_i
     context = sorted(ids & q_ids)
     if context and rest and len(rest & q_words) >= m["words_share"] * len(rest):
         return m["identifier"], "identifier", context[0], share
+    if negated and not q_negates:
+        return None
     if len(toks) >= m["words_min"] and (n := len(toks & q_words)) >= m["words_share"] * len(toks):
         return m["words"] * n / len(toks), "words", None, share
     return None
@@ -596,6 +600,7 @@ class Searcher:
         norm_q = normalise_signal(text)
         q_words = {w for w in words(text) if w not in STOPWORDS}
         q_ids = identifiers(text)
+        q_negates = negates(text)
         near = set(self.signals_always)
         for key in q_words | q_ids:
             near.update(self.signals_by_word.get(key, ()))
@@ -603,7 +608,7 @@ class Searcher:
         verbatim = set()
         for n in sorted(near):
             pid, raw, norm, toks, ids = self.signal_list[n]
-            match = _signal_match(self.signal_list[n], self.evidence[n], norm_q, q_words, q_ids)
+            match = _signal_match(self.signal_list[n], self.evidence[n], norm_q, q_words, q_ids, q_negates)
             if match is None:
                 continue
             score, how, ident, listed = match

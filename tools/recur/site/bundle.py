@@ -89,7 +89,7 @@ def ranking_params() -> dict:
     """Every number and word list the browser's ranking needs, from the modules that define them."""
     from recur.retrieval import calibrate, lookalikes, query, search
     from recur.retrieval.embed import CHARS_PER_TOKEN_BOUND
-    from recur.util.text import ANSI, STOPWORDS
+    from recur.util.text import ANSI, NEGATED_NT, NEGATIONS, STOPWORDS
 
     return {
         "weights": dict(search.WEIGHTS), "signal_bonus": search.SIGNAL_BONUS, "signal_match": dict(search.SIGNAL_MATCH),
@@ -101,7 +101,7 @@ def ranking_params() -> dict:
         "why": {"min_cosine": search.WHY_MIN_COSINE, "text_chars": search.WHY_TEXT_CHARS,
                 "per_part": search.WHY_PER_PART, "min_bm25": search.WHY_MIN_BM25, "terms": search.WHY_TERMS},
         "lookalike_margin": lookalikes.MARGIN, "chars_per_token": CHARS_PER_TOKEN_BOUND,
-        "stopwords": sorted(STOPWORDS), "ansi": ANSI,
+        "stopwords": sorted(STOPWORDS), "ansi": ANSI, "negations": sorted(NEGATIONS), "negated_nt": NEGATED_NT.pattern,
         "calibration": {"model": calibrate.MODEL, "features": list(calibrate.FEATURES),
                         "min_candidates": calibrate.MIN_CANDIDATES, "no_match_below": calibrate.NO_MATCH_BELOW,
                         "verdict_top": calibrate.VERDICT_TOP,
@@ -323,8 +323,8 @@ def index_data(loaded) -> tuple[dict, bytes]:
         entry.append(specific)
     # and what a shared identifier proves and how many patterns share each (search.signal_evidence)
     evidence = signal_evidence([(e[0], e[1], e[2], set(e[3]), set(e[4])) for e in signals])
-    for entry, (strong, rest, share) in zip(signals, evidence):
-        entry.extend([sorted(strong.items()), sorted(rest), share])
+    for entry, (strong, rest, share, negated) in zip(signals, evidence):
+        entry.extend([sorted(strong.items()), sorted(rest), share, negated])
     data = {
         "format": FORMAT, "model": loaded.model_id, "build_id": loaded.build_id, "ids": ids,
         "views": [[pos[v["pattern"]], v["kind"], v["text"]] for v in loaded.views],

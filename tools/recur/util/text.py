@@ -228,6 +228,24 @@ def bm25_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS and not w.isdigit() and len(w) > 1]
 
 
+# Words that negate. Stop words all but "never", so a signal's words, as counted (signal_words), lose
+# them: "No space left on device" was matched by its words in "space left on device is almost gone"
+# (found in review). A signal that negates is matched by its words only in a text that negates too
+# (search._signal_match). "n't" written with a typographic apostrophe splits into "can" and "t": NEGATED_NT.
+NEGATIONS = frozenset(
+    """
+no not nor never cannot cant dont don doesnt doesn didnt didn isnt isn wasnt wasn werent weren arent aren
+hasnt hasn havent haven hadnt hadn couldnt couldn shouldnt shouldn wouldnt wouldn wont mustnt mustn neednt needn
+""".split()
+)
+NEGATED_NT = re.compile(r"n['\u2019]t", re.IGNORECASE)
+
+
+def negates(text: str) -> bool:
+    """Whether ``text`` has a word that negates (NEGATIONS, "KubeNodeNotReady"'s "not" too) or an "n't"."""
+    return NEGATED_NT.search(text) is not None or not NEGATIONS.isdisjoint(words(text))
+
+
 def signal_words(signal: str) -> set[str]:
     """The words a signal is looked up by (no stopwords, no bare numbers): the server's search and the
     browser's ranker (site/bundle) both read them from here, so the two match signals alike."""

@@ -122,7 +122,7 @@ function halfToFloat(h) {
    per result) rated at most cap and moved down past the results under it that are not such drafts and are
    rated at least as likely right (none when probabilities are null); and the probabilities, capped. */
 /* search._signal_match: [score, how, the shared identifier or null, how many patterns list it] or null */
-function signalMatch(s, m, normQ, qWords, qIds) {
+function signalMatch(s, m, normQ, qWords, qIds, qNegates) {
   if (s.norm.length >= m.exact_min_chars && normQ.includes(s.norm)) return [m.exact, "exact", null, s.share];
   const shared = [...s.ids].filter((i) => qIds.has(i) && s.strong.has(i)).sort();
   if (shared.length) {
@@ -132,6 +132,7 @@ function signalMatch(s, m, normQ, qWords, qIds) {
   const context = [...s.ids].filter((i) => qIds.has(i)).sort();
   if (context.length && s.rest.size && [...s.rest].filter((t) => qWords.has(t)).length >= m.words_share * s.rest.size)
     return [m.identifier, "identifier", context[0], s.share];
+  if (s.negated && !qNegates) return null;  /* a signal that negates, by its words only in a text that negates */
   const n = [...s.toks].filter((t) => qWords.has(t)).length;
   if (s.toks.size >= m.words_min && n >= m.words_share * s.toks.size) return [m.words * n / s.toks.size, "words", null, s.share];
   return null;
@@ -220,9 +221,11 @@ export class Ranker {
     this.others = this.rows.map((rows, i) => rows.filter((r) => r !== this.docRow[i] && r !== this.titleRow[i]));
     this.lexOf = new Int32Array(n).fill(-1);  /* pattern -> BM25 row */
     if (this.bm25) this.bm25.rows.forEach((pidx, row) => { if (pidx >= 0) this.lexOf[pidx] = row; });
-    this.signals = index.signals.map(([pidx, raw, norm, toks, ids, specific, strong, rest, share]) =>
+    this.signals = index.signals.map(([pidx, raw, norm, toks, ids, specific, strong, rest, share, negated]) =>
       ({ pidx, raw, norm, toks: new Set(toks), ids: new Set(ids), specific: Boolean(specific),
-         strong: new Map(strong || []), rest: new Set(rest || []), share: share || 1 }));
+         strong: new Map(strong || []), rest: new Set(rest || []), share: share || 1, negated: Boolean(negated) }));
+    this.negations = new Set(params.negations);
+    this.negatedNt = new RegExp(params.negated_nt, "i");
     this.signalsByWord = new Map();
     this.signalsAlways = [];
     this.signals.forEach((s, n) => {
@@ -297,12 +300,14 @@ export class Ranker {
     const normQ = normaliseSignal(text);
     const qWords = new Set(words(text).filter((w) => !this.stop.has(w)));
     const qIds = identifiers(text);
+    /* util.text.negates */
+    const qNegates = this.negatedNt.test(text) || words(text).some((w) => this.negations.has(w));
     const near = new Set(this.signalsAlways);
     for (const key of new Set([...qWords, ...qIds])) for (const n of this.signalsByWord.get(key) || []) near.add(n);
     const found = new Map(), verbatim = new Set();
     for (const n of [...near].sort((a, b) => a - b)) {
       const s = this.signals[n];
-      const hit = signalMatch(s, m, normQ, qWords, qIds);
+      const hit = signalMatch(s, m, normQ, qWords, qIds, qNegates);
       if (!hit) continue;
       const [score, how, ident, listed] = hit;
       if (how === "exact" && s.specific) verbatim.add(s.pidx);
