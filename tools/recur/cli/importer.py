@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -27,12 +26,16 @@ def _held(value: str | None):
         return None
     if value == _TODAY:
         return dt.date.today()
-    if not re.match(r"\d", value) and Path(value).is_file():
-        raise click.UsageError(
-            f"--review-done took {value!r} for its DATE: put FILE first (recur import {value} --review-done) "
-            "or give the date (--review-done YYYY-MM-DD)"
-        )
-    day = given_date(value, "--review-done")
+    try:
+        day = given_date(value, "--review-done")
+    except RecurError:
+        # the date first: a file named as a day (2026-12-01-pm.md) is no date, and is the FILE put after it
+        if Path(value).is_file():
+            raise click.UsageError(
+                f"--review-done took {value!r} for its DATE: put FILE first (recur import {value} --review-done) "
+                "or give the date (--review-done YYYY-MM-DD)"
+            ) from None
+        raise
     if day > dt.date.today():  # a review is not held tomorrow, as `recur incident review --done --on` refuses it
         raise RecurError(
             f"--review-done {day.isoformat()} is after today ({dt.date.today().isoformat()}): give the day it was held"
