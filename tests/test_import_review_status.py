@@ -412,7 +412,7 @@ def test_review_done_given_on_the_command_line_records_the_review_held(fresh_kb,
     )
 
 
-def test_review_done_refuses_a_day_after_today_and_a_file_taken_for_its_date(fresh_kb, tmp_path):
+def test_review_done_refuses_a_day_after_today_and_a_file_taken_for_its_date(fresh_kb, tmp_path, monkeypatch):
     before = sorted((fresh_kb / "incidents").rglob("*.md"))
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
     r = imp(fresh_kb, tmp_path / "pm.md", LOCK.format(status="Draft"), "--review-done", tomorrow)
@@ -426,6 +426,13 @@ def test_review_done_refuses_a_day_after_today_and_a_file_taken_for_its_date(fre
     taken = CliRunner().invoke(cli, args)
     assert taken.exit_code == 2 and "Missing argument" not in taken.output
     assert f"--review-done took {str(path)!r} for its DATE: put FILE first" in taken.output
+    # a file named as its day, as postmortems often are: said the same, not "is not a date"
+    dated = tmp_path / "2026-12-01-pm.md"
+    dated.write_text(LOCK.format(status="Draft"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    taken = CliRunner().invoke(cli, [*args[:-1], dated.name])
+    assert taken.exit_code == 2 and "is not a date" not in taken.output, taken.output
+    assert "--review-done took '2026-12-01-pm.md' for its DATE: put FILE first" in taken.output
     assert sorted((fresh_kb / "incidents").rglob("*.md")) == before  # nothing written
     assert "--review-done [DATE]" in CliRunner().invoke(cli, ["import", "--help"]).output
     # a re-import writes nothing: the flag is said not applied

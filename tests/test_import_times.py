@@ -408,7 +408,8 @@ def test_a_time_field_with_its_label_in_bold_and_no_colon_is_the_field(kb_dir, t
     out = json.loads(r.stdout)
     inc = load_kb(kb_dir).incidents[out["incident"]]
     assert inc.duration_minutes == 65
-    assert "duration: 65 minutes from the 'Started:' line 4 ('2026-11-20 14:05 UTC') to the 'Resolved:' line 5" in (
+    # the labels quoted as written: no colon on those lines, none in the note
+    assert "duration: 65 minutes from the 'Started' line 4 ('2026-11-20 14:05 UTC') to the 'Resolved' line 5" in (
         " ".join(out["notes"])
     )
     assert "Started" not in inc.sections["Summary"] and "Resolved" not in inc.sections["Summary"]

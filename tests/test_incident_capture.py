@@ -1154,6 +1154,52 @@ def test_the_log_kept_of_a_long_description_is_capped(kb_dir, tmp_path):
     assert sum(x.startswith("2026-") for x in inc.sections["Log"].splitlines()) == LOG_LINES_KEPT
 
 
+def test_a_long_log_with_more_error_lines_than_the_log_section_holds_says_what_each_part_holds(kb_dir, tmp_path):
+    """Found in review: a 3,000-line log with 50 error lines was said to keep "the 200 lines around them" under
+    ## Log, which held the lines around the first 10 only, and "2,801 lines left out" counted the 40 error lines
+    the Summary holds; the blank line after the words before the log was the Log's first line, and a line of
+    colour codes alone among those words (a blank line to the search) made the last of them the Log's first."""
+    from recur.cli.incident import LOG_LINES_KEPT
+
+    lines = _log(3000, 5).splitlines()  # its one error line is overwritten below
+    errors = [5 + 59 * j for j in range(50)]
+    for j, k in enumerate(errors):
+        lines[k] = f"2026-12-01T10:50:00Z ERROR upstream failed id={j}"
+    said = "payments down\n\x1b[0m\nsince 10:02, log below:\n\n"
+    r = new(
+        kb_dir,
+        tmp_path,
+        "-t",
+        "Errors",
+        "-s",
+        "sev3",
+        "-d",
+        "-",
+        "--no-suggest",
+        "--json",
+        input=said + "\n".join(lines),
+    )
+    assert r.exit_code == 0, r.output
+    inc = load_kb(kb_dir).incidents[json.loads(r.stdout)["id"]]
+    assert inc.summary.startswith("payments down\nsince 10:02, log below:\n"), inc.summary
+    summary = [x for x in inc.summary.splitlines() if x.startswith("2026-")]
+    assert summary == [lines[k] for k in errors]
+    body = inc.sections["Log"].split("```")[1][1:-1].split("\n")  # the fenced lines, blank ones too
+    assert body[0] == lines[0]  # the log's first line, not a blank one nor the words before it
+    in_log = [x for x in body if x.startswith("2026-")]
+    assert len(in_log) == LOG_LINES_KEPT
+    reached = [x for x in summary if x in in_log]
+    assert 1 < len(reached) < len(summary) and reached == summary[: len(reached)]
+    left_out = len(lines) - len(in_log) - (len(summary) - len(reached))
+    assert left_out == sum(int(x[2:].split()[0].replace(",", "")) for x in body if x.startswith("[… ")) - (
+        len(summary) - len(reached)
+    )
+    assert f"its ## Log section the {LOG_LINES_KEPT} lines around the first {len(reached)} of them; " in r.stderr
+    assert f"; {left_out:,} lines left out of the record" in r.stderr, r.stderr
+    assert f"around the first {len(reached)} of them in the log as pasted" in inc.sections["Log"]
+    assert f"{left_out:,} lines, in neither this section nor the Summary, left out" in inc.sections["Log"]
+
+
 def test_a_long_description_that_is_no_log_is_kept_whole_with_a_warning_and_a_short_log_as_it_is(kb_dir, tmp_path):
     prose = "".join(f"step {k}: we looked at the dashboards and saw nothing new\n" for k in range(300))
     r = new(kb_dir, tmp_path, "-t", "Long notes", "-s", "sev3", "-d", "-", "--no-suggest", "--json", input=prose)

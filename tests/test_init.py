@@ -560,6 +560,28 @@ def test_keep_existing_with_the_teams_own_makefile_does_not_advise_its_missing_t
     assert res.exit_code == 0 and "Left as they were (1): Makefile." in res.output, res.output
     assert "make install" not in res.output and "recur check --strict" in res.output
     assert "kb.yml calls those make targets" in res.output
+    # every make call of the workflows written, and the variables it passes, is named (the hint named
+    # install/check/site/report/test/run: kb.yml also runs make similar and make eval, and passes
+    # REPORT_FORMAT/REPORT_OUT to make report), and every target of Recur's Makefile
+    hint = res.output[res.output.index("your Makefile was kept") :]
+    workflows = sorted((tmp_path / ".github/workflows").glob("*.yml"))
+    said = dict(x.split(": ", 1) for x in hint[hint.index(workflows[0].name) :].split(". Merge")[0].split("; "))
+    assert list(said) == [f"{workflows[0].name} calls those make targets", *[w.name for w in workflows[1:]]]
+    made = 0
+    for workflow, calls in zip(workflows, said.values()):
+        for line in workflow.read_text().splitlines():
+            call = re.match(r"\s*(?:run:\s*)?make (\w+)(.*)", line)
+            if call:
+                made += 1
+                assert re.search(rf"(^|, ){call.group(1)}\b", calls), (line, calls)
+                for variable in re.findall(r"([A-Z_]+)=", call.group(2)):
+                    assert f"{variable}=" in calls, (line, calls)
+    assert made >= 8  # kb.yml's install, check, similar, eval, site, report; overdue.yml's install, report
+    fresh = tmp_path / "fresh"
+    assert run("init", fresh).exit_code == 0
+    phony = next(x for x in (fresh / "Makefile").read_text().splitlines() if x.startswith(".PHONY:"))
+    assert all(f"\n{target}:" in (fresh / "Makefile").read_text() for target in phony.split()[1:])
+    assert f"merge its targets: {', '.join(phony.split()[1:])}" in hint
 
 
 def test_starter_with_a_kept_severity_framework_that_lacks_its_levels_is_refused(tmp_path):

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import sys
 from pathlib import Path
 
 import click
 
-from recur.cli.options import index_option, kb_option, model_option
+from recur.cli.options import day_come, index_option, kb_option, model_option
 from recur.ingest.importer import CHANGED, import_postmortem, render_text
 
 # --review-done given alone, no DATE after it: the review was held today
@@ -20,24 +19,22 @@ _TODAY = "today"
 def _held(value: str | None):
     """--review-done's day: today when given alone, else its DATE. An optional value takes the word after it:
     `--review-done pm.md` took the file for the date, and click then said FILE was missing."""
-    from recur.util.dates import given_date
     from recur.util.errors import RecurError
 
     if value is None:
         return None
     if value == _TODAY:
         return dt.date.today()
-    if not re.match(r"\d", value) and Path(value).is_file():
-        raise click.UsageError(
-            f"--review-done took {value!r} for its DATE: put FILE first (recur import {value} --review-done) "
-            "or give the date (--review-done YYYY-MM-DD)"
-        )
-    day = given_date(value, "--review-done")
-    if day > dt.date.today():  # a review is not held tomorrow, as `recur incident review --done --on` refuses it
-        raise RecurError(
-            f"--review-done {day.isoformat()} is after today ({dt.date.today().isoformat()}): give the day it was held"
-        )
-    return day
+    try:
+        return day_come(value, "--review-done", "held")
+    except RecurError:
+        # the date first: a file named as a day (2026-12-01-pm.md) is no date, and is the FILE put after it
+        if Path(value).is_file():
+            raise click.UsageError(
+                f"--review-done took {value!r} for its DATE: put FILE first (recur import {value} --review-done) "
+                "or give the date (--review-done YYYY-MM-DD)"
+            ) from None
+        raise
 
 
 @click.command("import")

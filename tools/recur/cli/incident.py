@@ -191,7 +191,7 @@ def _recorded_description(description) -> dict:
     by its one error line. A long text that is no log is written whole, with a warning."""
     text = (description or "").replace("\r\n", "\n").strip("\n")  # record_incident strips it too
     lines = text.split("\n")
-    filled = [k for k, line in enumerate(lines) if line.strip()]
+    filled = [k for k, line in enumerate(lines) if _said(line)]  # as prepare counts them: its log_before is of these
     if len(filled) <= LOG_LINES_KEPT:
         return {"description": description}
     cut = _log_cut(lines, filled)
@@ -221,22 +221,28 @@ def _log_cut(lines: list[str], filled: list[int]) -> tuple[str, str, str] | None
     shown = [lines[k] for k in kept[:LOG_LINES_KEPT]] or searched[prepared.log_before :][:LOG_LINES_KEPT]
     more = f" (the first {LOG_LINES_KEPT:,} of {len(kept):,})" if len(kept) > LOG_LINES_KEPT else ""
     said = prepared.note or "searched by its error lines"
-    them = "it" if len(shown) == 1 else "them"
     # the words before the log and the lines searched, nothing else: the Summary is the incident's text in the
     # index and the tuning data (records.Incident.text reads a fence's lines, and its info string: none here)
     head = [lines[k].strip() for k in before] + [""] if before else []
     summary = "\n".join([*head, "```", *shown, "```"])
-    start = before[-1] + 1 if before else 0
-    log, left_out = _around(lines, start, kept)
+    # the Log starts at the log's first line, not at a blank line between it and the words before it (a
+    # terminal title spanning lines may make prepare count one line fewer: then at the end)
+    start = filled[len(before)] if len(before) < len(filled) else len(lines)
+    near = _around(lines, start, kept)
+    # left out of the record: the lines in neither the Log nor the Summary (an error line beyond the Log's
+    # budget is in the Summary, not left out)
+    left_out = len(set(range(start, len(lines))) - set(near) - set(kept[:LOG_LINES_KEPT]))
+    them = "it" if len(shown) == 1 else "them"
+    reached = len(set(near).intersection(kept))  # the lines searched that the Log's budget reached
+    if 0 < reached < len(kept):
+        them = f"the first {reached:,} of them" if reached > 1 else "the first of them"
     note = (f"its Summary holds the {_lines(len(shown))} searched{more}"
             f"{f' and the {_lines(len(before))} before the log' if before else ''}, its ## Log section the "
-            f"{_lines(sum(isinstance(x, str) for x in log))} around {them}; {_lines(left_out)} left out of the "
-            "record")  # fmt: skip
+            f"{_lines(len(near))} around {them}; {_lines(left_out)} left out of the record")  # fmt: skip
     said_log = f"{said[0].upper()}{said[1:]}, as recur suggest - searches it: the Summary holds those lines{more}. "
-    said_log += f"Below, the lines around {them} in the log as pasted; {_lines(left_out)} left out ([…] marks where)."
-    body = [said_log, "", "```"]
-    body += [f"[… {_lines(n)} …]" if isinstance(n, int) else n for n in log] + ["```"]
-    return summary, "\n".join(body), note
+    said_log += (f"Below, the lines around {them} in the log as pasted ([…] marks the lines skipped); "
+                 f"{_lines(left_out)}, in neither this section nor the Summary, left out.")  # fmt: skip
+    return summary, "\n".join([said_log, "", "```", *_gapped(lines, start, near), "```"]), note
 
 
 def _lines(n: int) -> str:
@@ -246,33 +252,46 @@ def _lines(n: int) -> str:
 def _read_as(line: str) -> set[str]:
     """What query.prepare may have searched of ``line``: the line trimmed, without its leading marks, or what
     read_line makes of it (a record's message), each cut to query.LINE_CHARS, as prepare cuts them."""
-    from recur.retrieval.query import LINE_CHARS, WS, read_line
-    from recur.util.text import strip_ansi
-    from recur.util.utf8 import clean
+    from recur.retrieval.query import LINE_CHARS, read_line
 
-    said = clean(strip_ansi(line)).strip(WS)
+    said = _said(line)
     return {x[:LINE_CHARS] for x in (said, said.lstrip("-:|> \t") or said, read_line(said)[2]) if x}
 
 
-def _around(lines: list[str], start: int, kept: list[int]) -> tuple[list, int]:
-    """(the lines of ``lines[start:]`` within LOG_CONTEXT of a ``kept`` one, at most LOG_LINES_KEPT, with the
-    number of lines left out in place of each gap; how many lines were left out in all)."""
+def _said(line: str) -> str:
+    """``line`` as query.prepare reads it: colour codes out, lone surrogates as U+FFFD, trimmed of WS (a line of
+    colour codes alone is a blank line to it)."""
+    from recur.retrieval.query import WS
+    from recur.util.text import strip_ansi
+    from recur.util.utf8 import clean
+
+    return clean(strip_ansi(line)).strip(WS)
+
+
+def _around(lines: list[str], start: int, kept: list[int]) -> list[int]:
+    """The indexes of the lines of ``lines[start:]`` within LOG_CONTEXT of a ``kept`` one, at most
+    LOG_LINES_KEPT, in order (the first LOG_LINES_KEPT from ``start`` when none is kept)."""
     near = list(range(start, min(len(lines), start + LOG_LINES_KEPT))) if not kept else []  # its start
     for k in kept:
         near += [n for n in range(max(start, k - LOG_CONTEXT), min(len(lines), k + LOG_CONTEXT + 1))]
         if len(set(near)) >= LOG_LINES_KEPT:
             break
-    near = sorted(set(near))[:LOG_LINES_KEPT]
-    out: list = []
+    return sorted(set(near))[:LOG_LINES_KEPT]
+
+
+def _gapped(lines: list[str], start: int, near: list[int]) -> list[str]:
+    """The ``near`` lines of ``lines[start:]``, each gap (before, between and after them) said as the lines it
+    skips."""
+    out: list[str] = []
     at = start
     for n in near:
         if n > at:
-            out.append(n - at)
+            out.append(f"[… {_lines(n - at)} …]")
         out.append(lines[n])
         at = n + 1
     if at < len(lines):
-        out.append(len(lines) - at)
-    return out, len(lines) - start - len(near)
+        out.append(f"[… {_lines(len(lines) - at)} …]")
+    return out
 
 
 def _say_recorded(kb, out: dict, review, severity: str, level_given, as_json: bool) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from recur.cli.options import TEXT, kb_option
+from recur.cli.options import TEXT, day_come, kb_option
 
 
 def _review_line(kb, iid: str, why: bool = True) -> str:
@@ -303,12 +303,4 @@ def _named(value: str | None, what: str) -> str | None:
 
 def _done_on(value: str | None) -> dt.date | None:
     """The day given with --on: a day that has come (a follow-up is not done tomorrow)."""
-    from recur.util.dates import given_date
-    from recur.util.errors import RecurError
-
-    if not value:
-        return None
-    day, today = given_date(value, "--on"), dt.date.today()
-    if day > today:
-        raise RecurError(f"--on {day.isoformat()} is after today ({today.isoformat()}): give the day it was done")
-    return day
+    return day_come(value, "--on", "done") if value else None

@@ -100,12 +100,7 @@ def _wheel_ignored(directory: Path, name: str) -> None:
 def _next_steps(directory: str, starter: bool, kept: list[str] | None, wheel: str | None) -> None:
     click.echo("Next:")
     if kept and "Makefile" in kept:  # the team's own Makefile has none of Recur's targets
-        click.echo("  recur check --strict            # your Makefile was kept: run Recur's commands directly,")
-        click.echo("  recur site --strict && recur serve  # or merge its install/check/site/report/test/run targets")
-        click.echo(
-            "  (.github/workflows/kb.yml calls those make targets, overdue.yml make report: merge them before the "
-            "first pull request)"
-        )
+        _kept_makefile()
         return
     if wheel is not None:  # requirements.txt names the wheel: pip needs no index for recur
         click.echo(f"  commit wheels/{Path(wheel).name} with the rest: make install and CI install recur from it")
@@ -123,6 +118,21 @@ def _next_steps(directory: str, starter: bool, kept: list[str] | None, wheel: st
     else:
         click.echo("  .venv/bin/recur new pattern    # your first failure pattern (asks for what it needs)")
         click.echo("  make test                      # then check it as CI will")
+
+
+def _kept_makefile() -> None:
+    """What to do with the team's own Makefile kept: Recur's targets, and the ``make`` calls (with the variables
+    they pass) of the workflows init wrote, both read from the files init writes. Found in review: the hint
+    named install/check/site/report/test/run, where kb.yml also runs make similar and make eval and passes
+    REPORT_FORMAT/REPORT_OUT to make report."""
+    from recur.kb.init import make_targets, workflow_make_calls
+
+    click.echo("  recur check --strict            # your Makefile was kept: run Recur's commands directly,")
+    click.echo(f"  recur site --strict && recur serve  # or merge its targets: {', '.join(make_targets())}")
+    said = [f"{name}: {', '.join(calls)}" for name, calls in workflow_make_calls().items() if calls]
+    said[0] = said[0].replace(":", " calls those make targets:", 1)
+    click.echo(f"  (.github/workflows/{'; '.join(said)}. Merge them, with the variables they pass, before the first "
+               "pull request)")  # fmt: skip
 
 
 def _first_step(directory: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 
@@ -115,3 +116,16 @@ def severity_level(kb, typed: str, field: str = "--severity") -> str:
         return framework_severity(kb, typed, field)
     except RecurError as exc:
         raise click.UsageError(str(exc)) from None
+
+
+def day_come(value: str, flag: str, did: str) -> dt.date:
+    """The day given to ``flag`` (YYYY-MM-DD, read by dates.given_date) on which something was ``did`` ("held",
+    "done"): a day that has come, as a review is not held nor a follow-up done tomorrow (`recur import
+    --review-done`, `recur incident review|follow-up --done --on`). Today is read once: the day compared and the
+    day said are the same, around midnight too."""
+    from recur.util.dates import given_date
+
+    day, today = given_date(value, flag), dt.date.today()
+    if day > today:
+        raise RecurError(f"{flag} {day.isoformat()} is after today ({today.isoformat()}): give the day it was {did}")
+    return day

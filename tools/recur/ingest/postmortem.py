@@ -961,7 +961,10 @@ def _label_line(pm: Postmortem, w: _Walk, ln: str, n: int) -> bool:
     kind = meta_key(m.group(1)) if m else None
     if not kind:
         return False
-    value, where = m.group(2).strip().strip("*_").strip(), f"the '{m.group(1).strip()}:' line {n}"
+    # the label as the line has it: "**Started** 14:05" has no colon, and a note's "the 'Started:' line 12" was
+    # searched for in the document in vain
+    colon = ":" if m.re is META else ""
+    value, where = m.group(2).strip().strip("*_").strip(), f"the '{m.group(1).strip()}{colon}' line {n}"
     # before the first section the line is metadata only; inside one it stays, as its text ("Status:
     # rolled back at 14:05" in a Resolution section), and is read as _section_meta says
     if w.current == "_preamble" or w.current.startswith("_meta"):

@@ -43,6 +43,32 @@ def serve_url() -> str:
     return f"http://{config.default('host')}:{config.default('port')}/"
 
 
+# a `make` call of a workflow init writes: "run: make report REPORT_FORMAT=markdown REPORT_OUT=…" or a line of a
+# run block (a comment's "# make report fails …" is none)
+_MAKE_CALL = re.compile(r"(?:-\s*)?(?:run:\s*)?make\s+([a-z][\w-]*)(.*)")
+
+
+def make_targets() -> list[str]:
+    """The targets of the Makefile init writes (its .PHONY line), in its order."""
+    text = (templates_dir() / "init" / "Makefile").read_text(encoding="utf-8")
+    return next(line.split()[1:] for line in text.splitlines() if line.startswith(".PHONY:"))
+
+
+def workflow_make_calls() -> dict[str, list[str]]:
+    """{file name: its ``make`` calls, in order, each once, as "TARGET VAR=… …" with the variables it
+    passes} of the workflows init writes (.github/workflows/): what a team that keeps its own Makefile must
+    merge, read from them so that what init says of them cannot drift from what they run."""
+    calls: dict[str, list[str]] = {}
+    for path in sorted((templates_dir() / "init" / ".github" / "workflows").glob("*.yml")):
+        said = calls.setdefault(path.name, [])
+        for line in path.read_text(encoding="utf-8").splitlines():
+            m = _MAKE_CALL.fullmatch(line.strip())
+            if m:
+                call = " ".join([m.group(1), *(f"{v}=…" for v in re.findall(r"\b([A-Z][A-Z0-9_]*)=", m.group(2)))])
+                said += [] if call in said else [call]
+    return calls
+
+
 def plan(name: str, starter: bool, version: str) -> dict[str, bytes]:
     """{path relative to the new repository: content} for everything init writes. ``name`` is
     one line (``site_name``): mkdocs.yml gets it as a quoted YAML string, the comments as it is."""
