@@ -234,9 +234,9 @@ def test_an_index_a_newer_recur_wrote_gets_one_advice_everywhere(kb_dir, tmp_pat
     advice = (
         f"the index at {idx} has format {newer}, written by a newer recur (this one reads format "
         f"{index_mod.FORMAT}): upgrade recur to use it. To use this recur while a newer one uses that index, "
-        f"give this one an index of its own: recur index --kb {kb_dir} --index DIR; only once no "
+        f"give this one an index of its own: recur index --kb {kb_dir} --index DIR --model {FAKE}; only once no "
         f"newer recur uses it (a rollback), rebuild it in format {index_mod.FORMAT}: "
-        f"recur index --kb {kb_dir} --index {idx} --rebuild"
+        f"recur index --kb {kb_dir} --index {idx} --model {FAKE} --rebuild"
     )
     for args in (["suggest", "disk full"], ["index"]):
         res = recur(*args, "--kb", str(kb_dir), "--index", str(idx))
@@ -284,3 +284,18 @@ def test_a_server_refuses_at_start_what_its_load_would_refuse(kb_dir, tmp_path, 
         assert r.returncode == 1, (name, r.stderr)
         assert r.stderr.startswith("Error: ") and words in r.stderr, (name, r.stderr)
         assert "Recur on http" not in r.stderr and "building it" not in r.stderr, (name, r.stderr)
+
+
+def test_the_newer_index_advice_names_the_runs_model(kb_dir, tmp_path):
+    """Found in the change's re-read: the advice's "recur index --index DIR" left out the run's --model on every
+    path but the engine's load (recur index, a server's start-up check), so the index of its own was built with
+    another model and then refused as that model's."""
+    from recur.retrieval.engine import check_open
+
+    idx = _newer(kb_dir, tmp_path)
+    res = recur("index", "--kb", str(kb_dir), "--index", str(idx))  # recur() gives --model FAKE
+    assert res.exit_code == 1, res.output
+    assert f"--index DIR --model {FAKE};" in res.output and f"--index {idx} --model {FAKE} --rebuild" in res.output
+    with pytest.raises(index_mod.NewerIndex) as err:
+        check_open(kb_dir, idx, "fake:32")
+    assert "--index DIR --model fake:32;" in str(err.value)

@@ -1612,8 +1612,8 @@ def test_a_long_paste_is_condensed_and_said_not_refused(kb_dir, tmp_path):
     # the field named once, the counts grouped: "text: text is 1000001 characters; the limit is 1000000" before
     # and what to do instead, as the API and Slack say it (found in a responder's review: the limit alone)
     assert refused == (
-        f"text is {MAX_PASTE + 1:,} characters; the limit is {MAX_PASTE:,}: send the error lines or the alert, "
-        "or pipe the log through `recur suggest -`, which cuts it down"
+        f"text is {MAX_PASTE + 1:,} characters; the limit is {MAX_PASTE:,}: send the part that matters: the error "
+        "lines or the alert, or the log's end (tail -n 200 app.log)"
     )
 
 

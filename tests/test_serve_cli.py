@@ -546,7 +546,7 @@ def test_service_limits_come_from_the_environment_too(kb_dir, tmp_path):
         auth = {"Authorization": "Bearer " + "t" * 20}
         assert httpx.post(base + "/api/suggest", json={"text": "ENOSPC"}).status_code == 401  # scope: all
         big = httpx.post(base + "/api/suggest", json={"text": "x" * 2000}, headers=auth)
-        assert big.status_code == 413 and "limit is 1024 bytes" in big.json()["error"]["message"], big.text
+        assert big.status_code == 413 and "limit is 1,024 bytes" in big.json()["error"]["message"], big.text
     bad = {**os.environ, "RECUR_MAX_CONCURRENT": "lots"}
     r = recur_run(["serve", "--kb", str(kb_dir)], env=bad)
     assert r.returncode == 2 and "Invalid value for '--max-concurrent'" in r.stderr, r.stderr

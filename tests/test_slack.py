@@ -844,8 +844,8 @@ def test_a_paste_over_the_limit_says_how_to_cut_it_down_as_the_api_does(served):
 
     reply = slash(served, "x" * (MAX_PASTE + 1)).json()
     assert reply["text"] == (
-        f"text is {MAX_PASTE + 1:,} characters; the limit is {MAX_PASTE:,}: send the error lines or the alert, or "
-        "pipe the log through `recur suggest -`, which cuts it down"
+        f"text is {MAX_PASTE + 1:,} characters; the limit is {MAX_PASTE:,}: send the part that matters: the error "
+        "lines or the alert, or the log's end (tail -n 200 app.log)"
     ), reply
 
 

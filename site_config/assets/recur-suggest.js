@@ -777,9 +777,11 @@
          after the question; now 3 s (bench/static_suggest.py --mbit 1.5). Copies the loader kept (Cache API,
          IndexedDB) do not wait. The index is had through the loader too (wordIndex), which keeps it with the
          model by its version in bundle.json: a no-store host sent it again on every visit's first question. */
-      var words = loadPatternDocs(Promise.all([manifest, loader]).then(function (both) {
-        return typeof both[1].wordIndex === "function" ? both[1].wordIndex(bundle, both[0]) : null;
-      }));
+      var words = loadPatternDocs(function () {  /* asked only when no word index is had yet (not on a retry) */
+        return Promise.all([manifest, loader]).then(function (both) {
+          return typeof both[1].wordIndex === "function" ? both[1].wordIndex(bundle, both[0]) : null;
+        });
+      });
       this.loading = Promise.all([manifest, loader]).then(function (both) {
         var said = -1;
         return both[1].load(bundle, function (done, total) {
@@ -997,7 +999,7 @@
   /* The site search's index (search/search_index.json) as pattern documents, fetched once per page on
      the first fallback; rejected (and asked again next time) when the site has none. Retired patterns'
      pages are left out by the list the build writes beside them (patterns/retired.json); a site built
-     before that list has none, and leaves nothing out, as before. ``kept``: a promise of the index as the browser
+     before that list has none, and leaves nothing out, as before. ``kept``: a function called for a promise of the index as the browser
      bundle's loader keeps it (wordIndex: in browser mode, Box.engine); fetched as above when it gives none or fails
      (bundle.json unreachable, a site built before bundle.json named the index). */
   var patternIndex = null;
@@ -1005,7 +1007,7 @@
     if (!patternIndex && window.location.protocol === "file:") patternIndex = fileDocs(siteRoot());
     if (!patternIndex) {
       var root = siteRoot();
-      var index = (kept || Promise.resolve(null)).then(null, function () { return null; }).then(function (json) {
+      var index = (kept ? kept() : Promise.resolve(null)).then(null, function () { return null; }).then(function (json) {
         return json || fetch(new URL("search/search_index.json", root).href).then(function (r) {
           if (!r.ok) throw new Error("HTTP " + r.status);
           return r.json();

@@ -214,7 +214,7 @@ def index(kb_dir, index_dir, model, rebuild, strict, quiet):
     from recur.tuning.data import retune_advice
 
     t0 = time.perf_counter()
-    _say_format_change(index_dir, kb_dir, rebuild, quiet)
+    _say_format_change(index_dir, kb_dir, rebuild, quiet, model)
     stats = ensure_index(
         kb_dir, index_dir, model, rebuild=rebuild, quiet=quiet, advise=retune_advice, verify=True, strict=strict
     )
@@ -230,7 +230,7 @@ def index(kb_dir, index_dir, model, rebuild, strict, quiet):
         )
 
 
-def _say_format_change(index_dir, kb_dir, rebuild: bool, quiet: bool) -> None:
+def _say_format_change(index_dir, kb_dir, rebuild: bool, quiet: bool, model: str | None) -> None:
     """An index of another format is converted, and said so, as `recur suggest` says it ("Indexed 60
     patterns ... 60 unchanged" alone hid that the folder now needs this recur or a newer one)."""
     from pathlib import Path
@@ -242,7 +242,8 @@ def _say_format_change(index_dir, kb_dir, rebuild: bool, quiet: bool) -> None:
     if quiet or not manifest or manifest.get("format") == index_mod.FORMAT:
         return
     # a newer recur's index (unless --rebuild), no KB, a folder it cannot write: the error alone, not "updating it"
-    say_build(kb_dir, index_dir, manifest, index_mod.stale_reason(manifest, index_dir, kb_dir), rebuild=rebuild)
+    said = index_mod.stale_reason(manifest, index_dir, kb_dir)
+    say_build(kb_dir, index_dir, manifest, said, rebuild=rebuild, model=model)
 
 
 def _reads_stdin(text: tuple) -> bool:

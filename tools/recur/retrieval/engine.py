@@ -47,7 +47,7 @@ def ensure_index(
     spec = embed.resolve(active_model(kb_dir, model))
     manifest = index_mod.read_manifest(Path(index_dir))
     if manifest and not rebuild:
-        index_mod.refuse_newer(manifest, index_dir)
+        index_mod.refuse_newer(manifest, index_dir, kb_dir, model)
     if (
         not rebuild
         and manifest
@@ -75,7 +75,9 @@ def ensure_index(
     return stats
 
 
-def say_build(kb_dir, index_dir, manifest: dict | None, said: str | None, *, rebuild: bool = False) -> None:
+def say_build(
+    kb_dir, index_dir, manifest: dict | None, said: str | None, *, rebuild: bool = False, model: str | None = None
+) -> None:
     """Say ``said`` (that the index at ``index_dir``, whose manifest is ``manifest``, is built, updated or
     converted now; None: check alone) once nothing knowable before the build would make it untrue: an index
     a newer recur wrote (refused, unless ``rebuild``: `recur index --rebuild`), no KB at ``kb_dir``, a folder
@@ -85,7 +87,7 @@ def say_build(kb_dir, index_dir, manifest: dict | None, said: str | None, *, reb
     from recur.kb.loader import require_kb_root
 
     if manifest is not None and not rebuild:
-        index_mod.refuse_newer(manifest, index_dir)
+        index_mod.refuse_newer(manifest, index_dir, kb_dir, model)
     require_kb_root(kb_dir)
     index_mod.check_updatable(index_dir)
     if said is not None:
@@ -93,20 +95,20 @@ def say_build(kb_dir, index_dir, manifest: dict | None, said: str | None, *, reb
 
 
 def check_open(kb_dir, index_dir, model: str | None) -> None:
-    """What ``Engine.open`` would refuse before it builds or updates anything, raised now and nothing said
-    or written: for a server's start-up (cli/startup.py), which said it was loading, then "No index at X:
+    """What ``Engine.open`` would refuse before it builds or updates anything, raised now, nothing said
+    (at most the index's parent folder made, as a write check makes it): for a server's start-up (cli/startup.py), which said it was loading, then "No index at X:
     building it now", then failed in a folder it could not write (found in an upgrade review). An index that
     is only out of date where it cannot be rewritten is no refusal: it is answered from, with a warning."""
     step, manifest = _first_step(kb_dir, index_dir, model)
     if manifest is not None:  # whatever the step: loading it would refuse it too
-        index_mod.refuse_newer(manifest, index_dir)
+        index_mod.refuse_newer(manifest, index_dir, kb_dir, model)
     if step == "as built":
         _refuse_other_format(manifest, index_dir, _no_kb(kb_dir))
     elif step == "build":
         _say_first_build(kb_dir, index_dir, quiet=True)
     elif step == "update":
         try:
-            say_build(kb_dir, index_dir, manifest, None)
+            say_build(kb_dir, index_dir, manifest, None, model=model)
         except NotWritable as exc:
             _refuse_other_format(manifest, index_dir, str(exc))
 
@@ -164,7 +166,8 @@ def _update(kb_dir, index_dir, manifest: dict, model, quiet: bool, advise, on_bu
     """``Engine.open`` with an out-of-date index: brought up to date, said first. True: the build
     named the pattern files it left out."""
     try:
-        say_build(kb_dir, index_dir, manifest, None if quiet else index_mod.stale_reason(manifest, index_dir, kb_dir))
+        said = None if quiet else index_mod.stale_reason(manifest, index_dir, kb_dir)
+        say_build(kb_dir, index_dir, manifest, said, model=model)
         progress = _telling(on_build, "updating the index (the knowledge base changed since it was built)")
         return ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise, progress=progress) is not None
     except NotWritable as exc:  # a read-only deployment: answer from the index it has

@@ -566,12 +566,15 @@ def newer_format(manifest: dict) -> int | None:
     return fmt if isinstance(fmt, int) and not isinstance(fmt, bool) and fmt > FORMAT else None
 
 
-def refuse_newer(manifest: dict, index_dir) -> None:
+def refuse_newer(manifest: dict, index_dir, kb_dir=None, model: str | None = None) -> None:
     """An index a newer recur wrote is not updated here: that would write an older format over it
-    (and re-embed everything) each time the two versions take turns (``NewerIndex`` says what to do)."""
+    (and re-embed everything) each time the two versions take turns (``NewerIndex`` says what to do;
+    given the run's ``kb_dir`` and ``model``, its commands name them: an index of its own built without
+    the run's --model was then refused as another model's)."""
     fmt = newer_format(manifest)
     if fmt is not None:
-        raise NewerIndex(index_dir, fmt)
+        exc = NewerIndex(index_dir, fmt)
+        raise exc if kb_dir is None else exc.for_run(kb_dir, model)
 
 
 def built_for_other_kb(manifest: dict, kb_dir) -> str | None:

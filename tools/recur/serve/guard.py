@@ -370,7 +370,7 @@ class BodyGuard:
 
     def _too_large(self, path: str, message: str) -> str:
         """A 413's message, with what to send instead where the route has a word for it (``hints``)."""
-        hint = self.hints.get(path)
+        hint = self.hints.get(path) or self.hints.get(path.rstrip("/"))  # /mcp/ is /mcp (is_mcp_path)
         return f"{message}; {hint}" if hint else message
 
     async def _read(self, receive, limit: int, held: list, path: str = "") -> bytes:

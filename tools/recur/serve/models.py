@@ -58,6 +58,9 @@ WEBHOOK_BRIEF_TOP = 5
 # 30,000-character log got the limit and nothing else (found in review), while `recur suggest -` and the
 # site's box cut such a paste down to what is searched (retrieval.query.prepare) and say what they left out.
 CUT_IT_DOWN = "send the error lines or the alert, or pipe the log through `recur suggest -`, which cuts it down"
+# Past a paste's limit (MAX_PASTE: MCP's and Slack's texts, which are cut down here) `recur suggest -` reads no
+# more either, only the first MAX_PASTE characters, where a log's cause is seldom: what the CLI says then.
+PASTE_TOO_LONG = "send the part that matters: the error lines or the alert, or the log's end (tail -n 200 app.log)"
 # What /api/alertmanager takes, added to a refusal of its payload's shape: "version: Field required" named
 # neither the value nor the payload (found in review).
 WEBHOOK_TAKES = (
@@ -87,7 +90,7 @@ def _text(value: str, name: str, limit: int = MAX_TEXT) -> str:
     if len(value) > limit:
         # said once (guard.invalid_message leaves off the field it starts with), its counts grouped; a text to
         # search with what to do instead, as every surface that refuses one says it
-        todo = f": {CUT_IT_DOWN}" if name == "text" else ""
+        todo = f": {CUT_IT_DOWN if limit <= MAX_QUERY_CHARS else PASTE_TOO_LONG}" if name == "text" else ""
         raise ValueError(f"{name} is {len(value):,} characters; the limit is {limit:,}{todo}")
     return value
 

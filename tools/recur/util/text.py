@@ -228,7 +228,7 @@ def bm25_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS and not w.isdigit() and len(w) > 1]
 
 
-# Words that negate. Stop words all but "never", so a signal's words, as counted (signal_words), lose
+# Words that negate. Most are stop words (not "never", "mustn(t)", "needn(t)"), so a signal's words, as counted (signal_words), lose
 # them: "No space left on device" was matched by its words in "space left on device is almost gone"
 # (found in review). A signal that negates is matched by its words only in a text that negates too
 # (search._signal_match). "n't" written with a typographic apostrophe splits into "can" and "t": NEGATED_NT.

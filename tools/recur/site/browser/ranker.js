@@ -3,7 +3,7 @@
  *
  * Every number comes from the bundle (bundle.json "params", exported from search.py by
  * recur/site/bundle.py): change the ranking there and rebuild the site. What this file holds is the
- * structure; tests/test_browser_bundle.py checks that it ranks as the server does, given the same
+ * structure; tests/test_browser_search.py checks that it ranks as the server does, given the same
  * query vectors. No imports (the stemmer and the page's query condenser are passed in): it runs in a
  * browser and in Node.
  */

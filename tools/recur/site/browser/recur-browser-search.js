@@ -179,9 +179,9 @@ async function cachedBytes(store, url, onBytes, after, from, init) {
  * (a site built before it did, or without mkdocs' search). A host that sends Cache-Control: no-store had the box
  * download it again on the first question of every visit: it is kept in the model's store, under its address with
  * ?v=<its version in bundle.json> (written by the same build), so a rebuilt site's new index is never read from the
- * last one's copy. It is fetched by its own address, the one mkdocs-material's header search fetches (a host that
- * lets the browser cache it answers the box from that copy), revalidated: a copy the browser holds from the last
- * build is not kept under this build's version. */
+ * last one's copy. It is fetched by that versioned address, as every file of the bundle is: fetched by its plain
+ * address (to share the header search's copy), a CDN that had not yet expired the last build's index served it
+ * beside the new bundle.json, and it was kept as this build's until the next rebuild (found in review). */
 export async function wordIndex(bundleUrl, manifest) {
   const rel = manifest.words && manifest.words.json;
   if (!rel) return null;
@@ -189,7 +189,7 @@ export async function wordIndex(bundleUrl, manifest) {
   const key = new URL(from.href);
   if (version) key.searchParams.set("v", version);
   const store = version ? await openStore(manifest.build_id) : null;
-  const bytes = await cachedBytes(store, key.href, null, null, from.href, { cache: "no-cache" });
+  const bytes = await cachedBytes(store, key.href, null, null, key.href, { cache: "no-cache" });
   return JSON.parse(new TextDecoder().decode(bytes));
 }
 
