@@ -20,9 +20,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, fields
 
-from recur.ingest.action_items import from_mappings, merged, parse_action_items, table_cells
+from recur.ingest.action_items import from_mappings, merged, parse_action_items
 from recur.ingest.pm_clock import entry, minutes_between, moment, zoned_range
-from recur.ingest.pm_markup import drop_html_comments, grid_tables, pipeless_tables, to_markdown
+from recur.ingest.pm_markup import drop_html_comments, grid_tables, pipeless_tables, table_cells, to_markdown
 from recur.ingest.pm_severity import candidates, mentions
 from recur.ingest.pm_text import (
     MONTH_NAME,
