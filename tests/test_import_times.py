@@ -415,3 +415,16 @@ def test_a_time_field_with_its_label_in_bold_and_no_colon_is_the_field(kb_dir, t
     assert "Started" not in inc.sections["Summary"] and "Resolved" not in inc.sections["Summary"]
     # no time after the label: no field ("**Detected** 3 errors" is the author's text, as before)
     assert "**Detected** 3 errors an hour" in inc.sections["Summary"]
+
+
+def test_a_time_field_in_italics_is_the_field_as_in_bold():
+    # "*Started* at 14:05" was an entry of a timeline but no Started field, where "**Started** at 14:05" was one:
+    # the fields and the timeline read a label then a time with two regexes that differed
+    for started in ("**Started** at", "*Started* at", "- _Started_ @"):
+        fields = f"{started} 2026-11-20 14:05 UTC\n- **Resolved** 2026-11-20 15:10 UTC\n\n"
+        pm = _timeline("The on-call's notes are in the channel.", fields)
+        assert pm.duration_minutes == 65, started
+        assert pm.duration_note.startswith(
+            "duration: 65 minutes from the 'Started' line 3 ('2026-11-20 14:05 UTC') to the 'Resolved' line 4"
+        ), (started, pm.duration_note)
+        assert "Started" not in pm.sections["Summary"], started

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from kbfactory import pattern_text, write
 
-from recur.ingest.importer import why_text as candidate_why
+from recur.ingest.importer import stored_why as candidate_why
 
 SIGNAL = "Scratch volume ran dry"
 # every word of SIGNAL, not the signal: a dry run that went fine

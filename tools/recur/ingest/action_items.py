@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from recur.ingest.pm_markup import table_cells
 from recur.ingest.pm_text import (
     LOWER,
     MONTH_NAME,
@@ -114,14 +115,6 @@ def _blocked(title: str, status_text: str) -> tuple[str | None, str]:
 
 # "~~Rewrite the session layer~~ too costly": a struck title followed by why it was struck
 _STRUCK_LEAD = re.compile(r"^\s*~~(?P<title>[^~]+?)~~(?P<why>.*)$")
-
-
-def table_cells(row: str) -> list[str]:
-    """A table row's cells; an escaped pipe (``\\|``) is a pipe inside a cell, and its text then."""
-    row = row.strip()
-    row = row[1:] if row.startswith("|") else row
-    row = row[:-1] if row.endswith("|") and not row.endswith("\\|") else row
-    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", row)]
 
 
 def _col(header: list[str], names) -> int | None:

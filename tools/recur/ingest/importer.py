@@ -450,10 +450,14 @@ def _no_date(pm) -> str:
     return f"could not read {pm.date_unread}{why if readings else ''}"
 
 
-def why_text(result: dict) -> str:
+def stored_why(result: dict) -> str:
     """A candidate's why as stored in the incident record, each entry labelled as the terminal labels it
     (results.why_field): a bare "signal:" before a signal's text read as that signal found in the
-    postmortem, also where only most of its words, or its meaning, were."""
+    postmortem, also where only most of its words, or its meaning, were.
+
+    Not results.why_text, which says the same for a reader (``signal “…”``, cut at 90 with "…", with
+    "(listed by N patterns)"): this one is written into records already imported (``signal: …``, cut at
+    80), so its format stays as it is. Named apart so that one is not taken for the other."""
     from recur.retrieval.results import why_field
 
     whys = [w for w in result.get("why", [])[:3] if w.get("field")]
@@ -469,7 +473,7 @@ def candidates_of(results: list, import_drafts: set) -> list[Candidate]:
             "probability": r.get("probability"),  # calibrated, as in every suggestion answer (null on a tiny KB)
             "score": round(r["score"], 2),
             "title": r["title"],
-            "why": why_text(r),
+            "why": stored_why(r),
             "import_draft": r["id"] in import_drafts,
         }
         for r in results

@@ -402,13 +402,17 @@ def _pipeless_header(lines: list[str], n: int) -> bool:
     s, nxt = lines[n].strip(), lines[n + 1].strip() if n + 1 < len(lines) else ""
     if not _PIPE.search(s) or _NO_HEADER.match(s) or lines[n].startswith("    ") or not _DELIMITER.fullmatch(nxt):
         return False
-    return len(_cells(s)) == len(_cells(nxt))
+    return len(table_cells(s)) == len(table_cells(nxt))
 
 
-def _cells(row: str) -> list[str]:
+def table_cells(row: str) -> list[str]:
+    """A table row's cells; an escaped pipe (``\\|``) is a pipe inside a cell, and its text then.
+    One reading for every table reader (this one, action items, the timeline and fields tables in
+    ``postmortem``), where two copies of the same split had been written."""
+    row = row.strip()
     row = row[1:] if row.startswith("|") else row
     row = row[:-1] if row.endswith("|") and not row.endswith("\\|") else row
-    return _PIPE.split(row)
+    return [c.strip().replace("\\|", "|") for c in _PIPE.split(row)]
 
 
 def _pipe_rows(lines: list[str], n: int) -> int:

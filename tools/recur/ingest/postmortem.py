@@ -20,9 +20,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, fields
 
-from recur.ingest.action_items import from_mappings, merged, parse_action_items, table_cells
+from recur.ingest.action_items import from_mappings, merged, parse_action_items
 from recur.ingest.pm_clock import entry, minutes_between, moment, zoned_range
-from recur.ingest.pm_markup import drop_html_comments, grid_tables, pipeless_tables, to_markdown
+from recur.ingest.pm_markup import drop_html_comments, grid_tables, pipeless_tables, table_cells, to_markdown
 from recur.ingest.pm_severity import candidates, mentions
 from recur.ingest.pm_text import (
     MONTH_NAME,
@@ -956,15 +956,16 @@ def _label_line(pm: Postmortem, w: _Walk, ln: str, n: int) -> bool:
         w.start(name, m.group(2) or "", label=m.group(1))
         pm.mapped.append((m.group(1).strip(), name))
         return True
-    m = META.match(ln) if w.current not in ("Timeline", "Action items") else None
-    m = m or (_time_label(ln) if w.current not in ("Timeline", "Action items") else None)
-    kind = meta_key(m.group(1)) if m else None
+    said = None
+    if w.current not in ("Timeline", "Action items"):
+        m = META.match(ln)
+        said = (f"{m.group(1).strip()}:", m.group(2)) if m else _time_label(ln)
+    kind = meta_key(said[0].rstrip(":")) if said else None
     if not kind:
         return False
     # the label as the line has it: "**Started** 14:05" has no colon, and a note's "the 'Started:' line 12" was
     # searched for in the document in vain
-    colon = ":" if m.re is META else ""
-    value, where = m.group(2).strip().strip("*_").strip(), f"the '{m.group(1).strip()}{colon}' line {n}"
+    value, where = said[1].strip().strip("*_").strip(), f"the '{said[0]}' line {n}"
     # before the first section the line is metadata only; inside one it stays, as its text ("Status:
     # rolled back at 14:05" in a Resolution section), and is read as _section_meta says
     if w.current == "_preamble" or w.current.startswith("_meta"):
@@ -974,16 +975,16 @@ def _label_line(pm: Postmortem, w: _Walk, ln: str, n: int) -> bool:
     return False
 
 
-# "**Started** 2026-11-20 14:05 UTC", "- **Resolved** at 15:10": a time field's label its bold closes, with no colon
-_BOLD_TIME = re.compile(r"^\s*(?:[-*]\s+)?(?:\*\*|__)([A-Za-z][A-Za-z /]{1,24}?)(?:\*\*|__)[ \t]+(?:at[ \t]+)?(\d.*)$")
-
-
-def _time_label(ln: str) -> re.Match | None:
-    """A time field's line whose bold label has no colon ("**Started** 14:05 UTC"), read as "**Started:** 14:05
-    UTC" is; None for any other label (a bold word opening a sentence is no field) or a value that opens with no
-    time ("**Detected** 3 errors")."""
-    m = _BOLD_TIME.match(ln)
-    return m if m and meta_key(m.group(1)) in TIME_KINDS and entry(m.group(2), None) else None
+def _time_label(ln: str) -> tuple[str, str] | None:
+    """(the label as written, the value) of a time field's line whose label its emphasis closes with no colon
+    after it ("**Started** 14:05 UTC", "- *Resolved* at 15:10"), read as "**Started:** 14:05 UTC" is; None for
+    any other label (a bold word opening a sentence is no field) or a value that opens with no time
+    ("**Detected** 3 errors"). The label is read as a timeline's is (_marked_label): "*Started* at 14:05" was an
+    entry of a timeline but no Started field, where "**Started** at 14:05" was one."""
+    said = _marked_label(ln)
+    if said is None or meta_key(said[0].rstrip(":").strip()) not in TIME_KINDS:
+        return None
+    return said if entry(said[1], None) else None
 
 
 # A write-up's follow-ups as a list under a sentence that says so, with no heading or label over them:
@@ -1499,7 +1500,7 @@ def _timeline_entries(text: str) -> list[tuple]:
             kinds = [meta_key(h) for h in header]  # once a table: each row's read of them was the same
         above = cells
         s = " ".join(cells) if cells else s
-        s = re.sub(r"^(?:[-*+•]|\d+[.)])[ \t]+", "", s).strip()
+        s = _LIST_MARK.sub("", s).strip()
         said, words = find_date(s)
         if said and s.strip(" :.,") == words:  # a date alone: the day of the entries under it
             day = said
@@ -1517,6 +1518,8 @@ def _timeline_entries(text: str) -> list[tuple]:
 # an entry, and no line with the words of the event after its time (found importing one)
 _MARKED_LABEL = re.compile(r"(\*\*|__|\*|_)(?=[^\s*_])([^*_\n]{1,60}?)(?<=[^\s*_])\1[ \t]*:?")
 _TO_TIME = re.compile(r"[ \t]*(?:[:\u2013\u2014][ \t]*|-[ \t]+)?(?:(?:at|@)[ \t]*)?", re.I)
+# a list item's marker, taken off a line before its label or time is looked for ("- ", "• ", "2. ")
+_LIST_MARK = re.compile(r"^\s*(?:[-*+\u2022]|\d+[.)])[ \t]+")
 # what may follow the time: nothing, or the event's words after a colon or a dash ("14:05 — alert fired");
 # words straight after it are no event's ("Deploy: 14:05 v2.3 rolled out" is no entry)
 _AFTER_TIME = re.compile(r"[ \t]*(?:$|[:\u2013\u2014|][ \t]*\S|-[ \t]+\S)")
@@ -1528,18 +1531,29 @@ def _label_entry(line: str, day: dt.date | None) -> tuple | None:
     — alert fired"), the label and the words after the time (past a colon or a dash) its words. None for a
     line whose label no emphasis or colon closes ("Detected 3 errors"), or whose time words follow
     straight ("Deploy: 14:05 v2.3 rolled out")."""
-    s = re.sub(r"^\s*(?:[-*+\u2022]|\d+[.)])[ \t]+", "", line)
-    if m := _MARKED_LABEL.match(s):
-        label, rest = m.group(2).strip().rstrip(":").strip(), s[m.end() :]
-    elif m := _LABEL_TIME.fullmatch(MARKS.sub("", s).strip()):
-        label, rest = m.groups()
+    if said := _marked_label(line):
+        label, rest = said[0].rstrip(":").strip(), said[1]
+    elif m := _LABEL_TIME.fullmatch(MARKS.sub("", _LIST_MARK.sub("", line)).strip()):
+        label, rest = m.group(1), m.group(2)[_TO_TIME.match(m.group(2)).end() :]
     else:
         return None
-    rest = MARKS.sub("", rest[_TO_TIME.match(rest).end() :])
+    rest = MARKS.sub("", rest)
     read = entry(rest, day)
     if read is None or not label or not _AFTER_TIME.match(rest[rest.find(read[0].words) + len(read[0].words) :]):
         return None
     return read[0], f"{label} {read[1]}".strip()
+
+
+def _marked_label(line: str) -> tuple[str, str] | None:
+    """(the label as written, the text from its time on: past a colon, a dash, "at" or "@") of a line that opens,
+    past its list marker, with a label its emphasis closes; None for any other line. One reading for a
+    timeline's entries (_label_entry) and the time fields (_time_label), which had two regexes that differed."""
+    s = _LIST_MARK.sub("", line)
+    m = _MARKED_LABEL.match(s)
+    if m is None:
+        return None
+    rest = s[m.end() :]
+    return m.group(2).strip(), rest[_TO_TIME.match(rest).end() :]
 
 
 # "- Detected: 14:05 UTC": a timeline's line that gives its time after the event, as a table's row may
