@@ -288,6 +288,87 @@ def test_two_first_loads_at_once_make_one_export(tmp_path):
     assert rows[0][3] == rows[1][3]
 
 
+def _hold(folder: Path) -> int:
+    """A real flock on an export cache's folder, as another process's export holds it (flock is per open
+    file: this descriptor's lock holds off the code's own open of the folder in this process too)."""
+    import fcntl
+
+    fd = os.open(folder, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def _said_when(capsys, words: str) -> str:
+    """What was said on stderr, once ``words`` are among it (a bound on a hang, not a speed asserted)."""
+    said, deadline = "", time.monotonic() + 120
+    while words not in said and time.monotonic() < deadline:
+        said += capsys.readouterr().err
+        time.sleep(0.05)
+    return said
+
+
+def test_a_wait_for_another_export_is_said_and_then_its_export_used(cached_export, capsys):
+    """A `recur suggest` started beside a cold `recur serve`'s export waited up to 15 minutes on the cache's
+    lock saying nothing: a hang, to whoever typed it. Now it says so once, and goes on when the lock is free."""
+    import threading
+
+    spec = embed.resolve(embed.DEFAULT)
+    fd = _hold(cached_export.parent)
+    got = {}
+    worker = threading.Thread(target=lambda: got.update(export=onnx_encoder.export(spec)))
+    worker.start()
+    try:
+        said = _said_when(capsys, "waiting for another process's export")
+        assert worker.is_alive()  # it waits for the lock
+    finally:
+        os.close(fd)  # the other export ends
+    worker.join()
+    said += capsys.readouterr().err
+    assert said == (
+        f"waiting for another process's export into the ONNX export cache ({cached_export.parent}) to end, "
+        f"at most {onnx_encoder.EXPORT_WAIT_S:.0f} s\n"
+    )  # once, though the lock was tried many times
+    assert got["export"] == (cached_export, json.loads((cached_export / "info.json").read_text()))
+
+
+def test_an_export_held_past_the_wait_says_another_export_held_the_cache(fresh, monkeypatch, tmp_path, capsys):
+    """Past the wait, RECUR_ENCODER=onnx said "its export cannot be cached in <cache>": untrue, the cache
+    was writable and another process held it. So is the browser model's wait, and so is its end."""
+    from recur.site.bundle import export_model
+
+    monkeypatch.setattr(onnx_encoder, "EXPORT_WAIT_S", 1.0)
+    spec = embed.resolve(embed.DEFAULT)
+    browser = tmp_path / "browser"
+    for folder in (fresh / "onnx", browser):
+        folder.mkdir(parents=True)
+    held = [_hold(fresh / "onnx"), _hold(browser)]
+    try:
+        monkeypatch.setenv("RECUR_ENCODER", "onnx")
+        with pytest.raises(RecurError) as err:
+            embed.load_encoder(spec)
+        assert str(err.value) == (
+            f"RECUR_ENCODER=onnx: model {spec.model_id} cannot run on ONNX Runtime: another process's export "
+            f"held the ONNX export cache ({fresh / 'onnx'}) for more than 1 s"
+        )
+        with pytest.raises(RecurError) as err:
+            export_model(spec, cache_root=browser)
+        assert str(err.value) == f"another process's export held the browser model cache ({browser}) for more than 1 s"
+        assert capsys.readouterr().err == (
+            f"waiting for another process's export into the ONNX export cache ({fresh / 'onnx'}) to end, at most 1 s\n"
+            f"waiting for another process's export into the browser model cache ({browser}) to end, at most 1 s\n"
+        )
+        monkeypatch.delenv("RECUR_ENCODER")  # auto: the model runs on PyTorch, and the wait's end is said
+        assert isinstance(embed.load_encoder(spec), embed.SentenceTransformerEncoder)
+        assert capsys.readouterr().err.splitlines()[-1] == (
+            f"another process's export held the ONNX export cache ({fresh / 'onnx'}) for more than 1 s: "
+            "the model runs on PyTorch this time"
+        )
+    finally:
+        for fd in held:
+            os.close(fd)
+    assert list((fresh / "onnx").iterdir()) == []  # nothing exported beside the other's
+
+
 def test_the_browser_model_is_made_when_the_model_cache_cannot_be_written(fresh, monkeypatch, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("")

@@ -131,8 +131,8 @@ def export_model(spec, cache_root=None) -> Path:
     """The model as int8 ONNX + tokenizer in a cache folder named by its model id; exported on a miss."""
     if spec.path is None:
         raise RecurError(f"model {spec.model_id} cannot run in a browser (a test encoder); use the real model")
-    from recur.retrieval.onnx_encoder import EXPORT_WAIT_S
-    from recur.util.files import editing, swap_folder, work_folder
+    from recur.retrieval.onnx_encoder import export_lock
+    from recur.util.files import swap_folder, work_folder
 
     root = Path(cache_root or CACHE)
     folder = root / hashlib.sha256(spec.model_id.encode()).hexdigest()[:16]
@@ -142,7 +142,7 @@ def export_model(spec, cache_root=None) -> Path:
     # One export at a time per cache: two builds at once (CI jobs, test workers) each exported and
     # swapped its folder in, and the later swap removed the folder the first was still gzipping the
     # model into (an ENOENT at its temp file). The second waits, then finds the first's export.
-    with editing(root, "the browser model cache", wait_s=EXPORT_WAIT_S):
+    with export_lock(root, "the browser model cache"):  # the wait said, as the server's export's is
         if _exported(folder, spec):
             return folder
         tmp = work_folder(folder)  # as the server's fp32 export (retrieval/onnx_encoder.py) is made
