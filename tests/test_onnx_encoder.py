@@ -222,6 +222,38 @@ def test_a_browser_model_made_by_other_versions_or_export_code_is_made_again(cac
         assert json.loads((folder / "info.json").read_text())["made_with"] == info["made_with"]
 
 
+def test_a_browser_model_made_by_other_versions_is_kept_beside_not_replaced(cached_export, tmp_path, monkeypatch):
+    """Two environments sharing a checkout's .recur/browser-model/ (two venvs with other onnxruntime versions)
+    each found the other's export made by other versions and made its own in the one folder named by the model
+    id: every build of either exported again, and swapped the folder under the other's gzip of its model.onnx.
+    Each keeps its own now (the other here: other export code, EXPORT_FORMAT 0), and one unused for
+    UNUSED_DAYS goes when an export is made."""
+    from recur.site import bundle
+
+    spec, cache = embed.resolve(embed.DEFAULT), tmp_path / "browser"
+    mine_format = bundle.EXPORT_FORMAT
+    unused = cache / "made-by-an-upgrade-ago"
+    unused.mkdir(parents=True)
+    (unused / "info.json").write_text("{}")
+    os.utime(unused / "info.json", (0, time.time() - 86400 * (bundle.UNUSED_DAYS + 1)))
+    recent = cache / "used-yesterday"
+    recent.mkdir()
+    (recent / "info.json").write_text("{}")
+    os.utime(recent / "info.json", (0, time.time() - 86400))
+
+    monkeypatch.setattr(bundle, "EXPORT_FORMAT", mine_format - 1)  # the other environment builds first
+    other = bundle.export_model(spec, cache_root=cache)
+    other_made = os.stat(other).st_ino
+    monkeypatch.setattr(bundle, "EXPORT_FORMAT", mine_format)
+    mine = bundle.export_model(spec, cache_root=cache)
+    assert mine != other and os.stat(other).st_ino == other_made  # beside it, not in its place
+    assert json.loads((other / "info.json").read_text())["made_with"]["format"] == mine_format - 1
+    assert json.loads((mine / "info.json").read_text())["made_with"]["format"] == mine_format
+    monkeypatch.setattr(bundle, "EXPORT_FORMAT", mine_format - 1)  # the other's next build: its own, as made
+    assert bundle.export_model(spec, cache_root=cache) == other and os.stat(other).st_ino == other_made
+    assert not unused.exists() and recent.exists()
+
+
 RACING_BUILD = (
     "import os, sys\nfrom pathlib import Path\nfrom recur.retrieval import embed\n"
     "from recur.site.bundle import _gzip_cached, export_model\n"
