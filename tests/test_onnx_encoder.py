@@ -222,6 +222,38 @@ def test_a_browser_model_made_by_other_versions_or_export_code_is_made_again(cac
         assert json.loads((folder / "info.json").read_text())["made_with"] == info["made_with"]
 
 
+def test_a_browser_model_made_by_other_versions_is_kept_beside_not_replaced(cached_export, tmp_path, monkeypatch):
+    """Two environments sharing a checkout's .recur/browser-model/ (two venvs with other onnxruntime versions)
+    each found the other's export made by other versions and made its own in the one folder named by the model
+    id: every build of either exported again, and swapped the folder under the other's gzip of its model.onnx.
+    Each keeps its own now (the other here: other export code, EXPORT_FORMAT 0), and one unused for
+    UNUSED_DAYS goes when an export is made."""
+    from recur.site import bundle
+
+    spec, cache = embed.resolve(embed.DEFAULT), tmp_path / "browser"
+    mine_format = bundle.EXPORT_FORMAT
+    unused = cache / "made-by-an-upgrade-ago"
+    unused.mkdir(parents=True)
+    (unused / "info.json").write_text("{}")
+    os.utime(unused / "info.json", (0, time.time() - 86400 * (bundle.UNUSED_DAYS + 1)))
+    recent = cache / "used-yesterday"
+    recent.mkdir()
+    (recent / "info.json").write_text("{}")
+    os.utime(recent / "info.json", (0, time.time() - 86400))
+
+    monkeypatch.setattr(bundle, "EXPORT_FORMAT", mine_format - 1)  # the other environment builds first
+    other = bundle.export_model(spec, cache_root=cache)
+    other_made = os.stat(other).st_ino
+    monkeypatch.setattr(bundle, "EXPORT_FORMAT", mine_format)
+    mine = bundle.export_model(spec, cache_root=cache)
+    assert mine != other and os.stat(other).st_ino == other_made  # beside it, not in its place
+    assert json.loads((other / "info.json").read_text())["made_with"]["format"] == mine_format - 1
+    assert json.loads((mine / "info.json").read_text())["made_with"]["format"] == mine_format
+    monkeypatch.setattr(bundle, "EXPORT_FORMAT", mine_format - 1)  # the other's next build: its own, as made
+    assert bundle.export_model(spec, cache_root=cache) == other and os.stat(other).st_ino == other_made
+    assert not unused.exists() and recent.exists()
+
+
 RACING_BUILD = (
     "import os, sys\nfrom pathlib import Path\nfrom recur.retrieval import embed\n"
     "from recur.site.bundle import _gzip_cached, export_model\n"
@@ -286,6 +318,87 @@ def test_two_first_loads_at_once_make_one_export(tmp_path):
     [folder] = (tmp_path / "cache" / "onnx").iterdir()
     assert {int(row[2]) for row in rows} == {os.stat(folder).st_ino}  # never replaced under the other
     assert rows[0][3] == rows[1][3]
+
+
+def _hold(folder: Path) -> int:
+    """A real flock on an export cache's folder, as another process's export holds it (flock is per open
+    file: this descriptor's lock holds off the code's own open of the folder in this process too)."""
+    import fcntl
+
+    fd = os.open(folder, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def _said_when(capsys, words: str) -> str:
+    """What was said on stderr, once ``words`` are among it (a bound on a hang, not a speed asserted)."""
+    said, deadline = "", time.monotonic() + 120
+    while words not in said and time.monotonic() < deadline:
+        said += capsys.readouterr().err
+        time.sleep(0.05)
+    return said
+
+
+def test_a_wait_for_another_export_is_said_and_then_its_export_used(cached_export, capsys):
+    """A `recur suggest` started beside a cold `recur serve`'s export waited up to 15 minutes on the cache's
+    lock saying nothing: a hang, to whoever typed it. Now it says so once, and goes on when the lock is free."""
+    import threading
+
+    spec = embed.resolve(embed.DEFAULT)
+    fd = _hold(cached_export.parent)
+    got = {}
+    worker = threading.Thread(target=lambda: got.update(export=onnx_encoder.export(spec)))
+    worker.start()
+    try:
+        said = _said_when(capsys, "waiting for another process's export")
+        assert worker.is_alive()  # it waits for the lock
+    finally:
+        os.close(fd)  # the other export ends
+    worker.join()
+    said += capsys.readouterr().err
+    assert said == (
+        f"waiting for another process's export into the ONNX export cache ({cached_export.parent}) to end, "
+        f"at most {onnx_encoder.EXPORT_WAIT_S:.0f} s\n"
+    )  # once, though the lock was tried many times
+    assert got["export"] == (cached_export, json.loads((cached_export / "info.json").read_text()))
+
+
+def test_an_export_held_past_the_wait_says_another_export_held_the_cache(fresh, monkeypatch, tmp_path, capsys):
+    """Past the wait, RECUR_ENCODER=onnx said "its export cannot be cached in <cache>": untrue, the cache
+    was writable and another process held it. So is the browser model's wait, and so is its end."""
+    from recur.site.bundle import export_model
+
+    monkeypatch.setattr(onnx_encoder, "EXPORT_WAIT_S", 1.0)
+    spec = embed.resolve(embed.DEFAULT)
+    browser = tmp_path / "browser"
+    for folder in (fresh / "onnx", browser):
+        folder.mkdir(parents=True)
+    held = [_hold(fresh / "onnx"), _hold(browser)]
+    try:
+        monkeypatch.setenv("RECUR_ENCODER", "onnx")
+        with pytest.raises(RecurError) as err:
+            embed.load_encoder(spec)
+        assert str(err.value) == (
+            f"RECUR_ENCODER=onnx: model {spec.model_id} cannot run on ONNX Runtime: another process's export "
+            f"held the ONNX export cache ({fresh / 'onnx'}) for more than 1 s"
+        )
+        with pytest.raises(RecurError) as err:
+            export_model(spec, cache_root=browser)
+        assert str(err.value) == f"another process's export held the browser model cache ({browser}) for more than 1 s"
+        assert capsys.readouterr().err == (
+            f"waiting for another process's export into the ONNX export cache ({fresh / 'onnx'}) to end, at most 1 s\n"
+            f"waiting for another process's export into the browser model cache ({browser}) to end, at most 1 s\n"
+        )
+        monkeypatch.delenv("RECUR_ENCODER")  # auto: the model runs on PyTorch, and the wait's end is said
+        assert isinstance(embed.load_encoder(spec), embed.SentenceTransformerEncoder)
+        assert capsys.readouterr().err.splitlines()[-1] == (
+            f"another process's export held the ONNX export cache ({fresh / 'onnx'}) for more than 1 s: "
+            "the model runs on PyTorch this time"
+        )
+    finally:
+        for fd in held:
+            os.close(fd)
+    assert list((fresh / "onnx").iterdir()) == []  # nothing exported beside the other's
 
 
 def test_the_browser_model_is_made_when_the_model_cache_cannot_be_written(fresh, monkeypatch, tmp_path):

@@ -105,7 +105,17 @@ ROOT = "/srv/recur"
             "[Errno 13] Permission denied: 'the knowledge base's patterns/x.md'",
         ),
         (f"updating {ROOT}/.recur/index.", "updating the index on disk."),
-        (f"the index at {ROOT}/.recur/index.old is there", "the index at /srv/recur/.recur/index.old is there"),
+        # a folder mid-swap (util/files.py's .old and .tmp-<pid>) is the server's path too: its name and suffix
+        (f"the index at {ROOT}/.recur/index.old is gone", "the index on disk.old is gone"),
+        (
+            f"[Errno 39] Directory not empty: '{ROOT}/.recur/index.tmp-4242/docs.json'",
+            "[Errno 39] Directory not empty: 'the index on disk.tmp-4242's docs.json'",
+        ),
+        (f"renaming {ROOT}/kb.old.", "renaming the knowledge base.old."),
+        (f"recur index --index {ROOT}/.recur/index.old", "recur index --index <index>.old"),
+        (f"not {ROOT}/.recur/index.older", f"not {ROOT}/.recur/index.older"),
+        ("cannot read 'site.old'", "cannot read 'the served site.old'"),
+        ("the site.old is a word here", "the site.old is a word here"),
         (f"not {ROOT}/kbx (--kb)", f"not {ROOT}/kbx (--kb)"),
         # a folder named by one word is that folder only where a path stands, never as a word of the text
         (

@@ -13,13 +13,14 @@ import contextlib
 import hashlib
 import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from recur import config
-from recur.util.errors import RecurError
+from recur.util.errors import Busy, RecurError
 
 DEFAULT = "default"
 PRECISIONS = ("auto", "fp32", "bf16")
@@ -555,9 +556,12 @@ def _load_real(ms: ModelSpec, texts: int) -> Encoder:
         if kind == "onnx":
             raise
         return load_torch_encoder(ms)
-    found = onnx_encoder.cached(ms)
+    found, busy = onnx_encoder.cached(ms), None
     for attempt in range(2):  # a damaged cached export is made again, once
-        found = found or onnx_encoder.export(ms, again=attempt > 0)
+        try:
+            found = found or onnx_encoder.export(ms, again=attempt > 0)
+        except Busy as exc:  # another process's export held the cache past the wait
+            found, busy = None, exc
         if found is None or "unsupported" in found[1]:
             break
         try:
@@ -567,8 +571,10 @@ def _load_real(ms: ModelSpec, texts: int) -> Encoder:
         except Exception:  # a damaged cached export (ORT and tokenizers raise many kinds): make it again
             found = None
     if kind == "onnx":
-        why = found[1]["unsupported"] if found else f"its export cannot be cached in {cache_root()}"
+        why = found[1]["unsupported"] if found else busy or f"its export cannot be cached in {cache_root()}"
         raise RecurError(f"RECUR_ENCODER=onnx: model {ms.model_id} cannot run on ONNX Runtime: {why}")
+    if busy:  # the wait was said when it began: say how it ended
+        print(f"{busy}: the model runs on PyTorch this time", file=sys.stderr, flush=True)
     return load_torch_encoder(ms)
 
 

@@ -23,12 +23,13 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import numpy as np
 
 from recur.retrieval.embed import Encoder, ModelSpec, cache_root, clip, load_torch_encoder
-from recur.util.errors import RecurError
+from recur.util.errors import Busy, RecurError
 from recur.util.text import ascii_int
 
 FORMAT = 1  # the graph's inputs and outputs; a cached export of another format is made again
@@ -81,12 +82,36 @@ def versions() -> dict:
     return out
 
 
-def export(spec: ModelSpec, again: bool = False) -> tuple[Path, dict] | None:
-    """Export ``spec``'s model into the cache (needs torch; a few seconds), unless another process has
-    just done so: then its export. None when the cache cannot be written. ``again``: the cached export
-    was found damaged, so a new one is made whatever the cache holds."""
+@contextlib.contextmanager
+def export_lock(folder: Path, what: str):
+    """Hold ``folder`` (an export cache: this one's, the browser model's) for one export, waiting at most
+    ``EXPORT_WAIT_S`` for another process's. The wait is said on stderr when it starts: an interactive
+    `recur suggest` started beside a cold `recur serve` hung for up to 15 minutes saying nothing. Past
+    the wait, ``Busy`` says that another export held the cache (not that the cache cannot be written)."""
     from recur.util.files import editing
 
+    wait_s = EXPORT_WAIT_S  # read now, not at import: a test waits less
+
+    def waiting() -> None:
+        print(
+            f"waiting for another process's export into {what} ({folder}) to end, at most {wait_s:.0f} s",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(editing(folder, what, wait_s=wait_s, on_wait=waiting))
+        except Busy:
+            raise Busy(f"another process's export held {what} ({folder}) for more than {wait_s:.0f} s") from None
+        yield
+
+
+def export(spec: ModelSpec, again: bool = False) -> tuple[Path, dict] | None:
+    """Export ``spec``'s model into the cache (needs torch; a few seconds), unless another process has
+    just done so: then its export. None when the cache cannot be written; ``Busy`` when another
+    process's export held it past ``EXPORT_WAIT_S``. ``again``: the cached export was found damaged,
+    so a new one is made whatever the cache holds."""
     final = cache_folder(spec)
     with contextlib.ExitStack() as held:
         try:
@@ -96,8 +121,8 @@ def export(spec: ModelSpec, again: bool = False) -> tuple[Path, dict] | None:
             # seconds of CPU apiece on a 2-core box), and each swap replaced the folder a reader had just
             # found (a gap between two renames where the OS cannot exchange them; a browser export
             # reading its model.onnx). The one that waited finds the first's export and uses it.
-            held.enter_context(editing(final.parent, "the ONNX export cache", wait_s=EXPORT_WAIT_S))
-        except (OSError, RecurError):  # the cache cannot be written, or another export held it too long
+            held.enter_context(export_lock(final.parent, "the ONNX export cache"))
+        except OSError:  # the cache cannot be written
             return None
         return (None if again else cached(spec)) or _export_now(spec, final)
 
@@ -125,7 +150,10 @@ def export_for(spec: ModelSpec, spare: Path) -> tuple[Path, dict]:
     """The cached export of ``spec``'s model, made now if there is none; into ``spare`` (a folder the
     caller removes) when the cache cannot be written. Its info has ``unsupported`` for a model that
     cannot be exported."""
-    got = cached(spec) or export(spec)
+    try:
+        got = cached(spec) or export(spec)
+    except Busy:  # another process's export held the cache past the wait: this one makes its own
+        got = None
     if got is None:
         spare.mkdir(parents=True, exist_ok=True)
         try:

@@ -90,27 +90,33 @@ def public(message: str | None, folders: list[Folder]) -> str | None:
 _OPTION = r"(?P<option>--[a-z]+[ =])"
 _SAID = r"(?P<said>\b[Tt]he (?:index|knowledge base|site) at )"
 _BEFORE = r"(?<![^\s'\"()=:])"  # a path starts the text or follows a space, a quote, a bracket, = or :
+# a folder's name while a swap is under way (util/files.py: the build's ``.tmp-<pid>``, the previous folder's
+# ``.old``): the same folder to a reader, and the server's path all the same; said as its name with the suffix
+_SUFFIX = r"(?P<suffix>\.old|\.tmp-\d+)?"
 _AFTER = r"(?:(?P<within>/)|(?=$|[\s'\"()=:;,]|\.(?:\s|$)))"  # ... and ends so, or at a sentence's full stop
 
 
 def without_paths(text: str, folders: list[Folder]) -> str:
     """``text`` with each whole path of ``folders`` said by its name: "the index at PATH" as "the index on
     disk", PATH/FILE as "the index on disk's FILE", an option's PATH (--index PATH, --index=PATH) as
-    <index>. A path within another is not cut out of it: the longest is taken first, and one ends where
-    text that is no more of it follows. A folder of one word (site, kb) reads as that word where it is no
-    path ("recur site"): it is taken only after "the site at", its option, or a quote."""
+    <index>; one mid-swap (PATH.old, PATH.tmp-<pid>) by its name and that suffix. A path within another is
+    not cut out of it: the longest is taken first, and one ends where text that is no more of it follows. A
+    folder of one word (site, kb) reads as that word where it is no path ("recur site"): it is taken only
+    after "the site at", its option, or a quote."""
     by_spelling = {spelling: f for f in reversed(folders) for spelling in f.spellings() if spelling}
     if not by_spelling:
         return text
     paths = "|".join(re.escape(s) for s in sorted(by_spelling, key=len, reverse=True))
-    pattern = re.compile(rf"(?:{_OPTION}|{_SAID})?{_BEFORE}(?P<quote>['\"])?(?P<path>{paths}){_AFTER}(?P<close>['\"])?")
+    pattern = re.compile(
+        rf"(?:{_OPTION}|{_SAID})?{_BEFORE}(?P<quote>['\"])?(?P<path>{paths}){_SUFFIX}{_AFTER}(?P<close>['\"])?"
+    )
 
     def name(m: re.Match) -> str:
         folder = by_spelling[m["path"]]
-        option, quote, close = m["option"] or "", m["quote"] or "", m["close"] or ""
+        option, quote, close, suffix = m["option"] or "", m["quote"] or "", m["close"] or "", m["suffix"] or ""
         own = option[:-1] in folder.options
         if own and not m["within"]:  # --index 'a path': <index>, its quotes too
-            return f"{option}{folder.placeholder}" + ("" if quote else close)
+            return f"{option}{folder.placeholder}{suffix}" + ("" if quote else close)
         if "/" not in m["path"] and not os.path.isabs(m["path"]) and not (own or m["said"] or quote):
             return m[0]
         shown = folder.name
@@ -118,6 +124,6 @@ def without_paths(text: str, folders: list[Folder]) -> str:
             shown = m["said"] + shown
         elif m["said"] and m["said"][0] == "T":
             shown = shown[0].upper() + shown[1:]
-        return option + quote + shown + ("'s " if m["within"] else "") + close
+        return option + quote + shown + suffix + ("'s " if m["within"] else "") + close
 
     return pattern.sub(name, text)

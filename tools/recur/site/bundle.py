@@ -17,8 +17,9 @@
     runtime/           onnxruntime-web (WebAssembly, gzip-compressed) and @huggingface/tokenizers,
                        vendored from npm by ``make install`` (site/browser/vendor/)
 
-The ONNX export is cached by model id under ``.recur/browser-model/`` (a few seconds per model), with
-what made it (``_made_with``): one made by another Recur or ONNX package version is made again.
+The ONNX export is cached under ``.recur/browser-model/`` (a few seconds per model) in a folder named by
+the model id and what made it (``_made_with``: Recur, onnx, onnxruntime, the export code): one made by
+other versions is not used, and is kept beside for the environment that made it (``model_folder``).
 Nothing is downloaded: the weights are the local folder ``embed.resolve`` names.
 """
 
@@ -45,6 +46,9 @@ FORMAT = 1
 # the browser model's export (its graph, quantisation and tokenizer files): raise it when _export changes, so
 # that an export cached by the code before is made again, not shipped (and tested) as if made by this code
 EXPORT_FORMAT = 1
+# days a browser export unused is kept (its info.json's mtime, touched on each use): another environment's
+# stays while it builds, and one made by an earlier upgrade goes (each is ~45 MB with its gzip)
+UNUSED_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -128,23 +132,23 @@ def runtime_missing() -> str | None:
 
 # -- the model ------------------------------------------------------------------------------------
 def export_model(spec, cache_root=None) -> Path:
-    """The model as int8 ONNX + tokenizer in a cache folder named by its model id; exported on a miss."""
+    """The model as int8 ONNX + tokenizer in its cache folder (``model_folder``); exported on a miss."""
     if spec.path is None:
         raise RecurError(f"model {spec.model_id} cannot run in a browser (a test encoder); use the real model")
-    from recur.retrieval.onnx_encoder import EXPORT_WAIT_S
-    from recur.util.files import editing, swap_folder, work_folder
+    from recur.retrieval.onnx_encoder import export_lock
+    from recur.util.files import swap_folder, work_folder
 
     root = Path(cache_root or CACHE)
-    folder = root / hashlib.sha256(spec.model_id.encode()).hexdigest()[:16]
+    folder = model_folder(root, spec)
     if _exported(folder, spec):
-        return folder
+        return _used(folder)
     root.mkdir(parents=True, exist_ok=True)
     # One export at a time per cache: two builds at once (CI jobs, test workers) each exported and
     # swapped its folder in, and the later swap removed the folder the first was still gzipping the
     # model into (an ENOENT at its temp file). The second waits, then finds the first's export.
-    with editing(root, "the browser model cache", wait_s=EXPORT_WAIT_S):
+    with export_lock(root, "the browser model cache"):  # the wait said, as the server's export's is
         if _exported(folder, spec):
-            return folder
+            return _used(folder)
         tmp = work_folder(folder)  # as the server's fp32 export (retrieval/onnx_encoder.py) is made
         try:
             meta = _export(spec, tmp)
@@ -152,7 +156,37 @@ def export_model(spec, cache_root=None) -> Path:
             swap_folder(tmp, folder)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+        _prune(root)
     return folder
+
+
+def model_folder(root: Path, spec) -> Path:
+    """The folder of ``spec``'s browser export in the cache ``root``: named by the model id and
+    ``_made_with``. By the model id alone, two environments sharing a checkout (two venvs with other
+    onnxruntime versions) each found the other's export made by other versions and made its own in the
+    one folder: every build exported again, and swapped the folder under the other's gzip of its model."""
+    made = json.dumps({"model_id": spec.model_id, "made_with": _made_with()}, sort_keys=True)
+    return root / hashlib.sha256(made.encode()).hexdigest()[:16]
+
+
+def _used(folder: Path) -> Path:
+    """``folder``, its use recorded (its info.json's mtime, for ``_prune``); best effort."""
+    from recur.retrieval.onnx_encoder import mark_used
+
+    mark_used(folder)
+    return folder
+
+
+def _prune(root: Path) -> None:
+    """Remove the exports not used for ``UNUSED_DAYS`` (by age, not by count: an export another build
+    has just found, and is gzipping, is never one of them); gz/ and work folders have no info.json."""
+    for folder in root.iterdir():
+        try:
+            unused = time.time() - (folder / "info.json").stat().st_mtime
+        except OSError:
+            continue
+        if ".tmp-" not in folder.name and unused > UNUSED_DAYS * 86400:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _exported(folder: Path, spec) -> bool:

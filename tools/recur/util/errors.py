@@ -24,6 +24,11 @@ class AlreadyExists(RecurError):
     name itself (the next free incident number) may take another."""
 
 
+class Busy(RecurError):
+    """Another process held a lock longer than the wait for it (``util.files.editing``): a caller
+    with something else to do (run the model on PyTorch) may do it, one that says why says so."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One finding about one place in the KB: printed as ``path:line: field: message``."""

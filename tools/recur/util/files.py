@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from recur.util import utf8
-from recur.util.errors import AlreadyExists, NotWritable, RecurError
+from recur.util.errors import AlreadyExists, Busy, NotWritable, RecurError
 
 
 @contextmanager
@@ -246,12 +246,14 @@ def only_one(lock: Path, what: str):
 
 
 @contextmanager
-def editing(folder: Path, what: str, wait_s: float = 30.0):
+def editing(folder: Path, what: str, wait_s: float = 30.0, on_wait=None):
     """Hold an exclusive lock on ``folder`` while a file in it is read, changed and replaced, so two
     edits at once (two responders flagging one incident) are made one after the other, not one lost:
     the rename is atomic, the read-modify-write is not. It waits for the other edit (at most
-    ``wait_s``), unlike ``only_one``. The lock is on the folder itself (flock on its descriptor), so
-    no lock file is left in the KB, and the replaced file's new inode does not escape it."""
+    ``wait_s``; then ``Busy``), unlike ``only_one``; ``on_wait()`` is called once, when the lock is
+    found held, so that a wait of minutes (a model's export) is said, not a silent hang. The lock is on
+    the folder itself (flock on its descriptor), so no lock file is left in the KB, and the replaced
+    file's new inode does not escape it."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX: no guard
@@ -268,7 +270,10 @@ def editing(folder: Path, what: str, wait_s: float = 30.0):
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise RecurError(f"{what}: another edit has held it for {wait_s:.0f} s; try again") from None
+                    raise Busy(f"{what}: another edit has held it for {wait_s:.0f} s; try again") from None
+                if on_wait is not None:
+                    on_wait()
+                    on_wait = None  # said once
                 time.sleep(0.05)
         yield
     finally:
