@@ -97,3 +97,24 @@ def pytest_collection_modifyitems(config, items):
     kinds = ("model", "browser", "slow", "soak")
     heavy = {item.path for item in items if any(item.get_closest_marker(k) for k in kinds)}
     items.sort(key=lambda item: item.path not in heavy)
+
+
+# The real model's exports (the server's ONNX one in RECUR_CACHE, new each session; the browser's in the
+# checkout's .recur/browser-model), made once by the controller before parallel workers start. A worker that
+# found another's export under way waits for it and says so on stderr ("waiting for another process's
+# export …"), and CliRunner mixes stderr into the output that tests compare or read as JSON.
+PRE_EXPORT = (
+    "import sys\nfrom recur.retrieval import embed, onnx_encoder\nfrom recur.site import bundle\n"
+    "spec = embed.resolve(embed.DEFAULT)\nonnx_encoder.cached(spec) or onnx_encoder.export(spec)\n"
+    "if not bundle.runtime_missing():\n    bundle.export_model(spec)\n"
+)
+
+
+def pytest_configure(config):
+    if hasattr(config, "workerinput") or not config.getoption("numprocesses", None):
+        return  # a worker, or no parallel workers: nothing to wait for
+    import subprocess
+
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).parent.parent / "tools"))
+    # best effort: a run without the model (or the runtime) exports nothing here; its tests say why
+    subprocess.run([sys.executable, "-c", PRE_EXPORT], env=env, capture_output=True, check=False)

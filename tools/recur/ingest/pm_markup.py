@@ -70,16 +70,22 @@ def _before_close(ln: str) -> str | None:
     return s[:-8].rstrip(" \t") if s[-8:].lower() == "</aside>" else None
 
 
+def next_fence(fence: str | None, line: str) -> str | None:
+    """The open code fence (``` or ~~~) after ``line`` (stripped), ``fence`` being the one open before it: the
+    readers here leave code blocks alone (one rule, written in three loops before)."""
+    if fence is None and line.startswith(("```", "~~~")):
+        return line[:3]
+    if fence and line.startswith(fence):
+        return None
+    return fence
+
+
 def callouts(text: str) -> str:
     """``text`` with each callout's ``<aside>`` tags taken out and its icon, a lone emoji opening its
     text; the callout's words are kept, a paragraph of their own. Code blocks are left alone."""
     out, fence, icon = [], None, False  # icon: in a callout whose first words are still to come
     for ln in text.split("\n"):
-        s = ln.strip()
-        if fence is None and s.startswith(("```", "~~~")):
-            fence = s[:3]
-        elif fence and s.startswith(fence):
-            fence = None
+        fence = next_fence(fence, ln.strip())
         tag = fence is None and (_ASIDE_OPEN.match(ln) or _before_close(ln) is not None)
         if fence is None and (m := _ASIDE_OPEN.match(ln)):
             ln, icon = ln[m.end() :], True
@@ -350,11 +356,7 @@ def grid_tables(text: str) -> str:
     as a pipe table, one line per row, so its rows read as the rows they are. Code blocks are left alone."""
     lines, out, fence, n = text.split("\n"), [], None, 0
     while n < len(lines):
-        s = lines[n].strip()
-        if fence is None and s.startswith(("```", "~~~")):
-            fence = s[:3]
-        elif fence and s.startswith(fence):
-            fence = None
+        fence = next_fence(fence, lines[n].strip())
         if (
             fence is None
             and GRID_BORDER.match(lines[n])
@@ -384,12 +386,8 @@ def pipeless_tables(text: str) -> str:
     list item or a quote over a delimiter row (GFM reads no table there) and a table piped already."""
     lines, fence, n = text.split("\n"), None, 0
     while n < len(lines):
-        s = lines[n].strip()
-        if fence is None and s.startswith(("```", "~~~")):
-            fence = s[:3]
-        elif fence and s.startswith(fence):
-            fence = None
-        elif fence is None and _pipeless_header(lines, n):
+        was, fence = fence, next_fence(fence, lines[n].strip())
+        if was is None and fence is None and _pipeless_header(lines, n):  # not a fence's own line
             n = _pipe_rows(lines, n)
             continue
         n += 1
