@@ -1346,6 +1346,45 @@ def test_record_incident_names_its_own_argument_in_errors(tmp_path):
     assert text.startswith("patterns: unknown pattern id(s) disk-ful (did you mean disk-full?)"), text
 
 
+def test_record_incident_cuts_a_long_pasted_log_as_incident_new_does_and_says_so(tmp_path):
+    """Found in review: `recur incident new -d -` cut a long pasted log down for its record, but record_incident
+    wrote it whole: a 6,000-line log with one error line made a 725 KB record whose Summary was its INFO lines
+    (the incident's text in the index and the tuning data). Now the tool records the Summary and ## Log the CLI
+    records and says the CLI's stderr note in its answer; a long text that is no log is written whole, said."""
+    mcp_kb, cli_kb = small_kb(tmp_path / "a" / "kb"), small_kb(tmp_path / "b" / "kb")
+    lines = [f"2026-12-01T10:{k // 60 % 60:02d}:{k % 60:02d}Z INFO request served path=/api/{k}" for k in range(6000)]
+    lines[3000] = "2026-12-01T10:50:00Z ERROR FATAL: sorry, too many clients already"
+    pasted = "payments API returning 500s since 10:02, log below:\n" + "\n".join(lines) + "\n"
+    prose = "".join(f"step {k}: we looked at the dashboards and saw nothing new\n" for k in range(300))
+    base = {"title": "Checkout errors", "severity": "sev2"}
+
+    async def work(client):
+        return [await call(client, "record_incident", {**base, "description": d}) for d in (pasted, prose, "short")]
+
+    (err, out, text), (_, whole, whole_text), (_, short, _) = session(
+        stdio(mcp_kb, tmp_path / "a" / "index", "--allow-writes"), work
+    )
+    assert not err, text
+    assert Path(out["path"]).stat().st_size < 16 * 1024
+    assert out["candidates"][0]["id"] == "db-pool-exhausted"  # still searched by the error line
+    note = out["description_note"]
+    assert note.startswith("the description is 6,001 lines (") and "read as a log" in note
+    assert text.split("\n")[1] == note[0].upper() + note[1:], text
+    cmd = ["incident", "new", "--kb", str(cli_kb), "-t", base["title"], "-s", "sev2", "-d", "-"]
+    r = CliRunner().invoke(cli, [*cmd, "--no-suggest", "--json"], input=pasted)
+    assert r.exit_code == 0, r.output
+    assert r.stderr == f"note: {note}\n"  # the CLI's note, word for word
+    by_mcp, by_cli = load_kb(mcp_kb), load_kb(cli_kb)
+    assert not by_mcp.problems, by_mcp.problems
+    mine, theirs = by_mcp.incidents[out["id"]], by_cli.incidents[json.loads(r.stdout)["id"]]
+    assert mine.summary == theirs.summary and "INFO" not in mine.summary and lines[3000] in mine.summary
+    assert mine.sections["Log"] == theirs.sections["Log"] and lines[3000] in mine.sections["Log"]
+    # no log: written whole, and the CLI's warning said; a short description is said nothing of
+    assert whole["description_note"].startswith("the description is 300 lines (") and "written whole" in whole_text
+    assert by_mcp.incidents[whole["id"]].summary.strip() == prose.strip()
+    assert "description_note" not in short and "Log" not in by_mcp.incidents[short["id"]].sections
+
+
 @pytest.mark.parametrize("top", ["abc", 2.5, 1e300, [1], -1])
 def test_a_count_of_the_wrong_kind_reads_word_for_word_as_the_api(served, top):
     """Found in an audit: the tools read a count laxly (only a boolean was refused), so "abc", 2.5 or

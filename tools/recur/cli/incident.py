@@ -11,6 +11,7 @@ import click
 from recur.cli.main import RecurGroup
 from recur.cli.options import TEXT, index_option, kb_option, model_option, severity_level
 from recur.cli.render import confidence_text, for_terminal
+from recur.ingest.pasted_log import LOG_CONTEXT, LOG_LINES_KEPT  # noqa: F401 - still importable from here
 from recur.retrieval.results import flat
 from recur.util.dates import after_today, given_date
 from recur.util.errors import RecurError
@@ -175,123 +176,15 @@ def _stdin_had_text(description: str) -> None:
         )
 
 
-# a description of more lines than this is a pasted log to cut down for its record (_recorded_description), and
-# what is kept of it under ## Log is at most this many lines: the record is read in the KB repository, on the board
-# and the site, and its Summary is the incident's text in the index and the tuning data (records.Incident.text)
-LOG_LINES_KEPT = 200
-LOG_CONTEXT = 10  # lines kept under ## Log before and after each line searched, as grep -C shows them
-
-
 def _recorded_description(description) -> dict:
-    """{description: the Summary, log: the ## Log section} to record for ``description``. A long log (over
-    LOG_LINES_KEPT lines, read as a log by retrieval.query.prepare, as `recur suggest -` reads it) keeps as its
-    Summary the lines the search read (the words before the log, then its error lines as written, timestamps and
-    all), and under Log the lines around them, at most LOG_LINES_KEPT, each gap counted; said on stderr. Found in
-    review: a 6,000-line log with one error wrote a 725 KB record whose Summary was 6,000 INFO lines, searched
-    by its one error line. A long text that is no log is written whole, with a warning."""
-    text = (description or "").replace("\r\n", "\n").strip("\n")  # record_incident strips it too
-    lines = text.split("\n")
-    filled = [k for k, line in enumerate(lines) if _said(line)]  # as prepare counts them: its log_before is of these
-    if len(filled) <= LOG_LINES_KEPT:
-        return {"description": description}
-    cut = _log_cut(lines, filled)
-    size = f"{len(text.encode('utf-8', 'surrogatepass')) / 1024:,.0f} KB"
-    if cut is None:
-        click.echo(f"warning: the description is {len(filled):,} lines ({size}), not read as a log: written whole "
-                   "as the Summary (a record holds at most 1 MiB); a shorter one reads better in the KB, on the board "
-                   "and the site.", err=True)  # fmt: skip
-        return {"description": description}
-    summary, log, note = cut
-    click.echo(f"note: the description is {_lines(len(filled))} ({size}), read as a log: {note}.", err=True)
-    return {"description": summary, "log": log}
+    """{description: the Summary, log: the ## Log section} to record for ``description``: a long pasted log cut
+    down (ingest.pasted_log, which MCP's record_incident shares), said on stderr."""
+    from recur.ingest.pasted_log import recorded_description
 
-
-def _log_cut(lines: list[str], filled: list[int]) -> tuple[str, str, str] | None:
-    """(Summary, Log, what was kept) of a long description read as a log (``lines``, ``filled``: the indexes of
-    those not blank), or None when prepare did not read it as one (prose, a storm of error lines: searched as
-    it is). The lines searched are found among the log's by what prepare read of each (query.read_line)."""
-    from recur.retrieval.query import prepare
-
-    prepared = prepare("\n".join(lines))
-    if not prepared.log_lines:
-        return None
-    searched = prepared.text.split("\n")
-    before, picked = filled[: prepared.log_before], set(searched[prepared.log_before :])
-    kept = [k for k in filled[prepared.log_before :] if _read_as(lines[k]) & picked]
-    shown = [lines[k] for k in kept[:LOG_LINES_KEPT]] or searched[prepared.log_before :][:LOG_LINES_KEPT]
-    more = f" (the first {LOG_LINES_KEPT:,} of {len(kept):,})" if len(kept) > LOG_LINES_KEPT else ""
-    said = prepared.note or "searched by its error lines"
-    # the words before the log and the lines searched, nothing else: the Summary is the incident's text in the
-    # index and the tuning data (records.Incident.text reads a fence's lines, and its info string: none here)
-    head = [lines[k].strip() for k in before] + [""] if before else []
-    summary = "\n".join([*head, "```", *shown, "```"])
-    # the Log starts at the log's first line, not at a blank line between it and the words before it (a
-    # terminal title spanning lines may make prepare count one line fewer: then at the end)
-    start = filled[len(before)] if len(before) < len(filled) else len(lines)
-    near = _around(lines, start, kept)
-    # left out of the record: the lines in neither the Log nor the Summary (an error line beyond the Log's
-    # budget is in the Summary, not left out)
-    left_out = len(set(range(start, len(lines))) - set(near) - set(kept[:LOG_LINES_KEPT]))
-    them = "it" if len(shown) == 1 else "them"
-    reached = len(set(near).intersection(kept))  # the lines searched that the Log's budget reached
-    if 0 < reached < len(kept):
-        them = f"the first {reached:,} of them" if reached > 1 else "the first of them"
-    note = (f"its Summary holds the {_lines(len(shown))} searched{more}"
-            f"{f' and the {_lines(len(before))} before the log' if before else ''}, its ## Log section the "
-            f"{_lines(len(near))} around {them}; {_lines(left_out)} left out of the record")  # fmt: skip
-    said_log = f"{said[0].upper()}{said[1:]}, as recur suggest - searches it: the Summary holds those lines{more}. "
-    said_log += (f"Below, the lines around {them} in the log as pasted ([…] marks the lines skipped); "
-                 f"{_lines(left_out)}, in neither this section nor the Summary, left out.")  # fmt: skip
-    return summary, "\n".join([said_log, "", "```", *_gapped(lines, start, near), "```"]), note
-
-
-def _lines(n: int) -> str:
-    return f"{n:,} line{'' if n == 1 else 's'}"
-
-
-def _read_as(line: str) -> set[str]:
-    """What query.prepare may have searched of ``line``: the line trimmed, without its leading marks, or what
-    read_line makes of it (a record's message), each cut to query.LINE_CHARS, as prepare cuts them."""
-    from recur.retrieval.query import LINE_CHARS, read_line
-
-    said = _said(line)
-    return {x[:LINE_CHARS] for x in (said, said.lstrip("-:|> \t") or said, read_line(said)[2]) if x}
-
-
-def _said(line: str) -> str:
-    """``line`` as query.prepare reads it: colour codes out, lone surrogates as U+FFFD, trimmed of WS (a line of
-    colour codes alone is a blank line to it)."""
-    from recur.retrieval.query import WS
-    from recur.util.text import strip_ansi
-    from recur.util.utf8 import clean
-
-    return clean(strip_ansi(line)).strip(WS)
-
-
-def _around(lines: list[str], start: int, kept: list[int]) -> list[int]:
-    """The indexes of the lines of ``lines[start:]`` within LOG_CONTEXT of a ``kept`` one, at most
-    LOG_LINES_KEPT, in order (the first LOG_LINES_KEPT from ``start`` when none is kept)."""
-    near = list(range(start, min(len(lines), start + LOG_LINES_KEPT))) if not kept else []  # its start
-    for k in kept:
-        near += [n for n in range(max(start, k - LOG_CONTEXT), min(len(lines), k + LOG_CONTEXT + 1))]
-        if len(set(near)) >= LOG_LINES_KEPT:
-            break
-    return sorted(set(near))[:LOG_LINES_KEPT]
-
-
-def _gapped(lines: list[str], start: int, near: list[int]) -> list[str]:
-    """The ``near`` lines of ``lines[start:]``, each gap (before, between and after them) said as the lines it
-    skips."""
-    out: list[str] = []
-    at = start
-    for n in near:
-        if n > at:
-            out.append(f"[… {_lines(n - at)} …]")
-        out.append(lines[n])
-        at = n + 1
-    if at < len(lines):
-        out.append(f"[… {_lines(len(lines) - at)} …]")
-    return out
+    recorded = recorded_description(description)
+    if recorded.said:
+        click.echo(f"{recorded.level}: {recorded.said}", err=True)
+    return recorded.fields()
 
 
 def _say_recorded(kb, out: dict, review, severity: str, level_given, as_json: bool) -> None:

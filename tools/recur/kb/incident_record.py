@@ -435,7 +435,7 @@ class NewIncident:
     date: dt.date
     description: str = ""
     services: tuple = ()
-    log: str = ""  # a pasted log's lines around those searched, under ## Log (cli/incident.py cuts a long one)
+    log: str = ""  # a pasted log's lines around those searched, under ## Log (ingest/pasted_log.py cuts a long one)
     flags: tuple = ()
     patterns: tuple = ()
     iid: str | None = None

@@ -512,10 +512,12 @@ def _write_tools(server: MCPServer, get_engine: Callable) -> None:
         """Record an incident in the knowledge base, dated today: exactly the record `recur incident new`
         writes (review level and due date from the severity framework). Returns what `recur incident new
         --json` prints: its id, path and review, the known patterns that match its title and description
-        (suggestions, not linked) and no_known_pattern."""
+        (suggestions, not linked) and no_known_pattern. A description of more than 200 lines read as a pasted
+        log is recorded cut down as the CLI cuts it, its error lines as the Summary (description_note says so)."""
 
         def work():
             from recur.ingest.importer import candidates_of
+            from recur.ingest.pasted_log import recorded_description
             from recur.kb.incident_record import NewIncident, suggestion_query
             from recur.kb.incident_record import record_incident as write
             from recur.kb.loader import load_kb
@@ -529,11 +531,14 @@ def _write_tools(server: MCPServer, get_engine: Callable) -> None:
                     f"description: is empty{only}; say what you see (it becomes the Summary); nothing written"
                 )
             engine = get_engine()
+            # a long pasted log cut down as `recur incident new -d -` cuts it (its Summary and ## Log), said in
+            # the answer; written whole, a 6,000-line paste made a 725 KB record (found in review)
+            recorded = recorded_description(description)
             new = NewIncident(
                 title=title,
                 severity=severity,
                 date=given_date(None, "date"),
-                description=description,
+                **recorded.fields(),
                 flags=tuple(flags),
                 patterns=tuple(patterns),
             )
@@ -546,16 +551,17 @@ def _write_tools(server: MCPServer, get_engine: Callable) -> None:
                 return [], found[0][1]
 
             written = write(kb, new, patterns_field="patterns", ids_listed_by="list_patterns", suggest=suggest)
-            return _recorded(kb, new, written, found[0])
+            return _recorded(kb, new, written, found[0], recorded.said)
 
         return run_tool(work)
 
 
-def _recorded(kb, new, written: tuple, suggested: tuple) -> tuple[dict, str]:
+def _recorded(kb, new, written: tuple, suggested: tuple, said: str = "") -> tuple[dict, str]:
     """The answer of record_incident: `recur incident new --json`'s object, its suggestions made as the CLI
     makes them (title and description, top 3, the linked patterns left out; none is linked): ``suggested``,
     (the answer, its results as the candidates stored). ``written``: what record_incident returned, (id,
-    path, review)."""
+    path, review). ``said``: what the CLI says on stderr of a long description (pasted_log.Recorded.said), the
+    tool's ``description_note`` and its text's second line."""
     from recur.kb.incident_record import no_match_text, recorded_json
 
     answer, candidates = suggested
@@ -564,6 +570,9 @@ def _recorded(kb, new, written: tuple, suggested: tuple) -> tuple[dict, str]:
     linked, due = out["linked"], out["review"]["due"]
     out.update(suggestions=answer.results, no_known_pattern=answer.no_known_pattern, candidates=candidates)
     lines = [f"Recorded {iid} in {path} (review: {review.level}{f', due {due}' if due else ''})."]
+    if said:  # only then, as suggest_error: the object is the CLI's --json, which says it on stderr
+        out["description_note"] = said
+        lines.append(f"{said[0].upper()}{said[1:]}")
     if answer.no_known_pattern:
         lines.append(no_match_text(linked, report="the problem report"))
     else:
