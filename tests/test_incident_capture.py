@@ -1101,7 +1101,7 @@ def test_a_long_log_description_keeps_the_lines_searched_as_its_summary_and_the_
     every INFO line (the incident's text in the index and the tuning data), searched by its one error line.
     Now its Summary is the words before the log and the line searched, as written; ## Log the lines around it,
     capped, each gap counted; stderr says so; `recur check` reads the record."""
-    from recur.cli.incident import LOG_CONTEXT, LOG_LINES_KEPT
+    from recur.ingest.pasted_log import LOG_CONTEXT, LOG_LINES_KEPT
 
     said = "payments API returning 500s since 10:02, log below:"
     r = new(
@@ -1140,7 +1140,7 @@ def test_a_long_log_description_keeps_the_lines_searched_as_its_summary_and_the_
 def test_the_log_kept_of_a_long_description_is_capped(kb_dir, tmp_path):
     """Error lines all through a log (fewer than half its lines): the Summary holds the first LOG_LINES_KEPT of
     them, ## Log at most LOG_LINES_KEPT lines."""
-    from recur.cli.incident import LOG_LINES_KEPT
+    from recur.ingest.pasted_log import LOG_LINES_KEPT
 
     lines = _log(3000, 0).splitlines()
     lines = [
@@ -1159,7 +1159,7 @@ def test_a_long_log_with_more_error_lines_than_the_log_section_holds_says_what_e
     ## Log, which held the lines around the first 10 only, and "2,801 lines left out" counted the 40 error lines
     the Summary holds; the blank line after the words before the log was the Log's first line, and a line of
     colour codes alone among those words (a blank line to the search) made the last of them the Log's first."""
-    from recur.cli.incident import LOG_LINES_KEPT
+    from recur.ingest.pasted_log import LOG_LINES_KEPT
 
     lines = _log(3000, 5).splitlines()  # its one error line is overwritten below
     errors = [5 + 59 * j for j in range(50)]

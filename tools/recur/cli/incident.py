@@ -11,7 +11,6 @@ import click
 from recur.cli.main import RecurGroup
 from recur.cli.options import TEXT, index_option, kb_option, model_option, severity_level
 from recur.cli.render import confidence_text, for_terminal
-from recur.ingest.pasted_log import LOG_CONTEXT, LOG_LINES_KEPT  # noqa: F401 - still importable from here
 from recur.retrieval.results import flat
 from recur.util.dates import after_today, given_date
 from recur.util.errors import RecurError
