@@ -128,20 +128,12 @@ def export(spec: ModelSpec, again: bool = False) -> tuple[Path, dict] | None:
 
 
 def _export_now(spec: ModelSpec, final: Path) -> tuple[Path, dict] | None:
-    from recur.util.files import swap_folder, work_folder
+    from recur.util.files import made_folder
 
     try:
-        tmp = work_folder(final)
-    except OSError:
-        return None
-    try:
-        info = _export_into(spec, tmp)
-        (tmp / "info.json").write_text(json.dumps(info, indent=1))
-        swap_folder(tmp, final)
+        info = made_folder(final, lambda work: _export_into(spec, work))
     except (OSError, ImportError, MemoryError):  # nothing recorded: the next run tries again
         return None
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     _prune(final.parent)
     return final, info
 

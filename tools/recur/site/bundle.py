@@ -136,7 +136,7 @@ def export_model(spec, cache_root=None) -> Path:
     if spec.path is None:
         raise RecurError(f"model {spec.model_id} cannot run in a browser (a test encoder); use the real model")
     from recur.retrieval.onnx_encoder import export_lock
-    from recur.util.files import swap_folder, work_folder
+    from recur.util.files import made_folder
 
     root = Path(cache_root or CACHE)
     folder = model_folder(root, spec)
@@ -149,13 +149,7 @@ def export_model(spec, cache_root=None) -> Path:
     with export_lock(root, "the browser model cache"):  # the wait said, as the server's export's is
         if _exported(folder, spec):
             return _used(folder)
-        tmp = work_folder(folder)  # as the server's fp32 export (retrieval/onnx_encoder.py) is made
-        try:
-            meta = _export(spec, tmp)
-            (tmp / "info.json").write_text(json.dumps(meta, indent=1))
-            swap_folder(tmp, folder)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+        made_folder(folder, lambda work: _export(spec, work))  # as the server's fp32 export is made
         _prune(root)
     return folder
 

@@ -187,6 +187,23 @@ def swap_folder(tmp: Path, final: Path, keep: Path | None = None) -> None:
     _set_aside(old, keep)
 
 
+def made_folder(final: Path, make) -> dict:
+    """``final`` made whole or not at all: ``make(work)`` writes its files into a new ``work_folder`` and
+    returns its info, written as ``info.json`` last; the folder then replaces ``final`` (``swap_folder``).
+    The work folder is removed whatever happens; returns the info. (The server's ONNX export and the
+    browser model's are made so.)"""
+    import json
+
+    work = work_folder(final)
+    try:
+        info = make(work)
+        (work / "info.json").write_text(json.dumps(info, indent=1))
+        swap_folder(work, final)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return info
+
+
 def _set_aside(previous: Path, keep: Path | None) -> None:
     if keep is None or not previous.exists():
         shutil.rmtree(previous, ignore_errors=True)
