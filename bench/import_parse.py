@@ -44,6 +44,9 @@ KINDS = {
         + "| Summary | s |\n"
         + "".join(f"| More{i} | v |\n" for i in range(n // 32))
     ),
+    # list items opening with a time field's label and no colon ("- Detected 14:05 — paged"), as fields and as
+    # a timeline's entries, and one with a run of spaces after its label
+    "time label bullets": lambda n: _time_bullets(n // 2) + "## Timeline\n" + _time_bullets(n // 2),
     "action items": lambda n: "".join(f"- [ ] fix {i} @a due 2026-01-01\n" for i in range(n // 32)),
     # in their own section, where follow-ups are parsed and merged (each compared with all before: 7,000
     # took minutes)
@@ -51,6 +54,11 @@ KINDS = {
         "## Action items\n" + "".join(f"- [ ] restore shard {i:05d} (owner: @ops)\n" for i in range(n // 40))
     ),
 }
+
+
+def _time_bullets(n: int) -> str:
+    rows = (f"- Detected {i % 24:02d}:05 — paged\n- Resolved at{' ' * 40}x\n" for i in range(n // 60 + 1))
+    return "".join(rows)
 
 
 def timed(text: str) -> float:

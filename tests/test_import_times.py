@@ -428,3 +428,85 @@ def test_a_time_field_in_italics_is_the_field_as_in_bold():
             "duration: 65 minutes from the 'Started' line 3 ('2026-11-20 14:05 UTC') to the 'Resolved' line 4"
         ), (started, pm.duration_note)
         assert "Started" not in pm.sections["Summary"], started
+
+
+def _imported(kb_dir, tmp_path, text: str):
+    """The record and the notes of ``text`` imported through `recur import --json`."""
+    r = import_file(kb_dir, tmp_path / "pm.md", text, "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    return load_kb(kb_dir).incidents[out["incident"]], " ".join(out["notes"])
+
+
+def test_a_timeline_bullet_with_a_time_label_and_no_colon_or_emphasis_gives_its_time(kb_dir, tmp_path):
+    # "- Detected 14:05" and "- Resolved 15:10" were no entries (only "- **Detected** 14:05" or
+    # "- Detected: 14:05" were): the timeline marked no start and the record had no duration
+    timeline = (
+        "- Detected 14:05 — alert fired: checkout 5xx above 5%\n- Mitigated at 14:40 — ingress rolled back\n"
+        "- Resolved 15:10"
+    )
+    inc, notes = _imported(kb_dir, tmp_path, INGRESS.format(timeline=timeline))
+    assert inc.duration_minutes == 65
+    assert (
+        "duration: 65 minutes read from the timeline ('Detected 14:05 — alert fired: checkout 5xx above 5%' to "
+        "'Resolved 15:10')"
+    ) in notes
+    assert "- Detected 14:05 — alert fired" in inc.sections["Timeline"]  # the timeline kept as written
+    # "at" or "@" before the time, a zone, a date, a numbered list, lower case, the field's longer names
+    for start, end, minutes in (
+        ("Detected at 14:05 UTC", "Resolved at 15:20 UTC", 75),
+        ("Detected 2026-03-04 14:05", "Resolved: 2026-03-04 15:20", 75),
+        ("detected @ 14:05", "resolved 15:20 - error rate back to normal", 75),
+        ("Started 13:50 UTC", "Recovered 15:20 UTC", 90),
+        ("Start time 13:50", "Ended at 15:20", 90),
+    ):
+        assert _timeline(f"- {start}\n- Rolled back: 14:40\n- {end}").duration_minutes == minutes, start
+        assert _timeline(f"1. {start}\n2. {end}").duration_minutes == minutes, start
+    # mitigated is no end, as ever
+    assert _timeline("- Detected 14:05\n- Mitigated 2026-03-04 15:00").duration_minutes is None
+
+
+def test_a_timeline_bullet_of_prose_is_no_entry_with_a_time_label_or_without(kb_dir, tmp_path):
+    # a sentence, a label that names no time field, a count after the label, or words straight after the
+    # time: no entry, as a line with no colon or emphasis was none before
+    timeline = "- We detected the issue after customers complained at 14:05 via support\n- Resolved 15:10"
+    inc, notes = _imported(kb_dir, tmp_path, INGRESS.format(timeline=timeline))
+    assert inc.duration_minutes is None and "duration" not in notes, notes
+    assert "- We detected the issue after customers complained at 14:05 via support" in inc.sections["Timeline"]
+    for line in (
+        "We detected the issue after customers complained at 14:05 via support",
+        "We detected the issue at 14:05",
+        "Detected 3 errors in the payment logs at 14:05",
+        "Detected 14:05 alert fired",
+        "Detected after 14:05",
+        "Detected by support at 14:05",
+        "Paged 14:05",
+        "Detectedness 14:05",
+    ):
+        assert _timeline(f"- {line}\n- **Resolved** 15:10").duration_minutes is None, line
+    # not a list item: a paragraph's line stays prose
+    assert _timeline("Detected 14:05\n\n- **Resolved** 15:10").duration_minutes is None
+
+
+def test_a_time_field_in_a_bullet_with_no_colon_or_emphasis_is_the_field(kb_dir, tmp_path):
+    # "- Started 2026-11-20 14:05 UTC" among the fields was the summary's first line and gave no duration,
+    # where "- **Started** 2026-11-20 14:05 UTC" and "- Started: 2026-11-20 14:05 UTC" gave one
+    fields = (
+        "- Started 2026-11-20 14:05 UTC\n- Detected at 2026-11-20 14:12 UTC\n- Resolved 2026-11-20 15:10 UTC\n"
+        "- Started 3 rollbacks before noon"
+    )
+    text = INGRESS.format(timeline="The on-call's notes are in the channel.").replace("**Severity:** SEV-2", fields)
+    inc, notes = _imported(kb_dir, tmp_path, text)
+    assert inc.duration_minutes == 65
+    assert "duration: 65 minutes from the 'Started' line 4 ('2026-11-20 14:05 UTC') to the 'Resolved' line 6" in notes
+    assert "detected: 2026-11-20 14:12 UTC" in notes  # named in the notes, as a Detected: line is
+    summary = inc.sections["Summary"]
+    assert "Started 2026-11-20" not in summary and "Resolved" not in summary and "Detected" not in summary
+    # no time after the label: the author's text, as before
+    assert "- Started 3 rollbacks before noon" in summary
+    # a Mitigated line is never the end, with or without its colon
+    for mitigated in ("- Mitigated 2026-11-20 15:00 UTC", "- Mitigated: 2026-11-20 15:00 UTC"):
+        fields = f"- Started 2026-11-20 14:05 UTC\n{mitigated}"
+        pm = _timeline("The on-call's notes are in the channel.", fields + "\n\n")
+        assert pm.duration_minutes is None, mitigated
+        assert "mitigated is not the end of the incident" in pm.duration_note, mitigated

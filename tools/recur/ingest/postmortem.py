@@ -980,10 +980,12 @@ def _time_label(ln: str) -> tuple[str, str] | None:
     after it ("**Started** 14:05 UTC", "- *Resolved* at 15:10"), read as "**Started:** 14:05 UTC" is; None for
     any other label (a bold word opening a sentence is no field) or a value that opens with no time
     ("**Detected** 3 errors"). The label is read as a timeline's is (_marked_label): "*Started* at 14:05" was an
-    entry of a timeline but no Started field, where "**Started** at 14:05" was one."""
+    entry of a timeline but no Started field, where "**Started** at 14:05" was one. A list item's label with
+    neither emphasis nor colon ("- Started 14:05 UTC") is read as the timeline reads it too (_plain_label)."""
     said = _marked_label(ln)
     if said is None or meta_key(said[0].rstrip(":").strip()) not in TIME_KINDS:
-        return None
+        plain = _plain_label(ln, None)  # "- Started 14:05 UTC": no emphasis nor colon, in a list item
+        return plain[0] if plain else None
     return said if entry(said[1], None) else None
 
 
@@ -1527,21 +1529,59 @@ _AFTER_TIME = re.compile(r"[ \t]*(?:$|[:\u2013\u2014|][ \t]*\S|-[ \t]+\S)")
 
 def _label_entry(line: str, day: dt.date | None) -> tuple | None:
     """(moment, its words) of a timeline line that gives its time after a label: one its emphasis marks
-    ("- **Detected** 14:05", "*Detected* at 14:05 — alert fired"), or one with its colon ("Detected: 14:05
-    — alert fired"), the label and the words after the time (past a colon or a dash) its words. None for a
-    line whose label no emphasis or colon closes ("Detected 3 errors"), or whose time words follow
-    straight ("Deploy: 14:05 v2.3 rolled out")."""
+    ("- **Detected** 14:05", "*Detected* at 14:05 — alert fired"), a time field's in a list item with
+    neither ("- Detected 14:05", _plain_label), or one with its colon ("Detected: 14:05 — alert fired"), the
+    label and the words after the time (past a colon or a dash) its words. None for a line whose label no
+    emphasis or colon closes and names no time field ("Detected 3 errors", "- Paged 14:05"), or whose time
+    words follow straight ("Deploy: 14:05 v2.3 rolled out")."""
     if said := _marked_label(line):
         label, rest = said[0].rstrip(":").strip(), said[1]
+    elif plain := _plain_label(line, day):
+        return plain[1][0], f"{plain[0][0]} {plain[1][1]}".strip()
     elif m := _LABEL_TIME.fullmatch(MARKS.sub("", _LIST_MARK.sub("", line)).strip()):
         label, rest = m.group(1), m.group(2)[_TO_TIME.match(m.group(2)).end() :]
     else:
         return None
-    rest = MARKS.sub("", rest)
+    read = _time_then_words(MARKS.sub("", rest), day)
+    return (read[0], f"{label} {read[1]}".strip()) if read and label else None
+
+
+def _time_then_words(rest: str, day: dt.date | None) -> tuple | None:
+    """``entry``'s reading of the text after a label when nothing follows its time or the event's words
+    follow past a colon or a dash ("14:05 — alert fired"); None when words follow straight ("14:05 v2.3
+    rolled out") or no time opens it."""
     read = entry(rest, day)
-    if read is None or not label or not _AFTER_TIME.match(rest[rest.find(read[0].words) + len(read[0].words) :]):
+    if read is None or not _AFTER_TIME.match(rest[rest.find(read[0].words) + len(read[0].words) :]):
         return None
-    return read[0], f"{label} {read[1]}".strip()
+    return read
+
+
+# "- Detected 14:05", "- Resolved at 15:20 UTC": a list item opening with a time field's label (the names a
+# Detected:/Started:/Resolved:/Mitigated: line may have) with neither emphasis nor a colon after it. Such a
+# bullet was no entry and no field (found importing one). Only those labels: "- We detected the issue at
+# 14:05" is a sentence, as "- Paged 14:05" may be, and their words would be a label anything may stand in.
+_PLAIN_TIME_LABEL = re.compile(
+    "("
+    + "|".join(sorted((re.escape(k) for k, v in META_KEYS.items() if v in TIME_KINDS), key=len, reverse=True))
+    # a space, then no colon: "Detected: 14:05" is read with its colon, as any label is (_LABEL_TIME)
+    + r")[ \t]+(?=[^ \t:])",
+    re.I,
+)
+
+
+def _plain_label(line: str, day: dt.date | None) -> tuple[tuple[str, str], tuple] | None:
+    """((the label as written, the text from its time on), its ``entry`` reading) of a list item that opens
+    with a time field's label and no emphasis or colon (_PLAIN_TIME_LABEL), the time right after it (past
+    "at", "@" or a dash) and nothing or the event's words past a colon or a dash after the time; None for
+    any other line ("- Detected 3 errors at 14:05", "- Detected 14:05 alert fired": a sentence's words)."""
+    mark = _LIST_MARK.match(line)
+    m = _PLAIN_TIME_LABEL.match(line, mark.end()) if mark else None
+    if m is None:
+        return None
+    rest = MARKS.sub("", line[m.end() :])
+    rest = rest[_TO_TIME.match(rest).end() :]
+    read = _time_then_words(rest, day)
+    return ((m.group(1), rest), read) if read else None
 
 
 def _marked_label(line: str) -> tuple[str, str] | None:
