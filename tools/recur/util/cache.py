@@ -45,13 +45,12 @@ def last_used(entry: Path) -> float | None:
         return None
 
 
-def prune(root: Path, now: float | None = None) -> list[Path]:
+def prune(root: Path) -> list[Path]:
     """Remove from the cache folder ``root`` the entries unused for ``UNUSED_DAYS`` beyond the
     ``KEEP_NEWEST`` most recently used; returns them. A work folder or temp file (``TEMP`` in its
     name) is no entry: it is removed only once untouched for ``UNUSED_DAYS`` (left by a killed run;
     a running build touches it within minutes). One removed by mistake is made again."""
-    now = time.time() if now is None else now
-    cutoff = now - UNUSED_DAYS * 86400
+    cutoff = time.time() - UNUSED_DAYS * 86400
     try:
         children = list(root.iterdir())
     except OSError:
