@@ -226,16 +226,20 @@ def test_a_browser_model_made_by_other_versions_is_kept_beside_not_replaced(cach
     """Two environments sharing a checkout's .recur/browser-model/ (two venvs with other onnxruntime versions)
     each found the other's export made by other versions and made its own in the one folder named by the model
     id: every build of either exported again, and swapped the folder under the other's gzip of its model.onnx.
-    Each keeps its own now (the other here: other export code, EXPORT_FORMAT 0), and one unused for
-    UNUSED_DAYS goes when an export is made."""
+    Each keeps its own now (the other here: other export code, EXPORT_FORMAT 0). An export made prunes the
+    cache (util/cache.py): one unused for UNUSED_DAYS goes once KEEP_NEWEST newer ones are there, not before
+    (the old rule removed a rarely-built KB's only export at its next build)."""
     from recur.site import bundle
+    from recur.util.cache import KEEP_NEWEST, UNUSED_DAYS
 
     spec, cache = embed.resolve(embed.DEFAULT), tmp_path / "browser"
     mine_format = bundle.EXPORT_FORMAT
-    unused = cache / "made-by-an-upgrade-ago"
-    unused.mkdir(parents=True)
-    (unused / "info.json").write_text("{}")
-    os.utime(unused / "info.json", (0, time.time() - 86400 * (bundle.UNUSED_DAYS + 1)))
+    unused = {}
+    for n in range(KEEP_NEWEST):  # exports made by earlier upgrades, the newest first
+        unused[n] = cache / f"made-by-upgrade-{n}-ago"
+        unused[n].mkdir(parents=True)
+        (unused[n] / "info.json").write_text("{}")
+        os.utime(unused[n] / "info.json", (0, time.time() - 86400 * (UNUSED_DAYS + 1 + n)))
     recent = cache / "used-yesterday"
     recent.mkdir()
     (recent / "info.json").write_text("{}")
@@ -244,6 +248,8 @@ def test_a_browser_model_made_by_other_versions_is_kept_beside_not_replaced(cach
     monkeypatch.setattr(bundle, "EXPORT_FORMAT", mine_format - 1)  # the other environment builds first
     other = bundle.export_model(spec, cache_root=cache)
     other_made = os.stat(other).st_ino
+    # the newest few stay however old: the other's export and the recent one take two places of KEEP_NEWEST
+    assert [u.exists() for u in unused.values()] == [n < KEEP_NEWEST - 2 for n in unused]
     monkeypatch.setattr(bundle, "EXPORT_FORMAT", mine_format)
     mine = bundle.export_model(spec, cache_root=cache)
     assert mine != other and os.stat(other).st_ino == other_made  # beside it, not in its place
@@ -251,7 +257,7 @@ def test_a_browser_model_made_by_other_versions_is_kept_beside_not_replaced(cach
     assert json.loads((mine / "info.json").read_text())["made_with"]["format"] == mine_format
     monkeypatch.setattr(bundle, "EXPORT_FORMAT", mine_format - 1)  # the other's next build: its own, as made
     assert bundle.export_model(spec, cache_root=cache) == other and os.stat(other).st_ino == other_made
-    assert not unused.exists() and recent.exists()
+    assert not any(u.exists() for u in unused.values()) and recent.exists()
 
 
 RACING_BUILD = (
@@ -518,19 +524,46 @@ def test_a_failed_export_is_tried_again_with_other_versions_and_a_missing_packag
     assert onnx_encoder.cached(spec)[1]["unsupported"] == "export failed: some old bug"
 
 
-def test_old_exports_are_pruned_to_the_most_recently_used(fresh):
-    """Every `recur tune` makes a new model: without pruning, a team re-tuning weekly gathered a
-    90 MB export of each one in the cache."""
+def test_old_exports_are_pruned_as_every_cache_is(fresh):
+    """Every `recur tune` makes a new model: without pruning, a team re-tuning weekly gathered a 90 MB
+    export of each one in the cache. Pruned by the caches' one rule (util/cache.py): those used within
+    UNUSED_DAYS stay however many (the old rule kept 6, whatever their age), older ones beyond the
+    KEEP_NEWEST most recently used go."""
+    from recur.util.cache import KEEP_NEWEST, UNUSED_DAYS
+
     root = fresh / "onnx"
-    for n in range(onnx_encoder.KEEP + 2):  # exports of older models, used n days ago
-        folder = root / f"old-{n}"
+    ages = {f"recent-{n}": n + 1 for n in range(KEEP_NEWEST + 1)} | {f"old-{n}": UNUSED_DAYS + 1 + n for n in range(2)}
+    for name, days in ages.items():
+        folder = root / name
         folder.mkdir(parents=True)
         (folder / "info.json").write_text("{}")
-        os.utime(folder / "info.json", (0, time.time() - 86400 * (n + 1)))
-    embed.load_encoder(embed.DEFAULT)  # a new export: the oldest go
-    names = {f.name for f in root.iterdir()}
-    assert len(names) == onnx_encoder.KEEP and onnx_encoder.cache_folder(embed.resolve(embed.DEFAULT)).name in names
-    assert {f"old-{n}" for n in range(onnx_encoder.KEEP - 1)} <= names  # the most recently used stay
+        os.utime(folder / "info.json", (0, time.time() - 86400 * days))
+    embed.load_encoder(embed.DEFAULT)  # a new export: the old go
+    new = onnx_encoder.cache_folder(embed.resolve(embed.DEFAULT)).name
+    assert {f.name for f in root.iterdir()} == {new} | {name for name in ages if name.startswith("recent-")}
+
+
+def test_a_model_found_unexportable_keeps_its_verdict_while_used(fresh, monkeypatch):
+    """The verdict that a model cannot run on ONNX Runtime is an entry of the export cache: each load that
+    reads it records its use, as a load of an export does. Unmarked, it aged out like an unused export, and
+    the next run loaded torch and tried the export again to find the same."""
+    spec = embed.resolve(embed.DEFAULT)
+    folder = onnx_encoder.cache_folder(spec)
+    folder.mkdir(parents=True)
+    verdict = {
+        "model_id": spec.model_id,
+        "format": onnx_encoder.FORMAT,
+        "dim": 384,
+        "unsupported": "not a mean-pooled transformer",
+        "versions": onnx_encoder.versions(),
+    }
+    (folder / "info.json").write_text(json.dumps(verdict))
+    long_ago = time.time() - 86400 * 100
+    os.utime(folder / "info.json", (long_ago, long_ago))
+    monkeypatch.setenv("RECUR_ENCODER", "onnx")  # the verdict said, not PyTorch loaded instead
+    with pytest.raises(RecurError, match="not a mean-pooled transformer"):
+        embed.load_encoder(embed.DEFAULT)
+    assert (folder / "info.json").stat().st_mtime > long_ago + 86400 * 99
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/PID/maps")

@@ -565,9 +565,7 @@ def _load_real(ms: ModelSpec, texts: int) -> Encoder:
         if found is None or "unsupported" in found[1]:
             break
         try:
-            encoder = onnx_encoder.OnnxEncoder(ms, *found)
-            onnx_encoder.mark_used(found[0])
-            return encoder
+            return onnx_encoder.OnnxEncoder(ms, *found)  # its use recorded when found (``cached``)
         except Exception:  # a damaged cached export (ORT and tokenizers raise many kinds): make it again
             found = None
     if kind == "onnx":

@@ -22,13 +22,13 @@ import contextlib
 import hashlib
 import json
 import os
-import shutil
 import sys
 from pathlib import Path
 
 import numpy as np
 
 from recur.retrieval.embed import Encoder, ModelSpec, cache_root, clip, load_torch_encoder
+from recur.util import cache
 from recur.util.errors import Busy, RecurError
 from recur.util.text import ascii_int
 
@@ -38,7 +38,6 @@ BATCH = 16  # texts a forward pass, sorted by length: fewer pad tokens than 128 
 # how long an export waits for another process's export of the cache (a cold one on a busy 2-core
 # box: a minute), as the browser model's does (site/bundle.py)
 EXPORT_WAIT_S = 900.0
-KEEP = 6  # exports kept in the cache, the most recently used: each is ~90 MB, and every tune makes a model
 PROBES = (
     "",
     "KubePodCrashLooping",
@@ -64,6 +63,9 @@ def cached(spec: ModelSpec) -> tuple[Path, dict] | None:
         return None
     if "unsupported" in info and info.get("versions") != versions():
         return None  # found not exportable by other versions of the export stack: try again with these
+    # its use recorded on each find, a verdict "unsupported" too: unmarked, a model that stays on PyTorch lost
+    # its verdict to the pruning, and the next run loaded torch to find it again
+    cache.mark_used(folder)
     return folder, info
 
 
@@ -134,7 +136,7 @@ def _export_now(spec: ModelSpec, final: Path) -> tuple[Path, dict] | None:
         info = made_folder(final, lambda work: _export_into(spec, work))
     except (OSError, ImportError, MemoryError):  # nothing recorded: the next run tries again
         return None
-    _prune(final.parent)
+    cache.prune(final.parent)  # a team re-tuning weekly gathered a 90 MB export of every model it had
     return final, info
 
 
@@ -152,29 +154,7 @@ def export_for(spec: ModelSpec, spare: Path) -> tuple[Path, dict]:
             got = spare, _export_into(spec, spare)
         except (ImportError, MemoryError) as exc:
             raise RecurError(f"model {spec.model_id} cannot be exported to ONNX here: {exc}") from None
-    mark_used(got[0])
     return got
-
-
-def mark_used(folder: Path) -> None:
-    """Record that an export was used now (its info.json's mtime), for ``_prune``; best effort."""
-    with contextlib.suppress(OSError):
-        os.utime(folder / "info.json")
-
-
-def _prune(root: Path) -> None:
-    """Keep the ``KEEP`` most recently used exports: a team that re-tunes weekly would otherwise
-    gather a 90 MB export of every model it ever had. One removed by mistake is made again."""
-
-    def used(folder: Path) -> float:
-        try:
-            return (folder / "info.json").stat().st_mtime
-        except OSError:
-            return 0.0
-
-    exports = sorted((f for f in root.iterdir() if f.is_dir() and ".tmp-" not in f.name), key=used, reverse=True)
-    for old in exports[KEEP:]:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def _export_into(spec: ModelSpec, tmp: Path) -> dict:

@@ -25,6 +25,7 @@ Nothing is downloaded: the weights are the local folder ``embed.resolve`` names.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
@@ -39,6 +40,7 @@ import numpy as np
 from recur import __version__, config
 from recur.retrieval.results import happened_incidents
 from recur.util import resources
+from recur.util.cache import mark_used, prune
 from recur.util.errors import RecurError
 from recur.util.files import file_version
 
@@ -46,9 +48,6 @@ FORMAT = 1
 # the browser model's export (its graph, quantisation and tokenizer files): raise it when _export changes, so
 # that an export cached by the code before is made again, not shipped (and tested) as if made by this code
 EXPORT_FORMAT = 1
-# days a browser export unused is kept (its info.json's mtime, touched on each use): another environment's
-# stays while it builds, and one made by an earlier upgrade goes (each is ~45 MB with its gzip)
-UNUSED_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -150,7 +149,9 @@ def export_model(spec, cache_root=None) -> Path:
         if _exported(folder, spec):
             return _used(folder)
         made_folder(folder, lambda work: _export(spec, work))  # as the server's fp32 export is made
-        _prune(root)
+        # as the server's exports are pruned (util/cache.py): another environment's stays while it builds, one
+        # made by an earlier upgrade goes (each is ~45 MB with its gzip); gz/ and work folders are no exports
+        prune(root)
     return folder
 
 
@@ -164,23 +165,10 @@ def model_folder(root: Path, spec) -> Path:
 
 
 def _used(folder: Path) -> Path:
-    """``folder``, its use recorded (its info.json's mtime, for ``_prune``); best effort."""
-    from recur.retrieval.onnx_encoder import mark_used
-
+    """``folder``, its use recorded (for ``prune``: an export another build has just found, and is
+    gzipping, is never one it removes); best effort."""
     mark_used(folder)
     return folder
-
-
-def _prune(root: Path) -> None:
-    """Remove the exports not used for ``UNUSED_DAYS`` (by age, not by count: an export another build
-    has just found, and is gzipping, is never one of them); gz/ and work folders have no info.json."""
-    for folder in root.iterdir():
-        try:
-            unused = time.time() - (folder / "info.json").stat().st_mtime
-        except OSError:
-            continue
-        if ".tmp-" not in folder.name and unused > UNUSED_DAYS * 86400:
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _exported(folder: Path, spec) -> bool:
@@ -454,17 +442,23 @@ def _word_index(site_dir: Path, out: Path, versions: dict) -> dict:
 
 def _gzip_cached(src: Path, dst: Path, cache: Path | None = None) -> None:
     """gzip ``src`` into ``dst``; the compressed copy is kept next to the source (or in ``cache``) under
-    a hash of the source's bytes, so an unchanged file is compressed once (level 9: ~1 s for the runtime)."""
+    a hash of the source's bytes, so an unchanged file is compressed once (level 9: ~1 s for the runtime).
+    ``cache``'s gz/ is pruned as the exports are (util/cache.py): it kept every runtime an upgrade left."""
     key = f"{src.name}.{file_version(src)}.gz"
     cached = (cache / "gz" / key) if cache else src.with_name(key)
-    if not cached.is_file():
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_name(cached.name + f".tmp-{os.getpid()}")
-        with open(src, "rb") as fin, open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw,
-                                                                             mtime=0) as fout:
-            shutil.copyfileobj(fin, fout)  # mtime=0 and no name: the same input gives the same bytes
-        os.replace(tmp, cached)
+    mark_used(cached)  # before the copy: a build pruning gz/ meanwhile keeps a copy just used
+    with contextlib.suppress(FileNotFoundError):  # none yet (or pruned by another build after all)
+        shutil.copyfile(cached, dst)
+        return
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_name(cached.name + f".tmp-{os.getpid()}")
+    with open(src, "rb") as fin, open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw,
+                                                                         mtime=0) as fout:
+        shutil.copyfileobj(fin, fout)  # mtime=0 and no name: the same input gives the same bytes
+    os.replace(tmp, cached)
     shutil.copyfile(cached, dst)
+    if cache:
+        prune(cache / "gz")
 
 
 def _announce(site_dir: Path, manifest: dict) -> None:
