@@ -9,7 +9,7 @@ import json
 import httpx
 import pytest
 from kbfactory import small_kb
-from serve_util import alert_payload, fake_app, running
+from serve_util import MCP_ACCEPT, MCP_INIT, alert_payload, fake_app, running
 
 from recur.retrieval.query import MAX_QUERY_CHARS
 
@@ -234,3 +234,32 @@ def test_what_the_refusals_say_to_send_is_answered(base):
     vote = {"query": "disk full", "pattern": "disk-full", "useful": False}
     assert httpx.post(base + "/api/feedback", json=vote, timeout=30).status_code == 201
     assert httpx.post(base + "/api/feedback", json={**vote, "voter": "v1"}, timeout=30).status_code == 201
+
+
+@pytest.mark.parametrize("what", list(NOT_OBJECTS))
+def test_a_body_that_is_json_but_no_object_is_answered_on_mcp_as_over_stdio(base, what):
+    """/mcp answers in JSON-RPC's error shape, as the protocol requires; a body that is JSON but no object was
+    the SDK's -32602 "Validation error: 4 validation errors for union[JSONRPCRequest, ...]" with pydantic's
+    dump of each, where `recur mcp` over stdio says -32600 "a message is one JSON object" (not_a_message)."""
+    r = httpx.post(base + "/mcp", content=NOT_OBJECTS[what], headers={**JSON, **MCP_ACCEPT}, timeout=30)
+    assert r.status_code == 400 and r.headers["content-type"] == "application/json", r.text
+    assert "mcp-session-id" not in r.headers
+    batch = " (MCP has no JSON-RPC batches)" if NOT_OBJECTS[what].startswith(b"[") else ""
+    message = f"Invalid Request: a message is one JSON object{batch}"
+    assert r.json() == {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": message}}
+
+
+def test_an_object_that_is_no_message_is_answered_on_mcp_as_over_stdio(base):
+    """The same for an object that is no JSON-RPC message (the request's id echoed, as JSON-RPC says); a
+    message is still served after it, and a body that is no JSON at all is still the SDK's parse error."""
+    for sent, ident, message in (
+        ({"foo": 1}, None, 'Invalid Request: a message has "jsonrpc": "2.0"'),
+        ({"jsonrpc": "2.0", "id": 6, "method": 7}, 6, "Invalid Request: not a JSON-RPC request, notification or "),
+    ):
+        r = httpx.post(base + "/mcp", json=sent, headers=MCP_ACCEPT, timeout=30)
+        assert r.status_code == 400 and r.json()["id"] == ident and r.json()["error"]["code"] == -32600, r.text
+        assert r.json()["error"]["message"].startswith(message), r.text
+    r = httpx.post(base + "/mcp", content=b"disk full", headers={**JSON, **MCP_ACCEPT}, timeout=30)
+    assert r.status_code == 400 and r.json()["error"]["code"] == -32700, r.text
+    r = httpx.post(base + "/mcp", json=MCP_INIT, headers=MCP_ACCEPT, timeout=30)
+    assert r.status_code == 200 and r.headers["mcp-session-id"], r.text
