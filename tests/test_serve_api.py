@@ -860,7 +860,8 @@ def test_a_nested_value_that_is_not_an_object_is_named_by_its_field(served):
         r = post(served["base"], "/api/alertmanager", body)
         assert r.status_code == 422 and r.json()["error"]["message"].startswith("alerts.0"), r.text
     r = post(served["base"], "/api/suggest", [1, 2])
-    assert r.status_code == 422 and r.json()["error"]["message"] == "the request body must be a JSON object"
+    # the body itself is refused as a whole, with what the route takes (test_serve_refusals)
+    assert r.status_code == 422 and r.json()["error"]["message"].startswith("the request body must be a JSON object (")
 
 
 def test_a_pattern_left_out_for_errors_is_named_where_answers_are_given(tmp_path, capsys):

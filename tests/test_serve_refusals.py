@@ -9,7 +9,7 @@ import json
 import httpx
 import pytest
 from kbfactory import small_kb
-from serve_util import alert_payload, fake_app, running
+from serve_util import MCP_ACCEPT, MCP_INIT, alert_payload, fake_app, running
 
 from recur.retrieval.query import MAX_QUERY_CHARS
 
@@ -168,3 +168,98 @@ def test_a_too_large_mcp_body_says_what_to_do_with_or_without_the_trailing_slash
     headers = {"Accept": "application/json, text/event-stream"}
     said = [httpx.post(base + path, json=call, headers=headers, timeout=30).text for path in ("/mcp", "/mcp/")]
     assert all("; for a long text to search, send the error lines" in s for s in said), said
+
+
+# What each route that reads a JSON body takes, as its refusal of a body that is not one says it (the webhook's
+# is TAKES, above)
+SUGGEST_TAKES = 'it takes {"text": "<what you see>"}, and optionally "top": 1 to 50, how many patterns'
+FEEDBACK_TAKES = (
+    'it takes {"query": "<the text searched>", "pattern": "<the suggested pattern\'s id>", "useful": true or false}, '
+    'and optionally "voter"'
+)
+JSON_ROUTES = {"/api/suggest": SUGGEST_TAKES, "/api/feedback": FEEDBACK_TAKES, "/api/alertmanager": TAKES}
+NOT_OBJECTS = {
+    "a list": b"[1]",
+    "an empty list": b"[]",
+    "a list of texts": b'["disk full"]',
+    "a string": b'"disk full"',
+    "a number": b"5",
+    "null": b"null",
+    "true": b"true",
+}
+JSON = {"Content-Type": "application/json"}
+
+
+def test_every_route_that_reads_a_json_body_is_in_json_routes(base):
+    """The parametrised tests below cover each route the API publishes with a JSON body: a route added later is
+    listed here, and said what it takes (models.BODY_TAKES), or this fails. The Slack routes read a form."""
+    paths = httpx.get(base + "/openapi.json", timeout=30).json()["paths"]
+    reading = {
+        path
+        for path, ops in paths.items()
+        for op in ops.values()
+        if "application/json" in op.get("requestBody", {}).get("content", {})
+    }
+    assert reading == set(JSON_ROUTES)
+
+
+@pytest.mark.parametrize("path", list(JSON_ROUTES))
+@pytest.mark.parametrize("what", list(NOT_OBJECTS))
+def test_a_body_that_is_json_but_no_object_says_what_to_send(base, path, what):
+    """Found in review: `curl -d '"disk full"'` (or `[1]`, `null`) to /api/suggest or /api/feedback was
+    "the request body must be a JSON object" and no more, where the webhook said what it takes."""
+    r = httpx.post(base + path, content=NOT_OBJECTS[what], headers=JSON, timeout=30)
+    assert refused(r, 422, "invalid_request") == f"the request body must be a JSON object ({JSON_ROUTES[path]})"
+
+
+@pytest.mark.parametrize("path", list(JSON_ROUTES))
+def test_an_empty_body_or_one_that_is_no_json_says_what_to_send(base, path):
+    """An empty body, and a text sent as it is with a JSON content type (`curl -H ... -d 'disk full'`), each
+    say what the route takes, in the same words."""
+    send = f"send a JSON object ({JSON_ROUTES[path]})"
+    assert refused(httpx.post(base + path, content=b"", headers=JSON, timeout=30), 400, "empty_body") == (
+        f"the request body is empty; {send}"
+    )
+    for sent in (b"disk full", b'{"text": "disk full"'):
+        message = refused(httpx.post(base + path, content=sent, headers=JSON, timeout=30), 400, "bad_json")
+        assert message.startswith("the request body is not valid JSON (") and message.endswith(f"); {send}")
+
+
+def test_what_the_refusals_say_to_send_is_answered(base):
+    """The bodies the refusals describe, sent as they say, are answered (the webhook's: above)."""
+    r = httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=30)
+    assert r.status_code == 200 and r.json()["results"][0]["id"] == "disk-full", r.text
+    r = httpx.post(base + "/api/suggest", json={"text": "disk full", "top": 50}, timeout=30)
+    assert r.status_code == 200, r.text
+    vote = {"query": "disk full", "pattern": "disk-full", "useful": False}
+    assert httpx.post(base + "/api/feedback", json=vote, timeout=30).status_code == 201
+    assert httpx.post(base + "/api/feedback", json={**vote, "voter": "v1"}, timeout=30).status_code == 201
+
+
+@pytest.mark.parametrize("what", list(NOT_OBJECTS))
+def test_a_body_that_is_json_but_no_object_is_answered_on_mcp_as_over_stdio(base, what):
+    """/mcp answers in JSON-RPC's error shape, as the protocol requires; a body that is JSON but no object was
+    the SDK's -32602 "Validation error: 4 validation errors for union[JSONRPCRequest, ...]" with pydantic's
+    dump of each, where `recur mcp` over stdio says -32600 "a message is one JSON object" (not_a_message)."""
+    r = httpx.post(base + "/mcp", content=NOT_OBJECTS[what], headers={**JSON, **MCP_ACCEPT}, timeout=30)
+    assert r.status_code == 400 and r.headers["content-type"] == "application/json", r.text
+    assert "mcp-session-id" not in r.headers
+    batch = " (MCP has no JSON-RPC batches)" if NOT_OBJECTS[what].startswith(b"[") else ""
+    message = f"Invalid Request: a message is one JSON object{batch}"
+    assert r.json() == {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": message}}
+
+
+def test_an_object_that_is_no_message_is_answered_on_mcp_as_over_stdio(base):
+    """The same for an object that is no JSON-RPC message (the request's id echoed, as JSON-RPC says); a
+    message is still served after it, and a body that is no JSON at all is still the SDK's parse error."""
+    for sent, ident, message in (
+        ({"foo": 1}, None, 'Invalid Request: a message has "jsonrpc": "2.0"'),
+        ({"jsonrpc": "2.0", "id": 6, "method": 7}, 6, "Invalid Request: not a JSON-RPC request, notification or "),
+    ):
+        r = httpx.post(base + "/mcp", json=sent, headers=MCP_ACCEPT, timeout=30)
+        assert r.status_code == 400 and r.json()["id"] == ident and r.json()["error"]["code"] == -32600, r.text
+        assert r.json()["error"]["message"].startswith(message), r.text
+    r = httpx.post(base + "/mcp", content=b"disk full", headers={**JSON, **MCP_ACCEPT}, timeout=30)
+    assert r.status_code == 400 and r.json()["error"]["code"] == -32700, r.text
+    r = httpx.post(base + "/mcp", json=MCP_INIT, headers=MCP_ACCEPT, timeout=30)
+    assert r.status_code == 200 and r.headers["mcp-session-id"], r.text

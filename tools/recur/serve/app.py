@@ -31,7 +31,7 @@ from recur.serve.guard import (
     error_body,
     install_error_handlers,
 )
-from recur.serve.models import BODY_HINTS, TOO_LARGE_HINTS
+from recur.serve.models import BODY_HINTS, BODY_TAKES, TOO_LARGE_HINTS
 from recur.serve.runtime import EngineHolder
 
 JSON_PATHS = frozenset({"/api/suggest", "/api/alertmanager", "/api/feedback"})
@@ -98,7 +98,7 @@ def create_app(
     app.state.feedback_limiter = RateLimiter(feedback_per_minute)
     app.state.max_body, app.state.site_url = max_body, site_url  # paste cut (recur-api.json); runbook_url pages
     app.state.stopping = Stopping()  # told by the protocol when uvicorn begins a stop (server.config)
-    install_error_handlers(app, BODY_HINTS)  # what a route takes, with a refusal of its body's shape
+    install_error_handlers(app, BODY_HINTS, BODY_TAKES)  # what a route takes, with a refusal of its body
     slack = {"signing_secret": slack_signing_secret, "site_url": site_url}
     mcp = dict(host=host, max_sessions=mcp_max_sessions, idle_seconds=mcp_idle_seconds, allowed_hosts=mcp_allowed_hosts)
     _routes(app, settings, slack=slack, mcp=mcp)

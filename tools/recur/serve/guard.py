@@ -138,27 +138,35 @@ def _unlocated(errors: list) -> list:
 WHOLE_MESSAGES = frozenset({"unknown_keys", "not_a_payload"})
 
 
-def _validation_response(exc: RequestValidationError, hint: str | None = None) -> JSONResponse:
-    """``hint``: what the route takes (models.BODY_HINTS), added to a refusal of its body's shape."""
+def _validation_response(
+    exc: RequestValidationError, hint: str | None = None, takes: str | None = None
+) -> JSONResponse:
+    """``hint``: what the route takes (models.BODY_HINTS), added to a refusal of its body's shape; ``takes``:
+    what it takes as a whole (models.BODY_TAKES), said where the body is empty, not JSON or not an object."""
     errors = exc.errors()
     first = errors[0] if errors else {"type": "", "loc": (), "msg": "invalid request"}
+    # what to send instead of a body that is not one at all: "send a JSON object" alone left a client who
+    # sent '"disk full"' or '[1]' to /api/suggest to guess its keys (found in review)
+    send = f"send a JSON object ({takes})" if takes else "send a JSON object"
     if first.get("type") in WHOLE_MESSAGES:
         return error_response(422, "invalid_request", str(first.get("msg")))
     if first.get("type") == "json_invalid":
         ctx = first.get("ctx") or {}
         detail = ctx.get("error") or "syntax error"
-        return error_response(400, "bad_json", f"the request body is not valid JSON ({detail})")
+        return error_response(400, "bad_json", f"the request body is not valid JSON ({detail}); {send}")
     if first.get("type") == "missing" and tuple(first.get("loc", ())) == ("body",):
-        return error_response(400, "empty_body", "the request body is empty; send a JSON object")
-    # only a refusal of the body's shape is told what the route takes: a query parameter's is not about the
-    # body, and a check of Recur's own (value_error: too many alerts, an unknown version) says what to do
-    shape = any(tuple(e.get("loc", ()))[:1] == ("body",) and e.get("type") != "value_error" for e in errors)
-    takes = f" ({hint})" if hint and shape else ""
+        return error_response(400, "empty_body", f"the request body is empty; {send}")
     # the body itself is not an object (a nested one is named by its field); a check of the whole
     # body (value_error) says what it found instead
     if tuple(first.get("loc", ())) == ("body",) and first.get("type") != "value_error":
-        return error_response(422, "invalid_request", f"the request body must be a JSON object{takes}")
-    return error_response(422, "invalid_request", invalid_message(_unlocated(errors)) + takes)
+        return error_response(
+            422, "invalid_request", "the request body must be a JSON object" + (f" ({takes})" if takes else "")
+        )
+    # only a refusal of the body's shape is told what the route takes: a query parameter's is not about the
+    # body, and a check of Recur's own (value_error: too many alerts, an unknown version) says what to do
+    shape = any(tuple(e.get("loc", ()))[:1] == ("body",) and e.get("type") != "value_error" for e in errors)
+    said = f" ({hint})" if hint and shape else ""
+    return error_response(422, "invalid_request", invalid_message(_unlocated(errors)) + said)
 
 
 # Problems named in one invalid_request message, and fields named for one problem; past them, a count. A
@@ -190,8 +198,11 @@ def _problem(msg: str, names: list[str]) -> str:
     return f"{named}: {msg}"
 
 
-def install_error_handlers(app: FastAPI, body_hints: dict[str, str] | None = None) -> None:
-    """``body_hints``: by route path, what the route's body takes, added to a refusal of its shape."""
+def install_error_handlers(
+    app: FastAPI, body_hints: dict[str, str] | None = None, body_takes: dict[str, str] | None = None
+) -> None:
+    """``body_hints``: by route path, what the route's body takes, added to a refusal of its shape;
+    ``body_takes``: by route path, what it takes, said to a body that is empty, not JSON or not an object."""
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError):
@@ -199,7 +210,8 @@ def install_error_handlers(app: FastAPI, body_hints: dict[str, str] | None = Non
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
-        return _validation_response(exc, (body_hints or {}).get(route_path(request.scope)))
+        path = route_path(request.scope)
+        return _validation_response(exc, (body_hints or {}).get(path), (body_takes or {}).get(path))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):

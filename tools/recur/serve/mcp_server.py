@@ -1011,34 +1011,68 @@ class JsonRpcErrors:
     the SDK does not decode, is a 415 in that shape, as the API's routes refuse it. A POST body with
     a lone surrogate escape (``"\\udcff"``), which the SDK's parser refuses as a parse error, reaches
     the tools as U+FFFD, as over stdio (``run_stdio``) and in the API (BodyGuard has already read the
-    body, bounded)."""
+    body, bounded). A POST body that is JSON but no JSON-RPC message (``[1]``, ``"disk full"``, ``null``, an
+    object without ``"jsonrpc": "2.0"``) is answered as over stdio (``not_a_message``): the SDK's 400 said
+    "Validation error: 4 validation errors for union[JSONRPCRequest, ...]" and pydantic's dump of each."""
 
     def __init__(self, app):
         self.app = app
 
     async def __call__(self, scope, receive, send):
+        sent = None  # the POST body as the SDK reads it
         if scope.get("method") == "POST":
             coding = refused_content_coding(scope)
             if coding is not None:  # the SDK would read the compressed bytes as JSON: a parse error
                 return await _send_json_rpc_error(send, 415, f"Unsupported Media Type: {uncompressed(coding)}".encode())
-            receive = await _cleaned(receive)
+            receive, sent = await _cleaned(receive)
         held: dict = {}
 
         async def relay(message):
             if message["type"] == "http.response.start" and message["status"] >= 400:
                 message = _no_session_header(message)
                 names = {k.lower() for k, _ in message.get("headers", [])}
-                if b"content-type" not in names:
-                    held["start"], held["body"] = message, b""
+                # a 400 in JSON is held too: it may be the SDK's refusal of a body that is no message
+                if b"content-type" not in names or (message["status"] == 400 and sent):
+                    held["start"], held["body"], held["typed"] = message, b"", b"content-type" in names
                     return
             if "start" in held and message["type"] == "http.response.body":
                 held["body"] += message.get("body", b"")
                 if not message.get("more_body"):
-                    await _send_json_rpc_error(send, held["start"]["status"], held["body"])
+                    await _send_held(send, held, sent)
                 return
             await send(message)
 
         await self.app(scope, receive, relay)
+
+
+async def _send_held(send, held: dict, sent: bytes | None) -> None:
+    """A refusal ``JsonRpcErrors`` held: bare text in the JSON-RPC shape; the SDK's refusal of a body that is
+    JSON but no JSON-RPC message said as ``not_a_message`` says it (status unchanged); any other as it was."""
+    import json
+
+    from mcp.types import INVALID_PARAMS
+
+    start, body = held["start"], held["body"]
+    if not held["typed"]:
+        return await _send_json_rpc_error(send, start["status"], body)
+    try:
+        error = json.loads(body).get("error") or {}
+    except (ValueError, AttributeError):
+        error = {}
+    # the SDK's -32602 "Validation error: ..." for a body its message types refuse (mcp.server.streamable_http):
+    # said with JSON-RPC's code for an invalid request, -32600, and in the words stdio says it with
+    said = str(error.get("message", ""))
+    refusal = (
+        not_a_message(sent) if error.get("code") == INVALID_PARAMS and said.startswith("Validation error") else None
+    )
+    if refusal is None:
+        await send(start)
+        await send({"type": "http.response.body", "body": body})
+        return
+    answer = refusal.model_dump_json(by_alias=True, exclude_unset=True).encode()  # as the SDK writes one
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(answer)).encode())]
+    await send({"type": "http.response.start", "status": start["status"], "headers": headers})
+    await send({"type": "http.response.body", "body": answer})
 
 
 def _no_session_header(start: dict) -> dict:
@@ -1050,13 +1084,15 @@ def _no_session_header(start: dict) -> dict:
 
 
 async def _cleaned(receive):
-    """``receive`` for a request whose body is handed on cleaned. BodyGuard, around every route, has
-    read the whole body (bounded in size and time) and gives it as one message; anything else is
-    passed on as it came."""
+    """(``receive`` for a request whose body is handed on cleaned, the body or None). BodyGuard, around
+    every route, has read the whole body (bounded in size and time) and gives it as one message; anything
+    else is passed on as it came."""
     first = await receive()
+    body = None
     if first["type"] == "http.request" and not first.get("more_body"):
-        first = {**first, "body": utf8.clean_json_line(first.get("body", b""))}
-    return replaying(first, receive)
+        body = utf8.clean_json_line(first.get("body", b""))
+        first = {**first, "body": body}
+    return replaying(first, receive), body
 
 
 async def _send_json_rpc_error(send, status: int, text: bytes) -> None:

@@ -75,6 +75,16 @@ TOO_LARGE_HINTS = {
 }
 # Added to a refusal of a route's body shape, by route path (guard.install_error_handlers).
 BODY_HINTS = {"/api/alertmanager": WEBHOOK_TAKES}
+# What each route that reads a JSON body takes, added where the body as a whole is refused: empty, not JSON, or
+# JSON that is not an object (a list, a string, a number, null). /api/suggest and /api/feedback said "the request
+# body must be a JSON object" and no more to `curl -d '"disk full"'` (found in review), where the webhook said
+# what it takes. Field refusals on these two name their field, and an unknown key the keys they take, already.
+SUGGEST_TAKES = f'it takes {{"text": "<what you see>"}}, and optionally "top": 1 to {MAX_TOP}, how many patterns'
+FEEDBACK_TAKES = (
+    'it takes {"query": "<the text searched>", "pattern": "<the suggested pattern\'s id>", "useful": true or false}, '
+    'and optionally "voter"'
+)
+BODY_TAKES = {"/api/suggest": SUGGEST_TAKES, "/api/feedback": FEEDBACK_TAKES, "/api/alertmanager": WEBHOOK_TAKES}
 
 
 def _text(value: str, name: str, limit: int = MAX_TEXT) -> str:
