@@ -29,6 +29,12 @@ class Recorded:
         """The NewIncident fields: description, and log when there is one."""
         return {"description": self.description, **({"log": self.log} if self.log else {})}
 
+    def noted(self) -> dict:
+        """{description_note: what was said} when something was (a log cut down, a long text written whole),
+        else {}: added last to `recur incident new --json`'s object and to MCP's record_incident answer, which
+        is that object, so a script reads the same key whichever wrote the record (docs/incident-json.md)."""
+        return {"description_note": self.said} if self.said else {}
+
 
 def recorded_description(description: str | None) -> Recorded:
     """The Summary and ## Log to record for ``description``. A long log (over LOG_LINES_KEPT lines, read as a
