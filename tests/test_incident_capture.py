@@ -1121,6 +1121,8 @@ def test_a_long_log_description_keeps_the_lines_searched_as_its_summary_and_the_
     assert out["candidates"][0]["id"] == "db-pool-exhausted"  # searched by the error line, as before
     assert "note: the description is 6,001 lines" in r.stderr and "read as a log" in r.stderr, r.stderr
     assert f"{6000 - (2 * LOG_CONTEXT + 1):,} lines left out of the record" in r.stderr, r.stderr
+    # --json says it too, word for word, last (as MCP's record_incident does): a script read it nowhere else
+    assert f"note: {out['description_note']}" in r.stderr.splitlines() and list(out)[-1] == "description_note"
     path = Path(out["path"])
     assert path.stat().st_size < 16 * 1024
     kb = load_kb(kb_dir)
@@ -1205,11 +1207,13 @@ def test_a_long_description_that_is_no_log_is_kept_whole_with_a_warning_and_a_sh
     r = new(kb_dir, tmp_path, "-t", "Long notes", "-s", "sev3", "-d", "-", "--no-suggest", "--json", input=prose)
     assert r.exit_code == 0, r.output
     assert "warning: the description is 300 lines" in r.stderr and "written whole as the Summary" in r.stderr
+    assert f"warning: {json.loads(r.stdout)['description_note']}" in r.stderr.splitlines()  # as MCP's answer has it
     inc = load_kb(kb_dir).incidents[json.loads(r.stdout)["id"]]
     assert inc.summary.strip() == prose.strip() and "Log" not in inc.sections
     short = _log(40, 20)
     r = new(kb_dir, tmp_path, "-t", "Short log", "-s", "sev3", "-d", "-", "--no-suggest", "--json", input=short)
     assert r.exit_code == 0 and "the description is" not in r.stderr, r.stderr
+    assert "description_note" not in json.loads(r.stdout)
     inc = load_kb(kb_dir).incidents[json.loads(r.stdout)["id"]]
     assert inc.summary.strip() == short.strip() and "Log" not in inc.sections
 

@@ -1374,6 +1374,7 @@ def test_record_incident_cuts_a_long_pasted_log_as_incident_new_does_and_says_so
     r = CliRunner().invoke(cli, [*cmd, "--no-suggest", "--json"], input=pasted)
     assert r.exit_code == 0, r.output
     assert r.stderr == f"note: {note}\n"  # the CLI's note, word for word
+    assert json.loads(r.stdout)["description_note"] == note  # and its --json's key, as the tool's answer has it
     by_mcp, by_cli = load_kb(mcp_kb), load_kb(cli_kb)
     assert not by_mcp.problems, by_mcp.problems
     mine, theirs = by_mcp.incidents[out["id"]], by_cli.incidents[json.loads(r.stdout)["id"]]

@@ -102,11 +102,12 @@ def new(
     tty = sys.stdin.isatty() and not as_json
     title, severity, description = _ask(kb, tty, title, severity, description)
     day, due = _dates(date, review_due)
+    recorded = _recorded_description(description)
     given = NewIncident(
         title=title,
         severity=severity,
         date=day,
-        **_recorded_description(description),  # its Summary and ## Log: a long log cut down (searched whole)
+        **recorded.fields(),  # its Summary and ## Log: a long log cut down (searched whole)
         services=services,
         flags=flags,
         patterns=patterns,
@@ -116,16 +117,15 @@ def new(
         review_due=due,
     )
     found: dict = {}  # what the suggestions found, filled in once the record is written (record_incident)
-    query = suggestion_query(title, description)
-    asked = (kb_dir, index_dir, model, query, top, link_top)
+    asked = (kb_dir, index_dir, model, suggestion_query(title, description), top, link_top)
     suggest = None if no_suggest or not top else _suggester(found, kb, asked, list(dict.fromkeys(patterns)))
     iid, path, review = record_incident(kb, given, suggest=suggest)
     out = recorded_json(kb, given, iid, path, review)
     _say_recorded(kb, out, review, severity, review_level, as_json)
     if suggest is not None:
         _suggested(out, found, kb, kb_dir, tty, as_json)
-    if as_json:
-        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
+    if as_json:  # description_note last, as in MCP's record_incident (stderr alone said a log was cut down)
+        click.echo(json.dumps(out | recorded.noted(), ensure_ascii=False, indent=1))
 
 
 def _ask(kb, tty: bool, title, severity, description):
@@ -175,15 +175,15 @@ def _stdin_had_text(description: str) -> None:
         )
 
 
-def _recorded_description(description) -> dict:
-    """{description: the Summary, log: the ## Log section} to record for ``description``: a long pasted log cut
-    down (ingest.pasted_log, which MCP's record_incident shares), said on stderr."""
+def _recorded_description(description):
+    """What to record for ``description`` (pasted_log.Recorded: its Summary and ## Log section): a long pasted
+    log cut down (ingest.pasted_log, which MCP's record_incident shares), said on stderr."""
     from recur.ingest.pasted_log import recorded_description
 
     recorded = recorded_description(description)
     if recorded.said:
         click.echo(f"{recorded.level}: {recorded.said}", err=True)
-    return recorded.fields()
+    return recorded
 
 
 def _say_recorded(kb, out: dict, review, severity: str, level_given, as_json: bool) -> None:

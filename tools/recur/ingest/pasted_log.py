@@ -29,6 +29,12 @@ class Recorded:
         """The NewIncident fields: description, and log when there is one."""
         return {"description": self.description, **({"log": self.log} if self.log else {})}
 
+    def noted(self) -> dict:
+        """{description_note: what was said} when something was (a log cut down, a long text written whole),
+        else {}: added last to `recur incident new --json`'s object and to MCP's record_incident answer, which
+        is that object, so a script reads the same key whichever wrote the record (docs/incident-json.md)."""
+        return {"description_note": self.said} if self.said else {}
+
 
 def recorded_description(description: str | None) -> Recorded:
     """The Summary and ## Log to record for ``description``. A long log (over LOG_LINES_KEPT lines, read as a
@@ -40,10 +46,11 @@ def recorded_description(description: str | None) -> Recorded:
     with a warning."""
     text = (description or "").replace("\r\n", "\n").strip("\n")  # record_incident strips it too
     lines = text.split("\n")
-    filled = [k for k, line in enumerate(lines) if _said(line)]  # as prepare counts them: its log_before is of these
+    cleaned = [_said(line) for line in lines]  # each line cleaned once: _log_cut matches these, not lines again
+    filled = [k for k, line in enumerate(cleaned) if line]  # as prepare counts them: its log_before is of these
     if len(filled) <= LOG_LINES_KEPT:
         return Recorded(description)
-    cut = _log_cut(lines, filled)
+    cut = _log_cut(lines, cleaned, filled)
     size = f"{len(text.encode('utf-8', 'surrogatepass')) / 1024:,.0f} KB"
     if cut is None:
         said = (f"the description is {len(filled):,} lines ({size}), not read as a log: written whole as the "
@@ -55,10 +62,11 @@ def recorded_description(description: str | None) -> Recorded:
     return Recorded(summary, log, said=said, level="note")
 
 
-def _log_cut(lines: list[str], filled: list[int]) -> tuple[str, str, str] | None:
-    """(Summary, Log, what was kept) of a long description read as a log (``lines``, ``filled``: the indexes of
-    those not blank), or None when prepare did not read it as one (prose, a storm of error lines: searched as
-    it is). The lines searched are found among the log's by what prepare read of each (query.read_line)."""
+def _log_cut(lines: list[str], cleaned: list[str], filled: list[int]) -> tuple[str, str, str] | None:
+    """(Summary, Log, what was kept) of a long description read as a log (``lines``; ``cleaned``, each as prepare
+    reads it, _said; ``filled``: the indexes of those not blank), or None when prepare did not read it as one
+    (prose, a storm of error lines: searched as it is). The lines searched are found among the log's by what
+    prepare read of each (query.read_line)."""
     from recur.retrieval.query import prepare
 
     prepared = prepare("\n".join(lines))
@@ -66,7 +74,7 @@ def _log_cut(lines: list[str], filled: list[int]) -> tuple[str, str, str] | None
         return None
     searched = prepared.text.split("\n")
     before, picked = filled[: prepared.log_before], set(searched[prepared.log_before :])
-    kept = [k for k in filled[prepared.log_before :] if _read_as(lines[k]) & picked]
+    kept = [k for k in filled[prepared.log_before :] if _read_as(cleaned[k]) & picked]
     shown = [lines[k] for k in kept[:LOG_LINES_KEPT]] or searched[prepared.log_before :][:LOG_LINES_KEPT]
     more = f" (the first {LOG_LINES_KEPT:,} of {len(kept):,})" if len(kept) > LOG_LINES_KEPT else ""
     said = prepared.note or "searched by its error lines"
@@ -98,12 +106,12 @@ def _lines(n: int) -> str:
     return f"{n:,} line{'' if n == 1 else 's'}"
 
 
-def _read_as(line: str) -> set[str]:
-    """What query.prepare may have searched of ``line``: the line trimmed, without its leading marks, or what
-    read_line makes of it (a record's message), each cut to query.LINE_CHARS, as prepare cuts them."""
+def _read_as(said: str) -> set[str]:
+    """What query.prepare may have searched of a line it read as ``said`` (_said): the line trimmed, without its
+    leading marks, or what read_line makes of it (a record's message), each cut to query.LINE_CHARS, as
+    prepare cuts them."""
     from recur.retrieval.query import LINE_CHARS, read_line
 
-    said = _said(line)
     return {x[:LINE_CHARS] for x in (said, said.lstrip("-:|> \t") or said, read_line(said)[2]) if x}
 
 

@@ -551,17 +551,18 @@ def _write_tools(server: MCPServer, get_engine: Callable) -> None:
                 return [], found[0][1]
 
             written = write(kb, new, patterns_field="patterns", ids_listed_by="list_patterns", suggest=suggest)
-            return _recorded(kb, new, written, found[0], recorded.said)
+            return _recorded(kb, new, written, found[0], recorded)
 
         return run_tool(work)
 
 
-def _recorded(kb, new, written: tuple, suggested: tuple, said: str = "") -> tuple[dict, str]:
+def _recorded(kb, new, written: tuple, suggested: tuple, recorded) -> tuple[dict, str]:
     """The answer of record_incident: `recur incident new --json`'s object, its suggestions made as the CLI
     makes them (title and description, top 3, the linked patterns left out; none is linked): ``suggested``,
     (the answer, its results as the candidates stored). ``written``: what record_incident returned, (id,
-    path, review). ``said``: what the CLI says on stderr of a long description (pasted_log.Recorded.said), the
-    tool's ``description_note`` and its text's second line."""
+    path, review). ``recorded``: what pasted_log.recorded_description made of the description; what the CLI
+    says on stderr of a long one (its ``said``) is the tool's ``description_note``, as in the CLI's --json
+    (``Recorded.noted``), and its text's second line."""
     from recur.kb.incident_record import no_match_text, recorded_json
 
     answer, candidates = suggested
@@ -570,8 +571,8 @@ def _recorded(kb, new, written: tuple, suggested: tuple, said: str = "") -> tupl
     linked, due = out["linked"], out["review"]["due"]
     out.update(suggestions=answer.results, no_known_pattern=answer.no_known_pattern, candidates=candidates)
     lines = [f"Recorded {iid} in {path} (review: {review.level}{f', due {due}' if due else ''})."]
-    if said:  # only then, as suggest_error: the object is the CLI's --json, which says it on stderr
-        out["description_note"] = said
+    out.update(recorded.noted())  # only when something was said, as the CLI's --json has it
+    if said := recorded.said:
         lines.append(f"{said[0].upper()}{said[1:]}")
     if answer.no_known_pattern:
         lines.append(no_match_text(linked, report="the problem report"))
