@@ -624,8 +624,12 @@ def test_a_candidate_below_the_first_rated_more_likely_right_is_not_passed_over(
     link, reason, unknown = choose_link(answer(("medium", 0.6), ("high", 0.96), ("low", 0.01)), set())
     assert link is None and not unknown
     assert reason == (
-        "p1 (#2, high, 96%) is rated at least as likely right as the top-ranked p0 (medium, 60%); a person picks one"
+        "p1 (#2, high confidence (96% likely right)) is rated at least as likely right as the top-ranked p0"
+        " (medium confidence (60% likely right)); a person picks one"
     )
+    # each probability as `recur suggest` says it (results.confidence_text): the note said 0.996 "99%"
+    reason = choose_link(answer(("medium", 0.6), ("high", 0.996)), set())[1]
+    assert reason.startswith("p1 (#2, high confidence (>99% likely right)) is rated"), reason
     # further down counts too, and the drafts an earlier import wrote still do not
     assert choose_link(answer(("medium", 0.6), ("low", 0.2), ("high", 0.9)), set())[0] is None
     assert choose_link(answer(("medium", 0.6), ("high", 0.96)), {"p1"})[0] == "p0"
@@ -649,7 +653,7 @@ def test_import_leaves_the_choice_when_a_lower_ranked_candidate_is_more_confiden
     assert first["id"] == "db-connection-pool-exhausted" and second["id"] == "cache-stampede"
     assert first["confidence"] == "medium" and second["confidence"] == "high"
     link, reason, _ = choose_link(answer, set())
-    assert link is None and reason.startswith("cache-stampede (#2, high, ")
+    assert link is None and reason.startswith("cache-stampede (#2, high confidence (")
     assert "cache-stampede (#2) is rated more likely right" in _best_match(answer.results)  # what suggest says
 
 

@@ -560,7 +560,8 @@ def test_box_uses_the_api_behind_a_reverse_proxy_sub_path(chromium, server, path
 @pytest.mark.model
 def test_box_shows_a_probability_as_the_terminal_does_never_0_or_100_percent(chromium, built, real_engine, tmp_path):
     """A fitted probability is not a certainty: `recur suggest` says "<1% likely right" and ">99%",
-    and the box's badge says the same, not "low match · 0%" (the shipped KB, the real model)."""
+    and the box's badge says the same, not "low match · 0%"; in the same words, not "low match · 7%", a
+    number a responder could not place (the shipped KB, the real model)."""
     import httpx
 
     from recur.cli.render import confidence_text
@@ -578,9 +579,8 @@ def test_box_shows_a_probability_as_the_terminal_does_never_0_or_100_percent(chr
                 ".recur-suggest__card .recur-badge:first-child", "els => els.map(e => e.textContent)"
             )
             assert not errors, errors
-    shown = [confidence_text(r).split("(")[1].split(" likely")[0] for r in answer["results"]]
-    assert badges == [f"{r['confidence']} match · {p}" for r, p in zip(answer["results"], shown)]
-    assert "<1%" in shown
+    assert badges == [confidence_text(r) for r in answer["results"]]
+    assert any("(<1% likely right)" in b for b in badges)
 
 
 def _status_expected(answer: dict) -> str:

@@ -45,6 +45,26 @@ def test_a_low_match_folds_its_first_steps_and_evidence_away(chromium, server): 
         assert not errors, errors
 
 
+def test_a_cards_confidence_badge_says_it_as_the_terminal_does(chromium, server):  # noqa: F811
+    """The badge said "low match · 7%", a number a responder could not place: it says the result's confidence
+    in the words `recur suggest`, MCP and Slack use (results.confidence_text), here on a KB too small to
+    calibrate (4 patterns: a rule's confidence, said so); test_serve_browser checks a calibrated one."""
+    from recur.retrieval.results import confidence_text
+
+    base, _ = server
+    text = "writes fail: No space left on device"
+    answer = httpx.post(base + "/api/suggest", json={"text": text, "top": 5}, timeout=30).json()
+    assert answer["results"] and all(r["probability"] is None for r in answer["results"])  # what this case is for
+    with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+        ask(page, text)
+        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        badges = page.eval_on_selector_all(
+            ".recur-suggest__card .recur-badge:first-child", "els => els.map(e => e.textContent)"
+        )
+        assert not errors, errors
+    assert badges == [confidence_text(r) for r in answer["results"]]
+
+
 STEP = "Run kubectl get pods -n prod and look for restarts."  # kbfactory's runbook step, as a card shows it
 
 

@@ -1181,9 +1181,17 @@
       " against " + percent(results[0].probability) + "): check both.";
   }
 
-  /* render._percent: whole percents rounded down (so 0.795, medium, is not "80%"), never 0% or 100% */
+  /* results.percent: whole percents rounded down (so 0.795, medium, is not "80%"), never 0% or 100% */
   function percent(p) {
     return p >= 0.995 ? ">99%" : p < 0.005 ? "<1%" : Math.max(1, Math.floor(p * 100 + 1e-9)) + "%";
+  }
+
+  /* results.confidence_text, in the words the terminal, MCP and Slack use: the badge said "low match · 7%",
+     and a responder could not tell what the 7% was of (the chance this result is a right answer). A KB too
+     small to calibrate (probability null) has a rule's confidence, said so. */
+  function confidenceText(r) {
+    if (typeof r.probability !== "number") return r.confidence + " confidence by rule: too few patterns to estimate";
+    return r.confidence + " confidence (" + percent(r.probability) + " likely right)";
   }
 
   /* A card's first steps each get a pattern page's Copy button (recur.js: window.RecurCopy, its look, name and
@@ -1210,8 +1218,7 @@
     var self = this;
     var title = el("a", { href: patternUrl(this.node, r), class: "recur-suggest__title", text: r.title });
     var badges = el("span", { class: "recur-suggest__badges" }, [
-      el("span", { class: "recur-badge recur-badge--" + r.confidence, text: r.confidence + " match" +
-        (typeof r.probability === "number" ? " · " + percent(r.probability) : "") }),
+      el("span", { class: "recur-badge recur-badge--" + r.confidence, text: confidenceText(r) }),
       el("span", { class: "recur-badge", text: r.severity }),
       el("span", { class: "recur-badge", text: r.category }),
       r.draft ? el("span", { class: "recur-badge recur-badge--draft",

@@ -526,9 +526,9 @@ def _rivals_reason(top: dict, others: list) -> str:
         quantity = "both" if len(others) == 1 else "all"  # "X and Y are all ..." read wrong for two
         return f"{top['id']} and {ids} are {quantity} {top['confidence']} confidence; a person picks one"
 
-    def rated(r: dict) -> str:
-        p = r.get("probability")
-        return r["confidence"] + ("" if p is None else f", {min(int(p * 100 + 1e-9), 99)}%")  # as suggest shows it
+    # in `recur suggest`'s words (results.confidence_text): "high, 96%" did not say what the 96% was of, and
+    # its own rounding said 0.996 "99%" where suggest says ">99%"
+    from recur.retrieval.results import confidence_text as rated
 
     named = ", ".join(f"{r['id']} (#{r['rank']}, {rated(r)})" for r in others)
     verb = "is" if len(others) == 1 else "are"

@@ -81,7 +81,7 @@ def happened_incidents(doc: dict, as_of: dt.date | None = None) -> list:
 
 
 # -- how a result is said: one wording for the terminal (cli/render.py), MCP and Slack; the site's box says
-# the same in JavaScript (recur-suggest.js: matchLine, checkBoth, percent) --------------------------------
+# the same in JavaScript (recur-suggest.js: matchLine, checkBoth, percent, confidenceText) ----------------
 
 
 def percent(p: float) -> str:
