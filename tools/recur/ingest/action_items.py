@@ -24,6 +24,7 @@ from recur.ingest.pm_text import (
     day_of_month,
     field_status,
     find_date,
+    full_year,
     is_placeholder,
     month_day,
     parse_date,
@@ -932,7 +933,7 @@ def _in_order(text: str, order: str | None):
     m = SLASH_DATE.search(text) if order and ambiguous_date(text) else None
     if m is None:
         return None
-    a, b, year = (int(x) for x in m.groups())
+    a, b, year = int(m.group(1)), int(m.group(2)), int(full_year(m.group(3)))  # "12/05/26" too
     month, day = (a, b) if order == "md" else (b, a)
     return dt.date(year, month, day)
 
