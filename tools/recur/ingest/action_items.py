@@ -24,6 +24,7 @@ from recur.ingest.pm_text import (
     day_of_month,
     field_status,
     find_date,
+    full_year,
     is_placeholder,
     month_day,
     parse_date,
@@ -53,14 +54,18 @@ _OWNER_COLS = ("owner", "assignee", "who", "responsible", "assigned")
 _DUE_COLS = ("due", "deadline", "target", "eta", "by when", "date")
 _STATUS_COLS = ("status", "state", "done", "progress")
 # a column of the day each item was done ("Completed", "Done on", "Date completed"); a "Done" status
-# column holding a date says so too (from_table). Not "Completion date": as often the day it is planned for
+# column holding a date says so too (from_table). Not "Completion date": as often the day it is planned for.
+# Jira's "Resolved" ("Resolved date", "Resolution date"): the day of a Jira table's done issue was left out
 _DONE_COLS = ("completed", "date completed", "date done", "done on", "done date", "date closed",
-              "closed on", "finished", "resolved on")  # fmt: skip
+              "closed on", "finished", "resolved", "resolution date")  # fmt: skip
 
 
 # a status that says the item will not be done: no open follow-up (the KB's follow-ups are open or done)
 _CANCEL_WORDS = r"(?:won[’']?t\s*(?:do|fix)|will\s+not\s+(?:do|fix)|wontfix|cancell?ed|dropped|obsolete|abandoned|not\s+doing|descoped)"
-CANCELLED = re.compile(rf"^\W*{_CANCEL_WORDS}\W*$", re.I)
+# Jira's resolutions that close an issue undone, as a status: "Duplicate" was recorded an open follow-up
+# with its due date, overdue on the board. Only a status: "Merge the duplicate alerts" keeps its words
+_RESOLVED_UNDONE = r"(?:duplicate|cannot\s+reproduce|can[’']?t\s+reproduce|declined)"
+CANCELLED = re.compile(rf"^\W*(?:{_CANCEL_WORDS}|{_RESOLVED_UNDONE})\W*$", re.I)
 STRUCK = re.compile(r"^\s*~~(.+?)~~\s*$")
 # A cancel marker written in a list item's own text, where no status column holds it: "Move X (won't
 # do)", "Move X (won't do: too costly)", "Add an alert — Won't do", "[Cancelled] Move X", "Won't do: Move
@@ -894,7 +899,8 @@ def from_table(rows: list[str], people: frozenset = frozenset()) -> list[dict]:
 
         rest = " ".join(c for n, c in enumerate(cells) if n != title_n and n not in cols.values())
         title = cells[title_n] if title_n < len(cells) else ""
-        status_text = get("status") or (rest if status_of(rest)[0] else "")
+        # a done column holding a mark, not a day ("Resolved | ✅"), says the status as the other cells do
+        status_text = get("status") or next((t for t in (rest, get("done")) if status_of(t)[0]), "")
         due_text = _plain(current(get("due")))
         it = item(
             title,
@@ -927,7 +933,7 @@ def _in_order(text: str, order: str | None):
     m = SLASH_DATE.search(text) if order and ambiguous_date(text) else None
     if m is None:
         return None
-    a, b, year = (int(x) for x in m.groups())
+    a, b, year = int(m.group(1)), int(m.group(2)), int(full_year(m.group(3)))  # "12/05/26" too
     month, day = (a, b) if order == "md" else (b, a)
     return dt.date(year, month, day)
 

@@ -41,16 +41,21 @@ def _letter_class(test) -> str:
 UPPER = _letter_class(str.isupper)
 LOWER = _letter_class(str.islower)
 # (regex, order of the groups: y m d / m d y / d m y), tried everywhere in a text; the earliest match wins
-# 31/03/2026 or 03/31/2026: read only when one order alone makes a date (03/04/2026 is not read)
-SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
-_YEAR = re.compile(r"\d{4}")  # what each of DATE_FORMS holds
+# 31/03/2026 or 03/31/2026: read only when one order alone makes a date (03/04/2026 is not read); the
+# year in two digits too, as Jira's "dd/MM/yy" and US "MM/dd/yy" write it (11/30/26; 01/12/26 is not read)
+SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])")
+# what each of DATE_FORMS holds: a year in four digits, or one in two after a slash or a dash (18/Nov/26)
+_YEAR = re.compile(r"\d{4}|[/-]\d\d(?!\d)")
 DATE_FORMS = [
     (re.compile(r"(?<![\d-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])"), "ymd"),
     (re.compile(r"(?<![\d/])(\d{4})/(\d{1,2})/(\d{1,2})(?![\d/])"), "ymd"),
     (re.compile(r"(?<![\d.])(\d{4})\.(\d{2})\.(\d{2})(?![\d.])"), "ymd"),
     (re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I), "mdy"),
     (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(\d{{4}})\b", re.I), "dmy"),
-    (re.compile(rf"(?<![\w-])(\d{{1,2}})-{_MONTH}-(\d{{4}})(?![\w-])", re.I), "dmy"),  # 3-Mar-2026 (Oracle, Excel)
+    # 3-Mar-2026, 3-Mar-26 (Oracle, Excel); 18/Nov/26, 18/Nov/2026 (Jira Server's dd/MMM/yy): overdue items
+    # of a Jira table were said not read and listed under "no due date" (found importing a Jira export)
+    (re.compile(rf"(?<![\w-])(\d{{1,2}})-{_MONTH}-(\d{{4}}|\d{{2}})(?![\w-])", re.I), "dmy"),
+    (re.compile(rf"(?<![\w/])(\d{{1,2}})/{_MONTH}/(\d{{4}}|\d{{2}})(?![\w/])", re.I), "dmy"),
     (SLASH_DATE, "slash"),
     (re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.])"), "dmy."),  # 04.03.2026: day first (de, fr, ru)
 ]
@@ -155,16 +160,23 @@ def _caps_mark(text: str):
     return None if _TAKES_COMPLEMENT.fullmatch(before[0]) and not said else m
 
 
+def full_year(year: str) -> str:
+    """A year as written in four digits, or in two read as POSIX's strptime reads them ("26": 2026,
+    "69" to "99": 1969 to 1999)."""
+    return year if len(year) != 2 else str((2000 if int(year) < 69 else 1900) + int(year))
+
+
 def ambiguous_date(text: str) -> list[dt.date]:
     """The two readings of the first slash date in ``text`` whose day/month order cannot be told
     ("03/04/2026": 3 April or 4 March), or [] when there is none."""
     m = SLASH_DATE.search(str(text or ""))
-    readings = slash_readings(*m.groups()) if m else []
+    readings = slash_readings(m.group(1), m.group(2), full_year(m.group(3))) if m else []
     return readings if len(readings) == 2 else []
 
 
 def _mk(form: str, groups) -> dt.date | None:
     a, b, c = groups
+    c = c if form == "ymd" else full_year(c)
     if form == "slash":
         readings = slash_readings(a, b, c)
         return readings[0] if len(readings) == 1 else None
@@ -180,14 +192,17 @@ def _mk(form: str, groups) -> dt.date | None:
         return None
 
 
-def find_date(text: str) -> tuple[dt.date | None, str | None]:
+def find_date(text: str, short_slash: bool = True) -> tuple[dt.date | None, str | None]:
     """The first date written in ``text`` (ISO, 2023/07/19, "July 19, 2023", "19th July 2023"):
-    (date, the words as written), or (None, None)."""
+    (date, the words as written), or (None, None). Without ``short_slash``, a slash date with its year
+    in two digits (11/30/26) is none: in prose "5/30/60 minute windows" is no date."""
     best = None
     if not _YEAR.search(text or ""):  # one scan, not eight, of a text with no date (a long log, a code block)
         return None, None
     for rx, form in DATE_FORMS:
         for m in rx.finditer(text or ""):
+            if form == "slash" and not short_slash and len(m.group(3)) == 2:
+                continue
             day = _mk(form, m.groups())
             if day is not None and 1970 <= day.year <= 2100:
                 if best is None or m.start() < best[0]:

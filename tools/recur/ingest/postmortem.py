@@ -1215,7 +1215,7 @@ def _first_dated(prose: str, leadup: str | None) -> tuple:
     for n, text in enumerate(texts):
         if n and text == texts[n - 1]:  # nothing taken out: the same text, not read again (a megabyte, 0.4 s)
             continue
-        day, words = find_date(text)
+        day, words = find_date(text, short_slash=False)  # "alert on 5/30/60 minute windows" dates no incident
         if day is not None:
             return day, words, text
     return None, None, prose

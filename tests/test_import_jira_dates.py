@@ -1,0 +1,170 @@
+"""`recur import` of a postmortem whose follow-ups are a Jira table (a problem manager's review, 2026-12):
+Jira's dates (`18/Nov/26`, its default dd/MMM/yy) were said not read, the items listed under "no due
+date" and never overdue; its `Resolved` column was not the day an item was done, and a `Duplicate`
+issue was an open follow-up. Our own texts, in the shapes Jira writes."""
+
+import datetime as dt
+import json
+
+import pytest
+from click.testing import CliRunner
+from import_helpers import import_file
+
+from recur.cli.main import cli
+from recur.kb.loader import load_kb
+
+JIRA = """\
+# Postmortem: Search index stale for 3 hours
+
+**Date:** {date}
+**Status:** Complete
+**Severity:** SEV3
+**Service:** search-indexer
+
+## Summary
+
+The search indexer stopped consuming updates for 3 hours after its bulk requests were rejected
+with es_rejected_execution_exception: the write queue of the cluster was full.
+
+## Action items
+
+{table}
+"""
+
+TABLE = """\
+| Key | Summary | Assignee | Status | Due date | Resolved |
+|---|---|---|---|---|---|
+| SRCH-501 | Cap bulk size at 2k documents | Aisha Khan | Done | 18/Nov/26 | 17/Nov/26 |
+| SRCH-502 | Alert on rejected bulk requests | Unassigned | To Do | 01/Dec/26 | |
+| SRCH-503 | Backpressure in the indexer | Aisha Khan | In Progress | 15/Jan/2027 | |
+| SRCH-504 | Page on indexer lag | Ben Ortiz | Open | 2/Dec/26 | |
+| SRCH-505 | Merge the two lag dashboards | Ben Ortiz | Duplicate | 20/Nov/26 | 21/Nov/26 |
+| SRCH-506 | Add dashboards for write queue | Ben Ortiz | Won't Do | | 20/Nov/26 |
+"""
+
+
+def imp(kb_dir, path, text, *extra):
+    return import_file(kb_dir, path, text, "--json", *extra)
+
+
+@pytest.fixture
+def fresh_kb(kb_dir):
+    """The small KB without its incidents (their reviews are long overdue): only the import is reported."""
+    for path in (kb_dir / "incidents").rglob("*.md"):
+        path.unlink()
+    return kb_dir
+
+
+def report(kb_dir, *extra):
+    args = ["report", "--kb", str(kb_dir), "--as-of", "2026-12-05", *extra]
+    return CliRunner().invoke(cli, args)
+
+
+def follow_ups(kb_dir, iid):
+    return {f.title: (f.status, f.due, f.done) for f in load_kb(kb_dir).incidents[iid].follow_ups}
+
+
+def test_a_jira_table_s_dates_are_read_and_its_overdue_item_fails_the_gate(fresh_kb, tmp_path):
+    r = imp(fresh_kb, tmp_path / "pm.md", JIRA.format(date="10/Nov/26", table=TABLE))
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    # the incident's own date field in Jira's form too: every date field of the import reads it
+    assert out["date"] == "2026-11-10", out["notes"]
+    assert not [n for n in out["notes"] if "not read as a date" in n], out["notes"]
+    # "Duplicate" closes the issue undone, as "Won't Do": no follow-up, named in the notes
+    assert (
+        "not imported as follow-ups (cancelled): Merge the two lag dashboards; Add dashboards for write queue"
+        in out["notes"]
+    )
+    assert follow_ups(fresh_kb, out["incident"]) == {
+        # the Resolved column is the day it was done (done: was left out)
+        "Cap bulk size at 2k documents": ("done", dt.date(2026, 11, 18), dt.date(2026, 11, 17)),
+        "Alert on rejected bulk requests": ("open", dt.date(2026, 12, 1), None),
+        "Backpressure in the indexer": ("open", dt.date(2027, 1, 15), None),
+        "Page on indexer lag": ("open", dt.date(2026, 12, 2), None),
+    }
+    rep = report(fresh_kb, "--format", "json")
+    got = json.loads(rep.stdout)
+    assert got["follow_ups_no_due"] == []  # were all listed here
+    assert {f["title"]: f["days_overdue"] for f in got["follow_ups"] if f["overdue"]} == {
+        "Alert on rejected bulk requests": 4,
+        "Page on indexer lag": 3,
+    }
+    gate = report(fresh_kb, "--fail-on", "overdue")
+    assert gate.exit_code == 1, gate.output  # was 0: nothing was ever overdue
+    assert "follow-up 'Alert on rejected bulk requests' of INC-2026-0001" in gate.output
+
+
+RESOLVED_ONLY = """\
+| Action item | Owner | Due | Resolution date |
+|---|---|---|---|
+| Cap bulk size at 2k documents | Aisha Khan | 2026-11-18 | 2026-11-17 |
+| Alert on rejected bulk requests | Ben Ortiz | 2026-12-01 | |
+"""
+
+RESOLVED_MARKS = """\
+| Action item | Owner | Status | Resolved date |
+|---|---|---|---|
+| Cap bulk size at 2k documents | Aisha Khan | To Do | 2026-11-17 |
+| Page on indexer lag | Ben Ortiz | | ✅ |
+| Merge the two lag dashboards | Ben Ortiz | Duplicate | 2026-11-21 |
+| Reindex the stale shards | Ben Ortiz | Cannot Reproduce | 2026-11-21 |
+"""
+
+
+def test_a_resolved_date_is_the_done_day_where_no_status_says_otherwise(fresh_kb, tmp_path):
+    # no status column: a resolved date says the item is done, and when
+    out = json.loads(imp(fresh_kb, tmp_path / "a.md", JIRA.format(date="2026-11-10", table=RESOLVED_ONLY)).stdout)
+    assert follow_ups(fresh_kb, out["incident"]) == {
+        "Cap bulk size at 2k documents": ("done", dt.date(2026, 11, 18), dt.date(2026, 11, 17)),
+        "Alert on rejected bulk requests": ("open", dt.date(2026, 12, 1), None),
+    }
+    # a status that says open wins over a resolved date; a mark, not a day, in the column is a status
+    out = json.loads(imp(fresh_kb, tmp_path / "b.md", JIRA.format(date="2026-11-11", table=RESOLVED_MARKS)).stdout)
+    assert follow_ups(fresh_kb, out["incident"]) == {
+        "Cap bulk size at 2k documents": ("open", None, None),
+        "Page on indexer lag": ("done", None, None),
+    }
+    # Jira's resolutions that close an issue undone are cancelled, as "Won't Do": were open follow-ups
+    assert (
+        "not imported as follow-ups (cancelled): Merge the two lag dashboards; Reindex the stale shards" in out["notes"]
+    )
+
+
+US_SHORT = """\
+| Action item | Owner | Due |
+|---|---|---|
+| Cap bulk size at 2k documents | Aisha Khan | 11/30/26 |
+| Alert on rejected bulk requests | Ben Ortiz | 12/05/26 |
+"""
+
+AMBIGUOUS = """\
+- Cap bulk size at 2k documents (owner: Aisha Khan, due: 01/12/26)
+- Alert on rejected bulk requests (owner: Ben Ortiz, due: 3-Dec-26)
+- Page on indexer lag (owner: Ben Ortiz, due: 18/Dec/2026)
+"""
+
+
+def test_a_two_digit_year_slash_date_is_read_when_one_order_alone_makes_a_day(fresh_kb, tmp_path):
+    # 11/30/26 is month first; its column settles 12/05/26 (5 December), as 12/05/2026 was
+    out = json.loads(imp(fresh_kb, tmp_path / "a.md", JIRA.format(date="2026-11-09", table=US_SHORT)).stdout)
+    assert follow_ups(fresh_kb, out["incident"]) == {
+        "Cap bulk size at 2k documents": ("open", dt.date(2026, 11, 30), None),
+        "Alert on rejected bulk requests": ("open", dt.date(2026, 12, 5), None),
+    }
+    # 01/12/26 alone may be 12 January or 1 December: not read, said; the other forms in list items
+    out = json.loads(imp(fresh_kb, tmp_path / "b.md", JIRA.format(date="2026-11-10", table=AMBIGUOUS)).stdout)
+    assert "follow-up 'Cap bulk size at 2k documents': due '01/12/26' not read as a date, left empty" in out["notes"]
+    assert follow_ups(fresh_kb, out["incident"]) == {
+        "Cap bulk size at 2k documents": ("open", None, None),
+        "Alert on rejected bulk requests": ("open", dt.date(2026, 12, 3), None),
+        "Page on indexer lag": ("open", dt.date(2026, 12, 18), None),
+    }
+
+
+def test_numbers_with_slashes_in_prose_are_no_incident_date(fresh_kb, tmp_path):
+    # with no date field, the first dated sentence dates the incident: "5/30/60" is burn-rate windows,
+    # not 30 May 2060, while a Jira date in a sentence is one
+    text = "# Postmortem: Indexer lag\n\n## Summary\n\nWe alert on 5/30/60 minute windows. {}\n"
+    out = json.loads(imp(fresh_kb, tmp_path / "a.md", text.format("The lag began on 18/Nov/26.")).stdout)
+    assert out["date"] == "2026-11-18" and "18/Nov/26" in out["date_source"], out["notes"]
