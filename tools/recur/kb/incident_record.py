@@ -417,13 +417,25 @@ def candidates_text(kb, iid: str) -> list[str]:
     cands = inc.candidates if inc is not None else []
     if not cands:
         return []
-    out = [f"Candidates stored for {iid} ({'linked: ' + ', '.join(inc.patterns) if inc.patterns else 'not linked'}):"]
+    linked = ", ".join(pid + _draft_mark_of(kb, pid) for pid in inc.patterns)
+    out = [f"Candidates stored for {iid} ({'linked: ' + linked if inc.patterns else 'not linked'}):"]
     for c in cands:
         conf = f"{c.get('confidence') or '?'}" + (f", {c['score']}" if c.get("score") else "")
-        out.append(f"  {c.get('rank') or '-'}. {c['id']}  {c.get('title') or ''}  ({conf})")
+        out.append(
+            f"  {c.get('rank') or '-'}. {c['id']}  {c.get('title') or ''}{_draft_mark_of(kb, c['id'])}  ({conf})"
+        )
         if c.get("why"):
             out.append(f"     why: {c['why']}")
     return out
+
+
+def _draft_mark_of(kb, pid: str) -> str:
+    """The mark `recur suggest` gives pattern ``pid`` as it is now (records.draft_mark): a candidate stored as
+    a draft may have been promoted since (found in review: the stored list marked no import's draft)."""
+    from recur.kb.records import draft_mark
+
+    p = kb.patterns.get(pid)
+    return "" if p is None else draft_mark({"import_draft": p.import_draft, "draft": p.status == "draft"})
 
 
 @dataclass
