@@ -1,7 +1,8 @@
 """`recur incident new|link` beside a draft `recur import` wrote and no person has promoted: marked as every
 surface marks it, never offered as the one to link, and a link to it said for what it is (found in review:
 `incident new` listed such a draft, its first step a TODO, as an ordinary match and named it in "Link one
-later"; `incident link` listed and linked it without a word)."""
+later"; `incident link` listed and linked it without a word). And `-s P1`, read as `recur import` reads a
+Priority field."""
 
 import json
 
@@ -90,6 +91,26 @@ def test_link_later_names_the_first_reviewed_pattern_and_says_the_draft_above_it
     # a draft lower down is marked where it is listed; the line names the first as before
     said = _link_later("INC-1", [_result("db-pool-exhausted", 1, "medium", 0.7), dict(draft, rank=2)])
     assert said == "Link one later: recur incident link INC-1 db-pool-exhausted"
+
+
+def test_a_priority_is_the_level_of_its_number_as_import_reads_a_priority_field(run, kb_dir, tmp_path):
+    r = run("incident", "new", "-t", "Checkout slow", "-s", "P1", "--no-suggest", "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["severity"] == "sev1"
+    assert "note: -s P1 recorded as sev1, the level of its number (as recur import reads a Priority field)" in r.stderr
+    pm = tmp_path / "pm.md"
+    pm.write_text("# Postmortem: Carts lost\n\nDate: 2026-05-01\nPriority: P2\n\n## Summary\nCarts were lost.\n")
+    imported = json.loads(run("import", "--no-draft", "--json", str(pm)).stdout)
+    r = run("incident", "new", "-t", "Carts lost", "-s", "P2", "--no-suggest", "--json")
+    assert imported["severity"] == json.loads(r.stdout)["severity"] == "sev2"
+    r = run("new", "incident", "-t", "Carts lost again", "--severity", "priority 3", "--no-input")
+    assert r.exit_code == 0, r.output
+    r = run("incident", "new", "-t", "Checkout slow", "-s", "P0", "--no-suggest")
+    assert r.exit_code == 1
+    assert r.output.endswith(
+        "unknown 'P0'; the framework has sev1, sev2, sev3, sev4 (a priority is read as the level of its number: "
+        "P1 is sev1)\n"
+    ), r.output
 
 
 def test_a_draft_picked_at_the_terminals_prompt_is_said_as_link_says_it(run, kb_dir, monkeypatch):

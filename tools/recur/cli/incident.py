@@ -194,6 +194,19 @@ def _say_recorded(kb, out: dict, review, severity: str, level_given, as_json: bo
     _retired_note(kb, out["linked"])
     _draft_note(kb, out["id"], out["linked"], out["linked"])
     _review_note(kb, severity, level_given, review, out["id"])
+    _priority_note(kb, severity)
+
+
+def _priority_note(kb, severity: str) -> None:
+    """-s P1 is recorded as the framework's level numbered 1 (incident_record.framework_severity, as `recur
+    import` reads a "Priority: P1" field): said, as the import's notes say it, since a team's priority is not
+    always its severity."""
+    from recur.kb.incident_record import framework_severity
+
+    given, key = severity.strip(), framework_severity(kb, severity)  # recorded already: a key of the framework
+    if given.lower().startswith("p") and given.lower() != key.lower():
+        click.echo(f"note: -s {given} recorded as {key}, the level of its number (as recur import reads a "
+                   "Priority field)", err=True)  # fmt: skip
 
 
 def _review_note(kb, severity: str, level_given, review, iid: str) -> None:

@@ -501,14 +501,28 @@ def framework_severity(kb, given: str, field: str = "severity") -> str:
     from recur.kb.schema import meant_severity
 
     hint = meant_severity(given, kb.severity)
-    raise RecurError(f"{field}: unknown {given!r}{hint}; the framework has {', '.join(kb.severity)}")
+    raise RecurError(
+        f"{field}: unknown {given!r}{hint}; the framework has {', '.join(kb.severity)}{_by_priority(kb, given)}"
+    )
+
+
+def _by_priority(kb, given) -> str:
+    """How a priority is read, after a priority no level has ("P0" where levels start at sev1): the
+    framework's keys alone did not say that P1 is read at all."""
+    numbered = [(k, re.sub(r"\D", "", k)) for k in kb.severity if re.sub(r"\D", "", k)]
+    if not numbered or not re.fullmatch(r"p(?:riority)?[\s\-_:]{0,2}\d+", str(given).strip().lower()):
+        return ""
+    key, number = numbered[0]
+    return f" (a priority is read as the level of its number: P{number} is {key})"
 
 
 def _numbered_level(kb, given) -> str | None:
     """The framework's one level numbered as ``given`` says ("Sev-2", "SEV 2", "severity 2", "2"), as
     docs/problems.md promises for --severity and a postmortem's field alike: `Sev-2` was refused with
-    "did you mean sev2?" by `recur incident new -s` and `recur import --severity`."""
-    m = re.fullmatch(r"(?:sev(?:erity)?)?[\s\-_:]{0,2}(\d+)", str(given).strip().lower())
+    "did you mean sev2?" by `recur incident new -s` and `recur import --severity`. A priority ("P1",
+    "priority 1") is the level of its number too, as `recur import` reads a "Priority: P1" field: `incident new
+    -s P1` was refused, "unknown 'P1'" (found in review)."""
+    m = re.fullmatch(r"(?:sev(?:erity)?|p(?:riority)?)?[\s\-_:]{0,2}(\d+)", str(given).strip().lower())
     numbered = [k for k in kb.severity if m and re.sub(r"\D", "", k) == m.group(1)]
     return numbered[0] if len(numbered) == 1 else None
 
