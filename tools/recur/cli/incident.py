@@ -192,7 +192,21 @@ def _say_recorded(kb, out: dict, review, severity: str, level_given, as_json: bo
         shown_due = f", due {review.due}" if review.due else ""
         click.echo(f"Recorded {out['id']} in {out['path']} (review: {review.level}{shown_due}).")
     _retired_note(kb, out["linked"])
+    _draft_note(kb, out["id"], out["linked"], out["linked"])
     _review_note(kb, severity, level_given, review, out["id"])
+    _priority_note(kb, severity)
+
+
+def _priority_note(kb, severity: str) -> None:
+    """-s P1 is recorded as the framework's level numbered 1 (incident_record.framework_severity, as `recur
+    import` reads a "Priority: P1" field): said, as the import's notes say it, since a team's priority is not
+    always its severity."""
+    from recur.kb.incident_record import framework_severity
+
+    given, key = severity.strip(), framework_severity(kb, severity)  # recorded already: a key of the framework
+    if given.lower().startswith("p") and given.lower() != key.lower():
+        click.echo(f"note: -s {given} recorded as {key}, the level of its number (as recur import reads a "
+                   "Priority field)", err=True)  # fmt: skip
 
 
 def _review_note(kb, severity: str, level_given, review, iid: str) -> None:
@@ -308,6 +322,7 @@ def _suggested(out: dict, found: dict, kb, kb_dir, tty: bool, as_json: bool) -> 
             add_linked(out, chosen)
     if chosen and not as_json:
         click.echo(f"Linked {iid} to {', '.join(chosen)}.")
+        _draft_note(kb, iid, chosen, out["linked"])
     elif not chosen and not as_json and results and not answer.no_known_pattern:  # never a comparison-only one
         click.echo(_link_later(iid, results))
 
@@ -315,12 +330,42 @@ def _suggested(out: dict, found: dict, kb, kb_dir, tty: bool, as_json: bool) -> 
 def _link_later(iid: str, results: list) -> str:
     """How to link a suggestion later: the first by its id when it is a match of medium or high confidence and
     none below it is rated more likely right; else which one is for the responder to judge (found in review:
-    "Link one later: ... ID" named a result of 3%, as if it were the answer)."""
+    "Link one later: ... ID" named a result of 3%, as if it were the answer). The first of the reviewed ones: an
+    import's draft ranked first is said to be one, never named as the one to link (found in review: "Link one
+    later" named a draft whose runbook was a TODO; `recur import` does not link such a draft either)."""
     from recur.retrieval.results import check_both
 
-    if results[0]["confidence"] == "low" or check_both(results):
-        return f"If one fits, link it later: recur incident link {iid} PATTERN_ID"
-    return f"Link one later: recur incident link {iid} {results[0]['id']}"
+    reviewed = [r for r in results if not r.get("import_draft")]
+    if not reviewed or reviewed[0]["confidence"] == "low" or check_both(reviewed):
+        said = f"If one fits, link it later: recur incident link {iid} PATTERN_ID"
+    else:
+        said = f"Link one later: recur incident link {iid} {reviewed[0]['id']}"
+    if not results[0].get("import_draft"):
+        return said
+    above = ", ranked above it," if reviewed and said.startswith("Link one") else ""
+    return f"{said}\n{results[0]['id']}{above} {UNREVIEWED}: {_still_unknown(iid)}."
+
+
+UNREVIEWED = "is a draft recur import wrote, not yet reviewed"
+
+
+def _still_unknown(iid: str) -> str:
+    """What linking an import's unpromoted draft means: linked to such drafts alone, an incident has no
+    known pattern yet (problems.board.needs_analysis), whatever "Linked" seemed to say."""
+    return (
+        f'linked to it alone, {iid} stays under "needs analysis" in recur report and on the board until a '
+        "person promotes it (status: active)"
+    )
+
+
+def _draft_note(kb, iid: str, added, linked) -> None:
+    """Linking an import's draft is said: found in review, a plain "Linked INC to DRAFT" read as the incident
+    explained, while its runbook was a TODO and the board still listed it under "needs analysis". ``linked``:
+    every pattern the incident links now; with a reviewed one among them, it is no longer there."""
+    drafts = kb.import_drafts()
+    for pid in (p for p in added if p in drafts):
+        then = _still_unknown(iid) if set(linked) <= drafts else "promote it once reviewed (status: active)"
+        click.echo(f"note: {pid} {UNREVIEWED} ({kb.patterns[pid].relpath}); {then}", err=True)
 
 
 def _link_top(linked: list, answer) -> tuple[list, str | None]:
@@ -369,6 +414,7 @@ def _show(answer, linked=()) -> None:
     (match_line), a result below the first rated more likely right (check_both), and a low one's first step
     to be checked first. Found in review: "Known patterns that match:" stood over results of 3% and <1%, each
     with its first step, where `recur suggest`, MCP, Slack and the site called them low, for comparison."""
+    from recur.kb.records import draft_mark
     from recur.retrieval.results import check_both, match_line
 
     results = for_terminal(answer.results)
@@ -385,7 +431,7 @@ def _show(answer, linked=()) -> None:
         click.echo(f"Besides {', '.join(linked)} (linked): {line[0].lower()}{line[1:]}" if linked else line)
     for r in results:
         first = r["runbook"][0] if r["runbook"] else ""
-        click.echo(f"  {r['rank']}. {r['id']}  {r['title']}  ({confidence_text(r)})")
+        click.echo(f"  {r['rank']}. {r['id']}  {r['title']}{draft_mark(r)}  ({confidence_text(r)})")
         if r["evidence"]:
             # whole, on one line: a responder copies the command at 3 a.m.; a cut at 120 ended mid-command
             click.echo(f"     preserve first: {flat(r['evidence'][0])}")
@@ -491,6 +537,8 @@ def link(kb_dir, incident_id, pattern_ids):
         else f"{incident_id} already links {', '.join(pattern_ids)}."
     )
     _retired_note(kb, added)
+    inc = kb.incidents.get(incident_id)
+    _draft_note(kb, incident_id, added, [*(inc.patterns if inc is not None else ()), *added])
     _not_a_candidate_note(kb, incident_id, added)
     _left_out_note(kb, incident_id)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 # the wording every surface shares (MCP and Slack too): kept importable from here, where it began
+from recur.kb.records import draft_mark
 from recur.retrieval.results import check_both, confidence_text, flat, short, why_text
 
 SEV_COLOUR = {"sev1": "red", "sev2": "yellow", "sev3": "cyan", "sev4": "white"}
@@ -78,7 +79,7 @@ def render_results(results: list[dict], steps: int = 3, kb_dir: str = "kb") -> s
     out = []
     for r in results:
         # an import's draft: its runbook is a TODO until a person reviews and promotes it (rated at most medium)
-        tag = " [DRAFT: imported, not yet reviewed]" if r.get("import_draft") else " [DRAFT]" if r["draft"] else ""
+        tag = draft_mark(r)
         sev = click.style(r["severity"], fg=SEV_COLOUR.get(r["severity"], "white"), bold=True)
         conf = click.style(confidence_text(r), fg=CONF_COLOUR[r["confidence"]])
         score = f", score {r['score']:.2f}" if r.get("probability") is not None else ""

@@ -417,13 +417,25 @@ def candidates_text(kb, iid: str) -> list[str]:
     cands = inc.candidates if inc is not None else []
     if not cands:
         return []
-    out = [f"Candidates stored for {iid} ({'linked: ' + ', '.join(inc.patterns) if inc.patterns else 'not linked'}):"]
+    linked = ", ".join(pid + _draft_mark_of(kb, pid) for pid in inc.patterns)
+    out = [f"Candidates stored for {iid} ({'linked: ' + linked if inc.patterns else 'not linked'}):"]
     for c in cands:
         conf = f"{c.get('confidence') or '?'}" + (f", {c['score']}" if c.get("score") else "")
-        out.append(f"  {c.get('rank') or '-'}. {c['id']}  {c.get('title') or ''}  ({conf})")
+        out.append(
+            f"  {c.get('rank') or '-'}. {c['id']}  {c.get('title') or ''}{_draft_mark_of(kb, c['id'])}  ({conf})"
+        )
         if c.get("why"):
             out.append(f"     why: {c['why']}")
     return out
+
+
+def _draft_mark_of(kb, pid: str) -> str:
+    """The mark `recur suggest` gives pattern ``pid`` as it is now (records.draft_mark): a candidate stored as
+    a draft may have been promoted since (found in review: the stored list marked no import's draft)."""
+    from recur.kb.records import draft_mark
+
+    p = kb.patterns.get(pid)
+    return "" if p is None else draft_mark({"import_draft": p.import_draft, "draft": p.status == "draft"})
 
 
 @dataclass
@@ -489,14 +501,28 @@ def framework_severity(kb, given: str, field: str = "severity") -> str:
     from recur.kb.schema import meant_severity
 
     hint = meant_severity(given, kb.severity)
-    raise RecurError(f"{field}: unknown {given!r}{hint}; the framework has {', '.join(kb.severity)}")
+    raise RecurError(
+        f"{field}: unknown {given!r}{hint}; the framework has {', '.join(kb.severity)}{_by_priority(kb, given)}"
+    )
+
+
+def _by_priority(kb, given) -> str:
+    """How a priority is read, after a priority no level has ("P0" where levels start at sev1): the
+    framework's keys alone did not say that P1 is read at all."""
+    numbered = [(k, re.sub(r"\D", "", k)) for k in kb.severity if re.sub(r"\D", "", k)]
+    if not numbered or not re.fullmatch(r"p(?:riority)?[\s\-_:]{0,2}\d+", str(given).strip().lower()):
+        return ""
+    key, number = numbered[0]
+    return f" (a priority is read as the level of its number: P{number} is {key})"
 
 
 def _numbered_level(kb, given) -> str | None:
     """The framework's one level numbered as ``given`` says ("Sev-2", "SEV 2", "severity 2", "2"), as
     docs/problems.md promises for --severity and a postmortem's field alike: `Sev-2` was refused with
-    "did you mean sev2?" by `recur incident new -s` and `recur import --severity`."""
-    m = re.fullmatch(r"(?:sev(?:erity)?)?[\s\-_:]{0,2}(\d+)", str(given).strip().lower())
+    "did you mean sev2?" by `recur incident new -s` and `recur import --severity`. A priority ("P1",
+    "priority 1") is the level of its number too, as `recur import` reads a "Priority: P1" field: `incident new
+    -s P1` was refused, "unknown 'P1'" (found in review)."""
+    m = re.fullmatch(r"(?:sev(?:erity)?|p(?:riority)?)?[\s\-_:]{0,2}(\d+)", str(given).strip().lower())
     numbered = [k for k in kb.severity if m and re.sub(r"\D", "", k) == m.group(1)]
     return numbered[0] if len(numbered) == 1 else None
 

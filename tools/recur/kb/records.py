@@ -74,6 +74,15 @@ class Pattern:
         )
 
 
+def draft_mark(item: dict) -> str:
+    """The mark after a pattern's title wherever it is listed (`recur suggest`, `recur incident new` and
+    `link`, MCP): ``item`` a search result, or any dict with its ``import_draft`` and ``draft``. One text for
+    all: `incident new` listed an import's draft, its runbook a TODO, as an ordinary match (found in review)."""
+    if item.get("import_draft"):
+        return " [DRAFT: imported, not yet reviewed]"
+    return " [DRAFT]" if item.get("draft") else ""
+
+
 def successors(patterns: dict, pattern_id: str, keep=None) -> list:
     """The patterns ({id: Pattern}) that replaced a retired one, in the order written: its ``superseded_by``,
     a successor that is retired too followed to its own (A -> B -> C gives C). [] when none is named or

@@ -29,6 +29,7 @@ from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field, ValidationError
 
 from recur import config
+from recur.kb.records import draft_mark
 from recur.retrieval import patterns as pat
 from recur.retrieval.results import check_both, confidence_text, flat, match_line, why_text
 from recur.serve.deps import load_pauses
@@ -681,9 +682,8 @@ def render_answer(answer: dict, *, writes: bool = False) -> str:
 
 
 def _result_lines(r: dict) -> list[str]:
-    draft = " [DRAFT: imported, not yet reviewed]" if r.get("import_draft") else " [DRAFT]" if r.get("draft") else ""
     lines = [
-        f"{r['rank']}. {r['id']}: {r['title']}{draft}",
+        f"{r['rank']}. {r['id']}: {r['title']}{draft_mark(r)}",
         f"   {confidence_text(r)} · {r['severity']} · {r['category']}",
     ]
     if r.get("why"):
