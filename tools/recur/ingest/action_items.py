@@ -64,7 +64,7 @@ _DONE_COLS = ("completed", "date completed", "date done", "done on", "done date"
 _CANCEL_WORDS = r"(?:won[’']?t\s*(?:do|fix)|will\s+not\s+(?:do|fix)|wontfix|cancell?ed|dropped|obsolete|abandoned|not\s+doing|descoped)"
 # Jira's resolutions that close an issue undone, as a status: "Duplicate" was recorded an open follow-up
 # with its due date, overdue on the board. Only a status: "Merge the duplicate alerts" keeps its words
-_RESOLVED_UNDONE = r"(?:duplicate|cannot\s+reproduce|can[’']?t\s+reproduce|declined)"
+_RESOLVED_UNDONE = r"(?:duplicated?|cannot\s+reproduce|can[’']?t\s+reproduce|declined)"
 CANCELLED = re.compile(rf"^\W*(?:{_CANCEL_WORDS}|{_RESOLVED_UNDONE})\W*$", re.I)
 STRUCK = re.compile(r"^\s*~~(.+?)~~\s*$")
 # A cancel marker written in a list item's own text, where no status column holds it: "Move X (won't
@@ -709,6 +709,62 @@ def _done_on(title: str) -> tuple:
     return None, None, title, False
 
 
+# Fields written with their labels after the title, between " — ", " - ", " | ", "; " or sentences: "Lint
+# cron specs — Status: Won't Do", "X | Owner: Ana Ruiz | Status: Done", "X. Owner: Ben Ortiz. Due:
+# 2026-11-20. Status: Done.". A labelled status was read by no rule of a status word ("Status: Done
+# (2026-11-27)", "Status: Won't Do" stayed in the title, the item open), and a pipe or a sentence's end
+# before "Owner:" was no separator ("Ana Ruiz | Status: Done" the owner). A sentence's end parts fields
+# only before a label ("Owner: J. Smith" is one name); an owner or due date is read by _fields as ever.
+_LABELLED = re.compile(
+    r"(?<![ \t])(?P<sep>[ \t]+[-–—|]+[ \t]+|[ \t]*;[ \t]+|(?<=[^\s.])\.[ \t]+)(?:\*\*|__)?"
+    r"(?P<label>status|state|owner|assignee|assigned to|due(?:[ \t]+date)?|deadline|done|completed|closed)"
+    r"(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]*",
+    re.I,
+)
+_FIELD_SEP = re.compile(r"(?<![ \t])(?:[ \t]+[-–—|]+[ \t]+|[ \t]*;[ \t]+)")
+# a labelled status that says the item will not be done, and why after it: "Won't Do (too costly)"
+_CANCEL_LEAD = re.compile(rf"\W*(?P<word>{_CANCEL_WORDS}|duplicated?)\b[\s:,;–—-]*(?P<why>.*)", re.I)
+_STATUS_LABELS = ("status", "state", "done", "completed", "closed")
+
+
+def _labelled(title: str, status_text: str) -> tuple[str, str, bool]:
+    """(``title`` without its labelled status or done day, that status as a status column gives one,
+    whether one was taken out); a given ``status_text`` (a table's column) is kept and the title's left.
+    A pipe or a sentence's end before an owner or due label, or any label after one (where its value
+    ends), is made a dash, as _fields reads one."""
+    found = list(_LABELLED.finditer(title))
+    if found and not title[: found[0].start()].strip():  # the item's text starts with it: no title before
+        found = found[1:]
+    pieces, at, taken, fields = [], 0, False, False
+    for m, nxt in zip(found, [*found[1:], None]):
+        stop = nxt.start() if nxt else len(title)
+        stop = min(stop, e.start()) if (e := _FIELD_SEP.search(title, m.end(), stop)) else stop
+        label = m.group("label").lower()
+        said = _labelled_status(label, title[m.end() : stop].strip(" \t.*_"))
+        fields = fields or label not in _STATUS_LABELS
+        if said is not None and not taken and not status_text:
+            status_text, keep = said
+            pieces += [title[at : m.start()], keep]
+            at, taken = stop, True
+        elif fields and m.group("sep").strip() in ("|", "."):
+            pieces += [title[at : m.start("sep")], " — "]
+            at = m.end("sep")
+    return "".join([*pieces, title[at:]]), status_text, taken
+
+
+def _labelled_status(label: str, value: str) -> tuple[str, str] | None:
+    """(the status as a status field says it, the words the title keeps: a cancel reason in brackets) of
+    a labelled status or done day, or None when its value says none we read ("Status: waiting on legal")."""
+    if label in ("status", "state") and (cancel := _CANCEL_LEAD.fullmatch(value)):
+        why = cancel.group("why").strip(" ()[].")
+        return cancel.group("word"), f" ({why})" if why else ""
+    if label in ("status", "state") and (field_status(value) or _BLOCKED_FIELD.match(value)):
+        return value, ""
+    if label in ("done", "completed", "closed") and any(done_day(value)):
+        return f"done ({value})", ""
+    return None
+
+
 def item(
     title: str,
     *,
@@ -726,6 +782,7 @@ def item(
     "Cancelled", in a column or in its own text) is marked ``cancelled``: it was imported as an open
     follow-up, "~~" and all. A kept title keeps a struck part as written ("in the ~~old~~ new
     dashboard"): its words were read as the title's, the strike-through dropped unsaid."""
+    title, status_text, labelled = _labelled(title, status_text)  # "— Status: Won't Do"
     done_at, done_unread, title, dash_done = _done_on(title)
     if done_at is None and done_unread is None and status_text and (said := _done_said(status_text)):
         done_at, done_unread = said  # a status cell "Done (2026-03-04)", "Completed Mar 4"
@@ -735,7 +792,7 @@ def item(
     if blocked is None and (m := re.search(r"(?<![\w/-])(?:\*\*|__)?blocked\b(?!-).*", ticket_text, re.I)):
         blocked = _plain(m.group(0)).strip(" *_")
     # "Fix DNS — Blocked — Priya", "— done Mar 4 — Priya": a field beside the name
-    marked, title = unblocked != title or dash_done, unblocked
+    marked, title = unblocked != title or dash_done or labelled, unblocked
     tail_status, title = _dash_status(title)
     progress, title = status_of(title)
     progress = progress or tail_status or ("done" if done_at or done_unread else None)
@@ -753,7 +810,7 @@ def item(
     owner = owner or said["owner"]
     due = due or said["due"]
     if ticket:
-        title = title.replace(ticket, " ")
+        title = re.sub(r"^\s*[-–—:|]+\s*", "", title.replace(ticket, " "))  # "BILL-335: Add …" left ": Add …"
     if blocked is None:  # "Rotate the certs (blocked) — owner @ana, SEC-9": the bracket ends the title read
         blocked, title = _blocked(title.strip(), "")
     title = re.sub(r"\s*[(\[]\s*[)\]]", "", _plain(title, keep_struck=not cancelled))
@@ -1049,6 +1106,8 @@ def _set_sub_field(it: dict, kind: str, value: str) -> None:
         _due_unread(it, "" if it["due"] else value)
     elif kind == "ticket" and not it["ticket"] and not is_placeholder(value):
         it["ticket"] = ticket_of(value) or value
+    elif kind == "status" and _CANCEL_LEAD.fullmatch(value):  # "  - Status: Won't Fix": it stayed open
+        it["cancelled"] = True
     elif kind in ("done", "status") and ((said := _done_said(value)) or kind == "done"):
         day, unread = said or done_day(value)  # "Completed: Mar 4", "Status: Done 2026-03-04": read once
         if not (it.get("done") or it.get("done_unread")):

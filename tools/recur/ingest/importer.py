@@ -686,6 +686,11 @@ def _unrecorded_notes(pm) -> list[str]:
         notes.append(f"not recorded (an incident record has no field for them): {'; '.join(pm.unkept)}")
     if pm.cancelled_items:
         notes.append(f"not imported as follow-ups (cancelled): {'; '.join(pm.cancelled_items)}")
+    for heading, n in pm.unread_tasks:
+        notes.append(
+            f"not imported as follow-ups: {n} list item(s) under {heading!r}, a heading not read as the action "
+            "items (kept in its section as written; put them under 'Action items' to import them as follow-ups)"
+        )
     for title, said in pm.blocked_items:
         notes.append(
             f"follow-up {title!r}: {said!r} recorded open (a follow-up is open or done), the words out of its title"

@@ -96,6 +96,18 @@ CANONICAL = {
         # "Improvement actions"; neither was mapped, and such a postmortem recorded no follow-up
         "priority actions",
         "improvement actions",
+        # headings of follow-ups that mapped to nothing, their items dropped (a Confluence page's "Actions"
+        # over its inline task list). Not "Mitigations": "Mitigation" is the Resolution, and a list of
+        # mitigations as often says what was done; not "TODO", a draft's "**TODO:** write this up"
+        "actions",
+        "action plan",
+        "repair items",
+        "to do",
+        "to-do",
+        "to-dos",
+        "what we are doing about it",
+        "what we're doing about it",
+        "what we’re doing about it",
     ],
     "Lessons learned": [
         "lessons learned",
@@ -124,7 +136,8 @@ KEYWORDS = [
     (r"\broot[- ]?causes?\b|\bcontributing factors?\b|\bcausal\b", "Root cause"),
     (r"\blessons?\b|\blearn(?:ed|t|ings?)\b|\bwent (?:well|wrong)\b|\bgot lucky\b", "Lessons learned"),
     (
-        r"\baction items?\b|\bcorrective\b|\bfollow[- ]?ups?\b|\bremediation items?\b|\bpreventi(?:ve|on)\b",
+        r"\baction items?\b|\bcorrective\b|\bfollow[- ]?ups?\b|\bremediation items?\b|\bpreventi(?:ve|on)\b"
+        r"|\baction plan\b|\brepair items?\b",
         "Action items",
     ),
     (r"\btimeline\b|\bchronology\b|\bsequence of events\b", "Timeline"),
@@ -338,6 +351,9 @@ class Postmortem:
     sections: dict = field(default_factory=dict)  # canonical or original heading -> text
     mapped: list = field(default_factory=list)  # (original heading, canonical)
     unmapped: list = field(default_factory=list)  # original headings kept as they were
+    # (heading, how many) of the checkboxes, and list items under a heading that names work to do, of
+    # sections no heading maps: not follow-ups, which only an action items section gives (_unread_tasks)
+    unread_tasks: list = field(default_factory=list)
     action_items: list = field(default_factory=list)  # {title, status, owner, due, ticket}
     cancelled_items: list = field(default_factory=list)  # titles of action items that will not be done
     blocked_items: list = field(default_factory=list)  # (title, the blocked marker as written): recorded open
@@ -1306,6 +1322,28 @@ def _action_items(pm: Postmortem, items: list[dict]) -> None:
         pm.action_items.append(it)
 
 
+# a checkbox item ("- [ ] Add an alert", a Confluence task), and a heading over plain items that are as
+# likely work to do: "Mitigations", "Remediation plan", "Improvements", "Fixes", "Open items"
+_CHECKBOX = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[[ xX✓]\]", re.M)  # [ \t]: "\s*" ran over blank lines
+_LIST_LINE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\S", re.M)
+_WORK_HEADING = re.compile(
+    r"\b(?:actions?|tasks?|to-?dos?|items|mitigations|fix(?:es)?|improvements?|remediations?)\b", re.I
+)
+
+
+def _unread_tasks(pm: Postmortem) -> list[tuple[str, int]]:
+    """(heading, count) of the list items under headings no section maps that may be follow-ups: checkboxes
+    anywhere, any item under a heading that names work. They are kept in the record's section as written,
+    but no follow-up: a "## Mitigations" list of tasks was dropped from the follow-ups unsaid."""
+    out = []
+    for heading in dict.fromkeys(pm.unmapped):
+        text = pm.sections.get(heading, "")
+        n = len(_CHECKBOX.findall(text)) or (len(_LIST_LINE.findall(text)) if _WORK_HEADING.search(heading) else 0)
+        if n:
+            out.append((heading, n))
+    return out
+
+
 def dues_against(pm: Postmortem, start: dt.date) -> None:
     """Read the due dates written without a year against ``start``, the incident's date given apart
     (``--date``), not the one the document says: read against that, a date the user corrected left
@@ -1421,6 +1459,7 @@ def parse(text: str) -> Postmortem:
     pm.title = pm.title or None
     if "Action items" in pm.sections or front_items:
         _action_items(pm, merged(parse_action_items(pm.sections.get("Action items", "")) + front_items))
+    pm.unread_tasks = _unread_tasks(pm)
     pm.code_spans = list(dict.fromkeys(s for s in re.findall(r"`([^`\n]{4,120})`", body)))
     _start_end_duration(pm)
     if pm.duration_minutes is None:

@@ -1,0 +1,109 @@
+"""`recur import` of an action item whose fields are written with their labels after its title ("— Status:
+Won't Do", "| Owner: Ana Ruiz | Status: Done", ". Due: 2026-11-20. Status: Done."), and of one that
+opens with its ticket key. Our own text."""
+
+import datetime as dt
+import json
+
+import pytest
+from import_helpers import import_file
+
+from recur.kb.loader import load_kb
+
+POSTMORTEM = """\
+# DST cron jobs ran twice
+Date: 2026-11-20
+Severity: SEV3
+## Summary
+The nightly billing jobs ran twice on the night the clocks went back.
+## Action items
+- {item}
+"""
+
+
+def import_item(kb_dir, tmp_path, line: str):
+    """The import's JSON answer and the follow-ups recorded for a postmortem whose one action item is ``line``."""
+    result = import_file(
+        kb_dir, tmp_path / "pm" / "dst.md", POSTMORTEM.format(item=line), "--json", "--pattern", "dns-failure"
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    follow_ups = load_kb(kb_dir).incidents[out["incident"]].follow_ups
+    return out, [(f.title, f.status, f.owner, f.due, f.ticket, f.done) for f in follow_ups]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Lint cron specs — Status: Won't Do",
+        "Lint cron specs - Status: Won't Fix",
+        "Lint cron specs | Status: Cancelled",
+        "Lint cron specs — Owner: Ana Ruiz — Status: Duplicate",
+        "Lint cron specs (Won't Do)",  # read so before: the labelled forms are read as it is
+    ],
+)
+def test_a_labelled_status_that_says_the_item_will_not_be_done_leaves_it_out(kb_dir, tmp_path, line):
+    # "— Status: Won't Do" was an open follow-up titled "Lint cron specs — Status: Won't Do": overdue on the board
+    out, got = import_item(kb_dir, tmp_path, line)
+    assert got == [] and out["follow_ups"] == 0
+    assert "not imported as follow-ups (cancelled): Lint cron specs" in out["notes"]
+
+
+def test_a_labelled_status_in_a_sub_item_that_says_the_item_will_not_be_done_leaves_it_out(kb_dir, tmp_path):
+    # "  - Status: Won't Fix" under the item was read as no status: the item stayed open
+    out, got = import_item(kb_dir, tmp_path, "Lint cron specs\n  - Owner: Ana Ruiz\n  - Status: Won't Fix")
+    assert got == [] and "not imported as follow-ups (cancelled): Lint cron specs" in out["notes"]
+
+
+DONE_ON = dt.date(2026, 11, 27)
+
+
+@pytest.mark.parametrize(
+    ("line", "want"),
+    [
+        # "— Status: Done (2026-11-27)" stayed in the title and the item open
+        (
+            "Lint cron specs — Owner: Ana Ruiz — Due: 2026-12-01 — Status: Done (2026-11-27)",
+            ("Lint cron specs", "done", "Ana Ruiz", dt.date(2026, 12, 1), None, DONE_ON),
+        ),
+        # the title was "Lint cron specs |", the owner "Ana Ruiz | Status: Done", open
+        ("Lint cron specs | Owner: Ana Ruiz | Status: Done", ("Lint cron specs", "done", "Ana Ruiz", None, None, None)),
+        # the title was "Add DST dates to the calendar. . . Status: Done.", open
+        (
+            "Add DST dates to the calendar. Owner: Ben Ortiz. Due: 2026-11-20. Status: Done.",
+            ("Add DST dates to the calendar", "done", "Ben Ortiz", dt.date(2026, 11, 20), None, None),
+        ),
+        # the ticket key was taken out of the title and its colon left: ": Add DST dates to the calendar"
+        (
+            "BILL-335: Add DST dates to the calendar (Ben Ortiz, due 2026-11-20)",
+            ("Add DST dates to the calendar", "open", "Ben Ortiz", dt.date(2026, 11, 20), "BILL-335", None),
+        ),
+        # the whole line was the title ("— Lint cron specs in CI — Ana Ruiz — …"), open, no owner, no due date
+        (
+            "BILL-336 — Lint cron specs in CI — Ana Ruiz — 2026-12-01 — Status: Done (2026-11-27)",
+            ("Lint cron specs in CI", "done", "Ana Ruiz", dt.date(2026, 12, 1), "BILL-336", DONE_ON),
+        ),
+        (
+            "Lint cron specs; Owner: Ana Ruiz; Done: 2026-11-27",
+            ("Lint cron specs", "done", "Ana Ruiz", None, None, DONE_ON),
+        ),
+        (
+            "Lint cron specs — Ana Ruiz — Status: Closed (2026-11-27)",  # a name beside it, as beside "— Done —"
+            ("Lint cron specs", "done", "Ana Ruiz", None, None, DONE_ON),
+        ),
+        (
+            "Lint cron specs | Owner: Ana Ruiz | Status: In progress",
+            ("Lint cron specs", "open", "Ana Ruiz", None, None, None),
+        ),
+    ],
+)
+def test_labelled_fields_after_the_title_are_read_and_leave_it(kb_dir, tmp_path, line, want):
+    _, got = import_item(kb_dir, tmp_path, line)
+    assert got == [want]
+
+
+def test_a_labelled_status_no_word_of_which_is_read_stays_in_the_title(kb_dir, tmp_path):
+    # words that say no status the follow-up can hold are not dropped unsaid; a sentence's end inside an
+    # owner's name is no separator
+    _, got = import_item(kb_dir, tmp_path, "Lint cron specs. Owner: J. Smith. Status: Waiting on the vendor")
+    assert got == [("Lint cron specs — Status: Waiting on the vendor", "open", "J. Smith", None, None, None)]
