@@ -572,6 +572,7 @@ def _read(file):
     than recorded as a file check rejects. Inline images are not text and are taken out first: a
     Google Docs export of 2 MB, nearly all one image, was refused."""
     from recur.config import MAX_IMPORT_READ_BYTES
+    from recur.ingest.pm_format import refusal
     from recur.ingest.pm_markup import prepared
     from recur.kb.parse import MAX_FILE_BYTES
 
@@ -583,6 +584,9 @@ def _read(file):
             raw = fh.read(MAX_IMPORT_READ_BYTES + 1)
     except OSError as exc:
         raise RecurError(f"{file}: cannot be read ({exc.strerror or exc})") from None
+    said = refusal(raw[:8], file)  # first: a 3 MB .docx is a Word document before it is too long
+    if said:
+        raise RecurError(f"{file}: {said}; nothing imported")
     if len(raw) > MAX_IMPORT_READ_BYTES:
         raise RecurError(
             f"{file}: is over {MAX_IMPORT_READ_BYTES:,} bytes, the most recur import reads; nothing imported"

@@ -73,9 +73,11 @@ BRACKET_PREFIX = re.compile(
 )
 TITLE_PREFIX = re.compile(
     r"^(?:\d{4}-\d{2}-\d{2}\s+)?"  # Confluence's page name "2026-03-10 Postmortem - …"
-    # "Post-incident summary: …" (an email's subject), "Incident review: …", Jira's "Incident INC-7781: …"
-    r"(?:post-?mortem(?:\s+(?:summary|report))?|incident(?:\s+(?:report|review|summary|post-?mortem|"
-    r"[a-z][a-z0-9]*-\d+|#?\d+))?|post-incident\s+(?:review|summary|report)|outage\s+(?:report|summary)|"
+    # "Post-incident summary: …" (an email's subject), "Incident review: …", Jira's "Incident INC-7781: …";
+    # "Incident PIR - …", a Confluence page name, was kept whole and became the draft pattern's id
+    r"(?:post-?mortem(?:\s+(?:summary|report))?|incident(?:\s+(?:report|review|summary|post-?mortem|pir|rca|"
+    r"retro(?:spective)?|[a-z][a-z0-9]*-\d+|#?\d+))?|post[- ]?incident\s+(?:review|summary|report)|"
+    r"outage\s+(?:report|summary)|"
     # the separator: a colon, a dash; a hyphen only spaced ("Incident-free deploys" is a title) or doubled
     r"pir|rca|root cause analysis|retrospective)\s*(?:(?:for|of)\s*)?(?:[:—–]{1,2}|(?<=\s)-{1,2}|--)\s*",  # "--": pandoc's en dash
     re.I,

@@ -26,6 +26,7 @@ from recur.ingest.pm_markup import drop_html_comments, grid_tables, pipeless_tab
 from recur.ingest.pm_severity import candidates, mentions
 from recur.ingest.pm_text import (
     MONTH_NAME,
+    TICKET,
     clean_title,
     day_of_month,
     due_after,
@@ -243,6 +244,11 @@ META_KEYS = {
     "authors": "authors",
     "owner": "owner",
     "document owner": "owner",  # Confluence's postmortem template: who wrote it, not who owns the incident
+    # a Confluence page-properties row: it was a section "Postmortem owner" of the record, said as unmapped
+    "postmortem owner": "owner",
+    "post-mortem owner": "owner",
+    "pir owner": "owner",
+    "rca owner": "owner",
     # who led the response: no record field holds it; it was the summary's first line ("Incident commander: …")
     "incident commander": "incident lead",
     "commander": "incident lead",
@@ -865,7 +871,7 @@ def _kv_row(pm: Postmortem, w: _Walk, ln: str, nxt: str) -> bool:
         if kind:
             _section_meta(pm, w, kind, value, f"the {label.strip('* ')} row of a table")
         return False
-    if not (name or kind or w.kv_table):
+    if not (name or kind or w.kv_table or _ticket_row(label, value)):
         return False
     if not w.kv_table:
         _open_kv_table(pm, w)
@@ -937,12 +943,29 @@ def _kv_header(pm: Postmortem, w: _Walk, row: str) -> None:
     kind, name = meta_key(label), canonical(label, keywords=False)
     if kind and value:
         _set_meta(pm, kind, value, f"the {label.strip('* ')} row of a table")
-    elif name and value:
+    elif (name or _ticket_row(label, value)) and value:
         _kv_section(pm, w, label, name, value)
+
+
+# a key/value table's row naming the incident's ticket ("| Incident | INC-3312 |", a Confluence page's
+# properties): the record has no ticket field, and its References section holds its links. It was a
+# section "Incident" of its own, said as one Recur could not map (found importing a Confluence page)
+_TICKET_LABELS = {
+    *("incident", "incident id", "incident key", "incident ticket", "incident number", "incident no", "incident #"),
+    *("ticket", "jira", "jira ticket", "jira issue", "jira key", "issue", "issue key"),
+}
+
+
+def _ticket_row(label: str, value: str) -> bool:
+    """Whether a row is the incident's ticket: its label names one and its value opens with a key ("INC-3312",
+    a link to it); "| Incident | checkout down |" is no ticket and stays a section of its own."""
+    return _norm(label) in _TICKET_LABELS and TICKET.match(MARKS.sub("", value).lstrip("[( ")) is not None
 
 
 def _kv_section(pm: Postmortem, w: _Walk, label: str, name: str | None, value: str) -> None:
     label = label.strip("* ")
+    if name is None and _ticket_row(label, value):
+        name, value = "References", f"- {label}: {value}"
     if name:
         pm.mapped.append((label, name))
     elif label not in w.unmapped:
