@@ -100,9 +100,17 @@ def http_url(ctx, param, value):
         return None
     try:
         return require_http_url(value)
-    except RecurError as exc:  # click's usage error names the option; the variable, when it came from there
-        from_env = ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT
-        raise click.BadParameter(f"{exc} (from {param.envvar})" if from_env else str(exc)) from None
+    except RecurError as exc:  # click's usage error names the option; came_from, the variable
+        raise click.BadParameter(f"{exc}{came_from(ctx, param)}") from None
+
+
+def came_from(ctx, param) -> str:
+    """What an option callback's refusal adds to say where the value came from: ' (from RECUR_SITE_URL)'
+    when it was read from the option's environment variable, else nothing. click's usage error names only
+    the option, and a bad value set in a service's environment is not on its command line; one place, so
+    each refusal says it alike."""
+    from_env = ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT
+    return f" (from {param.envvar})" if from_env else ""
 
 
 def severity_level(kb, typed: str, field: str = "--severity") -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from recur import config
-from recur.cli.options import OutFile, Range, http_url, index_option, kb_option, model_option, setting
+from recur.cli.options import OutFile, Range, came_from, http_url, index_option, kb_option, model_option, setting
 from recur.cli.startup import check_engine_inputs
 from recur.util.errors import RecurError
 
@@ -147,10 +147,9 @@ def _allowed_hosts(ctx, param, values) -> tuple:
 
     for value in values or ():
         if not names_a_host(value):
-            from_env = ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT
             raise click.BadParameter(
                 f"{value!r} is not a host name: give the name the reverse proxy passes in Host, e.g. kb.example.com "
-                "(no scheme, path or wildcard; a port is ignored)" + (f" (from {param.envvar})" if from_env else "")
+                "(no scheme, path or wildcard; a port is ignored)" + came_from(ctx, param)
             )
     return tuple(values or ())
 

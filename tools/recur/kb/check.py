@@ -406,17 +406,15 @@ def retired_step_warnings(kb: KB) -> list[Problem]:
     history", and counts it in the new hire's progress, so a lead who retires a pattern is told which
     onboarding paths still teach it (nothing said so: the path kept sending newcomers to a page about
     something that no longer happens)."""
-    return [
-        Problem(
-            _shown(kb, path.relpath),
-            path.line("steps", i, "pattern"),
-            f"steps[{i}].pattern",
-            f"{step.pattern!r} is retired (it no longer happens, and is never suggested): a new hire still reads "
-            f"it on this path; name {replacement_of(kb, step.pattern)}, or remove the step",
-            "warning",
-        )
-        for path, i, step in _steps_naming(kb, "retired")
-    ]
+    return _step_problems(
+        kb,
+        "retired",
+        "warning",
+        lambda pid: (
+            f"{pid!r} is retired (it no longer happens, and is never suggested): a new hire still reads "
+            f"it on this path; name {replacement_of(kb, pid)}, or remove the step"
+        ),
+    )
 
 
 def draft_step_notices(kb: KB) -> list[Problem]:
@@ -424,17 +422,15 @@ def draft_step_notices(kb: KB) -> list[Problem]:
     still being written, and `recur check` said nothing, so the path's author did not know. A notice,
     not a warning: a path may name a pattern while it is reviewed (the shipped databases path does), and
     publishing it is the pattern author's step, not a slip in the path."""
-    return [
-        Problem(
-            _shown(kb, path.relpath),
-            path.line("steps", i, "pattern"),
-            f"steps[{i}].pattern",
-            f"{step.pattern!r} is a draft (status: draft), still being written: the site marks the step draft "
-            f"for a new hire; publish the pattern (status: active) once it is reviewed, or name a pattern in use",
-            "notice",
-        )
-        for path, i, step in _steps_naming(kb, "draft")
-    ]
+    return _step_problems(
+        kb,
+        "draft",
+        "notice",
+        lambda pid: (
+            f"{pid!r} is a draft (status: draft), still being written: the site marks the step draft "
+            f"for a new hire; publish the pattern (status: active) once it is reviewed, or name a pattern in use"
+        ),
+    )
 
 
 def path_list_problems(kb: KB) -> list[Problem]:
@@ -488,10 +484,18 @@ def _folded(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
 
 
-def _steps_naming(kb: KB, status: str) -> list:
-    """(path, index, step) of each onboarding path step that names a pattern of ``status``."""
+def _step_problems(kb: KB, status: str, severity: str, what) -> list[Problem]:
+    """A problem of ``severity`` at each onboarding path step that names a pattern of ``status``, saying
+    ``what(pattern id)``: one place that finds such steps and points at their line and field, for each
+    status a path's author is told of."""
     return [
-        (path, i, step)
+        Problem(
+            _shown(kb, path.relpath),
+            path.line("steps", i, "pattern"),
+            f"steps[{i}].pattern",
+            what(step.pattern),
+            severity,
+        )
         for path in kb.paths.values()
         for i, step in enumerate(path.steps)
         if step.pattern in kb.patterns and kb.patterns[step.pattern].status == status

@@ -132,21 +132,29 @@ def refuse_unknown_keys(model: type[BaseModel], data):
     return data
 
 
-class SuggestIn(BaseModel):
+class RequestBody(BaseModel):
+    """A request body Recur's own clients send: a key it does not read is refused (refuse_unknown_keys).
+    Each such body derives from it, so the refusal and the schema's additionalProperties: false are written
+    once, and a new body has them without copying a validator."""
+
+    # published as additionalProperties: false; the message a client gets is refuse_unknown_keys'
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data):
+        return refuse_unknown_keys(cls, data)
+
+
+class SuggestIn(RequestBody):
     model_config = ConfigDict(
-        extra="forbid",  # published as additionalProperties: false; the message is refuse_unknown_keys'
-        json_schema_extra={"examples": [{"text": "checkout 502s after deploy, pods restarting", "top": 5}]},
+        json_schema_extra={"examples": [{"text": "checkout 502s after deploy, pods restarting", "top": 5}]}
     )
     text: StrictStr = Field(
         description=f"What you see: a description, an alert, a log line (not blank; at most {MAX_TEXT:,} characters).",
         json_schema_extra=NOT_BLANK,
     )
     top: Count = Field(5, ge=1, le=MAX_TOP, description="How many patterns to return.")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _known_keys(cls, data):
-        return refuse_unknown_keys(cls, data)
 
     @field_validator("text")
     @classmethod
@@ -168,9 +176,8 @@ class PasteIn(SuggestIn):
         return _text(v, "text", MAX_PASTE)
 
 
-class FeedbackIn(BaseModel):
+class FeedbackIn(RequestBody):
     model_config = ConfigDict(
-        extra="forbid",  # as SuggestIn
         json_schema_extra={
             "examples": [
                 {
@@ -179,7 +186,7 @@ class FeedbackIn(BaseModel):
                     "useful": True,
                 }
             ]
-        },
+        }
     )
     query: StrictStr = Field(
         description="The text the suggestion was made for (not blank).", json_schema_extra=NOT_BLANK
@@ -200,11 +207,6 @@ class FeedbackIn(BaseModel):
         ),
         json_schema_extra=NOT_BLANK,
     )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _known_keys(cls, data):
-        return refuse_unknown_keys(cls, data)
 
     @field_validator("query")
     @classmethod
