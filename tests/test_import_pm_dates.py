@@ -1,10 +1,15 @@
 """`recur import`'s incident date and done days, as a problem manager's real postmortems write them: a
-review's or meeting's date is never the incident's, and a span of days is its first day."""
+review's or meeting's date is never the incident's, a span of days is its first day, and a done day
+written without its year is never after today."""
 
+import datetime as dt
 import json
 
 import pytest
+from click.testing import CliRunner
 from import_helpers import import_file as imp
+
+from recur.cli.main import cli
 
 PM = """\
 # Payment webhooks delayed
@@ -72,3 +77,53 @@ def test_a_span_of_days_in_the_text_is_its_first_day(kb_dir, tmp_path, sentence,
     text = f"# Payment webhooks delayed\n\nSeverity: SEV2\n\n## Summary\n\n{sentence}\n"
     out = json.loads(imp(kb_dir, tmp_path / "pm.md", text, "--json").output)
     assert out["date"] == day, (out["date"], out["date_source"])
+
+
+def _yearless(day: dt.date) -> str:
+    return f"{day:%b} {day.day}"
+
+
+def test_a_done_day_without_its_year_is_never_after_today(kb_dir, tmp_path):
+    """A "done Dec 1" of a postmortem dated Dec 2 (its review meeting's day, read as the incident's) was read
+    as the first Dec 1 on or after it, a year ahead: the record said done 2027-12-01 and `recur report`
+    listed the follow-up open. A done day is past: the last such day on or before today. Dates are set from
+    today, so the test holds whatever day it runs."""
+    today = dt.date.today()
+    dated, done, later = today - dt.timedelta(days=3), today - dt.timedelta(days=4), today - dt.timedelta(days=1)
+    text = (
+        f"# Webhooks delayed\n\nDate: {dated.isoformat()}\nSeverity: SEV2\n\n## Summary\n\nWebhooks were late.\n\n"
+        f"## Action items\n\n- [x] Update consumer lag runbook — Sam Okafor — done {_yearless(done)}\n"
+        f"- [x] Tune the poll settings — Lin Zhao — done {_yearless(later)}\n"
+    )
+    out = json.loads(imp(kb_dir, tmp_path / "pm.md", text, "--json").output)
+    record = next(kb_dir.rglob(f"{out['incident']}.md")).read_text()
+    assert f"done: {done.isoformat()}" in record and f"done: {later.isoformat()}" in record, record
+    assert (
+        f"follow-up 'Update consumer lag runbook': done {_yearless(done)!r} has no year; read as {done.isoformat()}, "
+        f"the last {_yearless(done)} on or before today ({today.isoformat()}; a done day is not ahead): correct its "
+        "done: in the record if another was meant"
+    ) in out["notes"], out["notes"]
+    assert (  # after the incident's date and before today: the first on or after it, as before
+        f"follow-up 'Tune the poll settings': done {_yearless(later)!r} has no year; read as {later.isoformat()}, "
+        f"the first {_yearless(later)} on or after the incident's date ({dated.isoformat()})"
+    ) in " ".join(out["notes"])
+    report = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", today.isoformat(), "--format", "json"])
+    listed = json.loads(report.output)
+    open_titles = {f["title"] for f in listed["follow_ups"] + listed.get("follow_ups_no_due", [])}
+    assert not open_titles & {"Update consumer lag runbook", "Tune the poll settings"}, open_titles
+
+
+def test_a_done_day_without_its_year_and_no_incident_date_is_the_last_before_today(kb_dir, tmp_path):
+    """With no date in the postmortem the day was left out (none to read it against), though a done day
+    can only be one already past."""
+    today = dt.date.today()
+    done = today - dt.timedelta(days=10)
+    text = f"# Webhooks delayed\n\n## Summary\n\nLate.\n\n## Action items\n\n- [x] Fix the alert (done {_yearless(done)})\n"
+    out = json.loads(imp(kb_dir, tmp_path / "pm.md", text, "--json").output)
+    assert "date" in out["triage"], out
+    record = next(kb_dir.rglob(f"{out['incident']}.md")).read_text()
+    assert f"done: {done.isoformat()}" in record, record
+    assert any(
+        n.startswith(f"follow-up 'Fix the alert': done {_yearless(done)!r} has no year; read as {done.isoformat()}")
+        for n in out["notes"]
+    ), out["notes"]

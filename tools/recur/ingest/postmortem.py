@@ -1443,6 +1443,20 @@ def dues_against(pm: Postmortem, start: dt.date) -> None:
             pm.inferred_dones.append((it["title"], said, it["done"], start))
 
 
+def dones_by(pm: Postmortem, today: dt.date) -> None:
+    """A day done written without its year is never after ``today``: one read after it (the first on or after
+    an incident's date later in the year: "done Dec 1" of a postmortem dated Dec 2 was 2027-12-01, and
+    ``recur report`` listed the follow-up open) or not read (no incident date) is the last such day on or
+    before ``today``. Due dates are ahead as often as not; a done day is past."""
+    for n, (title, said, day, start) in enumerate(pm.inferred_dones):
+        if (day is None or day > today) and (md := month_day(said)):
+            done = on_or_before(*md, today)
+            for it in pm.action_items:
+                if it["title"] == title and it.get("done") == day:
+                    it["done"] = done
+            pm.inferred_dones[n] = (title, said, done, start)
+
+
 def _without_year(pm: Postmortem, due: str) -> dt.date | None:
     """The date of a due date written without its year ("Dec 19", "19 Dec"): the first such day on or
     after the incident's date, as a postmortem's author means the coming one (it was said not read and
