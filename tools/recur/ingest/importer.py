@@ -679,7 +679,7 @@ def _file_notes(prep) -> list[str]:
     return notes
 
 
-def _unrecorded_notes(pm) -> list[str]:
+def _unrecorded_notes(pm, today: dt.date) -> list[str]:
     """What the postmortem says that the record will not hold: fields with no place, cancelled action
     items (a follow-up is open or done) and blocked ones (recorded open), due dates not read, control characters; and how the
     duration was read when that needs saying (the first of several, a value read as none)."""
@@ -708,9 +708,15 @@ def _unrecorded_notes(pm) -> list[str]:
             f"after the incident's date ({start.isoformat()}): correct it in the record if another was meant"
         )
     for title, said, day, start in (d for d in pm.inferred_dones if d[2] is not None):
+        # a day after today was taken back a year (dones_by): then the first on or after the date is not it
+        read = (
+            f"the first {said} on or after the incident's date ({start.isoformat()})"
+            if start is not None and day >= start
+            else f"the last {said} on or before today ({today.isoformat()}; a done day is not ahead)"
+        )
         notes.append(
-            f"follow-up {title!r}: done {said!r} has no year; read as {day.isoformat()}, the first {said} on or "
-            f"after the incident's date ({start.isoformat()}): correct its done: in the record if another was meant"
+            f"follow-up {title!r}: done {said!r} has no year; read as {day.isoformat()}, {read}: correct its done: "
+            "in the record if another was meant"
         )
     if pm.controls:
         notes.append(
@@ -743,7 +749,7 @@ def import_postmortem(
     was written, or ``already`` when the same document was imported before (nothing written).
     ``dry_run``: every check and choice made, nothing written; the answer says what would be.
     ``review_due``, ``review_done``: the review's due day and the day it was held, over what the postmortem says."""
-    from recur.ingest.postmortem import dues_against
+    from recur.ingest.postmortem import dones_by, dues_against
     from recur.kb.incident_record import next_id
     from recur.kb.loader import load_kb, require_patterns
 
@@ -760,12 +766,13 @@ def import_postmortem(
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
     if date:  # a due date without its year is read against the date given, not the document's
         dues_against(pm, day)
+    dones_by(pm, today or dt.date.today())
     notes += _same_source_notes(kb, source, sources) + _look_alike_notes(kb, title, day)
     numbered, iid = not iid, iid or next_id(kb, day.year)
     if iid in kb.incident_files:
         raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
     notes += ([] if "Summary" in pm.sections else ["no summary section; used the title"]) + read_notes
-    notes += _unrecorded_notes(pm)
+    notes += _unrecorded_notes(pm, today or dt.date.today())
     search = (lambda q: _search(kb_dir, index_dir, model, q, top)) if not patterns else None
     link, reason, unknown, answer, pending = _link(kb, search, _query(title, pm), patterns, threshold)
     cands = candidates_of(answer.results if answer else [], kb.import_drafts())

@@ -259,6 +259,16 @@ def on_or_after(month: int, day: int, start: dt.date) -> dt.date:
     raise ValueError(f"no {month}/{day} after {start}")  # month_day only gives days some year has
 
 
+def on_or_before(month: int, day: int, end: dt.date) -> dt.date:
+    """The last ``month``/``day`` on or before ``end``: a day already past, as a day something was done
+    ("done Dec 1" written on 5 December is this year's; "Dec 31" of a span ending Jan 1 the year before)."""
+    for year in range(end.year, end.year - 9, -1):  # Feb 29 comes round within 8 years
+        with contextlib.suppress(ValueError):
+            if (day_of := dt.date(year, month, day)) <= end:
+                return day_of
+    raise ValueError(f"no {month}/{day} before {end}")  # month_day only gives days some year has
+
+
 # "by the 19th": a day of the month alone, its ordinal suffix said ("by 19" may be a count)
 _DAY_ONLY = re.compile(r"(?:the[ \t]+)?(\d{1,2})(?:st|nd|rd|th)", re.I)
 

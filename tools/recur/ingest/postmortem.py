@@ -25,6 +25,7 @@ from recur.ingest.pm_clock import entry, minutes_between, moment, zoned_range
 from recur.ingest.pm_markup import drop_html_comments, grid_tables, pipeless_tables, table_cells, to_markdown
 from recur.ingest.pm_severity import candidates, mentions
 from recur.ingest.pm_text import (
+    MONTH_DAY,
     MONTH_NAME,
     TICKET,
     clean_title,
@@ -34,6 +35,7 @@ from recur.ingest.pm_text import (
     is_generic_title,
     is_placeholder,
     month_day,
+    on_or_before,
     parse_date,
     read_duration,
     review_held,
@@ -1245,19 +1247,74 @@ DOC_DATE_LINE = re.compile(
 )
 
 
+# a line that dates the review, never the incident: "Review date: 2026-12-09", "**Meeting date:** December 2,
+# 2026", "| PIR meeting | Dec 1, 2026 |", "Retro: Dec 3", "Status: Draft, review scheduled 2026-12-09". Read as the
+# first dated sentence, a review a week ahead was the incident's date, after today. A label naming the review
+# that says no day, "Incident review: Payments down on Nov 29, 2026" (a title), stays
+LABEL_LINE = re.compile(
+    r"(?m)^[ \t]*(?:[-*+][ \t]+)?(?:\|[ \t]*)?(?:\*\*|__|\*|_)?([A-Za-z](?:[A-Za-z /-]{0,38}[A-Za-z])?)"
+    r"(?:\*\*|__|\*|_)?[ \t]*[:|][ \t]*(?:(?:\*\*|__|\*|_)[ \t]*)?([^\n]*)$"
+)
+_REVIEW_WORD = re.compile(r"(?i)\b(?:review|retro(?:spective)?|pir|meeting)\b")
+_WHEN_WORD = re.compile(r"(?i)\b(?:date|day|due|held|on|scheduled|planned|when)\b")
+_DATED_START = re.compile(rf"(?i)[ \t*_]*(?:\d|{MONTH_NAME}[ \t]|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)")
+
+
+def _review_line(m: re.Match) -> str:
+    """The label line ``m`` (LABEL_LINE) taken out when it dates the review, else kept."""
+    label, value = m.group(1), m.group(2)
+    if re.search(r"(?i)\bstatus\b", label):  # "Status: Draft, review scheduled …": the review's due day
+        return "" if _REVIEW_WORD.search(value) else m.group(0)
+    review = _REVIEW_WORD.search(label) and (_WHEN_WORD.search(label) or _DATED_START.match(value))
+    return "" if review else m.group(0)
+
+
 def _first_dated(prose: str, leadup: str | None) -> tuple:
     """(date, its words, the text it was found in) of the first dated sentence about the incident:
     lines about the document (created, last modified) and the Leadup (what came before) are read
-    only when nothing else is dated."""
+    only when nothing else is dated; lines dating the review never."""
+    prose = LABEL_LINE.sub(_review_line, prose)
     undated = DOC_DATE_LINE.sub("", prose)
     texts = [DOC_DATE_LINE.sub("", prose.replace(leadup, "")) if leadup else undated, undated, prose]
     for n, text in enumerate(texts):
         if n and text == texts[n - 1]:  # nothing taken out: the same text, not read again (a megabyte, 0.4 s)
             continue
-        day, words = find_date(text, short_slash=False)  # "alert on 5/30/60 minute windows" dates no incident
+        # "alert on 5/30/60 minute windows" dates no incident
+        day, words = _span_first(text, *find_date(text, short_slash=False))
         if day is not None:
             return day, words, text
     return None, None, prose
+
+
+# what may stand between the two days of a span after the first's time: "Nov 29 and 00:24 UTC on Nov 30",
+# "29 Nov to 30 Nov", "Dec 31 – Jan 2"; one character a step (a run of spaces is not split two ways)
+_GAP = r"(?:[ \t,]|(?i:on|at|the)\b|\d{1,2}:\d\d(?::\d\d)?(?:[ \t]*(?i:[ap]\.?m\.?))?|[A-Z]{2,5}\b)*"
+_SPAN_GAP = re.compile(rf"{_GAP}(?:(?i:and|to|until|till|through|thru)\b|[–—-]){_GAP}")
+_YEARLESS = re.compile(rf"(?<!\w)(?:{MONTH_DAY.pattern})(?!\d)", re.I)
+# _DAY_RANGE from a word's start: tried at every character, it took a megabyte 0.5 s (a log 1.9 s), now 0.2 s
+_SPAN_DAYS = re.compile(rf"(?<!\w)(?:{_DAY_RANGE.pattern})", re.I)
+
+
+def _span_first(text: str, day: dt.date | None, words: str | None) -> tuple:
+    """(date, words) of the first dated words of ``text`` (``find_date``'s), or of a span of days before
+    them, its first day: "Nov 29–30, 2026", "between 22:10 UTC on Nov 29 and 00:24 UTC on Nov 30, 2026",
+    "from Dec 31 to Jan 1, 2027". An incident over two days began on the first, as a Date label's span
+    did (_set_date); the year written once, the second day was read as the incident's."""
+    at = text.find(words) if words else len(text)
+    end = at + len(words or "")
+    span = _SPAN_DAYS.search(text, 0, end)  # "Nov 29–30, 2026" is no date of find_date's: before its first
+    if span and span.start() < at:
+        month, first, year = (span["m"], span["d"], span["y"]) if span["m"] else (span["m2"], span["d2"], span["y2"])
+        if got := parse_date(f"{month} {first}, {year}"):
+            return got, span.group(0)
+    if day is None:
+        return day, words
+    near = list(_YEARLESS.finditer(text, max(0, at - 80), at))
+    before = near[-1] if near else None  # the day nearest the date: "Nov 29 and … on Nov 30, 2026"
+    if before is None or not _SPAN_GAP.fullmatch(text, before.end(), at) or not (md := month_day(before.group(0))):
+        return day, words
+    first_day = on_or_before(*md, day)
+    return (first_day, text[before.start() : end]) if (day - first_day).days <= 31 else (day, words)
 
 
 # a template's placeholders: "[Service name]", "<describe impact>", "{{date}}", "YYYY-MM-DD", "TBD", "hh:mm". No
@@ -1384,6 +1441,20 @@ def dues_against(pm: Postmortem, start: dt.date) -> None:
         if (said := dones.get(it["title"])) is not None:  # a done day with no year likewise
             it["done"] = due_after(said, start)
             pm.inferred_dones.append((it["title"], said, it["done"], start))
+
+
+def dones_by(pm: Postmortem, today: dt.date) -> None:
+    """A day done written without its year is never after ``today``: one read after it (the first on or after
+    an incident's date later in the year: "done Dec 1" of a postmortem dated Dec 2 was 2027-12-01, and
+    ``recur report`` listed the follow-up open) or not read (no incident date) is the last such day on or
+    before ``today``. Due dates are ahead as often as not; a done day is past."""
+    for n, (title, said, day, start) in enumerate(pm.inferred_dones):
+        if (day is None or day > today) and (md := month_day(said)):
+            done = on_or_before(*md, today)
+            for it in pm.action_items:
+                if it["title"] == title and it.get("done") == day:
+                    it["done"] = done
+            pm.inferred_dones[n] = (title, said, done, start)
 
 
 def _without_year(pm: Postmortem, due: str) -> dt.date | None:

@@ -1,0 +1,129 @@
+"""`recur import`'s incident date and done days, as a problem manager's real postmortems write them: a
+review's or meeting's date is never the incident's, a span of days is its first day, and a done day
+written without its year is never after today."""
+
+import datetime as dt
+import json
+
+import pytest
+from click.testing import CliRunner
+from import_helpers import import_file as imp
+
+from recur.cli.main import cli
+
+PM = """\
+# Payment webhooks delayed
+
+{label}
+Severity: SEV2
+
+## Summary
+
+On Nov 29, 2026 between 22:10 and 23:40 UTC webhooks were delayed.
+"""
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Review date: 2026-12-09",
+        "Review due: 2026-12-09",
+        "Status: Draft, review scheduled 2026-12-09",
+        "Review held: 2026-12-01",
+        "Postmortem review: Dec 3, 2026",
+        "Retro date: 2026-12-03",
+        "PIR meeting: Dec 1, 2026",
+        "**Meeting date:** December 2, 2026",
+        "- **Retrospective held on**: Wednesday, December 2, 2026",
+        "| Review date | 2026-12-09 |\n|---|---|\n| Owner | Sam Okafor |",
+    ],
+)
+def test_a_review_or_meeting_line_is_not_the_incidents_date(kb_dir, tmp_path, label):
+    """The first dated sentence was the review's line ("Review date: 2026-12-09" above the summary), a day
+    after today, with a warning; the incident's own day, in the summary, was passed over."""
+    out = json.loads(imp(kb_dir, tmp_path / "pm.md", PM.format(label=label), "--json").output)
+    assert out["date"] == "2026-11-29" and "date" not in out["triage"], (out["date"], out["date_source"])
+    assert out["date_source"].startswith('the first dated sentence: "On Nov 29, 2026'), out["date_source"]
+    if label.startswith(("Review date", "| Review date", "Review due", "Status")):  # still the review's due day
+        assert out["review"]["due"] == "2026-12-09", out["review"]
+
+
+def test_a_postmortem_dated_only_by_its_review_is_left_for_triage(kb_dir, tmp_path):
+    text = "# Payment webhooks delayed\n\nReview date: 2026-12-09\n\n## Summary\n\nWebhooks were delayed.\n"
+    out = json.loads(imp(kb_dir, tmp_path / "pm.md", text, "--json").output)
+    assert "date" in out["triage"] and out["review"]["due"] == "2026-12-09", out
+    # a label naming the review with no day of its own is text like any other: its date is read
+    text = "# Webhooks\n\nIncident review: webhooks delayed on Nov 30, 2026\n\n## Impact\n\nLate webhooks.\n"
+    assert json.loads(imp(kb_dir, tmp_path / "t.md", text, "--json").output)["date"] == "2026-11-30"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "day"),
+    [
+        ("Between 22:10 UTC on Nov 29 and 00:24 UTC on Nov 30, 2026, webhooks were delayed.", "2026-11-29"),
+        ("Between 11pm PT on Nov 29 and 1:05 a.m. PT on Nov 30, 2026 webhooks were delayed.", "2026-11-29"),
+        ("On Nov 29–30, 2026 webhooks were delayed.", "2026-11-29"),
+        ("From 29 Nov to 30 Nov 2026 webhooks were delayed.", "2026-11-29"),
+        ("From 29–30 November 2026 webhooks were delayed.", "2026-11-29"),
+        ("Between Dec 31 and Jan 1, 2027 webhooks were delayed.", "2026-12-31"),
+        # no span: a day earlier in the sentence with more than a time between is another day
+        ("On Nov 3 we deployed a change and on Nov 30, 2026 webhooks were delayed.", "2026-11-30"),
+        ("On Nov 30, 2026 webhooks were delayed.", "2026-11-30"),
+    ],
+)
+def test_a_span_of_days_in_the_text_is_its_first_day(kb_dir, tmp_path, sentence, day):
+    """docs: a date over two days is its first. In prose the year is written once, after the second day,
+    and that day was read as the incident's ("between … Nov 29 and … Nov 30, 2026": 2026-11-30)."""
+    text = f"# Payment webhooks delayed\n\nSeverity: SEV2\n\n## Summary\n\n{sentence}\n"
+    out = json.loads(imp(kb_dir, tmp_path / "pm.md", text, "--json").output)
+    assert out["date"] == day, (out["date"], out["date_source"])
+
+
+def _yearless(day: dt.date) -> str:
+    return f"{day:%b} {day.day}"
+
+
+def test_a_done_day_without_its_year_is_never_after_today(kb_dir, tmp_path):
+    """A "done Dec 1" of a postmortem dated Dec 2 (its review meeting's day, read as the incident's) was read
+    as the first Dec 1 on or after it, a year ahead: the record said done 2027-12-01 and `recur report`
+    listed the follow-up open. A done day is past: the last such day on or before today. Dates are set from
+    today, so the test holds whatever day it runs."""
+    today = dt.date.today()
+    dated, done, later = today - dt.timedelta(days=3), today - dt.timedelta(days=4), today - dt.timedelta(days=1)
+    text = (
+        f"# Webhooks delayed\n\nDate: {dated.isoformat()}\nSeverity: SEV2\n\n## Summary\n\nWebhooks were late.\n\n"
+        f"## Action items\n\n- [x] Update consumer lag runbook — Sam Okafor — done {_yearless(done)}\n"
+        f"- [x] Tune the poll settings — Lin Zhao — done {_yearless(later)}\n"
+    )
+    out = json.loads(imp(kb_dir, tmp_path / "pm.md", text, "--json").output)
+    record = next(kb_dir.rglob(f"{out['incident']}.md")).read_text()
+    assert f"done: {done.isoformat()}" in record and f"done: {later.isoformat()}" in record, record
+    assert (
+        f"follow-up 'Update consumer lag runbook': done {_yearless(done)!r} has no year; read as {done.isoformat()}, "
+        f"the last {_yearless(done)} on or before today ({today.isoformat()}; a done day is not ahead): correct its "
+        "done: in the record if another was meant"
+    ) in out["notes"], out["notes"]
+    assert (  # after the incident's date and before today: the first on or after it, as before
+        f"follow-up 'Tune the poll settings': done {_yearless(later)!r} has no year; read as {later.isoformat()}, "
+        f"the first {_yearless(later)} on or after the incident's date ({dated.isoformat()})"
+    ) in " ".join(out["notes"])
+    report = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", today.isoformat(), "--format", "json"])
+    listed = json.loads(report.output)
+    open_titles = {f["title"] for f in listed["follow_ups"] + listed.get("follow_ups_no_due", [])}
+    assert not open_titles & {"Update consumer lag runbook", "Tune the poll settings"}, open_titles
+
+
+def test_a_done_day_without_its_year_and_no_incident_date_is_the_last_before_today(kb_dir, tmp_path):
+    """With no date in the postmortem the day was left out (none to read it against), though a done day
+    can only be one already past."""
+    today = dt.date.today()
+    done = today - dt.timedelta(days=10)
+    text = f"# Webhooks delayed\n\n## Summary\n\nLate.\n\n## Action items\n\n- [x] Fix the alert (done {_yearless(done)})\n"
+    out = json.loads(imp(kb_dir, tmp_path / "pm.md", text, "--json").output)
+    assert "date" in out["triage"], out
+    record = next(kb_dir.rglob(f"{out['incident']}.md")).read_text()
+    assert f"done: {done.isoformat()}" in record, record
+    assert any(
+        n.startswith(f"follow-up 'Fix the alert': done {_yearless(done)!r} has no year; read as {done.isoformat()}")
+        for n in out["notes"]
+    ), out["notes"]
