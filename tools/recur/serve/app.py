@@ -279,11 +279,15 @@ def _middleware(app, *, max_body: int, pools: tuple[int, int], body_timeout: flo
 
 def _outer_middleware(app, host: str | None, allowed_hosts: tuple) -> None:
     """The outermost three: the Host and Origin check (before the token: a 421, not a 401), inside
-    metrics and the access log (a refused request is counted), then the security headers on every answer."""
+    metrics and the access log (a refused request is counted), then the security headers on every answer.
+    Between the check and the metrics, the 500 of an unexpected exception in any layer inside (guard.Unexpected):
+    counted, logged and given the headers like every other answer."""
+    from recur.serve.guard import Unexpected
     from recur.serve.metrics import MetricsMiddleware
     from recur.serve.security import HostCheck, SecurityHeaders
 
     app.add_middleware(HostCheck, host=host, allowed=allowed_hosts)
+    app.add_middleware(Unexpected)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(SecurityHeaders)
 

@@ -235,6 +235,7 @@ def install_error_handlers(
     async def _recur(request: Request, exc: RecurError):
         return error_response(422, "invalid_request", str(exc))
 
+    # Starlette's outermost layer: only what escapes Unexpected (a bug in the security headers or the metrics)
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):  # pragma: no cover - a bug, still one shape
         return error_response(500, "internal_error", f"unexpected {type(exc).__name__}; see the server log")
@@ -823,3 +824,51 @@ class HeadAsGet:
         finally:
             if "route" in inner:  # the route matched, for the metrics' label: the copy hid it, and a HEAD of
                 scope["route"] = inner["route"]  # /api/patterns/disk-full was counted under /api/{unknown}
+
+
+class Unexpected:
+    """ASGI middleware: an exception nothing expected (a bug) answered 500 ``internal_error`` here, inside the
+    security headers and the metrics, and logged once with the request it was. Starlette answered it in its
+    outermost layer (its handler for Exception, install_error_handlers' ``_unexpected``, is ServerErrorMiddleware's),
+    outside every middleware of create_app: the 500 had no CSP, nosniff or X-Frame-Options, the access log and
+    /metrics had it as ``500 0`` (87 bytes were sent), and uvicorn logged its traceback under a bare "Exception in
+    ASGI application" naming no request (found in an operator's review). An answer already begun cannot become a
+    500: that exception goes on to uvicorn, which closes the connection."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def tracked(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception as exc:  # not CancelledError (a BaseException): a stop's cancel is StopAnswer's
+            if started:
+                raise
+            _log_unexpected(scope, exc)
+            message = f"unexpected {type(exc).__name__}; see the server log"
+            await error_response(500, "internal_error", message, None, scope)(scope, receive, send)
+
+
+def _log_unexpected(scope, exc: Exception) -> None:
+    """The traceback, once, under a line naming the request as the access log does (method, path as received,
+    client), so an operator can tie the two; not its query string, which can carry what a responder typed."""
+    import logging
+
+    from recur.serve.prefix import received_path
+
+    path = received_path(scope).decode("latin-1")
+    host, port = scope.get("client") or ("-", "-")
+    client = f"{host}:{port}"
+    said = f"{scope.get('method', '-')} {path} from {client}".encode("unicode_escape").decode("ascii")  # one line
+    logging.getLogger("uvicorn.error").error(
+        "unexpected %s answering %s: answered 500 internal_error", type(exc).__name__, said, exc_info=exc
+    )
