@@ -378,6 +378,6 @@ def test_readme_lists_every_metric_metrics_exposes(tmp_path):
     exposed = {f.name + ("_total" if f.type == "counter" else "") for f in families if f.name not in created}
     readme = (Path(__file__).resolve().parents[1] / "docs" / "operating.md").read_text(encoding="utf-8")
     section = readme.split("- **Metrics.**", 1)[1].split("Example rules", 1)[0]
-    listed = set(re.findall(r"`(recur_[a-z_]+)", section))
+    listed = set(re.findall(r"`((?:recur|process|python)_[a-z_]+)", section))
     assert listed == exposed, (sorted(exposed - listed), sorted(listed - exposed))
     assert created and "`_created`" in section
