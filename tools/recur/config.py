@@ -122,6 +122,11 @@ SETTINGS: dict[str, Setting] = {
     "mcp_max_sessions": Setting(
         "RECUR_MCP_MAX_SESSIONS", 1000, "MCP sessions recur serve keeps open at once on /mcp (~40 KiB each)"
     ),
+    "mcp_max_sessions_per_client": Setting(
+        "RECUR_MCP_MAX_SESSIONS_PER_CLIENT",
+        20,
+        "MCP sessions one client address keeps open on /mcp; past it its least recently used idle one is closed",
+    ),
     "mcp_idle_timeout": Setting("RECUR_MCP_IDLE_TIMEOUT", 1800.0, "seconds an idle MCP session on /mcp stays open"),
     "mcp_allowed_hosts": Setting(
         "RECUR_MCP_ALLOWED_HOSTS",

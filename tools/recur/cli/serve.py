@@ -368,6 +368,14 @@ def _slack_secret(path) -> str | None:
     help="MCP sessions open at once on /mcp (~40 KiB each); past it a new session gets 503 until one closes (env RECUR_MCP_MAX_SESSIONS).",
 )
 @click.option(
+    "--mcp-max-sessions-per-client",
+    **setting("mcp_max_sessions_per_client"),
+    show_default=True,
+    type=click.IntRange(1, 100000),
+    help="MCP sessions one client address keeps open on /mcp; past it the client's least recently used idle "
+    "session is closed to make room (env RECUR_MCP_MAX_SESSIONS_PER_CLIENT).",
+)
+@click.option(
     "--mcp-idle-timeout",
     **setting("mcp_idle_timeout"),
     show_default=True,
@@ -460,7 +468,7 @@ def serve(
         mcp_max_sessions=mcp_max_sessions,
         mcp_idle_seconds=mcp_idle_timeout,
         mcp_allowed_hosts=tuple(mcp_allowed_hosts or ()),
-        **limits,  # --max-concurrent, --webhook-share, --webhook-max-wait, --body-timeout: create_app's names
+        **limits,  # --max-concurrent, --webhook-*, --body-timeout, --mcp-max-sessions-per-client: create_app's names
     )
     said = _access(token, token_scope) + feedback[1] + _slack_said(slack_secret, site_url) + url_said
     _run(app, stop, (host, port, root_path), (header_timeout, send_timeout), said)

@@ -67,6 +67,8 @@ def create_app(
     mcp_max_sessions: int = config.default("mcp_max_sessions"),
     mcp_idle_seconds: float = config.default("mcp_idle_timeout"),
     mcp_allowed_hosts: tuple = (),
+    mcp_max_sessions_per_client: int = config.default("mcp_max_sessions_per_client"),
+    mcp_evict_idle_after: float | None = None,
 ):
     """Build the app. ``inference_threads`` bounds concurrent searches (default: one per CPU core; `recur serve`
     gives torch one thread per encode, so they do not fight for cores). ``token`` guards feedback
@@ -77,7 +79,8 @@ def create_app(
     ``body_timeout`` seconds to send a body.
     ``slack_signing_secret`` turns on /api/slack/* (``site_url``: where pattern links in replies
     point); the MCP server is at /mcp (``host``: the SDK's DNS-rebinding checks on loopback; at
-    most ``mcp_max_sessions`` sessions open at once, each closed after ``mcp_idle_seconds`` idle;
+    most ``mcp_max_sessions`` sessions open at once, each closed after ``mcp_idle_seconds`` idle, and
+    ``mcp_max_sessions_per_client`` per client address (``mcp_evict_idle_after``: mcp_sessions.SessionCaps);
     ``mcp_allowed_hosts``: a reverse proxy's host names those checks also accept; security.HostCheck,
     every route's).
 
@@ -101,6 +104,7 @@ def create_app(
     install_error_handlers(app, BODY_HINTS, BODY_TAKES)  # what a route takes, with a refusal of its body
     slack = {"signing_secret": slack_signing_secret, "site_url": site_url}
     mcp = dict(host=host, max_sessions=mcp_max_sessions, idle_seconds=mcp_idle_seconds, allowed_hosts=mcp_allowed_hosts)
+    mcp.update(max_sessions_per_client=mcp_max_sessions_per_client, evict_idle_after=mcp_evict_idle_after)
     _routes(app, settings, slack=slack, mcp=mcp)
     _middleware(app, max_body=max_body, pools=(max_concurrent, webhooks), body_timeout=body_timeout)
     _outer_middleware(app, host, tuple(mcp_allowed_hosts))

@@ -960,6 +960,8 @@ def http_app(
     idle_seconds: float = config.default("mcp_idle_timeout"),
     allowed_hosts: tuple = (),
     site_url: str | None = None,
+    max_sessions_per_client: int = config.default("mcp_max_sessions_per_client"),
+    evict_idle_after: float | None = None,
 ):
     """(session manager, ASGI app): the MCP server at ``path`` (streamable HTTP, read-only tools; ``site_url``:
     build_server's); mcp_http.http_router serves the app and runs the manager, from the first request to /mcp.
@@ -967,9 +969,13 @@ def http_app(
     ``max_sessions`` open sessions a new one is refused with the SDK's 503 until one closes or idles
     out (``idle_seconds``); open sessions are unaffected. The default cap is a tenth of the SDK's
     10,000: an idle session holds ~40 KiB (measured: 2,000 sessions, +77 MiB), and sessions open at
-    ~150 a second, so the SDK's cap let one client pin ~400 MiB for the 30-minute idle timeout."""
+    ~150 a second, so the SDK's cap let one client pin ~400 MiB for the 30-minute idle timeout.
+    ``max_sessions_per_client`` and ``evict_idle_after`` (seconds; None: the module's default): see
+    mcp_sessions.SessionCaps, in front of the SDK's app."""
     from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
     from mcp.server.transport_security import TransportSecuritySettings
+
+    from recur.serve.mcp_sessions import EVICT_IDLE_AFTER, SessionCaps
 
     server = build_server(get_engine, allow_writes=False, site_url=site_url, load_wait=HTTP_LOAD_WAIT)
     # on loopback, the SDK's own default took only "127.0.0.1:*" and the like: a Host with no port (a server on
@@ -987,7 +993,14 @@ def http_app(
         session_idle_timeout=idle_seconds,
     )
     manager = server.session_manager
-    return manager, JsonRpcErrors(StreamableHTTPASGIApp(manager))
+    capped = SessionCaps(
+        StreamableHTTPASGIApp(manager),
+        per_client=max_sessions_per_client,
+        max_sessions=max_sessions,
+        idle_seconds=idle_seconds,
+        evict_idle_after=EVICT_IDLE_AFTER if evict_idle_after is None else evict_idle_after,
+    )
+    return manager, JsonRpcErrors(capped)
 
 
 def _proxied(hosts: tuple):

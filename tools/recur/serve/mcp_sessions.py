@@ -1,0 +1,223 @@
+"""Caps on the MCP sessions /mcp keeps open: per client, and what happens when the whole table is full.
+
+The SDK's session manager caps its table (--mcp-max-sessions) and, once it is full, refuses every new
+session with a 503 until one closes or idles out (--mcp-idle-timeout, 30 min). /mcp needs no token under
+the default --token-scope write, so one client with bare ``initialize`` POSTs filled the table (1,000
+places: seconds of requests) and every assistant was refused for half an hour (found in an operator's
+review). The SDK has no cap per client and no public way to list or close its sessions, so ``SessionCaps``,
+an ASGI app in front of the SDK's, keeps its own table of the sessions it saw opened (the ``Mcp-Session-Id``
+of an opening request's answer) by client address, and closes one the way a client does: a DELETE with its
+id, through the SDK's app.
+
+The client address is ``scope["client"]``, the one the access log and the feedback rate limit use: the
+peer's, or the one a trusted reverse proxy's ``X-Forwarded-For`` names (uvicorn's proxy headers).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+
+import anyio
+from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
+
+SESSION_HEADER = b"mcp-session-id"
+# When the whole table is full, a session idle (no request in flight) at least this long is closed to make
+# room instead of refusing the new one. An assistant between tool calls is idle for a few minutes at most
+# (and one holding its GET /mcp event stream open is never idle); one idle longer has most likely gone.
+EVICT_IDLE_AFTER = 300.0
+# What a client that has its cap of sessions all busy is answered: the SDK's own code for its table being full
+# (an internal error, -32603), so a client handles both alike, with 429, as a limit per client is said
+TOO_MANY = (
+    "Too many open sessions from this client: {cap} (--mcp-max-sessions-per-client), each with a request in "
+    "progress; end one (DELETE /mcp with its Mcp-Session-Id) or wait for one to finish"
+)
+
+
+@dataclass
+class _Session:
+    client: str
+    used: float  # anyio's clock: when its last request ended (the SDK's idle countdown starts there too)
+    busy: int = 0  # its requests in flight, an open GET /mcp event stream included
+
+
+class SessionCaps:
+    """The SDK's /mcp app (``app``) with at most ``per_client`` sessions open per client address.
+
+    A client at its cap that opens another has its least recently used idle session closed to make room,
+    rather than being refused: an assistant that crashed and reconnects (or a restarted one, whose old
+    sessions idle out only after --mcp-idle-timeout) would otherwise be locked out for that long by its own
+    dead sessions, and a flood from one address only ever displaces its own. A session with a request in
+    flight (an assistant's open event stream) is never closed; a client whose sessions are all busy is
+    refused (429, ``TOO_MANY``). When the whole table (``max_sessions``) is full, an idle session of the
+    client holding the most, or one idle ``evict_idle_after`` seconds, is closed instead of refusing
+    (``_room_in_a_full_table``); if none is, the SDK's 503 stands. ``idle_seconds``: the SDK's idle timeout,
+    after which it has closed a session."""
+
+    def __init__(self, app, *, per_client: int, max_sessions: int, idle_seconds: float, evict_idle_after: float):
+        self.app = app
+        self.per_client, self.max_sessions = per_client, max_sessions
+        self.idle_seconds, self.evict_idle_after = idle_seconds, evict_idle_after
+        self.sessions: dict[str, _Session] = {}
+        self.opening: dict[str, int] = {}  # per client: requests opening a session not yet answered
+
+    async def __call__(self, scope, receive, send):
+        sid = _header(scope.get("headers", ()), SESSION_HEADER) if scope["type"] == "http" else None
+        if sid is not None:
+            return await self._in_session(sid, scope, receive, send)
+        if scope["type"] != "http" or scope.get("method") != "POST" or not _opens_a_session(scope):
+            return await self.app(scope, receive, send)
+        await self._opening(_client(scope), scope, receive, send)
+
+    async def _opening(self, client: str, scope, receive, send) -> None:
+        """A POST without a session id: the SDK opens a session for it (and drops it again unless it was an
+        initialize that succeeded). Room is made, and the place taken, before anything is awaited, so that
+        requests opening sessions at once cannot each see the same free place."""
+        self._forget_expired()
+        closing = self._room(client)
+        if closing is False:
+            return await _refuse(send, self.per_client)
+        self.opening[client] = self.opening.get(client, 0) + 1
+        opened: _Session | None = None
+
+        async def watch(message):
+            nonlocal opened
+            if message["type"] == "http.response.start" and message["status"] < 400:
+                sid = _header(message.get("headers", ()), SESSION_HEADER)
+                if sid is not None:
+                    opened = self.sessions[sid] = _Session(client, anyio.current_time(), busy=1)
+                    self._opened(client)
+            await send(message)
+
+        try:
+            if closing:
+                await self._close(closing)
+            await self.app(scope, receive, watch)
+        finally:
+            if opened is None:
+                self._opened(client)
+            else:
+                opened.busy, opened.used = opened.busy - 1, anyio.current_time()
+
+    def _room(self, client: str) -> str | bool | None:
+        """The id of the session to close for ``client``'s new one (taken out of the table), None when there is
+        room or the SDK's own refusal is to stand, False when ``client`` is to be refused."""
+        mine = [(s.used, sid) for sid, s in self.sessions.items() if s.client == client]
+        if len(mine) + self.opening.get(client, 0) >= self.per_client:
+            idle = [(used, sid) for used, sid in mine if not self.sessions[sid].busy]
+            return self._take(idle) if idle else False
+        if len(self.sessions) + sum(self.opening.values()) >= self.max_sessions:
+            return self._room_in_a_full_table(client, len(mine) + self.opening.get(client, 0))
+        return None
+
+    def _room_in_a_full_table(self, client: str, mine: int) -> str | None:
+        """The idle session to close when the whole table is full: the least recently used of the client that
+        holds the most, if it holds more than ``client`` will with its new one (``mine`` + 1). Else the one idle
+        longest, if idle ``evict_idle_after`` seconds; else none. With --mcp-max-sessions at or below the cap
+        per client, one client filled the table and every other was refused until its sessions idled out; a
+        flood from many addresses, each holding more than one assistant does, never displaces the assistant."""
+        held = Counter(s.client for s in self.sessions.values())
+        idle = [(sid, s) for sid, s in self.sessions.items() if not s.busy]
+        most = [(-held[s.client], s.used, sid) for sid, s in idle if held[s.client] > mine + 1]
+        if most:
+            return self._take(most)
+        before = anyio.current_time() - self.evict_idle_after
+        stale = [(s.used, sid) for sid, s in idle if s.used <= before]
+        return self._take(stale) if stale else None
+
+    def _take(self, candidates: list) -> str:
+        """The first of ``candidates`` (tuples ending in a session id, sorted on the rest), out of the table."""
+        sid = min(candidates)[-1]
+        del self.sessions[sid]
+        return sid
+
+    def _opened(self, client: str) -> None:
+        left = self.opening.pop(client, 1) - 1
+        if left:
+            self.opening[client] = left
+
+    def _forget_expired(self) -> None:
+        """Sessions the SDK has closed for being idle past --mcp-idle-timeout (it counts from the end of the
+        last request, as ``used`` does, a moment before it: never one it still has)."""
+        expired = anyio.current_time() - self.idle_seconds
+        for sid in [sid for sid, s in self.sessions.items() if not s.busy and s.used <= expired]:
+            del self.sessions[sid]
+
+    async def _in_session(self, sid: str, scope, receive, send) -> None:
+        """A request in session ``sid``: the session is busy while it runs, and forgotten once the SDK has
+        said it is gone (404) or ended it (a DELETE answered)."""
+        session = self.sessions.get(sid)
+        if session is None:
+            return await self.app(scope, receive, send)
+        session.busy += 1
+        status = None
+
+        async def watch(message):
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        finally:
+            session.busy, session.used = session.busy - 1, anyio.current_time()
+            ended = status == 404 or (scope.get("method") == "DELETE" and status is not None and status < 400)
+            if ended and self.sessions.get(sid) is session:
+                del self.sessions[sid]
+
+    async def _close(self, sid: str) -> None:
+        """End session ``sid`` as its client would, with a DELETE through the SDK's app: the SDK terminates it
+        and forgets it before answering, so its place is free when this returns. The Host is loopback, which
+        the SDK's DNS-rebinding check (on only when bound to loopback) always accepts."""
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "DELETE",
+            "scheme": "http",
+            "path": "/mcp",
+            "raw_path": b"/mcp",
+            "query_string": b"",
+            "root_path": "",
+            "headers": [(b"host", b"127.0.0.1"), (SESSION_HEADER, sid.encode())],
+            "client": None,
+            "server": None,
+        }
+        sent = False
+
+        async def receive():
+            nonlocal sent
+            if sent:
+                return {"type": "http.disconnect"}
+            sent = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def ignore(message):
+            pass
+
+        await self.app(scope, receive, ignore)
+
+
+def _header(headers, name: bytes) -> str | None:
+    return next((v.decode("latin-1") for k, v in headers if k.lower() == name), None)
+
+
+def _client(scope) -> str:
+    return str((scope.get("client") or ("-",))[0] or "-")
+
+
+def _opens_a_session(scope) -> bool:
+    """Whether the SDK would open a session for this POST without one: it does on the protocol versions whose
+    handshake is an initialize (or none said); a later version's requests it serves without sessions."""
+    version = _header(scope.get("headers", ()), b"mcp-protocol-version")
+    return version is None or version in HANDSHAKE_PROTOCOL_VERSIONS
+
+
+async def _refuse(send, cap: int) -> None:
+    error = {"code": -32603, "message": TOO_MANY.format(cap=cap)}
+    body = json.dumps({"jsonrpc": "2.0", "id": None, "error": error}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 429, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
