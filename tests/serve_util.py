@@ -45,13 +45,11 @@ def started_on(lines, said: list) -> int:
 def running(app, wait_ready: bool = True, timeout: float = 60.0, **config):
     """Serve ``app`` with uvicorn on 127.0.0.1:<free port>, configured as `recur serve` does
     (``config``: e.g. header_timeout); yields the base URL."""
-    import uvicorn
-
     from recur.serve import server as serve_server
 
     sock = free_socket()
     port = sock.getsockname()[1]
-    server = uvicorn.Server(serve_server.config(app, lifespan="on", **config))
+    server = serve_server.server(serve_server.config(app, lifespan="on", **config))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"

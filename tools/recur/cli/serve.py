@@ -581,13 +581,11 @@ def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str) ->
     ``where``: (host, port, root path); ``timeouts``: (header, send) seconds."""
     import signal
 
-    import uvicorn
-
     from recur.serve import server as serve_server
 
     host, port, root_path = where
     header_timeout, send_timeout = timeouts
-    stop.server = uvicorn.Server(
+    stop.server = serve_server.server(
         serve_server.config(
             app,
             host,

@@ -30,6 +30,8 @@ DEFAULT_SEND_TIMEOUT = settings.default("send_timeout")
 # request line + headers; nginx's default buffers (4 x 8 KiB) are half of this. Without a bound the
 # parser kept an 8 MB header, and a 100 MB one raised the server's memory by 130 MB (found by QA).
 MAX_HEADER_BYTES = 64 * 1024
+# what a stop reads of one connection's unread bytes: the kernel buffers a few MiB at most; only a backstop
+MAX_READ_AT_STOP = 8 * 1024 * 1024
 
 
 class HeaderTimeoutProtocol(HttpToolsProtocol):
@@ -44,6 +46,10 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
     _header_bytes = 0
     _tail = b""  # the last bytes of the headers so far, to find their end across reads
     _send_timer = None
+    # [requests answered 503 at the stop, unread until then]: one per server, said by its stop (Server)
+    stop_tally = None
+    _stopping = False  # shutdown() is reading what the client sent: a request in it is answered 503
+    _answered_at_stop = False
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
@@ -84,7 +90,19 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._disarm_header_timer()
+        if self._stopping:  # read at the stop (by shutdown(), or on a connection taken from the listening queue)
+            if not self._answered_at_stop:  # one answer, then the connection closes: a request after it is not read
+                self._answer_at_stop()
+            return
         super().on_headers_complete()
+
+    def on_body(self, body: bytes) -> None:
+        if not self._answered_at_stop:  # the body of a request answered at the stop has no cycle to go to
+            super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        if not self._answered_at_stop:
+            super().on_message_complete()
 
     def connection_lost(self, exc) -> None:
         self._disarm_header_timer()
@@ -94,7 +112,18 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
     def shutdown(self) -> None:
         """uvicorn's stop, for each open connection: it closes those between requests and lets the others
         finish, telling the app nothing until they have (or the grace deadline has passed). The app is told
-        here, so that an answer that only waits (an MCP event stream) ends now, not at the deadline."""
+        here, so that an answer that only waits (an MCP event stream) ends now, not at the deadline.
+
+        A connection with no request being answered was closed at once, with the request its client had
+        already sent still unread: the close was a reset (found under load: 89 of 150 requests reset at a
+        SIGTERM, in no log). What it has sent is read first (``_read_what_was_sent``): a request begun is
+        answered 503 shutting_down, and the connection closes once its bytes are read, with no reset."""
+        if self.cycle is None or self.cycle.response_complete:
+            self._stopping = True
+            self._read_what_was_sent()
+            begun = self._header_timer is not None and self._header_bytes  # its headers are not all here
+            if begun and not self.transport.is_closing():
+                self._answer_at_stop()
         super().shutdown()
         if self.on_shutdown is not None:
             self.on_shutdown()
@@ -145,19 +174,63 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
         number, a broken chunk): the one JSON error shape, not uvicorn's plain text."""
         self._raw_error(b"400 Bad Request", "bad_request", f"the request is not valid HTTP/1.1 ({msg.rstrip('.')})")
 
-    def _raw_error(self, status: bytes, code: str, message: str) -> None:
+    def _raw_error(self, status: bytes, code: str, message: str, extra: tuple = ()) -> None:
         """An error written on the socket, before any app runs: the API's shape and the security
-        headers every response carries; then the connection is closed."""
+        headers every response carries (and ``extra`` headers, bytes lines); then the connection is closed."""
         from recur.serve.security import CSP, HEADERS
 
         body = json.dumps(error_body(code, message), separators=(",", ":")).encode()
         head = [b"HTTP/1.1 " + status, b"content-type: application/json", b"content-length: " + str(len(body)).encode()]
         head += [name + b": " + value for name, value in [*HEADERS, (b"content-security-policy", CSP.encode())]]
+        head += list(extra)
         self.transport.write(b"\r\n".join([*head, b"connection: close", b"", body]))
         self.transport.close()
         # a connection that sent nothing (a browser's preconnect left idle) is not a request: not counted
         if self.on_raw_error is not None and (self._header_bytes or status[:3] != b"408"):
             self.on_raw_error(int(status[:3]), len(body), getattr(self, "client", None))
+
+    def _read_what_was_sent(self) -> None:
+        """Feed the parser what the client has sent and the event loop has not read yet (its bytes in the
+        kernel's buffer, read here from a duplicate of the socket, since the connection is closed right after).
+        Reading them all also makes that close a FIN, not a reset."""
+        got = self._buffered()
+        if got:
+            self.data_received(got)
+
+    def _buffered(self) -> bytes:
+        """What the kernel holds for this connection now, taken from it (see _read_what_was_sent)."""
+        import os
+        import socket
+
+        sock = self.transport.get_extra_info("socket")
+        if sock is None or self.scheme == "https" or self.transport.is_closing() or not hasattr(socket, "MSG_DONTWAIT"):
+            return b""  # TLS: the bytes are records only the transport can read; Windows: no MSG_DONTWAIT
+        got, size = [], 0
+        with socket.socket(fileno=os.dup(sock.fileno())) as dup:
+            while size < MAX_READ_AT_STOP:
+                try:
+                    chunk = dup.recv(65536, socket.MSG_DONTWAIT)
+                except OSError:  # nothing more now (EAGAIN), or the client reset the connection
+                    break
+                if not chunk:
+                    break
+                got.append(chunk)
+                size += len(chunk)
+        return b"".join(got)
+
+    def _answer_at_stop(self) -> None:
+        """A request the stop found unread: 503 shutting_down, as one cut short at the deadline is answered
+        (guard.StopAnswer), before any app runs (no search is started for it); counted for the stop's line."""
+        self._answered_at_stop = True
+        self._buffered()  # the rest of its body, left unread, would make the close a reset that can lose the answer
+        self._raw_error(
+            b"503 Service Unavailable",
+            "shutting_down",
+            "the server is stopping; retry in a few seconds",
+            (b"retry-after: 5",),
+        )
+        if self.stop_tally is not None:
+            self.stop_tally[0] += 1
 
 
 def protocol(
@@ -177,12 +250,84 @@ def protocol(
             "send_timeout": float(send_timeout),
             "on_raw_error": staticmethod(on_raw_error) if on_raw_error else None,
             "on_shutdown": staticmethod(on_shutdown) if on_shutdown else None,
+            "stop_tally": [0],
         },
     )
 
 
+def server(config):
+    """The uvicorn.Server `recur serve` runs ``config`` with (``Server``)."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, whose stop first takes the connections still queued on its listening sockets.
+        uvicorn closed those sockets first: every connection the kernel had accepted but the event loop had
+        not yet taken (a burst, a busy loop) was reset, its request already sent and never answered nor
+        logged. Taken here before, each is shut down as the others are (HeaderTimeoutProtocol.shutdown): a
+        request it has sent is answered 503 shutting_down."""
+
+        async def shutdown(self, sockets=None) -> None:
+            import asyncio
+
+            if not self.config.ssl:  # a TLS handshake would hold the stop: those are closed as before
+                await take_queued_connections(self)
+            tally = getattr(self.config.http_protocol_class, "stop_tally", None)
+            # said once uvicorn has shut every connection down (before its first await), then for any answered later
+            asyncio.get_running_loop().call_soon(said_unstarted, tally)
+            await super().shutdown(sockets)
+            said_unstarted(tally)
+
+    return Server(config)
+
+
+def said_unstarted(tally) -> None:
+    """The stop's line for the requests it answered 503 before they began (none: no line)."""
+    import logging
+
+    if tally and tally[0]:
+        logging.getLogger("uvicorn.error").warning(
+            "stopping: %d request(s) received but not yet begun at the stop were answered 503 shutting_down "
+            "(nothing was run for them)",
+            tally[0],
+        )
+        tally[0] = 0
+
+
+async def take_queued_connections(server) -> int:
+    """Accept what waits on ``server``'s listening sockets (at most their backlog) into connections served
+    by its protocol, as uvicorn's own accepts do; returns how many."""
+    import asyncio
+    import os
+    import socket
+
+    loop = asyncio.get_running_loop()
+    config = server.config
+
+    def connection() -> asyncio.Protocol:
+        made = config.http_protocol_class(
+            config=config, server_state=server.server_state, app_state=server.lifespan.state
+        )
+        made._stopping = True  # its request, read from now on, is answered 503 as one the stop finds unread
+        return made
+
+    taken = 0
+    for listening in [sock for each in getattr(server, "servers", []) for sock in each.sockets or ()]:
+        with socket.socket(fileno=os.dup(listening.fileno())) as dup:
+            dup.setblocking(False)
+            for _ in range(config.backlog):  # the queue holds no more
+                try:
+                    accepted, _ = dup.accept()
+                except BlockingIOError:  # none left
+                    break
+                except OSError:  # one reset by its client meanwhile, or no file descriptor left for it
+                    continue
+                await loop.connect_accepted_socket(connection, accepted)
+                taken += 1
+    return taken
+
+
 def _observer(app):
-    """What counts and logs the errors the protocol answers itself (408, 431, 400): in the app's
+    """What counts and logs the errors the protocol answers itself (408, 431, 400, a stop's 503): in the app's
     metrics, as route ``(protocol)``, and in the access log when it is on."""
     from recur.serve.access import protocol_error
 
