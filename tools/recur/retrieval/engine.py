@@ -57,6 +57,7 @@ def ensure_index(
         if strict and manifest.get("left_out"):  # built without them before: still not searched
             _refuse_left_out(load_kb(kb_dir), index_dir)
         if not verify or _intact(kb_dir, index_dir, spec.model_id, quiet):
+            index_mod.record_place(index_dir, kb_dir, manifest)  # a copied or moved checkout: where its KB is
             return None
         rebuild = True
     kb = load_kb(kb_dir)
@@ -340,6 +341,8 @@ class Engine:
             said = _first_build(kb_dir, index_dir, model, quiet, advise, on_build)
         elif step == "update":
             said = _update(kb_dir, index_dir, manifest, model, quiet, advise, on_build)
+        elif manifest is not None:  # up to date: a copied or moved checkout's index told where its KB is
+            index_mod.record_place(index_dir, kb_dir, manifest)
         engine = cls(kb_dir, index_dir, model)
         if not quiet and not said:
             warn_left_out(engine.manifest.get("left_out") or [])
