@@ -1274,7 +1274,7 @@ def test_a_starting_servers_health_probe_failing_for_now_is_asked_again_not_take
         assert [e for e in errors if "Failed to load resource" not in e] == []
 
 
-SERVED = {"api": "/api", "max_body": 65536}  # what `recur serve` answers for assets/recur-api.json
+SERVED = {"api": "/api", "max_body": 65536, "feedback": True}  # what `recur serve` answers for assets/recur-api.json
 STATIC_BUILD = {"api": None, "about": "A static copy of the site: no suggestion API."}  # what every build writes
 PROXY_404 = "<html><body><h1>404 Not Found</h1></body></html>"
 
