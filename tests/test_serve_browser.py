@@ -305,6 +305,19 @@ def test_under_token_scope_all_the_box_does_not_use_the_api_and_says_why(chromiu
         assert "Authorization" not in page.inner_text(".recur-suggest"), page.inner_text(".recur-suggest")
 
 
+def test_a_server_that_takes_no_votes_shows_no_vote_buttons(chromium, built, tmp_path):
+    """recur serve --no-feedback (or a read-only deployment's default log that could not be made): every vote
+    would be a 404 feedback_off, so the cards carry no 👍/👎; the discovery file's "feedback": false says so."""
+    kb, site = built
+    app = fake_app(kb, tmp_path, site_dir=site, feedback_path=None)
+    with running(app) as base, box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+        ask(page, "writes fail: No space left on device")
+        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        assert page.query_selector_all(".recur-suggest__card")[0].get_attribute("data-pattern") == "disk-full"
+        assert page.query_selector(".recur-vote") is None and "Did this help?" not in page.inner_text(".recur-suggest")
+        assert not errors, errors
+
+
 def test_a_text_blank_to_the_api_is_asked_for_again(chromium, server):
     """U+001C-U+001F and NEL are blank to the API (Python's strip), not to JavaScript's trim: the box sent
     them and showed the API's 422 instead of asking for a text, as it does for spaces."""
@@ -1274,7 +1287,7 @@ def test_a_starting_servers_health_probe_failing_for_now_is_asked_again_not_take
         assert [e for e in errors if "Failed to load resource" not in e] == []
 
 
-SERVED = {"api": "/api", "max_body": 65536}  # what `recur serve` answers for assets/recur-api.json
+SERVED = {"api": "/api", "max_body": 65536, "feedback": True}  # what `recur serve` answers for assets/recur-api.json
 STATIC_BUILD = {"api": None, "about": "A static copy of the site: no suggestion API."}  # what every build writes
 PROXY_404 = "<html><body><h1>404 Not Found</h1></body></html>"
 

@@ -484,6 +484,7 @@
     this.maxBody = 64 * 1024;  /* recur serve's default (--max-body-kib), until recur-api.json says */
     this.mode = "probing";  /* probing | api | starting | browser | static | file */
     this.voteWaits = [];  /* the cards' votes' waits (Box.votes), ended with them (Box.clearResults) */
+    this.votesOff = false;  /* recur-api.json's "feedback": false: the server takes no votes (Box.discover) */
     this.render();
     this.focusOnLoad();
     this.discover();
@@ -613,6 +614,8 @@
         self.named = true;
         self.api = apiBase(r.json.api);
         if (typeof r.json.max_body === "number") self.maxBody = r.json.max_body;
+        /* recur serve --no-feedback (or a read-only deployment's): no vote buttons, whose every click would fail */
+        self.votesOff = r.json.feedback === false;
       }
       self.probe();
     }, function () { self.probe(); });
@@ -1276,7 +1279,8 @@
         return el("li", {}, [link, o.by ? el("span", { text: " — tell apart by: " }) : null, o.by ? inline(o.by) : null]);
       })));
     }
-    if (this.mode !== "browser") li.appendChild(this.votes(query, r));  /* votes need the API */
+    /* votes need the API, and one that takes them */
+    if (this.mode !== "browser" && !this.votesOff) li.appendChild(this.votes(query, r));
     return li;
   };
 

@@ -50,6 +50,9 @@ SETTINGS: dict[str, Setting] = {
     "model": Setting("RECUR_MODEL", None, "embedding model: a local folder, 'fake:N', or the bundled MiniLM"),
     "tuned": Setting("RECUR_TUNED", None, "where to look first for the KB's tuned model"),
     "feedback": Setting("RECUR_FEEDBACK", str(STATE_DIR / "feedback.jsonl"), "the feedback log (👍/👎)"),
+    "no_feedback": Setting(
+        "RECUR_NO_FEEDBACK", False, "recur serve takes no votes (👍/👎): /api/feedback answers 404 feedback_off"
+    ),
     "precision": Setting("RECUR_PRECISION", "auto", "encoder precision: auto | fp32 | bf16"),
     "encoder": Setting(
         "RECUR_ENCODER",

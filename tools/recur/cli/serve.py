@@ -154,8 +154,11 @@ def _allowed_hosts(ctx, param, values) -> tuple:
     return tuple(values or ())
 
 
-def _access(token: str | None, scope: str) -> str:
-    """The start-up line says who may write: an open server must not be a surprise."""
+def _access(token: str | None, scope: str, votes: bool = True) -> str:
+    """The start-up line says who may write: an open server must not be a surprise. With votes off nothing
+    is written, and "anyone can post feedback" would be untrue."""
+    if not token and not votes:
+        return "no token (--token-file or RECUR_TOKEN): open, but nothing is written"
     if not token:
         return "OPEN: no token (--token-file or RECUR_TOKEN), anyone who can reach this port can post feedback"
     return "token required on " + ("every API route and /metrics" if scope == "all" else "feedback")
@@ -184,8 +187,9 @@ def _built_site_url(site, site_url: str | None) -> tuple[str | None, str]:
     return url, f"; site URL {url} (the built site's)" if url else ""
 
 
-def _feedback_file(kb_dir, feedback_path) -> tuple[str, str]:
-    """(the feedback log the server writes, checked writable, what the start-up line says of it). The default
+def _feedback_file(kb_dir, feedback_path) -> tuple[str | None, str]:
+    """(the feedback log the server writes, checked writable, or None for votes off (--no-feedback, or a default
+    log that cannot be made: _default_log_or_off), what the start-up line says of it). The default
     log, not named by --feedback or RECUR_FEEDBACK, goes beside the KB (its repository's .recur/feedback.jsonl)
     when the server runs from a folder that is neither the KB nor above it: `cd /tmp && recur serve --kb
     /srv/team/kb` wrote the votes into /tmp/.recur, where `recur feedback` and `recur tune` run in the KB's
@@ -193,6 +197,8 @@ def _feedback_file(kb_dir, feedback_path) -> tuple[str, str]:
     ones too. Each log is checked once (the one beside the KB was checked twice)."""
     from recur.ingest.feedback import check_writable
 
+    if feedback_path is None:  # --no-feedback
+        return None, "; votes off (--no-feedback)"
     said, beside = "", None
     if click.get_current_context().get_parameter_source("feedback_path") is click.core.ParameterSource.DEFAULT:
         beside = config.state_elsewhere(kb_dir, "feedback", feedback_path)
@@ -202,8 +208,53 @@ def _feedback_file(kb_dir, feedback_path) -> tuple[str, str]:
             return str(beside), f"; votes go to {config.from_here(beside)}, beside the KB"
         except RecurError:  # a read-only checkout (a container's mounted KB): served as before, and said
             said = f"; votes go to {feedback_path}: {config.from_here(beside.parent)} cannot be written"
-    check_writable(feedback_path)
+    if not _feedback_defaulted():
+        check_writable(feedback_path)  # a log named (--feedback, RECUR_FEEDBACK) that cannot be written: an error
+        return feedback_path, said
+    return _default_log_or_off(feedback_path, said)
+
+
+def _feedback_defaulted() -> bool:
+    """Whether --feedback is its default: neither given on the command line nor by RECUR_FEEDBACK."""
+    source = click.get_current_context().get_parameter_source("feedback_path")
+    return source is click.core.ParameterSource.DEFAULT
+
+
+def _default_log_or_off(feedback_path, said: str) -> tuple[str | None, str]:
+    """The default feedback log, when it can be written; else votes off, and one warning line that says why
+    and how to take them. A read-only deployment (a container's read-only root, a read-only bind mount of the
+    KB's checkout) stopped at start with "--feedback .recur/feedback.jsonl: cannot create its folder
+    (Read-only file system)", though the docs present it as supported and no option turned votes off (found
+    in an operator's review). A log named that cannot be written is still an error (_feedback_file)."""
+    from recur.ingest.feedback import check_writable
+
+    try:
+        check_writable(feedback_path)
+    except RecurError as exc:
+        click.echo(
+            f"warning: votes are off: {exc}; to take them, give a writable --feedback FILE (or RECUR_FEEDBACK), "
+            "or say --no-feedback (RECUR_NO_FEEDBACK=1) to turn them off without this warning",
+            err=True,
+        )
+        return None, "; votes off (the default feedback log cannot be written)"
     return feedback_path, said
+
+
+def _votes_wanted(no_feedback: bool, feedback_path):
+    """``feedback_path``, or None for --no-feedback (RECUR_NO_FEEDBACK). Both given is a usage error: which
+    one was meant cannot be guessed, and a log named but not written would lose votes in silence."""
+    if not no_feedback:
+        return feedback_path
+    if not _feedback_defaulted():
+        ctx = click.get_current_context()
+        params = {p.name: p for p in ctx.command.params}
+        off, log = (came_from(ctx, params[name]) for name in ("no_feedback", "feedback_path"))
+        raise click.UsageError(
+            f"--no-feedback{off} and --feedback{log} were both given: give one "
+            "(--no-feedback takes no votes; --feedback FILE writes them there)",
+            ctx,
+        )
+    return None
 
 
 def _warn_of_low_space(feedback_path) -> None:
@@ -259,6 +310,14 @@ def _slack_secret(path) -> str | None:
     show_default=True,
     type=OutFile(),
     help="Where 👍/👎 votes are appended (env RECUR_FEEDBACK).",
+)
+@click.option(
+    "--no-feedback",
+    **setting("no_feedback"),
+    is_flag=True,
+    help="Take no votes: POST /api/feedback answers 404 feedback_off, the site shows no vote buttons, /healthz "
+    "says feedback false (env RECUR_NO_FEEDBACK=1). For a read-only deployment; without it, a default feedback "
+    "log that cannot be made turns votes off too, with a warning.",
 )
 @click.option(
     "--max-body-kib",
@@ -412,6 +471,7 @@ def _slack_secret(path) -> str | None:
     "prefix, e.g. /recur, so /docs and openapi.json point under it (env RECUR_ROOT_PATH). The site and "
     "its suggest box work under a prefix without it.",
 )
+# long: a parameter a line for each of its options, create_app's keywords a line each; the body is ~30 lines
 def serve(
     kb_dir,
     index_dir,
@@ -420,6 +480,7 @@ def serve(
     port,
     site_dir,
     feedback_path,
+    no_feedback,
     max_body_kib,
     threads,
     token_file,
@@ -446,6 +507,7 @@ def serve(
     Slack: POST /api/slack/commands and /api/slack/interactions, with a signing secret.
     """
     _process_setup(threads, access_log)
+    feedback_path = _votes_wanted(no_feedback, feedback_path)
     token, site, feedback = _preflight(kb_dir, index_dir, model, host, port, site_dir, feedback_path, token_file)
     slack_secret = _slack_secret(slack_secret_file)
     site_url, url_said = _built_site_url(site, site_url)
@@ -470,8 +532,8 @@ def serve(
         mcp_allowed_hosts=tuple(mcp_allowed_hosts or ()),
         **limits,  # --max-concurrent, --webhook-*, --body-timeout, --mcp-max-sessions-per-client: create_app's names
     )
-    said = _access(token, token_scope) + feedback[1] + _slack_said(slack_secret, site_url) + url_said
-    _run(app, stop, (host, port, root_path), (header_timeout, send_timeout), said)
+    said = _access(token, token_scope, feedback[0] is not None) + feedback[1] + _slack_said(slack_secret, site_url)
+    _run(app, stop, (host, port, root_path), (header_timeout, send_timeout), said + url_said)
 
 
 def _process_setup(threads: int, access_log: bool) -> None:
@@ -496,7 +558,8 @@ def _preflight(kb_dir, index_dir, model, host: str, port: int, site_dir, feedbac
     check_forwarded_allow_ips(os.environ.get("FORWARDED_ALLOW_IPS"))  # uvicorn's, which README documents
     token = read_token(token_file, config.raw("token"))  # set but blank: an error, not "open"
     feedback_path, votes_said = _feedback_file(kb_dir, feedback_path)
-    _warn_of_low_space(feedback_path)
+    if feedback_path is not None:  # votes on
+        _warn_of_low_space(feedback_path)
     _check_port(host, port)
     site = Path(site_dir)
     if not (site / "index.html").is_file():

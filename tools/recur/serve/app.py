@@ -71,7 +71,9 @@ def create_app(
     mcp_evict_idle_after: float | None = None,
 ):
     """Build the app. ``inference_threads`` bounds concurrent searches (default: one per CPU core; `recur serve`
-    gives torch one thread per encode, so they do not fight for cores). ``token`` guards feedback
+    gives torch one thread per encode, so they do not fight for cores). ``feedback_path`` None: votes off
+    (/api/feedback and Slack's buttons answer 404 feedback_off; /healthz and the site's discovery file say
+    ``"feedback": false``). ``token`` guards feedback
     (``token_scope="all"``: every API route and /metrics); /healthz says when the feedback log's disk has less
     than ``feedback_min_free_mib`` MiB free;
     ``max_concurrent`` requests at once, then 503 (webhooks: ``webhook_share`` of it, and of the inference slots,
@@ -149,7 +151,7 @@ def _settings(site_dir, feedback_path, min_free_mib: int, token, token_scope: st
     gate bounding concurrent searches."""
     site = Path(site_dir) if site_dir else None
     return Settings(
-        feedback_path=Path(feedback_path),
+        feedback_path=Path(feedback_path) if feedback_path is not None else None,  # None: votes off
         feedback_min_free_mib=min_free_mib,
         site=site,
         token=token,

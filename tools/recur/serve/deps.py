@@ -212,7 +212,7 @@ class FeedbackHealth:
 class Settings:
     """What ``create_app`` was told; read by routes through ``get_settings``."""
 
-    feedback_path: Path
+    feedback_path: Path | None  # None: votes off (recur serve --no-feedback): /api/feedback answers 404 feedback_off
     site: Path | None = None
     token: str | None = None  # None: the server is open (the start-up line says so)
     token_scope: str = "write"  # "write": feedback only; "all": every API route and /metrics
@@ -224,6 +224,8 @@ class Settings:
         """Why the feedback log's disk is nearly full, asked now (ingest.feedback.space_low); None when it is not."""
         from recur.ingest.feedback import space_low
 
+        if self.feedback_path is None:  # votes off: no disk to watch
+            return None
         return space_low(self.feedback_path, self.feedback_min_free_mib)
 
     @property

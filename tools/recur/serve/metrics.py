@@ -117,7 +117,7 @@ class _FeedbackCollector:
             "1 while the file system votes are written to has less free space than RECUR_MIN_FREE_MIB "
             "(/healthz feedback_space_low)",
         )
-        free = free_space(self.path)  # asked once a scrape, for both series
+        free = free_space(self.path) if self.path is not None else None  # once a scrape, both series; None: votes off
         low.add_metric([], 1.0 if free is not None and free < self.min_free_mib * 2**20 else 0.0)
         yield low
         if free is not None:  # the folder gone: no value (the next vote's write says why)

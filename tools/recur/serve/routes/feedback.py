@@ -17,8 +17,22 @@ from recur.serve.security import rate_limited, require_write
 from recur.util.errors import RecurError
 from recur.util.text import query_key
 
+
+def votes_on(settings: Settings = Depends(get_settings)) -> None:
+    """404 feedback_off when the server takes no votes (recur serve --no-feedback, or its default feedback log
+    could not be made at start: a read-only deployment). Before the rate limit, the engine and the body's
+    pattern: a vote that cannot be taken uses up no client's rate nor waits for the index to load."""
+    refuse_when_off(settings)
+
+
+def refuse_when_off(settings: Settings) -> None:
+    """The one answer to a vote (the API's, a Slack button's) on a server that takes none; it names no path."""
+    if settings.feedback_path is None:
+        raise ApiError(404, "feedback_off", "votes are turned off on this server: nothing was recorded")
+
+
 # the token is checked before the rate limit: a client without it cannot use up another's votes
-router = APIRouter(tags=["feedback"], dependencies=[Depends(require_write), Depends(rate_limited)])
+router = APIRouter(tags=["feedback"], dependencies=[Depends(require_write), Depends(votes_on), Depends(rate_limited)])
 
 
 @router.post(
@@ -31,7 +45,8 @@ router = APIRouter(tags=["feedback"], dependencies=[Depends(require_write), Depe
     dependencies=[Depends(only_query())],
 )
 def feedback(body: FeedbackIn, engine=Depends(get_engine), settings: Settings = Depends(get_settings)):
-    """Record a 👍/👎 on a suggestion; `recur feedback export` turns 👍 into eval cases. With a `voter`,
+    """Record a 👍/👎 on a suggestion; `recur feedback export` turns 👍 into eval cases (404 `feedback_off`
+    when the server takes no votes: `recur serve --no-feedback`; /healthz says `"feedback": false`). With a `voter`,
     one vote per voter, query and pattern: `status` says "recorded", "changed" (it replaced their other
     vote) or "already recorded" (the same vote again: nothing written, 200)."""
     refuse_unknown(engine, body.pattern)
@@ -71,6 +86,7 @@ def record_vote(
     one voter's vote on one result (Slack's), recorded at most once (feedback.record_once). Returns
     "recorded", "changed" (the key's earlier vote said the opposite) or "already recorded" (it said the
     same: nothing written)."""
+    refuse_when_off(settings)  # Slack's buttons come here without the API route's dependency
     path, health = settings.feedback_path, settings.feedback_health
     try:
         # query_cut: only the start of the query (a Slack button's): not an eval case

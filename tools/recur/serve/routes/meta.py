@@ -36,6 +36,8 @@ def healthz(engine=Depends(get_engine), holder=Depends(get_holder), settings: Se
         "site": settings.site_built,  # now, not at start-up
         # the site was built from other KB files than the served index
         "site_stale": public(holder.site_stale, folders),
+        # votes taken at all (false: recur serve --no-feedback, or its default log could not be made at start)
+        "feedback": settings.feedback_path is not None,
         # votes not written (a full disk, a read-only file): still 200, searches are answered
         **_feedback(settings),
     }
@@ -79,7 +81,8 @@ def api_discovery(request: Request, settings: Settings = Depends(get_settings)):
     bundle, when the site has one; else the box searches the site by words)."""
     if settings.token and settings.token_scope == "all":
         return _static_discovery(settings)
-    return {"api": "/api", "max_body": request.app.state.max_body}
+    # feedback: false, votes off (recur serve --no-feedback): the box shows no vote buttons, which could only fail
+    return {"api": "/api", "max_body": request.app.state.max_body, "feedback": settings.feedback_path is not None}
 
 
 def _static_discovery(settings: Settings) -> dict:
