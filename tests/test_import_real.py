@@ -684,3 +684,27 @@ def test_a_run_of_separators_or_dots_ending_an_action_item_is_read_in_linear_tim
         ("Add an alert", "done"),
     ]
     assert (pm.action_items[-1]["owner"], pm.action_items[-1]["due"]) == ("Tom", dt.date(2026, 12, 5))
+
+
+def test_a_run_of_spaces_in_a_blocked_marker_after_a_dash_is_read_in_linear_time():
+    # "— Blocked: …" after the title: its words were read lazily up to each space of a run, the end test
+    # scanning the rest of the run each time: "— blocked: legal", 80,000 spaces, "review" took 286 s.
+    # A hang guard, as the tests above, not a speed test; the marker is read as before
+    gap = " " * 80_000
+    doc = (
+        "# Keys\n\n## Action items\n\n"
+        f"- Rotate the keys — blocked: legal{gap}review\n"
+        f"- Renew the cert — Blocked on vendor{gap}x — Sam\n"
+        f"- Drop the old pool — blocked{gap}\n"
+    )
+    pm = finishes(parse, doc)  # a hang guard, not a speed test
+    assert [(it["title"], it["status"], it["owner"]) for it in pm.action_items] == [
+        ("Rotate the keys", "open", None),
+        ("Renew the cert", "open", "Sam"),
+        ("Drop the old pool", "open", None),
+    ]
+    assert pm.blocked_items == [
+        ("Rotate the keys", "blocked: legal review"),
+        ("Renew the cert", "Blocked on vendor x"),
+        ("Drop the old pool", "blocked"),
+    ]
