@@ -5,7 +5,7 @@ from pathlib import Path
 
 from coverage_helpers import coverage_cli
 from kbfactory import pattern_text, write, write_pattern
-from procs import python_guarded
+from procs import finishes, python_guarded
 
 from recur.ingest.coverage import coverage, read_rules, signal_alerts, signal_regexes, url_pattern
 from recur.kb.loader import load_kb
@@ -51,9 +51,24 @@ def test_signal_alert_names():
     assert signal_alerts("alert: HighLatency") == [("HighLatency", True)]
     assert signal_alerts("KubePodCrashLooping") == [("KubePodCrashLooping", False)]
     assert signal_alerts("No space left on device") == []
+    # a name read on its own: a capital, then alphanumerics with a capital or digit past the second character
+    assert [signal_alerts(s) for s in ("Disk9Full", "Http5xxRate", "Ab1", "A1", "Ab", "Disk full")] == [
+        [("Disk9Full", False)], [("Http5xxRate", False)], [("Ab1", False)], [], [], []
+    ]  # fmt: skip
     assert url_pattern("https://x/patterns/capacity/disk-full/", {"disk-full": 1}) == "disk-full"
     assert url_pattern("https://x/p/disk-full.html#runbook", {"disk-full": 1}) == "disk-full"
     assert url_pattern("https://wiki/dns", {"disk-full": 1}) is None
+
+
+def test_a_signal_with_a_long_run_of_digits_is_read_in_linear_time():
+    # the CamelCase name pattern tried every way to split a run of digits into words before failing: a
+    # signal "Error", 24 digits, " seen" (an id pasted in) took 2.6 s, 30 digits about 3 minutes, and
+    # `recur coverage` with it (each digit doubled the time). A hang guard, as in test_import_real, not a
+    # speed test: 60 s against years at 60 digits
+    digits = "1" * 60
+    assert finishes(signal_alerts, f"Error{digits} seen") == []
+    assert finishes(signal_alerts, f"Trace{'4b' * 30}Id") == [(f"Trace{'4b' * 30}Id", False)]
+    assert finishes(signal_alerts, f"Error{digits}") == [(f"Error{digits}", False)]
 
 
 def test_coverage_report(kb_dir, tmp_path):

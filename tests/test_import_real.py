@@ -660,3 +660,51 @@ def test_a_long_run_of_mentions_after_an_owner_is_read_in_linear_time():
     first, second = pm.action_items
     assert first["owner"] == "sam" and first["title"].endswith(", @a x") and first["title"].startswith("Raise the pool")
     assert (second["title"], second["owner"]) == ("Add an alert", "ana")
+
+
+def test_a_run_of_separators_or_dots_ending_an_action_item_is_read_in_linear_time():
+    # the pattern that took the separators or " . ." left at a title's end off it was tried at each
+    # character of such a run that did not end the title, scanning the rest of the run each time: 8,000
+    # ";" before " Status: Waiting" took 1.1 s, 80,000 about 2 minutes; read from the end now, under a
+    # second. A hang guard, as the tests above, not a speed test; each item's title is read as before
+    doc = (
+        "# Keys\n\n## Action items\n\n"
+        f"- Rotate the keys{';' * 80_000} Status: Waiting\n"
+        f"- Page the owner{' .' * 40_000} now\n"
+        f"- Set the pool to 10{' .' * 40_000}\n"
+        f"- Drain the node{'; ' * 40_000}Status: Done\n"
+        "- Add an alert. Owner: Tom. Due 2026-12-05. Done.\n"
+    )
+    pm = finishes(parse, doc)  # a hang guard, not a speed test
+    assert [(it["title"], it["status"]) for it in pm.action_items] == [
+        (f"Rotate the keys{';' * 80_000} Status: Waiting", "open"),  # "Waiting": no status read, kept
+        (f"Page the owner{' .' * 40_000} now", "open"),  # the dots end no title: kept
+        ("Set the pool to 10", "open"),
+        ("Drain the node", "done"),  # the "; " run the status left at its end taken off
+        ("Add an alert", "done"),
+    ]
+    assert (pm.action_items[-1]["owner"], pm.action_items[-1]["due"]) == ("Tom", dt.date(2026, 12, 5))
+
+
+def test_a_run_of_spaces_in_a_blocked_marker_after_a_dash_is_read_in_linear_time():
+    # "— Blocked: …" after the title: its words were read lazily up to each space of a run, the end test
+    # scanning the rest of the run each time: "— blocked: legal", 80,000 spaces, "review" took 286 s.
+    # A hang guard, as the tests above, not a speed test; the marker is read as before
+    gap = " " * 80_000
+    doc = (
+        "# Keys\n\n## Action items\n\n"
+        f"- Rotate the keys — blocked: legal{gap}review\n"
+        f"- Renew the cert — Blocked on vendor{gap}x — Sam\n"
+        f"- Drop the old pool — blocked{gap}\n"
+    )
+    pm = finishes(parse, doc)  # a hang guard, not a speed test
+    assert [(it["title"], it["status"], it["owner"]) for it in pm.action_items] == [
+        ("Rotate the keys", "open", None),
+        ("Renew the cert", "open", "Sam"),
+        ("Drop the old pool", "open", None),
+    ]
+    assert pm.blocked_items == [
+        ("Rotate the keys", "blocked: legal review"),
+        ("Renew the cert", "Blocked on vendor x"),
+        ("Drop the old pool", "blocked"),
+    ]
