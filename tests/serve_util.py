@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import socket
 import threading
@@ -18,6 +19,28 @@ MCP_INIT = {
     "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
 }
 MCP_ACCEPT = {"Accept": "application/json, text/event-stream"}
+
+
+def run_async(coro):
+    """``asyncio.run(coro)`` in a thread of its own. A pytest worker that ran a Chromium test keeps
+    playwright's sync API, and with it a running event loop, in its main thread for the rest of the session
+    (the ``chromium`` fixture is session-scoped), and asyncio.run refuses to start where a loop runs: a serve
+    test that came after a browser file in the same worker failed with "cannot be called from a running
+    event loop". Its exception, if any, is raised here."""
+    out: dict = {}
+
+    def run() -> None:
+        try:
+            out["value"] = asyncio.run(coro)
+        except BaseException as exc:  # handed to the caller, as asyncio.run would raise it
+            out["error"] = exc
+
+    thread = threading.Thread(target=run, name="run_async")
+    thread.start()
+    thread.join()
+    if "error" in out:
+        raise out["error"]
+    return out["value"]
 
 
 def free_socket(host: str = "127.0.0.1") -> socket.socket:

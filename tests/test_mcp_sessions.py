@@ -4,7 +4,6 @@ by X-Forwarded-For, which the server takes from its loopback peer as from a reve
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import time
@@ -12,7 +11,7 @@ import time
 import httpx
 from kbfactory import small_kb
 from mcp import Client
-from serve_util import MCP_ACCEPT, MCP_INIT, fake_app, running, wait_healthy
+from serve_util import MCP_ACCEPT, MCP_INIT, fake_app, run_async, running, wait_healthy
 
 JSON_SSE = {"Content-Type": "application/json", **MCP_ACCEPT}
 PING = {"jsonrpc": "2.0", "id": 2, "method": "ping"}
@@ -149,7 +148,7 @@ def test_an_assistant_that_reconnects_is_not_locked_out_by_its_old_sessions(tmp_
             async with Client(streamable_http_client(url), mode="legacy", read_timeout_seconds=60) as assistant:
                 return {t.name for t in (await assistant.list_tools()).tools}
 
-        assert "suggest_patterns" in asyncio.run(reconnect())
+        assert "suggest_patterns" in run_async(reconnect())
         assert ping(client, url, old[0]) == 404
 
 
@@ -168,7 +167,7 @@ def test_requests_of_the_2026_protocol_which_opens_no_session_close_none(tmp_pat
             async with Client(streamable_http_client(url), read_timeout_seconds=60) as assistant:
                 return [len((await assistant.list_tools()).tools) for _ in range(3)]
 
-        assert asyncio.run(sessionless()) == [5, 5, 5]
+        assert run_async(sessionless()) == [5, 5, 5]
         assert ping(client, url, kept) == 200
 
 

@@ -22,6 +22,7 @@ from serve_util import (
     BAD_FOR_A_REAL_MODEL_ONLY_IDS,
     MCP_ACCEPT,
     MCP_INIT,
+    run_async,
     started_on,
     wait_healthy,
 )
@@ -396,12 +397,12 @@ def test_the_port_check_binds_every_address_uvicorn_listens_on_for_a_name(two_ad
         busy.listen()
         port = busy.getsockname()[1]
         with pytest.raises(OSError):
-            asyncio.run(uvicorn_binds(port))
+            run_async(uvicorn_binds(port))
         with pytest.raises(RecurError, match=rf"cannot listen on {two_address_name}:{port} \(.* at 127\.0\.0\.1\)"):
             _check_port(two_address_name, port)
     sockets = _bind(two_address_name, 0)  # --port 0: one free port, on each address
     try:
-        assert {(s.family, s.getsockname()[0]) for s in sockets} == asyncio.run(uvicorn_binds(0))
+        assert {(s.family, s.getsockname()[0]) for s in sockets} == run_async(uvicorn_binds(0))
         assert len({s.getsockname()[1] for s in sockets}) == 1 and len(sockets) == 2
     finally:
         for sock in sockets:
@@ -1066,7 +1067,7 @@ def test_the_stop_line_counts_the_503s_apart_from_the_answers_already_being_sent
         assert [m["status"] for m in sent if m["type"] == "http.response.start"] == [200, 503]
         return during, stop_line(answering, 1)
 
-    during, after = asyncio.run(run())
+    during, after = run_async(run())
     assert during == (
         "stopping: 2 request(s) still running at the shutdown deadline: 1 answered 503 shutting_down, "
         "1 already being answered (an MCP event stream, a large file) closed"
