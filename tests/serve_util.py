@@ -50,6 +50,17 @@ def free_socket(host: str = "127.0.0.1") -> socket.socket:
     return sock
 
 
+LOG_TIME = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"  # the time (UTC) `recur serve`'s log lines begin with
+
+
+def untimed(out: str) -> list[str]:
+    """`recur serve`'s output (``out``), a line each, its log lines without their time: "LEVEL logger:
+    message" (serve/applog.py); a line without one (the access log's) as it is."""
+    import re
+
+    return [re.sub(rf"^{LOG_TIME} (?=[A-Z]+ [\w.]+: )", "", line) for line in out.splitlines()]
+
+
 def started_on(lines, said: list) -> int:
     """The port `recur serve --port 0` listens on, from its start-up line in ``lines`` (its output, read a
     line at a time; each line read is kept in ``said``). A port found free and closed before the server was
@@ -59,7 +70,7 @@ def started_on(lines, said: list) -> int:
 
     for line in lines:
         said.append(line)
-        if m := re.match(r"Recur on http://\S+?:(\d+)/", line):
+        if m := re.match(rf"{LOG_TIME} INFO recur\.serve: Recur on http://\S+?:(\d+)/", line):
             return int(m.group(1))
     raise AssertionError("recur serve ended before its start-up line:\n" + "".join(said))
 

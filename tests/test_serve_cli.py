@@ -24,6 +24,7 @@ from serve_util import (
     MCP_INIT,
     run_async,
     started_on,
+    untimed,
     wait_healthy,
 )
 
@@ -67,7 +68,7 @@ def test_sighup_checks_for_a_rebuilt_index_and_keeps_serving(kb_dir, tmp_path):
         time.sleep(1)
         assert result["proc"].poll() is None  # still running
         assert httpx.post(base + "/api/suggest", json={"text": "ENOSPC", "top": 1}).status_code == 200
-    assert "SIGHUP: checking the index for a rebuild" in result["out"]
+    assert "INFO recur.serve: SIGHUP: checking the index for a rebuild" in result["out"]
     assert result["returncode"] == -signal.SIGTERM
 
 
@@ -84,7 +85,7 @@ def test_serve_process_answers_and_stops(kb_dir, tmp_path):
     out = result["out"]
     # as the server's other log lines, with its level and what was answered: it was a bare "Invalid Host
     # header: evil.example" (Python's last resort for a logger with no handler; found in an operator's review)
-    said = "WARNING:  /mcp refused a request (421): Invalid Host header: evil.example (not a loopback name"
+    said = "WARNING mcp.server.transport_security: /mcp refused a request (421): Invalid Host header: evil.example (not"
     assert said in out and "\nInvalid Host header" not in out, out
     assert "no built site" in out and "Ready: 3 patterns" in out
     assert "OPEN: no token" in out  # an open server says so when it starts
@@ -156,7 +157,7 @@ def test_sigterm_answers_a_request_still_running_at_the_deadline_in_the_error_sh
     assert "ERROR" not in result["out"], result["out"]
     assert "stopping: SIGTERM received" in result["out"], result["out"]
     # the event stream ended at the signal: the request waiting for its body is the one left at the deadline
-    stopped = "stopping: 1 request(s) still running at the shutdown deadline: 1 answered 503 shutting_down\n"
+    stopped = "WARNING uvicorn.error: stopping: 1 request(s) still running at the shutdown deadline: 1 answered 503 shutting_down\n"
     assert stopped in result["out"], result["out"]
     assert "stopping: an answer already being sent" not in result["out"], result["out"]
     assert took < 10, took  # README: the 5 s of grace, then the rest of the stop (a bound on a hang)
@@ -194,7 +195,12 @@ def test_a_stop_ends_mcp_event_streams_at_once_and_a_tool_call_in_progress_still
     assert json.loads(data)["result"]["structuredContent"]["results"][0]["id"] == "disk-full"
     out = result["out"]
     assert "stopping: SIGTERM received" in out and result["returncode"] == -signal.SIGTERM, out
-    assert "shutdown deadline" not in out and "WARNING" not in out and "Traceback" not in out, out
+    assert "shutdown deadline" not in out and "Traceback" not in out, out
+    # no warning but the one of the site not built (serve_process serves none)
+    assert [line for line in untimed(out) if line.startswith("WARNING")] == [
+        f"WARNING recur.serve: no built site at {tmp_path / 'no-site'} yet (run: recur site --out "
+        f"{tmp_path / 'no-site'}); serving the API, and the site once it is built."
+    ], out
 
 
 def _connect(base: str) -> socket.socket:
@@ -238,7 +244,7 @@ def test_the_start_up_line_says_slack_is_on_and_whether_its_replies_link_pages(k
     for extra, pages in (((), True), (("--site-url", "https://kb.example.com/"), False)):
         with serve_process(kb_dir, tmp_path, env=env, extra=extra) as (base, result):
             wait_healthy(base)
-        first = next(line for line in result["out"].splitlines() if line.startswith("Recur on "))
+        first = next(line for line in result["out"].splitlines() if " INFO recur.serve: Recur on " in line)
         assert "; Slack on /api/slack/commands and /api/slack/interactions" in first, first
         assert ("its replies link no pages: --site-url or RECUR_SITE_URL" in first) is pages, first
         assert "slack-signing-secret-0123456789" not in result["out"]
@@ -263,7 +269,7 @@ def test_without_site_url_the_served_site_s_own_url_is_used(kb_dir, tmp_path):
     ):
         with serve_process(kb_dir, tmp_path, env=env, extra=extra) as (base, result):
             wait_healthy(base)
-        first = next(line for line in result["out"].splitlines() if line.startswith("Recur on "))
+        first = next(line for line in result["out"].splitlines() if " INFO recur.serve: Recur on " in line)
         assert "its replies link no pages" not in first, first
         assert (said in first) if said else "the built site's" not in first, first
 
@@ -324,7 +330,11 @@ def test_bad_token_file_is_a_clean_error(kb_dir, tmp_path):
         ("--token-file", short, "shorter than 16"),
         ("--token-file", accented, "may hold only printable ASCII characters without spaces"),
         ("--token-file", tmp_path / "missing", "cannot be read"),
-        ("--token-file", latin1, f"Error: --token-file {latin1}: is not UTF-8 text (byte 0xe9 at column 5)"),
+        (
+            "--token-file",
+            latin1,
+            f"ERROR recur.serve: --token-file {latin1}: is not UTF-8 text (byte 0xe9 at column 5)",
+        ),
         ("--slack-signing-secret-file", latin1, f"--slack-signing-secret-file {latin1}: is not UTF-8 text (byte 0xe9"),
     )
     for option, path, words in cases:
@@ -351,7 +361,7 @@ def test_port_in_use_is_a_clean_error(kb_dir, tmp_path):
         port = busy.getsockname()[1]
         r = recur_run(["serve", *fake_model_flags(kb_dir, tmp_path / "i"), "--port", str(port)])
     assert r.returncode == 1
-    assert f"Error: cannot listen on 127.0.0.1:{port}" in r.stderr and "Traceback" not in r.stderr
+    assert f"ERROR recur.serve: cannot listen on 127.0.0.1:{port}" in r.stderr and "Traceback" not in r.stderr
 
 
 TWO_ADDRESSES = "recur-two-addresses.test"  # a name for ::1 and 127.0.0.1, as localhost is on many hosts
@@ -411,7 +421,7 @@ def test_the_port_check_binds_every_address_uvicorn_listens_on_for_a_name(two_ad
 
 def test_missing_kb_is_a_clean_error(tmp_path):
     r = recur_run(["serve", "--kb", str(tmp_path / "nope"), "--index", str(tmp_path / "i"), "--port", "0"])
-    assert r.returncode == 1 and "Error:" in r.stderr and "no knowledge base folder" in r.stderr
+    assert r.returncode == 1 and "ERROR recur.serve:" in r.stderr and "no knowledge base folder" in r.stderr
 
 
 def test_engine_failure_exits_1(kb_dir, tmp_path):
@@ -423,7 +433,7 @@ def test_engine_failure_exits_1(kb_dir, tmp_path):
     build(load_kb(kb_dir), tmp_path / "index", embed.load_encoder("fake:32"), progress=False)
     r = recur_run(["serve", *fake_model_flags(kb_dir, tmp_path / "index"), "--port", "0"])
     assert r.returncode == 1, r.stderr
-    assert "Error:" in r.stderr and "Traceback" not in r.stderr
+    assert "ERROR recur.serve:" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_help_does_not_import_the_web_stack():
@@ -483,7 +493,7 @@ def test_start_up_mistakes_are_said_before_the_web_stack_is_imported(kb_dir, tmp
         ([], {"RECUR_TOKEN": " "}, 1, "RECUR_TOKEN is set but empty"),
         ([], {"FORWARDED_ALLOW_IPS": "10.0.0.*"}, 1, "FORWARDED_ALLOW_IPS='10.0.0.*': '10.0.0.*' is not an IP"),
         (["--allowed-host", "*.example.com"], {}, 2, "'*.example.com' is not a host name"),
-        (["--port", "BUSY"], {}, 1, "Error: cannot listen on 127.0.0.1:"),
+        (["--port", "BUSY"], {}, 1, "ERROR recur.serve: cannot listen on 127.0.0.1:"),
         (["--port", "BUSY"], {}, 1, "is another server running? Pick another --port."),
         (["--kb", str(tmp_path)], {}, 1, f"no patterns/ folder; did you mean --kb {kb_dir}?"),  # kb_dir's parent
         (index_alone, {}, 1, f"the index at {tmp_path / 'damaged'} has a manifest.json that cannot be read"),
@@ -765,7 +775,10 @@ def test_ctrl_c_while_the_first_index_is_built_exits_130_without_an_abort(tmp_pa
             proc.kill()
             proc.communicate()
     assert "terminate called" not in out, out
-    assert proc.returncode == 130 and out.strip().endswith("Interrupted."), (proc.returncode, "".join(said) + out)
+    assert proc.returncode == 130 and out.strip().endswith("INFO recur.serve: Interrupted."), (
+        proc.returncode,
+        "".join(said) + out,
+    )
 
 
 def _read_only_folder_supported(folder) -> bool:
@@ -814,8 +827,8 @@ def test_a_nearly_full_disk_where_votes_go_is_warned_of_at_start_and_in_healthz(
     above = {**os.environ, "RECUR_MIN_FREE_MIB": str(free_mib + 1000)}
     with serve_process(kb_dir, tmp_path, env=above) as (base, result):
         low = wait_healthy(base)["feedback_space_low"]
-    warned = [line for line in result["out"].splitlines() if "MiB free on the file system votes" in line]
-    assert len(warned) == 1 and warned[0].startswith("warning: "), result["out"]
+    warned = [line for line in untimed(result["out"]) if "MiB free on the file system votes" in line]
+    assert len(warned) == 1 and warned[0].startswith("WARNING recur.serve: "), result["out"]
     assert f"under the {free_mib + 1000} MiB of RECUR_MIN_FREE_MIB" in warned[0], warned
     assert f"votes to {tmp_path / 'fb.jsonl'} are refused (503 feedback_unavailable)" in warned[0], warned
     assert low.endswith(f"under the {free_mib + 1000} MiB of RECUR_MIN_FREE_MIB") and str(tmp_path) not in low, low
@@ -835,7 +848,7 @@ def test_a_small_file_system_for_the_feedback_log_is_warned_of_at_start(kb_dir, 
     with serve_process(kb_dir, tmp_path, env=env, feedback=small / "fb.jsonl", wrap=_on_tmpfs(small)) as (base, r):
         low = wait_healthy(base)["feedback_space_low"]
     assert low.startswith("1.0 MiB free") and "under the 100 MiB of RECUR_MIN_FREE_MIB" in low, low
-    assert "warning: 1.0 MiB free on the file system votes are written to" in r["out"], r["out"]
+    assert "WARNING recur.serve: 1.0 MiB free on the file system votes are written to" in r["out"], r["out"]
     enough = {**env, "RECUR_MIN_FREE_MIB": "1"}  # 2 MiB free: over that threshold
     with serve_process(kb_dir, tmp_path, env=enough, feedback=small / "fb.jsonl", wrap=_on_tmpfs(small, 2)) as (b, r):
         assert wait_healthy(b)["feedback_space_low"] is None
@@ -870,13 +883,16 @@ def test_a_misspelt_recur_variable_is_warned_of_at_start_with_the_setting_it_was
     env |= {"RECUR_ENCDOER": "torch", "recur_kb": "kb", "RECUR_WIDGETS": "3", "RECUR_PORT": "0"}
     env |= {"PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
     r = recur_run(["serve", "--kb", str(tmp_path / "nope"), "--index", str(tmp_path / "i")], env=env)
-    lines = r.stderr.splitlines()
+    lines = untimed(r.stderr)  # serve's log format (applog), set before these warnings
     assert (
-        "warning: RECUR_ENCDOER is set, but is not a Recur setting: nothing reads it (did you mean RECUR_ENCODER?)"
+        "WARNING recur.serve: RECUR_ENCDOER is set, but is not a Recur setting: nothing reads it (did you mean "
+        "RECUR_ENCODER?)" in lines
+    )
+    assert (
+        "WARNING recur.serve: recur_kb is set, but is not a Recur setting: nothing reads it (did you mean RECUR_KB?)"
         in lines
     )
-    assert "warning: recur_kb is set, but is not a Recur setting: nothing reads it (did you mean RECUR_KB?)" in lines
-    assert "warning: RECUR_WIDGETS is set, but is not a Recur setting: nothing reads it" in lines
+    assert "WARNING recur.serve: RECUR_WIDGETS is set, but is not a Recur setting: nothing reads it" in lines
     assert "RECUR_PORT" not in r.stderr and "Traceback" not in r.stderr
     assert r.stderr.count("RECUR_ENCDOER is set") == 1, r.stderr  # by the command line, not by serve again
     assert r.returncode == 1 and "no knowledge base folder" in lines[-1], r.stderr
@@ -891,7 +907,7 @@ def test_a_bad_model_encoder_or_precision_stops_serve_before_it_listens(kb_dir, 
     env = {**os.environ, **env, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
     args = ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", model, "--port", "0"]
     r = recur_run(args, env=env, cwd=tmp_path)
-    assert r.returncode == 1 and f"Error: {said}" in r.stderr, r.stderr
+    assert r.returncode == 1 and f"ERROR recur.serve: {said}" in r.stderr, r.stderr
     assert "Recur on http" not in r.stderr and "Traceback" not in r.stderr, r.stderr
     assert not (tmp_path / "i").exists()  # no index built for a model that cannot load
 
@@ -903,7 +919,7 @@ def test_the_fake_encoder_serves_whatever_encoder_and_precision_say(kb_dir, tmp_
     with serve_process(kb_dir, tmp_path, env={**os.environ, **env}) as (base, result):
         assert wait_healthy(base)["patterns"] == 3
         assert httpx.post(base + "/api/suggest", json={"text": "ENOSPC", "top": 1}).status_code == 200
-    assert "Error" not in result["out"] and result["returncode"] == -signal.SIGTERM, result["out"]
+    assert "ERROR" not in result["out"] and result["returncode"] == -signal.SIGTERM, result["out"]
 
 
 @pytest.mark.parametrize(
@@ -922,7 +938,7 @@ def test_a_forwarded_allow_ips_uvicorn_cannot_match_stops_serve_at_start(kb_dir,
     env = {**os.environ, "FORWARDED_ALLOW_IPS": value}
     args = ["serve", *fake_model_flags(kb_dir, tmp_path / "i"), "--port", "0"]
     r = recur_run(args, env=env)
-    assert r.returncode == 1 and f"Error: FORWARDED_ALLOW_IPS={value!r}: {said}" in r.stderr, r.stderr
+    assert r.returncode == 1 and f"ERROR recur.serve: FORWARDED_ALLOW_IPS={value!r}: {said}" in r.stderr, r.stderr
     assert "Recur on http" not in r.stderr and "Traceback" not in r.stderr
 
 
@@ -930,7 +946,7 @@ def test_a_forwarded_allow_ips_of_addresses_and_networks_serves(kb_dir, tmp_path
     env = {**os.environ, "FORWARDED_ALLOW_IPS": "127.0.0.1, ::1,10.0.0.0/8,fd00::/8"}
     with serve_process(kb_dir, tmp_path, env=env) as (base, result):
         wait_healthy(base)
-    assert "Error" not in result["out"], result["out"]
+    assert "ERROR" not in result["out"], result["out"]
 
 
 @pytest.mark.parametrize(
@@ -977,9 +993,9 @@ def test_requests_that_are_not_http_are_logged_once_a_minute_not_once_each(kb_di
                 s.sendall(payload)
                 assert s.recv(64).startswith(b"HTTP/1.1 400 Bad Request")
         counted = httpx.get(base + "/metrics").text
-    said = [line for line in result["out"].splitlines() if "not HTTP/1.1" in line or "Invalid HTTP" in line]
+    said = [line for line in untimed(result["out"]) if "not HTTP/1.1" in line or "Invalid HTTP" in line]
     assert said == [
-        "WARNING:  a request that is not HTTP/1.1 (a TLS client on plain http, a scanner) was answered 400 "
+        "WARNING uvicorn.error: a request that is not HTTP/1.1 (a TLS client on plain http, a scanner) was answered 400 "
         'bad_request; others in the next 60 s are only counted (/metrics: route "(protocol)", status 400)'
     ], result["out"]
     assert 'recur_http_requests_total{method="OTHER",route="(protocol)",status="400"} 10.0' in counted

@@ -89,8 +89,8 @@ def test_healthz_messages_read_right_with_folders_named_by_common_words(tmp_path
         proc.terminate()
         out, _ = proc.communicate(timeout=30)
     # the server's log has them whole, with the folders as they were given
-    assert f"warning: the knowledge base at {kb} changed since the served index was built" in out, out
-    assert f"warning: the site at {site} was built " in out, out
+    assert f"WARNING recur.serve: the knowledge base at {kb} changed since the served index was built" in out, out
+    assert f"WARNING recur.serve: the site at {site} was built " in out, out
 
 
 ROOT = "/srv/recur"

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 from kbfactory import fake_model_flags
-from serve_util import fake_app, running, wait_healthy
+from serve_util import fake_app, running, untimed, wait_healthy
 from test_serve_cli import RECUR, _read_only, _read_only_folder_supported, recur_run, serve_process
 from test_slack import SECRET, signed
 
@@ -45,7 +45,7 @@ def test_no_feedback_takes_no_votes_and_says_so(kb_dir, tmp_path):
         with serve_process(kb_dir, tmp_path, env=env, cwd=tmp_path, feedback=False, extra=extra) as (base, result):
             _takes_no_votes(base)
         assert "votes off (--no-feedback)" in result["out"] and "OPEN" not in result["out"], result["out"]
-        assert "open, but nothing is written" in result["out"] and "warning: votes" not in result["out"]
+        assert "open, but nothing is written" in result["out"] and "WARNING recur.serve: votes" not in result["out"]
         assert not (tmp_path / ".recur").exists()
     # votes on: the same files say so
     with serve_process(kb_dir, tmp_path, env=_env()) as (base, result):
@@ -115,8 +115,9 @@ def test_a_default_feedback_log_that_cannot_be_made_turns_votes_off_with_one_war
         run = dict(env=_env(), cwd=deploy, feedback=False, wrap=wrap)
         with serve_process(deploy / "kb", tmp_path, **run) as (base, result):
             _takes_no_votes(base)
-        warned = [line for line in result["out"].splitlines() if "votes are off" in line]
-        assert len(warned) == 1 and warned[0].startswith("warning: votes are off: --feedback .recur/feedback.jsonl:")
+        warned = [line for line in untimed(result["out"]) if "votes are off" in line]
+        assert len(warned) == 1
+        assert warned[0].startswith("WARNING recur.serve: votes are off: --feedback .recur/feedback.jsonl:"), warned
         assert "cannot create its folder" in warned[0] and "give a writable --feedback FILE" in warned[0], warned
         assert how != "read-only mount" or "(Read-only file system)" in warned[0], warned
         assert "votes off (the default feedback log cannot be written)" in result["out"], result["out"]
@@ -124,7 +125,7 @@ def test_a_default_feedback_log_that_cannot_be_made_turns_votes_off_with_one_war
         named = [*RECUR, "serve", *fake_model_flags(deploy / "kb", tmp_path / "index"), "--port", "0"]
         for args, env in ((["--feedback", ".recur/feedback.jsonl"], _env()), ([], _env(RECUR_FEEDBACK=".recur/x"))):
             r = subprocess.run(wrap([*named, *args]), capture_output=True, text=True, timeout=60, cwd=deploy, env=env)
-            assert r.returncode == 1 and "Error: --feedback .recur/" in r.stderr, r.stderr
+            assert r.returncode == 1 and "ERROR recur.serve: --feedback .recur/" in r.stderr, r.stderr
             assert "cannot create its folder" in r.stderr and "Traceback" not in r.stderr, r.stderr
 
 

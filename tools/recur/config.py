@@ -86,6 +86,9 @@ SETTINGS: dict[str, Setting] = {
     "host": Setting("RECUR_HOST", "127.0.0.1", "address recur serve listens on"),
     "port": Setting("RECUR_PORT", 8000, "port recur serve listens on"),
     "access_log": Setting("RECUR_ACCESS_LOG", False, "recur serve writes an access log line per request to stderr"),
+    "log_format": Setting(
+        "RECUR_LOG_FORMAT", "text", "recur serve's log lines on stderr: text | json (one object a line)"
+    ),
     "max_body_kib": Setting("RECUR_MAX_BODY_KIB", 64, "recur serve's request body limit for the API, in KiB"),
     "threads": Setting("RECUR_THREADS", 1, "threads for recur serve's query encoder (0: one per CPU core)"),
     "token_scope": Setting("RECUR_TOKEN_SCOPE", "write", "what recur serve's token guards: write (feedback) | all"),

@@ -57,6 +57,8 @@ class RecurGroup(click.Group):
             sub = cmd.make_context(name, args, parent=ctx)
             with sub:
                 if not isinstance(cmd, click.Group) and not sub.resilient_parsing:
+                    # a command that formats its own stderr (serve's log) sets it up before the warning
+                    getattr(cmd, "before_warnings", lambda params: None)(sub.params)
                     _warn_unknown_variables()
                 return sub.command.invoke(sub)
 

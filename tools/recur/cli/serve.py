@@ -449,6 +449,15 @@ def _slack_secret(path) -> str | None:
     "taken (env RECUR_ACCESS_LOG=1). Off by default: query strings can carry what a responder typed.",
 )
 @click.option(
+    "--log-format",
+    **setting("log_format"),
+    show_default=True,
+    type=click.Choice(["text", "json"]),
+    help="How each line on stderr is written: text, '2026-12-05T10:01:02Z WARNING recur.serve: message' (UTC); "
+    "json, one object a line with time, level, logger and message (env RECUR_LOG_FORMAT). The access log "
+    "keeps its Combined Log Format in text.",
+)
+@click.option(
     "--allowed-host",
     "--mcp-allowed-host",
     "mcp_allowed_hosts",
@@ -506,7 +515,7 @@ def serve(
     documentation at /docs (works offline). MCP (streamable HTTP, read-only tools): /mcp.
     Slack: POST /api/slack/commands and /api/slack/interactions, with a signing secret.
     """
-    _process_setup(threads, access_log)
+    _process_setup(threads, access_log, limits.pop("log_format"))  # not create_app's, as the rest of limits
     feedback_path = _votes_wanted(no_feedback, feedback_path)
     token, site, feedback = _preflight(kb_dir, index_dir, model, host, port, site_dir, feedback_path, token_file)
     slack_secret = _slack_secret(slack_secret_file)
@@ -536,16 +545,29 @@ def serve(
     _run(app, stop, (host, port, root_path), (header_timeout, send_timeout), said + url_said)
 
 
-def _process_setup(threads: int, access_log: bool) -> None:
-    """Before numpy/torch load: BLAS and OpenMP pools of the same size, no idle spinning. And the
-    access log on stderr, when asked for."""
+def _process_setup(threads: int, access_log: bool, log_format: str) -> None:
+    """Before numpy/torch load: BLAS and OpenMP pools of the same size, no idle spinning. The log's
+    format on stderr (applog; main() set it already, before its own warnings), and the access log there,
+    when asked for."""
+    from recur.serve import applog
+
     if threads:
         for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             os.environ.setdefault(var, str(threads))
+    if applog.installed() != log_format:  # serve called without main() (a test's CliRunner)
+        applog.install(log_format)
     if access_log:
         from recur.serve.access import enable
 
-        enable(sys.stderr)
+        enable(applog.stream(), log_format)
+
+
+def _log_to_stderr(params: dict) -> None:
+    """main()'s hook, once serve's arguments are read and before main's own warnings (a misspelt RECUR_
+    variable): from here on, every line on stderr in --log-format's format (applog)."""
+    from recur.serve import applog
+
+    applog.install(params.get("log_format") or config.default("log_format"))
 
 
 def _preflight(kb_dir, index_dir, model, host: str, port: int, site_dir, feedback_path, token_file) -> tuple:
@@ -644,6 +666,7 @@ def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str) ->
     ``where``: (host, port, root path); ``timeouts``: (header, send) seconds."""
     import signal
 
+    from recur.serve import applog
     from recur.serve import server as serve_server
 
     host, port, root_path = where
@@ -657,6 +680,7 @@ def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str) ->
             send_timeout=send_timeout,
             timeout_graceful_shutdown=5,  # docs/operating.md's "Stopping" says these 5 s
             root_path=root_path,
+            log_config=applog.uvicorn_log_config(),  # uvicorn's lines in the server's format
         )
     )
     serve_server.quiet_shutdown_cancel(app.state.answering)
@@ -697,3 +721,6 @@ def _interrupted(holder) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(130)
+
+
+serve.before_warnings = _log_to_stderr  # main's RecurGroup calls it (applog)

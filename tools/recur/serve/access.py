@@ -47,11 +47,15 @@ def _entry(client, request: str, status: int, size: int, referer: str, agent: st
     return f'{host} - - [{when}] "{request}" {status} {size} "{referer}" "{agent}" {took}'
 
 
-def line(scope, status: int, size: int, seconds: float) -> str:
-    """The log line for one answered request (``scope``: the ASGI scope)."""
+def _target(scope) -> str:
     path = received_path(scope).decode("latin-1")  # as received: without the --root-path uvicorn added
     query = _redacted(scope.get("query_string") or b"")
-    target = path + ("?" + query if query else "")
+    return path + ("?" + query if query else "")
+
+
+def line(scope, status: int, size: int, seconds: float) -> str:
+    """The log line for one answered request (``scope``: the ASGI scope)."""
+    target = _target(scope)
     request = _escape(f"{scope.get('method', '-')} {target} HTTP/{scope.get('http_version', '1.1')}")
     referer, agent = _header(scope, b"referer"), _header(scope, b"user-agent")
     return _entry(scope.get("client"), request, status, size, referer, agent, f"{round(seconds * 1000)}ms")
@@ -76,20 +80,47 @@ def protocol_error(status: int, size: int, client) -> None:
     """Log an error the HTTP protocol answered before any app ran (408, 431, 400): no request
     line could be read, so it is ``"-"``, as nginx logs it."""
     if LOG.isEnabledFor(logging.INFO):
-        LOG.info(_entry(client, "-", status, size, "-", "-", "-"))
+        fields = {"client": (client or (None,))[0], "status": status, "size": size}
+        LOG.info(_entry(client, "-", status, size, "-", "-", "-"), extra={"request_fields": fields})
 
 
 def answered(scope, status: int, size: int, seconds: float) -> None:
     """Log one answered request, when the log is on. Called by MetricsMiddleware, which already
     sees every response's status, size and time (one wrapper of each answer, not two)."""
     if LOG.isEnabledFor(logging.INFO):
-        LOG.info(line(scope, status, size, seconds))
+        LOG.info(
+            line(scope, status, size, seconds), extra={"request_fields": request_fields(scope, status, size, seconds)}
+        )
 
 
-def enable(stream) -> None:
-    """Turn the access log on, one line per record to ``stream`` (``recur serve`` passes stderr)."""
+def request_fields(scope, status: int, size: int, seconds: float) -> dict:
+    """The line's parts, as they were (JSON escapes what it must), for ``--log-format json``'s object: a log
+    shipper reads them without parsing the line. The query's token values are redacted as in the line."""
+
+    def header(name: bytes) -> str | None:
+        return next((v.decode("latin-1") for k, v in scope.get("headers") or () if k.lower() == name), None)
+
+    return {
+        "client": (scope.get("client") or (None,))[0],
+        "method": scope.get("method"),
+        "path": _target(scope),
+        "protocol": f"HTTP/{scope.get('http_version', '1.1')}",
+        "status": status,
+        "size": size,
+        "referer": header(b"referer"),
+        "user_agent": header(b"user-agent"),
+        "duration_ms": round(seconds * 1000),
+    }
+
+
+def enable(stream, fmt: str = "text") -> None:
+    """Turn the access log on, one line per record to ``stream`` (``recur serve`` passes stderr): in ``text``,
+    the Combined Log Format above (its own time in it); in ``json``, one object a line as the server's other
+    lines (applog), with the request's fields."""
+    from recur.serve.applog import JsonFormatter
+
     handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter("%(message)s"))
     LOG.addHandler(handler)
     LOG.setLevel(logging.INFO)
     LOG.propagate = False  # not again through the root logger's handlers

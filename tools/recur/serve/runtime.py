@@ -211,9 +211,7 @@ class EngineHolder:
             self._served = files
             self.reloads += 1
             self.loaded_at = time.time()
-            print(
-                f"Reloaded the index ({_patterns(engine.manifest, len(engine.docs))}, build {build}).", file=sys.stderr
-            )
+            _say_reloaded(engine, build)
         return changed
 
     def _check_served(self, engine, files: tuple) -> bool:
@@ -359,6 +357,14 @@ class EngineHolder:
         self.reload_error = said(f"not reloading the rebuilt index (build {build}): ", elsewhere(why, self.folders()))
         print(f"warning: {self.reload_error}", file=sys.stderr)
         return False
+
+
+def _say_reloaded(engine, build: str) -> None:
+    """The reload's line; a warning when the rebuilt index left pattern files out (a non-strict `recur
+    index` over a KB with a broken file): a pattern that silently stopped answering was said at no level,
+    like a plain reload (found in an operator's review)."""
+    warn = "warning: " if engine.manifest.get("left_out") else ""
+    print(f"{warn}Reloaded the index ({_patterns(engine.manifest, len(engine.docs))}, build {build}).", file=sys.stderr)
 
 
 def _patterns(manifest: dict, count: int) -> str:

@@ -13,16 +13,17 @@ class _SdkWarnings(logging.StreamHandler):
     is added once in a process."""
 
 
-def sdk_warnings_to_stderr(formatter: logging.Formatter, *filters: logging.Filter) -> None:
+def sdk_warnings_to_stderr(formatter: logging.Formatter, *filters: logging.Filter, stream=None) -> None:
     """The MCP SDK's WARNING and worse records on stderr in ``formatter`` (through ``filters``), once. Its
     loggers have no handler, so Python's last resort printed its warnings bare, with no level, among the
     server's lines ("Invalid Host header: evil.example" under `recur serve`, "dropped
     'notifications/cancelled': malformed params" under `recur mcp`; found in review). Its INFO and DEBUG
-    records stay out, as before."""
+    records stay out, as before. ``stream``: where to write, when not ``sys.stderr`` (`recur serve`'s log
+    replaces it: applog)."""
     sdk = logging.getLogger("mcp")
     if any(isinstance(h, _SdkWarnings) for h in sdk.handlers):
         return
-    handler = _SdkWarnings(sys.stderr)
+    handler = _SdkWarnings(stream or sys.stderr)
     handler.setFormatter(formatter)
     handler.setLevel(logging.WARNING)
     for f in filters:

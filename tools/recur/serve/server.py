@@ -471,13 +471,16 @@ class McpRefusalsSaid:
 
 
 def sdk_logs_as_the_servers() -> None:
-    """The MCP SDK's warnings in uvicorn's format (``WARNING:  …``), with McpRefusalsSaid
-    (sdk_log.sdk_warnings_to_stderr: "Invalid Host header: evil.example" was printed bare, with no level,
-    among the server's lines; found in an operator's review)."""
+    """The MCP SDK's warnings in the server's format (applog; without it, uvicorn's: ``WARNING:  …``), with
+    McpRefusalsSaid (sdk_log.sdk_warnings_to_stderr: "Invalid Host header: evil.example" was printed bare, with
+    no level, among the server's lines; found in an operator's review)."""
     import logging
 
+    from recur.serve import applog
     from recur.serve.sdk_log import sdk_warnings_to_stderr
 
+    if applog.installed():  # `recur serve`'s log format (uvicorn's loggers then have no handler of their own)
+        return sdk_warnings_to_stderr(applog.formatter(applog.installed()), McpRefusalsSaid(), stream=applog.stream())
     uvicorns = logging.getLogger("uvicorn").handlers  # uvicorn.Config's LOGGING_CONFIG: "default", stderr
     formatter = uvicorns[0].formatter if uvicorns else logging.Formatter("%(levelname)s:  %(message)s")
     sdk_warnings_to_stderr(formatter, McpRefusalsSaid())
