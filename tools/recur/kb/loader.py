@@ -19,7 +19,9 @@ from recur.kb import schema
 from recur.kb.parse import (
     FENCE_LINE,
     MAX_FILE_BYTES,
+    MarkdownDoc,
     ParseError,
+    YamlDoc,
     evidence_parts,
     front_matter_end,
     list_parts,
@@ -27,6 +29,7 @@ from recur.kb.parse import (
     lookalike_fence,
     outside_fences,
     read_text,
+    sections_of,
     split_front_matter,
 )
 from recur.kb.records import (
@@ -777,6 +780,8 @@ def _open_record(kb: KB, path: Path, shape: dict, files: dict):
         files.setdefault(path.stem, []).append(shown)  # naming that id is not an error of its own too
         if files is kb.pattern_files and text is not None:
             _note_misplaced(kb, path, shown, text)  # and by the id its id: line writes, when another
+        if text is not None:
+            _body_alone(kb, path, shown, text, shape)
         return None
     other = _other_kind(kb, path, md.meta.data, shape)
     if other:  # an incident in patterns/ was a dozen errors, none saying it is an incident
@@ -796,6 +801,53 @@ def _open_record(kb: KB, path: Path, shape: dict, files: dict):
             if files is kb.pattern_files:  # a record naming the file's id is not an error of its own too
                 kb.misplaced.setdefault(path.stem, []).append(shown)
     return v, md, meta, raw
+
+
+# a key as a line of front matter writes it, at any indent (for front matter that does not parse, where
+# an indent may be the very slip): "category:", "\tdate: 2026-05-01", "'status': draft"
+_KEY_WRITTEN = re.compile(r"""^[ \t]*(["']?)([A-Za-z_][\w-]*)\1[ \t]*:(?:[ \t]+(.*?))?[ \t]*$""")
+
+
+def _body_alone(kb: KB, path: Path, shown: str, text: str, shape: dict) -> None:
+    """The body's checks of a record whose front matter does not parse: its sections are there all the same,
+    and their problems are said in the same run (the YAML error hid them: a new pattern author fixed a tab
+    and met "## Summary" and "## Runbook" errors on the next run; found in review). Not for a file whose
+    body cannot be told from its front matter (not opened or not closed by '---'), nor for one whose keys
+    say it is the other kind of record (its move is the error to come, not this kind's sections)."""
+    lines = text.split("\n")
+    end = front_matter_end(lines) if lines[0].strip() == "---" else None
+    if end is None:
+        return
+    front = [(m.group(2), m.group(3), line[:1] in " \t") for line in lines[1:end] if (m := _KEY_WRITTEN.match(line))]
+    if _other_kind(kb, path, {key: None for key, _, _ in front}, shape):
+        return
+    body = lines[end + 1 :]
+    md = MarkdownDoc(YamlDoc({}), "\n".join(body), end + 2, sections_of(body, end + 2))
+    v = schema.Validator(shown, md.meta)
+    if shape is schema.PATTERN:
+        _pattern_body(v, shown, md, _written_status(front))
+    else:
+        _incident_body(v, shown, md)
+    kb.problems.extend(v.problems)
+
+
+def _written_status(front: list) -> str | None:
+    """The status a pattern's front matter that does not parse writes, from its (key, value, indented)
+    lines: "active" (the default) when none is written, None when it cannot be told for sure what it
+    is once the YAML is fixed (a value that is not plainly a status, two of them, an indented status
+    line that is not a fix's), so that a draft gets no "## Root cause" error only because its YAML failed."""
+    said = set()
+    for key, value, indented in front:
+        value = re.sub(r"[ \t]+#.*$", "", value or "")
+        if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        if key != "status" or (indented and value in schema.FIX_STATUS):  # fix: / status: open
+            continue
+        said.add(value if not indented else None)
+    if not said:
+        return "active"
+    status = said.pop()
+    return status if not said and status in schema.PATTERN_STATUS else None
 
 
 def _other_kind(kb: KB, path: Path, data, shape: dict) -> str | None:
@@ -835,11 +887,8 @@ def _load_pattern(kb: KB, path: Path) -> None:
     if "category" in meta and meta["category"] != folder:
         v.error(("category",), "category", f"{meta['category']!r} must equal the folder name {folder!r}")
     _check_severity(kb, v, meta.get("severity"))
-    sections, sec_lines = _sections(v, md)
     status = meta.get("status", "active")
-    _required_sections(v, shown, md, sections, sec_lines, status)
-    _unread_sections(v, shown, sections, sec_lines)
-    runbook, evidence = _lists(v, shown, sections, sec_lines)
+    sections, sec_lines, runbook, evidence = _pattern_body(v, shown, md, status)
     kb.problems.extend(v.problems)
     if not v.ok:
         _keep_refs(kb, v, raw, (("related", None), ("distinguish", "from"), ("superseded_by", None)))
@@ -874,6 +923,16 @@ def _load_pattern(kb: KB, path: Path) -> None:
             lines=lines,
         ),
     )
+
+
+def _pattern_body(v: schema.Validator, shown: str, md, status: str | None) -> tuple[dict, dict, list, list]:
+    """A pattern's sections checked: (sections, their lines, runbook steps, evidence items). ``status``
+    None: not known (front matter that does not parse), and a root cause is not required."""
+    sections, sec_lines = _sections(v, md)
+    _required_sections(v, shown, md, sections, sec_lines, status)
+    _unread_sections(v, shown, sections, sec_lines)
+    runbook, evidence = _lists(v, shown, sections, sec_lines)
+    return sections, sec_lines, runbook, evidence
 
 
 def _fix(f: dict | None) -> Fix | None:
@@ -987,8 +1046,10 @@ def _other_level(md, name: str) -> tuple[int, str] | None:
     return None
 
 
-def _required_sections(v: schema.Validator, shown: str, md, sections: dict, sec_lines: dict, status: str) -> None:
-    required = ["Summary", "Runbook"] + ([] if status == "draft" else ["Root cause"])
+def _required_sections(
+    v: schema.Validator, shown: str, md, sections: dict, sec_lines: dict, status: str | None
+) -> None:
+    required = ["Summary", "Runbook"] + ([] if status in ("draft", None) else ["Root cause"])
     for name in required:
         if name not in sections:
             line, what = _section_missing(md, name, sections, sec_lines)
@@ -1199,12 +1260,7 @@ def _load_incident(kb: KB, path: Path) -> None:
     # (util.dates.local_date), and under incidents/2027/ either way
     if "date" in meta and int(parts[0]) not in (meta["date"].year, _written_year(raw.get("date"))):
         v.warn(("date",), "date", f"incident of {meta['date'].year} filed under incidents/{parts[0]}/")
-    sections, sec_lines = _sections(v, md)
-    if "Summary" not in sections:  # at "## Sumary" when there is one, as in a pattern
-        line, what = _section_missing(md, "Summary", sections, sec_lines)
-        v.problems.append(Problem(shown, md.body_line if what.endswith("missing") else line, "## Summary", what))
-    elif not sections["Summary"].strip():
-        v.problems.append(Problem(shown, sec_lines["Summary"], "## Summary", "section is empty"))
+    sections = _incident_body(v, shown, md)
     kb.problems.extend(v.problems)
     if not v.ok:
         _keep_refs(kb, v, raw, (("patterns", None),))
@@ -1239,6 +1295,17 @@ def _load_incident(kb: KB, path: Path) -> None:
             lines=lines,
         ),
     )
+
+
+def _incident_body(v: schema.Validator, shown: str, md) -> dict:
+    """An incident record's sections, checked: its summary is required."""
+    sections, sec_lines = _sections(v, md)
+    if "Summary" not in sections:  # at "## Sumary" when there is one, as in a pattern
+        line, what = _section_missing(md, "Summary", sections, sec_lines)
+        v.problems.append(Problem(shown, md.body_line if what.endswith("missing") else line, "## Summary", what))
+    elif not sections["Summary"].strip():
+        v.problems.append(Problem(shown, sec_lines["Summary"], "## Summary", "section is empty"))
+    return sections
 
 
 def _written_year(value) -> int | None:
