@@ -211,6 +211,7 @@ def authoring_warnings(
         out += _one_way_links(kb, p, shown, copies)
         out += _category_name(p, shown)
         out += _long_title(p, shown)
+        out += _regex_signals(p, shown)
         out += _category_slip(p, shown, sizes)
         if stale_days and stale_days > 0:
             out += _stale(kb, p, shown, stale_days, now)
@@ -253,6 +254,65 @@ def _long_title(p, shown: str) -> list[Problem]:
             "warning",
         )
     ]
+
+
+# Regex syntax in a signal: signals are literal text (retrieval.search._signal_match finds a signal's
+# normalised text inside the query's), so "KafkaConsumerLag(High|Critical)" matched neither alert whole
+# and fell back to meaning (found by a pattern author). Each sign needs a clear regex construct, as real
+# log text has brackets, pipes, carets and dollars of its own: "(pid 1234)", "[ERROR]", "$HOME", "^C",
+# "a|b", "...", "C++", "*.log" are not warned of.
+_QUERY_REGEX = re.compile(r"""[=!|]~\s*(?:"[^"]*"|'[^']*'|`[^`]*`)""")  # job=~".*": a query copied whole
+_RANGE = re.compile(r"[a-z]-[a-z]|[A-Z]-[A-Z]|[0-9]-[0-9]")
+_REGEX_SIGNS = (
+    ("a wildcard", re.compile(r"^[\s.*+?]*[*+?][\s.*+?]*$")),  # "*", ".*" and nothing else
+    ("any text", re.compile(r"\.[*+]")),  # ".*", ".+" (a glob's "*.log" has no dot before its star)
+    # "\d+", "\s*", "\bWORD\b" (a Windows path's "\data", "\system32" has a letter after the escape)
+    ("a character class", re.compile(r"\\[dwsDWSbB](?![A-Za-z0-9])")),
+    # "(High|Critical)"; not "(a | b)", a table's or a shell's pipe, spaced
+    ("alternatives", re.compile(r"\((?:\?:)?[^()|]*[^\s()|]\|[^\s()|][^()]*\)")),
+    ("a nested quantifier", re.compile(r"\([^()]*[+*]\)[+*]")),  # "(a+)+"
+    # a leading anchor: not a control key as a terminal shows it ("^C", "^[[A"), nor a caret pointing under a line
+    ("a leading anchor", re.compile(r"^\^(?![@A-Z\[\\\]^_?](?![A-Za-z0-9]))(?=[\w(\[\\.])")),
+    # "...timeout$", "+$"; not "5$", nor a shell prompt's "~$", "[root@db1 ~]$"
+    ("a trailing anchor", re.compile(r"(?<=[A-Za-z)}*+?.])\$$")),
+)
+
+
+def regex_signs(signal: str) -> list[tuple[str, str]]:
+    """(what, the text) of each regular-expression construct in a signal, in the order written ([] for
+    none). A PromQL or LogQL regex matcher's value (``job=~".*"``, ``|~ "timeout.*"``) is left out: a
+    query copied whole is the literal text of the alert's rule."""
+    text = _QUERY_REGEX.sub("", signal)
+    found = [(m.start(), what, m.group(0)) for what, sign in _REGEX_SIGNS for m in sign.finditer(text)]
+    for m in re.finditer(r"\[\^?([\w.\\-]+)\]", text):  # "[0-9]", "[a-f0-9_]", "[^A-Z]"; not "[2026-01-02]"
+        body = m.group(1)
+        ranges = _RANGE.findall(body)
+        rest = re.sub(r"\\[dwsDWS]", "", _RANGE.sub("", body))
+        if (ranges or rest != body) and re.fullmatch(r"[_.-]*", rest) and all(r[0] <= r[2] for r in ranges):
+            found.append((m.start(), "a character class", m.group(0)))
+    if any(what == "a wildcard" for _, what, _ in found):  # the whole signal: not also its parts
+        return [(what, shown) for _, what, shown in found if what == "a wildcard"]
+    return list(dict.fromkeys((what, shown) for _, what, shown in sorted(found)))  # ".*" twice: said once
+
+
+def _regex_signals(p, shown: str) -> list[Problem]:
+    """A signal written as a regular expression: ``check`` and ``--strict`` passed it without a word, and
+    ``suggest`` found it by meaning alone (medium) where the literal alert name was an exact match (high)."""
+    out = []
+    for n, signal in enumerate(p.signals):
+        signs = regex_signs(signal) if isinstance(signal, str) else []
+        if not signs:
+            continue
+        numbers = any(re.search(r"\\d|0-9", text) for _, text in signs)
+        named = "; ".join(f"{what} '{text}'" for what, text in signs)  # quoted as written: no repr's doubled \\
+        why = (
+            f"looks like a regular expression ({named}), but signals "
+            "are matched as literal text (letter case, numbers and spacing aside"
+            + ("; numbers are masked, so 'consumer-1' matches 'consumer-42'" if numbers else "")
+            + "): paste the exact text from the alert or log, and list each variant as a signal of its own"
+        )
+        out.append(Problem(shown, p.line("signals", n), f"signals[{n}]", why, "warning"))
+    return out
 
 
 def _category_name(p, shown: str) -> list[Problem]:
