@@ -96,14 +96,16 @@ def unread_slips(kb: KB) -> list[Problem]:
     record is kept, what the key holds is not read, so it is missing from the board. A hand-written
     ``follow-ups:`` (the command's spelling) dropped an incident's overdue follow-ups from the report
     and ``--fail-on overdue`` passed, with a warning only in ``recur check``."""
-    from recur.kb.schema import is_unused_slip
+    from recur.kb.schema import FIX, is_unused_slip
 
     incidents = {_shown(kb, i.relpath) for i in kb.incidents.values()}
     patterns = {_shown(kb, p.relpath) for p in kb.patterns.values()}
+    # a key of fix outdented out of it (``due:`` at the top, below a fix: with none) is a fix's too
     found = [
         p
         for p in kb.problems
-        if is_unused_slip(p) and (p.path in incidents or (p.path in patterns and p.field.startswith("fix")))
+        if is_unused_slip(p)
+        and (p.path in incidents or (p.path in patterns and (p.field.startswith("fix") or p.field in FIX)))
     ]
     return sorted(found, key=Problem.sort_key)
 
