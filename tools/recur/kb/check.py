@@ -45,8 +45,18 @@ def duplicate_ids(kb: KB) -> list[Problem]:
             for f in files if len(files) > 1 else ():
                 others = ", ".join(x for x in files if x != f)
                 line = kb.id_lines.get(f, 2)
-                problems.append(Problem(f, line, "id", f"duplicate {what} id {rid!r} (also in {others})"))
+                problems.append(Problem(f, line, "id", f"duplicate {what} id {rid!r} (also in {others}){_twin(what)}"))
     return problems
+
+
+def _twin(what: str) -> str:
+    """What to do about a duplicate id, as the end of its message: it named the other file and no step
+    (found by a pattern author). An id is its file's name (the loader checks it), so a new id is a rename."""
+    one, whose = ("failure", "a pattern's") if what == "pattern" else ("incident", "an incident's")
+    return (
+        f": if they are one {one}, merge them into one file and delete the other; else give one a new id, "
+        f"in its id: line and its file name alike ({whose} id is its file name)"
+    )
 
 
 def pattern_title_warnings(kb: KB) -> list[Problem]:
@@ -319,7 +329,13 @@ def unknown_step(kb: KB, pid: str) -> str:
 def no_pattern(pid: str, ids) -> str:
     """ "no pattern has id 'disk-ful'; did you mean disk-full?": the ids of ``ids`` it was probably meant to be."""
     close = close_names(pid, ids, cutoff=0.6)
-    return f"no pattern has id {pid!r}" + (f"; did you mean {', '.join(close)}?" if close else "")
+    return f"no pattern has id {pid!r}" + (f"; did you mean {', '.join(close)}?" if close else _no_such(pid))
+
+
+def _no_such(pid: str) -> str:
+    """The next step for an id that no pattern has nor is close to: it was "no pattern has id 'x'" alone
+    (found by a pattern author naming one still to be written in its related)."""
+    return f": take it out, or write that pattern first (recur new pattern --id {pid})"
 
 
 def _repeats(ids: list) -> list[tuple[int, int]]:
