@@ -80,7 +80,13 @@ def test_draft_may_omit_root_cause_but_active_may_not(tmp_path):
     write(root, "patterns/capacity/e.md", pattern_text("e", root_cause=None))
     kb = load_kb(root)
     assert "d" in kb.patterns and "e" not in kb.patterns
-    assert [(p.field, p.message) for p in kb.errors] == [("## Root cause", "required section is missing")]
+    assert [(p.field, p.message) for p in kb.errors] == [
+        (
+            "## Root cause",
+            "required section is missing: write what made it fail under '## Root cause'; while the cause is not known, "
+            "make the pattern status: draft, which may leave it out",
+        )
+    ]
 
 
 def test_a_pattern_listed_twice_by_an_incident_is_a_warning(kb_dir):
@@ -139,7 +145,13 @@ def test_a_section_name_is_never_taken_for_another(tmp_path):
     text = pattern_text("d", root_cause=None) + "\n## Detection\nAlert on it.\n"
     write(root, "patterns/capacity/d.md", text)
     kb = load_kb(root)
-    assert [(p.field, p.message) for p in kb.problems] == [("## Root cause", "required section is missing")]
+    assert [(p.field, p.message) for p in kb.problems] == [
+        (
+            "## Root cause",
+            "required section is missing: write what made it fail under '## Root cause'; while the cause is not known, "
+            "make the pattern status: draft, which may leave it out",
+        )
+    ]
 
 
 def test_a_required_section_at_another_heading_level_is_named_at_its_line(tmp_path):
@@ -193,7 +205,11 @@ def test_a_pattern_file_in_the_wrong_place_or_named_md_in_capitals_holds_its_id(
     assert found == [
         ("caps.MD", "file", "name it caps.md: only .md files are read"),
         ("deep.md", "file", f"patterns live in patterns/<category>/<id>.md: move it to {home}"),
-        ("user.md", "related[2]", "no pattern has id 'gone'"),
+        (
+            "user.md",
+            "related[2]",
+            "no pattern has id 'gone': take it out, or write that pattern first (recur new pattern --id gone)",
+        ),
     ]
 
 
@@ -411,12 +427,17 @@ def _problems(kb) -> list:
     return [(Path(p.path).as_posix().split("/kb/")[-1], p.line, p.field, p.message, p.level) for p in run_checks(kb)]
 
 
+NO_SUCH_ID = (
+    "no pattern has id 'no-such-id': take it out, or write that pattern first (recur new pattern --id no-such-id)"
+)
+
+
 def _second_copy(kb_dir) -> tuple:
     """A second disk-full, in patterns/data/, whose `related` names no pattern: the problem expected."""
     second = pattern_text("disk-full", "data", related=("no-such-id",))
     write(kb_dir, "patterns/data/disk-full.md", second)
     line = second.splitlines().index("related: [no-such-id]") + 1
-    return ("patterns/data/disk-full.md", line, "related[0]", "no pattern has id 'no-such-id'", "error")
+    return ("patterns/data/disk-full.md", line, "related[0]", NO_SUCH_ID, "error")
 
 
 def test_each_copy_of_a_duplicate_pattern_id_is_checked(kb_dir):
@@ -446,7 +467,7 @@ def test_each_copy_of_a_duplicate_incident_id_is_checked_at_its_own_file(kb_dir)
     write(kb_dir, "incidents/2027/INC-2026-0001.md", text.replace("[db-pool-exhausted]", "[no-such-id]"))
     found = _problems(load_kb(kb_dir))
     line = text.splitlines().index("patterns: [db-pool-exhausted]") + 1
-    assert ("incidents/2027/INC-2026-0001.md", line, "patterns[0]", "no pattern has id 'no-such-id'", "error") in found
+    assert ("incidents/2027/INC-2026-0001.md", line, "patterns[0]", NO_SUCH_ID, "error") in found
     assert not [p for p in found if p[0] == "incidents/2026/INC-2026-0001.md" and p[2].startswith("patterns")]
     assert [p[0] for p in found if p[2] == "id"] == [
         "incidents/2026/INC-2026-0001.md",

@@ -45,8 +45,18 @@ def duplicate_ids(kb: KB) -> list[Problem]:
             for f in files if len(files) > 1 else ():
                 others = ", ".join(x for x in files if x != f)
                 line = kb.id_lines.get(f, 2)
-                problems.append(Problem(f, line, "id", f"duplicate {what} id {rid!r} (also in {others})"))
+                problems.append(Problem(f, line, "id", f"duplicate {what} id {rid!r} (also in {others}){_twin(what)}"))
     return problems
+
+
+def _twin(what: str) -> str:
+    """What to do about a duplicate id, as the end of its message: it named the other file and no step
+    (found by a pattern author). An id is its file's name (the loader checks it), so a new id is a rename."""
+    one, whose = ("failure", "a pattern's") if what == "pattern" else ("incident", "an incident's")
+    return (
+        f": if they are one {one}, merge them into one file and delete the other; else give one a new id, "
+        f"in its id: line and its file name alike ({whose} id is its file name)"
+    )
 
 
 def pattern_title_warnings(kb: KB) -> list[Problem]:
@@ -96,14 +106,16 @@ def unread_slips(kb: KB) -> list[Problem]:
     record is kept, what the key holds is not read, so it is missing from the board. A hand-written
     ``follow-ups:`` (the command's spelling) dropped an incident's overdue follow-ups from the report
     and ``--fail-on overdue`` passed, with a warning only in ``recur check``."""
-    from recur.kb.schema import is_unused_slip
+    from recur.kb.schema import FIX, is_unused_slip
 
     incidents = {_shown(kb, i.relpath) for i in kb.incidents.values()}
     patterns = {_shown(kb, p.relpath) for p in kb.patterns.values()}
+    # a key of fix outdented out of it (``due:`` at the top, below a fix: with none) is a fix's too
     found = [
         p
         for p in kb.problems
-        if is_unused_slip(p) and (p.path in incidents or (p.path in patterns and p.field.startswith("fix")))
+        if is_unused_slip(p)
+        and (p.path in incidents or (p.path in patterns and (p.field.startswith("fix") or p.field in FIX)))
     ]
     return sorted(found, key=Problem.sort_key)
 
@@ -317,7 +329,13 @@ def unknown_step(kb: KB, pid: str) -> str:
 def no_pattern(pid: str, ids) -> str:
     """ "no pattern has id 'disk-ful'; did you mean disk-full?": the ids of ``ids`` it was probably meant to be."""
     close = close_names(pid, ids, cutoff=0.6)
-    return f"no pattern has id {pid!r}" + (f"; did you mean {', '.join(close)}?" if close else "")
+    return f"no pattern has id {pid!r}" + (f"; did you mean {', '.join(close)}?" if close else _no_such(pid))
+
+
+def _no_such(pid: str) -> str:
+    """The next step for an id that no pattern has nor is close to: it was "no pattern has id 'x'" alone
+    (found by a pattern author naming one still to be written in its related)."""
+    return f": take it out, or write that pattern first (recur new pattern --id {pid})"
 
 
 def _repeats(ids: list) -> list[tuple[int, int]]:

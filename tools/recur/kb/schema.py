@@ -265,6 +265,9 @@ class Validator:
         elif meant:
             message = f"unknown key in {name}: did you mean '{meant}'? (kept, not used)"
             self.problems.append(Problem(self.relpath, line, dotted, message, "warning", code=UNUSED_SLIP))
+        elif home := _outdented_from(key, value, schema):  # "due:" below a fix: that has none: a slip
+            message = f"unknown key in {name}: {_outdented(key, home, self.doc.line(*(path + (home,))))}"
+            self.problems.append(Problem(self.relpath, line, dotted, message, "warning", code=UNUSED_SLIP))
         elif home := _home_of(str(key), schema):  # "due:" at the top of a pattern: most likely fix's
             # a team's own "status:" on incidents is as likely: --strict does not fail on it either
             message = (
@@ -273,7 +276,8 @@ class Validator:
             )
             self.problems.append(Problem(self.relpath, line, dotted, message, "warning", strict=False))
         else:
-            message = f"unknown key in {name} (kept, not used; a key of your own: --strict does not fail on it)"
+            near = _near_home(key, value, schema)  # "due_date:" beside a fix: with no due
+            message = f"unknown key in {name}{near} (kept, not used; a key of your own: --strict does not fail on it)"
             self.problems.append(Problem(self.relpath, line, dotted, message, "warning", strict=False))
 
     def value(self, value, rule: Field, path: tuple, dotted: str, siblings: dict | None):
@@ -466,13 +470,14 @@ def meant_key(key, schema: dict) -> str | None:
 DUE_NAMES = ("deadline", "target", "target_date", "eta", "due_date", "due_by", "due_on", "due_at", "duedate")
 
 
-def meant_due(key, mapping: dict, schema: dict) -> str | None:
+def meant_due(key, mapping: dict, schema: dict, *, by_value: bool = True) -> str | None:
     """ "due" when ``key``, unknown to ``schema`` (a follow-up, a review, a fix), holds its due date under
     another name: a mapping with no `due` of its own, and a key named as a due date is (DUE_NAMES, `Due
     date`; `by` and a name close to `due`, `dew`, with a digit in the value: `by: alice` is an owner, `dev:
     true` a team's flag), or any key whose value is a date where `due` is the only date key (a
     follow-up's, a review's; a fix has `done` too, so only the names there). A date in a key of the
-    team's own beside a `due` is theirs: nothing is then missing from the report."""
+    team's own beside a `due` is theirs: nothing is then missing from the report. ``by_value`` False: by
+    its name alone (a key at the top of a record, beside the mapping: its dates are the record's own)."""
     rule = schema.get("due")
     if rule is None or rule.kind != "date" or "due" in mapping:
         return None
@@ -481,6 +486,8 @@ def meant_due(key, mapping: dict, schema: dict) -> str | None:
     close = name == "by" or difflib.get_close_matches(name, ["due"], n=1, cutoff=0.6)
     if name in DUE_NAMES or (close and numeric):
         return "due"
+    if not by_value:
+        return None
     # the format's own date keys: a follow-up's `done` (an extension, added after this rule) leaves a date
     # under another name read as its due date, as before; a fix's `done` is the format's, and ambiguous
     dates = [k for k, r in schema.items() if r.kind == "date" and not r.doc.startswith("extension")]
@@ -618,6 +625,49 @@ def _home_of(key: str, schema: dict) -> str | None:
     """The one mapping of ``schema`` that has ``key`` (``due`` is fix's in a pattern), or None."""
     homes = [name for name, rule in schema.items() if rule.kind == "mapping" and key in (rule.schema or {})]
     return homes[0] if len(homes) == 1 else None
+
+
+def _outdented_from(key, value: dict, schema: dict) -> str | None:
+    """The mapping of ``schema`` that ``key`` (unknown to ``schema``) was most likely outdented from: its one
+    home (``_home_of``: ``due`` is fix's), written in ``value`` without that key, as a mapping or empty
+    (``fix:`` then its keys at the top). A ``due:`` below such a fix: is all but certainly its due date:
+    passed as a team's own key, the fix had no due date, `check --strict` passed and `report --fail-on
+    overdue` missed the fix (found by a pattern author). A value the home's key does not allow (an
+    incident's own ``status: resolved`` beside a review:) is the record's own key, as is one beside a
+    mapping that has the key already, or with no such mapping."""
+    home = _home_of(str(key), schema)
+    written = (value.get(home) or {}) if home else None
+    if not home or home not in value or not isinstance(written, dict) or key in written:
+        return None
+    rule = schema[home].schema[key]
+    return home if rule.kind != "enum" or str(value[key]) in rule.choices else None
+
+
+def _outdented(key, home: str, home_line: int) -> str:
+    """The end of the message of a key outdented from mapping ``home`` (``_outdented_from``). A slip of a key
+    the format has, as ``tgas:``: a warning --strict fails on, not an error: the pattern stays searchable,
+    and `recur report` names the key as not read (``unread_slips``), which fails its gate."""
+    return (
+        f"{key} is a key of {home}, and the {home}: at line {home_line} has no {key}: indent it under {home} "
+        "(kept, not used)"
+    )
+
+
+def _near_home(key, value: dict, schema: dict) -> str:
+    """ ": did you mean 'fix: {due: ...}'?" for a key at the top of a record close to a key of one of its
+    mappings written there without it (``due_date:``, ``ticket:`` beside a fix:), else "". Only a hint:
+    ``target:`` or ``eta:`` beside a fix: may be a team's own (`meant_due` takes them for a due date), and
+    is hinted at only with a digit in its value (``target: web`` is no date)."""
+    dated = not isinstance(value[key], bool) and any(c.isdigit() for c in str(value[key]))
+    for home, rule in schema.items():
+        inner = value.get(home) or {}
+        if rule.kind != "mapping" or home not in value or not isinstance(inner, dict):
+            continue
+        keys = rule.schema or {}
+        meant = meant_key(key, keys) or (dated and meant_due(key, {**inner, key: value[key]}, keys, by_value=False))
+        if meant and meant not in inner:
+            return f": did you mean '{home}: {{{meant}: ...}}'?"
+    return ""
 
 
 def _value_home(text: str, schema: dict) -> str:

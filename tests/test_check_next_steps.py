@@ -1,0 +1,83 @@
+"""`recur check` errors that named the problem and no way out (found by a pattern author): a duplicate id,
+a related id no pattern has nor is close to, an active pattern with no root cause. Each now says what to
+do, through the real CLI on a small KB."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+from kbfactory import pattern_text, small_kb, write
+
+from recur.cli.main import cli
+
+
+def _lines(kb: Path) -> list[str]:
+    """`recur check`'s lines, ``path:line: field: message``, each path (the line's, one in its message) from
+    the KB's folder on."""
+    r = CliRunner().invoke(cli, ["check", "--kb", str(kb), "--today", "2026-12-05", "--stale-days", "0"])
+    assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+    return [re.sub(r"[^\s(]*/kb/", "", ln) for ln in r.output.splitlines()]
+
+
+def test_a_duplicate_pattern_id_says_to_merge_or_rename(tmp_path):
+    kb = small_kb(tmp_path / "kb")
+    write(kb, "patterns/network/disk-full.md", pattern_text("disk-full", "network"))
+    said = [ln for ln in _lines(kb) if ": id: " in ln]
+    assert said == [
+        f"patterns/{here}/disk-full.md:2: id: duplicate pattern id 'disk-full' (also in patterns/{there}/disk-full.md):"
+        " if they are one failure, merge them into one file and delete the other; else give one a new id, in its"
+        " id: line and its file name alike (a pattern's id is its file name)"
+        for here, there in (("capacity", "network"), ("network", "capacity"))
+    ], said
+
+
+def test_a_duplicate_incident_id_says_to_merge_or_rename(tmp_path):
+    kb = small_kb(tmp_path / "kb")
+    write(kb, "incidents/2025/INC-2026-0001.md", (kb / "incidents/2026/INC-2026-0001.md").read_text())
+    said = [ln for ln in _lines(kb) if ": id: " in ln]
+    assert said == [
+        f"incidents/{here}/INC-2026-0001.md:2: id: duplicate incident id 'INC-2026-0001' (also in "
+        f"incidents/{there}/INC-2026-0001.md): if they are one incident, merge them into one file and delete the "
+        "other; else give one a new id, in its id: line and its file name alike (an incident's id is its file "
+        "name)"
+        for here, there in (("2025", "2026"), ("2026", "2025"))
+    ], said
+
+
+def test_an_id_no_pattern_has_nor_is_close_to_says_to_take_it_out_or_write_it(tmp_path):
+    kb = small_kb(tmp_path / "kb")
+    path = kb / "patterns/capacity/disk-full.md"
+    path.write_text(path.read_text().replace("related: [db-pool-exhausted]", "related: [kafka-lag-alert, dns-failur]"))
+    line = 1 + path.read_text().split("\n").index("related: [kafka-lag-alert, dns-failur]")
+    lines = _lines(kb)
+    assert (
+        f"patterns/capacity/disk-full.md:{line}: related[0]: no pattern has id 'kafka-lag-alert': take it out, or "
+        "write that pattern first (recur new pattern --id kafka-lag-alert)"
+    ) in lines, lines
+    # one close to an id the KB has is still named with it, and nothing else
+    assert (
+        f"patterns/capacity/disk-full.md:{line}: related[1]: no pattern has id 'dns-failur'; did you mean dns-failure?"
+    ) in lines, lines
+
+
+def test_an_active_pattern_with_no_root_cause_is_told_a_draft_may_leave_it_out(tmp_path):
+    """A draft may leave out its root cause (it loads with no error: the way out offered is real); an
+    active pattern is told so, a retired one is not (it is no draft to be)."""
+    kb = small_kb(tmp_path / "kb")
+    write(kb, "patterns/capacity/no-cause.md", pattern_text("no-cause", root_cause=None))
+    write(kb, "patterns/capacity/draft-cause.md", pattern_text("draft-cause", status="draft", root_cause=None))
+    write(kb, "patterns/capacity/old-cause.md", pattern_text("old-cause", status="retired", root_cause=None))
+    lines = _lines(kb)
+    said = [ln.split(": ", 1)[1] for ln in lines if ": ## Root cause: " in ln]
+    assert [ln.split(":", 1)[0] for ln in lines if ": ## Root cause: " in ln] == [
+        "patterns/capacity/no-cause.md",
+        "patterns/capacity/old-cause.md",
+    ], lines
+    assert said == [
+        "## Root cause: required section is missing: write what made it fail under '## Root cause'; while the "
+        "cause is not known, make the pattern status: draft, which may leave it out",
+        "## Root cause: required section is missing",
+    ], said
+    assert not [ln for ln in lines if ln.startswith("patterns/capacity/draft-cause.md") and "warning" not in ln]
