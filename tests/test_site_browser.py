@@ -329,17 +329,17 @@ def test_a_search_for_onboarding_finds_the_paths(page, base):
 
 
 def test_a_path_step_leads_on_to_the_next_from_the_pattern_page(page, base):
-    """A new hire follows "read the pattern" from a path's step: the pattern page had no way on to the next
-    step (nor back to the path) but the browser's back button, and nothing on it said it was a step."""
+    """A new hire follows a path's step to its pattern: the pattern page had no way on to the next step (nor
+    back to the path) but the browser's back button, and nothing on it said it was a step."""
     url, _ = base
     page.goto(url + "/paths/storage-basics.html")
-    # each step's link is named with its pattern, not "read the pattern" for every step of the list
-    links = page.get_by_role("link", name=re.compile("^read the pattern"))
-    assert [links.nth(n).get_attribute("aria-label") for n in range(links.count())] == [
-        "read the pattern: Disk full on a host",
-        "read the pattern: Database connection pool exhausted",
+    # each step's link is named with its pattern (it was "read the pattern" for every step of the list)
+    links = page.locator("ol.recur-steps").get_by_role("link")
+    assert [links.nth(n).inner_text() for n in range(links.count())] == [
+        "Disk full on a host",
+        "Database connection pool exhausted",
     ]
-    page.get_by_role("link", name="read the pattern: Disk full on a host").click()
+    _step_link(page, "Disk full on a host").click()
     page.wait_for_url("**/patterns/capacity/disk-full.html")  # the click starts the navigation; wait for it to land
     place = page.locator(".recur-path-places li", has_text="Storage basics")
     assert place.inner_text() == "Step 1 of 2 on Storage basics · next: Database connection pool exhausted"
@@ -352,6 +352,45 @@ def test_a_path_step_leads_on_to_the_next_from_the_pattern_page(page, base):
     ]
     places.filter(has_text="Storage basics").get_by_role("link", name="Storage basics").click()
     page.wait_for_url("**/paths/storage-basics.html")  # the click starts the navigation; wait for it to land
+    assert page.errors == []
+
+
+def test_a_steps_title_opens_its_pattern_and_only_its_box_ticks_it(page, base):
+    """The step's title, bold with a pointer cursor, sat inside its checkbox's label: a new hire who clicked it to
+    open the pattern stayed on the path with the step ticked ("1 of 2 done"). The title is the link to the
+    pattern; the box, named "Done: <title>", is the tick; Tab goes box, title, next box."""
+    url, _ = base
+    page.goto(url + "/paths/storage-basics.html")
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    page.wait_for_selector(".recur-path[data-recur-ready]")
+    steps = page.locator("ol.recur-steps")
+    expect(_step_link(page, "Disk full on a host")).to_have_count(1)
+    steps.locator(".recur-step-title", has_text="Disk full on a host").click()  # where the reviewer clicked
+    page.wait_for_url("**/patterns/capacity/disk-full.html")
+    page.locator("input.recur-read-check[data-recur-ready]").wait_for()  # recur.js has set it from the ticks
+    assert not page.get_by_role("checkbox", name=re.compile("^Read: tick")).is_checked()  # not ticked on the way
+    page.goto(url + "/paths/storage-basics.html")
+    page.wait_for_selector(".recur-path[data-recur-ready]")
+    progress = page.locator(".recur-progress-text")
+    expect(progress).to_have_text("0 of 2 done")
+    box = page.get_by_role("checkbox", name="Done: Disk full on a host", exact=True)
+    box.click()
+    expect(progress).to_have_text("1 of 2 done")
+    assert _steps(page) == {"disk-full": True, "db-pool-exhausted": False}
+    assert page.url.endswith("/paths/storage-basics.html")
+    box.focus()  # by keyboard: Space on the box unticks it, Tab goes on to its title, then to the next box
+    page.keyboard.press("Space")
+    expect(progress).to_have_text("0 of 2 done")
+    page.keyboard.press("Tab")
+    focused = "() => [document.activeElement.tagName, document.activeElement.textContent.trim()]"
+    assert page.evaluate(focused) == ["A", "Disk full on a host"]
+    page.keyboard.press("Tab")
+    assert _focused(page, 'input.recur-step-check[data-step="db-pool-exhausted"]')
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")  # the title, by keyboard: opens the pattern
+    page.wait_for_url("**/patterns/capacity/disk-full.html")
+    page.evaluate("localStorage.clear()")
     assert page.errors == []
 
 
@@ -380,7 +419,7 @@ def test_a_pattern_page_on_a_path_ticks_its_step(page, base):
 
 
 def test_back_from_a_pattern_page_shows_what_it_ticked(page, base):
-    """ "read the pattern", the Read box ticked there, then the browser's Back: the path's page said "1 of 2 done"
+    """A step's pattern opened, the Read box ticked there, then the browser's Back: the path's page said "1 of 2 done"
     with the step's box empty (the browser put back the boxes as they were when the reader left the page, over
     what recur.js had set from the ticks); unticked there, Back showed the step still ticked."""
     url, _ = base
@@ -388,13 +427,13 @@ def test_back_from_a_pattern_page_shows_what_it_ticked(page, base):
     page.evaluate("localStorage.clear()")
     page.reload()
     page.locator('input[data-step="disk-full"]').check()  # one ticked by the reader on this page
-    page.get_by_role("link", name="read the pattern: Database connection pool exhausted").click()
+    _step_link(page, "Database connection pool exhausted").click()
     page.locator("input.recur-read-check[data-recur-ready]").wait_for()  # recur.js has set it from the ticks
     page.get_by_role("checkbox", name=re.compile("^Read: tick")).check()
     page.go_back()
     expect(page.locator(".recur-progress-text")).to_have_text("2 of 2 done")  # set by recur.js once the page is back
     assert _steps(page) == {"disk-full": True, "db-pool-exhausted": True}
-    page.get_by_role("link", name="read the pattern: Disk full on a host").click()
+    _step_link(page, "Disk full on a host").click()
     # ticked by recur.js from the ticks: unticked before that, uncheck() did nothing (seen under the suite's load)
     page.locator("input.recur-read-check[data-recur-ready]").wait_for()
     page.get_by_role("checkbox", name=re.compile("^Read: tick")).uncheck()
@@ -449,7 +488,7 @@ def test_ticks_the_browser_will_not_store_are_kept_on_the_page_and_said_not_kept
         assert _steps(page) == {"disk-full": True, "db-pool-exhausted": True}
         said = page.locator(".recur-progress-text").inner_text()
         assert said.startswith("2 of 2 done (not kept: this browser would not store it"), said
-        page.get_by_role("link", name="read the pattern: Disk full on a host").click()
+        _step_link(page, "Disk full on a host").click()
         read = page.get_by_role("checkbox", name=re.compile("^Read: tick"))
         assert not read.is_checked()  # as the note said, lost with the page
         read.check()  # and said here too, outside the box's name
@@ -470,6 +509,11 @@ def test_ticks_the_browser_will_not_store_are_kept_on_the_page_and_said_not_kept
 def _text_becomes(page, selector: str, text: str) -> None:
     """Wait for the first ``selector`` of ``page`` to read ``text`` (playwright's timeout fails the test)."""
     page.wait_for_function("([s, t]) => document.querySelector(s).textContent === t", arg=[selector, text])
+
+
+def _step_link(page, title: str):
+    """The link of the path page's step titled ``title``: the title itself, which opens its pattern."""
+    return page.locator("ol.recur-steps").get_by_role("link", name=title, exact=True)
 
 
 def _steps(page) -> dict:

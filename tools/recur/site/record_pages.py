@@ -126,7 +126,7 @@ def _step_mark(p) -> str:
 
 def _superseded(site: Site, page: str, p) -> str:
     """After a retired step's link: the pattern(s) that replaced it, for the new hire to read instead
-    (outside the step's label, whose click ticks the step)."""
+    (outside the step's title, which links to the step's own pattern)."""
     links = site.successor_links(page, p) if p.status == "retired" else ""  # "" when it names only itself
     return f' <span class="recur-superseded">· superseded by {links}</span>' if links else ""
 
@@ -147,18 +147,28 @@ def _step(site: Site, page: str, step) -> tuple[str, bool]:
     if p is None:
         return (f'<li class="recur-step recur-step-missing"><span class="recur-step-title"><code>{esc(step.pattern)}'
                 f'</code> <i>({esc(_missing_step(site, step.pattern))})</i></span>{why}</li>'), False
-    # named with its pattern: a screen reader's or a keyboard user's list of links had "read the pattern" for
-    # every step, none saying which (the visible words stay first in the name, as speech input needs)
-    read = (f' <a class="recur-step-link" href="{href(page, p.relpath)}" '
-            f'aria-label="read the pattern: {esc(p.title)}">read the pattern</a>')
     gist = f'<p class="recur-gist">{esc(_first_sentence(p.summary))}</p>' if p.summary else ""
+    return (f'<li class="recur-step">{_step_box(step.pattern, p.title)} {_step_title(page, p)}'
+            f'{_superseded(site, page, p)}{why}{gist}</li>'), True
+
+
+def _step_box(pid: str, title: str) -> str:
+    """A step's tick: its own box, apart from the title. The title sat in the box's label, and a new hire who
+    clicked it to open the pattern ticked the step and stayed on the path; named "Done: <title>" for a screen
+    reader, in a label of its own that only widens where a click ticks it."""
     # keyed by the pattern, not the step's number: a step inserted above un-ticked every step after it,
     # and a pattern read on one path is read on every path listing it (recur.js keeps one set per site);
     # autocomplete off: Back to the page put the boxes back as they were when the reader left it, over what
     # recur.js had set from a tick made on the pattern page since ("1 of 2 done" and no box ticked)
-    return (f'<li class="recur-step"><label><input type="checkbox" class="recur-step-check" autocomplete="off" '
-            f'data-step="{esc(step.pattern)}"> <span class="recur-step-title">{esc(p.title)}{_step_mark(p)}</span>'
-            f'</label>{read}{_superseded(site, page, p)}{why}{gist}</li>'), True
+    return (f'<label class="recur-step-tick"><input type="checkbox" class="recur-step-check" autocomplete="off" '
+            f'data-step="{esc(pid)}" aria-label="Done: {esc(title)}"></label>')
+
+
+def _step_title(page: str, p) -> str:
+    """A step's title, the link to its pattern: what a new hire clicks to open it. It replaces the small "read
+    the pattern" link beside it, so each step is two Tab stops (box, title) and the link is named by its title."""
+    return (f'<span class="recur-step-title"><a href="{href(page, p.relpath)}">{esc(p.title)}</a>'
+            f"{_step_mark(p)}</span>")
 
 
 def path_page(site: Site, path) -> str:
@@ -200,7 +210,7 @@ def tickable(site: Site, path) -> list:
 
 def path_places(site: Site, p) -> str:
     """A pattern page's "On the onboarding paths" section: for each path listing it, its step number and links to
-    the path and to the steps before and after. A new hire who followed "read the pattern" had no way on
+    the path and to the steps before and after. A new hire who followed a step's title had no way on
     from the pattern page but the browser's back button: nothing there said it was a step, nor of what."""
     items = []
     for path in sorted(site.kb.paths.values(), key=path_order):
