@@ -189,7 +189,9 @@ def test_github_lists_what_it_cannot_annotate_in_the_job_summary(tmp_path, monke
     monkeypatch.chdir(tmp_path)
     kb = _kb(Path("kb"))
     for n in range(11):  # 12 warnings (no signals) and two errors, one after the warnings in the KB's order
-        write(kb, f"patterns/capacity/quiet-{n}.md", pattern_text(f"quiet-{n}", title=f"Quiet {n}"))
+        # a symptom of its own each: one they all had would be 11 more warnings (a symptom another pattern has)
+        text = pattern_text(f"quiet-{n}", title=f"Quiet {n}", symptoms=(f"quiet {n} hangs",))
+        write(kb, f"patterns/capacity/quiet-{n}.md", text)
     write(
         kb,
         "patterns/capacity/z-broken.md",

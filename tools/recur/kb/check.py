@@ -23,6 +23,7 @@ def cross_checks(kb: KB) -> list[Problem]:
     return (
         duplicate_ids(kb)
         + pattern_title_warnings(kb)
+        + shared_symptom_warnings(kb)
         + _pattern_refs(kb)
         + _record_refs(kb)
         + superseded_problems(kb)
@@ -80,6 +81,41 @@ def pattern_title_warnings(kb: KB) -> list[Problem]:
             )
             out.append(Problem(_shown(kb, p.relpath), p.line("title"), "title", what, "warning"))
     return out
+
+
+def shared_symptom_warnings(kb: KB) -> list[Problem]:
+    """A symptom that another pattern has too, as read (``symptom_key``): a warning at each, naming the other's
+    file and line. A responder's words that match it rank the two alike, and `recur suggest` calls them a
+    close call with nothing to tell them apart. Found in review: a new draft given two of disk-full's
+    symptoms word for word passed `check --strict --similar`, and its query then ranked disk-full medium
+    after the draft. Pairs with a ``distinguish`` entry are left out (the authors said how they differ, and
+    suggest shows it), as is a retired pattern (its successor may keep its words)."""
+    by_key: dict = {}
+    for p in sorted(kb.patterns.values(), key=lambda p: p.relpath):
+        for i, symptom in enumerate(p.symptoms if p.status != "retired" else ()):
+            by_key.setdefault(symptom_key(symptom), {}).setdefault(p.id, (p, i))  # a pattern's own repeat: once
+    out = []
+    for same in by_key.values():
+        for p, i in same.values() if len(same) > 1 else ():
+            others = [(o, j) for o, j in same.values() if o is not p and not _told_apart(p, o)]
+            if others:
+                out.append(_shared_symptom(kb, p, i, others))
+    return out
+
+
+def _shared_symptom(kb: KB, p, i: int, others: list) -> Problem:
+    named = ", ".join(f"{o.id} ({_shown(kb, o.relpath)}, line {o.line('symptoms', j)})" for o, j in others)
+    what = (
+        f"{p.symptoms[i]!r} is also a symptom of {named}: a responder's words that match it rank the patterns "
+        "alike, with nothing to tell them apart; if they are one failure, extend one (and retire the other), "
+        "else write the symptom as this failure shows it, or add a distinguish entry saying how they differ"
+    )
+    return Problem(_shown(kb, p.relpath), p.line("symptoms", i), f"symptoms[{i}]", what, "warning")
+
+
+def _told_apart(p, other) -> bool:
+    """Whether either pattern has a ``distinguish`` entry naming the other."""
+    return any(d["from"] == other.id for d in p.distinguish) or any(d["from"] == p.id for d in other.distinguish)
 
 
 def left_out(kb: KB) -> set[str]:
@@ -495,6 +531,14 @@ def title_key(title: str) -> str:
     from recur.kb.anchors import shown_text
 
     return _folded(shown_text(title))
+
+
+def symptom_key(text: str) -> str:
+    """A symptom as a reader tells it from another: as ``title_key`` reads a title (Markdown marks, letter case
+    and spacing aside), and punctuation at its ends too ("Writes failing." is "writes failing")."""
+    key = title_key(text)
+    ends = [n for n, ch in enumerate(key) if not (ch.isspace() or unicodedata.category(ch).startswith("P"))]
+    return key[ends[0] : ends[-1] + 1] if ends else key
 
 
 def _folded(text: str) -> str:

@@ -22,6 +22,7 @@ from recur import config
 from recur.kb import placeholders
 from recur.kb.loader import display_path, readable
 from recur.kb.parse import (
+    EXCERPT,
     FENCE,
     FENCE_LINE,
     H2,
@@ -229,6 +230,7 @@ def authoring_warnings(
     out += _comment_cuts(fronts)
     out += _items_run_on(fronts)
     out += _fence_warnings(kb, bodies)
+    out += large_text_warnings(bodies)
     out += _link_warnings(kb, bodies)
     return out
 
@@ -936,6 +938,44 @@ def _fence_warnings(kb: KB, bodies: list) -> list[Problem]:
         for line, message in fence_troubles(body, first, steps=name in patterns):
             out.append(Problem(name, line, "code fence", message, "warning"))
     return out
+
+
+# A pasted log makes a page every reader of the site downloads in full with the search index: an 880 KB log in
+# one pattern took the site's search index from 304 KB to 1.2 MB (found in review), and `recur check --strict`
+# passed it. The shipped patterns are 5 KB at most and the whole 60-pattern search index is 304 KB, so a file of
+# 100 KB adds a third to what every reader downloads to search; the lines that identify a failure are tens,
+# so a code block of 20 KB or 300 lines is a log pasted whole.
+LARGE_FILE_BYTES = 100 * 1024
+LARGE_BLOCK_BYTES = 20 * 1024
+LARGE_BLOCK_LINES = 300
+
+
+def large_text_warnings(bodies: list) -> list[Problem]:
+    """A warning at each code block of a pattern or an incident over LARGE_BLOCK_BYTES or LARGE_BLOCK_LINES
+    (at its opening line), else at line 1 of a file over LARGE_FILE_BYTES: the site's search index carries
+    it to every reader. Said with what to do instead (``EXCERPT``)."""
+    out = []
+    for name, body, first, front in bodies:
+        blocks = _large_blocks(body, first)
+        for line, size, count in blocks:
+            what = f"this code block is {size:,} bytes, {count:,} lines: every reader of the site downloads it"
+            out.append(Problem(name, line, "code fence", f"{what} with the search index; {EXCERPT}", "warning"))
+        size = len("\n".join(["---", *front, "---", *body]).encode("utf-8", "surrogatepass"))
+        if not blocks and size > LARGE_FILE_BYTES:
+            what = f"the file is {size:,} bytes: every reader of the site downloads its text with the search index"
+            out.append(Problem(name, 1, "file", f"{what}; {EXCERPT}", "warning"))
+    return out
+
+
+def _large_blocks(body: list[str], first: int) -> list[tuple[int, int, int]]:
+    """(file line of its opening fence, bytes, lines) of each code block in ``body`` over a limit."""
+    fences = sorted(fence_lines(body))
+    found = []
+    for a, b in zip(fences[::2], fences[1::2]):
+        size = len("\n".join(body[a + 1 : b]).encode("utf-8", "surrogatepass"))
+        if size > LARGE_BLOCK_BYTES or b - a - 1 > LARGE_BLOCK_LINES:
+            found.append((first + a, size, b - a - 1))
+    return found
 
 
 # [text](target) and ![alt](target), and a reference definition "[name]: target"

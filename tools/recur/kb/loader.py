@@ -31,6 +31,7 @@ from recur.kb.parse import (
     read_text,
     sections_of,
     split_front_matter,
+    too_large,
 )
 from recur.kb.records import (
     KB,
@@ -510,11 +511,7 @@ def _read(kb: KB, path: Path):
             return None
         size = path.stat().st_size
         if size > MAX_FILE_BYTES or not path.is_file():
-            what = (
-                f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})"
-                if path.is_file()
-                else "file is not a regular file"
-            )
+            what = too_large(size) if path.is_file() else "file is not a regular file"
             kb.problems.append(Problem(display_path(path), 1, "file", what))
             return None
         ahead = kb.read_ahead.pop(rel(kb.root, path), None)  # read for the digest (load_kb): not opened again

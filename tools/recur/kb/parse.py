@@ -716,10 +716,20 @@ def _not_utf8(raw: bytes, at: int) -> tuple[int, str]:
     )
 
 
+# what to do with a pasted log, said when a file is over MAX_FILE_BYTES (an error) or large (a warning, lint)
+EXCERPT = "keep an excerpt (the lines that identify the failure) and link the full log"
+
+
+def too_large(size: int) -> str:
+    """The error of a KB file of ``size`` bytes, over MAX_FILE_BYTES: the limit, and what to do (it said only
+    the limit, found in review: most often a log was pasted whole)."""
+    return f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,}): if it holds a pasted log, {EXCERPT}"
+
+
 def read_text(raw: bytes) -> str:
     """Decode a KB file or raise ParseError with a message a person can act on."""
     if len(raw) > MAX_FILE_BYTES:
-        raise ParseError(1, f"file is too large ({len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,})")
+        raise ParseError(1, too_large(len(raw)))
     utf16 = _utf16(raw)  # before the NUL test: UTF-16 text of other scripts than Latin may have no NUL
     if utf16 or b"\x00" in raw:
         raise ParseError(1, utf16 or "file is binary, not UTF-8 text")
