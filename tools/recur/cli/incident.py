@@ -201,10 +201,10 @@ def _priority_note(kb, severity: str) -> None:
     """-s P1 is recorded as the framework's level numbered 1 (incident_record.framework_severity, as `recur
     import` reads a "Priority: P1" field): said, as the import's notes say it, since a team's priority is not
     always its severity."""
-    from recur.kb.incident_record import framework_severity
+    from recur.kb.incident_record import framework_severity, is_priority
 
     given, key = severity.strip(), framework_severity(kb, severity)  # recorded already: a key of the framework
-    if given.lower().startswith("p") and given.lower() != key.lower():
+    if is_priority(given) and given.lower() != key.lower():
         click.echo(f"note: -s {given} recorded as {key}, the level of its number (as recur import reads a "
                    "Priority field)", err=True)  # fmt: skip
 
@@ -362,9 +362,15 @@ def _draft_note(kb, iid: str, added, linked) -> None:
     """Linking an import's draft is said: found in review, a plain "Linked INC to DRAFT" read as the incident
     explained, while its runbook was a TODO and the board still listed it under "needs analysis". ``linked``:
     every pattern the incident links now; with a reviewed one among them, it is no longer there."""
+    from recur.problems.board import links_no_known_pattern
+
     drafts = kb.import_drafts()
     for pid in (p for p in added if p in drafts):
-        then = _still_unknown(iid) if set(linked) <= drafts else "promote it once reviewed (status: active)"
+        then = (
+            _still_unknown(iid)
+            if links_no_known_pattern(linked, drafts)
+            else "promote it once reviewed (status: active)"
+        )
         click.echo(f"note: {pid} {UNREVIEWED} ({kb.patterns[pid].relpath}); {then}", err=True)
 
 
