@@ -93,6 +93,26 @@ def test_link_later_names_the_first_reviewed_pattern_and_says_the_draft_above_it
     assert said == "Link one later: recur incident link INC-1 db-pool-exhausted"
 
 
+def test_link_later_names_none_alone_when_a_draft_below_is_rated_more_likely_right():
+    """Found in review: the header said "DRAFT (#2) is rated more likely right (70% against 50%): check both"
+    while the last line named the reviewed pattern alone ("Link one later: ... real"), with no word about the
+    draft: check_both over the reviewed results left it out. The probabilities are the calibrator's, which the
+    fake encoder of the CLI tests has not, so the results are given as `recur suggest --json` gives them."""
+    from recur.retrieval.results import check_both
+
+    results = [_result("real", 1, "medium", 0.5), _result("draft", 2, "medium", 0.7, import_draft=True)]
+    assert check_both(results) == "draft (#2) is rated more likely right (70% against 50%): check both"
+    assert _link_later("INC-1", results).splitlines() == [
+        "If one fits, link it later: recur incident link INC-1 PATTERN_ID",
+        "draft (#2), rated more likely right, is a draft recur import wrote, not yet reviewed: linked to it alone, "
+        'INC-1 stays under "needs analysis" in recur report and on the board until a person promotes it '
+        "(status: active).",
+    ]
+    # a draft below rated no more likely right: the reviewed one is named, as before
+    results[1]["probability"] = 0.4
+    assert _link_later("INC-1", results) == "Link one later: recur incident link INC-1 real"
+
+
 def test_a_priority_is_the_level_of_its_number_as_import_reads_a_priority_field(run, kb_dir, tmp_path):
     r = run("incident", "new", "-t", "Checkout slow", "-s", "P1", "--no-suggest", "--json")
     assert r.exit_code == 0, r.output

@@ -332,18 +332,37 @@ def _link_later(iid: str, results: list) -> str:
     none below it is rated more likely right; else which one is for the responder to judge (found in review:
     "Link one later: ... ID" named a result of 3%, as if it were the answer). The first of the reviewed ones: an
     import's draft ranked first is said to be one, never named as the one to link (found in review: "Link one
-    later" named a draft whose runbook was a TODO; `recur import` does not link such a draft either)."""
+    later" named a draft whose runbook was a TODO; `recur import` does not link such a draft either). A draft
+    below it rated more likely right is a rival too: none is named, and the draft is said to be one (found in
+    review: the header said "DRAFT (#2) is rated more likely right: check both", the last line named the
+    reviewed one alone)."""
     from recur.retrieval.results import check_both
 
     reviewed = [r for r in results if not r.get("import_draft")]
-    if not reviewed or reviewed[0]["confidence"] == "low" or check_both(reviewed):
+    rival = _draft_rival(results, reviewed)
+    if not reviewed or reviewed[0]["confidence"] == "low" or check_both(reviewed) or rival:
         said = f"If one fits, link it later: recur incident link {iid} PATTERN_ID"
     else:
         said = f"Link one later: recur incident link {iid} {reviewed[0]['id']}"
-    if not results[0].get("import_draft"):
-        return said
-    above = ", ranked above it," if reviewed and said.startswith("Link one") else ""
-    return f"{said}\n{results[0]['id']}{above} {UNREVIEWED}: {_still_unknown(iid)}."
+    lines = [said]
+    if results[0].get("import_draft"):
+        above = ", ranked above it," if said.startswith("Link one") else ""
+        lines.append(f"{results[0]['id']}{above} {UNREVIEWED}: {_still_unknown(iid)}.")
+    if rival and rival is not results[0]:
+        lines.append(f"{rival['id']} (#{rival['rank']}), rated more likely right, {UNREVIEWED}: {_still_unknown(iid)}.")
+    return "\n".join(lines)
+
+
+def _draft_rival(results: list, reviewed: list) -> dict | None:
+    """The import draft below the first reviewed result that is rated more likely right than it, as
+    check_both judges it over the full list from there: ``check_both(reviewed)`` leaves drafts out."""
+    from recur.retrieval.results import likelier
+
+    if not reviewed:
+        return None
+    below = results[next(i for i, r in enumerate(results) if r is reviewed[0]) :]
+    k = likelier(below)
+    return below[k] if k is not None and below[k].get("import_draft") else None
 
 
 UNREVIEWED = "is a draft recur import wrote, not yet reviewed"
