@@ -133,6 +133,25 @@ def test_a_priority_is_the_level_of_its_number_as_import_reads_a_priority_field(
     ), r.output
 
 
+def test_a_priority_typed_at_the_severity_prompt_is_noted_as_the_flags_is(run, kb_dir, monkeypatch):
+    """Found in review: `-s P1` said "recorded as sev1", but P1 typed at the terminal's Severity prompt, which
+    docs/cli.md says reads a severity as the flag does, was recorded as sev1 without a word."""
+    import click.testing
+
+    from recur.kb.loader import load_kb
+
+    monkeypatch.setattr(click.testing._NamedTextIOWrapper, "isatty", lambda self: True)  # stdin a terminal
+    r = run("incident", "new", "-t", "Checkout slow", "--no-suggest", input="P1\npods down\n")
+    assert r.exit_code == 0, r.output
+    assert "note: Severity P1 recorded as sev1, the level of its number (as recur import reads a Priority field)" in (
+        r.stderr
+    ), r.stderr
+    assert load_kb(kb_dir).incidents["INC-2026-0003"].severity == "sev1"
+    r = run("incident", "new", "-t", "Checkout slow again", "--no-suggest", input="Sev-2\npods down\n")
+    assert r.exit_code == 0 and "recorded as" not in r.stderr, r.stderr  # a level by number: nothing to note
+    assert load_kb(kb_dir).incidents["INC-2026-0004"].severity == "sev2"
+
+
 def test_a_draft_picked_at_the_terminals_prompt_is_said_as_link_says_it(run, kb_dir, monkeypatch):
     import click.testing
 

@@ -100,7 +100,7 @@ def new(
     _link_top_needs_suggestions(link_top, no_suggest, top)
     kb = load_kb(kb_dir)
     tty = sys.stdin.isatty() and not as_json
-    title, severity, description = _ask(kb, tty, title, severity, description)
+    title, severity, description, asked_as = _ask(kb, tty, title, severity, description)
     day, due = _dates(date, review_due)
     recorded = _recorded_description(description)
     given = NewIncident(
@@ -121,7 +121,7 @@ def new(
     suggest = None if no_suggest or not top else _suggester(found, kb, asked, list(dict.fromkeys(patterns)))
     iid, path, review = record_incident(kb, given, suggest=suggest)
     out = recorded_json(kb, given, iid, path, review)
-    _say_recorded(kb, out, review, severity, review_level, as_json)
+    _say_recorded(kb, out, review, (severity, asked_as), review_level, as_json)
     if suggest is not None:
         _suggested(out, found, kb, kb_dir, tty, as_json)
     if as_json:  # description_note last, as in MCP's record_incident (stderr alone said a log was cut down)
@@ -129,7 +129,9 @@ def new(
 
 
 def _ask(kb, tty: bool, title, severity, description):
-    """Prompt for what is missing on a terminal; a usage error elsewhere (scripts, --json)."""
+    """Prompt for what is missing on a terminal; a usage error elsewhere (scripts, --json). Also where the
+    severity came from, for the priority note: "-s", or "Severity" at the prompt."""
+    asked_as = "-s" if severity else "Severity"
     if description == "-":
         from recur.cli.core import read_stdin
         from recur.kb.parse import MAX_FILE_BYTES
@@ -152,12 +154,13 @@ def _ask(kb, tty: bool, title, severity, description):
         levels = kb.require_severity()
         if not tty:
             raise click.UsageError(f"--severity is required ({', '.join(levels)})")
+        # what was typed, once read (as -s's value is kept): P1 is then noted as -s P1 is (found in review)
         severity = click.prompt(
-            f"Severity ({', '.join(levels)})", value_proc=lambda v: severity_level(kb, v, "Severity")
+            f"Severity ({', '.join(levels)})", value_proc=lambda v: severity_level(kb, v, "Severity") and v.strip()
         )
     if description is None and tty:
         description = click.prompt("What do you see", default="", show_default=False, type=TEXT)
-    return title, severity, description
+    return title, severity, description, asked_as
 
 
 def _stdin_had_text(description: str) -> None:
@@ -186,26 +189,28 @@ def _recorded_description(description):
     return recorded
 
 
-def _say_recorded(kb, out: dict, review, severity: str, level_given, as_json: bool) -> None:
-    """The line saying what was written (not with --json: the JSON says it), then its notes."""
+def _say_recorded(kb, out: dict, review, given: tuple, level_given, as_json: bool) -> None:
+    """The line saying what was written (not with --json: the JSON says it), then its notes. ``given``: the
+    severity as given and where ("-s", or "Severity" at the prompt)."""
+    severity, asked_as = given
     if not as_json:
         shown_due = f", due {review.due}" if review.due else ""
         click.echo(f"Recorded {out['id']} in {out['path']} (review: {review.level}{shown_due}).")
     _retired_note(kb, out["linked"])
     _draft_note(kb, out["id"], out["linked"], out["linked"])
     _review_note(kb, severity, level_given, review, out["id"])
-    _priority_note(kb, severity)
+    _priority_note(kb, severity, asked_as)
 
 
-def _priority_note(kb, severity: str) -> None:
+def _priority_note(kb, severity: str, asked_as: str = "-s") -> None:
     """-s P1 is recorded as the framework's level numbered 1 (incident_record.framework_severity, as `recur
     import` reads a "Priority: P1" field): said, as the import's notes say it, since a team's priority is not
-    always its severity."""
+    always its severity; P1 typed at the Severity prompt too (``asked_as``), which reads it as the flag does."""
     from recur.kb.incident_record import framework_severity, is_priority
 
     given, key = severity.strip(), framework_severity(kb, severity)  # recorded already: a key of the framework
     if is_priority(given) and given.lower() != key.lower():
-        click.echo(f"note: -s {given} recorded as {key}, the level of its number (as recur import reads a "
+        click.echo(f"note: {asked_as} {given} recorded as {key}, the level of its number (as recur import reads a "
                    "Priority field)", err=True)  # fmt: skip
 
 
