@@ -96,3 +96,16 @@ def test_a_reused_gz_copy_is_marked_used_and_kept(tmp_path):
         entry(root / "gz", f"other-{n}.gz", 50, folder=False)
     cache.prune(root / "gz")
     assert copy.exists()
+
+
+def test_no_more_than_8_entries_are_kept_even_when_used_within_the_days(tmp_path):
+    """Found in review: a team tuning daily on a shared cache used a new 90 MB export every day, and every one
+    used within 30 days was kept (~30 of them). Beyond 8 (docs/operating.md, "Caches") the least recently used
+    go, however recent."""
+    kept = 8
+    root = tmp_path / "onnx"
+    daily = [entry(root, f"tuned-{n}", n + 0.5).name for n in range(kept + 4)]  # the newest first
+    assert kept + 4 < cache.UNUSED_DAYS  # every one used within the days
+    removed = cache.prune(root)
+    assert names(root) == set(daily[:kept])
+    assert {p.name for p in removed} == set(daily[kept:])

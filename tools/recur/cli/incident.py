@@ -100,7 +100,7 @@ def new(
     _link_top_needs_suggestions(link_top, no_suggest, top)
     kb = load_kb(kb_dir)
     tty = sys.stdin.isatty() and not as_json
-    title, severity, description = _ask(kb, tty, title, severity, description)
+    title, severity, description, asked_as = _ask(kb, tty, title, severity, description)
     day, due = _dates(date, review_due)
     recorded = _recorded_description(description)
     given = NewIncident(
@@ -121,7 +121,7 @@ def new(
     suggest = None if no_suggest or not top else _suggester(found, kb, asked, list(dict.fromkeys(patterns)))
     iid, path, review = record_incident(kb, given, suggest=suggest)
     out = recorded_json(kb, given, iid, path, review)
-    _say_recorded(kb, out, review, severity, review_level, as_json)
+    _say_recorded(kb, out, review, (severity, asked_as), review_level, as_json)
     if suggest is not None:
         _suggested(out, found, kb, kb_dir, tty, as_json)
     if as_json:  # description_note last, as in MCP's record_incident (stderr alone said a log was cut down)
@@ -129,7 +129,9 @@ def new(
 
 
 def _ask(kb, tty: bool, title, severity, description):
-    """Prompt for what is missing on a terminal; a usage error elsewhere (scripts, --json)."""
+    """Prompt for what is missing on a terminal; a usage error elsewhere (scripts, --json). Also where the
+    severity came from, for the priority note: "-s", or "Severity" at the prompt."""
+    asked_as = "-s" if severity else "Severity"
     if description == "-":
         from recur.cli.core import read_stdin
         from recur.kb.parse import MAX_FILE_BYTES
@@ -152,12 +154,13 @@ def _ask(kb, tty: bool, title, severity, description):
         levels = kb.require_severity()
         if not tty:
             raise click.UsageError(f"--severity is required ({', '.join(levels)})")
+        # what was typed, once read (as -s's value is kept): P1 is then noted as -s P1 is (found in review)
         severity = click.prompt(
-            f"Severity ({', '.join(levels)})", value_proc=lambda v: severity_level(kb, v, "Severity")
+            f"Severity ({', '.join(levels)})", value_proc=lambda v: severity_level(kb, v, "Severity") and v.strip()
         )
     if description is None and tty:
         description = click.prompt("What do you see", default="", show_default=False, type=TEXT)
-    return title, severity, description
+    return title, severity, description, asked_as
 
 
 def _stdin_had_text(description: str) -> None:
@@ -186,26 +189,28 @@ def _recorded_description(description):
     return recorded
 
 
-def _say_recorded(kb, out: dict, review, severity: str, level_given, as_json: bool) -> None:
-    """The line saying what was written (not with --json: the JSON says it), then its notes."""
+def _say_recorded(kb, out: dict, review, given: tuple, level_given, as_json: bool) -> None:
+    """The line saying what was written (not with --json: the JSON says it), then its notes. ``given``: the
+    severity as given and where ("-s", or "Severity" at the prompt)."""
+    severity, asked_as = given
     if not as_json:
         shown_due = f", due {review.due}" if review.due else ""
         click.echo(f"Recorded {out['id']} in {out['path']} (review: {review.level}{shown_due}).")
     _retired_note(kb, out["linked"])
     _draft_note(kb, out["id"], out["linked"], out["linked"])
     _review_note(kb, severity, level_given, review, out["id"])
-    _priority_note(kb, severity)
+    _priority_note(kb, severity, asked_as)
 
 
-def _priority_note(kb, severity: str) -> None:
+def _priority_note(kb, severity: str, asked_as: str = "-s") -> None:
     """-s P1 is recorded as the framework's level numbered 1 (incident_record.framework_severity, as `recur
     import` reads a "Priority: P1" field): said, as the import's notes say it, since a team's priority is not
-    always its severity."""
-    from recur.kb.incident_record import framework_severity
+    always its severity; P1 typed at the Severity prompt too (``asked_as``), which reads it as the flag does."""
+    from recur.kb.incident_record import framework_severity, is_priority
 
     given, key = severity.strip(), framework_severity(kb, severity)  # recorded already: a key of the framework
-    if given.lower().startswith("p") and given.lower() != key.lower():
-        click.echo(f"note: -s {given} recorded as {key}, the level of its number (as recur import reads a "
+    if is_priority(given) and given.lower() != key.lower():
+        click.echo(f"note: {asked_as} {given} recorded as {key}, the level of its number (as recur import reads a "
                    "Priority field)", err=True)  # fmt: skip
 
 
@@ -332,18 +337,37 @@ def _link_later(iid: str, results: list) -> str:
     none below it is rated more likely right; else which one is for the responder to judge (found in review:
     "Link one later: ... ID" named a result of 3%, as if it were the answer). The first of the reviewed ones: an
     import's draft ranked first is said to be one, never named as the one to link (found in review: "Link one
-    later" named a draft whose runbook was a TODO; `recur import` does not link such a draft either)."""
+    later" named a draft whose runbook was a TODO; `recur import` does not link such a draft either). A draft
+    below it rated more likely right is a rival too: none is named, and the draft is said to be one (found in
+    review: the header said "DRAFT (#2) is rated more likely right: check both", the last line named the
+    reviewed one alone)."""
     from recur.retrieval.results import check_both
 
     reviewed = [r for r in results if not r.get("import_draft")]
-    if not reviewed or reviewed[0]["confidence"] == "low" or check_both(reviewed):
+    rival = _draft_rival(results, reviewed)
+    if not reviewed or reviewed[0]["confidence"] == "low" or check_both(reviewed) or rival:
         said = f"If one fits, link it later: recur incident link {iid} PATTERN_ID"
     else:
         said = f"Link one later: recur incident link {iid} {reviewed[0]['id']}"
-    if not results[0].get("import_draft"):
-        return said
-    above = ", ranked above it," if reviewed and said.startswith("Link one") else ""
-    return f"{said}\n{results[0]['id']}{above} {UNREVIEWED}: {_still_unknown(iid)}."
+    lines = [said]
+    if results[0].get("import_draft"):
+        above = ", ranked above it," if said.startswith("Link one") else ""
+        lines.append(f"{results[0]['id']}{above} {UNREVIEWED}: {_still_unknown(iid)}.")
+    if rival and rival is not results[0]:
+        lines.append(f"{rival['id']} (#{rival['rank']}), rated more likely right, {UNREVIEWED}: {_still_unknown(iid)}.")
+    return "\n".join(lines)
+
+
+def _draft_rival(results: list, reviewed: list) -> dict | None:
+    """The import draft below the first reviewed result that is rated more likely right than it, as
+    check_both judges it over the full list from there: ``check_both(reviewed)`` leaves drafts out."""
+    from recur.retrieval.results import likelier
+
+    if not reviewed:
+        return None
+    below = results[next(i for i, r in enumerate(results) if r is reviewed[0]) :]
+    k = likelier(below)
+    return below[k] if k is not None and below[k].get("import_draft") else None
 
 
 UNREVIEWED = "is a draft recur import wrote, not yet reviewed"
@@ -362,9 +386,15 @@ def _draft_note(kb, iid: str, added, linked) -> None:
     """Linking an import's draft is said: found in review, a plain "Linked INC to DRAFT" read as the incident
     explained, while its runbook was a TODO and the board still listed it under "needs analysis". ``linked``:
     every pattern the incident links now; with a reviewed one among them, it is no longer there."""
+    from recur.problems.board import links_no_known_pattern
+
     drafts = kb.import_drafts()
     for pid in (p for p in added if p in drafts):
-        then = _still_unknown(iid) if set(linked) <= drafts else "promote it once reviewed (status: active)"
+        then = (
+            _still_unknown(iid)
+            if links_no_known_pattern(linked, drafts)
+            else "promote it once reviewed (status: active)"
+        )
         click.echo(f"note: {pid} {UNREVIEWED} ({kb.patterns[pid].relpath}); {then}", err=True)
 
 

@@ -506,11 +506,22 @@ def framework_severity(kb, given: str, field: str = "severity") -> str:
     )
 
 
+# a severity level by its number ("Sev-2", "severity 2", "2") and a priority ("P1", "priority 1"), read as the
+# level of its number: one pattern each, for reading a level, saying how a priority is read and noting it
+_LEVEL = re.compile(r"(?:sev(?:erity)?)?[\s\-_:]{0,2}(\d+)")
+_PRIORITY = re.compile(r"p(?:riority)?[\s\-_:]{0,2}(\d+)")
+
+
+def is_priority(given) -> bool:
+    """``given`` is a priority ("P1", "priority 1"), which framework_severity reads as the level of its number."""
+    return _PRIORITY.fullmatch(str(given).strip().lower()) is not None
+
+
 def _by_priority(kb, given) -> str:
     """How a priority is read, after a priority no level has ("P0" where levels start at sev1): the
     framework's keys alone did not say that P1 is read at all."""
     numbered = [(k, re.sub(r"\D", "", k)) for k in kb.severity if re.sub(r"\D", "", k)]
-    if not numbered or not re.fullmatch(r"p(?:riority)?[\s\-_:]{0,2}\d+", str(given).strip().lower()):
+    if not numbered or not is_priority(given):
         return ""
     key, number = numbered[0]
     return f" (a priority is read as the level of its number: P{number} is {key})"
@@ -522,7 +533,8 @@ def _numbered_level(kb, given) -> str | None:
     "did you mean sev2?" by `recur incident new -s` and `recur import --severity`. A priority ("P1",
     "priority 1") is the level of its number too, as `recur import` reads a "Priority: P1" field: `incident new
     -s P1` was refused, "unknown 'P1'" (found in review)."""
-    m = re.fullmatch(r"(?:sev(?:erity)?|p(?:riority)?)?[\s\-_:]{0,2}(\d+)", str(given).strip().lower())
+    typed = str(given).strip().lower()
+    m = _LEVEL.fullmatch(typed) or _PRIORITY.fullmatch(typed)
     numbered = [k for k in kb.severity if m and re.sub(r"\D", "", k) == m.group(1)]
     return numbered[0] if len(numbered) == 1 else None
 

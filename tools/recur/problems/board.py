@@ -167,7 +167,14 @@ def needs_analysis(incident, drafts: set) -> bool:
     """No known pattern explains ``incident`` yet: it links none, or only drafts ``recur import`` wrote
     that no person has promoted (``drafts``: ``kb.import_drafts()``). The board, the report and the
     site's incident pages ask this one question."""
-    return set(incident.patterns) <= drafts
+    return links_no_known_pattern(incident.patterns, drafts)
+
+
+def links_no_known_pattern(patterns, drafts: set) -> bool:
+    """``needs_analysis`` of an incident linking ``patterns`` (ids), for what is said as it is linked
+    (`recur incident new|link`'s note on a draft) before the KB is loaded again: one test, so the note
+    and the board cannot drift."""
+    return set(patterns) <= drafts
 
 
 def _unknown(incidents, as_of: dt.date, drafts: set) -> list:

@@ -136,7 +136,9 @@ def _export_now(spec: ModelSpec, final: Path) -> tuple[Path, dict] | None:
         info = made_folder(final, lambda work: _export_into(spec, work))
     except (OSError, ImportError, MemoryError):  # nothing recorded: the next run tries again
         return None
-    cache.prune(final.parent)  # a team re-tuning weekly gathered a 90 MB export of every model it had
+    # a team re-tuning weekly gathered a 90 MB export of every model it had: util/cache.py's one rule keeps
+    # those used within 30 days (the newest 3 in any case), never more than 8
+    cache.prune(final.parent)
     return final, info
 
 

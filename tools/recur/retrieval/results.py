@@ -128,17 +128,26 @@ def check_both(results: list) -> str | None:
     (the calibrator) can disagree ("latency": rank 1 at 26%, rank 3 at 39%), and an answer naming the first
     as the best under a higher percentage further down read as a mistake. Said by the terminal's footer,
     MCP's text and Slack's reply alike (and the site's box, recur-suggest.js checkBoth)."""
+    k = likelier(results)
+    if k is None:
+        return None
+    other = results[k]
+    return (
+        f"{other['id']} (#{other['rank']}) is rated more likely right "
+        f"({percent(other['probability'])} against {percent(results[0]['probability'])}): check both"
+    )
+
+
+def likelier(results: list) -> int | None:
+    """The position of the result ``check_both`` names (below the first, rated more likely right), or None:
+    for a caller that must know which result it is (`recur incident new`'s last line, when it is a draft)."""
     probs = [r.get("probability") for r in results]
     if not results or None in probs:
         return None
     k = max(rivals(results), key=lambda i: (probs[i], -i), default=0)
     if probs[k] <= probs[0] or percent(probs[k]) == percent(probs[0]):
         return None
-    other = results[k]
-    return (
-        f"{other['id']} (#{other['rank']}) is rated more likely right "
-        f"({percent(probs[k])} against {percent(probs[0])}): check both"
-    )
+    return k
 
 
 def flat(text: str) -> str:
