@@ -1,0 +1,43 @@
+"""`recur import`'s incident date beside the review's own lines (a re-read of the date changes, 2026-12): a run of
+capitals between two days took minutes, a review line inside the Leadup let the Leadup's day through, and a
+review's date line written without a colon was read as the incident's date."""
+
+import json
+
+from import_helpers import import_file as imp
+from procs import finishes
+
+from recur.ingest.postmortem import parse
+
+SUMMARY = "## Summary\n\nOn Nov 29, 2026 payments failed.\n"
+
+
+def _dates(docs: list[str]) -> list[str]:
+    return [str(parse(d).date) for d in docs]
+
+
+def test_a_run_of_capitals_between_two_days_is_read_at_once():
+    """Capitals "ON", "AT" and "THE" were read both as words and as a zone's letters between the two days of a span: each
+    one doubled the readings tried, 24 of them 11 s a document (131 bytes). Ten such documents within the guard's
+    60 s; read as before, they took minutes."""
+    docs = [
+        f"# Outage {n}\n\n## Summary\n\n1 Nov" + f" {word}" * 24 + " Nov 30, 2026 we lost payments.\n"
+        for n in range(5)
+        for word in ("ON", "AT")
+    ]
+    assert finishes(_dates, docs) == ["2026-11-30"] * len(docs)
+
+
+def test_the_gaps_of_a_span_are_read_as_before(kb_dir, tmp_path):
+    """The words a span's gap may hold, the zone's letters among them, still make a span its first day."""
+    for n, sentence in enumerate(
+        [
+            "Between 22:10 UTC on Nov 29 and 00:24 UTC on Nov 30, 2026 webhooks were delayed.",
+            "From Nov 29 – Nov 30, 2026 webhooks were delayed.",
+            "From Nov 29 22:10 UTC TO Nov 30, 2026 webhooks were delayed.",
+            "On Nov 29, 22:10 UTC – 00:24 UTC on the Nov 30, 2026 webhooks were delayed.",
+        ]
+    ):
+        text = f"# Webhooks delayed\n\n## Summary\n\n{sentence}\n"
+        out = json.loads(imp(kb_dir, tmp_path / f"pm{n}.md", text, "--json").output)
+        assert out["date"] == "2026-11-29", (sentence, out["date"], out["date_source"])
