@@ -41,3 +41,12 @@ def test_the_gaps_of_a_span_are_read_as_before(kb_dir, tmp_path):
         text = f"# Webhooks delayed\n\n## Summary\n\n{sentence}\n"
         out = json.loads(imp(kb_dir, tmp_path / f"pm{n}.md", text, "--json").output)
         assert out["date"] == "2026-11-29", (sentence, out["date"], out["date_source"])
+
+
+def test_a_review_line_in_the_leadup_leaves_the_leadup_out(kb_dir, tmp_path):
+    """The review's lines were taken out before the Leadup was: one inside it left the Leadup no longer as the
+    text had it, and the Leadup's day (the deploy, days before) was the incident's."""
+    leadup = "## Leadup\n\nOn Nov 18, 2026 we deployed the new router.\n- Design review: Nov 10, 2026 approved it\n"
+    text = f"# Payments down\n\n{leadup}\n{SUMMARY}"
+    out = json.loads(imp(kb_dir, tmp_path / "pm.md", text, "--json").output)
+    assert out["date"] == "2026-11-29", (out["date"], out["date_source"])

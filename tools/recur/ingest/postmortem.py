@@ -1273,9 +1273,12 @@ def _first_dated(prose: str, leadup: str | None) -> tuple:
     """(date, its words, the text it was found in) of the first dated sentence about the incident:
     lines about the document (created, last modified) and the Leadup (what came before) are read
     only when nothing else is dated; lines dating the review never."""
+    # the Leadup taken out before the review's lines are: one inside it ("- Design review: Nov 10") left it no
+    # longer written as in the text, and its days were read before the incident's
+    unled = LABEL_LINE.sub(_review_line, prose.replace(leadup, "")) if leadup else None
     prose = LABEL_LINE.sub(_review_line, prose)
     undated = DOC_DATE_LINE.sub("", prose)
-    texts = [DOC_DATE_LINE.sub("", prose.replace(leadup, "")) if leadup else undated, undated, prose]
+    texts = [DOC_DATE_LINE.sub("", unled) if unled is not None else undated, undated, prose]
     for n, text in enumerate(texts):
         if n and text == texts[n - 1]:  # nothing taken out: the same text, not read again (a megabyte, 0.4 s)
             continue
