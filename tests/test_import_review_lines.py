@@ -4,12 +4,13 @@ review's date line written without a colon was read as the incident's date."""
 
 import json
 
+import pytest
 from import_helpers import import_file as imp
 from procs import finishes
 
 from recur.ingest.postmortem import parse
 
-SUMMARY = "## Summary\n\nOn Nov 29, 2026 payments failed.\n"
+SUMMARY = "## Summary\n\nOn Nov 29, 2026 payments failed for forty minutes: the card router ran out of connections.\n"
 
 
 def _dates(docs: list[str]) -> list[str]:
@@ -50,3 +51,26 @@ def test_a_review_line_in_the_leadup_leaves_the_leadup_out(kb_dir, tmp_path):
     text = f"# Payments down\n\n{leadup}\n{SUMMARY}"
     out = json.loads(imp(kb_dir, tmp_path / "pm.md", text, "--json").output)
     assert out["date"] == "2026-11-29", (out["date"], out["date_source"])
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "**Review date** 2026-12-09",
+        "**Review date** — 2026-12-09",
+        "*Review date* Dec 9, 2026",
+        "Review date - 2026-12-09",
+        "Review date 2026-12-09",
+        "Review date Dec 9, 2026",
+        "| Review date | Owner |\n|---|---|\n| 2026-12-09 | Sam Okafor |",
+        "| Incident | Review date |\n|---|---|\n| Payments down | 2026-12-09 |",
+    ],
+)
+def test_a_review_date_line_without_a_colon_is_not_the_incidents_date(kb_dir, tmp_path, label):
+    """A review's date line was known by its colon or pipe alone: its label closed by its emphasis, a dash after
+    it, no mark at all after a review field's own label, or a table's column headed by it, and the review's day
+    (a week after the incident) was the first dated sentence, the incident's date."""
+    text = f"# Payments down\n\n{label}\n\n{SUMMARY}"
+    out = json.loads(imp(kb_dir, tmp_path / "pm.md", text, "--json").output)
+    assert out["date"] == "2026-11-29", (out["date"], out["date_source"])
+    assert out["date_source"].startswith('the first dated sentence: "On Nov 29, 2026'), out["date_source"]

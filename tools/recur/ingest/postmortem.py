@@ -1250,23 +1250,59 @@ DOC_DATE_LINE = re.compile(
 # a line that dates the review, never the incident: "Review date: 2026-12-09", "**Meeting date:** December 2,
 # 2026", "| PIR meeting | Dec 1, 2026 |", "Retro: Dec 3", "Status: Draft, review scheduled 2026-12-09". Read as the
 # first dated sentence, a review a week ahead was the incident's date, after today. A label naming the review
-# that says no day, "Incident review: Payments down on Nov 29, 2026" (a title), stays
+# that says no day, "Incident review: Payments down on Nov 29, 2026" (a title), stays. Its label ends as a time
+# field's may (_time_label): a colon or a pipe, its emphasis closed ("**Review date** 2026-12-09"), a spaced
+# dash ("Review date - 2026-12-09"), or a space alone after a review field's own label ("Review date 2026-12-09")
 LABEL_LINE = re.compile(
-    r"(?m)^[ \t]*(?:[-*+][ \t]+)?(?:\|[ \t]*)?(?:\*\*|__|\*|_)?([A-Za-z](?:[A-Za-z /-]{0,38}[A-Za-z])?)"
-    r"(?:\*\*|__|\*|_)?[ \t]*[:|][ \t]*(?:(?:\*\*|__|\*|_)[ \t]*)?([^\n]*)$"
+    r"(?m)^[ \t]*(?:[-*+][ \t]+)?(?:\|[ \t]*)?(?P<open>\*\*|__|\*|_)?(?P<label>[A-Za-z](?:[A-Za-z /-]{0,38}[A-Za-z])?)"
+    r"(?P<close>\*\*|__|\*|_)?(?P<sep>[ \t]*[:|]|[ \t]+[-–—](?=[ \t])|[ \t]*[–—]|(?=[ \t]))"
+    r"[ \t]*(?:(?:\*\*|__|\*|_)[ \t]*)?(?P<value>[^\n]*)$"
 )
 _REVIEW_WORD = re.compile(r"(?i)\b(?:review|retro(?:spective)?|pir|meeting)\b")
 _WHEN_WORD = re.compile(r"(?i)\b(?:date|day|due|held|on|scheduled|planned|when)\b")
 _DATED_START = re.compile(rf"(?i)[ \t*_]*(?:\d|{MONTH_NAME}[ \t]|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)")
+# the review's own field labels: with no colon, dash nor emphasis ("Review date Dec 9, 2026") only these end a
+# label ("Review meeting on Dec 3 we agreed …" is a sentence)
+_REVIEW_LABELS = tuple(k for k, v in META_KEYS.items() if v in ("review date", "review due", "review held"))
 
 
 def _review_line(m: re.Match) -> str:
     """The label line ``m`` (LABEL_LINE) taken out when it dates the review, else kept."""
-    label, value = m.group(1), m.group(2)
+    label, value = m["label"], m["value"]
+    if not m["sep"].strip() and not (m["open"] and m["open"] == m["close"]):  # no colon, dash nor emphasis
+        said = m.string[m.start("label") : m.end()]
+        review = any(
+            said[: len(k)].lower() == k
+            and said[len(k) : len(k) + 1] in (" ", "\t")
+            and _DATED_START.match(said, len(k))
+            for k in _REVIEW_LABELS
+        )
+        return "" if review else m.group(0)
     if re.search(r"(?i)\bstatus\b", label):  # "Status: Draft, review scheduled …": the review's due day
         return "" if _REVIEW_WORD.search(value) else m.group(0)
     review = _REVIEW_WORD.search(label) and (_WHEN_WORD.search(label) or _DATED_START.match(value))
     return "" if review else m.group(0)
+
+
+def _review_columns(text: str) -> str:
+    """``text`` with the cells under a table's review-date header blanked ("| Review date | Owner |" over "| 2026-12-09 |
+    Sam |"): its rows' days are the review's. The header names the review and a day, as a label line's does."""
+    if "|" not in text:
+        return text
+    lines, cols = text.split("\n"), []
+    for n, ln in enumerate(lines):
+        if not ln.lstrip().startswith("|"):
+            cols = []
+        elif cols:
+            lines[n] = "| " + " | ".join("" if k in cols else c for k, c in enumerate(table_cells(ln))) + " |"
+        elif n + 1 < len(lines) and all(re.fullmatch(r":?-+:?", c) for c in table_cells(lines[n + 1])):
+            cols = [k for k, c in enumerate(table_cells(ln)) if _REVIEW_WORD.search(c) and _WHEN_WORD.search(c)]
+    return "\n".join(lines)
+
+
+def _without_review(text: str) -> str:
+    """``text`` without the lines and table cells that date the review (LABEL_LINE, _review_columns)."""
+    return LABEL_LINE.sub(_review_line, _review_columns(text))
 
 
 def _first_dated(prose: str, leadup: str | None) -> tuple:
@@ -1275,8 +1311,8 @@ def _first_dated(prose: str, leadup: str | None) -> tuple:
     only when nothing else is dated; lines dating the review never."""
     # the Leadup taken out before the review's lines are: one inside it ("- Design review: Nov 10") left it no
     # longer written as in the text, and its days were read before the incident's
-    unled = LABEL_LINE.sub(_review_line, prose.replace(leadup, "")) if leadup else None
-    prose = LABEL_LINE.sub(_review_line, prose)
+    unled = _without_review(prose.replace(leadup, "")) if leadup else None
+    prose = _without_review(prose)
     undated = DOC_DATE_LINE.sub("", prose)
     texts = [DOC_DATE_LINE.sub("", unled) if unled is not None else undated, undated, prose]
     for n, text in enumerate(texts):
