@@ -74,3 +74,16 @@ def test_a_review_date_line_without_a_colon_is_not_the_incidents_date(kb_dir, tm
     out = json.loads(imp(kb_dir, tmp_path / "pm.md", text, "--json").output)
     assert out["date"] == "2026-11-29", (out["date"], out["date_source"])
     assert out["date_source"].startswith('the first dated sentence: "On Nov 29, 2026'), out["date_source"]
+
+
+@pytest.mark.parametrize(
+    "label", ["**Review date** 2026-12-15", "**Review date** — 2026-12-15", "*Review date* Dec 15, 2026"]
+)
+def test_a_review_date_label_closed_by_its_emphasis_is_the_reviews_due_day(kb_dir, tmp_path, label):
+    """A "Review date: 2026-12-15" line is the review's due day; the same label closed by its emphasis, with no
+    colon, was no field at all (the framework's default due day was written, 2026-12-09 for a SEV2 of Nov 29), as
+    "**Started** 14:05" had been no Started."""
+    text = f"# Payments down\n\nSeverity: SEV2\n{label}\n\n{SUMMARY}"
+    out = json.loads(imp(kb_dir, tmp_path / "pm.md", text, "--json").output)
+    assert out["date"] == "2026-11-29", (out["date"], out["date_source"])
+    assert out["review"]["due"] == "2026-12-15", out["review"]

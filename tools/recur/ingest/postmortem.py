@@ -1022,9 +1022,13 @@ def _time_label(ln: str) -> tuple[str, str] | None:
     any other label (a bold word opening a sentence is no field) or a value that opens with no time
     ("**Detected** 3 errors"). The label is read as a timeline's is (_marked_label): "*Started* at 14:05" was an
     entry of a timeline but no Started field, where "**Started** at 14:05" was one. A list item's label with
-    neither emphasis nor colon ("- Started 14:05 UTC") is read as the timeline reads it too (_plain_label)."""
+    neither emphasis nor colon ("- Started 14:05 UTC") is read as the timeline reads it too (_plain_label). A review
+    field's label so closed gives its day ("**Review date** 2026-12-09"), as "Review date:" does."""
     said = _marked_label(ln)
-    if said is None or meta_key(said[0].rstrip(":").strip()) not in TIME_KINDS:
+    kind = meta_key(said[0].rstrip(":").strip()) if said else None
+    if kind in ("review date", "review due", "review held"):  # "**Review date** 2026-12-09": a day, as "Review date:"
+        return said if _DATED_START.match(said[1]) else None
+    if kind not in TIME_KINDS:
         plain = _plain_label(ln, None)  # "- Started 14:05 UTC": no emphasis nor colon, in a list item
         return plain[0] if plain else None
     return said if entry(said[1], None) else None
