@@ -1022,9 +1022,13 @@ def _time_label(ln: str) -> tuple[str, str] | None:
     any other label (a bold word opening a sentence is no field) or a value that opens with no time
     ("**Detected** 3 errors"). The label is read as a timeline's is (_marked_label): "*Started* at 14:05" was an
     entry of a timeline but no Started field, where "**Started** at 14:05" was one. A list item's label with
-    neither emphasis nor colon ("- Started 14:05 UTC") is read as the timeline reads it too (_plain_label)."""
+    neither emphasis nor colon ("- Started 14:05 UTC") is read as the timeline reads it too (_plain_label). A review
+    field's label so closed gives its day ("**Review date** 2026-12-09"), as "Review date:" does."""
     said = _marked_label(ln)
-    if said is None or meta_key(said[0].rstrip(":").strip()) not in TIME_KINDS:
+    kind = meta_key(said[0].rstrip(":").strip()) if said else None
+    if kind in ("review date", "review due", "review held"):  # "**Review date** 2026-12-09": a day, as "Review date:"
+        return said if _DATED_START.match(said[1]) else None
+    if kind not in TIME_KINDS:
         plain = _plain_label(ln, None)  # "- Started 14:05 UTC": no emphasis nor colon, in a list item
         return plain[0] if plain else None
     return said if entry(said[1], None) else None
@@ -1250,32 +1254,71 @@ DOC_DATE_LINE = re.compile(
 # a line that dates the review, never the incident: "Review date: 2026-12-09", "**Meeting date:** December 2,
 # 2026", "| PIR meeting | Dec 1, 2026 |", "Retro: Dec 3", "Status: Draft, review scheduled 2026-12-09". Read as the
 # first dated sentence, a review a week ahead was the incident's date, after today. A label naming the review
-# that says no day, "Incident review: Payments down on Nov 29, 2026" (a title), stays
+# that says no day, "Incident review: Payments down on Nov 29, 2026" (a title), stays. Its label ends as a time
+# field's may (_time_label): a colon or a pipe, its emphasis closed ("**Review date** 2026-12-09"), a spaced
+# dash ("Review date - 2026-12-09"), or a space alone after a review field's own label ("Review date 2026-12-09")
 LABEL_LINE = re.compile(
-    r"(?m)^[ \t]*(?:[-*+][ \t]+)?(?:\|[ \t]*)?(?:\*\*|__|\*|_)?([A-Za-z](?:[A-Za-z /-]{0,38}[A-Za-z])?)"
-    r"(?:\*\*|__|\*|_)?[ \t]*[:|][ \t]*(?:(?:\*\*|__|\*|_)[ \t]*)?([^\n]*)$"
+    r"(?m)^[ \t]*(?:[-*+][ \t]+)?(?:\|[ \t]*)?(?P<open>\*\*|__|\*|_)?(?P<label>[A-Za-z](?:[A-Za-z /-]{0,38}[A-Za-z])?)"
+    r"(?P<close>\*\*|__|\*|_)?(?P<sep>[ \t]*[:|]|[ \t]+[-–—](?=[ \t])|[ \t]*[–—]|(?=[ \t]))"
+    r"[ \t]*(?:(?:\*\*|__|\*|_)[ \t]*)?(?P<value>[^\n]*)$"
 )
 _REVIEW_WORD = re.compile(r"(?i)\b(?:review|retro(?:spective)?|pir|meeting)\b")
 _WHEN_WORD = re.compile(r"(?i)\b(?:date|day|due|held|on|scheduled|planned|when)\b")
 _DATED_START = re.compile(rf"(?i)[ \t*_]*(?:\d|{MONTH_NAME}[ \t]|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)")
+# the review's own field labels: with no colon, dash nor emphasis ("Review date Dec 9, 2026") only these end a
+# label ("Review meeting on Dec 3 we agreed …" is a sentence)
+_REVIEW_LABELS = tuple(k for k, v in META_KEYS.items() if v in ("review date", "review due", "review held"))
 
 
 def _review_line(m: re.Match) -> str:
     """The label line ``m`` (LABEL_LINE) taken out when it dates the review, else kept."""
-    label, value = m.group(1), m.group(2)
+    label, value = m["label"], m["value"]
+    if not m["sep"].strip() and not (m["open"] and m["open"] == m["close"]):  # no colon, dash nor emphasis
+        said = m.string[m.start("label") : m.end()]
+        review = any(
+            said[: len(k)].lower() == k
+            and said[len(k) : len(k) + 1] in (" ", "\t")
+            and _DATED_START.match(said, len(k))
+            for k in _REVIEW_LABELS
+        )
+        return "" if review else m.group(0)
     if re.search(r"(?i)\bstatus\b", label):  # "Status: Draft, review scheduled …": the review's due day
         return "" if _REVIEW_WORD.search(value) else m.group(0)
     review = _REVIEW_WORD.search(label) and (_WHEN_WORD.search(label) or _DATED_START.match(value))
     return "" if review else m.group(0)
 
 
+def _review_columns(text: str) -> str:
+    """``text`` with the cells under a table's review-date header blanked ("| Review date | Owner |" over "| 2026-12-09 |
+    Sam |"): its rows' days are the review's. The header names the review and a day, as a label line's does."""
+    if "|" not in text:
+        return text
+    lines, cols = text.split("\n"), []
+    for n, ln in enumerate(lines):
+        if not ln.lstrip().startswith("|"):
+            cols = []
+        elif cols:
+            lines[n] = "| " + " | ".join("" if k in cols else c for k, c in enumerate(table_cells(ln))) + " |"
+        elif n + 1 < len(lines) and all(re.fullmatch(r":?-+:?", c) for c in table_cells(lines[n + 1])):
+            cols = [k for k, c in enumerate(table_cells(ln)) if _REVIEW_WORD.search(c) and _WHEN_WORD.search(c)]
+    return "\n".join(lines)
+
+
+def _without_review(text: str) -> str:
+    """``text`` without the lines and table cells that date the review (LABEL_LINE, _review_columns)."""
+    return LABEL_LINE.sub(_review_line, _review_columns(text))
+
+
 def _first_dated(prose: str, leadup: str | None) -> tuple:
     """(date, its words, the text it was found in) of the first dated sentence about the incident:
     lines about the document (created, last modified) and the Leadup (what came before) are read
     only when nothing else is dated; lines dating the review never."""
-    prose = LABEL_LINE.sub(_review_line, prose)
+    # the Leadup taken out before the review's lines are: one inside it ("- Design review: Nov 10") left it no
+    # longer written as in the text, and its days were read before the incident's
+    unled = _without_review(prose.replace(leadup, "")) if leadup else None
+    prose = _without_review(prose)
     undated = DOC_DATE_LINE.sub("", prose)
-    texts = [DOC_DATE_LINE.sub("", prose.replace(leadup, "")) if leadup else undated, undated, prose]
+    texts = [DOC_DATE_LINE.sub("", unled) if unled is not None else undated, undated, prose]
     for n, text in enumerate(texts):
         if n and text == texts[n - 1]:  # nothing taken out: the same text, not read again (a megabyte, 0.4 s)
             continue
@@ -1287,8 +1330,11 @@ def _first_dated(prose: str, leadup: str | None) -> tuple:
 
 
 # what may stand between the two days of a span after the first's time: "Nov 29 and 00:24 UTC on Nov 30",
-# "29 Nov to 30 Nov", "Dec 31 – Jan 2"; one character a step (a run of spaces is not split two ways)
-_GAP = r"(?:[ \t,]|(?i:on|at|the)\b|\d{1,2}:\d\d(?::\d\d)?(?:[ \t]*(?i:[ap]\.?m\.?))?|[A-Z]{2,5}\b)*"
+# "29 Nov to 30 Nov", "Dec 31 – Jan 2"; one character a step (a run of spaces is not split two ways), and no word
+# read two ways: "ON" was both "on" and a zone's letters, 2^n readings of a run of them ("1 Nov ON ON … ON Nov
+# 30", 24 of them 11 s)
+_GAP_WORD = r"(?i:on|at|the)\b"
+_GAP = rf"(?:[ \t,]|{_GAP_WORD}|\d{{1,2}}:\d\d(?::\d\d)?(?:[ \t]*(?i:[ap]\.?m\.?))?|(?!{_GAP_WORD})[A-Z]{{2,5}}\b)*"
 _SPAN_GAP = re.compile(rf"{_GAP}(?:(?i:and|to|until|till|through|thru)\b|[–—-]){_GAP}")
 _YEARLESS = re.compile(rf"(?<!\w)(?:{MONTH_DAY.pattern})(?!\d)", re.I)
 # _DAY_RANGE from a word's start: tried at every character, it took a megabyte 0.5 s (a log 1.9 s), now 0.2 s
