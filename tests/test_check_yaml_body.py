@@ -157,3 +157,27 @@ def test_a_record_of_the_other_kind_gets_no_section_errors_of_this_kind(tmp_path
     code, lines = check(kb)
     said = of(lines, NAME)
     assert code == 1 and len(said) == 1 and "YAML does not parse" in said[0], lines
+
+
+def test_a_front_matter_left_unclosed_above_a_rule_is_said_so_and_its_sections_not_said_missing(tmp_path):
+    """Without its closing '---', the front matter ran to a '---' rule further down: the YAML failed on the
+    sections it swallowed, and only the text below the rule was checked, so "## Summary" and "## Root cause"
+    were "required section is missing" though written (found in review). The YAML error says the close is
+    missing, where the block runs to and the heading it holds; no section error comes with it."""
+    kb = small_kb(tmp_path / "kb")
+    text = FRONT.format(status="").replace("\t- kubernetes\n---\n", "  - kubernetes\n") + GOOD + "\n---\n\nMore.\n"
+    write(kb, NAME, text)
+    code, lines = check(kb)
+    said = of(lines, NAME)
+    assert code == 1 and len(said) == 1, lines
+    rule, heading = text.split("\n").index("---", 1) + 1, line_of(text, "## Summary")  # the rule: the 2nd '---'
+    assert ": front matter: YAML does not parse: " in said[0], said  # at the line PyYAML stopped on
+    assert said[0].endswith(
+        f"is the front matter's closing '---' missing? it runs to the '---' on line {rule} and holds "
+        f"'## Summary' (line {heading}): write '---' above that heading"
+    ), said
+    # closed where it should be, the same file has no error at all (the rule is a rule again)
+    write(kb, NAME, text.replace("  - kubernetes\n", "  - kubernetes\n---\n", 1))
+    code, lines = check(kb)
+    assert code == 0 and not [line for line in of(lines, NAME) if "warning:" not in line], lines
+    assert any("5 patterns" in line for line in lines), lines

@@ -24,6 +24,7 @@ from recur.kb.parse import (
     YamlDoc,
     evidence_parts,
     front_matter_end,
+    heading_inside,
     list_parts,
     load_yaml,
     lookalike_fence,
@@ -809,12 +810,13 @@ def _body_alone(kb: KB, path: Path, shown: str, text: str, shape: dict) -> None:
     """The body's checks of a record whose front matter does not parse: its sections are there all the same,
     and their problems are said in the same run (the YAML error hid them: a new pattern author fixed a tab
     and met "## Summary" and "## Runbook" errors on the next run; found in review). Not for a file whose
-    body cannot be told from its front matter (not opened or not closed by '---'), nor for one whose keys
-    say it is the other kind of record (its move is the error to come, not this kind's sections)."""
+    body cannot be told from its front matter (not opened or not closed by '---', or "closed" by a '---'
+    rule below its sections: they were said missing though written), nor for one whose keys say it is the
+    other kind of record (its move is the error to come, not this kind's sections)."""
     lines = text.split("\n")
     end = front_matter_end(lines) if lines[0].strip() == "---" else None
-    if end is None:
-        return
+    if end is None or heading_inside(lines, end) is not None:  # its closing '---' is missing, the YAML error says:
+        return  # the body's sections are in what was read as front matter, and not missing
     front = [(m.group(2), m.group(3), line[:1] in " \t") for line in lines[1:end] if (m := _KEY_WRITTEN.match(line))]
     if _other_kind(kb, path, {key: None for key, _, _ in front}, shape):
         return
