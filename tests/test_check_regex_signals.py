@@ -52,6 +52,8 @@ LITERALS = [
     "price over budget by 5$",
     "[root@db1 ~]$",
     "postgres@db1:~$",
+    "deploy@web1:/var/www$",  # a prompt with a path: its "$" after a letter is the prompt's too
+    "ci@build-3:~/app$",
     "C:\\data\\backup failed",
     "[2026-01-02] job started",
     "socket.gaierror: [Errno -3] Temporary failure",
