@@ -19,7 +19,9 @@ rule file's annotation of 10,000 "{{" 8 s in `recur coverage`, one action of 100
 (PyYAML's scanner looked at each open bracket for every token), 100,000 characters of lines nested 400 deep 16 s,
 a megabyte of them 16 s of CPU still (refused now, past config.MAX_YAML_DEPTH); a summary of a megabyte of "{"
 1.9 s in `recur import` (its placeholder count read 200 characters from each); a pattern's front matter of a
-megabyte of "x," 18 s in `recur check`, of "[]," 11 s (refused now, past config.MAX_YAML_NODES values).
+megabyte of "x," 18 s in `recur check`, of "[]," 11 s (refused now, past config.MAX_YAML_NODES values); a
+front matter that does not parse with a line of 80,000 blanks after a value 44-70 s in `recur check` (its key lines
+are read for the body's checks), a signal of 80,000 "*" then "a" 59 s (its wildcard sign).
 Linear, but slow: 500,000 short lines 0.9 s (CPU) in query.prepare, 0.35 s in Node; a megabyte of them in an
 unclosed code fence 12 s in `recur import`.
 
@@ -108,6 +110,11 @@ PATTERN_FILES = {
     'front matter of "[],"': lambda n: "notes: [" + fill("[],", n) + "]" + REST,
     'front matter of "x,"': lambda n: "notes: [" + fill("x,", n) + "]" + REST,
     'front matter of "- x" lines': lambda n: "notes:\n" + fill("- x\n", n) + REST,
+    # a front matter that does not parse (the tab) has its keys read line by line for the body's checks
+    'unparsed front matter, "k: a" blanks "b"': lambda n: "\tx: y\nnotes: a" + " " * n + "b" + REST,
+    'unparsed front matter, "status: a" blanks "b"': lambda n: "\tx: y\nstatus: a" + " " * n + "b" + REST,
+    # loaded (a root cause): the lint's signal checks run
+    'a signal of "*" then "a"': lambda n: "signals:\n  - '" + "*" * n + "a'\n" + REST + "\n## Root cause\n\nR.\n",
 }
 KB_TEXTS = {  # a pattern's or incident's summary, made one line for the index (util.text.plain)
     "baseline: prose": lambda n: fill(PROSE, n),

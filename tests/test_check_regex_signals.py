@@ -52,6 +52,8 @@ LITERALS = [
     "price over budget by 5$",
     "[root@db1 ~]$",
     "postgres@db1:~$",
+    "deploy@web1:/var/www$",  # a prompt with a path: its "$" after a letter is the prompt's too
+    "ci@build-3:~/app$",
     "C:\\data\\backup failed",
     "[2026-01-02] job started",
     "socket.gaierror: [Errno -3] Temporary failure",
@@ -132,3 +134,17 @@ def test_the_shipped_kb_signals_with_regex_characters_are_not_warned_of():
     signals = [s for p in load_kb(ROOT / "kb").all_patterns() for s in p.signals if isinstance(s, str)]
     assert any(".*" in s for s in signals) and any("[" in s for s in signals) and any("(" in s for s in signals)
     assert [(s, regex_signs(s)) for s in signals if regex_signs(s)] == []
+
+
+def test_a_long_run_of_stars_is_read_in_linear_time():
+    """The wildcard sign "^[\\s.*+?]*[*+?][\\s.*+?]*$" tried each split of a run of stars before the text after
+    it failed the match: a signal of 80,000 "*" then "a" took 40 s of `recur check` (found in review); 200,000,
+    minutes.
+    ``finishes``'s 60 s is the hang guard, not a measure of speed (bench/pathological.py times it)."""
+    from procs import finishes
+
+    from recur.kb.lint import regex_signs
+
+    stars = "*" * 200_000
+    assert finishes(regex_signs, "." + stars + "a") == [("any text", ".*")]
+    assert finishes(regex_signs, " .*" + stars + "+ ") == [("a wildcard", " .*" + stars + "+ ")]

@@ -157,3 +157,47 @@ def test_a_record_of_the_other_kind_gets_no_section_errors_of_this_kind(tmp_path
     code, lines = check(kb)
     said = of(lines, NAME)
     assert code == 1 and len(said) == 1 and "YAML does not parse" in said[0], lines
+
+
+def test_a_front_matter_left_unclosed_above_a_rule_is_said_so_and_its_sections_not_said_missing(tmp_path):
+    """Without its closing '---', the front matter ran to a '---' rule further down: the YAML failed on the
+    sections it swallowed, and only the text below the rule was checked, so "## Summary" and "## Root cause"
+    were "required section is missing" though written (found in review). The YAML error says the close is
+    missing, where the block runs to and the heading it holds; no section error comes with it."""
+    kb = small_kb(tmp_path / "kb")
+    text = FRONT.format(status="").replace("\t- kubernetes\n---\n", "  - kubernetes\n") + GOOD + "\n---\n\nMore.\n"
+    write(kb, NAME, text)
+    code, lines = check(kb)
+    said = of(lines, NAME)
+    assert code == 1 and len(said) == 1, lines
+    rule, heading = text.split("\n").index("---", 1) + 1, line_of(text, "## Summary")  # the rule: the 2nd '---'
+    assert ": front matter: YAML does not parse: " in said[0], said  # at the line PyYAML stopped on
+    assert said[0].endswith(
+        f"is the front matter's closing '---' missing? it runs to the '---' on line {rule} and holds "
+        f"'## Summary' (line {heading}): write '---' above that heading"
+    ), said
+    # closed where it should be, the same file has no error at all (the rule is a rule again)
+    write(kb, NAME, text.replace("  - kubernetes\n", "  - kubernetes\n---\n", 1))
+    code, lines = check(kb)
+    assert code == 0 and not [line for line in of(lines, NAME) if "warning:" not in line], lines
+    assert any("5 patterns" in line for line in lines), lines
+
+
+def test_long_runs_of_blanks_in_key_lines_are_read_in_linear_time(tmp_path):
+    """A front matter that does not parse has its key lines read for the body's checks (the status): a lazy
+    regex read one line of 80,000 blanks after a value in 27 s, the comment cut 7 s more, in any load_kb
+    (found in review); at 200,000 blanks, minutes. The check's timeout is the hang guard, not a measure of
+    speed (bench/pathological.py times it). What the status line says is read as before: after the blanks,
+    a comment is cut ("active", so the root cause is required), other text is not ("active ... b", not
+    plainly a status once the YAML is fixed, so it is not)."""
+    kb = small_kb(tmp_path / "kb")
+    gap = " " * 200_000
+    body = GOOD.split("\n## Root cause")[0] + "\n"
+    for status, said in ((f"active{gap}# the default", True), (f"active{gap}b", False)):
+        text = FRONT.format(status=f"status: {status}\nnotes: a{gap}b\n") + body
+        write(kb, NAME, text)
+        code, lines = check(kb)  # its timeout is the hang guard
+        problems = [line for line in of(lines, NAME) if "warning:" not in line]  # not "the file is 400,345 bytes"
+        assert code == 1 and problems[0].startswith(f"{line_of(text, chr(9))}: front matter: YAML does not parse")
+        missing = [line for line in problems if "## Root cause: required section is missing" in line]
+        assert bool(missing) is said and len(problems) == 1 + said, (status[-12:], problems)

@@ -24,6 +24,7 @@ from recur.kb.parse import (
     YamlDoc,
     evidence_parts,
     front_matter_end,
+    heading_inside,
     list_parts,
     load_yaml,
     lookalike_fence,
@@ -801,21 +802,31 @@ def _open_record(kb: KB, path: Path, shape: dict, files: dict):
 
 
 # a key as a line of front matter writes it, at any indent (for front matter that does not parse, where
-# an indent may be the very slip): "category:", "\tdate: 2026-05-01", "'status': draft"
-_KEY_WRITTEN = re.compile(r"""^[ \t]*(["']?)([A-Za-z_][\w-]*)\1[ \t]*:(?:[ \t]+(.*?))?[ \t]*$""")
+# an indent may be the very slip): "category:", "\tdate: 2026-05-01", "'status': draft". Its value is
+# taken whole and its trailing blanks cut in Python: a lazy "(.*?)[ \t]*$" tried the blanks' end at each
+# character, 27 s on one line of 80,000 blanks, in any load_kb of a record whose YAML failed (found in review)
+_KEY_WRITTEN = re.compile(r"""^[ \t]*(["']?)([A-Za-z_][\w-]*)\1[ \t]*:(?:[ \t]+(.*))?$""")
+# a YAML comment after a value: from the start of a run of blanks only (from each blank of a long run
+# not followed by "#", the run was read again to its end: 7 s at 80,000 blanks)
+_COMMENT_AFTER = re.compile(r"(?<![ \t])[ \t]+#.*$")
 
 
 def _body_alone(kb: KB, path: Path, shown: str, text: str, shape: dict) -> None:
     """The body's checks of a record whose front matter does not parse: its sections are there all the same,
     and their problems are said in the same run (the YAML error hid them: a new pattern author fixed a tab
     and met "## Summary" and "## Runbook" errors on the next run; found in review). Not for a file whose
-    body cannot be told from its front matter (not opened or not closed by '---'), nor for one whose keys
-    say it is the other kind of record (its move is the error to come, not this kind's sections)."""
+    body cannot be told from its front matter (not opened or not closed by '---', or "closed" by a '---'
+    rule below its sections: they were said missing though written), nor for one whose keys say it is the
+    other kind of record (its move is the error to come, not this kind's sections)."""
     lines = text.split("\n")
     end = front_matter_end(lines) if lines[0].strip() == "---" else None
-    if end is None:
-        return
-    front = [(m.group(2), m.group(3), line[:1] in " \t") for line in lines[1:end] if (m := _KEY_WRITTEN.match(line))]
+    if end is None or heading_inside(lines, end) is not None:  # its closing '---' is missing, the YAML error says:
+        return  # the body's sections are in what was read as front matter, and not missing
+    front = [
+        (m.group(2), m.group(3) if m.group(3) is None else m.group(3).rstrip(" \t"), line[:1] in " \t")
+        for line in lines[1:end]
+        if (m := _KEY_WRITTEN.match(line))
+    ]
     if _other_kind(kb, path, {key: None for key, _, _ in front}, shape):
         return
     body = lines[end + 1 :]
@@ -835,10 +846,12 @@ def _written_status(front: list) -> str | None:
     line that is not a fix's), so that a draft gets no "## Root cause" error only because its YAML failed."""
     said = set()
     for key, value, indented in front:
-        value = re.sub(r"[ \t]+#.*$", "", value or "")
+        if key != "status":
+            continue
+        value = _COMMENT_AFTER.sub("", value or "")
         if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
             value = value[1:-1]
-        if key != "status" or (indented and value in schema.FIX_STATUS):  # fix: / status: open
+        if indented and value in schema.FIX_STATUS:  # fix: / status: open
             continue
         said.add(value if not indented else None)
     if not said:

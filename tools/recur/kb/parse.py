@@ -888,12 +888,31 @@ def split_front_matter(text: str) -> MarkdownDoc:
     if end is None:
         line, what = _unclosed(lines)
         raise ParseError(line, f"front matter is not closed by a '---' line: {what}")
-    meta = load_yaml("\n".join(lines[1:end]), offset=1)
+    try:
+        meta = load_yaml("\n".join(lines[1:end]), offset=1)
+    except ParseError as exc:
+        at = heading_inside(lines, end)
+        if at is None:
+            raise
+        raise ParseError(
+            exc.line,
+            f"{exc.message}; is the front matter's closing '---' missing? it runs to the '---' on line "
+            f"{end + 1} and holds {lines[at].strip()[:40]!r} (line {at + 1}): write '---' above that heading",
+            exc.field,
+        ) from None
     body_lines = lines[end + 1 :]
     return MarkdownDoc(meta, "\n".join(body_lines), end + 2, sections_of(body_lines, end + 2))
 
 
 _HEADING = re.compile(r"^#{1,6}[ \t]+\S")  # a Markdown heading; a YAML comment right below a key is no heading
+
+
+def heading_inside(lines: list[str], end: int) -> int | None:
+    """The index of the first section heading (after a blank line, as ``_unclosed`` tells one) inside the
+    front matter that ``lines[end]`` closes; None when there is none. A front matter left without its
+    closing '---' runs to the body's first '---' rule, and its YAML error came alone while the sections it
+    swallowed were reported missing (found in review)."""
+    return next((i for i in range(2, end) if _HEADING.match(lines[i]) and not lines[i - 1].strip()), None)
 
 
 def _unclosed(lines: list[str]) -> tuple[int, str]:
