@@ -27,7 +27,6 @@ from recur.ingest.pm_severity import candidates, mentions
 from recur.ingest.pm_text import (
     MONTH_DAY,
     MONTH_NAME,
-    TICKET,
     clean_title,
     day_of_month,
     due_after,
@@ -131,6 +130,9 @@ CANONICAL = {
         "what could have gone better",
     ],
     "Timeline": ["timeline", "timeline of events", "chronology", "milestones", "key milestones"],  # FireHydrant
+    # the record's own References section, which the import writes the source line to: a postmortem's
+    # "## References" was said as one Recur "could not map", beside "Mapped: Incident → References"
+    "References": ["references", "reference", "links", "related links"],
 }
 _LOOKUP = {alias: name for name, aliases in CANONICAL.items() for alias in aliases}
 # headings no alias names, by their words (order matters: "Root cause identification: The Five Whys")
@@ -958,10 +960,20 @@ _TICKET_LABELS = {
 }
 
 
+# the key such a row's value opens with. Not TICKET, which reads any case ("ops-12" in a sentence): here
+# "eu-1 region outage", "db-2 disk full" and "#12 of the series" are words, and went to References.
+# A project key in capitals, a tracker's link, "bug 12345" / "b/12345", or "#123" with no words after it.
+_TICKET_KEY = re.compile(
+    r"[A-Z][A-Z0-9]+-\d+\b"
+    r"|(?i:(?:bug|issue|ticket|b)\s*[/#]?\s*\d{3,}\b|https?://\S+/(?:issues|pull|browse|tickets?|bugs?)/[\w-]+)"
+    r"|#\d+\b(?![ \t]+\w)"
+)
+
+
 def _ticket_row(label: str, value: str) -> bool:
     """Whether a row is the incident's ticket: its label names one and its value opens with a key ("INC-3312",
     a link to it); "| Incident | checkout down |" is no ticket and stays a section of its own."""
-    return _norm(label) in _TICKET_LABELS and TICKET.match(MARKS.sub("", value).lstrip("[( ")) is not None
+    return _norm(label) in _TICKET_LABELS and _TICKET_KEY.match(MARKS.sub("", value).lstrip("[( ")) is not None
 
 
 def _kv_section(pm: Postmortem, w: _Walk, label: str, name: str | None, value: str) -> None:
