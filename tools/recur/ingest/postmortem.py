@@ -1421,6 +1421,11 @@ _LIST_LINE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\S", re.M)
 _WORK_HEADING = re.compile(
     r"\b(?:actions?|tasks?|to-?dos?|items|mitigations|fix(?:es)?|improvements?|remediations?)\b", re.I
 )
+# ... unless it names work already done or things the incident touched: "## Actions taken" (what was done
+# during the incident), "## Line items affected", "## Mitigations applied" were said as possible follow-ups
+_DONE_HEADING = re.compile(
+    r"\b(?:taken|done|completed|performed|executed|carried\s+out|applied|affected|impacted|timeline|history)\b", re.I
+)
 
 
 def _unread_tasks(pm: Postmortem) -> list[tuple[str, int]]:
@@ -1430,7 +1435,8 @@ def _unread_tasks(pm: Postmortem) -> list[tuple[str, int]]:
     out = []
     for heading in dict.fromkeys(pm.unmapped):
         text = pm.sections.get(heading, "")
-        n = len(_CHECKBOX.findall(text)) or (len(_LIST_LINE.findall(text)) if _WORK_HEADING.search(heading) else 0)
+        work = _WORK_HEADING.search(heading) and not _DONE_HEADING.search(heading)
+        n = len(_CHECKBOX.findall(text)) or (len(_LIST_LINE.findall(text)) if work else 0)
         if n:
             out.append((heading, n))
     return out
