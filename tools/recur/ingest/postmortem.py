@@ -371,6 +371,9 @@ class Postmortem:
     # (title, due as written, date, the incident's date it was read against) of due dates with no year
     inferred_dues: list = field(default_factory=list)
     inferred_dones: list = field(default_factory=list)  # the same of the days action items were done
+    # (title, done as written, the day taken back to, the incident's date) of a done day with no year that is
+    # neither after today nor on or after the incident's date: left unread (dones_by)
+    early_dones: list = field(default_factory=list)
     code_spans: list = field(default_factory=list)
     front_matter: str | None = None  # "yaml" | "toml" | None
     front_matter_error: tuple | None = None  # (file line, problem) when the front matter does not parse
@@ -1465,14 +1468,20 @@ def dones_by(pm: Postmortem, today: dt.date) -> None:
     """A day done written without its year is never after ``today``: one read after it (the first on or after
     an incident's date later in the year: "done Dec 1" of a postmortem dated Dec 2 was 2027-12-01, and
     ``recur report`` listed the follow-up open) or not read (no incident date) is the last such day on or
-    before ``today``. Due dates are ahead as often as not; a done day is past."""
+    before ``today``. Due dates are ahead as often as not; a done day is past. One taken back before the
+    incident's date fits neither ("completed 12/30" of an incident on 2026-12-02, read on 2026-12-05: 2025-12-30,
+    which `recur check --strict` fails as done before the incident): no day is read, the item stays done
+    (a done follow-up without ``done:`` is valid) and ``early_dones`` says why."""
     for n, (title, said, day, start) in enumerate(pm.inferred_dones):
         if (day is None or day > today) and (md := month_day(said)):
             done = on_or_before(*md, today)
+            early = start is not None and done < start
             for it in pm.action_items:
                 if it["title"] == title and it.get("done") == day:
-                    it["done"] = done
-            pm.inferred_dones[n] = (title, said, done, start)
+                    it["done"] = None if early else done
+            pm.inferred_dones[n] = (title, said, None if early else done, start)
+            if early:
+                pm.early_dones.append((title, said, done, start))
 
 
 def _without_year(pm: Postmortem, due: str) -> dt.date | None:
