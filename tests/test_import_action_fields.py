@@ -107,3 +107,43 @@ def test_a_labelled_status_no_word_of_which_is_read_stays_in_the_title(kb_dir, t
     # owner's name is no separator
     _, got = import_item(kb_dir, tmp_path, "Lint cron specs. Owner: J. Smith. Status: Waiting on the vendor")
     assert got == [("Lint cron specs — Status: Waiting on the vendor", "open", "J. Smith", None, None, None)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # Jira's resolutions closing an issue undone were read so only as a status column: written after the
+        # title they were open follow-ups with "— Status: Declined" in their title
+        "Lint cron specs — Status: Declined",
+        "Lint cron specs — Status: Cannot Reproduce",
+        "Lint cron specs | Status: Declined (no budget)",
+        "Lint cron specs — Status: Duplicate of OPS-12",
+        "Lint cron specs\n  - Owner: Ana Ruiz\n  - Status: Declined",
+        "Lint cron specs\n  - Status: Cannot Reproduce",
+    ],
+)
+def test_a_labelled_jira_resolution_that_closes_the_item_undone_leaves_it_out(kb_dir, tmp_path, line):
+    out, got = import_item(kb_dir, tmp_path, line)
+    assert got == [] and out["follow_ups"] == 0
+    cancelled = [n for n in out["notes"] if n.startswith("not imported as follow-ups (cancelled): ")]
+    assert cancelled in (
+        ["not imported as follow-ups (cancelled): Lint cron specs"],
+        ["not imported as follow-ups (cancelled): Lint cron specs (no budget)"],
+    ), out["notes"]
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        # a status that only starts with a cancel word says work going on: both were left out as cancelled
+        (
+            "Reindex the shards — Status: Dropped the old shards, verifying",
+            "Reindex the shards — Status: Dropped the old shards, verifying",
+        ),
+        ("Reindex the shards\n  - Status: Abandoned sessions cleared; verifying", "Reindex the shards"),
+    ],
+)
+def test_a_labelled_status_that_only_starts_with_a_cancel_word_keeps_the_item(kb_dir, tmp_path, line, title):
+    out, got = import_item(kb_dir, tmp_path, line)
+    assert [(t, s) for t, s, *_ in got] == [(title, "open")], out["notes"]
+    assert not any("cancelled" in note for note in out["notes"])

@@ -125,3 +125,25 @@ def test_list_items_under_a_heading_not_read_as_action_items_are_said_not_import
     ]  # a list of participants under a heading that names no work is no task list: nothing said of it
     record = Path(out["incident_path"]).read_text()
     assert "- Add a circuit breaker to the checkout client" in record  # kept in the record as written
+
+
+@pytest.mark.parametrize(
+    "heading", ["Actions taken", "Line items affected", "Mitigations applied", "Actions performed during the incident"]
+)
+def test_list_items_under_a_heading_naming_work_done_are_not_said_to_be_follow_ups(kb_dir, tmp_path, heading):
+    # "## Actions taken" lists what was done during the incident: the note advised making them follow-ups
+    text = TASKS_ELSEWHERE.replace("## Mitigations\n", f"## {heading}\n")
+    out, inc = imported(kb_dir, tmp_path / "pm" / "web.md", text)
+    said = [n for n in out["notes"] if n.startswith("not imported as follow-ups")]
+    assert said == [
+        "not imported as follow-ups: 1 list item(s) under 'Open questions', a heading not read as the action items "
+        "(kept in its section as written; put them under 'Action items' to import them as follow-ups)"
+    ], said
+    assert inc.sections[heading].splitlines()[0] == "- Raise the pool size"  # kept in its section as written
+
+
+def test_checkboxes_under_a_heading_naming_work_done_are_still_said(kb_dir, tmp_path):
+    # a checkbox is a task wherever it stands: only plain items under such a heading say work already done
+    text = TASKS_ELSEWHERE.replace("## Mitigations\n- Raise", "## Actions taken\n- [ ] Raise")
+    out, _ = imported(kb_dir, tmp_path / "pm" / "web.md", text)
+    assert any(n.startswith("not imported as follow-ups: 1 list item(s) under 'Actions taken'") for n in out["notes"])

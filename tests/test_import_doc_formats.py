@@ -5,6 +5,8 @@ as prose, its markup recorded. Now the format is named, with what to export inst
 Our own small files, built here with the standard library."""
 
 import io
+import re
+import shlex
 import zipfile
 
 import pytest
@@ -78,3 +80,13 @@ def test_a_confluence_word_export_and_an_html_page_are_still_read(kb_dir, tmp_pa
     assert res.exit_code == 0, res.output
     inc = max(load_kb(kb_dir).incidents.values(), key=lambda i: i.id)
     assert inc.title == "Checkout 502s during cert rotation", inc.title
+
+
+@pytest.mark.parametrize("name", ["my pm.docx", "Bob's PIR (final).docx", "pm.docx"])
+def test_the_pandoc_command_suggested_names_the_file_as_a_shell_reads_it(kb_dir, tmp_path, name):
+    # "pandoc -f docx -t gfm my pm.docx -o pm.md" pasted into a shell gave pandoc "my" and "pm.docx"
+    res = imp(kb_dir, tmp_path / "pm" / name, "", raw=DOCX)
+    assert res.exit_code != 0, res.output
+    command = re.search(r"convert it: (pandoc .*?) and import that", " ".join(res.output.split()))
+    assert command is not None, res.output
+    assert shlex.split(command.group(1).removesuffix(")")) == ["pandoc", "-f", "docx", "-t", "gfm", name, "-o", "pm.md"]

@@ -120,3 +120,34 @@ def test_a_title_prefix_that_names_the_document_is_taken_off(kb_dir, tmp_path, w
     text = f"# {written}\n\n## Summary\n\nOn 2026-11-24 users were logged out for 35 minutes after Redis evicted sessions.\n"
     _, inc = _import(kb_dir, tmp_path, "pm.md", text, "--no-draft")
     assert inc.title == title
+
+
+@pytest.mark.parametrize("value", ["eu-1 region outage", "db-2 disk full", "#12 of the series"])
+def test_an_incident_row_of_words_that_only_look_like_a_key_stays_a_section_of_its_own(kb_dir, tmp_path, value):
+    # read with TICKET's any case, these were "- Incident: eu-1 region outage" in the References
+    text = EXPORT.replace("| **Incident** | INC-3312 |", f"| **Incident** | {value} |")
+    out, inc = _import(kb_dir, tmp_path, "export.md", text, "--no-draft")
+    assert "Incident" in out["unmapped"] and inc.sections["Incident"] == value, out["unmapped"]
+    assert value not in inc.sections["References"], inc.sections["References"]
+
+
+@pytest.mark.parametrize("value", ["[INC-3312](https://jira.example.com/browse/INC-3312)", "#3312", "b/123456"])
+def test_an_incident_row_with_a_key_a_link_or_a_number_alone_goes_to_the_references(kb_dir, tmp_path, value):
+    text = EXPORT.replace("| **Incident** | INC-3312 |", f"| **Incident** | {value} |")
+    out, inc = _import(kb_dir, tmp_path, "export.md", text, "--no-draft")
+    assert "Incident" not in inc.sections and inc.sections["References"].startswith(f"- Incident: {value}\n")
+
+
+def test_the_postmortems_own_references_section_is_mapped_beside_the_ticket_row(kb_dir, tmp_path):
+    # the import said "Mapped: Incident → References" and "Could not map (kept as they are): References"
+    path = tmp_path / "pm" / "export.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(EXPORT)
+    res = CliRunner().invoke(cli, ["import", *fake_model_flags(kb_dir, tmp_path / "idx"), str(path), "--no-draft"])
+    assert res.exit_code == 0, res.output
+    assert "Could not map" not in res.output, res.output
+    assert "Incident → References" in res.output and "References → References" in res.output, res.output
+    inc = next(i for i in load_kb(kb_dir).incidents.values() if i.title == "Checkout 502s during cert rotation")
+    refs = [ln for ln in inc.sections["References"].splitlines() if ln.strip()]
+    assert refs[0] == "- Incident: INC-3312" and refs[1] == "- https://grafana.example.com/d/edge", refs
+    assert refs[2].startswith("- Imported from postmortem"), refs

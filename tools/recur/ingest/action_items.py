@@ -724,8 +724,16 @@ _LABELLED = re.compile(
     re.I,
 )
 _FIELD_SEP = re.compile(r"(?<![ \t])(?:[ \t]+[-–—|]+[ \t]+|[ \t]*;[ \t]+)")
-# a labelled status that says the item will not be done, and why after it: "Won't Do (too costly)"
-_CANCEL_LEAD = re.compile(rf"\W*(?P<word>{_CANCEL_WORDS}|duplicated?)\b[\s:,;–—-]*(?P<why>.*)", re.I)
+# a labelled status that says the item will not be done, and why after it: "Won't Do (too costly)",
+# "Declined: no budget", "Duplicate of OPS-12". Every status CANCELLED reads ("Declined" and "Cannot
+# Reproduce" were open follow-ups), and a reason only after a separator or bracket: "Dropped the old
+# shards, verifying" and "Abandoned sessions cleared" say work going on, not a cancel. Each branch after
+# the word starts on a different character, so a long run of spaces is read once (no backtracking).
+_CANCEL_LEAD = re.compile(
+    rf"\W*(?P<word>{_CANCEL_WORDS}|{_RESOLVED_UNDONE})\b"
+    r"(?:\W*|\s*[:,;/–—(\[-]\s*(?P<why>.*)|(?<=duplicate)\s+(?P<of>of\b.*))",
+    re.I,
+)
 _STATUS_LABELS = ("status", "state", "done", "completed", "closed")
 
 
@@ -758,7 +766,8 @@ def _labelled_status(label: str, value: str) -> tuple[str, str] | None:
     """(the status as a status field says it, the words the title keeps: a cancel reason in brackets) of
     a labelled status or done day, or None when its value says none we read ("Status: waiting on legal")."""
     if label in ("status", "state") and (cancel := _CANCEL_LEAD.fullmatch(value)):
-        why = cancel.group("why").strip(" ()[].")
+        why = f"duplicate {cancel.group('of')}" if cancel.group("of") else (cancel.group("why") or "")
+        why = why.strip(" ()[].")
         return cancel.group("word"), f" ({why})" if why else ""
     if label in ("status", "state") and (field_status(value) or _BLOCKED_FIELD.match(value)):
         return value, ""

@@ -718,6 +718,12 @@ def _unrecorded_notes(pm, today: dt.date) -> list[str]:
             f"follow-up {title!r}: done {said!r} has no year; read as {day.isoformat()}, {read}: correct its done: "
             "in the record if another was meant"
         )
+    for title, said, back, start in pm.early_dones:
+        notes.append(
+            f"follow-up {title!r}: done {said!r} has no year and was not read: the first on or after the incident's "
+            f"date ({start.isoformat()}) is after today ({today.isoformat()}) and the last on or before today "
+            f"({back.isoformat()}) is before the incident; recorded done with no done: day, add it in the record"
+        )
     if pm.controls:
         notes.append(
             f"took {pm.controls} control character(s) out of the text (terminal escape sequences and the like: "

@@ -9,6 +9,7 @@ the document's text: the message is the fix (no dependency to read .docx or .pdf
 
 from __future__ import annotations
 
+import shlex
 import zipfile
 from pathlib import Path
 
@@ -73,9 +74,10 @@ def _zipped(path) -> str:
     if kind.startswith(("a spreadsheet", "a presentation")):  # as a CSV export is refused: data, not the write-up
         return f"is {kind}, not a postmortem's text; export the postmortem itself as Markdown or text and import that"
     how, given = (_LIBRE, "odt") if "OpenDocument" in kind else (_WORD, "docx")  # -f: the content's, not the name's
+    name = shlex.quote(Path(str(path)).name)  # "my pm.docx" unquoted was two arguments to pandoc, neither a file
     return (
         f"is {kind}, which recur import does not read ({_READS}); save the postmortem as one of those ({how}; "
-        f"{_GOOGLE}; or convert it: pandoc -f {given} -t gfm {Path(str(path)).name} -o pm.md) and import that"
+        f"{_GOOGLE}; or convert it: pandoc -f {given} -t gfm {name} -o pm.md) and import that"
     )
 
 

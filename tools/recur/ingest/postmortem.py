@@ -27,7 +27,6 @@ from recur.ingest.pm_severity import candidates, mentions
 from recur.ingest.pm_text import (
     MONTH_DAY,
     MONTH_NAME,
-    TICKET,
     clean_title,
     day_of_month,
     due_after,
@@ -131,6 +130,9 @@ CANONICAL = {
         "what could have gone better",
     ],
     "Timeline": ["timeline", "timeline of events", "chronology", "milestones", "key milestones"],  # FireHydrant
+    # the record's own References section, which the import writes the source line to: a postmortem's
+    # "## References" was said as one Recur "could not map", beside "Mapped: Incident → References"
+    "References": ["references", "reference", "links", "related links"],
 }
 _LOOKUP = {alias: name for name, aliases in CANONICAL.items() for alias in aliases}
 # headings no alias names, by their words (order matters: "Root cause identification: The Five Whys")
@@ -369,6 +371,9 @@ class Postmortem:
     # (title, due as written, date, the incident's date it was read against) of due dates with no year
     inferred_dues: list = field(default_factory=list)
     inferred_dones: list = field(default_factory=list)  # the same of the days action items were done
+    # (title, done as written, the day taken back to, the incident's date) of a done day with no year that is
+    # neither after today nor on or after the incident's date: left unread (dones_by)
+    early_dones: list = field(default_factory=list)
     code_spans: list = field(default_factory=list)
     front_matter: str | None = None  # "yaml" | "toml" | None
     front_matter_error: tuple | None = None  # (file line, problem) when the front matter does not parse
@@ -958,10 +963,20 @@ _TICKET_LABELS = {
 }
 
 
+# the key such a row's value opens with. Not TICKET, which reads any case ("ops-12" in a sentence): here
+# "eu-1 region outage", "db-2 disk full" and "#12 of the series" are words, and went to References.
+# A project key in capitals, a tracker's link, "bug 12345" / "b/12345", or "#123" with no words after it.
+_TICKET_KEY = re.compile(
+    r"[A-Z][A-Z0-9]+-\d+\b"
+    r"|(?i:(?:bug|issue|ticket|b)\s*[/#]?\s*\d{3,}\b|https?://\S+/(?:issues|pull|browse|tickets?|bugs?)/[\w-]+)"
+    r"|#\d+\b(?![ \t]+\w)"
+)
+
+
 def _ticket_row(label: str, value: str) -> bool:
     """Whether a row is the incident's ticket: its label names one and its value opens with a key ("INC-3312",
     a link to it); "| Incident | checkout down |" is no ticket and stays a section of its own."""
-    return _norm(label) in _TICKET_LABELS and TICKET.match(MARKS.sub("", value).lstrip("[( ")) is not None
+    return _norm(label) in _TICKET_LABELS and _TICKET_KEY.match(MARKS.sub("", value).lstrip("[( ")) is not None
 
 
 def _kv_section(pm: Postmortem, w: _Walk, label: str, name: str | None, value: str) -> None:
@@ -1455,6 +1470,11 @@ _LIST_LINE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\S", re.M)
 _WORK_HEADING = re.compile(
     r"\b(?:actions?|tasks?|to-?dos?|items|mitigations|fix(?:es)?|improvements?|remediations?)\b", re.I
 )
+# ... unless it names work already done or things the incident touched: "## Actions taken" (what was done
+# during the incident), "## Line items affected", "## Mitigations applied" were said as possible follow-ups
+_DONE_HEADING = re.compile(
+    r"\b(?:taken|done|completed|performed|executed|carried\s+out|applied|affected|impacted|timeline|history)\b", re.I
+)
 
 
 def _unread_tasks(pm: Postmortem) -> list[tuple[str, int]]:
@@ -1464,7 +1484,8 @@ def _unread_tasks(pm: Postmortem) -> list[tuple[str, int]]:
     out = []
     for heading in dict.fromkeys(pm.unmapped):
         text = pm.sections.get(heading, "")
-        n = len(_CHECKBOX.findall(text)) or (len(_LIST_LINE.findall(text)) if _WORK_HEADING.search(heading) else 0)
+        work = _WORK_HEADING.search(heading) and not _DONE_HEADING.search(heading)
+        n = len(_CHECKBOX.findall(text)) or (len(_LIST_LINE.findall(text)) if work else 0)
         if n:
             out.append((heading, n))
     return out
@@ -1493,14 +1514,20 @@ def dones_by(pm: Postmortem, today: dt.date) -> None:
     """A day done written without its year is never after ``today``: one read after it (the first on or after
     an incident's date later in the year: "done Dec 1" of a postmortem dated Dec 2 was 2027-12-01, and
     ``recur report`` listed the follow-up open) or not read (no incident date) is the last such day on or
-    before ``today``. Due dates are ahead as often as not; a done day is past."""
+    before ``today``. Due dates are ahead as often as not; a done day is past. One taken back before the
+    incident's date fits neither ("completed 12/30" of an incident on 2026-12-02, read on 2026-12-05: 2025-12-30,
+    which `recur check --strict` fails as done before the incident): no day is read, the item stays done
+    (a done follow-up without ``done:`` is valid) and ``early_dones`` says why."""
     for n, (title, said, day, start) in enumerate(pm.inferred_dones):
         if (day is None or day > today) and (md := month_day(said)):
             done = on_or_before(*md, today)
+            early = start is not None and done < start
             for it in pm.action_items:
                 if it["title"] == title and it.get("done") == day:
-                    it["done"] = done
-            pm.inferred_dones[n] = (title, said, done, start)
+                    it["done"] = None if early else done
+            pm.inferred_dones[n] = (title, said, None if early else done, start)
+            if early:
+                pm.early_dones.append((title, said, done, start))
 
 
 def _without_year(pm: Postmortem, due: str) -> dt.date | None:
