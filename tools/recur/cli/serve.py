@@ -624,6 +624,16 @@ class _StopOnFatal:
             self.server.should_exit = True
 
 
+def _said_on_signal(line: str) -> None:
+    """A line a signal handler writes: an INFO record of the server's logger (applog.LOGGER), the same
+    line sys.stderr would have made of it, written without the line buffer of applog's stderr."""
+    import logging
+
+    from recur.serve import applog
+
+    logging.getLogger(applog.LOGGER).info("%s", line)
+
+
 def _reload_on_hup(holder) -> None:
     """SIGHUP, a service manager's "reload" (systemctl reload), checks the index for a rebuild now,
     as the server does every second by itself. Unhandled, it ended the process at once, the
@@ -632,7 +642,9 @@ def _reload_on_hup(holder) -> None:
     import threading
 
     def on_hup(signum, frame):
-        click.echo("SIGHUP: checking the index for a rebuild (it is picked up by itself too).", err=True)
+        # to the log's logger, not through sys.stderr's line buffer (applog._Lines), which the main
+        # thread may be in the middle of when the signal arrives
+        _said_on_signal("SIGHUP: checking the index for a rebuild (it is picked up by itself too).")
         # force: a rebuilt index refused before is tried again even if its files look unchanged
         threading.Thread(target=holder.check_reload, kwargs={"force": True}, name="recur-hup", daemon=True).start()
 
@@ -651,10 +663,9 @@ def _say_stopping(server, grace: float) -> None:
     def handle_exit(sig, frame):
         if not server.should_exit:  # the first signal; a second Ctrl-C forces the exit (uvicorn's)
             name = signal.Signals(sig).name
-            click.echo(
+            _said_on_signal(
                 f"stopping: {name} received; requests in progress have up to {grace:g} s to finish, "
-                "those still running then are answered 503 shutting_down.",
-                err=True,
+                "those still running then are answered 503 shutting_down."
             )
         handle(sig, frame)
 
