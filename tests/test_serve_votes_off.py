@@ -142,3 +142,22 @@ def test_a_slack_vote_on_a_server_that_takes_none_is_refused_as_the_apis(tmp_pat
     assert (r.status_code, r.json()) == (404, OFF), r.text
     assert health["feedback"] is False and health["feedback_failures"] == 0, health
     assert list(tmp_path.glob("*.jsonl")) == []
+
+
+def test_a_slack_reply_on_a_server_that_takes_no_votes_has_no_vote_buttons(tmp_path, kb_dir):
+    """Found in review: every reply had its 👍/👎 buttons with votes off, and each press could only be refused
+    (above). The same command on a server that takes votes has them, one row per result."""
+    from test_slack import command_body
+
+    replies = {}
+    for votes, feedback in (("off", None), ("on", tmp_path / "fb.jsonl")):
+        app = fake_app(kb_dir, tmp_path, feedback_path=feedback, slack_signing_secret=SECRET)
+        body = command_body("No space left on device on the db host")
+        with running(app) as base:
+            r = httpx.post(base + "/api/slack/commands", content=body, headers=signed(body), timeout=30)
+        assert r.status_code == 200, r.text
+        replies[votes] = r.json()["blocks"]
+    on, off = replies["on"], replies["off"]
+    assert [b for b in off if b["type"] == "actions"] == [], off
+    assert len([b for b in on if b["type"] == "actions"]) == len([b for b in on if b["type"] == "divider"]) > 0, on
+    assert off == [b for b in on if b["type"] != "actions"], (off, on)
