@@ -55,9 +55,12 @@ def test_no_feedback_takes_no_votes_and_says_so(kb_dir, tmp_path):
 
 
 def test_no_feedback_with_a_feedback_log_named_is_a_usage_error(kb_dir, tmp_path):
+    """Plain, as click's other usage errors (found in review: raised once the log format was set up, its
+    Usage, Try and Error lines came out as INFO records)."""
     args = ["serve", *fake_model_flags(kb_dir, tmp_path / "i"), "--port", "0", "--no-feedback"]
     r = recur_run([*args, "--feedback", str(tmp_path / "fb.jsonl")], env=_env())
-    assert r.returncode == 2 and "--no-feedback and --feedback were both given" in r.stderr, r.stderr
+    assert r.returncode == 2 and "\nError: --no-feedback and --feedback were both given" in r.stderr, r.stderr
+    assert r.stderr.startswith("Usage: ") and "recur.serve" not in r.stderr, r.stderr
     r = recur_run(args, env=_env(RECUR_FEEDBACK=str(tmp_path / "fb.jsonl")))
     assert r.returncode == 2, r.stderr
     assert "--no-feedback and --feedback (from RECUR_FEEDBACK) were both given" in r.stderr, r.stderr

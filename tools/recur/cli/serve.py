@@ -566,9 +566,11 @@ def _process_setup(threads: int, access_log: bool, log_format: str) -> None:
 
 def _log_to_stderr(params: dict) -> None:
     """main()'s hook, once serve's arguments are read and before main's own warnings (a misspelt RECUR_
-    variable): from here on, every line on stderr in --log-format's format (applog)."""
+    variable): from here on, every line on stderr in --log-format's format (applog). The usage error
+    of --no-feedback with a log named first, plain as click's own (after, its lines were INFO records)."""
     from recur.serve import applog
 
+    _votes_wanted(params.get("no_feedback"), params.get("feedback_path"))
     applog.install(params.get("log_format") or config.default("log_format"))
 
 
