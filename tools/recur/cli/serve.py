@@ -200,7 +200,7 @@ def _feedback_file(kb_dir, feedback_path) -> tuple[str | None, str]:
     if feedback_path is None:  # --no-feedback
         return None, "; votes off (--no-feedback)"
     said, beside = "", None
-    if click.get_current_context().get_parameter_source("feedback_path") is click.core.ParameterSource.DEFAULT:
+    if _feedback_defaulted():
         beside = config.state_elsewhere(kb_dir, "feedback", feedback_path)
     if beside is not None:
         try:
