@@ -36,7 +36,7 @@ from fastapi import Request  # at module level: the routes' annotations are reso
 from recur.retrieval.patterns import site_page
 from recur.retrieval.results import check_both, confidence_text, match_line
 from recur.serve.deps import Settings, engine_loading, errors, load_pauses
-from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, error_body
+from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, error_body, unexpected_message
 from recur.util.text import has_text
 
 WINDOW = 5 * 60  # seconds: Slack's own bound on a request's age, and how long a signature is remembered
@@ -542,7 +542,7 @@ def _never_silent(compute: Callable[[], dict]) -> Callable[[], dict]:
             raise
         except Exception as exc:  # noqa: BLE001 - a bug: still a reply, never a silent drop
             traceback.print_exc()
-            return text_reply(f"Recur could not answer: unexpected {type(exc).__name__}; see the server log")
+            return text_reply(f"Recur could not answer: {unexpected_message(exc)}")
 
     return run
 
