@@ -54,6 +54,23 @@ def test_no_feedback_takes_no_votes_and_says_so(kb_dir, tmp_path):
         assert httpx.post(base + "/api/feedback", json=VOTE).status_code == 201
 
 
+def test_with_votes_off_the_start_up_line_does_not_say_the_token_guards_feedback(kb_dir, tmp_path):
+    """Under --token-scope write the token guards only votes: with none taken, "token required on feedback"
+    promised a guard on nothing served (found in review). Under --token-scope all it still guards the API."""
+    env = _env(RECUR_TOKEN="env-token-0123456789abcdef")
+    with serve_process(kb_dir, tmp_path, env=env, feedback=False, extra=["--no-feedback"]) as (base, result):
+        assert wait_healthy(base)["feedback"] is False
+        r = httpx.post(base + "/api/feedback", json=VOTE, headers={"Authorization": f"Bearer {env['RECUR_TOKEN']}"})
+        assert (r.status_code, r.json()) == (404, OFF), r.text  # with the token, still nothing taken
+    assert "token set, but nothing it guards is served: votes off" in result["out"], result["out"]
+    assert "token required" not in result["out"], result["out"]
+    extra = ["--no-feedback", "--token-scope", "all"]
+    with serve_process(kb_dir, tmp_path, env=env, feedback=False, extra=extra) as (base, result):
+        assert httpx.get(base + "/api/patterns").status_code == 401
+    assert "token required on every API route and /metrics" in result["out"], result["out"]
+    assert "nothing it guards" not in result["out"], result["out"]
+
+
 def test_no_feedback_with_a_feedback_log_named_is_a_usage_error(kb_dir, tmp_path):
     """Plain, as click's other usage errors (found in review: raised once the log format was set up, its
     Usage, Try and Error lines came out as INFO records)."""

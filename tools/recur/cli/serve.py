@@ -156,11 +156,14 @@ def _allowed_hosts(ctx, param, values) -> tuple:
 
 def _access(token: str | None, scope: str, votes: bool = True) -> str:
     """The start-up line says who may write: an open server must not be a surprise. With votes off nothing
-    is written, and "anyone can post feedback" would be untrue."""
+    is written, and "anyone can post feedback" would be untrue; so would "token required on feedback" under
+    --token-scope write, where the token then guards nothing served (found in review)."""
     if not token and not votes:
         return "no token (--token-file or RECUR_TOKEN): open, but nothing is written"
     if not token:
         return "OPEN: no token (--token-file or RECUR_TOKEN), anyone who can reach this port can post feedback"
+    if scope != "all" and not votes:
+        return "token set, but nothing it guards is served: votes off"
     return "token required on " + ("every API route and /metrics" if scope == "all" else "feedback")
 
 
