@@ -159,3 +159,55 @@ def test_lines_written_in_pieces_a_python_warning_and_a_thread_s_traceback_are_o
     assert said[0]["message"] == "half a line" and "UserWarning: an old setting" in said[1]["message"], said
     assert said[2]["message"].startswith("uncaught in thread boom: ZeroDivisionError\nTraceback"), said
     assert said[2]["message"].rstrip().endswith("ZeroDivisionError: division by zero"), said
+
+
+def _python(code: str) -> subprocess.CompletedProcess:
+    """``code`` run by a Python of its own with Recur importable; the timeout only guards a hang."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
+    return subprocess.run([*RECUR[:1], "-c", code], capture_output=True, text=True, env=env, timeout=60)
+
+
+def test_a_signal_handler_that_writes_while_a_line_is_being_written_does_not_hang():
+    """A signal handler runs on the main thread between two bytecodes: SIGTERM's "stopping:" and SIGHUP's
+    line arriving while the main thread was inside ``_Lines.write``'s lock waited for that lock forever
+    (found in review). Here the lock is held, as that write holds it, when the handler writes."""
+    code = (
+        "import os, signal, sys\n"
+        "from recur.serve import applog\n"
+        "applog.install('json')\n"
+        "signal.signal(signal.SIGHUP, lambda s, f: print('SIGHUP: checking the index', file=sys.stderr))\n"
+        "with sys.stderr._lock:\n"
+        "    os.kill(os.getpid(), signal.SIGHUP)\n"
+        "    held = True  # the handler runs here, the lock held\n"
+        "print('after the signal', file=sys.stderr)\n"
+    )
+    try:
+        r = _python(code)
+    except subprocess.TimeoutExpired as exc:
+        raise AssertionError(f"the handler's write waited for the lock forever: {exc.stderr!r}") from None
+    said = [json.loads(line) for line in r.stderr.splitlines()]
+    assert [(o["level"], o["message"]) for o in said] == [
+        ("INFO", "SIGHUP: checking the index"),
+        ("INFO", "after the signal"),
+    ], r.stderr
+    assert r.returncode == 0, r.stderr
+
+
+def test_an_exception_the_main_thread_did_not_catch_is_one_error_record():
+    """Only threads' uncaught exceptions were one record: the main thread's traceback came out a record a
+    line, every one INFO, so a JSON log showed no ERROR at all for the crash (found in review)."""
+    code = (
+        "import sys\n"
+        "from recur.serve import applog\n"
+        "applog.install('json')\n"
+        "def f():\n"
+        "    raise KeyError('boom')\n"
+        "f()\n"
+    )
+    r = _python(code)
+    said = [json.loads(line) for line in r.stderr.splitlines()]
+    assert [(o["level"], o["logger"]) for o in said] == [("ERROR", "recur.serve")], r.stderr
+    message = said[0]["message"]
+    assert message.startswith("uncaught: KeyError\nTraceback (most recent call last):"), message
+    assert "in f\n" in message and message.rstrip().endswith("KeyError: 'boom'"), message
+    assert r.returncode == 1, r.stderr

@@ -54,10 +54,30 @@ def test_no_feedback_takes_no_votes_and_says_so(kb_dir, tmp_path):
         assert httpx.post(base + "/api/feedback", json=VOTE).status_code == 201
 
 
+def test_with_votes_off_the_start_up_line_does_not_say_the_token_guards_feedback(kb_dir, tmp_path):
+    """Under --token-scope write the token guards only votes: with none taken, "token required on feedback"
+    promised a guard on nothing served (found in review). Under --token-scope all it still guards the API."""
+    env = _env(RECUR_TOKEN="env-token-0123456789abcdef")
+    with serve_process(kb_dir, tmp_path, env=env, feedback=False, extra=["--no-feedback"]) as (base, result):
+        assert wait_healthy(base)["feedback"] is False
+        r = httpx.post(base + "/api/feedback", json=VOTE, headers={"Authorization": f"Bearer {env['RECUR_TOKEN']}"})
+        assert (r.status_code, r.json()) == (404, OFF), r.text  # with the token, still nothing taken
+    assert "token set, but nothing it guards is served: votes off" in result["out"], result["out"]
+    assert "token required" not in result["out"], result["out"]
+    extra = ["--no-feedback", "--token-scope", "all"]
+    with serve_process(kb_dir, tmp_path, env=env, feedback=False, extra=extra) as (base, result):
+        assert httpx.get(base + "/api/patterns").status_code == 401
+    assert "token required on every API route and /metrics" in result["out"], result["out"]
+    assert "nothing it guards" not in result["out"], result["out"]
+
+
 def test_no_feedback_with_a_feedback_log_named_is_a_usage_error(kb_dir, tmp_path):
+    """Plain, as click's other usage errors (found in review: raised once the log format was set up, its
+    Usage, Try and Error lines came out as INFO records)."""
     args = ["serve", *fake_model_flags(kb_dir, tmp_path / "i"), "--port", "0", "--no-feedback"]
     r = recur_run([*args, "--feedback", str(tmp_path / "fb.jsonl")], env=_env())
-    assert r.returncode == 2 and "--no-feedback and --feedback were both given" in r.stderr, r.stderr
+    assert r.returncode == 2 and "\nError: --no-feedback and --feedback were both given" in r.stderr, r.stderr
+    assert r.stderr.startswith("Usage: ") and "recur.serve" not in r.stderr, r.stderr
     r = recur_run(args, env=_env(RECUR_FEEDBACK=str(tmp_path / "fb.jsonl")))
     assert r.returncode == 2, r.stderr
     assert "--no-feedback and --feedback (from RECUR_FEEDBACK) were both given" in r.stderr, r.stderr
@@ -142,3 +162,22 @@ def test_a_slack_vote_on_a_server_that_takes_none_is_refused_as_the_apis(tmp_pat
     assert (r.status_code, r.json()) == (404, OFF), r.text
     assert health["feedback"] is False and health["feedback_failures"] == 0, health
     assert list(tmp_path.glob("*.jsonl")) == []
+
+
+def test_a_slack_reply_on_a_server_that_takes_no_votes_has_no_vote_buttons(tmp_path, kb_dir):
+    """Found in review: every reply had its 👍/👎 buttons with votes off, and each press could only be refused
+    (above). The same command on a server that takes votes has them, one row per result."""
+    from test_slack import command_body
+
+    replies = {}
+    for votes, feedback in (("off", None), ("on", tmp_path / "fb.jsonl")):
+        app = fake_app(kb_dir, tmp_path, feedback_path=feedback, slack_signing_secret=SECRET)
+        body = command_body("No space left on device on the db host")
+        with running(app) as base:
+            r = httpx.post(base + "/api/slack/commands", content=body, headers=signed(body), timeout=30)
+        assert r.status_code == 200, r.text
+        replies[votes] = r.json()["blocks"]
+    on, off = replies["on"], replies["off"]
+    assert [b for b in off if b["type"] == "actions"] == [], off
+    assert len([b for b in on if b["type"] == "actions"]) == len([b for b in on if b["type"] == "divider"]) > 0, on
+    assert off == [b for b in on if b["type"] != "actions"], (off, on)

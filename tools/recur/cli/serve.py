@@ -156,11 +156,14 @@ def _allowed_hosts(ctx, param, values) -> tuple:
 
 def _access(token: str | None, scope: str, votes: bool = True) -> str:
     """The start-up line says who may write: an open server must not be a surprise. With votes off nothing
-    is written, and "anyone can post feedback" would be untrue."""
+    is written, and "anyone can post feedback" would be untrue; so would "token required on feedback" under
+    --token-scope write, where the token then guards nothing served (found in review)."""
     if not token and not votes:
         return "no token (--token-file or RECUR_TOKEN): open, but nothing is written"
     if not token:
         return "OPEN: no token (--token-file or RECUR_TOKEN), anyone who can reach this port can post feedback"
+    if scope != "all" and not votes:
+        return "token set, but nothing it guards is served: votes off"
     return "token required on " + ("every API route and /metrics" if scope == "all" else "feedback")
 
 
@@ -200,7 +203,7 @@ def _feedback_file(kb_dir, feedback_path) -> tuple[str | None, str]:
     if feedback_path is None:  # --no-feedback
         return None, "; votes off (--no-feedback)"
     said, beside = "", None
-    if click.get_current_context().get_parameter_source("feedback_path") is click.core.ParameterSource.DEFAULT:
+    if _feedback_defaulted():
         beside = config.state_elsewhere(kb_dir, "feedback", feedback_path)
     if beside is not None:
         try:
@@ -424,7 +427,9 @@ def _slack_secret(path) -> str | None:
     **setting("mcp_max_sessions"),
     show_default=True,
     type=click.IntRange(1, 100000),
-    help="MCP sessions open at once on /mcp (~40 KiB each); past it a new session gets 503 until one closes (env RECUR_MCP_MAX_SESSIONS).",
+    help="MCP sessions open at once on /mcp (~40 KiB each); past it a new session closes an idle one to make "
+    "room (of the client holding the most, or one idle 5 minutes or more), else gets 503 until one closes or "
+    "idles out (env RECUR_MCP_MAX_SESSIONS).",
 )
 @click.option(
     "--mcp-max-sessions-per-client",
@@ -564,9 +569,11 @@ def _process_setup(threads: int, access_log: bool, log_format: str) -> None:
 
 def _log_to_stderr(params: dict) -> None:
     """main()'s hook, once serve's arguments are read and before main's own warnings (a misspelt RECUR_
-    variable): from here on, every line on stderr in --log-format's format (applog)."""
+    variable): from here on, every line on stderr in --log-format's format (applog). The usage error
+    of --no-feedback with a log named first, plain as click's own (after, its lines were INFO records)."""
     from recur.serve import applog
 
+    _votes_wanted(params.get("no_feedback"), params.get("feedback_path"))
     applog.install(params.get("log_format") or config.default("log_format"))
 
 
@@ -624,6 +631,16 @@ class _StopOnFatal:
             self.server.should_exit = True
 
 
+def _said_on_signal(line: str) -> None:
+    """A line a signal handler writes: an INFO record of the server's logger (applog.LOGGER), the same
+    line sys.stderr would have made of it, written without the line buffer of applog's stderr."""
+    import logging
+
+    from recur.serve import applog
+
+    logging.getLogger(applog.LOGGER).info("%s", line)
+
+
 def _reload_on_hup(holder) -> None:
     """SIGHUP, a service manager's "reload" (systemctl reload), checks the index for a rebuild now,
     as the server does every second by itself. Unhandled, it ended the process at once, the
@@ -632,7 +649,9 @@ def _reload_on_hup(holder) -> None:
     import threading
 
     def on_hup(signum, frame):
-        click.echo("SIGHUP: checking the index for a rebuild (it is picked up by itself too).", err=True)
+        # to the log's logger, not through sys.stderr's line buffer (applog._Lines), which the main
+        # thread may be in the middle of when the signal arrives
+        _said_on_signal("SIGHUP: checking the index for a rebuild (it is picked up by itself too).")
         # force: a rebuilt index refused before is tried again even if its files look unchanged
         threading.Thread(target=holder.check_reload, kwargs={"force": True}, name="recur-hup", daemon=True).start()
 
@@ -651,10 +670,9 @@ def _say_stopping(server, grace: float) -> None:
     def handle_exit(sig, frame):
         if not server.should_exit:  # the first signal; a second Ctrl-C forces the exit (uvicorn's)
             name = signal.Signals(sig).name
-            click.echo(
+            _said_on_signal(
                 f"stopping: {name} received; requests in progress have up to {grace:g} s to finish, "
-                "those still running then are answered 503 shutting_down.",
-                err=True,
+                "those still running then are answered 503 shutting_down."
             )
         handle(sig, frame)
 

@@ -77,8 +77,8 @@ def _redacted(query: bytes) -> str:
 
 
 def protocol_error(status: int, size: int, client) -> None:
-    """Log an error the HTTP protocol answered before any app ran (408, 431, 400): no request
-    line could be read, so it is ``"-"``, as nginx logs it."""
+    """Log an error the HTTP protocol answered before any app ran (408, 431, 400, and the stop's 503 for a
+    request it found unread): no request line could be read, so it is ``"-"``, as nginx logs it."""
     if LOG.isEnabledFor(logging.INFO):
         fields = {"client": (client or (None,))[0], "status": status, "size": size}
         LOG.info(_entry(client, "-", status, size, "-", "-", "-"), extra={"request_fields": fields})

@@ -76,7 +76,10 @@ class _Lines(io.TextIOBase):
         super().__init__()
         self._real = real
         self._part = ""
-        self._lock = threading.Lock()  # the engine's thread and the server's print at once
+        # the engine's thread and the server's print at once. Reentrant: a signal handler (SIGTERM's
+        # "stopping:", SIGHUP's) runs on the main thread between two bytecodes, maybe inside this lock,
+        # and writes a line; with a plain Lock that write waited for itself forever (found in review)
+        self._lock = threading.RLock()
         self._inside = threading.local()  # a line written while one is logged (a handler's error): as it is
         self._log = logging.getLogger(LOGGER)
 
@@ -143,16 +146,28 @@ def install(fmt: str = "text", stream=None) -> None:
     # a traceback or a Python warning is one record (one JSON object), not a record for each of its lines
     logging.captureWarnings(True)
     threading.excepthook = _thread_died
+    sys.excepthook = _main_died
+
+
+def _uncaught(where: str, exc_info: tuple) -> None:
+    """One ERROR record with the traceback of an exception nothing caught: Python printed it on stderr, a
+    line each, so that it came out as a record a line, all INFO."""
+    logging.getLogger(LOGGER).error("uncaught%s: %s", where, exc_info[0].__name__, exc_info=exc_info)
 
 
 def _thread_died(args) -> None:
-    """An exception no code of a thread caught: one ERROR record with its traceback (Python printed it on
-    stderr, a line each). SystemExit ends a thread in silence, as Python's own hook lets it."""
+    """threading.excepthook: an exception no code of a thread caught. SystemExit ends a thread in silence,
+    as Python's own hook lets it."""
     if args.exc_type is SystemExit:
         return
     name = args.thread.name if args.thread is not None else "?"
-    exc_info = (args.exc_type, args.exc_value, args.exc_traceback)
-    logging.getLogger(LOGGER).error("uncaught in thread %s: %s", name, args.exc_type.__name__, exc_info=exc_info)
+    _uncaught(f" in thread {name}", (args.exc_type, args.exc_value, args.exc_traceback))
+
+
+def _main_died(exc_type, exc_value, exc_traceback) -> None:
+    """sys.excepthook: an exception the main thread did not catch (main() turns RecurError and the
+    expected ones into a message; this is the rest), as one record too."""
+    _uncaught("", (exc_type, exc_value, exc_traceback))
 
 
 class _Handler(logging.StreamHandler):

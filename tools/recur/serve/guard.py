@@ -238,7 +238,7 @@ def install_error_handlers(
     # Starlette's outermost layer: only what escapes Unexpected (a bug in the security headers or the metrics)
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):  # pragma: no cover - a bug, still one shape
-        return error_response(500, "internal_error", f"unexpected {type(exc).__name__}; see the server log")
+        return error_response(500, "internal_error", unexpected_message(exc))
 
 
 def _unreadable_json(exc: StarletteHTTPException) -> str | None:
@@ -854,8 +854,14 @@ class Unexpected:
             if started:
                 raise
             _log_unexpected(scope, exc)
-            message = f"unexpected {type(exc).__name__}; see the server log"
+            message = unexpected_message(exc)
             await error_response(500, "internal_error", message, None, scope)(scope, receive, send)
+
+
+def unexpected_message(exc: Exception) -> str:
+    """What a client is told of a bug (500 internal_error, Slack's reply): its class, not its text, which
+    can hold a path or what someone typed; the traceback is in the server's log."""
+    return f"unexpected {type(exc).__name__}; see the server log"
 
 
 def _log_unexpected(scope, exc: Exception) -> None:

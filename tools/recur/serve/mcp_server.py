@@ -966,8 +966,11 @@ def http_app(
     """(session manager, ASGI app): the MCP server at ``path`` (streamable HTTP, read-only tools; ``site_url``:
     build_server's); mcp_http.http_router serves the app and runs the manager, from the first request to /mcp.
     On a loopback ``host`` the SDK's DNS-rebinding protection (Host / Origin checks) is on. Past
-    ``max_sessions`` open sessions a new one is refused with the SDK's 503 until one closes or idles
-    out (``idle_seconds``); open sessions are unaffected. The default cap is a tenth of the SDK's
+    ``max_sessions`` open sessions a new one closes an idle session to make room (SessionCaps: the least
+    recently used idle one of the client holding the most, if that holds more than the newcomer will, else
+    the one idle longest if idle ``evict_idle_after`` or more); a session with a request in flight is never
+    closed, and with none to close the new one gets the SDK's 503 until one closes or idles out
+    (``idle_seconds``). The default cap is a tenth of the SDK's
     10,000: an idle session holds ~40 KiB (measured: 2,000 sessions, +77 MiB), and sessions open at
     ~150 a second, so the SDK's cap let one client pin ~400 MiB for the 30-minute idle timeout.
     ``max_sessions_per_client`` and ``evict_idle_after`` (seconds; None: the module's default): see

@@ -135,7 +135,7 @@ class Metrics:
         )
         self.latency = Histogram(
             "recur_http_request_duration_seconds",
-            "Time to answer, by route and status class (2xx, 4xx, 5xx)",
+            "Time to answer, by route and status class (2xx, 3xx, 4xx with 499 a client that left, 5xx)",
             ["route", "status"],
             buckets=LATENCY_BUCKETS,
             registry=r,

@@ -36,7 +36,7 @@ from fastapi import Request  # at module level: the routes' annotations are reso
 from recur.retrieval.patterns import site_page
 from recur.retrieval.results import check_both, confidence_text, match_line
 from recur.serve.deps import Settings, engine_loading, errors, load_pauses
-from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, error_body
+from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, error_body, unexpected_message
 from recur.util.text import has_text
 
 WINDOW = 5 * 60  # seconds: Slack's own bound on a request's age, and how long a signature is remembered
@@ -173,7 +173,10 @@ def _button(label: str, action: str, value: str, style: str | None = None):
     return ButtonElement(text=label, action_id=action, value=value, style=style)
 
 
-def _result_blocks(r: dict, query: str, site_url: str | None) -> list:
+def _result_blocks(r: dict, query: str, site_url: str | None, votes: bool = True) -> list:
+    """A result's card: its head, its first steps, and (``votes``) the 👍/👎 buttons. With votes off
+    (--no-feedback, or a default log that cannot be written) every press was refused 404 feedback_off:
+    buttons that could only fail (found in review)."""
     from slack_sdk.models.blocks import ActionsBlock, DividerBlock, MarkdownTextObject, SectionBlock
 
     url = site_page(site_url, r["path"])
@@ -186,6 +189,8 @@ def _result_blocks(r: dict, query: str, site_url: str | None) -> list:
     blocks = [DividerBlock(), SectionBlock(text=MarkdownTextObject(text=_cut(head, MAX_SECTION)))]
     if body:
         blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(body)[:MAX_SECTION])))
+    if not votes:
+        return blocks
     blocks.append(
         ActionsBlock(
             block_id=f"recur_feedback_{r['rank']}",
@@ -232,8 +237,9 @@ def _vote_value(query: str, pattern_id: str) -> str:
         q = q[: max(0, len(q) - over)]  # each character cut shortens the value by at least one
 
 
-def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = False) -> dict:
-    """A slash-command reply for an answer (``Answer.to_json()``): top 3, within Slack's limits."""
+def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = False, votes: bool = True) -> dict:
+    """A slash-command reply for an answer (``Answer.to_json()``): top 3, within Slack's limits; with the
+    vote buttons when the server takes ``votes``."""
     from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
     query, results = answer["query"], answer["results"][:SHOWN]
@@ -265,7 +271,7 @@ def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = Fal
         fallback = f"Recur: {first} for “{_typed(_cut(query, 100))}”"
     blocks = [SectionBlock(text=MarkdownTextObject(text=_cut_block(intro)))]
     for r in results:
-        blocks += _result_blocks(r, query, site_url)
+        blocks += _result_blocks(r, query, site_url, votes)
     return {
         "response_type": "in_channel" if share else "ephemeral",
         "text": fallback,
@@ -341,7 +347,7 @@ def slack_router(
         wait = LOAD_WAIT if form.get("response_url") else 0
         return JSONResponse(
             await _reply_in_time(
-                lambda: _answer(get_engine, text, share, site_url, observe, wait),
+                lambda: _answer(get_engine, text, (share, settings.feedback_path is not None), site_url, observe, wait),
                 form.get("response_url"),
                 0 if wait and engine_loading(get_engine) else reply_within,
                 request,
@@ -448,9 +454,10 @@ def _command_text(text: str) -> tuple[str, bool]:
     return text, False
 
 
-def _answer(get_engine: Callable, text: str, share: bool, site_url: str | None, observe=None, wait=0.0) -> dict:
-    """The reply for a command: the answer as blocks, or one line saying why there is none.
-    ``observe``: told of each answer (the metrics); ``wait``: seconds to wait for an engine still loading."""
+def _answer(get_engine: Callable, text: str, how: tuple, site_url: str | None, observe=None, wait=0.0) -> dict:
+    """The reply for a command: the answer as blocks, or one line saying why there is none. ``how``:
+    (shared in the channel, votes taken); ``observe``: told of each answer (the metrics); ``wait``: seconds
+    to wait for an engine still loading."""
     from pydantic import ValidationError
 
     from recur.serve.guard import invalid_message
@@ -461,7 +468,8 @@ def _answer(get_engine: Callable, text: str, share: bool, site_url: str | None, 
         answer = _loaded(get_engine, wait).answer(q.text, top=q.top, others=OTHER_ALERTS)
         if observe is not None:
             observe(answer)
-        return answer_reply(answer.to_json(), site_url=site_url, share=share)
+        share, votes = how
+        return answer_reply(answer.to_json(), site_url=site_url, share=share, votes=votes)
     except ApiError as exc:
         return text_reply(exc.message)
     except ValidationError as exc:
@@ -534,7 +542,7 @@ def _never_silent(compute: Callable[[], dict]) -> Callable[[], dict]:
             raise
         except Exception as exc:  # noqa: BLE001 - a bug: still a reply, never a silent drop
             traceback.print_exc()
-            return text_reply(f"Recur could not answer: unexpected {type(exc).__name__}; see the server log")
+            return text_reply(f"Recur could not answer: {unexpected_message(exc)}")
 
     return run
 
