@@ -66,6 +66,7 @@ def test_with_votes_off_the_start_up_line_does_not_say_the_token_guards_feedback
     assert "token required" not in result["out"], result["out"]
     extra = ["--no-feedback", "--token-scope", "all"]
     with serve_process(kb_dir, tmp_path, env=env, feedback=False, extra=extra) as (base, result):
+        wait_healthy(base)  # the start-up line comes before the server answers: a loaded run was refused a connection
         assert httpx.get(base + "/api/patterns").status_code == 401
     assert "token required on every API route and /metrics" in result["out"], result["out"]
     assert "nothing it guards" not in result["out"], result["out"]
