@@ -1,4 +1,4 @@
-"""The MCP SDK's warnings said as the server's own lines, for `recur serve` (uvicorn's format) and `recur mcp`
+"""The MCP SDK's warnings said as the server's own lines, for `recur serve` (its log's format, applog) and `recur mcp`
 (stdio, ``warning: …``). A module of its own, with nothing but logging: `recur mcp` takes it without
 server.py, which loads uvicorn's HTTP protocol (httptools), and both kept a near-copy of it."""
 
