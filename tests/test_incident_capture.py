@@ -867,11 +867,16 @@ def _on_a_terminal(args: list, keys: bytes, wait_for: bytes) -> tuple[int, str]:
     import os
     import pty
     import select
+    import signal
     import sys
 
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).parents[1] / "tools"), OMP_NUM_THREADS="1")
     pid, leader = pty.fork()  # the terminal is the child's own, so Ctrl-C there is a SIGINT to it
     if pid == 0:
+        # Ctrl-C as at a terminal: a test run started in the background (`make test &`, a CI runner's job
+        # without job control) ignores SIGINT, the child inherits that across exec, and the ^C did nothing
+        # (two fresh-clone runs killed it after 60 s); test_serve_cli's Ctrl-C test does the same
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.execve(sys.executable, [sys.executable, "-m", "recur", *args], env)
     shown, typed = b"", False
     while True:
