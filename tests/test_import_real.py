@@ -708,3 +708,20 @@ def test_a_run_of_spaces_in_a_blocked_marker_after_a_dash_is_read_in_linear_time
         ("Renew the cert", "Blocked on vendor x"),
         ("Drop the old pool", "blocked"),
     ]
+
+
+def test_an_import_drafts_candidate_line_carries_the_draft_mark_every_surface_uses(kb_dir, tmp_path):
+    """recur import listed an earlier import's unreviewed draft as "[draft from an import]", while recur
+    suggest, incident new and link, and MCP say "[DRAFT: imported, not yet reviewed]" (records.draft_mark)."""
+    thumbs = (
+        "# Thumbnails blank\nDate: 2026-01-05\nSeverity: sev3\n\n## Summary\n"
+        "Thumbnails rendered blank because the image worker rejected CMYK JPEG files.\n"
+    )
+    first = json.loads(imp(kb_dir, tmp_path, "thumbs.md", thumbs, "--json", "--category", "media").output)
+    draft = first["draft"]["id"]
+    again = thumbs.replace("Thumbnails blank", "Thumbnails blank again").replace("2026-01-05", "2026-02-05")
+    listed = json.loads(imp(kb_dir, tmp_path, "thumbs2.md", again, "--json", "--no-draft", "--dry-run").output)
+    assert draft in [c["id"] for c in listed["candidates"]]  # the draft is among the candidates compared
+    r = imp(kb_dir, tmp_path, "thumbs2.md", again, "--no-draft", "--dry-run")
+    line = next(x for x in r.output.splitlines() if f". {draft}  " in x)
+    assert "[DRAFT: imported, not yet reviewed]" in line and "[draft from an import]" not in r.output, r.output

@@ -15,7 +15,7 @@ from typing import TypedDict
 
 from recur.kb import placeholders
 from recur.kb.incident_record import review_json
-from recur.kb.records import Review
+from recur.kb.records import Review, draft_mark
 from recur.kb.writer import Bullets, Numbered, Raw, dumps, pattern_markdown, plain
 from recur.util import utf8
 from recur.util.dates import after_today, in_range, out_of_range
@@ -1265,8 +1265,10 @@ def render_text(out: Imported) -> str:
     if out.candidates:
         lines.append("Closest patterns, for comparison only (ranked):" if unknown else "Candidates (ranked):")
         for c in out.candidates:
-            mark = "  [draft from an import]" if c.get("import_draft") else ""
-            lines.append(f"  {c['rank']}. {c['id']}  {c['title']}  ({c['confidence']}, {c['score']:.2f}){mark}")
+            # the mark every surface puts after a draft's title (records.draft_mark): "[draft from an import]"
+            # here was a second wording of it
+            mark = draft_mark(c)
+            lines.append(f"  {c['rank']}. {c['id']}  {c['title']}{mark}  ({c['confidence']}, {c['score']:.2f})")
             if c["why"]:
                 lines.append(f"     why: {c['why']}")
         if out.searched:
