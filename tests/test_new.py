@@ -802,3 +802,14 @@ def test_a_severity_given_by_its_number_is_the_frameworks_level_as_incident_new_
     assert load_kb(kb).patterns["log-volume-full"].severity == "sev3"
     res = run("new", "incident", "--kb", "kb", "--title", "t", "--severity", "Sev-9", "--no-input")
     assert res.exit_code == 1 and "--severity: unknown severity 'Sev-9'" in res.output, res.output
+
+
+def test_new_incident_says_a_priority_is_read_as_the_level_of_its_number(kb):
+    """`recur incident new -s P1` says "recorded as sev1 …"; `recur new incident --severity P1` recorded sev1
+    without a word (left out when the note was added there; a team's priority is not always its severity)."""
+    res = run("new", "incident", "--kb", "kb", "-t", "Checkout 502s", "-s", "P1", "--no-input")
+    assert res.exit_code == 0, res.output
+    assert [i.severity for i in load_kb(kb).incidents.values() if i.title == "Checkout 502s"] == ["sev1"]
+    assert "note: --severity P1 recorded as sev1, the level of its number" in res.output, res.output
+    res = run("new", "incident", "--kb", "kb", "-t", "Login slow", "--severity", "sev2", "--no-input")
+    assert res.exit_code == 0 and "recorded as" not in res.output, res.output

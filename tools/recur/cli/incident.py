@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from recur.cli.main import RecurGroup
-from recur.cli.options import TEXT, index_option, kb_option, model_option, severity_level
+from recur.cli.options import TEXT, index_option, kb_option, model_option, say_priority, severity_level
 from recur.cli.render import confidence_text, for_terminal
 from recur.retrieval.results import flat
 from recur.util.dates import after_today, given_date
@@ -199,19 +199,7 @@ def _say_recorded(kb, out: dict, review, given: tuple, level_given, as_json: boo
     _retired_note(kb, out["linked"])
     _draft_note(kb, out["id"], out["linked"], out["linked"])
     _review_note(kb, severity, level_given, review, out["id"])
-    _priority_note(kb, severity, asked_as)
-
-
-def _priority_note(kb, severity: str, asked_as: str = "-s") -> None:
-    """-s P1 is recorded as the framework's level numbered 1 (incident_record.framework_severity, as `recur
-    import` reads a "Priority: P1" field): said, as the import's notes say it, since a team's priority is not
-    always its severity; P1 typed at the Severity prompt too (``asked_as``), which reads it as the flag does."""
-    from recur.kb.incident_record import framework_severity, is_priority
-
-    given, key = severity.strip(), framework_severity(kb, severity)  # recorded already: a key of the framework
-    if is_priority(given) and given.lower() != key.lower():
-        click.echo(f"note: {asked_as} {given} recorded as {key}, the level of its number (as recur import reads a "
-                   "Priority field)", err=True)  # fmt: skip
+    say_priority(kb, severity, asked_as)
 
 
 def _review_note(kb, severity: str, level_given, review, iid: str) -> None:

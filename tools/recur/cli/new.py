@@ -19,7 +19,7 @@ import click
 
 from recur import config
 from recur.cli.main import RecurGroup
-from recur.cli.options import TEXT, kb_option, severity_level
+from recur.cli.options import TEXT, kb_option, say_priority, severity_level
 from recur.util.dates import given_date
 from recur.util.errors import RecurError
 
@@ -235,9 +235,12 @@ def _as_level(kb, severity):
     from recur.kb.incident_record import framework_severity
 
     try:
-        return framework_severity(kb, severity, "--severity") if severity and kb.severity else severity
+        key = framework_severity(kb, severity, "--severity") if severity and kb.severity else severity
     except RecurError:
         return severity
+    if key != severity:
+        say_priority(kb, severity, "--severity")  # P1 recorded as sev1: said, as `recur incident new -s P1` says it
+    return key
 
 
 def _ask_pattern(kb, title, pid, category, severity, symptoms, signals, summary, steps) -> tuple:
