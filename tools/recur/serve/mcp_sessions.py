@@ -40,6 +40,10 @@ class _Session:
     client: str
     used: float  # anyio's clock: when its last request ended (the SDK's idle countdown starts there too)
     busy: int = 0  # its requests in flight, an open GET /mcp event stream included
+    # when its last request began: the order a client used its sessions in, which "least recently used" goes
+    # by. Two back-to-back requests may end in either order (the SDK's app returns a moment after its answer
+    # is sent): ordered by ``used``, a fresh-clone CI run closed the session used last, not first
+    begun: float = 0.0
 
 
 class SessionCaps:
@@ -86,7 +90,8 @@ class SessionCaps:
             if message["type"] == "http.response.start" and message["status"] < 400:
                 sid = _header(message.get("headers", ()), SESSION_HEADER)
                 if sid is not None:
-                    opened = self.sessions[sid] = _Session(client, anyio.current_time(), busy=1)
+                    now = anyio.current_time()
+                    opened = self.sessions[sid] = _Session(client, now, busy=1, begun=now)
                     self._opened(client)
             await send(message)
 
@@ -103,7 +108,7 @@ class SessionCaps:
     def _room(self, client: str) -> str | bool | None:
         """The id of the session to close for ``client``'s new one (taken out of the table), None when there is
         room or the SDK's own refusal is to stand, False when ``client`` is to be refused."""
-        mine = [(s.used, sid) for sid, s in self.sessions.items() if s.client == client]
+        mine = [(s.begun, sid) for sid, s in self.sessions.items() if s.client == client]
         if len(mine) + self.opening.get(client, 0) >= self.per_client:
             idle = [(used, sid) for used, sid in mine if not self.sessions[sid].busy]
             return self._take(idle) if idle else False
@@ -119,7 +124,7 @@ class SessionCaps:
         flood from many addresses, each holding more than one assistant does, never displaces the assistant."""
         held = Counter(s.client for s in self.sessions.values())
         idle = [(sid, s) for sid, s in self.sessions.items() if not s.busy]
-        most = [(-held[s.client], s.used, sid) for sid, s in idle if held[s.client] > mine + 1]
+        most = [(-held[s.client], s.begun, sid) for sid, s in idle if held[s.client] > mine + 1]
         if most:
             return self._take(most)
         before = anyio.current_time() - self.evict_idle_after
@@ -150,7 +155,7 @@ class SessionCaps:
         session = self.sessions.get(sid)
         if session is None:
             return await self.app(scope, receive, send)
-        session.busy += 1
+        session.busy, session.begun = session.busy + 1, anyio.current_time()
         status = None
 
         async def watch(message):
