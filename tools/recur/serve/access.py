@@ -30,11 +30,15 @@ def _escape(text: str) -> str:
     return _UNSAFE.sub(lambda m: "\\" + m.group() if m.group() in '"\\' else f"\\x{ord(m.group()):02X}", text)
 
 
+def header_value(headers, name: bytes) -> str | None:
+    """The first ``name`` header (lower-case bytes) of an ASGI scope's or message's ``headers``, or None: the
+    access line, its JSON fields and /mcp's session caps each read their headers so."""
+    return next((v.decode("latin-1") for k, v in headers or () if k.lower() == name), None)
+
+
 def _header(scope, name: bytes) -> str:
-    for key, value in scope.get("headers") or ():
-        if key.lower() == name:
-            return _escape(value.decode("latin-1"))
-    return "-"
+    value = header_value(scope.get("headers"), name)
+    return "-" if value is None else _escape(value)
 
 
 def _entry(client, request: str, status: int, size: int, referer: str, agent: str, took: str) -> str:
@@ -97,9 +101,6 @@ def request_fields(scope, status: int, size: int, seconds: float) -> dict:
     """The line's parts, as they were (JSON escapes what it must), for ``--log-format json``'s object: a log
     shipper reads them without parsing the line. The query's token values are redacted as in the line."""
 
-    def header(name: bytes) -> str | None:
-        return next((v.decode("latin-1") for k, v in scope.get("headers") or () if k.lower() == name), None)
-
     return {
         "client": (scope.get("client") or (None,))[0],
         "method": scope.get("method"),
@@ -107,8 +108,8 @@ def request_fields(scope, status: int, size: int, seconds: float) -> dict:
         "protocol": f"HTTP/{scope.get('http_version', '1.1')}",
         "status": status,
         "size": size,
-        "referer": header(b"referer"),
-        "user_agent": header(b"user-agent"),
+        "referer": header_value(scope.get("headers"), b"referer"),
+        "user_agent": header_value(scope.get("headers"), b"user-agent"),
         "duration_ms": round(seconds * 1000),
     }
 

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import anyio
 from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
 
+from recur.serve.access import header_value
+
 SESSION_HEADER = b"mcp-session-id"
 # When the whole table is full, a session idle (no request in flight) at least this long is closed to make
 # room instead of refusing the new one. An assistant between tool calls is idle for a few minutes at most
@@ -67,7 +69,7 @@ class SessionCaps:
         self.opening: dict[str, int] = {}  # per client: requests opening a session not yet answered
 
     async def __call__(self, scope, receive, send):
-        sid = _header(scope.get("headers", ()), SESSION_HEADER) if scope["type"] == "http" else None
+        sid = header_value(scope.get("headers", ()), SESSION_HEADER) if scope["type"] == "http" else None
         if sid is not None:
             return await self._in_session(sid, scope, receive, send)
         if scope["type"] != "http" or scope.get("method") != "POST" or not _opens_a_session(scope):
@@ -88,7 +90,7 @@ class SessionCaps:
         async def watch(message):
             nonlocal opened
             if message["type"] == "http.response.start" and message["status"] < 400:
-                sid = _header(message.get("headers", ()), SESSION_HEADER)
+                sid = header_value(message.get("headers", ()), SESSION_HEADER)
                 if sid is not None:
                     now = anyio.current_time()
                     opened = self.sessions[sid] = _Session(client, now, busy=1, begun=now)
@@ -205,10 +207,6 @@ class SessionCaps:
         await self.app(scope, receive, ignore)
 
 
-def _header(headers, name: bytes) -> str | None:
-    return next((v.decode("latin-1") for k, v in headers if k.lower() == name), None)
-
-
 def _client(scope) -> str:
     return str((scope.get("client") or ("-",))[0] or "-")
 
@@ -216,7 +214,7 @@ def _client(scope) -> str:
 def _opens_a_session(scope) -> bool:
     """Whether the SDK would open a session for this POST without one: it does on the protocol versions whose
     handshake is an initialize (or none said); a later version's requests it serves without sessions."""
-    version = _header(scope.get("headers", ()), b"mcp-protocol-version")
+    version = header_value(scope.get("headers", ()), b"mcp-protocol-version")
     return version is None or version in HANDSHAKE_PROTOCOL_VERSIONS
 
 
