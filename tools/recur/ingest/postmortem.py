@@ -664,11 +664,8 @@ def _set_date(pm: Postmortem, value, where: str) -> None:
     ``date_unread``, so the date is not then guessed from elsewhere in the text."""
     # "Oct 21–22, 2026", "21–22 Oct 2026": an incident over two days or more began on the first (the
     # first was said not read and the incident left for triage; the second was read as the date)
-    day, span = None, _DAY_RANGE.fullmatch(str(value).strip().strip("*_"))
-    if span:
-        month, first, year = (span["m"], span["d"], span["y"]) if span["m"] else (span["m2"], span["d2"], span["y2"])
-        day = parse_date(f"{month} {first}, {year}")
-    day = day or parse_date(value)
+    span = _DAY_RANGE.fullmatch(str(value).strip().strip("*_"))
+    day = (span and _span_start(span)) or parse_date(value)
     if day:
         pm.date, pm.date_source = day, where
     elif pm.date_unread is None and (
@@ -676,6 +673,13 @@ def _set_date(pm: Postmortem, value, where: str) -> None:
     ):
         # a front-matter date: field is a date whatever it says ("last tuesday"); in the text, only what looks like one
         pm.date_unread = f"{str(value).strip()!r} ({where})"
+
+
+def _span_start(span: re.Match) -> dt.date | None:
+    """The first day of a _DAY_RANGE match ("Oct 21–22, 2026", "21–22 Oct 2026"): a Date label's and a
+    sentence's span (_span_first) alike."""
+    month, first, year = (span["m"], span["d"], span["y"]) if span["m"] else (span["m2"], span["d2"], span["y2"])
+    return parse_date(f"{month} {first}, {year}")
 
 
 def _set_meta(pm: Postmortem, kind: str, value, where: str = "") -> None:
@@ -1364,10 +1368,8 @@ def _span_first(text: str, day: dt.date | None, words: str | None) -> tuple:
     at = text.find(words) if words else len(text)
     end = at + len(words or "")
     span = _SPAN_DAYS.search(text, 0, end)  # "Nov 29–30, 2026" is no date of find_date's: before its first
-    if span and span.start() < at:
-        month, first, year = (span["m"], span["d"], span["y"]) if span["m"] else (span["m2"], span["d2"], span["y2"])
-        if got := parse_date(f"{month} {first}, {year}"):
-            return got, span.group(0)
+    if span and span.start() < at and (got := _span_start(span)):
+        return got, span.group(0)
     if day is None:
         return day, words
     near = list(_YEARLESS.finditer(text, max(0, at - 80), at))
