@@ -82,7 +82,10 @@ def _long_item(start: str, unit: str, end: str, n: int) -> str:
 
 
 def _time_bullets(n: int) -> str:
-    rows = (f"- Detected {i % 24:02d}:05 — paged\n- Resolved at{' ' * 40}x\n" for i in range(n // 60 + 1))
+    rows = (
+        f"- Detected {i % 24:02d}:05 — paged\n- Resolved at{' ' * 40}x\n- Escalated {i % 24:02d}:20 UTC\n- Paged{' ' * 40}x\n"
+        for i in range(n // 120 + 1)
+    )
     return "".join(rows)
 
 

@@ -1782,7 +1782,7 @@ def _label_entry(line: str, day: dt.date | None) -> tuple | None:
     ("- **Detected** 14:05", "*Detected* at 14:05 — alert fired"), a time field's in a list item with
     neither ("- Detected 14:05", _plain_label), or one with its colon ("Detected: 14:05 — alert fired"), the
     label and the words after the time (past a colon or a dash) its words. None for a line whose label no
-    emphasis or colon closes and names no time field ("Detected 3 errors", "- Paged 14:05"), or whose time
+    emphasis or colon closes and names no time field ("Detected 3 errors", "- Noticed 14:05"), or whose time
     words follow straight ("Deploy: 14:05 v2.3 rolled out")."""
     if said := _marked_label(line):
         label, rest = said[0].rstrip(":").strip(), said[1]
@@ -1809,10 +1809,20 @@ def _time_then_words(rest: str, day: dt.date | None) -> tuple | None:
 # "- Detected 14:05", "- Resolved at 15:20 UTC": a list item opening with a time field's label (the names a
 # Detected:/Started:/Resolved:/Mitigated: line may have) with neither emphasis nor a colon after it. Such a
 # bullet was no entry and no field (found importing one). Only those labels: "- We detected the issue at
-# 14:05" is a sentence, as "- Paged 14:05" may be, and their words would be a label anything may stand in.
+# 14:05" is a sentence, as "- Noticed 14:05" may be, and their words would be a label anything may stand in.
+# Timeline-only labels too ("- Paged 14:05", "- Escalated 14:20 UTC", "- Acknowledged at 14:07"): steps of the
+# response no record field holds, an entry each as "- Detected 14:05" is ("Paged" marks a start, _STARTS). They
+# were no entry, and a timeline opening with "- Paged 14:05" was counted from its next line.
+_TIMELINE_LABELS = ("paged", "acknowledged", "acked", "escalated", "declared", "incident declared", "alerted")
 _PLAIN_TIME_LABEL = re.compile(
     "("
-    + "|".join(sorted((re.escape(k) for k, v in META_KEYS.items() if v in TIME_KINDS), key=len, reverse=True))
+    + "|".join(
+        sorted(
+            (re.escape(k) for k in (*(k for k, v in META_KEYS.items() if v in TIME_KINDS), *_TIMELINE_LABELS)),
+            key=len,
+            reverse=True,
+        )
+    )
     # a space, then no colon: "Detected: 14:05" is read with its colon, as any label is (_LABEL_TIME)
     + r")[ \t]+(?=[^ \t:])",
     re.I,
