@@ -59,6 +59,21 @@ KINDS = {
     "item ';' run": lambda n: _long_item("- x", ";", " Status: Waiting", n),
     "item ' .' run": lambda n: _long_item("- x", " .", " now", n),
     "item blocked: spaces": lambda n: _long_item("- x — blocked: a", " ", "b", n),
+    # a review field's label with no colon ("Review date - 2026-12-09", "Review date 2026-12-09") and a table
+    # column headed by it, as the review's due day; one line with a run of spaces after the label
+    "review date lines": lambda n: "".join(
+        f"- Review date{' ' * 30}x\nReview due -{' ' * 30}2026-12-{i % 28 + 1:02d}\n" for i in range(n // 80 + 1)
+    ),
+    "review date: spaces": lambda n: f"Review date -{' ' * (n - 40)}x\n",
+    "review date columns": lambda n: "| Incident | Review date |\n|---|---|\n" + "| x | 2026-12-09 |\n" * (n // 20),
+    # Jira's Resolved column with the time of day ("17/Nov/26 3:45 PM"), and one cell with a run of spaces
+    "resolved cells, timed": lambda n: (
+        "## Action items\n| Summary | Status | Resolved |\n|---|---|---|\n"
+        + "".join(f"| fix {i} | Done | 17/Nov/26 3:{i % 60:02d} PM |\n" for i in range(n // 40))
+    ),
+    "resolved cell: spaces": lambda n: _long_item(
+        "| Summary | Resolved |\n|---|---|\n| x | 17/Nov/26", " ", "3:45 PM |", n
+    ),
 }
 
 
@@ -67,7 +82,10 @@ def _long_item(start: str, unit: str, end: str, n: int) -> str:
 
 
 def _time_bullets(n: int) -> str:
-    rows = (f"- Detected {i % 24:02d}:05 — paged\n- Resolved at{' ' * 40}x\n" for i in range(n // 60 + 1))
+    rows = (
+        f"- Detected {i % 24:02d}:05 — paged\n- Resolved at{' ' * 40}x\n- Escalated {i % 24:02d}:20 UTC\n- Paged{' ' * 40}x\n"
+        for i in range(n // 120 + 1)
+    )
     return "".join(rows)
 
 

@@ -168,3 +168,94 @@ def test_numbers_with_slashes_in_prose_are_no_incident_date(fresh_kb, tmp_path):
     text = "# Postmortem: Indexer lag\n\n## Summary\n\nWe alert on 5/30/60 minute windows. {}\n"
     out = json.loads(imp(fresh_kb, tmp_path / "a.md", text.format("The lag began on 18/Nov/26.")).stdout)
     assert out["date"] == "2026-11-18" and "18/Nov/26" in out["date_source"], out["notes"]
+
+
+# Jira writes its Resolved column with the time of day ("Date Time Format", by default "dd/MMM/yy h:mm a"),
+# and an ISO export or a hand-written field as "2026-11-17 15:45": the day was no date alone, no done day
+TIMED = """\
+| Key | Summary | Assignee | Status | Due date | Resolved |
+|---|---|---|---|---|---|
+| SRCH-511 | Cap bulk size at 2k documents | Aisha Khan | Done | 18/Nov/26 | 17/Nov/26 3:45 PM |
+| SRCH-512 | Alert on rejected bulk requests | Ben Ortiz | Done | 20/Nov/26 | 2026-11-19 15:45 |
+| SRCH-513 | Page on indexer lag | Ben Ortiz | Done | 24/Nov/26 | 23/Nov/26 09:10 |
+| SRCH-514 | Backpressure in the indexer | Aisha Khan | In Progress | 15/Jan/2027 | |
+"""
+
+TIMED_FIELDS = """\
+- Cap bulk size at 2k documents — Owner: Aisha Khan — Done: 2026-11-17 15:45
+- Alert on rejected bulk requests
+  - Owner: Ben Ortiz
+  - Resolved: 19/Nov/26 3:45 PM
+- Page on indexer lag
+  - Owner: Ben Ortiz
+  - Done: 2026-11-23T09:10:00Z
+- Backpressure in the indexer
+  - Owner: Aisha Khan
+  - Resolved: not yet, waiting on the client release
+"""
+
+
+def test_a_resolved_day_with_its_time_is_the_done_day(fresh_kb, tmp_path):
+    out = json.loads(imp(fresh_kb, tmp_path / "a.md", JIRA.format(date="2026-11-10", table=TIMED)).stdout)
+    assert follow_ups(fresh_kb, out["incident"]) == {
+        "Cap bulk size at 2k documents": ("done", dt.date(2026, 11, 18), dt.date(2026, 11, 17)),
+        "Alert on rejected bulk requests": ("done", dt.date(2026, 11, 20), dt.date(2026, 11, 19)),
+        "Page on indexer lag": ("done", dt.date(2026, 11, 24), dt.date(2026, 11, 23)),
+        "Backpressure in the indexer": ("open", dt.date(2027, 1, 15), None),
+    }
+    # a labelled Done: or Resolved: field (on the item's line or as a sub-item) with its time: the same
+    out = json.loads(imp(fresh_kb, tmp_path / "b.md", JIRA.format(date="2026-11-11", table=TIMED_FIELDS)).stdout)
+    assert follow_ups(fresh_kb, out["incident"]) == {
+        "Cap bulk size at 2k documents": ("done", None, dt.date(2026, 11, 17)),
+        "Alert on rejected bulk requests": ("done", None, dt.date(2026, 11, 19)),
+        "Page on indexer lag": ("done", None, dt.date(2026, 11, 23)),
+        # words that are no day stay an item of their own, as "Done: rotate the other keys" does
+        "Backpressure in the indexer": ("open", None, None),
+        "Resolved: not yet, waiting on the client release": ("open", None, None),
+    }
+
+
+# Jira's export of a closed issue: Status "Closed" and, in a column of its own, how it was closed
+RESOLUTIONS = """\
+| Key | Summary | Assignee | Status | Resolution | Due date | Resolved |
+|---|---|---|---|---|---|---|
+| SRCH-521 | Cap bulk size at 2k documents | Aisha Khan | Closed | Done | 18/Nov/26 | 17/Nov/26 |
+| SRCH-522 | Alert on rejected bulk requests | Ben Ortiz | Closed | Fixed | 20/Nov/26 | 19/Nov/26 |
+| SRCH-523 | Merge the two lag dashboards | Ben Ortiz | Closed | Duplicate | 20/Nov/26 | 21/Nov/26 |
+| SRCH-524 | Add dashboards for write queue | Ben Ortiz | Closed | Won't Do | | 20/Nov/26 |
+| SRCH-525 | Reindex the stale shards | Aisha Khan | Closed | Cannot Reproduce | | 22/Nov/26 |
+| SRCH-526 | Rewrite the bulk client | Aisha Khan | Closed | Declined | | 22/Nov/26 |
+| SRCH-527 | Shard the write queue | Aisha Khan | Closed | Won't Fix | | 22/Nov/26 |
+| SRCH-528 | Backpressure in the indexer | Aisha Khan | In Progress | Unresolved | 15/Jan/2027 | |
+"""
+
+
+def test_a_resolution_column_that_closes_an_issue_undone_cancels_it(fresh_kb, tmp_path):
+    out = json.loads(imp(fresh_kb, tmp_path / "a.md", JIRA.format(date="2026-11-10", table=RESOLUTIONS)).stdout)
+    assert follow_ups(fresh_kb, out["incident"]) == {
+        "Cap bulk size at 2k documents": ("done", dt.date(2026, 11, 18), dt.date(2026, 11, 17)),
+        "Alert on rejected bulk requests": ("done", dt.date(2026, 11, 20), dt.date(2026, 11, 19)),
+        "Backpressure in the indexer": ("open", dt.date(2027, 1, 15), None),
+    }
+    assert (
+        "not imported as follow-ups (cancelled): Merge the two lag dashboards; Add dashboards for write queue; "
+        "Reindex the stale shards; Rewrite the bulk client; Shard the write queue" in out["notes"]
+    ), out["notes"]
+
+
+RESOLUTION_ONLY = """\
+| Key | Summary | Assignee | Resolution | Due date |
+|---|---|---|---|---|
+| SRCH-531 | Cap bulk size at 2k documents | Aisha Khan | Fixed | 18/Nov/26 |
+| SRCH-532 | Alert on rejected bulk requests | Ben Ortiz | Unresolved | 01/Dec/26 |
+| SRCH-533 | Merge the two lag dashboards | Ben Ortiz | Won't Fix | 20/Nov/26 |
+"""
+
+
+def test_a_resolution_column_alone_says_done_or_cancelled(fresh_kb, tmp_path):
+    out = json.loads(imp(fresh_kb, tmp_path / "a.md", JIRA.format(date="2026-11-10", table=RESOLUTION_ONLY)).stdout)
+    assert follow_ups(fresh_kb, out["incident"]) == {
+        "Cap bulk size at 2k documents": ("done", dt.date(2026, 11, 18), None),
+        "Alert on rejected bulk requests": ("open", dt.date(2026, 12, 1), None),
+    }
+    assert "not imported as follow-ups (cancelled): Merge the two lag dashboards" in out["notes"], out["notes"]

@@ -77,13 +77,49 @@ def test_a_review_date_line_without_a_colon_is_not_the_incidents_date(kb_dir, tm
 
 
 @pytest.mark.parametrize(
-    "label", ["**Review date** 2026-12-15", "**Review date** — 2026-12-15", "*Review date* Dec 15, 2026"]
+    "label",
+    [
+        "**Review date** 2026-12-15",
+        "**Review date** — 2026-12-15",
+        "*Review date* Dec 15, 2026",
+        # a dash, or a space alone, after the review field's own label; a table's column headed by it
+        "Review date - 2026-12-15",
+        "Review date — 2026-12-15",
+        "Review date 2026-12-15",
+        "Review date Dec 15, 2026",
+        "- Review due 2026-12-15",
+        "| Review date | Owner |\n|---|---|\n| 2026-12-15 | Sam Okafor |",
+        "| Incident | Review date |\n|---|---|\n| Payments down | 2026-12-15 |",
+        "| Incident | Owner | PIR date |\n|---|---|---|\n| Payments down | Sam Okafor | Dec 15, 2026 |",
+    ],
 )
-def test_a_review_date_label_closed_by_its_emphasis_is_the_reviews_due_day(kb_dir, tmp_path, label):
+def test_a_review_date_line_without_a_colon_is_the_reviews_due_day(kb_dir, tmp_path, label):
     """A "Review date: 2026-12-15" line is the review's due day; the same label closed by its emphasis, with no
     colon, was no field at all (the framework's default due day was written, 2026-12-09 for a SEV2 of Nov 29), as
-    "**Started** 14:05" had been no Started."""
+    "**Started** 14:05" had been no Started. So were the other forms kept out of the incident's date: a dash or a
+    space after the label, a table's column headed by it."""
     text = f"# Payments down\n\nSeverity: SEV2\n{label}\n\n{SUMMARY}"
     out = json.loads(imp(kb_dir, tmp_path / "pm.md", text, "--json").output)
     assert out["date"] == "2026-11-29", (out["date"], out["date_source"])
     assert out["review"]["due"] == "2026-12-15", out["review"]
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Review date TBD",  # no day: the framework's due day, as "Review date: TBD" leaves it
+        "| Review date | 2026-12-15 |\n|---|---|\n| Owner | Sam Okafor |",  # a key/value table: its header row
+    ],
+)
+def test_words_that_are_no_review_date_line_leave_the_frameworks_due_day(kb_dir, tmp_path, label):
+    text = f"# Payments down\n\nSeverity: SEV2\n{label}\n\n{SUMMARY}"
+    out = json.loads(imp(kb_dir, tmp_path / "pm.md", text, "--json").output)
+    due = "2026-12-15" if label.startswith("| Review date | 2026") else "2026-12-09"
+    assert out["review"]["due"] == due, (label, out["review"])
+
+
+def test_a_completed_review_s_date_line_without_a_colon_is_the_day_it_was_held(kb_dir, tmp_path):
+    """As "Review date: …" on a completed postmortem: the day the review was held, its done day."""
+    text = f"# Payments down\n\nSeverity: SEV2\nStatus: Complete\nReview date - 2026-12-03\n\n{SUMMARY}"
+    out = json.loads(imp(kb_dir, tmp_path / "pm.md", text, "--json").output)
+    assert out["review"]["status"] == "done" and out["review"]["done"] == "2026-12-03", out["review"]

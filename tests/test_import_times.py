@@ -9,7 +9,7 @@ from pathlib import Path
 from import_helpers import import_file
 
 from recur.ingest.pm_clock import AMBIGUOUS, ASSUMED, US_GENERIC, ZONES
-from recur.ingest.postmortem import parse
+from recur.ingest.postmortem import _timeline_entries, parse
 from recur.kb.loader import load_kb
 
 PM = """# Billing queue stalled
@@ -480,12 +480,38 @@ def test_a_timeline_bullet_of_prose_is_no_entry_with_a_time_label_or_without(kb_
         "Detected 14:05 alert fired",
         "Detected after 14:05",
         "Detected by support at 14:05",
-        "Paged 14:05",
+        "Noticed 14:05",  # a label no field and no step of the response names
+        "Paged 2 engineers at 14:05",
+        "Paged 14:05 the database on-call",
         "Detectedness 14:05",
     ):
         assert _timeline(f"- {line}\n- **Resolved** 15:10").duration_minutes is None, line
     # not a list item: a paragraph's line stays prose
     assert _timeline("Detected 14:05\n\n- **Resolved** 15:10").duration_minutes is None
+
+
+def test_a_timeline_bullet_labelled_with_a_step_of_the_response_is_an_entry(kb_dir, tmp_path):
+    # "- Paged 14:05", "- Escalated 14:20 UTC": no entries, where "- Detected 14:05" was one; a timeline opening
+    # with the page was counted from its next line that marks a start (here none: no duration)
+    timeline = (
+        "- Paged 14:05 — checkout 5xx above 5%\n- Acknowledged at 14:07 by the on-call\n"
+        "- Escalated 14:20 UTC - ingress team joined\n- Mitigated at 14:40 — ingress rolled back\n"
+        "- Resolved at 15:10 UTC"
+    )
+    inc, notes = _imported(kb_dir, tmp_path, INGRESS.format(timeline=timeline))
+    assert inc.duration_minutes == 65, notes
+    assert "read from the timeline ('Paged 14:05 — checkout 5xx above 5%' to 'Resolved at 15:10 UTC')" in notes
+    # each is an entry with its time, its label its words (the words past a colon or a dash after the time)
+    entries = _timeline_entries(
+        "- Acked 14:07\n- Escalated 14:20 UTC\n- Declared at 14:22 — SEV2\n- Acknowledged @ 14:09\n- Alerted 14:01"
+    )
+    assert [(at.minute, words) for at, words, _ in entries] == [
+        (14 * 60 + 7, "Acked"),
+        (14 * 60 + 20, "Escalated"),
+        (14 * 60 + 22, "Declared SEV2"),
+        (14 * 60 + 9, "Acknowledged"),
+        (14 * 60 + 1, "Alerted"),
+    ]
 
 
 def test_a_time_field_in_a_bullet_with_no_colon_or_emphasis_is_the_field(kb_dir, tmp_path):

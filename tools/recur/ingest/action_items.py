@@ -672,11 +672,23 @@ _DONE_PLACE = re.compile(
 )
 
 
+# The time of day after a done day: Jira's Resolved column writes one ("17/Nov/26 3:45 PM", "2026-11-17
+# 15:45"), as do a "Resolved: 2026-11-17 15:45" field and ISO stamps ("2026-11-17T15:45:00Z"). The day was
+# no "date alone", and the item's done day was left out unsaid. Only a time (seconds, AM/PM, a zone or an
+# offset) may follow the day; it is matched whole against the text after the day, each part a different
+# character class after the other, so it reads a run of spaces once.
+_TIME_AFTER_DAY = re.compile(
+    r"(?:,?[ \t]+(?:at[ \t]+)?|T)\d{1,2}:[0-5]\d(?::[0-5]\d(?:\.\d+)?)?"
+    r"(?:[ \t]*[AaPp]\.?[Mm]\.?)?(?:[ \t]*(?:Z|[A-Z]{2,5}|[+-]\d{2}:?\d{2}))?"
+)
+
+
 def done_day(words: str) -> tuple:
-    """(date, the day as written when it has no year) of ``words`` that are a date alone, or (None, None)."""
+    """(date, the day as written when it has no year) of ``words`` that are a date alone, with its time of
+    day or not ("17/Nov/26 3:45 PM"), or (None, None)."""
     words = words.strip(" \t.*_()")
     day, said = find_date(words)
-    if day is not None and said == words:
+    if day is not None and (said == words or words.startswith(said) and _TIME_AFTER_DAY.fullmatch(words, len(said))):
         return day, None
     return (None, words) if month_day(words) else (None, None)
 
@@ -982,6 +994,9 @@ def from_table(rows: list[str], people: frozenset = frozenset()) -> list[dict]:
         for k, names in (("ticket", _TICKET_COLS), ("owner", _OWNER_COLS), ("due", _DUE_COLS), ("status", _STATUS_COLS))
     }
     cols["done"] = done_n
+    # Jira's Resolution beside its Status: "Closed" + "Won't Do" closes the issue undone, as "Won't Do" in the
+    # Status column does; it was read as done ("Closed"). Not "Resolution date", the done column (unread)
+    cols["resolution"] = _col(unread, ("resolution",))
     if done_n is None and cols["status"] is not None and _col([header[cols["status"]]], ("done",)) == 0:
         cols["done"] = cols["status"]  # a "Done" column: a date in it is the day
     out = []
@@ -1000,7 +1015,8 @@ def from_table(rows: list[str], people: frozenset = frozenset()) -> list[dict]:
         rest = " ".join(c for n, c in enumerate(cells) if n != title_n and n not in cols.values())
         title = cells[title_n] if title_n < len(cells) else ""
         # a done column holding a mark, not a day ("Resolved | ✅"), says the status as the other cells do
-        status_text = get("status") or next((t for t in (rest, get("done")) if status_of(t)[0]), "")
+        status_text = get("status") or next((t for t in (rest, get("done"), get("resolution")) if status_of(t)[0]), "")
+        status_text = get("resolution") if CANCELLED.match(_plain(get("resolution"))) else status_text
         due_text = _plain(current(get("due")))
         it = item(
             title,
@@ -1098,7 +1114,8 @@ def _list_entries(lines: list[str]) -> list[tuple[int, str | None, str]]:
 # an item of its own: "Ticket" a follow-up, "Owner: …" an empty one dropped, the field lost
 _SUB_FIELD = re.compile(
     r"^(?P<label>owner|assignee|assigned to|due(?:[ \t]+date)?|deadline|target date|eta|ticket|jira|issue|bug|"
-    r"tracking|status|state|completed|done|date completed|closed on|finished)[ \t]*[:=][ \t]*(?P<value>.*)$"
+    r"tracking|status|state|completed|done|date completed|closed on|finished|resolved(?:[ \t]+on)?|resolution[ \t]+date)"
+    r"[ \t]*[:=][ \t]*(?P<value>.*)$"
     # "owner Alex Kim", "owner - @alex": no colon, but a name or a mention alone after the label
     rf"|^(?P<label2>owner|assignee)[ \t]*(?:[–—-][ \t]*)?(?P<value2>@[\w.-]+|(?-i:[{UPPER}][\w.'’-]*(?:[ \t][{UPPER}][\w.'’-]*){{0,2}}))$",
     re.I,
@@ -1135,7 +1152,8 @@ _SUB_KINDS = {
     "due": ("due", "deadline", "target", "eta"),
     "ticket": ("ticket", "jira", "issue", "bug", "tracking"),
     "status": ("status", "state"),
-    "done": ("completed", "done", "date completed", "closed", "finished"),
+    # "  - Resolved: 2026-11-17 15:45" (Jira's word for the day an issue was done): it was an item of its own
+    "done": ("completed", "done", "date completed", "closed", "finished", "resolved", "resolution"),
 }
 
 

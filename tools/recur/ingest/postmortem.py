@@ -924,6 +924,25 @@ def _time_columns(pm: Postmortem, w: _Walk, lines: list[str], n: int) -> bool:
     return True
 
 
+def _review_column(pm: Postmortem, w: _Walk, lines: list[str], n: int) -> None:
+    """The review's day from the first row of a table whose header at line ``n`` names it ("| Incident | Review
+    date |" over "| Payments down | 2026-12-09 |"), as a "Review date:" line gives it; the table itself is read
+    as before. _review_columns kept its days out of the incident's date, but the review got no day from it."""
+    if w.current in ("Timeline", "Action items") or n + 2 >= len(lines):
+        return
+    if not TABLE_RULE.fullmatch(lines[n + 1].strip()) or not lines[n + 2].lstrip().startswith("|"):
+        return
+    preamble = w.current == "_preamble" or w.current.startswith("_meta")
+    for label, value in zip(table_cells(lines[n]), table_cells(lines[n + 2])):
+        # a day under it: "| Review date | 2026-12-09 |" over "| Owner | Sam |" is a key/value table (_kv_header)
+        if (kind := meta_key(label)) in REVIEW_KINDS and _DATED_START.match(value):
+            said = f"the {label.strip('* ')} column of a table"
+            if preamble:
+                _set_meta(pm, kind, value.strip(), said)
+            else:
+                _section_meta(pm, w, kind, value.strip(), said)
+
+
 def _open_kv_table(pm: Postmortem, w: _Walk) -> None:
     """At a key/value table's first known row: its header and rule rows go, and the rows between
     them and this one (labels no section has) become sections of their own."""
@@ -1045,12 +1064,32 @@ def _time_label(ln: str) -> tuple[str, str] | None:
     field's label so closed gives its day ("**Review date** 2026-12-09"), as "Review date:" does."""
     said = _marked_label(ln)
     kind = meta_key(said[0].rstrip(":").strip()) if said else None
-    if kind in ("review date", "review due", "review held"):  # "**Review date** 2026-12-09": a day, as "Review date:"
+    if kind in REVIEW_KINDS:  # "**Review date** 2026-12-09": a day, as "Review date:"
         return said if _DATED_START.match(said[1]) else None
+    if said is None and (plain := _plain_review(ln)):  # "Review date - 2026-12-09", "Review date 2026-12-09"
+        return plain
     if kind not in TIME_KINDS:
         plain = _plain_label(ln, None)  # "- Started 14:05 UTC": no emphasis nor colon, in a list item
         return plain[0] if plain else None
     return said if entry(said[1], None) else None
+
+
+REVIEW_KINDS = ("review date", "review due", "review held")
+# what parts a review field's own label from its day with no colon nor emphasis: a dash, spaced or not, or spaces
+_REVIEW_SEP = re.compile(r"[ \t]+(?:[-\u2013\u2014][ \t]+)?|[ \t]*[\u2013\u2014][ \t]*")
+
+
+def _plain_review(ln: str) -> tuple[str, str] | None:
+    """(the label as written, the day's words) of a line (or list item) opening with a review field's own label
+    (_REVIEW_LABELS) and a day after a dash or a space alone ("Review date - 2026-12-09", "Review date Dec 9,
+    2026"), else None. _review_line kept such a line out of the incident's date, but it gave the review no day,
+    as "Review date: 2026-12-09" does (the framework's default due day was written)."""
+    s = _LIST_MARK.sub("", ln).lstrip()
+    low = s[:24].lower()  # the longest label is 21 letters: the rest of a long line is never lowered
+    for label in _PLAIN_REVIEW_LABELS:
+        if low.startswith(label) and (sep := _REVIEW_SEP.match(s, len(label))) and _DATED_START.match(s, sep.end()):
+            return s[: len(label)], s[sep.end() :]
+    return None
 
 
 # A write-up's follow-ups as a list under a sentence that says so, with no heading or label over them:
@@ -1193,6 +1232,8 @@ def _walk(pm: Postmortem, lines: list[str], offset: int) -> _Walk:
             w.kv_table = False  # a key/value table ends at its first line that is no row
         if n <= columns:
             continue  # a timeline summary table of the first page, read as fields (_time_columns)
+        if fence is None and s.startswith("|"):
+            _review_column(pm, w, lines, n)
         read = fence is None and s.startswith("|") and _time_columns(pm, w, lines, n)
         if read and w.current.startswith(("_preamble", "_meta")):  # in a section the table stays its text
             columns = n + 2
@@ -1287,6 +1328,7 @@ _DATED_START = re.compile(rf"(?i)[ \t*_]*(?:\d|{MONTH_NAME}[ \t]|(?:mon|tues|wed
 # the review's own field labels: with no colon, dash nor emphasis ("Review date Dec 9, 2026") only these end a
 # label ("Review meeting on Dec 3 we agreed …" is a sentence)
 _REVIEW_LABELS = tuple(k for k, v in META_KEYS.items() if v in ("review date", "review due", "review held"))
+_PLAIN_REVIEW_LABELS = sorted(_REVIEW_LABELS, key=len, reverse=True)  # "reviewed on" before "reviewed"
 
 
 def _review_line(m: re.Match) -> str:
@@ -1740,7 +1782,7 @@ def _label_entry(line: str, day: dt.date | None) -> tuple | None:
     ("- **Detected** 14:05", "*Detected* at 14:05 — alert fired"), a time field's in a list item with
     neither ("- Detected 14:05", _plain_label), or one with its colon ("Detected: 14:05 — alert fired"), the
     label and the words after the time (past a colon or a dash) its words. None for a line whose label no
-    emphasis or colon closes and names no time field ("Detected 3 errors", "- Paged 14:05"), or whose time
+    emphasis or colon closes and names no time field ("Detected 3 errors", "- Noticed 14:05"), or whose time
     words follow straight ("Deploy: 14:05 v2.3 rolled out")."""
     if said := _marked_label(line):
         label, rest = said[0].rstrip(":").strip(), said[1]
@@ -1767,10 +1809,20 @@ def _time_then_words(rest: str, day: dt.date | None) -> tuple | None:
 # "- Detected 14:05", "- Resolved at 15:20 UTC": a list item opening with a time field's label (the names a
 # Detected:/Started:/Resolved:/Mitigated: line may have) with neither emphasis nor a colon after it. Such a
 # bullet was no entry and no field (found importing one). Only those labels: "- We detected the issue at
-# 14:05" is a sentence, as "- Paged 14:05" may be, and their words would be a label anything may stand in.
+# 14:05" is a sentence, as "- Noticed 14:05" may be, and their words would be a label anything may stand in.
+# Timeline-only labels too ("- Paged 14:05", "- Escalated 14:20 UTC", "- Acknowledged at 14:07"): steps of the
+# response no record field holds, an entry each as "- Detected 14:05" is ("Paged" marks a start, _STARTS). They
+# were no entry, and a timeline opening with "- Paged 14:05" was counted from its next line.
+_TIMELINE_LABELS = ("paged", "acknowledged", "acked", "escalated", "declared", "incident declared", "alerted")
 _PLAIN_TIME_LABEL = re.compile(
     "("
-    + "|".join(sorted((re.escape(k) for k, v in META_KEYS.items() if v in TIME_KINDS), key=len, reverse=True))
+    + "|".join(
+        sorted(
+            (re.escape(k) for k in (*(k for k, v in META_KEYS.items() if v in TIME_KINDS), *_TIMELINE_LABELS)),
+            key=len,
+            reverse=True,
+        )
+    )
     # a space, then no colon: "Detected: 14:05" is read with its colon, as any label is (_LABEL_TIME)
     + r")[ \t]+(?=[^ \t:])",
     re.I,
