@@ -23,7 +23,7 @@ from test_serve_cli import RECUR, serve_process
 TIME = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"
 TEXT = re.compile(rf"({TIME}) (INFO|WARNING|ERROR) ([\w.]+): (.+)")
 # the access log keeps the Combined Log Format it documents, which has its own time
-CLF = re.compile(r'\S+ - - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d \+0000\] ".*" \d{3} \d+ ".*" ".*" (\d+ms|-)')
+CLF = re.compile(r'\S+ - - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d \+0000\] ".*" \d{3} \d+ ".*" ".*" (\d+ms|-) [!#-\[\]-~]+')
 # a zone far from UTC (no tz database needed): a local time in the log would be hours off
 ZONE = {"TZ": "IST-5:30"}
 
@@ -104,7 +104,7 @@ def test_log_format_json_one_object_a_line(kb_dir, tmp_path):
     proc, base, read = _json_serve(kb_dir, tmp_path, env)
     try:
         wait_healthy(base)
-        httpx.get(base + "/api/patterns/nope?token=secret", headers={"User-Agent": 'x"y'})
+        answer = httpx.get(base + "/api/patterns/nope?token=secret", headers={"User-Agent": 'x"y'})
         _not_http(base)
         _rebuild_leaving_one_out(kb_dir, tmp_path / "index", base)
     finally:
@@ -119,7 +119,8 @@ def test_log_format_json_one_object_a_line(kb_dir, tmp_path):
     assert ("WARNING", "uvicorn.error", "a request that is not HTTP/1.1") in said, read
     access = [o for o in read if o["logger"] == "recur.access" and o.get("path", "").startswith("/api/patterns")]
     assert len(access) == 1, read
-    fields = {k: access[0][k] for k in ("client", "method", "path", "protocol", "status", "user_agent", "referer")}
+    named = ("client", "method", "path", "protocol", "status", "user_agent", "referer", "request_id")
+    fields = {k: access[0][k] for k in named}
     assert fields == {
         "client": "127.0.0.1",
         "method": "GET",
@@ -128,6 +129,7 @@ def test_log_format_json_one_object_a_line(kb_dir, tmp_path):
         "status": 404,
         "user_agent": 'x"y',
         "referer": None,
+        "request_id": answer.headers["x-request-id"],  # the id the answer carried
     }, access
     assert access[0]["message"].startswith("127.0.0.1 - - [") and access[0]["size"] > 0, access
     assert "secret" not in json.dumps(read)

@@ -107,11 +107,13 @@ def test_access_log_one_combined_format_line_per_request(kb_dir, tmp_path):
         wait_healthy(base)
         httpx.post(base + "/api/suggest", json={"text": "ENOSPC", "top": 1}, headers={"User-Agent": 'x"\\\t" 1.2.3.4'})
         httpx.get(base + "/api/patterns/nope?x=1")
+        given = httpx.get(base + "/healthz", headers={"X-Request-Id": "lb-probe-7"})
         with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), timeout=30) as s:
             s.sendall(b"FOO / HTTP/1.1\r\nHost: x\r\n\r\n")  # answered by the protocol, before the app
-            s.recv(65536)
+            refused = s.recv(65536)
     lines = result["out"].splitlines()
-    pat = r'^127\.0\.0\.1 - - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d \+0000\] "%s" %d (\d+) "-" "%s" \d+ms$'
+    # the time taken, then the request's id: the one its answer carried (X-Request-Id), a new one's 32 hex digits
+    pat = r'^127\.0\.0\.1 - - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d \+0000\] "%s" %d (\d+) "-" "%s" \d+ms [0-9a-f]{32}$'
     suggest = [
         ln for ln in lines if re.match(pat % (r"POST /api/suggest HTTP/1\.1", 200, r'x\\"\\\\\\x09\\" 1\.2\.3\.4'), ln)
     ]
@@ -121,7 +123,15 @@ def test_access_log_one_combined_format_line_per_request(kb_dir, tmp_path):
         re.match(pat % (r"GET /api/patterns/nope\?x=1 HTTP/1\.1", 404, r"python-httpx/[\d.]+"), ln) for ln in lines
     )
     assert not any(ln.startswith("1.2.3.4") for ln in lines)
-    assert any(re.match(r'^127\.0\.0\.1 - - \[[^]]+\] "-" 400 \d+ "-" "-" -$', ln) for ln in lines), lines
+    assert given.headers["x-request-id"] == "lb-probe-7"
+    assert any(re.match(r'^127\.0\.0\.1 .*"GET /healthz HTTP/1\.1" 200 .* \d+ms lb-probe-7$', ln) for ln in lines), (
+        lines
+    )
+    # the parser's 400 carries an id of its own, which its line names
+    rid = re.search(rb"\r\nx-request-id: ([0-9a-f]{32})\r\n", refused.split(b"\r\n\r\n")[0])
+    assert rid, refused
+    said = rf'^127\.0\.0\.1 - - \[[^]]+\] "-" 400 \d+ "-" "-" - {rid.group(1).decode()}$'
+    assert any(re.match(said, ln) for ln in lines), lines
 
 
 def test_sigterm_answers_a_request_still_running_at_the_deadline_in_the_error_shape(kb_dir, tmp_path):
@@ -149,6 +159,7 @@ def test_sigterm_answers_a_request_still_running_at_the_deadline_in_the_error_sh
     status, _, body = answer.partition(b"\r\n\r\n")
     assert status.startswith(b"HTTP/1.1 503 "), answer
     assert b"retry-after: " in status.lower() and b"content-security-policy" in status.lower()
+    assert b"\r\nx-request-id: " in status, status  # the stop's 503 has its id too
     assert json.loads(body)["error"]["code"] == "shutting_down"
     assert "Traceback" not in result["out"] and "Exception in ASGI application" not in result["out"], result["out"]
     assert result["returncode"] == -signal.SIGTERM

@@ -44,7 +44,9 @@ def test_an_unexpected_exception_is_a_500_with_headers_counted_and_logged_with_i
     caplog.set_level(logging.INFO, logger="recur.access")
     with running(app) as base:
         capfd.readouterr()
-        r = httpx.post(base + "/api/suggest", json={"text": BOOM}, timeout=30)
+        r = httpx.post(
+            base + "/api/suggest", json={"text": BOOM}, headers={"X-Request-Id": "user-report-17"}, timeout=30
+        )
         assert r.status_code == 500, r.text
         message = "unexpected KeyError; see the server log"
         assert r.json() == {"error": {"code": "internal_error", "message": message}}
@@ -52,6 +54,7 @@ def test_an_unexpected_exception_is_a_500_with_headers_counted_and_logged_with_i
         assert r.headers["x-content-type-options"] == "nosniff" and r.headers["x-frame-options"] == "DENY"
         assert r.headers["referrer-policy"] == "no-referrer"
         assert "default-src 'self'" in r.headers["content-security-policy"]
+        assert r.headers["x-request-id"] == "user-report-17"  # the id the client gave, for its report
         counted = httpx.get(base + "/metrics", timeout=30).text
         assert metric(counted, "recur_http_requests_total", route="/api/suggest", method="POST", status="500") == 1
         assert httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=30).status_code == 200
@@ -60,9 +63,11 @@ def test_an_unexpected_exception_is_a_500_with_headers_counted_and_logged_with_i
         rec.getMessage() for rec in caplog.records if rec.name == "recur.access" and "/api/suggest" in rec.getMessage()
     ]
     assert f'"POST /api/suggest HTTP/1.1" 500 {len(r.content)} ' in logged[0], logged
+    assert logged[0].endswith(" user-report-17"), logged
     # one traceback, under a line naming the request (not uvicorn's bare "Exception in ASGI application")
     assert log.count("Traceback (most recent call last)") == 1, log
     assert "Exception in ASGI application" not in log, log
     said = next(line for line in log.splitlines() if "KeyError" in line and "POST" in line)
     assert "unexpected KeyError" in said and "POST /api/suggest" in said and "127.0.0.1" in said, said
+    assert "(request_id user-report-17)" in said, said  # the 500's id: a user's report finds its traceback
     assert "injected failure for the test" in log, log

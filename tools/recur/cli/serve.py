@@ -451,7 +451,7 @@ def _slack_secret(path) -> str | None:
     **setting("access_log"),
     is_flag=True,
     help="Write one line per request to stderr, in the Combined Log Format nginx writes, with the time "
-    "taken (env RECUR_ACCESS_LOG=1). Off by default: query strings can carry what a responder typed.",
+    "taken and the request's X-Request-Id (env RECUR_ACCESS_LOG=1). Off by default: query strings can carry what a responder typed.",
 )
 @click.option(
     "--log-format",

@@ -1,9 +1,10 @@
 """The access log (``recur serve --access-log``): one line per request, in the Combined Log Format
 that nginx and Apache write, so the log tools an operator already has (GoAccess, lnav, a log
-shipper's nginx parser) read it, with the time taken in milliseconds at the end, as nginx's
-``$request_time`` is often logged:
+shipper's nginx parser) read it, with the time taken in milliseconds after it, as nginx's
+``$request_time`` is often logged, then the request's id (the ``X-Request-Id`` its answer carries, as
+nginx's ``$request_id`` is logged), so the id a user or a proxy's log gives an operator finds its line:
 
-    127.0.0.1 - - [02/Dec/2026:02:40:11 +0000] "POST /api/suggest HTTP/1.1" 200 4113 "-" "curl/8.5.0" 38ms
+    127.0.0.1 - - [02/Dec/2026:02:40:11 +0000] "POST /api/suggest HTTP/1.1" 200 4113 "-" "curl/8.5.0" 38ms 4f6c0e1d…
 
 Off by default: every request is a line, and query strings can carry what a responder typed. The
 request line, referrer and user agent come from the client, so a quote, a backslash or a control
@@ -18,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import uuid
 from urllib.parse import unquote_plus
 
 from recur.serve.prefix import received_path
@@ -36,19 +38,44 @@ def header_value(headers, name: bytes) -> str | None:
     return next((v.decode("latin-1") for k, v in headers or () if k.lower() == name), None)
 
 
+# The scope key of a request's id (set by security.SecurityHeaders, the outermost layer, so every layer
+# inside, the access log and the 500's log line among them, reads the one the answer carries)
+REQUEST_ID = "recur.request_id"
+# An X-Request-Id kept as given: 1 to 128 visible ASCII characters, not '"' nor '\\'. It is echoed in a
+# header and written unquoted and unescaped in the access line, so it can neither split the line (no space,
+# no control character) nor read differently there than in the answer (nothing the line escapes).
+SANE_REQUEST_ID = re.compile(r"[!#-\[\]-~]{1,128}")
+
+
+def new_request_id() -> str:
+    """An id for a request that brought none (or one not kept): 32 hex digits, random (uuid4)."""
+    return uuid.uuid4().hex
+
+
+def request_id(scope) -> str:
+    """The request's id, given to it on first asking: the client's or proxy's ``X-Request-Id`` when sane
+    (SANE_REQUEST_ID; else ignored, not trimmed: a cut id would match nothing upstream), else a new one."""
+    found = scope.get(REQUEST_ID)
+    if found is None:
+        given = header_value(scope.get("headers"), b"x-request-id")
+        found = given if given is not None and SANE_REQUEST_ID.fullmatch(given) else new_request_id()
+        scope[REQUEST_ID] = found
+    return found
+
+
 def _header(scope, name: bytes) -> str:
     value = header_value(scope.get("headers"), name)
     return "-" if value is None else _escape(value)
 
 
-def _entry(client, request: str, status: int, size: int, referer: str, agent: str, took: str) -> str:
-    """One line of the log; ``client``: ASGI's (host, port) or None. The host comes from
-    X-Forwarded-For when uvicorn trusts the peer, so it is escaped like the other client parts, and
-    its spaces too: it is the one unquoted field a parser splits on (found in review: "1.2.3.4 - - [..."
-    sent as the header forged the fields after it)."""
+def _entry(client, request: str, status: int, size: int, referer: str, agent: str, took: str, rid: str) -> str:
+    """One line of the log; ``client``: ASGI's (host, port) or None; ``rid``: the request's id, written as it
+    is (request_id keeps none that needs escaping). The host comes from X-Forwarded-For when uvicorn trusts
+    the peer, so it is escaped like the other client parts, and its spaces too: it is the one unquoted field
+    a parser splits on (found in review: "1.2.3.4 - - [..." sent as the header forged the fields after it)."""
     host = _escape(str((client or ("-",))[0] or "-")).replace(" ", "\\x20")
     when = dt.datetime.now(dt.timezone.utc).strftime("%d/%b/%Y:%H:%M:%S %z")
-    return f'{host} - - [{when}] "{request}" {status} {size} "{referer}" "{agent}" {took}'
+    return f'{host} - - [{when}] "{request}" {status} {size} "{referer}" "{agent}" {took} {rid}'
 
 
 def _target(scope) -> str:
@@ -62,7 +89,8 @@ def line(scope, status: int, size: int, seconds: float) -> str:
     target = _target(scope)
     request = _escape(f"{scope.get('method', '-')} {target} HTTP/{scope.get('http_version', '1.1')}")
     referer, agent = _header(scope, b"referer"), _header(scope, b"user-agent")
-    return _entry(scope.get("client"), request, status, size, referer, agent, f"{round(seconds * 1000)}ms")
+    took = f"{round(seconds * 1000)}ms"
+    return _entry(scope.get("client"), request, status, size, referer, agent, took, request_id(scope))
 
 
 # token=… or access_token=… (names in any case): a client that put its token in the URL (found in review:
@@ -80,12 +108,13 @@ def _redacted(query: bytes) -> str:
     return _PARAM.sub(redact, query.decode("latin-1"))
 
 
-def protocol_error(status: int, size: int, client) -> None:
+def protocol_error(status: int, size: int, client, rid: str) -> None:
     """Log an error the HTTP protocol answered before any app ran (408, 431, 400, and the stop's 503 for a
-    request it found unread): no request line could be read, so it is ``"-"``, as nginx logs it."""
+    request it found unread): no request line could be read, so it is ``"-"``, as nginx logs it; ``rid``:
+    the id its answer carries (a new one: its headers were not read)."""
     if LOG.isEnabledFor(logging.INFO):
-        fields = {"client": (client or (None,))[0], "status": status, "size": size}
-        LOG.info(_entry(client, "-", status, size, "-", "-", "-"), extra={"request_fields": fields})
+        fields = {"client": (client or (None,))[0], "status": status, "size": size, "request_id": rid}
+        LOG.info(_entry(client, "-", status, size, "-", "-", "-", rid), extra={"request_fields": fields})
 
 
 def answered(scope, status: int, size: int, seconds: float) -> None:
@@ -111,6 +140,7 @@ def request_fields(scope, status: int, size: int, seconds: float) -> dict:
         "referer": header_value(scope.get("headers"), b"referer"),
         "user_agent": header_value(scope.get("headers"), b"user-agent"),
         "duration_ms": round(seconds * 1000),
+        "request_id": request_id(scope),
     }
 
 

@@ -107,6 +107,7 @@ def create_app(
     slack = {"signing_secret": slack_signing_secret, "site_url": site_url}
     mcp = dict(host=host, max_sessions=mcp_max_sessions, idle_seconds=mcp_idle_seconds, allowed_hosts=mcp_allowed_hosts)
     mcp.update(max_sessions_per_client=mcp_max_sessions_per_client, evict_idle_after=mcp_evict_idle_after)
+    mcp.update(on_session_closed=lambda reason: app.state.metrics.mcp_closed.labels(reason).inc())
     _routes(app, settings, slack=slack, mcp=mcp)
     _middleware(app, max_body=max_body, pools=(max_concurrent, webhooks), body_timeout=body_timeout)
     _outer_middleware(app, host, tuple(mcp_allowed_hosts))

@@ -238,7 +238,12 @@ def install_error_handlers(
     # Starlette's outermost layer: only what escapes Unexpected (a bug in the security headers or the metrics)
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):  # pragma: no cover - a bug, still one shape
-        return error_response(500, "internal_error", unexpected_message(exc))
+        from recur.serve.access import request_id
+
+        # outside SecurityHeaders: the id it gave the request (in the scope), which its headers would have carried
+        return error_response(
+            500, "internal_error", unexpected_message(exc), {"X-Request-Id": request_id(request.scope)}
+        )
 
 
 def _unreadable_json(exc: StarletteHTTPException) -> str | None:
@@ -866,15 +871,24 @@ def unexpected_message(exc: Exception) -> str:
 
 def _log_unexpected(scope, exc: Exception) -> None:
     """The traceback, once, under a line naming the request as the access log does (method, path as received,
-    client), so an operator can tie the two; not its query string, which can carry what a responder typed."""
+    client, and its id, the X-Request-Id the 500 carries: in ``--log-format json`` also as ``request_id``), so
+    an operator can tie the two, and a user's failed request to both; not its query string, which can carry
+    what a responder typed."""
     import logging
 
+    from recur.serve.access import request_id
     from recur.serve.prefix import received_path
 
     path = received_path(scope).decode("latin-1")
     host, port = scope.get("client") or ("-", "-")
     client = f"{host}:{port}"
     said = f"{scope.get('method', '-')} {path} from {client}".encode("unicode_escape").decode("ascii")  # one line
+    rid = request_id(scope)
     logging.getLogger("uvicorn.error").error(
-        "unexpected %s answering %s: answered 500 internal_error", type(exc).__name__, said, exc_info=exc
+        "unexpected %s answering %s (request_id %s): answered 500 internal_error",
+        type(exc).__name__,
+        said,
+        rid,
+        exc_info=exc,
+        extra={"request_fields": {"request_id": rid}},
     )

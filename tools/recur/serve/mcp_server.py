@@ -962,6 +962,7 @@ def http_app(
     site_url: str | None = None,
     max_sessions_per_client: int = config.default("mcp_max_sessions_per_client"),
     evict_idle_after: float | None = None,
+    on_session_closed: Callable[[str], None] | None = None,
 ):
     """(session manager, ASGI app): the MCP server at ``path`` (streamable HTTP, read-only tools; ``site_url``:
     build_server's); mcp_http.http_router serves the app and runs the manager, from the first request to /mcp.
@@ -974,11 +975,12 @@ def http_app(
     10,000: an idle session holds ~40 KiB (measured: 2,000 sessions, +77 MiB), and sessions open at
     ~150 a second, so the SDK's cap let one client pin ~400 MiB for the 30-minute idle timeout.
     ``max_sessions_per_client`` and ``evict_idle_after`` (seconds; None: the module's default): see
-    mcp_sessions.SessionCaps, in front of the SDK's app."""
+    mcp_sessions.SessionCaps, in front of the SDK's app, which says each session closed and tells
+    ``on_session_closed`` its reason; the manager returned runs its sweep for idle ones (mcp_sessions.Managed)."""
     from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
     from mcp.server.transport_security import TransportSecuritySettings
 
-    from recur.serve.mcp_sessions import EVICT_IDLE_AFTER, SessionCaps
+    from recur.serve.mcp_sessions import EVICT_IDLE_AFTER, Managed, SessionCaps
 
     server = build_server(get_engine, allow_writes=False, site_url=site_url, load_wait=HTTP_LOAD_WAIT)
     # on loopback, the SDK's own default took only "127.0.0.1:*" and the like: a Host with no port (a server on
@@ -1002,8 +1004,9 @@ def http_app(
         max_sessions=max_sessions,
         idle_seconds=idle_seconds,
         evict_idle_after=EVICT_IDLE_AFTER if evict_idle_after is None else evict_idle_after,
+        on_closed=on_session_closed,
     )
-    return manager, JsonRpcErrors(capped)
+    return Managed(manager, capped), JsonRpcErrors(capped)
 
 
 def _proxied(hosts: tuple):

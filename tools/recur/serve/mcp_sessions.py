@@ -11,18 +11,28 @@ id, through the SDK's app.
 
 The client address is ``scope["client"]``, the one the access log and the feedback rate limit use: the
 peer's, or the one a trusted reverse proxy's ``X-Forwarded-For`` names (uvicorn's proxy headers).
+
+Each session that closes is said in one INFO line of ``recur.serve`` (applog: the server's log, in its format)
+and counted by its reason (``on_closed``: /metrics' ``recur_mcp_sessions_closed_total{reason}``): ``idle``
+(--mcp-idle-timeout passed with no request), ``cap`` (closed here to make room), ``client`` (its client's
+DELETE) and ``shutdown`` (open when the server stopped). The SDK logs none of these where an operator sees
+them (its INFO lines are below what the log shows of other libraries), and says nothing of why.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections import Counter
+from collections.abc import Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import anyio
 from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
 
 from recur.serve.access import header_value
+from recur.serve.applog import LOGGER
 
 SESSION_HEADER = b"mcp-session-id"
 # When the whole table is full, a session idle (no request in flight) at least this long is closed to make
@@ -35,6 +45,9 @@ TOO_MANY = (
     "Too many open sessions from this client: {cap} (--mcp-max-sessions-per-client), each with a request in "
     "progress; end one (DELETE /mcp with its Mcp-Session-Id) or wait for one to finish"
 )
+# how often the table is looked through for sessions the SDK has closed for being idle, so that each is said
+# (and counted) within a second or so of it, not only when the next session opens
+SWEEP_SECONDS = 1.0
 
 
 @dataclass
@@ -61,12 +74,23 @@ class SessionCaps:
     (``_room_in_a_full_table``); if none is, the SDK's 503 stands. ``idle_seconds``: the SDK's idle timeout,
     after which it has closed a session."""
 
-    def __init__(self, app, *, per_client: int, max_sessions: int, idle_seconds: float, evict_idle_after: float):
+    def __init__(
+        self,
+        app,
+        *,
+        per_client: int,
+        max_sessions: int,
+        idle_seconds: float,
+        evict_idle_after: float,
+        on_closed: Callable[[str], None] | None = None,
+    ):
         self.app = app
         self.per_client, self.max_sessions = per_client, max_sessions
         self.idle_seconds, self.evict_idle_after = idle_seconds, evict_idle_after
         self.sessions: dict[str, _Session] = {}
         self.opening: dict[str, int] = {}  # per client: requests opening a session not yet answered
+        # told each closed session's reason (metrics.MCP_CLOSE_REASONS): /metrics' counter
+        self.on_closed = on_closed
 
     async def __call__(self, scope, receive, send):
         sid = header_value(scope.get("headers", ()), SESSION_HEADER) if scope["type"] == "http" else None
@@ -113,7 +137,8 @@ class SessionCaps:
         mine = [(s.begun, sid) for sid, s in self.sessions.items() if s.client == client]
         if len(mine) + self.opening.get(client, 0) >= self.per_client:
             idle = [(used, sid) for used, sid in mine if not self.sessions[sid].busy]
-            return self._take(idle) if idle else False
+            why = f"its client opened another past --mcp-max-sessions-per-client ({self.per_client})"
+            return self._take(idle, why) if idle else False
         if len(self.sessions) + sum(self.opening.values()) >= self.max_sessions:
             return self._room_in_a_full_table(client, len(mine) + self.opening.get(client, 0))
         return None
@@ -127,17 +152,28 @@ class SessionCaps:
         held = Counter(s.client for s in self.sessions.values())
         idle = [(sid, s) for sid, s in self.sessions.items() if not s.busy]
         most = [(-held[s.client], s.begun, sid) for sid, s in idle if held[s.client] > mine + 1]
+        full = f"--mcp-max-sessions ({self.max_sessions}) reached, a session from {client} took its place"
         if most:
-            return self._take(most)
+            return self._take(most, full + ": its client held the most")
         before = anyio.current_time() - self.evict_idle_after
         stale = [(s.used, sid) for sid, s in idle if s.used <= before]
-        return self._take(stale) if stale else None
+        return self._take(stale, full + f": idle {self.evict_idle_after:g} s or more") if stale else None
 
-    def _take(self, candidates: list) -> str:
-        """The first of ``candidates`` (tuples ending in a session id, sorted on the rest), out of the table."""
+    def _take(self, candidates: list, why: str) -> str:
+        """The first of ``candidates`` (tuples ending in a session id, sorted on the rest), out of the table and
+        said closed to make room (``why``); the caller closes it."""
         sid = min(candidates)[-1]
-        del self.sessions[sid]
+        self._closed(sid, "cap", why)
         return sid
+
+    def _closed(self, sid: str, reason: str, why: str) -> None:
+        """Session ``sid`` out of the table, said in the log and counted under ``reason``
+        (metrics.MCP_CLOSE_REASONS). Its id is cut to 8 characters: whoever has the whole id can use the
+        session, and the log is read more widely."""
+        session = self.sessions.pop(sid)
+        logging.getLogger(LOGGER).info("MCP session %s… of %s closed (%s: %s)", sid[:8], session.client, reason, why)
+        if self.on_closed is not None:
+            self.on_closed(reason)
 
     def _opened(self, client: str) -> None:
         left = self.opening.pop(client, 1) - 1
@@ -149,7 +185,18 @@ class SessionCaps:
         last request, as ``used`` does, a moment before it: never one it still has)."""
         expired = anyio.current_time() - self.idle_seconds
         for sid in [sid for sid, s in self.sessions.items() if not s.busy and s.used <= expired]:
-            del self.sessions[sid]
+            self._closed(sid, "idle", f"no request for {self.idle_seconds:g} s, --mcp-idle-timeout")
+
+    async def sweep(self) -> None:
+        """Forever: the sessions the SDK has closed for being idle, found every SWEEP_SECONDS."""
+        while True:
+            await anyio.sleep(SWEEP_SECONDS)
+            self._forget_expired()
+
+    def stopped(self) -> None:
+        """The server stops: the sessions still open end with it."""
+        for sid in list(self.sessions):
+            self._closed(sid, "shutdown", "the server stopped")
 
     async def _in_session(self, sid: str, scope, receive, send) -> None:
         """A request in session ``sid``: the session is busy while it runs, and forgotten once the SDK has
@@ -170,9 +217,12 @@ class SessionCaps:
             await self.app(scope, receive, watch)
         finally:
             session.busy, session.used = session.busy - 1, anyio.current_time()
-            ended = status == 404 or (scope.get("method") == "DELETE" and status is not None and status < 400)
-            if ended and self.sessions.get(sid) is session:
-                del self.sessions[sid]
+            deleted = scope.get("method") == "DELETE" and status is not None and status < 400
+            if (deleted or status == 404) and self.sessions.get(sid) is session:
+                # a 404: the SDK had closed it before the sweep found it; only its idle timeout does so
+                # (a crash aside, which the SDK logs as an error)
+                why = "its client ended it, DELETE /mcp" if deleted else "found closed by the idle timeout"
+                self._closed(sid, "client" if deleted else "idle", why)
 
     async def _close(self, sid: str) -> None:
         """End session ``sid`` as its client would, with a DELETE through the SDK's app: the SDK terminates it
@@ -205,6 +255,24 @@ class SessionCaps:
             pass
 
         await self.app(scope, receive, ignore)
+
+
+class Managed:
+    """The SDK's session manager (``manager``), run with ``caps``' sweep beside it (SessionCaps.sweep); when it
+    stops (the server's stop), the sessions still open are said closed by it (SessionCaps.stopped)."""
+
+    def __init__(self, manager, caps: SessionCaps):
+        self.manager, self.caps = manager, caps
+
+    @asynccontextmanager
+    async def run(self):
+        async with self.manager.run(), anyio.create_task_group() as group:
+            group.start_soon(self.caps.sweep)
+            try:
+                yield
+            finally:
+                group.cancel_scope.cancel()
+                self.caps.stopped()
 
 
 def _client(scope) -> str:

@@ -25,6 +25,8 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from recur.serve.access import answered
 from recur.serve.prefix import is_mcp_path, route_path
 
+# why an MCP session closed (mcp_sessions.SessionCaps): recur_mcp_sessions_closed_total's ``reason`` label
+MCP_CLOSE_REASONS = ("idle", "cap", "client", "shutdown")
 # 60 and 120 s: an Alertmanager group of 1,176 alerts took 34.6 s, past 30 s, and counted only under +Inf
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
 
@@ -148,6 +150,14 @@ class Metrics:
             registry=r,
         )
         self.rejected = Counter("recur_overload_rejections", "Requests turned away with 503 overloaded", registry=r)
+        self.mcp_closed = Counter(
+            "recur_mcp_sessions_closed",
+            "MCP sessions closed, by why: idle (--mcp-idle-timeout), cap (room made), client (DELETE), shutdown",
+            ["reason"],
+            registry=r,
+        )
+        for reason in MCP_CLOSE_REASONS:  # each at 0 from the start: a rate() needs the series before its first
+            self.mcp_closed.labels(reason)
         r.register(_IndexCollector(holder))
         r.register(_FeedbackCollector(settings))  # the feedback log's path and health (serve.deps.Settings)
         _register_runtime(r)

@@ -17,6 +17,7 @@ import time
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPBearer
 
+from recur.serve.access import request_id
 from recur.serve.deps import Settings, get_settings
 from recur.serve.guard import ApiError, is_mcp_path
 from recur.serve.prefix import route_path
@@ -274,7 +275,9 @@ def _csp_for(body: bytes | None) -> bytes:
 
 
 class SecurityHeaders:
-    """ASGI middleware: the headers above on every response, whatever produced it."""
+    """ASGI middleware: the headers above on every response, whatever produced it, and the request's
+    ``X-Request-Id`` (access.request_id), given here, outermost, so the layers inside (the 500 of
+    guard.Unexpected, the access log) name the id the answer carries."""
 
     def __init__(self, app):
         self.app = app
@@ -282,17 +285,19 @@ class SecurityHeaders:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        rid = (b"x-request-id", request_id(scope).encode("ascii"))
         if route_path(scope) in DOC_PAGES:
-            return await self._doc_page(scope, receive, send)
+            return await self._doc_page(scope, receive, send, rid)
 
         async def with_headers(message):
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *HEADERS, (b"content-security-policy", CSP.encode())]
+                csp = (b"content-security-policy", CSP.encode())
+                message["headers"] = [*message.get("headers", []), *HEADERS, csp, rid]
             await send(message)
 
         await self.app(scope, receive, with_headers)
 
-    async def _doc_page(self, scope, receive, send):
+    async def _doc_page(self, scope, receive, send, rid: tuple):
         """Buffer the (small) docs page to hash its inline script into the policy."""
         start, chunks = None, []
 
@@ -304,7 +309,8 @@ class SecurityHeaders:
             chunks.append(message.get("body", b""))
             if not message.get("more_body"):
                 body = b"".join(chunks)
-                start["headers"] = [*start.get("headers", []), *HEADERS, (b"content-security-policy", _csp_for(body))]
+                csp = (b"content-security-policy", _csp_for(body))
+                start["headers"] = [*start.get("headers", []), *HEADERS, csp, rid]
                 await send(start)
                 await send({"type": "http.response.body", "body": body})
 

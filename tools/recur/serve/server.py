@@ -37,7 +37,7 @@ MAX_READ_AT_STOP = 8 * 1024 * 1024
 class HeaderTimeoutProtocol(HttpToolsProtocol):
     header_timeout = DEFAULT_HEADER_TIMEOUT
     send_timeout = DEFAULT_SEND_TIMEOUT
-    # (status, body bytes, client address) of each error answered here, before any app runs:
+    # (status, body bytes, client address, request id) of each error answered here, before any app runs:
     # the app's metrics and access log never see these requests
     on_raw_error = None
     # called when uvicorn begins a graceful stop (the app's guard.Stopping), before any await of the stop
@@ -176,18 +176,22 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
 
     def _raw_error(self, status: bytes, code: str, message: str, extra: tuple = ()) -> None:
         """An error written on the socket, before any app runs: the API's shape and the security
-        headers every response carries (and ``extra`` headers, bytes lines); then the connection is closed."""
+        headers every response carries, with an ``X-Request-Id`` of its own (the request's headers were
+        not read: a new id, as the access log's line names it), and ``extra`` headers, bytes lines; then the
+        connection is closed."""
+        from recur.serve.access import new_request_id
         from recur.serve.security import CSP, HEADERS
 
+        rid = new_request_id()
         body = json.dumps(error_body(code, message), separators=(",", ":")).encode()
         head = [b"HTTP/1.1 " + status, b"content-type: application/json", b"content-length: " + str(len(body)).encode()]
-        head += [name + b": " + value for name, value in [*HEADERS, (b"content-security-policy", CSP.encode())]]
-        head += list(extra)
+        sent = [*HEADERS, (b"content-security-policy", CSP.encode()), (b"x-request-id", rid.encode())]
+        head += [name + b": " + value for name, value in sent] + list(extra)
         self.transport.write(b"\r\n".join([*head, b"connection: close", b"", body]))
         self.transport.close()
         # a connection that sent nothing (a browser's preconnect left idle) is not a request: not counted
         if self.on_raw_error is not None and (self._header_bytes or status[:3] != b"408"):
-            self.on_raw_error(int(status[:3]), len(body), getattr(self, "client", None))
+            self.on_raw_error(int(status[:3]), len(body), getattr(self, "client", None), rid)
 
     def _read_what_was_sent(self) -> None:
         """Feed the parser what the client has sent and the event loop has not read yet (its bytes in the
@@ -240,8 +244,8 @@ def protocol(
     on_shutdown=None,
 ) -> type:
     """A protocol class with these timeouts (uvicorn takes a class, not an instance);
-    ``on_raw_error(status, size, client)`` is told of each error answered before the app, ``on_shutdown()``
-    of the server's stop (once per connection open then)."""
+    ``on_raw_error(status, size, client, request_id)`` is told of each error answered before the app,
+    ``on_shutdown()`` of the server's stop (once per connection open then)."""
     return type(
         "RecurHttpProtocol",
         (HeaderTimeoutProtocol,),
@@ -333,10 +337,10 @@ def _observer(app):
 
     metrics = getattr(getattr(app, "state", None), "metrics", None)
 
-    def observe(status: int, size: int, client) -> None:
+    def observe(status: int, size: int, client, rid: str) -> None:
         if metrics is not None:
             metrics.requests.labels("(protocol)", "OTHER", str(status)).inc()
-        protocol_error(status, size, client)
+        protocol_error(status, size, client, rid)
 
     return observe
 
