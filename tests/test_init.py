@@ -1187,3 +1187,29 @@ def test_keep_existing_with_the_teams_own_makefile_says_how_to_install_recur(tmp
     # the commands named next run from that venv
     assert f"{venv}/bin/recur check --strict" in res.output and f"{venv}/bin/recur serve" in res.output
     assert "PIP_INDEX_URL" in res.output  # and where pip finds recur
+
+
+def test_the_names_the_site_generates_are_listed_in_mkdocs_yml_and_the_team_guide(tmp_path):
+    """Found adopting Recur: a team's own docs/index.md is left out of the site (the site generates its home
+    page there: a warning, and recur site --strict fails), and neither the generated mkdocs.yml nor
+    docs/team-kb.md said which names the site takes. Each top-level name of the generated tree is in both."""
+    import datetime as dt
+
+    from kbfactory import small_kb
+
+    from recur.problems.board import board
+    from recur.site.generate import generate
+
+    kb = load_kb(small_kb(tmp_path / "kb"))
+    day = dt.date(2026, 5, 1)
+    generate(kb, tmp_path / "tree", as_of=day, board=board(kb, day))
+    # not its hidden marker file: a hidden file in docs/ is no page (mkdocs and recur leave them out)
+    names = sorted(p.name + ("/" if p.is_dir() else "") for p in (tmp_path / "tree").iterdir() if p.name[0] != ".")
+    assert "index.md" in names and "patterns/" in names and "assets/" in names, names
+    dest = tmp_path / "team"
+    assert run("init", dest).exit_code == 0
+    comment = "\n".join(ln for ln in (dest / "mkdocs.yml").read_text().splitlines() if ln.lstrip().startswith("#"))
+    guide = (Path(__file__).resolve().parents[1] / "docs/team-kb.md").read_text()
+    for name in names:
+        assert re.search(rf"(?<![\w/.]){re.escape(name)}(?![\w/])", comment), (name, comment)
+        assert f"`{name}`" in guide, name
