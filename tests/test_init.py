@@ -1213,3 +1213,29 @@ def test_the_names_the_site_generates_are_listed_in_mkdocs_yml_and_the_team_guid
     for name in names:
         assert re.search(rf"(?<![\w/.]){re.escape(name)}(?![\w/])", comment), (name, comment)
         assert f"`{name}`" in guide, name
+
+
+@pytest.mark.parametrize("extra", [[], ["--starter"]])
+def test_after_an_upgrade_no_file_init_wrote_names_the_old_recur_version(tmp_path, extra):
+    """Found adopting Recur: the README said "built ... with Recur 0.1.0" and requirements.txt's comment named
+    recur-0.1.0-py3-none-any.whl, and the documented upgrade (change the pin, make constraints) rewrote neither.
+    Recur's version is only in the pin, which the team changes, and in the files make constraints writes again."""
+    import shutil
+    import subprocess
+
+    from recur import __version__
+
+    dest = tmp_path / "team"
+    assert run("init", dest, *extra).exit_code == 0
+    version = re.compile(rf"(?<![\w.]){re.escape(__version__)}(?![\w.])")
+    named = {}
+    for path in sorted(p for p in dest.rglob("*") if p.is_file()):
+        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if version.search(ln)]
+        if lines:
+            named[path.relative_to(dest).as_posix()] = lines
+    assert named.pop("requirements.txt") == [f"recur=={__version__}"], named
+    assert set(named) <= {"constraints.txt", "KB-FORMAT.md"}, named
+    if shutil.which("make") is not None:  # which make constraints writes again
+        argv = ["make", "-n", "constraints", "RECUR=recur", "TORCH_INDEX="]
+        steps = subprocess.run(argv, cwd=dest, capture_output=True, text=True, check=True).stdout
+        assert "recur init --constraints-only ." in steps and "recur kb-format --out KB-FORMAT.md" in steps, steps
