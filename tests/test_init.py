@@ -1095,3 +1095,147 @@ def test_the_install_stamp_follows_the_wheel_requirements_txt_names_not_its_comm
         os.utime(dest / ".venv/bin/.installed", (earlier, earlier))  # installed before the wheel was rebuilt
         stale = subprocess.run(["make", "-q", ".venv/bin/.installed"], cwd=dest, capture_output=True, text=True)
         assert stale.returncode == (1 if name == "named" else 0), (name, stale.stdout, stale.stderr)
+
+
+def test_keep_existing_names_every_recur_ignore_line_a_kept_gitignore_lacks(tmp_path):
+    """Found adopting Recur in a team's repository: its own .gitignore (kept) was only checked for wheels/, and
+    `git add .` took .recur/ (the index, the browser model's export) and a half-made site.tmp-*/ into the
+    repository, ~80 MB of build output. init names each line of its own .gitignore the kept one lacks, ready to
+    paste (it edits no kept file); git, with them appended, ignores all that Recur's commands leave."""
+    import shutil
+    import subprocess
+
+    from recur.util.files import _temp_file, work_folder
+
+    if shutil.which("git") is None:
+        pytest.skip("no git")
+    dest = tmp_path / "team"
+    dest.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=dest, check=True)
+    ours = "__pycache__/\n*.py[cod]\nbuild/\nwheels/\n.venv\nsite/\n"  # as GitHub's Python template has them
+    (dest / ".gitignore").write_text(ours)
+    res = run("init", dest, "--keep-existing")
+    assert res.exit_code == 0, res.output
+    assert (dest / ".gitignore").read_text() == ours
+    said = res.output.split("Add these lines to it:\n")[1].split("Next:")[0].splitlines()
+    fresh = tmp_path / "fresh"
+    assert run("init", fresh).exit_code == 0
+    recurs = [ln for ln in (fresh / ".gitignore").read_text().splitlines() if ln and not ln.startswith("#")]
+    assert said == [ln for ln in recurs if ln not in (".venv/", "site/", "__pycache__/")], res.output
+    # what Recur's commands leave, made as they make it
+    (dest / ".recur/index").mkdir(parents=True)
+    (dest / ".recur/index/index.faiss").write_bytes(b"x")
+    (work_folder(dest / "site") / "index.html").write_text("<html></html>\n")
+    (dest / "site.old").mkdir()
+    (dest / "site.old/index.html").write_text("<html></html>\n")
+    fd, tmp = _temp_file(dest / "kb/patterns/capacity.md")
+    os.close(fd)
+    for folder in (".venv/bin", "site", "__pycache__"):
+        (dest / folder).mkdir(parents=True)
+        (dest / folder / "x").write_text("x")
+
+    def untracked():
+        out = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=dest, text=True,
+                             capture_output=True, check=True).stdout  # fmt: skip
+        return sorted(ln[3:] for ln in out.splitlines() if not ln[3:].startswith((".github/", "kb/", "docs/")) or
+                      ln.endswith(".tmp"))  # fmt: skip
+
+    before = untracked()
+    assert ".recur/index/index.faiss" in before and "site.old/index.html" in before
+    assert os.path.relpath(tmp, dest) in before and not any(p.startswith((".venv/", "site/")) for p in before)
+    with open(dest / ".gitignore", "a") as f:
+        f.write("\n".join(said) + "\n")
+    after = untracked()
+    assert not any(p.startswith((".recur/", "site")) or p.endswith(".tmp") for p in after), after
+    # a .gitignore of the team's with all of Recur's lines: nothing said
+    again = tmp_path / "again"
+    again.mkdir()
+    (again / ".gitignore").write_text("node_modules/\n" + (fresh / ".gitignore").read_text())
+    res = run("init", again, "--keep-existing")
+    assert res.exit_code == 0 and ".gitignore" in res.output and "Add these lines" not in res.output, res.output
+
+
+def test_keep_existing_with_the_teams_own_makefile_says_how_to_install_recur(tmp_path):
+    """Found adopting Recur: with the team's Makefile kept, init said to run Recur's commands directly, but
+    nothing had installed recur in the repository. It prints the install target's venv and pip commands (its
+    Makefile variables' defaults, as make reads them) and what to leave out where torch's index does not answer."""
+    import shlex
+    import shutil
+    import subprocess
+
+    if shutil.which("make") is None:
+        pytest.skip("no make")
+    dest = tmp_path / "team"
+    (dest / ".git").mkdir(parents=True)
+    (dest / "Makefile").write_text("test:\n\t@echo team tests\n")
+    res = run("init", dest, "--keep-existing")
+    assert res.exit_code == 0, res.output
+    fresh = tmp_path / "fresh"
+    assert run("init", fresh).exit_code == 0
+
+    def variable(name):
+        argv = ["make", "-s", "--no-print-directory", "--eval", f"print-var: ; @echo $({name})", "print-var"]
+        return subprocess.run(argv, cwd=fresh, capture_output=True, text=True, check=True).stdout.strip()
+
+    python, venv, torch = variable("PYTHON"), variable("VENV"), variable("TORCH_INDEX")
+    line = next(ln.strip() for ln in res.output.splitlines() if " -m venv " in ln)
+    steps = [shlex.split(step) for step in line.split(" && ")]
+    assert steps[0] == ["cd", str(dest)] and steps[1] == [python, "-m", "venv", venv], line
+    assert steps[2] == [f"{venv}/bin/python", "-m", "pip", "install", "-r", "requirements.txt",
+                        "--extra-index-url", torch], line  # fmt: skip
+    assert "leave out --extra-index-url and its URL" in res.output
+    # the commands named next run from that venv
+    assert f"{venv}/bin/recur check --strict" in res.output and f"{venv}/bin/recur serve" in res.output
+    assert "PIP_INDEX_URL" in res.output  # and where pip finds recur
+
+
+def test_the_names_the_site_generates_are_listed_in_mkdocs_yml_and_the_team_guide(tmp_path):
+    """Found adopting Recur: a team's own docs/index.md is left out of the site (the site generates its home
+    page there: a warning, and recur site --strict fails), and neither the generated mkdocs.yml nor
+    docs/team-kb.md said which names the site takes. Each top-level name of the generated tree is in both."""
+    import datetime as dt
+
+    from kbfactory import small_kb
+
+    from recur.problems.board import board
+    from recur.site.generate import generate
+
+    kb = load_kb(small_kb(tmp_path / "kb"))
+    day = dt.date(2026, 5, 1)
+    generate(kb, tmp_path / "tree", as_of=day, board=board(kb, day))
+    # not its hidden marker file: a hidden file in docs/ is no page (mkdocs and recur leave them out)
+    names = sorted(p.name + ("/" if p.is_dir() else "") for p in (tmp_path / "tree").iterdir() if p.name[0] != ".")
+    assert "index.md" in names and "patterns/" in names and "assets/" in names, names
+    dest = tmp_path / "team"
+    assert run("init", dest).exit_code == 0
+    comment = "\n".join(ln for ln in (dest / "mkdocs.yml").read_text().splitlines() if ln.lstrip().startswith("#"))
+    guide = (Path(__file__).resolve().parents[1] / "docs/team-kb.md").read_text()
+    for name in names:
+        assert re.search(rf"(?<![\w/.]){re.escape(name)}(?![\w/])", comment), (name, comment)
+        assert f"`{name}`" in guide, name
+
+
+@pytest.mark.parametrize("extra", [[], ["--starter"]])
+def test_after_an_upgrade_no_file_init_wrote_names_the_old_recur_version(tmp_path, extra):
+    """Found adopting Recur: the README said "built ... with Recur 0.1.0" and requirements.txt's comment named
+    recur-0.1.0-py3-none-any.whl, and the documented upgrade (change the pin, make constraints) rewrote neither.
+    Recur's version is only in the pin, which the team changes, and in the files make constraints writes again."""
+    import shutil
+    import subprocess
+
+    from recur import __version__
+
+    dest = tmp_path / "team"
+    assert run("init", dest, *extra).exit_code == 0
+    version = re.compile(rf"(?<![\w.]){re.escape(__version__)}(?![\w.])")
+    named = {}
+    for path in sorted(p for p in dest.rglob("*") if p.is_file()):
+        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if version.search(ln)]
+        if lines:
+            named[path.relative_to(dest).as_posix()] = lines
+    assert named.pop("requirements.txt") == [f"recur=={__version__}"], named
+    assert set(named) <= {"constraints.txt", "KB-FORMAT.md"}, named
+    if shutil.which("make") is not None:  # which make constraints writes again
+        argv = ["make", "-n", "constraints", "RECUR=recur", "TORCH_INDEX="]
+        steps = subprocess.run(argv, cwd=dest, capture_output=True, text=True, check=True).stdout
+        assert "recur init --constraints-only ." in steps and "recur kb-format --out KB-FORMAT.md" in steps, steps

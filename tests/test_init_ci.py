@@ -179,3 +179,22 @@ def test_ci_caches_the_browser_model_keyed_by_what_makes_the_export(tmp_path):
     assert steps.index(model) < site
     # the index keeps its own cache
     assert [s["with"]["path"] for s in cached] == [".recur/index", ".recur/browser-model"]
+
+
+def test_ci_keeps_the_built_site_only_from_the_default_branch_and_for_a_week(tmp_path):
+    """Found adopting Recur: kb.yml uploaded site/ (27.5 MB, mostly the browser model) as an artifact on every
+    run, pull requests too, for GitHub's default 90 days, and nothing used it. It is kept from a push to the
+    default branch (the site a team publishes) for 7 days, and docs/team-kb.md says what it is for."""
+    dest = tmp_path / "team"
+    assert CliRunner().invoke(cli, ["init", str(dest)]).exit_code == 0
+    _, steps = _steps(dest, "kb.yml")
+    uploads = [s for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact@")]
+    assert len(uploads) == 1, uploads
+    upload = uploads[0]
+    assert upload["with"]["path"] == "site/" and upload["with"]["retention-days"] == 7
+    condition = upload["if"]
+    assert "github.event_name == 'push'" in condition and "github.event.repository.default_branch" in condition
+    assert steps.index(upload) > next(i for i, s in enumerate(steps) if s.get("run") == "make site")
+    doc = (Path(__file__).resolve().parents[1] / "docs/team-kb.md").read_text()
+    said = doc[doc.index("**Host the static site.**") :].split("\n\n")[0]
+    assert f"`{upload['with']['name']}`" in said and "7 days" in said, said

@@ -76,6 +76,8 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
         click.echo(f"  requirements.txt was kept: name ./wheels/{Path(wheel).name} in it in place of recur's pin.")
     if kept and wheel is not None and ".gitignore" in kept:  # `git add .` left the wheel out; CI then had no recur
         _wheel_ignored(Path(directory), Path(wheel).name)
+    if kept and ".gitignore" in kept:
+        _ignores_missing(Path(directory))
     top = repository_root(directory)
     if top is not None and top != Path(directory).resolve():
         click.echo(
@@ -97,18 +99,45 @@ def _wheel_ignored(directory: Path, name: str) -> None:
         )
 
 
+def _ignores_missing(directory: Path) -> None:
+    """The lines of the .gitignore init writes that the team's kept one lacks, to paste into it (init never
+    edits a kept file). Found adopting Recur in a team's repository: only wheels/ was looked for, and its
+    own .gitignore let `git add .` take .recur/ (the index, the browser model's export) and site/, ~80 MB
+    of build output."""
+    from recur.util.files import gitignore_line
+
+    missing = [
+        line for line in _recur_ignores() if gitignore_line(directory / ".gitignore", _ignored_example(line)) is None
+    ]
+    if missing:
+        click.echo(
+            f"  Your .gitignore (kept) does not ignore what Recur writes beside the KB ({', '.join(missing)}): "
+            "`git add .` would commit build output. Add these lines to it:"
+        )
+        click.echo("\n".join(missing))  # not indented: git reads a leading space as part of the pattern
+
+
+def _recur_ignores() -> list[str]:
+    """The patterns of the .gitignore init writes (its template), in its order."""
+    from recur.util.resources import templates_dir
+
+    text = (templates_dir() / "init" / ".gitignore").read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _ignored_example(pattern: str) -> str:
+    """A file the .gitignore ``pattern`` is there to ignore: ``site/`` -> ``site/x``, ``.*.tmp`` -> ``.x.tmp``."""
+    path = pattern.strip("/").replace("*", "x")
+    return f"{path}/x" if pattern.endswith("/") else path
+
+
 def _next_steps(directory: str, starter: bool, kept: list[str] | None, wheel: str | None) -> None:
     click.echo("Next:")
     if kept and "Makefile" in kept:  # the team's own Makefile has none of Recur's targets
-        _kept_makefile()
+        _where_recur_comes_from(wheel, "CI installs")
+        _kept_makefile(directory)
         return
-    if wheel is not None:  # requirements.txt names the wheel: pip needs no index for recur
-        click.echo(f"  commit wheels/{Path(wheel).name} with the rest: make install and CI install recur from it")
-    else:
-        click.echo(
-            "  first, tell pip where recur comes from: requirements.txt pins it, and the `recur` on the public PyPI"
-        )
-        click.echo("  is another project (set PIP_INDEX_URL to your index, or name the wheel file: see its comment)")
+    _where_recur_comes_from(wheel, "make install and CI install")
     click.echo("  " + _first_step(directory))
     if starter:
         click.echo("  make test      # check, near-duplicates, eval, the site: as CI runs them on a change")
@@ -120,22 +149,50 @@ def _next_steps(directory: str, starter: bool, kept: list[str] | None, wheel: st
         click.echo("  make test                      # then check it as CI will")
 
 
-def _kept_makefile() -> None:
-    """What to do with the team's own Makefile kept: Recur's targets, and the ``make`` calls (with the variables
-    they pass) of the workflows init wrote, both read from the files init writes. Found in review: the hint
-    named install/check/site/report/test/run, where kb.yml also runs make similar and make eval and passes
-    REPORT_FORMAT/REPORT_OUT to make report."""
+def _where_recur_comes_from(wheel: str | None, installs: str) -> None:
+    if wheel is not None:  # requirements.txt names the wheel: pip needs no index for recur
+        click.echo(f"  commit wheels/{Path(wheel).name} with the rest: {installs} recur from it")
+    else:
+        click.echo(
+            "  first, tell pip where recur comes from: requirements.txt pins it, and the `recur` on the public PyPI"
+        )
+        click.echo("  is another project (set PIP_INDEX_URL to your index, or name the wheel file: see its comment)")
+
+
+def _kept_makefile(directory: str) -> None:
+    """What to do with the team's own Makefile kept: install recur as Recur's Makefile would, then Recur's
+    targets, and the ``make`` calls (with the variables they pass) of the workflows init wrote, all read from
+    the files init writes. Found in review: the hint named install/check/site/report/test/run, where kb.yml
+    also runs make similar and make eval and passes REPORT_FORMAT/REPORT_OUT to make report; and, adopting
+    Recur, it said to run Recur's commands where nothing had installed them."""
     from recur.kb.init import make_targets, workflow_make_calls
 
-    click.echo("  recur check --strict            # your Makefile was kept: run Recur's commands directly,")
-    click.echo(f"  recur site --strict && recur serve  # or merge its targets: {', '.join(make_targets())}")
+    python, venv, torch = _makefile_default("PYTHON"), _makefile_default("VENV"), _makefile_default("TORCH_INDEX")
+    pip = f"{venv}/bin/python -m pip install -r requirements.txt --extra-index-url {torch}"
+    click.echo(f"  {_first_step(directory, f'{python} -m venv {venv} && {pip}')}")
+    click.echo(f"  # installs recur in {venv}/ as the install target of Recur's Makefile does, torch's CPU build from")
+    click.echo("  # that index; where it does not answer (a network that reaches only a PyPI mirror), pip stalls for")
+    click.echo("  # minutes on it: leave out --extra-index-url and its URL")
+    recur = f"{venv}/bin/recur"
+    click.echo(f"  {recur} check --strict            # your Makefile was kept: run Recur's commands directly,")
+    click.echo(f"  {recur} site --strict && {recur} serve  # or merge its targets: {', '.join(make_targets())}")
     said = [f"{name}: {', '.join(calls)}" for name, calls in workflow_make_calls().items() if calls]
     said[0] = said[0].replace(":", " calls those make targets:", 1)
     click.echo(f"  (.github/workflows/{'; '.join(said)}. Merge them, with the variables they pass, before the first "
                "pull request)")  # fmt: skip
 
 
-def _first_step(directory: str) -> str:
+def _makefile_default(name: str) -> str:
+    """The default of the Makefile init writes for its variable ``name`` (its ``NAME ?= value`` line)."""
+    import re
+
+    from recur.util.resources import templates_dir
+
+    text = (templates_dir() / "init" / "Makefile").read_text(encoding="utf-8")
+    return re.search(rf"^{name}\s*\?=\s*(\S+)", text, re.M).group(1)
+
+
+def _first_step(directory: str, install: str = "make install") -> str:
     """``cd DIR && git init && make install``, without the ``cd`` into the folder recur already runs
     in and without ``git init`` in a repository git already tracks (``--keep-existing``'s usual case)."""
     import shlex
@@ -143,7 +200,7 @@ def _first_step(directory: str) -> str:
     steps = [] if Path(directory).resolve() == Path.cwd().resolve() else [f"cd {shlex.quote(directory)}"]
     if repository_root(directory) is None:
         steps.append("git init")
-    return " && ".join([*steps, "make install"])
+    return " && ".join([*steps, install])
 
 
 @click.command("kb-format")

@@ -139,8 +139,9 @@ def _say_built(built, out_dir, quiet: bool) -> None:
         if not built.site_url:
             click.echo(
                 "note: no site URL (--site-url, env RECUR_SITE_URL, or site_url in mkdocs.yml): the 404 page links "
-                "from the host's root, so a static host serving the site under a sub-path (https://host/recur/) "
-                "shows it unstyled with dead links; `recur serve` (--root-path) corrects it by itself.",
+                "from the host's root, so a static host serving the site under a sub-path (e.g. "
+                "https://docs.example.com/team-kb/) shows it unstyled with dead links; `recur serve` (--root-path) "
+                "corrects it by itself.",
                 err=True,
             )
         if built.browser:
