@@ -5,11 +5,12 @@ the theme's and Recur's scripts read."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
 from kbfactory import small_kb
-from site_helpers import AS_OF
+from site_helpers import AS_OF, site_kb
 
 from recur.cli.main import cli
 
@@ -86,3 +87,99 @@ def test_files_a_browser_runs_in_the_own_pages_folder_are_an_error_but_a_script_
     r, out = _site(kb, repo, tmp_path, "--strict")
     assert r.exit_code == 0, r.output
     assert (out / "ours.js").is_file() and 'src="ours.js"' in (out / "oncall.html").read_text()
+
+
+def _content(page: Path) -> str:
+    """The page's article: what its Markdown made (the theme around it has scripts of its own)."""
+    text = page.read_text(encoding="utf-8")
+    return text[text.index("<article") : text.index("</article>")]
+
+
+def test_own_markdown_pages_are_sanitised_as_kb_pages_are(tmp_path, monkeypatch):
+    """On a static host (no CSP) an own page's raw <img onerror>, <script> and javascript: link ran; and
+    attr_list ids the theme reads could be written there too. They go through the KB pages' sanitiser;
+    the page's text, its headings' anchors and a button class stay. Every page tells no other host which
+    page a link or image came from."""
+    kb = small_kb(tmp_path / "kb")
+    repo = _team_repo(tmp_path, monkeypatch)
+    (repo / "docs/notes.md").write_text(
+        "# Team notes\n\n## Escalation\n\n"
+        '<img src="x.png" onerror="alert(1)"> after the image\n\n'
+        "<script>alert(2)</script>\n\n"
+        "[go](javascript:alert(3)) and [the wiki](https://wiki.example/x)\n\n"
+        "Settings paragraph\n{: #__config }\n\n"
+        "[Open the board](board/index.md){ .md-button .md-search__input }\n"
+    )
+    (repo / "docs/x.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    r, out = _site(kb, repo, tmp_path, "--strict")
+    assert r.exit_code == 0, r.output
+    page = (out / "notes.html").read_text(encoding="utf-8")
+    content = _content(out / "notes.html")
+    assert "onerror" not in content and "alert(2)" not in content and "javascript:" not in content, content
+    assert '<img src="x.png"> after the image' in content
+    assert 'href="https://wiki.example/x"' in content and 'id="escalation"' in content
+    assert "<p>Settings paragraph</p>" in content
+    assert re.findall(r'<[a-z]+ [^>]*id="__config"', page) == ['<script id="__config"']
+    assert re.search(r'<a class="md-button" href="board/index.html">Open the board</a>', content), content
+    assert '<meta name="referrer" content="no-referrer">' in page
+
+
+def test_kb_text_cannot_claim_the_ids_and_classes_the_scripts_read(tmp_path):
+    """`{: #__config }` in a pattern put a <p id="__config"> with the writer's JSON before mkdocs-material's
+    <script id="__config">, which the theme (its search index) and recur-suggest.js (siteRoot) read. Ids
+    and classes starting __, md- or recur- are dropped from KB text; the ones Recur's page writes stay."""
+    kb = site_kb(tmp_path / "kb")
+    target = kb / "patterns/capacity/db-pool-exhausted.md"
+    text = target.read_text()
+    assert "## Summary\n" in text
+    text = text.replace(
+        "## Summary\n",
+        '## Summary\n\n{"base": "https://evil.example", "search": "https://evil.example/w.js"}\n{: #__config }\n\n'
+        "Claims the search box\n{: .md-search__input .recur-suggest .plain #md-search }\n\n"
+        "Claims the copy status\n{: #recur-copy-status }\n\n",
+        1,
+    )
+    target.write_text(text)
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "--no-browser-search", "--index", str(tmp_path)]
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 0, r.output
+    page = (out / "patterns/capacity/db-pool-exhausted.html").read_text(encoding="utf-8")
+    assert re.findall(r'<[a-z]+ [^>]*id="__config"', page) == ['<script id="__config"'], page
+    content = _content(out / "patterns/capacity/db-pool-exhausted.html")
+    assert '<p class="plain">Claims the search box</p>' in content, content
+    assert "<p>Claims the copy status</p>" in content
+    assert 'id="recur-copy-status"' not in content and "md-search__input" not in content
+    # what Recur's own page Markdown writes is kept: the runbook's class (recur.js) and the path section's id
+    assert '<h2 class="recur-runbook" id="runbook">' in content, content
+    assert 'id="recur-onboarding-paths"' in content
+
+
+def test_a_link_to_an_id_the_site_drops_is_a_check_warning(tmp_path):
+    """A heading "MD-5 sums" gets the id md-5-sums, which the site drops from KB text: a link to it leads
+    nowhere there, and mkdocs, which checks anchors before the site drops it, passes it with --strict.
+    `recur check` says so, with the way out (an id of the heading's own), and the id offered then works."""
+    from kbfactory import pattern_text, write
+
+    from recur.kb.check import check_path
+
+    kb = small_kb(tmp_path / "kb")
+    summary = "See [sums](#md-5-sums) and [cause](#root-cause).\n\n## MD-5 sums\n\nCompare them."
+    write(kb, "patterns/capacity/linker.md", pattern_text("linker", signals=("LINKER_SIGNAL",), summary=summary))
+    _, problems = check_path(kb, today=AS_OF)
+    found = [p.message for p in problems if p.field == "link"]
+    assert found == [
+        "'#md-5-sums': the site drops the id #md-5-sums from the page (ids starting __, md- or recur- are the "
+        "theme's and Recur's scripts'), so the link leads nowhere; give the heading an id of its own: "
+        "## Heading {#another-id}"
+    ], found
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "--no-browser-search", "--index", str(tmp_path)]
+    built = CliRunner().invoke(cli, args)
+    assert built.exit_code == 0, built.output
+    assert "<h3>MD-5 sums</h3>" in (out / "patterns/capacity/linker.html").read_text()
+
+    summary = summary.replace("#md-5-sums", "#sums").replace("## MD-5 sums", "## MD-5 sums {#sums}")
+    write(kb, "patterns/capacity/linker.md", pattern_text("linker", signals=("LINKER_SIGNAL",), summary=summary))
+    _, problems = check_path(kb, today=AS_OF)
+    assert [p.message for p in problems if p.field == "link"] == []

@@ -259,10 +259,12 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
 
 def on_page_content(html, page, config, files, **kwargs):
     # pattern and incident pages carry KB Markdown: what Markdown made of it is rebuilt from an
-    # allow-list (recur.site.inert), so no KB text runs script on a static host with no CSP
-    generated = page.file.src_uri not in state["own_files"]
-    if page.meta.get("recur_kind") in ("pattern", "incident") or (
-        generated and page.file.src_uri.startswith(("patterns/", "incidents/"))  # if its front matter was lost
+    # allow-list (recur.site.inert), so no KB text runs script on a static host with no CSP. The site's
+    # own pages (its docs_dir) too: they arrive in pull requests as KB files do, and an own page's
+    # <script src="x.js"> with x.js beside it ran even under recur serve's CSP (script-src 'self')
+    own = page.file.src_uri in state["own_files"]
+    if own or page.meta.get("recur_kind") in ("pattern", "incident") or (
+        page.file.src_uri.startswith(("patterns/", "incidents/"))  # if its front matter was lost
     ):
         from recur.site.inert import inert_html
 
