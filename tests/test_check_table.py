@@ -366,6 +366,22 @@ ROWS = [
         "warning",
     ),
     (
+        # a tracking pixel on a static host (no CSP there), a broken image under recur serve's
+        "body-remote-image",
+        {
+            P: pattern(
+                *front(),
+                body="\n## Summary\nThe graph: ![cpu](https://tracker.example/p.gif?u=1) and [a link](https://x.example/).\n\n"
+                "## Runbook\n1. Run `uptime` on the host.\n\n## Root cause\nThe mechanism.\n",
+            )
+        },
+        f"{P}:13: link",
+        "the image 'https://tracker.example/p.gif?u=1' is on another site: each reader's browser fetches it from "
+        "there (which tells that host who reads the page), and recur serve blocks it; save the image beside this "
+        "file and link it",
+        "warning",
+    ),
+    (
         # a date as a team writes it: "must be a date like 2026-01-31" gave no form of the date itself
         "incident-date-month-first",
         {INC: GOOD_INC.replace("date: 2026-03-02", "date: 12/19/2026")},

@@ -34,6 +34,15 @@ _INCIDENTS = re.compile(r"incidents-\d+")
 # headings clashed (the author's #onboarding-paths, the site's #onboarding-paths_1, swapped by a page edit)
 PATHS_HEADING = "On the onboarding paths"
 PATHS_ANCHOR = "recur-onboarding-paths"
+# ids the theme's and Recur's scripts read (mkdocs-material's #__config, recur.js's #recur-copy-status): the
+# site drops them from KB text (recur.site.inert), so a heading whose id starts so has no anchor there
+RESERVED_ID_PREFIXES = ("__", "md-", "recur-")
+
+
+def site_keeps_id(value: str) -> bool:
+    """Whether the site keeps the id ``value`` that a page's Markdown gave an element: not a reserved one,
+    but for the id Recur's own pattern page gives its onboarding-paths section."""
+    return value == PATHS_ANCHOR or not value.strip().lower().startswith(RESERVED_ID_PREFIXES)
 
 
 def paths_heading() -> str:
@@ -69,6 +78,12 @@ class PageAnchors:
         except ValueError:
             return None
         record, frag = self.records.get(rel), unquote(frag)
+        if record is not None and not site_keeps_id(frag):  # mkdocs checks anchors before the site drops it
+            return (
+                f"{target!r}: the site drops the id #{frag} from the page (ids starting __, md- or recur- are the "
+                "theme's and Recur's scripts'), so the link leads nowhere; give the heading an id of its own: "
+                "## Heading {#another-id}"
+            )
         if record is None or frag in self.ids(record):
             return None
         if isinstance(record, Pattern) and _INCIDENTS.fullmatch(frag) and self.kb.incidents_for(record.id):
@@ -106,12 +121,12 @@ class PageAnchors:
 
 class _Ids:
     """Every element id of a rendered page, as mkdocs collects them to validate anchors (raw HTML
-    is none: the site shows a KB file's HTML as text)."""
+    is none: the site shows a KB file's HTML as text), but those the site drops (``site_keeps_id``)."""
 
     found: list = []
 
     def run(self, root):
-        self.found = [e.get("id") for e in root.iter() if e.get("id")]
+        self.found = [e.get("id") for e in root.iter() if e.get("id") and site_keeps_id(e.get("id"))]
 
 
 def _pattern_outline(p: Pattern) -> str:

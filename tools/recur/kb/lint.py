@@ -1014,13 +1014,27 @@ def _link_warnings(kb: KB, bodies: list) -> list[Problem]:
             for link in _LINK.finditer(_CODE_SPAN.sub("", line)):
                 target = link.group(1) or link.group(2)
                 problem = (
-                    _missing_target(root, here, target, carried)
+                    _remote_image(link.group(0), target)
+                    or _missing_target(root, here, target, carried)
                     or scheme_typo(target)
                     or anchors.problem(Path(name), target)
                 )
                 if problem:
                     out.append(Problem(name, n, "link", problem, "warning"))
     return out
+
+
+def _remote_image(link: str, target: str) -> str | None:
+    """Why an image (``![alt](https://host/x.png)``) is not shown from another host: a static host has no
+    Content-Security-Policy, so every reader's browser fetches it from that host (a tracking pixel: who read
+    which page, when), and `recur serve`'s policy blocks it (a broken image). A local image is checked as a
+    link is (``_missing_target``)."""
+    if not link.startswith("!") or not re.match(r"(?i)(https?:)?//", target):
+        return None
+    return (
+        f"the image {target!r} is on another site: each reader's browser fetches it from there (which tells "
+        "that host who reads the page), and recur serve blocks it; save the image beside this file and link it"
+    )
 
 
 def _site_files(kb: KB, bodies: list) -> set:

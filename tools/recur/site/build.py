@@ -127,10 +127,9 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
     ``site_url`` (default: mkdocs.yml's) is mkdocs' site_url: the 404 page, served at whatever URL was
     missing, links from its path, as no relative link works at every depth (from "/" without one).
 
-    ``browser_search`` (default: setting browser_search, on) writes the in-browser search bundle
-    (recur.site.bundle); it needs the index, which is brought up to date first. ``file_search``
-    (default: setting file_search, off) makes the header search work opened from disk
-    (recur.site.file_search)."""
+    ``browser_search`` (default: setting browser_search, on) writes the in-browser search bundle (recur.site.bundle);
+    it needs the index, which is brought up to date first. ``file_search`` (default: setting file_search, off)
+    makes the header search work opened from disk (recur.site.file_search)."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
@@ -161,7 +160,8 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
             raise RecurError(f"{cfg_path}: {exc}" + "".join(f"\n  {m}" for m in capture.messages[:10])) from None
         _require_plugin(cfg, cfg_path)
         made = hook.prepare(kb_dir, src, as_of=as_of or hook.as_of_date(), edit_url=hook.edit_base(cfg, edit_url),
-                            index_path=browser.get("index_dir", index_dir), model_dir=model_dir, extra_dir=own_pages)
+                            index_path=browser.get("index_dir", index_dir), model_dir=model_dir, extra_dir=own_pages,
+                            extra_scripts=hook.own_scripts(cfg))
         generated = time.perf_counter() - t0
         if strict and capture.messages:  # as mkdocs --strict: KB files left out of the site fail the build
             raise RecurError("site not built (--strict): " + "\n  ".join(capture.messages[:10]))

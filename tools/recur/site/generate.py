@@ -145,7 +145,7 @@ def pages(kb, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | 
 
 
 def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | None = None,
-             model=None, extra_dir=None) -> dict:
+             model=None, extra_dir=None, extra_scripts=frozenset()) -> dict:
     """Write the site's Markdown tree for ``kb`` into ``out_dir``; returns {"written", "removed", "files"}.
 
     ``board`` is ``problems.board(kb, as_of)``; ``lookalikes`` maps a pattern id to [{id, score}];
@@ -154,7 +154,9 @@ def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_
     The assets (CSS/JS) are copied into ``assets/`` so the tree is self-contained, and the files of
     ``extra_dir`` (a KB repository's own pages) beside the generated ones; a generated page wins
     (``"shadowed"``: the own files left out for it, ``"own"``: those copied, ``"readmes"``: README.md files
-    left out beside an index page (``_readme_beside_index``), relative to ``extra_dir``).
+    left out beside an index page (``_readme_beside_index``), relative to ``extra_dir``). A symlink or a
+    file a browser runs as it is in ``extra_dir`` is an error (``_refused_own_files``); ``extra_scripts``
+    are the scripts mkdocs.yml's extra_javascript names there (paths relative to it), which it may hold.
     """
     files = {k: v.encode("utf-8") for k, v in pages(kb, as_of=as_of, board=board, lookalikes=lookalikes,
                                                       edit_base=edit_base, model=model).items()}
@@ -165,7 +167,7 @@ def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_
         for f in sorted(assets.iterdir()):
             if f.is_file() and not f.name.startswith("."):
                 files[f"assets/{f.name}"] = f.read_bytes()
-    extra = _extra_pages(extra_dir, out_dir)
+    extra = _extra_pages(extra_dir, out_dir, extra_scripts)
     readmes = [rel for rel in extra if _readme_beside_index(rel, files.keys() | extra.keys())]
     shadowed, own = [], []
     for rel, data in extra.items():
@@ -196,15 +198,49 @@ def _readme_beside_index(rel: str, tree) -> bool:
     return any((path.parent / f"index{suffix}").as_posix() in tree for suffix in MARKDOWN_SUFFIXES)
 
 
-def _extra_pages(extra_dir, out_dir) -> dict:
+def _extra_pages(extra_dir, out_dir, scripts=frozenset()) -> dict:
     """{relpath: bytes} of a site's own pages (not hidden files, not the generated tree itself)."""
     if not extra_dir or not Path(extra_dir).is_dir() or Path(extra_dir).resolve() == Path(out_dir).resolve():
         return {}
     root = Path(extra_dir)
-    pages = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)}
+    found = [p for p in sorted(root.rglob("*")) if not any(part.startswith(".") for part in p.relative_to(root).parts)]
+    _refused_own_files(root, found, scripts)
+    pages = {p.relative_to(root).as_posix(): p.read_bytes() for p in found if p.is_file()}
     _check_utf8(root, pages)
     return pages
+
+
+# what a browser runs as it is, from the site's origin, when the site serves it: mkdocs copies such a file
+# of the own pages folder unchanged, and an own page's <script src> (before pages were sanitised) or a link
+# to it ran it, past `recur serve`'s CSP (script-src 'self') too
+ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".xht", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt")
+SCRIPT_SUFFIXES = (".js", ".mjs")
+
+
+def _refused_own_files(root: Path, found: list, scripts) -> None:
+    """A RecurError naming every file of the own pages folder the site does not publish, before any is read:
+    a symlink (a pull request's ``team-notes.txt`` leading to /etc/recur/token was served; one leading
+    nowhere, as on a CI runner, passed --strict without a word), as the KB loader refuses an image that is
+    one; an HTML, SVG or XML file; a script that mkdocs.yml's extra_javascript does not name."""
+    where = display_path(root)
+    bad = []
+    for p in found:
+        rel = p.relative_to(root).as_posix()
+        suffix = p.suffix.lower()
+        if p.is_symlink():
+            bad.append(f"{display_path(p)}: is a symlink; the site does not copy it (put the file itself in {where})")
+        elif not p.is_file():
+            continue
+        elif suffix in ACTIVE_SUFFIXES:
+            bad.append(f"{display_path(p)}: an HTML, SVG or XML file is published as it is and its scripts run "
+                       "from the site; write the page in Markdown (an image as PNG or JPEG)")
+        elif suffix in SCRIPT_SUFFIXES and rel not in scripts:
+            bad.append(f"{display_path(p)}: a script in the site's own pages runs from the site wherever a page "
+                       "loads it; the site's own scripts are the ones mkdocs.yml's extra_javascript names "
+                       "(the maintainers' file): name it there, or remove it")
+    if bad:
+        raise RecurError("site not built: file(s) in the site's own pages that it does not publish:\n  "
+                         + "\n  ".join(bad))
 
 
 def _check_utf8(root: Path, pages: dict) -> None:

@@ -146,13 +146,22 @@ def problems_warning(kb, kb_path, cross: list) -> str | None:
     return f"recur: KB errors in {kb_path} (run: recur check --kb {kb_path}): {'; '.join(parts)}. First: {first}"
 
 
+def own_scripts(config) -> frozenset:
+    """The scripts mkdocs.yml's extra_javascript names, as paths in its docs_dir (the site's own pages):
+    the only scripts that folder may hold (``recur.site.generate._refused_own_files``). A URL is no file there."""
+    import posixpath
+
+    names = (str(getattr(s, "path", s)) for s in (config.extra_javascript or ()))
+    return frozenset(posixpath.normpath(n) for n in names if n and "://" not in n and not n.startswith("/"))
+
+
 def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, index_path=None,
-            model_dir=None, extra_dir=None) -> dict:
+            model_dir=None, extra_dir=None, extra_scripts=frozenset()) -> dict:
     """Load the KB, compute the board and write the Markdown tree into ``src_dir``.
 
     ``model_dir``: the tuned model folder whose report the Retrieval model page shows (default: the
     KB's active tuned model, else its newest rejected candidate). ``extra_dir``: the site's own
-    pages (mkdocs.yml's docs_dir), copied in beside the generated ones."""
+    pages (mkdocs.yml's docs_dir), copied in beside the generated ones; ``extra_scripts``: ``own_scripts``."""
     from recur.kb.check import cross_checks
     from recur.kb.loader import load_kb
     from recur.problems.report import report_board
@@ -167,7 +176,8 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
     # file by its path in the KB (a published page and board.json name no path of the build machine)
     b = report_board(kb, as_of)
     stats = generate(kb, src_dir, as_of=as_of, board=b, lookalikes=lookalikes_for(kb, index_path),
-                     edit_base=edit_url, model=find_model(kb_path, model_dir), extra_dir=extra_dir)
+                     edit_base=edit_url, model=find_model(kb_path, model_dir), extra_dir=extra_dir,
+                     extra_scripts=extra_scripts)
     state["own_files"] = frozenset(stats["own"])
     for rel in stats["shadowed"]:
         log.warning(f"recur: {Path(extra_dir) / rel}: the site generates a page of its own there, so this file is "
@@ -202,7 +212,7 @@ def on_config(config, **kwargs):
     state["own_pages"] = config.docs_dir
     try:
         stats = prepare(kb, src, as_of=as_of_date(), edit_url=edit_base(config), index_path=index_dir(config),
-                        extra_dir=config.docs_dir)
+                        extra_dir=config.docs_dir, extra_scripts=own_scripts(config))
     except RecurError as exc:  # mkdocs' one-line "Error: ..." and exit 1, as for its own config errors
         from mkdocs.exceptions import PluginError
 
@@ -249,10 +259,12 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
 
 def on_page_content(html, page, config, files, **kwargs):
     # pattern and incident pages carry KB Markdown: what Markdown made of it is rebuilt from an
-    # allow-list (recur.site.inert), so no KB text runs script on a static host with no CSP
-    generated = page.file.src_uri not in state["own_files"]
-    if page.meta.get("recur_kind") in ("pattern", "incident") or (
-        generated and page.file.src_uri.startswith(("patterns/", "incidents/"))  # if its front matter was lost
+    # allow-list (recur.site.inert), so no KB text runs script on a static host with no CSP. The site's
+    # own pages (its docs_dir) too: they arrive in pull requests as KB files do, and an own page's
+    # <script src="x.js"> with x.js beside it ran even under recur serve's CSP (script-src 'self')
+    own = page.file.src_uri in state["own_files"]
+    if own or page.meta.get("recur_kind") in ("pattern", "incident") or (
+        page.file.src_uri.startswith(("patterns/", "incidents/"))  # if its front matter was lost
     ):
         from recur.site.inert import inert_html
 

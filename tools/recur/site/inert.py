@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import nh3
 
+from recur.kb.anchors import RESERVED_ID_PREFIXES, site_keeps_id
+
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em", "h1", "h2",
     "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "s", "span", "strong", "sub",
@@ -34,14 +36,33 @@ ATTRIBUTES = {
 }
 
 
+# ids and classes the theme's and Recur's scripts look up (mkdocs-material reads its settings from the first
+# #__config, recur-suggest.js its siteRoot() from it; both query .md-*, Recur's .recur-*): page text that
+# wrote them ("{: #__config }", attr_list) came first in the page and redirected the search index. Dropped
+# from what the page carries (ids: recur.kb.anchors.site_keeps_id, which `recur check` reads anchors by), but
+# for the class Recur's own pattern page writes and mkdocs-material's documented button classes (style only).
+KEPT_CLASSES = {"recur-runbook", "md-button", "md-button--primary"}
+
+
+def _reserved_dropped(element: str, attribute: str, value: str) -> str | None:
+    """nh3's attribute filter: an id, or each class, that starts as a reserved one does is dropped."""
+    if attribute == "id":
+        return value if site_keeps_id(value) else None
+    if attribute == "class":
+        kept = [c for c in value.split() if c in KEPT_CLASSES or not c.lower().startswith(RESERVED_ID_PREFIXES)]
+        return " ".join(kept) or None
+    return value
+
+
 def inert_html(text: str) -> str:
-    """``text`` (a page's HTML content) with only allowed tags, attributes and URLs. Comments stay:
+    """``text`` (a page's HTML content) with only allowed tags, attributes, URLs, ids and classes. Comments stay:
     ``recur.site.hook`` puts its pre-rendered blocks back at ``<!--recur-slot:N-->`` placeholders."""
     return nh3.clean(
         text,
         tags=TAGS,
         clean_content_tags=DROP,
         attributes=ATTRIBUTES,
+        attribute_filter=_reserved_dropped,
         url_schemes={"http", "https", "mailto"},
         filter_style_properties={"text-align"},  # what the tables extension writes
         strip_comments=False,

@@ -1,0 +1,185 @@
+"""What a pull request can put on the site (security review of `recur site`), built with real mkdocs:
+the site's own pages folder (mkdocs.yml's docs_dir) publishes no symlink and no file a browser runs as
+it is, its Markdown pages are sanitised as KB pages are, and KB text cannot claim the ids and classes
+the theme's and Recur's scripts read."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+from kbfactory import small_kb
+from site_helpers import AS_OF, site_kb
+
+from recur.cli.main import cli
+
+
+def _team_repo(tmp_path: Path, monkeypatch) -> Path:
+    """A `recur init` repository with a page of its own, the working folder (messages name docs/...)."""
+    from recur.kb.init import init_repository
+
+    repo = tmp_path / "team-kb"
+    init_repository(repo, name="Team KB")
+    monkeypatch.chdir(repo)
+    (repo / "docs/oncall.md").write_text("# On-call\n\nPage the storage team.\n")
+    return repo
+
+
+def _site(kb: Path, repo: Path, tmp_path: Path, *extra: str):
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--config", str(repo / "mkdocs.yml"), "--as-of", AS_OF]
+    args += ["--no-browser-search", "--index", str(tmp_path / "none"), *extra]
+    return CliRunner().invoke(cli, args), out
+
+
+def test_a_symlink_in_the_own_pages_folder_is_an_error_naming_each_broken_ones_too(tmp_path, monkeypatch):
+    """`ln -s /etc/recur/token docs/team-notes.txt` served the token at /team-notes.txt, and with the target
+    missing (a CI runner) --strict passed without a word: each symlink (to a file, to nothing, to a folder)
+    is named in one error, not only with --strict, before anything is read or written."""
+    kb = small_kb(tmp_path / "kb")
+    repo = _team_repo(tmp_path, monkeypatch)
+    secret = tmp_path / "token"
+    secret.write_text("s3cret-token-value\n")
+    (repo / "docs/team-notes.txt").symlink_to(secret)
+    (repo / "docs/sub").mkdir()
+    (repo / "docs/sub/gone.txt").symlink_to(tmp_path / "no-such-file")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere/notes.md").write_text("# Elsewhere\n")
+    (repo / "docs/linked").symlink_to(tmp_path / "elsewhere")
+    r, out = _site(kb, repo, tmp_path)
+    assert r.exit_code == 1, r.output
+    assert "Traceback" not in r.output and "s3cret" not in r.output
+    for name in ("team-notes.txt", "sub/gone.txt", "linked"):
+        assert f"docs/{name}: is a symlink; the site does not copy it (put the file itself in docs)" in r.output
+    assert "oncall.md" not in r.output
+    assert not out.exists()
+    strict, _ = _site(kb, repo, tmp_path, "--strict")
+    assert strict.exit_code == 1 and "team-notes.txt: is a symlink" in strict.output, strict.output
+
+
+def test_files_a_browser_runs_in_the_own_pages_folder_are_an_error_but_a_script_mkdocs_yml_names(tmp_path, monkeypatch):
+    """A page's <script src="x.js"> with x.js beside it ran even under recur serve's CSP (script-src 'self'),
+    and an .html or .svg file was published as it is. Each is named; a script mkdocs.yml's
+    extra_javascript names (the maintainers' file) is the site's own and still published."""
+    kb = small_kb(tmp_path / "kb")
+    repo = _team_repo(tmp_path, monkeypatch)
+    (repo / "docs/x.js").write_text("alert(1)\n")
+    (repo / "docs/page.md").write_text('# Page\n\n<script src="x.js"></script>\n')
+    (repo / "docs/old").mkdir()
+    (repo / "docs/old/p.HTML").write_text("<script>alert(2)</script>\n")
+    (repo / "docs/i.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(3)"/>\n')
+    (repo / "docs/ours.js").write_text("// the team's own\n")
+    (repo / "docs/style.css").write_text("a { color: red }\n")
+    cfg = repo / "mkdocs.yml"
+    cfg.write_text(cfg.read_text() + "extra_javascript: [ours.js]\n")
+    r, out = _site(kb, repo, tmp_path, "--strict")
+    assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+    assert "docs/x.js: a script in the site's own pages runs from the site" in r.output, r.output
+    assert "name it there, or remove it" in r.output
+    for name in ("old/p.HTML", "i.svg"):
+        assert f"docs/{name}: an HTML, SVG or XML file is published as it is" in r.output, r.output
+    assert "ours.js" not in r.output and "style.css" not in r.output and "page.md" not in r.output
+    assert not out.exists()
+
+    for name in ("x.js", "old/p.HTML", "i.svg"):
+        (repo / "docs" / name).unlink()
+    r, out = _site(kb, repo, tmp_path, "--strict")
+    assert r.exit_code == 0, r.output
+    assert (out / "ours.js").is_file() and 'src="ours.js"' in (out / "oncall.html").read_text()
+
+
+def _content(page: Path) -> str:
+    """The page's article: what its Markdown made (the theme around it has scripts of its own)."""
+    text = page.read_text(encoding="utf-8")
+    return text[text.index("<article") : text.index("</article>")]
+
+
+def test_own_markdown_pages_are_sanitised_as_kb_pages_are(tmp_path, monkeypatch):
+    """On a static host (no CSP) an own page's raw <img onerror>, <script> and javascript: link ran; and
+    attr_list ids the theme reads could be written there too. They go through the KB pages' sanitiser;
+    the page's text, its headings' anchors and a button class stay. Every page tells no other host which
+    page a link or image came from."""
+    kb = small_kb(tmp_path / "kb")
+    repo = _team_repo(tmp_path, monkeypatch)
+    (repo / "docs/notes.md").write_text(
+        "# Team notes\n\n## Escalation\n\n"
+        '<img src="x.png" onerror="alert(1)"> after the image\n\n'
+        "<script>alert(2)</script>\n\n"
+        "[go](javascript:alert(3)) and [the wiki](https://wiki.example/x)\n\n"
+        "Settings paragraph\n{: #__config }\n\n"
+        "[Open the board](board/index.md){ .md-button .md-search__input }\n"
+    )
+    (repo / "docs/x.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    r, out = _site(kb, repo, tmp_path, "--strict")
+    assert r.exit_code == 0, r.output
+    page = (out / "notes.html").read_text(encoding="utf-8")
+    content = _content(out / "notes.html")
+    assert "onerror" not in content and "alert(2)" not in content and "javascript:" not in content, content
+    assert '<img src="x.png"> after the image' in content
+    assert 'href="https://wiki.example/x"' in content and 'id="escalation"' in content
+    assert "<p>Settings paragraph</p>" in content
+    assert re.findall(r'<[a-z]+ [^>]*id="__config"', page) == ['<script id="__config"']
+    assert re.search(r'<a class="md-button" href="board/index.html">Open the board</a>', content), content
+    assert '<meta name="referrer" content="no-referrer">' in page
+
+
+def test_kb_text_cannot_claim_the_ids_and_classes_the_scripts_read(tmp_path):
+    """`{: #__config }` in a pattern put a <p id="__config"> with the writer's JSON before mkdocs-material's
+    <script id="__config">, which the theme (its search index) and recur-suggest.js (siteRoot) read. Ids
+    and classes starting __, md- or recur- are dropped from KB text; the ones Recur's page writes stay."""
+    kb = site_kb(tmp_path / "kb")
+    target = kb / "patterns/capacity/db-pool-exhausted.md"
+    text = target.read_text()
+    assert "## Summary\n" in text
+    text = text.replace(
+        "## Summary\n",
+        '## Summary\n\n{"base": "https://evil.example", "search": "https://evil.example/w.js"}\n{: #__config }\n\n'
+        "Claims the search box\n{: .md-search__input .recur-suggest .plain #md-search }\n\n"
+        "Claims the copy status\n{: #recur-copy-status }\n\n",
+        1,
+    )
+    target.write_text(text)
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "--no-browser-search", "--index", str(tmp_path)]
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 0, r.output
+    page = (out / "patterns/capacity/db-pool-exhausted.html").read_text(encoding="utf-8")
+    assert re.findall(r'<[a-z]+ [^>]*id="__config"', page) == ['<script id="__config"'], page
+    content = _content(out / "patterns/capacity/db-pool-exhausted.html")
+    assert '<p class="plain">Claims the search box</p>' in content, content
+    assert "<p>Claims the copy status</p>" in content
+    assert 'id="recur-copy-status"' not in content and "md-search__input" not in content
+    # what Recur's own page Markdown writes is kept: the runbook's class (recur.js) and the path section's id
+    assert '<h2 class="recur-runbook" id="runbook">' in content, content
+    assert 'id="recur-onboarding-paths"' in content
+
+
+def test_a_link_to_an_id_the_site_drops_is_a_check_warning(tmp_path):
+    """A heading "MD-5 sums" gets the id md-5-sums, which the site drops from KB text: a link to it leads
+    nowhere there, and mkdocs, which checks anchors before the site drops it, passes it with --strict.
+    `recur check` says so, with the way out (an id of the heading's own), and the id offered then works."""
+    from kbfactory import pattern_text, write
+
+    from recur.kb.check import check_path
+
+    kb = small_kb(tmp_path / "kb")
+    summary = "See [sums](#md-5-sums) and [cause](#root-cause).\n\n## MD-5 sums\n\nCompare them."
+    write(kb, "patterns/capacity/linker.md", pattern_text("linker", signals=("LINKER_SIGNAL",), summary=summary))
+    _, problems = check_path(kb, today=AS_OF)
+    found = [p.message for p in problems if p.field == "link"]
+    assert found == [
+        "'#md-5-sums': the site drops the id #md-5-sums from the page (ids starting __, md- or recur- are the "
+        "theme's and Recur's scripts'), so the link leads nowhere; give the heading an id of its own: "
+        "## Heading {#another-id}"
+    ], found
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "--no-browser-search", "--index", str(tmp_path)]
+    built = CliRunner().invoke(cli, args)
+    assert built.exit_code == 0, built.output
+    assert "<h3>MD-5 sums</h3>" in (out / "patterns/capacity/linker.html").read_text()
+
+    summary = summary.replace("#md-5-sums", "#sums").replace("## MD-5 sums", "## MD-5 sums {#sums}")
+    write(kb, "patterns/capacity/linker.md", pattern_text("linker", signals=("LINKER_SIGNAL",), summary=summary))
+    _, problems = check_path(kb, today=AS_OF)
+    assert [p.message for p in problems if p.field == "link"] == []
