@@ -263,3 +263,39 @@ def test_github_variables_are_read_through_config_and_never_a_misspelt_recur_one
     assert config.get("github_step_summary") == "/tmp/x.md"
     monkeypatch.setenv("RECUR_GITHUB_STEP_SUMARY", "x")
     assert config.unknown_variables() == [("RECUR_GITHUB_STEP_SUMARY", None)]
+
+
+FORGED = '"k\\n::error file=x,line=1::FORGED": 1\n"b\\e]0;title\\a\\x9b31m\\r::stop-commands::tok": 2\n'
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "json"])
+def test_no_format_prints_a_line_the_kbs_content_forged(tmp_path, monkeypatch, fmt):
+    """Found in a security review: a quoted YAML key "k\\n::error file=x,line=1::FORGED" was printed with its
+    newline, so a line of `recur check`'s output began "::error" (GitHub Actions runs it as a workflow command:
+    a forged annotation, or ::stop-commands:: to hide the real ones), in text and in --format github; an escape
+    sequence (ESC ] 0; set the terminal's title) went to the terminal raw. Every control character but a tab
+    is printed escaped now: one line per problem, each line the reporter's own, in every format."""
+    monkeypatch.chdir(tmp_path)
+    kb = _kb(Path("kb"), error=False)
+    page = kb / "patterns/capacity/disk-full.md"
+    page.write_text(page.read_text().replace("\n---", "\n" + FORGED.rstrip("\n") + "\n---", 1))
+    write(kb, "patterns/capacity/bad\n::error file=y::NAMED\x07.md", "no front matter\n")
+    r = run("--format", fmt)
+    out = r.stdout
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", out), repr(out)  # nothing raw but tab and newline
+    lines = out.splitlines()
+    if fmt == "json":
+        doc = json.loads(out)  # the values read back as they were: JSON's own escapes
+        fields = {p["field"] for p in doc["problems"]}
+        assert "k\n::error file=x,line=1::FORGED" in fields, fields
+        assert any(p["file"].endswith("bad\n::error file=y::NAMED\x07.md") for p in doc["problems"]), doc
+        return
+    commands = [line for line in lines if line.startswith("::")]
+    if fmt == "text":
+        assert commands == [], lines
+        assert any("k\\x0a::error file=x,line=1::FORGED" in line for line in lines), lines
+    else:  # each problem is one command of the reporter's: none begins with what the KB wrote
+        assert len(commands) == len(lines) and not any(c.startswith(("::error file=x", "::stop")) for c in commands)
+        assert any("title=k%0A%3A%3Aerror file=x%2Cline=1%3A%3AFORGED::" in c for c in commands), commands
+    assert any("\\x1b]0;title\\x07" in line for line in lines), lines
+    assert len(lines) == 4, lines  # the two keys, the bad file, and the pattern it leaves without a related one

@@ -900,6 +900,31 @@ def test_http_mcp_needs_the_token_with_scope_all_and_slack_does_not(tmp_path):
         assert slack.status_code != 401 or slack.json()["error"]["code"] == "bad_signature"
 
 
+def test_http_mcp_resource_read_does_not_follow_a_pattern_file_turned_into_a_symlink_out_of_the_kb(tmp_path):
+    """Found in a security review: a pull replaced an indexed pattern's file with a symlink to a secret; the
+    index kept the old doc (`recur index --strict` refused the KB), and resources/read over /mcp (no token
+    under the default --token-scope write) answered the secret. Now refused, naming the pattern, no path."""
+    kb = small_kb(tmp_path / "kb")
+    engine = Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-VALUE\n", encoding="utf-8")
+    target = kb / engine.docs["disk-full"]["path"]
+    target.unlink()
+    target.symlink_to(secret)
+    app = create_app(lambda: engine, site_dir=None, feedback_path=tmp_path / "fb.jsonl", host="127.0.0.1")
+
+    async def read(client):
+        try:
+            return (await client.read_resource("recur://patterns/disk-full")).contents[0].text
+        except MCPError as exc:
+            return "error: " + exc.error.message
+
+    with running(app) as base:
+        said = session(base + "/mcp", read)
+    assert said.startswith("error: ") and "TOP-SECRET" not in said and "disk-full" in said, said
+    assert str(tmp_path) not in said and "patterns/" not in said and ".md" not in said, said
+
+
 # /mcp driven by hand, as the protocol says (some tests need what the SDK client does not do)
 JSON_SSE = {"Content-Type": "application/json", **MCP_ACCEPT}
 INIT = MCP_INIT

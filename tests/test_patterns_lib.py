@@ -81,3 +81,65 @@ def test_site_page_links():
         == "https://x.example/kb/patterns/capacity/b.html"
     )
     assert pat.site_page(None, "patterns/capacity/b.md") is None
+
+
+def _kb_with(tmp_path, text: str = "---\nid: b\n---\nbody\n"):
+    """A KB folder holding DOCS' pattern "b" as a file, and a secret beside (outside) the KB."""
+    kb = tmp_path / "kb"
+    (kb / "patterns/capacity").mkdir(parents=True)
+    (kb / "patterns/capacity/b.md").write_text(text, encoding="utf-8")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-VALUE\n", encoding="utf-8")
+    return kb, secret
+
+
+def test_pattern_markdown_reads_the_file_in_the_kb(tmp_path):
+    kb, _ = _kb_with(tmp_path)
+    assert pat.pattern_markdown(kb, DOCS, "b") == "---\nid: b\n---\nbody\n"
+
+
+def test_pattern_markdown_refuses_a_symlink_out_of_the_kb_and_names_the_pattern_not_a_path(tmp_path):
+    """Found in a security review: after a pull replaced an indexed pattern's file with a symlink to a
+    secret (`recur index --strict` refused the KB, so the index kept the old doc), MCP's resources/read
+    answered the secret. The file is read live as the loader reads it: a link out of the KB is refused,
+    and the answer (which goes to whoever reached the port) names the pattern, not the server's paths."""
+    kb, secret = _kb_with(tmp_path)
+    target = kb / "patterns/capacity/b.md"
+    target.unlink()
+    target.symlink_to(secret)
+    with pytest.raises(pat.ApiFailure) as err:
+        pat.pattern_markdown(kb, DOCS, "b")
+    said = str(err.value)
+    assert "TOP-SECRET" not in said and "'b'" in said and "symlink" in said, said
+    assert str(tmp_path) not in said and "patterns/capacity" not in said and "b.md" not in said, said
+
+
+def test_pattern_markdown_refuses_a_path_leading_out_of_the_kb(tmp_path):
+    """An index naming a path out of the KB (``..``, absolute) is not followed there either."""
+    kb, secret = _kb_with(tmp_path)
+    for path in ("../secret.txt", str(secret), "patterns/../../secret.txt"):
+        docs = {"b": {**DOCS["b"], "path": path}}
+        with pytest.raises(pat.ApiFailure) as err:
+            pat.pattern_markdown(kb, docs, "b")
+        said = str(err.value)
+        assert "TOP-SECRET" not in said and "'b'" in said and "secret.txt" not in said, (path, said)
+
+
+def test_pattern_markdown_of_a_missing_file_names_the_pattern_not_the_path(tmp_path):
+    kb, _ = _kb_with(tmp_path)
+    (kb / "patterns/capacity/b.md").unlink()
+    with pytest.raises(pat.ApiFailure) as err:
+        pat.pattern_markdown(kb, DOCS, "b")
+    said = str(err.value)
+    assert "'b'" in said and str(kb) not in said and "b.md" not in said, said
+
+
+def test_pattern_markdown_follows_a_symlink_that_stays_in_the_kb(tmp_path):
+    """As the loader: a link to another file of the KB is read (it is the KB's own content)."""
+    kb, _ = _kb_with(tmp_path)
+    (kb / "shared").mkdir()
+    (kb / "shared/b.md").write_text("linked\n", encoding="utf-8")
+    target = kb / "patterns/capacity/b.md"
+    target.unlink()
+    target.symlink_to(kb / "shared/b.md")
+    assert pat.pattern_markdown(kb, DOCS, "b") == "linked\n"

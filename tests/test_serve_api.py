@@ -607,6 +607,21 @@ def test_a_kb_changed_since_the_index_was_built_shows_in_healthz_and_metrics(tmp
     assert "The served index is built from the knowledge base's current files again." in log.split(said, 1)[1], log
 
 
+def test_the_stale_warning_shows_a_file_names_control_characters_escaped(tmp_path, quick_stale_checks, capfd):
+    """Found in a security review (as `recur check`'s lines): a KB file named with a line break printed the
+    stale warning over two lines, the second one the name's own ("error: FORGED" is an ERROR line in `recur
+    serve`'s log, a line starting "::error" a workflow command in CI), and an escape sequence went to the
+    terminal raw. The names are said with their control characters escaped, in the log and /healthz alike."""
+    kb, _, app = _reloading_app(tmp_path)
+    with running(app) as base:
+        (kb / "patterns/capacity/x\nerror: FORGED\x1b]0;t\x07.md").write_text("---\nid: x\n---\n")
+        h = health_when(base, lambda h: h["stale"])
+    assert "x\\x0aerror: FORGED\\x1b]0;t\\x07.md" in h["stale"], h["stale"]
+    log = capfd.readouterr().err
+    assert "\x1b" not in log and "\x07" not in log and "\nerror: FORGED" not in log, log
+    assert "x\\x0aerror: FORGED\\x1b]0;t\\x07.md" in log, log
+
+
 def test_a_manifest_damaged_under_an_index_only_server_is_a_reload_error(tmp_path):
     """Found in an operator's review: with the index and no KB folder, a manifest.json damaged while
     serving left /healthz's reload_error null and recur_index_reload_failed 0, and the restart then

@@ -305,11 +305,17 @@ def test_under_token_scope_all_the_box_does_not_use_the_api_and_says_why(chromiu
         assert "Authorization" not in page.inner_text(".recur-suggest"), page.inner_text(".recur-suggest")
 
 
-def test_a_server_that_takes_no_votes_shows_no_vote_buttons(chromium, built, tmp_path):
+@pytest.mark.parametrize("votes", ["off", "token"])
+def test_a_server_that_takes_no_votes_shows_no_vote_buttons(chromium, built, tmp_path, votes):
     """recur serve --no-feedback (or a read-only deployment's default log that could not be made): every vote
-    would be a 404 feedback_off, so the cards carry no 👍/👎; the discovery file's "feedback": false says so."""
+    would be a 404 feedback_off, so the cards carry no 👍/👎; the discovery file's "feedback": false says so.
+    With a token (--token-scope write) votes need it and the box has none: every press was a 401 ("The vote
+    was not recorded", found in a security review); the discovery file says false there too."""
     kb, site = built
-    app = fake_app(kb, tmp_path, site_dir=site, feedback_path=None)
+    if votes == "off":
+        app = fake_app(kb, tmp_path, site_dir=site, feedback_path=None)
+    else:
+        app = fake_app(kb, tmp_path, site_dir=site, feedback_path=tmp_path / "fb.jsonl", token="s3cret-t0ken-1234")
     with running(app) as base, box_page(chromium, base + "/suggest.html", "api") as (page, errors):
         ask(page, "writes fail: No space left on device")
         page.wait_for_selector(".recur-suggest__card", timeout=15000)

@@ -182,3 +182,19 @@ def test_a_slack_reply_on_a_server_that_takes_no_votes_has_no_vote_buttons(tmp_p
     assert [b for b in off if b["type"] == "actions"] == [], off
     assert len([b for b in on if b["type"] == "actions"]) == len([b for b in on if b["type"] == "divider"]) > 0, on
     assert off == [b for b in on if b["type"] != "actions"], (off, on)
+
+
+def test_with_a_token_the_site_box_is_told_votes_are_off_for_it(tmp_path, kb_dir):
+    """With a token (--token-scope write) a vote needs it, and the site's box sends none: /assets/recur-api.json
+    said "feedback": true, and every 👍/👎 was a 401 (found in a security review). It says false now; a client
+    with the token still votes, and /healthz still says votes are taken."""
+    token = "t0k3n-for-the-votes-test-1234"
+    app = fake_app(kb_dir, tmp_path, token=token)
+    with running(app) as base:
+        assert httpx.get(base + "/assets/recur-api.json").json()["feedback"] is False
+        assert httpx.post(base + "/api/feedback", json=VOTE).status_code == 401  # what the box's press was
+        voted = httpx.post(base + "/api/feedback", json=VOTE, headers={"Authorization": f"Bearer {token}"})
+        assert voted.status_code == 201, voted.text
+        assert wait_healthy(base)["feedback"] is True
+    with running(fake_app(kb_dir, tmp_path)) as base:  # no token: anyone votes, the box's buttons work
+        assert httpx.get(base + "/assets/recur-api.json").json()["feedback"] is True

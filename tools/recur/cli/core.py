@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import click
 from recur import config
 from recur.cli.options import UNIT, index_option, kb_option, model_option, setting
 from recur.util.errors import RecurError
-from recur.util.text import has_text
+from recur.util.text import escape_controls, has_text
 
 
 @click.command()
@@ -106,22 +107,38 @@ def _print_problems(problems: list, fmt: str, failed: bool) -> None:
     from recur.kb.check import check_document, github_annotated, github_command
 
     if fmt == "json":
-        click.echo(json.dumps(check_document(problems, failed), ensure_ascii=False, indent=1))
+        _say(json.dumps(check_document(problems, failed), ensure_ascii=False, indent=1), json_text=True)
         return
     if fmt != "github":
         for p in problems:
-            click.echo(str(p))
+            _say(str(p))
         return
     # GitHub places an annotation by the file's path from the repository's root, where the workflow
     # checked it out; a step run elsewhere (working-directory:) shows paths from there
     workspace = config.get("github_workspace")
     annotated, rest = github_annotated(problems)
     for p in annotated:
-        click.echo(github_command(p, workspace))
+        _say(github_command(p, workspace))
     for p in rest:  # GitHub would drop their annotation, and its log line shows the message only
-        click.echo(str(p))
+        _say(str(p))
     if rest:
         _unannotated(problems, len(rest), workspace)
+
+
+_C1 = re.compile(r"[\x7f-\x9f]")
+
+
+def _say(text: str, json_text: bool = False) -> None:
+    """Print what `recur check` says of the KB on stdout: every line of it comes through here. A file name, a
+    key or a value quoted in a problem is the KB's, from a pull request: a quoted key "k\\n::error ...::FORGED"
+    printed a line of its own starting "::error", which GitHub Actions runs as a workflow command (a forged
+    annotation; "::stop-commands::" hides the real ones), and an escape sequence reached the terminal (found
+    in a security review). Each control character but a tab is shown escaped (``\\x0a``); a JSON document's
+    strings have JSON's escapes (json.dumps leaves DEL and C1 raw), so its values read back the same."""
+    if json_text:
+        click.echo(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+    else:
+        click.echo(escape_controls(text, keep="\t"))
 
 
 def _unannotated(problems: list, left: int, workspace) -> None:
@@ -145,7 +162,7 @@ def _unannotated(problems: list, left: int, workspace) -> None:
         f"{left} of {len(problems)} problems have no annotation (GitHub annotates at most {ANNOTATED_PER_LEVEL} "
         f"errors, {ANNOTATED_PER_LEVEL} warnings and {ANNOTATED_PER_LEVEL} notices of a step): {where}"
     )
-    click.echo(github_notice("recur check", message))
+    _say(github_notice("recur check", message))
 
 
 def _check_summary(kb, kb_dir, problems: list, named: list | None, elsewhere: list) -> str:

@@ -539,6 +539,33 @@ def readable(root: Path, path: Path) -> bool:
         return False
 
 
+def read_again(root, path: Path) -> str:
+    """The text of ``path``, a file of the KB at ``root`` named by an index built earlier (MCP's
+    resources/read): read only as the loader would read it now, for the file may have changed since (a
+    pull made it a symlink to a secret, and the index kept the old doc: found in a security review).
+    Raises ``RecurError`` saying why not, without the path: the caller names the record (its message may
+    go to whoever reached the server's port)."""
+    root, path = Path(root), Path(path)
+    if not os.path.abspath(path).startswith(os.path.abspath(root) + os.sep):  # "..", an absolute path
+        raise RecurError("its file is not in the knowledge base; not read")
+    if not (path.exists() or path.is_symlink()):
+        raise RecurError("its file is gone (moved or deleted since the index was built)")
+    try:
+        why = _escapes(root, path)
+        if not why and not path.is_file():
+            why = "is not a regular file"
+        if not why and path.stat().st_size > MAX_FILE_BYTES:
+            why = too_large(path.stat().st_size).removeprefix("file ")
+        if why:
+            raise RecurError(f"its file {why}")
+        with path.open("rb") as fh:
+            return read_text(fh.read(MAX_FILE_BYTES + 1))  # bounded even if the file grew since stat
+    except ParseError as exc:
+        raise RecurError(f"its file {exc.message.removeprefix('file ')}") from None
+    except OSError as exc:
+        raise RecurError(f"its file cannot be read: {exc.strerror or type(exc).__name__}") from None
+
+
 def require_inside(root, path: Path) -> None:
     """Before a new file is written into the KB: its folder must not lead outside the KB (a symlinked
     folder), where the file would land elsewhere and the loader would not read it back."""

@@ -12,6 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 from recur.kb.incident_record import review_json
+from recur.kb.loader import read_again
 from recur.retrieval.results import happened_incidents
 from recur.util.dates import happened
 from recur.util.errors import RecurError
@@ -144,11 +145,10 @@ def unmatched_filters(docs: dict, **filters) -> dict[str, list[str]]:
 def pattern_markdown(kb_dir, docs: dict, pattern_id: str, retired_paths: dict | None = None) -> str:
     """The pattern's Markdown file as written in the KB (front matter and all)."""
     doc = pattern_object(docs, pattern_id, retired_paths)
-    path = Path(kb_dir) / doc["path"]
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ApiFailure(f"{path}: cannot read the pattern's file ({exc.strerror or exc})") from None
+    try:  # read now, as the loader reads: the file may have changed (to a symlink out) since the index
+        return read_again(kb_dir, Path(kb_dir) / doc["path"])
+    except RecurError as exc:  # the pattern by its id: the server's paths are not the caller's to know
+        raise ApiFailure(f"pattern {pattern_id!r}: {exc}; run `recur check` on the knowledge base") from None
 
 
 def site_page(site_url: str | None, relpath: str) -> str | None:

@@ -81,8 +81,11 @@ def api_discovery(request: Request, settings: Settings = Depends(get_settings)):
     bundle, when the site has one; else the box searches the site by words)."""
     if settings.token and settings.token_scope == "all":
         return _static_discovery(settings)
-    # feedback: false, votes off (recur serve --no-feedback): the box shows no vote buttons, which could only fail
-    return {"api": "/api", "max_body": request.app.state.max_body, "feedback": settings.feedback_path is not None}
+    # feedback: false, votes off (recur serve --no-feedback): the box shows no vote buttons, which could only fail.
+    # So with a token too: a vote needs it (require_write) and a browser has none; every press was a 401
+    # "The vote was not recorded" (found in a security review). Token holders still vote through the API.
+    votes = settings.feedback_path is not None and not settings.token
+    return {"api": "/api", "max_body": request.app.state.max_body, "feedback": votes}
 
 
 def _static_discovery(settings: Settings) -> dict:
