@@ -262,7 +262,7 @@ class EngineHolder:
             return self._say("stale", said(kb, " cannot be read: ", elsewhere(str(exc), folders)), STALE_CLEARED)
         if not changed:
             return self._say("stale", None, STALE_CLEARED)
-        named = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+        named = index_mod.shown_files(changed)
         rebuild = index_mod.rebuild_command(engine.index_dir, kb_dir=engine.kb_dir, model=engine.model)
         self._say(
             "stale",
