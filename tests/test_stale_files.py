@@ -15,10 +15,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shlex
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
+import pytest
 from click.testing import CliRunner
 from kbfactory import small_kb, write_pattern
 from serve_util import fake_index, running, wait_healthy
@@ -136,3 +140,23 @@ def test_healthz_of_a_read_only_copy_names_only_the_edited_file(tmp_path):
         ), health
         r = httpx.post(base + "/api/suggest", json={"text": "No space left on device", "top": 1}, timeout=30)
         assert r.status_code == 200 and r.json()["results"][0]["id"] == "disk-full", r.text
+
+
+def test_recur_suggest_in_a_copy_on_a_read_only_mount_names_only_the_edited_file(tmp_path):
+    """The deployment itself: the copied checkout (KB and index) bind-mounted read-only in a mount namespace of
+    the command's own (nothing else sees the mount); skipped where that is refused."""
+    new_kb, new_idx = copied_checkout(tmp_path)
+    edit_one_pattern(new_kb)
+    where = shlex.quote(str(tmp_path / "b"))
+    mount = f"mount --bind {where} {where} && mount -o remount,bind,ro {where} {where}"
+    unshare = shutil.which("unshare")
+    probe = subprocess.run([unshare, "-m", "sh", "-c", mount], capture_output=True) if unshare else None
+    if probe is None or probe.returncode:
+        pytest.skip("a read-only bind mount in a mount namespace is not allowed here (unshare -m, mount)")
+    args = ["suggest", "--json", "--kb", str(new_kb), "--index", str(new_idx), "--model", "fake:64", "ENOSPC"]
+    command = [unshare, "-m", "sh", "-c", f'{mount} && exec "$0" -m recur "$@"', sys.executable, *args]
+    res = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    said = " ".join(res.stderr.split())
+    assert "Read-only file system" in said and f"KB changes since then ({PAGE}) are not searched" in said, said
+    assert json.loads(res.stdout)["results"][0]["id"] == "disk-full"
