@@ -220,6 +220,20 @@ def content_digest(root: Path, signature: dict, contents: dict | None = None) ->
     return digest.hexdigest()[:16]
 
 
+def file_digest(data: bytes) -> str:
+    """The digest of one KB file's bytes as ``signed_contents`` reads them: an index's manifest records one for
+    each file (``kb_file_digests``), so a KB compared with it by content (a copied checkout: every file has a
+    new modification time) is stale in the files whose contents changed, not in every file."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def file_digests(signature: dict, contents: dict) -> dict:
+    """{name: ``file_digest``} of the files ``signature`` lists, from ``contents`` as read already
+    (``signed_contents``: no file is read again for it); a file gone since the walk counts as empty, as
+    ``content_digest`` counts it."""
+    return {name: file_digest(contents.get(name, b"")) for name in sorted(signature)}
+
+
 def load_kb(root: str | os.PathLike, *, any_format: bool = False, keep_texts: bool = False) -> KB:
     """The KB at ``root``. A KB whose recur.yml this recur cannot read (a newer format version, a
     version that is none, a change an older format needs) is a RecurError naming the file and line,
@@ -236,6 +250,7 @@ def load_kb(root: str | os.PathLike, *, any_format: bool = False, keep_texts: bo
     # the two reads could differ while the file was being written
     contents = signed_contents(root, signature)
     kb = KB(root=root, signature=signature, content=content_digest(root, signature, contents))
+    kb.file_digests = file_digests(signature, contents)
     kb.read_ahead = contents
     kb.texts = {} if keep_texts else None
     _load_format(kb)

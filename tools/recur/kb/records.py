@@ -240,6 +240,7 @@ class KB:
     incident_files: dict = field(default_factory=dict)
     signature: dict | None = None  # loader.files_signature as the KB was read (what an index records)
     content: str | None = None  # loader.content_digest of those files, as read then (an index and a site record it)
+    file_digests: dict | None = None  # {name: loader.file_digest} of each of those files, as read then (the index's)
     # those files' bytes as load_kb read them for ``content`` ({KB-relative name: bytes}): the loader
     # takes each from here, so a file is opened once; emptied when the load ends
     read_ahead: dict = field(default_factory=dict, repr=False, compare=False)

@@ -177,9 +177,20 @@ def _update(kb_dir, index_dir, manifest: dict, model, quiet: bool, advise, on_bu
         _refuse_other_format(manifest, index_dir, str(exc))
         log(
             f"warning: {exc}; answering from the index built {manifest.get('built', '?')}: "
-            "KB changes since then are not searched (run recur index where it can write)."
+            f"KB changes since then{_changes(manifest, kb_dir)} are not searched (run recur index where it can write)."
         )
         return False
+
+
+def _changes(manifest: dict, kb_dir) -> str:
+    """The files changed, in brackets, for the warning of an index that cannot be updated: which of the KB's
+    files it was not built from (by content, in a copied checkout whose files all have new times:
+    index.changed_files); empty when there are none or the KB cannot be read."""
+    try:
+        changed = index_mod.changed_files(manifest, kb_dir)
+    except OSError:
+        return ""
+    return f" ({index_mod.shown_files(changed)})" if changed else ""
 
 
 def _elsewhere(kb_dir, index_dir) -> str:

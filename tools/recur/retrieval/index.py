@@ -5,7 +5,8 @@ Layout of ``.recur/index/``::
     manifest.json   format, tool version, model id, dimension, counts, per-pattern content
                     hashes, and the size/mtime of every KB file (a cheap freshness test), with a
                     digest of their contents (``kb_content``: the test when only times differ,
-                    a checkout copied with ``cp -r``) and the KB folder it was built for (``kb``)
+                    a checkout copied with ``cp -r``), one of each file's (``kb_file_digests``:
+                    which files of such a copy changed) and the KB folder it was built for (``kb``)
     vectors.npy     one L2-normalised float32 row per view (title, each symptom, ...)
     views.json      for each row: the pattern id, the view kind and its text
     docs.json       what a result shows (title, runbook, evidence, ...), so a cold
@@ -38,7 +39,7 @@ import numpy as np
 from recur import __version__
 from recur.util.errors import RecurError
 from recur.util.files import check_swappable, file_sha256, folder_options, swap_folder, work_folder, writing
-from recur.util.text import plain, tokens, words
+from recur.util.text import escape_controls, plain, tokens, words
 
 if TYPE_CHECKING:  # annotations only: a cold `recur suggest` reads docs.json and never parses the KB
     from recur.kb.records import KB, Pattern
@@ -62,13 +63,18 @@ def kb_signature(kb_root: Path) -> dict:
     return files_signature(Path(kb_root))
 
 
-def _kb_files(kb: KB) -> tuple[dict, str]:
+def _kb_files(kb: KB) -> tuple[dict, str, dict]:
     """The KB's files as the manifest records them: their signature (size and time, for `recur index`
-    and /healthz ``stale``) and the digest of their contents (for ``site_stale``), as the KB was read."""
-    from recur.kb.loader import content_digest
+    and /healthz ``stale``), the digest of their contents (for ``site_stale``, and a copied checkout's
+    freshness) and of each file's (which of a copied checkout's files changed), as the KB was read: from the
+    bytes load_kb read for its records, none read again (a KB made otherwise is read here, once)."""
+    from recur.kb.loader import content_digest, file_digests, signed_contents
 
+    if kb.signature is not None and kb.content is not None and kb.file_digests is not None:
+        return kb.signature, kb.content, kb.file_digests
     files = kb.signature if kb.signature is not None else kb_signature(kb.root)
-    return files, kb.content if kb.content is not None else content_digest(Path(kb.root), files)
+    contents = signed_contents(Path(kb.root), files)
+    return files, content_digest(Path(kb.root), files, contents), file_digests(files, contents)
 
 
 def pattern_views(p: Pattern, kb: KB) -> list[tuple[str, str]]:
@@ -263,7 +269,7 @@ def build(kb: KB, index_dir, encoder, progress=None, reuse_vectors: bool = True)
     lexical = [lexical_text(p, kb) for p, _, _ in per_pattern]
     corpus = [tokens(text) or ["<empty>"] for text in lexical]
     stats.left_out = left_out_patterns(kb)
-    files, content = _kb_files(kb)
+    files, content, per_file = _kb_files(kb)
     manifest = {
         "format": FORMAT,
         "tool_version": __version__,
@@ -277,6 +283,7 @@ def build(kb: KB, index_dir, encoder, progress=None, reuse_vectors: bool = True)
         "hashes": hashes,
         "files": files,
         "kb_content": content,  # what a site records too: recur serve compares them (site_stale)
+        "kb_file_digests": per_file,  # which files changed, where only times tell files apart (changed_files)
         "ids": [p.id for p, _, _ in per_pattern],
         "left_out": stats.left_out,
         **_retired_of(kb),
@@ -471,12 +478,68 @@ def is_fresh(index_dir, kb_root, manifest: dict | None = None) -> bool:
 
 def changed_files(manifest: dict, kb_root) -> list[str]:
     """The KB's files (KB-relative) added, removed or changed since the index was built: a stat walk, and
-    none when only their times changed (``same_files``: a copied checkout, served where its manifest cannot
-    be rewritten, was "stale" in every file)."""
+    of the files whose size is the same and time is not, their contents compared with the digest the
+    manifest records of each (``kb_file_digests``): a copied checkout, served where its manifest cannot be
+    rewritten, was "stale" in every file, and once one was edited there named all of them (found in
+    review). A manifest of an earlier Recur records no such digests: none named when only times changed
+    (``same_files``), else every file whose size or time differs."""
     built, now = manifest.get("files") or {}, kb_signature(Path(kb_root))
-    if built != now and same_files(manifest, kb_root, now):
-        return []
-    return sorted(name for name in built.keys() | now.keys() if built.get(name) != now.get(name))
+    differ = sorted(name for name in built.keys() | now.keys() if built.get(name) != now.get(name))
+    recorded = _file_digests_of(manifest)
+    if recorded is None:
+        return [] if differ and same_files(manifest, kb_root, now) else differ
+    return [name for name in differ if not _same_file(recorded, built, now, kb_root, name)]
+
+
+def shown_files(names: list, most: int = 5) -> str:
+    """``names`` as a message lists them: the first ``most``, then how many more. Each name's control characters
+    are escaped: a file named "x\nerror: ..." (from a pull) said a log line of its own in the server's log, and an
+    escape sequence reached the terminal (found in a security review)."""
+    shown = [escape_controls(name, keep="") for name in names[:most]]
+    return ", ".join(shown) + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+def _file_digests_of(manifest: dict) -> dict | None:
+    """The manifest's digest of each KB file ({name: loader.file_digest}), for the files it records; None when
+    it has none that can be used (an index of an earlier Recur)."""
+    recorded, built = manifest.get("kb_file_digests"), manifest.get("files")
+    if not isinstance(recorded, dict) or not isinstance(built, dict) or recorded.keys() != built.keys():
+        return None
+    return recorded if all(isinstance(d, str) for d in recorded.values()) else None
+
+
+def _same_file(recorded: dict, built: dict, now: dict, kb_root, name: str) -> bool:
+    """Whether the KB file ``name``, there when the index was built and now, has the contents it had: its
+    size (a stat walk), then the digest of its bytes against the one recorded (``recorded``)."""
+    was, is_now = built.get(name), now.get(name)
+    if not isinstance(was, list) or is_now is None or was[:1] != is_now[:1]:
+        return False  # added, removed, or a size differs: the contents do
+    return _digest_now(Path(kb_root), name, is_now) == recorded.get(name)
+
+
+# (KB folder, {name: (its size and time, the digest of its bytes)}) of the files last read to compare by
+# content: a server looks at its KB every few seconds (serve.runtime.check_stale), and a file is read again
+# only once its size or time changes
+_digested: tuple = (None, {})
+
+
+def _digest_now(root: Path, name: str, stat_of: list) -> str:
+    """``loader.file_digest`` of the KB file ``name`` as it is now (``stat_of``: its size and time in the stat
+    walk just taken), read as the loader reads it (``signed_contents``), once per size and time."""
+    global _digested
+    from recur.kb.loader import file_digest, signed_contents
+
+    root = root.resolve()
+    folder, seen = _digested
+    if folder != root:
+        seen = {}
+        _digested = (root, seen)
+    key = tuple(stat_of)
+    if name in seen and seen[name][0] == key:
+        return seen[name][1]
+    digest = file_digest(signed_contents(root, {name: stat_of}).get(name, b""))
+    seen[name] = (key, digest)
+    return digest
 
 
 # (KB folder, its files' signature, the digest of their contents) of the last KB compared by content: a
@@ -488,16 +551,23 @@ _compared: tuple = (None, None, None)
 def same_files(manifest: dict, kb_root, now: dict | None = None) -> bool:
     """Whether the KB at ``kb_root`` (its files' signature ``now``, when just taken) holds the files the index
     was built from, whatever their modification times and wherever it was built: the same names and sizes,
-    then the digest of their contents (``kb_content``; an index of an earlier Recur records none: False).
-    Reads the KB's files (0.2 s for a 1,000-pattern KB with 1,000 incidents, 2,000 files, in the page cache)
-    only when names and sizes agree and times do not, once per signature."""
+    then their contents: of each file whose time differs, its digest against the one the manifest records
+    (``kb_file_digests``; the first that differs ends it), or, in an index of an earlier Recur, the digest of
+    all of them (``kb_content``; one that records neither: False). Reads the KB's files (0.2 s for a
+    1,000-pattern KB with 1,000 incidents, 2,000 files, in the page cache) only when names and sizes agree
+    and times do not, once per size and time of a file (once per signature, by ``kb_content``)."""
     global _compared
     content, built = manifest.get("kb_content"), manifest.get("files")
     now = kb_signature(Path(kb_root)) if now is None else now
-    if not isinstance(content, str) or not isinstance(built, dict) or built.keys() != now.keys():
+    if not isinstance(built, dict) or built.keys() != now.keys():
         return False
     if any(not isinstance(built[name], list) or built[name][:1] != now[name][:1] for name in now):
         return False  # a size differs: the contents do
+    recorded = _file_digests_of(manifest)
+    if recorded is not None:
+        return all(_same_file(recorded, built, now, kb_root, name) for name in sorted(now) if built[name] != now[name])
+    if not isinstance(content, str):
+        return False
     from recur.kb.loader import content_digest
 
     root = Path(kb_root).resolve()

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from recur.serve.public import at, command, elsewhere, said, server_folders
 from recur.util.errors import RecurError
-from recur.util.text import escape_controls
 
 WARM_QUERY = "service returns errors after deploy, pods restarting, disk full"
 # seconds between two looks at the KB for changes the served index lacks: a stat walk of every
@@ -263,10 +262,7 @@ class EngineHolder:
             return self._say("stale", said(kb, " cannot be read: ", elsewhere(str(exc), folders)), STALE_CLEARED)
         if not changed:
             return self._say("stale", None, STALE_CLEARED)
-        # a name's control characters escaped: a file named "x\nerror: ..." (from a pull) said a log line of its
-        # own, at the level it chose, and an escape sequence reached the terminal (found in a security review)
-        named = ", ".join(escape_controls(name, keep="") for name in changed[:5])
-        named += f" and {len(changed) - 5} more" if len(changed) > 5 else ""
+        named = index_mod.shown_files(changed)  # control characters escaped there
         rebuild = index_mod.rebuild_command(engine.index_dir, kb_dir=engine.kb_dir, model=engine.model)
         self._say(
             "stale",
