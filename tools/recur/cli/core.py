@@ -370,7 +370,9 @@ def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
     type=click.IntRange(1, config.MAX_TOP),
     help='How many patterns (a --queries line\'s own "top" wins).',
 )
-@click.option("--json", "as_json", is_flag=True, help="Print {query, query_note, no_known_pattern, results} as JSON.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print {query, query_note, no_known_pattern, results, likelier} as JSON."
+)
 @click.option(
     "--queries",
     type=click.File("rb"),
