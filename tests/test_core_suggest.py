@@ -542,14 +542,15 @@ def test_the_terminal_shows_runbook_steps_and_evidence_whole(run, kb_dir):
 
 
 def test_the_verdict_is_said_again_at_the_end_where_the_terminal_is(run):
-    """Five results run to ~60 lines; a terminal shows the bottom, so the verdict closes the output too."""
+    """Five results run to ~60 lines; a terminal shows the bottom, so the verdict closes the output too, over
+    the command that records the incident (test_suggest_trust)."""
     res = run("suggest", "--top", "3", "FATAL: sorry, too many clients already")
-    last = res.stdout.rstrip().splitlines()[-1]
+    last = res.stdout.rstrip().splitlines()[-2]
     first = json.loads(run("suggest", "--json", "--top", "3", "FATAL: sorry, too many clients already").stdout)
     best = first["results"][0]
     assert last == f"↑ Ranked first: {best['title']} ({best['id']}, {best['confidence']} confidence), first above."
     res = run("suggest", "--top", "2", "what should we order for lunch on friday")
-    assert res.stdout.rstrip().splitlines()[-1].startswith("↑ No known pattern matches")
+    assert res.stdout.rstrip().splitlines()[-2].startswith("↑ No known pattern matches")
     one = run("suggest", "--top", "1", "FATAL: sorry, too many clients already")  # one result: nothing to repeat
     assert "↑" not in one.stdout
 
@@ -624,7 +625,7 @@ def test_a_kb_too_small_to_calibrate_says_its_confidence_is_a_rule(run, kb_dir, 
     confidence, score 0.00": the fused score is a z-score over the candidates, meaningless for a
     handful of them. The view says the confidence is a rule's, and leaves the score out."""
     res = run("suggest", "--top", "1", "FATAL: sorry, too many clients already")
-    line = click.unstyle(res.stdout).splitlines()[0]
+    line = click.unstyle(res.stdout).splitlines()[2]  # under the verdict line and a blank one
     assert line.endswith(
         "(db-pool-exhausted · sev2 · capacity · high confidence by rule: too few patterns to estimate)"
     ), line

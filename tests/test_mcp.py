@@ -645,7 +645,7 @@ def test_a_pasted_alert_lists_other_alerts_are_named_with_advice_an_assistant_ca
     assert "2 more in it, not searched: 'KubePodCrashLooping', 'Watchdog' (always firing)" in text, text
     assert "call suggest_patterns with that alert alone" in got["query_note"]
     api = httpx.post(served["base"] + "/api/suggest", json={"text": pasted, "top": 3}).json()
-    assert "2 more in it: POST the payload to /api/alertmanager" in api["query_note"]
+    assert "; to have each answered, POST the payload to /api/alertmanager" in api["query_note"]
     assert api["query"] == got["query"] and api["results"] == got["results"]
 
 

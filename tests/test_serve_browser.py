@@ -398,7 +398,7 @@ BOX_OTHERS = "1 more in it, not searched: 'KubePodCrashLooping'; to have one ans
 def test_a_pasted_alert_lists_other_alert_is_named_with_advice_the_box_user_can_follow(chromium, server):
     """Found in review: the box (asking the API) said of a pasted list's other alerts "1 more in it: POST the
     payload to /api/alertmanager to have each answered", nothing its user can do; it names them and says to
-    paste one alone. A plain /api/suggest caller keeps the API's wording."""
+    paste one alone. A plain /api/suggest caller keeps the API's advice, the alert named too."""
     import httpx
 
     base, _ = server
@@ -410,7 +410,10 @@ def test_a_pasted_alert_lists_other_alert_is_named_with_advice_the_box_user_can_
         assert "/api/alertmanager" not in status, status
         assert not errors, errors
     api = httpx.post(base + "/api/suggest", json={"text": ALERT_LIST, "top": 3}).json()
-    assert "1 more in it: POST the payload to /api/alertmanager to have each answered" in api["query_note"]
+    assert (
+        "1 more in it, not searched: 'KubePodCrashLooping'; to have each answered, POST the payload to /api/alertmanager"
+        in api["query_note"]
+    )
 
 
 def test_a_paste_of_wide_characters_is_cut_to_the_body_limit(chromium, server):

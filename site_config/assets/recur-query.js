@@ -784,14 +784,15 @@
     return other > latin;
   }
 
-  /* query.py's OTHERS_NAMED, ALWAYS_FIRING, RESOLVED: a pasted list's other alerts in the note (moreAlerts) */
+  /* query.py's OTHERS_NAMED, ALWAYS_FIRING, RESOLVED, API_OTHERS: a pasted list's other alerts in the note (moreAlerts) */
   var OTHERS_NAMED = 5, ALWAYS_FIRING = " (always firing)", RESOLVED = " (resolved)";
+  var API_OTHERS = "to have each answered, POST the payload to /api/alertmanager";
 
-  /* query.Prepared._more_alerts: without ``others``, the API's and the terminal's advice; with it, the other
-     alerts named and ``others`` said as what to do about them, when one is firing and no heartbeat */
+  /* query.Prepared._more_alerts: the other alerts named and ``others`` (without it, the API's advice) said as
+     what to do about them, when one is firing and no heartbeat */
   function moreAlerts(p, others) {
     var more = p.alerts - 1;
-    if (others == null) return "; " + more + " more in it: POST the payload to /api/alertmanager to have each answered";
+    if (others == null) others = API_OTHERS;
     var names = p.alert_others.slice(0, OTHERS_NAMED);
     if (p.alert_others.length > OTHERS_NAMED) names.push((p.alert_others.length - OTHERS_NAMED).toLocaleString("en-US") + " more");
     var real = p.alert_others.some(function (x) { return !(x.endsWith(ALWAYS_FIRING) || x.endsWith(RESOLVED)); });

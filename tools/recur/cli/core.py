@@ -335,6 +335,11 @@ def read_stdin(limit: int) -> bytes:
     return b"".join(chunks)
 
 
+# what a pasted alert list's note tells a terminal's user to do about the alerts not searched (query.Prepared.said),
+# as MCP and Slack say theirs: "POST the payload to /api/alertmanager" (the API's) needs a server running
+TERMINAL_OTHERS = "to have one answered, recur suggest that alert alone (its JSON, or its name and summary)"
+
+
 def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
     """One answer line per --queries line, in order."""
     from recur.retrieval.engine import Engine
@@ -364,7 +369,7 @@ def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
     answers: list = [None] * len(items)
     for n in sorted({extra.get("top") or top for _, extra in items}):  # one batch per top asked for
         rows = [k for k, (_, extra) in enumerate(items) if (extra.get("top") or top) == n]
-        for k, answer in zip(rows, engine.answer_many([items[k][0] for k in rows], top=n)):
+        for k, answer in zip(rows, engine.answer_many([items[k][0] for k in rows], top=n, others=TERMINAL_OTHERS)):
             answers[k] = answer
     for (_, extra), answer in zip(items, answers):
         click.echo(json.dumps(answer.to_json(extra), ensure_ascii=False))
@@ -382,7 +387,9 @@ def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
     type=click.IntRange(1, config.MAX_TOP),
     help='How many patterns (a --queries line\'s own "top" wins).',
 )
-@click.option("--json", "as_json", is_flag=True, help="Print {query, query_note, no_known_pattern, results} as JSON.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print {query, query_note, no_known_pattern, results, likelier} as JSON."
+)
 @click.option(
     "--queries",
     type=click.File("rb"),
@@ -422,8 +429,8 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
         raise click.UsageError('give a description: recur suggest "what you see" (or - to read stdin)')
     # what the engine searches: a pasted alert by its first firing alert, a long paste condensed, said here
     prepared = prepare(query)
-    if prepared.note:
-        click.echo(f"recur: {prepared.note}.", err=True)
+    if note := prepared.said(TERMINAL_OTHERS):
+        click.echo(f"recur: {note}.", err=True)
     if prepared.log_lines:  # how many lines alone did not show a responder which ones were read
         from recur.cli.render import first_log_line
 
@@ -432,7 +439,7 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
         what = alone if alone and prepared.log_kept == 1 else "the first of them"
         click.echo(f"recur: {what}: {first_log_line(prepared)}", err=True)
     engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice)
-    answer = engine.answer(query, top=top)
+    answer = engine.answer(query, top=top, others=TERMINAL_OTHERS)
     if as_json:
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
     else:

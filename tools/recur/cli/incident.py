@@ -317,10 +317,10 @@ def _suggested(out: dict, found: dict, kb, kb_dir, tty: bool, as_json: bool) -> 
         click.echo(f"Linked {iid} to {', '.join(chosen)}.")
         _draft_note(kb, iid, chosen, out["linked"])
     elif not chosen and not as_json and results and not answer.no_known_pattern:  # never a comparison-only one
-        click.echo(_link_later(iid, results))
+        click.echo(_link_later(iid, results, answer.likelier))
 
 
-def _link_later(iid: str, results: list) -> str:
+def _link_later(iid: str, results: list, hidden: dict | None = None) -> str:
     """How to link a suggestion later: the first by its id when it is a match of medium or high confidence and
     none below it is rated more likely right; else which one is for the responder to judge (found in review:
     "Link one later: ... ID" named a result of 3%, as if it were the answer). The first of the reviewed ones: an
@@ -333,7 +333,8 @@ def _link_later(iid: str, results: list) -> str:
 
     reviewed = [r for r in results if not r.get("import_draft")]
     rival = _draft_rival(results, reviewed)
-    if not reviewed or reviewed[0]["confidence"] == "low" or check_both(reviewed) or rival:
+    # ``hidden``: the answer's likelier, a result --top left out rated more likely right (check_both names it)
+    if not reviewed or reviewed[0]["confidence"] == "low" or check_both(reviewed, hidden) or rival:
         said = f"If one fits, link it later: recur incident link {iid} PATTERN_ID"
     else:
         said = f"Link one later: recur incident link {iid} {reviewed[0]['id']}"
@@ -401,6 +402,8 @@ def _link_top(linked: list, answer) -> tuple[list, str | None]:
     from recur.retrieval.results import rivals as rated_as_high  # the top is high: so are they
 
     rivals = [results[i]["id"] for i in rated_as_high(results)]
+    if answer.likelier is not None:  # rated more likely right than the top, high too, and left out by --top
+        rivals.append(answer.likelier["id"])
     if rivals:
         return [], (
             f"--link-top: nothing linked: {results[0]['id']} and {', '.join(rivals)} are "
@@ -443,7 +446,7 @@ def _show(answer, linked=()) -> None:
         if results:
             click.echo("Closest patterns, for comparison only:")
     elif results:
-        both = check_both(results)
+        both = check_both(results, for_terminal(answer.likelier))  # one --top left out too
         line = match_line(results) + (f"; {both}." if both else ":")
         # the linked pattern is left out of the suggestions (_answer): these are the others
         click.echo(f"Besides {', '.join(linked)} (linked): {line[0].lower()}{line[1:]}" if linked else line)

@@ -6,7 +6,7 @@ import click
 
 # the wording every surface shares (MCP and Slack too): kept importable from here, where it began
 from recur.kb.records import draft_mark
-from recur.retrieval.results import check_both, confidence_text, flat, short, why_text
+from recur.retrieval.results import check_both, confidence_text, flat, likelier, match_line, short, why_text
 
 SEV_COLOUR = {"sev1": "red", "sev2": "yellow", "sev3": "cyan", "sev4": "white"}
 CONF_COLOUR = {"high": "green", "medium": "yellow", "low": "white"}
@@ -17,6 +17,28 @@ NO_KNOWN_PATTERN = (
     '(it lands under "needs analysis" on the board), then draft a pattern with '
     "recur new pattern, or recur import the postmortem once it is written."
 )
+# what the record command's description holds of the text searched: enough to know the incident by, on a line a
+# terminal wraps once or twice (`recur incident new` searches it again and the Summary keeps it)
+RECORD_CHARS = 300
+# severity is asked when `recur incident new` runs on a terminal, required elsewhere (cli/incident._ask)
+SEVERITY_HINT = " (it asks the severity: -s SEVERITY in a script)"
+
+
+def no_known_text(query: str) -> str:
+    """NO_KNOWN_PATTERN with the command that records this text, as Slack's reply gives it
+    (kb.incident_record.incident_command): "record it: recur incident new" left the title and the
+    description to be typed again (found in review)."""
+    return (
+        'No known pattern matches this. If it is new, record it (it lands under "needs analysis" on the board):\n'
+        f"  {_record_command(query)}\n"
+        "then draft a pattern with recur new pattern, or recur import the postmortem once it is written."
+    )
+
+
+def _record_command(query: str, pattern: str | None = None) -> str:
+    from recur.kb.incident_record import incident_command
+
+    return for_terminal(incident_command(query, RECORD_CHARS, pattern)) + SEVERITY_HINT
 
 
 def for_terminal(value):
@@ -36,39 +58,51 @@ def for_terminal(value):
 
 
 def render_answer(answer, steps: int = 3, kb_dir: str = "kb") -> str:
-    """An Answer (retrieval.results.Answer): the verdict first when nothing known matches, then the closest,
-    and with two or more results the verdict once more at the end: five results run to ~60 lines, and
-    a terminal shows the bottom of them, not the top."""
+    """An Answer (retrieval.results.Answer): the verdict first, as the site's box, MCP and Slack say it (the
+    results counted by confidence, results.match_line, or no known pattern), then the results, and the verdict
+    once more at the end: five results run to ~60 lines, and a terminal shows the bottom of them, not the top
+    (a low first result's full steps were read first, the one hint that it was a guess 60 lines further down:
+    found in review). The end gives the command that records the incident, linked to the pattern that
+    matches: recorded, linked incidents are what the board counts."""
     results = answer.results
-    if answer.no_known_pattern and not results:
-        return click.style(NO_KNOWN_PATTERN, fg="yellow", bold=True)
-    body = render_results(results, steps=steps, kb_dir=kb_dir)
     if answer.no_known_pattern:
-        body = (
-            click.style(NO_KNOWN_PATTERN, fg="yellow", bold=True)
-            + "\n\nClosest patterns, for comparison only:\n\n"
-            + body
-        )
-    if len(results) < 2:
-        return body
-    if answer.no_known_pattern:
-        again = click.style(
-            "↑ No known pattern matches: the patterns above are the closest, for comparison only.", fg="yellow"
-        )
-    else:
-        again = click.style(_best_match(results), dim=True)
-    return body + "\n" + again
+        head = click.style(no_known_text(answer.query), fg="yellow", bold=True)
+        if not results:
+            return head
+        body = render_results(results, steps=steps, kb_dir=kb_dir)
+        again = "↑ No known pattern matches: the patterns above are the closest, for comparison only."
+        again = click.style(again, fg="yellow") + f"\nTo record it: {_record_command(answer.query)}"
+        return f"{head}\n\nClosest patterns, for comparison only:\n\n{body}\n{again}"
+    both = check_both(results, answer.likelier)
+    head = click.style(match_line(results) + (f"; {for_terminal(both)}." if both else ":"), bold=True)
+    footer = [] if len(results) < 2 and not both else [click.style(_best_match(results, answer.likelier), dim=True)]
+    footer.append(_record_line(answer))
+    return f"{head}\n\n" + render_results(results, steps=steps, kb_dir=kb_dir) + "\n" + "\n".join(footer)
 
 
-def _best_match(results: list[dict]) -> str:
+def _record_line(answer) -> str:
+    """The footer's command recording the incident, linked to the first result, or, when it is of low
+    confidence, to the one check_both names (rated more likely right); that one named as the other choice
+    when the first is linked."""
+    results, hidden = answer.results, answer.likelier
+    k = likelier(results)
+    other = hidden if hidden is not None else (results[k] if k is not None else None)
+    linked = results[0] if results[0]["confidence"] != "low" or other is None else other
+    choice = f" (or --pattern {other['id']}: check both first)" if other is not None and other is not linked else ""
+    what = "To record it, linked to the pattern" if linked["confidence"] != "low" else "To record it"
+    pattern = linked["id"] if linked["confidence"] != "low" else None
+    return f"{what}: {_record_command(answer.query, pattern)}{for_terminal(choice)}"
+
+
+def _best_match(results: list[dict], hidden: dict | None = None) -> str:
     """The footer naming the first result; and, when one below it is rated more likely right, that
-    one too (results.check_both, the rule MCP and Slack say it by)."""
+    one too (results.check_both, the rule MCP and Slack say it by; ``hidden``: the answer's ``likelier``)."""
     results = for_terminal(results)
     best = results[0]
     # "ranked first", not "best match": the rank is the fused score, and a result below may be rated more
     # likely right (said next, check_both); the surfaces say "in ranked order" alike (results.match_line)
     line = f"↑ Ranked first: {best['title']} ({best['id']}, {best['confidence']} confidence), first above."
-    both = check_both(results)
+    both = check_both(results, for_terminal(hidden))
     return line if both is None else f"{line[:-1]}; {both}."
 
 
@@ -96,7 +130,9 @@ def render_results(results: list[dict], steps: int = 3, kb_dir: str = "kb") -> s
             # all of it: what is not kept now is gone once restored, and a cut list did not say so
             out.extend(f"     - {flat(e)}" for e in r["evidence"])
         if r["runbook"] and steps > 0:  # --steps 0: no heading over nothing
-            out.append(click.style("   First steps:", bold=True))
+            # a low result's steps are a guess's: said where they are read, as MCP says it (mcp_server._result_lines)
+            low = " (low match: check it fits first)" if r["confidence"] == "low" else ""
+            out.append(click.style(f"   First steps{low}:", bold=True))
             for i, step in enumerate(r["runbook"][:steps], 1):
                 out.append(f"     {i}. {flat(step)}")
             more = len(r["runbook"]) - steps

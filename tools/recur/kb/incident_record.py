@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -461,6 +462,21 @@ def suggestion_query(title: str, description: str | None) -> str:
     title, then what was seen."""
     said = (description or "").strip()
     return f"{' '.join(title.split())}. {said if has_text(said) else ''}".strip()
+
+
+def incident_command(text: str, limit: int = 1500, pattern: str | None = None) -> str:
+    """The ``recur incident new`` command that records ``text`` (severity is asked on a terminal), titled by
+    its first line that is not blank, described by it cut to ``limit`` characters; ``pattern``: linked with
+    ``--pattern``. Slack's reply gives it when nothing known matches (serve/slack.incident_line) and the
+    terminal's `recur suggest` whatever the answer: recorded incidents are what the board counts."""
+    first = next((line for line in text.splitlines() if line.strip()), text)
+    line = f"recur incident new -t {shlex.quote(_cut(first, 80))} -d {shlex.quote(_cut(text, limit))}"
+    return line + (f" --pattern {shlex.quote(pattern)}" if pattern else "")
+
+
+def _cut(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def no_match_text(linked, report: str = "recur report") -> str:

@@ -14,7 +14,7 @@ from recur.retrieval import calibrate, embed
 from recur.retrieval import index as index_mod
 from recur.retrieval.models import active_model
 from recur.retrieval.query import prepare
-from recur.retrieval.results import Answer, Result, result_object
+from recur.retrieval.results import Answer, Result, likelier, result_object
 from recur.util.errors import NotWritable, RecurError
 
 
@@ -297,6 +297,13 @@ def _shown(results: list, top: int) -> list:
     return shown
 
 
+def _hidden_likelier(results: list, top: int) -> Result | None:
+    """The result check_both names over the first VERDICT_TOP ranked when it is past the first ``top``: the
+    verdict reads them, and with `--top 1` an answer said nothing of the one it stood on (found in review)."""
+    k = likelier(results[: calibrate.VERDICT_TOP])
+    return results[k] if k is not None and k >= top else None
+
+
 def _refuse_other_format(manifest: dict, index_dir, why: str) -> None:
     """An index of another format that cannot be updated here (``why``): one error saying what can be
     done, instead of a warning promising answers from it and then the advice to rebuild it in place."""
@@ -431,7 +438,10 @@ class Engine:
         prepared = [prepare(t) for t in texts]
         # the verdict reads the first VERDICT_TOP results whatever is shown: `-n 1` and `-n 5` agree
         lists = self._rank([p.text for p in prepared], max(top, calibrate.VERDICT_TOP), "hybrid", exclude, link)
-        return [Answer(p.text, _shown(r, top), no_known_pattern(r), p.said(others)) for p, r in zip(prepared, lists)]
+        return [
+            Answer(p.text, _shown(r, top), no_known_pattern(r), p.said(others), _hidden_likelier(r, top))
+            for p, r in zip(prepared, lists)
+        ]
 
     def suggest_many(self, texts: list[str], top: int = 5, mode: str = "hybrid", exclude=None) -> list[list[Result]]:
         """``suggest`` for many texts, encoded in one batch."""

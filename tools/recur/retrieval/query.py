@@ -254,6 +254,9 @@ JSON_NOT_BRACKET_OR_QUOTE = re.compile(r'[^\[\]{}"]+', re.ASCII)
 
 
 OTHERS_NAMED = 5  # a pasted list's other alerts named in the note (Prepared.said); more are counted
+# what the note of a pasted list says to do about its other alerts where no surface says otherwise (/api/suggest):
+# POST the payload to the webhook, which answers each alert (MCP, Slack, the box and the terminal say their own)
+API_OTHERS = "to have each answered, POST the payload to /api/alertmanager"
 ALWAYS_FIRING = " (always firing)"  # how the note names a heartbeat (retrieval.alerts.heartbeat)
 RESOLVED = " (resolved)"
 # a crash pasted alone, by its log_level: what it is, the lines searched and what was not (Prepared.said)
@@ -345,9 +348,11 @@ class Prepared:
         return said + "the webhook does" + more + (f"; {self.alert_note.rstrip('.')}" if self.alert_note else "")
 
     def _more_alerts(self, others: str | None) -> str:
+        """The other alerts of a pasted list, named, and ``others`` (by default the API's advice, API_OTHERS)
+        said as what to do about them: unnamed, "1 more in it" left a reader of the API or the terminal to
+        guess which alert was not searched (found in review)."""
         more = self.alerts - 1
-        if others is None:
-            return f"; {more} more in it: POST the payload to /api/alertmanager to have each answered"
+        others = API_OTHERS if others is None else others
         names = list(self.alert_others[:OTHERS_NAMED])
         if len(self.alert_others) > OTHERS_NAMED:
             names.append(f"{len(self.alert_others) - OTHERS_NAMED:,} more")

@@ -122,18 +122,25 @@ def match_line(results: list) -> str:
     return line + (f", then {rest} more of low confidence for comparison" if rest else "") + ", in ranked order"
 
 
-def check_both(results: list) -> str | None:
+def check_both(results: list, hidden: dict | None = None) -> str | None:
     """ "ID (#K) is rated more likely right (P% against Q%): check both" when a result below the first is
     rated more likely right than it, else None. The ranking (fused scores) and each result's probability
     (the calibrator) can disagree ("latency": rank 1 at 26%, rank 3 at 39%), and an answer naming the first
     as the best under a higher percentage further down read as a mistake. Said by the terminal's footer,
-    MCP's text and Slack's reply alike (and the site's box, recur-suggest.js checkBoth)."""
-    k = likelier(results)
-    if k is None:
-        return None
-    other = results[k]
+    MCP's text and Slack's reply alike (and the site's box, recur-suggest.js checkBoth).
+
+    ``hidden``: the answer's ``likelier`` (``Answer``), the result the first three ranked hold that ``top``
+    left out, said instead, "(#K, not shown)": with `--top 1` an answer showed cron-job-overlap at 2% alone
+    while the verdict stood on dst-timezone-bug at 75%, ranked second (found in review)."""
+    if hidden is not None and results:
+        other, where = hidden, f"#{hidden['rank']}, not shown"
+    else:
+        k = likelier(results)
+        if k is None:
+            return None
+        other, where = results[k], f"#{results[k]['rank']}"
     return (
-        f"{other['id']} (#{other['rank']}) is rated more likely right "
+        f"{other['id']} ({where}) is rated more likely right "
         f"({percent(other['probability'])} against {percent(results[0]['probability'])}): check both"
     )
 
@@ -225,12 +232,16 @@ class Answer:
     """One suggestion answer: the ranked result objects, and whether any of them is a known
     pattern for the text at all ("no known pattern": record it, draft a pattern). ``query`` is the text
     searched (recur.retrieval.query.prepare), ``query_note`` what that left out of the text given
-    ("searched the 1 error line of a 40-line log"), or None when it is the text as given."""
+    ("searched the 1 error line of a 40-line log"), or None when it is the text as given. ``likelier``: a
+    result ``top`` left out that the answer's verdict rests on (check_both names it), or None."""
 
     query: str
     results: list[Result]
     no_known_pattern: bool
     query_note: str | None = None
+    # the result check_both names (rated more likely right than the first) when it is among the first
+    # VERDICT_TOP ranked, which the verdict reads, but not among those shown (``top`` under 3); else None
+    likelier: Result | None = None
 
     def to_json(self, extra: dict | None = None) -> dict:
         """The answer as JSON; ``extra``: a --queries line's other keys, echoed first (a dict, not
@@ -241,4 +252,5 @@ class Answer:
             "query_note": self.query_note,
             "no_known_pattern": self.no_known_pattern,
             "results": self.results,
+            "likelier": self.likelier,
         }

@@ -398,6 +398,8 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
             q = PasteIn(text=text, top=top)  # the API's checks and messages, for a text up to MAX_PASTE
             answer = get_engine().answer(q.text, top=q.top, others=OTHER_ALERTS).to_json()
             answer["results"] = paged(answer["results"])
+            if answer["likelier"] is not None:  # a result `top` left out: its page too, as the results have
+                answer["likelier"] = paged([answer["likelier"]])[0]
             return answer, render_answer(answer, writes=writes)
 
         return run_tool(work)
@@ -674,7 +676,7 @@ def render_answer(answer: dict, *, writes: bool = False) -> str:
     if answer["no_known_pattern"]:
         lines.append(no_known_text(writes) + (" Closest patterns, for comparison only:" if results else ""))
     else:
-        both = check_both(results)
+        both = check_both(results, answer.get("likelier"))  # a likelier result `top` left out, named too
         lines.append(match_line(results) + (f"; {both}." if both else ":"))
     for r in results:
         lines += _result_lines(r)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
 import sys
 import threading
 import time
@@ -33,6 +32,7 @@ from urllib.parse import parse_qs
 
 from fastapi import Request  # at module level: the routes' annotations are resolved in this module's globals
 
+from recur.kb.incident_record import incident_command
 from recur.retrieval.patterns import site_page
 from recur.retrieval.results import check_both, confidence_text, match_line
 from recur.serve.deps import Settings, engine_loading, errors, load_pauses
@@ -139,11 +139,9 @@ def _cut(text: str, limit: int) -> str:
 
 
 def incident_line(query: str, limit: int = 1500) -> str:
-    """The ``recur incident new`` command that records this text (severity is asked on a terminal), titled
-    by its first line that is not blank."""
-    text = _unfenced(query)
-    first = next((line for line in text.splitlines() if line.strip()), text)
-    return f"recur incident new -t {shlex.quote(_cut(first, 80))} -d {shlex.quote(_cut(text, limit))}"
+    """The ``recur incident new`` command that records this text (kb.incident_record.incident_command, as the
+    terminal's `recur suggest` gives it), its Slack code-block markup out."""
+    return incident_command(_unfenced(query), limit)
 
 
 def _unfenced(text: str) -> str:
@@ -261,7 +259,7 @@ def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = Fal
     else:
         # what the results are, by confidence (results.match_line: low ones are not called matches), and
         # a result below the first rated more likely right (results.check_both), as every surface says them
-        line, both = match_line(results), check_both(results)
+        line, both = match_line(results), check_both(results, answer.get("likelier"))
         intro = f"{said}*{line}* for “{shown}”" + (f".\n{_esc(both)}." if both else ":")
         credible = results[0]["confidence"] != "low"
         more = f" and {len(results) - 1} more" if len(results) > 1 else ""
