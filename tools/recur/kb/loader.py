@@ -103,14 +103,14 @@ def require_patterns(kb: KB, ids, field: str, *, listed_by: str | None = None) -
     be. ``listed_by``: the caller is a program, not a person in the KB's checkout (MCP's record_incident):
     the folder is named absolute, not relative to a working directory the caller does not share ("ids are
     the file names under ../rh-kbw/patterns/", found in review), and ``listed_by`` named as what lists them."""
-    from recur.util.text import close_names
+    from recur.util.text import close_ids
 
     unknown = [pid for pid in ids if not kb.pattern_known(pid)]
     if not unknown:
         return
 
     def name(pid):
-        close = close_names(pid, kb.pattern_files, cutoff=0.6)
+        close = close_ids(pid, kb.pattern_files, cutoff=0.6)
         return f"{pid} (did you mean {', '.join(close)}?)" if close else pid
 
     folder = kb.root / "patterns"
