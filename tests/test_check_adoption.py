@@ -25,6 +25,34 @@ def check(*args):
     return res
 
 
+KAFKA = "patterns/capacity/Kafka_Lag.md"
+
+
+def test_a_file_name_that_is_no_id_is_to_be_renamed_in_both_errors(kb):
+    """id: Kafka_Lag was "did you mean 'kafka-lag'?", and id: kafka-lag then "write id: Kafka_Lag": a loop."""
+    write(kb, KAFKA, pattern_text("kafka-lag", signals=("KafkaLag",)).replace("id: kafka-lag", "id: Kafka_Lag"))
+    out = check().stdout
+    assert (
+        f"kb/{KAFKA}:2: id: must be a kebab-case id (lowercase words joined by '-'), not 'Kafka_Lag'; rename the "
+        "file to kb/patterns/capacity/kafka-lag.md and write id: kafka-lag (an id is its file name)"
+    ) in out.splitlines(), out
+    write(kb, KAFKA, pattern_text("kafka-lag", signals=("KafkaLag",)))
+    out = check().stdout
+    assert (
+        f"kb/{KAFKA}:2: id: 'kafka-lag' must equal the file name 'Kafka_Lag', which is no kebab-case id: rename "
+        "the file to kb/patterns/capacity/kafka-lag.md and write id: kafka-lag (an id is its file name)"
+    ) in out.splitlines(), out
+    assert "write id: Kafka_Lag" not in out
+    (kb / KAFKA).rename(kb / "patterns/capacity/kafka-lag.md")  # as said: it passes
+    assert check().exit_code == 0
+
+
+def test_a_kebab_file_name_still_offers_both_ways(kb):
+    write(kb, "patterns/capacity/kafka-lag.md", pattern_text("kafka-lag").replace("id: kafka-lag", "id: kafka-lags"))
+    out = check().stdout
+    assert "'kafka-lags' must equal the file name 'kafka-lag': write id: kafka-lag, or rename the file" in out, out
+
+
 def test_a_shortened_id_gets_a_did_you_mean(kb):
     write(kb, "patterns/capacity/x-new.md", pattern_text("x-new", signals=("XNew",), related=("db-pool",)))
     write(kb, "eval/cases.yml", "- query: requests hang\n  expect: [pool-exhausted]\n")
@@ -44,3 +72,26 @@ def test_close_ids_keeps_misspellings_first_and_needs_whole_words():
     assert close_ids("ool", ids) == []  # no word of any id, nor the start of one
     assert close_ids("di", ids) == []  # too short to be a start
     assert close_ids("Disk_Full", ids) == ["disk-full"]
+
+
+def test_a_missing_title_is_said_at_the_front_matter_start_with_what_to_write(kb):
+    text = pattern_text("no-title", signals=("NoTitle",))
+    write(kb, "patterns/capacity/no-title.md", "\n".join(ln for ln in text.split("\n") if not ln.startswith("title:")))
+    out = check().stdout
+    assert (
+        "kb/patterns/capacity/no-title.md:1: title: is required: add title: <the failure, or what happened, "
+        "in a few words> to the front matter"
+    ) in out.splitlines(), out
+
+
+def test_a_category_not_its_folder_says_both_ways(kb):
+    write(kb, "patterns/capacity/in-compute.md", pattern_text("in-compute", "compute", signals=("C1",)))
+    out = check().stdout
+    assert (
+        "kb/patterns/capacity/in-compute.md:4: category: 'compute' must equal the folder name 'capacity': write "
+        "category: capacity, or move the file to kb/patterns/compute/in-compute.md"
+    ) in out.splitlines(), out
+    # a category no folder can be named: the one way
+    write(kb, "patterns/capacity/in-compute.md", pattern_text("in-compute", "Compute stuff", signals=("C1",)))
+    out = check().stdout
+    assert "'Compute stuff' must equal the folder name 'capacity': write category: capacity\n" in out, out
