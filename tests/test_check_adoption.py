@@ -25,6 +25,51 @@ def check(*args):
     return res
 
 
+def _new_pattern(*more):
+    flags = ["--title", "Kafka consumer lag", "--category", "capacity", "--severity", "sev2"]
+    flags += ["--symptom", "consumers fall behind", "--signal", "KafkaConsumerLagHigh", "--no-input", *more]
+    return CliRunner().invoke(cli, ["new", "pattern", "--kb", "kb", *flags])
+
+
+def test_a_new_draft_says_to_publish_it_once_reviewed(kb):
+    res = _new_pattern()
+    assert res.exit_code == 0, res.output
+    assert "set `status: active` once reviewed" in res.stderr, res.stderr
+    # an active one is published already: nothing to say
+    res = _new_pattern("--id", "kafka-lag-2", "--title", "Kafka lag again", "--status", "active", "--root-cause", "x")
+    assert res.exit_code == 0 and "status: active` once reviewed" not in res.stderr, res.stderr
+
+
+def test_check_gives_a_notice_for_a_draft_with_nothing_left_to_fill_in(kb):
+    """A notice, not a warning: --strict still passes; a draft with a TODO still in it, or with no root
+    cause (status: active would be an error then), is not ready and gets none."""
+    write(
+        kb,
+        "patterns/capacity/ready-draft.md",
+        pattern_text("ready-draft", status="draft", signals=("X1",), symptoms=("one",)),
+    )
+    write(
+        kb,
+        "patterns/capacity/todo-draft.md",
+        pattern_text("todo-draft", status="draft", signals=("X2",), symptoms=("two",), summary="It lags. TODO: graphs"),
+    )
+    write(
+        kb,
+        "patterns/capacity/causeless-draft.md",
+        pattern_text("causeless-draft", status="draft", signals=("X3",), symptoms=("three",), root_cause=None),
+    )
+    res = check("--strict")
+    assert res.exit_code == 0, res.output
+    said = [line for line in res.stdout.splitlines() if "ready to publish" in line]
+    assert said == [
+        "kb/patterns/capacity/ready-draft.md:10: status: notice: a draft with nothing left to fill in: "
+        "ready to publish? set status: active once reviewed"
+    ], res.stdout
+    text = (kb / "patterns/capacity/ready-draft.md").read_text()
+    (kb / "patterns/capacity/ready-draft.md").write_text(text.replace("status: draft", "status: active"))
+    assert "ready to publish" not in check().stdout
+
+
 KAFKA = "patterns/capacity/Kafka_Lag.md"
 
 
