@@ -4,6 +4,7 @@ commands, shown as annotations at the file's line)."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -18,6 +19,8 @@ from recur.util.errors import Problem
 
 BROKEN = "patterns/capacity/broken.md"
 NO_SIGNALS = "patterns/capacity/no-signals.md"
+# a key missing from the front matter: said at its start (line 1), with what to write
+REQUIRED = "is required: add symptoms: [<what a responder sees, in their words>] to the front matter"
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +56,7 @@ def test_json_is_one_document_with_the_problems_and_their_counts(tmp_path, monke
     assert list(doc) == ["ok", "errors", "warnings", "notices", "problems"]
     assert (doc["ok"], doc["errors"], doc["warnings"], doc["notices"]) == (False, 1, 1, 0)
     assert doc["problems"] == [
-        {"file": f"kb/{BROKEN}", "line": 2, "field": "symptoms", "message": "is required", "level": "error"},
+        {"file": f"kb/{BROKEN}", "line": 1, "field": "symptoms", "message": REQUIRED, "level": "error"},
         {
             "file": f"kb/{NO_SIGNALS}",
             "line": 6,
@@ -107,7 +110,7 @@ def test_github_annotations_name_the_file_from_the_repository_root(tmp_path, mon
     r = run("--format", "github")
     assert r.exit_code == 1
     assert r.stdout.splitlines() == [
-        f"::error file=kb/{BROKEN},line=2,title=symptoms::is required",
+        f"::error file=kb/{BROKEN},line=1,title=symptoms::{REQUIRED}",
         f"::warning file=kb/{NO_SIGNALS},line=6,title=signals::pattern has no signals: add the exact alert "
         "names, log lines or error codes a responder will paste",
     ]
@@ -116,10 +119,10 @@ def test_github_annotations_name_the_file_from_the_repository_root(tmp_path, mon
     # a step run in the KB folder (working-directory: kb): the file is still named from the checkout
     monkeypatch.chdir(tmp_path / "kb")
     r = run("--format", "github", kb=".")
-    assert f"::error file={BROKEN},line=2," in r.stdout  # as shown: there is no workspace to read from
+    assert f"::error file={BROKEN},line=1," in r.stdout  # as shown: there is no workspace to read from
     monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
     r = run("--format", "github", kb=".")
-    assert f"::error file=kb/{BROKEN},line=2,title=symptoms::is required" in r.stdout, r.stdout
+    assert f"::error file=kb/{BROKEN},line=1,title=symptoms::{REQUIRED}" in r.stdout, r.stdout
 
 
 def test_github_escapes_what_would_end_the_command(tmp_path, monkeypatch):
@@ -203,8 +206,8 @@ def test_github_lists_what_it_cannot_annotate_in_the_job_summary(tmp_path, monke
     r = run("--format", "github")
     out = r.stdout.splitlines()
     assert r.exit_code == 1 and len(out) == 15, out
-    assert out[0] == f"::error file=kb/{BROKEN},line=2,title=symptoms::is required"
-    assert out[1].startswith("::error file=kb/patterns/capacity/z-broken.md,line=2,")
+    assert out[0] == f"::error file=kb/{BROKEN},line=1,title=symptoms::{REQUIRED}"
+    assert out[1].startswith("::error file=kb/patterns/capacity/z-broken.md,line=1,")
     assert all(line.startswith("::warning file=kb/patterns/capacity/") for line in out[2:12]), out
     assert all(line.startswith("kb/patterns/capacity/") and ": signals: warning: " in line for line in out[12:14])
     assert len({re.search(r"quiet-\d+|no-signals", line).group() for line in out[2:14]}) == 12  # each once
@@ -216,7 +219,7 @@ def test_github_lists_what_it_cannot_annotate_in_the_job_summary(tmp_path, monke
     assert text.startswith("earlier step output\n### recur check: 2 error(s), 12 warning(s), 0 notice(s)\n")
     assert "2 of these 14 are not annotated" in text
     rows = [line for line in text.splitlines() if line.startswith(("| error", "| warning"))]
-    assert rows[0] == f"| error | kb/{BROKEN} | 2 | symptoms | is required |"
+    assert rows[0] == f"| error | kb/{BROKEN} | 1 | symptoms | {html.escape(REQUIRED, quote=False)} |"
     assert len(rows) == 14 and all("| kb/patterns/capacity/" in row for row in rows)
     # without the runner's file: the last annotation says where they are
     monkeypatch.delenv("GITHUB_STEP_SUMMARY")

@@ -194,7 +194,13 @@ ROWS = [
         'put the whole text in quotes, "@alice"',
         "error",
     ),
-    ("missing-title", {P: pattern(*front(title=None))}, f"{P}:2: title", "is required", "error"),
+    (
+        "missing-title",
+        {P: pattern(*front(title=None))},
+        f"{P}:1: title",  # at the front matter's start: it was at the id's line, saying no more
+        "is required: add title: <the failure, or what happened, in a few words> to the front matter",
+        "error",
+    ),
     ("empty-title", {P: pattern(*front(title='""'))}, f"{P}:3: title", "must not be empty", "error"),
     ("empty-symptoms", {P: pattern(*front()[:4], "symptoms: []")}, f"{P}:6: symptoms", "must not be empty", "error"),
     (

@@ -244,6 +244,59 @@ def test_check_similar_finds_a_copy_sharing_a_signal_below_the_threshold_and_no_
     ]  # fmt: skip
 
 
+ONE_ALERT = """---
+id: kafka-consumer-lag
+title: Kafka consumer lag on the orders topic
+category: messaging
+severity: sev3
+symptoms:
+  - "consumer lag keeps growing on the orders topic"
+  - "order confirmation emails arrive late"
+signals:
+  - "KafkaConsumerLagHigh"
+---
+
+## Summary
+The orders consumers cannot keep up with the produce rate: the backlog grows, and confirmation
+emails and the search index fall behind by minutes, then hours.
+
+## Runbook
+1. Check the lag per partition: `kafka-consumer-groups --describe --group orders`.
+2. Scale the consumers: `kubectl scale deploy/orders-consumer --replicas=12`.
+
+## Root cause
+A slow downstream call in the consumer's handler caps throughput below the peak produce rate.
+"""
+
+
+def test_check_similar_finds_a_copy_of_a_one_alert_pattern_as_lookalikes_does(tmp_path, real_engine):
+    """Found adopting Recur: most of a team's patterns have one signal, the alert's name. A copy with its
+    title and symptoms reworded, the same alert and body, was OK by `check --similar` (doc view 0.80: title
+    and symptoms come first in it) while `recur lookalikes` said 0.95. One signal in common and the
+    lookalikes similarity at the threshold (0.90) is a likely duplicate; the starter KB, whose patterns
+    share 10 pairs of signals (ENOSPC, HTTP 503 ...), the closest at 0.80, still has none."""
+    from recur.retrieval.similar import similar_warnings
+
+    kb = tmp_path / "kb"
+    (kb / "patterns/messaging").mkdir(parents=True)
+    (kb / "patterns/messaging/kafka-consumer-lag.md").write_text(ONE_ALERT)
+    copy = ONE_ALERT.replace("id: kafka-consumer-lag", "id: orders-backlog")
+    copy = copy.replace("title: Kafka consumer lag on the orders topic", "title: Orders consumers lagging")
+    copy = copy.replace("consumer lag keeps growing on the orders topic", "lag on the orders topic keeps climbing")
+    copy = copy.replace("order confirmation emails arrive late", "confirmation emails show up late")
+    (kb / "patterns/messaging/orders-backlog.md").write_text(copy)
+    found = similar_warnings(load_kb(kb), index_dir=tmp_path / "index", model="default", threshold=0.90)
+    said = sorted((Path(p.path).stem, p.message.split(" —")[0]) for p in found)
+    assert [stem for stem, _ in said] == ["kafka-consumer-lag", "orders-backlog"], said
+    for _, message in said:
+        score = float(message.split("(similarity ")[1].split(" ")[0])
+        assert score >= 0.90 and message.endswith(
+            "as `recur lookalikes` measures it, and both have the signal 'KafkaConsumerLagHigh')"
+        ), message
+    starter = similar_warnings(load_kb(ROOT / "kb"), index_dir=real_engine.index_dir, model="default")
+    assert starter == [], [str(p) for p in starter]
+
+
 def test_check_similar_says_what_lookalikes_says_of_a_new_pattern_with_anothers_signals(
     tmp_path, monkeypatch, real_encoder
 ):

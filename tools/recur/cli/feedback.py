@@ -11,7 +11,7 @@ from recur.cli.main import RecurGroup
 from recur.cli.options import OutFile, kb_option, setting
 from recur.ingest.feedback import export_detail
 from recur.util.errors import RecurError
-from recur.util.text import close_names
+from recur.util.text import close_ids
 
 # the vote file both commands read
 feedback_option = click.option(
@@ -171,5 +171,5 @@ def _with_guess(pid: str, kind: str, result) -> str:
     if kind == "retired pattern":
         found = result.successors.get(pid)
         return f"{pid} (superseded by {' and '.join(found)})" if found else pid
-    close = close_names(pid, result.known, n=1) if kind == "unknown pattern" else []
+    close = close_ids(pid, result.known, n=1) if kind == "unknown pattern" else []
     return f"{pid} (did you mean {close[0]}?)" if close else pid

@@ -74,7 +74,7 @@ def _unknown_message(unknown: list, kb_dir, left_out: list, known: list, manifes
 
 def _guess(pid: str, known) -> str:
     """An id with the ones it was probably meant to be: ids are exact, and `Disk-Full` got no hint (review)."""
-    from recur.util.text import close_names
+    from recur.util.text import close_ids
 
-    close = close_names(pid, known)
+    close = close_ids(pid, known)
     return f"{pid} (did you mean {', '.join(close)}?)" if close else pid

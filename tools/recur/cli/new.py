@@ -278,6 +278,18 @@ def _ask_pattern(kb, title, pid, category, severity, symptoms, signals, summary,
     return title, pid, category, severity, symptoms, signals, summary, steps
 
 
+def _publish_when_reviewed(status: str) -> None:
+    """The next step of a draft pattern (--status draft, the default): nothing said it, and a team's
+    patterns stayed drafts, marked [DRAFT] in every answer (found adopting Recur)."""
+    if status != "draft":
+        return
+    click.echo(
+        "It is a draft (status: draft): set `status: active` once reviewed, or its answers stay marked "
+        "draft; `recur check` says when it looks ready.",
+        err=True,
+    )
+
+
 @new.command()
 @kb_option
 @click.option("--id", "pid", help="Kebab-case id; the file name (default: from the title).")
@@ -362,6 +374,7 @@ def pattern(
             root_cause=root_cause,
         )
         _finish(kb_dir, path, text)
+        _publish_when_reviewed(status)
         for rid in dict.fromkeys(related):  # check --strict warns of a one-way link: said now (found in review)
             # path.stem: the id written, also when it came from the title (pid was None: "Also add None")
             click.echo(f"Also add {path.stem} to the related list of {rid}: a link goes both ways.")

@@ -15,7 +15,7 @@ import unicodedata
 from recur.kb.loader import load_kb
 from recur.kb.records import KB
 from recur.util.errors import Problem
-from recur.util.text import close_names, query_key
+from recur.util.text import close_ids, query_key
 
 
 def cross_checks(kb: KB) -> list[Problem]:
@@ -364,7 +364,7 @@ def unknown_step(kb: KB, pid: str) -> str:
 
 def no_pattern(pid: str, ids) -> str:
     """ "no pattern has id 'disk-ful'; did you mean disk-full?": the ids of ``ids`` it was probably meant to be."""
-    close = close_names(pid, ids, cutoff=0.6)
+    close = close_ids(pid, ids, cutoff=0.6)
     return f"no pattern has id {pid!r}" + (f"; did you mean {', '.join(close)}?" if close else _no_such(pid))
 
 

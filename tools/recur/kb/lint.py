@@ -197,18 +197,7 @@ def authoring_warnings(
         shown = display_path(kb.root / p.relpath)
         out += _runbook_warnings(kb, p, shown)
         out += _section_placeholders(p, shown)
-        # "signal:" is its own warning, a slip of signals: not also "has no signals" (found by a KB author)
-        if not p.signals and not any(meant_key(k, PATTERN) == "signals" for k in p.extra):
-            out.append(
-                Problem(
-                    shown,
-                    p.line("symptoms"),
-                    "signals",
-                    "pattern has no signals: add the exact alert names, log lines or error codes a "
-                    "responder will paste",
-                    "warning",
-                )
-            )
+        out += _no_signals(p, shown)
         out += _one_way_links(kb, p, shown, copies)
         out += _category_name(p, shown)
         out += _long_title(p, shown)
@@ -216,6 +205,7 @@ def authoring_warnings(
         out += _category_slip(p, shown, sizes)
         if stale_days and stale_days > 0:
             out += _stale(kb, p, shown, stale_days, now)
+        out += _ready_draft(p, shown)
     out += _placeholders_elsewhere(kb)
     out += _future_dates(kb, now)
     out += _fix_done_dates(kb)
@@ -233,6 +223,14 @@ def authoring_warnings(
     out += large_text_warnings(bodies)
     out += _link_warnings(kb, bodies)
     return out
+
+
+def _no_signals(p, shown: str) -> list[Problem]:
+    # "signal:" is its own warning, a slip of signals: not also "has no signals" (found by a KB author)
+    if p.signals or any(meant_key(k, PATTERN) == "signals" for k in p.extra):
+        return []
+    what = "pattern has no signals: add the exact alert names, log lines or error codes a responder will paste"
+    return [Problem(shown, p.line("symptoms"), "signals", what, "warning")]
 
 
 # the most characters of a pattern's title that read well in a list: a longer one is a warning, not an error
@@ -1156,6 +1154,19 @@ def _stale(kb: KB, p: Pattern, shown: str, stale_days: int, now: dt.date) -> lis
             "notice",
         )
     ]
+
+
+def _ready_draft(p: Pattern, shown: str) -> list[Problem]:
+    """A notice at a draft pattern with no placeholder left to fill in: `recur new pattern` writes drafts, and
+    nothing said to publish one (found adopting Recur: a team's patterns stayed drafts, marked [DRAFT] in
+    every answer). A notice: a draft is the author's call, so it never fails --strict."""
+    if p.status != "draft" or not p.sections.get("Root cause", "").strip():
+        return []  # with no root cause, status: active is an error: the draft is not done
+    # recur new's placeholders, and a TODO of the author's own ("TODO: link the dashboard"): a marker either way
+    if any(re.search(rf"\b{PLACEHOLDER}\b", text) for text in [*p.runbook, *p.sections.values()]):
+        return []
+    what = "a draft with nothing left to fill in: ready to publish? set status: active once reviewed"
+    return [Problem(shown, p.line("status"), "status", what, "notice")]
 
 
 def _short(text: str, n: int = 50) -> str:

@@ -103,14 +103,14 @@ def require_patterns(kb: KB, ids, field: str, *, listed_by: str | None = None) -
     be. ``listed_by``: the caller is a program, not a person in the KB's checkout (MCP's record_incident):
     the folder is named absolute, not relative to a working directory the caller does not share ("ids are
     the file names under ../rh-kbw/patterns/", found in review), and ``listed_by`` named as what lists them."""
-    from recur.util.text import close_names
+    from recur.util.text import close_ids
 
     unknown = [pid for pid in ids if not kb.pattern_known(pid)]
     if not unknown:
         return
 
     def name(pid):
-        close = close_names(pid, kb.pattern_files, cutoff=0.6)
+        close = close_ids(pid, kb.pattern_files, cutoff=0.6)
         return f"{pid} (did you mean {', '.join(close)}?)" if close else pid
 
     folder = kb.root / "patterns"
@@ -676,6 +676,15 @@ def _load_severity(kb: KB) -> None:
         kb.severity[key] = SeverityLevel(key, value["name"], value["review"], value.get("review_within_days"))
 
 
+def _category_not_folder(kb: KB, path: Path, category: str, folder: str) -> str:
+    """The error of a category that is not its file's folder, with both ways out, as the id's says them
+    (it said neither: found adopting Recur). A category that cannot be a folder's name is to be written anew."""
+    what = f"{category!r} must equal the folder name {folder!r}: write category: {folder}"
+    if not schema.KEBAB.match(category):
+        return what
+    return f"{what}, or move the file to {display_path(kb.root / 'patterns' / category / path.name)}"
+
+
 def _check_severity(kb: KB, v: schema.Validator, value) -> None:
     # what severity.yml declares (a level with errors of its own is still a key), else the default framework
     known = kb.severity_declared or list(kb.severity)
@@ -835,12 +844,23 @@ def _open_record(kb: KB, path: Path, shape: dict, files: dict):
         files.setdefault(meta["id"], []).append(shown)
         kb.id_lines[shown] = md.meta.line("id")
         if meta["id"] != path.stem:
-            rename = display_path(path.with_name(f"{meta['id']}.md"))
-            what = f"{meta['id']!r} must equal the file name {path.stem!r}: write id: {path.stem}, or rename the file {rename}"
-            v.error(("id",), "id", what)
+            v.error(("id",), "id", _id_not_file_name(meta["id"], path, files is kb.pattern_files))
             if files is kb.pattern_files:  # a record naming the file's id is not an error of its own too
                 kb.misplaced.setdefault(path.stem, []).append(shown)
     return v, md, meta, raw
+
+
+def _id_not_file_name(rid: str, path: Path, pattern: bool) -> str:
+    """The error of an id that is not its file's name: write the file's name, or rename the file. A pattern
+    file whose name is no kebab-case id (``Kafka_Lag.md``) has one way only: "write id: Kafka_Lag" offered
+    the id its id: line had just been refused for (found adopting Recur)."""
+    rename = display_path(path.with_name(f"{rid}.md"))
+    if pattern and not schema.KEBAB.match(path.stem):
+        return (
+            f"{rid!r} must equal the file name {path.stem!r}, which is no kebab-case id: rename the file to "
+            f"{rename} and write id: {rid} (an id is its file name)"
+        )
+    return f"{rid!r} must equal the file name {path.stem!r}: write id: {path.stem}, or rename the file {rename}"
 
 
 # a key as a line of front matter writes it, at any indent (for front matter that does not parse, where
@@ -937,7 +957,7 @@ def _load_pattern(kb: KB, path: Path) -> None:
     if "id" not in meta:
         kb.pattern_files.setdefault(path.stem, []).append(shown)
     if "category" in meta and meta["category"] != folder:
-        v.error(("category",), "category", f"{meta['category']!r} must equal the folder name {folder!r}")
+        v.error(("category",), "category", _category_not_folder(kb, path, meta["category"], folder))
     _check_severity(kb, v, meta.get("severity"))
     status = meta.get("status", "active")
     sections, sec_lines, runbook, evidence = _pattern_body(v, shown, md, status)

@@ -74,6 +74,20 @@ CANDIDATE = {  # extension: a ranked candidate pattern stored for the reviewer o
     "why": Field("str"),
 }
 TRIAGE_FIELDS = ("date", "severity", "title")
+# what to write for a top-level key a record needs and has not, as "is required" says it
+REQUIRED_VALUE = {
+    "id": "<the file name, without its extension>",
+    "title": "<the failure, or what happened, in a few words>",
+    "category": "<the name of the folder the file is in>",
+    "severity": "<a level of severity.yml, e.g. sev2>",
+    "symptoms": "[<what a responder sees, in their words>]",
+    "date": "<YYYY-MM-DD>",
+    "steps": "[{pattern: <a pattern id>, why: <why a newcomer needs it>}]",
+    "query": "<what a responder would type>",
+    "expect": "[<the pattern id it should find>]",
+    "name": "<the level's name>",
+    "review": "<full, light or none>",
+}
 PATTERN = {
     "id": Field("kebab", required=True),
     "title": Field("str", required=True),
@@ -213,6 +227,24 @@ class Validator:
         written = self.doc.written(*path) if isinstance(self.doc, YamlDoc) else None
         return mapping_hint(value, written)
 
+    def _rename_hint(self, text: str) -> str:
+        """``kebab_hint`` for a file's own ``id:``, whose id is its file name: when that name is no kebab-case
+        id either (``Kafka_Lag.md``), the id offered alone was then "must equal the file name 'Kafka_Lag':
+        write id: Kafka_Lag", the id just refused (found adopting Recur): the file is to be renamed too."""
+        from pathlib import PurePath
+
+        file = PurePath(self.relpath)
+        meant = slugify(text, fold=True)
+        if not meant or KEBAB.match(file.stem) or odd_characters(text):
+            return kebab_hint(text)
+        renamed = file.with_name(f"{meant}{file.suffix}").as_posix()
+        return f"; rename the file to {renamed} and write id: {meant} (an id is its file name)"
+
+    def _missing(self, key: str) -> str:
+        """What "is required" says of a key missing from the front matter: what to write (it said no more, at
+        the first key's line, the id's: found adopting Recur)."""
+        return f"is required: add {key}: {REQUIRED_VALUE.get(key, '...')} to the {self.part}"
+
     @property
     def ok(self) -> bool:
         return not any(p.is_error for p in self.problems)
@@ -235,9 +267,12 @@ class Validator:
         for key, rule in schema.items():
             dotted = f"{label}.{key}" if label else key
             if key not in value or _is_empty(value[key]):
-                if rule.required and key not in slips:
-                    msg = "is required" if key not in value else "must not be empty"
-                    self.error(path + ((key,) if key in value else ()), dotted, msg)
+                if rule.required and key not in slips and key in value:
+                    self.error(path + (key,), dotted, "must not be empty")
+                elif rule.required and key not in slips and label:
+                    self.error(path, dotted, "is required")
+                elif rule.required and key not in slips:  # at the front matter's start, not at its first key
+                    self.problems.append(Problem(self.relpath, 1, dotted, self._missing(key)))
                 continue
             cleaned = self.value(value[key], rule, path + (key,), dotted, siblings=schema)
             if cleaned is not None:
@@ -401,7 +436,8 @@ class Validator:
             self.error(path, dotted, "must not be empty")
             return None
         if kind == "kebab" and not KEBAB.match(text):
-            what = f"must be a kebab-case id (lowercase words joined by '-'), not {text!r}{kebab_hint(text)}"
+            what = f"must be a kebab-case id (lowercase words joined by '-'), not {text!r}"
+            what += self._rename_hint(text) if dotted == "id" else kebab_hint(text)
             self.error(path, dotted, what)
             return None
         if kind == "ident" and not INCIDENT_ID.match(text):

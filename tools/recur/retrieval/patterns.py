@@ -16,7 +16,7 @@ from recur.kb.loader import read_again
 from recur.retrieval.results import happened_incidents
 from recur.util.dates import happened
 from recur.util.errors import RecurError
-from recur.util.text import close_names, plain
+from recur.util.text import close_ids, plain
 
 BRIEF_KEYS = ("id", "title", "category", "severity", "status", "summary", "path")
 FILTERS = ("category", "service", "tag", "severity")  # list filter -> doc key below
@@ -52,7 +52,7 @@ class PatternNotFound(ApiFailure):
                 "left out of the index and its answers (its page on the site keeps it for history)"
             )
             return
-        close = close_names(str(pattern_id), known) if known else []
+        close = close_ids(str(pattern_id), known) if known else []
         meant = f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
         super().__init__(f"no pattern with id {pattern_id!r} in the index{meant}")
 

@@ -19,7 +19,8 @@ def similar_warnings(
     kb: KB, only=None, *, index_dir, model: str | None, threshold: float | None = None
 ) -> list[Problem]:
     """Patterns whose text is nearly the same as another's (cosine of the "doc" vectors), or that are a
-    look-alike of another (as `recur lookalikes` measures it) with most of its exact signals, two or more.
+    look-alike of another (as `recur lookalikes` measures it) with most of its exact signals, two or more,
+    or with one of its signals and a lookalikes similarity at ``threshold`` or more.
 
     ``only``: file paths (the changed files in CI / pre-commit); only those patterns are
     compared against the whole KB. Pairs whose authors already wrote a ``distinguish`` entry
@@ -54,7 +55,7 @@ def similar_warnings(
     for row, pid in enumerate(queries):
         sims[row, pos[pid]] = -1.0
         p = kb.patterns[pid]
-        found = _by_text(kb, pid, ids, sims[row], threshold) or _by_signals(kb, pid, holders, means)
+        found = _by_text(kb, pid, ids, sims[row], threshold) or _by_signals(kb, pid, holders, means, threshold)
         if found:
             other, why = found
             shown = display_path(kb.root / p.relpath)
@@ -103,7 +104,7 @@ def _signal_holders(kb: KB, ids: list) -> dict:
 
 class _Means:
     """Each pattern's L2-normalised mean view vector, the measure `recur lookalikes` gives (``lookalikes.centroids``):
-    built once, for every pattern, when the first pair sharing signals asks (most runs ask for none). It was
+    built once, for every pattern, when the first pair sharing a signal asks (a KB with none asks for none). It was
     built again for the two patterns of each such pair, from a walk over every view of the index."""
 
     def __init__(self, ids: list, vectors, views):
@@ -123,15 +124,24 @@ class _Means:
         return float(a @ b) if a is not None and b is not None else 0.0
 
 
-def _by_signals(kb: KB, pid: str, holders: dict, means: _Means):
+def _by_signals(kb: KB, pid: str, holders: dict, means: _Means, threshold: float = 1.0):
     """(other id, why) for a look-alike (as `recur lookalikes` measures it: the cosine of the mean view vectors,
-    at ``lookalikes.FLOOR`` or more) that has most of this pattern's exact signals, two or more; None.
+    at ``lookalikes.FLOOR`` or more) that has most of this pattern's exact signals, two or more, or that has
+    one of them at least and is at ``threshold`` or more by that measure; None.
 
     A new pattern scaffolded with a title, a symptom and two signals both another pattern's ("No space
     left on device", "ENOSPC", disk-full's) was OK by the doc view (0.51: its TODO summary waters it
     down) while `recur lookalikes` said disk-full at 0.71 (0.81 for a reviewer's wording). The measure
     alone does not tell it from real siblings (0.81, sharing a service, on the starter KB); the signals
-    do: no two starter patterns have two or more in common that are half of one's signals."""
+    do: no two starter patterns have two or more in common that are half of one's signals.
+
+    Most of a team's patterns have one signal, its alert's name: a copy with a reworded title and reworded
+    symptoms, the same alert and the same body, was OK (its doc view 0.80, title and symptoms first,
+    under 0.90 - 0.10) while `recur lookalikes` said 0.95 (its summary, cause and signal views are the
+    original's; found adopting Recur). One signal in common is a likely duplicate too from ``threshold``
+    (0.90) by lookalikes' measure: of the 10 pairs of starter patterns sharing a signal (ENOSPC,
+    HTTP 503 ...), the closest is 0.80 (disk-full, inode-exhaustion; told apart by distinguish), the
+    closest not told apart 0.73 (retry-storm, third-party-api-outage)."""
     from recur.retrieval.lookalikes import FLOOR
 
     mine = {_key(s): s for s in kb.patterns[pid].signals}
@@ -141,15 +151,17 @@ def _by_signals(kb: KB, pid: str, holders: dict, means: _Means):
             shared.setdefault(other, []).append(s)
     best = None
     for other, both in sorted(shared.items()):
-        if len(both) < 2 or 2 * len(both) < len(mine) or _declared(kb, pid, other):
+        if _declared(kb, pid, other):
             continue
+        most = len(both) >= 2 and 2 * len(both) >= len(mine)
         similarity = means.similarity(pid, other)
-        if similarity >= FLOOR and (best is None or (len(both), similarity) > best[0]):
+        if similarity >= (FLOOR if most else threshold) and (best is None or (len(both), similarity) > best[0]):
             named = ", ".join(repr(s) for s in both)
-            why = (
-                f"similarity {similarity:.2f} as `recur lookalikes` measures it, and {len(both)} of its "
-                f"{len(mine)} signals are {other}'s: {named}"
-            )
+            if len(both) == 1:
+                held = f"both have the signal {named}"
+            else:
+                held = f"{len(both)} of its {len(mine)} signals are {other}'s: {named}"
+            why = f"similarity {similarity:.2f} as `recur lookalikes` measures it, and {held}"
             best = ((len(both), similarity), other, why)
     return best[1:] if best else None
 

@@ -492,3 +492,25 @@ def close_names(name: str, names, n: int = 3, cutoff: float = 0.75) -> list[str]
     same = [by[key(name)]] if key(name) in by else []
     close = [by[m] for m in difflib.get_close_matches(key(name), list(by), n=n, cutoff=cutoff)]
     return list(dict.fromkeys(same + close))[:n]
+
+
+def close_ids(name: str, ids, n: int = 3, cutoff: float = 0.75) -> list[str]:
+    """``close_names`` for kebab-case ids, and also the ids that ``name`` is a shortening of: ones that start
+    with it (at least 3 characters: ``db-po``) or hold it as a run of whole words (``db-pool``, ``pool-exhausted``
+    in ``db-pool-exhausted``). A shortened id is far from the whole one by difflib's ratio (``db-pool`` is
+    0.58 of ``db-pool-exhausted``), so ``related: [db-pool]`` got no "did you mean" (found adopting Recur).
+    Misspellings first, as before; then the ids it shortens, the shortest first."""
+
+    def key(x: str) -> str:
+        return x.casefold().replace("_", "-").replace(" ", "-")
+
+    typed = key(name).strip("-")
+    words = [w for w in typed.split("-") if w]
+    longer = []
+    for x in sorted(ids, key=lambda x: (len(x), x)):
+        have = [w for w in key(x).split("-") if w]
+        starts = len(typed) >= 3 and key(x).startswith(typed)
+        runs = bool(words) and any(have[i : i + len(words)] == words for i in range(len(have) - len(words) + 1))
+        if key(x) != typed and (starts or runs):
+            longer.append(x)
+    return list(dict.fromkeys(close_names(name, ids, n=n, cutoff=cutoff) + longer))[:n]

@@ -1,0 +1,142 @@
+"""What a team adopting Recur met writing its first patterns the documented way: drafts nothing asked to
+publish, a file name that no id could match, a shortened id with no "did you mean", errors with no fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from kbfactory import pattern_text, small_kb, write
+
+from recur.cli.main import cli
+
+
+@pytest.fixture
+def kb(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    return Path("kb")
+
+
+def check(*args):
+    res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0", *args])
+    assert "Traceback" not in res.output
+    return res
+
+
+def _new_pattern(*more):
+    flags = ["--title", "Kafka consumer lag", "--category", "capacity", "--severity", "sev2"]
+    flags += ["--symptom", "consumers fall behind", "--signal", "KafkaConsumerLagHigh", "--no-input", *more]
+    return CliRunner().invoke(cli, ["new", "pattern", "--kb", "kb", *flags])
+
+
+def test_a_new_draft_says_to_publish_it_once_reviewed(kb):
+    res = _new_pattern()
+    assert res.exit_code == 0, res.output
+    assert "set `status: active` once reviewed" in res.stderr, res.stderr
+    # an active one is published already: nothing to say
+    res = _new_pattern("--id", "kafka-lag-2", "--title", "Kafka lag again", "--status", "active", "--root-cause", "x")
+    assert res.exit_code == 0 and "status: active` once reviewed" not in res.stderr, res.stderr
+
+
+def test_check_gives_a_notice_for_a_draft_with_nothing_left_to_fill_in(kb):
+    """A notice, not a warning: --strict still passes; a draft with a TODO still in it, or with no root
+    cause (status: active would be an error then), is not ready and gets none."""
+    write(
+        kb,
+        "patterns/capacity/ready-draft.md",
+        pattern_text("ready-draft", status="draft", signals=("X1",), symptoms=("one",)),
+    )
+    write(
+        kb,
+        "patterns/capacity/todo-draft.md",
+        pattern_text("todo-draft", status="draft", signals=("X2",), symptoms=("two",), summary="It lags. TODO: graphs"),
+    )
+    write(
+        kb,
+        "patterns/capacity/causeless-draft.md",
+        pattern_text("causeless-draft", status="draft", signals=("X3",), symptoms=("three",), root_cause=None),
+    )
+    res = check("--strict")
+    assert res.exit_code == 0, res.output
+    said = [line for line in res.stdout.splitlines() if "ready to publish" in line]
+    assert said == [
+        "kb/patterns/capacity/ready-draft.md:10: status: notice: a draft with nothing left to fill in: "
+        "ready to publish? set status: active once reviewed"
+    ], res.stdout
+    text = (kb / "patterns/capacity/ready-draft.md").read_text()
+    (kb / "patterns/capacity/ready-draft.md").write_text(text.replace("status: draft", "status: active"))
+    assert "ready to publish" not in check().stdout
+
+
+KAFKA = "patterns/capacity/Kafka_Lag.md"
+
+
+def test_a_file_name_that_is_no_id_is_to_be_renamed_in_both_errors(kb):
+    """id: Kafka_Lag was "did you mean 'kafka-lag'?", and id: kafka-lag then "write id: Kafka_Lag": a loop."""
+    write(kb, KAFKA, pattern_text("kafka-lag", signals=("KafkaLag",)).replace("id: kafka-lag", "id: Kafka_Lag"))
+    out = check().stdout
+    assert (
+        f"kb/{KAFKA}:2: id: must be a kebab-case id (lowercase words joined by '-'), not 'Kafka_Lag'; rename the "
+        "file to kb/patterns/capacity/kafka-lag.md and write id: kafka-lag (an id is its file name)"
+    ) in out.splitlines(), out
+    write(kb, KAFKA, pattern_text("kafka-lag", signals=("KafkaLag",)))
+    out = check().stdout
+    assert (
+        f"kb/{KAFKA}:2: id: 'kafka-lag' must equal the file name 'Kafka_Lag', which is no kebab-case id: rename "
+        "the file to kb/patterns/capacity/kafka-lag.md and write id: kafka-lag (an id is its file name)"
+    ) in out.splitlines(), out
+    assert "write id: Kafka_Lag" not in out
+    (kb / KAFKA).rename(kb / "patterns/capacity/kafka-lag.md")  # as said: it passes
+    assert check().exit_code == 0
+
+
+def test_a_kebab_file_name_still_offers_both_ways(kb):
+    write(kb, "patterns/capacity/kafka-lag.md", pattern_text("kafka-lag").replace("id: kafka-lag", "id: kafka-lags"))
+    out = check().stdout
+    assert "'kafka-lags' must equal the file name 'kafka-lag': write id: kafka-lag, or rename the file" in out, out
+
+
+def test_a_shortened_id_gets_a_did_you_mean(kb):
+    write(kb, "patterns/capacity/x-new.md", pattern_text("x-new", signals=("XNew",), related=("db-pool",)))
+    write(kb, "eval/cases.yml", "- query: requests hang\n  expect: [pool-exhausted]\n")
+    write(kb, "paths/first.yml", "title: First\nsteps:\n  - pattern: db-po\n    why: w\n")
+    out = check().stdout
+    assert "no pattern has id 'db-pool'; did you mean db-pool-exhausted?" in out, out
+    assert "no pattern has id 'pool-exhausted'; did you mean db-pool-exhausted?" in out, out
+    assert "no pattern has id 'db-po'; did you mean db-pool-exhausted?" in out, out
+
+
+def test_close_ids_keeps_misspellings_first_and_needs_whole_words():
+    from recur.util.text import close_ids
+
+    ids = ["db-pool-exhausted", "disk-full", "dns-failure", "pool-drain"]
+    assert close_ids("disk-ful", ids) == ["disk-full"]
+    assert close_ids("pool", ids) == ["pool-drain", "db-pool-exhausted"]  # the shortest first
+    assert close_ids("ool", ids) == []  # no word of any id, nor the start of one
+    assert close_ids("di", ids) == []  # too short to be a start
+    assert close_ids("Disk_Full", ids) == ["disk-full"]
+
+
+def test_a_missing_title_is_said_at_the_front_matter_start_with_what_to_write(kb):
+    text = pattern_text("no-title", signals=("NoTitle",))
+    write(kb, "patterns/capacity/no-title.md", "\n".join(ln for ln in text.split("\n") if not ln.startswith("title:")))
+    out = check().stdout
+    assert (
+        "kb/patterns/capacity/no-title.md:1: title: is required: add title: <the failure, or what happened, "
+        "in a few words> to the front matter"
+    ) in out.splitlines(), out
+
+
+def test_a_category_not_its_folder_says_both_ways(kb):
+    write(kb, "patterns/capacity/in-compute.md", pattern_text("in-compute", "compute", signals=("C1",)))
+    out = check().stdout
+    assert (
+        "kb/patterns/capacity/in-compute.md:4: category: 'compute' must equal the folder name 'capacity': write "
+        "category: capacity, or move the file to kb/patterns/compute/in-compute.md"
+    ) in out.splitlines(), out
+    # a category no folder can be named: the one way
+    write(kb, "patterns/capacity/in-compute.md", pattern_text("in-compute", "Compute stuff", signals=("C1",)))
+    out = check().stdout
+    assert "'Compute stuff' must equal the folder name 'capacity': write category: capacity\n" in out, out
