@@ -44,6 +44,9 @@ from test_query_logs import (
     NOT_RECORDS,
     NOT_TEST_CRASHES,
     NOT_TRACEBACKS,
+    PLAIN_AS_THEY_ARE,
+    PLAIN_FEW,
+    PLAIN_LEVELED,
     SPRING_LINES,
     SPRING_LOG,
     TRACEBACK_TEXT,
@@ -1369,6 +1372,18 @@ def test_the_pages_query_keeps_a_few_records_error_ones_and_strips_spring_boots_
         assert j == as_py(text), text[:200]
     assert [j[6] for j in js] == ["error"] * 8 + ["warning"] + ["error"] * 6
     assert js[-4][0] == "payment call failed: Read timed out"
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_a_few_plain_lines_with_levels_by_their_error_lines_as_query_py(tmp_path):
+    """assets/recur-query.js reads a sentence and a few plain log lines with level words by the sentence and their
+    error lines (else warnings), as recur.retrieval.query does (the same text, counts and note, in LF and CRLF), and
+    searches as they are plain lines all at one level, beside a line with no level, or a PostgreSQL DETAIL."""
+    texts = [PLAIN_FEW, PLAIN_FEW.replace("\n", "\r\n"), *PLAIN_LEVELED, *PLAIN_AS_THEY_ARE]
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text[:200]
+    assert [j[6] for j in js] == ["error", "error", "error", "warning", "", "", ""]
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")

@@ -419,9 +419,8 @@ PROSE = [
     "(recommender) is in waiting state (reason: CrashLoopBackOff).\nseverity: warning\nnamespace: shop\n"
     "pod: recommender-6d8f9c7b5-x2x7q\ncontainer: recommender\njob: kube-state-metrics\nrunbook_url: "
     "https://runbooks.example/KubePodCrashLooping",
-    # a single log line, and seven: too few to be a log
+    # a single log line: too few to be a log, and no other line beside it
     "2026-12-01T10:14:22Z ERROR [export] failed writing /data/exports/x.csv: No space left on device",
-    "\n".join(INFO[:6] + ["2026-12-01T10:01:00Z ERROR write failed: No space left on device"]),
 ]
 
 
@@ -758,6 +757,59 @@ def test_a_few_records_are_searched_by_their_error_records_as_a_log_is(run):
     p = prepare("checkout 500s since 03:02:\n" + ZAP_REDIS)  # the words before them, kept first
     assert p.text.splitlines() == ["checkout 500s since 03:02:", *ZAP_REDIS_SAID]
     assert p.note == "searched the 2 error lines of a 3-line log, and the 1 line before it"
+
+
+# a sentence and a few plain log lines with level words (our own, invented): a service that will not start
+PLAIN_FEW = (
+    "billing workers restart in a loop since the 14:10 rollout, log below:\n"
+    "2026-12-05T14:10:02Z INFO booting billing-worker 7.3.0\n"
+    "2026-12-05T14:10:02Z INFO reading settings from /srv/billing/settings.toml\n"
+    "2026-12-05T14:10:03Z ERROR settings: mandatory variable LEDGER_DB_PASSWORD is not set\n"
+    "2026-12-05T14:10:03Z INFO exiting with status 1"
+)
+PLAIN_FEW_SAID = [
+    "billing workers restart in a loop since the 14:10 rollout, log below:",
+    "settings: mandatory variable LEDGER_DB_PASSWORD is not set",
+]
+# plain lines with level words, without the timestamp, and a warning beside debug lines (no error among them)
+PLAIN_LEVELED = [
+    "INFO listening on :8443\nINFO tls certificate loaded\nFATAL could not bind :8443: address already in use",
+    "[debug] tick\n[warn] queue depth 9120 above 5000\n[debug] tick",
+]
+PLAIN_LEVELED_KEPT = [
+    ("error", "could not bind :8443: address already in use"),
+    ("warning", "queue depth 9120 above 5000"),
+]
+# searched as they are: plain lines all at one level (what they say is the lines themselves, as a plain storm's),
+# a line among them with no level word, a PostgreSQL error and its DETAIL (which goes on with the error)
+PLAIN_AS_THEY_ARE = [
+    "ERROR upload failed: disk quota exceeded\nERROR upload failed: disk quota exceeded for tenant 42",
+    "2026-12-05T14:10:02Z INFO booting\nthen it hung\n2026-12-05T14:10:03Z ERROR settings: key missing",
+    "ERROR:  deadlock detected\nDETAIL:  Process 4211 waits for ShareLock on transaction 99812",
+]
+
+
+def test_a_few_plain_lines_with_levels_are_searched_by_their_error_lines(run):
+    """Found using it as a responder: a sentence and four plain log lines (three INFO, one ERROR saying which key
+    was missing) were searched whole, their INFO lines outweighing the error, and answered "no known pattern";
+    the sentence and the error line alone were a match. Fewer than LOG_MIN_LINES lines are no log, but plain lines
+    with a level word each are read as a few JSON records are: their error lines (else warnings) beside others,
+    without timestamp and level, after the words before them."""
+    p = prepare(PLAIN_FEW)
+    assert p.text.splitlines() == PLAIN_FEW_SAID
+    assert (p.log_lines, p.log_kept, p.log_level, p.log_before) == (4, 1, "error", 1)
+    assert p.note == "searched the 1 error line of a 4-line log, and the 1 line before it"
+    assert [(p.log_level, p.text) for p in map(prepare, PLAIN_LEVELED)] == PLAIN_LEVELED_KEPT
+    # seven lines, too few to be a log (searched whole before), are read the same way
+    seven = prepare("\n".join(INFO[:6] + ["2026-12-01T10:01:00Z ERROR write failed: No space left on device"]))
+    assert (seven.text, seven.log_lines, seven.log_level) == ("write failed: No space left on device", 7, "error")
+    for text in PLAIN_AS_THEY_ARE:
+        p = prepare(text)
+        assert (p.text, p.log_level, p.note) == (text, "", None), text
+    res = run("suggest", "--json", "-", input=PLAIN_FEW + "\n")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["query"] == "\n".join(PLAIN_FEW_SAID)
+    assert "recur: searched the 1 error line of a 4-line log, and the 1 line before it.\n" in res.stderr, res.stderr
 
 
 # a Spring Boot service's console log (our own): the logger's default pattern, `date level pid --- [thread]

@@ -592,6 +592,41 @@ def test_the_notification_text_of_a_short_answer(served):
     assert two["text"] == "Recur: Disk &lt;!channel&gt; &amp; more and 1 more for “ENOSPC”"
 
 
+def _ranked(*rated) -> list[dict]:
+    """Results ranked as given, each (confidence, probability or None)."""
+    return [
+        {"rank": i, "id": f"p{i}", "title": f"Pattern {i}", "confidence": conf, "probability": prob, "severity": "sev2",
+         "path": f"patterns/c/p{i}.md", "runbook": ["step"], "evidence": []}
+        for i, (conf, prob) in enumerate(rated, 1)
+    ]  # fmt: skip
+
+
+def test_the_notification_text_names_the_result_the_blocks_call_likelier():
+    """Found using /recur as a responder: "cron ran twice" notified "possible matches, all of low confidence" (its
+    first result was low, at 2%) over blocks saying "1 pattern matches with medium or high confidence" and "... (#2)
+    is rated more likely right (75% against 2%): check both". The notification names the result the blocks do."""
+    reply = answer_reply({"query": "cron ran twice", "no_known_pattern": False, "results": _ranked(
+        ("low", 0.02), ("medium", 0.75), ("low", 0.001))})  # fmt: skip
+    intro = reply["blocks"][0]["text"]["text"]
+    assert "1 pattern matches with medium or high confidence" in intro and "p2 (#2) is rated more likely" in intro
+    assert (
+        reply["text"] == "Recur: Pattern 2 (#2 of 3, rated more likely right than #1: check both) for “cron ran twice”"
+    )
+    # a first result of medium confidence, a likelier one below it: that one, as the blocks' "check both" says
+    both = answer_reply({"query": "q", "no_known_pattern": False, "results": _ranked(("medium", 0.45), ("high", 0.85))})
+    assert "p2 (#2) is rated more likely right (85% against 45%)" in both["blocks"][0]["text"]["text"]
+    assert both["text"] == "Recur: Pattern 2 (#2 of 2, rated more likely right than #1: check both) for “q”"
+    # too few patterns to calibrate (no probability, no "check both"): the first of medium or high confidence
+    rule = answer_reply({"query": "q", "no_known_pattern": False, "results": _ranked(("low", None), ("medium", None))})
+    assert "1 pattern matches with medium or high confidence" in rule["blocks"][0]["text"]["text"]
+    assert rule["text"] == "Recur: Pattern 2 (#2 of 2, #1 is of low confidence) for “q”"
+    # all low, and a credible first with none likelier below it: as before
+    low = answer_reply({"query": "q", "no_known_pattern": False, "results": _ranked(("low", 0.2), ("low", 0.1))})
+    assert low["text"] == "Recur: possible matches, all of low confidence, for “q”"
+    first = answer_reply({"query": "q", "no_known_pattern": False, "results": _ranked(("high", 0.9), ("low", 0.1))})
+    assert first["text"] == "Recur: Pattern 1 and 1 more for “q”"
+
+
 @pytest.mark.parametrize("known", [True, False])
 def test_the_notification_text_shows_the_typed_text_as_the_blocks_do(known):
     """The top-level text (notifications; the message where a client shows no blocks) is mrkdwn: the typed

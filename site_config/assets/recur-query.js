@@ -192,11 +192,14 @@
   function fewRecords(lines) {
     /* over what is searched (code points, as Python counts): condensed as before */
     if (lines.reduce(function (n, x) { return n + Array.from(x).length; }, 0) > MAX_QUERY_CHARS) return null;
-    var before = beforeLog(lines), said = [];
+    var before = beforeLog(lines), said = [], plain = false;
     for (var i = before.length; i < lines.length; i++) {
       if (WS.indexOf(lines[i][0]) >= 0) return null;
       var r = readLine(trim(lines[i])), message = r[2];
-      if (!r[3] || r[1] === null || message.charAt(0) === "{" || LOGFMT.test(message)) return null;
+      if (!r[3]) {  /* a plain record with a level word (not DETAIL, HINT ...: "same", "aside") */
+        if (["error", "warning", "other"].indexOf(r[1]) < 0) return null;
+        plain = true;
+      } else if (r[1] === null || message.charAt(0) === "{" || LOGFMT.test(message)) return null;
       said.push([r[1], head(message, LINE_CHARS)]);
     }
     if (!said.length) return null;
@@ -206,6 +209,7 @@
       var picked = said.filter(function (e) { return e[0] === levels[k]; }).map(function (e) { return e[1]; });
       if (picked.length && picked.length < said.length) return logOf(before, distinct(picked), said.length, levels[k], 0);
     }
+    if (plain) return null;  /* plain lines all at one level: searched as they are, as a plain storm is */
     return logOf(before, distinct(said.map(function (e) { return e[1]; })), said.length, "record", 0);
   }
 

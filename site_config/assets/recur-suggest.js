@@ -848,7 +848,7 @@
       return engine.answer(text, TOP).then(function (answer) {
         if (asked !== self.asked) return;  /* a newer question was sent meanwhile: its answer is the one to show */
         self.busy(false);
-        self.show(text, answer.results, answer.no_known_pattern, Math.round(performance.now() - t0), answer.borderline);
+        self.show(text, answer.results, answer.no_known_pattern, Math.round(performance.now() - t0), answer.edge);
       });
     }).then(null, function (err) {
       self.meanwhile = null;
@@ -1107,10 +1107,39 @@
     ]);
   };
 
-  /* ranker.borderline: the browser's int8 model within a few hundredths of a cut-off (or of its second
-     result), where the server may say otherwise ("latency": low on the server, medium here). Browser mode only:
-     the API's answer is the server's own. */
-  var BORDERLINE = " Borderline: the server may rank these differently; check both.";
+  /* ranker.edge: the browser's int8 model within a few hundredths of a cut-off (or of its second result), where
+     Recur's full model (recur suggest, the API) may say otherwise ("latency": low there, medium here). Said as
+     what it is near and what to do: "Borderline: the server may rank these differently; check both" named no
+     server a static host may have and no two patterns to check (found using the box as a responder). Browser
+     mode only: the API's answer is the full model's own. */
+  var FULL = "Recur's full model (recur suggest)";
+  function borderlineNote(edge, results) {
+    if (!edge) return "";
+    var best = results.filter(function (r) { return r.probability === edge.p; })[0];
+    var who = best ? best.title + " (#" + best.rank + ", " + percent(edge.p) + ")" : percent(edge.p);
+    if (edge.near === "tie") {
+      return " Borderline: the best two are rated about as likely right (" + percent(edge.p) + " and " + percent(edge.q) +
+        "): " + FULL + " may put them the other way round; read both cards.";
+    }
+    var over = edge.p >= edge.at;
+    var said = {
+      verdict: over ? "may find no known pattern; check this one fits before you act on it"
+                    : "may call it a match; compare it before you record a new pattern",
+      medium: over ? "may rate it low; check it fits before you follow its steps"
+                   : "may rate it medium: its steps are open anyway",
+      high: over ? "may rate it medium" : "may rate it high"
+    }[edge.near];
+    var cut = { verdict: "no-known-pattern", medium: "medium", high: "high" }[edge.near];
+    return " Borderline: " + who + " is near the " + cut + " cut-off (" + percent(edge.at) + "); " + FULL + " " + said + ".";
+  }
+
+  /* A low result near the medium cut-off (within the borderline band under it), where the full model may rate it
+     medium: its steps are shown, not folded away as a low result's are (the box said "borderline" and hid the
+     very steps a medium card shows: 38% here, medium 40% from the API). Browser mode only. */
+  function nearMedium(edge, r) {
+    return Boolean(edge) && r.confidence === "low" && typeof r.probability === "number" &&
+      r.probability >= edge.medium_at - edge.band - 1e-9;
+  }
 
   /* The cards go (a new answer, a word search's), and a vote of theirs waiting to be sent again (Waits) with them:
      it was sent when its countdown ended, its card replaced, nothing on screen saying so (found in review). */
@@ -1120,7 +1149,7 @@
     this.results.textContent = "";
   };
 
-  Box.prototype.show = function (query, results, noKnown, ms, borderline) {
+  Box.prototype.show = function (query, results, noKnown, ms, edge) {
     var self = this;
     this.clearResults();
     this.node.dataset.noKnownPattern = noKnown ? "true" : "false";
@@ -1128,19 +1157,19 @@
     this.pathOf = {};  /* look-alikes are other results: link them by their paths */
     results.forEach(function (r) { self.pathOf[r.id] = r.path; });
     var where = this.mode === "browser" ? " (ranked in your browser" + (ms ? ", " + ms + " ms" : "") + ")" : "";
-    var edge = this.mode === "browser" && borderline === true ? BORDERLINE : "";
+    edge = this.mode === "browser" && edge ? edge : null;
+    var note = borderlineNote(edge, results);
     var cut = this.readNote || "";
     if (!results.length) {  /* nothing to rank: the knowledge base has no patterns yet */
       this.say("No known pattern matches this: the knowledge base has no patterns yet. " + NEXT_STEPS + cut, "warn");
       return;
     }
     if (noKnown) {
-      this.say("No known pattern matches this." + cut + " " + NEXT_STEPS + " The closest patterns, for comparison only" + where + ":" + edge, "warn");
+      this.say("No known pattern matches this." + cut + " " + NEXT_STEPS + " The closest patterns, for comparison only" + where + ":" + note, "warn");
     } else {
-      var both = checkBoth(results);  /* it already says "check both": the borderline note does not repeat it */
-      this.say(matchLine(results) + where + "." + cut + both + (both ? edge.replace(/; check both\.$/, ".") : edge));
+      this.say(matchLine(results) + where + "." + cut + checkBoth(results) + note);
     }
-    results.forEach(function (r) { self.results.appendChild(self.card(query, r)); });
+    results.forEach(function (r) { self.results.appendChild(self.card(query, r, nearMedium(edge, r))); });
     this.bringUp();
   };
 
@@ -1217,7 +1246,7 @@
     return window.RecurCopy.allButton(r.title, url, function () { return steps; }, r.title);
   }
 
-  Box.prototype.card = function (query, r) {
+  Box.prototype.card = function (query, r, near) {
     var self = this;
     var title = el("a", { href: patternUrl(this.node, r), class: "recur-suggest__title", text: r.title });
     var badges = el("span", { class: "recur-suggest__badges" }, [
@@ -1250,7 +1279,9 @@
     }
     /* A low match's runbook (a "find ... -delete" among its steps) stood as plainly as a 99% match's:
        it is folded away, closed, under a summary that says to check the pattern fits first. */
+    /* near the medium cut-off (nearMedium): open, its summary saying why */
     var low = r.confidence === "low", hold = low ? el("details", { class: "recur-suggest__unsure" }) : li;
+    if (low && near) hold.open = true;
     if (low) li.className += " recur-suggest__card--low";
     var steps = (r.runbook || []).slice(0, STEPS);
     if (steps.length && !low) hold.appendChild(el("p", { class: "recur-suggest__h", text: "First steps" }));
@@ -1268,7 +1299,8 @@
     }
     if (low && (steps.length || ev.length)) {
       hold.insertBefore(el("summary", { class: "recur-suggest__h", text: (steps.length ? "First steps" : "Evidence to preserve") +
-        " (low match: check it fits first)" }), hold.firstChild);
+        (near ? " (low match near the medium cut-off: check it fits first)" : " (low match: check it fits first)") }),
+        hold.firstChild);
       li.appendChild(hold);
     }
     var alikes = r.look_alikes || [];

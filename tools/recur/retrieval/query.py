@@ -76,7 +76,8 @@ kb/eval/cases.yml and no incident of the starter KB changed (tests/test_query_lo
 records (fewer than LOG_MIN_LINES lines, each with a level and a message field, after the words written before
 them: a line or two copied from Kibana, Loki or `kubectl logs`) are searched by their message fields, each once:
 whole, a zap line's keys, trace ids and timestamp outweighed what it said (_few_records); of those at an error
-level beside others only they are (else the warnings beside others), as a log's error lines are. And a Python
+level beside others only they are (else the warnings beside others), as a log's error lines are; so are a few
+plain lines with a level word each, when some are at an error (else warning) level beside others. And a Python
 traceback pasted alone is searched by its exception lines, a Go crash (a ``panic:`` or ``fatal error:`` and its
 goroutine dump) by its panic lines: whole, their frames outweighed what failed (_traceback, _go_panic).
 
@@ -612,19 +613,29 @@ def _few_records(lines: list[str]) -> Log | None:
     are). Found in review: whole, a zap line's keys, trace and span ids and timestamp outweighed what it said
     ("query failed: dial tcp: lookup orders-db... no such host"): dns-resolution-failure 1st at p 0.24, "no known
     pattern"; by its message fields, p 0.82. A line with no
-    level or no message field (an alert's payload on one line, a Kubernetes object) is no log record here."""
+    level or no message field (an alert's payload on one line, a Kubernetes object) is no log record here.
+    Plain records with a level word (``2026-11-03T02:45:11Z ERROR config: ...``) are read the same way, by what
+    each says after its timestamp and level, but only their error lines (else warning lines) beside others: all
+    at one level, they are searched as they are, as a plain log's storm is (_pick). Found using it as a
+    responder: a sentence and four plain lines (three INFO, one ERROR ``config: required key ... missing``)
+    were searched whole, their INFO lines outweighing the error: "no known pattern" (wrong-secret-or-env-var at
+    p 0.09); the sentence and the error line alone, p 0.36."""
     # over what is searched, not "a line or two": condensed as before. Each line is read twice (_before_log,
     # then below), and a 900,000-character logfmt line of escaped quotes took 0.4 s a reading
     if sum(map(len, lines)) > MAX_QUERY_CHARS:
         return None
     before = _before_log(lines)
-    said = []
+    said, plain = [], False
     for raw in lines[len(before) :]:
         if raw[0] in WS:  # a JSON object printed over several lines, a wrapped message
             return None
         _, level, message, structured = read_line(raw.strip(WS))
+        if not structured:  # a plain record: its level word read (not PostgreSQL's DETAIL, HINT ...: "same", "aside")
+            if level not in ("error", "warning", "other"):
+                return None
+            plain = True
         # no message field: read_line gives back the record itself
-        if not structured or level is None or message[:1] == "{" or LOGFMT.match(message):
+        elif level is None or message[:1] == "{" or LOGFMT.match(message):
             return None
         said.append((level, message[:LINE_CHARS]))
     if not said:
@@ -636,6 +647,8 @@ def _few_records(lines: list[str]) -> Log | None:
         picked = [m for lv, m in said if lv == kept]
         if picked and len(picked) < len(said):
             return _log_of(before, picked, len(said), kept)
+    if plain:  # plain lines all at one level: what they say is the lines themselves, as a plain storm's
+        return None
     return _log_of(before, [m for _, m in said], len(said), "record")
 
 

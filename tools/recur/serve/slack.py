@@ -34,7 +34,7 @@ from fastapi import Request  # at module level: the routes' annotations are reso
 
 from recur.kb.incident_record import incident_command
 from recur.retrieval.patterns import site_page
-from recur.retrieval.results import check_both, confidence_text, match_line
+from recur.retrieval.results import check_both, confidence_text, likelier, match_line
 from recur.serve.deps import Settings, engine_loading, errors, load_pauses
 from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, error_body, unexpected_message
 from recur.util.text import has_text
@@ -261,12 +261,7 @@ def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = Fal
         # a result below the first rated more likely right (results.check_both), as every surface says them
         line, both = match_line(results), check_both(results, answer.get("likelier"))
         intro = f"{said}*{line}* for “{shown}”" + (f".\n{_esc(both)}." if both else ":")
-        credible = results[0]["confidence"] != "low"
-        more = f" and {len(results) - 1} more" if len(results) > 1 else ""
-        first = (
-            f"{_esc(_cut(results[0]['title'], 200))}{more}" if credible else "possible matches, all of low confidence,"
-        )
-        fallback = f"Recur: {first} for “{_typed(_cut(query, 100))}”"
+        fallback = f"Recur: {_notified(results)} for “{_typed(_cut(query, 100))}”"
     blocks = [SectionBlock(text=MarkdownTextObject(text=_cut_block(intro)))]
     for r in results:
         blocks += _result_blocks(r, query, site_url, votes)
@@ -277,6 +272,24 @@ def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = Fal
         # the answer's verdict, as on every suggestion surface (issue 13); Slack ignores the key
         "no_known_pattern": bool(answer["no_known_pattern"]),
     }
+
+
+def _notified(results: list) -> str:
+    """What the notification text (the reply's top-level text) names: the result the blocks' intro says is the
+    likelier answer (results.check_both's), else the first of medium or high confidence (results.match_line's
+    count), else that all are of low confidence. Found using /recur as a responder: "cron ran twice" notified
+    "possible matches, all of low confidence" (the first result was low) over blocks saying "1 pattern matches
+    with medium or high confidence" and "dst-timezone-bug (#2) is rated more likely right (75% against 2%)"."""
+    k = likelier(results)
+    credible = [i for i, r in enumerate(results) if r["confidence"] != "low"]
+    if not credible:
+        return "possible matches, all of low confidence,"
+    pick = credible[0] if k is None else k
+    title = _esc(_cut(results[pick]["title"], 200))
+    if pick == 0:
+        return title + (f" and {len(results) - 1} more" if len(results) > 1 else "")
+    why = "rated more likely right than #1: check both" if k is not None else "#1 is of low confidence"
+    return f"{title} (#{results[pick]['rank']} of {len(results)}, {why})"
 
 
 def _cut_block(text: str, limit: int = MAX_SECTION) -> str:

@@ -536,7 +536,8 @@ export class Ranker {
       : Math.max(...first.map((r) => r.probability)) < this.p.calibration.no_match_below;
     const shown = results.slice(0, top), ids = new Set(shown.map((r) => r.id));
     for (const r of shown) r.look_alikes = r.look_alikes.filter((a) => ids.has(a.id));
-    return { query: text, no_known_pattern: verdict, results: shown, borderline: this.borderline(shown) };
+    const edge = this.edge(shown);
+    return { query: text, no_known_pattern: verdict, results: shown, borderline: edge !== null, edge };
   }
 
   /* The bundle's model is the server's quantised to int8, and its vectors are float16: its probabilities
@@ -546,10 +547,26 @@ export class Ranker {
      that close to each other while the best could be a match (two near 5% say "no known pattern" either
      way). Uncalibrated results (probability null) are never borderline. */
   borderline(results) {
+    return this.edge(results) !== null;
+  }
+
+  /* What borderline found, for the box to say it in words (recur-suggest.js borderlineNote): the cut-off the best
+     probability is near, the nearest of them ({near: "verdict" | "medium" | "high", at, p}), else the best two as
+     likely ({near: "tie", p, q}), else null; with the band (calibrate.BORDERLINE) and the medium cut-off, so the
+     box can open the steps of a low result near it. "Borderline: the server may rank these differently; check
+     both" said nothing a responder could do (a static host may have no server; "check both" named no two). */
+  edge(results) {
     const cal = this.p.calibration, m = (cal.borderline ?? 0.05) + 1e-9;
     const probs = results.map((r) => r.probability).filter((p) => typeof p === "number").sort((a, b) => b - a);
-    if (!probs.length) return false;
-    const near = [cal.no_match_below, cal.medium_at, cal.high_at].some((t) => Math.abs(probs[0] - t) <= m);
-    return near || (probs.length > 1 && probs[0] - probs[1] <= m && probs[0] >= cal.no_match_below - m);
+    if (!probs.length) return null;
+    const band = { band: cal.borderline ?? 0.05, medium_at: cal.medium_at, p: probs[0] };
+    const cuts = [["verdict", cal.no_match_below], ["medium", cal.medium_at], ["high", cal.high_at]]
+      .filter(([, t]) => Math.abs(probs[0] - t) <= m)
+      .sort((a, b) => Math.abs(probs[0] - a[1]) - Math.abs(probs[0] - b[1]));
+    if (cuts.length) return { ...band, near: cuts[0][0], at: cuts[0][1] };
+    if (probs.length > 1 && probs[0] - probs[1] <= m && probs[0] >= cal.no_match_below - m) {
+      return { ...band, near: "tie", q: probs[1] };
+    }
+    return null;
   }
 }
