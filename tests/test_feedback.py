@@ -707,9 +707,30 @@ def test_feedback_summary_shows_the_thumbs_down_per_pattern(tmp_path):
             "rejected_for": ["slow pages", "ann again"],
             "in_kb": True,
         },
-        {"pattern": "renamed-away", "up": 0, "down": 1, "rejected_for": ["ghost"], "in_kb": False},
+        {
+            "pattern": "renamed-away",
+            "up": 0,
+            "down": 1,
+            "rejected_for": ["ghost"],
+            "in_kb": False,
+            "did_you_mean": None,
+        },
         {"pattern": "disk-full", "up": 1, "down": 0, "rejected_for": [], "in_kb": True},
     ]
     text = CliRunner().invoke(cli, args).stdout
     assert text.startswith("db-pool-exhausted: 1 👍 3 👎\n  rejected for 'slow pages'\n  rejected for 'ann again'\n")
     assert "renamed-away: 0 👍 1 👎  (not in the KB: renamed or deleted?)" in text
+
+
+def test_feedback_summary_says_which_id_a_vote_on_an_unknown_one_meant(tmp_path):
+    """`feedback export` said "did you mean disk-full?" of a vote for `disk-ful`; `summary` only said it was
+    not in the KB, so the reader looked for the pattern by hand (found in a problem manager's review)."""
+    kb = small_kb(tmp_path / "kb")
+    fb = tmp_path / "f.jsonl"
+    votes(fb, ("disk is full", "disk-ful", False), ("pool gone", "db-pool", False))
+    args = ["feedback", "summary", "--kb", str(kb), "--feedback", str(fb)]
+    rows = {r["pattern"]: r for r in json.loads(CliRunner().invoke(cli, [*args, "--json"]).stdout)["patterns"]}
+    assert rows["disk-ful"]["did_you_mean"] == "disk-full"
+    assert rows["db-pool"]["did_you_mean"] == "db-pool-exhausted"  # a shortened id, as close_ids finds it
+    text = CliRunner().invoke(cli, args).stdout
+    assert "disk-ful: 0 👍 1 👎  (not in the KB: renamed or deleted? did you mean disk-full?)" in text

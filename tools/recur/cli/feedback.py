@@ -84,7 +84,8 @@ def summary_cmd(kb_dir, feedback_path, as_json):
         click.echo(f"No votes in {feedback_path}.", err=True)
         return
     for row in rows:
-        gone = "" if row["in_kb"] else "  (not in the KB: renamed or deleted?)"
+        guess = f" did you mean {row['did_you_mean']}?" if row.get("did_you_mean") else ""
+        gone = "" if row["in_kb"] else f"  (not in the KB: renamed or deleted?{guess})"
         click.echo(f"{row['pattern']}: {row['up']} 👍 {row['down']} 👎{gone}")
         for query in row["rejected_for"]:
             click.echo(f"  rejected for {_q(query)}")

@@ -11,9 +11,12 @@ from recur.cli.options import OutFile, kb_option
 from recur.cli.render import for_terminal
 from recur.problems.report import (
     FAIL_ON,
+    RECURRENCE_DAYS,
     failures,
     left_out_line,
     not_counted,
+    recent_recurrences,
+    recurrence_clears,
     render_markdown,
     render_text,
     report_board,
@@ -41,8 +44,18 @@ from recur.util.dates import given_date
     help="Exit 1 when there is anything of this kind (repeatable): overdue reviews/follow-ups/fixes, "
     "recurrence after a fix, incidents with no known pattern. For a CI or cron gate.",
 )
+@click.option(
+    "--recurrence-days",
+    "recurrence_days",
+    type=click.IntRange(min=0),
+    default=RECURRENCE_DAYS,
+    show_default=True,
+    metavar="N",
+    help="--fail-on recurrence counts a recurrence after a fix whose incident is in the last N days "
+    "(0: any date); the report lists them all.",
+)
 @click.option("--out", "out", type=OutFile(), help="Write the report to a file (atomically).")
-def report(kb_dir, fmt, as_of, fail_on, out):
+def report(kb_dir, fmt, as_of, fail_on, out, recurrence_days):
     """The weekly problem-management review.
 
     Reviews pending and overdue under the severity framework, open follow-ups and permanent
@@ -85,12 +98,12 @@ def report(kb_dir, fmt, as_of, fail_on, out):
         write_atomic(out, click.unstyle(text), overwrite=True)
     else:
         click.echo(text, nl=False)
-    _gate(here, fail_on)
+    _gate(here, fail_on, recurrence_days)
 
 
-def _gate(b: dict, fail_on: tuple) -> None:
+def _gate(b: dict, fail_on: tuple, recurrence_days: int) -> None:
     """Exit 1, listing why, when ``--fail-on`` finds anything; a file left out of the report fails it too."""
-    problems = failures(b, fail_on)
+    problems = failures(b, fail_on, recurrence_days)
     if problems:
         for line in problems[:20]:
             click.echo(f"  {line}", err=True)
@@ -106,5 +119,7 @@ def _gate(b: dict, fail_on: tuple) -> None:
         )
         if b.get("unread"):
             why += f"; {len(b['unread'])} key(s) that look misspelt, not read, which the gate cannot vouch for"
+        if "recurrence" in fail_on and recent_recurrences(b, recurrence_days):
+            why += recurrence_clears(recurrence_days)
         click.echo(f"FAILED --fail-on {','.join(fail_on)}: {len(problems)} item(s){more}{why}", err=True)
         sys.exit(1)

@@ -29,7 +29,7 @@ from recur.kb.writer import id_list, q
 from recur.util import files, utf8
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
-from recur.util.text import query_key
+from recur.util.text import close_ids, query_key
 
 _LOCK = threading.Lock()
 
@@ -314,17 +314,22 @@ MAX_REJECTED = 3  # queries named per pattern in a summary
 
 def vote_summary(path, kb, warn=None) -> list[dict]:
     """Per pattern voted on: {"pattern", "up", "down", "rejected_for" (up to MAX_REJECTED queries more
-    voters said 👎 to), "in_kb"}, most 👎 first. Voters counted as export counts them (``judge_votes``):
+    voters said 👎 to), "in_kb"; one not in the KB also "did_you_mean": the pattern id it may have meant,
+    or null}, most 👎 first. Voters counted as export counts them (``judge_votes``):
     nothing showed the 👎 votes, the patterns responders keep rejecting (found in review)."""
     if not hasattr(kb, "patterns"):
         from recur.kb.loader import load_kb
 
         kb = load_kb(kb)
+    # a vote under an id not in the KB gets the id it may have meant, as export's breakdown gives it
+    known = [pid for pid, p in kb.patterns.items() if p.status != "retired"]
     rows: dict = {}
     for j in judge_votes(path, kb, warn):
         row = rows.setdefault(
             j.pattern, {"pattern": j.pattern, "up": 0, "down": 0, "rejected_for": [], "in_kb": j.pattern in kb.patterns}
         )
+        if not row["in_kb"] and "did_you_mean" not in row:
+            row["did_you_mean"] = next(iter(close_ids(j.pattern, known, n=1)), None)
         row["up"] += j.up
         row["down"] += j.down
         if j.down > j.up and len(row["rejected_for"]) < MAX_REJECTED:

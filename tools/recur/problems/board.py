@@ -2,14 +2,22 @@
 
 ``board(kb, as_of)`` turns a loaded KB into a JSON-safe dict (dates as ISO strings). It is a
 pure function of the KB and the date: no clock, no I/O. Incidents dated after ``as_of`` are
-ignored, so a board "as of" a past date does not count what had not happened yet.
+not counted, so a board "as of" a past date does not count what had not happened yet; but one dated
+after the later of ``as_of`` and ``today`` (the clock's date, given by the caller, as
+``report.report_board`` gives it; with none, none is) cannot have happened yet, a date typo (``2027-11-30``) or a responder ahead of UTC writing
+tomorrow's date: it is listed in ``dated_after`` and its work (review, follow-ups, flags, "needs
+analysis", triage) is listed as any incident's, since a due date is a due date, while it stays out of
+every count by date (``incidents_30``/``incidents_90``, the recurring lists, trends, a fix's incidents,
+recurrence after a fix). It vanished from the board, its overdue follow-up with it (found in review).
 
 Keys of the returned dict:
 
 - ``as_of``: the date, ISO.
 - ``counts``: {reviews_pending, reviews_overdue, follow_ups_open, follow_ups_overdue, follow_ups_no_due,
-  fixes_open, fixes_overdue, unknown, triage, flags_open, recurrence_after_fix, incidents_30, incidents_90}
-  — headline numbers.
+  fixes_open, fixes_overdue, fixes_no_due, unknown, triage, flags_open, recurrence_after_fix, incidents_30,
+  incidents_90, dated_after} — headline numbers.
+- ``dated_after``: incidents dated after the later of ``as_of`` and ``today`` (see above): {incident,
+  title, date, days_ahead, path}; soonest first.
 - ``reviews``: incidents whose review is pending (level not ``none``): {incident, title, date, severity,
   level, due, overdue, days_overdue, path}; most overdue first.
 - ``follow_ups``: follow-ups open on ``as_of`` (one ``done`` after it, by its ``done`` date, was still
@@ -19,6 +27,9 @@ Keys of the returned dict:
   another open follow-up tracked in it, due another day; ``recur check`` warns of it); usually empty.
 - ``follow_ups_no_due``: the open follow-ups with no due date, never overdue, so no deadline and no
   gate ever points them out: {incident, title, owner, ticket, age_days, path}; oldest incident first.
+- ``fixes_no_due``: the open fixes (rows of ``fixes``) with no due date, never overdue, as
+  ``follow_ups_no_due`` for follow-ups: {pattern, title, status, owner, tickets, incidents, age_days, path};
+  oldest first.
 - ``fixes``: patterns (not retired) whose permanent fix is ``open`` / ``in-progress`` on ``as_of`` (a fix
   ``done`` after it counts as ``open``; a pattern ``created`` after it is left out): {pattern, title,
   category, status, owner, due, overdue, days_overdue, tickets, incidents (count), last_incident,
@@ -36,7 +47,9 @@ Keys of the returned dict:
 - ``flags``: open "dig into this later" flags: {incident, text, note, date, age_days, severity, path}.
 - ``recurring``: {"30": [...], "90": [...]}: patterns matched by two or more incidents in the last N
   days (``as_of - N < date <= as_of``): {pattern, title, category, count, last, fix, retired,
-  superseded_by}; most first, at most ``top``. ``fix``: the pattern's permanent fix on ``as_of``, {status,
+  superseded_by}; most first, at most ``top``, and the rows tied by count with the last of those (a tie is
+  never split: a pattern with as many incidents as one shown was dropped by its id). ``recurring_more``:
+  {"30": n, "90": n}, how many recurring patterns each list leaves out. ``fix``: the pattern's permanent fix on ``as_of``, {status,
   owner, due, done (when ``done``), overdue, days_overdue (of an open one; a retired pattern's is never
   overdue)}, or null when it records none. ``retired``: the pattern is ``status: retired`` (its incidents
   still count); ``superseded_by``: the patterns in use that replaced it (empty when none is named).
@@ -110,27 +123,36 @@ class Board(TypedDict):
     follow_ups: list
     follow_ups_no_due: list
     fixes: list
+    fixes_no_due: list
     by_owner: dict
     unknown: list
     triage: list
     flags: list
     recurring: dict
+    recurring_more: dict
     recurrence_after_fix: list
     trends: dict
+    dated_after: list
 
 
-def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12) -> Board:
-    """The problem-management board for ``kb`` as of ``as_of`` (see the module docstring for keys)."""
+def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12, today: dt.date | None = None) -> Board:
+    """The problem-management board for ``kb`` as of ``as_of`` (see the module docstring for keys);
+    ``today``: the clock's date, from which an incident's date is one that cannot have happened yet."""
     if isinstance(as_of, dt.datetime):
         as_of = as_of.date()
     incidents = sorted((i for i in kb.incidents.values() if i.date <= as_of), key=lambda i: (i.date, i.id))
+    # with no clock date given, none is told from a later incident of a board as of a past date
+    ahead_of = max(as_of, today) if today is not None else dt.date.max
+    ahead = sorted((i for i in kb.incidents.values() if i.date > ahead_of), key=lambda i: (i.date, i.id))
+    work = incidents + ahead  # whose reviews, follow-ups and flags are listed: a due date is a due date
     patterns = kb.patterns
-    reviews, follow_ups = _reviews(incidents, as_of), _follow_ups(incidents, as_of)
+    reviews, follow_ups = _reviews(work, as_of), _follow_ups(work, as_of)
     fixes = _fixes(patterns, incidents, as_of)
     _other_dues(fixes, follow_ups)
     drafts = kb.import_drafts()  # an import's own draft, not yet promoted, is no analysis: still "unknown"
-    unknown, triage, flags = _unknown(incidents, as_of, drafts), _triage(incidents), _flags(incidents, as_of)
+    unknown, triage, flags = _unknown(work, as_of, drafts), _triage(work), _flags(work, as_of)
     after_fix = _after_fix(patterns, incidents)
+    recurring, recurring_more = _recurring(patterns, incidents, as_of, top)
     counts = {
         "reviews_pending": len(reviews),
         "reviews_overdue": sum(r["overdue"] for r in reviews),
@@ -139,12 +161,14 @@ def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12) -> Board:
         "follow_ups_no_due": len(no_due := _no_due(follow_ups)),
         "fixes_open": len(fixes),
         "fixes_overdue": sum(f["overdue"] for f in fixes),
+        "fixes_no_due": len(fixes_no_due := _fixes_no_due(fixes)),
         "unknown": len(unknown),
         "triage": len(triage),
         "flags_open": len(flags),
         "recurrence_after_fix": len(after_fix),
         "incidents_30": sum(1 for i in incidents if i.date > shift(as_of, -30)),
         "incidents_90": sum(1 for i in incidents if i.date > shift(as_of, -90)),
+        "dated_after": len(ahead),
     }
     return {
         "as_of": _iso(as_of),
@@ -153,14 +177,36 @@ def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12) -> Board:
         "follow_ups": follow_ups,
         "follow_ups_no_due": no_due,
         "fixes": fixes,
+        "fixes_no_due": fixes_no_due,
         "by_owner": _by_owner(follow_ups, fixes),
         "unknown": unknown,
         "triage": triage,
         "flags": flags,
-        "recurring": _recurring(patterns, incidents, as_of, top),
+        "recurring": recurring,
+        "recurring_more": recurring_more,
         "recurrence_after_fix": after_fix,
         "trends": _trends(patterns, incidents, as_of, months, drafts),
+        "dated_after": _dated_after(ahead, as_of),
     }
+
+
+def _dated_after(ahead: list, as_of: dt.date) -> list:
+    """The incidents dated after the clock's date, soonest first, with how far ahead of ``as_of``."""
+    return [
+        {
+            "incident": i.id,
+            "title": i.title,
+            "date": _iso(i.date),
+            "days_ahead": (i.date - as_of).days,
+            "path": i.relpath,
+        }
+        for i in ahead
+    ]
+
+
+def _age(as_of: dt.date, d: dt.date) -> int:
+    """Days from ``d`` to ``as_of``; 0 for an incident dated after it (``dated_after`` says its date)."""
+    return max(0, (as_of - d).days)
 
 
 def needs_analysis(incident, drafts: set) -> bool:
@@ -188,7 +234,7 @@ def _unknown(incidents, as_of: dt.date, drafts: set) -> list:
             "date": _iso(i.date),
             "severity": i.severity,
             "services": list(i.services),
-            "age_days": (as_of - i.date).days,
+            "age_days": _age(as_of, i.date),
             "path": i.relpath,
             "candidates": list(i.candidates),
             "drafts": list(i.patterns),
@@ -222,7 +268,7 @@ def _flags(incidents, as_of: dt.date) -> list:
             "text": f.text,
             "note": f.note,
             "date": _iso(i.date),
-            "age_days": (as_of - i.date).days,
+            "age_days": _age(as_of, i.date),
             "severity": i.severity,
             "path": i.relpath,
         }
@@ -272,7 +318,7 @@ def _follow_ups(incidents, as_of: dt.date) -> list:
                     "owner": f.owner,
                     "due": _iso(f.due),
                     "ticket": f.ticket,
-                    "age_days": (as_of - i.date).days,
+                    "age_days": _age(as_of, i.date),
                     "overdue": late,
                     "days_overdue": days,
                     "path": i.relpath,
@@ -308,6 +354,14 @@ def _no_due(follow_ups: list) -> list:
     keys = ("incident", "title", "owner", "ticket", "age_days", "path")
     rows = [{k: f[k] for k in keys} for f in follow_ups if f["due"] is None]
     return sorted(rows, key=lambda f: (-f["age_days"], f["incident"], f["title"]))
+
+
+def _fixes_no_due(fixes: list) -> list:
+    """The open fixes with no due date, the oldest first: never overdue, so no count or gate pointed them
+    out, while follow-ups had ``follow_ups_no_due`` for the same (found in a problem manager's review)."""
+    keys = ("pattern", "title", "status", "owner", "tickets", "incidents", "age_days", "path")
+    rows = [{k: f[k] for k in keys} for f in fixes if f["due"] is None]
+    return sorted(rows, key=lambda f: (-(f["age_days"] or 0), f["pattern"]))
 
 
 def _fixes(patterns, incidents, as_of: dt.date) -> list:
@@ -403,8 +457,10 @@ def _by_owner(follow_ups: list, fixes: list) -> dict:
     return {shown[k]: dict(counts[k]) for k in order}
 
 
-def _recurring(patterns, incidents, as_of: dt.date, top: int) -> dict:
-    recurring = {}
+def _recurring(patterns, incidents, as_of: dt.date, top: int) -> tuple[dict, dict]:
+    """The recurring lists and how many each leaves out. The ``top`` most, and every row tied by count
+    with the last of them: cut at ``top``, a tie at the cut kept the patterns whose ids sort first."""
+    recurring, more = {}, {}
     for days in (30, 90):
         start = shift(as_of, -days)
         count: Counter = Counter()
@@ -415,9 +471,13 @@ def _recurring(patterns, incidents, as_of: dt.date, top: int) -> dict:
                     count[pid] += 1
                     last[pid] = i.date
         recurred = [pid for pid in count if count[pid] >= 2]  # seen once is not recurring
-        ranked = sorted(recurred, key=lambda pid: (-count[pid], -last[pid].toordinal(), pid))[:top]
-        recurring[str(days)] = [recurring_row(patterns, pid, count[pid], last[pid], as_of) for pid in ranked]
-    return recurring
+        ranked = sorted(recurred, key=lambda pid: (-count[pid], -last[pid].toordinal(), pid))
+        cut = top
+        while 0 < cut < len(ranked) and count[ranked[cut]] == count[ranked[cut - 1]]:
+            cut += 1
+        recurring[str(days)] = [recurring_row(patterns, pid, count[pid], last[pid], as_of) for pid in ranked[:cut]]
+        more[str(days)] = len(ranked) - cut
+    return recurring, more
 
 
 def recurring_row(patterns: dict, pid: str, count: int, last: dt.date, as_of: dt.date) -> dict:

@@ -10,8 +10,12 @@ import html
 import re
 
 from recur.problems.board import OPEN_FIX, UNOWNED, month_so_far, other_dues_note, owner_key
+from recur.util.text import display_width
 
 FAIL_ON = ("overdue", "recurrence", "unknown")
+# `--fail-on recurrence` counts a recurrence whose incident is this recent (days; 0: any date). With no
+# window the gate failed for ever on history no one would act on (the starter KB: 7 recurrences of 2025)
+RECURRENCE_DAYS = 90
 
 
 ZERO = "·"  # a month with no incident: visible, so a rendered table cannot collapse it
@@ -99,6 +103,27 @@ def _fixes(b: dict) -> tuple:
     )
 
 
+def _fixes_no_due(b: dict) -> tuple:
+    """The open permanent fixes with no due date: never overdue, as the follow-ups with none."""
+    rows = [
+        [
+            f["owner"] or UNOWNED,
+            f["pattern"],
+            f["status"],
+            f"{f['age_days']}d" if f["age_days"] is not None else "-",
+            ", ".join(f["tickets"]) or "-",
+            f["title"],
+        ]
+        for f in b.get("fixes_no_due", [])
+    ]
+    return (
+        f"Permanent fixes with no due date: never overdue ({b['counts'].get('fixes_no_due', 0)})",
+        ["owner", "pattern", "status", "age", "tickets", "title"],
+        rows,
+        "None: every open permanent fix has a due date.",
+    )
+
+
 def _by_owner(b: dict) -> tuple:
     """Fixes, then follow-ups, as the site's board has them ("Open fixes and follow-ups by owner", its
     tiles and tables fixes first): the report had them the other way, and a problem manager comparing
@@ -180,11 +205,21 @@ def fix_cell(r: dict) -> str:
 
 
 def _recurring(b: dict, days: str) -> tuple:
+    rows = b["recurring"][days]
+    more = (b.get("recurring_more") or {}).get(days, 0)
+    # cut at ten rows with no word, a pattern recurring as often as the tenth looked like none (found in review)
+    note = (
+        f"{more} more pattern(s) recurred, each fewer times than those above ({rows[-1]['count'] - 1} or fewer), "
+        "not listed (JSON: recurring_more)"
+        if more and rows
+        else None
+    )
     return (
         f"Most recurring patterns, last {days} days (two or more incidents)",
         ["count", "pattern", "last", "fix", "title"],
-        [[str(r["count"]), r["pattern"], r["last"], fix_cell(r), r["title"]] for r in b["recurring"][days]],
+        [[str(r["count"]), r["pattern"], r["last"], fix_cell(r), r["title"]] for r in rows],
         f"Nothing recurred: no pattern matched two or more incidents in the last {days} days.",
+        note,
     )
 
 
@@ -208,16 +243,27 @@ def _trends(b: dict) -> tuple:
     return (f"Incidents per month {span} (· = none that month{so_far})", ["", "trend", "total"], rows)
 
 
-_SECTIONS = (_reviews, _follow_ups, _no_due, _fixes, _by_owner, _triage, _unknown, _flags, _recurrence_after_fix)
+_SECTIONS = (
+    _reviews,
+    _follow_ups,
+    _no_due,
+    _fixes,
+    _fixes_no_due,
+    _by_owner,
+    _triage,
+    _unknown,
+    _flags,
+    _recurrence_after_fix,
+)
 
 
-def sections(b: dict) -> list[tuple[str, list[str], list[list], str | None]]:
-    """The report as (heading, column names, rows, what to say when there are no rows); text and
-    Markdown render the same content. One small function per section, in the order shown."""
+def sections(b: dict) -> list[tuple[str, list[str], list[list], str | None, str | None]]:
+    """The report as (heading, column names, rows, what to say when there are no rows, a note under the
+    rows); text and Markdown render the same content. One small function per section, in the order shown."""
     out = [f(b) for f in _SECTIONS]
     out += [_recurring(b, days) for days in ("30", "90")]
     out.append(_trends(b))
-    return [x if len(x) == 4 else (*x, None) for x in out]
+    return [(*x, *(None,) * (5 - len(x))) for x in out]
 
 
 def candidates_cell(cands) -> str:
@@ -235,7 +281,9 @@ def _counts_line(c: dict) -> str:
         f"{c['incidents_30']} incident(s) in the last 30 days, {c['incidents_90']} in 90; "
         f"{c['reviews_overdue']} review(s), {c['follow_ups_overdue']} follow-up(s) and "
         f"{c['fixes_overdue']} permanent fix(es) overdue"
-        + (f"; {c['follow_ups_no_due']} open follow-up(s) with no due date." if c.get("follow_ups_no_due") else ".")
+        + (f"; {c['follow_ups_no_due']} open follow-up(s) with no due date" if c.get("follow_ups_no_due") else "")
+        + (f"; {c['fixes_no_due']} open permanent fix(es) with no due date" if c.get("fixes_no_due") else "")
+        + "."
     )
 
 
@@ -262,15 +310,21 @@ def render_text(b: dict, style=_plain) -> str:
         lines += [style(left_out_heading(b), bold=True), *(f"  {left_out_line(x)}" for x in b["left_out"]), ""]
     if b.get("unread"):
         lines += [style(unread_heading(b), bold=True), *(f"  {left_out_line(x)}" for x in b["unread"]), ""]
-    for title, cols, rows, empty in sections(b):
+    if b.get("dated_after"):
+        lines += [style(dated_after_heading(b), bold=True), *(f"  {dated_after_line(x)}" for x in b["dated_after"]), ""]
+    for title, cols, rows, empty, note in sections(b):
         lines.append(style(title, bold=True))
         if not rows:
             lines += [f"  {empty or '(none)'}", ""]
             continue
-        widths = [max(len(str(r[i])) for r in rows + [cols]) for i in range(len(cols))]
+        # by the columns a terminal gives each character: a CJK owner or title takes two, and padded by
+        # len() the columns after it slid (found in review)
+        widths = [max(display_width(str(r[i])) for r in rows + [cols]) for i in range(len(cols))]
         widths[-1] = 0  # the last column runs free
         for r in [cols] + rows:
-            lines.append("  " + "  ".join(str(v).ljust(w) for v, w in zip(r, widths)).rstrip())
+            cells = (str(v) + " " * (w - display_width(str(v))) for v, w in zip(r, widths))
+            lines.append("  " + "  ".join(cells).rstrip())
+        lines += [f"  {note}"] if note else []
         lines.append("")
     lines += [closing_line(b) or ""]
     return "\n".join(lines).rstrip() + "\n"
@@ -308,7 +362,14 @@ def render_markdown(b: dict) -> str:
             *(f"- `{left_out_line(x)}`".replace("\n", " ") for x in b["unread"]),
             "",
         ]
-    for title, cols, rows, empty in sections(b):
+    if b.get("dated_after"):
+        lines += [
+            f"**{dated_after_heading(b)}**",
+            "",
+            *(f"- {_md_cell(dated_after_line(x))}" for x in b["dated_after"]),
+            "",
+        ]
+    for title, cols, rows, empty, note in sections(b):
         lines += [f"## {title}", ""]
         if not rows:
             lines += [empty or "None.", ""]
@@ -316,19 +377,25 @@ def render_markdown(b: dict) -> str:
         lines.append("| " + " | ".join(_md_cell(x) or " " for x in cols) + " |")
         lines.append("|" + "---|" * len(cols))
         lines += ["| " + " | ".join(_md_cell(x) for x in r) + " |" for r in rows]
+        lines += ["", _md_cell(note)] if note else []
         lines.append("")
     closing = closing_line(b)
     lines += [f"*{closing}*" if closing else ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def report_board(kb, day, uncounted: tuple | None = None) -> dict:
+def report_board(kb, day, uncounted: tuple | None = None, today: dt.date | None = None) -> dict:
     """The board as `recur report --format json`, its Markdown, MCP's problem_report and the site give
     it: with ``not_counted(kb)``, each file by its path in the KB. ``uncounted``: ``uncounted_problems(kb)``
-    when the caller has it already (`recur report` names them from here as well)."""
+    when the caller has it already (`recur report` names them from here as well). ``today``: the date an
+    incident dated after cannot have happened yet (``dated_after``); default the clock's (``RECUR_TODAY``)."""
+    from recur import config
     from recur.problems.board import board
+    from recur.util.dates import given_date
 
-    return {**board(kb, day), **not_counted(kb, uncounted=uncounted)}
+    if today is None:
+        today = given_date(config.get("today"), config.env("today"))
+    return {**board(kb, day, today=today), **not_counted(kb, uncounted=uncounted)}
 
 
 def uncounted_problems(kb) -> tuple[list, list]:
@@ -371,6 +438,18 @@ def unread_heading(b: dict) -> str:
     )
 
 
+def dated_after_heading(b: dict) -> str:
+    return (
+        f"Dated after {b['as_of']}: {len(b['dated_after'])} incident(s) that cannot have happened yet (a date "
+        "typo, or a clock ahead of UTC?), left out of the counts by date, trends and recurring lists; their "
+        "reviews, follow-ups and flags are listed below (fix the date in the file, or run: recur check)"
+    )
+
+
+def dated_after_line(x: dict) -> str:
+    return f"{x['incident']} dated {x['date']} ({x['days_ahead']} day(s) ahead): {x['path']}: {x['title']}"
+
+
 def left_out_heading(b: dict) -> str:
     return (
         f"Left out of this report: {len(b['left_out'])} file(s) with errors, their incidents "
@@ -378,10 +457,11 @@ def left_out_heading(b: dict) -> str:
     )
 
 
-def failures(b: dict, fail_on: tuple) -> list[str]:
+def failures(b: dict, fail_on: tuple, recurrence_days: int = RECURRENCE_DAYS) -> list[str]:
     """What fails ``--fail-on``; a file left out of the report fails any gate: it was not read, so
     the gate cannot vouch for it (an overdue incident with a YAML error passed); so does a key not read
-    (``unread``: a ``follow-ups:`` hid its overdue follow-ups)."""
+    (``unread``: a ``follow-ups:`` hid its overdue follow-ups). ``recurrence``: the recurrences whose
+    incident is within ``recurrence_days`` of ``as_of`` (``recent_recurrences``)."""
     from recur.problems.board import overdue_items
 
     out = (
@@ -395,8 +475,28 @@ def failures(b: dict, fail_on: tuple) -> list[str]:
     if "recurrence" in fail_on:
         out += [
             f"{r['incident']} matched {r['pattern']} after its fix was done on {r['fix_done']}"
-            for r in b["recurrence_after_fix"]
+            for r in recent_recurrences(b, recurrence_days)
         ]
     if "unknown" in fail_on:
         out += [f"{u['incident']} has no known pattern" for u in b["unknown"]]
     return out
+
+
+def recent_recurrences(b: dict, days: int) -> list[dict]:
+    """The recurrences after a fix whose incident is in the last ``days`` days (``as_of - days < date``, as
+    the recurring lists count them; 0: any date), the ones ``--fail-on recurrence`` counts."""
+    if not days:
+        return list(b["recurrence_after_fix"])
+    from recur.util.dates import shift
+
+    start = shift(dt.date.fromisoformat(b["as_of"]), -days).isoformat()
+    return [r for r in b["recurrence_after_fix"] if r["incident_date"] > start]
+
+
+def recurrence_clears(days: int) -> str:
+    """What takes a recurrence off the gate, for its FAILED line."""
+    window = f", or {days} days after the incident it leaves the gate" if days else ""
+    return (
+        "; a recurrence clears when its pattern's fix is reopened (fix: status: open, with a new due date, in "
+        f"the pattern's file: the fix did not hold){window}"
+    )

@@ -8,6 +8,7 @@ so that those still match exactly.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_']*|\d+[A-Za-z]*")
@@ -514,3 +515,10 @@ def close_ids(name: str, ids, n: int = 3, cutoff: float = 0.75) -> list[str]:
         if key(x) != typed and (starts or runs):
             longer.append(x)
     return list(dict.fromkeys(close_names(name, ids, n=n, cutoff=cutoff) + longer))[:n]
+
+
+def display_width(text: str) -> int:
+    """The columns ``text`` takes on a terminal: two for a wide or fullwidth character (CJK, ``W``/``F``
+    by unicodedata.east_asian_width), none for a combining mark, one for any other. Tables padded by
+    ``len`` slid their later columns past a Japanese owner or title."""
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
