@@ -128,3 +128,99 @@ def test_the_new_section_and_the_trends_link_to_it_break_no_link(built):
     assert 'href="index.html#recurring-30"' in trends and 'href="index.html#recurring-90"' in trends
     checked, broken = crawl(out)
     assert checked and not broken, broken[:10]
+
+
+def test_the_headline_names_needs_analysis_and_what_recurred_in_30_days(tmp_path):
+    kb = recurring_kb(tmp_path / "kb")
+    for fmt in ("text", "markdown"):
+        out = run("report", "--kb", str(kb), "--as-of", AS_OF, "--format", fmt).output
+        head = out.splitlines()[2 if fmt == "markdown" else 1]
+        assert "1 incident(s) with no known pattern (needs analysis)" in head, head
+        assert "recurred in the last 30 days: disk-full (3), queue-lag (2), cert-expiry (2)." in head, head
+    quiet = run("report", "--kb", str(kb), "--as-of", "2026-09-01").output.splitlines()[1]
+    assert "nothing recurred in the last 30 days" in quiet
+
+
+def test_owner_narrows_every_rendering_one_owner_however_spelt(tmp_path):
+    kb = recurring_kb(tmp_path / "kb")
+    whole = json.loads(run("report", "--kb", str(kb), "--as-of", AS_OF, "--format", "json").output)
+    assert "filtered" not in whole and whole["counts"]["unknown"] == 1 and len(whole["follow_ups"]) == 2
+    b = json.loads(run("report", "--kb", str(kb), "--as-of", AS_OF, "--format", "json", "--owner", "bob").output)
+    assert b["filtered"] == {"owner": "bob", "spellings": ["@bob", "BOB", "Bob"], "left_out": list(
+        ("reviews", "unknown", "triage", "flags"))}  # fmt: skip
+    assert [f["title"] for f in b["follow_ups"]] == ["Rotate logs"]
+    assert sorted(f["pattern"] for f in b["fixes"]) == ["cert-expiry", "disk-full"]
+    assert [r["pattern"] for r in b["recurring"]["30"]] == ["disk-full", "cert-expiry"]
+    assert b["recurring"]["90"] == [r for r in whole["recurring"]["90"] if r["pattern"] in ("disk-full", "cert-expiry")]
+    assert (
+        b["unknown"] == [] and b["recurrence_after_fix"] == [] and list(b["by_owner"]) == ["@bob"]
+    )  # the spelling By owner shows
+    c = b["counts"]
+    assert (c["follow_ups_open"], c["fixes_open"], c["fixes_overdue"], c["unknown"]) == (1, 2, 1, 0)
+    assert c["incidents_30"] == whole["counts"]["incidents_30"]
+    alice = json.loads(run("report", "--kb", str(kb), "--as-of", AS_OF, "--format", "json", "--owner", "Alice").output)
+    assert [r["pattern"] for r in alice["recurrence_after_fix"]] == ["dns-failure", "dns-failure"]
+    assert [f["title"] for f in alice["follow_ups"]] == ["Page the vendor"] and alice["fixes"] == []
+    text = run("report", "--kb", str(kb), "--as-of", AS_OF, "--owner", "@BOB").output
+    assert text.splitlines()[1].startswith("Only what @BOB owns (@bob, BOB, Bob):")
+    # the headline counts what is listed: no "0 review(s)" or "0 … needs analysis" for lists left out
+    assert text.splitlines()[2] == (
+        "8 incident(s) in the last 30 days, 12 in 90; 1 follow-up(s) and 1 permanent fix(es) overdue; "
+        "recurred in the last 30 days: disk-full (3), cert-expiry (2)."
+    )
+    alice_text = run("report", "--kb", str(kb), "--as-of", AS_OF, "--owner", "alice").output.splitlines()[2]
+    assert alice_text.endswith("; nothing of theirs recurred in the last 30 days.")
+    assert "Rotate logs" in text and "Page the vendor" not in text
+    assert "Needs analysis" not in text and "Reviews pending" not in text
+    md = run("report", "--kb", str(kb), "--as-of", AS_OF, "--owner", "bob", "--format", "markdown").output
+    assert "Only what bob owns" in md and "Page the vendor" not in md and "queue-lag" not in md
+    gate = run("report", "--kb", str(kb), "--as-of", AS_OF, "--owner", "alice", "--fail-on", "overdue")
+    assert gate.exit_code == 1 and "Page the vendor" in gate.stderr and "disk-full" not in gate.stderr
+    nobody = run("report", "--kb", str(kb), "--as-of", AS_OF, "--owner", "zed")
+    assert (
+        nobody.exit_code == 0 and "warning: 'zed' owns nothing on this board; its owners: alice, @bob" in nobody.stderr
+    )
+    assert run("report", "--kb", str(kb), "--owner", " @ ").exit_code == 2
+
+
+def test_limit_cuts_each_list_and_says_how_many_more(tmp_path):
+    kb = recurring_kb(tmp_path / "kb")
+    text = run("report", "--kb", str(kb), "--as-of", AS_OF, "--limit", "1").output
+    section = text.split("Most recurring patterns, last 30 days")[1].split("\n\n")[0].splitlines()
+    assert len(section) == 4 and "disk-full" in section[2], section  # heading, header, one row, the rest counted
+    assert section[3].strip() == "… and 2 more not shown (--limit 1; --format json lists them all)"
+    assert "Page the vendor" in text and "Rotate logs" not in text  # the first follow-up by owner only
+    md = run("report", "--kb", str(kb), "--as-of", AS_OF, "--limit", "2", "--format", "markdown").output
+    assert "*… and 1 more not shown (--limit 2; --format json lists them all)*" in md
+    assert "*… and 1 more" not in md.split("## Incidents per month")[1]  # the trends are a chart: whole
+    whole = json.loads(run("report", "--kb", str(kb), "--as-of", AS_OF, "--limit", "1", "--format", "json").output)
+    assert len(whole["recurring"]["30"]) == 3  # the JSON keeps every item
+    assert run("report", "--kb", str(kb), "--limit", "0").exit_code == 2
+
+
+def test_site_url_links_ids_in_markdown_to_the_pages_the_board_links(tmp_path, monkeypatch, built):
+    kb = recurring_kb(tmp_path / "kb")
+    monkeypatch.chdir(tmp_path)  # no mkdocs.yml here
+    monkeypatch.delenv("RECUR_SITE_URL", raising=False)
+    args = ("report", "--kb", str(kb), "--as-of", AS_OF, "--format", "markdown")
+    plain = run(*args).output
+    assert "](" not in plain and "| INC-2026-0020 |" in plain
+    md = run(*args, "--site-url", "https://kb.example.com/team/").output
+    assert "| [INC-2026-0020](https://kb.example.com/team/incidents/2026/INC-2026-0020.html) |" in md
+    assert "| [disk-full](https://kb.example.com/team/patterns/storage/disk-full.html) |" in md
+    # each linked path is a page of the built site
+    _, site = built
+    for path in set(re.findall(r"\]\(https://kb\.example\.com/team/([^)]+)\)", md)):
+        assert (site / path).is_file(), path
+    assert "](" not in run("report", "--kb", str(kb), "--as-of", AS_OF, "--site-url", "https://x.example/").output
+    # mkdocs.yml's site_url, where `recur site` reads it, unless the option or RECUR_SITE_URL gives one
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\nsite_url: https://docs.example.org/kb/\n")
+    assert "(https://docs.example.org/kb/incidents/2026/INC-2026-0020.html)" in run(*args).output
+    monkeypatch.setenv("RECUR_SITE_URL", "https://env.example.net/")
+    assert "(https://env.example.net/incidents/2026/INC-2026-0020.html)" in run(*args).output
+    monkeypatch.delenv("RECUR_SITE_URL")
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\nsite_url: ftp://nope/\n")
+    bad = run(*args)
+    assert bad.exit_code == 0 and "](" not in bad.output
+    assert "warning: mkdocs.yml: site_url: must be an http:// or https:// URL" in bad.stderr
+    assert run(*args, "--site-url", "kb.example.com").exit_code == 2
