@@ -68,7 +68,7 @@ def recurring_kb(root: Path) -> Path:
         "2026-04-29",
         "",
         "follow_ups:\n  - {title: Rotate logs, owner: BOB, due: 2026-04-30}\n"
-        "  - {title: Page the vendor, owner: alice, due: 2026-04-30}\n",
+        "  - {title: Page the vendor, owner: alice, due: 2026-04-30}\n  - {title: Nobody's, due: 2026-05-20}\n",
     )
     return root
 
@@ -144,7 +144,7 @@ def test_the_headline_names_needs_analysis_and_what_recurred_in_30_days(tmp_path
 def test_owner_narrows_every_rendering_one_owner_however_spelt(tmp_path):
     kb = recurring_kb(tmp_path / "kb")
     whole = json.loads(run("report", "--kb", str(kb), "--as-of", AS_OF, "--format", "json").output)
-    assert "filtered" not in whole and whole["counts"]["unknown"] == 1 and len(whole["follow_ups"]) == 2
+    assert "filtered" not in whole and whole["counts"]["unknown"] == 1 and len(whole["follow_ups"]) == 3
     b = json.loads(run("report", "--kb", str(kb), "--as-of", AS_OF, "--format", "json", "--owner", "bob").output)
     assert b["filtered"] == {"owner": "bob", "spellings": ["@bob", "BOB", "Bob"], "left_out": list(
         ("reviews", "unknown", "triage", "flags"))}  # fmt: skip
@@ -176,6 +176,9 @@ def test_owner_narrows_every_rendering_one_owner_however_spelt(tmp_path):
     assert "Only what bob owns" in md and "Page the vendor" not in md and "queue-lag" not in md
     gate = run("report", "--kb", str(kb), "--as-of", AS_OF, "--owner", "alice", "--fail-on", "overdue")
     assert gate.exit_code == 1 and "Page the vendor" in gate.stderr and "disk-full" not in gate.stderr
+    unowned = run("report", "--kb", str(kb), "--as-of", AS_OF, "--owner", "(unowned)").output
+    assert unowned.splitlines()[1].startswith("Only what no one owns: ")
+    assert "Nobody's" in unowned and "Rotate logs" not in unowned and "disk-full" not in unowned
     nobody = run("report", "--kb", str(kb), "--as-of", AS_OF, "--owner", "zed")
     assert (
         nobody.exit_code == 0 and "warning: 'zed' owns nothing on this board; its owners: alice, @bob" in nobody.stderr

@@ -251,9 +251,10 @@ def filtered_line(b: dict) -> str | None:
     f = b.get("filtered")
     if not f:
         return None
-    names = ", ".join(f["spellings"]) or "no item on this board"
+    nobody = owner_key(f["owner"]) == owner_key(UNOWNED)  # `--owner '(unowned)'`: the items of no one
+    names = "" if nobody else f" ({', '.join(f['spellings']) or 'nothing on this board'})"
     return (
-        f"Only what {f['owner']} owns ({names}): follow-ups and permanent fixes, recurring patterns and "
+        f"Only what {'no one' if nobody else f['owner']} owns{names}: follow-ups and permanent fixes, recurring patterns and "
         f"recurrences by their fix's owner; {', '.join(_LIST_NAMES.get(k, k) for k in f['left_out'])} have no owner "
         "and are left out; the "
         "incident counts and the trends are the whole KB's."
