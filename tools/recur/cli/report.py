@@ -7,8 +7,9 @@ import sys
 
 import click
 
-from recur.cli.options import OutFile, kb_option
+from recur.cli.options import OutFile, http_url, kb_option, setting
 from recur.cli.render import for_terminal
+from recur.problems.board import UNOWNED, owner_key
 from recur.problems.report import (
     FAIL_ON,
     RECURRENCE_DAYS,
@@ -55,7 +56,34 @@ from recur.util.dates import given_date
     "(0: any date); the report lists them all.",
 )
 @click.option("--out", "out", type=OutFile(), help="Write the report to a file (atomically).")
-def report(kb_dir, fmt, as_of, fail_on, out, recurrence_days):
+@click.option(
+    "--owner",
+    "owner",
+    metavar="NAME",
+    help="Only what NAME owns: follow-ups and permanent fixes, recurring patterns and recurrences by their "
+    "fix's owner ('Bob', 'bob' and '@bob' are one, as By owner counts them; '(unowned)': those of no one). "
+    "Reviews, needs analysis, triage and flags have no owner and are left out. The JSON too, its 'filtered' "
+    "key saying so; --fail-on gates what is shown.",
+)
+@click.option(
+    "--limit",
+    "limit",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="At most N rows per list in text and markdown, each saying how many more it has (JSON lists them all).",
+)
+@click.option(
+    "--site-url",
+    "site_url",
+    **setting("site_url"),
+    metavar="URL",
+    callback=http_url,
+    help="Where the site (recur site) is published: in --format markdown each incident and pattern id links to "
+    "its page there (env RECUR_SITE_URL; default: site_url in ./mkdocs.yml, as recur site takes it).",
+)
+def report(
+    kb_dir, fmt, as_of, fail_on, out, recurrence_days, owner, limit, site_url
+):  # long: one option each, then the renderings
     """The weekly problem-management review.
 
     Reviews pending and overdue under the severity framework, open follow-ups and permanent
@@ -66,6 +94,7 @@ def report(kb_dir, fmt, as_of, fail_on, out, recurrence_days):
     \b
     recur report --as-of 2026-06-01 --format markdown > review.md
     recur report --fail-on overdue     # exit 1 if anything is overdue
+    recur report --owner bob --limit 10 --format markdown --site-url https://kb.example.com/
     """
     from recur.kb.loader import load_kb
 
@@ -74,6 +103,8 @@ def report(kb_dir, fmt, as_of, fail_on, out, recurrence_days):
     uncounted = uncounted_problems(kb)  # found once, named two ways below
     # JSON and Markdown, read away from here: each file by its path in the KB
     b = report_board(kb, day, uncounted)
+    if owner is not None:
+        b = _owned(b, kb, owner)
     shown = for_terminal(b)  # text for people: no control character from the KB acts on their terminal
     # the warnings, the gate and the text, on a terminal: each file as `recur check` names it, from here
     here = {**shown, **for_terminal(not_counted(kb, here=True, uncounted=uncounted))}
@@ -89,9 +120,9 @@ def report(kb_dir, fmt, as_of, fail_on, out, recurrence_days):
     if fmt == "json":
         text = json.dumps(b, ensure_ascii=False, indent=1) + "\n"
     elif fmt == "markdown":
-        text = render_markdown(shown)
+        text = render_markdown(shown, limit, page_urls(kb, site_url or _mkdocs_site_url()))
     else:
-        text = render_text(here, style=click.style)
+        text = render_text(here, style=click.style, limit=limit)
     if out:
         from recur.util.files import write_atomic
 
@@ -123,3 +154,110 @@ def _gate(b: dict, fail_on: tuple, recurrence_days: int) -> None:
             why += recurrence_clears(recurrence_days)
         click.echo(f"FAILED --fail-on {','.join(fail_on)}: {len(problems)} item(s){more}{why}", err=True)
         sys.exit(1)
+
+
+# the board's lists of no one's items: an incident, its review and its flags have no owner
+NOT_OWNED = ("reviews", "unknown", "triage", "flags")
+
+
+def _owned(b: dict, kb, name: str) -> dict:
+    """``for_owner``, warning on stderr when NAME owns nothing on the board (a misspelt name gave an empty
+    report), with the owners it has."""
+    mine = for_owner(b, kb, name)
+    if not any(mine[k] for k in ("follow_ups", "follow_ups_no_due", "fixes", "recurrence_after_fix")) and not any(
+        mine["recurring"].values()
+    ):
+        owners = list(b["by_owner"])
+        click.echo(
+            f"warning: {name!r} owns nothing on this board; its owners: "
+            + (", ".join(owners[:20]) + (f" and {len(owners) - 20} more" if owners[20:] else "") or "none"),
+            err=True,
+        )
+    return mine
+
+
+def for_owner(b: dict, kb, name: str) -> dict:
+    """The board narrowed to what ``name`` owns, one owner however spelt (``owner_key``, as By owner merges
+    them; ``(unowned)``: the items of no one): follow-ups, fixes, and the recurring patterns and recurrences
+    after a fix by their fix's owner. The lists of no one's items are emptied, the counts recounted from
+    what is left, and ``filtered`` says so (a JSON reader must not take the lists for the whole board)."""
+    key = owner_key(name)
+    if not key:
+        raise click.BadParameter("give an owner's name (or '(unowned)')", param_hint="'--owner'")
+
+    def mine(who) -> bool:
+        who = (who or "").strip()
+        return not who if key == owner_key(UNOWNED) else bool(who) and owner_key(who) == key
+
+    fixer = {pid: (p.fix.owner or p.owner) for pid, p in kb.patterns.items() if p.fix is not None}
+    out = {**b, **{k: [] for k in NOT_OWNED}}
+    for k in ("follow_ups", "follow_ups_no_due", "fixes"):
+        out[k] = [x for x in b[k] if mine(x["owner"])]
+    out["by_owner"] = {o: v for o, v in b["by_owner"].items() if mine(None if o == UNOWNED else o)}
+    out["recurring"] = {
+        d: [r for r in rows if r["fix"] and not r["retired"] and mine(r["fix"]["owner"])]
+        for d, rows in b["recurring"].items()
+    }
+    out["recurrence_after_fix"] = [r for r in b["recurrence_after_fix"] if mine(fixer.get(r["pattern"]))]
+    out["counts"] = _recount(b["counts"], out)
+    spellings = {x["owner"] for k in ("follow_ups", "fixes") for x in out[k] if x["owner"]}
+    out["filtered"] = {"owner": name, "spellings": sorted(spellings), "left_out": list(NOT_OWNED)}
+    return out
+
+
+def _recount(c: dict, b: dict) -> dict:
+    """The counts of a narrowed board, of what it lists; the incidents of the last 30 and 90 days stay the KB's."""
+    return {
+        **c,
+        "reviews_pending": 0,
+        "reviews_overdue": 0,
+        "unknown": 0,
+        "triage": 0,
+        "flags_open": 0,
+        "follow_ups_open": len(b["follow_ups"]),
+        "follow_ups_overdue": sum(f["overdue"] for f in b["follow_ups"]),
+        "follow_ups_no_due": len(b["follow_ups_no_due"]),
+        "fixes_open": len(b["fixes"]),
+        "fixes_overdue": sum(f["overdue"] for f in b["fixes"]),
+        "recurrence_after_fix": len(b["recurrence_after_fix"]),
+    }
+
+
+def page_urls(kb, site_url: str | None) -> dict:
+    """{"incident"|"pattern": {id: its page's URL on the site at ``site_url``}}: the pages the site's board
+    links (each record's KB path, ``.md`` served as ``.html``); empty without a site URL."""
+    if not site_url:
+        return {}
+    from urllib.parse import quote
+
+    from recur.retrieval.patterns import site_page
+
+    def url(relpath: str) -> str:
+        return site_page(site_url, quote(relpath))
+
+    return {
+        "incident": {i: url(r.relpath) for i, r in kb.incidents.items()},
+        "pattern": {p: url(r.relpath) for p, r in kb.patterns.items()},
+    }
+
+
+def _mkdocs_site_url() -> str | None:
+    """site_url in ./mkdocs.yml (or ./mkdocs.yaml), where `recur site` reads it by default; one that is no
+    http(s) URL is said and not used (the report is still written, its ids unlinked)."""
+    from recur.site.build import find_config
+
+    cfg = find_config()
+    if cfg is None:
+        return None
+    from recur.site.plugin import raw_config
+    from recur.util.errors import RecurError
+    from recur.util.text import require_http_url
+
+    value = raw_config(cfg).get("site_url")
+    if not value:
+        return None
+    try:
+        return require_http_url(str(value), f"{cfg.name}: site_url")
+    except RecurError as exc:
+        click.echo(f"warning: {exc}; the report's ids are not linked", err=True)
+        return None

@@ -255,15 +255,56 @@ _SECTIONS = (
     _flags,
     _recurrence_after_fix,
 )
+# the lists of no one's items (`recur report --owner` leaves them out: ``filtered``'s ``left_out``)
+UNOWNED_LISTS = {_reviews: "reviews", _triage: "triage", _unknown: "unknown", _flags: "flags"}
 
 
 def sections(b: dict) -> list[tuple[str, list[str], list[list], str | None, str | None]]:
     """The report as (heading, column names, rows, what to say when there are no rows, a note under the
-    rows); text and Markdown render the same content. One small function per section, in the order shown."""
-    out = [f(b) for f in _SECTIONS]
+    rows); text and Markdown render the same content. One small function per section, in the order shown; a
+    board narrowed to one owner (``filtered``) has no section for the lists no one owns."""
+    gone = set((b.get("filtered") or {}).get("left_out", ()))
+    out = [f(b) for f in _SECTIONS if UNOWNED_LISTS.get(f) not in gone]
     out += [_recurring(b, days) for days in ("30", "90")]
     out.append(_trends(b))
     return [(*x, *(None,) * (5 - len(x))) for x in out]
+
+
+def _cut(sections_: list, limit: int | None) -> list:
+    """``sections`` with at most ``limit`` rows in each list (the trends, a chart, whole) and how many more
+    each had: the report of 755 incidents was 1,166 lines, too long for a meeting, a ticket or a chat."""
+    return [
+        (t, cols, rows if limit is None or n == len(sections_) - 1 else rows[:limit], empty, note,
+         0 if limit is None or n == len(sections_) - 1 else max(0, len(rows) - limit))
+        for n, (t, cols, rows, empty, note) in enumerate(sections_)
+    ]  # fmt: skip
+
+
+def more_line(more: int, limit: int | None) -> str:
+    return f"… and {more} more not shown (--limit {limit}; --format json lists them all)"
+
+
+def _headline(b: dict) -> str:
+    return _counts_line(b["counts"], b["recurring"]["30"], (b.get("filtered") or {}).get("left_out", ()))
+
+
+# the lists `recur report --owner` leaves out, as the report's headings name them
+_LIST_NAMES = {"reviews": "reviews", "unknown": "needs analysis", "triage": "triage", "flags": "flags"}
+
+
+def filtered_line(b: dict) -> str | None:
+    """What a board narrowed to one owner (`recur report --owner`) shows and leaves out, under the title."""
+    f = b.get("filtered")
+    if not f:
+        return None
+    nobody = owner_key(f["owner"]) == owner_key(UNOWNED)  # `--owner '(unowned)'`: the items of no one
+    names = "" if nobody else f" ({', '.join(f['spellings']) or 'nothing on this board'})"
+    return (
+        f"Only what {'no one' if nobody else f['owner']} owns{names}: follow-ups and permanent fixes, recurring patterns and "
+        f"recurrences by their fix's owner; {', '.join(_LIST_NAMES.get(k, k) for k in f['left_out'])} have no owner "
+        "and are left out; the "
+        "incident counts and the trends are the whole KB's."
+    )
 
 
 def candidates_cell(cands) -> str:
@@ -275,15 +316,23 @@ def _plain(text: str, **_style) -> str:
     return text
 
 
-def _counts_line(c: dict) -> str:
-    """The board's counts in one sentence, under the title of both renderings."""
+def _counts_line(c: dict, recurring: list = (), left_out: tuple = ()) -> str:
+    """The board's counts in one sentence, under the title of both renderings: with the incidents that need
+    analysis and what recurred in the last 30 days (``recurring``: the board's ``recurring["30"]``), which
+    it did not name, so a reader who stopped at it (a chat, a ticket) missed the two things a problem
+    manager acts on first (found in review). ``left_out``: the lists a board narrowed to one owner has not
+    (``filtered``), not counted as if none were pending."""
+    top = ", ".join(f"{r['pattern']} ({r['count']})" for r in recurring[:3])
+    more = f" and {len(recurring) - 3} more" if len(recurring) > 3 else ""
+    reviews = "" if "reviews" in left_out else f"{c['reviews_overdue']} review(s), "
+    of = "of theirs " if left_out else ""  # what others own may well have
     return (
         f"{c['incidents_30']} incident(s) in the last 30 days, {c['incidents_90']} in 90; "
-        f"{c['reviews_overdue']} review(s), {c['follow_ups_overdue']} follow-up(s) and "
-        f"{c['fixes_overdue']} permanent fix(es) overdue"
+        f"{reviews}{c['follow_ups_overdue']} follow-up(s) and {c['fixes_overdue']} permanent fix(es) overdue"
         + (f"; {c['follow_ups_no_due']} open follow-up(s) with no due date" if c.get("follow_ups_no_due") else "")
         + (f"; {c['fixes_no_due']} open permanent fix(es) with no due date" if c.get("fixes_no_due") else "")
-        + "."
+        + ("" if "unknown" in left_out else f"; {c['unknown']} incident(s) with no known pattern (needs analysis)")
+        + (f"; recurred in the last 30 days: {top}{more}." if top else f"; nothing {of}recurred in the last 30 days.")
     )
 
 
@@ -303,16 +352,18 @@ def closing_line(b: dict) -> str | None:
     )
 
 
-def render_text(b: dict, style=_plain) -> str:
-    """The board as terminal text; ``style`` (e.g. click.style) marks headings, plain by default."""
-    lines = [style(f"Problem-management review as of {b['as_of']}", bold=True), _counts_line(b["counts"]), ""]
+def render_text(b: dict, style=_plain, limit: int | None = None) -> str:
+    """The board as terminal text; ``style`` (e.g. click.style) marks headings, plain by default;
+    ``limit``: at most so many rows per list, the rest counted."""
+    lines = [style(f"Problem-management review as of {b['as_of']}", bold=True)]
+    lines += [x for x in (filtered_line(b), _headline(b)) if x] + [""]
     if b.get("left_out"):
         lines += [style(left_out_heading(b), bold=True), *(f"  {left_out_line(x)}" for x in b["left_out"]), ""]
     if b.get("unread"):
         lines += [style(unread_heading(b), bold=True), *(f"  {left_out_line(x)}" for x in b["unread"]), ""]
     if b.get("dated_after"):
         lines += [style(dated_after_heading(b), bold=True), *(f"  {dated_after_line(x)}" for x in b["dated_after"]), ""]
-    for title, cols, rows, empty, note in sections(b):
+    for title, cols, rows, empty, note, more in _cut(sections(b), limit):
         lines.append(style(title, bold=True))
         if not rows:
             lines += [f"  {empty or '(none)'}", ""]
@@ -324,6 +375,7 @@ def render_text(b: dict, style=_plain) -> str:
         for r in [cols] + rows:
             cells = (str(v) + " " * (w - display_width(str(v))) for v, w in zip(r, widths))
             lines.append("  " + "  ".join(cells).rstrip())
+        lines += [f"  {more_line(more, limit)}"] if more else []
         lines += [f"  {note}"] if note else []
         lines.append("")
     lines += [closing_line(b) or ""]
@@ -346,8 +398,17 @@ def _md_cell(v) -> str:
     return "".join(out).replace("|", "\\|")
 
 
-def render_markdown(b: dict) -> str:
-    lines = [f"# Problem-management review — {b['as_of']}", "", _counts_line(b["counts"]), ""]
+def _md_id(v, url: str | None) -> str:
+    """An incident or pattern id in a table, linked to its page on the site when its URL is known."""
+    return f"[{_md_cell(v)}]({url})" if url else _md_cell(v)
+
+
+def render_markdown(b: dict, limit: int | None = None, urls: dict | None = None) -> str:
+    """The board as Markdown; ``limit`` as for ``render_text``; ``urls``: {"incident"|"pattern": {id: URL}},
+    the pages of the site the ids of those columns link to (`recur report --site-url`)."""
+    urls = urls or {}
+    lines = [f"# Problem-management review — {b['as_of']}", ""]
+    lines += [x for x in (filtered_line(b), _headline(b)) if x] + [""]
     if b.get("left_out"):
         lines += [
             f"**{left_out_heading(b)}**",
@@ -369,14 +430,16 @@ def render_markdown(b: dict) -> str:
             *(f"- {_md_cell(dated_after_line(x))}" for x in b["dated_after"]),
             "",
         ]
-    for title, cols, rows, empty, note in sections(b):
+    for title, cols, rows, empty, note, more in _cut(sections(b), limit):
         lines += [f"## {title}", ""]
         if not rows:
             lines += [empty or "None.", ""]
             continue
         lines.append("| " + " | ".join(_md_cell(x) or " " for x in cols) + " |")
         lines.append("|" + "---|" * len(cols))
-        lines += ["| " + " | ".join(_md_cell(x) for x in r) + " |" for r in rows]
+        links = [urls.get(c, {}) for c in cols]  # the incident and pattern columns' pages
+        lines += ["| " + " | ".join(_md_id(x, u.get(x)) for x, u in zip(r, links)) + " |" for r in rows]
+        lines += ["", f"*{more_line(more, limit)}*"] if more else []
         lines += ["", _md_cell(note)] if note else []
         lines.append("")
     closing = closing_line(b)

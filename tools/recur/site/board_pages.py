@@ -31,7 +31,8 @@ def _il(site: Site, page: str, iid: str) -> str:
 
 # each tile links to the section of the board that lists what it counts (the incident counts, to the trends)
 SECTIONS = {"fixes": "fixes", "reviews": "reviews", "follow_ups": "follow-ups", "unknown": "needs-analysis",
-            "flags": "flags", "after_fix": "recurred-after-fix", "no_due": "follow-ups-no-due"}
+            "flags": "flags", "after_fix": "recurred-after-fix", "no_due": "follow-ups-no-due",
+            "recurring": "recurring"}
 # a fix with no incident and no `created:` has no day to count from: its row shows "-" (said, as the
 # legend promised an age every row did not have; found in review)
 AGE_LEGEND = ("**Age** counts days up to the as-of date: for a permanent fix, from the first incident of its "
@@ -90,7 +91,40 @@ def board_page(site: Site) -> str:
     out.append(raw_table(["owner", "fixes open", "overdue", "follow-ups open", "overdue"], rows, "Nothing open.\n"))
     out += _work_tables(site, b, page)
     out += _analysis_tables(site, b, page)
+    out += _recurring_tables(site, b, page)
     return "\n".join(out)
+
+
+def _recurring_tables(site: Site, b: dict, page: str) -> list:
+    """What keeps recurring, last 30 and 90 days, from the board's own lists (``recurring``, as `recur report`
+    lays them out), each pattern with its permanent fix: the board page had no such section, only a bar
+    chart on the trends page and the home page's 90-day table, so "is it being fixed, by whom, by when"
+    meant opening each pattern (found in a problem manager's review)."""
+    out = [f"## What keeps recurring {{#{SECTIONS['recurring']}}}\n\nPatterns matched by two or more incidents "
+           "in the window, most first, with their permanent fix. As a chart: " + mdlink(page, TRENDS, "trends")
+           + ".\n"]
+    for days in ("30", "90"):
+        out.append(f"### Last {days} days {{#{SECTIONS['recurring']}-{days}}}\n")
+        rows = [[_pl(site, page, r["pattern"], r["title"]), str(r["count"]), esc(r["last"]), *_fix_cells(site, page, r)]
+                for r in b["recurring"][days]]
+        out.append(raw_table(["pattern", "incidents", "last", "fix", "overdue", "owner", "due"], rows,
+                             f"Nothing recurred: no pattern matched two or more incidents in the last {days} days.\n"))
+    return out
+
+
+def _fix_cells(site: Site, page: str, r: dict) -> list:
+    """A recurring pattern's fix as the fixes table shows one: its state, the overdue badge, whose, due when; a
+    done fix the pattern outlived says so, and a retired pattern links what replaced it (no fix to chase)."""
+    f = r.get("fix")
+    if r.get("retired"):
+        after = site.successor_links(page, site.kb.patterns[r["pattern"]]) if r["pattern"] in site.kb.patterns else ""
+        return ["retired" + (f", superseded by {after}" if after else ""), "", "-", "-"]
+    if not f:
+        return ["none recorded", "", "-", "-"]
+    state = esc(f["status"])
+    if f["status"] == "done" and f.get("done"):
+        state += f" {esc(f['done'])}" + (", did not hold" if r["last"] > f["done"] else "")
+    return [state, _late(f), esc(f["owner"] or UNOWNED), esc(f["due"] or "-")]
 
 
 # In the fixes, reviews and follow-ups tables "overdue" comes right after the item's name: on a phone a
@@ -192,7 +226,9 @@ def trends_page(site: Site) -> str:
     out.append(raw('<details class="info" data-search-exclude><summary>The numbers</summary>\n'
                    + html_table(["month", "incidents"], rows) + "</details>"))
     for days in ("30", "90"):
-        out.append(f"## Top recurring patterns, last {days} days\n")
+        # each pattern's fix (state, owner, due) is in the board's table: the chart names the pattern only
+        out.append(f"## Top recurring patterns, last {days} days\n\nWith each one's permanent fix: "
+                   + mdlink(page, BOARD, "the problem board", f"{SECTIONS['recurring']}-{days}") + ".\n")
         out.append(_recurring_chart(site, page, b["recurring"][days], f"top recurring patterns, last {days} days"))
     return "\n".join(out)
 
