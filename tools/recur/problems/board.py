@@ -472,7 +472,7 @@ def _recurring(patterns, incidents, as_of: dt.date, top: int) -> tuple[dict, dic
                     last[pid] = i.date
         recurred = [pid for pid in count if count[pid] >= 2]  # seen once is not recurring
         ranked = sorted(recurred, key=lambda pid: (-count[pid], -last[pid].toordinal(), pid))
-        cut = top
+        cut = min(top, len(ranked))  # fewer than top: none left out (was a negative count)
         while 0 < cut < len(ranked) and count[ranked[cut]] == count[ranked[cut - 1]]:
             cut += 1
         recurring[str(days)] = [recurring_row(patterns, pid, count[pid], last[pid], as_of) for pid in ranked[:cut]]
