@@ -378,7 +378,7 @@ def test_kb_errors_warn_and_strict_fails(built, tmp_path):
     out = tmp_path / "out"
     runner = CliRunner()
     ok = runner.invoke(cli, ["site", "--kb", str(kb), "--out", str(out), "--index", str(tmp_path / "x")])
-    assert ok.exit_code == 0 and "warning: recur: " in ok.output and "broken.md:2: category" in ok.output
+    assert ok.exit_code == 0 and "warning: recur: " in ok.output and "broken.md:1: category" in ok.output
     assert (out / "patterns/capacity/disk-full.html").is_file() and not (out / "patterns/capacity/broken.html").exists()
     strict = runner.invoke(
         cli, ["site", "--kb", str(kb), "--out", str(out), "--strict", "--index", str(tmp_path / "x")]
