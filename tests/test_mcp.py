@@ -1308,10 +1308,11 @@ def test_an_incident_dated_after_today_is_listed_nowhere_yet(tmp_path):
     (_, pattern, _), (_, by_id, _), (_, by_text, _), (_, report, _) = answers
     assert [i["id"] for i in pattern["incidents"]] == ["INC-2026-0001"]
     assert [i["id"] for i in by_id["incidents"]] == [i["id"] for i in by_text["incidents"]] == ["INC-2026-0001"]
-    # the report counts it in no period, and names it once, under "dated after" (a year typo is said, not lost)
+    # the report counts it in no period and names it under "dated after" (a year typo is said, not lost; its
+    # review is still listed as pending: a due date is a due date, docs/problems.md)
     assert report["counts"]["incidents_90"] == 0 and report["counts"]["dated_after"] == 1
     assert [x["incident"] for x in report["dated_after"]] == [f"INC-{later.year}-0900"]
-    assert json.dumps({k: v for k, v in report.items() if k != "dated_after"}).count(f"INC-{later.year}-0900") == 0
+    assert f"INC-{later.year}-0900" not in json.dumps([report["recurring"], report["trends"], report["unknown"]])
     # from its date on it is listed everywhere (pattern_object's as_of: the API's "today")
     from recur.retrieval.engine import Engine
     from recur.retrieval.patterns import pattern_object
