@@ -611,6 +611,80 @@ def _retired_note(kb, pattern_ids) -> None:
             )
 
 
+@incident.command("list")
+@kb_option
+@click.option("--since", metavar="DATE", help="Only incidents dated DATE (YYYY-MM-DD) or later.")
+@click.option("--days", type=click.IntRange(1), help="Only incidents of the last N days, today included.")
+@click.option("--pattern", "pattern_id", metavar="ID", help="Only incidents linked to pattern ID.")
+@click.option("--unlinked", is_flag=True, help='Only incidents with no known pattern ("needs analysis").')
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print a JSON list of {id, date, severity, title, patterns, needs_analysis, follow_ups_open, "
+    "follow_ups_overdue, path}, newest first.",
+)
+def list_incidents(kb_dir, since, days, pattern_id, unlinked, as_json):
+    """List the incidents, newest first: id, date, severity, title, the patterns each links (or "needs
+    analysis") and its open follow-ups. Incidents dated after today are not listed yet, as on the board.
+
+    \b
+    recur incident list --days 30
+    recur incident list --unlinked          # the board's "needs analysis", to link: recur incident link ID
+    recur incident list --pattern db-pool-exhausted --since 2026-01-01 --json
+    """
+    from recur.kb.loader import load_kb, require_patterns
+    from recur.problems.incidents import incident_rows
+    from recur.util.dates import shift
+
+    if since and days:
+        raise click.UsageError("--since DATE and --days N both say where the list starts: give one of them")
+    today = given_date(None, "--since")
+    start = given_date(since, "--since") if since else shift(today, 1 - days) if days else None
+    kb = load_kb(kb_dir)
+    if pattern_id:
+        require_patterns(kb, [pattern_id], "--pattern")
+    rows = incident_rows(kb, today, since=start, pattern=pattern_id, unlinked=unlinked)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        click.echo("\n".join(_incident_lines(kb, for_terminal(rows), (since, days, pattern_id, unlinked))))
+    left_out = sorted(iid for iid in kb.incident_files if iid not in kb.incidents)
+    if left_out:  # said on stderr, with --json too: the list is not every record
+        shown = ", ".join(left_out[:5]) + (" …" if len(left_out) > 5 else "")
+        click.echo(f"note: {len(left_out)} incident record(s) with errors left out ({shown}); recur check names them",
+                   err=True)  # fmt: skip
+
+
+def _incident_lines(kb, rows: list, asked: tuple) -> list[str]:
+    """The list as text: a line per incident, and under it its patterns (or "needs analysis") and open
+    follow-ups."""
+    since, days, pattern_id, unlinked = asked
+    given = [f"--since {since}" if since else "", f"--days {days}" if days else "",
+             f"--pattern {pattern_id}" if pattern_id else "", "--unlinked" if unlinked else ""]  # fmt: skip
+    given = [g for g in given if g]
+    if not rows:
+        return [f"No incidents{' match ' + ' '.join(given) if given else ' recorded'}."]
+    lines = [f"{len(rows)} incident(s), newest first{' (' + ' '.join(given) + ')' if given else ''}:"]
+    drafts = kb.import_drafts()
+    for r in rows:
+        lines.append(f"  {r['id']}  {r['date']}  {r['severity']}  {r['title']}")
+        if r["needs_analysis"]:
+            draft = (
+                f" (linked to import drafts alone, not yet reviewed: {', '.join(r['patterns'])})"
+                if r["patterns"]
+                else ""
+            )
+            linked = f"needs analysis{draft}"
+        else:
+            linked = ", ".join(p + (" (draft)" if p in drafts else "") for p in r["patterns"])
+        n, late = r["follow_ups_open"], f" ({r['follow_ups_overdue']} overdue)" if r["follow_ups_overdue"] else ""
+        lines.append(f"      {linked} · {n or 'no'} open follow-up{'' if n == 1 else 's'}{late}")
+    if any(r["needs_analysis"] for r in rows):  # what to do with them, as the report's last line says it
+        lines.append("Link one needing analysis: recur incident link ID (its candidates, or a search for them)")
+    return lines
+
+
 from recur.cli.incident_marks import follow_up, review  # noqa: E402 (the group is defined above)
 
 incident.add_command(review)
