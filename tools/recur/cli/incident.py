@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from pathlib import Path
 
@@ -526,29 +527,54 @@ def _flag_lines(kb, iid: str) -> list[str]:
 
 @incident.command("link")
 @kb_option
+@index_option
+@model_option
 @click.argument("incident_id")
 @click.argument("pattern_ids", nargs=-1)
-def link(kb_dir, incident_id, pattern_ids):
-    """Link incident INCIDENT_ID to known pattern(s) PATTERN_IDS.
+@click.option(
+    "--remove", "removed", multiple=True, metavar="ID", help="Unlink pattern ID, linked by mistake (repeatable)."
+)
+def link(kb_dir, index_dir, model, incident_id, pattern_ids, removed):
+    """Link incident INCIDENT_ID to known pattern(s) PATTERN_IDS, or unlink one (--remove).
 
-    Without PATTERN_IDS, shows the ranked candidates recur import or recur incident new stored. With
-    them, says what was linked, and names a pattern that was not among those candidates.
+    Without PATTERN_IDS, shows the ranked candidates recur import or recur incident new stored; with
+    none stored (recorded with --no-suggest, or by hand), searches its title and summary now, as recur
+    incident new does, and on a terminal asks which to link. With PATTERN_IDS, says what was linked,
+    and names a pattern that was not among the stored candidates.
+
+    \b
+    recur incident link INC-2026-0142                       # its candidates, to choose from
+    recur incident link INC-2026-0142 bad-deploy-crashloop
+    recur incident link INC-2026-0142 disk-full --remove db-pool-exhausted   # a wrong link replaced
     """
-    from recur.kb.incident_record import candidates_text, find_incident, link_patterns
-    from recur.kb.loader import display_path, load_kb
+    from recur.kb.incident_record import candidates_text, find_incident
+    from recur.kb.loader import load_kb
 
+    if both := sorted(set(pattern_ids) & set(removed)):
+        raise click.UsageError(f"{', '.join(both)}: named to link and to --remove: give one of them")
     kb = load_kb(kb_dir)
     find_incident(kb, incident_id)  # an id that names no record is said before the patterns are checked
-    if not pattern_ids:
+    if removed:
+        _unlink(kb, incident_id, removed)
+        kb = load_kb(kb_dir)
+    if pattern_ids:
+        _link_given(kb, incident_id, pattern_ids)
+    elif not removed:
         lines = candidates_text(kb, incident_id)
         for line in lines:
             click.echo(line)
         if not lines:
-            click.echo(
-                f"{incident_id}: no stored candidates (recur import and recur incident new store them); "
-                "name the pattern(s) to link."
-            )
+            _search_now(kb_dir, index_dir, model, kb, incident_id)
         return
+    if removed:
+        _links_now(load_kb(kb_dir), incident_id)
+    _left_out_note(kb, incident_id)
+
+
+def _link_given(kb, incident_id: str, pattern_ids) -> None:
+    from recur.kb.incident_record import link_patterns
+    from recur.kb.loader import display_path
+
     # the candidates are shown alone only: printed before "Linked …", they read as the answer to the link
     # ("Candidates stored for X (not linked):" above "Linked X to …"; found in review)
     path, added = link_patterns(kb, incident_id, list(pattern_ids))
@@ -561,7 +587,64 @@ def link(kb_dir, incident_id, pattern_ids):
     inc = kb.incidents.get(incident_id)
     _draft_note(kb, incident_id, added, [*(inc.patterns if inc is not None else ()), *added])
     _not_a_candidate_note(kb, incident_id, added)
-    _left_out_note(kb, incident_id)
+
+
+def _unlink(kb, incident_id: str, removed) -> None:
+    """--remove: take the links out, saying which. A wrong link could only be taken out in the YAML."""
+    from recur.kb.incident_record import unlink_patterns
+    from recur.kb.loader import display_path
+
+    path, gone = unlink_patterns(kb, incident_id, removed)
+    click.echo(f"Unlinked {incident_id} from {', '.join(gone)} ({display_path(path)}).")
+
+
+def _links_now(kb, incident_id: str) -> None:
+    """What the incident links once --remove is done, and whether it needs analysis again."""
+    from recur.problems.board import needs_analysis
+
+    inc = kb.incidents.get(incident_id)
+    if inc is None:  # a record with errors: _left_out_note says it
+        return
+    if needs_analysis(inc, kb.import_drafts()):
+        drafts = f" (only {', '.join(inc.patterns)}, an import's draft not yet reviewed)" if inc.patterns else ""
+        click.echo(
+            f'{incident_id} now links no known pattern{drafts}: it is under "needs analysis" in recur report and '
+            f"on the board; recur incident link {incident_id} shows candidates to link"
+        )
+    else:
+        click.echo(f"{incident_id} now links {', '.join(inc.patterns)}.")
+
+
+def _search_now(kb_dir, index_dir, model, kb, incident_id: str) -> None:
+    """An incident with no stored candidates (recorded with --no-suggest, by hand, or linked when written and
+    unlinked since): its title and summary searched now, as `recur incident new` searches them, the results
+    shown the same way and, on a terminal, linked when picked. It said "no stored candidates; name the
+    pattern(s) to link", and the reviewer had no pattern to name."""
+    from recur.kb.incident_record import suggestion_query
+
+    inc = kb.incidents.get(incident_id)
+    if inc is None:  # a record with errors: nothing read to search with
+        click.echo(f"{incident_id}: no stored candidates (recur import and recur incident new store them); "
+                   "name the pattern(s) to link.")  # fmt: skip
+        return
+    summary = (inc.sections.get("Summary") or "").strip()
+    query = suggestion_query(inc.title, summary if summary != inc.title.strip() else None)
+    click.echo(f"{incident_id}: no stored candidates; searching its title and summary now:")
+    try:
+        answer = _answer(kb_dir, index_dir, model, query, 3, inc.patterns)
+    except RecurError as exc:
+        command = f"recur suggest {shlex.quote(' '.join(query.split())[:500])}"
+        raise RecurError(
+            f"{exc}\nSearch it yourself: {command}; then recur incident link {incident_id} PATTERN_ID"
+        ) from None
+    _show(answer, inc.patterns)
+    results = answer.results
+    if results and sys.stdin.isatty():
+        picked = _picked(results, incident_id)
+        if picked:
+            _link_given(kb, incident_id, picked)
+    elif results and not answer.no_known_pattern:
+        click.echo(_link_later(incident_id, results, answer.likelier))
 
 
 def _not_a_candidate_note(kb, incident_id: str, added) -> None:
