@@ -133,3 +133,22 @@ The nightly rebuild stalled on a lock.
     overdue = run("report", "--kb", kb_dir, "--as-of", AS_OF, "--fail-on", "overdue")
     mine = [line for line in overdue.output.splitlines() if out["incident"] in line and "follow-up" in line]
     assert mine == [f"  follow-up 'Time out vacuum after 30 minutes' of {out['incident']} (Lee) overdue by 21 day(s)"]
+
+
+def test_the_incident_page_shows_won_t_do_not_overdue(tmp_path):
+    # the page showed the status's key; an open follow-up overdue has its badge in the last column
+    from site_helpers import AS_OF, site_kb
+
+    from recur.site import pages
+
+    root = site_kb(tmp_path / "kb")
+    path = root / "incidents/2026/INC-2026-0003.md"  # the follow-up is due 2026-04-25, 6 days before AS_OF
+    path.write_text(
+        path.read_text().replace("status: open, owner: team-storage", "status: wont-do, owner: team-storage")
+    )
+    kb = load_kb(root)
+    day = dt.date.fromisoformat(AS_OF)
+    page = pages(kb, as_of=day, board=board(kb, day))["incidents/2026/INC-2026-0003.md"]
+    table = page.split("## Follow-ups")[1].split("\n\n")[1]
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in table.splitlines()[2:]]
+    assert [r[:2] + r[4:5] for r in rows] == [["Log rotation on checkout hosts", "won't do", ""]]
