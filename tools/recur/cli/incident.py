@@ -27,6 +27,7 @@ def incident():
         --flag "restored by rollback; no heap dump"
     recur incident flag INC-2026-0142 "why did the canary not catch it?"
     recur incident link INC-2026-0142 bad-deploy-crashloop
+    recur incident list --unlinked
     """
 
 
