@@ -42,17 +42,24 @@ def import_item(kb_dir, tmp_path, line: str):
         "Lint cron specs (Won't Do)",  # read so before: the labelled forms are read as it is
     ],
 )
-def test_a_labelled_status_that_says_the_item_will_not_be_done_leaves_it_out(kb_dir, tmp_path, line):
-    # "— Status: Won't Do" was an open follow-up titled "Lint cron specs — Status: Won't Do": overdue on the board
+def test_a_labelled_status_that_says_the_item_will_not_be_done_records_it_wont_do(kb_dir, tmp_path, line):
+    # "— Status: Won't Do" was an open follow-up titled "Lint cron specs — Status: Won't Do": overdue on the board;
+    # then it was left out of the record, what the review decided against lost: now closed undone (wont-do)
     out, got = import_item(kb_dir, tmp_path, line)
-    assert got == [] and out["follow_ups"] == 0
-    assert "not imported as follow-ups (cancelled): Lint cron specs" in out["notes"]
+    owner = "Ana Ruiz" if "Owner" in line else None
+    assert got == [("Lint cron specs", "wont-do", owner, None, None, None)] and out["follow_ups"] == 1
+    assert f"{WONT_DO_NOTE}Lint cron specs" in out["notes"]
 
 
-def test_a_labelled_status_in_a_sub_item_that_says_the_item_will_not_be_done_leaves_it_out(kb_dir, tmp_path):
+# the import's note naming the cancelled action items it recorded as follow-ups won't do
+WONT_DO_NOTE = "follow-ups recorded won't do (cancelled): "
+
+
+def test_a_labelled_status_in_a_sub_item_that_says_the_item_will_not_be_done_records_it_wont_do(kb_dir, tmp_path):
     # "  - Status: Won't Fix" under the item was read as no status: the item stayed open
     out, got = import_item(kb_dir, tmp_path, "Lint cron specs\n  - Owner: Ana Ruiz\n  - Status: Won't Fix")
-    assert got == [] and "not imported as follow-ups (cancelled): Lint cron specs" in out["notes"]
+    assert got == [("Lint cron specs", "wont-do", "Ana Ruiz", None, None, None)]
+    assert f"{WONT_DO_NOTE}Lint cron specs" in out["notes"]
 
 
 DONE_ON = dt.date(2026, 11, 27)
@@ -122,14 +129,16 @@ def test_a_labelled_status_no_word_of_which_is_read_stays_in_the_title(kb_dir, t
         "Lint cron specs\n  - Status: Cannot Reproduce",
     ],
 )
-def test_a_labelled_jira_resolution_that_closes_the_item_undone_leaves_it_out(kb_dir, tmp_path, line):
+def test_a_labelled_jira_resolution_that_closes_the_item_undone_records_it_wont_do(kb_dir, tmp_path, line):
     out, got = import_item(kb_dir, tmp_path, line)
-    assert got == [] and out["follow_ups"] == 0
-    cancelled = [n for n in out["notes"] if n.startswith("not imported as follow-ups (cancelled): ")]
-    assert cancelled in (
-        ["not imported as follow-ups (cancelled): Lint cron specs"],
-        ["not imported as follow-ups (cancelled): Lint cron specs (no budget)"],
-    ), out["notes"]
+    cancelled = [n for n in out["notes"] if n.startswith(WONT_DO_NOTE)]
+    assert cancelled in ([f"{WONT_DO_NOTE}Lint cron specs"], [f"{WONT_DO_NOTE}Lint cron specs (no budget)"]), out[
+        "notes"
+    ]
+    owner = "Ana Ruiz" if "Owner" in line else None
+    ticket = "OPS-12" if "OPS-12" in line else None  # the issue it duplicates: where the work is tracked
+    assert got == [(cancelled[0].removeprefix(WONT_DO_NOTE), "wont-do", owner, None, ticket, None)]
+    assert out["follow_ups"] == 1
 
 
 @pytest.mark.parametrize(

@@ -71,9 +71,10 @@ def test_a_jira_table_s_dates_are_read_and_its_overdue_item_fails_the_gate(fresh
     # the incident's own date field in Jira's form too: every date field of the import reads it
     assert out["date"] == "2026-11-10", out["notes"]
     assert not [n for n in out["notes"] if "not read as a date" in n], out["notes"]
-    # "Duplicate" closes the issue undone, as "Won't Do": no follow-up, named in the notes
+    # "Duplicate" closes the issue undone, as "Won't Do": a follow-up won't do (closed, its due date kept: never
+    # overdue), named in the notes
     assert (
-        "not imported as follow-ups (cancelled): Merge the two lag dashboards; Add dashboards for write queue"
+        "follow-ups recorded won't do (cancelled): Merge the two lag dashboards; Add dashboards for write queue"
         in out["notes"]
     )
     assert follow_ups(fresh_kb, out["incident"]) == {
@@ -82,6 +83,8 @@ def test_a_jira_table_s_dates_are_read_and_its_overdue_item_fails_the_gate(fresh
         "Alert on rejected bulk requests": ("open", dt.date(2026, 12, 1), None),
         "Backpressure in the indexer": ("open", dt.date(2027, 1, 15), None),
         "Page on indexer lag": ("open", dt.date(2026, 12, 2), None),
+        "Merge the two lag dashboards": ("wont-do", dt.date(2026, 11, 20), None),
+        "Add dashboards for write queue": ("wont-do", None, None),
     }
     rep = report(fresh_kb, "--format", "json")
     got = json.loads(rep.stdout)
@@ -124,10 +127,13 @@ def test_a_resolved_date_is_the_done_day_where_no_status_says_otherwise(fresh_kb
     assert follow_ups(fresh_kb, out["incident"]) == {
         "Cap bulk size at 2k documents": ("open", None, None),
         "Page on indexer lag": ("done", None, None),
+        "Merge the two lag dashboards": ("wont-do", None, None),
+        "Reindex the stale shards": ("wont-do", None, None),
     }
     # Jira's resolutions that close an issue undone are cancelled, as "Won't Do": were open follow-ups
     assert (
-        "not imported as follow-ups (cancelled): Merge the two lag dashboards; Reindex the stale shards" in out["notes"]
+        "follow-ups recorded won't do (cancelled): Merge the two lag dashboards; Reindex the stale shards"
+        in out["notes"]
     )
 
 
@@ -236,9 +242,15 @@ def test_a_resolution_column_that_closes_an_issue_undone_cancels_it(fresh_kb, tm
         "Cap bulk size at 2k documents": ("done", dt.date(2026, 11, 18), dt.date(2026, 11, 17)),
         "Alert on rejected bulk requests": ("done", dt.date(2026, 11, 20), dt.date(2026, 11, 19)),
         "Backpressure in the indexer": ("open", dt.date(2027, 1, 15), None),
+        **dict.fromkeys(
+            ["Add dashboards for write queue", "Reindex the stale shards", "Rewrite the bulk client"],
+            ("wont-do", None, None),
+        ),
+        "Merge the two lag dashboards": ("wont-do", dt.date(2026, 11, 20), None),
+        "Shard the write queue": ("wont-do", None, None),
     }
     assert (
-        "not imported as follow-ups (cancelled): Merge the two lag dashboards; Add dashboards for write queue; "
+        "follow-ups recorded won't do (cancelled): Merge the two lag dashboards; Add dashboards for write queue; "
         "Reindex the stale shards; Rewrite the bulk client; Shard the write queue" in out["notes"]
     ), out["notes"]
 
@@ -257,5 +269,6 @@ def test_a_resolution_column_alone_says_done_or_cancelled(fresh_kb, tmp_path):
     assert follow_ups(fresh_kb, out["incident"]) == {
         "Cap bulk size at 2k documents": ("done", dt.date(2026, 11, 18), None),
         "Alert on rejected bulk requests": ("open", dt.date(2026, 12, 1), None),
+        "Merge the two lag dashboards": ("wont-do", dt.date(2026, 11, 20), None),
     }
-    assert "not imported as follow-ups (cancelled): Merge the two lag dashboards" in out["notes"], out["notes"]
+    assert "follow-ups recorded won't do (cancelled): Merge the two lag dashboards" in out["notes"], out["notes"]

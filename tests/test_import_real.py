@@ -642,6 +642,7 @@ def test_long_runs_of_spaces_in_action_items_are_read_in_linear_time():
     assert [(it["title"], it["owner"], it["due"]) for it in read] == [
         ("Raise the pool size", "sam", dt.date(2026, 12, 1)),
         ("Document the failover steps [runbook] x", None, None),
+        ("Move the queue to Kafka", None, None),  # a follow-up won't do, in its place
         ("Split the worker pool (not now) y", None, None),
         ("Add a retry budget", "Marta Nowak", dt.date(2026, 12, 1)),
         ("Shard the cache now, @Bob z", "ana", None),

@@ -546,6 +546,10 @@ def test_cancelled_action_items_are_no_open_follow_ups_and_an_unread_due_is_said
     assert [(a["title"], a["status"], a["due"]) for a in pm.action_items] == [
         ("Time out vacuum after 30 minutes", "open", dt.date(2026, 8, 20)),
         ("Move the rebuild off the primary", "open", None),
+        # closed undone, in their place: what the review decided against (they were left out of the record)
+        ("Rewrite the rebuild in Go", "wont-do", None),
+        ("Page on lock waits over 10 minutes", "wont-do", dt.date(2026, 8, 11)),
+        ("Upgrade the database first", "wont-do", None),
         ("Check lock graphs in the ~~old~~ new dashboard", "done", dt.date(2026, 8, 15)),
     ]
     assert pm.cancelled_items == [
@@ -559,8 +563,8 @@ def test_cancelled_action_items_are_no_open_follow_ups_and_an_unread_due_is_said
     out = json.loads(imp(kb_dir, tmp_path / "pm" / "search.md", CANCELLED_ITEMS, "--json").output)
     notes = out["notes"]
     assert (
-        "not imported as follow-ups (cancelled): Rewrite the rebuild in Go; Page on lock waits over 10 minutes; Upgrade the database first"
-        in notes
+        "follow-ups recorded won't do (cancelled): Rewrite the rebuild in Go; "
+        "Page on lock waits over 10 minutes; Upgrade the database first" in notes
     )
     assert "follow-up 'Move the rebuild off the primary': due 'H2 2027' not read as a date, left empty" in notes
     inc = load_kb(kb_dir).incidents[out["incident"]]

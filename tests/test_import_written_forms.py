@@ -784,8 +784,8 @@ def test_a_blocked_item_is_open_and_said_in_the_notes(kb_dir, tmp_path):
     ]
     out = json.loads(imp(kb_dir, tmp_path / "pm" / "keys.md", BLOCKED_ITEMS).output)
     assert (
-        "follow-up 'Drop the old intermediate': 'blocked on legal review' recorded open (a follow-up is open or "
-        "done), the words out of its title"
+        "follow-up 'Drop the old intermediate': 'blocked on legal review' recorded open (no follow-up status says "
+        "blocked), the words out of its title"
     ) in out["notes"]
     inc = load_kb(kb_dir).incidents[out["incident"]]
     assert inc.follow_ups[1].title == "Rotate the signing key" and inc.follow_ups[1].status == "open"

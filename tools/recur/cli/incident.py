@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from pathlib import Path
 
@@ -26,6 +27,7 @@ def incident():
         --flag "restored by rollback; no heap dump"
     recur incident flag INC-2026-0142 "why did the canary not catch it?"
     recur incident link INC-2026-0142 bad-deploy-crashloop
+    recur incident list --unlinked
     """
 
 
@@ -526,29 +528,54 @@ def _flag_lines(kb, iid: str) -> list[str]:
 
 @incident.command("link")
 @kb_option
+@index_option
+@model_option
 @click.argument("incident_id")
 @click.argument("pattern_ids", nargs=-1)
-def link(kb_dir, incident_id, pattern_ids):
-    """Link incident INCIDENT_ID to known pattern(s) PATTERN_IDS.
+@click.option(
+    "--remove", "removed", multiple=True, metavar="ID", help="Unlink pattern ID, linked by mistake (repeatable)."
+)
+def link(kb_dir, index_dir, model, incident_id, pattern_ids, removed):
+    """Link incident INCIDENT_ID to known pattern(s) PATTERN_IDS, or unlink one (--remove).
 
-    Without PATTERN_IDS, shows the ranked candidates recur import or recur incident new stored. With
-    them, says what was linked, and names a pattern that was not among those candidates.
+    Without PATTERN_IDS, shows the ranked candidates recur import or recur incident new stored; with
+    none stored (recorded with --no-suggest, or by hand), searches its title and summary now, as recur
+    incident new does, and on a terminal asks which to link. With PATTERN_IDS, says what was linked,
+    and names a pattern that was not among the stored candidates.
+
+    \b
+    recur incident link INC-2026-0142                       # its candidates, to choose from
+    recur incident link INC-2026-0142 bad-deploy-crashloop
+    recur incident link INC-2026-0142 disk-full --remove db-pool-exhausted   # a wrong link replaced
     """
-    from recur.kb.incident_record import candidates_text, find_incident, link_patterns
-    from recur.kb.loader import display_path, load_kb
+    from recur.kb.incident_record import candidates_text, find_incident
+    from recur.kb.loader import load_kb
 
+    if both := sorted(set(pattern_ids) & set(removed)):
+        raise click.UsageError(f"{', '.join(both)}: named to link and to --remove: give one of them")
     kb = load_kb(kb_dir)
     find_incident(kb, incident_id)  # an id that names no record is said before the patterns are checked
-    if not pattern_ids:
+    if removed:
+        _unlink(kb, incident_id, removed)
+        kb = load_kb(kb_dir)
+    if pattern_ids:
+        _link_given(kb, incident_id, pattern_ids)
+    elif not removed:
         lines = candidates_text(kb, incident_id)
         for line in lines:
             click.echo(line)
         if not lines:
-            click.echo(
-                f"{incident_id}: no stored candidates (recur import and recur incident new store them); "
-                "name the pattern(s) to link."
-            )
+            _search_now(kb_dir, index_dir, model, kb, incident_id)
         return
+    if removed:
+        _links_now(load_kb(kb_dir), incident_id)
+    _left_out_note(kb, incident_id)
+
+
+def _link_given(kb, incident_id: str, pattern_ids) -> None:
+    from recur.kb.incident_record import link_patterns
+    from recur.kb.loader import display_path
+
     # the candidates are shown alone only: printed before "Linked …", they read as the answer to the link
     # ("Candidates stored for X (not linked):" above "Linked X to …"; found in review)
     path, added = link_patterns(kb, incident_id, list(pattern_ids))
@@ -561,7 +588,64 @@ def link(kb_dir, incident_id, pattern_ids):
     inc = kb.incidents.get(incident_id)
     _draft_note(kb, incident_id, added, [*(inc.patterns if inc is not None else ()), *added])
     _not_a_candidate_note(kb, incident_id, added)
-    _left_out_note(kb, incident_id)
+
+
+def _unlink(kb, incident_id: str, removed) -> None:
+    """--remove: take the links out, saying which. A wrong link could only be taken out in the YAML."""
+    from recur.kb.incident_record import unlink_patterns
+    from recur.kb.loader import display_path
+
+    path, gone = unlink_patterns(kb, incident_id, removed)
+    click.echo(f"Unlinked {incident_id} from {', '.join(gone)} ({display_path(path)}).")
+
+
+def _links_now(kb, incident_id: str) -> None:
+    """What the incident links once --remove is done, and whether it needs analysis again."""
+    from recur.problems.board import needs_analysis
+
+    inc = kb.incidents.get(incident_id)
+    if inc is None:  # a record with errors: _left_out_note says it
+        return
+    if needs_analysis(inc, kb.import_drafts()):
+        drafts = f" (only {', '.join(inc.patterns)}, an import's draft not yet reviewed)" if inc.patterns else ""
+        click.echo(
+            f'{incident_id} now links no known pattern{drafts}: it is under "needs analysis" in recur report and '
+            f"on the board; recur incident link {incident_id} shows candidates to link"
+        )
+    else:
+        click.echo(f"{incident_id} now links {', '.join(inc.patterns)}.")
+
+
+def _search_now(kb_dir, index_dir, model, kb, incident_id: str) -> None:
+    """An incident with no stored candidates (recorded with --no-suggest, by hand, or linked when written and
+    unlinked since): its title and summary searched now, as `recur incident new` searches them, the results
+    shown the same way and, on a terminal, linked when picked. It said "no stored candidates; name the
+    pattern(s) to link", and the reviewer had no pattern to name."""
+    from recur.kb.incident_record import suggestion_query
+
+    inc = kb.incidents.get(incident_id)
+    if inc is None:  # a record with errors: nothing read to search with
+        click.echo(f"{incident_id}: no stored candidates (recur import and recur incident new store them); "
+                   "name the pattern(s) to link.")  # fmt: skip
+        return
+    summary = (inc.sections.get("Summary") or "").strip()
+    query = suggestion_query(inc.title, summary if summary != inc.title.strip() else None)
+    click.echo(f"{incident_id}: no stored candidates; searching its title and summary now:")
+    try:
+        answer = _answer(kb_dir, index_dir, model, query, 3, inc.patterns)
+    except RecurError as exc:
+        command = f"recur suggest {shlex.quote(' '.join(query.split())[:500])}"
+        raise RecurError(
+            f"{exc}\nSearch it yourself: {command}; then recur incident link {incident_id} PATTERN_ID"
+        ) from None
+    _show(answer, inc.patterns)
+    results = answer.results
+    if results and sys.stdin.isatty():
+        picked = _picked(results, incident_id)
+        if picked:
+            _link_given(kb, incident_id, picked)
+    elif results and not answer.no_known_pattern:
+        click.echo(_link_later(incident_id, results, answer.likelier))
 
 
 def _not_a_candidate_note(kb, incident_id: str, added) -> None:
@@ -609,6 +693,80 @@ def _retired_note(kb, pattern_ids) -> None:
                 "(retired patterns are left out of suggestions and the board's fixes)",
                 err=True,
             )
+
+
+@incident.command("list")
+@kb_option
+@click.option("--since", metavar="DATE", help="Only incidents dated DATE (YYYY-MM-DD) or later.")
+@click.option("--days", type=click.IntRange(1), help="Only incidents of the last N days, today included.")
+@click.option("--pattern", "pattern_id", metavar="ID", help="Only incidents linked to pattern ID.")
+@click.option("--unlinked", is_flag=True, help='Only incidents with no known pattern ("needs analysis").')
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print a JSON list of {id, date, severity, title, patterns, needs_analysis, follow_ups_open, "
+    "follow_ups_overdue, path}, newest first.",
+)
+def list_incidents(kb_dir, since, days, pattern_id, unlinked, as_json):
+    """List the incidents, newest first: id, date, severity, title, the patterns each links (or "needs
+    analysis") and its open follow-ups. Incidents dated after today are not listed yet, as on the board.
+
+    \b
+    recur incident list --days 30
+    recur incident list --unlinked          # the board's "needs analysis", to link: recur incident link ID
+    recur incident list --pattern db-pool-exhausted --since 2026-01-01 --json
+    """
+    from recur.kb.loader import load_kb, require_patterns
+    from recur.problems.incidents import incident_rows
+    from recur.util.dates import shift
+
+    if since and days:
+        raise click.UsageError("--since DATE and --days N both say where the list starts: give one of them")
+    today = given_date(None, "--since")
+    start = given_date(since, "--since") if since else shift(today, 1 - days) if days else None
+    kb = load_kb(kb_dir)
+    if pattern_id:
+        require_patterns(kb, [pattern_id], "--pattern")
+    rows = incident_rows(kb, today, since=start, pattern=pattern_id, unlinked=unlinked)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        click.echo("\n".join(_incident_lines(kb, for_terminal(rows), (since, days, pattern_id, unlinked))))
+    left_out = sorted(iid for iid in kb.incident_files if iid not in kb.incidents)
+    if left_out:  # said on stderr, with --json too: the list is not every record
+        shown = ", ".join(left_out[:5]) + (" …" if len(left_out) > 5 else "")
+        click.echo(f"note: {len(left_out)} incident record(s) with errors left out ({shown}); recur check names them",
+                   err=True)  # fmt: skip
+
+
+def _incident_lines(kb, rows: list, asked: tuple) -> list[str]:
+    """The list as text: a line per incident, and under it its patterns (or "needs analysis") and open
+    follow-ups."""
+    since, days, pattern_id, unlinked = asked
+    given = [f"--since {since}" if since else "", f"--days {days}" if days else "",
+             f"--pattern {pattern_id}" if pattern_id else "", "--unlinked" if unlinked else ""]  # fmt: skip
+    given = [g for g in given if g]
+    if not rows:
+        return [f"No incidents{' match ' + ' '.join(given) if given else ' recorded'}."]
+    lines = [f"{len(rows)} incident(s), newest first{' (' + ' '.join(given) + ')' if given else ''}:"]
+    drafts = kb.import_drafts()
+    for r in rows:
+        lines.append(f"  {r['id']}  {r['date']}  {r['severity']}  {r['title']}")
+        if r["needs_analysis"]:
+            draft = (
+                f" (linked to import drafts alone, not yet reviewed: {', '.join(r['patterns'])})"
+                if r["patterns"]
+                else ""
+            )
+            linked = f"needs analysis{draft}"
+        else:
+            linked = ", ".join(p + (" (draft)" if p in drafts else "") for p in r["patterns"])
+        n, late = r["follow_ups_open"], f" ({r['follow_ups_overdue']} overdue)" if r["follow_ups_overdue"] else ""
+        lines.append(f"      {linked} · {n or 'no'} open follow-up{'' if n == 1 else 's'}{late}")
+    if any(r["needs_analysis"] for r in rows):  # what to do with them, as the report's last line says it
+        lines.append("Link one needing analysis: recur incident link ID (its candidates, or a search for them)")
+    return lines
 
 
 from recur.cli.incident_marks import follow_up, review  # noqa: E402 (the group is defined above)

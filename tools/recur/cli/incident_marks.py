@@ -140,7 +140,9 @@ def _add(kb_dir, incident_id, which, status, title, owner, due, ticket) -> None:
             "--owner and --ticket go with --add TITLE (a new follow-up) or with WHICH (the one to change)"
         )
     if which or status:
-        raise click.UsageError("--add writes a new follow-up; WHICH with --done or --open marks one: give one of them")
+        raise click.UsageError(
+            "--add writes a new follow-up; WHICH with --done, --open or --wont-do marks one: give one of them"
+        )
     day = given_date(due, "--due") if due else None
     kb = load_kb(kb_dir)
     path, added = add_follow_up(kb, incident_id, title, owner, day, ticket)
@@ -176,8 +178,12 @@ def _lines_as_written(kb, iid: str, kind: str) -> list[str]:
 
 
 def _follow_up_line(f) -> str:
+    from recur.kb.records import status_words
+
     done = f" {f.done.isoformat()}" if f.status == "done" and f.done else ""  # the day it was done, when kept
-    bits = [f.status + done] + [x for x in (f.owner, f"due {f.due.isoformat()}" if f.due else None, f.ticket) if x]
+    bits = [status_words(f.status) + done] + [
+        x for x in (f.owner, f"due {f.due.isoformat()}" if f.due else None, f.ticket) if x
+    ]
     return f"{f.title}  ({', '.join(bits)})"
 
 
@@ -191,6 +197,12 @@ def _follow_up_lines(kb, iid: str) -> list[str]:
 @click.argument("which", nargs=-1, type=TEXT)
 @click.option("--done", is_flag=True, help="Mark it done.")
 @click.option("--open", "reopen", is_flag=True, help="Open it again.")
+@click.option(
+    "--wont-do",
+    "wont_do",
+    is_flag=True,
+    help="Close it undone (status wont-do: cancelled, a duplicate, declined): off the board, never overdue.",
+)
 @click.option("--add", "title", metavar="TITLE", type=TEXT, help="Add a follow-up (open) with this title.")
 @click.option("--owner", type=TEXT, help="With --add: who does it; with WHICH: change who does it.")
 @click.option(
@@ -203,7 +215,7 @@ def _follow_up_lines(kb, iid: str) -> list[str]:
     metavar="YYYY-MM-DD",
     help="With --done: the day it was done (default today), kept as its done: date for a report --as-of before it.",
 )
-def follow_up(kb_dir, incident_id, which, done, reopen, title, owner, due, ticket, done_on):
+def follow_up(kb_dir, incident_id, which, done, reopen, wont_do, title, owner, due, ticket, done_on):
     """List incident INCIDENT_ID's follow-ups, add one, or mark the one WHICH names done, give it a due
     date or change its owner or ticket.
 
@@ -214,10 +226,11 @@ def follow_up(kb_dir, incident_id, which, done, reopen, title, owner, due, ticke
     recur incident follow-up INC-2026-0142 --add "Alert on pool saturation" --owner team-db --due 2026-12-19
     recur incident follow-up INC-2026-0142 2 --done
     recur incident follow-up INC-2026-0142 PRB-135 --done --on 2026-12-03
+    recur incident follow-up INC-2026-0142 3 --wont-do   # cancelled: closed, not done
     recur incident follow-up INC-2026-0142 pool alert --due 2026-12-19
     recur incident follow-up INC-2026-0142 2 --owner team-db --ticket DB-80
     """
-    status = _one_status(done and "done", reopen and "open")
+    status = _one_status(done and "done", reopen and "open", wont_do and "wont-do")
     if done_on and status != "done":
         raise click.UsageError("--on goes with --done: the day the follow-up was done")
     if title is not None or (not which and (owner or ticket or due)):
@@ -247,7 +260,7 @@ def _mark(kb_dir, incident_id: str, which: str, status: str | None, due: str | N
 
     if status is None and due is None and not (given["owner"] or given["ticket"]):
         raise click.UsageError(
-            f"add --done (or --open) to mark it, --due DATE to give it a due date, or --owner / --ticket to "
+            f"add --done (or --open, --wont-do) to mark it, --due DATE to give it a due date, or --owner / --ticket to "
             f"change them: recur incident follow-up {incident_id} WHICH --done"
         )
     day = given_date(due, "--due") if due else None
@@ -278,15 +291,17 @@ def _now(key: str, value: str, made: set, was: dict, verb: str = "") -> str:
 
 def _status_said(status: str, made: set, on: dt.date | None, was: dict) -> list[str]:
     """How the status went: marked done (on the day), already done, its done day moved or unknown."""
+    from recur.kb.records import status_words
+
     if "status" in made:
-        return [f"marked {status}" + (f" on {on.isoformat()}" if on else "")]
+        return [f"marked {status_words(status)}" + (f" on {on.isoformat()}" if on else "")]
     if status == "done" and "done" in made:  # done already, the day given now
         return [f"already done, done day now {on.isoformat()}" + (f" (was {was['done']})" if was.get("done") else "")]
     if status == "done" and not was.get("done"):  # written done before the day was kept
         return [f"already done ({_NO_DAY})"]
-    if "done" in made:  # open, with a done day left by a hand edit: the board ignored it, check warned
-        return [f"already open (its done day {was['done']} taken out)"]
-    return [f"already {status}"]
+    if "done" in made:  # open or wont-do, with a done day left by a hand edit: the board ignored it, check warned
+        return [f"already {status_words(status)} (its done day {was['done']} taken out)"]
+    return [f"already {status_words(status)}"]
 
 
 def _named(value: str | None, what: str) -> str | None:

@@ -60,7 +60,7 @@ _DONE_COLS = ("completed", "date completed", "date done", "done on", "done date"
               "closed on", "finished", "resolved", "resolution date")  # fmt: skip
 
 
-# a status that says the item will not be done: no open follow-up (the KB's follow-ups are open or done)
+# a status that says the item will not be done: a follow-up wont-do, closed undone, never an open one
 _CANCEL_WORDS = r"(?:won[’']?t\s*(?:do|fix)|will\s+not\s+(?:do|fix)|wontfix|cancell?ed|dropped|obsolete|abandoned|not\s+doing|descoped)"
 # Jira's resolutions that close an issue undone, as a status: "Duplicate" was recorded an open follow-up
 # with its due date, overdue on the board. Only a status: "Merge the duplicate alerts" keeps its words
@@ -84,7 +84,7 @@ _CANCEL_MARK = re.compile(
     re.I,
 )
 # A blocked item, "Rotate the key — Blocked — SEC-9", "[blocked] Rotate the key", "Blocked: Rotate the key",
-# "Rotate the key (blocked on legal)": the KB's follow-ups are open or done, so it is open; the words
+# "Rotate the key (blocked on legal)": no follow-up status says blocked, and it is still to do, so it is open; the words
 # stayed in its title, which then named another follow-up than the same item unblocked (the next import
 # of the edited postmortem called it gone and a new one added). They are taken out and said in the
 # import's notes (``blocked``: the words as written), as no field of the format holds them. A marker is
@@ -890,7 +890,7 @@ def _with_notes(it: dict, due_unread: str | None, done: tuple, blocked: str | No
     if it["status"] == "done" and any(done):
         it.update({"done": done[0]} if done[0] else {"done_unread": done[1]})
     if blocked and it["status"] == "open":
-        it["blocked"] = blocked  # said in the import's notes: a follow-up is open or done
+        it["blocked"] = blocked  # said in the import's notes: no follow-up status says blocked
     return it
 
 

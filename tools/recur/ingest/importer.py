@@ -205,8 +205,8 @@ def draft_pattern_text(pid, pm, *, title, category, severity, closest, source, i
     cause = "\n\n".join(s[k] for k in ("Root cause", "Trigger", "Five whys") if s.get(k))
     if cause:
         sections.append(("Root cause", cause))
-    if pm.action_items:
-        sections.append(("Permanent fix", Bullets([a["title"] for a in pm.action_items])))
+    if todo := [a["title"] for a in pm.action_items if a["status"] != "wont-do"]:  # not what was decided against
+        sections.append(("Permanent fix", Bullets(todo)))
     if s.get("Detection"):
         sections.append(("Detection", s["Detection"]))
     if closest:
@@ -681,7 +681,7 @@ def _file_notes(prep) -> list[str]:
 
 def _unrecorded_notes(pm, today: dt.date) -> list[str]:
     """What the postmortem says that the record will not hold: fields with no place, cancelled action
-    items (a follow-up is open or done) and blocked ones (recorded open), due dates not read, control characters; and how the
+    items (recorded wont-do) and blocked ones (recorded open), due dates not read, control characters; and how the
     duration was read when that needs saying (the first of several, a value read as none)."""
     from recur.ingest.pm_text import day_of_month
 
@@ -689,7 +689,7 @@ def _unrecorded_notes(pm, today: dt.date) -> list[str]:
     if pm.unkept:
         notes.append(f"not recorded (an incident record has no field for them): {'; '.join(pm.unkept)}")
     if pm.cancelled_items:
-        notes.append(f"not imported as follow-ups (cancelled): {'; '.join(pm.cancelled_items)}")
+        notes.append(f"follow-ups recorded won't do (cancelled): {'; '.join(pm.cancelled_items)}")
     for heading, n in pm.unread_tasks:
         notes.append(
             f"not imported as follow-ups: {n} list item(s) under {heading!r}, a heading not read as the action "
@@ -697,7 +697,7 @@ def _unrecorded_notes(pm, today: dt.date) -> list[str]:
         )
     for title, said in pm.blocked_items:
         notes.append(
-            f"follow-up {title!r}: {said!r} recorded open (a follow-up is open or done), the words out of its title"
+            f"follow-up {title!r}: {said!r} recorded open (no follow-up status says blocked), the words out of its title"
         )
     for title, due in pm.unread_dues:
         notes.append(f"follow-up {title!r}: due {due!r} not read as a date, left empty")

@@ -192,7 +192,7 @@ def follow_up_fields(f) -> list[str]:
 def mark_follow_up(
     kb, iid: str, which: str, status: str | None, due: dt.date | None = None, **values
 ) -> tuple[Path, int, str, list[Edit], dict]:
-    """Set follow-up ``which``'s status (open/done) and/or its ``due`` date (added to its mapping when
+    """Set follow-up ``which``'s status (open/done/wont-do) and/or its ``due`` date (added to its mapping when
     it has none: the report's "no due date" list could only say "edit the record"), and its ``owner``
     and ``ticket`` (``values``; they could be given only to a new follow-up): (the record, its index, its
     title as the record has it, the edits, what it had before: {key: text or None}). Marked done, it
@@ -233,11 +233,12 @@ def _follow_up_edits(k: int, item: dict, status: str | None, due: dt.date | None
 def _done_edits(at: tuple, status: str | None, reopened: str, on: dt.date | None, was_done: bool) -> list[Edit]:
     """The ``done`` day's edit of a review or a follow-up at ``at``: marked done, the day given (``on``) or today,
     where none was given before (done already: its day kept unless one is given); marked ``reopened``
-    (pending, open), the day taken out."""
+    (pending, open) or wont-do, the day taken out."""
     if status == "done" and (on or not was_done):
         day = (on or dt.date.today()).isoformat()
         return [((*at, "done"), day, day)]
-    return [((*at, "done"), None, None)] if status == reopened else []
+    # reopened, or closed undone (a follow-up's wont-do): a done day left would say it was done
+    return [((*at, "done"), None, None)] if status is not None and status != "done" else []
 
 
 def flag_fields(f) -> list[str]:

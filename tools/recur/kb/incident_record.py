@@ -396,6 +396,79 @@ def link_patterns(kb, iid: str, pattern_ids) -> tuple[Path, list]:
     return path, added
 
 
+def unlink_patterns(kb, iid: str, pattern_ids) -> tuple[Path, list]:
+    """Take pattern ids out of an incident's ``patterns`` (`recur incident link --remove`): (the record, the
+    ids taken out, in the order given). A wrong link could only be taken out by editing YAML. An id the
+    record does not link is an error naming those it links; nothing is written then."""
+    from recur.kb.loader import display_path
+
+    path = find_incident(kb, iid)
+    with editing(path.parent, display_path(path)):  # read to replace under one lock: no edit lost
+        front, rest, doc, as_written = read_front(path)
+        have = doc.data if isinstance(doc.data, dict) else {}
+        linked = have.get("patterns")
+        linked = [str(x) for x in linked] if isinstance(linked, list) else []
+        gone = list(dict.fromkeys(pattern_ids))
+        if missing := [pid for pid in gone if pid not in linked]:
+            links = f"it links {', '.join(linked)}" if linked else "it links no pattern"
+            raise RecurError(f"{display_path(path)}: patterns: {iid} does not link {', '.join(missing)} ({links}); "
+                             "nothing written")  # fmt: skip
+        kept = [pid for pid in linked if pid not in gone]
+        text = _without_items("\n".join(front), kept, gone, display_path(path))
+        _unlinked_safely(text, have, kept, display_path(path))
+        write_atomic(path, as_written("\n".join(["---", text]) + "\n" + rest), overwrite=True)
+    return path, gone
+
+
+def _without_items(front: str, kept: list, gone: list, shown: str) -> str:
+    """``front`` with the ``patterns`` items of ``gone`` taken out: a flow list ``[a, b]`` written again with
+    the items kept as they were written; a block list loses the lines of those items (each on a line of its
+    own), and becomes ``[]`` when none is kept (``patterns:`` alone would read as no list)."""
+    import yaml
+
+    from recur.kb.parse import compose
+
+    root = compose(front)
+    pair = next((kv for kv in getattr(root, "value", []) if getattr(kv[0], "value", None) == "patterns"), None)
+    node = pair[1] if pair else None
+    if not isinstance(node, yaml.SequenceNode) or not all(isinstance(x, yaml.ScalarNode) for x in node.value):
+        raise RecurError(f"{shown}: patterns: written in a layout this tool does not edit; change it by hand")
+    items = node.value
+    if node.flow_style:
+        shown_items = [front[x.start_mark.index : x.end_mark.index] for x in items if x.value not in gone]
+        return front[: node.start_mark.index] + "[" + ", ".join(shown_items) + "]" + front[node.end_mark.index :]
+    if not kept:  # after the key's colon, up to the end of the last item's line
+        colon = front.index(":", pair[0].end_mark.index)
+        end = front.find("\n", items[-1].end_mark.index)
+        return front[: colon + 1] + " []" + (front[end:] if end >= 0 else "")
+    lines = front.split("\n")
+    drop = {x.start_mark.line for x in items if x.value in gone}
+    if any(not re.fullmatch(r"\s*-\s*", lines[n][: _item_at(items, n).start_mark.column]) for n in drop):
+        raise RecurError(f"{shown}: patterns: written in a layout this tool does not edit; change it by hand")
+    return "\n".join(line for n, line in enumerate(lines) if n not in drop)
+
+
+def _item_at(items: list, line: int):
+    """The item of a block list that starts on ``line``."""
+    return next(x for x in items if x.start_mark.line == line)
+
+
+def _unlinked_safely(text: str, before: dict, kept: list, shown: str) -> None:
+    """Raise unless ``text`` reads as the record ``before`` with ``patterns`` now ``kept``, every other key
+    as it was: nothing is written otherwise."""
+    from recur.kb.parse import ParseError, load_yaml
+
+    try:
+        data = load_yaml(text, offset=1).data
+    except ParseError as exc:
+        raise RecurError(f"{shown}: patterns: could not unlink safely ({exc.message}); nothing written") from None
+    same = isinstance(data, dict) and all(data.get(k) == v for k, v in before.items() if k != "patterns")
+    if not same or [str(x) for x in data.get("patterns") or []] != kept or set(data) != set(before):
+        raise RecurError(
+            f"{shown}: patterns: could not unlink safely in this layout; nothing written: change it by hand"
+        )
+
+
 CANDIDATE_KEYS = ("id", "rank", "confidence", "score", "title", "why")  # a `candidates:` item (docs/kb-format.md)
 
 

@@ -412,7 +412,9 @@ def _incident_done_dates(kb: KB) -> list[Problem]:
     for i in sorted(kb.all_incidents(), key=lambda i: i.relpath):
         shown = display_path(kb.root / i.relpath)
         for n, f in enumerate(i.follow_ups):
-            why = f.done and _done_date_why("follow-up", f.status, f.done, i.date, ("counts it open", "was done"))
+            # a won't-do one is closed, not open: "counts it open" was wrong of it
+            board = "counts it closed (won't do)" if f.status == "wont-do" else "counts it open"
+            why = f.done and _done_date_why("follow-up", f.status, f.done, i.date, (board, "was done"))
             if why:
                 out.append(Problem(shown, i.line("follow_ups", n, "done"), f"follow_ups[{n}].done", why, "warning"))
         r = i.review

@@ -126,6 +126,11 @@ class FollowUp:
     done: dt.date | None = None  # extension: the day it was done (None: not recorded)
 
 
+def status_words(status: str) -> str:
+    """A follow-up's status as every surface shows it: ``wont-do`` is "won't do" (a listing showed the key)."""
+    return "won't do" if status == "wont-do" else status
+
+
 @dataclass
 class Flag:
     text: str

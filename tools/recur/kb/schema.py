@@ -45,6 +45,22 @@ class Field:
 
 
 FIX_STATUS = ("open", "in-progress", "done", "wont-fix")
+# a status written in a tracker's words, no slip of the format's value: `status: cancelled` on a follow-up
+# was an error naming open and done alone, which left the author no value to write
+_OTHER_WORDS = {
+    "wont-do": (
+        *("cancelled", "canceled", "won't do", "wont do", "wontdo", "won't fix", "wont fix", "wontfix"),
+        *("declined", "duplicate", "dropped", "obsolete", "abandoned", "not doing", "descoped"),
+    )
+}
+
+
+def _said_otherwise(text: str, choices: tuple) -> list[str]:
+    """The value of ``choices`` that ``text`` says in other words ("cancelled": wont-do), as [value] or []."""
+    said = " ".join(text.casefold().replace("\u2019", "'").replace("_", " ").replace("-", " ").split())
+    return [value for value in choices if said in _OTHER_WORDS.get(value, ())]
+
+
 PATTERN_STATUS = ("draft", "active", "retired")
 REVIEW_LEVELS = ("full", "light", "none")
 MAX_REVIEW_DAYS = 3650  # a review due more than ten years after the incident is a typo
@@ -113,9 +129,13 @@ REVIEW = {
     # when it was held, so a board as of a past date shows it pending then, as a follow-up's `done` does
     "done": Field("date", doc="extension: the day it was held"),
 }
+# extension: `wont-do`, a follow-up closed without being done (a tracker's Won't Do, Cancelled, Duplicate,
+# Declined): written open or left out, it sat on the board as open work, overdue, or was lost; as `fix`'s
+# `wont-fix`, it is closed, never overdue
+FOLLOW_UP_STATUS = ("open", "done", "wont-do")
 FOLLOW_UP = {
     "title": Field("str", required=True),
-    "status": Field("enum", choices=("open", "done")),
+    "status": Field("enum", choices=FOLLOW_UP_STATUS),
     "owner": Field("str"),
     "due": Field("date"),
     "ticket": Field("str"),
@@ -324,7 +344,7 @@ class Validator:
         if kind == "enum":
             text = self.scalar(value, "str", path, dotted)
             if text is not None and text not in rule.choices:
-                meant = close_names(text, rule.choices, n=1)
+                meant = close_names(text, rule.choices, n=1) or _said_otherwise(text, rule.choices)
                 hint = f" (did you mean {meant[0]}?)" if meant else _value_home(text, siblings or {})
                 self.error(path, dotted, f"must be one of {', '.join(rule.choices)}, not {text!r}{hint}")
                 return None

@@ -349,6 +349,7 @@ def closing_line(b: dict) -> str | None:
         "Close them with: recur incident review ID --done · recur incident follow-up ID WHICH --done · "
         "recur incident flag ID --done WHICH (WHICH: the number, ticket or words the list shows)"
         + (due if c.get("follow_ups_no_due") else "")
+        + ("; link one needing analysis to its pattern: recur incident link ID" if c.get("unknown") else "")
     )
 
 

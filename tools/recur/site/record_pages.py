@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from recur.kb.anchors import paths_heading
+from recur.kb.records import status_words
 from recur.problems.board import follow_up_open, needs_analysis, review_pending
 from recur.site.context import INCIDENTS, PATHS, Site
 from recur.site.md import alink, badge, cell, esc, front_matter, href, inline_md, kb_md, mdlink, raw, raw_table, table
@@ -78,7 +79,7 @@ def _follow_up_status(site: Site, f) -> str:
     was open then, as the board counts it, and says when it was marked done (as a fix's card does)."""
     if f.status == "done" and f.done is not None and follow_up_open(f, site.as_of):
         return f"open <i>(marked done on {f.done.isoformat()}, after {site.as_of.isoformat()})</i>"
-    return cell(f.status + (f" {f.done.isoformat()}" if f.status == "done" and f.done else ""))
+    return cell(status_words(f.status) + (f" {f.done.isoformat()}" if f.status == "done" and f.done else ""))
 
 
 def incident_index(site: Site) -> str:

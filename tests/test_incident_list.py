@@ -1,0 +1,121 @@
+"""`recur incident list`: the incidents newest first, with their patterns (or "needs analysis") and open
+follow-ups, filtered by date, pattern or need of analysis. It was "No such command": finding an incident's
+id meant listing kb/incidents/<year>/ and opening files."""
+
+import datetime as dt
+import json
+
+from click.testing import CliRunner
+from kbfactory import import_draft_text, write
+
+from recur.cli.main import cli
+
+TODAY = dt.date.today()
+
+
+def run(*args):
+    return CliRunner().invoke(cli, ["incident", "list", *map(str, args)])
+
+
+def incident(kb_dir, iid: str, day: dt.date, patterns: str, extra: str = "") -> None:
+    write(
+        kb_dir,
+        f"incidents/{day.year}/{iid}.md",
+        f"---\nid: {iid}\ntitle: Incident {iid}\ndate: {day.isoformat()}\nseverity: sev3\n"
+        f"patterns: [{patterns}]\n{extra}---\n\n## Summary\nIt happened.\n",
+    )
+
+
+FOLLOW_UPS = """follow_ups:
+  - {title: Add an alert, status: open, due: 2026-05-01}
+  - {title: Raise the limit, status: open}
+  - {title: Rewrite it in Go, status: wont-do, due: 2026-05-01}
+  - {title: Restart the pool, status: done}
+"""
+
+
+def kb_with_incidents(kb_dir):
+    """The small KB's two (INC-2026-0001 linked 2026-03-02, INC-2026-0002 unlinked 2026-04-10), and: one
+    linked with follow-ups, one linked to an import's draft alone, one of three days ago, one dated later."""
+    write(kb_dir, "patterns/capacity/imported-x.md", import_draft_text("imported-x", "capacity", "X", "X happens."))
+    incident(kb_dir, "INC-2026-0010", dt.date(2026, 4, 20), "disk-full, db-pool-exhausted", FOLLOW_UPS)
+    incident(kb_dir, "INC-2026-0011", dt.date(2026, 4, 20), "imported-x")
+    incident(kb_dir, "INC-2099-0001", TODAY - dt.timedelta(days=3), "dns-failure")
+    incident(kb_dir, "INC-2099-0002", TODAY + dt.timedelta(days=20), "dns-failure")
+    return kb_dir
+
+
+def test_incidents_are_listed_newest_first_with_patterns_and_open_follow_ups(kb_dir):
+    r = run("--kb", kb_with_incidents(kb_dir))
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines() == [
+        "5 incident(s), newest first:",
+        f"  INC-2099-0001  {(TODAY - dt.timedelta(days=3)).isoformat()}  sev3  Incident INC-2099-0001",
+        "      dns-failure · no open follow-ups",
+        "  INC-2026-0011  2026-04-20  sev3  Incident INC-2026-0011",
+        "      needs analysis (linked to import drafts alone, not yet reviewed: imported-x) · no open follow-ups",
+        "  INC-2026-0010  2026-04-20  sev3  Incident INC-2026-0010",
+        "      disk-full, db-pool-exhausted · 2 open follow-ups (1 overdue)",  # not the won't-do nor the done one
+        "  INC-2026-0002  2026-04-10  sev3  Unknown slowness",
+        "      needs analysis · no open follow-ups",
+        "  INC-2026-0001  2026-03-02  sev2  Checkout hung on database connections",
+        "      db-pool-exhausted · no open follow-ups",
+        "Link one needing analysis: recur incident link ID (its candidates, or a search for them)",
+    ]  # INC-2099-0002, dated after today, is not listed yet (as on the board)
+
+
+def test_json_is_a_list_of_objects_with_the_documented_keys(kb_dir):
+    rows = json.loads(run("--kb", kb_with_incidents(kb_dir), "--json").output)
+    assert [r["id"] for r in rows] == [
+        "INC-2099-0001",
+        "INC-2026-0011",
+        "INC-2026-0010",
+        "INC-2026-0002",
+        "INC-2026-0001",
+    ]
+    assert rows[2] == {
+        "id": "INC-2026-0010",
+        "date": "2026-04-20",
+        "severity": "sev3",
+        "title": "Incident INC-2026-0010",
+        "patterns": ["disk-full", "db-pool-exhausted"],
+        "needs_analysis": False,
+        "follow_ups_open": 2,
+        "follow_ups_overdue": 1,
+        "path": "incidents/2026/INC-2026-0010.md",
+    }
+    assert [r["needs_analysis"] for r in rows] == [False, True, False, True, False]
+
+
+def test_filters_by_date_pattern_and_need_of_analysis(kb_dir):
+    kb = kb_with_incidents(kb_dir)
+
+    def ids(*args):
+        r = run("--kb", kb, "--json", *args)
+        assert r.exit_code == 0, r.output
+        return [x["id"] for x in json.loads(r.output)]
+
+    assert ids("--since", "2026-04-10") == ["INC-2099-0001", "INC-2026-0011", "INC-2026-0010", "INC-2026-0002"]
+    assert ids("--days", "4") == ["INC-2099-0001"]  # today and the 3 days before it
+    assert ids("--days", "3") == []
+    assert ids("--pattern", "db-pool-exhausted") == ["INC-2026-0010", "INC-2026-0001"]
+    assert ids("--unlinked") == ["INC-2026-0011", "INC-2026-0002"]  # a draft an import wrote is no analysis
+    assert ids("--unlinked", "--since", "2026-04-15") == ["INC-2026-0011"]
+    none = run("--kb", kb, "--pattern", "dns-failure", "--since", "2026-01-01", "--unlinked")
+    assert none.output == "No incidents match --since 2026-01-01 --pattern dns-failure --unlinked.\n"
+
+
+def test_wrong_filters_are_said(kb_dir):
+    r = run("--kb", kb_dir, "--pattern", "disk-ful")
+    assert r.exit_code == 1 and "--pattern: unknown pattern id(s) disk-ful (did you mean disk-full?)" in r.output
+    r = run("--kb", kb_dir, "--since", "2026-01-01", "--days", "3")
+    assert r.exit_code == 2 and "--since DATE and --days N" in r.output
+    r = run("--kb", kb_dir, "--since", "2026-02-30")
+    assert r.exit_code != 0 and "--since" in r.output and "Traceback" not in r.output
+
+
+def test_a_record_with_errors_is_said_left_out(kb_dir):
+    write(kb_dir, "incidents/2026/INC-2026-0099.md", "---\nid: INC-2026-0099\ntitle: Broken\n---\n\n## Summary\nx\n")
+    r = CliRunner().invoke(cli, ["incident", "list", "--kb", str(kb_dir), "--json"])
+    assert [x["id"] for x in json.loads(r.stdout)] == ["INC-2026-0002", "INC-2026-0001"]
+    assert "note: 1 incident record(s) with errors left out (INC-2026-0099); recur check names them" in r.stderr
