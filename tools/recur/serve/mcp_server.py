@@ -374,7 +374,7 @@ def build_server(
     )
     root.handlers[:], root.level = kept  # the SDK's logging.basicConfig must not make every library's logs loud
     _read_tools(server, get_engine, writes=allow_writes, site_url=site_url)
-    _report_tools(server, get_engine)
+    _report_tools(server, get_engine, site_url)
     if allow_writes:
         _write_tools(server, get_engine)
     _resources(server, get_engine)
@@ -438,7 +438,26 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
 
 def _get_pattern(engine, pattern_id: str, site_url: str | None) -> tuple[dict, str]:
     (doc,) = with_urls([pat.pattern_object(engine.docs, pattern_id, pat.retired(engine.manifest))], site_url)
+    if site_url:  # its incidents and look-alikes linked too (the docs promise every pattern and incident a url)
+        doc["incidents"] = _incident_pages(engine, doc, site_url)
+        doc["look_alikes"] = [
+            {**a, "url": pat.site_page(site_url, engine.docs[a["id"]]["path"])} if a.get("id") in engine.docs else a
+            for a in doc.get("look_alikes") or []
+        ]
     return doc, render_pattern(doc)
+
+
+def _incident_pages(engine, doc: dict, site_url: str) -> list[dict]:
+    """The pattern's incidents (the index's id, date and title) each with its file's ``path`` and page ``url``:
+    the index records no path, so the KB is read for it, as past_incidents reads it (an incident's file need
+    not be named by its id)."""
+    from recur.kb.loader import load_kb
+
+    paths = {i.id: i.relpath for i in load_kb(engine.kb_dir).incidents_for(doc["id"])}
+    return [
+        {**i, "path": paths[i["id"]], "url": pat.site_page(site_url, paths[i["id"]])} if i.get("id") in paths else i
+        for i in doc["incidents"]
+    ]
 
 
 def _list_patterns(docs: dict, given: dict, site_url: str | None) -> tuple[dict, str]:
@@ -476,25 +495,49 @@ def _past_incidents(get_engine: Callable, pattern_id, text, limit: int, site_url
     return out, head + ("\n" + "\n".join(lines) if lines else "")
 
 
-def _report_tools(server: MCPServer, get_engine: Callable) -> None:
+ReportOwner = Annotated[
+    str | None,
+    Field(
+        description="Only this owner's follow-ups, permanent fixes and recurring patterns (by their fix's owner), "
+        "e.g. team-data (case-insensitive; empty or left out: everyone's)."
+    ),
+]
+ReportLimit = Annotated[
+    Count | None,
+    Field(
+        description=f"At most this many items in each list (1 to {pat.MAX_INCIDENTS}; left out: the text lists "
+        "10 of each and the structured content all).",
+        json_schema_extra={"minimum": 1, "maximum": pat.MAX_INCIDENTS},
+    ),
+]
+
+
+def _report_tools(server: MCPServer, get_engine: Callable, site_url: str | None = None) -> None:
     @server.tool(annotations=READ_ONLY)
     def problem_report(
         as_of: Annotated[
             str | None, Field(description="Date of the board, YYYY-MM-DD (empty or left out: today).")
         ] = None,
+        owner: ReportOwner = None,
+        limit: ReportLimit = None,
     ) -> CallToolResult:
         """The problem-management board (what `recur report --format json` prints): reviews pending and
         overdue, open follow-ups and permanent fixes by owner, incidents with no known pattern, open flags,
-        the most recurring patterns, recurrence after a fix, monthly trends."""
+        the most recurring patterns, recurrence after a fix, monthly trends. Its text is a summary: the counts,
+        what is overdue with its owner and due date, what recurred in the last 30 days and what needs analysis,
+        each list bounded ("N more")."""
 
         def work():
             from recur.kb.loader import load_kb
-            from recur.problems.report import render_text, report_board
+            from recur.problems.report import report_board
+            from recur.serve.mcp_board import board_answer
             from recur.util.dates import given_date
 
+            if limit is not None and not 1 <= limit <= pat.MAX_INCIDENTS:
+                raise pat.ApiFailure(f"limit: must be between 1 and {pat.MAX_INCIDENTS}")
             # blank as left out, as _given: "" was today and " " was "not a date"
             b = report_board(load_kb(get_engine().kb_dir), given_date(_given(as_of), "as_of"))
-            return b, render_text(b)
+            return board_answer(b, owner=_given(owner), limit=limit, paged=lambda rows: with_urls(rows, site_url))
 
         return run_tool(work)
 
@@ -704,18 +747,39 @@ def _result_lines(r: dict) -> list[str]:
     return lines
 
 
+SHOWN_LINES = 8  # symptoms, signals and incidents in get_pattern's text; the structured content has them all
+DETECTION = 800  # characters of its detection section in the text
+
+
+def _listed(items: list, line: Callable[[object], str], shown: int = SHOWN_LINES) -> list[str]:
+    """At most ``shown`` items as list lines, then how many more the structured content has."""
+    more = [f"- … and {len(items) - shown} more (in the structured content)"] if len(items) > shown else []
+    return [f"- {line(x)}" for x in items[:shown]] + more
+
+
 def render_pattern(doc: dict) -> str:
+    """get_pattern's text: what its description promises (symptoms, signals, summary, evidence, runbook, root
+    cause, detection, permanent fix, linked incidents, look-alikes), long lists bounded. Symptoms, signals,
+    detection and the incidents were left out, so a model that reads the text alone had no way to check that the
+    pattern fits (found in an MCP integrator's review)."""
     lines = [
         f"# {doc['title']} ({doc['id']})",
         f"{doc['category']} · {doc['severity']} · {doc['status']}" + (f" · {doc['url']}" if doc.get("url") else ""),
         "",
         doc.get("summary") or "",
     ]
+    if doc.get("symptoms"):
+        lines += ["", "Symptoms:"] + _listed(doc["symptoms"], lambda x: flat(str(x)))
+    if doc.get("signals"):
+        lines += ["", "Signals (log lines, alerts, metrics):"] + _listed(doc["signals"], lambda x: flat(str(x)))
     if doc.get("evidence"):
         lines += ["", "Evidence to preserve first:"] + [f"- {e}" for e in doc["evidence"]]
     lines += ["", "Runbook:"] + [f"{n}. {s}" for n, s in enumerate(doc.get("runbook") or [], 1)]
     if doc.get("root_cause"):
         lines += ["", "Root cause:", doc["root_cause"]]
+    if doc.get("detection"):
+        said = str(doc["detection"]).strip()
+        lines += ["", "Detection:", said if len(said) <= DETECTION else said[: DETECTION - 1] + "…"]
     fix = doc.get("fix")
     if fix:
         lines += [
@@ -724,12 +788,22 @@ def render_pattern(doc: dict) -> str:
             + (f", owner {fix['owner']}" if fix.get("owner") else "")
             + (f", due {fix['due']}" if fix.get("due") else ""),
         ]
+    lines += _incident_lines(doc.get("incidents") or [])
     alikes = doc.get("look_alikes") or []
     if alikes:
         lines += ["", "Look-alikes:"] + [
-            f"- {a['id']}" + (f": told apart by {a['by']}" if a.get("by") else "") for a in alikes
+            f"- {a['id']}" + (f": told apart by {a['by']}" if a.get("by") else "") + _page(a) for a in alikes
         ]
     return "\n".join(lines).strip()
+
+
+def _incident_lines(incidents: list) -> list[str]:
+    """The linked incidents, newest first, bounded."""
+    if not incidents:
+        return ["", "Linked incidents: none recorded"]
+    newest = sorted(incidents, key=lambda i: (str(i.get("date")), str(i.get("id"))), reverse=True)
+    line = lambda i: f"{i.get('date')} {i.get('id')}: {flat(i.get('title') or '')}{_page(i)}"  # noqa: E731
+    return ["", f"Linked incidents ({len(incidents)}, newest first):"] + _listed(newest, line)
 
 
 # -- the two transports -------------------------------------------------------------------------
