@@ -201,3 +201,39 @@ def test_get_pattern_look_alikes_have_their_pages_with_the_site_url(tmp_path):
     alike = {a["id"]: a for a in doc["look_alikes"]}["db-pool-exhausted"]
     assert alike["url"] == f"{SITE}/patterns/capacity/db-pool-exhausted.html"
     assert f"- db-pool-exhausted: told apart by the pool metrics {alike['url']}" in text.splitlines()
+
+
+def test_stdio_started_from_elsewhere_links_the_pages_of_the_site_beside_its_kb(tmp_path):
+    """Found in review: the documented stdio config never got page links. `--site` defaults to `site` under the
+    current folder, and desktop clients start servers from `/`, so the site `recur site` built beside the KB
+    (its repository's site/, as `recur init` lays it out) was never read. Left at its default, --site is now that
+    one when it holds a built site; one given is taken as given."""
+    import os
+    import sys
+
+    from mcp import StdioServerParameters
+
+    from recur.kb.site_record import SITE_MARKER, site_marker
+
+    kb = small_kb(tmp_path / "repo" / "kb")
+    built = tmp_path / "repo" / "site"
+    built.mkdir()
+    (built / SITE_MARKER).write_text(site_marker("recur site", {}, None, SITE + "/"))
+    elsewhere = tmp_path / "elsewhere"  # the client's working folder, with no site of its own
+    elsewhere.mkdir()
+
+    def started(*extra):
+        args = ["-m", "recur", "mcp", "--kb", str(kb), "--index", str(tmp_path / "index"), "--model", "fake:64"]
+        return StdioServerParameters(command=sys.executable, args=[*args, *extra], env=dict(os.environ), cwd=elsewhere)
+
+    async def main(server):
+        async with Client(server, read_timeout_seconds=120) as client:
+            r = await client.call_tool("suggest_patterns", {"text": "No space left on device", "top": 1})
+            return r.structured_content["results"][0]
+
+    def first(server):
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, main(server)).result()
+
+    assert first(started())["url"] == f"{SITE}/patterns/capacity/disk-full.html"
+    assert "url" not in first(started("--site", str(elsewhere)))  # named: that folder, which has no site
