@@ -237,3 +237,54 @@ def test_stdio_started_from_elsewhere_links_the_pages_of_the_site_beside_its_kb(
 
     assert first(started())["url"] == f"{SITE}/patterns/capacity/disk-full.html"
     assert "url" not in first(started("--site", str(elsewhere)))  # named: that folder, which has no site
+
+
+def test_answers_from_an_index_older_than_the_kb_say_so_and_name_the_files(tmp_path):
+    """Found in review: with `recur mcp` running, a pattern edited or moved away was answered from the old index
+    with no word of it, and the moved one's resource said to run `recur check` (which finds nothing wrong) where
+    `recur index` mends it. Every answer then carries `stale` (the changed files) and a first line of text naming
+    them, as `recur serve` compares them (index.changed_files), incident records aside; the resource says to
+    rebuild the index."""
+    from mcp.shared.exceptions import MCPError
+
+    kb = small_kb(tmp_path / "kb")
+    server = served(kb, tmp_path / "i", stale_every=0)  # looked at every call: no waiting in a test
+
+    async def main():
+        async with Client(server, read_timeout_seconds=120) as client:
+            before = await client.call_tool("get_pattern", {"id": "disk-full"})
+            edited = kb / "patterns/capacity/disk-full.md"
+            edited.write_text(edited.read_text().replace('"Disk full on a host"', '"Disk full (edited)"', 1))
+            (kb / "patterns/network/dns-failure.md").rename(tmp_path / "dns-failure.md")
+            # an incident recorded since is not counted: past_incidents and problem_report read incidents fresh
+            write(
+                kb,
+                "incidents/2026/INC-2026-0099.md",
+                (kb / "incidents/2026/INC-2026-0001.md").read_text().replace("0001", "0099"),
+            )
+            after = [
+                await client.call_tool("get_pattern", {"id": "disk-full"}),
+                await client.call_tool("list_patterns", {}),
+                await client.call_tool("get_pattern", {"id": "nosuch"}),
+            ]
+            try:
+                await client.read_resource("recur://patterns/dns-failure")
+                refused = None
+            except MCPError as exc:
+                refused = exc.error.message
+            return before, after, refused
+
+    with ThreadPoolExecutor(1) as pool:
+        before, (doc, listed, unknown), refused = pool.submit(asyncio.run, main()).result()
+    assert "stale" not in before.structured_content and not before.content[0].text.startswith("Note:")
+    files = ["patterns/capacity/disk-full.md", "patterns/network/dns-failure.md"]
+    for answer in (doc, listed):
+        assert answer.structured_content["stale"]["files"] == files and answer.structured_content["stale"]["more"] == 0
+        first = answer.content[0].text.splitlines()[0]
+        assert first == answer.structured_content["stale"]["message"]
+        assert first.startswith(f"Note: the knowledge base changed since its index was built ({', '.join(files)}):")
+        assert "`recur index`" in first
+    assert doc.structured_content["title"] == "Disk full on a host"  # the old index's, as the note says
+    assert unknown.is_error and "stale" not in unknown.structured_content  # an error is not an answer
+    assert refused is not None and "its file is gone" in refused and "rebuild the index (`recur index`)" in refused
+    assert "recur check" not in refused

@@ -98,6 +98,9 @@ IncidentsOf = Annotated[
     Field(description="Incidents linked to this pattern: its id or its resource URI (empty or left out: give text)."),
 ]
 RESOURCE = "recur://patterns/"  # a pattern's resource URI: this, then its id
+# seconds between two looks at the KB's files for answers from an index older than them (Staleness): a walk of
+# the KB (~10 ms for 300 files) at most this often, as `recur serve` looks (runtime.STALE_INTERVAL)
+STALE_EVERY = 5.0
 
 
 def _pattern_id(value: str | None) -> str | None:
@@ -170,10 +173,11 @@ class _Server(MCPServer):
     every indexed pattern as ``recur://patterns/{id}`` (a URI template alone lists none, so a client
     that offers the listed resources offered no pattern)."""
 
-    def __init__(self, *args, get_engine: Callable, load_wait: float = 0, **kwargs):
+    def __init__(self, *args, get_engine: Callable, load_wait: float = 0, stale_every: float = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self._get_engine = get_engine
         self._load_wait = load_wait  # over HTTP: how long a request waits for an engine still loading
+        self._stale = Staleness(get_engine, stale_every)
 
     async def _loaded(self) -> None:
         """Over HTTP (``load_wait``), a request that needs the engine while it loads waits for it, polled
@@ -229,7 +233,7 @@ class _Server(MCPServer):
         await self._loaded()
         wanted = CLIENT_GONE.set(_gone_check(context))  # copied into the tool's worker thread
         try:
-            return await super().call_tool(name, arguments, context)
+            return await self._stale.noted(await super().call_tool(name, arguments, context))
         except ToolError as exc:
             if isinstance(exc, UnexpectedToolError) or not isinstance(exc.__cause__, ValidationError):
                 raise
@@ -275,6 +279,75 @@ class _Server(MCPServer):
         if not extra:
             return None
         return f"unknown argument(s): {', '.join(extra)} ({name} takes {', '.join(sorted(known)) or 'none'})"
+
+
+INCIDENTS = "incidents/"  # the KB's incident records, under this folder (kb.incident_record writes them there)
+
+
+class Staleness:
+    """Whether the KB's files changed since the served index was built (a pattern edited or moved away while
+    the server runs), looked at most every ``every`` seconds, as `recur serve` looks (retrieval.index's
+    ``changed_files``, ``shown_files``): every answer from the old index then carries ``stale`` and a line of
+    text naming the files. Nothing said it, and an assistant read an edited pattern's old runbook as current
+    (found in an MCP integrator's review)."""
+
+    SHOWN = 20  # file names in the structured ``stale``; the text names 5 (shown_files)
+
+    def __init__(self, get_engine: Callable, every: float):
+        self._get_engine, self._every = get_engine, every
+        self._looked: tuple = (None, float("-inf"), [])  # (the engine looked at, when, its changed files)
+
+    def changed(self) -> list[str]:
+        import time
+
+        from recur.retrieval import index as index_mod
+
+        engine = self._get_engine()
+        was, when, changed = self._looked
+        if engine is was and time.monotonic() - when < self._every:
+            return changed
+        try:
+            changed = index_mod.changed_files(engine.manifest, engine.kb_dir)
+        except (OSError, TypeError, AttributeError):  # no KB folder to compare with (an index-only deployment)
+            changed = []
+        # an incident recorded since (record_incident's own, a teammate's) is not counted: past_incidents and
+        # problem_report read the incidents from the files, and every answer after a recording said "stale"
+        changed = [name for name in changed if not name.startswith(INCIDENTS)]
+        self._looked = (engine, time.monotonic(), changed)
+        return changed
+
+    async def noted(self, result):
+        """A successful tool result with ``stale`` and its line of text when the index is older than the KB."""
+        import anyio.to_thread
+
+        if not isinstance(result, CallToolResult) or result.is_error or not isinstance(result.structured_content, dict):
+            return result
+        try:
+            changed = await anyio.to_thread.run_sync(self.changed)  # a walk of the KB: not on the event loop
+        except (ApiError, RecurError):
+            return result
+        if not changed:
+            return result
+        said = stale_text(changed)
+        result.structured_content["stale"] = {
+            "files": changed[: self.SHOWN],
+            "more": max(0, len(changed) - self.SHOWN),
+            "message": said,
+        }
+        for block in result.content[:1]:
+            if isinstance(block, TextContent):
+                block.text = f"{said}\n{block.text}"
+        return result
+
+
+def stale_text(changed: list[str]) -> str:
+    from recur.retrieval.index import shown_files
+
+    return (
+        f"Note: the knowledge base changed since its index was built ({shown_files(changed)}): this answer comes "
+        "from the old index, so tell the user it may be out of date; it is current once the index is rebuilt "
+        "(`recur index`), which the server picks up without a restart."
+    )
 
 
 LIST_ITEM = re.compile(r"(?:[-*•]|\d+[.)]) ")  # a line that starts an item of a list, kept on its own line
@@ -353,12 +426,18 @@ def _about(doc: dict, limit: int = 200) -> str:
 
 
 def build_server(
-    get_engine: Callable, *, allow_writes: bool = False, site_url: str | None = None, load_wait: float = 0
+    get_engine: Callable,
+    *,
+    allow_writes: bool = False,
+    site_url: str | None = None,
+    load_wait: float = 0,
+    stale_every: float = STALE_EVERY,
 ) -> MCPServer:
     """The server and its tools. ``site_url``: the built site's base URL (`recur serve --site-url`,
     `recur mcp --site-url`): each pattern and incident in an answer has its page's ``url`` beside its
     ``path``, in the structured content and the text, as Slack links its titles. ``load_wait``: seconds a
-    request waits for an engine that ``get_engine`` says is still loading (HTTP: it does not wait itself)."""
+    request waits for an engine that ``get_engine`` says is still loading (HTTP: it does not wait itself).
+    ``stale_every``: at most how often the KB's files are compared with the index's (``Staleness``)."""
     from recur import __version__
 
     root = logging.getLogger()
@@ -367,6 +446,7 @@ def build_server(
         "recur",
         get_engine=get_engine,
         load_wait=load_wait,
+        stale_every=stale_every,
         title="Recur: known failure patterns",
         version=__version__,
         instructions=INSTRUCTIONS + (WRITE_INSTRUCTIONS if allow_writes else ""),
