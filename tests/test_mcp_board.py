@@ -134,6 +134,8 @@ def test_problem_report_links_every_item_with_the_site_url_and_takes_owner_and_l
     }
     assert "team-b owns 1 open permanent fix(es), 1 overdue, and 1 open follow-up(s), 1 overdue." in text
     assert "Item 0" not in text and "Mystery" not in text
+    # all of one owner's open work, the overdue first, not only what is late
+    assert "Open follow-ups, overdue first (1):" in text and "Open permanent fixes, overdue first (1):" in text
 
     err, short, text = cut
     assert not err and len(short["follow_ups"]) == 2 and len(short["unknown"]) == 2

@@ -86,12 +86,14 @@ def board_text(b: dict, shown: int, cut: bool = False) -> str:
             f"Only what {f['owner']} owns: follow-ups, permanent fixes and recurring patterns by their fix's owner "
             f"({', '.join(f['left_out'])} have no owner and are left out)."
         )
-    overdue_fixes = [f for f in b["fixes"] if f.get("overdue")]
-    overdue_follow_ups = [f for f in b["follow_ups"] if f.get("overdue")]
+    # one owner's board lists all their open work, the overdue first (a team asks what it owes, not only what is late)
+    mine = bool(b.get("filtered"))
+    overdue_fixes = _late_first(b["fixes"]) if mine else [f for f in b["fixes"] if f.get("overdue")]
+    overdue_follow_ups = _late_first(b["follow_ups"]) if mine else [f for f in b["follow_ups"] if f.get("overdue")]
     overdue_reviews = [r for r in b["reviews"] if r.get("overdue")]
     sections = [
-        ("Overdue permanent fixes", overdue_fixes, _fix_line),
-        ("Overdue follow-ups", overdue_follow_ups, _follow_up_line),
+        ("Open permanent fixes, overdue first" if mine else "Overdue permanent fixes", overdue_fixes, _fix_line),
+        ("Open follow-ups, overdue first" if mine else "Overdue follow-ups", overdue_follow_ups, _follow_up_line),
         ("Overdue reviews", overdue_reviews, _review_line),
         ("Recurred in the last 30 days", b["recurring"]["30"], _recurring_line),
         ("Recurred after a permanent fix", b["recurrence_after_fix"], _after_fix_line),
@@ -100,7 +102,8 @@ def board_text(b: dict, shown: int, cut: bool = False) -> str:
     where = "call problem_report with a larger limit to list them" if cut else "the structured content lists them"
     for title, rows, line in sections:
         if not rows and title.startswith("Recurred in"):  # the one a problem manager asks first: said either way
-            lines += ["", "Nothing recurred in the last 30 days (no pattern matched two or more incidents)."]
+            whose = " of the patterns whose fix they own" if b.get("filtered") else ""
+            lines += ["", f"Nothing{whose} recurred in the last 30 days (no pattern matched two or more incidents)."]
         if rows:
             lines += ["", f"{title} ({len(rows)}):"] + [f"- {line(r)}" for r in rows[:shown]]
             lines += [f"- … and {len(rows) - shown} more ({where})"] if len(rows) > shown else []
@@ -108,6 +111,10 @@ def board_text(b: dict, shown: int, cut: bool = False) -> str:
         n = len(b.get("left_out") or []) + len(b.get("unread") or [])
         lines += ["", f"{n} file(s) of the knowledge base are not counted on this board (left_out, unread)."]
     return "\n".join(lines)
+
+
+def _late_first(items: list) -> list:
+    return sorted(items, key=lambda i: not i.get("overdue"))  # stable: the board's order within each
 
 
 def _headline(b: dict) -> str:
