@@ -748,10 +748,11 @@ def test_the_sdk_client_gets_an_over_limit_call_as_a_json_rpc_error_naming_the_l
     refused, after = session(served["base"] + "/mcp", work)
     assert refused is not None and refused.code == -32600 and refused.data == {"code": "body_too_large"}
     assert refused.message.startswith("the request body is "), refused.message
-    # the counts grouped, and what to do with a long text, as /api/suggest's 413 says it
+    # the counts grouped, and what an assistant can do with a long text (it cannot pipe the log through `recur
+    # suggest -`, which the terminal is told: found in an MCP integrator's review)
     assert refused.message.endswith(
-        "; the limit is 65,536 bytes; for a long text to search, send the error lines or the alert, or pipe the "
-        "log through `recur suggest -`, which cuts it down"
+        "; the limit is 65,536 bytes; for a long text to search, send the error lines, or the last 200 lines of "
+        "the log, in a new call"
     ), refused.message
     assert not after[0] and after[1]["results"][0]["id"] == "disk-full"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from recur.cli.options import http_url, index_option, kb_option, model_option, setting
@@ -33,7 +35,9 @@ from recur.cli.startup import check_engine_inputs
     show_default=True,
     type=click.Path(file_okay=False),
     help="The built site (from `recur site`; env RECUR_SITE): without --site-url, answers link its pages "
-    "at the URL it was built for (mkdocs.yml's site_url or `recur site --site-url`), as `recur serve` does.",
+    "at the URL it was built for (mkdocs.yml's site_url or `recur site --site-url`), as `recur serve` does. "
+    "Left at its default: the site/ folder beside the KB (its repository's, as `recur init` lays it out), "
+    "else ./site.",
 )
 def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
     """Serve Recur to an AI assistant over MCP (stdio).
@@ -60,7 +64,7 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
     if site_url is None:  # found: a team that set mkdocs.yml's site_url got links on /mcp, none on stdio
         from recur.kb.site_record import built_site_url
 
-        site_url = built_site_url(site_dir)
+        site_url = built_site_url(repository_site(kb_dir, site_dir))
         pages = f", pages at {site_url} (the built site's)" if site_url else ""
     else:
         pages = f", pages at {site_url}"
@@ -72,3 +76,19 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
         run_stdio(server)
     finally:
         holder.stop()
+
+
+def repository_site(kb_dir, site_dir) -> Path:
+    """The built site ``--site`` names: as given, or, left at its default (``site``, relative to the current
+    folder), the KB repository's ``site/`` (beside the KB folder, where `recur init` lays out mkdocs.yml and
+    `recur site` builds) when that holds a built site. Desktop clients start `recur mcp` from ``/``, so the
+    documented config (``--kb /srv/recur/kb``) looked for ``/site`` and its answers never linked a page (found in
+    an MCP integrator's review). A default with no built site beside the KB is the current folder's, as before."""
+    from recur import config
+    from recur.kb.site_record import read_site_record
+
+    given = Path(site_dir)
+    if given != Path(config.default("site")) or given.is_absolute():
+        return given
+    beside = Path(kb_dir).resolve().parent / given
+    return beside if (beside / "index.html").is_file() or read_site_record(beside) is not None else given

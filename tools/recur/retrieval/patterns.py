@@ -148,7 +148,11 @@ def pattern_markdown(kb_dir, docs: dict, pattern_id: str, retired_paths: dict | 
     try:  # read now, as the loader reads: the file may have changed (to a symlink out) since the index
         return read_again(kb_dir, Path(kb_dir) / doc["path"])
     except RecurError as exc:  # the pattern by its id: the server's paths are not the caller's to know
-        raise ApiFailure(f"pattern {pattern_id!r}: {exc}; run `recur check` on the knowledge base") from None
+        # a file gone is an index older than the KB, which `recur index` mends (`recur check` said the KB was
+        # fine: found in an MCP integrator's review); a file there but unreadable is the KB's to mend
+        gone = not (Path(kb_dir) / doc["path"]).exists() and not (Path(kb_dir) / doc["path"]).is_symlink()
+        todo = "rebuild the index (`recur index`)" if gone else "run `recur check` on the knowledge base"
+        raise ApiFailure(f"pattern {pattern_id!r}: {exc}; {todo}") from None
 
 
 def site_page(site_url: str | None, relpath: str) -> str | None:

@@ -98,6 +98,9 @@ IncidentsOf = Annotated[
     Field(description="Incidents linked to this pattern: its id or its resource URI (empty or left out: give text)."),
 ]
 RESOURCE = "recur://patterns/"  # a pattern's resource URI: this, then its id
+# seconds between two looks at the KB's files for answers from an index older than them (Staleness): a walk of
+# the KB (~10 ms for 300 files) at most this often, as `recur serve` looks (runtime.STALE_INTERVAL)
+STALE_EVERY = 5.0
 
 
 def _pattern_id(value: str | None) -> str | None:
@@ -170,10 +173,11 @@ class _Server(MCPServer):
     every indexed pattern as ``recur://patterns/{id}`` (a URI template alone lists none, so a client
     that offers the listed resources offered no pattern)."""
 
-    def __init__(self, *args, get_engine: Callable, load_wait: float = 0, **kwargs):
+    def __init__(self, *args, get_engine: Callable, load_wait: float = 0, stale_every: float = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self._get_engine = get_engine
         self._load_wait = load_wait  # over HTTP: how long a request waits for an engine still loading
+        self._stale = Staleness(get_engine, stale_every)
 
     async def _loaded(self) -> None:
         """Over HTTP (``load_wait``), a request that needs the engine while it loads waits for it, polled
@@ -229,7 +233,7 @@ class _Server(MCPServer):
         await self._loaded()
         wanted = CLIENT_GONE.set(_gone_check(context))  # copied into the tool's worker thread
         try:
-            return await super().call_tool(name, arguments, context)
+            return await self._stale.noted(await super().call_tool(name, arguments, context))
         except ToolError as exc:
             if isinstance(exc, UnexpectedToolError) or not isinstance(exc.__cause__, ValidationError):
                 raise
@@ -275,6 +279,75 @@ class _Server(MCPServer):
         if not extra:
             return None
         return f"unknown argument(s): {', '.join(extra)} ({name} takes {', '.join(sorted(known)) or 'none'})"
+
+
+INCIDENTS = "incidents/"  # the KB's incident records, under this folder (kb.incident_record writes them there)
+
+
+class Staleness:
+    """Whether the KB's files changed since the served index was built (a pattern edited or moved away while
+    the server runs), looked at most every ``every`` seconds, as `recur serve` looks (retrieval.index's
+    ``changed_files``, ``shown_files``): every answer from the old index then carries ``stale`` and a line of
+    text naming the files. Nothing said it, and an assistant read an edited pattern's old runbook as current
+    (found in an MCP integrator's review)."""
+
+    SHOWN = 20  # file names in the structured ``stale``; the text names 5 (shown_files)
+
+    def __init__(self, get_engine: Callable, every: float):
+        self._get_engine, self._every = get_engine, every
+        self._looked: tuple = (None, float("-inf"), [])  # (the engine looked at, when, its changed files)
+
+    def changed(self) -> list[str]:
+        import time
+
+        from recur.retrieval import index as index_mod
+
+        engine = self._get_engine()
+        was, when, changed = self._looked
+        if engine is was and time.monotonic() - when < self._every:
+            return changed
+        try:
+            changed = index_mod.changed_files(engine.manifest, engine.kb_dir)
+        except (OSError, TypeError, AttributeError):  # no KB folder to compare with (an index-only deployment)
+            changed = []
+        # an incident recorded since (record_incident's own, a teammate's) is not counted: past_incidents and
+        # problem_report read the incidents from the files, and every answer after a recording said "stale"
+        changed = [name for name in changed if not name.startswith(INCIDENTS)]
+        self._looked = (engine, time.monotonic(), changed)
+        return changed
+
+    async def noted(self, result):
+        """A successful tool result with ``stale`` and its line of text when the index is older than the KB."""
+        import anyio.to_thread
+
+        if not isinstance(result, CallToolResult) or result.is_error or not isinstance(result.structured_content, dict):
+            return result
+        try:
+            changed = await anyio.to_thread.run_sync(self.changed)  # a walk of the KB: not on the event loop
+        except (ApiError, RecurError):
+            return result
+        if not changed:
+            return result
+        said = stale_text(changed)
+        result.structured_content["stale"] = {
+            "files": changed[: self.SHOWN],
+            "more": max(0, len(changed) - self.SHOWN),
+            "message": said,
+        }
+        for block in result.content[:1]:
+            if isinstance(block, TextContent):
+                block.text = f"{said}\n{block.text}"
+        return result
+
+
+def stale_text(changed: list[str]) -> str:
+    from recur.retrieval.index import shown_files
+
+    return (
+        f"Note: the knowledge base changed since its index was built ({shown_files(changed)}): this answer comes "
+        "from the old index, so tell the user it may be out of date; it is current once the index is rebuilt "
+        "(`recur index`), which the server picks up without a restart."
+    )
 
 
 LIST_ITEM = re.compile(r"(?:[-*•]|\d+[.)]) ")  # a line that starts an item of a list, kept on its own line
@@ -353,12 +426,18 @@ def _about(doc: dict, limit: int = 200) -> str:
 
 
 def build_server(
-    get_engine: Callable, *, allow_writes: bool = False, site_url: str | None = None, load_wait: float = 0
+    get_engine: Callable,
+    *,
+    allow_writes: bool = False,
+    site_url: str | None = None,
+    load_wait: float = 0,
+    stale_every: float = STALE_EVERY,
 ) -> MCPServer:
     """The server and its tools. ``site_url``: the built site's base URL (`recur serve --site-url`,
     `recur mcp --site-url`): each pattern and incident in an answer has its page's ``url`` beside its
     ``path``, in the structured content and the text, as Slack links its titles. ``load_wait``: seconds a
-    request waits for an engine that ``get_engine`` says is still loading (HTTP: it does not wait itself)."""
+    request waits for an engine that ``get_engine`` says is still loading (HTTP: it does not wait itself).
+    ``stale_every``: at most how often the KB's files are compared with the index's (``Staleness``)."""
     from recur import __version__
 
     root = logging.getLogger()
@@ -367,6 +446,7 @@ def build_server(
         "recur",
         get_engine=get_engine,
         load_wait=load_wait,
+        stale_every=stale_every,
         title="Recur: known failure patterns",
         version=__version__,
         instructions=INSTRUCTIONS + (WRITE_INSTRUCTIONS if allow_writes else ""),
@@ -374,7 +454,7 @@ def build_server(
     )
     root.handlers[:], root.level = kept  # the SDK's logging.basicConfig must not make every library's logs loud
     _read_tools(server, get_engine, writes=allow_writes, site_url=site_url)
-    _report_tools(server, get_engine)
+    _report_tools(server, get_engine, site_url)
     if allow_writes:
         _write_tools(server, get_engine)
     _resources(server, get_engine)
@@ -438,7 +518,26 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
 
 def _get_pattern(engine, pattern_id: str, site_url: str | None) -> tuple[dict, str]:
     (doc,) = with_urls([pat.pattern_object(engine.docs, pattern_id, pat.retired(engine.manifest))], site_url)
+    if site_url:  # its incidents and look-alikes linked too (the docs promise every pattern and incident a url)
+        doc["incidents"] = _incident_pages(engine, doc, site_url)
+        doc["look_alikes"] = [
+            {**a, "url": pat.site_page(site_url, engine.docs[a["id"]]["path"])} if a.get("id") in engine.docs else a
+            for a in doc.get("look_alikes") or []
+        ]
     return doc, render_pattern(doc)
+
+
+def _incident_pages(engine, doc: dict, site_url: str) -> list[dict]:
+    """The pattern's incidents (the index's id, date and title) each with its file's ``path`` and page ``url``:
+    the index records no path, so the KB is read for it, as past_incidents reads it (an incident's file need
+    not be named by its id)."""
+    from recur.kb.loader import load_kb
+
+    paths = {i.id: i.relpath for i in load_kb(engine.kb_dir).incidents_for(doc["id"])}
+    return [
+        {**i, "path": paths[i["id"]], "url": pat.site_page(site_url, paths[i["id"]])} if i.get("id") in paths else i
+        for i in doc["incidents"]
+    ]
 
 
 def _list_patterns(docs: dict, given: dict, site_url: str | None) -> tuple[dict, str]:
@@ -476,25 +575,49 @@ def _past_incidents(get_engine: Callable, pattern_id, text, limit: int, site_url
     return out, head + ("\n" + "\n".join(lines) if lines else "")
 
 
-def _report_tools(server: MCPServer, get_engine: Callable) -> None:
+ReportOwner = Annotated[
+    str | None,
+    Field(
+        description="Only this owner's follow-ups, permanent fixes and recurring patterns (by their fix's owner), "
+        "e.g. team-data (case-insensitive; empty or left out: everyone's)."
+    ),
+]
+ReportLimit = Annotated[
+    Count | None,
+    Field(
+        description=f"At most this many items in each list (1 to {pat.MAX_INCIDENTS}; left out: the text lists "
+        "10 of each and the structured content all).",
+        json_schema_extra={"minimum": 1, "maximum": pat.MAX_INCIDENTS},
+    ),
+]
+
+
+def _report_tools(server: MCPServer, get_engine: Callable, site_url: str | None = None) -> None:
     @server.tool(annotations=READ_ONLY)
     def problem_report(
         as_of: Annotated[
             str | None, Field(description="Date of the board, YYYY-MM-DD (empty or left out: today).")
         ] = None,
+        owner: ReportOwner = None,
+        limit: ReportLimit = None,
     ) -> CallToolResult:
         """The problem-management board (what `recur report --format json` prints): reviews pending and
         overdue, open follow-ups and permanent fixes by owner, incidents with no known pattern, open flags,
-        the most recurring patterns, recurrence after a fix, monthly trends."""
+        the most recurring patterns, recurrence after a fix, monthly trends. Its text is a summary: the counts,
+        what is overdue with its owner and due date, what recurred in the last 30 days and what needs analysis,
+        each list bounded ("N more")."""
 
         def work():
             from recur.kb.loader import load_kb
-            from recur.problems.report import render_text, report_board
+            from recur.problems.report import report_board
+            from recur.serve.mcp_board import board_answer
             from recur.util.dates import given_date
 
+            if limit is not None and not 1 <= limit <= pat.MAX_INCIDENTS:
+                raise pat.ApiFailure(f"limit: must be between 1 and {pat.MAX_INCIDENTS}")
             # blank as left out, as _given: "" was today and " " was "not a date"
             b = report_board(load_kb(get_engine().kb_dir), given_date(_given(as_of), "as_of"))
-            return b, render_text(b)
+            return board_answer(b, owner=_given(owner), limit=limit, paged=lambda rows: with_urls(rows, site_url))
 
         return run_tool(work)
 
@@ -704,18 +827,39 @@ def _result_lines(r: dict) -> list[str]:
     return lines
 
 
+SHOWN_LINES = 8  # symptoms, signals and incidents in get_pattern's text; the structured content has them all
+DETECTION = 800  # characters of its detection section in the text
+
+
+def _listed(items: list, line: Callable[[object], str], shown: int = SHOWN_LINES) -> list[str]:
+    """At most ``shown`` items as list lines, then how many more the structured content has."""
+    more = [f"- … and {len(items) - shown} more (in the structured content)"] if len(items) > shown else []
+    return [f"- {line(x)}" for x in items[:shown]] + more
+
+
 def render_pattern(doc: dict) -> str:
+    """get_pattern's text: what its description promises (symptoms, signals, summary, evidence, runbook, root
+    cause, detection, permanent fix, linked incidents, look-alikes), long lists bounded. Symptoms, signals,
+    detection and the incidents were left out, so a model that reads the text alone had no way to check that the
+    pattern fits (found in an MCP integrator's review)."""
     lines = [
         f"# {doc['title']} ({doc['id']})",
         f"{doc['category']} · {doc['severity']} · {doc['status']}" + (f" · {doc['url']}" if doc.get("url") else ""),
         "",
         doc.get("summary") or "",
     ]
+    if doc.get("symptoms"):
+        lines += ["", "Symptoms:"] + _listed(doc["symptoms"], lambda x: flat(str(x)))
+    if doc.get("signals"):
+        lines += ["", "Signals (log lines, alerts, metrics):"] + _listed(doc["signals"], lambda x: flat(str(x)))
     if doc.get("evidence"):
         lines += ["", "Evidence to preserve first:"] + [f"- {e}" for e in doc["evidence"]]
     lines += ["", "Runbook:"] + [f"{n}. {s}" for n, s in enumerate(doc.get("runbook") or [], 1)]
     if doc.get("root_cause"):
         lines += ["", "Root cause:", doc["root_cause"]]
+    if doc.get("detection"):
+        said = str(doc["detection"]).strip()
+        lines += ["", "Detection:", said if len(said) <= DETECTION else said[: DETECTION - 1] + "…"]
     fix = doc.get("fix")
     if fix:
         lines += [
@@ -724,12 +868,22 @@ def render_pattern(doc: dict) -> str:
             + (f", owner {fix['owner']}" if fix.get("owner") else "")
             + (f", due {fix['due']}" if fix.get("due") else ""),
         ]
+    lines += _incident_lines(doc.get("incidents") or [])
     alikes = doc.get("look_alikes") or []
     if alikes:
         lines += ["", "Look-alikes:"] + [
-            f"- {a['id']}" + (f": told apart by {a['by']}" if a.get("by") else "") for a in alikes
+            f"- {a['id']}" + (f": told apart by {a['by']}" if a.get("by") else "") + _page(a) for a in alikes
         ]
     return "\n".join(lines).strip()
+
+
+def _incident_lines(incidents: list) -> list[str]:
+    """The linked incidents, newest first, bounded."""
+    if not incidents:
+        return ["", "Linked incidents: none recorded"]
+    newest = sorted(incidents, key=lambda i: (str(i.get("date")), str(i.get("id"))), reverse=True)
+    line = lambda i: f"{i.get('date')} {i.get('id')}: {flat(i.get('title') or '')}{_page(i)}"  # noqa: E731
+    return ["", f"Linked incidents ({len(incidents)}, newest first):"] + _listed(newest, line)
 
 
 # -- the two transports -------------------------------------------------------------------------

@@ -58,6 +58,9 @@ WEBHOOK_BRIEF_TOP = 5
 # 30,000-character log got the limit and nothing else (found in review), while `recur suggest -` and the
 # site's box cut such a paste down to what is searched (retrieval.query.prepare) and say what they left out.
 CUT_IT_DOWN = "send the error lines or the alert, or pipe the log through `recur suggest -`, which cuts it down"
+# The same over /mcp, where the client is an assistant: it cannot pipe anything through a command (the
+# terminal's advice, said to it; found in an MCP integrator's review), but it can send less of what it has.
+MCP_CUT_IT_DOWN = "send the error lines, or the last 200 lines of the log, in a new call"
 # Past a paste's limit (MAX_PASTE: MCP's and Slack's texts, which are cut down here) `recur suggest -` reads no
 # more either, only the first MAX_PASTE characters, where a log's cause is seldom: what the CLI says then.
 PASTE_TOO_LONG = "send the part that matters: the error lines or the alert, or the log's end (tail -n 200 app.log)"
@@ -70,7 +73,7 @@ WEBHOOK_TAKES = (
 # Added to the 413 of a route's body, by route path (guard.BodyGuard).
 TOO_LARGE_HINTS = {
     "/api/suggest": f"a text is searched up to {MAX_QUERY_CHARS:,} characters: {CUT_IT_DOWN}",
-    "/mcp": f"for a long text to search, {CUT_IT_DOWN}",
+    "/mcp": f"for a long text to search, {MCP_CUT_IT_DOWN}",
     "/api/alertmanager": "set max_alerts in the webhook config to send fewer alerts in one call",
 }
 # Added to a refusal of a route's body shape, by route path (guard.install_error_handlers).

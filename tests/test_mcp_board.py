@@ -1,0 +1,292 @@
+"""MCP's problem_report and get_pattern answers as an assistant reads them (the official SDK's in-memory client
+over the server in this process, fake:64 encoder): a bounded text of what to act on, and with the site's URL
+every pattern and incident in the structured content linked to its page."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+from kbfactory import small_kb, write
+from mcp import Client
+
+from recur.retrieval.engine import Engine
+from recur.retrieval.patterns import MAX_INCIDENTS
+from recur.serve.mcp_server import build_server
+
+SITE = "https://kb.example.com/recur"
+AS_OF = "2026-06-01"
+
+
+def served(kb, index, **kw):
+    engine = Engine.open(kb, index, model="fake:64", quiet=True)
+    return build_server(lambda: engine, **kw)
+
+
+def calls(server, *wanted) -> list:
+    """(is_error, structured, text) of each (tool, arguments), in one session."""
+
+    async def main():
+        async with Client(server, read_timeout_seconds=120) as client:
+            out = []
+            for name, args in wanted:
+                r = await client.call_tool(name, args)
+                out.append((r.is_error, r.structured_content, r.content[0].text))
+            return out
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, main()).result()
+
+
+def busy_kb(root):
+    """small_kb, with 14 overdue follow-ups of team-a, one of team-b, a pattern recurring in the last 30 days with
+    an overdue fix of team-b, and 12 more incidents with no known pattern."""
+    kb = small_kb(root)
+    items = "".join(f"  - {{title: Item {n}, owner: team-a, due: 2026-04-{n + 1:02d}}}\n" for n in range(14))
+    items += "  - {title: The other team's, owner: '@Team-B', due: 2026-03-15, ticket: OPS-7}\n"
+    write(
+        kb,
+        "incidents/2026/INC-2026-0003.md",
+        f"---\nid: INC-2026-0003\ntitle: Disk filled on db-1\ndate: 2026-05-10\nseverity: sev2\n"
+        f"patterns: [disk-full]\nfollow_ups:\n{items}---\n\n## Summary\nThe WAL volume filled.\n",
+    )
+    write(
+        kb,
+        "incidents/2026/INC-2026-0004.md",
+        "---\nid: INC-2026-0004\ntitle: Disk filled on db-2\ndate: 2026-05-20\nseverity: sev3\n"
+        "patterns: [disk-full]\n---\n\n## Summary\nAgain.\n",
+    )
+    pattern = kb / "patterns/capacity/disk-full.md"
+    text = pattern.read_text()
+    pattern.write_text(text.replace("\n---\n", "\nfix: {status: open, owner: team-b, due: 2026-05-15}\n---\n", 1))
+    for n in range(5, 17):
+        write(
+            kb,
+            f"incidents/2026/INC-2026-00{n:02d}.md",
+            f"---\nid: INC-2026-00{n:02d}\ntitle: Mystery {n}\ndate: 2026-05-{n:02d}\nseverity: sev4\npatterns: []\n"
+            "---\n\n## Summary\nNobody knows.\n",
+        )
+    return kb
+
+
+def test_problem_report_text_is_a_bounded_summary_an_assistant_can_act_on(tmp_path):
+    """Found in an MCP integrator's review: problem_report's text was `recur report`'s terminal report, 17,000
+    characters of fixed-width tables and sparklines ending in `recur incident …` commands the assistant cannot
+    run. It is the counts, what is overdue with its owner and due date, what recurred in the last 30 days and what
+    needs analysis, each list bounded with "N more"; the structured content is still the whole board."""
+    kb = busy_kb(tmp_path / "kb")
+    ((err, board, text),) = calls(served(kb, tmp_path / "i"), ("problem_report", {"as_of": AS_OF}))
+    assert not err
+    lines = text.splitlines()
+    c = board["counts"]
+    assert lines[0].startswith(f"Problem board as of {AS_OF}: ")
+    assert f"overdue: {c['fixes_overdue']} of {c['fixes_open']} open permanent fix(es)" in lines[0]
+    assert f"{c['follow_ups_overdue']} of {c['follow_ups_open']} open follow-up(s)" in lines[0]
+    assert f"{c['unknown']} incident(s) need analysis" in lines[0]
+    assert "recur " not in text and "·" not in text and "▁" not in text  # no commands, no sparklines
+    assert "- INC-2026-0003: Item 0 (owner team-a, due 2026-04-01, 61 days late)" in lines
+    assert "- INC-2026-0003 [OPS-7]: The other team's (owner @Team-B, due 2026-03-15, 78 days late)" in lines
+    assert f"Overdue follow-ups ({c['follow_ups_overdue']}):" in lines and c["follow_ups_overdue"] == 15
+    assert "- … and 5 more (the structured content lists them)" in lines  # 15 overdue, 10 shown
+    assert "Recurred in the last 30 days (1):" in lines
+    assert (
+        "- disk-full: Disk full on a host (2 incidents, last 2026-05-20; fix open, owner team-b, due 2026-05-15, 17 days late)"
+        in lines
+    )
+    assert "- disk-full: Disk full on a host (open; owner team-b, due 2026-05-15, 17 days late)" in lines
+    assert (
+        "Needs analysis (no known pattern) (13):" in lines
+        and "- … and 3 more (the structured content lists them)" in lines
+    )
+    assert len(text) < 4000, len(text)
+    assert len(board["follow_ups"]) == 15 and len(board["unknown"]) == 13 and "more" not in board
+
+
+def test_problem_report_links_every_item_with_the_site_url_and_takes_owner_and_limit(tmp_path):
+    """Found in review: with --site-url no incident or pattern of problem_report had a `url`, where the docs say
+    every pattern and incident in an answer has its page's url. And an assistant asked "what does team-a owe?"
+    had to read the whole board: `owner` narrows it to one owner's items (their spelling aside, as the board
+    groups owners), `limit` cuts every list, `more` counting what was cut."""
+    kb = busy_kb(tmp_path / "kb")
+    server = served(kb, tmp_path / "i", site_url=SITE)
+    whole, mine, cut = calls(
+        server,
+        ("problem_report", {"as_of": AS_OF}),
+        ("problem_report", {"as_of": AS_OF, "owner": "team-b"}),
+        ("problem_report", {"as_of": AS_OF, "limit": 2}),
+    )
+    board = whole[1]
+    for name in ("reviews", "follow_ups", "fixes", "unknown", "flags"):
+        assert board[name], name
+        assert all(r["url"] == f"{SITE}/{r['path'].removesuffix('.md')}.html" for r in board[name]), name
+    assert f"{SITE}/incidents/2026/INC-2026-0003.html" in whole[2]
+    assert f"{SITE}/patterns/capacity/disk-full.html" in whole[2]
+
+    err, theirs, text = mine
+    assert not err and [f["title"] for f in theirs["follow_ups"]] == ["The other team's"]
+    assert [f["pattern"] for f in theirs["fixes"]] == ["disk-full"]
+    assert [r["pattern"] for r in theirs["recurring"]["30"]] == ["disk-full"]
+    assert theirs["reviews"] == theirs["unknown"] == theirs["flags"] == [] and list(theirs["by_owner"]) == ["@Team-B"]
+    assert theirs["filtered"] == {
+        "owner": "team-b",
+        "left_out": ["reviews", "triage", "unknown", "flags", "recurrence_after_fix"],
+    }
+    assert "team-b owns 1 open permanent fix(es), 1 overdue, and 1 open follow-up(s), 1 overdue." in text
+    assert "Item 0" not in text and "Mystery" not in text
+    # all of one owner's open work, the overdue first, not only what is late
+    assert "Open follow-ups, overdue first (1):" in text and "Open permanent fixes, overdue first (1):" in text
+
+    err, short, text = cut
+    assert not err and len(short["follow_ups"]) == 2 and len(short["unknown"]) == 2
+    assert short["more"]["follow_ups"] == 13 and short["more"]["unknown"] == 11
+    assert "- … and 13 more (call problem_report with a larger limit to list them)" in text.splitlines()
+    assert len(json.dumps(short)) < len(json.dumps(board)) / 2
+    (refused,) = calls(server, ("problem_report", {"limit": 0}))
+    assert refused[0] and refused[2] == f"limit: must be between 1 and {MAX_INCIDENTS}"
+
+
+def test_get_pattern_text_has_what_its_description_promises_and_links_its_incidents_and_look_alikes(tmp_path):
+    """Found in review: get_pattern's text left out the symptoms, signals, detection and linked incidents its
+    description promises (a model reading the text alone could not check that the pattern fits), and with
+    --site-url its incidents and look-alikes had no url."""
+    kb = small_kb(tmp_path / "kb")
+    pattern = kb / "patterns/capacity/db-pool-exhausted.md"
+    pattern.write_text(pattern.read_text() + "\n## Detection\nAlert on pool wait time over 1 s.\n")
+    (linked, plain) = calls(
+        served(kb, tmp_path / "i", site_url=SITE), ("get_pattern", {"id": "db-pool-exhausted"})
+    ) + calls(served(kb, tmp_path / "i"), ("get_pattern", {"id": "db-pool-exhausted"}))
+    err, doc, text = linked
+    assert not err
+    lines = text.splitlines()
+    assert lines[lines.index("Symptoms:") + 1] == "- requests hang waiting for a database connection"
+    assert lines[lines.index("Signals (log lines, alerts, metrics):") + 1] == "- FATAL: sorry, too many clients already"
+    assert lines[lines.index("Detection:") + 1] == "Alert on pool wait time over 1 s."
+    page = f"{SITE}/incidents/2026/INC-2026-0001.html"
+    assert lines[lines.index("Linked incidents (1, newest first):") + 1] == (
+        f"- 2026-03-02 INC-2026-0001: Checkout hung on database connections {page}"
+    )
+    assert doc["incidents"] == [
+        {
+            "id": "INC-2026-0001",
+            "date": "2026-03-02",
+            "title": "Checkout hung on database connections",
+            "path": "incidents/2026/INC-2026-0001.md",
+            "url": page,
+        }
+    ]
+    # without the site's URL: the API's object, as before
+    assert plain[1]["incidents"] == [
+        {"id": "INC-2026-0001", "date": "2026-03-02", "title": doc["incidents"][0]["title"]}
+    ]
+    assert "Symptoms:" in plain[2] and "http" not in plain[2]
+
+
+def test_get_pattern_look_alikes_have_their_pages_with_the_site_url(tmp_path):
+    """The look-alikes of get_pattern's structured content, each with its page's url beside its id, and in the
+    text (an incident linked to both makes them look-alikes whatever the encoder)."""
+    kb = small_kb(tmp_path / "kb")
+    write(
+        kb,
+        "incidents/2026/INC-2026-0003.md",
+        "---\nid: INC-2026-0003\ntitle: Both\ndate: 2026-03-05\nseverity: sev3\n"
+        "patterns: [disk-full, db-pool-exhausted]\n---\n\n## Summary\nBoth at once.\n",
+    )
+    pattern = kb / "patterns/capacity/disk-full.md"
+    pattern.write_text(
+        pattern.read_text().replace(
+            "\n---\n", "\ndistinguish:\n  - {from: db-pool-exhausted, by: the pool metrics}\n---\n", 1
+        )
+    )
+    ((err, doc, text),) = calls(served(kb, tmp_path / "i", site_url=SITE), ("get_pattern", {"id": "disk-full"}))
+    assert not err
+    alike = {a["id"]: a for a in doc["look_alikes"]}["db-pool-exhausted"]
+    assert alike["url"] == f"{SITE}/patterns/capacity/db-pool-exhausted.html"
+    assert f"- db-pool-exhausted: told apart by the pool metrics {alike['url']}" in text.splitlines()
+
+
+def test_stdio_started_from_elsewhere_links_the_pages_of_the_site_beside_its_kb(tmp_path):
+    """Found in review: the documented stdio config never got page links. `--site` defaults to `site` under the
+    current folder, and desktop clients start servers from `/`, so the site `recur site` built beside the KB
+    (its repository's site/, as `recur init` lays it out) was never read. Left at its default, --site is now that
+    one when it holds a built site; one given is taken as given."""
+    import os
+    import sys
+
+    from mcp import StdioServerParameters
+
+    from recur.kb.site_record import SITE_MARKER, site_marker
+
+    kb = small_kb(tmp_path / "repo" / "kb")
+    built = tmp_path / "repo" / "site"
+    built.mkdir()
+    (built / SITE_MARKER).write_text(site_marker("recur site", {}, None, SITE + "/"))
+    elsewhere = tmp_path / "elsewhere"  # the client's working folder, with no site of its own
+    elsewhere.mkdir()
+
+    def started(*extra):
+        args = ["-m", "recur", "mcp", "--kb", str(kb), "--index", str(tmp_path / "index"), "--model", "fake:64"]
+        return StdioServerParameters(command=sys.executable, args=[*args, *extra], env=dict(os.environ), cwd=elsewhere)
+
+    async def main(server):
+        async with Client(server, read_timeout_seconds=120) as client:
+            r = await client.call_tool("suggest_patterns", {"text": "No space left on device", "top": 1})
+            return r.structured_content["results"][0]
+
+    def first(server):
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, main(server)).result()
+
+    assert first(started())["url"] == f"{SITE}/patterns/capacity/disk-full.html"
+    assert "url" not in first(started("--site", str(elsewhere)))  # named: that folder, which has no site
+
+
+def test_answers_from_an_index_older_than_the_kb_say_so_and_name_the_files(tmp_path):
+    """Found in review: with `recur mcp` running, a pattern edited or moved away was answered from the old index
+    with no word of it, and the moved one's resource said to run `recur check` (which finds nothing wrong) where
+    `recur index` mends it. Every answer then carries `stale` (the changed files) and a first line of text naming
+    them, as `recur serve` compares them (index.changed_files), incident records aside; the resource says to
+    rebuild the index."""
+    from mcp.shared.exceptions import MCPError
+
+    kb = small_kb(tmp_path / "kb")
+    server = served(kb, tmp_path / "i", stale_every=0)  # looked at every call: no waiting in a test
+
+    async def main():
+        async with Client(server, read_timeout_seconds=120) as client:
+            before = await client.call_tool("get_pattern", {"id": "disk-full"})
+            edited = kb / "patterns/capacity/disk-full.md"
+            edited.write_text(edited.read_text().replace('"Disk full on a host"', '"Disk full (edited)"', 1))
+            (kb / "patterns/network/dns-failure.md").rename(tmp_path / "dns-failure.md")
+            # an incident recorded since is not counted: past_incidents and problem_report read incidents fresh
+            write(
+                kb,
+                "incidents/2026/INC-2026-0099.md",
+                (kb / "incidents/2026/INC-2026-0001.md").read_text().replace("0001", "0099"),
+            )
+            after = [
+                await client.call_tool("get_pattern", {"id": "disk-full"}),
+                await client.call_tool("list_patterns", {}),
+                await client.call_tool("get_pattern", {"id": "nosuch"}),
+            ]
+            try:
+                await client.read_resource("recur://patterns/dns-failure")
+                refused = None
+            except MCPError as exc:
+                refused = exc.error.message
+            return before, after, refused
+
+    with ThreadPoolExecutor(1) as pool:
+        before, (doc, listed, unknown), refused = pool.submit(asyncio.run, main()).result()
+    assert "stale" not in before.structured_content and not before.content[0].text.startswith("Note:")
+    files = ["patterns/capacity/disk-full.md", "patterns/network/dns-failure.md"]
+    for answer in (doc, listed):
+        assert answer.structured_content["stale"]["files"] == files and answer.structured_content["stale"]["more"] == 0
+        first = answer.content[0].text.splitlines()[0]
+        assert first == answer.structured_content["stale"]["message"]
+        assert first.startswith(f"Note: the knowledge base changed since its index was built ({', '.join(files)}):")
+        assert "`recur index`" in first
+    assert doc.structured_content["title"] == "Disk full on a host"  # the old index's, as the note says
+    assert unknown.is_error and "stale" not in unknown.structured_content  # an error is not an answer
+    assert refused is not None and "its file is gone" in refused and "rebuild the index (`recur index`)" in refused
+    assert "recur check" not in refused

@@ -1,0 +1,200 @@
+"""MCP's problem_report: the problem-management board (``problems.report.report_board``, what `recur report
+--format json` prints) as an assistant can use it.
+
+The tool answered with the terminal report as its text: 17,000 characters of fixed-width tables and sparklines
+that ended with `recur incident …` commands the assistant cannot run, and its structured content had no page
+``url`` with ``--site-url`` (found in an MCP integrator's review). The text here is short and bounded: the counts
+in one line, what is overdue with its owner and due date, what recurred in the last 30 days, what recurred after
+a fix and what needs analysis, each list at most ``limit`` items and "N more". The structured content is the
+board, each item that has a KB ``path`` with its page's ``url`` when the site's URL is known; ``owner`` narrows it
+to one owner's items and ``limit`` cuts its lists too (``more`` counts what was cut).
+"""
+
+from __future__ import annotations
+
+from recur.problems.board import owner_key
+
+SHOWN = 10  # items per list in the text when no limit is given; the structured content then has them all
+# the board's lists of items someone owns (an ``owner`` key): what ``owner`` keeps; recurring patterns by their fix's
+OWNED = ("follow_ups", "follow_ups_no_due", "fixes")
+# the lists of no one's items, left out of a board narrowed to one owner (said in ``filtered``, as `recur report
+# --owner` says it)
+UNOWNED = ("reviews", "triage", "unknown", "flags", "recurrence_after_fix")
+CUT = (*OWNED, *UNOWNED)  # the lists ``limit`` cuts (recurring: each window's)
+
+
+def board_answer(board: dict, *, owner: str | None, limit: int | None, paged) -> tuple[dict, str]:
+    """(structured, text) of problem_report. ``paged(rows)``: the rows with their pages' ``url``
+    (mcp_server.with_urls with the server's site URL)."""
+    b = {**board, "recurring": dict(board["recurring"])}
+    if owner is not None:
+        b = _owned(b, owner)
+    for name in (*OWNED, *UNOWNED):
+        b[name] = _paged(b[name], paged)
+    for days in b["recurring"]:
+        b["recurring"][days] = _paged(b["recurring"][days], paged)
+    text = board_text(b, limit or SHOWN, cut=limit is not None)
+    if limit is not None:
+        b = {**b, "recurring": dict(b["recurring"])}
+        b["more"] = _cut(b, limit)
+    return b, text
+
+
+def _paged(rows: list, paged) -> list:
+    """Each row with a KB ``path`` with its page's ``url`` (the recurring rows name a pattern by id alone)."""
+    return paged(rows) if all("path" in r for r in rows) else rows
+
+
+def _owned(b: dict, owner: str) -> dict:
+    """The board narrowed to ``owner`` (as the board groups owners: case and a leading @ aside): their follow-ups
+    and fixes, the recurring patterns whose fix is theirs; the lists of no one's items emptied, named in
+    ``filtered``. The counts stay the whole KB's (the text counts the owner's items itself)."""
+    key = owner_key(owner.strip())
+
+    def theirs(owned_by) -> bool:
+        return bool(owned_by) and owner_key(str(owned_by).strip()) == key
+
+    out = {**b, **{name: [i for i in b[name] if theirs(i.get("owner"))] for name in OWNED}}
+    out["by_owner"] = {name: v for name, v in b["by_owner"].items() if theirs(name)}
+    out["recurring"] = {
+        d: [r for r in rows if theirs((r.get("fix") or {}).get("owner"))] for d, rows in b["recurring"].items()
+    }
+    out.update({name: [] for name in UNOWNED})
+    out["filtered"] = {"owner": owner.strip(), "left_out": list(UNOWNED)}
+    return out
+
+
+def _cut(b: dict, limit: int) -> dict:
+    """Each list of ``b`` cut to ``limit`` items, in place; {list: how many were cut} of those cut."""
+    more = {}
+    for name in CUT:
+        if len(b[name]) > limit:
+            more[name], b[name] = len(b[name]) - limit, b[name][:limit]
+    for days, rows in b["recurring"].items():
+        if len(rows) > limit:
+            more[f"recurring_{days}"], b["recurring"][days] = len(rows) - limit, rows[:limit]
+    return more
+
+
+def board_text(b: dict, shown: int, cut: bool = False) -> str:
+    """The board in a few bounded lists (``shown`` items each), for a model and for a person whose client
+    shows the text; ``cut``: the structured content's lists are cut to ``shown`` too."""
+    lines = [_headline(b)]
+    if b.get("filtered"):
+        f = b["filtered"]
+        lines.append(
+            f"Only what {f['owner']} owns: follow-ups, permanent fixes and recurring patterns by their fix's owner "
+            f"({', '.join(f['left_out'])} have no owner and are left out)."
+        )
+    # one owner's board lists all their open work, the overdue first (a team asks what it owes, not only what is late)
+    mine = bool(b.get("filtered"))
+    overdue_fixes = _late_first(b["fixes"]) if mine else [f for f in b["fixes"] if f.get("overdue")]
+    overdue_follow_ups = _late_first(b["follow_ups"]) if mine else [f for f in b["follow_ups"] if f.get("overdue")]
+    overdue_reviews = [r for r in b["reviews"] if r.get("overdue")]
+    sections = [
+        ("Open permanent fixes, overdue first" if mine else "Overdue permanent fixes", overdue_fixes, _fix_line),
+        ("Open follow-ups, overdue first" if mine else "Overdue follow-ups", overdue_follow_ups, _follow_up_line),
+        ("Overdue reviews", overdue_reviews, _review_line),
+        ("Recurred in the last 30 days", b["recurring"]["30"], _recurring_line),
+        ("Recurred after a permanent fix", b["recurrence_after_fix"], _after_fix_line),
+        ("Needs analysis (no known pattern)", b["unknown"], _unknown_line),
+    ]
+    where = "call problem_report with a larger limit to list them" if cut else "the structured content lists them"
+    for title, rows, line in sections:
+        if not rows and title.startswith("Recurred in"):  # the one a problem manager asks first: said either way
+            whose = " of the patterns whose fix they own" if b.get("filtered") else ""
+            lines += ["", f"Nothing{whose} recurred in the last 30 days (no pattern matched two or more incidents)."]
+        if rows:
+            lines += ["", f"{title} ({len(rows)}):"] + [f"- {line(r)}" for r in rows[:shown]]
+            lines += [f"- … and {len(rows) - shown} more ({where})"] if len(rows) > shown else []
+    if b.get("left_out") or b.get("unread"):
+        n = len(b.get("left_out") or []) + len(b.get("unread") or [])
+        lines += ["", f"{n} file(s) of the knowledge base are not counted on this board (left_out, unread)."]
+    return "\n".join(lines)
+
+
+def _late_first(items: list) -> list:
+    return sorted(items, key=lambda i: not i.get("overdue"))  # stable: the board's order within each
+
+
+def _headline(b: dict) -> str:
+    c = b["counts"]
+    head = (
+        f"Problem board as of {b['as_of']}: {c['incidents_30']} incident(s) in the last 30 days, "
+        f"{c['incidents_90']} in 90; overdue: {c['fixes_overdue']} of {c['fixes_open']} open permanent fix(es), "
+        f"{c['follow_ups_overdue']} of {c['follow_ups_open']} open follow-up(s), {c['reviews_overdue']} of "
+        f"{c['reviews_pending']} pending review(s); {c['unknown']} incident(s) need analysis (no known pattern); "
+        f"{c['recurrence_after_fix']} recurrence(s) after a fix; {c['flags_open']} open flag(s)."
+    )
+    if not b.get("filtered"):
+        return head
+    fixes, follow_ups = b["fixes"], b["follow_ups"]
+    late = sum(1 for f in fixes if f.get("overdue")), sum(1 for f in follow_ups if f.get("overdue"))
+    return (
+        f"{head}\n{b['filtered']['owner']} owns {len(fixes)} open permanent fix(es), {late[0]} overdue, and "
+        f"{len(follow_ups)} open follow-up(s), {late[1]} overdue."
+    )
+
+
+TITLE = 120  # characters of a title in the text: a recorded title runs to any length (one of 100,000 was found)
+
+
+def _short(title) -> str:
+    text = " ".join(str(title or "").split())
+    return text if len(text) <= TITLE else text[: TITLE - 1] + "…"
+
+
+def _page(row: dict) -> str:
+    return f" {row['url']}" if row.get("url") else ""
+
+
+def _late(item: dict) -> str:
+    return f", {item['days_overdue']} days late" if item.get("overdue") else ""
+
+
+def _fix_line(f: dict) -> str:
+    return (
+        f"{f['pattern']}: {_short(f['title'])} ({f['status']}; owner {f['owner'] or 'none'}, due {f['due'] or '-'}"
+        f"{_late(f)}){_page(f)}"
+    )
+
+
+def _follow_up_line(f: dict) -> str:
+    ticket = f" [{f['ticket']}]" if f.get("ticket") else ""
+    return (
+        f"{f['incident']}{ticket}: {_short(f['title'])} (owner {f['owner'] or 'none'}, due {f['due'] or '-'}{_late(f)})"
+        f"{_page(f)}"
+    )
+
+
+def _review_line(r: dict) -> str:
+    return f"{r['incident']}: {_short(r['title'])} ({r['severity']}, {r['level']} review due {r['due']}{_late(r)}){_page(r)}"
+
+
+def _recurring_line(r: dict) -> str:
+    f = r.get("fix")
+    if r.get("retired"):
+        fix = "retired" + (f", superseded by {', '.join(r['superseded_by'])}" if r.get("superseded_by") else "")
+    elif f is None:
+        fix = "no permanent fix recorded"
+    else:
+        fix = f"fix {f['status']}" + (f", owner {f['owner']}" if f.get("owner") else "")
+        fix += (f", due {f['due']}" if f.get("due") and f["status"] != "done" else "") + _late(f)
+        fix += f", done {f['done']}" if f.get("done") else ""
+    return f"{r['pattern']}: {_short(r['title'])} ({r['count']} incidents, last {r['last']}; {fix})"
+
+
+def _after_fix_line(r: dict) -> str:
+    return (
+        f"{r['incident']} ({r['incident_date']}): {_short(r['title'])}, pattern {r['pattern']}, "
+        f"{r['days_after_fix']} days after its fix was done ({r['fix_done']})"
+    )
+
+
+def _unknown_line(u: dict) -> str:
+    closest = ", ".join(f"{c['id']} ({c.get('confidence') or '?'})" for c in (u.get("candidates") or [])[:2])
+    return (
+        f"{u['incident']}: {_short(u['title'])} ({u['severity']}, {u['date']})"
+        + (f"; closest: {closest}" if closest else "")
+        + _page(u)
+    )
