@@ -154,8 +154,9 @@ def run_tool(work: Callable[[], tuple[dict, str]]) -> CallToolResult:
         structured, text = work()
     except ApiError as exc:
         return _failure(exc.code, exc.message)
-    except ClientGone:  # not searched: nobody is left to read this (see _gone_check)
-        return _failure("client_gone", "the client cancelled the call or closed its connection; not searched")
+    except ClientGone as exc:  # not searched (nor written): nobody is left to read this (see _gone_check)
+        said = str(exc) or "the client cancelled the call or closed its connection; not searched"
+        return _failure("client_gone", said)
     except ValidationError as exc:
         return _failure("invalid_request", invalid_message(exc.errors()))
     except RecurError as exc:
@@ -511,52 +512,130 @@ def _write_tools(server: MCPServer, get_engine: Callable) -> None:
         description: Annotated[str, Field(description="What you see; becomes the Summary.")],
         flags: Annotated[list[str], Field(description='"Dig into this later" markers.')] = [],  # noqa: B006 - the schema's default
         patterns: Annotated[list[str], Field(description="Known pattern ids to link now.")] = [],  # noqa: B006
+        allow_duplicate: Annotated[
+            bool,
+            Field(
+                description="Record it even when an incident with the same arguments was recorded today (a "
+                "second, separate incident). Left false, such a call (a retry) is answered with that record "
+                "(already_recorded: true) and nothing is written."
+            ),
+        ] = False,
     ) -> CallToolResult:
         """Record an incident in the knowledge base, dated today: exactly the record `recur incident new`
         writes (review level and due date from the severity framework). Returns what `recur incident new
         --json` prints: its id, path and review, the known patterns that match its title and description
         (suggestions, not linked) and no_known_pattern. A description of more than 200 lines read as a pasted
-        log is recorded cut down as the CLI cuts it, its error lines as the Summary (description_note says so)."""
+        log is recorded cut down as the CLI cuts it, its error lines as the Summary (description_note says so).
+        A call the client cancelled or gave up on before the record was written writes nothing. A call with the
+        arguments of an incident recorded today (a retry) answers with that record (already_recorded) unless
+        allow_duplicate is true; one with its title and description but another severity, patterns or flags is
+        recorded, and same_as names the other."""
 
-        def work():
-            from recur.ingest.importer import candidates_of
-            from recur.ingest.pasted_log import recorded_description
-            from recur.kb.incident_record import NewIncident, suggestion_query
-            from recur.kb.incident_record import record_incident as write
-            from recur.kb.loader import load_kb
-            from recur.util.dates import given_date
+        given = {"title": title, "severity": severity, "description": description, "flags": flags}
+        return run_tool(lambda: _record(get_engine, given, patterns, allow_duplicate))
 
-            _intact(("description",), title=title, description=description, flags=flags)
-            if not has_text(description):  # required: the record's Summary, and what its suggestions are searched by
-                # U+200B alone was recorded as the Summary, and searched: refused as blank is
-                only = " (only invisible characters)" if description.strip() else ""  # control ones: _intact
-                raise RecurError(
-                    f"description: is empty{only}; say what you see (it becomes the Summary); nothing written"
-                )
-            engine = get_engine()
-            # a long pasted log cut down as `recur incident new -d -` cuts it (its Summary and ## Log), said in
-            # the answer; written whole, a 6,000-line paste made a 725 KB record (found in review)
-            recorded = recorded_description(description)
-            new = NewIncident(
-                title=title,
-                severity=severity,
-                date=given_date(None, "date"),
-                **recorded.fields(),
-                flags=tuple(flags),
-                patterns=tuple(patterns),
-            )
-            kb = load_kb(engine.kb_dir)
-            found = []  # (the suggestions, as candidates), made once the record is written: stored in it
 
-            def suggest() -> tuple[list, list]:
-                answer = engine.answer(suggestion_query(title, description), top=3, exclude=set(patterns))
-                found.append((answer, candidates_of(answer.results, kb.import_drafts())))
-                return [], found[0][1]
+def _record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: bool) -> tuple[dict, str]:
+    """record_incident's work: (structured, text)."""
+    from recur.ingest.importer import candidates_of
+    from recur.ingest.pasted_log import recorded_description
+    from recur.kb.incident_record import NewIncident, suggestion_query
+    from recur.kb.incident_record import record_incident as write
+    from recur.kb.loader import load_kb
+    from recur.util.dates import given_date
 
-            written = write(kb, new, patterns_field="patterns", ids_listed_by="list_patterns", suggest=suggest)
-            return _recorded(kb, new, written, found[0], recorded)
+    title, description = given["title"], given["description"]
+    _intact(("description",), title=title, description=description, flags=given["flags"])
+    if not has_text(description):  # required: the record's Summary, and what its suggestions are searched by
+        # U+200B alone was recorded as the Summary, and searched: refused as blank is
+        only = " (only invisible characters)" if description.strip() else ""  # control ones: _intact
+        raise RecurError(f"description: is empty{only}; say what you see (it becomes the Summary); nothing written")
+    engine = get_engine()
+    # a long pasted log cut down as `recur incident new -d -` cuts it (its Summary and ## Log), said in
+    # the answer; written whole, a 6,000-line paste made a 725 KB record (found in review)
+    recorded = recorded_description(description)
+    new = NewIncident(
+        title=title,
+        severity=given["severity"],
+        date=given_date(None, "date"),
+        **recorded.fields(),
+        flags=tuple(given["flags"]),
+        patterns=tuple(patterns),
+    )
+    kb = load_kb(engine.kb_dir)
+    found = []  # (the suggestions, as candidates), made once the record is written: stored in it
 
-        return run_tool(work)
+    def suggest() -> tuple[list, list]:
+        answer = engine.answer(suggestion_query(title, description), top=3, exclude=set(patterns))
+        found.append((answer, candidates_of(answer.results, kb.import_drafts())))
+        return [], found[0][1]
+
+    same = None if allow_duplicate else _recorded_today(kb, new)
+    _still_wanted()
+    if same is not None and _retried(kb, new, same):  # its first call's answer lost: that record, not a second
+        suggest()
+        return _already(kb, new, same, found[0], recorded)
+    written = write(kb, new, patterns_field="patterns", ids_listed_by="list_patterns", suggest=suggest)
+    out, text = _recorded(kb, new, written, found[0], recorded)
+    if same is not None:  # the same title and description, other severity, links or flags: written, and said
+        out["same_as"] = same.id
+        text += (
+            f"\nNote: {same.id} was recorded today with the same title and description (other severity, "
+            "patterns or flags); if this was meant as that incident, the user can remove this record."
+        )
+    return out, text
+
+
+def _still_wanted() -> None:
+    """Nothing is written for a call its client cancelled or gave up on (``CLIENT_GONE``, _gone_check): the
+    getter waits for the model's load (seconds, a minute on a first start), and the check at the search came
+    after the write, so a client that timed out and retried left two records (found in review)."""
+    gone = CLIENT_GONE.get()
+    if gone is not None and gone():
+        raise ClientGone("the client cancelled the call or closed its connection; nothing written")
+
+
+def _recorded_today(kb, new):
+    """The incident recorded on ``new``'s date with its title and Summary (as record_incident would write
+    them), or None: a client whose call timed out after the write retries it, and each call wrote a record."""
+    from recur.util.text import caseless, one_line, without_controls
+
+    title = caseless(one_line(new.title))
+    summary = without_controls(new.description or "").strip() or one_line(new.title)
+    for inc in kb.incidents.values():
+        if inc.date == new.date and caseless(one_line(inc.title)) == title and (inc.summary or "").strip() == summary:
+            return inc
+    return None
+
+
+def _retried(kb, new, inc) -> bool:
+    """Whether ``new`` is what ``inc`` recorded, argument for argument: a retried call."""
+    from recur.kb.incident_record import framework_severity
+    from recur.util.text import one_line
+
+    try:
+        severity = framework_severity(kb, new.severity)
+    except RecurError:
+        return False  # refused when written, as any call with it
+    flags = [f for f in map(one_line, new.flags) if has_text(f)]
+    return severity == inc.severity and set(new.patterns) == set(inc.patterns) and flags == list(inc.flags)
+
+
+def _already(kb, new, inc, suggested: tuple, recorded) -> tuple[dict, str]:
+    """record_incident's answer for a call whose incident ``inc`` was recorded today: that record's object
+    (``already_recorded``: true), its suggestions made anew, and nothing written."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    kept = replace(new, severity=inc.severity, patterns=tuple(inc.patterns), title=inc.title)
+    out, text = _recorded(kb, kept, (inc.id, Path(kb.root) / inc.relpath, inc.review), suggested, recorded)
+    out["already_recorded"] = True
+    head = (
+        f"Already recorded today as {inc.id} ({out['path']}), with this title and description: not recorded "
+        "again (a retried call?). If this is a second, separate incident, call record_incident again with "
+        "allow_duplicate: true."
+    )
+    return out, "\n".join([head, *text.splitlines()[1:]])
 
 
 def _recorded(kb, new, written: tuple, suggested: tuple, recorded) -> tuple[dict, str]:

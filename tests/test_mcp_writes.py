@@ -1,0 +1,75 @@
+"""MCP record_incident's writes and the answers of the read tools, driven by the official SDK's client over
+the server in this process (in_process, fake:64) or `recur mcp` over stdio: a call its client gave up on
+writes nothing, a retried call records once, and the answers say what an assistant can act on."""
+
+from __future__ import annotations
+
+import threading
+
+import anyio
+from kbfactory import small_kb
+from mcp import Client
+from test_mcp import call, run_async
+
+from recur.retrieval.engine import Engine
+
+
+def _records(kb) -> set:
+    return set((kb / "incidents").rglob("*.md"))
+
+
+def test_a_record_incident_call_its_client_gave_up_on_writes_nothing_and_a_retry_records_once(tmp_path):
+    """Found in review: the client's call timed out while the server waited for the model's load; the server
+    then wrote the record (the cancellation was checked at the search, after the write), and the client's retry
+    wrote a second one. A call given up on writes nothing; the same call again is answered with the record made
+    today (already_recorded), and allow_duplicate records a second, separate one; the same title and description
+    with another severity is recorded, and same_as names the other."""
+    from recur.serve.mcp_server import build_server
+
+    kb = small_kb(tmp_path / "kb")
+    engine = Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True)
+    before = _records(kb)
+    entered, release = threading.Event(), threading.Event()
+
+    def loading():  # the first call waits here as for a model still loading, until the client has given up
+        if not release.is_set():
+            entered.set()
+            release.wait(60)
+        return engine
+
+    args = {"title": "Kafka broker 3 disk full", "severity": "sev2", "description": "No space left on device"}
+
+    async def work(client):
+        try:
+            await client.call_tool("record_incident", args, read_timeout_seconds=1)
+            gave_up = False
+        except Exception:  # noqa: BLE001 - the SDK's timeout error: the client stopped waiting
+            gave_up = True
+        release.set()
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        while limiter.borrowed_tokens:  # the given-up call's worker thread, done with whatever it does
+            await anyio.sleep(0.05)
+        after_cancel = _records(kb) - before
+        retried = [await call(client, "record_incident", args) for _ in range(2)]
+        again = await call(client, "record_incident", {**args, "allow_duplicate": True})
+        other = await call(client, "record_incident", {**args, "severity": "sev3"})
+        return gave_up, after_cancel, retried, again, other
+
+    async def main():
+        # legacy: the stream transport, where a call given up on is a notifications/cancelled, as over stdio
+        server = build_server(loading, allow_writes=True)
+        async with Client(server, mode="legacy", read_timeout_seconds=120) as client:
+            return await work(client)
+
+    gave_up, after_cancel, ((err, first, _), (err2, second, said)), (err3, third, _), other = run_async(main())
+    assert gave_up and entered.is_set()
+    assert after_cancel == set()
+    assert not err and not err2 and not err3
+    assert "already_recorded" not in first and second["already_recorded"] is True
+    assert second["id"] == first["id"] and second["path"] == first["path"]
+    assert said.startswith(f"Already recorded today as {first['id']}") and "allow_duplicate: true" in said
+    assert third["id"] != first["id"] and "already_recorded" not in third
+    # the same title and description at another severity: another incident, recorded and said
+    assert not other[0] and other[1]["same_as"] == first["id"] and other[1]["id"] not in (first["id"], third["id"])
+    assert f"Note: {first['id']} was recorded today with the same title and description" in other[2]
+    assert len(_records(kb) - before) == 3  # the first call's, allow_duplicate's and the other severity's
