@@ -73,3 +73,27 @@ def test_a_record_incident_call_its_client_gave_up_on_writes_nothing_and_a_retry
     assert not other[0] and other[1]["same_as"] == first["id"] and other[1]["id"] not in (first["id"], third["id"])
     assert f"Note: {first['id']} was recorded today with the same title and description" in other[2]
     assert len(_records(kb) - before) == 3  # the first call's, allow_duplicate's and the other severity's
+
+
+def test_past_incidents_by_text_names_the_closest_low_patterns_incidents(tmp_path):
+    """Found in review: past_incidents {"text": "api latency up, some 503s from checkout"} said "No recorded
+    incidents" when every result was of low confidence (none is searched for incidents) though the closest,
+    traffic-spike-beyond-autoscaling (low, 28%), had three: a model read it as no incidents at all. The text
+    says no pattern matches with medium or high confidence, and names the closest and how many it has, with the
+    call that lists them. Calibrated (low without no_known_pattern) needs the real model and a KB of 10 patterns
+    or more, so the answer is the reviewed one (serve_util.latency_answer) over a real KB's incidents."""
+    from serve_util import latency_answer
+
+    from recur.kb.loader import load_kb
+    from recur.serve.mcp_server import only_low
+
+    kb = load_kb(small_kb(tmp_path / "kb"))
+    results = latency_answer()["results"]
+    with_one = [{**results[0], "id": "db-pool-exhausted"}, *results[1:]]  # INC-2026-0001 is linked to it
+    assert only_low(with_one, kb) == (
+        "No pattern matches with medium or high confidence, so no linked incidents are listed; the closest, "
+        "db-pool-exhausted (low, 26%), has 1 incident(s): call past_incidents with pattern_id db-pool-exhausted "
+        "to list them (check the pattern fits first)"
+    )
+    assert only_low(results, kb).endswith("; the closest, leap-second (low, 26%), has no recorded incidents")
+    assert only_low([], kb) == "No pattern matches with medium or high confidence, so no linked incidents are listed"

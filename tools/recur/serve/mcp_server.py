@@ -31,7 +31,7 @@ from pydantic import Field, ValidationError
 from recur import config
 from recur.kb.records import draft_mark
 from recur.retrieval import patterns as pat
-from recur.retrieval.results import check_both, confidence_text, flat, match_line, why_text
+from recur.retrieval.results import check_both, confidence_text, flat, match_line, percent, why_text
 from recur.serve.deps import load_pauses
 from recur.serve.guard import (
     CLIENT_GONE,
@@ -468,13 +468,37 @@ def _past_incidents(get_engine: Callable, pattern_id, text, limit: int, site_url
     if text is not None and pattern_id is None:
         q = PasteIn(text=text, top=5)
         answer = engine.answer(q.text, top=q.top)
-    out = pat.past_incidents(engine, load_kb(engine.kb_dir), pattern_id=pattern_id, answer=answer, limit=limit)
+    kb = load_kb(engine.kb_dir)
+    out = pat.past_incidents(engine, kb, pattern_id=pattern_id, answer=answer, limit=limit)
     out["incidents"] = with_urls(out["incidents"], site_url)
     lines = [f"- {i['date']} {i['id']} ({i['severity']}): {i['title']}{_page(i)}" for i in out["incidents"]]
     head = f"{len(lines)} incident(s), newest first" if lines else "No recorded incidents"
     if answer is not None and answer.no_known_pattern:
         head = "No known pattern matches this text, so no linked incidents"
+    elif answer is not None and not out["patterns"]:
+        head = only_low(answer.results, kb)
     return out, head + ("\n" + "\n".join(lines) if lines else "")
+
+
+def only_low(results: list, kb) -> str:
+    """past_incidents' text for a text whose results are all of low confidence: none is searched for incidents,
+    and the text said "No recorded incidents" though the closest pattern has some (found in review: a model read
+    it as none at all). It says why, and how to have the closest's incidents if they are wanted."""
+    head = "No pattern matches with medium or high confidence, so no linked incidents are listed"
+    if not results:
+        return head
+    closest = results[0]
+    found = len(pat.incidents_of(kb, [closest["id"]]))  # the KB as read now, as the incidents listed
+    if not found:
+        return f"{head}; the closest, {closest['id']} ({_low_said(closest)}), has no recorded incidents"
+    return (
+        f"{head}; the closest, {closest['id']} ({_low_said(closest)}), has {found} incident(s): call "
+        f"past_incidents with pattern_id {closest['id']} to list them (check the pattern fits first)"
+    )
+
+
+def _low_said(r: dict) -> str:
+    return f"{r['confidence']}, {percent(r['probability'])}" if r.get("probability") is not None else r["confidence"]
 
 
 def _report_tools(server: MCPServer, get_engine: Callable) -> None:
