@@ -97,3 +97,26 @@ def test_past_incidents_by_text_names_the_closest_low_patterns_incidents(tmp_pat
     )
     assert only_low(results, kb).endswith("; the closest, leap-second (low, 26%), has no recorded incidents")
     assert only_low([], kb) == "No pattern matches with medium or high confidence, so no linked incidents are listed"
+
+
+def test_suggest_text_lists_the_closest_alone_when_nothing_is_known_and_details_only_the_first_results():
+    """Found in review: with no_known_pattern true the text still gave five unrelated patterns at <1%, each
+    with its evidence and runbook steps (a model followed them), and top=50 made a text of fifty runbooks.
+    Nothing known: the closest by title and likelihood alone. Otherwise evidence and steps for the first
+    DETAILED results, the rest named, rated and why, and the text says so; the structured content is whole."""
+    from serve_util import latency_answer
+
+    from recur.retrieval.results import confidence_text
+    from recur.serve.mcp_server import DETAILED, render_answer
+
+    answer = latency_answer()
+    five = [{**answer["results"][k % 3], "rank": k + 1, "id": f"p{k + 1}"} for k in range(5)]
+    nothing = render_answer({**answer, "results": five, "no_known_pattern": True}).splitlines()
+    assert nothing[0].endswith("Closest patterns, for comparison only:")
+    assert nothing[1:] == [f"{k + 1}. p{k + 1}: {r['title']} ({confidence_text(r)})" for k, r in enumerate(five)]
+    many = render_answer({**answer, "results": five}).splitlines()
+    assert DETAILED == 3 and sum(line.startswith("   first steps") for line in many) == 3
+    assert sum("preserve first" in line for line in many) == 3
+    assert f"5. p5: {five[4]['title']}" in many and sum(line.startswith("   why: ") for line in many) == 5
+    assert many[-1].startswith("(Evidence and first steps for the first 3 results only;")
+    assert "results only;" not in render_answer(answer)  # three results: each in full, nothing to say

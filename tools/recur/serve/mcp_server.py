@@ -393,7 +393,9 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
         matched, the first runbook steps, the evidence to preserve, a probability (the estimated chance that
         it is a right answer; null on a KB of fewer than 10 patterns) and a confidence from it (high, medium,
         low). no_known_pattern is true when nothing in the knowledge base describes the text (the results
-        are then only the closest patterns, for comparison). The same answer as POST /api/suggest."""
+        are then only the closest patterns, for comparison). The text gives evidence and first steps for the first
+        3 results only, and none when no_known_pattern is true (the closest are listed by title and likelihood);
+        the structured content has them all. The same answer as POST /api/suggest."""
 
         def work():
             q = PasteIn(text=text, top=top)  # the API's checks and messages, for a text up to MAX_PASTE
@@ -754,6 +756,9 @@ def _page(row: dict) -> str:
 # it cannot "POST the payload to /api/alertmanager", the API's and the terminal's advice (found in review)
 OTHER_ALERTS = "to have one answered, call suggest_patterns with that alert alone (its JSON, or its name and summary)"
 STEPS = 2  # runbook steps in the text of a result (Slack shows as many); the structured content has them all
+# results whose text gives evidence and steps: top=50 made a text of ~50 runbooks, far more than a model needs to
+# act on (a responder reads the first few; found in review); the rest are listed by name, likelihood and why
+DETAILED = 3
 
 
 def no_known_text(writes: bool = False) -> str:
@@ -772,21 +777,30 @@ def render_answer(answer: dict, *, writes: bool = False) -> str:
     shows it: what the results are (match_line: low results are not called matches), then each result with
     its probability, why it matched, its page, the evidence to preserve and its first steps, and the
     "check both" line when a result below the first is rated more likely right (results.check_both, as the
-    terminal and the site's box say it)."""
+    terminal and the site's box say it). Evidence and steps for the first DETAILED results only, said; none when
+    no_known_pattern (the closest by name and likelihood alone). The structured content is whole either way."""
     results = answer["results"]
     said = answer.get("query_note")  # a log searched by its error lines, a long paste condensed
     lines = [f"{said[0].upper()}{said[1:]}."] if said else []
     if answer["no_known_pattern"]:
+        # nothing here describes the text: the closest by name and likelihood alone. Each with its evidence and
+        # steps (five unrelated runbooks at <1%) was most of the answer, and a model followed them (found in review)
         lines.append(no_known_text(writes) + (" Closest patterns, for comparison only:" if results else ""))
-    else:
-        both = check_both(results, answer.get("likelier"))  # a likelier result `top` left out, named too
-        lines.append(match_line(results) + (f"; {both}." if both else ":"))
-    for r in results:
-        lines += _result_lines(r)
+        lines += [f"{r['rank']}. {r['id']}: {r['title']}{draft_mark(r)} ({confidence_text(r)})" for r in results]
+        return "\n".join(lines)
+    both = check_both(results, answer.get("likelier"))  # a likelier result `top` left out, named too
+    lines.append(match_line(results) + (f"; {both}." if both else ":"))
+    for n, r in enumerate(results):
+        lines += _result_lines(r, steps=n < DETAILED)
+    if len(results) > DETAILED:
+        lines.append(
+            f"(Evidence and first steps for the first {DETAILED} results only; the structured content has every "
+            "result's, and get_pattern gives a pattern's whole runbook.)"
+        )
     return "\n".join(lines)
 
 
-def _result_lines(r: dict) -> list[str]:
+def _result_lines(r: dict, steps: bool = True) -> list[str]:
     lines = [
         f"{r['rank']}. {r['id']}: {r['title']}{draft_mark(r)}",
         f"   {confidence_text(r)} · {r['severity']} · {r['category']}",
@@ -796,6 +810,8 @@ def _result_lines(r: dict) -> list[str]:
     if r.get("url"):
         lines.append(f"   page: {r['url']}")
     low = r["confidence"] == "low"  # folded on the site, left out of Slack: here said to be checked first
+    if not steps:  # past DETAILED: named, rated and why, as a list to compare
+        return lines
     if r["evidence"]:
         more = f" (and {len(r['evidence']) - 1} more)" if len(r["evidence"]) > 1 else ""
         lines.append(f"   preserve first: {flat(r['evidence'][0])}{more}")
