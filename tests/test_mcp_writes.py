@@ -9,7 +9,7 @@ import threading
 import anyio
 from kbfactory import small_kb
 from mcp import Client
-from test_mcp import call, run_async
+from test_mcp import call, run_async, session, stdio
 
 from recur.retrieval.engine import Engine
 
@@ -120,3 +120,43 @@ def test_suggest_text_lists_the_closest_alone_when_nothing_is_known_and_details_
     assert f"5. p5: {five[4]['title']}" in many and sum(line.startswith("   why: ") for line in many) == 5
     assert many[-1].startswith("(Evidence and first steps for the first 3 results only;")
     assert "results only;" not in render_answer(answer)  # three results: each in full, nothing to say
+
+
+def test_record_incident_says_its_severities_and_limits_and_notes_a_priority_as_the_cli(tmp_path):
+    """Found in review: record_incident's schema said "Severity key of the framework, e.g. sev2" (which keys, and
+    that P1 is read, a model had to guess), its title took 100,000 characters (written, and passed `recur check`)
+    and its description said no limit; severity P1 was recorded as sev1 without the note `recur incident new -s
+    P1` prints. The schema names the KB's levels and how a priority is read, the title's most (refused past it,
+    nothing written) and the description's; the answer carries the CLI's note; check warns of a long title."""
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+
+    kb = small_kb(tmp_path / "kb")
+    before = _records(kb)
+    base = {"severity": "sev3", "description": "disk full on the db host"}
+
+    async def work(client):
+        tool = next(t for t in (await client.list_tools()).tools if t.name == "record_incident")
+        return tool.input_schema["properties"], [
+            await call(client, "record_incident", {**base, "title": "T" * 201}),
+            await call(client, "record_incident", {**base, "title": "Disk full on db-1", "severity": "P1"}),
+            await call(client, "record_incident", {**base, "title": "x" * 200}),
+        ]
+
+    props, (long, priority, longest) = session(stdio(kb, tmp_path / "index", "--allow-writes"), work)
+    assert "sev1, sev2, sev3, sev4" in props["severity"]["description"]
+    assert "A priority P1..P4 is read as sev1..sev4" in props["severity"]["description"]
+    assert props["title"]["maxLength"] == 200 and "at most 200 characters" in props["title"]["description"]
+    assert "at most 1,048,576 bytes" in props["description"]["description"]
+    assert long[0] and long[2].startswith("title: is 201 characters; a recorded title may have 200 at most")
+    err, out, text = priority
+    note = "severity P1 recorded as sev1, the level of its number (as recur import reads a Priority field)"
+    assert not err and out["severity"] == "sev1" and out["severity_note"] == note
+    assert text.splitlines()[1] == f"Note: {note}."
+    cmd = ["incident", "new", "--kb", str(kb), "-t", "Disk full on db-2", "-s", "P1", "-d", "disk", "--no-suggest"]
+    assert f"note: -s {note[len('severity ') :]}" in CliRunner().invoke(cli, cmd).stderr  # the CLI's, word for word
+    assert not longest[0] and len(_records(kb) - before) == 3  # P1's, the 200 one's and the CLI's
+    r = CliRunner().invoke(cli, ["check", "--kb", str(kb)])
+    said = [line for line in r.output.splitlines() if "title: warning: is 200 characters" in line]
+    assert len(said) == 1 and f"{longest[1]['id']}.md" in said[0], r.output

@@ -354,12 +354,18 @@ def _about(doc: dict, limit: int = 200) -> str:
 
 
 def build_server(
-    get_engine: Callable, *, allow_writes: bool = False, site_url: str | None = None, load_wait: float = 0
+    get_engine: Callable,
+    *,
+    allow_writes: bool = False,
+    site_url: str | None = None,
+    load_wait: float = 0,
+    severities: list[str] | None = None,
 ) -> MCPServer:
     """The server and its tools. ``site_url``: the built site's base URL (`recur serve --site-url`,
     `recur mcp --site-url`): each pattern and incident in an answer has its page's ``url`` beside its
     ``path``, in the structured content and the text, as Slack links its titles. ``load_wait``: seconds a
-    request waits for an engine that ``get_engine`` says is still loading (HTTP: it does not wait itself)."""
+    request waits for an engine that ``get_engine`` says is still loading (HTTP: it does not wait itself).
+    ``severities``: the framework's level keys (loader.severity_keys), named in record_incident's schema."""
     from recur import __version__
 
     root = logging.getLogger()
@@ -377,7 +383,7 @@ def build_server(
     _read_tools(server, get_engine, writes=allow_writes, site_url=site_url)
     _report_tools(server, get_engine)
     if allow_writes:
-        _write_tools(server, get_engine)
+        _write_tools(server, get_engine, severities or [])
     _resources(server, get_engine)
     return server
 
@@ -526,16 +532,29 @@ def _report_tools(server: MCPServer, get_engine: Callable) -> None:
         return run_tool(work)
 
 
-def _write_tools(server: MCPServer, get_engine: Callable) -> None:
+def _write_tools(server: MCPServer, get_engine: Callable, severities: list[str]) -> None:
+    from recur.ingest.pasted_log import LOG_LINES_KEPT
+    from recur.kb.incident_record import TITLE_MOST, severity_help
+    from recur.kb.parse import MAX_FILE_BYTES
+
+    # the schema says the limits the writer applies: a 100,000-character title was written, and a model had to
+    # guess the severity keys and how much text a record takes (found in review)
+    titled = f"What happened, in a few words (at most {TITLE_MOST} characters; recur check asks for 120 or fewer)."
+    described_as = (
+        f"What you see; becomes the Summary. A pasted log of more than {LOG_LINES_KEPT} lines is cut down to its "
+        "error lines (description_note says so); any other text is written whole, and the record may be at most "
+        f"{MAX_FILE_BYTES:,} bytes (a longer one is refused and nothing is written)."
+    )
+
     @server.tool(
         annotations=ToolAnnotations(
             read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False
         )
     )
     def record_incident(
-        title: Annotated[str, Field(description="What happened, in a few words.")],
-        severity: Annotated[str, Field(description="Severity key of the framework, e.g. sev2.")],
-        description: Annotated[str, Field(description="What you see; becomes the Summary.")],
+        title: Annotated[str, Field(description=titled, json_schema_extra={"maxLength": TITLE_MOST})],
+        severity: Annotated[str, Field(description=severity_help(severities))],
+        description: Annotated[str, Field(description=described_as)],
         flags: Annotated[list[str], Field(description='"Dig into this later" markers.')] = [],  # noqa: B006 - the schema's default
         patterns: Annotated[list[str], Field(description="Known pattern ids to link now.")] = [],  # noqa: B006
         allow_duplicate: Annotated[
@@ -565,7 +584,7 @@ def _record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: 
     """record_incident's work: (structured, text)."""
     from recur.ingest.importer import candidates_of
     from recur.ingest.pasted_log import recorded_description
-    from recur.kb.incident_record import NewIncident, suggestion_query
+    from recur.kb.incident_record import NewIncident, priority_note, suggestion_query
     from recur.kb.incident_record import record_incident as write
     from recur.kb.loader import load_kb
     from recur.util.dates import given_date
@@ -603,6 +622,10 @@ def _record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: 
         return _already(kb, new, same, found[0], recorded)
     written = write(kb, new, patterns_field="patterns", ids_listed_by="list_patterns", suggest=suggest)
     out, text = _recorded(kb, new, written, found[0], recorded)
+    if said := priority_note(kb, new.severity, "severity"):  # P1 recorded as sev1: said, as the CLI says it
+        out["severity_note"] = said
+        first, *rest = text.split("\n")
+        text = "\n".join([first, f"Note: {said}.", *rest])
     if same is not None:  # the same title and description, other severity, links or flags: written, and said
         out["same_as"] = same.id
         text += (
