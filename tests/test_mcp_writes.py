@@ -9,7 +9,7 @@ import threading
 import anyio
 from kbfactory import small_kb
 from mcp import Client
-from test_mcp import call, run_async, session, stdio
+from test_mcp import call, in_process, run_async, session, stdio
 
 from recur.retrieval.engine import Engine
 
@@ -160,3 +160,42 @@ def test_record_incident_says_its_severities_and_limits_and_notes_a_priority_as_
     r = CliRunner().invoke(cli, ["check", "--kb", str(kb)])
     said = [line for line in r.output.splitlines() if "title: warning: is 200 characters" in line]
     assert len(said) == 1 and f"{longest[1]['id']}.md" in said[0], r.output
+
+
+def test_ids_in_any_case_drafts_marked_and_a_kb_gone_is_the_servers_error(tmp_path):
+    """Found in review: get_pattern {"id": "Disk-Full"} and {"id": " disk-full "} were "no pattern" where the list
+    filters take any case; list_patterns listed a draft plain (suggest_patterns marks it [DRAFT]); with the KB
+    folder gone (a server answering from its index) past_incidents, problem_report and record_incident were
+    invalid_request, which a model reads as its own bad argument; tool descriptions named HTTP routes (POST
+    /api/suggest) that mean nothing to an assistant."""
+    import shutil
+
+    from kbfactory import write_pattern
+
+    kb = small_kb(tmp_path / "kb")
+    write_pattern(kb, "slow-queries", title="Slow queries pile up", status="draft", symptoms=("queries slow",))
+    server = in_process(kb, tmp_path / "index", allow_writes=True)
+
+    async def work(client):
+        described = [t.description for t in (await client.list_tools()).tools]
+        got = [await call(client, "get_pattern", {"id": given}) for given in ("Disk-Full", " disk-full ")]
+        past = await call(client, "past_incidents", {"pattern_id": " DB-Pool-Exhausted "})
+        listed = await call(client, "list_patterns", {})
+        shutil.rmtree(kb)
+        record = {"title": "t", "severity": "sev3", "description": "disk full"}
+        gone = [
+            await call(client, "past_incidents", {"pattern_id": "disk-full"}),
+            await call(client, "problem_report", {}),
+            await call(client, "record_incident", record),
+        ]
+        return described, got, past, listed, gone
+
+    described, got, past, (_, _, listed), gone = session(server, work)
+    assert not any("/api/" in d for d in described), described
+    assert [(err, out["id"]) for err, out, _ in got] == [(False, "disk-full"), (False, "disk-full")]
+    assert not past[0] and past[1]["pattern_id"] == "db-pool-exhausted" and past[1]["incidents"]
+    assert "- slow-queries: Slow queries pile up [DRAFT] (capacity, " in listed
+    assert "- disk-full: Disk full on a host (capacity, " in listed
+    for err, body, text in gone:
+        assert err and body["error"]["code"] == "kb_unavailable", text
+        assert text.startswith("the server cannot read its knowledge base: ") and "not this call's arguments" in text

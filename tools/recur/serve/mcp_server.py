@@ -30,6 +30,7 @@ from pydantic import Field, ValidationError
 
 from recur import config
 from recur.kb.records import draft_mark
+from recur.kb.schema import KEBAB
 from recur.retrieval import patterns as pat
 from recur.retrieval.results import check_both, confidence_text, flat, match_line, percent, why_text
 from recur.serve.deps import load_pauses
@@ -103,8 +104,13 @@ RESOURCE = "recur://patterns/"  # a pattern's resource URI: this, then its id
 def _pattern_id(value: str | None) -> str | None:
     """A pattern id as given, or the id of the resource URI ``resources/list`` names the pattern by: an assistant
     that had the listed resources asked get_pattern for "recur://patterns/disk-full", and was told there is no
-    pattern with that id."""
-    return value[len(RESOURCE) :] if value is not None and value.startswith(RESOURCE) else value
+    pattern with that id. Spaces around it and letter case do not count, as in the list filters: ids are
+    lower-case kebab (the loader refuses any other), and "Disk-Full" or " disk-full " was "no pattern"."""
+    if value is None:
+        return None
+    value = value.strip()
+    value = value[len(RESOURCE) :] if value.startswith(RESOURCE) else value
+    return value.lower() if KEBAB.match(value.lower()) else value
 
 
 IncidentsFor = Annotated[
@@ -401,7 +407,7 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
         low). no_known_pattern is true when nothing in the knowledge base describes the text (the results
         are then only the closest patterns, for comparison). The text gives evidence and first steps for the first
         3 results only, and none when no_known_pattern is true (the closest are listed by title and likelihood);
-        the structured content has them all. The same answer as POST /api/suggest."""
+        the structured content has them all."""
 
         def work():
             q = PasteIn(text=text, top=top)  # the API's checks and messages, for a text up to MAX_PASTE
@@ -417,7 +423,7 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
     def get_pattern(id: PatternId) -> CallToolResult:  # noqa: A002 - the public argument name
         """One failure pattern in full: symptoms, signals, summary, runbook, evidence to preserve, root cause,
         detection, permanent fix and its status, linked incidents and look-alikes (patterns it is confused
-        with, and what tells them apart). The same object as GET /api/patterns/{id}."""
+        with, and what tells them apart)."""
 
         return run_tool(lambda: _get_pattern(get_engine(), _pattern_id(id), site_url))
 
@@ -452,7 +458,14 @@ def _get_pattern(engine, pattern_id: str, site_url: str | None) -> tuple[dict, s
 
 def _list_patterns(docs: dict, given: dict, site_url: str | None) -> tuple[dict, str]:
     rows = with_urls(pat.pattern_list(docs, **given), site_url)
-    lines = [f"- {r['id']}: {r['title']} ({r['category']}, {r['severity']}){_page(r)}" for r in rows]
+    # a draft marked as suggest_patterns marks it: listed plain, a draft read as a reviewed runbook (found in review)
+    marks = {
+        r["id"]: draft_mark(
+            {"draft": r["status"] == "draft", "import_draft": (docs.get(r["id"]) or {}).get("import_draft")}
+        )
+        for r in rows
+    }
+    lines = [f"- {r['id']}: {r['title']}{marks[r['id']]} ({r['category']}, {r['severity']}){_page(r)}" for r in rows]
     out, head = {"patterns": rows}, f"{len(rows)} pattern(s)"
     unknown = {} if rows else pat.unmatched_filters(docs, **given)
     if unknown:  # a value no pattern has: the values there are (not an error: the list is empty)
@@ -461,9 +474,24 @@ def _list_patterns(docs: dict, given: dict, site_url: str | None) -> tuple[dict,
     return out, head + ("\n" + "\n".join(lines) if lines else "")
 
 
-def _past_incidents(get_engine: Callable, pattern_id, text, limit: int, site_url=None) -> tuple[dict, str]:
+def server_kb(engine):
+    """The KB the server reads incidents from, read now. A KB it cannot read (a --kb folder that is gone, a
+    recur.yml of a newer format) is the server's configuration, not the call's: ``kb_unavailable``, as the
+    API says a failed load with ``engine_failed``. It was ``invalid_request``, which a model reads as its own
+    bad argument, and tried again with others (found in review)."""
     from recur.kb.loader import load_kb
 
+    try:
+        return load_kb(engine.kb_dir)
+    except RecurError as exc:
+        raise pat.ApiFailure(
+            f"the server cannot read its knowledge base: {exc}. This is the server's configuration (recur mcp "
+            "--kb), not this call's arguments: tell the user, who runs the server",
+            "kb_unavailable",
+        ) from None
+
+
+def _past_incidents(get_engine: Callable, pattern_id, text, limit: int, site_url=None) -> tuple[dict, str]:
     if not 1 <= limit <= pat.MAX_INCIDENTS:
         raise pat.ApiFailure(f"limit: must be between 1 and {pat.MAX_INCIDENTS}")
     if pattern_id is not None and text is not None and (_given(pattern_id) or _given(text)):
@@ -476,7 +504,7 @@ def _past_incidents(get_engine: Callable, pattern_id, text, limit: int, site_url
     if text is not None and pattern_id is None:
         q = PasteIn(text=text, top=5)
         answer = engine.answer(q.text, top=q.top)
-    kb = load_kb(engine.kb_dir)
+    kb = server_kb(engine)
     out = pat.past_incidents(engine, kb, pattern_id=pattern_id, answer=answer, limit=limit)
     out["incidents"] = with_urls(out["incidents"], site_url)
     lines = [f"- {i['date']} {i['id']} ({i['severity']}): {i['title']}{_page(i)}" for i in out["incidents"]]
@@ -521,12 +549,11 @@ def _report_tools(server: MCPServer, get_engine: Callable) -> None:
         the most recurring patterns, recurrence after a fix, monthly trends."""
 
         def work():
-            from recur.kb.loader import load_kb
             from recur.problems.report import render_text, report_board
             from recur.util.dates import given_date
 
             # blank as left out, as _given: "" was today and " " was "not a date"
-            b = report_board(load_kb(get_engine().kb_dir), given_date(_given(as_of), "as_of"))
+            b = report_board(server_kb(get_engine()), given_date(_given(as_of), "as_of"))
             return b, render_text(b)
 
         return run_tool(work)
@@ -586,7 +613,6 @@ def _record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: 
     from recur.ingest.pasted_log import recorded_description
     from recur.kb.incident_record import NewIncident, priority_note, suggestion_query
     from recur.kb.incident_record import record_incident as write
-    from recur.kb.loader import load_kb
     from recur.util.dates import given_date
 
     title, description = given["title"], given["description"]
@@ -607,7 +633,7 @@ def _record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: 
         flags=tuple(given["flags"]),
         patterns=tuple(patterns),
     )
-    kb = load_kb(engine.kb_dir)
+    kb = server_kb(engine)
     found = []  # (the suggestions, as candidates), made once the record is written: stored in it
 
     def suggest() -> tuple[list, list]:
