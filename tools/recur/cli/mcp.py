@@ -69,7 +69,12 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
     else:
         pages = f", pages at {site_url}"
     holder.start()
-    server = build_server(holder_engine(holder), allow_writes=allow_writes, site_url=site_url)
+    severities = None
+    if allow_writes:  # record_incident's schema names them (the KB's severity.yml, read at start)
+        from recur.kb.loader import severity_keys
+
+        severities = severity_keys(kb_dir)
+    server = build_server(holder_engine(holder), allow_writes=allow_writes, site_url=site_url, severities=severities)
     writes = "record_incident enabled" if allow_writes else "read-only"
     click.echo(f"Recur MCP server on stdio ({writes}{pages}). Loading the model and index...", err=True)
     try:

@@ -117,13 +117,12 @@ def say_priority(kb, severity: str, asked_as: str = "-s") -> None:
     """-s P1 is recorded as the framework's level numbered 1 (incident_record.framework_severity, as `recur
     import` reads a "Priority: P1" field): said, as the import's notes say it, since a team's priority is not
     always its severity; P1 typed at the Severity prompt too (``asked_as``), which reads it as the flag does,
-    and `recur new incident --severity P1` (which recorded sev1 without a word)."""
-    from recur.kb.incident_record import framework_severity, is_priority
+    and `recur new incident --severity P1` (which recorded sev1 without a word). The words: priority_note's,
+    which MCP's record_incident says in its answer."""
+    from recur.kb.incident_record import priority_note
 
-    given, key = severity.strip(), framework_severity(kb, severity)  # recorded already: a key of the framework
-    if is_priority(given) and given.lower() != key.lower():
-        click.echo(f"note: {asked_as} {given} recorded as {key}, the level of its number (as recur import reads a "
-                   "Priority field)", err=True)  # fmt: skip
+    if note := priority_note(kb, severity, asked_as):
+        click.echo(f"note: {note}", err=True)
 
 
 def severity_level(kb, typed: str, field: str = "--severity") -> str:

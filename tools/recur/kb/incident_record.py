@@ -701,6 +701,7 @@ def record_incident(
     title, description = one_line(new.title), without_controls(new.description or "").strip()
     if not has_text(title):  # U+200B alone was a record titled with nothing to read
         raise RecurError("title: is empty" + _only_invisible(title))
+    require_title_length(title)
     new = replace(new, title=title, description=description if has_text(description) else "")
     new = replace(new, log=without_controls(new.log or "").strip())
     new = replace(new, severity=framework_severity(kb, new.severity))
@@ -718,6 +719,49 @@ def record_incident(
     if suggest is not None:
         _with_suggestions(kb, new, (iid, path, review), suggest)
     return iid, path, review
+
+
+# The most characters a title recorded by `recur incident new` or MCP's record_incident may have. A title is
+# read in lists (the board, `recur report`, the site's incident pages); `recur check` warns past 120, as for a
+# pattern's (lint.TITLE_LONGEST). A 100,000-character title was written, and passed check (found in review).
+TITLE_MOST = 200
+
+
+def require_title_length(title: str) -> None:
+    if len(title) > TITLE_MOST:
+        raise RecurError(
+            f"title: is {len(title):,} characters; a recorded title may have {TITLE_MOST} at most (keep it to 120 "
+            "or fewer, as recur check asks): say what happened in a few words and put the rest in the "
+            "description; nothing written"
+        )
+
+
+def priority_note(kb, severity: str, asked_as: str = "-s") -> str | None:
+    """What to say of a priority given as the severity ("P1", recorded as the framework's level numbered 1, as
+    `recur import` reads a "Priority: P1" field), since a team's priority is not always its severity; None for
+    anything else. The CLI says it on stderr (options.say_priority), MCP's record_incident in its answer."""
+    given, key = severity.strip(), framework_severity(kb, severity)  # recorded already: a key of the framework
+    if is_priority(given) and given.lower() != key.lower():
+        return f"{asked_as} {given} recorded as {key}, the level of its number (as recur import reads a Priority field)"
+    return None
+
+
+def severity_help(levels: list[str]) -> str:
+    """How a severity is given, for a program's caller that cannot be asked (MCP's record_incident schema): the
+    framework's levels, and how a level's number and a priority are read (framework_severity)."""
+    if not levels:
+        return "Severity key of the framework (severity.yml), e.g. sev2."
+    said = f"One of the framework's levels: {', '.join(levels)} (severity.yml)."
+    numbered = [(k, re.sub(r"\D", "", k)) for k in levels if re.sub(r"\D", "", k)]
+    if not numbered:
+        return said
+    (first, n1), (last, n2) = numbered[0], numbered[-1]
+    span = f"P{n1}" if first == last else f"P{n1}..P{n2}"
+    keys = first if first == last else f"{first}..{last}"
+    return (
+        f"{said} A priority {span} is read as {keys} (the level of its number; the answer says so), "
+        f"and a level's number alone or in another case (Sev-{n1}, {first.upper()}, {n1}) as that level."
+    )
 
 
 def _with_suggestions(kb, new: NewIncident, written: tuple, suggest: Callable[[], tuple[list, list]]) -> None:

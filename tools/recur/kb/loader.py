@@ -646,6 +646,14 @@ def _severity_levels_problem(data) -> str | None:
     return None
 
 
+def severity_keys(root) -> list[str]:
+    """The severity framework's level keys of the KB at ``root`` (severity.yml, else the default), without
+    reading the rest of the KB: what a server says in a tool's schema at start (MCP's record_incident)."""
+    kb = KB(root=Path(root))
+    _load_severity(kb)
+    return list(kb.severity)
+
+
 def _load_severity(kb: KB) -> None:
     path = kb.root / "severity.yml"
     levels = DEFAULT_SEVERITY

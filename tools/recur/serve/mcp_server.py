@@ -30,8 +30,9 @@ from pydantic import Field, ValidationError
 
 from recur import config
 from recur.kb.records import draft_mark
+from recur.kb.schema import KEBAB
 from recur.retrieval import patterns as pat
-from recur.retrieval.results import check_both, confidence_text, flat, match_line, why_text
+from recur.retrieval.results import check_both, confidence_text, flat, match_line, percent, why_text
 from recur.serve.deps import load_pauses
 from recur.serve.guard import (
     CLIENT_GONE,
@@ -106,8 +107,13 @@ STALE_EVERY = 5.0
 def _pattern_id(value: str | None) -> str | None:
     """A pattern id as given, or the id of the resource URI ``resources/list`` names the pattern by: an assistant
     that had the listed resources asked get_pattern for "recur://patterns/disk-full", and was told there is no
-    pattern with that id."""
-    return value[len(RESOURCE) :] if value is not None and value.startswith(RESOURCE) else value
+    pattern with that id. Spaces around it and letter case do not count, as in the list filters: ids are
+    lower-case kebab (the loader refuses any other), and "Disk-Full" or " disk-full " was "no pattern"."""
+    if value is None:
+        return None
+    value = value.strip()
+    value = value[len(RESOURCE) :] if value.startswith(RESOURCE) else value
+    return value.lower() if KEBAB.match(value.lower()) else value
 
 
 IncidentsFor = Annotated[
@@ -157,8 +163,9 @@ def run_tool(work: Callable[[], tuple[dict, str]]) -> CallToolResult:
         structured, text = work()
     except ApiError as exc:
         return _failure(exc.code, exc.message)
-    except ClientGone:  # not searched: nobody is left to read this (see _gone_check)
-        return _failure("client_gone", "the client cancelled the call or closed its connection; not searched")
+    except ClientGone as exc:  # not searched (nor written): nobody is left to read this (see _gone_check)
+        said = str(exc) or "the client cancelled the call or closed its connection; not searched"
+        return _failure("client_gone", said)
     except ValidationError as exc:
         return _failure("invalid_request", invalid_message(exc.errors()))
     except RecurError as exc:
@@ -432,12 +439,14 @@ def build_server(
     site_url: str | None = None,
     load_wait: float = 0,
     stale_every: float = STALE_EVERY,
+    severities: list[str] | None = None,
 ) -> MCPServer:
     """The server and its tools. ``site_url``: the built site's base URL (`recur serve --site-url`,
     `recur mcp --site-url`): each pattern and incident in an answer has its page's ``url`` beside its
     ``path``, in the structured content and the text, as Slack links its titles. ``load_wait``: seconds a
     request waits for an engine that ``get_engine`` says is still loading (HTTP: it does not wait itself).
-    ``stale_every``: at most how often the KB's files are compared with the index's (``Staleness``)."""
+    ``stale_every``: at most how often the KB's files are compared with the index's (``Staleness``).
+    ``severities``: the framework's level keys (loader.severity_keys), named in record_incident's schema."""
     from recur import __version__
 
     root = logging.getLogger()
@@ -456,7 +465,7 @@ def build_server(
     _read_tools(server, get_engine, writes=allow_writes, site_url=site_url)
     _report_tools(server, get_engine, site_url)
     if allow_writes:
-        _write_tools(server, get_engine)
+        _write_tools(server, get_engine, severities or [])
     _resources(server, get_engine)
     return server
 
@@ -472,7 +481,9 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
         matched, the first runbook steps, the evidence to preserve, a probability (the estimated chance that
         it is a right answer; null on a KB of fewer than 10 patterns) and a confidence from it (high, medium,
         low). no_known_pattern is true when nothing in the knowledge base describes the text (the results
-        are then only the closest patterns, for comparison). The same answer as POST /api/suggest."""
+        are then only the closest patterns, for comparison). The text gives evidence and first steps for the first
+        3 results only, and none when no_known_pattern is true (the closest are listed by title and likelihood);
+        the structured content has them all."""
 
         def work():
             q = PasteIn(text=text, top=top)  # the API's checks and messages, for a text up to MAX_PASTE
@@ -488,7 +499,7 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
     def get_pattern(id: PatternId) -> CallToolResult:  # noqa: A002 - the public argument name
         """One failure pattern in full: symptoms, signals, summary, runbook, evidence to preserve, root cause,
         detection, permanent fix and its status, linked incidents and look-alikes (patterns it is confused
-        with, and what tells them apart). The same object as GET /api/patterns/{id}."""
+        with, and what tells them apart)."""
 
         return run_tool(lambda: _get_pattern(get_engine(), _pattern_id(id), site_url))
 
@@ -531,9 +542,7 @@ def _incident_pages(engine, doc: dict, site_url: str) -> list[dict]:
     """The pattern's incidents (the index's id, date and title) each with its file's ``path`` and page ``url``:
     the index records no path, so the KB is read for it, as past_incidents reads it (an incident's file need
     not be named by its id)."""
-    from recur.kb.loader import load_kb
-
-    paths = {i.id: i.relpath for i in load_kb(engine.kb_dir).incidents_for(doc["id"])}
+    paths = {i.id: i.relpath for i in server_kb(engine).incidents_for(doc["id"])}
     return [
         {**i, "path": paths[i["id"]], "url": pat.site_page(site_url, paths[i["id"]])} if i.get("id") in paths else i
         for i in doc["incidents"]
@@ -542,7 +551,14 @@ def _incident_pages(engine, doc: dict, site_url: str) -> list[dict]:
 
 def _list_patterns(docs: dict, given: dict, site_url: str | None) -> tuple[dict, str]:
     rows = with_urls(pat.pattern_list(docs, **given), site_url)
-    lines = [f"- {r['id']}: {r['title']} ({r['category']}, {r['severity']}){_page(r)}" for r in rows]
+    # a draft marked as suggest_patterns marks it: listed plain, a draft read as a reviewed runbook (found in review)
+    marks = {
+        r["id"]: draft_mark(
+            {"draft": r["status"] == "draft", "import_draft": (docs.get(r["id"]) or {}).get("import_draft")}
+        )
+        for r in rows
+    }
+    lines = [f"- {r['id']}: {r['title']}{marks[r['id']]} ({r['category']}, {r['severity']}){_page(r)}" for r in rows]
     out, head = {"patterns": rows}, f"{len(rows)} pattern(s)"
     unknown = {} if rows else pat.unmatched_filters(docs, **given)
     if unknown:  # a value no pattern has: the values there are (not an error: the list is empty)
@@ -551,9 +567,24 @@ def _list_patterns(docs: dict, given: dict, site_url: str | None) -> tuple[dict,
     return out, head + ("\n" + "\n".join(lines) if lines else "")
 
 
-def _past_incidents(get_engine: Callable, pattern_id, text, limit: int, site_url=None) -> tuple[dict, str]:
+def server_kb(engine):
+    """The KB the server reads incidents from, read now. A KB it cannot read (a --kb folder that is gone, a
+    recur.yml of a newer format) is the server's configuration, not the call's: ``kb_unavailable``, as the
+    API says a failed load with ``engine_failed``. It was ``invalid_request``, which a model reads as its own
+    bad argument, and tried again with others (found in review)."""
     from recur.kb.loader import load_kb
 
+    try:
+        return load_kb(engine.kb_dir)
+    except RecurError as exc:
+        raise pat.ApiFailure(
+            f"the server cannot read its knowledge base: {exc}. This is the server's configuration (recur mcp "
+            "--kb), not this call's arguments: tell the user, who runs the server",
+            "kb_unavailable",
+        ) from None
+
+
+def _past_incidents(get_engine: Callable, pattern_id, text, limit: int, site_url=None) -> tuple[dict, str]:
     if not 1 <= limit <= pat.MAX_INCIDENTS:
         raise pat.ApiFailure(f"limit: must be between 1 and {pat.MAX_INCIDENTS}")
     if pattern_id is not None and text is not None and (_given(pattern_id) or _given(text)):
@@ -566,13 +597,37 @@ def _past_incidents(get_engine: Callable, pattern_id, text, limit: int, site_url
     if text is not None and pattern_id is None:
         q = PasteIn(text=text, top=5)
         answer = engine.answer(q.text, top=q.top)
-    out = pat.past_incidents(engine, load_kb(engine.kb_dir), pattern_id=pattern_id, answer=answer, limit=limit)
+    kb = server_kb(engine)
+    out = pat.past_incidents(engine, kb, pattern_id=pattern_id, answer=answer, limit=limit)
     out["incidents"] = with_urls(out["incidents"], site_url)
     lines = [f"- {i['date']} {i['id']} ({i['severity']}): {i['title']}{_page(i)}" for i in out["incidents"]]
     head = f"{len(lines)} incident(s), newest first" if lines else "No recorded incidents"
     if answer is not None and answer.no_known_pattern:
         head = "No known pattern matches this text, so no linked incidents"
+    elif answer is not None and not out["patterns"]:
+        head = only_low(answer.results, kb)
     return out, head + ("\n" + "\n".join(lines) if lines else "")
+
+
+def only_low(results: list, kb) -> str:
+    """past_incidents' text for a text whose results are all of low confidence: none is searched for incidents,
+    and the text said "No recorded incidents" though the closest pattern has some (found in review: a model read
+    it as none at all). It says why, and how to have the closest's incidents if they are wanted."""
+    head = "No pattern matches with medium or high confidence, so no linked incidents are listed"
+    if not results:
+        return head
+    closest = results[0]
+    found = len(pat.incidents_of(kb, [closest["id"]]))  # the KB as read now, as the incidents listed
+    if not found:
+        return f"{head}; the closest, {closest['id']} ({_low_said(closest)}), has no recorded incidents"
+    return (
+        f"{head}; the closest, {closest['id']} ({_low_said(closest)}), has {found} incident(s): call "
+        f"past_incidents with pattern_id {closest['id']} to list them (check the pattern fits first)"
+    )
+
+
+def _low_said(r: dict) -> str:
+    return f"{r['confidence']}, {percent(r['probability'])}" if r.get("probability") is not None else r["confidence"]
 
 
 ReportOwner = Annotated[
@@ -608,7 +663,6 @@ def _report_tools(server: MCPServer, get_engine: Callable, site_url: str | None 
         each list bounded ("N more")."""
 
         def work():
-            from recur.kb.loader import load_kb
             from recur.problems.report import report_board
             from recur.serve.mcp_board import board_answer
             from recur.util.dates import given_date
@@ -616,70 +670,164 @@ def _report_tools(server: MCPServer, get_engine: Callable, site_url: str | None 
             if limit is not None and not 1 <= limit <= pat.MAX_INCIDENTS:
                 raise pat.ApiFailure(f"limit: must be between 1 and {pat.MAX_INCIDENTS}")
             # blank as left out, as _given: "" was today and " " was "not a date"
-            b = report_board(load_kb(get_engine().kb_dir), given_date(_given(as_of), "as_of"))
+            b = report_board(server_kb(get_engine()), given_date(_given(as_of), "as_of"))
             return board_answer(b, owner=_given(owner), limit=limit, paged=lambda rows: with_urls(rows, site_url))
 
         return run_tool(work)
 
 
-def _write_tools(server: MCPServer, get_engine: Callable) -> None:
+def _write_tools(server: MCPServer, get_engine: Callable, severities: list[str]) -> None:
+    from recur.ingest.pasted_log import LOG_LINES_KEPT
+    from recur.kb.incident_record import TITLE_MOST, severity_help
+    from recur.kb.parse import MAX_FILE_BYTES
+
+    # the schema says the limits the writer applies: a 100,000-character title was written, and a model had to
+    # guess the severity keys and how much text a record takes (found in review)
+    titled = f"What happened, in a few words (at most {TITLE_MOST} characters; recur check asks for 120 or fewer)."
+    described_as = (
+        f"What you see; becomes the Summary. A pasted log of more than {LOG_LINES_KEPT} lines is cut down to its "
+        "error lines (description_note says so); any other text is written whole, and the record may be at most "
+        f"{MAX_FILE_BYTES:,} bytes (a longer one is refused and nothing is written)."
+    )
+
     @server.tool(
         annotations=ToolAnnotations(
             read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False
         )
     )
     def record_incident(
-        title: Annotated[str, Field(description="What happened, in a few words.")],
-        severity: Annotated[str, Field(description="Severity key of the framework, e.g. sev2.")],
-        description: Annotated[str, Field(description="What you see; becomes the Summary.")],
+        title: Annotated[str, Field(description=titled, json_schema_extra={"maxLength": TITLE_MOST})],
+        severity: Annotated[str, Field(description=severity_help(severities))],
+        description: Annotated[str, Field(description=described_as)],
         flags: Annotated[list[str], Field(description='"Dig into this later" markers.')] = [],  # noqa: B006 - the schema's default
         patterns: Annotated[list[str], Field(description="Known pattern ids to link now.")] = [],  # noqa: B006
+        allow_duplicate: Annotated[
+            bool,
+            Field(
+                description="Record it even when an incident with the same arguments was recorded today (a "
+                "second, separate incident). Left false, such a call (a retry) is answered with that record "
+                "(already_recorded: true) and nothing is written."
+            ),
+        ] = False,
     ) -> CallToolResult:
         """Record an incident in the knowledge base, dated today: exactly the record `recur incident new`
         writes (review level and due date from the severity framework). Returns what `recur incident new
         --json` prints: its id, path and review, the known patterns that match its title and description
         (suggestions, not linked) and no_known_pattern. A description of more than 200 lines read as a pasted
-        log is recorded cut down as the CLI cuts it, its error lines as the Summary (description_note says so)."""
+        log is recorded cut down as the CLI cuts it, its error lines as the Summary (description_note says so).
+        A call the client cancelled or gave up on before the record was written writes nothing. A call with the
+        arguments of an incident recorded today (a retry) answers with that record (already_recorded) unless
+        allow_duplicate is true; one with its title and description but another severity, patterns or flags is
+        recorded, and same_as names the other."""
 
-        def work():
-            from recur.ingest.importer import candidates_of
-            from recur.ingest.pasted_log import recorded_description
-            from recur.kb.incident_record import NewIncident, suggestion_query
-            from recur.kb.incident_record import record_incident as write
-            from recur.kb.loader import load_kb
-            from recur.util.dates import given_date
+        given = {"title": title, "severity": severity, "description": description, "flags": flags}
+        return run_tool(lambda: _record(get_engine, given, patterns, allow_duplicate))
 
-            _intact(("description",), title=title, description=description, flags=flags)
-            if not has_text(description):  # required: the record's Summary, and what its suggestions are searched by
-                # U+200B alone was recorded as the Summary, and searched: refused as blank is
-                only = " (only invisible characters)" if description.strip() else ""  # control ones: _intact
-                raise RecurError(
-                    f"description: is empty{only}; say what you see (it becomes the Summary); nothing written"
-                )
-            engine = get_engine()
-            # a long pasted log cut down as `recur incident new -d -` cuts it (its Summary and ## Log), said in
-            # the answer; written whole, a 6,000-line paste made a 725 KB record (found in review)
-            recorded = recorded_description(description)
-            new = NewIncident(
-                title=title,
-                severity=severity,
-                date=given_date(None, "date"),
-                **recorded.fields(),
-                flags=tuple(flags),
-                patterns=tuple(patterns),
-            )
-            kb = load_kb(engine.kb_dir)
-            found = []  # (the suggestions, as candidates), made once the record is written: stored in it
 
-            def suggest() -> tuple[list, list]:
-                answer = engine.answer(suggestion_query(title, description), top=3, exclude=set(patterns))
-                found.append((answer, candidates_of(answer.results, kb.import_drafts())))
-                return [], found[0][1]
+def _record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: bool) -> tuple[dict, str]:
+    """record_incident's work: (structured, text)."""
+    from recur.ingest.importer import candidates_of
+    from recur.ingest.pasted_log import recorded_description
+    from recur.kb.incident_record import NewIncident, priority_note, suggestion_query
+    from recur.kb.incident_record import record_incident as write
+    from recur.util.dates import given_date
 
-            written = write(kb, new, patterns_field="patterns", ids_listed_by="list_patterns", suggest=suggest)
-            return _recorded(kb, new, written, found[0], recorded)
+    title, description = given["title"], given["description"]
+    _intact(("description",), title=title, description=description, flags=given["flags"])
+    if not has_text(description):  # required: the record's Summary, and what its suggestions are searched by
+        # U+200B alone was recorded as the Summary, and searched: refused as blank is
+        only = " (only invisible characters)" if description.strip() else ""  # control ones: _intact
+        raise RecurError(f"description: is empty{only}; say what you see (it becomes the Summary); nothing written")
+    engine = get_engine()
+    # a long pasted log cut down as `recur incident new -d -` cuts it (its Summary and ## Log), said in
+    # the answer; written whole, a 6,000-line paste made a 725 KB record (found in review)
+    recorded = recorded_description(description)
+    new = NewIncident(
+        title=title,
+        severity=given["severity"],
+        date=given_date(None, "date"),
+        **recorded.fields(),
+        flags=tuple(given["flags"]),
+        patterns=tuple(patterns),
+    )
+    kb = server_kb(engine)
+    found = []  # (the suggestions, as candidates), made once the record is written: stored in it
 
-        return run_tool(work)
+    def suggest() -> tuple[list, list]:
+        answer = engine.answer(suggestion_query(title, description), top=3, exclude=set(patterns))
+        found.append((answer, candidates_of(answer.results, kb.import_drafts())))
+        return [], found[0][1]
+
+    same = None if allow_duplicate else _recorded_today(kb, new)
+    _still_wanted()
+    if same is not None and _retried(kb, new, same):  # its first call's answer lost: that record, not a second
+        suggest()
+        return _already(kb, new, same, found[0], recorded)
+    written = write(kb, new, patterns_field="patterns", ids_listed_by="list_patterns", suggest=suggest)
+    out, text = _recorded(kb, new, written, found[0], recorded)
+    if said := priority_note(kb, new.severity, "severity"):  # P1 recorded as sev1: said, as the CLI says it
+        out["severity_note"] = said
+        first, *rest = text.split("\n")
+        text = "\n".join([first, f"Note: {said}.", *rest])
+    if same is not None:  # the same title and description, other severity, links or flags: written, and said
+        out["same_as"] = same.id
+        text += (
+            f"\nNote: {same.id} was recorded today with the same title and description (other severity, "
+            "patterns or flags); if this was meant as that incident, the user can remove this record."
+        )
+    return out, text
+
+
+def _still_wanted() -> None:
+    """Nothing is written for a call its client cancelled or gave up on (``CLIENT_GONE``, _gone_check): the
+    getter waits for the model's load (seconds, a minute on a first start), and the check at the search came
+    after the write, so a client that timed out and retried left two records (found in review)."""
+    gone = CLIENT_GONE.get()
+    if gone is not None and gone():
+        raise ClientGone("the client cancelled the call or closed its connection; nothing written")
+
+
+def _recorded_today(kb, new):
+    """The incident recorded on ``new``'s date with its title and Summary (as record_incident would write
+    them), or None: a client whose call timed out after the write retries it, and each call wrote a record."""
+    from recur.util.text import caseless, one_line, without_controls
+
+    title = caseless(one_line(new.title))
+    summary = without_controls(new.description or "").strip() or one_line(new.title)
+    for inc in kb.incidents.values():
+        if inc.date == new.date and caseless(one_line(inc.title)) == title and (inc.summary or "").strip() == summary:
+            return inc
+    return None
+
+
+def _retried(kb, new, inc) -> bool:
+    """Whether ``new`` is what ``inc`` recorded, argument for argument: a retried call."""
+    from recur.kb.incident_record import framework_severity
+    from recur.util.text import one_line
+
+    try:
+        severity = framework_severity(kb, new.severity)
+    except RecurError:
+        return False  # refused when written, as any call with it
+    flags = [f for f in map(one_line, new.flags) if has_text(f)]
+    return severity == inc.severity and set(new.patterns) == set(inc.patterns) and flags == list(inc.flags)
+
+
+def _already(kb, new, inc, suggested: tuple, recorded) -> tuple[dict, str]:
+    """record_incident's answer for a call whose incident ``inc`` was recorded today: that record's object
+    (``already_recorded``: true), its suggestions made anew, and nothing written."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    kept = replace(new, severity=inc.severity, patterns=tuple(inc.patterns), title=inc.title)
+    out, text = _recorded(kb, kept, (inc.id, Path(kb.root) / inc.relpath, inc.review), suggested, recorded)
+    out["already_recorded"] = True
+    head = (
+        f"Already recorded today as {inc.id} ({out['path']}), with this title and description: not recorded "
+        "again (a retried call?). If this is a second, separate incident, call record_incident again with "
+        "allow_duplicate: true."
+    )
+    return out, "\n".join([head, *text.splitlines()[1:]])
 
 
 def _recorded(kb, new, written: tuple, suggested: tuple, recorded) -> tuple[dict, str]:
@@ -774,6 +922,9 @@ def _page(row: dict) -> str:
 # it cannot "POST the payload to /api/alertmanager", the API's and the terminal's advice (found in review)
 OTHER_ALERTS = "to have one answered, call suggest_patterns with that alert alone (its JSON, or its name and summary)"
 STEPS = 2  # runbook steps in the text of a result (Slack shows as many); the structured content has them all
+# results whose text gives evidence and steps: top=50 made a text of ~50 runbooks, far more than a model needs to
+# act on (a responder reads the first few; found in review); the rest are listed by name, likelihood and why
+DETAILED = 3
 
 
 def no_known_text(writes: bool = False) -> str:
@@ -792,21 +943,30 @@ def render_answer(answer: dict, *, writes: bool = False) -> str:
     shows it: what the results are (match_line: low results are not called matches), then each result with
     its probability, why it matched, its page, the evidence to preserve and its first steps, and the
     "check both" line when a result below the first is rated more likely right (results.check_both, as the
-    terminal and the site's box say it)."""
+    terminal and the site's box say it). Evidence and steps for the first DETAILED results only, said; none when
+    no_known_pattern (the closest by name and likelihood alone). The structured content is whole either way."""
     results = answer["results"]
     said = answer.get("query_note")  # a log searched by its error lines, a long paste condensed
     lines = [f"{said[0].upper()}{said[1:]}."] if said else []
     if answer["no_known_pattern"]:
+        # nothing here describes the text: the closest by name and likelihood alone. Each with its evidence and
+        # steps (five unrelated runbooks at <1%) was most of the answer, and a model followed them (found in review)
         lines.append(no_known_text(writes) + (" Closest patterns, for comparison only:" if results else ""))
-    else:
-        both = check_both(results, answer.get("likelier"))  # a likelier result `top` left out, named too
-        lines.append(match_line(results) + (f"; {both}." if both else ":"))
-    for r in results:
-        lines += _result_lines(r)
+        lines += [f"{r['rank']}. {r['id']}: {r['title']}{draft_mark(r)} ({confidence_text(r)})" for r in results]
+        return "\n".join(lines)
+    both = check_both(results, answer.get("likelier"))  # a likelier result `top` left out, named too
+    lines.append(match_line(results) + (f"; {both}." if both else ":"))
+    for n, r in enumerate(results):
+        lines += _result_lines(r, steps=n < DETAILED)
+    if len(results) > DETAILED:
+        lines.append(
+            f"(Evidence and first steps for the first {DETAILED} results only; the structured content has every "
+            "result's, and get_pattern gives a pattern's whole runbook.)"
+        )
     return "\n".join(lines)
 
 
-def _result_lines(r: dict) -> list[str]:
+def _result_lines(r: dict, steps: bool = True) -> list[str]:
     lines = [
         f"{r['rank']}. {r['id']}: {r['title']}{draft_mark(r)}",
         f"   {confidence_text(r)} · {r['severity']} · {r['category']}",
@@ -816,6 +976,8 @@ def _result_lines(r: dict) -> list[str]:
     if r.get("url"):
         lines.append(f"   page: {r['url']}")
     low = r["confidence"] == "low"  # folded on the site, left out of Slack: here said to be checked first
+    if not steps:  # past DETAILED: named, rated and why, as a list to compare
+        return lines
     if r["evidence"]:
         more = f" (and {len(r['evidence']) - 1} more)" if len(r["evidence"]) > 1 else ""
         lines.append(f"   preserve first: {flat(r['evidence'][0])}{more}")
