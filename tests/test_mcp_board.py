@@ -8,9 +8,11 @@ import asyncio
 import json
 from concurrent.futures import ThreadPoolExecutor
 
-from kbfactory import small_kb, write
+from click.testing import CliRunner
+from kbfactory import small_kb, write, write_pattern
 from mcp import Client
 
+from recur.cli.main import cli
 from recur.retrieval.engine import Engine
 from recur.retrieval.patterns import MAX_INCIDENTS
 from recur.serve.mcp_server import build_server
@@ -130,7 +132,8 @@ def test_problem_report_links_every_item_with_the_site_url_and_takes_owner_and_l
     assert theirs["reviews"] == theirs["unknown"] == theirs["flags"] == [] and list(theirs["by_owner"]) == ["@Team-B"]
     assert theirs["filtered"] == {
         "owner": "team-b",
-        "left_out": ["reviews", "triage", "unknown", "flags", "recurrence_after_fix"],
+        "spellings": ["@Team-B", "team-b"],
+        "left_out": ["reviews", "unknown", "triage", "flags"],
     }
     assert "team-b owns 1 open permanent fix(es), 1 overdue, and 1 open follow-up(s), 1 overdue." in text
     assert "Item 0" not in text and "Mystery" not in text
@@ -144,6 +147,89 @@ def test_problem_report_links_every_item_with_the_site_url_and_takes_owner_and_l
     assert len(json.dumps(short)) < len(json.dumps(board)) / 2
     (refused,) = calls(server, ("problem_report", {"limit": 0}))
     assert refused[0] and refused[2] == f"limit: must be between 1 and {MAX_INCIDENTS}"
+
+
+def owners_kb(root):
+    """small_kb, as of AS_OF, with one owner written three ways and what each surface once filtered its own way:
+    Bob's overdue fix of log-volume-full (recurring in 30 days), @bob's fix of cert-expiry with no due date, bob's open
+    fix of a retired pattern that recurs, bob's done fix of resolver-down that did not hold, and follow-ups of BOB,
+    alice and no one."""
+    kb = small_kb(root)
+    fix = "fix: {{status: {}, owner: {}, {}}}\n"
+    write_pattern(
+        kb,
+        "log-volume-full",
+        "storage",
+        title="Log volume full",
+        extra_front=fix.format("open", "Bob", "due: 2026-05-01"),
+    )
+    write_pattern(
+        kb, "cert-expiry", "security", title="Cert expired", extra_front=fix.format("open", "'@bob'", "tickets: []")
+    )
+    write_pattern(
+        kb, "old-cache", "storage", title="Old cache", status="retired",
+        extra_front="superseded_by: log-volume-full\n" + fix.format("open", "bob", "due: 2026-05-02"),
+    )  # fmt: skip
+    write_pattern(
+        kb, "resolver-down", "network", title="Resolver down", extra_front=fix.format("done", "bob", "done: 2026-03-01")
+    )
+    days = [("2026-05-10", "log-volume-full"), ("2026-05-20", "log-volume-full"), ("2026-05-11", "old-cache")]
+    days += [("2026-05-21", "old-cache"), ("2026-05-12", "cert-expiry"), ("2026-04-10", "resolver-down")]
+    for n, (day, pid) in enumerate(days, start=10):
+        write(
+            kb,
+            f"incidents/2026/INC-2026-00{n}.md",
+            f"---\nid: INC-2026-00{n}\ntitle: Incident {n}\ndate: {day}\nseverity: sev3\npatterns: [{pid}]\n"
+            "---\n\n## Summary\nBroke.\n",
+        )
+    write(
+        kb,
+        "incidents/2026/INC-2026-0020.md",
+        "---\nid: INC-2026-0020\ntitle: Odd one\ndate: 2026-05-25\nseverity: sev3\npatterns: [log-volume-full]\n"
+        "follow_ups:\n  - {title: Rotate logs, owner: BOB, due: 2026-05-30}\n"
+        "  - {title: Page the vendor, owner: alice, due: 2026-05-30}\n  - {title: Nobody's, due: 2026-06-20}\n"
+        "---\n\n## Summary\nAgain.\n",
+    )
+    return kb
+
+
+def test_report_owner_and_problem_report_owner_give_one_owner_the_same_board(tmp_path):
+    """Found in review: `recur report --owner` and problem_report's `owner` each had their own rule, and one
+    owner asked of both got two answers: MCP matched nothing for '(unowned)', kept a retired pattern's recurrences
+    in the owner's recurring list, emptied the recurrences after a fix, kept the counts the whole KB's and said
+    no spellings; both kept every fix with no due date, whoever owned it. One rule (problems.owner) gives the
+    CLI's JSON and the MCP structured content the same board, 'Bob', 'bob' and '@bob' one owner."""
+    kb = owners_kb(tmp_path / "kb")
+    owners = ("Bob", "bob", "@bob", "alice", "(unowned)")
+    answers = calls(served(kb, tmp_path / "i"), *(("problem_report", {"as_of": AS_OF, "owner": o}) for o in owners))
+    cli_args = ("report", "--kb", str(kb), "--as-of", AS_OF, "--format", "json", "--owner")
+    boards = {}
+    for owner, (err, structured, _) in zip(owners, answers):
+        printed = CliRunner().invoke(cli, [*cli_args, owner], catch_exceptions=False)
+        assert printed.exit_code == 0 and not err and not printed.stderr, (owner, printed.stderr, structured)
+        boards[owner] = json.loads(printed.stdout)
+        assert structured == boards[owner], owner  # every list, count and `filtered`, the same
+    bob = boards["bob"]
+    assert [f["title"] for f in bob["follow_ups"]] == ["Rotate logs"]
+    assert [f["pattern"] for f in bob["fixes"]] == ["log-volume-full", "cert-expiry"]
+    assert [f["pattern"] for f in bob["fixes_no_due"]] == ["cert-expiry"] and bob["counts"]["fixes_no_due"] == 1
+    assert [r["pattern"] for r in bob["recurring"]["30"]] == ["log-volume-full"]  # not the retired old-cache
+    assert [r["pattern"] for r in bob["recurrence_after_fix"]] == ["resolver-down"]
+    assert bob["filtered"] == {"owner": "bob", "spellings": ["@bob", "BOB", "Bob"], "left_out": [
+        "reviews", "unknown", "triage", "flags"]}  # fmt: skip
+    for other in ("Bob", "@bob"):
+        assert {k: v for k, v in boards[other].items() if k != "filtered"} == {
+            k: v for k, v in bob.items() if k != "filtered"
+        }
+    assert boards["alice"]["fixes_no_due"] == [] and boards["alice"]["recurrence_after_fix"] == []
+    assert [f["title"] for f in boards["(unowned)"]["follow_ups"]] == ["Nobody's"]
+    # a name that owns nothing is said with the board's owners; a blank one is refused, by both
+    server = served(kb, tmp_path / "i")
+    (nobody, blank) = calls(server, *(("problem_report", {"as_of": AS_OF, "owner": o}) for o in ("zed", " @ ")))
+    assert "'zed' owns nothing on this board; its owners: alice, @bob, (unowned)." in nobody[2].splitlines()
+    assert blank[0] and blank[2] == "owner: give an owner's name (or '(unowned)')"
+    refused = CliRunner().invoke(cli, [*cli_args, " @ "])
+    assert refused.exit_code == 2 and "give an owner's name (or '(unowned)')" in refused.stderr
 
 
 def test_get_pattern_text_has_what_its_description_promises_and_links_its_incidents_and_look_alikes(tmp_path):

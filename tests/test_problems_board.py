@@ -192,6 +192,7 @@ def test_unknown_flags_recurring_after_fix_and_trends(pm_kb):
             "fix_done": "2026-02-01",
             "incident_date": "2026-04-20",
             "days_after_fix": 78,
+            "fix_owner": "team-a",
         }
     ]
     t = b["trends"]

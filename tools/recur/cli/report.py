@@ -9,7 +9,6 @@ import click
 
 from recur.cli.options import OutFile, http_url, kb_option, setting
 from recur.cli.render import for_terminal
-from recur.problems.board import UNOWNED, owner_key
 from recur.problems.report import (
     FAIL_ON,
     RECURRENCE_DAYS,
@@ -104,7 +103,7 @@ def report(
     # JSON and Markdown, read away from here: each file by its path in the KB
     b = report_board(kb, day, uncounted)
     if owner is not None:
-        b = _owned(b, kb, owner)
+        b = _owned(b, owner)
     shown = for_terminal(b)  # text for people: no control character from the KB acts on their terminal
     # the warnings, the gate and the text, on a terminal: each file as `recur check` names it, from here
     here = {**shown, **for_terminal(not_counted(kb, here=True, uncounted=uncounted))}
@@ -156,17 +155,17 @@ def _gate(b: dict, fail_on: tuple, recurrence_days: int) -> None:
         sys.exit(1)
 
 
-# the board's lists of no one's items: an incident, its review and its flags have no owner
-NOT_OWNED = ("reviews", "unknown", "triage", "flags")
+def _owned(b: dict, name: str) -> dict:
+    """``problems.owner.for_owner`` (the rule MCP's problem_report ``owner`` shares), warning on stderr when
+    NAME owns nothing on the board (a misspelt name gave an empty report), with the owners it has."""
+    from recur.problems.owner import for_owner, owns_nothing
+    from recur.util.errors import RecurError
 
-
-def _owned(b: dict, kb, name: str) -> dict:
-    """``for_owner``, warning on stderr when NAME owns nothing on the board (a misspelt name gave an empty
-    report), with the owners it has."""
-    mine = for_owner(b, kb, name)
-    if not any(mine[k] for k in ("follow_ups", "follow_ups_no_due", "fixes", "recurrence_after_fix")) and not any(
-        mine["recurring"].values()
-    ):
+    try:
+        mine = for_owner(b, name)
+    except RecurError as exc:  # a usage error, as click says of a bad option: exit 2
+        raise click.BadParameter(str(exc), param_hint="'--owner'") from None
+    if owns_nothing(mine):
         owners = list(b["by_owner"])
         click.echo(
             f"warning: {name!r} owns nothing on this board; its owners: "
@@ -174,53 +173,6 @@ def _owned(b: dict, kb, name: str) -> dict:
             err=True,
         )
     return mine
-
-
-def for_owner(b: dict, kb, name: str) -> dict:
-    """The board narrowed to what ``name`` owns, one owner however spelt (``owner_key``, as By owner merges
-    them; ``(unowned)``: the items of no one): follow-ups, fixes, and the recurring patterns and recurrences
-    after a fix by their fix's owner. The lists of no one's items are emptied, the counts recounted from
-    what is left, and ``filtered`` says so (a JSON reader must not take the lists for the whole board)."""
-    key = owner_key(name)
-    if not key:
-        raise click.BadParameter("give an owner's name (or '(unowned)')", param_hint="'--owner'")
-
-    def mine(who) -> bool:
-        who = (who or "").strip()
-        return not who if key == owner_key(UNOWNED) else bool(who) and owner_key(who) == key
-
-    fixer = {pid: (p.fix.owner or p.owner) for pid, p in kb.patterns.items() if p.fix is not None}
-    out = {**b, **{k: [] for k in NOT_OWNED}}
-    for k in ("follow_ups", "follow_ups_no_due", "fixes"):
-        out[k] = [x for x in b[k] if mine(x["owner"])]
-    out["by_owner"] = {o: v for o, v in b["by_owner"].items() if mine(None if o == UNOWNED else o)}
-    out["recurring"] = {
-        d: [r for r in rows if r["fix"] and not r["retired"] and mine(r["fix"]["owner"])]
-        for d, rows in b["recurring"].items()
-    }
-    out["recurrence_after_fix"] = [r for r in b["recurrence_after_fix"] if mine(fixer.get(r["pattern"]))]
-    out["counts"] = _recount(b["counts"], out)
-    spellings = {x["owner"] for k in ("follow_ups", "fixes") for x in out[k] if x["owner"]}
-    out["filtered"] = {"owner": name, "spellings": sorted(spellings), "left_out": list(NOT_OWNED)}
-    return out
-
-
-def _recount(c: dict, b: dict) -> dict:
-    """The counts of a narrowed board, of what it lists; the incidents of the last 30 and 90 days stay the KB's."""
-    return {
-        **c,
-        "reviews_pending": 0,
-        "reviews_overdue": 0,
-        "unknown": 0,
-        "triage": 0,
-        "flags_open": 0,
-        "follow_ups_open": len(b["follow_ups"]),
-        "follow_ups_overdue": sum(f["overdue"] for f in b["follow_ups"]),
-        "follow_ups_no_due": len(b["follow_ups_no_due"]),
-        "fixes_open": len(b["fixes"]),
-        "fixes_overdue": sum(f["overdue"] for f in b["fixes"]),
-        "recurrence_after_fix": len(b["recurrence_after_fix"]),
-    }
 
 
 def page_urls(kb, site_url: str | None) -> dict:

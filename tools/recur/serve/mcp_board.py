@@ -7,33 +7,38 @@ that ended with `recur incident …` commands the assistant cannot run, and its 
 in one line, what is overdue with its owner and due date, what recurred in the last 30 days, what recurred after
 a fix and what needs analysis, each list at most ``limit`` items and "N more". The structured content is the
 board, each item that has a KB ``path`` with its page's ``url`` when the site's URL is known; ``owner`` narrows it
-to one owner's items and ``limit`` cuts its lists too (``more`` counts what was cut).
+to one owner's items by the rule `recur report --owner` follows (``problems.owner.for_owner``: the same items,
+counts and ``filtered``) and ``limit`` cuts its lists too (``more`` counts what was cut).
 """
 
 from __future__ import annotations
 
-from recur.problems.board import owner_key
+from recur.problems.board import UNOWNED, owner_key
+from recur.problems.owner import NOT_OWNED, for_owner, owns_nothing
+from recur.util.errors import RecurError
 
 SHOWN = 10  # items per list in the text when no limit is given; the structured content then has them all
-# the board's lists of items someone owns (an ``owner`` key): what ``owner`` keeps; recurring patterns by their fix's
-OWNED = ("follow_ups", "follow_ups_no_due", "fixes")
-# the lists of no one's items, left out of a board narrowed to one owner (said in ``filtered``, as `recur report
-# --owner` says it)
-UNOWNED = ("reviews", "triage", "unknown", "flags", "recurrence_after_fix")
-CUT = (*OWNED, *UNOWNED)  # the lists ``limit`` cuts (recurring: each window's)
+# the lists ``limit`` cuts (recurring: each window's) and whose rows get their page's ``url``: those someone owns
+# (``owner`` keeps them by the owner's name, as `recur report --owner` does: ``problems.owner``), those of no one
+# (``owner`` empties them) and the recurrences after a fix (kept by their fix's owner)
+CUT = ("follow_ups", "follow_ups_no_due", "fixes", *NOT_OWNED, "recurrence_after_fix")
 
 
 def board_answer(board: dict, *, owner: str | None, limit: int | None, paged) -> tuple[dict, str]:
     """(structured, text) of problem_report. ``paged(rows)``: the rows with their pages' ``url``
     (mcp_server.with_urls with the server's site URL)."""
     b = {**board, "recurring": dict(board["recurring"])}
-    if owner is not None:
-        b = _owned(b, owner)
-    for name in (*OWNED, *UNOWNED):
+    if owner is not None:  # the one rule of `recur report --owner`
+        try:
+            b = for_owner(b, owner)
+        except RecurError as exc:  # a blank name (" @ "): the tool's invalid_request, naming the argument
+            raise RecurError(f"owner: {exc}") from None
+    for name in CUT:
         b[name] = _paged(b[name], paged)
     for days in b["recurring"]:
         b["recurring"][days] = _paged(b["recurring"][days], paged)
-    text = board_text(b, limit or SHOWN, cut=limit is not None)
+    # the text's headline counts the whole KB, then says what the owner owns (the structured counts are the owner's)
+    text = board_text({**b, "counts": board["counts"]}, limit or SHOWN, cut=limit is not None, owners=board["by_owner"])
     if limit is not None:
         b = {**b, "recurring": dict(b["recurring"])}
         b["more"] = _cut(b, limit)
@@ -43,25 +48,6 @@ def board_answer(board: dict, *, owner: str | None, limit: int | None, paged) ->
 def _paged(rows: list, paged) -> list:
     """Each row with a KB ``path`` with its page's ``url`` (the recurring rows name a pattern by id alone)."""
     return paged(rows) if all("path" in r for r in rows) else rows
-
-
-def _owned(b: dict, owner: str) -> dict:
-    """The board narrowed to ``owner`` (as the board groups owners: case and a leading @ aside): their follow-ups
-    and fixes, the recurring patterns whose fix is theirs; the lists of no one's items emptied, named in
-    ``filtered``. The counts stay the whole KB's (the text counts the owner's items itself)."""
-    key = owner_key(owner.strip())
-
-    def theirs(owned_by) -> bool:
-        return bool(owned_by) and owner_key(str(owned_by).strip()) == key
-
-    out = {**b, **{name: [i for i in b[name] if theirs(i.get("owner"))] for name in OWNED}}
-    out["by_owner"] = {name: v for name, v in b["by_owner"].items() if theirs(name)}
-    out["recurring"] = {
-        d: [r for r in rows if theirs((r.get("fix") or {}).get("owner"))] for d, rows in b["recurring"].items()
-    }
-    out.update({name: [] for name in UNOWNED})
-    out["filtered"] = {"owner": owner.strip(), "left_out": list(UNOWNED)}
-    return out
 
 
 def _cut(b: dict, limit: int) -> dict:
@@ -76,16 +62,20 @@ def _cut(b: dict, limit: int) -> dict:
     return more
 
 
-def board_text(b: dict, shown: int, cut: bool = False) -> str:
+def board_text(b: dict, shown: int, cut: bool = False, owners: dict | None = None) -> str:
     """The board in a few bounded lists (``shown`` items each), for a model and for a person whose client
-    shows the text; ``cut``: the structured content's lists are cut to ``shown`` too."""
+    shows the text; ``cut``: the structured content's lists are cut to ``shown`` too; ``owners``: the whole
+    board's ``by_owner``, named when a board narrowed to one owner lists nothing (a misspelt name?)."""
     lines = [_headline(b)]
     if b.get("filtered"):
         f = b["filtered"]
+        names = f" ({', '.join(f['spellings'])})" if f.get("spellings") else ""
         lines.append(
-            f"Only what {f['owner']} owns: follow-ups, permanent fixes and recurring patterns by their fix's owner "
-            f"({', '.join(f['left_out'])} have no owner and are left out)."
+            f"Only what {_who(f)} owns{names}: follow-ups, permanent fixes, recurring patterns and recurrences "
+            f"after a fix by their fix's owner ({', '.join(f['left_out'])} have no owner and are left out)."
         )
+        if owns_nothing(b):
+            lines.append(f"{f['owner']!r} owns nothing on this board; its owners: {', '.join(owners or {}) or 'none'}.")
     # one owner's board lists all their open work, the overdue first (a team asks what it owes, not only what is late)
     mine = bool(b.get("filtered"))
     overdue_fixes = _late_first(b["fixes"]) if mine else [f for f in b["fixes"] if f.get("overdue")]
@@ -113,6 +103,11 @@ def board_text(b: dict, shown: int, cut: bool = False) -> str:
     return "\n".join(lines)
 
 
+def _who(f: dict, no_one: str = "no one") -> str:
+    """The owner a board was narrowed to, as the text names them: ``(unowned)`` is no one."""
+    return no_one if owner_key(f["owner"]) == owner_key(UNOWNED) else f["owner"]
+
+
 def _late_first(items: list) -> list:
     return sorted(items, key=lambda i: not i.get("overdue"))  # stable: the board's order within each
 
@@ -131,7 +126,7 @@ def _headline(b: dict) -> str:
     fixes, follow_ups = b["fixes"], b["follow_ups"]
     late = sum(1 for f in fixes if f.get("overdue")), sum(1 for f in follow_ups if f.get("overdue"))
     return (
-        f"{head}\n{b['filtered']['owner']} owns {len(fixes)} open permanent fix(es), {late[0]} overdue, and "
+        f"{head}\n{_who(b['filtered'], 'No one')} owns {len(fixes)} open permanent fix(es), {late[0]} overdue, and "
         f"{len(follow_ups)} open follow-up(s), {late[1]} overdue."
     )
 

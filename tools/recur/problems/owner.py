@@ -1,0 +1,73 @@
+"""One owner's part of the problem board: the one rule `recur report --owner` and MCP's problem_report
+``owner`` narrow it by.
+
+Each surface had its own: MCP's matched no item for ``(unowned)``, kept retired patterns in the recurring lists,
+emptied the recurrences after a fix (which the report lists by their fix's owner) and left the counts the whole
+KB's, so one owner asked of both got two answers (found in review). Both call ``for_owner`` now.
+"""
+
+from __future__ import annotations
+
+from recur.problems.board import UNOWNED, owner_key
+from recur.util.errors import RecurError
+
+# the board's lists of no one's items: an incident, its review and its flags have no owner
+NOT_OWNED = ("reviews", "unknown", "triage", "flags")
+# the lists of items someone owns (an ``owner`` key), kept by the owner's name
+OWNED = ("follow_ups", "follow_ups_no_due", "fixes", "fixes_no_due")
+
+
+def for_owner(b: dict, name: str) -> dict:
+    """The board narrowed to what ``name`` owns, one owner however spelt (``owner_key``, as By owner merges
+    them; ``(unowned)``: the items of no one): follow-ups, fixes, and the recurring patterns and recurrences
+    after a fix by their fix's owner (a retired pattern's fix is no one's work: left out). The lists of no one's
+    items are emptied, the counts recounted from what is left (the incidents of 30 and 90 days stay the KB's),
+    and ``filtered`` says so, {owner, spellings (the owner's names as the items write them), left_out}: a JSON
+    reader must not take the lists for the whole board. A name that is blank once spelling is set aside
+    (``" @ "``) is a RecurError."""
+    key = owner_key(name)
+    if not key:
+        raise RecurError("give an owner's name (or '(unowned)')")
+
+    def mine(who) -> bool:
+        who = str(who or "").strip()
+        return not who if key == owner_key(UNOWNED) else bool(who) and owner_key(who) == key
+
+    out = {**b, **{k: [] for k in NOT_OWNED}}
+    for k in OWNED:
+        out[k] = [x for x in b[k] if mine(x["owner"])]
+    out["by_owner"] = {o: v for o, v in b["by_owner"].items() if mine(None if o == UNOWNED else o)}
+    out["recurring"] = {
+        d: [r for r in rows if r["fix"] and not r["retired"] and mine(r["fix"]["owner"])]
+        for d, rows in b["recurring"].items()
+    }
+    out["recurrence_after_fix"] = [r for r in b["recurrence_after_fix"] if mine(r["fix_owner"])]
+    out["counts"] = _recount(b["counts"], out)
+    spellings = {x["owner"] for k in ("follow_ups", "fixes") for x in out[k] if x["owner"]}
+    out["filtered"] = {"owner": name, "spellings": sorted(spellings), "left_out": list(NOT_OWNED)}
+    return out
+
+
+def owns_nothing(b: dict) -> bool:
+    """A board narrowed by ``for_owner`` lists nothing: a misspelt name, most likely (its callers say so, with
+    the board's owners)."""
+    return not any(b[k] for k in (*OWNED, "recurrence_after_fix")) and not any(b["recurring"].values())
+
+
+def _recount(c: dict, b: dict) -> dict:
+    """The counts of a narrowed board, of what it lists; the incidents of the last 30 and 90 days stay the KB's."""
+    return {
+        **c,
+        "reviews_pending": 0,
+        "reviews_overdue": 0,
+        "unknown": 0,
+        "triage": 0,
+        "flags_open": 0,
+        "follow_ups_open": len(b["follow_ups"]),
+        "follow_ups_overdue": sum(f["overdue"] for f in b["follow_ups"]),
+        "follow_ups_no_due": len(b["follow_ups_no_due"]),
+        "fixes_open": len(b["fixes"]),
+        "fixes_overdue": sum(f["overdue"] for f in b["fixes"]),
+        "fixes_no_due": len(b["fixes_no_due"]),
+        "recurrence_after_fix": len(b["recurrence_after_fix"]),
+    }
