@@ -248,3 +248,18 @@ def test_the_word_ranking_weighs_a_word_by_how_few_pages_have_it(chromium, rare_
             assert page.errors == []
         finally:
             page.close()
+
+
+def test_a_text_with_the_word_constructor_is_still_ranked(chromium, site):
+    """Found while fixing rev52-scale: the ranking's word tables were plain objects, where "constructor" is
+    already there (Object's own), so the word weighed NaN on every page and a text with it listed no page at
+    all ("no default constructor" is what Java prints). Such a word counts as any other: here no page has it."""
+    with serve_dir(site) as url:
+        page = _static_box(chromium, url + "/index.html")
+        try:
+            text = "pods in CrashLoopBackOff after the deploy: NoSuchMethodException, no default constructor"
+            assert "bad-deploy-crashloop" in _ask(page, text)[:3]
+            assert "bad-deploy-crashloop" in _ask(page, "CrashLoopBackOff __proto__")[:3]
+            assert page.errors == []
+        finally:
+            page.close()

@@ -226,7 +226,8 @@
     return order.map(function (doc) {
       var f = { url: doc.url, title: doc.title, category: doc.url.split("/").slice(-2)[0] };
       [["t", terms(doc.title)], ["b", terms(doc.text.join(" "))]].forEach(function (pair) {
-        var tf = {};
+        /* no prototype: tf.constructor was Object's own, so every page "had" a text's word "constructor" */
+        var tf = Object.create(null);
         pair[1].forEach(function (w) { tf[w] = (tf[w] || 0) + 1; });
         f[pair[0]] = { tf: tf, len: pair[1].length };
       });
@@ -239,7 +240,8 @@
      [{doc, score, found: the text's words the page has, telling: one of them is distinctive}], best first,
      those within 20% of the best; the list's ``words``: how many distinct words the text was read by. */
   function rankPatterns(docs, text) {
-    var want = {}, shown = {};
+    /* no prototype (as the pages' tf): with {} the word "constructor" weighed NaN and the text listed no page */
+    var want = Object.create(null), shown = Object.create(null);
     queryLines(text).forEach(function (line) {
       queryWords(line).forEach(function (w) {
         w.split(/[^A-Za-z0-9_]+/).forEach(function (piece) {  /* java.lang.OutOfMemoryError: its class counts */
