@@ -273,7 +273,7 @@ def word_ranking(site: Path, baseline: str | None, texts: list[str], runs: int) 
         if baseline:
             same = sides[0]["ranked"] == sides[1]["ranked"]
             differ += not same
-            row += f" {ms[1]:>13.1f} {ms[1] / max(ms[0], 1e-3):>6.0f}x  {'yes' if same else 'NO'}"
+            row += f" {ms[1]:>13.1f} {ms[1] / max(ms[0], 1e-3):>6.1f}x  {'yes' if same else 'NO'}"
         print(row)
     if baseline:
         print(f"ranked alike: {len(texts) - differ} of {len(texts)} texts")
