@@ -23,6 +23,15 @@ each run), how long the first question waits for the pattern pages listed by wor
 that sends Cache-Control: no-store (there the box's word index is not the one the header search fetched
 when the page loaded: it is downloaded beside the model; each run is a first visit, and a later one reads it
 from the model's store); no comparison, nothing written.
+
+    python bench/static_suggest.py --words SITE [--baseline REV] [--runs 3] [--cases /dev/null]
+
+times the box's ranking by words (no model: `rankPatterns` in assets/recur-suggest.js, what a site built
+with --no-browser-search, a --file-search site or a slow link shows) in Node on a built site's search index
+(SITE: any `recur site` output, e.g. of a `bench/synth_kb.py` KB), for the dev and no-match cases' texts
+and two written by a responder (a short one and one of 83 words; only those with --cases /dev/null); with
+--baseline, that git revision's recur-suggest.js too, the two interleaved, and whether both rank every text
+alike (same pages, scores, words found). Prints the median milliseconds per text of each; nothing written.
 """
 
 from __future__ import annotations
@@ -35,6 +44,7 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -198,13 +208,86 @@ def throttled(kb: Path, cases: list[dict], mbit: float, runs: int) -> None:
         )
 
 
+# The review's texts (rev52-scale): a short description and the 83-word one that took 12.9 s at 1,000 patterns
+RESPONDER_TEXTS = [
+    "postgres connection pool exhausted after a deploy, checkout failing",
+    "Since the deploy at 14:05 checkout requests fail for about a third of customers. The payment api returns 502 "
+    "errors,\nenvoy logs show upstream connect error or disconnect/reset before headers, postgres connection pool "
+    "exhausted on the\norders database, redis latency spikes, kafka consumer lag growing on the billing topic, p99 "
+    "latency up to 8 seconds,\npods restarting with OOMKilled, the grpc gateway reports deadline exceeded, and the "
+    "on-call dashboard shows error\nrate above 12 percent for the last 20 minutes in eu-west-1 only.",
+]
+
+# recur-suggest.js is one closure for the page; its ranking part (up to the verdict that follows rankPatterns)
+# needs no DOM, so it is cut out and run in Node as the page runs it (both V8).
+WORDS_JS = r"""
+import fs from "node:fs";
+const input = JSON.parse(fs.readFileSync(0, "utf8"));
+globalThis.window = { RecurQuery: { MAX_QUERY_CHARS: 20000 } };
+function load(src) {
+  const body = src.slice(src.indexOf('"use strict";'), src.indexOf("var MATCH_WORDS"));
+  return new Function(body + "; return { patternDocs: patternDocs, rankPatterns: rankPatterns };")();
+}
+const sides = input.sources.map(load);
+const index = JSON.parse(fs.readFileSync(input.index, "utf8"));
+const docs = sides.map((s) => s.patternDocs(index, "http://site/", input.retired));
+const out = input.texts.map(() => sides.map(() => ({ ms: [], ranked: null })));
+for (let run = 0; run < input.runs; run++) {
+  input.texts.forEach((text, i) => {
+    sides.forEach((side, k) => {  /* interleaved: the machine's load falls on both alike */
+      const t0 = performance.now();
+      const found = side.rankPatterns(docs[k], text);
+      out[i][k].ms.push(performance.now() - t0);
+      out[i][k].ranked = { words: found.words, results: found.map((r) => (
+        { url: r.doc.url, score: r.score, found: r.found, telling: r.telling })) };
+    });
+  });
+}
+process.stdout.write(JSON.stringify({ pages: docs[0].length, texts: out }));
+"""
+
+
+def word_ranking(site: Path, baseline: str | None, texts: list[str], runs: int) -> None:
+    """Median ms of rankPatterns per text, this tree's recur-suggest.js and ``baseline``'s, and any text
+    the two rank differently."""
+    sources = [(ROOT / "site_config" / "assets" / "recur-suggest.js").read_text()]
+    if baseline:
+        old = subprocess.run(["git", "show", f"{baseline}:site_config/assets/recur-suggest.js"], cwd=ROOT,
+                             capture_output=True, text=True, check=True)  # fmt: skip
+        sources.append(old.stdout)
+    retired_file = site / "patterns" / "retired.json"
+    retired = json.loads(retired_file.read_text()).get("retired", []) if retired_file.is_file() else []
+    payload = {"sources": sources, "index": str(site / "search" / "search_index.json"), "retired": retired,
+               "texts": texts, "runs": runs}  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="recur-words-bench-") as tmp:
+        (Path(tmp) / "run.mjs").write_text(WORDS_JS)
+        ran = subprocess.run(["node", "run.mjs"], cwd=tmp, input=json.dumps(payload), capture_output=True,
+                             text=True, check=True)  # fmt: skip
+    got = json.loads(ran.stdout)
+    print(f"{got['pages']} pattern pages, {len(texts)} texts, median of {runs} runs")
+    print(f"{'words':>6} {'this tree ms':>13}" + (f" {baseline + ' ms':>13} {'ratio':>7}  same" if baseline else ""))
+    differ = 0
+    for text, sides in zip(texts, got["texts"]):
+        ms = [statistics.median(s["ms"]) for s in sides]
+        row = f"{len(text.split()):>6} {ms[0]:>13.1f}"
+        if baseline:
+            same = sides[0]["ranked"] == sides[1]["ranked"]
+            differ += not same
+            row += f" {ms[1]:>13.1f} {ms[1] / max(ms[0], 1e-3):>6.1f}x  {'yes' if same else 'NO'}"
+        print(row)
+    if baseline:
+        print(f"ranked alike: {len(texts) - differ} of {len(texts)} texts")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--kb", default=str(ROOT.parent / "shared" / "eval" / "kb"))
     ap.add_argument("--cases", default=str(ROOT.parent / "shared" / "eval" / "dev.jsonl"))
     ap.add_argument("--keep", default=None, help="build into this folder and keep it")
     ap.add_argument("--mbit", type=float, default=None, help="time the word list at this link speed instead")
-    ap.add_argument("--runs", type=int, default=3, help="with --mbit: how many times")
+    ap.add_argument("--runs", type=int, default=3, help="with --mbit or --words: how many times")
+    ap.add_argument("--words", type=Path, default=None, help="time the ranking by words on this built site instead")
+    ap.add_argument("--baseline", default=None, help="with --words: a git revision's recur-suggest.js to compare")
     args = ap.parse_args()
     kb, cases_path = Path(args.kb), Path(args.cases)
     cases = read_cases(cases_path)
@@ -212,6 +295,9 @@ def main() -> None:
         return throttled(kb, cases, args.mbit, args.runs)
     nomatch_path = cases_path.with_name("dev-nomatch.jsonl")
     nomatch = read_cases(nomatch_path) if nomatch_path.is_file() else []
+    if args.words:
+        texts = [c["query"] for c in cases + nomatch] + RESPONDER_TEXTS
+        return word_ranking(args.words, args.baseline, texts, args.runs)
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="recur-static-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:

@@ -212,3 +212,54 @@ def test_the_header_search_links_to_the_describe_box_with_the_query(chromium, si
             assert errors == []
         finally:
             page.close()
+
+
+@pytest.fixture(scope="module")
+def rare_word_site(tmp_path_factory):
+    """small_kb and one page with a word no other page has ("flywheel"); every pattern page has a Runbook."""
+    tmp = tmp_path_factory.mktemp("rare-word-site")
+    small_kb(tmp / "kb")
+    write(tmp / "kb", "patterns/hardware/flywheel-ups-drained.md", pattern_text(
+        "flywheel-ups-drained", "hardware", title="Flywheel UPS drained during a utility outage",
+        symptoms=("the data hall loses power a minute after the utility feed drops",),
+        summary="The flywheel spun down before the generators took the load."))  # fmt: skip
+    out = tmp / "out"
+    args = ["site", "--kb", str(tmp / "kb"), "--out", str(out), "--strict", "-q", "--no-browser-search"]
+    result = CliRunner().invoke(cli, [*args, "--index", str(tmp / "no-index")])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_the_word_ranking_weighs_a_word_by_how_few_pages_have_it(chromium, rare_word_site):
+    """Each word's document frequency is counted once per question (rev52-scale: counted again for every page,
+    the ranking took 12.9 s at 1,000 patterns); these are what it decides. "runbook" is on every pattern page,
+    so it weighs next to nothing and only the page with "flywheel" is listed (the others fall under a fifth of
+    its score); both words found there make it a match. A word no page has adds no page, yet counts among the
+    text's words: "flywheel" alone of two (an everyday word, not a telling one) is no known pattern."""
+    with serve_dir(rare_word_site) as url:
+        page = _static_box(chromium, url + "/index.html")
+        try:
+            assert _ask(page, "runbook flywheel") == ["flywheel-ups-drained"]
+            found = page.inner_text(".recur-suggest__words .recur-suggest__found")
+            assert found.endswith("words found: runbook, flywheel"), found
+            assert page.get_attribute("div.recur-suggest", "data-no-known-pattern") == "false"
+            assert _ask(page, "flywheel qwertyzzy") == ["flywheel-ups-drained"]
+            assert page.get_attribute("div.recur-suggest", "data-no-known-pattern") == "true"
+            assert page.errors == []
+        finally:
+            page.close()
+
+
+def test_a_text_with_the_word_constructor_is_still_ranked(chromium, site):
+    """Found while fixing rev52-scale: the ranking's word tables were plain objects, where "constructor" is
+    already there (Object's own), so the word weighed NaN on every page and a text with it listed no page at
+    all ("no default constructor" is what Java prints). Such a word counts as any other: here no page has it."""
+    with serve_dir(site) as url:
+        page = _static_box(chromium, url + "/index.html")
+        try:
+            text = "pods in CrashLoopBackOff after the deploy: NoSuchMethodException, no default constructor"
+            assert "bad-deploy-crashloop" in _ask(page, text)[:3]
+            assert "bad-deploy-crashloop" in _ask(page, "CrashLoopBackOff __proto__")[:3]
+            assert page.errors == []
+        finally:
+            page.close()
