@@ -83,34 +83,50 @@ def pattern_title_warnings(kb: KB) -> list[Problem]:
     return out
 
 
+# how many of the other patterns sharing a symptom its warning names by file and line; the rest are counted.
+# Each warning named all k-1 others: k patterns sharing "5xx rate up" gave k lines of k-1 names, 13.95 MB of
+# warnings and 58-74% of `recur check`'s time at 1,000 patterns (found in a scale review). Each of the others
+# has the warning at its own file, so the author of any one of them still finds them all.
+SHARED_NAMED = 3
+
+
 def shared_symptom_warnings(kb: KB) -> list[Problem]:
-    """A symptom that another pattern has too, as read (``symptom_key``): a warning at each, naming the other's
-    file and line. A responder's words that match it rank the two alike, and `recur suggest` calls them a
-    close call with nothing to tell them apart. Found in review: a new draft given two of disk-full's
-    symptoms word for word passed `check --strict --similar`, and its query then ranked disk-full medium
-    after the draft. Pairs with a ``distinguish`` entry are left out (the authors said how they differ, and
-    suggest shows it), as is a retired pattern (its successor may keep its words)."""
+    """A symptom that another pattern has too, as read (``symptom_key``): a warning at each, naming the others'
+    files and lines (the first ``SHARED_NAMED``, by file, and how many more). A responder's words that match
+    it rank them alike, and `recur suggest` calls them a close call with nothing to tell them apart. Found in
+    review: a new draft given two of disk-full's symptoms word for word passed `check --strict --similar`,
+    and its query then ranked disk-full medium after the draft. Pairs with a ``distinguish`` entry are left
+    out (the authors said how they differ, and suggest shows it), as is a retired pattern (its successor may
+    keep its words)."""
     by_key: dict = {}
     for p in sorted(kb.patterns.values(), key=lambda p: p.relpath):
         for i, symptom in enumerate(p.symptoms if p.status != "retired" else ()):
             by_key.setdefault(symptom_key(symptom), {}).setdefault(p.id, (p, i))  # a pattern's own repeat: once
+    shown: dict = {}  # relpath -> as shown: worked out once a pattern, not once a pair (137,823 calls at 1,000)
     out = []
     for same in by_key.values():
         for p, i in same.values() if len(same) > 1 else ():
             others = [(o, j) for o, j in same.values() if o is not p and not _told_apart(p, o)]
             if others:
-                out.append(_shared_symptom(kb, p, i, others))
+                out.append(_shared_symptom(kb, p, i, others, shown))
     return out
 
 
-def _shared_symptom(kb: KB, p, i: int, others: list) -> Problem:
-    named = ", ".join(f"{o.id} ({_shown(kb, o.relpath)}, line {o.line('symptoms', j)})" for o, j in others)
+def _shared_symptom(kb: KB, p, i: int, others: list, shown: dict) -> Problem:
+    def where(o) -> str:
+        if o.relpath not in shown:
+            shown[o.relpath] = _shown(kb, o.relpath)
+        return shown[o.relpath]
+
+    named = ", ".join(f"{o.id} ({where(o)}, line {o.line('symptoms', j)})" for o, j in others[:SHARED_NAMED])
+    if len(others) > SHARED_NAMED:
+        named += f" and {len(others) - SHARED_NAMED} more patterns (each warned at its own file)"
     what = (
         f"{p.symptoms[i]!r} is also a symptom of {named}: a responder's words that match it rank the patterns "
         "alike, with nothing to tell them apart; if they are one failure, extend one (and retire the other), "
         "else write the symptom as this failure shows it, or add a distinguish entry saying how they differ"
     )
-    return Problem(_shown(kb, p.relpath), p.line("symptoms", i), f"symptoms[{i}]", what, "warning")
+    return Problem(where(p), p.line("symptoms", i), f"symptoms[{i}]", what, "warning")
 
 
 def _told_apart(p, other) -> bool:
