@@ -142,20 +142,27 @@ def _say(text: str, json_text: bool = False) -> None:
 
 
 def _unannotated(problems: list, left: int, workspace) -> None:
-    """With more problems than GitHub annotates (the rest are dropped without a word): every one in the job
-    summary when the runner names its file (GITHUB_STEP_SUMMARY), and a last annotation, a notice, saying
-    how many have none and where they all are."""
-    from recur.kb.check import ANNOTATED_PER_LEVEL, github_notice, github_summary
+    """With more problems than GitHub annotates (the rest are dropped without a word): in the job summary
+    when the runner names its file (GITHUB_STEP_SUMMARY), as many as GitHub keeps of it (errors first), and
+    a last annotation, a notice, saying how many have none and where they all are."""
+    from recur.kb.check import ANNOTATED_PER_LEVEL, SUMMARY_BYTES, github_notice, github_summary_rows
 
     where = "the step's log lists them with their files"
     summary = config.get("github_step_summary")
     if summary:
         try:
             # appended, as GitHub documents it: the runner owns the file, and the step's other commands
-            # (make check, then make similar) add theirs to it; one write, so no half summary is read
+            # (make check, then make similar) add theirs to it, which count towards the size GitHub keeps;
+            # one write, so no half summary is read
             with open(summary, "a", encoding="utf-8") as fh:
-                fh.write(github_summary(problems, left, workspace) + "\n")
+                room = SUMMARY_BYTES - fh.tell()
+                text, rows = github_summary_rows(problems, left, workspace, room)
+                fh.write(text + "\n")
             where = "the job summary lists them all with their files"
+            if rows < len(problems):
+                where = (
+                    f"the job summary lists {rows:,} of them, errors first, and the step's log those with no annotation"
+                )
         except OSError as exc:
             click.echo(f"recur check: cannot write the job summary {summary}: {exc.strerror or exc}", err=True)
     message = (

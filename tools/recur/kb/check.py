@@ -710,31 +710,58 @@ def github_notice(title: str, message: str) -> str:
     return f"::notice title={_command_property(title)}::{_command_data(message)}"
 
 
-def github_summary(problems: list[Problem], unannotated: int, workspace=None) -> str:
-    """Every one of ``problems`` as Markdown for a GitHub job summary (the file GITHUB_STEP_SUMMARY names):
-    a heading with the counts and one table row per problem, its file named as its annotation names it.
-    ``unannotated``: how many of them have no annotation (``github_annotated``'s rest, which the caller
-    has already split off to print them). Cells are escaped so a message's ``|`` keeps its row and
-    ``<`` is shown, not read as HTML."""
-    counts = {level: sum(p.level == level for p in problems) for level in ("error", "warning", "notice")}
-    rows = [
-        f"| {p.level} | {_cell(_repo_path(p.path, workspace))} | {p.line if p.line > 0 else ''} | "
-        f"{_cell(p.field)} | {_cell(p.message)} |"
-        for p in problems
+# GitHub aborts a step's summary over 1 MiB ("$GITHUB_STEP_SUMMARY upload aborted, supports content up to a
+# size of 1024k") and shows none of it: a 1,000-pattern KB wrote 14.2 MB (found in a scale review). What the
+# step's earlier commands wrote to the file counts too; the margin is for a runner counting otherwise.
+SUMMARY_BYTES = 1_000_000
+
+
+def github_summary(problems: list[Problem], unannotated: int, workspace=None, limit: int = SUMMARY_BYTES) -> str:
+    """``problems`` as Markdown for a GitHub job summary (``github_summary_rows``), the text alone."""
+    return github_summary_rows(problems, unannotated, workspace, limit)[0]
+
+
+def github_summary_rows(
+    problems: list[Problem], unannotated: int, workspace=None, limit: int = SUMMARY_BYTES
+) -> tuple[str, int]:
+    """``problems`` as Markdown for a GitHub job summary (the file GITHUB_STEP_SUMMARY names), and how many
+    rows it has: a heading with the counts and one table row per problem, errors first, then warnings, then
+    notices, its file named as its annotation names it, as many as fit in ``limit`` bytes (what the file
+    has room for); a last line says how many more were left out. ``unannotated``: how many of them have no
+    annotation (``github_annotated``'s rest, which the caller has already split off to print them). Cells are
+    escaped so a message's ``|`` keeps its row and ``<`` is shown, not read as HTML."""
+    counts = {level: sum(p.level == level for p in problems) for level in _LEVELS}
+    head = [
+        f"### recur check: {counts['error']} error(s), {counts['warning']} warning(s), {counts['notice']} notice(s)",
+        "",
+        f"GitHub annotates at most {ANNOTATED_PER_LEVEL} problems of each level of a step: "
+        f"{unannotated} of these {len(problems)} are not annotated in the pull request.",
+        "",
+        "| level | file | line | field | message |",
+        "|---|---|---|---|---|",
     ]
-    return "\n".join(
-        [
-            f"### recur check: {counts['error']} error(s), {counts['warning']} warning(s), {counts['notice']} notice(s)",
-            "",
-            f"GitHub annotates at most {ANNOTATED_PER_LEVEL} problems of each level of a step: "
-            f"{unannotated} of these {len(problems)} are not annotated in the pull request.",
-            "",
-            "| level | file | line | field | message |",
-            "|---|---|---|---|---|",
-            *rows,
-            "",
-        ]
-    )
+    # room kept for the last line, which says how many were left out (its number is at most len(problems))
+    room = limit - _size(head) - len(_left_out(len(problems))) - 2
+    rows = []
+    for p in (p for level in _LEVELS for p in problems if p.level == level):
+        row = (
+            f"| {p.level} | {_cell(_repo_path(p.path, workspace))} | {p.line if p.line > 0 else ''} | "
+            f"{_cell(p.field)} | {_cell(p.message)} |"
+        )
+        room -= len(row.encode("utf-8", "surrogatepass")) + 1
+        if room < 0:
+            break
+        rows.append(row)
+    tail = ["", _left_out(len(problems) - len(rows))] if len(rows) < len(problems) else []
+    return "\n".join([*head, *rows, *tail, ""]), len(rows)
+
+
+def _size(lines: list[str]) -> int:
+    return sum(len(line.encode("utf-8", "surrogatepass")) + 1 for line in lines)
+
+
+def _left_out(n: int) -> str:
+    return f"{n:,} more not shown (the summary is cut at {SUMMARY_BYTES:,} bytes): run `recur check` locally to list them all"
 
 
 def _cell(text: str) -> str:
