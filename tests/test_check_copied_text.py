@@ -6,6 +6,7 @@ Each runs the real CLI on a small KB in tmp_path."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,25 @@ def test_copied_symptom_is_a_warning_at_both_patterns():
     assert all("if they are one failure, extend one" in line for line in found), found
     assert not any("node goes NotReady" in line for line in found), found
     assert run(kb, "--strict").exit_code == 1
+
+
+def test_a_symptom_many_patterns_share_is_one_bounded_warning_at_each():
+    """Found at scale: every one of the k patterns sharing a symptom named the other k-1, so a 1,000-pattern KB
+    printed 2,770 such warnings, 13.95 MB, a line of 11,168 characters. Still a warning at each file (its
+    author's view), naming a few others with their file and line and counting the rest."""
+    kb = small_kb(Path("kb"))
+    for n in range(6):
+        write_pattern(kb, f"shared-{n}", title=f"Shared {n}", symptoms=("5xx rate up", f"own symptom {n}"))
+    r = run(kb)
+    found = [line for line in r.output.splitlines() if "is also a symptom of" in line]
+    assert len(found) == 6, r.output  # one at each of the six files
+    for n in range(6):
+        mine = [line for line in found if line.startswith(f"kb/patterns/capacity/shared-{n}.md:")]
+        assert len(mine) == 1, found
+        named = re.findall(r"shared-\d+ \(kb/patterns/capacity/shared-\d+\.md, line \d+\)", mine[0])
+        assert len(named) == 3 and f"shared-{n} (" not in mine[0], mine[0]
+        assert "and 2 more patterns" in mine[0], mine[0]
+    assert max(map(len, found)) < 700, max(map(len, found))
 
 
 def test_shared_symptom_said_apart_or_retired_is_no_warning():

@@ -106,3 +106,61 @@ def test_the_summary_claims_only_the_named_files(tmp_path, monkeypatch):
     # without FILES the whole KB is checked, as before
     (kb / BROKEN).unlink()
     assert "OK: 7 files in kb follow the format" in run().output
+
+
+def _many_problems_kb(tmp_path, monkeypatch) -> Path:
+    """The small KB with problems of most kinds, in several files each: the loader's, the cross-checks' and the
+    authoring warnings' (of a pattern's front matter, runbook and body; of incidents, paths and cases)."""
+    kb = _kb(tmp_path, monkeypatch)
+    fence = "\n## Notes\n```\nan unclosed block\n"
+    links = "\n## Links\nSee [the runbook](missing-runbook.md), [dns](dns-failure) and [x](htps://example.com).\n"
+    for n, category in enumerate(("capacity", "capacity", "network", "deploys")):
+        text = pattern_text(
+            f"lint-{n}",
+            category,
+            title=f"Lint {n} #{n}" if n % 2 else f"Lint {n}",
+            symptoms=("5xx rate up", f"own symptom {n}"),
+            related=("disk-full", "no-such-pattern") if n < 2 else (),
+            runbook=("TODO", "Look around.") if n != 3 else ("Run `kubectl get pods -n prod`.",),
+            status="draft" if n == 3 else None,
+            extra_front="created: 2020-01-01",
+        )
+        write(kb, f"patterns/{category}/lint-{n}.md", text + (fence if n == 1 else links if n == 2 else ""))
+    write(kb, "patterns/capacity/copy.md", pattern_text("disk-full", title="Disk full on a host"))
+    incident = (kb / "incidents/2026/INC-2026-0001.md").read_text()
+    write(kb, "incidents/2026/INC-2026-0003.md", incident.replace("0001", "0003").replace("2026-03-02", "2027-01-01"))
+    write(kb, "incidents/2026/INC-2026-0004.md", incident.replace("0001", "0004") + links)
+    paths = (kb / "paths/first-week.yml").read_text()
+    write(kb, "paths/second-week.yml", paths.replace("    why: the most common page\n", "") + "  - pattern: lint-3\n")
+    cases = (kb / "eval/cases.yml").read_text()
+    write(kb, "eval/cases.yml", cases + "- query: ENOSPC #2 while writing\n  expect: [gone-pattern]\n")
+    return kb
+
+
+def test_the_named_files_problems_are_those_of_a_whole_check(tmp_path, monkeypatch):
+    """`recur check FILES` works out the authoring warnings of the named files alone (the pre-commit hook's
+    one file cost as much as the whole KB), the whole KB still loaded and cross-checked: what it shows of each
+    file, or of a folder, is what a check of the whole KB says of it, to the letter."""
+    import json
+    import os
+
+    kb = _many_problems_kb(tmp_path, monkeypatch)
+
+    def problems(*named):
+        args = ["--kb", "kb", "--stale-days", "200", "--today", "2026-06-01", "--format", "json", *named]
+        r = CliRunner().invoke(cli, ["check", *map(str, args)])
+        assert "Traceback" not in r.output and r.exit_code in (0, 1), r.output
+        return json.loads(r.stdout)["problems"]
+
+    whole = problems()
+    files = sorted(f.relative_to(kb).as_posix() for f in kb.rglob("*") if f.is_file() and f.suffix in (".md", ".yml"))
+    with_problems = {p["file"] for p in whole}
+    assert len(with_problems) >= 10, with_problems  # problems in many files, of many kinds
+    kinds = {p["field"].split("[")[0] for p in whole} | {p["level"] for p in whole}
+    assert {"related", "symptoms", "## Runbook", "code fence", "link", "title", "id", "date", "notice"} <= kinds, kinds
+    for name in [*files, "patterns/capacity", "incidents", "paths", "eval", "."]:
+        shown = os.path.normpath(f"kb/{name}")
+        inside = [p for p in whole if p["file"] == shown or p["file"].startswith(shown + "/") or name == "."]
+        assert problems(f"kb/{name}") == inside, name
+    two = ["kb/patterns/capacity/lint-1.md", "kb/incidents/2026/INC-2026-0004.md"]
+    assert problems(*two) == [p for p in whole if p["file"] in two]

@@ -235,6 +235,38 @@ def test_github_lists_what_it_cannot_annotate_in_the_job_summary(tmp_path, monke
     assert out[-1].startswith("::error file=kb/patterns/capacity/z-broken.md,"), out
 
 
+def test_the_job_summary_stays_under_what_github_keeps(tmp_path, monkeypatch):
+    """GitHub aborts a step summary over 1 MiB and shows none of it: a 1,000-pattern KB wrote 14.2 MB (found
+    in a scale review), and the table of what had no annotation was lost. It is cut to about 1,000,000 bytes
+    with what was there before it, errors first, then warnings, and says how many rows it left out."""
+    monkeypatch.chdir(tmp_path)
+    kb = _kb(Path("kb"), error=False)  # one warning: a pattern with no signals
+    ids = [f"a-pattern-nobody-has-written-yet-number-{n:05d}" for n in range(7000)]
+    related = "related:\n" + "".join(f"  - {pid}\n" for pid in ids)  # an error each: no pattern has that id
+    write(kb, "patterns/capacity/zz-many.md", pattern_text("zz-many", title="Many", extra_front=related.rstrip()))
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step output\n" * 5000)
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    doc = json.loads(run("--format", "json").stdout)
+    assert doc["errors"] == 7000 and doc["warnings"] >= 1, doc["warnings"]
+    r = run("--format", "github")
+    assert r.exit_code == 1 and len(r.stdout.splitlines()) == len(doc["problems"]) + 1, r.stdout[-500:]
+    total = len(summary.read_bytes())
+    assert 900_000 < total <= 1_000_000, total
+    text = summary.read_text()
+    rows = [line for line in text.splitlines() if line.startswith("| ")][1:]  # the table's head left out
+    assert 3000 < len(rows) < 7000 and all(
+        row.startswith("| error | kb/patterns/capacity/zz-many.md |") for row in rows
+    )
+    left = len(doc["problems"]) - len(rows)  # the warnings come after every error, so among those left out
+    assert text.rstrip("\n").endswith(
+        f"{left:,} more not shown (the summary is cut at 1,000,000 bytes): run `recur check` locally to list them all"
+    )
+    assert r.stdout.splitlines()[-1].endswith(
+        f"the job summary lists {len(rows):,} of them, errors first, and the step's log those with no annotation"
+    ), r.stdout.splitlines()[-1]
+
+
 def test_github_keeps_a_notice_free_for_saying_how_many_have_no_annotation():
     """The last notice is one of the 10 GitHub annotates: with more problems than it annotates, 9 notices
     are annotations, so the one that says so is never the one dropped."""

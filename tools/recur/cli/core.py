@@ -69,14 +69,17 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
     compares only those patterns against the whole KB. --format json or github: the same
     problems and exit status, for a script, an editor or a CI run (the summary stays on stderr).
     """
-    from recur.kb.check import check_path, in_named, named_files
+    from recur.kb.check import check_path, named_files, named_test
     from recur.kb.loader import format_errors
     from recur.util.dates import given_date
 
     from_env = click.get_current_context().get_parameter_source("today") == click.core.ParameterSource.ENVIRONMENT
     today = given_date(today, config.env("today") if from_env else "--today") if today else None
     named = named_files(kb_dir, files) if files else None
-    kb, problems = check_path(kb_dir, stale_days=stale_days, today=today)
+    in_named = named_test(kb_dir, named) if named is not None else None
+    # with FILES, the authoring warnings of those files alone (the pre-commit hook's one file cost the whole
+    # KB's lint); the KB is loaded and cross-checked whole, so those files' problems are a whole check's
+    kb, problems = check_path(kb_dir, stale_days=stale_days, today=today, only=in_named)
     if similar and not format_errors(kb.problems):  # else indexing refuses the KB: its recur.yml errors say why
         from recur.retrieval.similar import similar_warnings
 
@@ -84,10 +87,10 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
             kb, only=files or None, index_dir=index_dir, model=model, threshold=similar_threshold
         )
     elsewhere = []
-    if named is not None:  # each problem sorted once: in a named file, or elsewhere (counted, not shown)
+    if in_named is not None:  # each problem sorted once: in a named file, or elsewhere (counted, not shown)
         shown = []
         for p in problems:
-            (shown if in_named(p, kb_dir, named) else elsewhere).append(p)
+            (shown if in_named(p.path) else elsewhere).append(p)
         problems = shown
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if p.level == "warning" and p.strict]
@@ -142,20 +145,27 @@ def _say(text: str, json_text: bool = False) -> None:
 
 
 def _unannotated(problems: list, left: int, workspace) -> None:
-    """With more problems than GitHub annotates (the rest are dropped without a word): every one in the job
-    summary when the runner names its file (GITHUB_STEP_SUMMARY), and a last annotation, a notice, saying
-    how many have none and where they all are."""
-    from recur.kb.check import ANNOTATED_PER_LEVEL, github_notice, github_summary
+    """With more problems than GitHub annotates (the rest are dropped without a word): in the job summary
+    when the runner names its file (GITHUB_STEP_SUMMARY), as many as GitHub keeps of it (errors first), and
+    a last annotation, a notice, saying how many have none and where they all are."""
+    from recur.kb.check import ANNOTATED_PER_LEVEL, SUMMARY_BYTES, github_notice, github_summary_rows
 
     where = "the step's log lists them with their files"
     summary = config.get("github_step_summary")
     if summary:
         try:
             # appended, as GitHub documents it: the runner owns the file, and the step's other commands
-            # (make check, then make similar) add theirs to it; one write, so no half summary is read
+            # (make check, then make similar) add theirs to it, which count towards the size GitHub keeps;
+            # one write, so no half summary is read
             with open(summary, "a", encoding="utf-8") as fh:
-                fh.write(github_summary(problems, left, workspace) + "\n")
+                room = SUMMARY_BYTES - fh.tell()
+                text, rows = github_summary_rows(problems, left, workspace, room)
+                fh.write(text + "\n")
             where = "the job summary lists them all with their files"
+            if rows < len(problems):
+                where = (
+                    f"the job summary lists {rows:,} of them, errors first, and the step's log those with no annotation"
+                )
         except OSError as exc:
             click.echo(f"recur check: cannot write the job summary {summary}: {exc.strerror or exc}", err=True)
     message = (
@@ -167,7 +177,8 @@ def _unannotated(problems: list, left: int, workspace) -> None:
 
 def _check_summary(kb, kb_dir, problems: list, named: list | None, elsewhere: list) -> str:
     """The last line of `recur check`: what was checked and what was found, nothing more (with
-    FILES: only the named files, and how many problems the rest of the KB has, not shown)."""
+    FILES: only the named files, and how many problems the rest of the KB has, not shown: its errors and
+    the warnings of cross-checks; its authoring warnings are not worked out, so not counted)."""
     counts = (
         f"{sum(p.is_error for p in problems)} error(s), {sum(p.level == 'warning' for p in problems)} warning(s), "
         f"{sum(p.level == 'notice' for p in problems)} notice(s)"
@@ -183,7 +194,8 @@ def _check_summary(kb, kb_dir, problems: list, named: list | None, elsewhere: li
     if any(p.level != "notice" for p in elsewhere):  # notices elsewhere said "0 error(s), 0 warning(s)"
         rest = (
             f"; {sum(p.is_error for p in elsewhere)} error(s), {sum(p.level == 'warning' for p in elsewhere)} "
-            f"warning(s) elsewhere in {kb_dir} not shown (recur check without FILES lists them)"
+            f"warning(s) elsewhere in {kb_dir} not shown (recur check without FILES lists them, with the "
+            "authoring warnings of every file: worked out here for the named files only)"
         )
     if not problems:
         return f"OK: no problems in {where} (read with the rest of {kb_dir}: {loaded}){rest}."

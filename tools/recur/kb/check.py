@@ -83,34 +83,50 @@ def pattern_title_warnings(kb: KB) -> list[Problem]:
     return out
 
 
+# how many of the other patterns sharing a symptom its warning names by file and line; the rest are counted.
+# Each warning named all k-1 others: k patterns sharing "5xx rate up" gave k lines of k-1 names, 13.95 MB of
+# warnings and 58-74% of `recur check`'s time at 1,000 patterns (found in a scale review). Each of the others
+# has the warning at its own file, so the author of any one of them still finds them all.
+SHARED_NAMED = 3
+
+
 def shared_symptom_warnings(kb: KB) -> list[Problem]:
-    """A symptom that another pattern has too, as read (``symptom_key``): a warning at each, naming the other's
-    file and line. A responder's words that match it rank the two alike, and `recur suggest` calls them a
-    close call with nothing to tell them apart. Found in review: a new draft given two of disk-full's
-    symptoms word for word passed `check --strict --similar`, and its query then ranked disk-full medium
-    after the draft. Pairs with a ``distinguish`` entry are left out (the authors said how they differ, and
-    suggest shows it), as is a retired pattern (its successor may keep its words)."""
+    """A symptom that another pattern has too, as read (``symptom_key``): a warning at each, naming the others'
+    files and lines (the first ``SHARED_NAMED``, by file, and how many more). A responder's words that match
+    it rank them alike, and `recur suggest` calls them a close call with nothing to tell them apart. Found in
+    review: a new draft given two of disk-full's symptoms word for word passed `check --strict --similar`,
+    and its query then ranked disk-full medium after the draft. Pairs with a ``distinguish`` entry are left
+    out (the authors said how they differ, and suggest shows it), as is a retired pattern (its successor may
+    keep its words)."""
     by_key: dict = {}
     for p in sorted(kb.patterns.values(), key=lambda p: p.relpath):
         for i, symptom in enumerate(p.symptoms if p.status != "retired" else ()):
             by_key.setdefault(symptom_key(symptom), {}).setdefault(p.id, (p, i))  # a pattern's own repeat: once
+    shown: dict = {}  # relpath -> as shown: worked out once a pattern, not once a pair (137,823 calls at 1,000)
     out = []
     for same in by_key.values():
         for p, i in same.values() if len(same) > 1 else ():
             others = [(o, j) for o, j in same.values() if o is not p and not _told_apart(p, o)]
             if others:
-                out.append(_shared_symptom(kb, p, i, others))
+                out.append(_shared_symptom(kb, p, i, others, shown))
     return out
 
 
-def _shared_symptom(kb: KB, p, i: int, others: list) -> Problem:
-    named = ", ".join(f"{o.id} ({_shown(kb, o.relpath)}, line {o.line('symptoms', j)})" for o, j in others)
+def _shared_symptom(kb: KB, p, i: int, others: list, shown: dict) -> Problem:
+    def where(o) -> str:
+        if o.relpath not in shown:
+            shown[o.relpath] = _shown(kb, o.relpath)
+        return shown[o.relpath]
+
+    named = ", ".join(f"{o.id} ({where(o)}, line {o.line('symptoms', j)})" for o, j in others[:SHARED_NAMED])
+    if len(others) > SHARED_NAMED:
+        named += f" and {len(others) - SHARED_NAMED} more patterns (each warned at its own file)"
     what = (
         f"{p.symptoms[i]!r} is also a symptom of {named}: a responder's words that match it rank the patterns "
         "alike, with nothing to tell them apart; if they are one failure, extend one (and retire the other), "
         "else write the symptom as this failure shows it, or add a distinguish entry saying how they differ"
     )
-    return Problem(_shown(kb, p.relpath), p.line("symptoms", i), f"symptoms[{i}]", what, "warning")
+    return Problem(where(p), p.line("symptoms", i), f"symptoms[{i}]", what, "warning")
 
 
 def _told_apart(p, other) -> bool:
@@ -604,7 +620,8 @@ def _shown(kb: KB, relpath: str) -> str:
 
 
 def run_checks(kb: KB, lint: bool = True, **lint_options) -> list[Problem]:
-    """All problems in the KB, sorted by file and line."""
+    """All problems in the KB, sorted by file and line (``lint_options``: authoring_warnings', ``only`` among
+    them: the authoring warnings of some files alone)."""
     problems = list(kb.problems) + cross_checks(kb)
     if lint:
         from recur.kb.lint import authoring_warnings
@@ -626,6 +643,8 @@ def _one_line(problem: Problem) -> Problem:
 
 
 def check_path(root, **options) -> tuple[KB, list[Problem]]:
+    """The KB at ``root`` and its problems (``run_checks``; ``only=``, a test of a shown path, keeps the
+    authoring warnings to those files: the whole KB is still loaded and cross-checked)."""
     # a format it cannot read is one of the problems it lists; the texts kept for lint, so each file is opened once
     kb = load_kb(root, any_format=True, keep_texts=True)
     return kb, run_checks(kb, **options)
@@ -694,31 +713,58 @@ def github_notice(title: str, message: str) -> str:
     return f"::notice title={_command_property(title)}::{_command_data(message)}"
 
 
-def github_summary(problems: list[Problem], unannotated: int, workspace=None) -> str:
-    """Every one of ``problems`` as Markdown for a GitHub job summary (the file GITHUB_STEP_SUMMARY names):
-    a heading with the counts and one table row per problem, its file named as its annotation names it.
-    ``unannotated``: how many of them have no annotation (``github_annotated``'s rest, which the caller
-    has already split off to print them). Cells are escaped so a message's ``|`` keeps its row and
-    ``<`` is shown, not read as HTML."""
-    counts = {level: sum(p.level == level for p in problems) for level in ("error", "warning", "notice")}
-    rows = [
-        f"| {p.level} | {_cell(_repo_path(p.path, workspace))} | {p.line if p.line > 0 else ''} | "
-        f"{_cell(p.field)} | {_cell(p.message)} |"
-        for p in problems
+# GitHub aborts a step's summary over 1 MiB ("$GITHUB_STEP_SUMMARY upload aborted, supports content up to a
+# size of 1024k") and shows none of it: a 1,000-pattern KB wrote 14.2 MB (found in a scale review). What the
+# step's earlier commands wrote to the file counts too; the margin is for a runner counting otherwise.
+SUMMARY_BYTES = 1_000_000
+
+
+def github_summary(problems: list[Problem], unannotated: int, workspace=None, limit: int = SUMMARY_BYTES) -> str:
+    """``problems`` as Markdown for a GitHub job summary (``github_summary_rows``), the text alone."""
+    return github_summary_rows(problems, unannotated, workspace, limit)[0]
+
+
+def github_summary_rows(
+    problems: list[Problem], unannotated: int, workspace=None, limit: int = SUMMARY_BYTES
+) -> tuple[str, int]:
+    """``problems`` as Markdown for a GitHub job summary (the file GITHUB_STEP_SUMMARY names), and how many
+    rows it has: a heading with the counts and one table row per problem, errors first, then warnings, then
+    notices, its file named as its annotation names it, as many as fit in ``limit`` bytes (what the file
+    has room for); a last line says how many more were left out. ``unannotated``: how many of them have no
+    annotation (``github_annotated``'s rest, which the caller has already split off to print them). Cells are
+    escaped so a message's ``|`` keeps its row and ``<`` is shown, not read as HTML."""
+    counts = {level: sum(p.level == level for p in problems) for level in _LEVELS}
+    head = [
+        f"### recur check: {counts['error']} error(s), {counts['warning']} warning(s), {counts['notice']} notice(s)",
+        "",
+        f"GitHub annotates at most {ANNOTATED_PER_LEVEL} problems of each level of a step: "
+        f"{unannotated} of these {len(problems)} are not annotated in the pull request.",
+        "",
+        "| level | file | line | field | message |",
+        "|---|---|---|---|---|",
     ]
-    return "\n".join(
-        [
-            f"### recur check: {counts['error']} error(s), {counts['warning']} warning(s), {counts['notice']} notice(s)",
-            "",
-            f"GitHub annotates at most {ANNOTATED_PER_LEVEL} problems of each level of a step: "
-            f"{unannotated} of these {len(problems)} are not annotated in the pull request.",
-            "",
-            "| level | file | line | field | message |",
-            "|---|---|---|---|---|",
-            *rows,
-            "",
-        ]
-    )
+    # room kept for the last line, which says how many were left out (its number is at most len(problems))
+    room = limit - _size(head) - len(_left_out(len(problems))) - 2
+    rows = []
+    for p in (p for level in _LEVELS for p in problems if p.level == level):
+        row = (
+            f"| {p.level} | {_cell(_repo_path(p.path, workspace))} | {p.line if p.line > 0 else ''} | "
+            f"{_cell(p.field)} | {_cell(p.message)} |"
+        )
+        room -= len(row.encode("utf-8", "surrogatepass")) + 1
+        if room < 0:
+            break
+        rows.append(row)
+    tail = ["", _left_out(len(problems) - len(rows))] if len(rows) < len(problems) else []
+    return "\n".join([*head, *rows, *tail, ""]), len(rows)
+
+
+def _size(lines: list[str]) -> int:
+    return sum(len(line.encode("utf-8", "surrogatepass")) + 1 for line in lines)
+
+
+def _left_out(n: int) -> str:
+    return f"{n:,} more not shown (the summary is cut at {SUMMARY_BYTES:,} bytes): run `recur check` locally to list them all"
 
 
 def _cell(text: str) -> str:
@@ -809,11 +855,27 @@ def _kb_above(path):
 def in_named(problem: Problem, root, named: list[str]) -> bool:
     """True when ``problem`` is in one of ``named`` (relative paths from ``named_files``; a
     folder holds everything under it)."""
-    import os
-    from pathlib import Path
+    return named_test(root, named)(problem.path)
 
-    rel = _under(Path(os.path.abspath(problem.path)), Path(os.path.abspath(root)))
-    return rel is not None and any(n in (".", rel) or rel.startswith(n + "/") for n in named)
+
+def named_test(root, named: list[str]):
+    """A test of a shown path (a problem's file): whether it is one of ``named`` or under one, as ``in_named``
+    says it of a problem. `recur check FILES` keeps the authoring warnings to these files with it."""
+    import os
+
+    # by strings, the working folder read once: pathlib and os.path.abspath for each of a KB's 8,574 problems
+    # and files took 0.6 s of a one-file check at 2,000 patterns (a path relative to a folder, as _under)
+    cwd, base = os.getcwd(), os.path.abspath(root)
+    inside = base.rstrip(os.sep) + os.sep
+
+    def test(shown: str) -> bool:
+        full = os.path.normpath(os.path.join(cwd, shown))
+        if full != base and not full.startswith(inside):
+            return False
+        rel = "." if full == base else full[len(inside) :].replace(os.sep, "/")
+        return any(n in (".", rel) or rel.startswith(n + "/") for n in named)
+
+    return test
 
 
 def _under(path, base):
