@@ -1,13 +1,15 @@
 """`recur serve` latency and throughput on a 1,000-pattern KB, and the cold CLI path, in one run.
 
-    python bench/serve.py [--patterns 1000] [--requests 300] [--concurrent 8] [--cold-runs 3]
+    python bench/serve.py [--patterns 1000] [--requests 300] [--concurrent 8] [--cold-runs 3] [--server-builds]
 
 1. Builds a synthetic KB (bench/synth_kb.py) and indexes it with the bundled model.
 2. Starts the real `recur serve` (uvicorn, one process) on a free loopback port, waits for
    /healthz, sends warm-up requests, then --requests sequential POST /api/suggest on one
    keep-alive connection: p50 / p95 / p99 latency. Targets: p50 <= 20 ms, p95 <= 50 ms. The
    response's Server-Timing header gives the ranking time inside the server, so the rest
-   (HTTP, JSON, the client) shows too.
+   (HTTP, JSON, the client) shows too. The server's memory (VmHWM peak, VmRSS after the runs) is
+   read from /proc; with --server-builds the index folder is left empty and the server builds it
+   itself (what `recur serve` on a fresh checkout does: on ONNX Runtime, never PyTorch).
 3. Throughput: --concurrent clients, each on its own connection, --requests in total.
 4. Cold `recur suggest` on the shipped KB vs a bare `python -c "import sentence_transformers"`,
    alternated, median of --cold-runs; plus where the rest of the cold time goes (in-process).
@@ -46,6 +48,12 @@ def cpu_seconds(pid: int) -> float:
     runs on the machine; with one encoder thread it is close to the latency on an idle box."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def memory_mb(pid: int) -> dict:
+    """The process's peak and current resident memory (VmHWM, VmRSS), in MB."""
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    return {key: int(fields[key].split()[0]) // 1024 for key in ("VmHWM", "VmRSS")}
 
 
 def free_port() -> int:
@@ -203,6 +211,7 @@ def main():
     ap.add_argument("--cold-runs", type=int, default=5)
     ap.add_argument("--threads", type=int, default=0, help="--threads for recur serve (0: its default)")
     ap.add_argument("--skip-cold", action="store_true")
+    ap.add_argument("--server-builds", action="store_true", help="no `recur index` first: the server builds it")
     args = ap.parse_args()
     out_dir = ROOT / "bench" / "out"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -211,8 +220,10 @@ def main():
         work = Path(tmp)
         kb, index = generate(work / "kb", args.patterns), work / "index"
         t0 = time.perf_counter()
-        recur("index", "--kb", str(kb), "--index", str(index), "-q")
+        if not args.server_builds:
+            recur("index", "--kb", str(kb), "--index", str(index), "-q")
         result["index_build_s"] = round(time.perf_counter() - t0, 1)
+        result["server_builds"] = args.server_builds
         proc, base, startup = start_server(kb, index, work, free_port(), args.threads)
         try:
             result["startup_to_healthy_s"] = round(startup, 2)
@@ -240,6 +251,7 @@ def main():
                 "p50_ms": pct(clat, 50),
                 "p95_ms": pct(clat, 95),
             }
+            result["server_memory_mb"] = memory_mb(proc.pid)
         finally:
             proc.terminate()
             proc.wait(timeout=20)
@@ -267,6 +279,9 @@ def main():
         f"  {c['clients']} concurrent clients, {c['requests']} requests: {c['throughput_rps']:.1f} req/s, "
         f"p50 {c['p50_ms']:.1f} ms, p95 {c['p95_ms']:.1f} ms"
     )
+    mem = result["server_memory_mb"]
+    built = "built by the server itself" if args.server_builds else "built beforehand"
+    print(f"  server memory (index {built}): peak {mem['VmHWM']} MB, {mem['VmRSS']} MB resident after the runs")
     if "cold" in result:
         k = result["cold"]
         extra = k["recur_suggest_s"] - k["import_sentence_transformers_s"]

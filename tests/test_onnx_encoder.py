@@ -600,3 +600,49 @@ def test_recur_serve_answers_without_loading_torch(cached_export, tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+SERVE_WITH_PRELUDE = (
+    "import sys\nfrom pathlib import Path\nfrom recur.retrieval import embed\nfrom recur.cli.main import cli\n"
+    "{prelude}cli.main(sys.argv[1:])\n"
+)
+
+
+def test_a_server_that_builds_its_own_index_never_loads_pytorch(cached_export, tmp_path, monkeypatch):
+    """Found in a scale review: `recur serve` on an empty index folder, at 1,000 patterns on a bf16 CPU,
+    built it on PyTorch (BULK_TEXTS texts or more) and kept torch for its life: 1.2 GB resident against
+    340 MB on an index built beforehand. A process that stays up builds on ONNX Runtime, whatever the
+    size. Here a new `recur serve` process, told its CPU has bf16 and that any build is a bulk one
+    (BULK_TEXTS = 2), builds a small KB's index, answers, and has no torch library mapped."""
+    from kbfactory import small_kb
+    from serve_util import started_on, wait_healthy
+
+    monkeypatch.delenv("RECUR_PRECISION")  # auto: bf16 on the CPU the file below describes
+    (tmp_path / "cpuinfo").write_text(BF16_CPUINFO)
+    prelude = (
+        f"embed.CPUINFO = Path({str(tmp_path / 'cpuinfo')!r})\nassert embed.precision() == 'bf16'\n"
+        "embed.BULK_TEXTS = 2\n"  # a query (one text) is no bulk encode; the KB's views are
+    )
+    kb, index = small_kb(tmp_path / "kb"), tmp_path / "index"
+    args = ["serve", "--kb", str(kb), "--index", str(index), "--site", str(tmp_path / "no-site"), "--model", "default"]
+    args += ["--port", "0", "--host", "127.0.0.1", "--no-feedback"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "tools"))
+    code = SERVE_WITH_PRELUDE.format(prelude=prelude)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    said: list[str] = []
+    try:
+        base = f"http://127.0.0.1:{started_on(proc.stdout, said)}"
+        for line in proc.stdout:  # up to the line saying the engine is loaded
+            said.append(line)
+            if "Ready:" in line:
+                break
+        assert "building it now" in "".join(said) and (index / "manifest.json").is_file(), "".join(said)
+        assert wait_healthy(base)["patterns"] > 0
+        maps = Path(f"/proc/{proc.pid}/maps").read_text()
+        assert "libtorch" not in maps, "".join(said)
+        assert "onnxruntime" in maps  # what runs the model instead
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=60)

@@ -1356,3 +1356,29 @@ def test_the_list_of_paths_renders_a_title_as_the_paths_own_heading_does(tmp_pat
     assert "SREs on <strong>call</strong> &lt;i&gt;x&lt;/i&gt;" in listing
     pattern = (out / "patterns/capacity/disk-full.html").read_text(encoding="utf-8")  # "Step 1 of 1 on ..."
     assert f'<a href="../../paths/k8s.html">{heading}</a>' in pattern, re.findall(r"Step 1 of 1 on .*?</a>", pattern)
+
+
+def test_an_index_built_first_for_browser_search_is_said_on_stderr_and_timed_apart(tmp_path):
+    """Found in a scale review: `recur site` on a checkout with no index built one for the browser search
+    (100 s at 1,000 patterns) without a word, and its summary put the time down to "generating". It says
+    so first on stderr, as `recur suggest` does, and the summary names the index's share; an index already
+    fresh is neither said nor timed, and one the KB changed since is said to be updated."""
+    from kbfactory import small_kb
+
+    kb, index, out = small_kb(tmp_path / "kb"), tmp_path / "index", tmp_path / "out"
+    runner = CliRunner(env={"RECUR_BROWSER_SEARCH": "on", "RECUR_MODEL": "fake:64"})
+    args = ["site", "--kb", str(kb), "--out", str(out), "--index", str(index), "--as-of", AS_OF]
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    assert first.stderr.splitlines()[0] == f"No index at {index}: building it now.", first.stderr
+    assert (index / "manifest.json").is_file() and "s building the index, " in first.stderr
+    assert re.search(r"\(\d+\.\d MB, [\d.]+s: [\d.]+s building the index, [\d.]+s generating, ", first.stderr)
+    again = runner.invoke(cli, args)
+    assert again.exit_code == 0 and "index" not in again.stderr.split("Built")[0], again.stderr
+    assert "building the index" not in again.stderr
+    pattern = kb / "patterns/capacity/disk-full.md"
+    pattern.write_text(pattern.read_text().replace("writes fail", "writes fail at once", 1))
+    changed = runner.invoke(cli, args)
+    assert changed.exit_code == 0
+    assert f"The knowledge base changed since the index was built: updating {index}." in changed.stderr
+    assert "s building the index, " in changed.stderr

@@ -52,13 +52,12 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
     # tool error at the first question of a server that looked up (an editor shows no stderr); and
     # before the MCP SDK's import (0.4 s), as `recur serve` checks before its web stack loads
     check_engine_inputs(kb_dir, index_dir, model)
-    from recur.retrieval.engine import Engine
+    from recur.cli.startup import open_engine
     from recur.serve.mcp_server import build_server, holder_engine, run_stdio
-    from recur.serve.runtime import EngineHolder, index_files_signature, say_loading
-    from recur.tuning.data import retune_advice
+    from recur.serve.runtime import EngineHolder, index_files_signature
 
     holder = EngineHolder(
-        lambda: Engine.open(kb_dir, index_dir, model, advise=retune_advice, on_build=say_loading),
+        lambda: open_engine(kb_dir, index_dir, model),
         retry_when=lambda: index_files_signature(index_dir),  # as serve: any file of it, not the manifest only
     )
     if site_url is None:  # found: a team that set mkdocs.yml's site_url got links on /mcp, none on stdio

@@ -602,12 +602,10 @@ def _preflight(kb_dir, index_dir, model, host: str, port: int, site_dir, feedbac
 
 def _engine_loader(kb_dir, index_dir, model, threads: int):
     """What the server runs in the background to load the engine (and again on a rebuilt index)."""
-    from recur.retrieval.engine import Engine
-    from recur.serve.runtime import say_loading
-    from recur.tuning.data import retune_advice
+    from recur.cli.startup import open_engine
 
     def load_engine():
-        engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice, on_build=say_loading)
+        engine = open_engine(kb_dir, index_dir, model)
         if threads and "torch" in sys.modules:  # the PyTorch encoder: its pool is process-wide. ONNX
             import torch  # Runtime runs one thread a query, and OMP_NUM_THREADS above caps its batches
 

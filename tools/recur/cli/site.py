@@ -132,7 +132,7 @@ def _say_built(built, out_dir, quiet: bool) -> None:
         click.echo(
             f"Built {out_dir}/: {built.pages} pages from {built.patterns} patterns, "
             f"{built.incidents} incidents, {built.paths} paths "
-            f"({built.bytes / 1e6:.1f} MB, {built.seconds:.1f}s: {built.seconds_generate:.1f}s generating, "
+            f"({built.bytes / 1e6:.1f} MB, {built.seconds:.1f}s: {_indexing(built)}{built.seconds_generate:.1f}s generating, "
             f"{built.seconds_mkdocs:.1f}s mkdocs).",
             err=True,
         )
@@ -150,3 +150,9 @@ def _say_built(built, out_dir, quiet: bool) -> None:
                 f"({built.browser.seconds:.1f}s).",
                 err=True,
             )
+
+
+def _indexing(built) -> str:
+    """The summary's share of building or updating the index first (browser search), when it was: a cold
+    index of 1,000 patterns took 70 of 105 s, and the summary said "69.8s generating"."""
+    return f"{built.seconds_index:.1f}s building the index, " if built.seconds_index else ""

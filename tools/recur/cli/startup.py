@@ -33,3 +33,14 @@ def check_engine_inputs(kb_dir, index_dir, model) -> None:
     check_model(active_model(kb_dir, model))
     refuse_other_kbs_index(index_dir, kb_dir)  # before the load would rebuild it for this KB
     check_open(kb_dir, index_dir, model)
+
+
+def open_engine(kb_dir, index_dir, model):
+    """The engine a long-running command (`recur serve`, `recur mcp`) loads in the background: an index it
+    builds or updates itself runs on ONNX Runtime whatever its size (``lean``; engine.ensure_index), since the
+    process keeps whatever it loaded for its life. /healthz and the MCP tools are told how a build goes."""
+    from recur.retrieval.engine import Engine
+    from recur.serve.runtime import say_loading
+    from recur.tuning.data import retune_advice
+
+    return Engine.open(kb_dir, index_dir, model, advise=retune_advice, on_build=say_loading, lean=True)

@@ -583,13 +583,17 @@ class LazyEncoder(Encoder):
     one that re-embeds a few views runs on ONNX Runtime, a cold build of many on bf16 PyTorch where
     that is faster (``expect``, ``_torch_pays``)."""
 
-    def __init__(self, spec: ModelSpec):
+    def __init__(self, spec: ModelSpec, bulk: bool = True):
+        """``bulk`` False: a long-running process's build (``ensure_index(lean=True)``) never loads PyTorch
+        for its size; the loader is told of one text, whatever the count (``_torch_pays``)."""
         self.spec = spec
         self.model_id = spec.model_id
+        self.bulk = bulk
         self.texts = 1  # the most texts announced so far (expect, encode)
 
     def expect(self, texts: int) -> None:
-        self.texts = max(self.texts, texts)
+        if self.bulk:
+            self.texts = max(self.texts, texts)
 
     @property
     def loaded(self) -> bool:

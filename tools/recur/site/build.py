@@ -48,6 +48,7 @@ class SiteBuild:
     seconds_generate: float
     seconds_mkdocs: float
     warnings: tuple[str, ...]
+    seconds_index: float = 0.0  # building or updating the index first (browser search), not in seconds_generate
     browser: Bundle | None = None
     browser_skipped: str | None = None
     site_url: str | None = None  # the one built with (mkdocs' site_url), None without one
@@ -162,18 +163,18 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
         made = hook.prepare(kb_dir, src, as_of=as_of or hook.as_of_date(), edit_url=hook.edit_base(cfg, edit_url),
                             index_path=browser.get("index_dir", index_dir), model_dir=model_dir, extra_dir=own_pages,
                             extra_scripts=hook.own_scripts(cfg))
-        generated = time.perf_counter() - t0
+        generated = time.perf_counter() - t0 - browser.get("seconds", 0.0)
         if strict and capture.messages:  # as mkdocs --strict: KB files left out of the site fail the build
             raise RecurError("site not built (--strict): " + "\n  ".join(capture.messages[:10]))
         _mkdocs_build(cfg, capture.messages)
-        built = time.perf_counter() - t0
+        built = time.perf_counter() - t0 - browser.get("seconds", 0.0)
         bundle, skipped = _browser_bundle(dst, kb_dir, browser, model)
         warnings = tuple(capture.messages)
         pages, size = _swap_in(dst, out, made.get("kb_files"), made.get("kb_content"), cfg.site_url or None)
         return SiteBuild(pages=pages, bytes=size, patterns=made["patterns"], incidents=made["incidents"],
                          paths=made["paths"], seconds=time.perf_counter() - t0, seconds_generate=generated,
                          seconds_mkdocs=built - generated, warnings=warnings, browser=bundle, browser_skipped=skipped,
-                         site_url=cfg.site_url or None)
+                         site_url=cfg.site_url or None, seconds_index=browser.get("seconds", 0.0))
     finally:
         mk_log.removeHandler(capture)
         hook.state["file_search"] = None
@@ -208,24 +209,27 @@ def _swap_in(dst: Path, out: Path, kb_files: dict | None, kb_content: str | None
 
 
 def _browser_plan(kb_dir, index_dir, model, wanted) -> dict:
-    """{"index_dir": fresh index} when the bundle will be written, {"skipped": why} when it cannot be,
-    {} when it is not wanted. The index is brought up to date first, so look-alikes use it too."""
+    """{"index_dir": fresh index} when the bundle will be written (and "seconds": how long building or
+    updating it took, when it was), {"skipped": why} when it cannot be, {} when it is not wanted. The index
+    is brought up to date first, so look-alikes use it too; what that does is said on stderr first, with a
+    bar on a terminal (a cold index of 1,000 patterns takes minutes)."""
     if wanted is None:  # the setting: on/off, 1/0, true/false, yes/no; another value is an error naming it
         wanted = config.get("browser_search")
     if not wanted:
         return {}
-    from recur.retrieval.engine import ensure_index
+    from recur.retrieval.engine import ensure_index_saying
     from recur.site import bundle
 
     reason = bundle.runtime_missing()
     if reason:
         return {"skipped": reason}
     index_dir = Path(index_dir or config.get("index"))
+    t0 = time.perf_counter()
     try:
-        ensure_index(kb_dir, index_dir, model, quiet=True, progress=False)
+        stats = ensure_index_saying(kb_dir, index_dir, model)
     except RecurError as exc:
         return {"skipped": str(exc)}
-    return {"index_dir": index_dir}
+    return {"index_dir": index_dir} if stats is None else {"index_dir": index_dir, "seconds": time.perf_counter() - t0}
 
 
 def _browser_bundle(site_dir: Path, kb_dir, browser: dict, model) -> tuple:
