@@ -78,7 +78,11 @@ SETTINGS: dict[str, Setting] = {
     "as_of": Setting("RECUR_AS_OF", None, "date the site's board is computed for (YYYY-MM-DD)"),
     "today": Setting("RECUR_TODAY", None, "date staleness and dates after today are measured from (YYYY-MM-DD)"),
     "stale_days": Setting("RECUR_STALE_DAYS", 365, "notice for patterns unmatched for this many days; 0 = off"),
-    "similar_threshold": Setting("RECUR_SIMILAR_THRESHOLD", 0.90, "doc-view cosine that recur check --similar reports"),
+    "similar_threshold": Setting(
+        "RECUR_SIMILAR_THRESHOLD",
+        0.90,
+        "doc-view cosine, and lookalikes similarity for a shared signal, that recur check --similar reports",
+    ),
     "min_recall1": Setting("RECUR_MIN_RECALL1", 0.0, "recur eval fails below this recall@1"),
     "min_recall3": Setting("RECUR_MIN_RECALL3", 0.80, "recur eval fails below this recall@3"),
     "min_mrr": Setting("RECUR_MIN_MRR", 0.65, "recur eval fails below this MRR"),

@@ -30,7 +30,8 @@ from recur.util.text import escape_controls, has_text
     type=UNIT,
     envvar=config.env("similar_threshold"),
     help="Cosine (doc view) at which --similar reports a duplicate; two patterns with a signal or a service in "
-    f"common from {config.SIMILAR_SHARED_MARGIN:.2f} below it "
+    f"common from {config.SIMILAR_SHARED_MARGIN:.2f} below it; also the `recur lookalikes` similarity at which "
+    "it reports a pattern that has one of another's signals "
     f"[default: {config.default('similar_threshold'):.2f}; env RECUR_SIMILAR_THRESHOLD].",
 )
 @index_option
@@ -64,8 +65,9 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
 
     Each problem is one line: path:line: field: message. Errors exit 1; warnings
     (unknown keys, authoring advice) exit 0 unless --strict. Notices (stale patterns: they
-    depend on the clock, not on the change) never fail. With FILES, only problems in those
-    files are shown (the whole KB is still read, for cross-references); --similar then
+    depend on the clock, not on the change; a draft that looks ready to set status: active)
+    never fail. With FILES, only problems in those files are shown (the whole KB is still
+    read, for cross-references); --similar then
     compares only those patterns against the whole KB. --format json or github: the same
     problems and exit status, for a script, an editor or a CI run (the summary stays on stderr).
     """

@@ -546,7 +546,7 @@ def link(kb_dir, index_dir, model, incident_id, pattern_ids, removed):
     \b
     recur incident link INC-2026-0142                       # its candidates, to choose from
     recur incident link INC-2026-0142 bad-deploy-crashloop
-    recur incident link INC-2026-0142 disk-full --remove db-pool-exhausted   # a wrong link replaced
+    recur incident link INC-2026-0142 disk-full --remove db-connection-pool-exhausted   # a wrong link replaced
     """
     from recur.kb.incident_record import candidates_text, find_incident
     from recur.kb.loader import load_kb
@@ -715,7 +715,7 @@ def list_incidents(kb_dir, since, days, pattern_id, unlinked, as_json):
     \b
     recur incident list --days 30
     recur incident list --unlinked          # the board's "needs analysis", to link: recur incident link ID
-    recur incident list --pattern db-pool-exhausted --since 2026-01-01 --json
+    recur incident list --pattern db-connection-pool-exhausted --since 2025-01-01 --json
     """
     from recur.kb.loader import load_kb, require_patterns
     from recur.problems.incidents import incident_rows

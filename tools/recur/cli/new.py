@@ -202,8 +202,8 @@ def new():
 
     \b
     recur new pattern                          # asks for what it needs
-    recur new pattern --title "Log volume full" --category capacity --severity sev2 \\
-        --symptom "writes fail with no space left" --signal ENOSPC
+    recur new pattern --title "Push notifications not delivered" --category dependencies \\
+        --severity sev2 --symptom "mobile push notifications stop arriving" --signal APNsDeliveryFailures
     recur new incident --title "Checkout 502s" --severity sev2 --pattern bad-deploy-crashloop
     recur new path --title "Storage basics" --step "disk-full: the page you will get first"
     """

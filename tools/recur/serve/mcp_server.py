@@ -633,8 +633,9 @@ def _low_said(r: dict) -> str:
 ReportOwner = Annotated[
     str | None,
     Field(
-        description="Only this owner's follow-ups, permanent fixes and recurring patterns (by their fix's owner), "
-        "e.g. team-data (case-insensitive; empty or left out: everyone's)."
+        description="Only what this owner owns, by `recur report --owner`'s rule: their follow-ups and permanent "
+        "fixes, and the recurring patterns and recurrences after a fix by their fix's owner; e.g. team-data "
+        "(case and a leading @ aside; '(unowned)': what no one owns; empty or left out: everyone's)."
     ),
 ]
 ReportLimit = Annotated[
