@@ -449,7 +449,7 @@ def _show(answer, linked=()) -> None:
             click.echo("Closest patterns, for comparison only:")
     elif results:
         both = check_both(results, for_terminal(answer.likelier))  # one --top left out too
-        line = match_line(results) + (f"; {both}." if both else ":")
+        line = match_line(results, answer.likelier) + (f"; {both}." if both else ":")
         # the linked pattern is left out of the suggestions (_answer): these are the others
         click.echo(f"Besides {', '.join(linked)} (linked): {line[0].lower()}{line[1:]}" if linked else line)
     for r in results:

@@ -74,7 +74,7 @@ def render_answer(answer, steps: int = 3, kb_dir: str = "kb") -> str:
         again = click.style(again, fg="yellow") + f"\nTo record it: {_record_command(answer.query)}"
         return f"{head}\n\nClosest patterns, for comparison only:\n\n{body}\n{again}"
     both = check_both(results, answer.likelier)
-    head = click.style(match_line(results) + (f"; {for_terminal(both)}." if both else ":"), bold=True)
+    head = click.style(match_line(results, answer.likelier) + (f"; {for_terminal(both)}." if both else ":"), bold=True)
     footer = [] if len(results) < 2 and not both else [click.style(_best_match(results, answer.likelier), dim=True)]
     footer.append(_record_line(answer))
     return f"{head}\n\n" + render_results(results, steps=steps, kb_dir=kb_dir) + "\n" + "\n".join(footer)
