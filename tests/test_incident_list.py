@@ -8,6 +8,7 @@ import json
 from click.testing import CliRunner
 from kbfactory import import_draft_text, write
 
+from recur import config
 from recur.cli.main import cli
 
 TODAY = dt.date.today()
@@ -60,7 +61,8 @@ def test_incidents_are_listed_newest_first_with_patterns_and_open_follow_ups(kb_
         "      needs analysis · no open follow-ups",
         "  INC-2026-0001  2026-03-02  sev2  Checkout hung on database connections",
         "      db-pool-exhausted · no open follow-ups",
-        "Link one needing analysis: recur incident link ID (its candidates, or a search for them)",
+        f"Link one needing analysis: recur incident link {config.where_flags(kb_dir)}ID (its candidates, or a search "
+        "for them)",
     ]  # INC-2099-0002, dated after today, is not listed yet (as on the board)
 
 

@@ -336,24 +336,33 @@ def _counts_line(c: dict, recurring: list = (), left_out: tuple = ()) -> str:
     )
 
 
-def closing_line(b: dict) -> str | None:
+def closing_line(b: dict, flags: str = "") -> str | None:
     """How the reviews, follow-ups and flags listed are closed, when any is: the report is read in a
     weekly review, where "how do I mark it done?" was answered by "edit the YAML" (the site's board says
-    the same under each list)."""
+    the same under each list). ``flags``: config.where_flags of the run, put in each command (`recur report
+    --kb kb2` named commands that read ./kb)."""
     c = b["counts"]
     if not (c["reviews_pending"] or c["follow_ups_open"] or c["flags_open"]):
         return None
     # a follow-up with no due date is given one from the command line too, no YAML to edit
     due = "; give one with no due date its date: recur incident follow-up ID WHICH --due YYYY-MM-DD"
-    return (
+    line = (
         "Close them with: recur incident review ID --done · recur incident follow-up ID WHICH --done · "
         "recur incident flag ID --done WHICH (WHICH: the number, ticket or words the list shows)"
         + (due if c.get("follow_ups_no_due") else "")
         + ("; link one needing analysis to its pattern: recur incident link ID" if c.get("unknown") else "")
     )
+    return _with_flags(line, flags) if flags else line
 
 
-def render_text(b: dict, style=_plain, limit: int | None = None) -> str:
+def _with_flags(line: str, flags: str) -> str:
+    """Each `recur incident SUB` of ``line`` followed by ``flags``."""
+    for sub in ("review", "follow-up", "flag", "link"):
+        line = line.replace(f"recur incident {sub} ", f"recur incident {sub} {flags}")
+    return line
+
+
+def render_text(b: dict, style=_plain, limit: int | None = None, flags: str = "") -> str:
     """The board as terminal text; ``style`` (e.g. click.style) marks headings, plain by default;
     ``limit``: at most so many rows per list, the rest counted."""
     lines = [style(f"Problem-management review as of {b['as_of']}", bold=True)]
@@ -379,7 +388,7 @@ def render_text(b: dict, style=_plain, limit: int | None = None) -> str:
         lines += [f"  {more_line(more, limit)}"] if more else []
         lines += [f"  {note}"] if note else []
         lines.append("")
-    lines += [closing_line(b) or ""]
+    lines += [closing_line(b, flags) or ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -404,7 +413,7 @@ def _md_id(v, url: str | None) -> str:
     return f"[{_md_cell(v)}]({url})" if url else _md_cell(v)
 
 
-def render_markdown(b: dict, limit: int | None = None, urls: dict | None = None) -> str:
+def render_markdown(b: dict, limit: int | None = None, urls: dict | None = None, flags: str = "") -> str:
     """The board as Markdown; ``limit`` as for ``render_text``; ``urls``: {"incident"|"pattern": {id: URL}},
     the pages of the site the ids of those columns link to (`recur report --site-url`)."""
     urls = urls or {}
@@ -443,7 +452,7 @@ def render_markdown(b: dict, limit: int | None = None, urls: dict | None = None)
         lines += ["", f"*{more_line(more, limit)}*"] if more else []
         lines += ["", _md_cell(note)] if note else []
         lines.append("")
-    closing = closing_line(b)
+    closing = closing_line(b, flags)
     lines += [f"*{closing}*" if closing else ""]
     return "\n".join(lines).rstrip() + "\n"
 
