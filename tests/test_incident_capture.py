@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 from kbfactory import fake_model_flags
 
+from recur import config
 from recur.cli.main import cli
 from recur.kb.incident_record import NewIncident, add_flag, record_incident
 from recur.kb.loader import load_kb
@@ -593,7 +594,11 @@ def test_suggestions_after_recording_never_match_the_record_itself(kb_dir, tmp_p
     assert "Closest patterns, for comparison only:" in r.output and "Link one later" not in r.output
     # a real match still gets its hint
     r = new(kb_dir, tmp_path, "-t", "Pool", "-s", "sev3", "-d", "FATAL: sorry, too many clients already")
-    assert r.exit_code == 0 and "Link one later: recur incident link INC-2026-0006 db-pool-exhausted" in r.output
+    assert (
+        r.exit_code == 0
+        and f"Link one later: recur incident link {config.where_flags(kb_dir)}INC-2026-0006 db-pool-exhausted"
+        in r.output
+    )
 
 
 def test_flag_and_link_keep_a_comment_on_the_line_they_edit(kb_dir):
@@ -911,7 +916,7 @@ def test_ctrl_c_at_the_link_prompt_keeps_the_record_and_says_so(kb_dir, tmp_path
     assert "Recorded INC-2026-0003" in shown and "Link which?" in shown, shown
     assert code == 0 and "Aborted" not in shown, shown
     assert "Nothing linked; INC-2026-0003 stays recorded." in shown
-    assert "Link one later: recur incident link INC-2026-0003 db-pool-exhausted" in shown
+    assert f"Link one later: recur incident link {config.where_flags(kb_dir)}INC-2026-0003 db-pool-exhausted" in shown
     assert load_kb(kb_dir).incidents["INC-2026-0003"].patterns == []
 
 
@@ -1027,7 +1032,7 @@ def test_link_with_a_pattern_says_what_it_linked_not_the_stored_candidates(kb_di
     assert r.exit_code == 0 and r.stdout.splitlines() == [f"Linked {iid} to {outside} ({path})."]
     assert (
         f"note: {outside} was not among the candidates stored for {iid} ({', '.join(stored)}); "
-        f"recur incident link {iid} shows them with their why" in r.stderr
+        f"recur incident link {config.where_flags(kb_dir)}{iid} shows them with their why" in r.stderr
     ), r.stderr
     assert load_kb(kb_dir).incidents[iid].patterns == [stored[0], outside]
     r = run("incident", "link", "--kb", str(kb_dir), iid, stored[0])  # already linked: said, nothing listed

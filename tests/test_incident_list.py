@@ -8,6 +8,7 @@ import json
 from click.testing import CliRunner
 from kbfactory import import_draft_text, write
 
+from recur import config
 from recur.cli.main import cli
 
 TODAY = dt.date.today()
@@ -48,7 +49,7 @@ def kb_with_incidents(kb_dir):
 def test_incidents_are_listed_newest_first_with_patterns_and_open_follow_ups(kb_dir):
     r = run("--kb", kb_with_incidents(kb_dir))
     assert r.exit_code == 0, r.output
-    assert r.output.splitlines() == [
+    assert r.stdout.splitlines() == [
         "5 incident(s), newest first:",
         f"  INC-2099-0001  {(TODAY - dt.timedelta(days=3)).isoformat()}  sev3  Incident INC-2099-0001",
         "      dns-failure · no open follow-ups",
@@ -60,12 +61,26 @@ def test_incidents_are_listed_newest_first_with_patterns_and_open_follow_ups(kb_
         "      needs analysis · no open follow-ups",
         "  INC-2026-0001  2026-03-02  sev2  Checkout hung on database connections",
         "      db-pool-exhausted · no open follow-ups",
-        "Link one needing analysis: recur incident link ID (its candidates, or a search for them)",
+        f"Link one needing analysis: recur incident link {config.where_flags(kb_dir)}ID (its candidates, or a search "
+        "for them)",
     ]  # INC-2099-0002, dated after today, is not listed yet (as on the board)
+    later = f"note: 1 incident(s) dated after today ({TODAY.isoformat()}) not listed (INC-2099-0002): "
+    assert r.stderr.startswith(later), r.stderr  # said, not left out without a word (found in review)
+
+
+def test_the_note_on_later_incidents_counts_those_the_filters_would_list(kb_dir):
+    kb = kb_with_incidents(kb_dir)
+    for day in range(1, 8):
+        incident(kb, f"INC-2099-01{day:02}", TODAY + dt.timedelta(days=day), "disk-full")
+    r = run("--kb", kb, "--json", "--pattern", "disk-full")
+    assert r.exit_code == 0 and "INC-2099-01" not in r.stdout, r.output
+    assert r.stderr.startswith(f"note: 7 incident(s) dated after today ({TODAY.isoformat()}) not listed: "), r.stderr
+    r = run("--kb", kb, "--pattern", "db-pool-exhausted")
+    assert "dated after today" not in r.stderr, r.stderr  # none of those later links it
 
 
 def test_json_is_a_list_of_objects_with_the_documented_keys(kb_dir):
-    rows = json.loads(run("--kb", kb_with_incidents(kb_dir), "--json").output)
+    rows = json.loads(run("--kb", kb_with_incidents(kb_dir), "--json").stdout)
     assert [r["id"] for r in rows] == [
         "INC-2099-0001",
         "INC-2026-0011",
@@ -93,7 +108,7 @@ def test_filters_by_date_pattern_and_need_of_analysis(kb_dir):
     def ids(*args):
         r = run("--kb", kb, "--json", *args)
         assert r.exit_code == 0, r.output
-        return [x["id"] for x in json.loads(r.output)]
+        return [x["id"] for x in json.loads(r.stdout)]
 
     assert ids("--since", "2026-04-10") == ["INC-2099-0001", "INC-2026-0011", "INC-2026-0010", "INC-2026-0002"]
     assert ids("--days", "4") == ["INC-2099-0001"]  # today and the 3 days before it

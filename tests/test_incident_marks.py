@@ -7,6 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from recur import config
 from recur.cli.main import cli
 from recur.kb.loader import load_kb
 from recur.kb.record_edit import drop_value, set_value
@@ -712,7 +713,10 @@ def test_the_reports_last_line_names_the_due_command_when_a_follow_up_has_no_due
         return r.output.rstrip().splitlines()[-1]
 
     # then, as the small KB has an incident needing analysis, how to link it (recur incident link)
-    assert "; give one with no due date its date: recur incident follow-up ID WHICH --due YYYY-MM-DD;" in last_line()
+    flags = config.where_flags(kb)  # this KB's --kb, in each command (found in review)
+    assert f"; give one with no due date its date: recur incident follow-up {flags}ID WHICH --due YYYY-MM-DD;" in (
+        last_line()
+    )
     for which in ("1", "2"):
         assert (
             run("incident", "follow-up", "--kb", str(kb), "INC-2026-0300", which, "--due", "2026-12-19").exit_code == 0

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 from kbfactory import fake_model_flags, write
 
+from recur import config
 from recur.cli.main import cli
 from recur.kb.loader import load_kb
 
@@ -106,7 +107,7 @@ def test_no_stored_candidates_searches_the_title_and_summary_now(kb_dir, tmp_pat
     lines = r.output.splitlines()
     assert lines[0] == "INC-2026-0502: no stored candidates; searching its title and summary now:"
     assert any(line.startswith("  1. disk-full  Disk full on a host") for line in lines), r.output
-    assert lines[-1] == "Link one later: recur incident link INC-2026-0502 disk-full"
+    assert lines[-1] == f"Link one later: recur incident link {config.where_flags(kb_dir)}INC-2026-0502 disk-full"
     # the same answer as `recur suggest` gives the text searched
     again = CliRunner().invoke(cli, ["suggest", *fake_model_flags(kb_dir, tmp_path / "idx"), "--json",
                                      "Checkout writes fail. Writes failed: ENOSPC, No space left on device on the "
@@ -119,12 +120,17 @@ def test_a_failed_search_names_the_suggest_command_to_run(kb_dir, tmp_path):
     r = run("--kb", kb_dir, "--index", tmp_path / "idx", "--model", tmp_path / "no-model", "INC-2026-0502")
     assert r.exit_code == 1 and "Traceback" not in r.output
     assert (
-        "Search it yourself: recur suggest 'Checkout writes fail. Writes failed: ENOSPC, No space left on device on "
-        "the checkout host.'; then recur incident link INC-2026-0502 PATTERN_ID" in r.output
+        f"Search it yourself: recur suggest {config.where_flags(kb_dir, tmp_path / 'idx')}'Checkout writes fail. Writes failed: ENOSPC, No space left on device on "
+        f"the checkout host.'; then recur incident link {config.where_flags(kb_dir)}INC-2026-0502 PATTERN_ID"
+        in r.output
     )
 
 
 def test_the_report_s_last_line_names_incident_link_for_needs_analysis(kb_dir):
     # the small KB: INC-2026-0002 needs analysis, INC-2026-0001 has an open flag
     out = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", "2026-12-01"]).output
-    assert out.rstrip().splitlines()[-1].endswith("; link one needing analysis to its pattern: recur incident link ID")
+    assert (
+        out.rstrip()
+        .splitlines()[-1]
+        .endswith(f"; link one needing analysis to its pattern: recur incident link {config.where_flags(kb_dir)}ID")
+    )

@@ -5,6 +5,7 @@ import re
 
 from click.testing import CliRunner
 
+from recur import config
 from recur.cli.main import cli
 
 
@@ -42,7 +43,14 @@ def test_text_and_markdown_show_every_section(kb_dir):
             assert heading in out, (fmt, heading)
         assert "INC-2026-0002" in out and "pool metrics lost" in out and "OVERDUE 50d" in out
         # how the listed reviews, follow-ups and flags are closed, the last line (the board says it too)
-        assert out.rstrip().splitlines()[-1].strip("*").startswith("Close them with: recur incident review ID --done")
+        assert (
+            out.rstrip()
+            .splitlines()[-1]
+            .strip("*")
+            .startswith(
+                f"Close them with: recur incident review {config.where_flags(kb_dir)}ID --done"  # this KB's --kb
+            )
+        )
     md = run("report", "--kb", str(kb_dir), "--as-of", "2026-05-01", "--format", "markdown").output
     assert md.startswith("# Problem-management review — 2026-05-01")
     assert "| INC-2026-0001 | sev2 | full | 2026-03-12 | OVERDUE 50d |" in md

@@ -227,3 +227,29 @@ def test_site_url_links_ids_in_markdown_to_the_pages_the_board_links(tmp_path, m
     assert bad.exit_code == 0 and "](" not in bad.output
     assert "warning: mkdocs.yml: site_url: must be an http:// or https:// URL" in bad.stderr
     assert run(*args, "--site-url", "kb.example.com").exit_code == 2
+
+
+def _section(text: str, heading: str) -> str:
+    """The rows under ``heading`` (text or Markdown), up to the next section, the list with no due date."""
+    return text.split(heading, 1)[1].split(" with no due date")[0]
+
+
+def test_limit_keeps_the_most_overdue_rows_not_the_first_by_owner(tmp_path):
+    """`--limit` kept the first rows in owner-name order: 10 of 43 fixes shown, a fix not yet due first, 5 of
+    20 overdue ones (found in a docs-vs-behaviour review). Here the owners' order is the reverse of lateness."""
+    kb = recurring_kb(tmp_path / "kb")
+    fix = "fix:\n  status: open\n  owner: {}\n  due: {}\n"
+    write_pattern(kb, "aaa-later", "capacity", title="Not due", extra_front=fix.format("aaron", "2026-09-01"))
+    write_pattern(kb, "zzz-late", "capacity", title="Very late", extra_front=fix.format("zoe", "2026-02-01"))
+    _incident(kb, 30, "2026-04-02", "", "follow_ups:\n  - {title: Zed's late one, owner: zed, due: 2026-03-01}\n")
+    text = run("report", "--kb", str(kb), "--as-of", AS_OF, "--limit", "1").output
+    fixes = _section(text, "Open permanent fixes (")
+    assert "zzz-late" in fixes and "aaa-later" not in fixes and "disk-full" not in fixes, fixes  # 89 days over
+    follow = _section(text, "Open follow-ups (")
+    assert "Zed's late one" in follow and "Page the vendor" not in follow, follow  # 61 days over, then 1
+    two = run("report", "--kb", str(kb), "--as-of", AS_OF, "--limit", "2", "--format", "markdown").output
+    fixes = _section(two, "Open permanent fixes (")
+    assert fixes.index("zzz-late") < fixes.index("disk-full") and "aaa-later" not in fixes, fixes
+    whole = run("report", "--kb", str(kb), "--as-of", AS_OF).output  # no --limit: by owner, as before
+    fixes = _section(whole, "Open permanent fixes (")
+    assert fixes.index("aaa-later") < fixes.index("zzz-late"), fixes

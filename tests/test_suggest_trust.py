@@ -168,3 +168,32 @@ def test_the_terminal_and_the_api_name_the_likelier_result_top_left_out(real_eng
     assert len(api["results"]) == 1 and api["likelier"]["id"] == hidden and full["likelier"] is None
     # the same first result and verdict (its look-alikes are those shown: _shown keeps them to the list)
     assert api["results"][0]["id"] == full["results"][0]["id"] and api["no_known_pattern"] == full["no_known_pattern"]
+
+
+@pytest.mark.model
+def test_the_headline_counts_the_likelier_result_top_left_out_on_every_surface(real_engine, monkeypatch):
+    """`--top 1` opened "Possible matches, all of low confidence" and named, on the same line, a result not
+    shown rated 76% (found in review): the headline counts the results the verdict stands on, as `--top 2`'s."""
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+    from recur.serve.mcp_server import render_answer
+    from recur.serve.slack import answer_reply
+
+    one, three = _hidden_case(real_engine)
+    assert three.results[1]["confidence"] != "low"  # the case this is about: a credible result cut by --top 1
+    two = match_line(three.results[:2])  # what `--top 2` opens with: the first and the one rated likelier
+    assert render_answer(one.to_json()).startswith(two + "; "), render_answer(one.to_json())  # MCP
+    assert f"*{two}* for" in json.dumps(answer_reply(one.to_json()), ensure_ascii=False)  # Slack
+    monkeypatch.setenv("RECUR_KB", str(ROOT / "kb"))
+    monkeypatch.setenv("RECUR_INDEX", str(real_engine.index_dir))
+    res = CliRunner().invoke(cli, ["suggest", "--top", "1", CRON], catch_exceptions=False)
+    assert click.unstyle(res.stdout).splitlines()[0].startswith(two + "; "), res.stdout
+    assert match_line(one.results, one.likelier) == two
+
+
+def test_the_headline_counts_a_hidden_result_only_beside_shown_ones():
+    low, medium = {"confidence": "low"}, {"confidence": "medium"}
+    assert match_line([low], medium).startswith("1 pattern matches with medium or high confidence, then 1 more")
+    assert match_line([low], None) == "Possible matches, all of low confidence, in ranked order"
+    assert match_line([], medium) == match_line([])

@@ -170,6 +170,21 @@ def default(name: str):
     return SETTINGS[name].default
 
 
+def where_flags(kb_dir=None, index_dir=None) -> str:
+    """``--kb DIR `` (and ``--index DIR ``) for a command Recur prints for the user to copy, when this run read
+    a knowledge base (an index) other than the default: without them the command read or wrote ./kb (found in
+    review: `recur incident new --kb kb2` printed `recur incident link INC-2026-0218 …`, which found no such
+    incident). Empty for the defaults, so the usual output stays as it was, and for a value its variable
+    (RECUR_KB, RECUR_INDEX) sets: the copied command reads the same one in that shell."""
+    import shlex
+
+    flags = ""
+    for flag, value, name in (("--kb", kb_dir, "kb"), ("--index", index_dir, "index")):
+        if value is not None and Path(value) not in {Path(default(name)), Path(given(name) or default(name))}:
+            flags += f"{flag} {shlex.quote(str(value))} "
+    return flags
+
+
 def given(name: str) -> str | None:
     """The environment variable's value when set and not empty, else None (no default)."""
     raw = os.environ.get(SETTINGS[name].env)

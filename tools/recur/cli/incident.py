@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from recur import config
 from recur.cli.main import RecurGroup
 from recur.cli.options import TEXT, index_option, kb_option, model_option, say_priority, severity_level
 from recur.cli.render import confidence_text, for_terminal
@@ -306,7 +307,7 @@ def _suggested(out: dict, found: dict, kb, kb_dir, tty: bool, as_json: bool) -> 
     # the suggestions as `recur import --json` gives its candidates (docs/incident-json.md)
     out["candidates"] = found["candidates"]
     if found["note"]:
-        click.echo(found["note"].replace("{iid}", iid), err=True)
+        click.echo(found["note"].replace("{iid}", config.where_flags(kb_dir) + iid), err=True)
     if not as_json:
         _show(answer, out["linked"])
     add_linked(out, chosen)  # --link-top's, in the record as written
@@ -319,10 +320,10 @@ def _suggested(out: dict, found: dict, kb, kb_dir, tty: bool, as_json: bool) -> 
         click.echo(f"Linked {iid} to {', '.join(chosen)}.")
         _draft_note(kb, iid, chosen, out["linked"])
     elif not chosen and not as_json and results and not answer.no_known_pattern:  # never a comparison-only one
-        click.echo(_link_later(iid, results, answer.likelier))
+        click.echo(_link_later(iid, results, answer.likelier, config.where_flags(kb_dir)))
 
 
-def _link_later(iid: str, results: list, hidden: dict | None = None) -> str:
+def _link_later(iid: str, results: list, hidden: dict | None = None, flags: str = "") -> str:
     """How to link a suggestion later: the first by its id when it is a match of medium or high confidence and
     none below it is rated more likely right; else which one is for the responder to judge (found in review:
     "Link one later: ... ID" named a result of 3%, as if it were the answer). The first of the reviewed ones: an
@@ -330,16 +331,16 @@ def _link_later(iid: str, results: list, hidden: dict | None = None) -> str:
     later" named a draft whose runbook was a TODO; `recur import` does not link such a draft either). A draft
     below it rated more likely right is a rival too: none is named, and the draft is said to be one (found in
     review: the header said "DRAFT (#2) is rated more likely right: check both", the last line named the
-    reviewed one alone)."""
+    reviewed one alone). ``flags``: config.where_flags, the run's --kb when not the default."""
     from recur.retrieval.results import check_both
 
     reviewed = [r for r in results if not r.get("import_draft")]
     rival = _draft_rival(results, reviewed)
     # ``hidden``: the answer's likelier, a result --top left out rated more likely right (check_both names it)
     if not reviewed or reviewed[0]["confidence"] == "low" or check_both(reviewed, hidden) or rival:
-        said = f"If one fits, link it later: recur incident link {iid} PATTERN_ID"
+        said = f"If one fits, link it later: recur incident link {flags}{iid} PATTERN_ID"
     else:
-        said = f"Link one later: recur incident link {iid} {reviewed[0]['id']}"
+        said = f"Link one later: recur incident link {flags}{iid} {reviewed[0]['id']}"
     lines = [said]
     if results[0].get("import_draft"):
         above = ", ranked above it," if said.startswith("Link one") else ""
@@ -449,7 +450,7 @@ def _show(answer, linked=()) -> None:
             click.echo("Closest patterns, for comparison only:")
     elif results:
         both = check_both(results, for_terminal(answer.likelier))  # one --top left out too
-        line = match_line(results) + (f"; {both}." if both else ":")
+        line = match_line(results, answer.likelier) + (f"; {both}." if both else ":")
         # the linked pattern is left out of the suggestions (_answer): these are the others
         click.echo(f"Besides {', '.join(linked)} (linked): {line[0].lower()}{line[1:]}" if linked else line)
     for r in results:
@@ -610,7 +611,7 @@ def _links_now(kb, incident_id: str) -> None:
         drafts = f" (only {', '.join(inc.patterns)}, an import's draft not yet reviewed)" if inc.patterns else ""
         click.echo(
             f'{incident_id} now links no known pattern{drafts}: it is under "needs analysis" in recur report and '
-            f"on the board; recur incident link {incident_id} shows candidates to link"
+            f"on the board; recur incident link {config.where_flags(kb.root)}{incident_id} shows candidates to link"
         )
     else:
         click.echo(f"{incident_id} now links {', '.join(inc.patterns)}.")
@@ -634,9 +635,10 @@ def _search_now(kb_dir, index_dir, model, kb, incident_id: str) -> None:
     try:
         answer = _answer(kb_dir, index_dir, model, query, 3, inc.patterns)
     except RecurError as exc:
-        command = f"recur suggest {shlex.quote(' '.join(query.split())[:500])}"
+        where = config.where_flags(kb_dir)
+        command = f"recur suggest {config.where_flags(kb_dir, index_dir)}{shlex.quote(' '.join(query.split())[:500])}"
         raise RecurError(
-            f"{exc}\nSearch it yourself: {command}; then recur incident link {incident_id} PATTERN_ID"
+            f"{exc}\nSearch it yourself: {command}; then recur incident link {where}{incident_id} PATTERN_ID"
         ) from None
     _show(answer, inc.patterns)
     results = answer.results
@@ -645,7 +647,7 @@ def _search_now(kb_dir, index_dir, model, kb, incident_id: str) -> None:
         if picked:
             _link_given(kb, incident_id, picked)
     elif results and not answer.no_known_pattern:
-        click.echo(_link_later(incident_id, results, answer.likelier))
+        click.echo(_link_later(incident_id, results, answer.likelier, config.where_flags(kb_dir)))
 
 
 def _not_a_candidate_note(kb, incident_id: str, added) -> None:
@@ -658,7 +660,7 @@ def _not_a_candidate_note(kb, incident_id: str, added) -> None:
     if stored and outside:
         click.echo(
             f"note: {', '.join(outside)} {'was' if len(outside) == 1 else 'were'} not among the candidates stored "
-            f"for {incident_id} ({', '.join(stored)}); recur incident link {incident_id} shows them with their why",
+            f"for {incident_id} ({', '.join(stored)}); recur incident link {config.where_flags(kb.root)}{incident_id} shows them with their why",
             err=True,
         )
 
@@ -733,11 +735,31 @@ def list_incidents(kb_dir, since, days, pattern_id, unlinked, as_json):
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
     else:
         click.echo("\n".join(_incident_lines(kb, for_terminal(rows), (since, days, pattern_id, unlinked))))
+    _later_note(kb, today, start, pattern_id, unlinked)
     left_out = sorted(iid for iid in kb.incident_files if iid not in kb.incidents)
     if left_out:  # said on stderr, with --json too: the list is not every record
         shown = ", ".join(left_out[:5]) + (" …" if len(left_out) > 5 else "")
         click.echo(f"note: {len(left_out)} incident record(s) with errors left out ({shown}); recur check names them",
                    err=True)  # fmt: skip
+
+
+def _later_note(kb, today, start, pattern_id, unlinked) -> None:
+    """The incidents the filters given would list but for their date, after today: named on stderr (their ids
+    when 5 or fewer), with --json too. They were left out without a word while `recur report` listed them
+    under "Dated after" (found in a docs-vs-behaviour review)."""
+    import datetime as dt
+
+    from recur.problems.incidents import incident_rows
+
+    every = incident_rows(kb, dt.date.max, since=start, pattern=pattern_id, unlinked=unlinked)
+    later = sorted(r["id"] for r in every if r["date"] > today.isoformat())
+    if later:
+        ids = f" ({', '.join(later)})" if len(later) <= 5 else ""
+        click.echo(
+            f"note: {len(later)} incident(s) dated after today ({today.isoformat()}) not listed{ids}: listed from "
+            'their date on, as on the board; recur report names them under "Dated after"',
+            err=True,
+        )
 
 
 def _incident_lines(kb, rows: list, asked: tuple) -> list[str]:
@@ -765,7 +787,8 @@ def _incident_lines(kb, rows: list, asked: tuple) -> list[str]:
         n, late = r["follow_ups_open"], f" ({r['follow_ups_overdue']} overdue)" if r["follow_ups_overdue"] else ""
         lines.append(f"      {linked} · {n or 'no'} open follow-up{'' if n == 1 else 's'}{late}")
     if any(r["needs_analysis"] for r in rows):  # what to do with them, as the report's last line says it
-        lines.append("Link one needing analysis: recur incident link ID (its candidates, or a search for them)")
+        where = config.where_flags(kb.root)
+        lines.append(f"Link one needing analysis: recur incident link {where}ID (its candidates, or a search for them)")
     return lines
 
 

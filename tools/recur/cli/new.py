@@ -188,8 +188,7 @@ def _finish(kb_dir, path, text, written: bool = False) -> None:
         raise RecurError(f"{shown}: the new file does not pass recur check (see above)")
     todo = text.count("TODO")
     # `recur check` reads ./kb unless told: a file of another KB needs its --kb to be found
-    kb_flag = "" if Path(kb_dir) == Path(config.default("kb")) else f"--kb {shlex.quote(str(kb_dir))} "
-    command = f"recur check {kb_flag}--strict {shlex.quote(shown)}"
+    command = f"recur check {config.where_flags(kb_dir)}--strict {shlex.quote(shown)}"
     click.echo(
         f"Created {shown}" + (f"; fill in the {todo} TODO(s), then run: {command}" if todo else f"; run: {command}"),
         err=True,

@@ -24,21 +24,21 @@ RECORD_CHARS = 300
 SEVERITY_HINT = " (it asks the severity: -s SEVERITY in a script)"
 
 
-def no_known_text(query: str) -> str:
+def no_known_text(query: str, flags: str = "") -> str:
     """NO_KNOWN_PATTERN with the command that records this text, as Slack's reply gives it
     (kb.incident_record.incident_command): "record it: recur incident new" left the title and the
     description to be typed again (found in review)."""
     return (
         'No known pattern matches this. If it is new, record it (it lands under "needs analysis" on the board):\n'
-        f"  {_record_command(query)}\n"
+        f"  {_record_command(query, flags=flags)}\n"
         "then draft a pattern with recur new pattern, or recur import the postmortem once it is written."
     )
 
 
-def _record_command(query: str, pattern: str | None = None) -> str:
+def _record_command(query: str, pattern: str | None = None, flags: str = "") -> str:
     from recur.kb.incident_record import incident_command
 
-    return for_terminal(incident_command(query, RECORD_CHARS, pattern)) + SEVERITY_HINT
+    return for_terminal(incident_command(query, RECORD_CHARS, pattern, flags)) + SEVERITY_HINT
 
 
 def for_terminal(value):
@@ -57,30 +57,31 @@ def for_terminal(value):
     return value
 
 
-def render_answer(answer, steps: int = 3, kb_dir: str = "kb") -> str:
+def render_answer(answer, steps: int = 3, kb_dir: str = "kb", flags: str = "") -> str:
     """An Answer (retrieval.results.Answer): the verdict first, as the site's box, MCP and Slack say it (the
     results counted by confidence, results.match_line, or no known pattern), then the results, and the verdict
     once more at the end: five results run to ~60 lines, and a terminal shows the bottom of them, not the top
     (a low first result's full steps were read first, the one hint that it was a guess 60 lines further down:
     found in review). The end gives the command that records the incident, linked to the pattern that
-    matches: recorded, linked incidents are what the board counts."""
+    matches: recorded, linked incidents are what the board counts. ``flags``: config.where_flags of the run,
+    so the command records into the KB searched."""
     results = answer.results
     if answer.no_known_pattern:
-        head = click.style(no_known_text(answer.query), fg="yellow", bold=True)
+        head = click.style(no_known_text(answer.query, flags), fg="yellow", bold=True)
         if not results:
             return head
         body = render_results(results, steps=steps, kb_dir=kb_dir)
         again = "↑ No known pattern matches: the patterns above are the closest, for comparison only."
-        again = click.style(again, fg="yellow") + f"\nTo record it: {_record_command(answer.query)}"
+        again = click.style(again, fg="yellow") + f"\nTo record it: {_record_command(answer.query, flags=flags)}"
         return f"{head}\n\nClosest patterns, for comparison only:\n\n{body}\n{again}"
     both = check_both(results, answer.likelier)
-    head = click.style(match_line(results) + (f"; {for_terminal(both)}." if both else ":"), bold=True)
+    head = click.style(match_line(results, answer.likelier) + (f"; {for_terminal(both)}." if both else ":"), bold=True)
     footer = [] if len(results) < 2 and not both else [click.style(_best_match(results, answer.likelier), dim=True)]
-    footer.append(_record_line(answer))
+    footer.append(_record_line(answer, flags))
     return f"{head}\n\n" + render_results(results, steps=steps, kb_dir=kb_dir) + "\n" + "\n".join(footer)
 
 
-def _record_line(answer) -> str:
+def _record_line(answer, flags: str = "") -> str:
     """The footer's command recording the incident, linked to the first result, or, when it is of low
     confidence, to the one check_both names (rated more likely right); that one named as the other choice
     when the first is linked."""
@@ -91,7 +92,7 @@ def _record_line(answer) -> str:
     choice = f" (or --pattern {other['id']}: check both first)" if other is not None and other is not linked else ""
     what = "To record it, linked to the pattern" if linked["confidence"] != "low" else "To record it"
     pattern = linked["id"] if linked["confidence"] != "low" else None
-    return f"{what}: {_record_command(answer.query, pattern)}{for_terminal(choice)}"
+    return f"{what}: {_record_command(answer.query, pattern, flags)}{for_terminal(choice)}"
 
 
 def _best_match(results: list[dict], hidden: dict | None = None) -> str:

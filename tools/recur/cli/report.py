@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from recur import config
 from recur.cli.options import OutFile, http_url, kb_option, setting
 from recur.cli.render import for_terminal
 from recur.problems.report import (
@@ -119,9 +120,9 @@ def report(
     if fmt == "json":
         text = json.dumps(b, ensure_ascii=False, indent=1) + "\n"
     elif fmt == "markdown":
-        text = render_markdown(shown, limit, page_urls(kb, site_url or _mkdocs_site_url()))
+        text = render_markdown(shown, limit, page_urls(kb, site_url or _mkdocs_site_url()), config.where_flags(kb_dir))
     else:
-        text = render_text(here, style=click.style, limit=limit)
+        text = render_text(here, style=click.style, limit=limit, flags=config.where_flags(kb_dir))
     if out:
         from recur.util.files import write_atomic
 

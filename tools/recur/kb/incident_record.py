@@ -537,13 +537,14 @@ def suggestion_query(title: str, description: str | None) -> str:
     return f"{' '.join(title.split())}. {said if has_text(said) else ''}".strip()
 
 
-def incident_command(text: str, limit: int = 1500, pattern: str | None = None) -> str:
+def incident_command(text: str, limit: int = 1500, pattern: str | None = None, flags: str = "") -> str:
     """The ``recur incident new`` command that records ``text`` (severity is asked on a terminal), titled by
     its first line that is not blank, described by it cut to ``limit`` characters; ``pattern``: linked with
     ``--pattern``. Slack's reply gives it when nothing known matches (serve/slack.incident_line) and the
-    terminal's `recur suggest` whatever the answer: recorded incidents are what the board counts."""
+    terminal's `recur suggest` whatever the answer: recorded incidents are what the board counts. ``flags``:
+    config.where_flags of the run, its --kb and --index when not the defaults."""
     first = next((line for line in text.splitlines() if line.strip()), text)
-    line = f"recur incident new -t {shlex.quote(_cut(first, 80))} -d {shlex.quote(_cut(text, limit))}"
+    line = f"recur incident new {flags}-t {shlex.quote(_cut(first, 80))} -d {shlex.quote(_cut(text, limit))}"
     return line + (f" --pattern {shlex.quote(pattern)}" if pattern else "")
 
 

@@ -259,15 +259,40 @@ _SECTIONS = (
 UNOWNED_LISTS = {_reviews: "reviews", _triage: "triage", _unknown: "unknown", _flags: "flags"}
 
 
-def sections(b: dict) -> list[tuple[str, list[str], list[list], str | None, str | None]]:
+def sections(b: dict, limit: int | None = None) -> list[tuple[str, list[str], list[list], str | None, str | None]]:
     """The report as (heading, column names, rows, what to say when there are no rows, a note under the
     rows); text and Markdown render the same content. One small function per section, in the order shown; a
-    board narrowed to one owner (``filtered``) has no section for the lists no one owns."""
+    board narrowed to one owner (``filtered``) has no section for the lists no one owns. With a ``limit``
+    (``_cut`` keeps that many rows) the lists with due dates are put most overdue first (``_URGENT``)."""
     gone = set((b.get("filtered") or {}).get("left_out", ()))
-    out = [f(b) for f in _SECTIONS if UNOWNED_LISTS.get(f) not in gone]
+    out = [_urgent_first(f, b) if limit is not None else f(b) for f in _SECTIONS if UNOWNED_LISTS.get(f) not in gone]
     out += [_recurring(b, days) for days in ("30", "90")]
     out.append(_trends(b))
     return [(*x, *(None,) * (5 - len(x))) for x in out]
+
+
+# the lists with due dates, each with its items in the order its section lists them (one row an item)
+_URGENT = {
+    _reviews: lambda b: b["reviews"],
+    _follow_ups: lambda b: _by_owner_name(b["follow_ups"]),
+    _fixes: lambda b: _by_owner_name(b["fixes"]),
+}
+
+
+def _urgent_first(section, b: dict) -> tuple:
+    """``section(b)`` with its rows most overdue first, then due soonest, then in the order it has: `--limit`
+    kept the first rows in owner-name order, and so cut most overdue items (10 of 43 fixes shown, a fix not
+    yet due first, 5 of 20 overdue ones; found in a docs-vs-behaviour review). The JSON keeps its order."""
+    out = section(b)
+    if section not in _URGENT:
+        return out
+    items = _URGENT[section](b)
+
+    def urgency(i: int) -> tuple:
+        f = items[i]
+        return (not f.get("overdue"), -(f.get("days_overdue") or 0), f.get("due") or "9999-12-31", i)
+
+    return (out[0], out[1], [out[2][i] for i in sorted(range(len(items)), key=urgency)], *out[3:])
 
 
 def _cut(sections_: list, limit: int | None) -> list:
@@ -336,24 +361,33 @@ def _counts_line(c: dict, recurring: list = (), left_out: tuple = ()) -> str:
     )
 
 
-def closing_line(b: dict) -> str | None:
+def closing_line(b: dict, flags: str = "") -> str | None:
     """How the reviews, follow-ups and flags listed are closed, when any is: the report is read in a
     weekly review, where "how do I mark it done?" was answered by "edit the YAML" (the site's board says
-    the same under each list)."""
+    the same under each list). ``flags``: config.where_flags of the run, put in each command (`recur report
+    --kb kb2` named commands that read ./kb)."""
     c = b["counts"]
     if not (c["reviews_pending"] or c["follow_ups_open"] or c["flags_open"]):
         return None
     # a follow-up with no due date is given one from the command line too, no YAML to edit
     due = "; give one with no due date its date: recur incident follow-up ID WHICH --due YYYY-MM-DD"
-    return (
+    line = (
         "Close them with: recur incident review ID --done · recur incident follow-up ID WHICH --done · "
         "recur incident flag ID --done WHICH (WHICH: the number, ticket or words the list shows)"
         + (due if c.get("follow_ups_no_due") else "")
         + ("; link one needing analysis to its pattern: recur incident link ID" if c.get("unknown") else "")
     )
+    return _with_flags(line, flags) if flags else line
 
 
-def render_text(b: dict, style=_plain, limit: int | None = None) -> str:
+def _with_flags(line: str, flags: str) -> str:
+    """Each `recur incident SUB` of ``line`` followed by ``flags``."""
+    for sub in ("review", "follow-up", "flag", "link"):
+        line = line.replace(f"recur incident {sub} ", f"recur incident {sub} {flags}")
+    return line
+
+
+def render_text(b: dict, style=_plain, limit: int | None = None, flags: str = "") -> str:
     """The board as terminal text; ``style`` (e.g. click.style) marks headings, plain by default;
     ``limit``: at most so many rows per list, the rest counted."""
     lines = [style(f"Problem-management review as of {b['as_of']}", bold=True)]
@@ -364,7 +398,7 @@ def render_text(b: dict, style=_plain, limit: int | None = None) -> str:
         lines += [style(unread_heading(b), bold=True), *(f"  {left_out_line(x)}" for x in b["unread"]), ""]
     if b.get("dated_after"):
         lines += [style(dated_after_heading(b), bold=True), *(f"  {dated_after_line(x)}" for x in b["dated_after"]), ""]
-    for title, cols, rows, empty, note, more in _cut(sections(b), limit):
+    for title, cols, rows, empty, note, more in _cut(sections(b, limit), limit):
         lines.append(style(title, bold=True))
         if not rows:
             lines += [f"  {empty or '(none)'}", ""]
@@ -379,7 +413,7 @@ def render_text(b: dict, style=_plain, limit: int | None = None) -> str:
         lines += [f"  {more_line(more, limit)}"] if more else []
         lines += [f"  {note}"] if note else []
         lines.append("")
-    lines += [closing_line(b) or ""]
+    lines += [closing_line(b, flags) or ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -404,7 +438,7 @@ def _md_id(v, url: str | None) -> str:
     return f"[{_md_cell(v)}]({url})" if url else _md_cell(v)
 
 
-def render_markdown(b: dict, limit: int | None = None, urls: dict | None = None) -> str:
+def render_markdown(b: dict, limit: int | None = None, urls: dict | None = None, flags: str = "") -> str:
     """The board as Markdown; ``limit`` as for ``render_text``; ``urls``: {"incident"|"pattern": {id: URL}},
     the pages of the site the ids of those columns link to (`recur report --site-url`)."""
     urls = urls or {}
@@ -431,7 +465,7 @@ def render_markdown(b: dict, limit: int | None = None, urls: dict | None = None)
             *(f"- {_md_cell(dated_after_line(x))}" for x in b["dated_after"]),
             "",
         ]
-    for title, cols, rows, empty, note, more in _cut(sections(b), limit):
+    for title, cols, rows, empty, note, more in _cut(sections(b, limit), limit):
         lines += [f"## {title}", ""]
         if not rows:
             lines += [empty or "None.", ""]
@@ -443,7 +477,7 @@ def render_markdown(b: dict, limit: int | None = None, urls: dict | None = None)
         lines += ["", f"*{more_line(more, limit)}*"] if more else []
         lines += ["", _md_cell(note)] if note else []
         lines.append("")
-    closing = closing_line(b)
+    closing = closing_line(b, flags)
     lines += [f"*{closing}*" if closing else ""]
     return "\n".join(lines).rstrip() + "\n"
 

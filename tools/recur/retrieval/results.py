@@ -107,13 +107,18 @@ def confidence_text(r: dict) -> str:
     return f"{r['confidence']} confidence ({percent(r['probability'])} likely right)"
 
 
-def match_line(results: list) -> str:
+def match_line(results: list, hidden: dict | None = None) -> str:
     """What an answer's results are, counted by confidence, as the site's box says it over its cards
     (recur-suggest.js matchLine). MCP began every answer "Known patterns that match:" and Slack "*Known
     patterns* for ...", over three results of low confidence ("latency"; found in review): a low result
     is a pattern to compare, not a match. "In ranked order", not "best first": the rank is the fused
     score and each probability its own estimate, so the percentages down a list need not fall ("disk
-    full on node": 57%, 25%, 1%, 4%, 1%; found in review)."""
+    full on node": 57%, 25%, 1%, 4%, 1%; found in review).
+
+    ``hidden``: the answer's ``likelier``, a result of the first three ranked that ``top`` left out, counted
+    too: the verdict (check_both, said next) stands on it, and `--top 1` opened "all of low confidence"
+    before naming it at 76% where `--top 3` said "1 pattern matches" (found in review)."""
+    results = [*results, hidden] if hidden is not None and results else results
     credible = sum(1 for r in results if r["confidence"] in ("high", "medium"))
     rest = len(results) - credible
     if not credible:

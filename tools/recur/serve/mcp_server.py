@@ -956,7 +956,7 @@ def render_answer(answer: dict, *, writes: bool = False) -> str:
         lines += [f"{r['rank']}. {r['id']}: {r['title']}{draft_mark(r)} ({confidence_text(r)})" for r in results]
         return "\n".join(lines)
     both = check_both(results, answer.get("likelier"))  # a likelier result `top` left out, named too
-    lines.append(match_line(results) + (f"; {both}." if both else ":"))
+    lines.append(match_line(results, answer.get("likelier")) + (f"; {both}." if both else ":"))
     for n, r in enumerate(results):
         lines += _result_lines(r, steps=n < DETAILED)
     if len(results) > DETAILED:

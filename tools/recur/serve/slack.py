@@ -259,7 +259,7 @@ def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = Fal
     else:
         # what the results are, by confidence (results.match_line: low ones are not called matches), and
         # a result below the first rated more likely right (results.check_both), as every surface says them
-        line, both = match_line(results), check_both(results, answer.get("likelier"))
+        line, both = match_line(results, answer.get("likelier")), check_both(results, answer.get("likelier"))
         intro = f"{said}*{line}* for “{shown}”" + (f".\n{_esc(both)}." if both else ":")
         fallback = f"Recur: {_notified(results)} for “{_typed(_cut(query, 100))}”"
     blocks = [SectionBlock(text=MarkdownTextObject(text=_cut_block(intro)))]

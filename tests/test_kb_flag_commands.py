@@ -1,0 +1,80 @@
+"""The commands Recur prints for the user to copy keep the run's --kb (and --index): run with a KB other
+than ./kb, `recur incident new --kb kb2` printed `recur incident link INC-… PATTERN` (no such incident in
+./kb), `recur suggest --kb kb2` a record command writing into ./kb, `recur report --kb kb2` close commands
+reading ./kb (found in a docs-vs-behaviour review). Each printed command is run here as printed, from a
+folder with no ./kb, so a command without the flag fails."""
+
+from __future__ import annotations
+
+import shlex
+
+import click
+import pytest
+from click.testing import CliRunner
+from kbfactory import small_kb
+
+from recur import config
+from recur.cli.main import cli
+
+
+@pytest.fixture
+def kb2(tmp_path, monkeypatch):
+    """(recur ARGS runner, the KB's folder, its index's): a KB at kb2, the fake encoder, run from tmp_path."""
+    monkeypatch.setenv("RECUR_MODEL", "fake:64")
+    for name in ("kb", "index"):
+        monkeypatch.delenv(config.env(name), raising=False)
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb2")
+
+    def run(*args, input=None):
+        return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+    return run
+
+
+def _printed(output: str, said: str) -> list[str]:
+    """The arguments of the command a line starting with ``said`` gives."""
+    line = next(x for x in click.unstyle(output).splitlines() if x.startswith(said))
+    command = line.split(": recur ", 1)[1].split(" (it asks the severity", 1)[0]
+    return shlex.split(command)
+
+
+def test_suggest_s_record_command_records_into_the_kb_searched(kb2):
+    res = kb2("suggest", "--kb", "kb2", "--index", "idx2", "disk full on the node, no space left on device")
+    assert res.exit_code == 0, res.output
+    args = _printed(res.stdout, "To record it")
+    assert args[:5] == ["incident", "new", "--kb", "kb2", "--index"], args
+    recorded = kb2(*args, "-s", "sev3", "--no-suggest")
+    assert recorded.exit_code == 0, recorded.output
+
+
+def test_incident_new_s_link_later_command_links_in_that_kb(kb2):
+    res = kb2("incident", "new", "--kb", "kb2", "--index", "idx2", "-t", "disk full", "-s", "sev3", "-d",
+              "No space left on device on the node")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    said = next(s for s in ("Link one later: ", "If one fits, link it later: ") if s in res.stdout)
+    args = _printed(res.stdout, said)
+    assert args[:4] == ["incident", "link", "--kb", "kb2"], args
+    linked = kb2(*[a if a != "PATTERN_ID" else "disk-full" for a in args])
+    assert linked.exit_code == 0, linked.output
+
+
+def test_report_s_close_commands_name_the_kb(kb2):
+    res = kb2("report", "--kb", "kb2", "--as-of", "2026-12-31")
+    assert res.exit_code == 0, res.output
+    closing = [x for x in res.stdout.splitlines() if x.startswith("Close them with:")]
+    assert closing and "recur incident review --kb kb2 ID --done" in closing[0], res.stdout
+    md = kb2("report", "--kb", "kb2", "--as-of", "2026-12-31", "--format", "markdown").stdout
+    assert "recur incident review --kb kb2 ID --done" in md
+
+
+def test_the_default_kb_and_index_add_no_flag():
+    assert config.where_flags(config.default("kb"), config.default("index")) == ""
+    assert config.where_flags("./kb") == ""
+    assert config.where_flags("kb two", "idx") == "--kb 'kb two' --index idx "
+
+
+def test_a_kb_its_variable_sets_adds_no_flag(monkeypatch):
+    monkeypatch.setenv(config.env("kb"), "kb2")
+    assert config.where_flags("kb2") == ""
+    assert config.where_flags("kb3") == "--kb kb3 "
