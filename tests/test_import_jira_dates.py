@@ -61,7 +61,12 @@ def report(kb_dir, *extra):
 
 
 def follow_ups(kb_dir, iid):
-    return {f.title: (f.status, f.due, f.done) for f in load_kb(kb_dir).incidents[iid].follow_ups}
+    return {f.title: (closed_as(f), f.due, f.done) for f in load_kb(kb_dir).incidents[iid].follow_ups}
+
+
+def closed_as(f) -> str:
+    """A follow-up's status, ``wont-do`` for one closed undone: ``status: done`` with ``resolution: wont-do``."""
+    return "wont-do" if (f.status, f.resolution) == ("done", "wont-do") else f.status
 
 
 def test_a_jira_table_s_dates_are_read_and_its_overdue_item_fails_the_gate(fresh_kb, tmp_path):
@@ -83,8 +88,9 @@ def test_a_jira_table_s_dates_are_read_and_its_overdue_item_fails_the_gate(fresh
         "Alert on rejected bulk requests": ("open", dt.date(2026, 12, 1), None),
         "Backpressure in the indexer": ("open", dt.date(2027, 1, 15), None),
         "Page on indexer lag": ("open", dt.date(2026, 12, 2), None),
-        "Merge the two lag dashboards": ("wont-do", dt.date(2026, 11, 20), None),
-        "Add dashboards for write queue": ("wont-do", None, None),
+        # closed undone on the day it was resolved (the Resolved column), as one done is
+        "Merge the two lag dashboards": ("wont-do", dt.date(2026, 11, 20), dt.date(2026, 11, 21)),
+        "Add dashboards for write queue": ("wont-do", None, dt.date(2026, 11, 20)),
     }
     rep = report(fresh_kb, "--format", "json")
     got = json.loads(rep.stdout)
@@ -127,8 +133,8 @@ def test_a_resolved_date_is_the_done_day_where_no_status_says_otherwise(fresh_kb
     assert follow_ups(fresh_kb, out["incident"]) == {
         "Cap bulk size at 2k documents": ("open", None, None),
         "Page on indexer lag": ("done", None, None),
-        "Merge the two lag dashboards": ("wont-do", None, None),
-        "Reindex the stale shards": ("wont-do", None, None),
+        "Merge the two lag dashboards": ("wont-do", None, dt.date(2026, 11, 21)),
+        "Reindex the stale shards": ("wont-do", None, dt.date(2026, 11, 21)),
     }
     # Jira's resolutions that close an issue undone are cancelled, as "Won't Do": were open follow-ups
     assert (
@@ -242,12 +248,13 @@ def test_a_resolution_column_that_closes_an_issue_undone_cancels_it(fresh_kb, tm
         "Cap bulk size at 2k documents": ("done", dt.date(2026, 11, 18), dt.date(2026, 11, 17)),
         "Alert on rejected bulk requests": ("done", dt.date(2026, 11, 20), dt.date(2026, 11, 19)),
         "Backpressure in the indexer": ("open", dt.date(2027, 1, 15), None),
+        # closed undone on the day it was resolved (the Resolved column)
+        "Add dashboards for write queue": ("wont-do", None, dt.date(2026, 11, 20)),
         **dict.fromkeys(
-            ["Add dashboards for write queue", "Reindex the stale shards", "Rewrite the bulk client"],
-            ("wont-do", None, None),
+            ["Reindex the stale shards", "Rewrite the bulk client", "Shard the write queue"],
+            ("wont-do", None, dt.date(2026, 11, 22)),
         ),
-        "Merge the two lag dashboards": ("wont-do", dt.date(2026, 11, 20), None),
-        "Shard the write queue": ("wont-do", None, None),
+        "Merge the two lag dashboards": ("wont-do", dt.date(2026, 11, 20), dt.date(2026, 11, 21)),
     }
     assert (
         "follow-ups recorded won't do (cancelled): Merge the two lag dashboards; Add dashboards for write queue; "

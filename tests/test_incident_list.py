@@ -30,7 +30,7 @@ def incident(kb_dir, iid: str, day: dt.date, patterns: str, extra: str = "") -> 
 FOLLOW_UPS = """follow_ups:
   - {title: Add an alert, status: open, due: 2026-05-01}
   - {title: Raise the limit, status: open}
-  - {title: Rewrite it in Go, status: wont-do, due: 2026-05-01}
+  - {title: Rewrite it in Go, status: done, resolution: wont-do, due: 2026-05-01}
   - {title: Restart the pool, status: done}
 """
 

@@ -181,7 +181,7 @@ def _follow_up_line(f) -> str:
     from recur.kb.records import status_words
 
     done = f" {f.done.isoformat()}" if f.status == "done" and f.done else ""  # the day it was done, when kept
-    bits = [status_words(f.status) + done] + [
+    bits = [status_words(f) + done] + [
         x for x in (f.owner, f"due {f.due.isoformat()}" if f.due else None, f.ticket) if x
     ]
     return f"{f.title}  ({', '.join(bits)})"
@@ -201,7 +201,8 @@ def _follow_up_lines(kb, iid: str) -> list[str]:
     "--wont-do",
     "wont_do",
     is_flag=True,
-    help="Close it undone (status wont-do: cancelled, a duplicate, declined): off the board, never overdue.",
+    help="Close it undone (cancelled, a duplicate, declined: status done, resolution wont-do): off the board, "
+    "never overdue.",
 )
 @click.option("--add", "title", metavar="TITLE", type=TEXT, help="Add a follow-up (open) with this title.")
 @click.option("--owner", type=TEXT, help="With --add: who does it; with WHICH: change who does it.")
@@ -213,7 +214,8 @@ def _follow_up_lines(kb, iid: str) -> list[str]:
     "--on",
     "done_on",
     metavar="YYYY-MM-DD",
-    help="With --done: the day it was done (default today), kept as its done: date for a report --as-of before it.",
+    help="With --done or --wont-do: the day it was done or closed (default today), kept as its done: date for a "
+    "report --as-of before it.",
 )
 def follow_up(kb_dir, incident_id, which, done, reopen, wont_do, title, owner, due, ticket, done_on):
     """List incident INCIDENT_ID's follow-ups, add one, or mark the one WHICH names done, give it a due
@@ -231,8 +233,8 @@ def follow_up(kb_dir, incident_id, which, done, reopen, wont_do, title, owner, d
     recur incident follow-up INC-2026-0142 2 --owner team-db --ticket DB-80
     """
     status = _one_status(done and "done", reopen and "open", wont_do and "wont-do")
-    if done_on and status != "done":
-        raise click.UsageError("--on goes with --done: the day the follow-up was done")
+    if done_on and status not in ("done", "wont-do"):
+        raise click.UsageError("--on goes with --done or --wont-do: the day the follow-up was done or closed")
     if title is not None or (not which and (owner or ticket or due)):
         _add(kb_dir, incident_id, which, status, title, owner, due, ticket)
         return
@@ -290,18 +292,21 @@ def _now(key: str, value: str, made: set, was: dict, verb: str = "") -> str:
 
 
 def _status_said(status: str, made: set, on: dt.date | None, was: dict) -> list[str]:
-    """How the status went: marked done (on the day), already done, its done day moved or unknown."""
-    from recur.kb.records import status_words
-
-    if "status" in made:
-        return [f"marked {status_words(status)}" + (f" on {on.isoformat()}" if on else "")]
-    if status == "done" and "done" in made:  # done already, the day given now
-        return [f"already done, done day now {on.isoformat()}" + (f" (was {was['done']})" if was.get("done") else "")]
-    if status == "done" and not was.get("done"):  # written done before the day was kept
-        return [f"already done ({_NO_DAY})"]
-    if "done" in made:  # open or wont-do, with a done day left by a hand edit: the board ignored it, check warned
-        return [f"already {status_words(status)} (its done day {was['done']} taken out)"]
-    return [f"already {status_words(status)}"]
+    """How the status went: marked done or won't do (on the day), already so, its done day moved or unknown.
+    Won't do is status done with resolution wont-do: a change of either marks it (done to won't do and back)."""
+    words = "won't do" if status == "wont-do" else status
+    closed = status in ("done", "wont-do")
+    if "status" in made or "resolution" in made:
+        return [f"marked {words}" + (f" on {on.isoformat()}" if on else "")]
+    if closed and "done" in made:  # closed already, the day given now
+        return [
+            f"already {words}, done day now {on.isoformat()}" + (f" (was {was['done']})" if was.get("done") else "")
+        ]
+    if closed and not was.get("done"):  # written done before the day was kept
+        return [f"already {words} ({_NO_DAY})"]
+    if "done" in made:  # open, with a done day left by a hand edit: the board ignored it, check warned
+        return [f"already {words} (its done day {was['done']} taken out)"]
+    return [f"already {words}"]
 
 
 def _named(value: str | None, what: str) -> str | None:

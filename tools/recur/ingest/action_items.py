@@ -60,7 +60,7 @@ _DONE_COLS = ("completed", "date completed", "date done", "done on", "done date"
               "closed on", "finished", "resolved", "resolution date")  # fmt: skip
 
 
-# a status that says the item will not be done: a follow-up wont-do, closed undone, never an open one
+# a status that says the item will not be done: a follow-up closed undone (resolution wont-do), never an open one
 _CANCEL_WORDS = r"(?:won[’']?t\s*(?:do|fix)|will\s+not\s+(?:do|fix)|wontfix|cancell?ed|dropped|obsolete|abandoned|not\s+doing|descoped)"
 # Jira's resolutions that close an issue undone, as a status: "Duplicate" was recorded an open follow-up
 # with its due date, overdue on the board. Only a status: "Merge the duplicate alerts" keeps its words

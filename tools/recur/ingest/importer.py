@@ -16,6 +16,7 @@ from typing import TypedDict
 from recur.kb import placeholders
 from recur.kb.incident_record import review_json
 from recur.kb.records import Review, draft_mark
+from recur.kb.schema import WONT_DO
 from recur.kb.writer import Bullets, Numbered, Raw, dumps, pattern_markdown, plain
 from recur.util import utf8
 from recur.util.dates import after_today, in_range, out_of_range
@@ -205,7 +206,7 @@ def draft_pattern_text(pid, pm, *, title, category, severity, closest, source, i
     cause = "\n\n".join(s[k] for k in ("Root cause", "Trigger", "Five whys") if s.get(k))
     if cause:
         sections.append(("Root cause", cause))
-    if todo := [a["title"] for a in pm.action_items if a["status"] != "wont-do"]:  # not what was decided against
+    if todo := [a["title"] for a in pm.action_items if a.get("resolution") != WONT_DO]:  # not what was decided against
         sections.append(("Permanent fix", Bullets(todo)))
     if s.get("Detection"):
         sections.append(("Detection", s["Detection"]))
@@ -681,7 +682,7 @@ def _file_notes(prep) -> list[str]:
 
 def _unrecorded_notes(pm, today: dt.date) -> list[str]:
     """What the postmortem says that the record will not hold: fields with no place, cancelled action
-    items (recorded wont-do) and blocked ones (recorded open), due dates not read, control characters; and how the
+    items (recorded done, resolution wont-do) and blocked ones (recorded open), due dates not read, control characters; and how the
     duration was read when that needs saying (the first of several, a value read as none)."""
     from recur.ingest.pm_text import day_of_month
 
@@ -1142,7 +1143,7 @@ def _field_changes(item: dict, follow_up) -> str:
     """ "status open → done, due 2026-12-01 → 2026-12-15": the fields ``item`` (the document's) says
     otherwise than the recorded ``follow_up``; a field the document leaves empty is no change."""
     out = []
-    for k in ("status", "owner", "due", "ticket", "done"):
+    for k in ("status", "resolution", "owner", "due", "ticket", "done"):
         now, old = item.get(k), getattr(follow_up, k)
         if now is not None and now != old:
             out.append(f"{k} {'none' if old is None else old} → {now}")

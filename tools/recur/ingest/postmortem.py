@@ -43,6 +43,7 @@ from recur.ingest.pm_text import (
     strip_placeholders,
     unescape,
 )
+from recur.kb.schema import WONT_DO
 from recur.util.text import ascii_int, control_character, count_controls, one_line, replace_links, without_controls
 
 CANONICAL = {
@@ -364,7 +365,8 @@ class Postmortem:
     # (heading, how many) of the checkboxes, and list items under a heading that names work to do, of
     # sections no heading maps: not follow-ups, which only an action items section gives (_unread_tasks)
     unread_tasks: list = field(default_factory=list)
-    action_items: list = field(default_factory=list)  # {title, status (open/done/wont-do), owner, due, ticket}
+    # {title, status (open/done), owner, due, ticket, done; resolution: wont-do when closed undone}
+    action_items: list = field(default_factory=list)
     cancelled_items: list = field(default_factory=list)  # titles of action items that will not be done
     blocked_items: list = field(default_factory=list)  # (title, the blocked marker as written): recorded open
     unread_dues: list = field(default_factory=list)  # (title, due as written) of due dates not read
@@ -1486,19 +1488,21 @@ def looks_unfilled(pm: Postmortem) -> bool:
     return pm.words < 5 or (pm.placeholders >= 3 and pm.date is None and pm.placeholders * 10 > pm.words)
 
 
-_ITEM_KEYS = ("title", "status", "owner", "due", "ticket")
+_ITEM_KEYS = ("title", "status", "owner", "due", "ticket", "done")
 
 
 def _action_items(pm: Postmortem, items: list[dict]) -> None:
     """The follow-ups of ``items``; a cancelled one ("Won't do", ~~struck~~, Duplicate, Declined) is a
-    follow-up ``wont-do``, closed undone (it was left out, and the record lost what the review decided
-    against), and named in ``cancelled_items``, as is a due date not read and a blocked item
-    (``blocked_items``: recorded open)."""
+    follow-up closed undone, ``status: done`` with ``resolution: wont-do`` (it was left out, and the record
+    lost what the review decided against; a status of its own was a file other tools of the KB format
+    reject), its ``done`` day the day it was resolved when the document gives one, and named in
+    ``cancelled_items``, as is a due date not read and a blocked item (``blocked_items``: recorded open)."""
     for it in items:
         if it.pop("cancelled", False):
             pm.cancelled_items.append(it["title"])
             # its fields as read; the words of an unread due or done day, or a blocker, say nothing of it now
-            pm.action_items.append({k: v for k, v in it.items() if k in _ITEM_KEYS} | {"status": "wont-do"})
+            kept = {k: v for k, v in it.items() if k in _ITEM_KEYS and (k != "done" or v is not None)}
+            pm.action_items.append(kept | {"status": "done", "resolution": WONT_DO})
             continue
         if blocked := it.pop("blocked", None):
             pm.blocked_items.append((it["title"], blocked))

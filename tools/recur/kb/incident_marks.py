@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from recur.kb.incident_record import find_incident, read_front
+from recur.kb.schema import WONT_DO
 from recur.kb.writer import q
 from recur.util.errors import RecurError
 from recur.util.files import editing, write_atomic
@@ -192,8 +193,9 @@ def follow_up_fields(f) -> list[str]:
 def mark_follow_up(
     kb, iid: str, which: str, status: str | None, due: dt.date | None = None, **values
 ) -> tuple[Path, int, str, list[Edit], dict]:
-    """Set follow-up ``which``'s status (open/done/wont-do) and/or its ``due`` date (added to its mapping when
-    it has none: the report's "no due date" list could only say "edit the record"), and its ``owner``
+    """Set follow-up ``which``'s status (open/done, or ``wont-do``: done with ``resolution: wont-do``) and/or
+    its ``due`` date (added to its mapping when it has none: the report's "no due date" list could only say
+    "edit the record"), and its ``owner``
     and ``ticket`` (``values``; they could be given only to a new follow-up): (the record, its index, its
     title as the record has it, the edits, what it had before: {key: text or None}). Marked done, it
     gets the day it was done (``values["on"]``, else today; kept when it was done already and no day
@@ -218,27 +220,34 @@ def mark_follow_up(
     return path, chosen[0], chosen[1], edits, chosen[2]
 
 
-_SHOWN = ("status", "due", "owner", "ticket", "done")  # what a change of a follow-up says it was before
+_SHOWN = ("status", "resolution", "due", "owner", "ticket", "done")  # what a change says it was before
 
 
 def _follow_up_edits(k: int, item: dict, status: str | None, due: dt.date | None, values: dict) -> list[Edit]:
-    """The edits of follow-up number ``k`` (as read: ``item``), in the order they are added to it."""
+    """The edits of follow-up number ``k`` (as read: ``item``), in the order they are added to it. Won't do
+    is the spec's ``status: done`` (closed: any tool of the spec counts it so, never overdue) with Recur's
+    ``resolution: wont-do``, and its ``done:`` day the day it was closed; --done and --open take the
+    resolution out (a status of its own, ``wont-do``, was a file every other tool of the spec rejects)."""
     at = ("follow_ups", k)
-    edits = [((*at, "status"), status, status)] if status else []
+    written = "done" if status == WONT_DO else status
+    edits = [((*at, "status"), written, written)] if status else []
+    if status:
+        edits.append(
+            ((*at, "resolution"), WONT_DO, WONT_DO) if status == WONT_DO else ((*at, "resolution"), None, None)
+        )
     edits += [((*at, "due"), due.isoformat(), due.isoformat())] if due else []
     edits += [((*at, key), q(values[key]), values[key]) for key in ("owner", "ticket") if values.get(key)]
-    return edits + _done_edits(at, status, "open", values.get("on"), str(item.get("status") or "open") == "done")
+    return edits + _done_edits(at, written, "open", values.get("on"), str(item.get("status") or "open") == "done")
 
 
 def _done_edits(at: tuple, status: str | None, reopened: str, on: dt.date | None, was_done: bool) -> list[Edit]:
-    """The ``done`` day's edit of a review or a follow-up at ``at``: marked done, the day given (``on``) or today,
-    where none was given before (done already: its day kept unless one is given); marked ``reopened``
-    (pending, open) or wont-do, the day taken out."""
+    """The ``done`` day's edit of a review or a follow-up at ``at``: marked done (or closed undone), the day
+    given (``on``) or today, where none was given before (done already: its day kept unless one is given);
+    marked ``reopened`` (pending, open), the day taken out."""
     if status == "done" and (on or not was_done):
         day = (on or dt.date.today()).isoformat()
         return [((*at, "done"), day, day)]
-    # reopened, or closed undone (a follow-up's wont-do): a done day left would say it was done
-    return [((*at, "done"), None, None)] if status is not None and status != "done" else []
+    return [((*at, "done"), None, None)] if status == reopened else []
 
 
 def flag_fields(f) -> list[str]:

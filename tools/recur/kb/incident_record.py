@@ -136,6 +136,8 @@ def follow_up_yaml(f: dict) -> str:
         parts.append(f"due: {f['due'].isoformat() if hasattr(f['due'], 'isoformat') else f['due']}")
     if f.get("done") and f.get("status") == "done":  # the day it was done, when the source says it (recur import)
         parts.append(f"done: {f['done'].isoformat() if hasattr(f['done'], 'isoformat') else f['done']}")
+    if f.get("resolution"):  # closed undone (recur import of a cancelled item): Recur's extension key
+        parts.append(f"resolution: {f['resolution']}")
     return "{" + ", ".join(parts) + "}"
 
 

@@ -441,11 +441,17 @@ def _incident_done_dates(kb: KB) -> list[Problem]:
     for i in sorted(kb.all_incidents(), key=lambda i: i.relpath):
         shown = display_path(kb.root / i.relpath)
         for n, f in enumerate(i.follow_ups):
-            # a won't-do one is closed, not open: "counts it open" was wrong of it
-            board = "counts it closed (won't do)" if f.status == "wont-do" else "counts it open"
-            why = f.done and _done_date_why("follow-up", f.status, f.done, i.date, (board, "was done"))
+            why = f.done and _done_date_why("follow-up", f.status, f.done, i.date, ("counts it open", "was done"))
             if why:
                 out.append(Problem(shown, i.line("follow_ups", n, "done"), f"follow_ups[{n}].done", why, "warning"))
+            if f.resolution and f.status != "done":  # a warning, as a done: day on an open one: the board ignores it
+                why = (
+                    f"resolution: {f.resolution} on a follow-up whose status is {f.status}: the problem board counts "
+                    "it open, as every tool of the KB format does; set status: done (closed undone), or remove "
+                    "resolution:"
+                )
+                at = i.line("follow_ups", n, "resolution")
+                out.append(Problem(shown, at, f"follow_ups[{n}].resolution", why, "warning"))
         r = i.review
         why = r and r.done and _done_date_why("review", r.status, r.done, i.date, ("lists it pending", "was held"))
         if why:

@@ -1374,7 +1374,13 @@ def _load_incident(kb: KB, path: Path) -> None:
             review=review,
             follow_ups=[
                 FollowUp(
-                    f["title"], f.get("status", "open"), f.get("owner"), f.get("due"), f.get("ticket"), f.get("done")
+                    f["title"],
+                    f.get("status", "open"),
+                    f.get("owner"),
+                    f.get("due"),
+                    f.get("ticket"),
+                    f.get("done"),
+                    f.get("resolution"),
                 )
                 for f in meta.get("follow_ups", [])
             ],

@@ -124,11 +124,13 @@ class FollowUp:
     due: dt.date | None = None
     ticket: str | None = None
     done: dt.date | None = None  # extension: the day it was done (None: not recorded)
+    resolution: str | None = None  # extension: ``wont-do`` on one closed undone (status done)
 
 
-def status_words(status: str) -> str:
-    """A follow-up's status as every surface shows it: ``wont-do`` is "won't do" (a listing showed the key)."""
-    return "won't do" if status == "wont-do" else status
+def status_words(f: FollowUp) -> str:
+    """A follow-up's status as every surface shows it: done with ``resolution: wont-do`` is "won't do"
+    (closed, not done); an open one is open whatever its resolution (the board counts it open)."""
+    return "won't do" if f.status == "done" and f.resolution == "wont-do" else f.status
 
 
 @dataclass

@@ -42,6 +42,9 @@ class Field:
     min_items: int = 0
     maximum: int | None = None  # for int: the largest value accepted
     doc: str = ""
+    # for enum: what to write instead of a value in other words (``_OTHER_WORDS``): a follow-up's
+    # `status: cancelled` is written status: done and resolution: wont-do, a value of no one key
+    instead: str = ""
 
 
 FIX_STATUS = ("open", "in-progress", "done", "wont-fix")
@@ -57,8 +60,18 @@ _OTHER_WORDS = {
 
 def _said_otherwise(text: str, choices: tuple) -> list[str]:
     """The value of ``choices`` that ``text`` says in other words ("cancelled": wont-do), as [value] or []."""
-    said = " ".join(text.casefold().replace("\u2019", "'").replace("_", " ").replace("-", " ").split())
+    said = _words(text)
     return [value for value in choices if said in _OTHER_WORDS.get(value, ())]
+
+
+def _words(text: str) -> str:
+    """``text`` as ``_OTHER_WORDS`` holds it: "Won't_Do", "won’t-do" and "wont-do" are "won't do", "wont do"."""
+    return " ".join(text.casefold().replace("\u2019", "'").replace("_", " ").replace("-", " ").split())
+
+
+def _instead(text: str, rule: Field) -> str:
+    """What ``rule.instead`` says to write for ``text``, a value in other words (``_OTHER_WORDS``), or ""."""
+    return f" ({rule.instead})" if rule.instead and _words(text) in _OTHER_WORDS["wont-do"] else ""
 
 
 PATTERN_STATUS = ("draft", "active", "retired")
@@ -129,18 +142,23 @@ REVIEW = {
     # when it was held, so a board as of a past date shows it pending then, as a follow-up's `done` does
     "done": Field("date", doc="extension: the day it was held"),
 }
-# extension: `wont-do`, a follow-up closed without being done (a tracker's Won't Do, Cancelled, Duplicate,
-# Declined): written open or left out, it sat on the board as open work, overdue, or was lost; as `fix`'s
-# `wont-fix`, it is closed, never overdue
-FOLLOW_UP_STATUS = ("open", "done", "wont-do")
+# the spec's follow-up statuses, no more: a value of its own (`wont-do`, once) was a file every other tool
+# of the spec rejects, so one closed undone is `done` (closed: never overdue, to any tool) with Recur's
+# `resolution: wont-do`, a key another tool keeps with a warning
+FOLLOW_UP_STATUS = ("open", "done")
+WONT_DO = "wont-do"
+CLOSED_UNDONE = "a follow-up that will not be done is closed: write status: done and resolution: wont-do"
 FOLLOW_UP = {
     "title": Field("str", required=True),
-    "status": Field("enum", choices=FOLLOW_UP_STATUS),
+    "status": Field("enum", choices=FOLLOW_UP_STATUS, instead=CLOSED_UNDONE),
     "owner": Field("str"),
     "due": Field("date"),
     "ticket": Field("str"),
     # when it was done, so a board as of a past date shows it open then, as a fix's `done` does
-    "done": Field("date", doc="extension: the day it was done"),
+    "done": Field("date", doc="extension: the day it was done (or closed undone)"),
+    # a tracker's Won't Do, Cancelled, Duplicate, Declined: closed, not done (written open or left out, it
+    # sat on the board as open work, overdue, or was lost)
+    "resolution": Field("enum", choices=(WONT_DO,), doc="extension: wont-do, a follow-up closed undone"),
 }
 FLAG = {  # extension: a flag may be a mapping so it can be marked addressed
     "text": Field("str", required=True),
@@ -346,6 +364,7 @@ class Validator:
             if text is not None and text not in rule.choices:
                 meant = close_names(text, rule.choices, n=1) or _said_otherwise(text, rule.choices)
                 hint = f" (did you mean {meant[0]}?)" if meant else _value_home(text, siblings or {})
+                hint = _instead(text, rule) or hint  # "wont-do" is close to "done": not what was meant
                 self.error(path, dotted, f"must be one of {', '.join(rule.choices)}, not {text!r}{hint}")
                 return None
             return text

@@ -78,8 +78,8 @@ def _follow_up_status(site: Site, f) -> str:
     2026-11-20" with the day it was done (the page said "done" alone); one done after the as-of date
     was open then, as the board counts it, and says when it was marked done (as a fix's card does)."""
     if f.status == "done" and f.done is not None and follow_up_open(f, site.as_of):
-        return f"open <i>(marked done on {f.done.isoformat()}, after {site.as_of.isoformat()})</i>"
-    return cell(status_words(f.status) + (f" {f.done.isoformat()}" if f.status == "done" and f.done else ""))
+        return f"open <i>(marked {esc(status_words(f))} on {f.done.isoformat()}, after {site.as_of.isoformat()})</i>"
+    return cell(status_words(f) + (f" {f.done.isoformat()}" if f.status == "done" and f.done else ""))
 
 
 def incident_index(site: Site) -> str:
