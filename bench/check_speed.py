@@ -57,6 +57,9 @@ def main() -> None:
     trees = {"this": ROOT / "tools"}
     if a.baseline_tools:
         trees["baseline"] = a.baseline_tools.resolve()
+    for kb in a.kbs:  # each is timed on its whole KB and on one pattern file: it needs one
+        if not any((kb / "patterns").rglob("*.md")):
+            sys.exit(f"{kb}: no pattern files (patterns/**/*.md) in it: give a knowledge base folder such as kb/")
     with tempfile.TemporaryDirectory() as tmp:
         kbs = [generate(Path(tmp) / "kb", a.patterns, incidents=a.incidents), *a.kbs]
         runs = [(kb, one) for kb in kbs for one in (None, min((kb / "patterns").rglob("*.md")))]

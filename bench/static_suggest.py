@@ -253,8 +253,16 @@ def word_ranking(site: Path, baseline: str | None, texts: list[str], runs: int) 
     sources = [(ROOT / "site_config" / "assets" / "recur-suggest.js").read_text()]
     if baseline:
         old = subprocess.run(["git", "show", f"{baseline}:site_config/assets/recur-suggest.js"], cwd=ROOT,
-                             capture_output=True, text=True, check=True)  # fmt: skip
+                             capture_output=True, text=True)  # fmt: skip
+        if old.returncode:
+            sys.exit(f"--baseline {baseline}: no site_config/assets/recur-suggest.js there: {old.stderr.strip()}")
         sources.append(old.stdout)
+    for name, src in zip(("this tree's", f"--baseline {baseline}'s"), sources):
+        # WORDS_JS cuts the ranking part out between these markers: without one, the slice is another
+        # part of the file (or all of it) and Node fails on it or ranks with something else
+        if missing := [m for m in ('"use strict";', "var MATCH_WORDS") if m not in src]:
+            sys.exit(f"{name} recur-suggest.js lacks {' and '.join(missing)}, which --words cuts its ranking at: "
+                     "too old (or too new) a version to compare")  # fmt: skip
     retired_file = site / "patterns" / "retired.json"
     retired = json.loads(retired_file.read_text()).get("retired", []) if retired_file.is_file() else []
     payload = {"sources": sources, "index": str(site / "search" / "search_index.json"), "retired": retired,

@@ -68,7 +68,9 @@ def test_report_s_close_commands_name_the_kb(kb2):
     assert "recur incident review --kb kb2 ID --done" in md
 
 
-def test_the_default_kb_and_index_add_no_flag():
+def test_the_default_kb_and_index_add_no_flag(monkeypatch):
+    for name in ("kb", "index"):
+        monkeypatch.delenv(config.env(name), raising=False)
     assert config.where_flags(config.default("kb"), config.default("index")) == ""
     assert config.where_flags("./kb") == ""
     assert config.where_flags("kb two", "idx") == "--kb 'kb two' --index idx "
@@ -78,3 +80,29 @@ def test_a_kb_its_variable_sets_adds_no_flag(monkeypatch):
     monkeypatch.setenv(config.env("kb"), "kb2")
     assert config.where_flags("kb2") == ""
     assert config.where_flags("kb3") == "--kb kb3 "
+
+
+def test_the_default_kb_adds_the_flag_while_its_variable_names_another(monkeypatch):
+    monkeypatch.setenv(config.env("kb"), "kb2")
+    monkeypatch.setenv(config.env("index"), "idx2")
+    assert config.where_flags(config.default("kb"), config.default("index")) == (
+        f"--kb {config.default('kb')} --index {config.default('index')} "
+    )
+
+
+def test_a_printed_command_acts_on_the_kb_given_not_the_one_recur_kb_names(kb2, tmp_path, monkeypatch):
+    """`RECUR_KB=kb2 recur incident new --kb kb …`: the link command it prints, copied into that shell,
+    must link in ./kb; without --kb it read kb2 (found in review), which has no such incident."""
+    small_kb(tmp_path / "kb")
+    monkeypatch.setenv(config.env("kb"), "kb2")
+    res = kb2("incident", "new", "--kb", "kb", "--index", "idx", "-t", "disk full", "-s", "sev3", "-d",
+              "No space left on device on the node")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    said = next(s for s in ("Link one later: ", "If one fits, link it later: ") if s in res.stdout)
+    args = _printed(res.stdout, said)
+    assert args[:4] == ["incident", "link", "--kb", "kb"], args
+    linked = kb2(*[a if a != "PATTERN_ID" else "disk-full" for a in args])
+    assert linked.exit_code == 0, linked.output
+    iid = args[4]
+    assert "disk-full" in (tmp_path / "kb" / "incidents" / "2026" / f"{iid}.md").read_text()
+    assert not list((tmp_path / "kb2").rglob(f"{iid}.md"))

@@ -174,13 +174,15 @@ def where_flags(kb_dir=None, index_dir=None) -> str:
     """``--kb DIR `` (and ``--index DIR ``) for a command Recur prints for the user to copy, when this run read
     a knowledge base (an index) other than the default: without them the command read or wrote ./kb (found in
     review: `recur incident new --kb kb2` printed `recur incident link INC-2026-0218 …`, which found no such
-    incident). Empty for the defaults, so the usual output stays as it was, and for a value its variable
-    (RECUR_KB, RECUR_INDEX) sets: the copied command reads the same one in that shell."""
+    incident). Empty when the value is what the copied command would read without the flag: its variable
+    (RECUR_KB, RECUR_INDEX) when set, else the default, so the usual output stays as it was. The default
+    itself needs the flag while the variable points elsewhere (found in review: `RECUR_KB=kb2 recur incident
+    list --kb kb` printed `recur incident link ID`, which then ran against kb2)."""
     import shlex
 
     flags = ""
     for flag, value, name in (("--kb", kb_dir, "kb"), ("--index", index_dir, "index")):
-        if value is not None and Path(value) not in {Path(default(name)), Path(given(name) or default(name))}:
+        if value is not None and Path(value) != Path(given(name) or default(name)):
             flags += f"{flag} {shlex.quote(str(value))} "
     return flags
 
