@@ -1,6 +1,7 @@
 """The recurring lists' cut, one owner's part of them, and the problems layer's smaller slips found in a re-read:
 `recur report --owner` narrowed the top ten (an owner whose pattern ranked 11th was told nothing of theirs
-recurred), a tie of many listed every tied row, and the headline's "and N more" counted the rows shown alone."""
+recurred), a tie of many listed every tied row, the headline's "and N more" counted the rows shown alone,
+and `recur incident list` ignored RECUR_TODAY."""
 
 import datetime as dt
 import json
@@ -11,6 +12,7 @@ from kbfactory import write, write_pattern
 from recur.cli.main import cli
 from recur.kb.loader import load_kb
 from recur.problems.board import board
+from recur.problems.incidents import incident_rows
 from recur.problems.owner import for_owner
 from recur.problems.report import report_board
 from recur.serve.mcp_board import board_answer
@@ -93,3 +95,33 @@ def test_the_headline_counts_the_recurring_rows_left_out(tmp_path):
     assert "recurred in the last 30 days: top (4), " in text
     assert "and 11 more." in text  # 12 shown, 3 named, and the two of 2 incidents left out (was "and 9 more")
     assert "2 more pattern(s) recurred, each fewer times than those above (2 or fewer)" in text
+
+
+def test_incident_list_dates_from_recur_today(tmp_path, monkeypatch):
+    monkeypatch.setenv("RECUR_TODAY", AS_OF)
+    root = tmp_path / "kb"
+    write_pattern(root, "disk-full", title="Disk full")
+    incident(root, "INC-1", "2026-04-01", patterns=["disk-full"])
+    incident(root, "INC-2", "2026-05-10", patterns=["disk-full"])
+    incident(root, "INC-3", "2026-05-20", patterns=["disk-full"])  # after RECUR_TODAY, before the clock's date
+    r = CliRunner().invoke(cli, ["incident", "list", "--kb", str(root), "--json"])
+    assert r.exit_code == 0, r.output
+    assert [x["id"] for x in json.loads(r.stdout)] == ["INC-2", "INC-1"]
+    assert "note: 1 incident(s) dated after today (2026-05-15) not listed (INC-3)" in r.stderr
+    r = CliRunner().invoke(cli, ["incident", "list", "--kb", str(root), "--json", "--days", "30"])
+    assert [x["id"] for x in json.loads(r.stdout)] == ["INC-2"]  # 2026-04-16 to 2026-05-15
+
+
+def test_incident_list_and_the_board_agree_on_overdue_follow_ups(tmp_path):
+    root = tmp_path / "kb"
+    write_pattern(root, "disk-full", title="Disk full")
+    ups = (
+        "follow_ups:\n  - {title: Late, status: open, due: 2026-05-14}\n  - {title: Due today, status: open, "
+        "due: 2026-05-15}\n  - {title: No date, status: open}\n"
+    )
+    incident(root, "INC-1", "2026-05-01", patterns=["disk-full"], extra=ups)
+    kb, day = load_kb(root), dt.date(2026, 5, 15)
+    [row] = incident_rows(kb, day)
+    b = board(kb, day)
+    assert row["follow_ups_overdue"] == b["counts"]["follow_ups_overdue"] == 1
+    assert row["follow_ups_open"] == b["counts"]["follow_ups_open"] == 3

@@ -90,6 +90,12 @@ def _overdue(due, as_of: dt.date) -> tuple[bool, int]:
     return True, (as_of - due).days
 
 
+def is_overdue(due, as_of: dt.date) -> bool:
+    """Whether an item due ``due`` (None: no due date, never overdue) is overdue on ``as_of``: the board's rule,
+    which `recur incident list` asks too (it had its own copy of the comparison)."""
+    return _overdue(due, as_of)[0]
+
+
 def _month(d: dt.date) -> str:
     return f"{d.year:04d}-{d.month:02d}"
 
