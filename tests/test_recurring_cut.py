@@ -1,10 +1,11 @@
 """The recurring lists' cut, one owner's part of them, and the problems layer's smaller slips found in a re-read:
 `recur report --owner` narrowed the top ten (an owner whose pattern ranked 11th was told nothing of theirs
 recurred), a tie of many listed every tied row, the headline's "and N more" counted the rows shown alone,
-and `recur incident list` ignored RECUR_TODAY."""
+`recur incident list` ignored RECUR_TODAY, and the Markdown report's --owner line was markup."""
 
 import datetime as dt
 import json
+import re
 
 from click.testing import CliRunner
 from kbfactory import write, write_pattern
@@ -125,3 +126,15 @@ def test_incident_list_and_the_board_agree_on_overdue_follow_ups(tmp_path):
     b = board(kb, day)
     assert row["follow_ups_overdue"] == b["counts"]["follow_ups_overdue"] == 1
     assert row["follow_ups_open"] == b["counts"]["follow_ups_open"] == 3
+
+
+def test_the_markdown_owner_line_is_text_not_markup(tmp_path):
+    evil = "[Bob](https://evil.example/x) <img src=x>"
+    root = tmp_path / "kb"
+    write_pattern(root, "disk-full", title="Disk full")
+    incident(root, "INC-1", "2026-05-01", ["disk-full"], f'follow_ups:\n  - {{title: X, owner: "{evil}"}}\n')
+    md = report(root, "--owner", evil, "--format", "markdown")
+    assert md.exit_code == 0, md.output
+    line = next(x for x in md.stdout.splitlines() if x.startswith("Only what "))
+    assert "<img" not in line and not re.search(r"(?<!\\)\]\(", line)  # no tag, no link: "](" only escaped
+    assert "\\[Bob\\](https://evil.example/x) &lt;img src=x&gt;" in line

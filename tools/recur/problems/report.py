@@ -438,10 +438,16 @@ def _md_cell(v) -> str:
     inside a code span the text is left as written, where Markdown shows it as text already."""
     s, out, at = str(v).replace("\n", " "), [], 0
     for m in _SPAN.finditer(s):
-        out += [html.escape(s[at : m.start()], quote=False), m.group(0)]
+        out += [_md_text(s[at : m.start()]), m.group(0)]
         at = m.end()
-    out.append(html.escape(s[at:], quote=False))
+    out.append(_md_text(s[at:]))
     return "".join(out).replace("|", "\\|")
+
+
+def _md_text(s: str) -> str:
+    """Text outside a code span: HTML escaped, and a link's brackets too, so "[Bob](https://evil.example/x)" in
+    an owner's name is shown as written, not as a link somewhere else."""
+    return html.escape(s, quote=False).replace("[", "\\[").replace("]", "\\]")
 
 
 def _md_id(v, url: str | None) -> str:
@@ -454,7 +460,9 @@ def render_markdown(b: dict, limit: int | None = None, urls: dict | None = None,
     the pages of the site the ids of those columns link to (`recur report --site-url`)."""
     urls = urls or {}
     lines = [f"# Problem-management review — {b['as_of']}", ""]
-    lines += [x for x in (filtered_line(b), _headline(b)) if x] + [""]
+    # the owner's name as the KB's owner fields spell it, anyone's by PR: text, as a table cell is, not markup
+    only = filtered_line(b)
+    lines += [x for x in (only and _md_cell(only), _headline(b)) if x] + [""]
     if b.get("left_out"):
         lines += [
             f"**{left_out_heading(b)}**",
