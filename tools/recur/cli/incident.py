@@ -725,7 +725,8 @@ def list_incidents(kb_dir, since, days, pattern_id, unlinked, as_json):
 
     if since and days:
         raise click.UsageError("--since DATE and --days N both say where the list starts: give one of them")
-    today = given_date(None, "--since")
+    # the configured today (RECUR_TODAY), as `recur report` dates its board: the clock's date ignored it
+    today = given_date(config.get("today"), config.env("today"))
     start = given_date(since, "--since") if since else shift(today, 1 - days) if days else None
     kb = load_kb(kb_dir)
     if pattern_id:

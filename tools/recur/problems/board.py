@@ -48,8 +48,11 @@ Keys of the returned dict:
 - ``recurring``: {"30": [...], "90": [...]}: patterns matched by two or more incidents in the last N
   days (``as_of - N < date <= as_of``): {pattern, title, category, count, last, fix, retired,
   superseded_by}; most first, at most ``top``, and the rows tied by count with the last of those (a tie is
-  never split: a pattern with as many incidents as one shown was dropped by its id). ``recurring_more``:
-  {"30": n, "90": n}, how many recurring patterns each list leaves out. ``fix``: the pattern's permanent fix on ``as_of``, {status,
+  not split by id: a pattern with as many incidents as one shown was dropped by its id), at most twice
+  ``top`` rows in all (40 patterns tied at two incidents listed 40 rows). ``recurring_more``:
+  {"30": n, "90": n}, how many recurring patterns each list leaves out; ``recurring_tied``: {"30": n, "90": n},
+  how many of those tie by count with the list's last row (left out by the cap; usually 0).
+  ``fix``: the pattern's permanent fix on ``as_of``, {status,
   owner, due, done (when ``done``), overdue, days_overdue (of an open one; a retired pattern's is never
   overdue)}, or null when it records none. ``retired``: the pattern is ``status: retired`` (its incidents
   still count); ``superseded_by``: the patterns in use that replaced it (empty when none is named).
@@ -85,6 +88,12 @@ def _overdue(due, as_of: dt.date) -> tuple[bool, int]:
     if due is None or due >= as_of:
         return False, 0
     return True, (as_of - due).days
+
+
+def is_overdue(due, as_of: dt.date) -> bool:
+    """Whether an item due ``due`` (None: no due date, never overdue) is overdue on ``as_of``: the board's rule,
+    which `recur incident list` asks too (it had its own copy of the comparison)."""
+    return _overdue(due, as_of)[0]
 
 
 def _month(d: dt.date) -> str:
@@ -131,6 +140,7 @@ class Board(TypedDict):
     flags: list
     recurring: dict
     recurring_more: dict
+    recurring_tied: dict
     recurrence_after_fix: list
     trends: dict
     dated_after: list
@@ -153,7 +163,7 @@ def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12, today: dt.date
     drafts = kb.import_drafts()  # an import's own draft, not yet promoted, is no analysis: still "unknown"
     unknown, triage, flags = _unknown(work, as_of, drafts), _triage(work), _flags(work, as_of)
     after_fix = _after_fix(patterns, incidents)
-    recurring, recurring_more = _recurring(patterns, incidents, as_of, top)
+    recurring, recurring_more, recurring_tied = _recurring(patterns, incidents, as_of, top)
     counts = {
         "reviews_pending": len(reviews),
         "reviews_overdue": sum(r["overdue"] for r in reviews),
@@ -185,6 +195,7 @@ def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12, today: dt.date
         "flags": flags,
         "recurring": recurring,
         "recurring_more": recurring_more,
+        "recurring_tied": recurring_tied,
         "recurrence_after_fix": after_fix,
         "trends": _trends(patterns, incidents, as_of, months, drafts),
         "dated_after": _dated_after(ahead, as_of),
@@ -458,10 +469,10 @@ def _by_owner(follow_ups: list, fixes: list) -> dict:
     return {shown[k]: dict(counts[k]) for k in order}
 
 
-def _recurring(patterns, incidents, as_of: dt.date, top: int) -> tuple[dict, dict]:
-    """The recurring lists and how many each leaves out. The ``top`` most, and every row tied by count
-    with the last of them: cut at ``top``, a tie at the cut kept the patterns whose ids sort first."""
-    recurring, more = {}, {}
+def _recurring(patterns, incidents, as_of: dt.date, top: int) -> tuple[dict, dict, dict]:
+    """The recurring lists (each a ``Ranked``: its whole ranking kept), how many each leaves out, and how many
+    of those tie with its last row (``cut_ranked``)."""
+    recurring, more, tied = {}, {}, {}
     for days in (30, 90):
         start = shift(as_of, -days)
         count: Counter = Counter()
@@ -473,12 +484,40 @@ def _recurring(patterns, incidents, as_of: dt.date, top: int) -> tuple[dict, dic
                     last[pid] = i.date
         recurred = [pid for pid in count if count[pid] >= 2]  # seen once is not recurring
         ranked = sorted(recurred, key=lambda pid: (-count[pid], -last[pid].toordinal(), pid))
-        cut = min(top, len(ranked))  # fewer than top: none left out (was a negative count)
-        while 0 < cut < len(ranked) and count[ranked[cut]] == count[ranked[cut - 1]]:
-            cut += 1
-        recurring[str(days)] = [recurring_row(patterns, pid, count[pid], last[pid], as_of) for pid in ranked[:cut]]
-        more[str(days)] = len(ranked) - cut
-    return recurring, more
+        rows = [recurring_row(patterns, pid, count[pid], last[pid], as_of) for pid in ranked]
+        shown, more[str(days)], tied[str(days)] = cut_ranked(rows, top)
+        recurring[str(days)] = Ranked(shown, ranked=rows, top=top)
+    return recurring, more, tied
+
+
+class Ranked(list):
+    """A recurring list as the board shows it, holding the whole ranking it was cut from (``ranked``) and the
+    cut (``top``), so ``problems.owner.for_owner`` narrows the whole ranking before it cuts: narrowing the cut
+    list, an owner whose pattern ranked 11th was told nothing of theirs recurred (found in review). Not a key
+    of the board: ``json.dumps`` writes the shown rows alone, and a copy of the board (``{**b}``, ``dict(...)``)
+    keeps the list object, ranking and all. Made of rows alone (``type(rows)(...)``, as ``for_terminal`` copies
+    a list), it is its own ranking, cut at its length."""
+
+    def __init__(self, rows=(), *, ranked: list | None = None, top: int | None = None):
+        super().__init__(rows)
+        self.ranked = list(self) if ranked is None else ranked
+        self.top = len(self) if top is None else top
+
+
+# a tie is never split, but 40 patterns of two incidents each were 40 rows of a top ten: at most so many times top
+TIE_ROWS = 2
+
+
+def cut_ranked(rows: list, top: int) -> tuple[list, int, int]:
+    """(the rows shown, how many are left out, how many of those tie by count with the last shown) of a ranked
+    recurring list: the ``top`` most, and the rows tied by count with the last of them (cut at ``top``, a tie
+    at the cut kept the patterns whose ids sort first), at most ``TIE_ROWS * top`` rows in all."""
+    cut = min(top, len(rows))  # fewer than top: none left out (was a negative count)
+    while 0 < cut < len(rows) and rows[cut]["count"] == rows[cut - 1]["count"]:
+        cut += 1
+    cut = min(cut, max(TIE_ROWS * top, top))
+    tied = sum(1 for r in rows[cut:] if r["count"] == rows[cut - 1]["count"]) if cut else 0
+    return rows[:cut], len(rows) - cut, tied
 
 
 def recurring_row(patterns: dict, pid: str, count: int, last: dt.date, as_of: dt.date) -> dict:

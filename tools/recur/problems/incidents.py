@@ -4,8 +4,8 @@ pattern or to those needing analysis. Finding an incident's id meant `ls kb/inci
 files ("No such command" for `recur incident list`, found in a problem manager's review).
 
 A pure function of the KB and the date, as ``board`` is, with its rules: an incident dated after
-``as_of`` is not listed yet; needs analysis and open follow-ups are ``board.needs_analysis`` and
-``board.follow_up_open``, so the list and the board cannot disagree.
+``as_of`` is not listed yet; needs analysis, open follow-ups and an overdue one are ``board.needs_analysis``,
+``board.follow_up_open`` and ``board.is_overdue``, so the list and the board cannot disagree.
 
 Keys of each row (``recur incident list --json``, docs/cli.md): ``id``, ``date`` (ISO), ``severity``,
 ``title``, ``patterns`` (the ids it links, in its order), ``needs_analysis`` (no known pattern: it links
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from recur.problems.board import follow_up_open, needs_analysis
+from recur.problems.board import follow_up_open, is_overdue, needs_analysis
 
 
 def incident_rows(kb, as_of: dt.date, *, since: dt.date | None = None, pattern: str | None = None,
@@ -43,7 +43,7 @@ def incident_rows(kb, as_of: dt.date, *, since: dt.date | None = None, pattern: 
                 "patterns": list(dict.fromkeys(i.patterns)),
                 "needs_analysis": unknown,
                 "follow_ups_open": len(open_now),
-                "follow_ups_overdue": sum(1 for f in open_now if f.due is not None and f.due < as_of),
+                "follow_ups_overdue": sum(1 for f in open_now if is_overdue(f.due, as_of)),
                 "path": i.relpath,
             }
         )

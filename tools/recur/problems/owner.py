@@ -8,7 +8,7 @@ KB's, so one owner asked of both got two answers (found in review). Both call ``
 
 from __future__ import annotations
 
-from recur.problems.board import UNOWNED, owner_key
+from recur.problems.board import UNOWNED, Ranked, cut_ranked, owner_key
 from recur.util.errors import RecurError
 
 # the board's lists of no one's items: an incident, its review and its flags have no owner
@@ -37,15 +37,27 @@ def for_owner(b: dict, name: str) -> dict:
     for k in OWNED:
         out[k] = [x for x in b[k] if mine(x["owner"])]
     out["by_owner"] = {o: v for o, v in b["by_owner"].items() if mine(None if o == UNOWNED else o)}
-    out["recurring"] = {
-        d: [r for r in rows if r["fix"] and not r["retired"] and mine(r["fix"]["owner"])]
-        for d, rows in b["recurring"].items()
-    }
+    out["recurring"], out["recurring_more"], out["recurring_tied"] = _recurring(b, mine)
     out["recurrence_after_fix"] = [r for r in b["recurrence_after_fix"] if mine(r["fix_owner"])]
     out["counts"] = _recount(b["counts"], out)
     spellings = {x["owner"] for k in ("follow_ups", "fixes") for x in out[k] if x["owner"]}
     out["filtered"] = {"owner": name, "spellings": sorted(spellings), "left_out": list(NOT_OWNED)}
     return out
+
+
+def _recurring(b: dict, mine) -> tuple[dict, dict, dict]:
+    """The board's recurring lists narrowed to the patterns whose fix ``mine`` owns, ranked among themselves and
+    cut as the board cuts (``cut_ranked``), with what each leaves out: the board's whole ranking (``Ranked``),
+    not its top ten, which told an owner whose pattern ranked 11th that nothing of theirs recurred (found in
+    review). A plain list (a board read back from JSON) has no ranking kept: it is narrowed as shown."""
+    lists, more, tied = {}, {}, {}
+    for d, rows in b["recurring"].items():
+        ranked = rows if isinstance(rows, Ranked) else Ranked(rows)
+        ranked, top = ranked.ranked, ranked.top
+        kept = [r for r in ranked if r["fix"] and not r["retired"] and mine(r["fix"]["owner"])]
+        shown, more[d], tied[d] = cut_ranked(kept, top)
+        lists[d] = Ranked(shown, ranked=kept, top=top)
+    return lists, more, tied
 
 
 def owns_nothing(b: dict) -> bool:

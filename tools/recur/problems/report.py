@@ -207,13 +207,21 @@ def fix_cell(r: dict) -> str:
 def _recurring(b: dict, days: str) -> tuple:
     rows = b["recurring"][days]
     more = (b.get("recurring_more") or {}).get(days, 0)
+    tied = (b.get("recurring_tied") or {}).get(days, 0)
     # cut at ten rows with no word, a pattern recurring as often as the tenth looked like none (found in review)
-    note = (
-        f"{more} more pattern(s) recurred, each fewer times than those above ({rows[-1]['count'] - 1} or fewer), "
-        "not listed (JSON: recurring_more)"
-        if more and rows
-        else None
-    )
+    note = None
+    if more and rows and tied:  # a tie of many is cut at twice the top: the rest tie with the last row
+        k = rows[-1]["count"]
+        fewer = f", {more - tied} fewer times ({k - 1} or fewer)" if more > tied else ""
+        note = (
+            f"{more} more pattern(s) recurred: {tied} as often as the last above ({k} times){fewer}, "
+            "not listed (JSON: recurring_more, recurring_tied)"
+        )
+    elif more and rows:
+        note = (
+            f"{more} more pattern(s) recurred, each fewer times than those above ({rows[-1]['count'] - 1} or "
+            "fewer), not listed (JSON: recurring_more)"
+        )
     return (
         f"Most recurring patterns, last {days} days (two or more incidents)",
         ["count", "pattern", "last", "fix", "title"],
@@ -310,7 +318,8 @@ def more_line(more: int, limit: int | None) -> str:
 
 
 def _headline(b: dict) -> str:
-    return _counts_line(b["counts"], b["recurring"]["30"], (b.get("filtered") or {}).get("left_out", ()))
+    left_out = (b.get("filtered") or {}).get("left_out", ())
+    return _counts_line(b["counts"], b["recurring"]["30"], left_out, (b.get("recurring_more") or {}).get("30", 0))
 
 
 # the lists `recur report --owner` leaves out, as the report's headings name them
@@ -341,14 +350,16 @@ def _plain(text: str, **_style) -> str:
     return text
 
 
-def _counts_line(c: dict, recurring: list = (), left_out: tuple = ()) -> str:
+def _counts_line(c: dict, recurring: list = (), left_out: tuple = (), more_30: int = 0) -> str:
     """The board's counts in one sentence, under the title of both renderings: with the incidents that need
     analysis and what recurred in the last 30 days (``recurring``: the board's ``recurring["30"]``), which
     it did not name, so a reader who stopped at it (a chat, a ticket) missed the two things a problem
     manager acts on first (found in review). ``left_out``: the lists a board narrowed to one owner has not
-    (``filtered``), not counted as if none were pending."""
+    (``filtered``), not counted as if none were pending. ``more_30``: the board's ``recurring_more["30"]``, the
+    patterns that recurred past the list's cut, counted in "and N more" (which counted the rows shown alone)."""
     top = ", ".join(f"{r['pattern']} ({r['count']})" for r in recurring[:3])
-    more = f" and {len(recurring) - 3} more" if len(recurring) > 3 else ""
+    n_more = max(0, len(recurring) - 3) + more_30
+    more = f" and {n_more} more" if n_more and top else ""
     reviews = "" if "reviews" in left_out else f"{c['reviews_overdue']} review(s), "
     of = "of theirs " if left_out else ""  # what others own may well have
     return (
@@ -427,10 +438,16 @@ def _md_cell(v) -> str:
     inside a code span the text is left as written, where Markdown shows it as text already."""
     s, out, at = str(v).replace("\n", " "), [], 0
     for m in _SPAN.finditer(s):
-        out += [html.escape(s[at : m.start()], quote=False), m.group(0)]
+        out += [_md_text(s[at : m.start()]), m.group(0)]
         at = m.end()
-    out.append(html.escape(s[at:], quote=False))
+    out.append(_md_text(s[at:]))
     return "".join(out).replace("|", "\\|")
+
+
+def _md_text(s: str) -> str:
+    """Text outside a code span: HTML escaped, and a link's brackets too, so "[Bob](https://evil.example/x)" in
+    an owner's name is shown as written, not as a link somewhere else."""
+    return html.escape(s, quote=False).replace("[", "\\[").replace("]", "\\]")
 
 
 def _md_id(v, url: str | None) -> str:
@@ -443,7 +460,9 @@ def render_markdown(b: dict, limit: int | None = None, urls: dict | None = None,
     the pages of the site the ids of those columns link to (`recur report --site-url`)."""
     urls = urls or {}
     lines = [f"# Problem-management review — {b['as_of']}", ""]
-    lines += [x for x in (filtered_line(b), _headline(b)) if x] + [""]
+    # the owner's name as the KB's owner fields spell it, anyone's by PR: text, as a table cell is, not markup
+    only = filtered_line(b)
+    lines += [x for x in (only and _md_cell(only), _headline(b)) if x] + [""]
     if b.get("left_out"):
         lines += [
             f"**{left_out_heading(b)}**",
