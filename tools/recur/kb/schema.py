@@ -226,6 +226,17 @@ def _id_mapping(value: dict) -> str:
     return f"must be an id, not a mapping (key: value): write the id alone{alone}"
 
 
+def rename_advice(shown: str, rid: str) -> str:
+    """What to do with a record file whose name is no kebab-case id (``Kafka_Lag.md``), as both its errors say
+    it (an id: that is no id either, schema's; one unlike the file name, loader's): ``shown``, the file as
+    messages name it. One wording: the two were written apart and could drift."""
+    from pathlib import PurePath
+
+    file = PurePath(shown)
+    renamed = file.with_name(f"{rid}{file.suffix}").as_posix()
+    return f"rename the file to {renamed} and write id: {rid} (an id is its file name)"
+
+
 class Validator:
     """Collects problems for one file."""
 
@@ -254,12 +265,10 @@ class Validator:
         write id: Kafka_Lag", the id just refused (found adopting Recur): the file is to be renamed too."""
         from pathlib import PurePath
 
-        file = PurePath(self.relpath)
         meant = slugify(text, fold=True)
-        if not meant or KEBAB.match(file.stem) or odd_characters(text):
+        if not meant or KEBAB.match(PurePath(self.relpath).stem) or odd_characters(text):
             return kebab_hint(text)
-        renamed = file.with_name(f"{meant}{file.suffix}").as_posix()
-        return f"; rename the file to {renamed} and write id: {meant} (an id is its file name)"
+        return "; " + rename_advice(self.relpath, meant)
 
     def _missing(self, key: str, schema: dict) -> str:
         """What "is required" says of a key missing from the front matter: what to write (it said no more, at
