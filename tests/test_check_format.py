@@ -267,6 +267,33 @@ def test_the_job_summary_stays_under_what_github_keeps(tmp_path, monkeypatch):
     ), r.stdout.splitlines()[-1]
 
 
+def test_a_job_summary_already_full_is_left_as_it_is_and_the_notice_says_so(tmp_path, monkeypatch):
+    """Found in review: with the file filled by the step's earlier commands, the heading and "N more not
+    shown" were still appended, past the budget (GitHub then shows none of the summary)."""
+    from recur.kb.check import SUMMARY_BYTES
+
+    monkeypatch.chdir(tmp_path)
+    kb = _kb(Path("kb"))
+    for n in range(11):  # 12 warnings and an error: more than GitHub annotates
+        text = pattern_text(f"quiet-{n}", title=f"Quiet {n}", symptoms=(f"quiet {n} hangs",))
+        write(kb, f"patterns/capacity/quiet-{n}.md", text)
+    summary = tmp_path / "summary.md"
+    earlier = "x" * (SUMMARY_BYTES - 300) + "\n"  # room for less than the heading (about 330 bytes)
+    summary.write_text(earlier)
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    r = run("--format", "github")
+    assert r.exit_code == 1 and summary.read_text() == earlier
+    assert r.stdout.splitlines()[-1].endswith(
+        f"the job summary is full (the step's earlier commands wrote {len(earlier):,} of the {SUMMARY_BYTES:,} "
+        "bytes it may hold), so the step's log lists them with their files"
+    ), r.stdout.splitlines()[-1]
+    summary.write_text("x" * (SUMMARY_BYTES - 700) + "\n")  # room for the heading and a row or two: written
+    r = run("--format", "github")
+    size = len(summary.read_bytes())
+    assert SUMMARY_BYTES - 700 < size <= SUMMARY_BYTES and "### recur check:" in summary.read_text(), size
+    assert "errors first, and the step's log those with no annotation" in r.stdout.splitlines()[-1]
+
+
 def test_github_keeps_a_notice_free_for_saying_how_many_have_no_annotation():
     """The last notice is one of the 10 GitHub annotates: with more problems than it annotates, 9 notices
     are annotations, so the one that says so is never the one dropped."""

@@ -201,6 +201,21 @@ ROWS = [
         "is required: add title: <the failure, or what happened, in a few words> to the front matter",
         "error",
     ),
+    (
+        # a path is no failure, and its part is "the path file": it was "<the failure, ...> to the the path file"
+        "path-missing-title",
+        {"paths/new-hire.yml": "audience: everyone\nsteps:\n  - pattern: disk-full\n"},
+        "paths/new-hire.yml:1: title",
+        "is required: add title: <what the path teaches, in a few words> to the path file",
+        "error",
+    ),
+    (
+        "incident-missing-title",
+        {INC: GOOD_INC.replace("title: Checkout hung\n", "")},
+        f"{INC}:1: title",
+        "is required: add title: <what happened, in a few words> to the front matter",
+        "error",
+    ),
     ("empty-title", {P: pattern(*front(title='""'))}, f"{P}:3: title", "must not be empty", "error"),
     ("empty-symptoms", {P: pattern(*front()[:4], "symptoms: []")}, f"{P}:6: symptoms", "must not be empty", "error"),
     (

@@ -708,3 +708,24 @@ def test_a_list_under_a_sentence_naming_the_follow_ups_is_the_action_items_of_a_
     # a sentence naming follow-ups of another incident, with a heading for this one's, starts no section
     other = parse("# X\n\nSee the follow-ups from INC-7:\n\n- Old item\n\n## Action items\n- New item\n")
     assert [a["title"] for a in other.action_items] == ["New item"]
+
+
+def test_a_title_over_the_limit_is_cut_at_a_word_and_said_not_refused(kb_dir, tmp_path):
+    """Found in review: an H1 of 640 characters was recorded whole (`recur incident new` refuses one over
+    TITLE_MOST); the import is not refused for it: the title is cut at a word, and a note says so."""
+    from recur.kb.incident_record import TITLE_MOST
+
+    heading = " ".join(f"word{i:03d}" for i in range(80))  # 639 characters
+    text = f"# {heading}\n\nDate: 2026-03-02\nSeverity: SEV-2\n\n## Summary\nThe queue backed up.\n"
+    res = imp(kb_dir, tmp_path / "long.md", text, "--json")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    title = load_kb(kb_dir).incidents[out["incident"]].title
+    assert len(title) <= TITLE_MOST and title.endswith("\u2026") and heading.startswith(title[:-1])
+    assert title[:-1].split(" ")[-1] in heading.split(" ")  # at a word: none cut in two
+    assert [n for n in out["notes"] if n.startswith(f"title: 639 characters, over the {TITLE_MOST}")], out["notes"]
+    # edited at the same path, no date: the same document (the title compared is the cut one), its title unchanged
+    edited = text.replace("Date: 2026-03-02\n", "").replace("backed up.", "backed up for an hour.")
+    again = json.loads(imp(kb_dir, tmp_path / "long.md", edited, "--json").stdout)
+    assert again["already"]["incident"] == out["incident"] and again["already"]["by"] == "source path", again
+    assert [n for n in again["notes"] if "differs from" in n and "title" not in n], again["notes"]

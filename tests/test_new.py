@@ -316,6 +316,21 @@ def test_new_incident_takes_the_short_flags_of_incident_new(kb):
     assert [i.severity for i in load_kb(kb).incidents.values() if i.title == "Checkout 502s"] == ["sev2"]
 
 
+@pytest.mark.parametrize("iid", [None, "INC-2026-0042"])
+def test_new_incident_refuses_a_title_over_the_limit_incident_new_keeps(kb, iid):
+    """Found in review: `recur incident new` and MCP refused a title over TITLE_MOST, and `recur new incident`
+    wrote a 300-character one (with or without --id)."""
+    from recur.kb.incident_record import TITLE_MOST
+
+    before = sorted(p.name for p in kb.rglob("INC-*.md"))
+    given = ["--id", iid] if iid else []
+    res = run("new", "incident", "--kb", "kb", *given, "-t", "word " * 60, "-s", "sev2", "--no-input")
+    assert res.exit_code == 1 and f"a recorded title may have {TITLE_MOST} at most" in res.output, res.output
+    assert "nothing written" in res.output and sorted(p.name for p in kb.rglob("INC-*.md")) == before
+    res = run("new", "incident", "--kb", "kb", *given, "-t", "w" * TITLE_MOST, "-s", "sev2", "--no-input")
+    assert res.exit_code == 0, res.output  # the limit itself is a title
+
+
 def test_path_from_flags_and_prompts(kb):
     res = run(
         "new",

@@ -160,11 +160,17 @@ def _unannotated(problems: list, left: int, workspace) -> None:
             # (make check, then make similar) add theirs to it, which count towards the size GitHub keeps;
             # one write, so no half summary is read
             with open(summary, "a", encoding="utf-8") as fh:
-                room = SUMMARY_BYTES - fh.tell()
-                text, rows = github_summary_rows(problems, left, workspace, room)
-                fh.write(text + "\n")
+                used = fh.tell()
+                text, rows = github_summary_rows(problems, left, workspace, SUMMARY_BYTES - used)
+                if text:
+                    fh.write(text + "\n")
             where = "the job summary lists them all with their files"
-            if rows < len(problems):
+            if not text:  # written past its budget, GitHub would show none of the summary, earlier steps' too
+                where = (
+                    f"the job summary is full (the step's earlier commands wrote {used:,} of the {SUMMARY_BYTES:,} "
+                    "bytes it may hold), so the step's log lists them with their files"
+                )
+            elif rows < len(problems):
                 where = (
                     f"the job summary lists {rows:,} of them, errors first, and the step's log those with no annotation"
                 )

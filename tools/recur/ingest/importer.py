@@ -358,6 +358,8 @@ def resolve_meta(pm, kb, file, *, date=None, severity=None, today=None):
         notes.append(f"no title found; used the file name {title!r}")
     elif pm.title_note:
         notes.append(pm.title_note)
+    title, cut = within_title_limit(title)  # a file name's (the H1's was cut in _parsed)
+    notes += [cut] if cut else []
     day = date or pm.date
     if day is not None and not in_range(day):
         where = "--date" if date else f"{file}: date"
@@ -661,7 +663,28 @@ def _parsed(file):
             f"{file}: this looks like an unfilled postmortem template ({pm.placeholders} placeholder(s), "
             f"{pm.words} word(s) of its own text); fill it in, then import it"
         )
-    return text, pm, _file_notes(prep)
+    notes = _file_notes(prep)
+    if pm.title:  # cut before anything compares it with a record's (an earlier import's, cut too)
+        pm.title, cut = within_title_limit(pm.title)
+        notes += [cut] if cut else []
+    return text, pm, notes
+
+
+def within_title_limit(title: str) -> tuple[str, str | None]:
+    """(``title``, None), or one cut at a word to the characters a record's title may have and the note that
+    says so: an H1 of a paragraph (640 characters) was recorded whole, where `recur incident new` refuses one
+    over TITLE_MOST (found in review). Cut, not refused: the rest of the document is worth importing."""
+    from recur.kb.incident_record import TITLE_MOST
+
+    if len(title) <= TITLE_MOST:
+        return title, None
+    head = title[: TITLE_MOST - 1]  # and "…"
+    head = (head.rsplit(" ", 1)[0] if " " in head.strip() else head).rstrip(" ,;:.-–—") or head
+    cut = head + "…"
+    return cut, (
+        f"title: {len(title):,} characters, over the {TITLE_MOST} a record's title may have: cut at a word to "
+        f"{cut!r}; say what happened in a few words (recur check asks for 120 or fewer)"
+    )
 
 
 def _file_notes(prep) -> list[str]:

@@ -732,7 +732,8 @@ def github_summary_rows(
     notices, its file named as its annotation names it, as many as fit in ``limit`` bytes (what the file
     has room for); a last line says how many more were left out. ``unannotated``: how many of them have no
     annotation (``github_annotated``'s rest, which the caller has already split off to print them). Cells are
-    escaped so a message's ``|`` keeps its row and ``<`` is shown, not read as HTML."""
+    escaped so a message's ``|`` keeps its row and ``<`` is shown, not read as HTML. ("", 0) when ``limit``
+    has no room for the heading and that last line: nothing is to be written."""
     counts = {level: sum(p.level == level for p in problems) for level in _LEVELS}
     head = [
         f"### recur check: {counts['error']} error(s), {counts['warning']} warning(s), {counts['notice']} notice(s)",
@@ -745,6 +746,8 @@ def github_summary_rows(
     ]
     # room kept for the last line, which says how many were left out (its number is at most len(problems))
     room = limit - _size(head) - len(_left_out(len(problems))) - 2
+    if room < 0:  # the step's earlier commands filled the file: a heading and "N more" alone would pass the limit
+        return "", 0
     rows = []
     for p in (p for level in _LEVELS for p in problems if p.level == level):
         row = (

@@ -724,7 +724,8 @@ def record_incident(
     return iid, path, review
 
 
-# The most characters a title recorded by `recur incident new` or MCP's record_incident may have. A title is
+# The most characters a title recorded by `recur incident new`, `recur new incident` or MCP's record_incident may
+# have (`recur import` cuts a longer one at a word, importer.within_title_limit). A title is
 # read in lists (the board, `recur report`, the site's incident pages); `recur check` warns past 120, as for a
 # pattern's (lint.TITLE_LONGEST). A 100,000-character title was written, and passed check (found in review).
 TITLE_MOST = 200

@@ -862,12 +862,10 @@ def _id_not_file_name(rid: str, path: Path, pattern: bool) -> str:
     """The error of an id that is not its file's name: write the file's name, or rename the file. A pattern
     file whose name is no kebab-case id (``Kafka_Lag.md``) has one way only: "write id: Kafka_Lag" offered
     the id its id: line had just been refused for (found adopting Recur)."""
-    rename = display_path(path.with_name(f"{rid}.md"))
     if pattern and not schema.KEBAB.match(path.stem):
-        return (
-            f"{rid!r} must equal the file name {path.stem!r}, which is no kebab-case id: rename the file to "
-            f"{rename} and write id: {rid} (an id is its file name)"
-        )
+        advice = schema.rename_advice(display_path(path), rid)
+        return f"{rid!r} must equal the file name {path.stem!r}, which is no kebab-case id: {advice}"
+    rename = display_path(path.with_name(f"{rid}.md"))
     return f"{rid!r} must equal the file name {path.stem!r}: write id: {path.stem}, or rename the file {rename}"
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from recur.kb import placeholders, schema
 from recur.kb.check import replacement_of, unknown_pattern, unknown_step
-from recur.kb.incident_record import incident_text, next_id, require_id
+from recur.kb.incident_record import incident_text, next_id, require_id, require_title_length
 from recur.kb.records import KB
 from recur.kb.writer import Bullets, Numbered, Raw, flow_list, id_list, pattern_markdown, plain, q, section_text
 from recur.util.dates import require_in_range
@@ -260,6 +260,7 @@ def incident_file(
     flags=(),
 ) -> tuple[Path, str]:
     title = _line(title, "--title", "a title")
+    require_title_length(title)  # as `recur incident new` and MCP refuse it: a 300-character one was written
     date = require_in_range(date or dt.date.today(), "--date")
     severity = _severity(kb, _need(severity, "--severity", "a severity"))
     iid = require_id((id or "").strip() or next_id(kb, date.year))  # as `incident new` and `import` check it

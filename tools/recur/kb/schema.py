@@ -106,7 +106,7 @@ TRIAGE_FIELDS = ("date", "severity", "title")
 # what to write for a top-level key a record needs and has not, as "is required" says it
 REQUIRED_VALUE = {
     "id": "<the file name, without its extension>",
-    "title": "<the failure, or what happened, in a few words>",
+    "title": "<the failure, or what happened, in a few words>",  # a pattern's; others in TITLE_VALUE
     "category": "<the name of the folder the file is in>",
     "severity": "<a level of severity.yml, e.g. sev2>",
     "symptoms": "[<what a responder sees, in their words>]",
@@ -117,6 +117,7 @@ REQUIRED_VALUE = {
     "name": "<the level's name>",
     "review": "<full, light or none>",
 }
+TITLE_VALUE = {"path": "<what the path teaches, in a few words>", "incident": "<what happened, in a few words>"}
 PATTERN = {
     "id": Field("kebab", required=True),
     "title": Field("str", required=True),
@@ -243,6 +244,17 @@ def _id_mapping(value: dict) -> str:
     return f"must be an id, not a mapping (key: value): write the id alone{alone}"
 
 
+def rename_advice(shown: str, rid: str) -> str:
+    """What to do with a record file whose name is no kebab-case id (``Kafka_Lag.md``), as both its errors say
+    it (an id: that is no id either, schema's; one unlike the file name, loader's): ``shown``, the file as
+    messages name it. One wording: the two were written apart and could drift."""
+    from pathlib import PurePath
+
+    file = PurePath(shown)
+    renamed = file.with_name(f"{rid}{file.suffix}").as_posix()
+    return f"rename the file to {renamed} and write id: {rid} (an id is its file name)"
+
+
 class Validator:
     """Collects problems for one file."""
 
@@ -271,17 +283,20 @@ class Validator:
         write id: Kafka_Lag", the id just refused (found adopting Recur): the file is to be renamed too."""
         from pathlib import PurePath
 
-        file = PurePath(self.relpath)
         meant = slugify(text, fold=True)
-        if not meant or KEBAB.match(file.stem) or odd_characters(text):
+        if not meant or KEBAB.match(PurePath(self.relpath).stem) or odd_characters(text):
             return kebab_hint(text)
-        renamed = file.with_name(f"{meant}{file.suffix}").as_posix()
-        return f"; rename the file to {renamed} and write id: {meant} (an id is its file name)"
+        return "; " + rename_advice(self.relpath, meant)
 
-    def _missing(self, key: str) -> str:
+    def _missing(self, key: str, schema: dict) -> str:
         """What "is required" says of a key missing from the front matter: what to write (it said no more, at
-        the first key's line, the id's: found adopting Recur)."""
-        return f"is required: add {key}: {REQUIRED_VALUE.get(key, '...')} to the {self.part}"
+        the first key's line, the id's: found adopting Recur). A path's or an incident's title is no failure
+        (a path with none was told "<the failure, ...> to the the path file": found in review)."""
+        value = REQUIRED_VALUE.get(key, "...")
+        if key == "title" and (schema is PATH or schema is INCIDENT):
+            value = TITLE_VALUE["path" if schema is PATH else "incident"]
+        part = self.part if self.part.startswith("the ") else f"the {self.part}"
+        return f"is required: add {key}: {value} to {part}"
 
     @property
     def ok(self) -> bool:
@@ -310,7 +325,7 @@ class Validator:
                 elif rule.required and key not in slips and label:
                     self.error(path, dotted, "is required")
                 elif rule.required and key not in slips:  # at the front matter's start, not at its first key
-                    self.problems.append(Problem(self.relpath, 1, dotted, self._missing(key)))
+                    self.problems.append(Problem(self.relpath, 1, dotted, self._missing(key, schema)))
                 continue
             cleaned = self.value(value[key], rule, path + (key,), dotted, siblings=schema)
             if cleaned is not None:
