@@ -1387,6 +1387,21 @@ def test_the_pages_query_reads_a_few_plain_lines_with_levels_by_their_error_line
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_a_logfmt_key_named_like_objects_own_as_query_py(tmp_path):
+    """Found in review: recur-query.js kept a logfmt record's fields in a plain object, where a "__proto__" key
+    is no key (Python's dict keeps it), so a Serilog template's hole of that name stayed unfilled in the page
+    only. "constructor" read alike before and after."""
+    texts = [
+        'level=error @mt="write failed on {__proto__}" __proto__=/var/lib/db',
+        'level=error @mt="no default {constructor} for {Name}" constructor=ctor Name=Order',
+    ]
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text
+    assert [j[0] for j in js] == ["write failed on /var/lib/db", "no default ctor for Order"]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_the_pages_query_stops_reading_a_text_that_cannot_be_a_log_where_query_py_does(tmp_path):
     """query._scan and recur-query.js's scan stop at the line of prose past which no records could make the text a
     log (LOG_SHARE); a text with no stack frame and no "... N more" is not split to look for them. Neither changes

@@ -352,7 +352,7 @@
   }
 
   function logfmtFields(text) {
-    var fields = {}, m;
+    var fields = Object.create(null), m;  /* a "__proto__" key is a key, as in Python's dict */
     LOGFMT_FIELD.lastIndex = 0;
     while ((m = LOGFMT_FIELD.exec(text)) !== null) {
       var value = m[2];
