@@ -38,6 +38,7 @@ from test_query_logs import (
     INFO_LOGFMT,
     LEVELED_RECORDS,
     LOGFMT_LINES,
+    LOGGED_LEVELS,
     LONG_RECORD,
     NOT_INFO_RECORDS,
     NOT_PANICS,
@@ -50,6 +51,7 @@ from test_query_logs import (
     SPRING_LINES,
     SPRING_LOG,
     TRACEBACK_TEXT,
+    TYPED_LEVELS,
     ZAP_LINE,
     ZAP_REDIS,
     deep_alert,
@@ -1384,6 +1386,33 @@ def test_the_pages_query_reads_a_few_plain_lines_with_levels_by_their_error_line
     for text, j in zip(texts, js):
         assert j == as_py(text), text[:200]
     assert [j[6] for j in js] == ["error", "error", "error", "warning", "", "", ""]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_searches_a_few_typed_warning_and_error_lines_as_they_are_as_query_py(tmp_path):
+    """assets/recur-query.js searches a few typed lines starting "warning:" or "error:" as they are, and the
+    same lines as a logger writes them (timestamp, bracketed, upper case, klog) by their error line, as
+    recur.retrieval.query does: the same text, counts and note."""
+    texts = [*TYPED_LEVELS, *LOGGED_LEVELS]
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text[:200]
+    assert [j[6] for j in js] == [""] * len(TYPED_LEVELS) + ["error"] * len(LOGGED_LEVELS)
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_a_logfmt_key_named_like_objects_own_as_query_py(tmp_path):
+    """Found in review: recur-query.js kept a logfmt record's fields in a plain object, where a "__proto__" key
+    is no key (Python's dict keeps it), so a Serilog template's hole of that name stayed unfilled in the page
+    only. "constructor" read alike before and after."""
+    texts = [
+        'level=error @mt="write failed on {__proto__}" __proto__=/var/lib/db',
+        'level=error @mt="no default {constructor} for {Name}" constructor=ctor Name=Order',
+    ]
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text
+    assert [j[0] for j in js] == ["write failed on /var/lib/db", "no default ctor for Order"]
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")

@@ -269,3 +269,19 @@ def test_report_shows_a_file_name_with_control_characters_escaped(tmp_path):
         assert r.exit_code == 0, r.output
         assert "INC-2026-0009\\x1b]0;pwned\\x07.md" in r.output, r.output
         assert not RAW.search(r.output), r.output
+
+
+def test_the_terminal_shows_bidirectional_formatting_characters_escaped(tmp_path):
+    """Found in review: a right-to-left override (U+202E) or isolate in pasted text reached the printed
+    `recur incident new -t '…'` line as it is, which then showed its characters in another order than a
+    copy pastes them (a command that reads as one thing and runs as another). Each is shown as ``\\u202e``."""
+    kb = small_kb(tmp_path / "kb")
+    common = ("--kb", str(kb), "--index", str(tmp_path / "idx"), "--model", "fake:64")
+    bidi = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+    r = run("suggest", *common, f"ENOSPC no space left \u202eon device\u2066 now{bidi}")
+    assert r.exit_code == 0, r.output
+    record = next(line for line in r.output.splitlines() if "recur incident new" in line)
+    assert "ENOSPC no space left \\u202eon device\\u2066 now" in record, record
+    assert not re.search("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]", r.output), r.output
+    for ch in bidi:
+        assert f"\\u{ord(ch):04x}" in record, (ch, record)

@@ -812,6 +812,34 @@ def test_a_few_plain_lines_with_levels_are_searched_by_their_error_lines(run):
     assert "recur: searched the 1 error line of a 4-line log, and the 1 line before it.\n" in res.stderr, res.stderr
 
 
+# typed, not logged: a lower-case "warning:" / "error:" starting a line is how people write too (searched as they are)
+TYPED_LEVELS = [
+    "warning: the certificate expires tomorrow\nerror: TLS handshake failed",
+    "checkout is down since 02:45:\nwarning: the certificate expires tomorrow\nerror: TLS handshake failed",
+    "2026-12-05T02:45:01Z WARN the certificate expires tomorrow\nerror: TLS handshake failed",
+]
+# a logger's all the same: after a timestamp, bracketed, upper case, klog's header
+LOGGED_LEVELS = [
+    "2026-12-05T02:45:01Z warning: the certificate expires tomorrow\n2026-12-05T02:45:02Z error: TLS handshake failed",
+    "[warning] the certificate expires tomorrow\n[error] TLS handshake failed",
+    "WARNING: the certificate expires tomorrow\nERROR: TLS handshake failed",
+    "W1205 02:45:01.000000 1 tls.go:12] the certificate expires tomorrow\nE1205 02:45:02.000000 1 tls.go:40] TLS handshake failed",
+]
+
+
+def test_a_few_typed_lines_starting_with_warning_or_error_are_no_log():
+    """Found in review: two typed lines, "warning: the certificate expires tomorrow" and "error: TLS handshake
+    failed", were read as "a 2-line log" and searched by the second alone. A plain line is a logger's record
+    only with a timestamp or a bracketed or upper-case level word; the same lines as a logger writes them are
+    still read by their error line."""
+    for text in TYPED_LEVELS:
+        p = prepare(text)
+        assert (p.text, p.log_level, p.log_lines, p.note) == (text, "", 0, None), (text, p.note)
+    for text in LOGGED_LEVELS:
+        p = prepare(text)
+        assert (p.text, p.log_level, p.log_lines) == ("TLS handshake failed", "error", 2), text
+
+
 # a Spring Boot service's console log (our own): the logger's default pattern, `date level pid --- [thread]
 # logger : message`, and a Hikari pool timeout under dispatcherServlet's error
 SPRING_LOG = """\

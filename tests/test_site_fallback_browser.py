@@ -263,3 +263,17 @@ def test_a_text_with_the_word_constructor_is_still_ranked(chromium, site):
             assert page.errors == []
         finally:
             page.close()
+
+
+def test_the_site_search_link_keeps_the_words_constructor_and_proto(chromium, site):
+    """Found in review: the link's query kept each word once through a plain object, where "constructor"
+    and "__proto__" are already there (Object's own), so both were dropped from "Search the whole site for"."""
+    with serve_dir(site) as url:
+        page = _static_box(chromium, url + "/index.html")
+        try:
+            _ask(page, "NoSuchMethodException: no default constructor for __proto__ in CrashLoopBackOff")
+            query = page.inner_text(".recur-suggest__search-link")
+            assert "constructor" in query and "__proto__" in query, query
+            assert page.errors == []
+        finally:
+            page.close()

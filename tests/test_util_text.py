@@ -117,3 +117,12 @@ def test_the_site_box_takes_the_same_characters_as_no_text():
     astral = re.sub(r"[\U00010000-\U0010ffff]", lambda m: f"\\u{{{ord(m.group()):x}}}", INVISIBLE)
     assert visible == astral
     assert "RecurQuery.hasText(prepared.text)" in js and "\\u200b" not in js.lower()  # no list of its own
+
+
+def test_escape_controls_shows_bidirectional_formatting_characters_escaped():
+    from recur.util.text import escape_controls
+
+    assert escape_controls("a\u202eb\u2067c\x1bd\te\n") == "a\\u202eb\\u2067c\\x1bd\te\n"
+    assert escape_controls("\u061c\u200e\u200f", keep="") == "\\u061c\\u200e\\u200f"
+    text = "caf\u00e9 \u05e9\u05dc\u05d5\u05dd \u200b"  # text, right to left or not: as it is
+    assert escape_controls(text) == text

@@ -197,7 +197,7 @@
       if (WS.indexOf(lines[i][0]) >= 0) return null;
       var r = readLine(trim(lines[i])), message = r[2];
       if (!r[3]) {  /* a plain record with a level word (not DETAIL, HINT ...: "same", "aside") */
-        if (["error", "warning", "other"].indexOf(r[1]) < 0) return null;
+        if (["error", "warning", "other"].indexOf(r[1]) < 0 || !logged(trim(lines[i]))) return null;
         plain = true;
       } else if (r[1] === null || message.charAt(0) === "{" || LOGFMT.test(message)) return null;
       said.push([r[1], head(message, LINE_CHARS)]);
@@ -211,6 +211,14 @@
     }
     if (plain) return null;  /* plain lines all at one level: searched as they are, as a plain storm is */
     return logOf(before, distinct(said.map(function (e) { return e[1]; })), said.length, "record", 0);
+  }
+
+  /* query._logged: a plain line's level is a logger's (after a timestamp, bracketed or upper case), not typed
+     ("warning: the certificate expires tomorrow" is prose) */
+  function logged(line) {
+    if (STAMP.test(line) || KLOG.test(line)) return true;
+    var m = LEVEL_AT.exec(line);
+    return m !== null && !m[4];
   }
 
   function kept(level) { return level === "error" || level === "warning"; }
@@ -352,7 +360,7 @@
   }
 
   function logfmtFields(text) {
-    var fields = {}, m;
+    var fields = Object.create(null), m;  /* a "__proto__" key is a key, as in Python's dict */
     LOGFMT_FIELD.lastIndex = 0;
     while ((m = LOGFMT_FIELD.exec(text)) !== null) {
       var value = m[2];

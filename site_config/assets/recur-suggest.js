@@ -177,7 +177,8 @@
   /* The site search's query for a text: the most telling line's words, distinctive ones first, each
      once, at most 10 (every word is OR-ed, so a long line pulls in pages that share a common word). */
   function searchQuery(text) {
-    var words = queryWords(queryLines(text)[0] || text), seen = {};
+    /* no prototype (as rankPatterns' tables): with {} "constructor" and "__proto__" were already "seen" and left out */
+    var words = queryWords(queryLines(text)[0] || text), seen = Object.create(null);
     words = words.filter(function (w) { var k = w.toLowerCase(); return !seen[k] && (seen[k] = true); });
     var firsts = words.filter(distinctive), rest = words.filter(function (w) { return !distinctive(w); });
     var q = firsts.concat(rest).slice(0, 10).join(" ");

@@ -77,7 +77,8 @@ records (fewer than LOG_MIN_LINES lines, each with a level and a message field, 
 them: a line or two copied from Kibana, Loki or `kubectl logs`) are searched by their message fields, each once:
 whole, a zap line's keys, trace ids and timestamp outweighed what it said (_few_records); of those at an error
 level beside others only they are (else the warnings beside others), as a log's error lines are; so are a few
-plain lines with a level word each, when some are at an error (else warning) level beside others. And a Python
+plain lines with a level word each, as a logger writes it (after a timestamp, bracketed or upper case: not
+a typed "error: ..."), when some are at an error (else warning) level beside others. And a Python
 traceback pasted alone is searched by its exception lines, a Go crash (a ``panic:`` or ``fatal error:`` and its
 goroutine dump) by its panic lines: whole, their frames outweighed what failed (_traceback, _go_panic).
 
@@ -631,7 +632,7 @@ def _few_records(lines: list[str]) -> Log | None:
             return None
         _, level, message, structured = read_line(raw.strip(WS))
         if not structured:  # a plain record: its level word read (not PostgreSQL's DETAIL, HINT ...: "same", "aside")
-            if level not in ("error", "warning", "other"):
+            if level not in ("error", "warning", "other") or not _logged(raw.strip(WS)):
                 return None
             plain = True
         # no message field: read_line gives back the record itself
@@ -650,6 +651,17 @@ def _few_records(lines: list[str]) -> Log | None:
     if plain:  # plain lines all at one level: what they say is the lines themselves, as a plain storm's
         return None
     return _log_of(before, [m for _, m in said], len(said), "record")
+
+
+def _logged(line: str) -> bool:
+    """Whether a plain line with a level word is a logger's, not typed: it starts with a timestamp (or klog's
+    header), or its level word is bracketed or upper case (``[error]``, ``ERROR``). Found in review: two typed
+    lines, "warning: the certificate expires tomorrow" and "error: TLS handshake failed", were read as "a 2-line
+    log" and searched by the second alone; a lower-case "error:" starting a line is how people write too."""
+    if STAMP.match(line) or KLOG.match(line):
+        return True
+    m = LEVEL_AT.match(line)
+    return m is not None and m.group("l") is None
 
 
 @dataclass

@@ -139,10 +139,23 @@ def count_controls(text: str, allow: str = TEXT_SPACING) -> int:
     return sum(1 for ch in _CONTROL.findall(text) if ch not in allow)
 
 
+# Unicode's bidirectional formatting characters (the embeddings, overrides and isolates, the marks, the
+# Arabic letter mark): text, not control characters, but a terminal line holding one can show its characters
+# in another order than they are copied ("Trojan Source", CVE-2021-42574). Found in review: a printed
+# `recur incident new -t '…'` line showed one command and pasted another.
+BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_SHOWN_ESCAPED = re.compile(f"[\x00-\x1f\x7f-\x9f{BIDI}]")
+
+
+def _escaped(ch: str) -> str:
+    return f"\\x{ord(ch):02x}" if ord(ch) <= 0xFF else f"\\u{ord(ch):04x}"
+
+
 def escape_controls(text: str, keep: str = "\t\n") -> str:
     """``text`` for a terminal: each control character but ``keep`` shown as ``\\x1b``, so that text
-    from the KB (a runbook step, a file name) cannot clear the screen or set the window's title."""
-    return _CONTROL.sub(lambda m: m.group() if m.group() in keep else f"\\x{ord(m.group()):02x}", text)
+    from the KB (a runbook step, a file name) cannot clear the screen or set the window's title, and each
+    bidirectional formatting character (BIDI) as ``\\u202e``, so that a line shows what it copies."""
+    return _SHOWN_ESCAPED.sub(lambda m: m.group() if m.group() in keep else _escaped(m.group()), text)
 
 
 def is_http_url(value: str) -> bool:
