@@ -58,6 +58,68 @@ def test_a_symlink_in_the_own_pages_folder_is_an_error_naming_each_broken_ones_t
     assert strict.exit_code == 1 and "team-notes.txt: is a symlink" in strict.output, strict.output
 
 
+def test_an_own_pages_folder_that_is_or_is_reached_through_a_symlink_or_lies_outside_is_an_error(tmp_path, monkeypatch):
+    """`mv docs docs.real && ln -s /some/secretdir docs` built and published the secret folder's files: each
+    file's link was refused but rglob followed the folder's. The folder itself, a folder between mkdocs.yml
+    and it, and a docs_dir outside mkdocs.yml's folder are each an error naming it; nothing is written."""
+    kb = small_kb(tmp_path / "kb")
+    repo = _team_repo(tmp_path, monkeypatch)
+    secret = tmp_path / "secretdir"
+    secret.mkdir()
+    (secret / "token").write_text("s3cret-token-value\n")
+    (repo / "docs").rename(repo / "docs.real")
+    (repo / "docs").symlink_to(secret)
+    r, out = _site(kb, repo, tmp_path)
+    assert r.exit_code == 1 and "Traceback" not in r.output and "s3cret" not in r.output, r.output
+    assert "docs: the site's own pages folder (mkdocs.yml's docs_dir) is reached through a symlink" in r.output
+    assert not out.exists()
+
+    (repo / "docs").unlink()
+    (repo / "pages").symlink_to(secret.parent)  # docs_dir: pages/secretdir, through the link `pages`
+    cfg = repo / "mkdocs.yml"
+    plain = cfg.read_text()
+    cfg.write_text(plain + "docs_dir: pages/secretdir\n")
+    r, out = _site(kb, repo, tmp_path)
+    assert r.exit_code == 1 and "s3cret" not in r.output, r.output
+    assert "pages: the site's own pages folder (mkdocs.yml's docs_dir) is reached through a symlink" in r.output
+    assert not out.exists()
+
+    cfg.write_text(plain + "docs_dir: ../secretdir\n")
+    r, out = _site(kb, repo, tmp_path)
+    assert r.exit_code == 1 and "s3cret" not in r.output, r.output
+    assert "secretdir: the site's own pages folder (mkdocs.yml's docs_dir) is not inside" in r.output, r.output
+    assert "the folder of mkdocs.yml" in r.output and not out.exists()
+
+    cfg.write_text(plain + "docs_dir: docs.real\n")  # the real folder: builds, the secret nowhere
+    r, out = _site(kb, repo, tmp_path)
+    assert r.exit_code == 0, r.output
+    assert (out / "oncall.html").is_file() and not (out / "token").exists()
+
+
+def test_only_the_kinds_of_file_the_site_publishes_may_be_in_the_own_pages_folder(tmp_path, monkeypatch):
+    """The list of what a browser runs (.html, .svg, .xml ...) missed .rss, .atom, .mml, .rdf (XML a
+    browser renders, with its scripts): the folder holds Markdown, images, CSS, text, PDF, JSON, web
+    fonts and CNAME, and any other file is named in the error."""
+    kb = small_kb(tmp_path / "kb")
+    repo = _team_repo(tmp_path, monkeypatch)
+    for name in ("feed.rss", "f.atom", "m.mml", "r.rdf", "x.xhtm"):
+        (repo / "docs" / name).write_text("<x/>\n")
+    for name in ("logo.png", "a.css", "robots.txt", "CNAME", "data.json", "f.woff2"):
+        (repo / "docs" / name).write_bytes(b"ok\n")
+    r, out = _site(kb, repo, tmp_path)
+    assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+    for name in ("feed.rss", "f.atom", "m.mml", "r.rdf", "x.xhtm"):
+        assert f"docs/{name}: not a kind of file the site publishes from its own pages" in r.output, r.output
+    for name in ("logo.png", "a.css", "robots.txt", "CNAME", "data.json", "f.woff2", "oncall.md"):
+        assert name not in r.output
+    assert not out.exists()
+    for name in ("feed.rss", "f.atom", "m.mml", "r.rdf", "x.xhtm"):
+        (repo / "docs" / name).unlink()
+    r, out = _site(kb, repo, tmp_path)
+    assert r.exit_code == 0, r.output
+    assert (out / "CNAME").read_bytes() == b"ok\n" and (out / "logo.png").is_file()
+
+
 def test_files_a_browser_runs_in_the_own_pages_folder_are_an_error_but_a_script_mkdocs_yml_names(tmp_path, monkeypatch):
     """A page's <script src="x.js"> with x.js beside it ran even under recur serve's CSP (script-src 'self'),
     and an .html or .svg file was published as it is. Each is named; a script mkdocs.yml's

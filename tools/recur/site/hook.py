@@ -155,13 +155,22 @@ def own_scripts(config) -> frozenset:
     return frozenset(posixpath.normpath(n) for n in names if n and "://" not in n and not n.startswith("/"))
 
 
+def own_base(config) -> Path:
+    """The folder of mkdocs.yml as mkdocs joined docs_dir to it (not resolved: a symlink between the two
+    is what ``recur.site.generate._own_folder_checked`` looks for)."""
+    import os
+
+    return Path(os.path.abspath(os.path.dirname(config.config_file_path or "mkdocs.yml")))
+
+
 def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, index_path=None,
-            model_dir=None, extra_dir=None, extra_scripts=frozenset()) -> dict:
+            model_dir=None, extra_dir=None, extra_scripts=frozenset(), extra_base=None) -> dict:
     """Load the KB, compute the board and write the Markdown tree into ``src_dir``.
 
     ``model_dir``: the tuned model folder whose report the Retrieval model page shows (default: the
     KB's active tuned model, else its newest rejected candidate). ``extra_dir``: the site's own
-    pages (mkdocs.yml's docs_dir), copied in beside the generated ones; ``extra_scripts``: ``own_scripts``."""
+    pages (mkdocs.yml's docs_dir), copied in beside the generated ones; ``extra_scripts``: ``own_scripts``;
+    ``extra_base``: the folder of that mkdocs.yml, which the own pages must be inside."""
     from recur.kb.check import cross_checks
     from recur.kb.loader import load_kb
     from recur.problems.report import report_board
@@ -177,7 +186,7 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
     b = report_board(kb, as_of)
     stats = generate(kb, src_dir, as_of=as_of, board=b, lookalikes=lookalikes_for(kb, index_path),
                      edit_base=edit_url, model=find_model(kb_path, model_dir), extra_dir=extra_dir,
-                     extra_scripts=extra_scripts)
+                     extra_scripts=extra_scripts, extra_base=extra_base)
     state["own_files"] = frozenset(stats["own"])
     for rel in stats["shadowed"]:
         log.warning(f"recur: {Path(extra_dir) / rel}: the site generates a page of its own there, so this file is "
@@ -212,7 +221,7 @@ def on_config(config, **kwargs):
     state["own_pages"] = config.docs_dir
     try:
         stats = prepare(kb, src, as_of=as_of_date(), edit_url=edit_base(config), index_path=index_dir(config),
-                        extra_dir=config.docs_dir, extra_scripts=own_scripts(config))
+                        extra_dir=config.docs_dir, extra_scripts=own_scripts(config), extra_base=own_base(config))
     except RecurError as exc:  # mkdocs' one-line "Error: ..." and exit 1, as for its own config errors
         from mkdocs.exceptions import PluginError
 
