@@ -180,7 +180,7 @@ def test_own_markdown_pages_are_sanitised_as_kb_pages_are(tmp_path, monkeypatch)
     assert "onerror" not in content and "alert(2)" not in content and "javascript:" not in content, content
     assert '<img src="x.png"> after the image' in content
     assert 'href="https://wiki.example/x"' in content and 'id="escalation"' in content
-    assert "<p>Settings paragraph</p>" in content
+    assert '<p id="h-__config">Settings paragraph</p>' in content  # renamed: the theme reads #__config
     assert re.findall(r'<[a-z]+ [^>]*id="__config"', page) == ['<script id="__config"']
     assert re.search(r'<a class="md-button" href="board/index.html">Open the board</a>', content), content
     assert '<meta name="referrer" content="no-referrer">' in page
@@ -189,7 +189,8 @@ def test_own_markdown_pages_are_sanitised_as_kb_pages_are(tmp_path, monkeypatch)
 def test_kb_text_cannot_claim_the_ids_and_classes_the_scripts_read(tmp_path):
     """`{: #__config }` in a pattern put a <p id="__config"> with the writer's JSON before mkdocs-material's
     <script id="__config">, which the theme (its search index) and recur-suggest.js (siteRoot) read. Ids
-    and classes starting __, md- or recur- are dropped from KB text; the ones Recur's page writes stay."""
+    (ids renamed h-...) and classes starting __, md- or recur- are dropped from KB text; the ones Recur's page
+    writes stay."""
     kb = site_kb(tmp_path / "kb")
     target = kb / "patterns/capacity/db-pool-exhausted.md"
     text = target.read_text()
@@ -209,18 +210,19 @@ def test_kb_text_cannot_claim_the_ids_and_classes_the_scripts_read(tmp_path):
     page = (out / "patterns/capacity/db-pool-exhausted.html").read_text(encoding="utf-8")
     assert re.findall(r'<[a-z]+ [^>]*id="__config"', page) == ['<script id="__config"'], page
     content = _content(out / "patterns/capacity/db-pool-exhausted.html")
-    assert '<p class="plain">Claims the search box</p>' in content, content
-    assert "<p>Claims the copy status</p>" in content
+    assert '<p class="plain" id="h-md-search">Claims the search box</p>' in content, content
+    assert '<p id="h-recur-copy-status">Claims the copy status</p>' in content
     assert 'id="recur-copy-status"' not in content and "md-search__input" not in content
     # what Recur's own page Markdown writes is kept: the runbook's class (recur.js) and the path section's id
     assert '<h2 class="recur-runbook" id="runbook">' in content, content
     assert 'id="recur-onboarding-paths"' in content
 
 
-def test_a_link_to_an_id_the_site_drops_is_a_check_warning(tmp_path):
-    """A heading "MD-5 sums" gets the id md-5-sums, which the site drops from KB text: a link to it leads
-    nowhere there, and mkdocs, which checks anchors before the site drops it, passes it with --strict.
-    `recur check` says so, with the way out (an id of the heading's own), and the id offered then works."""
+def test_a_heading_with_a_reserved_id_keeps_an_anchor_its_toc_entry_and_links_lead_to(tmp_path, monkeypatch):
+    """A heading "MD-5 sums" gets the id md-5-sums, which the site used to drop from the page (ids starting
+    __, md- or recur- are the theme's and Recur's scripts'): the TOC entry and a link to it led nowhere.
+    The site renames it h-md-5-sums, in the heading, its TOC entry and the links to it, in KB pages and
+    the site's own pages alike; `recur check` has nothing to say about the link."""
     from kbfactory import pattern_text, write
 
     from recur.kb.check import check_path
@@ -229,19 +231,18 @@ def test_a_link_to_an_id_the_site_drops_is_a_check_warning(tmp_path):
     summary = "See [sums](#md-5-sums) and [cause](#root-cause).\n\n## MD-5 sums\n\nCompare them."
     write(kb, "patterns/capacity/linker.md", pattern_text("linker", signals=("LINKER_SIGNAL",), summary=summary))
     _, problems = check_path(kb, today=AS_OF)
-    found = [p.message for p in problems if p.field == "link"]
-    assert found == [
-        "'#md-5-sums': the site drops the id #md-5-sums from the page (ids starting __, md- or recur- are the "
-        "theme's and Recur's scripts'), so the link leads nowhere; give the heading an id of its own: "
-        "## Heading {#another-id}"
-    ], found
-    out = tmp_path / "out"
-    args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "--no-browser-search", "--index", str(tmp_path)]
-    built = CliRunner().invoke(cli, args)
-    assert built.exit_code == 0, built.output
-    assert "<h3>MD-5 sums</h3>" in (out / "patterns/capacity/linker.html").read_text()
-
-    summary = summary.replace("#md-5-sums", "#sums").replace("## MD-5 sums", "## MD-5 sums {#sums}")
-    write(kb, "patterns/capacity/linker.md", pattern_text("linker", signals=("LINKER_SIGNAL",), summary=summary))
-    _, problems = check_path(kb, today=AS_OF)
     assert [p.message for p in problems if p.field == "link"] == []
+    repo = _team_repo(tmp_path, monkeypatch)
+    (repo / "docs/runbook.md").write_text(
+        "# Runbook\n\n## Checks\n\n### MD-5 checksum mismatch\n\nRe-download; [back](#md-5-checksum-mismatch).\n"
+    )
+    r, out = _site(kb, repo, tmp_path, "--strict")
+    assert r.exit_code == 0, r.output
+    for page, slug in (("patterns/capacity/linker.html", "md-5-sums"), ("runbook.html", "md-5-checksum-mismatch")):
+        html = (out / page).read_text(encoding="utf-8")
+        assert re.search(rf'<h3 id="h-{slug}">MD-5 ', html), html
+        assert f'href="#{slug}"' not in html and f'id="{slug}"' not in html
+        # the page's link and the TOC entry (the sidebar) lead to the renamed id
+        assert re.search(rf'<a href="#h-{slug}">(sums|back)</a>', html), html
+        nav = html[html.index('data-md-component="toc"') :]
+        assert f'href="#h-{slug}"' in nav

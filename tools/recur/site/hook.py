@@ -277,8 +277,19 @@ def on_page_content(html, page, config, files, **kwargs):
     ):
         from recur.site.inert import inert_html
 
+        _renamed_toc(page.toc)
         return inert_html(html)
     return html
+
+
+def _renamed_toc(items) -> None:
+    """The page's TOC (the theme's sidebar, the search plugin's sections) leads to the ids inert_html
+    renames (recur.kb.anchors.site_id): a reserved heading's entry led to an id the page no longer had."""
+    from recur.kb.anchors import site_id
+
+    for item in items or ():
+        item.id = site_id(item.id)
+        _renamed_toc(getattr(item, "children", ()))
 
 
 _KEEP = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)", re.S | re.I)

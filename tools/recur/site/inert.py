@@ -12,9 +12,11 @@ Markdown understood, the output is inert.
 
 from __future__ import annotations
 
+import re
+
 import nh3
 
-from recur.kb.anchors import RESERVED_ID_PREFIXES, site_keeps_id
+from recur.kb.anchors import RESERVED_ID_PREFIXES, site_id
 
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em", "h1", "h2",
@@ -38,16 +40,22 @@ ATTRIBUTES = {
 
 # ids and classes the theme's and Recur's scripts look up (mkdocs-material reads its settings from the first
 # #__config, recur-suggest.js its siteRoot() from it; both query .md-*, Recur's .recur-*): page text that
-# wrote them ("{: #__config }", attr_list) came first in the page and redirected the search index. Dropped
-# from what the page carries (ids: recur.kb.anchors.site_keeps_id, which `recur check` reads anchors by), but
-# for the class Recur's own pattern page writes and mkdocs-material's documented button classes (style only).
+# wrote them ("{: #__config }", attr_list) came first in the page and redirected the search index. Such an
+# id is renamed (recur.kb.anchors.site_id: a heading "MD-5 sums" keeps an anchor, #h-md-5-sums, and the
+# links to it follow); such a class is dropped, but for the class Recur's own pattern page writes and
+# mkdocs-material's documented button classes (style only).
 KEPT_CLASSES = {"recur-runbook", "md-button", "md-button--primary"}
+# a link's fragment on a page of the site (no scheme: not another host's page, whose ids are its own)
+_LOCAL_FRAGMENT = re.compile(r"^(?![A-Za-z][A-Za-z0-9+.-]*:)([^#]*)#(.+)$")
 
 
 def _reserved_dropped(element: str, attribute: str, value: str) -> str | None:
-    """nh3's attribute filter: an id, or each class, that starts as a reserved one does is dropped."""
+    """nh3's attribute filter: an id that starts as a reserved one does is renamed, and a link's fragment
+    to it likewise (the headerlink and any [x](#md-5-sums)); each reserved class is dropped."""
     if attribute == "id":
-        return value if site_keeps_id(value) else None
+        return site_id(value)
+    if attribute == "href" and (m := _LOCAL_FRAGMENT.match(value)):
+        return f"{m.group(1)}#{site_id(m.group(2))}"
     if attribute == "class":
         kept = [c for c in value.split() if c in KEPT_CLASSES or not c.lower().startswith(RESERVED_ID_PREFIXES)]
         return " ".join(kept) or None
