@@ -146,8 +146,8 @@ def test_files_a_browser_runs_in_the_own_pages_folder_are_an_error_but_a_script_
 
     for name in ("x.js", "old/p.HTML", "i.svg"):
         (repo / "docs" / name).unlink()
-    r, out = _site(kb, repo, tmp_path, "--strict")
-    assert r.exit_code == 0, r.output
+    r, out = _site(kb, repo, tmp_path)  # page.md's <script src="x.js"> is removed, with a warning naming it
+    assert r.exit_code == 0 and "docs/page.md: the site removed <script> from this page" in r.output, r.output
     assert (out / "ours.js").is_file() and 'src="ours.js"' in (out / "oncall.html").read_text()
 
 
@@ -173,8 +173,8 @@ def test_own_markdown_pages_are_sanitised_as_kb_pages_are(tmp_path, monkeypatch)
         "[Open the board](board/index.md){ .md-button .md-search__input }\n"
     )
     (repo / "docs/x.png").write_bytes(b"\x89PNG\r\n\x1a\n")
-    r, out = _site(kb, repo, tmp_path, "--strict")
-    assert r.exit_code == 0, r.output
+    r, out = _site(kb, repo, tmp_path)
+    assert r.exit_code == 0 and "docs/notes.md: the site removed <script> from this page" in r.output, r.output
     page = (out / "notes.html").read_text(encoding="utf-8")
     content = _content(out / "notes.html")
     assert "onerror" not in content and "alert(2)" not in content and "javascript:" not in content, content
@@ -184,6 +184,42 @@ def test_own_markdown_pages_are_sanitised_as_kb_pages_are(tmp_path, monkeypatch)
     assert re.findall(r'<[a-z]+ [^>]*id="__config"', page) == ['<script id="__config"']
     assert re.search(r'<a class="md-button" href="board/index.html">Open the board</a>', content), content
     assert '<meta name="referrer" content="no-referrer">' in page
+
+
+def test_own_pages_keep_content_tabs_and_a_warning_names_what_the_sanitiser_removed(tmp_path, monkeypatch):
+    """With pymdownx.tabbed and pymdownx.emoji on in mkdocs.yml, the sanitiser dropped the tabs' radio inputs
+    and labels (the labels ran together: "LinuxmacOS") and emptied an icon's <svg>, without a word. An own
+    page keeps the tabs (inputs of type radio and their labels, ids renamed alike) and the build warns,
+    naming the page, of each element it still removes; --strict fails on it as on other warnings."""
+    kb = small_kb(tmp_path / "kb")
+    repo = _team_repo(tmp_path, monkeypatch)
+    cfg = repo / "mkdocs.yml"
+    cfg.write_text(
+        cfg.read_text()
+        + "markdown_extensions:\n  - pymdownx.superfences\n  - pymdownx.tabbed: {alternate_style: true}\n"
+        "  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "      emoji_generator: !!python/name:material.extensions.emoji.to_svg\n"
+    )
+    (repo / "docs/install.md").write_text(
+        '# Install\n\n=== "Linux"\n\n    apt install x\n\n=== "macOS"\n\n    brew install x\n\n'
+        '<input type="text" name="q"> <iframe src="https://evil.example"></iframe>\n'
+    )
+    r, out = _site(kb, repo, tmp_path)
+    assert r.exit_code == 0, r.output
+    assert "docs/install.md: the site removed <iframe> from this page" in r.output, r.output
+    assert "oncall.md" not in r.output
+    content = _content(out / "install.html")
+    assert '<input checked="checked" id="h-__tabbed_1_1" name="h-__tabbed_1" type="radio">' in content, content
+    assert '<label for="h-__tabbed_1_1">Linux</label><label for="h-__tabbed_1_2">macOS</label>' in content
+    assert '<input name="q">' in content and "iframe" not in content  # a text box is inert; no type=text
+
+    (repo / "docs/icons.md").write_text("# Icons\n\nDone :material-check: and <script>alert(1)</script>\n")
+    r, out = _site(kb, repo, tmp_path)
+    assert r.exit_code == 0, r.output
+    assert "docs/icons.md: the site removed <path>, <script>, <svg> from this page" in r.output, r.output
+    assert "oncall.md" not in r.output
+    strict, _ = _site(kb, repo, tmp_path, "--strict")
+    assert strict.exit_code == 1 and "docs/icons.md: the site removed" in strict.output, strict.output
 
 
 def test_kb_text_cannot_claim_the_ids_and_classes_the_scripts_read(tmp_path):

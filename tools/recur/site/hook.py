@@ -188,6 +188,7 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
                      edit_base=edit_url, model=find_model(kb_path, model_dir), extra_dir=extra_dir,
                      extra_scripts=extra_scripts, extra_base=extra_base)
     state["own_files"] = frozenset(stats["own"])
+    state["own_pages"] = extra_dir  # for messages naming an own page (recur site does not run on_config)
     for rel in stats["shadowed"]:
         log.warning(f"recur: {Path(extra_dir) / rel}: the site generates a page of its own there, so this file is "
                     f"left out; rename it (and link it from your nav or another page)")
@@ -278,8 +279,24 @@ def on_page_content(html, page, config, files, **kwargs):
         from recur.site.inert import inert_html
 
         _renamed_toc(page.toc)
-        return inert_html(html)
+        clean = inert_html(html, own=own)
+        if own:
+            _say_removed(page.file.src_uri, html, clean)
+        return clean
     return html
+
+
+def _say_removed(rel: str, before: str, after: str) -> None:
+    """A warning naming an own page that lost elements to the sanitiser: raw HTML, or what an extension
+    the maintainers turned on writes (pymdownx.emoji's SVG icons), vanished from the page without a word."""
+    from recur.site.inert import removed_elements
+
+    removed = removed_elements(before, after)
+    if removed:
+        where = Path(state["own_pages"]) / rel if state["own_pages"] else Path(rel)
+        tags = ", ".join(f"<{tag}>" + (f" ({n})" if n > 1 else "") for tag, n in sorted(removed.items()))
+        log.warning(f"recur: {where}: the site removed {tags} from this page: it publishes no script, SVG, "
+                    "form or other HTML outside its allow-list (docs/site.md), raw or written by an extension")
 
 
 def _renamed_toc(items) -> None:

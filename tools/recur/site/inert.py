@@ -49,11 +49,20 @@ KEPT_CLASSES = {"recur-runbook", "md-button", "md-button--primary"}
 _LOCAL_FRAGMENT = re.compile(r"^(?![A-Za-z][A-Za-z0-9+.-]*:)([^#]*)#(.+)$")
 
 
+# what pymdownx.tabbed writes (mkdocs-material's content tabs: radio inputs and the labels that select them),
+# allowed in the site's own pages only (the maintainers' mkdocs.yml turns the extension on): without them the
+# tab labels ran together ("LinuxmacOS"). Inert: no form, no script; a type other than radio is dropped.
+OWN_TAGS = TAGS | {"input", "label"}
+OWN_ATTRIBUTES = {**ATTRIBUTES, "input": {"type", "name", "checked"}, "label": {"for"}}
+
+
 def _reserved_dropped(element: str, attribute: str, value: str) -> str | None:
     """nh3's attribute filter: an id that starts as a reserved one does is renamed, and a link's fragment
     to it likewise (the headerlink and any [x](#md-5-sums)); each reserved class is dropped."""
-    if attribute == "id":
+    if attribute in ("id", "for") or (element, attribute) == ("input", "name"):  # a label's for= names an id
         return site_id(value)
+    if (element, attribute) == ("input", "type"):
+        return value if value.strip().lower() == "radio" else None
     if attribute == "href" and (m := _LOCAL_FRAGMENT.match(value)):
         return f"{m.group(1)}#{site_id(m.group(2))}"
     if attribute == "class":
@@ -62,17 +71,32 @@ def _reserved_dropped(element: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def inert_html(text: str) -> str:
-    """``text`` (a page's HTML content) with only allowed tags, attributes, URLs, ids and classes. Comments stay:
-    ``recur.site.hook`` puts its pre-rendered blocks back at ``<!--recur-slot:N-->`` placeholders."""
+def inert_html(text: str, own: bool = False) -> str:
+    """``text`` (a page's HTML content) with only allowed tags, attributes, URLs, ids and classes; ``own``: a
+    page of the site's own (``OWN_TAGS``). Comments stay: ``recur.site.hook`` puts its pre-rendered blocks
+    back at ``<!--recur-slot:N-->`` placeholders."""
     return nh3.clean(
         text,
-        tags=TAGS,
+        tags=OWN_TAGS if own else TAGS,
         clean_content_tags=DROP,
-        attributes=ATTRIBUTES,
+        attributes=OWN_ATTRIBUTES if own else ATTRIBUTES,
         attribute_filter=_reserved_dropped,
         url_schemes={"http", "https", "mailto"},
         filter_style_properties={"text-align"},  # what the tables extension writes
         strip_comments=False,
         link_rel=None,
     )
+
+
+_START_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")
+
+
+def removed_elements(before: str, after: str) -> dict:
+    """{tag: how many} of the elements ``inert_html`` took out of ``before`` (``after``): for a warning naming
+    what a page lost (an emoji's <svg>, a raw <iframe>), which was silent."""
+    count = {}
+    for tag in _START_TAG.findall(before):
+        count[tag.lower()] = count.get(tag.lower(), 0) + 1
+    for tag in _START_TAG.findall(after):
+        count[tag.lower()] = count.get(tag.lower(), 0) - 1
+    return {tag: n for tag, n in count.items() if n > 0}
