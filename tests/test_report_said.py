@@ -1,6 +1,7 @@
 """`recur report` and the board say what they leave out: an incident dated ahead, the recurring rows past the
 cut, the fixes with no due date, and recurrences older than the gate's window (a problem manager's review)."""
 
+import datetime as dt
 import json
 
 from click.testing import CliRunner
@@ -88,6 +89,15 @@ def test_recurring_lists_keep_a_tie_at_the_cut_and_say_how_many_more(tmp_path):
     assert b["recurring_more"] == {"30": 2, "90": 2}
     note = "2 more pattern(s) recurred, each fewer times than those above (2 or fewer)"
     assert note in report(root).stdout and note in report(root, "--format", "markdown").stdout
+    # the site's board page lists the same cut rows, so it says the same of those it leaves out
+    from recur.kb.loader import load_kb
+    from recur.problems.report import report_board
+    from recur.site.generate import pages
+
+    kb, day = load_kb(root), dt.date(2026, 5, 15)
+    page = pages(kb, as_of=day, board=report_board(kb, day))["board/index.md"]
+    recurring = page[page.index("## What keeps recurring") :]
+    assert recurring.count(f"{note}, not listed.") == 2, recurring
 
 
 def test_an_open_fix_with_no_due_date_is_listed_as_never_overdue(tmp_path):

@@ -58,6 +58,68 @@ def test_a_symlink_in_the_own_pages_folder_is_an_error_naming_each_broken_ones_t
     assert strict.exit_code == 1 and "team-notes.txt: is a symlink" in strict.output, strict.output
 
 
+def test_an_own_pages_folder_that_is_or_is_reached_through_a_symlink_or_lies_outside_is_an_error(tmp_path, monkeypatch):
+    """`mv docs docs.real && ln -s /some/secretdir docs` built and published the secret folder's files: each
+    file's link was refused but rglob followed the folder's. The folder itself, a folder between mkdocs.yml
+    and it, and a docs_dir outside mkdocs.yml's folder are each an error naming it; nothing is written."""
+    kb = small_kb(tmp_path / "kb")
+    repo = _team_repo(tmp_path, monkeypatch)
+    secret = tmp_path / "secretdir"
+    secret.mkdir()
+    (secret / "token").write_text("s3cret-token-value\n")
+    (repo / "docs").rename(repo / "docs.real")
+    (repo / "docs").symlink_to(secret)
+    r, out = _site(kb, repo, tmp_path)
+    assert r.exit_code == 1 and "Traceback" not in r.output and "s3cret" not in r.output, r.output
+    assert "docs: the site's own pages folder (mkdocs.yml's docs_dir) is reached through a symlink" in r.output
+    assert not out.exists()
+
+    (repo / "docs").unlink()
+    (repo / "pages").symlink_to(secret.parent)  # docs_dir: pages/secretdir, through the link `pages`
+    cfg = repo / "mkdocs.yml"
+    plain = cfg.read_text()
+    cfg.write_text(plain + "docs_dir: pages/secretdir\n")
+    r, out = _site(kb, repo, tmp_path)
+    assert r.exit_code == 1 and "s3cret" not in r.output, r.output
+    assert "pages: the site's own pages folder (mkdocs.yml's docs_dir) is reached through a symlink" in r.output
+    assert not out.exists()
+
+    cfg.write_text(plain + "docs_dir: ../secretdir\n")
+    r, out = _site(kb, repo, tmp_path)
+    assert r.exit_code == 1 and "s3cret" not in r.output, r.output
+    assert "secretdir: the site's own pages folder (mkdocs.yml's docs_dir) is not inside" in r.output, r.output
+    assert "the folder of mkdocs.yml" in r.output and not out.exists()
+
+    cfg.write_text(plain + "docs_dir: docs.real\n")  # the real folder: builds, the secret nowhere
+    r, out = _site(kb, repo, tmp_path)
+    assert r.exit_code == 0, r.output
+    assert (out / "oncall.html").is_file() and not (out / "token").exists()
+
+
+def test_only_the_kinds_of_file_the_site_publishes_may_be_in_the_own_pages_folder(tmp_path, monkeypatch):
+    """The list of what a browser runs (.html, .svg, .xml ...) missed .rss, .atom, .mml, .rdf (XML a
+    browser renders, with its scripts): the folder holds Markdown, images, CSS, text, PDF, JSON, web
+    fonts and CNAME, and any other file is named in the error."""
+    kb = small_kb(tmp_path / "kb")
+    repo = _team_repo(tmp_path, monkeypatch)
+    for name in ("feed.rss", "f.atom", "m.mml", "r.rdf", "x.xhtm"):
+        (repo / "docs" / name).write_text("<x/>\n")
+    for name in ("logo.png", "a.css", "robots.txt", "CNAME", "data.json", "f.woff2"):
+        (repo / "docs" / name).write_bytes(b"ok\n")
+    r, out = _site(kb, repo, tmp_path)
+    assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+    for name in ("feed.rss", "f.atom", "m.mml", "r.rdf", "x.xhtm"):
+        assert f"docs/{name}: not a kind of file the site publishes from its own pages" in r.output, r.output
+    for name in ("logo.png", "a.css", "robots.txt", "CNAME", "data.json", "f.woff2", "oncall.md"):
+        assert name not in r.output
+    assert not out.exists()
+    for name in ("feed.rss", "f.atom", "m.mml", "r.rdf", "x.xhtm"):
+        (repo / "docs" / name).unlink()
+    r, out = _site(kb, repo, tmp_path)
+    assert r.exit_code == 0, r.output
+    assert (out / "CNAME").read_bytes() == b"ok\n" and (out / "logo.png").is_file()
+
+
 def test_files_a_browser_runs_in_the_own_pages_folder_are_an_error_but_a_script_mkdocs_yml_names(tmp_path, monkeypatch):
     """A page's <script src="x.js"> with x.js beside it ran even under recur serve's CSP (script-src 'self'),
     and an .html or .svg file was published as it is. Each is named; a script mkdocs.yml's
@@ -84,8 +146,8 @@ def test_files_a_browser_runs_in_the_own_pages_folder_are_an_error_but_a_script_
 
     for name in ("x.js", "old/p.HTML", "i.svg"):
         (repo / "docs" / name).unlink()
-    r, out = _site(kb, repo, tmp_path, "--strict")
-    assert r.exit_code == 0, r.output
+    r, out = _site(kb, repo, tmp_path)  # page.md's <script src="x.js"> is removed, with a warning naming it
+    assert r.exit_code == 0 and "docs/page.md: the site removed <script> from this page" in r.output, r.output
     assert (out / "ours.js").is_file() and 'src="ours.js"' in (out / "oncall.html").read_text()
 
 
@@ -111,23 +173,60 @@ def test_own_markdown_pages_are_sanitised_as_kb_pages_are(tmp_path, monkeypatch)
         "[Open the board](board/index.md){ .md-button .md-search__input }\n"
     )
     (repo / "docs/x.png").write_bytes(b"\x89PNG\r\n\x1a\n")
-    r, out = _site(kb, repo, tmp_path, "--strict")
-    assert r.exit_code == 0, r.output
+    r, out = _site(kb, repo, tmp_path)
+    assert r.exit_code == 0 and "docs/notes.md: the site removed <script> from this page" in r.output, r.output
     page = (out / "notes.html").read_text(encoding="utf-8")
     content = _content(out / "notes.html")
     assert "onerror" not in content and "alert(2)" not in content and "javascript:" not in content, content
     assert '<img src="x.png"> after the image' in content
     assert 'href="https://wiki.example/x"' in content and 'id="escalation"' in content
-    assert "<p>Settings paragraph</p>" in content
+    assert '<p id="h-__config">Settings paragraph</p>' in content  # renamed: the theme reads #__config
     assert re.findall(r'<[a-z]+ [^>]*id="__config"', page) == ['<script id="__config"']
     assert re.search(r'<a class="md-button" href="board/index.html">Open the board</a>', content), content
     assert '<meta name="referrer" content="no-referrer">' in page
 
 
+def test_own_pages_keep_content_tabs_and_a_warning_names_what_the_sanitiser_removed(tmp_path, monkeypatch):
+    """With pymdownx.tabbed and pymdownx.emoji on in mkdocs.yml, the sanitiser dropped the tabs' radio inputs
+    and labels (the labels ran together: "LinuxmacOS") and emptied an icon's <svg>, without a word. An own
+    page keeps the tabs (inputs of type radio and their labels, ids renamed alike) and the build warns,
+    naming the page, of each element it still removes; --strict fails on it as on other warnings."""
+    kb = small_kb(tmp_path / "kb")
+    repo = _team_repo(tmp_path, monkeypatch)
+    cfg = repo / "mkdocs.yml"
+    cfg.write_text(
+        cfg.read_text()
+        + "markdown_extensions:\n  - pymdownx.superfences\n  - pymdownx.tabbed: {alternate_style: true}\n"
+        "  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "      emoji_generator: !!python/name:material.extensions.emoji.to_svg\n"
+    )
+    (repo / "docs/install.md").write_text(
+        '# Install\n\n=== "Linux"\n\n    apt install x\n\n=== "macOS"\n\n    brew install x\n\n'
+        '<input type="text" name="q"> <iframe src="https://evil.example"></iframe>\n'
+    )
+    r, out = _site(kb, repo, tmp_path)
+    assert r.exit_code == 0, r.output
+    assert "docs/install.md: the site removed <iframe> from this page" in r.output, r.output
+    assert "oncall.md" not in r.output
+    content = _content(out / "install.html")
+    assert '<input checked="checked" id="h-__tabbed_1_1" name="h-__tabbed_1" type="radio">' in content, content
+    assert '<label for="h-__tabbed_1_1">Linux</label><label for="h-__tabbed_1_2">macOS</label>' in content
+    assert '<input name="q">' in content and "iframe" not in content  # a text box is inert; no type=text
+
+    (repo / "docs/icons.md").write_text("# Icons\n\nDone :material-check: and <script>alert(1)</script>\n")
+    r, out = _site(kb, repo, tmp_path)
+    assert r.exit_code == 0, r.output
+    assert "docs/icons.md: the site removed <path>, <script>, <svg> from this page" in r.output, r.output
+    assert "oncall.md" not in r.output
+    strict, _ = _site(kb, repo, tmp_path, "--strict")
+    assert strict.exit_code == 1 and "docs/icons.md: the site removed" in strict.output, strict.output
+
+
 def test_kb_text_cannot_claim_the_ids_and_classes_the_scripts_read(tmp_path):
     """`{: #__config }` in a pattern put a <p id="__config"> with the writer's JSON before mkdocs-material's
     <script id="__config">, which the theme (its search index) and recur-suggest.js (siteRoot) read. Ids
-    and classes starting __, md- or recur- are dropped from KB text; the ones Recur's page writes stay."""
+    (ids renamed h-...) and classes starting __, md- or recur- are dropped from KB text; the ones Recur's page
+    writes stay."""
     kb = site_kb(tmp_path / "kb")
     target = kb / "patterns/capacity/db-pool-exhausted.md"
     text = target.read_text()
@@ -147,18 +246,19 @@ def test_kb_text_cannot_claim_the_ids_and_classes_the_scripts_read(tmp_path):
     page = (out / "patterns/capacity/db-pool-exhausted.html").read_text(encoding="utf-8")
     assert re.findall(r'<[a-z]+ [^>]*id="__config"', page) == ['<script id="__config"'], page
     content = _content(out / "patterns/capacity/db-pool-exhausted.html")
-    assert '<p class="plain">Claims the search box</p>' in content, content
-    assert "<p>Claims the copy status</p>" in content
+    assert '<p class="plain" id="h-md-search">Claims the search box</p>' in content, content
+    assert '<p id="h-recur-copy-status">Claims the copy status</p>' in content
     assert 'id="recur-copy-status"' not in content and "md-search__input" not in content
     # what Recur's own page Markdown writes is kept: the runbook's class (recur.js) and the path section's id
     assert '<h2 class="recur-runbook" id="runbook">' in content, content
     assert 'id="recur-onboarding-paths"' in content
 
 
-def test_a_link_to_an_id_the_site_drops_is_a_check_warning(tmp_path):
-    """A heading "MD-5 sums" gets the id md-5-sums, which the site drops from KB text: a link to it leads
-    nowhere there, and mkdocs, which checks anchors before the site drops it, passes it with --strict.
-    `recur check` says so, with the way out (an id of the heading's own), and the id offered then works."""
+def test_a_heading_with_a_reserved_id_keeps_an_anchor_its_toc_entry_and_links_lead_to(tmp_path, monkeypatch):
+    """A heading "MD-5 sums" gets the id md-5-sums, which the site used to drop from the page (ids starting
+    __, md- or recur- are the theme's and Recur's scripts'): the TOC entry and a link to it led nowhere.
+    The site renames it h-md-5-sums, in the heading, its TOC entry and the links to it, in KB pages and
+    the site's own pages alike; `recur check` has nothing to say about the link."""
     from kbfactory import pattern_text, write
 
     from recur.kb.check import check_path
@@ -167,19 +267,18 @@ def test_a_link_to_an_id_the_site_drops_is_a_check_warning(tmp_path):
     summary = "See [sums](#md-5-sums) and [cause](#root-cause).\n\n## MD-5 sums\n\nCompare them."
     write(kb, "patterns/capacity/linker.md", pattern_text("linker", signals=("LINKER_SIGNAL",), summary=summary))
     _, problems = check_path(kb, today=AS_OF)
-    found = [p.message for p in problems if p.field == "link"]
-    assert found == [
-        "'#md-5-sums': the site drops the id #md-5-sums from the page (ids starting __, md- or recur- are the "
-        "theme's and Recur's scripts'), so the link leads nowhere; give the heading an id of its own: "
-        "## Heading {#another-id}"
-    ], found
-    out = tmp_path / "out"
-    args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "--no-browser-search", "--index", str(tmp_path)]
-    built = CliRunner().invoke(cli, args)
-    assert built.exit_code == 0, built.output
-    assert "<h3>MD-5 sums</h3>" in (out / "patterns/capacity/linker.html").read_text()
-
-    summary = summary.replace("#md-5-sums", "#sums").replace("## MD-5 sums", "## MD-5 sums {#sums}")
-    write(kb, "patterns/capacity/linker.md", pattern_text("linker", signals=("LINKER_SIGNAL",), summary=summary))
-    _, problems = check_path(kb, today=AS_OF)
     assert [p.message for p in problems if p.field == "link"] == []
+    repo = _team_repo(tmp_path, monkeypatch)
+    (repo / "docs/runbook.md").write_text(
+        "# Runbook\n\n## Checks\n\n### MD-5 checksum mismatch\n\nRe-download; [back](#md-5-checksum-mismatch).\n"
+    )
+    r, out = _site(kb, repo, tmp_path, "--strict")
+    assert r.exit_code == 0, r.output
+    for page, slug in (("patterns/capacity/linker.html", "md-5-sums"), ("runbook.html", "md-5-checksum-mismatch")):
+        html = (out / page).read_text(encoding="utf-8")
+        assert re.search(rf'<h3 id="h-{slug}">MD-5 ', html), html
+        assert f'href="#{slug}"' not in html and f'id="{slug}"' not in html
+        # the page's link and the TOC entry (the sidebar) lead to the renamed id
+        assert re.search(rf'<a href="#h-{slug}">(sums|back)</a>', html), html
+        nav = html[html.index('data-md-component="toc"') :]
+        assert f'href="#h-{slug}"' in nav

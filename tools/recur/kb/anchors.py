@@ -35,14 +35,23 @@ _INCIDENTS = re.compile(r"incidents-\d+")
 PATHS_HEADING = "On the onboarding paths"
 PATHS_ANCHOR = "recur-onboarding-paths"
 # ids the theme's and Recur's scripts read (mkdocs-material's #__config, recur.js's #recur-copy-status): the
-# site drops them from KB text (recur.site.inert), so a heading whose id starts so has no anchor there
+# site renames them in KB text and own pages (recur.site.inert), as it does the links and TOC entries to them
 RESERVED_ID_PREFIXES = ("__", "md-", "recur-")
+# what a reserved id gets in front: dropping it left a heading "MD-5 checksum mismatch" with no anchor while
+# the page's TOC and links still led to #md-5-checksum-mismatch
+RENAMED_ID_PREFIX = "h-"
 
 
 def site_keeps_id(value: str) -> bool:
     """Whether the site keeps the id ``value`` that a page's Markdown gave an element: not a reserved one,
     but for the id Recur's own pattern page gives its onboarding-paths section."""
     return value == PATHS_ANCHOR or not value.strip().lower().startswith(RESERVED_ID_PREFIXES)
+
+
+def site_id(value: str) -> str:
+    """The id the site gives what a page's Markdown names ``value`` (an element's id, a link's or TOC entry's
+    fragment): itself, or a reserved one renamed (``h-md-5-sums``), the same wherever it appears."""
+    return value if site_keeps_id(value) else RENAMED_ID_PREFIX + value
 
 
 def paths_heading() -> str:
@@ -78,12 +87,6 @@ class PageAnchors:
         except ValueError:
             return None
         record, frag = self.records.get(rel), unquote(frag)
-        if record is not None and not site_keeps_id(frag):  # mkdocs checks anchors before the site drops it
-            return (
-                f"{target!r}: the site drops the id #{frag} from the page (ids starting __, md- or recur- are the "
-                "theme's and Recur's scripts'), so the link leads nowhere; give the heading an id of its own: "
-                "## Heading {#another-id}"
-            )
         if record is None or frag in self.ids(record):
             return None
         if isinstance(record, Pattern) and _INCIDENTS.fullmatch(frag) and self.kb.incidents_for(record.id):
@@ -121,12 +124,13 @@ class PageAnchors:
 
 class _Ids:
     """Every element id of a rendered page, as mkdocs collects them to validate anchors (raw HTML
-    is none: the site shows a KB file's HTML as text), but those the site drops (``site_keeps_id``)."""
+    is none: the site shows a KB file's HTML as text); a reserved one is there too, renamed with the links
+    to it (``site_id``), so the link and the id are compared as written."""
 
     found: list = []
 
     def run(self, root):
-        self.found = [e.get("id") for e in root.iter() if e.get("id") and site_keeps_id(e.get("id"))]
+        self.found = [e.get("id") for e in root.iter() if e.get("id")]
 
 
 def _pattern_outline(p: Pattern) -> str:

@@ -186,48 +186,75 @@ def _recurrence_after_fix(b: dict) -> tuple:
     )
 
 
-def fix_cell(r: dict) -> str:
-    """A recurring pattern's permanent fix in a few words: whose, due when, late or not; a done one
-    that the pattern outlived says so (as "Recurrence after fix" lists it); a retired pattern says it
-    is retired and what replaced it, not a fix to chase."""
+def fix_state(r: dict) -> dict:
+    """The parts of a recurring pattern's permanent fix (a row of the board's ``recurring``), the one rule that
+    `recur report`'s fix column (``fix_cell``) and the site's board page lay out, each in its own way: ``kind``
+    "retired" (no fix to chase: ``successors``, the patterns in use that replaced it), "none" (none recorded),
+    "open" (open or in progress), "done" (``done``: its date; ``held``: False when the pattern recurred after
+    it, as "Recurrence after fix" lists it) or "other" (a status as written); ``fix``: the fix, when there is one."""
     if r.get("retired"):  # its fix is no one's work now (off the fixes table and the gate): where it went
-        after = ", ".join(r.get("superseded_by") or [])
-        return f"retired, superseded by {after}" if after else "retired"
+        return {"kind": "retired", "successors": list(r.get("superseded_by") or [])}
     f = r.get("fix")
     if not f:
-        return "none recorded"
+        return {"kind": "none"}
     if f["status"] in OPEN_FIX:
+        return {"kind": "open", "fix": f}
+    if f["status"] == "done" and f.get("done"):
+        return {"kind": "done", "fix": f, "done": f["done"], "held": not r["last"] > f["done"]}
+    return {"kind": "other", "fix": f}
+
+
+def fix_words(parts: dict, after: str = "", text=str) -> str:
+    """``fix_state``'s parts in words: "retired, superseded by AFTER" (``after``: the successors as the caller
+    names them), "none recorded", "done DATE, did not hold", else the fix's status; ``text`` escapes a status
+    or date for the caller's format."""
+    kind = parts["kind"]
+    if kind == "retired":
+        return f"retired, superseded by {after}" if after else "retired"
+    if kind == "none":
+        return "none recorded"
+    if kind == "done":
+        return f"done {text(parts['done'])}" + ("" if parts["held"] else ", did not hold")
+    return text(parts["fix"]["status"])
+
+
+def fix_cell(r: dict) -> str:
+    """A recurring pattern's permanent fix in a few words: whose, due when, late or not; a done one
+    that the pattern outlived says so; a retired pattern says it is retired and what replaced it, not
+    a fix to chase (``fix_state``)."""
+    parts = fix_state(r)
+    if parts["kind"] == "open":
+        f = parts["fix"]
         late = f", {_late(f)}" if f["overdue"] else ""
         return f"{f['status']}, {f['owner'] or UNOWNED}, due {f['due'] or '-'}{late}"
-    if f["status"] == "done" and f.get("done"):
-        return f"done {f['done']}" + (", did not hold" if r["last"] > f["done"] else "")
-    return f["status"]
+    return fix_words(parts, ", ".join(parts.get("successors", ())))
+
+
+def recurring_more_note(b: dict, days: str) -> str | None:
+    """The patterns a recurring list of the board (``recurring[days]``, cut at ten rows) leaves out, in words,
+    or None when it leaves none out: `recur report` and the site's board page say it alike."""
+    rows = b["recurring"][days]
+    more = (b.get("recurring_more") or {}).get(days, 0)
+    tied = (b.get("recurring_tied") or {}).get(days, 0)
+    if not (more and rows):
+        return None
+    k = rows[-1]["count"]
+    if tied:  # a tie of many is cut at twice the top: the rest tie with the last row
+        fewer = f", {more - tied} fewer times ({k - 1} or fewer)" if more > tied else ""
+        return f"{more} more pattern(s) recurred: {tied} as often as the last above ({k} times){fewer}, not listed"
+    return f"{more} more pattern(s) recurred, each fewer times than those above ({k - 1} or fewer), not listed"
 
 
 def _recurring(b: dict, days: str) -> tuple:
     rows = b["recurring"][days]
-    more = (b.get("recurring_more") or {}).get(days, 0)
-    tied = (b.get("recurring_tied") or {}).get(days, 0)
     # cut at ten rows with no word, a pattern recurring as often as the tenth looked like none (found in review)
-    note = None
-    if more and rows and tied:  # a tie of many is cut at twice the top: the rest tie with the last row
-        k = rows[-1]["count"]
-        fewer = f", {more - tied} fewer times ({k - 1} or fewer)" if more > tied else ""
-        note = (
-            f"{more} more pattern(s) recurred: {tied} as often as the last above ({k} times){fewer}, "
-            "not listed (JSON: recurring_more, recurring_tied)"
-        )
-    elif more and rows:
-        note = (
-            f"{more} more pattern(s) recurred, each fewer times than those above ({rows[-1]['count'] - 1} or "
-            "fewer), not listed (JSON: recurring_more)"
-        )
+    note = recurring_more_note(b, days)
     return (
         f"Most recurring patterns, last {days} days (two or more incidents)",
         ["count", "pattern", "last", "fix", "title"],
         [[str(r["count"]), r["pattern"], r["last"], fix_cell(r), r["title"]] for r in rows],
         f"Nothing recurred: no pattern matched two or more incidents in the last {days} days.",
-        note,
+        note and f"{note} (JSON: recurring_more)",
     )
 
 

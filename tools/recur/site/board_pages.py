@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from recur.problems.board import UNOWNED, month_so_far, other_dues_note, owner_key
-from recur.problems.report import unknown_cell
+from recur.problems.report import fix_state, fix_words, recurring_more_note, unknown_cell
 from recur.site import charts
 from recur.site.context import BOARD, TRENDS, Site
 from recur.site.md import badge, esc, front_matter, href, html_table, mdlink, raw, raw_table
@@ -109,22 +109,23 @@ def _recurring_tables(site: Site, b: dict, page: str) -> list:
                 for r in b["recurring"][days]]
         out.append(raw_table(["pattern", "incidents", "last", "fix", "overdue", "owner", "due"], rows,
                              f"Nothing recurred: no pattern matched two or more incidents in the last {days} days.\n"))
+        note = recurring_more_note(b, days)  # the list is cut at ten rows: say what it leaves out, as the report does
+        if note:
+            out.append(f"{note}.\n")
     return out
 
 
 def _fix_cells(site: Site, page: str, r: dict) -> list:
-    """A recurring pattern's fix as the fixes table shows one: its state, the overdue badge, whose, due when; a
-    done fix the pattern outlived says so, and a retired pattern links what replaced it (no fix to chase)."""
-    f = r.get("fix")
-    if r.get("retired"):
+    """A recurring pattern's fix as the fixes table shows one: its state (``fix_state``, as `recur report` has
+    it), the overdue badge, whose, due when; a retired pattern links what replaced it (no fix to chase)."""
+    parts = fix_state(r)
+    if parts["kind"] == "retired":
         after = site.successor_links(page, site.kb.patterns[r["pattern"]]) if r["pattern"] in site.kb.patterns else ""
-        return ["retired" + (f", superseded by {after}" if after else ""), "", "-", "-"]
-    if not f:
-        return ["none recorded", "", "-", "-"]
-    state = esc(f["status"])
-    if f["status"] == "done" and f.get("done"):
-        state += f" {esc(f['done'])}" + (", did not hold" if r["last"] > f["done"] else "")
-    return [state, _late(f), esc(f["owner"] or UNOWNED), esc(f["due"] or "-")]
+        return [fix_words(parts, after), "", "-", "-"]
+    if parts["kind"] == "none":
+        return [fix_words(parts), "", "-", "-"]
+    f = parts["fix"]
+    return [fix_words(parts, text=esc), _late(f), esc(f["owner"] or UNOWNED), esc(f["due"] or "-")]
 
 
 # In the fixes, reviews and follow-ups tables "overdue" comes right after the item's name: on a phone a

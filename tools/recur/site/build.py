@@ -162,7 +162,7 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
         _require_plugin(cfg, cfg_path)
         made = hook.prepare(kb_dir, src, as_of=as_of or hook.as_of_date(), edit_url=hook.edit_base(cfg, edit_url),
                             index_path=browser.get("index_dir", index_dir), model_dir=model_dir, extra_dir=own_pages,
-                            extra_scripts=hook.own_scripts(cfg))
+                            extra_scripts=hook.own_scripts(cfg), extra_base=cfg_path.parent)
         generated = time.perf_counter() - t0 - browser.get("seconds", 0.0)
         if strict and capture.messages:  # as mkdocs --strict: KB files left out of the site fail the build
             raise RecurError("site not built (--strict): " + "\n  ".join(capture.messages[:10]))

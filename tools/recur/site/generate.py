@@ -145,7 +145,7 @@ def pages(kb, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | 
 
 
 def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | None = None,
-             model=None, extra_dir=None, extra_scripts=frozenset()) -> dict:
+             model=None, extra_dir=None, extra_scripts=frozenset(), extra_base=None) -> dict:
     """Write the site's Markdown tree for ``kb`` into ``out_dir``; returns {"written", "removed", "files"}.
 
     ``board`` is ``problems.board(kb, as_of)``; ``lookalikes`` maps a pattern id to [{id, score}];
@@ -156,7 +156,8 @@ def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_
     (``"shadowed"``: the own files left out for it, ``"own"``: those copied, ``"readmes"``: README.md files
     left out beside an index page (``_readme_beside_index``), relative to ``extra_dir``). A symlink or a
     file a browser runs as it is in ``extra_dir`` is an error (``_refused_own_files``); ``extra_scripts``
-    are the scripts mkdocs.yml's extra_javascript names there (paths relative to it), which it may hold.
+    are the scripts mkdocs.yml's extra_javascript names there (paths relative to it), which it may hold;
+    ``extra_base`` is the folder of that mkdocs.yml, which ``extra_dir`` must be inside (``_own_folder_checked``).
     """
     files = {k: v.encode("utf-8") for k, v in pages(kb, as_of=as_of, board=board, lookalikes=lookalikes,
                                                       edit_base=edit_base, model=model).items()}
@@ -167,7 +168,7 @@ def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_
         for f in sorted(assets.iterdir()):
             if f.is_file() and not f.name.startswith("."):
                 files[f"assets/{f.name}"] = f.read_bytes()
-    extra = _extra_pages(extra_dir, out_dir, extra_scripts)
+    extra = _extra_pages(extra_dir, out_dir, extra_scripts, extra_base)
     readmes = [rel for rel in extra if _readme_beside_index(rel, files.keys() | extra.keys())]
     shadowed, own = [], []
     for rel, data in extra.items():
@@ -198,11 +199,12 @@ def _readme_beside_index(rel: str, tree) -> bool:
     return any((path.parent / f"index{suffix}").as_posix() in tree for suffix in MARKDOWN_SUFFIXES)
 
 
-def _extra_pages(extra_dir, out_dir, scripts=frozenset()) -> dict:
+def _extra_pages(extra_dir, out_dir, scripts=frozenset(), base=None) -> dict:
     """{relpath: bytes} of a site's own pages (not hidden files, not the generated tree itself)."""
     if not extra_dir or not Path(extra_dir).is_dir() or Path(extra_dir).resolve() == Path(out_dir).resolve():
         return {}
     root = Path(extra_dir)
+    _own_folder_checked(root, base)
     found = [p for p in sorted(root.rglob("*")) if not any(part.startswith(".") for part in p.relative_to(root).parts)]
     _refused_own_files(root, found, scripts)
     pages = {p.relative_to(root).as_posix(): p.read_bytes() for p in found if p.is_file()}
@@ -210,9 +212,36 @@ def _extra_pages(extra_dir, out_dir, scripts=frozenset()) -> dict:
     return pages
 
 
-# what a browser runs as it is, from the site's origin, when the site serves it: mkdocs copies such a file
-# of the own pages folder unchanged, and an own page's <script src> (before pages were sanitised) or a link
-# to it ran it, past `recur serve`'s CSP (script-src 'self') too
+def _own_folder_checked(root: Path, base) -> None:
+    """A RecurError when the own pages folder is, or is reached through, a symlink, or is not inside the
+    folder of mkdocs.yml (``base``): each file's own link was refused, but rglob follows the folder's, so
+    `ln -s /etc/recur docs` published the secrets in it. Checked on the path as mkdocs.yml names it (the
+    links between ``base`` and ``root``) and on where it leads (``root.resolve()`` inside ``base``'s)."""
+    where = Path(os.path.abspath(root))
+    fix = "put the pages themselves in a folder beside mkdocs.yml"
+    for p in (where, *where.parents):
+        if base is not None and p.resolve() == Path(base).resolve():
+            break
+        if p.is_symlink():
+            raise RecurError(f"site not built: {display_path(p)}: the site's own pages folder (mkdocs.yml's "
+                             f"docs_dir) is reached through a symlink; the site does not follow it ({fix})")
+        if base is None:  # no mkdocs.yml folder to stop at: the folder itself only
+            break
+    else:
+        raise RecurError(f"site not built: {display_path(root)}: the site's own pages folder (mkdocs.yml's "
+                         f"docs_dir) is not inside {display_path(Path(base))}, the folder of mkdocs.yml ({fix})")
+    if base is not None and not root.resolve().is_relative_to(Path(base).resolve()):
+        raise RecurError(f"site not built: {display_path(root)}: the site's own pages folder (mkdocs.yml's "
+                         f"docs_dir) leads outside {display_path(Path(base))}, the folder of mkdocs.yml ({fix})")
+
+
+# what the own pages folder may hold: what mkdocs makes pages of, and what a browser shows or a page uses
+# without running it (images, style sheets, text, PDF, JSON, web fonts). An allow-list: the list of what a
+# browser runs as it is (ACTIVE_SUFFIXES) missed .rss, .atom, .mml, .rdf and more a browser renders as XML.
+OWN_SUFFIXES = (*MARKDOWN_SUFFIXES, ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico", ".css", ".txt",
+                ".pdf", ".json", ".woff", ".woff2", ".ttf")
+OWN_NAMES = ("CNAME",)  # GitHub Pages' custom domain, which `mkdocs gh-deploy` publishes from docs_dir
+# named apart in the error, as what a browser runs from the site when it serves one
 ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".xht", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt")
 SCRIPT_SUFFIXES = (".js", ".mjs")
 
@@ -221,7 +250,8 @@ def _refused_own_files(root: Path, found: list, scripts) -> None:
     """A RecurError naming every file of the own pages folder the site does not publish, before any is read:
     a symlink (a pull request's ``team-notes.txt`` leading to /etc/recur/token was served; one leading
     nowhere, as on a CI runner, passed --strict without a word), as the KB loader refuses an image that is
-    one; an HTML, SVG or XML file; a script that mkdocs.yml's extra_javascript does not name."""
+    one; a script that mkdocs.yml's extra_javascript does not name; any other file not of OWN_SUFFIXES
+    (an HTML, SVG or XML file named as one)."""
     where = display_path(root)
     bad = []
     for p in found:
@@ -231,13 +261,18 @@ def _refused_own_files(root: Path, found: list, scripts) -> None:
             bad.append(f"{display_path(p)}: is a symlink; the site does not copy it (put the file itself in {where})")
         elif not p.is_file():
             continue
+        elif suffix in SCRIPT_SUFFIXES:
+            if rel not in scripts:
+                bad.append(f"{display_path(p)}: a script in the site's own pages runs from the site wherever a page "
+                           "loads it; the site's own scripts are the ones mkdocs.yml's extra_javascript names "
+                           "(the maintainers' file): name it there, or remove it")
         elif suffix in ACTIVE_SUFFIXES:
             bad.append(f"{display_path(p)}: an HTML, SVG or XML file is published as it is and its scripts run "
                        "from the site; write the page in Markdown (an image as PNG or JPEG)")
-        elif suffix in SCRIPT_SUFFIXES and rel not in scripts:
-            bad.append(f"{display_path(p)}: a script in the site's own pages runs from the site wherever a page "
-                       "loads it; the site's own scripts are the ones mkdocs.yml's extra_javascript names "
-                       "(the maintainers' file): name it there, or remove it")
+        elif suffix not in OWN_SUFFIXES and p.name not in OWN_NAMES:
+            bad.append(f"{display_path(p)}: not a kind of file the site publishes from its own pages (Markdown, "
+                       f"{' '.join(s.lstrip('.') for s in OWN_SUFFIXES[len(MARKDOWN_SUFFIXES):])}, a script "
+                       "extra_javascript names); a browser may run it as it is")
     if bad:
         raise RecurError("site not built: file(s) in the site's own pages that it does not publish:\n  "
                          + "\n  ".join(bad))

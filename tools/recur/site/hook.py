@@ -155,13 +155,22 @@ def own_scripts(config) -> frozenset:
     return frozenset(posixpath.normpath(n) for n in names if n and "://" not in n and not n.startswith("/"))
 
 
+def own_base(config) -> Path:
+    """The folder of mkdocs.yml as mkdocs joined docs_dir to it (not resolved: a symlink between the two
+    is what ``recur.site.generate._own_folder_checked`` looks for)."""
+    import os
+
+    return Path(os.path.abspath(os.path.dirname(config.config_file_path or "mkdocs.yml")))
+
+
 def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, index_path=None,
-            model_dir=None, extra_dir=None, extra_scripts=frozenset()) -> dict:
+            model_dir=None, extra_dir=None, extra_scripts=frozenset(), extra_base=None) -> dict:
     """Load the KB, compute the board and write the Markdown tree into ``src_dir``.
 
     ``model_dir``: the tuned model folder whose report the Retrieval model page shows (default: the
     KB's active tuned model, else its newest rejected candidate). ``extra_dir``: the site's own
-    pages (mkdocs.yml's docs_dir), copied in beside the generated ones; ``extra_scripts``: ``own_scripts``."""
+    pages (mkdocs.yml's docs_dir), copied in beside the generated ones; ``extra_scripts``: ``own_scripts``;
+    ``extra_base``: the folder of that mkdocs.yml, which the own pages must be inside."""
     from recur.kb.check import cross_checks
     from recur.kb.loader import load_kb
     from recur.problems.report import report_board
@@ -177,8 +186,9 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
     b = report_board(kb, as_of)
     stats = generate(kb, src_dir, as_of=as_of, board=b, lookalikes=lookalikes_for(kb, index_path),
                      edit_base=edit_url, model=find_model(kb_path, model_dir), extra_dir=extra_dir,
-                     extra_scripts=extra_scripts)
+                     extra_scripts=extra_scripts, extra_base=extra_base)
     state["own_files"] = frozenset(stats["own"])
+    state["own_pages"] = extra_dir  # for messages naming an own page (recur site does not run on_config)
     for rel in stats["shadowed"]:
         log.warning(f"recur: {Path(extra_dir) / rel}: the site generates a page of its own there, so this file is "
                     f"left out; rename it (and link it from your nav or another page)")
@@ -212,7 +222,7 @@ def on_config(config, **kwargs):
     state["own_pages"] = config.docs_dir
     try:
         stats = prepare(kb, src, as_of=as_of_date(), edit_url=edit_base(config), index_path=index_dir(config),
-                        extra_dir=config.docs_dir, extra_scripts=own_scripts(config))
+                        extra_dir=config.docs_dir, extra_scripts=own_scripts(config), extra_base=own_base(config))
     except RecurError as exc:  # mkdocs' one-line "Error: ..." and exit 1, as for its own config errors
         from mkdocs.exceptions import PluginError
 
@@ -268,8 +278,35 @@ def on_page_content(html, page, config, files, **kwargs):
     ):
         from recur.site.inert import inert_html
 
-        return inert_html(html)
+        _renamed_toc(page.toc)
+        clean = inert_html(html, own=own)
+        if own:
+            _say_removed(page.file.src_uri, html, clean)
+        return clean
     return html
+
+
+def _say_removed(rel: str, before: str, after: str) -> None:
+    """A warning naming an own page that lost elements to the sanitiser: raw HTML, or what an extension
+    the maintainers turned on writes (pymdownx.emoji's SVG icons), vanished from the page without a word."""
+    from recur.site.inert import removed_elements
+
+    removed = removed_elements(before, after)
+    if removed:
+        where = Path(state["own_pages"]) / rel if state["own_pages"] else Path(rel)
+        tags = ", ".join(f"<{tag}>" + (f" ({n})" if n > 1 else "") for tag, n in sorted(removed.items()))
+        log.warning(f"recur: {where}: the site removed {tags} from this page: it publishes no script, SVG, "
+                    "form or other HTML outside its allow-list (docs/site.md), raw or written by an extension")
+
+
+def _renamed_toc(items) -> None:
+    """The page's TOC (the theme's sidebar, the search plugin's sections) leads to the ids inert_html
+    renames (recur.kb.anchors.site_id): a reserved heading's entry led to an id the page no longer had."""
+    from recur.kb.anchors import site_id
+
+    for item in items or ():
+        item.id = site_id(item.id)
+        _renamed_toc(getattr(item, "children", ()))
 
 
 _KEEP = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)", re.S | re.I)

@@ -12,9 +12,11 @@ Markdown understood, the output is inert.
 
 from __future__ import annotations
 
+import re
+
 import nh3
 
-from recur.kb.anchors import RESERVED_ID_PREFIXES, site_keeps_id
+from recur.kb.anchors import RESERVED_ID_PREFIXES, site_id
 
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em", "h1", "h2",
@@ -38,33 +40,63 @@ ATTRIBUTES = {
 
 # ids and classes the theme's and Recur's scripts look up (mkdocs-material reads its settings from the first
 # #__config, recur-suggest.js its siteRoot() from it; both query .md-*, Recur's .recur-*): page text that
-# wrote them ("{: #__config }", attr_list) came first in the page and redirected the search index. Dropped
-# from what the page carries (ids: recur.kb.anchors.site_keeps_id, which `recur check` reads anchors by), but
-# for the class Recur's own pattern page writes and mkdocs-material's documented button classes (style only).
+# wrote them ("{: #__config }", attr_list) came first in the page and redirected the search index. Such an
+# id is renamed (recur.kb.anchors.site_id: a heading "MD-5 sums" keeps an anchor, #h-md-5-sums, and the
+# links to it follow); such a class is dropped, but for the class Recur's own pattern page writes and
+# mkdocs-material's documented button classes (style only).
 KEPT_CLASSES = {"recur-runbook", "md-button", "md-button--primary"}
+# a link's fragment on a page of the site (no scheme: not another host's page, whose ids are its own)
+_LOCAL_FRAGMENT = re.compile(r"^(?![A-Za-z][A-Za-z0-9+.-]*:)([^#]*)#(.+)$")
+
+
+# what pymdownx.tabbed writes (mkdocs-material's content tabs: radio inputs and the labels that select them),
+# allowed in the site's own pages only (the maintainers' mkdocs.yml turns the extension on): without them the
+# tab labels ran together ("LinuxmacOS"). Inert: no form, no script; a type other than radio is dropped.
+OWN_TAGS = TAGS | {"input", "label"}
+OWN_ATTRIBUTES = {**ATTRIBUTES, "input": {"type", "name", "checked"}, "label": {"for"}}
 
 
 def _reserved_dropped(element: str, attribute: str, value: str) -> str | None:
-    """nh3's attribute filter: an id, or each class, that starts as a reserved one does is dropped."""
-    if attribute == "id":
-        return value if site_keeps_id(value) else None
+    """nh3's attribute filter: an id that starts as a reserved one does is renamed, and a link's fragment
+    to it likewise (the headerlink and any [x](#md-5-sums)); each reserved class is dropped."""
+    if attribute in ("id", "for") or (element, attribute) == ("input", "name"):  # a label's for= names an id
+        return site_id(value)
+    if (element, attribute) == ("input", "type"):
+        return value if value.strip().lower() == "radio" else None
+    if attribute == "href" and (m := _LOCAL_FRAGMENT.match(value)):
+        return f"{m.group(1)}#{site_id(m.group(2))}"
     if attribute == "class":
         kept = [c for c in value.split() if c in KEPT_CLASSES or not c.lower().startswith(RESERVED_ID_PREFIXES)]
         return " ".join(kept) or None
     return value
 
 
-def inert_html(text: str) -> str:
-    """``text`` (a page's HTML content) with only allowed tags, attributes, URLs, ids and classes. Comments stay:
-    ``recur.site.hook`` puts its pre-rendered blocks back at ``<!--recur-slot:N-->`` placeholders."""
+def inert_html(text: str, own: bool = False) -> str:
+    """``text`` (a page's HTML content) with only allowed tags, attributes, URLs, ids and classes; ``own``: a
+    page of the site's own (``OWN_TAGS``). Comments stay: ``recur.site.hook`` puts its pre-rendered blocks
+    back at ``<!--recur-slot:N-->`` placeholders."""
     return nh3.clean(
         text,
-        tags=TAGS,
+        tags=OWN_TAGS if own else TAGS,
         clean_content_tags=DROP,
-        attributes=ATTRIBUTES,
+        attributes=OWN_ATTRIBUTES if own else ATTRIBUTES,
         attribute_filter=_reserved_dropped,
         url_schemes={"http", "https", "mailto"},
         filter_style_properties={"text-align"},  # what the tables extension writes
         strip_comments=False,
         link_rel=None,
     )
+
+
+_START_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")
+
+
+def removed_elements(before: str, after: str) -> dict:
+    """{tag: how many} of the elements ``inert_html`` took out of ``before`` (``after``): for a warning naming
+    what a page lost (an emoji's <svg>, a raw <iframe>), which was silent."""
+    count = {}
+    for tag in _START_TAG.findall(before):
+        count[tag.lower()] = count.get(tag.lower(), 0) + 1
+    for tag in _START_TAG.findall(after):
+        count[tag.lower()] = count.get(tag.lower(), 0) - 1
+    return {tag: n for tag, n in count.items() if n > 0}
