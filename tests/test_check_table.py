@@ -444,7 +444,7 @@ ROWS = [
         "follow-up-written-as-text",
         {INC: GOOD_INC.replace("patterns: [db-pool-exhausted]", "follow_ups:\n  - fix the pool")},
         f"{INC}:7: follow_ups[0]",
-        "must be a mapping of keys to values, not a string (an item holds title, status, owner, due, ticket, done: "
+        "must be a mapping of keys to values, not a string (an item holds title, status, owner, due, ticket, done, resolution: "
         "'- title: fix the pool')",
         "error",
     ),
