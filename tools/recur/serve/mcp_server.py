@@ -20,6 +20,7 @@ says of unknown tools.
 
 import logging
 import re
+import threading
 from collections.abc import Callable
 from typing import Annotated
 
@@ -722,7 +723,9 @@ def _write_tools(server: MCPServer, get_engine: Callable, severities: list[str])
         recorded, and same_as names the other."""
 
         given = {"title": title, "severity": severity, "description": description, "flags": flags}
-        return run_tool(lambda: _record(get_engine, given, patterns, allow_duplicate))
+        # ids read as get_pattern and past_incidents read them: "Disk-Full" and a resource URI were "unknown"
+        ids = [_pattern_id(p) for p in patterns]
+        return run_tool(lambda: _record(get_engine, given, ids, allow_duplicate))
 
 
 def _record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: bool) -> tuple[dict, str]:
@@ -751,7 +754,6 @@ def _record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: 
         flags=tuple(given["flags"]),
         patterns=tuple(patterns),
     )
-    kb = server_kb(engine)
     found = []  # (the suggestions, as candidates), made once the record is written: stored in it
 
     def suggest() -> tuple[list, list]:
@@ -759,12 +761,16 @@ def _record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: 
         found.append((answer, candidates_of(answer.results, kb.import_drafts())))
         return [], found[0][1]
 
-    same = None if allow_duplicate else _recorded_today(kb, new)
-    _still_wanted()
-    if same is not None and _retried(kb, new, same):  # its first call's answer lost: that record, not a second
-        suggest()
-        return _already(kb, new, same, found[0], recorded)
-    written = write(kb, new, patterns_field="patterns", ids_listed_by="list_patterns", suggest=suggest)
+    # the KB read, the look for today's record and the write as one step: tool calls run in worker threads, and
+    # two identical calls at once (a retry while the first still ran) both found nothing and both wrote
+    with _writing(engine.kb_dir):
+        kb = server_kb(engine)
+        same = None if allow_duplicate else _recorded_today(kb, new)
+        _still_wanted()
+        if same is not None and _retried(kb, new, same):  # its first call's answer lost: that record, not a second
+            suggest()
+            return _already(kb, new, same, found[0], recorded)
+        written = write(kb, new, patterns_field="patterns", ids_listed_by="list_patterns", suggest=suggest)
     out, text = _recorded(kb, new, written, found[0], recorded)
     if said := priority_note(kb, new.severity, "severity"):  # P1 recorded as sev1: said, as the CLI says it
         out["severity_note"] = said
@@ -777,6 +783,18 @@ def _record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: 
             "patterns or flags); if this was meant as that incident, the user can remove this record."
         )
     return out, text
+
+
+_WRITES: dict[str, threading.Lock] = {}  # a KB folder (resolved) -> the lock its record_incident calls take
+_WRITES_GUARD = threading.Lock()
+
+
+def _writing(kb_dir) -> threading.Lock:
+    """The one lock of the KB at ``kb_dir``, shared by every server in this process that writes into it."""
+    from pathlib import Path
+
+    with _WRITES_GUARD:
+        return _WRITES.setdefault(str(Path(kb_dir).resolve()), threading.Lock())
 
 
 def _still_wanted() -> None:
@@ -811,7 +829,10 @@ def _retried(kb, new, inc) -> bool:
     except RecurError:
         return False  # refused when written, as any call with it
     flags = [f for f in map(one_line, new.flags) if has_text(f)]
-    return severity == inc.severity and set(new.patterns) == set(inc.patterns) and flags == list(inc.flags)
+    # the record's flags are Flag objects (text, status, note): compared by text, a retried call with flags was
+    # never a retry (a string is no Flag) and each retry wrote another record (found in review)
+    recorded = [getattr(f, "text", f) for f in inc.flags]
+    return severity == inc.severity and set(new.patterns) == set(inc.patterns) and flags == recorded
 
 
 def _already(kb, new, inc, suggested: tuple, recorded) -> tuple[dict, str]:

@@ -1,0 +1,88 @@
+"""MCP record_incident's retries and the read tools over a KB the server cannot read, driven by the official SDK's
+client over the server in this process (fake:64): a retried call with flags or pattern ids in any case records
+once, two identical calls at once record once."""
+
+from __future__ import annotations
+
+import threading
+
+import anyio
+from kbfactory import small_kb
+from mcp import Client
+from test_mcp import call, in_process, run_async, session
+
+from recur.retrieval.engine import Engine
+
+
+def _records(kb) -> set:
+    return set((kb / "incidents").rglob("*.md"))
+
+
+def test_a_retried_record_incident_with_flags_records_once(tmp_path):
+    """Found in review: a retry was matched by comparing the call's flags (strings) with the record's (Flag
+    objects), so a call with flags was never a retry, and each retry wrote another record (same_as naming the
+    first)."""
+    kb = small_kb(tmp_path / "kb")
+    before = _records(kb)
+    args = {"title": "Queue stuck", "severity": "sev3", "description": "queue stuck", "flags": ["check disk", "b"]}
+
+    async def work(client):
+        return [await call(client, "record_incident", args) for _ in range(2)]
+
+    (e1, first, _), (e2, again, said) = session(in_process(kb, tmp_path / "index", allow_writes=True), work)
+    assert not e1 and not e2, said
+    assert again.get("already_recorded") is True and again["id"] == first["id"] and "same_as" not in again
+    assert said.startswith(f"Already recorded today as {first['id']}")
+    assert len(_records(kb) - before) == 1
+
+
+def test_record_incident_takes_pattern_ids_in_any_case_as_get_pattern_does(tmp_path):
+    """Found in review: record_incident patterns [" Disk-Full "] was refused ("unknown pattern id(s)") where
+    get_pattern and past_incidents take the id in any case, with spaces around it, or as its resource URI."""
+    kb = small_kb(tmp_path / "kb")
+    base = {"title": "Disk full again", "severity": "sev3", "description": "no space"}
+    given = [" Disk-Full ", "recur://patterns/db-pool-exhausted"]
+
+    async def work(client):
+        return [await call(client, "record_incident", {**base, "patterns": given}) for _ in range(2)]
+
+    (e1, first, said), (e2, again, _) = session(in_process(kb, tmp_path / "index", allow_writes=True), work)
+    assert not e1 and not e2, said
+    assert sorted(first["linked"]) == ["db-pool-exhausted", "disk-full"]
+    assert again.get("already_recorded") is True and again["id"] == first["id"]
+
+
+def test_two_identical_record_incident_calls_at_once_record_once(tmp_path):
+    """Found in review: tool calls run in worker threads, and the look for a record made today and the write
+    were not one step: two identical calls arriving together (a client's retry while the first still ran) both
+    found nothing and both wrote. The getter holds both calls until both have reached it, so they go on
+    together."""
+    from recur.serve.mcp_server import build_server
+
+    kb = small_kb(tmp_path / "kb")
+    engine = Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True)
+    before = _records(kb)
+    together = threading.Barrier(2, timeout=60)
+
+    def loading():
+        together.wait()
+        return engine
+
+    args = {"title": "Broker 3 disk full", "severity": "sev2", "description": "No space left on device"}
+    answers: list = []
+
+    async def main():
+        async with Client(build_server(loading, allow_writes=True), read_timeout_seconds=120) as client:
+
+            async def one():
+                answers.append(await call(client, "record_incident", args))
+
+            async with anyio.create_task_group() as group:
+                group.start_soon(one)
+                group.start_soon(one)
+
+    run_async(main())
+    assert [err for err, _, _ in answers] == [False, False], answers
+    assert answers[0][1]["id"] == answers[1][1]["id"]
+    assert sorted(bool(out.get("already_recorded")) for _, out, _ in answers) == [False, True]
+    assert len(_records(kb) - before) == 1
