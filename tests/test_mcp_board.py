@@ -331,8 +331,8 @@ def test_answers_from_an_index_older_than_the_kb_say_so_and_name_the_files(tmp_p
     """Found in review: with `recur mcp` running, a pattern edited or moved away was answered from the old index
     with no word of it, and the moved one's resource said to run `recur check` (which finds nothing wrong) where
     `recur index` mends it. Every answer then carries `stale` (the changed files) and a first line of text naming
-    them, as `recur serve` compares them (index.changed_files), incident records aside; the resource says to
-    rebuild the index."""
+    them, as `recur serve` compares them (index.kb_changes), incident records too (the index holds them); the
+    resource says to rebuild the index."""
     from mcp.shared.exceptions import MCPError
 
     kb = small_kb(tmp_path / "kb")
@@ -344,7 +344,7 @@ def test_answers_from_an_index_older_than_the_kb_say_so_and_name_the_files(tmp_p
             edited = kb / "patterns/capacity/disk-full.md"
             edited.write_text(edited.read_text().replace('"Disk full on a host"', '"Disk full (edited)"', 1))
             (kb / "patterns/network/dns-failure.md").rename(tmp_path / "dns-failure.md")
-            # an incident recorded since is not counted: past_incidents and problem_report read incidents fresh
+            # an incident recorded since counts, as /healthz counts it: get_pattern's incidents come from the index
             write(
                 kb,
                 "incidents/2026/INC-2026-0099.md",
@@ -365,7 +365,7 @@ def test_answers_from_an_index_older_than_the_kb_say_so_and_name_the_files(tmp_p
     with ThreadPoolExecutor(1) as pool:
         before, (doc, listed, unknown), refused = pool.submit(asyncio.run, main()).result()
     assert "stale" not in before.structured_content and not before.content[0].text.startswith("Note:")
-    files = ["patterns/capacity/disk-full.md", "patterns/network/dns-failure.md"]
+    files = ["incidents/2026/INC-2026-0099.md", "patterns/capacity/disk-full.md", "patterns/network/dns-failure.md"]
     for answer in (doc, listed):
         assert answer.structured_content["stale"]["files"] == files and answer.structured_content["stale"]["more"] == 0
         first = answer.content[0].text.splitlines()[0]

@@ -129,3 +129,35 @@ def test_get_pattern_with_a_site_url_reads_only_the_incident_files_it_links_and_
     assert moved[1]["incidents"][0]["url"] == f"{SITE}/incidents/2025/{iid}.html"
     assert [sorted(i) for i in gone[1]["incidents"]] == [["date", "id", "title"]]
     assert gone[1]["incidents"][0]["id"] == iid and gone[1]["url"] == f"{SITE}/patterns/capacity/{pid}.html"
+
+
+def test_an_index_only_server_marks_no_answer_stale_and_an_incident_recorded_since_counts_as_in_healthz(tmp_path):
+    """Found in review: with no KB folder (an index-only deployment, or the KB gone) every MCP answer was marked
+    stale, naming every file the index records as changed (changed_files counts them all removed), where /healthz
+    says nothing (no KB to compare with); and MCP left incident records out where /healthz counts them, though
+    get_pattern's incidents come from the index. One rule (index.kb_changes) now answers both."""
+    import shutil
+
+    from kbfactory import write
+
+    from recur.retrieval import index as index_mod
+
+    kb = small_kb(tmp_path / "kb")
+    engine = Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True)
+    from recur.serve.mcp_server import build_server
+
+    server = build_server(lambda: engine, stale_every=0)  # looked at every call: no waiting in a test
+    record = (kb / "incidents/2026/INC-2026-0001.md").read_text().replace("0001", "0077")
+
+    async def work(client):
+        write(kb, "incidents/2026/INC-2026-0077.md", record)
+        recorded = await call(client, "get_pattern", {"id": "disk-full"})
+        shutil.rmtree(kb)
+        gone = await call(client, "get_pattern", {"id": "disk-full"})
+        return recorded, gone
+
+    (err, recorded, _), (err2, gone, text) = session(server, work)
+    assert not err and not err2
+    assert recorded["stale"]["files"] == ["incidents/2026/INC-2026-0077.md"]
+    assert "stale" not in gone and not text.startswith("Note:")
+    assert index_mod.kb_changes(engine.manifest, kb) is None  # what /healthz reads: nothing to compare with

@@ -241,7 +241,10 @@ class _Server(MCPServer):
         await self._loaded()
         wanted = CLIENT_GONE.set(_gone_check(context))  # copied into the tool's worker thread
         try:
-            return await self._stale.noted(await super().call_tool(name, arguments, context))
+            result = await super().call_tool(name, arguments, context)
+            # record_incident's answer is its write's: the record it wrote is a change since the index, and its
+            # own answer said "this answer comes from the old index, ... may be out of date"
+            return result if name == "record_incident" else await self._stale.noted(result)
         except ToolError as exc:
             if isinstance(exc, UnexpectedToolError) or not isinstance(exc.__cause__, ValidationError):
                 raise
@@ -289,13 +292,10 @@ class _Server(MCPServer):
         return f"unknown argument(s): {', '.join(extra)} ({name} takes {', '.join(sorted(known)) or 'none'})"
 
 
-INCIDENTS = "incidents/"  # the KB's incident records, under this folder (kb.incident_record writes them there)
-
-
 class Staleness:
     """Whether the KB's files changed since the served index was built (a pattern edited or moved away while
     the server runs), looked at most every ``every`` seconds, as `recur serve` looks (retrieval.index's
-    ``changed_files``, ``shown_files``): every answer from the old index then carries ``stale`` and a line of
+    ``kb_changes``, ``shown_files``): every answer from the old index then carries ``stale`` and a line of
     text naming the files. Nothing said it, and an assistant read an edited pattern's old runbook as current
     (found in an MCP integrator's review)."""
 
@@ -315,12 +315,11 @@ class Staleness:
         if engine is was and time.monotonic() - when < self._every:
             return changed
         try:
-            changed = index_mod.changed_files(engine.manifest, engine.kb_dir)
-        except (OSError, TypeError, AttributeError):  # no KB folder to compare with (an index-only deployment)
+            # /healthz's rule (index.kb_changes): incident records count, as the index holds them (get_pattern's
+            # incidents, suggest's "seen before"); no KB folder (an index-only deployment) is nothing to compare
+            changed = index_mod.kb_changes(engine.manifest, engine.kb_dir) or []
+        except OSError:  # the KB folder gone mid-walk: nothing to compare with
             changed = []
-        # an incident recorded since (record_incident's own, a teammate's) is not counted: past_incidents and
-        # problem_report read the incidents from the files, and every answer after a recording said "stale"
-        changed = [name for name in changed if not name.startswith(INCIDENTS)]
         self._looked = (engine, time.monotonic(), changed)
         return changed
 
