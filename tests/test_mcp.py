@@ -1843,7 +1843,7 @@ def test_record_incident_says_what_the_assistant_and_the_user_can_do(tmp_path):
 
     async def work(client):
         return [
-            await call(client, "record_incident", {**base, "description": "x", "patterns": ["nope", "Disk-Full"]}),
+            await call(client, "record_incident", {**base, "description": "x", "patterns": ["nope", "disk-fll"]}),
             await call(client, "record_incident", {**base, "description": "  \n "}),
             await call(client, "suggest_patterns", {"text": "what should we order for lunch on friday"}),
             await call(client, "record_incident", {**base, "description": "FATAL: sorry, too many clients already"}),
@@ -1854,7 +1854,7 @@ def test_record_incident_says_what_the_assistant_and_the_user_can_do(tmp_path):
     )
     folder = str((kb / "patterns").resolve())
     assert bad_id and bad_ids == (
-        "patterns: unknown pattern id(s) nope, Disk-Full (did you mean disk-full?); ids are the file names under "
+        "patterns: unknown pattern id(s) nope, disk-fll (did you mean disk-full?); ids are the file names under "
         f"{folder}/; list_patterns lists them"
     )
     assert empty and empty_text.startswith("description: is empty")

@@ -331,8 +331,8 @@ def test_answers_from_an_index_older_than_the_kb_say_so_and_name_the_files(tmp_p
     """Found in review: with `recur mcp` running, a pattern edited or moved away was answered from the old index
     with no word of it, and the moved one's resource said to run `recur check` (which finds nothing wrong) where
     `recur index` mends it. Every answer then carries `stale` (the changed files) and a first line of text naming
-    them, as `recur serve` compares them (index.changed_files), incident records aside; the resource says to
-    rebuild the index."""
+    them, as `recur serve` compares them (index.kb_changes), incident records too (the index holds them); the
+    resource says to rebuild the index."""
     from mcp.shared.exceptions import MCPError
 
     kb = small_kb(tmp_path / "kb")
@@ -344,7 +344,7 @@ def test_answers_from_an_index_older_than_the_kb_say_so_and_name_the_files(tmp_p
             edited = kb / "patterns/capacity/disk-full.md"
             edited.write_text(edited.read_text().replace('"Disk full on a host"', '"Disk full (edited)"', 1))
             (kb / "patterns/network/dns-failure.md").rename(tmp_path / "dns-failure.md")
-            # an incident recorded since is not counted: past_incidents and problem_report read incidents fresh
+            # an incident recorded since counts, as /healthz counts it: get_pattern's incidents come from the index
             write(
                 kb,
                 "incidents/2026/INC-2026-0099.md",
@@ -365,7 +365,7 @@ def test_answers_from_an_index_older_than_the_kb_say_so_and_name_the_files(tmp_p
     with ThreadPoolExecutor(1) as pool:
         before, (doc, listed, unknown), refused = pool.submit(asyncio.run, main()).result()
     assert "stale" not in before.structured_content and not before.content[0].text.startswith("Note:")
-    files = ["patterns/capacity/disk-full.md", "patterns/network/dns-failure.md"]
+    files = ["incidents/2026/INC-2026-0099.md", "patterns/capacity/disk-full.md", "patterns/network/dns-failure.md"]
     for answer in (doc, listed):
         assert answer.structured_content["stale"]["files"] == files and answer.structured_content["stale"]["more"] == 0
         first = answer.content[0].text.splitlines()[0]
@@ -376,3 +376,34 @@ def test_answers_from_an_index_older_than_the_kb_say_so_and_name_the_files(tmp_p
     assert unknown.is_error and "stale" not in unknown.structured_content  # an error is not an answer
     assert refused is not None and "its file is gone" in refused and "rebuild the index (`recur index`)" in refused
     assert "recur check" not in refused
+
+
+def test_an_owner_who_owns_nothing_is_said_by_one_rule_the_owners_capped_and_unowned_when_all_are_owned(tmp_path):
+    """Found in review: `recur report --owner` and problem_report each said a name that owns nothing their own way,
+    MCP naming every owner however many, and both said "'(unowned)' owns nothing on this board; its owners: ..."
+    when every item has an owner. One rule (problems.owner.nothing_owned): (unowned) is "nothing is unowned", and
+    the owners are named up to 20, then how many more."""
+    kb = small_kb(tmp_path / "kb")
+    for n in range(25):
+        write_pattern(
+            kb, f"fix-{n:02d}", "storage", title=f"Fix {n}", extra_front=f"fix: {{status: open, owner: team-{n:02d}}}\n"
+        )
+    cli_args = ("report", "--kb", str(kb), "--as-of", AS_OF, "--format", "json", "--owner")
+    board = json.loads(
+        CliRunner().invoke(cli, ["report", "--kb", str(kb), "--as-of", AS_OF, "--format", "json"]).stdout
+    )
+    owners = list(board["by_owner"])
+    assert "(unowned)" not in owners and len(owners) == 25  # every item listed by owner has one
+    answers = calls(
+        served(kb, tmp_path / "i"), *(("problem_report", {"as_of": AS_OF, "owner": o}) for o in ("(unowned)", "zed"))
+    )
+    printed = [CliRunner().invoke(cli, [*cli_args, o]) for o in ("(unowned)", "zed")]
+    unowned = "nothing is unowned on this board: every item listed by owner has one"
+    named = f"'zed' owns nothing on this board; its owners: {', '.join(owners[:20])} and 5 more"
+    assert f"{unowned}." in answers[0][2].splitlines() and f"{named}." in answers[1][2].splitlines()
+    assert [p.exit_code for p in printed] == [0, 0]
+    assert (
+        f"warning: {unowned}" in printed[0].stderr.splitlines()
+        and f"warning: {named}" in printed[1].stderr.splitlines()
+    )
+    assert "owns nothing" not in answers[0][2] + printed[0].stderr

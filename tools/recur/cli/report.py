@@ -159,7 +159,7 @@ def _gate(b: dict, fail_on: tuple, recurrence_days: int) -> None:
 def _owned(b: dict, name: str) -> dict:
     """``problems.owner.for_owner`` (the rule MCP's problem_report ``owner`` shares), warning on stderr when
     NAME owns nothing on the board (a misspelt name gave an empty report), with the owners it has."""
-    from recur.problems.owner import for_owner, owns_nothing
+    from recur.problems.owner import for_owner, nothing_owned, owns_nothing
     from recur.util.errors import RecurError
 
     try:
@@ -167,12 +167,7 @@ def _owned(b: dict, name: str) -> dict:
     except RecurError as exc:  # a usage error, as click says of a bad option: exit 2
         raise click.BadParameter(str(exc), param_hint="'--owner'") from None
     if owns_nothing(mine):
-        owners = list(b["by_owner"])
-        click.echo(
-            f"warning: {name!r} owns nothing on this board; its owners: "
-            + (", ".join(owners[:20]) + (f" and {len(owners) - 20} more" if owners[20:] else "") or "none"),
-            err=True,
-        )
+        click.echo(f"warning: {nothing_owned(name, b['by_owner'])}", err=True)
     return mine
 
 

@@ -66,6 +66,22 @@ def owns_nothing(b: dict) -> bool:
     return not any(b[k] for k in (*OWNED, "recurrence_after_fix")) and not any(b["recurring"].values())
 
 
+OWNERS_SHOWN = 20  # owners named when a name owns nothing; then how many more
+
+
+def nothing_owned(name: str, owners) -> str:
+    """What `recur report --owner` and MCP's problem_report say of a board narrowed to ``name`` that lists nothing
+    (``owns_nothing``), ``owners`` the whole board's (its ``by_owner``): a misspelt name, most likely, so the
+    owners there are, the first ``OWNERS_SHOWN``. Each surface said it its own way, MCP with every owner however
+    many, and of ``(unowned)`` both said "'(unowned)' owns nothing on this board; its owners: ..." when every item
+    has an owner (found in review)."""
+    if owner_key(name) == owner_key(UNOWNED):
+        return "nothing is unowned on this board: every item listed by owner has one"
+    owners = list(owners)
+    more = f" and {len(owners) - OWNERS_SHOWN} more" if len(owners) > OWNERS_SHOWN else ""
+    return f"{name!r} owns nothing on this board; its owners: {', '.join(owners[:OWNERS_SHOWN]) + more or 'none'}"
+
+
 def _recount(c: dict, b: dict) -> dict:
     """The counts of a narrowed board, of what it lists; the incidents of the last 30 and 90 days stay the KB's."""
     return {

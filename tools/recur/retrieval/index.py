@@ -491,6 +491,18 @@ def changed_files(manifest: dict, kb_root) -> list[str]:
     return [name for name in differ if not _same_file(recorded, built, now, kb_root, name)]
 
 
+def kb_changes(manifest: dict, kb_root) -> list[str] | None:
+    """The KB's files changed since the index was built (``changed_files``), or None when there is no KB folder to
+    compare with (an index-only deployment, a KB gone): the one rule `recur serve`'s /healthz ``stale`` and the MCP
+    tools' ``stale`` follow. Incident records count: the index holds them too (get_pattern's incidents, suggest's
+    "seen before"). Without a folder, changed_files names every file the index records as removed, and MCP marked
+    every answer of an index-only deployment stale (found in review). An OSError (the folder gone mid-walk) is the
+    caller's to say."""
+    if kb_root is None or not Path(kb_root).is_dir():
+        return None
+    return changed_files(manifest, kb_root)
+
+
 def shown_files(names: list, most: int = 5) -> str:
     """``names`` as a message lists them: the first ``most``, then how many more. Each name's control characters
     are escaped: a file named "x\nerror: ..." (from a pull) said a log line of its own in the server's log, and an

@@ -14,7 +14,7 @@ counts and ``filtered``) and ``limit`` cuts its lists too (``more`` counts what 
 from __future__ import annotations
 
 from recur.problems.board import UNOWNED, owner_key
-from recur.problems.owner import NOT_OWNED, for_owner, owns_nothing
+from recur.problems.owner import NOT_OWNED, for_owner, nothing_owned, owns_nothing
 from recur.util.errors import RecurError
 
 SHOWN = 10  # items per list in the text when no limit is given; the structured content then has them all
@@ -75,7 +75,7 @@ def board_text(b: dict, shown: int, cut: bool = False, owners: dict | None = Non
             f"after a fix by their fix's owner ({', '.join(f['left_out'])} have no owner and are left out)."
         )
         if owns_nothing(b):
-            lines.append(f"{f['owner']!r} owns nothing on this board; its owners: {', '.join(owners or {}) or 'none'}.")
+            lines.append(f"{nothing_owned(f['owner'], owners or {})}.")
     # one owner's board lists all their open work, the overdue first (a team asks what it owes, not only what is late)
     mine = bool(b.get("filtered"))
     overdue_fixes = _late_first(b["fixes"]) if mine else [f for f in b["fixes"] if f.get("overdue")]

@@ -20,6 +20,7 @@ says of unknown tools.
 
 import logging
 import re
+import threading
 from collections.abc import Callable
 from typing import Annotated
 
@@ -240,7 +241,10 @@ class _Server(MCPServer):
         await self._loaded()
         wanted = CLIENT_GONE.set(_gone_check(context))  # copied into the tool's worker thread
         try:
-            return await self._stale.noted(await super().call_tool(name, arguments, context))
+            result = await super().call_tool(name, arguments, context)
+            # record_incident's answer is its write's: the record it wrote is a change since the index, and its
+            # own answer said "this answer comes from the old index, ... may be out of date"
+            return result if name == "record_incident" else await self._stale.noted(result)
         except ToolError as exc:
             if isinstance(exc, UnexpectedToolError) or not isinstance(exc.__cause__, ValidationError):
                 raise
@@ -288,13 +292,10 @@ class _Server(MCPServer):
         return f"unknown argument(s): {', '.join(extra)} ({name} takes {', '.join(sorted(known)) or 'none'})"
 
 
-INCIDENTS = "incidents/"  # the KB's incident records, under this folder (kb.incident_record writes them there)
-
-
 class Staleness:
     """Whether the KB's files changed since the served index was built (a pattern edited or moved away while
     the server runs), looked at most every ``every`` seconds, as `recur serve` looks (retrieval.index's
-    ``changed_files``, ``shown_files``): every answer from the old index then carries ``stale`` and a line of
+    ``kb_changes``, ``shown_files``): every answer from the old index then carries ``stale`` and a line of
     text naming the files. Nothing said it, and an assistant read an edited pattern's old runbook as current
     (found in an MCP integrator's review)."""
 
@@ -314,12 +315,11 @@ class Staleness:
         if engine is was and time.monotonic() - when < self._every:
             return changed
         try:
-            changed = index_mod.changed_files(engine.manifest, engine.kb_dir)
-        except (OSError, TypeError, AttributeError):  # no KB folder to compare with (an index-only deployment)
+            # /healthz's rule (index.kb_changes): incident records count, as the index holds them (get_pattern's
+            # incidents, suggest's "seen before"); no KB folder (an index-only deployment) is nothing to compare
+            changed = index_mod.kb_changes(engine.manifest, engine.kb_dir) or []
+        except OSError:  # the KB folder gone mid-walk: nothing to compare with
             changed = []
-        # an incident recorded since (record_incident's own, a teammate's) is not counted: past_incidents and
-        # problem_report read the incidents from the files, and every answer after a recording said "stale"
-        changed = [name for name in changed if not name.startswith(INCIDENTS)]
         self._looked = (engine, time.monotonic(), changed)
         return changed
 
@@ -471,6 +471,8 @@ def build_server(
 
 
 def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False, site_url: str | None = None) -> None:
+    where = IncidentPaths()  # get_pattern's incident files, read once (not the whole KB on every call)
+
     def paged(rows: list[dict]) -> list[dict]:
         return with_urls(rows, site_url)
 
@@ -501,7 +503,7 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
         detection, permanent fix and its status, linked incidents and look-alikes (patterns it is confused
         with, and what tells them apart)."""
 
-        return run_tool(lambda: _get_pattern(get_engine(), _pattern_id(id), site_url))
+        return run_tool(lambda: _get_pattern(get_engine(), _pattern_id(id), site_url, where))
 
     @server.tool(annotations=READ_ONLY)
     def list_patterns(
@@ -527,10 +529,45 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
         return run_tool(work)
 
 
-def _get_pattern(engine, pattern_id: str, site_url: str | None) -> tuple[dict, str]:
+class IncidentPaths:
+    """The KB file of each incident id, from one reading of the KB, trusted while each file asked for has the size
+    and time it had then (a stat of each, no walk): read whole on every get_pattern call, a KB of 1,000 patterns
+    and 1,000 incidents took 706 ms a call instead of 0.8 ms (found in review). An id it does not know, or a file
+    moved or changed since, and the KB is read again."""
+
+    def __init__(self):
+        self._lock = threading.Lock()  # tool calls run in worker threads
+        self._read: tuple = (None, {})  # (the KB folder read, {incident id: (its file, [size, mtime_ns])})
+
+    def paths(self, engine, ids: list[str]) -> dict[str, str]:
+        """{id: the incident's KB-relative file} of those of ``ids`` the KB has; ``kb_unavailable`` as server_kb."""
+        from pathlib import Path
+
+        root = Path(engine.kb_dir)
+        with self._lock:
+            read, known = self._read
+            if read != root or not all(self._same(root, known.get(i)) for i in ids):
+                kb = server_kb(engine)
+                signature = kb.signature or {}
+                known = {i.id: (i.relpath, signature.get(i.relpath)) for i in kb.incidents.values()}
+                self._read = (root, known)
+            return {i: known[i][0] for i in ids if i in known}
+
+    @staticmethod
+    def _same(root, entry) -> bool:
+        if entry is None or entry[1] is None:
+            return False
+        try:
+            st = (root / entry[0]).stat()
+        except OSError:
+            return False
+        return [st.st_size, st.st_mtime_ns] == list(entry[1])
+
+
+def _get_pattern(engine, pattern_id: str, site_url: str | None, where: IncidentPaths) -> tuple[dict, str]:
     (doc,) = with_urls([pat.pattern_object(engine.docs, pattern_id, pat.retired(engine.manifest))], site_url)
     if site_url:  # its incidents and look-alikes linked too (the docs promise every pattern and incident a url)
-        doc["incidents"] = _incident_pages(engine, doc, site_url)
+        doc["incidents"] = _incident_pages(engine, doc, site_url, where)
         doc["look_alikes"] = [
             {**a, "url": pat.site_page(site_url, engine.docs[a["id"]]["path"])} if a.get("id") in engine.docs else a
             for a in doc.get("look_alikes") or []
@@ -538,11 +575,18 @@ def _get_pattern(engine, pattern_id: str, site_url: str | None) -> tuple[dict, s
     return doc, render_pattern(doc)
 
 
-def _incident_pages(engine, doc: dict, site_url: str) -> list[dict]:
+def _incident_pages(engine, doc: dict, site_url: str, where: IncidentPaths) -> list[dict]:
     """The pattern's incidents (the index's id, date and title) each with its file's ``path`` and page ``url``:
-    the index records no path, so the KB is read for it, as past_incidents reads it (an incident's file need
-    not be named by its id)."""
-    paths = {i.id: i.relpath for i in server_kb(engine).incidents_for(doc["id"])}
+    the index records no path (an incident's file is named by its id, but its year folder need not be its date's),
+    so ``where`` finds it. A KB the server cannot read (an index-only deployment: Engine.open answers from the index
+    alone) leaves them as the index has them: get_pattern was ``kb_unavailable`` there, where it answers without a
+    site URL."""
+    try:
+        paths = where.paths(engine, [i["id"] for i in doc["incidents"] if i.get("id")])
+    except pat.ApiFailure as exc:
+        if exc.code != "kb_unavailable":
+            raise
+        return doc["incidents"]
     return [
         {**i, "path": paths[i["id"]], "url": pat.site_page(site_url, paths[i["id"]])} if i.get("id") in paths else i
         for i in doc["incidents"]
@@ -722,7 +766,9 @@ def _write_tools(server: MCPServer, get_engine: Callable, severities: list[str])
         recorded, and same_as names the other."""
 
         given = {"title": title, "severity": severity, "description": description, "flags": flags}
-        return run_tool(lambda: _record(get_engine, given, patterns, allow_duplicate))
+        # ids read as get_pattern and past_incidents read them: "Disk-Full" and a resource URI were "unknown"
+        ids = [_pattern_id(p) for p in patterns]
+        return run_tool(lambda: _record(get_engine, given, ids, allow_duplicate))
 
 
 def _record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: bool) -> tuple[dict, str]:
@@ -751,7 +797,6 @@ def _record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: 
         flags=tuple(given["flags"]),
         patterns=tuple(patterns),
     )
-    kb = server_kb(engine)
     found = []  # (the suggestions, as candidates), made once the record is written: stored in it
 
     def suggest() -> tuple[list, list]:
@@ -759,12 +804,16 @@ def _record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: 
         found.append((answer, candidates_of(answer.results, kb.import_drafts())))
         return [], found[0][1]
 
-    same = None if allow_duplicate else _recorded_today(kb, new)
-    _still_wanted()
-    if same is not None and _retried(kb, new, same):  # its first call's answer lost: that record, not a second
-        suggest()
-        return _already(kb, new, same, found[0], recorded)
-    written = write(kb, new, patterns_field="patterns", ids_listed_by="list_patterns", suggest=suggest)
+    # the KB read, the look for today's record and the write as one step: tool calls run in worker threads, and
+    # two identical calls at once (a retry while the first still ran) both found nothing and both wrote
+    with _writing(engine.kb_dir):
+        kb = server_kb(engine)
+        same = None if allow_duplicate else _recorded_today(kb, new)
+        _still_wanted()
+        if same is not None and _retried(kb, new, same):  # its first call's answer lost: that record, not a second
+            suggest()
+            return _already(kb, new, same, found[0], recorded)
+        written = write(kb, new, patterns_field="patterns", ids_listed_by="list_patterns", suggest=suggest)
     out, text = _recorded(kb, new, written, found[0], recorded)
     if said := priority_note(kb, new.severity, "severity"):  # P1 recorded as sev1: said, as the CLI says it
         out["severity_note"] = said
@@ -777,6 +826,18 @@ def _record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: 
             "patterns or flags); if this was meant as that incident, the user can remove this record."
         )
     return out, text
+
+
+_WRITES: dict[str, threading.Lock] = {}  # a KB folder (resolved) -> the lock its record_incident calls take
+_WRITES_GUARD = threading.Lock()
+
+
+def _writing(kb_dir) -> threading.Lock:
+    """The one lock of the KB at ``kb_dir``, shared by every server in this process that writes into it."""
+    from pathlib import Path
+
+    with _WRITES_GUARD:
+        return _WRITES.setdefault(str(Path(kb_dir).resolve()), threading.Lock())
 
 
 def _still_wanted() -> None:
@@ -811,7 +872,10 @@ def _retried(kb, new, inc) -> bool:
     except RecurError:
         return False  # refused when written, as any call with it
     flags = [f for f in map(one_line, new.flags) if has_text(f)]
-    return severity == inc.severity and set(new.patterns) == set(inc.patterns) and flags == list(inc.flags)
+    # the record's flags are Flag objects (text, status, note): compared by text, a retried call with flags was
+    # never a retry (a string is no Flag) and each retry wrote another record (found in review)
+    recorded = [getattr(f, "text", f) for f in inc.flags]
+    return severity == inc.severity and set(new.patterns) == set(inc.patterns) and flags == recorded
 
 
 def _already(kb, new, inc, suggested: tuple, recorded) -> tuple[dict, str]:

@@ -249,7 +249,7 @@ class EngineHolder:
         (no KB folder) has nothing to compare with."""
         self._stale_checked = time.monotonic()
         engine = self.engine
-        if engine is None or not Path(engine.kb_dir).is_dir():
+        if engine is None:
             self.stale = None
             return
         from recur.retrieval import index as index_mod
@@ -257,9 +257,12 @@ class EngineHolder:
         folders = self.folders()
         kb = at(folders, "<kb>")
         try:
-            changed = index_mod.changed_files(engine.manifest, engine.kb_dir)
+            changed = index_mod.kb_changes(engine.manifest, engine.kb_dir)  # the rule MCP's answers follow too
         except OSError as exc:  # the KB folder went away mid-walk: say so at the next look
             return self._say("stale", said(kb, " cannot be read: ", elsewhere(str(exc), folders)), STALE_CLEARED)
+        if changed is None:  # no KB folder (an index-only deployment): nothing to compare with
+            self.stale = None
+            return
         if not changed:
             return self._say("stale", None, STALE_CLEARED)
         named = index_mod.shown_files(changed)  # control characters escaped there
