@@ -39,6 +39,20 @@ def _printed(output: str, said: str) -> list[str]:
     return shlex.split(command)
 
 
+def _record_then_link(run, kb: str, index: str) -> list:
+    """``recur incident new --kb KB``, then the "link it later" command it printed, run as printed: it must
+    name ``--kb KB`` and link in that KB. Returns the printed command's arguments."""
+    res = run("incident", "new", "--kb", kb, "--index", index, "-t", "disk full", "-s", "sev3", "-d",
+              "No space left on device on the node")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    said = next(s for s in ("Link one later: ", "If one fits, link it later: ") if s in res.stdout)
+    args = _printed(res.stdout, said)
+    assert args[:4] == ["incident", "link", "--kb", kb], args
+    linked = run(*[a if a != "PATTERN_ID" else "disk-full" for a in args])
+    assert linked.exit_code == 0, linked.output
+    return args
+
+
 def test_suggest_s_record_command_records_into_the_kb_searched(kb2):
     res = kb2("suggest", "--kb", "kb2", "--index", "idx2", "disk full on the node, no space left on device")
     assert res.exit_code == 0, res.output
@@ -49,14 +63,7 @@ def test_suggest_s_record_command_records_into_the_kb_searched(kb2):
 
 
 def test_incident_new_s_link_later_command_links_in_that_kb(kb2):
-    res = kb2("incident", "new", "--kb", "kb2", "--index", "idx2", "-t", "disk full", "-s", "sev3", "-d",
-              "No space left on device on the node")  # fmt: skip
-    assert res.exit_code == 0, res.output
-    said = next(s for s in ("Link one later: ", "If one fits, link it later: ") if s in res.stdout)
-    args = _printed(res.stdout, said)
-    assert args[:4] == ["incident", "link", "--kb", "kb2"], args
-    linked = kb2(*[a if a != "PATTERN_ID" else "disk-full" for a in args])
-    assert linked.exit_code == 0, linked.output
+    _record_then_link(kb2, "kb2", "idx2")
 
 
 def test_report_s_close_commands_name_the_kb(kb2):
@@ -95,14 +102,7 @@ def test_a_printed_command_acts_on_the_kb_given_not_the_one_recur_kb_names(kb2, 
     must link in ./kb; without --kb it read kb2 (found in review), which has no such incident."""
     small_kb(tmp_path / "kb")
     monkeypatch.setenv(config.env("kb"), "kb2")
-    res = kb2("incident", "new", "--kb", "kb", "--index", "idx", "-t", "disk full", "-s", "sev3", "-d",
-              "No space left on device on the node")  # fmt: skip
-    assert res.exit_code == 0, res.output
-    said = next(s for s in ("Link one later: ", "If one fits, link it later: ") if s in res.stdout)
-    args = _printed(res.stdout, said)
-    assert args[:4] == ["incident", "link", "--kb", "kb"], args
-    linked = kb2(*[a if a != "PATTERN_ID" else "disk-full" for a in args])
-    assert linked.exit_code == 0, linked.output
+    args = _record_then_link(kb2, "kb", "idx")
     iid = args[4]
     assert "disk-full" in (tmp_path / "kb" / "incidents" / "2026" / f"{iid}.md").read_text()
     assert not list((tmp_path / "kb2").rglob(f"{iid}.md"))
