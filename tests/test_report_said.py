@@ -3,35 +3,17 @@ cut, the fixes with no due date, and recurrences older than the gate's window (a
 
 import datetime as dt
 import json
+from functools import partial
 
 from click.testing import CliRunner
-from kbfactory import write, write_pattern
+from kbfactory import write_pattern
+from test_problems_board import incident as board_incident
 
 from recur.cli.main import cli
 from recur.problems.report import render_text
 
-
-def incident(root, iid, date, patterns=(), extra="", title=None, severity="sev3"):
-    write(
-        root,
-        f"incidents/{date[:4]}/{iid}.md",
-        "\n".join(
-            [
-                "---",
-                f"id: {iid}",
-                f"title: {title or 'Incident ' + iid}",
-                f"date: {date}",
-                f"severity: {severity}",
-                f"patterns: [{', '.join(patterns)}]",
-                extra.rstrip(),
-                "---",
-                "",
-                "## Summary",
-                "Something happened.",
-                "",
-            ]
-        ),
-    )
+# test_problems_board's incident file (one writer for both), at sev3 as this file's tests were written
+incident = partial(board_incident, severity="sev3")
 
 
 def report(root, *args):
