@@ -310,9 +310,9 @@ def test_github_keeps_a_notice_free_for_saying_how_many_have_no_annotation():
 
 
 def test_the_job_summary_keeps_each_problem_on_its_row():
-    from recur.kb.check import github_summary
+    from recur.kb.check import github_summary_rows
 
-    text = github_summary([Problem("kb/a|b.md", 0, "cases", "a | b\nc <pattern id> & d", "notice")], 0)
+    text = github_summary_rows([Problem("kb/a|b.md", 0, "cases", "a | b\nc <pattern id> & d", "notice")], 0)[0]
     assert "| notice | kb/a\\|b.md |  | cases | a \\| b c &lt;pattern id&gt; &amp; d |" in text.splitlines()
 
 

@@ -719,11 +719,6 @@ def github_notice(title: str, message: str) -> str:
 SUMMARY_BYTES = 1_000_000
 
 
-def github_summary(problems: list[Problem], unannotated: int, workspace=None, limit: int = SUMMARY_BYTES) -> str:
-    """``problems`` as Markdown for a GitHub job summary (``github_summary_rows``), the text alone."""
-    return github_summary_rows(problems, unannotated, workspace, limit)[0]
-
-
 def github_summary_rows(
     problems: list[Problem], unannotated: int, workspace=None, limit: int = SUMMARY_BYTES
 ) -> tuple[str, int]:
@@ -855,15 +850,10 @@ def _kb_above(path):
     return None
 
 
-def in_named(problem: Problem, root, named: list[str]) -> bool:
-    """True when ``problem`` is in one of ``named`` (relative paths from ``named_files``; a
-    folder holds everything under it)."""
-    return named_test(root, named)(problem.path)
-
-
 def named_test(root, named: list[str]):
-    """A test of a shown path (a problem's file): whether it is one of ``named`` or under one, as ``in_named``
-    says it of a problem. `recur check FILES` keeps the authoring warnings to these files with it."""
+    """A test of a shown path (a problem's file): whether it is one of ``named`` (relative paths from
+    ``named_files``) or under one (a folder holds everything under it). `recur check FILES` shows the problems
+    in these files and keeps the authoring warnings to them with it."""
     import os
 
     # by strings, the working folder read once: pathlib and os.path.abspath for each of a KB's 8,574 problems
