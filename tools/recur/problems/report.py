@@ -408,21 +408,13 @@ def closing_line(b: dict, flags: str = "") -> str | None:
     if not (c["reviews_pending"] or c["follow_ups_open"] or c["flags_open"]):
         return None
     # a follow-up with no due date is given one from the command line too, no YAML to edit
-    due = "; give one with no due date its date: recur incident follow-up ID WHICH --due YYYY-MM-DD"
-    line = (
-        "Close them with: recur incident review ID --done · recur incident follow-up ID WHICH --done · "
-        "recur incident flag ID --done WHICH (WHICH: the number, ticket or words the list shows)"
+    due = f"; give one with no due date its date: recur incident follow-up {flags}ID WHICH --due YYYY-MM-DD"
+    return (
+        f"Close them with: recur incident review {flags}ID --done · recur incident follow-up {flags}ID WHICH --done · "
+        f"recur incident flag {flags}ID --done WHICH (WHICH: the number, ticket or words the list shows)"
         + (due if c.get("follow_ups_no_due") else "")
-        + ("; link one needing analysis to its pattern: recur incident link ID" if c.get("unknown") else "")
+        + (f"; link one needing analysis to its pattern: recur incident link {flags}ID" if c.get("unknown") else "")
     )
-    return _with_flags(line, flags) if flags else line
-
-
-def _with_flags(line: str, flags: str) -> str:
-    """Each `recur incident SUB` of ``line`` followed by ``flags``."""
-    for sub in ("review", "follow-up", "flag", "link"):
-        line = line.replace(f"recur incident {sub} ", f"recur incident {sub} {flags}")
-    return line
 
 
 def render_text(b: dict, style=_plain, limit: int | None = None, flags: str = "") -> str:
