@@ -170,6 +170,14 @@ def default(name: str):
     return SETTINGS[name].default
 
 
+def today(given=None):
+    """The day Recur counts from: ``given`` (a date or an ISO string), else RECUR_TODAY, else the clock's date.
+    One rule for check's future-date warnings, the problem board's "dated after" and `recur incident list`."""
+    from recur.util.dates import given_date
+
+    return given_date(given if given is not None else get("today"), env("today"))
+
+
 def where_flags(kb_dir=None, index_dir=None) -> str:
     """``--kb DIR `` (and ``--index DIR ``) for a command Recur prints for the user to copy, when this run read
     a knowledge base (an index) other than the default: without them the command read or wrote ./kb (found in

@@ -726,7 +726,7 @@ def list_incidents(kb_dir, since, days, pattern_id, unlinked, as_json):
     if since and days:
         raise click.UsageError("--since DATE and --days N both say where the list starts: give one of them")
     # the configured today (RECUR_TODAY), as `recur report` dates its board: the clock's date ignored it
-    today = given_date(config.get("today"), config.env("today"))
+    today = config.today()
     start = given_date(since, "--since") if since else shift(today, 1 - days) if days else None
     kb = load_kb(kb_dir)
     if pattern_id:

@@ -43,9 +43,9 @@ from recur.kb.parse import (
 )
 from recur.kb.records import KB, Pattern
 from recur.kb.schema import KEBAB, PATTERN, meant_key
-from recur.util.dates import after_today, given_date
+from recur.util.dates import after_today
 from recur.util.errors import Problem
-from recur.util.text import STOPWORDS
+from recur.util.text import STOPWORDS, cut
 
 PLACEHOLDER = placeholders.WORD  # the exact lines ``recur new`` leaves to replace: recur.kb.placeholders
 
@@ -169,10 +169,6 @@ def _runbook_lines(kb: KB, p: Pattern) -> list[int]:
 # -- the authoring warnings ---------------------------------------------------------------
 
 
-def _today(today) -> dt.date:
-    return given_date(today if today is not None else config.get("today"), config.env("today"))
-
-
 def authoring_warnings(
     kb: KB, stale_days: int | None = None, today: dt.date | str | None = None, only=None, **_ignored
 ) -> list[Problem]:
@@ -188,7 +184,7 @@ def authoring_warnings(
     """
     if stale_days is None:
         stale_days = config.get("stale_days")
-    now = _today(today)
+    now = config.today(today)
     out: list[Problem] = []
     copies: dict = {}  # id -> every pattern record read with it (two or more: a duplicate id)
     sizes: dict = {}  # category -> its number of patterns
@@ -1219,5 +1215,4 @@ def _ready_draft(p: Pattern, shown: str) -> list[Problem]:
 
 
 def _short(text: str, n: int = 50) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
+    return cut(text, n)

@@ -527,10 +527,9 @@ def report_board(kb, day, uncounted: tuple | None = None, today: dt.date | None 
     incident dated after cannot have happened yet (``dated_after``); default the clock's (``RECUR_TODAY``)."""
     from recur import config
     from recur.problems.board import board
-    from recur.util.dates import given_date
 
     if today is None:
-        today = given_date(config.get("today"), config.env("today"))
+        today = config.today()
     return {**board(kb, day, today=today), **not_counted(kb, uncounted=uncounted)}
 
 
