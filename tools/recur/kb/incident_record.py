@@ -17,7 +17,7 @@ from recur.kb.writer import dumps, flow_list, plain, q, section_text
 from recur.util.dates import require_in_range
 from recur.util.errors import AlreadyExists, RecurError
 from recur.util.files import editing, write_atomic
-from recur.util.text import caseless, has_text, one_line, without_controls
+from recur.util.text import caseless, cut, has_text, one_line, without_controls
 
 ID_RE = re.compile(r"^INC-(\d{4})-(\d+)$")
 
@@ -546,13 +546,8 @@ def incident_command(text: str, limit: int = 1500, pattern: str | None = None, f
     terminal's `recur suggest` whatever the answer: recorded incidents are what the board counts. ``flags``:
     config.where_flags of the run, its --kb and --index when not the defaults."""
     first = next((line for line in text.splitlines() if line.strip()), text)
-    line = f"recur incident new {flags}-t {shlex.quote(_cut(first, 80))} -d {shlex.quote(_cut(text, limit))}"
+    line = f"recur incident new {flags}-t {shlex.quote(cut(first, 80))} -d {shlex.quote(cut(text, limit))}"
     return line + (f" --pattern {shlex.quote(pattern)}" if pattern else "")
-
-
-def _cut(text: str, limit: int) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def no_match_text(linked, report: str = "recur report") -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TypedDict
 
 from recur.util.dates import happened
+from recur.util.text import cut
 
 
 class Why(TypedDict):
@@ -170,8 +171,7 @@ def flat(text: str) -> str:
 
 def short(text: str, n: int) -> str:
     """For quotes (why): an excerpt is enough to recognise what matched."""
-    text = flat(text)
-    return text if len(text) <= n else text[: n - 1] + "…"
+    return cut(text, n)
 
 
 def why_text(r: dict, n: int = 3, chars: int = 90) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from recur.problems.board import UNOWNED, owner_key
 from recur.problems.owner import NOT_OWNED, for_owner, nothing_owned, owns_nothing
 from recur.util.errors import RecurError
+from recur.util.text import cut
 
 SHOWN = 10  # items per list in the text when no limit is given; the structured content then has them all
 # the lists ``limit`` cuts (recurring: each window's) and whose rows get their page's ``url``: those someone owns
@@ -135,8 +136,7 @@ TITLE = 120  # characters of a title in the text: a recorded title runs to any l
 
 
 def _short(title) -> str:
-    text = " ".join(str(title or "").split())
-    return text if len(text) <= TITLE else text[: TITLE - 1] + "…"
+    return cut(title or "", TITLE)
 
 
 def _page(row: dict) -> str:

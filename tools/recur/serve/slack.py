@@ -37,7 +37,7 @@ from recur.retrieval.patterns import site_page
 from recur.retrieval.results import check_both, confidence_text, likelier, match_line
 from recur.serve.deps import Settings, engine_loading, errors, load_pauses
 from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, error_body, unexpected_message
-from recur.util.text import has_text
+from recur.util.text import cut, has_text
 
 WINDOW = 5 * 60  # seconds: Slack's own bound on a request's age, and how long a signature is remembered
 SHOWN = 3  # patterns in a reply
@@ -133,11 +133,6 @@ def _typed(text: str) -> str:
     return _MARKS.sub(lambda m: _LOOKALIKE[m.group()], _esc(text))
 
 
-def _cut(text: str, limit: int) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def incident_line(query: str, limit: int = 1500) -> str:
     """The ``recur incident new`` command that records this text (kb.incident_record.incident_command, as the
     terminal's `recur suggest` gives it), its Slack code-block markup out."""
@@ -178,13 +173,13 @@ def _result_blocks(r: dict, query: str, site_url: str | None, votes: bool = True
     from slack_sdk.models.blocks import ActionsBlock, DividerBlock, MarkdownTextObject, SectionBlock
 
     url = site_page(site_url, r["path"])
-    title = _esc(_cut(r["title"], 200))
+    title = _esc(cut(r["title"], 200))
     name = f"<{url}|{title}>" if url else title
     conf = _esc(confidence_text(r))  # with its probability, as the terminal and the site's badge say it
     head = f"*{r['rank']}. {name}*  ·  {conf}  ·  {_esc(r['severity'])}  ·  `{_esc(r['id'])}`"
     body = _card_body(r, url)
     value = _vote_value(query, r["id"])
-    blocks = [DividerBlock(), SectionBlock(text=MarkdownTextObject(text=_cut(head, MAX_SECTION)))]
+    blocks = [DividerBlock(), SectionBlock(text=MarkdownTextObject(text=cut(head, MAX_SECTION)))]
     if body:
         blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(body)[:MAX_SECTION])))
     if not votes:
@@ -209,14 +204,14 @@ def _card_body(r: dict, url: str | None) -> list[str]:
     if r["confidence"] == "low":
         where = f" (<{url}|its page>)" if url else f" (`{_esc(r['id'])}` in the knowledge base)"
         return [f"_Low match: check it fits before you follow its runbook{where}._"] if r["runbook"] else []
-    body = [f"{n}. {_esc(_cut(step, 600))}" for n, step in enumerate(r["runbook"][:2], 1)]
+    body = [f"{n}. {_esc(cut(step, 600))}" for n, step in enumerate(r["runbook"][:2], 1)]
     body = (["*First steps*"] + body) if body else []
     if r["evidence"]:
-        body.append(f"*Preserve first:* {_esc(_cut(r['evidence'][0], 600))}")
+        body.append(f"*Preserve first:* {_esc(cut(r['evidence'][0], 600))}")
     # what tells it from a look-alike shown beside it, as the authors wrote it (distinguish:): the line
     # that settles "inode-exhaustion or disk-full?", which the terminal, MCP and the site's box show
     for a in [a for a in r.get("look_alikes") or [] if a.get("by")][:1]:
-        body.append(f"*vs* `{_esc(a['id'])}`: {_esc(_cut(a['by'], 600))}")
+        body.append(f"*vs* `{_esc(a['id'])}`: {_esc(cut(a['by'], 600))}")
     return body
 
 
@@ -245,7 +240,7 @@ def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = Fal
     # shown, or a typed <!channel> would ping the channel from the notification text or the code block; its
     # mrkdwn marks are look-alikes there too (_typed): the top-level text is mrkdwn where a client shows it
     # instead of the blocks, where "*disk* _full_" formatted as it did in the blocks before they had _typed
-    shown = _typed(_cut(query, 300))
+    shown = _typed(cut(query, 300))
     said = answer.get("query_note")  # a log searched by its error lines: said before the lines it shows
     said = f"_{_typed(said[0].upper() + said[1:])}._\n" if said else ""  # names a pasted alert, as typed
     if answer["no_known_pattern"]:
@@ -255,13 +250,13 @@ def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = Fal
         head = f"{said}*No known pattern* matches “{shown}”. Record it, so it shows as needs analysis:\n```"
         head += _record_line(query, MAX_SECTION - len(tail) - len(head) - 3) + "```"
         intro = _cut_block(head, MAX_SECTION - len(tail)) + tail
-        fallback = f"Recur: no known pattern matches “{_typed(_cut(query, 100))}”"
+        fallback = f"Recur: no known pattern matches “{_typed(cut(query, 100))}”"
     else:
         # what the results are, by confidence (results.match_line: low ones are not called matches), and
         # a result below the first rated more likely right (results.check_both), as every surface says them
         line, both = match_line(results, answer.get("likelier")), check_both(results, answer.get("likelier"))
         intro = f"{said}*{line}* for “{shown}”" + (f".\n{_esc(both)}." if both else ":")
-        fallback = f"Recur: {_notified(results)} for “{_typed(_cut(query, 100))}”"
+        fallback = f"Recur: {_notified(results)} for “{_typed(cut(query, 100))}”"
     blocks = [SectionBlock(text=MarkdownTextObject(text=_cut_block(intro)))]
     for r in results:
         blocks += _result_blocks(r, query, site_url, votes)
@@ -285,7 +280,7 @@ def _notified(results: list) -> str:
     if not credible:
         return "possible matches, all of low confidence,"
     pick = credible[0] if k is None else k
-    title = _esc(_cut(results[pick]["title"], 200))
+    title = _esc(cut(results[pick]["title"], 200))
     if pick == 0:
         return title + (f" and {len(results) - 1} more" if len(results) > 1 else "")
     why = "rated more likely right than #1: check both" if k is not None else "#1 is of low confidence"

@@ -404,6 +404,13 @@ def yaml_string(text: str) -> str:
     return yaml.safe_dump(text, default_style='"', allow_unicode=True, width=1 << 30).strip()
 
 
+def cut(text, limit: int) -> str:
+    """``text`` on one line, cut to ``limit`` characters ending in "…" when longer: a quote, a title, a command's
+    argument (one rule for the answers' why, Slack's blocks, MCP's report text and check's messages)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def cut_list(lines, limit: int = 20, more: str = "… and {n} more") -> list[str]:
     """The first ``limit`` of ``lines``, then, when some were left out, ``more`` with ``{n}`` the
     number left out: a long list of problems shown in full would push the first ones off screen."""
