@@ -23,32 +23,28 @@ SHOWN = 10  # items per list in the text when no limit is given; the structured 
 # (``owner`` keeps them by the owner's name, as `recur report --owner` does: ``problems.owner``), those of no one
 # (``owner`` empties them) and the recurrences after a fix (kept by their fix's owner)
 CUT = ("follow_ups", "follow_ups_no_due", "fixes", *NOT_OWNED, "recurrence_after_fix")
+# of those, the lists whose rows name a KB file (``path``): the recurring rows and the recurrences after a fix name
+# a pattern or an incident by id alone, so they get no url
+PAGED = ("follow_ups", "follow_ups_no_due", "fixes", *NOT_OWNED)
 
 
 def board_answer(board: dict, *, owner: str | None, limit: int | None, paged) -> tuple[dict, str]:
     """(structured, text) of problem_report. ``paged(rows)``: the rows with their pages' ``url``
     (mcp_server.with_urls with the server's site URL)."""
-    b = {**board, "recurring": dict(board["recurring"])}
+    b = dict(board)
     if owner is not None:  # the one rule of `recur report --owner`
         try:
             b = for_owner(b, owner)
         except RecurError as exc:  # a blank name (" @ "): the tool's invalid_request, naming the argument
             raise RecurError(f"owner: {exc}") from None
-    for name in CUT:
-        b[name] = _paged(b[name], paged)
-    for days in b["recurring"]:
-        b["recurring"][days] = _paged(b["recurring"][days], paged)
+    for name in PAGED:
+        b[name] = paged(b[name])
     # the text's headline counts the whole KB, then says what the owner owns (the structured counts are the owner's)
     text = board_text({**b, "counts": board["counts"]}, limit or SHOWN, cut=limit is not None, owners=board["by_owner"])
     if limit is not None:
         b = {**b, "recurring": dict(b["recurring"])}
         b["more"] = _cut(b, limit)
     return b, text
-
-
-def _paged(rows: list, paged) -> list:
-    """Each row with a KB ``path`` with its page's ``url`` (the recurring rows name a pattern by id alone)."""
-    return paged(rows) if all("path" in r for r in rows) else rows
 
 
 def _cut(b: dict, limit: int) -> dict:
