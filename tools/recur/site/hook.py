@@ -219,7 +219,6 @@ def on_config(config, **kwargs):
         return config
     kb = kb_dir(config)
     src = src_dir(config, kb)
-    state["own_pages"] = config.docs_dir
     try:
         stats = prepare(kb, src, as_of=as_of_date(), edit_url=edit_base(config), index_path=index_dir(config),
                         extra_dir=config.docs_dir, extra_scripts=own_scripts(config), extra_base=own_base(config))
