@@ -29,8 +29,9 @@ PAGED = ("follow_ups", "follow_ups_no_due", "fixes", *NOT_OWNED)
 
 
 def board_answer(board: dict, *, owner: str | None, limit: int | None, paged) -> tuple[dict, str]:
-    """(structured, text) of problem_report. ``paged(rows)``: the rows with their pages' ``url``
-    (mcp_server.with_urls with the server's site URL)."""
+    """(structured, text) of problem_report. ``board``: built for ``owner`` (``report_board``'s ``owner``: its
+    recurring lists ranked among the owner's patterns before the cut); ``paged(rows)``: the rows with their pages'
+    ``url`` (mcp_server.with_urls with the server's site URL)."""
     b = dict(board)
     if owner is not None:  # the one rule of `recur report --owner`
         try:
