@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from recur.problems.board import UNOWNED, owner_key
 from recur.problems.owner import NOT_OWNED, for_owner, nothing_owned, owns_nothing
+from recur.problems.report import fix_state, fix_words
 from recur.util.errors import RecurError
 from recur.util.text import cut
 
@@ -164,15 +165,19 @@ def _review_line(r: dict) -> str:
 
 
 def _recurring_line(r: dict) -> str:
-    f = r.get("fix")
-    if r.get("retired"):
-        fix = "retired" + (f", superseded by {', '.join(r['superseded_by'])}" if r.get("superseded_by") else "")
-    elif f is None:
+    """A recurring pattern with its fix's state by the one rule (``fix_state``) `recur report`'s fix column and the
+    site's board follow: a done fix the pattern recurred after "did not hold" (this text had its own rule, and
+    said "fix done" of it as of one that held)."""
+    parts = fix_state(r)
+    if parts["kind"] == "retired":
+        fix = fix_words(parts, ", ".join(parts["successors"]))
+    elif parts["kind"] == "none":
         fix = "no permanent fix recorded"
     else:
-        fix = f"fix {f['status']}" + (f", owner {f['owner']}" if f.get("owner") else "")
-        fix += (f", due {f['due']}" if f.get("due") and f["status"] != "done" else "") + _late(f)
-        fix += f", done {f['done']}" if f.get("done") else ""
+        f = parts["fix"]
+        fix = f"fix {fix_words(parts)}" + (f", owner {f['owner']}" if f.get("owner") else "")
+        if parts["kind"] == "open":  # by when, and how late: a fix still to chase
+            fix += (f", due {f['due']}" if f.get("due") else "") + _late(f)
     return f"{r['pattern']}: {_short(r['title'])} ({r['count']} incidents, last {r['last']}; {fix})"
 
 
