@@ -455,3 +455,22 @@ def test_problem_report_text_says_a_recurring_patterns_fix_by_the_rule_of_recur_
     assert said["left-be"].endswith("(2 incidents, last 2026-05-22; fix wont-fix, owner carol)")
     report = CliRunner().invoke(cli, ["report", "--kb", str(kb), "--as-of", AS_OF]).stdout
     assert "done 2026-05-15, did not hold" in report and "done 2026-05-25, did not hold" not in report
+
+
+def test_problem_report_links_and_cuts_the_open_fixes_with_no_due_date_as_its_other_lists(tmp_path):
+    """Found in review: problem_report left fixes_no_due out of its lists, so with the site's URL its rows had no
+    `url` (every other list of KB files has one) and `limit` did not cut it (`more` never counted it)."""
+    kb = fixes_kb(tmp_path / "kb")
+    whole, cut, dans = calls(
+        served(kb, tmp_path / "i", site_url=SITE),
+        ("problem_report", {"as_of": AS_OF}),
+        ("problem_report", {"as_of": AS_OF, "limit": 2}),
+        ("problem_report", {"as_of": AS_OF, "owner": "dan", "limit": 1}),
+    )
+    rows = whole[1]["fixes_no_due"]
+    assert [r["pattern"] for r in rows] == ["undated-0", "undated-1", "undated-2"]  # the oldest first
+    assert [r["url"] for r in rows] == [f"{SITE}/patterns/storage/undated-{n}.html" for n in range(3)]
+    assert not cut[0] and [r["pattern"] for r in cut[1]["fixes_no_due"]] == ["undated-0", "undated-1"]
+    assert cut[1]["more"]["fixes_no_due"] == 1 and cut[1]["counts"]["fixes_no_due"] == 3
+    assert not dans[0] and [r["pattern"] for r in dans[1]["fixes_no_due"]] == ["undated-0"]
+    assert dans[1]["more"] == {"fixes": 2, "fixes_no_due": 2}

@@ -14,7 +14,7 @@ counts and ``filtered``) and ``limit`` cuts its lists too (``more`` counts what 
 from __future__ import annotations
 
 from recur.problems.board import UNOWNED, owner_key
-from recur.problems.owner import NOT_OWNED, for_owner, nothing_owned, owns_nothing
+from recur.problems.owner import NOT_OWNED, OWNED, for_owner, nothing_owned, owns_nothing
 from recur.problems.report import fix_state, fix_words
 from recur.util.errors import RecurError
 from recur.util.text import cut
@@ -22,11 +22,12 @@ from recur.util.text import cut
 SHOWN = 10  # items per list in the text when no limit is given; the structured content then has them all
 # the lists ``limit`` cuts (recurring: each window's) and whose rows get their page's ``url``: those someone owns
 # (``owner`` keeps them by the owner's name, as `recur report --owner` does: ``problems.owner``), those of no one
-# (``owner`` empties them) and the recurrences after a fix (kept by their fix's owner)
-CUT = ("follow_ups", "follow_ups_no_due", "fixes", *NOT_OWNED, "recurrence_after_fix")
+# (``owner`` empties them) and the recurrences after a fix (kept by their fix's owner). By ``problems.owner``'s own
+# tuples: written out, the open fixes with no due date were left out, never cut by ``limit`` nor given a url
+CUT = (*OWNED, *NOT_OWNED, "recurrence_after_fix")
 # of those, the lists whose rows name a KB file (``path``): the recurring rows and the recurrences after a fix name
 # a pattern or an incident by id alone, so they get no url
-PAGED = ("follow_ups", "follow_ups_no_due", "fixes", *NOT_OWNED)
+PAGED = (*OWNED, *NOT_OWNED)
 
 
 def board_answer(board: dict, *, owner: str | None, limit: int | None, paged) -> tuple[dict, str]:
