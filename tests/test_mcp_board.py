@@ -474,3 +474,23 @@ def test_problem_report_links_and_cuts_the_open_fixes_with_no_due_date_as_its_ot
     assert cut[1]["more"]["fixes_no_due"] == 1 and cut[1]["counts"]["fixes_no_due"] == 3
     assert not dans[0] and [r["pattern"] for r in dans[1]["fixes_no_due"]] == ["undated-0"]
     assert dans[1]["more"] == {"fixes": 2, "fixes_no_due": 2}
+
+
+def test_a_recurrence_after_a_fix_names_its_incident_record_and_links_its_page(tmp_path):
+    """Found in review: the board's recurrences after a fix carried no `path`, unlike every other incident row, so
+    problem_report gave them no `url` (its text no link) and a JSON reader had no file to open. Each names its
+    incident record's path in the KB now; MCP links the page `recur report --site-url` links."""
+    kb = fixes_kb(tmp_path / "kb")
+    printed = CliRunner().invoke(cli, ["report", "--kb", str(kb), "--as-of", AS_OF, "--format", "json"])
+    [after] = json.loads(printed.stdout)["recurrence_after_fix"]
+    assert (after["incident"], after["pattern"]) == ("INC-2026-0032", "broke-again")
+    assert after["path"] == "incidents/2026/INC-2026-0032.md" and (kb / after["path"]).is_file()
+    page = f"{SITE}/incidents/2026/INC-2026-0032.html"
+    ((err, board, text),) = calls(served(kb, tmp_path / "i", site_url=SITE), ("problem_report", {"as_of": AS_OF}))
+    assert not err and [r["url"] for r in board["recurrence_after_fix"]] == [page]
+    lines = text.splitlines()
+    assert lines[lines.index("Recurred after a permanent fix (1):") + 1].endswith(f"(2026-05-15) {page}")
+    md = CliRunner().invoke(
+        cli, ["report", "--kb", str(kb), "--as-of", AS_OF, "--format", "markdown", "--site-url", SITE]
+    )
+    assert f"[INC-2026-0032]({page})" in md.stdout

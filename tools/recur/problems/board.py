@@ -60,7 +60,8 @@ Keys of the returned dict:
 - ``recurrence_after_fix``: an incident matched a pattern whose fix is ``done`` with a ``done`` date
   before the incident's date — the fix did not hold: {incident, title, pattern, pattern_title,
   fix_done, incident_date, days_after_fix, fix_owner (the fix's owner, else the pattern's: whose fix did not
-  hold, as ``recur report --owner`` and MCP's problem_report ``owner`` list it; null when none)}; newest first.
+  hold, as ``recur report --owner`` and MCP's problem_report ``owner`` list it; null when none), path (the
+  incident record's, in the KB, as other incident rows have it)}; newest first.
 - ``trends``: {"months": ["YYYY-MM", ...] (the ``months`` months ending with as_of's month),
   "total": [count per month], "by_category": {category: [counts]}, "by_service": {service: [counts]}}.
   An incident counts once per distinct category of its patterns (``unknown`` when it has none but
@@ -583,6 +584,7 @@ def _after_fix(patterns, incidents) -> list:
                         "incident_date": _iso(i.date),
                         "days_after_fix": (i.date - p.fix.done).days,
                         "fix_owner": p.fix.owner or p.owner,
+                        "path": i.relpath,  # the incident's, as every incident row's: a page to link
                     }
                 )
     return after_fix

@@ -20,14 +20,12 @@ from recur.util.errors import RecurError
 from recur.util.text import cut
 
 SHOWN = 10  # items per list in the text when no limit is given; the structured content then has them all
-# the lists ``limit`` cuts (recurring: each window's) and whose rows get their page's ``url``: those someone owns
+# the lists ``limit`` cuts (recurring: each window's) and whose rows get their page's ``url`` (each names a KB file,
+# ``path``; the recurring rows name a pattern by id alone, and get none): those someone owns
 # (``owner`` keeps them by the owner's name, as `recur report --owner` does: ``problems.owner``), those of no one
 # (``owner`` empties them) and the recurrences after a fix (kept by their fix's owner). By ``problems.owner``'s own
 # tuples: written out, the open fixes with no due date were left out, never cut by ``limit`` nor given a url
 CUT = (*OWNED, *NOT_OWNED, "recurrence_after_fix")
-# of those, the lists whose rows name a KB file (``path``): the recurring rows and the recurrences after a fix name
-# a pattern or an incident by id alone, so they get no url
-PAGED = (*OWNED, *NOT_OWNED)
 
 
 def board_answer(board: dict, *, owner: str | None, limit: int | None, paged) -> tuple[dict, str]:
@@ -40,7 +38,7 @@ def board_answer(board: dict, *, owner: str | None, limit: int | None, paged) ->
             b = for_owner(b, owner)
         except RecurError as exc:  # a blank name (" @ "): the tool's invalid_request, naming the argument
             raise RecurError(f"owner: {exc}") from None
-    for name in PAGED:
+    for name in CUT:
         b[name] = paged(b[name])
     # the text's headline counts the whole KB, then says what the owner owns (the structured counts are the owner's)
     text = board_text({**b, "counts": board["counts"]}, limit or SHOWN, cut=limit is not None, owners=board["by_owner"])
@@ -185,7 +183,7 @@ def _recurring_line(r: dict) -> str:
 def _after_fix_line(r: dict) -> str:
     return (
         f"{r['incident']} ({r['incident_date']}): {_short(r['title'])}, pattern {r['pattern']}, "
-        f"{r['days_after_fix']} days after its fix was done ({r['fix_done']})"
+        f"{r['days_after_fix']} days after its fix was done ({r['fix_done']}){_page(r)}"
     )
 
 
