@@ -102,7 +102,7 @@ def report(
     kb = load_kb(kb_dir)
     uncounted = uncounted_problems(kb)  # found once, named two ways below
     # JSON and Markdown, read away from here: each file by its path in the KB
-    b = report_board(kb, day, uncounted)
+    b = report_board(kb, day, uncounted, owner=owner)  # its recurring lists the owner's, ranked before the cut
     if owner is not None:
         b = _owned(b, owner)
     shown = for_terminal(b)  # text for people: no control character from the KB acts on their terminal

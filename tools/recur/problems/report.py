@@ -520,17 +520,20 @@ def render_markdown(b: dict, limit: int | None = None, urls: dict | None = None,
     return "\n".join(lines).rstrip() + "\n"
 
 
-def report_board(kb, day, uncounted: tuple | None = None, today: dt.date | None = None) -> dict:
+def report_board(
+    kb, day, uncounted: tuple | None = None, today: dt.date | None = None, owner: str | None = None
+) -> dict:
     """The board as `recur report --format json`, its Markdown, MCP's problem_report and the site give
     it: with ``not_counted(kb)``, each file by its path in the KB. ``uncounted``: ``uncounted_problems(kb)``
     when the caller has it already (`recur report` names them from here as well). ``today``: the date an
-    incident dated after cannot have happened yet (``dated_after``); default the clock's (``RECUR_TODAY``)."""
+    incident dated after cannot have happened yet (``dated_after``); default the clock's (``RECUR_TODAY``).
+    ``owner``: its recurring lists are that owner's (``board``'s ``owner``), for ``problems.owner.for_owner``."""
     from recur import config
     from recur.problems.board import board
 
     if today is None:
         today = config.today()
-    return {**board(kb, day, today=today), **not_counted(kb, uncounted=uncounted)}
+    return {**board(kb, day, today=today, owner=owner), **not_counted(kb, uncounted=uncounted)}
 
 
 def uncounted_problems(kb) -> tuple[list, list]:

@@ -715,7 +715,8 @@ def _report_tools(server: MCPServer, get_engine: Callable, site_url: str | None 
             if limit is not None and not 1 <= limit <= pat.MAX_INCIDENTS:
                 raise pat.ApiFailure(f"limit: must be between 1 and {pat.MAX_INCIDENTS}")
             # blank as left out, as _given: "" was today and " " was "not a date"
-            b = report_board(server_kb(get_engine()), given_date(_given(as_of), "as_of"))
+            # built for the owner: its recurring lists ranked among the owner's patterns, then cut (board_answer)
+            b = report_board(server_kb(get_engine()), given_date(_given(as_of), "as_of"), owner=_given(owner))
             return board_answer(b, owner=_given(owner), limit=limit, paged=lambda rows: with_urls(rows, site_url))
 
         return run_tool(work)
