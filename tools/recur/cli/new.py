@@ -405,7 +405,7 @@ def incident(kb_dir, iid, title, date, severity, patterns, services, duration, s
         with _answered_from_stdin("--title", "--severity"):
             title = title or click.prompt("Title", type=TEXT)
             if date is None:
-                date = click.prompt("Date", default=dt.date.today().isoformat(), value_proc=_prompted_date)
+                date = click.prompt("Date", default=config.today().isoformat(), value_proc=_prompted_date)
             sevs = list(kb.severity)
             severity = severity or click.prompt(
                 f"Severity ({', '.join(sevs)})" if sevs else "Severity",

@@ -98,7 +98,7 @@ def report(
     """
     from recur.kb.loader import load_kb
 
-    day = given_date(as_of, "--as-of")
+    day = given_date(as_of, "--as-of") if as_of else config.today()
     kb = load_kb(kb_dir)
     uncounted = uncounted_problems(kb)  # found once, named two ways below
     # JSON and Markdown, read away from here: each file by its path in the KB

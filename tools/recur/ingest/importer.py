@@ -13,6 +13,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TypedDict
 
+from recur import config
 from recur.kb import placeholders
 from recur.kb.incident_record import review_json
 from recur.kb.records import Review, draft_mark
@@ -365,7 +366,7 @@ def resolve_meta(pm, kb, file, *, date=None, severity=None, today=None):
         where = "--date" if date else f"{file}: date"
         hint = "" if date else f" (read from {pm.date_source}); pass --date with the real one"
         raise RecurError(f"{where}: {out_of_range(day)}{hint}")
-    now = today or dt.date.today()
+    now = today or config.today()
     if date:
         notes.append("date: from --date")
     elif day is not None:
@@ -796,24 +797,24 @@ def import_postmortem(
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
     if date:  # a due date without its year is read against the date given, not the document's
         dues_against(pm, day)
-    dones_by(pm, today or dt.date.today())
+    dones_by(pm, today or config.today())
     notes += _same_source_notes(kb, source, sources) + _look_alike_notes(kb, title, day)
     numbered, iid = not iid, iid or next_id(kb, day.year)
     if iid in kb.incident_files:
         raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
     notes += ([] if "Summary" in pm.sections else ["no summary section; used the title"]) + read_notes
-    notes += _unrecorded_notes(pm, today or dt.date.today())
+    notes += _unrecorded_notes(pm, today or config.today())
     search = (lambda q: _search(kb_dir, index_dir, model, q, top)) if not patterns else None
     link, reason, unknown, answer, pending = _link(kb, search, _query(title, pm), patterns, threshold)
     cands = candidates_of(answer.results if answer else [], kb.import_drafts())
     linked = list(dict.fromkeys(patterns)) or ([link] if link else [])
     meta = _meta(iid, numbered, title, day, sev, triage, digest, source, "--date" if date else pm.date_source)
-    notes += _set_review_due(meta, pm, review_due) + _set_review_done(meta, pm, today or dt.date.today(), review_done)
+    notes += _set_review_due(meta, pm, review_due) + _set_review_done(meta, pm, today or config.today(), review_done)
     draft = draft and not linked and unknown and not pending  # a second draft would split one failure in two
     written = _write(kb, pm, meta, linked, cands, draft=draft, category=category, source_file=source, dry=dry_run)
     if pending:
         notes.append(f"no new draft written: {pending}, a draft an earlier import wrote, is the best candidate")
-    notes += _review_notes(kb, pm, written.review, meta, today or dt.date.today())
+    notes += _review_notes(kb, pm, written.review, meta, today or config.today())
     out = _imported(meta, pm, written, Link(link, reason, pending), unknown, cands, notes)
     return replace(out, dry_run=dry_run, **_searched(pm, answer))
 

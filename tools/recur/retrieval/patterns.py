@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from recur import config
 from recur.kb.incident_record import review_json
 from recur.kb.loader import read_again
 from recur.retrieval.results import happened_incidents
@@ -179,9 +180,9 @@ def incident_object(i) -> dict:
 
 
 def incidents_of(kb, pattern_ids: list[str], limit: int = MAX_INCIDENTS, as_of: dt.date | None = None) -> list[dict]:
-    """Incidents linked to any of ``pattern_ids`` dated up to ``as_of`` (default today, as the board
-    lists them: ``dates.happened``), newest first, each once."""
-    as_of = as_of or dt.date.today()
+    """Incidents linked to any of ``pattern_ids`` dated up to ``as_of`` (default ``config.today()``,
+    as the board lists them: ``dates.happened``), newest first, each once."""
+    as_of = as_of or config.today()
     seen = {}
     for pid in pattern_ids:
         for i in kb.incidents_for(pid):

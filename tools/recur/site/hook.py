@@ -47,8 +47,12 @@ def file_search() -> bool:
 
 
 def as_of_date(value: str | None = None) -> dt.date:
+    """The site's board date: --as-of, else RECUR_AS_OF, else today as every command takes it (RECUR_TODAY,
+    else the clock: ``config.today``)."""
     from recur.util.dates import given_date
 
+    if not (value or settings.get("as_of")):
+        return settings.today()
     return given_date(value or settings.get("as_of"), "--as-of" if value else settings.env("as_of"))
 
 
