@@ -23,9 +23,11 @@ SHOWN = 10  # items per list in the text when no limit is given; the structured 
 # the lists ``limit`` cuts (recurring: each window's) and whose rows get their page's ``url`` (each names a KB file,
 # ``path``; the recurring rows name a pattern by id alone, and get none): those someone owns
 # (``owner`` keeps them by the owner's name, as `recur report --owner` does: ``problems.owner``), those of no one
-# (``owner`` empties them) and the recurrences after a fix (kept by their fix's owner). By ``problems.owner``'s own
-# tuples: written out, the open fixes with no due date were left out, never cut by ``limit`` nor given a url
-CUT = (*OWNED, *NOT_OWNED, "recurrence_after_fix")
+# (``owner`` empties them), the recurrences after a fix (kept by their fix's owner) and the incidents dated after
+# today (no one's work but a record to correct, kept whole by ``owner`` as ``left_out`` is). By ``problems.owner``'s
+# own tuples: written out, the open fixes with no due date were left out, never cut by ``limit`` nor given a url;
+# so were the incidents dated after today, the one list of KB files ``problems.owner`` does not name
+CUT = (*OWNED, *NOT_OWNED, "recurrence_after_fix", "dated_after")
 
 
 def board_answer(board: dict, *, owner: str | None, limit: int | None, paged) -> tuple[dict, str]:
