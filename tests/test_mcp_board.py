@@ -494,3 +494,29 @@ def test_a_recurrence_after_a_fix_names_its_incident_record_and_links_its_page(t
         cli, ["report", "--kb", str(kb), "--as-of", AS_OF, "--format", "markdown", "--site-url", SITE]
     )
     assert f"[INC-2026-0032]({page})" in md.stdout
+
+
+def test_problem_report_links_and_cuts_the_incidents_dated_after_today_as_its_other_lists(tmp_path, monkeypatch):
+    """Found in review: problem_report left dated_after (incidents dated after today, a date typo most likely) out
+    of its lists, as it had fixes_no_due: with the site's URL its rows, which name their record (`path`), had no
+    `url` to open and fix it by, and `limit` did not cut it (`more` never counted it)."""
+    monkeypatch.setenv("RECUR_TODAY", AS_OF)
+    kb = small_kb(tmp_path / "kb")
+    for n in (3, 1, 2):  # written out of order: the board lists them soonest first
+        write(
+            kb,
+            f"incidents/2027/INC-2027-000{n}.md",
+            f"---\nid: INC-2027-000{n}\ntitle: Typo {n}\ndate: 2027-05-0{n}\nseverity: sev3\npatterns: []\n"
+            "---\n\n## Summary\n2026 meant.\n",
+        )
+    whole, cut = calls(
+        served(kb, tmp_path / "i", site_url=SITE),
+        ("problem_report", {"as_of": AS_OF}),
+        ("problem_report", {"as_of": AS_OF, "limit": 2}),
+    )
+    rows = whole[1]["dated_after"]
+    assert not whole[0] and [r["incident"] for r in rows] == ["INC-2027-0001", "INC-2027-0002", "INC-2027-0003"]
+    assert [r["url"] for r in rows] == [f"{SITE}/incidents/2027/INC-2027-000{n}.html" for n in (1, 2, 3)]
+    assert "more" not in whole[1]
+    assert not cut[0] and [r["incident"] for r in cut[1]["dated_after"]] == ["INC-2027-0001", "INC-2027-0002"]
+    assert cut[1]["more"]["dated_after"] == 1 and cut[1]["counts"]["dated_after"] == 3

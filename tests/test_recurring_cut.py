@@ -12,10 +12,9 @@ from kbfactory import write, write_pattern
 
 from recur.cli.main import cli
 from recur.kb.loader import load_kb
-from recur.problems.board import board
+from recur.problems.board import board, report_board
 from recur.problems.incidents import incident_rows
 from recur.problems.owner import for_owner
-from recur.problems.report import report_board
 from recur.serve.mcp_board import board_answer
 
 AS_OF = "2026-05-15"

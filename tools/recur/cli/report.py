@@ -10,18 +10,16 @@ import click
 from recur import config
 from recur.cli.options import OutFile, http_url, kb_option, setting
 from recur.cli.render import for_terminal
+from recur.problems.board import not_counted, report_board, uncounted_problems
 from recur.problems.report import (
     FAIL_ON,
     RECURRENCE_DAYS,
     failures,
     left_out_line,
-    not_counted,
     recent_recurrences,
     recurrence_clears,
     render_markdown,
     render_text,
-    report_board,
-    uncounted_problems,
 )
 from recur.util.dates import given_date
 

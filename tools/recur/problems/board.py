@@ -4,11 +4,15 @@
 pure function of the KB and the date: no clock, no I/O. Incidents dated after ``as_of`` are
 not counted, so a board "as of" a past date does not count what had not happened yet; but one dated
 after the later of ``as_of`` and ``today`` (the clock's date, given by the caller, as
-``report.report_board`` gives it; with none, none is) cannot have happened yet, a date typo (``2027-11-30``) or a responder ahead of UTC writing
+``report_board`` gives it; with none, none is) cannot have happened yet, a date typo (``2027-11-30``) or a responder ahead of UTC writing
 tomorrow's date: it is listed in ``dated_after`` and its work (review, follow-ups, flags, "needs
 analysis", triage) is listed as any incident's, since a due date is a due date, while it stays out of
 every count by date (``incidents_30``/``incidents_90``, the recurring lists, trends, a fix's incidents,
 recurrence after a fix). It vanished from the board, its overdue follow-up with it (found in review).
+
+``report_board`` is the board as every surface gives it (`recur report`, its JSON and Markdown, MCP's
+problem_report, the site): ``board`` with the clock's date, and what it could not count (``not_counted``:
+``left_out``, ``unread``). ``Board`` types both, and the keys later steps add (``filtered``, ``more``).
 
 Keys of the returned dict:
 
@@ -126,8 +130,8 @@ def month_so_far(as_of: dt.date) -> str | None:
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # not the locale's
 
 
-class Board(TypedDict):
-    """What ``board`` returns (the JSON of ``recur report --format json`` and the site's board)."""
+class _Computed(TypedDict):
+    """The keys ``board`` computes, each always there."""
 
     as_of: str
     counts: dict
@@ -146,6 +150,18 @@ class Board(TypedDict):
     recurrence_after_fix: list
     trends: dict
     dated_after: list
+
+
+class Board(_Computed, total=False):
+    """The board as it is passed around (the JSON of `recur report --format json`, the site's board.json, MCP's
+    problem_report): what ``board`` computes, and the keys a later step adds, each only there once added (the
+    renderers ask ``b.get``). A base class with ``total=False``: ``typing.NotRequired`` is Python 3.11's, and Recur
+    runs on 3.10."""
+
+    left_out: list  # ``report_board`` (``not_counted``): the files with errors, {path, line, field, message}
+    unread: list  # ``report_board`` (``not_counted``): the keys not read that look like a misspelt one, as left_out
+    filtered: dict  # ``problems.owner.for_owner``: {owner, spellings, left_out}, the board narrowed to one owner
+    more: dict  # ``serve.mcp_board`` with a ``limit``: {list name: how many rows were cut}
 
 
 def board(
@@ -222,6 +238,49 @@ def _dated_after(ahead: list, as_of: dt.date) -> list:
         }
         for i in ahead
     ]
+
+
+def report_board(
+    kb, day, uncounted: tuple | None = None, today: dt.date | None = None, owner: str | None = None
+) -> Board:
+    """The board as `recur report --format json`, its Markdown, MCP's problem_report and the site give
+    it: with ``not_counted(kb)``, each file by its path in the KB. ``uncounted``: ``uncounted_problems(kb)``
+    when the caller has it already (`recur report` names them from here as well). ``today``: the date an
+    incident dated after cannot have happened yet (``dated_after``); default the clock's (``RECUR_TODAY``).
+    ``owner``: its recurring lists are that owner's (``board``'s ``owner``), for ``problems.owner.for_owner``."""
+    from recur import config
+
+    if today is None:
+        today = config.today()
+    return {**board(kb, day, today=today, owner=owner), **not_counted(kb, uncounted=uncounted)}
+
+
+def uncounted_problems(kb) -> tuple[list, list]:
+    """What the board could not count, as ``kb.check`` finds it: (the files with errors, one problem each:
+    ``left_out_problems``; the keys of records it counts that look like a slip of a format key, whose
+    contents it did not read: ``unread_slips``)."""
+    from recur.kb.check import left_out_problems, unread_slips
+
+    return left_out_problems(kb), unread_slips(kb)
+
+
+def not_counted(kb, here: bool = False, *, uncounted: tuple | None) -> dict:
+    """What the board could not count (``uncounted_problems``, found again unless given): ``left_out``, the
+    files with errors, and ``unread``, the keys of records it counts that look like a slip of a format key
+    (``follow-ups:``), their items not counted. Each file by its path in the KB
+    (``incidents/2026/INC-2026-0001.md``), as board.json and the index's manifest name them, the same
+    wherever the report was made; ``here``: as `recur check` prints it, from the working folder, for a
+    terminal, where it is opened from (docs/cli.md, `recur report`)."""
+    from recur.kb.loader import in_kb
+
+    def json(problems) -> list[dict]:
+        return [
+            {"path": p.path if here else in_kb(p.path, kb.root), "line": p.line, "field": p.field, "message": p.message}
+            for p in problems
+        ]
+
+    left_out, unread = uncounted if uncounted is not None else uncounted_problems(kb)
+    return {"left_out": json(left_out), "unread": json(unread)}
 
 
 def _age(as_of: dt.date, d: dt.date) -> int:
@@ -613,7 +672,7 @@ def _trends(patterns, incidents, as_of: dt.date, months: int, drafts: set = froz
     return {"months": month_keys, "total": total, "by_category": _ordered(by_cat), "by_service": _ordered(by_svc)}
 
 
-def overdue_items(b: dict) -> list[str]:
+def overdue_items(b: Board) -> list[str]:
     """One line per overdue review, follow-up or permanent fix on a board (for ``--fail-on overdue``)."""
     out = [f"review of {r['incident']} overdue by {r['days_overdue']} day(s)" for r in b["reviews"] if r["overdue"]]
     # whose, as the report's tables say: a gate's message posted to a channel named the work, not who to ask

@@ -8,7 +8,7 @@ KB's, so one owner asked of both got two answers (found in review). Both call ``
 
 from __future__ import annotations
 
-from recur.problems.board import UNOWNED, owned_by, owner_key
+from recur.problems.board import UNOWNED, Board, owned_by, owner_key
 from recur.util.errors import RecurError
 
 # the board's lists of no one's items: an incident, its review and its flags have no owner
@@ -17,8 +17,8 @@ NOT_OWNED = ("reviews", "unknown", "triage", "flags")
 OWNED = ("follow_ups", "follow_ups_no_due", "fixes", "fixes_no_due")
 
 
-def for_owner(b: dict, name: str) -> dict:
-    """The board ``b``, built for ``name`` (``board(..., owner=name)``, ``report.report_board``'s ``owner``),
+def for_owner(b: Board, name: str) -> Board:
+    """The board ``b``, built for ``name`` (``board(..., owner=name)``, ``board.report_board``'s ``owner``),
     narrowed to what ``name`` owns, one owner however spelt (``owned_by``, as By owner merges them;
     ``(unowned)``: the items of no one): follow-ups, fixes, the recurring patterns by their fix's owner (as ``b``
     has them: ranked among that owner's alone where the whole ranking was, then cut) and the recurrences after a
@@ -40,7 +40,7 @@ def for_owner(b: dict, name: str) -> dict:
     return out
 
 
-def owns_nothing(b: dict) -> bool:
+def owns_nothing(b: Board) -> bool:
     """A board narrowed by ``for_owner`` lists nothing: a misspelt name, most likely (its callers say so, with
     the board's owners)."""
     return not any(b[k] for k in (*OWNED, "recurrence_after_fix")) and not any(b["recurring"].values())
@@ -62,7 +62,7 @@ def nothing_owned(name: str, owners) -> str:
     return f"{name!r} owns nothing on this board; its owners: {', '.join(owners[:OWNERS_SHOWN]) + more or 'none'}"
 
 
-def _recount(c: dict, b: dict) -> dict:
+def _recount(c: dict, b: Board) -> dict:
     """The counts of a narrowed board, of what it lists; the incidents of the last 30 and 90 days stay the KB's."""
     return {
         **c,

@@ -708,7 +708,7 @@ def _report_tools(server: MCPServer, get_engine: Callable, site_url: str | None 
         each list bounded ("N more")."""
 
         def work():
-            from recur.problems.report import report_board
+            from recur.problems.board import report_board
             from recur.serve.mcp_board import board_answer
             from recur.util.dates import given_date
 

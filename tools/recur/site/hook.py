@@ -177,7 +177,7 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
     ``extra_base``: the folder of that mkdocs.yml, which the own pages must be inside."""
     from recur.kb.check import cross_checks
     from recur.kb.loader import load_kb
-    from recur.problems.report import report_board
+    from recur.problems.board import report_board
     from recur.site.generate import generate
     from recur.site.model_page import find_model
 
