@@ -94,3 +94,24 @@ def test_json_counts_the_notice_and_the_starter_kb_passes_strict():
     found = [p for p in doc["problems"] if SHARED in p["message"]]
     assert found and all(p["level"] == "notice" and p["field"].startswith("signals[") for p in found), found
     assert any(p["message"].startswith("'ENOSPC' is also a signal of inode-exhaustion") for p in found), found
+
+
+def test_recur_new_pattern_says_a_shared_signal_at_the_new_file():
+    """`recur new pattern --signal X`, X listed by four patterns already: check says it once, at the first file,
+    naming three others and "1 more", so the new file went unnamed and nothing was said as it was written. The
+    same notice, at the new file's own signal line, naming the others; said once; a signal of its own is none."""
+    kb = small_kb(Path("kb"))
+    for n in range(4):
+        write_pattern(kb, f"shared-{n}", title=f"Shared {n}", symptoms=(f"own symptom {n}",), signals=("HTTP 503",))
+    args = ["new", "pattern", "--kb", "kb", "--no-input", "--id", "zz-gateway-down", "--title", "Gateway down"]
+    args += ["--category", "capacity", "--severity", "sev2", "--symptom", "all calls fail"]
+    r = CliRunner().invoke(cli, [*args, "--signal", "Gateway refused 42", "--signal", "HTTP 503"])
+    assert r.exit_code == 0, r.output
+    new = kb / "patterns/capacity/zz-gateway-down.md"
+    found = shared_lines(r)
+    assert len(found) == 1, r.stderr
+    assert found[0].strip().startswith(f"{new}:{line_no(new, 'HTTP 503')}: signals[1]: notice: 'HTTP 503' {SHARED} ")
+    assert "shared-0 (kb/patterns/capacity/shared-0.md, line " in found[0] and "and 1 more patterns" in found[0]
+    assert "(listed by 5 patterns)" in found[0], found[0]
+    # the next check says it at the first file listing it, naming the new one among the rest
+    assert [line for line in shared_lines(run(kb)) if line.startswith("kb/patterns/capacity/shared-0.md:")]

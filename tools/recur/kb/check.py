@@ -162,6 +162,11 @@ def shared_signal_notices(kb: KB, at: str | None = None) -> list[Problem]:
 SHARED_SIGNAL = "is also a signal of"  # the words that mark the notice (`recur new` tells it from check's others)
 
 
+def is_shared_signal(problem: Problem) -> bool:
+    """Whether ``problem`` is a ``shared_signal_notices`` notice."""
+    return problem.level == "notice" and problem.field.startswith("signals[") and SHARED_SIGNAL in problem.message
+
+
 def _shared_signal(kb: KB, p, i: int, others: list) -> Problem:
     named = ", ".join(
         f"{o.id} ({_shown(kb, o.relpath)}, line {o.line('signals', j)})" for o, j in others[:SHARED_NAMED]
