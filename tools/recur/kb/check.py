@@ -145,6 +145,7 @@ def shared_signal_notices(kb: KB, at: str | None = None) -> list[Problem]:
     for p in sorted(kb.active_patterns(), key=lambda p: p.relpath):
         for i, signal in enumerate(p.signals):
             by_norm.setdefault(normalise_signal(signal), {}).setdefault(p.id, (p, i))  # a pattern's own repeat: once
+    shown: dict = {}  # relpath -> as shown, worked out once a file: display_path was 75% of this at 1,000 patterns
     out = []
     for same in by_norm.values():
         if len(same) < 2:
@@ -155,7 +156,7 @@ def shared_signal_notices(kb: KB, at: str | None = None) -> list[Problem]:
             p, i = same[at]
         else:
             continue
-        out.append(_shared_signal(kb, p, i, [(o, j) for o, j in same.values() if o is not p]))
+        out.append(_shared_signal(kb, p, i, [(o, j) for o, j in same.values() if o is not p], shown))
     return out
 
 
@@ -167,10 +168,13 @@ def is_shared_signal(problem: Problem) -> bool:
     return problem.level == "notice" and problem.field.startswith("signals[") and SHARED_SIGNAL in problem.message
 
 
-def _shared_signal(kb: KB, p, i: int, others: list) -> Problem:
-    named = ", ".join(
-        f"{o.id} ({_shown(kb, o.relpath)}, line {o.line('signals', j)})" for o, j in others[:SHARED_NAMED]
-    )
+def _shared_signal(kb: KB, p, i: int, others: list, shown: dict) -> Problem:
+    def where(o) -> str:
+        if o.relpath not in shown:
+            shown[o.relpath] = _shown(kb, o.relpath)
+        return shown[o.relpath]
+
+    named = ", ".join(f"{o.id} ({where(o)}, line {o.line('signals', j)})" for o, j in others[:SHARED_NAMED])
     if len(others) > SHARED_NAMED:
         named += f" and {len(others) - SHARED_NAMED} more patterns"
     what = (
@@ -178,7 +182,7 @@ def _shared_signal(kb: KB, p, i: int, others: list) -> Problem:
         f"(listed by {len(others) + 1} patterns), so it cannot tell them apart; a signal only this failure "
         "shows does"
     )
-    return Problem(_shown(kb, p.relpath), p.line("signals", i), f"signals[{i}]", what, "notice")
+    return Problem(where(p), p.line("signals", i), f"signals[{i}]", what, "notice")
 
 
 def _told_apart(p, other) -> bool:
