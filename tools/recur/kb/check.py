@@ -179,8 +179,8 @@ def _shared_signal(kb: KB, p, i: int, others: list, shown: dict) -> Problem:
         named += f" and {len(others) - SHARED_NAMED} more patterns"
     what = (
         f"{p.signals[i]!r} {SHARED_SIGNAL} {named}: found in a text, it is evidence for each of them alike "
-        f"(listed by {len(others) + 1} patterns), so it cannot tell them apart; a signal only this failure "
-        "shows does"
+        f"(listed by {len(others) + 1} patterns), so it cannot tell them apart: add one only this failure "
+        "shows"
     )
     return Problem(where(p), p.line("signals", i), f"signals[{i}]", what, "notice")
 
