@@ -169,6 +169,7 @@ INCIDENT_ORDER = [
     "Five whys",
     "Detection",
     "Response",
+    "Mitigations",  # what stopped the harm, before what resolved it (done already: no follow-ups)
     "Resolution",
     "Lessons learned",
     "Action items",
@@ -191,7 +192,13 @@ def draft_pattern_text(pid, pm, *, title, category, severity, closest, source, i
     s = pm.sections
     symptoms = (_items(s.get("Impact", "")) + _items(s.get("Detection", "")))[:4] or [title]
     signals = [c for c in pm.code_spans if not c.startswith(("kubectl ", "curl "))][:6]
-    steps = _items(s.get("Resolution", "")) or _items(s.get("Response", "")) or [placeholders.IMPORT_STEP]
+    # a postmortem's "## Mitigation" was its Resolution, the draft's runbook: it still is, for want of one
+    steps = (
+        _items(s.get("Resolution", ""))
+        or _items(s.get("Mitigations", ""))
+        or _items(s.get("Response", ""))
+        or [placeholders.IMPORT_STEP]
+    )
     front = [
         ("id", Raw(plain(pid))),
         ("title", title),

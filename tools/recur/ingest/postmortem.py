@@ -79,7 +79,19 @@ CANONICAL = {
     "Leadup": ["leadup", "lead-up", "lead up", "background", "context"],
     "Detection": ["detection", "how was it detected"],
     "Response": ["response"],
-    "Resolution": ["resolution", "recovery", "mitigation", "remediation steps"],
+    "Resolution": ["resolution", "recovery", "remediation steps"],
+    # what was done during the incident to stop the harm: a section of the record of its own, never follow-ups
+    # (it is done already). Its list was kept under the postmortem's heading and said "not imported as
+    # follow-ups", advising to move it under Action items; "## Mitigation" was merged into the Resolution
+    "Mitigations": [
+        "mitigations",
+        "mitigation",
+        "mitigation steps",
+        "immediate mitigation",
+        "immediate mitigations",
+        "immediate actions",
+        "immediate actions taken",
+    ],
     "Five whys": ["five whys", "5 whys", "whys", "root cause identification: the five whys"],
     "Action items": [
         "action items",
@@ -101,7 +113,7 @@ CANONICAL = {
         "improvement actions",
         # headings of follow-ups that mapped to nothing, their items dropped (a Confluence page's "Actions"
         # over its inline task list). Not "Mitigations": "Mitigation" is the Resolution, and a list of
-        # mitigations as often says what was done; not "TODO", a draft's "**TODO:** write this up"
+        # mitigations says what was done (its own section); not "TODO", a draft's "**TODO:** write this up"
         "actions",
         "action plan",
         "repair items",
