@@ -568,11 +568,22 @@ def _searched(pm, answer) -> dict:
 
 def _incident_sections(pm, title: str, source: str) -> dict:
     sections = {"Summary": pm.sections.get("Summary") or title}
+    if people := _people(pm):
+        sections["People"] = people
     sections.update({k: pm.sections[k] for k in INCIDENT_ORDER[1:] if pm.sections.get(k)})
     sections.update({k: v for k, v in pm.sections.items() if k not in sections and k not in INCIDENT_ORDER})
     own = sections.get("References", "").rstrip()  # the postmortem's own links stay, the source is added
     sections["References"] = (own + "\n" if own else "") + f"- Imported from postmortem `{source}`"
     return sections
+
+
+def _people(pm) -> str:
+    """The record's People section: who wrote the postmortem, owns it, led the response ("- Incident commander:
+    Lena Ortiz"), as the postmortem labels them; no incident key holds them, and said only in the notes they
+    were lost. Before the postmortem's own People section, if it has one."""
+    lines = "\n".join(f"- {label}: {value}" for label, value in pm.people)
+    own = pm.sections.get("People", "").strip()
+    return "\n\n".join(part for part in (lines, own) if part)
 
 
 def _read(file):

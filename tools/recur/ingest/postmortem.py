@@ -267,6 +267,7 @@ META_KEYS = {
     "pir owner": "owner",
     "rca owner": "owner",
     # who led the response: no record field holds it; it was the summary's first line ("Incident commander: …")
+    "incident owner": "owner",  # a line of the summary it was; now the record's People section
     "incident commander": "incident lead",
     "commander": "incident lead",
     "incident lead": "incident lead",
@@ -327,6 +328,10 @@ UNKEPT_KINDS = set(META_KEYS.values()) - {
         "review held",
     )
 }
+# who wrote the postmortem, owns it or led the response: no incident key holds them (docs/kb-format.md), and
+# said only in the notes they were lost from the record; the import writes them as its People section
+# (importer._incident_sections), never as a follow-up's owner
+PEOPLE_KINDS = {"authors", "owner", "incident lead"}
 # No two "\s*" may meet in these (nor "\s*" and a lazy group before "$"): on a line with a long run
 # of spaces (a padded pandoc table, a pasted log) such a regex takes cubic time, minutes per line.
 META = re.compile(
@@ -393,7 +398,9 @@ class Postmortem:
     front_matter_error: tuple | None = None  # (file line, problem) when the front matter does not parse
     placeholders: int = 0  # template placeholders seen ("[Incident name]", "{{date}}", "YYYY-MM-DD")
     words: int = 0  # words of real content (placeholders, headings and labels left out)
-    unkept: list = field(default_factory=list)  # "authors: …" fields read that no record field holds
+    unkept: list = field(default_factory=list)  # "reporter: …" fields read that no record field holds
+    # (label as written, value) of the postmortem's people fields (PEOPLE_KINDS): the record's People section
+    people: list = field(default_factory=list)
     # (the Status field as written, where, "done" | "pending"): the document's own state, which is its
     # review's (pm_text.review_status); a status that says neither ("Resolved") is in ``unkept``
     status: tuple | None = None
@@ -720,11 +727,29 @@ def _set_meta(pm: Postmortem, kind: str, value, where: str = "") -> None:
         _review_days(pm, "status", str(value), where or "a Status: line")
     elif kind in ("review due", "review date", "review held") and not is_placeholder(str(value)):
         _review_days(pm, kind, " ".join(str(value).split()), where or f"a {kind.capitalize()}: line")
+    elif kind in PEOPLE_KINDS and str(value).strip() and not is_placeholder(str(value)):
+        _person(pm, kind, value, where)
     elif kind in UNKEPT_KINDS and str(value).strip() and not is_placeholder(str(value)):
         if kind in ("resolved", "mitigated") and getattr(pm, kind) is None:  # an end, for want of an End:
             setattr(pm, kind, (str(value).strip(), where or f"a {kind.title()}: line"))
         # no field of an incident record holds these: said in the import's notes, not dropped unsaid
         _unkept(pm, kind, value)
+
+
+# the label in the words saying where a field was read: "the 'Incident commander:' line 5", "the Postmortem
+# owner row of a table", "front matter (author)"
+_WHERE_LABEL = re.compile(r"the '([^']+?):?' |the (.+?) (?:row|column) of a table|front matter \((.+)\)")
+
+
+def _person(pm: Postmortem, kind: str, value, where: str) -> None:
+    """A people field (PEOPLE_KINDS) for the record's People section, under its label as the postmortem
+    wrote it ("Incident commander", not "incident lead"); once for a pair read twice (a table and a line)."""
+    m = _WHERE_LABEL.match(where or "")
+    label = next((g for g in m.groups() if g), kind) if m else kind
+    label = label.strip(" *_:")
+    person = (label[:1].upper() + label[1:], _flat(value)[:200])
+    if person not in pm.people:
+        pm.people.append(person)
 
 
 def _review_days(pm: Postmortem, kind: str, value: str, where: str) -> None:
