@@ -377,6 +377,7 @@ def resolve_meta(pm, kb, file, *, date=None, severity=None, today=None):
         notes.append("date: from --date")
     elif day is not None:
         notes.append(f"date: {day.isoformat()} from {pm.date_source}")
+        notes += [pm.date_note] if pm.date_note else []  # "26/11/30": read year first, or check it
     else:
         day = now
         triage.append("date")

@@ -29,6 +29,7 @@ from recur.ingest.pm_text import (
     MONTH_NAME,
     clean_title,
     day_of_month,
+    document_year_first,
     due_after,
     find_date,
     is_generic_title,
@@ -42,6 +43,7 @@ from recur.ingest.pm_text import (
     review_when,
     strip_placeholders,
     unescape,
+    year_first,
 )
 from recur.kb.schema import WONT_DO
 from recur.util.text import ascii_int, control_character, count_controls, one_line, replace_links, without_controls
@@ -361,6 +363,9 @@ class Postmortem:
     date: dt.date | None = None
     date_source: str | None = None  # where the date was read, in words
     date_unread: str | None = None  # a date label whose value could not be read: "'03/04/2026' (where)"
+    # a date label's "26/11/30", which reads year first too: (words, where, as read or None, year first)
+    short_year: tuple | None = None
+    date_note: str | None = None  # how such a date was read, for the import's notes (_short_year)
     created: tuple | None = None  # (date, where) of a "Created:" label: the document's date, a fallback
     severity_text: str | None = None
     priority_text: str | None = None  # a "Priority:" field: the severity when none is named
@@ -687,6 +692,8 @@ def _set_date(pm: Postmortem, value, where: str) -> None:
     # first was said not read and the incident left for triage; the second was read as the date)
     span = _DAY_RANGE.fullmatch(str(value).strip().strip("*_"))
     day = (span and _span_start(span)) or parse_date(value)
+    if (pm.date is None and pm.date_unread is None) and (yf := year_first(str(value))):
+        pm.short_year = (yf[0], where, day, yf[1])
     if day:
         pm.date, pm.date_source = day, where
     elif pm.date_unread is None and (
@@ -694,6 +701,38 @@ def _set_date(pm: Postmortem, value, where: str) -> None:
     ):
         # a front-matter date: field is a date whatever it says ("last tuesday"); in the text, only what looks like one
         pm.date_unread = f"{str(value).strip()!r} ({where})"
+
+
+def _short_year(pm: Postmortem, text: str) -> None:
+    """The incident's date from a label's "26/11/30", read day first (26 November 2030) where it reads year first
+    too (2026-11-30): year first when every other date of the document with a four-digit year is written year
+    first and the first of them (2026-11-30 09:12) is nearer that reading than the other ("30/11/26" beside
+    2026-11-30 stays 30 November 2026); else as read, the note naming the line and both readings for the author
+    to check. Read day first alone, a date four years ahead was recorded with a warning that it is after today."""
+    if pm.short_year is None or pm.date not in (None, pm.short_year[2]):
+        return  # another line gave the date, or none came from this one
+    words, where, read, first = pm.short_year
+    other = f"day first it reads {read.day} {read:%B %Y}" if read else "day or month first it is either of two"
+    example, near = document_year_first(text) or (None, None)
+    if near is not None and (read is None or abs(first - near) < abs(read - near)):
+        pm.date, pm.date_source, pm.date_unread = first, where, None
+        pm.date_note = (
+            f"date: {words!r} ({where}) read year first, {first.isoformat()}, as the document's other dates are "
+            f"written ({example!r}); {other}"
+        )
+    elif read is not None:
+        pm.date_note = (
+            f"date: {words!r} ({where}) read day first, {read.isoformat()}; year first it reads {first.isoformat()}, "
+            f"and {_why_as_read(example)}: check it (or pass --date)"
+        )
+
+
+def _why_as_read(example) -> str:
+    return (
+        f"the document's other dates ({example!r}) are nearer this reading"
+        if example
+        else "no other date of the document says which"
+    )
 
 
 def _span_start(span: re.Match) -> dt.date | None:
@@ -1709,6 +1748,7 @@ def parse(text: str) -> Postmortem:
     _subject_title(pm)
     _weak_meta(pm, w)
     _dates(pm, w, body)
+    _short_year(pm, text)
     if not pm.severity_text:  # a severity said in the text speaks before a Priority field, as a Severity field does
         said = mentions(_with_subject(mail, body_lines), w.line_sections, offset)
         pm.severity_mentions = candidates(said, bool(pm.priority_text))
