@@ -45,6 +45,7 @@ from recur.ingest.pm_text import (
     unescape,
     year_first,
 )
+from recur.kb.incident_record import numbered_levels
 from recur.kb.schema import WONT_DO
 from recur.util.text import ascii_int, control_character, count_controls, one_line, replace_links, without_controls
 
@@ -511,10 +512,10 @@ def severity_key(text: str | None, levels: dict) -> str | None:
         t = f"sev{t}"
     # "SEV-1", "Sev 2", "P1", "S2" (GitLab), "severity::2" (a GitLab label), "1 - Critical"
     m = re.search(r"\b(?:sev|severity|s|p|level)[\s\-_:]{0,4}(\d)\b", t) or re.match(r"(\d)\b", t)
-    if m:
-        for key in levels:
-            if re.sub(r"\D", "", key) == m.group(1):
-                return key
+    # the level of that number by the kb's rule (numbered_levels, as --severity reads "Sev-2"): the first, as
+    # import always took it (--severity takes one only when it is alone)
+    if m and (numbered := numbered_levels(levels, m.group(1))):
+        return numbered[0]
     for key, level in levels.items():
         if t.startswith(key.lower()) or t.startswith(level.name.lower()):
             return key
