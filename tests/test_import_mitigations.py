@@ -86,3 +86,12 @@ def test_a_re_import_of_edited_mitigations_says_what_changed(kb_dir, tmp_path):
     assert any("differs from" in n and "Mitigations section" in n for n in notes), notes
     unchanged = import_file(kb_dir, path, CHECKOUT.format(heading="Mitigations"), "--json")
     assert unchanged.exit_code == 0 and json.loads(unchanged.stdout)["already"], unchanged.output
+
+
+def test_planned_mitigations_are_still_said_as_possible_follow_ups():
+    # only a heading that names the mitigations alone is the record's section: "Planned mitigations" are work to
+    # do, said in the notes as list items not imported as follow-ups, as before
+    from recur.ingest.postmortem import parse
+
+    pm = parse(CHECKOUT.format(heading="Planned mitigations"))
+    assert "Planned mitigations" in pm.unmapped and ("Planned mitigations", 2) in pm.unread_tasks

@@ -1595,7 +1595,8 @@ def _action_items(pm: Postmortem, items: list[dict]) -> None:
 
 
 # a checkbox item ("- [ ] Add an alert", a Confluence task), and a heading over plain items that are as
-# likely work to do: "Mitigations", "Remediation plan", "Improvements", "Fixes", "Open items"
+# likely work to do: "Planned mitigations", "Remediation plan", "Improvements", "Fixes", "Open items" (a heading
+# of "Mitigations" alone is the record's Mitigations section, done during the incident: CANONICAL)
 _CHECKBOX = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[[ xX✓]\]", re.M)  # [ \t]: "\s*" ran over blank lines
 _LIST_LINE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\S", re.M)
 _WORK_HEADING = re.compile(
