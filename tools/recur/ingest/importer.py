@@ -170,6 +170,7 @@ INCIDENT_ORDER = [
     "Five whys",
     "Detection",
     "Response",
+    "Mitigations",  # what stopped the harm, before what resolved it (done already: no follow-ups)
     "Resolution",
     "Lessons learned",
     "Action items",
@@ -192,7 +193,13 @@ def draft_pattern_text(pid, pm, *, title, category, severity, closest, source, i
     s = pm.sections
     symptoms = (_items(s.get("Impact", "")) + _items(s.get("Detection", "")))[:4] or [title]
     signals = [c for c in pm.code_spans if not c.startswith(("kubectl ", "curl "))][:6]
-    steps = _items(s.get("Resolution", "")) or _items(s.get("Response", "")) or [placeholders.IMPORT_STEP]
+    # a postmortem's "## Mitigation" was its Resolution, the draft's runbook: it still is, for want of one
+    steps = (
+        _items(s.get("Resolution", ""))
+        or _items(s.get("Mitigations", ""))
+        or _items(s.get("Response", ""))
+        or [placeholders.IMPORT_STEP]
+    )
     front = [
         ("id", Raw(plain(pid))),
         ("title", title),
@@ -371,6 +378,7 @@ def resolve_meta(pm, kb, file, *, date=None, severity=None, today=None):
         notes.append("date: from --date")
     elif day is not None:
         notes.append(f"date: {day.isoformat()} from {pm.date_source}")
+        notes += [pm.date_note] if pm.date_note else []  # "26/11/30": read year first, or check it
     else:
         day = now
         triage.append("date")
@@ -562,11 +570,22 @@ def _searched(pm, answer) -> dict:
 
 def _incident_sections(pm, title: str, source: str) -> dict:
     sections = {"Summary": pm.sections.get("Summary") or title}
+    if people := _people(pm):
+        sections["People"] = people
     sections.update({k: pm.sections[k] for k in INCIDENT_ORDER[1:] if pm.sections.get(k)})
     sections.update({k: v for k, v in pm.sections.items() if k not in sections and k not in INCIDENT_ORDER})
     own = sections.get("References", "").rstrip()  # the postmortem's own links stay, the source is added
     sections["References"] = (own + "\n" if own else "") + f"- Imported from postmortem `{source}`"
     return sections
+
+
+def _people(pm) -> str:
+    """The record's People section: who wrote the postmortem, owns it, led the response ("- Incident commander:
+    Lena Ortiz"), as the postmortem labels them; no incident key holds them, and said only in the notes they
+    were lost. Before the postmortem's own People section, if it has one."""
+    lines = "\n".join(f"- {label}: {value}" for label, value in pm.people)
+    own = pm.sections.get("People", "").strip()
+    return "\n\n".join(part for part in (lines, own) if part)
 
 
 def _read(file):

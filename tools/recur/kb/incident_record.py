@@ -599,10 +599,21 @@ _LEVEL = re.compile(r"(?:sev(?:erity)?)?[\s\-_:]{0,2}(\d+)")
 _PRIORITY = re.compile(r"p(?:riority)?[\s\-_:]{0,2}(\d+)")
 
 
+def level_number(key: str) -> str:
+    """A level's number: its key's digits ("sev2", "p2", "SEV-2" are 2), "" for a key with none ("major")."""
+    return re.sub(r"\D", "", key)
+
+
+def numbered_levels(levels, number: str) -> list[str]:
+    """The framework's keys (``levels``: its keys, or key -> level) numbered ``number``, in its order: the one rule
+    for a level by its number, here (``framework_severity``) and in `recur import` (``postmortem.severity_key``)."""
+    return [k for k in levels if level_number(k) == number]
+
+
 def _numbered(levels) -> list[tuple[str, str]]:
     """The framework's levels that have a number, as (key, its digits) in the framework's order ("sev2": "2"):
-    one list for reading a level or a priority by its number, and for saying how one is read."""
-    return [(k, digits) for k in levels if (digits := re.sub(r"\D", "", k))]
+    one list for reading a priority by its number, and for saying how one is read."""
+    return [(k, digits) for k in levels if (digits := level_number(k))]
 
 
 def is_priority(given) -> bool:
@@ -628,7 +639,7 @@ def _numbered_level(kb, given) -> str | None:
     -s P1` was refused, "unknown 'P1'" (found in review)."""
     typed = str(given).strip().lower()
     m = _LEVEL.fullmatch(typed) or _PRIORITY.fullmatch(typed)
-    numbered = [k for k, digits in _numbered(kb.severity) if m and digits == m.group(1)]
+    numbered = numbered_levels(kb.severity, m.group(1)) if m else []
     return numbered[0] if len(numbered) == 1 else None
 
 
