@@ -9,6 +9,7 @@ Errors are ``RecurError`` subclasses carrying the API's error ``code``, with the
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from recur import config
@@ -58,13 +59,13 @@ class PatternNotFound(ApiFailure):
         super().__init__(f"no pattern with id {pattern_id!r} in the index{meant}")
 
 
-class Retired(dict):
-    """{id: KB path} of the retired patterns an index left out, and ``successors``: {id: [ids]} of the
-    patterns that superseded them (their superseded_by, followed to the patterns in use)."""
+@dataclass(frozen=True)
+class Retired:
+    """The retired patterns an index left out: ``paths`` {id: KB path}, and ``successors`` {id: [ids]} of
+    the patterns that superseded them (their superseded_by, followed to the patterns in use)."""
 
-    def __init__(self, paths=(), successors: dict | None = None):
-        super().__init__(paths)
-        self.successors = successors or {}
+    paths: dict[str, str] = field(default_factory=dict)
+    successors: dict[str, list[str]] = field(default_factory=dict)
 
 
 def retired(manifest: dict | None) -> Retired:
@@ -79,21 +80,19 @@ def retired(manifest: dict | None) -> Retired:
     return Retired(paths, successors)
 
 
-def not_found(pattern_id: str, retired_paths: dict | None, known=()) -> PatternNotFound:
+def not_found(pattern_id: str, gone: Retired | None, known=()) -> PatternNotFound:
     """The error for an id the index does not have: retired (with its successors), or unknown."""
-    paths = retired_paths or {}
-    return PatternNotFound(pattern_id, paths.get(pattern_id), known, getattr(paths, "successors", {}).get(pattern_id))
+    gone = gone or Retired()
+    return PatternNotFound(pattern_id, gone.paths.get(pattern_id), known, gone.successors.get(pattern_id, ()))
 
 
-def pattern_object(
-    docs: dict, pattern_id: str, retired_paths: dict | None = None, as_of: dt.date | None = None
-) -> dict:
+def pattern_object(docs: dict, pattern_id: str, gone: Retired | None = None, as_of: dt.date | None = None) -> dict:
     """The whole pattern as indexed: symptoms, signals, runbook, evidence, root cause, fix, look-alikes;
     its incidents those that had happened by ``as_of`` (default today: ``dates.happened``).
-    ``retired_paths`` (``retired(manifest)``) lets a retired id's error say so."""
+    ``gone`` (``retired(manifest)``) lets a retired id's error say so."""
     doc = docs.get(pattern_id)
     if doc is None:
-        raise not_found(pattern_id, retired_paths, docs)
+        raise not_found(pattern_id, gone, docs)
     return {**doc, "incidents": happened_incidents(doc, as_of)}
 
 
@@ -143,9 +142,9 @@ def unmatched_filters(docs: dict, **filters) -> dict[str, list[str]]:
     return out
 
 
-def pattern_markdown(kb_dir, docs: dict, pattern_id: str, retired_paths: dict | None = None) -> str:
+def pattern_markdown(kb_dir, docs: dict, pattern_id: str, gone: Retired | None = None) -> str:
     """The pattern's Markdown file as written in the KB (front matter and all)."""
-    doc = pattern_object(docs, pattern_id, retired_paths)
+    doc = pattern_object(docs, pattern_id, gone)
     try:  # read now, as the loader reads: the file may have changed (to a symlink out) since the index
         return read_again(kb_dir, Path(kb_dir) / doc["path"])
     except RecurError as exc:  # the pattern by its id: the server's paths are not the caller's to know

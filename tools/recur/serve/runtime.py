@@ -147,7 +147,7 @@ class EngineHolder:
             engine = self._factory()
             self.doing = "warming the model up with one query"
             getattr(engine, "enable_traced", lambda: None)()  # query graph, no Python between layers
-            engine.suggest(WARM_QUERY, top=3)  # one real encode + search: model warm, caches filled
+            engine.ranked(WARM_QUERY, top=3)  # one real encode + search: model warm, caches filled
         except RecurError as exc:
             self._fail(str(exc))
             return None

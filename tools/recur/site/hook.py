@@ -1,4 +1,4 @@
-"""The mkdocs side: what ``site_config/hooks.py`` runs (kept here so it is importable and tested).
+"""The mkdocs side: the events the ``recur`` plugin (site/plugin.py) hands on, kept apart so they are testable.
 
 ``mkdocs build`` / ``mkdocs serve`` from the repo root: ``on_config`` generates the pages for the KB
 (``RECUR_KB``, else ``kb/`` next to mkdocs.yml) into ``.recur/site-src`` and points ``docs_dir`` at
