@@ -31,7 +31,6 @@ from pydantic import Field, ValidationError
 
 from recur import config
 from recur.kb.records import draft_mark
-from recur.kb.schema import KEBAB
 from recur.retrieval import patterns as pat
 from recur.retrieval.results import check_both, confidence_text, flat, match_line, percent, why_text
 from recur.serve.deps import load_pauses
@@ -99,22 +98,10 @@ IncidentsOf = Annotated[
     str | None,
     Field(description="Incidents linked to this pattern: its id or its resource URI (empty or left out: give text)."),
 ]
-RESOURCE = "recur://patterns/"  # a pattern's resource URI: this, then its id
+RESOURCE = pat.RESOURCE  # a pattern's resource URI: this, then its id
 # seconds between two looks at the KB's files for answers from an index older than them (Staleness): a walk of
 # the KB (~10 ms for 300 files) at most this often, as `recur serve` looks (runtime.STALE_INTERVAL)
 STALE_EVERY = 5.0
-
-
-def _pattern_id(value: str | None) -> str | None:
-    """A pattern id as given, or the id of the resource URI ``resources/list`` names the pattern by: an assistant
-    that had the listed resources asked get_pattern for "recur://patterns/disk-full", and was told there is no
-    pattern with that id. Spaces around it and letter case do not count, as in the list filters: ids are
-    lower-case kebab (the loader refuses any other), and "Disk-Full" or " disk-full " was "no pattern"."""
-    if value is None:
-        return None
-    value = value.strip()
-    value = value[len(RESOURCE) :] if value.startswith(RESOURCE) else value
-    return value.lower() if KEBAB.match(value.lower()) else value
 
 
 IncidentsFor = Annotated[
@@ -503,7 +490,7 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
         detection, permanent fix and its status, linked incidents and look-alikes (patterns it is confused
         with, and what tells them apart)."""
 
-        return run_tool(lambda: _get_pattern(get_engine(), _pattern_id(id), site_url, where))
+        return run_tool(lambda: _get_pattern(get_engine(), pat.given_pattern_id(id), site_url, where))
 
     @server.tool(annotations=READ_ONLY)
     def list_patterns(
@@ -524,7 +511,7 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
         patterns a description matches with high or medium confidence (text). Give one of the two."""
 
         def work():
-            return _past_incidents(get_engine, _pattern_id(pattern_id), text, limit, site_url)
+            return _past_incidents(get_engine, pat.given_pattern_id(pattern_id), text, limit, site_url)
 
         return run_tool(work)
 
@@ -767,7 +754,7 @@ def _write_tools(server: MCPServer, get_engine: Callable, severities: list[str])
 
         given = {"title": title, "severity": severity, "description": description, "flags": flags}
         # ids read as get_pattern and past_incidents read them: "Disk-Full" and a resource URI were "unknown"
-        ids = [_pattern_id(p) for p in patterns]
+        ids = [pat.given_pattern_id(p) for p in patterns]
         return run_tool(lambda: _record(get_engine, given, ids, allow_duplicate))
 
 
@@ -959,7 +946,9 @@ def _resources(server: MCPServer, get_engine: Callable) -> None:
     def pattern_resource(id: str) -> str:  # noqa: A002
         try:
             engine = get_engine()
-            return pat.pattern_markdown(engine.kb_dir, engine.docs, id, pat.retired(engine.manifest))
+            # the id as get_pattern reads it: recur://patterns/Disk-Full was "not found" where get_pattern answered
+            given = pat.given_pattern_id(id)
+            return pat.pattern_markdown(engine.kb_dir, engine.docs, given, pat.retired(engine.manifest))
         except pat.PatternNotFound as exc:
             raise ResourceNotFoundError(str(exc)) from None
         except ApiError as exc:

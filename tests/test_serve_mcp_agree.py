@@ -1,0 +1,49 @@
+"""`recur serve`'s API and its /mcp say the same of the same things: a pattern asked for by its id in another letter
+case. Driven by a live uvicorn server, the MCP SDK's client and the fake:64 encoder."""
+
+from __future__ import annotations
+
+import httpx
+from kbfactory import small_kb
+from serve_util import running
+from test_mcp import call, session
+
+from recur.retrieval.engine import Engine
+from recur.serve import create_app
+
+EDITED = "patterns/capacity/disk-full.md"
+
+
+def _app(kb, index):
+    return create_app(
+        lambda: Engine.open(kb, index, model="fake:64", quiet=True), site_dir=None, feedback_path=None, host="127.0.0.1"
+    )
+
+
+def test_a_pattern_id_in_another_letter_case_is_answered_by_the_api_and_the_resource_as_by_get_pattern(tmp_path):
+    """GET /api/patterns/Disk-Full and the resource recur://patterns/Disk-Full were "no pattern" while MCP's
+    get_pattern answered "Disk-Full" with disk-full: ids are lower-case kebab, and letter case and spaces around
+    one do not count, by one rule (patterns.given_pattern_id). An unknown id is still the 404 naming the close
+    ones."""
+    kb = small_kb(tmp_path / "kb")
+
+    async def work(client):
+        doc = await call(client, "get_pattern", {"id": "Disk-Full"})
+        read = await client.read_resource("recur://patterns/Disk-Full")
+        return doc, read.contents[0].text
+
+    with running(_app(kb, tmp_path / "index")) as base:
+        r = httpx.get(base + "/api/patterns/Disk-Full", timeout=30)
+        spaced = httpx.get(base + "/api/patterns/%20DISK-FULL%20", timeout=30)
+        exact = httpx.get(base + "/api/patterns/disk-full", timeout=30)
+        unknown = httpx.get(base + "/api/patterns/Disk-Fulll", timeout=30)
+        (err, doc, _), markdown = session(base + "/mcp", work)
+    assert r.status_code == spaced.status_code == 200 and r.json() == spaced.json() == exact.json()
+    assert r.json()["id"] == "disk-full" and not err and doc == r.json()
+    assert markdown == (kb / EDITED).read_text()
+    assert unknown.status_code == 404 and unknown.json() == {
+        "error": {
+            "code": "pattern_not_found",
+            "message": "no pattern with id 'disk-fulll' in the index (did you mean 'disk-full'?)",
+        }
+    }
