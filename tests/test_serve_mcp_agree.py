@@ -1,12 +1,13 @@
-"""`recur serve`'s API and its /mcp say the same of the same things: a pattern asked for by its id in another letter
-case. Driven by a live uvicorn server, the MCP SDK's client and the fake:64 encoder."""
+"""MCP and `recur serve`'s API say the same of the same things: that the index is older than the KB (resources/list
+as the tools), and a pattern asked for by its id in another letter case. Driven by the MCP SDK's client, a live
+uvicorn server and the fake:64 encoder."""
 
 from __future__ import annotations
 
 import httpx
 from kbfactory import small_kb
 from serve_util import running
-from test_mcp import call, session
+from test_mcp import call, in_process, session
 
 from recur.retrieval.engine import Engine
 from recur.serve import create_app
@@ -18,6 +19,33 @@ def _app(kb, index):
     return create_app(
         lambda: Engine.open(kb, index, model="fake:64", quiet=True), site_dir=None, feedback_path=None, host="127.0.0.1"
     )
+
+
+def _edit(kb) -> None:
+    edited = kb / EDITED
+    edited.write_text(edited.read_text().replace('"Disk full on a host"', '"Disk full (edited)"', 1))
+
+
+def test_resources_list_says_when_the_index_is_older_than_the_kb_as_the_tools_do(tmp_path):
+    """resources/list gave each pattern's description from the index with no word that the KB had changed since,
+    where every tool answer says so (``stale``): an assistant picked a listed pattern by its old summary. Each
+    listed pattern's description now ends with the tools' note while the index is stale, and only then."""
+    kb = small_kb(tmp_path / "kb")
+    server = in_process(kb, tmp_path / "index", stale_every=0)  # looked at every call: no waiting in a test
+
+    async def work(client):
+        before = (await client.list_resources()).resources
+        _edit(kb)
+        after = (await client.list_resources()).resources
+        answer = await call(client, "get_pattern", {"id": "dns-failure"})
+        return before, after, answer
+
+    before, after, (err, got, _) = session(server, work)
+    note = got["stale"]["message"]
+    assert not err and EDITED in note
+    assert [str(r.uri) for r in after] == [str(r.uri) for r in before] and before
+    assert all("Note:" not in r.description for r in before)
+    assert all(a.description == f"{b.description}\n{note}" for a, b in zip(after, before, strict=True))
 
 
 def test_a_pattern_id_in_another_letter_case_is_answered_by_the_api_and_the_resource_as_by_get_pattern(tmp_path):

@@ -204,13 +204,21 @@ class _Server(MCPServer):
             # in a worker thread: over stdio the getter waits for the load (holder_engine), and on the event loop
             # it held every other request, tools/list too, until the model had loaded (found at start-up)
             docs = (await anyio.to_thread.run_sync(self._get_engine)).docs
+            changed = await anyio.to_thread.run_sync(self._stale.changed)  # a look at the KB, as the tools have
         except ApiError as exc:
             raise MCPError(INTERNAL_ERROR, exc.message) from None
         except RecurError as exc:
             raise MCPError(INTERNAL_ERROR, str(exc)) from None
+        # the listing is the index's, as the tools' answers are: said in each description as in their text (the
+        # SDK's Resource has no field for it, and a client shows the description), while the index is stale
+        note = f"\n{stale_text(changed)}" if changed else ""
         return [*await super().list_resources()] + [
             Resource(
-                uri=RESOURCE + pid, name=pid, title=doc.get("title"), description=_about(doc), mime_type="text/markdown"
+                uri=RESOURCE + pid,
+                name=pid,
+                title=doc.get("title"),
+                description=_about(doc) + note,
+                mime_type="text/markdown",
             )
             for pid, doc in sorted(docs.items())
         ]
