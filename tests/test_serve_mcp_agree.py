@@ -1,14 +1,19 @@
-"""MCP and `recur serve`'s API say the same of the same things: that the index is older than the KB (resources/list
-as the tools), and a pattern asked for by its id in another letter case. Driven by the MCP SDK's client, a live
-uvicorn server and the fake:64 encoder."""
+"""MCP and `recur serve`'s API say the same of the same things: that the index is older than the KB (under `recur
+serve` one look at the KB serves /healthz and every MCP answer; resources/list says it as the tools do), and a
+pattern asked for by its id in another letter case. Driven by the MCP SDK's client, a live uvicorn server and the
+fake:64 encoder."""
 
 from __future__ import annotations
+
+import threading
+import time
 
 import httpx
 from kbfactory import small_kb
 from serve_util import running
 from test_mcp import call, in_process, session
 
+from recur.retrieval import index as index_mod
 from recur.retrieval.engine import Engine
 from recur.serve import create_app
 
@@ -24,6 +29,47 @@ def _app(kb, index):
 def _edit(kb) -> None:
     edited = kb / EDITED
     edited.write_text(edited.read_text().replace('"Disk full on a host"', '"Disk full (edited)"', 1))
+
+
+def _stale_healthz(base: str, wait: float = 60.0) -> dict:
+    """/healthz once it says the index is stale (the server looks at its KB every few seconds)."""
+    deadline = time.monotonic() + wait
+    while True:
+        health = httpx.get(base + "/healthz", timeout=10).json()
+        if health.get("stale") or time.monotonic() > deadline:
+            return health
+        time.sleep(0.1)
+
+
+def test_under_serve_mcp_says_the_staleness_healthz_says_from_the_servers_one_look(tmp_path, monkeypatch):
+    """Under `recur serve`, /mcp's answers (mcp_server.Staleness) and the server's own check (/healthz ``stale``)
+    each walked and hashed the KB, on clocks of their own. Now the server's check is the one look: /mcp reads the
+    files it found, so both say the same files, and kb_changes runs in the server's watcher thread only (every
+    call counted, each made by the real function)."""
+    kb = small_kb(tmp_path / "kb")
+    callers = []
+    real = index_mod.kb_changes
+
+    def counted(manifest, kb_root):
+        callers.append(threading.current_thread().name)
+        return real(manifest, kb_root)
+
+    monkeypatch.setattr(index_mod, "kb_changes", counted)
+
+    async def work(client):
+        doc = await call(client, "get_pattern", {"id": "disk-full"})
+        listed = await call(client, "list_patterns", {})
+        return doc, listed, (await client.list_resources()).resources
+
+    with running(_app(kb, tmp_path / "index")) as base:
+        _edit(kb)
+        health = _stale_healthz(base)
+        doc, listed, resources = session(base + "/mcp", work)
+    assert health["stale"] and f"({EDITED})" in health["stale"], health
+    for err, got, text in (doc, listed):
+        assert not err and got["stale"]["files"] == [EDITED] and text.startswith(got["stale"]["message"])
+    assert all(doc[1]["stale"]["message"] in r.description for r in resources)  # resources/list says it too
+    assert callers and set(callers) == {"recur-engine"}, callers  # the watcher's look, no other
 
 
 def test_resources_list_says_when_the_index_is_older_than_the_kb_as_the_tools_do(tmp_path):
