@@ -15,6 +15,7 @@ from pathlib import Path
 from recur import config
 from recur.kb.incident_record import review_json
 from recur.kb.loader import read_again
+from recur.kb.schema import KEBAB
 from recur.retrieval.results import happened_incidents
 from recur.util.dates import happened
 from recur.util.errors import RecurError
@@ -24,6 +25,22 @@ BRIEF_KEYS = ("id", "title", "category", "severity", "status", "summary", "path"
 FILTERS = ("category", "service", "tag", "severity")  # list filter -> doc key below
 _FILTER_KEYS = {"category": "category", "service": "services", "tag": "tags", "severity": "severity"}
 MAX_INCIDENTS = 100
+RESOURCE = "recur://patterns/"  # a pattern's MCP resource URI: this, then its id
+
+
+def given_pattern_id(value: str | None) -> str | None:
+    """A pattern id as a caller gives it, read as the id it names: the one rule of GET /api/patterns/{id}, MCP's
+    get_pattern, past_incidents and record_incident and the pattern resources. The id of the resource URI
+    ``resources/list`` names the pattern by (an assistant that had the listed resources asked get_pattern for
+    "recur://patterns/disk-full", and was told there is no pattern with that id). Spaces around it and letter
+    case do not count, as in the list filters: ids are lower-case kebab (the loader refuses any other), and
+    "Disk-Full" or " disk-full " was "no pattern" (GET /api/patterns/Disk-Full too, while get_pattern answered
+    it). A value that is no id in any case is left as given, for the error to name it."""
+    if value is None:
+        return None
+    value = value.strip()
+    value = value[len(RESOURCE) :] if value.startswith(RESOURCE) else value
+    return value.lower() if KEBAB.match(value.lower()) else value
 
 
 class ApiFailure(RecurError):
@@ -40,8 +57,8 @@ class ApiFailure(RecurError):
 class PatternNotFound(ApiFailure):
     """No such pattern in the index; ``retired_path``: the KB file of a retired pattern of that id, which
     the index leaves out (a retired id was answered as if no file had it, a typo to look for); with
-    ``known`` (the indexed ids), the ones it was probably meant to be: get_pattern {"id": "Disk-Full"} said
-    only pattern_not_found (found in review), and ids are exact."""
+    ``known`` (the indexed ids), the ones it was probably meant to be: get_pattern {"id": "Disk-Ful"} said
+    only pattern_not_found (found in review)."""
 
     code = "pattern_not_found"
 
