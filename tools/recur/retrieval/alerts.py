@@ -185,8 +185,13 @@ HEARTBEATS = {"watchdog", "infoinhibitor", "deadmansswitch"}
 
 def heartbeat(alert) -> bool:
     """Whether ``alert`` (a PastedAlert, or the webhook's Alert) fires all the time by design (HEARTBEATS)."""
-    name, severity = (alert.labels.get(k, "").strip().lower() for k in ("alertname", "severity"))
-    return name in HEARTBEATS or severity == "none"
+    return heartbeat_named(*(alert.labels.get(k, "") for k in ("alertname", "severity")))
+
+
+def heartbeat_named(name: str, severity: str) -> bool:
+    """``heartbeat`` of an alert by its name and severity label: the one rule, which `recur coverage` reads an
+    alerting rule by too (recur.ingest.coverage: a heartbeat is not expected to have a pattern)."""
+    return name.strip().lower() in HEARTBEATS or severity.strip().lower() == "none"
 
 
 def _alert(item) -> PastedAlert | None:
