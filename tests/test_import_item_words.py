@@ -170,3 +170,34 @@ def test_markdown_backslash_escapes_are_read_before_an_item_s_fields():
         ("Add NodeLocal DNSCache to eu-west-1", "Tom Becker", dt.date(2026, 12, 19)),
         ("Raise max_concurrent to 1000", "Aiko Tanaka", dt.date(2026, 12, 1)),
     ]
+
+
+def test_a_line_break_in_a_list_item_joins_its_lines():
+    assert one("Sessions re-created manually<br>by forcing logout")["title"] == (
+        "Sessions re-created manually by forcing logout"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "want"),
+    [
+        ("Check sentinel config — - — TBD", ("Check sentinel config", None)),
+        ("Check sentinel config — Priya Shah — TBD", ("Check sentinel config", "Priya Shah")),
+        ("Check sentinel config — N/A", ("Check sentinel config", None)),
+        ("Check sentinel config — all regions", ("Check sentinel config — all regions", None)),
+    ],
+)
+def test_dash_fields_left_to_fill_in_leave_the_title(line, want):
+    it = one(line)
+    assert (it["title"], it["owner"], it["due"]) == (*want, None)
+
+
+def test_a_name_before_a_slash_date_of_either_order_is_the_owner_and_the_date_said_unread():
+    pm = parse(
+        "# DNS failures\nDate: 2026-11-03\n## Action items\n"
+        "- [ ] Add the rejects counter to the CoreDNS dashboard \\- Aiko Tanaka \\- 12/01/2026\n"
+    )
+    assert [(a["title"], a["owner"], a["due"]) for a in pm.action_items] == [
+        ("Add the rejects counter to the CoreDNS dashboard", "Aiko Tanaka", None)
+    ]
+    assert pm.unread_dues == [("Add the rejects counter to the CoreDNS dashboard", "12/01/2026")]

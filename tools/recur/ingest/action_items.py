@@ -333,6 +333,10 @@ def _lone_name(text: str) -> bool:
     )
 
 
+# a field of a dash tail left to fill in: a dash (Markdown's escaped one too), "TBD", "N/A", "?"
+_BLANK_FIELD = re.compile(r"\\?[-–—]+|tb[dca]|n/?a|\?+", re.I)
+
+
 def _tail_field(segment: str) -> tuple:
     """("name" | "date" | "ticket", value, the due as written when it has no year) of a segment of a
     dash tail, or (None, None, None)."""
@@ -345,8 +349,12 @@ def _tail_field(segment: str) -> tuple:
     day, said = find_date(dated)
     if day is not None and said == dated:
         return "date", day, None
-    if month_day(dated) or day_of_month(dated):
+    # "12/01/2026", either order a day: a due date said not read, the name before it read ("— Aiko Tanaka —
+    # 12/01/2026" stayed whole in the title, no owner, from a Google Docs export)
+    if month_day(dated) or day_of_month(dated) or (SLASH_DATE.fullmatch(dated) and ambiguous_date(dated)):
         return "date", None, dated
+    if _BLANK_FIELD.fullmatch(text):  # "— - — TBD": an owner and a due date left to fill in, no words of the title
+        return "blank", None, None
     # "— @Tomás Ruiz — Dec 5, 2026 — SRCH-101": a mention says who, a full name after it too ("Tomás" was
     # read, "— @Tomás Ruiz" kept in the title: found importing an Atlassian-template postmortem)
     mention = re.fullmatch(r"@([\w.-]+|" + _FULL_NAME.pattern + ")", text)
@@ -377,15 +385,16 @@ def _dash_tail(title: str, beside: bool = False, people: frozenset = frozenset()
         end = sep.start()
     names = [r for r in read if r[0] == "name"]
     dates = [r for r in read if r[0] == "date"]
+    blanks = [r for r in read if r[0] == "blank"]
     if not title[:end].strip():
         return None, None, None, title
     # a name is the owner beside a date or a ticket; a date is the due date after any words ("Migrate to
     # Kafka Connect — 2026-12-19", "Add an alert — not urgent — Dec 19": it stayed in the title), those
     # words kept in the title when they name no one or two ("— All Regions —", "— Sam Okafor — Jo Lee —")
     owner = names if len(names) == 1 and (len(read) + beside >= 2 or _alone_name(read, people)) else []
-    if not owner and not dates:
+    if not owner and not dates and not blanks:
         return None, None, None, title
-    for _, _, _, start, stop in sorted(owner + dates[:1], key=lambda r: -r[3]):
+    for _, _, _, start, stop in sorted(owner + dates[:1] + blanks, key=lambda r: -r[3]):
         title = title[:start] + title[stop:]
     return owner[0][1] if owner else None, dates[0][1] if dates else None, dates[0][2] if dates else None, title
 
@@ -1260,7 +1269,7 @@ def from_list(lines: list[str], people: frozenset = frozenset()) -> list[dict]:
     # escapes much: "\(owner: Lena Fischer, due Dec 1, 2026\)", "eu\-west\-1 \- Tom Becker \- Dec 19" were
     # read as no bracket and no dash ("… on DNS errors \ ()" was the title); taken out of the titles read
     # (and a table's cells: from_table), they had also left "worker\_count" and "\> 0" in follow-up titles
-    entries = [(indent, box, unescape(text)) for indent, box, text in _list_entries(lines)]
+    entries = [(indent, box, unescape(_br_cell(text, False))) for indent, box, text in _list_entries(lines)]
     names = bracket_names([text for _, _, text in entries])
     out: list[dict] = []
     above: list[tuple[int, dict]] = []  # (indent, item) of the items read: a field sub-item is the field of the nearest
