@@ -1103,7 +1103,8 @@ def from_table(rows: list[str], people: frozenset = frozenset()) -> list[dict]:
 
 # a line break in a cell, as Confluence writes one into a Markdown table: "Jonas Albrecht<br>@Ana Ruiz",
 # "… `allkeys-lru`<br>_apply to all session clusters_" were an owner and a title with "<br>" in them
-_BR = re.compile(r"[ \t]*<br[ \t]*/?>[ \t]*", re.I)
+# (a match starts at a run of spaces' first only: tried at each, a long run before a "<" was quadratic)
+_BR = re.compile(r"(?<![ \t])[ \t]*<br[ \t]*/?>[ \t]*", re.I)
 
 
 def _br_cell(cell: str, owner: bool) -> str:
