@@ -98,25 +98,6 @@ TICKET = re.compile(
     r"https?://\S+/(?:issues|pull|browse|tickets?|bugs?)/[\w-]+|(?<![\w&])#\d+\b",
     re.I,
 )
-# A ticket in an item's own words (its title, a bracket, a cell of no ticket column): a project key in
-# capitals standing alone, not a version, a region, a standard or a cipher. TICKET's reading of any case
-# anywhere made "AES-256", "TLS-1.2", "UTF-8", "ubuntu-22.04", "us-east-1" and "redis-7" a follow-up's
-# ticket and cut them out of its title ("Encrypt backups with instead …": found importing postmortems).
-# A key is not part of a longer token: no "-" or "." and a letter or digit on either side ("TLS-1.2",
-# "US-EAST-1", "CVE-2024-1234"); a sentence's full stop after it is no part ("… in OPS-12.").
-PROSE_TICKET = re.compile(
-    r"(?<![\w.-])(?P<key>[A-Z][A-Z0-9]+)-\d+(?!\w|[.-][^\W_])"
-    r"|(?i:\b(?:bug|issue|ticket|b)\s*[/#]?\s*\d{3,}\b|https?://\S+/(?:issues|pull|browse|tickets?|bugs?)/[\w-]+)"
-    r"|(?<![\w&])#\d+\b"
-)
-# the words before a dash and a number that name a cipher, a hash, a standard, an encoding, a protocol,
-# a time zone's offset or a model, never a tracker's project: "AES-256", "SHA-1", "ISO-8601", "RFC-9110",
-# "CVE-2024-1234" (an advisory, not the team's ticket), "UTF-8", "HTTP-2", "UTC-5", "GPT-4"
-_NOT_A_PROJECT = frozenset(
-    "AES DES RSA DSA ECDSA EC ES HS RS PS SHA SHA1 SHA2 SHA3 MD MD4 MD5 HMAC CRC TLS SSL DTLS SSH UTF UCS ISO IEC IEEE "
-    "RFC CVE CWE GHSA OSV HTTP HTTPS HTTP2 IPV IPV4 IPV6 IP TCP UDP PEP JSR ECMA ANSI NIST FIPS PCI SOC SOC2 WCAG "
-    "UTC GMT GPT USB DDR DDR4 DDR5 PCIE LTE COVID".split()
-)
 _DONE = r"done|complete[d]?|fixed|closed|resolved|finished|shipped|✅|✔️?|☑️?|\[x\]"
 _PROGRESS = r"in[- ]progress|wip|ongoing|started|in[- ]review"
 _OPEN = r"todo|to[- ]do|open|not started|planned|pending|backlog|❌|⬜|\[ \]"
@@ -555,6 +536,27 @@ def read_review_due(words: str, start: dt.date | None) -> dt.date | None:
     if day is not None and words.strip().startswith(said):
         return day
     return due_after(words, start) if start is not None else None
+
+
+# A ticket in an item's own words (its title, a bracket, a cell of no ticket column): a project key in
+# capitals standing alone, not a version, a region, a standard or a cipher. TICKET's reading of any case
+# anywhere made "AES-256", "TLS-1.2", "UTF-8", "ubuntu-22.04", "us-east-1" and "redis-7" a follow-up's
+# ticket and cut them out of its title ("Encrypt backups with instead …": found importing postmortems).
+# A key is not part of a longer token: no "-" or "." and a letter or digit on either side ("TLS-1.2",
+# "US-EAST-1", "CVE-2024-1234"); a sentence's full stop after it is no part ("… in OPS-12.").
+PROSE_TICKET = re.compile(
+    r"(?<![\w.-])(?P<key>[A-Z][A-Z0-9]+)-\d+(?!\w|[.-][^\W_])"
+    r"|(?i:\b(?:bug|issue|ticket|b)\s*[/#]?\s*\d{3,}\b|https?://\S+/(?:issues|pull|browse|tickets?|bugs?)/[\w-]+)"
+    r"|(?<![\w&])#\d+\b"
+)
+# the words before a dash and a number that name a cipher, a hash, a standard, an encoding, a protocol,
+# a time zone's offset or a model, never a tracker's project: "AES-256", "SHA-1", "ISO-8601", "RFC-9110",
+# "CVE-2024-1234" (an advisory, not the team's ticket), "UTF-8", "HTTP-2", "UTC-5", "GPT-4"
+_NOT_A_PROJECT = frozenset(
+    "AES DES RSA DSA ECDSA EC ES HS RS PS SHA SHA1 SHA2 SHA3 MD MD4 MD5 HMAC CRC TLS SSL DTLS SSH UTF UCS ISO IEC IEEE "
+    "RFC CVE CWE GHSA OSV HTTP HTTPS HTTP2 IPV IPV4 IPV6 IP TCP UDP PEP JSR ECMA ANSI NIST FIPS PCI SOC SOC2 WCAG "
+    "UTC GMT GPT USB DDR DDR4 DDR5 PCIE LTE COVID".split()
+)
 
 
 def ticket_of(text: str) -> str | None:
