@@ -18,7 +18,6 @@ from recur.ingest.pm_text import (
     LOWER,
     MONTH_NAME,
     SLASH_DATE,
-    TICKET,
     UPPER,
     ambiguous_date,
     day_of_month,
@@ -26,8 +25,10 @@ from recur.ingest.pm_text import (
     find_date,
     full_year,
     is_placeholder,
+    is_ticket,
     month_day,
     parse_date,
+    prose_ticket,
     status_of,
     strip_placeholders,
     ticket_of,
@@ -172,7 +173,7 @@ _WEEKDAY = re.compile(r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.I)
 # "(Priya, by 2026-12-07)": the bracket's other words are its owner only when they are a name alone
 _NAME = re.compile(rf"@[\w.-]+|[{UPPER}][{LOWER}][\w.'’-]*(?:\s[{UPPER}][{LOWER}][\w.'’-]*){{0,2}}")
 # a bracket that says who or which ticket, in no form read above: dropped from the title, as before
-_BRACKET_META = re.compile(r"\bowner\b|@|\b[A-Z][A-Z0-9]+-\d+", re.I)
+_BRACKET_META = re.compile(r"\bowner\b|@", re.I)  # or a ticket (prose_ticket): "(AES-256)" says neither
 
 
 # incident.io's follow-ups: "Restore the IAM policy — **Sam Okafor** — ENG-4411": a bold name between
@@ -245,7 +246,7 @@ def _trailing_mention(title: str) -> tuple:
     if m is None or _MENTION_IN_SENTENCE.search(title[: m.start()]) or _OWNER_LIST.search(title[: m.start()]):
         return None, None, title
     tail = title[m.end() :]
-    more = _TRAIL_NAME.match(tail).group(0) if m.group(1)[:1].isupper() else ""
+    more = _mention_words(title, m)
     for n in range(len(more.split()), -1, -1):  # "@Marta Nowak Nov 30, 2026": the longest name a date follows
         words = " ".join(more.split()[:n])
         rest = tail[tail.find(words) + len(words) if words else 0 :].strip(" \t,;.–—-")
@@ -332,20 +333,28 @@ def _lone_name(text: str) -> bool:
     )
 
 
+# a field of a dash tail left to fill in: a dash (Markdown's escaped one too), "TBD", "N/A", "?"
+_BLANK_FIELD = re.compile(r"\\?[-–—]+|tb[dca]|n/?a|\?+", re.I)
+
+
 def _tail_field(segment: str) -> tuple:
     """("name" | "date" | "ticket", value, the due as written when it has no year) of a segment of a
     dash tail, or (None, None, None)."""
     plain = segment.strip()
     bold = re.fullmatch(r"(\*\*|__)(.+)\1", plain)
     text = bold.group(2).strip() if bold else plain
-    if TICKET.fullmatch(text):
+    if is_ticket(text):
         return "ticket", text, None
     dated = _TAIL_LABEL.sub("", text)
     day, said = find_date(dated)
     if day is not None and said == dated:
         return "date", day, None
-    if month_day(dated) or day_of_month(dated):
+    # "12/01/2026", either order a day: a due date said not read, the name before it read ("— Aiko Tanaka —
+    # 12/01/2026" stayed whole in the title, no owner, from a Google Docs export)
+    if month_day(dated) or day_of_month(dated) or (SLASH_DATE.fullmatch(dated) and ambiguous_date(dated)):
         return "date", None, dated
+    if _BLANK_FIELD.fullmatch(text):  # "— - — TBD": an owner and a due date left to fill in, no words of the title
+        return "blank", None, None
     # "— @Tomás Ruiz — Dec 5, 2026 — SRCH-101": a mention says who, a full name after it too ("Tomás" was
     # read, "— @Tomás Ruiz" kept in the title: found importing an Atlassian-template postmortem)
     mention = re.fullmatch(r"@([\w.-]+|" + _FULL_NAME.pattern + ")", text)
@@ -376,15 +385,16 @@ def _dash_tail(title: str, beside: bool = False, people: frozenset = frozenset()
         end = sep.start()
     names = [r for r in read if r[0] == "name"]
     dates = [r for r in read if r[0] == "date"]
+    blanks = [r for r in read if r[0] == "blank"]
     if not title[:end].strip():
         return None, None, None, title
     # a name is the owner beside a date or a ticket; a date is the due date after any words ("Migrate to
     # Kafka Connect — 2026-12-19", "Add an alert — not urgent — Dec 19": it stayed in the title), those
     # words kept in the title when they name no one or two ("— All Regions —", "— Sam Okafor — Jo Lee —")
     owner = names if len(names) == 1 and (len(read) + beside >= 2 or _alone_name(read, people)) else []
-    if not owner and not dates:
+    if not owner and not dates and not blanks:
         return None, None, None, title
-    for _, _, _, start, stop in sorted(owner + dates[:1], key=lambda r: -r[3]):
+    for _, _, _, start, stop in sorted(owner + dates[:1] + blanks, key=lambda r: -r[3]):
         title = title[:start] + title[stop:]
     return owner[0][1] if owner else None, dates[0][1] if dates else None, dates[0][2] if dates else None, title
 
@@ -487,8 +497,30 @@ def _owner(text: str, bracketed: bool) -> tuple:
     if _date_mention(text, m):
         return None, None
     # "Ask @kim to review" keeps its words; "— @jin —" and "(@jin)" only say who
-    alone = re.fullmatch(r"(?:.*[-–—,;])?\s*", text[: m.start()]) and re.match(r"\s*(?:[-–—,;]|$)", text[m.end() :])
-    return m.group(1), (m.span() if bracketed or alone else None)
+    name, end = _mention_name(text, m)
+    alone = re.fullmatch(r"(?:.*[-–—,;])?\s*", text[: m.start()]) and re.match(r"\s*(?:[-–—,;]|$)", text[end:])
+    return name, ((m.start(), end) if bracketed or alone else None)
+
+
+# what ends a mention's name: a separator, a bracket's end, the text's end
+_NAME_END = re.compile(r"[ \t]*(?:[-–—,;)\]]|$)")
+
+
+def _mention_words(text: str, m) -> str:
+    """The capitalised words right after the mention ``m`` that may be the rest of its name ("@Omar
+    Haddad", up to three words in all), as written; none after a handle in small letters ("@lena.f")."""
+    return _TRAIL_NAME.match(text, m.end()).group(0) if m.group(1)[:1].isupper() else ""
+
+
+def _mention_name(text: str, m) -> tuple[str, int]:
+    """(the name, where it ends) of the mention ``m`` in ``text``: with the capitalised words after it
+    (_mention_words) when a separator, a bracket's end or the end follows them, as a mention ending an
+    item is read (_trailing_mention): "(@Lena Fischer)", "(@Dana Whitfield, due …)" were read "Lena", "Dana",
+    "(Fischer)" kept in the title; "Ask @Kim Lee to review" is "Kim" in a sentence."""
+    more = _mention_words(text, m)
+    if more and _NAME_END.match(text, m.end() + len(more)):
+        return " ".join([m.group(1), *more.split()]), m.end() + len(more)
+    return m.group(1), m.end()
 
 
 def _dash_owner(text: str) -> tuple:
@@ -645,7 +677,8 @@ def _inline_fields(title: str, names: bool = False, beside: bool = False, people
         if any(got.values()):  # "(owner @lee)", "(@lee, @kim)": nothing but who and when is dropped whole
             return f" ({rest}) " if _LEFTOVER.sub("", rest) else " "
         dates = any(_date_mention(m.group(1), at) for at in _MENTION.finditer(m.group(1)))
-        return " " if _BRACKET_META.search(m.group(1)) and not dates else m.group(0)  # "(@May 3)" is kept
+        meta = _BRACKET_META.search(m.group(1)) or prose_ticket(m.group(1))
+        return " " if meta and not dates else m.group(0)  # "(@May 3)" is kept
 
     title = _BRACKET.sub(bracket, title)
     if lead := _LEAD_MENTION.match(title):  # "@alice: Rotate the certs", "**@alice** Rotate the certs"
@@ -813,7 +846,7 @@ def item(
     "Cancelled", in a column or in its own text) is marked ``cancelled``: it was imported as an open
     follow-up, "~~" and all. A kept title keeps a struck part as written ("in the ~~old~~ new
     dashboard"): its words were read as the title's, the strike-through dropped unsaid."""
-    title, status_text, labelled = _labelled(title, status_text)  # "— Status: Won't Do"
+    title, status_text, labelled = _labelled(_chips_named(title), status_text)  # "— Status: Won't Do"
     done_at, done_unread, title, dash_done = _done_on(title)
     if done_at is None and done_unread is None and status_text and (said := _done_said(status_text)):
         done_at, done_unread = said  # a status cell "Done (2026-03-04)", "Completed Mar 4"
@@ -833,7 +866,7 @@ def item(
         progress, (done_at, done_unread) = "done", got  # a "Completed" column's day: done then
     if checked is not None:
         progress = progress or ("done" if checked else "open")
-    ticket = ticket_of(ticket_text) or ticket_of(title)
+    ticket = ticket_of(ticket_text) or ((m := prose_ticket(title)) and m.group(0))
     if ticket is None and ticket_text and not is_placeholder(ticket_text):
         rest = status_of(ticket_text)[1]
         ticket = _plain(rest) or None if rest and not re.fullmatch(r"(?i)n/?a|none|-+", rest.strip()) else None
@@ -841,10 +874,10 @@ def item(
     owner = owner or said["owner"]
     due = due or said["due"]
     if ticket:
-        title = re.sub(r"^\s*[-–—:|]+\s*", "", title.replace(ticket, " "))  # "BILL-335: Add …" left ": Add …"
+        title = re.sub(r"^\s*[-–—:|]+\s*", "", _without_ticket(title, ticket))  # "BILL-335: Add …" left ": Add …"
     if blocked is None:  # "Rotate the certs (blocked) — owner @ana, SEC-9": the bracket ends the title read
         blocked, title = _blocked(title.strip(), "")
-    title = re.sub(r"\s*[(\[]\s*[)\]]", "", _plain(title, keep_struck=not cancelled))
+    title = re.sub(r"\s*[(\[]\s*[)\]]", "", _unitalic(_plain(title, keep_struck=not cancelled)))
     # "Set X to 1. Owner: Tom. Due 2026-12-05. Done." leaves "Set X to 1. ." once its fields are out
     title = _strip_end_marks(re.sub(r"\s+([,;])", r"\1", title))
     it = {
@@ -856,6 +889,16 @@ def item(
     }
     it = _with_notes(it, said["due_unread"], (done_at, done_unread), blocked)
     return {**it, "cancelled": True} if cancelled else it
+
+
+# a span in italics, "_apply to all session clusters_", "*not the replica*": its marks are no words of the title,
+# as bold's are not (_plain). Only whole words: "worker_count", "*.example.com" and "2*3*4" keep theirs
+_ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*]*?[^\s*])\*(?![\w*])|(?<![\w_])_(?=[^\s_])([^_]*?[^\s_])_(?![\w_])")
+
+
+def _unitalic(text: str) -> str:
+    """``text`` without the marks of its spans in italics (_ITALIC)."""
+    return _ITALIC.sub(lambda m: m.group(1) or m.group(2), text) if "*" in text or "_" in text else text
 
 
 # What ``(?:\.?\s+\.)+\s*$|\s*[-–—:,;]+\s*$`` took off a title, read from its end: that regex was tried at
@@ -888,6 +931,11 @@ def _strip_end_marks(title: str) -> str:
         else:
             pos = spaces
     return title[:cut].strip()
+
+
+def _without_ticket(title: str, ticket: str) -> str:
+    """``title`` without ``ticket`` where it stands as a word of its own: "OPS-12" is not cut out of "OPS-123"."""
+    return re.sub(rf"(?<![\w.-]){re.escape(ticket)}(?!\w|[.-][^\W_])", " ", title)
 
 
 def _with_notes(it: dict, due_unread: str | None, done: tuple, blocked: str | None) -> dict:
@@ -932,6 +980,18 @@ _LINK = re.compile(r"\[([^\[\]]+)\]\([^()\s]*\)")
 
 def _link_text(text: str) -> str:
     return _LINK.sub(r"\1", text)
+
+
+# A person chip in an item's own text, "— **Owner:** [Aiko Tanaka](mailto:…) —", "— [Tom Becker](mailto:…)
+# — 2026-12-19", "(owner: [Lena Fischer](mailto:…))": the link hid the name from every owner reader (the
+# label's value stopped at "[") and "[Aiko Tanaka]" stayed in the title, no owner read. Its name is read
+# as a name written plain; a mailto link whose text is no name ("[support](mailto:…)") is kept.
+_CHIP = re.compile(rf"\[({_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}})\]\(mailto:[^()\s]*\)")
+
+
+def _chips_named(text: str) -> str:
+    """``text`` with each person chip (_CHIP) written as its name."""
+    return _CHIP.sub(r"\1", text) if "mailto:" in text else text
 
 
 def _cancelled(title: str, status_text: str) -> tuple[bool, str]:
@@ -1016,6 +1076,7 @@ def from_table(rows: list[str], people: frozenset = frozenset()) -> list[dict]:
         cells = table_cells(row)
         if all(set(c) <= set("-: ") for c in cells):
             continue
+        cells = [unescape(_br_cell(c, n == cols["owner"])) for n, c in enumerate(cells)]
 
         def get(k, cells=cells):
             return cells[cols[k]] if cols[k] is not None and cols[k] < len(cells) else ""
@@ -1031,13 +1092,30 @@ def from_table(rows: list[str], people: frozenset = frozenset()) -> list[dict]:
             status_text=status_text,
             owner=current(get("owner")) or None,
             due=parse_date(due_text) or _in_order(due_text, order),
-            ticket_text=get("ticket") or (rest if ticket_of(rest) else ""),
+            ticket_text=get("ticket") or ((m := prose_ticket(rest)) and m.group(0)) or "",
             people=people,
             done_text=_plain(current(get("done"))),
         )
         if it["title"] and not is_placeholder(it["title"]):
             out.append(_due_unread(it, due_text))
     return out
+
+
+# a line break in a cell, as Confluence writes one into a Markdown table: "Jonas Albrecht<br>@Ana Ruiz",
+# "… `allkeys-lru`<br>_apply to all session clusters_" were an owner and a title with "<br>" in them
+# (a match starts at a run of spaces' first only: tried at each, a long run before a "<" was quadratic)
+_BR = re.compile(r"(?<![ \t])[ \t]*<br[ \t]*/?>[ \t]*", re.I)
+
+
+def _br_cell(cell: str, owner: bool) -> str:
+    """``cell`` with its line breaks read: an owner cell its first line (the first of the owners, as of
+    "@ana, @bob"), another its lines joined, by a space where a line continues the sentence in small
+    letters ("Add a runbook<br>for failover"), else by "; " (a note below the title)."""
+    if "<" not in cell or not _BR.search(cell):
+        return cell
+    if owner:
+        return next((line for line in _BR.split(cell) if line.strip()), "")
+    return _BR.sub(lambda m: " " if re.match(rf"[{LOWER}]", cell[m.end() :]) else "; ", cell).strip(" ;")
 
 
 def _slash_order(texts: list[str]) -> str | None:
@@ -1188,7 +1266,11 @@ def _set_sub_field(it: dict, kind: str, value: str) -> None:
 
 
 def from_list(lines: list[str], people: frozenset = frozenset()) -> list[dict]:
-    entries = _list_entries(lines)
+    # Markdown's backslash escapes are taken out before an item's fields are read, as a Google Docs export
+    # escapes much: "\(owner: Lena Fischer, due Dec 1, 2026\)", "eu\-west\-1 \- Tom Becker \- Dec 19" were
+    # read as no bracket and no dash ("… on DNS errors \ ()" was the title); taken out of the titles read
+    # (and a table's cells: from_table), they had also left "worker\_count" and "\> 0" in follow-up titles
+    entries = [(indent, box, unescape(_br_cell(text, False))) for indent, box, text in _list_entries(lines)]
     names = bracket_names([text for _, _, text in entries])
     out: list[dict] = []
     above: list[tuple[int, dict]] = []  # (indent, item) of the items read: a field sub-item is the field of the nearest
@@ -1209,21 +1291,13 @@ def from_list(lines: list[str], people: frozenset = frozenset()) -> list[dict]:
     return out
 
 
-def _unescaped(items: list[dict]) -> list[dict]:
-    """Items read from Markdown with its backslash escapes taken out of their one-line fields: a
-    Google Docs export's "worker\\_count" and "\\> 0" were kept in follow-up titles."""
-    for it in items:
-        it.update({k: unescape(it[k]) for k in ("title", "owner", "ticket") if isinstance(it.get(k), str)})
-    return items
-
-
 def parse_action_items(text: str) -> list[dict]:
     """Follow-ups from a section's Markdown: every table, then every list outside tables; read again
     when a name alone ends an item that the section says is a person's (_people)."""
     text = strip_placeholders(text)
     items = _read_items(text, frozenset())
     people = _people(text, items)
-    return merged(_to_owners(_will_owners(_unescaped(_read_items(text, people) if people else items))))
+    return merged(_to_owners(_will_owners(_read_items(text, people) if people else items)))
 
 
 # "Priya will add an alert on queue depth": a name leading an item, "will" and a verb after it, is the

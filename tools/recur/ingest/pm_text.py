@@ -60,7 +60,8 @@ DATE_FORMS = [
     (re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.])"), "dmy."),  # 04.03.2026: day first (de, fr, ru)
 ]
 PLACEHOLDER = re.compile(
-    r"^\s*(\[[^\]]*\]|<[^>]*>|\{\{?[^}]*\}?\}|_{3,}|\.{3,}|…|x{3,}|tbd|todo|n/?a|"
+    # a dash alone ("-", "—", Markdown's escaped "\\-"): an empty cell's or field's filler, "| Owner: - |"
+    r"^\s*(\[[^\]]*\]|<[^>]*>|\{\{?[^}]*\}?\}|_{3,}|\.{3,}|…|x{3,}|\\?[-–—]+|tbd|todo|n/?a|"
     r"title|incident title|incident name|postmortem title|name of (?:the )?incident|"
     r"short description|your title here|title here)\s*$",
     re.I,
@@ -566,9 +567,43 @@ def read_review_due(words: str, start: dt.date | None) -> dt.date | None:
     return due_after(words, start) if start is not None else None
 
 
+# A ticket in an item's own words (its title, a bracket, a cell of no ticket column): a project key in
+# capitals standing alone, not a version, a region, a standard or a cipher. TICKET's reading of any case
+# anywhere made "AES-256", "TLS-1.2", "UTF-8", "ubuntu-22.04", "us-east-1" and "redis-7" a follow-up's
+# ticket and cut them out of its title ("Encrypt backups with instead …": found importing postmortems).
+# A key is not part of a longer token: no "-" or "." and a letter or digit on either side ("TLS-1.2",
+# "US-EAST-1", "CVE-2024-1234"); a sentence's full stop after it is no part ("… in OPS-12.").
+PROSE_TICKET = re.compile(
+    r"(?<![\w.-])(?P<key>[A-Z][A-Z0-9]+)-\d+(?!\w|[.-][^\W_])"
+    r"|(?i:\b(?:bug|issue|ticket|b)\s*[/#]?\s*\d{3,}\b|https?://\S+/(?:issues|pull|browse|tickets?|bugs?)/[\w-]+)"
+    r"|(?<![\w&])#\d+\b"
+)
+# the words before a dash and a number that name a cipher, a hash, a standard, an encoding, a protocol,
+# a time zone's offset or a model, never a tracker's project: "AES-256", "SHA-1", "ISO-8601", "RFC-9110",
+# "CVE-2024-1234" (an advisory, not the team's ticket), "UTF-8", "HTTP-2", "UTC-5", "GPT-4"
+_NOT_A_PROJECT = frozenset(
+    "AES DES RSA DSA ECDSA EC ES HS RS PS SHA SHA1 SHA2 SHA3 MD MD4 MD5 HMAC CRC TLS SSL DTLS SSH UTF UCS ISO IEC IEEE "
+    "RFC CVE CWE GHSA OSV HTTP HTTPS HTTP2 IPV IPV4 IPV6 IP TCP UDP PEP JSR ECMA ANSI NIST FIPS PCI SOC SOC2 WCAG "
+    "UTC GMT GPT USB DDR DDR4 DDR5 PCIE LTE COVID".split()
+)
+
+
 def ticket_of(text: str) -> str | None:
+    """The first ticket reference of a field that holds one (a ticket column, ``Ticket:``): any case."""
     m = TICKET.search(text or "")
     return m.group(0).strip() if m else None
+
+
+def prose_ticket(text: str):
+    """The match of the first ticket written in words (PROSE_TICKET), or None: "AES-256" is none."""
+    return next((m for m in PROSE_TICKET.finditer(text or "") if m.group("key") not in _NOT_A_PROJECT), None)
+
+
+def is_ticket(text: str) -> bool:
+    """Whether ``text`` is a ticket reference and nothing else (a field between dashes): a key of any case,
+    a tracker's link, "bug 12345", "#123"; never a word of _NOT_A_PROJECT's ("— AES-256 —")."""
+    m = TICKET.fullmatch(text.strip())
+    return m is not None and text.strip().split("-")[0].upper() not in _NOT_A_PROJECT
 
 
 # Durations. A unit ends where no letter follows it, not at a word boundary: there is none between
