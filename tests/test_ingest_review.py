@@ -178,15 +178,18 @@ def test_a_byline_date_is_not_the_incident_date():
     assert str(pm.date) == "2025-03-03"
 
 
-def test_fields_a_record_cannot_hold_are_named_in_the_notes(kb_dir, tmp_path):
-    # the Google SRE template's Authors and Status lines were read and dropped without a word
+def test_the_authors_and_status_lines_are_kept_not_dropped(kb_dir, tmp_path):
+    # the Google SRE template's Authors and Status lines were read and dropped without a word; the authors are
+    # the record's ## People now (tests/test_import_people.py), so no note calls them not recorded
     text = (
         "# Cache stampede after the deploy\n\nDate: 2026-04-02\nSeverity: sev2\nAuthors: kim, lee\n"
         "Status: complete, action items in progress\n\n## Summary\nThe cache emptied and the database took every read.\n"
     )
     out = json.loads(imp(kb_dir, tmp_path / "pm.md", text, "--json").output)
-    note = next(n for n in out["notes"] if n.startswith("not recorded"))
-    assert "authors: kim, lee" in note
+    assert not [n for n in out["notes"] if "authors" in n.casefold()], out["notes"]
+    record = (kb_dir / out["path"]).read_text()
+    assert "## People\n- Authors: kim, lee" in record, record
+    note = " ".join(out["notes"])
     # the Status line is the review's state, which the record holds (tests/test_import_review_status.py)
     assert "status:" not in note and out["review"]["status"] == "done"
 
