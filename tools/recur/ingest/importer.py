@@ -19,6 +19,7 @@ from recur.kb.incident_record import review_json
 from recur.kb.records import Review, draft_mark
 from recur.kb.schema import WONT_DO
 from recur.kb.writer import Bullets, Numbered, Raw, dumps, pattern_markdown, plain
+from recur.retrieval.results import CONFIDENCE_RANK, choose_link
 from recur.util import utf8
 from recur.util.dates import after_today, in_range, out_of_range
 from recur.util.errors import RecurError
@@ -231,7 +232,6 @@ def draft_pattern_text(pid, pm, *, title, category, severity, closest, source, i
     return pattern_markdown(front, sections)
 
 
-CONFIDENCE = {"low": 0, "medium": 1, "high": 2}
 # the exit status of `recur import` when the document was imported before and has changed since:
 # not 0 (the edit is not applied) and not 1 (an error: nothing is wrong with the document)
 CHANGED = 3
@@ -490,61 +490,6 @@ def candidates_of(results: list, import_drafts: set) -> list[Candidate]:
         }
         for r in results
     ]
-
-
-def choose_link(answer, import_drafts: set, accept: str = "medium") -> tuple:
-    """(pattern id or None, reason, no known pattern?). Only the top-ranked candidate may be linked,
-    only when the answer is not "no known pattern", it is at least ``accept`` confident and it is
-    not a draft another import wrote (a person must promote that first)."""
-    from recur.retrieval.engine import no_known_pattern
-    from recur.retrieval.results import rivals
-
-    results = answer.results
-    if not results or answer.no_known_pattern:
-        return None, "no known pattern matches", True
-    top = results[0]
-    if top["id"] in import_drafts:
-        # the verdict on the rest, as if the unpromoted draft were not there (the engine's own rule)
-        rest = [r for r in results if r["id"] not in import_drafts]
-        return (
-            None,
-            (
-                f"the best candidate {top['id']} is a draft written by an earlier import; "
-                "a person must promote it before it counts"
-            ),
-            no_known_pattern(rest),
-        )
-    if top.get("probability") is None and top["confidence"] == "medium":
-        # a KB under 10 patterns is rated by rule (search.Hit.confidence), whose "medium" is "on the same
-        # topic": on 8-pattern subsets of the starter KB a rank-1 medium linked this way was right 18 times
-        # in 110 (docs/calibration.md); it is kept as a candidate for a person, only a high one is linked
-        why = "rated by rule on a KB under 10 patterns, where only high is linked"
-        return None, f"the best candidate {top['id']} is only medium confidence, {why}", False
-    if CONFIDENCE[top["confidence"]] < CONFIDENCE[accept]:
-        return None, f"the best candidate {top['id']} is only {top['confidence']} confidence", False
-    # as `incident new --link-top`: another candidate as confident or more is a choice for a person. It
-    # linked rank 1 at 0.49 over rank 2 at 0.53, both medium, and kept no candidates to choose from after;
-    # and rank 1 at 60% (medium, a quoted error string puts it first) over rank 2 at 96% (high)
-    others = [results[i] for i in rivals(results, skip=import_drafts)]
-    if others:
-        return None, _rivals_reason(top, others), False
-    return top["id"], f"{top['id']} is the top-ranked candidate ({top['confidence']} confidence)", False
-
-
-def _rivals_reason(top: dict, others: list) -> str:
-    """Why nothing is linked when candidates below the first are rated at least as likely right."""
-    if all(r["confidence"] == top["confidence"] for r in others):
-        ids = ", ".join(r["id"] for r in others)
-        quantity = "both" if len(others) == 1 else "all"  # "X and Y are all ..." read wrong for two
-        return f"{top['id']} and {ids} are {quantity} {top['confidence']} confidence; a person picks one"
-
-    # in `recur suggest`'s words (results.confidence_text): "high, 96%" did not say what the 96% was of, and
-    # its own rounding said 0.996 "99%" where suggest says ">99%"
-    from recur.retrieval.results import confidence_text as rated
-
-    named = ", ".join(f"{r['id']} (#{r['rank']}, {rated(r)})" for r in others)
-    verb = "is" if len(others) == 1 else "are"
-    return f"{named} {verb} rated at least as likely right as the top-ranked {top['id']} ({rated(top)}); a person picks one"
 
 
 SEARCHED_SECTIONS = ("Summary", "Root cause", "Trigger", "Detection")  # what says what failed and why
@@ -996,7 +941,7 @@ def _link(kb, search, query: str, patterns, threshold: str) -> tuple:
         return list(patterns)[0], "given with --pattern", False, None, None
     drafts = kb.import_drafts()
     answer = search(query)
-    link, reason, unknown = choose_link(answer, drafts, threshold)
+    link, reason, unknown, _ = choose_link(answer, drafts, threshold)
     pending = None if link else _pending_draft(candidates_of(answer.results, drafts), threshold)
     return link, reason, unknown, answer, pending
 
@@ -1007,8 +952,8 @@ def _pending_draft(cands: list, accept: str):
     top = cands[0] if cands else None
     # search rates an unpromoted import draft at most medium (search.IMPORT_DRAFT): at --accept high, one
     # that matches this postmortem as closely as can be would otherwise never be said, and a second written
-    need = min(CONFIDENCE[accept], CONFIDENCE["medium"])
-    if top and top["import_draft"] and CONFIDENCE[top["confidence"]] >= need:
+    need = min(CONFIDENCE_RANK[accept], CONFIDENCE_RANK["medium"])
+    if top and top["import_draft"] and CONFIDENCE_RANK[top["confidence"]] >= need:
         return top["id"]
     return None
 
