@@ -598,8 +598,7 @@ def test_a_jira_json_or_csv_export_is_refused_not_imported_as_prose(kb_dir, tmp_
 
 def test_two_candidates_as_confident_are_left_for_a_person_to_pick():
     """As `incident new --link-top`: import linked rank 1 (medium, 0.49) over rank 2 (medium, 0.53)."""
-    from recur.ingest.importer import choose_link
-    from recur.retrieval.results import Answer
+    from recur.retrieval.results import Answer, choose_link
 
     def answer(*confidences):  # calibrated (a rule-rated medium is never linked: tests/test_rule_confidence.py)
         p = {"high": 0.9, "medium": 0.5, "low": 0.1}
@@ -608,7 +607,7 @@ def test_two_candidates_as_confident_are_left_for_a_person_to_pick():
         ]
         return Answer("q", results, False)
 
-    link, reason, unknown = choose_link(answer("medium", "medium", "low"), set())
+    link, reason, unknown = choose_link(answer("medium", "medium", "low"), set())[:3]
     assert link is None and not unknown and "p0 and p1 are both medium confidence" in reason
     assert "p0 and p1, p2 are all medium confidence" in choose_link(answer("medium", "medium", "medium"), set())[1]
     assert choose_link(answer("medium", "low"), set())[0] == "p0"
@@ -621,14 +620,13 @@ def test_a_candidate_below_the_first_rated_more_likely_right_is_not_passed_over(
     first (a specific signal found whole goes first) at 60%, medium, over the cache stampede it
     described at 96%, high; import linked rank 1, while `recur suggest` on the same text said "check
     both". A candidate at least as confident as the first is a choice for a person."""
-    from recur.ingest.importer import choose_link
-    from recur.retrieval.results import Answer
+    from recur.retrieval.results import Answer, choose_link
 
     def answer(*rated):
         results = [{"id": f"p{i}", "rank": i + 1, "confidence": c, "probability": p} for i, (c, p) in enumerate(rated)]
         return Answer("q", results, False)
 
-    link, reason, unknown = choose_link(answer(("medium", 0.6), ("high", 0.96), ("low", 0.01)), set())
+    link, reason, unknown = choose_link(answer(("medium", 0.6), ("high", 0.96), ("low", 0.01)), set())[:3]
     assert link is None and not unknown
     assert reason == (
         "p1 (#2, high confidence (96% likely right)) is rated at least as likely right as the top-ranked p0"
@@ -643,11 +641,34 @@ def test_a_candidate_below_the_first_rated_more_likely_right_is_not_passed_over(
     assert choose_link(answer(("high", 0.9), ("medium", 0.7)), set())[0] == "p0"
 
 
+def test_link_top_and_import_link_by_one_rule_at_their_own_level():
+    """`incident new --link-top` links by import's rule (results.choose_link) at high: a medium top is not
+    linked, nor an unpromoted import draft, and a result rated as likely right, among those shown or the
+    answer's ``likelier`` that a short --top left out, is a rival; import at medium counts that one too."""
+    from recur.retrieval.results import Answer, choose_link
+
+    def r(i, confidence, p):
+        return {"id": f"p{i}", "rank": i + 1, "confidence": confidence, "probability": p}
+
+    hidden = r(2, "high", 0.95)
+    choice = choose_link(Answer("q", [r(0, "high", 0.9), r(1, "medium", 0.5)], False, likelier=hidden), accept="high")
+    assert choice.pattern is None and choice.rivals == ("p2",)
+    assert choice.reason == "p0 and p2 are both high confidence; a person picks one"
+    assert choose_link(Answer("q", [r(0, "high", 0.9), r(1, "medium", 0.5)], False), accept="high").pattern == "p0"
+    medium = choose_link(Answer("q", [r(0, "medium", 0.6), r(1, "low", 0.1)], False), accept="high")
+    assert medium.pattern is None and medium.rivals == () and "only medium confidence" in medium.reason
+    draft = choose_link(Answer("q", [r(0, "medium", 0.6), r(1, "low", 0.1)], False), {"p0"}, accept="high")
+    assert draft.pattern is None and draft.rivals == () and "written by an earlier import" in draft.reason
+    shown = [r(0, "medium", 0.6), r(1, "low", 0.1)]
+    assert choose_link(Answer("q", shown, False, likelier=r(2, "medium", 0.7))).rivals == ("p2",)
+    assert choose_link(Answer("q", shown, False, likelier=r(2, "medium", 0.7)), {"p2"}).pattern == "p0"
+
+
 def test_import_leaves_the_choice_when_a_lower_ranked_candidate_is_more_confident(real_engine):
     """The same, on the shipped KB with the real model: our own postmortem text of a cache stampede
     that quotes the database's refusal word for word."""
     from recur.cli.render import _best_match
-    from recur.ingest.importer import choose_link
+    from recur.retrieval.results import choose_link
 
     text = (
         "Cache stampede on the catalog database after a Redis failover. The Redis primary was replaced and the "
@@ -659,7 +680,7 @@ def test_import_leaves_the_choice_when_a_lower_ranked_candidate_is_more_confiden
     first, second = answer.results[:2]
     assert first["id"] == "db-connection-pool-exhausted" and second["id"] == "cache-stampede"
     assert first["confidence"] == "medium" and second["confidence"] == "high"
-    link, reason, _ = choose_link(answer, set())
+    link, reason = choose_link(answer, set())[:2]
     assert link is None and reason.startswith("cache-stampede (#2, high confidence (")
     assert "cache-stampede (#2) is rated more likely right" in _best_match(answer.results)  # what suggest says
 

@@ -281,8 +281,9 @@ def _suggester(found: dict, kb, asked: tuple, linked: list):
             found["error"] = "interrupted (Ctrl-C)"
             return [], []
         found["answer"] = answer
-        found["chosen"], found["note"] = _link_top(linked, answer) if link_top else ([], None)
-        found["candidates"] = candidates_of(answer.results, kb.import_drafts())  # stored, and --json's
+        drafts = kb.import_drafts()
+        found["chosen"], found["note"] = _link_top(linked, answer, drafts) if link_top else ([], None)
+        found["candidates"] = candidates_of(answer.results, drafts)  # stored, and --json's
         return found["chosen"], found["candidates"]
 
     return suggest
@@ -390,30 +391,20 @@ def _draft_note(kb, iid: str, added, linked) -> None:
         click.echo(f"note: {pid} {UNREVIEWED} ({kb.patterns[pid].relpath}); {then}", err=True)
 
 
-def _link_top(linked: list, answer) -> tuple[list, str | None]:
+def _link_top(linked: list, answer, drafts) -> tuple[list, str | None]:
     """(what --link-top links, what to say once the record is written, ``{iid}`` for its id): the top
-    suggestion when it is high confidence and no other is. Two `high`s for competing causes ("403
-    Forbidden": a WAF rule or expired credentials) are a choice for the responder, not for the flag
-    (found in review)."""
-    results = answer.results
+    suggestion under the rule `recur import` links by (results.choose_link) at high confidence. Nothing
+    is said when the top is not high: the suggestions shown say it."""
+    from recur.retrieval.results import choose_link
+
     if linked:
         # the suggestions leave out what is linked, so their top is the runner-up (ranked without the
         # match, its probability is higher than it would be): --link-top would add a look-alike
         return [], f"--link-top: nothing more linked; {', '.join(linked)} linked by --pattern."
-    if not results or results[0]["confidence"] != "high" or answer.no_known_pattern:
-        return [], None
-    from recur.retrieval.results import rivals as rated_as_high  # the top is high: so are they
-
-    rivals = [results[i]["id"] for i in rated_as_high(results)]
-    if answer.likelier is not None:  # rated more likely right than the top, high too, and left out by --top
-        rivals.append(answer.likelier["id"])
-    if rivals:
-        return [], (
-            f"--link-top: nothing linked: {results[0]['id']} and {', '.join(rivals)} are "
-            f"{'both' if len(rivals) == 1 else 'all'} high confidence; "
-            "link the right one: recur incident link {iid} PATTERN_ID"
-        )
-    return [results[0]["id"]], None
+    choice = choose_link(answer, drafts, accept="high")
+    if choice.rivals:  # two `high`s for competing causes are the responder's choice, not the flag's
+        return [], f"--link-top: nothing linked: {choice.reason}: recur incident link {{iid}} PATTERN_ID"
+    return ([choice.pattern] if choice.pattern else []), None
 
 
 def _picked(results: list, iid: str) -> list:

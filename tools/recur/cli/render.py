@@ -84,7 +84,9 @@ def render_answer(answer, steps: int = 3, kb_dir: str = "kb", flags: str = "") -
 def _record_line(answer, flags: str = "") -> str:
     """The footer's command recording the incident, linked to the first result, or, when it is of low
     confidence, to the one check_both names (rated more likely right); that one named as the other choice
-    when the first is linked."""
+    when the first is linked. Not results.choose_link, the rule for a link no person chooses (import,
+    --link-top): this is a command a person reads beside the results and runs or edits, so it proposes the
+    first even when another is as likely right, and names that one as the other choice."""
     results, hidden = answer.results, answer.likelier
     k = likelier(results)
     other = hidden if hidden is not None else (results[k] if k is not None else None)

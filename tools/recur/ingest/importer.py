@@ -19,6 +19,7 @@ from recur.kb.incident_record import review_json
 from recur.kb.records import Review, draft_mark
 from recur.kb.schema import WONT_DO
 from recur.kb.writer import Bullets, Numbered, Raw, dumps, pattern_markdown, plain
+from recur.retrieval.results import CONFIDENCE_RANK, choose_link
 from recur.util import utf8
 from recur.util.dates import after_today, in_range, out_of_range
 from recur.util.errors import RecurError
@@ -79,14 +80,45 @@ class Already:
 
 @dataclass(frozen=True)
 class Written:
-    """What ``_write`` wrote: the record's path, the patterns it links, its follow-ups, the draft,
-    its review (level, status and due date from the severity framework)."""
+    """What ``_write`` wrote: the record's id (the plan's, or the next free number when another import
+    or `recur incident new` took that one meanwhile), its path, the patterns it links, its follow-ups,
+    the draft, its review (level, status and due date from the severity framework)."""
 
+    incident: str
     incident_path: str
     patterns: list[str]
     follow_ups: int
     draft: Draft | None
     review: Review
+
+
+@dataclass(frozen=True)
+class ReviewDates:
+    """The review's days as the import records them, read in one place (``_review_dates``): ``due`` (None:
+    the severity framework's), ``done`` the day it was held (None: not said, or not read), ``given``:
+    --review-done gave it (the review is then done whatever the postmortem says)."""
+
+    due: dt.date | None
+    done: dt.date | None
+    given: bool
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What the record is written with, all read before anything is written. ``numbered``: the id was
+    chosen here, not asked for (another free number will do: ``_write`` returns the one written);
+    ``date_from``: where the date was read ("--date", or the postmortem's place)."""
+
+    iid: str
+    numbered: bool
+    title: str
+    day: dt.date
+    sev: str
+    triage: list[str]
+    digest: str
+    source: str
+    date_from: str | None
+    review: ReviewDates
 
 
 @dataclass(frozen=True)
@@ -231,7 +263,6 @@ def draft_pattern_text(pid, pm, *, title, category, severity, closest, source, i
     return pattern_markdown(front, sections)
 
 
-CONFIDENCE = {"low": 0, "medium": 1, "high": 2}
 # the exit status of `recur import` when the document was imported before and has changed since:
 # not 0 (the edit is not applied) and not 1 (an error: nothing is wrong with the document)
 CHANGED = 3
@@ -492,61 +523,6 @@ def candidates_of(results: list, import_drafts: set) -> list[Candidate]:
     ]
 
 
-def choose_link(answer, import_drafts: set, accept: str = "medium") -> tuple:
-    """(pattern id or None, reason, no known pattern?). Only the top-ranked candidate may be linked,
-    only when the answer is not "no known pattern", it is at least ``accept`` confident and it is
-    not a draft another import wrote (a person must promote that first)."""
-    from recur.retrieval.engine import no_known_pattern
-    from recur.retrieval.results import rivals
-
-    results = answer.results
-    if not results or answer.no_known_pattern:
-        return None, "no known pattern matches", True
-    top = results[0]
-    if top["id"] in import_drafts:
-        # the verdict on the rest, as if the unpromoted draft were not there (the engine's own rule)
-        rest = [r for r in results if r["id"] not in import_drafts]
-        return (
-            None,
-            (
-                f"the best candidate {top['id']} is a draft written by an earlier import; "
-                "a person must promote it before it counts"
-            ),
-            no_known_pattern(rest),
-        )
-    if top.get("probability") is None and top["confidence"] == "medium":
-        # a KB under 10 patterns is rated by rule (search.Hit.confidence), whose "medium" is "on the same
-        # topic": on 8-pattern subsets of the starter KB a rank-1 medium linked this way was right 18 times
-        # in 110 (docs/calibration.md); it is kept as a candidate for a person, only a high one is linked
-        why = "rated by rule on a KB under 10 patterns, where only high is linked"
-        return None, f"the best candidate {top['id']} is only medium confidence, {why}", False
-    if CONFIDENCE[top["confidence"]] < CONFIDENCE[accept]:
-        return None, f"the best candidate {top['id']} is only {top['confidence']} confidence", False
-    # as `incident new --link-top`: another candidate as confident or more is a choice for a person. It
-    # linked rank 1 at 0.49 over rank 2 at 0.53, both medium, and kept no candidates to choose from after;
-    # and rank 1 at 60% (medium, a quoted error string puts it first) over rank 2 at 96% (high)
-    others = [results[i] for i in rivals(results, skip=import_drafts)]
-    if others:
-        return None, _rivals_reason(top, others), False
-    return top["id"], f"{top['id']} is the top-ranked candidate ({top['confidence']} confidence)", False
-
-
-def _rivals_reason(top: dict, others: list) -> str:
-    """Why nothing is linked when candidates below the first are rated at least as likely right."""
-    if all(r["confidence"] == top["confidence"] for r in others):
-        ids = ", ".join(r["id"] for r in others)
-        quantity = "both" if len(others) == 1 else "all"  # "X and Y are all ..." read wrong for two
-        return f"{top['id']} and {ids} are {quantity} {top['confidence']} confidence; a person picks one"
-
-    # in `recur suggest`'s words (results.confidence_text): "high, 96%" did not say what the 96% was of, and
-    # its own rounding said 0.996 "99%" where suggest says ">99%"
-    from recur.retrieval.results import confidence_text as rated
-
-    named = ", ".join(f"{r['id']} (#{r['rank']}, {rated(r)})" for r in others)
-    verb = "is" if len(others) == 1 else "are"
-    return f"{named} {verb} rated at least as likely right as the top-ranked {top['id']} ({rated(top)}); a person picks one"
-
-
 SEARCHED_SECTIONS = ("Summary", "Root cause", "Trigger", "Detection")  # what says what failed and why
 
 
@@ -800,42 +776,53 @@ def import_postmortem(
     ``dry_run``: every check and choice made, nothing written; the answer says what would be.
     ``review_due``, ``review_done``: the review's due day and the day it was held, over what the postmortem says."""
     from recur.ingest.postmortem import dones_by, dues_against
-    from recur.kb.incident_record import next_id
     from recur.kb.loader import load_kb, require_patterns
 
     _check_names(iid, category)
+    today = today or config.today()
     text, pm, read_notes = _parsed(file)
     kb = load_kb(kb_dir)
     require_patterns(kb, patterns, "--pattern")
     digest, source, sources = content_hash(text), source_key(kb, file), _sources(kb, file)
-    dup = find_duplicate(kb, digest, sources, pm.title, date or pm.date)
-    if dup:  # the same path with other content: a changed document, what differs named
+    if dup := find_duplicate(kb, digest, sources, pm.title, date or pm.date):
+        # the same path with other content: a changed document, what differs named
         flags = {"iid": iid, "date": date, "severity": severity, "pattern": patterns, "review_due": review_due}
         given = _given(**flags, review_done=review_done)
         return _already(dup, pm, given, _changes(kb, dup[0], pm, source) if dup[2] == "source path" else None, digest)
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
     if date:  # a due date without its year is read against the date given, not the document's
         dues_against(pm, day)
-    dones_by(pm, today or config.today())
+    dones_by(pm, today)
     notes += _same_source_notes(kb, source, sources) + _look_alike_notes(kb, title, day)
-    numbered, iid = not iid, iid or next_id(kb, day.year)
-    if iid in kb.incident_files:
-        raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
+    iid, numbered = _record_id(kb, iid, day)
     notes += ([] if "Summary" in pm.sections else ["no summary section; used the title"]) + read_notes
-    notes += _unrecorded_notes(pm, today or config.today())
+    notes += _unrecorded_notes(pm, today)
     search = (lambda q: _search(kb_dir, index_dir, model, q, top)) if not patterns else None
     link, reason, unknown, answer, pending = _link(kb, search, _query(title, pm), patterns, threshold)
     cands = candidates_of(answer.results if answer else [], kb.import_drafts())
     linked = list(dict.fromkeys(patterns)) or ([link] if link else [])
-    meta = _meta(iid, numbered, title, day, sev, triage, digest, source, "--date" if date else pm.date_source)
-    notes += _set_review_due(meta, pm, review_due) + _set_review_done(meta, pm, today or config.today(), review_done)
+    days, said = _review_dates(pm, day, today, iid, due=review_due, done=review_done)
+    notes += said
+    date_from = "--date" if date else pm.date_source
+    plan = ImportPlan(iid, numbered, title, day, sev, triage, digest, source, date_from, days)
     draft = draft and not linked and unknown and not pending  # a second draft would split one failure in two
-    written = _write(kb, pm, meta, linked, cands, draft=draft, category=category, source_file=source, dry=dry_run)
+    written = _write(kb, pm, plan, linked, cands, draft=draft, category=category, source_file=source, dry=dry_run)
     if pending:
         notes.append(f"no new draft written: {pending}, a draft an earlier import wrote, is the best candidate")
-    notes += _review_notes(kb, pm, written.review, meta, today or config.today())
-    out = _imported(meta, pm, written, Link(link, reason, pending), unknown, cands, notes)
+    notes += _review_notes(kb, pm, written, plan, today)
+    out = _imported(plan, pm, written, Link(link, reason, pending), unknown, cands, notes)
     return replace(out, dry_run=dry_run, **_searched(pm, answer))
+
+
+def _record_id(kb, iid, day: dt.date) -> tuple[str, bool]:
+    """(the record's id, whether it was chosen here): --id, unless a record has it, else the next free
+    number of the incident's year (``numbered``: another free number will do if it is taken meanwhile)."""
+    from recur.kb.incident_record import next_id
+
+    numbered, iid = not iid, iid or next_id(kb, day.year)
+    if iid in kb.incident_files:
+        raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
+    return iid, numbered
 
 
 def _given(**flags) -> list[str]:
@@ -843,26 +830,15 @@ def _given(**flags) -> list[str]:
     return [f"--{name.replace('_', '-')}" for name, value in flags.items() if value]
 
 
-def _meta(iid, numbered, title, day, sev, triage, digest, source, date_from) -> dict:
-    """What the record is written with; ``numbered``: the id was chosen here, not asked for (another
-    free number will do)."""
-    return {
-        "iid": iid,
-        "numbered": numbered,
-        "title": title,
-        "day": day,
-        "sev": sev,
-        "triage": triage,
-        "digest": digest,
-        "source": source,
-        "date_from": date_from,
-    }
-
-
-def _set_review_due(meta: dict, pm, given) -> list[str]:
-    """``meta["review_due"]``, the review's due date (None: the severity framework's), and the notes on it."""
-    meta["review_due"], notes = _review_due(pm, meta["day"], given, meta["iid"])
-    return notes
+def _review_dates(pm, day: dt.date, today: dt.date, iid: str, *, due=None, done=None) -> tuple[ReviewDates, list]:
+    """The review's due day and the day it was held, and the notes on them: ``due``, ``done`` (--review-due,
+    --review-done) over what the postmortem says (``_review_due``, ``_review_done``). The one place the
+    record's review days are read."""
+    due_day, notes = _review_due(pm, day, due, iid)
+    if done is not None:  # the review is done whatever the postmortem says (_held_given says over what)
+        return ReviewDates(due_day, done, True), notes + _held_given(pm, day, done)
+    done_day, said = _review_done(pm, day, today, iid)
+    return ReviewDates(due_day, done_day, False), notes + said
 
 
 def _review_due(pm, day: dt.date, given, iid: str) -> tuple:
@@ -898,17 +874,6 @@ def _due_before(due: dt.date, day: dt.date, what: str) -> list[str]:
     """A review due before its incident is written as given, with a warning: the board shows it overdue from
     the start (as `recur incident new --review-due` warns; `recur check` warns of it too)."""
     return [f"warning: {what} {due.isoformat()} is before the incident's date {day.isoformat()}"] if due < day else []
-
-
-def _set_review_done(meta: dict, pm, today: dt.date, given=None) -> list[str]:
-    """``meta["review_done"]``, the day the review was held (None: not said, or not read), ``meta["review_given"]``
-    whether --review-done gave it (the review is then done whatever the postmortem says), and the notes on it."""
-    meta["review_given"] = given is not None
-    if given is not None:
-        meta["review_done"], notes = given, _held_given(pm, meta["day"], given)
-    else:
-        meta["review_done"], notes = _review_done(pm, meta["day"], today, meta["iid"])
-    return notes
 
 
 def _held_given(pm, day: dt.date, held: dt.date) -> list[str]:
@@ -968,19 +933,19 @@ def _says_done(pm, held=None) -> bool:
     return pm.status[2] == "done" if pm.status is not None else held is not None
 
 
-def _review_notes(kb, pm, review: Review, meta: dict, today: dt.date) -> list[str]:
+def _review_notes(kb, pm, written: Written, plan: ImportPlan, today: dt.date) -> list[str]:
     """How the review was recorded when the postmortem's status said, and that it is already overdue:
     a postmortem imported weeks after its incident gets a due date from the framework that has passed,
     and `recur report --fail-on overdue` failed on it from the first run without a word here."""
-    iid, notes = meta["iid"], []
+    iid, review, notes = written.incident, written.review, []
     late = review.status == "pending" and review.level != "none" and review.due is not None and review.due < today
-    if pm.status and not meta["review_given"]:  # --review-done said how it was recorded (_held_given)
+    if pm.status and not plan.review.given:  # --review-done said how it was recorded (_held_given)
         text, where, said = pm.status
         then = "" if said == "done" or late else f"; once it is reviewed: recur incident review {iid} --done"
         notes.append(f"review: recorded {said}, as the postmortem's status {text!r} says ({where}){then}")
     if late:
-        level = kb.severity.get(meta["sev"])
-        asks = f"{meta['sev']} asks for {level.asks()} in the severity framework" if level else "the severity framework"
+        level = kb.severity.get(plan.sev)
+        asks = f"{plan.sev} asks for {level.asks()} in the severity framework" if level else "the severity framework"
         notes.append(
             f"review: due {review.due.isoformat()} ({asks}), already overdue by {(today - review.due).days} "
             f"day(s): recur report --fail-on overdue fails on it. If the postmortem was reviewed: recur incident review "
@@ -996,7 +961,7 @@ def _link(kb, search, query: str, patterns, threshold: str) -> tuple:
         return list(patterns)[0], "given with --pattern", False, None, None
     drafts = kb.import_drafts()
     answer = search(query)
-    link, reason, unknown = choose_link(answer, drafts, threshold)
+    link, reason, unknown, _ = choose_link(answer, drafts, threshold)
     pending = None if link else _pending_draft(candidates_of(answer.results, drafts), threshold)
     return link, reason, unknown, answer, pending
 
@@ -1007,8 +972,8 @@ def _pending_draft(cands: list, accept: str):
     top = cands[0] if cands else None
     # search rates an unpromoted import draft at most medium (search.IMPORT_DRAFT): at --accept high, one
     # that matches this postmortem as closely as can be would otherwise never be said, and a second written
-    need = min(CONFIDENCE[accept], CONFIDENCE["medium"])
-    if top and top["import_draft"] and CONFIDENCE[top["confidence"]] >= need:
+    need = min(CONFIDENCE_RANK[accept], CONFIDENCE_RANK["medium"])
+    if top and top["import_draft"] and CONFIDENCE_RANK[top["confidence"]] >= need:
         return top["id"]
     return None
 
@@ -1031,10 +996,10 @@ def _search(kb_dir, index_dir, model, query: str, top: int):
     return Engine.open(kb_dir, index_dir, model, quiet=True).answer(query[:4000], top=top)
 
 
-def _imported(meta: dict, pm, written: Written, link: Link, unknown: bool, cands: list, notes: list) -> Imported:
+def _imported(plan: ImportPlan, pm, written: Written, link: Link, unknown: bool, cands: list, notes: list) -> Imported:
     """What ``import_postmortem`` reports (the JSON of `recur import --json`)."""
     return Imported(
-        incident=meta["iid"],
+        incident=written.incident,
         incident_path=written.incident_path,
         patterns=written.patterns,
         already=None,
@@ -1042,16 +1007,16 @@ def _imported(meta: dict, pm, written: Written, link: Link, unknown: bool, cands
         link=link,
         no_known_pattern=unknown,
         candidates=cands,
-        triage=meta["triage"],
-        date=meta["day"],
-        date_source=meta["date_from"],
-        severity=meta["sev"],
+        triage=plan.triage,
+        date=plan.day,
+        date_source=plan.date_from,
+        severity=plan.sev,
         mapped=list(pm.mapped),
         unmapped=pm.unmapped,
         follow_ups=written.follow_ups,
         notes=notes,
         review=written.review,
-        title=meta["title"],
+        title=plan.title,
     )
 
 
@@ -1193,44 +1158,45 @@ def _field_changes(item: dict, follow_up) -> str:
     return ", ".join(out)
 
 
-def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, category, source_file, dry=False) -> Written:
+def _write(
+    kb, pm, plan: ImportPlan, linked: list, cands: list, *, draft: bool, category, source_file, dry=False
+) -> Written:
     from recur.kb.incident_record import incident_text, stored_candidates, write_new_record
     from recur.kb.loader import require_inside, review_defaults
 
     draft_path = draft_id = ptext = None
-    imported = {"source": meta["source"], "sha256": meta["digest"]}
+    imported = {"source": plan.source, "sha256": plan.digest}
     if draft:
-        draft_id, draft_path, ptext = _draft(kb, pm, meta, cands, category, source_file, imported)
+        draft_id, draft_path, ptext = _draft(kb, pm, plan, cands, category, source_file, imported)
         linked = [draft_id]
     extra = {}
-    if meta["triage"]:
-        extra["triage"] = meta["triage"]
-    extra["imported"] = {**imported, **({"date_from": meta["date_from"]} if meta["date_from"] else {})}
+    if plan.triage:
+        extra["triage"] = plan.triage
+    extra["imported"] = {**imported, **({"date_from": plan.date_from} if plan.date_from else {})}
     if stored := stored_candidates(cands, linked, kb.import_drafts() | {draft_id}):  # the draft written here too
         extra["candidates"] = stored
     fus = [a for a in pm.action_items if a["title"]]
     # a postmortem that says it is complete was reviewed: its review recorded pending and, dated
     # weeks back, overdue failed `recur report --fail-on overdue` for a review already held
-    done = meta["review_given"] or _says_done(pm, meta["review_done"])  # --review-done over the postmortem's word
-    given = {"status": "done", "done": meta["review_done"]} if done else {}
-    review = review_defaults(
-        kb, meta["sev"], meta["day"], given | ({"due": meta["review_due"]} if meta["review_due"] else {})
-    )
+    said = plan.review
+    done = said.given or _says_done(pm, said.done)  # --review-done over the postmortem's word
+    given = {"status": "done", "done": said.done} if done else {}
+    review = review_defaults(kb, plan.sev, plan.day, given | ({"due": said.due} if said.due else {}))
     itext = lambda iid: incident_text(  # noqa: E731 - the text for whichever number is free
         iid=iid,
-        title=meta["title"],
-        date=meta["day"],
-        severity=meta["sev"],
+        title=plan.title,
+        date=plan.day,
+        severity=plan.sev,
         services=pm.services,
         patterns=linked,
         duration_minutes=pm.duration_minutes,
         review=review,
         follow_ups=fus,
-        sections=_incident_sections(pm, meta["title"], source_file),
+        sections=_incident_sections(pm, plan.title, source_file),
         extra=extra,
     )
-    inc_path = kb.root / "incidents" / str(meta["day"].year) / f"{meta['iid']}.md"
-    given = None if meta["numbered"] else inc_path  # a number chosen here is taken care of below
+    record_id, inc_path = plan.iid, kb.root / "incidents" / str(plan.day.year) / f"{plan.iid}.md"
+    given = None if plan.numbered else inc_path  # a number chosen here is taken care of below
     for target in (inc_path, draft_path):  # every target checked before either is written
         if target is not None:
             require_inside(kb.root, target)
@@ -1239,15 +1205,14 @@ def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, catego
             raise RecurError(f"{target}: already exists; refusing to overwrite it")
     # another import or `recur incident new` may take the number meanwhile: then the next free one
     if not dry:
-        meta["iid"], inc_path = write_new_record(kb, meta["day"].year, meta["iid"], itext, meta["numbered"])
+        record_id, inc_path = write_new_record(kb, plan.day.year, plan.iid, itext, plan.numbered)
     if draft_path is not None and not dry:
         _write_draft(draft_path, ptext, inc_path)
-    return Written(
-        str(inc_path), linked, len(fus), Draft(draft_id, str(draft_path), meta["title"]) if draft_path else None, review
-    )
+    made = Draft(draft_id, str(draft_path), plan.title) if draft_path else None
+    return Written(record_id, str(inc_path), linked, len(fus), made, review)
 
 
-def _draft(kb, pm, meta: dict, cands: list, category, source_file, imported: dict) -> tuple:
+def _draft(kb, pm, plan: ImportPlan, cands: list, category, source_file, imported: dict) -> tuple:
     """(id, path, text) of the draft pattern: a free id from the title, in --category or else the
     closest candidate's."""
     from recur.kb.schema import KEBAB
@@ -1255,16 +1220,16 @@ def _draft(kb, pm, meta: dict, cands: list, category, source_file, imported: dic
     cat = category or (_category(kb, cands[0]["id"]) if cands else None)
     if not cat or not KEBAB.fullmatch(cat):
         raise RecurError("--category: needed for the draft pattern (no existing pattern to take it from)")
-    draft_id = base = slugify(meta["title"], max_words=6, drop_stopwords=True, max_len=60, empty="imported", fold=True)
+    draft_id = base = slugify(plan.title, max_words=6, drop_stopwords=True, max_len=60, empty="imported", fold=True)
     n = 2
     while kb.pattern_known(draft_id):
         draft_id, n = f"{base}-{n}", n + 1
     text = draft_pattern_text(
         draft_id,
         pm,
-        title=meta["title"],
+        title=plan.title,
         category=cat,
-        severity=meta["sev"],
+        severity=plan.sev,
         closest=cands,
         source=source_file,
         imported=imported,
