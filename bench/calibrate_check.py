@@ -31,7 +31,7 @@ from recur.retrieval.engine import Engine, ensure_index, no_known_pattern  # noq
 def run(kb_dir, cases, tmp):
     ensure_index(kb_dir, Path(tmp) / "index", embed.DEFAULT, quiet=True, progress=False)
     engine = Engine(kb_dir, Path(tmp) / "index", embed.DEFAULT)
-    return engine.suggest_many([c["query"] for c in cases], top=10)
+    return engine.ranked_many([c["query"] for c in cases], top=10)
 
 
 def summarise(name, cases, lists):

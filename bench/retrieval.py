@@ -62,7 +62,7 @@ def bm25_alone(engine, cases):
 
 
 def recur_hybrid(engine, cases):
-    lists = engine.suggest_many([c["query"] for c in cases], top=10)
+    lists = engine.ranked_many([c["query"] for c in cases], top=10)
     return [CaseResult(c["query"], c["expect"], [r["id"] for r in res]) for c, res in zip(cases, lists)]
 
 
@@ -97,7 +97,7 @@ def trust(engine, cases, nomatch_path: Path) -> dict:
     from calibrate_check import buckets, summarise
 
     nomatch = load_cases(nomatch_path) if nomatch_path.is_file() else []
-    lists = engine.suggest_many([c["query"] for c in cases + nomatch], top=10)
+    lists = engine.ranked_many([c["query"] for c in cases + nomatch], top=10)
     print("Trust (no_known_pattern, high precision, calibration):")
     p1, y1, f1 = summarise("dev", cases, lists[: len(cases)])
     p2, y2, f2 = summarise("dev-nomatch", nomatch, lists[len(cases) :]) if nomatch else (np.array([]),) * 2 + ({},)

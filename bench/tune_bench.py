@@ -65,7 +65,7 @@ def rank_modes(kb_dir, model: str, cases: list, modes=("dense", "hybrid")) -> di
         engine = Engine(kb_dir, Path(tmp) / "index", model)
         queries = [c["query"] for c in cases]
         for mode in modes:
-            lists = engine.suggest_many(queries, top=10, mode=mode)
+            lists = engine.ranked_many(queries, top=10, mode=mode)
             out[mode] = [CaseResult(c["query"], c["expect"], [r["id"] for r in res]) for c, res in zip(cases, lists)]
     return out
 

@@ -464,6 +464,26 @@ def test_the_pages_query_reads_the_reviewed_shapes_as_query_py(tmp_path):
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_condenses_a_pasted_alerts_long_annotation_as_query_py(tmp_path):
+    """A pasted alert whose annotation is longer than what is searched is read whole and condensed, in the box as
+    in recur.retrieval.alerts (texts_joined): cut at MAX_QUERY_CHARS first, a 30 KB trace in a description lost its
+    root cause, its last ``Caused by:`` line (found in review)."""
+    from recur.retrieval import query
+
+    trace = java_trace(frames=700, logged=False)
+    pods = ", ".join(f"checkout-7f9c-{i}" for i in range(2000)) + ": FATAL: sorry, too many clients already"
+    record = json.dumps({"level": "error", "msg": "payment call failed", "stack": "x" * 30_000})
+    annotations = [{"summary": "checkout fails", "description": trace}, {"summary": pods}, {"description": record}]
+    texts = [
+        json.dumps({"alerts": [{"labels": {"alertname": "CheckoutFailing"}, "annotations": a}]}) for a in annotations
+    ]
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text[:200]
+    assert all(j[1] > query.MAX_QUERY_CHARS and (j[2] or j[3]) for j in js)  # each read whole, then condensed
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_the_pages_query_keeps_the_words_before_a_log_as_query_py(tmp_path):
     """assets/recur-query.js keeps the words written before a log (a responder's, an alert's) first, as
     recur.retrieval.query does: the same lines, the same bound (lines, and characters counted in code

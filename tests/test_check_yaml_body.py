@@ -183,6 +183,42 @@ def test_a_front_matter_left_unclosed_above_a_rule_is_said_so_and_its_sections_n
     assert any("5 patterns" in line for line in lines), lines
 
 
+# a closed front matter, its sections written so that YAML reads them: a heading a comment, a line a key
+PARSING_BODY = """
+## Summary
+Impact: the kubelet's folder fills up and the node is marked NotReady.
+
+## Runbook
+Step one: clean /var/lib/kubelet
+"""
+
+
+def test_a_front_matter_left_unclosed_whose_sections_parse_as_yaml_says_where_to_close_it(tmp_path):
+    """Without its closing '---', the front matter ran to a '---' rule below, and the sections it swallowed
+    parsed: "## Summary" a YAML comment, "Impact: ..." a key. Check named the keys as unknown and the sections
+    as missing, and never said the front matter was not closed (found in review). One error, at the heading,
+    saying to add '---' there; with a heading written right below the last key (a blank line after it) too."""
+    kb = small_kb(tmp_path / "kb")
+    closed = FRONT.format(status="").replace("\t- kubernetes", "  - kubernetes")
+    open_text = closed.replace("  - kubernetes\n---\n", "  - kubernetes\n") + PARSING_BODY + "\n---\n\nMore.\n"
+    for text in (open_text, open_text.replace("kubernetes\n\n## Summary", "kubernetes\n## Summary")):
+        write(kb, NAME, text)
+        code, lines = check(kb)
+        said = of(lines, NAME)
+        heading, rule = line_of(text, "## Summary"), text.split("\n").index("---", 1) + 1
+        assert code == 1 and len(said) == 1, lines
+        assert said[0] == (
+            f"{heading}: front matter: front matter is not closed: add '---' on line {heading}, above '## Summary' "
+            f"(without it, the front matter runs to the '---' on line {rule} and reads the sections above it as "
+            "YAML; a YAML comment is written with one '#')"
+        ), said
+    # closed, the same sections are the body's: no error; a YAML comment among the keys is no heading
+    commented = closed.replace("tags:\n", "## disk keys\ntags:\n")
+    write(kb, NAME, commented + PARSING_BODY.replace("Step one:", "1.") + "\n## Root cause\nImages.\n")
+    code, lines = check(kb)
+    assert code == 0 and not [line for line in of(lines, NAME) if "warning:" not in line], lines
+
+
 def test_long_runs_of_blanks_in_key_lines_are_read_in_linear_time(tmp_path):
     """A front matter that does not parse has its key lines read for the body's checks (the status): a lazy
     regex read one line of 80,000 blanks after a value in 27 s, the comment cut 7 s more, in any load_kb

@@ -420,11 +420,11 @@ def test_a_damaged_index_file_that_is_still_json_is_an_error_and_recur_index_reb
     ensure_index(kb_dir, idx, FAKE, quiet=True)
     (idx / name).write_text(content)
     with pytest.raises(RecurError, match="no index|damaged|inconsistent"):
-        Engine(kb_dir, idx, FAKE).suggest("disk full")
+        Engine(kb_dir, idx, FAKE).ranked("disk full")
     res = CliRunner().invoke(cli, ["index", "--kb", str(kb_dir), "--index", str(idx), "--model", FAKE])
     assert res.exit_code == 0, res.output
     assert "up to date" not in res.output and "Indexed 3 patterns" in res.output
-    assert [r["id"] for r in Engine(kb_dir, idx, FAKE).suggest("disk full", top=3)]
+    assert [r["id"] for r in Engine(kb_dir, idx, FAKE).ranked("disk full", top=3)]
 
 
 def test_a_deleted_bm25_folder_is_damaged_and_recur_index_rebuilds_it(kb_dir, tmp_path):
@@ -486,7 +486,7 @@ def test_an_update_over_a_damaged_index_embeds_again_instead_of_crashing(kb_dir,
     path.write_text(path.read_text().replace("writes fail", "writes fail with EIO"))
     stats = build(kb_dir, idx)
     assert stats.patterns == 3 and stats.reused == 0
-    assert Engine(kb_dir, idx, FAKE).suggest("disk full", top=1)[0]["id"]
+    assert Engine(kb_dir, idx, FAKE).ranked("disk full", top=1)[0]["id"]
 
 
 def test_a_reload_onto_another_model_lets_the_old_one_go(kb_dir, tmp_path):
@@ -506,7 +506,7 @@ def test_a_reload_onto_another_model_lets_the_old_one_go(kb_dir, tmp_path):
     assert engine.reload_if_changed()
     gc.collect()
     assert old() is None and engine.searcher.encoder.model_id == "fake-hash-37"
-    assert engine.suggest("disk full")[0]["id"]
+    assert engine.ranked("disk full")[0]["id"]
 
 
 @pytest.mark.parametrize("content", ["[]", '"tuned"', "{}", "{not json", '{"model_id": "x"'])
@@ -662,7 +662,7 @@ def test_a_vectors_file_of_random_bytes_is_damaged_without_numpys_advice_to_unpi
     ensure_index(kb_dir, idx, FAKE, quiet=True)
     (idx / "vectors.npy").write_bytes(os.urandom(4000))
     with pytest.raises(RecurError) as err:
-        Engine(kb_dir, idx, FAKE).suggest("disk full")
+        Engine(kb_dir, idx, FAKE).ranked("disk full")
     message = str(err.value)
     assert "is damaged" in message and message.endswith(f"--index {idx} --model {FAKE} --rebuild"), message
     assert "pickle" not in message.split("damaged", 1)[1], message  # "contains pickled data" was untrue too
@@ -778,7 +778,7 @@ def test_a_server_does_not_reload_an_index_another_kb_took(kb_dir, tmp_path):
     holder = EngineHolder(lambda: engine)
     holder.engine = engine  # as after its first load
     assert holder.check_reload() is False and "kb2" in holder.reload_error
-    assert "disk-full" in engine.docs and engine.suggest("disk full", top=1)[0]["id"] == "disk-full"
+    assert "disk-full" in engine.docs and engine.ranked("disk full", top=1)[0]["id"] == "disk-full"
     build(kb_dir, idx)  # rebuilt for its own KB: reloaded as before
     assert holder.check_reload() and holder.reload_error is None and "disk-full" in engine.docs
 

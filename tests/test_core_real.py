@@ -31,7 +31,7 @@ def test_shipped_kb_cases_rank_well(real_engine):
     ],
 )
 def test_responder_queries_find_the_pattern(real_engine, query, expected):
-    ids = [r["id"] for r in real_engine.suggest(query, top=3)]
+    ids = [r["id"] for r in real_engine.ranked(query, top=3)]
     assert expected in ids, ids
 
 
@@ -41,7 +41,7 @@ def test_the_readmes_first_example_answers_with_the_pattern_it_is_about(real_eng
     import re
 
     query = re.search(r'recur suggest "([^"]+)"', (ROOT / "README.md").read_text(encoding="utf-8")).group(1)
-    results = real_engine.suggest(query, top=3)
+    results = real_engine.ranked(query, top=3)
     assert results[0]["id"] == "disk-full", [(r["id"], r["confidence"]) for r in results]
 
 
@@ -89,7 +89,7 @@ def test_go_lib_pqs_too_many_clients_error_is_its_patterns_own_signal(real_engin
 
 
 def test_nonsense_is_low_confidence(real_engine):
-    results = real_engine.suggest("what should we order for the team lunch on friday", top=3)
+    results = real_engine.ranked("what should we order for the team lunch on friday", top=3)
     assert all(r["confidence"] == "low" for r in results), [(r["id"], r["confidence"]) for r in results]
 
 

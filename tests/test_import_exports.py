@@ -410,7 +410,7 @@ def test_firehydrant_tasks_and_milestones_are_follow_ups_and_the_timeline():
     assert ("Milestones", "Timeline") in pm.mapped and "| Resolved | 2026-06-14 06:20 |" in pm.sections["Timeline"]
     # "Started:" is the date field, "Incident commander:" a field no record holds; both were summary lines
     assert pm.date == dt.date(2026, 6, 14) and pm.date_source == "the 'Started:' line 4"
-    assert "incident lead: Lena Ortiz" in pm.unkept
+    assert ("Incident commander", "Lena Ortiz") in pm.people and "incident lead: Lena Ortiz" not in pm.unkept
     assert "Incident commander" not in pm.sections["Summary"] and "Started" not in pm.sections["Summary"]
 
 

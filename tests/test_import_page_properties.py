@@ -73,7 +73,8 @@ def test_a_confluence_pages_incident_pir_prefix_goes_and_its_properties_are_fiel
     out, inc = _import(kb_dir, tmp_path, "page.html", PAGE)
     assert out["unmapped"] == [], out["unmapped"]
     assert "Postmortem owner" not in inc.sections and "Incident" not in inc.sections, list(inc.sections)
-    assert "not recorded (an incident record has no field for them): owner: Marta Nowak" in out["notes"]
+    assert inc.sections["People"] == "- Postmortem owner: Marta Nowak", inc.sections  # no longer a note alone
+    assert not any("owner: Marta Nowak" in n for n in out["notes"]), out["notes"]
     assert {"heading": "Incident", "section": "References"} in out["mapped"], out["mapped"]
     assert inc.title == "Redis eviction storm in session store"
     # the draft pattern is named from the title: its id is permanent, "incident-pir-…" was kept for good
@@ -90,7 +91,7 @@ def test_a_confluence_markdown_exports_ticket_row_joins_its_own_references(kb_di
     assert inc.title == "Checkout 502s during cert rotation"
     refs = inc.sections["References"]
     assert refs.startswith("- Incident: INC-3312\n") and "https://grafana.example.com/d/edge" in refs, refs
-    assert "owner: @Lukas Weber" in " ".join(out["notes"]) and str(inc.date) == "2026-11-14"
+    assert inc.sections["People"] == "- Postmortem owner: @Lukas Weber" and str(inc.date) == "2026-11-14"
     assert inc.sections["Summary"].startswith("Checkout returned 502"), inc.sections["Summary"]
 
 

@@ -157,7 +157,8 @@ def test_page_furniture_of_markdown_exports_is_not_the_summary():
     # summary's first lines; the Document owner row an unmapped section
     pm = parse(CONFLUENCE_MD)
     assert pm.sections["Summary"] == "Writes to the orders database failed because the WAL volume filled up."
-    assert "Document owner" not in pm.sections and "owner: @Marta Nowak" in pm.unkept
+    # the owner row is a people field: the record's People section (importer._people), not a note
+    assert "Document owner" not in pm.sections and pm.people == [("Document owner", "@Marta Nowak")]
     assert "created by the CDC job on deploy" in pm.sections["Root cause"]  # prose that says "created by" stays
     pm = parse(NOTION_PROPS)
     assert pm.sections["Summary"].startswith("Internal service-to-service calls failed")

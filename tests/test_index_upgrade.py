@@ -156,7 +156,7 @@ def test_a_server_told_of_an_index_a_newer_recur_rebuilt_says_to_restart_on_it(k
     assert holder.check_reload() is False
     assert "restart the server on the newer recur" in holder.reload_error
     assert "rebuild it with" not in holder.reload_error
-    assert engine.suggest("disk full", top=1)[0]["id"] == "disk-full"  # the loaded index keeps answering
+    assert engine.ranked("disk full", top=1)[0]["id"] == "disk-full"  # the loaded index keeps answering
 
 
 def test_recur_index_says_it_converts_an_older_format(kb_dir, tmp_path):

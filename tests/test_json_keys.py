@@ -38,18 +38,22 @@ COVERAGE_KEYS = [
     "alert_like_unknown",
     "unmentioned_alerts",
     "unmentioned_by_file",
+    "heartbeat_alerts",
     "undetected",
     "bad_runbook_urls",
     "external_runbook_urls",
+    "templated_runbook_urls",
     "detected",
 ]
 COUNTS_KEYS = [
     "missing_alerts",
     "alert_like_unknown",
     "unmentioned_alerts",
+    "heartbeat_alerts",
     "undetected",
     "bad_runbook_urls",
     "external_runbook_urls",
+    "templated_runbook_urls",
     "detected",
 ]
 MISSING_KEYS = ["pattern", "alert", "explicit", "signal", "path", "line", "did_you_mean"]

@@ -60,7 +60,7 @@ def test_look_alikes_table(kb_dir, tmp_path):
 
 def test_suggest_marks_competing_candidates(kb_dir, tmp_path):
     engine = Engine.open(kb_with_lookalike(kb_dir), tmp_path / "idx", "fake:64", quiet=True)
-    results = engine.suggest("No space left on device", top=3)
+    results = engine.ranked("No space left on device", top=3)
     ids = [r["id"] for r in results[:2]]
     assert set(ids) == {"disk-full", "inode-exhaustion"}
     assert abs(results[0]["score"] - results[1]["score"]) <= MARGIN  # same signal: they compete

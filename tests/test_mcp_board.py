@@ -407,3 +407,116 @@ def test_an_owner_who_owns_nothing_is_said_by_one_rule_the_owners_capped_and_uno
         and f"warning: {named}" in printed[1].stderr.splitlines()
     )
     assert "owns nothing" not in answers[0][2] + printed[0].stderr
+
+
+def fixes_kb(root):
+    """small_kb, as of AS_OF, with patterns recurring in May: one whose fix was done before its last incident (it
+    did not hold), one whose fix was done after both (it held), one won't fix, and three open fixes with no due
+    date, each dated by its first incident."""
+    kb = small_kb(root)
+    fix = "fix: {{status: {}, owner: {}, {}}}\n"
+    fixes = {
+        "broke-again": ("done", "bob", "done: 2026-05-15"),
+        "held-up": ("done", "bob", "done: 2026-05-25"),
+        "left-be": ("wont-fix", "carol", "tickets: []"),
+        **{f"undated-{n}": ("open", "dan", "tickets: []") for n in range(3)},
+    }
+    days = {"broke-again": ("2026-05-10", "2026-05-20"), "held-up": ("2026-05-11", "2026-05-21")}
+    days |= {"left-be": ("2026-05-12", "2026-05-22")}
+    days |= {f"undated-{n}": (f"2026-0{n + 2}-01",) for n in range(3)}
+    n = 30
+    for pid, (status, owner, more) in fixes.items():
+        write_pattern(kb, pid, "storage", title=f"Pattern {pid}", extra_front=fix.format(status, owner, more))
+        for day in days[pid]:
+            n += 1
+            write(
+                kb,
+                f"incidents/2026/INC-2026-00{n}.md",
+                f"---\nid: INC-2026-00{n}\ntitle: Incident {n}\ndate: {day}\nseverity: sev3\npatterns: [{pid}]\n"
+                "---\n\n## Summary\nBroke.\n",
+            )
+    return kb
+
+
+def test_problem_report_text_says_a_recurring_patterns_fix_by_the_rule_of_recur_report(tmp_path):
+    """Found in review: problem_report's text worded a recurring pattern's fix its own way, a third beside `recur
+    report`'s fix column and the site's board: a done fix the pattern recurred after read "fix done, owner bob,
+    done 2026-05-15", as one that held. It follows problems.report.fix_state now: "did not hold"."""
+    kb = fixes_kb(tmp_path / "kb")
+    ((err, board, text),) = calls(served(kb, tmp_path / "i"), ("problem_report", {"as_of": AS_OF}))
+    assert not err
+    lines = text.splitlines()
+    said = {
+        line.split(":")[0].removeprefix("- "): line
+        for line in lines[lines.index("Recurred in the last 30 days (3):") + 1 :][:3]
+    }
+    assert said["broke-again"].endswith("(2 incidents, last 2026-05-20; fix done 2026-05-15, did not hold, owner bob)")
+    assert said["held-up"].endswith("(2 incidents, last 2026-05-21; fix done 2026-05-25, owner bob)")
+    assert said["left-be"].endswith("(2 incidents, last 2026-05-22; fix wont-fix, owner carol)")
+    report = CliRunner().invoke(cli, ["report", "--kb", str(kb), "--as-of", AS_OF]).stdout
+    assert "done 2026-05-15, did not hold" in report and "done 2026-05-25, did not hold" not in report
+
+
+def test_problem_report_links_and_cuts_the_open_fixes_with_no_due_date_as_its_other_lists(tmp_path):
+    """Found in review: problem_report left fixes_no_due out of its lists, so with the site's URL its rows had no
+    `url` (every other list of KB files has one) and `limit` did not cut it (`more` never counted it)."""
+    kb = fixes_kb(tmp_path / "kb")
+    whole, cut, dans = calls(
+        served(kb, tmp_path / "i", site_url=SITE),
+        ("problem_report", {"as_of": AS_OF}),
+        ("problem_report", {"as_of": AS_OF, "limit": 2}),
+        ("problem_report", {"as_of": AS_OF, "owner": "dan", "limit": 1}),
+    )
+    rows = whole[1]["fixes_no_due"]
+    assert [r["pattern"] for r in rows] == ["undated-0", "undated-1", "undated-2"]  # the oldest first
+    assert [r["url"] for r in rows] == [f"{SITE}/patterns/storage/undated-{n}.html" for n in range(3)]
+    assert not cut[0] and [r["pattern"] for r in cut[1]["fixes_no_due"]] == ["undated-0", "undated-1"]
+    assert cut[1]["more"]["fixes_no_due"] == 1 and cut[1]["counts"]["fixes_no_due"] == 3
+    assert not dans[0] and [r["pattern"] for r in dans[1]["fixes_no_due"]] == ["undated-0"]
+    assert dans[1]["more"] == {"fixes": 2, "fixes_no_due": 2}
+
+
+def test_a_recurrence_after_a_fix_names_its_incident_record_and_links_its_page(tmp_path):
+    """Found in review: the board's recurrences after a fix carried no `path`, unlike every other incident row, so
+    problem_report gave them no `url` (its text no link) and a JSON reader had no file to open. Each names its
+    incident record's path in the KB now; MCP links the page `recur report --site-url` links."""
+    kb = fixes_kb(tmp_path / "kb")
+    printed = CliRunner().invoke(cli, ["report", "--kb", str(kb), "--as-of", AS_OF, "--format", "json"])
+    [after] = json.loads(printed.stdout)["recurrence_after_fix"]
+    assert (after["incident"], after["pattern"]) == ("INC-2026-0032", "broke-again")
+    assert after["path"] == "incidents/2026/INC-2026-0032.md" and (kb / after["path"]).is_file()
+    page = f"{SITE}/incidents/2026/INC-2026-0032.html"
+    ((err, board, text),) = calls(served(kb, tmp_path / "i", site_url=SITE), ("problem_report", {"as_of": AS_OF}))
+    assert not err and [r["url"] for r in board["recurrence_after_fix"]] == [page]
+    lines = text.splitlines()
+    assert lines[lines.index("Recurred after a permanent fix (1):") + 1].endswith(f"(2026-05-15) {page}")
+    md = CliRunner().invoke(
+        cli, ["report", "--kb", str(kb), "--as-of", AS_OF, "--format", "markdown", "--site-url", SITE]
+    )
+    assert f"[INC-2026-0032]({page})" in md.stdout
+
+
+def test_problem_report_links_and_cuts_the_incidents_dated_after_today_as_its_other_lists(tmp_path, monkeypatch):
+    """Found in review: problem_report left dated_after (incidents dated after today, a date typo most likely) out
+    of its lists, as it had fixes_no_due: with the site's URL its rows, which name their record (`path`), had no
+    `url` to open and fix it by, and `limit` did not cut it (`more` never counted it)."""
+    monkeypatch.setenv("RECUR_TODAY", AS_OF)
+    kb = small_kb(tmp_path / "kb")
+    for n in (3, 1, 2):  # written out of order: the board lists them soonest first
+        write(
+            kb,
+            f"incidents/2027/INC-2027-000{n}.md",
+            f"---\nid: INC-2027-000{n}\ntitle: Typo {n}\ndate: 2027-05-0{n}\nseverity: sev3\npatterns: []\n"
+            "---\n\n## Summary\n2026 meant.\n",
+        )
+    whole, cut = calls(
+        served(kb, tmp_path / "i", site_url=SITE),
+        ("problem_report", {"as_of": AS_OF}),
+        ("problem_report", {"as_of": AS_OF, "limit": 2}),
+    )
+    rows = whole[1]["dated_after"]
+    assert not whole[0] and [r["incident"] for r in rows] == ["INC-2027-0001", "INC-2027-0002", "INC-2027-0003"]
+    assert [r["url"] for r in rows] == [f"{SITE}/incidents/2027/INC-2027-000{n}.html" for n in (1, 2, 3)]
+    assert "more" not in whole[1]
+    assert not cut[0] and [r["incident"] for r in cut[1]["dated_after"]] == ["INC-2027-0001", "INC-2027-0002"]
+    assert cut[1]["more"]["dated_after"] == 1 and cut[1]["counts"]["dated_after"] == 3

@@ -193,6 +193,7 @@ def test_unknown_flags_recurring_after_fix_and_trends(pm_kb):
             "incident_date": "2026-04-20",
             "days_after_fix": 78,
             "fix_owner": "team-a",
+            "path": "incidents/2026/INC-2.md",
         }
     ]
     t = b["trends"]

@@ -12,10 +12,9 @@ from kbfactory import write, write_pattern
 
 from recur.cli.main import cli
 from recur.kb.loader import load_kb
-from recur.problems.board import board
+from recur.problems.board import board, report_board
 from recur.problems.incidents import incident_rows
 from recur.problems.owner import for_owner
-from recur.problems.report import report_board
 from recur.serve.mcp_board import board_answer
 
 AS_OF = "2026-05-15"
@@ -59,7 +58,7 @@ def test_an_owner_whose_pattern_ranks_eleventh_is_told_it_recurred(tmp_path):
     assert len(ann["recurring"]["30"]) == 10 and ann["recurring_more"] == {"30": 0, "90": 0}
     # MCP's problem_report owner is the same rule, on the board as it is built
     structured, mcp_text = board_answer(
-        report_board(load_kb(root), dt.date(2026, 5, 15)), owner="bob", limit=None, paged=lambda rows: rows
+        report_board(load_kb(root), dt.date(2026, 5, 15), owner="bob"), owner="bob", limit=None, paged=lambda rows: rows
     )
     assert [r["pattern"] for r in structured["recurring"]["30"]] == ["b00"]
     assert structured["recurring_more"] == {"30": 0, "90": 0}
@@ -69,12 +68,16 @@ def test_an_owners_list_is_cut_at_top_keeping_ties_and_counts_the_rest(tmp_path)
     counts = {**{f"a{n:02d}": 4 for n in range(11)}, **{f"c{n:02d}": 2 for n in range(3)}, "z00": 3}
     owners = {**{pid: "ann" for pid in counts}, "z00": "zed"}
     root = ranked_kb(tmp_path / "kb", owners, counts)
-    kb = load_kb(root)
-    b = board(kb, dt.date(2026, 5, 15))
-    ann = for_owner(b, "Ann")
+    kb, day = load_kb(root), dt.date(2026, 5, 15)
+    ann = for_owner(board(kb, day, owner="Ann"), "Ann")
     assert [r["count"] for r in ann["recurring"]["30"]] == [4] * 11  # the tie at the tenth kept
     assert ann["recurring_more"] == {"30": 3, "90": 3} and ann["recurring_tied"] == {"30": 0, "90": 0}
-    assert for_owner(b, "zed")["recurring_more"] == {"30": 0, "90": 0}
+    zed = for_owner(board(kb, day, owner="@ZED"), "zed")
+    assert [r["pattern"] for r in zed["recurring"]["30"]] == ["z00"] and zed["recurring_more"] == {"30": 0, "90": 0}
+    # a copy of the board, or the board read back from JSON, is the owner's board still: the ranking is not
+    # something the lists carry besides their rows (a list subclass did, and a copy or JSON lost it)
+    again = for_owner(json.loads(json.dumps(board(kb, day, owner="ann"))), "ann")
+    assert again["recurring"] == ann["recurring"] and again["recurring_more"] == ann["recurring_more"]
 
 
 def test_a_tie_of_many_is_cut_at_twice_the_top_and_said(tmp_path):

@@ -73,7 +73,7 @@ def test_recurring_lists_keep_a_tie_at_the_cut_and_say_how_many_more(tmp_path):
     assert note in report(root).stdout and note in report(root, "--format", "markdown").stdout
     # the site's board page lists the same cut rows, so it says the same of those it leaves out
     from recur.kb.loader import load_kb
-    from recur.problems.report import report_board
+    from recur.problems.board import report_board
     from recur.site.generate import pages
 
     kb, day = load_kb(root), dt.date(2026, 5, 15)

@@ -750,7 +750,7 @@ def test_real_model_over_http(tmp_path, real_engine):
         )
         assert r.status_code == 200
         assert r.json()["results"][0]["id"] == "db-connection-pool-exhausted"
-        assert r.json()["results"] == real_engine.suggest(r.json()["query"], top=3)
+        assert r.json()["results"] == real_engine.ranked(r.json()["query"], top=3)
 
 
 def test_concurrent_queries_are_answered_like_one_at_a_time(served):
@@ -771,7 +771,7 @@ def test_concurrent_queries_are_answered_like_one_at_a_time(served):
     engine = Engine(served["kb"], served["index"], "fake:64")
     for text, answer in zip(texts, answers):
         assert answer["query"] == text
-        assert answer["results"] == engine.suggest(text, top=3)
+        assert answer["results"] == engine.ranked(text, top=3)
 
 
 def test_site_discovery_file_names_the_api(served):

@@ -605,26 +605,20 @@ def test_box_shows_a_probability_as_the_terminal_does_never_0_or_100_percent(chr
     assert any("(<1% likely right)" in b for b in badges)
 
 
-def _status_expected(answer: dict) -> str:
+def _status_expected(answer: dict) -> tuple[str, str]:
     """What the box's status line says of an answer with a pattern (recur-suggest.js matchLine and
-    checkBoth), written again here from its rule: counted by confidence, and a lower result rated
-    more likely right named, as the terminal's footer names it."""
-    from recur.retrieval.results import percent
+    checkBoth), from the Python rule itself (results.match_line and results.check_both, which the
+    terminal, MCP and Slack say), so a change to that rule the box does not follow fails here. The box
+    names the likelier pattern by its title, as its cards do, where the terminal names its id."""
+    from recur.retrieval.results import check_both, match_line
 
-    results = answer["results"]
-    credible = sum(r["confidence"] in ("high", "medium") for r in results)
-    rest = len(results) - credible
-    line = f"{credible} pattern{'s match' if credible > 1 else ' matches'} with medium or high confidence"
-    line += f", then {rest} more of low confidence for comparison" if rest else ""
-    line = (line if credible else "Possible matches, all of low confidence") + ", in ranked order"
-    k = max(range(len(results)), key=lambda i: (results[i]["probability"], -i))
-    p0, pk = percent(results[0]["probability"]), percent(results[k]["probability"])
-    both = (
-        f" {results[k]['title']} (#{k + 1}) is rated more likely right ({pk} against {p0}): check both."
-        if k and pk != p0
-        else ""
-    )
-    return line, both
+    results, hidden = answer["results"], answer["likelier"]
+    line = match_line(results, hidden)
+    said = check_both(results, hidden)
+    if said is None:
+        return line, ""
+    other = next(r for r in [*results, hidden] if r and said.startswith(f"{r['id']} ("))
+    return line, f" {other['title']}{said[len(other['id']) :]}."
 
 
 def test_the_status_counts_matches_by_confidence_and_says_when_a_lower_one_is_more_likely(

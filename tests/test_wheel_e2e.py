@@ -65,7 +65,6 @@ def test_the_wheel_carries_what_recur_needs_at_run_time(installed):
     for needed in (
         "recur/site/theme/overrides/main.html",
         "recur/site/theme/assets/recur-suggest.js",
-        "recur/site/theme/hooks.py",
         "recur/starter/severity.yml",
         "recur/starter/eval/cases.yml",
         "recur/templates/init/mkdocs.yml",

@@ -27,6 +27,8 @@
 
   /* recur/retrieval/query.py: MAX_QUERY_CHARS, FRAMES_KEPT, HEAD_SHARE, TAIL_SHARE, LINE_CHARS, FRAME, ELIDED, TELLING */
   var MAX_QUERY_CHARS = 20000, FRAMES_KEPT = 1, HEAD_SHARE = 0.4, TAIL_SHARE = 0.4, LINE_CHARS = 500;
+  /* query.MAX_PASTE_CHARS: an alert's texts are cut there (alerts.texts_joined), then condensed to MAX_QUERY_CHARS */
+  var MAX_PASTE_CHARS = 1000000;
   var FRAME = /^[ \t]+at (?:(?:async|new) )?[A-Za-z_$<>\/\\.][\w$.<>\/:\\-]*(?:[ \t]*\(|:\d)/;
   var ELIDED = /^[ \t]*\.\.\. [0-9]+ (?:more|common frames omitted)[ \t\r]*$/;
   var FRAME_OR_ELIDED = /^[ \t]+at |\.\.\. [0-9]/m;
@@ -545,7 +547,7 @@
     var name = pyStrip(label(alert, "alertname")), parts;
     if (datasourceProblem(alert)) {
       var what = datasourceProblem(alert) === "no_data" ? "no data from data source" : "data source query error";
-      return head(dots([name, what, pyWords(errorText(alert)).join(" ")].filter(function (p) { return p; })), MAX_QUERY_CHARS);
+      return head(dots([name, what, pyWords(errorText(alert)).join(" ")].filter(function (p) { return p; })), MAX_PASTE_CHARS);
     }
     parts = name ? [name] : [];
     TEXT_ANNOTATIONS.forEach(function (k) { var v = pyStrip(get(alert.annotations, k) || ""); if (v) parts.push(v); });
@@ -561,12 +563,13 @@
     if (labels.length) parts.push(labels.join(", "));
     return textsJoined(parts);
   }
-  /* alerts.texts_joined: one-line texts on one line by ". ", texts of several lines after it, on their own lines */
+  /* alerts.texts_joined: one-line texts on one line by ". ", texts of several lines after it, on their own lines;
+     not cut to MAX_QUERY_CHARS: condense reads it as a pasted text (a 30 KB trace's last Caused by line was lost) */
   function textsJoined(parts) {
     parts = parts.filter(hasText);  /* a text of only escape codes or invisible characters is none */
     var line = dots(parts.filter(function (p) { return p.indexOf("\n") < 0; }));
     var lines = [line].concat(parts.filter(function (p) { return p.indexOf("\n") >= 0; }));
-    return head(lines.filter(function (x) { return x; }).join("\n"), MAX_QUERY_CHARS);
+    return head(lines.filter(function (x) { return x; }).join("\n"), MAX_PASTE_CHARS);
   }
 
   /* recur/retrieval/alert_sources.py: a pasted alert of another alerting system (an AWS CloudWatch alarm, a

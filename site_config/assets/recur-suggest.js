@@ -1214,9 +1214,9 @@
     return line + (rest ? ", then " + rest + " more of low confidence for comparison" : "") + ", in ranked order";
   }
 
-  /* render._best_match: the ranking and a result's probability can disagree ("latency": #1 at 27%,
-     #3 at 40%); "best first" over a higher percentage further down read as a mistake. Said, as the
-     terminal says it. */
+  /* results.check_both (with results.likelier): the ranking and a result's probability can disagree
+     ("latency": #1 at 27%, #3 at 40%); "best first" over a higher percentage further down read as a
+     mistake. Said as the terminal, MCP and Slack say it, naming the pattern by its title as the cards do. */
   function checkBoth(results) {
     if (results.some(function (r) { return typeof r.probability !== "number"; })) return "";
     var k = 0;

@@ -172,7 +172,10 @@ def default(name: str):
 
 def today(given=None):
     """The day Recur counts from: ``given`` (a date or an ISO string), else RECUR_TODAY, else the clock's date.
-    One rule for check's future-date warnings, the problem board's "dated after" and `recur incident list`."""
+    The one rule for every date a person counts from today: the dates a new record, a pattern's ``created``
+    and a ``done:`` day are given; due, overdue and "after today" (check, the board, `recur report` without
+    --as-of, `recur incident list`, the review line); the incidents the API, MCP and `recur suggest` list.
+    Machine timestamps (an index's "built", tune's "date", the access log) stay the clock's."""
     from recur.util.dates import given_date
 
     return given_date(given if given is not None else get("today"), env("today"))

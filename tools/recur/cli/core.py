@@ -629,7 +629,7 @@ def _note_unsearchable(path: Path, cases: list, indexed: set, manifest: dict) ->
             "expect": list(c.expect),
             "why": "; ".join(
                 f"{pid}: retired{_by(gone, pid, ', ')}"
-                if pid in gone
+                if pid in gone.paths
                 else f"{pid}: not in the index (left out for an error: recur check)"
                 for pid in c.expect
             )

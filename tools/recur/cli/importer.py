@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
 
 import click
 
+from recur import config
 from recur.cli.options import day_come, index_option, kb_option, model_option
 from recur.ingest.importer import CHANGED, import_postmortem, render_text
 
@@ -24,7 +24,7 @@ def _held(value: str | None):
     if value is None:
         return None
     if value == _TODAY:
-        return dt.date.today()
+        return config.today()
     try:
         return day_come(value, "--review-done", "held")
     except RecurError:

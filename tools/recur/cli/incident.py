@@ -229,7 +229,7 @@ def _overdue_note(review, iid: str) -> None:
     """A review already overdue when recorded: an incident recorded days or a year later (--date) gets
     its due date from the framework, long passed, and the board showed it overdue and `recur report
     --fail-on overdue` failed from the first run without a word here (`recur import` says it)."""
-    today = given_date(None, "--date")
+    today = config.today()
     if review.level == "none" or review.status == "done" or not review.due or review.due >= today:
         return
     click.echo(f"warning: the {review.level} review was due {review.due}, {(today - review.due).days} day(s) ago: the "
@@ -253,10 +253,10 @@ def _link_top_needs_suggestions(link_top: bool, no_suggest: bool, top: int) -> N
 def _dates(date, review_due) -> tuple:
     """(the incident's date, today when not given; the review's due date or None), and a warning
     when the review is due before the incident: the board would show it overdue from the start."""
-    day = given_date(date, "--date")
+    day = given_date(date, "--date") if date else config.today()
     due = given_date(review_due, "--review-due") if review_due else None
     warn_due_before("--review-due", due, day)
-    today = given_date(None, "--date")
+    today = config.today()
     if day > today:  # recur check --strict then fails on it in CI: said now, while it is easy to fix
         click.echo(f"warning: {after_today('--date', day, today)}", err=True)
     return day, due

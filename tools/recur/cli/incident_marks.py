@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from recur import config
 from recur.cli.options import TEXT, day_come, kb_option
 
 
@@ -22,7 +23,7 @@ def _review_line(kb, iid: str, why: bool = True) -> str:
     due = f", due {r.due.isoformat()}" if r.due else ""
     if r.level == "none":  # "none review, done" read as a review held; the board lists none of these
         return f"{iid}: no review to hold (level none{due}; the board does not list it)"
-    late, today = "", dt.date.today()  # read once: a line written across midnight says one day
+    late, today = "", config.today()  # read once: a line written across midnight says one day
     if r.status == "pending" and r.due and r.due < today:
         late = f" (overdue by {(today - r.due).days} days)"
     held = f" {r.done.isoformat()}" if r.status == "done" and r.done else ""  # the day it was held, when kept

@@ -65,8 +65,8 @@ def _unknown_message(unknown: list, kb_dir, left_out: list, known: list, manifes
     gone = retired(manifest)
     parts = [f"{pid}: its file {broken[pid]} has errors, so it is not in the index (run: recur check)"
              for pid in unknown if pid in broken]  # fmt: skip
-    parts += [str(not_found(pid, gone)) for pid in unknown if pid not in broken and pid in gone]
-    rest = [pid for pid in unknown if pid not in broken and pid not in gone]
+    parts += [str(not_found(pid, gone)) for pid in unknown if pid not in broken and pid in gone.paths]
+    rest = [pid for pid in unknown if pid not in broken and pid not in gone.paths]
     if rest:
         parts.append(f"unknown or retired pattern id(s): {', '.join(_guess(pid, known) for pid in rest)}")
     return "; ".join(parts)

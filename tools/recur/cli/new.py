@@ -171,14 +171,18 @@ def _named_elsewhere(problems, shown: str) -> list:
 
 def _finish(kb_dir, path, text, written: bool = False) -> None:
     from recur.kb import scaffold
-    from recur.kb.check import check_path
+    from recur.kb.check import check_path, is_shared_signal, shared_signal_notices
     from recur.kb.loader import display_path
 
     if not written:
         scaffold.create(path, text, root=kb_dir)
     shown = display_path(path)
-    _, problems = check_path(kb_dir, stale_days=0)
-    mine = [p for p in problems if p.path == shown]
+    kb, problems = check_path(kb_dir, stale_days=0)
+    # a signal other patterns list is said once, at the first file listing it, which may be another or name
+    # the new one among "N more": said here at the new file's own lines, naming the others (found in review)
+    problems = [p for p in problems if not is_shared_signal(p)]
+    problems += [n for n in shared_signal_notices(kb, at=path.stem) if n.path == shown]
+    mine = sorted((p for p in problems if p.path == shown), key=lambda p: p.sort_key())
     # a title two patterns share is said at both files: the new file's own warning names the other already
     elsewhere = [p for p in _named_elsewhere(problems, shown) if not any(m.field == p.field == "title" for m in mine)]
     click.echo(shown)
@@ -405,7 +409,7 @@ def incident(kb_dir, iid, title, date, severity, patterns, services, duration, s
         with _answered_from_stdin("--title", "--severity"):
             title = title or click.prompt("Title", type=TEXT)
             if date is None:
-                date = click.prompt("Date", default=dt.date.today().isoformat(), value_proc=_prompted_date)
+                date = click.prompt("Date", default=config.today().isoformat(), value_proc=_prompted_date)
             sevs = list(kb.severity)
             severity = severity or click.prompt(
                 f"Severity ({', '.join(sevs)})" if sevs else "Severity",

@@ -145,7 +145,7 @@ def day_come(value: str, flag: str, did: str) -> dt.date:
     day said are the same, around midnight too."""
     from recur.util.dates import given_date
 
-    day, today = given_date(value, flag), dt.date.today()
+    day, today = given_date(value, flag), config.today()
     if day > today:
         raise RecurError(f"{flag} {day.isoformat()} is after today ({today.isoformat()}): give the day it was {did}")
     return day

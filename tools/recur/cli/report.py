@@ -10,18 +10,16 @@ import click
 from recur import config
 from recur.cli.options import OutFile, http_url, kb_option, setting
 from recur.cli.render import for_terminal
+from recur.problems.board import not_counted, report_board, uncounted_problems
 from recur.problems.report import (
     FAIL_ON,
     RECURRENCE_DAYS,
     failures,
     left_out_line,
-    not_counted,
     recent_recurrences,
     recurrence_clears,
     render_markdown,
     render_text,
-    report_board,
-    uncounted_problems,
 )
 from recur.util.dates import given_date
 
@@ -98,11 +96,11 @@ def report(
     """
     from recur.kb.loader import load_kb
 
-    day = given_date(as_of, "--as-of")
+    day = given_date(as_of, "--as-of") if as_of else config.today()
     kb = load_kb(kb_dir)
     uncounted = uncounted_problems(kb)  # found once, named two ways below
     # JSON and Markdown, read away from here: each file by its path in the KB
-    b = report_board(kb, day, uncounted)
+    b = report_board(kb, day, uncounted, owner=owner)  # its recurring lists the owner's, ranked before the cut
     if owner is not None:
         b = _owned(b, owner)
     shown = for_terminal(b)  # text for people: no control character from the KB acts on their terminal

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from recur import config
 from recur.util.errors import RecurError
 
 
@@ -15,13 +16,15 @@ def check_engine_inputs(kb_dir, index_dir, model) -> None:
     this Recur does not read, a model it cannot load (--model/RECUR_MODEL; a real model's RECUR_ENCODER,
     RECUR_PRECISION), another KB's index it would rebuild, and what the load would refuse before building or
     updating the index (an index a newer recur wrote, an index it would build or convert in a folder it cannot
-    write: engine.check_open)."""
+    write: engine.check_open), and a RECUR_TODAY that is no date."""
     from recur.kb.loader import require_format, require_kb_root
     from recur.retrieval.embed import check_model
     from recur.retrieval.engine import check_open
     from recur.retrieval.index import refuse_damaged_manifest, refuse_other_kbs_index
     from recur.retrieval.models import active_model
 
+    # every answer lists the incidents dated up to today (config.today): a bad RECUR_TODAY failed each search
+    config.today()
     if not Path(kb_dir).is_dir() and not (Path(index_dir) / "manifest.json").is_file():
         raise RecurError(f"{kb_dir}: no knowledge base folder (and no index at {index_dir})")
     # each failed the background load after the start-up line, the port already open (an operator's review)

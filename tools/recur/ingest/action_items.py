@@ -33,6 +33,7 @@ from recur.ingest.pm_text import (
     ticket_of,
     unescape,
 )
+from recur.kb.schema import CANCEL_WORDS, RESOLVED_UNDONE_WORDS
 
 LIST_ITEM = re.compile(r"^(\s*)(?:[-*+•]|\d+[.)])\s+(?:\[([ xX✓])\]\s*)?(.*)$")
 _TITLE_COLS = (
@@ -60,11 +61,18 @@ _DONE_COLS = ("completed", "date completed", "date done", "done on", "done date"
               "closed on", "finished", "resolved", "resolution date")  # fmt: skip
 
 
+def _alternatives(words) -> str:
+    """``words`` (kb.schema's, the one list `recur check` takes too) as one regex group: each escaped, its
+    apostrophe optional, straight or curly, a space one or more; the longest first, to read the whole word."""
+    pieces = (re.escape(w).replace("'", "[’']?").replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return f"(?:{'|'.join(pieces)})"
+
+
 # a status that says the item will not be done: a follow-up closed undone (resolution wont-do), never an open one
-_CANCEL_WORDS = r"(?:won[’']?t\s*(?:do|fix)|will\s+not\s+(?:do|fix)|wontfix|cancell?ed|dropped|obsolete|abandoned|not\s+doing|descoped)"
+_CANCEL_WORDS = _alternatives(CANCEL_WORDS)
 # Jira's resolutions that close an issue undone, as a status: "Duplicate" was recorded an open follow-up
 # with its due date, overdue on the board. Only a status: "Merge the duplicate alerts" keeps its words
-_RESOLVED_UNDONE = r"(?:duplicated?|cannot\s+reproduce|can[’']?t\s+reproduce|declined)"
+_RESOLVED_UNDONE = _alternatives(RESOLVED_UNDONE_WORDS)
 CANCELLED = re.compile(rf"^\W*(?:{_CANCEL_WORDS}|{_RESOLVED_UNDONE})\W*$", re.I)
 STRUCK = re.compile(r"^\s*~~(.+?)~~\s*$")
 # A cancel marker written in a list item's own text, where no status column holds it: "Move X (won't

@@ -24,13 +24,18 @@ record whose ``to_json()`` is `recur coverage --json` (alert names compare case-
   name that is also a plain word, ``Watchdog``, counts only inside a code span) and whose
   ``runbook_url`` points at no pattern; one row per name per file and rule group (``lines``,
   ``count``), also as ``unmentioned_by_file`` {file: {group: [names]}}.
+- ``heartbeat_alerts``: as ``unmentioned_alerts``, the alerts that fire all the time by design (Watchdog,
+  InfoInhibitor, severity none: retrieval.alerts.heartbeat_named, the webhook's rule), which no pattern is
+  expected to mention: listed apart, not among the unmentioned (found in review: they were).
 - ``undetected``: patterns (active or draft, not retired) that no alert mentions or links to, with ``likely_alerts``: the
   alerts the engine matches to the pattern from their name, summary and description.
 - ``bad_runbook_urls``: our alerts' ``runbook_url`` (under ``site_url``; without it, URLs that
   name a pattern) that do not point at an existing pattern page (a path segment equal to a
   pattern id, ``.html``/``.md``/``/`` suffixes ignored; under ``site_url``, the page `recur site`
   writes for it, a path ending ``patterns/<category>/<id>.html``; ``line``: the URL's own; a misspelt id
-  with the page it may have meant; a templated URL said so); ``external_runbook_urls``: the others.
+  with the page it may have meant; a templated URL said so); ``external_runbook_urls``: the others, but
+  ``templated_runbook_urls``: those templated where their host is or would be (``{{ $externalURL }}/...``, a
+  templated path with no host), whose site is known only when the alert fires: not checkable.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ from yaml.scanner import ScannerError
 from recur import config
 from recur.kb.parse import nesting_problem
 from recur.kb.records import successors
+from recur.retrieval.alerts import heartbeat_named
 from recur.util.errors import RecurError
 from recur.util.text import edit_distance
 
@@ -76,6 +82,13 @@ class Alert:
     description: str = ""
     source: str = "prometheus"  # "prometheus" | "grafana" (a Datadog monitor is read as Prometheus's)
     runbook_line: int | None = None  # the runbook_url's own line, when known
+    severity: str = ""  # its severity label: "none" marks a heartbeat (retrieval.alerts.heartbeat_named)
+
+    @property
+    def heartbeat(self) -> bool:
+        """Fires all the time by design, to show alerting works (kube-prometheus's Watchdog and InfoInhibitor, severity
+        none): no pattern is expected to mention it. The webhook's rule (retrieval.alerts.heartbeat), one place."""
+        return heartbeat_named(self.name, self.severity)
 
 
 class _Missing(TypedDict):
@@ -453,6 +466,8 @@ def _alert(r: dict, f: Path, g: dict) -> Alert | None:
         return None
     key = runbook_key(ann)
     text = lambda k: ann.get(k) if isinstance(ann.get(k), str) else ""  # noqa: E731
+    labels = r.get("labels") if isinstance(r.get("labels"), dict) else {}
+    severity = labels.get("severity") if isinstance(labels.get("severity"), str) else ""
     return Alert(
         name.strip(),
         str(f),
@@ -463,6 +478,7 @@ def _alert(r: dict, f: Path, g: dict) -> Alert | None:
         text("description") or text("message"),
         source,
         getattr(ann, "key_lines", {}).get(key),
+        severity,
     )
 
 
@@ -903,10 +919,12 @@ def _missing_row(row: dict, alert: str, explicit: bool, names: list[str]) -> Mis
     }
 
 
-def _runbooks(alerts: list[Alert], patterns: dict, site_url: str | None) -> tuple[dict, list, list]:
-    """(pattern id -> alert names linking it, broken URLs, external URLs). With ``site_url`` only URLs
-    under it are ours and checked; without it, a URL is ours when it names a pattern page."""
-    linked, bad, external, seen = {}, [], [], set()
+def _runbooks(alerts: list[Alert], patterns: dict, site_url: str | None) -> tuple[dict, list, list, list]:
+    """(pattern id -> alert names linking it, broken URLs, external URLs, templated URLs). With ``site_url`` only
+    URLs under it are ours and checked; without it, a URL is ours when it names a pattern page. A templated URL
+    whose host is unknown until the alert fires (``{{ $externalURL }}/patterns/...``, or a path alone) is neither
+    ours nor external: it was listed as external with host "(no host)" (found in review); it is not checkable."""
+    linked, bad, external, templated, seen = {}, [], [], [], set()
     pages = {pid: p.relpath for pid, p in patterns.items()}
     retired = {pid: successors(patterns, pid) for pid, p in patterns.items() if p.status == "retired"}
     for a in alerts:
@@ -919,9 +937,19 @@ def _runbooks(alerts: list[Alert], patterns: dict, site_url: str | None) -> tupl
             linked.setdefault(pid, []).append(a.name)
         elif why is not None:
             bad.append({**row, "reason": why})
+        elif _host_templated(a.runbook_url):
+            templated.append(row)
         else:
             external.append({**row, "host": urlparse(a.runbook_url).netloc or "(no host)"})
-    return linked, bad, external
+    return linked, bad, external, templated
+
+
+def _host_templated(url: str) -> bool:
+    """Whether ``url`` is templated (``{{ }}``) where its host is or would be: in its host, or with no host at all
+    (``{{ $externalURL }}/x``, ``patterns/{{ $labels.id }}.html``), so which site it opens is known only when the
+    alert fires. (runbook_link has parsed it: a URL urlparse refuses is a bad one, never asked here.)"""
+    parsed = urlparse(url)
+    return "{{" in parsed.netloc or (not parsed.netloc and "{{" in parsed.path)
 
 
 def _fold(alerts: list[Alert]) -> list[dict]:
@@ -957,9 +985,11 @@ COUNTED = [
     "missing_alerts",
     "alert_like_unknown",
     "unmentioned_alerts",
+    "heartbeat_alerts",
     "undetected",
     "bad_runbook_urls",
     "external_runbook_urls",
+    "templated_runbook_urls",
     "detected",
 ]
 JSON_KEYS = [
@@ -986,9 +1016,11 @@ class Coverage:
     missing_alerts: list[MissingAlert]  # explicit
     alert_like_unknown: list[MissingAlert]  # not explicit
     unmentioned_alerts: list[dict]  # _fold's rows
+    heartbeat_alerts: list[dict]  # _fold's rows: always firing by design, no pattern mentions them, none expected to
     undetected: list[Undetected]
     bad_runbook_urls: list[dict]  # alert, url, file, line, reason
     external_runbook_urls: list[dict]  # alert, url, file, line, host
+    templated_runbook_urls: list[dict]  # alert, url, file, line: filled in when the alert fires, its host unknown
     detected: dict[str, list[str]]  # pattern id -> alerts mentioning or linking it
 
     @property
@@ -1010,7 +1042,7 @@ def coverage(kb, alerts: list[Alert], *, site_url: str | None = None, proposals:
     active = {pid: p for pid, p in patterns.items() if p.status != "retired"}
     names = list(dict.fromkeys(a.name for a in alerts))
     missing = _missing(active, names)
-    linked, bad_urls, external = _runbooks(alerts, patterns, site_url)
+    linked, bad_urls, external, templated = _runbooks(alerts, patterns, site_url)
     texts = {pid: _texts(p) for pid, p in patterns.items()}  # once per pattern, not once per alert
     mentioned = {pid: sorted({n for n in names if _mentioned_by(texts[pid], n)}) for pid in patterns}
     covered = {n.lower() for v in mentioned.values() for n in v} | {n.lower() for v in linked.values() for n in v}
@@ -1038,10 +1070,12 @@ def coverage(kb, alerts: list[Alert], *, site_url: str | None = None, proposals:
         site_url=site_url,
         missing_alerts=[m for m in missing if m["explicit"]],
         alert_like_unknown=[m for m in missing if not m["explicit"]],
-        unmentioned_alerts=_fold([a for a in alerts if a.name.lower() not in covered]),
+        unmentioned_alerts=_fold([a for a in alerts if a.name.lower() not in covered and not a.heartbeat]),
+        heartbeat_alerts=_fold([a for a in alerts if a.name.lower() not in covered and a.heartbeat]),
         undetected=undetected,
         bad_runbook_urls=bad_urls,
         external_runbook_urls=external,
+        templated_runbook_urls=templated,
         detected=detected,
     )
 
@@ -1058,7 +1092,8 @@ def propose_alerts(
     """pattern id -> the alerts whose name, summary and description the engine matches to it
     (in its top ``top``, not a low-confidence guess), best first."""
     wanted = set(pattern_ids)
-    unique = list({a.name.lower(): a for a in alerts}.values())
+    # a heartbeat (Watchdog: "ensure that the entire alerting pipeline is functional") detects no problem
+    unique = list({a.name.lower(): a for a in alerts if not a.heartbeat}.values())
     if not wanted or not unique:
         return {}
     found: dict = {}
@@ -1097,6 +1132,12 @@ def render_text(c: Coverage, kb_dir: str = "kb") -> str:
         [f"{k}{m['path']}:{m['line']}: {m['pattern']}: {m['alert']}{dym(m)}" for m in c.alert_like_unknown],
     )
     block("Alerts that no pattern mentions, by file and rule group", _unmentioned_rows(c), n["unmentioned_alerts"])
+    if c.heartbeat_alerts:  # said apart, not counted against coverage: none is expected to have a pattern
+        out.append("")
+        out.append(
+            "Heartbeat alerts, not expected to have a pattern (always firing, to show alerting works): "
+            + ", ".join(dict.fromkeys(r["alert"] for r in c.heartbeat_alerts))
+        )
     block("Patterns with no detection (no alert mentions or links to them)", _undetected_rows(c), n["undetected"])
     block(
         "runbook_url annotations that point at no pattern page",
@@ -1115,6 +1156,11 @@ def render_text(c: Coverage, kb_dir: str = "kb") -> str:
         ],
         n["external_runbook_urls"],
     )
+    if c.templated_runbook_urls:
+        block(
+            "Templated runbook_urls (filled in when the alert fires, their host unknown here: not checkable)",
+            [f"{t['file']}:{t['line']}: {t['alert']}: {t['url']}" for t in c.templated_runbook_urls],
+        )
     return "\n".join(out) + "\n"
 
 

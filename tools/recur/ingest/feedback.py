@@ -355,7 +355,9 @@ def cases_yaml(pairs: list[tuple[str, str]], source: str) -> str:
     grouped: dict = {}
     for query, pid in pairs:
         grouped.setdefault(query_key(query), (query, []))[1].append(pid)
-    today = dt.date.today().isoformat()
+    from recur import config
+
+    today = config.today().isoformat()  # the day the cases were exported: RECUR_TODAY when set
     lines = [f"# From responder feedback ({source}, {today}): review each case before merging."]
     for query, pids in grouped.values():
         lines.append(f"- query: {q(query)}")

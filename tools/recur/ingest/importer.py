@@ -13,6 +13,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TypedDict
 
+from recur import config
 from recur.kb import placeholders
 from recur.kb.incident_record import review_json
 from recur.kb.records import Review, draft_mark
@@ -169,6 +170,7 @@ INCIDENT_ORDER = [
     "Five whys",
     "Detection",
     "Response",
+    "Mitigations",  # what stopped the harm, before what resolved it (done already: no follow-ups)
     "Resolution",
     "Lessons learned",
     "Action items",
@@ -191,7 +193,13 @@ def draft_pattern_text(pid, pm, *, title, category, severity, closest, source, i
     s = pm.sections
     symptoms = (_items(s.get("Impact", "")) + _items(s.get("Detection", "")))[:4] or [title]
     signals = [c for c in pm.code_spans if not c.startswith(("kubectl ", "curl "))][:6]
-    steps = _items(s.get("Resolution", "")) or _items(s.get("Response", "")) or [placeholders.IMPORT_STEP]
+    # a postmortem's "## Mitigation" was its Resolution, the draft's runbook: it still is, for want of one
+    steps = (
+        _items(s.get("Resolution", ""))
+        or _items(s.get("Mitigations", ""))
+        or _items(s.get("Response", ""))
+        or [placeholders.IMPORT_STEP]
+    )
     front = [
         ("id", Raw(plain(pid))),
         ("title", title),
@@ -365,11 +373,12 @@ def resolve_meta(pm, kb, file, *, date=None, severity=None, today=None):
         where = "--date" if date else f"{file}: date"
         hint = "" if date else f" (read from {pm.date_source}); pass --date with the real one"
         raise RecurError(f"{where}: {out_of_range(day)}{hint}")
-    now = today or dt.date.today()
+    now = today or config.today()
     if date:
         notes.append("date: from --date")
     elif day is not None:
         notes.append(f"date: {day.isoformat()} from {pm.date_source}")
+        notes += [pm.date_note] if pm.date_note else []  # "26/11/30": read year first, or check it
     else:
         day = now
         triage.append("date")
@@ -561,11 +570,22 @@ def _searched(pm, answer) -> dict:
 
 def _incident_sections(pm, title: str, source: str) -> dict:
     sections = {"Summary": pm.sections.get("Summary") or title}
+    if people := _people(pm):
+        sections["People"] = people
     sections.update({k: pm.sections[k] for k in INCIDENT_ORDER[1:] if pm.sections.get(k)})
     sections.update({k: v for k, v in pm.sections.items() if k not in sections and k not in INCIDENT_ORDER})
     own = sections.get("References", "").rstrip()  # the postmortem's own links stay, the source is added
     sections["References"] = (own + "\n" if own else "") + f"- Imported from postmortem `{source}`"
     return sections
+
+
+def _people(pm) -> str:
+    """The record's People section: who wrote the postmortem, owns it, led the response ("- Incident commander:
+    Lena Ortiz"), as the postmortem labels them; no incident key holds them, and said only in the notes they
+    were lost. Before the postmortem's own People section, if it has one."""
+    lines = "\n".join(f"- {label}: {value}" for label, value in pm.people)
+    own = pm.sections.get("People", "").strip()
+    return "\n\n".join(part for part in (lines, own) if part)
 
 
 def _read(file):
@@ -796,24 +816,24 @@ def import_postmortem(
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
     if date:  # a due date without its year is read against the date given, not the document's
         dues_against(pm, day)
-    dones_by(pm, today or dt.date.today())
+    dones_by(pm, today or config.today())
     notes += _same_source_notes(kb, source, sources) + _look_alike_notes(kb, title, day)
     numbered, iid = not iid, iid or next_id(kb, day.year)
     if iid in kb.incident_files:
         raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
     notes += ([] if "Summary" in pm.sections else ["no summary section; used the title"]) + read_notes
-    notes += _unrecorded_notes(pm, today or dt.date.today())
+    notes += _unrecorded_notes(pm, today or config.today())
     search = (lambda q: _search(kb_dir, index_dir, model, q, top)) if not patterns else None
     link, reason, unknown, answer, pending = _link(kb, search, _query(title, pm), patterns, threshold)
     cands = candidates_of(answer.results if answer else [], kb.import_drafts())
     linked = list(dict.fromkeys(patterns)) or ([link] if link else [])
     meta = _meta(iid, numbered, title, day, sev, triage, digest, source, "--date" if date else pm.date_source)
-    notes += _set_review_due(meta, pm, review_due) + _set_review_done(meta, pm, today or dt.date.today(), review_done)
+    notes += _set_review_due(meta, pm, review_due) + _set_review_done(meta, pm, today or config.today(), review_done)
     draft = draft and not linked and unknown and not pending  # a second draft would split one failure in two
     written = _write(kb, pm, meta, linked, cands, draft=draft, category=category, source_file=source, dry=dry_run)
     if pending:
         notes.append(f"no new draft written: {pending}, a draft an earlier import wrote, is the best candidate")
-    notes += _review_notes(kb, pm, written.review, meta, today or dt.date.today())
+    notes += _review_notes(kb, pm, written.review, meta, today or config.today())
     out = _imported(meta, pm, written, Link(link, reason, pending), unknown, cands, notes)
     return replace(out, dry_run=dry_run, **_searched(pm, answer))
 

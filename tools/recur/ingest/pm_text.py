@@ -176,6 +176,35 @@ def ambiguous_date(text: str) -> list[dt.date]:
     return readings if len(readings) == 2 else []
 
 
+def year_first(text: str) -> tuple[str, dt.date] | None:
+    """(the words, the date) of the first slash date in ``text`` written with two-digit numbers only that
+    reads as a date year first ("26/11/30": 2026-11-30), or None. SLASH_DATE reads it day or month first
+    (26 November 2030); which was meant the rest of the document may tell (``document_year_first``)."""
+    m = SLASH_DATE.search(str(text or ""))
+    if m is None or len(m.group(1)) != 2 or len(m.group(3)) != 2:
+        return None
+    try:
+        return m.group(0), dt.date(int(full_year(m.group(1))), int(m.group(2)), int(m.group(3)))
+    except ValueError:  # 26/11/31: no 31 November, year first
+        return None
+
+
+def document_year_first(text: str) -> tuple[str, dt.date] | None:
+    """(words, date) of the first date of ``text`` with its year in four digits when every such date is written year
+    first (2026-11-18, 2026/11/18, 2026.11.18), else None: a document whose dates all say year first
+    means "26/11/30" so too. A date written otherwise (Nov 18, 2026; 18/11/2026) settles nothing."""
+    first = None
+    for rx, form in DATE_FORMS:
+        for m in rx.finditer(text or ""):
+            if (day := _mk(form, m.groups())) is None or (form != "ymd" and len(m.group(3)) != 4):
+                continue  # no date, or a two-digit year ("3-Mar-26", "26/11/30"): the question, no answer
+            if form != "ymd":
+                return None
+            if first is None or m.start() < first[0]:
+                first = (m.start(), m.group(0), day)
+    return first[1:] if first else None
+
+
 def _mk(form: str, groups) -> dt.date | None:
     a, b, c = groups
     c = c if form == "ymd" else full_year(c)

@@ -29,6 +29,7 @@ from recur.ingest.pm_text import (
     MONTH_NAME,
     clean_title,
     day_of_month,
+    document_year_first,
     due_after,
     find_date,
     is_generic_title,
@@ -42,7 +43,9 @@ from recur.ingest.pm_text import (
     review_when,
     strip_placeholders,
     unescape,
+    year_first,
 )
+from recur.kb.incident_record import numbered_levels
 from recur.kb.schema import WONT_DO
 from recur.util.text import ascii_int, control_character, count_controls, one_line, replace_links, without_controls
 
@@ -79,7 +82,19 @@ CANONICAL = {
     "Leadup": ["leadup", "lead-up", "lead up", "background", "context"],
     "Detection": ["detection", "how was it detected"],
     "Response": ["response"],
-    "Resolution": ["resolution", "recovery", "mitigation", "remediation steps"],
+    "Resolution": ["resolution", "recovery", "remediation steps"],
+    # what was done during the incident to stop the harm: a section of the record of its own, never follow-ups
+    # (it is done already). Its list was kept under the postmortem's heading and said "not imported as
+    # follow-ups", advising to move it under Action items; "## Mitigation" was merged into the Resolution
+    "Mitigations": [
+        "mitigations",
+        "mitigation",
+        "mitigation steps",
+        "immediate mitigation",
+        "immediate mitigations",
+        "immediate actions",
+        "immediate actions taken",
+    ],
     "Five whys": ["five whys", "5 whys", "whys", "root cause identification: the five whys"],
     "Action items": [
         "action items",
@@ -101,7 +116,7 @@ CANONICAL = {
         "improvement actions",
         # headings of follow-ups that mapped to nothing, their items dropped (a Confluence page's "Actions"
         # over its inline task list). Not "Mitigations": "Mitigation" is the Resolution, and a list of
-        # mitigations as often says what was done; not "TODO", a draft's "**TODO:** write this up"
+        # mitigations says what was done (its own section); not "TODO", a draft's "**TODO:** write this up"
         "actions",
         "action plan",
         "repair items",
@@ -255,6 +270,7 @@ META_KEYS = {
     "pir owner": "owner",
     "rca owner": "owner",
     # who led the response: no record field holds it; it was the summary's first line ("Incident commander: …")
+    "incident owner": "owner",  # a line of the summary it was; now the record's People section
     "incident commander": "incident lead",
     "commander": "incident lead",
     "incident lead": "incident lead",
@@ -315,6 +331,10 @@ UNKEPT_KINDS = set(META_KEYS.values()) - {
         "review held",
     )
 }
+# who wrote the postmortem, owns it or led the response: no incident key holds them (docs/kb-format.md), and
+# said only in the notes they were lost from the record; the import writes them as its People section
+# (importer._incident_sections), never as a follow-up's owner
+PEOPLE_KINDS = {"authors", "owner", "incident lead"}
 # No two "\s*" may meet in these (nor "\s*" and a lazy group before "$"): on a line with a long run
 # of spaces (a padded pandoc table, a pasted log) such a regex takes cubic time, minutes per line.
 META = re.compile(
@@ -344,6 +364,9 @@ class Postmortem:
     date: dt.date | None = None
     date_source: str | None = None  # where the date was read, in words
     date_unread: str | None = None  # a date label whose value could not be read: "'03/04/2026' (where)"
+    # a date label's "26/11/30", which reads year first too: (words, where, as read or None, year first)
+    short_year: tuple | None = None
+    date_note: str | None = None  # how such a date was read, for the import's notes (_short_year)
     created: tuple | None = None  # (date, where) of a "Created:" label: the document's date, a fallback
     severity_text: str | None = None
     priority_text: str | None = None  # a "Priority:" field: the severity when none is named
@@ -381,7 +404,9 @@ class Postmortem:
     front_matter_error: tuple | None = None  # (file line, problem) when the front matter does not parse
     placeholders: int = 0  # template placeholders seen ("[Incident name]", "{{date}}", "YYYY-MM-DD")
     words: int = 0  # words of real content (placeholders, headings and labels left out)
-    unkept: list = field(default_factory=list)  # "authors: …" fields read that no record field holds
+    unkept: list = field(default_factory=list)  # "reporter: …" fields read that no record field holds
+    # (label as written, value) of the postmortem's people fields (PEOPLE_KINDS): the record's People section
+    people: list = field(default_factory=list)
     # (the Status field as written, where, "done" | "pending"): the document's own state, which is its
     # review's (pm_text.review_status); a status that says neither ("Resolved") is in ``unkept``
     status: tuple | None = None
@@ -487,10 +512,10 @@ def severity_key(text: str | None, levels: dict) -> str | None:
         t = f"sev{t}"
     # "SEV-1", "Sev 2", "P1", "S2" (GitLab), "severity::2" (a GitLab label), "1 - Critical"
     m = re.search(r"\b(?:sev|severity|s|p|level)[\s\-_:]{0,4}(\d)\b", t) or re.match(r"(\d)\b", t)
-    if m:
-        for key in levels:
-            if re.sub(r"\D", "", key) == m.group(1):
-                return key
+    # the level of that number by the kb's rule (numbered_levels, as --severity reads "Sev-2"): the first, as
+    # import always took it (--severity takes one only when it is alone)
+    if m and (numbered := numbered_levels(levels, m.group(1))):
+        return numbered[0]
     for key, level in levels.items():
         if t.startswith(key.lower()) or t.startswith(level.name.lower()):
             return key
@@ -668,6 +693,8 @@ def _set_date(pm: Postmortem, value, where: str) -> None:
     # first was said not read and the incident left for triage; the second was read as the date)
     span = _DAY_RANGE.fullmatch(str(value).strip().strip("*_"))
     day = (span and _span_start(span)) or parse_date(value)
+    if (pm.date is None and pm.date_unread is None) and (yf := year_first(str(value))):
+        pm.short_year = (yf[0], where, day, yf[1])
     if day:
         pm.date, pm.date_source = day, where
     elif pm.date_unread is None and (
@@ -675,6 +702,38 @@ def _set_date(pm: Postmortem, value, where: str) -> None:
     ):
         # a front-matter date: field is a date whatever it says ("last tuesday"); in the text, only what looks like one
         pm.date_unread = f"{str(value).strip()!r} ({where})"
+
+
+def _short_year(pm: Postmortem, text: str) -> None:
+    """The incident's date from a label's "26/11/30", read day first (26 November 2030) where it reads year first
+    too (2026-11-30): year first when every other date of the document with a four-digit year is written year
+    first and the first of them (2026-11-30 09:12) is nearer that reading than the other ("30/11/26" beside
+    2026-11-30 stays 30 November 2026); else as read, the note naming the line and both readings for the author
+    to check. Read day first alone, a date four years ahead was recorded with a warning that it is after today."""
+    if pm.short_year is None or pm.date not in (None, pm.short_year[2]):
+        return  # another line gave the date, or none came from this one
+    words, where, read, first = pm.short_year
+    other = f"day first it reads {read.day} {read:%B %Y}" if read else "day or month first it is either of two"
+    example, near = document_year_first(text) or (None, None)
+    if near is not None and (read is None or abs(first - near) < abs(read - near)):
+        pm.date, pm.date_source, pm.date_unread = first, where, None
+        pm.date_note = (
+            f"date: {words!r} ({where}) read year first, {first.isoformat()}, as the document's other dates are "
+            f"written ({example!r}); {other}"
+        )
+    elif read is not None:
+        pm.date_note = (
+            f"date: {words!r} ({where}) read day first, {read.isoformat()}; year first it reads {first.isoformat()}, "
+            f"and {_why_as_read(example)}: check it (or pass --date)"
+        )
+
+
+def _why_as_read(example) -> str:
+    return (
+        f"the document's other dates ({example!r}) are nearer this reading"
+        if example
+        else "no other date of the document says which"
+    )
 
 
 def _span_start(span: re.Match) -> dt.date | None:
@@ -708,11 +767,29 @@ def _set_meta(pm: Postmortem, kind: str, value, where: str = "") -> None:
         _review_days(pm, "status", str(value), where or "a Status: line")
     elif kind in ("review due", "review date", "review held") and not is_placeholder(str(value)):
         _review_days(pm, kind, " ".join(str(value).split()), where or f"a {kind.capitalize()}: line")
+    elif kind in PEOPLE_KINDS and str(value).strip() and not is_placeholder(str(value)):
+        _person(pm, kind, value, where)
     elif kind in UNKEPT_KINDS and str(value).strip() and not is_placeholder(str(value)):
         if kind in ("resolved", "mitigated") and getattr(pm, kind) is None:  # an end, for want of an End:
             setattr(pm, kind, (str(value).strip(), where or f"a {kind.title()}: line"))
         # no field of an incident record holds these: said in the import's notes, not dropped unsaid
         _unkept(pm, kind, value)
+
+
+# the label in the words saying where a field was read: "the 'Incident commander:' line 5", "the Postmortem
+# owner row of a table", "front matter (author)"
+_WHERE_LABEL = re.compile(r"the '([^']+?):?' |the (.+?) (?:row|column) of a table|front matter \((.+)\)")
+
+
+def _person(pm: Postmortem, kind: str, value, where: str) -> None:
+    """A people field (PEOPLE_KINDS) for the record's People section, under its label as the postmortem
+    wrote it ("Incident commander", not "incident lead"); once for a pair read twice (a table and a line)."""
+    m = _WHERE_LABEL.match(where or "")
+    label = next((g for g in m.groups() if g), kind) if m else kind
+    label = label.strip(" *_:")
+    person = (label[:1].upper() + label[1:], _flat(value)[:200])
+    if person not in pm.people:
+        pm.people.append(person)
 
 
 def _review_days(pm: Postmortem, kind: str, value: str, where: str) -> None:
@@ -1518,7 +1595,8 @@ def _action_items(pm: Postmortem, items: list[dict]) -> None:
 
 
 # a checkbox item ("- [ ] Add an alert", a Confluence task), and a heading over plain items that are as
-# likely work to do: "Mitigations", "Remediation plan", "Improvements", "Fixes", "Open items"
+# likely work to do: "Planned mitigations", "Remediation plan", "Improvements", "Fixes", "Open items" (a heading
+# of "Mitigations" alone is the record's Mitigations section, done during the incident: CANONICAL)
 _CHECKBOX = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[[ xX✓]\]", re.M)  # [ \t]: "\s*" ran over blank lines
 _LIST_LINE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\S", re.M)
 _WORK_HEADING = re.compile(
@@ -1672,6 +1750,7 @@ def parse(text: str) -> Postmortem:
     _subject_title(pm)
     _weak_meta(pm, w)
     _dates(pm, w, body)
+    _short_year(pm, text)
     if not pm.severity_text:  # a severity said in the text speaks before a Priority field, as a Severity field does
         said = mentions(_with_subject(mail, body_lines), w.line_sections, offset)
         pm.severity_mentions = candidates(said, bool(pm.priority_text))

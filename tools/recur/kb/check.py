@@ -15,7 +15,7 @@ import unicodedata
 from recur.kb.loader import load_kb
 from recur.kb.records import KB
 from recur.util.errors import Problem
-from recur.util.text import close_ids, query_key
+from recur.util.text import close_ids, normalise_signal, query_key
 
 
 def cross_checks(kb: KB) -> list[Problem]:
@@ -24,6 +24,7 @@ def cross_checks(kb: KB) -> list[Problem]:
         duplicate_ids(kb)
         + pattern_title_warnings(kb)
         + shared_symptom_warnings(kb)
+        + shared_signal_notices(kb)
         + _pattern_refs(kb)
         + _record_refs(kb)
         + superseded_problems(kb)
@@ -127,6 +128,61 @@ def _shared_symptom(kb: KB, p, i: int, others: list, shown: dict) -> Problem:
         "else write the symptom as this failure shows it, or add a distinguish entry saying how they differ"
     )
     return Problem(where(p), p.line("symptoms", i), f"symptoms[{i}]", what, "warning")
+
+
+def shared_signal_notices(kb: KB, at: str | None = None) -> list[Problem]:
+    """A signal that other patterns list too, as the ranking reads it (``normalise_signal``: case, spacing and
+    numbers aside, so ``dial tcp 10.0.0.1:5432: i/o timeout`` is ``dial tcp 52.1.2.3:443: …``): a notice
+    per shared signal, at the first file listing it (by path), naming the others' files and lines (the first
+    ``SHARED_NAMED``, and how many more: one line per signal, so a KB whose signals 50 patterns share says
+    each once). The ranking takes such a signal found in a text as strong evidence for every pattern listing
+    it ("listed by N patterns"), so it cannot tell them apart; nothing said so (found in review: 13 of the
+    starter KB's signals, ``ENOSPC``, ``HTTP 503 Service Unavailable``, are). A notice, not a warning: an
+    error code is often a signal of several failures, and `check --strict` passes. ``at`` (a pattern id):
+    the notices of that pattern's shared signals instead, each at its own line (what `recur new pattern`
+    says of the pattern it wrote). Retired patterns are left out, as the index leaves them out."""
+    by_norm: dict = {}
+    for p in sorted(kb.active_patterns(), key=lambda p: p.relpath):
+        for i, signal in enumerate(p.signals):
+            by_norm.setdefault(normalise_signal(signal), {}).setdefault(p.id, (p, i))  # a pattern's own repeat: once
+    shown: dict = {}  # relpath -> as shown, worked out once a file: display_path was 75% of this at 1,000 patterns
+    out = []
+    for same in by_norm.values():
+        if len(same) < 2:
+            continue
+        if at is None:
+            p, i = next(iter(same.values()))
+        elif at in same:
+            p, i = same[at]
+        else:
+            continue
+        out.append(_shared_signal(kb, p, i, [(o, j) for o, j in same.values() if o is not p], shown))
+    return out
+
+
+SHARED_SIGNAL = "is also a signal of"  # the words that mark the notice (`recur new` tells it from check's others)
+
+
+def is_shared_signal(problem: Problem) -> bool:
+    """Whether ``problem`` is a ``shared_signal_notices`` notice."""
+    return problem.level == "notice" and problem.field.startswith("signals[") and SHARED_SIGNAL in problem.message
+
+
+def _shared_signal(kb: KB, p, i: int, others: list, shown: dict) -> Problem:
+    def where(o) -> str:
+        if o.relpath not in shown:
+            shown[o.relpath] = _shown(kb, o.relpath)
+        return shown[o.relpath]
+
+    named = ", ".join(f"{o.id} ({where(o)}, line {o.line('signals', j)})" for o, j in others[:SHARED_NAMED])
+    if len(others) > SHARED_NAMED:
+        named += f" and {len(others) - SHARED_NAMED} more patterns"
+    what = (
+        f"{p.signals[i]!r} {SHARED_SIGNAL} {named}: found in a text, it is evidence for each of them alike "
+        f"(listed by {len(others) + 1} patterns), so it cannot tell them apart: add one only this failure "
+        "shows"
+    )
+    return Problem(where(p), p.line("signals", i), f"signals[{i}]", what, "notice")
 
 
 def _told_apart(p, other) -> bool:

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+from recur import config
 from recur.kb.incident_record import find_incident, read_front
 from recur.kb.schema import WONT_DO
 from recur.kb.writer import q
@@ -245,7 +246,7 @@ def _done_edits(at: tuple, status: str | None, reopened: str, on: dt.date | None
     given (``on``) or today, where none was given before (done already: its day kept unless one is given);
     marked ``reopened`` (pending, open), the day taken out."""
     if status == "done" and (on or not was_done):
-        day = (on or dt.date.today()).isoformat()
+        day = (on or config.today()).isoformat()
         return [((*at, "done"), day, day)]
     return [((*at, "done"), None, None)] if status == reopened else []
 

@@ -599,6 +599,23 @@ _LEVEL = re.compile(r"(?:sev(?:erity)?)?[\s\-_:]{0,2}(\d+)")
 _PRIORITY = re.compile(r"p(?:riority)?[\s\-_:]{0,2}(\d+)")
 
 
+def level_number(key: str) -> str:
+    """A level's number: its key's digits ("sev2", "p2", "SEV-2" are 2), "" for a key with none ("major")."""
+    return re.sub(r"\D", "", key)
+
+
+def numbered_levels(levels, number: str) -> list[str]:
+    """The framework's keys (``levels``: its keys, or key -> level) numbered ``number``, in its order: the one rule
+    for a level by its number, here (``framework_severity``) and in `recur import` (``postmortem.severity_key``)."""
+    return [k for k in levels if level_number(k) == number]
+
+
+def _numbered(levels) -> list[tuple[str, str]]:
+    """The framework's levels that have a number, as (key, its digits) in the framework's order ("sev2": "2"):
+    one list for reading a priority by its number, and for saying how one is read."""
+    return [(k, digits) for k in levels if (digits := level_number(k))]
+
+
 def is_priority(given) -> bool:
     """``given`` is a priority ("P1", "priority 1"), which framework_severity reads as the level of its number."""
     return _PRIORITY.fullmatch(str(given).strip().lower()) is not None
@@ -607,7 +624,7 @@ def is_priority(given) -> bool:
 def _by_priority(kb, given) -> str:
     """How a priority is read, after a priority no level has ("P0" where levels start at sev1): the
     framework's keys alone did not say that P1 is read at all."""
-    numbered = [(k, re.sub(r"\D", "", k)) for k in kb.severity if re.sub(r"\D", "", k)]
+    numbered = _numbered(kb.severity)
     if not numbered or not is_priority(given):
         return ""
     key, number = numbered[0]
@@ -622,7 +639,7 @@ def _numbered_level(kb, given) -> str | None:
     -s P1` was refused, "unknown 'P1'" (found in review)."""
     typed = str(given).strip().lower()
     m = _LEVEL.fullmatch(typed) or _PRIORITY.fullmatch(typed)
-    numbered = [k for k in kb.severity if m and re.sub(r"\D", "", k) == m.group(1)]
+    numbered = numbered_levels(kb.severity, m.group(1)) if m else []
     return numbered[0] if len(numbered) == 1 else None
 
 
@@ -751,7 +768,7 @@ def severity_help(levels: list[str]) -> str:
     if not levels:
         return "Severity key of the framework (severity.yml), e.g. sev2."
     said = f"One of the framework's levels: {', '.join(levels)} (severity.yml)."
-    numbered = [(k, re.sub(r"\D", "", k)) for k in levels if re.sub(r"\D", "", k)]
+    numbered = _numbered(levels)
     if not numbered:
         return said
     (first, n1), (last, n2) = numbered[0], numbered[-1]

@@ -32,6 +32,7 @@ from recur.kb.parse import (
     read_text,
     sections_of,
     split_front_matter,
+    swallowed_heading,
     too_large,
 )
 from recur.kb.records import (
@@ -888,7 +889,8 @@ def _body_alone(kb: KB, path: Path, shown: str, text: str, shape: dict) -> None:
     other kind of record (its move is the error to come, not this kind's sections)."""
     lines = text.split("\n")
     end = front_matter_end(lines) if lines[0].strip() == "---" else None
-    if end is None or heading_inside(lines, end) is not None:  # its closing '---' is missing, the YAML error says:
+    if end is None or heading_inside(lines, end) is not None or swallowed_heading(lines, end) is not None:
+        # its closing '---' is missing, the front matter error says:
         return  # the body's sections are in what was read as front matter, and not missing
     front = [
         (m.group(2), m.group(3) if m.group(3) is None else m.group(3).rstrip(" \t"), line[:1] in " \t")

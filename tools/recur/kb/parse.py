@@ -900,6 +900,14 @@ def split_front_matter(text: str) -> MarkdownDoc:
             f"{end + 1} and holds {lines[at].strip()[:40]!r} (line {at + 1}): write '---' above that heading",
             exc.field,
         ) from None
+    at = swallowed_heading(lines, end)
+    if at is not None:  # it parsed, the sections above the rule read as YAML comments and keys
+        raise ParseError(
+            at + 1,
+            f"front matter is not closed: add '---' on line {at + 1}, above {lines[at].strip()[:40]!r} (without "
+            f"it, the front matter runs to the '---' on line {end + 1} and reads the sections above it as YAML; "
+            "a YAML comment is written with one '#')",
+        )
     body_lines = lines[end + 1 :]
     return MarkdownDoc(meta, "\n".join(body_lines), end + 2, sections_of(body_lines, end + 2))
 
@@ -913,6 +921,22 @@ def heading_inside(lines: list[str], end: int) -> int | None:
     closing '---' runs to the body's first '---' rule, and its YAML error came alone while the sections it
     swallowed were reported missing (found in review)."""
     return next((i for i in range(2, end) if _HEADING.match(lines[i]) and not lines[i - 1].strip()), None)
+
+
+_SECTION_HEADING = re.compile(r"^##[ \t]+\S")  # "## Summary"; not "###", nor "##x"
+
+
+def swallowed_heading(lines: list[str], end: int) -> int | None:
+    """The index of the first ``## `` section heading, with a blank line above or below it as Markdown writes
+    one, inside a front matter that parses and that ``lines[end]`` closes; None when there is none. Its
+    closing '---' left out, a front matter runs to the body's first '---' rule, and when what it swallowed
+    still parses (``## Summary`` a YAML comment, ``Impact: ...`` a key) check said only that the sections
+    were missing, or named strange keys (found in review). A YAML comment right among keys is none; once one
+    heading is found, the body starts at the first ``## `` line (``## Summary`` right above a key line)."""
+    heads = [i for i in range(2, end) if _SECTION_HEADING.match(lines[i])]
+    if any(not lines[i - 1].strip() or not lines[i + 1].strip() for i in heads):
+        return heads[0]
+    return None
 
 
 def _unclosed(lines: list[str]) -> tuple[int, str]:

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from recur import config
 from recur.kb import placeholders, schema
 from recur.kb.check import replacement_of, unknown_pattern, unknown_step
 from recur.kb.incident_record import incident_text, next_id, require_id, require_title_length
@@ -218,7 +219,7 @@ def pattern_file(
         ("services", _clean(services)),
         ("owner", one_line(owner or "") or None),
         ("related", Raw(id_list(related)) if related else None),
-        ("created", Raw(dt.date.today().isoformat())),
+        ("created", Raw(config.today().isoformat())),  # RECUR_TODAY when set, as every record date
     ]
     hints, sections = _pattern_body(status, summary, steps, evidence, root_cause)
     text = pattern_markdown(front, sections, preamble=hints)
@@ -261,7 +262,7 @@ def incident_file(
 ) -> tuple[Path, str]:
     title = _line(title, "--title", "a title")
     require_title_length(title)  # as `recur incident new` and MCP refuse it: a 300-character one was written
-    date = require_in_range(date or dt.date.today(), "--date")
+    date = require_in_range(date or config.today(), "--date")
     severity = _severity(kb, _need(severity, "--severity", "a severity"))
     iid = require_id((id or "").strip() or next_id(kb, date.year))  # as `incident new` and `import` check it
     if iid in kb.incident_files or iid in kb.incidents:

@@ -48,14 +48,21 @@ class Field:
 
 
 FIX_STATUS = ("open", "in-progress", "done", "wont-fix")
+# The one list of the words a follow-up closed undone is said in, which `recur check`'s did-you-mean and
+# `recur import`'s reading of a postmortem's status (ingest.action_items builds its regexes from them) both
+# take: kept twice, they had drifted, and `status: cannot reproduce` got no word on what to write. An
+# apostrophe may be left out or curly, a space is one or more (the regexes); "won'tdo": written together.
+# CANCEL_WORDS say it in an item's title too ("Move X (won't do)"); RESOLVED_UNDONE_WORDS, Jira's
+# resolutions, only as a status: "Merge the duplicate alerts" keeps its words.
+CANCEL_WORDS = (
+    *("won't do", "won'tdo", "won't fix", "won'tfix", "will not do", "will not fix"),
+    *("cancelled", "canceled", "dropped", "obsolete", "abandoned", "not doing", "descoped"),
+)
+RESOLVED_UNDONE_WORDS = ("duplicate", "duplicated", "cannot reproduce", "can't reproduce", "declined")
 # a status written in a tracker's words, no slip of the format's value: `status: cancelled` on a follow-up
-# was an error naming open and done alone, which left the author no value to write
-_OTHER_WORDS = {
-    "wont-do": (
-        *("cancelled", "canceled", "won't do", "wont do", "wontdo", "won't fix", "wont fix", "wontfix"),
-        *("declined", "duplicate", "dropped", "obsolete", "abandoned", "not doing", "descoped"),
-    )
-}
+# was an error naming open and done alone, which left the author no value to write. Held as ``_words``
+# reads a value: without its apostrophes ("wont do" and "won't do" are one)
+_OTHER_WORDS = {"wont-do": frozenset(w.replace("'", "") for w in (*CANCEL_WORDS, *RESOLVED_UNDONE_WORDS))}
 
 
 def _said_otherwise(text: str, choices: tuple) -> list[str]:
@@ -65,8 +72,8 @@ def _said_otherwise(text: str, choices: tuple) -> list[str]:
 
 
 def _words(text: str) -> str:
-    """``text`` as ``_OTHER_WORDS`` holds it: "Won't_Do", "won’t-do" and "wont-do" are "won't do", "wont do"."""
-    return " ".join(text.casefold().replace("\u2019", "'").replace("_", " ").replace("-", " ").split())
+    """``text`` as ``_OTHER_WORDS`` holds it: "Won't_Do", "won’t-do" and "wont-do" are all "wont do"."""
+    return " ".join(text.casefold().replace("\u2019", "").replace("'", "").replace("_", " ").replace("-", " ").split())
 
 
 def _instead(text: str, rule: Field) -> str:

@@ -4,11 +4,15 @@
 pure function of the KB and the date: no clock, no I/O. Incidents dated after ``as_of`` are
 not counted, so a board "as of" a past date does not count what had not happened yet; but one dated
 after the later of ``as_of`` and ``today`` (the clock's date, given by the caller, as
-``report.report_board`` gives it; with none, none is) cannot have happened yet, a date typo (``2027-11-30``) or a responder ahead of UTC writing
+``report_board`` gives it; with none, none is) cannot have happened yet, a date typo (``2027-11-30``) or a responder ahead of UTC writing
 tomorrow's date: it is listed in ``dated_after`` and its work (review, follow-ups, flags, "needs
 analysis", triage) is listed as any incident's, since a due date is a due date, while it stays out of
 every count by date (``incidents_30``/``incidents_90``, the recurring lists, trends, a fix's incidents,
 recurrence after a fix). It vanished from the board, its overdue follow-up with it (found in review).
+
+``report_board`` is the board as every surface gives it (`recur report`, its JSON and Markdown, MCP's
+problem_report, the site): ``board`` with the clock's date, and what it could not count (``not_counted``:
+``left_out``, ``unread``). ``Board`` types both, and the keys later steps add (``filtered``, ``more``).
 
 Keys of the returned dict:
 
@@ -51,7 +55,8 @@ Keys of the returned dict:
   not split by id: a pattern with as many incidents as one shown was dropped by its id), at most twice
   ``top`` rows in all (40 patterns tied at two incidents listed 40 rows). ``recurring_more``:
   {"30": n, "90": n}, how many recurring patterns each list leaves out; ``recurring_tied``: {"30": n, "90": n},
-  how many of those tie by count with the list's last row (left out by the cap; usually 0).
+  how many of those tie by count with the list's last row (left out by the cap; usually 0). A board built for
+  an owner (``owner``) ranks only the patterns whose fix that owner owns, retired ones left out, then cuts.
   ``fix``: the pattern's permanent fix on ``as_of``, {status,
   owner, due, done (when ``done``), overdue, days_overdue (of an open one; a retired pattern's is never
   overdue)}, or null when it records none. ``retired``: the pattern is ``status: retired`` (its incidents
@@ -59,7 +64,8 @@ Keys of the returned dict:
 - ``recurrence_after_fix``: an incident matched a pattern whose fix is ``done`` with a ``done`` date
   before the incident's date — the fix did not hold: {incident, title, pattern, pattern_title,
   fix_done, incident_date, days_after_fix, fix_owner (the fix's owner, else the pattern's: whose fix did not
-  hold, as ``recur report --owner`` and MCP's problem_report ``owner`` list it; null when none)}; newest first.
+  hold, as ``recur report --owner`` and MCP's problem_report ``owner`` list it; null when none), path (the
+  incident record's, in the KB, as other incident rows have it)}; newest first.
 - ``trends``: {"months": ["YYYY-MM", ...] (the ``months`` months ending with as_of's month),
   "total": [count per month], "by_category": {category: [counts]}, "by_service": {service: [counts]}}.
   An incident counts once per distinct category of its patterns (``unknown`` when it has none but
@@ -124,8 +130,8 @@ def month_so_far(as_of: dt.date) -> str | None:
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # not the locale's
 
 
-class Board(TypedDict):
-    """What ``board`` returns (the JSON of ``recur report --format json`` and the site's board)."""
+class _Computed(TypedDict):
+    """The keys ``board`` computes, each always there."""
 
     as_of: str
     counts: dict
@@ -146,9 +152,27 @@ class Board(TypedDict):
     dated_after: list
 
 
-def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12, today: dt.date | None = None) -> Board:
+class Board(_Computed, total=False):
+    """The board as it is passed around (the JSON of `recur report --format json`, the site's board.json, MCP's
+    problem_report): what ``board`` computes, and the keys a later step adds, each only there once added (the
+    renderers ask ``b.get``). A base class with ``total=False``: ``typing.NotRequired`` is Python 3.11's, and Recur
+    runs on 3.10."""
+
+    left_out: list  # ``report_board`` (``not_counted``): the files with errors, {path, line, field, message}
+    unread: list  # ``report_board`` (``not_counted``): the keys not read that look like a misspelt one, as left_out
+    filtered: dict  # ``problems.owner.for_owner``: {owner, spellings, left_out}, the board narrowed to one owner
+    more: dict  # ``serve.mcp_board`` with a ``limit``: {list name: how many rows were cut}
+
+
+def board(
+    kb, as_of: dt.date, *, top: int = 10, months: int = 12, today: dt.date | None = None, owner: str | None = None
+) -> Board:
     """The problem-management board for ``kb`` as of ``as_of`` (see the module docstring for keys);
-    ``today``: the clock's date, from which an incident's date is one that cannot have happened yet."""
+    ``today``: the clock's date, from which an incident's date is one that cannot have happened yet. ``owner``:
+    the recurring lists rank only the patterns whose fix that owner owns (``owned_by``; a retired pattern's fix
+    is no one's work), among themselves, before they are cut, and say what they leave out of those; the rest is
+    the whole board, for ``problems.owner.for_owner`` to narrow. Narrowed after the cut, an owner whose pattern
+    ranked 11th was told nothing of theirs recurred (found in review); the whole ranking is here alone."""
     if isinstance(as_of, dt.datetime):
         as_of = as_of.date()
     incidents = sorted((i for i in kb.incidents.values() if i.date <= as_of), key=lambda i: (i.date, i.id))
@@ -163,7 +187,7 @@ def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12, today: dt.date
     drafts = kb.import_drafts()  # an import's own draft, not yet promoted, is no analysis: still "unknown"
     unknown, triage, flags = _unknown(work, as_of, drafts), _triage(work), _flags(work, as_of)
     after_fix = _after_fix(patterns, incidents)
-    recurring, recurring_more, recurring_tied = _recurring(patterns, incidents, as_of, top)
+    recurring, recurring_more, recurring_tied = _recurring(patterns, incidents, as_of, top, owner)
     counts = {
         "reviews_pending": len(reviews),
         "reviews_overdue": sum(r["overdue"] for r in reviews),
@@ -214,6 +238,49 @@ def _dated_after(ahead: list, as_of: dt.date) -> list:
         }
         for i in ahead
     ]
+
+
+def report_board(
+    kb, day, uncounted: tuple | None = None, today: dt.date | None = None, owner: str | None = None
+) -> Board:
+    """The board as `recur report --format json`, its Markdown, MCP's problem_report and the site give
+    it: with ``not_counted(kb)``, each file by its path in the KB. ``uncounted``: ``uncounted_problems(kb)``
+    when the caller has it already (`recur report` names them from here as well). ``today``: the date an
+    incident dated after cannot have happened yet (``dated_after``); default the clock's (``RECUR_TODAY``).
+    ``owner``: its recurring lists are that owner's (``board``'s ``owner``), for ``problems.owner.for_owner``."""
+    from recur import config
+
+    if today is None:
+        today = config.today()
+    return {**board(kb, day, today=today, owner=owner), **not_counted(kb, uncounted=uncounted)}
+
+
+def uncounted_problems(kb) -> tuple[list, list]:
+    """What the board could not count, as ``kb.check`` finds it: (the files with errors, one problem each:
+    ``left_out_problems``; the keys of records it counts that look like a slip of a format key, whose
+    contents it did not read: ``unread_slips``)."""
+    from recur.kb.check import left_out_problems, unread_slips
+
+    return left_out_problems(kb), unread_slips(kb)
+
+
+def not_counted(kb, here: bool = False, *, uncounted: tuple | None) -> dict:
+    """What the board could not count (``uncounted_problems``, found again unless given): ``left_out``, the
+    files with errors, and ``unread``, the keys of records it counts that look like a slip of a format key
+    (``follow-ups:``), their items not counted. Each file by its path in the KB
+    (``incidents/2026/INC-2026-0001.md``), as board.json and the index's manifest name them, the same
+    wherever the report was made; ``here``: as `recur check` prints it, from the working folder, for a
+    terminal, where it is opened from (docs/cli.md, `recur report`)."""
+    from recur.kb.loader import in_kb
+
+    def json(problems) -> list[dict]:
+        return [
+            {"path": p.path if here else in_kb(p.path, kb.root), "line": p.line, "field": p.field, "message": p.message}
+            for p in problems
+        ]
+
+    left_out, unread = uncounted if uncounted is not None else uncounted_problems(kb)
+    return {"left_out": json(left_out), "unread": json(unread)}
 
 
 def _age(as_of: dt.date, d: dt.date) -> int:
@@ -469,9 +536,10 @@ def _by_owner(follow_ups: list, fixes: list) -> dict:
     return {shown[k]: dict(counts[k]) for k in order}
 
 
-def _recurring(patterns, incidents, as_of: dt.date, top: int) -> tuple[dict, dict, dict]:
-    """The recurring lists (each a ``Ranked``: its whole ranking kept), how many each leaves out, and how many
-    of those tie with its last row (``cut_ranked``)."""
+def _recurring(patterns, incidents, as_of: dt.date, top: int, owner: str | None) -> tuple[dict, dict, dict]:
+    """The recurring lists, how many each leaves out, and how many of those tie with its last row (``cut_ranked``);
+    ``owner``: only the patterns whose fix is theirs (``owned_by``), ranked among themselves, then cut."""
+    mine = owned_by(owner) if owner is not None else None
     recurring, more, tied = {}, {}, {}
     for days in (30, 90):
         start = shift(as_of, -days)
@@ -485,23 +553,24 @@ def _recurring(patterns, incidents, as_of: dt.date, top: int) -> tuple[dict, dic
         recurred = [pid for pid in count if count[pid] >= 2]  # seen once is not recurring
         ranked = sorted(recurred, key=lambda pid: (-count[pid], -last[pid].toordinal(), pid))
         rows = [recurring_row(patterns, pid, count[pid], last[pid], as_of) for pid in ranked]
-        shown, more[str(days)], tied[str(days)] = cut_ranked(rows, top)
-        recurring[str(days)] = Ranked(shown, ranked=rows, top=top)
+        if mine is not None:
+            rows = [r for r in rows if r["fix"] and not r["retired"] and mine(r["fix"]["owner"])]
+        recurring[str(days)], more[str(days)], tied[str(days)] = cut_ranked(rows, top)
     return recurring, more, tied
 
 
-class Ranked(list):
-    """A recurring list as the board shows it, holding the whole ranking it was cut from (``ranked``) and the
-    cut (``top``), so ``problems.owner.for_owner`` narrows the whole ranking before it cuts: narrowing the cut
-    list, an owner whose pattern ranked 11th was told nothing of theirs recurred (found in review). Not a key
-    of the board: ``json.dumps`` writes the shown rows alone, and a copy of the board (``{**b}``, ``dict(...)``)
-    keeps the list object, ranking and all. Made of rows alone (``type(rows)(...)``, as ``for_terminal`` copies
-    a list), it is its own ranking, cut at its length."""
+def owned_by(name: str):
+    """The rule of one owner, ``name`` however spelt (``owner_key``: "Bob", "bob" and "@bob"; ``(unowned)``: no
+    one): a function of an item's owner as written (None or blank: no one), true when it is theirs. ``board``'s
+    ``owner`` and ``problems.owner.for_owner`` narrow by it; a name blank once spelling is set aside owns nothing."""
+    key = owner_key(name)
+    unowned = key == owner_key(UNOWNED)
 
-    def __init__(self, rows=(), *, ranked: list | None = None, top: int | None = None):
-        super().__init__(rows)
-        self.ranked = list(self) if ranked is None else ranked
-        self.top = len(self) if top is None else top
+    def mine(who) -> bool:
+        who = str(who or "").strip()
+        return not who if unowned else bool(who and key) and owner_key(who) == key
+
+    return mine
 
 
 # a tie is never split, but 40 patterns of two incidents each were 40 rows of a top ten: at most so many times top
@@ -574,6 +643,7 @@ def _after_fix(patterns, incidents) -> list:
                         "incident_date": _iso(i.date),
                         "days_after_fix": (i.date - p.fix.done).days,
                         "fix_owner": p.fix.owner or p.owner,
+                        "path": i.relpath,  # the incident's, as every incident row's: a page to link
                     }
                 )
     return after_fix
@@ -602,7 +672,7 @@ def _trends(patterns, incidents, as_of: dt.date, months: int, drafts: set = froz
     return {"months": month_keys, "total": total, "by_category": _ordered(by_cat), "by_service": _ordered(by_svc)}
 
 
-def overdue_items(b: dict) -> list[str]:
+def overdue_items(b: Board) -> list[str]:
     """One line per overdue review, follow-up or permanent fix on a board (for ``--fail-on overdue``)."""
     out = [f"review of {r['incident']} overdue by {r['days_overdue']} day(s)" for r in b["reviews"] if r["overdue"]]
     # whose, as the report's tables say: a gate's message posted to a channel named the work, not who to ask

@@ -8,7 +8,7 @@ KB's, so one owner asked of both got two answers (found in review). Both call ``
 
 from __future__ import annotations
 
-from recur.problems.board import UNOWNED, Ranked, cut_ranked, owner_key
+from recur.problems.board import UNOWNED, Board, owned_by, owner_key
 from recur.util.errors import RecurError
 
 # the board's lists of no one's items: an incident, its review and its flags have no owner
@@ -17,27 +17,22 @@ NOT_OWNED = ("reviews", "unknown", "triage", "flags")
 OWNED = ("follow_ups", "follow_ups_no_due", "fixes", "fixes_no_due")
 
 
-def for_owner(b: dict, name: str) -> dict:
-    """The board narrowed to what ``name`` owns, one owner however spelt (``owner_key``, as By owner merges
-    them; ``(unowned)``: the items of no one): follow-ups, fixes, and the recurring patterns and recurrences
-    after a fix by their fix's owner (a retired pattern's fix is no one's work: left out). The lists of no one's
-    items are emptied, the counts recounted from what is left (the incidents of 30 and 90 days stay the KB's),
-    and ``filtered`` says so, {owner, spellings (the owner's names as the items write them), left_out}: a JSON
-    reader must not take the lists for the whole board. A name that is blank once spelling is set aside
-    (``" @ "``) is a RecurError."""
-    key = owner_key(name)
-    if not key:
+def for_owner(b: Board, name: str) -> Board:
+    """The board ``b``, built for ``name`` (``board(..., owner=name)``, ``board.report_board``'s ``owner``),
+    narrowed to what ``name`` owns, one owner however spelt (``owned_by``, as By owner merges them;
+    ``(unowned)``: the items of no one): follow-ups, fixes, the recurring patterns by their fix's owner (as ``b``
+    has them: ranked among that owner's alone where the whole ranking was, then cut) and the recurrences after a
+    fix by their fix's owner. The lists of no one's items are emptied, the counts recounted from what is left
+    (the incidents of 30 and 90 days stay the KB's), and ``filtered`` says so, {owner, spellings (the owner's
+    names as the items write them), left_out}: a JSON reader must not take the lists for the whole board. A name
+    that is blank once spelling is set aside (``" @ "``) is a RecurError."""
+    if not owner_key(name):
         raise RecurError("give an owner's name (or '(unowned)')")
-
-    def mine(who) -> bool:
-        who = str(who or "").strip()
-        return not who if key == owner_key(UNOWNED) else bool(who) and owner_key(who) == key
-
+    mine = owned_by(name)
     out = {**b, **{k: [] for k in NOT_OWNED}}
     for k in OWNED:
         out[k] = [x for x in b[k] if mine(x["owner"])]
     out["by_owner"] = {o: v for o, v in b["by_owner"].items() if mine(None if o == UNOWNED else o)}
-    out["recurring"], out["recurring_more"], out["recurring_tied"] = _recurring(b, mine)
     out["recurrence_after_fix"] = [r for r in b["recurrence_after_fix"] if mine(r["fix_owner"])]
     out["counts"] = _recount(b["counts"], out)
     spellings = {x["owner"] for k in ("follow_ups", "fixes") for x in out[k] if x["owner"]}
@@ -45,22 +40,7 @@ def for_owner(b: dict, name: str) -> dict:
     return out
 
 
-def _recurring(b: dict, mine) -> tuple[dict, dict, dict]:
-    """The board's recurring lists narrowed to the patterns whose fix ``mine`` owns, ranked among themselves and
-    cut as the board cuts (``cut_ranked``), with what each leaves out: the board's whole ranking (``Ranked``),
-    not its top ten, which told an owner whose pattern ranked 11th that nothing of theirs recurred (found in
-    review). A plain list (a board read back from JSON) has no ranking kept: it is narrowed as shown."""
-    lists, more, tied = {}, {}, {}
-    for d, rows in b["recurring"].items():
-        ranked = rows if isinstance(rows, Ranked) else Ranked(rows)
-        ranked, top = ranked.ranked, ranked.top
-        kept = [r for r in ranked if r["fix"] and not r["retired"] and mine(r["fix"]["owner"])]
-        shown, more[d], tied[d] = cut_ranked(kept, top)
-        lists[d] = Ranked(shown, ranked=kept, top=top)
-    return lists, more, tied
-
-
-def owns_nothing(b: dict) -> bool:
+def owns_nothing(b: Board) -> bool:
     """A board narrowed by ``for_owner`` lists nothing: a misspelt name, most likely (its callers say so, with
     the board's owners)."""
     return not any(b[k] for k in (*OWNED, "recurrence_after_fix")) and not any(b["recurring"].values())
@@ -82,7 +62,7 @@ def nothing_owned(name: str, owners) -> str:
     return f"{name!r} owns nothing on this board; its owners: {', '.join(owners[:OWNERS_SHOWN]) + more or 'none'}"
 
 
-def _recount(c: dict, b: dict) -> dict:
+def _recount(c: dict, b: Board) -> dict:
     """The counts of a narrowed board, of what it lists; the incidents of the last 30 and 90 days stay the KB's."""
     return {
         **c,

@@ -9,7 +9,7 @@ import datetime as dt
 import html
 import re
 
-from recur.problems.board import OPEN_FIX, UNOWNED, month_so_far, other_dues_note, owner_key
+from recur.problems.board import OPEN_FIX, UNOWNED, Board, month_so_far, other_dues_note, owner_key
 from recur.util.text import display_width
 
 FAIL_ON = ("overdue", "recurrence", "unknown")
@@ -46,7 +46,7 @@ def _by_owner_name(items: list) -> list:
     return sorted(items, key=lambda f: (not f["owner"], owner_key(f["owner"] or "")))
 
 
-def _reviews(b: dict) -> tuple:
+def _reviews(b: Board) -> tuple:
     c = b["counts"]
     return (
         f"Reviews pending ({c['reviews_pending']}, {c['reviews_overdue']} overdue)",
@@ -55,7 +55,7 @@ def _reviews(b: dict) -> tuple:
     )
 
 
-def _follow_ups(b: dict) -> tuple:
+def _follow_ups(b: Board) -> tuple:
     c = b["counts"]
     rows = [
         [f["owner"] or UNOWNED, f["incident"], _due(f), f"{f['age_days']}d", _late(f), f["ticket"] or "-", f["title"]]
@@ -68,7 +68,7 @@ def _follow_ups(b: dict) -> tuple:
     )
 
 
-def _no_due(b: dict) -> tuple:
+def _no_due(b: Board) -> tuple:
     """The open follow-ups with no due date: never overdue, no count or gate pointed them out."""
     rows = [
         [f["owner"] or UNOWNED, f["incident"], f"{f['age_days']}d", f["ticket"] or "-", f["title"]]
@@ -82,7 +82,7 @@ def _no_due(b: dict) -> tuple:
     )
 
 
-def _fixes(b: dict) -> tuple:
+def _fixes(b: Board) -> tuple:
     c = b["counts"]
     rows = [
         [
@@ -103,7 +103,7 @@ def _fixes(b: dict) -> tuple:
     )
 
 
-def _fixes_no_due(b: dict) -> tuple:
+def _fixes_no_due(b: Board) -> tuple:
     """The open permanent fixes with no due date: never overdue, as the follow-ups with none."""
     rows = [
         [
@@ -124,7 +124,7 @@ def _fixes_no_due(b: dict) -> tuple:
     )
 
 
-def _by_owner(b: dict) -> tuple:
+def _by_owner(b: Board) -> tuple:
     """Fixes, then follow-ups, as the site's board has them ("Open fixes and follow-ups by owner", its
     tiles and tables fixes first): the report had them the other way, and a problem manager comparing
     the two read one's fixes as the other's follow-ups (found in review). The JSON keeps its keys."""
@@ -135,7 +135,7 @@ def _by_owner(b: dict) -> tuple:
     return ("By owner", ["owner", "fixes open", "overdue", "follow-ups open", "overdue"], rows)
 
 
-def _triage(b: dict) -> tuple:
+def _triage(b: Board) -> tuple:
     return (
         f"Needs triage: imported with placeholders ({b['counts'].get('triage', 0)})",
         ["incident", "date", "severity", "placeholders", "title"],
@@ -143,7 +143,7 @@ def _triage(b: dict) -> tuple:
     )
 
 
-def _unknown(b: dict) -> tuple:
+def _unknown(b: Board) -> tuple:
     rows = [
         [u["incident"], u["date"], u["severity"], f"{u['age_days']}d", unknown_cell(u), u["title"]]
         for u in b["unknown"]
@@ -162,7 +162,7 @@ def unknown_cell(u: dict) -> str:
     return candidates_cell(u.get("candidates"))
 
 
-def _flags(b: dict) -> tuple:
+def _flags(b: Board) -> tuple:
     return (
         f"Dig into this later: open flags ({b['counts']['flags_open']})",
         ["incident", "date", "age", "flag"],
@@ -174,7 +174,7 @@ def _flags(b: dict) -> tuple:
     )
 
 
-def _recurrence_after_fix(b: dict) -> tuple:
+def _recurrence_after_fix(b: Board) -> tuple:
     rows = [
         [r["incident"], r["incident_date"], r["pattern"], r["fix_done"], str(r["days_after_fix"])]
         for r in b["recurrence_after_fix"]
@@ -230,7 +230,7 @@ def fix_cell(r: dict) -> str:
     return fix_words(parts, ", ".join(parts.get("successors", ())))
 
 
-def recurring_more_note(b: dict, days: str) -> str | None:
+def recurring_more_note(b: Board, days: str) -> str | None:
     """The patterns a recurring list of the board (``recurring[days]``, cut at ten rows) leaves out, in words,
     or None when it leaves none out: `recur report` and the site's board page say it alike."""
     rows = b["recurring"][days]
@@ -245,7 +245,7 @@ def recurring_more_note(b: dict, days: str) -> str | None:
     return f"{more} more pattern(s) recurred, each fewer times than those above ({k - 1} or fewer), not listed"
 
 
-def _recurring(b: dict, days: str) -> tuple:
+def _recurring(b: Board, days: str) -> tuple:
     rows = b["recurring"][days]
     # cut at ten rows with no word, a pattern recurring as often as the tenth looked like none (found in review)
     note = recurring_more_note(b, days)
@@ -261,7 +261,7 @@ def _recurring(b: dict, days: str) -> tuple:
 TOP_SERVICES = 10  # service rows shown in the trends section; the rest share one row
 
 
-def _trends(b: dict) -> tuple:
+def _trends(b: Board) -> tuple:
     t = b["trends"]
     span = f"{t['months'][0]} … {t['months'][-1]}" if t["months"] else ""
     rows = [["(all)", _sparkline(t["total"]), str(sum(t["total"]))]]
@@ -294,7 +294,7 @@ _SECTIONS = (
 UNOWNED_LISTS = {_reviews: "reviews", _triage: "triage", _unknown: "unknown", _flags: "flags"}
 
 
-def sections(b: dict, limit: int | None = None) -> list[tuple[str, list[str], list[list], str | None, str | None]]:
+def sections(b: Board, limit: int | None = None) -> list[tuple[str, list[str], list[list], str | None, str | None]]:
     """The report as (heading, column names, rows, what to say when there are no rows, a note under the
     rows); text and Markdown render the same content. One small function per section, in the order shown; a
     board narrowed to one owner (``filtered``) has no section for the lists no one owns. With a ``limit``
@@ -314,7 +314,7 @@ _URGENT = {
 }
 
 
-def _urgent_first(section, b: dict) -> tuple:
+def _urgent_first(section, b: Board) -> tuple:
     """``section(b)`` with its rows most overdue first, then due soonest, then in the order it has: `--limit`
     kept the first rows in owner-name order, and so cut most overdue items (10 of 43 fixes shown, a fix not
     yet due first, 5 of 20 overdue ones; found in a docs-vs-behaviour review). The JSON keeps its order."""
@@ -344,7 +344,7 @@ def more_line(more: int, limit: int | None) -> str:
     return f"… and {more} more not shown (--limit {limit}; --format json lists them all)"
 
 
-def _headline(b: dict) -> str:
+def _headline(b: Board) -> str:
     left_out = (b.get("filtered") or {}).get("left_out", ())
     return _counts_line(b["counts"], b["recurring"]["30"], left_out, (b.get("recurring_more") or {}).get("30", 0))
 
@@ -353,7 +353,7 @@ def _headline(b: dict) -> str:
 _LIST_NAMES = {"reviews": "reviews", "unknown": "needs analysis", "triage": "triage", "flags": "flags"}
 
 
-def filtered_line(b: dict) -> str | None:
+def filtered_line(b: Board) -> str | None:
     """What a board narrowed to one owner (`recur report --owner`) shows and leaves out, under the title."""
     f = b.get("filtered")
     if not f:
@@ -399,7 +399,7 @@ def _counts_line(c: dict, recurring: list = (), left_out: tuple = (), more_30: i
     )
 
 
-def closing_line(b: dict, flags: str = "") -> str | None:
+def closing_line(b: Board, flags: str = "") -> str | None:
     """How the reviews, follow-ups and flags listed are closed, when any is: the report is read in a
     weekly review, where "how do I mark it done?" was answered by "edit the YAML" (the site's board says
     the same under each list). ``flags``: config.where_flags of the run, put in each command (`recur report
@@ -417,7 +417,7 @@ def closing_line(b: dict, flags: str = "") -> str | None:
     )
 
 
-def render_text(b: dict, style=_plain, limit: int | None = None, flags: str = "") -> str:
+def render_text(b: Board, style=_plain, limit: int | None = None, flags: str = "") -> str:
     """The board as terminal text; ``style`` (e.g. click.style) marks headings, plain by default;
     ``limit``: at most so many rows per list, the rest counted."""
     lines = [style(f"Problem-management review as of {b['as_of']}", bold=True)]
@@ -474,7 +474,7 @@ def _md_id(v, url: str | None) -> str:
     return f"[{_md_cell(v)}]({url})" if url else _md_cell(v)
 
 
-def render_markdown(b: dict, limit: int | None = None, urls: dict | None = None, flags: str = "") -> str:
+def render_markdown(b: Board, limit: int | None = None, urls: dict | None = None, flags: str = "") -> str:
     """The board as Markdown; ``limit`` as for ``render_text``; ``urls``: {"incident"|"pattern": {id: URL}},
     the pages of the site the ids of those columns link to (`recur report --site-url`)."""
     urls = urls or {}
@@ -520,60 +520,19 @@ def render_markdown(b: dict, limit: int | None = None, urls: dict | None = None,
     return "\n".join(lines).rstrip() + "\n"
 
 
-def report_board(kb, day, uncounted: tuple | None = None, today: dt.date | None = None) -> dict:
-    """The board as `recur report --format json`, its Markdown, MCP's problem_report and the site give
-    it: with ``not_counted(kb)``, each file by its path in the KB. ``uncounted``: ``uncounted_problems(kb)``
-    when the caller has it already (`recur report` names them from here as well). ``today``: the date an
-    incident dated after cannot have happened yet (``dated_after``); default the clock's (``RECUR_TODAY``)."""
-    from recur import config
-    from recur.problems.board import board
-
-    if today is None:
-        today = config.today()
-    return {**board(kb, day, today=today), **not_counted(kb, uncounted=uncounted)}
-
-
-def uncounted_problems(kb) -> tuple[list, list]:
-    """What the board could not count, as ``kb.check`` finds it: (the files with errors, one problem each:
-    ``left_out_problems``; the keys of records it counts that look like a slip of a format key, whose
-    contents it did not read: ``unread_slips``)."""
-    from recur.kb.check import left_out_problems, unread_slips
-
-    return left_out_problems(kb), unread_slips(kb)
-
-
-def not_counted(kb, here: bool = False, *, uncounted: tuple | None) -> dict:
-    """What the board could not count (``uncounted_problems``, found again unless given): ``left_out``, the
-    files with errors, and ``unread``, the keys of records it counts that look like a slip of a format key
-    (``follow-ups:``), their items not counted. Each file by its path in the KB
-    (``incidents/2026/INC-2026-0001.md``), as board.json and the index's manifest name them, the same
-    wherever the report was made; ``here``: as `recur check` prints it, from the working folder, for a
-    terminal, where it is opened from (docs/cli.md, `recur report`)."""
-    from recur.kb.loader import in_kb
-
-    def json(problems) -> list[dict]:
-        return [
-            {"path": p.path if here else in_kb(p.path, kb.root), "line": p.line, "field": p.field, "message": p.message}
-            for p in problems
-        ]
-
-    left_out, unread = uncounted if uncounted is not None else uncounted_problems(kb)
-    return {"left_out": json(left_out), "unread": json(unread)}
-
-
 def left_out_line(x: dict) -> str:
     """One file left out, as `recur check` prints it: ``path:line: field: message``."""
     return f"{x['path']}:{x['line']}: {x['field']}: {x['message']}"
 
 
-def unread_heading(b: dict) -> str:
+def unread_heading(b: Board) -> str:
     return (
         f"Not read in this report: {len(b['unread'])} key(s) that look like a misspelt one, what they hold "
         "not counted (run: recur check)"
     )
 
 
-def dated_after_heading(b: dict) -> str:
+def dated_after_heading(b: Board) -> str:
     return (
         f"Dated after {b['as_of']}: {len(b['dated_after'])} incident(s) that cannot have happened yet (a date "
         "typo, or a clock ahead of UTC?), left out of the counts by date, trends and recurring lists; their "
@@ -585,14 +544,14 @@ def dated_after_line(x: dict) -> str:
     return f"{x['incident']} dated {x['date']} ({x['days_ahead']} day(s) ahead): {x['path']}: {x['title']}"
 
 
-def left_out_heading(b: dict) -> str:
+def left_out_heading(b: Board) -> str:
     return (
         f"Left out of this report: {len(b['left_out'])} file(s) with errors, their incidents "
         "and patterns not counted (run: recur check)"
     )
 
 
-def failures(b: dict, fail_on: tuple, recurrence_days: int = RECURRENCE_DAYS) -> list[str]:
+def failures(b: Board, fail_on: tuple, recurrence_days: int = RECURRENCE_DAYS) -> list[str]:
     """What fails ``--fail-on``; a file left out of the report fails any gate: it was not read, so
     the gate cannot vouch for it (an overdue incident with a YAML error passed); so does a key not read
     (``unread``: a ``follow-ups:`` hid its overdue follow-ups). ``recurrence``: the recurrences whose
@@ -617,7 +576,7 @@ def failures(b: dict, fail_on: tuple, recurrence_days: int = RECURRENCE_DAYS) ->
     return out
 
 
-def recent_recurrences(b: dict, days: int) -> list[dict]:
+def recent_recurrences(b: Board, days: int) -> list[dict]:
     """The recurrences after a fix whose incident is in the last ``days`` days (``as_of - days < date``, as
     the recurring lists count them; 0: any date), the ones ``--fail-on recurrence`` counts."""
     if not days:

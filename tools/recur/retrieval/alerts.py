@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from recur.retrieval.query import MAX_QUERY_CHARS, _not_json, json_too_deep
+from recur.retrieval.query import MAX_PASTE_CHARS, _not_json, json_too_deep
 from recur.util.text import has_text
 from recur.util.utf8 import clean
 
@@ -102,7 +102,7 @@ def datasource_query(alert) -> str:
     dns-resolution-failure at high confidence (found in review). The rule is named in the ``note``."""
     name = alert.labels.get("alertname", "").strip()
     what = "no data from data source" if datasource_problem(alert) == "no_data" else "data source query error"
-    return ". ".join(p.rstrip(".") for p in (name, what, " ".join(_error_text(alert).split())) if p)[:MAX_QUERY_CHARS]
+    return ". ".join(p.rstrip(".") for p in (name, what, " ".join(_error_text(alert).split())) if p)[:MAX_PASTE_CHARS]
 
 
 def alert_query(alert) -> str:
@@ -142,10 +142,17 @@ def alert_query(alert) -> str:
 def texts_joined(parts: list[str]) -> str:
     """An alert's texts as its query (alert_query; retrieval.alert_sources, after dropping repeats): the one-line
     ones on one line by ". ", each less its trailing dots, the texts of several lines after it on their own lines,
-    at most MAX_QUERY_CHARS. A text of only escape codes or invisible characters (``has_text``) is none."""
+    at most MAX_PASTE_CHARS, what `recur suggest -` reads of a paste. A text of only escape codes or invisible
+    characters (``has_text``) is none.
+    Not cut to the MAX_QUERY_CHARS searched: every surface searches it through retrieval.query.prepare, which
+    condenses a long text as it does a pasted one (a log by its error lines, repeated stack frames out, then the
+    middle but its error lines) and says so in query_note. Cut here, a 30 KB Java stack trace in a description lost
+    its last line, ``Caused by: ...PSQLException: FATAL: sorry, too many clients already``, before it was read, and
+    the webhook answered "no known pattern" with no query_note, where `recur suggest -` on the description ranked
+    db-connection-pool-exhausted first (found in review)."""
     parts = [p for p in parts if has_text(p)]
     line = ". ".join(p.rstrip(".") for p in parts if "\n" not in p)
-    return "\n".join(x for x in [line, *(p for p in parts if "\n" in p)] if x)[:MAX_QUERY_CHARS]
+    return "\n".join(x for x in [line, *(p for p in parts if "\n" in p)] if x)[:MAX_PASTE_CHARS]
 
 
 def pasted_alerts(text: str) -> list[PastedAlert] | None:
@@ -178,8 +185,13 @@ HEARTBEATS = {"watchdog", "infoinhibitor", "deadmansswitch"}
 
 def heartbeat(alert) -> bool:
     """Whether ``alert`` (a PastedAlert, or the webhook's Alert) fires all the time by design (HEARTBEATS)."""
-    name, severity = (alert.labels.get(k, "").strip().lower() for k in ("alertname", "severity"))
-    return name in HEARTBEATS or severity == "none"
+    return heartbeat_named(*(alert.labels.get(k, "") for k in ("alertname", "severity")))
+
+
+def heartbeat_named(name: str, severity: str) -> bool:
+    """``heartbeat`` of an alert by its name and severity label: the one rule, which `recur coverage` reads an
+    alerting rule by too (recur.ingest.coverage: a heartbeat is not expected to have a pattern)."""
+    return name.strip().lower() in HEARTBEATS or severity.strip().lower() == "none"
 
 
 def _alert(item) -> PastedAlert | None:

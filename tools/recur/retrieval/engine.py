@@ -452,17 +452,21 @@ class Engine:
                 return True
         return False
 
-    def suggest(self, text: str, top: int = 5) -> list[Result]:
-        """Results for ``text``; a text over ``MAX_QUERY_CHARS`` is condensed to it (recur.retrieval.query:
-        callers say so), and a lone surrogate is searched as U+FFFD (recur.util.utf8.clean), as is the
-        answer's query."""
-        return self.suggest_many([text], top=top)[0]
+    def ranked(self, text: str, top: int = 5) -> list[Result]:
+        """The first ``top`` results for ``text``, bare: no verdict (``no_known_pattern``), no ``likelier``
+        (only ``top`` are ranked, where ``answer`` ranks at least the ``VERDICT_TOP`` its verdict reads) and
+        no ``query_note``: a text over ``MAX_QUERY_CHARS`` is condensed (recur.retrieval.query) without a
+        word of it, and a lone surrogate is searched as U+FFFD (recur.util.utf8.clean). For measuring (eval,
+        tune, bench) and the server's warm-up; what a person reads comes from ``answer``."""
+        return self.ranked_many([text], top=top)[0]
 
     def answer(self, text: str, top: int = 5, *, exclude=None, link=None, others: str | None = None) -> Answer:
-        """``suggest`` plus the answer-level verdict (``no_known_pattern``); ``exclude``: pattern ids
-        answered as if they were not in the KB (those a new incident already links); ``link``: the
-        pattern an alert's runbook link names (search.RunbookLink), ranked first; ``others``: what the
-        query_note tells to do about a pasted list's other alerts on this surface (query.Prepared.said)."""
+        """The answer every surface shows: the first ``top`` results with the verdict (``no_known_pattern``),
+        the result a short ``top`` left out that is rated more likely right (``likelier``) and what was left
+        out of a long paste (``query_note``). ``exclude``: pattern ids answered as if they were not in the KB
+        (those a new incident already links); ``link``: the pattern an alert's runbook link names
+        (search.RunbookLink), ranked first; ``others``: what the query_note tells to do about a pasted list's
+        other alerts on this surface (query.Prepared.said)."""
         return self.answer_many([text], top=top, exclude=exclude, link=link, others=others)[0]
 
     def answer_many(self, texts: list[str], top: int = 5, *, exclude=None, link=None, others=None) -> list[Answer]:
@@ -474,8 +478,9 @@ class Engine:
             for p, r in zip(prepared, lists)
         ]
 
-    def suggest_many(self, texts: list[str], top: int = 5, mode: str = "hybrid", exclude=None) -> list[list[Result]]:
-        """``suggest`` for many texts, encoded in one batch."""
+    def ranked_many(self, texts: list[str], top: int = 5, mode: str = "hybrid", exclude=None) -> list[list[Result]]:
+        """``ranked`` for many texts, encoded in one batch; ``mode``: ``hybrid``, or ``dense`` alone (what
+        tuning measures too); ``exclude``: pattern ids ranked as if they were not in the KB."""
         # a lone surrogate (a byte that is not UTF-8, a bad JSON escape) would break the tokenizer; a
         # terminal's colour codes are not words of the text; a log is searched by its error lines and a
         # long paste is condensed (retrieval.query)

@@ -46,7 +46,7 @@ def metrics(results: list[CaseResult]) -> dict:
 
 def run_cases(engine, cases, top: int = MRR_DEPTH) -> list[CaseResult]:
     """Rank every case with the engine (batch-encoded)."""
-    lists = engine.suggest_many([c.query for c in cases], top=top)
+    lists = engine.ranked_many([c.query for c in cases], top=top)
     return [
         CaseResult(c.query, list(c.expect), [r["id"] for r in results], getattr(c, "line", 0))
         for c, results in zip(cases, lists)

@@ -9,10 +9,13 @@ Errors are ``RecurError`` subclasses carrying the API's error ``code``, with the
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from recur import config
 from recur.kb.incident_record import review_json
 from recur.kb.loader import read_again
+from recur.kb.schema import KEBAB
 from recur.retrieval.results import happened_incidents
 from recur.util.dates import happened
 from recur.util.errors import RecurError
@@ -22,6 +25,22 @@ BRIEF_KEYS = ("id", "title", "category", "severity", "status", "summary", "path"
 FILTERS = ("category", "service", "tag", "severity")  # list filter -> doc key below
 _FILTER_KEYS = {"category": "category", "service": "services", "tag": "tags", "severity": "severity"}
 MAX_INCIDENTS = 100
+RESOURCE = "recur://patterns/"  # a pattern's MCP resource URI: this, then its id
+
+
+def given_pattern_id(value: str | None) -> str | None:
+    """A pattern id as a caller gives it, read as the id it names: the one rule of GET /api/patterns/{id}, MCP's
+    get_pattern, past_incidents and record_incident and the pattern resources. The id of the resource URI
+    ``resources/list`` names the pattern by (an assistant that had the listed resources asked get_pattern for
+    "recur://patterns/disk-full", and was told there is no pattern with that id). Spaces around it and letter
+    case do not count, as in the list filters: ids are lower-case kebab (the loader refuses any other), and
+    "Disk-Full" or " disk-full " was "no pattern" (GET /api/patterns/Disk-Full too, while get_pattern answered
+    it). A value that is no id in any case is left as given, for the error to name it."""
+    if value is None:
+        return None
+    value = value.strip()
+    value = value[len(RESOURCE) :] if value.startswith(RESOURCE) else value
+    return value.lower() if KEBAB.match(value.lower()) else value
 
 
 class ApiFailure(RecurError):
@@ -38,8 +57,8 @@ class ApiFailure(RecurError):
 class PatternNotFound(ApiFailure):
     """No such pattern in the index; ``retired_path``: the KB file of a retired pattern of that id, which
     the index leaves out (a retired id was answered as if no file had it, a typo to look for); with
-    ``known`` (the indexed ids), the ones it was probably meant to be: get_pattern {"id": "Disk-Full"} said
-    only pattern_not_found (found in review), and ids are exact."""
+    ``known`` (the indexed ids), the ones it was probably meant to be: get_pattern {"id": "Disk-Ful"} said
+    only pattern_not_found (found in review)."""
 
     code = "pattern_not_found"
 
@@ -57,13 +76,13 @@ class PatternNotFound(ApiFailure):
         super().__init__(f"no pattern with id {pattern_id!r} in the index{meant}")
 
 
-class Retired(dict):
-    """{id: KB path} of the retired patterns an index left out, and ``successors``: {id: [ids]} of the
-    patterns that superseded them (their superseded_by, followed to the patterns in use)."""
+@dataclass(frozen=True)
+class Retired:
+    """The retired patterns an index left out: ``paths`` {id: KB path}, and ``successors`` {id: [ids]} of
+    the patterns that superseded them (their superseded_by, followed to the patterns in use)."""
 
-    def __init__(self, paths=(), successors: dict | None = None):
-        super().__init__(paths)
-        self.successors = successors or {}
+    paths: dict[str, str] = field(default_factory=dict)
+    successors: dict[str, list[str]] = field(default_factory=dict)
 
 
 def retired(manifest: dict | None) -> Retired:
@@ -78,21 +97,19 @@ def retired(manifest: dict | None) -> Retired:
     return Retired(paths, successors)
 
 
-def not_found(pattern_id: str, retired_paths: dict | None, known=()) -> PatternNotFound:
+def not_found(pattern_id: str, gone: Retired | None, known=()) -> PatternNotFound:
     """The error for an id the index does not have: retired (with its successors), or unknown."""
-    paths = retired_paths or {}
-    return PatternNotFound(pattern_id, paths.get(pattern_id), known, getattr(paths, "successors", {}).get(pattern_id))
+    gone = gone or Retired()
+    return PatternNotFound(pattern_id, gone.paths.get(pattern_id), known, gone.successors.get(pattern_id, ()))
 
 
-def pattern_object(
-    docs: dict, pattern_id: str, retired_paths: dict | None = None, as_of: dt.date | None = None
-) -> dict:
+def pattern_object(docs: dict, pattern_id: str, gone: Retired | None = None, as_of: dt.date | None = None) -> dict:
     """The whole pattern as indexed: symptoms, signals, runbook, evidence, root cause, fix, look-alikes;
     its incidents those that had happened by ``as_of`` (default today: ``dates.happened``).
-    ``retired_paths`` (``retired(manifest)``) lets a retired id's error say so."""
+    ``gone`` (``retired(manifest)``) lets a retired id's error say so."""
     doc = docs.get(pattern_id)
     if doc is None:
-        raise not_found(pattern_id, retired_paths, docs)
+        raise not_found(pattern_id, gone, docs)
     return {**doc, "incidents": happened_incidents(doc, as_of)}
 
 
@@ -142,9 +159,9 @@ def unmatched_filters(docs: dict, **filters) -> dict[str, list[str]]:
     return out
 
 
-def pattern_markdown(kb_dir, docs: dict, pattern_id: str, retired_paths: dict | None = None) -> str:
+def pattern_markdown(kb_dir, docs: dict, pattern_id: str, gone: Retired | None = None) -> str:
     """The pattern's Markdown file as written in the KB (front matter and all)."""
-    doc = pattern_object(docs, pattern_id, retired_paths)
+    doc = pattern_object(docs, pattern_id, gone)
     try:  # read now, as the loader reads: the file may have changed (to a symlink out) since the index
         return read_again(kb_dir, Path(kb_dir) / doc["path"])
     except RecurError as exc:  # the pattern by its id: the server's paths are not the caller's to know
@@ -179,9 +196,9 @@ def incident_object(i) -> dict:
 
 
 def incidents_of(kb, pattern_ids: list[str], limit: int = MAX_INCIDENTS, as_of: dt.date | None = None) -> list[dict]:
-    """Incidents linked to any of ``pattern_ids`` dated up to ``as_of`` (default today, as the board
-    lists them: ``dates.happened``), newest first, each once."""
-    as_of = as_of or dt.date.today()
+    """Incidents linked to any of ``pattern_ids`` dated up to ``as_of`` (default ``config.today()``,
+    as the board lists them: ``dates.happened``), newest first, each once."""
+    as_of = as_of or config.today()
     seen = {}
     for pid in pattern_ids:
         for i in kb.incidents_for(pid):

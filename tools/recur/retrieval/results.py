@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import TypedDict
 
+from recur import config
 from recur.util.dates import happened
 from recur.util.text import cut
 
@@ -74,10 +75,10 @@ def rivals(results: list, skip=frozenset()) -> list[int]:
 
 
 def happened_incidents(doc: dict, as_of: dt.date | None = None) -> list:
-    """The incidents of an indexed pattern doc dated up to ``as_of`` (default today), as the board and
+    """The incidents of an indexed pattern doc dated up to ``as_of`` (default ``config.today()``), as the board and
     the site list them (``dates.happened``): the index keeps every one, and a later one is listed from
     its date on."""
-    as_of = as_of or dt.date.today()
+    as_of = as_of or config.today()
     return [i for i in doc.get("incidents", []) or [] if not isinstance(i, dict) or happened(i.get("date"), as_of)]
 
 

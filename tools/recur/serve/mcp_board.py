@@ -1,4 +1,4 @@
-"""MCP's problem_report: the problem-management board (``problems.report.report_board``, what `recur report
+"""MCP's problem_report: the problem-management board (``problems.board.report_board``, what `recur report
 --format json` prints) as an assistant can use it.
 
 The tool answered with the terminal report as its text: 17,000 characters of fixed-width tables and sparklines
@@ -13,31 +13,34 @@ counts and ``filtered``) and ``limit`` cuts its lists too (``more`` counts what 
 
 from __future__ import annotations
 
-from recur.problems.board import UNOWNED, owner_key
-from recur.problems.owner import NOT_OWNED, for_owner, nothing_owned, owns_nothing
+from recur.problems.board import UNOWNED, Board, owner_key
+from recur.problems.owner import NOT_OWNED, OWNED, for_owner, nothing_owned, owns_nothing
+from recur.problems.report import fix_state, fix_words
 from recur.util.errors import RecurError
 from recur.util.text import cut
 
 SHOWN = 10  # items per list in the text when no limit is given; the structured content then has them all
-# the lists ``limit`` cuts (recurring: each window's) and whose rows get their page's ``url``: those someone owns
+# the lists ``limit`` cuts (recurring: each window's) and whose rows get their page's ``url`` (each names a KB file,
+# ``path``; the recurring rows name a pattern by id alone, and get none): those someone owns
 # (``owner`` keeps them by the owner's name, as `recur report --owner` does: ``problems.owner``), those of no one
-# (``owner`` empties them) and the recurrences after a fix (kept by their fix's owner)
-CUT = ("follow_ups", "follow_ups_no_due", "fixes", *NOT_OWNED, "recurrence_after_fix")
-# of those, the lists whose rows name a KB file (``path``): the recurring rows and the recurrences after a fix name
-# a pattern or an incident by id alone, so they get no url
-PAGED = ("follow_ups", "follow_ups_no_due", "fixes", *NOT_OWNED)
+# (``owner`` empties them), the recurrences after a fix (kept by their fix's owner) and the incidents dated after
+# today (no one's work but a record to correct, kept whole by ``owner`` as ``left_out`` is). By ``problems.owner``'s
+# own tuples: written out, the open fixes with no due date were left out, never cut by ``limit`` nor given a url;
+# so were the incidents dated after today, the one list of KB files ``problems.owner`` does not name
+CUT = (*OWNED, *NOT_OWNED, "recurrence_after_fix", "dated_after")
 
 
-def board_answer(board: dict, *, owner: str | None, limit: int | None, paged) -> tuple[dict, str]:
-    """(structured, text) of problem_report. ``paged(rows)``: the rows with their pages' ``url``
-    (mcp_server.with_urls with the server's site URL)."""
+def board_answer(board: Board, *, owner: str | None, limit: int | None, paged) -> tuple[Board, str]:
+    """(structured, text) of problem_report. ``board``: built for ``owner`` (``report_board``'s ``owner``: its
+    recurring lists ranked among the owner's patterns before the cut); ``paged(rows)``: the rows with their pages'
+    ``url`` (mcp_server.with_urls with the server's site URL)."""
     b = dict(board)
     if owner is not None:  # the one rule of `recur report --owner`
         try:
             b = for_owner(b, owner)
         except RecurError as exc:  # a blank name (" @ "): the tool's invalid_request, naming the argument
             raise RecurError(f"owner: {exc}") from None
-    for name in PAGED:
+    for name in CUT:
         b[name] = paged(b[name])
     # the text's headline counts the whole KB, then says what the owner owns (the structured counts are the owner's)
     text = board_text({**b, "counts": board["counts"]}, limit or SHOWN, cut=limit is not None, owners=board["by_owner"])
@@ -47,7 +50,7 @@ def board_answer(board: dict, *, owner: str | None, limit: int | None, paged) ->
     return b, text
 
 
-def _cut(b: dict, limit: int) -> dict:
+def _cut(b: Board, limit: int) -> dict:
     """Each list of ``b`` cut to ``limit`` items, in place; {list: how many were cut} of those cut."""
     more = {}
     for name in CUT:
@@ -59,7 +62,7 @@ def _cut(b: dict, limit: int) -> dict:
     return more
 
 
-def board_text(b: dict, shown: int, cut: bool = False, owners: dict | None = None) -> str:
+def board_text(b: Board, shown: int, cut: bool = False, owners: dict | None = None) -> str:
     """The board in a few bounded lists (``shown`` items each), for a model and for a person whose client
     shows the text; ``cut``: the structured content's lists are cut to ``shown`` too; ``owners``: the whole
     board's ``by_owner``, named when a board narrowed to one owner lists nothing (a misspelt name?)."""
@@ -109,7 +112,7 @@ def _late_first(items: list) -> list:
     return sorted(items, key=lambda i: not i.get("overdue"))  # stable: the board's order within each
 
 
-def _headline(b: dict) -> str:
+def _headline(b: Board) -> str:
     c = b["counts"]
     head = (
         f"Problem board as of {b['as_of']}: {c['incidents_30']} incident(s) in the last 30 days, "
@@ -163,22 +166,26 @@ def _review_line(r: dict) -> str:
 
 
 def _recurring_line(r: dict) -> str:
-    f = r.get("fix")
-    if r.get("retired"):
-        fix = "retired" + (f", superseded by {', '.join(r['superseded_by'])}" if r.get("superseded_by") else "")
-    elif f is None:
+    """A recurring pattern with its fix's state by the one rule (``fix_state``) `recur report`'s fix column and the
+    site's board follow: a done fix the pattern recurred after "did not hold" (this text had its own rule, and
+    said "fix done" of it as of one that held)."""
+    parts = fix_state(r)
+    if parts["kind"] == "retired":
+        fix = fix_words(parts, ", ".join(parts["successors"]))
+    elif parts["kind"] == "none":
         fix = "no permanent fix recorded"
     else:
-        fix = f"fix {f['status']}" + (f", owner {f['owner']}" if f.get("owner") else "")
-        fix += (f", due {f['due']}" if f.get("due") and f["status"] != "done" else "") + _late(f)
-        fix += f", done {f['done']}" if f.get("done") else ""
+        f = parts["fix"]
+        fix = f"fix {fix_words(parts)}" + (f", owner {f['owner']}" if f.get("owner") else "")
+        if parts["kind"] == "open":  # by when, and how late: a fix still to chase
+            fix += (f", due {f['due']}" if f.get("due") else "") + _late(f)
     return f"{r['pattern']}: {_short(r['title'])} ({r['count']} incidents, last {r['last']}; {fix})"
 
 
 def _after_fix_line(r: dict) -> str:
     return (
         f"{r['incident']} ({r['incident_date']}): {_short(r['title'])}, pattern {r['pattern']}, "
-        f"{r['days_after_fix']} days after its fix was done ({r['fix_done']})"
+        f"{r['days_after_fix']} days after its fix was done ({r['fix_done']}){_page(r)}"
     )
 
 

@@ -31,7 +31,6 @@ from pydantic import Field, ValidationError
 
 from recur import config
 from recur.kb.records import draft_mark
-from recur.kb.schema import KEBAB
 from recur.retrieval import patterns as pat
 from recur.retrieval.results import check_both, confidence_text, flat, match_line, percent, why_text
 from recur.serve.deps import load_pauses
@@ -99,22 +98,10 @@ IncidentsOf = Annotated[
     str | None,
     Field(description="Incidents linked to this pattern: its id or its resource URI (empty or left out: give text)."),
 ]
-RESOURCE = "recur://patterns/"  # a pattern's resource URI: this, then its id
+RESOURCE = pat.RESOURCE  # a pattern's resource URI: this, then its id
 # seconds between two looks at the KB's files for answers from an index older than them (Staleness): a walk of
 # the KB (~10 ms for 300 files) at most this often, as `recur serve` looks (runtime.STALE_INTERVAL)
 STALE_EVERY = 5.0
-
-
-def _pattern_id(value: str | None) -> str | None:
-    """A pattern id as given, or the id of the resource URI ``resources/list`` names the pattern by: an assistant
-    that had the listed resources asked get_pattern for "recur://patterns/disk-full", and was told there is no
-    pattern with that id. Spaces around it and letter case do not count, as in the list filters: ids are
-    lower-case kebab (the loader refuses any other), and "Disk-Full" or " disk-full " was "no pattern"."""
-    if value is None:
-        return None
-    value = value.strip()
-    value = value[len(RESOURCE) :] if value.startswith(RESOURCE) else value
-    return value.lower() if KEBAB.match(value.lower()) else value
 
 
 IncidentsFor = Annotated[
@@ -181,11 +168,13 @@ class _Server(MCPServer):
     every indexed pattern as ``recur://patterns/{id}`` (a URI template alone lists none, so a client
     that offers the listed resources offered no pattern)."""
 
-    def __init__(self, *args, get_engine: Callable, load_wait: float = 0, stale_every: float = 0, **kwargs):
+    def __init__(
+        self, *args, get_engine: Callable, load_wait: float = 0, stale_every: float = 0, stale_files=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self._get_engine = get_engine
         self._load_wait = load_wait  # over HTTP: how long a request waits for an engine still loading
-        self._stale = Staleness(get_engine, stale_every)
+        self._stale = Staleness(get_engine, stale_every, stale_files)
 
     async def _loaded(self) -> None:
         """Over HTTP (``load_wait``), a request that needs the engine while it loads waits for it, polled
@@ -217,13 +206,21 @@ class _Server(MCPServer):
             # in a worker thread: over stdio the getter waits for the load (holder_engine), and on the event loop
             # it held every other request, tools/list too, until the model had loaded (found at start-up)
             docs = (await anyio.to_thread.run_sync(self._get_engine)).docs
+            changed = await anyio.to_thread.run_sync(self._stale.changed)  # a look at the KB, as the tools have
         except ApiError as exc:
             raise MCPError(INTERNAL_ERROR, exc.message) from None
         except RecurError as exc:
             raise MCPError(INTERNAL_ERROR, str(exc)) from None
+        # the listing is the index's, as the tools' answers are: said in each description as in their text (the
+        # SDK's Resource has no field for it, and a client shows the description), while the index is stale
+        note = f"\n{stale_text(changed)}" if changed else ""
         return [*await super().list_resources()] + [
             Resource(
-                uri=RESOURCE + pid, name=pid, title=doc.get("title"), description=_about(doc), mime_type="text/markdown"
+                uri=RESOURCE + pid,
+                name=pid,
+                title=doc.get("title"),
+                description=_about(doc) + note,
+                mime_type="text/markdown",
             )
             for pid, doc in sorted(docs.items())
         ]
@@ -297,12 +294,14 @@ class Staleness:
     the server runs), looked at most every ``every`` seconds, as `recur serve` looks (retrieval.index's
     ``kb_changes``, ``shown_files``): every answer from the old index then carries ``stale`` and a line of
     text naming the files. Nothing said it, and an assistant read an edited pattern's old runbook as current
-    (found in an MCP integrator's review)."""
+    (found in an MCP integrator's review). ``files``: where another owner already looks (`recur serve`: its
+    EngineHolder's ``kb_changed``, from the check /healthz reports), the changed files it found, read instead
+    of a look of this server's own: under `recur serve` both walked and hashed the KB, each on its own clock."""
 
     SHOWN = 20  # file names in the structured ``stale``; the text names 5 (shown_files)
 
-    def __init__(self, get_engine: Callable, every: float):
-        self._get_engine, self._every = get_engine, every
+    def __init__(self, get_engine: Callable, every: float, files: Callable[[], list[str]] | None = None):
+        self._get_engine, self._every, self._files = get_engine, every, files
         self._looked: tuple = (None, float("-inf"), [])  # (the engine looked at, when, its changed files)
 
     def changed(self) -> list[str]:
@@ -310,7 +309,9 @@ class Staleness:
 
         from recur.retrieval import index as index_mod
 
-        engine = self._get_engine()
+        engine = self._get_engine()  # first: a server still loading, or failed, says so (noted answers as it was)
+        if self._files is not None:
+            return list(self._files())
         was, when, changed = self._looked
         if engine is was and time.monotonic() - when < self._every:
             return changed
@@ -440,12 +441,14 @@ def build_server(
     load_wait: float = 0,
     stale_every: float = STALE_EVERY,
     severities: list[str] | None = None,
+    stale_files: Callable[[], list[str]] | None = None,
 ) -> MCPServer:
     """The server and its tools. ``site_url``: the built site's base URL (`recur serve --site-url`,
     `recur mcp --site-url`): each pattern and incident in an answer has its page's ``url`` beside its
     ``path``, in the structured content and the text, as Slack links its titles. ``load_wait``: seconds a
     request waits for an engine that ``get_engine`` says is still loading (HTTP: it does not wait itself).
-    ``stale_every``: at most how often the KB's files are compared with the index's (``Staleness``).
+    ``stale_every``: at most how often the KB's files are compared with the index's (``Staleness``);
+    ``stale_files``: the changed files another owner finds (`recur serve`'s check), read instead.
     ``severities``: the framework's level keys (loader.severity_keys), named in record_incident's schema."""
     from recur import __version__
 
@@ -456,6 +459,7 @@ def build_server(
         get_engine=get_engine,
         load_wait=load_wait,
         stale_every=stale_every,
+        stale_files=stale_files,
         title="Recur: known failure patterns",
         version=__version__,
         instructions=INSTRUCTIONS + (WRITE_INSTRUCTIONS if allow_writes else ""),
@@ -503,7 +507,7 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
         detection, permanent fix and its status, linked incidents and look-alikes (patterns it is confused
         with, and what tells them apart)."""
 
-        return run_tool(lambda: _get_pattern(get_engine(), _pattern_id(id), site_url, where))
+        return run_tool(lambda: _get_pattern(get_engine(), pat.given_pattern_id(id), site_url, where))
 
     @server.tool(annotations=READ_ONLY)
     def list_patterns(
@@ -524,7 +528,7 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
         patterns a description matches with high or medium confidence (text). Give one of the two."""
 
         def work():
-            return _past_incidents(get_engine, _pattern_id(pattern_id), text, limit, site_url)
+            return _past_incidents(get_engine, pat.given_pattern_id(pattern_id), text, limit, site_url)
 
         return run_tool(work)
 
@@ -708,14 +712,15 @@ def _report_tools(server: MCPServer, get_engine: Callable, site_url: str | None 
         each list bounded ("N more")."""
 
         def work():
-            from recur.problems.report import report_board
+            from recur.problems.board import report_board
             from recur.serve.mcp_board import board_answer
             from recur.util.dates import given_date
 
             if limit is not None and not 1 <= limit <= pat.MAX_INCIDENTS:
                 raise pat.ApiFailure(f"limit: must be between 1 and {pat.MAX_INCIDENTS}")
             # blank as left out, as _given: "" was today and " " was "not a date"
-            b = report_board(server_kb(get_engine()), given_date(_given(as_of), "as_of"))
+            # built for the owner: its recurring lists ranked among the owner's patterns, then cut (board_answer)
+            b = report_board(server_kb(get_engine()), given_date(_given(as_of), "as_of"), owner=_given(owner))
             return board_answer(b, owner=_given(owner), limit=limit, paged=lambda rows: with_urls(rows, site_url))
 
         return run_tool(work)
@@ -767,7 +772,7 @@ def _write_tools(server: MCPServer, get_engine: Callable, severities: list[str])
 
         given = {"title": title, "severity": severity, "description": description, "flags": flags}
         # ids read as get_pattern and past_incidents read them: "Disk-Full" and a resource URI were "unknown"
-        ids = [_pattern_id(p) for p in patterns]
+        ids = [pat.given_pattern_id(p) for p in patterns]
         return run_tool(lambda: _record(get_engine, given, ids, allow_duplicate))
 
 
@@ -959,7 +964,9 @@ def _resources(server: MCPServer, get_engine: Callable) -> None:
     def pattern_resource(id: str) -> str:  # noqa: A002
         try:
             engine = get_engine()
-            return pat.pattern_markdown(engine.kb_dir, engine.docs, id, pat.retired(engine.manifest))
+            # the id as get_pattern reads it: recur://patterns/Disk-Full was "not found" where get_pattern answered
+            given = pat.given_pattern_id(id)
+            return pat.pattern_markdown(engine.kb_dir, engine.docs, given, pat.retired(engine.manifest))
         except pat.PatternNotFound as exc:
             raise ResourceNotFoundError(str(exc)) from None
         except ApiError as exc:
@@ -1346,6 +1353,7 @@ def http_app(
     max_sessions_per_client: int = config.default("mcp_max_sessions_per_client"),
     evict_idle_after: float | None = None,
     on_session_closed: Callable[[str], None] | None = None,
+    stale_files: Callable[[], list[str]] | None = None,
 ):
     """(session manager, ASGI app): the MCP server at ``path`` (streamable HTTP, read-only tools; ``site_url``:
     build_server's); mcp_http.http_router serves the app and runs the manager, from the first request to /mcp.
@@ -1359,13 +1367,16 @@ def http_app(
     ~150 a second, so the SDK's cap let one client pin ~400 MiB for the 30-minute idle timeout.
     ``max_sessions_per_client`` and ``evict_idle_after`` (seconds; None: the module's default): see
     mcp_sessions.SessionCaps, in front of the SDK's app, which says each session closed and tells
-    ``on_session_closed`` its reason; the manager returned runs its sweep for idle ones (mcp_sessions.Managed)."""
+    ``on_session_closed`` its reason; the manager returned runs its sweep for idle ones (mcp_sessions.Managed).
+    ``stale_files``: build_server's (`recur serve`: the changed files its own check found)."""
     from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
     from mcp.server.transport_security import TransportSecuritySettings
 
     from recur.serve.mcp_sessions import EVICT_IDLE_AFTER, Managed, SessionCaps
 
-    server = build_server(get_engine, allow_writes=False, site_url=site_url, load_wait=HTTP_LOAD_WAIT)
+    server = build_server(
+        get_engine, allow_writes=False, site_url=site_url, load_wait=HTTP_LOAD_WAIT, stale_files=stale_files
+    )
     # on loopback, the SDK's own default took only "127.0.0.1:*" and the like: a Host with no port (a server on
     # port 80) was a 421 on /mcp alone, every other route serving it (security.HostCheck); _proxied takes both
     security = (

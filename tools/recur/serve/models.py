@@ -366,10 +366,18 @@ def alert_entry(alert: Alert, query: str, answer, brief: bool = False, unsearche
         "query_note": answer.query_note if answer and not unsearched else None,
         "no_known_pattern": None if unsearched else (answer.no_known_pattern if answer else True),
         "results": [] if unsearched or answer is None else [brief_result(r) if brief else r for r in answer.results],
+        # /api/suggest's: a result `top` left out that is rated more likely right than the first (else null)
+        "likelier": _likelier(answer, brief, unsearched),
         # Grafana's DatasourceNoData / DatasourceError ("no_data", "error"; else null) and what it means
         "datasource_problem": datasource_problem(alert),
         "note": alert_note(alert),
     }
+
+
+def _likelier(answer, brief: bool, unsearched: bool) -> dict | None:
+    """An alert's ``likelier``, as /api/suggest's (Answer.likelier), brief with ``brief`` as its results are."""
+    found = None if unsearched or answer is None else answer.likelier
+    return brief_result(found) if found is not None and brief else found
 
 
 # The fields of a result object that belong to the query (why it matched, how well), not to the pattern.
@@ -394,10 +402,11 @@ def brief_result(result: dict) -> dict:
 
 def pattern_bodies(answers) -> dict:
     """{pattern id: its whole result body without the query's fields}, once per webhook answer, for
-    every pattern the answers suggest (in order of first appearance)."""
+    every pattern the answers suggest, their ``likelier`` too (in order of first appearance)."""
     bodies = {}
     for answer in answers:
-        for r in answer.results:
+        # the likelier result too: it is brief in its alert's entry, as the results are
+        for r in [*answer.results, *([answer.likelier] if answer.likelier is not None else [])]:
             if r["id"] not in bodies:
                 bodies[r["id"]] = {k: v for k, v in r.items() if k not in PER_QUERY}
     return bodies

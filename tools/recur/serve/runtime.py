@@ -99,6 +99,10 @@ class EngineHolder:
         self._served: tuple | None = None
         self.reload_error: str | None = None  # why the rebuilt index on disk is not the one served
         self.stale: str | None = None  # how the KB differs from what the served index was built from
+        # the KB files changed since the served index was built, at the last look (check_stale; [] when none or
+        # nothing to compare with): what /mcp's answers say (mcp_server.Staleness reads it instead of walking
+        # and hashing the KB a second time on its own clock)
+        self.kb_changed: list[str] = []
         self.site_stale: str | None = None  # the served site was built from other KB files than the index
         self._stale_checked = float("-inf")
         self._files_digest: tuple = (None, None)  # (build_id, digest of its manifest's KB files)
@@ -147,7 +151,7 @@ class EngineHolder:
             engine = self._factory()
             self.doing = "warming the model up with one query"
             getattr(engine, "enable_traced", lambda: None)()  # query graph, no Python between layers
-            engine.suggest(WARM_QUERY, top=3)  # one real encode + search: model warm, caches filled
+            engine.ranked(WARM_QUERY, top=3)  # one real encode + search: model warm, caches filled
         except RecurError as exc:
             self._fail(str(exc))
             return None
@@ -250,7 +254,7 @@ class EngineHolder:
         self._stale_checked = time.monotonic()
         engine = self.engine
         if engine is None:
-            self.stale = None
+            self.stale, self.kb_changed = None, []
             return
         from recur.retrieval import index as index_mod
 
@@ -259,7 +263,9 @@ class EngineHolder:
         try:
             changed = index_mod.kb_changes(engine.manifest, engine.kb_dir)  # the rule MCP's answers follow too
         except OSError as exc:  # the KB folder went away mid-walk: say so at the next look
+            self.kb_changed = []  # nothing to compare with, as Staleness has it
             return self._say("stale", said(kb, " cannot be read: ", elsewhere(str(exc), folders)), STALE_CLEARED)
+        self.kb_changed = changed or []
         if changed is None:  # no KB folder (an index-only deployment): nothing to compare with
             self.stale = None
             return

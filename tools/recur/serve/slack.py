@@ -28,6 +28,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
+from typing import NamedTuple
 from urllib.parse import parse_qs
 
 from fastapi import Request  # at module level: the routes' annotations are resolved in this module's globals
@@ -351,9 +352,10 @@ def slack_router(
         # with a response_url the answer can come late: a command while the engine loads waits for it, and
         # Slack is told "searching…" at once: the load holds the GIL, and the 2.5 s wait took 4.9 s (Slack: 3 s)
         wait = LOAD_WAIT if form.get("response_url") else 0
+        how = How(share=share, votes=settings.feedback_path is not None)
         return JSONResponse(
             await _reply_in_time(
-                lambda: _answer(get_engine, text, (share, settings.feedback_path is not None), site_url, observe, wait),
+                lambda: _answer(get_engine, text, how, site_url, observe, wait),
                 form.get("response_url"),
                 0 if wait and engine_loading(get_engine) else reply_within,
                 request,
@@ -460,10 +462,17 @@ def _command_text(text: str) -> tuple[str, bool]:
     return text, False
 
 
-def _answer(get_engine: Callable, text: str, how: tuple, site_url: str | None, observe=None, wait=0.0) -> dict:
-    """The reply for a command: the answer as blocks, or one line saying why there is none. ``how``:
-    (shared in the channel, votes taken); ``observe``: told of each answer (the metrics); ``wait``: seconds
-    to wait for an engine still loading."""
+class How(NamedTuple):
+    """How a command's reply is given: named, where a bare (bool, bool) crossed two functions by position."""
+
+    share: bool  # shared in the channel (`/recur share …`), not shown to its user alone
+    votes: bool  # with 👍 / 👎 buttons: feedback is taken (a feedback log is set)
+
+
+def _answer(get_engine: Callable, text: str, how: How, site_url: str | None, observe=None, wait=0.0) -> dict:
+    """The reply for a command: the answer as blocks, or one line saying why there is none. ``how``: shared
+    in the channel, votes taken; ``observe``: told of each answer (the metrics); ``wait``: seconds to wait
+    for an engine still loading."""
     from pydantic import ValidationError
 
     from recur.serve.guard import invalid_message
@@ -474,8 +483,7 @@ def _answer(get_engine: Callable, text: str, how: tuple, site_url: str | None, o
         answer = _loaded(get_engine, wait).answer(q.text, top=q.top, others=OTHER_ALERTS)
         if observe is not None:
             observe(answer)
-        share, votes = how
-        return answer_reply(answer.to_json(), site_url=site_url, share=share, votes=votes)
+        return answer_reply(answer.to_json(), site_url=site_url, share=how.share, votes=how.votes)
     except ApiError as exc:
         return text_reply(exc.message)
     except ValidationError as exc:

@@ -1,11 +1,11 @@
-"""The mkdocs side: what ``site_config/hooks.py`` runs (kept here so it is importable and tested).
+"""The mkdocs side: the events the ``recur`` plugin (site/plugin.py) hands on, kept apart so they are testable.
 
 ``mkdocs build`` / ``mkdocs serve`` from the repo root: ``on_config`` generates the pages for the KB
 (``RECUR_KB``, else ``kb/`` next to mkdocs.yml) into ``.recur/site-src`` and points ``docs_dir`` at
 it; ``on_serve`` watches the KB (and site_config/) instead of the generated tree, so editing a
 pattern rebuilds the site. ``recur site`` generates the tree itself and says so (``BuildState.pregenerated``).
-What one build's events share is a ``BuildState``, held per build by whoever runs them: the ``recur`` plugin
-(recur.site.plugin; mkdocs makes one per build), ``recur site`` (recur.site.build) or ``site_config/hooks.py``.
+What one build's events share is a ``BuildState`` the plugin holds (mkdocs makes a plugin per build) and makes
+afresh in on_config; ``recur site`` (recur.site.build) hands the plugin its own.
 """
 
 from __future__ import annotations
@@ -84,8 +84,12 @@ def file_search(wanted: bool | None = None) -> bool:
 
 
 def as_of_date(value: str | None = None) -> dt.date:
+    """The site's board date: --as-of, else RECUR_AS_OF, else today as every command takes it (RECUR_TODAY,
+    else the clock: ``config.today``)."""
     from recur.util.dates import given_date
 
+    if not (value or settings.get("as_of")):
+        return settings.today()
     return given_date(value or settings.get("as_of"), "--as-of" if value else settings.env("as_of"))
 
 
@@ -210,7 +214,7 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
     ``extra_base``: the folder of that mkdocs.yml, which the own pages must be inside."""
     from recur.kb.check import cross_checks
     from recur.kb.loader import load_kb
-    from recur.problems.report import report_board
+    from recur.problems.board import report_board
     from recur.site.generate import generate
     from recur.site.model_page import find_model
 

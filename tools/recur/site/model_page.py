@@ -14,6 +14,7 @@ from pathlib import Path
 from recur.site.context import MODEL, Site
 from recur.site.md import badge, cell, esc, front_matter, html_table, raw, raw_table
 from recur.tuning.data import HOLD_OUT_SHARE, INCIDENT_FLOOR, INCIDENT_FLOOR_PATTERNS
+from recur.util.errors import RecurError
 
 log = logging.getLogger("mkdocs.plugins.recur")
 
@@ -257,7 +258,7 @@ def _no_model() -> list:
 
     try:
         bundled = resolve("default").model_id
-    except Exception:  # the page must not break the site when the model package is missing
+    except RecurError:  # the model package is missing (embed.resolve says so): the page still builds
         bundled = BUNDLED
     return [
         f"Suggestions use the bundled general-purpose model **{BUNDLED}** (`{bundled}`): no tuned model "

@@ -69,7 +69,7 @@ def measure(kb, index_dir: Path, encoder, cases) -> Measure:
     ranker, out = Engine(kb.root, index_dir, encoder.model_id, searcher=Searcher(loaded, encoder)), {}
     queries = [c.query for c in cases]
     for mode in ("hybrid", "dense"):
-        lists = ranker.suggest_many(queries, top=10, mode=mode) if cases else []
+        lists = ranker.ranked_many(queries, top=10, mode=mode) if cases else []
         out[mode] = [CaseResult(c.query, c.expect, [r["id"] for r in res]) for c, res in zip(cases, lists)]
     ranks = [{"hybrid": h.rank, "dense": d.rank, "top": h.ranked[:3]} for h, d in zip(out["hybrid"], out["dense"])]
     docvecs = {v["pattern"]: loaded.vectors[i] for i, v in enumerate(loaded.views) if v["kind"] == "doc"}

@@ -148,12 +148,12 @@ def local_date(moment: dt.datetime) -> dt.date:
         return moment.date()
 
 
-def happened(day, as_of: dt.date | None = None) -> bool:
+def happened(day, as_of: dt.date) -> bool:
     """Whether a thing dated ``day`` (a date, or ISO text as the index keeps it) had happened by ``as_of``
-    (default today). The one rule for listing an incident: the board, the report and the site leave out
-    one dated after their date, so the API, MCP and `recur suggest` leave it out as of today (they
-    listed it while those did not: found by a problem manager's team)."""
-    as_of = as_of or dt.date.today()
+    (the caller's today, ``config.today()``: util may not import config). The one rule for listing an
+    incident: the board, the report and the site leave out one dated after their date, so the API, MCP and
+    `recur suggest` leave it out as of today (they listed it while those did not: found by a problem
+    manager's team)."""
     return (iso_date(day) or as_of) <= as_of
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 
 def theme_dir() -> Path:
-    """The packaged theme: ``overrides/`` (mkdocs-material custom_dir), ``assets/`` (CSS/JS), ``hooks.py``."""
+    """The packaged theme: ``overrides/`` (mkdocs-material custom_dir) and ``assets/`` (CSS/JS), which the plugin adds."""
     return Path(str(resources.files("recur.site") / "theme"))
 
 

@@ -32,8 +32,10 @@ def patterns(
 
 @router.get("/api/patterns/{pattern_id}", responses=errors(401, 404, 503))
 def pattern(pattern_id: str, engine=Depends(get_engine)):
-    """One pattern as indexed: symptoms, signals, runbook, evidence, fix, incidents."""
+    """One pattern as indexed: symptoms, signals, runbook, evidence, fix, incidents. The id in any letter case or
+    with spaces around it, as MCP's get_pattern reads it (the answer's `id` is the pattern's own)."""
+    given = pat.given_pattern_id(pattern_id)
     try:
-        return JSONResponse(pat.pattern_object(engine.docs, pattern_id, pat.retired(engine.manifest)))
+        return JSONResponse(pat.pattern_object(engine.docs, given, pat.retired(engine.manifest)))
     except pat.PatternNotFound as exc:
         raise ApiError(404, exc.code, str(exc)) from None

@@ -1,0 +1,123 @@
+"""MCP and `recur serve`'s API say the same of the same things: that the index is older than the KB (under `recur
+serve` one look at the KB serves /healthz and every MCP answer; resources/list says it as the tools do), and a
+pattern asked for by its id in another letter case. Driven by the MCP SDK's client, a live uvicorn server and the
+fake:64 encoder."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import httpx
+from kbfactory import small_kb
+from serve_util import running
+from test_mcp import call, in_process, session
+
+from recur.retrieval import index as index_mod
+from recur.retrieval.engine import Engine
+from recur.serve import create_app
+
+EDITED = "patterns/capacity/disk-full.md"
+
+
+def _app(kb, index):
+    return create_app(
+        lambda: Engine.open(kb, index, model="fake:64", quiet=True), site_dir=None, feedback_path=None, host="127.0.0.1"
+    )
+
+
+def _edit(kb) -> None:
+    edited = kb / EDITED
+    edited.write_text(edited.read_text().replace('"Disk full on a host"', '"Disk full (edited)"', 1))
+
+
+def _stale_healthz(base: str, wait: float = 60.0) -> dict:
+    """/healthz once it says the index is stale (the server looks at its KB every few seconds)."""
+    deadline = time.monotonic() + wait
+    while True:
+        health = httpx.get(base + "/healthz", timeout=10).json()
+        if health.get("stale") or time.monotonic() > deadline:
+            return health
+        time.sleep(0.1)
+
+
+def test_under_serve_mcp_says_the_staleness_healthz_says_from_the_servers_one_look(tmp_path, monkeypatch):
+    """Under `recur serve`, /mcp's answers (mcp_server.Staleness) and the server's own check (/healthz ``stale``)
+    each walked and hashed the KB, on clocks of their own. Now the server's check is the one look: /mcp reads the
+    files it found, so both say the same files, and kb_changes runs in the server's watcher thread only (every
+    call counted, each made by the real function)."""
+    kb = small_kb(tmp_path / "kb")
+    callers = []
+    real = index_mod.kb_changes
+
+    def counted(manifest, kb_root):
+        callers.append(threading.current_thread().name)
+        return real(manifest, kb_root)
+
+    monkeypatch.setattr(index_mod, "kb_changes", counted)
+
+    async def work(client):
+        doc = await call(client, "get_pattern", {"id": "disk-full"})
+        listed = await call(client, "list_patterns", {})
+        return doc, listed, (await client.list_resources()).resources
+
+    with running(_app(kb, tmp_path / "index")) as base:
+        _edit(kb)
+        health = _stale_healthz(base)
+        doc, listed, resources = session(base + "/mcp", work)
+    assert health["stale"] and f"({EDITED})" in health["stale"], health
+    for err, got, text in (doc, listed):
+        assert not err and got["stale"]["files"] == [EDITED] and text.startswith(got["stale"]["message"])
+    assert all(doc[1]["stale"]["message"] in r.description for r in resources)  # resources/list says it too
+    assert callers and set(callers) == {"recur-engine"}, callers  # the watcher's look, no other
+
+
+def test_resources_list_says_when_the_index_is_older_than_the_kb_as_the_tools_do(tmp_path):
+    """resources/list gave each pattern's description from the index with no word that the KB had changed since,
+    where every tool answer says so (``stale``): an assistant picked a listed pattern by its old summary. Each
+    listed pattern's description now ends with the tools' note while the index is stale, and only then."""
+    kb = small_kb(tmp_path / "kb")
+    server = in_process(kb, tmp_path / "index", stale_every=0)  # looked at every call: no waiting in a test
+
+    async def work(client):
+        before = (await client.list_resources()).resources
+        _edit(kb)
+        after = (await client.list_resources()).resources
+        answer = await call(client, "get_pattern", {"id": "dns-failure"})
+        return before, after, answer
+
+    before, after, (err, got, _) = session(server, work)
+    note = got["stale"]["message"]
+    assert not err and EDITED in note
+    assert [str(r.uri) for r in after] == [str(r.uri) for r in before] and before
+    assert all("Note:" not in r.description for r in before)
+    assert all(a.description == f"{b.description}\n{note}" for a, b in zip(after, before, strict=True))
+
+
+def test_a_pattern_id_in_another_letter_case_is_answered_by_the_api_and_the_resource_as_by_get_pattern(tmp_path):
+    """GET /api/patterns/Disk-Full and the resource recur://patterns/Disk-Full were "no pattern" while MCP's
+    get_pattern answered "Disk-Full" with disk-full: ids are lower-case kebab, and letter case and spaces around
+    one do not count, by one rule (patterns.given_pattern_id). An unknown id is still the 404 naming the close
+    ones."""
+    kb = small_kb(tmp_path / "kb")
+
+    async def work(client):
+        doc = await call(client, "get_pattern", {"id": "Disk-Full"})
+        read = await client.read_resource("recur://patterns/Disk-Full")
+        return doc, read.contents[0].text
+
+    with running(_app(kb, tmp_path / "index")) as base:
+        r = httpx.get(base + "/api/patterns/Disk-Full", timeout=30)
+        spaced = httpx.get(base + "/api/patterns/%20DISK-FULL%20", timeout=30)
+        exact = httpx.get(base + "/api/patterns/disk-full", timeout=30)
+        unknown = httpx.get(base + "/api/patterns/Disk-Fulll", timeout=30)
+        (err, doc, _), markdown = session(base + "/mcp", work)
+    assert r.status_code == spaced.status_code == 200 and r.json() == spaced.json() == exact.json()
+    assert r.json()["id"] == "disk-full" and not err and doc == r.json()
+    assert markdown == (kb / EDITED).read_text()
+    assert unknown.status_code == 404 and unknown.json() == {
+        "error": {
+            "code": "pattern_not_found",
+            "message": "no pattern with id 'disk-fulll' in the index (did you mean 'disk-full'?)",
+        }
+    }
