@@ -690,6 +690,35 @@ def test_mkdocs_build_with_a_kb_problem_is_an_error_not_a_traceback(tmp_path):
     assert "knowledge base folder not found" in proc.stderr and "no-such-kb" in proc.stderr
 
 
+def test_two_mkdocs_builds_in_one_process_each_read_their_own_kb(tmp_path, monkeypatch):
+    """mkdocs serve rebuilds in one process, and a program may build several sites in one: the plugin's
+    kb: option of one build was kept in a module-level dict, and the next build, whose mkdocs.yml has no
+    kb:, looked for the first build's KB folder beside its own mkdocs.yml. Each build keeps its own state."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from recur import config
+
+    for name in config.SETTINGS:
+        monkeypatch.delenv(config.env(name), raising=False)
+    monkeypatch.setenv(config.env("as_of"), AS_OF)
+    monkeypatch.setenv(config.env("index"), str(tmp_path / "none"))
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    for name, kb_name, plugin in (
+        ("first", "team-kb", "  - recur:\n      kb: team-kb\n"),
+        ("second", "kb", "  - recur\n"),
+    ):
+        repo = tmp_path / name
+        kb = site_kb(repo / kb_name)
+        pattern = kb / "patterns/capacity/disk-full.md"
+        pattern.write_text(pattern.read_text().replace("Disk full on a host", f"Disk full on the {name} host"))
+        (repo / "docs").mkdir()
+        (repo / "mkdocs.yml").write_text(f"site_name: {name}\ntheme:\n  name: material\nplugins:\n  - search\n{plugin}")
+        build(load_config(config_file=str(repo / "mkdocs.yml")))
+        assert f"Disk full on the {name} host" in (repo / "site/patterns/capacity/disk-full.html").read_text()
+        assert_records_its_kb_files(repo / "site", kb)
+
+
 def test_a_symlinked_out_folder_is_rebuilt_where_it_points(built, tmp_path):
     """--out site where site is a symlink to the web root (/var/www/kb): the web root gets the new
     site, swapped in atomically, and the link stays a link (it was replaced by a real folder, the

@@ -25,7 +25,7 @@ ZENSICAL = shutil.which("zensical") or str(Path(sys.executable).with_name("zensi
 @pytest.mark.skipif(not Path(ZENSICAL).is_file(), reason="zensical is not installed (make install adds it)")
 def test_zensical_builds_the_generated_tree(tmp_path):
     stats = prepare(ROOT / "kb", tmp_path / "docs", as_of=dt.date(2026, 11, 30))
-    assert stats["patterns"] > 0
+    assert stats.patterns > 0
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: Recur on Zensical\ndocs_dir: docs\nsite_dir: out\nuse_directory_urls: false\n"
         "theme:\n  name: material\n"

@@ -9,27 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
-import stat
 from collections.abc import Callable
-from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from pathlib import Path
 
 import anyio
 import anyio.from_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
-from fastapi.staticfiles import StaticFiles
-from starlette.datastructures import Headers
+from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import FileResponse, MalformedRangeHeader, RangeNotSatisfiable, Response
-from starlette.staticfiles import NotModifiedResponse
+from starlette.responses import Response
 
 from recur import config
-from recur.serve.prefix import is_mcp_path, not_found_message, rebase_404, relative_redirect, route_path, up_to_root
+from recur.serve.prefix import is_mcp_path, not_found_message, route_path
 from recur.util.errors import RecurError
 from recur.util.text import ascii_int
 
@@ -681,129 +674,6 @@ class Stopping:
         key, self._next = self._next, self._next + 1
         self._callbacks[key] = callback
         return lambda: self._callbacks.pop(key, None)
-
-
-class SiteFiles(StaticFiles):
-    """The built site. Missing files become the JSON 404, like every route, except for a browser
-    asking for a page (Accept: text/html), which gets the site's own 404 page (mkdocs' 404.html, with
-    its navigation and search), still with status 404: a responder who follows a stale link should
-    not land on a JSON error. The whole folder while it is away (being rebuilt) is the JSON 404 too:
-    Starlette's one-off check that it exists raised on the first request, a 500."""
-
-    async def check_config(self) -> None:
-        try:
-            await super().check_config()
-        except RuntimeError:
-            raise StarletteHTTPException(404) from None
-
-    async def get_response(self, path, scope):
-        """Behind a proxy that serves the site under a prefix (/recur/), the folder redirect and
-        the 404 page must not point at the host's root: both are made relative (prefix.py)."""
-        response = await super().get_response(path, scope)
-        if response.status_code == 404:
-            if not (_wants_html(scope) and response.media_type == "text/html") or too_deep_for_404_page(scope):
-                raise StarletteHTTPException(404)
-            try:
-                page = await anyio.to_thread.run_sync(Path(response.path).read_bytes)
-            except OSError:  # gone since it was found: the site is being swapped for a rebuild
-                raise StarletteHTTPException(404) from None
-            return HTMLResponse(rebase_404(page, up_to_root(scope)), status_code=404)
-        if isinstance(response, RedirectResponse):  # /patterns -> /patterns/
-            response.headers["location"] = relative_redirect(scope)
-        if isinstance(response, SiteFile):
-            try:
-                await anyio.to_thread.run_sync(response.open)
-            except OSError:  # gone since it was found: not in the rebuilt site
-                raise StarletteHTTPException(404) from None
-            if self.is_not_modified(response.headers, Headers(scope=scope)):
-                response.close()
-                return NotModifiedResponse(response.headers)
-        return response
-
-    def file_response(self, full_path, stat_result, scope, status_code: int = 200):
-        """A ``SiteFile``, opened by ``get_response`` (off the event loop), which answers from the
-        opened file, not from the ``stat_result`` of Starlette's lookup: ``recur site`` may have
-        swapped the folder in between."""
-        return SiteFile(full_path, status_code=status_code)
-
-
-class SiteFile(FileResponse):
-    """A site file, answered from one open file descriptor: its size, ETag and Last-Modified come
-    from that descriptor (``open``) and the body is read from it. Starlette's FileResponse took them
-    from a stat of the path and opened the path again to send it; a site rebuilt in between
-    (``recur site`` swaps in the whole folder) sent the new file's bytes under the old file's
-    Content-Length: truncated bodies and "Response content longer than Content-Length" tracebacks
-    (found in an operator's review). An open descriptor keeps the old file after the swap.
-
-    A Range header is read as RFC 9110 (section 14.2) says: one in a unit other
-    than bytes, or with no unit, is ignored and the whole file is sent; bytes ranges that are
-    invalid or start past the end are the JSON 416 ``range_not_satisfiable`` with
-    ``Content-Range: bytes */size``. Starlette answered these itself, in plain text: a 400 with
-    a sentence, an empty 416."""
-
-    _file = None
-
-    def open(self) -> None:
-        """Open the file and take its headers from that open file (blocking: run in a thread)."""
-        file = open(self.path, "rb")  # noqa: SIM115 - closed by close(), once the answer is sent
-        try:
-            found = os.fstat(file.fileno())
-            if not stat.S_ISREG(found.st_mode):  # the path is a folder in the rebuilt site
-                raise IsADirectoryError(self.path)
-        except OSError:
-            file.close()
-            raise
-        self._file, self.stat_result = file, found
-        self.set_stat_headers(found)
-
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-
-    async def __call__(self, scope, receive, send) -> None:
-        try:
-            await super().__call__(scope, receive, send)
-        finally:
-            self.close()  # every way out: sent, HEAD, 416, the client gone, cancelled
-
-    @asynccontextmanager
-    async def _open_file(self):
-        """The file opened by ``open``, never the path again (closed by ``__call__``)."""
-        yield anyio.wrap_file(self._file)
-
-    async def _handle_simple(self, send, send_header_only: bool, send_pathsend: bool) -> None:
-        # never the ASGI pathsend extension either: the server would open the path again
-        await super()._handle_simple(send, send_header_only, False)
-
-    @classmethod
-    def _parse_range_header(cls, http_range: str, file_size: int) -> list[tuple[int, int]]:
-        unit, has_ranges, _ = http_range.partition("=")
-        if not has_ranges or unit.strip().lower() != "bytes":
-            return []  # no ranges: the whole file
-        try:
-            return super()._parse_range_header(http_range, file_size)
-        except (MalformedRangeHeader, RangeNotSatisfiable):
-            raise StarletteHTTPException(
-                416,
-                f"Range {http_range[:80]!r} selects nothing of this file ({file_size} bytes)",
-                headers={"Content-Range": f"bytes */{file_size}"},
-            ) from None
-
-
-# A site page is a few folders deep, under a proxy's prefix a few more. The 404 page's links get one
-# "../" per slash of the path asked for: a 60 KB path of slashes made a 4 MB page of one request (found
-# in the security review), so a deeper path is answered the JSON 404, which is as long as the path.
-MAX_404_PAGE_DEPTH = 32
-
-
-def too_deep_for_404_page(scope) -> bool:
-    return up_to_root(scope).count("../") > MAX_404_PAGE_DEPTH
-
-
-def _wants_html(scope) -> bool:
-    """A browser navigating (its Accept names text/html); curl, scripts and fetch() send */* or JSON."""
-    accept = dict(scope.get("headers") or []).get(b"accept", b"")
-    return b"text/html" in accept
 
 
 class HeadAsGet:

@@ -54,6 +54,17 @@ class SiteBuild:
     site_url: str | None = None  # the one built with (mkdocs' site_url), None without one
 
 
+@dataclass(frozen=True)
+class BrowserPlan:
+    """The browser search bundle as planned before the build (``_browser_plan``): ``index_dir`` the fresh index
+    it is written from (None: not written), ``skipped`` why it cannot be (None: not wanted, or it will be),
+    ``seconds`` how long building or updating the index took (0.0 when it was fresh)."""
+
+    index_dir: Path | None = None
+    skipped: str | None = None
+    seconds: float = 0.0
+
+
 def find_config(explicit=None) -> Path | None:
     """mkdocs.yml: explicit (must exist), else ./mkdocs.yml or ./mkdocs.yaml (as mkdocs looks), else
     None (Recur's packaged defaults)."""
@@ -93,13 +104,14 @@ def default_site_name(kb_dir) -> str:
     return folder.name or "Knowledge base"
 
 
-def _require_plugin(cfg, cfg_path: Path) -> None:
-    """Recur's theme, assets and page settings come from the ``recur`` plugin. A mkdocs.yml without it
-    (a team's own, kept by ``recur init --keep-existing``) built, without a word, a site with no suggest
-    box script, no styles and directory URLs."""
+def _require_plugin(cfg, cfg_path: Path):
+    """The ``recur`` plugin of this build (recur.site.plugin.RecurPlugin). Recur's theme, assets and page settings
+    come from it. A mkdocs.yml without it (a team's own, kept by ``recur init --keep-existing``) built, without a
+    word, a site with no suggest box script, no styles and directory URLs."""
     if "recur" not in cfg.plugins:
         raise RecurError(f"{cfg_path}: plugins: has no `recur`; add it (plugins: [search, recur]): Recur's "
                          f"theme, assets and page settings come from it, and `mkdocs serve` needs it for the KB")
+    return cfg.plugins["recur"]
 
 
 def _check_out(out: Path) -> None:
@@ -150,7 +162,6 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
     mk_log = logging.getLogger("mkdocs")
     mk_log.addHandler(capture)
     try:
-        hook.state["file_search"] = file_search  # read by the plugin's on_config (recur.site.plugin)
         src, dst = work / "src", work / "site"
         src.mkdir()
         cfg_path, own_pages = _config_file(config_file, kb_dir, work)
@@ -159,42 +170,38 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
                               site_url=site_url)  # None: mkdocs.yml's
         except MkDocsException as exc:
             raise RecurError(f"{cfg_path}: {exc}" + "".join(f"\n  {m}" for m in capture.messages[:10])) from None
-        _require_plugin(cfg, cfg_path)
-        made = hook.prepare(kb_dir, src, as_of=as_of or hook.as_of_date(), edit_url=hook.edit_base(cfg, edit_url),
-                            index_path=browser.get("index_dir", index_dir), model_dir=model_dir, extra_dir=own_pages,
-                            extra_scripts=hook.own_scripts(cfg), extra_base=cfg_path.parent)
-        generated = time.perf_counter() - t0 - browser.get("seconds", 0.0)
+        # the plugin's state for this build (file_search: read by its on_config): the tree is generated here
+        build = _require_plugin(cfg, cfg_path).build = hook.BuildState(pregenerated=True, file_search=file_search)
+        made = build.made = hook.prepare(
+            kb_dir, src, as_of=as_of or hook.as_of_date(), edit_url=hook.edit_base(cfg, edit_url),
+            index_path=browser.index_dir or index_dir, model_dir=model_dir, extra_dir=own_pages,
+            extra_scripts=hook.own_scripts(cfg), extra_base=cfg_path.parent)
+        generated = time.perf_counter() - t0 - browser.seconds
         if strict and capture.messages:  # as mkdocs --strict: KB files left out of the site fail the build
             raise RecurError("site not built (--strict): " + "\n  ".join(capture.messages[:10]))
         _mkdocs_build(cfg, capture.messages)
-        built = time.perf_counter() - t0 - browser.get("seconds", 0.0)
+        built = time.perf_counter() - t0 - browser.seconds
         bundle, skipped = _browser_bundle(dst, kb_dir, browser, model)
         warnings = tuple(capture.messages)
-        pages, size = _swap_in(dst, out, made.get("kb_files"), made.get("kb_content"), cfg.site_url or None)
-        return SiteBuild(pages=pages, bytes=size, patterns=made["patterns"], incidents=made["incidents"],
-                         paths=made["paths"], seconds=time.perf_counter() - t0, seconds_generate=generated,
+        pages, size = _swap_in(dst, out, made.kb_files, made.kb_content, cfg.site_url or None)
+        return SiteBuild(pages=pages, bytes=size, patterns=made.patterns, incidents=made.incidents,
+                         paths=made.paths, seconds=time.perf_counter() - t0, seconds_generate=generated,
                          seconds_mkdocs=built - generated, warnings=warnings, browser=bundle, browser_skipped=skipped,
-                         site_url=cfg.site_url or None, seconds_index=browser.get("seconds", 0.0))
+                         site_url=cfg.site_url or None, seconds_index=browser.seconds)
     finally:
         mk_log.removeHandler(capture)
-        hook.state["file_search"] = None
         shutil.rmtree(work, ignore_errors=True)
 
 
 def _mkdocs_build(cfg, messages: list) -> None:
-    """mkdocs over the pre-generated tree (the plugin's hook does not generate it again)."""
+    """mkdocs over the pre-generated tree (the plugin's state says so: its hook does not generate it again)."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
-    from recur.site import hook
-
-    hook.state["pregenerated"] = True
     try:
         build(cfg)
     except MkDocsException as exc:
         raise RecurError(f"site build failed: {exc}" + "".join(f"\n  {m}" for m in messages[:10])) from None
-    finally:
-        hook.state["pregenerated"] = False
 
 
 def _swap_in(dst: Path, out: Path, kb_files: dict | None, kb_content: str | None, url: str | None) -> tuple[int, int]:
@@ -208,37 +215,37 @@ def _swap_in(dst: Path, out: Path, kb_files: dict | None, kb_content: str | None
     return counted
 
 
-def _browser_plan(kb_dir, index_dir, model, wanted) -> dict:
-    """{"index_dir": fresh index} when the bundle will be written (and "seconds": how long building or
-    updating it took, when it was), {"skipped": why} when it cannot be, {} when it is not wanted. The index
-    is brought up to date first, so look-alikes use it too; what that does is said on stderr first, with a
+def _browser_plan(kb_dir, index_dir, model, wanted) -> BrowserPlan:
+    """The fresh index when the bundle will be written (and how long building or updating it took, when it
+    was), why not when it cannot be, neither when it is not wanted (``BrowserPlan``). The index is brought up
+    to date first, so look-alikes use it too; what that does is said on stderr first, with a
     bar on a terminal (a cold index of 1,000 patterns takes minutes)."""
     if wanted is None:  # the setting: on/off, 1/0, true/false, yes/no; another value is an error naming it
         wanted = config.get("browser_search")
     if not wanted:
-        return {}
+        return BrowserPlan()
     from recur.retrieval.engine import ensure_index_saying
     from recur.site import bundle
 
     reason = bundle.runtime_missing()
     if reason:
-        return {"skipped": reason}
+        return BrowserPlan(skipped=reason)
     index_dir = Path(index_dir or config.get("index"))
     t0 = time.perf_counter()
     try:
         stats = ensure_index_saying(kb_dir, index_dir, model)
     except RecurError as exc:
-        return {"skipped": str(exc)}
-    return {"index_dir": index_dir} if stats is None else {"index_dir": index_dir, "seconds": time.perf_counter() - t0}
+        return BrowserPlan(skipped=str(exc))
+    return BrowserPlan(index_dir=index_dir, seconds=0.0 if stats is None else time.perf_counter() - t0)
 
 
-def _browser_bundle(site_dir: Path, kb_dir, browser: dict, model) -> tuple:
+def _browser_bundle(site_dir: Path, kb_dir, browser: BrowserPlan, model) -> tuple:
     """(the bundle written, None) as planned; (None, why not) when it could not be; (None, None) unwanted."""
-    if not browser.get("index_dir"):
-        return None, browser.get("skipped")
+    if not browser.index_dir:
+        return None, browser.skipped
     from recur.site import bundle
 
     try:
-        return bundle.write_bundle(site_dir, kb_dir, browser["index_dir"], model=model), None
+        return bundle.write_bundle(site_dir, kb_dir, browser.index_dir, model=model), None
     except RecurError as exc:
         return None, str(exc)

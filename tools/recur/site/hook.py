@@ -3,7 +3,9 @@
 ``mkdocs build`` / ``mkdocs serve`` from the repo root: ``on_config`` generates the pages for the KB
 (``RECUR_KB``, else ``kb/`` next to mkdocs.yml) into ``.recur/site-src`` and points ``docs_dir`` at
 it; ``on_serve`` watches the KB (and site_config/) instead of the generated tree, so editing a
-pattern rebuilds the site. ``recur site`` generates the tree itself and sets ``pregenerated``.
+pattern rebuilds the site. ``recur site`` generates the tree itself and says so (``BuildState.pregenerated``).
+What one build's events share is a ``BuildState`` the plugin holds (mkdocs makes a plugin per build) and makes
+afresh in on_config; ``recur site`` (recur.site.build) hands the plugin its own.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import contextlib
 import datetime as dt
 import logging
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from recur import config as settings  # `config` is mkdocs' config object in this module
@@ -19,30 +22,64 @@ from recur.util.errors import RecurError
 
 log = logging.getLogger("mkdocs.plugins.recur")
 
-# pregenerated: recur.site.build drives mkdocs with its own tree; own_pages: the docs_dir mkdocs.yml
-# names (the site's own pages), before on_config points docs_dir at the generated tree; own_files:
-# the files copied from it into the tree (paths in the tree)
-# file_search: recur site --[no-]file-search for this build (None: the file_search setting)
-state = {"pregenerated": False, "kb": None, "own_pages": None, "own_files": frozenset(), "kb_files": None,
-         "kb_content": None, "file_search": None}
+@dataclass(frozen=True)
+class Prepared:
+    """What ``prepare`` generated: the tree's files (``written`` of them changed, ``removed`` gone), the site's
+    own pages (``own_pages``, mkdocs.yml's docs_dir) and what became of their files (paths in that folder:
+    ``own`` copied into the tree, ``shadowed`` left out for a generated page, ``readmes`` a folder's readme left
+    out), the KB's record counts and the KB files the pages were made from (for the site's marker)."""
+
+    files: int
+    written: int
+    removed: int
+    own_pages: Path | None
+    own: frozenset[str]
+    shadowed: tuple[str, ...]
+    readmes: tuple[str, ...]
+    patterns: int
+    incidents: int
+    paths: int
+    kb_files: dict | None  # recur.kb.loader.files_signature as the KB was read
+    kb_content: str | None  # recur.kb.loader.content_digest of those files
+
+
+@dataclass
+class BuildState:
+    """What one site build's mkdocs events share, made afresh for each build: a module-level dict kept the
+    last build's (``mkdocs serve`` rebuilds in one process), so a build whose mkdocs.yml names no ``kb:``
+    looked for the KB the previous build's option named."""
+
+    pregenerated: bool = False  # recur site generated the tree before mkdocs ran, and writes the marker itself
+    kb: str | None = None  # the plugin's kb: option (relative to mkdocs.yml); RECUR_KB wins (``kb_dir``)
+    file_search: bool | None = None  # recur site --[no-]file-search (None: the file_search setting)
+    made: Prepared | None = None  # this build's ``prepare``
+
+    @property
+    def own_files(self) -> frozenset[str]:
+        """The site's own files copied into the generated tree (paths in the tree)."""
+        return self.made.own if self.made else frozenset()
+
+    @property
+    def own_pages(self) -> Path | None:
+        """The site's own pages (the docs_dir mkdocs.yml names, before on_config points it at the tree)."""
+        return self.made.own_pages if self.made else None
 
 
 def config_dir(config) -> Path:
     return Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
 
 
-def kb_dir(config) -> Path:
-    """RECUR_KB, else the ``recur`` plugin's ``kb:`` option (relative to mkdocs.yml), else kb/ beside it."""
+def kb_dir(config, kb: str | None = None) -> Path:
+    """RECUR_KB, else ``kb`` (the ``recur`` plugin's ``kb:`` option, relative to mkdocs.yml), else kb/ beside it."""
     env = settings.given("kb")
     if env:
         return Path(env).resolve()
-    return (config_dir(config) / (state.get("kb") or "kb")).resolve()
+    return (config_dir(config) / (kb or "kb")).resolve()
 
 
-def file_search() -> bool:
+def file_search(wanted: bool | None = None) -> bool:
     """Whether this build makes the header search work from file:// (``recur.site.file_search``):
-    recur site's --[no-]file-search, else the file_search setting (RECUR_FILE_SEARCH, off)."""
-    wanted = state.get("file_search")
+    ``wanted`` (recur site's --[no-]file-search), else the file_search setting (RECUR_FILE_SEARCH, off)."""
     return bool(settings.get("file_search") if wanted is None else wanted)
 
 
@@ -168,8 +205,8 @@ def own_base(config) -> Path:
 
 
 def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, index_path=None,
-            model_dir=None, extra_dir=None, extra_scripts=frozenset(), extra_base=None) -> dict:
-    """Load the KB, compute the board and write the Markdown tree into ``src_dir``.
+            model_dir=None, extra_dir=None, extra_scripts=frozenset(), extra_base=None) -> Prepared:
+    """Load the KB, compute the board and write the Markdown tree into ``src_dir``; returns what it made.
 
     ``model_dir``: the tuned model folder whose report the Retrieval model page shows (default: the
     KB's active tuned model, else its newest rejected candidate). ``extra_dir``: the site's own
@@ -191,18 +228,17 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
     stats = generate(kb, src_dir, as_of=as_of, board=b, lookalikes=lookalikes_for(kb, index_path),
                      edit_base=edit_url, model=find_model(kb_path, model_dir), extra_dir=extra_dir,
                      extra_scripts=extra_scripts, extra_base=extra_base)
-    state["own_files"] = frozenset(stats["own"])
-    state["own_pages"] = extra_dir  # for messages naming an own page (recur site does not run on_config)
     for rel in stats["shadowed"]:
         log.warning(f"recur: {Path(extra_dir) / rel}: the site generates a page of its own there, so this file is "
                     f"left out; rename it (and link it from your nav or another page)")
     for rel in stats["readmes"]:  # not a warning: a folder's readme is for the repository, not the site
         log.info(f"recur: {Path(extra_dir) / rel}: the folder's readme, left out of the site (it has an index page)")
-    # the KB files the pages were made from (taken before they were read), for the site's marker
-    stats.update(patterns=len(kb.patterns), incidents=len(kb.incidents), paths=len(kb.paths), kb_files=kb.signature,
-                 kb_content=kb.content)
-    state["kb_files"], state["kb_content"] = kb.signature, kb.content
-    return stats
+    # own_pages: for messages naming an own page (recur site does not run on_config); kb_files, kb_content: the
+    # KB files the pages were made from (taken before they were read), for the site's marker
+    return Prepared(files=stats["files"], written=stats["written"], removed=stats["removed"],
+                    own_pages=Path(extra_dir) if extra_dir else None, own=frozenset(stats["own"]),
+                    shadowed=tuple(stats["shadowed"]), readmes=tuple(stats["readmes"]), patterns=len(kb.patterns),
+                    incidents=len(kb.incidents), paths=len(kb.paths), kb_files=kb.signature, kb_content=kb.content)
 
 
 def src_dir(config, kb: Path) -> Path:
@@ -218,31 +254,32 @@ def src_dir(config, kb: Path) -> Path:
     return base / f"site-src-{hashlib.sha1(str(kb).encode()).hexdigest()[:10]}"
 
 
-def on_config(config, **kwargs):
-    if state["pregenerated"]:
+def on_config(build: BuildState, config):
+    """Generate the tree for mkdocs build / serve into ``build`` (not for recur site, which did)."""
+    if build.pregenerated:
         return config
-    kb = kb_dir(config)
+    kb = kb_dir(config, build.kb)
     src = src_dir(config, kb)
     try:
-        stats = prepare(kb, src, as_of=as_of_date(), edit_url=edit_base(config), index_path=index_dir(config),
+        build.made = prepare(kb, src, as_of=as_of_date(), edit_url=edit_base(config), index_path=index_dir(config),
                         extra_dir=config.docs_dir, extra_scripts=own_scripts(config), extra_base=own_base(config))
     except RecurError as exc:  # mkdocs' one-line "Error: ..." and exit 1, as for its own config errors
         from mkdocs.exceptions import PluginError
 
         raise PluginError(f"recur: {exc}") from None
-    log.info(f"recur: generated {stats['files']} files from {kb} ({stats['written']} changed) into {src}")
+    log.info(f"recur: generated {build.made.files} files from {kb} ({build.made.written} changed) into {src}")
     config.docs_dir = str(src)
     return config
 
 
-def on_serve(server, config, builder, **kwargs):
+def on_serve(build: BuildState, server, config):
     # the generated tree changes on every KB edit; watching it too would rebuild twice
     with contextlib.suppress(Exception):  # not watched (yet): nothing to undo
         server.unwatch(config.docs_dir)
-    server.watch(str(kb_dir(config)))
+    server.watch(str(kb_dir(config, build.kb)))
     # the site's own pages (copied into the generated tree) and, in Recur's own checkout, site_config/;
     # a KB repository from `recur init` has no site_config/, and watching a missing folder kills mkdocs serve
-    for folder in (state.get("own_pages"), config_dir(config) / "site_config"):
+    for folder in (build.own_pages, config_dir(config) / "site_config"):
         if folder and Path(folder).is_dir():
             server.watch(str(folder))
     return server
@@ -252,10 +289,10 @@ _RAW = re.compile(r"^<!-- recur:html -->\n(.*?)\n<!-- /recur:html -->$", re.S | 
 _SLOT = re.compile(r"<!--recur-slot:(\d+)-->")
 
 
-def on_page_markdown(markdown, page, config, files, **kwargs):
+def on_page_markdown(build: BuildState, markdown, page):
     # a generated page's edit link points at its KB file (front matter from the generator), never at the
     # generated page; the site's own pages (from its docs_dir) keep the link mkdocs made from repo_url
-    if page.file.src_uri not in state["own_files"]:
+    if page.file.src_uri not in build.own_files:
         page.edit_url = page.meta.get("recur_edit_url")
     # pre-rendered HTML blocks (md.raw) skip Markdown, mkdocs' HTML scan and the search plugin:
     # a one-token placeholder goes through instead and on_post_page puts the block back
@@ -270,12 +307,12 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
     return markdown
 
 
-def on_page_content(html, page, config, files, **kwargs):
+def on_page_content(build: BuildState, html, page):
     # pattern and incident pages carry KB Markdown: what Markdown made of it is rebuilt from an
     # allow-list (recur.site.inert), so no KB text runs script on a static host with no CSP. The site's
     # own pages (its docs_dir) too: they arrive in pull requests as KB files do, and an own page's
     # <script src="x.js"> with x.js beside it ran even under recur serve's CSP (script-src 'self')
-    own = page.file.src_uri in state["own_files"]
+    own = page.file.src_uri in build.own_files
     if own or page.meta.get("recur_kind") in ("pattern", "incident") or (
         page.file.src_uri.startswith(("patterns/", "incidents/"))  # if its front matter was lost
     ):
@@ -284,19 +321,19 @@ def on_page_content(html, page, config, files, **kwargs):
         _renamed_toc(page.toc)
         clean = inert_html(html, own=own)
         if own:
-            _say_removed(page.file.src_uri, html, clean)
+            _say_removed(build.own_pages, page.file.src_uri, html, clean)
         return clean
     return html
 
 
-def _say_removed(rel: str, before: str, after: str) -> None:
+def _say_removed(own_pages: Path | None, rel: str, before: str, after: str) -> None:
     """A warning naming an own page that lost elements to the sanitiser: raw HTML, or what an extension
     the maintainers turned on writes (pymdownx.emoji's SVG icons), vanished from the page without a word."""
     from recur.site.inert import removed_elements
 
     removed = removed_elements(before, after)
     if removed:
-        where = Path(state["own_pages"]) / rel if state["own_pages"] else Path(rel)
+        where = own_pages / rel if own_pages else Path(rel)
         tags = ", ".join(f"<{tag}>" + (f" ({n})" if n > 1 else "") for tag, n in sorted(removed.items()))
         log.warning(f"recur: {where}: the site removed {tags} from this page: it publishes no script, SVG, "
                     "form or other HTML outside its allow-list (docs/site.md), raw or written by an extension")
@@ -334,14 +371,14 @@ def compact_html(html: str) -> str:
     return "".join(out)
 
 
-def on_post_page(output, page, config, **kwargs):
+def on_post_page(output, page):
     blocks = getattr(page, "recur_blocks", None)
     if blocks:
         output = _SLOT.sub(lambda m: blocks[int(m.group(1))], output)
     return compact_html(output)
 
 
-def on_post_build(config, **kwargs):
+def on_post_build(build: BuildState, config):
     """With file search on, write its scripts (``recur.site.file_search``). Mark site_dir as a site Recur
     built (what `recur site` writes too), so `recur site --out` replaces a site/ that `mkdocs build` made
     instead of refusing it as someone else's folder."""
@@ -351,7 +388,8 @@ def on_post_build(config, **kwargs):
         from recur.site.file_search import write_file_search
 
         write_file_search(Path(config.site_dir))
-    if not state["pregenerated"]:
-        made_by = "mkdocs with the recur plugin"
-        marker = site_marker(made_by, state.get("kb_files"), state.get("kb_content"), config.site_url or None)
+    if not build.pregenerated:
+        made_by, made = "mkdocs with the recur plugin", build.made
+        kb_files, kb_content = (made.kb_files, made.kb_content) if made else (None, None)
+        marker = site_marker(made_by, kb_files, kb_content, config.site_url or None)
         (Path(config.site_dir) / SITE_MARKER).write_text(marker)

@@ -62,18 +62,24 @@ class RecurConfig(Config):
 
 
 class RecurPlugin(BasePlugin[RecurConfig]):
+    def __init__(self):
+        super().__init__()
+        # what this build's events share: made afresh by on_config, unless recur site handed over its own
+        # (pregenerated: it generated the tree before mkdocs ran, recur.site.build)
+        self.build = hook.BuildState()
+
     @event_priority(100)  # before the search plugin, which copies its settings when it configures itself
     def on_config(self, config, **kwargs):
+        if not self.build.pregenerated:  # nothing kept from an earlier build run with this plugin
+            self.build = hook.BuildState(kb=self.config.kb)
         user = _user_keys(config)
         _asset_versions.cache_clear()  # once a build: `mkdocs serve` rebuilds after an asset is edited
         _theme_defaults(config, user)
-        _page_defaults(config, user)
-        if self.config.kb and not hook.settings.given("kb"):
-            hook.state["kb"] = self.config.kb
-        config = hook.on_config(config)
+        _page_defaults(config, user, self.build.file_search)
+        config = hook.on_config(self.build, config)
         self.own_nav = not user.get("nav")
         if self.own_nav:  # the team's own pages (docs_dir) after Recur's, not only reachable by URL
-            config.nav = [*NAV, *own_nav_pages(hook.state["own_files"])]
+            config.nav = [*NAV, *own_nav_pages(self.build.own_files)]
         return config
 
     def on_files(self, files, config, **kwargs):
@@ -81,24 +87,24 @@ class RecurPlugin(BasePlugin[RecurConfig]):
         # keeps out of the nav (its default templates/, exclude_docs, draft_docs, not_in_nav) would be
         # dead or unwanted nav links, so they leave the nav the plugin made (a team's nav: is its own)
         if getattr(self, "own_nav", False):
-            shown = [rel for rel in own_nav_pages(hook.state["own_files"]) if _in_nav(files.get_file_from_path(rel))]
+            shown = [rel for rel in own_nav_pages(self.build.own_files) if _in_nav(files.get_file_from_path(rel))]
             config.nav = [*NAV, *shown]
         return files
 
     def on_serve(self, server, config, builder, **kwargs):
-        return hook.on_serve(server, config, builder)
+        return hook.on_serve(self.build, server, config)
 
     def on_page_markdown(self, markdown, page, config, files, **kwargs):
-        return hook.on_page_markdown(markdown, page, config, files)
+        return hook.on_page_markdown(self.build, markdown, page)
 
     def on_page_content(self, html, page, config, files, **kwargs):
-        return hook.on_page_content(html, page, config, files)
+        return hook.on_page_content(self.build, html, page)
 
     def on_post_page(self, output, page, config, **kwargs):
-        return hook.on_post_page(output, page, config)
+        return hook.on_post_page(output, page)
 
     def on_post_build(self, config, **kwargs):
-        return hook.on_post_build(config)
+        return hook.on_post_build(self.build, config)
 
 
 def own_nav_pages(own_files) -> list[str]:
@@ -161,7 +167,8 @@ def _theme_defaults(config, user: dict) -> None:
         theme["palette"] = {"primary": "indigo"}
 
 
-def _page_defaults(config, user: dict) -> None:
+def _page_defaults(config, user: dict, file_search: bool | None) -> None:
+    """Recur's page settings where mkdocs.yml sets none; ``file_search``: recur site's --[no-]file-search."""
     if config.use_directory_urls:
         if "use_directory_urls" in user:
             log.warning("recur: use_directory_urls is set to true; Recur's pages link to plain .html files, "
@@ -178,7 +185,7 @@ def _page_defaults(config, user: dict) -> None:
     config.extra["recur_assets"] = {p: versioned(p) for p in _asset_versions()}
     # the theme's main.html: recur-file.js starts the header search from file:// (recur.site.file_search)
     try:
-        config.extra["recur_file_search"] = hook.file_search() and _english_search(config)
+        config.extra["recur_file_search"] = hook.file_search(file_search) and _english_search(config)
     except RecurError as exc:  # RECUR_FILE_SEARCH=maybe under mkdocs build: its one-line error, no traceback
         raise PluginError(f"recur: {exc}") from None
     if "validation" not in user:

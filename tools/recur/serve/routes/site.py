@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.responses import HTMLResponse
 
 from recur.serve.deps import Settings, get_settings
-from recur.serve.guard import SiteFiles
+from recur.serve.site_files import SiteFiles
 
 router = APIRouter(include_in_schema=False)
 
