@@ -294,9 +294,10 @@ class Staleness:
     the server runs), looked at most every ``every`` seconds, as `recur serve` looks (retrieval.index's
     ``kb_changes``, ``shown_files``): every answer from the old index then carries ``stale`` and a line of
     text naming the files. Nothing said it, and an assistant read an edited pattern's old runbook as current
-    (found in an MCP integrator's review). ``files``: where another owner already looks (`recur serve`: its
-    EngineHolder's ``kb_changed``, from the check /healthz reports), the changed files it found, read instead
-    of a look of this server's own: under `recur serve` both walked and hashed the KB, each on its own clock."""
+    (found in an MCP integrator's review). ``files``: where another owner already looks (an EngineHolder's
+    ``kb_changed``: `recur serve`'s, from the check /healthz reports, and `recur mcp`'s, the check it logs), the
+    changed files it found, read instead of a look of this server's own: under either both walked and hashed the
+    KB, each on its own clock. Without it (a server built over a bare engine) this server looks itself."""
 
     SHOWN = 20  # file names in the structured ``stale``; the text names 5 (shown_files)
 
@@ -448,7 +449,8 @@ def build_server(
     ``path``, in the structured content and the text, as Slack links its titles. ``load_wait``: seconds a
     request waits for an engine that ``get_engine`` says is still loading (HTTP: it does not wait itself).
     ``stale_every``: at most how often the KB's files are compared with the index's (``Staleness``);
-    ``stale_files``: the changed files another owner finds (`recur serve`'s check), read instead.
+    ``stale_files``: the changed files another owner finds (`recur serve`'s and `recur mcp`'s EngineHolder
+    check), read instead.
     ``severities``: the framework's level keys (loader.severity_keys), named in record_incident's schema."""
     from recur import __version__
 
