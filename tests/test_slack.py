@@ -903,7 +903,7 @@ def test_a_long_paste_is_condensed_and_said_not_refused(served):
 def test_a_paste_over_the_limit_says_how_to_cut_it_down_as_the_api_does(served):
     """Found in a responder's review: a refused text said its limit and nothing to do; /recur says what the
     API and MCP's tools say (a paste past MAX_PASTE: one a Slack form within the 1 MiB body limit holds)."""
-    from recur.serve.models import MAX_PASTE
+    from recur.serve.bodies import MAX_PASTE
 
     reply = slash(served, "x" * (MAX_PASTE + 1)).json()
     assert reply["text"] == (
