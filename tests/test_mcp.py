@@ -1660,7 +1660,7 @@ def test_a_long_paste_is_condensed_and_said_not_refused(kb_dir, tmp_path):
     It is condensed the same way, up to MAX_PASTE characters (what `recur suggest -` reads), and query_note
     says so in the structured answer and the text's first line; past_incidents reads its text alike."""
     from recur.retrieval.query import prepare
-    from recur.serve.models import MAX_PASTE
+    from recur.serve.bodies import MAX_PASTE
 
     text = long_trace(30_000)
     assert len(text) == 30_000

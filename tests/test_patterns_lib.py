@@ -37,10 +37,10 @@ def test_list_filters_are_exact_case_insensitive_and_combine():
     assert ids(tag="postgres", severity="sev2") == ["a"] and ids(category="capacity", tag="dns") == []
     assert ids(service="check") == []
     # an empty filter is refused (GET /api/patterns?category=: a script's unset variable), not every pattern
-    with pytest.raises(pat.ApiFailure, match="category: must not be empty"):
+    with pytest.raises(pat.LookupFailure, match="category: must not be empty"):
         ids(category=" ")
     assert set(pat.pattern_list(DOCS)[0]) == set(pat.BRIEF_KEYS)
-    with pytest.raises(pat.ApiFailure, match="unknown filter"):
+    with pytest.raises(pat.LookupFailure, match="unknown filter"):
         pat.pattern_list(DOCS, owner="x")
 
 
@@ -108,7 +108,7 @@ def test_pattern_markdown_refuses_a_symlink_out_of_the_kb_and_names_the_pattern_
     target = kb / "patterns/capacity/b.md"
     target.unlink()
     target.symlink_to(secret)
-    with pytest.raises(pat.ApiFailure) as err:
+    with pytest.raises(pat.LookupFailure) as err:
         pat.pattern_markdown(kb, DOCS, "b")
     said = str(err.value)
     assert "TOP-SECRET" not in said and "'b'" in said and "symlink" in said, said
@@ -120,7 +120,7 @@ def test_pattern_markdown_refuses_a_path_leading_out_of_the_kb(tmp_path):
     kb, secret = _kb_with(tmp_path)
     for path in ("../secret.txt", str(secret), "patterns/../../secret.txt"):
         docs = {"b": {**DOCS["b"], "path": path}}
-        with pytest.raises(pat.ApiFailure) as err:
+        with pytest.raises(pat.LookupFailure) as err:
             pat.pattern_markdown(kb, docs, "b")
         said = str(err.value)
         assert "TOP-SECRET" not in said and "'b'" in said and "secret.txt" not in said, (path, said)
@@ -129,7 +129,7 @@ def test_pattern_markdown_refuses_a_path_leading_out_of_the_kb(tmp_path):
 def test_pattern_markdown_of_a_missing_file_names_the_pattern_not_the_path(tmp_path):
     kb, _ = _kb_with(tmp_path)
     (kb / "patterns/capacity/b.md").unlink()
-    with pytest.raises(pat.ApiFailure) as err:
+    with pytest.raises(pat.LookupFailure) as err:
         pat.pattern_markdown(kb, DOCS, "b")
     said = str(err.value)
     assert "'b'" in said and str(kb) not in said and "b.md" not in said, said

@@ -213,7 +213,7 @@ def test_an_alerts_words_are_searched_before_the_log_in_its_description():
     glued to the alertname and summary (one line, no record: dropped when the log was read by its error
     lines) and its last line to the labels. A multi-line annotation is now on its own lines."""
     from recur.retrieval.alerts import alert_query
-    from recur.serve.models import Alert
+    from recur.serve.bodies import Alert
 
     log = plain_log().splitlines()[10:30]  # 20 lines, one ERROR (No space left on device)
     alert = Alert(

@@ -1094,16 +1094,34 @@ def test_healthz_and_metrics_ignore_query_parameters(served):
 def test_a_vote_on_a_retired_or_misspelt_pattern_says_so_as_the_pattern_route_does(served):
     """Found in a problem manager's review: a vote on a retired pattern was refused "no pattern with id
     'old-retired' in the index" while GET /api/patterns/old-retired says it is retired, and a misspelt id got
-    no "did you mean" (pattern_not_found promises one)."""
+    no "did you mean" (pattern_not_found promises one). A misspelt id is refused as the pattern route refuses
+    it, in the id the route reads (any letter case: patterns.given_pattern_id)."""
     r = post(served["base"], "/api/feedback", {"query": "deploy broke", "pattern": "old-retired", "useful": True})
     got = httpx.get(served["base"] + "/api/patterns/old-retired").json()
     assert r.status_code == 404 and r.json() == got
     assert "pattern 'old-retired' is retired (patterns/deploys/old-retired.md)" in r.json()["error"]["message"]
-    r = post(served["base"], "/api/feedback", {"query": "disk", "pattern": "Disk-Full", "useful": True})
-    assert r.status_code == 404 and r.json()["error"] == {
+    r = post(served["base"], "/api/feedback", {"query": "disk", "pattern": "Disk-Fulll", "useful": True})
+    got = httpx.get(served["base"] + "/api/patterns/Disk-Fulll")
+    assert r.status_code == got.status_code == 404 and r.json() == got.json()
+    assert r.json()["error"] == {
         "code": "pattern_not_found",
-        "message": "no pattern with id 'Disk-Full' in the index (did you mean 'disk-full'?)",
+        "message": "no pattern with id 'disk-fulll' in the index (did you mean 'disk-full'?)",
     }
+
+
+def test_a_vote_takes_the_pattern_id_in_any_letter_case_as_the_pattern_route_does(served):
+    """A vote on "Disk-Full" was a 404 "no pattern with id 'Disk-Full'" while GET /api/patterns/Disk-Full and MCP's
+    get_pattern answer disk-full: the vote reads the id by their rule and records the pattern's own id, in the
+    feedback line and the answer; one voter's "Disk-Full" and "disk-full" are one vote."""
+    fb = served["feedback"]
+    before = fb.read_text().count("\n") if fb.exists() else 0
+    vote = {"query": "ENOSPC on /data", "pattern": " DISK-Full ", "useful": True, "voter": "v-case"}
+    r = post(served["base"], "/api/feedback", vote)
+    assert r.status_code == 201 and r.json() == {"status": "recorded", "pattern": "disk-full", "useful": True}
+    again = post(served["base"], "/api/feedback", {**vote, "pattern": "disk-full"})
+    assert again.status_code == 200 and again.json()["status"] == "already recorded"
+    lines = [json.loads(line) for line in fb.read_text().splitlines()[before:]]
+    assert [(v["query"], v["pattern"], v["useful"]) for v in lines] == [("ENOSPC on /data", "disk-full", True)]
 
 
 def test_an_empty_pattern_in_a_vote_is_named_once(served):

@@ -1,15 +1,19 @@
 """MCP and `recur serve`'s API say the same of the same things: that the index is older than the KB (under `recur
-serve` one look at the KB serves /healthz and every MCP answer; resources/list says it as the tools do), and a
-pattern asked for by its id in another letter case. Driven by the MCP SDK's client, a live uvicorn server and the
-fake:64 encoder."""
+serve` one look at the KB serves /healthz and every MCP answer, and under `recur mcp` its own stale check serves
+every answer; resources/list says it as the tools do), and a pattern asked for by its id in another letter case.
+Driven by the MCP SDK's client, a live uvicorn server or `recur mcp` over stdio, and the fake:64 encoder."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 import threading
 import time
 
 import httpx
 from kbfactory import small_kb
+from mcp import StdioServerParameters
 from serve_util import running
 from test_mcp import call, in_process, session
 
@@ -70,6 +74,55 @@ def test_under_serve_mcp_says_the_staleness_healthz_says_from_the_servers_one_lo
         assert not err and got["stale"]["files"] == [EDITED] and text.startswith(got["stale"]["message"])
     assert all(doc[1]["stale"]["message"] in r.description for r in resources)  # resources/list says it too
     assert callers and set(callers) == {"recur-engine"}, callers  # the watcher's look, no other
+
+
+# `recur mcp` with every index.kb_changes call counted: the calling thread's name appended to the file in argv[1]
+# (a line a call, written as it happens: the server process ends when the client closes its stdin)
+COUNTED_MCP = """
+import sys, threading
+from recur.retrieval import index as index_mod
+from recur.cli.main import cli
+
+log, real = sys.argv.pop(1), index_mod.kb_changes
+
+def counted(manifest, kb_root):
+    with open(log, "a") as out:
+        out.write(threading.current_thread().name + "\\n")
+    return real(manifest, kb_root)
+
+index_mod.kb_changes = counted
+cli(sys.argv[1:], prog_name="recur")
+"""
+
+
+def test_over_stdio_mcp_says_the_staleness_of_its_servers_one_look(tmp_path):
+    """`recur mcp` over stdio walked and hashed the KB twice every ~5 s: its EngineHolder's stale check (the
+    background thread 'recur-engine') and the MCP side's own Staleness. Now the holder's look is the only one, as
+    under `recur serve`: the answers name the edited file, and every kb_changes call (counted in the server's
+    process by a wrapper around the real function) comes from the holder's thread."""
+    kb, log = small_kb(tmp_path / "kb"), tmp_path / "kb_changes.log"
+    args = ["mcp", "--kb", str(kb), "--index", str(tmp_path / "index"), "--model", "fake:64"]
+    server = StdioServerParameters(
+        command=sys.executable, env=dict(os.environ), args=["-c", COUNTED_MCP, str(log), *args]
+    )
+
+    async def work(client):
+        await call(client, "list_patterns", {})  # waits for the load
+        _edit(kb)
+        deadline = time.monotonic() + 60  # the server looks at its KB every few seconds
+        while not (listed := await call(client, "list_patterns", {}))[1].get("stale"):
+            if time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.1)
+        doc = await call(client, "get_pattern", {"id": "disk-full"})
+        return doc, listed, (await client.list_resources()).resources
+
+    doc, listed, resources = session(server, work)
+    for err, got, text in (doc, listed):
+        assert not err and got["stale"]["files"] == [EDITED] and text.startswith(got["stale"]["message"])
+    assert all(doc[1]["stale"]["message"] in r.description for r in resources)  # resources/list says it too
+    callers = log.read_text().splitlines()
+    assert callers and set(callers) == {"recur-engine"}, callers  # the holder's look, no other
 
 
 def test_resources_list_says_when_the_index_is_older_than_the_kb_as_the_tools_do(tmp_path):

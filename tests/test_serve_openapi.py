@@ -152,7 +152,7 @@ def test_alertmanager_top_range_is_published(served, top, ok):
 def test_not_blank_pattern_is_the_servers_rule_on_every_code_point():
     """The published pattern agrees with the server's check (recur.util.text.has_text) on every code point: white
     space as str.strip() takes it, control characters and the zero-width ones (U+200B, U+FEFF) are no text."""
-    from recur.serve.models import NOT_BLANK
+    from recur.serve.bodies import NOT_BLANK
     from recur.util.text import has_text
 
     pattern = re.compile(NOT_BLANK["pattern"])
@@ -165,7 +165,7 @@ def test_a_votes_pattern_id_limit_is_the_one_its_description_publishes():
     """The description said "at most 200 characters" and the validator took 200 again, as two literals."""
     from pydantic import ValidationError
 
-    from recur.serve.models import MAX_PATTERN_ID, FeedbackIn
+    from recur.serve.bodies import MAX_PATTERN_ID, FeedbackIn
 
     said = FeedbackIn.model_json_schema()["properties"]["pattern"]["description"]
     assert f"at most {MAX_PATTERN_ID} characters" in said

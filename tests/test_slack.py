@@ -361,6 +361,34 @@ def test_a_vote_block_with_an_unknown_pattern_writes_none_of_its_votes(served):
     assert (fb.read_text() if fb.exists() else "") == before
 
 
+def test_a_button_naming_a_pattern_in_another_letter_case_records_the_patterns_own_id_as_the_api_does(served):
+    """A button whose value names "Disk-Full" (a value Recur did not write: an older reply, a hand-made payload)
+    was refused "no pattern with id 'Disk-Full'" while the pattern route answers it: the vote is read by the API's
+    rule (patterns.given_pattern_id) and recorded as disk-full; a misspelt id is still the 404 naming the close
+    one, as POST /api/feedback words it."""
+    fb = served["feedback"]
+    before = fb.read_text().count("\n") if fb.exists() else 0
+
+    def press(pattern: str):
+        value = json.dumps({"q": "ENOSPC on /srv", "p": pattern})
+        payload = {"type": "block_actions", "actions": [{"action_id": "recur_useful", "value": value}]}
+        body = urlencode({"payload": json.dumps(payload)})
+        return httpx.post(served["base"] + "/api/slack/interactions", content=body, headers=signed(body))
+
+    r = press("Disk-Full")
+    assert r.status_code == 200 and r.json()["votes"] == [
+        {"pattern": "disk-full", "useful": True, "outcome": "recorded"}
+    ]
+    lines = [json.loads(line) for line in fb.read_text().splitlines()[before:]]
+    assert [(v["query"], v["pattern"], v["useful"]) for v in lines] == [("ENOSPC on /srv", "disk-full", True)]
+    misspelt = press("Disk-Fulll")
+    api = httpx.post(
+        served["base"] + "/api/feedback", json={"query": "ENOSPC on /srv", "pattern": "Disk-Fulll", "useful": True}
+    )
+    assert misspelt.status_code == api.status_code == 404 and misspelt.json() == api.json()
+    assert "no pattern with id 'disk-fulll' in the index (did you mean 'disk-full'?)" in misspelt.text
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -875,7 +903,7 @@ def test_a_long_paste_is_condensed_and_said_not_refused(served):
 def test_a_paste_over_the_limit_says_how_to_cut_it_down_as_the_api_does(served):
     """Found in a responder's review: a refused text said its limit and nothing to do; /recur says what the
     API and MCP's tools say (a paste past MAX_PASTE: one a Slack form within the 1 MiB body limit holds)."""
-    from recur.serve.models import MAX_PASTE
+    from recur.serve.bodies import MAX_PASTE
 
     reply = slash(served, "x" * (MAX_PASTE + 1)).json()
     assert reply["text"] == (

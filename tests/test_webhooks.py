@@ -339,7 +339,7 @@ def test_a_group_of_more_alerts_than_4_mib_of_real_ones_is_refused_before_parsin
     parsed whole: 13 s of the event loop (every request, /healthz too, waited) and 1.2 GB, for 100
     answers. Real alerts are 170 bytes or more, so 4 MiB holds at most ~25,000: more is refused at
     once, with the same 422 as any invalid body."""
-    from recur.serve.models import MAX_GROUP_ALERTS
+    from recur.serve.bodies import MAX_GROUP_ALERTS
 
     many = '{"version":"4","alerts":[' + ",".join(["{}"] * MAX_GROUP_ALERTS) + ',{"status":5}]}'
     r = httpx.post(fake_served + "/api/alertmanager", content=many, headers={"content-type": "application/json"})
@@ -386,7 +386,7 @@ DISK_ALERT = {
     "labels": {"alertname": "NodeFilesystemSpaceFillingUp", "instance": "db-1:9100"},
     "annotations": {"summary": "disk is 100% full on db-1, no space left on device"},
 }
-# a result's fields that belong to the alert's query, not to the pattern (recur.serve.models.PER_QUERY)
+# a result's fields that belong to the alert's query, not to the pattern (recur.serve.bodies.PER_QUERY)
 PER_QUERY = ("rank", "score", "confidence", "probability", "why", "scores", "look_alikes")
 
 

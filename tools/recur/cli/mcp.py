@@ -73,7 +73,15 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
         from recur.kb.loader import severity_keys
 
         severities = severity_keys(kb_dir)
-    server = build_server(holder_engine(holder), allow_writes=allow_writes, site_url=site_url, severities=severities)
+    # the answers say the staleness the holder's own check found (the look it logs), not a second walk of the KB
+    # made by the MCP side on a clock of its own, as under `recur serve`
+    server = build_server(
+        holder_engine(holder),
+        allow_writes=allow_writes,
+        site_url=site_url,
+        severities=severities,
+        stale_files=lambda: holder.kb_changed,
+    )
     writes = "record_incident enabled" if allow_writes else "read-only"
     click.echo(f"Recur MCP server on stdio ({writes}{pages}). Loading the model and index...", err=True)
     try:

@@ -5,7 +5,7 @@ whole, keys and URLs too, and the same paste ranked differently by surface (a Gr
 config-invalid-value first in --queries, third-party-api-outage in `recur suggest`; another, measured on the
 starter KB: third-party-api-outage at p 0.65 with tls-certificate-expired second in --queries, at p 0.98 with
 expired-api-credentials second in `recur suggest`; now both the latter). Plain Python, no pydantic:
-the retrieval layer reads it; recur.serve.models' Alert (the webhook's body) has the same fields, read here as
+the retrieval layer reads it; recur.serve.bodies' Alert (the webhook's body) has the same fields, read here as
 they are. The site's box reads it as this does (site_config/assets/recur-query.js: pastedAlerts)."""
 
 from __future__ import annotations

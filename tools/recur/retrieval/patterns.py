@@ -43,8 +43,10 @@ def given_pattern_id(value: str | None) -> str | None:
     return value.lower() if KEBAB.match(value.lower()) else value
 
 
-class ApiFailure(RecurError):
-    """A RecurError with the code the API's error shape gives it (``{"error": {code, message}}``)."""
+class LookupFailure(RecurError):
+    """A question about the patterns that cannot be answered as asked (a bad filter or limit, an unknown id): a
+    RecurError with the code the API's error shape gives it (``{"error": {code, message}}``), which the HTTP routes
+    and MCP's tools alike answer with (named for neither: it was ApiFailure, and MCP raises and reads it too)."""
 
     code = "invalid_request"
 
@@ -54,7 +56,7 @@ class ApiFailure(RecurError):
             self.code = code
 
 
-class PatternNotFound(ApiFailure):
+class PatternNotFound(LookupFailure):
     """No such pattern in the index; ``retired_path``: the KB file of a retired pattern of that id, which
     the index leaves out (a retired id was answered as if no file had it, a typo to look for); with
     ``known`` (the indexed ids), the ones it was probably meant to be: get_pattern {"id": "Disk-Ful"} said
@@ -118,12 +120,12 @@ def pattern_list(docs: dict, **filters) -> list[dict]:
     (case-insensitive, exact; a service or tag matches any of the pattern's)."""
     unknown = set(filters) - set(FILTERS)
     if unknown:
-        raise ApiFailure(f"unknown filter(s): {', '.join(sorted(unknown))} (use {', '.join(FILTERS)})")
+        raise LookupFailure(f"unknown filter(s): {', '.join(sorted(unknown))} (use {', '.join(FILTERS)})")
     # an empty filter (?category=, a script's unset variable) listed every pattern as that category's
     # (MCP's list_patterns drops a "" first: model clients fill optional arguments so; mcp_server._given)
     blank = [k for k in FILTERS if filters.get(k) is not None and not str(filters[k]).strip()]
     if blank:
-        raise ApiFailure(f"{blank[0]}: must not be empty (leave it out to list every pattern)")
+        raise LookupFailure(f"{blank[0]}: must not be empty (leave it out to list every pattern)")
     wanted = {k: str(v).strip().casefold() for k, v in filters.items() if v is not None}
 
     def keep(doc: dict) -> bool:
@@ -169,7 +171,7 @@ def pattern_markdown(kb_dir, docs: dict, pattern_id: str, gone: Retired | None =
         # fine: found in an MCP integrator's review); a file there but unreadable is the KB's to mend
         gone = not (Path(kb_dir) / doc["path"]).exists() and not (Path(kb_dir) / doc["path"]).is_symlink()
         todo = "rebuild the index (`recur index`)" if gone else "run `recur check` on the knowledge base"
-        raise ApiFailure(f"pattern {pattern_id!r}: {exc}; {todo}") from None
+        raise LookupFailure(f"pattern {pattern_id!r}: {exc}; {todo}") from None
 
 
 def site_page(site_url: str | None, relpath: str) -> str | None:
@@ -213,7 +215,7 @@ def past_incidents(engine, kb, *, pattern_id: str | None = None, answer=None, li
     patterns it matched with high or medium confidence), newest first. ``kb`` is read fresh by the
     caller, so an incident recorded a moment ago is there before the index is rebuilt."""
     if (pattern_id is None) == (answer is None):
-        raise ApiFailure("give pattern_id or text (one of them)")
+        raise LookupFailure("give pattern_id or text (one of them)")
     if pattern_id is not None:
         pattern_object(engine.docs, pattern_id, retired(engine.manifest))
         return {"pattern_id": pattern_id, "incidents": incidents_of(kb, [pattern_id], limit)}

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from recur import config
+from recur.serve.bodies import BODY_HINTS, BODY_TAKES, TOO_LARGE_HINTS
 from recur.serve.deps import ALERTMANAGER_MAX_BODY, SearchGate, Settings, errors, get_engine, share_of
 from recur.serve.guard import (
     CLIENT_GONE,
@@ -31,7 +32,6 @@ from recur.serve.guard import (
     error_body,
     install_error_handlers,
 )
-from recur.serve.models import BODY_HINTS, BODY_TAKES, TOO_LARGE_HINTS
 from recur.serve.runtime import EngineHolder
 
 JSON_PATHS = frozenset({"/api/suggest", "/api/alertmanager", "/api/feedback"})

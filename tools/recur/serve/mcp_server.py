@@ -33,6 +33,7 @@ from recur import config
 from recur.kb.records import draft_mark
 from recur.retrieval import patterns as pat
 from recur.retrieval.results import check_both, confidence_text, flat, match_line, percent, why_text
+from recur.serve.bodies import MAX_PASTE, MAX_TEXT, MAX_TOP, Count, PasteIn
 from recur.serve.deps import load_pauses
 from recur.serve.guard import (
     CLIENT_GONE,
@@ -45,7 +46,6 @@ from recur.serve.guard import (
     replaying,
     uncompressed,
 )
-from recur.serve.models import MAX_PASTE, MAX_TEXT, MAX_TOP, Count, PasteIn
 from recur.util import utf8
 from recur.util.errors import RecurError
 from recur.util.text import TEXT_SPACING, close_names, control_character, has_text
@@ -294,9 +294,10 @@ class Staleness:
     the server runs), looked at most every ``every`` seconds, as `recur serve` looks (retrieval.index's
     ``kb_changes``, ``shown_files``): every answer from the old index then carries ``stale`` and a line of
     text naming the files. Nothing said it, and an assistant read an edited pattern's old runbook as current
-    (found in an MCP integrator's review). ``files``: where another owner already looks (`recur serve`: its
-    EngineHolder's ``kb_changed``, from the check /healthz reports), the changed files it found, read instead
-    of a look of this server's own: under `recur serve` both walked and hashed the KB, each on its own clock."""
+    (found in an MCP integrator's review). ``files``: where another owner already looks (an EngineHolder's
+    ``kb_changed``: `recur serve`'s, from the check /healthz reports, and `recur mcp`'s, the check it logs), the
+    changed files it found, read instead of a look of this server's own: under either both walked and hashed the
+    KB, each on its own clock. Without it (a server built over a bare engine) this server looks itself."""
 
     SHOWN = 20  # file names in the structured ``stale``; the text names 5 (shown_files)
 
@@ -448,7 +449,8 @@ def build_server(
     ``path``, in the structured content and the text, as Slack links its titles. ``load_wait``: seconds a
     request waits for an engine that ``get_engine`` says is still loading (HTTP: it does not wait itself).
     ``stale_every``: at most how often the KB's files are compared with the index's (``Staleness``);
-    ``stale_files``: the changed files another owner finds (`recur serve`'s check), read instead.
+    ``stale_files``: the changed files another owner finds (`recur serve`'s and `recur mcp`'s EngineHolder
+    check), read instead.
     ``severities``: the framework's level keys (loader.severity_keys), named in record_incident's schema."""
     from recur import __version__
 
@@ -587,7 +589,7 @@ def _incident_pages(engine, doc: dict, site_url: str, where: IncidentPaths) -> l
     site URL."""
     try:
         paths = where.paths(engine, [i["id"] for i in doc["incidents"] if i.get("id")])
-    except pat.ApiFailure as exc:
+    except pat.LookupFailure as exc:
         if exc.code != "kb_unavailable":
             raise
         return doc["incidents"]
@@ -625,7 +627,7 @@ def server_kb(engine):
     try:
         return load_kb(engine.kb_dir)
     except RecurError as exc:
-        raise pat.ApiFailure(
+        raise pat.LookupFailure(
             f"the server cannot read its knowledge base: {exc}. This is the server's configuration (recur mcp "
             "--kb), not this call's arguments: tell the user, who runs the server",
             "kb_unavailable",
@@ -634,12 +636,12 @@ def server_kb(engine):
 
 def _past_incidents(get_engine: Callable, pattern_id, text, limit: int, site_url=None) -> tuple[dict, str]:
     if not 1 <= limit <= pat.MAX_INCIDENTS:
-        raise pat.ApiFailure(f"limit: must be between 1 and {pat.MAX_INCIDENTS}")
+        raise pat.LookupFailure(f"limit: must be between 1 and {pat.MAX_INCIDENTS}")
     if pattern_id is not None and text is not None and (_given(pattern_id) or _given(text)):
         # a model client fills the one it leaves out with "" (as _given): the other is the one meant
         pattern_id, text = _given(pattern_id), _given(text)
     if pattern_id is not None and text is not None:
-        raise pat.ApiFailure("give pattern_id or text (one of them)")
+        raise pat.LookupFailure("give pattern_id or text (one of them)")
     engine = get_engine()
     answer = None
     if text is not None and pattern_id is None:
@@ -717,7 +719,7 @@ def _report_tools(server: MCPServer, get_engine: Callable, site_url: str | None 
             from recur.util.dates import given_date
 
             if limit is not None and not 1 <= limit <= pat.MAX_INCIDENTS:
-                raise pat.ApiFailure(f"limit: must be between 1 and {pat.MAX_INCIDENTS}")
+                raise pat.LookupFailure(f"limit: must be between 1 and {pat.MAX_INCIDENTS}")
             # blank as left out, as _given: "" was today and " " was "not a date"
             # built for the owner: its recurring lists ranked among the owner's patterns, then cut (board_answer)
             b = report_board(server_kb(get_engine()), given_date(_given(as_of), "as_of"), owner=_given(owner))
@@ -1328,7 +1330,7 @@ def holder_engine(holder, wait: float = LOAD_WAIT) -> Callable:
     def get():
         if not holder.ready.wait(0 if holder.error else wait):
             if holder.error:
-                raise pat.ApiFailure(f"the search engine failed to load: {holder.error}", "engine_failed")
+                raise pat.LookupFailure(f"the search engine failed to load: {holder.error}", "engine_failed")
             raise ApiError(503, "not_ready", holder.not_ready())
         return holder.engine
 

@@ -475,8 +475,8 @@ def _answer(get_engine: Callable, text: str, how: How, site_url: str | None, obs
     for an engine still loading."""
     from pydantic import ValidationError
 
+    from recur.serve.bodies import PasteIn
     from recur.serve.guard import invalid_message
-    from recur.serve.models import PasteIn
 
     try:
         q = PasteIn(text=text, top=SHOWN)  # a long paste condensed, as `recur suggest` does, and said
@@ -594,8 +594,8 @@ def _votes(payload: dict) -> list[tuple]:
     """The 👍 / 👎 actions of a ``block_actions`` payload: (FeedbackIn body, whether its query was cut)."""
     from pydantic import ValidationError
 
+    from recur.serve.bodies import FeedbackIn
     from recur.serve.guard import invalid_message
-    from recur.serve.models import FeedbackIn
 
     actions = payload.get("actions") or []
     if not isinstance(actions, list):

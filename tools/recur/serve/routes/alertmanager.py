@@ -5,9 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Request
 
 from recur.retrieval.alerts import alert_query
-from recur.serve.deps import JSONResponse, errors, get_engine, get_metrics, get_slot, only_query
-from recur.serve.guard import ApiError
-from recur.serve.models import (
+from recur.serve.bodies import (
     MAX_TOP,
     WEBHOOK_BRIEF_TOP,
     WEBHOOK_VERSIONS,
@@ -18,6 +16,8 @@ from recur.serve.models import (
     not_searched,
     pattern_bodies,
 )
+from recur.serve.deps import JSONResponse, errors, get_engine, get_metrics, get_slot, only_query
+from recur.serve.guard import ApiError
 from recur.serve.security import require_read
 
 router = APIRouter(tags=["suggest"], dependencies=[Depends(require_read)])

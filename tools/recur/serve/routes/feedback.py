@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends
 
 from recur.ingest import feedback as feedback_mod
 from recur.retrieval import patterns as pat
+from recur.serve.bodies import FeedbackIn
 from recur.serve.deps import JSONResponse, Settings, errors, get_engine, get_settings, only_query
 from recur.serve.guard import ApiError
-from recur.serve.models import FeedbackIn
 from recur.serve.security import rate_limited, require_write
 from recur.util.errors import RecurError
 from recur.util.text import query_key

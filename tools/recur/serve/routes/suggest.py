@@ -6,8 +6,8 @@ import time
 
 from fastapi import APIRouter, Depends
 
+from recur.serve.bodies import SuggestIn
 from recur.serve.deps import JSONResponse, errors, get_engine, get_metrics, get_slot, only_query
-from recur.serve.models import SuggestIn
 from recur.serve.security import require_read
 
 router = APIRouter(tags=["suggest"], dependencies=[Depends(require_read)])

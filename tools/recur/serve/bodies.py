@@ -23,6 +23,7 @@ from recur import config
 
 # an alert's query, note and datasource problem are read in the retrieval layer, where every surface's pasted alert is
 from recur.retrieval.alerts import alert_note, datasource_problem, heartbeat
+from recur.retrieval.patterns import given_pattern_id
 from recur.retrieval.query import MAX_PASTE_CHARS, MAX_QUERY_CHARS
 from recur.util.text import INVISIBLE, has_text
 from recur.util.utf8 import clean
@@ -195,7 +196,10 @@ class FeedbackIn(RequestBody):
         description="The text the suggestion was made for (not blank).", json_schema_extra=NOT_BLANK
     )
     pattern: StrictStr = Field(
-        description=f"The pattern id that was suggested (not blank; at most {MAX_PATTERN_ID} characters).",
+        description=(
+            f"The pattern id that was suggested (not blank; at most {MAX_PATTERN_ID} characters), in any letter "
+            "case, as GET /api/patterns/{id} takes it: the vote is recorded with the pattern's own id."
+        ),
         json_schema_extra=NOT_BLANK,
     )
     useful: StrictBool = Field(description="true for 👍, false for 👎.")
@@ -224,7 +228,13 @@ class FeedbackIn(RequestBody):
     @field_validator("pattern")
     @classmethod
     def _check_pattern(cls, v):
-        return _text(v, "pattern", MAX_PATTERN_ID)
+        # read by GET /api/patterns/{id}'s and MCP's rule (patterns.given_pattern_id): a vote on "Disk-Full" was a
+        # 404 that route answers, and the feedback line, the voter's key and the answer now carry "disk-full";
+        # Slack's buttons build this body too
+        given = given_pattern_id(_text(v, "pattern", MAX_PATTERN_ID))
+        if not given:  # the resource URI's prefix alone ("recur://patterns/"): no id in it
+            raise ValueError("must not be empty")
+        return given
 
 
 class Alert(BaseModel):
