@@ -79,7 +79,7 @@ def record_once(path, query: str, pattern: str, useful: bool, key: str, **extra)
 
 def _entry(query: str, pattern: str, useful: bool, **extra) -> dict:
     # a line every reader would skip is never written; the API and Slack clean the text before it
-    # gets here (serve.models), so this is never their 503 feedback_unavailable
+    # gets here (serve.bodies), so this is never their 503 feedback_unavailable
     utf8.check(query, "query", escaped=True)
     utf8.check(pattern, "pattern", escaped=True)
     for name, value in (("query", query), ("pattern", pattern)):
