@@ -720,7 +720,10 @@ def _report_tools(server: MCPServer, get_engine: Callable, site_url: str | None 
                 raise pat.ApiFailure(f"limit: must be between 1 and {pat.MAX_INCIDENTS}")
             # blank as left out, as _given: "" was today and " " was "not a date"
             # built for the owner: its recurring lists ranked among the owner's patterns, then cut (board_answer)
-            b = report_board(server_kb(get_engine()), given_date(_given(as_of), "as_of"), owner=_given(owner))
+            kb = server_kb(get_engine())
+            # left out: RECUR_TODAY when set, as `recur report` without --as-of (the clock's day was the board's)
+            day = config.today() if _given(as_of) is None else given_date(as_of, "as_of")
+            b = report_board(kb, day, owner=_given(owner))
             return board_answer(b, owner=_given(owner), limit=limit, paged=lambda rows: with_urls(rows, site_url))
 
         return run_tool(work)
@@ -781,7 +784,6 @@ def _record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: 
     from recur.ingest.importer import candidates_of
     from recur.ingest.pasted_log import recorded_description
     from recur.kb import incident_record as ir
-    from recur.util.dates import given_date
 
     title, description = given["title"], given["description"]
     _intact(("description",), title=title, description=description, flags=given["flags"])
@@ -796,7 +798,7 @@ def _record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: 
     new = ir.NewIncident(
         title=title,
         severity=given["severity"],
-        date=given_date(None, "date"),
+        date=config.today(),  # RECUR_TODAY when set, as `recur incident new` dates a record given no --date
         **recorded.fields(),
         flags=tuple(given["flags"]),
         patterns=tuple(patterns),
