@@ -298,9 +298,9 @@ def new_incident(
         severity=severity,
         date=date or config.today(),
         description=summary or "",
-        services=tuple(services),
-        flags=tuple(flags),
-        patterns=tuple(patterns),
+        services=tuple(services or ()),
+        flags=tuple(flags or ()),
+        patterns=tuple(patterns or ()),
         iid=(id or "").strip() or None,
         duration_minutes=duration_minutes,
     )
