@@ -434,18 +434,17 @@ def incident(kb_dir, iid, title, date, severity, patterns, services, duration, s
         summary=summary,
         flags=flags,
     )
-    path, text = scaffold.incident_file(kb, id=iid, **fields)
-    if (iid or "").strip():  # an id asked for is never replaced: create() refuses a taken one
-        _finish(kb_dir, path, text)
+    record, text_of = scaffold.new_incident(kb, id=iid, **fields)
+    path = kb.root / "incidents" / str(record.date.year) / f"{record.iid}.md"
+    if not record.numbered:  # an id asked for is never replaced: create() refuses a taken one
+        _finish(kb_dir, path, text_of(record.iid))
         return
     from recur.kb.incident_record import write_new_record
 
     # the next free number, which another writer (a second `recur new incident`, `incident new`, an
     # MCP call) may take first: then the one after it, as `recur incident new` does
-    _, path = write_new_record(
-        kb, int(path.parent.name), path.stem, lambda new_id: scaffold.incident_file(kb, id=new_id, **fields)[1], True
-    )
-    _finish(kb_dir, path, text, written=True)
+    _, path = write_new_record(kb, record.date.year, record.iid, text_of, numbered=True)
+    _finish(kb_dir, path, text_of(path.stem), written=True)
 
 
 def _path_id_taken(kb, pid: str) -> bool:

@@ -9,7 +9,7 @@ import datetime as dt
 import re
 import shlex
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from recur.kb.record_edit import add_to_flow_list
@@ -514,9 +514,10 @@ def _draft_mark_of(kb, pid: str) -> str:
     return "" if p is None else draft_mark({"import_draft": p.import_draft, "draft": p.status == "draft"})
 
 
-@dataclass
+@dataclass(frozen=True)
 class NewIncident:
-    """What ``recur incident new`` (and any other surface that records one) is given."""
+    """What ``recur incident new`` (and any other surface that records one) is given. Frozen: what is
+    checked and written is a new value (``checked_incident``), never this one changed under its caller."""
 
     title: str
     severity: str
@@ -699,41 +700,138 @@ def record_incident(
     ids_listed_by: str | None = None,
     suggest: Callable[[], tuple[list, list]] | None = None,
 ):
-    """Validate ``new`` against ``kb`` and write its record atomically; returns (id, path, review).
+    """Check ``new`` against ``kb`` (``checked_incident``) and write its record (``write_incident``);
+    returns (id, path, review). ``patterns_field``: what an unknown pattern id's error calls the list (the
+    caller's own name); ``ids_listed_by``: a program's caller, and what lists the ids for it
+    (loader.require_patterns). ``suggest``: as ``write_incident`` takes it."""
+    checked = checked_incident(kb, new, Asked(patterns=patterns_field, listed_by=ids_listed_by))
+    return write_incident(kb, checked, suggest=suggest)
 
-    Nothing is written when a field is wrong (unknown severity or pattern, a bad or taken id).
-    ``patterns_field``: what an unknown pattern id's error calls the list (the caller's own name);
-    ``ids_listed_by``: a program's caller, and what lists the ids for it (loader.require_patterns).
-    ``suggest()``, called once the record is written, gives (pattern ids to link too, the ranked
-    suggestions as ``importer.candidates_of`` gives them): the record is then rewritten with them
-    (``_with_suggestions``). Written first because the suggestions load a model and maybe build an index
-    (seconds, more on a first run): a terminal closed or a process killed meanwhile must not lose the
-    incident being recorded mid-incident. Whatever becomes of ``suggest``, the record stays written."""
-    from recur.kb.loader import require_patterns, review_defaults
 
-    # a pasted terminal line's colour codes are not its text: the record, the board and the site show
-    # it; one-line fields lose every control character (`recur report` would print it to a terminal)
-    title, description = one_line(new.title), without_controls(new.description or "").strip()
-    if not has_text(title):  # U+200B alone was a record titled with nothing to read
-        raise RecurError("title: is empty" + _only_invisible(title))
+@dataclass(frozen=True)
+class CheckedIncident(NewIncident):
+    """A new incident as its record is written (``checked_incident`` makes it): title, description, log,
+    services and flags cleaned, the severity the framework's key, dates in range, pattern ids known, ``iid``
+    valid and free. ``numbered``: ``iid`` is the next free number, not one asked for, so it moves on when
+    another writer takes it first (``write_new_record``). A record already written is compared with this
+    (``recorded_today``, ``retried``): with the fields as written, not a copy of the cleaning that may drift."""
+
+    numbered: bool = False
+
+
+@dataclass(frozen=True)
+class Asked:
+    """How a surface that records an incident reads what it was given and names it in its errors: `recur
+    incident new` and MCP's record_incident by this one (``patterns``: what the caller calls the list;
+    ``listed_by``: a program's caller, and what lists the ids for it); `recur new incident` by its flags
+    (scaffold.BY_FLAGS). The checks and the cleaning are ``checked_incident``'s, the same for each."""
+
+    date: str = "date"
+    patterns: str = "--pattern"
+    listed_by: str | None = None
+
+    def title(self, given: str) -> str:
+        """The title as written (one line), refused when nothing of it is text."""
+        # a pasted terminal line's colour codes are not its text: the record, the board and the site show
+        # it; one-line fields lose every control character (`recur report` would print it to a terminal)
+        title = one_line(given)
+        if not has_text(title):  # U+200B alone was a record titled with nothing to read
+            raise RecurError("title: is empty" + _only_invisible(title))
+        return title
+
+    def severity(self, kb, given: str) -> str:
+        return framework_severity(kb, given)
+
+    def known(self, kb, ids) -> tuple:
+        """The pattern ids to link, each one a pattern of ``kb``."""
+        from recur.kb.loader import require_patterns
+
+        require_patterns(kb, ids, self.patterns, listed_by=self.listed_by)
+        return tuple(ids)
+
+    def free(self, kb, iid: str) -> None:
+        if iid in kb.incident_files:
+            raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
+
+
+RECORDED = Asked()  # `recur incident new`'s names, and MCP's but for its list of patterns (record_incident)
+
+
+def checked_incident(kb, given: NewIncident, asked: Asked = RECORDED) -> CheckedIncident:
+    """``given`` cleaned as its record is written and checked against ``kb``: the one step before a new record
+    is written, by `recur incident new`, MCP's record_incident and `recur new incident` (each names the
+    fields its own way: ``asked``). Nothing is written here; the first field that is wrong (unknown
+    severity or pattern, a date out of range, a bad or taken id, a title too long) is a RecurError."""
+    title = asked.title(given.title)
     require_title_length(title)
-    new = replace(new, title=title, description=description if has_text(description) else "")
-    new = replace(new, log=without_controls(new.log or "").strip())
-    new = replace(new, severity=framework_severity(kb, new.severity))
-    for what, day in (("date", new.date), ("review due", new.review_due)):
+    description = without_controls(given.description or "").strip()
+    for what, day in ((asked.date, given.date), ("review due", given.review_due)):
         if day is not None:
             require_in_range(day, what)
-    require_patterns(kb, new.patterns, patterns_field, listed_by=ids_listed_by)
-    iid = require_id(new.iid or next_id(kb, new.date.year))
-    if iid in kb.incident_files:
-        raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
+    severity = asked.severity(kb, given.severity)
+    patterns = asked.known(kb, given.patterns)
+    iid = require_id(given.iid or next_id(kb, given.date.year))
+    asked.free(kb, iid)
+    return CheckedIncident(
+        **{f.name: getattr(given, f.name) for f in fields(NewIncident)}
+        | {
+            "title": title,
+            "severity": severity,
+            "description": description if has_text(description) else "",
+            "log": without_controls(given.log or "").strip(),
+            # an empty --service "$SVC" (an unset variable in a script) wrote services: [""], a record
+            # check rejects and the report leaves out: dropped, as empty flags are
+            "services": one_lines(given.services),
+            "flags": one_lines(given.flags),  # U+200B alone: no flag, as an empty one
+            "patterns": patterns,
+            "iid": iid,
+            "numbered": not given.iid,
+        }
+    )
+
+
+def one_lines(items) -> tuple:
+    """The items given, each one line of text (``one_line``), empty ones and ones of only invisible characters
+    (``has_text``) left out: a new record's services and flags, and `recur new pattern`'s lists."""
+    return tuple(t for t in map(one_line, items or ()) if has_text(t))
+
+
+def write_incident(kb, new: CheckedIncident, *, suggest: Callable[[], tuple[list, list]] | None = None):
+    """Write the record of ``new`` atomically, its review level and due date from the severity framework
+    unless given; returns (id, path, review). ``suggest()``, called once the record is written, gives
+    (pattern ids to link too, the ranked suggestions as ``importer.candidates_of`` gives them): the record
+    is then rewritten with them (``_with_suggestions``). Written first because the suggestions load a model
+    and maybe build an index (seconds, more on a first run): a terminal closed or a process killed meanwhile
+    must not lose the incident being recorded mid-incident. Whatever becomes of ``suggest``, the record
+    stays written."""
+    from recur.kb.loader import review_defaults
+
     given = {k: v for k, v in (("level", new.review_level), ("due", new.review_due)) if v}
     review = review_defaults(kb, new.severity, new.date, given)
-    _readable(_new_text(new, iid, review))
-    iid, path = write_new_record(kb, new.date.year, iid, lambda i: _new_text(new, i, review), numbered=not new.iid)
+    _readable(_new_text(new, new.iid, review))
+    iid, path = write_new_record(kb, new.date.year, new.iid, lambda i: _new_text(new, i, review), new.numbered)
     if suggest is not None:
         _with_suggestions(kb, new, (iid, path, review), suggest)
     return iid, path, review
+
+
+def recorded_today(kb, new: CheckedIncident):
+    """The incident recorded on ``new``'s date with its title (case aside) and Summary as ``new``'s record
+    has them, or None: a client whose call timed out after the write retries it (MCP's record_incident),
+    and each call wrote a record."""
+    title, summary = caseless(new.title), new.description or new.title  # the Summary _new_text writes
+    for inc in kb.incidents.values():
+        if inc.date == new.date and caseless(one_line(inc.title)) == title and (inc.summary or "").strip() == summary:
+            return inc
+    return None
+
+
+def retried(new: CheckedIncident, inc) -> bool:
+    """Whether ``new`` is what ``inc`` (``recorded_today``'s) recorded, field for field: a retried call."""
+    # the record's flags are Flag objects (text, status, note): compared by text, a retried call with flags was
+    # never a retry (a string is no Flag) and each retry wrote another record (found in review)
+    recorded = [getattr(f, "text", f) for f in inc.flags]
+    return new.severity == inc.severity and set(new.patterns) == set(inc.patterns) and list(new.flags) == recorded
 
 
 # The most characters a title recorded by `recur incident new`, `recur new incident` or MCP's record_incident may
@@ -780,7 +878,7 @@ def severity_help(levels: list[str]) -> str:
     )
 
 
-def _with_suggestions(kb, new: NewIncident, written: tuple, suggest: Callable[[], tuple[list, list]]) -> None:
+def _with_suggestions(kb, new: CheckedIncident, written: tuple, suggest: Callable[[], tuple[list, list]]) -> None:
     """The record just written (``written``: id, path, review) rewritten with ``suggest()``'s links and its
     ``candidates:`` (``stored_candidates``), atomically, under the record's lock; without the candidates if
     they alone would make it too large for the KB to read. A record edited meanwhile (a `recur incident
@@ -806,20 +904,18 @@ def _with_suggestions(kb, new: NewIncident, written: tuple, suggest: Callable[[]
         link_patterns(kb, iid, [p for p in linked.patterns if p not in new.patterns])
 
 
-def _new_text(new: NewIncident, iid: str, review, candidates=()) -> str:
-    """The record ``record_incident`` writes for ``new`` (its title and description cleaned already)."""
+def _new_text(new: CheckedIncident, iid: str, review, candidates=()) -> str:
+    """The record ``write_incident`` writes for ``new`` (cleaned already: ``checked_incident``)."""
     return incident_text(
         iid=iid,
         title=new.title,
         date=new.date,
         severity=new.severity,
-        # an empty --service "$SVC" (an unset variable in a script) wrote services: [""], a record
-        # check rejects and the report leaves out: dropped, as empty flags are
-        services=list(dict.fromkeys(s for s in map(one_line, new.services) if has_text(s))),
+        services=list(dict.fromkeys(new.services)),
         patterns=list(dict.fromkeys(new.patterns)),
         duration_minutes=new.duration_minutes,
         review=review,
-        flags=[f for f in map(one_line, new.flags) if has_text(f)],  # U+200B alone: no flag, as an empty one
+        flags=list(new.flags),
         # the Summary is the title, as with none
         sections={"Summary": new.description or new.title, **({"Log": new.log} if new.log else {})},
         extra={"candidates": list(candidates)} if candidates else None,

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from recur import config
 from recur.kb import placeholders, schema
 from recur.kb.check import replacement_of, unknown_pattern, unknown_step
-from recur.kb.incident_record import incident_text, next_id, require_id, require_title_length
+from recur.kb.incident_record import Asked, CheckedIncident, NewIncident, checked_incident, incident_text, one_lines
 from recur.kb.records import KB
 from recur.kb.writer import Bullets, Numbered, Raw, flow_list, id_list, pattern_markdown, plain, q, section_text
-from recur.util.dates import require_in_range
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
 from recur.util.text import close_names, has_text, one_line, without_controls
@@ -136,7 +136,7 @@ def step_problem(kb: KB, pid: str, earlier=()) -> str | None:
 def _clean(items) -> list:
     """The items given, each one line of text (``one_line``: as `recur incident new` writes them),
     empty ones left out, and ones of only invisible characters (``has_text``: U+200B alone was a symptom)."""
-    return [t for t in map(one_line, items or ()) if has_text(t)]
+    return list(one_lines(items))
 
 
 def _line(value, flag: str, what: str) -> str:
@@ -247,7 +247,36 @@ def _pattern_body(status: str, summary, steps, evidence, root_cause) -> tuple[li
     return hints, sections
 
 
-def incident_file(
+class _ByFlags(Asked):
+    """`recur new incident`'s own reading of what it was given, in the one check of a new record
+    (incident_record.checked_incident), named by its flags: a value required by name, a severity key
+    as written (any text while the KB has no severity framework), pattern ids kebab-case, and an id
+    taken by a record with errors too."""
+
+    def title(self, given: str) -> str:
+        return _line(given, "--title", "a title")
+
+    def severity(self, kb: KB, given: str) -> str:
+        return _severity(kb, _need(given, "--severity", "a severity"))
+
+    def known(self, kb: KB, ids) -> list:
+        return _known(kb, _clean(ids), "--pattern")
+
+    def free(self, kb: KB, iid: str) -> None:
+        if iid in kb.incident_files or iid in kb.incidents:
+            raise RecurError(f"--id: incident {iid!r} already exists")
+
+
+BY_FLAGS = _ByFlags(date="--date")
+
+
+def incident_file(kb: KB, **given) -> tuple[Path, str]:
+    """(path, text) of a new record: ``new_incident``'s, for the id it chose."""
+    new, text_of = new_incident(kb, **given)
+    return kb.root / "incidents" / str(new.date.year) / f"{new.iid}.md", text_of(new.iid)
+
+
+def new_incident(
     kb: KB,
     *,
     id: str | None,
@@ -259,33 +288,39 @@ def incident_file(
     duration_minutes: int | None = None,
     summary: str | None = None,
     flags=(),
-) -> tuple[Path, str]:
-    title = _line(title, "--title", "a title")
-    require_title_length(title)  # as `recur incident new` and MCP refuse it: a 300-character one was written
-    date = require_in_range(date or config.today(), "--date")
-    severity = _severity(kb, _need(severity, "--severity", "a severity"))
-    iid = require_id((id or "").strip() or next_id(kb, date.year))  # as `incident new` and `import` check it
-    if iid in kb.incident_files or iid in kb.incidents:
-        raise RecurError(f"--id: incident {iid!r} already exists")
-    patterns = _known(kb, _clean(patterns), "--pattern")
-    said = without_controls(summary or "").strip()
+) -> tuple[CheckedIncident, Callable[[str], str]]:
+    """A new record checked and cleaned as `recur incident new` and MCP's record_incident check theirs
+    (incident_record.checked_incident: the same step, named by this command's flags), and its text for an
+    id (the one checked, or the next free one when another writer took it: ``numbered``), with TODO
+    sections to fill in and no review (the framework's, when read)."""
+    given = NewIncident(
+        title=title,
+        severity=severity,
+        date=date or config.today(),
+        description=summary or "",
+        services=tuple(services or ()),
+        flags=tuple(flags or ()),
+        patterns=tuple(patterns or ()),
+        iid=(id or "").strip() or None,
+        duration_minutes=duration_minutes,
+    )
+    new = checked_incident(kb, given, BY_FLAGS)
     sections = {
-        "Summary": said if has_text(said) else placeholders.INCIDENT_SUMMARY,
+        "Summary": new.description or placeholders.INCIDENT_SUMMARY,
         "Timeline": "<!-- - HH:MM first signal / - HH:MM mitigated -->",
         "Decisions": "<!-- What was decided during the response, and why. -->",
     }
-    text = incident_text(
+    return new, lambda iid: incident_text(
         iid=iid,
-        title=title,
-        date=date,
-        severity=severity,
-        services=_clean(services),
-        patterns=patterns,
-        duration_minutes=duration_minutes,
-        flags=_clean(flags),
+        title=new.title,
+        date=new.date,
+        severity=new.severity,
+        services=list(new.services),
+        patterns=list(new.patterns),
+        duration_minutes=new.duration_minutes,
+        flags=list(new.flags),
         sections=sections,
     )
-    return kb.root / "incidents" / str(date.year) / f"{iid}.md", text
 
 
 def path_file(
@@ -340,6 +375,7 @@ __all__ = [
     "slugify",
     "pattern_file",
     "incident_file",
+    "new_incident",
     "path_file",
     "free_path_id",
     "parse_step",

@@ -722,7 +722,10 @@ def _report_tools(server: MCPServer, get_engine: Callable, site_url: str | None 
                 raise pat.LookupFailure(f"limit: must be between 1 and {pat.MAX_INCIDENTS}")
             # blank as left out, as _given: "" was today and " " was "not a date"
             # built for the owner: its recurring lists ranked among the owner's patterns, then cut (board_answer)
-            b = report_board(server_kb(get_engine()), given_date(_given(as_of), "as_of"), owner=_given(owner))
+            kb = server_kb(get_engine())
+            # left out: RECUR_TODAY when set, as `recur report` without --as-of (the clock's day was the board's)
+            day = config.today() if _given(as_of) is None else given_date(as_of, "as_of")
+            b = report_board(kb, day, owner=_given(owner))
             return board_answer(b, owner=_given(owner), limit=limit, paged=lambda rows: with_urls(rows, site_url))
 
         return run_tool(work)
@@ -782,9 +785,7 @@ def _record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: 
     """record_incident's work: (structured, text)."""
     from recur.ingest.importer import candidates_of
     from recur.ingest.pasted_log import recorded_description
-    from recur.kb.incident_record import NewIncident, priority_note, suggestion_query
-    from recur.kb.incident_record import record_incident as write
-    from recur.util.dates import given_date
+    from recur.kb import incident_record as ir
 
     title, description = given["title"], given["description"]
     _intact(("description",), title=title, description=description, flags=given["flags"])
@@ -796,10 +797,10 @@ def _record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: 
     # a long pasted log cut down as `recur incident new -d -` cuts it (its Summary and ## Log), said in
     # the answer; written whole, a 6,000-line paste made a 725 KB record (found in review)
     recorded = recorded_description(description)
-    new = NewIncident(
+    new = ir.NewIncident(
         title=title,
         severity=given["severity"],
-        date=given_date(None, "date"),
+        date=config.today(),  # RECUR_TODAY when set, as `recur incident new` dates a record given no --date
         **recorded.fields(),
         flags=tuple(given["flags"]),
         patterns=tuple(patterns),
@@ -807,7 +808,7 @@ def _record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: 
     found = []  # (the suggestions, as candidates), made once the record is written: stored in it
 
     def suggest() -> tuple[list, list]:
-        answer = engine.answer(suggestion_query(title, description), top=3, exclude=set(patterns))
+        answer = engine.answer(ir.suggestion_query(title, description), top=3, exclude=set(patterns))
         found.append((answer, candidates_of(answer.results, kb.import_drafts())))
         return [], found[0][1]
 
@@ -815,14 +816,16 @@ def _record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: 
     # two identical calls at once (a retry while the first still ran) both found nothing and both wrote
     with _writing(engine.kb_dir):
         kb = server_kb(engine)
-        same = None if allow_duplicate else _recorded_today(kb, new)
+        # as it is written: a retry is found by the fields the record has, cleaned by the step that writes them
+        checked = ir.checked_incident(kb, new, ir.Asked(patterns="patterns", listed_by="list_patterns"))
+        same = None if allow_duplicate else ir.recorded_today(kb, checked)
         _still_wanted()
-        if same is not None and _retried(kb, new, same):  # its first call's answer lost: that record, not a second
+        if same is not None and ir.retried(checked, same):  # its first call's answer lost: that record, not a second
             suggest()
             return _already(kb, new, same, found[0], recorded)
-        written = write(kb, new, patterns_field="patterns", ids_listed_by="list_patterns", suggest=suggest)
+        written = ir.write_incident(kb, checked, suggest=suggest)
     out, text = _recorded(kb, new, written, found[0], recorded)
-    if said := priority_note(kb, new.severity, "severity"):  # P1 recorded as sev1: said, as the CLI says it
+    if said := ir.priority_note(kb, new.severity, "severity"):  # P1 recorded as sev1: said, as the CLI says it
         out["severity_note"] = said
         first, *rest = text.split("\n")
         text = "\n".join([first, f"Note: {said}.", *rest])
@@ -854,35 +857,6 @@ def _still_wanted() -> None:
     gone = CLIENT_GONE.get()
     if gone is not None and gone():
         raise ClientGone("the client cancelled the call or closed its connection; nothing written")
-
-
-def _recorded_today(kb, new):
-    """The incident recorded on ``new``'s date with its title and Summary (as record_incident would write
-    them), or None: a client whose call timed out after the write retries it, and each call wrote a record."""
-    from recur.util.text import caseless, one_line, without_controls
-
-    title = caseless(one_line(new.title))
-    summary = without_controls(new.description or "").strip() or one_line(new.title)
-    for inc in kb.incidents.values():
-        if inc.date == new.date and caseless(one_line(inc.title)) == title and (inc.summary or "").strip() == summary:
-            return inc
-    return None
-
-
-def _retried(kb, new, inc) -> bool:
-    """Whether ``new`` is what ``inc`` recorded, argument for argument: a retried call."""
-    from recur.kb.incident_record import framework_severity
-    from recur.util.text import one_line
-
-    try:
-        severity = framework_severity(kb, new.severity)
-    except RecurError:
-        return False  # refused when written, as any call with it
-    flags = [f for f in map(one_line, new.flags) if has_text(f)]
-    # the record's flags are Flag objects (text, status, note): compared by text, a retried call with flags was
-    # never a retry (a string is no Flag) and each retry wrote another record (found in review)
-    recorded = [getattr(f, "text", f) for f in inc.flags]
-    return severity == inc.severity and set(new.patterns) == set(inc.patterns) and flags == recorded
 
 
 def _already(kb, new, inc, suggested: tuple, recorded) -> tuple[dict, str]:

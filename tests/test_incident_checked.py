@@ -1,0 +1,69 @@
+"""One step cleans and checks a new incident record (incident_record.checked_incident) for `recur incident new`,
+MCP's record_incident and `recur new incident`, and MCP's retry detection compares a record with its result.
+Found in review: each surface had its own copy of the cleaning and checks, and the retry detection a third copy,
+so a change to one could silently make the others write or compare something else."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from kbfactory import small_kb
+
+from recur.kb import scaffold
+from recur.kb.incident_record import NewIncident, checked_incident, recorded_today, retried, write_incident
+from recur.kb.loader import load_kb
+
+DAY = dt.date(2026, 5, 2)
+# a pasted terminal line (colour codes, a tab), services and flags with blanks and a zero-width space alone
+GIVEN = NewIncident(
+    title="\x1b[31mCheckout\x1b[0m  hangs\t",
+    severity="sev2",
+    date=DAY,
+    description="  pods \x07down\n",
+    services=("checkout", " ", "\u200b", "pay\x1b[1mments"),
+    flags=("why \x00 now", "", "\u200b"),
+    patterns=("disk-full",),
+)
+
+
+def _front(text: str) -> list[str]:
+    return [line for line in text.split("---")[1].splitlines() if line.split(":")[0] in {"title", "services", "flags"}]
+
+
+def test_recur_new_incident_and_recur_incident_new_write_the_same_cleaned_fields(tmp_path):
+    kb_dir = small_kb(tmp_path / "kb")
+    kb = load_kb(kb_dir)
+    _, scaffolded = scaffold.incident_file(
+        kb,
+        id=None,
+        title=GIVEN.title,
+        date=DAY,
+        severity="sev2",
+        patterns=GIVEN.patterns,
+        services=GIVEN.services,
+        summary=GIVEN.description,
+        flags=GIVEN.flags,
+    )
+    _, path, _ = write_incident(kb, checked_incident(kb, GIVEN))
+    recorded = path.read_text(encoding="utf-8")
+    assert _front(scaffolded) == _front(recorded)
+    assert (
+        'title: "Checkout hangs"' in recorded
+        and 'services: ["checkout", "payments"]' in recorded
+        and '  - "why now"' in recorded
+    )
+    assert "pods down" in scaffolded and "pods down" in recorded
+
+
+def test_a_record_is_found_again_by_the_same_call_and_not_by_another(tmp_path):
+    kb_dir = small_kb(tmp_path / "kb")
+    first = checked_incident(load_kb(kb_dir), GIVEN)
+    iid, _, _ = write_incident(load_kb(kb_dir), first)
+    kb = load_kb(kb_dir)
+    again = checked_incident(kb, replace(GIVEN, title="checkout HANGS", severity="SEV2"))
+    found = recorded_today(kb, again)
+    assert found is not None and found.id == iid and retried(again, found)
+    other = checked_incident(kb, replace(GIVEN, flags=("why now", "and how")))
+    assert recorded_today(kb, other).id == iid and not retried(other, recorded_today(kb, other))
+    assert recorded_today(kb, checked_incident(kb, replace(GIVEN, date=DAY + dt.timedelta(days=1)))) is None
