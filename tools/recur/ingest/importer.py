@@ -635,9 +635,14 @@ def _refuse_data_export(file, text: str) -> None:
         except ValueError:
             pass
     if kind:
+        # and where its rows, most often a tracker's action items, can go instead: the refusal gave no way forward
         raise RecurError(
             f"{file}: is a {kind} export (an issue tracker's or a spreadsheet's data), not a postmortem; "
-            "export the postmortem itself as Markdown or text and import that; nothing imported"
+            "export the postmortem itself as Markdown or text and import that. Its rows, if they are the "
+            "postmortem's action items, become follow-ups when pasted into the postmortem as a Markdown table "
+            "under '## Action items' (a Jira export's Summary, Issue key, Assignee, Due Date and Status columns are read), "
+            "or are added to an incident already recorded one by one: recur incident follow-up ID --add TITLE "
+            "[--owner O] [--due DATE] [--ticket T]; nothing imported"
         )
 
 

@@ -60,6 +60,44 @@ _EMOJI_CHAR = "[\u2139\u2190-\u21ff\u2300-\u27bf\u2b00-\u2bff\U0001f000-\U0001fa
 _EMOJI_MARKS = "[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]*"
 EMOJI = f"{_EMOJI_CHAR}{_EMOJI_MARKS}(?:\u200d{_EMOJI_CHAR}{_EMOJI_MARKS})*"
 LEADING_ICON = re.compile(rf"^([ \t]*){EMOJI}(?:[ \t]+|$)")
+
+# An emoji written as GitHub's, Slack's and Confluence's Markdown export write it, a shortcode: ":white_check_mark:
+# Done", ":red_circle: Critical". Its name is word characters, so the readers that pass an emoji before a status
+# or a level (a non-word character) stopped at it: a done item was recorded open (then overdue), ":x: Won't do"
+# open, a completed review pending, a severity left for triage. A name has a letter ("12:30:45" has none), stands
+# alone ("re:fix:" is no shortcode) and is short: bounded, a colon before a long run of letters is tried in linear time.
+SHORTCODE = re.compile(r"(?<![\w:]):(?=[a-z0-9_+-]{0,39}[a-z])([a-z0-9_+-]{1,40}):(?![\w:])")
+# the shortcodes that say a status or a level, as the emoji the readers know: the rest are decoration
+# (":mag: Summary"), taken off where an emoji is (pm_text.clean_title, without_lead_emoji)
+SHORTCODE_EMOJI = {
+    **dict.fromkeys(("white_check_mark", "heavy_check_mark", "check", "check_mark"), "✅"),
+    **dict.fromkeys(("ballot_box_with_check", "check_box_with_check"), "☑️"),
+    **dict.fromkeys(("x", "heavy_multiplication_x", "negative_squared_cross_mark", "cross_mark"), "❌"),
+    **dict.fromkeys(("white_large_square", "white_square_button", "black_square_button"), "⬜"),
+    **dict.fromkeys(("red_circle", "large_red_circle"), "🔴"),
+    **dict.fromkeys(("yellow_circle", "large_yellow_circle"), "🟡"),
+    **dict.fromkeys(("green_circle", "large_green_circle"), "🟢"),
+    **dict.fromkeys(("orange_circle", "large_orange_circle"), "🟠"),
+    **dict.fromkeys(("blue_circle", "large_blue_circle"), "🔵"),
+    **dict.fromkeys(("white_circle", "large_white_circle"), "⚪"),
+    **dict.fromkeys(("black_circle", "large_black_circle"), "⚫"),
+    "warning": "⚠️",
+    "no_entry": "⛔",
+    "no_entry_sign": "🚫",
+    "stop_sign": "🛑",
+    "construction": "🚧",
+    "hourglass": "⌛",
+    "hourglass_flowing_sand": "⏳",
+}
+
+
+def emoji_shortcodes(text: str) -> str:
+    """``text`` with each status or level shortcode (SHORTCODE_EMOJI) written as its emoji; others as they are."""
+    if ":" not in text:
+        return text
+    return SHORTCODE.sub(lambda m: SHORTCODE_EMOJI.get(m.group(1), m.group(0)), text)
+
+
 _ASIDE_OPEN = re.compile(r"^[ \t]*<aside\b[^>]*>[ \t]*", re.I)
 
 

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from recur.ingest.pm_markup import drop_html_comments
+from recur.ingest.pm_markup import SHORTCODE, drop_html_comments, emoji_shortcodes
 from recur.util.dates import MONTH_NAMES, slash_readings
 
 # the month names of recur.util.dates: the date readers here and action_items' (a due date, a Notion date
@@ -397,19 +397,75 @@ def _trail_symbols(text: str) -> int:
     return len(text) if kept or not any(unicodedata.category(c) in ("So", "Co") for c in tail) else n
 
 
-def clean_title(text: str | None) -> str | None:
+# shortcodes (pm_markup.SHORTCODE) before a title's first word or after its last: decoration, as an emoji there
+_LEAD_SHORTCODES = re.compile(rf"^(?:\s*{SHORTCODE.pattern})+\s*")
+# (a match starts after a non-space only: tried at each space of a long run, it took time growing with its square)
+_TRAIL_SHORTCODES = re.compile(rf"(?<!\s)(?:\s*{SHORTCODE.pattern})+\s*$")
+
+
+def without_lead_emoji(text: str) -> str:
+    """``text`` stripped, without the emoji, symbols and shortcodes before its first word ("🔴 Critical",
+    ":red_circle: Critical": "Critical")."""
+    t = text.strip()
+    while True:
+        t = _LEAD_SHORTCODES.sub("", t[_lead_symbols(t) :])
+        if not t or not (t[0].isspace() or unicodedata.category(t[0]) in _SYMBOL_CATEGORIES):
+            return t
+
+
+# Confluence's page title, "SPACE : Page name": its Markdown export heads the page so, and the space's name stayed
+# in the title (the HTML export's is taken off, pm_markup). Taken off when the page name opens with its date, as a
+# postmortem page is named ("Payments : 2026-11-27 Redis failover"), or when the page is known a Confluence one
+# (``space``: its "Created by … last modified" byline); "Checkout : payment retries doubled" alone is a title.
+_SPACE_PREFIX = re.compile(r"^[^:\n]{1,60}? : (?=\S)")
+_DATED_PAGE = re.compile(r"\d{4}-\d{2}-\d{2}\s")
+# a page name's leading date, "2026-11-27 Redis failover caused session loss": the incident's date, read as such
+# elsewhere, no word of its title (as "2026-03-10 Postmortem - X" loses it with its prefix, TITLE_PREFIX)
+_DATE_LEAD = re.compile(r"^\d{4}-\d{2}-\d{2}(?:\s*[:—–]\s*|\s+-{1,2}\s+|\s+)(?=\S)")
+# the incident's number a title's prefix or suffix gives ("X Postmortem (incident #2291)", "Incident INC-7781: X"),
+# which clean_title takes off with it: kept in the record's References instead (title_reference)
+# A key in capitals or "#N" anywhere in them, a bare number only after "incident" ("(2026-11-27)" is no reference).
+_TITLE_REFERENCE = re.compile(
+    r"(?<![\w-])([A-Z][A-Z0-9]+-\d+|#\d+)(?![\w-])|(?i:\b(?:incident|ticket|issue)[ \t]+(?:no\.?[ \t]*)?)(\d+)(?![\w-])"
+)
+
+
+def _title_parts(text: str, space: bool) -> tuple[str, str]:
+    """(the title of heading ``text``, the words its prefix and suffix that only name the document took off)."""
+    t = without_lead_emoji(re.sub(r"[*_`]+", "", str(text)))  # ":whitecheckmark:", its marks gone, is a shortcode
+    while (end := len(_TRAIL_SHORTCODES.sub("", t[: _trail_symbols(t)]).rstrip())) < len(t):
+        t = t[:end]  # "X :fire: 🔥"
+    if (m := _SPACE_PREFIX.match(t)) and (space or _DATED_PAGE.match(t, m.end())):
+        t = t[m.end() :]
+    t = _DATE_LEAD.sub("", t)
+    t = BRACKET_PREFIX.sub("", t)
+    prefix = TITLE_PREFIX.match(t)
+    t = t[prefix.end() :].strip() if prefix else t
+    suffix = TITLE_SUFFIX.search(t)
+    dropped = (prefix.group(0) if prefix else "") + " " + (suffix.group(0) if suffix and suffix.start() else "")
+    t = (t[: suffix.start()] if suffix else t).strip() or t
+    t = t[: _trail_symbols(t)].strip() or t  # "X 🔥 Postmortem": the emoji before the suffix
+    return t, dropped
+
+
+def clean_title(text: str | None, space: bool = False) -> str | None:
     """A heading as a title: "Postmortem: X" -> "X", "X Postmortem (incident #465)" -> "X"; None for placeholders.
     An emoji before or after it is decoration, taken off: "🔥 Postmortem: X" kept both, and a copy of the
-    postmortem headed so was recorded again unnoticed, its title not the first's ("X 🔥" likewise)."""
+    postmortem headed so was recorded again unnoticed, its title not the first's ("X 🔥" likewise); a shortcode
+    there too (":fire: X"). ``space``: the document is a Confluence page, its title's "SPACE : " prefix taken off."""
     if text is None:
         return None
-    t = re.sub(r"[*_`]+", "", str(text)).strip()
-    t = t[_lead_symbols(t) :]
-    t = t[: _trail_symbols(t)].strip()
-    t = TITLE_PREFIX.sub("", BRACKET_PREFIX.sub("", t)).strip()
-    t = TITLE_SUFFIX.sub("", t).strip() or t
-    t = t[: _trail_symbols(t)].strip() or t  # "X 🔥 Postmortem": the emoji before the suffix
+    t = _title_parts(text, space)[0]
     return None if is_placeholder(t) or is_placeholder(strip_placeholders(t)) else t
+
+
+def title_reference(text: str | None) -> str | None:
+    """The incident's number or ticket that clean_title takes off the heading ``text`` with its prefix or suffix
+    ("X Postmortem (incident #2291)": "#2291"; "Incident INC-7781: X": "INC-7781"), or None."""
+    if text is None:
+        return None
+    m = _TITLE_REFERENCE.search(_title_parts(text, False)[1])
+    return (m.group(1) or m.group(2)) if m else None
 
 
 def unescape(text: str) -> str:
@@ -421,8 +477,9 @@ def unescape(text: str) -> str:
 
 
 def status_of(text: str) -> tuple[str | None, str]:
-    """(status, text without the status word): "done" / "in-progress" / "open", or None when none is said."""
-    t = text.strip()
+    """(status, text without the status word): "done" / "in-progress" / "open", or None when none is said.
+    A status shortcode is its emoji (":white_check_mark: Done" is "✅ Done")."""
+    t = emoji_shortcodes(text).strip()
     m = _STATUS_ONLY.match(t)
     if m:
         return _kind(m.group(1)), ""
@@ -431,7 +488,7 @@ def status_of(text: str) -> tuple[str | None, str]:
         rest = (t[: m.start()] + " " + t[m.end() :]).strip(" -–—:|,;")
         word = next(g for g in m.groups() if g)
         return _kind(word), re.sub(r"\s{2,}", " ", rest).replace("()", "").strip()
-    return None, t
+    return None, text.strip()  # no status: the text as written
 
 
 # a status field's value may say more after its word ("Done (Dec 3)", "Closed in INFRA-12"): in a field
@@ -442,7 +499,7 @@ _FIELD_LEAD = re.compile(rf"^\W*({_DONE}|{_PROGRESS}|{_OPEN})(?!\w)", re.I)
 def field_status(text: str) -> str | None:
     """The status a status field or column says ("done" / "in-progress" / "open"), or None."""
     st = status_of(text)[0]
-    m = _FIELD_LEAD.match(text.strip()) if st is None else None
+    m = _FIELD_LEAD.match(without_lead_emoji(text)) if st is None else None
     return _kind(m.group(1)) if m else st
 
 
@@ -482,7 +539,9 @@ def review_status(text: str | None) -> str | None:
     "Complete, action items in progress" is done."""
     if is_placeholder(text):
         return None
-    words = " ".join(re.sub(r"[*_`]+", " ", text or "").split())  # "**Complete**", a lozenge's `DONE`
+    # a lozenge's shortcode (":white_check_mark: DONE") as its emoji, taken off below: "white_check_mark" was the first word
+    words = SHORTCODE.sub(" ", text or "")
+    words = " ".join(re.sub(r"[*_`]+", " ", words).split())  # "**Complete**", a lozenge's `DONE`
     head = re.split(r"[,;(–—]| - ", words, maxsplit=1)[0].strip().lower()
     head = re.sub(r"^[^\w]+", "", head)  # a status lozenge's emoji ("✅ Complete")
     if _DOC_DONE.match(head):

@@ -22,7 +22,14 @@ from dataclasses import dataclass, field, fields
 
 from recur.ingest.action_items import from_mappings, merged, parse_action_items
 from recur.ingest.pm_clock import entry, minutes_between, moment, zoned_range
-from recur.ingest.pm_markup import drop_html_comments, grid_tables, pipeless_tables, table_cells, to_markdown
+from recur.ingest.pm_markup import (
+    drop_html_comments,
+    emoji_shortcodes,
+    grid_tables,
+    pipeless_tables,
+    table_cells,
+    to_markdown,
+)
 from recur.ingest.pm_severity import candidates, mentions
 from recur.ingest.pm_text import (
     MONTH_DAY,
@@ -42,7 +49,9 @@ from recur.ingest.pm_text import (
     review_status,
     review_when,
     strip_placeholders,
+    title_reference,
     unescape,
+    without_lead_emoji,
     year_first,
 )
 from recur.kb.incident_record import numbered_levels
@@ -242,6 +251,20 @@ META_KEYS = {
     "review due date": "review due",
     "review scheduled": "review date",
     "pir date": "review date",
+    # the review meeting's day: PagerDuty's "**Meeting Scheduled For:** 2026-11-25 16:00 UTC" was a line of the
+    # summary and the review given the framework's due date
+    "meeting date": "review date",
+    "meeting scheduled for": "review date",
+    "meeting scheduled": "review date",
+    "meeting scheduled on": "review date",
+    "review meeting": "review date",
+    "review meeting date": "review date",
+    "pir meeting": "review date",
+    "pir meeting date": "review date",
+    "postmortem meeting": "review date",
+    "post-mortem meeting": "review date",
+    "retro date": "review date",
+    "retrospective date": "review date",
     # the day the review was held: review.done (a completed postmortem's review was recorded with no day)
     "review held": "review held",
     "review held on": "review held",
@@ -507,7 +530,8 @@ def severity_key(text: str | None, levels: dict) -> str | None:
     changed = [m.group(1).strip(" ().,;") for m in _CHANGED_TO.finditer(str(text))]
     if changed and (last := severity_key(changed[-1], levels)):
         return last
-    t = str(text).strip().lower()
+    # an emoji or its shortcode before the level: "🔴 Critical", ":red_circle: Critical" were left for triage
+    t = without_lead_emoji(str(text)).lower()
     if t.isdigit():
         t = f"sev{t}"
     # "SEV-1", "Sev 2", "P1", "S2" (GitLab), "severity::2" (a GitLab label), "1 - Critical"
@@ -525,7 +549,9 @@ def severity_key(text: str | None, levels: dict) -> str | None:
 def _split_list(value) -> list:
     if isinstance(value, list):
         return [str(v).strip() for v in value if str(v).strip()]
-    return [s.strip(" `*") for s in re.split(r"[,;]", str(value)) if s.strip(" `*") and not is_placeholder(s)]
+    # a Confluence table cell's lines ("session-store<br>web-frontend") are its items as commas are
+    parts = re.split(r"[,;]|<br\s*/?>", str(value), flags=re.I)
+    return [s.strip(" `*") for s in parts if s.strip(" `*") and not is_placeholder(s)]
 
 
 def _front_matter(lines: list[str]) -> tuple[dict, list[str], str | None, tuple | None]:
@@ -822,6 +848,7 @@ class _Walk:
     plain: bool = False  # no line is a heading: a plain-text write-up, whose "Label:" lines are its sections
     actions: bool = False  # a heading or label names the action items: a lead-in sentence (_lead_in) starts none
     lead_from: str | None = None  # the section a lead-in's list was read from: where the text after it goes
+    confluence: bool = False  # a Confluence page's Markdown export (its byline): its title's "SPACE : " goes
 
     def start(self, name: str, first: str = "", label: str = "") -> None:
         self.chunks.append((self.current, self.buf, self.label))
@@ -846,7 +873,12 @@ def _heading(pm: Postmortem, w: _Walk, level: int, text: str) -> None:
         and kind in (None, "title")
         and (level == 1 or (first and not canonical(text) and kind is None and day is None))
     ):
-        pm.title = clean_title(text) or ""  # "" marks "a heading was there, but a placeholder"
+        pm.title = clean_title(text, space=w.confluence) or ""  # "" marks "a heading was there, but a placeholder"
+        if pm.title and (ref := title_reference(text)):
+            # "X Postmortem (incident #2291)": the number went with the suffix, unsaid; kept in References, as a
+            # key/value table's Incident row is (_kv_section)
+            w.start("References", f"- Incident: {ref}")
+            w.start("_preamble")
         return
     if _specific_heading(pm, w, text, section, kind, day):
         return
@@ -1085,6 +1117,8 @@ def _kv_section(pm: Postmortem, w: _Walk, label: str, name: str | None, value: s
     label = label.strip("* ")
     if name is None and _ticket_row(label, value):
         name, value = "References", f"- {label}: {value}"
+        if any(chunk[:2] == ("References", [value]) for chunk in w.chunks):
+            return  # the title's suffix gave it already ("X Postmortem (INC-3312)" over "| Incident | INC-3312 |")
     if name:
         pm.mapped.append((label, name))
     elif label not in w.unmapped:
@@ -1279,8 +1313,8 @@ def _setext(lines: list[str], n: int) -> int:
     return 1 if under[0] == "=" else 2
 
 
-def _walk(pm: Postmortem, lines: list[str], offset: int) -> _Walk:
-    w, fence, underline, columns = _Walk(), None, -1, -1
+def _walk(pm: Postmortem, lines: list[str], offset: int, confluence: bool = False) -> _Walk:
+    w, fence, underline, columns = _Walk(confluence=confluence), None, -1, -1
     w.plain = not any(HEADING.match(ln) or _setext(lines, n) for n, ln in enumerate(lines))
     # only a heading or a bold label can name the section: canonical("") cost a line of a long code block 50 µs
     w.actions = any(
@@ -1743,7 +1777,8 @@ def parse(text: str) -> Postmortem:
     offset = len(lines) - len(body_lines) + 1
     body_lines, mail = _email_headers(pm, body_lines), body_lines
     body = "\n".join(body_lines)  # a furniture line's date is still a last resort for the incident's (_dates)
-    w = _walk(pm, [PAGE_FURNITURE.sub("", ln) for ln in body_lines], offset)
+    walked = [PAGE_FURNITURE.sub("", ln) for ln in body_lines]
+    w = _walk(pm, walked, offset, confluence=walked != body_lines)
     _bold_title(pm, w)
     _sections(pm, w)
     _front_sections(pm, front_sections)
@@ -1758,7 +1793,9 @@ def parse(text: str) -> Postmortem:
         pm.severity_text, pm.severity_from_priority = pm.priority_text, True
     pm.title = pm.title or None
     if "Action items" in pm.sections or front_items:
-        _action_items(pm, merged(parse_action_items(pm.sections.get("Action items", "")) + front_items))
+        # a status shortcode read as its emoji (":white_check_mark: Done", ":x: Won't do"); the section is kept as written
+        items = parse_action_items(emoji_shortcodes(pm.sections.get("Action items", "")))
+        _action_items(pm, merged(items + front_items))
     pm.unread_tasks = _unread_tasks(pm)
     pm.code_spans = list(dict.fromkeys(s for s in re.findall(r"`([^`\n]{4,120})`", body)))
     _start_end_duration(pm)
