@@ -52,10 +52,10 @@ def test_look_alikes_table(kb_dir, tmp_path):
     shown = look_alikes(engine.searcher.index, top=2)
     assert shown["disk-full"][0] == first
     assert all(x["similarity"] >= FLOOR or x["co_incidents"] for v in shown.values() for x in v)
-    from recur.serve.mcp_server import render_pattern  # MCP's get_pattern text names them
+    from recur.serve.mcp_text import pattern_text  # MCP's get_pattern text names them
 
     doc = {**engine.docs["disk-full"], "look_alikes": shown["disk-full"]}
-    assert "Look-alikes:\n- inode-exhaustion: told apart by df -i" in render_pattern(doc)
+    assert "Look-alikes:\n- inode-exhaustion: told apart by df -i" in pattern_text(doc)
 
 
 def test_suggest_marks_competing_candidates(kb_dir, tmp_path):

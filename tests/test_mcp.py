@@ -820,7 +820,8 @@ def test_stdio_lists_its_tools_while_its_patterns_wait_for_the_load(kb_dir, tmp_
     gives a request). The listing now waits for the load in a worker thread, and the server answers meanwhile."""
     import threading
 
-    from recur.serve.mcp_server import build_server, holder_engine
+    from recur.serve.mcp_server import build_server
+    from recur.serve.mcp_stdio import holder_engine
     from recur.serve.runtime import EngineHolder
 
     release = threading.Event()
@@ -1614,9 +1615,9 @@ def test_suggest_text_does_not_call_low_results_matches_and_says_check_both():
     of a low result to be checked first."""
     from serve_util import latency_answer
 
-    from recur.serve.mcp_server import render_answer
+    from recur.serve.mcp_text import answer_text
 
-    text = render_answer(latency_answer())
+    text = answer_text(latency_answer())
     lines = text.splitlines()
     assert "Known patterns that match" not in text
     assert lines[0] == (
@@ -1634,12 +1635,12 @@ def test_suggest_text_does_not_call_low_results_matches_and_says_check_both():
 def test_suggest_text_counts_the_confident_results_apart_from_the_low_ones():
     from serve_util import latency_answer
 
-    from recur.serve.mcp_server import render_answer
+    from recur.serve.mcp_text import answer_text
 
     answer = latency_answer()
     first = {**answer["results"][0], "confidence": "high", "probability": 0.91}
     second = {**answer["results"][1], "confidence": "medium", "probability": 0.52}
-    said = render_answer({**answer, "results": [first, second, answer["results"][2]]}).splitlines()
+    said = answer_text({**answer, "results": [first, second, answer["results"][2]]}).splitlines()
     assert said[0] == (
         "2 patterns match with medium or high confidence, then 1 more of low confidence for comparison, in ranked order:"
     )
@@ -1893,11 +1894,11 @@ def test_record_incident_refuses_a_description_or_title_of_invisible_characters_
 
 
 def test_a_read_only_server_names_the_cli_for_recording():
-    from recur.serve.mcp_server import render_answer
+    from recur.serve.mcp_text import answer_text
 
     answer = {"query": "lunch", "query_note": None, "no_known_pattern": True, "results": []}
-    assert "(recur incident new)" in render_answer(answer)
-    assert "record_incident" in render_answer(answer, writes=True)
+    assert "(recur incident new)" in answer_text(answer)
+    assert "record_incident" in answer_text(answer, writes=True)
 
 
 def test_a_server_does_not_take_over_another_kbs_index(tmp_path):

@@ -120,7 +120,7 @@ def test_past_incidents_by_text_names_the_closest_low_patterns_incidents(tmp_pat
     from serve_util import latency_answer
 
     from recur.kb.loader import load_kb
-    from recur.serve.mcp_server import only_low
+    from recur.serve.mcp_text import only_low
 
     kb = load_kb(small_kb(tmp_path / "kb"))
     results = latency_answer()["results"]
@@ -142,19 +142,19 @@ def test_suggest_text_lists_the_closest_alone_when_nothing_is_known_and_details_
     from serve_util import latency_answer
 
     from recur.retrieval.results import confidence_text
-    from recur.serve.mcp_server import DETAILED, render_answer
+    from recur.serve.mcp_text import DETAILED, answer_text
 
     answer = latency_answer()
     five = [{**answer["results"][k % 3], "rank": k + 1, "id": f"p{k + 1}"} for k in range(5)]
-    nothing = render_answer({**answer, "results": five, "no_known_pattern": True}).splitlines()
+    nothing = answer_text({**answer, "results": five, "no_known_pattern": True}).splitlines()
     assert nothing[0].endswith("Closest patterns, for comparison only:")
     assert nothing[1:] == [f"{k + 1}. p{k + 1}: {r['title']} ({confidence_text(r)})" for k, r in enumerate(five)]
-    many = render_answer({**answer, "results": five}).splitlines()
+    many = answer_text({**answer, "results": five}).splitlines()
     assert DETAILED == 3 and sum(line.startswith("   first steps") for line in many) == 3
     assert sum("preserve first" in line for line in many) == 3
     assert f"5. p5: {five[4]['title']}" in many and sum(line.startswith("   why: ") for line in many) == 5
     assert many[-1].startswith("(Evidence and first steps for the first 3 results only;")
-    assert "results only;" not in render_answer(answer)  # three results: each in full, nothing to say
+    assert "results only;" not in answer_text(answer)  # three results: each in full, nothing to say
 
 
 def test_record_incident_says_its_severities_and_limits_and_notes_a_priority_as_the_cli(tmp_path):

@@ -531,7 +531,7 @@ def test_recur_suggest_says_a_log_was_searched_by_its_error_lines(run, tmp_path)
 
 def test_the_slack_reply_and_the_mcp_text_say_it_first(kb_dir, tmp_path):
     from recur.retrieval.engine import Engine
-    from recur.serve.mcp_server import render_answer
+    from recur.serve.mcp_text import answer_text
     from recur.serve.slack import answer_reply
 
     answer = Engine.open(kb_dir, tmp_path / "index", "fake:64", quiet=True).answer(json_log(), top=3).to_json()
@@ -539,11 +539,11 @@ def test_the_slack_reply_and_the_mcp_text_say_it_first(kb_dir, tmp_path):
     for verdict in (True, False):
         reply = answer_reply({**answer, "no_known_pattern": verdict})
         assert reply["blocks"][0]["text"]["text"].startswith("_Searched the 1 error line of a 40-line log._\n")
-    said = render_answer(answer).splitlines()
+    said = answer_text(answer).splitlines()
     assert said[0] == "Searched the 1 error line of a 40-line log." and said[1].startswith(
         ("Possible matches", "No known", "1 pattern", "2 patterns", "3 patterns")
     )
-    assert render_answer({**answer, "query_note": None}).splitlines()[0] == said[1]
+    assert answer_text({**answer, "query_note": None}).splitlines()[0] == said[1]
 
 
 @pytest.mark.model

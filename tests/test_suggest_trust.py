@@ -127,7 +127,7 @@ def _hidden_case(engine) -> tuple:
 
 @pytest.mark.model
 def test_the_answer_names_a_likelier_result_top_left_out_on_every_surface(real_engine):
-    from recur.serve.mcp_server import render_answer
+    from recur.serve.mcp_text import answer_text
     from recur.serve.slack import answer_reply
 
     one, three = _hidden_case(real_engine)
@@ -138,7 +138,7 @@ def test_the_answer_names_a_likelier_result_top_left_out_on_every_surface(real_e
     assert said.startswith(f"{three.results[1]['id']} (#2, not shown) is rated more likely right"), said
     out = one.to_json()
     assert len(out["results"]) == 1 and out["likelier"]["id"] == one.likelier["id"]
-    assert said in render_answer(out)  # MCP
+    assert said in answer_text(out)  # MCP
     assert said in json.dumps(answer_reply(out))  # Slack
 
 
@@ -177,13 +177,13 @@ def test_the_headline_counts_the_likelier_result_top_left_out_on_every_surface(r
     from click.testing import CliRunner
 
     from recur.cli.main import cli
-    from recur.serve.mcp_server import render_answer
+    from recur.serve.mcp_text import answer_text
     from recur.serve.slack import answer_reply
 
     one, three = _hidden_case(real_engine)
     assert three.results[1]["confidence"] != "low"  # the case this is about: a credible result cut by --top 1
     two = match_line(three.results[:2])  # what `--top 2` opens with: the first and the one rated likelier
-    assert render_answer(one.to_json()).startswith(two + "; "), render_answer(one.to_json())  # MCP
+    assert answer_text(one.to_json()).startswith(two + "; "), answer_text(one.to_json())  # MCP
     assert f"*{two}* for" in json.dumps(answer_reply(one.to_json()), ensure_ascii=False)  # Slack
     monkeypatch.setenv("RECUR_KB", str(ROOT / "kb"))
     monkeypatch.setenv("RECUR_INDEX", str(real_engine.index_dir))

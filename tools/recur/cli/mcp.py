@@ -53,7 +53,8 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
     # before the MCP SDK's import (0.4 s), as `recur serve` checks before its web stack loads
     check_engine_inputs(kb_dir, index_dir, model)
     from recur.cli.startup import open_engine
-    from recur.serve.mcp_server import build_server, holder_engine, run_stdio
+    from recur.serve.mcp_server import build_server
+    from recur.serve.mcp_stdio import holder_engine, run_stdio
     from recur.serve.runtime import EngineHolder, index_files_signature
 
     holder = EngineHolder(

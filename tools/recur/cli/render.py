@@ -6,7 +6,7 @@ import click
 
 # the wording every surface shares (MCP and Slack too): kept importable from here, where it began
 from recur.kb.records import draft_mark
-from recur.retrieval.results import check_both, confidence_text, flat, likelier, match_line, short, why_text
+from recur.retrieval.results import CLOSE_CALL, check_both, confidence_text, flat, likelier, match_line, short, why_text
 
 SEV_COLOUR = {"sev1": "red", "sev2": "yellow", "sev3": "cyan", "sev4": "white"}
 CONF_COLOUR = {"high": "green", "medium": "yellow", "low": "white"}
@@ -133,7 +133,7 @@ def render_results(results: list[dict], steps: int = 3, kb_dir: str = "kb") -> s
             # all of it: what is not kept now is gone once restored, and a cut list did not say so
             out.extend(f"     - {flat(e)}" for e in r["evidence"])
         if r["runbook"] and steps > 0:  # --steps 0: no heading over nothing
-            # a low result's steps are a guess's: said where they are read, as MCP says it (mcp_server._result_lines)
+            # a low result's steps are a guess's: said where they are read, as MCP says it (mcp_text._result_lines)
             low = " (low match: check it fits first)" if r["confidence"] == "low" else ""
             out.append(click.style(f"   First steps{low}:", bold=True))
             for i, step in enumerate(r["runbook"][:steps], 1):
@@ -142,7 +142,7 @@ def render_results(results: list[dict], steps: int = 3, kb_dir: str = "kb") -> s
             if more > 0:
                 out.append(f"     … {more} more step(s)")
         for d in r.get("look_alikes", []) or []:
-            out.append(f"   vs {d['id']}: {d.get('by') or 'close call; no distinguishing signal declared'}")
+            out.append(f"   vs {d['id']}: {d.get('by') or CLOSE_CALL}")
         out.append(f"   read more: {kb_dir.rstrip('/')}/{r['path']}")
         out.append("")
     return "\n".join(out).rstrip()

@@ -55,6 +55,8 @@ class Result(TypedDict, total=False):
 
 
 CONFIDENCE_RANK = {"low": 0, "medium": 1, "high": 2}
+# a look-alike (LookAlike) with no ``by``: what the terminal and MCP's text say in its place, in one wording
+CLOSE_CALL = "close call; no distinguishing signal declared"
 
 
 def rivals(results: list, skip=frozenset()) -> list[int]:

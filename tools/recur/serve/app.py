@@ -274,7 +274,7 @@ def _middleware(app, *, max_body: int, pools: tuple[int, int], body_timeout: flo
         max_body=max_body,
         limits=limits,
         json_paths=JSON_PATHS,
-        plain_paths=SLACK_PATHS,  # /mcp refuses a content coding itself, as JSON-RPC (mcp_server.JsonRpcErrors)
+        plain_paths=SLACK_PATHS,  # /mcp refuses a content coding itself, as JSON-RPC (mcp_http.JsonRpcErrors)
         body_timeout=body_timeout,
         budget=max_concurrent * max(max_body, *limits.values()),
         on_reject=app.state.metrics.rejected.inc,

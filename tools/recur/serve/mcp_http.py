@@ -1,12 +1,14 @@
-"""/mcp for `recur serve`, with the MCP SDK imported once the engine is warm, not before the server listens.
+"""/mcp for `recur serve`: the MCP server as streamable HTTP (``http_app``, its JSON-RPC error bodies
+``JsonRpcErrors``), with the MCP SDK imported once the engine is warm, not before the server listens.
 
 Importing the SDK (``mcp_server``) took ~0.4 s of the ~1 s from start to a 200 on /healthz with the fake
 model (measured against the same start with no /mcp at all), before the server listened and before the
 engine's background load began. The routes (and the token rule around them, app.py) exist from the start;
 the SDK is imported in a worker thread (the event loop keeps answering) and the server built
-(``mcp_server.http_app``) once the engine is ready (/healthz 200), or on the first request to /mcp if that
+(``http_app``) once the engine is ready (/healthz 200), or on the first request to /mcp if that
 comes first (it then waits the 0.4 s). Its session manager then runs until the server stops, in a task
-group of the app's lifespan, as it ran in the lifespan before.
+group of the app's lifespan, as it ran in the lifespan before. This module imports no SDK itself: each use
+of it is inside a function, run once the server is built.
 """
 
 from __future__ import annotations
@@ -17,6 +19,11 @@ from contextlib import asynccontextmanager
 
 import anyio
 import anyio.to_thread
+
+from recur import config
+from recur.serve.guard import refused_content_coding, replaying, uncompressed
+from recur.serve.mcp_stdio import not_a_message
+from recur.util import utf8
 
 
 class LazyMcp:
@@ -109,7 +116,7 @@ async def _run(manager, *, task_status=anyio.TASK_STATUS_IGNORED):
 
 
 def http_router(get_engine: Callable, *, path: str = "/mcp", stopping=None, **options):
-    """An ``APIRouter`` serving the MCP server at ``path`` and ``path/`` (``options``: ``mcp_server.http_app``'s),
+    """An ``APIRouter`` serving the MCP server at ``path`` and ``path/`` (``options``: ``http_app``'s),
     whose lifespan holds the session manager once started; ``app.include_router`` merges it into the app's.
     ``stopping`` (guard.Stopping): event streams end when the server stops (``ended_at_stop``).
     Some MCP clients are configured with a trailing slash: /mcp/ is the same endpoint (it fell through to the
@@ -117,8 +124,6 @@ def http_router(get_engine: Callable, *, path: str = "/mcp", stopping=None, **op
     from fastapi import APIRouter
 
     def build():
-        from recur.serve.mcp_server import http_app
-
         return http_app(get_engine, path=path, **options)
 
     lazy = LazyMcp(build, stopping)
@@ -126,3 +131,192 @@ def http_router(get_engine: Callable, *, path: str = "/mcp", stopping=None, **op
     router.add_route(path, lazy, include_in_schema=False)
     router.add_route(path.rstrip("/") + "/", lazy, include_in_schema=False)
     return router
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+# How long a request to /mcp waits for the engine still loading (the real model: ~10 s after a start): within
+# the 60 s MCP clients commonly give a request; a longer load (a first index build) is then said, as the API says it
+HTTP_LOAD_WAIT = 45.0
+
+
+def http_app(
+    get_engine: Callable,
+    *,
+    host: str | None = None,
+    path: str = "/mcp",
+    max_sessions: int = config.default("mcp_max_sessions"),
+    idle_seconds: float = config.default("mcp_idle_timeout"),
+    allowed_hosts: tuple = (),
+    site_url: str | None = None,
+    max_sessions_per_client: int = config.default("mcp_max_sessions_per_client"),
+    evict_idle_after: float | None = None,
+    on_session_closed: Callable[[str], None] | None = None,
+    stale_files: Callable[[], list[str]] | None = None,
+):
+    """(session manager, ASGI app): the MCP server at ``path`` (streamable HTTP, read-only tools; ``site_url``:
+    build_server's); http_router serves the app and runs the manager, from the first request to /mcp.
+    On a loopback ``host`` the SDK's DNS-rebinding protection (Host / Origin checks) is on. Past
+    ``max_sessions`` open sessions a new one closes an idle session to make room (SessionCaps: the least
+    recently used idle one of the client holding the most, if that holds more than the newcomer will, else
+    the one idle longest if idle ``evict_idle_after`` or more); a session with a request in flight is never
+    closed, and with none to close the new one gets the SDK's 503 until one closes or idles out
+    (``idle_seconds``). The default cap is a tenth of the SDK's 10,000: an idle session holds ~40 KiB (measured:
+    2,000 sessions, +77 MiB), and sessions open at ~150 a second, so the SDK's cap let one client pin ~400 MiB
+    for the 30-minute idle timeout. ``max_sessions_per_client`` and ``evict_idle_after`` (seconds; None: the
+    module's default): see mcp_sessions.SessionCaps, in front of the SDK's app, which says each session closed
+    and tells ``on_session_closed`` its reason; the manager returned runs its sweep for idle ones (mcp_sessions.Managed).
+    ``stale_files``: build_server's (`recur serve`: the changed files its own check found)."""
+    from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
+    from mcp.server.transport_security import TransportSecuritySettings
+
+    from recur.serve.mcp_server import build_server
+    from recur.serve.mcp_sessions import EVICT_IDLE_AFTER, Managed, SessionCaps
+
+    server = build_server(
+        get_engine, allow_writes=False, site_url=site_url, load_wait=HTTP_LOAD_WAIT, stale_files=stale_files
+    )
+    # on loopback, the SDK's own default took only "127.0.0.1:*" and the like: a Host with no port (a server on
+    # port 80) was a 421 on /mcp alone, every other route serving it (security.HostCheck); _proxied takes both
+    security = (
+        _proxied(allowed_hosts)
+        if host in LOOPBACK
+        else TransportSecuritySettings(enable_dns_rebinding_protection=False)
+    )
+    server.streamable_http_app(
+        streamable_http_path=path,
+        transport_security=security,
+        host=host or "0.0.0.0",
+        max_sessions=max_sessions,
+        session_idle_timeout=idle_seconds,
+    )
+    manager = server.session_manager
+    capped = SessionCaps(
+        StreamableHTTPASGIApp(manager),
+        per_client=max_sessions_per_client,
+        max_sessions=max_sessions,
+        idle_seconds=idle_seconds,
+        evict_idle_after=EVICT_IDLE_AFTER if evict_idle_after is None else evict_idle_after,
+        on_closed=on_session_closed,
+    )
+    return Managed(manager, capped), JsonRpcErrors(capped)
+
+
+def _proxied(hosts: tuple):
+    """The SDK's loopback checks (Host and Origin must be loopback: a web page cannot reach the
+    server by rebinding a name it controls to 127.0.0.1) widened by the names a reverse proxy in front
+    passes on, which the operator named (none: loopback alone): on any port or none, over http or https."""
+    from mcp.server.transport_security import TransportSecuritySettings
+
+    names = ["127.0.0.1", "localhost", "[::1]", *hosts]
+    return TransportSecuritySettings(
+        enable_dns_rebinding_protection=True,
+        allowed_hosts=[h for n in names for h in (n, f"{n}:*")],
+        allowed_origins=[o for n in names for s in ("http", "https") for o in (f"{s}://{n}", f"{s}://{n}:*")],
+    )
+
+
+class JsonRpcErrors:
+    """The SDK answers most bad requests to /mcp with a JSON-RPC error body, but a few (a wrong
+    Content-Type, and on loopback a foreign Host or Origin) as bare text with no Content-Type.
+    This gives those the same JSON-RPC shape, status and message unchanged, so a client (or an
+    operator reading logs) parses one shape from /mcp. A POST body in a content coding (gzip), which
+    the SDK does not decode, is a 415 in that shape, as the API's routes refuse it. A POST body with
+    a lone surrogate escape (``"\\udcff"``), which the SDK's parser refuses as a parse error, reaches
+    the tools as U+FFFD, as over stdio (``mcp_stdio.run_stdio``) and in the API (BodyGuard has already read the
+    body, bounded). A POST body that is JSON but no JSON-RPC message (``[1]``, ``"disk full"``, ``null``, an
+    object without ``"jsonrpc": "2.0"``) is answered as over stdio (``not_a_message``): the SDK's 400 said
+    "Validation error: 4 validation errors for union[JSONRPCRequest, ...]" and pydantic's dump of each."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        sent = None  # the POST body as the SDK reads it
+        if scope.get("method") == "POST":
+            coding = refused_content_coding(scope)
+            if coding is not None:  # the SDK would read the compressed bytes as JSON: a parse error
+                return await _send_json_rpc_error(send, 415, f"Unsupported Media Type: {uncompressed(coding)}".encode())
+            receive, sent = await _cleaned(receive)
+        held: dict = {}
+
+        async def relay(message):
+            if message["type"] == "http.response.start" and message["status"] >= 400:
+                message = _no_session_header(message)
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                # a 400 in JSON is held too: it may be the SDK's refusal of a body that is no message
+                if b"content-type" not in names or (message["status"] == 400 and sent):
+                    held["start"], held["body"], held["typed"] = message, b"", b"content-type" in names
+                    return
+            if "start" in held and message["type"] == "http.response.body":
+                held["body"] += message.get("body", b"")
+                if not message.get("more_body"):
+                    await _send_held(send, held, sent)
+                return
+            await send(message)
+
+        await self.app(scope, receive, relay)
+
+
+async def _send_held(send, held: dict, sent: bytes | None) -> None:
+    """A refusal ``JsonRpcErrors`` held: bare text in the JSON-RPC shape; the SDK's refusal of a body that is
+    JSON but no JSON-RPC message said as ``not_a_message`` says it (status unchanged); any other as it was."""
+    import json
+
+    from mcp.types import INVALID_PARAMS
+
+    start, body = held["start"], held["body"]
+    if not held["typed"]:
+        return await _send_json_rpc_error(send, start["status"], body)
+    try:
+        error = json.loads(body).get("error") or {}
+    except (ValueError, AttributeError):
+        error = {}
+    # the SDK's -32602 "Validation error: ..." for a body its message types refuse (mcp.server.streamable_http):
+    # said with JSON-RPC's code for an invalid request, -32600, and in the words stdio says it with
+    said = str(error.get("message", ""))
+    refusal = (
+        not_a_message(sent) if error.get("code") == INVALID_PARAMS and said.startswith("Validation error") else None
+    )
+    if refusal is None:
+        await send(start)
+        await send({"type": "http.response.body", "body": body})
+        return
+    answer = refusal.model_dump_json(by_alias=True, exclude_unset=True).encode()  # as the SDK writes one
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(answer)).encode())]
+    await send({"type": "http.response.start", "status": start["status"], "headers": headers})
+    await send({"type": "http.response.body", "body": answer})
+
+
+def _no_session_header(start: dict) -> dict:
+    """A refused request's answer without ``Mcp-Session-Id``: the SDK named a new session on every 405
+    (``HEAD /mcp``, a load balancer's probe, a PUT) and opened none, so a client or an operator read a
+    session that did not exist (found in review). A session is named by the initialize answer only."""
+    headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"mcp-session-id"]
+    return {**start, "headers": headers}
+
+
+async def _cleaned(receive):
+    """(``receive`` for a request whose body is handed on cleaned, the body or None). BodyGuard, around
+    every route, has read the whole body (bounded in size and time) and gives it as one message; anything
+    else is passed on as it came."""
+    first = await receive()
+    body = None
+    if first["type"] == "http.request" and not first.get("more_body"):
+        body = utf8.clean_json_line(first.get("body", b""))
+        first = {**first, "body": body}
+    return replaying(first, receive), body
+
+
+async def _send_json_rpc_error(send, status: int, text: bytes) -> None:
+    import json
+
+    from mcp.types import INVALID_REQUEST
+
+    message = text.decode("utf-8", "replace").strip() or HTTP_REASON.get(status, "request refused")
+    body = json.dumps({"jsonrpc": "2.0", "id": None, "error": {"code": INVALID_REQUEST, "message": message}}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+HTTP_REASON = {400: "bad request", 403: "forbidden", 421: "misdirected request"}

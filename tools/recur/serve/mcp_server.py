@@ -1,21 +1,19 @@
 """Recur as an MCP server (the official ``mcp`` SDK's ``MCPServer``): tools and resources for AI
 assistants, over the same engine and result objects as the CLI and the API.
 
-``build_server(get_engine, allow_writes=False)`` makes the server; ``get_engine()`` returns the
-loaded ``Engine`` or raises (``ApiError`` 503 / ``RecurError`` while loading or after a failed
-load). ``recur mcp`` serves it over stdio (``run_stdio``: lone surrogate escapes arrive as U+FFFD
-instead of being dropped unanswered, and a line that is not a JSON-RPC message gets the JSON-RPC
-error for it; the requests read before stdin closes are answered before it ends, ``_InFlight``;
-``holder_engine`` waits for ``EngineHolder``);
-``recur serve`` mounts it at ``/mcp`` as streamable HTTP (``http_app``, served by mcp_http.py), as a route of the app,
-so the app's middleware (body limit, token rules) applies to it as to ``/api``.
+``build_server(get_engine, allow_writes=False)`` makes the server and registers its tools and resources;
+``get_engine()`` returns the loaded ``Engine`` or raises (``ApiError`` 503 / ``RecurError`` while loading or
+after a failed load). ``recur mcp`` serves it over stdio (mcp_stdio.py: ``run_stdio``, ``holder_engine``);
+``recur serve`` mounts it at ``/mcp`` as streamable HTTP (mcp_http.py: ``http_app``), as a route of the app,
+so the app's middleware (body limit, token rules) applies to it as to ``/api``. The tools' text is rendered by
+mcp_text.py, record_incident's write made by mcp_record.py, problem_report's board summed up by mcp_board.py.
 
 Every tool returns the API's JSON as structured content (with ``site_url``, each pattern and incident with
-its page's ``url``) plus a text rendering of what a model needs to act on (``render_answer``). A bad argument
-or an unknown id is a tool error (``is_error``) whose text is the API's message and whose structured
+its page's ``url``) plus a text rendering of what a model needs to act on (``mcp_text.answer_text``). A bad
+argument or an unknown id is a tool error (``is_error``) whose text is the API's message and whose structured
 content is the API's error shape ``{"error": {"code", "message"}}``; the server never goes down. A
 tool the server does not have is not a tool error but a JSON-RPC error, -32602, as the MCP specification
-says of unknown tools.
+says of unknown tools. Every answer from an index older than the KB's files says so (``Staleness``).
 """
 
 import logging
@@ -32,23 +30,19 @@ from pydantic import Field, ValidationError
 from recur import config
 from recur.kb.records import draft_mark
 from recur.retrieval import patterns as pat
-from recur.retrieval.results import check_both, confidence_text, flat, match_line, percent, why_text
 from recur.serve.bodies import MAX_PASTE, MAX_TEXT, MAX_TOP, Count, PasteIn
 from recur.serve.deps import load_pauses
-from recur.serve.guard import (
-    CLIENT_GONE,
-    ApiError,
-    ClientGone,
-    disconnected,
-    error_body,
-    invalid_message,
-    refused_content_coding,
-    replaying,
-    uncompressed,
+from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, error_body, invalid_message
+from recur.serve.mcp_text import (
+    OTHER_ALERTS,
+    answer_text,
+    no_such_value,
+    only_low,
+    page_suffix,
+    pattern_text,
+    resource_about,
 )
-from recur.util import utf8
 from recur.util.errors import RecurError
-from recur.util.text import TEXT_SPACING, close_names, control_character, has_text
 
 INSTRUCTIONS = (
     "Recur knows this team's failure patterns (what was learned in postmortems). Call suggest_patterns with "
@@ -219,7 +213,7 @@ class _Server(MCPServer):
                 uri=RESOURCE + pid,
                 name=pid,
                 title=doc.get("title"),
-                description=_about(doc) + note,
+                description=resource_about(doc) + note,
                 mime_type="text/markdown",
             )
             for pid, doc in sorted(docs.items())
@@ -413,27 +407,6 @@ def _gone_check(context) -> Callable[[], bool]:
     return gone
 
 
-PLURAL = {"category": "categories", "service": "services", "tag": "tags", "severity": "severities"}
-
-
-def _no_such_value(name: str, value: str, values: list[str], shown: int = 40) -> str:
-    """list_patterns {"category": "nosuchcat"} answered "0 pattern(s)", and nothing said which values
-    there are (found in review): a model tried again blind. Said here, with the values it was probably
-    meant to be first."""
-    meant = close_names(value, values)
-    listed = ", ".join(values[:shown]) + (f" … and {len(values) - shown} more" if len(values) > shown else "")
-    hint = f" (did you mean {', '.join(meant)}?)" if meant else ""
-    return f"no pattern has the {name} {value!r}{hint}; the {PLURAL[name]}: {listed or 'none'}"
-
-
-def _about(doc: dict, limit: int = 200) -> str:
-    """A listed pattern's description: category, severity and the start of its summary."""
-    summary = " ".join(str(doc.get("summary") or "").split())
-    if len(summary) > limit:
-        summary = summary[: limit - 1].rsplit(" ", 1)[0] + "…"
-    return f"{doc.get('category')} · {doc.get('severity')}: {summary}".rstrip(": ")
-
-
 def build_server(
     get_engine: Callable,
     *,
@@ -499,7 +472,7 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
             answer["results"] = paged(answer["results"])
             if answer["likelier"] is not None:  # a result `top` left out: its page too, as the results have
                 answer["likelier"] = paged([answer["likelier"]])[0]
-            return answer, render_answer(answer, writes=writes)
+            return answer, answer_text(answer, writes=writes)
 
         return run_tool(work)
 
@@ -578,7 +551,7 @@ def _get_pattern(engine, pattern_id: str, site_url: str | None, where: IncidentP
             {**a, "url": pat.site_page(site_url, engine.docs[a["id"]]["path"])} if a.get("id") in engine.docs else a
             for a in doc.get("look_alikes") or []
         ]
-    return doc, render_pattern(doc)
+    return doc, pattern_text(doc)
 
 
 def _incident_pages(engine, doc: dict, site_url: str, where: IncidentPaths) -> list[dict]:
@@ -608,12 +581,14 @@ def _list_patterns(docs: dict, given: dict, site_url: str | None) -> tuple[dict,
         )
         for r in rows
     }
-    lines = [f"- {r['id']}: {r['title']}{marks[r['id']]} ({r['category']}, {r['severity']}){_page(r)}" for r in rows]
+    lines = [
+        f"- {r['id']}: {r['title']}{marks[r['id']]} ({r['category']}, {r['severity']}){page_suffix(r)}" for r in rows
+    ]
     out, head = {"patterns": rows}, f"{len(rows)} pattern(s)"
     unknown = {} if rows else pat.unmatched_filters(docs, **given)
     if unknown:  # a value no pattern has: the values there are (not an error: the list is empty)
         out["known_values"] = unknown
-        head += "".join(f"; {_no_such_value(name, given[name], values)}" for name, values in unknown.items())
+        head += "".join(f"; {no_such_value(name, given[name], values)}" for name, values in unknown.items())
     return out, head + ("\n" + "\n".join(lines) if lines else "")
 
 
@@ -650,34 +625,13 @@ def _past_incidents(get_engine: Callable, pattern_id, text, limit: int, site_url
     kb = server_kb(engine)
     out = pat.past_incidents(engine, kb, pattern_id=pattern_id, answer=answer, limit=limit)
     out["incidents"] = with_urls(out["incidents"], site_url)
-    lines = [f"- {i['date']} {i['id']} ({i['severity']}): {i['title']}{_page(i)}" for i in out["incidents"]]
+    lines = [f"- {i['date']} {i['id']} ({i['severity']}): {i['title']}{page_suffix(i)}" for i in out["incidents"]]
     head = f"{len(lines)} incident(s), newest first" if lines else "No recorded incidents"
     if answer is not None and answer.no_known_pattern:
         head = "No known pattern matches this text, so no linked incidents"
     elif answer is not None and not out["patterns"]:
         head = only_low(answer.results, kb)
     return out, head + ("\n" + "\n".join(lines) if lines else "")
-
-
-def only_low(results: list, kb) -> str:
-    """past_incidents' text for a text whose results are all of low confidence: none is searched for incidents,
-    and the text said "No recorded incidents" though the closest pattern has some (found in review: a model read
-    it as none at all). It says why, and how to have the closest's incidents if they are wanted."""
-    head = "No pattern matches with medium or high confidence, so no linked incidents are listed"
-    if not results:
-        return head
-    closest = results[0]
-    found = len(pat.incidents_of(kb, [closest["id"]]))  # the KB as read now, as the incidents listed
-    if not found:
-        return f"{head}; the closest, {closest['id']} ({_low_said(closest)}), has no recorded incidents"
-    return (
-        f"{head}; the closest, {closest['id']} ({_low_said(closest)}), has {found} incident(s): call "
-        f"past_incidents with pattern_id {closest['id']} to list them (check the pattern fits first)"
-    )
-
-
-def _low_said(r: dict) -> str:
-    return f"{r['confidence']}, {percent(r['probability'])}" if r.get("probability") is not None else r["confidence"]
 
 
 ReportOwner = Annotated[
@@ -736,6 +690,9 @@ def _write_tools(server: MCPServer, get_engine: Callable, severities: list[str])
     from recur.kb.incident_record import TITLE_MOST, severity_help
     from recur.kb.parse import MAX_FILE_BYTES
 
+    # here, not at the top: mcp_record reads the KB through this module's server_kb
+    from recur.serve.mcp_record import record
+
     # the schema says the limits the writer applies: a 100,000-character title was written, and a model had to
     # guess the severity keys and how much text a record takes (found in review)
     titled = f"What happened, in a few words (at most {TITLE_MOST} characters; recur check asks for 120 or fewer)."
@@ -778,156 +735,7 @@ def _write_tools(server: MCPServer, get_engine: Callable, severities: list[str])
         given = {"title": title, "severity": severity, "description": description, "flags": flags}
         # ids read as get_pattern and past_incidents read them: "Disk-Full" and a resource URI were "unknown"
         ids = [pat.given_pattern_id(p) for p in patterns]
-        return run_tool(lambda: _record(get_engine, given, ids, allow_duplicate))
-
-
-def _record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: bool) -> tuple[dict, str]:
-    """record_incident's work: (structured, text)."""
-    from recur.ingest.importer import candidates_of
-    from recur.ingest.pasted_log import recorded_description
-    from recur.kb import incident_record as ir
-
-    title, description = given["title"], given["description"]
-    _intact(("description",), title=title, description=description, flags=given["flags"])
-    if not has_text(description):  # required: the record's Summary, and what its suggestions are searched by
-        # U+200B alone was recorded as the Summary, and searched: refused as blank is
-        only = " (only invisible characters)" if description.strip() else ""  # control ones: _intact
-        raise RecurError(f"description: is empty{only}; say what you see (it becomes the Summary); nothing written")
-    engine = get_engine()
-    # a long pasted log cut down as `recur incident new -d -` cuts it (its Summary and ## Log), said in
-    # the answer; written whole, a 6,000-line paste made a 725 KB record (found in review)
-    recorded = recorded_description(description)
-    new = ir.NewIncident(
-        title=title,
-        severity=given["severity"],
-        date=config.today(),  # RECUR_TODAY when set, as `recur incident new` dates a record given no --date
-        **recorded.fields(),
-        flags=tuple(given["flags"]),
-        patterns=tuple(patterns),
-    )
-    found = []  # (the suggestions, as candidates), made once the record is written: stored in it
-
-    def suggest() -> tuple[list, list]:
-        answer = engine.answer(ir.suggestion_query(title, description), top=3, exclude=set(patterns))
-        found.append((answer, candidates_of(answer.results, kb.import_drafts())))
-        return [], found[0][1]
-
-    # the KB read, the look for today's record and the write as one step: tool calls run in worker threads, and
-    # two identical calls at once (a retry while the first still ran) both found nothing and both wrote
-    with _writing(engine.kb_dir):
-        kb = server_kb(engine)
-        # as it is written: a retry is found by the fields the record has, cleaned by the step that writes them
-        checked = ir.checked_incident(kb, new, ir.Asked(patterns="patterns", listed_by="list_patterns"))
-        same = None if allow_duplicate else ir.recorded_today(kb, checked)
-        _still_wanted()
-        if same is not None and ir.retried(checked, same):  # its first call's answer lost: that record, not a second
-            suggest()
-            return _already(kb, new, same, found[0], recorded)
-        written = ir.write_incident(kb, checked, suggest=suggest)
-    out, text = _recorded(kb, new, written, found[0], recorded)
-    if said := ir.priority_note(kb, new.severity, "severity"):  # P1 recorded as sev1: said, as the CLI says it
-        out["severity_note"] = said
-        first, *rest = text.split("\n")
-        text = "\n".join([first, f"Note: {said}.", *rest])
-    if same is not None:  # the same title and description, other severity, links or flags: written, and said
-        out["same_as"] = same.id
-        text += (
-            f"\nNote: {same.id} was recorded today with the same title and description (other severity, "
-            "patterns or flags); if this was meant as that incident, the user can remove this record."
-        )
-    return out, text
-
-
-_WRITES: dict[str, threading.Lock] = {}  # a KB folder (resolved) -> the lock its record_incident calls take
-_WRITES_GUARD = threading.Lock()
-
-
-def _writing(kb_dir) -> threading.Lock:
-    """The one lock of the KB at ``kb_dir``, shared by every server in this process that writes into it."""
-    from pathlib import Path
-
-    with _WRITES_GUARD:
-        return _WRITES.setdefault(str(Path(kb_dir).resolve()), threading.Lock())
-
-
-def _still_wanted() -> None:
-    """Nothing is written for a call its client cancelled or gave up on (``CLIENT_GONE``, _gone_check): the
-    getter waits for the model's load (seconds, a minute on a first start), and the check at the search came
-    after the write, so a client that timed out and retried left two records (found in review)."""
-    gone = CLIENT_GONE.get()
-    if gone is not None and gone():
-        raise ClientGone("the client cancelled the call or closed its connection; nothing written")
-
-
-def _already(kb, new, inc, suggested: tuple, recorded) -> tuple[dict, str]:
-    """record_incident's answer for a call whose incident ``inc`` was recorded today: that record's object
-    (``already_recorded``: true), its suggestions made anew, and nothing written."""
-    from dataclasses import replace
-    from pathlib import Path
-
-    kept = replace(new, severity=inc.severity, patterns=tuple(inc.patterns), title=inc.title)
-    out, text = _recorded(kb, kept, (inc.id, Path(kb.root) / inc.relpath, inc.review), suggested, recorded)
-    out["already_recorded"] = True
-    head = (
-        f"Already recorded today as {inc.id} ({out['path']}), with this title and description: not recorded "
-        "again (a retried call?). If this is a second, separate incident, call record_incident again with "
-        "allow_duplicate: true."
-    )
-    return out, "\n".join([head, *text.splitlines()[1:]])
-
-
-def _recorded(kb, new, written: tuple, suggested: tuple, recorded) -> tuple[dict, str]:
-    """The answer of record_incident: `recur incident new --json`'s object, its suggestions made as the CLI
-    makes them (title and description, top 3, the linked patterns left out; none is linked): ``suggested``,
-    (the answer, its results as the candidates stored). ``written``: what record_incident returned, (id,
-    path, review). ``recorded``: what pasted_log.recorded_description made of the description; what the CLI
-    says on stderr of a long one (its ``said``) is the tool's ``description_note``, as in the CLI's --json
-    (``Recorded.noted``), and its text's second line."""
-    from recur.kb.incident_record import no_match_text, recorded_json
-
-    answer, candidates = suggested
-    iid, path, review = written
-    out = recorded_json(kb, new, iid, path, review)
-    linked, due = out["linked"], out["review"]["due"]
-    out.update(suggestions=answer.results, no_known_pattern=answer.no_known_pattern, candidates=candidates)
-    lines = [f"Recorded {iid} in {path} (review: {review.level}{f', due {due}' if due else ''})."]
-    out.update(recorded.noted())  # only when something was said, as the CLI's --json has it
-    if said := recorded.said:
-        lines.append(f"{said[0].upper()}{said[1:]}")
-    if answer.no_known_pattern:
-        lines.append(no_match_text(linked, report="the problem report"))
-    else:
-        # MCP has no tool that links: the text named `recur incident link` as if the assistant could run it
-        # (found in review). It says who can: the user, in the KB's checkout; and patterns=[...] at recording
-        lines.append(
-            f"{match_line(answer.results)}; none is linked. Only the user can link one now, in the knowledge "
-            f"base's checkout: recur incident link {iid} PATTERN_ID (this server records incidents but does not "
-            "change them; record_incident links the ids given in patterns)."
-        )
-        lines += [f"- {r['id']}: {r['title']} ({confidence_text(r)})" for r in answer.results]
-    return out, "\n".join(lines)
-
-
-def _intact(multiline=(), **fields) -> None:
-    """Text to be written into the KB must have arrived whole and be text: U+FFFD is what the
-    transport puts in place of bytes that are not UTF-8 and of lone surrogate escapes (see
-    ``run_stdio``), and a record must not keep it silently. A control character is refused too:
-    an assistant's call wrote "\\x1b]0;…\\x07" (a terminal's escape sequence) into a title, and
-    `recur report` printed it to the problem manager's terminal (found in review)."""
-    for name, value in fields.items():
-        for n, text in enumerate(value) if isinstance(value, list) else [(None, value)]:
-            where = name if n is None else f"{name}[{n}]"
-            if utf8.REPLACEMENT in text:
-                raise RecurError(
-                    f"{where}: has U+FFFD in place of text that was not valid UTF-8 (a byte that is not UTF-8, "
-                    "or a lone surrogate escape such as \\udcff); nothing written: send the text as UTF-8"
-                )
-            # the KB's one rule (recur.util.text); refused here, not cleaned: the caller is a program
-            if found := control_character(text, TEXT_SPACING if name in multiline else ""):
-                raise RecurError(
-                    f"{where}: has the control character U+{ord(found[1]):04X} at character {found[0]}; "
-                    "nothing written: send plain text"
-                )
+        return run_tool(lambda: record(get_engine, given, ids, allow_duplicate))
 
 
 def _resources(server: MCPServer, get_engine: Callable) -> None:
@@ -957,544 +765,3 @@ def with_urls(rows: list[dict], site_url: str | None) -> list[dict]:
     if not site_url:
         return rows
     return [{**r, "url": pat.site_page(site_url, r["path"])} for r in rows]
-
-
-def _page(row: dict) -> str:
-    return f" {row['url']}" if row.get("url") else ""
-
-
-# -- short text renderings (the structured content is the real answer) ---------------------------
-
-
-# what a pasted alert list's note tells an assistant to do about the alerts not searched (query.Prepared.said):
-# it cannot "POST the payload to /api/alertmanager", the API's and the terminal's advice (found in review)
-OTHER_ALERTS = "to have one answered, call suggest_patterns with that alert alone (its JSON, or its name and summary)"
-STEPS = 2  # runbook steps in the text of a result (Slack shows as many); the structured content has them all
-# results whose text gives evidence and steps: top=50 made a text of ~50 runbooks, far more than a model needs to
-# act on (a responder reads the first few; found in review); the rest are listed by name, likelihood and why
-DETAILED = 3
-
-
-def no_known_text(writes: bool = False) -> str:
-    """What to do when nothing known matches. ``writes``: this server offers record_incident, so the
-    assistant can record the incident itself (the text named only `recur incident new`, a command the
-    assistant's user would have to run by hand; found in review)."""
-    record = "with the record_incident tool" if writes else "(recur incident new)"
-    return (
-        f'No known pattern matches: record the incident {record} so it shows as "needs analysis", '
-        "then draft a pattern (recur new pattern) or recur import the postmortem once it is written."
-    )
-
-
-def render_answer(answer: dict, *, writes: bool = False) -> str:
-    """suggest_patterns' text, for a model that reads only the text content and for a person whose client
-    shows it: what the results are (match_line: low results are not called matches), then each result with
-    its probability, why it matched, its page, the evidence to preserve and its first steps, and the
-    "check both" line when a result below the first is rated more likely right (results.check_both, as the
-    terminal and the site's box say it). Evidence and steps for the first DETAILED results only, said; none when
-    no_known_pattern (the closest by name and likelihood alone). The structured content is whole either way."""
-    results = answer["results"]
-    said = answer.get("query_note")  # a log searched by its error lines, a long paste condensed
-    lines = [f"{said[0].upper()}{said[1:]}."] if said else []
-    if answer["no_known_pattern"]:
-        # nothing here describes the text: the closest by name and likelihood alone. Each with its evidence and
-        # steps (five unrelated runbooks at <1%) was most of the answer, and a model followed them (found in review)
-        lines.append(no_known_text(writes) + (" Closest patterns, for comparison only:" if results else ""))
-        lines += [f"{r['rank']}. {r['id']}: {r['title']}{draft_mark(r)} ({confidence_text(r)})" for r in results]
-        return "\n".join(lines)
-    both = check_both(results, answer.get("likelier"))  # a likelier result `top` left out, named too
-    lines.append(match_line(results, answer.get("likelier")) + (f"; {both}." if both else ":"))
-    for n, r in enumerate(results):
-        lines += _result_lines(r, steps=n < DETAILED)
-    if len(results) > DETAILED:
-        lines.append(
-            f"(Evidence and first steps for the first {DETAILED} results only; the structured content has every "
-            "result's, and get_pattern gives a pattern's whole runbook.)"
-        )
-    return "\n".join(lines)
-
-
-def _result_lines(r: dict, steps: bool = True) -> list[str]:
-    lines = [
-        f"{r['rank']}. {r['id']}: {r['title']}{draft_mark(r)}",
-        f"   {confidence_text(r)} · {r['severity']} · {r['category']}",
-    ]
-    if r.get("why"):
-        lines.append(f"   why: {why_text(r)}")
-    if r.get("url"):
-        lines.append(f"   page: {r['url']}")
-    low = r["confidence"] == "low"  # folded on the site, left out of Slack: here said to be checked first
-    if not steps:  # past DETAILED: named, rated and why, as a list to compare
-        return lines
-    if r["evidence"]:
-        more = f" (and {len(r['evidence']) - 1} more)" if len(r["evidence"]) > 1 else ""
-        lines.append(f"   preserve first: {flat(r['evidence'][0])}{more}")
-    if r["runbook"]:
-        lines.append("   first steps" + (" (low match: check it fits first):" if low else ":"))
-        lines += [f"     {n}. {flat(s)}" for n, s in enumerate(r["runbook"][:STEPS], 1)]
-    for a in r.get("look_alikes") or []:
-        lines.append(f"   vs {a['id']}: {a.get('by') or 'close call; no distinguishing signal declared'}")
-    return lines
-
-
-SHOWN_LINES = 8  # symptoms, signals and incidents in get_pattern's text; the structured content has them all
-DETECTION = 800  # characters of its detection section in the text
-
-
-def _listed(items: list, line: Callable[[object], str], shown: int = SHOWN_LINES) -> list[str]:
-    """At most ``shown`` items as list lines, then how many more the structured content has."""
-    more = [f"- … and {len(items) - shown} more (in the structured content)"] if len(items) > shown else []
-    return [f"- {line(x)}" for x in items[:shown]] + more
-
-
-def render_pattern(doc: dict) -> str:
-    """get_pattern's text: what its description promises (symptoms, signals, summary, evidence, runbook, root
-    cause, detection, permanent fix, linked incidents, look-alikes), long lists bounded. Symptoms, signals,
-    detection and the incidents were left out, so a model that reads the text alone had no way to check that the
-    pattern fits (found in an MCP integrator's review)."""
-    lines = [
-        f"# {doc['title']} ({doc['id']})",
-        f"{doc['category']} · {doc['severity']} · {doc['status']}" + (f" · {doc['url']}" if doc.get("url") else ""),
-        "",
-        doc.get("summary") or "",
-    ]
-    if doc.get("symptoms"):
-        lines += ["", "Symptoms:"] + _listed(doc["symptoms"], lambda x: flat(str(x)))
-    if doc.get("signals"):
-        lines += ["", "Signals (log lines, alerts, metrics):"] + _listed(doc["signals"], lambda x: flat(str(x)))
-    if doc.get("evidence"):
-        lines += ["", "Evidence to preserve first:"] + [f"- {e}" for e in doc["evidence"]]
-    lines += ["", "Runbook:"] + [f"{n}. {s}" for n, s in enumerate(doc.get("runbook") or [], 1)]
-    if doc.get("root_cause"):
-        lines += ["", "Root cause:", doc["root_cause"]]
-    if doc.get("detection"):
-        said = str(doc["detection"]).strip()
-        lines += ["", "Detection:", said if len(said) <= DETECTION else said[: DETECTION - 1] + "…"]
-    fix = doc.get("fix")
-    if fix:
-        lines += [
-            "",
-            f"Permanent fix: {fix['status']}"
-            + (f", owner {fix['owner']}" if fix.get("owner") else "")
-            + (f", due {fix['due']}" if fix.get("due") else ""),
-        ]
-    lines += _incident_lines(doc.get("incidents") or [])
-    alikes = doc.get("look_alikes") or []
-    if alikes:
-        lines += ["", "Look-alikes:"] + [
-            f"- {a['id']}" + (f": told apart by {a['by']}" if a.get("by") else "") + _page(a) for a in alikes
-        ]
-    return "\n".join(lines).strip()
-
-
-def _incident_lines(incidents: list) -> list[str]:
-    """The linked incidents, newest first, bounded."""
-    if not incidents:
-        return ["", "Linked incidents: none recorded"]
-    newest = sorted(incidents, key=lambda i: (str(i.get("date")), str(i.get("id"))), reverse=True)
-    line = lambda i: f"{i.get('date')} {i.get('id')}: {flat(i.get('title') or '')}{_page(i)}"  # noqa: E731
-    return ["", f"Linked incidents ({len(incidents)}, newest first):"] + _listed(newest, line)
-
-
-# -- the two transports -------------------------------------------------------------------------
-
-
-def run_stdio(server: MCPServer) -> None:
-    """The server on stdio: the SDK's transport, reading the lines of ``_StdinLines``. The SDK's
-    reader drops a line it cannot read as a message without a word, so a lone surrogate escape
-    (``"\\udcff"``, not valid Unicode), a line that is not JSON and JSON that is not a JSON-RPC message
-    each left the client waiting for an answer that never came. Such text now reaches the tools as
-    U+FFFD (as bytes that are not UTF-8 already did), and the other two are answered with the JSON-RPC
-    error for them; the server serves on."""
-    import anyio
-
-    _sdk_warnings_said()
-    anyio.run(_serve_stdio, server)
-
-
-class _LevelSaid(logging.Formatter):
-    """``warning: …`` (``error: …``), as recur mcp's own lines on stderr say it."""
-
-    def format(self, record) -> str:
-        return f"{record.levelname.lower()}: {super().format(record)}"
-
-
-def _sdk_warnings_said() -> None:
-    """The MCP SDK's warnings over stdio as the server's own: on stderr (stdout is the protocol), as
-    ``warning: …`` ("dropped 'notifications/cancelled': malformed params" for a client's malformed
-    notification was printed bare: sdk_log.sdk_warnings_to_stderr; `recur serve` gives them uvicorn's
-    format instead: server.sdk_logs_as_the_servers)."""
-    from recur.serve.sdk_log import sdk_warnings_to_stderr
-
-    sdk_warnings_to_stderr(_LevelSaid())
-
-
-async def _serve_stdio(server: MCPServer) -> None:
-    from mcp.server.stdio import stdio_server
-
-    lines = _StdinLines(_take_stdin())
-    async with stdio_server(stdin=lines) as (read_stream, write_stream):
-        lines.answer_on(write_stream)
-        low = server._lowlevel_server  # what MCPServer.run("stdio") serves, on these streams
-        await low.run(read_stream, _Watched(write_stream, lines.in_flight), low.create_initialization_options())
-
-
-def _take_stdin() -> int:
-    """The client's stdin on a descriptor of its own, with /dev/null as fd 0, as the SDK does with a
-    stdin it opens itself: a tool (or a process it starts) cannot read the client's messages."""
-    import os
-
-    source = os.dup(0)
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
-    os.close(null)
-    return source
-
-
-class _StdinLines:
-    """The client's messages, one a line, as the SDK's stdio reader takes them (``async for line``).
-    Each line goes through ``utf8.clean_json_line`` and is decoded as the SDK decodes stdin (bytes that
-    are not UTF-8 become U+FFFD); a line the SDK would not read as a message is answered here instead,
-    on the transport's own write stream (``answer_on``), and not passed on. A blank line is no message
-    and is skipped (the SDK dropped it too)."""
-
-    def __init__(self, fd: int):
-        import os
-
-        import anyio
-
-        self._file = anyio.wrap_file(os.fdopen(fd, "rb"))
-        self._write, self._ready = None, anyio.Event()
-        self.in_flight = _InFlight()
-
-    def answer_on(self, write_stream) -> None:
-        self._write = write_stream
-        self._ready.set()
-
-    async def __aiter__(self):
-        import sys
-
-        from mcp.shared.message import SessionMessage
-
-        n = 0
-        async for raw in self._file:
-            n += 1
-            line = utf8.clean_json_line(raw).decode("utf-8", "replace")
-            if not line.strip():
-                continue
-            refusal = not_a_message(line)
-            if refusal is None:
-                self.in_flight.read(line)
-                yield line
-                continue
-            print(f"recur mcp: stdin line {n}: {refusal.error.message} (answered)", file=sys.stderr)
-            await self._ready.wait()
-            await self._write.send(SessionMessage(refusal))
-        # stdin closed: the end of the messages, not of the answers. Ended here, the SDK cancelled the requests
-        # still running, and `printf '<initialize>\n<tools/call>\n' | recur mcp` never answered the call (found in
-        # review); the stream ends once they are answered (or the client cancelled them), within DRAIN_SECONDS
-        await self.in_flight.settled(DRAIN_SECONDS)
-
-
-# How long `recur mcp` still answers the requests it has read once stdin has closed: a call that came while
-# the model was loading waits for it (holder_engine, LOAD_WAIT), then searches. A client that wants the server
-# gone sooner sends SIGTERM, as the MCP specification has it for a server that does not exit.
-LOAD_WAIT = 300.0
-DRAIN_SECONDS = LOAD_WAIT + 60
-
-
-class _InFlight:
-    """The ids of the requests read from stdin and not yet answered, nor cancelled by the client
-    (``notifications/cancelled``: the SDK answers no cancelled request)."""
-
-    def __init__(self):
-        self._open: set[str] = set()
-        self._changed = None
-
-    @staticmethod
-    def _key(ident) -> str:
-        return str(ident)
-
-    def read(self, line: str) -> None:
-        import json
-
-        msg = json.loads(line)  # a JSON-RPC message: not_a_message said so
-        if not isinstance(msg, dict) or not isinstance(msg.get("method"), str):
-            return
-        if "id" in msg:
-            self._open.add(self._key(msg["id"]))
-        elif msg["method"] == "notifications/cancelled" and isinstance(msg.get("params"), dict):
-            self.done(msg["params"].get("requestId"))
-
-    def done(self, ident) -> None:
-        self._open.discard(self._key(ident))
-        if self._changed is not None:
-            self._changed.set()
-
-    async def settled(self, limit: float) -> None:
-        import anyio
-
-        with anyio.move_on_after(limit):
-            while self._open:
-                self._changed = anyio.Event()
-                await self._changed.wait()
-
-
-class _Watched:
-    """The transport's write stream, telling ``_InFlight`` of each answer sent (a result or an error)."""
-
-    def __init__(self, inner, in_flight: _InFlight):
-        self._inner, self._in_flight = inner, in_flight
-
-    async def send(self, item) -> None:
-        from mcp.types import JSONRPCError, JSONRPCResponse
-
-        await self._inner.send(item)
-        message = getattr(item, "message", None)
-        if isinstance(message, JSONRPCResponse | JSONRPCError):
-            self._in_flight.done(message.id)
-
-    def close(self) -> None:
-        self._inner.close()
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-    async def __aenter__(self):
-        return self
-
-    async def __aexit__(self, *exc) -> None:
-        await self.aclose()
-
-
-def not_a_message(line: str):
-    """None for a line the SDK reads as a JSON-RPC message; else the ``JSONRPCError`` that answers it,
-    as JSON-RPC 2.0 has it (section 5.1): -32700 for a line that is not JSON, -32600 for JSON that is not
-    a message, with the request's id when it has one, else null."""
-    import json
-
-    from mcp.types import INVALID_REQUEST, PARSE_ERROR, ErrorData, JSONRPCError, jsonrpc_message_adapter
-
-    try:
-        jsonrpc_message_adapter.validate_json(line, by_name=False)  # exactly the SDK's reading
-        return None
-    except Exception:  # noqa: BLE001 - whatever the SDK's reader would drop is answered
-        pass
-    try:
-        obj = json.loads(line)
-    except (ValueError, RecursionError):
-        error = ErrorData(code=PARSE_ERROR, message="Parse error: the line is not JSON (one JSON-RPC message a line)")
-        return JSONRPCError(jsonrpc="2.0", id=None, error=error)
-    ident = obj.get("id") if isinstance(obj, dict) and "method" in obj else None
-    if isinstance(ident, bool) or not isinstance(ident, str | int):
-        ident = None  # no request's id (a response's is the client's answer to one of ours: not echoed)
-    if not isinstance(obj, dict):
-        why = "a message is one JSON object" + (" (MCP has no JSON-RPC batches)" if isinstance(obj, list) else "")
-    elif obj.get("jsonrpc") != "2.0":
-        why = 'a message has "jsonrpc": "2.0"'
-    else:
-        why = "not a JSON-RPC request, notification or response (a request has an id, a method and object params)"
-    error = ErrorData(code=INVALID_REQUEST, message=f"Invalid Request: {why}")
-    return JSONRPCError(jsonrpc="2.0", id=ident, error=error)
-
-
-def holder_engine(holder, wait: float = LOAD_WAIT) -> Callable:
-    """A getter over ``EngineHolder`` for stdio: waits for the first load, then answers at once."""
-
-    def get():
-        if not holder.ready.wait(0 if holder.error else wait):
-            if holder.error:
-                raise pat.LookupFailure(f"the search engine failed to load: {holder.error}", "engine_failed")
-            raise ApiError(503, "not_ready", holder.not_ready())
-        return holder.engine
-
-    return get
-
-
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
-# How long a request to /mcp waits for the engine still loading (the real model: ~10 s after a start): within
-# the 60 s MCP clients commonly give a request; a longer load (a first index build) is then said, as the API says it
-HTTP_LOAD_WAIT = 45.0
-
-
-def http_app(
-    get_engine: Callable,
-    *,
-    host: str | None = None,
-    path: str = "/mcp",
-    max_sessions: int = config.default("mcp_max_sessions"),
-    idle_seconds: float = config.default("mcp_idle_timeout"),
-    allowed_hosts: tuple = (),
-    site_url: str | None = None,
-    max_sessions_per_client: int = config.default("mcp_max_sessions_per_client"),
-    evict_idle_after: float | None = None,
-    on_session_closed: Callable[[str], None] | None = None,
-    stale_files: Callable[[], list[str]] | None = None,
-):
-    """(session manager, ASGI app): the MCP server at ``path`` (streamable HTTP, read-only tools; ``site_url``:
-    build_server's); mcp_http.http_router serves the app and runs the manager, from the first request to /mcp.
-    On a loopback ``host`` the SDK's DNS-rebinding protection (Host / Origin checks) is on. Past
-    ``max_sessions`` open sessions a new one closes an idle session to make room (SessionCaps: the least
-    recently used idle one of the client holding the most, if that holds more than the newcomer will, else
-    the one idle longest if idle ``evict_idle_after`` or more); a session with a request in flight is never
-    closed, and with none to close the new one gets the SDK's 503 until one closes or idles out
-    (``idle_seconds``). The default cap is a tenth of the SDK's
-    10,000: an idle session holds ~40 KiB (measured: 2,000 sessions, +77 MiB), and sessions open at
-    ~150 a second, so the SDK's cap let one client pin ~400 MiB for the 30-minute idle timeout.
-    ``max_sessions_per_client`` and ``evict_idle_after`` (seconds; None: the module's default): see
-    mcp_sessions.SessionCaps, in front of the SDK's app, which says each session closed and tells
-    ``on_session_closed`` its reason; the manager returned runs its sweep for idle ones (mcp_sessions.Managed).
-    ``stale_files``: build_server's (`recur serve`: the changed files its own check found)."""
-    from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
-    from mcp.server.transport_security import TransportSecuritySettings
-
-    from recur.serve.mcp_sessions import EVICT_IDLE_AFTER, Managed, SessionCaps
-
-    server = build_server(
-        get_engine, allow_writes=False, site_url=site_url, load_wait=HTTP_LOAD_WAIT, stale_files=stale_files
-    )
-    # on loopback, the SDK's own default took only "127.0.0.1:*" and the like: a Host with no port (a server on
-    # port 80) was a 421 on /mcp alone, every other route serving it (security.HostCheck); _proxied takes both
-    security = (
-        _proxied(allowed_hosts)
-        if host in LOOPBACK
-        else TransportSecuritySettings(enable_dns_rebinding_protection=False)
-    )
-    server.streamable_http_app(
-        streamable_http_path=path,
-        transport_security=security,
-        host=host or "0.0.0.0",
-        max_sessions=max_sessions,
-        session_idle_timeout=idle_seconds,
-    )
-    manager = server.session_manager
-    capped = SessionCaps(
-        StreamableHTTPASGIApp(manager),
-        per_client=max_sessions_per_client,
-        max_sessions=max_sessions,
-        idle_seconds=idle_seconds,
-        evict_idle_after=EVICT_IDLE_AFTER if evict_idle_after is None else evict_idle_after,
-        on_closed=on_session_closed,
-    )
-    return Managed(manager, capped), JsonRpcErrors(capped)
-
-
-def _proxied(hosts: tuple):
-    """The SDK's loopback checks (Host and Origin must be loopback: a web page cannot reach the
-    server by rebinding a name it controls to 127.0.0.1) widened by the names a reverse proxy in front
-    passes on, which the operator named (none: loopback alone): on any port or none, over http or https."""
-    from mcp.server.transport_security import TransportSecuritySettings
-
-    names = ["127.0.0.1", "localhost", "[::1]", *hosts]
-    return TransportSecuritySettings(
-        enable_dns_rebinding_protection=True,
-        allowed_hosts=[h for n in names for h in (n, f"{n}:*")],
-        allowed_origins=[o for n in names for s in ("http", "https") for o in (f"{s}://{n}", f"{s}://{n}:*")],
-    )
-
-
-class JsonRpcErrors:
-    """The SDK answers most bad requests to /mcp with a JSON-RPC error body, but a few (a wrong
-    Content-Type, and on loopback a foreign Host or Origin) as bare text with no Content-Type.
-    This gives those the same JSON-RPC shape, status and message unchanged, so a client (or an
-    operator reading logs) parses one shape from /mcp. A POST body in a content coding (gzip), which
-    the SDK does not decode, is a 415 in that shape, as the API's routes refuse it. A POST body with
-    a lone surrogate escape (``"\\udcff"``), which the SDK's parser refuses as a parse error, reaches
-    the tools as U+FFFD, as over stdio (``run_stdio``) and in the API (BodyGuard has already read the
-    body, bounded). A POST body that is JSON but no JSON-RPC message (``[1]``, ``"disk full"``, ``null``, an
-    object without ``"jsonrpc": "2.0"``) is answered as over stdio (``not_a_message``): the SDK's 400 said
-    "Validation error: 4 validation errors for union[JSONRPCRequest, ...]" and pydantic's dump of each."""
-
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        sent = None  # the POST body as the SDK reads it
-        if scope.get("method") == "POST":
-            coding = refused_content_coding(scope)
-            if coding is not None:  # the SDK would read the compressed bytes as JSON: a parse error
-                return await _send_json_rpc_error(send, 415, f"Unsupported Media Type: {uncompressed(coding)}".encode())
-            receive, sent = await _cleaned(receive)
-        held: dict = {}
-
-        async def relay(message):
-            if message["type"] == "http.response.start" and message["status"] >= 400:
-                message = _no_session_header(message)
-                names = {k.lower() for k, _ in message.get("headers", [])}
-                # a 400 in JSON is held too: it may be the SDK's refusal of a body that is no message
-                if b"content-type" not in names or (message["status"] == 400 and sent):
-                    held["start"], held["body"], held["typed"] = message, b"", b"content-type" in names
-                    return
-            if "start" in held and message["type"] == "http.response.body":
-                held["body"] += message.get("body", b"")
-                if not message.get("more_body"):
-                    await _send_held(send, held, sent)
-                return
-            await send(message)
-
-        await self.app(scope, receive, relay)
-
-
-async def _send_held(send, held: dict, sent: bytes | None) -> None:
-    """A refusal ``JsonRpcErrors`` held: bare text in the JSON-RPC shape; the SDK's refusal of a body that is
-    JSON but no JSON-RPC message said as ``not_a_message`` says it (status unchanged); any other as it was."""
-    import json
-
-    from mcp.types import INVALID_PARAMS
-
-    start, body = held["start"], held["body"]
-    if not held["typed"]:
-        return await _send_json_rpc_error(send, start["status"], body)
-    try:
-        error = json.loads(body).get("error") or {}
-    except (ValueError, AttributeError):
-        error = {}
-    # the SDK's -32602 "Validation error: ..." for a body its message types refuse (mcp.server.streamable_http):
-    # said with JSON-RPC's code for an invalid request, -32600, and in the words stdio says it with
-    said = str(error.get("message", ""))
-    refusal = (
-        not_a_message(sent) if error.get("code") == INVALID_PARAMS and said.startswith("Validation error") else None
-    )
-    if refusal is None:
-        await send(start)
-        await send({"type": "http.response.body", "body": body})
-        return
-    answer = refusal.model_dump_json(by_alias=True, exclude_unset=True).encode()  # as the SDK writes one
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(answer)).encode())]
-    await send({"type": "http.response.start", "status": start["status"], "headers": headers})
-    await send({"type": "http.response.body", "body": answer})
-
-
-def _no_session_header(start: dict) -> dict:
-    """A refused request's answer without ``Mcp-Session-Id``: the SDK named a new session on every 405
-    (``HEAD /mcp``, a load balancer's probe, a PUT) and opened none, so a client or an operator read a
-    session that did not exist (found in review). A session is named by the initialize answer only."""
-    headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"mcp-session-id"]
-    return {**start, "headers": headers}
-
-
-async def _cleaned(receive):
-    """(``receive`` for a request whose body is handed on cleaned, the body or None). BodyGuard, around
-    every route, has read the whole body (bounded in size and time) and gives it as one message; anything
-    else is passed on as it came."""
-    first = await receive()
-    body = None
-    if first["type"] == "http.request" and not first.get("more_body"):
-        body = utf8.clean_json_line(first.get("body", b""))
-        first = {**first, "body": body}
-    return replaying(first, receive), body
-
-
-async def _send_json_rpc_error(send, status: int, text: bytes) -> None:
-    import json
-
-    from mcp.types import INVALID_REQUEST
-
-    message = text.decode("utf-8", "replace").strip() or HTTP_REASON.get(status, "request refused")
-    body = json.dumps({"jsonrpc": "2.0", "id": None, "error": {"code": INVALID_REQUEST, "message": message}}).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
-
-
-HTTP_REASON = {400: "bad request", 403: "forbidden", 421: "misdirected request"}

@@ -171,7 +171,7 @@ class HostCheck:
 
     async def __call__(self, scope, receive, send):
         # bound to loopback the SDK refuses a foreign Host or Origin on /mcp itself, with the same lists
-        # (mcp_server._proxied) and its own words, which MCP clients have been shown; off loopback it checks nothing
+        # (mcp_http._proxied) and its own words, which MCP clients have been shown; off loopback it checks nothing
         sdk_checks = not self.addresses_ok and is_mcp_path(route_path(scope)) if scope["type"] == "http" else True
         if not self.active or sdk_checks:
             return await self.app(scope, receive, send)

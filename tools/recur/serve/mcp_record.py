@@ -1,0 +1,166 @@
+"""record_incident's work (`recur mcp --allow-writes`): the incident written into the KB exactly as `recur
+incident new` writes it, under one lock per KB folder (``_writing``) so that a retried call finds the first
+one's record instead of writing a second, and its answer, structured and text. The tool itself is registered
+in mcp_server.py (``_write_tools``), with the others.
+"""
+
+import threading
+from collections.abc import Callable
+
+from recur import config
+from recur.retrieval.results import confidence_text, match_line
+from recur.serve.guard import CLIENT_GONE, ClientGone
+from recur.serve.mcp_server import server_kb
+from recur.util import utf8
+from recur.util.errors import RecurError
+from recur.util.text import TEXT_SPACING, control_character, has_text
+
+
+def record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: bool) -> tuple[dict, str]:
+    """record_incident's work: (structured, text)."""
+    from recur.ingest.importer import candidates_of
+    from recur.ingest.pasted_log import recorded_description
+    from recur.kb import incident_record as ir
+
+    title, description = given["title"], given["description"]
+    _intact(("description",), title=title, description=description, flags=given["flags"])
+    if not has_text(description):  # required: the record's Summary, and what its suggestions are searched by
+        # U+200B alone was recorded as the Summary, and searched: refused as blank is
+        only = " (only invisible characters)" if description.strip() else ""  # control ones: _intact
+        raise RecurError(f"description: is empty{only}; say what you see (it becomes the Summary); nothing written")
+    engine = get_engine()
+    # a long pasted log cut down as `recur incident new -d -` cuts it (its Summary and ## Log), said in
+    # the answer; written whole, a 6,000-line paste made a 725 KB record (found in review)
+    recorded = recorded_description(description)
+    new = ir.NewIncident(
+        title=title,
+        severity=given["severity"],
+        date=config.today(),  # RECUR_TODAY when set, as `recur incident new` dates a record given no --date
+        **recorded.fields(),
+        flags=tuple(given["flags"]),
+        patterns=tuple(patterns),
+    )
+    found = []  # (the suggestions, as candidates), made once the record is written: stored in it
+
+    def suggest() -> tuple[list, list]:
+        answer = engine.answer(ir.suggestion_query(title, description), top=3, exclude=set(patterns))
+        found.append((answer, candidates_of(answer.results, kb.import_drafts())))
+        return [], found[0][1]
+
+    # the KB read, the look for today's record and the write as one step: tool calls run in worker threads, and
+    # two identical calls at once (a retry while the first still ran) both found nothing and both wrote
+    with _writing(engine.kb_dir):
+        kb = server_kb(engine)
+        # as it is written: a retry is found by the fields the record has, cleaned by the step that writes them
+        checked = ir.checked_incident(kb, new, ir.Asked(patterns="patterns", listed_by="list_patterns"))
+        same = None if allow_duplicate else ir.recorded_today(kb, checked)
+        _still_wanted()
+        if same is not None and ir.retried(checked, same):  # its first call's answer lost: that record, not a second
+            suggest()
+            return _already(kb, new, same, found[0], recorded)
+        written = ir.write_incident(kb, checked, suggest=suggest)
+    out, text = _recorded(kb, new, written, found[0], recorded)
+    if said := ir.priority_note(kb, new.severity, "severity"):  # P1 recorded as sev1: said, as the CLI says it
+        out["severity_note"] = said
+        first, *rest = text.split("\n")
+        text = "\n".join([first, f"Note: {said}.", *rest])
+    if same is not None:  # the same title and description, other severity, links or flags: written, and said
+        out["same_as"] = same.id
+        text += (
+            f"\nNote: {same.id} was recorded today with the same title and description (other severity, "
+            "patterns or flags); if this was meant as that incident, the user can remove this record."
+        )
+    return out, text
+
+
+_WRITES: dict[str, threading.Lock] = {}  # a KB folder (resolved) -> the lock its record_incident calls take
+_WRITES_GUARD = threading.Lock()
+
+
+def _writing(kb_dir) -> threading.Lock:
+    """The one lock of the KB at ``kb_dir``, shared by every server in this process that writes into it."""
+    from pathlib import Path
+
+    with _WRITES_GUARD:
+        return _WRITES.setdefault(str(Path(kb_dir).resolve()), threading.Lock())
+
+
+def _still_wanted() -> None:
+    """Nothing is written for a call its client cancelled or gave up on (``CLIENT_GONE``,
+    mcp_server._gone_check): the getter waits for the model's load (seconds, a minute on a first start), and
+    the check at the search came after the write, so a client that timed out and retried left two records
+    (found in review)."""
+    gone = CLIENT_GONE.get()
+    if gone is not None and gone():
+        raise ClientGone("the client cancelled the call or closed its connection; nothing written")
+
+
+def _already(kb, new, inc, suggested: tuple, recorded) -> tuple[dict, str]:
+    """record_incident's answer for a call whose incident ``inc`` was recorded today: that record's object
+    (``already_recorded``: true), its suggestions made anew, and nothing written."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    kept = replace(new, severity=inc.severity, patterns=tuple(inc.patterns), title=inc.title)
+    out, text = _recorded(kb, kept, (inc.id, Path(kb.root) / inc.relpath, inc.review), suggested, recorded)
+    out["already_recorded"] = True
+    head = (
+        f"Already recorded today as {inc.id} ({out['path']}), with this title and description: not recorded "
+        "again (a retried call?). If this is a second, separate incident, call record_incident again with "
+        "allow_duplicate: true."
+    )
+    return out, "\n".join([head, *text.splitlines()[1:]])
+
+
+def _recorded(kb, new, written: tuple, suggested: tuple, recorded) -> tuple[dict, str]:
+    """The answer of record_incident: `recur incident new --json`'s object, its suggestions made as the CLI
+    makes them (title and description, top 3, the linked patterns left out; none is linked): ``suggested``,
+    (the answer, its results as the candidates stored). ``written``: what record_incident returned, (id,
+    path, review). ``recorded``: what pasted_log.recorded_description made of the description; what the CLI
+    says on stderr of a long one (its ``said``) is the tool's ``description_note``, as in the CLI's --json
+    (``Recorded.noted``), and its text's second line."""
+    from recur.kb.incident_record import no_match_text, recorded_json
+
+    answer, candidates = suggested
+    iid, path, review = written
+    out = recorded_json(kb, new, iid, path, review)
+    linked, due = out["linked"], out["review"]["due"]
+    out.update(suggestions=answer.results, no_known_pattern=answer.no_known_pattern, candidates=candidates)
+    lines = [f"Recorded {iid} in {path} (review: {review.level}{f', due {due}' if due else ''})."]
+    out.update(recorded.noted())  # only when something was said, as the CLI's --json has it
+    if said := recorded.said:
+        lines.append(f"{said[0].upper()}{said[1:]}")
+    if answer.no_known_pattern:
+        lines.append(no_match_text(linked, report="the problem report"))
+    else:
+        # MCP has no tool that links: the text named `recur incident link` as if the assistant could run it
+        # (found in review). It says who can: the user, in the KB's checkout; and patterns=[...] at recording
+        lines.append(
+            f"{match_line(answer.results)}; none is linked. Only the user can link one now, in the knowledge "
+            f"base's checkout: recur incident link {iid} PATTERN_ID (this server records incidents but does not "
+            "change them; record_incident links the ids given in patterns)."
+        )
+        lines += [f"- {r['id']}: {r['title']} ({confidence_text(r)})" for r in answer.results]
+    return out, "\n".join(lines)
+
+
+def _intact(multiline=(), **fields) -> None:
+    """Text to be written into the KB must have arrived whole and be text: U+FFFD is what the
+    transport puts in place of bytes that are not UTF-8 and of lone surrogate escapes (see
+    ``mcp_stdio.run_stdio``), and a record must not keep it silently. A control character is refused too:
+    an assistant's call wrote "\\x1b]0;…\\x07" (a terminal's escape sequence) into a title, and
+    `recur report` printed it to the problem manager's terminal (found in review)."""
+    for name, value in fields.items():
+        for n, text in enumerate(value) if isinstance(value, list) else [(None, value)]:
+            where = name if n is None else f"{name}[{n}]"
+            if utf8.REPLACEMENT in text:
+                raise RecurError(
+                    f"{where}: has U+FFFD in place of text that was not valid UTF-8 (a byte that is not UTF-8, "
+                    "or a lone surrogate escape such as \\udcff); nothing written: send the text as UTF-8"
+                )
+            # the KB's one rule (recur.util.text); refused here, not cleaned: the caller is a program
+            if found := control_character(text, TEXT_SPACING if name in multiline else ""):
+                raise RecurError(
+                    f"{where}: has the control character U+{ord(found[1]):04X} at character {found[0]}; "
+                    "nothing written: send plain text"
+                )

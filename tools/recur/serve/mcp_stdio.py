@@ -1,0 +1,233 @@
+"""`recur mcp`'s transport: the MCP server (mcp_server.build_server) on stdio, and the engine getter it serves
+with (``holder_engine``: waits for ``EngineHolder``'s first load).
+
+Around the SDK's stdio transport: lone surrogate escapes arrive as U+FFFD instead of being dropped unanswered,
+a line that is not a JSON-RPC message gets the JSON-RPC error for it (``not_a_message``, which /mcp over HTTP
+answers with too: mcp_http.JsonRpcErrors), and the requests read before stdin closes are answered before it
+ends (``_InFlight``). The SDK is imported when the server runs, not with this module.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from recur.retrieval import patterns as pat
+from recur.serve.guard import ApiError
+from recur.util import utf8
+
+if TYPE_CHECKING:
+    from mcp.server.mcpserver import MCPServer
+
+
+def run_stdio(server: MCPServer) -> None:
+    """The server on stdio: the SDK's transport, reading the lines of ``_StdinLines``. The SDK's
+    reader drops a line it cannot read as a message without a word, so a lone surrogate escape
+    (``"\\udcff"``, not valid Unicode), a line that is not JSON and JSON that is not a JSON-RPC message
+    each left the client waiting for an answer that never came. Such text now reaches the tools as
+    U+FFFD (as bytes that are not UTF-8 already did), and the other two are answered with the JSON-RPC
+    error for them; the server serves on."""
+    import anyio
+
+    _sdk_warnings_said()
+    anyio.run(_serve_stdio, server)
+
+
+class _LevelSaid(logging.Formatter):
+    """``warning: …`` (``error: …``), as recur mcp's own lines on stderr say it."""
+
+    def format(self, record) -> str:
+        return f"{record.levelname.lower()}: {super().format(record)}"
+
+
+def _sdk_warnings_said() -> None:
+    """The MCP SDK's warnings over stdio as the server's own: on stderr (stdout is the protocol), as
+    ``warning: …`` ("dropped 'notifications/cancelled': malformed params" for a client's malformed
+    notification was printed bare: sdk_log.sdk_warnings_to_stderr; `recur serve` gives them uvicorn's
+    format instead: server.sdk_logs_as_the_servers)."""
+    from recur.serve.sdk_log import sdk_warnings_to_stderr
+
+    sdk_warnings_to_stderr(_LevelSaid())
+
+
+async def _serve_stdio(server: MCPServer) -> None:
+    from mcp.server.stdio import stdio_server
+
+    lines = _StdinLines(_take_stdin())
+    async with stdio_server(stdin=lines) as (read_stream, write_stream):
+        lines.answer_on(write_stream)
+        low = server._lowlevel_server  # what MCPServer.run("stdio") serves, on these streams
+        await low.run(read_stream, _Watched(write_stream, lines.in_flight), low.create_initialization_options())
+
+
+def _take_stdin() -> int:
+    """The client's stdin on a descriptor of its own, with /dev/null as fd 0, as the SDK does with a
+    stdin it opens itself: a tool (or a process it starts) cannot read the client's messages."""
+    import os
+
+    source = os.dup(0)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    return source
+
+
+class _StdinLines:
+    """The client's messages, one a line, as the SDK's stdio reader takes them (``async for line``).
+    Each line goes through ``utf8.clean_json_line`` and is decoded as the SDK decodes stdin (bytes that
+    are not UTF-8 become U+FFFD); a line the SDK would not read as a message is answered here instead,
+    on the transport's own write stream (``answer_on``), and not passed on. A blank line is no message
+    and is skipped (the SDK dropped it too)."""
+
+    def __init__(self, fd: int):
+        import os
+
+        import anyio
+
+        self._file = anyio.wrap_file(os.fdopen(fd, "rb"))
+        self._write, self._ready = None, anyio.Event()
+        self.in_flight = _InFlight()
+
+    def answer_on(self, write_stream) -> None:
+        self._write = write_stream
+        self._ready.set()
+
+    async def __aiter__(self):
+        import sys
+
+        from mcp.shared.message import SessionMessage
+
+        n = 0
+        async for raw in self._file:
+            n += 1
+            line = utf8.clean_json_line(raw).decode("utf-8", "replace")
+            if not line.strip():
+                continue
+            refusal = not_a_message(line)
+            if refusal is None:
+                self.in_flight.read(line)
+                yield line
+                continue
+            print(f"recur mcp: stdin line {n}: {refusal.error.message} (answered)", file=sys.stderr)
+            await self._ready.wait()
+            await self._write.send(SessionMessage(refusal))
+        # stdin closed: the end of the messages, not of the answers. Ended here, the SDK cancelled the requests
+        # still running, and `printf '<initialize>\n<tools/call>\n' | recur mcp` never answered the call (found in
+        # review); the stream ends once they are answered (or the client cancelled them), within DRAIN_SECONDS
+        await self.in_flight.settled(DRAIN_SECONDS)
+
+
+# How long `recur mcp` still answers the requests it has read once stdin has closed: a call that came while
+# the model was loading waits for it (holder_engine, LOAD_WAIT), then searches. A client that wants the server
+# gone sooner sends SIGTERM, as the MCP specification has it for a server that does not exit.
+LOAD_WAIT = 300.0
+DRAIN_SECONDS = LOAD_WAIT + 60
+
+
+class _InFlight:
+    """The ids of the requests read from stdin and not yet answered, nor cancelled by the client
+    (``notifications/cancelled``: the SDK answers no cancelled request)."""
+
+    def __init__(self):
+        self._open: set[str] = set()
+        self._changed = None
+
+    @staticmethod
+    def _key(ident) -> str:
+        return str(ident)
+
+    def read(self, line: str) -> None:
+        import json
+
+        msg = json.loads(line)  # a JSON-RPC message: not_a_message said so
+        if not isinstance(msg, dict) or not isinstance(msg.get("method"), str):
+            return
+        if "id" in msg:
+            self._open.add(self._key(msg["id"]))
+        elif msg["method"] == "notifications/cancelled" and isinstance(msg.get("params"), dict):
+            self.done(msg["params"].get("requestId"))
+
+    def done(self, ident) -> None:
+        self._open.discard(self._key(ident))
+        if self._changed is not None:
+            self._changed.set()
+
+    async def settled(self, limit: float) -> None:
+        import anyio
+
+        with anyio.move_on_after(limit):
+            while self._open:
+                self._changed = anyio.Event()
+                await self._changed.wait()
+
+
+class _Watched:
+    """The transport's write stream, telling ``_InFlight`` of each answer sent (a result or an error)."""
+
+    def __init__(self, inner, in_flight: _InFlight):
+        self._inner, self._in_flight = inner, in_flight
+
+    async def send(self, item) -> None:
+        from mcp.types import JSONRPCError, JSONRPCResponse
+
+        await self._inner.send(item)
+        message = getattr(item, "message", None)
+        if isinstance(message, JSONRPCResponse | JSONRPCError):
+            self._in_flight.done(message.id)
+
+    def close(self) -> None:
+        self._inner.close()
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.aclose()
+
+
+def not_a_message(line: str):
+    """None for a line the SDK reads as a JSON-RPC message; else the ``JSONRPCError`` that answers it,
+    as JSON-RPC 2.0 has it (section 5.1): -32700 for a line that is not JSON, -32600 for JSON that is not
+    a message, with the request's id when it has one, else null."""
+    import json
+
+    from mcp.types import INVALID_REQUEST, PARSE_ERROR, ErrorData, JSONRPCError, jsonrpc_message_adapter
+
+    try:
+        jsonrpc_message_adapter.validate_json(line, by_name=False)  # exactly the SDK's reading
+        return None
+    except Exception:  # noqa: BLE001 - whatever the SDK's reader would drop is answered
+        pass
+    try:
+        obj = json.loads(line)
+    except (ValueError, RecursionError):
+        error = ErrorData(code=PARSE_ERROR, message="Parse error: the line is not JSON (one JSON-RPC message a line)")
+        return JSONRPCError(jsonrpc="2.0", id=None, error=error)
+    ident = obj.get("id") if isinstance(obj, dict) and "method" in obj else None
+    if isinstance(ident, bool) or not isinstance(ident, str | int):
+        ident = None  # no request's id (a response's is the client's answer to one of ours: not echoed)
+    if not isinstance(obj, dict):
+        why = "a message is one JSON object" + (" (MCP has no JSON-RPC batches)" if isinstance(obj, list) else "")
+    elif obj.get("jsonrpc") != "2.0":
+        why = 'a message has "jsonrpc": "2.0"'
+    else:
+        why = "not a JSON-RPC request, notification or response (a request has an id, a method and object params)"
+    error = ErrorData(code=INVALID_REQUEST, message=f"Invalid Request: {why}")
+    return JSONRPCError(jsonrpc="2.0", id=ident, error=error)
+
+
+def holder_engine(holder, wait: float = LOAD_WAIT) -> Callable:
+    """A getter over ``EngineHolder`` for stdio: waits for the first load, then answers at once."""
+
+    def get():
+        if not holder.ready.wait(0 if holder.error else wait):
+            if holder.error:
+                raise pat.LookupFailure(f"the search engine failed to load: {holder.error}", "engine_failed")
+            raise ApiError(503, "not_ready", holder.not_ready())
+        return holder.engine
+
+    return get

@@ -1,0 +1,193 @@
+"""The MCP tools' text: what a model that reads only a tool result's text content (and a person whose client
+shows it) needs to act on, rendered from the structured content, which is the real answer (mcp_server.py).
+
+Over the API's JSON objects (dicts), not the ``Answer`` the terminal renders: ``answer_text`` and
+``no_pattern_text`` are MCP's counterparts of cli/render.py's ``render_answer`` and ``no_known_text``, named
+apart so that neither reads as the other. Imports no MCP SDK: the text is plain functions of the answers.
+"""
+
+from collections.abc import Callable
+
+from recur.kb.records import draft_mark
+from recur.retrieval import patterns as pat
+from recur.retrieval.results import CLOSE_CALL, check_both, confidence_text, flat, match_line, percent, why_text
+from recur.util.text import close_names
+
+
+def page_suffix(row: dict) -> str:
+    """`` URL`` when the row has its page's ``url`` (the server knows the site's URL), else nothing."""
+    return f" {row['url']}" if row.get("url") else ""
+
+
+# what a pasted alert list's note tells an assistant to do about the alerts not searched (query.Prepared.said):
+# it cannot "POST the payload to /api/alertmanager", the API's and the terminal's advice (found in review)
+OTHER_ALERTS = "to have one answered, call suggest_patterns with that alert alone (its JSON, or its name and summary)"
+STEPS = 2  # runbook steps in the text of a result (Slack shows as many); the structured content has them all
+# results whose text gives evidence and steps: top=50 made a text of ~50 runbooks, far more than a model needs to
+# act on (a responder reads the first few; found in review); the rest are listed by name, likelihood and why
+DETAILED = 3
+
+
+def no_pattern_text(writes: bool = False) -> str:
+    """What to do when nothing known matches. ``writes``: this server offers record_incident, so the
+    assistant can record the incident itself (the text named only `recur incident new`, a command the
+    assistant's user would have to run by hand; found in review)."""
+    record = "with the record_incident tool" if writes else "(recur incident new)"
+    return (
+        f'No known pattern matches: record the incident {record} so it shows as "needs analysis", '
+        "then draft a pattern (recur new pattern) or recur import the postmortem once it is written."
+    )
+
+
+def answer_text(answer: dict, *, writes: bool = False) -> str:
+    """suggest_patterns' text, for a model that reads only the text content and for a person whose client
+    shows it: what the results are (match_line: low results are not called matches), then each result with
+    its probability, why it matched, its page, the evidence to preserve and its first steps, and the
+    "check both" line when a result below the first is rated more likely right (results.check_both, as the
+    terminal and the site's box say it). Evidence and steps for the first DETAILED results only, said; none when
+    no_known_pattern (the closest by name and likelihood alone). The structured content is whole either way."""
+    results = answer["results"]
+    said = answer.get("query_note")  # a log searched by its error lines, a long paste condensed
+    lines = [f"{said[0].upper()}{said[1:]}."] if said else []
+    if answer["no_known_pattern"]:
+        # nothing here describes the text: the closest by name and likelihood alone. Each with its evidence and
+        # steps (five unrelated runbooks at <1%) was most of the answer, and a model followed them (found in review)
+        lines.append(no_pattern_text(writes) + (" Closest patterns, for comparison only:" if results else ""))
+        lines += [f"{r['rank']}. {r['id']}: {r['title']}{draft_mark(r)} ({confidence_text(r)})" for r in results]
+        return "\n".join(lines)
+    both = check_both(results, answer.get("likelier"))  # a likelier result `top` left out, named too
+    lines.append(match_line(results, answer.get("likelier")) + (f"; {both}." if both else ":"))
+    for n, r in enumerate(results):
+        lines += _result_lines(r, steps=n < DETAILED)
+    if len(results) > DETAILED:
+        lines.append(
+            f"(Evidence and first steps for the first {DETAILED} results only; the structured content has every "
+            "result's, and get_pattern gives a pattern's whole runbook.)"
+        )
+    return "\n".join(lines)
+
+
+def _result_lines(r: dict, steps: bool = True) -> list[str]:
+    lines = [
+        f"{r['rank']}. {r['id']}: {r['title']}{draft_mark(r)}",
+        f"   {confidence_text(r)} · {r['severity']} · {r['category']}",
+    ]
+    if r.get("why"):
+        lines.append(f"   why: {why_text(r)}")
+    if r.get("url"):
+        lines.append(f"   page: {r['url']}")
+    low = r["confidence"] == "low"  # folded on the site, left out of Slack: here said to be checked first
+    if not steps:  # past DETAILED: named, rated and why, as a list to compare
+        return lines
+    if r["evidence"]:
+        more = f" (and {len(r['evidence']) - 1} more)" if len(r["evidence"]) > 1 else ""
+        lines.append(f"   preserve first: {flat(r['evidence'][0])}{more}")
+    if r["runbook"]:
+        lines.append("   first steps" + (" (low match: check it fits first):" if low else ":"))
+        lines += [f"     {n}. {flat(s)}" for n, s in enumerate(r["runbook"][:STEPS], 1)]
+    for a in r.get("look_alikes") or []:
+        lines.append(f"   vs {a['id']}: {a.get('by') or CLOSE_CALL}")
+    return lines
+
+
+SHOWN_LINES = 8  # symptoms, signals and incidents in get_pattern's text; the structured content has them all
+DETECTION = 800  # characters of its detection section in the text
+
+
+def _listed(items: list, line: Callable[[object], str], shown: int = SHOWN_LINES) -> list[str]:
+    """At most ``shown`` items as list lines, then how many more the structured content has."""
+    more = [f"- … and {len(items) - shown} more (in the structured content)"] if len(items) > shown else []
+    return [f"- {line(x)}" for x in items[:shown]] + more
+
+
+def pattern_text(doc: dict) -> str:
+    """get_pattern's text: what its description promises (symptoms, signals, summary, evidence, runbook, root
+    cause, detection, permanent fix, linked incidents, look-alikes), long lists bounded. Symptoms, signals,
+    detection and the incidents were left out, so a model that reads the text alone had no way to check that the
+    pattern fits (found in an MCP integrator's review)."""
+    lines = [
+        f"# {doc['title']} ({doc['id']})",
+        f"{doc['category']} · {doc['severity']} · {doc['status']}" + (f" · {doc['url']}" if doc.get("url") else ""),
+        "",
+        doc.get("summary") or "",
+    ]
+    if doc.get("symptoms"):
+        lines += ["", "Symptoms:"] + _listed(doc["symptoms"], lambda x: flat(str(x)))
+    if doc.get("signals"):
+        lines += ["", "Signals (log lines, alerts, metrics):"] + _listed(doc["signals"], lambda x: flat(str(x)))
+    if doc.get("evidence"):
+        lines += ["", "Evidence to preserve first:"] + [f"- {e}" for e in doc["evidence"]]
+    lines += ["", "Runbook:"] + [f"{n}. {s}" for n, s in enumerate(doc.get("runbook") or [], 1)]
+    if doc.get("root_cause"):
+        lines += ["", "Root cause:", doc["root_cause"]]
+    if doc.get("detection"):
+        said = str(doc["detection"]).strip()
+        lines += ["", "Detection:", said if len(said) <= DETECTION else said[: DETECTION - 1] + "…"]
+    fix = doc.get("fix")
+    if fix:
+        lines += [
+            "",
+            f"Permanent fix: {fix['status']}"
+            + (f", owner {fix['owner']}" if fix.get("owner") else "")
+            + (f", due {fix['due']}" if fix.get("due") else ""),
+        ]
+    lines += _incident_lines(doc.get("incidents") or [])
+    alikes = doc.get("look_alikes") or []
+    if alikes:
+        lines += ["", "Look-alikes:"] + [
+            f"- {a['id']}" + (f": told apart by {a['by']}" if a.get("by") else "") + page_suffix(a) for a in alikes
+        ]
+    return "\n".join(lines).strip()
+
+
+def _incident_lines(incidents: list) -> list[str]:
+    """The linked incidents, newest first, bounded."""
+    if not incidents:
+        return ["", "Linked incidents: none recorded"]
+    newest = sorted(incidents, key=lambda i: (str(i.get("date")), str(i.get("id"))), reverse=True)
+    line = lambda i: f"{i.get('date')} {i.get('id')}: {flat(i.get('title') or '')}{page_suffix(i)}"  # noqa: E731
+    return ["", f"Linked incidents ({len(incidents)}, newest first):"] + _listed(newest, line)
+
+
+# list_patterns', past_incidents' and the resource listing's words
+
+PLURAL = {"category": "categories", "service": "services", "tag": "tags", "severity": "severities"}
+
+
+def no_such_value(name: str, value: str, values: list[str], shown: int = 40) -> str:
+    """list_patterns {"category": "nosuchcat"} answered "0 pattern(s)", and nothing said which values
+    there are (found in review): a model tried again blind. Said here, with the values it was probably
+    meant to be first."""
+    meant = close_names(value, values)
+    listed = ", ".join(values[:shown]) + (f" … and {len(values) - shown} more" if len(values) > shown else "")
+    hint = f" (did you mean {', '.join(meant)}?)" if meant else ""
+    return f"no pattern has the {name} {value!r}{hint}; the {PLURAL[name]}: {listed or 'none'}"
+
+
+def resource_about(doc: dict, limit: int = 200) -> str:
+    """A listed pattern's description: category, severity and the start of its summary."""
+    summary = " ".join(str(doc.get("summary") or "").split())
+    if len(summary) > limit:
+        summary = summary[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return f"{doc.get('category')} · {doc.get('severity')}: {summary}".rstrip(": ")
+
+
+def only_low(results: list, kb) -> str:
+    """past_incidents' text for a text whose results are all of low confidence: none is searched for incidents,
+    and the text said "No recorded incidents" though the closest pattern has some (found in review: a model read
+    it as none at all). It says why, and how to have the closest's incidents if they are wanted."""
+    head = "No pattern matches with medium or high confidence, so no linked incidents are listed"
+    if not results:
+        return head
+    closest = results[0]
+    found = len(pat.incidents_of(kb, [closest["id"]]))  # the KB as read now, as the incidents listed
+    if not found:
+        return f"{head}; the closest, {closest['id']} ({_low_said(closest)}), has no recorded incidents"
+    return (
+        f"{head}; the closest, {closest['id']} ({_low_said(closest)}), has {found} incident(s): call "
+        f"past_incidents with pattern_id {closest['id']} to list them (check the pattern fits first)"
+    )
+
+
+def _low_said(r: dict) -> str:
+    return f"{r['confidence']}, {percent(r['probability'])}" if r.get("probability") is not None else r["confidence"]
