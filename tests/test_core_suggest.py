@@ -1032,3 +1032,31 @@ def test_two_ids_or_a_long_text_naming_one_pins_nothing(run, kb_dir, query):
     _quiet_kb(kb_dir)
     out = json.loads(run("suggest", "--json", "--top", "10", query).stdout)
     assert all(w["field"] != "id" for r in out["results"] for w in r["why"]), out
+
+
+def test_counts_in_the_terminal_view_are_plural_only_when_more_than_one():
+    """ "seen before: 1 incident(s)" and "… 1 more step(s)" read as a form left unfinished (a new hire's
+    review): the count says its noun as it is read, one and more alike."""
+    from recur.cli.render import render_results
+
+    def shown(incidents: int, steps: int) -> str:
+        result = {
+            "rank": 1,
+            "id": "disk-full",
+            "title": "Disk full",
+            "draft": False,
+            "severity": "sev2",
+            "category": "capacity",
+            "confidence": "high",
+            "why": [],
+            "evidence": [],
+            "runbook": [f"step {k}" for k in range(steps)],
+            "incidents": incidents,
+            "path": "patterns/capacity/disk-full.md",
+        }
+        return click.unstyle(render_results([result], steps=1))
+
+    one, two = shown(1, 2), shown(2, 3)
+    assert "   seen before: 1 incident\n" in one and "     … 1 more step\n" in one, one
+    assert "   seen before: 2 incidents\n" in two and "     … 2 more steps\n" in two, two
+    assert "(s)" not in one + two

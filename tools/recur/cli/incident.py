@@ -16,7 +16,7 @@ from recur.cli.render import confidence_text, for_terminal
 from recur.retrieval.results import flat
 from recur.util.dates import after_today, given_date
 from recur.util.errors import RecurError
-from recur.util.text import ascii_int
+from recur.util.text import ascii_int, plural
 
 
 @click.group(cls=RecurGroup)
@@ -731,7 +731,7 @@ def list_incidents(kb_dir, since, days, pattern_id, unlinked, as_json):
     left_out = sorted(iid for iid in kb.incident_files if iid not in kb.incidents)
     if left_out:  # said on stderr, with --json too: the list is not every record
         shown = ", ".join(left_out[:5]) + (" …" if len(left_out) > 5 else "")
-        click.echo(f"note: {len(left_out)} incident record(s) with errors left out ({shown}); recur check names them",
+        click.echo(f"note: {plural(len(left_out), 'incident record')} with errors left out ({shown}); recur check names them",
                    err=True)  # fmt: skip
 
 
@@ -748,7 +748,7 @@ def _later_note(kb, today, start, pattern_id, unlinked) -> None:
     if later:
         ids = f" ({', '.join(later)})" if len(later) <= 5 else ""
         click.echo(
-            f"note: {len(later)} incident(s) dated after today ({today.isoformat()}) not listed{ids}: listed from "
+            f"note: {plural(len(later), 'incident')} dated after today ({today.isoformat()}) not listed{ids}: listed from "
             'their date on, as on the board; recur report names them under "Dated after"',
             err=True,
         )
@@ -763,7 +763,7 @@ def _incident_lines(kb, rows: list, asked: tuple) -> list[str]:
     given = [g for g in given if g]
     if not rows:
         return [f"No incidents{' match ' + ' '.join(given) if given else ' recorded'}."]
-    lines = [f"{len(rows)} incident(s), newest first{' (' + ' '.join(given) + ')' if given else ''}:"]
+    lines = [f"{plural(len(rows), 'incident')}, newest first{' (' + ' '.join(given) + ')' if given else ''}:"]
     drafts = kb.import_drafts()
     for r in rows:
         lines.append(f"  {r['id']}  {r['date']}  {r['severity']}  {r['title']}")

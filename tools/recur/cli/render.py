@@ -7,6 +7,7 @@ import click
 # the wording every surface shares (MCP and Slack too): kept importable from here, where it began
 from recur.kb.records import draft_mark
 from recur.retrieval.results import CLOSE_CALL, check_both, confidence_text, flat, likelier, match_line, short, why_text
+from recur.util.text import plural
 
 SEV_COLOUR = {"sev1": "red", "sev2": "yellow", "sev3": "cyan", "sev4": "white"}
 CONF_COLOUR = {"high": "green", "medium": "yellow", "low": "white"}
@@ -127,7 +128,7 @@ def render_results(results: list[dict], steps: int = 3, kb_dir: str = "kb") -> s
         if r["why"]:
             out.append("   why: " + why_text(r))
         if r.get("incidents"):
-            out.append(f"   seen before: {r['incidents']} incident(s)")
+            out.append(f"   seen before: {plural(r['incidents'], 'incident')}")
         if r["evidence"]:
             out.append(click.style("   Preserve before restoring:", fg="magenta", bold=True))
             # all of it: what is not kept now is gone once restored, and a cut list did not say so
@@ -140,7 +141,7 @@ def render_results(results: list[dict], steps: int = 3, kb_dir: str = "kb") -> s
                 out.append(f"     {i}. {flat(step)}")
             more = len(r["runbook"]) - steps
             if more > 0:
-                out.append(f"     … {more} more step(s)")
+                out.append(f"     … {plural(more, 'more step')}")
         for d in r.get("look_alikes", []) or []:
             out.append(f"   vs {d['id']}: {d.get('by') or CLOSE_CALL}")
         out.append(f"   read more: {kb_dir.rstrip('/')}/{r['path']}")
