@@ -1032,3 +1032,51 @@ def test_two_ids_or_a_long_text_naming_one_pins_nothing(run, kb_dir, query):
     _quiet_kb(kb_dir)
     out = json.loads(run("suggest", "--json", "--top", "10", query).stdout)
     assert all(w["field"] != "id" for r in out["results"] for w in r["why"]), out
+
+
+def test_counts_in_the_terminal_view_are_plural_only_when_more_than_one():
+    """ "seen before: 1 incident(s)" and "… 1 more step(s)" read as a form left unfinished (a new hire's
+    review): the count says its noun as it is read, one and more alike."""
+    from recur.cli.render import render_results
+
+    def shown(incidents: int, steps: int) -> str:
+        result = {
+            "rank": 1,
+            "id": "disk-full",
+            "title": "Disk full",
+            "draft": False,
+            "severity": "sev2",
+            "category": "capacity",
+            "confidence": "high",
+            "why": [],
+            "evidence": [],
+            "runbook": [f"step {k}" for k in range(steps)],
+            "incidents": incidents,
+            "path": "patterns/capacity/disk-full.md",
+        }
+        return click.unstyle(render_results([result], steps=1))
+
+    one, two = shown(1, 2), shown(2, 3)
+    assert "   seen before: 1 incident\n" in one and "     … 1 more step\n" in one, one
+    assert "   seen before: 2 incidents\n" in two and "     … 2 more steps\n" in two, two
+    assert "(s)" not in one + two
+
+
+def test_read_more_is_the_page_on_the_site_when_a_site_url_is_set(run, monkeypatch):
+    """`read more: kb/patterns/…md` was printed with RECUR_SITE_URL set, while Slack, MCP and `recur report`
+    linked the page there (a new hire's review): the page URL with a site URL (the variable or --site-url, as
+    the other commands take it), the KB file without one."""
+    query = "FATAL: sorry, too many clients already"
+    plain = run("suggest", query)
+    assert plain.exit_code == 0, plain.output
+    path = next(line.split("read more: ", 1)[1] for line in plain.stdout.splitlines() if "read more: " in line)
+    assert path.endswith("/patterns/capacity/db-pool-exhausted.md") and "://" not in path, path
+    monkeypatch.setenv("RECUR_SITE_URL", "https://kb.example.com/team/")
+    res = run("suggest", query)
+    page = "   read more: https://kb.example.com/team/patterns/capacity/db-pool-exhausted.html"
+    assert res.exit_code == 0 and page in res.stdout.splitlines(), res.stdout
+    assert ".md" not in "".join(line for line in res.stdout.splitlines() if "read more: " in line)
+    res = run("suggest", "--site-url", "https://other.example.org", query)
+    assert "   read more: https://other.example.org/patterns/capacity/db-pool-exhausted.html" in res.stdout
+    bad = run("suggest", "--site-url", "kb.example.com", query)
+    assert bad.exit_code == 2 and "--site-url" in bad.stderr, bad.output

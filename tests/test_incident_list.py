@@ -50,7 +50,7 @@ def test_incidents_are_listed_newest_first_with_patterns_and_open_follow_ups(kb_
     r = run("--kb", kb_with_incidents(kb_dir))
     assert r.exit_code == 0, r.output
     assert r.stdout.splitlines() == [
-        "5 incident(s), newest first:",
+        "5 incidents, newest first:",
         f"  INC-2099-0001  {(TODAY - dt.timedelta(days=3)).isoformat()}  sev3  Incident INC-2099-0001",
         "      dns-failure · no open follow-ups",
         "  INC-2026-0011  2026-04-20  sev3  Incident INC-2026-0011",
@@ -64,7 +64,7 @@ def test_incidents_are_listed_newest_first_with_patterns_and_open_follow_ups(kb_
         f"Link one needing analysis: recur incident link {config.where_flags(kb_dir)}ID (its candidates, or a search "
         "for them)",
     ]  # INC-2099-0002, dated after today, is not listed yet (as on the board)
-    later = f"note: 1 incident(s) dated after today ({TODAY.isoformat()}) not listed (INC-2099-0002): "
+    later = f"note: 1 incident dated after today ({TODAY.isoformat()}) not listed (INC-2099-0002): "
     assert r.stderr.startswith(later), r.stderr  # said, not left out without a word (found in review)
 
 
@@ -74,7 +74,7 @@ def test_the_note_on_later_incidents_counts_those_the_filters_would_list(kb_dir)
         incident(kb, f"INC-2099-01{day:02}", TODAY + dt.timedelta(days=day), "disk-full")
     r = run("--kb", kb, "--json", "--pattern", "disk-full")
     assert r.exit_code == 0 and "INC-2099-01" not in r.stdout, r.output
-    assert r.stderr.startswith(f"note: 7 incident(s) dated after today ({TODAY.isoformat()}) not listed: "), r.stderr
+    assert r.stderr.startswith(f"note: 7 incidents dated after today ({TODAY.isoformat()}) not listed: "), r.stderr
     r = run("--kb", kb, "--pattern", "db-pool-exhausted")
     assert "dated after today" not in r.stderr, r.stderr  # none of those later links it
 
@@ -133,4 +133,4 @@ def test_a_record_with_errors_is_said_left_out(kb_dir):
     write(kb_dir, "incidents/2026/INC-2026-0099.md", "---\nid: INC-2026-0099\ntitle: Broken\n---\n\n## Summary\nx\n")
     r = CliRunner().invoke(cli, ["incident", "list", "--kb", str(kb_dir), "--json"])
     assert [x["id"] for x in json.loads(r.stdout)] == ["INC-2026-0002", "INC-2026-0001"]
-    assert "note: 1 incident record(s) with errors left out (INC-2026-0099); recur check names them" in r.stderr
+    assert "note: 1 incident record with errors left out (INC-2026-0099); recur check names them" in r.stderr

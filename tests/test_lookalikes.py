@@ -95,6 +95,8 @@ def test_lookalikes_command(kb_dir, tmp_path):
     assert json.loads(r.output)["disk-full"][0]["id"] == "inode-exhaustion"
     r = CliRunner().invoke(cli, args + ["disk-full"])
     assert "df -i shows 100% IUse%" in r.output
+    # one incident linked both: said as a count is read, not "1 shared incident(s)" (a new hire's review)
+    assert ", 1 shared incident)" in r.output and "incident(s)" not in r.output, r.output
     r = CliRunner().invoke(cli, args + ["nope"])
     assert r.exit_code == 1 and "unknown or retired pattern id(s): nope" in r.output
     r = CliRunner().invoke(cli, args + ["Disk-Full"])  # ids are exact: the one it was meant to be is named

@@ -111,7 +111,7 @@ def test_incident_list_dates_from_recur_today(tmp_path, monkeypatch):
     r = CliRunner().invoke(cli, ["incident", "list", "--kb", str(root), "--json"])
     assert r.exit_code == 0, r.output
     assert [x["id"] for x in json.loads(r.stdout)] == ["INC-2", "INC-1"]
-    assert "note: 1 incident(s) dated after today (2026-05-15) not listed (INC-3)" in r.stderr
+    assert "note: 1 incident dated after today (2026-05-15) not listed (INC-3)" in r.stderr
     r = CliRunner().invoke(cli, ["incident", "list", "--kb", str(root), "--json", "--days", "30"])
     assert [x["id"] for x in json.loads(r.stdout)] == ["INC-2"]  # 2026-04-16 to 2026-05-15
 

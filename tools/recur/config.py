@@ -127,8 +127,8 @@ SETTINGS: dict[str, Setting] = {
     "site_url": Setting(
         "RECUR_SITE_URL",
         None,
-        "base URL of the built site: its 404 page's links (recur site), links in Slack replies, MCP answers and "
-        "recur report's Markdown",
+        "base URL of the built site: its 404 page's links (recur site), links in Slack replies, MCP answers, "
+        "recur report's Markdown and recur suggest's 'read more'",
     ),
     "mcp_max_sessions": Setting(
         "RECUR_MCP_MAX_SESSIONS", 1000, "MCP sessions recur serve keeps open at once on /mcp (~40 KiB each)"

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from recur import config
-from recur.cli.options import UNIT, index_option, kb_option, model_option, setting
+from recur.cli.options import UNIT, http_url, index_option, kb_option, model_option, setting
 from recur.util.errors import RecurError
 from recur.util.text import escape_controls, has_text
 
@@ -416,8 +416,17 @@ def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
     help='JSONL file of {"query": ..., "top": N (optional)}; prints one JSON line per query.',
 )
 @click.option("--steps", default=3, show_default=True, type=click.IntRange(0, 50), help="Runbook steps to show.")
+@click.option(
+    "--site-url",
+    "site_url",
+    **setting("site_url"),
+    metavar="URL",
+    callback=http_url,
+    help="Where the site (recur site) is published: each pattern's 'read more' is its page there, as Slack, MCP "
+    "and recur report link it, not its KB file (env RECUR_SITE_URL).",
+)
 @click.argument("text", nargs=-1)
-def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
+def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, site_url, text):
     """Suggest the known failure patterns that match TEXT (or - / stdin: paste logs or an alert).
 
     \b
@@ -465,7 +474,8 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
     else:
         from recur.cli.render import render_answer
 
-        click.echo(render_answer(answer, steps=steps, kb_dir=kb_dir, flags=config.where_flags(kb_dir, index_dir)))
+        flags = config.where_flags(kb_dir, index_dir)
+        click.echo(render_answer(answer, steps=steps, kb_dir=kb_dir, flags=flags, site_url=site_url))
 
 
 def _read_jsonl(fh) -> list:

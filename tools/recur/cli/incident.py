@@ -16,7 +16,7 @@ from recur.cli.render import confidence_text, for_terminal
 from recur.retrieval.results import flat
 from recur.util.dates import after_today, given_date
 from recur.util.errors import RecurError
-from recur.util.text import ascii_int
+from recur.util.text import ascii_int, plural
 
 
 @click.group(cls=RecurGroup)
@@ -69,6 +69,13 @@ def _answer(kb_dir, index_dir, model, text: str, top: int, linked=()):
     help="Print {id, path, review, suggestions, no_known_pattern, linked} as JSON, and the same facts under "
     "recur import --json's keys (incident, incident_path, patterns, date, severity, candidates, ...; title).",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Check everything and make the suggestions, write nothing: print the record it would write (to "
+    'practise, or before recording into a shared KB); with --json the same object and "dry_run": true.',
+)
+# long: a parameter a line for each of its 19 options; the body is ~45 lines, the steps of a record in order
 def new(
     kb_dir,
     index_dir,
@@ -88,6 +95,7 @@ def new(
     no_suggest,
     link_top,
     as_json,
+    dry_run,
 ):
     """Record an incident in seconds, then see the known patterns that match its description.
 
@@ -95,7 +103,8 @@ def new(
     from the severity framework unless given, and the suggestions as `candidates:` (as `recur
     import` stores them) while it links no pattern; it is written even when the suggestions fail or
     are interrupted (the response matters more than the tool). On a terminal you can then pick
-    suggestions to link.
+    suggestions to link. --dry-run writes nothing: it prints the record it would write, to practise on
+    the KB a team shares (its incidents are what `recur report` counts) or to check the flags first.
     """
     from recur.kb.incident_record import NewIncident, record_incident, recorded_json, suggestion_query
     from recur.kb.loader import load_kb
@@ -122,13 +131,52 @@ def new(
     found: dict = {}  # what the suggestions found, filled in once the record is written (record_incident)
     asked = (kb_dir, index_dir, model, suggestion_query(title, description), top, link_top)
     suggest = None if no_suggest or not top else _suggester(found, kb, asked, list(dict.fromkeys(patterns)))
-    iid, path, review = record_incident(kb, given, suggest=suggest)
+    if dry_run:
+        path, review, text = _dry_run(kb, given, suggest)
+        iid = path.stem
+    else:
+        iid, path, review = record_incident(kb, given, suggest=suggest)
     out = recorded_json(kb, given, iid, path, review)
-    _say_recorded(kb, out, review, (severity, asked_as), review_level, as_json)
+    _say_recorded(kb, out, review, (severity, asked_as), review_level, as_json, dry_run)
+    if dry_run and not as_json:
+        click.echo(text)  # a blank line, then the suggestions
     if suggest is not None:
-        _suggested(out, found, kb, kb_dir, tty, as_json)
+        _suggested(out, found, kb, kb_dir, tty and not dry_run, as_json, dry_run)
+    if dry_run and not as_json:
+        click.echo(f"Dry run: nothing written. To record {iid}, run the same command without --dry-run.")
     if as_json:  # description_note last, as in MCP's record_incident (stderr alone said a log was cut down)
-        click.echo(json.dumps(out | recorded.noted(), ensure_ascii=False, indent=1))
+        click.echo(json.dumps(out | recorded.noted() | _dry(dry_run), ensure_ascii=False, indent=1))
+
+
+def _dry(dry_run: bool) -> dict:
+    """--json's last key under --dry-run: a script that reads the object as a record written is told it is not."""
+    return {"dry_run": True} if dry_run else {}
+
+
+def _dry_run(kb, given, suggest) -> tuple:
+    """(the path the record of ``given`` would have, its review, its text): the record `recur incident new` would
+    write, suggestions and all, with nothing written to the KB (--dry-run). It is written as it would be
+    (``record_incident``: the checks, the review from the framework, the id, --link-top's link and the
+    ``candidates:``, the size a KB file may have) into a folder of its own that is then removed, so the record
+    shown is the one written, by the same steps, not a copy of them that could drift."""
+    import dataclasses
+    import tempfile
+
+    from recur.kb.incident_record import record_incident
+
+    with tempfile.TemporaryDirectory(prefix="recur-dry-run-") as tmp:
+        # an id of its own needs the KB's records to count from: the next free one is taken now, as a real run would
+        iid = given.iid or _next_id(kb, given)
+        aside = dataclasses.replace(kb, root=Path(tmp))
+        iid, written, review = record_incident(aside, dataclasses.replace(given, iid=iid), suggest=suggest)
+        text = written.read_text(encoding="utf-8")
+        return Path(kb.root) / written.relative_to(tmp), review, text
+
+
+def _next_id(kb, given) -> str:
+    from recur.kb.incident_record import next_id
+
+    return next_id(kb, given.date.year)
 
 
 def _ask(kb, tty: bool, title, severity, description):
@@ -192,13 +240,14 @@ def _recorded_description(description):
     return recorded
 
 
-def _say_recorded(kb, out: dict, review, given: tuple, level_given, as_json: bool) -> None:
-    """The line saying what was written (not with --json: the JSON says it), then its notes. ``given``: the
-    severity as given and where ("-s", or "Severity" at the prompt)."""
+def _say_recorded(kb, out: dict, review, given: tuple, level_given, as_json: bool, dry: bool = False) -> None:
+    """The line saying what was written, or with --dry-run what would be (not with --json: the JSON says it),
+    then its notes. ``given``: the severity as given and where ("-s", or "Severity" at the prompt)."""
     severity, asked_as = given
     if not as_json:
         shown_due = f", due {review.due}" if review.due else ""
-        click.echo(f"Recorded {out['id']} in {out['path']} (review: {review.level}{shown_due}).")
+        said = "Dry run, nothing written: would record" if dry else "Recorded"
+        click.echo(f"{said} {out['id']} in {out['path']} (review: {review.level}{shown_due}){':' if dry else '.'}")
     _retired_note(kb, out["linked"])
     _draft_note(kb, out["id"], out["linked"], out["linked"])
     _review_note(kb, severity, level_given, review, out["id"])
@@ -289,9 +338,10 @@ def _suggester(found: dict, kb, asked: tuple, linked: list):
     return suggest
 
 
-def _suggested(out: dict, found: dict, kb, kb_dir, tty: bool, as_json: bool) -> None:
+def _suggested(out: dict, found: dict, kb, kb_dir, tty: bool, as_json: bool, dry: bool = False) -> None:
     """Show the matching patterns found once the record was written, say what --link-top linked
-    in it, and link the ones picked on a terminal (an edit of the record written)."""
+    in it, and link the ones picked on a terminal (an edit of the record written). ``dry``: --dry-run, where
+    nothing was written: what --link-top would link, and no command naming a record that is not there."""
     from recur.kb.incident_record import add_linked, link_patterns
     from recur.kb.loader import load_kb
 
@@ -318,9 +368,9 @@ def _suggested(out: dict, found: dict, kb, kb_dir, tty: bool, as_json: bool) -> 
             _, chosen = link_patterns(load_kb(kb_dir), iid, picked)
             add_linked(out, chosen)
     if chosen and not as_json:
-        click.echo(f"Linked {iid} to {', '.join(chosen)}.")
+        click.echo(f"{'It would link' if dry else 'Linked'} {iid} to {', '.join(chosen)}.")
         _draft_note(kb, iid, chosen, out["linked"])
-    elif not chosen and not as_json and results and not answer.no_known_pattern:  # never a comparison-only one
+    elif not (chosen or as_json or dry) and results and not answer.no_known_pattern:  # never a comparison-only one
         click.echo(_link_later(iid, results, answer.likelier, config.where_flags(kb_dir)))
 
 
@@ -731,7 +781,7 @@ def list_incidents(kb_dir, since, days, pattern_id, unlinked, as_json):
     left_out = sorted(iid for iid in kb.incident_files if iid not in kb.incidents)
     if left_out:  # said on stderr, with --json too: the list is not every record
         shown = ", ".join(left_out[:5]) + (" …" if len(left_out) > 5 else "")
-        click.echo(f"note: {len(left_out)} incident record(s) with errors left out ({shown}); recur check names them",
+        click.echo(f"note: {plural(len(left_out), 'incident record')} with errors left out ({shown}); recur check names them",
                    err=True)  # fmt: skip
 
 
@@ -748,7 +798,7 @@ def _later_note(kb, today, start, pattern_id, unlinked) -> None:
     if later:
         ids = f" ({', '.join(later)})" if len(later) <= 5 else ""
         click.echo(
-            f"note: {len(later)} incident(s) dated after today ({today.isoformat()}) not listed{ids}: listed from "
+            f"note: {plural(len(later), 'incident')} dated after today ({today.isoformat()}) not listed{ids}: listed from "
             'their date on, as on the board; recur report names them under "Dated after"',
             err=True,
         )
@@ -763,7 +813,7 @@ def _incident_lines(kb, rows: list, asked: tuple) -> list[str]:
     given = [g for g in given if g]
     if not rows:
         return [f"No incidents{' match ' + ' '.join(given) if given else ' recorded'}."]
-    lines = [f"{len(rows)} incident(s), newest first{' (' + ' '.join(given) + ')' if given else ''}:"]
+    lines = [f"{plural(len(rows), 'incident')}, newest first{' (' + ' '.join(given) + ')' if given else ''}:"]
     drafts = kb.import_drafts()
     for r in rows:
         lines.append(f"  {r['id']}  {r['date']}  {r['severity']}  {r['title']}")

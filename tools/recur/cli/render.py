@@ -7,6 +7,7 @@ import click
 # the wording every surface shares (MCP and Slack too): kept importable from here, where it began
 from recur.kb.records import draft_mark
 from recur.retrieval.results import CLOSE_CALL, check_both, confidence_text, flat, likelier, match_line, short, why_text
+from recur.util.text import plural
 
 SEV_COLOUR = {"sev1": "red", "sev2": "yellow", "sev3": "cyan", "sev4": "white"}
 CONF_COLOUR = {"high": "green", "medium": "yellow", "low": "white"}
@@ -57,20 +58,20 @@ def for_terminal(value):
     return value
 
 
-def render_answer(answer, steps: int = 3, kb_dir: str = "kb", flags: str = "") -> str:
+def render_answer(answer, steps: int = 3, kb_dir: str = "kb", flags: str = "", site_url: str | None = None) -> str:
     """An Answer (retrieval.results.Answer): the verdict first, as the site's box, MCP and Slack say it (the
     results counted by confidence, results.match_line, or no known pattern), then the results, and the verdict
     once more at the end: five results run to ~60 lines, and a terminal shows the bottom of them, not the top
     (a low first result's full steps were read first, the one hint that it was a guess 60 lines further down:
     found in review). The end gives the command that records the incident, linked to the pattern that
     matches: recorded, linked incidents are what the board counts. ``flags``: config.where_flags of the run,
-    so the command records into the KB searched."""
+    so the command records into the KB searched; ``site_url``: as ``render_results`` takes it."""
     results = answer.results
     if answer.no_known_pattern:
         head = click.style(no_known_text(answer.query, flags), fg="yellow", bold=True)
         if not results:
             return head
-        body = render_results(results, steps=steps, kb_dir=kb_dir)
+        body = render_results(results, steps=steps, kb_dir=kb_dir, site_url=site_url)
         again = "↑ No known pattern matches: the patterns above are the closest, for comparison only."
         again = click.style(again, fg="yellow") + f"\nTo record it: {_record_command(answer.query, flags=flags)}"
         return f"{head}\n\nClosest patterns, for comparison only:\n\n{body}\n{again}"
@@ -78,7 +79,8 @@ def render_answer(answer, steps: int = 3, kb_dir: str = "kb", flags: str = "") -
     head = click.style(match_line(results, answer.likelier) + (f"; {for_terminal(both)}." if both else ":"), bold=True)
     footer = [] if len(results) < 2 and not both else [click.style(_best_match(results, answer.likelier), dim=True)]
     footer.append(_record_line(answer, flags))
-    return f"{head}\n\n" + render_results(results, steps=steps, kb_dir=kb_dir) + "\n" + "\n".join(footer)
+    body = render_results(results, steps=steps, kb_dir=kb_dir, site_url=site_url)
+    return f"{head}\n\n{body}\n" + "\n".join(footer)
 
 
 def _record_line(answer, flags: str = "") -> str:
@@ -109,7 +111,9 @@ def _best_match(results: list[dict], hidden: dict | None = None) -> str:
     return line if both is None else f"{line[:-1]}; {both}."
 
 
-def render_results(results: list[dict], steps: int = 3, kb_dir: str = "kb") -> str:
+def render_results(results: list[dict], steps: int = 3, kb_dir: str = "kb", site_url: str | None = None) -> str:
+    """The results, each with its steps and evidence; "read more" names its page on the site at ``site_url``
+    (--site-url, RECUR_SITE_URL) when given, as Slack, MCP and `recur report` link it, else its KB file."""
     if not results:
         return NO_KNOWN_PATTERN
     results, kb_dir = for_terminal(results), for_terminal(kb_dir)
@@ -127,7 +131,7 @@ def render_results(results: list[dict], steps: int = 3, kb_dir: str = "kb") -> s
         if r["why"]:
             out.append("   why: " + why_text(r))
         if r.get("incidents"):
-            out.append(f"   seen before: {r['incidents']} incident(s)")
+            out.append(f"   seen before: {plural(r['incidents'], 'incident')}")
         if r["evidence"]:
             out.append(click.style("   Preserve before restoring:", fg="magenta", bold=True))
             # all of it: what is not kept now is gone once restored, and a cut list did not say so
@@ -140,12 +144,25 @@ def render_results(results: list[dict], steps: int = 3, kb_dir: str = "kb") -> s
                 out.append(f"     {i}. {flat(step)}")
             more = len(r["runbook"]) - steps
             if more > 0:
-                out.append(f"     … {more} more step(s)")
+                out.append(f"     … {plural(more, 'more step')}")
         for d in r.get("look_alikes", []) or []:
             out.append(f"   vs {d['id']}: {d.get('by') or CLOSE_CALL}")
-        out.append(f"   read more: {kb_dir.rstrip('/')}/{r['path']}")
+        out.append(f"   read more: {read_more(r['path'], kb_dir, site_url)}")
         out.append("")
     return "\n".join(out).rstrip()
+
+
+def read_more(relpath: str, kb_dir: str, site_url: str | None) -> str:
+    """Where a pattern is read in full: its page on the published site, the URL `recur report` links it by
+    (retrieval.patterns.site_page of the quoted path), or without a site its file in ``kb_dir``. The path
+    alone, with RECUR_SITE_URL set, sent a responder to a checkout while Slack and MCP linked the page."""
+    if not site_url:
+        return f"{kb_dir.rstrip('/')}/{relpath}"
+    from urllib.parse import quote
+
+    from recur.retrieval.patterns import site_page
+
+    return for_terminal(site_page(site_url, quote(relpath)))
 
 
 def first_log_line(prepared, n: int = 100) -> str:

@@ -419,6 +419,12 @@ def cut_list(lines, limit: int = 20, more: str = "… and {n} more") -> list[str
     return (shown + [more.format(n=len(lines) - limit)]) if len(lines) > limit else shown
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``n`` with its noun as read aloud: "1 incident", "2 incidents", "0 incidents" (``many``: an irregular
+    plural, "fixes"). "1 incident(s) matched both" read as a form left unfinished (a new hire's review)."""
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
 def query_key(query: str) -> str:
     """A query as retrieval cases and feedback compare them: case and runs of spacing ignored."""
     return " ".join(query.split()).casefold()
