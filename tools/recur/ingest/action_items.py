@@ -133,6 +133,15 @@ def _blocked(title: str, status_text: str) -> tuple[str | None, str]:
 _STRUCK_LEAD = re.compile(r"^\s*~~(?P<title>[^~]+?)~~(?P<why>.*)$")
 
 
+# "~~Move sessions to Postgres~~ rejected in review": the reason written plain after the struck title, no
+# bracket or dash before it, starts with a word that says it will not be done (the item stayed open, "~~"
+# in its title); "~~Upgrade~~ Replace the cache client" is a correction, its words the new title
+_STRUCK_WHY = re.compile(
+    r"(?i:rejected|dropped|declined|descoped|de-?prioriti[sz]ed|superseded|replaced|abandoned|cancell?ed|"
+    r"scrapped|shelved|obsolete|duplicate|not|no[ \t]+longer|won['’]?t|out[ \t]+of[ \t]+scope|wontfix)\b"
+)
+
+
 def _col(header: list[str], names) -> int | None:
     """The first column whose header starts with one of ``names`` as a whole word (a plural too):
     "Due date" is a due column, but "Priority" is not a "pr" (pull request) column."""
@@ -154,9 +163,11 @@ def _plain(text: str, keep_struck: bool = False) -> str:
 _OWNER_LABEL = re.compile(r"\b(?:owner|assignee|assigned to)\s*(?:[:=]\s*|(?=@))", re.I)
 # what is left of a bracket or a tail once its owner and due date are read: labels, mentions, separators
 _LEFTOVER = re.compile(
-    r"@[\w.-]+|\b(?:owner|assignee|assigned to|due(?:\s+date)?|deadline|target(?:\s+date)?|eta|by)\b|[\s,;:=–—-]+", re.I
+    r"@[\w.-]+(?:/[\w.-]+)?|\b(?:owner|assignee|assigned to|due(?:\s+date)?|deadline|target(?:\s+date)?|eta|by)\b|[\s,;:=–—-]+",
+    re.I,
 )
-_MENTION = re.compile(r"(?<![\w.])@([\w.-]+)")
+# a team mention "@acme/platform-team" is one owner, the whole handle (it was "acme")
+_MENTION = re.compile(r"(?<![\w.])@([\w.-]+(?:/[\w.-]*[^\W_])?)")
 # "due to the freeze" is no due date; "by" names one only when a date follows it ("by default")
 # "(target: Dec 19)", "target date: 2026-12-19": a target is a due date when a colon says it is a field
 # ("Target 99.9% availability" is a title)
@@ -205,7 +216,7 @@ _BRACKET = re.compile(r"(?<!\s)\s*[(\[]([^()\[\]]*)[)\]]")
 # "— @ana, @bob": the mentions after the owner read, ending a title (_strip_mentions_end); what the
 # pattern ``(?<!\s)(?:\s*[,;]\s*@[\w.-]+)+\s*$`` took off, read from the end: that regex retried the whole
 # run of mentions from each one's start, and 4,000 of them took 1.3 s
-_HANDLE = re.compile(r"@[\w.-]+")
+_HANDLE = re.compile(r"@[\w.-]+(?:/[\w.-]*[^\W_])?")
 
 
 def _strip_mentions_end(title: str) -> str:
@@ -238,25 +249,33 @@ _OWNER_LABEL_END = re.compile(r"(?:^|(?<=[,;(\[])|(?<=[-–—]\s))\s*(?:owner|a
 _OWNER_LIST = re.compile(rf"@[\w.-]+(?:[ \t]+[{UPPER}][\w.'’-]*){{0,2}}\s*(?:[,;&/+]|\band\b)\s*$")
 
 
+# a day written with no year after a mention's "due" or "by": "@kwame-mensah by 12/12", "@ana due Dec 12"
+# ("by 12/12" stayed in the title, its due date unsaid, where "due 12/12" was read); "12/12" is a day
+# either way round, which month_day leaves to its caller
+_SHORT_DAY = re.compile(r"\d{1,2}/\d{1,2}")
+
+
 def _trailing_mention(title: str) -> tuple:
-    """(owner, due, the title without them) of a mention ending ``title``, perhaps a date after it;
-    (None, None, title) when the title does not end so."""
+    """(owner, due, the due as written when it has no year, the title without them) of a mention ending
+    ``title``, perhaps a date after it; (None, None, None, title) when the title does not end so."""
     m = next(reversed(list(_MENTION.finditer(title))), None)
     # "— @ana, @bob": the last of a list of owners; _owner takes the first, as it did
     if m is None or _MENTION_IN_SENTENCE.search(title[: m.start()]) or _OWNER_LIST.search(title[: m.start()]):
-        return None, None, title
+        return None, None, None, title
     tail = title[m.end() :]
     more = _mention_words(title, m)
     for n in range(len(more.split()), -1, -1):  # "@Marta Nowak Nov 30, 2026": the longest name a date follows
         words = " ".join(more.split()[:n])
         rest = tail[tail.find(words) + len(words) if words else 0 :].strip(" \t,;.–—-")
-        rest = re.sub(r"^(?:due|by)\b\s*:?\s*", "", rest, flags=re.I)
+        labelled = re.match(r"(?:due|by)\b\s*:?\s*", rest, flags=re.I)
+        rest = rest[labelled.end() :] if labelled else rest
         day, said = find_date(rest) if rest else (None, None)
-        if not rest or (day is not None and said == rest):
+        unread = rest if labelled and (month_day(rest) or day_of_month(rest) or _SHORT_DAY.fullmatch(rest)) else None
+        if not rest or (day is not None and said == rest) or unread:
             # "— owner @ana": the label went with its mention ("Rotate the certs — owner" was the title)
             head = _SEP_END.sub("", _OWNER_LABEL_END.sub("", title[: m.start()]))
-            return " ".join([m.group(1), words]).strip(), day, head
-    return None, None, title
+            return " ".join([m.group(1), words]).strip(), day, unread, head
+    return None, None, None, title
 
 
 # "Add pool alert — Sam Okafor — 2026-12-19": the fields a list item ends with between dashes, as teams
@@ -335,6 +354,20 @@ def _lone_name(text: str) -> bool:
 
 # a field of a dash tail left to fill in: a dash (Markdown's escaped one too), "TBD", "N/A", "?"
 _BLANK_FIELD = re.compile(r"\\?[-–—]+|tb[dca]|n/?a|\?+", re.I)
+_OWNER_WORD = re.compile(r"^(?:owner|assignee)[ \t]*[:=]?[ \t]*(?=\S)", re.I)
+# "- Daniel, by Dec 11", "- Noor Ahmed, due 12/12": a name and a due date in one field after the last dash,
+# as an email's list writes a follow-up's owner and date (both stayed in the title, the date said unread)
+_NAME_THEN_DUE = re.compile(r"(?P<name>[^,]+),[ \t]*(?P<due>(?:by|due)\b.*)", re.I)
+
+
+def _name_then_due(segment: str) -> list | None:
+    """[("name", …), ("date", …)] fields of a dash tail's ``segment`` that is a name, a comma and a
+    labelled date (_NAME_THEN_DUE), both as _tail_field reads them, else None."""
+    m = _NAME_THEN_DUE.fullmatch(segment.strip())
+    if m is None:
+        return None
+    name, day = _tail_field(m.group("name")), _tail_field(m.group("due"))
+    return [name, day] if name[0] == "name" and day[0] == "date" else None
 
 
 def _tail_field(segment: str) -> tuple:
@@ -353,7 +386,10 @@ def _tail_field(segment: str) -> tuple:
     # 12/01/2026" stayed whole in the title, no owner, from a Google Docs export)
     if month_day(dated) or day_of_month(dated) or (SLASH_DATE.fullmatch(dated) and ambiguous_date(dated)):
         return "date", None, dated
-    if _BLANK_FIELD.fullmatch(text):  # "— - — TBD": an owner and a due date left to fill in, no words of the title
+    if dated != text and _SHORT_DAY.fullmatch(dated):  # "— by 12/12": a day either way round, labelled
+        return "date", None, dated
+    # "— - — TBD": an owner and a due date left to fill in, no words of the title; "- owner TBD" too
+    if _BLANK_FIELD.fullmatch(_OWNER_WORD.sub("", text, count=1)):
         return "blank", None, None
     # "— @Tomás Ruiz — Dec 5, 2026 — SRCH-101": a mention says who, a full name after it too ("Tomás" was
     # read, "— @Tomás Ruiz" kept in the title: found importing an Atlassian-template postmortem)
@@ -379,6 +415,12 @@ def _dash_tail(title: str, beside: bool = False, people: frozenset = frozenset()
     read, end = [], len(title)
     for sep in reversed(seps):
         kind, value, unread = _tail_field(title[sep.end() : end])
+        if kind is None and (pair := _name_then_due(title[sep.end() : end])):
+            # the name's span is the field's, the date's an empty one at its end: each is taken out once
+            (_, name, _), (_, day, unread) = pair
+            read += [("date", day, unread, end, end), ("name", name, None, sep.start(), end)]
+            end = sep.start()
+            continue
         if kind is None:
             break
         read.append((kind, value, unread, sep.start(), end))
@@ -560,7 +602,9 @@ def _due(text: str) -> tuple:
         if month_day(no_year) or day_of_month(no_year):
             return None, no_year, (m.start(), m.end() + skip + len(no_year))
         # "due: Q1 2027", "due 12/2026", ", due end of Q1" (a field after a separator): a due date
-        field = m.group(1) and re.search(r"(?:[,;]|\s[-–—]+)\s*$", text[: m.start()]) and said
+        # ", by 12/12" too: a day either way round, as ", due 12/12" ("by 1/2" mid-sentence is no field)
+        after_sep = re.search(r"(?:[,;]|\s[-–—]+)\s*$", text[: m.start()])
+        field = after_sep and (m.group(1) or _SHORT_DAY.fullmatch(said)) and said
         if m.group(3) or (m.group(1) and said[:1].isdigit()) or field:
             unread = None if is_placeholder(said) else said
             return None, unread, (m.start(), m.end() + len(said))
@@ -683,8 +727,9 @@ def _inline_fields(title: str, names: bool = False, beside: bool = False, people
     title = _BRACKET.sub(bracket, title)
     if lead := _LEAD_MENTION.match(title):  # "@alice: Rotate the certs", "**@alice** Rotate the certs"
         said["owner"], title = lead.group(2), title[lead.end() :]
-    owner, due, title = _trailing_mention(title)
+    owner, due, unread, title = _trailing_mention(title)
     said["owner"], said["due"] = said["owner"] or owner, said["due"] or due
+    said["due_unread"] = said["due_unread"] or unread
     owner, due, unread, title = _dash_tail(title, beside, people)
     said["owner"], said["due"] = said["owner"] or owner, said["due"] or due
     said["due_unread"] = said["due_unread"] or unread
@@ -745,10 +790,11 @@ def _done_said(text: str) -> tuple | None:
 
 
 def _done_on(title: str) -> tuple:
-    """(date, day without its year, ``title`` without it, whether it was a field after a dash) of the done
-    date written in an item's text (_DONE_PLACE), or (None, None, title, False)."""
+    """(date, day without its year, ``title`` without it, whether it was a field after a dash, the owner
+    named beside it in its bracket or None) of the done date written in an item's text (_DONE_PLACE), or
+    (None, None, title, False, None)."""
     if not re.search(r"\d", title) or not re.search(rf"(?i){_DONE_WORD}", title):  # every date has a digit
-        return None, None, title, False
+        return None, None, title, False, None
     for m in _DONE_PLACE.finditer(title):
         inner = m.group("b")
         # the whole bracket first: "(done June 3, 2026)" is one date, not "June 3" and a "(2026)" left
@@ -758,10 +804,13 @@ def _done_on(title: str) -> tuple:
             if (got := whole if whole is not None else _done_said(part)) is None:
                 continue
             rest = ", ".join(p.strip() for k, p in enumerate(parts) if k != n and p.strip())
-            keep = f" ({rest})" if inner is not None and rest else ""
+            # "(Jan Schulz, done 30.11.2026)": the name beside the day is the owner, as beside a due date
+            # ("(Jan Schulz)" stayed in the title, no owner)
+            owner = rest if inner is not None and len(parts) == 2 and _bracket_name(rest) else None
+            keep = f" ({rest})" if inner is not None and rest and not owner else ""
             dash = inner is None and title[m.start()] not in ",;."  # "— done Mar 4 — Priya": Priya's, as before
-            return *got, (title[: m.start()].rstrip() + keep + " " + title[m.end() :]).strip(), dash
-    return None, None, title, False
+            return *got, (title[: m.start()].rstrip() + keep + " " + title[m.end() :]).strip(), dash, owner
+    return None, None, title, False, None
 
 
 # Fields written with their labels after the title, between " — ", " - ", " | ", "; " or sentences: "Lint
@@ -847,7 +896,7 @@ def item(
     follow-up, "~~" and all. A kept title keeps a struck part as written ("in the ~~old~~ new
     dashboard"): its words were read as the title's, the strike-through dropped unsaid."""
     title, status_text, labelled = _labelled(_chips_named(title), status_text)  # "— Status: Won't Do"
-    done_at, done_unread, title, dash_done = _done_on(title)
+    done_at, done_unread, title, dash_done, done_owner = _done_on(title)
     if done_at is None and done_unread is None and status_text and (said := _done_said(status_text)):
         done_at, done_unread = said  # a status cell "Done (2026-03-04)", "Completed Mar 4"
     cancelled, title = _cancelled(_unprioritised(title), status_text)
@@ -866,20 +915,18 @@ def item(
         progress, (done_at, done_unread) = "done", got  # a "Completed" column's day: done then
     if checked is not None:
         progress = progress or ("done" if checked else "open")
-    ticket = ticket_of(ticket_text) or ((m := prose_ticket(title)) and m.group(0))
+    ticket = ticket_of(ticket_text) or _github_ref(title) or ((m := prose_ticket(title)) and m.group(0))
     if ticket is None and ticket_text and not is_placeholder(ticket_text):
         rest = status_of(ticket_text)[1]
         ticket = _plain(rest) or None if rest and not re.fullmatch(r"(?i)n/?a|none|-+", rest.strip()) else None
     title, said = _inline_fields(title, names, beside=tail_status is not None or marked, people=people)
-    owner = owner or said["owner"]
+    owner = owner or said["owner"] or done_owner
     due = due or said["due"]
     if ticket:
         title = re.sub(r"^\s*[-–—:|]+\s*", "", _without_ticket(title, ticket))  # "BILL-335: Add …" left ": Add …"
     if blocked is None:  # "Rotate the certs (blocked) — owner @ana, SEC-9": the bracket ends the title read
         blocked, title = _blocked(title.strip(), "")
-    title = re.sub(r"\s*[(\[]\s*[)\]]", "", _unitalic(_plain(title, keep_struck=not cancelled)))
-    # "Set X to 1. Owner: Tom. Due 2026-12-05. Done." leaves "Set X to 1. ." once its fields are out
-    title = _strip_end_marks(re.sub(r"\s+([,;])", r"\1", title))
+    title, ticket = _titled(title, ticket, keep_struck=not cancelled)
     it = {
         "title": title,
         "status": "done" if progress == "done" else "open",
@@ -889,6 +936,17 @@ def item(
     }
     it = _with_notes(it, said["due_unread"], (done_at, done_unread), blocked)
     return {**it, "cancelled": True} if cancelled else it
+
+
+def _titled(title: str, ticket: str | None, keep_struck: bool) -> tuple[str, str | None]:
+    """(the title as recorded, the ticket) of ``title`` once its fields are out: no marks, empty
+    brackets or separators left; an item that was only its ticket is named by it (``_short_ref``)."""
+    title = re.sub(r"\s*[(\[]\s*[)\]]", "", _unitalic(_plain(title, keep_struck=keep_struck)))
+    # "Set X to 1. Owner: Tom. Due 2026-12-05. Done." leaves "Set X to 1. ." once its fields are out
+    title = _strip_end_marks(re.sub(r"\s+([,;])", r"\1", title))
+    if not title.strip(" *_`#:") and ticket:  # "- [ ] #4530": the reference is the item, named by it
+        title = ticket = _short_ref(ticket)
+    return title, ticket
 
 
 # a span in italics, "_apply to all session clusters_", "*not the replica*": its marks are no words of the title,
@@ -931,6 +989,25 @@ def _strip_end_marks(title: str) -> str:
         else:
             pos = spaces
     return title[:cut].strip()
+
+
+# A GitHub issue named across repositories, "acme/platform#88", or by its link: TICKET reads "#88" only
+# where no word runs into it, so "- [x] acme/platform#88" was a title with no ticket, and an item that was
+# only "#4530" or an issue's link lost its whole text to its ticket and was dropped unsaid (found in review)
+_GITHUB_REF = re.compile(r"(?<![\w./-])[\w.-]+/[\w.-]+#\d+\b")
+_GITHUB_ISSUE = re.compile(r"https?://github\.com/([\w.-]+/[\w.-]+)/(?:issues|pull)/(\d+)/?", re.I)
+
+
+def _github_ref(title: str) -> str | None:
+    """The first ``owner/repo#N`` reference written in ``title``, or None."""
+    m = _GITHUB_REF.search(title) if "#" in title else None
+    return m.group(0) if m else None
+
+
+def _short_ref(ticket: str) -> str:
+    """``ticket`` as a short reference: a GitHub issue's or pull request's link as ``owner/repo#N``."""
+    m = _GITHUB_ISSUE.fullmatch(ticket)
+    return f"{m.group(1)}#{m.group(2)}" if m else ticket
 
 
 def _without_ticket(title: str, ticket: str) -> str:
@@ -1007,7 +1084,7 @@ def _cancelled(title: str, status_text: str) -> tuple[bool, str]:
     # "~~X~~ (too costly)", "~~X~~ — superseded by Y": struck with why; "~~Upgrade~~ Replace the DB" corrects
     m = _STRUCK_LEAD.match(title)
     why = m.group("why").strip() if m else ""
-    if m and re.match(r"[(\[:–—-]", why) and status_of(why)[0] is None:
+    if m and (re.match(r"[(\[:–—-]", why) or _STRUCK_WHY.match(why)) and status_of(why)[0] is None:
         why = why.strip(" ()[]:;,.–—-")
         return True, m.group("title").strip() + (f" ({why})" if why else "")
     return False, title
@@ -1096,6 +1173,8 @@ def from_table(rows: list[str], people: frozenset = frozenset()) -> list[dict]:
             people=people,
             done_text=_plain(current(get("done"))),
         )
+        # a row with no title of its own is named by its other cells (a template's placeholders are none)
+        it = _kept(it, " ".join(c for c in cells if not is_placeholder(_plain(c))))
         if it["title"] and not is_placeholder(it["title"]):
             out.append(_due_unread(it, due_text))
     return out
@@ -1169,7 +1248,7 @@ def from_mappings(entries) -> list[dict]:
             )
             it = _due_unread(it, due_text)
         else:
-            it = item(str(entry))
+            it = _kept(item(str(entry)), str(entry))
         if it["title"] and not is_placeholder(it["title"]):
             out.append(it)
     return out
@@ -1283,12 +1362,20 @@ def from_list(lines: list[str], people: frozenset = frozenset()) -> list[dict]:
         if nested and text.rstrip("*_ ").endswith(":"):
             continue  # a group label ("Prevent:") over its own items
         checked = None if box is None else box.strip() != ""
-        it = item(text, checked=checked, names=names, people=people)
+        it = _kept(item(text, checked=checked, names=names, people=people), text)
         above = [a for a in above if a[0] < indent]
         if it["title"] and not is_placeholder(it["title"]):
             out.append(it)
             above.append((indent, it))
     return out
+
+
+def _kept(it: dict, text: str) -> dict:
+    """``it``, titled by its ``text`` as written when reading its fields left no title: an item is never
+    dropped unsaid for what it says ("- [x] Done @sam" was), only a template's placeholder is."""
+    if (not it["title"] or is_placeholder(it["title"])) and not is_placeholder(plain := _plain(text)):
+        it["title"] = plain
+    return it
 
 
 def parse_action_items(text: str) -> list[dict]:
