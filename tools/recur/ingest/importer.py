@@ -23,7 +23,6 @@ from recur.retrieval.results import CONFIDENCE_RANK, choose_link
 from recur.util import utf8
 from recur.util.dates import after_today, in_range, out_of_range
 from recur.util.errors import RecurError
-from recur.util.text import slugify
 
 
 class Candidate(TypedDict):
@@ -1272,12 +1271,13 @@ def _review(kb, pm, plan: ImportPlan) -> Review:
 def _draft(kb, pm, plan: ImportPlan, cands: list, category, source_file, imported: dict) -> tuple:
     """(id, path, text) of the draft pattern: a free id from the title, in --category or else the
     closest candidate's."""
-    from recur.kb.schema import KEBAB
+    from recur.kb.schema import KEBAB, id_from_title
 
     cat = category or (_category(kb, cands[0]["id"]) if cands else None)
     if not cat or not KEBAB.fullmatch(cat):
         raise RecurError("--category: needed for the draft pattern (no existing pattern to take it from)")
-    draft_id = base = slugify(plan.title, max_words=6, drop_stopwords=True, max_len=60, empty="imported", fold=True)
+    # a postmortem's title is a sentence: its first six words that say something
+    draft_id = base = id_from_title(plan.title, words=6) or "imported"
     n = 2
     while kb.pattern_known(draft_id):
         draft_id, n = f"{base}-{n}", n + 1
