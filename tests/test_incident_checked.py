@@ -67,3 +67,34 @@ def test_a_record_is_found_again_by_the_same_call_and_not_by_another(tmp_path):
     other = checked_incident(kb, replace(GIVEN, flags=("why now", "and how")))
     assert recorded_today(kb, other).id == iid and not retried(other, recorded_today(kb, other))
     assert recorded_today(kb, checked_incident(kb, replace(GIVEN, date=DAY + dt.timedelta(days=1)))) is None
+
+
+def test_a_pattern_or_service_given_twice_is_recorded_once_by_every_surface(tmp_path):
+    """`recur new incident --pattern disk-full --pattern disk-full` wrote ``patterns: [disk-full, disk-full]`` (then
+    `recur check` warned of it), a service given twice likewise, where `recur incident new` wrote each once: the
+    one check drops a repeat, so every surface records it once (the first one given keeps its place)."""
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+
+    kb_dir = small_kb(tmp_path / "kb")
+    twice = [
+        "--pattern",
+        "disk-full",
+        "--pattern",
+        "disk-full",
+        "--service",
+        "api",
+        "--service",
+        " api",
+        "--service",
+        "db",
+    ]
+    given = ["new", "incident", "--kb", str(kb_dir), "-t", "Disk full", "-s", "sev2", "--date", DAY.isoformat()]
+    res = CliRunner().invoke(cli, [*given, *twice, "--no-input"])
+    assert res.exit_code == 0, res.output
+    kb = load_kb(kb_dir)
+    (new,) = [inc for inc in kb.incidents.values() if inc.title == "Disk full"]
+    assert (new.patterns, new.services) == (["disk-full"], ["api", "db"])
+    checked = checked_incident(kb, replace(GIVEN, patterns=("disk-full",) * 2, services=("api", "db", "api")))
+    assert (checked.patterns, checked.services) == (("disk-full",), ("api", "db"))

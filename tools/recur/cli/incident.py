@@ -230,7 +230,7 @@ def _stdin_had_text(description: str) -> None:
 
 
 def _recorded_description(description):
-    """What to record for ``description`` (pasted_log.Recorded: its Summary and ## Log section): a long pasted
+    """What to record for ``description`` (pasted_log.CutDescription: its Summary and ## Log section): a long pasted
     log cut down (ingest.pasted_log, which MCP's record_incident shares), said on stderr."""
     from recur.ingest.pasted_log import recorded_description
 

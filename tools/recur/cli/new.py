@@ -249,10 +249,10 @@ def _as_level(kb, severity):
 def _ask_pattern(kb, title, pid, category, severity, symptoms, signals, summary, steps) -> tuple:
     """Prompt for what `recur new pattern` was not given, in the order a person thinks of it; and,
     since it is asking anyway, for the optional lists. Returns the same values, filled in."""
-    from recur.kb import scaffold
+    from recur.kb import scaffold, schema
 
     title = title or click.prompt("Title (the failure mode in a few words)", type=TEXT)
-    suggested = scaffold.slugify(title)
+    suggested = schema.id_from_title(title)
     pid = pid or click.prompt(
         "Id",
         default=None if not suggested or kb.pattern_known(suggested) else suggested,
@@ -477,7 +477,7 @@ def _path_id_taken(kb, pid: str) -> bool:
 @click.option("--no-input", is_flag=True, help="Never prompt; a missing required value is an error.")
 def path_cmd(kb_dir, pid, title, audience, steps, order, no_input):
     """Scaffold kb/paths/<id>.yml, an onboarding path through existing patterns."""
-    from recur.kb import scaffold
+    from recur.kb import scaffold, schema
     from recur.kb.loader import load_kb
 
     _given_or_usage(no_input, title=title, step=steps)
@@ -486,7 +486,7 @@ def path_cmd(kb_dir, pid, title, audience, steps, order, no_input):
         with _answered_from_stdin("--title", "--step"):
             title = title or click.prompt("Title", type=TEXT)
             # said at once, and asked again: a path of that id found only after the last step lost every answer
-            suggested = scaffold.slugify(title)
+            suggested = schema.id_from_title(title)
             taken = not suggested or _path_id_taken(kb, suggested)
             pid = pid or click.prompt(
                 "Id",

@@ -15,7 +15,7 @@ from typing import TypedDict
 
 from recur import config
 from recur.kb import placeholders
-from recur.kb.incident_record import review_json
+from recur.kb.incident_record import Asked, NewIncident, checked_incident, review_json
 from recur.kb.records import Review, draft_mark
 from recur.kb.schema import WONT_DO
 from recur.kb.writer import Bullets, Numbered, Raw, dumps, pattern_markdown, plain
@@ -23,7 +23,6 @@ from recur.retrieval.results import CONFIDENCE_RANK, choose_link
 from recur.util import utf8
 from recur.util.dates import after_today, in_range, out_of_range
 from recur.util.errors import RecurError
-from recur.util.text import slugify
 
 
 class Candidate(TypedDict):
@@ -825,8 +824,7 @@ def _record_id(kb, iid, day: dt.date) -> tuple[str, bool]:
     from recur.kb.incident_record import next_id
 
     numbered, iid = not iid, iid or next_id(kb, day.year)
-    if iid in kb.incident_files:
-        raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
+    IMPORTING.free(kb, iid)  # before the search (it may load a model): the check _write makes again
     return iid, numbered
 
 
@@ -1163,11 +1161,41 @@ def _field_changes(item: dict, follow_up) -> str:
     return ", ".join(out)
 
 
+@dataclass(frozen=True)
+class _Importing(Asked):
+    """`recur import`'s reading in the one check of a new record (incident_record.checked_incident), as
+    scaffold.BY_FLAGS is `recur new incident`'s: the title and severity as ``resolve_meta`` read them (a
+    title too long is cut there, not refused: the rest of the document is worth importing; the severity is
+    the framework's key already), the draft pattern this import writes beside the record taken as known,
+    and anything where a given --id's record goes (``target``) refused as import always refused it."""
+
+    draft: str | None = None
+    target: Path | None = None
+
+    def title(self, given: str) -> str:
+        return given
+
+    def severity(self, kb, given: str) -> str:
+        return given
+
+    def known(self, kb, ids) -> tuple:
+        super().known(kb, [pid for pid in ids if pid != self.draft])
+        return tuple(ids)
+
+    def free(self, kb, iid: str) -> None:
+        super().free(kb, iid)
+        if self.target is not None and (self.target.exists() or self.target.is_symlink()):
+            raise RecurError(f"{self.target}: already exists; refusing to overwrite it")
+
+
+IMPORTING = _Importing()
+
+
 def _write(
     kb, pm, plan: ImportPlan, linked: list, cands: list, *, draft: bool, category, source_file, dry=False
 ) -> Written:
     from recur.kb.incident_record import incident_text, stored_candidates, write_new_record
-    from recur.kb.loader import require_inside, review_defaults
+    from recur.kb.loader import require_inside
 
     draft_path = draft_id = ptext = None
     imported = {"source": plan.source, "sha256": plan.digest}
@@ -1181,51 +1209,75 @@ def _write(
     if stored := stored_candidates(cands, linked, kb.import_drafts() | {draft_id}):  # the draft written here too
         extra["candidates"] = stored
     fus = [a for a in pm.action_items if a["title"]]
-    # a postmortem that says it is complete was reviewed: its review recorded pending and, dated
-    # weeks back, overdue failed `recur report --fail-on overdue` for a review already held
-    said = plan.review
-    done = said.given or _says_done(pm, said.done)  # --review-done over the postmortem's word
-    given = {"status": "done", "done": said.done} if done else {}
-    review = review_defaults(kb, plan.sev, plan.day, given | ({"due": said.due} if said.due else {}))
+    review = _review(kb, pm, plan)
+    inc_path = kb.root / "incidents" / str(plan.day.year) / f"{plan.iid}.md"
+    for target in (inc_path, draft_path):  # every target checked before either is written
+        if target is not None:
+            require_inside(kb.root, target)
+    # a number chosen here is taken care of by write_new_record: another import or `recur incident new`
+    # may take it meanwhile, and then the next free one is written
+    asked = _Importing(draft=draft_id, target=None if plan.numbered else inc_path)
+    new = checked_incident(kb, _new_incident(pm, plan, linked), asked)
+    if draft_path is not None and (draft_path.exists() or draft_path.is_symlink()):
+        raise RecurError(f"{draft_path}: already exists; refusing to overwrite it")
     itext = lambda iid: incident_text(  # noqa: E731 - the text for whichever number is free
         iid=iid,
-        title=plan.title,
-        date=plan.day,
-        severity=plan.sev,
-        services=pm.services,
-        patterns=linked,
-        duration_minutes=pm.duration_minutes,
+        title=new.title,
+        date=new.date,
+        severity=new.severity,
+        services=list(new.services),
+        patterns=list(new.patterns),
+        duration_minutes=new.duration_minutes,
         review=review,
         follow_ups=fus,
         sections=_incident_sections(pm, plan.title, source_file),
         extra=extra,
     )
-    record_id, inc_path = plan.iid, kb.root / "incidents" / str(plan.day.year) / f"{plan.iid}.md"
-    given = None if plan.numbered else inc_path  # a number chosen here is taken care of below
-    for target in (inc_path, draft_path):  # every target checked before either is written
-        if target is not None:
-            require_inside(kb.root, target)
-    for target in (given, draft_path):
-        if target is not None and (target.exists() or target.is_symlink()):
-            raise RecurError(f"{target}: already exists; refusing to overwrite it")
-    # another import or `recur incident new` may take the number meanwhile: then the next free one
+    record_id = new.iid
     if not dry:
-        record_id, inc_path = write_new_record(kb, plan.day.year, plan.iid, itext, plan.numbered)
+        record_id, inc_path = write_new_record(kb, new.date.year, new.iid, itext, new.numbered)
     if draft_path is not None and not dry:
         _write_draft(draft_path, ptext, inc_path)
     made = Draft(draft_id, str(draft_path), plan.title) if draft_path else None
-    return Written(record_id, str(inc_path), linked, len(fus), made, review)
+    return Written(record_id, str(inc_path), list(new.patterns), len(fus), made, review)
+
+
+def _new_incident(pm, plan: ImportPlan, linked: list) -> NewIncident:
+    """What the record is written with, as every surface that records an incident gives it (``checked_incident``
+    cleans and checks it); the id only when asked for (``numbered``: the next free one, chosen there again)."""
+    return NewIncident(
+        title=plan.title,
+        severity=plan.sev,
+        date=plan.day,
+        services=tuple(pm.services),
+        patterns=tuple(linked),
+        iid=None if plan.numbered else plan.iid,
+        duration_minutes=pm.duration_minutes,
+    )
+
+
+def _review(kb, pm, plan: ImportPlan) -> Review:
+    """The record's review: level, status and due date from the severity framework, over what was read."""
+    from recur.kb.loader import review_defaults
+
+    # a postmortem that says it is complete was reviewed: its review recorded pending and, dated
+    # weeks back, overdue failed `recur report --fail-on overdue` for a review already held
+    said = plan.review
+    done = said.given or _says_done(pm, said.done)  # --review-done over the postmortem's word
+    given = {"status": "done", "done": said.done} if done else {}
+    return review_defaults(kb, plan.sev, plan.day, given | ({"due": said.due} if said.due else {}))
 
 
 def _draft(kb, pm, plan: ImportPlan, cands: list, category, source_file, imported: dict) -> tuple:
     """(id, path, text) of the draft pattern: a free id from the title, in --category or else the
     closest candidate's."""
-    from recur.kb.schema import KEBAB
+    from recur.kb.schema import KEBAB, id_from_title
 
     cat = category or (_category(kb, cands[0]["id"]) if cands else None)
     if not cat or not KEBAB.fullmatch(cat):
         raise RecurError("--category: needed for the draft pattern (no existing pattern to take it from)")
-    draft_id = base = slugify(plan.title, max_words=6, drop_stopwords=True, max_len=60, empty="imported", fold=True)
+    # a postmortem's title is a sentence: its first six words that say something
+    draft_id = base = id_from_title(plan.title, words=6) or "imported"
     n = 2
     while kb.pattern_known(draft_id):
         draft_id, n = f"{base}-{n}", n + 1

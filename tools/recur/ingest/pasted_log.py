@@ -15,8 +15,10 @@ LOG_CONTEXT = 10  # lines kept under ## Log before and after each line searched,
 
 
 @dataclass(frozen=True)
-class Recorded:
-    """What to record of a description: ``description`` its Summary, ``log`` its ## Log section ("" for none),
+class CutDescription:
+    """What to record of a description, cut down when it is a long pasted log (``recorded_description``; one name
+    of its own: "recorded" names a record's incidents, a vote and a message already): ``description`` its
+    Summary, ``log`` its ## Log section ("" for none),
     and ``said``, what to tell the caller ("" for nothing), at ``level`` "note" (a log cut down) or "warning" (a
     long text that is no log, written whole)."""
 
@@ -36,7 +38,7 @@ class Recorded:
         return {"description_note": self.said} if self.said else {}
 
 
-def recorded_description(description: str | None) -> Recorded:
+def recorded_description(description: str | None) -> CutDescription:
     """The Summary and ## Log to record for ``description``. A long log (over LOG_LINES_KEPT lines, read as a
     log by retrieval.query.prepare, as `recur suggest -` reads it) keeps as its Summary the lines the search
     read (the words before the log, then its error lines as written, timestamps and all), and under Log the
@@ -49,17 +51,17 @@ def recorded_description(description: str | None) -> Recorded:
     cleaned = [_said(line) for line in lines]  # each line cleaned once: _log_cut matches these, not lines again
     filled = [k for k, line in enumerate(cleaned) if line]  # as prepare counts them: its log_before is of these
     if len(filled) <= LOG_LINES_KEPT:
-        return Recorded(description)
+        return CutDescription(description)
     cut = _log_cut(lines, cleaned, filled)
     size = f"{len(text.encode('utf-8', 'surrogatepass')) / 1024:,.0f} KB"
     if cut is None:
         said = (f"the description is {len(filled):,} lines ({size}), not read as a log: written whole as the "
                 "Summary (a record holds at most 1 MiB); a shorter one reads better in the KB, on the board and "
                 "the site.")  # fmt: skip
-        return Recorded(description, said=said, level="warning")
+        return CutDescription(description, said=said, level="warning")
     summary, log, note = cut
     said = f"the description is {_lines(len(filled))} ({size}), read as a log: {note}."
-    return Recorded(summary, log, said=said, level="note")
+    return CutDescription(summary, log, said=said, level="note")
 
 
 def _log_cut(lines: list[str], cleaned: list[str], filled: list[int]) -> tuple[str, str, str] | None:

@@ -769,7 +769,9 @@ def checked_incident(kb, given: NewIncident, asked: Asked = RECORDED) -> Checked
         if day is not None:
             require_in_range(day, what)
     severity = asked.severity(kb, given.severity)
-    patterns = asked.known(kb, given.patterns)
+    # a pattern or service given twice, once: `recur new incident --pattern a --pattern a` wrote [a, a], which
+    # `recur check` then warned of, where `recur incident new` wrote it once
+    patterns = tuple(dict.fromkeys(asked.known(kb, given.patterns)))
     iid = require_id(given.iid or next_id(kb, given.date.year))
     asked.free(kb, iid)
     return CheckedIncident(
@@ -781,7 +783,7 @@ def checked_incident(kb, given: NewIncident, asked: Asked = RECORDED) -> Checked
             "log": without_controls(given.log or "").strip(),
             # an empty --service "$SVC" (an unset variable in a script) wrote services: [""], a record
             # check rejects and the report leaves out: dropped, as empty flags are
-            "services": one_lines(given.services),
+            "services": tuple(dict.fromkeys(one_lines(given.services))),
             "flags": one_lines(given.flags),  # U+200B alone: no flag, as an empty one
             "patterns": patterns,
             "iid": iid,
@@ -911,7 +913,7 @@ def _new_text(new: CheckedIncident, iid: str, review, candidates=()) -> str:
         title=new.title,
         date=new.date,
         severity=new.severity,
-        services=list(dict.fromkeys(new.services)),
+        services=list(new.services),  # once each: checked_incident
         patterns=list(dict.fromkeys(new.patterns)),
         duration_minutes=new.duration_minutes,
         review=review,

@@ -50,7 +50,7 @@ from recur.kb.records import (
 )
 from recur.util.dates import LATEST, iso_date, shift
 from recur.util.errors import Problem, RecurError
-from recur.util.text import edit_distance, slugify, syntax_lookalike
+from recur.util.text import edit_distance, syntax_lookalike
 
 KB_FORMAT = 1  # the KB format version this recur reads and writes (docs/kb-format.md)
 FORMAT_FILE = "recur.yml"
@@ -1448,7 +1448,7 @@ def _load_path(kb: KB, path: Path) -> None:
     _duplicate_keys(v, doc)
     meta = v.mapping(doc.data, schema.PATH)
     if not schema.KEBAB.match(path.stem):
-        meant = slugify(path.stem, fold=True)  # the name to rename it to: the error named none
+        meant = schema.id_from_title(path.stem, longest=None)  # the name to rename it to: the error named none
         fix = f": rename it {display_path(path.with_name(meant + '.yml'))}" if meant else ""
         v.error(
             (), "file", f"path file name {path.stem!r} must be a kebab-case id (lowercase words joined by '-'){fix}"

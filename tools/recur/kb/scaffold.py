@@ -23,7 +23,6 @@ from recur.kb.writer import Bullets, Numbered, Raw, flow_list, id_list, pattern_
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
 from recur.util.text import close_names, has_text, one_line, without_controls
-from recur.util.text import slugify as text_slug
 
 TODO_SUMMARY = placeholders.PATTERN_SUMMARY
 TODO_STEP = placeholders.PATTERN_STEP
@@ -35,11 +34,6 @@ OPTIONAL_HINT = (
 )
 
 
-def slugify(text: str) -> str:
-    """A kebab-case id from a title: 'Disk full on /var' -> 'disk-full-on-var'."""
-    return text_slug(text, max_len=60, fold=True)
-
-
 def _need(value, flag: str, what: str):
     if value is None or (isinstance(value, str) and not value.strip()):
         raise RecurError(f"{flag}: {what} is required")
@@ -48,11 +42,11 @@ def _need(value, flag: str, what: str):
 
 def _id(given: str | None, title: str) -> str:
     """--id, else one made from the title."""
-    if given is None and not slugify(title):
+    if given is None and not schema.id_from_title(title):
         raise RecurError(
             f"--id: the title {title!r} has no Latin letters or digits to make an id from (ids are lowercase a-z, 0-9 and hyphens); give one with --id"
         )
-    return kebab(_need(given or slugify(title), "--id", "an id"), "--id")
+    return kebab(_need(given or schema.id_from_title(title), "--id", "an id"), "--id")
 
 
 def free_pattern_id(kb: KB, pid: str) -> str:
@@ -372,7 +366,6 @@ def create(path: Path, text: str, root: Path) -> Path:
 
 
 __all__ = [
-    "slugify",
     "pattern_file",
     "incident_file",
     "new_incident",

@@ -27,6 +27,20 @@ from recur.util.text import (
 )
 
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_LONGEST = 60  # characters of an id made from a title: a file name, and a link in every record that names it
+
+
+def id_from_title(title: str, *, words: int | None = None, longest: int | None = ID_LONGEST) -> str:
+    """The kebab-case id made from a title, "" when it has no Latin letter or digit: 'Réplication lag on /var'
+    -> 'replication-lag-on-var' (accents folded, not a word broken at them), cut to ``longest`` characters.
+    The one rule of `recur new pattern|path` (the id from --title), `recur import` (its draft pattern's id)
+    and the ids the loader and the checks offer for a name that is none. ``words``: a postmortem's title is
+    a sentence, not a pattern's name: `recur import` keeps its first ``words`` words that are not stopwords.
+    ``longest=None``: a file's own name offered in kebab case ("rename it ..."), whatever its length, as
+    its author named it."""
+    return slugify(title, max_words=words, drop_stopwords=words is not None, max_len=longest, fold=True)
+
+
 # a duration as a person writes one: 45m, 45 min, 2h, 1.5 hours, 1h 30m
 _DURATION = re.compile(r"(?:(?P<h>\d+(?:\.\d+)?)\s*(?:h|hrs?|hours?))?\s*(?:(?P<m>\d+)\s*(?:m|mins?|minutes?))?")
 INCIDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -290,7 +304,7 @@ class Validator:
         write id: Kafka_Lag", the id just refused (found adopting Recur): the file is to be renamed too."""
         from pathlib import PurePath
 
-        meant = slugify(text, fold=True)
+        meant = id_from_title(text, longest=None)
         if not meant or KEBAB.match(PurePath(self.relpath).stem) or odd_characters(text):
             return kebab_hint(text)
         return "; " + rename_advice(self.relpath, meant)
@@ -671,7 +685,7 @@ def kebab_hint(text: str) -> str:
     named = _file_named(text)
     if named:
         return named
-    meant = slugify(text, fold=True)
+    meant = id_from_title(text, longest=None)
     return f"; did you mean {meant!r}?" if meant and meant != text else ""
 
 
@@ -687,7 +701,7 @@ def _file_named(text: str) -> str:
     ext = _RECORD_FILE.search(name)
     if not ext and "/" not in where:
         return ""
-    meant = slugify(name[: ext.start()] if ext else name, fold=True)
+    meant = id_from_title(name[: ext.start()] if ext else name, longest=None)
     if not meant:
         return ""
     drop = " and ".join(x for x in ("the folder" if "/" in where else "", ext.group() if ext else "") if x)
