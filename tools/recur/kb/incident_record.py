@@ -659,7 +659,7 @@ def recorded_json(kb, new: NewIncident, iid: str, path, review) -> dict:
     """What `recur incident new --json` and MCP's record_incident answer for a written record, before
     suggestions: one definition, as the MCP tool promises the CLI's object (found in review: two
     copies). ``suggestions``, ``candidates`` and ``no_known_pattern`` are filled in by whoever makes
-    suggestions (cli/incident.py, serve/mcp_server.py; ``candidates`` by ``importer.candidates_of``);
+    suggestions (cli/incident.py, serve/mcp_record.py; ``candidates`` by ``importer.candidates_of``);
     ``no_known_pattern`` stays null when none are asked for (--no-suggest, --top 0). Patterns linked
     afterwards go in with ``add_linked``.
 

@@ -118,7 +118,7 @@ def _recorded(kb, new, written: tuple, suggested: tuple, recorded) -> tuple[dict
     (the answer, its results as the candidates stored). ``written``: what record_incident returned, (id,
     path, review). ``recorded``: what pasted_log.recorded_description made of the description; what the CLI
     says on stderr of a long one (its ``said``) is the tool's ``description_note``, as in the CLI's --json
-    (``Recorded.noted``), and its text's second line."""
+    (``CutDescription.noted``), and its text's second line."""
     from recur.kb.incident_record import no_match_text, recorded_json
 
     answer, candidates = suggested
