@@ -75,7 +75,7 @@ SETTINGS: dict[str, Setting] = {
         "--[no-]file-search",
     ),
     "edit_url": Setting("RECUR_EDIT_URL", None, "base URL of 'edit this page' links"),
-    "as_of": Setting("RECUR_AS_OF", None, "date the site's board is computed for (YYYY-MM-DD)"),
+    "as_of": Setting("RECUR_AS_OF", None, "date the site's board and recur report are computed for (YYYY-MM-DD)"),
     "today": Setting("RECUR_TODAY", None, "date staleness and dates after today are measured from (YYYY-MM-DD)"),
     "stale_days": Setting("RECUR_STALE_DAYS", 365, "notice for patterns unmatched for this many days; 0 = off"),
     "similar_threshold": Setting(
