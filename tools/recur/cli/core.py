@@ -467,7 +467,8 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
     else:
         from recur.cli.render import render_answer
 
-        click.echo(render_answer(answer, steps=steps, kb_dir=kb_dir, flags=config.where_flags(kb_dir, index_dir)))
+        flags = config.where_flags(kb_dir, index_dir)
+        click.echo(render_answer(answer, steps=steps, kb_dir=kb_dir, flags=flags, record=Path(kb_dir).is_dir()))
 
 
 def _read_jsonl(fh) -> list:
