@@ -756,3 +756,17 @@ def test_no_feedback_file_yet_is_no_votes_not_an_error(tmp_path):
         r = runner.invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb), *extra])
         assert r.exit_code == 0 and r.stderr == said + "Nothing to export.\n", r.output
     assert not out.exists() and not fb.parent.exists() and (kb / "eval" / "cases.yml").read_text() == cases
+
+
+def test_the_state_beside_a_kb_is_none_for_a_kb_folder_that_does_not_exist(tmp_path, monkeypatch):
+    """config.state_elsewhere, the rule by which serve, tune and feedback find the KB repository's .recur/: a KB
+    folder that does not exist (a --kb typo) has no repository, so no state beside it (found in review: `recur
+    serve --kb ../team-kbb/kb` made ../team-kbb/.recur/, `--kb /nonexist` /.recur/)."""
+    from recur import config
+
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    kb, default = tmp_path / "team" / "kb", config.default("feedback")
+    assert config.state_elsewhere(kb, "feedback", default) is None
+    small_kb(kb)
+    assert config.state_elsewhere(kb, "feedback", default) == kb.resolve().parent / default

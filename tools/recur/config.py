@@ -245,8 +245,10 @@ def state_elsewhere(kb_dir, name: str, path) -> Path | None:
     when ``path`` is setting ``name``'s default, which is under the current folder (a public interface,
     kept), and the current folder is neither the KB nor above it: `recur suggest --kb ../team-kb/kb` run
     from another folder built a second index there, and `recur tune` read no feedback, neither saying
-    where they looked (found in review). None otherwise: a path the user named is where they said."""
-    if Path(path) != Path(default(name)):
+    where they looked (found in review). None otherwise: a path the user named is where they said; and a KB
+    folder that does not exist has no repository to hold its state (`recur serve --kb ../team-kbb/kb`, a typo,
+    made ../team-kbb/.recur/ for its votes, `--kb /nonexist` /.recur/: found in review)."""
+    if Path(path) != Path(default(name)) or not Path(kb_dir).is_dir():
         return None
     kb, here = Path(kb_dir).resolve(), Path.cwd().resolve()
     return None if here == kb or here in kb.parents else kb.parent / path
