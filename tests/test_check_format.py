@@ -361,3 +361,18 @@ def test_no_format_prints_a_line_the_kbs_content_forged(tmp_path, monkeypatch, f
         assert any("title=k%0A%3A%3Aerror file=x%2Cline=1%3A%3AFORGED::" in c for c in commands), commands
     assert any("\\x1b]0;title\\x07" in line for line in lines), lines
     assert len(lines) == 4, lines  # the two keys, the bad file, and the pattern it leaves without a related one
+
+
+def test_json_is_format_json_and_both_given_is_a_usage_error(tmp_path):
+    """Found in review: most commands print JSON with --json, check only with --format json; --json is its alias,
+    the same document and exit status, and with --format too a usage error (which was meant is not guessed)."""
+    kb = small_kb(tmp_path / "kb")
+    write(kb, BROKEN, "---\nid: broken\n---\n")
+    runner = CliRunner()
+    spelled = runner.invoke(cli, ["check", "--kb", str(kb), "--format", "json"])
+    alias = runner.invoke(cli, ["check", "--kb", str(kb), "--json"])
+    assert alias.exit_code == spelled.exit_code == 1
+    assert json.loads(alias.stdout) == json.loads(spelled.stdout) and not json.loads(alias.stdout)["ok"]
+    for fmt in ("github", "text", "json"):
+        both = runner.invoke(cli, ["check", "--kb", str(kb), "--json", "--format", fmt])
+        assert both.exit_code == 2 and f"--json and --format {fmt} were both given" in both.output, both.output

@@ -217,9 +217,9 @@ def test_export_from_another_folder_names_the_kb_repositorys_feedback_log(tmp_pa
     monkeypatch.chdir(tmp_path / "elsewhere")
     runner = CliRunner()
     r = runner.invoke(cli, ["feedback", "export", "--kb", "../kb"])
-    assert r.exit_code == 1 and r.output == (
-        "Error: .recur/feedback.jsonl: no feedback file (under the current folder; the KB ../kb is not; "
-        "the server writes it when responders vote)\n"
+    assert r.exit_code == 0 and r.output == (
+        "note: .recur/feedback.jsonl: no feedback file, so no votes yet (under the current folder; the KB ../kb "
+        "is not; the server writes it when responders vote)\nNothing to export.\n"
     )
     votes(tmp_path / ".recur" / "feedback.jsonl", ("certificate expired on the api", "dns-failure", True))
     r = runner.invoke(cli, ["feedback", "export", "--kb", "../kb", "--out", "cases.yml"])
@@ -237,8 +237,10 @@ def test_export_cli_with_out_and_errors(tmp_path):
     kb = small_kb(tmp_path / "kb")
     fb = tmp_path / "f.jsonl"
     runner = CliRunner()
+    fb.mkdir()  # a folder where the file should be: a usage error, not "no votes yet"
     r = runner.invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb)])
-    assert r.exit_code == 1 and "no feedback file" in r.output
+    assert r.exit_code == 2 and "is a directory" in r.output, r.output
+    fb.rmdir()
     votes(fb, ("certificate expired on the api", "dns-failure", True))
     out = tmp_path / "new-cases.yml"
     r = runner.invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb), "--out", str(out)])
@@ -734,3 +736,37 @@ def test_feedback_summary_says_which_id_a_vote_on_an_unknown_one_meant(tmp_path)
     assert rows["db-pool"]["did_you_mean"] == "db-pool-exhausted"  # a shortened id, as close_ids finds it
     text = CliRunner().invoke(cli, args).stdout
     assert "disk-ful: 0 👍 1 👎  (not in the KB: renamed or deleted? did you mean disk-full?)" in text
+
+
+def test_no_feedback_file_yet_is_no_votes_not_an_error(tmp_path):
+    """Found in review: `recur feedback summary` and `export` exited 1 ("no feedback file") on a KB no one has
+    voted on yet (the server writes the file at the first vote), so a scheduled job failed until then. No file
+    is no votes: the empty summary ({"patterns": []}, its JSON's empty form), nothing exported, a note on
+    stderr, exit 0, and nothing written."""
+    kb = small_kb(tmp_path / "kb")
+    fb, out = tmp_path / "none" / "feedback.jsonl", tmp_path / "cases.yml"
+    cases = (kb / "eval" / "cases.yml").read_text()
+    runner = CliRunner()
+    said = f"note: {fb}: no feedback file, so no votes yet (the server writes it when responders vote)\n"
+    r = runner.invoke(cli, ["feedback", "summary", "--kb", str(kb), "--feedback", str(fb), "--json"])
+    assert r.exit_code == 0 and json.loads(r.stdout) == {"patterns": []} and r.stderr == said, r.output
+    r = runner.invoke(cli, ["feedback", "summary", "--kb", str(kb), "--feedback", str(fb)])
+    assert r.exit_code == 0 and r.stdout == "" and r.stderr == said, r.output
+    for extra in ((), ("--out", str(out))):
+        r = runner.invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb), *extra])
+        assert r.exit_code == 0 and r.stderr == said + "Nothing to export.\n", r.output
+    assert not out.exists() and not fb.parent.exists() and (kb / "eval" / "cases.yml").read_text() == cases
+
+
+def test_the_state_beside_a_kb_is_none_for_a_kb_folder_that_does_not_exist(tmp_path, monkeypatch):
+    """config.state_elsewhere, the rule by which serve, tune and feedback find the KB repository's .recur/: a KB
+    folder that does not exist (a --kb typo) has no repository, so no state beside it (found in review: `recur
+    serve --kb ../team-kbb/kb` made ../team-kbb/.recur/, `--kb /nonexist` /.recur/)."""
+    from recur import config
+
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    kb, default = tmp_path / "team" / "kb", config.default("feedback")
+    assert config.state_elsewhere(kb, "feedback", default) is None
+    small_kb(kb)
+    assert config.state_elsewhere(kb, "feedback", default) == kb.resolve().parent / default

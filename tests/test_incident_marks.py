@@ -914,3 +914,26 @@ def test_a_review_and_a_follow_up_written_done_without_a_day_say_how_to_give_it(
         follow.output
     )
     assert path.read_text() == before
+
+
+@pytest.mark.parametrize(
+    ("iid", "args", "said"),
+    [
+        ("INC-2026-0301", ("review",), "the review was held 2026-01-02, before the incident's date 2026-11-02"),
+        ("INC-2026-0300", ("follow-up",), "the follow-up was done 2026-01-02, before the incident's date 2026-11-01"),
+    ],
+)
+def test_done_on_a_day_before_the_incident_is_refused_with_checks_words(kb, iid, args, said):
+    """Found in review: `recur incident review ID --done --on 2026-01-02` on an incident of 2026-11-25 wrote a
+    record that `recur check --strict` then failed (held before the incident); a follow-up's --on likewise.
+    Refused, in check's words, the record untouched; the incident's own day is taken."""
+    which = ("1",) if args == ("follow-up",) else ()
+    before = record(kb, iid)
+    r = run("incident", *args, "--kb", str(kb), iid, *which, "--done", "--on", "2026-01-02")
+    assert r.exit_code == 1 and f"Error: --on 2026-01-02: {said}" in r.output, r.output
+    assert record(kb, iid) == before
+    day = load_kb(kb).incidents[iid].date.isoformat()
+    ok = run("incident", *args, "--kb", str(kb), iid, *which, "--done", "--on", day)
+    assert ok.exit_code == 0, ok.output
+    assert f"done: {day}" in record(kb, iid)
+    assert run("check", "--kb", str(kb), "--strict").exit_code == 0

@@ -62,6 +62,23 @@ def test_suggest_s_record_command_records_into_the_kb_searched(kb2):
     assert recorded.exit_code == 0, recorded.output
 
 
+@pytest.mark.parametrize("text", ["disk full on the node, no space left on device", "zzzz qqq unrelated thing"])
+def test_suggest_from_the_index_alone_gives_no_record_command_naming_a_kb_that_does_not_exist(kb2, tmp_path, text):
+    """Found in review: `recur suggest --kb /nonexist` (served by an index alone) printed a "To record it" command
+    carrying --kb /nonexist, which could only fail. With no KB folder the command is left out, and said why when
+    nothing matches; the answer is still given."""
+    assert kb2("index", "--kb", "kb2", "--index", "idx2").exit_code == 0
+    gone = tmp_path / "kb-typo"
+    res = kb2("suggest", "--kb", str(gone), "--index", "idx2", text)
+    assert res.exit_code == 0, res.output
+    assert "recur incident new" not in res.stdout and "To record it" not in res.stdout, res.stdout
+    assert "Disk full" in res.stdout and not gone.exists()
+    if text.startswith("zz"):
+        assert f"No knowledge base folder at {gone} to record it in" in res.stdout, res.stdout
+    with_kb = kb2("suggest", "--kb", "kb2", "--index", "idx2", text)
+    assert "recur incident new --kb kb2" in with_kb.stdout, with_kb.stdout
+
+
 def test_incident_new_s_link_later_command_links_in_that_kb(kb2):
     _record_then_link(kb2, "kb2", "idx2")
 

@@ -416,3 +416,26 @@ def test_open_follow_ups_with_no_due_date_are_counted_and_listed(kb_dir):
     md = run("report", "--kb", kb, "--as-of", "2026-05-01", "--format", "markdown").output
     assert "## Follow-ups with no due date: never overdue (2)" in md
     assert "| bob | INC-2026-0001 | 60d | PRB-7 | Alert on pool usage |" in md
+
+
+def test_json_is_format_json_and_both_given_is_a_usage_error(kb_dir):
+    """Found in review: most commands print JSON with --json, report only with --format json; --json is its alias."""
+    spelled = run("report", "--kb", str(kb_dir), "--as-of", "2026-05-01", "--format", "json")
+    alias = run("report", "--kb", str(kb_dir), "--as-of", "2026-05-01", "--json")
+    assert alias.exit_code == spelled.exit_code == 0 and json.loads(alias.output) == json.loads(spelled.output)
+    both = run("report", "--kb", str(kb_dir), "--json", "--format", "markdown")
+    assert both.exit_code == 2 and "--json and --format markdown were both given" in both.output, both.output
+
+
+def test_recur_as_of_is_the_reports_date_as_the_sites(kb_dir, monkeypatch):
+    """Found in review: RECUR_AS_OF, which `recur site` takes for its board's date, was ignored by `recur report`
+    (a job setting it for both got two days). --as-of first, then RECUR_AS_OF, then RECUR_TODAY."""
+    monkeypatch.setenv(config.env("today"), "2026-06-15")
+    assert json.loads(run("report", "--kb", str(kb_dir), "--format", "json").output)["as_of"] == "2026-06-15"
+    monkeypatch.setenv(config.env("as_of"), "2026-05-01")
+    assert json.loads(run("report", "--kb", str(kb_dir), "--format", "json").output)["as_of"] == "2026-05-01"
+    flag = run("report", "--kb", str(kb_dir), "--format", "json", "--as-of", "2026-04-02")
+    assert json.loads(flag.output)["as_of"] == "2026-04-02"
+    monkeypatch.setenv(config.env("as_of"), "2026-05-011")
+    bad = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir)])
+    assert bad.exit_code == 1 and "Error: RECUR_AS_OF: '2026-05-011' is not a date" in bad.output, bad.output

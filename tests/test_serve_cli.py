@@ -330,6 +330,32 @@ def test_run_from_another_folder_the_default_feedback_log_is_the_kbs(kb_dir, tmp
     assert "votes go to .recur/feedback.jsonl: ../.recur cannot be written" in result["out"], result["out"]
 
 
+def test_a_kb_that_does_not_exist_gets_no_state_folder_and_takes_no_votes_unless_a_log_is_named(kb_dir, tmp_path):
+    """Found in review: `recur serve --kb ../team-kbb/kb` (a typo) served from the index alone, as an index-only
+    deployment is, and made ../team-kbb/.recur/ for the default feedback log (`--kb /nonexist` made /.recur/),
+    votes no other command reads. Still served, but votes off (feedback: false) with a warning saying why; a log
+    named by RECUR_FEEDBACK is taken."""
+    env = {k: v for k, v in os.environ.items() if k != "RECUR_FEEDBACK"}
+    built = recur_run(["index", *fake_model_flags(kb_dir, tmp_path / "index")], env=env)
+    assert built.returncode == 0, built.stderr
+    elsewhere, typo = tmp_path / "elsewhere", tmp_path / "team-kbb" / "kb"
+    elsewhere.mkdir()
+    vote = {"query": "ENOSPC on /data", "pattern": "disk-full", "useful": True}
+    with serve_process(typo, tmp_path, env=env, cwd=elsewhere, feedback=False) as (base, result):
+        assert wait_healthy(base)["feedback"] is False
+        assert httpx.get(base + "/assets/recur-api.json").json()["feedback"] is False
+        assert httpx.post(base + "/api/feedback", json=vote).status_code == 404
+    assert not (tmp_path / "team-kbb").exists() and not (elsewhere / ".recur").exists()
+    assert f"votes are off: no knowledge base folder at {typo}" in result["out"], result["out"]
+    assert "votes off (no knowledge base folder" in result["out"], result["out"]
+    named = {**env, "RECUR_FEEDBACK": str(tmp_path / "votes.jsonl")}
+    with serve_process(typo, tmp_path, env=named, cwd=elsewhere, feedback=False) as (base, result):
+        assert wait_healthy(base)["feedback"] is True
+        assert httpx.post(base + "/api/feedback", json=vote).status_code == 201
+    assert (tmp_path / "votes.jsonl").is_file() and not (tmp_path / "team-kbb").exists()
+    assert "votes are off" not in result["out"], result["out"]
+
+
 def test_bad_token_file_is_a_clean_error(kb_dir, tmp_path):
     short = tmp_path / "token"
     short.write_text("abc\n")

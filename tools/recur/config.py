@@ -75,7 +75,7 @@ SETTINGS: dict[str, Setting] = {
         "--[no-]file-search",
     ),
     "edit_url": Setting("RECUR_EDIT_URL", None, "base URL of 'edit this page' links"),
-    "as_of": Setting("RECUR_AS_OF", None, "date the site's board is computed for (YYYY-MM-DD)"),
+    "as_of": Setting("RECUR_AS_OF", None, "date the site's board and recur report are computed for (YYYY-MM-DD)"),
     "today": Setting("RECUR_TODAY", None, "date staleness and dates after today are measured from (YYYY-MM-DD)"),
     "stale_days": Setting("RECUR_STALE_DAYS", 365, "notice for patterns unmatched for this many days; 0 = off"),
     "similar_threshold": Setting(
@@ -245,8 +245,10 @@ def state_elsewhere(kb_dir, name: str, path) -> Path | None:
     when ``path`` is setting ``name``'s default, which is under the current folder (a public interface,
     kept), and the current folder is neither the KB nor above it: `recur suggest --kb ../team-kb/kb` run
     from another folder built a second index there, and `recur tune` read no feedback, neither saying
-    where they looked (found in review). None otherwise: a path the user named is where they said."""
-    if Path(path) != Path(default(name)):
+    where they looked (found in review). None otherwise: a path the user named is where they said; and a KB
+    folder that does not exist has no repository to hold its state (`recur serve --kb ../team-kbb/kb`, a typo,
+    made ../team-kbb/.recur/ for its votes, `--kb /nonexist` /.recur/: found in review)."""
+    if Path(path) != Path(default(name)) or not Path(kb_dir).is_dir():
         return None
     kb, here = Path(kb_dir).resolve(), Path.cwd().resolve()
     return None if here == kb or here in kb.parents else kb.parent / path

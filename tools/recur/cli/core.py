@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from recur import config
-from recur.cli.options import UNIT, http_url, index_option, kb_option, model_option, setting
+from recur.cli.options import JSON_ALIAS, UNIT, http_url, index_option, json_alias, kb_option, model_option, setting
 from recur.util.errors import RecurError
 from recur.util.text import escape_controls, has_text
 
@@ -59,8 +59,9 @@ from recur.util.text import escape_controls, has_text
     help="text: one line per problem; json: one document on stdout (ok, errors, warnings, notices, problems); "
     "github: one GitHub Actions workflow command per problem (an annotation at its line of the pull request).",
 )
+@click.option("--json", "as_json", **JSON_ALIAS)
 @click.argument("files", nargs=-1, type=click.Path())
-def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_days, today, quiet, fmt, files):
+def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_days, today, quiet, fmt, as_json, files):
     """Validate every KB file against the format; print all problems, then fail once.
 
     Each problem is one line: path:line: field: message. Errors exit 1; warnings
@@ -75,6 +76,7 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
     from recur.kb.loader import format_errors
     from recur.util.dates import given_date
 
+    fmt = json_alias(fmt, as_json)
     from_env = click.get_current_context().get_parameter_source("today") == click.core.ParameterSource.ENVIRONMENT
     today = given_date(today, config.env("today") if from_env else "--today") if today else None
     named = named_files(kb_dir, files) if files else None
@@ -475,7 +477,8 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, site_url, te
         from recur.cli.render import render_answer
 
         flags = config.where_flags(kb_dir, index_dir)
-        click.echo(render_answer(answer, steps=steps, kb_dir=kb_dir, flags=flags, site_url=site_url))
+        record = Path(kb_dir).is_dir()
+        click.echo(render_answer(answer, steps=steps, kb_dir=kb_dir, flags=flags, site_url=site_url, record=record))
 
 
 def _read_jsonl(fh) -> list:

@@ -44,8 +44,9 @@ def export_cmd(kb_dir, feedback_path, out):
     it, and is left out (with its line named) when writing to --out. What became of every vote
     is printed on stderr. Review the cases, then run `recur eval`.
     """
-    if not Path(feedback_path).is_file():
-        raise RecurError(f"{feedback_path}: no feedback file{_elsewhere(kb_dir, feedback_path)}")
+    if _no_votes_yet(kb_dir, feedback_path):
+        click.echo("Nothing to export.", err=True)
+        return
     result = export_detail(feedback_path, kb_dir, out)
     added, merged, target = result.added, result.merged, result.target
     if not added and not merged:
@@ -74,14 +75,13 @@ def summary_cmd(kb_dir, feedback_path, as_json):
 
     from recur.ingest.feedback import vote_summary
 
-    if not Path(feedback_path).is_file():
-        raise RecurError(f"{feedback_path}: no feedback file (the server writes it when responders vote)")
-    rows = vote_summary(feedback_path, kb_dir)
+    rows = [] if _no_votes_yet(kb_dir, feedback_path) else vote_summary(feedback_path, kb_dir)
     if as_json:
         click.echo(json.dumps({"patterns": rows}, indent=1, ensure_ascii=False))
         return
     if not rows:
-        click.echo(f"No votes in {feedback_path}.", err=True)
+        if Path(feedback_path).is_file():  # else _no_votes_yet said why
+            click.echo(f"No votes in {feedback_path}.", err=True)
         return
     for row in rows:
         guess = f" did you mean {row['did_you_mean']}?" if row.get("did_you_mean") else ""
@@ -102,6 +102,22 @@ _NAMES = {
     "retired pattern": "retired pattern",
     "query cut": "for a query Slack cut short",
 }
+
+
+def _no_votes_yet(kb_dir, feedback_path) -> bool:
+    """Whether there is no feedback file, said in a note on stderr: no votes yet, not an error. The server
+    writes the file at the first vote, so a scheduled `recur feedback summary` or `export` failed (exit 1) on
+    every KB until then (found in review). Still an error (a folder is click's usage error): the default
+    log missing under the current folder while the KB's repository has one (the votes are there: _elsewhere)."""
+    from recur import config
+
+    if Path(feedback_path).is_file():
+        return False
+    beside = config.state_elsewhere(kb_dir, "feedback", feedback_path)
+    if beside is not None and beside.is_file():
+        raise RecurError(f"{feedback_path}: no feedback file{_elsewhere(kb_dir, feedback_path)}")
+    click.echo(f"note: {feedback_path}: no feedback file, so no votes yet{_elsewhere(kb_dir, feedback_path)}", err=True)
+    return True
 
 
 def _elsewhere(kb_dir, feedback_path) -> str:

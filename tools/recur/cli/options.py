@@ -149,3 +149,18 @@ def day_come(value: str, flag: str, did: str) -> dt.date:
     if day > today:
         raise RecurError(f"{flag} {day.isoformat()} is after today ({today.isoformat()}): give the day it was {did}")
     return day
+
+
+# --json on `recur check` and `recur report`, as most commands spell machine output; --format json stays (public)
+JSON_ALIAS = {"is_flag": True, "help": "Print JSON: the same as --format json (give one of them)."}
+
+
+def json_alias(fmt: str, as_json: bool) -> str:
+    """The --format a command runs with, --json standing for ``json``. Both given is a usage error: which of
+    them was meant cannot be guessed when they differ, and one option for one thing reads plainly."""
+    if not as_json:
+        return fmt
+    ctx = click.get_current_context()
+    if ctx.get_parameter_source("fmt") is not click.core.ParameterSource.DEFAULT:
+        raise click.UsageError(f"--json and --format {fmt} were both given: give one (--json is --format json)", ctx)
+    return "json"

@@ -18,6 +18,11 @@ NO_KNOWN_PATTERN = (
     '(it lands under "needs analysis" on the board), then draft a pattern with '
     "recur new pattern, or recur import the postmortem once it is written."
 )
+# an answer from the index alone, the KB folder missing: no command records into a KB that does not exist
+_NO_KB_TO_RECORD = (
+    "No known pattern matches this. No knowledge base folder at {kb} to record it in (answered from the index "
+    "alone): give --kb the KB folder to get the command that records it."
+)
 # what the record command's description holds of the text searched: enough to know the incident by, on a line a
 # terminal wraps once or twice (`recur incident new` searches it again and the Summary keeps it)
 RECORD_CHARS = 300
@@ -58,27 +63,34 @@ def for_terminal(value):
     return value
 
 
-def render_answer(answer, steps: int = 3, kb_dir: str = "kb", flags: str = "", site_url: str | None = None) -> str:
+def render_answer(
+    answer, steps: int = 3, kb_dir: str = "kb", flags: str = "", site_url: str | None = None, record: bool = True
+) -> str:
     """An Answer (retrieval.results.Answer): the verdict first, as the site's box, MCP and Slack say it (the
     results counted by confidence, results.match_line, or no known pattern), then the results, and the verdict
     once more at the end: five results run to ~60 lines, and a terminal shows the bottom of them, not the top
     (a low first result's full steps were read first, the one hint that it was a guess 60 lines further down:
     found in review). The end gives the command that records the incident, linked to the pattern that
     matches: recorded, linked incidents are what the board counts. ``flags``: config.where_flags of the run,
-    so the command records into the KB searched; ``site_url``: as ``render_results`` takes it."""
+    so the command records into the KB searched; ``site_url``: as ``render_results`` takes it. ``record`` False
+    (no KB folder: answered from the index alone) leaves the command out: it named a KB that does not exist (found
+    in review: `recur suggest --kb /nonexist`)."""
     results = answer.results
     if answer.no_known_pattern:
-        head = click.style(no_known_text(answer.query, flags), fg="yellow", bold=True)
+        said = no_known_text(answer.query, flags) if record else _NO_KB_TO_RECORD.format(kb=for_terminal(kb_dir))
+        head = click.style(said, fg="yellow", bold=True)
         if not results:
             return head
         body = render_results(results, steps=steps, kb_dir=kb_dir, site_url=site_url)
         again = "↑ No known pattern matches: the patterns above are the closest, for comparison only."
-        again = click.style(again, fg="yellow") + f"\nTo record it: {_record_command(answer.query, flags=flags)}"
+        again = click.style(again, fg="yellow")
+        again += f"\nTo record it: {_record_command(answer.query, flags=flags)}" if record else ""
         return f"{head}\n\nClosest patterns, for comparison only:\n\n{body}\n{again}"
     both = check_both(results, answer.likelier)
     head = click.style(match_line(results, answer.likelier) + (f"; {for_terminal(both)}." if both else ":"), bold=True)
     footer = [] if len(results) < 2 and not both else [click.style(_best_match(results, answer.likelier), dim=True)]
-    footer.append(_record_line(answer, flags))
+    if record:
+        footer.append(_record_line(answer, flags))
     body = render_results(results, steps=steps, kb_dir=kb_dir, site_url=site_url)
     return f"{head}\n\n{body}\n" + "\n".join(footer)
 

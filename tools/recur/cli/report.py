@@ -8,7 +8,7 @@ import sys
 import click
 
 from recur import config
-from recur.cli.options import OutFile, http_url, kb_option, setting
+from recur.cli.options import JSON_ALIAS, OutFile, http_url, json_alias, kb_option, setting
 from recur.cli.render import for_terminal
 from recur.problems.board import not_counted, report_board, uncounted_problems
 from recur.problems.report import (
@@ -34,7 +34,13 @@ from recur.util.dates import given_date
     show_default=True,
     help="text for a terminal, markdown for a review document or wiki page, json for scripts.",
 )
-@click.option("--as-of", "as_of", metavar="DATE", help="Review as of this date (YYYY-MM-DD; default today).")
+@click.option("--json", "as_json", **JSON_ALIAS)
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="DATE",
+    help="Review as of this date (YYYY-MM-DD; env RECUR_AS_OF, as recur site takes it; default today).",
+)
 @click.option(
     "--fail-on",
     "fail_on",
@@ -80,7 +86,7 @@ from recur.util.dates import given_date
     "its page there (env RECUR_SITE_URL; default: site_url in ./mkdocs.yml, as recur site takes it).",
 )
 def report(
-    kb_dir, fmt, as_of, fail_on, out, recurrence_days, owner, limit, site_url
+    kb_dir, fmt, as_json, as_of, fail_on, out, recurrence_days, owner, limit, site_url
 ):  # long: one option each, then the renderings
     """The weekly problem-management review.
 
@@ -96,7 +102,8 @@ def report(
     """
     from recur.kb.loader import load_kb
 
-    day = given_date(as_of, "--as-of") if as_of else config.today()
+    fmt = json_alias(fmt, as_json)
+    day = _as_of(as_of)
     kb = load_kb(kb_dir)
     uncounted = uncounted_problems(kb)  # found once, named two ways below
     # JSON and Markdown, read away from here: each file by its path in the KB
@@ -128,6 +135,16 @@ def report(
     else:
         click.echo(text, nl=False)
     _gate(here, fail_on, recurrence_days)
+
+
+def _as_of(value: str | None):
+    """The report's date: --as-of, else RECUR_AS_OF, else today (RECUR_TODAY, else the clock: config.today), the
+    rule `recur site` takes its board's date by (site.hook.as_of_date). The variable was read by the site alone,
+    so a CI job that set it for both got a site and a report of two different days (found in review)."""
+    from_env = config.given("as_of")
+    if not (value or from_env):
+        return config.today()
+    return given_date(value or from_env, "--as-of" if value else config.env("as_of"))
 
 
 def _gate(b: dict, fail_on: tuple, recurrence_days: int) -> None:

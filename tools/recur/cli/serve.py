@@ -202,6 +202,8 @@ def _feedback_file(kb_dir, feedback_path) -> tuple[str | None, str]:
 
     if feedback_path is None:  # --no-feedback
         return None, "; votes off (--no-feedback)"
+    if _feedback_defaulted() and not Path(kb_dir).is_dir():
+        return _no_kb_no_votes(kb_dir)
     said, beside = "", None
     if _feedback_defaulted():
         beside = config.state_elsewhere(kb_dir, "feedback", feedback_path)
@@ -215,6 +217,20 @@ def _feedback_file(kb_dir, feedback_path) -> tuple[str | None, str]:
         check_writable(feedback_path)  # a log named (--feedback, RECUR_FEEDBACK) that cannot be written: an error
         return feedback_path, said
     return _default_log_or_off(feedback_path, said)
+
+
+def _no_kb_no_votes(kb_dir) -> tuple[None, str]:
+    """Votes off, and one warning line that says why, when the KB folder does not exist and no log is named.
+    Served from its index alone (an index-only deployment) the server answers as before, but the default log
+    has no KB to go beside: `recur serve --kb ../team-kbb/kb` (a typo) made ../team-kbb/.recur/ and `--kb
+    /nonexist` made /.recur/, for votes no other command reads (found in review). A log named is still taken."""
+    click.echo(
+        f"warning: votes are off: no knowledge base folder at {kb_dir} for the default feedback log to go beside; "
+        "to take them, give --feedback FILE (or RECUR_FEEDBACK), or say --no-feedback (RECUR_NO_FEEDBACK=1) to "
+        "turn them off without this warning",
+        err=True,
+    )
+    return None, f"; votes off (no knowledge base folder at {kb_dir})"
 
 
 def _feedback_defaulted() -> bool:
