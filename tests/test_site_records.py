@@ -283,3 +283,17 @@ def test_a_held_review_shows_its_day_and_is_pending_before_it(tmp_path):
     )
     old = pages(kb, as_of=DAY, board=board(kb, DAY))["incidents/2025/INC-2025-0009.md"]
     assert _review_row(old) == "light review, done, due 2025-11-23"  # held, no day recorded: as before
+
+
+def test_an_incidents_services_link_to_their_patterns_by_service(kb):
+    """An incident page showed its services as text where a pattern page links each to the by-service page; a
+    service no pattern names has no section there, and stays text."""
+    i = kb.incidents["INC-2026-0003"]
+    i.services.append("ledger")
+    out = pages(kb, as_of=DAY, board=board(kb, DAY))
+    row = out[i.relpath].split("<dt>Services</dt><dd>")[1].split("</dd>")[0]
+    assert row == (
+        '<a href="../../patterns/by-service.html#service-checkout">checkout</a>, '
+        '<span title="no pattern lists this service yet">ledger</span>'
+    )
+    assert "## checkout {#service-checkout}" in out["patterns/by-service.md"]  # where the link lands

@@ -7,7 +7,7 @@ import re
 from recur.kb.anchors import paths_heading
 from recur.kb.records import status_words
 from recur.problems.board import follow_up_open, needs_analysis, review_pending
-from recur.site.context import INCIDENTS, PATHS, Site
+from recur.site.context import BY_SERVICE, INCIDENTS, PATHS, Site
 from recur.site.md import alink, badge, cell, esc, front_matter, href, inline_md, kb_md, mdlink, raw, raw_table, table
 from recur.util.dates import duration_text
 
@@ -26,7 +26,7 @@ def incident_page(site: Site, i) -> str:
         n = i.duration_minutes
         rows.append(_row("Duration", f'<span title="{n} minutes">{esc(duration_text(n))}</span>'))
     if i.services:
-        rows.append(_row("Services", ", ".join(esc(s) for s in i.services)))
+        rows.append(_row("Services", ", ".join(_service(site, page, s) for s in i.services)))
     if i.patterns:
         rows.append(_row("Matched patterns", ", ".join(site.pattern_link(page, pid) for pid in i.patterns)
                          + _draft_mark(site, i, badge("draft: needs analysis", "unknown"))))
@@ -56,6 +56,15 @@ def incident_page(site: Site, i) -> str:
         out.append("")
     out.append(site.edit_line(i.relpath))
     return "\n".join(out)
+
+
+def _service(site: Site, page: str, name: str) -> str:
+    """A service of an incident, linked to its patterns on the by-service page as a pattern page's card links
+    its own (it was plain text here). That page lists the services patterns name: one no pattern names has
+    no section there, and stays text, saying why it is not a link."""
+    if name in site.services:
+        return alink(page, BY_SERVICE, name, site.svc_anchor(name))
+    return f'<span title="no pattern lists this service yet">{esc(name)}</span>'
 
 
 def _review_text(site: Site, r) -> str:
