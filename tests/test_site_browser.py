@@ -355,6 +355,41 @@ def test_a_path_step_leads_on_to_the_next_from_the_pattern_page(page, base):
     assert page.errors == []
 
 
+@pytest.mark.parametrize("list_page", ["incidents/index.html", "paths/index.html"])
+def test_the_lists_of_incidents_and_paths_read_on_a_phone(chromium, base, list_page):
+    """At 390 px the incidents' five columns squeezed each title to ~60 px and put its patterns off the screen, and
+    the paths' "for" was cut: there each row is a card, every cell in the screen and the text ones its width. A
+    desktop keeps the table, a row's cells side by side."""
+    url, _ = base
+    cells = """() => [...document.querySelectorAll("article tbody td")].map(td => {
+        const r = td.getBoundingClientRect();
+        return {left: r.left, right: r.right, top: r.top, width: r.width, inline: td.classList.contains("recur-inline"),
+                text: td.innerText}; })"""
+    for width, height in ((390, 844), (1280, 900)):
+        pg = chromium.new_page()
+        pg.set_viewport_size({"width": width, "height": height})
+        errors = page_errors(pg)
+        try:
+            pg.goto(url + "/" + list_page)
+            found = pg.evaluate(cells)
+            assert len(found) >= 8 and pg.evaluate("document.documentElement.scrollWidth") <= width
+            if width == 390:
+                for c in found:
+                    assert c["left"] >= 0 and c["right"] <= width, c
+                    assert c["inline"] or c["width"] >= 300, c  # a title, its patterns, whom a path is for
+                heads = pg.evaluate("""() => [...document.querySelectorAll("article thead")]
+                    .map(h => h.getBoundingClientRect().height)""")  # for a screen reader only
+                assert heads and max(heads) <= 1, heads
+            else:
+                assert pg.locator("article thead th").first.is_visible()
+                rows = pg.evaluate("""() => [...document.querySelectorAll("article tbody tr")]
+                    .map(tr => new Set([...tr.cells].map(td => Math.round(td.getBoundingClientRect().top))).size)""")
+                assert set(rows) == {1}, rows  # a row's cells side by side
+            assert errors == []
+        finally:
+            pg.close()
+
+
 def test_a_steps_title_opens_its_pattern_and_only_its_box_ticks_it(page, base):
     """The step's title, bold with a pointer cursor, sat inside its checkbox's label: a new hire who clicked it to
     open the pattern stayed on the path with the step ticked ("1 of 2 done"). The title is the link to the

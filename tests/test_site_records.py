@@ -82,7 +82,7 @@ def test_a_path_step_naming_no_pattern_is_marked_missing_not_tickable_not_counte
     assert "<i>(left out of the site: its pattern file has errors)</i>" in broken and "checkbox" not in broken
     assert 'data-step="dns-failure"' in steps[3]
     row = out["paths/index.md"].split('href="first-week.html"')[1].split("</tr>")[0]
-    assert "<td>2 (2 missing)</td>" in row and 'data-patterns="db-pool-exhausted dns-failure"' in row
+    assert 'data-label="steps">2 (2 missing)</td>' in row and 'data-patterns="db-pool-exhausted dns-failure"' in row
 
 
 def test_the_site_warning_says_which_files_are_left_out_and_which_are_kept(tmp_path, monkeypatch):
