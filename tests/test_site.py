@@ -182,9 +182,9 @@ def test_a_pattern_page_says_where_it_stands_on_each_path(kb):
     kb.paths["first-week"].steps.insert(1, type(kb.paths["first-week"].steps[0])("no-such-pattern", None, 9))
     out = _pages(kb)
     places = out["patterns/capacity/db-pool-exhausted.md"].split("## On the onboarding paths", 1)[1]
-    assert 'Step 1 of 2 on <a href="../../paths/first-week.html">First week</a> · next: ' in places
-    assert "Step 2 of 2 on" in places and ">Storage basics</a> · previous: " in places
-    assert "Step 2 of 2 on" in out["patterns/network/dns-failure.md"]
+    assert 'Step 1 of 2 on <a href="../../paths/first-week.html#step-1">First week</a> · next: ' in places
+    assert "Step 2 of 2, the last step of" in places and ">Storage basics</a> · previous: " in places
+    assert "Step 2 of 2, the last step of" in out["patterns/network/dns-failure.md"]
     assert "onboarding paths" not in out["patterns/deploys/old-retired.md"]  # on no path: nothing said
 
 

@@ -348,11 +348,112 @@ def test_a_path_step_leads_on_to_the_next_from_the_pattern_page(page, base):
     places = page.locator(".recur-path-places li")  # on two paths: each says where it stands on it
     assert sorted(places.nth(n).inner_text() for n in range(places.count())) == [
         "Step 1 of 2 on First week · next: DNS resolution failure",
-        "Step 2 of 2 on Storage basics · previous: Disk full on a host",
+        "Step 2 of 2, the last step of Storage basics · previous: Disk full on a host · after it: the other "
+        "onboarding paths, or try the describe box: paste an alert and see what it matches",
     ]
     places.filter(has_text="Storage basics").get_by_role("link", name="Storage basics").click()
-    page.wait_for_url("**/paths/storage-basics.html")  # the click starts the navigation; wait for it to land
+    page.wait_for_url("**/paths/storage-basics.html#step-2")  # to its step; the click starts the navigation
     assert page.errors == []
+
+
+def test_a_pattern_page_says_its_step_at_the_top_and_leads_to_it_on_a_phone(chromium, base):
+    """At 390 px the pattern page's way on along the path was six screens down, in its last section, and nothing at
+    the top said the page was a step; "Step 1 of 2 on <path>" led to the top of the path's page. A line under the
+    card says it, and the path's name opens the path at that step, in view."""
+    url, _ = base
+    pg = chromium.new_page()
+    pg.set_viewport_size({"width": 390, "height": 844})
+    errors = page_errors(pg)
+    try:
+        pg.goto(url + "/patterns/capacity/disk-full.html")
+        here = pg.locator(".recur-path-here")
+        assert here.inner_text().strip() == "Step 1 of 2 on Storage basics · next: Database connection pool exhausted"
+        top = here.bounding_box()["y"]
+        assert top < pg.locator("article h2#summary").bounding_box()["y"]  # before the page's text
+        assert top < 2 * 844  # it was ~6 screens down
+        here.get_by_role("link", name="Storage basics").click()
+        pg.wait_for_url("**/paths/storage-basics.html#step-1")
+        step = pg.locator("li.recur-step:target")
+        assert step.locator("input").get_attribute("data-step") == "disk-full"
+        expect(step).to_be_in_viewport()
+        pg.go_back()
+        pg.locator(".recur-path-here").get_by_role("link", name="Database connection pool exhausted").click()
+        pg.wait_for_url("**/patterns/capacity/db-pool-exhausted.html")
+        lines = pg.locator(".recur-path-here p").all_inner_texts()
+        assert lines == [
+            "Step 1 of 2 on First week · next: DNS resolution failure",
+            "Step 2 of 2, the last step of Storage basics · after it: the other onboarding paths, or "
+            "try the describe box: paste an alert and see what it matches",
+        ]
+        assert errors == []
+    finally:
+        pg.close()
+
+
+def test_a_finished_path_says_what_to_do_next(page, base):
+    """At "2 of 2 done" the path said nothing more: a note, shown once every step is ticked, points to the other
+    paths and to the describe box; unticked, it goes."""
+    url, _ = base
+    page.goto(url + "/paths/storage-basics.html")
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    page.wait_for_selector(".recur-path[data-recur-ready]")
+    note = page.locator(".recur-path-done")
+    expect(note).to_be_hidden()
+    page.locator('input[data-step="disk-full"]').check()
+    expect(note).to_be_hidden()  # 1 of 2
+    page.locator('input[data-step="db-pool-exhausted"]').check()
+    expect(note).to_be_visible()
+    assert note.inner_text() == (
+        "Path finished: all 2 steps done. What next: the other onboarding paths, or try the "
+        "describe box: paste an alert and see what it matches."
+    )
+    page.goto(url + "/paths/first-week.html")  # db-pool-exhausted is read there too: 1 of 2, no note
+    expect(page.locator(".recur-progress-text")).to_have_text("1 of 2 done")
+    expect(page.locator(".recur-path-done")).to_be_hidden()
+    page.go_back()
+    page.locator('input[data-step="disk-full"]').uncheck()
+    expect(note).to_be_hidden()
+    page.locator('input[data-step="disk-full"]').check()
+    note.get_by_role("link", name="the describe box").click()
+    page.wait_for_url("**/suggest.html")
+    page.evaluate("localStorage.clear()")
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("list_page", ["incidents/index.html", "paths/index.html"])
+def test_the_lists_of_incidents_and_paths_read_on_a_phone(chromium, base, list_page):
+    """At 390 px the incidents' five columns squeezed each title to ~60 px and put its patterns off the screen, and
+    the paths' "for" was cut: there each row is a card, every cell in the screen and the text ones its width. A
+    desktop keeps the table, a row's cells side by side."""
+    url, _ = base
+    cells = """() => [...document.querySelectorAll("article tbody td")].map(td => {
+        const r = td.getBoundingClientRect();
+        return {left: r.left, right: r.right, top: r.top, width: r.width, inline: td.classList.contains("recur-inline"),
+                text: td.innerText}; })"""
+    for width, height in ((390, 844), (1280, 900)):
+        pg = chromium.new_page()
+        pg.set_viewport_size({"width": width, "height": height})
+        errors = page_errors(pg)
+        try:
+            pg.goto(url + "/" + list_page)
+            found = pg.evaluate(cells)
+            assert len(found) >= 8 and pg.evaluate("document.documentElement.scrollWidth") <= width
+            if width == 390:
+                for c in found:
+                    assert c["left"] >= 0 and c["right"] <= width, c
+                    assert c["inline"] or c["width"] >= 300, c  # a title, its patterns, whom a path is for
+                heads = pg.evaluate("""() => [...document.querySelectorAll("article thead")]
+                    .map(h => h.getBoundingClientRect().height)""")  # for a screen reader only
+                assert heads and max(heads) <= 1, heads
+            else:
+                assert pg.locator("article thead th").first.is_visible()
+                rows = pg.evaluate("""() => [...document.querySelectorAll("article tbody tr")]
+                    .map(tr => new Set([...tr.cells].map(td => Math.round(td.getBoundingClientRect().top))).size)""")
+                assert set(rows) == {1}, rows  # a row's cells side by side
+            assert errors == []
+        finally:
+            pg.close()
 
 
 def test_a_steps_title_opens_its_pattern_and_only_its_box_ticks_it(page, base):
@@ -932,8 +1033,8 @@ def test_a_pattern_named_twice_on_a_path_counts_once(chromium, tmp_path):
             assert row.locator(".recur-path-progress").inner_text() == "1 of 2 done"
             assert row.locator("td").nth(2).inner_text() == "2"
             page.goto(url + "/patterns/network/dns-failure.html")
-            place = page.locator(".recur-path-places li", has_text="Twice")
-            assert place.inner_text().startswith("Step 2 of 2 on Twice")
+            places = page.locator(".recur-path-places li").all_inner_texts()  # First week's names Twice, next
+            assert any(t.startswith("Step 2 of 2, the last step of Twice") for t in places), places
             assert errors == []
         finally:
             page.close()

@@ -1383,8 +1383,9 @@ def test_the_list_of_paths_renders_a_title_as_the_paths_own_heading_does(tmp_pat
     listing = (out / "paths/index.html").read_text(encoding="utf-8")
     assert f'<a href="k8s.html">{heading}</a>' in listing, re.findall(r'<a href="k8s.html">.*?</a>', listing)
     assert "SREs on <strong>call</strong> &lt;i&gt;x&lt;/i&gt;" in listing
-    pattern = (out / "patterns/capacity/disk-full.html").read_text(encoding="utf-8")  # "Step 1 of 1 on ..."
-    assert f'<a href="../../paths/k8s.html">{heading}</a>' in pattern, re.findall(r"Step 1 of 1 on .*?</a>", pattern)
+    pattern = (out / "patterns/capacity/disk-full.html").read_text(encoding="utf-8")  # "Step 1 of 1, the last ..."
+    found = re.findall(r"Step 1 of 1, the last step of .*?</a>", pattern)
+    assert f'<a href="../../paths/k8s.html#step-1">{heading}</a>' in pattern, found
 
 
 def test_an_index_built_first_for_browser_search_is_said_on_stderr_and_timed_apart(tmp_path):

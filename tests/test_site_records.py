@@ -82,7 +82,7 @@ def test_a_path_step_naming_no_pattern_is_marked_missing_not_tickable_not_counte
     assert "<i>(left out of the site: its pattern file has errors)</i>" in broken and "checkbox" not in broken
     assert 'data-step="dns-failure"' in steps[3]
     row = out["paths/index.md"].split('href="first-week.html"')[1].split("</tr>")[0]
-    assert "<td>2 (2 missing)</td>" in row and 'data-patterns="db-pool-exhausted dns-failure"' in row
+    assert 'data-label="steps">2 (2 missing)</td>' in row and 'data-patterns="db-pool-exhausted dns-failure"' in row
 
 
 def test_the_site_warning_says_which_files_are_left_out_and_which_are_kept(tmp_path, monkeypatch):
@@ -283,3 +283,95 @@ def test_a_held_review_shows_its_day_and_is_pending_before_it(tmp_path):
     )
     old = pages(kb, as_of=DAY, board=board(kb, DAY))["incidents/2025/INC-2025-0009.md"]
     assert _review_row(old) == "light review, done, due 2025-11-23"  # held, no day recorded: as before
+
+
+def _path_here(page: str) -> str:
+    return page.split('<div class="recur-path-here" data-search-exclude>')[1].split("</div>")[0]
+
+
+def test_a_pattern_page_on_a_path_says_its_step_at_the_top_and_links_to_that_step(kb):
+    """The way on from a path's step was only in the pattern page's last section (six screens down on a phone),
+    and "Step 3 of 11 on <path>" led to the top of the path's page, whose steps had no ids: a line under the
+    card says the step and the next one, and the path's name links to the step (#step-N, counted as the
+    checklist counts: a step naming no pattern the site has is skipped)."""
+    kb.paths["first-week"].steps.insert(0, type(kb.paths["first-week"].steps[0])("no-such-pattern", None, 9))
+    out = pages(kb, as_of=DAY, board=board(kb, DAY))
+    page = out["patterns/capacity/db-pool-exhausted.md"]
+    here = _path_here(page)
+    assert page.index("recur-path-here") < page.index("## Summary")  # at the top, under the card
+    first = here.strip().split("</p>")[0]
+    assert first == (
+        '<p>Step 1 of 2 on <a href="../../paths/first-week.html#step-1">First week</a> · next: '
+        '<a href="../network/dns-failure.html">DNS resolution failure</a>'
+    )
+    places = page.split("## On the onboarding paths", 1)[1]  # the section at the bottom links to the step too
+    assert 'Step 1 of 2 on <a href="../../paths/first-week.html#step-1">First week</a> · next: ' in places
+    # each tickable step has its id, by the checklist's count: "no-such-pattern", listed first, has none
+    steps = out["paths/first-week.md"].split('<ol class="recur-steps">')[1].split("</ol>")[0].split("</li>")
+    assert 'id="step' not in steps[0] and "recur-step-missing" in steps[0]
+    assert '<li class="recur-step" id="step-1">' in steps[1] and 'data-step="db-pool-exhausted"' in steps[1]
+    assert '<li class="recur-step" id="step-2">' in steps[2] and 'data-step="dns-failure"' in steps[2]
+    assert "recur-path-here" not in out["patterns/deploys/old-retired.md"]  # on no path: nothing said
+
+
+def test_a_pattern_named_twice_on_a_path_has_one_step_id(kb):
+    step = kb.paths["first-week"].steps[0]
+    kb.paths["first-week"].steps.append(type(step)(step.pattern, None, 9))  # `recur check` warns of it
+    page = pages(kb, as_of=DAY, board=board(kb, DAY))["paths/first-week.md"]
+    assert page.count('id="step-1"') == 1 and page.count('id="step-2"') == 1 and 'id="step-3"' not in page
+
+
+def test_a_paths_last_step_and_its_finished_note_say_what_to_do_next(kb):
+    """At "2 of 2 done" the path said nothing more, and its last step's page nothing of it being the last: both
+    point to the next path in the team's order (after the last one, to the list of paths) and to the describe
+    box. The note is hidden until recur.js sees every step ticked."""
+    out = pages(kb, as_of=DAY, board=board(kb, DAY))
+    # the paths have no `order`: by title, "First week" then "Storage basics"
+    first = _path_here(out["patterns/network/dns-failure.md"])
+    box = '<a href="../../suggest.html">the describe box</a>: paste an alert and see what it matches'
+    assert first == (
+        '\n<p>Step 2 of 2, the last step of <a href="../../paths/first-week.html#step-2">First week</a>'
+        ' · after it: the next path, <a href="../../paths/storage-basics.html">Storage basics</a>, '
+        f"or try {box}</p>\n"
+    )
+    last = _path_here(out["patterns/capacity/db-pool-exhausted.md"]).split("<p>")[2]
+    assert last.startswith(
+        'Step 2 of 2, the last step of <a href="../../paths/storage-basics.html#step-2">Storage '
+        'basics</a> · after it: the other <a href="../../paths/index.html">onboarding paths</a>, '
+        f"or try {box}"
+    )
+    places = out["patterns/capacity/db-pool-exhausted.md"].split("## On the onboarding paths", 1)[1]
+    assert ">Storage basics</a> · previous: " in places and "· after it: the other <a" in places
+    done = out["paths/first-week.md"].split('<p class="recur-path-done" hidden>')[1].split("</p>")[0]
+    assert done == (
+        "<strong>Path finished</strong>: all 2 steps done. What next: the next path, "
+        '<a href="storage-basics.html">Storage basics</a>, or try <a href="../suggest.html">the describe '
+        "box</a>: paste an alert and see what it matches."
+    )
+    assert '<p class="recur-path-done" hidden>' in out["paths/storage-basics.md"]
+
+
+def test_the_list_of_paths_marks_the_one_to_start_with_as_the_home_page_names_it(tmp_path):
+    root = site_kb(tmp_path / "kb")
+    (root / "paths/storage-basics.yml").write_text((root / "paths/storage-basics.yml").read_text() + "order: 1\n")
+    kb = load_kb(root)
+    assert not kb.errors, kb.errors
+    out = pages(kb, as_of=DAY, board=board(kb, DAY))
+    rows = out["paths/index.md"].split("<tbody>")[1].split("</tr>")
+    assert 'href="storage-basics.html">Storage basics</a> <b class="rb r-start">start here</b>' in rows[0]
+    assert "start here" not in "".join(rows[1:])
+    assert 'the onboarding path <a href="paths/storage-basics.html">Storage basics</a>' in out["index.md"]
+
+
+def test_an_incidents_services_link_to_their_patterns_by_service(kb):
+    """An incident page showed its services as text where a pattern page links each to the by-service page; a
+    service no pattern names has no section there, and stays text."""
+    i = kb.incidents["INC-2026-0003"]
+    i.services.append("ledger")
+    out = pages(kb, as_of=DAY, board=board(kb, DAY))
+    row = out[i.relpath].split("<dt>Services</dt><dd>")[1].split("</dd>")[0]
+    assert row == (
+        '<a href="../../patterns/by-service.html#service-checkout">checkout</a>, '
+        '<span title="no pattern lists this service yet">ledger</span>'
+    )
+    assert "## checkout {#service-checkout}" in out["patterns/by-service.md"]  # where the link lands

@@ -213,6 +213,7 @@
       box.dataset.recurReady = "1";
       var checks = box.querySelectorAll("input.recur-step-check");
       var text = box.querySelector(".recur-progress-text");
+      var done = box.querySelector(".recur-path-done");  /* what to do next, once every step is ticked */
       /* the path's patterns, each once: progress is by pattern read, so a pattern named twice on a path (a slip
          `recur check` warns of) is one step, as the list of paths and the pattern page ("Step 1 of 2") count it;
          counted by box, one tick read "2 of 3 done" */
@@ -225,6 +226,7 @@
         });
         var n = mine.filter(function (pid) { return read.indexOf(pid) >= 0; }).length;
         if (text) text.textContent = n + " of " + mine.length + " done" + (unsaved ? UNSAVED : "");
+        if (done) done.hidden = !(mine.length && n === mine.length);
       }
       checks.forEach(function (c) {
         c.addEventListener("change", function () {

@@ -27,7 +27,7 @@ from recur.site.md import (
     raw_table,
     rel,
 )
-from recur.site.record_pages import path_places
+from recur.site.record_pages import path_here, path_places
 from recur.util.dates import shift
 
 # body sections in the order a responder needs them: Summary and Evidence/Runbook placed by hand, then
@@ -126,7 +126,7 @@ def card(site: Site, p) -> str:
 def pattern_page(site: Site, p) -> str:
     out = [front_matter(title=p.title, recur_kind="pattern", recur_id=p.id, recur_source=p.relpath,
                         recur_edit_url=site.edit_url(p.relpath), search={"boost": SEARCH_BOOST}),
-           f"# {cell(p.title)}\n", card(site, p)]
+           f"# {cell(p.title)}\n", card(site, p), path_here(site, p)]  # a path's step: its place and the way on
     if p.status == "draft":
         out.append('!!! note "Draft"\n    This pattern is still being written; check it against what you see.\n')
     elif p.status == "retired":

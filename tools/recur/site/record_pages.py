@@ -7,8 +7,8 @@ import re
 from recur.kb.anchors import paths_heading
 from recur.kb.records import status_words
 from recur.problems.board import follow_up_open, needs_analysis, review_pending
-from recur.site.context import INCIDENTS, PATHS, Site
-from recur.site.md import alink, badge, cell, esc, front_matter, href, inline_md, kb_md, mdlink, raw, raw_table, table
+from recur.site.context import BY_SERVICE, INCIDENTS, PATHS, SUGGEST, Site
+from recur.site.md import alink, badge, cell, esc, front_matter, href, inline_md, kb_md, mdlink, raw, table
 from recur.util.dates import duration_text
 
 
@@ -26,7 +26,7 @@ def incident_page(site: Site, i) -> str:
         n = i.duration_minutes
         rows.append(_row("Duration", f'<span title="{n} minutes">{esc(duration_text(n))}</span>'))
     if i.services:
-        rows.append(_row("Services", ", ".join(esc(s) for s in i.services)))
+        rows.append(_row("Services", ", ".join(_service(site, page, s) for s in i.services)))
     if i.patterns:
         rows.append(_row("Matched patterns", ", ".join(site.pattern_link(page, pid) for pid in i.patterns)
                          + _draft_mark(site, i, badge("draft: needs analysis", "unknown"))))
@@ -56,6 +56,15 @@ def incident_page(site: Site, i) -> str:
         out.append("")
     out.append(site.edit_line(i.relpath))
     return "\n".join(out)
+
+
+def _service(site: Site, page: str, name: str) -> str:
+    """A service of an incident, linked to its patterns on the by-service page as a pattern page's card links
+    its own (it was plain text here). That page lists the services patterns name: one no pattern names has
+    no section there, and stays text, saying why it is not a link."""
+    if name in site.services:
+        return alink(page, BY_SERVICE, name, site.svc_anchor(name))
+    return f'<span title="no pattern lists this service yet">{esc(name)}</span>'
 
 
 def _review_text(site: Site, r) -> str:
@@ -97,8 +106,28 @@ def incident_index(site: Site) -> str:
             links = ", ".join(site.pattern_link(page, pid) for pid in i.patterns)
             pats = links + _draft_mark(site, i, "<i>(draft: needs analysis)</i>") or "<i>needs analysis</i>"
             rows.append([i.date.isoformat(), alink(page, i.relpath, i.id), esc(i.severity), esc(i.title), pats])
-        out.append(f"## {y} {{#year-{y}}}\n" + raw_table(["date", "incident", "severity", "title", "patterns"], rows))
+        # on a phone a card each: date, id and severity on one line, then the title, then its patterns
+        out.append(f"## {y} {{#year-{y}}}\n" + stacked_table(["date", "incident", "severity", "title", "patterns"],
+                                                              rows, inline={0, 1, 2}, labelled={4}))
     return "\n".join(out)
+
+
+def stacked_table(headers: list, rows: list, *, inline=(), labelled=(), empty: str = "") -> str:
+    """A list's table, as ``raw_table``, that a phone shows as a card per row (recur.css, ``.recur-stack``):
+    at 390 px the incidents' five columns squeezed each title to ~60 px and put its patterns off the screen,
+    and the paths' "for" was cut. Columns ``inline`` share a line on the card, ``labelled`` ones start
+    with their header ("patterns: ..."); the others read by themselves. A desktop keeps the table."""
+    if not rows:
+        return empty
+    attrs = [("" if n not in inline else ' class="recur-inline"') + (f' data-label="{esc(h)}"' if n in labelled else "")
+             for n, h in enumerate(headers)]
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    body = "\n".join("<tr>" + "".join(f"<td{a}>{c}</td>" for a, c in zip(attrs, row, strict=True)) + "</tr>"
+                     for row in rows)
+    # the class on a wrapper, not the table: mkdocs-material styles (and wraps in its scrolling box) only a
+    # table with no class, which is the desktop's table kept as it was
+    return raw(f'<div class="recur-stack">\n<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n'
+               "</tbody>\n</table>\n</div>")
 
 
 def _draft_mark(site: Site, i, mark: str) -> str:
@@ -140,8 +169,8 @@ def _missing_step(site: Site, pid: str) -> str:
     return "missing: no pattern has this id"
 
 
-def _step(site: Site, page: str, step) -> tuple[str, bool]:
-    """A path step as a list item, and whether it can be ticked (its pattern has a page)."""
+def _step(site: Site, page: str, step, anchor: str = "") -> tuple[str, bool]:
+    """A path step as a list item, and whether it can be ticked (its pattern has a page); ``anchor`` its id."""
     p = site.kb.patterns.get(step.pattern)
     # with its `code` and *emphasis*, as the title and audience show theirs (it showed the marks as written)
     why = f'<p class="recur-why"><strong>Why it matters:</strong> {inline_md(step.why)}</p>' if step.why else ""
@@ -149,7 +178,8 @@ def _step(site: Site, page: str, step) -> tuple[str, bool]:
         return (f'<li class="recur-step recur-step-missing"><span class="recur-step-title"><code>{esc(step.pattern)}'
                 f'</code> <i>({esc(_missing_step(site, step.pattern))})</i></span>{why}</li>'), False
     gist = f'<p class="recur-gist">{esc(_first_sentence(p.summary))}</p>' if p.summary else ""
-    return (f'<li class="recur-step">{_step_box(step.pattern, p.title)} {_step_title(page, p)}'
+    at = f' id="{anchor}"' if anchor else ""
+    return (f'<li class="recur-step"{at}>{_step_box(step.pattern, p.title)} {_step_title(page, p)}'
             f'{_superseded(site, page, p)}{why}{gist}</li>'), True
 
 
@@ -174,10 +204,14 @@ def _step_title(page: str, p) -> str:
 
 def path_page(site: Site, path) -> str:
     page = site.path_page(path.id)
-    steps = [_step(site, page, step) for step in path.steps]
     # what recur.js counts too: the patterns that have a checkbox, each once (progress is by pattern read), as
     # the list of paths and the pattern page's "Step 1 of 2" count them; a pattern named twice was two steps
-    n = len(tickable(site, path))
+    ticks = tickable(site, path)
+    n = len(ticks)
+    # "#step-3" on the step a pattern page calls "Step 3 of 11" (its first listing), which links to it: the
+    # link led to the top of the path, and a new hire counted down the list for their place
+    anchors = {pid: step_anchor(k) for k, pid in enumerate(ticks)}
+    steps = [_step(site, page, step, anchors.pop(step.pattern, "")) for step in path.steps]
     missing = sum(not ok for _, ok in steps)
     notes = [f"{missing} that name{'s' if missing == 1 else ''} no pattern this site has, marked below"] if missing else []
     if len(steps) - missing > n:  # `recur check` warns of it
@@ -199,7 +233,8 @@ def path_page(site: Site, path) -> str:
     out.append(raw(f'<div class="recur-path" data-path="{esc(path.id)}" data-search-exclude>\n'
                f'<p class="recur-progress"><span class="recur-progress-text" aria-live="polite">0 of {n} '
                f'done</span> <button type="button" class="md-button recur-reset">Reset progress</button></p>\n'
-               f'<ol class="recur-steps">\n' + "\n".join(item for item, _ in steps) + "\n</ol>\n</div>"))
+               f'<ol class="recur-steps">\n' + "\n".join(item for item, _ in steps) + "\n</ol>\n"
+               + _finished(site, page, path, n) + "</div>"))
     out.append(site.edit_line(path.relpath))
     return "\n".join(out)
 
@@ -209,21 +244,77 @@ def tickable(site: Site, path) -> list:
     return list(dict.fromkeys(s.pattern for s in path.steps if s.pattern in site.kb.patterns))
 
 
+def step_anchor(k: int) -> str:
+    """The id of a path's step ``k`` (from 0) on its page: ``step-1`` for the first."""
+    return f"step-{k + 1}"
+
+
+def _finished(site: Site, page: str, path, n: int) -> str:
+    """The note a path's page shows (recur.js, once every step is ticked) on what to do next: "11 of 11 done"
+    was all it said, and a new hire who finished had nothing to go on to."""
+    if not n:
+        return ""
+    return (f'<p class="recur-path-done" hidden><strong>Path finished</strong>: all {n} step{"" if n == 1 else "s"} '
+            f"done. What next: {_after(site, page, path)}.</p>\n")
+
+
+def _after(site: Site, page: str, path) -> str:
+    """Where to go after ``path``: the next path in the team's order, or the list of them after the last, and
+    the describe box, which a new hire has read about but not tried."""
+    paths = sorted(site.kb.paths.values(), key=path_order)
+    k = paths.index(path)
+    ways = []
+    if k + 1 < len(paths):
+        nxt = paths[k + 1]
+        ways.append(f'the next path, <a href="{href(page, site.path_page(nxt.id))}">{inline_md(nxt.title)}</a>')
+    elif len(paths) > 1:
+        ways.append(f'the other <a href="{href(page, PATHS)}">onboarding paths</a>')
+    ways.append(f'try <a href="{href(page, SUGGEST)}">the describe box</a>: paste an alert and see what it matches')
+    return ", or ".join(ways)
+
+
+def _places(site: Site, p):
+    """(path, step number from 0, the path's tickable patterns) for each path listing ``p``, in the paths' order."""
+    for path in sorted(site.kb.paths.values(), key=path_order):
+        steps = tickable(site, path)
+        if p.id in steps:
+            yield path, steps.index(p.id), steps
+
+
+def _place(site: Site, p, path, n: int, steps: list) -> str:
+    """"Step 3 of 11 on <path>", the path's name a link to that step on its page; the last step says it is."""
+    # the title as its h1 shows it
+    on = f'<a href="{href(p.relpath, site.path_page(path.id), step_anchor(n))}">{inline_md(path.title)}</a>'
+    if n + 1 == len(steps):
+        return f"Step {n + 1} of {len(steps)}, the last step of {on}"
+    return f"Step {n + 1} of {len(steps)} on {on}"
+
+
+def path_here(site: Site, p) -> str:
+    """The line under a pattern page's title for each path listing it: "Step 3 of 11 on <path> · next: <title>"
+    (or, on its last step, what to do after the path). The way on was only in the page's last section, six
+    screens down on a phone, and nothing at the top said the page was a step of a path."""
+    lines = []
+    for path, n, steps in _places(site, p):
+        on = (f"next: {site.pattern_link(p.relpath, steps[n + 1])}" if n + 1 < len(steps)
+              else f"after it: {_after(site, p.relpath, path)}")
+        lines.append(f"<p>{_place(site, p, path, n, steps)} · {on}</p>")
+    if not lines:
+        return ""
+    return raw('<div class="recur-path-here" data-search-exclude>\n' + "\n".join(lines) + "\n</div>")
+
+
 def path_places(site: Site, p) -> str:
     """A pattern page's "On the onboarding paths" section: for each path listing it, its step number and links to
     the path and to the steps before and after. A new hire who followed a step's title had no way on
     from the pattern page but the browser's back button: nothing there said it was a step, nor of what."""
     items = []
-    for path in sorted(site.kb.paths.values(), key=path_order):
-        steps = tickable(site, path)
-        if p.id not in steps:
-            continue
-        n = steps.index(p.id)
+    for path, n, steps in _places(site, p):
         near = [f"{label}: {site.pattern_link(p.relpath, steps[k])}"
                 for label, k in (("previous", n - 1), ("next", n + 1)) if 0 <= k < len(steps)]
-        on = f'<a href="{href(p.relpath, site.path_page(path.id))}">{inline_md(path.title)}</a>'  # as its h1 shows it
-        items.append(f"<li>Step {n + 1} of {len(steps)} on {on}"
-                     + "".join(f" · {x}" for x in near) + "</li>")
+        if n + 1 == len(steps):  # its last step: what to do after the path
+            near.append(f"after it: {_after(site, p.relpath, path)}")
+        items.append(f"<li>{_place(site, p, path, n, steps)}" + "".join(f" · {x}" for x in near) + "</li>")
     if not items:
         return ""
     # the tick of its step on the path's page (recur.js, one set for the site): a reader going on by "next"
@@ -249,16 +340,19 @@ def path_index(site: Site) -> str:
            "Progress is kept in your browser.\n"]
     # the progress cell is filled by recur.js from what this browser has ticked (empty without it)
     rows = []
-    for p in sorted(site.kb.paths.values(), key=path_order):
+    for k, p in enumerate(sorted(site.kb.paths.values(), key=path_order)):
         # the steps a reader can tick, as the path's page counts them (a step naming no pattern is not one, a
         # pattern named twice is one: "2 of 3 done" after one tick, where its page said "Step 1 of 2")
         steps = tickable(site, p)
         missing = sum(s.pattern not in site.kb.patterns for s in p.steps)
         # progress right after the name: last, after the audience's long text, it was off a phone's screen;
         # title and audience with the Markdown the path's page renders in them (they showed "*em*" as written)
-        rows.append([f'<a href="{href(page, site.path_page(p.id))}">{inline_md(p.title)}</a>',
+        # the first, as the home page's "New here? Start with ..." names it: the list said nothing of where to begin
+        start = " " + badge("start here", "start") if k == 0 else ""
+        rows.append([f'<a href="{href(page, site.path_page(p.id))}">{inline_md(p.title)}</a>{start}',
                      f'<span class="recur-path-progress" data-patterns="{esc(" ".join(steps))}"></span>',
                      str(len(steps)) + (f" ({missing} missing)" if missing else ""), inline_md(p.audience or "-")])
-    out.append(raw_table(["path", "your progress", "steps", "for"], rows,
-                         f"No onboarding paths yet: add one under `{site.source('paths/')}`.\n"))
+    # on a phone a card each: the path, its progress and steps on one line, then whom it is for
+    out.append(stacked_table(["path", "your progress", "steps", "for"], rows, inline={1, 2}, labelled={2, 3},
+                             empty=f"No onboarding paths yet: add one under `{site.source('paths/')}`.\n"))
     return "\n".join(out)
