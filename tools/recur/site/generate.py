@@ -50,7 +50,7 @@ def home_page(site: Site) -> str:
                      for pid in counts
                      if pid in site.kb.patterns and len(site.by_pattern[pid]) >= 2][:10]  # once is not recurring
         window = "all time"
-    out = [front_matter(title="Recur", hide=["toc"], search={"exclude": True}),
+    out = [front_matter(title="Recur", hide=["toc"]),
            "# What are you seeing?\n",
            # data-focus="load": the box takes the focus when the page opens (recur-suggest.js focusOnLoad)
            describe_box(HOME),
@@ -64,7 +64,7 @@ def home_page(site: Site) -> str:
     for r in recurring:
         p = site.kb.patterns.get(r["pattern"])
         if p is not None:  # its permanent fix beside it, as the report has it: is it being fixed, whose, when
-            rows.append([mdlink(page, p.relpath, p.title), str(r["count"]), cell(r["last"]), cell(p.severity),
+            rows.append([mdlink(page, p.relpath, p.title), str(r["count"]), cell(r["last"]), cell(site.sev_label(p.severity)),
                          cell(p.category), cell(fix_cell(r))])
     out.append(table(["pattern", "incidents", "last", "severity", "category", "permanent fix"], rows) or
                "Nothing has recurred yet: no pattern has matched two or more incidents.\n")
@@ -81,9 +81,9 @@ def home_page(site: Site) -> str:
     if recent:
         out.append("## Latest incidents\n")
         out.append(table(["date", "incident", "severity", "title"],
-                         [[i.date.isoformat(), mdlink(page, i.relpath, i.id), cell(i.severity), cell(i.title)]
+                         [[i.date.isoformat(), mdlink(page, i.relpath, i.id), cell(site.sev_label(i.severity)), cell(i.title)]
                           for i in recent]))
-    return "\n".join(out)
+    return pattern_pages.unsearched("\n".join(out))  # the title and intro indexed, not the lists
 
 
 def new_here(site: Site) -> str:
@@ -106,14 +106,15 @@ def describe_box(page: str) -> str:
     JavaScript off, and recur.js shows the same once the page has loaded and the box has not started."""
     ways = (f"{alink(page, PATTERNS, 'category')}, {alink(page, BY_SERVICE, 'service')} or "
             f"{alink(page, BY_TAG, 'tag')}")
-    return ('<div class="recur-suggest recur-suggest-home" data-api="/api" data-focus="load"><noscript>'
+    # out of the site search: the note is no answer to a search, and the box's results are drawn after it ran
+    return ('<div class="recur-suggest recur-suggest-home" data-api="/api" data-focus="load" data-search-exclude><noscript>'
             '<p class="recur-suggest__nojs">The describe box did not start here: it needs JavaScript and the '
             f"site's scripts (<code>assets/recur-*.js</code>). Look the pattern up by {ways} instead.</p>"
             "</noscript></div>\n")
 
 
 def suggest_page(site: Site) -> str:
-    return "\n".join([front_matter(title="Describe what you see", search={"exclude": True}),
+    return "\n".join([front_matter(title="Describe what you see"),
                       "# Describe what you see\n",
                       # the page is only the box: it takes the focus on load as the home page's does (same rules)
                       describe_box(SUGGEST),
