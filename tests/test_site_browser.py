@@ -611,6 +611,29 @@ def test_the_board_reads_on_a_phone(chromium, base):
         pg.close()
 
 
+def test_the_site_is_dark_where_the_readers_system_is_and_the_header_toggle_switches_it(chromium, base):
+    """The site was light only (recur.css had its dark colours, unused): a responder paged at night with the
+    system set dark met a white page, and had no way to switch (found in a new hire's review)."""
+    url, _ = base
+    for system, shown, switched in (("dark", "slate", "default"), ("light", "default", "slate")):
+        pg = chromium.new_page()  # the module's browser context: the reader's choice (localStorage) cleared
+        errors = page_errors(pg)
+        try:
+            pg.emulate_media(color_scheme=system)
+            pg.goto(url + "/board/index.html")
+            pg.evaluate("localStorage.clear()")
+            pg.reload()
+            expect(pg.locator("body")).to_have_attribute("data-md-color-scheme", shown)
+            pg.locator("form[data-md-component=palette] label:visible").click()
+            expect(pg.locator("body")).to_have_attribute("data-md-color-scheme", switched)
+            pg.goto(url + "/patterns/capacity/disk-full.html")  # the reader's choice holds on the next page
+            expect(pg.locator("body")).to_have_attribute("data-md-color-scheme", switched)
+            assert errors == []
+        finally:
+            pg.evaluate("localStorage.clear()")
+            pg.close()
+
+
 def test_recurs_own_text_is_readable_in_the_light_and_dark_palettes(page, base):
     """Found by axe-core over the built site in material's dark palette (WCAG AA: 4.5:1): a board tile's
     "N overdue" (#c0392b) was 2.95:1 on its background, and Recur's outlined buttons, "Copy all steps" and

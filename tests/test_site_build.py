@@ -804,6 +804,8 @@ def test_the_commented_theme_settings_of_an_init_repository_work_when_uncommente
     r = CliRunner().invoke(cli, [*args, "--no-browser-search", "--index", str(tmp_path / "none"), "-q"])
     assert r.exit_code == 0, r.output
     assert 'data-md-color-primary="teal"' in (out / "index.html").read_text()
+    # the team's palette as it is: Recur's light and dark pair (recur.site.plugin.PALETTE) does not replace it
+    assert "prefers-color-scheme" not in (out / "index.html").read_text()
     assert f'<img src="{logo}"' in (out / "index.html").read_text()
     assert crawl(out)[1] == []
 
