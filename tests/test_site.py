@@ -802,3 +802,15 @@ def test_the_severity_framework_is_on_the_site_and_levels_are_named_where_keys_a
     assert "## Severity levels" not in out["patterns/by-tag.md"]
     home = out["index.md"]
     assert "| sev1 · Critical |" in home  # the latest incidents' severity
+
+
+def test_the_suggest_page_speaks_to_a_responder_and_folds_the_operator_detail_away(kb):
+    """The page said "When the site is served by `recur serve` ... (built with `--no-browser-search` ...)" to
+    someone mid-incident, who runs neither (found in a new hire's review): it says what the box gives them, and
+    the how, for whoever runs the site, is in a collapsed note."""
+    page = _pages(kb)["suggest.md"]
+    said, note = page.split('<details class="note"><summary>')
+    assert "recur serve" not in said and "--no-browser-search" not in said
+    assert "check each one against what you see" in said
+    assert note.startswith("Where the suggestions come from (for whoever runs this site)</summary>")
+    assert "<code>recur serve</code>" in note and "--no-browser-search" in note

@@ -31,7 +31,7 @@ from recur.site.context import (
     TRENDS,
     Site,
 )
-from recur.site.md import alink, cell, front_matter, href, inline_md, mdlink, table
+from recur.site.md import alink, cell, front_matter, href, inline_md, mdlink, raw, table
 from recur.util import resources, utf8
 from recur.util.errors import RecurError
 
@@ -118,11 +118,17 @@ def suggest_page(site: Site) -> str:
                       "# Describe what you see\n",
                       # the page is only the box: it takes the focus on load as the home page's does (same rules)
                       describe_box(SUGGEST),
-                      "Paste an alert, a log line or a sentence. When the site is served by `recur serve`, the "
-                      "matching patterns come from Recur's search; on a plain static host they are ranked in "
-                      "your browser, by the model the site carries (built with `--no-browser-search`, the "
-                      "pattern pages that share your text's telling words are listed instead: by words, not "
-                      "meaning).\n"])
+                      # for a responder: what the box gives them and how far to trust it; how it gets there (which
+                      # depends on how the site was built and served) folded away, for whoever runs the site
+                      "Paste an alert, a log line or a sentence: the box suggests the known failure patterns that "
+                      "match it, most likely first, each with its first steps. Where it says it cannot suggest by "
+                      "meaning here, it lists the pattern pages that share your text's telling words instead: "
+                      "matched by words, not meaning, so check each one against what you see.\n",
+                      raw('<details class="note"><summary>Where the suggestions come from (for whoever runs this '
+                          "site)</summary><p>Served by <code>recur serve</code>, the box asks Recur's API (the full "
+                          "model). On a plain static host it ranks the patterns in the reader's browser with the "
+                          "smaller model the site carries; a site built with <code>recur site --no-browser-search"
+                          "</code> carries none, and the box lists pattern pages by words.</p></details>")])
 
 
 def pages(kb, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | None = None, model=None) -> dict:
