@@ -634,6 +634,41 @@ def test_the_site_is_dark_where_the_readers_system_is_and_the_header_toggle_swit
             pg.close()
 
 
+def test_a_cards_ticket_id_stays_on_one_line_and_no_command_runs_under_the_copy_button(chromium, base):
+    """Found in a new hire's review at 1280 px: the header card broke a ticket id at its hyphen (PRB-|081),
+    and the Retrieval model page's first command line ran on under its code block's copy button."""
+    url, _ = base
+    pg = chromium.new_page()
+    errors = page_errors(pg)
+    try:
+        for width in (390, 1280):
+            pg.set_viewport_size({"width": width, "height": 800})
+            pg.goto(url + "/patterns/capacity/disk-full.html")
+            codes = pg.locator(".recur-card dd code")
+            assert codes.count() and codes.evaluate_all(
+                "cs => cs.every(c => getComputedStyle(c).whiteSpace === 'nowrap' && c.getClientRects().length === 1)"
+            )
+            pg.goto(url + "/model.html")
+            pg.wait_for_selector("article pre .md-code__button", state="attached")  # material's script adds it
+            block = pg.locator("article pre").first
+            # the text ends left of the button: a line as wide as the block went under it
+            room = block.evaluate(
+                "pre => pre.querySelector('.md-code__button').getBoundingClientRect().left - "
+                "pre.querySelector('code').getBoundingClientRect().left"
+            )
+            widest = block.evaluate(
+                "pre => { const r = document.createRange(); const c = pre.querySelector('code');"
+                " return Math.max(...c.textContent.split('\\n').map(line => {"
+                " const s = document.createElement('span'); s.textContent = line;"
+                " s.style.whiteSpace = 'pre'; c.appendChild(s); const w = s.getBoundingClientRect().width;"
+                " s.remove(); return w; })); }"
+            )
+            assert widest + 16 <= room, (width, widest, room)  # the code's own padding (~12 px) and a margin
+        assert errors == []
+    finally:
+        pg.close()
+
+
 def test_recurs_own_text_is_readable_in_the_light_and_dark_palettes(page, base):
     """Found by axe-core over the built site in material's dark palette (WCAG AA: 4.5:1): a board tile's
     "N overdue" (#c0392b) was 2.95:1 on its background, and Recur's outlined buttons, "Copy all steps" and

@@ -271,8 +271,9 @@ def _no_model() -> list:
         f"covering {INCIDENT_FLOOR_PATTERNS} patterns (else on `kb/eval/cases.yml`, or on "
         "held-out symptoms), never on what it trained on, and makes it the active model only when it is not "
         "worse:\n",
-        "```\nrecur tune            # fine-tune, measure before/after, activate only when not worse\n"
-        "recur tune --report   # what changed\nrecur site            # this page then shows what moved\n```\n",
+        # each comment above its command, in short lines: beside it, the first ran under the block's copy button
+        "```\n# fine-tune and measure it,\n# activated only if not worse\nrecur tune\n\n"
+        "# what changed\nrecur tune --report\n\n# this page then shows what moved\nrecur site\n```\n",
     ]
 
 
