@@ -108,15 +108,15 @@ def test_indexes_by_category_service_tag_severity(kb):
     out = _pages(kb)
     cats = out["patterns/index.md"]
     assert (
-        "## capacity {#category-capacity}" in cats
+        "## capacity {#category-capacity data-search-exclude }" in cats
         and '<a href="capacity/disk-full.html">Disk full on a host</a>' in cats
     )
-    assert "## checkout {#service-checkout}" in out["patterns/by-service.md"]
+    assert "## checkout {#service-checkout data-search-exclude }" in out["patterns/by-service.md"]
     assert '<a href="capacity/disk-full.html">Disk full on a host</a>' in out["patterns/by-service.md"]
-    assert "## storage {#tag-storage}" in out["patterns/by-tag.md"]
+    assert "## storage {#tag-storage data-search-exclude }" in out["patterns/by-tag.md"]
     sev = out["patterns/by-severity.md"]
-    assert "## sev2 {#severity-sev2}" in sev and "<i>(retired)</i>" in sev
-    assert 'search: {"exclude": true}' in cats  # lists stay out of the search index
+    assert "## sev2 · Major {#severity-sev2 data-search-exclude }" in sev and "<i>(retired)</i>" in sev
+    assert "exclude" not in cats.split("---")[1]  # the page's title and intro are searched, its lists are not
 
 
 def test_incident_pages_and_list(kb):
@@ -335,7 +335,9 @@ def test_home_and_suggest_carry_the_suggest_box(kb):
     out = _pages(kb)
     home = out["index.md"]
     # the boxes of both take the focus on load; they say where to look instead where they cannot start
-    focused = '<div class="recur-suggest recur-suggest-home" data-api="/api" data-focus="load"><noscript>'
+    focused = (
+        '<div class="recur-suggest recur-suggest-home" data-api="/api" data-focus="load" data-search-exclude><noscript>'
+    )
     assert home.index(focused) < home.index("## Most recurring patterns")
     # seen once in 90 days is not recurring (issue 14): the home page falls back to all time, two or more
     assert "(all time)" in home and "[Disk full on a host](patterns/capacity/disk-full.md) | 2 |" in home
@@ -449,7 +451,7 @@ def test_board_lists_the_open_follow_ups_with_no_due_date_apart(tmp_path):
               f"severity: sev4\nfollow_ups:\n{items}---\n\n## Summary\nx\n")  # fmt: skip
     kb = load_kb(root)
     page = pages(kb, as_of=DAY, board=board(kb, DAY))["board/index.md"]
-    assert re.search(r"^## Follow-ups with no due date \{#follow-ups-no-due\}$", page, re.M)
+    assert re.search(r"^## Follow-ups with no due date \{#follow-ups-no-due data-search-exclude \}$", page, re.M)
     section = page.split("## Follow-ups with no due date")[1].split("## Needs analysis")[0]
     head = re.findall(r"<th>(.*?)</th>", section)
     assert head == ["follow-up", "owner", "incident", "age", "ticket"], head
@@ -633,7 +635,7 @@ def test_board_tiles_link_to_their_sections_overdue_comes_early_and_counts_show_
     targets = re.findall(r'<a class="recur-tile" href="([^"]+)">', tiles)
     assert len(targets) == 8 and targets[-2:] == ["trends.html", "trends.html"]
     for target in targets[:-2]:  # each one a section heading of the page
-        assert re.search(r"^## .*\{" + re.escape(target) + r"\}$", page, re.M), target
+        assert re.search(r"^## .*\{" + re.escape(target) + r" data-search-exclude \}$", page, re.M), target
     assert "**Age** counts days up to the as-of date" in page and "from the incident's date" in page
     owners = page.split("## Open fixes and follow-ups by owner")[1].split("## ")[0]
     assert "<td></td>" not in owners
@@ -775,3 +777,40 @@ def test_the_home_pages_most_recurring_patterns_say_their_permanent_fix(tmp_path
     home = pages(kb, as_of=day, board=board(kb, day))["index.md"].split("## Most recurring")[1].split("## Ways")[0]
     row = next(ln for ln in home.splitlines() if "db-pool-exhausted.md" in ln)
     assert "| permanent fix |" in home and "open, team-db, due 2026-02-01, OVERDUE 32d" in row, home
+
+
+def test_the_severity_framework_is_on_the_site_and_levels_are_named_where_keys_are_listed(tmp_path):
+    """kb/severity.yml named each level and the review it asks for, and no page said it: by-severity listed
+    "sev1 (22)", the board said "Under the severity framework" linking nowhere (found in a new hire's review)."""
+    root = site_kb(tmp_path / "kb")
+    (root / "severity.yml").write_text(
+        "levels:\n  sev1: {name: Critical, review: full, review_within_days: 5}\n"
+        "  sev2: {name: Major, review: full, review_within_days: 10}\n"
+        "  sev3: {name: Minor, review: light, review_within_days: 20}\n  sev4: {name: Low, review: none}\n"
+    )
+    kb = load_kb(root)
+    out = _pages(kb)
+    sev = out["patterns/by-severity.md"]
+    levels = sev.split("## Severity levels {#levels}")[1].split("\n## ")[0]
+    assert "| sev1 | Critical | full | 5 days |" in levels and "| sev3 | Minor | light | 20 days |" in levels
+    assert "| sev4 | Low | none | - |" in levels
+    # the jump list and the group headings name the levels; the group anchors stay as they were
+    assert ">sev2 · Major (" in sev and "## sev2 · Major {#severity-sev2 data-search-exclude }" in sev
+    assert "<td>sev2 · Major</td>" in out["patterns/index.md"]  # a list's severity column
+    board_md = out["board/index.md"]
+    assert "Under [the severity framework](../patterns/by-severity.md#levels)" in board_md
+    assert "## Severity levels" not in out["patterns/by-tag.md"]
+    home = out["index.md"]
+    assert "| sev1 · Critical |" in home  # the latest incidents' severity
+
+
+def test_the_suggest_page_speaks_to_a_responder_and_folds_the_operator_detail_away(kb):
+    """The page said "When the site is served by `recur serve` ... (built with `--no-browser-search` ...)" to
+    someone mid-incident, who runs neither (found in a new hire's review): it says what the box gives them, and
+    the how, for whoever runs the site, is in a collapsed note."""
+    page = _pages(kb)["suggest.md"]
+    said, note = page.split('<details class="note"><summary>')
+    assert "recur serve" not in said and "--no-browser-search" not in said
+    assert "check each one against what you see" in said
+    assert note.startswith("Where the suggestions come from (for whoever runs this site)</summary>")
+    assert "<code>recur serve</code>" in note and "--no-browser-search" in note

@@ -311,8 +311,8 @@ def test_reset_with_nothing_ticked_says_so(page, base):
 
 
 def test_a_search_for_onboarding_finds_the_paths(page, base):
-    """A new hire types "onboarding" into the site search: the list of paths is out of the search index
-    (as every list page), and no path page said the word, so it answered "No matching documents"."""
+    """A new hire types "onboarding" into the site search: the list of paths was out of the search index
+    (as every list page was), and no path page said the word, so it answered "No matching documents"."""
     url, _ = base
     page.goto(url + "/index.html")
     page.locator("label.md-search__icon, .md-search__input").first.click()
@@ -320,7 +320,8 @@ def test_a_search_for_onboarding_finds_the_paths(page, base):
     found = page.locator(".md-search-result__item > a[href*='/paths/']")
     found.first.wait_for(timeout=10000)
     pages = {found.nth(n).get_attribute("href").split("?")[0].rsplit("/", 1)[-1] for n in range(found.count())}
-    assert pages == {"first-week.html", "storage-basics.html"}
+    # the list of paths too, by its title and intro (its table stays out of the search)
+    assert pages == {"first-week.html", "storage-basics.html", "index.html"}
     page.keyboard.press("Escape")
     page.goto(url + "/paths/storage-basics.html")  # and from a path, its list is one link away
     page.get_by_role("link", name="onboarding path").click()
@@ -706,6 +707,64 @@ def test_the_board_reads_on_a_phone(chromium, base):
         assert len(scrolls) >= 3 and all(scrolls), scrolls
         pg.locator("a.recur-tile", has_text="Follow-ups open").click()
         pg.wait_for_url("**/board/index.html#follow-ups")
+        assert errors == []
+    finally:
+        pg.close()
+
+
+def test_the_site_is_dark_where_the_readers_system_is_and_the_header_toggle_switches_it(chromium, base):
+    """The site was light only (recur.css had its dark colours, unused): a responder paged at night with the
+    system set dark met a white page, and had no way to switch (found in a new hire's review)."""
+    url, _ = base
+    for system, shown, switched in (("dark", "slate", "default"), ("light", "default", "slate")):
+        pg = chromium.new_page()  # the module's browser context: the reader's choice (localStorage) cleared
+        errors = page_errors(pg)
+        try:
+            pg.emulate_media(color_scheme=system)
+            pg.goto(url + "/board/index.html")
+            pg.evaluate("localStorage.clear()")
+            pg.reload()
+            expect(pg.locator("body")).to_have_attribute("data-md-color-scheme", shown)
+            pg.locator("form[data-md-component=palette] label:visible").click()
+            expect(pg.locator("body")).to_have_attribute("data-md-color-scheme", switched)
+            pg.goto(url + "/patterns/capacity/disk-full.html")  # the reader's choice holds on the next page
+            expect(pg.locator("body")).to_have_attribute("data-md-color-scheme", switched)
+            assert errors == []
+        finally:
+            pg.evaluate("localStorage.clear()")
+            pg.close()
+
+
+def test_a_cards_ticket_id_stays_on_one_line_and_no_command_runs_under_the_copy_button(chromium, base):
+    """Found in a new hire's review at 1280 px: the header card broke a ticket id at its hyphen (PRB-|081),
+    and the Retrieval model page's first command line ran on under its code block's copy button."""
+    url, _ = base
+    pg = chromium.new_page()
+    errors = page_errors(pg)
+    try:
+        for width in (390, 1280):
+            pg.set_viewport_size({"width": width, "height": 800})
+            pg.goto(url + "/patterns/capacity/disk-full.html")
+            codes = pg.locator(".recur-card dd code")
+            assert codes.count() and codes.evaluate_all(
+                "cs => cs.every(c => getComputedStyle(c).whiteSpace === 'nowrap' && c.getClientRects().length === 1)"
+            )
+            pg.goto(url + "/model.html")
+            pg.wait_for_selector("article pre .md-code__button", state="attached")  # material's script adds it
+            block = pg.locator("article pre").first
+            # the text ends left of the button: a line as wide as the block went under it
+            room = block.evaluate(
+                "pre => pre.querySelector('.md-code__button').getBoundingClientRect().left - "
+                "pre.querySelector('code').getBoundingClientRect().left"
+            )
+            widest = block.evaluate(
+                "pre => { const r = document.createRange(); const c = pre.querySelector('code');"
+                " return Math.max(...c.textContent.split('\\n').map(line => {"
+                " const s = document.createElement('span'); s.textContent = line;"
+                " s.style.whiteSpace = 'pre'; c.appendChild(s); const w = s.getBoundingClientRect().width;"
+                " s.remove(); return w; })); }"
+            )
+            assert widest + 16 <= room, (width, widest, room)  # the code's own padding (~12 px) and a margin
         assert errors == []
     finally:
         pg.close()

@@ -31,9 +31,12 @@
   /* What works where a page opened from disk (file://) cannot load the model or the site search. */
   var SERVE = "Serve the site folder over http(s) instead: `recur serve --site DIR`, any web host, or " +
               "`python -m http.server 8000` in it and http://localhost:8000/.";
-  /* What to do when nothing known matches, whether the KB has patterns or not (as recur suggest says). */
-  var NEXT_STEPS = "If it is new, record the incident (recur incident new), then draft a pattern " +
-                   "(recur new pattern) or recur import the postmortem.";
+  /* What to do when nothing known matches, whether the KB has patterns or not (as recur suggest says), for the
+     reader of a web page: it named `recur incident new` as if the box could run it, never saying these are
+     commands for a terminal, nor who runs them (found in a new hire's review). */
+  var NEXT_STEPS = "If it is new, respond to it as a new incident. Afterwards it is recorded and its pattern " +
+                   "written, so the next responder finds it here: whoever keeps the knowledge base does that in a " +
+                   "terminal (recur incident new, then recur new pattern, or recur import the postmortem).";
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -718,7 +721,9 @@
     this.mode = "static";
     this.node.dataset.mode = "static";
     this.button.textContent = "Search the site";
-    this.say(why || ("No suggestion API here (this copy of the site is static, served without `recur serve`): " +
+    /* for the reader: what they get here and how far to trust it. The how (a site served by `recur serve`, or
+       built with its browser model, suggests by meaning) is for whoever runs the site: docs/site.md */
+    this.say(why || ("This copy of the site cannot suggest by meaning (it has no suggestion service): " +
              BY_WORDS), "warn");
     if (this.fromUrl) this.submit();  /* sent here by ?describe= (the header search's "Ask the describe box") */
   };
@@ -1125,7 +1130,8 @@
      what it is near and what to do: "Borderline: the server may rank these differently; check both" named no
      server a static host may have and no two patterns to check (found using the box as a responder). Browser
      mode only: the API's answer is the full model's own. */
-  var FULL = "Recur's full model (recur suggest)";
+  /* named as the reader meets it: "Recur's full model (recur suggest)" named a command, not what it means to them */
+  var FULL = "the full model (what Recur's server and command line run; this box runs a smaller copy of it in your browser)";
   function borderlineNote(edge, results) {
     if (!edge) return "";
     var best = results.filter(function (r) { return r.probability === edge.p; })[0];

@@ -7,8 +7,9 @@ import datetime as dt
 from recur.problems.board import UNOWNED, month_so_far, other_dues_note, owner_key
 from recur.problems.report import fix_state, fix_words, recurring_more_note, unknown_cell
 from recur.site import charts
-from recur.site.context import BOARD, TRENDS, Site
+from recur.site.context import BOARD, BY_SEVERITY, TRENDS, Site
 from recur.site.md import badge, esc, front_matter, href, html_table, mdlink, raw, raw_table
+from recur.site.pattern_pages import LEVELS_ANCHOR, unsearched
 
 
 def _late(item: dict) -> str:
@@ -79,7 +80,7 @@ def _not_counted(site: Site, b: dict) -> list:
 
 def board_page(site: Site) -> str:
     b, page = site.board, BOARD
-    out = [front_matter(title="Problem board", hide=["navigation"], search={"exclude": True}), "# Problem board\n",
+    out = [front_matter(title="Problem board", hide=["navigation"]), "# Problem board\n",
            f"As of **{b['as_of']}**. " + mdlink(page, TRENDS, "Trends and charts") + "\n", _tiles(b["counts"]),
            *_not_counted(site, b), AGE_LEGEND]
 
@@ -92,7 +93,8 @@ def board_page(site: Site) -> str:
     out += _work_tables(site, b, page)
     out += _analysis_tables(site, b, page)
     out += _recurring_tables(site, b, page)
-    return "\n".join(out)
+    # indexed: the title and what comes before the tables (unsearched: their rows would crowd out the patterns)
+    return unsearched("\n".join(out))
 
 
 def _recurring_tables(site: Site, b: dict, page: str) -> list:
@@ -139,10 +141,11 @@ def _work_tables(site: Site, b: dict, page: str) -> list:
     out.append(raw_table(["pattern", "overdue", "owner", "status", "due", "age", "incidents", "tickets"], rows,
                          "No open permanent fixes.\n"))
 
-    out.append(f"## Reviews pending or overdue {{#{SECTIONS['reviews']}}}\n\nUnder the severity framework: each "
+    framework = mdlink(page, BY_SEVERITY, "the severity framework", LEVELS_ANCHOR)
+    out.append(f"## Reviews pending or overdue {{#{SECTIONS['reviews']}}}\n\nUnder {framework}: each "
                "severity sets the review level and how many days it may take. Held: `recur incident review ID "
                "--done`; postponed: `recur incident review ID --due YYYY-MM-DD`.\n")
-    rows = [[_il(site, page, r["incident"]), _late(r), esc(r["severity"]), esc(r["level"]), esc(r["due"] or "-"),
+    rows = [[_il(site, page, r["incident"]), _late(r), esc(site.sev_label(r["severity"])), esc(r["level"]), esc(r["due"] or "-"),
              esc(r["title"])] for r in b["reviews"]]
     out.append(raw_table(["incident", "overdue", "severity", "review", "due", "title"], rows, "No review pending.\n"))
 
@@ -172,7 +175,7 @@ def _no_due_table(site: Site, b: dict, page: str) -> list:
 def _analysis_tables(site: Site, b: dict, page: str) -> list:
     out = [f"## Needs analysis {{#{SECTIONS['unknown']}}}\n\nIncidents that matched no known pattern: analyse them "
            "and write the pattern.\n"]
-    rows = [[_il(site, page, u["incident"]), esc(u["date"]), esc(u["severity"]), esc(", ".join(u["services"]) or "-"),
+    rows = [[_il(site, page, u["incident"]), esc(u["date"]), esc(site.sev_label(u["severity"])), esc(", ".join(u["services"]) or "-"),
              f"{u['age_days']}d", esc(unknown_cell(u)), esc(u["title"])] for u in b["unknown"]]
     out.append(raw_table(["incident", "date", "severity", "services", "age", "candidates", "title"], rows,
                          "Every incident has a pattern.\n"))
@@ -206,7 +209,7 @@ def trends_page(site: Site) -> str:
     b, page = site.board, TRENDS
     t = b["trends"]
     partial = month_so_far(dt.date.fromisoformat(b["as_of"]))
-    out = [front_matter(title="Trends", search={"exclude": True}), "# Trends\n",
+    out = [front_matter(title="Trends"), "# Trends\n",
            f"Incidents per month, {t['months'][0]} to {t['months'][-1]} (as of {b['as_of']}"
            + (f"; the last bar counts {partial} only, as the month is not over" if partial else "") + "). "
            + mdlink(page, BOARD, "Back to the problem board") + "\n"]
@@ -231,7 +234,7 @@ def trends_page(site: Site) -> str:
         out.append(f"## Top recurring patterns, last {days} days\n\nWith each one's permanent fix: "
                    + mdlink(page, BOARD, "the problem board", f"{SECTIONS['recurring']}-{days}") + ".\n")
         out.append(_recurring_chart(site, page, b["recurring"][days], f"top recurring patterns, last {days} days"))
-    return "\n".join(out)
+    return unsearched("\n".join(out))  # the title and intro indexed, as the board's
 
 
 def _owner_then_most_overdue(f: dict) -> tuple:

@@ -31,7 +31,7 @@ from recur.site.context import (
     TRENDS,
     Site,
 )
-from recur.site.md import alink, cell, front_matter, href, inline_md, mdlink, table
+from recur.site.md import alink, cell, front_matter, href, inline_md, mdlink, raw, table
 from recur.util import resources, utf8
 from recur.util.errors import RecurError
 
@@ -50,7 +50,7 @@ def home_page(site: Site) -> str:
                      for pid in counts
                      if pid in site.kb.patterns and len(site.by_pattern[pid]) >= 2][:10]  # once is not recurring
         window = "all time"
-    out = [front_matter(title="Recur", hide=["toc"], search={"exclude": True}),
+    out = [front_matter(title="Recur", hide=["toc"]),
            "# What are you seeing?\n",
            # data-focus="load": the box takes the focus when the page opens (recur-suggest.js focusOnLoad)
            describe_box(HOME),
@@ -64,7 +64,7 @@ def home_page(site: Site) -> str:
     for r in recurring:
         p = site.kb.patterns.get(r["pattern"])
         if p is not None:  # its permanent fix beside it, as the report has it: is it being fixed, whose, when
-            rows.append([mdlink(page, p.relpath, p.title), str(r["count"]), cell(r["last"]), cell(p.severity),
+            rows.append([mdlink(page, p.relpath, p.title), str(r["count"]), cell(r["last"]), cell(site.sev_label(p.severity)),
                          cell(p.category), cell(fix_cell(r))])
     out.append(table(["pattern", "incidents", "last", "severity", "category", "permanent fix"], rows) or
                "Nothing has recurred yet: no pattern has matched two or more incidents.\n")
@@ -81,9 +81,9 @@ def home_page(site: Site) -> str:
     if recent:
         out.append("## Latest incidents\n")
         out.append(table(["date", "incident", "severity", "title"],
-                         [[i.date.isoformat(), mdlink(page, i.relpath, i.id), cell(i.severity), cell(i.title)]
+                         [[i.date.isoformat(), mdlink(page, i.relpath, i.id), cell(site.sev_label(i.severity)), cell(i.title)]
                           for i in recent]))
-    return "\n".join(out)
+    return pattern_pages.unsearched("\n".join(out))  # the title and intro indexed, not the lists
 
 
 def new_here(site: Site) -> str:
@@ -106,22 +106,29 @@ def describe_box(page: str) -> str:
     JavaScript off, and recur.js shows the same once the page has loaded and the box has not started."""
     ways = (f"{alink(page, PATTERNS, 'category')}, {alink(page, BY_SERVICE, 'service')} or "
             f"{alink(page, BY_TAG, 'tag')}")
-    return ('<div class="recur-suggest recur-suggest-home" data-api="/api" data-focus="load"><noscript>'
+    # out of the site search: the note is no answer to a search, and the box's results are drawn after it ran
+    return ('<div class="recur-suggest recur-suggest-home" data-api="/api" data-focus="load" data-search-exclude><noscript>'
             '<p class="recur-suggest__nojs">The describe box did not start here: it needs JavaScript and the '
             f"site's scripts (<code>assets/recur-*.js</code>). Look the pattern up by {ways} instead.</p>"
             "</noscript></div>\n")
 
 
 def suggest_page(site: Site) -> str:
-    return "\n".join([front_matter(title="Describe what you see", search={"exclude": True}),
+    return "\n".join([front_matter(title="Describe what you see"),
                       "# Describe what you see\n",
                       # the page is only the box: it takes the focus on load as the home page's does (same rules)
                       describe_box(SUGGEST),
-                      "Paste an alert, a log line or a sentence. When the site is served by `recur serve`, the "
-                      "matching patterns come from Recur's search; on a plain static host they are ranked in "
-                      "your browser, by the model the site carries (built with `--no-browser-search`, the "
-                      "pattern pages that share your text's telling words are listed instead: by words, not "
-                      "meaning).\n"])
+                      # for a responder: what the box gives them and how far to trust it; how it gets there (which
+                      # depends on how the site was built and served) folded away, for whoever runs the site
+                      "Paste an alert, a log line or a sentence: the box suggests the known failure patterns that "
+                      "match it, most likely first, each with its first steps. Where it says it cannot suggest by "
+                      "meaning here, it lists the pattern pages that share your text's telling words instead: "
+                      "matched by words, not meaning, so check each one against what you see.\n",
+                      raw('<details class="note"><summary>Where the suggestions come from (for whoever runs this '
+                          "site)</summary><p>Served by <code>recur serve</code>, the box asks Recur's API (the full "
+                          "model). On a plain static host it ranks the patterns in the reader's browser with the "
+                          "smaller model the site carries; a site built with <code>recur site --no-browser-search"
+                          "</code> carries none, and the box lists pattern pages by words.</p></details>")])
 
 
 def pages(kb, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | None = None, model=None) -> dict:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from recur.site.context import MODEL, Site
 from recur.site.md import badge, cell, esc, front_matter, html_table, raw, raw_table
+from recur.site.pattern_pages import unsearched
 from recur.tuning.data import HOLD_OUT_SHARE, INCIDENT_FLOOR, INCIDENT_FLOOR_PATTERNS
 from recur.util.errors import RecurError
 
@@ -270,14 +271,15 @@ def _no_model() -> list:
         f"covering {INCIDENT_FLOOR_PATTERNS} patterns (else on `kb/eval/cases.yml`, or on "
         "held-out symptoms), never on what it trained on, and makes it the active model only when it is not "
         "worse:\n",
-        "```\nrecur tune            # fine-tune, measure before/after, activate only when not worse\n"
-        "recur tune --report   # what changed\nrecur site            # this page then shows what moved\n```\n",
+        # each comment above its command, in short lines: beside it, the first ran under the block's copy button
+        "```\n# fine-tune and measure it,\n# activated only if not worse\nrecur tune\n\n"
+        "# what changed\nrecur tune --report\n\n# this page then shows what moved\nrecur site\n```\n",
     ]
 
 
 def model_page(site: Site, model: dict | None) -> str:
     out = [
-        front_matter(title="Retrieval model", search={"exclude": True}),
+        front_matter(title="Retrieval model"),
         "# Retrieval model\n",
         "Suggestions rank patterns by a hybrid of word and signal matching and an embedding model's "
         "similarity. This page shows which model is in use and what tuning it on this knowledge base "
@@ -311,6 +313,7 @@ def model_page(site: Site, model: dict | None) -> str:
     )
     out.append(_figures(r))
     out += _decision(r, live)
-    out += _cases(site, r)
-    out += _neighbours(site, r)
+    # what moved and the neighbour pairs name patterns and eval queries: out of the site search, as lists
+    # of patterns are (its title, intro, figures and decision are indexed)
+    out += [unsearched(x) for x in (*_cases(site, r), *_neighbours(site, r))]
     return "\n".join(out)

@@ -41,6 +41,23 @@ SEARCH_BOOST = 3
 # the heading of a section whose content is out of the search index: its title alone was indexed,
 # at title weight, so "Incidents (12)" answered a search for "1" or "incidents" on every pattern page
 NO_SEARCH = " {: data-search-exclude }"
+_HEADING = re.compile(r"^(#{2,6} .*?)(?: \{:? *(#[^\s}]+) *\})?$", re.M)
+
+
+def unsearched(markdown: str) -> str:
+    """Generated Markdown with each of its headings (## and below) marked out of the site search, and so
+    the section under it (mkdocs-material indexes a page by its headings' sections). For the list pages
+    (indexes, board, trends, home): the whole page was out of the search, so "problem board", "retrieval
+    model" or "severity" found nothing; their title and intro are indexed, their lists, which repeat the
+    patterns' titles and would crowd the patterns out of a search, are not. Generated headings only: KB
+    text may hold a line that looks like one."""
+    return _HEADING.sub(lambda m: f"{m.group(1)} {{{m.group(2) or ':'} data-search-exclude }}", markdown)
+
+
+def _jump_list(page: str, items) -> str:
+    """An index page's line of links to its sections, ``items`` (text, anchor): a pre-rendered block, out of
+    the site search with the sections it lists (``unsearched``)."""
+    return raw("<p>" + " · ".join(alink(page, page, text, anchor) for text, anchor in items) + "</p>")
 
 
 def _row(label: str, value: str) -> str:
@@ -250,7 +267,7 @@ def _related(site: Site, p) -> str:
         q = site.kb.patterns.get(rid)
         if q is not None and rid != p.id:
             lines.append(f"<li>{alink(page, q.relpath, q.title)}{site.retired_mark(rid)} · {esc(q.category)} · "
-                         f"{esc(q.severity)}</li>")
+                         f"{esc(site.sev_label(q.severity))}</li>")
     for d in p.distinguish:
         lines.append(f"<li>Not to be confused with {site.pattern_link(page, d['from'])}: {inline_html(d['by'])}</li>")
     looks = [x for x in site.lookalikes.get(p.id, []) if x.get("id") in site.kb.patterns and x.get("id") != p.id]
@@ -293,11 +310,11 @@ def _after_mark(days: int | None) -> str:
 def _pattern_rows(site: Site, page: str, patterns) -> list:
     return [[alink(page, p.relpath, p.title) + (" <i>(draft)</i>" if p.status == "draft" else "")
              + site.retired_mark(p.id),
-             esc(p.severity), esc(p.category), str(len(site.by_pattern.get(p.id, [])))] for p in patterns]
+             esc(site.sev_label(p.severity)), esc(p.category), str(len(site.by_pattern.get(p.id, [])))]
+            for p in patterns]
 
 
 HEAD = ["pattern", "severity", "category", "incidents"]
-NOT_SEARCHED = {"search": {"exclude": True}}
 
 
 def _browse(page: str) -> str:
@@ -311,25 +328,28 @@ def category_index(site: Site) -> str:
     cats: dict = {}
     for p in site.patterns:
         cats.setdefault(p.category, []).append(p)
-    out = [front_matter(title="Patterns", **NOT_SEARCHED), "# Failure patterns\n",
+    out = [front_matter(title="Patterns"), "# Failure patterns\n",
            f"{len(site.patterns)} patterns in {len(cats)} categories. " + _browse(page)]
-    out.append(" · ".join(mdlink(page, page, f"{c} ({len(ps)})", site.cat_anchor(c)) for c, ps in cats.items()) + "\n")
+    out.append(_jump_list(page, ((f"{c} ({len(ps)})", site.cat_anchor(c)) for c, ps in cats.items())))
     for c, ps in cats.items():
-        out.append(f"## {cell(c)} {{#{site.cat_anchor(c)}}}\n" + raw_table(HEAD, _pattern_rows(site, page, ps)))
+        out.append(unsearched(f"## {cell(c)} {{#{site.cat_anchor(c)}}}\n") + raw_table(HEAD, _pattern_rows(site, page, ps)))
     return "\n".join(out)
 
 
-def _grouped_index(site: Site, page: str, title: str, names, anchor, members, compact: bool = False) -> str:
-    """One section per name; ``compact`` lists titles only (a pattern appears under each of its tags)."""
+def _grouped_index(site: Site, page: str, title: str, names, anchor, members, compact: bool = False,
+                   label=str, intro: str = "") -> str:
+    """One section per name (headed ``label(name)``); ``compact`` lists titles only (a pattern appears under
+    each of its tags); ``intro`` comes before the sections."""
     groups = {n: members(n) for n in names}
-    out = [front_matter(title=title, **NOT_SEARCHED), f"# {title}\n", _browse(page)]
-    out.append(" · ".join(mdlink(page, page, f"{n} ({len(ps)})", anchor(n)) for n, ps in groups.items()) + "\n")
+    out = [front_matter(title=title), f"# {title}\n", _browse(page)]
+    out.append(_jump_list(page, ((f"{label(n)} ({len(ps)})", anchor(n)) for n, ps in groups.items())))
+    out.append(intro)
     for n, ps in groups.items():
         body = (raw("<p>" + " · ".join(alink(page, p.relpath, p.title) + site.retired_mark(p.id) for p in ps) + "</p>")
                 if compact
                 else raw_table(HEAD, _pattern_rows(site, page, ps)))
-        out.append(f"## {cell(n)} {{#{anchor(n)}}}\n" + body)
-    return "\n".join(out)
+        out.append(unsearched(f"## {cell(label(n))} {{#{anchor(n)}}}\n") + body)
+    return "\n".join(x for x in out if x)
 
 
 def service_index(site: Site) -> str:
@@ -348,7 +368,28 @@ def severity_index(site: Site) -> str:
     used = {p.severity for p in site.patterns}
     names = [k for k in site.kb.severity if k in used] + sorted(used - set(site.kb.severity))
     return _grouped_index(site, BY_SEVERITY, "Patterns by severity", names, site.sev_anchor,
-                          lambda k: [p for p in site.patterns if p.severity == k])
+                          lambda k: [p for p in site.patterns if p.severity == k], label=site.sev_label,
+                          intro=severity_levels(site))
+
+
+# the id of the by-severity page's "Severity levels" section, which the board links to; the groups' ids
+# all start "severity-" (site.sev_anchor), so no severity key can take this one
+LEVELS_ANCHOR = "levels"
+
+
+def severity_levels(site: Site) -> str:
+    """The KB's severity framework (severity.yml) as a table: each key, its name and the review it asks for.
+    The site showed "sev1 (22)" and the board said "Under the severity framework" with no page saying what
+    the levels were or which review each one asks (found in a new hire's review)."""
+    rows = [f"| {cell(k)} | {cell(level.name)} | {cell(level.review)} | "
+            + (f"{level.review_within_days} days" if level.review != "none" and level.review_within_days else "-")
+            + " |" for k, level in site.kb.severity.items()]
+    if not rows:
+        return ""
+    return (f"## Severity levels {{#{LEVELS_ANCHOR}}}\n\nThe team's severity framework (the KB's `severity.yml`): "
+            "each level's name, the review an incident of that severity gets (full, light or none) and within "
+            "how many days of the incident it is due.\n\n| level | name | review | review within |\n|---|---|---|---|\n"
+            + "\n".join(rows) + "\n")
 
 
 def retired_list(site: Site) -> str:

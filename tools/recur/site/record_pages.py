@@ -335,7 +335,7 @@ def path_order(path) -> tuple:
 
 def path_index(site: Site) -> str:
     page = PATHS
-    out = [front_matter(title="Onboarding paths", search={"exclude": True}), "# Onboarding paths\n",
+    out = [front_matter(title="Onboarding paths"), "# Onboarding paths\n",
            "Ordered reading lists: each step is a failure pattern and why it matters. "
            "Progress is kept in your browser.\n"]
     # the progress cell is filled by recur.js from what this browser has ticked (empty without it)
