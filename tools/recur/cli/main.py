@@ -81,6 +81,13 @@ class LazyGroup(RecurGroup):
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             sys.exit(130)
+        except click.Abort as exc:
+            # Ctrl-C (or SIGTERM: _interrupt) at a prompt, which click turns into Abort: it printed "Aborted!"
+            # and exited 1, as no other command does (found in review). Ctrl-D there (EOFError) stays click's.
+            if not isinstance(exc.__context__, KeyboardInterrupt):
+                raise
+            click.echo("\nInterrupted.", err=True)  # after the question's line, which Ctrl-C left open
+            sys.exit(130)
         except BrokenPipeError:  # `recur suggest ... | head`
             sys.stderr.close()
             sys.exit(0)
