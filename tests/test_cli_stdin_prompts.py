@@ -36,12 +36,14 @@ def recur(args: list, cwd: Path, closed_stdin: bool = True) -> subprocess.Comple
 
 def test_closed_stdin_is_no_terminal_and_no_input_not_a_traceback(tmp_path):
     """`sys.stdin.isatty()` with sys.stdin None was an AttributeError traceback in `recur suggest -`,
-    `recur suggest`, `recur incident new` and `recur incident link`."""
+    `recur suggest`, `recur incident new` and `recur incident link`; `recur suggest --queries -` a RuntimeError's."""
     small_kb(tmp_path / "kb")
     for args in (["suggest", "-"], ["suggest"]):
         res = recur(args, tmp_path)
         assert res.returncode == 2 and "Traceback" not in res.stderr, res.stderr
         assert "stdin held no text to search" in res.stderr
+    res = recur(["suggest", "--queries", "-"], tmp_path)  # click's File raised for a stdin it could not find
+    assert res.returncode == 0 and "no queries in <stdin>; nothing to answer" in res.stderr, res.stderr
     res = recur(["incident", "new", "-t", "Checkout 502s", "-s", "sev2", "--no-suggest"], tmp_path)
     assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr
     recorded = res.stdout.split()[1].rstrip(":")  # "Recorded INC-...: kb/incidents/..."

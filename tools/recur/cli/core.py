@@ -370,6 +370,20 @@ def read_stdin(limit: int) -> bytes:
     return b"".join(chunks)
 
 
+class _QueriesFile(click.File):
+    """--queries FILE, where ``-`` with stdin closed (`<&-`) is no input, as for `recur suggest -`: click's
+    File raised "Was not able to determine binary stream for sys.stdin" as a traceback (found in review)."""
+
+    def convert(self, value, param, ctx):
+        if value == "-" and sys.stdin is None:
+            import io
+
+            empty = io.BytesIO(b"")
+            empty.name = "<stdin>"
+            return empty
+        return super().convert(value, param, ctx)
+
+
 # what a pasted alert list's note tells a terminal's user to do about the alerts not searched (query.Prepared.said),
 # as MCP and Slack say theirs: "POST the payload to /api/alertmanager" (the API's) needs a server running
 TERMINAL_OTHERS = "to have one answered, recur suggest that alert alone (its JSON, or its name and summary)"
@@ -427,7 +441,7 @@ def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
 )
 @click.option(
     "--queries",
-    type=click.File("rb"),
+    type=_QueriesFile("rb"),
     help='JSONL file of {"query": ..., "top": N (optional)}; prints one JSON line per query.',
 )
 @click.option("--steps", default=3, show_default=True, type=click.IntRange(0, 50), help="Runbook steps to show.")
