@@ -562,8 +562,8 @@ def test_a_first_pattern_that_fails_leaves_no_knowledge_base_behind(tmp_path, mo
 def test_kill_ends_a_command_through_its_clean_up_path_as_ctrl_c_does(kb_dir):
     """SIGTERM (a CI timeout, a container stop) used to end `recur` at once: `finally` and `except`
     blocks never ran, so a killed `recur index` left `index.tmp-<pid>` and a killed writer its
-    `.<file>.tmp`. Now it is Ctrl-C: here `recur new` at its first prompt ends with click's
-    "Aborted!" (exit 1), not by the signal."""
+    `.<file>.tmp`. Now it is Ctrl-C: here `recur new` at its first prompt (on stderr) ends as Ctrl-C
+    there does, "Interrupted." (exit 130), not by the signal."""
     import signal
     import subprocess
     import sys
@@ -576,12 +576,12 @@ def test_kill_ends_a_command_through_its_clean_up_path_as_ctrl_c_does(kb_dir):
     )
     shown = b""
     while b"Title" not in shown:  # the prompt is out: main() has long installed its handler
-        chunk = proc.stdout.read1(100)
+        chunk = proc.stderr.read1(100)
         assert chunk, proc.communicate()
         shown += chunk
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 1 and b"Aborted!" in err and b"Traceback" not in err
+    assert proc.returncode == 130 and b"Interrupted." in err and b"Traceback" not in err
 
 
 @pytest.mark.parametrize(

@@ -286,7 +286,7 @@ def _say_format_change(index_dir, kb_dir, rebuild: bool, quiet: bool, model: str
 
 
 def _reads_stdin(text: tuple) -> bool:
-    return text == ("-",) or (not text and not sys.stdin.isatty())
+    return text == ("-",) or (not text and not stdin_is_tty())
 
 
 def _read_query(text: tuple) -> str:
@@ -295,7 +295,7 @@ def _read_query(text: tuple) -> str:
     from recur.util import utf8
 
     if _reads_stdin(text):
-        if sys.stdin.isatty():  # `recur suggest -` typed at a terminal: a silent wait looks like a hang
+        if stdin_is_tty():  # `recur suggest -` typed at a terminal: a silent wait looks like a hang
             click.echo("Paste the text, then press Ctrl-D on a line of its own.", err=True)
         from recur.retrieval.query import MAX_PASTE_CHARS
 
@@ -335,15 +335,28 @@ def _decode_paste(raw: bytes) -> str:
     return raw.removeprefix(codecs.BOM_UTF8).decode("utf-8", "surrogateescape")
 
 
+def stdin_is_tty() -> bool:
+    """Whether stdin is a terminal. Started with stdin closed (`<&-`, a service manager's choice), Python
+    sets ``sys.stdin`` to None, and `sys.stdin.isatty()` was a traceback (found in review: `recur suggest`,
+    `recur incident new`, `recur incident link`): closed stdin is no terminal, and holds no input
+    (read_stdin), so each command says what it says for no input."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except ValueError:  # a stream closed in the process (an embedding host): no terminal either
+        return False
+
+
 def read_stdin(limit: int) -> bytes:
     """At most ``limit`` bytes of stdin (a pasted log may be endless: `kubectl logs -f | recur
     suggest -`, or larger than memory); decoding is the caller's choice (a strict locale would
-    raise on a bad byte)."""
+    raise on a bad byte). Closed stdin (None: stdin_is_tty) holds nothing."""
+    if sys.stdin is None:
+        return b""
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None:  # a text stream (tests, an embedding host)
         return sys.stdin.read(limit).encode("utf-8", "surrogateescape")[:limit]
     chunks, size = [], 0
-    tty = sys.stdin.isatty()
+    tty = stdin_is_tty()
     while size < limit:  # read() returns less than asked on a pipe: read until EOF or the limit
         chunk = stream.read(limit - size)
         if not chunk:
@@ -355,6 +368,20 @@ def read_stdin(limit: int) -> bytes:
         if tty and len(chunk) < limit - (size - len(chunk)):
             break
     return b"".join(chunks)
+
+
+class _QueriesFile(click.File):
+    """--queries FILE, where ``-`` with stdin closed (`<&-`) is no input, as for `recur suggest -`: click's
+    File raised "Was not able to determine binary stream for sys.stdin" as a traceback (found in review)."""
+
+    def convert(self, value, param, ctx):
+        if value == "-" and sys.stdin is None:
+            import io
+
+            empty = io.BytesIO(b"")
+            empty.name = "<stdin>"
+            return empty
+        return super().convert(value, param, ctx)
 
 
 # what a pasted alert list's note tells a terminal's user to do about the alerts not searched (query.Prepared.said),
@@ -414,7 +441,7 @@ def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
 )
 @click.option(
     "--queries",
-    type=click.File("rb"),
+    type=_QueriesFile("rb"),
     help='JSONL file of {"query": ..., "top": N (optional)}; prints one JSON line per query.',
 )
 @click.option("--steps", default=3, show_default=True, type=click.IntRange(0, 50), help="Runbook steps to show.")

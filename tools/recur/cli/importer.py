@@ -37,11 +37,24 @@ def _held(value: str | None):
         raise
 
 
+def _refuse_stdin(file: str) -> None:
+    """``-`` (stdin, as `recur suggest -` and `incident new -d -` read it) is refused with why and what to do:
+    click said "File '-' does not exist" (found in review). The import keys a document by its file's name
+    (imported.source): a second import of the same file is found by it, and what changed since is named, which
+    no name for stdin could do (every paste would be "stdin", one document)."""
+    if file == "-":
+        raise click.UsageError(
+            "FILE: - (stdin) is not read: recur import needs the postmortem's file, whose name it records "
+            "(imported.source) to find a later import of the same document and name what changed; save it "
+            "first, e.g. xclip -o > postmortem.md && recur import postmortem.md"
+        )
+
+
 @click.command("import")
 @kb_option
 @index_option
 @model_option
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--id", "iid", help="Incident id (default: next INC-<year>-NNNN).")
 @click.option("--date", help="Override the incident date (YYYY-MM-DD).")
 @click.option("--severity", help="Override the severity key.")
@@ -113,6 +126,7 @@ def import_cmd(
     """
     from recur.util.dates import given_date
 
+    _refuse_stdin(file)
     out = import_postmortem(
         kb_dir,
         file,

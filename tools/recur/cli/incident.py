@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import shlex
-import sys
 from pathlib import Path
 
 import click
 
 from recur import config
+from recur.cli.core import stdin_is_tty
 from recur.cli.main import RecurGroup
 from recur.cli.options import TEXT, index_option, kb_option, model_option, say_priority, severity_level
 from recur.cli.render import confidence_text, for_terminal
@@ -111,7 +111,7 @@ def new(
 
     _link_top_needs_suggestions(link_top, no_suggest, top)
     kb = load_kb(kb_dir)
-    tty = sys.stdin.isatty() and not as_json
+    tty = stdin_is_tty() and not as_json
     title, severity, description, asked_as = _ask(kb, tty, title, severity, description)
     day, due = _dates(date, review_due)
     recorded = _recorded_description(description)
@@ -188,7 +188,7 @@ def _ask(kb, tty: bool, title, severity, description):
         from recur.kb.parse import MAX_FILE_BYTES
         from recur.util.utf8 import decode
 
-        if sys.stdin.isatty():  # it waited without a word, as `recur suggest -` does not (found in review)
+        if stdin_is_tty():  # it waited without a word, as `recur suggest -` does not (found in review)
             click.echo("Paste the description, then press Ctrl-D on a line of its own.", err=True)
         raw = read_stdin(MAX_FILE_BYTES + 1)
         if len(raw) > MAX_FILE_BYTES:  # the record could not hold it (recur check's limit): not read on
@@ -200,17 +200,19 @@ def _ask(kb, tty: bool, title, severity, description):
     if not title:
         if not tty:
             raise click.UsageError("--title is required (what happened, in a few words)")
-        title = click.prompt("Title", type=TEXT)
+        title = click.prompt("Title", type=TEXT, err=True)  # stderr: stdout is the result
     if not severity:
         levels = kb.require_severity()
         if not tty:
             raise click.UsageError(f"--severity is required ({', '.join(levels)})")
         # what was typed, once read (as -s's value is kept): P1 is then noted as -s P1 is (found in review)
         severity = click.prompt(
-            f"Severity ({', '.join(levels)})", value_proc=lambda v: severity_level(kb, v, "Severity") and v.strip()
+            f"Severity ({', '.join(levels)})",
+            value_proc=lambda v: severity_level(kb, v, "Severity") and v.strip(),
+            err=True,
         )
     if description is None and tty:
-        description = click.prompt("What do you see", default="", show_default=False, type=TEXT)
+        description = click.prompt("What do you see", default="", show_default=False, type=TEXT, err=True)
     return title, severity, description, asked_as
 
 
@@ -462,7 +464,7 @@ def _picked(results: list, iid: str) -> list:
     Ctrl-C or Ctrl-D there links none: the record is written, and click's "Aborted!" with exit 1 read
     as if it were not, so the incident was recorded twice (found in review)."""
     try:
-        picks = click.prompt("Link which? (numbers like 1,2; Enter for none)", default="", show_default=False)
+        picks = click.prompt("Link which? (numbers like 1,2; Enter for none)", default="", show_default=False, err=True)
     except click.Abort:
         click.echo(f"\nNothing linked; {iid} stays recorded.", err=True)
         return []
@@ -683,7 +685,7 @@ def _search_now(kb_dir, index_dir, model, kb, incident_id: str) -> None:
         ) from None
     _show(answer, inc.patterns)
     results = answer.results
-    if results and sys.stdin.isatty():
+    if results and stdin_is_tty():
         picked = _picked(results, incident_id)
         if picked:
             _link_given(kb, incident_id, picked)

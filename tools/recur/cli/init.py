@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from recur.cli.options import OutFile
 from recur.util.files import repository_root
 
 
@@ -206,7 +207,7 @@ def _first_step(directory: str, install: str = "make install") -> str:
 @click.command("kb-format")
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False),
+    type=OutFile(),
     help="Write it to FILE (replacing it, atomically) instead of printing it, e.g. --out KB-FORMAT.md.",
 )
 def kb_format(out):

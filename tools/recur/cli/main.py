@@ -44,6 +44,20 @@ class RecurGroup(click.Group):
     --help` printed a warning before the help. Each group of commands (``feedback``, ``incident``,
     ``new``) is one of these; only the command that runs warns, once."""
 
+    def resolve_command(self, ctx, args):
+        """click's, with a "did you mean" for a misspelt command (`recur sugest`, `recur incident lnik`), as
+        click gives for an option and Recur for an id: it said "No such command 'sugest'." alone (found in
+        review)."""
+        import difflib
+
+        name = click.utils.make_str(args[0])
+        if not ctx.resilient_parsing and not name.startswith("-") and self.get_command(ctx, name) is None:
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=3, cutoff=0.6)
+            if close:
+                meant = " or ".join(repr(c) for c in close)
+                ctx.fail(f"No such command {name!r}. Did you mean {meant}?")
+        return super().resolve_command(ctx, args)
+
     def invoke(self, ctx):
         if not ctx._protected_args or self.chain:  # no command (click's usage error), or a chain: click's own
             return super().invoke(ctx)
@@ -80,6 +94,13 @@ class LazyGroup(RecurGroup):
             raise click.ClickException(str(exc)) from None
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
+            sys.exit(130)
+        except click.Abort as exc:
+            # Ctrl-C (or SIGTERM: _interrupt) at a prompt, which click turns into Abort: it printed "Aborted!"
+            # and exited 1, as no other command does (found in review). Ctrl-D there (EOFError) stays click's.
+            if not isinstance(exc.__context__, KeyboardInterrupt):
+                raise
+            click.echo("\nInterrupted.", err=True)  # after the question's line, which Ctrl-C left open
             sys.exit(130)
         except BrokenPipeError:  # `recur suggest ... | head`
             sys.stderr.close()

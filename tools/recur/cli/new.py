@@ -18,10 +18,18 @@ from pathlib import Path
 import click
 
 from recur import config
+from recur.cli.core import stdin_is_tty
 from recur.cli.main import RecurGroup
 from recur.cli.options import TEXT, kb_option, say_priority, severity_level
 from recur.util.dates import given_date
 from recur.util.errors import RecurError
+
+
+def _prompt(text: str, **kwargs):
+    """click.prompt on stderr: the question, and what is wrong with an answer, are not the result. On stdout
+    they were captured with the created file's path (`path=$(recur new incident ...)` held "Date [..]:
+    Severity (...): ... kb/incidents/..."; found in review)."""
+    return click.prompt(text, err=True, **kwargs)
 
 
 def _asked_again_unless(check):
@@ -79,7 +87,7 @@ def _stdin_can_answer() -> bool:
     if stream is None:  # started with stdin closed
         return False
     try:
-        if stream.isatty():
+        if stdin_is_tty():
             return True
         if not select.select([stream.fileno()], [], [], 0)[0]:
             return True
@@ -97,7 +105,7 @@ def _answered_from_stdin(*flags: str):
     except click.Abort as exc:
         if not _input_ended(exc):
             raise
-        click.echo()  # end the question's line
+        click.echo(err=True)  # end the question's line (on stderr, as the question)
         raise click.UsageError(
             f"stdin ended before every question was answered: give {', '.join(flags)} as flags (--no-input: never ask)"
         ) from None
@@ -105,7 +113,7 @@ def _answered_from_stdin(*flags: str):
 
 def _input_ended(exc: click.Abort) -> bool:
     """Whether click gave up on a question because a pipe or file on stdin ended (not Ctrl-C, not a terminal)."""
-    return isinstance(exc.__context__, EOFError) and sys.stdin is not None and not sys.stdin.isatty()
+    return isinstance(exc.__context__, EOFError) and sys.stdin is not None and not stdin_is_tty()
 
 
 class _Optional:
@@ -127,7 +135,7 @@ class _Optional:
             if not _input_ended(exc):
                 raise
             self.ended = True
-            click.echo()  # end the question's line
+            click.echo(err=True)  # end the question's line (on stderr, as the question)
             return skipped
 
 
@@ -137,7 +145,7 @@ def _ask_list(label: str, required: bool = False, check=None) -> list:
     items: list = []
     while True:
         try:
-            text = click.prompt(
+            text = _prompt(
                 f"{label} #{len(items) + 1} (empty to finish)" if items or not required else f"{label} #1",
                 default="",
                 show_default=False,
@@ -146,7 +154,7 @@ def _ask_list(label: str, required: bool = False, check=None) -> list:
         except click.Abort as exc:
             if not (items and _input_ended(exc)):
                 raise
-            click.echo()
+            click.echo(err=True)
             return items  # piped answers that end after some items: the list ends there, as an empty answer ends it
         if not text:
             if required and not items:
@@ -251,20 +259,20 @@ def _ask_pattern(kb, title, pid, category, severity, symptoms, signals, summary,
     since it is asking anyway, for the optional lists. Returns the same values, filled in."""
     from recur.kb import scaffold, schema
 
-    title = title or click.prompt("Title (the failure mode in a few words)", type=TEXT)
+    title = title or _prompt("Title (the failure mode in a few words)", type=TEXT)
     suggested = schema.id_from_title(title)
-    pid = pid or click.prompt(
+    pid = pid or _prompt(
         "Id",
         default=None if not suggested or kb.pattern_known(suggested) else suggested,
         value_proc=_asked_again_unless(lambda v: scaffold.free_pattern_id(kb, v)),
     )
     cats = scaffold.categories(kb)
-    category = category or click.prompt(
+    category = category or _prompt(
         "Category" + (f" ({', '.join(cats)}, or a new one)" if cats else ""),
         value_proc=_asked_again_unless(lambda v: scaffold.pattern_category(kb, v)),
     )
     sevs = list(kb.severity)
-    severity = severity or click.prompt(
+    severity = severity or _prompt(
         f"Severity ({', '.join(sevs)})" if sevs else "Severity",
         default=sevs[len(sevs) // 2] if sevs else None,
         value_proc=(lambda v: severity_level(kb, v, "Severity")) if sevs else None,
@@ -274,7 +282,7 @@ def _ask_pattern(kb, title, pid, category, severity, symptoms, signals, summary,
     signals = optional.ask(signals, lambda: _ask_list("Signal (exact alert name, log line, error code)"), [])
     summary = optional.ask(
         summary,
-        lambda: click.prompt("Summary (one paragraph; empty for a TODO)", default="", show_default=False, type=TEXT),
+        lambda: _prompt("Summary (one paragraph; empty for a TODO)", default="", show_default=False, type=TEXT),
         "",
     )
     steps = optional.ask(steps, lambda: _ask_list("Runbook step (a command, query or dashboard)"), [])
@@ -407,11 +415,11 @@ def incident(kb_dir, iid, title, date, severity, patterns, services, duration, s
     kb = load_kb(kb_dir)
     if not (title and severity) and not no_input:
         with _answered_from_stdin("--title", "--severity"):
-            title = title or click.prompt("Title", type=TEXT)
+            title = title or _prompt("Title", type=TEXT)
             if date is None:
-                date = click.prompt("Date", default=config.today().isoformat(), value_proc=_prompted_date)
+                date = _prompt("Date", default=config.today().isoformat(), value_proc=_prompted_date)
             sevs = list(kb.severity)
-            severity = severity or click.prompt(
+            severity = severity or _prompt(
                 f"Severity ({', '.join(sevs)})" if sevs else "Severity",
                 value_proc=(lambda v: severity_level(kb, v, "Severity")) if sevs else None,
             )
@@ -484,16 +492,16 @@ def path_cmd(kb_dir, pid, title, audience, steps, order, no_input):
     kb = load_kb(kb_dir)
     if not (title and steps) and not no_input:
         with _answered_from_stdin("--title", "--step"):
-            title = title or click.prompt("Title", type=TEXT)
+            title = title or _prompt("Title", type=TEXT)
             # said at once, and asked again: a path of that id found only after the last step lost every answer
             suggested = schema.id_from_title(title)
             taken = not suggested or _path_id_taken(kb, suggested)
-            pid = pid or click.prompt(
+            pid = pid or _prompt(
                 "Id",
                 default=None if taken else suggested,
                 value_proc=_asked_again_unless(lambda v: scaffold.free_path_id(kb, v)),
             )
-            audience = audience or click.prompt("Audience (empty to skip)", default="", show_default=False, type=TEXT)
+            audience = audience or _prompt("Audience (empty to skip)", default="", show_default=False, type=TEXT)
             steps = steps or _ask_list(
                 "Step as 'pattern-id: why it matters'",
                 required=True,

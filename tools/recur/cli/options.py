@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+from pathlib import Path
 
 import click
 
@@ -36,7 +37,11 @@ class OutFile(click.Path):
     folder, but a path ending in a slash ("reports/", a folder still to be made) went through, and
     the slash fell off on the way to the file, which was written as a file named like the folder.
     Refused the same way, with click's usage error naming the option: these options take a file
-    (their help says so), and guessing a name inside the folder would hide the mistake."""
+    (their help says so), and guessing a name inside the folder would hide the mistake.
+    A file given in a folder that does not exist is refused too: the writes made every missing folder
+    (`recur kb-format --out /nonexist/dir/x.md` wrote it; `recur report --out` the same, silently), so a
+    typo in a folder's name put the file somewhere no one looks (found in review). Recur's own folder
+    (.recur/, config.STATE_DIR: where the defaults are, a log named there by RECUR_FEEDBACK) is made as before."""
 
     def __init__(self):
         super().__init__(dir_okay=False)
@@ -44,7 +49,17 @@ class OutFile(click.Path):
     def convert(self, value, param, ctx):
         if isinstance(value, str) and value.endswith(("/", os.sep)):
             self.fail(f"{value!r} ends in a slash: it names a folder; give a file's path.", param, ctx)
-        return super().convert(value, param, ctx)
+        value = super().convert(value, param, ctx)
+        source = ctx.get_parameter_source(param.name) if ctx is not None and param is not None else None
+        folder = Path(os.fsdecode(value)).parent
+        # lexists: a file in the way is the write's own error, said as it is
+        if (
+            source is not click.core.ParameterSource.DEFAULT
+            and folder.name != config.STATE_DIR.name
+            and not os.path.lexists(folder)
+        ):
+            self.fail(f"folder not found: {folder} (create it first){came_from(ctx, param) if ctx else ''}", param, ctx)
+        return value
 
 
 kb_option = click.option(

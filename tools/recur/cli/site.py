@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+from pathlib import Path
+
 import click
 
 from recur.cli.options import http_url, index_option, kb_option, setting
@@ -103,23 +107,38 @@ def site(
     to date first and the "describe what you see" box ranks patterns in the reader's browser.
     Serve the folder from any web host, or with `recur serve --site DIR` (the box then uses the API).
     """
-    from recur.site import hook
+    from recur.site import bundle, hook
     from recur.site.build import build_site
 
-    built = build_site(
-        kb_dir,
-        out_dir,
-        config_file=config_file,
-        as_of=hook.as_of_date(as_of),
-        edit_url=edit_url,
-        site_url=site_url,
-        strict=strict,
-        index_dir=index_dir,
-        model_dir=model_dir,
-        browser_search=browser_search,
-        file_search=file_search,
-    )
+    with _no_empty_folder_left(bundle.CACHE):
+        built = build_site(
+            kb_dir,
+            out_dir,
+            config_file=config_file,
+            as_of=hook.as_of_date(as_of),
+            edit_url=edit_url,
+            site_url=site_url,
+            strict=strict,
+            index_dir=index_dir,
+            model_dir=model_dir,
+            browser_search=browser_search,
+            file_search=file_search,
+        )
     _say_built(built, out_dir, quiet)
+
+
+@contextlib.contextmanager
+def _no_empty_folder_left(folder: Path):
+    """The browser model's cache (.recur/browser-model/) is made before its export, whose work folder Ctrl-C
+    (or kill, or a failed export) removes: the cache was left there empty (found in review). Made by this
+    run and empty at its end: removed; rmdir removes nothing else (another build's export in it stays)."""
+    made_here = not os.path.lexists(folder)
+    try:
+        yield
+    finally:
+        if made_here:
+            with contextlib.suppress(OSError):  # not empty, gone, or not ours to remove: left as it is
+                folder.rmdir()
 
 
 def _say_built(built, out_dir, quiet: bool) -> None:

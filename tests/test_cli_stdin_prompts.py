@@ -1,0 +1,119 @@
+"""The terminal's edges of the CLI (found in a CLI review): closed stdin (`<&-`), Ctrl-C at a prompt, and
+prompts kept off stdout, which carries the result alone."""
+
+from __future__ import annotations
+
+import os
+import pty
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+from kbfactory import small_kb
+
+from recur.cli.main import cli
+
+TOOLS = str(Path(__file__).resolve().parents[1] / "tools")
+
+
+def recur(args: list, cwd: Path, closed_stdin: bool = True) -> subprocess.CompletedProcess:
+    """`recur ARGS` in a process of its own, started with stdin closed (as `<&-` starts it): Python's sys.stdin
+    is None then, which CliRunner cannot show."""
+    env = dict(os.environ, PYTHONPATH=TOOLS, RECUR_MODEL="fake:64", RECUR_INDEX=str(cwd / "idx"))
+    return subprocess.run(
+        [sys.executable, "-m", "recur", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        preexec_fn=(lambda: os.close(0)) if closed_stdin else None,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_closed_stdin_is_no_terminal_and_no_input_not_a_traceback(tmp_path):
+    """`sys.stdin.isatty()` with sys.stdin None was an AttributeError traceback in `recur suggest -`,
+    `recur suggest`, `recur incident new` and `recur incident link`; `recur suggest --queries -` a RuntimeError's."""
+    small_kb(tmp_path / "kb")
+    for args in (["suggest", "-"], ["suggest"]):
+        res = recur(args, tmp_path)
+        assert res.returncode == 2 and "Traceback" not in res.stderr, res.stderr
+        assert "stdin held no text to search" in res.stderr
+    res = recur(["suggest", "--queries", "-"], tmp_path)  # click's File raised for a stdin it could not find
+    assert res.returncode == 0 and "no queries in <stdin>; nothing to answer" in res.stderr, res.stderr
+    res = recur(["incident", "new", "-t", "Checkout 502s", "-s", "sev2", "--no-suggest"], tmp_path)
+    assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr
+    recorded = res.stdout.split()[1].rstrip(":")  # "Recorded INC-...: kb/incidents/..."
+    assert (tmp_path / "kb" / "incidents").rglob(f"{recorded}.md"), res.stdout
+    res = recur(["incident", "new", "-t", "Checkout 502s", "-s", "sev2", "--no-suggest", "-d", "-"], tmp_path)
+    assert res.returncode == 2 and "stdin was empty" in res.stderr and "Traceback" not in res.stderr, res.stderr
+    # no stored candidates: searched now; no terminal to pick at, so the line to link one later
+    res = recur(["incident", "link", recorded], tmp_path)
+    assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr
+    assert f"{recorded}: no stored candidates; searching its title and summary now:" in res.stdout
+    # and `recur new incident`, which guarded it already, still says why nothing can be asked
+    res = recur(["new", "incident", "-t", "x"], tmp_path)
+    assert res.returncode == 2 and "stdin is not a terminal and holds no answers" in res.stderr, res.stderr
+
+
+def _at_prompt(args: list, cwd: Path, prompt: bytes) -> tuple[subprocess.Popen, int, bytes]:
+    """`recur ARGS` with a terminal (a pty) as stdin, stdout and stderr, read until ``prompt`` is shown."""
+    env = dict(os.environ, PYTHONPATH=TOOLS, RECUR_MODEL="fake:64", RECUR_INDEX=str(cwd / "idx"))
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "recur", *args], cwd=cwd, env=env, stdin=terminal, stdout=terminal, stderr=terminal
+    )
+    os.close(terminal)
+    shown = b""
+    while prompt not in shown:
+        chunk = os.read(controller, 1000)
+        assert chunk, shown
+        shown += chunk
+    return proc, controller, shown
+
+
+def _rest(proc: subprocess.Popen, controller: int) -> bytes:
+    proc.wait(timeout=120)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(controller, 1000)
+        except OSError:  # the terminal's other end closed: all read
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(controller)
+    return out
+
+
+def test_ctrl_c_at_a_prompt_says_interrupted_and_exits_130_as_every_command_does(tmp_path):
+    """click turned Ctrl-C at a prompt into "Aborted!" and exit 1; everywhere else it is "Interrupted." and
+    130. Ctrl-C (SIGINT) at `recur new pattern`'s and `recur incident new`'s first questions, on a terminal."""
+    small_kb(tmp_path / "kb")
+    for args in (["new", "pattern"], ["incident", "new", "--no-suggest"]):
+        proc, controller, _ = _at_prompt(args, tmp_path, b"Title")
+        proc.send_signal(signal.SIGINT)
+        out = _rest(proc, controller)
+        assert proc.returncode == 130, out
+        assert b"Interrupted." in out and b"Aborted!" not in out and b"Traceback" not in out, out
+
+
+def test_prompts_and_their_errors_go_to_stderr_and_stdout_is_the_result_alone(tmp_path, monkeypatch):
+    """`path=$(printf '\\n\\nsev2\\n' | recur new incident -t x)` captured "Date [..]: Severity (...): ..."
+    before the path: the questions, and what was wrong with an answer, were on stdout."""
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    res = CliRunner().invoke(cli, ["new", "incident", "--kb", "kb", "-t", "x"], input="\nsoon\n\nsev9\nsev2\n\n\n")
+    assert res.exit_code == 0, res.output
+    assert [line for line in res.stdout.splitlines() if "kb/incidents/" in line] == res.stdout.splitlines()[:1]
+    assert "Date" not in res.stdout and "Severity" not in res.stdout and "Error" not in res.stdout, res.stdout
+    assert "Date [" in res.stderr and "Severity (" in res.stderr and "Error: Severity: unknown 'sev9'" in res.stderr
+    answers = "Cache stampede\n\ncapacity\nsev2\nhit rate drops to zero\n\n\n\n\n"
+    res = CliRunner().invoke(cli, ["new", "pattern", "--kb", "kb"], input=answers)
+    assert res.exit_code == 0, res.output
+    assert "Title" not in res.stdout and "Symptom" not in res.stdout and "kb/patterns/" in res.stdout, res.stdout
+    assert "Title (the failure mode in a few words)" in res.stderr and "Symptom, as a responder" in res.stderr

@@ -1,0 +1,45 @@
+"""Ctrl-C during `recur site`'s browser model export left an empty `.recur/browser-model/` behind (found in
+a CLI review): the cache folder is made before the export, whose work folder the interrupt removes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from kbfactory import small_kb
+
+pytestmark = pytest.mark.model  # the real model's export for the browser
+
+TOOLS = str(Path(__file__).resolve().parents[1] / "tools")
+
+
+def test_ctrl_c_during_the_browser_export_leaves_no_empty_cache_folder(tmp_path):
+    from recur.site import bundle
+
+    if bundle.runtime_missing():
+        pytest.skip(bundle.runtime_missing())
+    small_kb(tmp_path / "kb")
+    env = dict(os.environ, PYTHONPATH=TOOLS, RECUR_BROWSER_SEARCH="on")
+    env.pop("RECUR_MODEL", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "recur", "site", "--out", "built", "--index", "idx"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    cache = tmp_path / bundle.CACHE
+    # the export under way: its work folder (<id>.tmp-<pid>) is there, in the folder made for it
+    while proc.poll() is None and not any(cache.glob("*.tmp-*")):
+        time.sleep(0.02)  # polled, not timed: two cores are shared
+    assert proc.poll() is None, proc.communicate()  # interrupted while it exports, not after
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 130 and b"Interrupted." in err and b"Traceback" not in err, err
+    assert not cache.exists(), list(cache.iterdir())
+    assert not (tmp_path / "built").exists()
