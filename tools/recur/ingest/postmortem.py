@@ -1405,12 +1405,18 @@ def _dates(pm: Postmortem, w: _Walk, body: str) -> None:
         pm.date = heads[0][0]
         pm.date_source = f"the {'timeline ' if heads[0][2] else ''}heading '{heads[0][1]}'"
         return
-    if pm.created:  # when the document was written: often days after, but nearer than a guess from prose
+    mailed = pm.created is not None and pm.created[1].startswith("the email's")
+    if pm.created and not mailed:  # when the document was written: often days after, but nearer than a guess from prose
         pm.date, pm.date_source = pm.created
         return
     prose = re.sub(r"(?ms)^(```|~~~).*?^\1", "", body)
     day, words, prose = _first_dated(prose, pm.sections.get("Leadup"))
-    if day is not None:
+    # an email's Date: header says when it was sent, often days after the outage ("Thursday's checkout incident
+    # (Nov 26, 2026)" sent Dec 2): the body's first dated sentence speaks first when it is no later than the
+    # mail (a later one is a due date or a review), the header for want of one
+    if mailed and (day is None or day > pm.created[0]):
+        pm.date, pm.date_source = pm.created
+    elif day is not None:
         at = prose.find(words)
         start = max(prose.rfind(". ", 0, at) + 2, prose.rfind("\n", 0, at) + 1, 0)
         sentence = " ".join(prose[start : at + len(words) + 40].split())
@@ -1744,8 +1750,8 @@ def _email_field(pm: Postmortem, name: str, value: str) -> None:
     if name == "subject" and (pm.title is None or is_generic_title(pm.title)):
         pm.title = clean_title(REPLY_PREFIX.sub("", value)) or pm.title
     elif name in ("date", "sent") and pm.created is None:
-        # when the mail was sent, often a day or more after the outage: the date only for want of one
-        # the postmortem names itself (a Date: line, a dated timeline), as a Created: line is
+        # when the mail was sent, often a day or more after the outage: the date only for want of one the
+        # postmortem names itself (a Date: line, a dated timeline, a dated sentence no later than the mail: _dates)
         from email.utils import parsedate_to_datetime
 
         where = f"the email's {name.title()}: header"

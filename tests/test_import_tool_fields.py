@@ -1,0 +1,60 @@
+"""`recur import` of write-ups as a reviewer's realistic inputs wrote them (2026-12): an emailed write-up dated by
+when it was sent, durations with dotted units misread, review statuses under Blameless's and FireHydrant's labels,
+dates in German and year-less forms, incident.io's key timestamps, tools' metadata rows in the Summary, tracker
+and severity leftovers in titles, Notion's toggle lists. Our own texts, in the shapes those tools write."""
+
+import datetime as dt
+import json
+
+import pytest
+from import_helpers import import_file
+
+from recur.ingest.postmortem import parse
+from recur.kb.loader import load_kb
+
+MAIL = """\
+From: Dana Kim <dana@example.com>
+Date: Wed, 2 Dec 2026 09:12:44 +0100
+To: eng@example.com
+Subject: Re: [Postmortem] Cart errors on Thursday 11/26
+
+Hi all,
+
+the writeup for Thursday's cart incident (Nov 26, 2026). The pool of 5 was copied from staging.
+
+Follow-ups:
+- Add pool size to the checklist (Dana Kim, due Dec 11)
+"""
+
+
+@pytest.fixture
+def fresh_kb(kb_dir):
+    """The small KB without its incidents: only the import is looked at."""
+    for path in (kb_dir / "incidents").rglob("*.md"):
+        path.unlink()
+    return kb_dir
+
+
+def _imported(kb_dir, tmp_path, text, name="pm.md"):
+    r = import_file(kb_dir, tmp_path / name, text, "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    return out, load_kb(kb_dir).incidents[out["incident"]]
+
+
+def test_an_emailed_write_up_is_dated_by_the_day_its_body_names_before_the_day_it_was_sent():
+    pm = parse(MAIL)
+    assert pm.date == dt.date(2026, 11, 26)
+    assert pm.date_source.startswith('the first dated sentence: "the writeup for Thursday')
+    # a day after the mail is a due date or a review, not the outage's: the header stays
+    later = parse(MAIL.replace("(Nov 26, 2026)", "(review on Dec 9, 2026)"))
+    assert (later.date, later.date_source) == (dt.date(2026, 12, 2), "the email's Date: header")
+    # and with no dated sentence the header is the date, as before
+    bare = parse(MAIL.replace(" (Nov 26, 2026)", ""))
+    assert (bare.date, bare.date_source) == (dt.date(2026, 12, 2), "the email's Date: header")
+
+
+def test_an_imported_mail_records_the_outages_day(fresh_kb, tmp_path):
+    out, inc = _imported(fresh_kb, tmp_path, MAIL, "mail.txt")
+    assert inc.date == dt.date(2026, 11, 26)
+    assert [f.due for f in inc.follow_ups] == [dt.date(2026, 12, 11)]
