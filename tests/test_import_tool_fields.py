@@ -58,3 +58,24 @@ def test_an_imported_mail_records_the_outages_day(fresh_kb, tmp_path):
     out, inc = _imported(fresh_kb, tmp_path, MAIL, "mail.txt")
     assert inc.date == dt.date(2026, 11, 26)
     assert [f.due for f in inc.follow_ups] == [dt.date(2026, 12, 11)]
+
+
+def _duration_pm(value):
+    return parse(f"# Payment API outage\n\n**Date:** 2026-11-30\n**Duration:** {value}\n\n## Summary\n\nDown.\n")
+
+
+@pytest.mark.parametrize("value", ["1 hr. 25 min.", "1h25", "1 hr 25 min", "1h 25m", "1 hour, 25 minutes"])
+def test_a_duration_with_dotted_units_or_bare_minutes_after_its_hours_is_read_whole(value):
+    # "1 hr. 25 min." and "1h25" were 60: the dot stopped the reading, the bare 25 was dropped
+    pm = _duration_pm(value)
+    assert pm.duration_minutes == 85, (value, pm.duration_note)
+
+
+def test_a_duration_with_a_unit_not_read_is_refused_whole_with_a_note():
+    # "1 Std. 25 Min." was 25 minutes, silently: the hour's part unread
+    pm = _duration_pm("1 Std. 25 Min.")
+    assert pm.duration_minutes is None
+    assert pm.duration_note == (
+        "duration: '1 Std. 25 Min.' (the 'Duration:' line 4) not read: '1 Std.' is no unit read; left empty"
+    )
+    assert _duration_pm("1h 25 users").duration_minutes == 60  # a number with a word after: not the hours' minutes

@@ -51,6 +51,7 @@ from recur.ingest.pm_text import (
     strip_placeholders,
     title_reference,
     unescape,
+    unknown_unit,
     without_lead_emoji,
     year_first,
 )
@@ -504,6 +505,9 @@ def _set_duration(pm: Postmortem, value, where: str) -> None:
             pm.duration_note = f"duration: {zoned[0]} minutes from {where}: the time from {zoned[1]!r}{said}"
         return
     read = read_duration(text)
+    if read is not None and (unknown := unknown_unit(text)):  # "1 Std. 25 Min.": 25 read, the hour not
+        pm.duration_note = f"duration: {text[:80]!r} ({where}) not read: {unknown!r} is no unit read; left empty"
+        return
     if read is None:
         if not is_placeholder(text):
             pm.duration_note = f"duration: {text[:80]!r} ({where}) not read as a duration; left empty"
