@@ -79,3 +79,28 @@ def test_a_duration_with_a_unit_not_read_is_refused_whole_with_a_note():
         "duration: '1 Std. 25 Min.' (the 'Duration:' line 4) not read: '1 Std.' is no unit read; left empty"
     )
     assert _duration_pm("1h 25 users").duration_minutes == 60  # a number with a word after: not the hours' minutes
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Retrospective Status: Completed",  # Blameless
+        "Retro status: Done",
+        "**Postmortem:** Completed",
+        "**Current milestone:** Retrospective completed",  # FireHydrant
+        "**Current milestone:** Postmortem completed",
+        "| **Postmortem** | Completed |\n|---|---|\n| Date | 2026-11-30 |",
+    ],
+)
+def test_a_review_status_under_a_tools_label_records_the_review_done(fresh_kb, tmp_path, line):
+    # these were lines of the summary and the review recorded pending, overdue from the first report
+    text = f"# Kafka rebalance storm\n\n**Date:** 2026-11-22\n{line}\n\n## Summary\n\nConsumers were kicked out.\n"
+    out, inc = _imported(fresh_kb, tmp_path, text)
+    assert inc.review.status == "done", out["notes"]
+    assert "completed" not in (fresh_kb / out["incident_path"]).read_text().split("## Summary")[1].lower()
+
+
+def test_a_postmortem_label_naming_no_status_is_no_review_status():
+    pm = parse("Postmortem: Payment API outage\n\n**Current milestone:** Mitigated\n\n## Summary\n\nDown.\n")
+    assert pm.status is None
+    assert "Postmortem: Payment API outage" in pm.sections["Summary"]

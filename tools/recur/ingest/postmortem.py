@@ -245,6 +245,10 @@ META_KEYS = {
     "document status": "status",
     "report status": "status",
     "pir status": "status",
+    # Blameless's and FireHydrant's names of it: "Retrospective Status: Completed" was a line of the summary
+    "retrospective status": "status",
+    "retro status": "status",
+    "retrospective state": "status",
     # the day the review is held or due: read into review.due, the framework's default was written instead;
     # on a completed review a "date" is the day it was held (review.done), a "due" stays its due date
     "review date": "review date",
@@ -479,6 +483,20 @@ def canonical(heading: str, keywords: bool = True) -> str | None:
 
 def meta_key(label: str) -> str | None:
     return META_KEYS.get(_norm(label))
+
+
+# labels that are the review's status only when their value says one: "Postmortem: Completed", FireHydrant's
+# "Current milestone: Retrospective completed"; "Postmortem: Payment API outage" is a title, "Current milestone:
+# Mitigated" the incident's state
+_STATUS_IF_SAID = {"postmortem", "post-mortem", "retrospective", "retro", "current milestone", "milestone"}
+
+
+def _meta_kind(label: str, value: str) -> str | None:
+    """meta_key of ``label``, or "status" for a _STATUS_IF_SAID label whose value is a review status."""
+    kind = meta_key(label)
+    if kind is None and _norm(label) in _STATUS_IF_SAID and review_status(value):
+        return "status"
+    return kind
 
 
 def parse_duration(text: str) -> int | None:
@@ -988,7 +1006,7 @@ def _kv_row(pm: Postmortem, w: _Walk, ln: str, nxt: str) -> bool:
     if len(cells) < 2 or w.current == "Action items" or TABLE_RULE.fullmatch(nxt.strip()):
         return False
     label, value = cells[0], " ".join(c for c in cells[1:] if c).strip()
-    name, kind = canonical(label, keywords=False), meta_key(label)
+    name, kind = canonical(label, keywords=False), _meta_kind(label, value)
     if w.current == "Timeline":  # a timeline summary's "| Started | … |", "| Resolved | … |": the start and end
         if kind in TIME_KINDS:
             _section_meta(pm, w, kind, value, f"the {label.strip('* ')} row of a table")
@@ -1085,7 +1103,7 @@ def _kv_header(pm: Postmortem, w: _Walk, row: str) -> None:
     date came from the first dated sentence instead."""
     cells = table_cells(row)
     label, value = (cells[0], " ".join(c for c in cells[1:] if c).strip()) if len(cells) >= 2 else ("", "")
-    kind, name = meta_key(label), canonical(label, keywords=False)
+    kind, name = _meta_kind(label, value), canonical(label, keywords=False)
     if kind and value:
         _set_meta(pm, kind, value, f"the {label.strip('* ')} row of a table")
     elif (name or _ticket_row(label, value)) and value:
@@ -1156,7 +1174,7 @@ def _label_line(pm: Postmortem, w: _Walk, ln: str, n: int) -> bool:
     if w.current not in ("Timeline", "Action items"):
         m = META.match(ln)
         said = (f"{m.group(1).strip()}:", m.group(2)) if m else _time_label(ln)
-    kind = meta_key(said[0].rstrip(":")) if said else None
+    kind = _meta_kind(said[0].rstrip(":"), said[1]) if said else None
     if not kind:
         return False
     # the label as the line has it: "**Started** 14:05" has no colon, and a note's "the 'Started:' line 12" was
