@@ -104,3 +104,26 @@ def test_a_postmortem_label_naming_no_status_is_no_review_status():
     pm = parse("Postmortem: Payment API outage\n\n**Current milestone:** Mitigated\n\n## Summary\n\nDown.\n")
     assert pm.status is None
     assert "Postmortem: Payment API outage" in pm.sections["Summary"]
+
+
+def _dated(value, more=""):
+    return f"# Payment API outage\n\n**Date:** {value}\n**Severity:** SEV1\n\n## Summary\n\nThe API was down.\n{more}"
+
+
+def test_a_german_dotted_date_with_a_two_digit_year_is_read_day_first():
+    # "30.11.26" gave "date: none found": a dotted date is day first (de), never month first
+    pm = parse(_dated("30.11.26"))
+    assert (pm.date, pm.date_source) == (dt.date(2026, 11, 30), "the 'Date:' line 3")
+    assert parse(_dated("31.11.26")).date_unread == "'31.11.26' (the 'Date:' line 3)"  # no such day: said unread
+
+
+def test_a_date_without_its_year_takes_the_year_of_the_documents_dates_or_says_it_could_not_be_read(fresh_kb, tmp_path):
+    pm = parse(_dated("30 Nov", "\n## Action items\n\n- Pin the driver (Ana, due 2027-01-11)\n"))
+    assert pm.date == dt.date(2026, 11, 30)  # nearer 2027-01-11 than 2027-11-30 is
+    assert pm.date_note == (
+        "date: '30 Nov' (the 'Date:' line 3) has no year; read as 2026-11-30, the nearest to the document's first "
+        "dated words ('2027-01-11'): correct it in the record if another was meant"
+    )
+    out, _ = _imported(fresh_kb, tmp_path, _dated("30 Nov"))
+    said = "date: could not read '30 Nov' (the 'Date:' line 3): it has no year and no other date of the document gives one;"
+    assert any(n.startswith(said) for n in out["notes"]), out["notes"]

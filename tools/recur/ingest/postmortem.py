@@ -39,6 +39,7 @@ from recur.ingest.pm_text import (
     document_year_first,
     due_after,
     find_date,
+    full_year,
     is_generic_title,
     is_placeholder,
     month_day,
@@ -395,6 +396,7 @@ class Postmortem:
     # a date label's "26/11/30", which reads year first too: (words, where, as read or None, year first)
     short_year: tuple | None = None
     date_note: str | None = None  # how such a date was read, for the import's notes (_short_year)
+    yearless: tuple | None = None  # ((month, day), words, where) of a Date label without its year (_yearless)
     created: tuple | None = None  # (date, where) of a "Created:" label: the document's date, a fallback
     severity_text: str | None = None
     priority_text: str | None = None  # a "Priority:" field: the severity when none is named
@@ -740,16 +742,56 @@ def _set_date(pm: Postmortem, value, where: str) -> None:
     # "Oct 21–22, 2026", "21–22 Oct 2026": an incident over two days or more began on the first (the
     # first was said not read and the incident left for triage; the second was read as the date)
     span = _DAY_RANGE.fullmatch(str(value).strip().strip("*_"))
-    day = (span and _span_start(span)) or parse_date(value)
+    day = (span and _span_start(span)) or parse_date(value) or _dotted_short(str(value))
     if (pm.date is None and pm.date_unread is None) and (yf := year_first(str(value))):
         pm.short_year = (yf[0], where, day, yf[1])
     if day:
         pm.date, pm.date_source = day, where
+    elif pm.date is None and pm.yearless is None and (md := month_day(str(value).strip().strip("*_"))):
+        pm.yearless = (md, str(value).strip().strip("*_"), where)  # "30 Nov": its year from the document's (_yearless)
     elif pm.date_unread is None and (
-        where.startswith("front matter") or re.search(r"\b\d{4}\b|\d{1,2}/\d{1,2}", str(value))
+        where.startswith("front matter") or re.search(r"\b\d{4}\b|\d{1,2}[/.]\d{1,2}", str(value))
     ):
         # a front-matter date: field is a date whatever it says ("last tuesday"); in the text, only what looks like one
         pm.date_unread = f"{str(value).strip()!r} ({where})"
+
+
+# "30.11.26": a Date label's day first with dots and a two-digit year, as German writes it (a dotted date is never
+# month first); "date: none found" was said. Only a label's whole value: in prose "1.2.26" is a version
+_DOTTED_SHORT = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d\d)")
+
+
+def _dotted_short(value: str) -> dt.date | None:
+    m = _DOTTED_SHORT.fullmatch(value.strip().strip("*_").strip())
+    if m is None:
+        return None
+    try:
+        return dt.date(int(full_year(m.group(3))), int(m.group(2)), int(m.group(1)))
+    except ValueError:
+        return None
+
+
+def _yearless(pm: Postmortem, body: str) -> None:
+    """The incident's date from a Date label without its year ("30 Nov"): in the year that puts it nearest the
+    document's first date with one (a due date "2026-12-11", a timeline's day), a note saying so; with no such
+    date it is not read, and the import says which line it could not read ("date: none found" was said)."""
+    if pm.yearless is None or pm.date is not None:
+        return
+    (month, day), words, where = pm.yearless
+    anchor, said = find_date(body)
+    if anchor is None:
+        pm.date_unread = f"{words!r} ({where}): it has no year and no other date of the document gives one"
+        return
+    readings = []
+    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
+        with contextlib.suppress(ValueError):
+            readings.append(dt.date(year, month, day))
+    pm.date = min(readings, key=lambda d: abs(d - anchor))
+    pm.date_source = where
+    pm.date_note = (
+        f"date: {words!r} ({where}) has no year; read as {pm.date.isoformat()}, the nearest to the document's "
+        f"first dated words ({said!r}): correct it in the record if another was meant"
+    )
 
 
 def _short_year(pm: Postmortem, text: str) -> None:
@@ -1812,6 +1854,7 @@ def parse(text: str) -> Postmortem:
     _front_sections(pm, front_sections)
     _subject_title(pm)
     _weak_meta(pm, w)
+    _yearless(pm, body)
     _dates(pm, w, body)
     _short_year(pm, text)
     if not pm.severity_text:  # a severity said in the text speaks before a Priority field, as a Severity field does
