@@ -127,3 +127,33 @@ def test_a_date_without_its_year_takes_the_year_of_the_documents_dates_or_says_i
     out, _ = _imported(fresh_kb, tmp_path, _dated("30 Nov"))
     said = "date: could not read '30 Nov' (the 'Date:' line 3): it has no year and no other date of the document gives one;"
     assert any(n.startswith(said) for n in out["notes"]), out["notes"]
+
+
+KEY_TIMESTAMPS = """\
+# Search latency after a shard rebalance
+
+**Severity:** Major
+
+## Summary
+
+Search requests timed out after a shard rebalance.
+
+## Key timestamps
+
+| Event | Time |
+| --- | --- |
+| {start} | 3 Nov 2026 09:41 GMT |
+| Reported at | 3 Nov 2026 09:52 GMT |
+| {end} | 3 Nov 2026 11:55 GMT |
+| Closed at | 3 Nov 2026 12:30 GMT |
+"""
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [("Impact started", "Fixed at"), ("Impact started", "Impact ended"), ("Started", "Resolved at")]
+)
+def test_incident_ios_impact_started_and_fixed_at_rows_give_the_duration(start, end):
+    # "Impact started" / "Fixed at" gave none; "Started" / "Resolved at" gave 134
+    pm = parse(KEY_TIMESTAMPS.format(start=start, end=end))
+    assert pm.duration_minutes == 134, pm.duration_note
+    assert (pm.date, pm.date_source) == (dt.date(2026, 11, 3), f"the {start} row of a table")

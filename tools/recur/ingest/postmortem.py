@@ -194,6 +194,14 @@ META_KEYS = {
     "start": "start",
     "started": "start",  # FireHydrant's "**Started:** 2026-01-20 22:41:03 UTC"
     "started at": "start",
+    # incident.io's key timestamps: "| Impact started | 3 Nov 2026 09:41 GMT |" over "| Fixed at | … |" gave no
+    # duration (its "Started" / "Resolved at" rows did)
+    "impact started": "start",
+    "impact started at": "start",
+    "impact start": "start",
+    "impact ended": "end",
+    "impact ended at": "end",
+    "impact end": "end",
     "incident end": "end",
     "end time": "end",
     "end": "end",
@@ -318,6 +326,8 @@ META_KEYS = {
     # the end of the incident when no End: line gives it (_start_end_duration); named in the notes otherwise
     "recovered": "resolved",
     "recovered at": "resolved",
+    "fixed": "resolved",
+    "fixed at": "resolved",
     # mitigation is not the end (the incident goes on, degraded): never the duration, said so in the notes
     "mitigated": "mitigated",
     "mitigated at": "mitigated",
