@@ -157,3 +157,77 @@ def test_incident_ios_impact_started_and_fixed_at_rows_give_the_duration(start, 
     pm = parse(KEY_TIMESTAMPS.format(start=start, end=end))
     assert pm.duration_minutes == 134, pm.duration_note
     assert (pm.date, pm.date_source) == (dt.date(2026, 11, 3), f"the {start} row of a table")
+
+
+BLAMELESS = """\
+# Kafka consumer group rebalance storm
+
+Incident Type: Service Degradation
+Severity: SEV-2
+Incident Commander: Mateo Rossi
+Communications Lead: Elif Yilmaz
+Start Time: 2026-11-22 18:02:00 +0100
+Time to Detect: 9m
+Time to Mitigate: 1h 12m
+Customer Impact: Yes
+**Incident:** #1187 Order events backlog
+**Impacted functionalities:** Order confirmations
+Assignees: @kwame @lucia
+Milestone: Q4 reliability
+
+## Summary
+
+The order-events consumer group entered a rebalance loop after max.poll.interval.ms was lowered.
+"""
+
+ROOTLY = """\
+# DNS resolution failures
+
+| Field | Value |
+|---|---|
+| Severity | SEV1 |
+| Started At | Nov 30th 2026, 2:14 pm CET |
+| Environments | production |
+| Teams | Platform, Identity |
+| Functionalities | Login, Checkout |
+
+## Summary
+
+CoreDNS pods were evicted and lookups timed out.
+"""
+
+
+def test_a_tools_metadata_lines_go_to_people_references_and_details_not_the_summary():
+    pm = parse(BLAMELESS)
+    assert pm.sections["Summary"] == (
+        "The order-events consumer group entered a rebalance loop after max.poll.interval.ms was lowered."
+    )
+    assert pm.people == [
+        ("Incident Commander", "Mateo Rossi"),
+        ("Communications Lead", "Elif Yilmaz"),
+        ("Assignees", "@kwame @lucia"),
+    ]
+    assert pm.sections["References"] == "- Incident: #1187 Order events backlog"
+    assert pm.sections["Details"] == (
+        "- Incident Type: Service Degradation\n- Time to Detect: 9m\n- Time to Mitigate: 1h 12m\n"
+        "- Customer Impact: Yes\n- Impacted functionalities: Order confirmations\n- Milestone: Q4 reliability"
+    )
+    # a sentence under such a label is the text's: "Customer impact: …" stays in the summary
+    said = parse(BLAMELESS.replace("Customer Impact: Yes", "Customer Impact: emails were delayed for 18,000 users"))
+    assert "emails were delayed for 18,000 users" in said.sections["Summary"]
+    assert (
+        "Incident: checkout down"
+        in parse("# X\n\nIncident: checkout down\n\n## Summary\n\nDown.\n").sections["Summary"]
+    )
+
+
+def test_a_tools_metadata_rows_are_one_details_section_not_sections_of_their_own(fresh_kb, tmp_path):
+    # "## Environments", "## Teams", "## Functionalities" were sections, said as unmapped
+    out, inc = _imported(fresh_kb, tmp_path, ROOTLY)
+    text = (fresh_kb / out["incident_path"]).read_text()
+    assert (
+        "## Details\n- Environments: production\n- Teams: Platform, Identity\n- Functionalities: Login, Checkout\n"
+        in text
+    )
+    assert "## Environments" not in text and "## Teams" not in text
+    assert out["unmapped"] == []

@@ -312,6 +312,13 @@ META_KEYS = {
     "commander": "incident lead",
     "incident lead": "incident lead",
     "lead": "incident lead",
+    # other roles a tool's page lists (Blameless's "Communications Lead:", GitHub's "Assignees:"): the People
+    # section's too, under their own labels; they were lines of the searched summary
+    "communications lead": "role",
+    "communication lead": "role",
+    "comms lead": "role",
+    "scribe": "role",
+    "assignees": "role",
     "incident manager": "incident lead",
     "title": "title",
     "incident title": "title",
@@ -373,7 +380,19 @@ UNKEPT_KINDS = set(META_KEYS.values()) - {
 # who wrote the postmortem, owns it or led the response: no incident key holds them (docs/kb-format.md), and
 # said only in the notes they were lost from the record; the import writes them as its People section
 # (importer._incident_sections), never as a follow-up's owner
-PEOPLE_KINDS = {"authors", "owner", "incident lead"}
+PEOPLE_KINDS = {"authors", "owner", "incident lead", "role"}
+# a tool's metadata about the incident no record field holds (Blameless's "Incident Type:", "Time to Detect:",
+# FireHydrant's "Impacted functionalities:", GitHub's "Milestone:", Rootly's "| Environments | production |"):
+# lines of the searched summary, or sections of their own said unmapped; now "- Label: value" lines of a
+# Details section, as an Atlassian table's ticket row goes to References (_kv_section)
+DETAIL_LABELS = {
+    *("incident type", "type", "time to detect", "time to acknowledge", "time to mitigate", "time to resolve"),
+    *("time to recover", "time to repair", "customer impact", "current milestone", "milestone"),
+    *("impacted functionalities", "functionalities", "affected functionalities", "environments", "environment"),
+    *("teams", "team", "responders"),
+}
+# "Customer Impact: Yes" is a detail; a sentence after the label is the impact, left as it was
+_SHORT_ONLY = {"customer impact"}
 # No two "\s*" may meet in these (nor "\s*" and a lazy group before "$"): on a line with a long run
 # of spaces (a padded pandoc table, a pasted log) such a regex takes cubic time, minutes per line.
 META = re.compile(
@@ -1187,8 +1206,32 @@ def _ticket_row(label: str, value: str) -> bool:
     return _norm(label) in _TICKET_LABELS and _TICKET_KEY.match(MARKS.sub("", value).lstrip("[( ")) is not None
 
 
+# the incident's number on a line of its own ("**Incident:** #1187 Payments webhook queue backlog", FireHydrant's):
+# the References section's, as a table's Incident row is; "Incident: checkout down" is no number
+_LINE_TICKET = re.compile(r"(?:#\d+|[A-Z][A-Z0-9]+-\d+)\b")
+
+
+def _tool_field(w: _Walk, label: str, value: str) -> bool:
+    """Whether the preamble's line "``label``: ``value``" is a tool's field kept out of the summary: the
+    incident's number (References) or a detail (DETAIL_LABELS: the Details section)."""
+    label, value = MARKS.sub("", label).strip(), value.strip().strip("*_").strip()
+    key = _norm(label)
+    if not value or is_placeholder(value):
+        return False
+    if key in _TICKET_LABELS and _LINE_TICKET.match(value):
+        w.start("References", f"- {label}: {value}")
+    elif key in DETAIL_LABELS and not (key in _SHORT_ONLY and len(value.split()) > 4):
+        w.start("Details", f"- {label}: {value}")
+    else:
+        return False
+    w.start("_preamble")
+    return True
+
+
 def _kv_section(pm: Postmortem, w: _Walk, label: str, name: str | None, value: str) -> None:
     label = label.strip("* ")
+    if name is None and _norm(label) in DETAIL_LABELS:  # Rootly's "| Environments | production |": a detail
+        name, value = "Details", f"- {label}: {value}"
     if name is None and _ticket_row(label, value):
         name, value = "References", f"- {label}: {value}"
         if any(chunk[:2] == ("References", [value]) for chunk in w.chunks):
@@ -1228,7 +1271,7 @@ def _label_line(pm: Postmortem, w: _Walk, ln: str, n: int) -> bool:
         said = (f"{m.group(1).strip()}:", m.group(2)) if m else _time_label(ln)
     kind = _meta_kind(said[0].rstrip(":"), said[1]) if said else None
     if not kind:
-        return False
+        return bool(said) and w.current == "_preamble" and _tool_field(w, said[0].rstrip(":").strip(), said[1])
     # the label as the line has it: "**Started** 14:05" has no colon, and a note's "the 'Started:' line 12" was
     # searched for in the document in vain
     value, where = said[1].strip().strip("*_").strip(), f"the '{said[0]}' line {n}"
@@ -1467,7 +1510,8 @@ def _sections(pm: Postmortem, w: _Walk) -> None:
             # text before any section: the summary. A key/value table restarts the preamble after each
             # row (_kv_section), so the paragraph under one is added to the summary, not dropped
             name = "Summary"
-        pm.sections[name] = (pm.sections[name] + "\n\n" + text) if name in pm.sections else text
+        sep = "\n" if name == "Details" else "\n\n"  # its "- Label: value" lines, one list
+        pm.sections[name] = (pm.sections[name] + sep + text) if name in pm.sections else text
 
 
 def _dates(pm: Postmortem, w: _Walk, body: str) -> None:
