@@ -231,3 +231,33 @@ def test_a_tools_metadata_rows_are_one_details_section_not_sections_of_their_own
     )
     assert "## Environments" not in text and "## Teams" not in text
     assert out["unmapped"] == []
+
+
+BODY = "Requests timed out for a third of users after a rollout copied a pool size of 5 from staging."
+
+
+@pytest.mark.parametrize(
+    ("heading", "title", "reference"),
+    [
+        (
+            "INC-482: Search API latency after a shard rebalance",
+            "Search API latency after a shard rebalance",
+            "INC-482",
+        ),
+        ("Postmortem: Redis failover drops sessions (#4521)", "Redis failover drops sessions", "#4521"),
+        ("Incident writeup: checkout 500s on Thursday", "checkout 500s on Thursday", None),
+    ],
+)
+def test_a_titles_tracker_key_goes_to_references_and_its_prefix_goes(fresh_kb, tmp_path, heading, title, reference):
+    text = f"# {heading}\n\n**Date:** 2026-11-03\n**Severity:** SEV-3\n\n## Summary\n\n{BODY}\n"
+    out, inc = _imported(fresh_kb, tmp_path, text)
+    assert inc.title == title
+    refs = (fresh_kb / out["incident_path"]).read_text().split("## References")[1]
+    assert (f"- Incident: {reference}" in refs) if reference else "- Incident:" not in refs
+
+
+def test_a_severity_after_the_title_is_read_and_taken_out_of_it(fresh_kb, tmp_path):
+    # "(SEV2)" was read as the severity and kept in the title too
+    text = f"# Incident writeup: checkout 500s on Thursday (SEV2)\n\n**Date:** 2026-11-26\n\n## Summary\n\n{BODY}\n"
+    out, inc = _imported(fresh_kb, tmp_path, text)
+    assert (inc.title, inc.severity) == ("checkout 500s on Thursday", "sev2")

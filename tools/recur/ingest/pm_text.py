@@ -77,8 +77,10 @@ TITLE_PREFIX = re.compile(
     # "Post-incident summary: …" (an email's subject), "Incident review: …", Jira's "Incident INC-7781: …";
     # "Incident PIR - …", a Confluence page name, was kept whole and became the draft pattern's id
     r"(?:post-?mortem(?:\s+(?:summary|report))?|incident(?:\s+(?:report|review|summary|post-?mortem|pir|rca|"
-    r"retro(?:spective)?|[a-z][a-z0-9]*-\d+|#?\d+))?|post[- ]?incident\s+(?:review|summary|report)|"
+    r"write-?up|retro(?:spective)?|[a-z][a-z0-9]*-\d+|#?\d+))?|post[- ]?incident\s+(?:review|summary|report)|"
     r"outage\s+(?:report|summary)|"
+    # incident.io's and Jira's "INC-482: Search API latency …": the key alone, in capitals (kept in References)
+    r"(?-i:[A-Z][A-Z0-9]+-\d+)(?=\s*[:—–])|"
     # the separator: a colon, a dash; a hyphen only spaced ("Incident-free deploys" is a title) or doubled
     r"pir|rca|root cause analysis|retrospective)\s*(?:(?:for|of)\s*)?(?:[:—–]{1,2}|(?<=\s)-{1,2}|--)\s*",  # "--": pandoc's en dash
     re.I,
@@ -89,9 +91,14 @@ TITLE_PREFIX = re.compile(
 # word): the tool's name is a page title's suffix after a pipe, or after the document's name
 TITLE_SUFFIX = re.compile(
     r"(?<!\s)(?:\s*(?:[:|—–-]\s*)?(?:post-?mortem|incident report|post-incident review|rca)(?:\s*\([^)]*\))?"
-    r"(?:\s*[|—–-]\s*pagerduty)?|\s*\|\s*pagerduty)?\s*$",
+    r"(?:\s*[|—–-]\s*pagerduty)?|\s*\|\s*pagerduty"
+    # GitHub's issue number after the title, "X (#4521)" (kept in References, title_reference)
+    r"|\s*\((?-i:#\d+|[A-Z][A-Z0-9]+-\d+)\))?\s*$",
     re.I,
 )
+# the severity after a title, "X (SEV2)", "X [P1]": read as the severity (pm_severity's mentions read the heading),
+# no word of the title
+_SEVERITY_SUFFIX = re.compile(r"(?<!\s)\s*[\[(]\s*(?:sev(?:erity)?|p)[ \t_-]?\d\s*[\])]\s*$", re.I)
 
 TICKET = re.compile(
     r"\b[A-Z][A-Z0-9]+-\d+\b|\b(?:bug|issue|ticket|b)\s*[/#]?\s*\d{3,}\b|"
@@ -441,6 +448,7 @@ def _title_parts(text: str, space: bool) -> tuple[str, str]:
     t = BRACKET_PREFIX.sub("", t)
     prefix = TITLE_PREFIX.match(t)
     t = t[prefix.end() :].strip() if prefix else t
+    t = _SEVERITY_SUFFIX.sub("", t) or t
     suffix = TITLE_SUFFIX.search(t)
     dropped = (prefix.group(0) if prefix else "") + " " + (suffix.group(0) if suffix and suffix.start() else "")
     t = (t[: suffix.start()] if suffix else t).strip() or t
