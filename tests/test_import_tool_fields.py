@@ -261,3 +261,45 @@ def test_a_severity_after_the_title_is_read_and_taken_out_of_it(fresh_kb, tmp_pa
     text = f"# Incident writeup: checkout 500s on Thursday (SEV2)\n\n**Date:** 2026-11-26\n\n## Summary\n\n{BODY}\n"
     out, inc = _imported(fresh_kb, tmp_path, text)
     assert (inc.title, inc.severity) == ("checkout 500s on Thursday", "sev2")
+
+
+TOGGLES = """\
+# Image thumbnailer backlog
+
+Date: December 1, 2026
+Severity: Sev 3
+
+## Summary
+
+The thumbnailer workers stopped consuming after a credentials rotation.
+
+- Timeline
+    - 07:15 Credentials rotated by the secrets job
+    - 09:18 Workers restarted, backlog drains
+- Why did it happen? (5 whys)
+    - The workers read credentials once at startup.
+
+The backlog drained by 10:30.
+
+## Action items
+
+- Detection
+    - [ ] Alert on thumbnailer 4xx ratio (Lars)
+"""
+
+
+def test_a_notion_toggle_list_naming_a_section_is_that_section():
+    # "- Timeline" and "- Why did it happen?" with their entries indented were lines of the Summary
+    pm = parse(TOGGLES)
+    assert pm.sections["Timeline"] == (
+        "- 07:15 Credentials rotated by the secrets job\n- 09:18 Workers restarted, backlog drains"
+    )
+    assert pm.sections["Root cause"] == "- The workers read credentials once at startup."
+    # the text after the toggles is the Summary's again
+    assert pm.sections["Summary"] == (
+        "The thumbnailer workers stopped consuming after a credentials rotation.\n\nThe backlog drained by 10:30."
+    )
+    assert ("Why did it happen? (5 whys)", "Root cause") in pm.mapped
+    # a toggle in the Action items groups follow-ups: no section of its own
+    assert "Alert on thumbnailer 4xx ratio (Lars)" in [it["title"] for it in pm.action_items]
+    assert "Detection" not in pm.sections

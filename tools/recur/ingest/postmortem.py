@@ -1891,6 +1891,65 @@ PAGE_FURNITURE = re.compile(
 )
 
 
+# Notion's toggle list: "- Timeline" over its entries indented, "- Why did it happen? (5 whys)" over its answer. A
+# top-level item naming a section with indented lines under it is that section, as its "## Timeline" heading would
+# be; its text was the Summary's. Not in the Action items or the Timeline ("- Detection" over follow-ups groups them)
+_TOGGLE = re.compile(r"^[-*+][ \t]+(?=\S)")  # the item's text: _toggle_text (a lazy group before "$" is quadratic)
+_FENCE = re.compile(r"^[ \t]*(```|~~~)")
+
+
+def _toggle_sections(lines: list[str]) -> list[str]:
+    """``lines`` with each toggle list item naming a section (``_TOGGLE``) as that section's heading and its
+    children dedented; after the children, a blank line before the text that goes on is the heading of the
+    section it goes on in. As many lines, each where it was: notes name lines of the file."""
+    out, n, fence, last = list(lines), 0, False, None  # last: (hashes, text) of the section heading above
+    while n < len(out):
+        ln = out[n]
+        fence = fence != bool(_FENCE.match(ln))
+        said = None if fence else _toggle_text(ln)
+        if h := (None if fence else HEADING.match(ln)):
+            last = (h.group(1), _atx_text(h.group(2)))
+        name = canonical(said, keywords=False) if said else None
+        under = canonical(last[1], keywords=False) if last else None
+        end = _children_end(out, n + 1) if name and under not in ("Action items", "Timeline") else n + 1
+        if end == n + 1:
+            n += 1
+            continue
+        hashes = last[0] if last and len(last[0]) > 1 else "##"
+        kids = [k for k in out[n + 1 : end] if k.strip()]
+        cut = min(len(k) - len(k.lstrip()) for k in kids)
+        out[n] = f"{hashes} {said}"
+        out[n + 1 : end] = [k[cut:] if k.strip() else k for k in out[n + 1 : end]]
+        back = next((k for k in out[end:] if k.strip()), "")
+        if last and under and not out[end - 1].strip() and back and not HEADING.match(back) and not _toggle_at(back):
+            out[end - 1] = f"{last[0]} {last[1]}"  # the text after the toggle is its section's again
+        n = end
+    return out
+
+
+def _children_end(lines: list[str], start: int) -> int:
+    """The index after the indented lines from ``start`` and one blank line after them (it may become the heading
+    back), or ``start`` when no indented line is there."""
+    end, last = start, start
+    while end < len(lines) and (not lines[end].strip() or lines[end][:1] in (" ", "\t")):
+        end += 1
+        last = end if lines[end - 1].strip() else last
+    if last == start:
+        return start
+    return last + 1 if last < len(lines) and not lines[last].strip() else last
+
+
+def _toggle_text(line: str) -> str | None:
+    """The text of a top-level list item short enough to be a heading ("- **Timeline**": "Timeline"), else None."""
+    m = _TOGGLE.match(line)
+    said = line[m.end() :].strip().strip("*_").strip() if m and len(line) <= 120 else None
+    return said or None
+
+
+def _toggle_at(line: str) -> bool:
+    return bool((said := _toggle_text(line)) and canonical(said, keywords=False))
+
+
 def parse(text: str) -> Postmortem:
     pm = Postmortem()
     controls = count_controls(text)  # taken out before parsing; _plain_text takes out decoded ones
@@ -1900,6 +1959,7 @@ def parse(text: str) -> Postmortem:
     front_sections, front_items = _apply_front(pm, front)
     offset = len(lines) - len(body_lines) + 1
     body_lines, mail = _email_headers(pm, body_lines), body_lines
+    body_lines = _toggle_sections(body_lines)
     body = "\n".join(body_lines)  # a furniture line's date is still a last resort for the incident's (_dates)
     walked = [PAGE_FURNITURE.sub("", ln) for ln in body_lines]
     w = _walk(pm, walked, offset, confluence=walked != body_lines)
