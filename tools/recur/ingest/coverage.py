@@ -510,6 +510,8 @@ def read_text(f: Path, raw: str) -> tuple[list[Alert], list[str]]:
             f"{f}:{line}: skipped: a Prometheus 1.x rule file (ALERT ... IF ...), which Prometheus 2 and later "
             f"do not read: convert it to YAML with Prometheus 2's `promtool update rules {f.name}`"
         ]
+    if (line := sloth_line(raw)) is not None:  # before Helm's: its "[{{.window}}]" queries were "a Helm template"
+        return [], [f"{f}:{line}: skipped: a Sloth SLO spec: point --rules at `sloth generate`'s output"]
     if (line := helm_line(raw)) is not None:
         return [], [f"{f}:{line}: skipped: a Helm template (render it first: helm template ...)"]
     if (deep := nesting_problem(raw)) is not None:  # before PyYAML: 1 MB nested 400 deep took it 30-45 s
@@ -533,10 +535,40 @@ def read_text(f: Path, raw: str) -> tuple[list[Alert], list[str]]:
             alerts, notes = alerts + a, notes + n
         notes += _repeated_groups(_groups(doc), f)
     if not alerts and not notes:
+        kinds = [doc.get("kind") for doc in docs if isinstance(doc, dict)]
+        hint = next((_KIND_HINTS[k] for k in kinds if isinstance(k, str) and k in _KIND_HINTS), "")
         notes.append(
-            f"{f}: no alerting rules (groups[].rules[].alert, Grafana rules[].title, or Datadog monitors) found"
+            f"{f}: no alerting rules (groups[].rules[].alert, Grafana rules[].title, or Datadog monitors) found{hint}"
         )
     return alerts, notes
+
+
+# A Sloth SLO spec ("version: prometheus/v1" over "slos:", or its Kubernetes kind PrometheusServiceLevel): the
+# source `sloth generate` makes rule files of, no rule file; its queries' "{{.window}}" made it "a Helm template"
+_SLOTH_VERSION = re.compile(r"""^version:[ \t]*["']?prometheus/v1["']?[ \t]*(?:#.*)?$""", re.M)
+_SLOTH_KIND = re.compile(r"^kind:[ \t]*[\"']?PrometheusServiceLevel[\"']?[ \t]*(?:#.*)?$", re.M)
+
+
+def sloth_line(raw: str) -> int | None:
+    """The line of a Sloth SLO spec's version (or kind) in ``raw``, or None when it is none."""
+    m = _SLOTH_KIND.search(raw)
+    if m is None and re.search(r"^slos:", raw, re.M):
+        m = _SLOTH_VERSION.search(raw)
+    return None if m is None else raw.count("\n", 0, m.start()) + 1
+
+
+# what a Kubernetes object with no rule groups of its own is, and where its rules are: "no alerting rules" alone
+# left a Pyrra SLO or a ThanosRuler pointed at unexplained
+_KIND_HINTS = {
+    "ServiceLevelObjective": (
+        ": a Pyrra ServiceLevelObjective, whose alerts Pyrra writes to a PrometheusRule: point --rules at that "
+        "(kubectl get prometheusrules -o yaml)"
+    ),
+    "ThanosRuler": (
+        ": a ThanosRuler, which loads the PrometheusRules its ruleSelector picks: point --rules at those "
+        "(kubectl get prometheusrules -o yaml)"
+    ),
+}
 
 
 def _deepest_line(raw: str) -> int:

@@ -77,8 +77,10 @@ TITLE_PREFIX = re.compile(
     # "Post-incident summary: …" (an email's subject), "Incident review: …", Jira's "Incident INC-7781: …";
     # "Incident PIR - …", a Confluence page name, was kept whole and became the draft pattern's id
     r"(?:post-?mortem(?:\s+(?:summary|report))?|incident(?:\s+(?:report|review|summary|post-?mortem|pir|rca|"
-    r"retro(?:spective)?|[a-z][a-z0-9]*-\d+|#?\d+))?|post[- ]?incident\s+(?:review|summary|report)|"
+    r"write-?up|retro(?:spective)?|[a-z][a-z0-9]*-\d+|#?\d+))?|post[- ]?incident\s+(?:review|summary|report)|"
     r"outage\s+(?:report|summary)|"
+    # incident.io's and Jira's "INC-482: Search API latency …": the key alone, in capitals (kept in References)
+    r"(?-i:[A-Z][A-Z0-9]+-\d+)(?=\s*[:—–])|"
     # the separator: a colon, a dash; a hyphen only spaced ("Incident-free deploys" is a title) or doubled
     r"pir|rca|root cause analysis|retrospective)\s*(?:(?:for|of)\s*)?(?:[:—–]{1,2}|(?<=\s)-{1,2}|--)\s*",  # "--": pandoc's en dash
     re.I,
@@ -89,9 +91,14 @@ TITLE_PREFIX = re.compile(
 # word): the tool's name is a page title's suffix after a pipe, or after the document's name
 TITLE_SUFFIX = re.compile(
     r"(?<!\s)(?:\s*(?:[:|—–-]\s*)?(?:post-?mortem|incident report|post-incident review|rca)(?:\s*\([^)]*\))?"
-    r"(?:\s*[|—–-]\s*pagerduty)?|\s*\|\s*pagerduty)?\s*$",
+    r"(?:\s*[|—–-]\s*pagerduty)?|\s*\|\s*pagerduty"
+    # GitHub's issue number after the title, "X (#4521)" (kept in References, title_reference)
+    r"|\s*\((?-i:#\d+|[A-Z][A-Z0-9]+-\d+)\))?\s*$",
     re.I,
 )
+# the severity after a title, "X (SEV2)", "X [P1]": read as the severity (pm_severity's mentions read the heading),
+# no word of the title
+_SEVERITY_SUFFIX = re.compile(r"(?<!\s)\s*[\[(]\s*(?:sev(?:erity)?|p)[ \t_-]?\d\s*[\])]\s*$", re.I)
 
 TICKET = re.compile(
     r"\b[A-Z][A-Z0-9]+-\d+\b|\b(?:bug|issue|ticket|b)\s*[/#]?\s*\d{3,}\b|"
@@ -441,6 +448,7 @@ def _title_parts(text: str, space: bool) -> tuple[str, str]:
     t = BRACKET_PREFIX.sub("", t)
     prefix = TITLE_PREFIX.match(t)
     t = t[prefix.end() :].strip() if prefix else t
+    t = _SEVERITY_SUFFIX.sub("", t) or t
     suffix = TITLE_SUFFIX.search(t)
     dropped = (prefix.group(0) if prefix else "") + " " + (suffix.group(0) if suffix and suffix.start() else "")
     t = (t[: suffix.start()] if suffix else t).strip() or t
@@ -672,8 +680,14 @@ _UNIT_MINUTES = {"d": 1440.0, "h": 60.0, "m": 1.0, "s": 1 / 60}
 # a one-letter unit only in lower case: "4M requests" is no 4 minutes
 _DURATION_UNIT = r"(\d+(?:\.\d+)?)\s*((?i:days?|hours?|hrs?|minutes?|mins?|seconds?|secs?)|[dhms])(?![A-Za-z])"
 DURATION_PART = re.compile(_DURATION_UNIT)
-# the next part of a compound duration: "1h 30m", "1 hour, 30 minutes", "1 hour and 30 minutes"
-_DURATION_NEXT = re.compile(r"(?:[ \t]*,)?[ \t]*(?:and[ \t]+)?" + _DURATION_UNIT)
+# the next part of a compound duration: "1h 30m", "1 hour, 30 minutes", "1 hour and 30 minutes", "1 hr. 25 min."
+# (a unit's abbreviating dot stopped the reading: 60)
+_DURATION_NEXT = re.compile(r"\.?(?:[ \t]*,)?[ \t]*(?:and[ \t]+)?" + _DURATION_UNIT)
+# a bare number straight after an hours part is its minutes: "1h25" (was 60), "2h05"
+_HOURS_MINUTES = re.compile(r"([0-5]?\d)(?![\d.:,]?\d)(?![A-Za-z])")
+# a number and a word before a duration's first part that no unit of ours is: "1 Std. 25 Min." was 25 minutes,
+# the hours' part unread; such a value is refused whole (unknown_unit)
+_UNKNOWN_BEFORE = re.compile(r"(\d+(?:[.,]\d+)?[ \t]*[^\W\d_]+\.?)[ \t,]*(?:and[ \t]+|und[ \t]+)?$")
 # not an offset's hours ("09:00 GMT-05:00" was a duration of 300 minutes, "10:00 UTC-11:00" of 660)
 CLOCK = re.compile(r"(?<![\d:.])(?<!UTC[+-])(?<!GMT[+-])(?<!UT[+-])(\d{1,3}):([0-5]\d)(?::([0-5]\d))?(?![\d:])")
 # "14:02–14:49": a time range, read as the time between
@@ -717,7 +731,19 @@ def _units_at(text: str, m) -> tuple[float, int]:
     while (nxt := _DURATION_NEXT.match(text, end)) and list(_UNIT_MINUTES).index(nxt.group(2)[0].lower()) > unit:
         unit = list(_UNIT_MINUTES).index(nxt.group(2)[0].lower())
         total, end = total + float(nxt.group(1)) * _UNIT_MINUTES[nxt.group(2)[0].lower()], nxt.end()
+    if unit == 1 and (bare := _HOURS_MINUTES.match(text, end)):  # "1h25": the hours' minutes
+        total, end = total + int(bare.group(1)), bare.end()
     return total, end
+
+
+def unknown_unit(text: str) -> str | None:
+    """The words of a number and a unit not ours just before ``text``'s first duration ("1 Std." of "1 Std. 25
+    Min."), or None: the duration read after them would be the whole value's part, not the whole."""
+    first = next(_durations(str(text or "")), None)
+    if first is None:
+        return None
+    m = _UNKNOWN_BEFORE.search(str(text)[: first[1]])
+    return m.group(1) if m else None
 
 
 def _durations(text: str, start: int = 0):

@@ -39,6 +39,7 @@ from recur.ingest.pm_text import (
     document_year_first,
     due_after,
     find_date,
+    full_year,
     is_generic_title,
     is_placeholder,
     month_day,
@@ -51,6 +52,7 @@ from recur.ingest.pm_text import (
     strip_placeholders,
     title_reference,
     unescape,
+    unknown_unit,
     without_lead_emoji,
     year_first,
 )
@@ -192,6 +194,14 @@ META_KEYS = {
     "start": "start",
     "started": "start",  # FireHydrant's "**Started:** 2026-01-20 22:41:03 UTC"
     "started at": "start",
+    # incident.io's key timestamps: "| Impact started | 3 Nov 2026 09:41 GMT |" over "| Fixed at | … |" gave no
+    # duration (its "Started" / "Resolved at" rows did)
+    "impact started": "start",
+    "impact started at": "start",
+    "impact start": "start",
+    "impact ended": "end",
+    "impact ended at": "end",
+    "impact end": "end",
     "incident end": "end",
     "end time": "end",
     "end": "end",
@@ -244,6 +254,10 @@ META_KEYS = {
     "document status": "status",
     "report status": "status",
     "pir status": "status",
+    # Blameless's and FireHydrant's names of it: "Retrospective Status: Completed" was a line of the summary
+    "retrospective status": "status",
+    "retro status": "status",
+    "retrospective state": "status",
     # the day the review is held or due: read into review.due, the framework's default was written instead;
     # on a completed review a "date" is the day it was held (review.done), a "due" stays its due date
     "review date": "review date",
@@ -298,6 +312,13 @@ META_KEYS = {
     "commander": "incident lead",
     "incident lead": "incident lead",
     "lead": "incident lead",
+    # other roles a tool's page lists (Blameless's "Communications Lead:", GitHub's "Assignees:"): the People
+    # section's too, under their own labels; they were lines of the searched summary
+    "communications lead": "role",
+    "communication lead": "role",
+    "comms lead": "role",
+    "scribe": "role",
+    "assignees": "role",
     "incident manager": "incident lead",
     "title": "title",
     "incident title": "title",
@@ -312,6 +333,8 @@ META_KEYS = {
     # the end of the incident when no End: line gives it (_start_end_duration); named in the notes otherwise
     "recovered": "resolved",
     "recovered at": "resolved",
+    "fixed": "resolved",
+    "fixed at": "resolved",
     # mitigation is not the end (the incident goes on, degraded): never the duration, said so in the notes
     "mitigated": "mitigated",
     "mitigated at": "mitigated",
@@ -357,7 +380,19 @@ UNKEPT_KINDS = set(META_KEYS.values()) - {
 # who wrote the postmortem, owns it or led the response: no incident key holds them (docs/kb-format.md), and
 # said only in the notes they were lost from the record; the import writes them as its People section
 # (importer._incident_sections), never as a follow-up's owner
-PEOPLE_KINDS = {"authors", "owner", "incident lead"}
+PEOPLE_KINDS = {"authors", "owner", "incident lead", "role"}
+# a tool's metadata about the incident no record field holds (Blameless's "Incident Type:", "Time to Detect:",
+# FireHydrant's "Impacted functionalities:", GitHub's "Milestone:", Rootly's "| Environments | production |"):
+# lines of the searched summary, or sections of their own said unmapped; now "- Label: value" lines of a
+# Details section, as an Atlassian table's ticket row goes to References (_kv_section)
+DETAIL_LABELS = {
+    *("incident type", "type", "time to detect", "time to acknowledge", "time to mitigate", "time to resolve"),
+    *("time to recover", "time to repair", "customer impact", "current milestone", "milestone"),
+    *("impacted functionalities", "functionalities", "affected functionalities", "environments", "environment"),
+    *("teams", "team", "responders"),
+}
+# "Customer Impact: Yes" is a detail; a sentence after the label is the impact, left as it was
+_SHORT_ONLY = {"customer impact"}
 # No two "\s*" may meet in these (nor "\s*" and a lazy group before "$"): on a line with a long run
 # of spaces (a padded pandoc table, a pasted log) such a regex takes cubic time, minutes per line.
 META = re.compile(
@@ -390,6 +425,7 @@ class Postmortem:
     # a date label's "26/11/30", which reads year first too: (words, where, as read or None, year first)
     short_year: tuple | None = None
     date_note: str | None = None  # how such a date was read, for the import's notes (_short_year)
+    yearless: tuple | None = None  # ((month, day), words, where) of a Date label without its year (_yearless)
     created: tuple | None = None  # (date, where) of a "Created:" label: the document's date, a fallback
     severity_text: str | None = None
     priority_text: str | None = None  # a "Priority:" field: the severity when none is named
@@ -480,6 +516,20 @@ def meta_key(label: str) -> str | None:
     return META_KEYS.get(_norm(label))
 
 
+# labels that are the review's status only when their value says one: "Postmortem: Completed", FireHydrant's
+# "Current milestone: Retrospective completed"; "Postmortem: Payment API outage" is a title, "Current milestone:
+# Mitigated" the incident's state
+_STATUS_IF_SAID = {"postmortem", "post-mortem", "retrospective", "retro", "current milestone", "milestone"}
+
+
+def _meta_kind(label: str, value: str) -> str | None:
+    """meta_key of ``label``, or "status" for a _STATUS_IF_SAID label whose value is a review status."""
+    kind = meta_key(label)
+    if kind is None and _norm(label) in _STATUS_IF_SAID and review_status(value):
+        return "status"
+    return kind
+
+
 def parse_duration(text: str) -> int | None:
     """Minutes of the first duration in ``text`` (``pm_text.read_duration``), or None."""
     read = read_duration(text)
@@ -504,6 +554,9 @@ def _set_duration(pm: Postmortem, value, where: str) -> None:
             pm.duration_note = f"duration: {zoned[0]} minutes from {where}: the time from {zoned[1]!r}{said}"
         return
     read = read_duration(text)
+    if read is not None and (unknown := unknown_unit(text)):  # "1 Std. 25 Min.": 25 read, the hour not
+        pm.duration_note = f"duration: {text[:80]!r} ({where}) not read: {unknown!r} is no unit read; left empty"
+        return
     if read is None:
         if not is_placeholder(text):
             pm.duration_note = f"duration: {text[:80]!r} ({where}) not read as a duration; left empty"
@@ -718,16 +771,56 @@ def _set_date(pm: Postmortem, value, where: str) -> None:
     # "Oct 21–22, 2026", "21–22 Oct 2026": an incident over two days or more began on the first (the
     # first was said not read and the incident left for triage; the second was read as the date)
     span = _DAY_RANGE.fullmatch(str(value).strip().strip("*_"))
-    day = (span and _span_start(span)) or parse_date(value)
+    day = (span and _span_start(span)) or parse_date(value) or _dotted_short(str(value))
     if (pm.date is None and pm.date_unread is None) and (yf := year_first(str(value))):
         pm.short_year = (yf[0], where, day, yf[1])
     if day:
         pm.date, pm.date_source = day, where
+    elif pm.date is None and pm.yearless is None and (md := month_day(str(value).strip().strip("*_"))):
+        pm.yearless = (md, str(value).strip().strip("*_"), where)  # "30 Nov": its year from the document's (_yearless)
     elif pm.date_unread is None and (
-        where.startswith("front matter") or re.search(r"\b\d{4}\b|\d{1,2}/\d{1,2}", str(value))
+        where.startswith("front matter") or re.search(r"\b\d{4}\b|\d{1,2}[/.]\d{1,2}", str(value))
     ):
         # a front-matter date: field is a date whatever it says ("last tuesday"); in the text, only what looks like one
         pm.date_unread = f"{str(value).strip()!r} ({where})"
+
+
+# "30.11.26": a Date label's day first with dots and a two-digit year, as German writes it (a dotted date is never
+# month first); "date: none found" was said. Only a label's whole value: in prose "1.2.26" is a version
+_DOTTED_SHORT = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d\d)")
+
+
+def _dotted_short(value: str) -> dt.date | None:
+    m = _DOTTED_SHORT.fullmatch(value.strip().strip("*_").strip())
+    if m is None:
+        return None
+    try:
+        return dt.date(int(full_year(m.group(3))), int(m.group(2)), int(m.group(1)))
+    except ValueError:
+        return None
+
+
+def _yearless(pm: Postmortem, body: str) -> None:
+    """The incident's date from a Date label without its year ("30 Nov"): in the year that puts it nearest the
+    document's first date with one (a due date "2026-12-11", a timeline's day), a note saying so; with no such
+    date it is not read, and the import says which line it could not read ("date: none found" was said)."""
+    if pm.yearless is None or pm.date is not None:
+        return
+    (month, day), words, where = pm.yearless
+    anchor, said = find_date(body)
+    if anchor is None:
+        pm.date_unread = f"{words!r} ({where}): it has no year and no other date of the document gives one"
+        return
+    readings = []
+    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
+        with contextlib.suppress(ValueError):
+            readings.append(dt.date(year, month, day))
+    pm.date = min(readings, key=lambda d: abs(d - anchor))
+    pm.date_source = where
+    pm.date_note = (
+        f"date: {words!r} ({where}) has no year; read as {pm.date.isoformat()}, the nearest to the document's "
+        f"first dated words ({said!r}): correct it in the record if another was meant"
+    )
 
 
 def _short_year(pm: Postmortem, text: str) -> None:
@@ -984,7 +1077,7 @@ def _kv_row(pm: Postmortem, w: _Walk, ln: str, nxt: str) -> bool:
     if len(cells) < 2 or w.current == "Action items" or TABLE_RULE.fullmatch(nxt.strip()):
         return False
     label, value = cells[0], " ".join(c for c in cells[1:] if c).strip()
-    name, kind = canonical(label, keywords=False), meta_key(label)
+    name, kind = canonical(label, keywords=False), _meta_kind(label, value)
     if w.current == "Timeline":  # a timeline summary's "| Started | … |", "| Resolved | … |": the start and end
         if kind in TIME_KINDS:
             _section_meta(pm, w, kind, value, f"the {label.strip('* ')} row of a table")
@@ -1081,7 +1174,7 @@ def _kv_header(pm: Postmortem, w: _Walk, row: str) -> None:
     date came from the first dated sentence instead."""
     cells = table_cells(row)
     label, value = (cells[0], " ".join(c for c in cells[1:] if c).strip()) if len(cells) >= 2 else ("", "")
-    kind, name = meta_key(label), canonical(label, keywords=False)
+    kind, name = _meta_kind(label, value), canonical(label, keywords=False)
     if kind and value:
         _set_meta(pm, kind, value, f"the {label.strip('* ')} row of a table")
     elif (name or _ticket_row(label, value)) and value:
@@ -1113,8 +1206,32 @@ def _ticket_row(label: str, value: str) -> bool:
     return _norm(label) in _TICKET_LABELS and _TICKET_KEY.match(MARKS.sub("", value).lstrip("[( ")) is not None
 
 
+# the incident's number on a line of its own ("**Incident:** #1187 Payments webhook queue backlog", FireHydrant's):
+# the References section's, as a table's Incident row is; "Incident: checkout down" is no number
+_LINE_TICKET = re.compile(r"(?:#\d+|[A-Z][A-Z0-9]+-\d+)\b")
+
+
+def _tool_field(w: _Walk, label: str, value: str) -> bool:
+    """Whether the preamble's line "``label``: ``value``" is a tool's field kept out of the summary: the
+    incident's number (References) or a detail (DETAIL_LABELS: the Details section)."""
+    label, value = MARKS.sub("", label).strip(), value.strip().strip("*_").strip()
+    key = _norm(label)
+    if not value or is_placeholder(value):
+        return False
+    if key in _TICKET_LABELS and _LINE_TICKET.match(value):
+        w.start("References", f"- {label}: {value}")
+    elif key in DETAIL_LABELS and not (key in _SHORT_ONLY and len(value.split()) > 4):
+        w.start("Details", f"- {label}: {value}")
+    else:
+        return False
+    w.start("_preamble")
+    return True
+
+
 def _kv_section(pm: Postmortem, w: _Walk, label: str, name: str | None, value: str) -> None:
     label = label.strip("* ")
+    if name is None and _norm(label) in DETAIL_LABELS:  # Rootly's "| Environments | production |": a detail
+        name, value = "Details", f"- {label}: {value}"
     if name is None and _ticket_row(label, value):
         name, value = "References", f"- {label}: {value}"
         if any(chunk[:2] == ("References", [value]) for chunk in w.chunks):
@@ -1152,9 +1269,9 @@ def _label_line(pm: Postmortem, w: _Walk, ln: str, n: int) -> bool:
     if w.current not in ("Timeline", "Action items"):
         m = META.match(ln)
         said = (f"{m.group(1).strip()}:", m.group(2)) if m else _time_label(ln)
-    kind = meta_key(said[0].rstrip(":")) if said else None
+    kind = _meta_kind(said[0].rstrip(":"), said[1]) if said else None
     if not kind:
-        return False
+        return bool(said) and w.current == "_preamble" and _tool_field(w, said[0].rstrip(":").strip(), said[1])
     # the label as the line has it: "**Started** 14:05" has no colon, and a note's "the 'Started:' line 12" was
     # searched for in the document in vain
     value, where = said[1].strip().strip("*_").strip(), f"the '{said[0]}' line {n}"
@@ -1393,7 +1510,8 @@ def _sections(pm: Postmortem, w: _Walk) -> None:
             # text before any section: the summary. A key/value table restarts the preamble after each
             # row (_kv_section), so the paragraph under one is added to the summary, not dropped
             name = "Summary"
-        pm.sections[name] = (pm.sections[name] + "\n\n" + text) if name in pm.sections else text
+        sep = "\n" if name == "Details" else "\n\n"  # its "- Label: value" lines, one list
+        pm.sections[name] = (pm.sections[name] + sep + text) if name in pm.sections else text
 
 
 def _dates(pm: Postmortem, w: _Walk, body: str) -> None:
@@ -1405,12 +1523,18 @@ def _dates(pm: Postmortem, w: _Walk, body: str) -> None:
         pm.date = heads[0][0]
         pm.date_source = f"the {'timeline ' if heads[0][2] else ''}heading '{heads[0][1]}'"
         return
-    if pm.created:  # when the document was written: often days after, but nearer than a guess from prose
+    mailed = pm.created is not None and pm.created[1].startswith("the email's")
+    if pm.created and not mailed:  # when the document was written: often days after, but nearer than a guess from prose
         pm.date, pm.date_source = pm.created
         return
     prose = re.sub(r"(?ms)^(```|~~~).*?^\1", "", body)
     day, words, prose = _first_dated(prose, pm.sections.get("Leadup"))
-    if day is not None:
+    # an email's Date: header says when it was sent, often days after the outage ("Thursday's checkout incident
+    # (Nov 26, 2026)" sent Dec 2): the body's first dated sentence speaks first when it is no later than the
+    # mail (a later one is a due date or a review), the header for want of one
+    if mailed and (day is None or day > pm.created[0]):
+        pm.date, pm.date_source = pm.created
+    elif day is not None:
         at = prose.find(words)
         start = max(prose.rfind(". ", 0, at) + 2, prose.rfind("\n", 0, at) + 1, 0)
         sentence = " ".join(prose[start : at + len(words) + 40].split())
@@ -1744,8 +1868,8 @@ def _email_field(pm: Postmortem, name: str, value: str) -> None:
     if name == "subject" and (pm.title is None or is_generic_title(pm.title)):
         pm.title = clean_title(REPLY_PREFIX.sub("", value)) or pm.title
     elif name in ("date", "sent") and pm.created is None:
-        # when the mail was sent, often a day or more after the outage: the date only for want of one
-        # the postmortem names itself (a Date: line, a dated timeline), as a Created: line is
+        # when the mail was sent, often a day or more after the outage: the date only for want of one the
+        # postmortem names itself (a Date: line, a dated timeline, a dated sentence no later than the mail: _dates)
         from email.utils import parsedate_to_datetime
 
         where = f"the email's {name.title()}: header"
@@ -1767,6 +1891,65 @@ PAGE_FURNITURE = re.compile(
 )
 
 
+# Notion's toggle list: "- Timeline" over its entries indented, "- Why did it happen? (5 whys)" over its answer. A
+# top-level item naming a section with indented lines under it is that section, as its "## Timeline" heading would
+# be; its text was the Summary's. Not in the Action items or the Timeline ("- Detection" over follow-ups groups them)
+_TOGGLE = re.compile(r"^[-*+][ \t]+(?=\S)")  # the item's text: _toggle_text (a lazy group before "$" is quadratic)
+_FENCE = re.compile(r"^[ \t]*(```|~~~)")
+
+
+def _toggle_sections(lines: list[str]) -> list[str]:
+    """``lines`` with each toggle list item naming a section (``_TOGGLE``) as that section's heading and its
+    children dedented; after the children, a blank line before the text that goes on is the heading of the
+    section it goes on in. As many lines, each where it was: notes name lines of the file."""
+    out, n, fence, last = list(lines), 0, False, None  # last: (hashes, text) of the section heading above
+    while n < len(out):
+        ln = out[n]
+        fence = fence != bool(_FENCE.match(ln))
+        said = None if fence else _toggle_text(ln)
+        if h := (None if fence else HEADING.match(ln)):
+            last = (h.group(1), _atx_text(h.group(2)))
+        name = canonical(said, keywords=False) if said else None
+        under = canonical(last[1], keywords=False) if last else None
+        end = _children_end(out, n + 1) if name and under not in ("Action items", "Timeline") else n + 1
+        if end == n + 1:
+            n += 1
+            continue
+        hashes = last[0] if last and len(last[0]) > 1 else "##"
+        kids = [k for k in out[n + 1 : end] if k.strip()]
+        cut = min(len(k) - len(k.lstrip()) for k in kids)
+        out[n] = f"{hashes} {said}"
+        out[n + 1 : end] = [k[cut:] if k.strip() else k for k in out[n + 1 : end]]
+        back = next((k for k in out[end:] if k.strip()), "")
+        if last and under and not out[end - 1].strip() and back and not HEADING.match(back) and not _toggle_at(back):
+            out[end - 1] = f"{last[0]} {last[1]}"  # the text after the toggle is its section's again
+        n = end
+    return out
+
+
+def _children_end(lines: list[str], start: int) -> int:
+    """The index after the indented lines from ``start`` and one blank line after them (it may become the heading
+    back), or ``start`` when no indented line is there."""
+    end, last = start, start
+    while end < len(lines) and (not lines[end].strip() or lines[end][:1] in (" ", "\t")):
+        end += 1
+        last = end if lines[end - 1].strip() else last
+    if last == start:
+        return start
+    return last + 1 if last < len(lines) and not lines[last].strip() else last
+
+
+def _toggle_text(line: str) -> str | None:
+    """The text of a top-level list item short enough to be a heading ("- **Timeline**": "Timeline"), else None."""
+    m = _TOGGLE.match(line)
+    said = line[m.end() :].strip().strip("*_").strip() if m and len(line) <= 120 else None
+    return said or None
+
+
+def _toggle_at(line: str) -> bool:
+    return bool((said := _toggle_text(line)) and canonical(said, keywords=False))
+
+
 def parse(text: str) -> Postmortem:
     pm = Postmortem()
     controls = count_controls(text)  # taken out before parsing; _plain_text takes out decoded ones
@@ -1776,6 +1959,7 @@ def parse(text: str) -> Postmortem:
     front_sections, front_items = _apply_front(pm, front)
     offset = len(lines) - len(body_lines) + 1
     body_lines, mail = _email_headers(pm, body_lines), body_lines
+    body_lines = _toggle_sections(body_lines)
     body = "\n".join(body_lines)  # a furniture line's date is still a last resort for the incident's (_dates)
     walked = [PAGE_FURNITURE.sub("", ln) for ln in body_lines]
     w = _walk(pm, walked, offset, confluence=walked != body_lines)
@@ -1784,6 +1968,7 @@ def parse(text: str) -> Postmortem:
     _front_sections(pm, front_sections)
     _subject_title(pm)
     _weak_meta(pm, w)
+    _yearless(pm, body)
     _dates(pm, w, body)
     _short_year(pm, text)
     if not pm.severity_text:  # a severity said in the text speaks before a Priority field, as a Severity field does

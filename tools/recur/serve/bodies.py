@@ -246,6 +246,26 @@ class Alert(BaseModel):
     generatorURL: Str | None = None
     fingerprint: Str | None = None
 
+    @field_validator("status", mode="before")
+    @classmethod
+    def _api_status(cls, v):
+        """An alert as Alertmanager's /api/v2/alerts returns it has a status object, {"state": "active" |
+        "suppressed" | "unprocessed", "silencedBy": [...], "inhibitedBy": [...]}: that API lists no resolved
+        alert, so each state is firing. Such alerts put in a payload were refused "alerts.0.status: Input should
+        be a valid string"."""
+        if isinstance(v, dict):
+            state = v.get("state")
+            if state in API_STATES:
+                return "firing"
+            raise ValueError(
+                f"a status object's state is one of {', '.join(API_STATES)} (Alertmanager's /api/v2/alerts), "
+                f'not {state!r}; or send status as "firing" or "resolved"'
+            )
+        return v
+
+
+API_STATES = ("active", "suppressed", "unprocessed")  # an /api/v2/alerts alert's status.state: all firing
+
 
 WEBHOOK_VERSIONS = {"4": "alertmanager", "1": "grafana"}  # Grafana's webhook contact point sends version "1"
 
