@@ -18,7 +18,8 @@ rule file's annotation of 10,000 "{{" 8 s in `recur coverage`, one action of 100
 30,000 characters of "](" 0.9 s in util.text.plain (100,000 7 s); a rule file of 10,000 "[" 3 s in `recur coverage`
 (PyYAML's scanner looked at each open bracket for every token), 100,000 characters of lines nested 400 deep 16 s,
 a megabyte of them 16 s of CPU still (refused now, past config.MAX_YAML_DEPTH); a summary of a megabyte of "{"
-1.9 s in `recur import` (its placeholder count read 200 characters from each); a pattern's front matter of a
+1.9 s in `recur import` (its placeholder count read 200 characters from each); an action item of 15,000 characters
+of "by" after "@sam" 100 s in `recur import`; a pattern's front matter of a
 megabyte of "x," 18 s in `recur check`, of "[]," 11 s (refused now, past config.MAX_YAML_NODES values); a
 front matter that does not parse with a line of 80,000 blanks after a value 44-70 s in `recur check` (its key lines
 are read for the body's checks), a signal of 80,000 "*" then "a" 59 s (its wildcard sign).
@@ -84,6 +85,10 @@ DOCUMENTS = {
     'unclosed "{{"': lambda n: "# Incident\n\n## Summary\n\n" + "{" * n,
     'unclosed "<a"': lambda n: "# Incident\n\n## Summary\n\n" + fill("<a", n),
     "many @ owners": lambda n: "# Incident\n\n## Action items\n\n- fix it " + fill("@a ", n) + "\n",
+    # each "by" a due label whose value, the rest of the line, was read for a date (action_items._due)
+    '"by" words after an owner mention': lambda n: (
+        "# Incident\n\n## Action items\n\n- Fix it @sam " + fill("by ", n) + "Dec 4\n"
+    ),
     "table rows": lambda n: "# Incident\n\n" + fill("| a | b |\n", n),
     "dash rows": lambda n: "# Incident\n\n" + fill("|---|---|\n", n),
     "unclosed fence": lambda n: "# Incident\n\n```\n" + fill("x\n", n),

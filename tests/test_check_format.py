@@ -216,7 +216,7 @@ def test_github_lists_what_it_cannot_annotate_in_the_job_summary(tmp_path, monke
         "10 warnings and 10 notices of a step): the job summary lists them all with their files"
     )
     text = summary.read_text()
-    assert text.startswith("earlier step output\n### recur check: 2 error(s), 12 warning(s), 0 notice(s)\n")
+    assert text.startswith("earlier step output\n### recur check: 2 errors, 12 warnings, 0 notices\n")
     assert "2 of these 14 are not annotated" in text
     rows = [line for line in text.splitlines() if line.startswith(("| error", "| warning"))]
     assert rows[0] == f"| error | kb/{BROKEN} | 1 | symptoms | {html.escape(REQUIRED, quote=False)} |"

@@ -844,7 +844,7 @@ ROWS = [
         "front-matter-below-blank-lines",
         {P: "\n\n" + pattern(*front())},
         f"{P}:1: front matter",
-        "the front matter must start on line 1, where its '---' goes: it is on line 3; remove the blank line(s) above it",
+        "the front matter must start on line 1, where its '---' goes: it is on line 3; remove the 2 blank lines above it",
         "error",
     ),
     (

@@ -47,7 +47,7 @@ def test_import_takes_control_characters_out_of_the_record_and_says_so(tmp_path)
     r = run(*args, str(pm), "--json")
     assert r.exit_code == 0, r.output
     out = json.loads(r.output)
-    assert any(n.startswith("took 9 control character(s) out of the text") for n in out["notes"]), out["notes"]
+    assert any(n.startswith("took 9 control characters out of the text") for n in out["notes"]), out["notes"]
     inc = load_kb(kb).incidents[out["incident"]]
     assert inc.title == "Cache evicted keys" and inc.services == ["web", "api"]
     assert [(f.title, f.owner) for f in inc.follow_ups] == [("Raise maxmemory", "bob")]
@@ -69,7 +69,7 @@ def test_import_takes_out_control_characters_the_documents_front_matter_decodes(
     args = ("import", "--kb", str(kb), "--index", str(tmp_path / "idx"), "--model", "fake:64", "--category", "capacity")
     r = run(*args, str(pm))
     assert r.exit_code == 0, r.output
-    assert "Note: took 3 control character(s) out of the text" in r.output
+    assert "Note: took 3 control characters out of the text" in r.output
     inc = next(i for i in load_kb(kb).incidents.values() if i.date.isoformat() == "2026-03-05")
     assert inc.title == "Queue stalls" and inc.services == ["queue"]
     _files_hold_no_control_characters(kb)

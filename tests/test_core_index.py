@@ -800,12 +800,12 @@ def test_recur_index_strict_fails_and_keeps_the_index_when_a_pattern_would_be_le
     path.write_text(path.read_text().replace("severity: sev2", "severity: [sev2"))  # the typo
     res = CliRunner().invoke(cli, [*args, "--strict"])
     assert res.exit_code == 1, res.output
-    assert "index not built (--strict): 1 pattern file(s) with errors would not be searched" in res.output
+    assert "index not built (--strict): 1 pattern file with errors would not be searched" in res.output
     assert "disk-full.md:" in res.output and f"the index at {idx} is left as it was" in res.output
     assert (idx / "manifest.json").read_bytes() == before
     assert "disk-full" in index_mod.read_manifest(idx)["ids"]
     res = CliRunner().invoke(cli, args)  # without --strict: built without it, with the warning
-    assert res.exit_code == 0 and "1 pattern file(s) with errors are not searched" in res.output
+    assert res.exit_code == 0 and "1 pattern file with errors is not searched" in res.output
     assert "disk-full" not in index_mod.read_manifest(idx)["ids"]
     res = CliRunner().invoke(cli, [*args, "--strict"])  # up to date, but still leaving it out: fails
     assert res.exit_code == 1 and "would not be searched" in res.output, res.output

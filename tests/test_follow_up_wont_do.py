@@ -212,7 +212,7 @@ def test_import_records_a_cancelled_action_item_wont_do_not_overdue(kb_dir, tmp_
     assert "follow-ups recorded won't do (cancelled): Rewrite the rebuild in Go; Page on lock waits" in out["notes"]
     overdue = run("report", "--kb", kb_dir, "--as-of", AS_OF, "--fail-on", "overdue")
     mine = [line for line in overdue.output.splitlines() if out["incident"] in line and "follow-up" in line]
-    assert mine == [f"  follow-up 'Time out vacuum after 30 minutes' of {out['incident']} (Lee) overdue by 21 day(s)"]
+    assert mine == [f"  follow-up 'Time out vacuum after 30 minutes' of {out['incident']} (Lee) overdue by 21 days"]
 
 
 def test_import_keeps_the_day_a_cancelled_item_was_resolved_as_its_done_day(kb_dir, tmp_path):

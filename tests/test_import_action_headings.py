@@ -118,7 +118,7 @@ def test_list_items_under_a_heading_not_read_as_action_items_are_said_not_import
     assert {"heading": "Mitigation", "section": "Mitigations"} in out["mapped"]
     said = [n for n in out["notes"] if n.startswith("not imported as follow-ups")]
     assert said == [
-        "not imported as follow-ups: 1 list item(s) under 'Open questions', a heading not read as the action items "
+        "not imported as follow-ups: 1 list item under 'Open questions', a heading not read as the action items "
         "(kept in its section as written; put them under 'Action items' to import them as follow-ups)"
     ]  # a list of participants under a heading that names no work is no task list: nothing said of it
     record = Path(out["incident_path"]).read_text()
@@ -135,7 +135,7 @@ def test_list_items_under_a_heading_naming_work_done_are_not_said_to_be_follow_u
     out, inc = imported(kb_dir, tmp_path / "pm" / "web.md", text)
     said = [n for n in out["notes"] if n.startswith("not imported as follow-ups")]
     assert said == [
-        "not imported as follow-ups: 1 list item(s) under 'Open questions', a heading not read as the action items "
+        "not imported as follow-ups: 1 list item under 'Open questions', a heading not read as the action items "
         "(kept in its section as written; put them under 'Action items' to import them as follow-ups)"
     ], said
     assert inc.sections[heading].splitlines()[0] == "- Raise the pool size"  # kept in its section as written
@@ -145,4 +145,4 @@ def test_checkboxes_under_a_heading_naming_work_done_are_still_said(kb_dir, tmp_
     # a checkbox is a task wherever it stands: only plain items under such a heading say work already done
     text = TASKS_ELSEWHERE.replace("## Mitigations\n- Raise", "## Actions taken\n- [ ] Raise")
     out, _ = imported(kb_dir, tmp_path / "pm" / "web.md", text)
-    assert any(n.startswith("not imported as follow-ups: 1 list item(s) under 'Actions taken'") for n in out["notes"])
+    assert any(n.startswith("not imported as follow-ups: 1 list item under 'Actions taken'") for n in out["notes"])

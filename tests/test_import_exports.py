@@ -275,7 +275,7 @@ def test_inline_base64_images_are_taken_out_before_the_size_limit(kb_dir, tmp_pa
     r = imp(kb_dir, path, None, "--json", raw=doc.encode())
     assert r.exit_code == 0, r.output  # was "is over 1,048,576 bytes", nothing imported
     out = json.loads(r.output)
-    assert any(n.startswith("took out 2 inline image(s)") for n in out["notes"]), out["notes"]
+    assert any(n.startswith("took out 2 inline images") for n in out["notes"]), out["notes"]
     record = Path(out["incident_path"]).read_text()
     assert "data:image" not in record and "![][image1]" not in record
     assert "Hit rate during the upgrade, above." in record

@@ -711,6 +711,26 @@ def test_a_run_of_spaces_in_a_blocked_marker_after_a_dash_is_read_in_linear_time
     ]
 
 
+def test_a_run_of_by_words_after_an_owner_mention_is_read_in_linear_time():
+    # each "by" after "@sam" was a due label whose value (the rest of the line) was read for a date, its first
+    # comma and the separator before it: 5,000 took about 100 s, 20,000 would take half an hour; each label
+    # looks at its first words now. A hang guard, as the tests above, not a speed test; the items are read as
+    # before, the last "by" with its day the due date, the others kept in the title
+    n = 20_000
+    doc = (
+        "# Keys\n\nDate: 2026-12-01\n\n## Action items\n\n"
+        f"- Fix it @sam {'by ' * n}Dec 4\n"
+        "- Add an alert @ana by Dec 4\n"
+        f"- Page the team - {'Noor Ahmed, ' * n}by Dec 4\n"
+    )
+    pm = finishes(parse, doc)  # a hang guard, not a speed test
+    first, second, third = pm.action_items
+    assert (first["title"], first["owner"]) == ("Fix it @sam" + " by" * (n - 1), "sam")
+    assert (second["title"], second["owner"]) == ("Add an alert", "ana")
+    assert third["title"] == "Page the team - " + ", ".join(["Noor Ahmed"] * n) and third["owner"] is None
+    assert [it["due"] for it in pm.action_items] == [dt.date(2026, 12, 4)] * 3  # the incident's December
+
+
 def test_an_import_drafts_candidate_line_carries_the_draft_mark_every_surface_uses(kb_dir, tmp_path):
     """recur import listed an earlier import's unreviewed draft as "[draft from an import]", while recur
     suggest, incident new and link, and MCP say "[DRAFT: imported, not yet reviewed]" (records.draft_mark)."""

@@ -98,3 +98,24 @@ def test_a_pattern_or_service_given_twice_is_recorded_once_by_every_surface(tmp_
     assert (new.patterns, new.services) == (["disk-full"], ["api", "db"])
     checked = checked_incident(kb, replace(GIVEN, patterns=("disk-full",) * 2, services=("api", "db", "api")))
     assert (checked.patterns, checked.services) == (("disk-full",), ("api", "db"))
+
+
+def test_a_flag_given_twice_is_recorded_once_by_every_surface(tmp_path):
+    """A pattern or service given twice was recorded once (the test above), a flag twice: `recur incident new --flag x
+    --flag x` wrote two open flags of one question. The one check drops a repeated flag as it does a repeated
+    pattern, the first one in its place, after cleaning ("why now" and "why \\x00 now" are one)."""
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+
+    kb_dir = small_kb(tmp_path / "kb")
+    flags = ["--flag", "why now", "--flag", "and how", "--flag", "why now"]
+    for command in (["incident", "new", "--no-suggest"], ["new", "incident", "--no-input"]):
+        title = f"Disk full {command[0]}"
+        given = [*command, "--kb", str(kb_dir), "-t", title, "-s", "sev2", "--date", DAY.isoformat()]
+        res = CliRunner().invoke(cli, [*given, *flags])
+        assert res.exit_code == 0, res.output
+        (new,) = [inc for inc in load_kb(kb_dir).incidents.values() if inc.title == title]
+        assert [f.text for f in new.flags] == ["why now", "and how"]
+    checked = checked_incident(load_kb(kb_dir), replace(GIVEN, flags=("why \x00 now", "and how", "why now", "and how")))
+    assert checked.flags == ("why now", "and how")

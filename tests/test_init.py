@@ -368,9 +368,9 @@ def test_a_long_conflict_list_is_cut_at_20_and_says_how_many_more(tmp_path):
     dest = tmp_path / "twice"
     assert run("init", dest, "--starter").exit_code == 0
     res = run("init", dest, "--starter")
-    assert res.exit_code == 1 and "file(s) already exist; nothing was written:" in res.output, res.output
+    assert res.exit_code == 1 and "files already exist; nothing was written:" in res.output, res.output
     listed = res.output.split("nothing was written:\n", 1)[1].splitlines()
-    total = int(res.output.split(f"{dest}: ", 1)[1].split(" file(s)", 1)[0])
+    total = int(res.output.split(f"{dest}: ", 1)[1].split(" files", 1)[0])
     assert total > 20 and len(listed) == 22 and all(line.startswith("  ") for line in listed[:21])
     assert listed[20] == f"  … and {total - 20} more" and listed[21].startswith("(--keep-existing")
 
@@ -645,7 +645,7 @@ def test_keep_existing_starter_refuses_ids_the_team_has_in_another_folder(tmp_pa
     before = sorted(p.relative_to(dest) for p in dest.rglob("*"))
     res = run("init", dest, "--keep-existing", "--starter")
     assert res.exit_code == 1 and "kb/patterns/storage/disk-full.md" in res.output, res.output
-    assert "have the id of a starter pattern or incident in another folder" in res.output
+    assert "1 of the team's files has the id of a starter pattern or incident in another folder" in res.output
     assert sorted(p.relative_to(dest) for p in dest.rglob("*")) == before  # nothing written
     own.unlink()
     assert run("init", dest, "--keep-existing", "--starter").exit_code == 0

@@ -47,7 +47,7 @@ def _team_with_overdue_follow_ups(tmp_path: Path) -> Path:
     )
     args = ["import", str(pm), "--kb", str(dest / "kb"), "--index", str(tmp_path / "idx"), "--model", "fake:64"]
     res = CliRunner().invoke(cli, [*args, "--no-draft"])
-    assert res.exit_code == 0 and "2 follow-up(s)" in res.output, res.output
+    assert res.exit_code == 0 and "2 follow-ups" in res.output, res.output
     return dest
 
 

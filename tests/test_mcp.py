@@ -1763,7 +1763,7 @@ def test_a_filter_value_no_pattern_has_is_answered_with_the_values_there_are(ser
         in_process(served["kb"], served["index"]), work
     )
     assert not err and got == {"patterns": [], "known_values": {"category": ["capacity", "network"]}}
-    assert text == "0 pattern(s); no pattern has the category 'nosuchcat'; the categories: capacity, network"
+    assert text == "0 patterns; no pattern has the category 'nosuchcat'; the categories: capacity, network"
     assert typo["known_values"] == {"category": ["capacity", "network"]}  # sev2 is a severity there is
     assert "no pattern has the category 'Capacty' (did you mean capacity?)" in typo_text
     assert service["known_values"] == {"service": []} and service_text.endswith("the services: none")

@@ -83,9 +83,10 @@ def test_problem_report_text_is_a_bounded_summary_an_assistant_can_act_on(tmp_pa
     lines = text.splitlines()
     c = board["counts"]
     assert lines[0].startswith(f"Problem board as of {AS_OF}: ")
-    assert f"overdue: {c['fixes_overdue']} of {c['fixes_open']} open permanent fix(es)" in lines[0]
-    assert f"{c['follow_ups_overdue']} of {c['follow_ups_open']} open follow-up(s)" in lines[0]
-    assert f"{c['unknown']} incident(s) need analysis" in lines[0]
+    # counts as read aloud: "1 open permanent fix", "13 incidents need analysis" (not "fix(es)", "incident(s)")
+    assert (c["fixes_overdue"], c["fixes_open"], c["follow_ups_open"], c["unknown"]) == (1, 1, 15, 13), c
+    assert f"overdue: 1 of 1 open permanent fix, {c['follow_ups_overdue']} of 15 open follow-ups" in lines[0]
+    assert "; 13 incidents need analysis (no known pattern); 0 recurrences after a fix; 1 open flag." in lines[0]
     assert "recur " not in text and "·" not in text and "▁" not in text  # no commands, no sparklines
     assert "- INC-2026-0003: Item 0 (owner team-a, due 2026-04-01, 61 days late)" in lines
     assert "- INC-2026-0003 [OPS-7]: The other team's (owner @Team-B, due 2026-03-15, 78 days late)" in lines
@@ -135,7 +136,7 @@ def test_problem_report_links_every_item_with_the_site_url_and_takes_owner_and_l
         "spellings": ["@Team-B", "team-b"],
         "left_out": ["reviews", "unknown", "triage", "flags"],
     }
-    assert "team-b owns 1 open permanent fix(es), 1 overdue, and 1 open follow-up(s), 1 overdue." in text
+    assert "team-b owns 1 open permanent fix, 1 overdue, and 1 open follow-up, 1 overdue." in text
     assert "Item 0" not in text and "Mystery" not in text
     # all of one owner's open work, the overdue first, not only what is late
     assert "Open follow-ups, overdue first (1):" in text and "Open permanent fixes, overdue first (1):" in text

@@ -127,7 +127,7 @@ def test_past_incidents_by_text_names_the_closest_low_patterns_incidents(tmp_pat
     with_one = [{**results[0], "id": "db-pool-exhausted"}, *results[1:]]  # INC-2026-0001 is linked to it
     assert only_low(with_one, kb) == (
         "No pattern matches with medium or high confidence, so no linked incidents are listed; the closest, "
-        "db-pool-exhausted (low, 26%), has 1 incident(s): call past_incidents with pattern_id db-pool-exhausted "
+        "db-pool-exhausted (low, 26%), has 1 incident: call past_incidents with pattern_id db-pool-exhausted "
         "to list them (check the pattern fits first)"
     )
     assert only_low(results, kb).endswith("; the closest, leap-second (low, 26%), has no recorded incidents")

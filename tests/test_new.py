@@ -197,7 +197,7 @@ def test_a_slip_of_a_category_is_refused_with_the_one_meant_and_a_new_folder_is_
     # check names the hand-made folder as a likely slip, at the pattern's category line
     out = check().output
     assert (
-        "kb/patterns/capacty/log-volume-full-2.md:4: category: warning: 'capacty' (1 pattern(s)) is close to the "
+        "kb/patterns/capacty/log-volume-full-2.md:4: category: warning: 'capacty' (1 pattern) is close to the "
         "category 'capacity' (2): if it is a slip, move the file to patterns/capacity/ and set category: capacity"
     ) in out, out
 

@@ -137,8 +137,8 @@ def test_follow_ups_fixes_and_owners(pm_kb):
     lines = overdue_items(b)
     assert len(lines) == 3 and any("INC-2" in x for x in lines)
     # whose each is, as the tables say (a gate's lines are what a cron job posts)
-    assert "follow-up 'Add alert' of INC-2 (team-b) overdue by 14 day(s)" in lines
-    assert "permanent fix of pool-exhausted (team-b) overdue by 15 day(s)" in lines
+    assert "follow-up 'Add alert' of INC-2 (team-b) overdue by 14 days" in lines
+    assert "permanent fix of pool-exhausted (team-b) overdue by 15 days" in lines
 
 
 def test_one_owner_spelled_three_ways_is_counted_once(tmp_path):

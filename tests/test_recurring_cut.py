@@ -86,7 +86,7 @@ def test_a_tie_of_many_is_cut_at_twice_the_top_and_said(tmp_path):
     b = json.loads(report(root, "--format", "json").stdout)
     assert len(b["recurring"]["30"]) == 20 and len(b["recurring"]["90"]) == 20
     assert b["recurring_more"] == {"30": 20, "90": 20} and b["recurring_tied"] == {"30": 20, "90": 20}
-    note = "20 more pattern(s) recurred: 20 as often as the last above (2 times), not listed"
+    note = "20 more patterns recurred: 20 as often as the last above (2 times), not listed"
     assert note in report(root).stdout and note in report(root, "--format", "markdown").stdout
     # the headline counts the patterns left out too: 3 named, 17 more shown, 20 not
     assert "and 37 more." in report(root).stdout
@@ -98,7 +98,7 @@ def test_the_headline_counts_the_recurring_rows_left_out(tmp_path):
     text = report(root).stdout
     assert "recurred in the last 30 days: top (4), " in text
     assert "and 11 more." in text  # 12 shown, 3 named, and the two of 2 incidents left out (was "and 9 more")
-    assert "2 more pattern(s) recurred, each fewer times than those above (2 or fewer)" in text
+    assert "2 more patterns recurred, each fewer times than those above (2 or fewer)" in text
 
 
 def test_incident_list_dates_from_recur_today(tmp_path, monkeypatch):

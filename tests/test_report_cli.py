@@ -79,7 +79,7 @@ def test_fail_on_overdue_is_a_gate(kb_dir):
     assert early.exit_code == 0  # INC-2026-0001's review is due 2026-03-12
     late = run("report", "--kb", str(kb_dir), "--as-of", "2026-05-01", "--fail-on", "overdue")
     assert late.exit_code == 1
-    assert "review of INC-2026-0001 overdue by 50 day(s)" in late.stderr
+    assert "review of INC-2026-0001 overdue by 50 days" in late.stderr
     assert run("report", "--kb", str(kb_dir), "--as-of", "2026-05-01", "--fail-on", "unknown").exit_code == 1
 
 
@@ -189,7 +189,7 @@ def test_json_markdown_and_text_say_which_files_were_left_out(kb_dir, tmp_path, 
         args = ["report", "--kb", str(kb_dir), "--as-of", "2026-04-01", "--format", fmt, "--out", str(out)]
         assert CliRunner().invoke(cli, args).exit_code == 0
         text = out.read_text()
-        assert "Left out of this report: 1 file(s) with errors" in text and shown in text, (fmt, text)
+        assert "Left out of this report: 1 file with errors" in text and shown in text, (fmt, text)
     monkeypatch.chdir(kb_dir / "incidents")  # JSON and Markdown the same wherever they are made
     again = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", "2026-04-01", "--format", "json"])
     assert json.loads(again.stdout)["left_out"] == b["left_out"] and "  2026/INC-2026-0001.md:3:" in again.stderr
@@ -233,7 +233,7 @@ def test_a_misspelt_follow_ups_key_is_named_and_fails_the_gate(kb_dir, tmp_path)
     for fmt in ("text", "markdown"):
         out = tmp_path / f"review.{fmt}"
         assert CliRunner().invoke(cli, [*args, "--format", fmt, "--out", str(out)]).exit_code == 0
-        assert "Not read in this report: 1 key(s) that look like a misspelt one" in out.read_text()
+        assert "Not read in this report: 1 key that looks like a misspelt one" in out.read_text()
     path.write_text(
         path.read_text().replace("follow-ups:", "follow_ups:").replace("due: 2026-03-05", "Due: 2026-03-05")
     )
@@ -409,7 +409,7 @@ def test_open_follow_ups_with_no_due_date_are_counted_and_listed(kb_dir):
         ("INC-2026-0002", "Find the slow query", None, None, 21),
     ]
     text = run("report", "--kb", kb, "--as-of", "2026-05-01").output
-    assert "1 open follow-up(s) with no due date" not in text and "2 open follow-up(s) with no due date" in text
+    assert "1 open follow-up with no due date" not in text and "2 open follow-ups with no due date" in text
     section = text.split("Follow-ups with no due date: never overdue (2)")[1].split("Open permanent fixes")[0]
     assert re.search(r"bob\s+INC-2026-0001\s+60d\s+PRB-7\s+Alert on pool usage", section), section
     assert "(unowned)  INC-2026-0002" in section and "Raise the pool size" not in section

@@ -135,7 +135,7 @@ def test_the_headline_names_needs_analysis_and_what_recurred_in_30_days(tmp_path
     for fmt in ("text", "markdown"):
         out = run("report", "--kb", str(kb), "--as-of", AS_OF, "--format", fmt).output
         head = out.splitlines()[2 if fmt == "markdown" else 1]
-        assert "1 incident(s) with no known pattern (needs analysis)" in head, head
+        assert "1 incident with no known pattern (needs analysis)" in head, head
         assert "recurred in the last 30 days: disk-full (3), queue-lag (2), cert-expiry (2)." in head, head
     quiet = run("report", "--kb", str(kb), "--as-of", "2026-09-01").output.splitlines()[1]
     assert "nothing recurred in the last 30 days" in quiet
@@ -165,7 +165,7 @@ def test_owner_narrows_every_rendering_one_owner_however_spelt(tmp_path):
     assert text.splitlines()[1].startswith("Only what @BOB owns (@bob, BOB, Bob):")
     # the headline counts what is listed: no "0 review(s)" or "0 … needs analysis" for lists left out
     assert text.splitlines()[2] == (
-        "8 incident(s) in the last 30 days, 12 in 90; 1 follow-up(s) and 1 permanent fix(es) overdue; "
+        "8 incidents in the last 30 days, 12 in 90; 1 follow-up and 1 permanent fix overdue; "
         "recurred in the last 30 days: disk-full (3), cert-expiry (2)."
     )
     alice_text = run("report", "--kb", str(kb), "--as-of", AS_OF, "--owner", "alice").output.splitlines()[2]

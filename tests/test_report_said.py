@@ -41,11 +41,11 @@ def test_an_incident_dated_ahead_is_said_and_its_overdue_follow_up_still_fails_t
     assert b["recurring"]["30"] == []
     assert [(f["incident"], f["overdue"], f["age_days"]) for f in b["follow_ups"]] == [("INC-2", True, 0)]
     text = report(root).stdout
-    assert "Dated after 2026-05-15: 1 incident(s) that cannot have happened yet" in text
-    assert "INC-2 dated 2027-05-10 (360 day(s) ahead)" in text
+    assert "Dated after 2026-05-15: 1 incident that cannot have happened yet" in text
+    assert "INC-2 dated 2027-05-10 (360 days ahead)" in text
     assert "Dated after 2026-05-15" in report(root, "--format", "markdown").stdout
     gate = report(root, "--fail-on", "overdue")
-    assert gate.exit_code == 1 and "'Add the alert' of INC-2 (ann) overdue by 14 day(s)" in gate.stderr
+    assert gate.exit_code == 1 and "'Add the alert' of INC-2 (ann) overdue by 14 days" in gate.stderr
 
 
 def test_a_board_as_of_a_past_date_does_not_call_later_incidents_ahead(tmp_path, monkeypatch):
@@ -69,7 +69,7 @@ def test_recurring_lists_keep_a_tie_at_the_cut_and_say_how_many_more(tmp_path):
     b = json.loads(report(root, "--format", "json").stdout)
     assert [r["count"] for r in b["recurring"]["30"]] == [4] + [3] * 11  # all twelve: no 3 dropped for its id
     assert b["recurring_more"] == {"30": 2, "90": 2}
-    note = "2 more pattern(s) recurred, each fewer times than those above (2 or fewer)"
+    note = "2 more patterns recurred, each fewer times than those above (2 or fewer)"
     assert note in report(root).stdout and note in report(root, "--format", "markdown").stdout
     # the site's board page lists the same cut rows, so it says the same of those it leaves out
     from recur.kb.loader import load_kb
@@ -93,7 +93,7 @@ def test_an_open_fix_with_no_due_date_is_listed_as_never_overdue(tmp_path):
     for fmt in ("text", "markdown"):
         out = report(root, "--format", fmt).stdout
         assert "Permanent fixes with no due date: never overdue (1)" in out
-        assert "1 open permanent fix(es) with no due date" in out
+        assert "1 open permanent fix with no due date" in out
 
 
 def test_the_recurrence_gate_counts_the_last_n_days_and_says_what_clears_it(tmp_path):

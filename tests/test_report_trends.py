@@ -70,7 +70,7 @@ def test_services_past_the_first_ten_are_summed_not_dropped(tmp_path):
     md = render_markdown(b)
     shown = [ln for ln in md.splitlines() if ln.startswith("| service svc-")]
     assert len(shown) == 10
-    more = next(ln for ln in md.splitlines() if "2 more service(s)" in ln)
+    more = next(ln for ln in md.splitlines() if "2 more services" in ln)
     assert more.rstrip(" |").endswith("| 2")  # the two left-out services' incidents, counted
 
 

@@ -890,7 +890,7 @@ def test_a_pattern_left_out_for_errors_is_named_where_answers_are_given(tmp_path
     Engine.open(kb, idx, model="fake:64")  # builds it
     capsys.readouterr()
     engine = Engine.open(kb, idx, model="fake:64")  # fresh: answers from it
-    assert "1 pattern file(s) with errors are not searched: patterns/capacity/disk-full.md" in capsys.readouterr().err
+    assert "1 pattern file with errors is not searched: patterns/capacity/disk-full.md" in capsys.readouterr().err
     app = create_app(lambda: engine, site_dir=None, feedback_path=tmp_path / "fb.jsonl")
     with running(app) as base:
         health = httpx.get(base + "/healthz").json()

@@ -168,7 +168,7 @@ def test_sigterm_answers_a_request_still_running_at_the_deadline_in_the_error_sh
     assert "ERROR" not in result["out"], result["out"]
     assert "stopping: SIGTERM received" in result["out"], result["out"]
     # the event stream ended at the signal: the request waiting for its body is the one left at the deadline
-    stopped = "WARNING uvicorn.error: stopping: 1 request(s) still running at the shutdown deadline: 1 answered 503 shutting_down\n"
+    stopped = "WARNING uvicorn.error: stopping: 1 request still running at the shutdown deadline: 1 answered 503 shutting_down\n"
     assert stopped in result["out"], result["out"]
     assert "stopping: an answer already being sent" not in result["out"], result["out"]
     assert took < 10, took  # README: the 5 s of grace, then the rest of the stop (a bound on a hang)
@@ -1122,7 +1122,7 @@ def test_the_stop_line_counts_the_503s_apart_from_the_answers_already_being_sent
 
     during, after = run_async(run())
     assert during == (
-        "stopping: 2 request(s) still running at the shutdown deadline: 1 answered 503 shutting_down, "
+        "stopping: 2 requests still running at the shutdown deadline: 1 answered 503 shutting_down, "
         "1 already being answered (an MCP event stream, a large file) closed"
     )
-    assert after == "stopping: 1 request(s) still running at the shutdown deadline are cut short"  # none it knows of
+    assert after == "stopping: 1 request still running at the shutdown deadline is cut short"  # none it knows of

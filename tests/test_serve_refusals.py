@@ -79,7 +79,7 @@ def test_every_problem_is_named_and_past_a_few_counted(base):
 
     errors = [{"loc": ("body", f"f{i}"), "msg": f"problem {i}", "type": "x"} for i in range(8)]
     assert invalid_message(errors) == (
-        "f0: problem 0; f1: problem 1; f2: problem 2; f3: problem 3; f4: problem 4; and 3 more problem(s)"
+        "f0: problem 0; f1: problem 1; f2: problem 2; f3: problem 3; f4: problem 4; and 3 more problems"
     )
 
 

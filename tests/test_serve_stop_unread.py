@@ -65,7 +65,7 @@ def test_requests_sent_before_a_stop_are_all_answered_none_reset(kb_dir, tmp_pat
     assert len(logged) == SENT, out
     assert collections.Counter(status for _, status in logged)["200"] == answers["200"], out
     # and the stop says how many it answered 503 shutting_down: unread at the stop, or still running at its deadline
-    said = re.search(r"stopping: (\d+) request\(s\) received but not yet begun at the stop were answered 503", out)
+    said = re.search(r"stopping: (\d+) requests? received but not yet begun at the stop (?:was|were) answered 503", out)
     deadline = re.search(r"still running at the shutdown deadline: (\d+) answered 503 shutting_down", out)
     told = sum(int(m.group(1)) for m in (said, deadline) if m)
     assert told == answers["503 shutting_down"], (answers, out)

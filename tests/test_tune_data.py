@@ -256,7 +256,7 @@ def test_retune_advice_counts_incidents_apart_and_not_again_after_a_refused_run(
     (folder / "recur-model.json").write_text(json.dumps(manifest))
     advice = retune_advice(kb_dir, kb)
     assert advice and "patterns were" not in advice, advice
-    assert "17 incident(s) linked since the model was tuned (2026-01-01)" in advice
+    assert "17 incidents linked since the model was tuned (2026-01-01)" in advice
     # a refused re-tune saw them all: no advice for what it measured
     refused = tmp_path / ".recur" / "model.rejected"
     refused.mkdir()
@@ -284,7 +284,7 @@ def test_few_eval_cases_are_measured_with_held_out_symptoms_too(kb_dir):
     assert [c.source for c in data.cases] == ["eval/cases.yml"] * 2 + ["held-out symptom"]
     assert data.cases[2].query == data.held_out["dns-failure"] in symptoms
     assert data.held_out["dns-failure"] not in {a for a, _ in data.pairs}
-    assert f"only 2 eval case(s), fewer than {EVAL_FLOOR}, so held-out symptoms are measured on too" in data.note
+    assert f"only 2 eval cases, fewer than {EVAL_FLOOR}, so held-out symptoms are measured on too" in data.note
     many = "".join(f"- query: dns lookups fail {i}\n  expect: [dns-failure]\n" for i in range(EVAL_FLOOR - 2))
     with open(kb_dir / "eval" / "cases.yml", "a") as fh:
         fh.write(many)
@@ -305,7 +305,7 @@ def test_not_worse_gate():
 def test_below_the_incident_floor_measures_as_before_and_says_so(kb_dir):
     data = training_data(load_kb(kb_dir))
     assert data.eval_source == "eval/cases.yml" and not data.held_incidents
-    assert data.linked == 1 and "1 linked incident(s) covering 1 pattern(s); at least 30" in data.note
+    assert data.linked == 1 and "1 linked incident covering 1 pattern; at least 30" in data.note
     assert "eval cases / held-out symptoms instead" in data.note
 
 
@@ -473,7 +473,7 @@ def test_the_incident_floor_counts_live_patterns_only(tmp_path):
     assert {kb.patterns[pid].status for pid in retired} == {"retired"}
     train, held, note = incident_split(kb)
     assert held == [] and len(train) == 37
-    assert note.startswith("37 linked incident(s) covering 9 pattern(s); at least 30 covering 10 patterns")
+    assert note.startswith("37 linked incidents covering 9 patterns; at least 30 covering 10 patterns")
     assert training_data(kb).linked_patterns == 9
 
 
@@ -500,8 +500,8 @@ def test_the_floor_note_says_how_many_incidents_link_only_retired_patterns(tmp_p
     linked = [i for i in kb.incidents.values() if i.patterns]
     assert only_retired and held == [] and len(train) == len(linked) - len(only_retired)
     assert note.startswith(
-        f"{len(train)} linked incident(s) ({len(only_retired)} more link only retired or unknown patterns and "
-        "do not count) covering 9 pattern(s); at least 30"
+        f"{len(train)} linked incidents ({len(only_retired)} more link only retired or unknown patterns and "
+        "do not count) covering 9 patterns; at least 30"
     )
 
 

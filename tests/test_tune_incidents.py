@@ -128,9 +128,9 @@ def test_data_floor_message_on_a_small_kb(tmp_path, real_encoder):
         ],
     )
     assert res.exit_code == 3, res.output
-    assert res.output.count("note: 1 linked incident(s)") == 1, res.output  # once, not at the start and the end
+    assert res.output.count("note: 1 linked incident") == 1, res.output  # once, not at the start and the end
     assert (
-        "note: 1 linked incident(s) covering 1 pattern(s); at least 30 covering 10 patterns are needed to "
+        "note: 1 linked incident covering 1 pattern; at least 30 covering 10 patterns are needed to "
         "measure a tuned model on your own incidents, so it is measured on eval cases / held-out symptoms "
         "instead."
     ) in res.output
@@ -149,7 +149,7 @@ def test_too_few_questions_to_measure_on_is_refused_before_training(tmp_path):
         cli, ["tune", "--kb", str(kb), "--out", str(tmp_path / "m"), "--index", str(tmp_path / ".recur" / "i")]
     )
     assert res.exit_code == 1 and "Traceback" not in res.output, res.output
-    assert "too little to measure a tuned model with: 2 question(s) (eval/cases.yml); at least 9" in res.output
+    assert "too little to measure a tuned model with: 2 questions (eval/cases.yml); at least 9" in res.output
     # nothing left behind: the index's parent (.recur/) was made before the refusal
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kb"]
 

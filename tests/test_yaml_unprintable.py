@@ -57,7 +57,7 @@ def test_import_of_a_mojibake_postmortem_writes_a_valid_incident_and_draft(tmp_p
     loaded = load_kb(kb)
     titles = [i.title for i in loaded.incidents.values() if i.title.startswith("Cache")]
     assert titles == ["Cache didn\u00e2t \uffff end"]
-    assert any("took 10 control character(s) out of the text" in n for n in json.loads(r.output)["notes"])
+    assert any("took 10 control characters out of the text" in n for n in json.loads(r.output)["notes"])
 
 
 def test_feedback_export_of_a_query_with_control_characters(tmp_path):

@@ -585,29 +585,70 @@ def current(value: str) -> str:
     return " ".join(rest.split()) if rest.strip() else value
 
 
+# A due label's value is read for a date in its first _DUE_LOOK characters (a date is a few words): each of
+# thousands of "by" words after a mention ("- Fix it @sam by by … Dec 4") read the whole rest of the line for
+# its date, its first comma and the separator before it, 100 s for 5,000 of them (bench/pathological.py).
+# Only the value of a label taken ("due: …", ", due …") is read whole, once.
+_DUE_LOOK = 200
+_SAID_CHAR = re.compile(r"[^ .*_]")  # what rstrip(" .*_") keeps
+
+
+def _value_ends(text: str):
+    """``_value``'s end for each start, the next _VALUE_END found once for all the starts before it: the labels of
+    a line searched to its end each."""
+    found = None
+
+    def end_from(start: int) -> int:
+        nonlocal found
+        if found is None or (found != -1 and found.start() < start):
+            found = _VALUE_END.search(text, start) or -1
+        return len(text) if found == -1 else found.start()
+
+    return end_from
+
+
+def _after_sep(text: str, pos: int) -> bool:
+    """Whether a separator (a comma, a semicolon, a dash after a blank) and blanks end ``text[:pos]``: the
+    regex (?:[,;]|\\s[-–—]+)\\s*$ searched on the slice, read back from ``pos`` instead of from each
+    character of the slice (each label of a line read its whole head)."""
+    i = pos
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    if i > 0 and text[i - 1] in ",;":
+        return True
+    j = i
+    while j > 0 and text[j - 1] in "-–—":
+        j -= 1
+    return 0 < j < i and text[j - 1].isspace()
+
+
 def _due(text: str) -> tuple:
     """(date, the due as written when it reads as no date, its span) of the first due label."""
+    value_end = _value_ends(text)
     for m in _DUE_LABEL.finditer(text):
-        value = _value(text, m.end())
+        start, end = m.end(), value_end(m.end())
+        value = text[start : min(end, start + _DUE_LOOK)]
+        whole = end - start <= _DUE_LOOK or "," in value  # the said below (to the first comma) is all there
         struck = _STRUCK_LEAD_VALUE.match(value)  # "due ~~Nov 20~~ Dec 4": moved, the struck date is the old one
         skip = struck.end() if struck else 0
         skip += _WEEKDAY.match(value, skip).end() - skip if _WEEKDAY.match(value, skip) else 0  # "Fri, Dec 20, 2026"
         day, words = find_date(value[skip:] if struck else value)
         if day is not None and value.find(words, skip if struck else 0) == skip:
-            return day, None, (m.start(), m.end() + skip + len(words))
+            return day, None, (m.start(), start + skip + len(words))
         said = value.split(",")[0].rstrip(" .*_")
         # "(due Dec 19)", "by 19 Dec", "by the 19th": a day without its year (or month), read against the
         # incident's date (postmortem)
         no_year = value[skip:].split(",")[0].rstrip(" *_.")  # "by December 9." ends a sentence
-        if month_day(no_year) or day_of_month(no_year):
-            return None, no_year, (m.start(), m.end() + skip + len(no_year))
+        if whole and (month_day(no_year) or day_of_month(no_year)):
+            return None, no_year, (m.start(), start + skip + len(no_year))
         # "due: Q1 2027", "due 12/2026", ", due end of Q1" (a field after a separator): a due date
         # ", by 12/12" too: a day either way round, as ", due 12/12" ("by 1/2" mid-sentence is no field)
-        after_sep = re.search(r"(?:[,;]|\s[-–—]+)\s*$", text[: m.start()])
-        field = after_sep and (m.group(1) or _SHORT_DAY.fullmatch(said)) and said
+        said_any = (c := _SAID_CHAR.search(text, start, end)) is not None and c.group() != ","
+        field = _after_sep(text, m.start()) and (m.group(1) or (whole and _SHORT_DAY.fullmatch(said))) and said_any
         if m.group(3) or (m.group(1) and said[:1].isdigit()) or field:
+            said = said if whole else text[start:end].split(",")[0].rstrip(" .*_")
             unread = None if is_placeholder(said) else said
-            return None, unread, (m.start(), m.end() + len(said))
+            return None, unread, (m.start(), start + len(said))
     return None, None, None
 
 

@@ -23,6 +23,7 @@ from recur.retrieval.results import CONFIDENCE_RANK, choose_link
 from recur.util import utf8
 from recur.util.dates import after_today, in_range, out_of_range
 from recur.util.errors import RecurError
+from recur.util.text import plural
 
 
 class Candidate(TypedDict):
@@ -660,8 +661,8 @@ def _parsed(file):
         raise RecurError(f"{file}:{line}: front matter: {problem}; fix it, or remove the front matter")
     if looks_unfilled(pm):
         raise RecurError(
-            f"{file}: this looks like an unfilled postmortem template ({pm.placeholders} placeholder(s), "
-            f"{pm.words} word(s) of its own text); fill it in, then import it"
+            f"{file}: this looks like an unfilled postmortem template ({plural(pm.placeholders, 'placeholder')}, "
+            f"{plural(pm.words, 'word')} of its own text); fill it in, then import it"
         )
     notes = _file_notes(prep)
     if pm.title:  # cut before anything compares it with a record's (an earlier import's, cut too)
@@ -697,7 +698,7 @@ def _file_notes(prep) -> list[str]:
         )
     if prep.images:
         notes.append(
-            f"took out {prep.images} inline image(s) ({prep.image_chars:,} characters of data: URIs): "
+            f"took out {plural(prep.images, 'inline image')} ({prep.image_chars:,} characters of data: URIs): "
             "the record keeps the text; link the images from the References section if they matter"
         )
     return notes
@@ -716,7 +717,7 @@ def _unrecorded_notes(pm, today: dt.date) -> list[str]:
         notes.append(f"follow-ups recorded won't do (cancelled): {'; '.join(pm.cancelled_items)}")
     for heading, n in pm.unread_tasks:
         notes.append(
-            f"not imported as follow-ups: {n} list item(s) under {heading!r}, a heading not read as the action "
+            f"not imported as follow-ups: {plural(n, 'list item')} under {heading!r}, a heading not read as the action "
             "items (kept in its section as written; put them under 'Action items' to import them as follow-ups)"
         )
     for title, said in pm.blocked_items:
@@ -750,7 +751,7 @@ def _unrecorded_notes(pm, today: dt.date) -> list[str]:
         )
     if pm.controls:
         notes.append(
-            f"took {pm.controls} control character(s) out of the text (terminal escape sequences and the like: "
+            f"took {plural(pm.controls, 'control character')} out of the text (terminal escape sequences and the like: "
             "not text, and a terminal showing the record would act on them)"
         )
     return notes
@@ -950,8 +951,8 @@ def _review_notes(kb, pm, written: Written, plan: ImportPlan, today: dt.date) ->
         level = kb.severity.get(plan.sev)
         asks = f"{plan.sev} asks for {level.asks()} in the severity framework" if level else "the severity framework"
         notes.append(
-            f"review: due {review.due.isoformat()} ({asks}), already overdue by {(today - review.due).days} "
-            f"day(s): recur report --fail-on overdue fails on it. If the postmortem was reviewed: recur incident review "
+            f"review: due {review.due.isoformat()} ({asks}), already overdue by "
+            f"{plural((today - review.due).days, 'day')}: recur report --fail-on overdue fails on it. If the postmortem was reviewed: recur incident review "
             f"{iid} --done; else the day it will be held: recur incident review {iid} --due YYYY-MM-DD"
         )
     return notes
@@ -1319,7 +1320,7 @@ def render_text(out: Imported) -> str:
         return "\n".join([f"Already imported as {a.incident} (same {a.by}): {a.path}. Nothing written."]
                          + [f"Note: {n}" for n in out.notes[1:]])  # fmt: skip
     wrote = "Dry run, nothing written: would write" if out.dry_run else "Wrote"
-    lines = [f"{wrote} incident {out.incident}: {out.incident_path} ({out.follow_ups} follow-up(s))."]
+    lines = [f"{wrote} incident {out.incident}: {out.incident_path} ({plural(out.follow_ups, 'follow-up')})."]
     lines.append("Mapped: " + (", ".join(f"{h} → {c}" for h, c in out.mapped) or "nothing"))
     if out.unmapped:
         lines.append("Could not map (kept as they are): " + ", ".join(out.unmapped))

@@ -15,7 +15,7 @@ import unicodedata
 from recur.kb.loader import load_kb
 from recur.kb.records import KB
 from recur.util.errors import Problem
-from recur.util.text import close_ids, normalise_signal, query_key
+from recur.util.text import close_ids, normalise_signal, plural, query_key
 
 
 def cross_checks(kb: KB) -> list[Problem]:
@@ -787,7 +787,8 @@ def github_summary_rows(
     has no room for the heading and that last line: nothing is to be written."""
     counts = {level: sum(p.level == level for p in problems) for level in _LEVELS}
     head = [
-        f"### recur check: {counts['error']} error(s), {counts['warning']} warning(s), {counts['notice']} notice(s)",
+        f"### recur check: {plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
+        f"{plural(counts['notice'], 'notice')}",
         "",
         f"GitHub annotates at most {ANNOTATED_PER_LEVEL} problems of each level of a step: "
         f"{unannotated} of these {len(problems)} are not annotated in the pull request.",

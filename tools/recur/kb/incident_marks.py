@@ -19,7 +19,7 @@ from recur.kb.schema import WONT_DO
 from recur.kb.writer import q
 from recur.util.errors import RecurError
 from recur.util.files import editing, write_atomic
-from recur.util.text import caseless, has_text, one_line
+from recur.util.text import caseless, has_text, one_line, plural
 
 # a planned change: where in the front matter, the YAML text written there, the value read back
 Edit = tuple[tuple, str, object]
@@ -145,7 +145,7 @@ def pick(items: list, which: str, fields, kind: str, iid: str) -> int:
     if want.isdigit() and not (exact and int(want) > len(items)):  # a ticket "1234" is no number 1234
         n = int(want)
         if not 1 <= n <= len(items):
-            raise RecurError(f"{iid} has {len(items)} {kind}(s), no number {n}: {listed}")
+            raise RecurError(f"{iid} has {plural(len(items), kind)}, no number {n}: {listed}")
         if other := [i + 1 for i in exact if i != n - 1]:  # "2": number 2, or the one whose ticket is 2?
             raise RecurError(
                 f"{iid}: {which!r} is {kind} number {n} and the ticket or title of number "

@@ -784,7 +784,9 @@ def checked_incident(kb, given: NewIncident, asked: Asked = RECORDED) -> Checked
             # an empty --service "$SVC" (an unset variable in a script) wrote services: [""], a record
             # check rejects and the report leaves out: dropped, as empty flags are
             "services": tuple(dict.fromkeys(one_lines(given.services))),
-            "flags": one_lines(given.flags),  # U+200B alone: no flag, as an empty one
+            # U+200B alone: no flag, as an empty one; a flag given twice once, as a pattern or service: `recur
+            # incident new --flag x --flag x` wrote it twice, two open flags of one question
+            "flags": tuple(dict.fromkeys(one_lines(given.flags))),
             "patterns": patterns,
             "iid": iid,
             "numbered": not given.iid,

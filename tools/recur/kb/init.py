@@ -20,7 +20,7 @@ from recur.kb.loader import DEFAULT_SEVERITY, FORMAT_FILE, KB_FORMAT
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
 from recur.util.resources import kb_format_doc, starter_dir, templates_dir
-from recur.util.text import cut_list, yaml_string
+from recur.util.text import cut_list, plural, yaml_string
 
 EMPTY_CASES = """\
 # Retrieval cases: how a responder would describe a failure, and the pattern(s) that answer it.
@@ -270,7 +270,9 @@ def init_repository(dest, *, starter: bool = False, name: str | None, keep=None,
     if conflicts:
         shown = "\n  ".join(cut_list(conflicts))
         hint = "" if keep is not None else "\n(--keep-existing writes the others and leaves these as they are)"
-        raise RecurError(f"{dest}: {len(conflicts)} file(s) already exist; nothing was written:\n  {shown}{hint}")
+        raise RecurError(
+            f"{dest}: {plural(len(conflicts), 'file')} already exist{'s' if len(conflicts) == 1 else ''}; nothing was written:\n  {shown}{hint}"
+        )
     if not dest.exists():
         _write_new(dest, files)
     else:
@@ -333,8 +335,8 @@ def _starter_ids_free(kb: Path, files: dict[str, bytes], kept: list) -> None:
     )
     if clashes:
         raise RecurError(
-            f"{kb}: {len(clashes)} of the team's file(s) have the id of a starter pattern or incident in another "
-            f"folder ({', '.join(cut_list(clashes))}); nothing was written. Rename them, or run init without --starter"
+            f"{kb}: {len(clashes)} of the team's files {'has' if len(clashes) == 1 else 'have'} the id of a starter pattern or incident in another "
+            f"folder ({', '.join(cut_list(clashes))}); nothing was written. Rename {'it' if len(clashes) == 1 else 'them'}, or run init without --starter"
         )
 
 

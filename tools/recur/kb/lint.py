@@ -45,7 +45,7 @@ from recur.kb.records import KB, Pattern
 from recur.kb.schema import KEBAB, PATTERN, meant_key
 from recur.util.dates import after_today
 from recur.util.errors import Problem
-from recur.util.text import STOPWORDS, cut
+from recur.util.text import STOPWORDS, cut, plural
 
 PLACEHOLDER = placeholders.WORD  # the exact lines ``recur new`` leaves to replace: recur.kb.placeholders
 
@@ -378,7 +378,7 @@ def _category_slip(p, shown: str, count: dict) -> list[Problem]:
         return []
     c = meant[0]
     what = (
-        f"{p.category!r} ({count[p.category]} pattern(s)) is close to the category {c!r} ({count[c]}): if it is a "
+        f"{p.category!r} ({plural(count[p.category], 'pattern')}) is close to the category {c!r} ({count[c]}): if it is a "
         f"slip, move the file to patterns/{c}/ and set category: {c}"
     )
     return [Problem(shown, p.line("category"), "category", what, "warning")]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from recur import config
-from recur.util.text import LOOKALIKE_DASHES, LOOKALIKE_SPACES, syntax_lookalike, yaml_string
+from recur.util.text import LOOKALIKE_DASHES, LOOKALIKE_SPACES, plural, syntax_lookalike, yaml_string
 
 try:  # the C parser is ~10x faster on large KBs; the resolver below is pure Python either way
     _Base = yaml.CSafeLoader
@@ -962,7 +962,7 @@ def _opened_below(lines: list[str]) -> str:
         if line.strip() == "---" and n + 1 < len(lines) and re.match(r"^[A-Za-z_][\w-]*:(\s|$)", lines[n + 1]):
             above = [(k, x.strip()) for k, x in enumerate(lines[:n]) if x.strip()]
             if not above:
-                return f"the front matter must start on line 1, where its '---' goes: it is on line {n + 1}; remove the blank line(s) above it"
+                return f"the front matter must start on line 1, where its '---' goes: it is on line {n + 1}; remove the {plural(n, 'blank line')} above it"
             k, first = above[0]
             return (
                 f"the front matter must start on line 1, where its '---' goes: it is on line {n + 1}, below {first[:40]!r} "

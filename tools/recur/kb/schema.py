@@ -21,6 +21,7 @@ from recur.util.text import (
     close_names,
     control_character,
     odd_characters,
+    plural,
     slugify,
     without_controls,
     yaml_string,
@@ -452,7 +453,7 @@ class Validator:
             if cleaned is not None:
                 items.append(cleaned)
         if len(items) < rule.min_items and len(items) == len(value):
-            self.error(path, dotted, f"needs at least {rule.min_items} item(s)")
+            self.error(path, dotted, f"needs at least {plural(rule.min_items, 'item')}")
         return items
 
     def records(self, value, rule: Field, path: tuple, dotted: str):

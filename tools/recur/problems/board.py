@@ -81,6 +81,7 @@ from typing import TypedDict
 
 from recur.kb.records import successors
 from recur.util.dates import shift
+from recur.util.text import plural
 
 OPEN_FIX = ("open", "in-progress")
 UNOWNED = "(unowned)"
@@ -674,15 +675,17 @@ def _trends(patterns, incidents, as_of: dt.date, months: int, drafts: set = froz
 
 def overdue_items(b: Board) -> list[str]:
     """One line per overdue review, follow-up or permanent fix on a board (for ``--fail-on overdue``)."""
-    out = [f"review of {r['incident']} overdue by {r['days_overdue']} day(s)" for r in b["reviews"] if r["overdue"]]
+    out = [
+        f"review of {r['incident']} overdue by {plural(r['days_overdue'], 'day')}" for r in b["reviews"] if r["overdue"]
+    ]
     # whose, as the report's tables say: a gate's message posted to a channel named the work, not who to ask
     out += [
-        f"follow-up {f['title']!r} of {f['incident']} ({f['owner'] or UNOWNED}) overdue by {f['days_overdue']} day(s)"
+        f"follow-up {f['title']!r} of {f['incident']} ({f['owner'] or UNOWNED}) overdue by {plural(f['days_overdue'], 'day')}"
         for f in b["follow_ups"]
         if f["overdue"]
     ]
     out += [
-        f"permanent fix of {f['pattern']} ({f['owner'] or UNOWNED}) overdue by {f['days_overdue']} day(s)"
+        f"permanent fix of {f['pattern']} ({f['owner'] or UNOWNED}) overdue by {plural(f['days_overdue'], 'day')}"
         for f in b["fixes"]
         if f["overdue"]
     ]

@@ -10,7 +10,7 @@ import html
 import re
 
 from recur.problems.board import OPEN_FIX, UNOWNED, Board, month_so_far, other_dues_note, owner_key
-from recur.util.text import display_width
+from recur.util.text import display_width, plural
 
 FAIL_ON = ("overdue", "recurrence", "unknown")
 # `--fail-on recurrence` counts a recurrence whose incident is this recent (days; 0: any date). With no
@@ -241,8 +241,10 @@ def recurring_more_note(b: Board, days: str) -> str | None:
     k = rows[-1]["count"]
     if tied:  # a tie of many is cut at twice the top: the rest tie with the last row
         fewer = f", {more - tied} fewer times ({k - 1} or fewer)" if more > tied else ""
-        return f"{more} more pattern(s) recurred: {tied} as often as the last above ({k} times){fewer}, not listed"
-    return f"{more} more pattern(s) recurred, each fewer times than those above ({k - 1} or fewer), not listed"
+        return (
+            f"{plural(more, 'more pattern')} recurred: {tied} as often as the last above ({k} times){fewer}, not listed"
+        )
+    return f"{plural(more, 'more pattern')} recurred, each fewer times than those above ({k - 1} or fewer), not listed"
 
 
 def _recurring(b: Board, days: str) -> tuple:
@@ -270,7 +272,7 @@ def _trends(b: Board) -> tuple:
     rows += [[f"service {k}", _sparkline(v), str(sum(v))] for k, v in services[:TOP_SERVICES]]
     if services[TOP_SERVICES:]:  # summed in one row: cut silently, a busy service looked like a quiet one
         rest = [sum(v[n] for _, v in services[TOP_SERVICES:]) for n in range(len(t["months"]))]
-        rows.append([f"{len(services) - TOP_SERVICES} more service(s)", _sparkline(rest), str(sum(rest))])
+        rows.append([plural(len(services) - TOP_SERVICES, "more service"), _sparkline(rest), str(sum(rest))])
     # the month of as_of counts its days so far: a quiet-looking last mark read as a good month (the site's
     # chart says so under it; the report did not)
     partial = month_so_far(dt.date.fromisoformat(b["as_of"])) if t["months"] else None
@@ -387,14 +389,27 @@ def _counts_line(c: dict, recurring: list = (), left_out: tuple = (), more_30: i
     top = ", ".join(f"{r['pattern']} ({r['count']})" for r in recurring[:3])
     n_more = max(0, len(recurring) - 3) + more_30
     more = f" and {n_more} more" if n_more and top else ""
-    reviews = "" if "reviews" in left_out else f"{c['reviews_overdue']} review(s), "
+    reviews = "" if "reviews" in left_out else f"{plural(c['reviews_overdue'], 'review')}, "
     of = "of theirs " if left_out else ""  # what others own may well have
     return (
-        f"{c['incidents_30']} incident(s) in the last 30 days, {c['incidents_90']} in 90; "
-        f"{reviews}{c['follow_ups_overdue']} follow-up(s) and {c['fixes_overdue']} permanent fix(es) overdue"
-        + (f"; {c['follow_ups_no_due']} open follow-up(s) with no due date" if c.get("follow_ups_no_due") else "")
-        + (f"; {c['fixes_no_due']} open permanent fix(es) with no due date" if c.get("fixes_no_due") else "")
-        + ("" if "unknown" in left_out else f"; {c['unknown']} incident(s) with no known pattern (needs analysis)")
+        f"{plural(c['incidents_30'], 'incident')} in the last 30 days, {c['incidents_90']} in 90; "
+        f"{reviews}{plural(c['follow_ups_overdue'], 'follow-up')} and "
+        f"{plural(c['fixes_overdue'], 'permanent fix', 'permanent fixes')} overdue"
+        + (
+            f"; {plural(c['follow_ups_no_due'], 'open follow-up')} with no due date"
+            if c.get("follow_ups_no_due")
+            else ""
+        )
+        + (
+            f"; {plural(c['fixes_no_due'], 'open permanent fix', 'open permanent fixes')} with no due date"
+            if c.get("fixes_no_due")
+            else ""
+        )
+        + (
+            ""
+            if "unknown" in left_out
+            else f"; {plural(c['unknown'], 'incident')} with no known pattern (needs analysis)"
+        )
         + (f"; recurred in the last 30 days: {top}{more}." if top else f"; nothing {of}recurred in the last 30 days.")
     )
 
@@ -527,26 +542,27 @@ def left_out_line(x: dict) -> str:
 
 def unread_heading(b: Board) -> str:
     return (
-        f"Not read in this report: {len(b['unread'])} key(s) that look like a misspelt one, what they hold "
-        "not counted (run: recur check)"
+        f"Not read in this report: {plural(len(b['unread']), 'key')} that "
+        f"{'looks' if len(b['unread']) == 1 else 'look'} like a misspelt one, what "
+        f"{'it holds' if len(b['unread']) == 1 else 'they hold'} not counted (run: recur check)"
     )
 
 
 def dated_after_heading(b: Board) -> str:
     return (
-        f"Dated after {b['as_of']}: {len(b['dated_after'])} incident(s) that cannot have happened yet (a date "
+        f"Dated after {b['as_of']}: {plural(len(b['dated_after']), 'incident')} that cannot have happened yet (a date "
         "typo, or a clock ahead of UTC?), left out of the counts by date, trends and recurring lists; their "
         "reviews, follow-ups and flags are listed below (fix the date in the file, or run: recur check)"
     )
 
 
 def dated_after_line(x: dict) -> str:
-    return f"{x['incident']} dated {x['date']} ({x['days_ahead']} day(s) ahead): {x['path']}: {x['title']}"
+    return f"{x['incident']} dated {x['date']} ({plural(x['days_ahead'], 'day')} ahead): {x['path']}: {x['title']}"
 
 
 def left_out_heading(b: Board) -> str:
     return (
-        f"Left out of this report: {len(b['left_out'])} file(s) with errors, their incidents "
+        f"Left out of this report: {plural(len(b['left_out']), 'file')} with errors, their incidents "
         "and patterns not counted (run: recur check)"
     )
 

@@ -16,6 +16,7 @@ from recur.retrieval.models import active_model
 from recur.retrieval.query import prepare
 from recur.retrieval.results import Answer, Result, likelier, result_object
 from recur.util.errors import NotWritable, RecurError
+from recur.util.text import plural
 
 
 def log(msg: str) -> None:
@@ -282,7 +283,7 @@ def _refuse_left_out(kb, index_dir) -> None:
     files = set(left)  # each file's first error, by its place in the KB (a dangling link's too)
     why = [str(p) for p in left_out_problems(kb) if index_mod.kb_relative(Path(p.path), kb.root) in files]
     raise RecurError(
-        f"index not built (--strict): {len(left)} pattern file(s) with errors would not be searched; "
+        f"index not built (--strict): {plural(len(left), 'pattern file')} with errors would not be searched; "
         f"the index at {index_dir} is left as it was. Fix them (recur check --kb {kb.root}):"
         + "".join(f"\n  {line}" for line in why[:10])
         + (f"\n  and {len(why) - 10} more" if len(why) > 10 else "")
@@ -293,7 +294,9 @@ def warn_left_out(bad: list) -> None:
     """Each answer from an index that left pattern files out says which (they are not searched)."""
     if bad:
         shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
-        log(f"warning: {len(bad)} pattern file(s) with errors are not searched: {shown} (run: recur check)")
+        log(
+            f"warning: {plural(len(bad), 'pattern file')} with errors {'is' if len(bad) == 1 else 'are'} not searched: {shown} (run: recur check)"
+        )
 
 
 def _intact(kb_dir, index_dir, model_id: str, quiet: bool) -> bool:

@@ -179,7 +179,9 @@ def invalid_message(errors: list) -> str:
         fields.setdefault(msg, []).append(_field(e.get("loc", ())))
     said = [_problem(msg, names) for msg, names in fields.items()]
     more = len(said) - MAX_PROBLEMS
-    return "; ".join(said[:MAX_PROBLEMS]) + (f"; and {more:,} more problem(s)" if more > 0 else "")
+    return "; ".join(said[:MAX_PROBLEMS]) + (
+        f"; and {more:,} more {'problem' if more == 1 else 'problems'}" if more > 0 else ""
+    )
 
 
 def _problem(msg: str, names: list[str]) -> str:

@@ -17,7 +17,7 @@ from recur.problems.board import UNOWNED, Board, owner_key
 from recur.problems.owner import NOT_OWNED, OWNED, for_owner, nothing_owned, owns_nothing
 from recur.problems.report import fix_state, fix_words
 from recur.util.errors import RecurError
-from recur.util.text import cut
+from recur.util.text import cut, plural
 
 SHOWN = 10  # items per list in the text when no limit is given; the structured content then has them all
 # the lists ``limit`` cuts (recurring: each window's) and whose rows get their page's ``url`` (each names a KB file,
@@ -99,7 +99,10 @@ def board_text(b: Board, shown: int, cut: bool = False, owners: dict | None = No
             lines += [f"- … and {len(rows) - shown} more ({where})"] if len(rows) > shown else []
     if b.get("left_out") or b.get("unread"):
         n = len(b.get("left_out") or []) + len(b.get("unread") or [])
-        lines += ["", f"{n} file(s) of the knowledge base are not counted on this board (left_out, unread)."]
+        lines += [
+            "",
+            f"{plural(n, 'file')} of the knowledge base {'is' if n == 1 else 'are'} not counted on this board (left_out, unread).",
+        ]
     return "\n".join(lines)
 
 
@@ -112,22 +115,27 @@ def _late_first(items: list) -> list:
     return sorted(items, key=lambda i: not i.get("overdue"))  # stable: the board's order within each
 
 
+def _fixes(n: int) -> str:
+    return plural(n, "open permanent fix", "open permanent fixes")
+
+
 def _headline(b: Board) -> str:
     c = b["counts"]
     head = (
-        f"Problem board as of {b['as_of']}: {c['incidents_30']} incident(s) in the last 30 days, "
-        f"{c['incidents_90']} in 90; overdue: {c['fixes_overdue']} of {c['fixes_open']} open permanent fix(es), "
-        f"{c['follow_ups_overdue']} of {c['follow_ups_open']} open follow-up(s), {c['reviews_overdue']} of "
-        f"{c['reviews_pending']} pending review(s); {c['unknown']} incident(s) need analysis (no known pattern); "
-        f"{c['recurrence_after_fix']} recurrence(s) after a fix; {c['flags_open']} open flag(s)."
+        f"Problem board as of {b['as_of']}: {plural(c['incidents_30'], 'incident')} in the last 30 days, "
+        f"{c['incidents_90']} in 90; overdue: {c['fixes_overdue']} of {_fixes(c['fixes_open'])}, "
+        f"{c['follow_ups_overdue']} of {plural(c['follow_ups_open'], 'open follow-up')}, {c['reviews_overdue']} of "
+        f"{plural(c['reviews_pending'], 'pending review')}; {plural(c['unknown'], 'incident')} "
+        f"{'needs' if c['unknown'] == 1 else 'need'} analysis (no known pattern); "
+        f"{plural(c['recurrence_after_fix'], 'recurrence')} after a fix; {plural(c['flags_open'], 'open flag')}."
     )
     if not b.get("filtered"):
         return head
     fixes, follow_ups = b["fixes"], b["follow_ups"]
     late = sum(1 for f in fixes if f.get("overdue")), sum(1 for f in follow_ups if f.get("overdue"))
     return (
-        f"{head}\n{_who(b['filtered'], 'No one')} owns {len(fixes)} open permanent fix(es), {late[0]} overdue, and "
-        f"{len(follow_ups)} open follow-up(s), {late[1]} overdue."
+        f"{head}\n{_who(b['filtered'], 'No one')} owns {_fixes(len(fixes))}, {late[0]} overdue, and "
+        f"{plural(len(follow_ups), 'open follow-up')}, {late[1]} overdue."
     )
 
 

@@ -43,6 +43,7 @@ from recur.serve.mcp_text import (
     resource_about,
 )
 from recur.util.errors import RecurError
+from recur.util.text import plural
 
 INSTRUCTIONS = (
     "Recur knows this team's failure patterns (what was learned in postmortems). Call suggest_patterns with "
@@ -584,7 +585,7 @@ def _list_patterns(docs: dict, given: dict, site_url: str | None) -> tuple[dict,
     lines = [
         f"- {r['id']}: {r['title']}{marks[r['id']]} ({r['category']}, {r['severity']}){page_suffix(r)}" for r in rows
     ]
-    out, head = {"patterns": rows}, f"{len(rows)} pattern(s)"
+    out, head = {"patterns": rows}, plural(len(rows), "pattern")
     unknown = {} if rows else pat.unmatched_filters(docs, **given)
     if unknown:  # a value no pattern has: the values there are (not an error: the list is empty)
         out["known_values"] = unknown
@@ -626,7 +627,7 @@ def _past_incidents(get_engine: Callable, pattern_id, text, limit: int, site_url
     out = pat.past_incidents(engine, kb, pattern_id=pattern_id, answer=answer, limit=limit)
     out["incidents"] = with_urls(out["incidents"], site_url)
     lines = [f"- {i['date']} {i['id']} ({i['severity']}): {i['title']}{page_suffix(i)}" for i in out["incidents"]]
-    head = f"{len(lines)} incident(s), newest first" if lines else "No recorded incidents"
+    head = f"{plural(len(lines), 'incident')}, newest first" if lines else "No recorded incidents"
     if answer is not None and answer.no_known_pattern:
         head = "No known pattern matches this text, so no linked incidents"
     elif answer is not None and not out["patterns"]:

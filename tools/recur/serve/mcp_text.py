@@ -11,7 +11,7 @@ from collections.abc import Callable
 from recur.kb.records import draft_mark
 from recur.retrieval import patterns as pat
 from recur.retrieval.results import CLOSE_CALL, check_both, confidence_text, flat, match_line, percent, why_text
-from recur.util.text import close_names
+from recur.util.text import close_names, plural
 
 
 def page_suffix(row: dict) -> str:
@@ -184,7 +184,7 @@ def only_low(results: list, kb) -> str:
     if not found:
         return f"{head}; the closest, {closest['id']} ({_low_said(closest)}), has no recorded incidents"
     return (
-        f"{head}; the closest, {closest['id']} ({_low_said(closest)}), has {found} incident(s): call "
+        f"{head}; the closest, {closest['id']} ({_low_said(closest)}), has {plural(found, 'incident')}: call "
         f"past_incidents with pattern_id {closest['id']} to list them (check the pattern fits first)"
     )
 

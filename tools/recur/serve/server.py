@@ -23,6 +23,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from recur import config as settings
 from recur.serve.guard import error_body
+from recur.util.text import plural
 
 DEFAULT_HEADER_TIMEOUT = settings.default("header_timeout")
 # seconds a response may make no progress (the client reads nothing)
@@ -290,9 +291,10 @@ def said_unstarted(tally) -> None:
 
     if tally and tally[0]:
         logging.getLogger("uvicorn.error").warning(
-            "stopping: %d request(s) received but not yet begun at the stop were answered 503 shutting_down "
-            "(nothing was run for them)",
-            tally[0],
+            "stopping: %s received but not yet begun at the stop %s answered 503 shutting_down "
+            "(nothing was run for %s)",
+            plural(tally[0], "request"),
+            *(("was", "it") if tally[0] == 1 else ("were", "them")),
         )
         tally[0] = 0
 
@@ -408,12 +410,19 @@ class ShutdownCancelIsNotAnError:
         """The stop's line: uvicorn's count of tasks it cancels, split by whether their answer has begun."""
         counts = self.answering
         if counts is None or counts.running <= 0:  # none the app knows of: uvicorn's number, as it is
-            return "stopping: %s request(s) still running at the shutdown deadline are cut short", tuple(args)[:1]
+            n = tuple(args)[0]
+            return (
+                f"stopping: {plural(n, 'request')} still running at the shutdown deadline {'is' if n == 1 else 'are'} cut short",
+                (),
+            )
         waiting = max(0, counts.running - counts.sending)
         said = [f"{waiting} answered 503 shutting_down"] if waiting else []
         if counts.sending:
             said.append(f"{counts.sending} already being answered (an MCP event stream, a large file) closed")
-        return "stopping: %s request(s) still running at the shutdown deadline: %s", (counts.running, ", ".join(said))
+        return "stopping: %s still running at the shutdown deadline: %s", (
+            plural(counts.running, "request"),
+            ", ".join(said),
+        )
 
 
 class InvalidRequestsCondensed:

@@ -33,6 +33,7 @@ from recur import config
 from recur.kb.records import EvalCase
 from recur.retrieval.models import read_tuned_manifest, tuned_model_for
 from recur.util.errors import RecurError
+from recur.util.text import plural
 
 RETUNE_SHARE = 0.10  # advise a re-tune when more than this share of patterns changed
 INCIDENT_FLOOR = 30  # linked incidents needed to measure on the KB's own incidents
@@ -184,7 +185,7 @@ def incident_split(kb) -> tuple[list, list, str]:
         others = sum(1 for i in kb.incidents.values() if i.patterns and not any(pid in live for pid in i.patterns))
         aside = f" ({others} more link only retired or unknown patterns and do not count)" if others else ""
         note = (
-            f"{len(linked)} linked incident(s){aside} covering {len(covered)} pattern(s); at least {INCIDENT_FLOOR} "
+            f"{plural(len(linked), 'linked incident')}{aside} covering {plural(len(covered), 'pattern')}; at least {INCIDENT_FLOOR} "
             f"covering {INCIDENT_FLOOR_PATTERNS} patterns are needed to measure a tuned model on your own "
             "incidents, so it is measured on eval cases / held-out symptoms instead"
         )
@@ -248,7 +249,7 @@ def training_data(kb, feedback_path: Path | None = None, all_anchors: bool = Tru
                 kinds[kind] = kinds.get(kind, 0) + 1
     if held and n_eval:
         source = f"{source} + held-out symptoms"
-        why = f"only {n_eval} eval case(s), fewer than {EVAL_FLOOR}, so held-out symptoms are measured on too"
+        why = f"only {plural(n_eval, 'eval case')}, fewer than {EVAL_FLOOR}, so held-out symptoms are measured on too"
         note = f"{note}; {why}" if note else why
     elif held_out and not n_eval:
         source = "held-out symptoms"
@@ -357,7 +358,7 @@ def retune_advice(kb_dir, kb) -> str | None:
     date = last.get("date")  # informational: a date that is not text is left out, not a traceback
     if moved > RETUNE_SHARE * max(base, 1) or new > RETUNE_SHARE * max(len(seen), INCIDENT_FLOOR):
         what = [f"{moved} of {base} patterns were added, changed or removed"] if moved else []
-        what += [f"{new} incident(s) linked"] if new else []
+        what += [f"{plural(new, 'incident')} linked"] if new else []
         when = f"{date[:10] if isinstance(date, str) and date else '?'}{', refused' if refused else ''}"
         return (
             f"note: {' and '.join(what)} since the model was tuned ({when}): a re-tune is worthwhile (run: recur tune)"

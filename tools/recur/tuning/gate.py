@@ -28,6 +28,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from recur.util.text import plural
+
 LOWER_LIMIT = -0.02  # a loss this small is noise: the wording of a gain, and 'worse' for no gain
 LEVEL = 0.90  # two-sided interval
 RESAMPLES = 10_000
@@ -110,7 +112,7 @@ def _decide_hybrid(before_ranks: list, after_ranks: list, min_gain: float) -> Ga
     elif mean > 0 and mean < min_gain - 1e-9:
         verdict, reason = "inconclusive", f"the mean gain is below --min-gain {min_gain:g}"
     elif lost > allowed:
-        verdict, reason = "inconclusive", f"recall@3 lost {lost} incident(s), at most {allowed} allowed"
+        verdict, reason = "inconclusive", f"recall@3 lost {plural(lost, 'incident')}, at most {allowed} allowed"
     elif delta.any():  # incidents moved, but the ups and downs cancel (within the noise)
         verdict, reason = "inconclusive", "no mean gain: the incidents that moved up and down cancel out"
     else:

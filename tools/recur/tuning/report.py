@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from recur.util.errors import RecurError
+from recur.util.text import plural
 
 NEIGHBOURS = 3  # a pair is shown when either pattern is among the other's 3 nearest
 SHOW_PAIRS = 15
@@ -284,7 +285,7 @@ def render_report(r: dict, live: dict | None = None) -> str:
     gate = r.get("gate")
     lines = [
         f"Tuned model {r['model_id']} — {state_text(r, live or {})}",
-        f"  tuned {r['date'][:16]} on {r['pairs']} pairs, {r['epochs']} epoch(s), seed {r['seed']}; "
+        f"  tuned {r['date'][:16]} on {r['pairs']} pairs, {plural(r['epochs'], 'epoch')}, seed {r['seed']}; "
         f"compared with {r['compared_with']}",
     ]
     if live and not live["active"]:

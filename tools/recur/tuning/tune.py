@@ -34,6 +34,7 @@ from recur.tuning.data import INCIDENT_FLOOR, INCIDENT_FLOOR_PATTERNS, MEASURE_F
 from recur.tuning.report import REPORT, measured_on, previous_dir, rejected_dir
 from recur.util.errors import NotWritable, RecurError
 from recur.util.files import check_writable, only_one, share_files, swap_folder, work_folder, writing
+from recur.util.text import plural
 
 REFUSED = 3
 
@@ -278,7 +279,7 @@ def _prepare(
         )
     if len(data.cases) < MEASURE_FLOOR:
         raise RecurError(
-            f"{kb_dir}: too little to measure a tuned model with: {len(data.cases)} question(s) "
+            f"{kb_dir}: too little to measure a tuned model with: {plural(len(data.cases), 'question')} "
             f"({data.eval_source}); at least {MEASURE_FLOOR} are needed, or a candidate that changes nothing "
             f"on them would be activated. Add cases to {kb_dir / 'eval' / 'cases.yml'}, give patterns 3+ "
             f"symptoms, or link {INCIDENT_FLOOR}+ incidents covering {INCIDENT_FLOOR_PATTERNS}+ patterns"
@@ -354,7 +355,7 @@ def _train_and_measure(run: Run, fold_kb) -> tuple:
 
     data = run.data
     log(
-        f"Training {run.model_id} ({run.cfg.epochs} epoch(s), batch {run.cfg.batch_size}, seed {run.cfg.seed}, "
+        f"Training {run.model_id} ({plural(run.cfg.epochs, 'epoch')}, batch {run.cfg.batch_size}, seed {run.cfg.seed}, "
         f"lower {run.cfg.freeze_layers} layers frozen) ..."
     )
     model = load_trainable(run.base.path)
@@ -730,7 +731,7 @@ def summary_lines(m: dict, cost: bool = True) -> list:
         " (with the interrupted run it resumed)" if m.get("resumed_from_epoch") or m.get("resumed_at_step") else ""
     )
     lines.append(
-        f"{m['pairs']} pairs × {m['epochs']} epoch(s) in {m['train_s']:.0f}s{resumed} ({m['pairs_per_s']:.1f} pairs/s, "
+        f"{m['pairs']} pairs × {plural(m['epochs'], 'epoch')} in {m['train_s']:.0f}s{resumed} ({m['pairs_per_s']:.1f} pairs/s, "
         f"{m['train_cpu_s']:.0f} CPU-s on {m['threads']} thread{'s' if m['threads'] != 1 else ''}); {m['duration_s']:.0f}s in all."
     )
     return lines
