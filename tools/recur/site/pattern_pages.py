@@ -30,6 +30,7 @@ from recur.site.md import (
 )
 from recur.site.record_pages import path_here, path_places
 from recur.util.dates import shift
+from recur.util.text import plural
 
 # body sections in the order a responder needs them: Summary and Evidence/Runbook placed by hand, then
 # LATER_SECTIONS, then any other section (PLACED_SECTIONS: kb.schema, which kb.anchors reads too)
@@ -292,7 +293,7 @@ def _related(site: Site, p) -> str:
             if isinstance(x.get("similarity"), (int, float)):
                 notes.append(f"similarity {x['similarity']:.2f}")
             if x.get("co_incidents"):
-                notes.append(f"{x['co_incidents']} incident(s) matched both")
+                notes.append(f"{plural(x['co_incidents'], 'incident')} matched both")  # not "1 incident(s)"
             by = f": {inline_html(x['by'])}" if x.get("by") else ""
             lines.append(f"<li>{alink(page, q.relpath, q.title)}" + (f" ({', '.join(notes)})" if notes else "") + f"{by}</li>")
     if not lines:
