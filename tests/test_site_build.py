@@ -833,17 +833,27 @@ def test_the_commented_theme_settings_of_an_init_repository_work_when_uncommente
     cfg = repo / "mkdocs.yml"
     text = cfg.read_text()
     hint = re.search(r"^  # logo: (\S+)", text, re.M)
-    assert hint and "  # palette:" in text
-    cfg.write_text(text.replace("  # palette:", "  palette:").replace("  # logo:", "  logo:"))
+    palette = re.search(r"^  # palette:\n(?:  #   .*\n)+", text, re.M)  # the hint's lines, uncommented below
+    assert hint and palette
+    text = text.replace(palette.group(0), re.sub(r"^  # ", "  ", palette.group(0), flags=re.M))
+    cfg.write_text(text.replace("  # logo:", "  logo:"))
+    from recur.site.plugin import PALETTE, raw_config
+
+    # the shape of Recur's default, a light and dark pair following the OS with the toggle: uncommented, the
+    # hint gave a light-only palette while the default was the pair (found in a new hire's review)
+    assert raw_config(cfg)["theme"]["palette"] == [dict(p, primary="teal") for p in PALETTE]
     logo = Path(hint.group(1)).name
     (repo / "docs" / logo).write_bytes(b"\x89PNG\r\n\x1a\n")
     out = tmp_path / "out"
     args = ["site", "--kb", str(repo / "kb"), "--out", str(out), "--config", str(cfg), "--strict"]
     r = CliRunner().invoke(cli, [*args, "--no-browser-search", "--index", str(tmp_path / "none"), "-q"])
     assert r.exit_code == 0, r.output
-    assert 'data-md-color-primary="teal"' in (out / "index.html").read_text()
-    # the team's palette as it is: Recur's light and dark pair (recur.site.plugin.PALETTE) does not replace it
-    assert "prefers-color-scheme" not in (out / "index.html").read_text()
+    page = (out / "index.html").read_text()
+    # the team's palette wins over Recur's default (recur.site.plugin.PALETTE, indigo): teal, light and dark
+    assert 'data-md-color-primary="teal"' in page and 'data-md-color-primary="indigo"' not in page
+    for media, scheme in (("light", "default"), ("dark", "slate")):
+        option = f'data-md-color-media="(prefers-color-scheme: {media})" data-md-color-scheme="{scheme}"'
+        assert f'{option} data-md-color-primary="teal"' in page, (media, scheme)
     assert f'<img src="{logo}"' in (out / "index.html").read_text()
     assert crawl(out)[1] == []
 
