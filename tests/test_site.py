@@ -146,7 +146,8 @@ def test_incident_pages_and_list(kb):
     assert "unknown: needs analysis" in out["incidents/2026/INC-2026-0002.md"]
     listing = out["incidents/index.md"]
     assert listing.index("INC-2026-0003") < listing.index("INC-2025-0009")  # newest first
-    assert "<i>needs analysis</i>" in listing and "## 2025 {#year-2025}" in listing
+    assert "<i>needs analysis</i>" in listing and "## 2025 {#year-2025 data-search-exclude }" in listing
+    assert "exclude" not in listing.split("---")[1]  # searched by its title and intro, its year lists are not
 
 
 def test_path_page_has_ordered_steps_why_and_checklist(kb):

@@ -103,25 +103,50 @@ def test_search_finds_alert_names_and_error_strings(built):
     # the list pages are in the index by their title and intro only (test_the_site_search_finds_the_list_pages...)
     lists = ("patterns/index.html", "patterns/by-", "board/", "index.html", "suggest.html", "model.html", "paths/index")
     assert not any(d["location"].startswith(lists) and "Disk full on a host" in d["text"] for d in index["docs"])
-    # the header card is out of the index: tags and owner are not indexed text
-    assert not any("team-storage" in d["text"] for d in docs)
+    # the header card's words are in the page's own entry (test_the_site_search_finds_a_pattern_by_its_card)
+    assert [d["location"] for d in docs if "team-storage" in d["text"]] == ["patterns/capacity/disk-full.html"]
+
+
+def _search_finder(site: Path):
+    """``found(query)``: the locations in the built site's search index whose title and text hold every word
+    of ``query`` (cut as the site search cuts them, by its separator)."""
+    index = json.loads((site / "search/search_index.json").read_text())
+    sep = re.compile(index["config"]["separator"])
+    docs = {d["location"]: d for d in index["docs"]}
+
+    def found(query: str) -> set:
+        words = set(query.lower().split())
+        return {
+            loc
+            for loc, d in docs.items()
+            if words <= {t.lower() for t in sep.split(re.sub("<[^>]+>", " ", d["title"] + " " + d["text"])) if t}
+        }
+
+    return index, docs, found
+
+
+def test_the_site_search_finds_a_pattern_by_its_card(built):
+    """A pattern page's header card (severity, category, services, tags, owner, fix tickets) is a pre-rendered
+    block lifted past the search plugin, so a new hire searching a service name, "sev1" or a tag found no
+    pattern. Its words are in the page's own search entry now, and the page holds no hidden copy of them."""
+    _, docs, found = _search_finder(built[1])
+    page = "patterns/capacity/disk-full.html"
+    for query in ("postgres main", "checkout storage", "team storage", "prb 7", "capacity", "in progress"):
+        assert page in found(query), query
+    assert {page, "patterns/network/dns-failure.html"} <= found("sev2")
+    top = docs[page]["text"]
+    assert top.startswith("Severity: sev2") and "Services: checkout, postgres-main. Tags: disk, storage." in top
+    assert docs[page]["title"] == "Disk full on a host" and docs[page]["boost"] == 3  # the pattern's weight kept
+    html = (built[1] / page).read_text()
+    assert "Services: checkout" not in html and "recur_card" not in html
+    assert 'class="recur-card"' in html and "<dt>Services</dt>" in html  # the card is shown as before
 
 
 def test_the_site_search_finds_the_list_pages_by_their_title_and_intro_not_their_lists(built):
     """Every list page was out of the site search (``search: exclude``, to keep their lists of pattern titles
     from crowding out the patterns), so "problem board", "retrieval model" or "severity" found nothing (found in
     a new hire's review). Their title and intro are indexed now; their lists, headings included, are not."""
-    index = json.loads((built[1] / "search/search_index.json").read_text())
-    sep = re.compile(index["config"]["separator"])
-    docs = {d["location"]: d for d in index["docs"]}
-
-    def found(query: str) -> set:
-        words = set(query.split())
-        return {
-            loc
-            for loc, d in docs.items()
-            if words <= {t.lower() for t in sep.split(re.sub("<[^>]+>", " ", d["title"] + " " + d["text"])) if t}
-        }
+    index, docs, found = _search_finder(built[1])
 
     assert "board/index.html" in found("problem board") and "board/trends.html" in found("trends incidents")
     assert "model.html" in found("retrieval model")
@@ -129,7 +154,17 @@ def test_the_site_search_finds_the_list_pages_by_their_title_and_intro_not_their
     assert "suggest.html" in found("describe what you see") and "index.html" in found("describe own words")
     assert {"patterns/index.html", "patterns/by-service.html", "patterns/by-tag.html"} <= found("patterns")
     assert "paths/index.html" in found("onboarding paths")
-    pages = ("board/", "patterns/index.html", "patterns/by-", "index.html", "suggest.html", "model.html", "paths/index")
+    assert "incidents/index.html" in found("incidents") and "incidents/index.html" in found("needs analysis")
+    pages = (
+        "board/",
+        "patterns/index.html",
+        "patterns/by-",
+        "index.html",
+        "suggest.html",
+        "model.html",
+        "paths/index",
+        "incidents/index",
+    )
     listed = {loc for loc in docs if loc.startswith(pages) and not loc.startswith("model.html#")}
     # one entry a page (by-severity: its severity levels too), none for the sections that list patterns,
     # incidents, fixes or reviews
@@ -145,8 +180,10 @@ def test_the_site_search_finds_the_list_pages_by_their_title_and_intro_not_their
         "suggest.html",
         "model.html",
         "paths/index.html",
+        "incidents/index.html",  # its year sections, which list the incidents, are not in the index
     }
     assert not any("Disk full on a host" in docs[loc]["text"] or "checkout" in docs[loc]["text"] for loc in listed)
+    assert "Checkout logs filled the disk" not in docs["incidents/index.html"]["text"]
 
 
 def test_the_404_page_links_from_the_site_url_and_without_one_a_note_says_so(tmp_path, monkeypatch):
@@ -407,11 +444,12 @@ def test_pattern_pages_show_look_alikes_from_a_fresh_index(built, tmp_path):
     import re
 
     assert re.search(
-        r"Look-alikes</strong>.*similarity -?[0-9.]+, 1 incident\(s\) matched both\): <code>df</code> shows 100% "
+        r"Look-alikes</strong>.*similarity -?[0-9.]+, 1 incident matched both\): <code>df</code> shows 100% "
         r"on the data volume",
         html,
         re.S,
     )
+    assert "incident(s)" not in html  # said as a count is read (recur.util.text.plural)
     assert crawl(out)[1] == []
 
 
@@ -795,17 +833,27 @@ def test_the_commented_theme_settings_of_an_init_repository_work_when_uncommente
     cfg = repo / "mkdocs.yml"
     text = cfg.read_text()
     hint = re.search(r"^  # logo: (\S+)", text, re.M)
-    assert hint and "  # palette:" in text
-    cfg.write_text(text.replace("  # palette:", "  palette:").replace("  # logo:", "  logo:"))
+    palette = re.search(r"^  # palette:\n(?:  #   .*\n)+", text, re.M)  # the hint's lines, uncommented below
+    assert hint and palette
+    text = text.replace(palette.group(0), re.sub(r"^  # ", "  ", palette.group(0), flags=re.M))
+    cfg.write_text(text.replace("  # logo:", "  logo:"))
+    from recur.site.plugin import PALETTE, raw_config
+
+    # the shape of Recur's default, a light and dark pair following the OS with the toggle: uncommented, the
+    # hint gave a light-only palette while the default was the pair (found in a new hire's review)
+    assert raw_config(cfg)["theme"]["palette"] == [dict(p, primary="teal") for p in PALETTE]
     logo = Path(hint.group(1)).name
     (repo / "docs" / logo).write_bytes(b"\x89PNG\r\n\x1a\n")
     out = tmp_path / "out"
     args = ["site", "--kb", str(repo / "kb"), "--out", str(out), "--config", str(cfg), "--strict"]
     r = CliRunner().invoke(cli, [*args, "--no-browser-search", "--index", str(tmp_path / "none"), "-q"])
     assert r.exit_code == 0, r.output
-    assert 'data-md-color-primary="teal"' in (out / "index.html").read_text()
-    # the team's palette as it is: Recur's light and dark pair (recur.site.plugin.PALETTE) does not replace it
-    assert "prefers-color-scheme" not in (out / "index.html").read_text()
+    page = (out / "index.html").read_text()
+    # the team's palette wins over Recur's default (recur.site.plugin.PALETTE, indigo): teal, light and dark
+    assert 'data-md-color-primary="teal"' in page and 'data-md-color-primary="indigo"' not in page
+    for media, scheme in (("light", "default"), ("dark", "slate")):
+        option = f'data-md-color-media="(prefers-color-scheme: {media})" data-md-color-scheme="{scheme}"'
+        assert f'{option} data-md-color-primary="teal"' in page, (media, scheme)
     assert f'<img src="{logo}"' in (out / "index.html").read_text()
     assert crawl(out)[1] == []
 

@@ -349,6 +349,46 @@ def _renamed_toc(items) -> None:
         _renamed_toc(getattr(item, "children", ()))
 
 
+def on_page_context(page, config) -> None:
+    """Add a pattern page's header card words (front matter ``recur_card``: pattern_pages.card_words) to its
+    own entry in the site search. The card is a pre-rendered block lifted past Markdown and the search plugin
+    (on_page_markdown, for build speed) and put back by on_post_page, after mkdocs-material's search collected
+    the page in its on_page_context: "sev1", a service name or a tag found no pattern. Run after that search
+    event (the plugin's priority), on the entries it just made: the card stays unparsed, and the page holds
+    no hidden copy of its words."""
+    words = page.meta.get("recur_card")
+    if not isinstance(words, str) or not words.strip() or (page.meta.get("search") or {}).get("exclude"):
+        return
+    index = _search_index(config)
+    if index is None:
+        return
+    import html
+
+    text = html.escape(words.strip(), quote=False)  # as the search plugin escapes the text it collects
+    for entry in reversed(index.entries):  # this page's entries are the last ones added
+        if entry.get("location") == page.url:  # the page's own entry: its title and what precedes its first section
+            entry["text"] = f"{text} {entry.get('text') or ''}".strip()
+            return
+        if not str(entry.get("location", "")).startswith(page.url + "#"):
+            break
+    # no entry for the page's top (its first section excluded): one of its own, as the search plugin makes them
+    entry = {"location": page.url, "title": str(page.meta.get("title", page.title)), "text": text}
+    if "boost" in (page.meta.get("search") or {}):
+        entry["boost"] = page.meta["search"]["boost"]
+    index.entries.append(entry)
+
+
+def _search_index(config):
+    """mkdocs-material's search index being built (its plugin's ``search_index``, a list of ``entries``), or
+    None: no search plugin (its page is then excluded, search: exclude) or one of another shape."""
+    for name, plugin in config.plugins.items():
+        index = getattr(plugin, "search_index", None)
+        if name.endswith("search") and isinstance(getattr(index, "entries", None), list):
+            search = getattr(plugin, "config", None)
+            return index if search is None or search.get("enabled", True) else None
+    return None
+
+
 _KEEP = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)", re.S | re.I)
 _WS = re.compile(r"[ \t\r]*\n\s*")
 

@@ -334,6 +334,19 @@ def raw(html_block: str) -> str:
     return f"\n{RAW_OPEN}\n{html_block.strip()}\n{RAW_CLOSE}\n\n"
 
 
+_SECTION_HEADING = re.compile(r"^(#{2,6} .*?)(?: \{:? *(#[^\s}]+) *\})?$", re.M)
+
+
+def unsearched(markdown: str) -> str:
+    """Generated Markdown with each of its headings (## and below) marked out of the site search, and so
+    the section under it (mkdocs-material indexes a page by its headings' sections). For the list pages
+    (indexes, board, trends, home, incidents): the whole page was out of the search, so "problem board", "retrieval
+    model" or "severity" found nothing; their title and intro are indexed, their lists, which repeat the
+    patterns' titles and would crowd the patterns out of a search, are not. Generated headings only: KB
+    text may hold a line that looks like one."""
+    return _SECTION_HEADING.sub(lambda m: f"{m.group(1)} {{{m.group(2) or ':'} data-search-exclude }}", markdown)
+
+
 def html_table(headers: list, rows: list, attrs: str = "") -> str:
     """A raw HTML table (cells already escaped): cheaper for Markdown to pass through than a Markdown table."""
     head = "".join(f"<th>{h}</th>" for h in headers)

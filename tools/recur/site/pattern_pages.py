@@ -26,9 +26,11 @@ from recur.site.md import (
     raw,
     raw_table,
     rel,
+    unsearched,
 )
 from recur.site.record_pages import path_here, path_places
 from recur.util.dates import shift
+from recur.util.text import plural
 
 # body sections in the order a responder needs them: Summary and Evidence/Runbook placed by hand, then
 # LATER_SECTIONS, then any other section (PLACED_SECTIONS: kb.schema, which kb.anchors reads too)
@@ -41,17 +43,6 @@ SEARCH_BOOST = 3
 # the heading of a section whose content is out of the search index: its title alone was indexed,
 # at title weight, so "Incidents (12)" answered a search for "1" or "incidents" on every pattern page
 NO_SEARCH = " {: data-search-exclude }"
-_HEADING = re.compile(r"^(#{2,6} .*?)(?: \{:? *(#[^\s}]+) *\})?$", re.M)
-
-
-def unsearched(markdown: str) -> str:
-    """Generated Markdown with each of its headings (## and below) marked out of the site search, and so
-    the section under it (mkdocs-material indexes a page by its headings' sections). For the list pages
-    (indexes, board, trends, home): the whole page was out of the search, so "problem board", "retrieval
-    model" or "severity" found nothing; their title and intro are indexed, their lists, which repeat the
-    patterns' titles and would crowd the patterns out of a search, are not. Generated headings only: KB
-    text may hold a line that looks like one."""
-    return _HEADING.sub(lambda m: f"{m.group(1)} {{{m.group(2) or ':'} data-search-exclude }}", markdown)
 
 
 def _jump_list(page: str, items) -> str:
@@ -140,9 +131,30 @@ def card(site: Site, p) -> str:
     return raw('<dl class="recur-card" data-search-exclude>\n' + "\n".join(rows) + "\n</dl>")
 
 
+def card_words(site: Site, p) -> str:
+    """The header card's words as plain text, for the site search: the card is a pre-rendered block, out of
+    the search index, so "sev1", a service or a tag found no pattern (a new hire searching "payments-api" found
+    nothing). recur.site.hook.on_page_context adds them to the page's own search entry (front matter
+    ``recur_card``), where the search's result shows them under the title; the page shows the card alone."""
+    parts = [f"Severity: {site.sev_label(p.severity)}", f"Category: {p.category}"]
+    if p.services:
+        parts.append("Services: " + ", ".join(p.services))
+    if p.tags:
+        parts.append("Tags: " + ", ".join(p.tags))
+    parts += [f"Status: {p.status}", f"Owner: {p.owner or 'unowned'}"]
+    f = p.fix
+    if f is not None:
+        fix = [f"Permanent fix: {fix_status(p, site.as_of) or f.status}"]
+        fix += [f"owner {f.owner}"] if f.owner else []
+        fix += ["tickets " + ", ".join(f.tickets)] if f.tickets else []
+        parts.append(", ".join(fix))
+    return ". ".join(str(x).replace("\n", " ") for x in parts) + "."
+
+
 def pattern_page(site: Site, p) -> str:
     out = [front_matter(title=p.title, recur_kind="pattern", recur_id=p.id, recur_source=p.relpath,
-                        recur_edit_url=site.edit_url(p.relpath), search={"boost": SEARCH_BOOST}),
+                        recur_edit_url=site.edit_url(p.relpath), search={"boost": SEARCH_BOOST},
+                        recur_card=card_words(site, p)),
            f"# {cell(p.title)}\n", card(site, p), path_here(site, p)]  # a path's step: its place and the way on
     if p.status == "draft":
         out.append('!!! note "Draft"\n    This pattern is still being written; check it against what you see.\n')
@@ -281,7 +293,7 @@ def _related(site: Site, p) -> str:
             if isinstance(x.get("similarity"), (int, float)):
                 notes.append(f"similarity {x['similarity']:.2f}")
             if x.get("co_incidents"):
-                notes.append(f"{x['co_incidents']} incident(s) matched both")
+                notes.append(f"{plural(x['co_incidents'], 'incident')} matched both")  # not "1 incident(s)"
             by = f": {inline_html(x['by'])}" if x.get("by") else ""
             lines.append(f"<li>{alink(page, q.relpath, q.title)}" + (f" ({', '.join(notes)})" if notes else "") + f"{by}</li>")
     if not lines:

@@ -109,6 +109,11 @@ class RecurPlugin(BasePlugin[RecurConfig]):
     def on_page_content(self, html, page, config, files, **kwargs):
         return hook.on_page_content(self.build, html, page)
 
+    @event_priority(-100)  # after the search plugin's: it adds to the entries the search made of the page
+    def on_page_context(self, context, page, config, nav, **kwargs):
+        hook.on_page_context(page, config)
+        return context
+
     def on_post_page(self, output, page, config, **kwargs):
         return hook.on_post_page(output, page)
 

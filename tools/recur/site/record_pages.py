@@ -8,7 +8,7 @@ from recur.kb.anchors import paths_heading
 from recur.kb.records import status_words
 from recur.problems.board import follow_up_open, needs_analysis, review_pending
 from recur.site.context import BY_SERVICE, INCIDENTS, PATHS, SUGGEST, Site
-from recur.site.md import alink, badge, cell, esc, front_matter, href, inline_md, kb_md, mdlink, raw, table
+from recur.site.md import alink, badge, cell, esc, front_matter, href, inline_md, kb_md, mdlink, raw, table, unsearched
 from recur.util.dates import duration_text
 
 
@@ -93,7 +93,8 @@ def _follow_up_status(site: Site, f) -> str:
 
 def incident_index(site: Site) -> str:
     page = INCIDENTS
-    out = [front_matter(title="Incidents", search={"exclude": True}), "# Incidents\n"]
+    # in the site search by its title and intro (unsearched): excluded whole, "incidents" found no list of them
+    out = [front_matter(title="Incidents"), "# Incidents\n"]
     unknown = site.board["counts"]["unknown"]  # as the board counts them (up to as_of)
     years: dict = {}
     for i in reversed(site.listed):
@@ -109,7 +110,7 @@ def incident_index(site: Site) -> str:
         # on a phone a card each: date, id and severity on one line, then the title, then its patterns
         out.append(f"## {y} {{#year-{y}}}\n" + stacked_table(["date", "incident", "severity", "title", "patterns"],
                                                               rows, inline={0, 1, 2}, labelled={4}))
-    return "\n".join(out)
+    return unsearched("\n".join(out))  # the year sections list the incidents' own pages: not indexed again
 
 
 def stacked_table(headers: list, rows: list, *, inline=(), labelled=(), empty: str = "") -> str:
