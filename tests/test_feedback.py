@@ -770,3 +770,16 @@ def test_the_state_beside_a_kb_is_none_for_a_kb_folder_that_does_not_exist(tmp_p
     assert config.state_elsewhere(kb, "feedback", default) is None
     small_kb(kb)
     assert config.state_elsewhere(kb, "feedback", default) == kb.resolve().parent / default
+
+
+def test_a_misspelt_kb_is_an_error_not_no_votes_yet(tmp_path):
+    """Found in review: with no feedback file, `recur feedback summary --kb ../team-kbb/kb` (a typo) said "no
+    votes yet" and exited 0, so a scheduled job never learnt its KB was wrong. The KB folder comes first: the
+    usual "knowledge base folder not found", exit 1, for summary and export alike, and no note of no votes."""
+    small_kb(tmp_path / "kb")
+    typo, fb = tmp_path / "kbb", tmp_path / "none" / "feedback.jsonl"
+    for args in (["summary"], ["summary", "--json"], ["export"]):
+        r = CliRunner().invoke(cli, ["feedback", *args, "--kb", str(typo), "--feedback", str(fb)])
+        assert r.exit_code == 1, r.output
+        assert f"knowledge base folder not found: {typo}" in r.stderr and "no votes yet" not in r.stderr, r.output
+        assert "Traceback" not in r.output and r.stdout == ""

@@ -108,9 +108,13 @@ def _no_votes_yet(kb_dir, feedback_path) -> bool:
     """Whether there is no feedback file, said in a note on stderr: no votes yet, not an error. The server
     writes the file at the first vote, so a scheduled `recur feedback summary` or `export` failed (exit 1) on
     every KB until then (found in review). Still an error (a folder is click's usage error): the default
-    log missing under the current folder while the KB's repository has one (the votes are there: _elsewhere)."""
+    log missing under the current folder while the KB's repository has one (the votes are there: _elsewhere).
+    The KB folder is required first: a misspelt --kb (`--kb ../team-kbb/kb`) has no votes either, and was
+    read as "no votes yet", exit 0, so a scheduled job never said its KB was wrong (found in review)."""
     from recur import config
+    from recur.kb.loader import require_kb_root
 
+    require_kb_root(kb_dir)
     if Path(feedback_path).is_file():
         return False
     beside = config.state_elsewhere(kb_dir, "feedback", feedback_path)
