@@ -521,3 +521,26 @@ def test_problem_report_links_and_cuts_the_incidents_dated_after_today_as_its_ot
     assert "more" not in whole[1]
     assert not cut[0] and [r["incident"] for r in cut[1]["dated_after"]] == ["INC-2027-0001", "INC-2027-0002"]
     assert cut[1]["more"]["dated_after"] == 1 and cut[1]["counts"]["dated_after"] == 3
+
+
+def test_a_page_under_a_folder_with_a_space_has_an_escaped_url_in_mcp_and_slack(tmp_path):
+    """Found in review: `recur suggest` and `recur report` escaped a page's path, MCP and Slack did not, so a
+    pattern under ``patterns/Data Ops/`` had a raw space in its MCP url and in Slack's ``<url|title>`` link,
+    which a space ends. retrieval.patterns.site_page escapes it now, for every caller alike."""
+    from serve_util import latency_answer
+
+    from recur.serve.slack import answer_reply
+
+    kb = small_kb(tmp_path / "kb")
+    (kb / "patterns/Data Ops").mkdir()
+    moved = (kb / "patterns/capacity/disk-full.md").read_text().replace("category: capacity", "category: Data Ops")
+    (kb / "patterns/Data Ops/disk-full.md").write_text(moved)
+    (kb / "patterns/capacity/disk-full.md").unlink()
+    page = f"{SITE}/patterns/Data%20Ops/disk-full.html"
+    ((err, doc, text),) = calls(served(kb, tmp_path / "i", site_url=SITE), ("get_pattern", {"id": "disk-full"}))
+    assert not err and doc["url"] == page, text
+    answer = latency_answer()
+    answer["results"][0]["path"] = "patterns/Data Ops/disk-full.md"
+    sections = [b["text"]["text"] for b in answer_reply(answer, site_url=SITE)["blocks"] if b["type"] == "section"]
+    assert any(f"<{page}|" in s for s in sections), sections
+    assert not any("Data Ops" in s for s in sections), sections

@@ -191,16 +191,11 @@ def page_urls(kb, site_url: str | None) -> dict:
     links (each record's KB path, ``.md`` served as ``.html``); empty without a site URL."""
     if not site_url:
         return {}
-    from urllib.parse import quote
-
     from recur.retrieval.patterns import site_page
 
-    def url(relpath: str) -> str:
-        return site_page(site_url, quote(relpath))
-
     return {
-        "incident": {i: url(r.relpath) for i, r in kb.incidents.items()},
-        "pattern": {p: url(r.relpath) for p, r in kb.patterns.items()},
+        "incident": {i: site_page(site_url, r.relpath) for i, r in kb.incidents.items()},
+        "pattern": {p: site_page(site_url, r.relpath) for p, r in kb.patterns.items()},
     }
 
 
