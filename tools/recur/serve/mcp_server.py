@@ -57,7 +57,7 @@ WRITE_INSTRUCTIONS = (
 READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 
 
-# A count is read as the API reads it (models.Count: a whole number, ``20.0`` included; ``true``, ``2.5``
+# A count is read as the API reads it (bodies.Count: a whole number, ``20.0`` included; ``true``, ``2.5``
 # and ``"abc"`` refused with the API's words), not by the SDK's lax rules, where ``true`` is 1 and
 # each wrong kind has a message of its own.
 Text = Annotated[
