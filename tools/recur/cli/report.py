@@ -21,7 +21,6 @@ from recur.problems.report import (
     render_markdown,
     render_text,
 )
-from recur.util.dates import given_date
 
 
 @click.command()
@@ -103,7 +102,7 @@ def report(
     from recur.kb.loader import load_kb
 
     fmt = json_alias(fmt, as_json)
-    day = _as_of(as_of)
+    day = config.as_of(as_of)
     kb = load_kb(kb_dir)
     uncounted = uncounted_problems(kb)  # found once, named two ways below
     # JSON and Markdown, read away from here: each file by its path in the KB
@@ -135,16 +134,6 @@ def report(
     else:
         click.echo(text, nl=False)
     _gate(here, fail_on, recurrence_days)
-
-
-def _as_of(value: str | None):
-    """The report's date: --as-of, else RECUR_AS_OF, else today (RECUR_TODAY, else the clock: config.today), the
-    rule `recur site` takes its board's date by (site.hook.as_of_date). The variable was read by the site alone,
-    so a CI job that set it for both got a site and a report of two different days (found in review)."""
-    from_env = config.given("as_of")
-    if not (value or from_env):
-        return config.today()
-    return given_date(value or from_env, "--as-of" if value else config.env("as_of"))
 
 
 def _gate(b: dict, fail_on: tuple, recurrence_days: int) -> None:
