@@ -23,6 +23,7 @@ from recur.cli.main import RecurGroup
 from recur.cli.options import TEXT, kb_option, say_priority, severity_level
 from recur.util.dates import given_date
 from recur.util.errors import RecurError
+from recur.util.text import plural
 
 
 def _prompt(text: str, **kwargs):
@@ -202,7 +203,8 @@ def _finish(kb_dir, path, text, written: bool = False) -> None:
     # `recur check` reads ./kb unless told: a file of another KB needs its --kb to be found
     command = f"recur check {config.where_flags(kb_dir)}--strict {shlex.quote(shown)}"
     click.echo(
-        f"Created {shown}" + (f"; fill in the {todo} TODO(s), then run: {command}" if todo else f"; run: {command}"),
+        f"Created {shown}"
+        + (f"; fill in the {plural(todo, 'TODO')}, then run: {command}" if todo else f"; run: {command}"),
         err=True,
     )
 

@@ -21,6 +21,7 @@ from recur.problems.report import (
     render_markdown,
     render_text,
 )
+from recur.util.text import plural
 
 
 @click.command()
@@ -114,11 +115,13 @@ def report(
     here = {**shown, **for_terminal(not_counted(kb, here=True, uncounted=uncounted))}
     bad = here["left_out"]  # a file with errors, or a second file with one id: its incidents are not counted
     if bad:
-        click.echo(f"warning: {len(bad)} file(s) with errors left out of the report (run: recur check):", err=True)
+        click.echo(
+            f"warning: {plural(len(bad), 'file')} with errors left out of the report (run: recur check):", err=True
+        )
         for x in bad:
             click.echo(f"  {left_out_line(x)}", err=True)
     if here["unread"]:  # counted, but a key that looks misspelt (follow-ups:) holds items it did not read
-        click.echo(f"warning: {len(here['unread'])} key(s) that look misspelt, not read (run: recur check):", err=True)
+        click.echo(f"warning: {_misspelt(len(here['unread']))}, not read (run: recur check):", err=True)
         for x in here["unread"]:
             click.echo(f"  {left_out_line(x)}", err=True)
     if fmt == "json":
@@ -146,18 +149,23 @@ def _gate(b: dict, fail_on: tuple, recurrence_days: int) -> None:
         more = f" (the first 20 listed above, {len(problems) - 20} more not)" if len(problems) > 20 else ""
         why = (
             (
-                f"; {len(b['left_out'])} file(s) with errors left out of the report, which the gate cannot "
+                f"; {plural(len(b['left_out']), 'file')} with errors left out of the report, which the gate cannot "
                 "vouch for (fix them: recur check)"
             )
             if b.get("left_out")
             else ""
         )
         if b.get("unread"):
-            why += f"; {len(b['unread'])} key(s) that look misspelt, not read, which the gate cannot vouch for"
+            why += f"; {_misspelt(len(b['unread']))}, not read, which the gate cannot vouch for"
         if "recurrence" in fail_on and recent_recurrences(b, recurrence_days):
             why += recurrence_clears(recurrence_days)
-        click.echo(f"FAILED --fail-on {','.join(fail_on)}: {len(problems)} item(s){more}{why}", err=True)
+        click.echo(f"FAILED --fail-on {','.join(fail_on)}: {plural(len(problems), 'item')}{more}{why}", err=True)
         sys.exit(1)
+
+
+def _misspelt(n: int) -> str:
+    """ "1 key that looks misspelt", "2 keys that look misspelt": the count, its noun and verb as read."""
+    return f"{plural(n, 'key')} that {'looks' if n == 1 else 'look'} misspelt"
 
 
 def _owned(b: dict, name: str) -> dict:
