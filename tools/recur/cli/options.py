@@ -67,6 +67,13 @@ def _state(folder: Path) -> bool:
     return folder.resolve() == config.STATE_DIR.resolve() or folder.parent.is_dir()
 
 
+def prompt(text: str, **kwargs):
+    """click.prompt on stderr, for every command that asks: the question, and what is wrong with an answer,
+    are not the result. On stdout they were captured with the created file's path (`path=$(recur new
+    incident ...)` held "Date [..]: Severity (...): ... kb/incidents/..."; found in review)."""
+    return click.prompt(text, err=True, **kwargs)
+
+
 kb_option = click.option(
     "--kb",
     "kb_dir",
