@@ -410,3 +410,15 @@ BAD_ENGINE_IDS = ["encoder", "precision", "fake-dim", "folder", "hub-name"]
 # settings only a real model's encoder reads: with `--model fake:N` they are not checked, nor stop a server
 BAD_FOR_A_REAL_MODEL_ONLY = [{"RECUR_ENCODER": "tensorrt"}, {"RECUR_PRECISION": "fp64"}]
 BAD_FOR_A_REAL_MODEL_ONLY_IDS = ["encoder", "precision"]
+
+
+def holding(engine):
+    """A real EngineHolder serving ``engine``, loaded, its start-up look at the KB made: what `recur serve` and
+    `recur mcp` give build_server (``stale_files=lambda: holder.kb_changed``). Its watcher waits an hour between
+    looks, so a test calls ``check_stale()`` where the watcher would look, waiting on no clock. ``.stop()`` it."""
+    from recur.serve.runtime import EngineHolder
+
+    holder = EngineHolder(lambda: engine, reload_interval=3600)
+    holder.start()
+    assert holder.ready.wait(120), holder.error
+    return holder

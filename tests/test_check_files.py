@@ -71,7 +71,7 @@ def test_a_named_file_of_a_kb_elsewhere_names_the_kb_to_pass(tmp_path, monkeypat
         assert r.exit_code == 1 and f"Error: {named}: {said}" in r.output, (cwd, r.output)
         kb = said.rsplit("--kb ", 1)[1]
         r = CliRunner().invoke(cli, ["check", "--stale-days", "0", "--kb", kb, named])  # as said: it works
-        assert r.exit_code == 0 and "OK: no problems in the 1 named file(s)" in r.output, (cwd, r.output)
+        assert r.exit_code == 0 and "OK: no problems in the 1 named file" in r.output, (cwd, r.output)
     monkeypatch.chdir(tmp_path)  # no KB above the file, and none here
     write(tmp_path / "notes", "x.md", "# notes\n")
     r = CliRunner().invoke(cli, ["check", "notes/x.md"])
@@ -87,22 +87,22 @@ def test_the_summary_claims_only_the_named_files(tmp_path, monkeypatch):
     r = run(good)
     assert r.exit_code == 0, r.output
     assert BROKEN not in r.output
-    assert "OK: no problems in the 1 named file(s)" in r.output
-    assert "1 error(s), 0 warning(s) elsewhere in kb not shown" in r.output
+    assert "OK: no problems in the 1 named file" in r.output
+    assert "1 error, 0 warnings elsewhere in kb not shown" in r.output
     assert "files in kb follow the format" not in r.output
     # the same file named by its absolute path, or through .., is the same file
     for same in (tmp_path / good, "kb/patterns/../patterns/capacity/disk-full.md"):
-        assert "OK: no problems in the 1 named file(s)" in run(same).output
+        assert "OK: no problems in the 1 named file" in run(same).output
     # the broken file's problem is found however it is named
     for named in (f"kb/{BROKEN}", tmp_path / "kb" / BROKEN, "kb/patterns/capacity"):
         r = run(named)
         assert r.exit_code == 1 and f"kb/{BROKEN}:" in r.output and "symptoms" in r.output, (named, r.output)
         assert "OK" not in r.output
-        if named == "kb/patterns/capacity":  # a folder: the files in it (it said "the 1 named file(s)")
+        if named == "kb/patterns/capacity":  # a folder: the files in it (it said "the 1 named file")
             n = len(list((tmp_path / "kb/patterns/capacity").glob("*.md")))
-            assert n > 1 and f"in the {n} file(s) in patterns/capacity (read with" in r.output, r.output
+            assert n > 1 and f"in the {n} files in patterns/capacity (read with" in r.output, r.output
         else:
-            assert "in the 1 named file(s)" in r.output, r.output
+            assert "in the 1 named file" in r.output, r.output
     # without FILES the whole KB is checked, as before
     (kb / BROKEN).unlink()
     assert "OK: 7 files in kb follow the format" in run().output

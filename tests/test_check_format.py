@@ -72,7 +72,7 @@ def test_json_is_one_document_with_the_problems_and_their_counts(tmp_path, monke
         for p in doc["problems"]
     ]
     assert text.stdout.splitlines() == lines
-    assert "1 error(s), 1 warning(s), 0 notice(s) in kb" in r.stderr
+    assert "1 error, 1 warning, 0 notices in kb" in r.stderr
 
 
 def test_json_ok_and_exit_status_follow_strict(tmp_path, monkeypatch):
@@ -114,7 +114,7 @@ def test_github_annotations_name_the_file_from_the_repository_root(tmp_path, mon
         f"::warning file=kb/{NO_SIGNALS},line=6,title=signals::pattern has no signals: add the exact alert "
         "names, log lines or error codes a responder will paste",
     ]
-    assert "1 error(s), 1 warning(s)" in r.stderr
+    assert "1 error, 1 warning" in r.stderr
     assert run("--format", "github", "--strict").exit_code == 1
     # a step run in the KB folder (working-directory: kb): the file is still named from the checkout
     monkeypatch.chdir(tmp_path / "kb")

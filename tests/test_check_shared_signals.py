@@ -63,7 +63,7 @@ def test_a_shared_signal_is_one_notice_naming_the_other_pattern():
     assert space.startswith(f"{disk}:{line_no(disk, 'No space left')}: signals[0]: notice: ")
     assert f"inode-full ({inode}, line {line_no(inode, 'LEFT on device')})" in space
     assert "InodesLow" not in r.output and "FATAL: sorry" not in "".join(found)
-    assert "notice(s)" in r.stderr and SHARED not in run(kb, "-q").output  # notices are left out with -q
+    assert "2 notices" in r.stderr and SHARED not in run(kb, "-q").output  # notices are left out with -q
 
 
 def test_a_signal_many_patterns_share_is_one_bounded_notice():

@@ -2007,7 +2007,7 @@ def test_installed_entry_point(tmp_path):
     assert f"kb/{P}:4: category: 'network' must equal the folder name 'capacity'" in res.stdout
     assert f"kb/{P}:5: severity: unknown severity 'sev9'" in res.stdout
     assert "Traceback" not in res.stdout + res.stderr
-    assert "2 error(s)" in res.stderr
+    assert "2 errors" in res.stderr
 
 
 @pytest.mark.parametrize(

@@ -133,12 +133,12 @@ def test_bytes_that_are_not_utf8_are_searched_as_replacement_characters(run):
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert out["query"] == "No space left \ufffd on device" and out["results"][0]["id"] == "disk-full"
-    assert "1 byte(s) of the text are not UTF-8; searching with U+FFFD in their place" in res.stderr
+    assert "1 byte of the text is not UTF-8; searching with U+FFFD in their place" in res.stderr
 
     res = run("suggest", "--json", "--top", "1", "-", input=b"\xff\xfe No space left on device\n")
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["query"] == "\ufffd\ufffd No space left on device"
-    assert "2 byte(s) of the text are not UTF-8" in res.stderr
+    assert "2 bytes of the text are not UTF-8" in res.stderr
 
 
 def test_retired_patterns_are_never_suggested_and_drafts_are_marked(run, kb_dir):
@@ -261,7 +261,7 @@ def test_every_bad_queries_line_is_named_before_anything_is_answered(run, tmp_pa
     assert "q.jsonl:4: is not UTF-8 text" in res.output and '"query"' not in res.stdout  # nothing answered
     qf.write_text("".join("not json\n" for _ in range(30)))
     res = run("suggest", "--queries", str(qf))
-    assert res.output.count("not valid JSON") == 20 and "... and 10 more line(s) like these" in res.output
+    assert res.output.count("not valid JSON") == 20 and "... and 10 more lines like these" in res.output
 
 
 @pytest.mark.parametrize(
@@ -393,7 +393,7 @@ def test_eval_names_the_cases_that_expect_only_a_retired_pattern(run, tmp_path):
     )
     res = run("eval", "--cases", str(cases), "--min-recall3", "0", "--min-mrr", "0")
     assert res.exit_code == 0 and "3 cases" in res.stdout, res.output
-    assert "1 case(s) expect only patterns the index does not have (retired" in res.stderr, res.stderr
+    assert "1 case expects only patterns the index does not have (retired" in res.stderr, res.stderr
     from recur.kb.loader import display_path  # relative to the working directory, as messages show it
 
     assert f"{display_path(cases)}:3: old-retired" in res.stderr and ":5:" not in res.stderr

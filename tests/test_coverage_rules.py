@@ -128,8 +128,8 @@ def test_strict_with_no_readable_rules_fails(kb_dir, tmp_path):
     write(tmp_path / "records", "r.yml", "groups:\n  - name: r\n    rules:\n      - record: a:b\n        expr: up\n")
     for rules, why in (
         (empty, "no *.yml, *.yaml or *.rules file in it"),
-        (tmp_path / "broken", "1 file(s) found, none with an alerting rule that could be read"),
-        (tmp_path / "records" / "r.yml", "1 file(s) found, none with an alerting rule that could be read"),
+        (tmp_path / "broken", "1 file found, none with an alerting rule that could be read"),
+        (tmp_path / "records" / "r.yml", "1 file found, none with an alerting rule that could be read"),
     ):
         r = cov(rules, "--strict")
         assert r.exit_code == 1 and "Traceback" not in r.output, r.output
@@ -242,7 +242,7 @@ def test_the_pattern_count_says_drafts_are_in_it_and_retired_ones_are_not(kb_dir
     write(kb_dir / "patterns", "capacity/old-gone.md", pattern_text("old-gone", status="retired"))
     r = coverage_cli(kb_dir, tmp_path / "rules", "--no-propose")
     assert r.exit_code == 0, r.output
-    assert f", {before + 1} pattern(s) (active and draft; retired ones left out):" in r.output.splitlines()[0]
+    assert f", {before + 1} patterns (active and draft; retired ones left out):" in r.output.splitlines()[0]
 
 
 def test_a_site_beside_ours_sharing_its_prefix_is_external(kb_dir, tmp_path):

@@ -156,7 +156,7 @@ def test_an_incident_file_dated_9999_is_a_check_error_and_the_rest_still_works(k
 
     res = run("report", "--kb", kb_dir, "--as-of", "2026-05-01", "--format", "json")
     assert res.exit_code == 0
-    assert "warning: 2 file(s) with errors left out of the report" in res.stderr
+    assert "warning: 2 files with errors left out of the report" in res.stderr
     reviews = [r["incident"] for r in json.loads(res.stdout)["reviews"]]
     assert reviews == ["INC-2026-0001", "INC-2026-0002"]  # the two bad records are left out
     res = run(

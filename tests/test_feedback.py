@@ -200,11 +200,11 @@ def test_export_cli_says_when_it_only_added_patterns_to_existing_cases(tmp_path)
     fb = tmp_path / "f.jsonl"
     votes(fb, ("disk and pool trouble", "db-pool-exhausted", True))
     r = CliRunner().invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb)])
-    assert r.exit_code == 0 and "Added a pattern to 1 existing case(s)" in r.output, r.output
+    assert r.exit_code == 0 and "Added a pattern to 1 existing case" in r.output, r.output
     assert "Wrote" not in r.output
     votes(fb, ("disk and pool trouble", "dns-failure", True), ("a new one", "disk-full", True))
     r = CliRunner().invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb)])
-    assert "Wrote 1 case(s) and added a pattern to 1 existing case(s)" in r.output, r.output
+    assert "Wrote 1 case and added a pattern to 1 existing case" in r.output, r.output
 
 
 def test_export_from_another_folder_names_the_kb_repositorys_feedback_log(tmp_path, monkeypatch):
@@ -230,7 +230,7 @@ def test_export_from_another_folder_names_the_kb_repositorys_feedback_log(tmp_pa
     r = runner.invoke(
         cli, ["feedback", "export", "--kb", "../kb", "--feedback", "../.recur/feedback.jsonl", "--out", "cases.yml"]
     )
-    assert r.exit_code == 0 and "Wrote 1 case(s)" in r.output, r.output
+    assert r.exit_code == 0 and "Wrote 1 case to" in r.output, r.output
 
 
 def test_export_cli_with_out_and_errors(tmp_path):
@@ -245,7 +245,7 @@ def test_export_cli_with_out_and_errors(tmp_path):
     out = tmp_path / "new-cases.yml"
     r = runner.invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb), "--out", str(out)])
     assert r.exit_code == 0, r.output
-    assert "Wrote 1 case(s)" in r.output
+    assert "Wrote 1 case to" in r.output
     assert yaml.safe_load(out.read_text()) == [{"query": "certificate expired on the api", "expect": ["dns-failure"]}]
     before = (kb / "eval" / "cases.yml").read_text()
     bad = tmp_path / "bad.yml"
@@ -300,7 +300,7 @@ def test_a_torn_last_line_is_skipped_with_a_warning(tmp_path):
     r = CliRunner().invoke(
         cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb), "--out", str(tmp_path / "cases.yml")]
     )
-    assert r.exit_code == 0 and "torn last line" in r.output and "Wrote 1 case(s)" in r.output, r.output
+    assert r.exit_code == 0 and "torn last line" in r.output and "Wrote 1 case to" in r.output, r.output
     # the next vote starts on its own line: the torn one stays the only damaged line
     record(fb, "pool exhausted", "db-pool-exhausted", True)
     assert [v["query"] for v in read_votes(fb, warn=warnings.append)] == [
@@ -368,7 +368,7 @@ def test_a_vote_with_text_that_is_not_utf8_is_skipped_with_a_warning_and_never_w
     out = tmp_path / "new-cases.yml"
     r = CliRunner().invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb), "--out", str(out)])
     assert r.exit_code == 0 and "f.jsonl:2: query: is not valid UTF-8 text" in r.output, r.output
-    assert "Wrote 1 case(s)" in r.output and "cannot append" not in r.output
+    assert "Wrote 1 case to" in r.output and "cannot append" not in r.output
     assert yaml.safe_load(out.read_text()) == [{"query": "certificate expired on the api", "expect": ["dns-failure"]}]
     # record() refuses what readers would skip: the API cleans the text before it gets here
     with pytest.raises(RecurError, match="query: is not valid UTF-8 text"):
@@ -417,7 +417,7 @@ def test_exporting_to_the_same_out_file_twice_writes_nothing_the_second_time(tmp
     out = tmp_path / "new-cases.yml"
     args = ["feedback", "export", "--kb", str(kb), "--feedback", str(fb), "--out", str(out)]
     first = CliRunner().invoke(cli, args)
-    assert first.exit_code == 0 and "Wrote 2 case(s)" in first.output, first.output
+    assert first.exit_code == 0 and "Wrote 2 cases" in first.output, first.output
     out.write_text(out.read_text().replace("expect: [disk-full]", "expect:\n    - disk-full"))
     written = out.read_text()
     again = CliRunner().invoke(cli, args)
@@ -507,7 +507,7 @@ def test_nothing_to_export_says_what_the_votes_were(tmp_path):
     )
     r = CliRunner().invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb)])
     assert r.exit_code == 0 and "nothing to export." in r.stderr
-    assert "4 query/pattern pair(s); pairs: 1 not useful, 2 unknown pattern, 1 retired pattern" in r.stderr
+    assert "4 query/pattern pairs; pairs: 1 not useful, 2 unknown pattern, 1 retired pattern" in r.stderr
     out = tmp_path / "cases-out.yml"
     votes(fb, ("pool and disk", "disk-full", True))
     args = ["feedback", "export", "--kb", str(kb), "--feedback", str(fb), "--out", str(out)]
@@ -530,10 +530,10 @@ def test_export_always_says_what_became_of_the_votes_it_did_not_export(tmp_path)
         ("slow pages", "db-pool-exhausted", False),
     )
     r = CliRunner().invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb)])
-    assert r.exit_code == 0 and "Wrote 1 case(s)" in r.stderr, r.output
+    assert r.exit_code == 0 and "Wrote 1 case to" in r.stderr, r.output
     assert (
-        "5 vote(s) in " in r.stderr
-        and "on 5 query/pattern pair(s); pairs: 1 exported, 1 not useful, 2 unknown pattern, 1 retired pattern"
+        "5 votes in " in r.stderr
+        and "on 5 query/pattern pairs; pairs: 1 exported, 1 not useful, 2 unknown pattern, 1 retired pattern"
         in r.stderr
     ), r.stderr
     assert "a renamed pattern leaves its votes under its old id): disk-ful (did you mean disk-full?), " in r.stderr
@@ -576,7 +576,7 @@ def test_one_thumbs_down_does_not_cancel_the_thumbs_up_of_other_voters(tmp_path)
     assert (j.up, j.down, j.votes, j.verdict) == (3, 1, 4, "confirmed")
     r = CliRunner().invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb)])
     assert f"3 👍 and 1 👎 on {q!r} for disk-full: counted as useful" in r.stderr, r.stderr
-    assert "4 vote(s) in" in r.stderr and "on 1 query/pattern pair(s); pairs: 1 exported" in r.stderr
+    assert "4 votes in" in r.stderr and "on 1 query/pattern pair; pairs: 1 exported" in r.stderr
     record_once(fb, q, "disk-full", False, key="ann")  # ann changes her mind: 2 👍 and 2 👎, not a case
     record(fb, "dns down", "dns-failure", True)  # API votes, no key: each a voter of its own
     record(fb, "dns down", "dns-failure", False)
@@ -674,7 +674,7 @@ def test_export_to_out_leaves_out_a_query_the_kbs_cases_have_naming_its_line(tmp
     votes(fb, ("fatal: sorry,  too many clients already", "disk-full", True), ("a new one", "dns-failure", True))
     out = tmp_path / "new.yml"
     r = CliRunner().invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb), "--out", str(out)])
-    assert r.exit_code == 0 and "Wrote 1 case(s)" in r.stderr, r.output
+    assert r.exit_code == 0 and "Wrote 1 case to" in r.stderr, r.output
     assert yaml.safe_load(out.read_text()) == [{"query": "a new one", "expect": ["dns-failure"]}]
     assert "pairs: 1 exported, 1 left out (KB/eval/cases.yml has the query)" in r.stderr, r.stderr
     assert (
@@ -770,3 +770,16 @@ def test_the_state_beside_a_kb_is_none_for_a_kb_folder_that_does_not_exist(tmp_p
     assert config.state_elsewhere(kb, "feedback", default) is None
     small_kb(kb)
     assert config.state_elsewhere(kb, "feedback", default) == kb.resolve().parent / default
+
+
+def test_a_misspelt_kb_is_an_error_not_no_votes_yet(tmp_path):
+    """Found in review: with no feedback file, `recur feedback summary --kb ../team-kbb/kb` (a typo) said "no
+    votes yet" and exited 0, so a scheduled job never learnt its KB was wrong. The KB folder comes first: the
+    usual "knowledge base folder not found", exit 1, for summary and export alike, and no note of no votes."""
+    small_kb(tmp_path / "kb")
+    typo, fb = tmp_path / "kbb", tmp_path / "none" / "feedback.jsonl"
+    for args in (["summary"], ["summary", "--json"], ["export"]):
+        r = CliRunner().invoke(cli, ["feedback", *args, "--kb", str(typo), "--feedback", str(fb)])
+        assert r.exit_code == 1, r.output
+        assert f"knowledge base folder not found: {typo}" in r.stderr and "no votes yet" not in r.stderr, r.output
+        assert "Traceback" not in r.output and r.stdout == ""

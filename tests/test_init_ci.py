@@ -89,7 +89,7 @@ def test_make_test_passes_on_a_sound_kb_with_overdue_items_and_make_report_fails
     assert made.returncode == 0, made.stdout[-3000:] + made.stderr[-3000:]  # was 1: FAILED --fail-on overdue
     assert "recur report" not in made.stdout  # make test runs check, similar, eval, site: not the report
     gate = _make(dest, env, "report")
-    assert gate.returncode != 0 and "FAILED --fail-on overdue: 2 item(s)" in gate.stderr, gate.stderr
+    assert gate.returncode != 0 and "FAILED --fail-on overdue: 2 items" in gate.stderr, gate.stderr
     assert "'Alert on crashlooping pods' of INC-" in gate.stderr
     listed = _make(dest, env, "report", "FAIL_ON=")  # the report alone
     assert listed.returncode == 0 and "Alert on crashlooping pods" in listed.stdout, listed.stderr
@@ -115,12 +115,12 @@ def test_the_pull_request_job_lists_overdue_items_in_its_summary_and_passes(tmp_
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     warning = [ln for ln in proc.stdout.splitlines() if ln.startswith("::warning")]
     assert warning == [
-        "::warning title=Overdue items::overdue: 2 item(s). Listed in this run's summary; not a failure of "
+        "::warning title=Overdue items::overdue: 2 items. Listed in this run's summary; not a failure of "
         "this change (the scheduled overdue workflow fails on them)"
     ], proc.stdout
     text = summary.read_text()
     assert text.startswith("#") and "Add a readiness probe to checkout" in text and "Alert on crashlooping pods" in text
-    assert "FAILED --fail-on overdue: 2 item(s)" in proc.stderr  # the log says it too
+    assert "FAILED --fail-on overdue: 2 items" in proc.stderr  # the log says it too
     # no step of the pull-request job runs the overdue gate but this one
     assert not [s for s in steps if "make report" in s.get("run", "") and s is not step]
     assert not [s for s in steps if "make test" in s.get("run", "")]
@@ -145,7 +145,7 @@ def test_the_scheduled_workflow_fails_on_overdue_items_with_the_report_in_its_su
     summary = tmp_path / "summary.md"
     env.update(GITHUB_STEP_SUMMARY=str(summary))
     proc = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=dest, env=env, capture_output=True, text=True)
-    assert proc.returncode != 0 and "FAILED --fail-on overdue: 2 item(s)" in proc.stderr, proc.stderr
+    assert proc.returncode != 0 and "FAILED --fail-on overdue: 2 items" in proc.stderr, proc.stderr
     assert "Alert on crashlooping pods" in summary.read_text()
     # one closed and the other given a new due date (the README's two ways out): the run passes
     incident = next((dest / "kb/incidents").rglob("INC-*.md")).stem

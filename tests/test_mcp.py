@@ -841,7 +841,9 @@ def test_stdio_lists_its_tools_while_its_patterns_wait_for_the_load(kb_dir, tmp_
         return {t.name for t in tools.tools}, {r.name for r in (await listing).resources}
 
     try:
-        tools, patterns = session(build_server(holder_engine(holder, wait=20)), work)
+        tools, patterns = session(
+            build_server(holder_engine(holder, wait=20), stale_files=lambda: holder.kb_changed), work
+        )
     finally:
         release.set()
         holder.stop()
@@ -1563,7 +1565,7 @@ from recur.serve.mcp_server import build_server
 
 
 async def main():
-    async with Client(build_server(lambda: None)) as client:
+    async with Client(build_server(lambda: None, stale_files=list)) as client:
         return {t.name: t.input_schema["properties"] for t in (await client.list_tools()).tools}
 
 print(json.dumps(asyncio.run(main())))
@@ -1648,11 +1650,12 @@ def test_suggest_text_counts_the_confident_results_apart_from_the_low_ones():
 
 
 def in_process(kb, index, **kw):
-    """The MCP server in this process over an engine on ``kb`` (fake:64), for the SDK's in-memory client."""
+    """The MCP server in this process over an engine on ``kb`` (fake:64), for the SDK's in-memory client; no
+    KB file changed since the index was built unless ``stale_files`` says (a real holder's, serve_util.holding)."""
     from recur.serve.mcp_server import build_server
 
     engine = Engine.open(kb, index, model="fake:64", quiet=True)
-    return build_server(lambda: engine, **kw)
+    return build_server(lambda: engine, **{"stale_files": list, **kw})
 
 
 def test_a_long_paste_is_condensed_and_said_not_refused(kb_dir, tmp_path):

@@ -22,8 +22,10 @@ AS_OF = "2026-06-01"
 
 
 def served(kb, index, **kw):
+    """The MCP server over an engine on ``kb`` (fake:64); no KB file changed since the index was built unless
+    ``stale_files`` says (a real holder's, serve_util.holding)."""
     engine = Engine.open(kb, index, model="fake:64", quiet=True)
-    return build_server(lambda: engine, **kw)
+    return build_server(lambda: engine, **{"stale_files": list, **kw})
 
 
 def calls(server, *wanted) -> list:
@@ -335,9 +337,11 @@ def test_answers_from_an_index_older_than_the_kb_say_so_and_name_the_files(tmp_p
     them, as `recur serve` compares them (index.kb_changes), incident records too (the index holds them); the
     resource says to rebuild the index."""
     from mcp.shared.exceptions import MCPError
+    from serve_util import holding
 
     kb = small_kb(tmp_path / "kb")
-    server = served(kb, tmp_path / "i", stale_every=0)  # looked at every call: no waiting in a test
+    holder = holding(Engine.open(kb, tmp_path / "i", model="fake:64", quiet=True))
+    server = build_server(lambda: holder.engine, stale_files=lambda: holder.kb_changed)  # as `recur mcp` builds it
 
     async def main():
         async with Client(server, read_timeout_seconds=120) as client:
@@ -351,6 +355,7 @@ def test_answers_from_an_index_older_than_the_kb_say_so_and_name_the_files(tmp_p
                 "incidents/2026/INC-2026-0099.md",
                 (kb / "incidents/2026/INC-2026-0001.md").read_text().replace("0001", "0099"),
             )
+            holder.check_stale()  # where the holder's watcher looks next
             after = [
                 await client.call_tool("get_pattern", {"id": "disk-full"}),
                 await client.call_tool("list_patterns", {}),
@@ -363,8 +368,11 @@ def test_answers_from_an_index_older_than_the_kb_say_so_and_name_the_files(tmp_p
                 refused = exc.error.message
             return before, after, refused
 
-    with ThreadPoolExecutor(1) as pool:
-        before, (doc, listed, unknown), refused = pool.submit(asyncio.run, main()).result()
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            before, (doc, listed, unknown), refused = pool.submit(asyncio.run, main()).result()
+    finally:
+        holder.stop()
     assert "stale" not in before.structured_content and not before.content[0].text.startswith("Note:")
     files = ["incidents/2026/INC-2026-0099.md", "patterns/capacity/disk-full.md", "patterns/network/dns-failure.md"]
     for answer in (doc, listed):
@@ -521,3 +529,26 @@ def test_problem_report_links_and_cuts_the_incidents_dated_after_today_as_its_ot
     assert "more" not in whole[1]
     assert not cut[0] and [r["incident"] for r in cut[1]["dated_after"]] == ["INC-2027-0001", "INC-2027-0002"]
     assert cut[1]["more"]["dated_after"] == 1 and cut[1]["counts"]["dated_after"] == 3
+
+
+def test_a_page_under_a_folder_with_a_space_has_an_escaped_url_in_mcp_and_slack(tmp_path):
+    """Found in review: `recur suggest` and `recur report` escaped a page's path, MCP and Slack did not, so a
+    pattern under ``patterns/Data Ops/`` had a raw space in its MCP url and in Slack's ``<url|title>`` link,
+    which a space ends. retrieval.patterns.site_page escapes it now, for every caller alike."""
+    from serve_util import latency_answer
+
+    from recur.serve.slack import answer_reply
+
+    kb = small_kb(tmp_path / "kb")
+    (kb / "patterns/Data Ops").mkdir()
+    moved = (kb / "patterns/capacity/disk-full.md").read_text().replace("category: capacity", "category: Data Ops")
+    (kb / "patterns/Data Ops/disk-full.md").write_text(moved)
+    (kb / "patterns/capacity/disk-full.md").unlink()
+    page = f"{SITE}/patterns/Data%20Ops/disk-full.html"
+    ((err, doc, text),) = calls(served(kb, tmp_path / "i", site_url=SITE), ("get_pattern", {"id": "disk-full"}))
+    assert not err and doc["url"] == page, text
+    answer = latency_answer()
+    answer["results"][0]["path"] = "patterns/Data Ops/disk-full.md"
+    sections = [b["text"]["text"] for b in answer_reply(answer, site_url=SITE)["blocks"] if b["type"] == "section"]
+    assert any(f"<{page}|" in s for s in sections), sections
+    assert not any("Data Ops" in s for s in sections), sections

@@ -72,7 +72,9 @@ def test_two_identical_record_incident_calls_at_once_record_once(tmp_path):
     answers: list = []
 
     async def main():
-        async with Client(build_server(loading, allow_writes=True), read_timeout_seconds=120) as client:
+        async with Client(
+            build_server(loading, allow_writes=True, stale_files=list), read_timeout_seconds=120
+        ) as client:
 
             async def one():
                 answers.append(await call(client, "record_incident", args))
@@ -139,6 +141,7 @@ def test_an_index_only_server_marks_no_answer_stale_and_an_incident_recorded_sin
     import shutil
 
     from kbfactory import write
+    from serve_util import holding
 
     from recur.retrieval import index as index_mod
 
@@ -146,17 +149,23 @@ def test_an_index_only_server_marks_no_answer_stale_and_an_incident_recorded_sin
     engine = Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True)
     from recur.serve.mcp_server import build_server
 
-    server = build_server(lambda: engine, stale_every=0)  # looked at every call: no waiting in a test
+    holder = holding(engine)  # the engine's owner, whose look the answers say, as under `recur serve`/`recur mcp`
+    server = build_server(lambda: engine, stale_files=lambda: holder.kb_changed)
     record = (kb / "incidents/2026/INC-2026-0001.md").read_text().replace("0001", "0077")
 
     async def work(client):
         write(kb, "incidents/2026/INC-2026-0077.md", record)
+        holder.check_stale()  # where the holder's watcher looks next
         recorded = await call(client, "get_pattern", {"id": "disk-full"})
         shutil.rmtree(kb)
+        holder.check_stale()
         gone = await call(client, "get_pattern", {"id": "disk-full"})
         return recorded, gone
 
-    (err, recorded, _), (err2, gone, text) = session(server, work)
+    try:
+        (err, recorded, _), (err2, gone, text) = session(server, work)
+    finally:
+        holder.stop()
     assert not err and not err2
     assert recorded["stale"]["files"] == ["incidents/2026/INC-2026-0077.md"]
     assert "stale" not in gone and not text.startswith("Note:")

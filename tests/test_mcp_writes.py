@@ -92,7 +92,7 @@ def test_a_record_incident_call_its_client_gave_up_on_writes_nothing_and_a_retry
 
     async def main():
         # legacy: the stream transport, where a call given up on is a notifications/cancelled, as over stdio
-        server = build_server(loading, allow_writes=True)
+        server = build_server(loading, allow_writes=True, stale_files=list)
         async with Client(server, mode="legacy", read_timeout_seconds=120) as client:
             return await work(client)
 

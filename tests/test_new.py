@@ -795,7 +795,7 @@ def test_piped_answers_that_end_at_an_optional_question_finish_with_the_todos(kb
     assert "stdin ended" not in res.stderr and "Aborted" not in res.stderr
     p = load_kb(kb).patterns["log-volume-full"]
     assert p.symptoms == ["writes fail on /var/log"] and p.signals == signals
-    assert "fill in the 3 TODO(s)" in res.stderr  # summary, runbook and evidence, as when skipped
+    assert "fill in the 3 TODOs" in res.stderr  # summary, runbook and evidence, as when skipped
     # the same for `recur new incident`: its matched patterns and services are optional
     res = _new_in_a_script(tmp_path, "incident", stdin="Login slow\n2025-12-30\nsev3\n")
     assert res.returncode == 0, res.stderr

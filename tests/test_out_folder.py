@@ -39,3 +39,19 @@ def test_recur_state_folder_is_still_made_for_a_file_named_in_it(tmp_path, monke
     monkeypatch.chdir(tmp_path)
     res = CliRunner().invoke(cli, ["kb-format", "--out", ".recur/KB-FORMAT.md"])
     assert res.exit_code == 0 and (tmp_path / ".recur" / "KB-FORMAT.md").is_file(), res.output
+
+
+def test_a_recur_folder_under_a_missing_folder_is_refused(tmp_path, monkeypatch):
+    """Found in review: any folder named .recur was exempt, so `recur report --out /tmp/x/typo/dir/.recur/r.md`
+    made typo/dir/.recur/ in silence. Exempt are Recur's own state folder and a .recur in a folder that exists
+    (a KB repository's, beside its KB); under a missing folder it is refused as any other."""
+    kb = small_kb(tmp_path / "kb")
+    missing = tmp_path / "typo" / "dir" / ".recur"
+    res = CliRunner().invoke(cli, ["report", "--kb", str(kb), "--out", str(missing / "r.md")])
+    assert res.exit_code == 2 and f"folder not found: {missing} (create it first)" in res.output, res.output
+    assert not (tmp_path / "typo").exists()
+    # a KB repository's .recur/, beside its KB, run from elsewhere: made as before
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    res = CliRunner().invoke(cli, ["report", "--kb", str(kb), "--out", str(tmp_path / ".recur" / "r.md")])
+    assert res.exit_code == 0 and (tmp_path / ".recur" / "r.md").is_file(), res.output

@@ -143,7 +143,7 @@ def test_a_second_file_with_an_incidents_id_is_named_by_check_at_its_id_line_and
     checked = run("check", "--kb", str(kb_dir)).output
     assert "incidents/2025/INC-2026-0001.md:4: id: duplicate incident id 'INC-2026-0001'" in checked, checked
     res = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", "2026-05-01"])
-    assert res.exit_code == 0 and "warning: 1 file(s) with errors left out of the report" in res.stderr, res.stderr
+    assert res.exit_code == 0 and "warning: 1 file with errors left out of the report" in res.stderr, res.stderr
 
 
 def _break_yaml(kb_dir):
@@ -160,9 +160,9 @@ def test_a_file_left_out_is_named_and_fails_the_gate(kb_dir):
     where = _break_yaml(kb_dir)
     res = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", "2026-04-01", "--fail-on", "overdue"])
     assert res.exit_code == 1, res.output
-    assert "warning: 1 file(s) with errors left out of the report" in res.stderr
+    assert "warning: 1 file with errors left out of the report" in res.stderr
     assert where in res.stderr and "put the whole text in quotes" in res.stderr, res.stderr
-    assert "FAILED --fail-on overdue: 1 item(s); 1 file(s) with errors left out of the report" in res.stderr
+    assert "FAILED --fail-on overdue: 1 item; 1 file with errors left out of the report" in res.stderr
     assert "cannot vouch" in res.stderr and "Traceback" not in res.output
     plain = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", "2026-04-01"])
     assert plain.exit_code == 0 and where in plain.stderr  # no gate: a warning only
@@ -225,9 +225,9 @@ def test_a_misspelt_follow_ups_key_is_named_and_fails_the_gate(kb_dir, tmp_path)
     gate = CliRunner().invoke(cli, [*args, "--fail-on", "overdue"])
     assert gate.exit_code == 1, gate.output
     where = "incidents/2026/INC-2026-0001.md:8: follow-ups: unknown key in front matter: did you mean 'follow_ups'?"
-    assert "warning: 1 key(s) that look misspelt, not read (run: recur check):" in gate.stderr
+    assert "warning: 1 key that looks misspelt, not read (run: recur check):" in gate.stderr
     assert where in gate.stderr and "(not read by the report: not checked)" in gate.stderr, gate.stderr
-    assert "1 key(s) that look misspelt, not read, which the gate cannot vouch for" in gate.stderr
+    assert "1 key that looks misspelt, not read, which the gate cannot vouch for" in gate.stderr
     b = json.loads(CliRunner().invoke(cli, [*args, "--format", "json"]).stdout)
     assert [(x["line"], x["field"]) for x in b["unread"]] == [(8, "follow-ups")] and b["left_out"] == []
     for fmt in ("text", "markdown"):
@@ -338,7 +338,7 @@ def test_a_gate_with_more_than_twenty_items_gives_the_total_and_how_many_are_lis
     assert r.exit_code == 1
     assert len([x for x in r.stderr.splitlines() if x.startswith(("  follow-up ", "  review of "))]) == 20
     total = 24 + 1  # INC-2026-0001's review (due 2026-03-12) too
-    assert f"FAILED --fail-on overdue: {total} item(s) (the first 20 listed above, 5 more not)" in r.stderr, r.stderr
+    assert f"FAILED --fail-on overdue: {total} items (the first 20 listed above, 5 more not)" in r.stderr, r.stderr
 
 
 def test_owners_are_listed_by_name_with_the_unowned_last_in_the_report_and_on_the_board(tmp_path):

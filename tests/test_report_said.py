@@ -107,7 +107,7 @@ def test_the_recurrence_gate_counts_the_last_n_days_and_says_what_clears_it(tmp_
     incident(root, "INC-2", "2026-05-01", patterns=["disk-full"])
     gate = report(root, "--fail-on", "recurrence")
     assert gate.exit_code == 1 and "INC-2 matched disk-full" in gate.stderr and "INC-1" not in gate.stderr
-    assert "FAILED --fail-on recurrence: 1 item(s); a recurrence clears when its pattern's fix is reopened" in (
+    assert "FAILED --fail-on recurrence: 1 item; a recurrence clears when its pattern's fix is reopened" in (
         gate.stderr
     )
     assert report(root, "--fail-on", "recurrence", "--recurrence-days", "10").exit_code == 0  # 14 days ago

@@ -14,12 +14,13 @@ import time
 import httpx
 from kbfactory import small_kb
 from mcp import StdioServerParameters
-from serve_util import running
-from test_mcp import call, in_process, session
+from serve_util import holding, running
+from test_mcp import call, session
 
 from recur.retrieval import index as index_mod
 from recur.retrieval.engine import Engine
 from recur.serve import create_app
+from recur.serve.mcp_server import build_server
 
 EDITED = "patterns/capacity/disk-full.md"
 
@@ -130,16 +131,21 @@ def test_resources_list_says_when_the_index_is_older_than_the_kb_as_the_tools_do
     where every tool answer says so (``stale``): an assistant picked a listed pattern by its old summary. Each
     listed pattern's description now ends with the tools' note while the index is stale, and only then."""
     kb = small_kb(tmp_path / "kb")
-    server = in_process(kb, tmp_path / "index", stale_every=0)  # looked at every call: no waiting in a test
+    holder = holding(Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True))
+    server = build_server(lambda: holder.engine, stale_files=lambda: holder.kb_changed)  # as `recur mcp` builds it
 
     async def work(client):
         before = (await client.list_resources()).resources
         _edit(kb)
+        holder.check_stale()  # where the holder's watcher looks next
         after = (await client.list_resources()).resources
         answer = await call(client, "get_pattern", {"id": "dns-failure"})
         return before, after, answer
 
-    before, after, (err, got, _) = session(server, work)
+    try:
+        before, after, (err, got, _) = session(server, work)
+    finally:
+        holder.stop()
     note = got["stale"]["message"]
     assert not err and EDITED in note
     assert [str(r.uri) for r in after] == [str(r.uri) for r in before] and before

@@ -181,6 +181,18 @@ def today(given=None):
     return given_date(given if given is not None else get("today"), env("today"))
 
 
+def as_of(value: str | None = None):
+    """The day a board is computed for (`recur site`'s, `recur report`'s): ``value`` (--as-of), else
+    RECUR_AS_OF, else ``today()``. One rule for both: the report kept its own copy of the site's, and the
+    variable was once read by the site alone (a CI job setting it for both got two different days)."""
+    from recur.util.dates import given_date
+
+    from_env = given("as_of")
+    if not (value or from_env):
+        return today()
+    return given_date(value or from_env, "--as-of" if value else env("as_of"))
+
+
 def where_flags(kb_dir=None, index_dir=None) -> str:
     """``--kb DIR `` (and ``--index DIR ``) for a command Recur prints for the user to copy, when this run read
     a knowledge base (an index) other than the default: without them the command read or wrote ./kb (found in

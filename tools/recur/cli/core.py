@@ -13,7 +13,7 @@ import click
 from recur import config
 from recur.cli.options import JSON_ALIAS, UNIT, http_url, index_option, json_alias, kb_option, model_option, setting
 from recur.util.errors import RecurError
-from recur.util.text import escape_controls, has_text
+from recur.util.text import escape_controls, has_text, plural
 
 
 @click.command()
@@ -190,8 +190,9 @@ def _check_summary(kb, kb_dir, problems: list, named: list | None, elsewhere: li
     FILES: only the named files, and how many problems the rest of the KB has, not shown: its errors and
     the warnings of cross-checks; its authoring warnings are not worked out, so not counted)."""
     counts = (
-        f"{sum(p.is_error for p in problems)} error(s), {sum(p.level == 'warning' for p in problems)} warning(s), "
-        f"{sum(p.level == 'notice' for p in problems)} notice(s)"
+        f"{plural(sum(p.is_error for p in problems), 'error')}, "
+        f"{plural(sum(p.level == 'warning' for p in problems), 'warning')}, "
+        f"{plural(sum(p.level == 'notice' for p in problems), 'notice')}"
     )
     loaded = f"{len(kb.patterns)} patterns, {len(kb.incidents)} incidents, {len(kb.paths)} paths"
     if named is None:
@@ -201,10 +202,10 @@ def _check_summary(kb, kb_dir, problems: list, named: list | None, elsewhere: li
         return f"{counts} in {kb_dir} ({loaded} loaded)"
     where = _named_where(kb_dir, named)
     rest = ""
-    if any(p.level != "notice" for p in elsewhere):  # notices elsewhere said "0 error(s), 0 warning(s)"
+    if any(p.level != "notice" for p in elsewhere):  # notices elsewhere said "0 errors, 0 warnings"
         rest = (
-            f"; {sum(p.is_error for p in elsewhere)} error(s), {sum(p.level == 'warning' for p in elsewhere)} "
-            f"warning(s) elsewhere in {kb_dir} not shown (recur check without FILES lists them, with the "
+            f"; {plural(sum(p.is_error for p in elsewhere), 'error')}, "
+            f"{plural(sum(p.level == 'warning' for p in elsewhere), 'warning')} elsewhere in {kb_dir} not shown (recur check without FILES lists them, with the "
             "authoring warnings of every file: worked out here for the named files only)"
         )
     if not problems:
@@ -213,13 +214,13 @@ def _check_summary(kb, kb_dir, problems: list, named: list | None, elsewhere: li
 
 
 def _named_where(kb_dir, named: list) -> str:
-    """What `recur check FILES` checked: "the 2 named file(s)", or with a folder among them the KB files
+    """What `recur check FILES` checked: "the 2 named files", or with a folder among them the KB files
     under it ("recur check kb/patterns" said "the 1 named file(s)" of 60 patterns; found in review)."""
     from pathlib import Path
 
     folders = [n for n in named if (Path(kb_dir) / n).is_dir()]
     if not folders:
-        return f"the {len(named)} named file(s)"
+        return f"the {plural(len(named), 'named file')}"
     inside = {  # as on disk: a file with errors of its own is no record, and is checked too
         f.relative_to(kb_dir).as_posix()
         for n in folders
@@ -227,7 +228,7 @@ def _named_where(kb_dir, named: list) -> str:
         if f.suffix in (".md", ".yml", ".yaml") and f.is_file()
     }
     files = len(inside | {n for n in named if n not in folders})
-    return f"the {files} file(s) in {', '.join(named)}"
+    return f"the {plural(files, 'file')} in {', '.join(named)}"
 
 
 @click.command()
@@ -315,7 +316,10 @@ def _read_query(text: tuple) -> str:
         data = " ".join(text)  # arguments arrive decoded with surrogateescape
     bad = utf8.count_bad(data)
     if bad:
-        click.echo(f"recur: {bad} byte(s) of the text are not UTF-8; searching with U+FFFD in their place.", err=True)
+        are = "is" if bad == 1 else "are"
+        click.echo(
+            f"recur: {plural(bad, 'byte')} of the text {are} not UTF-8; searching with U+FFFD in their place.", err=True
+        )
     return utf8.clean(data)
 
 
@@ -524,7 +528,8 @@ def _read_jsonl(fh) -> list:
     if errors:
         from recur.util.text import cut_list
 
-        raise RecurError("\n".join(cut_list(errors, MAX_SHOWN_ERRORS, "... and {n} more line(s) like these")))
+        more = f"... and {plural(len(errors) - MAX_SHOWN_ERRORS, 'more line')} like these"
+        raise RecurError("\n".join(cut_list(errors, MAX_SHOWN_ERRORS, more)))
     return items
 
 
@@ -657,7 +662,7 @@ def _note_unsearchable(path: Path, cases: list, indexed: set, manifest: dict) ->
             for c in lost
         ]
         click.echo(
-            f"note: {len(lost)} case(s) expect only patterns the index does not have (retired, or left out for "
+            f"note: {plural(len(lost), 'case')} {'expects' if len(lost) == 1 else 'expect'} only patterns the index does not have (retired, or left out for "
             "an error: recur check says which); they count as misses:\n"
             + "\n".join(cut_list(rows, MAX_SHOWN_ERRORS, "  ... and {n} more")),
             err=True,

@@ -7,6 +7,7 @@ import click
 from recur.cli.options import http_url, index_option, kb_option, model_option
 from recur.ingest.coverage import coverage, propose_alerts, read_rules, render_text, rule_files
 from recur.util.errors import RecurError
+from recur.util.text import plural
 
 
 @click.command("coverage")
@@ -59,7 +60,7 @@ def coverage_cmd(kb_dir, index_dir, model, rules, site_url, no_propose, as_json,
         click.echo(f"warning: {note}", err=True)
     if not alerts:  # an empty folder, the wrong folder, nothing that parses: say so, and never pass --strict
         files = rule_files(rules)
-        found = f"{len(files)} file(s) found, none with an alerting rule that could be read" if files else ""
+        found = f"{plural(len(files), 'file')} found, none with an alerting rule that could be read" if files else ""
         said = f"no alerting rules could be read from {rules} ({found or 'no *.yml, *.yaml or *.rules file in it'})"
         if strict:
             raise RecurError(f"--rules: {said}; --strict needs at least one")
@@ -78,8 +79,8 @@ def coverage_cmd(kb_dir, index_dir, model, rules, site_url, no_propose, as_json,
     click.echo(json.dumps(c.to_json(), ensure_ascii=False, indent=1) if as_json else render_text(c, kb_dir), nl=as_json)
     if strict and (c.missing_alerts or c.bad_runbook_urls):
         click.echo(
-            f"FAILED --strict: {len(c.missing_alerts)} missing alert(s), "
-            f"{len(c.bad_runbook_urls)} broken runbook_url(s)",
+            f"FAILED --strict: {plural(len(c.missing_alerts), 'missing alert')}, "
+            f"{plural(len(c.bad_runbook_urls), 'broken runbook_url')}",
             err=True,
         )
         sys.exit(1)

@@ -11,7 +11,7 @@ from recur.cli.main import RecurGroup
 from recur.cli.options import OutFile, kb_option, setting
 from recur.ingest.feedback import export_detail
 from recur.util.errors import RecurError
-from recur.util.text import close_ids
+from recur.util.text import close_ids, plural
 
 # the vote file both commands read
 feedback_option = click.option(
@@ -52,11 +52,11 @@ def export_cmd(kb_dir, feedback_path, out):
     if not added and not merged:
         click.echo(f"No new confirmed feedback in {feedback_path}: nothing to export.", err=True)
     else:
-        to_cases = f"a pattern to {merged} existing case(s) in {target}"
+        to_cases = f"a pattern to {plural(merged, 'existing case')} in {target}"
         if not merged:
-            done = f"Wrote {added} case(s) to {target}"
+            done = f"Wrote {plural(added, 'case')} to {target}"
         else:
-            done = f"Wrote {added} case(s) and added {to_cases}" if added else f"Added {to_cases}"
+            done = f"Wrote {plural(added, 'case')} and added {to_cases}" if added else f"Added {to_cases}"
         click.echo(f"{done}: review them in a PR, then run `recur eval`.", err=True)
     click.echo("\n".join(breakdown(result, feedback_path, kb_dir)), err=True)
 
@@ -108,9 +108,13 @@ def _no_votes_yet(kb_dir, feedback_path) -> bool:
     """Whether there is no feedback file, said in a note on stderr: no votes yet, not an error. The server
     writes the file at the first vote, so a scheduled `recur feedback summary` or `export` failed (exit 1) on
     every KB until then (found in review). Still an error (a folder is click's usage error): the default
-    log missing under the current folder while the KB's repository has one (the votes are there: _elsewhere)."""
+    log missing under the current folder while the KB's repository has one (the votes are there: _elsewhere).
+    The KB folder is required first: a misspelt --kb (`--kb ../team-kbb/kb`) has no votes either, and was
+    read as "no votes yet", exit 0, so a scheduled job never said its KB was wrong (found in review)."""
     from recur import config
+    from recur.kb.loader import require_kb_root
 
+    require_kb_root(kb_dir)
     if Path(feedback_path).is_file():
         return False
     beside = config.state_elsewhere(kb_dir, "feedback", feedback_path)
@@ -148,7 +152,7 @@ def breakdown(result, feedback_path, kb_dir) -> list[str]:
     counts = Counter(verdict.values())
     votes = sum(j.votes for j in result.judged)
     rows = [
-        f"{votes} vote(s) in {feedback_path} on {len(result.judged)} query/pattern pair(s); pairs: "
+        f"{plural(votes, 'vote')} in {feedback_path} on {plural(len(result.judged), 'query/pattern pair')}; pairs: "
         + ", ".join(f"{counts[k]} {name}" for k, name in _NAMES.items() if counts[k])
     ]
     for kind, why in (
@@ -171,7 +175,7 @@ def breakdown(result, feedback_path, kb_dir) -> list[str]:
         counted = "counted as useful" if j.up > j.down else "not counted: 👍 must outnumber 👎"
         rows.append(f"  {j.up} 👍 and {j.down} 👎 on {_q(j.query)} for {j.pattern}: {counted}")
     if len(split) > MAX_SPLIT:
-        rows.append(f"  ... and {len(split) - MAX_SPLIT} more pair(s) voters disagree on")
+        rows.append(f"  ... and {plural(len(split) - MAX_SPLIT, 'more pair')} voters disagree on")
     return rows
 
 

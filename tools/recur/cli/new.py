@@ -20,16 +20,10 @@ import click
 from recur import config
 from recur.cli.core import stdin_is_tty
 from recur.cli.main import RecurGroup
-from recur.cli.options import TEXT, kb_option, say_priority, severity_level
+from recur.cli.options import TEXT, kb_option, prompt, say_priority, severity_level
 from recur.util.dates import given_date
 from recur.util.errors import RecurError
-
-
-def _prompt(text: str, **kwargs):
-    """click.prompt on stderr: the question, and what is wrong with an answer, are not the result. On stdout
-    they were captured with the created file's path (`path=$(recur new incident ...)` held "Date [..]:
-    Severity (...): ... kb/incidents/..."; found in review)."""
-    return click.prompt(text, err=True, **kwargs)
+from recur.util.text import plural
 
 
 def _asked_again_unless(check):
@@ -145,7 +139,7 @@ def _ask_list(label: str, required: bool = False, check=None) -> list:
     items: list = []
     while True:
         try:
-            text = _prompt(
+            text = prompt(
                 f"{label} #{len(items) + 1} (empty to finish)" if items or not required else f"{label} #1",
                 default="",
                 show_default=False,
@@ -202,7 +196,8 @@ def _finish(kb_dir, path, text, written: bool = False) -> None:
     # `recur check` reads ./kb unless told: a file of another KB needs its --kb to be found
     command = f"recur check {config.where_flags(kb_dir)}--strict {shlex.quote(shown)}"
     click.echo(
-        f"Created {shown}" + (f"; fill in the {todo} TODO(s), then run: {command}" if todo else f"; run: {command}"),
+        f"Created {shown}"
+        + (f"; fill in the {plural(todo, 'TODO')}, then run: {command}" if todo else f"; run: {command}"),
         err=True,
     )
 
@@ -259,20 +254,20 @@ def _ask_pattern(kb, title, pid, category, severity, symptoms, signals, summary,
     since it is asking anyway, for the optional lists. Returns the same values, filled in."""
     from recur.kb import scaffold, schema
 
-    title = title or _prompt("Title (the failure mode in a few words)", type=TEXT)
+    title = title or prompt("Title (the failure mode in a few words)", type=TEXT)
     suggested = schema.id_from_title(title)
-    pid = pid or _prompt(
+    pid = pid or prompt(
         "Id",
         default=None if not suggested or kb.pattern_known(suggested) else suggested,
         value_proc=_asked_again_unless(lambda v: scaffold.free_pattern_id(kb, v)),
     )
     cats = scaffold.categories(kb)
-    category = category or _prompt(
+    category = category or prompt(
         "Category" + (f" ({', '.join(cats)}, or a new one)" if cats else ""),
         value_proc=_asked_again_unless(lambda v: scaffold.pattern_category(kb, v)),
     )
     sevs = list(kb.severity)
-    severity = severity or _prompt(
+    severity = severity or prompt(
         f"Severity ({', '.join(sevs)})" if sevs else "Severity",
         default=sevs[len(sevs) // 2] if sevs else None,
         value_proc=(lambda v: severity_level(kb, v, "Severity")) if sevs else None,
@@ -282,7 +277,7 @@ def _ask_pattern(kb, title, pid, category, severity, symptoms, signals, summary,
     signals = optional.ask(signals, lambda: _ask_list("Signal (exact alert name, log line, error code)"), [])
     summary = optional.ask(
         summary,
-        lambda: _prompt("Summary (one paragraph; empty for a TODO)", default="", show_default=False, type=TEXT),
+        lambda: prompt("Summary (one paragraph; empty for a TODO)", default="", show_default=False, type=TEXT),
         "",
     )
     steps = optional.ask(steps, lambda: _ask_list("Runbook step (a command, query or dashboard)"), [])
@@ -415,11 +410,11 @@ def incident(kb_dir, iid, title, date, severity, patterns, services, duration, s
     kb = load_kb(kb_dir)
     if not (title and severity) and not no_input:
         with _answered_from_stdin("--title", "--severity"):
-            title = title or _prompt("Title", type=TEXT)
+            title = title or prompt("Title", type=TEXT)
             if date is None:
-                date = _prompt("Date", default=config.today().isoformat(), value_proc=_prompted_date)
+                date = prompt("Date", default=config.today().isoformat(), value_proc=_prompted_date)
             sevs = list(kb.severity)
-            severity = severity or _prompt(
+            severity = severity or prompt(
                 f"Severity ({', '.join(sevs)})" if sevs else "Severity",
                 value_proc=(lambda v: severity_level(kb, v, "Severity")) if sevs else None,
             )
@@ -492,16 +487,16 @@ def path_cmd(kb_dir, pid, title, audience, steps, order, no_input):
     kb = load_kb(kb_dir)
     if not (title and steps) and not no_input:
         with _answered_from_stdin("--title", "--step"):
-            title = title or _prompt("Title", type=TEXT)
+            title = title or prompt("Title", type=TEXT)
             # said at once, and asked again: a path of that id found only after the last step lost every answer
             suggested = schema.id_from_title(title)
             taken = not suggested or _path_id_taken(kb, suggested)
-            pid = pid or _prompt(
+            pid = pid or prompt(
                 "Id",
                 default=None if taken else suggested,
                 value_proc=_asked_again_unless(lambda v: scaffold.free_path_id(kb, v)),
             )
-            audience = audience or _prompt("Audience (empty to skip)", default="", show_default=False, type=TEXT)
+            audience = audience or prompt("Audience (empty to skip)", default="", show_default=False, type=TEXT)
             steps = steps or _ask_list(
                 "Step as 'pattern-id: why it matters'",
                 required=True,

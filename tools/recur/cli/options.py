@@ -53,13 +53,25 @@ class OutFile(click.Path):
         source = ctx.get_parameter_source(param.name) if ctx is not None and param is not None else None
         folder = Path(os.fsdecode(value)).parent
         # lexists: a file in the way is the write's own error, said as it is
-        if (
-            source is not click.core.ParameterSource.DEFAULT
-            and folder.name != config.STATE_DIR.name
-            and not os.path.lexists(folder)
-        ):
+        if source is not click.core.ParameterSource.DEFAULT and not os.path.lexists(folder) and not _state(folder):
             self.fail(f"folder not found: {folder} (create it first){came_from(ctx, param) if ctx else ''}", param, ctx)
         return value
+
+
+def _state(folder: Path) -> bool:
+    """Whether ``folder`` is a Recur state folder the write may make: config.STATE_DIR itself, or a
+    ``.recur`` in a folder that exists (a KB repository's, beside its KB). Exempting any ``.recur`` by name let
+    `recur report --out /tmp/x/typo/dir/.recur/r.md` make typo/dir/.recur/ in silence (found in review)."""
+    if folder.name != config.STATE_DIR.name:
+        return False
+    return folder.resolve() == config.STATE_DIR.resolve() or folder.parent.is_dir()
+
+
+def prompt(text: str, **kwargs):
+    """click.prompt on stderr, for every command that asks: the question, and what is wrong with an answer,
+    are not the result. On stdout they were captured with the created file's path (`path=$(recur new
+    incident ...)` held "Date [..]: Severity (...): ... kb/incidents/..."; found in review)."""
+    return click.prompt(text, err=True, **kwargs)
 
 
 kb_option = click.option(

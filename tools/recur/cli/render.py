@@ -166,15 +166,13 @@ def render_results(results: list[dict], steps: int = 3, kb_dir: str = "kb", site
 
 def read_more(relpath: str, kb_dir: str, site_url: str | None) -> str:
     """Where a pattern is read in full: its page on the published site, the URL `recur report` links it by
-    (retrieval.patterns.site_page of the quoted path), or without a site its file in ``kb_dir``. The path
+    (retrieval.patterns.site_page, which escapes the path), or without a site its file in ``kb_dir``. The path
     alone, with RECUR_SITE_URL set, sent a responder to a checkout while Slack and MCP linked the page."""
     if not site_url:
         return f"{kb_dir.rstrip('/')}/{relpath}"
-    from urllib.parse import quote
-
     from recur.retrieval.patterns import site_page
 
-    return for_terminal(site_page(site_url, quote(relpath)))
+    return for_terminal(site_page(site_url, relpath))
 
 
 def first_log_line(prepared, n: int = 100) -> str:

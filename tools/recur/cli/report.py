@@ -21,7 +21,7 @@ from recur.problems.report import (
     render_markdown,
     render_text,
 )
-from recur.util.dates import given_date
+from recur.util.text import plural
 
 
 @click.command()
@@ -103,7 +103,7 @@ def report(
     from recur.kb.loader import load_kb
 
     fmt = json_alias(fmt, as_json)
-    day = _as_of(as_of)
+    day = config.as_of(as_of)
     kb = load_kb(kb_dir)
     uncounted = uncounted_problems(kb)  # found once, named two ways below
     # JSON and Markdown, read away from here: each file by its path in the KB
@@ -115,11 +115,13 @@ def report(
     here = {**shown, **for_terminal(not_counted(kb, here=True, uncounted=uncounted))}
     bad = here["left_out"]  # a file with errors, or a second file with one id: its incidents are not counted
     if bad:
-        click.echo(f"warning: {len(bad)} file(s) with errors left out of the report (run: recur check):", err=True)
+        click.echo(
+            f"warning: {plural(len(bad), 'file')} with errors left out of the report (run: recur check):", err=True
+        )
         for x in bad:
             click.echo(f"  {left_out_line(x)}", err=True)
     if here["unread"]:  # counted, but a key that looks misspelt (follow-ups:) holds items it did not read
-        click.echo(f"warning: {len(here['unread'])} key(s) that look misspelt, not read (run: recur check):", err=True)
+        click.echo(f"warning: {_misspelt(len(here['unread']))}, not read (run: recur check):", err=True)
         for x in here["unread"]:
             click.echo(f"  {left_out_line(x)}", err=True)
     if fmt == "json":
@@ -137,16 +139,6 @@ def report(
     _gate(here, fail_on, recurrence_days)
 
 
-def _as_of(value: str | None):
-    """The report's date: --as-of, else RECUR_AS_OF, else today (RECUR_TODAY, else the clock: config.today), the
-    rule `recur site` takes its board's date by (site.hook.as_of_date). The variable was read by the site alone,
-    so a CI job that set it for both got a site and a report of two different days (found in review)."""
-    from_env = config.given("as_of")
-    if not (value or from_env):
-        return config.today()
-    return given_date(value or from_env, "--as-of" if value else config.env("as_of"))
-
-
 def _gate(b: dict, fail_on: tuple, recurrence_days: int) -> None:
     """Exit 1, listing why, when ``--fail-on`` finds anything; a file left out of the report fails it too."""
     problems = failures(b, fail_on, recurrence_days)
@@ -157,18 +149,23 @@ def _gate(b: dict, fail_on: tuple, recurrence_days: int) -> None:
         more = f" (the first 20 listed above, {len(problems) - 20} more not)" if len(problems) > 20 else ""
         why = (
             (
-                f"; {len(b['left_out'])} file(s) with errors left out of the report, which the gate cannot "
+                f"; {plural(len(b['left_out']), 'file')} with errors left out of the report, which the gate cannot "
                 "vouch for (fix them: recur check)"
             )
             if b.get("left_out")
             else ""
         )
         if b.get("unread"):
-            why += f"; {len(b['unread'])} key(s) that look misspelt, not read, which the gate cannot vouch for"
+            why += f"; {_misspelt(len(b['unread']))}, not read, which the gate cannot vouch for"
         if "recurrence" in fail_on and recent_recurrences(b, recurrence_days):
             why += recurrence_clears(recurrence_days)
-        click.echo(f"FAILED --fail-on {','.join(fail_on)}: {len(problems)} item(s){more}{why}", err=True)
+        click.echo(f"FAILED --fail-on {','.join(fail_on)}: {plural(len(problems), 'item')}{more}{why}", err=True)
         sys.exit(1)
+
+
+def _misspelt(n: int) -> str:
+    """ "1 key that looks misspelt", "2 keys that look misspelt": the count, its noun and verb as read."""
+    return f"{plural(n, 'key')} that {'looks' if n == 1 else 'look'} misspelt"
 
 
 def _owned(b: dict, name: str) -> dict:
@@ -191,16 +188,11 @@ def page_urls(kb, site_url: str | None) -> dict:
     links (each record's KB path, ``.md`` served as ``.html``); empty without a site URL."""
     if not site_url:
         return {}
-    from urllib.parse import quote
-
     from recur.retrieval.patterns import site_page
 
-    def url(relpath: str) -> str:
-        return site_page(site_url, quote(relpath))
-
     return {
-        "incident": {i: url(r.relpath) for i, r in kb.incidents.items()},
-        "pattern": {p: url(r.relpath) for p, r in kb.patterns.items()},
+        "incident": {i: site_page(site_url, r.relpath) for i, r in kb.incidents.items()},
+        "pattern": {p: site_page(site_url, r.relpath) for p, r in kb.patterns.items()},
     }
 
 

@@ -55,7 +55,7 @@ from recur.kb.parse import nesting_problem
 from recur.kb.records import successors
 from recur.retrieval.alerts import heartbeat_named
 from recur.util.errors import RecurError
-from recur.util.text import edit_distance
+from recur.util.text import edit_distance, plural
 
 # an alert name a signal gives unquoted: a Prometheus identifier (alertname=NodeDown, alert: NodeDown)
 BARE_NAME = re.compile(r"[A-Za-z_:][A-Za-z0-9_:]*")
@@ -1143,8 +1143,9 @@ def render_text(c: Coverage, kb_dir: str = "kb") -> str:
     n = c.counts
     k = kb_dir.rstrip("/") + "/"
     out = [
-        f"{c.alerts} alert rule(s) ({c.alert_names} names), {c.patterns} "
-        f"pattern(s) (active and draft; retired ones left out): {n['detected']} pattern(s) have an alert."
+        f"{plural(c.alerts, 'alert rule')} ({plural(c.alert_names, 'name')}), {plural(c.patterns, 'pattern')} "
+        f"(active and draft; retired ones left out): {plural(n['detected'], 'pattern')} "
+        f"{'has' if n['detected'] == 1 else 'have'} an alert."
     ]
 
     def block(title, rows, count=None):
@@ -1183,7 +1184,7 @@ def render_text(c: Coverage, kb_dir: str = "kb") -> str:
         + (f": outside {c.site_url}" if c.site_url else "; --site-url says which are")
         + "), by host",
         [
-            f"{h}: {len(es)} alert(s), e.g. {es[0]['url']} ({es[0]['alert']})"
+            f"{h}: {plural(len(es), 'alert')}, e.g. {es[0]['url']} ({es[0]['alert']})"
             for h, es in sorted(hosts.items(), key=lambda x: (-len(x[1]), x[0]))
         ],
         n["external_runbook_urls"],

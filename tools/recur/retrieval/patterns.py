@@ -175,10 +175,15 @@ def pattern_markdown(kb_dir, docs: dict, pattern_id: str, gone: Retired | None =
 
 
 def site_page(site_url: str | None, relpath: str) -> str | None:
-    """The URL of a KB record's page on the built site (plain .html URLs, see mkdocs.yml)."""
+    """The URL of a KB record's page on the built site (plain .html URLs, see mkdocs.yml), its path escaped
+    here, once for every caller: `recur suggest` and `recur report` quoted it themselves while MCP and Slack
+    did not, so a pattern under ``patterns/Data Ops/`` gave a raw space there, which ends Slack's
+    ``<url|title>`` link (found in review)."""
     if not site_url:
         return None
-    return site_url.rstrip("/") + "/" + relpath.removesuffix(".md") + ".html"
+    from urllib.parse import quote
+
+    return site_url.rstrip("/") + "/" + quote(relpath.removesuffix(".md") + ".html")
 
 
 def incident_object(i) -> dict:

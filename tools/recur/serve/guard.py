@@ -126,16 +126,16 @@ def _unlocated(errors: list) -> list:
     return out
 
 
-# Error types whose message says it all, the field included: models.refuse_unknown_keys, and a webhook body
-# that is something else (models.AlertmanagerIn: alerts as they are, Grafana's legacy notification).
+# Error types whose message says it all, the field included: bodies.refuse_unknown_keys, and a webhook body
+# that is something else (bodies.AlertmanagerIn: alerts as they are, Grafana's legacy notification).
 WHOLE_MESSAGES = frozenset({"unknown_keys", "not_a_payload"})
 
 
 def _validation_response(
     exc: RequestValidationError, hint: str | None = None, takes: str | None = None
 ) -> JSONResponse:
-    """``hint``: what the route takes (models.BODY_HINTS), added to a refusal of its body's shape; ``takes``:
-    what it takes as a whole (models.BODY_TAKES), said where the body is empty, not JSON or not an object."""
+    """``hint``: what the route takes (bodies.BODY_HINTS), added to a refusal of its body's shape; ``takes``:
+    what it takes as a whole (bodies.BODY_TAKES), said where the body is empty, not JSON or not an object."""
     errors = exc.errors()
     first = errors[0] if errors else {"type": "", "loc": (), "msg": "invalid request"}
     # what to send instead of a body that is not one at all: "send a JSON object" alone left a client who

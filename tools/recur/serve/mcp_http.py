@@ -151,7 +151,7 @@ def http_app(
     max_sessions_per_client: int = config.default("mcp_max_sessions_per_client"),
     evict_idle_after: float | None = None,
     on_session_closed: Callable[[str], None] | None = None,
-    stale_files: Callable[[], list[str]] | None = None,
+    stale_files: Callable[[], list[str]],
 ):
     """(session manager, ASGI app): the MCP server at ``path`` (streamable HTTP, read-only tools; ``site_url``:
     build_server's); http_router serves the app and runs the manager, from the first request to /mcp.

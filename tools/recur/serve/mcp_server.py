@@ -57,7 +57,7 @@ WRITE_INSTRUCTIONS = (
 READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 
 
-# A count is read as the API reads it (models.Count: a whole number, ``20.0`` included; ``true``, ``2.5``
+# A count is read as the API reads it (bodies.Count: a whole number, ``20.0`` included; ``true``, ``2.5``
 # and ``"abc"`` refused with the API's words), not by the SDK's lax rules, where ``true`` is 1 and
 # each wrong kind has a message of its own.
 Text = Annotated[
@@ -94,9 +94,6 @@ IncidentsOf = Annotated[
     Field(description="Incidents linked to this pattern: its id or its resource URI (empty or left out: give text)."),
 ]
 RESOURCE = pat.RESOURCE  # a pattern's resource URI: this, then its id
-# seconds between two looks at the KB's files for answers from an index older than them (Staleness): a walk of
-# the KB (~10 ms for 300 files) at most this often, as `recur serve` looks (runtime.STALE_INTERVAL)
-STALE_EVERY = 5.0
 
 
 IncidentsFor = Annotated[
@@ -164,12 +161,12 @@ class _Server(MCPServer):
     that offers the listed resources offered no pattern)."""
 
     def __init__(
-        self, *args, get_engine: Callable, load_wait: float = 0, stale_every: float = 0, stale_files=None, **kwargs
+        self, *args, get_engine: Callable, stale_files: Callable[[], list[str]], load_wait: float = 0, **kwargs
     ):
         super().__init__(*args, **kwargs)
         self._get_engine = get_engine
         self._load_wait = load_wait  # over HTTP: how long a request waits for an engine still loading
-        self._stale = Staleness(get_engine, stale_every, stale_files)
+        self._stale = Staleness(get_engine, stale_files)
 
     async def _loaded(self) -> None:
         """Over HTTP (``load_wait``), a request that needs the engine while it loads waits for it, polled
@@ -286,39 +283,22 @@ class _Server(MCPServer):
 
 class Staleness:
     """Whether the KB's files changed since the served index was built (a pattern edited or moved away while
-    the server runs), looked at most every ``every`` seconds, as `recur serve` looks (retrieval.index's
-    ``kb_changes``, ``shown_files``): every answer from the old index then carries ``stale`` and a line of
-    text naming the files. Nothing said it, and an assistant read an edited pattern's old runbook as current
-    (found in an MCP integrator's review). ``files``: where another owner already looks (an EngineHolder's
-    ``kb_changed``: `recur serve`'s, from the check /healthz reports, and `recur mcp`'s, the check it logs), the
-    changed files it found, read instead of a look of this server's own: under either both walked and hashed the
-    KB, each on its own clock. Without it (a server built over a bare engine) this server looks itself."""
+    the server runs): every answer from the old index then carries ``stale`` and a line of text naming the
+    files. Nothing said it, and an assistant read an edited pattern's old runbook as current (found in an MCP
+    integrator's review). ``files``: the changed files the engine's owner found, an EngineHolder's
+    ``kb_changed`` (`recur serve`'s, from the check /healthz reports, and `recur mcp`'s, the check it logs; by
+    retrieval.index's ``kb_changes``, incident records included, nothing to compare with no KB folder). This
+    server made its own look once, walking and hashing the KB a second time on its own clock; both production
+    callers read the holder's, so that look served only tests, and went (found in review)."""
 
     SHOWN = 20  # file names in the structured ``stale``; the text names 5 (shown_files)
 
-    def __init__(self, get_engine: Callable, every: float, files: Callable[[], list[str]] | None = None):
-        self._get_engine, self._every, self._files = get_engine, every, files
-        self._looked: tuple = (None, float("-inf"), [])  # (the engine looked at, when, its changed files)
+    def __init__(self, get_engine: Callable, files: Callable[[], list[str]]):
+        self._get_engine, self._files = get_engine, files
 
     def changed(self) -> list[str]:
-        import time
-
-        from recur.retrieval import index as index_mod
-
-        engine = self._get_engine()  # first: a server still loading, or failed, says so (noted answers as it was)
-        if self._files is not None:
-            return list(self._files())
-        was, when, changed = self._looked
-        if engine is was and time.monotonic() - when < self._every:
-            return changed
-        try:
-            # /healthz's rule (index.kb_changes): incident records count, as the index holds them (get_pattern's
-            # incidents, suggest's "seen before"); no KB folder (an index-only deployment) is nothing to compare
-            changed = index_mod.kb_changes(engine.manifest, engine.kb_dir) or []
-        except OSError:  # the KB folder gone mid-walk: nothing to compare with
-            changed = []
-        self._looked = (engine, time.monotonic(), changed)
-        return changed
+        self._get_engine()  # first: a server still loading, or failed, says so (noted answers as it was)
+        return list(self._files())
 
     async def noted(self, result):
         """A successful tool result with ``stale`` and its line of text when the index is older than the KB."""
@@ -413,18 +393,16 @@ def build_server(
     *,
     allow_writes: bool = False,
     site_url: str | None = None,
+    stale_files: Callable[[], list[str]],
     load_wait: float = 0,
-    stale_every: float = STALE_EVERY,
     severities: list[str] | None = None,
-    stale_files: Callable[[], list[str]] | None = None,
 ) -> MCPServer:
     """The server and its tools. ``site_url``: the built site's base URL (`recur serve --site-url`,
     `recur mcp --site-url`): each pattern and incident in an answer has its page's ``url`` beside its
     ``path``, in the structured content and the text, as Slack links its titles. ``load_wait``: seconds a
     request waits for an engine that ``get_engine`` says is still loading (HTTP: it does not wait itself).
-    ``stale_every``: at most how often the KB's files are compared with the index's (``Staleness``);
-    ``stale_files``: the changed files another owner finds (`recur serve`'s and `recur mcp`'s EngineHolder
-    check), read instead.
+    ``stale_files``: the KB files changed since the served index was built, as the engine's owner found them
+    (an EngineHolder's ``kb_changed``, `recur serve`'s and `recur mcp`'s): each answer says them (``Staleness``).
     ``severities``: the framework's level keys (loader.severity_keys), named in record_incident's schema."""
     from recur import __version__
 
@@ -434,7 +412,6 @@ def build_server(
         "recur",
         get_engine=get_engine,
         load_wait=load_wait,
-        stale_every=stale_every,
         stale_files=stale_files,
         title="Recur: known failure patterns",
         version=__version__,

@@ -100,8 +100,8 @@ class EngineHolder:
         self.reload_error: str | None = None  # why the rebuilt index on disk is not the one served
         self.stale: str | None = None  # how the KB differs from what the served index was built from
         # the KB files changed since the served index was built, at the last look (check_stale; [] when none or
-        # nothing to compare with): what /mcp's answers say (mcp_server.Staleness reads it instead of walking
-        # and hashing the KB a second time on its own clock)
+        # nothing to compare with): what /mcp's answers say (mcp_server.Staleness reads it, the one look: no
+        # second walk and hash of the KB on another clock)
         self.kb_changed: list[str] = []
         self.site_stale: str | None = None  # the served site was built from other KB files than the index
         self._stale_checked = float("-inf")
@@ -263,7 +263,7 @@ class EngineHolder:
         try:
             changed = index_mod.kb_changes(engine.manifest, engine.kb_dir)  # the rule MCP's answers follow too
         except OSError as exc:  # the KB folder went away mid-walk: say so at the next look
-            self.kb_changed = []  # nothing to compare with, as Staleness has it
+            self.kb_changed = []  # nothing to compare with: what /mcp's answers say (Staleness)
             return self._say("stale", said(kb, " cannot be read: ", elsewhere(str(exc), folders)), STALE_CLEARED)
         self.kb_changed = changed or []
         if changed is None:  # no KB folder (an index-only deployment): nothing to compare with

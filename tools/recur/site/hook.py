@@ -84,13 +84,9 @@ def file_search(wanted: bool | None = None) -> bool:
 
 
 def as_of_date(value: str | None = None) -> dt.date:
-    """The site's board date: --as-of, else RECUR_AS_OF, else today as every command takes it (RECUR_TODAY,
-    else the clock: ``config.today``)."""
-    from recur.util.dates import given_date
-
-    if not (value or settings.get("as_of")):
-        return settings.today()
-    return given_date(value or settings.get("as_of"), "--as-of" if value else settings.env("as_of"))
+    """The site's board date: ``config.as_of``, the rule `recur report` takes its date by too (--as-of, else
+    RECUR_AS_OF, else today as every command takes it)."""
+    return settings.as_of(value)
 
 
 def edit_base(config=None, explicit: str | None = None) -> str | None:
