@@ -64,7 +64,15 @@ def _at_prompt(args: list, cwd: Path, prompt: bytes) -> tuple[subprocess.Popen, 
     env = dict(os.environ, PYTHONPATH=TOOLS, RECUR_MODEL="fake:64", RECUR_INDEX=str(cwd / "idx"))
     controller, terminal = pty.openpty()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "recur", *args], cwd=cwd, env=env, stdin=terminal, stdout=terminal, stderr=terminal
+        [sys.executable, "-m", "recur", *args],
+        cwd=cwd,
+        env=env,
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        # a test run started in the background (`pytest &`) ignores SIGINT, and a child inherits that: Python then
+        # installs no handler of its own and the SIGINT sent below is never seen (the test hung)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     os.close(terminal)
     shown = b""
