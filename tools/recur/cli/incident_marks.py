@@ -11,7 +11,6 @@ import click
 
 from recur import config
 from recur.cli.options import TEXT, day_come, kb_option
-from recur.util.errors import RecurError
 
 
 def _review_line(kb, iid: str, why: bool = True) -> str:
@@ -86,7 +85,6 @@ def review(kb_dir, incident_id, done, pending, due, done_on):
         find_incident(kb, incident_id)
         click.echo(_review_line(kb, incident_id))
         return
-    _not_before_incident(kb, incident_id, on, "review", "was held")
     path, edits, had = mark_review(kb, incident_id, status, day, on)
     kb = load_kb(kb_dir)
     said = _review_line(kb, incident_id, why=False)  # _left_out_note says why after it
@@ -272,7 +270,6 @@ def _mark(kb_dir, incident_id: str, which: str, status: str | None, due: str | N
     values = {"owner": _named(given["owner"], "--owner"), "ticket": _named(given["ticket"], "--ticket")}
     values["on"] = _done_on(given["done_on"])
     kb = load_kb(kb_dir)
-    _not_before_incident(kb, incident_id, values["on"], "follow-up", "was done")
     path, k, title, edits, was = mark_follow_up(kb, incident_id, which, status, day, **values)
     kb = load_kb(kb_dir)
     made = {e[0][-1] for e in edits}
@@ -329,15 +326,3 @@ def _named(value: str | None, what: str) -> str | None:
 def _done_on(value: str | None) -> dt.date | None:
     """The day given with --on: a day that has come (a follow-up is not done tomorrow)."""
     return day_come(value, "--on", "done") if value else None
-
-
-def _not_before_incident(kb, iid: str, on: dt.date | None, what: str, verb: str) -> None:
-    """--on before the incident's date refused, with the words `recur check` warns of such a record in: written,
-    it passed here and then failed `recur check --strict` (found in review: a review held 2026-01-02 for an
-    incident of 2026-11-25, a typo of the year)."""
-    inc = kb.incidents.get(iid)
-    if on is None or inc is None or inc.date is None or on >= inc.date:
-        return
-    # kb.lint._done_date_why's words, as `recur check` says them of the record
-    why = f"the {what} {verb} {on.isoformat()}, before the incident's date {inc.date.isoformat()}"
-    raise RecurError(f"--on {on.isoformat()}: {why}; give the day it {verb.split()[-1]}, on or after that date")

@@ -940,3 +940,28 @@ def _readable(record: str) -> None:
             f"the record would be {size:,} bytes; Recur reads KB files up to {MAX_FILE_BYTES:,}: "
             "shorten the description; nothing written"
         )
+
+
+# what a done day says of each, in `recur check`'s words (kb.lint._done_date_why) and a refusal's
+DONE_VERB = {"review": "was held", "follow-up": "was done", "fix": "was done"}
+
+
+def done_before_why(what: str, done: dt.date, happened: dt.date | None) -> str | None:
+    """Why ``done``, the day a ``what`` (review, follow-up) was closed, is before its incident's date
+    ``happened`` (a typo of the year, most often, which a board as of a past date reads as done then), or None.
+    `recur check` warns of such a record in these words (kb.lint._done_date_why), and ``require_done_from``
+    refuses to write one."""
+    if happened is None or done >= happened:
+        return None
+    return f"the {what} {DONE_VERB[what]} {done.isoformat()}, before the incident's date {happened.isoformat()}"
+
+
+def require_done_from(on: dt.date | None, happened: dt.date | None, what: str, flag: str) -> None:
+    """Refuse ``on``, given to ``flag`` as the day a ``what`` was closed, when it is before the incident's date
+    ``happened`` (``done_before_why``): the one check of `recur incident review|follow-up --done --on` (through
+    kb.incident_marks) and `recur import --review-done`. Written, such a record failed `recur check --strict`
+    (found in review: a review held 2026-01-02 for an incident of 2026-11-25); the marks checked it in the CLI
+    alone, and the import only warned."""
+    why = done_before_why(what, on, happened) if on is not None else None
+    if why:
+        raise RecurError(f"{flag} {on.isoformat()}: {why}; give the day it {DONE_VERB[what]}, on or after that date")
