@@ -162,13 +162,16 @@ def _dry_run(kb, given, suggest) -> tuple:
     import dataclasses
     import tempfile
 
-    from recur.kb.incident_record import record_incident
+    from recur.kb.incident_record import checked_incident, record_incident
 
+    # an id of its own needs the KB's records to count from: the next free one is taken now, as a real run would
+    given = dataclasses.replace(given, iid=given.iid or _next_id(kb, given))
+    # checked against the KB itself first: in the folder aside an error named it, "ids are the file names under
+    # ../recur-dry-run-lsyse691/patterns/", a folder removed by then (found in review)
+    checked_incident(kb, given)
     with tempfile.TemporaryDirectory(prefix="recur-dry-run-") as tmp:
-        # an id of its own needs the KB's records to count from: the next free one is taken now, as a real run would
-        iid = given.iid or _next_id(kb, given)
         aside = dataclasses.replace(kb, root=Path(tmp))
-        iid, written, review = record_incident(aside, dataclasses.replace(given, iid=iid), suggest=suggest)
+        iid, written, review = record_incident(aside, given, suggest=suggest)
         text = written.read_text(encoding="utf-8")
         return Path(kb.root) / written.relative_to(tmp), review, text
 
