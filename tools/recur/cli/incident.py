@@ -776,7 +776,7 @@ def list_incidents(kb_dir, since, days, pattern_id, unlinked, as_json):
     start = given_date(since, "--since") if since else shift(today, 1 - days) if days else None
     kb = load_kb(kb_dir)
     if pattern_id:
-        require_patterns(kb, [pattern_id], "--pattern")
+        [pattern_id] = require_patterns(kb, [pattern_id], "--pattern")  # "Disk-Full" is disk-full
     rows = incident_rows(kb, today, since=start, pattern=pattern_id, unlinked=unlinked)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))

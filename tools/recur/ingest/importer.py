@@ -787,7 +787,7 @@ def import_postmortem(
     today = today or config.today()
     text, pm, read_notes = _parsed(file)
     kb = load_kb(kb_dir)
-    require_patterns(kb, patterns, "--pattern")
+    patterns = require_patterns(kb, patterns, "--pattern")  # as the patterns have them: "Disk-Full" too
     digest, source, sources = content_hash(text), source_key(kb, file), _sources(kb, file)
     if dup := find_duplicate(kb, digest, sources, pm.title, date or pm.date):
         # the same path with other content: a changed document, what differs named

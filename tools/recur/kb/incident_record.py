@@ -386,7 +386,7 @@ def link_patterns(kb, iid: str, pattern_ids) -> tuple[Path, list]:
     """Add pattern ids to an incident's ``patterns`` (skipping ones already there)."""
     from recur.kb.loader import require_patterns
 
-    require_patterns(kb, pattern_ids, "patterns")
+    pattern_ids = require_patterns(kb, pattern_ids, "patterns")  # as the patterns have them: "Disk-Full" too
     path = find_incident(kb, iid)
     have = kb.incidents[iid].patterns if iid in kb.incidents else []
     added = []
@@ -743,11 +743,10 @@ class Asked:
         return framework_severity(kb, given)
 
     def known(self, kb, ids) -> tuple:
-        """The pattern ids to link, each one a pattern of ``kb``."""
+        """The pattern ids to link, each one a pattern of ``kb``, as its file names it ("Disk-Full": disk-full)."""
         from recur.kb.loader import require_patterns
 
-        require_patterns(kb, ids, self.patterns, listed_by=self.listed_by)
-        return tuple(ids)
+        return tuple(require_patterns(kb, ids, self.patterns, listed_by=self.listed_by))
 
     def free(self, kb, iid: str) -> None:
         if iid in kb.incident_files:
