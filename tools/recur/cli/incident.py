@@ -307,8 +307,8 @@ def _link_top_needs_suggestions(link_top: bool, no_suggest: bool, top: int) -> N
 def _dates(date, review_due) -> tuple:
     """(the incident's date, today when not given; the review's due date or None), and a warning
     when the review is due before the incident: the board would show it overdue from the start."""
-    day = given_date(date, "--date") if date else config.today()
-    due = given_date(review_due, "--review-due") if review_due else None
+    day = given_date(date, "--date", missing=config.today())
+    due = given_date(review_due, "--review-due")
     warn_due_before("--review-due", due, day)
     today = config.today()
     if day > today:  # recur check --strict then fails on it in CI: said now, while it is easy to fix
@@ -773,7 +773,7 @@ def list_incidents(kb_dir, since, days, pattern_id, unlinked, as_json):
         raise click.UsageError("--since DATE and --days N both say where the list starts: give one of them")
     # the configured today (RECUR_TODAY), as `recur report` dates its board: the clock's date ignored it
     today = config.today()
-    start = given_date(since, "--since") if since else shift(today, 1 - days) if days else None
+    start = given_date(since, "--since", missing=shift(today, 1 - days) if days else None)
     kb = load_kb(kb_dir)
     if pattern_id:
         [pattern_id] = require_patterns(kb, [pattern_id], "--pattern")  # "Disk-Full" is disk-full

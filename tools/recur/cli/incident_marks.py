@@ -78,7 +78,7 @@ def review(kb_dir, incident_id, done, pending, due, done_on):
     status = _one_status(done and "done", pending and "pending")
     if done_on and status != "done":
         raise click.UsageError("--on goes with --done: the day the review was held")
-    day = given_date(due, "--due") if due else None
+    day = given_date(due, "--due")
     on = _done_on(done_on)
     kb = load_kb(kb_dir)
     if status is None and day is None:
@@ -144,7 +144,7 @@ def _add(kb_dir, incident_id, which, status, title, owner, due, ticket) -> None:
         raise click.UsageError(
             "--add writes a new follow-up; WHICH with --done, --open or --wont-do marks one: give one of them"
         )
-    day = given_date(due, "--due") if due else None
+    day = given_date(due, "--due")
     kb = load_kb(kb_dir)
     path, added = add_follow_up(kb, incident_id, title, owner, day, ticket)
     said = "added" if added else "is there already (same title): nothing written"
@@ -266,7 +266,7 @@ def _mark(kb_dir, incident_id: str, which: str, status: str | None, due: str | N
             f"add --done (or --open, --wont-do) to mark it, --due DATE to give it a due date, or --owner / --ticket to "
             f"change them: recur incident follow-up {incident_id} WHICH --done"
         )
-    day = given_date(due, "--due") if due else None
+    day = given_date(due, "--due")
     values = {"owner": _named(given["owner"], "--owner"), "ticket": _named(given["ticket"], "--ticket")}
     values["on"] = _done_on(given["done_on"])
     kb = load_kb(kb_dir)
