@@ -597,7 +597,10 @@ def link(kb_dir, index_dir, model, incident_id, pattern_ids, removed):
     """
     from recur.kb.incident_record import candidates_text, find_incident
     from recur.kb.loader import load_kb
+    from recur.kb.schema import given_id
 
+    # as the patterns have them, "Disk-Full" disk-full: said so in every line below, and one id given both ways
+    pattern_ids, removed = [given_id(p) for p in pattern_ids], [given_id(p) for p in removed]
     if both := sorted(set(pattern_ids) & set(removed)):
         raise click.UsageError(f"{', '.join(both)}: named to link and to --remove: give one of them")
     kb = load_kb(kb_dir)

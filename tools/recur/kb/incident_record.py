@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from recur.kb.record_edit import add_to_flow_list
+from recur.kb.schema import given_id
 from recur.kb.writer import dumps, flow_list, plain, q, section_text
 from recur.util.dates import require_in_range
 from recur.util.errors import AlreadyExists, RecurError
@@ -410,7 +411,7 @@ def unlink_patterns(kb, iid: str, pattern_ids) -> tuple[Path, list]:
         have = doc.data if isinstance(doc.data, dict) else {}
         linked = have.get("patterns")
         linked = [str(x) for x in linked] if isinstance(linked, list) else []
-        gone = list(dict.fromkeys(pattern_ids))
+        gone = list(dict.fromkeys(map(given_id, pattern_ids)))  # "Disk-Full" is disk-full, as link reads it
         if missing := [pid for pid in gone if pid not in linked]:
             links = f"it links {', '.join(linked)}" if linked else "it links no pattern"
             raise RecurError(f"{display_path(path)}: patterns: {iid} does not link {', '.join(missing)} ({links}); "
