@@ -330,3 +330,14 @@ def test_incident_new_stores_a_timestamp_as_the_date_on_this_machines_clock(kb_d
     incident(kb_dir, "incidents/2027/INC-2027-0001.md", "INC-2027-0001", "2027-01-01T01:00:00+10:00")
     assert load_kb(kb_dir).incidents["INC-2027-0001"].date == dt.date(2026, 12, 31)
     assert "filed under" not in run("check", "--kb", kb_dir, "--today", "2027-01-02").output
+
+
+def test_given_date_with_no_value_is_the_day_its_caller_says():
+    """No value was the clock's date inside given_date, which config.today's rule (RECUR_TODAY first)
+    contradicts, so every caller guarded it; the caller says now what an absent date means."""
+    from recur.util.dates import given_date
+
+    day = dt.date(2026, 5, 2)
+    assert given_date(None, "--due") is None and given_date("", "--due") is None
+    assert given_date(None, "--date", missing=day) == given_date("", "--date", missing=day) == day
+    assert given_date("2026-05-03", "--date", missing=day) == dt.date(2026, 5, 3)  # a value given wins

@@ -405,11 +405,17 @@ def test_review_done_given_on_the_command_line_records_the_review_held(fresh_kb,
         "review: recorded done, held 2026-12-02 (--review-done), over the day the postmortem says ('2026-12-01', "
         "the 'Status:' line 5)"
     ) in both["notes"]
+    # a day before the incident's date: refused, nothing written, as `recur incident review --done --on` refuses
+    # it (it was written with a warning, a record `recur check --strict` then failed)
+    records = sorted((fresh_kb / "incidents").rglob("*.md"))
     early = imp(fresh_kb, tmp_path / "e2.md", VAULT.format(status="Draft"), "--review-done", "2025-11-10")
+    assert early.exit_code == 1 and "Traceback" not in early.output, early.output
     assert (
-        "warning: --review-done 2025-11-10 is before the incident's date 2025-11-18"
-        in json.loads(early.stdout)["notes"]
-    )
+        "--review-done 2025-11-10: the review was held 2025-11-10, before the incident's date 2025-11-18; give the "
+        "day it was held, on or after that date"
+    ) in early.output
+    assert sorted((fresh_kb / "incidents").rglob("*.md")) == records
+    assert CliRunner().invoke(cli, ["check", "--kb", str(fresh_kb), "--strict"]).exit_code == 0
 
 
 def test_review_done_refuses_a_day_after_today_and_a_file_taken_for_its_date(fresh_kb, tmp_path, monkeypatch):

@@ -6,6 +6,7 @@ so a change to one could silently make the others write or compare something els
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import replace
 
 from kbfactory import small_kb
@@ -119,3 +120,42 @@ def test_a_flag_given_twice_is_recorded_once_by_every_surface(tmp_path):
         assert [f.text for f in new.flags] == ["why now", "and how"]
     checked = checked_incident(load_kb(kb_dir), replace(GIVEN, flags=("why \x00 now", "and how", "why now", "and how")))
     assert checked.flags == ("why now", "and how")
+
+
+def test_a_pattern_id_in_other_letter_case_is_recorded_as_the_pattern_has_it(tmp_path):
+    """Found in a re-read: `recur incident new --pattern Disk-Full` was refused ("did you mean disk-full?") while
+    the API, feedback and MCP read any case (retrieval.patterns.given_pattern_id). The rule is the KB's now
+    (schema.given_id), in the one check before a record links a pattern: every surface records disk-full."""
+    from click.testing import CliRunner
+    from kbfactory import fake_model_flags
+
+    from recur.cli.main import cli
+    from recur.retrieval.patterns import given_pattern_id
+
+    root = small_kb(tmp_path / "kb")
+    run = lambda *args: CliRunner().invoke(cli, list(args))  # noqa: E731
+    new = run("incident", "new", "--kb", str(root), "-t", "Disk", "-s", "sev3", "--date", "2026-05-02",
+              "--pattern", " Disk-Full ", "--no-suggest", "--json")  # fmt: skip
+    assert new.exit_code == 0, new.output
+    written = load_kb(root).incidents[json.loads(new.stdout)["id"]]
+    assert written.patterns == ["disk-full"]
+    scaffolded = run("new", "incident", "--kb", str(root), "--title", "Disk again", "--severity", "sev3",
+                     "--date", "2026-05-03", "--pattern", "DISK-FULL", "--no-input")  # fmt: skip
+    assert scaffolded.exit_code == 0, scaffolded.output
+    assert [i.patterns for i in load_kb(root).incidents.values() if i.title == "Disk again"] == [["disk-full"]]
+    linked = run("incident", "link", "--kb", str(root), written.id, "DB-Pool-Exhausted")
+    assert linked.exit_code == 0, linked.output
+    assert load_kb(root).incidents[written.id].patterns == ["disk-full", "db-pool-exhausted"]
+    listed = run("incident", "list", "--kb", str(root), "--pattern", "Disk-Full", "--json")
+    assert listed.exit_code == 0 and written.id in {r["id"] for r in json.loads(listed.stdout)}, listed.output
+    pm = tmp_path / "pm.md"
+    summary = "The data volume of the billing database host filled with write-ahead logs after archiving stopped."
+    pm.write_text(
+        f"# Postmortem: Disk filled\n\n**Date:** 2026-05-04\n**Severity:** SEV-3\n\n## Summary\n\n{summary}\n"
+    )
+    imported = run("import", *fake_model_flags(root, tmp_path / "idx"), str(pm), "--pattern", "Disk-Full", "--json")
+    assert imported.exit_code == 0, imported.output
+    assert load_kb(root).incidents[json.loads(imported.stdout)["incident"]].patterns == ["disk-full"]
+    # the API's and MCP's rule is the same one, the resource URI's prefix aside
+    assert given_pattern_id("recur://patterns/Disk-Full") == given_pattern_id(" DISK-full") == "disk-full"
+    assert given_pattern_id("Disk_Full") == "Disk_Full"  # no id in any case: left for the error to name

@@ -65,3 +65,16 @@ def test_a_dry_run_refuses_what_a_real_run_refuses_and_links_nothing(kb_dir, tmp
     assert top.exit_code == 0 and "It would link INC-2026-0003 to db-pool-exhausted." in top.stdout, top.output
     assert 'patterns: ["db-pool-exhausted"]' in top.stdout
     assert _records(kb_dir) == before
+
+
+def test_a_dry_runs_error_names_the_kb_not_the_folder_it_writes_aside(kb_dir, tmp_path):
+    """Found in a re-read: the dry run writes its record into a temporary folder, and a bad --pattern was
+    refused naming that folder ("ids are the file names under ../recur-dry-run-lsyse691/patterns/"), removed
+    by the time it was read. It is checked against the KB first: the real run's error, word for word."""
+    before = _records(kb_dir)
+    args = ("-t", "X", "-s", "sev3", "--pattern", "db-pool-exausted", "--no-suggest")
+    dry, real = new(kb_dir, tmp_path, *args, "--dry-run"), new(kb_dir, tmp_path, *args)
+    assert dry.exit_code == real.exit_code == 1, dry.output
+    assert "recur-dry-run" not in dry.output and "did you mean db-pool-exhausted?" in dry.output, dry.output
+    assert dry.output == real.output
+    assert _records(kb_dir) == before

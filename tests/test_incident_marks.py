@@ -919,8 +919,18 @@ def test_a_review_and_a_follow_up_written_done_without_a_day_say_how_to_give_it(
 @pytest.mark.parametrize(
     ("iid", "args", "said"),
     [
-        ("INC-2026-0301", ("review",), "the review was held 2026-01-02, before the incident's date 2026-11-02"),
-        ("INC-2026-0300", ("follow-up",), "the follow-up was done 2026-01-02, before the incident's date 2026-11-01"),
+        (
+            "INC-2026-0301",
+            ("review",),
+            "the review was held 2026-01-02, before the incident's date 2026-11-02; give the day it was held, on or "
+            "after that date",
+        ),
+        (
+            "INC-2026-0300",
+            ("follow-up",),
+            "the follow-up was done 2026-01-02, before the incident's date 2026-11-01; give the day it was done, on or "
+            "after that date",
+        ),
     ],
 )
 def test_done_on_a_day_before_the_incident_is_refused_with_checks_words(kb, iid, args, said):
@@ -930,10 +940,35 @@ def test_done_on_a_day_before_the_incident_is_refused_with_checks_words(kb, iid,
     which = ("1",) if args == ("follow-up",) else ()
     before = record(kb, iid)
     r = run("incident", *args, "--kb", str(kb), iid, *which, "--done", "--on", "2026-01-02")
-    assert r.exit_code == 1 and f"Error: --on 2026-01-02: {said}" in r.output, r.output
+    # the whole message: it said "give the day it held" (the verb's last word)
+    assert r.exit_code == 1 and r.output == f"Error: --on 2026-01-02: {said}\n", r.output
     assert record(kb, iid) == before
     day = load_kb(kb).incidents[iid].date.isoformat()
     ok = run("incident", *args, "--kb", str(kb), iid, *which, "--done", "--on", day)
     assert ok.exit_code == 0, ok.output
     assert f"done: {day}" in record(kb, iid)
     assert run("check", "--kb", str(kb), "--strict").exit_code == 0
+
+
+def test_the_shared_marks_refuse_a_done_day_before_the_incident(kb):
+    """Found in a re-read: the rule lived in the CLI alone, so mark_review and mark_follow_up, which every
+    surface that marks a review or follow-up shares, wrote a done day before the incident's date, a record
+    `recur check --strict` then fails. They refuse it, in check's words, naming the flag it was given by."""
+    from recur.kb.incident_marks import mark_follow_up, mark_review
+    from recur.util.errors import RecurError
+
+    before = (record(kb, "INC-2026-0301"), record(kb, "INC-2026-0300"))
+    early = dt.date(2026, 1, 2)
+    with pytest.raises(RecurError) as review:
+        mark_review(load_kb(kb), "INC-2026-0301", "done", None, early)
+    assert str(review.value) == (
+        "--on 2026-01-02: the review was held 2026-01-02, before the incident's date 2026-11-02; give the day it was "
+        "held, on or after that date"
+    )
+    with pytest.raises(RecurError) as follow:
+        mark_follow_up(load_kb(kb), "INC-2026-0300", "1", "done", on=early, flag="done")
+    assert str(follow.value).startswith("done 2026-01-02: the follow-up was done 2026-01-02, before the incident's")
+    assert (record(kb, "INC-2026-0301"), record(kb, "INC-2026-0300")) == before
+    # the incident's own day is a day it can have been held
+    mark_review(load_kb(kb), "INC-2026-0301", "done", None, dt.date(2026, 11, 2))
+    assert "done: 2026-11-02" in record(kb, "INC-2026-0301")

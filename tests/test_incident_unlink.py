@@ -134,3 +134,17 @@ def test_the_report_s_last_line_names_incident_link_for_needs_analysis(kb_dir):
         .splitlines()[-1]
         .endswith(f"; link one needing analysis to its pattern: recur incident link {config.where_flags(kb_dir)}ID")
     )
+
+
+def test_remove_reads_a_pattern_id_in_any_letter_case_as_link_does(kb_dir):
+    """`recur incident link ID Disk-Full` links disk-full (schema.given_id); --remove Disk-Full said "does not
+    link Disk-Full (it links disk-full, …)"."""
+    path = record(kb_dir)
+    r = run("--kb", kb_dir, "INC-2026-0500", "--remove", " DB-Pool-Exhausted")
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines()[0].startswith("Unlinked INC-2026-0500 from db-pool-exhausted (")
+    assert path.read_text() == BLOCK.replace("  - db-pool-exhausted\n", "")
+    again = run("--kb", kb_dir, "INC-2026-0500", "Disk-Full")
+    assert again.exit_code == 0 and "INC-2026-0500 already links disk-full." in again.output, again.output
+    both = run("--kb", kb_dir, "INC-2026-0500", "DNS-Failure", "--remove", "dns-failure")
+    assert both.exit_code == 2 and "dns-failure: named to link and to --remove" in both.output, both.output

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import re
 
+import pytest
 from click.testing import CliRunner
 from kbfactory import write, write_pattern
 
@@ -141,3 +142,25 @@ def test_the_markdown_owner_line_is_text_not_markup(tmp_path):
     line = next(x for x in md.stdout.splitlines() if x.startswith("Only what "))
     assert "<img" not in line and not re.search(r"(?<!\\)\]\(", line)  # no tag, no link: "](" only escaped
     assert "\\[Bob\\](https://evil.example/x) &lt;img src=x&gt;" in line
+
+
+def test_a_board_ranked_for_all_or_another_owner_is_not_narrowed_to_one(tmp_path):
+    """Found in a re-read: for_owner kept the recurring lists as the board had them, so a board built for all
+    (or for alice) narrowed to bob kept alice's recurring rows, and owns_nothing said bob owned something. The
+    board says whose its ranking is (``recurring_owner``), and for_owner refuses another's: a caller's mistake."""
+    from recur.problems.owner import owns_nothing
+
+    root = ranked_kb(tmp_path / "kb", {"a00": "alice", "b00": "bob"}, {"a00": 3, "b00": 2})
+    kb, day = load_kb(root), dt.date(2026, 5, 15)
+    whole = board(kb, day)
+    assert whole["recurring_owner"] is None
+    for built in (whole, board(kb, day, owner="alice"), json.loads(json.dumps(board(kb, day, owner="alice")))):
+        with pytest.raises(ValueError, match="ranked for"):
+            for_owner(built, "bob")
+    # built for bob, however spelt: his rows alone, and a board with nothing of carol's says so
+    bob = for_owner(board(kb, day, owner="@Bob"), "bob")
+    assert [r["pattern"] for r in bob["recurring"]["30"]] == ["b00"] and bob["recurring_owner"] == "bob"
+    assert owns_nothing(for_owner(board(kb, day, owner="carol"), "carol"))
+    # the JSON says whose the lists are: the owner given, null for the whole board
+    assert json.loads(report(root, "--format", "json").stdout)["recurring_owner"] is None
+    assert json.loads(report(root, "--owner", "@Bob", "--format", "json").stdout)["recurring_owner"] == "bob"

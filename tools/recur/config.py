@@ -176,9 +176,11 @@ def today(given=None):
     and a ``done:`` day are given; due, overdue and "after today" (check, the board, `recur report` without
     --as-of, `recur incident list`, the review line); the incidents the API, MCP and `recur suggest` list.
     Machine timestamps (an index's "built", tune's "date", the access log) stay the clock's."""
+    import datetime as dt
+
     from recur.util.dates import given_date
 
-    return given_date(given if given is not None else get("today"), env("today"))
+    return given_date(given if given is not None else get("today"), env("today"), missing=dt.date.today())
 
 
 def as_of(value: str | None = None):

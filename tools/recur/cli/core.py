@@ -78,7 +78,7 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
 
     fmt = json_alias(fmt, as_json)
     from_env = click.get_current_context().get_parameter_source("today") == click.core.ParameterSource.ENVIRONMENT
-    today = given_date(today, config.env("today") if from_env else "--today") if today else None
+    today = given_date(today, config.env("today") if from_env else "--today")
     named = named_files(kb_dir, files) if files else None
     in_named = named_test(kb_dir, named) if named is not None else None
     # with FILES, the authoring warnings of those files alone (the pre-commit hook's one file cost the whole

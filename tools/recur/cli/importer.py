@@ -133,14 +133,14 @@ def import_cmd(
         index_dir=index_dir,
         model=model,
         iid=iid,
-        date=given_date(date, "--date") if date else None,
+        date=given_date(date, "--date"),
         severity=severity,
         patterns=patterns,
         category=category,
         draft=not no_draft,
         threshold=accept,
         dry_run=dry_run,
-        review_due=given_date(review_due, "--review-due") if review_due else None,
+        review_due=given_date(review_due, "--review-due"),
         review_done=review_done,
     )
     if as_json:

@@ -162,13 +162,16 @@ def _dry_run(kb, given, suggest) -> tuple:
     import dataclasses
     import tempfile
 
-    from recur.kb.incident_record import record_incident
+    from recur.kb.incident_record import checked_incident, record_incident
 
+    # an id of its own needs the KB's records to count from: the next free one is taken now, as a real run would
+    given = dataclasses.replace(given, iid=given.iid or _next_id(kb, given))
+    # checked against the KB itself first: in the folder aside an error named it, "ids are the file names under
+    # ../recur-dry-run-lsyse691/patterns/", a folder removed by then (found in review)
+    checked_incident(kb, given)
     with tempfile.TemporaryDirectory(prefix="recur-dry-run-") as tmp:
-        # an id of its own needs the KB's records to count from: the next free one is taken now, as a real run would
-        iid = given.iid or _next_id(kb, given)
         aside = dataclasses.replace(kb, root=Path(tmp))
-        iid, written, review = record_incident(aside, dataclasses.replace(given, iid=iid), suggest=suggest)
+        iid, written, review = record_incident(aside, given, suggest=suggest)
         text = written.read_text(encoding="utf-8")
         return Path(kb.root) / written.relative_to(tmp), review, text
 
@@ -304,8 +307,8 @@ def _link_top_needs_suggestions(link_top: bool, no_suggest: bool, top: int) -> N
 def _dates(date, review_due) -> tuple:
     """(the incident's date, today when not given; the review's due date or None), and a warning
     when the review is due before the incident: the board would show it overdue from the start."""
-    day = given_date(date, "--date") if date else config.today()
-    due = given_date(review_due, "--review-due") if review_due else None
+    day = given_date(date, "--date", missing=config.today())
+    due = given_date(review_due, "--review-due")
     warn_due_before("--review-due", due, day)
     today = config.today()
     if day > today:  # recur check --strict then fails on it in CI: said now, while it is easy to fix
@@ -594,7 +597,10 @@ def link(kb_dir, index_dir, model, incident_id, pattern_ids, removed):
     """
     from recur.kb.incident_record import candidates_text, find_incident
     from recur.kb.loader import load_kb
+    from recur.kb.schema import given_id
 
+    # as the patterns have them, "Disk-Full" disk-full: said so in every line below, and one id given both ways
+    pattern_ids, removed = [given_id(p) for p in pattern_ids], [given_id(p) for p in removed]
     if both := sorted(set(pattern_ids) & set(removed)):
         raise click.UsageError(f"{', '.join(both)}: named to link and to --remove: give one of them")
     kb = load_kb(kb_dir)
@@ -770,10 +776,10 @@ def list_incidents(kb_dir, since, days, pattern_id, unlinked, as_json):
         raise click.UsageError("--since DATE and --days N both say where the list starts: give one of them")
     # the configured today (RECUR_TODAY), as `recur report` dates its board: the clock's date ignored it
     today = config.today()
-    start = given_date(since, "--since") if since else shift(today, 1 - days) if days else None
+    start = given_date(since, "--since", missing=shift(today, 1 - days) if days else None)
     kb = load_kb(kb_dir)
     if pattern_id:
-        require_patterns(kb, [pattern_id], "--pattern")
+        [pattern_id] = require_patterns(kb, [pattern_id], "--pattern")  # "Disk-Full" is disk-full
     rows = incident_rows(kb, today, since=start, pattern=pattern_id, unlinked=unlinked)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))

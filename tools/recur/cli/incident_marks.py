@@ -11,7 +11,6 @@ import click
 
 from recur import config
 from recur.cli.options import TEXT, day_come, kb_option
-from recur.util.errors import RecurError
 
 
 def _review_line(kb, iid: str, why: bool = True) -> str:
@@ -79,14 +78,13 @@ def review(kb_dir, incident_id, done, pending, due, done_on):
     status = _one_status(done and "done", pending and "pending")
     if done_on and status != "done":
         raise click.UsageError("--on goes with --done: the day the review was held")
-    day = given_date(due, "--due") if due else None
+    day = given_date(due, "--due")
     on = _done_on(done_on)
     kb = load_kb(kb_dir)
     if status is None and day is None:
         find_incident(kb, incident_id)
         click.echo(_review_line(kb, incident_id))
         return
-    _not_before_incident(kb, incident_id, on, "review", "was held")
     path, edits, had = mark_review(kb, incident_id, status, day, on)
     kb = load_kb(kb_dir)
     said = _review_line(kb, incident_id, why=False)  # _left_out_note says why after it
@@ -146,7 +144,7 @@ def _add(kb_dir, incident_id, which, status, title, owner, due, ticket) -> None:
         raise click.UsageError(
             "--add writes a new follow-up; WHICH with --done, --open or --wont-do marks one: give one of them"
         )
-    day = given_date(due, "--due") if due else None
+    day = given_date(due, "--due")
     kb = load_kb(kb_dir)
     path, added = add_follow_up(kb, incident_id, title, owner, day, ticket)
     said = "added" if added else "is there already (same title): nothing written"
@@ -268,11 +266,10 @@ def _mark(kb_dir, incident_id: str, which: str, status: str | None, due: str | N
             f"add --done (or --open, --wont-do) to mark it, --due DATE to give it a due date, or --owner / --ticket to "
             f"change them: recur incident follow-up {incident_id} WHICH --done"
         )
-    day = given_date(due, "--due") if due else None
+    day = given_date(due, "--due")
     values = {"owner": _named(given["owner"], "--owner"), "ticket": _named(given["ticket"], "--ticket")}
     values["on"] = _done_on(given["done_on"])
     kb = load_kb(kb_dir)
-    _not_before_incident(kb, incident_id, values["on"], "follow-up", "was done")
     path, k, title, edits, was = mark_follow_up(kb, incident_id, which, status, day, **values)
     kb = load_kb(kb_dir)
     made = {e[0][-1] for e in edits}
@@ -329,15 +326,3 @@ def _named(value: str | None, what: str) -> str | None:
 def _done_on(value: str | None) -> dt.date | None:
     """The day given with --on: a day that has come (a follow-up is not done tomorrow)."""
     return day_come(value, "--on", "done") if value else None
-
-
-def _not_before_incident(kb, iid: str, on: dt.date | None, what: str, verb: str) -> None:
-    """--on before the incident's date refused, with the words `recur check` warns of such a record in: written,
-    it passed here and then failed `recur check --strict` (found in review: a review held 2026-01-02 for an
-    incident of 2026-11-25, a typo of the year)."""
-    inc = kb.incidents.get(iid)
-    if on is None or inc is None or inc.date is None or on >= inc.date:
-        return
-    # kb.lint._done_date_why's words, as `recur check` says them of the record
-    why = f"the {what} {verb} {on.isoformat()}, before the incident's date {inc.date.isoformat()}"
-    raise RecurError(f"--on {on.isoformat()}: {why}; give the day it {verb.split()[-1]}, on or after that date")

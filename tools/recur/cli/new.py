@@ -43,7 +43,7 @@ def _asked_again_unless(check):
 def _prompted_date(text: str) -> dt.date:
     """A date typed at the prompt; a wrong one is asked for again (click re-prompts on UsageError)."""
     try:
-        return given_date(text.strip(), "Date")
+        return given_date(text.strip(), "Date", missing=config.today())  # blanks: the prompt's default day
     except RecurError as exc:
         raise click.UsageError(str(exc)) from None
 
@@ -406,7 +406,7 @@ def incident(kb_dir, iid, title, date, severity, patterns, services, duration, s
     from recur.kb.loader import load_kb
 
     _given_or_usage(no_input, title=title, severity=severity)
-    date = given_date(date, "--date") if date else None
+    date = given_date(date, "--date")
     kb = load_kb(kb_dir)
     if not (title and severity) and not no_input:
         with _answered_from_stdin("--title", "--severity"):

@@ -787,7 +787,7 @@ def import_postmortem(
     today = today or config.today()
     text, pm, read_notes = _parsed(file)
     kb = load_kb(kb_dir)
-    require_patterns(kb, patterns, "--pattern")
+    patterns = require_patterns(kb, patterns, "--pattern")  # as the patterns have them: "Disk-Full" too
     digest, source, sources = content_hash(text), source_key(kb, file), _sources(kb, file)
     if dup := find_duplicate(kb, digest, sources, pm.title, date or pm.date):
         # the same path with other content: a changed document, what differs named
@@ -838,8 +838,12 @@ def _review_dates(pm, day: dt.date, today: dt.date, iid: str, *, due=None, done=
     """The review's due day and the day it was held, and the notes on them: ``due``, ``done`` (--review-due,
     --review-done) over what the postmortem says (``_review_due``, ``_review_done``). The one place the
     record's review days are read."""
+    from recur.kb.incident_record import require_done_from
+
     due_day, notes = _review_due(pm, day, due, iid)
     if done is not None:  # the review is done whatever the postmortem says (_held_given says over what)
+        # a day before the incident refused as the marks refuse it: written, the record failed check --strict
+        require_done_from(done, day, "review", "--review-done")
         return ReviewDates(due_day, done, True), notes + _held_given(pm, day, done)
     done_day, said = _review_done(pm, day, today, iid)
     return ReviewDates(due_day, done_day, False), notes + said
@@ -881,15 +885,15 @@ def _due_before(due: dt.date, day: dt.date, what: str) -> list[str]:
 
 
 def _held_given(pm, day: dt.date, held: dt.date) -> list[str]:
-    """The notes on the day --review-done gives: what it was recorded over (the postmortem's status saying the
-    review is pending, or another day it says it was held), and a day before the incident's date."""
+    """The notes on the day --review-done gives (on or after the incident's date: _review_dates): what it was
+    recorded over (the postmortem's status saying the review is pending, or another day it says it was held)."""
     said = f"review: recorded done, held {held.isoformat()} (--review-done)"
     other = _said_done(pm, day)
     if other is not None and other != held:
         said += f", over the day the postmortem says ({pm.review_done[0]!r}, {pm.review_done[1]})"
     elif pm.status is not None and pm.status[2] != "done":
         said += f", over the postmortem's status {pm.status[0]!r} ({pm.status[1]})"
-    return [said, *_due_before(held, day, "--review-done")]
+    return [said]
 
 
 def _review_done(pm, day: dt.date, today: dt.date, iid: str) -> tuple:

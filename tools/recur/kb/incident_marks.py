@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from recur import config
-from recur.kb.incident_record import find_incident, read_front
+from recur.kb.incident_record import find_incident, read_front, require_done_from
 from recur.kb.schema import WONT_DO
 from recur.kb.writer import q
 from recur.util.errors import RecurError
@@ -106,13 +106,15 @@ def _unsafe(shown: str, doc, where: tuple, why: str) -> RecurError:
 
 
 def mark_review(
-    kb, iid: str, status: str | None, due: dt.date | None, on: dt.date | None = None
+    kb, iid: str, status: str | None, due: dt.date | None, on: dt.date | None = None, flag: str = "--on"
 ) -> tuple[Path, list[Edit], str | None]:
     """Set the review's ``status`` (pending/done) and/or ``due`` date: (the record, the edits, the done
     day it had before). Marked done, it gets the day it was held (``on``, else today; kept when it was
     done already and no day is given), so a board as of a past date lists it pending then, as a
-    follow-up's; marked pending, that date is taken out."""
+    follow-up's; marked pending, that date is taken out. An ``on`` before the incident's date is a
+    RecurError naming ``flag`` (``require_done_from``), nothing written."""
     path = find_incident(kb, iid)
+    _done_from_incident(kb, iid, on, "review", flag)
     had: list = [None]
 
     def plan(have: dict) -> list[Edit]:
@@ -192,7 +194,7 @@ def follow_up_fields(f) -> list[str]:
 
 
 def mark_follow_up(
-    kb, iid: str, which: str, status: str | None, due: dt.date | None = None, **values
+    kb, iid: str, which: str, status: str | None, due: dt.date | None = None, flag: str = "--on", **values
 ) -> tuple[Path, int, str, list[Edit], dict]:
     """Set follow-up ``which``'s status (open/done, or ``wont-do``: done with ``resolution: wont-do``) and/or
     its ``due`` date (added to its mapping when it has none: the report's "no due date" list could only say
@@ -203,8 +205,9 @@ def mark_follow_up(
     is given), so a board as of a past date shows it open then; opened again, that date is taken out.
     The title comes from the record as read, so a record with errors (which the KB leaves out) has it
     too: "follow-up 1. marked done" named nothing (found in review); the old values so that a change
-    says from what."""
+    says from what. A day done (``values["on"]``) before the incident's date is refused, as ``mark_review``'s."""
     path = find_incident(kb, iid)
+    _done_from_incident(kb, iid, values.get("on"), "follow-up", flag)
     chosen: list = []
 
     def plan(have: dict) -> list[Edit]:
@@ -219,6 +222,13 @@ def mark_follow_up(
 
     edits = change_record(path, plan)
     return path, chosen[0], chosen[1], edits, chosen[2]
+
+
+def _done_from_incident(kb, iid: str, on: dt.date | None, what: str, flag: str) -> None:
+    """``require_done_from`` against incident ``iid``'s date (none when its record has errors: nothing to
+    compare, and `recur check` names the record)."""
+    inc = kb.incidents.get(iid)
+    require_done_from(on, inc.date if inc is not None else None, what, flag)
 
 
 _SHOWN = ("status", "resolution", "due", "owner", "ticket", "done")  # what a change says it was before

@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from recur.kb.record_edit import add_to_flow_list
+from recur.kb.schema import given_id
 from recur.kb.writer import dumps, flow_list, plain, q, section_text
 from recur.util.dates import require_in_range
 from recur.util.errors import AlreadyExists, RecurError
@@ -386,7 +387,7 @@ def link_patterns(kb, iid: str, pattern_ids) -> tuple[Path, list]:
     """Add pattern ids to an incident's ``patterns`` (skipping ones already there)."""
     from recur.kb.loader import require_patterns
 
-    require_patterns(kb, pattern_ids, "patterns")
+    pattern_ids = require_patterns(kb, pattern_ids, "patterns")  # as the patterns have them: "Disk-Full" too
     path = find_incident(kb, iid)
     have = kb.incidents[iid].patterns if iid in kb.incidents else []
     added = []
@@ -410,7 +411,7 @@ def unlink_patterns(kb, iid: str, pattern_ids) -> tuple[Path, list]:
         have = doc.data if isinstance(doc.data, dict) else {}
         linked = have.get("patterns")
         linked = [str(x) for x in linked] if isinstance(linked, list) else []
-        gone = list(dict.fromkeys(pattern_ids))
+        gone = list(dict.fromkeys(map(given_id, pattern_ids)))  # "Disk-Full" is disk-full, as link reads it
         if missing := [pid for pid in gone if pid not in linked]:
             links = f"it links {', '.join(linked)}" if linked else "it links no pattern"
             raise RecurError(f"{display_path(path)}: patterns: {iid} does not link {', '.join(missing)} ({links}); "
@@ -743,11 +744,10 @@ class Asked:
         return framework_severity(kb, given)
 
     def known(self, kb, ids) -> tuple:
-        """The pattern ids to link, each one a pattern of ``kb``."""
+        """The pattern ids to link, each one a pattern of ``kb``, as its file names it ("Disk-Full": disk-full)."""
         from recur.kb.loader import require_patterns
 
-        require_patterns(kb, ids, self.patterns, listed_by=self.listed_by)
-        return tuple(ids)
+        return tuple(require_patterns(kb, ids, self.patterns, listed_by=self.listed_by))
 
     def free(self, kb, iid: str) -> None:
         if iid in kb.incident_files:
@@ -940,3 +940,28 @@ def _readable(record: str) -> None:
             f"the record would be {size:,} bytes; Recur reads KB files up to {MAX_FILE_BYTES:,}: "
             "shorten the description; nothing written"
         )
+
+
+# what a done day says of each, in `recur check`'s words (kb.lint._done_date_why) and a refusal's
+DONE_VERB = {"review": "was held", "follow-up": "was done", "fix": "was done"}
+
+
+def done_before_why(what: str, done: dt.date, happened: dt.date | None) -> str | None:
+    """Why ``done``, the day a ``what`` (review, follow-up) was closed, is before its incident's date
+    ``happened`` (a typo of the year, most often, which a board as of a past date reads as done then), or None.
+    `recur check` warns of such a record in these words (kb.lint._done_date_why), and ``require_done_from``
+    refuses to write one."""
+    if happened is None or done >= happened:
+        return None
+    return f"the {what} {DONE_VERB[what]} {done.isoformat()}, before the incident's date {happened.isoformat()}"
+
+
+def require_done_from(on: dt.date | None, happened: dt.date | None, what: str, flag: str) -> None:
+    """Refuse ``on``, given to ``flag`` as the day a ``what`` was closed, when it is before the incident's date
+    ``happened`` (``done_before_why``): the one check of `recur incident review|follow-up --done --on` (through
+    kb.incident_marks) and `recur import --review-done`. Written, such a record failed `recur check --strict`
+    (found in review: a review held 2026-01-02 for an incident of 2026-11-25); the marks checked it in the CLI
+    alone, and the import only warned."""
+    why = done_before_why(what, on, happened) if on is not None else None
+    if why:
+        raise RecurError(f"{flag} {on.isoformat()}: {why}; give the day it {DONE_VERB[what]}, on or after that date")

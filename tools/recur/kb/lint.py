@@ -20,6 +20,7 @@ from pathlib import Path
 
 from recur import config
 from recur.kb import placeholders
+from recur.kb.incident_record import done_before_why
 from recur.kb.loader import display_path, readable
 from recur.kb.parse import (
     EXCERPT,
@@ -407,26 +408,23 @@ def _fix_done_dates(kb: KB) -> list[Problem]:
         elif p.fix.status != "done" and p.fix.done is not None:
             given = ("fix", "status") in p.lines  # no status: the format's default, open
             status = p.fix.status if given else f"{p.fix.status} (no status given)"
-            why = _done_date_why("fix", status, p.fix.done, None, ("counts the fix as not done", "was done"))
+            why = _done_date_why("fix", status, p.fix.done, None, "counts the fix as not done")
             out.append(Problem(shown, p.line("fix", "done"), "fix.done", why, "warning"))
     return out
 
 
-def _done_date_why(what: str, status: str, done, happened, said: tuple) -> str | None:
+def _done_date_why(what: str, status: str, done, happened, board: str) -> str | None:
     """Why a ``done`` date is one the board ignores, or None: on a ``what`` whose status is not done (the
-    board, ``said[0]``: counts it open, lists it pending), or before its incident's date ``happened`` (a typo,
-    which a board as of a past date would read as done then; ``said[1]``: was done, was held). Follow-ups',
+    board ``board``: counts it open, lists it pending), or before its incident's date ``happened``
+    (incident_record.done_before_why, whose words the marks and import refuse such a day in). Follow-ups',
     reviews' and a pattern's fix alike (a fix has no incident: ``happened`` None; its ``status`` as shown,
     "open (no status given)" when the format's default)."""
-    board, verb = said
     if status != "done":
         return (
             f"a done date ({done.isoformat()}) on a {what} whose status is {status}: the problem board {board} "
             "and ignores the date; set status: done, or remove done:"
         )
-    if happened is not None and done < happened:
-        return f"the {what} {verb} {done.isoformat()}, before the incident's date {happened.isoformat()}"
-    return None
+    return done_before_why(what, done, happened)  # the words import and the marks refuse such a day in
 
 
 def _incident_done_dates(kb: KB) -> list[Problem]:
@@ -437,7 +435,7 @@ def _incident_done_dates(kb: KB) -> list[Problem]:
     for i in sorted(kb.all_incidents(), key=lambda i: i.relpath):
         shown = display_path(kb.root / i.relpath)
         for n, f in enumerate(i.follow_ups):
-            why = f.done and _done_date_why("follow-up", f.status, f.done, i.date, ("counts it open", "was done"))
+            why = f.done and _done_date_why("follow-up", f.status, f.done, i.date, "counts it open")
             if why:
                 out.append(Problem(shown, i.line("follow_ups", n, "done"), f"follow_ups[{n}].done", why, "warning"))
             if f.resolution and f.status != "done":  # a warning, as a done: day on an open one: the board ignores it
@@ -449,7 +447,7 @@ def _incident_done_dates(kb: KB) -> list[Problem]:
                 at = i.line("follow_ups", n, "resolution")
                 out.append(Problem(shown, at, f"follow_ups[{n}].resolution", why, "warning"))
         r = i.review
-        why = r and r.done and _done_date_why("review", r.status, r.done, i.date, ("lists it pending", "was held"))
+        why = r and r.done and _done_date_why("review", r.status, r.done, i.date, "lists it pending")
         if why:
             out.append(Problem(shown, i.line("review", "done"), "review.done", why, "warning"))
     return out

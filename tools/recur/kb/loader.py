@@ -99,16 +99,18 @@ def in_kb(shown: str, root) -> str:
     return Path(shown).name if inside == os.pardir or inside.startswith(os.pardir + os.sep) else Path(inside).as_posix()
 
 
-def require_patterns(kb: KB, ids, field: str, *, listed_by: str | None = None) -> None:
-    """Raise one error naming every id that no pattern file has, each with the ids it was probably meant to
+def require_patterns(kb: KB, ids, field: str, *, listed_by: str | None = None) -> list[str]:
+    """The ids as the patterns have them (``schema.given_id``: "Disk-Full" is disk-full), for the caller to
+    record; else one error naming every id that no pattern file has, each with the ids it was probably meant to
     be. ``listed_by``: the caller is a program, not a person in the KB's checkout (MCP's record_incident):
     the folder is named absolute, not relative to a working directory the caller does not share ("ids are
     the file names under ../rh-kbw/patterns/", found in review), and ``listed_by`` named as what lists them."""
     from recur.util.text import close_ids
 
+    ids = [schema.given_id(pid) for pid in ids]
     unknown = [pid for pid in ids if not kb.pattern_known(pid)]
     if not unknown:
-        return
+        return ids
 
     def name(pid):
         close = close_ids(pid, kb.pattern_files, cutoff=0.6)

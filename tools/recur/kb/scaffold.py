@@ -254,7 +254,9 @@ class _ByFlags(Asked):
         return _severity(kb, _need(given, "--severity", "a severity"))
 
     def known(self, kb: KB, ids) -> list:
-        return _known(kb, _clean(ids), "--pattern")
+        # "Disk-Full" is disk-full, as `recur incident new` and MCP read it (schema.given_id); not at a path's
+        # prompt (pattern_problem), whose caller writes the id as typed
+        return _known(kb, [schema.given_id(pid) for pid in _clean(ids)], "--pattern")
 
     def free(self, kb: KB, iid: str) -> None:
         if iid in kb.incident_files or iid in kb.incidents:

@@ -28,6 +28,19 @@ from recur.util.text import (
 )
 
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def given_id(value: str) -> str:
+    """A pattern id as a person or a program gives it, read as the id it names: spaces around it and letter
+    case do not count, as ids are lower-case kebab (the loader refuses any other), so "Disk-Full" is disk-full;
+    a value that is no id in any case is left as given, for the error to name it. The one rule of every surface
+    that takes an id: the checks before a record links one (loader.require_patterns), and the API's, MCP's and
+    feedback's (retrieval.patterns.given_pattern_id): `recur incident new --pattern Disk-Full` was refused
+    ("did you mean disk-full?") while MCP's record_incident recorded disk-full (found in review)."""
+    value = value.strip()
+    return value.lower() if KEBAB.match(value.lower()) else value
+
+
 ID_LONGEST = 60  # characters of an id made from a title: a file name, and a link in every record that names it
 
 

@@ -57,6 +57,9 @@ Keys of the returned dict:
   {"30": n, "90": n}, how many recurring patterns each list leaves out; ``recurring_tied``: {"30": n, "90": n},
   how many of those tie by count with the list's last row (left out by the cap; usually 0). A board built for
   an owner (``owner``) ranks only the patterns whose fix that owner owns, retired ones left out, then cuts.
+  ``recurring_owner``: that owner, as ``owner_key`` reads it ("@Bob": "bob"), null for the whole board's
+  ranking: the lists do not say whose they are, and ``problems.owner.for_owner`` narrowing a board ranked
+  for another kept that one's rows.
   ``fix``: the pattern's permanent fix on ``as_of``, {status,
   owner, due, done (when ``done``), overdue, days_overdue (of an open one; a retired pattern's is never
   overdue)}, or null when it records none. ``retired``: the pattern is ``status: retired`` (its incidents
@@ -148,6 +151,7 @@ class _Computed(TypedDict):
     recurring: dict
     recurring_more: dict
     recurring_tied: dict
+    recurring_owner: str | None
     recurrence_after_fix: list
     trends: dict
     dated_after: list
@@ -171,9 +175,8 @@ def board(
     """The problem-management board for ``kb`` as of ``as_of`` (see the module docstring for keys);
     ``today``: the clock's date, from which an incident's date is one that cannot have happened yet. ``owner``:
     the recurring lists rank only the patterns whose fix that owner owns (``owned_by``; a retired pattern's fix
-    is no one's work), among themselves, before they are cut, and say what they leave out of those; the rest is
-    the whole board, for ``problems.owner.for_owner`` to narrow. Narrowed after the cut, an owner whose pattern
-    ranked 11th was told nothing of theirs recurred (found in review); the whole ranking is here alone."""
+    is no one's work), among themselves, before the cut (after it, one whose pattern ranked 11th was told nothing
+    of theirs recurred), and ``recurring_owner`` says so; the rest is the whole board, for ``for_owner``."""
     if isinstance(as_of, dt.datetime):
         as_of = as_of.date()
     incidents = sorted((i for i in kb.incidents.values() if i.date <= as_of), key=lambda i: (i.date, i.id))
@@ -221,6 +224,7 @@ def board(
         "recurring": recurring,
         "recurring_more": recurring_more,
         "recurring_tied": recurring_tied,
+        "recurring_owner": owner_key(owner) if owner is not None else None,  # for_owner refuses another's
         "recurrence_after_fix": after_fix,
         "trends": _trends(patterns, incidents, as_of, months, drafts),
         "dated_after": _dated_after(ahead, as_of),

@@ -18,16 +18,24 @@ OWNED = ("follow_ups", "follow_ups_no_due", "fixes", "fixes_no_due")
 
 
 def for_owner(b: Board, name: str) -> Board:
-    """The board ``b``, built for ``name`` (``board(..., owner=name)``, ``board.report_board``'s ``owner``),
-    narrowed to what ``name`` owns, one owner however spelt (``owned_by``, as By owner merges them;
-    ``(unowned)``: the items of no one): follow-ups, fixes, the recurring patterns by their fix's owner (as ``b``
-    has them: ranked among that owner's alone where the whole ranking was, then cut) and the recurrences after a
-    fix by their fix's owner. The lists of no one's items are emptied, the counts recounted from what is left
-    (the incidents of 30 and 90 days stay the KB's), and ``filtered`` says so, {owner, spellings (the owner's
-    names as the items write them), left_out}: a JSON reader must not take the lists for the whole board. A name
-    that is blank once spelling is set aside (``" @ "``) is a RecurError."""
+    """The board ``b`` narrowed to what ``name`` owns, one owner however spelt (``owned_by``, as By owner merges
+    them; ``(unowned)``: the items of no one): follow-ups, fixes, the recurring patterns by their fix's owner and
+    the recurrences after a fix by their fix's owner. The lists of no one's items are emptied, the counts
+    recounted from what is left (the incidents of 30 and 90 days stay the KB's), and ``filtered`` says so,
+    {owner, spellings (the owner's names as the items write them), left_out}: a JSON reader must not take the
+    lists for the whole board. A name that is blank once spelling is set aside (``" @ "``) is a RecurError.
+
+    ``b`` must be built for ``name`` (``board(..., owner=name)``, ``board.report_board``'s ``owner``; any
+    spelling of it): its recurring lists are then that owner's patterns ranked among themselves and cut, and are
+    kept as they are; they cannot be narrowed here, a pattern ranked 11th being cut already. A board built for
+    another owner, or for all (``recurring_owner``), is a ValueError, a caller's mistake: its recurring rows
+    were kept whoever owned them (found in review: alice's on bob's board, which then owned something)."""
     if not owner_key(name):
         raise RecurError("give an owner's name (or '(unowned)')")
+    built = b.get("recurring_owner")
+    if built is None or owner_key(built) != owner_key(name):
+        built_for = f"ranked for {built!r}" if built is not None else "ranked for all"
+        raise ValueError(f"for_owner({name!r}): the board's recurring lists were {built_for}: build it with owner=")
     mine = owned_by(name)
     out = {**b, **{k: [] for k in NOT_OWNED}}
     for k in OWNED:

@@ -15,7 +15,7 @@ from pathlib import Path
 from recur import config
 from recur.kb.incident_record import review_json
 from recur.kb.loader import read_again
-from recur.kb.schema import KEBAB
+from recur.kb.schema import given_id
 from recur.retrieval.results import happened_incidents
 from recur.util.dates import happened
 from recur.util.errors import RecurError
@@ -35,12 +35,12 @@ def given_pattern_id(value: str | None) -> str | None:
     "recur://patterns/disk-full", and was told there is no pattern with that id). Spaces around it and letter
     case do not count, as in the list filters: ids are lower-case kebab (the loader refuses any other), and
     "Disk-Full" or " disk-full " was "no pattern" (GET /api/patterns/Disk-Full too, while get_pattern answered
-    it). A value that is no id in any case is left as given, for the error to name it."""
+    it). A value that is no id in any case is left as given, for the error to name it: kb.schema.given_id, the
+    rule of the checks before a record links a pattern too."""
     if value is None:
         return None
     value = value.strip()
-    value = value[len(RESOURCE) :] if value.startswith(RESOURCE) else value
-    return value.lower() if KEBAB.match(value.lower()) else value
+    return given_id(value[len(RESOURCE) :] if value.startswith(RESOURCE) else value)
 
 
 class LookupFailure(RecurError):

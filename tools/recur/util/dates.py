@@ -197,11 +197,14 @@ def shift(day: dt.date, days: int) -> dt.date:
         return dt.date.max if days > 0 else dt.date.min
 
 
-def given_date(value, what: str) -> dt.date:
+def given_date(value, what: str, missing: dt.date | None = None) -> dt.date | None:
     """A date a person gave (an option, an environment variable): YYYY-MM-DD within
-    ``EARLIEST``..``LATEST``, else a clear error naming ``what``; no value means today."""
+    ``EARLIEST``..``LATEST``, else a clear error naming ``what``. No value (None or "") is ``missing``, which
+    the caller says: None (no date), or the day an absent one means, ``config.today()`` (RECUR_TODAY, else the
+    clock). It was the clock's date here, which config.today's rule contradicts, so every caller guarded it
+    (``given_date(x, …) if x else config.today()``), and one that did not would have ignored RECUR_TODAY."""
     if value is None or value == "":
-        return dt.date.today()
+        return missing
     if isinstance(value, dt.datetime):
         day = value.date()
     elif isinstance(value, dt.date):
