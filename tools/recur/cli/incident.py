@@ -11,7 +11,7 @@ import click
 from recur import config
 from recur.cli.core import stdin_is_tty
 from recur.cli.main import RecurGroup
-from recur.cli.options import TEXT, index_option, kb_option, model_option, say_priority, severity_level
+from recur.cli.options import TEXT, index_option, kb_option, model_option, prompt, say_priority, severity_level
 from recur.cli.render import confidence_text, for_terminal
 from recur.retrieval.results import flat
 from recur.util.dates import after_today, given_date
@@ -203,19 +203,17 @@ def _ask(kb, tty: bool, title, severity, description):
     if not title:
         if not tty:
             raise click.UsageError("--title is required (what happened, in a few words)")
-        title = click.prompt("Title", type=TEXT, err=True)  # stderr: stdout is the result
+        title = prompt("Title", type=TEXT)
     if not severity:
         levels = kb.require_severity()
         if not tty:
             raise click.UsageError(f"--severity is required ({', '.join(levels)})")
         # what was typed, once read (as -s's value is kept): P1 is then noted as -s P1 is (found in review)
-        severity = click.prompt(
-            f"Severity ({', '.join(levels)})",
-            value_proc=lambda v: severity_level(kb, v, "Severity") and v.strip(),
-            err=True,
+        severity = prompt(
+            f"Severity ({', '.join(levels)})", value_proc=lambda v: severity_level(kb, v, "Severity") and v.strip()
         )
     if description is None and tty:
-        description = click.prompt("What do you see", default="", show_default=False, type=TEXT, err=True)
+        description = prompt("What do you see", default="", show_default=False, type=TEXT)
     return title, severity, description, asked_as
 
 
@@ -467,7 +465,7 @@ def _picked(results: list, iid: str) -> list:
     Ctrl-C or Ctrl-D there links none: the record is written, and click's "Aborted!" with exit 1 read
     as if it were not, so the incident was recorded twice (found in review)."""
     try:
-        picks = click.prompt("Link which? (numbers like 1,2; Enter for none)", default="", show_default=False, err=True)
+        picks = prompt("Link which? (numbers like 1,2; Enter for none)", default="", show_default=False)
     except click.Abort:
         click.echo(f"\nNothing linked; {iid} stays recorded.", err=True)
         return []
