@@ -390,24 +390,26 @@ def _lead_symbols(text: str) -> int:
     return n
 
 
-def _trail_symbols(text: str) -> int:
+def _trail_symbols(text: str, end: int | None = None) -> int:
     """Where the emoji and symbols after the title's last word start (``len(text)`` when there are none).
     A run of marks alone is no emoji: a decomposed "Café" ends in a combining accent; nor is a degree
     sign or a letterlike symbol ("above 40°", "40 ℃"), which are words of the title."""
-    n = len(text)
+    n = end = len(text) if end is None else end
     while n > 0 and (text[n - 1].isspace() or unicodedata.category(text[n - 1]) in _SYMBOL_CATEGORIES):
         n -= 1
-    while n < len(text) and unicodedata.category(text[n]) in ("Mn", "Me"):  # the last letter's own marks
+    while n < end and unicodedata.category(text[n]) in ("Mn", "Me"):  # the last letter's own marks
         n += 1
-    tail = text[n:]
+    tail = text[n:end]
     kept = "°" in tail or any("\u2100" <= c <= "\u214f" for c in tail)
-    return len(text) if kept or not any(unicodedata.category(c) in ("So", "Co") for c in tail) else n
+    return end if kept or not any(unicodedata.category(c) in ("So", "Co") for c in tail) else n
 
 
 # shortcodes (pm_markup.SHORTCODE) before a title's first word or after its last: decoration, as an emoji there
 _LEAD_SHORTCODES = re.compile(rf"^(?:\s*{SHORTCODE.pattern})+\s*")
-# (a match starts after a non-space only: tried at each space of a long run, it took time growing with its square)
-_TRAIL_SHORTCODES = re.compile(rf"(?<!\s)(?:\s*{SHORTCODE.pattern})+\s*$")
+# one shortcode at the title's end, taken off one at a time (_title_parts): a run of them matched whole from each
+# of its shortcodes took time growing with its square (a title of 12,500 ":a:" 33 s); one is at most 42 characters
+_TRAIL_SHORTCODE = re.compile(rf"{SHORTCODE.pattern}$")
+_SHORTCODE_MAX = 42
 
 
 def without_lead_emoji(text: str) -> str:
@@ -440,8 +442,17 @@ _TITLE_REFERENCE = re.compile(
 def _title_parts(text: str, space: bool) -> tuple[str, str]:
     """(the title of heading ``text``, the words its prefix and suffix that only name the document took off)."""
     t = without_lead_emoji(re.sub(r"[*_`]+", "", str(text)))  # ":whitecheckmark:", its marks gone, is a shortcode
-    while (end := len(_TRAIL_SHORTCODES.sub("", t[: _trail_symbols(t)]).rstrip())) < len(t):
-        t = t[:end]  # "X :fire: 🔥"
+    end = len(t)
+    while True:  # "X :fire: 🔥": the symbols and shortcodes after the last word, one at a time
+        cut = _trail_symbols(t, end)
+        if m := _TRAIL_SHORTCODE.search(t, max(0, cut - _SHORTCODE_MAX), cut):
+            cut = m.start()
+        while cut and t[cut - 1].isspace():
+            cut -= 1
+        if cut >= end:
+            break
+        end = cut
+    t = t[:end]
     if (m := _SPACE_PREFIX.match(t)) and (space or _DATED_PAGE.match(t, m.end())):
         t = t[m.end() :]
     t = _DATE_LEAD.sub("", t)
@@ -679,7 +690,9 @@ def is_ticket(text: str) -> bool:
 _UNIT_MINUTES = {"d": 1440.0, "h": 60.0, "m": 1.0, "s": 1 / 60}
 # a one-letter unit only in lower case: "4M requests" is no 4 minutes
 _DURATION_UNIT = r"(\d+(?:\.\d+)?)\s*((?i:days?|hours?|hrs?|minutes?|mins?|seconds?|secs?)|[dhms])(?![A-Za-z])"
-DURATION_PART = re.compile(_DURATION_UNIT)
+# from a number's first digit only: a match inside one is a match from its start too, and tried from each digit of
+# a long number no unit follows it took time growing with its square ("1" 50,000 times then "a": minutes)
+DURATION_PART = re.compile(r"(?<!\d)" + _DURATION_UNIT)
 # the next part of a compound duration: "1h 30m", "1 hour, 30 minutes", "1 hour and 30 minutes", "1 hr. 25 min."
 # (a unit's abbreviating dot stopped the reading: 60)
 _DURATION_NEXT = re.compile(r"\.?(?:[ \t]*,)?[ \t]*(?:and[ \t]+)?" + _DURATION_UNIT)
@@ -687,7 +700,8 @@ _DURATION_NEXT = re.compile(r"\.?(?:[ \t]*,)?[ \t]*(?:and[ \t]+)?" + _DURATION_U
 _HOURS_MINUTES = re.compile(r"([0-5]?\d)(?![\d.:,]?\d)(?![A-Za-z])")
 # a number and a word before a duration's first part that no unit of ours is: "1 Std. 25 Min." was 25 minutes,
 # the hours' part unread; such a value is refused whole (unknown_unit)
-_UNKNOWN_BEFORE = re.compile(r"(\d+(?:[.,]\d+)?[ \t]*[^\W\d_]+\.?)[ \t,]*(?:and[ \t]+|und[ \t]+)?$")
+# (a number's first digit only: tried from each digit of a long one, it took time growing with its square)
+_UNKNOWN_BEFORE = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?[ \t]*[^\W\d_]+\.?)[ \t,]*(?:and[ \t]+|und[ \t]+)?$")
 # not an offset's hours ("09:00 GMT-05:00" was a duration of 300 minutes, "10:00 UTC-11:00" of 660)
 CLOCK = re.compile(r"(?<![\d:.])(?<!UTC[+-])(?<!GMT[+-])(?<!UT[+-])(\d{1,3}):([0-5]\d)(?::([0-5]\d))?(?![\d:])")
 # "14:02–14:49": a time range, read as the time between
@@ -748,10 +762,15 @@ def unknown_unit(text: str) -> str | None:
 
 def _durations(text: str, start: int = 0):
     """Each duration expression in ``text`` from ``start``: (minutes, start, end, how)."""
-    at = start
+    at, unit, clock = start, None, None
     while at < len(text):
-        unit, clock = DURATION_PART.search(text, at), CLOCK.search(text, at)
-        if clock and (unit is None or clock.start() < unit.start()):
+        # each searched again only once passed (False: none is left): searched from each duration, a kind none
+        # of the rest holds had the rest read again each time ("1h" 25,000 times, no clock: 74 s)
+        if unit is None or (unit and unit.start() < at):
+            unit = DURATION_PART.search(text, at) or False
+        if clock is None or (clock and clock.start() < at):
+            clock = CLOCK.search(text, at) or False
+        if clock and (not unit or clock.start() < unit.start()):
             read = _clock_at(text, clock)
             if read is not None:
                 yield read[0], clock.start(), read[1], read[2]
