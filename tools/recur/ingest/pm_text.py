@@ -60,8 +60,9 @@ DATE_FORMS = [
     (re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.])"), "dmy."),  # 04.03.2026: day first (de, fr, ru)
 ]
 PLACEHOLDER = re.compile(
-    # a dash alone ("-", "—", Markdown's escaped "\\-"): an empty cell's or field's filler, "| Owner: - |"
-    r"^\s*(\[[^\]]*\]|<[^>]*>|\{\{?[^}]*\}?\}|_{3,}|\.{3,}|…|x{3,}|\\?[-–—]+|tbd|todo|n/?a|"
+    # a dash alone ("-", "—", Markdown's escaped "\\-"): an empty cell's or field's filler, "| Owner: - |"; "TBC",
+    # "TBA", "?": a follow-up's owner "TBC" was recorded (the one list of what is left to fill in: action_items too)
+    r"^\s*(\[[^\]]*\]|<[^>]*>|\{\{?[^}]*\}?\}|_{3,}|\.{3,}|…|x{3,}|\\?[-–—]+|\?+|tb[dca]|todo|n/?a|"
     r"title|incident title|incident name|postmortem title|name of (?:the )?incident|"
     r"short description|your title here|title here)\s*$",
     re.I,
