@@ -360,27 +360,13 @@ META_KEYS = {
     "tags": "tags",
     "tag": "tags",
 }
-# the META_KEYS kinds no record field holds: said in the import's notes, not dropped unsaid
-UNKEPT_KINDS = set(META_KEYS.values()) - {
-    *(
-        "date",
-        "start",
-        "end",
-        "created",
-        "severity",
-        "priority",
-        "services",
-        "duration",
-        "title",
-        "review due",
-        "review date",
-        "review held",
-    )
-}
-# who wrote the postmortem, owns it or led the response: no incident key holds them (docs/kb-format.md), and
-# said only in the notes they were lost from the record; the import writes them as its People section
-# (importer._incident_sections), never as a follow-up's owner
+# who wrote the postmortem, owns it or led the response: no incident key holds them (docs/kb-format.md); the
+# import writes them as the record's People section (importer._incident_sections), never as a follow-up's owner
 PEOPLE_KINDS = {"authors", "owner", "incident lead", "role"}
+# the META_KEYS kinds no record field or section holds: said in the import's notes, not dropped unsaid (the
+# people, PEOPLE_KINDS, go to People)
+UNKEPT_KINDS = set(META_KEYS.values()) - PEOPLE_KINDS - {"date", "start", "end", "created", "severity", "priority"}
+UNKEPT_KINDS -= {"services", "duration", "title", "review due", "review date", "review held"}
 # a tool's metadata about the incident no record field holds (Blameless's "Incident Type:", "Time to Detect:",
 # FireHydrant's "Impacted functionalities:", GitHub's "Milestone:", Rootly's "| Environments | production |"):
 # lines of the searched summary, or sections of their own said unmapped; now "- Label: value" lines of a
