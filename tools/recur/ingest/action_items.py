@@ -135,11 +135,11 @@ _STRUCK_LEAD = re.compile(r"^\s*~~(?P<title>[^~]+?)~~(?P<why>.*)$")
 
 # "~~Move sessions to Postgres~~ rejected in review": the reason written plain after the struck title, no
 # bracket or dash before it, starts with a word that says it will not be done (the item stayed open, "~~"
-# in its title); "~~Upgrade~~ Replace the cache client" is a correction, its words the new title
-_STRUCK_WHY = re.compile(
-    r"(?i:rejected|dropped|declined|descoped|de-?prioriti[sz]ed|superseded|replaced|abandoned|cancell?ed|"
-    r"scrapped|shelved|obsolete|duplicate|not|no[ \t]+longer|won['’]?t|out[ \t]+of[ \t]+scope|wontfix)\b"
-)
+# in its title); "~~Upgrade~~ Replace the cache client" is a correction, its words the new title. kb.schema's
+# lists (kept twice, "Rejected" had closed a struck item, not a Status cell), and lead words only a reason opens
+# with: "not", "no longer", "won't", "replaced"
+_STRUCK_LEAD_WORDS = (*CANCEL_WORDS, *RESOLVED_UNDONE_WORDS, "not", "no longer", "won't", "replaced")
+_STRUCK_WHY = re.compile(rf"(?i:{_alternatives(_STRUCK_LEAD_WORDS)})\b")
 
 
 def _col(header: list[str], names) -> int | None:
