@@ -97,9 +97,10 @@ TITLE_SUFFIX = re.compile(
     r"|\s*\((?-i:#\d+|[A-Z][A-Z0-9]+-\d+)\))?\s*$",
     re.I,
 )
-# the severity after a title, "X (SEV2)", "X [P1]": read as the severity (pm_severity's mentions read the heading),
-# no word of the title
-_SEVERITY_SUFFIX = re.compile(r"(?<!\s)\s*[\[(]\s*(?:sev(?:erity)?|p)[ \t_-]?\d\s*[\])]\s*$", re.I)
+# the severity after a title, "X (SEV2)", "X [P1]": read as the severity or priority (pm_severity's mentions read
+# the heading: SEVERITY, and P_FORM's "[P1]" ending a heading), no word of the title; only the forms read there
+# ("X [P1]" had lost its "[P1]", no priority read; "(p 2)", "(SEV9)" are words of the title)
+_SEVERITY_SUFFIX = re.compile(r"(?<!\s)\s*[\[(]\s*(?:(?i:sev(?:erity)?)[ \t_-]?[0-5]|P[0-4])\s*[\])]\s*$")
 
 TICKET = re.compile(
     r"\b[A-Z][A-Z0-9]+-\d+\b|\b(?:bug|issue|ticket|b)\s*[/#]?\s*\d{3,}\b|"
