@@ -44,6 +44,21 @@ LOWER = _letter_class(str.islower)
 # 31/03/2026 or 03/31/2026: read only when one order alone makes a date (03/04/2026 is not read); the
 # year in two digits too, as Jira's "dd/MM/yy" and US "MM/dd/yy" write it (11/30/26; 01/12/26 is not read)
 SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])")
+
+# the words before a dash and a number that name a cipher, a hash, a standard, an encoding, a protocol,
+# a time zone's offset or a model, never a tracker's project: "AES-256", "SHA-1", "ISO-8601", "RFC-9110",
+# "CVE-2024-1234" (an advisory, not the team's ticket), "UTF-8", "HTTP-2", "UTC-5", "GPT-4"
+_NOT_A_PROJECT = frozenset(
+    "AES DES RSA DSA ECDSA EC ES HS RS PS SHA SHA1 SHA2 SHA3 MD MD4 MD5 HMAC CRC TLS SSL DTLS SSH UTF UCS ISO IEC IEEE "
+    "RFC CVE CWE GHSA OSV HTTP HTTPS HTTP2 IPV IPV4 IPV6 IP TCP UDP PEP JSR ECMA ANSI NIST FIPS PCI SOC SOC2 WCAG "
+    "UTC GMT GPT USB DDR DDR4 DDR5 PCIE LTE COVID".split()
+)
+# a tracker's project key and number in capitals, "INC-482", "OPS-12", never one of _NOT_A_PROJECT's words ("UTF-8",
+# "AES-256", "SHA-256", "HTTP-2"): the one reading of a key for the title's prefix and suffix, the references taken
+# from them, a ticket in prose and an "Incident:" row or line ("# UTF-8: mojibake in invoice emails" had lost
+# "UTF-8:" to the References). A regex fragment, no group: the word's case aside ("utf-8" is no project either)
+_NOT_A_KEY = rf"(?!(?i:{'|'.join(sorted(_NOT_A_PROJECT))})-)"  # before a key of any case
+PROJECT_KEY = rf"{_NOT_A_KEY}[A-Z][A-Z0-9]+-\d+"
 # what each of DATE_FORMS holds: a year in four digits, or one in two after a slash or a dash (18/Nov/26)
 _YEAR = re.compile(r"\d{4}|[/-]\d\d(?!\d)")
 DATE_FORMS = [
@@ -78,10 +93,11 @@ TITLE_PREFIX = re.compile(
     # "Post-incident summary: …" (an email's subject), "Incident review: …", Jira's "Incident INC-7781: …";
     # "Incident PIR - …", a Confluence page name, was kept whole and became the draft pattern's id
     r"(?:post-?mortem(?:\s+(?:summary|report))?|incident(?:\s+(?:report|review|summary|post-?mortem|pir|rca|"
-    r"write-?up|retro(?:spective)?|[a-z][a-z0-9]*-\d+|#?\d+))?|post[- ]?incident\s+(?:review|summary|report)|"
+    rf"write-?up|retro(?:spective)?|{_NOT_A_KEY}[a-z][a-z0-9]*-\d+|#?\d+))?|"
+    r"post[- ]?incident\s+(?:review|summary|report)|"
     r"outage\s+(?:report|summary)|"
     # incident.io's and Jira's "INC-482: Search API latency …": the key alone, in capitals (kept in References)
-    r"(?-i:[A-Z][A-Z0-9]+-\d+)(?=\s*[:—–])|"
+    rf"(?-i:{PROJECT_KEY})(?=\s*[:—–])|"
     # the separator: a colon, a dash; a hyphen only spaced ("Incident-free deploys" is a title) or doubled
     r"pir|rca|root cause analysis|retrospective)\s*(?:(?:for|of)\s*)?(?:[:—–]{1,2}|(?<=\s)-{1,2}|--)\s*",  # "--": pandoc's en dash
     re.I,
@@ -94,7 +110,7 @@ TITLE_SUFFIX = re.compile(
     r"(?<!\s)(?:\s*(?:[:|—–-]\s*)?(?:post-?mortem|incident report|post-incident review|rca)(?:\s*\([^)]*\))?"
     r"(?:\s*[|—–-]\s*pagerduty)?|\s*\|\s*pagerduty"
     # GitHub's issue number after the title, "X (#4521)" (kept in References, title_reference)
-    r"|\s*\((?-i:#\d+|[A-Z][A-Z0-9]+-\d+)\))?\s*$",
+    rf"|\s*\((?-i:#\d+|{PROJECT_KEY})\))?\s*$",
     re.I,
 )
 # the severity after a title, "X (SEV2)", "X [P1]": read as the severity or priority (pm_severity's mentions read
@@ -437,7 +453,7 @@ _DATE_LEAD = re.compile(r"^\d{4}-\d{2}-\d{2}(?:\s*[:—–]\s*|\s+-{1,2}\s+|\s+)
 # which clean_title takes off with it: kept in the record's References instead (title_reference)
 # A key in capitals or "#N" anywhere in them, a bare number only after "incident" ("(2026-11-27)" is no reference).
 _TITLE_REFERENCE = re.compile(
-    r"(?<![\w-])([A-Z][A-Z0-9]+-\d+|#\d+)(?![\w-])|(?i:\b(?:incident|ticket|issue)[ \t]+(?:no\.?[ \t]*)?)(\d+)(?![\w-])"
+    rf"(?<![\w-])({PROJECT_KEY}|#\d+)(?![\w-])|(?i:\b(?:incident|ticket|issue)[ \t]+(?:no\.?[ \t]*)?)(\d+)(?![\w-])"
 )
 
 
@@ -654,17 +670,9 @@ def read_review_due(words: str, start: dt.date | None) -> dt.date | None:
 # A key is not part of a longer token: no "-" or "." and a letter or digit on either side ("TLS-1.2",
 # "US-EAST-1", "CVE-2024-1234"); a sentence's full stop after it is no part ("… in OPS-12.").
 PROSE_TICKET = re.compile(
-    r"(?<![\w.-])(?P<key>[A-Z][A-Z0-9]+)-\d+(?!\w|[.-][^\W_])"
+    rf"(?<![\w.-]){PROJECT_KEY}(?!\w|[.-][^\W_])"
     r"|(?i:\b(?:bug|issue|ticket|b)\s*[/#]?\s*\d{3,}\b|https?://\S+/(?:issues|pull|browse|tickets?|bugs?)/[\w-]+)"
     r"|(?<![\w&])#\d+\b"
-)
-# the words before a dash and a number that name a cipher, a hash, a standard, an encoding, a protocol,
-# a time zone's offset or a model, never a tracker's project: "AES-256", "SHA-1", "ISO-8601", "RFC-9110",
-# "CVE-2024-1234" (an advisory, not the team's ticket), "UTF-8", "HTTP-2", "UTC-5", "GPT-4"
-_NOT_A_PROJECT = frozenset(
-    "AES DES RSA DSA ECDSA EC ES HS RS PS SHA SHA1 SHA2 SHA3 MD MD4 MD5 HMAC CRC TLS SSL DTLS SSH UTF UCS ISO IEC IEEE "
-    "RFC CVE CWE GHSA OSV HTTP HTTPS HTTP2 IPV IPV4 IPV6 IP TCP UDP PEP JSR ECMA ANSI NIST FIPS PCI SOC SOC2 WCAG "
-    "UTC GMT GPT USB DDR DDR4 DDR5 PCIE LTE COVID".split()
 )
 
 
@@ -676,7 +684,7 @@ def ticket_of(text: str) -> str | None:
 
 def prose_ticket(text: str):
     """The match of the first ticket written in words (PROSE_TICKET), or None: "AES-256" is none."""
-    return next((m for m in PROSE_TICKET.finditer(text or "") if m.group("key") not in _NOT_A_PROJECT), None)
+    return PROSE_TICKET.search(text or "")
 
 
 def is_ticket(text: str) -> bool:
