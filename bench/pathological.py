@@ -22,7 +22,9 @@ a megabyte of them 16 s of CPU still (refused now, past config.MAX_YAML_DEPTH); 
 of "by" after "@sam" 100 s in `recur import`; a pattern's front matter of a
 megabyte of "x," 18 s in `recur check`, of "[]," 11 s (refused now, past config.MAX_YAML_NODES values); a
 front matter that does not parse with a line of 80,000 blanks after a value 44-70 s in `recur check` (its key lines
-are read for the body's checks), a signal of 80,000 "*" then "a" 59 s (its wildcard sign).
+are read for the body's checks), a signal of 80,000 "*" then "a" 59 s (its wildcard sign); in `recur import` at 20,000
+characters (0.07 s now), a heading of " :a:" shortcodes 6.2 s, a Duration of digits then "a!" 44 s (its unit looked for
+from each digit; 50,000 254 s), of "1h" 8.3 s (a clock looked for in the rest from each one).
 Linear, but slow: 500,000 short lines 0.9 s (CPU) in query.prepare, 0.35 s in Node; a megabyte of them in an
 unclosed code fence 12 s in `recur import`.
 
@@ -98,6 +100,12 @@ DOCUMENTS = {
         "# Incident\n\n**Status:** Draft, " + fill("due review on ", n) + "\n"
     ),
     'a Status line of "done on"': lambda n: "# Incident\n\n**Status:** Complete, " + fill("done on ", n) + "\n",
+    # each shortcode after the title's last word matched the run from it to the end (pm_text._title_parts)
+    'a heading of ":a:" shortcodes': lambda n: "# x" + fill(" :a:", n) + " x\n\n## Summary\n\nS.\n",
+    # a number no unit follows, read for a unit from each of its digits (pm_text.unknown_unit, DURATION_PART)
+    "a Duration of digits": lambda n: "# Incident\n\n**Duration:** " + "1" * n + "a!\n",
+    # each duration looked for a clock in the whole rest of the line (pm_text._durations)
+    'a Duration of "1h"': lambda n: "# Incident\n\n**Duration:** " + fill("1h", n) + "\n",
 }
 # a pattern file's first keys: its front matter goes on with the input, or is closed by it ("---") for a body
 PATTERN = "---\nid: p-x\ntitle: A title\ncategory: capacity\nseverity: sev2\nsymptoms:\n  - requests hang\n"

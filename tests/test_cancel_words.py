@@ -17,6 +17,15 @@ WORDS = (
     *("won'tfix", "will not do", "will not fix", "dropped", "obsolete", "abandoned", "not doing", "descoped"),
     *("declined", "duplicate", "duplicated", "cannot reproduce", "can't reproduce", "cant reproduce"),
     *("Can’t Reproduce", "Won't Do", "WONTFIX"),
+    # a struck item's reasons (action_items._STRUCK_WHY) said it too: "Rejected" as a Status cell was an open item
+    *("rejected", "Scrapped", "shelved", "Superseded", "out of scope", "Out Of  Scope", "deprioritised"),
+    *("de-prioritised", "De-Prioritized", "deprioritized"),
+)
+# the words a struck item's reason opened with before the lists were one: each still reads it struck
+STRUCK_LEADS = (
+    *("rejected", "dropped", "declined", "descoped", "deprioritised", "de-prioritized", "superseded", "replaced"),
+    *("abandoned", "cancelled", "canceled", "scrapped", "shelved", "obsolete", "duplicate", "not", "no longer"),
+    *("won't", "won’t", "wont", "out of scope", "wontfix"),
 )
 SAID = "(a follow-up that will not be done is closed: write status: done and resolution: wont-do)"
 
@@ -56,3 +65,20 @@ def test_a_title_still_keeps_words_that_are_only_a_status(tmp_path):
         assert not _CANCEL_MARK.search(title), title
     for title in ("Move X (won't do)", "Move X — will not fix", "[Cancelled] Move X", "Wontfix: Move X"):
         assert _CANCEL_MARK.search(title), title
+
+
+@pytest.mark.parametrize("word", STRUCK_LEADS)
+def test_a_struck_item_with_a_reason_opening_on_each_word_is_closed_undone(word):
+    from recur.ingest.action_items import parse_action_items
+
+    (item,) = parse_action_items(f"- ~~Move sessions to Postgres~~ {word} in review\n")
+    assert (item["title"], item.get("cancelled")) == (f"Move sessions to Postgres ({word} in review)", True)
+
+
+@pytest.mark.parametrize("status", ["Rejected", "Scrapped", "Superseded", "Out of scope", "De-prioritised"])
+def test_a_status_cell_in_the_new_words_closes_the_item_undone(status):
+    from recur.ingest.action_items import parse_action_items
+
+    table = f"| Action | Owner | Status |\n|---|---|---|\n| Move sessions to Postgres | Ana Ruiz | {status} |\n"
+    (item,) = parse_action_items(table)
+    assert (item["title"], item["owner"], item.get("cancelled")) == ("Move sessions to Postgres", "Ana Ruiz", True)

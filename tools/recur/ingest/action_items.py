@@ -135,11 +135,11 @@ _STRUCK_LEAD = re.compile(r"^\s*~~(?P<title>[^~]+?)~~(?P<why>.*)$")
 
 # "~~Move sessions to Postgres~~ rejected in review": the reason written plain after the struck title, no
 # bracket or dash before it, starts with a word that says it will not be done (the item stayed open, "~~"
-# in its title); "~~Upgrade~~ Replace the cache client" is a correction, its words the new title
-_STRUCK_WHY = re.compile(
-    r"(?i:rejected|dropped|declined|descoped|de-?prioriti[sz]ed|superseded|replaced|abandoned|cancell?ed|"
-    r"scrapped|shelved|obsolete|duplicate|not|no[ \t]+longer|won['’]?t|out[ \t]+of[ \t]+scope|wontfix)\b"
-)
+# in its title); "~~Upgrade~~ Replace the cache client" is a correction, its words the new title. kb.schema's
+# lists (kept twice, "Rejected" had closed a struck item, not a Status cell), and lead words only a reason opens
+# with: "not", "no longer", "won't", "replaced"
+_STRUCK_LEAD_WORDS = (*CANCEL_WORDS, *RESOLVED_UNDONE_WORDS, "not", "no longer", "won't", "replaced")
+_STRUCK_WHY = re.compile(rf"(?i:{_alternatives(_STRUCK_LEAD_WORDS)})\b")
 
 
 def _col(header: list[str], names) -> int | None:
@@ -352,8 +352,6 @@ def _lone_name(text: str) -> bool:
     )
 
 
-# a field of a dash tail left to fill in: a dash (Markdown's escaped one too), "TBD", "N/A", "?"
-_BLANK_FIELD = re.compile(r"\\?[-–—]+|tb[dca]|n/?a|\?+", re.I)
 _OWNER_WORD = re.compile(r"^(?:owner|assignee)[ \t]*[:=]?[ \t]*(?=\S)", re.I)
 # "- Daniel, by Dec 11", "- Noor Ahmed, due 12/12": a name and a due date in one field after the last dash,
 # as an email's list writes a follow-up's owner and date (both stayed in the title, the date said unread)
@@ -389,7 +387,8 @@ def _tail_field(segment: str) -> tuple:
     if dated != text and _SHORT_DAY.fullmatch(dated):  # "— by 12/12": a day either way round, labelled
         return "date", None, dated
     # "— - — TBD": an owner and a due date left to fill in, no words of the title; "- owner TBD" too
-    if _BLANK_FIELD.fullmatch(_OWNER_WORD.sub("", text, count=1)):
+    # (a dash, Markdown's escaped one too, "TBD", "TBC", "N/A", "?": pm_text.PLACEHOLDER, the one list)
+    if (blank := _OWNER_WORD.sub("", text, count=1).strip()) and is_placeholder(blank):
         return "blank", None, None
     # "— @Tomás Ruiz — Dec 5, 2026 — SRCH-101": a mention says who, a full name after it too ("Tomás" was
     # read, "— @Tomás Ruiz" kept in the title: found importing an Atlassian-template postmortem)

@@ -31,6 +31,10 @@ PRIORITY = re.compile(r"\bpriority" + _SEP + r"(?:P)?" + _DIGIT, re.I)
 P_FORM = re.compile(r"(?<![\w/.-])P([0-4])(?![\w/])(?!\.\d)")
 P_AFTER = re.compile(r"(?:incidents?|outages?|issues?|events?|severity|sev)\b", re.I)
 P_BEFORE = frozenset({"a", "an", "as", "was", "is", "to", "declared", "raised", "opened", "rated", "classified"})
+# "# Checkout down [P1]", "Subject: … (P1)", "Title: … [P1]": a title's bracketed "P1" ending it is its priority
+# (pm_text._SEVERITY_SUFFIX takes it off the title: it was lost, no priority read)
+_TITLE_LINE = re.compile(r"[ \t]*(?:#{1,6}[ \t]|(?i:subject|title)[ \t]*:)")
+_TITLE_END = re.compile(r"[ \t]*[\])][ \t#*_]*$")
 # a labelled line: "Severity: …", "**Impact level:** …", "- Priority: …" (the label at the line's start)
 LABEL = re.compile(
     r"^[ \t>*+-]*(?:(?:\*\*|__)[ \t]*)?(severity(?:[ \t]+level)?|sev|incident[ \t]+severity|impact[ \t]+level|priority)"
@@ -170,6 +174,8 @@ def _p_said(text: str, m: re.Match) -> bool:
     "escalated to P1"), not in "the P2 replica" or a list of node names."""
     # the words next to it, in a window: a line of many "P1"s stays linear
     before, after = text[max(0, m.start() - 40) : m.start()].split()[-1:], text[m.end() : m.end() + 40].lstrip()
+    if _TITLE_LINE.match(text) and _TITLE_END.match(text, m.end()) and text[: m.start()].rstrip()[-1:] in ("[", "("):
+        return True
     return bool(P_AFTER.match(after)) or (bool(before) and before[0].strip("*_(").lower() in P_BEFORE)
 
 

@@ -44,6 +44,21 @@ LOWER = _letter_class(str.islower)
 # 31/03/2026 or 03/31/2026: read only when one order alone makes a date (03/04/2026 is not read); the
 # year in two digits too, as Jira's "dd/MM/yy" and US "MM/dd/yy" write it (11/30/26; 01/12/26 is not read)
 SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])")
+
+# the words before a dash and a number that name a cipher, a hash, a standard, an encoding, a protocol,
+# a time zone's offset or a model, never a tracker's project: "AES-256", "SHA-1", "ISO-8601", "RFC-9110",
+# "CVE-2024-1234" (an advisory, not the team's ticket), "UTF-8", "HTTP-2", "UTC-5", "GPT-4"
+_NOT_A_PROJECT = frozenset(
+    "AES DES RSA DSA ECDSA EC ES HS RS PS SHA SHA1 SHA2 SHA3 MD MD4 MD5 HMAC CRC TLS SSL DTLS SSH UTF UCS ISO IEC IEEE "
+    "RFC CVE CWE GHSA OSV HTTP HTTPS HTTP2 IPV IPV4 IPV6 IP TCP UDP PEP JSR ECMA ANSI NIST FIPS PCI SOC SOC2 WCAG "
+    "UTC GMT GPT USB DDR DDR4 DDR5 PCIE LTE COVID".split()
+)
+# a tracker's project key and number in capitals, "INC-482", "OPS-12", never one of _NOT_A_PROJECT's words ("UTF-8",
+# "AES-256", "SHA-256", "HTTP-2"): the one reading of a key for the title's prefix and suffix, the references taken
+# from them, a ticket in prose and an "Incident:" row or line ("# UTF-8: mojibake in invoice emails" had lost
+# "UTF-8:" to the References). A regex fragment, no group: the word's case aside ("utf-8" is no project either)
+_NOT_A_KEY = rf"(?!(?i:{'|'.join(sorted(_NOT_A_PROJECT))})-)"  # before a key of any case
+PROJECT_KEY = rf"{_NOT_A_KEY}[A-Z][A-Z0-9]+-\d+"
 # what each of DATE_FORMS holds: a year in four digits, or one in two after a slash or a dash (18/Nov/26)
 _YEAR = re.compile(r"\d{4}|[/-]\d\d(?!\d)")
 DATE_FORMS = [
@@ -60,8 +75,9 @@ DATE_FORMS = [
     (re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.])"), "dmy."),  # 04.03.2026: day first (de, fr, ru)
 ]
 PLACEHOLDER = re.compile(
-    # a dash alone ("-", "—", Markdown's escaped "\\-"): an empty cell's or field's filler, "| Owner: - |"
-    r"^\s*(\[[^\]]*\]|<[^>]*>|\{\{?[^}]*\}?\}|_{3,}|\.{3,}|…|x{3,}|\\?[-–—]+|tbd|todo|n/?a|"
+    # a dash alone ("-", "—", Markdown's escaped "\\-"): an empty cell's or field's filler, "| Owner: - |"; "TBC",
+    # "TBA", "?": a follow-up's owner "TBC" was recorded (the one list of what is left to fill in: action_items too)
+    r"^\s*(\[[^\]]*\]|<[^>]*>|\{\{?[^}]*\}?\}|_{3,}|\.{3,}|…|x{3,}|\\?[-–—]+|\?+|tb[dca]|todo|n/?a|"
     r"title|incident title|incident name|postmortem title|name of (?:the )?incident|"
     r"short description|your title here|title here)\s*$",
     re.I,
@@ -77,10 +93,11 @@ TITLE_PREFIX = re.compile(
     # "Post-incident summary: …" (an email's subject), "Incident review: …", Jira's "Incident INC-7781: …";
     # "Incident PIR - …", a Confluence page name, was kept whole and became the draft pattern's id
     r"(?:post-?mortem(?:\s+(?:summary|report))?|incident(?:\s+(?:report|review|summary|post-?mortem|pir|rca|"
-    r"write-?up|retro(?:spective)?|[a-z][a-z0-9]*-\d+|#?\d+))?|post[- ]?incident\s+(?:review|summary|report)|"
+    rf"write-?up|retro(?:spective)?|{_NOT_A_KEY}[a-z][a-z0-9]*-\d+|#?\d+))?|"
+    r"post[- ]?incident\s+(?:review|summary|report)|"
     r"outage\s+(?:report|summary)|"
     # incident.io's and Jira's "INC-482: Search API latency …": the key alone, in capitals (kept in References)
-    r"(?-i:[A-Z][A-Z0-9]+-\d+)(?=\s*[:—–])|"
+    rf"(?-i:{PROJECT_KEY})(?=\s*[:—–])|"
     # the separator: a colon, a dash; a hyphen only spaced ("Incident-free deploys" is a title) or doubled
     r"pir|rca|root cause analysis|retrospective)\s*(?:(?:for|of)\s*)?(?:[:—–]{1,2}|(?<=\s)-{1,2}|--)\s*",  # "--": pandoc's en dash
     re.I,
@@ -93,12 +110,13 @@ TITLE_SUFFIX = re.compile(
     r"(?<!\s)(?:\s*(?:[:|—–-]\s*)?(?:post-?mortem|incident report|post-incident review|rca)(?:\s*\([^)]*\))?"
     r"(?:\s*[|—–-]\s*pagerduty)?|\s*\|\s*pagerduty"
     # GitHub's issue number after the title, "X (#4521)" (kept in References, title_reference)
-    r"|\s*\((?-i:#\d+|[A-Z][A-Z0-9]+-\d+)\))?\s*$",
+    rf"|\s*\((?-i:#\d+|{PROJECT_KEY})\))?\s*$",
     re.I,
 )
-# the severity after a title, "X (SEV2)", "X [P1]": read as the severity (pm_severity's mentions read the heading),
-# no word of the title
-_SEVERITY_SUFFIX = re.compile(r"(?<!\s)\s*[\[(]\s*(?:sev(?:erity)?|p)[ \t_-]?\d\s*[\])]\s*$", re.I)
+# the severity after a title, "X (SEV2)", "X [P1]": read as the severity or priority (pm_severity's mentions read
+# the heading: SEVERITY, and P_FORM's "[P1]" ending a heading), no word of the title; only the forms read there
+# ("X [P1]" had lost its "[P1]", no priority read; "(p 2)", "(SEV9)" are words of the title)
+_SEVERITY_SUFFIX = re.compile(r"(?<!\s)\s*[\[(]\s*(?:(?i:sev(?:erity)?)[ \t_-]?[0-5]|P[0-4])\s*[\])]\s*$")
 
 TICKET = re.compile(
     r"\b[A-Z][A-Z0-9]+-\d+\b|\b(?:bug|issue|ticket|b)\s*[/#]?\s*\d{3,}\b|"
@@ -390,24 +408,26 @@ def _lead_symbols(text: str) -> int:
     return n
 
 
-def _trail_symbols(text: str) -> int:
+def _trail_symbols(text: str, end: int | None = None) -> int:
     """Where the emoji and symbols after the title's last word start (``len(text)`` when there are none).
     A run of marks alone is no emoji: a decomposed "Café" ends in a combining accent; nor is a degree
     sign or a letterlike symbol ("above 40°", "40 ℃"), which are words of the title."""
-    n = len(text)
+    n = end = len(text) if end is None else end
     while n > 0 and (text[n - 1].isspace() or unicodedata.category(text[n - 1]) in _SYMBOL_CATEGORIES):
         n -= 1
-    while n < len(text) and unicodedata.category(text[n]) in ("Mn", "Me"):  # the last letter's own marks
+    while n < end and unicodedata.category(text[n]) in ("Mn", "Me"):  # the last letter's own marks
         n += 1
-    tail = text[n:]
+    tail = text[n:end]
     kept = "°" in tail or any("\u2100" <= c <= "\u214f" for c in tail)
-    return len(text) if kept or not any(unicodedata.category(c) in ("So", "Co") for c in tail) else n
+    return end if kept or not any(unicodedata.category(c) in ("So", "Co") for c in tail) else n
 
 
 # shortcodes (pm_markup.SHORTCODE) before a title's first word or after its last: decoration, as an emoji there
 _LEAD_SHORTCODES = re.compile(rf"^(?:\s*{SHORTCODE.pattern})+\s*")
-# (a match starts after a non-space only: tried at each space of a long run, it took time growing with its square)
-_TRAIL_SHORTCODES = re.compile(rf"(?<!\s)(?:\s*{SHORTCODE.pattern})+\s*$")
+# one shortcode at the title's end, taken off one at a time (_title_parts): a run of them matched whole from each
+# of its shortcodes took time growing with its square (a title of 12,500 ":a:" 33 s); one is at most 42 characters
+_TRAIL_SHORTCODE = re.compile(rf"{SHORTCODE.pattern}$")
+_SHORTCODE_MAX = 42
 
 
 def without_lead_emoji(text: str) -> str:
@@ -433,15 +453,24 @@ _DATE_LEAD = re.compile(r"^\d{4}-\d{2}-\d{2}(?:\s*[:—–]\s*|\s+-{1,2}\s+|\s+)
 # which clean_title takes off with it: kept in the record's References instead (title_reference)
 # A key in capitals or "#N" anywhere in them, a bare number only after "incident" ("(2026-11-27)" is no reference).
 _TITLE_REFERENCE = re.compile(
-    r"(?<![\w-])([A-Z][A-Z0-9]+-\d+|#\d+)(?![\w-])|(?i:\b(?:incident|ticket|issue)[ \t]+(?:no\.?[ \t]*)?)(\d+)(?![\w-])"
+    rf"(?<![\w-])({PROJECT_KEY}|#\d+)(?![\w-])|(?i:\b(?:incident|ticket|issue)[ \t]+(?:no\.?[ \t]*)?)(\d+)(?![\w-])"
 )
 
 
 def _title_parts(text: str, space: bool) -> tuple[str, str]:
     """(the title of heading ``text``, the words its prefix and suffix that only name the document took off)."""
     t = without_lead_emoji(re.sub(r"[*_`]+", "", str(text)))  # ":whitecheckmark:", its marks gone, is a shortcode
-    while (end := len(_TRAIL_SHORTCODES.sub("", t[: _trail_symbols(t)]).rstrip())) < len(t):
-        t = t[:end]  # "X :fire: 🔥"
+    end = len(t)
+    while True:  # "X :fire: 🔥": the symbols and shortcodes after the last word, one at a time
+        cut = _trail_symbols(t, end)
+        if m := _TRAIL_SHORTCODE.search(t, max(0, cut - _SHORTCODE_MAX), cut):
+            cut = m.start()
+        while cut and t[cut - 1].isspace():
+            cut -= 1
+        if cut >= end:
+            break
+        end = cut
+    t = t[:end]
     if (m := _SPACE_PREFIX.match(t)) and (space or _DATED_PAGE.match(t, m.end())):
         t = t[m.end() :]
     t = _DATE_LEAD.sub("", t)
@@ -641,17 +670,9 @@ def read_review_due(words: str, start: dt.date | None) -> dt.date | None:
 # A key is not part of a longer token: no "-" or "." and a letter or digit on either side ("TLS-1.2",
 # "US-EAST-1", "CVE-2024-1234"); a sentence's full stop after it is no part ("… in OPS-12.").
 PROSE_TICKET = re.compile(
-    r"(?<![\w.-])(?P<key>[A-Z][A-Z0-9]+)-\d+(?!\w|[.-][^\W_])"
+    rf"(?<![\w.-]){PROJECT_KEY}(?!\w|[.-][^\W_])"
     r"|(?i:\b(?:bug|issue|ticket|b)\s*[/#]?\s*\d{3,}\b|https?://\S+/(?:issues|pull|browse|tickets?|bugs?)/[\w-]+)"
     r"|(?<![\w&])#\d+\b"
-)
-# the words before a dash and a number that name a cipher, a hash, a standard, an encoding, a protocol,
-# a time zone's offset or a model, never a tracker's project: "AES-256", "SHA-1", "ISO-8601", "RFC-9110",
-# "CVE-2024-1234" (an advisory, not the team's ticket), "UTF-8", "HTTP-2", "UTC-5", "GPT-4"
-_NOT_A_PROJECT = frozenset(
-    "AES DES RSA DSA ECDSA EC ES HS RS PS SHA SHA1 SHA2 SHA3 MD MD4 MD5 HMAC CRC TLS SSL DTLS SSH UTF UCS ISO IEC IEEE "
-    "RFC CVE CWE GHSA OSV HTTP HTTPS HTTP2 IPV IPV4 IPV6 IP TCP UDP PEP JSR ECMA ANSI NIST FIPS PCI SOC SOC2 WCAG "
-    "UTC GMT GPT USB DDR DDR4 DDR5 PCIE LTE COVID".split()
 )
 
 
@@ -663,7 +684,7 @@ def ticket_of(text: str) -> str | None:
 
 def prose_ticket(text: str):
     """The match of the first ticket written in words (PROSE_TICKET), or None: "AES-256" is none."""
-    return next((m for m in PROSE_TICKET.finditer(text or "") if m.group("key") not in _NOT_A_PROJECT), None)
+    return PROSE_TICKET.search(text or "")
 
 
 def is_ticket(text: str) -> bool:
@@ -679,7 +700,9 @@ def is_ticket(text: str) -> bool:
 _UNIT_MINUTES = {"d": 1440.0, "h": 60.0, "m": 1.0, "s": 1 / 60}
 # a one-letter unit only in lower case: "4M requests" is no 4 minutes
 _DURATION_UNIT = r"(\d+(?:\.\d+)?)\s*((?i:days?|hours?|hrs?|minutes?|mins?|seconds?|secs?)|[dhms])(?![A-Za-z])"
-DURATION_PART = re.compile(_DURATION_UNIT)
+# from a number's first digit only: a match inside one is a match from its start too, and tried from each digit of
+# a long number no unit follows it took time growing with its square ("1" 50,000 times then "a": minutes)
+DURATION_PART = re.compile(r"(?<!\d)" + _DURATION_UNIT)
 # the next part of a compound duration: "1h 30m", "1 hour, 30 minutes", "1 hour and 30 minutes", "1 hr. 25 min."
 # (a unit's abbreviating dot stopped the reading: 60)
 _DURATION_NEXT = re.compile(r"\.?(?:[ \t]*,)?[ \t]*(?:and[ \t]+)?" + _DURATION_UNIT)
@@ -687,7 +710,8 @@ _DURATION_NEXT = re.compile(r"\.?(?:[ \t]*,)?[ \t]*(?:and[ \t]+)?" + _DURATION_U
 _HOURS_MINUTES = re.compile(r"([0-5]?\d)(?![\d.:,]?\d)(?![A-Za-z])")
 # a number and a word before a duration's first part that no unit of ours is: "1 Std. 25 Min." was 25 minutes,
 # the hours' part unread; such a value is refused whole (unknown_unit)
-_UNKNOWN_BEFORE = re.compile(r"(\d+(?:[.,]\d+)?[ \t]*[^\W\d_]+\.?)[ \t,]*(?:and[ \t]+|und[ \t]+)?$")
+# (a number's first digit only: tried from each digit of a long one, it took time growing with its square)
+_UNKNOWN_BEFORE = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?[ \t]*[^\W\d_]+\.?)[ \t,]*(?:and[ \t]+|und[ \t]+)?$")
 # not an offset's hours ("09:00 GMT-05:00" was a duration of 300 minutes, "10:00 UTC-11:00" of 660)
 CLOCK = re.compile(r"(?<![\d:.])(?<!UTC[+-])(?<!GMT[+-])(?<!UT[+-])(\d{1,3}):([0-5]\d)(?::([0-5]\d))?(?![\d:])")
 # "14:02–14:49": a time range, read as the time between
@@ -748,10 +772,15 @@ def unknown_unit(text: str) -> str | None:
 
 def _durations(text: str, start: int = 0):
     """Each duration expression in ``text`` from ``start``: (minutes, start, end, how)."""
-    at = start
+    at, unit, clock = start, None, None
     while at < len(text):
-        unit, clock = DURATION_PART.search(text, at), CLOCK.search(text, at)
-        if clock and (unit is None or clock.start() < unit.start()):
+        # each searched again only once passed (False: none is left): searched from each duration, a kind none
+        # of the rest holds had the rest read again each time ("1h" 25,000 times, no clock: 74 s)
+        if unit is None or (unit and unit.start() < at):
+            unit = DURATION_PART.search(text, at) or False
+        if clock is None or (clock and clock.start() < at):
+            clock = CLOCK.search(text, at) or False
+        if clock and (not unit or clock.start() < unit.start()):
             read = _clock_at(text, clock)
             if read is not None:
                 yield read[0], clock.start(), read[1], read[2]

@@ -34,6 +34,7 @@ from recur.ingest.pm_severity import candidates, mentions
 from recur.ingest.pm_text import (
     MONTH_DAY,
     MONTH_NAME,
+    PROJECT_KEY,
     clean_title,
     day_of_month,
     document_year_first,
@@ -360,27 +361,13 @@ META_KEYS = {
     "tags": "tags",
     "tag": "tags",
 }
-# the META_KEYS kinds no record field holds: said in the import's notes, not dropped unsaid
-UNKEPT_KINDS = set(META_KEYS.values()) - {
-    *(
-        "date",
-        "start",
-        "end",
-        "created",
-        "severity",
-        "priority",
-        "services",
-        "duration",
-        "title",
-        "review due",
-        "review date",
-        "review held",
-    )
-}
-# who wrote the postmortem, owns it or led the response: no incident key holds them (docs/kb-format.md), and
-# said only in the notes they were lost from the record; the import writes them as its People section
-# (importer._incident_sections), never as a follow-up's owner
+# who wrote the postmortem, owns it or led the response: no incident key holds them (docs/kb-format.md); the
+# import writes them as the record's People section (importer._incident_sections), never as a follow-up's owner
 PEOPLE_KINDS = {"authors", "owner", "incident lead", "role"}
+# the META_KEYS kinds no record field or section holds: said in the import's notes, not dropped unsaid (the
+# people, PEOPLE_KINDS, go to People)
+UNKEPT_KINDS = set(META_KEYS.values()) - PEOPLE_KINDS - {"date", "start", "end", "created", "severity", "priority"}
+UNKEPT_KINDS -= {"services", "duration", "title", "review due", "review date", "review held"}
 # a tool's metadata about the incident no record field holds (Blameless's "Incident Type:", "Time to Detect:",
 # FireHydrant's "Impacted functionalities:", GitHub's "Milestone:", Rootly's "| Environments | production |"):
 # lines of the searched summary, or sections of their own said unmapped; now "- Label: value" lines of a
@@ -1194,7 +1181,7 @@ _TICKET_LABELS = {
 # "eu-1 region outage", "db-2 disk full" and "#12 of the series" are words, and went to References.
 # A project key in capitals, a tracker's link, "bug 12345" / "b/12345", or "#123" with no words after it.
 _TICKET_KEY = re.compile(
-    r"[A-Z][A-Z0-9]+-\d+\b"
+    rf"{PROJECT_KEY}\b"
     r"|(?i:(?:bug|issue|ticket|b)\s*[/#]?\s*\d{3,}\b|https?://\S+/(?:issues|pull|browse|tickets?|bugs?)/[\w-]+)"
     r"|#\d+\b(?![ \t]+\w)"
 )
@@ -1208,7 +1195,7 @@ def _ticket_row(label: str, value: str) -> bool:
 
 # the incident's number on a line of its own ("**Incident:** #1187 Payments webhook queue backlog", FireHydrant's):
 # the References section's, as a table's Incident row is; "Incident: checkout down" is no number
-_LINE_TICKET = re.compile(r"(?:#\d+|[A-Z][A-Z0-9]+-\d+)\b")
+_LINE_TICKET = re.compile(rf"(?:#\d+|{PROJECT_KEY})\b")
 
 
 def _tool_field(w: _Walk, label: str, value: str) -> bool:

@@ -127,12 +127,6 @@ def step_problem(kb: KB, pid: str, earlier=()) -> str | None:
     return None
 
 
-def _clean(items) -> list:
-    """The items given, each one line of text (``one_line``: as `recur incident new` writes them),
-    empty ones left out, and ones of only invisible characters (``has_text``: U+200B alone was a symptom)."""
-    return list(one_lines(items))
-
-
 def _line(value, flag: str, what: str) -> str:
     """A required one-line field (a title): ``one_line``, and still not empty."""
     text = one_line(_need(value, flag, what))
@@ -148,7 +142,7 @@ _MARKER = re.compile(r"^(?:\d{1,3}[.)]|[-*+])\s+")
 
 
 def _items(items) -> list:
-    return [t for t in (_MARKER.sub("", s, count=1).strip() for s in _clean(items)) if t]
+    return [t for t in (_MARKER.sub("", s, count=1).strip() for s in one_lines(items)) if t]
 
 
 def categories(kb: KB) -> list:
@@ -194,13 +188,14 @@ def pattern_file(
     pid = _id(id, title)
     category = pattern_category(kb, _need(category, "--category", "a category (the folder under patterns/)"))
     severity = _severity(kb, _need(severity, "--severity", "a severity"))
-    symptoms = _clean(symptoms)
+    # each one line (as `recur incident new` writes them), none empty nor only invisible (U+200B alone was a symptom)
+    symptoms = list(one_lines(symptoms))
     if not symptoms:
         raise RecurError("--symptom: at least one symptom is required (what a responder sees, in their words)")
     if status not in schema.PATTERN_STATUS:
         raise RecurError(f"--status: must be one of {', '.join(schema.PATTERN_STATUS)}, not {status!r}")
     free_pattern_id(kb, pid)
-    related = _known(kb, _clean(related), "--related")
+    related = _known(kb, list(one_lines(related)), "--related")
     front = [
         ("id", Raw(plain(pid))),
         ("title", title),
@@ -208,9 +203,9 @@ def pattern_file(
         ("severity", Raw(plain(severity))),
         ("status", Raw(status)),
         ("symptoms", symptoms),
-        ("signals", _clean(signals)),
-        ("tags", _clean(tags)),
-        ("services", _clean(services)),
+        ("signals", list(one_lines(signals))),
+        ("tags", list(one_lines(tags))),
+        ("services", list(one_lines(services))),
         ("owner", one_line(owner or "") or None),
         ("related", Raw(id_list(related)) if related else None),
         ("created", Raw(config.today().isoformat())),  # RECUR_TODAY when set, as every record date
@@ -256,7 +251,7 @@ class _ByFlags(Asked):
     def known(self, kb: KB, ids) -> list:
         # "Disk-Full" is disk-full, as `recur incident new` and MCP read it (schema.given_id); not at a path's
         # prompt (pattern_problem), whose caller writes the id as typed
-        return _known(kb, [schema.given_id(pid) for pid in _clean(ids)], "--pattern")
+        return _known(kb, [schema.given_id(pid) for pid in one_lines(ids)], "--pattern")
 
     def free(self, kb: KB, iid: str) -> None:
         if iid in kb.incident_files or iid in kb.incidents:

@@ -82,15 +82,21 @@ FIX_STATUS = ("open", "in-progress", "done", "wont-fix")
 # apostrophe may be left out or curly, a space is one or more (the regexes); "won'tdo": written together.
 # CANCEL_WORDS say it in an item's title too ("Move X (won't do)"); RESOLVED_UNDONE_WORDS, Jira's
 # resolutions, only as a status: "Merge the duplicate alerts" keeps its words.
+# "Rejected", "Scrapped", "Superseded" as a Status cell were recorded an open follow-up, overdue later, and got
+# no did-you-mean from `recur check`: a second list (action_items' struck reasons) had them, this one not.
 CANCEL_WORDS = (
     *("won't do", "won'tdo", "won't fix", "won'tfix", "will not do", "will not fix"),
     *("cancelled", "canceled", "dropped", "obsolete", "abandoned", "not doing", "descoped"),
+    *("rejected", "scrapped", "shelved", "superseded", "out of scope"),
+    *("deprioritised", "deprioritized", "de-prioritised", "de-prioritized"),
 )
 RESOLVED_UNDONE_WORDS = ("duplicate", "duplicated", "cannot reproduce", "can't reproduce", "declined")
 # a status written in a tracker's words, no slip of the format's value: `status: cancelled` on a follow-up
 # was an error naming open and done alone, which left the author no value to write. Held as ``_words``
-# reads a value: without its apostrophes ("wont do" and "won't do" are one)
-_OTHER_WORDS = {"wont-do": frozenset(w.replace("'", "") for w in (*CANCEL_WORDS, *RESOLVED_UNDONE_WORDS))}
+# reads a value: without its apostrophes ("wont do" and "won't do" are one), a hyphen a space
+_OTHER_WORDS = {
+    "wont-do": frozenset(w.replace("'", "").replace("-", " ") for w in (*CANCEL_WORDS, *RESOLVED_UNDONE_WORDS))
+}
 
 
 def _said_otherwise(text: str, choices: tuple) -> list[str]:
