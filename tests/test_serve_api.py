@@ -196,7 +196,8 @@ def test_a_pasted_log_is_searched_by_its_error_lines_and_the_answer_says_so(serv
     alerts = post(served["base"], "/api/alertmanager", payload).json()["alerts"]
     # the alert's name before the log, on a line of its own: searched first (tests/test_webhooks.py)
     assert alerts[0]["query_note"] == "searched the 1 error line of a 40-line log, and the 1 line before it"
-    assert alerts[0]["query"] == "ExportJobFailed\n" + log.strip()
+    # the text searched of it (the name and the error line), as /api/suggest's query is
+    assert alerts[0]["query"] == prepare("ExportJobFailed\n" + log.strip()).text == "ExportJobFailed\n" + api["query"]
     assert alerts[1]["query_note"] is None
 
 
