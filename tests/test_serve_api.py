@@ -608,6 +608,29 @@ def test_a_kb_changed_since_the_index_was_built_shows_in_healthz_and_metrics(tmp
     assert "The served index is built from the knowledge base's current files again." in log.split(said, 1)[1], log
 
 
+def test_a_kb_folder_gone_while_serving_is_said_in_healthz_metrics_and_the_log(tmp_path, quick_stale_checks, capfd):
+    """Found in an operator's review: `mv kb kb.away` with the server running was said nowhere (/healthz
+    stale null, recur_index_stale 0, no log line), taken for an index-only deployment's no KB. A KB folder the
+    server has seen that is gone is said, once in the log, until it is back."""
+    from serve_util import metric
+
+    kb, _, app = _reloading_app(tmp_path)
+    with running(app) as base:
+        assert health_when(base, lambda h: h["status"] == "ok")["stale"] is None
+        kb.rename(tmp_path / "kb.away")
+        h = health_when(base, lambda h: h["stale"])
+        assert h["stale"].startswith("the knowledge base is gone (moved or removed while serving)"), h["stale"]
+        assert str(tmp_path) not in h["stale"] and h["status"] == "ok"  # the old index still answers
+        assert metric(httpx.get(base + "/metrics").text, "recur_index_stale") == 1
+        (tmp_path / "kb.away").rename(kb)
+        assert health_when(base, lambda h: h["stale"] is None)["stale"] is None
+        assert metric(httpx.get(base + "/metrics").text, "recur_index_stale") == 0
+    log = capfd.readouterr().err
+    said = f"warning: the knowledge base at {kb} is gone (moved or removed while serving)"
+    assert log.count(said) == 1, log  # once, though looked at every 0.2 s meanwhile
+    assert "The served index is built from the knowledge base's current files again." in log.split(said, 1)[1], log
+
+
 def test_the_stale_warning_shows_a_file_names_control_characters_escaped(tmp_path, quick_stale_checks, capfd):
     """Found in a security review (as `recur check`'s lines): a KB file named with a line break printed the
     stale warning over two lines, the second one the name's own ("error: FORGED" is an ERROR line in `recur
