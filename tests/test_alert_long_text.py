@@ -15,7 +15,8 @@ import pytest
 from kbfactory import small_kb
 from serve_util import alert_payload, fake_app, running
 
-from recur.retrieval.query import MAX_QUERY_CHARS, prepare
+from recur.retrieval.alerts import PastedAlert, alert_text
+from recur.retrieval.query import MAX_PASTE_CHARS, MAX_QUERY_CHARS, prepare
 
 SIGNAL = "FATAL: sorry, too many clients already"  # small_kb's db-pool-exhausted signal
 FRAMES = [f"\tat com.acme.checkout.Step{i}.run(Step{i}.java:{i + 10})\n" for i in range(700)]
@@ -32,6 +33,11 @@ def stack_trace() -> str:
 def alert(fp: str, **annotations) -> dict:
     labels = {"alertname": "CheckoutFailing", "service": "checkout", "severity": "page"}
     return {"labels": labels, "annotations": annotations, "fingerprint": fp}
+
+
+def text_of(sent: dict) -> str:
+    """The text the webhook reads of an alert it was sent (the answer's ``query`` is the text searched)."""
+    return alert_text(PastedAlert(labels=sent["labels"], annotations=sent["annotations"]))
 
 
 def long_summary() -> str:
@@ -51,6 +57,15 @@ def json_line() -> str:
     return "Error sample: " + json.dumps(record)
 
 
+def huge_log() -> str:
+    """A log of 1,300,000 characters, more than is read of an alert's text (MAX_PASTE_CHARS), its error line first."""
+    lines = [f"2026-12-05T10:00:00Z ERROR checkout: {SIGNAL}"]
+    lines += [f"2026-12-05T10:00:{i % 60:02d}Z INFO worker-{i % 17} processed batch {i} ok" for i in range(22_000)]
+    text = "\n".join(lines)
+    assert 1_250_000 < len(text) < 1_400_000
+    return text
+
+
 @pytest.fixture(scope="module")
 def answered(tmp_path_factory):
     """The webhook's answer to the three long alerts, over small_kb with the fake encoder."""
@@ -59,11 +74,15 @@ def answered(tmp_path_factory):
         alert("stack", summary="checkout requests fail", description=stack_trace()),
         alert("summary", summary=long_summary()),
         alert("json", summary="checkout requests fail", description=json_line()),
+        alert("resolved", summary="checkout requests fail", description=stack_trace()),
+        alert("huge", summary="checkout requests fail", description=huge_log()),
     )
+    next(a for a in body["alerts"] if a["fingerprint"] == "resolved")["status"] = "resolved"
     with running(fake_app(small_kb(root / "kb"), root)) as base:
         r = httpx.post(base + "/api/alertmanager", json=body, timeout=60)
     assert r.status_code == 200, r.text
-    return {a["fingerprint"]: a for a in r.json()["alerts"]}
+    sent = {a["fingerprint"]: text_of(a) for a in body["alerts"]}
+    return {a["fingerprint"]: {**a, "text": sent[a["fingerprint"]]} for a in r.json()["alerts"]}
 
 
 def test_a_long_stack_trace_in_a_description_is_read_to_its_root_cause(answered):
@@ -71,26 +90,53 @@ def test_a_long_stack_trace_in_a_description_is_read_to_its_root_cause(answered)
     a = answered["stack"]
     assert a["results"][0]["id"] == "db-pool-exhausted" and a["no_known_pattern"] is False, a["results"][:2]
     assert a["query_note"] == (
-        f"the text is {len(a['query']):,} characters, over the {MAX_QUERY_CHARS:,} searched: {LEFT_OUT}"
+        f"the text is {len(a['text']):,} characters, over the {MAX_QUERY_CHARS:,} searched: {LEFT_OUT}"
     )
 
 
 def test_a_long_summary_keeps_the_signal_at_its_end(answered):
     a = answered["summary"]
     assert a["results"][0]["id"] == "db-pool-exhausted", a["results"][:2]
-    assert a["query_note"].startswith(f"the text is {len(a['query']):,} characters, over the {MAX_QUERY_CHARS:,}")
+    assert a["query_note"].startswith(f"the text is {len(a['text']):,} characters, over the {MAX_QUERY_CHARS:,}")
     assert "characters left out of its middle" in a["query_note"]
 
 
 def test_a_one_line_json_log_over_the_limit_says_what_was_cut(answered):
     a = answered["json"]
-    cut = prepare(a["query"])
+    cut = prepare(a["text"])
     assert 'msg": "payment call failed' in cut.text and cut.text.endswith('"}. service checkout')
+    assert a["query"] == cut.text  # the text searched, as /api/suggest's query
     assert a["query_note"] == (
-        f"the text is {len(a['query']):,} characters, over the {MAX_QUERY_CHARS:,} searched: "
-        f"{len(a['query']) - len(cut.text):,} characters left out of its middle (its start and end are searched, "
+        f"the text is {len(a['text']):,} characters, over the {MAX_QUERY_CHARS:,} searched: "
+        f"{len(a['text']) - len(cut.text):,} characters left out of its middle (its start and end are searched, "
         "and the Caused by / ERROR / FATAL / Exception lines between)"
     )
+
+
+def test_the_answers_query_is_the_text_searched_not_the_whole_alert(answered):
+    """Found in review: since the webhook read an alert's text whole (up to 1,000,000 characters) it echoed it
+    whole in ``query``: 19 alerts of 200 KB answered 3.95 MB with ?brief=true, which docs/api.md bounds.
+    ``query`` is the text searched, as /api/suggest's; an alert not searched (resolved) has its text cut."""
+    for a in answered.values():
+        assert len(a["query"]) <= MAX_QUERY_CHARS < len(a["text"]), (a["fingerprint"], len(a["query"]))
+    stack = answered["stack"]
+    assert stack["query"] == prepare(stack["text"]).text and f"PSQLException: {SIGNAL}" in stack["query"]
+    resolved = answered["resolved"]
+    assert resolved["resolved"] is True and resolved["query"] == resolved["text"][:MAX_QUERY_CHARS]
+
+
+def test_an_alert_text_over_what_is_read_is_cut_at_a_line_end_and_said(answered):
+    """Found in review: an alert's text over MAX_PASTE_CHARS was cut mid-line, its last line's fragment searched as
+    a line, and query_note did not say that 300,000 characters were not read. It is cut at the end of a line and
+    said, in the words `recur suggest -` uses for stdin over the limit."""
+    a = answered["huge"]
+    kept = a["text"].rfind("\n", 0, MAX_PASTE_CHARS + 1)  # the last whole line within what is read
+    assert 0 < kept < MAX_PASTE_CHARS
+    assert a["query_note"].startswith(
+        f"the alert's text holds more than {MAX_PASTE_CHARS:,} characters; reading its first {kept:,} "
+        f"(the rest, {len(a['text']) - kept:,} characters, is not read); searched the 1 error line of a "
+    ), a["query_note"]
+    assert a["results"][0]["id"] == "db-pool-exhausted" and SIGNAL in a["query"]
 
 
 def test_a_pasted_alert_with_a_long_description_is_condensed_as_the_webhook_condenses_it():

@@ -1341,6 +1341,12 @@ def test_record_incident_answers_what_incident_new_json_prints(tmp_path):
         },
         {"title": "Lunch", "severity": "sev4", "description": "what should we order for lunch on friday"},
         {**{"title": "Pool", "severity": "sev2", "description": "too many clients"}, "patterns": ["db-pool-exhausted"]},
+        {
+            "title": "Disk",
+            "severity": "sev2",
+            "description": "No space left on device",
+            "patterns": ["db-pool-exhausted"],
+        },
     ]
 
     async def work(client):
@@ -1359,10 +1365,15 @@ def test_record_incident_answers_what_incident_new_json_prints(tmp_path):
         assert [s["id"] for s in out["suggestions"]] == [s["id"] for s in by_cli["suggestions"]]
         assert out["linked"] == by_cli["linked"] == args.get("patterns", [])
         assert not set(out["linked"]) & {s["id"] for s in out["suggestions"]}
-    (_, found, text), (_, unknown, said), _ = got
+    (_, found, text), (_, unknown, said), _, (_, disk, besides) = got
     assert found["no_known_pattern"] is False and found["suggestions"][0]["id"] == "db-pool-exhausted"
     assert f"recur incident link {found['id']}" in text and "db-pool-exhausted" in text
+    assert "\n1 pattern matches with medium or high confidence" in text and "; none is linked. Only the user" in text
     assert unknown["no_known_pattern"] is True and "needs analysis" in said
+    # beside a pattern linked, as the CLI says it: "none is linked" read as if the one given had not been (review)
+    assert disk["no_known_pattern"] is False and disk["suggestions"][0]["id"] == "disk-full", disk["suggestions"]
+    assert "\nBesides db-pool-exhausted (linked): 1 pattern matches with medium or high confidence" in besides, besides
+    assert "; none of them is linked. Only the user can link one now" in besides and "none is linked" not in besides
 
 
 def test_record_incident_names_its_own_argument_in_errors(tmp_path):

@@ -196,7 +196,8 @@ def test_a_pasted_log_is_searched_by_its_error_lines_and_the_answer_says_so(serv
     alerts = post(served["base"], "/api/alertmanager", payload).json()["alerts"]
     # the alert's name before the log, on a line of its own: searched first (tests/test_webhooks.py)
     assert alerts[0]["query_note"] == "searched the 1 error line of a 40-line log, and the 1 line before it"
-    assert alerts[0]["query"] == "ExportJobFailed\n" + log.strip()
+    # the text searched of it (the name and the error line), as /api/suggest's query is
+    assert alerts[0]["query"] == prepare("ExportJobFailed\n" + log.strip()).text == "ExportJobFailed\n" + api["query"]
     assert alerts[1]["query_note"] is None
 
 
@@ -603,6 +604,29 @@ def test_a_kb_changed_since_the_index_was_built_shows_in_healthz_and_metrics(tmp
     said = (
         f"warning: the knowledge base at {kb} changed since the served index was built (patterns/capacity/disk-full.md)"
     )
+    assert log.count(said) == 1, log  # once, though looked at every 0.2 s meanwhile
+    assert "The served index is built from the knowledge base's current files again." in log.split(said, 1)[1], log
+
+
+def test_a_kb_folder_gone_while_serving_is_said_in_healthz_metrics_and_the_log(tmp_path, quick_stale_checks, capfd):
+    """Found in an operator's review: `mv kb kb.away` with the server running was said nowhere (/healthz
+    stale null, recur_index_stale 0, no log line), taken for an index-only deployment's no KB. A KB folder the
+    server has seen that is gone is said, once in the log, until it is back."""
+    from serve_util import metric
+
+    kb, _, app = _reloading_app(tmp_path)
+    with running(app) as base:
+        assert health_when(base, lambda h: h["status"] == "ok")["stale"] is None
+        kb.rename(tmp_path / "kb.away")
+        h = health_when(base, lambda h: h["stale"])
+        assert h["stale"].startswith("the knowledge base is gone (moved or removed while serving)"), h["stale"]
+        assert str(tmp_path) not in h["stale"] and h["status"] == "ok"  # the old index still answers
+        assert metric(httpx.get(base + "/metrics").text, "recur_index_stale") == 1
+        (tmp_path / "kb.away").rename(kb)
+        assert health_when(base, lambda h: h["stale"] is None)["stale"] is None
+        assert metric(httpx.get(base + "/metrics").text, "recur_index_stale") == 0
+    log = capfd.readouterr().err
+    said = f"warning: the knowledge base at {kb} is gone (moved or removed while serving)"
     assert log.count(said) == 1, log  # once, though looked at every 0.2 s meanwhile
     assert "The served index is built from the knowledge base's current files again." in log.split(said, 1)[1], log
 

@@ -97,6 +97,24 @@ def test_serve_process_answers_and_stops(kb_dir, tmp_path):
     assert '"POST /api/suggest' not in out  # no access log unless asked for
 
 
+def _sigint_ignored(cmd: list) -> list:
+    """``cmd`` run with SIGINT ignored, as a shell script's background job (`recur serve &`) starts."""
+    return ["sh", "-c", 'trap "" INT; exec "$@"', "sh", *cmd]
+
+
+@pytest.mark.parametrize("wrap", [list, _sigint_ignored], ids=["ctrl-c", "sigint-ignored-at-start"])
+def test_ctrl_c_once_serving_exits_130(kb_dir, tmp_path, wrap):
+    """docs/cli.md: interrupted, 130. Found in an operator's review: `recur serve &` in a script then `kill -INT`
+    (SIGINT ignored when it started: uvicorn's own handler stopped it, and the signal raised again was ignored)
+    exited 0, as if it had done what was asked."""
+    with serve_process(kb_dir, tmp_path, wrap=wrap) as (base, result):
+        wait_healthy(base)
+        result["proc"].send_signal(signal.SIGINT)
+        result["proc"].wait(timeout=60)  # a guard against a hang, not a timing
+    assert result["returncode"] == 130, result["out"]
+    assert "stopping: SIGINT received" in result["out"] and "Interrupted." in result["out"]
+
+
 def test_access_log_one_combined_format_line_per_request(kb_dir, tmp_path):
     """--access-log (here by its variable): one nginx-style line per request, a hostile user agent
     kept on its one line; without it, no request is logged (the test above's output)."""

@@ -150,14 +150,38 @@ def test_a_too_large_body_says_how_to_cut_it_down(base):
     assert refused(r, 413, "body_too_large").endswith("; the limit is 65,536 bytes")  # no text to search there
 
 
-def test_a_too_large_webhook_body_says_to_set_max_alerts(base):
+def test_a_too_large_webhook_body_says_to_set_max_alerts(base, caplog):
+    """Found in an operator's review: the 413 was logged nowhere, and Alertmanager does not retry a 4xx, so the
+    group's notifications were lost in silence. The server's log says it, with the max_alerts that would fit."""
+    import logging
+
     alerts = [
         {**DISK, "labels": {**DISK["labels"], "n": str(i)}, "annotations": {"d": "x" * 1000}} for i in range(4500)
     ]
-    message = refused(webhook(base, alert_payload(*alerts)), 413, "body_too_large")
+    with caplog.at_level(logging.WARNING, logger="recur.serve"):
+        r = webhook(base, alert_payload(*alerts))
+        message = refused(r, 413, "body_too_large")
     assert message.endswith(
         "; the limit is 4,194,304 bytes; set max_alerts in the webhook config to send fewer alerts in one call"
     )
+    size = len(r.request.content)
+    fit = int(4_194_304 * 0.9 * 4500 // size)  # 90% of the limit, at the alerts' average size
+    said = [rec.getMessage() for rec in caplog.records if rec.name == "recur.serve" and rec.levelno == logging.WARNING]
+    assert said == [
+        f"refused a request body to /api/alertmanager (413 body_too_large): {size:,} bytes, the limit is 4,194,304 "
+        f"bytes; Alertmanager does not retry it: the group's notifications are lost. Set max_alerts: {fit} in the "
+        f"webhook config (about {size // 4500:,} bytes an alert)"
+    ], said
+    caplog.clear()
+    chunks = (r.request.content[i : i + 65536] for i in range(0, size, 65536))  # no Content-Length: read, then over
+    with caplog.at_level(logging.WARNING, logger="recur.serve"):
+        r = httpx.post(base + "/api/alertmanager", content=chunks, headers={"Content-Type": "application/json"})
+        refused(r, 413, "body_too_large")
+    said = [rec.getMessage() for rec in caplog.records if rec.name == "recur.serve" and rec.levelno == logging.WARNING]
+    assert len(said) == 1 and said[0].startswith(
+        "refused a request body to /api/alertmanager (413 body_too_large): over 4,194,304 bytes, the limit is "
+    ), said
+    assert f"Set max_alerts: {fit} in the webhook config (about {size // 4500:,} bytes an alert)" in said[0], said
 
 
 def test_a_too_large_mcp_body_says_what_to_do_with_or_without_the_trailing_slash(base):

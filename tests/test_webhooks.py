@@ -14,6 +14,7 @@ import pytest
 from kbfactory import small_kb
 from serve_util import alert_payload, fake_app, running
 
+from recur.retrieval.alerts import PastedAlert, alert_query
 from recur.serve import create_app
 
 
@@ -169,9 +170,12 @@ def test_an_alerts_name_and_summary_are_searched_before_a_log_in_its_description
     r = httpx.post(fake_served + "/api/alertmanager", json=body, timeout=30)
     assert r.status_code == 200, r.text
     alert = r.json()["alerts"][0]
-    first, *log = alert["query"].splitlines()
+    sent = body["alerts"][0]  # the text read of it; the answer's query is the text searched of that
+    first, *log = alert_query(PastedAlert(labels=sent["labels"], annotations=sent["annotations"])).splitlines()
     assert first == "NodeHighNumberConntrackEntriesUsed. conntrack table on node-4 is 92% full. service edge"
     assert len(log) == 20 and log[0].startswith("2026-12-01T10:02:")  # the log's first record on a line of its own
+    searched_first, error = alert["query"].splitlines()  # the line before the log kept, then its error line
+    assert searched_first == first and error.endswith("No space left on device"), alert["query"]
     assert alert["query_note"] == "searched the 1 error line of a 20-line log, and the 1 line before it"
 
 

@@ -298,7 +298,7 @@ def _read_query(text: tuple) -> str:
     if _reads_stdin(text):
         if stdin_is_tty():  # `recur suggest -` typed at a terminal: a silent wait looks like a hang
             click.echo("Paste the text, then press Ctrl-D on a line of its own.", err=True)
-        from recur.retrieval.query import MAX_PASTE_CHARS
+        from recur.retrieval.query import MAX_PASTE_CHARS, over_paste_limit
 
         # read past what is searched: a long paste is condensed (retrieval.query), and a stack trace's
         # root cause is at its end; bytes enough for one character more than is read
@@ -306,8 +306,7 @@ def _read_query(text: tuple) -> str:
         data = _decode_paste(read_stdin(limit))
         if len(data) > MAX_PASTE_CHARS:  # the rest is not read: a log followed with -f never ends
             click.echo(
-                f"recur: stdin holds more than {MAX_PASTE_CHARS:,} characters; reading its first "
-                f"{MAX_PASTE_CHARS:,} (the rest is not read). Pass the part that matters, e.g. "
+                f"recur: {over_paste_limit('stdin', MAX_PASTE_CHARS)}. Pass the part that matters, e.g. "
                 "tail -n 200 app.log | recur suggest -",
                 err=True,
             )

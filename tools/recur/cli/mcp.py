@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
 from pathlib import Path
 
 import click
@@ -85,10 +88,38 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
     )
     writes = "record_incident enabled" if allow_writes else "read-only"
     click.echo(f"Recur MCP server on stdio ({writes}{pages}). Loading the model and index...", err=True)
+    stopped = _stop_by_sigterm()
     try:
         run_stdio(server)
+    except KeyboardInterrupt:  # Ctrl-C: main() says "Interrupted." and exits 130
+        if not stopped:
+            raise
     finally:
         holder.stop()
+    if stopped:
+        _end_by(signal.SIGTERM)
+
+
+def _stop_by_sigterm() -> list:
+    """SIGTERM stops the server as Ctrl-C does (main()'s handler), and the list returned is then not empty: the
+    process ends by the signal (exit status 143 in a shell), as `recur serve` does and as a client or service
+    manager that sent it expects, not with Ctrl-C's 130 (found in an operator's review)."""
+    stopped: list = []
+
+    def on_term(signum, frame):
+        stopped.append(signum)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_term)
+    return stopped
+
+
+def _end_by(signum: int) -> None:
+    """End the process by ``signum``, its default action, once what it prints is flushed."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
 
 
 def repository_site(kb_dir, site_dir) -> Path:

@@ -673,15 +673,17 @@ def _reload_on_hup(holder) -> None:
         signal.signal(signal.SIGHUP, on_hup)
 
 
-def _say_stopping(server, grace: float) -> None:
+def _say_stopping(server, grace: float) -> list:
     """One line in the log when a stop signal arrives: SIGTERM (systemctl stop, Kubernetes) left none,
     so a log showed no cause for the server ending (found in an operator's review). uvicorn installs
-    ``server.handle_exit`` for SIGTERM and SIGINT when it runs; this wraps it."""
+    ``server.handle_exit`` for SIGTERM and SIGINT when it runs; this wraps it. Returns the signals received."""
     import signal
 
     handle = server.handle_exit
+    received: list = []
 
     def handle_exit(sig, frame):
+        received.append(sig)
         if not server.should_exit:  # the first signal; a second Ctrl-C forces the exit (uvicorn's)
             name = signal.Signals(sig).name
             _said_on_signal(
@@ -691,6 +693,7 @@ def _say_stopping(server, grace: float) -> None:
         handle(sig, frame)
 
     server.handle_exit = handle_exit
+    return received
 
 
 def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str) -> None:
@@ -717,7 +720,7 @@ def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str) ->
     )
     serve_server.quiet_shutdown_cancel(app.state.answering)
     serve_server.sdk_logs_as_the_servers()
-    _say_stopping(stop.server, grace=5)
+    received = _say_stopping(stop.server, grace=5)
     sockets = None
     if port == 0:  # any free port: bound here, so that the line below can say which one
         sockets = _bind(host, 0)
@@ -737,6 +740,8 @@ def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str) ->
         stop.server.run(sockets=sockets)
     except KeyboardInterrupt:  # uvicorn stops on SIGINT too, then raises it again
         _interrupted(app.state.holder)
+    if signal.SIGINT in received:  # raised again, ignored: SIGINT was ignored at start (`recur serve &` in a
+        _interrupted(app.state.holder)  # script, then `kill -INT`), which exited 0; 130 as docs/cli.md says
     if stop.failed:
         sys.exit(1)
 

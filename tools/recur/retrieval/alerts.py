@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from recur.retrieval.query import MAX_PASTE_CHARS, _not_json, json_too_deep
+from recur.retrieval.query import _not_json, json_too_deep, over_paste_limit, paste_cut
 from recur.util.text import has_text
 from recur.util.utf8 import clean
 
@@ -102,10 +102,23 @@ def datasource_query(alert) -> str:
     dns-resolution-failure at high confidence (found in review). The rule is named in the ``note``."""
     name = alert.labels.get("alertname", "").strip()
     what = "no data from data source" if datasource_problem(alert) == "no_data" else "data source query error"
-    return ". ".join(p.rstrip(".") for p in (name, what, " ".join(_error_text(alert).split())) if p)[:MAX_PASTE_CHARS]
+    return ". ".join(p.rstrip(".") for p in (name, what, " ".join(_error_text(alert).split())) if p)
 
 
 def alert_query(alert) -> str:
+    """The text searched of an alert (alert_read's), at most MAX_PASTE_CHARS."""
+    return alert_read(alert)[0]
+
+
+def alert_read(alert) -> tuple[str, str | None]:
+    """(the alert's text as searched, ``alert_text``, cut at a line's end to MAX_PASTE_CHARS, what `recur suggest -`
+    reads of a paste; what the cut left out, said as `recur suggest -` says it of stdin, else None): the webhook
+    puts it in the alert's query_note (an alert's text is as long as its sender made it, up to the 4 MiB body)."""
+    text, dropped = paste_cut(alert_text(alert))
+    return text, over_paste_limit("the alert's text", len(text), dropped) if dropped else None
+
+
+def alert_text(alert) -> str:
     """alertname first (it is often a pattern's exact signal), then summary, description,
     other text annotations, then the labels that say what is affected (service, reason...), on one
     line joined by ". "; an annotation of several lines (a log in a description) after them, on its
@@ -136,13 +149,18 @@ def alert_query(alert) -> str:
     ]
     if labels:
         parts.append(", ".join(labels))
-    return texts_joined(parts)
+    return joined(parts)
 
 
 def texts_joined(parts: list[str]) -> str:
-    """An alert's texts as its query (alert_query; retrieval.alert_sources, after dropping repeats): the one-line
+    """``joined``, cut at a line's end to MAX_PASTE_CHARS (retrieval.query.paste_cut)."""
+    return paste_cut(joined(parts))[0]
+
+
+def joined(parts: list[str]) -> str:
+    """An alert's texts as its query (alert_text; retrieval.alert_sources, after dropping repeats): the one-line
     ones on one line by ". ", each less its trailing dots, the texts of several lines after it on their own lines,
-    at most MAX_PASTE_CHARS, what `recur suggest -` reads of a paste. A text of only escape codes or invisible
+    not cut (texts_joined and alert_read cut it to what `recur suggest -` reads of a paste). A text of only escape codes or invisible
     characters (``has_text``) is none.
     Not cut to the MAX_QUERY_CHARS searched: every surface searches it through retrieval.query.prepare, which
     condenses a long text as it does a pasted one (a log by its error lines, repeated stack frames out, then the
@@ -152,7 +170,7 @@ def texts_joined(parts: list[str]) -> str:
     db-connection-pool-exhausted first (found in review)."""
     parts = [p for p in parts if has_text(p)]
     line = ". ".join(p.rstrip(".") for p in parts if "\n" not in p)
-    return "\n".join(x for x in [line, *(p for p in parts if "\n" in p)] if x)[:MAX_PASTE_CHARS]
+    return "\n".join(x for x in [line, *(p for p in parts if "\n" in p)] if x)
 
 
 def pasted_alerts(text: str) -> list[PastedAlert] | None:

@@ -374,6 +374,26 @@ class Prepared:
         return f", and the {self.log_before} line{b} before {what}" if self.log_before else ""
 
 
+def paste_cut(text: str, limit: int = MAX_PASTE_CHARS) -> tuple[str, int]:
+    """(``text`` cut to at most ``limit`` characters at the end of a line, the characters left out): what is read of
+    a text longer than a paste (an alert's text, retrieval.alerts). Cut mid-line, the last line's fragment was
+    searched as a line of its own, and nothing said that the rest was not read (found in review). A text with no
+    line end in its first ``limit`` characters is cut there."""
+    if len(text) <= limit:
+        return text, 0
+    end = text.rfind("\n", 0, limit + 1)
+    kept = text[:end] if end > 0 else text[:limit]
+    return kept, len(text) - len(kept)
+
+
+def over_paste_limit(what: str, kept: int, dropped: int | None = None) -> str:
+    """What a responder is told of a text over MAX_PASTE_CHARS, cut to its first ``kept`` characters: the words of
+    `recur suggest -` for stdin (which reads no more, so cannot count the rest: ``dropped`` None), the webhook's
+    query_note for an alert's text (paste_cut)."""
+    rest = "the rest" if dropped is None else f"the rest, {dropped:,} characters,"
+    return f"{what} holds more than {MAX_PASTE_CHARS:,} characters; reading its first {kept:,} ({rest} is not read)"
+
+
 def prepare(text: str, limit: int = MAX_QUERY_CHARS) -> Prepared:
     """``text`` as it is searched: colour codes out, lone surrogates as U+FFFD, a log by its error lines,
     condensed to ``limit``. A pasted alert payload (JSON) by its first firing alert, as the webhook reads

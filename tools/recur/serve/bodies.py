@@ -378,10 +378,13 @@ def not_searched(alerts: list[Alert]) -> list[bool]:
     return [is_resolved(a) or aside for a, aside in zip(alerts, set_aside(alerts))]
 
 
-def alert_entry(alert: Alert, query: str, answer, brief: bool = False, unsearched: bool = False) -> dict:
+def alert_entry(
+    alert: Alert, query: str, answer, brief: bool = False, unsearched: bool = False, cut: str | None = None
+) -> dict:
     """One alert of the webhook answer: one ``unsearched`` (``not_searched``: resolved, or a heartbeat set
     aside) carries no results and no verdict. ``brief``: the results are brief (``brief_result``), their
-    patterns' bodies are in the answer's ``patterns``."""
+    patterns' bodies are in the answer's ``patterns``. ``cut``: what reading the alert's text left out of it
+    (retrieval.alerts.alert_read), said first in its query_note."""
     resolved = is_resolved(alert)
     return {
         "alertname": alert.labels.get("alertname"),
@@ -391,9 +394,12 @@ def alert_entry(alert: Alert, query: str, answer, brief: bool = False, unsearche
         "heartbeat": heartbeat(alert),
         "fingerprint": alert.fingerprint,
         "labels": alert.labels,
-        "query": query,
+        # the text searched (the engine's answer's, as /api/suggest's `query`): at most MAX_QUERY_CHARS, a long
+        # text condensed. The alert's text as read (up to MAX_PASTE_CHARS) made 19 alerts of 200 KB answer
+        # 3.95 MB with ?brief=true, where docs/api.md bounds a brief answer (found in review). Not searched: cut.
+        "query": answer.query if answer is not None and not unsearched else query[:MAX_QUERY_CHARS],
         # what was searched of the query (a log by its error lines), as /api/suggest's query_note
-        "query_note": answer.query_note if answer and not unsearched else None,
+        "query_note": _query_note(answer, cut) if answer and not unsearched else None,
         "no_known_pattern": None if unsearched else (answer.no_known_pattern if answer else True),
         "results": [] if unsearched or answer is None else [brief_result(r) if brief else r for r in answer.results],
         # /api/suggest's: a result `top` left out that is rated more likely right than the first (else null)
@@ -402,6 +408,11 @@ def alert_entry(alert: Alert, query: str, answer, brief: bool = False, unsearche
         "datasource_problem": datasource_problem(alert),
         "note": alert_note(alert),
     }
+
+
+def _query_note(answer, cut: str | None) -> str | None:
+    """An alert's query_note: what reading its text left out (``cut``), then what searching it did."""
+    return "; ".join(n for n in (cut, answer.query_note) if n) or None
 
 
 def _likelier(answer, brief: bool, unsearched: bool) -> dict | None:

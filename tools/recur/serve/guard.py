@@ -261,6 +261,8 @@ class _Reject(Exception):
     def __init__(self, status: int, code: str, message: str, drain: bool = True, headers: dict | None = None):
         super().__init__(message)
         self.status, self.code, self.message, self.drain, self.headers = status, code, message, drain, headers
+        # a 413's body as far as it was looked at: (its size as said, bytes scanned, alerts counted in them)
+        self.seen: tuple = ("", 0, 0)
 
 
 class _Gone(Exception):
@@ -336,7 +338,10 @@ class BodyGuard:
             self.held -= held[0]
             held[0] = 0
             if r.drain:
-                await self._drain(receive)
+                scanned, alerts = await self._drain(receive)
+                r.seen = (r.seen[0], r.seen[1] + scanned, r.seen[2] + alerts)
+            if r.status == 413:
+                _said_too_large(path, limit, *r.seen)
             return await send_error(send, r.status, r.code, r.message, r.headers, scope)
         finally:
             self.held -= held[0]
@@ -362,12 +367,14 @@ class BodyGuard:
             if ascii_int(length) is None:
                 raise _Reject(400, "bad_request", "Content-Length is not a number", drain=False)
             if int(length) > limit:
-                raise _Reject(
+                r = _Reject(
                     413,
                     "body_too_large",
                     self._too_large(path, f"the request body is {int(length):,} bytes; the limit is {limit:,} bytes"),
                     drain=int(length) <= DRAIN_MAX_BYTES and not waiting,
                 )
+                r.seen = (f"{int(length):,} bytes", 0, 0)
+                raise r
         if scope["method"] == "POST" and path in self.json_paths:
             ctype = headers.get("content-type", "").split(";")[0].strip().lower()
             if ctype != "application/json" and not (ctype.startswith("application/") and ctype.endswith("+json")):
@@ -404,7 +411,10 @@ class BodyGuard:
             more = message.get("more_body", False)
             if size > limit:  # nothing left to drain when that was the last chunk: answer at once
                 over = self._too_large(path, f"the request body is over the limit of {limit:,} bytes")
-                raise _Reject(413, "body_too_large", over, drain=more)
+                r = _Reject(413, "body_too_large", over, drain=more)
+                read = b"".join(chunks)
+                r.seen = (f"over {limit:,} bytes", len(read), read.count(ALERT_KEY))
+                raise r
             self.held += len(chunks[-1])
             held[0] = size
             if self.held > self.budget:
@@ -420,17 +430,51 @@ class BodyGuard:
         return b"".join(chunks)
 
     @staticmethod
-    async def _drain(receive) -> None:
+    async def _drain(receive) -> tuple[int, int]:
+        """Read and throw away what is left of a refused body (bounded): (bytes read, alerts counted in them,
+        ALERT_KEY, for the 413's log line: ``_said_too_large``)."""
         loop = asyncio.get_running_loop()
-        deadline, seen = loop.time() + DRAIN_SECONDS, 0
+        deadline, seen, alerts, tail = loop.time() + DRAIN_SECONDS, 0, 0, b""
         while seen <= DRAIN_MAX_BYTES and loop.time() < deadline:
             try:
                 message = await asyncio.wait_for(receive(), deadline - loop.time())
             except asyncio.TimeoutError:
-                return
-            seen += len(message.get("body", b""))
+                break
+            body = message.get("body", b"")
+            seen += len(body)
+            # the key split between two chunks is counted once: the tail kept is shorter than the key
+            alerts += (tail + body).count(ALERT_KEY)
+            tail = (tail + body)[-(len(ALERT_KEY) - 1) :]
             if message["type"] == "http.disconnect" or not message.get("more_body", False):
-                return
+                break
+        return seen, alerts
+
+
+# Each alert of a webhook payload has its "labels" (the group's are "groupLabels", "commonLabels"): counted in
+# a refused body to say the max_alerts that would fit (_said_too_large)
+ALERT_KEY = b'"labels"'
+WEBHOOK_PATH = "/api/alertmanager"
+
+
+def _said_too_large(path: str, limit: int, size: str, scanned: int, alerts: int) -> None:
+    """A WARNING line for a body refused 413. The webhook's was said nowhere, and Alertmanager does not retry a
+    4xx: the group's notifications were lost in silence (found in an operator's review). For the webhook, the
+    max_alerts that would fit, from the average size of the alerts read of the body, else "fewer alerts"."""
+    import logging
+
+    todo = ""
+    if path == WEBHOOK_PATH:
+        fit = int(limit * 0.9 * alerts // scanned) if alerts and scanned else 0  # 10% left for the group's fields
+        todo = (
+            f"; Alertmanager does not retry it: the group's notifications are lost. Set max_alerts: {fit} in the "
+            f"webhook config (about {scanned // alerts:,} bytes an alert)"
+            if fit
+            else "; Alertmanager does not retry it: the group's notifications are lost. Set max_alerts in the "
+            "webhook config to send fewer alerts in one call"
+        )
+    logging.getLogger("recur.serve").warning(
+        "refused a request body to %s (413 body_too_large): %s, the limit is %s bytes%s", path, size, f"{limit:,}", todo
+    )
 
 
 def _header_list(scope, name: bytes) -> str:

@@ -114,7 +114,7 @@ def _already(kb, new, inc, suggested: tuple, recorded) -> tuple[dict, str]:
 
 def _recorded(kb, new, written: tuple, suggested: tuple, recorded) -> tuple[dict, str]:
     """The answer of record_incident: `recur incident new --json`'s object, its suggestions made as the CLI
-    makes them (title and description, top 3, the linked patterns left out; none is linked): ``suggested``,
+    makes them (title and description, top 3, the linked patterns left out and named first): ``suggested``,
     (the answer, its results as the candidates stored). ``written``: what record_incident returned, (id,
     path, review). ``recorded``: what pasted_log.recorded_description made of the description; what the CLI
     says on stderr of a long one (its ``said``) is the tool's ``description_note``, as in the CLI's --json
@@ -135,8 +135,12 @@ def _recorded(kb, new, written: tuple, suggested: tuple, recorded) -> tuple[dict
     else:
         # MCP has no tool that links: the text named `recur incident link` as if the assistant could run it
         # (found in review). It says who can: the user, in the KB's checkout; and patterns=[...] at recording
+        # beside patterns linked, said as the CLI says it ("Besides disk-full (linked): ..."): "none is linked"
+        # read as if the patterns given had not been (found in an operator's review)
+        said = match_line(answer.results)
+        said = f"Besides {', '.join(linked)} (linked): {said[0].lower()}{said[1:]}; none of them" if linked else said
         lines.append(
-            f"{match_line(answer.results)}; none is linked. Only the user can link one now, in the knowledge "
+            f"{said}{'' if linked else '; none'} is linked. Only the user can link one now, in the knowledge "
             f"base's checkout: recur incident link {iid} PATTERN_ID (this server records incidents but does not "
             "change them; record_incident links the ids given in patterns)."
         )

@@ -581,8 +581,8 @@ def server_kb(engine):
         return load_kb(engine.kb_dir)
     except RecurError as exc:
         raise pat.LookupFailure(
-            f"the server cannot read its knowledge base: {exc}. This is the server's configuration (recur mcp "
-            "--kb), not this call's arguments: tell the user, who runs the server",
+            f"the server cannot read its knowledge base: {exc}. This is the server's configuration (the --kb of "
+            "the `recur serve` or `recur mcp` that runs it), not this call's arguments: tell the user, who runs it",
             "kb_unavailable",
         ) from None
 

@@ -81,13 +81,28 @@ class _StdinLines:
     and is skipped (the SDK dropped it too)."""
 
     def __init__(self, fd: int):
-        import os
-
         import anyio
 
-        self._file = anyio.wrap_file(os.fdopen(fd, "rb"))
+        self._fd = fd
         self._write, self._ready = None, anyio.Event()
         self.in_flight = _InFlight()
+
+    async def _raw_lines(self):
+        """stdin's lines, read by a daemon thread (``_read_lines``) into a memory stream. Read through
+        anyio.wrap_file, each read ran in an AnyIO worker thread, which is not a daemon: blocked in a read of a
+        stdin the client kept open, it held the process after SIGTERM or Ctrl-C ("Interrupted." printed, no
+        exit; found in an operator's review). A daemon thread blocked in a read does not keep the process."""
+        import threading
+
+        import anyio
+        from anyio.lowlevel import current_token
+
+        send, receive = anyio.create_memory_object_stream[bytes](16)  # bounded: a fast client waits for the server
+        args = (self._fd, send, current_token())
+        threading.Thread(target=_read_lines, args=args, name="recur-mcp-stdin", daemon=True).start()
+        async with receive:
+            async for raw in receive:
+                yield raw
 
     def answer_on(self, write_stream) -> None:
         self._write = write_stream
@@ -99,7 +114,7 @@ class _StdinLines:
         from mcp.shared.message import SessionMessage
 
         n = 0
-        async for raw in self._file:
+        async for raw in self._raw_lines():
             n += 1
             line = utf8.clean_json_line(raw).decode("utf-8", "replace")
             if not line.strip():
@@ -116,6 +131,22 @@ class _StdinLines:
         # still running, and `printf '<initialize>\n<tools/call>\n' | recur mcp` never answered the call (found in
         # review); the stream ends once they are answered (or the client cancelled them), within DRAIN_SECONDS
         await self.in_flight.settled(DRAIN_SECONDS)
+
+
+def _read_lines(fd: int, send, token) -> None:
+    """The stdin reader's thread (_StdinLines._raw_lines): each line of ``fd`` sent on ``send`` in the event loop
+    of ``token``, then ``send`` closed at the end of stdin. The loop gone (the server stopped) ends it."""
+    import os
+
+    from anyio import BrokenResourceError, ClosedResourceError, from_thread
+
+    try:
+        with os.fdopen(fd, "rb") as lines:
+            for raw in lines:
+                from_thread.run(send.send, raw, token=token)
+        from_thread.run_sync(send.close, token=token)
+    except (BrokenResourceError, ClosedResourceError, RuntimeError):  # the server stopped reading, or stopped
+        pass
 
 
 # How long `recur mcp` still answers the requests it has read once stdin has closed: a call that came while

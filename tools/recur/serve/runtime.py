@@ -105,6 +105,7 @@ class EngineHolder:
         self.kb_changed: list[str] = []
         self.site_stale: str | None = None  # the served site was built from other KB files than the index
         self._stale_checked = float("-inf")
+        self._kb_seen = False  # a look found the KB folder: its going is said (check_stale), not taken for none
         self._files_digest: tuple = (None, None)  # (build_id, digest of its manifest's KB files)
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -266,9 +267,15 @@ class EngineHolder:
             self.kb_changed = []  # nothing to compare with: what /mcp's answers say (Staleness)
             return self._say("stale", said(kb, " cannot be read: ", elsewhere(str(exc), folders)), STALE_CLEARED)
         self.kb_changed = changed or []
+        if changed is None and self._kb_seen:  # a KB folder served, now gone (`mv kb kb.away`): said nowhere before
+            gone = " is gone (moved or removed while serving): the served index answers as it was built, and "
+            return self._say(
+                "stale", said(kb, gone + "changes to the KB cannot be seen until it is back"), STALE_CLEARED
+            )
         if changed is None:  # no KB folder (an index-only deployment): nothing to compare with
             self.stale = None
             return
+        self._kb_seen = True
         if not changed:
             return self._say("stale", None, STALE_CLEARED)
         named = index_mod.shown_files(changed)  # control characters escaped there

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from recur.retrieval.alerts import alert_query
+from recur.retrieval.alerts import alert_read
 from recur.serve.bodies import (
     MAX_TOP,
     WEBHOOK_BRIEF_TOP,
@@ -55,11 +55,11 @@ def alertmanager(
     """
     if not 1 <= top <= MAX_TOP:
         raise ApiError(422, "invalid_request", f"top: must be between 1 and {MAX_TOP}")
-    if brief:
-        top = min(top, WEBHOOK_BRIEF_TOP)
+    top = min(top, WEBHOOK_BRIEF_TOP) if brief else top
     alerts = answered(body.alerts)
     site_url = getattr(request.app.state, "site_url", None)
-    keys = [(alert_query(a), alert_link(a, engine.docs, site_url)) for a in alerts]
+    read = [alert_read(a) for a in alerts]  # (text, what a cut to MAX_PASTE_CHARS left out)
+    keys = [(text, alert_link(a, engine.docs, site_url)) for a, (text, _) in zip(alerts, read)]
     skip = not_searched(alerts)  # resolved, or a heartbeat beside a real alert: no search, no verdict
     searched = (k for k, x in zip(keys, skip) if k[0] and not x)
     by_query = {}
@@ -69,7 +69,7 @@ def alertmanager(
         with slot(webhook=True):
             by_query[key] = engine.answer(key[0], top=top, link=key[1])
         metrics.observe_answer(by_query[key])
-    out = [alert_entry(a, k[0], by_query.get(k), brief, x) for a, k, x in zip(alerts, keys, skip)]
+    out = [alert_entry(a, k[0], by_query.get(k), brief, x, r[1]) for a, k, x, r in zip(alerts, keys, skip, read)]
     firing = [e["no_known_pattern"] for e, x in zip(out, skip) if not x]
     answer = {
         "status": body.status,

@@ -1,0 +1,51 @@
+"""`recur mcp` (stdio) stops on SIGTERM and Ctrl-C while its client keeps stdin open.
+
+Found in an operator's review: it printed "Interrupted." and hung, an AnyIO worker thread (not a daemon) blocked
+in a read of stdin keeping the process, and exited 130 for SIGTERM too. It now ends by SIGTERM (143 in a shell,
+as `recur serve` does) and exits 130 on Ctrl-C (docs/cli.md's exit status)."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+
+import pytest
+from kbfactory import small_kb
+
+HELLO = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, -signal.SIGTERM), (signal.SIGINT, 130)])
+def test_recur_mcp_stops_on_a_signal_with_stdin_still_open(tmp_path, sig, code):
+    kb = small_kb(tmp_path / "kb")
+    cmd = [sys.executable, "-m", "recur", "mcp", "--kb", str(kb), "--index", str(tmp_path / "index")]
+    proc = subprocess.Popen(
+        [*cmd, "--model", "fake:64"],
+        env=dict(os.environ),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True).start()
+    try:
+        proc.stdin.write(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": HELLO}).encode())
+        proc.stdin.write(b"\n")
+        proc.stdin.flush()
+        assert json.loads(lines.get(timeout=120))["id"] == 1  # serving, stdin open and read from
+        proc.send_signal(sig)
+        # a guard against the hang, not a timing: it ends by itself, with stdin still open
+        rc = proc.wait(timeout=60)
+        err = proc.stderr.read().decode()
+        assert rc == code, err
+        assert ("Interrupted." in err) is (sig == signal.SIGINT), err
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdin.close()
