@@ -1199,7 +1199,7 @@ IMPORTING = _Importing()
 def _write(
     kb, pm, plan: ImportPlan, linked: list, cands: list, *, draft: bool, category, source_file, dry=False
 ) -> Written:
-    from recur.kb.incident_record import incident_text, stored_candidates, write_new_record
+    from recur.kb.incident_record import record_text, stored_candidates, write_new_record
     from recur.kb.loader import require_inside
 
     draft_path = draft_id = ptext = None
@@ -1225,19 +1225,11 @@ def _write(
     new = checked_incident(kb, _new_incident(pm, plan, linked), asked)
     if draft_path is not None and (draft_path.exists() or draft_path.is_symlink()):
         raise RecurError(f"{draft_path}: already exists; refusing to overwrite it")
-    itext = lambda iid: incident_text(  # noqa: E731 - the text for whichever number is free
-        iid=iid,
-        title=new.title,
-        date=new.date,
-        severity=new.severity,
-        services=list(new.services),
-        patterns=list(new.patterns),
-        duration_minutes=new.duration_minutes,
-        review=review,
-        follow_ups=fus,
-        sections=_incident_sections(pm, plan.title, source_file),
-        extra=extra,
-    )
+    sections = _incident_sections(pm, plan.title, source_file)
+
+    def itext(iid: str) -> str:  # the text for whichever number is free
+        return record_text(new, iid, review=review, follow_ups=fus, sections=sections, extra=extra)
+
     record_id = new.iid
     if not dry:
         record_id, inc_path = write_new_record(kb, new.date.year, new.iid, itext, new.numbered)

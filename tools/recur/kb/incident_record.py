@@ -910,19 +910,30 @@ def _with_suggestions(kb, new: CheckedIncident, written: tuple, suggest: Callabl
 
 def _new_text(new: CheckedIncident, iid: str, review, candidates=()) -> str:
     """The record ``write_incident`` writes for ``new`` (cleaned already: ``checked_incident``)."""
+    return record_text(
+        new,
+        iid,
+        review=review,
+        # the Summary is the title, as with none
+        sections={"Summary": new.description or new.title, **({"Log": new.log} if new.log else {})},
+        extra={"candidates": list(candidates)} if candidates else None,
+    )
+
+
+def record_text(new: NewIncident, iid: str, **more) -> str:
+    """``incident_text`` of a checked record's fields (``checked_incident``: services and patterns once each),
+    with what each writer adds (``more``: review, follow_ups, sections, extra): `recur incident new` and MCP,
+    `recur new incident` (scaffold) and `recur import` alike."""
     return incident_text(
         iid=iid,
         title=new.title,
         date=new.date,
         severity=new.severity,
-        services=list(new.services),  # once each: checked_incident
-        patterns=list(new.patterns),  # once each: checked_incident
+        services=list(new.services),
+        patterns=list(new.patterns),
         duration_minutes=new.duration_minutes,
-        review=review,
         flags=list(new.flags),
-        # the Summary is the title, as with none
-        sections={"Summary": new.description or new.title, **({"Log": new.log} if new.log else {})},
-        extra={"candidates": list(candidates)} if candidates else None,
+        **more,
     )
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from recur import config
 from recur.kb import placeholders, schema
 from recur.kb.check import replacement_of, unknown_pattern, unknown_step
-from recur.kb.incident_record import Asked, CheckedIncident, NewIncident, checked_incident, incident_text, one_lines
+from recur.kb.incident_record import Asked, CheckedIncident, NewIncident, checked_incident, one_lines, record_text
 from recur.kb.records import KB
 from recur.kb.writer import Bullets, Numbered, Raw, flow_list, id_list, pattern_markdown, plain, q, section_text
 from recur.util.errors import RecurError
@@ -301,17 +301,7 @@ def new_incident(
         "Timeline": "<!-- - HH:MM first signal / - HH:MM mitigated -->",
         "Decisions": "<!-- What was decided during the response, and why. -->",
     }
-    return new, lambda iid: incident_text(
-        iid=iid,
-        title=new.title,
-        date=new.date,
-        severity=new.severity,
-        services=list(new.services),
-        patterns=list(new.patterns),
-        duration_minutes=new.duration_minutes,
-        flags=list(new.flags),
-        sections=sections,
-    )
+    return new, lambda iid: record_text(new, iid, sections=sections)
 
 
 def path_file(
