@@ -113,12 +113,19 @@ def shared_symptom_warnings(kb: KB) -> list[Problem]:
     return out
 
 
-def _shared_symptom(kb: KB, p, i: int, others: list, shown: dict) -> Problem:
+def _where(kb: KB, shown: dict):
+    """A pattern's file as a shared-symptom or shared-signal line names it, worked out once per file (``shown``)."""
+
     def where(o) -> str:
         if o.relpath not in shown:
             shown[o.relpath] = _shown(kb, o.relpath)
         return shown[o.relpath]
 
+    return where
+
+
+def _shared_symptom(kb: KB, p, i: int, others: list, shown: dict) -> Problem:
+    where = _where(kb, shown)
     named = ", ".join(f"{o.id} ({where(o)}, line {o.line('symptoms', j)})" for o, j in others[:SHARED_NAMED])
     if len(others) > SHARED_NAMED:
         named += f" and {len(others) - SHARED_NAMED} more patterns (each warned at its own file)"
@@ -169,11 +176,7 @@ def is_shared_signal(problem: Problem) -> bool:
 
 
 def _shared_signal(kb: KB, p, i: int, others: list, shown: dict) -> Problem:
-    def where(o) -> str:
-        if o.relpath not in shown:
-            shown[o.relpath] = _shown(kb, o.relpath)
-        return shown[o.relpath]
-
+    where = _where(kb, shown)
     named = ", ".join(f"{o.id} ({where(o)}, line {o.line('signals', j)})" for o, j in others[:SHARED_NAMED])
     if len(others) > SHARED_NAMED:
         named += f" and {len(others) - SHARED_NAMED} more patterns"
