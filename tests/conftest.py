@@ -41,6 +41,15 @@ def kb_dir(tmp_path):
 
 
 @pytest.fixture
+def fresh_kb(kb_dir):
+    """The small KB without its incidents (their reviews are long overdue): a new team's, where only what a
+    test imports or records is reported."""
+    for path in (kb_dir / "incidents").rglob("*.md"):
+        path.unlink()
+    return kb_dir
+
+
+@pytest.fixture
 def run(kb_dir, tmp_path, monkeypatch):
     """`recur ARGS` in-process on the small KB (kb_dir), the fake encoder and an index in tmp_path:
     run("suggest", "--json", "-", input=text) -> click's Result (stdout and stderr apart)."""

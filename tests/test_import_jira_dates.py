@@ -6,7 +6,6 @@ issue was an open follow-up. Our own texts, in the shapes Jira writes."""
 import datetime as dt
 import json
 
-import pytest
 from click.testing import CliRunner
 from import_helpers import import_file
 
@@ -45,14 +44,6 @@ TABLE = """\
 
 def imp(kb_dir, path, text, *extra):
     return import_file(kb_dir, path, text, "--json", *extra)
-
-
-@pytest.fixture
-def fresh_kb(kb_dir):
-    """The small KB without its incidents (their reviews are long overdue): only the import is reported."""
-    for path in (kb_dir / "incidents").rglob("*.md"):
-        path.unlink()
-    return kb_dir
 
 
 def report(kb_dir, *extra):

@@ -48,14 +48,6 @@ def gate(kb_dir):
     return CliRunner().invoke(cli, args)
 
 
-@pytest.fixture
-def fresh_kb(kb_dir):
-    """The small KB without its incidents (their reviews, never set, are long overdue): a new team's."""
-    for path in (kb_dir / "incidents").rglob("*.md"):
-        path.unlink()
-    return kb_dir
-
-
 def test_a_completed_postmortem_records_its_review_done_and_passes_the_overdue_gate(fresh_kb, tmp_path):
     r = imp(fresh_kb, tmp_path / "pm.md", VAULT.format(status="Complete"))
     assert r.exit_code == 0, r.output

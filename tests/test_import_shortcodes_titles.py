@@ -5,11 +5,10 @@ a Confluence page's `SPACE : ` and an incident number in a title's suffix were k
 export's refusal gave no way forward. Our own texts, in the shapes those tools write."""
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import pytest
-from import_helpers import import_file
+from import_helpers import import_file, imported_record
 
 from recur.ingest.pm_text import clean_title, field_status, review_status, status_of
 from recur.ingest.postmortem import parse, severity_key
@@ -40,23 +39,8 @@ The Redis primary was OOM-killed and the sentinel failover lost every session.
 """
 
 
-@pytest.fixture
-def fresh_kb(kb_dir):
-    """The small KB without its incidents: only the import is looked at."""
-    for path in (kb_dir / "incidents").rglob("*.md"):
-        path.unlink()
-    return kb_dir
-
-
-def _imported(kb_dir, tmp_path, text, name="pm.md"):
-    r = import_file(kb_dir, tmp_path / name, text, "--json")
-    assert r.exit_code == 0, r.output
-    out = json.loads(r.stdout)
-    return out, load_kb(kb_dir).incidents[out["incident"]]
-
-
 def test_a_status_shortcode_is_its_emoji_in_a_status_cell_an_item_and_the_documents_status(fresh_kb, tmp_path):
-    out, inc = _imported(fresh_kb, tmp_path, SHORTCODES)
+    out, inc = imported_record(fresh_kb, tmp_path, SHORTCODES)
     closed = {f.title: (f.status, f.resolution) for f in inc.follow_ups}
     # ":white_check_mark: Done" was recorded open, then overdue on the board; ":x: Won't do" open
     assert closed == {
@@ -118,7 +102,7 @@ New products did not appear in search for two hours: the consumer group fell beh
 
 
 def test_pagerdutys_meeting_scheduled_for_is_the_reviews_due_day(fresh_kb, tmp_path):
-    out, inc = _imported(fresh_kb, tmp_path, PAGERDUTY)
+    out, inc = imported_record(fresh_kb, tmp_path, PAGERDUTY)
     assert inc.date == dt.date(2026, 11, 21)
     # the framework's default (10 days after the incident) was written, and the line copied into the summary
     assert inc.review.due == dt.date(2026, 11, 25) and inc.review.status == "pending"
@@ -183,7 +167,7 @@ def test_the_incident_number_a_title_loses_is_kept_in_references(fresh_kb, tmp_p
         "# Checkout down - Postmortem (incident #2291)\n\nDate: 2026-11-18\n\n## Summary\n"
         "Checkout returned HTTP 503 for 47 minutes after the payments-db connection pool was exhausted.\n"
     )
-    out, inc = _imported(fresh_kb, tmp_path, text)
+    out, inc = imported_record(fresh_kb, tmp_path, text)
     assert inc.title == "Checkout down"
     assert "- Incident: #2291" in inc.sections["References"]
 

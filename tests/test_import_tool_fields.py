@@ -4,13 +4,11 @@ dates in German and year-less forms, incident.io's key timestamps, tools' metada
 and severity leftovers in titles, Notion's toggle lists. Our own texts, in the shapes those tools write."""
 
 import datetime as dt
-import json
 
 import pytest
-from import_helpers import import_file
+from import_helpers import imported_record
 
 from recur.ingest.postmortem import parse
-from recur.kb.loader import load_kb
 
 MAIL = """\
 From: Dana Kim <dana@example.com>
@@ -27,21 +25,6 @@ Follow-ups:
 """
 
 
-@pytest.fixture
-def fresh_kb(kb_dir):
-    """The small KB without its incidents: only the import is looked at."""
-    for path in (kb_dir / "incidents").rglob("*.md"):
-        path.unlink()
-    return kb_dir
-
-
-def _imported(kb_dir, tmp_path, text, name="pm.md"):
-    r = import_file(kb_dir, tmp_path / name, text, "--json")
-    assert r.exit_code == 0, r.output
-    out = json.loads(r.stdout)
-    return out, load_kb(kb_dir).incidents[out["incident"]]
-
-
 def test_an_emailed_write_up_is_dated_by_the_day_its_body_names_before_the_day_it_was_sent():
     pm = parse(MAIL)
     assert pm.date == dt.date(2026, 11, 26)
@@ -55,7 +38,7 @@ def test_an_emailed_write_up_is_dated_by_the_day_its_body_names_before_the_day_i
 
 
 def test_an_imported_mail_records_the_outages_day(fresh_kb, tmp_path):
-    out, inc = _imported(fresh_kb, tmp_path, MAIL, "mail.txt")
+    out, inc = imported_record(fresh_kb, tmp_path, MAIL, "mail.txt")
     assert inc.date == dt.date(2026, 11, 26)
     assert [f.due for f in inc.follow_ups] == [dt.date(2026, 12, 11)]
 
@@ -95,7 +78,7 @@ def test_a_duration_with_a_unit_not_read_is_refused_whole_with_a_note():
 def test_a_review_status_under_a_tools_label_records_the_review_done(fresh_kb, tmp_path, line):
     # these were lines of the summary and the review recorded pending, overdue from the first report
     text = f"# Kafka rebalance storm\n\n**Date:** 2026-11-22\n{line}\n\n## Summary\n\nConsumers were kicked out.\n"
-    out, inc = _imported(fresh_kb, tmp_path, text)
+    out, inc = imported_record(fresh_kb, tmp_path, text)
     assert inc.review.status == "done", out["notes"]
     assert "completed" not in (fresh_kb / out["incident_path"]).read_text().split("## Summary")[1].lower()
 
@@ -124,7 +107,7 @@ def test_a_date_without_its_year_takes_the_year_of_the_documents_dates_or_says_i
         "date: '30 Nov' (the 'Date:' line 3) has no year; read as 2026-11-30, the nearest to the document's first "
         "dated words ('2027-01-11'): correct it in the record if another was meant"
     )
-    out, _ = _imported(fresh_kb, tmp_path, _dated("30 Nov"))
+    out, _ = imported_record(fresh_kb, tmp_path, _dated("30 Nov"))
     said = "date: could not read '30 Nov' (the 'Date:' line 3): it has no year and no other date of the document gives one;"
     assert any(n.startswith(said) for n in out["notes"]), out["notes"]
 
@@ -223,7 +206,7 @@ def test_a_tools_metadata_lines_go_to_people_references_and_details_not_the_summ
 
 def test_a_tools_metadata_rows_are_one_details_section_not_sections_of_their_own(fresh_kb, tmp_path):
     # "## Environments", "## Teams", "## Functionalities" were sections, said as unmapped
-    out, inc = _imported(fresh_kb, tmp_path, ROOTLY)
+    out, inc = imported_record(fresh_kb, tmp_path, ROOTLY)
     text = (fresh_kb / out["incident_path"]).read_text()
     assert (
         "## Details\n- Environments: production\n- Teams: Platform, Identity\n- Functionalities: Login, Checkout\n"
@@ -250,7 +233,7 @@ BODY = "Requests timed out for a third of users after a rollout copied a pool si
 )
 def test_a_titles_tracker_key_goes_to_references_and_its_prefix_goes(fresh_kb, tmp_path, heading, title, reference):
     text = f"# {heading}\n\n**Date:** 2026-11-03\n**Severity:** SEV-3\n\n## Summary\n\n{BODY}\n"
-    out, inc = _imported(fresh_kb, tmp_path, text)
+    out, inc = imported_record(fresh_kb, tmp_path, text)
     assert inc.title == title
     refs = (fresh_kb / out["incident_path"]).read_text().split("## References")[1]
     assert (f"- Incident: {reference}" in refs) if reference else "- Incident:" not in refs
@@ -259,7 +242,7 @@ def test_a_titles_tracker_key_goes_to_references_and_its_prefix_goes(fresh_kb, t
 def test_a_severity_after_the_title_is_read_and_taken_out_of_it(fresh_kb, tmp_path):
     # "(SEV2)" was read as the severity and kept in the title too
     text = f"# Incident writeup: checkout 500s on Thursday (SEV2)\n\n**Date:** 2026-11-26\n\n## Summary\n\n{BODY}\n"
-    out, inc = _imported(fresh_kb, tmp_path, text)
+    out, inc = imported_record(fresh_kb, tmp_path, text)
     assert (inc.title, inc.severity) == ("checkout 500s on Thursday", "sev2")
 
 
