@@ -124,11 +124,18 @@ def _where(kb: KB, shown: dict):
     return where
 
 
+def _named(others: list, field: str, where, more_said: str = "") -> str:
+    """The other patterns sharing an entry of ``field``, each with its file and line: ``SHARED_NAMED`` of them,
+    then how many more (a symptom or signal listed by 1,000 patterns named them all, 14 MB of check output)."""
+    named = ", ".join(f"{o.id} ({where(o)}, line {o.line(field, j)})" for o, j in others[:SHARED_NAMED])
+    if len(others) > SHARED_NAMED:
+        named += f" and {len(others) - SHARED_NAMED} more patterns{more_said}"
+    return named
+
+
 def _shared_symptom(kb: KB, p, i: int, others: list, shown: dict) -> Problem:
     where = _where(kb, shown)
-    named = ", ".join(f"{o.id} ({where(o)}, line {o.line('symptoms', j)})" for o, j in others[:SHARED_NAMED])
-    if len(others) > SHARED_NAMED:
-        named += f" and {len(others) - SHARED_NAMED} more patterns (each warned at its own file)"
+    named = _named(others, "symptoms", where, " (each warned at its own file)")
     what = (
         f"{p.symptoms[i]!r} is also a symptom of {named}: a responder's words that match it rank the patterns "
         "alike, with nothing to tell them apart; if they are one failure, extend one (and retire the other), "
@@ -177,9 +184,7 @@ def is_shared_signal(problem: Problem) -> bool:
 
 def _shared_signal(kb: KB, p, i: int, others: list, shown: dict) -> Problem:
     where = _where(kb, shown)
-    named = ", ".join(f"{o.id} ({where(o)}, line {o.line('signals', j)})" for o, j in others[:SHARED_NAMED])
-    if len(others) > SHARED_NAMED:
-        named += f" and {len(others) - SHARED_NAMED} more patterns"
+    named = _named(others, "signals", where)
     what = (
         f"{p.signals[i]!r} {SHARED_SIGNAL} {named}: found in a text, it is evidence for each of them alike "
         f"(listed by {len(others) + 1} patterns), so it cannot tell them apart: add one only this failure "
