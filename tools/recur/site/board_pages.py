@@ -181,7 +181,7 @@ def _analysis_tables(site: Site, b: dict, page: str) -> list:
                          "Every incident has a pattern.\n"))
     if b.get("triage"):
         out.append("## Needs triage\n\nImported postmortems that did not say these fields: a placeholder was recorded.\n")
-        rows = [[_il(site, page, t["incident"]), esc(t["date"]), esc(t["severity"]), esc(", ".join(t["fields"])),
+        rows = [[_il(site, page, t["incident"]), esc(t["date"]), esc(site.sev_label(t["severity"])), esc(", ".join(t["fields"])),
                  esc(t["title"])] for t in b["triage"]]
         out.append(raw_table(["incident", "date", "severity", "placeholders", "title"], rows, ""))
 

@@ -308,7 +308,7 @@ def _incidents(site: Site, p) -> str:
     if not seen:
         return ""
     after = {r["incident"]: r["days_after_fix"] for r in site.after_fix.get(p.id, [])}
-    rows = [[i.date.isoformat(), alink(p.relpath, i.relpath, i.id) + _after_mark(after.get(i.id)), esc(i.severity),
+    rows = [[i.date.isoformat(), alink(p.relpath, i.relpath, i.id) + _after_mark(after.get(i.id)), esc(site.sev_label(i.severity)),
              esc(i.title)] for i in reversed(seen)]
     return f"## Incidents ({len(seen)}){NO_SEARCH}\n" + raw(html_table(["date", "incident", "severity", "title"], rows,
                                                           attrs=" data-search-exclude"))

@@ -106,7 +106,7 @@ def incident_index(site: Site) -> str:
         for i in items:
             links = ", ".join(site.pattern_link(page, pid) for pid in i.patterns)
             pats = links + _draft_mark(site, i, "<i>(draft: needs analysis)</i>") or "<i>needs analysis</i>"
-            rows.append([i.date.isoformat(), alink(page, i.relpath, i.id), esc(i.severity), esc(i.title), pats])
+            rows.append([i.date.isoformat(), alink(page, i.relpath, i.id), esc(site.sev_label(i.severity)), esc(i.title), pats])
         # on a phone a card each: date, id and severity on one line, then the title, then its patterns
         out.append(f"## {y} {{#year-{y}}}\n" + stacked_table(["date", "incident", "severity", "title", "patterns"],
                                                               rows, inline={0, 1, 2}, labelled={4}))
