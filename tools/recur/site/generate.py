@@ -125,7 +125,7 @@ def suggest_page(site: Site) -> str:
                       "meaning here, it lists the pattern pages that share your text's telling words instead: "
                       "matched by words, not meaning, so check each one against what you see.\n",
                       raw('<details class="note"><summary>Where the suggestions come from (for whoever runs this '
-                          "site)</summary><p>Served by <code>recur serve</code>, the box asks Recur's API (the full "
+                          "site)</summary><p>Served by <code>recur serve</code>, the box asks the suggestion service (the full "
                           "model). On a plain static host it ranks the patterns in the reader's browser with the "
                           "smaller model the site carries; a site built with <code>recur site --no-browser-search"
                           "</code> carries none, and the box lists pattern pages by words.</p></details>")])
