@@ -821,3 +821,17 @@ def test_the_suggest_page_speaks_to_a_responder_and_folds_the_operator_detail_aw
     assert "check each one against what you see" in said
     assert note.startswith("Where the suggestions come from (for whoever runs this site)</summary>")
     assert "<code>recur serve</code>" in note and "--no-browser-search" in note
+
+
+def test_unsearched_marks_a_heading_once_and_joins_its_own_attribute_list():
+    """Run twice, unsearched added a second marker (`## X {: data-search-exclude } {: data-search-exclude }`)
+    and a heading with classes as well as an id (`{#a .b}`) gained a second attribute list, which attr_list
+    keeps as heading text (found in a re-read of the merges)."""
+    from recur.site.md import unsearched
+
+    text = "# Page\n\n## Plain\n\n## Anchored {#a}\n\n### Classed {#b .wide}\n\n## Colon {: #c }\n\ntext {#x}\n"
+    once = unsearched(text)
+    assert unsearched(once) == once
+    assert "## Plain {: data-search-exclude }\n" in once and "## Anchored {#a data-search-exclude }\n" in once
+    assert "### Classed {#b .wide data-search-exclude }\n" in once and "## Colon {#c data-search-exclude }\n" in once
+    assert once.startswith("# Page\n") and once.endswith("text {#x}\n")  # the title and body text as they were

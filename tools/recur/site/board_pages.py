@@ -8,8 +8,8 @@ from recur.problems.board import UNOWNED, month_so_far, other_dues_note, owner_k
 from recur.problems.report import fix_state, fix_words, recurring_more_note, unknown_cell
 from recur.site import charts
 from recur.site.context import BOARD, BY_SEVERITY, TRENDS, Site
-from recur.site.md import badge, esc, front_matter, href, html_table, mdlink, raw, raw_table
-from recur.site.pattern_pages import LEVELS_ANCHOR, unsearched
+from recur.site.md import badge, esc, front_matter, href, html_table, mdlink, raw, raw_table, unsearched
+from recur.site.pattern_pages import LEVELS_ANCHOR
 
 
 def _late(item: dict) -> str:

@@ -31,7 +31,7 @@ from recur.site.context import (
     TRENDS,
     Site,
 )
-from recur.site.md import alink, cell, front_matter, href, inline_md, mdlink, raw, table
+from recur.site.md import alink, cell, front_matter, href, inline_md, mdlink, raw, table, unsearched
 from recur.util import resources, utf8
 from recur.util.errors import RecurError
 
@@ -83,7 +83,7 @@ def home_page(site: Site) -> str:
         out.append(table(["date", "incident", "severity", "title"],
                          [[i.date.isoformat(), mdlink(page, i.relpath, i.id), cell(site.sev_label(i.severity)), cell(i.title)]
                           for i in recent]))
-    return pattern_pages.unsearched("\n".join(out))  # the title and intro indexed, not the lists
+    return unsearched("\n".join(out))  # the title and intro indexed, not the lists
 
 
 def new_here(site: Site) -> str:

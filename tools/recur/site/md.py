@@ -334,7 +334,9 @@ def raw(html_block: str) -> str:
     return f"\n{RAW_OPEN}\n{html_block.strip()}\n{RAW_CLOSE}\n\n"
 
 
-_SECTION_HEADING = re.compile(r"^(#{2,6} .*?)(?: \{:? *(#[^\s}]+) *\})?$", re.M)
+# a heading and its attribute list, as attr_list reads one: any `{...}` (or `{: ...}`) ending the line
+_SECTION_HEADING = re.compile(r"^(#{2,6} .*?)(?: +\{:?([^}\n]*)\})? *$", re.M)
+EXCLUDE = "data-search-exclude"
 
 
 def unsearched(markdown: str) -> str:
@@ -343,8 +345,16 @@ def unsearched(markdown: str) -> str:
     (indexes, board, trends, home, incidents): the whole page was out of the search, so "problem board", "retrieval
     model" or "severity" found nothing; their title and intro are indexed, their lists, which repeat the
     patterns' titles and would crowd the patterns out of a search, are not. Generated headings only: KB
-    text may hold a line that looks like one."""
-    return _SECTION_HEADING.sub(lambda m: f"{m.group(1)} {{{m.group(2) or ':'} data-search-exclude }}", markdown)
+    text may hold a line that looks like one. Run twice, it changes nothing: a heading already marked is left
+    as it is, and the mark joins a heading's own attribute list (`{#a .b}`), as a second list was kept as text."""
+    return _SECTION_HEADING.sub(_exclude, markdown)
+
+
+def _exclude(m: re.Match) -> str:
+    attrs = (m.group(2) or "").strip()
+    if EXCLUDE in attrs.split():
+        return m.group(0)
+    return f"{m.group(1)} {{{attrs + ' ' if attrs else ': '}{EXCLUDE} }}"
 
 
 def html_table(headers: list, rows: list, attrs: str = "") -> str:
