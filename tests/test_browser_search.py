@@ -1843,3 +1843,19 @@ def test_the_pages_query_reads_a_go_crash_beside_a_line_of_blanks_in_linear_time
     ]
     for text, j in zip(texts, js_prepared(tmp_path, texts)):
         assert j == as_py(text), text[:80]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_limits_are_query_pys(tmp_path):
+    """assets/recur-query.js spells out retrieval.query's MAX_PASTE_CHARS and MAX_QUERY_CHARS: a change to one
+    side only would cut an alert's texts at another length in the browser than recur suggest does."""
+    from recur.retrieval import query
+
+    shutil.copyfile(QUERY_JS, tmp_path / "recur-query.mjs")
+    (tmp_path / "limits.mjs").write_text(
+        'import "./recur-query.mjs";\nconst q = globalThis.RecurQuery;\n'
+        "process.stdout.write(JSON.stringify([q.MAX_PASTE_CHARS, q.MAX_QUERY_CHARS]));\n"
+    )
+    run = subprocess.run([NODE, "limits.mjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == [query.MAX_PASTE_CHARS, query.MAX_QUERY_CHARS]

@@ -1362,7 +1362,7 @@ def test_a_proxys_4xx_page_on_a_question_says_its_status_and_only_a_missing_rout
         page.wait_for_selector(".recur-suggest__words", timeout=15000)
         assert page.get_attribute(".recur-suggest", "data-mode") == "static"
         status = page.inner_text(".recur-suggest__status")
-        assert status.startswith(f"No suggestion API at {base}/api/suggest (HTTP 404, not an answer of the API: a "
+        assert status.startswith(f"No suggestion service at {base}/api/suggest (HTTP 404, not an answer of the suggestion service: a "
                                  "proxy in front does not pass it on): the box lists"), status  # fmt: skip
         ask(page, "ENOSPC on /data")
         page.wait_for_selector(".recur-suggest__words", timeout=15000)
@@ -1375,7 +1375,7 @@ def test_a_proxys_4xx_page_on_a_question_says_its_status_and_only_a_missing_rout
         ask(page, "writes fail: No space left on device")
         page.wait_for_selector(".recur-suggest__words", timeout=15000)
         status = page.inner_text(".recur-suggest__status")
-        assert status.startswith("The suggestion service refused this question (HTTP 403, not an answer of the API: "
+        assert status.startswith("The suggestion service refused this question (HTTP 403, not an answer of the suggestion service: "
                                  "a proxy in front?): your next question asks it again. For this one,"), status  # fmt: skip
         assert page.get_attribute(".recur-suggest", "data-mode") == "api"
         ask(page, "writes fail: No space left on device")

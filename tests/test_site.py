@@ -789,6 +789,8 @@ def test_the_severity_framework_is_on_the_site_and_levels_are_named_where_keys_a
         "  sev2: {name: Major, review: full, review_within_days: 10}\n"
         "  sev3: {name: Minor, review: light, review_within_days: 20}\n  sev4: {name: Low, review: none}\n"
     )
+    inc = root / "incidents/2026/INC-2026-0003.md"
+    inc.write_text(inc.read_text().replace("severity: sev1\n", "severity: sev1\ntriage: [date]\n", 1))
     kb = load_kb(root)
     out = _pages(kb)
     sev = out["patterns/by-severity.md"]
@@ -803,6 +805,10 @@ def test_the_severity_framework_is_on_the_site_and_levels_are_named_where_keys_a
     assert "## Severity levels" not in out["patterns/by-tag.md"]
     home = out["index.md"]
     assert "| sev1 · Critical |" in home  # the latest incidents' severity
+    # the incident list, a pattern's incidents table and the board's Needs triage showed the bare key
+    assert '<td class="recur-inline">sev1 · Critical</td>' in out["incidents/index.md"]
+    assert "<td>sev1 · Critical</td>" in out["patterns/capacity/disk-full.md"].split("## Incidents (")[1]
+    assert "<td>sev1 · Critical</td>" in board_md.split("## Needs triage")[1].split("\n## ")[0]
 
 
 def test_the_suggest_page_speaks_to_a_responder_and_folds_the_operator_detail_away(kb):
@@ -815,3 +821,17 @@ def test_the_suggest_page_speaks_to_a_responder_and_folds_the_operator_detail_aw
     assert "check each one against what you see" in said
     assert note.startswith("Where the suggestions come from (for whoever runs this site)</summary>")
     assert "<code>recur serve</code>" in note and "--no-browser-search" in note
+
+
+def test_unsearched_marks_a_heading_once_and_joins_its_own_attribute_list():
+    """Run twice, unsearched added a second marker (`## X {: data-search-exclude } {: data-search-exclude }`)
+    and a heading with classes as well as an id (`{#a .b}`) gained a second attribute list, which attr_list
+    keeps as heading text (found in a re-read of the merges)."""
+    from recur.site.md import unsearched
+
+    text = "# Page\n\n## Plain\n\n## Anchored {#a}\n\n### Classed {#b .wide}\n\n## Colon {: #c }\n\ntext {#x}\n"
+    once = unsearched(text)
+    assert unsearched(once) == once
+    assert "## Plain {: data-search-exclude }\n" in once and "## Anchored {#a data-search-exclude }\n" in once
+    assert "### Classed {#b .wide data-search-exclude }\n" in once and "## Colon {#c data-search-exclude }\n" in once
+    assert once.startswith("# Page\n") and once.endswith("text {#x}\n")  # the title and body text as they were

@@ -60,12 +60,12 @@ def test_a_path_steps_checkbox_shows_a_focus_ring_when_tabbed_to(page, base):
 def test_a_static_copy_says_it_is_static_not_the_token_scope_reason(page, base):
     """The static build's assets/recur-api.json carries a note for whoever opens the file ("about"); the box
     took any "about" for `recur serve --token-scope all`'s reason and showed the note as why there is no
-    API. Only an answer with token_scope is that reason: a static copy says it is static."""
+    suggestion service. Only an answer with token_scope is that reason: a static copy says it is static."""
     page.goto(base + "/index.html")
     page.wait_for_selector("div.recur-suggest[data-mode=static]")
     said = page.inner_text(".recur-suggest__status")
     assert "This copy of the site cannot suggest by meaning (it has no suggestion service)" in said, said
-    assert "No suggestion API for this browser" not in said and "recur serve` answers this file" not in said, said
+    assert "No suggestion service for this browser" not in said and "recur serve` answers this file" not in said, said
     assert page.errors == []
 
 

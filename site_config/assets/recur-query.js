@@ -27,7 +27,8 @@
 
   /* recur/retrieval/query.py: MAX_QUERY_CHARS, FRAMES_KEPT, HEAD_SHARE, TAIL_SHARE, LINE_CHARS, FRAME, ELIDED, TELLING */
   var MAX_QUERY_CHARS = 20000, FRAMES_KEPT = 1, HEAD_SHARE = 0.4, TAIL_SHARE = 0.4, LINE_CHARS = 500;
-  /* query.MAX_PASTE_CHARS: an alert's texts are cut there (alerts.texts_joined), then condensed to MAX_QUERY_CHARS */
+  /* query.MAX_PASTE_CHARS: an alert's texts are cut there (alerts.texts_joined), then condensed to MAX_QUERY_CHARS;
+     exposed on RecurQuery so tests/test_browser_search.py checks it equals the Python constant */
   var MAX_PASTE_CHARS = 1000000;
   var FRAME = /^[ \t]+at (?:(?:async|new) )?[A-Za-z_$<>\/\\.][\w$.<>\/:\\-]*(?:[ \t]*\(|:\d)/;
   var ELIDED = /^[ \t]*\.\.\. [0-9]+ (?:more|common frames omitted)[ \t\r]*$/;
@@ -873,5 +874,6 @@
     try { return typeof WebAssembly === "object" && WebAssembly.validate(new Uint8Array(SIMD_PROBE)); } catch (e) { return false; }
   }
 
-  root.RecurQuery = { prepare: prepare, note: note, hasText: hasText, wasmSimd: wasmSimd, MAX_QUERY_CHARS: MAX_QUERY_CHARS };
+  root.RecurQuery = { prepare: prepare, note: note, hasText: hasText, wasmSimd: wasmSimd, MAX_QUERY_CHARS: MAX_QUERY_CHARS,
+                     MAX_PASTE_CHARS: MAX_PASTE_CHARS };
 })(typeof globalThis !== "undefined" ? globalThis : this);

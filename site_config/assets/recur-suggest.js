@@ -31,9 +31,10 @@
   /* What works where a page opened from disk (file://) cannot load the model or the site search. */
   var SERVE = "Serve the site folder over http(s) instead: `recur serve --site DIR`, any web host, or " +
               "`python -m http.server 8000` in it and http://localhost:8000/.";
-  /* What to do when nothing known matches, whether the KB has patterns or not (as recur suggest says), for the
-     reader of a web page: it named `recur incident new` as if the box could run it, never saying these are
-     commands for a terminal, nor who runs them (found in a new hire's review). */
+  /* What to do when nothing known matches, whether the KB has patterns or not: the web reader's version of the
+     next steps cli/render.py prints under `recur suggest`'s "No known pattern matches this". It named
+     `recur incident new` as if the box could run it, never saying these are commands for a terminal, nor
+     who runs them (found in a new hire's review). */
   var NEXT_STEPS = "If it is new, respond to it as a new incident. Afterwards it is recorded and its pattern " +
                    "written, so the next responder finds it here: whoever keeps the knowledge base does that in a " +
                    "terminal (recur incident new, then recur new pattern, or recur import the postmortem).";
@@ -391,7 +392,7 @@
   }
   function failedNow(r) {
     if (!r) return "could not be reached for now";
-    return r.status < 500 ? "refused this question (HTTP " + r.status + ", not an answer of the API: a proxy in front?)" :
+    return r.status < 500 ? "refused this question (HTTP " + r.status + ", not an answer of the suggestion service: a proxy in front?)" :
       "failed for now (HTTP " + r.status + ")";
   }
 
@@ -620,7 +621,7 @@
            not "static". The static build's file has an "about" too, a note for whoever opens the file: it
            was shown as that reason (found in review); without token_scope the static message is the one. */
         var why = r.json.token_scope === "all" && typeof r.json.about === "string" ?
-          "No suggestion API for this browser (" + r.json.about + "): " + BY_WORDS : undefined;
+          "No suggestion service for this browser (" + r.json.about + "): " + BY_WORDS : undefined;
         if (typeof r.json.browser_bytes === "number") self.browserBytes = r.json.browser_bytes;
         return typeof r.json.browser === "string" ? self.toBrowser(r.json.browser) : self.toStatic(why);
       }
@@ -948,8 +949,8 @@
          proxy's 413 body limit) depends on the moment or on this question: said, answered by words, and the
          next question asks the API again (it turned the box to words until the page was reloaded). */
       if (r.status === 404 || r.status === 405) {
-        self.toStatic("No suggestion API at " + self.api + "/suggest (HTTP " + r.status + ", not an answer of " +
-                      "the API: a proxy in front does not pass it on): " + BY_WORDS);
+        self.toStatic("No suggestion service at " + self.api + "/suggest (HTTP " + r.status + ", not an answer of " +
+                      "the suggestion service: a proxy in front does not pass it on): " + BY_WORDS);
       } else if (r.status >= 400 && r.status < 500) {
         return self.failedForNow(r, text);
       } else {
@@ -1131,7 +1132,7 @@
      server a static host may have and no two patterns to check (found using the box as a responder). Browser
      mode only: the API's answer is the full model's own. */
   /* named as the reader meets it: "Recur's full model (recur suggest)" named a command, not what it means to them */
-  var FULL = "the full model (what Recur's server and command line run; this box runs a smaller copy of it in your browser)";
+  var FULL = "the full model (what the suggestion service runs; this box runs a smaller copy of it in your browser)";
   function borderlineNote(edge, results) {
     if (!edge) return "";
     var best = results.filter(function (r) { return r.probability === edge.p; })[0];

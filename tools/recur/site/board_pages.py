@@ -8,8 +8,8 @@ from recur.problems.board import UNOWNED, month_so_far, other_dues_note, owner_k
 from recur.problems.report import fix_state, fix_words, recurring_more_note, unknown_cell
 from recur.site import charts
 from recur.site.context import BOARD, BY_SEVERITY, TRENDS, Site
-from recur.site.md import badge, esc, front_matter, href, html_table, mdlink, raw, raw_table
-from recur.site.pattern_pages import LEVELS_ANCHOR, unsearched
+from recur.site.md import badge, esc, front_matter, href, html_table, mdlink, raw, raw_table, unsearched
+from recur.site.pattern_pages import LEVELS_ANCHOR
 
 
 def _late(item: dict) -> str:
@@ -181,7 +181,7 @@ def _analysis_tables(site: Site, b: dict, page: str) -> list:
                          "Every incident has a pattern.\n"))
     if b.get("triage"):
         out.append("## Needs triage\n\nImported postmortems that did not say these fields: a placeholder was recorded.\n")
-        rows = [[_il(site, page, t["incident"]), esc(t["date"]), esc(t["severity"]), esc(", ".join(t["fields"])),
+        rows = [[_il(site, page, t["incident"]), esc(t["date"]), esc(site.sev_label(t["severity"])), esc(", ".join(t["fields"])),
                  esc(t["title"])] for t in b["triage"]]
         out.append(raw_table(["incident", "date", "severity", "placeholders", "title"], rows, ""))
 

@@ -31,7 +31,7 @@ from recur.site.context import (
     TRENDS,
     Site,
 )
-from recur.site.md import alink, cell, front_matter, href, inline_md, mdlink, raw, table
+from recur.site.md import alink, cell, front_matter, href, inline_md, mdlink, raw, table, unsearched
 from recur.util import resources, utf8
 from recur.util.errors import RecurError
 
@@ -83,7 +83,7 @@ def home_page(site: Site) -> str:
         out.append(table(["date", "incident", "severity", "title"],
                          [[i.date.isoformat(), mdlink(page, i.relpath, i.id), cell(site.sev_label(i.severity)), cell(i.title)]
                           for i in recent]))
-    return pattern_pages.unsearched("\n".join(out))  # the title and intro indexed, not the lists
+    return unsearched("\n".join(out))  # the title and intro indexed, not the lists
 
 
 def new_here(site: Site) -> str:
@@ -125,7 +125,7 @@ def suggest_page(site: Site) -> str:
                       "meaning here, it lists the pattern pages that share your text's telling words instead: "
                       "matched by words, not meaning, so check each one against what you see.\n",
                       raw('<details class="note"><summary>Where the suggestions come from (for whoever runs this '
-                          "site)</summary><p>Served by <code>recur serve</code>, the box asks Recur's API (the full "
+                          "site)</summary><p>Served by <code>recur serve</code>, the box asks the suggestion service (the full "
                           "model). On a plain static host it ranks the patterns in the reader's browser with the "
                           "smaller model the site carries; a site built with <code>recur site --no-browser-search"
                           "</code> carries none, and the box lists pattern pages by words.</p></details>")])

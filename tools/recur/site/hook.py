@@ -23,19 +23,17 @@ from recur.util.errors import RecurError
 log = logging.getLogger("mkdocs.plugins.recur")
 
 @dataclass(frozen=True)
-class Prepared:
-    """What ``prepare`` generated: the tree's files (``written`` of them changed, ``removed`` gone), the site's
-    own pages (``own_pages``, mkdocs.yml's docs_dir) and what became of their files (paths in that folder:
-    ``own`` copied into the tree, ``shadowed`` left out for a generated page, ``readmes`` a folder's readme left
-    out), the KB's record counts and the KB files the pages were made from (for the site's marker)."""
+class GeneratedTree:
+    """What ``prepare`` generated: the tree's files (``written`` of them changed), the site's own pages
+    (``own_pages``, mkdocs.yml's docs_dir) and those of their files copied into the tree (``own``), the KB's
+    record counts and the KB files the pages were made from (for the site's marker). Named apart from
+    retrieval.query's and ingest.pm_markup's ``Prepared``; what was shadowed or a readme is logged by
+    ``prepare``, not kept (no reader)."""
 
     files: int
     written: int
-    removed: int
     own_pages: Path | None
     own: frozenset[str]
-    shadowed: tuple[str, ...]
-    readmes: tuple[str, ...]
     patterns: int
     incidents: int
     paths: int
@@ -52,7 +50,7 @@ class BuildState:
     pregenerated: bool = False  # recur site generated the tree before mkdocs ran, and writes the marker itself
     kb: str | None = None  # the plugin's kb: option (relative to mkdocs.yml); RECUR_KB wins (``kb_dir``)
     file_search: bool | None = None  # recur site --[no-]file-search (None: the file_search setting)
-    made: Prepared | None = None  # this build's ``prepare``
+    made: GeneratedTree | None = None  # this build's ``prepare``
 
     @property
     def own_files(self) -> frozenset[str]:
@@ -201,7 +199,7 @@ def own_base(config) -> Path:
 
 
 def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, index_path=None,
-            model_dir=None, extra_dir=None, extra_scripts=frozenset(), extra_base=None) -> Prepared:
+            model_dir=None, extra_dir=None, extra_scripts=frozenset(), extra_base=None) -> GeneratedTree:
     """Load the KB, compute the board and write the Markdown tree into ``src_dir``; returns what it made.
 
     ``model_dir``: the tuned model folder whose report the Retrieval model page shows (default: the
@@ -231,10 +229,10 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
         log.info(f"recur: {Path(extra_dir) / rel}: the folder's readme, left out of the site (it has an index page)")
     # own_pages: for messages naming an own page (recur site does not run on_config); kb_files, kb_content: the
     # KB files the pages were made from (taken before they were read), for the site's marker
-    return Prepared(files=stats["files"], written=stats["written"], removed=stats["removed"],
-                    own_pages=Path(extra_dir) if extra_dir else None, own=frozenset(stats["own"]),
-                    shadowed=tuple(stats["shadowed"]), readmes=tuple(stats["readmes"]), patterns=len(kb.patterns),
-                    incidents=len(kb.incidents), paths=len(kb.paths), kb_files=kb.signature, kb_content=kb.content)
+    return GeneratedTree(files=stats["files"], written=stats["written"],
+                         own_pages=Path(extra_dir) if extra_dir else None, own=frozenset(stats["own"]),
+                         patterns=len(kb.patterns), incidents=len(kb.incidents), paths=len(kb.paths),
+                         kb_files=kb.signature, kb_content=kb.content)
 
 
 def src_dir(config, kb: Path) -> Path:

@@ -334,7 +334,9 @@ def raw(html_block: str) -> str:
     return f"\n{RAW_OPEN}\n{html_block.strip()}\n{RAW_CLOSE}\n\n"
 
 
-_SECTION_HEADING = re.compile(r"^(#{2,6} .*?)(?: \{:? *(#[^\s}]+) *\})?$", re.M)
+# a heading and its attribute list, as attr_list reads one: any `{...}` (or `{: ...}`) ending the line
+_SECTION_HEADING = re.compile(r"^(#{2,6} .*?)(?: +\{:?([^}\n]*)\})? *$", re.M)
+EXCLUDE = "data-search-exclude"
 
 
 def unsearched(markdown: str) -> str:
@@ -343,15 +345,39 @@ def unsearched(markdown: str) -> str:
     (indexes, board, trends, home, incidents): the whole page was out of the search, so "problem board", "retrieval
     model" or "severity" found nothing; their title and intro are indexed, their lists, which repeat the
     patterns' titles and would crowd the patterns out of a search, are not. Generated headings only: KB
-    text may hold a line that looks like one."""
-    return _SECTION_HEADING.sub(lambda m: f"{m.group(1)} {{{m.group(2) or ':'} data-search-exclude }}", markdown)
+    text may hold a line that looks like one. Run twice, it changes nothing: a heading already marked is left
+    as it is, and the mark joins a heading's own attribute list (`{#a .b}`), as a second list was kept as text."""
+    return _SECTION_HEADING.sub(_exclude, markdown)
 
 
-def html_table(headers: list, rows: list, attrs: str = "") -> str:
-    """A raw HTML table (cells already escaped): cheaper for Markdown to pass through than a Markdown table."""
+def _exclude(m: re.Match) -> str:
+    attrs = (m.group(2) or "").strip()
+    if EXCLUDE in attrs.split():
+        return m.group(0)
+    return f"{m.group(1)} {{{attrs + ' ' if attrs else ': '}{EXCLUDE} }}"
+
+
+def html_table(headers: list, rows: list, attrs: str = "", cells: list | None = None) -> str:
+    """A raw HTML table (cells already escaped): cheaper for Markdown to pass through than a Markdown table.
+    ``cells``: each column's attributes for its <td> (' class="x"'), one per header."""
     head = "".join(f"<th>{h}</th>" for h in headers)
-    body = "\n".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    body = "\n".join("<tr>" + "".join(f"<td{a}>{c}</td>" for a, c in zip(cells or [""] * len(row), row, strict=True))
+                     + "</tr>" for row in rows)
     return f"<table{attrs}>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n"
+
+
+def stacked_table(headers: list, rows: list, *, inline=(), labelled=(), empty: str = "") -> str:
+    """A list's table, as ``raw_table``, that a phone shows as a card per row (recur.css, ``.recur-stack``):
+    at 390 px the incidents' five columns squeezed each title to ~60 px and put its patterns off the screen,
+    and the paths' "for" was cut. Columns ``inline`` share a line on the card, ``labelled`` ones start
+    with their header ("patterns: ..."); the others read by themselves. A desktop keeps the table."""
+    if not rows:
+        return empty
+    cells = [("" if n not in inline else ' class="recur-inline"') + (f' data-label="{esc(h)}"' if n in labelled else "")
+             for n, h in enumerate(headers)]
+    # the class on a wrapper, not the table: mkdocs-material styles (and wraps in its scrolling box) only a
+    # table with no class, which is the desktop's table kept as it was
+    return raw(f'<div class="recur-stack">\n{html_table(headers, rows, cells=cells)}</div>')
 
 
 def raw_table(headers: list, rows: list, empty: str = "") -> str:

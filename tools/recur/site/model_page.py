@@ -12,8 +12,7 @@ import logging
 from pathlib import Path
 
 from recur.site.context import MODEL, Site
-from recur.site.md import badge, cell, esc, front_matter, html_table, raw, raw_table
-from recur.site.pattern_pages import unsearched
+from recur.site.md import badge, cell, esc, front_matter, html_table, raw, raw_table, unsearched
 from recur.tuning.data import HOLD_OUT_SHARE, INCIDENT_FLOOR, INCIDENT_FLOOR_PATTERNS
 from recur.util.errors import RecurError
 

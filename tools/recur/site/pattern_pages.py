@@ -40,9 +40,6 @@ from recur.util.text import plural
 # word tops out at 2.2x one mention, so at 3 the pattern listing a signal once comes before any
 # incident section repeating it; a word in an incident's title or headings (weighted 1000x) still wins.
 SEARCH_BOOST = 3
-# the heading of a section whose content is out of the search index: its title alone was indexed,
-# at title weight, so "Incidents (12)" answered a search for "1" or "incidents" on every pattern page
-NO_SEARCH = " {: data-search-exclude }"
 
 
 def _jump_list(page: str, items) -> str:
@@ -299,7 +296,7 @@ def _related(site: Site, p) -> str:
     if not lines:
         return ""
     # raw HTML, out of the search index: these only repeat other pages' titles
-    return f"## Related patterns{NO_SEARCH}\n" + raw('<div class="recur-links" data-search-exclude>\n<ul class="recur-links">\n'
+    return unsearched("## Related patterns\n") + raw('<div class="recur-links" data-search-exclude>\n<ul class="recur-links">\n'
                                           + "\n".join(lines) + "\n</ul>\n</div>")
 
 
@@ -308,9 +305,11 @@ def _incidents(site: Site, p) -> str:
     if not seen:
         return ""
     after = {r["incident"]: r["days_after_fix"] for r in site.after_fix.get(p.id, [])}
-    rows = [[i.date.isoformat(), alink(p.relpath, i.relpath, i.id) + _after_mark(after.get(i.id)), esc(i.severity),
+    rows = [[i.date.isoformat(), alink(p.relpath, i.relpath, i.id) + _after_mark(after.get(i.id)), esc(site.sev_label(i.severity)),
              esc(i.title)] for i in reversed(seen)]
-    return f"## Incidents ({len(seen)}){NO_SEARCH}\n" + raw(html_table(["date", "incident", "severity", "title"], rows,
+    # the heading out of the search index too: its title alone was indexed, at title weight, so
+    # "Incidents (12)" answered a search for "1" or "incidents" on every pattern page
+    return unsearched(f"## Incidents ({len(seen)})\n") + raw(html_table(["date", "incident", "severity", "title"], rows,
                                                           attrs=" data-search-exclude"))
 
 

@@ -8,7 +8,21 @@ from recur.kb.anchors import paths_heading
 from recur.kb.records import status_words
 from recur.problems.board import follow_up_open, needs_analysis, review_pending
 from recur.site.context import BY_SERVICE, INCIDENTS, PATHS, SUGGEST, Site
-from recur.site.md import alink, badge, cell, esc, front_matter, href, inline_md, kb_md, mdlink, raw, table, unsearched
+from recur.site.md import (
+    alink,
+    badge,
+    cell,
+    esc,
+    front_matter,
+    href,
+    inline_md,
+    kb_md,
+    mdlink,
+    raw,
+    stacked_table,
+    table,
+    unsearched,
+)
 from recur.util.dates import duration_text
 
 
@@ -106,29 +120,11 @@ def incident_index(site: Site) -> str:
         for i in items:
             links = ", ".join(site.pattern_link(page, pid) for pid in i.patterns)
             pats = links + _draft_mark(site, i, "<i>(draft: needs analysis)</i>") or "<i>needs analysis</i>"
-            rows.append([i.date.isoformat(), alink(page, i.relpath, i.id), esc(i.severity), esc(i.title), pats])
+            rows.append([i.date.isoformat(), alink(page, i.relpath, i.id), esc(site.sev_label(i.severity)), esc(i.title), pats])
         # on a phone a card each: date, id and severity on one line, then the title, then its patterns
         out.append(f"## {y} {{#year-{y}}}\n" + stacked_table(["date", "incident", "severity", "title", "patterns"],
                                                               rows, inline={0, 1, 2}, labelled={4}))
     return unsearched("\n".join(out))  # the year sections list the incidents' own pages: not indexed again
-
-
-def stacked_table(headers: list, rows: list, *, inline=(), labelled=(), empty: str = "") -> str:
-    """A list's table, as ``raw_table``, that a phone shows as a card per row (recur.css, ``.recur-stack``):
-    at 390 px the incidents' five columns squeezed each title to ~60 px and put its patterns off the screen,
-    and the paths' "for" was cut. Columns ``inline`` share a line on the card, ``labelled`` ones start
-    with their header ("patterns: ..."); the others read by themselves. A desktop keeps the table."""
-    if not rows:
-        return empty
-    attrs = [("" if n not in inline else ' class="recur-inline"') + (f' data-label="{esc(h)}"' if n in labelled else "")
-             for n, h in enumerate(headers)]
-    head = "".join(f"<th>{h}</th>" for h in headers)
-    body = "\n".join("<tr>" + "".join(f"<td{a}>{c}</td>" for a, c in zip(attrs, row, strict=True)) + "</tr>"
-                     for row in rows)
-    # the class on a wrapper, not the table: mkdocs-material styles (and wraps in its scrolling box) only a
-    # table with no class, which is the desktop's table kept as it was
-    return raw(f'<div class="recur-stack">\n<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n'
-               "</tbody>\n</table>\n</div>")
 
 
 def _draft_mark(site: Site, i, mark: str) -> str:
