@@ -36,7 +36,9 @@ from recur.ingest.pm_text import (
 )
 from recur.kb.schema import CANCEL_WORDS, RESOLVED_UNDONE_WORDS
 
-LIST_ITEM = re.compile(r"^(\s*)(?:[-*+•]|\d+[.)])\s+(?:\[([ xX✓])\]\s*)?(.*)$")
+# a task box: "[ ]" open, "[x]" done; "[-]", "[~]", "[/]" (Obsidian's and org-mode's cancelled, started or partial
+# boxes) are not done and are read as open, the box out of the title (it stayed in it: found in review)
+LIST_ITEM = re.compile(r"^(\s*)(?:[-*+•]|\d+[.)])\s+(?:\[([ xX✓~/-])\]\s*)?(.*)$")
 _TITLE_COLS = (
     "action item",
     "action",
@@ -1401,7 +1403,7 @@ def from_list(lines: list[str], people: frozenset = frozenset()) -> list[dict]:
         nested = n + 1 < len(entries) and entries[n + 1][0] > indent
         if nested and text.rstrip("*_ ").endswith(":"):
             continue  # a group label ("Prevent:") over its own items
-        checked = None if box is None else box.strip() != ""
+        checked = None if box is None else box in "xX✓"
         it = _kept(item(text, checked=checked, names=names, people=people), text)
         above = [a for a in above if a[0] < indent]
         if it["title"] and not is_placeholder(it["title"]):

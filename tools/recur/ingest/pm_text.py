@@ -125,7 +125,7 @@ TICKET = re.compile(
 )
 _DONE = r"done|complete[d]?|fixed|closed|resolved|finished|shipped|✅|✔️?|☑️?|\[x\]"
 _PROGRESS = r"in[- ]progress|wip|ongoing|started|in[- ]review"
-_OPEN = r"todo|to[- ]do|open|not started|planned|pending|backlog|❌|⬜|\[ \]"
+_OPEN = r"todo|to[- ]do|open|not started|planned|pending|backlog|❌|⬜|☐|\[ \]"
 _STATUS_ONLY = re.compile(rf"^\W*(?:status\s*:\s*)?({_DONE}|{_PROGRESS}|{_OPEN})\W*$", re.I)
 # A status word is read only where a status is written, never as a word of the title: "Get it done —
 # Priya" was read "Get it — Priya", done, and left the board's open follow-ups (found in review). A
@@ -138,7 +138,7 @@ _STATUS_ONLY = re.compile(rf"^\W*(?:status\s*:\s*)?({_DONE}|{_PROGRESS}|{_OPEN})
 # read by its first word instead (field_status).
 _MARK_WORD = r"DONE|TODO|IN[- ]PROGRESS|WIP"
 _STATUS_MARK = re.compile(
-    r"(?:^|(?<=\s)|(?<=\())(?:\*\*|__|\[)?(✅|✔️?|☑️?|❌|⬜)(?:\*\*|__|\])?(?=\s|$|[:).,])"
+    r"(?:^|(?<=\s)|(?<=\())(?:\*\*|__|\[)?(✅|✔️?|☑️?|❌|⬜|☐)(?:\*\*|__|\])?(?=\s|$|[:).,])"
     rf"|(?:^|(?<=\s)|(?<=\())(?:\*\*|__)({_MARK_WORD})(?:\*\*|__)(?=\s|$|[:).,])"
     rf"|(?:^|(?<=\s)|(?<=\())\[({_MARK_WORD})\](?=\s|$|[:).,])|(?<=\()({_MARK_WORD})(?=\))"
     rf"|^({_MARK_WORD})(?=[ \t]*:|[ \t]+[–—-])|(?:(?<=[,;])|(?<=\s[–—-]))[ \t]*({_MARK_WORD})[ \t.]*$"
