@@ -201,3 +201,14 @@ def test_a_name_before_a_slash_date_of_either_order_is_the_owner_and_the_date_sa
         ("Add the rejects counter to the CoreDNS dashboard", "Aiko Tanaka", None)
     ]
     assert pm.unread_dues == [("Add the rejects counter to the CoreDNS dashboard", "12/01/2026")]
+
+
+@pytest.mark.parametrize("tail", ["[Dana]", "[runbook]", "Title"])
+def test_a_dash_field_of_real_words_stays_in_the_title(tail):
+    """A dash field was dropped as "left to fill in" by the whole template-placeholder list ("[…]", "Title"),
+    not by what a field left blank says (a dash, TBD, TBC, TBA, N/A, ?): "Add pool alert — [Dana]" lost
+    "[Dana]" without a note (found in a re-read); a blank field still goes."""
+    [it] = parse_action_items(f"- [ ] Add pool alert — {tail}\n")
+    assert it["title"] == f"Add pool alert — {tail}", it
+    [blank] = parse_action_items("- [ ] Add pool alert — TBC — 2026-12-19\n")
+    assert blank["title"] == "Add pool alert", blank

@@ -15,6 +15,7 @@ import re
 
 from recur.ingest.pm_markup import table_cells
 from recur.ingest.pm_text import (
+    BLANK_FIELD,
     LOWER,
     MONTH_NAME,
     SLASH_DATE,
@@ -389,8 +390,10 @@ def _tail_field(segment: str) -> tuple:
     if dated != text and _SHORT_DAY.fullmatch(dated):  # "— by 12/12": a day either way round, labelled
         return "date", None, dated
     # "— - — TBD": an owner and a due date left to fill in, no words of the title; "- owner TBD" too
-    # (a dash, Markdown's escaped one too, "TBD", "TBC", "N/A", "?": pm_text.PLACEHOLDER, the one list)
-    if (blank := _OWNER_WORD.sub("", text, count=1).strip()) and is_placeholder(blank):
+    # (a dash, Markdown's escaped one too, "TBD", "TBC", "N/A", "?": pm_text.BLANK_FIELD, PLACEHOLDER's part
+    # for a field; not all of PLACEHOLDER, whose "[…]" and template words dropped "— [Dana]" from the title)
+    blank = _OWNER_WORD.sub("", text, count=1).strip()
+    if blank and re.fullmatch(rf"(?:{BLANK_FIELD})", blank.strip("*_`#: "), re.I):
         return "blank", None, None
     # "— @Tomás Ruiz — Dec 5, 2026 — SRCH-101": a mention says who, a full name after it too ("Tomás" was
     # read, "— @Tomás Ruiz" kept in the title: found importing an Atlassian-template postmortem)

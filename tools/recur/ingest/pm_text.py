@@ -74,10 +74,12 @@ DATE_FORMS = [
     (SLASH_DATE, "slash"),
     (re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.])"), "dmy."),  # 04.03.2026: day first (de, fr, ru)
 ]
+# a field left to fill in: a dash alone ("-", "—", Markdown's escaped "\\-"), "TBD", "TBC", "TBA", "N/A", "?":
+# an empty cell's or field's filler, "| Owner: - |" (a follow-up's owner "TBC" was recorded); the part of
+# PLACEHOLDER a follow-up's dash field is read by (action_items: not the template words, nor "[Dana]")
+BLANK_FIELD = r"\\?[-–—]+|\?+|tb[dca]|n/?a"
 PLACEHOLDER = re.compile(
-    # a dash alone ("-", "—", Markdown's escaped "\\-"): an empty cell's or field's filler, "| Owner: - |"; "TBC",
-    # "TBA", "?": a follow-up's owner "TBC" was recorded (the one list of what is left to fill in: action_items too)
-    r"^\s*(\[[^\]]*\]|<[^>]*>|\{\{?[^}]*\}?\}|_{3,}|\.{3,}|…|x{3,}|\\?[-–—]+|\?+|tb[dca]|todo|n/?a|"
+    rf"^\s*(\[[^\]]*\]|<[^>]*>|\{{\{{?[^}}]*\}}?\}}|_{{3,}}|\.{{3,}}|…|x{{3,}}|{BLANK_FIELD}|todo|"
     r"title|incident title|incident name|postmortem title|name of (?:the )?incident|"
     r"short description|your title here|title here)\s*$",
     re.I,
