@@ -835,3 +835,18 @@ def test_unsearched_marks_a_heading_once_and_joins_its_own_attribute_list():
     assert "## Plain {: data-search-exclude }\n" in once and "## Anchored {#a data-search-exclude }\n" in once
     assert "### Classed {#b .wide data-search-exclude }\n" in once and "## Colon {#c data-search-exclude }\n" in once
     assert once.startswith("# Page\n") and once.endswith("text {#x}\n")  # the title and body text as they were
+
+
+def test_unsearched_reads_a_long_heading_of_spaces_and_braces():
+    """The heading pattern rescanned the rest of the line at each step of its lazy text: a 50,000-character
+    heading of " {:x" took 110 s (found in a re-read). The wait is a hang guard, not a timing."""
+    import threading
+
+    from recur.site.md import unsearched
+
+    lines = ["## h" + " {:x" * 12_500 + "x", "## h" + " " * 50_000 + "x", "## h" + " {" * 25_000 + "x"]
+    done = []
+    worker = threading.Thread(target=lambda: done.extend(unsearched(line) for line in lines), daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert len(done) == 3 and all(out.endswith("x {: data-search-exclude }") for out in done), len(done)
