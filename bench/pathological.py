@@ -106,6 +106,10 @@ DOCUMENTS = {
     "a Duration of digits": lambda n: "# Incident\n\n**Duration:** " + "1" * n + "a!\n",
     # each duration looked for a clock in the whole rest of the line (pm_text._durations)
     'a Duration of "1h"': lambda n: "# Incident\n\n**Duration:** " + fill("1h", n) + "\n",
+    # a project key looked for from each of the capitals (postmortem._TICKET_KEY, _LINE_TICKET: now at a word's start)
+    "an Incident line of capitals": lambda n: (
+        "# Incident\n\n**Incident:** " + "A" * n + "\n\n| Incident | " + "A" * n + " |\n"
+    ),
 }
 # a pattern file's first keys: its front matter goes on with the input, or is closed by it ("---") for a body
 PATTERN = "---\nid: p-x\ntitle: A title\ncategory: capacity\nseverity: sev2\nsymptoms:\n  - requests hang\n"

@@ -49,7 +49,7 @@ def test_a_review_or_meeting_line_is_not_the_incidents_date(kb_dir, tmp_path, la
 
 
 def test_a_postmortem_dated_only_by_its_review_is_left_for_triage(kb_dir, tmp_path):
-    text = "# Payment webhooks delayed\n\nReview date: 2026-12-09\n\n## Summary\n\nWebhooks were delayed.\n"
+    text = "# Payment webhooks delayed\n\nReview date: 2026-12-09\n\n## Summary\n\nWebhooks were delayed for two hours after the consumer group kept rebalancing.\n"
     out = json.loads(imp(kb_dir, tmp_path / "pm.md", text, "--json").output)
     assert "date" in out["triage"] and out["review"]["due"] == "2026-12-09", out
     # a label naming the review with no day of its own is text like any other: its date is read
@@ -154,3 +154,27 @@ def test_a_done_day_without_its_year_that_fits_no_year_is_left_unread(kb_dir, tm
     assert not any(n.startswith("follow-up 'Fix the alert': done") and "read as" in n for n in out["notes"])
     check = CliRunner().invoke(cli, ["check", "--strict", "--kb", str(kb_dir)])
     assert check.exit_code == 0, check.output
+
+
+@pytest.mark.parametrize(
+    "written, day", [("11-30-2026", "2026-11-30"), ("30-11-2026", "2026-11-30"), ("**Date:** 11-30-2026", "2026-11-30")]
+)
+def test_a_date_label_written_with_dashes_day_and_month_is_read_as_a_slash_one(kb_dir, tmp_path, written, day):
+    # "**Date:** 11-30-2026" (month first, certain since 30 > 12) was "could not read"; slash dates were read
+    label = written if written.startswith("**") else f"Date: {written}"
+    out = json.loads(imp(kb_dir, tmp_path / "pm.md", PM.format(label=label), "--json").output)
+    assert out["date"] == day and "date" not in out["triage"], out
+    assert "Date" in out["date_source"] and "first dated sentence" not in out["date_source"], out["date_source"]
+
+
+def test_an_ambiguous_dash_date_is_noted_as_either_way_round_as_a_slash_one_is(kb_dir, tmp_path):
+    text = "# Webhooks delayed\n\nDate: 03-04-2026\n\n## Summary\n\nWebhooks were delayed for two hours after the consumer group kept rebalancing.\n"
+    r = imp(kb_dir, tmp_path / "pm.md", text, "--json", "--no-draft")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert "date" in out["triage"], out
+    assert any(
+        "could not read '03-04-2026'" in n
+        and "day and month could be either way round (4 March 2026 or 3 April 2026)" in n
+        for n in out["notes"]
+    ), out["notes"]

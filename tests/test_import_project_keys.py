@@ -54,3 +54,18 @@ def test_a_table_row_naming_a_standard_is_no_reference():
 def test_prose_keeps_reading_keys_and_not_standards():
     assert prose_ticket("Encrypt backups with AES-256 (OPS-12)").group(0) == "OPS-12"
     assert prose_ticket("Encrypt backups with AES-256 and TLS-1.2") is None
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        "# T\n\n**Incident:** {caps}\n\n## Summary\n\nS.\n",
+        "# T\n\n| Incident | {caps} |\n|---|---|\n\n## Summary\n\nS.\n",
+        "# T\n\n**Incident:** {caps} OPS-12\n\n## Summary\n\nS.\n",
+    ],
+)
+def test_a_long_run_of_capitals_in_an_incident_field_is_no_key(doc):
+    # a hang guard for the ticket readings' lookbehind (a search from each of 50,000 capitals took seconds): a run
+    # of capitals is no key, nor is a key glued to its end
+    pm = parse(doc.format(caps="A" * 50_000))
+    assert "References" not in pm.sections and pm.title == "T"

@@ -330,3 +330,25 @@ def test_a_severity_field_that_says_a_change_records_the_level_it_ended_at(kb_di
         "SEV-2 (upgraded from SEV-3)": "sev2",
         "2 (to be confirmed)": "sev2",
     }
+
+
+LABELLED = (
+    "# Checkout errors\n\nDate: 2026-03-30\n**Labels:** {labels}\n\n## Summary\n\nCheckout failed after a deploy.\n"
+)
+
+
+def test_a_trackers_scoped_labels_say_the_severity_as_a_severity_or_priority_line_would(kb_dir, tmp_path):
+    # GitHub's "severity/high", "priority/P1" gave no severity ("none found"), while "sev-2" in labels was read
+    out = imp(kb_dir, tmp_path / "a.md", LABELLED.format(labels="incident, postmortem, priority/P1"))
+    assert (out["severity"], out["triage"]) == ("sev1", []), out["notes"]
+    assert severity_note(out).startswith("severity: sev1 from 'P1', line 4:"), severity_note(out)
+    out = imp(kb_dir, tmp_path / "b.md", LABELLED.format(labels="incident, severity/major, priority/P1"))
+    assert out["severity"] == "sev2", out["notes"]  # a severity named wins over a priority, as fields do
+    out = imp(kb_dir, tmp_path / "c.md", LABELLED.format(labels="incident, severity::minor"))  # GitLab's scope
+    assert out["severity"] == "sev3", out["notes"]
+    # a word the framework has no level for is said not read, as on a Severity line, not passed over
+    out = imp(kb_dir, tmp_path / "d.md", LABELLED.format(labels="incident, severity/high, priority/P1"))
+    assert out["triage"] == ["severity"] and "could not read 'high' (line 4)" in severity_note(out), out["notes"]
+    # a priority/severity word anywhere but a labels line is prose, as before
+    out = imp(kb_dir, tmp_path / "e.md", LABELLED.format(labels="incident").replace("a deploy", "a priority/P1 fix"))
+    assert out["triage"] == ["severity"] and severity_note(out).startswith("severity: none found"), out["notes"]

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import re
 
+import pytest
 from click.testing import CliRunner
 from import_helpers import import_file as imp
 
@@ -594,6 +595,39 @@ def test_a_jira_json_or_csv_export_is_refused_not_imported_as_prose(kb_dir, tmp_
         "[Draft] CDN purge wiped the image cache\n\n## Summary\nA purge of /img/* emptied the CDN cache; origin load went 9x for 40 minutes on 2026-05-02.\n",
     )
     assert ok.exit_code == 0, ok.output
+
+
+JIRA_ROWS = (
+    "Summary,Issue key,Issue id,Status,Assignee,Due Date,Labels\n"
+    '"Set max_overflow to a bounded value, and add a pool wait timeout",PAY-4411,104411,Done,Michal K,25/Nov/26,pm\n'
+    '"Make the load-test runner refuse production targets",LT-210,100210,In Progress,Tuan N,02/Dec/26,pm\n'
+    '"Alert on pool waits",PAY-4412,104412,To Do,Michal K,,pm\n'
+)
+
+
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("jira-actions.txt", JIRA_ROWS),
+        ("rows.md", JIRA_ROWS.replace(",", ";").replace("value; and", "value, and")),
+        ("rows.txt", JIRA_ROWS.replace(",", "\t").replace("value\t and", "value, and").replace('"', "")),
+    ],
+)
+def test_a_csv_export_under_another_name_is_refused_by_its_content(kb_dir, tmp_path, name, text):
+    # a Jira CSV saved as .txt was imported as a postmortem titled "jira actions", its rows the summary, where the
+    # same bytes as .csv were refused
+    res = imp(kb_dir, tmp_path / "pm" / name, text)
+    assert res.exit_code != 0 and "is a CSV export" in res.output and str(tmp_path / "pm" / name) in res.output
+    assert len(load_kb(kb_dir).incidents) == 2  # the two shipped ones: nothing written
+
+
+def test_prose_with_commas_on_its_first_line_is_no_csv(kb_dir, tmp_path):
+    text = (
+        "Checkout, payments, and search were down\n\n## Summary\n\nThe deploy at 10:02, a config push, broke "
+        "checkout on 2026-05-02.\nWe rolled back, then\nwaited for caches to warm, and it recovered.\n"
+    )
+    res = imp(kb_dir, tmp_path / "pm" / "ok.txt", text)
+    assert res.exit_code == 0, res.output
 
 
 def test_two_candidates_as_confident_are_left_for_a_person_to_pick():

@@ -5,7 +5,9 @@ is an ``Imported`` record; its ``to_json()`` is `recur import --json`."""
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
+import io
 import json
 import re
 from dataclasses import dataclass, replace
@@ -627,7 +629,7 @@ def _decode(raw: bytes, file: str) -> str:
 def _refuse_data_export(file, text: str) -> None:
     """A Jira or spreadsheet export (JSON, CSV) is data, not a postmortem: it was imported as prose, the
     incident titled from the file name and the raw JSON or rows recorded as its summary."""
-    kind = "CSV" if Path(str(file)).suffix.lower() in (".csv", ".tsv") else None
+    kind = "CSV" if Path(str(file)).suffix.lower() in (".csv", ".tsv") or _reads_as_csv(text) else None
     if kind is None and text.lstrip().startswith(("{", "[")):
         try:
             json.loads(text)
@@ -644,6 +646,33 @@ def _refuse_data_export(file, text: str) -> None:
             "or are added to an incident already recorded one by one: recur incident follow-up ID --add TITLE "
             "[--owner O] [--due DATE] [--ticket T]; nothing imported"
         )
+
+
+# how much of a file's start _reads_as_csv reads: its header and a few rows are enough, and a long file costs no more
+_CSV_HEAD = 64 * 1024
+_CSV_ROWS = 20
+
+
+def _reads_as_csv(text: str) -> bool:
+    """Whether ``text`` is a CSV (or semicolon- or tab-separated) export whatever its file's name: a first line
+    of 3 or more fields, none blank, and at least two rows after it, 4 in 5 of them with its number of fields. A
+    Jira export saved as ".txt" was imported as a postmortem (its rows the summary, the file name the title)
+    where the same bytes as ".csv" were refused. Prose and Markdown tables (pipes) do not keep one count of
+    commas from line to line; quoted fields with commas or line breaks are read as the csv module reads them."""
+    head = text.lstrip("\ufeff")[:_CSV_HEAD]
+    first = head.split("\n", 1)[0]
+    for sep in (",", ";", "\t"):
+        if first.count(sep) < 2:
+            continue
+        rows = [r for r in csv.reader(io.StringIO(head), delimiter=sep) if r][: _CSV_ROWS + 1]
+        if len(head) == _CSV_HEAD:
+            rows = rows[:-1]  # the last may be cut off by the head's end
+        header, body = rows[0], rows[1:]
+        if len(header) < 3 or any(not f.strip() for f in header) or len(body) < 2:
+            continue
+        if sum(len(r) == len(header) for r in body) * 5 >= len(body) * 4:
+            return True
+    return False
 
 
 def _parsed(file):

@@ -43,6 +43,11 @@ LABEL = re.compile(
 )
 # the level a label's value starts with: "2 - checkout down", "SEV-1 (major)", "P2", else a word ("High")
 LEAD = re.compile(r"(?:sev(?:erity)?|p(?:riority)?|level)?" + _SEP + _DIGIT, re.I)
+# a tracker's labels line, "**Labels:** incident, severity/high, priority/P1" (GitHub's scoped labels; GitLab's
+# "severity::high"): its "severity/high" and "priority/P1" say the level as a Severity or Priority line would (they
+# were no severity; "sev-2" there was read by SEVERITY). A word or a level after the scope's separator
+LABELS_LINE = re.compile(r"^[ \t>*+-]*(?:(?:\*\*|__)[ \t]*)?(?:labels?|tags?)(?:[ \t]*(?:\*\*|__))?[ \t]*:", re.I)
+_SCOPED = re.compile(r"(?<![\w/.-])(sev(?:erity)?|priority)[ \t]*(?:/|::?)[ \t]*([A-Za-z]+[0-9]?|[0-9])(?![\w/])", re.I)
 # a template's list of choices, "[SEV1 | SEV2 | SEV3]" or "<P1/P2/P3>": no mention of any one of them.
 # The first run stops at the first separator: when it could take separators too, each "[" of a
 # line of "[|[|[|…" tried ~200x200 ways to split it (found in review: 24 s for an 800 kB document)
@@ -163,6 +168,13 @@ def _line_mentions(text: str, line: int) -> list[Mention]:
     found = [(m.start(), "text", m.group(0)) for m in SEVERITY.finditer(text)]
     found += [(m.start(), "priority", m.group(0)) for m in PRIORITY.finditer(text)]
     found += [(m.start(), "priority", m.group(0)) for m in P_FORM.finditer(text) if _p_said(text, m)]
+    if LABELS_LINE.match(text):  # "severity/high", "priority/P1": what SEVERITY and PRIORITY did not read
+        taken = {at for at, _, _ in found}
+        found += [
+            (m.start(), "text" if m.group(1).lower().startswith("sev") else "priority", m.group(2))
+            for m in _SCOPED.finditer(text)
+            if m.start() not in taken
+        ]
     if not found:  # most lines say no severity: their context is made only when one does
         return []
     context = _context(text)

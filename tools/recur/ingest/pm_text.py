@@ -44,6 +44,10 @@ LOWER = _letter_class(str.islower)
 # 31/03/2026 or 03/31/2026: read only when one order alone makes a date (03/04/2026 is not read); the
 # year in two digits too, as Jira's "dd/MM/yy" and US "MM/dd/yy" write it (11/30/26; 01/12/26 is not read)
 SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])")
+# "11-30-2026", "30-11-2026": a slash date written with dashes, read as one (unambiguous ones read, the others
+# noted as either way round; "**Date:** 11-30-2026" was "could not read"). Its year in four digits only: "1-2-26"
+# or "10-12-30" in prose may be a range, a version or a code as well as a date
+DASH_DATE = re.compile(r"(?<![\d-])(\d{1,2})-(\d{1,2})-(\d{4})(?![\d-])")
 
 # the words before a dash and a number that name a cipher, a hash, a standard, an encoding, a protocol,
 # a time zone's offset or a model, never a tracker's project: "AES-256", "SHA-1", "ISO-8601", "RFC-9110",
@@ -72,6 +76,7 @@ DATE_FORMS = [
     (re.compile(rf"(?<![\w-])(\d{{1,2}})-{_MONTH}-(\d{{4}}|\d{{2}})(?![\w-])", re.I), "dmy"),
     (re.compile(rf"(?<![\w/])(\d{{1,2}})/{_MONTH}/(\d{{4}}|\d{{2}})(?![\w/])", re.I), "dmy"),
     (SLASH_DATE, "slash"),
+    (DASH_DATE, "slash"),
     (re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.])"), "dmy."),  # 04.03.2026: day first (de, fr, ru)
 ]
 # a field left to fill in: a dash alone ("-", "—", Markdown's escaped "\\-"), "TBD", "TBC", "TBA", "N/A", "?":
@@ -197,9 +202,9 @@ def full_year(year: str) -> str:
 
 
 def ambiguous_date(text: str) -> list[dt.date]:
-    """The two readings of the first slash date in ``text`` whose day/month order cannot be told
+    """The two readings of the first slash (or dash, DASH_DATE) date in ``text`` whose day/month order cannot be told
     ("03/04/2026": 3 April or 4 March), or [] when there is none."""
-    m = SLASH_DATE.search(str(text or ""))
+    m = SLASH_DATE.search(str(text or "")) or DASH_DATE.search(str(text or ""))
     readings = slash_readings(m.group(1), m.group(2), full_year(m.group(3))) if m else []
     return readings if len(readings) == 2 else []
 

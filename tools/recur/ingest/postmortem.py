@@ -1180,8 +1180,10 @@ _TICKET_LABELS = {
 # the key such a row's value opens with. Not TICKET, which reads any case ("ops-12" in a sentence): here
 # "eu-1 region outage", "db-2 disk full" and "#12 of the series" are words, and went to References.
 # A project key in capitals, a tracker's link, "bug 12345" / "b/12345", or "#123" with no words after it.
+# The lookbehind starts a key only at a word's start: a search from each of 50,000 capitals tried the key from
+# every one of them (seconds); a match at the value's start is unchanged by it.
 _TICKET_KEY = re.compile(
-    rf"{PROJECT_KEY}\b"
+    rf"(?<![A-Za-z0-9]){PROJECT_KEY}\b"
     r"|(?i:(?:bug|issue|ticket|b)\s*[/#]?\s*\d{3,}\b|https?://\S+/(?:issues|pull|browse|tickets?|bugs?)/[\w-]+)"
     r"|#\d+\b(?![ \t]+\w)"
 )
@@ -1195,7 +1197,7 @@ def _ticket_row(label: str, value: str) -> bool:
 
 # the incident's number on a line of its own ("**Incident:** #1187 Payments webhook queue backlog", FireHydrant's):
 # the References section's, as a table's Incident row is; "Incident: checkout down" is no number
-_LINE_TICKET = re.compile(rf"(?:#\d+|{PROJECT_KEY})\b")
+_LINE_TICKET = re.compile(rf"(?:#\d+|(?<![A-Za-z0-9]){PROJECT_KEY})\b")  # the lookbehind: as _TICKET_KEY's
 
 
 def _tool_field(w: _Walk, label: str, value: str) -> bool:
