@@ -84,8 +84,8 @@ def test_incidents_of_a_pattern_are_those_dated_up_to_recur_today(tmp_path, monk
 
 
 def test_the_sites_board_and_exported_cases_are_dated_recur_today(monkeypatch):
+    from recur.config import as_of as as_of_date  # the site's board date (site/build.py, cli/site.py)
     from recur.ingest.feedback import cases_yaml
-    from recur.site.hook import as_of_date
 
     monkeypatch.setenv("RECUR_TODAY", DAY)
     monkeypatch.delenv("RECUR_AS_OF", raising=False)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from recur import config
 from recur.cli.options import http_url, index_option, kb_option, setting
 
 
@@ -107,7 +108,7 @@ def site(
     to date first and the "describe what you see" box ranks patterns in the reader's browser.
     Serve the folder from any web host, or with `recur serve --site DIR` (the box then uses the API).
     """
-    from recur.site import bundle, hook
+    from recur.site import bundle
     from recur.site.build import build_site
 
     with _no_empty_folder_left(bundle.CACHE):
@@ -115,7 +116,7 @@ def site(
             kb_dir,
             out_dir,
             config_file=config_file,
-            as_of=hook.as_of_date(as_of),
+            as_of=config.as_of(as_of),
             edit_url=edit_url,
             site_url=site_url,
             strict=strict,

@@ -173,7 +173,7 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
         # the plugin's state for this build (file_search: read by its on_config): the tree is generated here
         build = _require_plugin(cfg, cfg_path).build = hook.BuildState(pregenerated=True, file_search=file_search)
         made = build.made = hook.prepare(
-            kb_dir, src, as_of=as_of or hook.as_of_date(), edit_url=hook.edit_base(cfg, edit_url),
+            kb_dir, src, as_of=as_of or config.as_of(), edit_url=hook.edit_base(cfg, edit_url),
             index_path=browser.index_dir or index_dir, model_dir=model_dir, extra_dir=own_pages,
             extra_scripts=hook.own_scripts(cfg), extra_base=cfg_path.parent)
         generated = time.perf_counter() - t0 - browser.seconds

@@ -81,12 +81,6 @@ def file_search(wanted: bool | None = None) -> bool:
     return bool(settings.get("file_search") if wanted is None else wanted)
 
 
-def as_of_date(value: str | None = None) -> dt.date:
-    """The site's board date: ``config.as_of``, the rule `recur report` takes its date by too (--as-of, else
-    RECUR_AS_OF, else today as every command takes it)."""
-    return settings.as_of(value)
-
-
 def edit_base(config=None, explicit: str | None = None) -> str | None:
     """The "edit this page" base URL: explicit (--edit-url), env RECUR_EDIT_URL, else mkdocs.yml
     extra.recur.edit_url; each checked by ``require_http_url``, an error naming where it came from."""
@@ -255,7 +249,7 @@ def on_config(build: BuildState, config):
     kb = kb_dir(config, build.kb)
     src = src_dir(config, kb)
     try:
-        build.made = prepare(kb, src, as_of=as_of_date(), edit_url=edit_base(config), index_path=index_dir(config),
+        build.made = prepare(kb, src, as_of=settings.as_of(), edit_url=edit_base(config), index_path=index_dir(config),
                         extra_dir=config.docs_dir, extra_scripts=own_scripts(config), extra_base=own_base(config))
     except RecurError as exc:  # mkdocs' one-line "Error: ..." and exit 1, as for its own config errors
         from mkdocs.exceptions import PluginError
