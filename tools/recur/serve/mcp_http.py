@@ -172,8 +172,8 @@ def http_app(
     from recur.serve.mcp_server import build_server
     from recur.serve.mcp_sessions import EVICT_IDLE_AFTER, Managed, SessionCaps
 
-    server = build_server(
-        get_engine, allow_writes=False, site_url=site_url, load_wait=HTTP_LOAD_WAIT, stale_files=stale_files
+    server = build_server(  # read-only: allow_writes left False
+        get_engine, site_url=site_url, load_wait=HTTP_LOAD_WAIT, stale_files=stale_files, served_by="recur serve"
     )
     # on loopback, the SDK's own default took only "127.0.0.1:*" and the like: a Host with no port (a server on
     # port 80) was a 421 on /mcp alone, every other route serving it (security.HostCheck); _proxied takes both
