@@ -21,6 +21,7 @@ import anyio
 import anyio.to_thread
 
 from recur import config
+from recur.serve.access import CLIENT_LEFT
 from recur.serve.guard import refused_content_coding, replaying, uncompressed
 from recur.serve.mcp_stdio import not_a_message
 from recur.util import utf8
@@ -198,7 +199,65 @@ def http_app(
         evict_idle_after=EVICT_IDLE_AFTER if evict_idle_after is None else evict_idle_after,
         on_closed=on_session_closed,
     )
-    return Managed(manager, capped), JsonRpcErrors(capped)
+    return Managed(manager, capped), GivenUp(JsonRpcErrors(capped))
+
+
+# The JSON-RPC error the SDK answers a call with once its client cancelled it (notifications/cancelled), on the
+# protocol versions with sessions (mcp.server.streamable_http.REQUEST_CANCELLED; not imported: see the module's doc)
+REQUEST_CANCELLED = -32800
+
+
+class GivenUp:
+    """/mcp with each tool call its client gave up on marked for MetricsMiddleware (access.CLIENT_LEFT), which
+    counts and logs it as 499, as /api/suggest's search whose client left. A call is answered on an event stream
+    whose 200 goes out at its start (the newer protocol's after 15 s), so a call whose client closed the
+    connection, or cancelled it (``notifications/cancelled``: the SDK then answers it ``REQUEST_CANCELLED``),
+    was logged as a 200, the size of whatever was sent before, as if answered. Marked: a POST whose client
+    disconnected before its answer's last byte went out, or whose answer is that error. A GET's event stream
+    is not: its client ends it by closing it."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope.get("type") != "http" or scope.get("method") != "POST":
+            return await self.app(scope, receive, send)
+        ended = False
+
+        async def heard():
+            message = await receive()
+            if message["type"] == "http.disconnect" and not ended:
+                scope[CLIENT_LEFT] = True
+            return message
+
+        async def told(message):
+            nonlocal ended
+            if message["type"] == "http.response.body":
+                ended = ended or not message.get("more_body", False)
+                if _cancelled_answer(message.get("body", b"")):
+                    scope[CLIENT_LEFT] = True
+            await send(message)
+
+        await self.app(scope, heard, told)
+
+
+def _cancelled_answer(body: bytes) -> bool:
+    """Whether ``body`` (a chunk of an answer: event-stream ``data:`` lines, or JSON) holds the SDK's answer to a
+    cancelled call: a JSON-RPC error ``REQUEST_CANCELLED``. A tool's answer is never one (its errors are results)."""
+    import json
+
+    if str(REQUEST_CANCELLED).encode() not in body:  # the one test of almost every chunk
+        return False
+    for line in body.splitlines():
+        text = line.removeprefix(b"data:").strip()
+        try:
+            message = json.loads(text) if text.startswith(b"{") else None
+        except ValueError:
+            continue
+        error = message.get("error") if isinstance(message, dict) else None
+        if isinstance(error, dict) and error.get("code") == REQUEST_CANCELLED:
+            return True
+    return False
 
 
 def _proxied(hosts: tuple):
