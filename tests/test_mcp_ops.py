@@ -131,3 +131,32 @@ def test_a_tool_call_its_client_gave_up_on_is_a_499_in_the_access_log_and_metric
     for rid, status in (("tools-call-1", 499), ("closed-by-hand", 499), ("tools-call-2", 200)):
         assert f'"POST /mcp HTTP/1.1" {status} ' in logged[rid], logged
     assert metric(text, "recur_http_requests_total", route="/mcp", method="POST", status="499") == 2, text
+
+
+def test_a_table_full_of_other_addresses_sessions_makes_room_for_a_new_assistant(tmp_path, caplog):
+    """Found in the last session's notes: with --mcp-max-sessions filled by clients of other addresses, one
+    session each and none idle 5 minutes, a new assistant got the SDK's 503 until one idled out (30 minutes)
+    or reached 5 minutes idle: many addresses (a scan, or clients behind a proxy that names them) locked out
+    every new one. The table now closes its least recently used idle session for the newcomer, says so in the
+    log and counts it; the total stays bounded, and the other session is kept."""
+    from test_mcp_sessions import opened, ping
+
+    caplog.set_level(logging.INFO, logger="recur.serve")
+    app = fake_app(small_kb(tmp_path / "kb"), tmp_path, mcp_max_sessions=2)
+    with running(app) as base, httpx.Client(timeout=30) as client:
+        url = base + "/mcp"
+        older, newer = opened(client, url, "10.0.0.1"), opened(client, url, "10.0.0.2")
+        assert ping(client, url, older) == 200 and ping(client, url, newer) == 200  # `older` used least recently
+
+        async def assistant():  # the SDK's client, from 127.0.0.1, with the handshake that opens a session
+            from mcp.client.streamable_http import streamable_http_client
+
+            async with Client(streamable_http_client(url), mode="legacy", read_timeout_seconds=60) as it:
+                return {t.name for t in (await it.list_tools()).tools}
+
+        assert "suggest_patterns" in run_async(assistant())
+        assert [ping(client, url, s) for s in (older, newer)] == [404, 200]
+        text = httpx.get(base + "/metrics", timeout=30).text
+    said = [r.getMessage() for r in caplog.records if r.name == "recur.serve" and "closed (cap:" in r.getMessage()]
+    assert len(said) == 1 and " of 10.0.0.1 closed (cap: --mcp-max-sessions (2) reached" in said[0], said
+    assert metric(text, "recur_mcp_sessions_closed_total", reason="cap") == 1, text

@@ -150,7 +150,6 @@ def http_app(
     allowed_hosts: tuple = (),
     site_url: str | None = None,
     max_sessions_per_client: int = config.default("mcp_max_sessions_per_client"),
-    evict_idle_after: float | None = None,
     on_session_closed: Callable[[str], None] | None = None,
     stale_files: Callable[[], list[str]],
 ):
@@ -159,19 +158,19 @@ def http_app(
     On a loopback ``host`` the SDK's DNS-rebinding protection (Host / Origin checks) is on. Past
     ``max_sessions`` open sessions a new one closes an idle session to make room (SessionCaps: the least
     recently used idle one of the client holding the most, if that holds more than the newcomer will, else
-    the one idle longest if idle ``evict_idle_after`` or more); a session with a request in flight is never
-    closed, and with none to close the new one gets the SDK's 503 until one closes or idles out
+    the least recently used idle one of all); a session with a request in flight is never closed, and with
+    every one busy the new one gets the SDK's 503 until one ends its request, closes or idles out
     (``idle_seconds``). The default cap is a tenth of the SDK's 10,000: an idle session holds ~40 KiB (measured:
     2,000 sessions, +77 MiB), and sessions open at ~150 a second, so the SDK's cap let one client pin ~400 MiB
-    for the 30-minute idle timeout. ``max_sessions_per_client`` and ``evict_idle_after`` (seconds; None: the
-    module's default): see mcp_sessions.SessionCaps, in front of the SDK's app, which says each session closed
+    for the 30-minute idle timeout. ``max_sessions_per_client``: see mcp_sessions.SessionCaps, in front of the
+    SDK's app, which says each session closed
     and tells ``on_session_closed`` its reason; the manager returned runs its sweep for idle ones (mcp_sessions.Managed).
     ``stale_files``: build_server's (`recur serve`: the changed files its own check found)."""
     from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
     from mcp.server.transport_security import TransportSecuritySettings
 
     from recur.serve.mcp_server import build_server
-    from recur.serve.mcp_sessions import EVICT_IDLE_AFTER, Managed, SessionCaps
+    from recur.serve.mcp_sessions import Managed, SessionCaps
 
     server = build_server(  # read-only: allow_writes left False
         get_engine, site_url=site_url, load_wait=HTTP_LOAD_WAIT, stale_files=stale_files, served_by="recur serve"
@@ -196,7 +195,6 @@ def http_app(
         per_client=max_sessions_per_client,
         max_sessions=max_sessions,
         idle_seconds=idle_seconds,
-        evict_idle_after=EVICT_IDLE_AFTER if evict_idle_after is None else evict_idle_after,
         on_closed=on_session_closed,
     )
     return Managed(manager, capped), GivenUp(JsonRpcErrors(capped))
