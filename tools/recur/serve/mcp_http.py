@@ -158,13 +158,13 @@ def http_app(
     On a loopback ``host`` the SDK's DNS-rebinding protection (Host / Origin checks) is on. Past
     ``max_sessions`` open sessions a new one closes an idle session to make room (SessionCaps: the least
     recently used idle one of the client holding the most, if that holds more than the newcomer will, else
-    the least recently used idle one of all); a session with a request in flight is never closed, and with
+    the newcomer's own, else of all); a session with a request in flight is never closed, and with
     every one busy the new one gets the SDK's 503 until one ends its request, closes or idles out
     (``idle_seconds``). The default cap is a tenth of the SDK's 10,000: an idle session holds ~40 KiB (measured:
     2,000 sessions, +77 MiB), and sessions open at ~150 a second, so the SDK's cap let one client pin ~400 MiB
     for the 30-minute idle timeout. ``max_sessions_per_client``: see mcp_sessions.SessionCaps, in front of the
-    SDK's app, which says each session closed
-    and tells ``on_session_closed`` its reason; the manager returned runs its sweep for idle ones (mcp_sessions.Managed).
+    SDK's app, which says each session closed and tells ``on_session_closed`` its reason; the manager returned
+    runs its sweep for idle ones (mcp_sessions.Managed). A call its client gave up on is a 499 (``GivenUp``).
     ``stale_files``: build_server's (`recur serve`: the changed files its own check found)."""
     from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
     from mcp.server.transport_security import TransportSecuritySettings
