@@ -396,6 +396,7 @@ def build_server(
     stale_files: Callable[[], list[str]],
     load_wait: float = 0,
     severities: list[str] | None = None,
+    served_by: str = "recur mcp",
 ) -> MCPServer:
     """The server and its tools. ``site_url``: the built site's base URL (`recur serve --site-url`,
     `recur mcp --site-url`): each pattern and incident in an answer has its page's ``url`` beside its
@@ -403,7 +404,9 @@ def build_server(
     request waits for an engine that ``get_engine`` says is still loading (HTTP: it does not wait itself).
     ``stale_files``: the KB files changed since the served index was built, as the engine's owner found them
     (an EngineHolder's ``kb_changed``, `recur serve`'s and `recur mcp`'s): each answer says them (``Staleness``).
-    ``severities``: the framework's level keys (loader.severity_keys), named in record_incident's schema."""
+    ``severities``: the framework's level keys (loader.severity_keys), named in record_incident's schema.
+    ``served_by``: the command serving it (`recur mcp`; mcp_http's `recur serve`), named where a call fails for
+    the server's configuration (server_kb)."""
     from recur import __version__
 
     root = logging.getLogger()
@@ -419,16 +422,16 @@ def build_server(
         log_level="WARNING",
     )
     root.handlers[:], root.level = kept  # the SDK's logging.basicConfig must not make every library's logs loud
-    _read_tools(server, get_engine, writes=allow_writes, site_url=site_url)
-    _report_tools(server, get_engine, site_url)
+    _read_tools(server, get_engine, writes=allow_writes, site_url=site_url, served_by=served_by)
+    _report_tools(server, get_engine, site_url, served_by)
     if allow_writes:
-        _write_tools(server, get_engine, severities or [])
+        _write_tools(server, get_engine, severities or [], served_by)
     _resources(server, get_engine)
     return server
 
 
-def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False, site_url: str | None = None) -> None:
-    where = IncidentPaths()  # get_pattern's incident files, read once (not the whole KB on every call)
+def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool, site_url: str | None, served_by: str) -> None:
+    where = IncidentPaths(served_by)  # get_pattern's incident files, read once (not the whole KB on every call)
 
     def paged(rows: list[dict]) -> list[dict]:
         return with_urls(rows, site_url)
@@ -481,7 +484,7 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
         patterns a description matches with high or medium confidence (text). Give one of the two."""
 
         def work():
-            return _past_incidents(get_engine, pat.given_pattern_id(pattern_id), text, limit, site_url)
+            return _past_incidents(get_engine, pat.given_pattern_id(pattern_id), text, limit, site_url, served_by)
 
         return run_tool(work)
 
@@ -492,7 +495,8 @@ class IncidentPaths:
     and 1,000 incidents took 706 ms a call instead of 0.8 ms (found in review). An id it does not know, or a file
     moved or changed since, and the KB is read again."""
 
-    def __init__(self):
+    def __init__(self, served_by: str):
+        self._served_by = served_by  # the command named by kb_unavailable (server_kb)
         self._lock = threading.Lock()  # tool calls run in worker threads
         self._read: tuple = (None, {})  # (the KB folder read, {incident id: (its file, [size, mtime_ns])})
 
@@ -504,7 +508,7 @@ class IncidentPaths:
         with self._lock:
             read, known = self._read
             if read != root or not all(self._same(root, known.get(i)) for i in ids):
-                kb = server_kb(engine)
+                kb = server_kb(engine, self._served_by)
                 signature = kb.signature or {}
                 known = {i.id: (i.relpath, signature.get(i.relpath)) for i in kb.incidents.values()}
                 self._read = (root, known)
@@ -570,11 +574,13 @@ def _list_patterns(docs: dict, given: dict, site_url: str | None) -> tuple[dict,
     return out, head + ("\n" + "\n".join(lines) if lines else "")
 
 
-def server_kb(engine):
+def server_kb(engine, served_by: str):
     """The KB the server reads incidents from, read now. A KB it cannot read (a --kb folder that is gone, a
     recur.yml of a newer format) is the server's configuration, not the call's: ``kb_unavailable``, as the
     API says a failed load with ``engine_failed``. It was ``invalid_request``, which a model reads as its own
-    bad argument, and tried again with others (found in review)."""
+    bad argument, and tried again with others (found in review). ``served_by``: the command that runs the
+    server (build_server's), named as the one whose --kb it is: the message named `recur serve` and `recur mcp`
+    both, and the user had to work out which one the assistant talked to."""
     from recur.kb.loader import load_kb
 
     try:
@@ -582,12 +588,14 @@ def server_kb(engine):
     except RecurError as exc:
         raise pat.LookupFailure(
             f"the server cannot read its knowledge base: {exc}. This is the server's configuration (the --kb of "
-            "the `recur serve` or `recur mcp` that runs it), not this call's arguments: tell the user, who runs it",
+            f"the `{served_by}` that runs it), not this call's arguments: tell the user, who runs it",
             "kb_unavailable",
         ) from None
 
 
-def _past_incidents(get_engine: Callable, pattern_id, text, limit: int, site_url=None) -> tuple[dict, str]:
+def _past_incidents(
+    get_engine: Callable, pattern_id, text, limit: int, site_url: str | None, served_by: str
+) -> tuple[dict, str]:
     if not 1 <= limit <= pat.MAX_INCIDENTS:
         raise pat.LookupFailure(f"limit: must be between 1 and {pat.MAX_INCIDENTS}")
     if pattern_id is not None and text is not None and (_given(pattern_id) or _given(text)):
@@ -600,7 +608,7 @@ def _past_incidents(get_engine: Callable, pattern_id, text, limit: int, site_url
     if text is not None and pattern_id is None:
         q = PasteIn(text=text, top=5)
         answer = engine.answer(q.text, top=q.top)
-    kb = server_kb(engine)
+    kb = server_kb(engine, served_by)
     out = pat.past_incidents(engine, kb, pattern_id=pattern_id, answer=answer, limit=limit)
     out["incidents"] = with_urls(out["incidents"], site_url)
     lines = [f"- {i['date']} {i['id']} ({i['severity']}): {i['title']}{page_suffix(i)}" for i in out["incidents"]]
@@ -630,7 +638,7 @@ ReportLimit = Annotated[
 ]
 
 
-def _report_tools(server: MCPServer, get_engine: Callable, site_url: str | None = None) -> None:
+def _report_tools(server: MCPServer, get_engine: Callable, site_url: str | None, served_by: str) -> None:
     @server.tool(annotations=READ_ONLY)
     def problem_report(
         as_of: Annotated[
@@ -654,7 +662,7 @@ def _report_tools(server: MCPServer, get_engine: Callable, site_url: str | None 
                 raise pat.LookupFailure(f"limit: must be between 1 and {pat.MAX_INCIDENTS}")
             # blank as left out, as _given: "" was today and " " was "not a date"
             # built for the owner: its recurring lists ranked among the owner's patterns, then cut (board_answer)
-            kb = server_kb(get_engine())
+            kb = server_kb(get_engine(), served_by)
             # left out: RECUR_TODAY when set, as `recur report` without --as-of (the clock's day was the board's)
             day = config.today() if _given(as_of) is None else given_date(as_of, "as_of")
             b = report_board(kb, day, owner=_given(owner))
@@ -663,7 +671,7 @@ def _report_tools(server: MCPServer, get_engine: Callable, site_url: str | None 
         return run_tool(work)
 
 
-def _write_tools(server: MCPServer, get_engine: Callable, severities: list[str]) -> None:
+def _write_tools(server: MCPServer, get_engine: Callable, severities: list[str], served_by: str) -> None:
     from recur.ingest.pasted_log import LOG_LINES_KEPT
     from recur.kb.incident_record import TITLE_MOST, severity_help
     from recur.kb.parse import MAX_FILE_BYTES
@@ -713,7 +721,7 @@ def _write_tools(server: MCPServer, get_engine: Callable, severities: list[str])
         given = {"title": title, "severity": severity, "description": description, "flags": flags}
         # ids read as get_pattern and past_incidents read them: "Disk-Full" and a resource URI were "unknown"
         ids = [pat.given_pattern_id(p) for p in patterns]
-        return run_tool(lambda: record(get_engine, given, ids, allow_duplicate))
+        return run_tool(lambda: record(get_engine, given, ids, allow_duplicate, served_by))
 
 
 def _resources(server: MCPServer, get_engine: Callable) -> None:
