@@ -106,6 +106,9 @@ DOCUMENTS = {
     "a Duration of digits": lambda n: "# Incident\n\n**Duration:** " + "1" * n + "a!\n",
     # each duration looked for a clock in the whole rest of the line (pm_text._durations)
     'a Duration of "1h"': lambda n: "# Incident\n\n**Duration:** " + fill("1h", n) + "\n",
+    # a German unit after a decimal comma (pm_text._DURATION_UNIT's lookahead), tried at each "1," of a run
+    'a Duration of "1,5 Std. "': lambda n: "# Incident\n\n**Duration:** " + fill("1,5 Std. ", n) + "\n",
+    'a Duration of "1,"': lambda n: "# Incident\n\n**Duration:** " + fill("1,", n) + "1" * 1000 + "\n",
     # a project key looked for from each of the capitals (postmortem._TICKET_KEY, _LINE_TICKET: now at a word's start)
     "an Incident line of capitals": lambda n: (
         "# Incident\n\n**Incident:** " + "A" * n + "\n\n| Incident | " + "A" * n + " |\n"

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from import_helpers import imported_record
 
+from recur.ingest.pm_text import read_duration
 from recur.ingest.postmortem import parse
 
 MAIL = """\
@@ -55,12 +56,36 @@ def test_a_duration_with_dotted_units_or_bare_minutes_after_its_hours_is_read_wh
 
 
 def test_a_duration_with_a_unit_not_read_is_refused_whole_with_a_note():
-    # "1 Std. 25 Min." was 25 minutes, silently: the hour's part unread
-    pm = _duration_pm("1 Std. 25 Min.")
+    # "1 godz. 25 min." (Polish) would be 25 minutes, the hour's part unread, as "1 Std. 25 Min." was
+    pm = _duration_pm("1 godz. 25 min.")
     assert pm.duration_minutes is None
     assert pm.duration_note == (
-        "duration: '1 Std. 25 Min.' (the 'Duration:' line 4) not read: '1 Std.' is no unit read; left empty"
+        "duration: '1 godz. 25 min.' (the 'Duration:' line 4) not read: '1 godz.' is no unit read; left empty"
     )
+
+
+@pytest.mark.parametrize(
+    "value, minutes",
+    [
+        ("1 Std. 25 Min.", 85),
+        ("2 Std", 120),
+        ("45 Min.", 45),
+        ("1 Stunde 25 Minuten", 85),
+        ("2 Stunden und 30 Minuten", 150),
+        ("1,5 Std.", 90),
+        ("90 Sek.", 2),
+    ],
+)
+def test_a_duration_in_german_units_is_read_as_the_english_one(value, minutes):
+    # "1 Std. 25 Min." was refused with a note ("'1 Std.' is no unit read"), "2 Std" not read at all
+    pm = _duration_pm(value)
+    assert pm.duration_minutes == minutes, (value, pm.duration_note)
+    assert pm.duration_note is None
+
+
+def test_a_decimal_comma_is_read_before_a_german_unit_only():
+    assert read_duration("1,500 minutes").minutes == 500  # a thousands comma: as before
+    assert read_duration("1,5 Std. 10 Min.").minutes == 100
     assert _duration_pm("1h 25 users").duration_minutes == 60  # a number with a word after: not the hours' minutes
 
 

@@ -705,14 +705,35 @@ def is_ticket(text: str) -> bool:
 # "h" and "3" in "1h30m", which was read as 30 minutes (and "1d2h" as 120). "5 ms" and "18 months"
 # are no durations in minutes: no unit is followed by a letter.
 _UNIT_MINUTES = {"d": 1440.0, "h": 60.0, "m": 1.0, "s": 1 / 60}
-# a one-letter unit only in lower case: "4M requests" is no 4 minutes
-_DURATION_UNIT = r"(\d+(?:\.\d+)?)\s*((?i:days?|hours?|hrs?|minutes?|mins?|seconds?|secs?)|[dhms])(?![A-Za-z])"
+# the German units, each by the English unit it is ("1 Std. 25 Min.", "2 Stunden und 30 Minuten", "1,5 Std."): a
+# German write-up's Duration was refused with a note that "1 Std." is no unit read
+_GERMAN_UNITS = {"tag": "d", "tage": "d", "tagen": "d", "std": "h", "stunde": "h", "stunden": "h", "stdn": "h"}
+_GERMAN_UNITS |= {"minute": "m", "minuten": "m", "sek": "s", "sekunde": "s", "sekunden": "s"}
+_GERMAN = "|".join(sorted(_GERMAN_UNITS, key=len, reverse=True))
+# a one-letter unit only in lower case: "4M requests" is no 4 minutes. A decimal comma only before a German unit
+# ("1,5 Std."; "1,500 minutes" is 500 of them, as before)
+_DURATION_UNIT = (
+    rf"(\d+(?:\.\d+|,\d+(?=[ \t]*(?i:{_GERMAN})(?![A-Za-z])))?)\s*"
+    rf"((?i:{_GERMAN}|days?|hours?|hrs?|minutes?|mins?|seconds?|secs?)|[dhms])(?![A-Za-z])"
+)
+
+
+def _unit(word: str) -> str:
+    """The key in _UNIT_MINUTES of a unit as written: "hours", "h", "Std", "Minuten" ("Stunden" is no second)."""
+    word = word.lower()
+    return _GERMAN_UNITS.get(word, word[0])
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "."))  # "1,5" before a German unit
+
+
 # from a number's first digit only: a match inside one is a match from its start too, and tried from each digit of
 # a long number no unit follows it took time growing with its square ("1" 50,000 times then "a": minutes)
 DURATION_PART = re.compile(r"(?<!\d)" + _DURATION_UNIT)
 # the next part of a compound duration: "1h 30m", "1 hour, 30 minutes", "1 hour and 30 minutes", "1 hr. 25 min."
 # (a unit's abbreviating dot stopped the reading: 60)
-_DURATION_NEXT = re.compile(r"\.?(?:[ \t]*,)?[ \t]*(?:and[ \t]+)?" + _DURATION_UNIT)
+_DURATION_NEXT = re.compile(r"\.?(?:[ \t]*,)?[ \t]*(?:(?:and|und)[ \t]+)?" + _DURATION_UNIT)
 # a bare number straight after an hours part is its minutes: "1h25" (was 60), "2h05"
 _HOURS_MINUTES = re.compile(r"([0-5]?\d)(?![\d.:,]?\d)(?![A-Za-z])")
 # a number and a word before a duration's first part that no unit of ours is: "1 Std. 25 Min." was 25 minutes,
@@ -757,11 +778,11 @@ def _clock_at(text: str, m) -> tuple[float, int, str] | None:
 def _units_at(text: str, m) -> tuple[float, int]:
     """(minutes, end) of the compound duration starting with the part ``m``: each next part in a
     smaller unit ("1d2h", "1h 30m", "1 hour and 30 minutes"); "30m 1h" is two durations."""
-    total, end = float(m.group(1)) * _UNIT_MINUTES[m.group(2)[0].lower()], m.end()
-    unit = list(_UNIT_MINUTES).index(m.group(2)[0].lower())
-    while (nxt := _DURATION_NEXT.match(text, end)) and list(_UNIT_MINUTES).index(nxt.group(2)[0].lower()) > unit:
-        unit = list(_UNIT_MINUTES).index(nxt.group(2)[0].lower())
-        total, end = total + float(nxt.group(1)) * _UNIT_MINUTES[nxt.group(2)[0].lower()], nxt.end()
+    total, end = _number(m.group(1)) * _UNIT_MINUTES[_unit(m.group(2))], m.end()
+    unit = list(_UNIT_MINUTES).index(_unit(m.group(2)))
+    while (nxt := _DURATION_NEXT.match(text, end)) and list(_UNIT_MINUTES).index(_unit(nxt.group(2))) > unit:
+        unit = list(_UNIT_MINUTES).index(_unit(nxt.group(2)))
+        total, end = total + _number(nxt.group(1)) * _UNIT_MINUTES[_unit(nxt.group(2))], nxt.end()
     if unit == 1 and (bare := _HOURS_MINUTES.match(text, end)):  # "1h25": the hours' minutes
         total, end = total + int(bare.group(1)), bare.end()
     return total, end
