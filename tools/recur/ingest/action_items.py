@@ -18,7 +18,6 @@ from recur.ingest.pm_text import (
     BLANK_FIELD,
     LOWER,
     MONTH_NAME,
-    SLASH_DATE,
     UPPER,
     ambiguous_date,
     day_of_month,
@@ -30,6 +29,8 @@ from recur.ingest.pm_text import (
     month_day,
     parse_date,
     prose_ticket,
+    slash_date,
+    slash_dates,
     status_of,
     strip_placeholders,
     ticket_of,
@@ -385,7 +386,7 @@ def _tail_field(segment: str) -> tuple:
         return "date", day, None
     # "12/01/2026", either order a day: a due date said not read, the name before it read ("— Aiko Tanaka —
     # 12/01/2026" stayed whole in the title, no owner, from a Google Docs export)
-    if month_day(dated) or day_of_month(dated) or (SLASH_DATE.fullmatch(dated) and ambiguous_date(dated)):
+    if month_day(dated) or day_of_month(dated) or (slash_date(dated, whole=True) and ambiguous_date(dated)):
         return "date", None, dated
     if dated != text and _SHORT_DAY.fullmatch(dated):  # "— by 12/12": a day either way round, labelled
         return "date", None, dated
@@ -1248,7 +1249,7 @@ def _slash_order(texts: list[str]) -> str | None:
     "12/05/2026" was said not read (either order makes a date), the follow-up recorded with no due date."""
     orders = set()
     for t in texts:
-        for m in SLASH_DATE.finditer(t):
+        for m in slash_dates(t):  # "12-05-26" too, as a slash one
             a, b = int(m.group(1)), int(m.group(2))
             orders |= {"dm"} if a > 12 >= b else {"md"} if b > 12 >= a else set()
     return orders.pop() if len(orders) == 1 else None
@@ -1256,7 +1257,7 @@ def _slash_order(texts: list[str]) -> str | None:
 
 def _in_order(text: str, order: str | None):
     """The date of an ambiguous slash date ("12/05/2026") read in its column's ``order``, else None."""
-    m = SLASH_DATE.search(text) if order and ambiguous_date(text) else None
+    m = slash_date(text) if order and ambiguous_date(text) else None
     if m is None:
         return None
     a, b, year = int(m.group(1)), int(m.group(2)), int(full_year(m.group(3)))  # "12/05/26" too

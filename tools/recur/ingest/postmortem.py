@@ -766,7 +766,8 @@ def _set_date(pm: Postmortem, value, where: str) -> None:
     elif pm.date is None and pm.yearless is None and (md := month_day(str(value).strip().strip("*_"))):
         pm.yearless = (md, str(value).strip().strip("*_"), where)  # "30 Nov": its year from the document's (_yearless)
     elif pm.date_unread is None and (
-        where.startswith("front matter") or re.search(r"\b\d{4}\b|\d{1,2}[/.]\d{1,2}", str(value))
+        where.startswith("front matter")
+        or re.search(r"\b\d{4}\b|\d{1,2}[/.]\d{1,2}|\d{1,2}-\d{1,2}-\d\d\b", str(value))
     ):
         # a front-matter date: field is a date whatever it says ("last tuesday"); in the text, only what looks like one
         pm.date_unread = f"{str(value).strip()!r} ({where})"
