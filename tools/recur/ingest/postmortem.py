@@ -438,6 +438,7 @@ class Postmortem:
     action_items: list = field(default_factory=list)
     cancelled_items: list = field(default_factory=list)  # titles of action items that will not be done
     blocked_items: list = field(default_factory=list)  # (title, the blocked marker as written): recorded open
+    owners_left: list = field(default_factory=list)  # (title, owner kept, the other names of its owner cell)
     unread_dues: list = field(default_factory=list)  # (title, due as written) of due dates not read
     # (title, due as written, date, the incident's date it was read against) of due dates with no year
     inferred_dues: list = field(default_factory=list)
@@ -1723,6 +1724,8 @@ def _action_items(pm: Postmortem, items: list[dict]) -> None:
     reject), its ``done`` day the day it was resolved when the document gives one, and named in
     ``cancelled_items``, as is a due date not read and a blocked item (``blocked_items``: recorded open)."""
     for it in items:
+        if left := it.pop("owners_left", None):  # "Ana Ruiz<br>Lee Park": one kept, the others said
+            pm.owners_left.append((it["title"], it["owner"], left))
         if it.pop("cancelled", False):
             pm.cancelled_items.append(it["title"])
             # its fields as read; the words of an unread due or done day, or a blocker, say nothing of it now
