@@ -1519,17 +1519,65 @@ def _dates(pm: Postmortem, w: _Walk, body: str) -> None:
         pm.date, pm.date_source = pm.created
         return
     prose = re.sub(r"(?ms)^(```|~~~).*?^\1", "", body)
+    unfenced = prose
     day, words, prose = _first_dated(prose, pm.sections.get("Leadup"))
     # an email's Date: header says when it was sent, often days after the outage ("Thursday's checkout incident
     # (Nov 26, 2026)" sent Dec 2): the body's first dated sentence speaks first when it is no later than the
-    # mail (a later one is a due date or a review), the header for want of one
-    if mailed and (day is None or day > pm.created[0]):
+    # mail (a later one is a due date or a review), a day it names without its year ("on Thursday (Nov 26)")
+    # too (_mail_day), the header for want of one
+    if mailed and (said := _mail_day(pm, unfenced, day, words)):
+        pm.date, words, text = said
+        pm.date_source = f'the first dated sentence: "{_sentence(text, words)}…"'
+        pm.date_note = (
+            f"date: {words!r} has no year; read as {pm.date.isoformat()}, the last {words} on or before the email's "
+            f"Date: header ({pm.created[0].isoformat()}): correct it in the record if another was meant"
+        )
+    elif mailed and (day is None or day > pm.created[0]):
         pm.date, pm.date_source = pm.created
     elif day is not None:
-        at = prose.find(words)
-        start = max(prose.rfind(". ", 0, at) + 2, prose.rfind("\n", 0, at) + 1, 0)
-        sentence = " ".join(prose[start : at + len(words) + 40].split())
-        pm.date, pm.date_source = day, f'the first dated sentence: "{sentence[:90]}…"'
+        pm.date, pm.date_source = day, f'the first dated sentence: "{_sentence(prose, words)}…"'
+
+
+def _sentence(text: str, words: str) -> str:
+    """The sentence of ``text`` around its dated ``words``, up to 90 characters, as the date's source says it."""
+    at = text.find(words)
+    start = max(text.rfind(". ", 0, at) + 2, text.rfind("\n", 0, at) + 1, 0)
+    return " ".join(text[start : at + len(words) + 40].split())[:90]
+
+
+# how far before an email's Date: header a day its body names without a year is read as the incident's: a write-up
+# is sent days or weeks after the outage; a day past it ("due Dec 11", "review on Dec 9" in a mail of Dec 2) would
+# be read nearly a year back, and is a due date or a review, not the outage
+MAIL_DAYS_BACK = 92
+_YEAR_AFTER = re.compile(r",?[ 	]+\d{4}(?!\d)")
+
+
+def _mail_day(pm: Postmortem, prose: str, day: dt.date | None, words: str | None) -> tuple | None:
+    """(date, words, the text they are in) of the first day an email's body names without its year ("on Thursday
+    (Nov 26)", "Nov 26 14:05 UTC"), in the year of its Date: header (the year before when the day would be after it:
+    "Dec 30" in a mail of 3 January), read when no dated sentence with a year comes before it that is no later than
+    the mail; None for none within MAIL_DAYS_BACK days before the header. Not in the follow-ups (their due days),
+    the Leadup, the lines about the document or the review (as _first_dated). The month named in capitals ("it may 5 times" names no May), never after a time ("10:05 May")."""
+    sent = pm.created[0]
+    text = prose
+    for name in ("Action items", "Leadup"):  # before the review's lines: one inside left it not as written
+        if section := pm.sections.get(name):
+            text = text.replace(section, "")
+    text = DOC_DATE_LINE.sub("", _without_review(text))
+    dated = text.find(words) if day is not None and day <= sent and words else -1
+    for m in _YEARLESS.finditer(text, 0, dated if dated >= 0 else len(text)):
+        month = m.group(1) or m.group(4)
+        if (
+            not month[0].isupper()
+            or text[max(m.start() - 1, 0) : m.start()] in (":", ".")
+            or _YEAR_AFTER.match(text, m.end())
+        ):
+            continue  # "may", "10:05 May", "Nov 30, 2027" (a date with its year, after the mail)
+        md = month_day(m.group(0))
+        said = on_or_before(*md, sent) if md else None
+        if said is not None and (sent - said).days <= MAIL_DAYS_BACK:
+            return said, m.group(0), text
+    return None
 
 
 # a line about the document, not the incident: "Created by Jane, last modified by Sam on Apr 02, 2026"
