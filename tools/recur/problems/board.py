@@ -163,7 +163,7 @@ class Board(_Computed, total=False):
     renderers ask ``b.get``). A base class with ``total=False``: ``typing.NotRequired`` is Python 3.11's, and Recur
     runs on 3.10."""
 
-    left_out: list  # ``report_board`` (``not_counted``): the files with errors, {path, line, field, message}
+    left_out: list  # ``report_board`` (``not_counted``): the files with errors and the incidents linking an unknown pattern id, {path, line, field, message}
     unread: list  # ``report_board`` (``not_counted``): the keys not read that look like a misspelt one, as left_out
     filtered: dict  # ``problems.owner.for_owner``: {owner, spellings, left_out}, the board narrowed to one owner
     more: dict  # ``serve.mcp_board`` with a ``limit``: {list name: how many rows were cut}
@@ -179,10 +179,11 @@ def board(
     of theirs recurred), and ``recurring_owner`` says so; the rest is the whole board, for ``for_owner``."""
     if isinstance(as_of, dt.datetime):
         as_of = as_of.date()
-    incidents = sorted((i for i in kb.incidents.values() if i.date <= as_of), key=lambda i: (i.date, i.id))
+    counted = counted_incidents(kb)
+    incidents = sorted((i for i in counted if i.date <= as_of), key=lambda i: (i.date, i.id))
     # with no clock date given, none is told from a later incident of a board as of a past date
     ahead_of = max(as_of, today) if today is not None else dt.date.max
-    ahead = sorted((i for i in kb.incidents.values() if i.date > ahead_of), key=lambda i: (i.date, i.id))
+    ahead = sorted((i for i in counted if i.date > ahead_of), key=lambda i: (i.date, i.id))
     work = incidents + ahead  # whose reviews, follow-ups and flags are listed: a due date is a due date
     patterns = kb.patterns
     reviews, follow_ups = _reviews(work, as_of), _follow_ups(work, as_of)
@@ -231,6 +232,14 @@ def board(
     }
 
 
+def counted_incidents(kb) -> list:
+    """The incidents the board counts: those the KB kept, but one linking a pattern id no pattern file has (a
+    typo, an error of `recur check`), which is left out and named in ``left_out`` as a file with errors is
+    (``kb.check.unknown_link_problems``): counted under a pattern that does not exist, it was in no list and no
+    gate, and the pattern meant was short of it."""
+    return [i for i in kb.incidents.values() if all(kb.pattern_known(pid) for pid in i.patterns)]
+
+
 def _dated_after(ahead: list, as_of: dt.date) -> list:
     """The incidents dated after the clock's date, soonest first, with how far ahead of ``as_of``."""
     return [
@@ -264,9 +273,12 @@ def uncounted_problems(kb) -> tuple[list, list]:
     """What the board could not count, as ``kb.check`` finds it: (the files with errors, one problem each:
     ``left_out_problems``; the keys of records it counts that look like a slip of a format key, whose
     contents it did not read: ``unread_slips``)."""
-    from recur.kb.check import left_out_problems, unread_slips
+    from recur.kb.check import left_out_problems, unknown_link_problems, unread_slips
+    from recur.util.errors import Problem
 
-    return left_out_problems(kb), unread_slips(kb)
+    # an incident linking a pattern id no file has is left out too (``counted_incidents``), named by its error
+    left_out = sorted(left_out_problems(kb) + unknown_link_problems(kb), key=Problem.sort_key)
+    return left_out, unread_slips(kb)
 
 
 def not_counted(kb, here: bool = False, *, uncounted: tuple | None) -> dict:

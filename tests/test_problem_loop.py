@@ -1,0 +1,46 @@
+"""The problem loop as a problem manager runs it (a review of `recur report`, the board and `recur import`):
+what a report counts, gates and says how to act on."""
+
+import datetime as dt
+import json
+
+from click.testing import CliRunner
+from kbfactory import write_pattern
+from test_problems_board import incident
+
+from recur.cli.main import cli
+
+
+def report(root, *args, today="2026-05-15"):
+    return CliRunner().invoke(
+        cli, ["report", "--kb", str(root), "--as-of", "2026-05-15", *args], env={"RECUR_TODAY": today}
+    )
+
+
+def test_an_incident_linking_a_misspelt_pattern_is_left_out_and_fails_every_gate(tmp_path):
+    """A typo in an incident's patterns is an error of `recur check`; the report counted the incident silently
+    (not left out, not needs analysis, every gate passing) and the pattern's counts dropped."""
+    root = tmp_path / "kb"
+    write_pattern(root, "disk-full", title="Disk full")
+    incident(root, "INC-1", "2026-05-01", patterns=["disk-full"])
+    incident(root, "INC-2", "2026-05-10", patterns=["disk-ful"])
+    b = json.loads(report(root, "--format", "json").stdout)
+    [x] = b["left_out"]
+    assert x["path"] == "incidents/2026/INC-2.md" and x["field"] == "patterns[0]"
+    assert "no pattern has id 'disk-ful'; did you mean disk-full?" in x["message"]
+    assert b["counts"]["incidents_30"] == 1  # left out of the counts, as a file with errors is
+    for gate in ("overdue", "recurrence", "unknown"):
+        res = report(root, "--fail-on", gate)
+        assert res.exit_code == 1, gate
+        assert "INC-2.md" in res.stderr and "did you mean disk-full?" in res.stderr
+    assert "Left out of this report: 1 file with errors" in report(root).stdout
+    assert "did you mean disk-full?" in report(root, "--format", "markdown").stdout
+    # the site's board (board.json and its page) reads the same report_board
+    from recur.kb.loader import load_kb
+    from recur.problems.board import report_board
+    from recur.site.generate import pages
+
+    kb, day = load_kb(root), dt.date(2026, 5, 15)
+    built = report_board(kb, day)
+    assert [x["path"] for x in built["left_out"]] == ["incidents/2026/INC-2.md"]
+    assert "did you mean disk-full?" in pages(kb, as_of=day, board=built)["board/index.md"]
