@@ -44,3 +44,33 @@ def test_an_incident_linking_a_misspelt_pattern_is_left_out_and_fails_every_gate
     built = report_board(kb, day)
     assert [x["path"] for x in built["left_out"]] == ["incidents/2026/INC-2.md"]
     assert "did you mean disk-full?" in pages(kb, as_of=day, board=built)["board/index.md"]
+
+
+def test_a_reopened_fix_keeps_its_recurrences_listed_and_only_the_gate_drops_them(tmp_path):
+    """Reopening a fix, as the recurrence gate's FAILED line says to, deleted the pattern's "Recurrence after
+    fix" history from the report. A reopened fix keeps ``done:``, the day it was done (the spec's "date it
+    landed"): the report lists the recurrences after it, marked reopened; the gate no longer counts them."""
+    root = tmp_path / "kb"
+    fix = "fix:\n  status: done\n  owner: team-a\n  due: 2026-03-31\n  done: 2026-03-20"
+    write_pattern(root, "disk-full", title="Disk full", fix=fix)
+    incident(root, "INC-1", "2026-05-01", patterns=["disk-full"])
+    before = report(root, "--fail-on", "recurrence")
+    assert before.exit_code == 1 and "keep done:" in before.stderr  # the FAILED line says how to reopen it
+    write_pattern(
+        root,
+        "disk-full",
+        title="Disk full",
+        fix="fix:\n  status: open\n  owner: team-a\n  due: 2026-06-30\n  done: 2026-03-20",
+    )
+    b = json.loads(report(root, "--format", "json").stdout)
+    assert [(r["incident"], r["fix_done"], r["fix_reopened"]) for r in b["recurrence_after_fix"]] == [
+        ("INC-1", "2026-03-20", True)
+    ]
+    assert b["counts"]["recurrence_after_fix"] == 1
+    assert report(root, "--fail-on", "recurrence").exit_code == 0  # out of the gate: the fix is open work again
+    assert "2026-03-20 (reopened)" in report(root).stdout
+    assert "2026-03-20 (reopened)" in report(root, "--format", "markdown").stdout
+    check = CliRunner().invoke(cli, ["check", "--kb", str(root)], env={"RECUR_TODAY": "2026-05-15"}).output
+    # what the date is read as, a notice (--strict passes it): it was a warning that the board ignored it
+    assert "fix.done: notice: a fix open with a done date (2026-03-20): read as a fix reopened" in check
+    assert "fix.done: warning" not in check

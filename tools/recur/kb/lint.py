@@ -405,12 +405,25 @@ def _fix_done_dates(kb: KB) -> list[Problem]:
                     "warning",
                 )
             )
+        elif p.fix.status in ("open", "in-progress") and p.fix.done is not None and ("fix", "status") in p.lines:
+            out.append(Problem(shown, p.line("fix", "done"), "fix.done", _reopened(p.fix), "notice"))
         elif p.fix.status != "done" and p.fix.done is not None:
             given = ("fix", "status") in p.lines  # no status: the format's default, open
             status = p.fix.status if given else f"{p.fix.status} (no status given)"
             why = _done_date_why("fix", status, p.fix.done, None, "counts the fix as not done")
             out.append(Problem(shown, p.line("fix", "done"), "fix.done", why, "warning"))
     return out
+
+
+def _reopened(fix) -> str:
+    """How an open fix's ``done`` date is read: the day it was done before it was reopened (the spec's "date it
+    landed"), so the report keeps listing the recurrences after it, off the gate. It was a warning that the board
+    ignored the date, and reopening a fix (as the recurrence gate says to) then took its history off the report."""
+    return (
+        f"a fix {fix.status} with a done date ({fix.done.isoformat()}): read as a fix reopened after it was done that "
+        "day; the report lists the incidents after it as recurrences after the fix (not gated). If it was never done, "
+        "remove done:"
+    )
 
 
 def _done_date_why(what: str, status: str, done, happened, board: str) -> str | None:

@@ -68,7 +68,8 @@ Keys of the returned dict:
   before the incident's date — the fix did not hold: {incident, title, pattern, pattern_title,
   fix_done, incident_date, days_after_fix, fix_owner (the fix's owner, else the pattern's: whose fix did not
   hold, as ``recur report --owner`` and MCP's problem_report ``owner`` list it; null when none), path (the
-  incident record's, in the KB, as other incident rows have it)}; newest first.
+  incident record's, in the KB, as other incident rows have it), fix_reopened (the fix is open or in progress
+  again, keeping its ``done`` date: listed, not gated)}; newest first.
 - ``trends``: {"months": ["YYYY-MM", ...] (the ``months`` months ending with as_of's month),
   "total": [count per month], "by_category": {category: [counts]}, "by_service": {service: [counts]}}.
   An incident counts once per distinct category of its patterns (``unknown`` when it has none but
@@ -163,7 +164,7 @@ class Board(_Computed, total=False):
     renderers ask ``b.get``). A base class with ``total=False``: ``typing.NotRequired`` is Python 3.11's, and Recur
     runs on 3.10."""
 
-    left_out: list  # ``report_board`` (``not_counted``): the files with errors and the incidents linking an unknown pattern id, {path, line, field, message}
+    left_out: list  # ``report_board`` (``not_counted``): files with errors, incidents linking no pattern, {path, line, field, message}
     unread: list  # ``report_board`` (``not_counted``): the keys not read that look like a misspelt one, as left_out
     filtered: dict  # ``problems.owner.for_owner``: {owner, spellings, left_out}, the board narrowed to one owner
     more: dict  # ``serve.mcp_board`` with a ``limit``: {list name: how many rows were cut}
@@ -177,8 +178,7 @@ def board(
     the recurring lists rank only the patterns whose fix that owner owns (``owned_by``; a retired pattern's fix
     is no one's work), among themselves, before the cut (after it, one whose pattern ranked 11th was told nothing
     of theirs recurred), and ``recurring_owner`` says so; the rest is the whole board, for ``for_owner``."""
-    if isinstance(as_of, dt.datetime):
-        as_of = as_of.date()
+    as_of = as_of.date() if isinstance(as_of, dt.datetime) else as_of
     counted = counted_incidents(kb)
     incidents = sorted((i for i in counted if i.date <= as_of), key=lambda i: (i.date, i.id))
     # with no clock date given, none is told from a later incident of a board as of a past date
@@ -643,11 +643,16 @@ def fix_state(p, as_of: dt.date) -> dict | None:
 
 
 def _after_fix(patterns, incidents) -> list:
+    """The incidents after a fix's ``done`` date, newest first: of a fix done, and of one reopened since
+    (``fix_reopened``: open or in progress again, keeping ``done:``, the day it was done, the spec's "date it
+    landed"). Reopening a fix, as the recurrence gate says to, took its pattern's history off the report
+    (found in a problem manager's review); now only the gate leaves it (``recent_recurrences``). A reopened fix
+    whose ``done:`` was taken out keeps no date to compare: its recurrences are not found (docs/problems.md)."""
     after_fix = []
     for i in reversed(incidents):
         for pid in dict.fromkeys(i.patterns):
             p = patterns.get(pid)
-            if p is None or p.fix is None or p.fix.status != "done" or p.fix.done is None:
+            if p is None or p.fix is None or p.fix.done is None or p.fix.status not in ("done", *OPEN_FIX):
                 continue
             if p.fix.done < i.date:
                 after_fix.append(
@@ -661,6 +666,7 @@ def _after_fix(patterns, incidents) -> list:
                         "days_after_fix": (i.date - p.fix.done).days,
                         "fix_owner": p.fix.owner or p.owner,
                         "path": i.relpath,  # the incident's, as every incident row's: a page to link
+                        "fix_reopened": p.fix.status != "done",
                     }
                 )
     return after_fix

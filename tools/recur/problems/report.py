@@ -176,7 +176,7 @@ def _flags(b: Board) -> tuple:
 
 def _recurrence_after_fix(b: Board) -> tuple:
     rows = [
-        [r["incident"], r["incident_date"], r["pattern"], r["fix_done"], str(r["days_after_fix"])]
+        [r["incident"], r["incident_date"], r["pattern"], fix_done_cell(r), str(r["days_after_fix"])]
         for r in b["recurrence_after_fix"]
     ]
     return (
@@ -184,6 +184,11 @@ def _recurrence_after_fix(b: Board) -> tuple:
         ["incident", "date", "pattern", "fix done", "days after"],
         rows,
     )
+
+
+def fix_done_cell(r: dict) -> str:
+    """A recurrence's fix done date, "(reopened)" after it when the fix is open again (off the gate)."""
+    return r["fix_done"] + (" (reopened)" if r.get("fix_reopened") else "")
 
 
 def fix_state(r: dict) -> dict:
@@ -594,13 +599,15 @@ def failures(b: Board, fail_on: tuple, recurrence_days: int = RECURRENCE_DAYS) -
 
 def recent_recurrences(b: Board, days: int) -> list[dict]:
     """The recurrences after a fix whose incident is in the last ``days`` days (``as_of - days < date``, as
-    the recurring lists count them; 0: any date), the ones ``--fail-on recurrence`` counts."""
+    the recurring lists count them; 0: any date), the ones ``--fail-on recurrence`` counts: not those of a fix
+    reopened since (``fix_reopened``), which the report lists and the gate leaves to the fixes' overdue gate."""
+    rows = [r for r in b["recurrence_after_fix"] if not r.get("fix_reopened")]
     if not days:
-        return list(b["recurrence_after_fix"])
+        return rows
     from recur.util.dates import shift
 
     start = shift(dt.date.fromisoformat(b["as_of"]), -days).isoformat()
-    return [r for r in b["recurrence_after_fix"] if r["incident_date"] > start]
+    return [r for r in rows if r["incident_date"] > start]
 
 
 def recurrence_clears(days: int) -> str:
@@ -608,5 +615,6 @@ def recurrence_clears(days: int) -> str:
     window = f", or {days} days after the incident it leaves the gate" if days else ""
     return (
         "; a recurrence clears when its pattern's fix is reopened (fix: status: open, with a new due date, in "
-        f"the pattern's file: the fix did not hold){window}"
+        "the pattern's file: the fix did not hold; keep done: the day it was done, so the report still lists the "
+        f"recurrence){window}"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from recur.problems.board import UNOWNED, month_so_far, other_dues_note, owner_key
-from recur.problems.report import fix_state, fix_words, recurring_more_note, unknown_cell
+from recur.problems.report import fix_done_cell, fix_state, fix_words, recurring_more_note, unknown_cell
 from recur.site import charts
 from recur.site.context import BOARD, BY_SEVERITY, TRENDS, Site
 from recur.site.md import badge, esc, front_matter, href, html_table, mdlink, raw, raw_table, unsearched
@@ -193,7 +193,7 @@ def _analysis_tables(site: Site, b: dict, page: str) -> list:
 
     out.append(f"## Recurred after the fix {{#{SECTIONS['after_fix']}}}\n\nThe permanent fix was marked done, yet "
                "the pattern struck again.\n")
-    rows = [[_il(site, page, r["incident"]), _pl(site, page, r["pattern"], r["pattern_title"]), esc(r["fix_done"]),
+    rows = [[_il(site, page, r["incident"]), _pl(site, page, r["pattern"], r["pattern_title"]), esc(fix_done_cell(r)),
              esc(r["incident_date"]), f"{r['days_after_fix']}d"] for r in b["recurrence_after_fix"]]
     out.append(raw_table(["incident", "pattern", "fix done", "date", "after"], rows, "None.\n"))
     return out
