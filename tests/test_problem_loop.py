@@ -74,3 +74,27 @@ def test_a_reopened_fix_keeps_its_recurrences_listed_and_only_the_gate_drops_the
     # what the date is read as, a notice (--strict passes it): it was a warning that the board ignored it
     assert "fix.done: notice: a fix open with a done date (2026-03-20): read as a fix reopened" in check
     assert "fix.done: warning" not in check
+
+
+def test_a_misspelt_owner_with_a_gate_is_a_usage_error_with_the_owner_meant(tmp_path):
+    """`recur report --owner team-platfrom --fail-on overdue` exited 0 with a warning: a scheduled per-team gate
+    with a typo stayed green for ever."""
+    root = tmp_path / "kb"
+    write_pattern(
+        root, "disk-full", title="Disk full", fix="fix: {status: open, owner: team-platform, due: 2026-05-01}"
+    )
+    write_pattern(root, "dns", title="DNS", fix="fix: {status: done, owner: team-net, done: 2026-01-01}")
+    incident(root, "INC-1", "2026-05-01", patterns=["disk-full"])
+    res = report(root, "--owner", "team-platfrom", "--fail-on", "overdue")
+    assert res.exit_code == 2, res.output
+    assert "did you mean team-platform?" in res.stderr and "--owner" in res.stderr
+    # without a gate: the warning, with the owner meant
+    res = report(root, "--owner", "team-platfrom")
+    assert (
+        res.exit_code == 0
+        and "warning: 'team-platfrom' owns nothing on this board (did you mean team-platform?)" in res.stderr
+    )
+    # an owner the KB knows, with nothing open today (team-net's fix is done): the gate passes, as before
+    res = report(root, "--owner", "team-net", "--fail-on", "overdue")
+    assert res.exit_code == 0 and "warning: 'team-net' owns nothing on this board" in res.stderr
+    assert report(root, "--owner", "team-platform", "--fail-on", "overdue").exit_code == 1
