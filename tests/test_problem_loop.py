@@ -98,3 +98,25 @@ def test_a_misspelt_owner_with_a_gate_is_a_usage_error_with_the_owner_meant(tmp_
     res = report(root, "--owner", "team-net", "--fail-on", "overdue")
     assert res.exit_code == 0 and "warning: 'team-net' owns nothing on this board" in res.stderr
     assert report(root, "--owner", "team-platform", "--fail-on", "overdue").exit_code == 1
+
+
+def test_an_undated_postmortem_is_never_dated_by_an_action_items_due_date(tmp_path, monkeypatch):
+    """`- [ ] Add a timeout … due 2026-12-01` dated an undated postmortem 2026-12-01, not flagged for triage. With no
+    date of its own it is recorded as one with no date at all: today's date, listed under triage."""
+    from import_helpers import import_file
+    from kbfactory import small_kb
+
+    monkeypatch.setenv("RECUR_TODAY", "2026-12-10")
+    kb = small_kb(tmp_path / "kb")
+    body = "# Reports export stuck for a day\n\n## Summary\nThe nightly export hung for a whole day.\n\n"
+    items = (
+        "## Action items\n- [ ] Add a timeout to the export lock (owner: Tom Becker, due 2026-12-01)\n"
+        "- [x] Kill stuck export runs on deploy\n"
+    )
+    got = []
+    for n, text in enumerate((body, body + items, body + "## Follow-ups\n- Add the alert, due 2026-12-01\n")):
+        res = import_file(kb, tmp_path / f"pm{n}.md", text, "--dry-run", "--json")
+        assert res.exit_code == 0, res.output
+        out = json.loads(res.stdout)
+        got.append((out["date"], "date" in out["triage"]))
+    assert got == [("2026-12-10", True)] * 3
