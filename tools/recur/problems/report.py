@@ -419,14 +419,30 @@ def _counts_line(c: dict, recurring: list = (), left_out: tuple = (), more_30: i
     )
 
 
+FIX_KEYS = ("status: done", "done: YYYY-MM-DD", "due: YYYY-MM-DD", "owner: NAME")
+
+
+def fix_howto(code=str) -> str:
+    """How an open permanent fix is closed, moved or handed over: in its pattern's file, the keys of its ``fix:``
+    (docs/kb-format.md), no command doing it; ``code`` marks a key for the caller's format (the site's board:
+    a code span). The report's last line and the board said it of reviews, follow-ups and flags, not of the
+    fixes, the longest overdue list (found in a problem manager's review)."""
+    done, day, due, owner = (code(k) for k in FIX_KEYS)
+    return (
+        "close a permanent fix in its pattern's file (patterns/CATEGORY/PATTERN.md in the KB), under fix: "
+        f"{done}, {day} once it is in; {due} to move it; {owner} to hand it over"
+    )
+
+
 def closing_line(b: Board, flags: str = "") -> str | None:
-    """How the reviews, follow-ups and flags listed are closed, when any is: the report is read in a
-    weekly review, where "how do I mark it done?" was answered by "edit the YAML" (the site's board says
+    """How the reviews, follow-ups, flags and permanent fixes listed are closed, when any is: the report is read
+    in a weekly review, where "how do I mark it done?" was answered by "edit the YAML" (the site's board says
     the same under each list). ``flags``: config.where_flags of the run, put in each command (`recur report
     --kb kb2` named commands that read ./kb)."""
     c = b["counts"]
+    fixes = fix_howto() if c.get("fixes_open") else ""
     if not (c["reviews_pending"] or c["follow_ups_open"] or c["flags_open"]):
-        return None
+        return fixes[0].upper() + fixes[1:] if fixes else None
     # a follow-up with no due date is given one from the command line too, no YAML to edit
     due = f"; give one with no due date its date: recur incident follow-up {flags}ID WHICH --due YYYY-MM-DD"
     return (
@@ -434,6 +450,7 @@ def closing_line(b: Board, flags: str = "") -> str | None:
         f"recur incident flag {flags}ID --done WHICH (WHICH: the number, ticket or words the list shows)"
         + (due if c.get("follow_ups_no_due") else "")
         + (f"; link one needing analysis to its pattern: recur incident link {flags}ID" if c.get("unknown") else "")
+        + (f"; {fixes}" if fixes else "")
     )
 
 
