@@ -141,3 +141,30 @@ def test_the_report_and_the_board_say_how_to_act_on_an_open_permanent_fix(tmp_pa
     page = pages(kb, as_of=day, board=report_board(kb, day))["board/index.md"]
     assert "`patterns/capacity/disk-full.md`" not in page  # the how-to names the file's place, not one file
     assert all(f"`{k}`" in page for k in ("status: done", "done: YYYY-MM-DD", "due: YYYY-MM-DD", "owner: NAME"))
+
+
+def test_limit_cuts_the_least_urgent_owners_and_the_oldest_flags(tmp_path):
+    """`--limit` cut the by-owner table alphabetically (the busiest owners hidden: "zoe" with 3 overdue) and kept
+    the oldest flags, while the docs say it cuts the least urgent."""
+    root = tmp_path / "kb"
+    write_pattern(root, "disk-full", title="Disk full")
+    items = [("ann", "2026-06-30"), ("bob", "2026-06-30"), ("bob", "2026-06-30")]
+    items += [("zoe", "2026-05-01")] * 3 + [("kim", "2026-05-01"), ("kim", "2026-06-30"), ("kim", "2026-06-30")]
+    follow = "\n".join(f"  - {{title: Item {n}, owner: {o}, due: {d}}}" for n, (o, d) in enumerate(items))
+    incident(
+        root,
+        "INC-1",
+        "2026-03-01",
+        patterns=["disk-full"],
+        extra=f"review: {{level: none}}\nflags: [old one]\nfollow_ups:\n{follow}",
+    )
+    incident(root, "INC-2", "2026-05-10", patterns=["disk-full"], extra="review: {level: none}\nflags: [new one]")
+    text = report(root, "--limit", "2").stdout
+    owners = text.split("By owner")[1].split("\n\n")[0]
+    assert "zoe" in owners and "kim" in owners and "ann" not in owners and "bob" not in owners, owners
+    assert owners.index("zoe") < owners.index("kim")  # 3 overdue before 1 overdue
+    md = report(root, "--limit", "1", "--format", "markdown").stdout
+    flags = md.split("Dig into this later")[1].split("##")[0]
+    assert "new one" in flags and "old one" not in flags
+    b = json.loads(report(root, "--format", "json").stdout)
+    assert [f["text"] for f in b["flags"]] == ["new one", "old one"]  # the board's own order: newest first

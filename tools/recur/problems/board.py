@@ -48,7 +48,7 @@ Keys of the returned dict:
   active``), which are no known pattern yet (usually empty).
 - ``triage``: incidents whose ``triage:`` lists fields ``recur import`` filled with a placeholder
   (no date or severity in the postmortem): {incident, title, date, severity, fields, path}.
-- ``flags``: open "dig into this later" flags: {incident, text, note, date, age_days, severity, path}.
+- ``flags``: open "dig into this later" flags: {incident, text, note, date, age_days, severity, path}; newest first.
 - ``recurring``: {"30": [...], "90": [...]}: patterns matched by two or more incidents in the last N
   days (``as_of - N < date <= as_of``): {pattern, title, category, count, last, fix, retired,
   superseded_by}; most first, at most ``top``, and the rows tied by count with the last of those (a tie is
@@ -357,7 +357,9 @@ def _triage(incidents) -> list:
 
 
 def _flags(incidents, as_of: dt.date) -> list:
-    """Open "dig into this later" flags, oldest first."""
+    """Open "dig into this later" flags, newest first (of one incident, in its order): what was seen is freshest
+    in mind, and `recur report --limit` and MCP's problem_report ``limit`` keep the first rows (oldest first, they
+    cut this week's flags; found in a problem manager's review)."""
     flags = [
         {
             "incident": i.id,
@@ -372,7 +374,7 @@ def _flags(incidents, as_of: dt.date) -> list:
         for f in i.flags
         if f.status == "open"
     ]
-    flags.sort(key=lambda f: (-f["age_days"], f["incident"]))
+    flags.sort(key=lambda f: (f["age_days"], f["incident"]))
     return flags
 
 

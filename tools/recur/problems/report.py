@@ -326,6 +326,8 @@ def _urgent_first(section, b: Board) -> tuple:
     kept the first rows in owner-name order, and so cut most overdue items (10 of 43 fixes shown, a fix not
     yet due first, 5 of 20 overdue ones; found in a docs-vs-behaviour review). The JSON keeps its order."""
     out = section(b)
+    if section is _by_owner:
+        return (*out[:2], sorted(out[2], key=_busiest), *out[3:])
     if section not in _URGENT:
         return out
     items = _URGENT[section](b)
@@ -335,6 +337,14 @@ def _urgent_first(section, b: Board) -> tuple:
         return (not f.get("overdue"), -(f.get("days_overdue") or 0), f.get("due") or "9999-12-31", i)
 
     return (out[0], out[1], [out[2][i] for i in sorted(range(len(items)), key=urgency)], *out[3:])
+
+
+def _busiest(row: list) -> tuple:
+    """A By owner row's urgency (its cells: owner, fixes, overdue, follow-ups, overdue): the most overdue items
+    first, then the most open, then by name as the table is. `--limit` cut the table by name and hid the owners
+    with the most overdue work (found in a problem manager's review)."""
+    fixes, fixes_late, follow_ups, follow_ups_late = (int(x) for x in row[1:5])
+    return (-(fixes_late + follow_ups_late), -(fixes + follow_ups))
 
 
 def _cut(sections_: list, limit: int | None) -> list:
