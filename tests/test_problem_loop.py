@@ -168,3 +168,16 @@ def test_limit_cuts_the_least_urgent_owners_and_the_oldest_flags(tmp_path):
     assert "new one" in flags and "old one" not in flags
     b = json.loads(report(root, "--format", "json").stdout)
     assert [f["text"] for f in b["flags"]] == ["new one", "old one"]  # the board's own order: newest first
+
+
+def test_the_fixes_table_of_text_and_markdown_has_the_tickets(tmp_path):
+    """The site's fixes table and the JSON had each fix's tickets; the report's text and Markdown had no column."""
+    root = tmp_path / "kb"
+    fix = "fix: {status: open, owner: team-a, due: 2026-05-01, tickets: [PRB-135, OPS-7]}"
+    write_pattern(root, "disk-full", title="Disk full", fix=fix)
+    incident(root, "INC-1", "2026-03-01", patterns=["disk-full"])
+    text = report(root).stdout.split("Open permanent fixes")[1].split("\n\n")[0]
+    head, row = text.splitlines()[1:3]
+    assert head.split()[-1] == "tickets" and row.endswith("PRB-135, OPS-7"), text
+    md = report(root, "--format", "markdown").stdout
+    assert "| team-a | disk-full | open | 2026-05-01 | 75d | OVERDUE 14d | 1 | PRB-135, OPS-7 |" in md

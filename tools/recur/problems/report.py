@@ -93,12 +93,13 @@ def _fixes(b: Board) -> tuple:
             f"{f['age_days']}d" if f["age_days"] is not None else "-",
             _late(f),
             str(f["incidents"]),
+            ", ".join(f["tickets"]) or "-",  # as the site's table and the JSON have them: where the work is tracked
         ]
         for f in _by_owner_name(b["fixes"])
     ]
     return (
         f"Open permanent fixes ({c['fixes_open']}, {c['fixes_overdue']} overdue)",
-        ["owner", "pattern", "status", "due", "age", LATE, "incidents"],
+        ["owner", "pattern", "status", "due", "age", LATE, "incidents", "tickets"],
         rows,
     )
 
