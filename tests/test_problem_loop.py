@@ -181,3 +181,26 @@ def test_the_fixes_table_of_text_and_markdown_has_the_tickets(tmp_path):
     assert head.split()[-1] == "tickets" and row.endswith("PRB-135, OPS-7"), text
     md = report(root, "--format", "markdown").stdout
     assert "| team-a | disk-full | open | 2026-05-01 | 75d | OVERDUE 14d | 1 | PRB-135, OPS-7 |" in md
+
+
+def test_a_follow_up_written_with_a_ticket_due_another_day_elsewhere_is_warned_of_then(tmp_path):
+    """`recur incident follow-up INC --add … --ticket PRB-135 --due 2027-03-01`, PRB-135 due 2026-12-18 in a
+    pattern's fix, said only "added"; `recur check` reported the conflict later. Said when written, as check says it."""
+    root = tmp_path / "kb"
+    fix = "fix: {status: open, owner: team-a, due: 2026-12-18, tickets: [PRB-135]}"
+    write_pattern(root, "disk-full", title="Disk full", fix=fix)
+    incident(root, "INC-1", "2026-05-01", patterns=["disk-full"])
+
+    def run(*args):
+        res = CliRunner().invoke(cli, ["incident", "follow-up", "--kb", str(root), "INC-1", *args])
+        assert res.exit_code == 0, res.output
+        return res.output
+
+    said = run("--add", "Add the alert", "--ticket", "PRB-135", "--due", "2027-03-01")
+    check = CliRunner().invoke(cli, ["check", "--kb", str(root)]).output
+    warned = [x for x in check.splitlines() if "ticket PRB-135 is due 2027-03-01 here but 2026-12-18" in x]
+    assert len(warned) == 1 and warned[0] in said.splitlines(), said  # check's line, as check prints it
+    # moved to the fix's day: nothing to say; a ticket given later is checked too
+    assert "ticket PRB-135" not in run("1", "--due", "2026-12-18")
+    run("--add", "Tune the disk", "--due", "2027-01-10")
+    assert "ticket PRB-135 is due 2027-01-10 here but" in run("2", "--ticket", "PRB-135")

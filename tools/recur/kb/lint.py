@@ -541,6 +541,14 @@ def _open_ticket_dues(kb: KB) -> dict:
     return found
 
 
+def ticket_due_warnings(kb: KB, path: str, ticket: str) -> list[Problem]:
+    """`recur check`'s warnings of ``ticket`` due on two dates (``_ticket_due_conflicts``) at ``path`` (as check
+    shows it), for `recur incident follow-up` to say as it writes the follow-up: it said "added", and check
+    named the conflict at the next run (found in a problem manager's review)."""
+    key = f"ticket {ticket.strip()} ".casefold()
+    return [p for p in _ticket_due_conflicts(kb) if p.path == path and p.message.casefold().startswith(key)]
+
+
 def _ticket_due_conflicts(kb: KB) -> list[Problem]:
     """One ticket due on two dates: a pattern's permanent fix and an incident's follow-up (or two
     follow-ups) tracked in the same ticket with different due dates. The problem board showed the
