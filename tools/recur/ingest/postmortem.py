@@ -1518,7 +1518,7 @@ def _dates(pm: Postmortem, w: _Walk, body: str) -> None:
     if pm.created and not mailed:  # when the document was written: often days after, but nearer than a guess from prose
         pm.date, pm.date_source = pm.created
         return
-    prose = re.sub(r"(?ms)^(```|~~~).*?^\1", "", body)
+    prose = re.sub(r"(?ms)^(```|~~~).*?^\1", "", _without_tasks(w, body))
     unfenced = prose
     day, words, prose = _first_dated(prose, pm.sections.get("Leadup"))
     # an email's Date: header says when it was sent, often days after the outage ("Thursday's checkout incident
@@ -1578,6 +1578,20 @@ def _mail_day(pm: Postmortem, prose: str, day: dt.date | None, words: str | None
         if said is not None and (sent - said).days <= MAIL_DAYS_BACK:
             return said, m.group(0), text
     return None
+
+
+_TASK_LINE = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[[ xX]\]")
+
+
+def _without_tasks(w: _Walk, body: str) -> str:
+    """``body`` with the lines of its action items blanked (the section ``_walk`` read as "Action items", and a
+    checkbox item under any heading): the work after the incident, its due and done days never the incident's
+    date. An undated postmortem was dated by "- [ ] Add a timeout (owner: Tom Becker, due 2026-12-01)", not
+    listed for triage (found in a problem manager's review); with no date of its own it is recorded as one with
+    no date at all is, today's date under triage."""
+    lines = body.split("\n")
+    sections = w.line_sections if len(w.line_sections) == len(lines) else [None] * len(lines)
+    return "\n".join("" if at == "Action items" or _TASK_LINE.match(ln) else ln for ln, at in zip(lines, sections))
 
 
 # a line about the document, not the incident: "Created by Jane, last modified by Sam on Apr 02, 2026"
