@@ -839,7 +839,7 @@ def test_a_review_already_overdue_when_recorded_is_said(kb_dir, tmp_path, some_d
     due = dt.date.fromisoformat(out["review"]["due"])
     assert some_day(  # days ago, counted from the day the command ran
         lambda d: (
-            f"warning: the light review was due {due}, {(dt.date.fromisoformat(d) - due).days} day(s) ago: the "
+            f"warning: the light review was due {due}, {(dt.date.fromisoformat(d) - due).days} days ago: the "
             f"board shows it overdue and recur report --fail-on overdue fails on it. If it was held: recur incident review "
             f"{out['id']} --done; else the day it will be held: recur incident review {out['id']} --due" in r.stderr
         )

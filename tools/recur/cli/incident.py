@@ -297,7 +297,7 @@ def _overdue_note(review, iid: str) -> None:
     today = config.today()
     if review.level == "none" or review.status == "done" or not review.due or review.due >= today:
         return
-    click.echo(f"warning: the {review.level} review was due {review.due}, {(today - review.due).days} day(s) ago: the "
+    click.echo(f"warning: the {review.level} review was due {review.due}, {plural((today - review.due).days, 'day')} ago: the "
                f"board shows it overdue and recur report --fail-on overdue fails on it. If it was held: recur incident "
                f"review {iid} --done; else the day it will be held: recur incident review {iid} --due YYYY-MM-DD.",
                err=True)  # fmt: skip
