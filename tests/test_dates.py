@@ -51,8 +51,8 @@ def test_shift_stops_at_the_ends_of_the_calendar():
 def test_new_incident_refuses_an_out_of_range_date_and_writes_nothing(kb_dir, day):
     before = files(kb_dir)
     res = run("new", "incident", "--kb", kb_dir, "--no-input", "--title", "x", "--severity", "sev1", "--date", day)
-    assert res.exit_code == 1
-    assert f"Error: --date: {day} {RANGE}" in res.output
+    assert res.exit_code == 2
+    assert f"Error: Invalid value for '--date': {day} {RANGE}" in res.output
     assert files(kb_dir) == before
     assert run("check", "--kb", kb_dir, "--today", "2026-06-01").exit_code == 0  # the KB still loads
 
@@ -62,10 +62,10 @@ def test_an_impossible_date_is_no_such_date_not_a_format_error(kb_dir, tmp_path,
     # click's DateTime leaked strptime's "does not match the format '%Y-%m-%d'" for a well-formed date
     before = files(kb_dir)
     res = run("new", "incident", "--kb", kb_dir, "--no-input", "--title", "x", "--severity", "sev1", "--date", day)
-    assert res.exit_code == 1 and f"Error: --date: no such date: {day}" in res.output, res.output
+    assert res.exit_code == 2 and f"Error: Invalid value for '--date': no such date: {day}" in res.output, res.output
     assert files(kb_dir) == before
     res = run("check", "--kb", kb_dir, "--today", day)
-    assert res.exit_code == 1 and f"Error: --today: no such date: {day}" in res.output, res.output
+    assert res.exit_code == 2 and f"Error: Invalid value for '--today': no such date: {day}" in res.output, res.output
     monkeypatch.setenv("RECUR_TODAY", day)
     res = run("check", "--kb", kb_dir)
     assert res.exit_code == 1 and f"Error: RECUR_TODAY: no such date: {day}" in res.output, res.output
@@ -84,9 +84,9 @@ def test_incident_new_refuses_out_of_range_date_and_review_due(kb_dir, tmp_path)
     common = ["incident", "new", "--kb", kb_dir, "--index", tmp_path / "idx", "--model", "fake:64"]
     common += ["-t", "Checkout hangs", "-s", "sev1", "-d", "requests hang"]
     res = run(*common, "--date", "9999-12-31")
-    assert res.exit_code == 1 and f"Error: --date: 9999-12-31 {RANGE}" in res.output
+    assert res.exit_code == 2 and f"Error: Invalid value for '--date': 9999-12-31 {RANGE}" in res.output
     res = run(*common, "--date", "2026-05-02", "--review-due", "0001-01-01")
-    assert res.exit_code == 1 and f"Error: --review-due: 0001-01-01 {RANGE}" in res.output
+    assert res.exit_code == 2 and f"Error: Invalid value for '--review-due': 0001-01-01 {RANGE}" in res.output
     assert files(kb_dir) == before
 
 
@@ -181,13 +181,13 @@ def test_review_within_days_has_an_upper_bound(kb_dir):
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
 def test_as_of_and_today_out_of_range_are_clean_errors(kb_dir, tmp_path, day):
     res = run("report", "--kb", kb_dir, "--as-of", day, "--out", tmp_path / "review.md")
-    assert res.exit_code == 1 and res.stdout == ""
-    assert f"Error: --as-of: {day} {RANGE}" in res.stderr
+    assert res.exit_code == 2 and res.stdout == ""
+    assert f"Error: Invalid value for '--as-of': {day} {RANGE}" in res.stderr
     assert not (tmp_path / "review.md").exists()
     res = run("check", "--kb", kb_dir, "--today", day)
-    assert res.exit_code == 1 and f"Error: --today: {day} {RANGE}" in res.output
+    assert res.exit_code == 2 and f"Error: Invalid value for '--today': {day} {RANGE}" in res.output
     res = run("site", "--kb", kb_dir, "--out", tmp_path / "site", "--as-of", day, "--no-browser-search")
-    assert res.exit_code == 1 and f"Error: --as-of: {day} {RANGE}" in res.output
+    assert res.exit_code == 2 and f"Error: Invalid value for '--as-of': {day} {RANGE}" in res.output
     assert not (tmp_path / "site").exists()
 
 
@@ -226,7 +226,7 @@ def test_import_refuses_out_of_range_dates_and_writes_nothing(kb_dir, tmp_path):
     assert res.exit_code == 1
     assert f"Error: {pm}: date: 9999-12-31 {RANGE} (read from front matter (date)); pass --date" in res.output
     res = run(*common, "--date", "0001-01-01")
-    assert res.exit_code == 1 and f"Error: --date: 0001-01-01 {RANGE}" in res.output
+    assert res.exit_code == 2 and f"Error: Invalid value for '--date': 0001-01-01 {RANGE}" in res.output
     assert files(kb_dir) == before
     res = run(*common, "--date", "2026-04-02", "--json")  # the real date overrides the typo
     assert res.exit_code == 0, res.output

@@ -226,8 +226,10 @@ def test_a_bad_id_is_refused_before_anything_is_written(kb_dir, tmp_path):
     before = _files(tmp_path)
     for bad in ("../x", "INC-1\n", "../../../../evil-import", str(tmp_path / "abs-evil"), ".hidden", "a/b"):
         r = imp(kb_dir, tmp_path, "pm.md", GOOGLE, "--no-draft", "--pattern", "disk-full", "--id", bad)
-        assert r.exit_code == 1, (bad, r.output)
-        assert f"--id: {bad!r} is not a valid incident id" in r.output and "Traceback" not in r.output
+        assert r.exit_code == 2, (bad, r.output)  # the command line's mistake: a usage error
+        assert (
+            f"Invalid value for '--id': {bad!r} is not a valid incident id" in r.output and "Traceback" not in r.output
+        )
         assert _files(tmp_path) == before, bad
     r = imp(kb_dir, tmp_path, "pm.md", GOOGLE, "--no-draft", "--pattern", "disk-full", "--id", "PM-2026.checkout_1")
     assert r.exit_code == 0, r.output
@@ -359,8 +361,11 @@ def test_a_bad_category_says_what_is_wrong_with_it(kb_dir, tmp_path):
     before = _files(kb_dir)
     for bad in ("Bad Cat", "../../x", "office\n", ""):
         r = imp(kb_dir, tmp_path, "thumbs.md", ATLASSIAN, "--category", bad)
-        assert r.exit_code == 1 and "Traceback" not in r.output, r.output
-        assert f"--category: must be a kebab-case id (lowercase words joined by '-'), not {bad!r}" in r.output
+        assert r.exit_code == 2 and "Traceback" not in r.output, r.output
+        assert (
+            f"Invalid value for '--category': must be a kebab-case id (lowercase words joined by '-'), not {bad!r}"
+            in r.output
+        )
         assert "needed for the draft pattern" not in r.output
     assert _files(kb_dir) == before
 

@@ -414,10 +414,10 @@ def test_review_done_refuses_a_day_after_today_and_a_file_taken_for_its_date(fre
     before = sorted((fresh_kb / "incidents").rglob("*.md"))
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
     r = imp(fresh_kb, tmp_path / "pm.md", LOCK.format(status="Draft"), "--review-done", tomorrow)
-    assert r.exit_code == 1 and "Traceback" not in r.output
-    assert f"--review-done {tomorrow} is after today ({dt.date.today().isoformat()})" in r.output
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    assert f"Invalid value for '--review-done': {tomorrow} is after today ({dt.date.today().isoformat()})" in r.output
     bad = imp(fresh_kb, tmp_path / "pm.md", LOCK.format(status="Draft"), "--review-done", "12/03/2026")
-    assert bad.exit_code != 0 and "--review-done: '12/03/2026' is not a date" in bad.output
+    assert bad.exit_code == 2 and "Invalid value for '--review-done': '12/03/2026' is not a date" in bad.output
     # an optional DATE takes the word after it: the file, which click then said was missing
     path = tmp_path / "pm.md"
     args = ["import", *fake_model_flags(fresh_kb, fresh_kb.parent / "idx"), "--review-done", str(path)]

@@ -145,24 +145,30 @@ def test_a_date_written_another_way_is_refused_with_its_iso_form(kb_dir, tmp_pat
     r = run(
         "incident", "new", "--kb", str(kb_dir), "-t", "x", "-s", "sev2", "--no-suggest", "--review-due", "31/12/2026"
     )
-    assert r.exit_code == 1, r.output
-    assert "--review-due: '31/12/2026' is not a date (YYYY-MM-DD); write it as 2026-12-31 (year-month-day)" in r.output
+    assert r.exit_code == 2, r.output
+    assert (
+        "Invalid value for '--review-due': '31/12/2026' is not a date (YYYY-MM-DD); write it as 2026-12-31 (year-month-day)"
+        in r.output
+    )
     r = run("incident", "new", "--kb", str(kb_dir), "-t", "x", "-s", "sev2", "--no-suggest", "--date", "03/04/2026")
-    assert r.exit_code == 1, r.output
-    assert "--date: '03/04/2026' is not a date (YYYY-MM-DD); write it as 2026-03-04 or 2026-04-03" in r.output
+    assert r.exit_code == 2, r.output
+    assert (
+        "Invalid value for '--date': '03/04/2026' is not a date (YYYY-MM-DD); write it as 2026-03-04 or 2026-04-03"
+        in r.output
+    )
     r = run("incident", "review", "--kb", str(kb_dir), "INC-2026-0001", "--due", "31.12.2026")
-    assert r.exit_code == 1 and "write it as 2026-12-31 (year-month-day)" in r.output, r.output
+    assert r.exit_code == 2 and "write it as 2026-12-31 (year-month-day)" in r.output, r.output
     assert sorted(load_kb(kb_dir).incidents) == ["INC-2026-0001", "INC-2026-0002"]
 
 
 def test_a_number_no_level_has_is_still_refused(kb_dir, tmp_path):
     r = new(kb_dir, tmp_path, "-t", "Checkout slow", "-s", "Sev-9", "--no-suggest")
-    assert r.exit_code == 1 and "unknown 'Sev-9'" in r.output
+    assert r.exit_code == 2 and "Invalid value for '--severity': unknown 'Sev-9'" in r.output
 
 
 def test_new_refuses_bad_input_and_existing_ids(kb_dir, tmp_path):
     r = new(kb_dir, tmp_path, "-t", "x", "-s", "sev9", "--no-suggest")
-    assert r.exit_code == 1 and "severity: unknown 'sev9'" in r.output
+    assert r.exit_code == 2 and "Invalid value for '--severity': unknown 'sev9'" in r.output
     r = new(kb_dir, tmp_path, "-t", "x", "-s", "sev2", "--id", "INC-2026-0001", "--no-suggest")
     assert r.exit_code == 1 and "already exists" in r.output
     r = new(kb_dir, tmp_path, "-s", "sev2", "--no-suggest")
@@ -833,7 +839,7 @@ def test_a_review_already_overdue_when_recorded_is_said(kb_dir, tmp_path, some_d
     due = dt.date.fromisoformat(out["review"]["due"])
     assert some_day(  # days ago, counted from the day the command ran
         lambda d: (
-            f"warning: the light review was due {due}, {(dt.date.fromisoformat(d) - due).days} day(s) ago: the "
+            f"warning: the light review was due {due}, {(dt.date.fromisoformat(d) - due).days} days ago: the "
             f"board shows it overdue and recur report --fail-on overdue fails on it. If it was held: recur incident review "
             f"{out['id']} --done; else the day it will be held: recur incident review {out['id']} --due" in r.stderr
         )

@@ -682,7 +682,7 @@ def test_follow_up_due_gives_one_a_date_or_moves_it_and_the_board_follows(kb):
 def test_follow_up_due_errors_write_nothing_and_a_date_before_the_incident_warns(kb):
     args = ("incident", "follow-up", "--kb", str(kb), "INC-2026-0300")
     for bad, code, said in (
-        (("1", "--due", "19 Dec"), 1, "--due"),
+        (("1", "--due", "19 Dec"), 2, "Invalid value for '--due'"),
         (("--due", "2026-12-19"), 2, "--due goes with --add TITLE (a new follow-up) or with WHICH"),
         (("--owner", "bob"), 2, "--owner and --ticket go with --add TITLE (a new follow-up) or with WHICH"),
         (("nope", "--due", "2026-12-19"), 1, "no follow-up matches 'nope'"),
@@ -774,8 +774,8 @@ def test_follow_up_done_on_errors_write_nothing(kb):
     for bad, code, said in (
         (("1", "--on", "2026-11-20"), 2, "--on goes with --done"),
         (("1", "--open", "--on", "2026-11-20"), 2, "--on goes with --done"),
-        (("1", "--done", "--on", "20 Nov"), 1, "--on"),
-        (("1", "--done", "--on", tomorrow), 1, f"--on {tomorrow} is after today"),
+        (("1", "--done", "--on", "20 Nov"), 2, "Invalid value for '--on'"),
+        (("1", "--done", "--on", tomorrow), 2, f"Invalid value for '--on': {tomorrow} is after today"),
     ):
         r = run(*args, *bad)
         assert r.exit_code == code and said in r.output and "Traceback" not in r.output, (bad, r.output)
@@ -859,7 +859,7 @@ def test_review_done_records_the_day_it_was_held_and_a_board_before_it_lists_it_
     for bad, code, said in (
         (("--on", "2026-11-20"), 2, "--on goes with --done"),
         (("--pending", "--on", "2026-11-20"), 2, "--on goes with --done"),
-        (("--done", "--on", tomorrow), 1, f"--on {tomorrow} is after today"),
+        (("--done", "--on", tomorrow), 2, f"Invalid value for '--on': {tomorrow} is after today"),
     ):
         r = run(*args, *bad)
         assert r.exit_code == code and said in r.output and "Traceback" not in r.output, (bad, r.output)

@@ -1033,8 +1033,8 @@ def test_init_wheel_with_keep_existing_copies_the_wheel_and_leaves_the_teams_req
 @pytest.mark.parametrize(
     "kind, name, said",
     [
-        ("missing", "recur-{v}-py3-none-any.whl", "no such file"),
-        ("folder", "recur-{v}-py3-none-any.whl", "a folder, not a wheel file"),
+        ("missing", "recur-{v}-py3-none-any.whl", "does not exist"),
+        ("folder", "recur-{v}-py3-none-any.whl", "is a directory"),
         ("wheel", "other_tool-{v}-py3-none-any.whl", "a wheel of other-tool, not of recur"),
         ("wheel", "recur-9.9.9-py3-none-any.whl", "recur 9.9.9, but this recur is {v}"),
         ("wheel", "recur-{v}.tar.gz", "not a wheel's file name"),
@@ -1045,8 +1045,9 @@ def test_init_wheel_with_keep_existing_copies_the_wheel_and_leaves_the_teams_req
     ids=["missing", "folder", "another-project", "another-version", "sdist", "browser-copy", "no-tags", "not-a-zip"],
 )
 def test_init_wheel_refuses_a_file_that_is_not_this_recurs_wheel_and_writes_nothing(tmp_path, kind, name, said):
-    """Each refusal names the file and why, exit 1 as init's other errors, before anything is
-    written; another version is refused since constraints.txt pins the running recur's dependencies."""
+    """Each refusal names the file and why, before anything is written: no file there is a usage error (exit 2,
+    as a path any flag reads that does not exist), a file that is no wheel of this recur exit 1 as init's other
+    errors; another version is refused since constraints.txt pins the running recur's dependencies."""
     from recur import __version__
 
     path = tmp_path / "given" / name.format(v=__version__)
@@ -1058,8 +1059,9 @@ def test_init_wheel_refuses_a_file_that_is_not_this_recurs_wheel_and_writes_noth
     elif kind == "wheel":
         _wheel(path.parent, path.name)
     res = run("init", tmp_path / "team", "--starter", "--wheel", path)
-    assert res.exit_code == 1 and said.format(v=__version__) in res.output, res.output
-    assert f"--wheel {path}" in res.output and "Traceback" not in res.output, res.output
+    assert res.exit_code == (2 if kind in ("missing", "folder") else 1), res.output
+    assert said.format(v=__version__) in res.output, res.output
+    assert "--wheel" in res.output and str(path) in res.output and "Traceback" not in res.output, res.output
     assert not (tmp_path / "team").exists()
 
 

@@ -251,7 +251,7 @@ def test_the_site_board_names_what_it_could_not_count_by_its_path_in_the_kb(tmp_
     monkeypatch.chdir(tmp_path)
     prepare(root, tmp_path / "src", as_of=dt.date(2026, 5, 1))
     page = (tmp_path / "src/board/index.md").read_text()
-    assert "Not counted on this board: 2 problem(s) in the KB's files" in page, page
+    assert "Not counted on this board: 2 problems in the KB's files" in page, page
     assert "<code>incidents/2026/INC-2026-0001.md:5</code> severity: unknown severity" in page
     assert "<i>(left out: the file has errors)</i>" in page
     assert "<code>incidents/2026/INC-2026-0002.md:7</code> follow-ups: unknown key in front matter" in page

@@ -88,7 +88,7 @@ def test_out_file_and_bad_input(kb_dir, tmp_path):
     r = run("report", "--kb", str(kb_dir), "--as-of", "2026-05-01", "--format", "markdown", "--out", str(out))
     assert r.exit_code == 0 and out.read_text().startswith("# Problem-management review")
     bad = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", "yesterday"])
-    assert bad.exit_code == 1 and "Error: --as-of: 'yesterday' is not a date" in bad.output
+    assert bad.exit_code == 2 and "Error: Invalid value for '--as-of': 'yesterday' is not a date" in bad.output
     assert bad.exception is None or isinstance(bad.exception, SystemExit)
     missing = CliRunner().invoke(cli, ["report", "--kb", str(tmp_path / "nope")])
     assert missing.exit_code == 1 and "knowledge base folder not found" in missing.output
@@ -98,7 +98,7 @@ def test_as_of_with_trailing_characters_is_not_a_date(kb_dir):
     # only the first ten characters were read: --as-of 2026-05-011 (a typo) gave a report as of 2026-05-01
     for typo in ("2026-05-011", "2026-05-01x", "2026-05-01 extra"):
         r = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", typo])
-        assert r.exit_code == 1 and f"Error: --as-of: {typo!r} is not a date" in r.output, (typo, r.output)
+        assert r.exit_code == 2 and f"Invalid value for '--as-of': {typo!r} is not a date" in r.output, (typo, r.output)
     stamp = run("report", "--kb", str(kb_dir), "--as-of", "2026-05-01T09:30:00Z", "--format", "json")
     assert stamp.exit_code == 0 and json.loads(stamp.output)["as_of"] == "2026-05-01"  # a timestamp: its date
 

@@ -179,7 +179,7 @@ def test_active_tuned_model_page_shows_figures_cases_and_neighbours(kb_dir, tmp_
         BASE,
         "2026-04-28 09:12",
         "137 pairs",
-        "3 epoch(s)",
+        "3 epochs",  # the count is known: "3 epoch(s)" read as a form left unfinished
         "5 eval cases",
         "kb/eval/cases.yml",
     ):

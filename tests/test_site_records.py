@@ -96,8 +96,8 @@ def test_the_site_warning_says_which_files_are_left_out_and_which_are_kept(tmp_p
     monkeypatch.chdir(tmp_path)  # no mkdocs.yml: Recur's defaults
     made = build_site(root, tmp_path / "out", as_of=DAY, browser_search=False, index_dir=tmp_path / "none")
     (warning,) = [w for w in made.warnings if "KB errors" in w]
-    assert "1 file(s) with errors left out of the site: kb/patterns/network/broken.md;" in warning
-    assert "1 other error(s), in file(s) kept as they are (kb/paths/first-week.yml)" in warning
+    assert "1 file with errors left out of the site: kb/patterns/network/broken.md;" in warning
+    assert "1 other error, in a file kept as it is (kb/paths/first-week.yml)" in warning
     assert "a path's step naming it is marked missing" in warning
     assert "files with errors are left out of the site" not in warning
     assert (tmp_path / "out/paths/first-week.html").is_file()
@@ -117,7 +117,7 @@ def test_the_site_warning_explains_a_missing_id_only_when_an_error_is_one(tmp_pa
     path.write_text(path.read_text().replace("status: retired\n", "status: retired\nsuperseded_by: old-retired\n"))
     kb = load_kb(root)
     warning = problems_warning(kb, root, cross_checks(kb))
-    assert "1 other error(s), in file(s) kept as they are" in warning and "superseded by itself" in warning
+    assert "1 other error, in a file kept as it is" in warning and "superseded by itself" in warning
     assert "shown as text" not in warning, warning
 
 

@@ -11,7 +11,17 @@ from pathlib import Path
 import click
 
 from recur import config
-from recur.cli.options import JSON_ALIAS, UNIT, http_url, index_option, json_alias, kb_option, model_option, setting
+from recur.cli.options import (
+    DATE,
+    JSON_ALIAS,
+    UNIT,
+    http_url,
+    index_option,
+    json_alias,
+    kb_option,
+    model_option,
+    setting,
+)
 from recur.util.errors import RecurError
 from recur.util.text import escape_controls, has_text, plural
 
@@ -45,6 +55,7 @@ from recur.util.text import escape_controls, has_text, plural
 )
 @click.option(
     "--today",
+    type=DATE,
     metavar="DATE",  # read by given_date: an impossible date is "no such date", not a format error
     envvar=config.env("today"),
     help="Date to measure staleness, and dates after today, from (default: the clock; env RECUR_TODAY).",
@@ -583,7 +594,12 @@ def _jsonl_item(raw: bytes, where: str):
 @kb_option
 @index_option
 @model_option
-@click.option("--cases", "cases_file", type=click.Path(dir_okay=False), help="Cases file (default: KB/eval/cases.yml).")
+@click.option(
+    "--cases",
+    "cases_file",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Cases file (default: KB/eval/cases.yml).",
+)
 @click.option(
     "--min-recall1",
     **setting("min_recall1"),

@@ -9,7 +9,16 @@ from pathlib import Path
 import click
 
 from recur import config
-from recur.cli.options import day_come, index_option, kb_option, model_option
+from recur.cli.options import (
+    CATEGORY,
+    DATE,
+    INCIDENT_ID,
+    day_come,
+    flag_severity,
+    index_option,
+    kb_option,
+    model_option,
+)
 from recur.ingest.importer import CHANGED, import_postmortem, render_text
 
 # --review-done given alone, no DATE after it: the review was held today
@@ -19,15 +28,13 @@ _TODAY = "today"
 def _held(value: str | None):
     """--review-done's day: today when given alone, else its DATE. An optional value takes the word after it:
     `--review-done pm.md` took the file for the date, and click then said FILE was missing."""
-    from recur.util.errors import RecurError
-
     if value is None:
         return None
     if value == _TODAY:
         return config.today()
     try:
         return day_come(value, "--review-done", "held")
-    except RecurError:
+    except click.BadParameter:
         # the date first: a file named as a day (2026-12-01-pm.md) is no date, and is the FILE put after it
         if Path(value).is_file():
             raise click.UsageError(
@@ -55,11 +62,12 @@ def _refuse_stdin(file: str) -> None:
 @index_option
 @model_option
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
-@click.option("--id", "iid", help="Incident id (default: next INC-<year>-NNNN).")
-@click.option("--date", help="Override the incident date (YYYY-MM-DD).")
+@click.option("--id", "iid", type=INCIDENT_ID, help="Incident id (default: next INC-<year>-NNNN).")
+@click.option("--date", type=DATE, help="Override the incident date (YYYY-MM-DD).")
 @click.option("--severity", help="Override the severity key.")
 @click.option(
     "--review-due",
+    type=DATE,
     metavar="DATE",
     help="The review's due date (YYYY-MM-DD). Default: the date the postmortem gives it "
     "('Status: Draft, review scheduled 2026-12-09', 'Review date:'), else date + review_within_days of the severity.",
@@ -75,7 +83,7 @@ def _refuse_stdin(file: str) -> None:
     "wins: the review is done, that date kept as the day it was due.",
 )
 @click.option("--pattern", "patterns", multiple=True, help="Link this known pattern; skip matching (repeatable).")
-@click.option("--category", help="Category folder for a draft pattern (default: the closest pattern's).")
+@click.option("--category", type=CATEGORY, help="Category folder for a draft pattern (default: the closest pattern's).")
 @click.option("--no-draft", is_flag=True, help="Never write a draft pattern; leave the incident as needs-analysis.")
 @click.option(
     "--accept",
@@ -127,6 +135,10 @@ def import_cmd(
     from recur.util.dates import given_date
 
     _refuse_stdin(file)
+    if severity:  # a level the framework has not: the command line's mistake (exit 2), said first
+        from recur.kb.loader import load_kb
+
+        flag_severity(load_kb(kb_dir), severity)
     out = import_postmortem(
         kb_dir,
         file,

@@ -11,7 +11,18 @@ import click
 from recur import config
 from recur.cli.core import stdin_is_tty
 from recur.cli.main import RecurGroup
-from recur.cli.options import TEXT, index_option, kb_option, model_option, prompt, say_priority, severity_level
+from recur.cli.options import (
+    DATE,
+    INCIDENT_ID,
+    TEXT,
+    flag_severity,
+    index_option,
+    kb_option,
+    model_option,
+    prompt,
+    say_priority,
+    severity_level,
+)
 from recur.cli.render import confidence_text, for_terminal
 from recur.retrieval.results import flat
 from recur.util.dates import after_today, given_date
@@ -50,13 +61,13 @@ def _answer(kb_dir, index_dir, model, text: str, top: int, linked=()):
 @click.option("--description", "-d", type=TEXT, help="What you see, free text (- reads stdin). Becomes the Summary.")
 @click.option("--flag", "flags", multiple=True, type=TEXT, help='"Dig into this later" marker (repeatable).')
 @click.option("--pattern", "patterns", multiple=True, help="Link a known pattern id now (repeatable).")
-@click.option("--date", "date", metavar="DATE", help="When it started (YYYY-MM-DD; default today).")
-@click.option("--id", "iid", help="Incident id (default: next INC-<year>-NNNN).")
+@click.option("--date", "date", type=DATE, metavar="DATE", help="When it started (YYYY-MM-DD; default today).")
+@click.option("--id", "iid", type=INCIDENT_ID, help="Incident id (default: next INC-<year>-NNNN).")
 @click.option("--duration", "duration", type=click.IntRange(0), help="User-visible impact in minutes.")
 @click.option(
     "--review-level", type=click.Choice(["full", "light", "none"]), help="Default: from the severity framework."
 )
-@click.option("--review-due", metavar="DATE", help="Default: date + review_within_days of the severity.")
+@click.option("--review-due", type=DATE, metavar="DATE", help="Default: date + review_within_days of the severity.")
 @click.option("--top", default=3, show_default=True, type=click.IntRange(0, 10), help="Suggestions to show.")
 @click.option("--no-suggest", is_flag=True, help="Do not load the model; just write the record.")
 @click.option(
@@ -186,6 +197,8 @@ def _ask(kb, tty: bool, title, severity, description):
     """Prompt for what is missing on a terminal; a usage error elsewhere (scripts, --json). Also where the
     severity came from, for the priority note: "-s", or "Severity" at the prompt."""
     asked_as = "-s" if severity else "Severity"
+    if severity:  # one the framework has not: said before stdin is read
+        flag_severity(kb, severity)
     if description == "-":
         from recur.cli.core import read_stdin
         from recur.kb.parse import MAX_FILE_BYTES
@@ -284,7 +297,7 @@ def _overdue_note(review, iid: str) -> None:
     today = config.today()
     if review.level == "none" or review.status == "done" or not review.due or review.due >= today:
         return
-    click.echo(f"warning: the {review.level} review was due {review.due}, {(today - review.due).days} day(s) ago: the "
+    click.echo(f"warning: the {review.level} review was due {review.due}, {plural((today - review.due).days, 'day')} ago: the "
                f"board shows it overdue and recur report --fail-on overdue fails on it. If it was held: recur incident "
                f"review {iid} --done; else the day it will be held: recur incident review {iid} --due YYYY-MM-DD.",
                err=True)  # fmt: skip
@@ -746,7 +759,7 @@ def _retired_note(kb, pattern_ids) -> None:
 
 @incident.command("list")
 @kb_option
-@click.option("--since", metavar="DATE", help="Only incidents dated DATE (YYYY-MM-DD) or later.")
+@click.option("--since", type=DATE, metavar="DATE", help="Only incidents dated DATE (YYYY-MM-DD) or later.")
 @click.option("--days", type=click.IntRange(1), help="Only incidents of the last N days, today included.")
 @click.option("--pattern", "pattern_id", metavar="ID", help="Only incidents linked to pattern ID.")
 @click.option("--unlinked", is_flag=True, help='Only incidents with no known pattern ("needs analysis").')

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from recur import config
-from recur.cli.options import TEXT, day_come, kb_option
+from recur.cli.options import DATE, TEXT, day_come, kb_option
 
 
 def _review_line(kb, iid: str, why: bool = True) -> str:
@@ -53,10 +53,11 @@ def _left_out_head(kb, iid: str) -> str:
 @click.argument("incident_id")
 @click.option("--done", is_flag=True, help="The review took place: status done.")
 @click.option("--pending", is_flag=True, help="Still to hold: status pending.")
-@click.option("--due", metavar="YYYY-MM-DD", help="Move the review's due date.")
+@click.option("--due", type=DATE, metavar="YYYY-MM-DD", help="Move the review's due date.")
 @click.option(
     "--on",
     "done_on",
+    type=DATE,
     metavar="YYYY-MM-DD",
     help="With --done: the day it was held (default today), kept as its done: date for a report --as-of before it.",
 )
@@ -222,12 +223,16 @@ def _follow_up_lines(kb, iid: str) -> list[str]:
 @click.option("--add", "title", metavar="TITLE", type=TEXT, help="Add a follow-up (open) with this title.")
 @click.option("--owner", type=TEXT, help="With --add: who does it; with WHICH: change who does it.")
 @click.option(
-    "--due", metavar="YYYY-MM-DD", help="With --add: the day it is due; with WHICH: set or move its due date."
+    "--due",
+    type=DATE,
+    metavar="YYYY-MM-DD",
+    help="With --add: the day it is due; with WHICH: set or move its due date.",
 )
 @click.option("--ticket", type=TEXT, help="With --add: its ticket (PRB-135); with WHICH: change its ticket.")
 @click.option(
     "--on",
     "done_on",
+    type=DATE,
     metavar="YYYY-MM-DD",
     help="With --done or --wont-do: the day it was done or closed (default today), kept as its done: date for a "
     "report --as-of before it.",

@@ -32,7 +32,7 @@ from recur.util.files import repository_root
 )
 @click.option(
     "--wheel",
-    type=click.Path(),  # a folder, a missing file: refused with init's other errors (recur.kb.init)
+    type=click.Path(dir_okay=False, exists=True),  # a folder, a missing file: a usage error, exit 2
     metavar="FILE",
     help="For a team without a package index: copy this recur wheel (this recur's version) into DIRECTORY/wheels/ "
     "and name it in requirements.txt in place of the recur==VERSION pin; commit it with the rest.",

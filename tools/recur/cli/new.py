@@ -20,7 +20,19 @@ import click
 from recur import config
 from recur.cli.core import stdin_is_tty
 from recur.cli.main import RecurGroup
-from recur.cli.options import TEXT, kb_option, prompt, say_priority, severity_level
+from recur.cli.options import (
+    DATE,
+    INCIDENT_ID,
+    KEBAB_ID,
+    PATTERN_CATEGORY,
+    PATTERN_ID,
+    TEXT,
+    flag_severity,
+    kb_option,
+    prompt,
+    say_priority,
+    severity_level,
+)
 from recur.util.dates import given_date
 from recur.util.errors import RecurError
 from recur.util.text import plural
@@ -236,12 +248,11 @@ def _starting_patterns(kb_dir):
 
 
 def _as_level(kb, severity):
-    """--severity as `recur incident new -s` reads it (`Sev-2`, `SEV 1`, `3`: the framework's key); a value
-    that is none is left for the scaffold's check, which names it with its did-you-mean as before."""
-    from recur.kb.incident_record import framework_severity
-
+    """--severity as `recur incident new -s` reads it (`Sev-2`, `SEV 1`, `3`: the framework's key); one the
+    framework has not is click's usage error naming --severity (flag_severity), a level severity.yml cannot
+    use left for the scaffold's check, which names the file's error."""
     try:
-        key = framework_severity(kb, severity, "--severity") if severity and kb.severity else severity
+        key = flag_severity(kb, severity) if severity and kb.severity else severity
     except RecurError:
         return severity
     if key != severity:
@@ -298,9 +309,9 @@ def _publish_when_reviewed(status: str) -> None:
 
 @new.command()
 @kb_option
-@click.option("--id", "pid", help="Kebab-case id; the file name (default: from the title).")
+@click.option("--id", "pid", type=PATTERN_ID, help="Kebab-case id; the file name (default: from the title).")
 @click.option("--title", type=TEXT, help="The failure mode in a few words.")
-@click.option("--category", help="Folder under patterns/ (e.g. capacity, network, deploys).")
+@click.option("--category", type=PATTERN_CATEGORY, help="Folder under patterns/ (e.g. capacity, network, deploys).")
 @click.option("--severity", help="Typical worst impact: a key of the severity framework (e.g. sev2).")
 @click.option(
     "--symptom", "symptoms", multiple=True, type=TEXT, help="What a responder sees, in their words (repeatable; 1+)."
@@ -355,8 +366,8 @@ def pattern(
     _given_or_usage(no_input, title=title, category=category, severity=severity, symptom=symptoms)
     with _starting_patterns(kb_dir):
         kb = load_kb(kb_dir)
-        missing = not (title and category and severity and symptoms)
-        if missing and not no_input:
+        severity = _as_level(kb, severity)  # a level the framework has not: said before any question
+        if not (title and category and severity and symptoms) and not no_input:
             with _answered_from_stdin("--title", "--category", "--severity", "--symptom"):
                 title, pid, category, severity, symptoms, signals, summary, steps = _ask_pattern(
                     kb, title, pid, category, severity, symptoms, signals, summary, steps
@@ -388,11 +399,11 @@ def pattern(
 
 @new.command()
 @kb_option
-@click.option("--id", "iid", help="Incident id (default: the next INC-<year>-NNNN).")
+@click.option("--id", "iid", type=INCIDENT_ID, help="Incident id (default: the next INC-<year>-NNNN).")
 # -t and -s as `recur incident new` takes them: its flags given here were "No such option '-t'" (found
 # adopting Recur for a team)
 @click.option("--title", "-t", type=TEXT, help="What happened, in a line.")
-@click.option("--date", metavar="DATE", help="When it started (YYYY-MM-DD; default: today).")
+@click.option("--date", type=DATE, metavar="DATE", help="When it started (YYYY-MM-DD; default: today).")
 @click.option("--severity", "-s", help="A key of the severity framework (e.g. sev2).")
 @click.option("--pattern", "patterns", multiple=True, help="Id of a pattern it matched (repeatable; must exist).")
 @click.option("--service", "services", multiple=True, type=TEXT, help="Affected service (repeatable).")
@@ -408,6 +419,7 @@ def incident(kb_dir, iid, title, date, severity, patterns, services, duration, s
     _given_or_usage(no_input, title=title, severity=severity)
     date = given_date(date, "--date")
     kb = load_kb(kb_dir)
+    severity = _as_level(kb, severity)  # a level the framework has not: said before any question
     if not (title and severity) and not no_input:
         with _answered_from_stdin("--title", "--severity"):
             title = title or prompt("Title", type=TEXT)
@@ -462,7 +474,7 @@ def _path_id_taken(kb, pid: str) -> bool:
 
 @new.command("path")
 @kb_option
-@click.option("--id", "pid", help="Kebab-case id; the file name (default: from the title).")
+@click.option("--id", "pid", type=KEBAB_ID, help="Kebab-case id; the file name (default: from the title).")
 @click.option("--title", type=TEXT, help="e.g. 'First week on call for payments'.")
 @click.option("--audience", type=TEXT, help="Who it is for.")
 @click.option(

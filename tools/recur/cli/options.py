@@ -165,17 +165,95 @@ def severity_level(kb, typed: str, field: str = "--severity") -> str:
         raise click.UsageError(str(exc)) from None
 
 
+def flag_severity(kb, given: str, flag: str = "--severity") -> str:
+    """The framework's key for a severity given as ``flag`` (read as severity_level reads it); one the framework
+    has not is click's usage error naming the flag, exit 2, as a value not among a Choice's is (it was exit 1
+    from some commands, 2 from none). A level severity.yml declares but cannot use stays the KB's error, exit 1:
+    the file is what to fix, not the command line."""
+    from recur.kb.incident_record import framework_severity
+
+    if kb.broken_severity(given) or not kb.severity:
+        return framework_severity(kb, given, flag)
+    try:
+        return framework_severity(kb, given, flag)
+    except RecurError as exc:
+        raise click.BadParameter(str(exc).removeprefix(f"{flag}: "), param_hint=f"'{flag}'") from None
+
+
 def day_come(value: str, flag: str, did: str) -> dt.date:
     """The day given to ``flag`` (YYYY-MM-DD, read by dates.given_date) on which something was ``did`` ("held",
     "done"): a day that has come, as a review is not held nor a follow-up done tomorrow (`recur import
     --review-done`, `recur incident review|follow-up --done --on`). Today is read once: the day compared and the
-    day said are the same, around midnight too."""
+    day said are the same, around midnight too. Either refusal is click's usage error naming the flag (exit 2):
+    the command line is wrong whatever the KB holds."""
     from recur.util.dates import given_date
 
-    day, today = given_date(value, flag), config.today()
+    try:
+        day = given_date(value, flag)
+    except RecurError as exc:
+        raise click.BadParameter(str(exc).removeprefix(f"{flag}: "), param_hint=f"'{flag}'") from None
+    today = config.today()
     if day > today:
-        raise RecurError(f"{flag} {day.isoformat()} is after today ({today.isoformat()}): give the day it was {did}")
+        raise click.BadParameter(
+            f"{day.isoformat()} is after today ({today.isoformat()}): give the day it was {did}", param_hint=f"'{flag}'"
+        )
     return day
+
+
+class Checked(click.ParamType):
+    """Text an option takes that one of Recur's own checks reads (a date, an id that becomes a file name): a
+    value the check refuses is click's usage error naming the option, exit 2, with the check's words, before
+    anything is read or written. The dates and ids were checked deep in the command and said as `Error: --date:
+    …`, exit 1, where a value out of an IntRange or a Choice was exit 2 (a CLI review). The value is passed on
+    as given: the command reads it as before."""
+
+    def __init__(self, name: str, check, blank_ok: bool = True):
+        self.name, self.check, self.blank_ok = name, check, blank_ok  # blank_ok: "" reads as not given
+
+    def convert(self, value, param, ctx):
+        if not isinstance(value, str) or (value == "" and self.blank_ok) or _from_env(ctx, param):
+            return value  # a variable's value (RECUR_TODAY): the command's own error names the variable, exit 1
+        flag = param.opts[0] if param is not None else self.name
+        try:
+            self.check(value, flag)
+        except RecurError as exc:
+            self.fail(str(exc).removeprefix(f"{flag}: "), param, ctx)
+        return value
+
+
+def _from_env(ctx, param) -> bool:
+    from_env = click.core.ParameterSource.ENVIRONMENT
+    return ctx is not None and param is not None and ctx.get_parameter_source(param.name) is from_env
+
+
+def _date(value: str, flag: str) -> None:
+    from recur.util.dates import given_date
+
+    given_date(value, flag)
+
+
+def _incident_id(value: str, flag: str) -> None:
+    from recur.kb.incident_record import require_id
+
+    require_id(value, flag)
+
+
+def _kebab(value: str, flag: str) -> None:
+    from recur.kb.scaffold import kebab
+
+    kebab(value, flag)
+
+
+def _kebab_stripped(value: str, flag: str) -> None:
+    _kebab(value.strip(), flag)  # as `recur new pattern` reads it (scaffold._need): blanks around it taken off
+
+
+DATE = Checked("date", _date)  # YYYY-MM-DD, a day Recur takes (dates.given_date)
+INCIDENT_ID = Checked("id", _incident_id)  # it becomes the record's file name
+KEBAB_ID = Checked("id", _kebab)  # an onboarding path's id: a file name
+CATEGORY = Checked("category", _kebab, blank_ok=False)  # recur import's: a folder name ("" names none)
+PATTERN_ID = Checked("id", _kebab_stripped)  # recur new pattern's
+PATTERN_CATEGORY = Checked("category", _kebab_stripped)
 
 
 # --json on `recur check` and `recur report`, as most commands spell machine output; --format json stays (public)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from recur import config
-from recur.cli.options import http_url, index_option, kb_option, setting
+from recur.cli.options import DATE, http_url, index_option, kb_option, setting
 
 
 @click.command("site")
@@ -27,13 +27,14 @@ from recur.cli.options import http_url, index_option, kb_option, setting
     "--config",
     "config_file",
     default=None,
-    type=click.Path(dir_okay=False),
+    type=click.Path(dir_okay=False, exists=True),
     help="mkdocs config. Default: ./mkdocs.yml (or ./mkdocs.yaml), else Recur's packaged defaults.",
 )
 @click.option(
     "--as-of",
     "as_of",
     default=None,
+    type=DATE,
     metavar="YYYY-MM-DD",
     help="Date the problem board is computed for (env RECUR_AS_OF). Default: today.",
 )
@@ -60,7 +61,7 @@ from recur.cli.options import http_url, index_option, kb_option, setting
     "--model-dir",
     "model_dir",
     default=None,
-    type=click.Path(file_okay=False),
+    type=click.Path(file_okay=False, exists=True),
     help="Tuned model folder whose report.json the Retrieval model page shows "
     "(default: the KB's active tuned model, else its newest rejected candidate).",
 )

@@ -10,6 +10,7 @@ from recur.site import charts
 from recur.site.context import BOARD, BY_SEVERITY, TRENDS, Site
 from recur.site.md import badge, esc, front_matter, href, html_table, mdlink, raw, raw_table, unsearched
 from recur.site.pattern_pages import LEVELS_ANCHOR
+from recur.util.text import plural
 
 
 def _late(item: dict) -> str:
@@ -74,7 +75,7 @@ def _not_counted(site: Site, b: dict) -> list:
         for x, why in said
     )
     return [raw(f'<div class="admonition warning" data-search-exclude><p class="admonition-title">Not counted on '
-                f"this board: {len(said)} problem(s) in the KB's files; fix them (<code>recur check</code>)</p>"
+                f"this board: {plural(len(said), 'problem')} in the KB's files; fix them (<code>recur check</code>)</p>"
                 f"<ul>{items}</ul></div>")]  # fmt: skip
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from recur import config as settings  # `config` is mkdocs' config object in this module
 from recur.util.errors import RecurError
+from recur.util.text import plural
 
 log = logging.getLogger("mkdocs.plugins.recur")
 
@@ -163,12 +164,13 @@ def problems_warning(kb, kb_path, cross: list) -> str | None:
         return None
     parts = []
     if left:
-        parts.append(f"{len(left)} file(s) with errors left out of the site: {_names([p.path for p in left])}")
+        parts.append(f"{plural(len(left), 'file')} with errors left out of the site: {_names([p.path for p in left])}")
     if others:
         files = sorted({p.path for p in others})
         # what a missing id does to the pages, said only of a missing id (not of a cycle of superseded_by)
         missing = any(p.message.startswith("no pattern has id") for p in others)
-        parts.append(f"{len(others)} other error(s), in file(s) kept as they are ({_names(files)})" + (
+        kept = "a file kept as it is" if len(files) == 1 else "files kept as they are"  # named in the brackets
+        parts.append(f"{plural(len(others), 'other error')}, in {kept} ({_names(files)})" + (
             ": a pattern id no file has is shown as text, not a link, and a path's step naming it is marked missing"
             if missing else ""))
     first = sorted(left + others, key=lambda p: p.sort_key())[0]

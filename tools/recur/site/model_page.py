@@ -145,7 +145,7 @@ def _card(r: dict, state: str, folder) -> str:
         _row("Tuned on", esc(str(r.get("date", "?"))[:16].replace("T", " "))),
         _row(
             "Training",
-            f"{esc(r.get('pairs', '?'))} pairs · {esc(r.get('epochs', '?'))} epoch(s) · seed {esc(r.get('seed', '?'))}",
+            f"{esc(r.get('pairs', '?'))} pairs · {esc(_epochs(r.get('epochs')))} · seed {esc(r.get('seed', '?'))}",
         ),
         _row("Measured on", f"{esc(_measured(r))}, never trained on"),
         _row("Folder", f"<code>{esc(folder)}</code>"),
@@ -316,3 +316,10 @@ def model_page(site: Site, model: dict | None) -> str:
     # of patterns are (its title, intro, figures and decision are indexed)
     out += [unsearched(x) for x in (*_cases(site, r), *_neighbours(site, r))]
     return "\n".join(out)
+
+
+def _epochs(n) -> str:
+    """"3 epochs", "1 epoch": a report.json without the number (or not a number) says "? epochs"."""
+    from recur.util.text import plural
+
+    return plural(n, "epoch") if isinstance(n, int) and not isinstance(n, bool) else f"{n if n is not None else '?'} epochs"

@@ -1,0 +1,80 @@
+"""A bad flag value is click's usage error, exit 2, naming the flag, whichever flag and command: the command
+line is what is wrong, whatever the KB holds (docs/cli.md, Exit status). A CLI survey found a date, an id, a
+category, a severity or a missing file refused with `Error: --date: …`, exit 1, where a number out of range
+or a value not among the choices was exit 2 (`Invalid value for '--top': …`): a script could not tell a
+mistake in its own command line from one in the KB."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from kbfactory import small_kb
+
+from recur.cli.main import cli
+
+INC = "INC-2026-0001"
+NEW_INCIDENT = ["incident", "new", "-t", "checkout slow", "--no-suggest", "--dry-run"]
+NEW_PATTERN = ["new", "pattern", "--no-input", "--title", "Queue backs up", "--symptom", "jobs wait"]
+NEW_RECORD = ["new", "incident", "--no-input", "-t", "checkout slow"]
+
+# (the command line after `recur`, with KB for the small KB and PM for a postmortem file; the flag named)
+CASES = [
+    (["check", "--kb", "KB", "--today", "2026-02-30"], "--today"),
+    (["check", "--kb", "KB", "--today", "tomorrow"], "--today"),
+    (["eval", "--kb", "KB", "--cases", "MISSING"], "--cases"),
+    (["import", "PM", "--kb", "KB", "--dry-run", "--date", "2026-02-30"], "--date"),
+    (["import", "PM", "--kb", "KB", "--dry-run", "--review-due", "soon"], "--review-due"),
+    (["import", "PM", "--kb", "KB", "--dry-run", "--review-done", "2026-13-01"], "--review-done"),
+    (["import", "PM", "--kb", "KB", "--dry-run", "--review-done", "2026-06-02"], "--review-done"),  # after today
+    (["import", "PM", "--kb", "KB", "--dry-run", "--severity", "sev9"], "--severity"),
+    (["import", "PM", "--kb", "KB", "--dry-run", "--id", "INC 1"], "--id"),
+    (["import", "PM", "--kb", "KB", "--dry-run", "--category", "Data Stores"], "--category"),
+    ([*NEW_INCIDENT, "--kb", "KB", "-s", "sev9"], "--severity"),
+    ([*NEW_INCIDENT, "--kb", "KB", "-s", "sev2", "--date", "2026-02-30"], "--date"),
+    ([*NEW_INCIDENT, "--kb", "KB", "-s", "sev2", "--review-due", "next week"], "--review-due"),
+    ([*NEW_INCIDENT, "--kb", "KB", "-s", "sev2", "--id", "../INC-1"], "--id"),
+    ([*NEW_INCIDENT, "--kb", "KB", "-s", "sev2", "--review-level", "big"], "--review-level"),
+    (["incident", "list", "--kb", "KB", "--since", "march"], "--since"),
+    (["incident", "list", "--kb", "KB", "--days", "0"], "--days"),
+    (["incident", "review", INC, "--kb", "KB", "--due", "2026-04-31"], "--due"),
+    (["incident", "review", INC, "--kb", "KB", "--done", "--on", "2026-06-02"], "--on"),  # after today
+    (["incident", "follow-up", INC, "--kb", "KB", "--add", "Alert on pool use", "--due", "soon"], "--due"),
+    (["incident", "follow-up", INC, "1", "--kb", "KB", "--done", "--on", "06/01/2026"], "--on"),
+    ([*NEW_RECORD, "--kb", "KB", "-s", "sev9"], "--severity"),
+    ([*NEW_RECORD, "--kb", "KB", "-s", "sev2", "--date", "2026-02-30"], "--date"),
+    ([*NEW_RECORD, "--kb", "KB", "-s", "sev2", "--id", "INC 1"], "--id"),
+    ([*NEW_PATTERN, "--kb", "KB", "--category", "capacity", "--severity", "sev9"], "--severity"),
+    ([*NEW_PATTERN, "--kb", "KB", "--category", "capacity", "--severity", "sev2", "--id", "Queue_Backs_Up"], "--id"),
+    ([*NEW_PATTERN, "--kb", "KB", "--category", "Data Stores", "--severity", "sev2"], "--category"),
+    (
+        ["new", "path", "--no-input", "--kb", "KB", "--title", "Week one", "--step", "disk-full", "--id", "Week 1"],
+        "--id",
+    ),
+    (["report", "--kb", "KB", "--as-of", "2026-02-30"], "--as-of"),
+    (["report", "--kb", "KB", "--limit", "0"], "--limit"),
+    (["site", "--kb", "KB", "--out", "OUT", "--as-of", "now"], "--as-of"),
+    (["site", "--kb", "KB", "--out", "OUT", "--config", "MISSING"], "--config"),
+    (["site", "--kb", "KB", "--out", "OUT", "--model-dir", "MISSING"], "--model-dir"),
+    (["init", "NEW", "--wheel", "MISSING"], "--wheel"),
+    (["suggest", "--kb", "KB", "--top", "0", "disk full"], "--top"),
+]
+
+
+def _case_id(args: list, flag: str) -> str:
+    return "-".join([*args[: 2 if args[0] in ("incident", "new") else 1], flag.lstrip("-")])
+
+
+@pytest.mark.parametrize(("args", "flag"), CASES, ids=[_case_id(a, f) for a, f in CASES])
+def test_a_bad_flag_value_is_a_usage_error_naming_the_flag(tmp_path, monkeypatch, args, flag):
+    kb = small_kb(tmp_path / "kb")
+    pm = tmp_path / "pm.md"
+    pm.write_text("# Postmortem: checkout 502s\n\nDate: 2026-03-04\nSeverity: sev2\n\n## Summary\nCheckout 502s.\n")
+    monkeypatch.setenv("RECUR_TODAY", "2026-06-01")
+    monkeypatch.setenv("RECUR_MODEL", "fake:64")
+    monkeypatch.setenv("RECUR_INDEX", str(tmp_path / "index"))
+    where = {"KB": kb, "PM": pm, "MISSING": tmp_path / "missing", "OUT": tmp_path / "site", "NEW": tmp_path / "new"}
+    before = sorted(kb.rglob("*"))
+    res = CliRunner().invoke(cli, [str(where.get(a, a)) for a in args])
+    assert res.exit_code == 2, res.output
+    assert f"Error: Invalid value for '{flag}'" in res.output and "Traceback" not in res.output, res.output
+    assert sorted(kb.rglob("*")) == before  # nothing written
