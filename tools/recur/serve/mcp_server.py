@@ -13,7 +13,8 @@ its page's ``url``) plus a text rendering of what a model needs to act on (``mcp
 argument or an unknown id is a tool error (``is_error``) whose text is the API's message and whose structured
 content is the API's error shape ``{"error": {"code", "message"}}``; the server never goes down. A
 tool the server does not have is not a tool error but a JSON-RPC error, -32602, as the MCP specification
-says of unknown tools. Every answer from an index older than the KB's files says so (``Staleness``).
+says of unknown tools. Every answer from an index older than the KB's files says so (``Staleness``,
+``from_index``); answers read from the KB's files as they are now do not.
 """
 
 import logging
@@ -231,9 +232,7 @@ class _Server(MCPServer):
         wanted = CLIENT_GONE.set(_gone_check(context))  # copied into the tool's worker thread
         try:
             result = await super().call_tool(name, arguments, context)
-            # record_incident's answer is its write's: the record it wrote is a change since the index, and its
-            # own answer said "this answer comes from the old index, ... may be out of date"
-            return result if name == "record_incident" else await self._stale.noted(result)
+            return await self._stale.noted(result, name) if from_index(name, arguments) else result
         except ToolError as exc:
             if isinstance(exc, UnexpectedToolError) or not isinstance(exc.__cause__, ValidationError):
                 raise
@@ -281,6 +280,25 @@ class _Server(MCPServer):
         return f"unknown argument(s): {', '.join(extra)} ({name} takes {', '.join(sorted(known)) or 'none'})"
 
 
+def from_index(name: str, arguments) -> bool:
+    """Whether a tool's answer comes from the index, and so may be out of date when the KB changed since it was
+    built: suggest_patterns, get_pattern, list_patterns, and past_incidents by text (the index matches its
+    patterns). past_incidents by pattern_id and problem_report read the KB's files as they are now, and
+    record_incident's answer is its write's: each carried the note "this answer comes from the old index, ... may
+    be out of date" all the same, and get_pattern's two linked incidents read as no less current than
+    past_incidents' three (found in review)."""
+    if name == "past_incidents":
+        given = arguments if isinstance(arguments, dict) else {}
+        text, pid = given.get("text"), given.get("pattern_id")
+        return isinstance(text, str) and bool(text.strip()) and not (isinstance(pid, str) and pid.strip())
+    return name in INDEXED
+
+
+INDEXED = {"suggest_patterns", "get_pattern", "list_patterns"}  # tools answered from the index alone
+# get_pattern's incidents are the index's, past_incidents' the KB's now: said where the two may differ
+LINKED_LAG = " Its linked incidents are the index's: past_incidents lists them as recorded now."
+
+
 class Staleness:
     """Whether the KB's files changed since the served index was built (a pattern edited or moved away while
     the server runs): every answer from the old index then carries ``stale`` and a line of text naming the
@@ -300,8 +318,9 @@ class Staleness:
         self._get_engine()  # first: a server still loading, or failed, says so (noted answers as it was)
         return list(self._files())
 
-    async def noted(self, result):
-        """A successful tool result with ``stale`` and its line of text when the index is older than the KB."""
+    async def noted(self, result, tool: str = ""):
+        """A successful tool result with ``stale`` and its line of text when the index is older than the KB;
+        ``tool``: the tool that answered (get_pattern's note says its incidents may lag)."""
         import anyio.to_thread
 
         if not isinstance(result, CallToolResult) or result.is_error or not isinstance(result.structured_content, dict):
@@ -312,7 +331,7 @@ class Staleness:
             return result
         if not changed:
             return result
-        said = stale_text(changed)
+        said = stale_text(changed) + (LINKED_LAG if tool == "get_pattern" else "")
         result.structured_content["stale"] = {
             "files": changed[: self.SHOWN],
             "more": max(0, len(changed) - self.SHOWN),

@@ -1,0 +1,101 @@
+"""MCP findings of an assistant integrator's review, each driven by the official SDK's client (in-memory, over
+the server in this process on a small KB, fake:64 encoder; `recur mcp` as a subprocess where start-up is what is
+checked): which answers carry the stale-index note, nulls for optional arguments, look-alikes' text, a retried
+record's severity note, a start from / and near-miss hints."""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+from kbfactory import small_kb, write
+from mcp import Client
+
+from recur.retrieval.engine import Engine
+from recur.serve.mcp_server import build_server
+
+
+def calls(server, *wanted, between=None) -> list:
+    """(is_error, structured, text) of each (tool, arguments), in one session; ``between()`` is run (in the
+    session's thread) where a None stands among ``wanted``."""
+
+    async def main():
+        async with Client(server, read_timeout_seconds=120) as client:
+            out = []
+            for item in wanted:
+                if item is None:
+                    between()
+                    continue
+                name, args = item
+                r = await client.call_tool(name, args)
+                out.append((r.is_error, r.structured_content, r.content[0].text))
+            return out
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, main()).result()
+
+
+def held(kb, index, **kw):
+    """(server, holder): the server as `recur mcp` builds it, over a real EngineHolder whose look at the KB the
+    test makes (``holder.check_stale()``) where its watcher would. ``holder.stop()`` it."""
+    from serve_util import holding
+
+    holder = holding(Engine.open(kb, index, model="fake:64", quiet=True))
+    return build_server(lambda: holder.engine, stale_files=lambda: holder.kb_changed, **kw), holder
+
+
+NEW_INCIDENT = """---
+id: INC-2026-0099
+title: Checkout hung again on database connections
+date: 2026-05-02
+severity: sev2
+patterns: [db-pool-exhausted]
+---
+
+## Summary
+Checkout requests hung again: the connection pool was exhausted.
+"""
+
+
+def test_only_answers_from_the_index_say_it_is_out_of_date(tmp_path):
+    """Found in review: the "knowledge base changed since its index was built ... may be out of date" note was on
+    every answer but record_incident's, past_incidents' and problem_report's too, which read the KB's files as they
+    are now; get_pattern (from the index) then listed fewer incidents than past_incidents did, with nothing saying
+    which was current. The note is now on the answers from the index alone (suggest_patterns, get_pattern,
+    list_patterns, past_incidents by text, whose patterns the index matches), and get_pattern's says that its
+    linked incidents are the index's and that past_incidents lists them as recorded now."""
+    kb = small_kb(tmp_path / "kb")
+    server, holder = held(kb, tmp_path / "i")
+
+    def change():
+        write(kb, "incidents/2026/INC-2026-0099.md", NEW_INCIDENT)
+        edited = kb / "patterns/capacity/disk-full.md"
+        edited.write_text(edited.read_text() + "\nEdited.\n")
+        holder.check_stale()
+
+    try:
+        got = calls(
+            server,
+            None,
+            ("past_incidents", {"pattern_id": "db-pool-exhausted"}),
+            ("problem_report", {"as_of": "2026-06-01"}),
+            ("get_pattern", {"id": "db-pool-exhausted"}),
+            ("suggest_patterns", {"text": "No space left on device", "top": 1}),
+            ("list_patterns", {}),
+            ("past_incidents", {"text": "connection pool exhausted"}),
+            between=change,
+        )
+    finally:
+        holder.stop()
+    (_, past, past_text), (_, report, report_text), (_, doc, doc_text), *indexed = got
+    assert [i["id"] for i in past["incidents"]] == ["INC-2026-0099", "INC-2026-0001"]
+    for structured, text in ((past, past_text), (report, report_text)):
+        assert "stale" not in structured and not text.startswith("Note:")
+    assert [i["id"] for i in doc["incidents"]] == ["INC-2026-0001"]  # the index's, as its note says
+    assert doc["stale"]["files"] == ["incidents/2026/INC-2026-0099.md", "patterns/capacity/disk-full.md"]
+    first = doc_text.splitlines()[0]
+    assert first == doc["stale"]["message"]
+    assert "linked incidents are the index's" in first and "past_incidents lists them as recorded now" in first
+    for err, structured, text in indexed:
+        assert not err and structured["stale"]["files"] == doc["stale"]["files"]
+        assert text.startswith("Note: the knowledge base changed since its index was built")
