@@ -41,7 +41,8 @@ def held(kb, index, **kw):
     from serve_util import holding
 
     holder = holding(Engine.open(kb, index, model="fake:64", quiet=True))
-    return build_server(lambda: holder.engine, stale_files=lambda: holder.kb_changed, **kw), holder
+    as_built = {"stale_files": lambda: holder.kb_changed, "kb_files": lambda: holder.kb_files}
+    return build_server(lambda: holder.engine, **as_built, **kw), holder
 
 
 NEW_INCIDENT = """---
@@ -99,3 +100,45 @@ def test_only_answers_from_the_index_say_it_is_out_of_date(tmp_path):
     for err, structured, text in indexed:
         assert not err and structured["stale"]["files"] == doc["stale"]["files"]
         assert text.startswith("Note: the knowledge base changed since its index was built")
+
+
+def test_past_incidents_and_problem_report_read_the_kb_again_only_when_its_files_changed(tmp_path):
+    """Found in review: past_incidents and problem_report read the whole KB on every call (~2 s a call on 1,000
+    patterns and 1,000 incidents; bench/mcp_kb.py). The KB read is kept, and read again when the server's own
+    look at the KB's files (the holder's, every few seconds, the one the answers' `stale` comes from) sees them
+    changed; a record written by record_incident is read at once."""
+    kb = small_kb(tmp_path / "kb")
+    server, holder = held(kb, tmp_path / "i", allow_writes=True)
+    steps = iter(
+        [
+            lambda: write(kb, "incidents/2026/INC-2026-0099.md", NEW_INCIDENT),
+            holder.check_stale,  # where the holder's watcher looks next
+        ]
+    )
+    past = ("past_incidents", {"pattern_id": "db-pool-exhausted"})
+    report = ("problem_report", {"as_of": "2026-06-01"})
+    record = {"title": "Pool exhausted once more", "severity": "sev3", "description": "Checkout hung: pool exhausted"}
+    try:
+        got = calls(
+            server,
+            past,
+            report,
+            None,
+            past,
+            report,
+            None,
+            past,
+            report,
+            ("record_incident", {**record, "patterns": ["db-pool-exhausted"]}),
+            past,
+            between=lambda: next(steps)(),
+        )
+    finally:
+        holder.stop()
+    ids = [[i["id"] for i in g[1]["incidents"]] for g in got[0::2][:3] + [got[-1]]]
+    counts = [g[1]["counts"] for g in got[1::2][:3]]
+    assert ids[0] == ids[1] == ["INC-2026-0001"]  # the KB as read, until the holder's look
+    assert counts[0] == counts[1] != counts[2]
+    assert ids[2] == ["INC-2026-0099", "INC-2026-0001"]  # read again once the look saw the new file
+    new = got[-2][1]["id"]
+    assert ids[3] == [new, "INC-2026-0099", "INC-2026-0001"]  # a record written is read at once

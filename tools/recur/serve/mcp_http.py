@@ -152,6 +152,7 @@ def http_app(
     evict_idle_after: float | None = None,
     on_session_closed: Callable[[str], None] | None = None,
     stale_files: Callable[[], list[str]],
+    kb_files: Callable[[], dict | None] | None = None,
 ):
     """(session manager, ASGI app): the MCP server at ``path`` (streamable HTTP, read-only tools; ``site_url``:
     build_server's); http_router serves the app and runs the manager, from the first request to /mcp.
@@ -165,7 +166,8 @@ def http_app(
     for the 30-minute idle timeout. ``max_sessions_per_client`` and ``evict_idle_after`` (seconds; None: the
     module's default): see mcp_sessions.SessionCaps, in front of the SDK's app, which says each session closed
     and tells ``on_session_closed`` its reason; the manager returned runs its sweep for idle ones (mcp_sessions.Managed).
-    ``stale_files``: build_server's (`recur serve`: the changed files its own check found)."""
+    ``stale_files``, ``kb_files``: build_server's (`recur serve`: the changed files its own check found, and the
+    KB's signature at that check)."""
     from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
     from mcp.server.transport_security import TransportSecuritySettings
 
@@ -173,7 +175,12 @@ def http_app(
     from recur.serve.mcp_sessions import EVICT_IDLE_AFTER, Managed, SessionCaps
 
     server = build_server(
-        get_engine, allow_writes=False, site_url=site_url, load_wait=HTTP_LOAD_WAIT, stale_files=stale_files
+        get_engine,
+        allow_writes=False,
+        site_url=site_url,
+        load_wait=HTTP_LOAD_WAIT,
+        stale_files=stale_files,
+        kb_files=kb_files,
     )
     # on loopback, the SDK's own default took only "127.0.0.1:*" and the like: a Host with no port (a server on
     # port 80) was a 421 on /mcp alone, every other route serving it (security.HostCheck); _proxied takes both

@@ -415,6 +415,7 @@ def build_server(
     stale_files: Callable[[], list[str]],
     load_wait: float = 0,
     severities: list[str] | None = None,
+    kb_files: Callable[[], dict | None] | None = None,
 ) -> MCPServer:
     """The server and its tools. ``site_url``: the built site's base URL (`recur serve --site-url`,
     `recur mcp --site-url`): each pattern and incident in an answer has its page's ``url`` beside its
@@ -422,7 +423,9 @@ def build_server(
     request waits for an engine that ``get_engine`` says is still loading (HTTP: it does not wait itself).
     ``stale_files``: the KB files changed since the served index was built, as the engine's owner found them
     (an EngineHolder's ``kb_changed``, `recur serve`'s and `recur mcp`'s): each answer says them (``Staleness``).
-    ``severities``: the framework's level keys (loader.severity_keys), named in record_incident's schema."""
+    ``severities``: the framework's level keys (loader.severity_keys), named in record_incident's schema.
+    ``kb_files``: the KB's signature at that owner's last look (its ``kb_files``): the KB past_incidents and
+    problem_report read is kept until it changes (``ServedKB``)."""
     from recur import __version__
 
     root = logging.getLogger()
@@ -438,15 +441,18 @@ def build_server(
         log_level="WARNING",
     )
     root.handlers[:], root.level = kept  # the SDK's logging.basicConfig must not make every library's logs loud
-    _read_tools(server, get_engine, writes=allow_writes, site_url=site_url)
-    _report_tools(server, get_engine, site_url)
+    kbs = ServedKB(kb_files)
+    _read_tools(server, get_engine, kbs, writes=allow_writes, site_url=site_url)
+    _report_tools(server, get_engine, kbs, site_url)
     if allow_writes:
-        _write_tools(server, get_engine, severities or [])
+        _write_tools(server, get_engine, kbs, severities or [])
     _resources(server, get_engine)
     return server
 
 
-def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False, site_url: str | None = None) -> None:
+def _read_tools(
+    server: MCPServer, get_engine: Callable, kbs: "ServedKB", *, writes: bool = False, site_url: str | None = None
+) -> None:
     where = IncidentPaths()  # get_pattern's incident files, read once (not the whole KB on every call)
 
     def paged(rows: list[dict]) -> list[dict]:
@@ -500,7 +506,7 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
         patterns a description matches with high or medium confidence (text). Give one of the two."""
 
         def work():
-            return _past_incidents(get_engine, pat.given_pattern_id(pattern_id), text, limit, site_url)
+            return _past_incidents(get_engine, kbs, pat.given_pattern_id(pattern_id), text, limit, site_url)
 
         return run_tool(work)
 
@@ -538,6 +544,47 @@ class IncidentPaths:
         except OSError:
             return False
         return [st.st_size, st.st_mtime_ns] == list(entry[1])
+
+
+class ServedKB:
+    """The KB past_incidents and problem_report read, kept between calls and read again when its files changed:
+    each call read it whole (load_kb), 244 ms and 312 ms a call on the starter KB, about 2 s each on 1,000
+    patterns and 1,000 incidents (found in review). ``files()``: the KB's signature as the engine's owner last
+    walked it (an EngineHolder's ``kb_files``, the look whose changed files the answers' ``stale`` names, made
+    every few seconds), so no walk of its own; without one (a server built over a bare engine), a stat walk per
+    call, no reading. A KB read while another changed its files is read again at the owner's next look (its
+    signature then differs from the one this read was kept with); record_incident's write drops it at once."""
+
+    def __init__(self, files: Callable[[], dict | None] | None = None):
+        self._files = files
+        self._lock = threading.Lock()  # tool calls run in worker threads
+        self._kept: tuple = (None, None, None)  # (the KB folder, the signature it was kept with, the KB read)
+
+    def kb(self, engine):
+        """The KB at ``engine.kb_dir`` as its files are now (within the owner's look); ``kb_unavailable`` as
+        server_kb."""
+        from pathlib import Path
+
+        from recur.kb.loader import files_signature
+
+        root = Path(engine.kb_dir) if engine.kb_dir is not None else None
+        with self._lock:
+            if self._files is not None:
+                seen = self._files()
+            else:
+                seen = files_signature(root) if root is not None and root.is_dir() else None
+            folder, kept_at, kb = self._kept
+            if kb is not None and seen is not None and folder == root and kept_at == seen:
+                return kb
+            kb = server_kb(engine)
+            # kept with what the owner saw (its next look that differs reads it again), or what this read saw
+            self._kept = (root, seen if self._files is not None else kb.signature, kb)
+            return kb
+
+    def forget(self) -> None:
+        """Read the KB again at the next call (a record was written into it)."""
+        with self._lock:
+            self._kept = (None, None, None)
 
 
 def _get_pattern(engine, pattern_id: str, site_url: str | None, where: IncidentPaths) -> tuple[dict, str]:
@@ -606,7 +653,7 @@ def server_kb(engine):
         ) from None
 
 
-def _past_incidents(get_engine: Callable, pattern_id, text, limit: int, site_url=None) -> tuple[dict, str]:
+def _past_incidents(get_engine: Callable, kbs, pattern_id, text, limit: int, site_url=None) -> tuple[dict, str]:
     if not 1 <= limit <= pat.MAX_INCIDENTS:
         raise pat.LookupFailure(f"limit: must be between 1 and {pat.MAX_INCIDENTS}")
     if pattern_id is not None and text is not None and (_given(pattern_id) or _given(text)):
@@ -619,7 +666,7 @@ def _past_incidents(get_engine: Callable, pattern_id, text, limit: int, site_url
     if text is not None and pattern_id is None:
         q = PasteIn(text=text, top=5)
         answer = engine.answer(q.text, top=q.top)
-    kb = server_kb(engine)
+    kb = kbs.kb(engine)
     out = pat.past_incidents(engine, kb, pattern_id=pattern_id, answer=answer, limit=limit)
     out["incidents"] = with_urls(out["incidents"], site_url)
     lines = [f"- {i['date']} {i['id']} ({i['severity']}): {i['title']}{page_suffix(i)}" for i in out["incidents"]]
@@ -649,7 +696,7 @@ ReportLimit = Annotated[
 ]
 
 
-def _report_tools(server: MCPServer, get_engine: Callable, site_url: str | None = None) -> None:
+def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site_url: str | None = None) -> None:
     @server.tool(annotations=READ_ONLY)
     def problem_report(
         as_of: Annotated[
@@ -673,7 +720,7 @@ def _report_tools(server: MCPServer, get_engine: Callable, site_url: str | None 
                 raise pat.LookupFailure(f"limit: must be between 1 and {pat.MAX_INCIDENTS}")
             # blank as left out, as _given: "" was today and " " was "not a date"
             # built for the owner: its recurring lists ranked among the owner's patterns, then cut (board_answer)
-            kb = server_kb(get_engine())
+            kb = kbs.kb(get_engine())
             # left out: RECUR_TODAY when set, as `recur report` without --as-of (the clock's day was the board's)
             day = config.today() if _given(as_of) is None else given_date(as_of, "as_of")
             b = report_board(kb, day, owner=_given(owner))
@@ -682,7 +729,7 @@ def _report_tools(server: MCPServer, get_engine: Callable, site_url: str | None 
         return run_tool(work)
 
 
-def _write_tools(server: MCPServer, get_engine: Callable, severities: list[str]) -> None:
+def _write_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", severities: list[str]) -> None:
     from recur.ingest.pasted_log import LOG_LINES_KEPT
     from recur.kb.incident_record import TITLE_MOST, severity_help
     from recur.kb.parse import MAX_FILE_BYTES
@@ -732,7 +779,10 @@ def _write_tools(server: MCPServer, get_engine: Callable, severities: list[str])
         given = {"title": title, "severity": severity, "description": description, "flags": flags}
         # ids read as get_pattern and past_incidents read them: "Disk-Full" and a resource URI were "unknown"
         ids = [pat.given_pattern_id(p) for p in patterns]
-        return run_tool(lambda: record(get_engine, given, ids, allow_duplicate))
+        try:
+            return run_tool(lambda: record(get_engine, given, ids, allow_duplicate))
+        finally:  # past_incidents and problem_report read the record at once, not at the owner's next look
+            kbs.forget()
 
 
 def _resources(server: MCPServer, get_engine: Callable) -> None:
