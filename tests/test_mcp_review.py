@@ -142,3 +142,47 @@ def test_past_incidents_and_problem_report_read_the_kb_again_only_when_its_files
     assert ids[2] == ["INC-2026-0099", "INC-2026-0001"]  # read again once the look saw the new file
     new = got[-2][1]["id"]
     assert ids[3] == [new, "INC-2026-0099", "INC-2026-0001"]  # a record written is read at once
+
+
+def test_null_or_blank_optional_arguments_count_as_left_out_in_every_tool(kb_dir, tmp_path):
+    """Found in review: null for an optional argument (what a client whose schemas make every field nullable,
+    OpenAI's strict mode, sends for each it skips) was taken by some tools and refused by others: suggest_patterns
+    top, past_incidents limit and record_incident's flags, patterns and allow_duplicate were "Input should be a
+    valid integer" and the like. null and "" now count as left out everywhere, as the list filters had it; a
+    required argument given null is still refused by name."""
+    engine = Engine.open(kb_dir, tmp_path / "i", model="fake:64", quiet=True)
+    server = build_server(lambda: engine, stale_files=list, allow_writes=True)
+    got = calls(
+        server,
+        ("suggest_patterns", {"text": "disk full", "top": None}),
+        ("suggest_patterns", {"text": "disk full", "top": ""}),
+        ("past_incidents", {"pattern_id": "db-pool-exhausted", "text": None, "limit": None}),
+        ("past_incidents", {"pattern_id": "db-pool-exhausted", "limit": ""}),
+        ("problem_report", {"as_of": None, "owner": None, "limit": None}),
+        ("problem_report", {"limit": ""}),
+        ("list_patterns", {"category": None, "service": None, "tag": None, "severity": None}),
+        ("get_pattern", {"id": "disk-full"}),
+        (
+            "record_incident",
+            {
+                "title": "Null optional arguments",
+                "severity": "sev4",
+                "description": "testing nulls",
+                "flags": None,
+                "patterns": None,
+                "allow_duplicate": None,
+            },
+        ),
+        (
+            "record_incident",
+            {"title": "Blank ones", "severity": "sev4", "description": "x", "flags": "", "patterns": ""},
+        ),
+        ("suggest_patterns", {"text": None}),
+    )
+    *fine, (refused, body, said) = got
+    assert [err for err, _, _ in fine] == [False] * len(fine), [t for e, _, t in fine if e]
+    assert len(fine[0][1]["results"]) == len(fine[1][1]["results"]) == 3  # the default top (5) of a 3-pattern KB
+    assert fine[2][1] == fine[3][1] and fine[4][1] == fine[5][1]
+    assert len(fine[6][1]["patterns"]) == 3
+    assert fine[8][1]["linked"] == [] and "already_recorded" not in fine[8][1]
+    assert refused and body["error"]["code"] == "invalid_request" and said.startswith("text")

@@ -228,6 +228,7 @@ class _Server(MCPServer):
         unknown = self._unknown_arguments(name, arguments)
         if unknown:
             return _failure("invalid_request", unknown)
+        arguments = self._left_out(name, arguments)
         await self._loaded()
         wanted = CLIENT_GONE.set(_gone_check(context))  # copied into the tool's worker thread
         try:
@@ -265,6 +266,22 @@ class _Server(MCPServer):
         return MCPError(
             INVALID_PARAMS, f"Unknown tool: {_shown(name)}{hint}; this server's tools: {', '.join(offered)}"
         )
+
+    def _left_out(self, name: str, arguments):
+        """``arguments`` without the optional ones given as null or blank text, which count as left out: a client
+        whose tool schemas make every field nullable (OpenAI's strict mode) sends null for each it skips, and a
+        model fills one with "". The list filters took both so; suggest_patterns top, past_incidents limit and
+        record_incident's flags, patterns and allow_duplicate refused null ("Input should be a valid integer";
+        found in review). A required argument is left as given: its own refusal names it."""
+        tool = self._tool_manager.get_tool(name)
+        if tool is None or not isinstance(arguments, dict):
+            return arguments
+        required = set((tool.parameters or {}).get("required", []))
+        return {
+            k: v
+            for k, v in arguments.items()
+            if k in required or not (v is None or (isinstance(v, str) and not v.strip()))
+        }
 
     def _unknown_arguments(self, name: str, arguments) -> str | None:
         """The API's refusal of an argument a tool does not take, or None. The SDK drops it: a misspelt
