@@ -186,3 +186,49 @@ def test_null_or_blank_optional_arguments_count_as_left_out_in_every_tool(kb_dir
     assert len(fine[6][1]["patterns"]) == 3
     assert fine[8][1]["linked"] == [] and "already_recorded" not in fine[8][1]
     assert refused and body["error"]["code"] == "invalid_request" and said.startswith("text")
+
+
+def test_incident_records_alone_changed_are_a_milder_note_than_a_pattern_changed(tmp_path):
+    """Found in review: after record_incident wrote one incident file, every answer said "tell the user it may be
+    out of date" until `recur index` ran, though every pattern was current. With incident records alone changed,
+    the answers whose incidents come from the index (suggest_patterns' seen-before, get_pattern's linked ones) say
+    which records they may lack, and the pattern listings (list_patterns, resources/list) say nothing; a pattern
+    changed is the strong note again."""
+    kb = small_kb(tmp_path / "kb")
+    server, holder = held(kb, tmp_path / "i")
+    record = "incidents/2026/INC-2026-0099.md"
+
+    async def main():
+        async with Client(server, read_timeout_seconds=120) as client:
+            write(kb, record, NEW_INCIDENT)
+            holder.check_stale()  # where the holder's watcher looks next
+            asked = [
+                ("get_pattern", {"id": "db-pool-exhausted"}),
+                ("suggest_patterns", {"text": "connection pool exhausted", "top": 1}),
+                ("list_patterns", {}),
+            ]
+            mild = [await client.call_tool(n, a) for n, a in asked]
+            listed = (await client.list_resources()).resources
+            edited = kb / "patterns/capacity/disk-full.md"
+            edited.write_text(edited.read_text() + "\nEdited.\n")
+            holder.check_stale()
+            strong = [await client.call_tool(n, a) for n, a in asked]
+            return mild, listed, strong, (await client.list_resources()).resources
+
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            mild, listed, strong, relisted = pool.submit(asyncio.run, main()).result()
+    finally:
+        holder.stop()
+    for answer in mild[:2]:
+        stale, first = answer.structured_content["stale"], answer.content[0].text.splitlines()[0]
+        assert stale["files"] == [record] and stale["only_incidents"] is True and first == stale["message"]
+        assert first.startswith(f"Note: 1 incident record changed since the index was built, no pattern ({record})")
+        assert "may be out of date" not in first and "the patterns here are current" in first
+    assert "past_incidents lists them as recorded now" in mild[0].content[0].text.splitlines()[0]
+    assert "stale" not in mild[2].structured_content and not mild[2].content[0].text.startswith("Note:")
+    assert all("Note:" not in r.description for r in listed)
+    for answer in strong:
+        assert answer.structured_content["stale"]["only_incidents"] is False
+        assert "may be out of date" in answer.content[0].text.splitlines()[0]
+    assert all("may be out of date" in r.description for r in relisted)

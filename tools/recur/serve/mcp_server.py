@@ -206,7 +206,7 @@ class _Server(MCPServer):
             raise MCPError(INTERNAL_ERROR, str(exc)) from None
         # the listing is the index's, as the tools' answers are: said in each description as in their text (the
         # SDK's Resource has no field for it, and a client shows the description), while the index is stale
-        note = f"\n{stale_text(changed)}" if changed else ""
+        note = f"\n{stale_text(changed)}" if pattern_changes(changed) else ""  # new incident records list no pattern
         return [*await super().list_resources()] + [
             Resource(
                 uri=RESOURCE + pid,
@@ -346,13 +346,15 @@ class Staleness:
             changed = await anyio.to_thread.run_sync(self.changed)  # a walk of the KB: not on the event loop
         except (ApiError, RecurError):
             return result
-        if not changed:
+        only_incidents = not pattern_changes(changed)
+        if not changed or (only_incidents and tool == "list_patterns"):  # a listing of patterns, all current
             return result
         said = stale_text(changed) + (LINKED_LAG if tool == "get_pattern" else "")
         result.structured_content["stale"] = {
             "files": changed[: self.SHOWN],
             "more": max(0, len(changed) - self.SHOWN),
             "message": said,
+            "only_incidents": only_incidents,
         }
         for block in result.content[:1]:
             if isinstance(block, TextContent):
@@ -360,9 +362,25 @@ class Staleness:
         return result
 
 
+def pattern_changes(changed: list[str]) -> list[str]:
+    """The changed KB files that are not incident records: patterns, severity.yml, recur.yml."""
+    return [name for name in changed if not name.startswith("incidents/")]
+
+
 def stale_text(changed: list[str]) -> str:
+    """The note of an answer from an index older than the KB's files. Incident records alone changed (a
+    record_incident, a record pulled) leave every pattern current: the note says which incidents the answer may
+    lack, not "may be out of date", which every answer said after one record until `recur index` ran, and an
+    assistant told its user so each time (found in review)."""
     from recur.retrieval.index import shown_files
 
+    if not pattern_changes(changed):
+        return (
+            f"Note: {plural(len(changed), 'incident record')} changed since the index was built, no pattern "
+            f"({shown_files(changed)}): the patterns here are current, but the linked and seen-before incidents in "
+            "this answer may not include them until the index is rebuilt (`recur index`, which the server picks "
+            "up without a restart)."
+        )
     return (
         f"Note: the knowledge base changed since its index was built ({shown_files(changed)}): this answer comes "
         "from the old index, so tell the user it may be out of date; it is current once the index is rebuilt "
