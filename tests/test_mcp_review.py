@@ -232,3 +232,25 @@ def test_incident_records_alone_changed_are_a_milder_note_than_a_pattern_changed
         assert answer.structured_content["stale"]["only_incidents"] is False
         assert "may be out of date" in answer.content[0].text.splitlines()[0]
     assert all("may be out of date" in r.description for r in relisted)
+
+
+def test_get_pattern_names_each_look_alike_by_its_title_and_what_tells_them_apart(tmp_path):
+    """Found in review: get_pattern's text listed look-alikes as bare ids ("- retry-storm"), so a model had to
+    call get_pattern again for each to compare them. Each line now has the look-alike's title and its
+    distinguishing line, or says that none is written."""
+    kb = small_kb(tmp_path / "kb")
+    write(  # an incident linked to three patterns makes them look-alikes whatever the encoder
+        kb,
+        "incidents/2026/INC-2026-0003.md",
+        "---\nid: INC-2026-0003\ntitle: All three\ndate: 2026-03-05\nseverity: sev3\n"
+        "patterns: [disk-full, db-pool-exhausted, dns-failure]\n---\n\n## Summary\nAll at once.\n",
+    )
+    pattern = kb / "patterns/capacity/disk-full.md"
+    distinguish = "\ndistinguish:\n  - {from: db-pool-exhausted, by: the pool metrics}\n---\n"
+    pattern.write_text(pattern.read_text().replace("\n---\n", distinguish, 1))
+    engine = Engine.open(kb, tmp_path / "i", model="fake:64", quiet=True)
+    ((err, doc, text),) = calls(build_server(lambda: engine, stale_files=list), ("get_pattern", {"id": "disk-full"}))
+    assert not err and {a["id"] for a in doc["look_alikes"]} >= {"db-pool-exhausted", "dns-failure"}
+    lines = text.split("Look-alikes:\n")[1].splitlines()
+    assert "- db-pool-exhausted (Database connection pool exhausted): told apart by the pool metrics" in lines
+    assert "- dns-failure (DNS resolution failure): close in meaning; no line that tells them apart is written" in lines

@@ -630,7 +630,12 @@ def _get_pattern(engine, pattern_id: str, site_url: str | None, where: IncidentP
             {**a, "url": pat.site_page(site_url, engine.docs[a["id"]]["path"])} if a.get("id") in engine.docs else a
             for a in doc.get("look_alikes") or []
         ]
-    return doc, pattern_text(doc)
+    titles = {
+        a.get("id"): engine.docs[a["id"]].get("title")
+        for a in doc.get("look_alikes") or []
+        if a.get("id") in engine.docs
+    }
+    return doc, pattern_text(doc, titles)
 
 
 def _incident_pages(engine, doc: dict, site_url: str, where: IncidentPaths) -> list[dict]:
