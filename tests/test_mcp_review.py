@@ -254,3 +254,20 @@ def test_get_pattern_names_each_look_alike_by_its_title_and_what_tells_them_apar
     lines = text.split("Look-alikes:\n")[1].splitlines()
     assert "- db-pool-exhausted (Database connection pool exhausted): told apart by the pool metrics" in lines
     assert "- dns-failure (DNS resolution failure): close in meaning; no line that tells them apart is written" in lines
+
+
+def test_a_retried_record_says_the_severity_note_its_first_call_said(kb_dir, tmp_path):
+    """Found in review: record_incident with severity P2 said "Note: severity P2 recorded as sev2", and the same call
+    retried (its answer lost) answered "Already recorded" without it. The retry's answer says it too."""
+    engine = Engine.open(kb_dir, tmp_path / "i", model="fake:64", quiet=True)
+    given = {"title": "Disk full on db-3", "severity": "P2", "description": "disk full on the db host"}
+    first, retry = calls(
+        build_server(lambda: engine, stale_files=list, allow_writes=True),
+        ("record_incident", given),
+        ("record_incident", given),
+    )
+    note = "severity P2 recorded as sev2, the level of its number (as recur import reads a Priority field)"
+    assert not first[0] and first[1]["severity_note"] == note and first[2].splitlines()[1] == f"Note: {note}."
+    assert not retry[0] and retry[1]["already_recorded"] is True and retry[1]["id"] == first[1]["id"]
+    assert retry[1]["severity_note"] == note and retry[2].splitlines()[1] == f"Note: {note}."
+    assert retry[2].startswith("Already recorded today as ")
