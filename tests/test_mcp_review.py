@@ -271,3 +271,28 @@ def test_a_retried_record_says_the_severity_note_its_first_call_said(kb_dir, tmp
     assert not retry[0] and retry[1]["already_recorded"] is True and retry[1]["id"] == first[1]["id"]
     assert retry[1]["severity_note"] == note and retry[2].splitlines()[1] == f"Note: {note}."
     assert retry[2].startswith("Already recorded today as ")
+
+
+def test_a_server_started_where_there_is_no_kb_names_the_folders_and_the_working_directory(tmp_path, monkeypatch):
+    """Found in review: `cd / && recur mcp` said "kb: no knowledge base folder (and no index at .recur/index)":
+    not which folders were looked at, nor that relative paths are read from the working directory, which a
+    desktop client starting the server makes / . `recur mcp` and `recur serve` now name the folders, the working
+    directory and what to pass; absolute paths are named as they are."""
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+
+    monkeypatch.chdir(tmp_path)
+    relative = ["--kb", "kb", "--index", ".recur/index", "--model", "fake:64"]
+    absolute = ["--kb", str(tmp_path / "kb"), "--index", str(tmp_path / "i"), "--model", "fake:64"]
+    for command in ("mcp", "serve"):
+        r = CliRunner().invoke(cli, [command, *relative])
+        assert r.exit_code == 1 and r.stderr.strip().splitlines()[-1].endswith(  # serve's is a log line
+            f" kb: no knowledge base folder at {tmp_path / 'kb'}, and no index at {tmp_path / '.recur/index'} "
+            f"(relative paths are read from the working directory, {tmp_path}); pass absolute --kb and --index paths "
+            "(a desktop client or editor starts the server from a working directory of its own, often /)"
+        ), r.stderr
+        r = CliRunner().invoke(cli, [command, *absolute])
+        assert r.exit_code == 1 and r.stderr.strip().splitlines()[-1].endswith(
+            f" {tmp_path / 'kb'}: no knowledge base folder at {tmp_path / 'kb'}, and no index at {tmp_path / 'i'}"
+        ), r.stderr
