@@ -296,3 +296,31 @@ def test_a_server_started_where_there_is_no_kb_names_the_folders_and_the_working
         assert r.exit_code == 1 and r.stderr.strip().splitlines()[-1].endswith(
             f" {tmp_path / 'kb'}: no knowledge base folder at {tmp_path / 'kb'}, and no index at {tmp_path / 'i'}"
         ), r.stderr
+
+
+def test_near_misses_are_answered_with_what_was_meant(tmp_path):
+    """Found in review: problem_report's owner "team-dat" listed the board's owners without naming team-data as
+    the one meant; list_patterns severity "P1" listed none (the patterns' severities are sev1..sev4), where
+    record_incident reads P1 as sev1; get_pattern id "" was "no pattern" where suggest_patterns' empty text is
+    "must not be empty". Each now says it: a close owner named, P1 read as sev1 (and said), "" refused as empty."""
+    from kbfactory import write_pattern
+
+    kb = small_kb(tmp_path / "kb")
+    for pid, severity in (("fix-one", "sev1"), ("fix-two", "sev3")):
+        write_pattern(kb, pid, "storage", severity=severity, extra_front="fix: {status: open, owner: team-data}\n")
+    engine = Engine.open(kb, tmp_path / "i", model="fake:64", quiet=True)
+    owner, p1, p9, empty = calls(
+        build_server(lambda: engine, stale_files=list),
+        ("problem_report", {"owner": "team-dat", "as_of": "2026-06-01"}),
+        ("list_patterns", {"severity": "P1"}),
+        ("list_patterns", {"severity": "P9"}),
+        ("get_pattern", {"id": "  "}),
+    )
+    assert not owner[0] and "'team-dat' owns nothing on this board (did you mean team-data?); its owners:" in owner[2]
+    sev1 = sorted(d for d, doc in engine.docs.items() if doc["severity"] == "sev1")
+    assert not p1[0] and [r["id"] for r in p1[1]["patterns"]] == sev1 and "fix-one" in sev1
+    note = "severity P1 read as sev1, the level of its number (as record_incident reads it)"
+    assert p1[1]["severity_note"] == note and p1[2].splitlines()[0] == f"1 pattern; {note}"
+    assert not p9[0] and p9[1]["patterns"] == [] and "severity_note" not in p9[1]  # no level of its number
+    assert empty[0] and empty[1]["error"]["code"] == "invalid_request"
+    assert empty[2] == "id: must not be empty: give a pattern id, e.g. disk-full (see list_patterns)"

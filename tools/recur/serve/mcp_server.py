@@ -272,16 +272,20 @@ class _Server(MCPServer):
         whose tool schemas make every field nullable (OpenAI's strict mode) sends null for each it skips, and a
         model fills one with "". The list filters took both so; suggest_patterns top, past_incidents limit and
         record_incident's flags, patterns and allow_duplicate refused null ("Input should be a valid integer";
-        found in review). A required argument is left as given: its own refusal names it."""
+        found in review). A required argument is left as given: its own refusal names it. So is blank text for an
+        argument that takes text: each tool reads that as left out itself, in words of its own (past_incidents
+        given only a blank text says the text is empty)."""
         tool = self._tool_manager.get_tool(name)
         if tool is None or not isinstance(arguments, dict):
             return arguments
-        required = set((tool.parameters or {}).get("required", []))
-        return {
-            k: v
-            for k, v in arguments.items()
-            if k in required or not (v is None or (isinstance(v, str) and not v.strip()))
-        }
+        schema = tool.parameters or {}
+        required, props = set(schema.get("required", [])), schema.get("properties", {})
+
+        def left_out(k, v) -> bool:
+            blank = isinstance(v, str) and not v.strip() and not _takes_text(props.get(k) or {})
+            return k not in required and (v is None or blank)
+
+        return {k: v for k, v in arguments.items() if not left_out(k, v)}
 
     def _unknown_arguments(self, name: str, arguments) -> str | None:
         """The API's refusal of an argument a tool does not take, or None. The SDK drops it: a misspelt
@@ -295,6 +299,11 @@ class _Server(MCPServer):
         if not extra:
             return None
         return f"unknown argument(s): {', '.join(extra)} ({name} takes {', '.join(sorted(known)) or 'none'})"
+
+
+def _takes_text(prop: dict) -> bool:
+    """Whether a tool argument's JSON schema takes a string (``{"type": "string"}`` or one of its ``anyOf``)."""
+    return prop.get("type") == "string" or any(p.get("type") == "string" for p in prop.get("anyOf") or [])
 
 
 def from_index(name: str, arguments) -> bool:
@@ -520,7 +529,12 @@ def _read_tools(
         detection, permanent fix and its status, linked incidents and look-alikes (patterns it is confused
         with, and what tells them apart)."""
 
-        return run_tool(lambda: _get_pattern(get_engine(), pat.given_pattern_id(id), site_url, where))
+        def work():
+            if isinstance(id, str) and not id.strip():  # as suggest_patterns' text: it was "no pattern ''"
+                raise pat.LookupFailure("id: must not be empty: give a pattern id, e.g. disk-full (see list_patterns)")
+            return _get_pattern(get_engine(), pat.given_pattern_id(id), site_url, where)
+
+        return run_tool(work)
 
     @server.tool(annotations=READ_ONLY)
     def list_patterns(
@@ -656,7 +670,27 @@ def _incident_pages(engine, doc: dict, site_url: str, where: IncidentPaths) -> l
     ]
 
 
+def as_priority(docs: dict, severity: str | None) -> tuple[str | None, str | None]:
+    """(the severity list_patterns filters by, the note saying how it was read): a priority ("P1") that no pattern
+    has as its severity is read as the one severity the patterns have of its number (sev1), as record_incident reads
+    it; "P1" listed none, with no word of why (found in review). Anything else is kept as given, with no note."""
+    from recur.kb.incident_record import is_priority, level_number
+
+    if severity is None or not is_priority(severity):
+        return severity, None
+    have = {str(d.get("severity")) for d in docs.values() if d.get("severity")}
+    if severity.strip().casefold() in {h.casefold() for h in have}:
+        return severity, None
+    same = sorted(h for h in have if not is_priority(h) and level_number(h) == level_number(severity))
+    if len(same) != 1:
+        return severity, None
+    return same[
+        0
+    ], f"severity {severity.strip()} read as {same[0]}, the level of its number (as record_incident reads it)"
+
+
 def _list_patterns(docs: dict, given: dict, site_url: str | None) -> tuple[dict, str]:
+    given["severity"], severity_note = as_priority(docs, given.get("severity"))
     rows = with_urls(pat.pattern_list(docs, **given), site_url)
     # a draft marked as suggest_patterns marks it: listed plain, a draft read as a reviewed runbook (found in review)
     marks = {
@@ -669,6 +703,9 @@ def _list_patterns(docs: dict, given: dict, site_url: str | None) -> tuple[dict,
         f"- {r['id']}: {r['title']}{marks[r['id']]} ({r['category']}, {r['severity']}){page_suffix(r)}" for r in rows
     ]
     out, head = {"patterns": rows}, plural(len(rows), "pattern")
+    if severity_note:
+        out["severity_note"] = severity_note
+        head += f"; {severity_note}"
     unknown = {} if rows else pat.unmatched_filters(docs, **given)
     if unknown:  # a value no pattern has: the values there are (not an error: the list is empty)
         out["known_values"] = unknown
