@@ -166,22 +166,15 @@ def http_app(
     for the 30-minute idle timeout. ``max_sessions_per_client`` and ``evict_idle_after`` (seconds; None: the
     module's default): see mcp_sessions.SessionCaps, in front of the SDK's app, which says each session closed
     and tells ``on_session_closed`` its reason; the manager returned runs its sweep for idle ones (mcp_sessions.Managed).
-    ``stale_files``, ``kb_files``: build_server's (`recur serve`: the changed files its own check found, and the
-    KB's signature at that check)."""
+    ``stale_files``, ``kb_files``: build_server's (`recur serve`: its own check's changed files, KB signature)."""
     from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
     from mcp.server.transport_security import TransportSecuritySettings
 
     from recur.serve.mcp_server import build_server
     from recur.serve.mcp_sessions import EVICT_IDLE_AFTER, Managed, SessionCaps
 
-    server = build_server(
-        get_engine,
-        allow_writes=False,
-        site_url=site_url,
-        load_wait=HTTP_LOAD_WAIT,
-        stale_files=stale_files,
-        kb_files=kb_files,
-    )
+    looked = {"stale_files": stale_files, "kb_files": kb_files}
+    server = build_server(get_engine, allow_writes=False, site_url=site_url, load_wait=HTTP_LOAD_WAIT, **looked)
     # on loopback, the SDK's own default took only "127.0.0.1:*" and the like: a Host with no port (a server on
     # port 80) was a 421 on /mcp alone, every other route serving it (security.HostCheck); _proxied takes both
     security = (

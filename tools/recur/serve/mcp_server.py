@@ -529,12 +529,7 @@ def _read_tools(
         detection, permanent fix and its status, linked incidents and look-alikes (patterns it is confused
         with, and what tells them apart)."""
 
-        def work():
-            if isinstance(id, str) and not id.strip():  # as suggest_patterns' text: it was "no pattern ''"
-                raise pat.LookupFailure("id: must not be empty: give a pattern id, e.g. disk-full (see list_patterns)")
-            return _get_pattern(get_engine(), pat.given_pattern_id(id), site_url, where)
-
-        return run_tool(work)
+        return run_tool(lambda: _get_pattern(get_engine, id, site_url, where))
 
     @server.tool(annotations=READ_ONLY)
     def list_patterns(
@@ -636,7 +631,10 @@ class ServedKB:
             self._kept = (None, None, None)
 
 
-def _get_pattern(engine, pattern_id: str, site_url: str | None, where: IncidentPaths) -> tuple[dict, str]:
+def _get_pattern(get_engine: Callable, given: str, site_url: str | None, where: IncidentPaths) -> tuple[dict, str]:
+    if isinstance(given, str) and not given.strip():  # as suggest_patterns' text: it was "no pattern ''"
+        raise pat.LookupFailure("id: must not be empty: give a pattern id, e.g. disk-full (see list_patterns)")
+    engine, pattern_id = get_engine(), pat.given_pattern_id(given)
     (doc,) = with_urls([pat.pattern_object(engine.docs, pattern_id, pat.retired(engine.manifest))], site_url)
     if site_url:  # its incidents and look-alikes linked too (the docs promise every pattern and incident a url)
         doc["incidents"] = _incident_pages(engine, doc, site_url, where)
