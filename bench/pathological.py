@@ -106,6 +106,16 @@ DOCUMENTS = {
     "a Duration of digits": lambda n: "# Incident\n\n**Duration:** " + "1" * n + "a!\n",
     # each duration looked for a clock in the whole rest of the line (pm_text._durations)
     'a Duration of "1h"': lambda n: "# Incident\n\n**Duration:** " + fill("1h", n) + "\n",
+    # a German unit after a decimal comma (pm_text._DURATION_UNIT's lookahead), tried at each "1," of a run
+    'a Duration of "1,5 Std. "': lambda n: "# Incident\n\n**Duration:** " + fill("1,5 Std. ", n) + "\n",
+    # a dash date with a two-digit year (pm_text.DASH_SHORT) tried at each "-" of a run, in a label and in prose
+    'a Date line of "1-2-"': lambda n: "# Incident\n\n**Date:** " + fill("1-2-", n) + "\n\n## Summary\n\nS.\n",
+    'a Summary of "10-20-30 "': lambda n: "# Incident\n\n## Summary\n\n" + fill("10-20-30 ", n) + "\n",
+    # an email's days without a year after its Date: header, each read and refused (postmortem._mail_day)
+    'an email body of "Dec 9 "': lambda n: (
+        "From: a@x.io\nDate: Wed, 2 Dec 2026 09:12:44 +0100\nSubject: Checkout down\n\n" + fill("Dec 9 ", n) + "\n"
+    ),
+    'a Duration of "1,"': lambda n: "# Incident\n\n**Duration:** " + fill("1,", n) + "1" * 1000 + "\n",
     # a project key looked for from each of the capitals (postmortem._TICKET_KEY, _LINE_TICKET: now at a word's start)
     "an Incident line of capitals": lambda n: (
         "# Incident\n\n**Incident:** " + "A" * n + "\n\n| Incident | " + "A" * n + " |\n"

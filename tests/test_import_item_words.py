@@ -159,6 +159,32 @@ def test_a_line_break_in_a_table_cell_joins_the_title_and_the_first_owner_owns_i
     ]
 
 
+def test_the_owners_a_cell_s_line_break_leaves_out_are_named_in_the_notes(fresh_kb, tmp_path):
+    # a follow-up has one owner (docs/kb-format.md): the first is kept, and the others were dropped unsaid
+    r = import_file(
+        fresh_kb, tmp_path / "pm.md", CONFLUENCE.replace("Marquez<br>Ana Ruiz", "Marquez<br>Ana Ruiz<br>@lee"), "--json"
+    )
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    notes = [n for n in out["notes"] if "owner" in n]
+    assert notes == [
+        "follow-up 'Persist sessions to Postgres as a fallback': owner 'Jonas Albrecht' recorded, 'Ana Ruiz' left "
+        "out (its owner cell names 2; a follow-up has one owner: give each their own follow-up if they share it)",
+        "follow-up 'Add a runbook for sentinel failover': owner 'Sofia Marquez' recorded, 'Ana Ruiz', 'lee' left "
+        "out (its owner cell names 3; a follow-up has one owner: give each their own follow-up if they share it)",
+    ], out["notes"]
+    inc = load_kb(fresh_kb).incidents[out["incident"]]
+    assert [f.owner for f in inc.follow_ups] == ["Jonas Albrecht", "Jonas Albrecht", "Sofia Marquez"]
+
+
+def test_a_cell_s_first_line_naming_no_one_leaves_the_owner_to_the_next():
+    # "TBD<br>Ana Ruiz": the owner is Ana Ruiz, nothing left out ("TBD" was the owner read, none recorded)
+    text = CONFLUENCE.replace("Sofia Marquez<br>Ana Ruiz", "TBD<br>Ana Ruiz")
+    pm = parse(text)
+    assert [a["owner"] for a in pm.action_items] == ["Jonas Albrecht", "Jonas Albrecht", "Ana Ruiz"]
+    assert [t for t, *_ in pm.owners_left] == ["Persist sessions to Postgres as a fallback"]
+
+
 def test_markdown_backslash_escapes_are_read_before_an_item_s_fields():
     items = parse_action_items(
         "- [ ] notifier: retry push sends on DNS errors \\(owner: Lena Fischer, due Dec 1, 2026\\)  \n"

@@ -270,3 +270,26 @@ def test_a_resolution_column_alone_says_done_or_cancelled(fresh_kb, tmp_path):
         "Merge the two lag dashboards": ("wont-do", dt.date(2026, 11, 20), None),
     }
     assert "follow-ups recorded won't do (cancelled): Merge the two lag dashboards" in out["notes"], out["notes"]
+
+
+def test_a_two_digit_year_dash_date_is_read_as_the_slash_one(fresh_kb, tmp_path):
+    # "11-30-26" and "12-05-26" were said not read (a dash date's year was read in four digits only); now as the
+    # slash ones: 11-30-26 month first, its column settling 12-05-26 (5 December)
+    table = US_SHORT.replace("11/30/26", "11-30-26").replace("12/05/26", "12-05-26")
+    out = json.loads(imp(fresh_kb, tmp_path / "a.md", JIRA.format(date="11-19-26", table=table)).stdout)
+    assert out["date"] == "2026-11-19" and "Date" in out["date_source"], out
+    assert follow_ups(fresh_kb, out["incident"]) == {
+        "Cap bulk size at 2k documents": ("open", dt.date(2026, 11, 30), None),
+        "Alert on rejected bulk requests": ("open", dt.date(2026, 12, 5), None),
+    }
+    # one that either order makes a day is said not read, as '01/12/26' is
+    text = JIRA.format(date="2026-11-10", table=AMBIGUOUS.replace("01/12/26", "01-12-26"))
+    out = json.loads(imp(fresh_kb, tmp_path / "b.md", text).stdout)
+    assert "follow-up 'Cap bulk size at 2k documents': due '01-12-26' not read as a date, left empty" in out["notes"]
+
+
+def test_numbers_with_dashes_in_prose_are_no_incident_date(fresh_kb, tmp_path):
+    # as "5/30/60": "10-20-30" in a sentence is steps of a rollout, not 20 October 2030; nor "v1-2-26" a date
+    text = "# Postmortem: Indexer lag\n\n## Summary\n\nWe ramp 10-20-30 percent on v1-2-26. {}\n"
+    out = json.loads(imp(fresh_kb, tmp_path / "a.md", text.format("The lag began on 18/Nov/26.")).stdout)
+    assert out["date"] == "2026-11-18" and "18/Nov/26" in out["date_source"], out["notes"]

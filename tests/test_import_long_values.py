@@ -20,9 +20,13 @@ def test_a_duration_after_a_long_number_no_unit_follows_is_read():
     assert unknown_unit("1" * 50000 + "a! 25 min") is None
     assert read_duration("1" * 50000 + "a! 2h").minutes == 120
     # a number and a unit not ours just before: refused whole, as before
-    for text, words in [("1 Std. 25 Min.", "1 Std."), ("1,5 Std. 10 min", "1,5 Std."), ("x 1 Std., 20 min", "1 Std.")]:
+    for text, words in [
+        ("1 godz. 25 min.", "1 godz."),
+        ("1,5 godz. 10 min", "1,5 godz."),
+        ("x 1 godz., 20 min", "1 godz."),
+    ]:
         assert unknown_unit(text) == words
-    assert unknown_unit("2 Stunden und 30 min") == "2 Stunden"
+    assert unknown_unit("2 godziny und 30 min") == "2 godziny"
 
 
 def test_many_durations_read_the_first_and_name_the_rest():

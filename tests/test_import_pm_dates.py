@@ -167,6 +167,29 @@ def test_a_date_label_written_with_dashes_day_and_month_is_read_as_a_slash_one(k
     assert "Date" in out["date_source"] and "first dated sentence" not in out["date_source"], out["date_source"]
 
 
+@pytest.mark.parametrize(
+    "written, day", [("11-30-26", "2026-11-30"), ("30-11-26", "2026-11-30"), ("**Date:** 11-30-26", "2026-11-30")]
+)
+def test_a_date_label_written_with_dashes_and_a_two_digit_year_is_read_as_a_slash_one(kb_dir, tmp_path, written, day):
+    # "Date: 11-30-26" was no date at all (the summary's Nov 29 taken instead), while "Date: 11/30/26" was read
+    label = written if written.startswith("**") else f"Date: {written}"
+    out = json.loads(imp(kb_dir, tmp_path / "pm.md", PM.format(label=label), "--json").output)
+    assert out["date"] == day and "date" not in out["triage"], out
+    assert "Date" in out["date_source"] and "first dated sentence" not in out["date_source"], out["date_source"]
+
+
+def test_an_ambiguous_two_digit_year_dash_date_is_noted_as_either_way_round(kb_dir, tmp_path):
+    text = "# Webhooks delayed\n\nDate: 03-04-26\n\n## Summary\n\nOn Nov 29, 2026 webhooks were delayed.\n"
+    r = imp(kb_dir, tmp_path / "pm.md", text, "--json", "--no-draft")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert "date" in out["triage"], out  # not guessed from the summary: the label said a date, not read
+    assert any(
+        "could not read '03-04-26'" in n and "either way round (4 March 2026 or 3 April 2026)" in n
+        for n in out["notes"]
+    ), out["notes"]
+
+
 def test_an_ambiguous_dash_date_is_noted_as_either_way_round_as_a_slash_one_is(kb_dir, tmp_path):
     text = "# Webhooks delayed\n\nDate: 03-04-2026\n\n## Summary\n\nWebhooks were delayed for two hours after the consumer group kept rebalancing.\n"
     r = imp(kb_dir, tmp_path / "pm.md", text, "--json", "--no-draft")

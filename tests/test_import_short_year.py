@@ -41,6 +41,14 @@ def test_a_two_digit_year_first_date_is_read_year_first_when_the_other_dates_are
     assert not [n for n in out["notes"] if "after today" in n], out["notes"]
 
 
+def test_a_two_digit_year_first_dash_date_is_read_as_the_slash_one(kb_dir, tmp_path):
+    # "Date: 26-11-30" was no date: the timeline's day was taken, the label unsaid
+    text = INDEXER.format(first="2026-11-28", last="2026-11-28").replace("26/11/30", "26-11-30")
+    out, inc = imported(kb_dir, tmp_path, text)
+    assert inc.date == dt.date(2026, 11, 30) and out["date"] == "2026-11-30"
+    assert any(n.startswith("date: '26-11-30' (the 'Date:' line 2) read year first, 2026-11-30") for n in out["notes"])
+
+
 def test_with_no_other_date_to_tell_it_is_read_day_first_and_said(kb_dir, tmp_path):
     out, inc = imported(kb_dir, tmp_path, INDEXER.format(first="", last=""))
     assert inc.date == dt.date(2030, 11, 26)

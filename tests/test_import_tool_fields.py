@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from import_helpers import imported_record
 
+from recur.ingest.pm_text import read_duration
 from recur.ingest.postmortem import parse
 
 MAIL = """\
@@ -43,6 +44,61 @@ def test_an_imported_mail_records_the_outages_day(fresh_kb, tmp_path):
     assert [f.due for f in inc.follow_ups] == [dt.date(2026, 12, 11)]
 
 
+YEARLESS_MAIL = """\
+From: Dana Kim <dana@example.com>
+Date: Wed, 2 Dec 2026 09:12:44 +0100
+To: eng@example.com
+Subject: Checkout errors
+
+Hi all,
+
+here is the writeup for the checkout outage on Thursday (Nov 26). Card payments failed for 40 minutes.
+We will go through it at the review on Dec 9.
+
+Follow-ups:
+- Add pool size to the checklist (Dana Kim, due Dec 11)
+"""
+
+
+def test_an_emailed_write_up_is_dated_by_the_day_its_body_names_without_a_year():
+    # "on Thursday (Nov 26)" was no date: the header's Dec 2, when the mail was sent, was recorded
+    pm = parse(YEARLESS_MAIL)
+    assert pm.date == dt.date(2026, 11, 26)
+    assert pm.date_source.startswith(
+        'the first dated sentence: "here is the writeup for the checkout outage on Thursday'
+    )
+    assert pm.date_note == (
+        "date: 'Nov 26' has no year; read as 2026-11-26, the last Nov 26 on or before the email's Date: header "
+        "(2026-12-02): correct it in the record if another was meant"
+    )
+    timeline = parse(YEARLESS_MAIL.replace("on Thursday (Nov 26)", "from Nov 26 14:05 UTC"))
+    assert timeline.date == dt.date(2026, 11, 26)
+
+
+def test_a_day_after_the_mail_is_in_the_year_before_only_across_the_new_year():
+    # sent 3 January: "Dec 30" is the last one before it, 2026-12-30
+    new_year = parse(YEARLESS_MAIL.replace("Wed, 2 Dec 2026", "Sun, 3 Jan 2027").replace("Nov 26", "Dec 30"))
+    assert new_year.date == dt.date(2026, 12, 30)
+    # the review's day (Dec 9) and the follow-up's due day (Dec 11), after the mail of Dec 2, are no outage's day:
+    # a year back they are far before the mail, and the header stays
+    bare = parse(YEARLESS_MAIL.replace(" on Thursday (Nov 26)", ""))
+    assert (bare.date, bare.date_source, bare.date_note) == (dt.date(2026, 12, 2), "the email's Date: header", None)
+    # nor is a follow-up's due day before the mail (sent 20 December, due Dec 11): the follow-ups date no outage
+    late = YEARLESS_MAIL.replace("Wed, 2 Dec 2026", "Sun, 20 Dec 2026").replace(" on Thursday (Nov 26)", "")
+    assert parse(late.replace("Dec 9", "Friday")).date == dt.date(2026, 12, 20)
+    # a time before a lower-case "may" names no May; a day with its year is read as ever
+    verb = parse(YEARLESS_MAIL.replace("on Thursday (Nov 26)", "at 10:05 may 3 times").replace("Dec 9", "Friday"))
+    assert (verb.date, verb.date_source) == (dt.date(2026, 12, 2), "the email's Date: header")
+    assert parse(YEARLESS_MAIL.replace("(Nov 26)", "(Nov 25, 2026)")).date == dt.date(2026, 11, 25)
+
+
+def test_an_imported_mail_records_the_day_its_body_names_and_says_the_year_was_inferred(fresh_kb, tmp_path):
+    out, inc = imported_record(fresh_kb, tmp_path, YEARLESS_MAIL, "mail.txt")
+    assert inc.date == dt.date(2026, 11, 26) and out["date"] == "2026-11-26"
+    assert any(n.startswith("date: 'Nov 26' has no year; read as 2026-11-26") for n in out["notes"]), out["notes"]
+    assert [f.due for f in inc.follow_ups] == [dt.date(2026, 12, 11)]
+
+
 def _duration_pm(value):
     return parse(f"# Payment API outage\n\n**Date:** 2026-11-30\n**Duration:** {value}\n\n## Summary\n\nDown.\n")
 
@@ -55,12 +111,36 @@ def test_a_duration_with_dotted_units_or_bare_minutes_after_its_hours_is_read_wh
 
 
 def test_a_duration_with_a_unit_not_read_is_refused_whole_with_a_note():
-    # "1 Std. 25 Min." was 25 minutes, silently: the hour's part unread
-    pm = _duration_pm("1 Std. 25 Min.")
+    # "1 godz. 25 min." (Polish) would be 25 minutes, the hour's part unread, as "1 Std. 25 Min." was
+    pm = _duration_pm("1 godz. 25 min.")
     assert pm.duration_minutes is None
     assert pm.duration_note == (
-        "duration: '1 Std. 25 Min.' (the 'Duration:' line 4) not read: '1 Std.' is no unit read; left empty"
+        "duration: '1 godz. 25 min.' (the 'Duration:' line 4) not read: '1 godz.' is no unit read; left empty"
     )
+
+
+@pytest.mark.parametrize(
+    "value, minutes",
+    [
+        ("1 Std. 25 Min.", 85),
+        ("2 Std", 120),
+        ("45 Min.", 45),
+        ("1 Stunde 25 Minuten", 85),
+        ("2 Stunden und 30 Minuten", 150),
+        ("1,5 Std.", 90),
+        ("90 Sek.", 2),
+    ],
+)
+def test_a_duration_in_german_units_is_read_as_the_english_one(value, minutes):
+    # "1 Std. 25 Min." was refused with a note ("'1 Std.' is no unit read"), "2 Std" not read at all
+    pm = _duration_pm(value)
+    assert pm.duration_minutes == minutes, (value, pm.duration_note)
+    assert pm.duration_note is None
+
+
+def test_a_decimal_comma_is_read_before_a_german_unit_only():
+    assert read_duration("1,500 minutes").minutes == 500  # a thousands comma: as before
+    assert read_duration("1,5 Std. 10 Min.").minutes == 100
     assert _duration_pm("1h 25 users").duration_minutes == 60  # a number with a word after: not the hours' minutes
 
 

@@ -1158,8 +1158,11 @@ def test_http_mcp_behind_a_reverse_proxy_accepts_the_host_it_is_told(tmp_path):
 
 
 def test_http_mcp_session_cap_and_idle_timeout(tmp_path):
-    """--mcp-max-sessions: past it a new session gets the SDK's 503 while open ones and the API keep
-    working, and a closed session frees its place; --mcp-idle-timeout closes an idle session."""
+    """--mcp-max-sessions: past it, with every session busy (each with its event stream open, GET /mcp), a
+    new session gets the SDK's 503 while open ones and the API keep working, and a closed session frees its
+    place (an idle one is closed for it: test_mcp_sessions); --mcp-idle-timeout closes an idle session."""
+    import contextlib
+
     kb = small_kb(tmp_path / "kb")
     app = fake_app(kb, tmp_path, mcp_max_sessions=2, mcp_idle_seconds=1.5)
     ping = {"jsonrpc": "2.0", "id": 2, "method": "ping"}
@@ -1170,16 +1173,21 @@ def test_http_mcp_session_cap_and_idle_timeout(tmp_path):
             return client.post(url, headers=JSON_SSE, json=INIT)
 
         first, second = (initialize().headers["mcp-session-id"] for _ in range(2))
-        refused = initialize()
-        assert refused.status_code == 503 and refused.json()["error"]["message"] == "Too many open sessions"
-        assert client.post(url, headers=session_headers(first), json=ping).status_code == 200
-        assert client.post(base + "/api/suggest", json={"text": "disk full"}).status_code == 200
-        assert client.delete(url, headers=session_headers(second)).status_code == 200
-        third = initialize()
-        assert third.status_code == 200, third.text
+        with contextlib.ExitStack() as streams:
+            for sid in (first, second):
+                events = {**session_headers(sid), "Accept": "text/event-stream"}
+                held = streams.enter_context(httpx.Client(timeout=30))
+                assert streams.enter_context(held.stream("GET", url, headers=events)).status_code == 200
+            refused = initialize()
+            assert refused.status_code == 503 and refused.json()["error"]["message"] == "Too many open sessions"
+            assert client.post(url, headers=session_headers(first), json=ping).status_code == 200
+            assert client.post(base + "/api/suggest", json={"text": "disk full"}).status_code == 200
+            assert client.delete(url, headers=session_headers(second)).status_code == 200
+            third = initialize()
+            assert third.status_code == 200, third.text
         import time
 
-        time.sleep(3.5)  # both open sessions idle past 1.5 s
+        time.sleep(3.5)  # both open sessions idle past 1.5 s (their event streams closed)
         gone = client.post(url, headers=session_headers(first), json=ping)
         assert gone.status_code == 404 and gone.json()["error"]["message"] == "Session not found"
         assert initialize().status_code == 200 and initialize().status_code == 200  # both places free again

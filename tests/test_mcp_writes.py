@@ -234,5 +234,5 @@ def test_ids_in_any_case_drafts_marked_and_a_kb_gone_is_the_servers_error(tmp_pa
     for err, body, text in gone:
         assert err and body["error"]["code"] == "kb_unavailable", text
         assert text.startswith("the server cannot read its knowledge base: ") and "not this call's arguments" in text
-        # the command that runs it, /mcp of `recur serve` too: it named `recur mcp --kb` alone (operator's review)
-        assert "(the --kb of the `recur serve` or `recur mcp` that runs it)" in text, text
+        # the command that runs it (here as `recur mcp` builds it; /mcp names `recur serve`: test_mcp_ops)
+        assert "(the --kb of the `recur mcp` that runs it)" in text, text

@@ -194,6 +194,7 @@ def test_unknown_flags_recurring_after_fix_and_trends(pm_kb):
             "days_after_fix": 78,
             "fix_owner": "team-a",
             "path": "incidents/2026/INC-2.md",
+            "fix_reopened": False,
         }
     ]
     t = b["trends"]

@@ -152,7 +152,21 @@ def _add(kb_dir, incident_id, which, status, title, owner, due, ticket) -> None:
     kb = load_kb(kb_dir)
     if added:
         _due_before_note(kb, incident_id, day)
+        _ticket_due_note(kb, incident_id, ticket)
     _left_out_note(kb, incident_id)
+
+
+def _ticket_due_note(kb, iid: str, ticket: str | None) -> None:
+    """`recur check`'s warning, as it words it, when the follow-up just written tracks ``ticket``, which another
+    open item (a pattern's fix, another follow-up) gives another due date."""
+    from recur.kb.lint import ticket_due_warnings
+    from recur.kb.loader import display_path
+
+    inc = kb.incidents.get(iid)
+    if inc is None or not ticket:
+        return
+    for p in ticket_due_warnings(kb, display_path(kb.root / inc.relpath), ticket):
+        click.echo(str(p), err=True)
 
 
 def item_lines(kb, iid: str, kind: str, items_of, line_of, none: str) -> list[str]:
@@ -281,7 +295,15 @@ def _mark(kb_dir, incident_id: str, which: str, status: str | None, due: str | N
     click.echo(f"{incident_id}: follow-up {shown} {', '.join(said)} ({display_path(path)})")
     if "due" in made:
         _due_before_note(kb, incident_id, day)
+    if made & {"due", "ticket"}:
+        _ticket_due_note(kb, incident_id, _ticket_of(kb, incident_id, k))
     _left_out_note(kb, incident_id)
+
+
+def _ticket_of(kb, iid: str, k: int) -> str | None:
+    """The ticket of the incident's follow-up number ``k`` (from 0) as the KB now reads it, or None."""
+    inc = kb.incidents.get(iid)
+    return inc.follow_ups[k].ticket if inc is not None and k < len(inc.follow_ups) else None
 
 
 def _now(key: str, value: str, made: set, was: dict, verb: str = "") -> str:

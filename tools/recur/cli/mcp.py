@@ -86,6 +86,7 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
         severities=severities,
         stale_files=lambda: holder.kb_changed,
         kb_files=lambda: holder.kb_files,  # the KB past_incidents reads kept until that look sees it change
+        served_by="recur mcp",
     )
     writes = "record_incident enabled" if allow_writes else "read-only"
     click.echo(f"Recur MCP server on stdio ({writes}{pages}). Loading the model and index...", err=True)

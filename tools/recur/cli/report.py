@@ -109,7 +109,7 @@ def report(
     # JSON and Markdown, read away from here: each file by its path in the KB
     b = report_board(kb, day, uncounted, owner=owner)  # its recurring lists the owner's, ranked before the cut
     if owner is not None:
-        b = _owned(b, owner)
+        b = _owned(b, owner, kb, fail_on)
     shown = for_terminal(b)  # text for people: no control character from the KB acts on their terminal
     # the warnings, the gate and the text, on a terminal: each file as `recur check` names it, from here
     here = {**shown, **for_terminal(not_counted(kb, here=True, uncounted=uncounted))}
@@ -168,10 +168,14 @@ def _misspelt(n: int) -> str:
     return f"{plural(n, 'key')} that {'looks' if n == 1 else 'look'} misspelt"
 
 
-def _owned(b: dict, name: str) -> dict:
+def _owned(b: dict, name: str, kb, fail_on: tuple) -> dict:
     """``problems.owner.for_owner`` (the rule MCP's problem_report ``owner`` shares), warning on stderr when
-    NAME owns nothing on the board (a misspelt name gave an empty report), with the owners it has."""
-    from recur.problems.owner import for_owner, nothing_owned, owns_nothing
+    NAME owns nothing on the board (a misspelt name gave an empty report), with the owners it has and the one
+    meant. With ``--fail-on``, a name the KB never names as an owner (``kb_owners``) is a usage error (exit 2):
+    `--owner team-platfrom --fail-on overdue` passed on nothing, a scheduled per-team gate green for ever
+    (found in a problem manager's review); an owner the KB knows with nothing open passes, as before."""
+    from recur.problems.board import UNOWNED, owner_key
+    from recur.problems.owner import for_owner, kb_owners, nothing_owned, owns_nothing
     from recur.util.errors import RecurError
 
     try:
@@ -179,7 +183,15 @@ def _owned(b: dict, name: str) -> dict:
     except RecurError as exc:  # a usage error, as click says of a bad option: exit 2
         raise click.BadParameter(str(exc), param_hint="'--owner'") from None
     if owns_nothing(mine):
-        click.echo(f"warning: {nothing_owned(name, b['by_owner'])}", err=True)
+        known = kb_owners(kb)
+        said = nothing_owned(name, b["by_owner"], known)
+        unknown = owner_key(name) != owner_key(UNOWNED) and owner_key(name) not in {owner_key(k) for k in known}
+        if fail_on and unknown:
+            raise click.BadParameter(
+                f"{said}; no record of the KB names this owner, so --fail-on would pass on nothing",
+                param_hint="'--owner'",
+            )
+        click.echo(f"warning: {said}", err=True)
     return mine
 
 

@@ -443,9 +443,9 @@ def _slack_secret(path) -> str | None:
     **setting("mcp_max_sessions"),
     show_default=True,
     type=click.IntRange(1, 100000),
-    help="MCP sessions open at once on /mcp (~40 KiB each); past it a new session closes an idle one to make "
-    "room (of the client holding the most, or one idle 5 minutes or more), else gets 503 until one closes or "
-    "idles out (env RECUR_MCP_MAX_SESSIONS).",
+    help="MCP sessions open at once on /mcp (~40 KiB each); past it a new session closes the least recently "
+    "used idle one to make room (first of the client holding the most, then its own), and gets 503 only while "
+    "every session has a request in flight (env RECUR_MCP_MAX_SESSIONS).",
 )
 @click.option(
     "--mcp-max-sessions-per-client",

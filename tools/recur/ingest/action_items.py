@@ -18,7 +18,6 @@ from recur.ingest.pm_text import (
     BLANK_FIELD,
     LOWER,
     MONTH_NAME,
-    SLASH_DATE,
     UPPER,
     ambiguous_date,
     day_of_month,
@@ -30,6 +29,8 @@ from recur.ingest.pm_text import (
     month_day,
     parse_date,
     prose_ticket,
+    slash_date,
+    slash_dates,
     status_of,
     strip_placeholders,
     ticket_of,
@@ -385,7 +386,7 @@ def _tail_field(segment: str) -> tuple:
         return "date", day, None
     # "12/01/2026", either order a day: a due date said not read, the name before it read ("— Aiko Tanaka —
     # 12/01/2026" stayed whole in the title, no owner, from a Google Docs export)
-    if month_day(dated) or day_of_month(dated) or (SLASH_DATE.fullmatch(dated) and ambiguous_date(dated)):
+    if month_day(dated) or day_of_month(dated) or (slash_date(dated, whole=True) and ambiguous_date(dated)):
         return "date", None, dated
     if dated != text and _SHORT_DAY.fullmatch(dated):  # "— by 12/12": a day either way round, labelled
         return "date", None, dated
@@ -1198,7 +1199,7 @@ def from_table(rows: list[str], people: frozenset = frozenset()) -> list[dict]:
         cells = table_cells(row)
         if all(set(c) <= set("-: ") for c in cells):
             continue
-        cells = [unescape(_br_cell(c, n == cols["owner"])) for n, c in enumerate(cells)]
+        raw, cells = cells, [unescape(_br_cell(c, n == cols["owner"])) for n, c in enumerate(cells)]
 
         def get(k, cells=cells):
             return cells[cols[k]] if cols[k] is not None and cols[k] < len(cells) else ""
@@ -1218,6 +1219,13 @@ def from_table(rows: list[str], people: frozenset = frozenset()) -> list[dict]:
             people=people,
             done_text=_plain(current(get("done"))),
         )
+        if (
+            cols["owner"] is not None
+            and cols["owner"] < len(raw)
+            and it["owner"]
+            and (left := _br_owners(raw[cols["owner"]])[1])
+        ):
+            it["owners_left"] = left  # "Ana Ruiz<br>Lee Park": said in the notes, not dropped unsaid
         # a row with no title of its own is named by its other cells (a template's placeholders are none)
         it = _kept(it, " ".join(c for c in cells if not is_placeholder(_plain(c))))
         if it["title"] and not is_placeholder(it["title"]):
@@ -1232,14 +1240,31 @@ _BR = re.compile(r"(?<![ \t])[ \t]*<br[ \t]*/?>[ \t]*", re.I)
 
 
 def _br_cell(cell: str, owner: bool) -> str:
-    """``cell`` with its line breaks read: an owner cell its first line (the first of the owners, as of
-    "@ana, @bob"), another its lines joined, by a space where a line continues the sentence in small
-    letters ("Add a runbook<br>for failover"), else by "; " (a note below the title)."""
+    """``cell`` with its line breaks read: an owner cell its first line naming someone (_br_owners), another its
+    lines joined, by a space where a line continues the sentence in small letters ("Add a runbook<br>for
+    failover"), else by "; " (a note below the title)."""
     if "<" not in cell or not _BR.search(cell):
         return cell
     if owner:
-        return next((line for line in _BR.split(cell) if line.strip()), "")
+        return _br_owners(cell)[0]
     return _BR.sub(lambda m: " " if re.match(rf"[{LOWER}]", cell[m.end() :]) else "; ", cell).strip(" ;")
+
+
+def _br_owners(cell: str) -> tuple[str, list[str]]:
+    """(the owner, the other names) of an owner cell whose lines each name one ("Ana Ruiz<br>Lee Park"): a follow-up
+    has one owner (docs/kb-format.md), the first line naming someone ("TBD<br>Ana" is Ana's); the others, each
+    once, are said in the import's notes (they were dropped unsaid)."""
+    lines = [line.strip() for line in _BR.split(cell) if line.strip()] if "<" in cell else [cell]
+    named = [line for line in lines if not _nobody(line)]
+    if not named:
+        return (lines or [""])[0], []
+    seen = {_who(named[0]).casefold()}
+    others = []
+    for line in named[1:]:
+        if (who := _who(current(line))) and who.casefold() not in seen:
+            seen.add(who.casefold())
+            others.append(who)
+    return named[0], others
 
 
 def _slash_order(texts: list[str]) -> str | None:
@@ -1248,7 +1273,7 @@ def _slash_order(texts: list[str]) -> str | None:
     "12/05/2026" was said not read (either order makes a date), the follow-up recorded with no due date."""
     orders = set()
     for t in texts:
-        for m in SLASH_DATE.finditer(t):
+        for m in slash_dates(t):  # "12-05-26" too, as a slash one
             a, b = int(m.group(1)), int(m.group(2))
             orders |= {"dm"} if a > 12 >= b else {"md"} if b > 12 >= a else set()
     return orders.pop() if len(orders) == 1 else None
@@ -1256,7 +1281,7 @@ def _slash_order(texts: list[str]) -> str | None:
 
 def _in_order(text: str, order: str | None):
     """The date of an ambiguous slash date ("12/05/2026") read in its column's ``order``, else None."""
-    m = SLASH_DATE.search(text) if order and ambiguous_date(text) else None
+    m = slash_date(text) if order and ambiguous_date(text) else None
     if m is None:
         return None
     a, b, year = int(m.group(1)), int(m.group(2)), int(full_year(m.group(3)))  # "12/05/26" too
@@ -1542,6 +1567,8 @@ def merged(items: list[dict]) -> list[dict]:
             continue
         for name in ("owner", "due", "ticket"):
             same[name] = same[name] or it[name]
+        if it.get("owners_left") and same["owner"] == it["owner"]:  # the names its owner cell left out
+            same.setdefault("owners_left", it["owners_left"])
         if it["status"] == "done":
             same["status"] = "done"
             for name in ("done", "done_unread"):  # the day it was done, from whichever says it

@@ -753,6 +753,11 @@ def _unrecorded_notes(pm, today: dt.date) -> list[str]:
         notes.append(
             f"follow-up {title!r}: {said!r} recorded open (no follow-up status says blocked), the words out of its title"
         )
+    for title, owner, left in pm.owners_left:
+        notes.append(
+            f"follow-up {title!r}: owner {owner!r} recorded, {', '.join(map(repr, left))} left out (its owner cell "
+            f"names {len(left) + 1}; a follow-up has one owner: give each their own follow-up if they share it)"
+        )
     for title, due in pm.unread_dues:
         notes.append(f"follow-up {title!r}: due {due!r} not read as a date, left empty")
     for title, due, day, start in pm.inferred_dues:

@@ -45,9 +45,27 @@ LOWER = _letter_class(str.islower)
 # year in two digits too, as Jira's "dd/MM/yy" and US "MM/dd/yy" write it (11/30/26; 01/12/26 is not read)
 SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])")
 # "11-30-2026", "30-11-2026": a slash date written with dashes, read as one (unambiguous ones read, the others
-# noted as either way round; "**Date:** 11-30-2026" was "could not read"). Its year in four digits only: "1-2-26"
-# or "10-12-30" in prose may be a range, a version or a code as well as a date
+# noted as either way round; "**Date:** 11-30-2026" was "could not read")
 DASH_DATE = re.compile(r"(?<![\d-])(\d{1,2})-(\d{1,2})-(\d{4})(?![\d-])")
+# "11-30-26": its year in two digits, read where a slash one is ("11/30/26": a label's, a due column's; in prose
+# neither, find_date's short_slash), never after a letter or a dot nor before one: "v1-2-26", "x86-64-12" are no
+# dates ("Date: 11-30-26" was none, the summary's first date taken)
+DASH_SHORT = re.compile(r"(?<![\w.-])(\d{1,2})-(\d{1,2})-(\d\d)(?![\w-]|\.\w)")
+# a day and month either way round and a year: the slash dates and the dash ones, as written
+_EITHER_WAY = (SLASH_DATE, DASH_DATE, DASH_SHORT)
+
+
+def slash_dates(text: str) -> list[re.Match]:
+    """The slash and dash dates of ``text`` (SLASH_DATE, DASH_DATE, DASH_SHORT) in the order written."""
+    return sorted((m for rx in _EITHER_WAY for m in rx.finditer(text)), key=re.Match.start)
+
+
+def slash_date(text: str, *, whole: bool = False) -> re.Match | None:
+    """The first slash or dash date of ``text`` ("12/05/2026", "12-05-26"), or the one it is when ``whole``."""
+    if whole:
+        return next((m for rx in _EITHER_WAY if (m := rx.fullmatch(text))), None)
+    return min((m for rx in _EITHER_WAY if (m := rx.search(text))), key=re.Match.start, default=None)
+
 
 # the words before a dash and a number that name a cipher, a hash, a standard, an encoding, a protocol,
 # a time zone's offset or a model, never a tracker's project: "AES-256", "SHA-1", "ISO-8601", "RFC-9110",
@@ -77,6 +95,7 @@ DATE_FORMS = [
     (re.compile(rf"(?<![\w/])(\d{{1,2}})/{_MONTH}/(\d{{4}}|\d{{2}})(?![\w/])", re.I), "dmy"),
     (SLASH_DATE, "slash"),
     (DASH_DATE, "slash"),
+    (DASH_SHORT, "slash"),
     (re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.])"), "dmy."),  # 04.03.2026: day first (de, fr, ru)
 ]
 # a field left to fill in: a dash alone ("-", "—", Markdown's escaped "\\-"), "TBD", "TBC", "TBA", "N/A", "?":
@@ -202,9 +221,9 @@ def full_year(year: str) -> str:
 
 
 def ambiguous_date(text: str) -> list[dt.date]:
-    """The two readings of the first slash (or dash, DASH_DATE) date in ``text`` whose day/month order cannot be told
+    """The two readings of the first slash (or dash: DASH_DATE, DASH_SHORT) date in ``text`` whose day/month order cannot be told
     ("03/04/2026": 3 April or 4 March), or [] when there is none."""
-    m = SLASH_DATE.search(str(text or "")) or DASH_DATE.search(str(text or ""))
+    m = slash_date(str(text or ""))
     readings = slash_readings(m.group(1), m.group(2), full_year(m.group(3))) if m else []
     return readings if len(readings) == 2 else []
 
@@ -212,8 +231,9 @@ def ambiguous_date(text: str) -> list[dt.date]:
 def year_first(text: str) -> tuple[str, dt.date] | None:
     """(the words, the date) of the first slash date in ``text`` written with two-digit numbers only that
     reads as a date year first ("26/11/30": 2026-11-30), or None. SLASH_DATE reads it day or month first
-    (26 November 2030); which was meant the rest of the document may tell (``document_year_first``)."""
-    m = SLASH_DATE.search(str(text or ""))
+    (26 November 2030); which was meant the rest of the document may tell (``document_year_first``). "26-11-30"
+    likewise (DASH_SHORT)."""
+    m = SLASH_DATE.search(str(text or "")) or DASH_SHORT.search(str(text or ""))
     if m is None or len(m.group(1)) != 2 or len(m.group(3)) != 2:
         return None
     try:
@@ -705,14 +725,35 @@ def is_ticket(text: str) -> bool:
 # "h" and "3" in "1h30m", which was read as 30 minutes (and "1d2h" as 120). "5 ms" and "18 months"
 # are no durations in minutes: no unit is followed by a letter.
 _UNIT_MINUTES = {"d": 1440.0, "h": 60.0, "m": 1.0, "s": 1 / 60}
-# a one-letter unit only in lower case: "4M requests" is no 4 minutes
-_DURATION_UNIT = r"(\d+(?:\.\d+)?)\s*((?i:days?|hours?|hrs?|minutes?|mins?|seconds?|secs?)|[dhms])(?![A-Za-z])"
+# the German units, each by the English unit it is ("1 Std. 25 Min.", "2 Stunden und 30 Minuten", "1,5 Std."): a
+# German write-up's Duration was refused with a note that "1 Std." is no unit read
+_GERMAN_UNITS = {"tag": "d", "tage": "d", "tagen": "d", "std": "h", "stunde": "h", "stunden": "h", "stdn": "h"}
+_GERMAN_UNITS |= {"minute": "m", "minuten": "m", "sek": "s", "sekunde": "s", "sekunden": "s"}
+_GERMAN = "|".join(sorted(_GERMAN_UNITS, key=len, reverse=True))
+# a one-letter unit only in lower case: "4M requests" is no 4 minutes. A decimal comma only before a German unit
+# ("1,5 Std."; "1,500 minutes" is 500 of them, as before)
+_DURATION_UNIT = (
+    rf"(\d+(?:\.\d+|,\d+(?=[ \t]*(?i:{_GERMAN})(?![A-Za-z])))?)\s*"
+    rf"((?i:{_GERMAN}|days?|hours?|hrs?|minutes?|mins?|seconds?|secs?)|[dhms])(?![A-Za-z])"
+)
+
+
+def _unit(word: str) -> str:
+    """The key in _UNIT_MINUTES of a unit as written: "hours", "h", "Std", "Minuten" ("Stunden" is no second)."""
+    word = word.lower()
+    return _GERMAN_UNITS.get(word, word[0])
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "."))  # "1,5" before a German unit
+
+
 # from a number's first digit only: a match inside one is a match from its start too, and tried from each digit of
 # a long number no unit follows it took time growing with its square ("1" 50,000 times then "a": minutes)
 DURATION_PART = re.compile(r"(?<!\d)" + _DURATION_UNIT)
 # the next part of a compound duration: "1h 30m", "1 hour, 30 minutes", "1 hour and 30 minutes", "1 hr. 25 min."
 # (a unit's abbreviating dot stopped the reading: 60)
-_DURATION_NEXT = re.compile(r"\.?(?:[ \t]*,)?[ \t]*(?:and[ \t]+)?" + _DURATION_UNIT)
+_DURATION_NEXT = re.compile(r"\.?(?:[ \t]*,)?[ \t]*(?:(?:and|und)[ \t]+)?" + _DURATION_UNIT)
 # a bare number straight after an hours part is its minutes: "1h25" (was 60), "2h05"
 _HOURS_MINUTES = re.compile(r"([0-5]?\d)(?![\d.:,]?\d)(?![A-Za-z])")
 # a number and a word before a duration's first part that no unit of ours is: "1 Std. 25 Min." was 25 minutes,
@@ -757,11 +798,11 @@ def _clock_at(text: str, m) -> tuple[float, int, str] | None:
 def _units_at(text: str, m) -> tuple[float, int]:
     """(minutes, end) of the compound duration starting with the part ``m``: each next part in a
     smaller unit ("1d2h", "1h 30m", "1 hour and 30 minutes"); "30m 1h" is two durations."""
-    total, end = float(m.group(1)) * _UNIT_MINUTES[m.group(2)[0].lower()], m.end()
-    unit = list(_UNIT_MINUTES).index(m.group(2)[0].lower())
-    while (nxt := _DURATION_NEXT.match(text, end)) and list(_UNIT_MINUTES).index(nxt.group(2)[0].lower()) > unit:
-        unit = list(_UNIT_MINUTES).index(nxt.group(2)[0].lower())
-        total, end = total + float(nxt.group(1)) * _UNIT_MINUTES[nxt.group(2)[0].lower()], nxt.end()
+    total, end = _number(m.group(1)) * _UNIT_MINUTES[_unit(m.group(2))], m.end()
+    unit = list(_UNIT_MINUTES).index(_unit(m.group(2)))
+    while (nxt := _DURATION_NEXT.match(text, end)) and list(_UNIT_MINUTES).index(_unit(nxt.group(2))) > unit:
+        unit = list(_UNIT_MINUTES).index(_unit(nxt.group(2)))
+        total, end = total + _number(nxt.group(1)) * _UNIT_MINUTES[_unit(nxt.group(2))], nxt.end()
     if unit == 1 and (bare := _HOURS_MINUTES.match(text, end)):  # "1h25": the hours' minutes
         total, end = total + int(bare.group(1)), bare.end()
     return total, end

@@ -438,6 +438,7 @@ class Postmortem:
     action_items: list = field(default_factory=list)
     cancelled_items: list = field(default_factory=list)  # titles of action items that will not be done
     blocked_items: list = field(default_factory=list)  # (title, the blocked marker as written): recorded open
+    owners_left: list = field(default_factory=list)  # (title, owner kept, the other names of its owner cell)
     unread_dues: list = field(default_factory=list)  # (title, due as written) of due dates not read
     # (title, due as written, date, the incident's date it was read against) of due dates with no year
     inferred_dues: list = field(default_factory=list)
@@ -766,7 +767,8 @@ def _set_date(pm: Postmortem, value, where: str) -> None:
     elif pm.date is None and pm.yearless is None and (md := month_day(str(value).strip().strip("*_"))):
         pm.yearless = (md, str(value).strip().strip("*_"), where)  # "30 Nov": its year from the document's (_yearless)
     elif pm.date_unread is None and (
-        where.startswith("front matter") or re.search(r"\b\d{4}\b|\d{1,2}[/.]\d{1,2}", str(value))
+        where.startswith("front matter")
+        or re.search(r"\b\d{4}\b|\d{1,2}[/.]\d{1,2}|\d{1,2}-\d{1,2}-\d\d\b", str(value))
     ):
         # a front-matter date: field is a date whatever it says ("last tuesday"); in the text, only what looks like one
         pm.date_unread = f"{str(value).strip()!r} ({where})"
@@ -1516,18 +1518,80 @@ def _dates(pm: Postmortem, w: _Walk, body: str) -> None:
     if pm.created and not mailed:  # when the document was written: often days after, but nearer than a guess from prose
         pm.date, pm.date_source = pm.created
         return
-    prose = re.sub(r"(?ms)^(```|~~~).*?^\1", "", body)
+    prose = re.sub(r"(?ms)^(```|~~~).*?^\1", "", _without_tasks(w, body))
+    unfenced = prose
     day, words, prose = _first_dated(prose, pm.sections.get("Leadup"))
     # an email's Date: header says when it was sent, often days after the outage ("Thursday's checkout incident
     # (Nov 26, 2026)" sent Dec 2): the body's first dated sentence speaks first when it is no later than the
-    # mail (a later one is a due date or a review), the header for want of one
-    if mailed and (day is None or day > pm.created[0]):
+    # mail (a later one is a due date or a review), a day it names without its year ("on Thursday (Nov 26)")
+    # too (_mail_day), the header for want of one
+    if mailed and (said := _mail_day(pm, unfenced, day, words)):
+        pm.date, words, text = said
+        pm.date_source = f'the first dated sentence: "{_sentence(text, words)}…"'
+        pm.date_note = (
+            f"date: {words!r} has no year; read as {pm.date.isoformat()}, the last {words} on or before the email's "
+            f"Date: header ({pm.created[0].isoformat()}): correct it in the record if another was meant"
+        )
+    elif mailed and (day is None or day > pm.created[0]):
         pm.date, pm.date_source = pm.created
     elif day is not None:
-        at = prose.find(words)
-        start = max(prose.rfind(". ", 0, at) + 2, prose.rfind("\n", 0, at) + 1, 0)
-        sentence = " ".join(prose[start : at + len(words) + 40].split())
-        pm.date, pm.date_source = day, f'the first dated sentence: "{sentence[:90]}…"'
+        pm.date, pm.date_source = day, f'the first dated sentence: "{_sentence(prose, words)}…"'
+
+
+def _sentence(text: str, words: str) -> str:
+    """The sentence of ``text`` around its dated ``words``, up to 90 characters, as the date's source says it."""
+    at = text.find(words)
+    start = max(text.rfind(". ", 0, at) + 2, text.rfind("\n", 0, at) + 1, 0)
+    return " ".join(text[start : at + len(words) + 40].split())[:90]
+
+
+# how far before an email's Date: header a day its body names without a year is read as the incident's: a write-up
+# is sent days or weeks after the outage; a day past it ("due Dec 11", "review on Dec 9" in a mail of Dec 2) would
+# be read nearly a year back, and is a due date or a review, not the outage
+MAIL_DAYS_BACK = 92
+_YEAR_AFTER = re.compile(r",?[ 	]+\d{4}(?!\d)")
+
+
+def _mail_day(pm: Postmortem, prose: str, day: dt.date | None, words: str | None) -> tuple | None:
+    """(date, words, the text they are in) of the first day an email's body names without its year ("on Thursday
+    (Nov 26)", "Nov 26 14:05 UTC"), in the year of its Date: header (the year before when the day would be after it:
+    "Dec 30" in a mail of 3 January), read when no dated sentence with a year comes before it that is no later than
+    the mail; None for none within MAIL_DAYS_BACK days before the header. Not in the follow-ups (their due days),
+    the Leadup, the lines about the document or the review (as _first_dated). The month named in capitals ("it may 5 times" names no May), never after a time ("10:05 May")."""
+    sent = pm.created[0]
+    text = prose
+    for name in ("Action items", "Leadup"):  # before the review's lines: one inside left it not as written
+        if section := pm.sections.get(name):
+            text = text.replace(section, "")
+    text = DOC_DATE_LINE.sub("", _without_review(text))
+    dated = text.find(words) if day is not None and day <= sent and words else -1
+    for m in _YEARLESS.finditer(text, 0, dated if dated >= 0 else len(text)):
+        month = m.group(1) or m.group(4)
+        if (
+            not month[0].isupper()
+            or text[max(m.start() - 1, 0) : m.start()] in (":", ".")
+            or _YEAR_AFTER.match(text, m.end())
+        ):
+            continue  # "may", "10:05 May", "Nov 30, 2027" (a date with its year, after the mail)
+        md = month_day(m.group(0))
+        said = on_or_before(*md, sent) if md else None
+        if said is not None and (sent - said).days <= MAIL_DAYS_BACK:
+            return said, m.group(0), text
+    return None
+
+
+_TASK_LINE = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[[ xX]\]")
+
+
+def _without_tasks(w: _Walk, body: str) -> str:
+    """``body`` with the lines of its action items blanked (the section ``_walk`` read as "Action items", and a
+    checkbox item under any heading): the work after the incident, its due and done days never the incident's
+    date. An undated postmortem was dated by "- [ ] Add a timeout (owner: Tom Becker, due 2026-12-01)", not
+    listed for triage (found in a problem manager's review); with no date of its own it is recorded as one with
+    no date at all is, today's date under triage."""
+    lines = body.split("\n")
+    sections = w.line_sections if len(w.line_sections) == len(lines) else [None] * len(lines)
+    return "\n".join("" if at == "Action items" or _TASK_LINE.match(ln) else ln for ln, at in zip(lines, sections))
 
 
 # a line about the document, not the incident: "Created by Jane, last modified by Sam on Apr 02, 2026"
@@ -1722,6 +1786,8 @@ def _action_items(pm: Postmortem, items: list[dict]) -> None:
     reject), its ``done`` day the day it was resolved when the document gives one, and named in
     ``cancelled_items``, as is a due date not read and a blocked item (``blocked_items``: recorded open)."""
     for it in items:
+        if left := it.pop("owners_left", None):  # "Ana Ruiz<br>Lee Park": one kept, the others said
+            pm.owners_left.append((it["title"], it["owner"], left))
         if it.pop("cancelled", False):
             pm.cancelled_items.append(it["title"])
             # its fields as read; the words of an unread due or done day, or a blocker, say nothing of it now

@@ -216,6 +216,23 @@ def left_out_problems(kb: KB) -> list[Problem]:
     return list(first.values())
 
 
+def unknown_link_problems(kb: KB) -> list[Problem]:
+    """The first pattern id no pattern file has (`recur check`'s error, with its did-you-mean) of each incident
+    the KB kept, sorted by path. The incident loads, so ``left_out_problems`` (the files not loaded) never had
+    it, and `recur report` counted it silently under a pattern that does not exist: not left out, not "needs
+    analysis", every gate passing, the meant pattern's counts short (found in a problem manager's review). The
+    board leaves such an incident out (``problems.board.counted_incidents``) and names it with these."""
+    out = []
+    for inc in kb.incidents.values():
+        bad = [(n, pid) for n, pid in enumerate(inc.patterns) if not kb.pattern_known(pid)]
+        if bad:
+            n, pid = bad[0]
+            out.append(
+                Problem(_shown(kb, inc.relpath), inc.line("patterns", n), f"patterns[{n}]", unknown_pattern(kb, pid))
+            )
+    return sorted(out, key=Problem.sort_key)
+
+
 def unread_slips(kb: KB) -> list[Problem]:
     """The warnings of a key, in an incident the report counts or a pattern's ``fix``, that looks like a
     slip of one the format has (``follow-ups:``, ``Due:`` in a follow-up, ``stauts:`` in a fix): the

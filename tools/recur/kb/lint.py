@@ -405,12 +405,25 @@ def _fix_done_dates(kb: KB) -> list[Problem]:
                     "warning",
                 )
             )
+        elif p.fix.status in ("open", "in-progress") and p.fix.done is not None and ("fix", "status") in p.lines:
+            out.append(Problem(shown, p.line("fix", "done"), "fix.done", _reopened(p.fix), "notice"))
         elif p.fix.status != "done" and p.fix.done is not None:
             given = ("fix", "status") in p.lines  # no status: the format's default, open
             status = p.fix.status if given else f"{p.fix.status} (no status given)"
             why = _done_date_why("fix", status, p.fix.done, None, "counts the fix as not done")
             out.append(Problem(shown, p.line("fix", "done"), "fix.done", why, "warning"))
     return out
+
+
+def _reopened(fix) -> str:
+    """How an open fix's ``done`` date is read: the day it was done before it was reopened (the spec's "date it
+    landed"), so the report keeps listing the recurrences after it, off the gate. It was a warning that the board
+    ignored the date, and reopening a fix (as the recurrence gate says to) then took its history off the report."""
+    return (
+        f"a fix {fix.status} with a done date ({fix.done.isoformat()}): read as a fix reopened after it was done that "
+        "day; the report lists the incidents after it as recurrences after the fix (not gated). If it was never done, "
+        "remove done:"
+    )
 
 
 def _done_date_why(what: str, status: str, done, happened, board: str) -> str | None:
@@ -526,6 +539,14 @@ def _open_ticket_dues(kb: KB) -> dict:
                 where = (display_path(kb.root / i.relpath), i.line("follow_ups", n, "due"), f"follow_ups[{n}].due")
                 found.setdefault(str(f.ticket).strip().casefold(), []).append((str(f.ticket), f.due, *where))
     return found
+
+
+def ticket_due_warnings(kb: KB, path: str, ticket: str) -> list[Problem]:
+    """`recur check`'s warnings of ``ticket`` due on two dates (``_ticket_due_conflicts``) at ``path`` (as check
+    shows it), for `recur incident follow-up` to say as it writes the follow-up: it said "added", and check
+    named the conflict at the next run (found in a problem manager's review)."""
+    key = f"ticket {ticket.strip()} ".casefold()
+    return [p for p in _ticket_due_conflicts(kb) if p.path == path and p.message.casefold().startswith(key)]
 
 
 def _ticket_due_conflicts(kb: KB) -> list[Problem]:

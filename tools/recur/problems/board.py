@@ -48,7 +48,7 @@ Keys of the returned dict:
   active``), which are no known pattern yet (usually empty).
 - ``triage``: incidents whose ``triage:`` lists fields ``recur import`` filled with a placeholder
   (no date or severity in the postmortem): {incident, title, date, severity, fields, path}.
-- ``flags``: open "dig into this later" flags: {incident, text, note, date, age_days, severity, path}.
+- ``flags``: open "dig into this later" flags: {incident, text, note, date, age_days, severity, path}; newest first.
 - ``recurring``: {"30": [...], "90": [...]}: patterns matched by two or more incidents in the last N
   days (``as_of - N < date <= as_of``): {pattern, title, category, count, last, fix, retired,
   superseded_by}; most first, at most ``top``, and the rows tied by count with the last of those (a tie is
@@ -68,7 +68,8 @@ Keys of the returned dict:
   before the incident's date — the fix did not hold: {incident, title, pattern, pattern_title,
   fix_done, incident_date, days_after_fix, fix_owner (the fix's owner, else the pattern's: whose fix did not
   hold, as ``recur report --owner`` and MCP's problem_report ``owner`` list it; null when none), path (the
-  incident record's, in the KB, as other incident rows have it)}; newest first.
+  incident record's, in the KB, as other incident rows have it), fix_reopened (the fix is open or in progress
+  again, keeping its ``done`` date: listed, not gated)}; newest first.
 - ``trends``: {"months": ["YYYY-MM", ...] (the ``months`` months ending with as_of's month),
   "total": [count per month], "by_category": {category: [counts]}, "by_service": {service: [counts]}}.
   An incident counts once per distinct category of its patterns (``unknown`` when it has none but
@@ -163,7 +164,7 @@ class Board(_Computed, total=False):
     renderers ask ``b.get``). A base class with ``total=False``: ``typing.NotRequired`` is Python 3.11's, and Recur
     runs on 3.10."""
 
-    left_out: list  # ``report_board`` (``not_counted``): the files with errors, {path, line, field, message}
+    left_out: list  # ``report_board`` (``not_counted``): files with errors, incidents linking no pattern, {path, line, field, message}
     unread: list  # ``report_board`` (``not_counted``): the keys not read that look like a misspelt one, as left_out
     filtered: dict  # ``problems.owner.for_owner``: {owner, spellings, left_out}, the board narrowed to one owner
     more: dict  # ``serve.mcp_board`` with a ``limit``: {list name: how many rows were cut}
@@ -177,12 +178,12 @@ def board(
     the recurring lists rank only the patterns whose fix that owner owns (``owned_by``; a retired pattern's fix
     is no one's work), among themselves, before the cut (after it, one whose pattern ranked 11th was told nothing
     of theirs recurred), and ``recurring_owner`` says so; the rest is the whole board, for ``for_owner``."""
-    if isinstance(as_of, dt.datetime):
-        as_of = as_of.date()
-    incidents = sorted((i for i in kb.incidents.values() if i.date <= as_of), key=lambda i: (i.date, i.id))
+    as_of = as_of.date() if isinstance(as_of, dt.datetime) else as_of
+    counted = counted_incidents(kb)
+    incidents = sorted((i for i in counted if i.date <= as_of), key=lambda i: (i.date, i.id))
     # with no clock date given, none is told from a later incident of a board as of a past date
     ahead_of = max(as_of, today) if today is not None else dt.date.max
-    ahead = sorted((i for i in kb.incidents.values() if i.date > ahead_of), key=lambda i: (i.date, i.id))
+    ahead = sorted((i for i in counted if i.date > ahead_of), key=lambda i: (i.date, i.id))
     work = incidents + ahead  # whose reviews, follow-ups and flags are listed: a due date is a due date
     patterns = kb.patterns
     reviews, follow_ups = _reviews(work, as_of), _follow_ups(work, as_of)
@@ -231,6 +232,14 @@ def board(
     }
 
 
+def counted_incidents(kb) -> list:
+    """The incidents the board counts: those the KB kept, but one linking a pattern id no pattern file has (a
+    typo, an error of `recur check`), which is left out and named in ``left_out`` as a file with errors is
+    (``kb.check.unknown_link_problems``): counted under a pattern that does not exist, it was in no list and no
+    gate, and the pattern meant was short of it."""
+    return [i for i in kb.incidents.values() if all(kb.pattern_known(pid) for pid in i.patterns)]
+
+
 def _dated_after(ahead: list, as_of: dt.date) -> list:
     """The incidents dated after the clock's date, soonest first, with how far ahead of ``as_of``."""
     return [
@@ -264,9 +273,12 @@ def uncounted_problems(kb) -> tuple[list, list]:
     """What the board could not count, as ``kb.check`` finds it: (the files with errors, one problem each:
     ``left_out_problems``; the keys of records it counts that look like a slip of a format key, whose
     contents it did not read: ``unread_slips``)."""
-    from recur.kb.check import left_out_problems, unread_slips
+    from recur.kb.check import left_out_problems, unknown_link_problems, unread_slips
+    from recur.util.errors import Problem
 
-    return left_out_problems(kb), unread_slips(kb)
+    # an incident linking a pattern id no file has is left out too (``counted_incidents``), named by its error
+    left_out = sorted(left_out_problems(kb) + unknown_link_problems(kb), key=Problem.sort_key)
+    return left_out, unread_slips(kb)
 
 
 def not_counted(kb, here: bool = False, *, uncounted: tuple | None) -> dict:
@@ -345,7 +357,9 @@ def _triage(incidents) -> list:
 
 
 def _flags(incidents, as_of: dt.date) -> list:
-    """Open "dig into this later" flags, oldest first."""
+    """Open "dig into this later" flags, newest first (of one incident, in its order): what was seen is freshest
+    in mind, and `recur report --limit` and MCP's problem_report ``limit`` keep the first rows (oldest first, they
+    cut this week's flags; found in a problem manager's review)."""
     flags = [
         {
             "incident": i.id,
@@ -360,7 +374,7 @@ def _flags(incidents, as_of: dt.date) -> list:
         for f in i.flags
         if f.status == "open"
     ]
-    flags.sort(key=lambda f: (-f["age_days"], f["incident"]))
+    flags.sort(key=lambda f: (f["age_days"], f["incident"]))
     return flags
 
 
@@ -631,11 +645,16 @@ def fix_state(p, as_of: dt.date) -> dict | None:
 
 
 def _after_fix(patterns, incidents) -> list:
+    """The incidents after a fix's ``done`` date, newest first: of a fix done, and of one reopened since
+    (``fix_reopened``: open or in progress again, keeping ``done:``, the day it was done, the spec's "date it
+    landed"). Reopening a fix, as the recurrence gate says to, took its pattern's history off the report
+    (found in a problem manager's review); now only the gate leaves it (``recent_recurrences``). A reopened fix
+    whose ``done:`` was taken out keeps no date to compare: its recurrences are not found (docs/problems.md)."""
     after_fix = []
     for i in reversed(incidents):
         for pid in dict.fromkeys(i.patterns):
             p = patterns.get(pid)
-            if p is None or p.fix is None or p.fix.status != "done" or p.fix.done is None:
+            if p is None or p.fix is None or p.fix.done is None or p.fix.status not in ("done", *OPEN_FIX):
                 continue
             if p.fix.done < i.date:
                 after_fix.append(
@@ -649,6 +668,7 @@ def _after_fix(patterns, incidents) -> list:
                         "days_after_fix": (i.date - p.fix.done).days,
                         "fix_owner": p.fix.owner or p.owner,
                         "path": i.relpath,  # the incident's, as every incident row's: a page to link
+                        "fix_reopened": p.fix.status != "done",
                     }
                 )
     return after_fix

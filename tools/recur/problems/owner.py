@@ -57,7 +57,27 @@ def owns_nothing(b: Board) -> bool:
 OWNERS_SHOWN = 20  # owners named when a name owns nothing; then how many more
 
 
-def nothing_owned(name: str, owners) -> str:
+def kb_owners(kb) -> set[str]:
+    """Every owner the KB names, as written: its follow-ups' (open or done), its fixes' and its patterns'. A name
+    none of them is cannot own anything on any board: a misspelt one (``recur report --owner``'s usage error)."""
+    names = {f.owner for i in kb.incidents.values() for f in i.follow_ups}
+    names |= {p.fix.owner for p in kb.patterns.values() if p.fix is not None} | {p.owner for p in kb.patterns.values()}
+    return {str(n).strip() for n in names if n and str(n).strip()}
+
+
+def meant_owners(name: str, owners) -> list[str]:
+    """The owners of ``owners`` that ``name`` was probably meant to be ("team-platfrom": team-platform), as
+    ``close_ids`` reads a misspelt id, by ``owner_key`` ("@Bob" is bob), each as first written."""
+    from recur.util.text import close_ids
+
+    keys: dict = {}
+    for o in owners:
+        if o != UNOWNED:
+            keys.setdefault(owner_key(o), o)
+    return [keys[k] for k in close_ids(owner_key(name), keys, cutoff=0.8) if k != owner_key(name)]
+
+
+def nothing_owned(name: str, owners, known=()) -> str:
     """What `recur report --owner` and MCP's problem_report say of a board narrowed to ``name`` that lists nothing
     (``owns_nothing``), ``owners`` the whole board's (its ``by_owner``): a misspelt name, most likely, so the
     owners there are, the first ``OWNERS_SHOWN``. Each surface said it its own way, MCP with every owner however
@@ -67,18 +87,11 @@ def nothing_owned(name: str, owners) -> str:
         return "nothing is unowned on this board: every item listed by owner has one"
     owners = list(owners)
     more = f" and {len(owners) - OWNERS_SHOWN} more" if len(owners) > OWNERS_SHOWN else ""
-    listed = ", ".join(owners[:OWNERS_SHOWN]) + more or "none"
-    return f"{name!r} owns nothing on this board{_meant(name, owners)}; its owners: {listed}"
-
-
-def _meant(name: str, owners: list) -> str:
-    """ " (did you mean team-data?)" for a name close to owners there are ("team-dat"), as a misspelt pattern id is
-    answered; the owners alone left a model to spot the one meant among 20 (found in review)."""
-    from recur.util.text import close_names
-
-    by_key = {owner_key(o): o for o in owners if o != UNOWNED}
-    meant = close_names(owner_key(name), by_key)
-    return f" (did you mean {', '.join(by_key[k] for k in meant)}?)" if meant else ""
+    # ``known``: the KB's owners too (``kb_owners``), with nothing open today
+    meant = meant_owners(name, [*owners, *sorted(known)])
+    hint = f" (did you mean {', '.join(meant)}?)" if meant else ""
+    shown = ", ".join(owners[:OWNERS_SHOWN]) + more or "none"
+    return f"{name!r} owns nothing on this board{hint}; its owners: {shown}"
 
 
 def _recount(c: dict, b: Board) -> dict:

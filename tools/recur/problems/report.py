@@ -93,12 +93,13 @@ def _fixes(b: Board) -> tuple:
             f"{f['age_days']}d" if f["age_days"] is not None else "-",
             _late(f),
             str(f["incidents"]),
+            ", ".join(f["tickets"]) or "-",  # as the site's table and the JSON have them: where the work is tracked
         ]
         for f in _by_owner_name(b["fixes"])
     ]
     return (
         f"Open permanent fixes ({c['fixes_open']}, {c['fixes_overdue']} overdue)",
-        ["owner", "pattern", "status", "due", "age", LATE, "incidents"],
+        ["owner", "pattern", "status", "due", "age", LATE, "incidents", "tickets"],
         rows,
     )
 
@@ -176,7 +177,7 @@ def _flags(b: Board) -> tuple:
 
 def _recurrence_after_fix(b: Board) -> tuple:
     rows = [
-        [r["incident"], r["incident_date"], r["pattern"], r["fix_done"], str(r["days_after_fix"])]
+        [r["incident"], r["incident_date"], r["pattern"], fix_done_cell(r), str(r["days_after_fix"])]
         for r in b["recurrence_after_fix"]
     ]
     return (
@@ -184,6 +185,11 @@ def _recurrence_after_fix(b: Board) -> tuple:
         ["incident", "date", "pattern", "fix done", "days after"],
         rows,
     )
+
+
+def fix_done_cell(r: dict) -> str:
+    """A recurrence's fix done date, "(reopened)" after it when the fix is open again (off the gate)."""
+    return r["fix_done"] + (" (reopened)" if r.get("fix_reopened") else "")
 
 
 def fix_state(r: dict) -> dict:
@@ -321,6 +327,8 @@ def _urgent_first(section, b: Board) -> tuple:
     kept the first rows in owner-name order, and so cut most overdue items (10 of 43 fixes shown, a fix not
     yet due first, 5 of 20 overdue ones; found in a docs-vs-behaviour review). The JSON keeps its order."""
     out = section(b)
+    if section is _by_owner:
+        return (*out[:2], sorted(out[2], key=_busiest), *out[3:])
     if section not in _URGENT:
         return out
     items = _URGENT[section](b)
@@ -330,6 +338,14 @@ def _urgent_first(section, b: Board) -> tuple:
         return (not f.get("overdue"), -(f.get("days_overdue") or 0), f.get("due") or "9999-12-31", i)
 
     return (out[0], out[1], [out[2][i] for i in sorted(range(len(items)), key=urgency)], *out[3:])
+
+
+def _busiest(row: list) -> tuple:
+    """A By owner row's urgency (its cells: owner, fixes, overdue, follow-ups, overdue): the most overdue items
+    first, then the most open, then by name as the table is. `--limit` cut the table by name and hid the owners
+    with the most overdue work (found in a problem manager's review)."""
+    fixes, fixes_late, follow_ups, follow_ups_late = (int(x) for x in row[1:5])
+    return (-(fixes_late + follow_ups_late), -(fixes + follow_ups))
 
 
 def _cut(sections_: list, limit: int | None) -> list:
@@ -414,14 +430,30 @@ def _counts_line(c: dict, recurring: list = (), left_out: tuple = (), more_30: i
     )
 
 
+FIX_KEYS = ("status: done", "done: YYYY-MM-DD", "due: YYYY-MM-DD", "owner: NAME")
+
+
+def fix_howto(code=str) -> str:
+    """How an open permanent fix is closed, moved or handed over: in its pattern's file, the keys of its ``fix:``
+    (docs/kb-format.md), no command doing it; ``code`` marks a key for the caller's format (the site's board:
+    a code span). The report's last line and the board said it of reviews, follow-ups and flags, not of the
+    fixes, the longest overdue list (found in a problem manager's review)."""
+    done, day, due, owner = (code(k) for k in FIX_KEYS)
+    return (
+        "close a permanent fix in its pattern's file (patterns/CATEGORY/PATTERN.md in the KB), under fix: "
+        f"{done}, {day} once it is in; {due} to move it; {owner} to hand it over"
+    )
+
+
 def closing_line(b: Board, flags: str = "") -> str | None:
-    """How the reviews, follow-ups and flags listed are closed, when any is: the report is read in a
-    weekly review, where "how do I mark it done?" was answered by "edit the YAML" (the site's board says
+    """How the reviews, follow-ups, flags and permanent fixes listed are closed, when any is: the report is read
+    in a weekly review, where "how do I mark it done?" was answered by "edit the YAML" (the site's board says
     the same under each list). ``flags``: config.where_flags of the run, put in each command (`recur report
     --kb kb2` named commands that read ./kb)."""
     c = b["counts"]
+    fixes = fix_howto() if c.get("fixes_open") else ""
     if not (c["reviews_pending"] or c["follow_ups_open"] or c["flags_open"]):
-        return None
+        return fixes[0].upper() + fixes[1:] if fixes else None
     # a follow-up with no due date is given one from the command line too, no YAML to edit
     due = f"; give one with no due date its date: recur incident follow-up {flags}ID WHICH --due YYYY-MM-DD"
     return (
@@ -429,6 +461,7 @@ def closing_line(b: Board, flags: str = "") -> str | None:
         f"recur incident flag {flags}ID --done WHICH (WHICH: the number, ticket or words the list shows)"
         + (due if c.get("follow_ups_no_due") else "")
         + (f"; link one needing analysis to its pattern: recur incident link {flags}ID" if c.get("unknown") else "")
+        + (f"; {fixes}" if fixes else "")
     )
 
 
@@ -594,13 +627,15 @@ def failures(b: Board, fail_on: tuple, recurrence_days: int = RECURRENCE_DAYS) -
 
 def recent_recurrences(b: Board, days: int) -> list[dict]:
     """The recurrences after a fix whose incident is in the last ``days`` days (``as_of - days < date``, as
-    the recurring lists count them; 0: any date), the ones ``--fail-on recurrence`` counts."""
+    the recurring lists count them; 0: any date), the ones ``--fail-on recurrence`` counts: not those of a fix
+    reopened since (``fix_reopened``), which the report lists and the gate leaves to the fixes' overdue gate."""
+    rows = [r for r in b["recurrence_after_fix"] if not r.get("fix_reopened")]
     if not days:
-        return list(b["recurrence_after_fix"])
+        return rows
     from recur.util.dates import shift
 
     start = shift(dt.date.fromisoformat(b["as_of"]), -days).isoformat()
-    return [r for r in b["recurrence_after_fix"] if r["incident_date"] > start]
+    return [r for r in rows if r["incident_date"] > start]
 
 
 def recurrence_clears(days: int) -> str:
@@ -608,5 +643,6 @@ def recurrence_clears(days: int) -> str:
     window = f", or {days} days after the incident it leaves the gate" if days else ""
     return (
         "; a recurrence clears when its pattern's fix is reopened (fix: status: open, with a new due date, in "
-        f"the pattern's file: the fix did not hold){window}"
+        "the pattern's file: the fix did not hold; keep done: the day it was done, so the report still lists the "
+        f"recurrence){window}"
     )

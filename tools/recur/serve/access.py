@@ -41,6 +41,10 @@ def header_value(headers, name: bytes) -> str | None:
 # The scope key of a request's id (set by security.SecurityHeaders, the outermost layer, so every layer
 # inside, the access log and the 500's log line among them, reads the one the answer carries)
 REQUEST_ID = "recur.request_id"
+# The scope key a layer inside sets on a request its client gave up on after its status had gone out (an MCP
+# tool call's event stream, 200 from its start: the client closed it, or cancelled the call): MetricsMiddleware
+# counts and logs it as 499, as a request whose client left before any answer (mcp_http.GivenUp)
+CLIENT_LEFT = "recur.client_left"
 # An X-Request-Id kept as given: 1 to 128 visible ASCII characters, not '"' nor '\\'. It is echoed in a
 # header and written unquoted and unescaped in the access line, so it can neither split the line (no space,
 # no control character) nor read differently there than in the answer (nothing the line escapes).

@@ -68,7 +68,6 @@ def create_app(
     mcp_idle_seconds: float = config.default("mcp_idle_timeout"),
     mcp_allowed_hosts: tuple = (),
     mcp_max_sessions_per_client: int = config.default("mcp_max_sessions_per_client"),
-    mcp_evict_idle_after: float | None = None,
 ):
     """Build the app. ``inference_threads`` bounds concurrent searches (default: one per CPU core; `recur serve`
     gives torch one thread per encode, so they do not fight for cores). ``feedback_path`` None: votes off
@@ -82,7 +81,7 @@ def create_app(
     ``slack_signing_secret`` turns on /api/slack/* (``site_url``: where pattern links in replies
     point); the MCP server is at /mcp (``host``: the SDK's DNS-rebinding checks on loopback; at
     most ``mcp_max_sessions`` sessions open at once, each closed after ``mcp_idle_seconds`` idle, and
-    ``mcp_max_sessions_per_client`` per client address (``mcp_evict_idle_after``: mcp_sessions.SessionCaps);
+    ``mcp_max_sessions_per_client`` per client address (mcp_sessions.SessionCaps);
     ``mcp_allowed_hosts``: a reverse proxy's host names those checks also accept; security.HostCheck,
     every route's).
 
@@ -106,7 +105,7 @@ def create_app(
     install_error_handlers(app, BODY_HINTS, BODY_TAKES)  # what a route takes, with a refusal of its body
     slack = {"signing_secret": slack_signing_secret, "site_url": site_url}
     mcp = dict(host=host, max_sessions=mcp_max_sessions, idle_seconds=mcp_idle_seconds, allowed_hosts=mcp_allowed_hosts)
-    mcp.update(max_sessions_per_client=mcp_max_sessions_per_client, evict_idle_after=mcp_evict_idle_after)
+    mcp.update(max_sessions_per_client=mcp_max_sessions_per_client)
     mcp.update(on_session_closed=lambda reason: app.state.metrics.mcp_closed.labels(reason).inc())
     # /mcp's answers say the staleness the server's own check found (/healthz's), not a second walk of the KB
     mcp.update(stale_files=lambda: holder.kb_changed, kb_files=lambda: holder.kb_files)

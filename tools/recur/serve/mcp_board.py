@@ -193,7 +193,9 @@ def _recurring_line(r: dict) -> str:
 def _after_fix_line(r: dict) -> str:
     return (
         f"{r['incident']} ({r['incident_date']}): {_short(r['title'])}, pattern {r['pattern']}, "
-        f"{r['days_after_fix']} days after its fix was done ({r['fix_done']}){_page(r)}"
+        f"{r['days_after_fix']} days after its fix was done ({r['fix_done']}"
+        + ("; the fix is reopened" if r.get("fix_reopened") else "")
+        + f"){_page(r)}"
     )
 
 

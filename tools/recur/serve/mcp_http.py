@@ -21,6 +21,7 @@ import anyio
 import anyio.to_thread
 
 from recur import config
+from recur.serve.access import CLIENT_LEFT
 from recur.serve.guard import refused_content_coding, replaying, uncompressed
 from recur.serve.mcp_stdio import not_a_message
 from recur.util import utf8
@@ -149,7 +150,6 @@ def http_app(
     allowed_hosts: tuple = (),
     site_url: str | None = None,
     max_sessions_per_client: int = config.default("mcp_max_sessions_per_client"),
-    evict_idle_after: float | None = None,
     on_session_closed: Callable[[str], None] | None = None,
     stale_files: Callable[[], list[str]],
     kb_files: Callable[[], dict | None] | None = None,
@@ -159,22 +159,22 @@ def http_app(
     On a loopback ``host`` the SDK's DNS-rebinding protection (Host / Origin checks) is on. Past
     ``max_sessions`` open sessions a new one closes an idle session to make room (SessionCaps: the least
     recently used idle one of the client holding the most, if that holds more than the newcomer will, else
-    the one idle longest if idle ``evict_idle_after`` or more); a session with a request in flight is never
-    closed, and with none to close the new one gets the SDK's 503 until one closes or idles out
+    the newcomer's own, else of all); a session with a request in flight is never closed, and with
+    every one busy the new one gets the SDK's 503 until one ends its request, closes or idles out
     (``idle_seconds``). The default cap is a tenth of the SDK's 10,000: an idle session holds ~40 KiB (measured:
     2,000 sessions, +77 MiB), and sessions open at ~150 a second, so the SDK's cap let one client pin ~400 MiB
-    for the 30-minute idle timeout. ``max_sessions_per_client`` and ``evict_idle_after`` (seconds; None: the
-    module's default): see mcp_sessions.SessionCaps, in front of the SDK's app, which says each session closed
-    and tells ``on_session_closed`` its reason; the manager returned runs its sweep for idle ones (mcp_sessions.Managed).
+    for the 30-minute idle timeout. ``max_sessions_per_client``: see mcp_sessions.SessionCaps, in front of the
+    SDK's app, which says each session closed and tells ``on_session_closed`` its reason; the manager returned
+    runs its sweep for idle ones (mcp_sessions.Managed). A call its client gave up on is a 499 (``GivenUp``).
     ``stale_files``, ``kb_files``: build_server's (`recur serve`: its own check's changed files, KB signature)."""
     from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
     from mcp.server.transport_security import TransportSecuritySettings
 
     from recur.serve.mcp_server import build_server
-    from recur.serve.mcp_sessions import EVICT_IDLE_AFTER, Managed, SessionCaps
+    from recur.serve.mcp_sessions import Managed, SessionCaps
 
     looked = {"stale_files": stale_files, "kb_files": kb_files}
-    server = build_server(get_engine, allow_writes=False, site_url=site_url, load_wait=HTTP_LOAD_WAIT, **looked)
+    server = build_server(get_engine, site_url=site_url, load_wait=HTTP_LOAD_WAIT, served_by="recur serve", **looked)
     # on loopback, the SDK's own default took only "127.0.0.1:*" and the like: a Host with no port (a server on
     # port 80) was a 421 on /mcp alone, every other route serving it (security.HostCheck); _proxied takes both
     security = (
@@ -195,10 +195,67 @@ def http_app(
         per_client=max_sessions_per_client,
         max_sessions=max_sessions,
         idle_seconds=idle_seconds,
-        evict_idle_after=EVICT_IDLE_AFTER if evict_idle_after is None else evict_idle_after,
         on_closed=on_session_closed,
     )
-    return Managed(manager, capped), JsonRpcErrors(capped)
+    return Managed(manager, capped), GivenUp(JsonRpcErrors(capped))
+
+
+# The JSON-RPC error the SDK answers a call with once its client cancelled it (notifications/cancelled), on the
+# protocol versions with sessions (mcp.server.streamable_http.REQUEST_CANCELLED; not imported: see the module's doc)
+REQUEST_CANCELLED = -32800
+
+
+class GivenUp:
+    """/mcp with each tool call its client gave up on marked for MetricsMiddleware (access.CLIENT_LEFT), which
+    counts and logs it as 499, as /api/suggest's search whose client left. A call is answered on an event stream
+    whose 200 goes out at its start (the newer protocol's after 15 s), so a call whose client closed the
+    connection, or cancelled it (``notifications/cancelled``: the SDK then answers it ``REQUEST_CANCELLED``),
+    was logged as a 200, the size of whatever was sent before, as if answered. Marked: a POST whose client
+    disconnected before its answer's last byte went out, or whose answer is that error. A GET's event stream
+    is not: its client ends it by closing it."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope.get("type") != "http" or scope.get("method") != "POST":
+            return await self.app(scope, receive, send)
+        ended = False
+
+        async def heard():
+            message = await receive()
+            if message["type"] == "http.disconnect" and not ended:
+                scope[CLIENT_LEFT] = True
+            return message
+
+        async def told(message):
+            nonlocal ended
+            if message["type"] == "http.response.body":
+                ended = ended or not message.get("more_body", False)
+                if _cancelled_answer(message.get("body", b"")):
+                    scope[CLIENT_LEFT] = True
+            await send(message)
+
+        await self.app(scope, heard, told)
+
+
+def _cancelled_answer(body: bytes) -> bool:
+    """Whether ``body`` (a chunk of an answer: event-stream ``data:`` lines, or JSON) holds the SDK's answer to a
+    cancelled call: a JSON-RPC error ``REQUEST_CANCELLED``. A tool's answer is never one (its errors are results)."""
+    import json
+
+    if str(REQUEST_CANCELLED).encode() not in body:  # the one test of almost every chunk
+        return False
+    for line in body.splitlines():
+        text = line.removeprefix(b"data:").strip()
+        try:
+            message = json.loads(text) if text.startswith(b"{") else None
+        except ValueError:
+            continue
+        error = message.get("error") if isinstance(message, dict) else None
+        if isinstance(error, dict) and error.get("code") == REQUEST_CANCELLED:
+            return True
+    return False
 
 
 def _proxied(hosts: tuple):

@@ -459,6 +459,7 @@ def build_server(
     stale_files: Callable[[], list[str]],
     load_wait: float = 0,
     severities: list[str] | None = None,
+    served_by: str = "recur mcp",
     kb_files: Callable[[], dict | None] | None = None,
 ) -> MCPServer:
     """The server and its tools. ``site_url``: the built site's base URL (`recur serve --site-url`,
@@ -468,6 +469,8 @@ def build_server(
     ``stale_files``: the KB files changed since the served index was built, as the engine's owner found them
     (an EngineHolder's ``kb_changed``, `recur serve`'s and `recur mcp`'s): each answer says them (``Staleness``).
     ``severities``: the framework's level keys (loader.severity_keys), named in record_incident's schema.
+    ``served_by``: the command serving it (`recur mcp`; mcp_http's `recur serve`), named where a call fails for
+    the server's configuration (server_kb).
     ``kb_files``: the KB's signature at that owner's last look (its ``kb_files``): the KB past_incidents and
     problem_report read is kept until it changes (``ServedKB``)."""
     from recur import __version__
@@ -485,19 +488,19 @@ def build_server(
         log_level="WARNING",
     )
     root.handlers[:], root.level = kept  # the SDK's logging.basicConfig must not make every library's logs loud
-    kbs = ServedKB(kb_files)
-    _read_tools(server, get_engine, kbs, writes=allow_writes, site_url=site_url)
+    kbs = ServedKB(kb_files, served_by)
+    _read_tools(server, get_engine, kbs, writes=allow_writes, site_url=site_url, served_by=served_by)
     _report_tools(server, get_engine, kbs, site_url)
     if allow_writes:
-        _write_tools(server, get_engine, kbs, severities or [])
+        _write_tools(server, get_engine, kbs, severities or [], served_by)
     _resources(server, get_engine)
     return server
 
 
 def _read_tools(
-    server: MCPServer, get_engine: Callable, kbs: "ServedKB", *, writes: bool = False, site_url: str | None = None
+    server: MCPServer, get_engine: Callable, kbs: "ServedKB", *, writes: bool, site_url: str | None, served_by: str
 ) -> None:
-    where = IncidentPaths()  # get_pattern's incident files, read once (not the whole KB on every call)
+    where = IncidentPaths(served_by)  # get_pattern's incident files, read once (not the whole KB on every call)
 
     def paged(rows: list[dict]) -> list[dict]:
         return with_urls(rows, site_url)
@@ -561,7 +564,8 @@ class IncidentPaths:
     and 1,000 incidents took 706 ms a call instead of 0.8 ms (found in review). An id it does not know, or a file
     moved or changed since, and the KB is read again."""
 
-    def __init__(self):
+    def __init__(self, served_by: str):
+        self._served_by = served_by  # the command named by kb_unavailable (server_kb)
         self._lock = threading.Lock()  # tool calls run in worker threads
         self._read: tuple = (None, {})  # (the KB folder read, {incident id: (its file, [size, mtime_ns])})
 
@@ -573,7 +577,7 @@ class IncidentPaths:
         with self._lock:
             read, known = self._read
             if read != root or not all(self._same(root, known.get(i)) for i in ids):
-                kb = server_kb(engine)
+                kb = server_kb(engine, self._served_by)
                 signature = kb.signature or {}
                 known = {i.id: (i.relpath, signature.get(i.relpath)) for i in kb.incidents.values()}
                 self._read = (root, known)
@@ -599,8 +603,8 @@ class ServedKB:
     call, no reading. A KB read while another changed its files is read again at the owner's next look (its
     signature then differs from the one this read was kept with); record_incident's write drops it at once."""
 
-    def __init__(self, files: Callable[[], dict | None] | None = None):
-        self._files = files
+    def __init__(self, files: Callable[[], dict | None] | None = None, served_by: str = "recur mcp"):
+        self._files, self._served_by = files, served_by  # served_by: the command kb_unavailable names (server_kb)
         self._lock = threading.Lock()  # tool calls run in worker threads
         self._kept: tuple = (None, None, None)  # (the KB folder, the signature it was kept with, the KB read)
 
@@ -620,7 +624,7 @@ class ServedKB:
             folder, kept_at, kb = self._kept
             if kb is not None and seen is not None and folder == root and kept_at == seen:
                 return kb
-            kb = server_kb(engine)
+            kb = server_kb(engine, self._served_by)
             # kept with what the owner saw (its next look that differs reads it again), or what this read saw
             self._kept = (root, seen if self._files is not None else kb.signature, kb)
             return kb
@@ -711,11 +715,13 @@ def _list_patterns(docs: dict, given: dict, site_url: str | None) -> tuple[dict,
     return out, head + ("\n" + "\n".join(lines) if lines else "")
 
 
-def server_kb(engine):
+def server_kb(engine, served_by: str):
     """The KB the server reads incidents from, read now. A KB it cannot read (a --kb folder that is gone, a
     recur.yml of a newer format) is the server's configuration, not the call's: ``kb_unavailable``, as the
     API says a failed load with ``engine_failed``. It was ``invalid_request``, which a model reads as its own
-    bad argument, and tried again with others (found in review)."""
+    bad argument, and tried again with others (found in review). ``served_by``: the command that runs the
+    server (build_server's), named as the one whose --kb it is: the message named `recur serve` and `recur mcp`
+    both, and the user had to work out which one the assistant talked to."""
     from recur.kb.loader import load_kb
 
     try:
@@ -723,7 +729,7 @@ def server_kb(engine):
     except RecurError as exc:
         raise pat.LookupFailure(
             f"the server cannot read its knowledge base: {exc}. This is the server's configuration (the --kb of "
-            "the `recur serve` or `recur mcp` that runs it), not this call's arguments: tell the user, who runs it",
+            f"the `{served_by}` that runs it), not this call's arguments: tell the user, who runs it",
             "kb_unavailable",
         ) from None
 
@@ -771,7 +777,7 @@ ReportLimit = Annotated[
 ]
 
 
-def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site_url: str | None = None) -> None:
+def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site_url: str | None) -> None:
     @server.tool(annotations=READ_ONLY)
     def problem_report(
         as_of: Annotated[
@@ -804,7 +810,9 @@ def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site
         return run_tool(work)
 
 
-def _write_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", severities: list[str]) -> None:
+def _write_tools(
+    server: MCPServer, get_engine: Callable, kbs: "ServedKB", severities: list[str], served_by: str
+) -> None:
     from recur.ingest.pasted_log import LOG_LINES_KEPT
     from recur.kb.incident_record import TITLE_MOST, severity_help
     from recur.kb.parse import MAX_FILE_BYTES
@@ -855,7 +863,7 @@ def _write_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", sever
         # ids read as get_pattern and past_incidents read them: "Disk-Full" and a resource URI were "unknown"
         ids = [pat.given_pattern_id(p) for p in patterns]
         try:
-            return run_tool(lambda: record(get_engine, given, ids, allow_duplicate))
+            return run_tool(lambda: record(get_engine, given, ids, allow_duplicate, served_by))
         finally:  # past_incidents and problem_report read the record at once, not at the owner's next look
             kbs.forget()
 

@@ -35,10 +35,6 @@ from recur.serve.access import header_value
 from recur.serve.applog import LOGGER
 
 SESSION_HEADER = b"mcp-session-id"
-# When the whole table is full, a session idle (no request in flight) at least this long is closed to make
-# room instead of refusing the new one. An assistant between tool calls is idle for a few minutes at most
-# (and one holding its GET /mcp event stream open is never idle); one idle longer has most likely gone.
-EVICT_IDLE_AFTER = 300.0
 # What a client that has its cap of sessions all busy is answered: the SDK's own code for its table being full
 # (an internal error, -32603), so a client handles both alike, with 429, as a limit per client is said
 TOO_MANY = (
@@ -69,10 +65,9 @@ class SessionCaps:
     sessions idle out only after --mcp-idle-timeout) would otherwise be locked out for that long by its own
     dead sessions, and a flood from one address only ever displaces its own. A session with a request in
     flight (an assistant's open event stream) is never closed; a client whose sessions are all busy is
-    refused (429, ``TOO_MANY``). When the whole table (``max_sessions``) is full, an idle session of the
-    client holding the most, or one idle ``evict_idle_after`` seconds, is closed instead of refusing
-    (``_room_in_a_full_table``); if none is, the SDK's 503 stands. ``idle_seconds``: the SDK's idle timeout,
-    after which it has closed a session."""
+    refused (429, ``TOO_MANY``). When the whole table (``max_sessions``) is full, an idle session is closed
+    instead of refusing (``_room_in_a_full_table``); only with every session busy does the SDK's 503 stand.
+    ``idle_seconds``: the SDK's idle timeout, after which it has closed a session."""
 
     def __init__(
         self,
@@ -81,12 +76,11 @@ class SessionCaps:
         per_client: int,
         max_sessions: int,
         idle_seconds: float,
-        evict_idle_after: float,
         on_closed: Callable[[str], None] | None = None,
     ):
         self.app = app
         self.per_client, self.max_sessions = per_client, max_sessions
-        self.idle_seconds, self.evict_idle_after = idle_seconds, evict_idle_after
+        self.idle_seconds = idle_seconds
         self.sessions: dict[str, _Session] = {}
         self.opening: dict[str, int] = {}  # per client: requests opening a session not yet answered
         # told each closed session's reason (metrics.MCP_CLOSE_REASONS): /metrics' counter
@@ -145,19 +139,27 @@ class SessionCaps:
 
     def _room_in_a_full_table(self, client: str, mine: int) -> str | None:
         """The idle session to close when the whole table is full: the least recently used of the client that
-        holds the most, if it holds more than ``client`` will with its new one (``mine`` + 1). Else the one idle
-        longest, if idle ``evict_idle_after`` seconds; else none. With --mcp-max-sessions at or below the cap
-        per client, one client filled the table and every other was refused until its sessions idled out; a
-        flood from many addresses, each holding more than one assistant does, never displaces the assistant."""
+        holds the most, if it holds more than ``client`` will with its new one (``mine`` + 1); else ``client``'s
+        own least recently used; else the least recently used of all; None when every session is busy. With
+        --mcp-max-sessions at or below the cap per client, one client filled the table and every other was
+        refused until its sessions idled out. And a client holding no more than the others could only close a
+        session idle 5 minutes: a table filled by many addresses, one session each, refused every new client
+        for those 5 minutes, however often it retried (in the notes of an earlier review). A session closed
+        answers its next request 404, on which the protocol has its client open a new one: a place lost is won
+        back, where a refusal was not. Each closed is said in the log and counted (``_take``)."""
         held = Counter(s.client for s in self.sessions.values())
         idle = [(sid, s) for sid, s in self.sessions.items() if not s.busy]
         most = [(-held[s.client], s.begun, sid) for sid, s in idle if held[s.client] > mine + 1]
         full = f"--mcp-max-sessions ({self.max_sessions}) reached, a session from {client} took its place"
         if most:
             return self._take(most, full + ": its client held the most")
-        before = anyio.current_time() - self.evict_idle_after
-        stale = [(s.used, sid) for sid, s in idle if s.used <= before]
-        return self._take(stale, full + f": idle {self.evict_idle_after:g} s or more") if stale else None
+        # no one holds more than this client will: it replaces its own, so one address's flood takes others'
+        # places only until it holds as many as they do
+        own = [(s.begun, sid) for sid, s in idle if s.client == client]
+        if own:
+            return self._take(own, full + ": its client's least recently used")
+        oldest = [(s.begun, sid) for sid, s in idle]
+        return self._take(oldest, full + ": the least recently used idle one") if oldest else None
 
     def _take(self, candidates: list, why: str) -> str:
         """The first of ``candidates`` (tuples ending in a session id, sorted on the rest), out of the table and

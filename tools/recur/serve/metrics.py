@@ -22,7 +22,7 @@ from prometheus_client import (
 )
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
-from recur.serve.access import answered
+from recur.serve.access import CLIENT_LEFT, answered
 from recur.serve.prefix import is_mcp_path, route_path
 
 # why an MCP session closed (mcp_sessions.SessionCaps): recur_mcp_sessions_closed_total's ``reason`` label
@@ -254,6 +254,7 @@ class MetricsMiddleware:
             raise
         finally:
             seconds = time.perf_counter() - t0
+            status = 499 if scope.get(CLIENT_LEFT) else status  # its status went out, but its client gave up
             self.metrics.in_flight.dec()
             route = _route_label(scope)
             method = scope["method"] if scope["method"] in METHODS else "OTHER"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from recur.problems.board import UNOWNED, month_so_far, other_dues_note, owner_key
-from recur.problems.report import fix_state, fix_words, recurring_more_note, unknown_cell
+from recur.problems.report import fix_done_cell, fix_howto, fix_state, fix_words, recurring_more_note, unknown_cell
 from recur.site import charts
 from recur.site.context import BOARD, BY_SEVERITY, TRENDS, Site
 from recur.site.md import badge, esc, front_matter, href, html_table, mdlink, raw, raw_table, unsearched
@@ -134,7 +134,8 @@ def _fix_cells(site: Site, page: str, r: dict) -> list:
 # table shows its first columns and scrolls sideways for the rest, and the overdue badge is what a
 # problem manager reads it for (board.json and recur report keep their own order).
 def _work_tables(site: Site, b: dict, page: str) -> list:
-    out = [f"## Open and overdue permanent fixes {{#{SECTIONS['fixes']}}}\n"]
+    how = fix_howto(lambda k: f"`{k}`")
+    out = [f"## Open and overdue permanent fixes {{#{SECTIONS['fixes']}}}\n\n{how[0].upper() + how[1:]}.\n"]
     rows = [[_pl(site, page, f["pattern"], f["title"]), _late(f), esc(f["owner"] or UNOWNED), esc(f["status"]),
              _due(f), f"{f['age_days']}d" if f["age_days"] is not None else "-",
              str(f["incidents"]), esc(", ".join(f["tickets"]) or "-")] for f in b["fixes"]]
@@ -193,7 +194,7 @@ def _analysis_tables(site: Site, b: dict, page: str) -> list:
 
     out.append(f"## Recurred after the fix {{#{SECTIONS['after_fix']}}}\n\nThe permanent fix was marked done, yet "
                "the pattern struck again.\n")
-    rows = [[_il(site, page, r["incident"]), _pl(site, page, r["pattern"], r["pattern_title"]), esc(r["fix_done"]),
+    rows = [[_il(site, page, r["incident"]), _pl(site, page, r["pattern"], r["pattern_title"]), esc(fix_done_cell(r)),
              esc(r["incident_date"]), f"{r['days_after_fix']}d"] for r in b["recurrence_after_fix"]]
     out.append(raw_table(["incident", "pattern", "fix done", "date", "after"], rows, "None.\n"))
     return out
