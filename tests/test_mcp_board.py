@@ -291,7 +291,8 @@ def test_get_pattern_look_alikes_have_their_pages_with_the_site_url(tmp_path):
     assert not err
     alike = {a["id"]: a for a in doc["look_alikes"]}["db-pool-exhausted"]
     assert alike["url"] == f"{SITE}/patterns/capacity/db-pool-exhausted.html"
-    assert f"- db-pool-exhausted: told apart by the pool metrics {alike['url']}" in text.splitlines()
+    said = f"- db-pool-exhausted (Database connection pool exhausted): told apart by the pool metrics {alike['url']}"
+    assert said in text.splitlines()
 
 
 def test_stdio_started_from_elsewhere_links_the_pages_of_the_site_beside_its_kb(tmp_path):

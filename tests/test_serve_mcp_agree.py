@@ -55,9 +55,9 @@ def test_under_serve_mcp_says_the_staleness_healthz_says_from_the_servers_one_lo
     callers = []
     real = index_mod.kb_changes
 
-    def counted(manifest, kb_root):
+    def counted(manifest, kb_root, *given):
         callers.append(threading.current_thread().name)
-        return real(manifest, kb_root)
+        return real(manifest, kb_root, *given)
 
     monkeypatch.setattr(index_mod, "kb_changes", counted)
 
@@ -73,7 +73,8 @@ def test_under_serve_mcp_says_the_staleness_healthz_says_from_the_servers_one_lo
     assert health["stale"] and f"({EDITED})" in health["stale"], health
     for err, got, text in (doc, listed):
         assert not err and got["stale"]["files"] == [EDITED] and text.startswith(got["stale"]["message"])
-    assert all(doc[1]["stale"]["message"] in r.description for r in resources)  # resources/list says it too
+    # resources/list says it as list_patterns does (get_pattern's note adds that its incidents are the index's)
+    assert all(listed[1]["stale"]["message"] in r.description for r in resources)
     assert callers and set(callers) == {"recur-engine"}, callers  # the watcher's look, no other
 
 
@@ -86,10 +87,10 @@ from recur.cli.main import cli
 
 log, real = sys.argv.pop(1), index_mod.kb_changes
 
-def counted(manifest, kb_root):
+def counted(manifest, kb_root, *given):
     with open(log, "a") as out:
         out.write(threading.current_thread().name + "\\n")
-    return real(manifest, kb_root)
+    return real(manifest, kb_root, *given)
 
 index_mod.kb_changes = counted
 cli(sys.argv[1:], prog_name="recur")
@@ -121,7 +122,8 @@ def test_over_stdio_mcp_says_the_staleness_of_its_servers_one_look(tmp_path):
     doc, listed, resources = session(server, work)
     for err, got, text in (doc, listed):
         assert not err and got["stale"]["files"] == [EDITED] and text.startswith(got["stale"]["message"])
-    assert all(doc[1]["stale"]["message"] in r.description for r in resources)  # resources/list says it too
+    # resources/list says it as list_patterns does (get_pattern's note adds that its incidents are the index's)
+    assert all(listed[1]["stale"]["message"] in r.description for r in resources)
     callers = log.read_text().splitlines()
     assert callers and set(callers) == {"recur-engine"}, callers  # the holder's look, no other
 
@@ -139,7 +141,7 @@ def test_resources_list_says_when_the_index_is_older_than_the_kb_as_the_tools_do
         _edit(kb)
         holder.check_stale()  # where the holder's watcher looks next
         after = (await client.list_resources()).resources
-        answer = await call(client, "get_pattern", {"id": "dns-failure"})
+        answer = await call(client, "list_patterns", {})
         return before, after, answer
 
     try:

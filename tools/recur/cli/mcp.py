@@ -85,6 +85,7 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
         site_url=site_url,
         severities=severities,
         stale_files=lambda: holder.kb_changed,
+        kb_files=lambda: holder.kb_files,  # the KB past_incidents reads kept until that look sees it change
         served_by="recur mcp",
     )
     writes = "record_incident enabled" if allow_writes else "read-only"

@@ -26,7 +26,7 @@ def check_engine_inputs(kb_dir, index_dir, model) -> None:
     # every answer lists the incidents dated up to today (config.today): a bad RECUR_TODAY failed each search
     config.today()
     if not Path(kb_dir).is_dir() and not (Path(index_dir) / "manifest.json").is_file():
-        raise RecurError(f"{kb_dir}: no knowledge base folder (and no index at {index_dir})")
+        raise RecurError(nothing_to_serve(kb_dir, index_dir))
     # each failed the background load after the start-up line, the port already open (an operator's review)
     if Path(kb_dir).is_dir():
         require_kb_root(kb_dir)  # a folder with no patterns/: --kb naming the KB repository's root
@@ -36,6 +36,23 @@ def check_engine_inputs(kb_dir, index_dir, model) -> None:
     check_model(active_model(kb_dir, model))
     refuse_other_kbs_index(index_dir, kb_dir)  # before the load would rebuild it for this KB
     check_open(kb_dir, index_dir, model)
+
+
+def nothing_to_serve(kb_dir, index_dir) -> str:
+    """No KB folder and no index, said with the folders looked at. A relative --kb or --index (or the defaults,
+    kb and .recur/index) is read from the working directory, which a desktop client or editor that starts the
+    server makes its own, often /: "kb: no knowledge base folder (and no index at .recur/index)" named neither
+    the folders looked at nor why (found in review)."""
+    import os
+
+    kb, index = Path(kb_dir), Path(index_dir)
+    said = f"{kb_dir}: no knowledge base folder at {kb.absolute()}, and no index at {index.absolute()}"
+    if kb.is_absolute() and index.is_absolute():
+        return said
+    return (
+        f"{said} (relative paths are read from the working directory, {os.getcwd()}); pass absolute --kb and "
+        "--index paths (a desktop client or editor starts the server from a working directory of its own, often /)"
+    )
 
 
 def open_engine(kb_dir, index_dir, model):

@@ -476,14 +476,14 @@ def is_fresh(index_dir, kb_root, manifest: dict | None = None) -> bool:
     return m.get("files") == now or same_files(m, kb_root, now)
 
 
-def changed_files(manifest: dict, kb_root) -> list[str]:
+def changed_files(manifest: dict, kb_root, now: dict | None = None) -> list[str]:
     """The KB's files (KB-relative) added, removed or changed since the index was built: a stat walk, and
     of the files whose size is the same and time is not, their contents compared with the digest the
     manifest records of each (``kb_file_digests``): a copied checkout, served where its manifest cannot be
     rewritten, was "stale" in every file, and once one was edited there named all of them (found in
     review). A manifest of an earlier Recur records no such digests: none named when only times changed
-    (``same_files``), else every file whose size or time differs."""
-    built, now = manifest.get("files") or {}, kb_signature(Path(kb_root))
+    (``same_files``), else every file whose size or time differs. ``now``: the KB's signature, when just taken."""
+    built, now = manifest.get("files") or {}, kb_signature(Path(kb_root)) if now is None else now
     differ = sorted(name for name in built.keys() | now.keys() if built.get(name) != now.get(name))
     recorded = _file_digests_of(manifest)
     if recorded is None:
@@ -491,16 +491,16 @@ def changed_files(manifest: dict, kb_root) -> list[str]:
     return [name for name in differ if not _same_file(recorded, built, now, kb_root, name)]
 
 
-def kb_changes(manifest: dict, kb_root) -> list[str] | None:
+def kb_changes(manifest: dict, kb_root, now: dict | None = None) -> list[str] | None:
     """The KB's files changed since the index was built (``changed_files``), or None when there is no KB folder to
     compare with (an index-only deployment, a KB gone): the one rule `recur serve`'s /healthz ``stale`` and the MCP
     tools' ``stale`` follow. Incident records count: the index holds them too (get_pattern's incidents, suggest's
     "seen before"). Without a folder, changed_files names every file the index records as removed, and MCP marked
     every answer of an index-only deployment stale (found in review). An OSError (the folder gone mid-walk) is the
-    caller's to say."""
+    caller's to say. ``now``: the KB's signature (``kb_signature``), when the caller took it."""
     if kb_root is None or not Path(kb_root).is_dir():
         return None
-    return changed_files(manifest, kb_root)
+    return changed_files(manifest, kb_root, now)
 
 
 def shown_files(names: list, most: int = 5) -> str:

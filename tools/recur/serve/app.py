@@ -108,7 +108,7 @@ def create_app(
     mcp.update(max_sessions_per_client=mcp_max_sessions_per_client)
     mcp.update(on_session_closed=lambda reason: app.state.metrics.mcp_closed.labels(reason).inc())
     # /mcp's answers say the staleness the server's own check found (/healthz's), not a second walk of the KB
-    mcp.update(stale_files=lambda: holder.kb_changed)
+    mcp.update(stale_files=lambda: holder.kb_changed, kb_files=lambda: holder.kb_files)
     _routes(app, settings, slack=slack, mcp=mcp)
     _middleware(app, max_body=max_body, pools=(max_concurrent, webhooks), body_timeout=body_timeout)
     _outer_middleware(app, host, tuple(mcp_allowed_hosts))

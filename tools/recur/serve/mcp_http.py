@@ -152,6 +152,7 @@ def http_app(
     max_sessions_per_client: int = config.default("mcp_max_sessions_per_client"),
     on_session_closed: Callable[[str], None] | None = None,
     stale_files: Callable[[], list[str]],
+    kb_files: Callable[[], dict | None] | None = None,
 ):
     """(session manager, ASGI app): the MCP server at ``path`` (streamable HTTP, read-only tools; ``site_url``:
     build_server's); http_router serves the app and runs the manager, from the first request to /mcp.
@@ -165,16 +166,15 @@ def http_app(
     for the 30-minute idle timeout. ``max_sessions_per_client``: see mcp_sessions.SessionCaps, in front of the
     SDK's app, which says each session closed and tells ``on_session_closed`` its reason; the manager returned
     runs its sweep for idle ones (mcp_sessions.Managed). A call its client gave up on is a 499 (``GivenUp``).
-    ``stale_files``: build_server's (`recur serve`: the changed files its own check found)."""
+    ``stale_files``, ``kb_files``: build_server's (`recur serve`: its own check's changed files, KB signature)."""
     from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
     from mcp.server.transport_security import TransportSecuritySettings
 
     from recur.serve.mcp_server import build_server
     from recur.serve.mcp_sessions import Managed, SessionCaps
 
-    server = build_server(  # read-only: allow_writes left False
-        get_engine, site_url=site_url, load_wait=HTTP_LOAD_WAIT, stale_files=stale_files, served_by="recur serve"
-    )
+    looked = {"stale_files": stale_files, "kb_files": kb_files}
+    server = build_server(get_engine, site_url=site_url, load_wait=HTTP_LOAD_WAIT, served_by="recur serve", **looked)
     # on loopback, the SDK's own default took only "127.0.0.1:*" and the like: a Host with no port (a server on
     # port 80) was a 421 on /mcp alone, every other route serving it (security.HostCheck); _proxied takes both
     security = (

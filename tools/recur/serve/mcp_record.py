@@ -59,19 +59,28 @@ def record(
         _still_wanted()
         if same is not None and ir.retried(checked, same):  # its first call's answer lost: that record, not a second
             suggest()
-            return _already(kb, new, same, found[0], recorded)
+            return _severity_noted(kb, new, *_already(kb, new, same, found[0], recorded))
         written = ir.write_incident(kb, checked, suggest=suggest)
-    out, text = _recorded(kb, new, written, found[0], recorded)
-    if said := ir.priority_note(kb, new.severity, "severity"):  # P1 recorded as sev1: said, as the CLI says it
-        out["severity_note"] = said
-        first, *rest = text.split("\n")
-        text = "\n".join([first, f"Note: {said}.", *rest])
+    out, text = _severity_noted(kb, new, *_recorded(kb, new, written, found[0], recorded))
     if same is not None:  # the same title and description, other severity, links or flags: written, and said
         out["same_as"] = same.id
         text += (
             f"\nNote: {same.id} was recorded today with the same title and description (other severity, "
             "patterns or flags); if this was meant as that incident, the user can remove this record."
         )
+    return out, text
+
+
+def _severity_noted(kb, new, out: dict, text: str) -> tuple[dict, str]:
+    """The answer with ``severity_note`` and its line after the first, when the severity given was read as another
+    (P1 recorded as sev1), as the CLI says it; a retry's answer too: its first call's said it and the retry's did
+    not, so the model asked again was never told (found in review)."""
+    from recur.kb import incident_record as ir
+
+    if said := ir.priority_note(kb, new.severity, "severity"):
+        out["severity_note"] = said
+        first, *rest = text.split("\n")
+        text = "\n".join([first, f"Note: {said}.", *rest])
     return out, text
 
 

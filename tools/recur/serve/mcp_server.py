@@ -13,7 +13,8 @@ its page's ``url``) plus a text rendering of what a model needs to act on (``mcp
 argument or an unknown id is a tool error (``is_error``) whose text is the API's message and whose structured
 content is the API's error shape ``{"error": {"code", "message"}}``; the server never goes down. A
 tool the server does not have is not a tool error but a JSON-RPC error, -32602, as the MCP specification
-says of unknown tools. Every answer from an index older than the KB's files says so (``Staleness``).
+says of unknown tools. Every answer from an index older than the KB's files says so (``Staleness``,
+``from_index``); answers read from the KB's files as they are now do not.
 """
 
 import logging
@@ -205,7 +206,7 @@ class _Server(MCPServer):
             raise MCPError(INTERNAL_ERROR, str(exc)) from None
         # the listing is the index's, as the tools' answers are: said in each description as in their text (the
         # SDK's Resource has no field for it, and a client shows the description), while the index is stale
-        note = f"\n{stale_text(changed)}" if changed else ""
+        note = f"\n{stale_text(changed)}" if pattern_changes(changed) else ""  # new incident records list no pattern
         return [*await super().list_resources()] + [
             Resource(
                 uri=RESOURCE + pid,
@@ -227,13 +228,12 @@ class _Server(MCPServer):
         unknown = self._unknown_arguments(name, arguments)
         if unknown:
             return _failure("invalid_request", unknown)
+        arguments = self._left_out(name, arguments)
         await self._loaded()
         wanted = CLIENT_GONE.set(_gone_check(context))  # copied into the tool's worker thread
         try:
             result = await super().call_tool(name, arguments, context)
-            # record_incident's answer is its write's: the record it wrote is a change since the index, and its
-            # own answer said "this answer comes from the old index, ... may be out of date"
-            return result if name == "record_incident" else await self._stale.noted(result)
+            return await self._stale.noted(result, name) if from_index(name, arguments) else result
         except ToolError as exc:
             if isinstance(exc, UnexpectedToolError) or not isinstance(exc.__cause__, ValidationError):
                 raise
@@ -267,6 +267,26 @@ class _Server(MCPServer):
             INVALID_PARAMS, f"Unknown tool: {_shown(name)}{hint}; this server's tools: {', '.join(offered)}"
         )
 
+    def _left_out(self, name: str, arguments):
+        """``arguments`` without the optional ones given as null or blank text, which count as left out: a client
+        whose tool schemas make every field nullable (OpenAI's strict mode) sends null for each it skips, and a
+        model fills one with "". The list filters took both so; suggest_patterns top, past_incidents limit and
+        record_incident's flags, patterns and allow_duplicate refused null ("Input should be a valid integer";
+        found in review). A required argument is left as given: its own refusal names it. So is blank text for an
+        argument that takes text: each tool reads that as left out itself, in words of its own (past_incidents
+        given only a blank text says the text is empty)."""
+        tool = self._tool_manager.get_tool(name)
+        if tool is None or not isinstance(arguments, dict):
+            return arguments
+        schema = tool.parameters or {}
+        required, props = set(schema.get("required", [])), schema.get("properties", {})
+
+        def left_out(k, v) -> bool:
+            blank = isinstance(v, str) and not v.strip() and not _takes_text(props.get(k) or {})
+            return k not in required and (v is None or blank)
+
+        return {k: v for k, v in arguments.items() if not left_out(k, v)}
+
     def _unknown_arguments(self, name: str, arguments) -> str | None:
         """The API's refusal of an argument a tool does not take, or None. The SDK drops it: a misspelt
         filter (list_patterns {"categry": "x"}) listed every pattern as the filtered answer, where
@@ -279,6 +299,30 @@ class _Server(MCPServer):
         if not extra:
             return None
         return f"unknown argument(s): {', '.join(extra)} ({name} takes {', '.join(sorted(known)) or 'none'})"
+
+
+def _takes_text(prop: dict) -> bool:
+    """Whether a tool argument's JSON schema takes a string (``{"type": "string"}`` or one of its ``anyOf``)."""
+    return prop.get("type") == "string" or any(p.get("type") == "string" for p in prop.get("anyOf") or [])
+
+
+def from_index(name: str, arguments) -> bool:
+    """Whether a tool's answer comes from the index, and so may be out of date when the KB changed since it was
+    built: suggest_patterns, get_pattern, list_patterns, and past_incidents by text (the index matches its
+    patterns). past_incidents by pattern_id and problem_report read the KB's files as they are now, and
+    record_incident's answer is its write's: each carried the note "this answer comes from the old index, ... may
+    be out of date" all the same, and get_pattern's two linked incidents read as no less current than
+    past_incidents' three (found in review)."""
+    if name == "past_incidents":
+        given = arguments if isinstance(arguments, dict) else {}
+        text, pid = given.get("text"), given.get("pattern_id")
+        return isinstance(text, str) and bool(text.strip()) and not (isinstance(pid, str) and pid.strip())
+    return name in INDEXED
+
+
+INDEXED = {"suggest_patterns", "get_pattern", "list_patterns"}  # tools answered from the index alone
+# get_pattern's incidents are the index's, past_incidents' the KB's now: said where the two may differ
+LINKED_LAG = " Its linked incidents are the index's: past_incidents lists them as recorded now."
 
 
 class Staleness:
@@ -300,8 +344,9 @@ class Staleness:
         self._get_engine()  # first: a server still loading, or failed, says so (noted answers as it was)
         return list(self._files())
 
-    async def noted(self, result):
-        """A successful tool result with ``stale`` and its line of text when the index is older than the KB."""
+    async def noted(self, result, tool: str = ""):
+        """A successful tool result with ``stale`` and its line of text when the index is older than the KB;
+        ``tool``: the tool that answered (get_pattern's note says its incidents may lag)."""
         import anyio.to_thread
 
         if not isinstance(result, CallToolResult) or result.is_error or not isinstance(result.structured_content, dict):
@@ -310,13 +355,15 @@ class Staleness:
             changed = await anyio.to_thread.run_sync(self.changed)  # a walk of the KB: not on the event loop
         except (ApiError, RecurError):
             return result
-        if not changed:
+        only_incidents = not pattern_changes(changed)
+        if not changed or (only_incidents and tool == "list_patterns"):  # a listing of patterns, all current
             return result
-        said = stale_text(changed)
+        said = stale_text(changed) + (LINKED_LAG if tool == "get_pattern" else "")
         result.structured_content["stale"] = {
             "files": changed[: self.SHOWN],
             "more": max(0, len(changed) - self.SHOWN),
             "message": said,
+            "only_incidents": only_incidents,
         }
         for block in result.content[:1]:
             if isinstance(block, TextContent):
@@ -324,9 +371,25 @@ class Staleness:
         return result
 
 
+def pattern_changes(changed: list[str]) -> list[str]:
+    """The changed KB files that are not incident records: patterns, severity.yml, recur.yml."""
+    return [name for name in changed if not name.startswith("incidents/")]
+
+
 def stale_text(changed: list[str]) -> str:
+    """The note of an answer from an index older than the KB's files. Incident records alone changed (a
+    record_incident, a record pulled) leave every pattern current: the note says which incidents the answer may
+    lack, not "may be out of date", which every answer said after one record until `recur index` ran, and an
+    assistant told its user so each time (found in review)."""
     from recur.retrieval.index import shown_files
 
+    if not pattern_changes(changed):
+        return (
+            f"Note: {plural(len(changed), 'incident record')} changed since the index was built, no pattern "
+            f"({shown_files(changed)}): the patterns here are current, but the linked and seen-before incidents in "
+            "this answer may not include them until the index is rebuilt (`recur index`, which the server picks "
+            "up without a restart)."
+        )
     return (
         f"Note: the knowledge base changed since its index was built ({shown_files(changed)}): this answer comes "
         "from the old index, so tell the user it may be out of date; it is current once the index is rebuilt "
@@ -397,6 +460,7 @@ def build_server(
     load_wait: float = 0,
     severities: list[str] | None = None,
     served_by: str = "recur mcp",
+    kb_files: Callable[[], dict | None] | None = None,
 ) -> MCPServer:
     """The server and its tools. ``site_url``: the built site's base URL (`recur serve --site-url`,
     `recur mcp --site-url`): each pattern and incident in an answer has its page's ``url`` beside its
@@ -406,7 +470,9 @@ def build_server(
     (an EngineHolder's ``kb_changed``, `recur serve`'s and `recur mcp`'s): each answer says them (``Staleness``).
     ``severities``: the framework's level keys (loader.severity_keys), named in record_incident's schema.
     ``served_by``: the command serving it (`recur mcp`; mcp_http's `recur serve`), named where a call fails for
-    the server's configuration (server_kb)."""
+    the server's configuration (server_kb).
+    ``kb_files``: the KB's signature at that owner's last look (its ``kb_files``): the KB past_incidents and
+    problem_report read is kept until it changes (``ServedKB``)."""
     from recur import __version__
 
     root = logging.getLogger()
@@ -422,15 +488,18 @@ def build_server(
         log_level="WARNING",
     )
     root.handlers[:], root.level = kept  # the SDK's logging.basicConfig must not make every library's logs loud
-    _read_tools(server, get_engine, writes=allow_writes, site_url=site_url, served_by=served_by)
-    _report_tools(server, get_engine, site_url, served_by)
+    kbs = ServedKB(kb_files, served_by)
+    _read_tools(server, get_engine, kbs, writes=allow_writes, site_url=site_url, served_by=served_by)
+    _report_tools(server, get_engine, kbs, site_url)
     if allow_writes:
-        _write_tools(server, get_engine, severities or [], served_by)
+        _write_tools(server, get_engine, kbs, severities or [], served_by)
     _resources(server, get_engine)
     return server
 
 
-def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool, site_url: str | None, served_by: str) -> None:
+def _read_tools(
+    server: MCPServer, get_engine: Callable, kbs: "ServedKB", *, writes: bool, site_url: str | None, served_by: str
+) -> None:
     where = IncidentPaths(served_by)  # get_pattern's incident files, read once (not the whole KB on every call)
 
     def paged(rows: list[dict]) -> list[dict]:
@@ -463,7 +532,7 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool, site_u
         detection, permanent fix and its status, linked incidents and look-alikes (patterns it is confused
         with, and what tells them apart)."""
 
-        return run_tool(lambda: _get_pattern(get_engine(), pat.given_pattern_id(id), site_url, where))
+        return run_tool(lambda: _get_pattern(get_engine, id, site_url, where))
 
     @server.tool(annotations=READ_ONLY)
     def list_patterns(
@@ -484,7 +553,7 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool, site_u
         patterns a description matches with high or medium confidence (text). Give one of the two."""
 
         def work():
-            return _past_incidents(get_engine, pat.given_pattern_id(pattern_id), text, limit, site_url, served_by)
+            return _past_incidents(get_engine, kbs, pat.given_pattern_id(pattern_id), text, limit, site_url)
 
         return run_tool(work)
 
@@ -525,7 +594,51 @@ class IncidentPaths:
         return [st.st_size, st.st_mtime_ns] == list(entry[1])
 
 
-def _get_pattern(engine, pattern_id: str, site_url: str | None, where: IncidentPaths) -> tuple[dict, str]:
+class ServedKB:
+    """The KB past_incidents and problem_report read, kept between calls and read again when its files changed:
+    each call read it whole (load_kb), 244 ms and 312 ms a call on the starter KB, about 2 s each on 1,000
+    patterns and 1,000 incidents (found in review). ``files()``: the KB's signature as the engine's owner last
+    walked it (an EngineHolder's ``kb_files``, the look whose changed files the answers' ``stale`` names, made
+    every few seconds), so no walk of its own; without one (a server built over a bare engine), a stat walk per
+    call, no reading. A KB read while another changed its files is read again at the owner's next look (its
+    signature then differs from the one this read was kept with); record_incident's write drops it at once."""
+
+    def __init__(self, files: Callable[[], dict | None] | None = None, served_by: str = "recur mcp"):
+        self._files, self._served_by = files, served_by  # served_by: the command kb_unavailable names (server_kb)
+        self._lock = threading.Lock()  # tool calls run in worker threads
+        self._kept: tuple = (None, None, None)  # (the KB folder, the signature it was kept with, the KB read)
+
+    def kb(self, engine):
+        """The KB at ``engine.kb_dir`` as its files are now (within the owner's look); ``kb_unavailable`` as
+        server_kb."""
+        from pathlib import Path
+
+        from recur.kb.loader import files_signature
+
+        root = Path(engine.kb_dir) if engine.kb_dir is not None else None
+        with self._lock:
+            if self._files is not None:
+                seen = self._files()
+            else:
+                seen = files_signature(root) if root is not None and root.is_dir() else None
+            folder, kept_at, kb = self._kept
+            if kb is not None and seen is not None and folder == root and kept_at == seen:
+                return kb
+            kb = server_kb(engine, self._served_by)
+            # kept with what the owner saw (its next look that differs reads it again), or what this read saw
+            self._kept = (root, seen if self._files is not None else kb.signature, kb)
+            return kb
+
+    def forget(self) -> None:
+        """Read the KB again at the next call (a record was written into it)."""
+        with self._lock:
+            self._kept = (None, None, None)
+
+
+def _get_pattern(get_engine: Callable, given: str, site_url: str | None, where: IncidentPaths) -> tuple[dict, str]:
+    if isinstance(given, str) and not given.strip():  # as suggest_patterns' text: it was "no pattern ''"
+        raise pat.LookupFailure("id: must not be empty: give a pattern id, e.g. disk-full (see list_patterns)")
+    engine, pattern_id = get_engine(), pat.given_pattern_id(given)
     (doc,) = with_urls([pat.pattern_object(engine.docs, pattern_id, pat.retired(engine.manifest))], site_url)
     if site_url:  # its incidents and look-alikes linked too (the docs promise every pattern and incident a url)
         doc["incidents"] = _incident_pages(engine, doc, site_url, where)
@@ -533,7 +646,12 @@ def _get_pattern(engine, pattern_id: str, site_url: str | None, where: IncidentP
             {**a, "url": pat.site_page(site_url, engine.docs[a["id"]]["path"])} if a.get("id") in engine.docs else a
             for a in doc.get("look_alikes") or []
         ]
-    return doc, pattern_text(doc)
+    titles = {
+        a.get("id"): engine.docs[a["id"]].get("title")
+        for a in doc.get("look_alikes") or []
+        if a.get("id") in engine.docs
+    }
+    return doc, pattern_text(doc, titles)
 
 
 def _incident_pages(engine, doc: dict, site_url: str, where: IncidentPaths) -> list[dict]:
@@ -554,7 +672,27 @@ def _incident_pages(engine, doc: dict, site_url: str, where: IncidentPaths) -> l
     ]
 
 
+def as_priority(docs: dict, severity: str | None) -> tuple[str | None, str | None]:
+    """(the severity list_patterns filters by, the note saying how it was read): a priority ("P1") that no pattern
+    has as its severity is read as the one severity the patterns have of its number (sev1), as record_incident reads
+    it; "P1" listed none, with no word of why (found in review). Anything else is kept as given, with no note."""
+    from recur.kb.incident_record import is_priority, level_number
+
+    if severity is None or not is_priority(severity):
+        return severity, None
+    have = {str(d.get("severity")) for d in docs.values() if d.get("severity")}
+    if severity.strip().casefold() in {h.casefold() for h in have}:
+        return severity, None
+    same = sorted(h for h in have if not is_priority(h) and level_number(h) == level_number(severity))
+    if len(same) != 1:
+        return severity, None
+    return same[
+        0
+    ], f"severity {severity.strip()} read as {same[0]}, the level of its number (as record_incident reads it)"
+
+
 def _list_patterns(docs: dict, given: dict, site_url: str | None) -> tuple[dict, str]:
+    given["severity"], severity_note = as_priority(docs, given.get("severity"))
     rows = with_urls(pat.pattern_list(docs, **given), site_url)
     # a draft marked as suggest_patterns marks it: listed plain, a draft read as a reviewed runbook (found in review)
     marks = {
@@ -567,6 +705,9 @@ def _list_patterns(docs: dict, given: dict, site_url: str | None) -> tuple[dict,
         f"- {r['id']}: {r['title']}{marks[r['id']]} ({r['category']}, {r['severity']}){page_suffix(r)}" for r in rows
     ]
     out, head = {"patterns": rows}, plural(len(rows), "pattern")
+    if severity_note:
+        out["severity_note"] = severity_note
+        head += f"; {severity_note}"
     unknown = {} if rows else pat.unmatched_filters(docs, **given)
     if unknown:  # a value no pattern has: the values there are (not an error: the list is empty)
         out["known_values"] = unknown
@@ -593,9 +734,7 @@ def server_kb(engine, served_by: str):
         ) from None
 
 
-def _past_incidents(
-    get_engine: Callable, pattern_id, text, limit: int, site_url: str | None, served_by: str
-) -> tuple[dict, str]:
+def _past_incidents(get_engine: Callable, kbs, pattern_id, text, limit: int, site_url=None) -> tuple[dict, str]:
     if not 1 <= limit <= pat.MAX_INCIDENTS:
         raise pat.LookupFailure(f"limit: must be between 1 and {pat.MAX_INCIDENTS}")
     if pattern_id is not None and text is not None and (_given(pattern_id) or _given(text)):
@@ -608,7 +747,7 @@ def _past_incidents(
     if text is not None and pattern_id is None:
         q = PasteIn(text=text, top=5)
         answer = engine.answer(q.text, top=q.top)
-    kb = server_kb(engine, served_by)
+    kb = kbs.kb(engine)
     out = pat.past_incidents(engine, kb, pattern_id=pattern_id, answer=answer, limit=limit)
     out["incidents"] = with_urls(out["incidents"], site_url)
     lines = [f"- {i['date']} {i['id']} ({i['severity']}): {i['title']}{page_suffix(i)}" for i in out["incidents"]]
@@ -638,7 +777,7 @@ ReportLimit = Annotated[
 ]
 
 
-def _report_tools(server: MCPServer, get_engine: Callable, site_url: str | None, served_by: str) -> None:
+def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site_url: str | None) -> None:
     @server.tool(annotations=READ_ONLY)
     def problem_report(
         as_of: Annotated[
@@ -662,7 +801,7 @@ def _report_tools(server: MCPServer, get_engine: Callable, site_url: str | None,
                 raise pat.LookupFailure(f"limit: must be between 1 and {pat.MAX_INCIDENTS}")
             # blank as left out, as _given: "" was today and " " was "not a date"
             # built for the owner: its recurring lists ranked among the owner's patterns, then cut (board_answer)
-            kb = server_kb(get_engine(), served_by)
+            kb = kbs.kb(get_engine())
             # left out: RECUR_TODAY when set, as `recur report` without --as-of (the clock's day was the board's)
             day = config.today() if _given(as_of) is None else given_date(as_of, "as_of")
             b = report_board(kb, day, owner=_given(owner))
@@ -671,7 +810,9 @@ def _report_tools(server: MCPServer, get_engine: Callable, site_url: str | None,
         return run_tool(work)
 
 
-def _write_tools(server: MCPServer, get_engine: Callable, severities: list[str], served_by: str) -> None:
+def _write_tools(
+    server: MCPServer, get_engine: Callable, kbs: "ServedKB", severities: list[str], served_by: str
+) -> None:
     from recur.ingest.pasted_log import LOG_LINES_KEPT
     from recur.kb.incident_record import TITLE_MOST, severity_help
     from recur.kb.parse import MAX_FILE_BYTES
@@ -721,7 +862,10 @@ def _write_tools(server: MCPServer, get_engine: Callable, severities: list[str],
         given = {"title": title, "severity": severity, "description": description, "flags": flags}
         # ids read as get_pattern and past_incidents read them: "Disk-Full" and a resource URI were "unknown"
         ids = [pat.given_pattern_id(p) for p in patterns]
-        return run_tool(lambda: record(get_engine, given, ids, allow_duplicate, served_by))
+        try:
+            return run_tool(lambda: record(get_engine, given, ids, allow_duplicate, served_by))
+        finally:  # past_incidents and problem_report read the record at once, not at the owner's next look
+            kbs.forget()
 
 
 def _resources(server: MCPServer, get_engine: Callable) -> None:

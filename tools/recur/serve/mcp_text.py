@@ -100,11 +100,11 @@ def _listed(items: list, line: Callable[[object], str], shown: int = SHOWN_LINES
     return [f"- {line(x)}" for x in items[:shown]] + more
 
 
-def pattern_text(doc: dict) -> str:
+def pattern_text(doc: dict, titles: dict | None = None) -> str:
     """get_pattern's text: what its description promises (symptoms, signals, summary, evidence, runbook, root
     cause, detection, permanent fix, linked incidents, look-alikes), long lists bounded. Symptoms, signals,
     detection and the incidents were left out, so a model that reads the text alone had no way to check that the
-    pattern fits (found in an MCP integrator's review)."""
+    pattern fits (found in an MCP integrator's review). ``titles``: {id: title} of the look-alikes (``look_alike``)."""
     lines = [
         f"# {doc['title']} ({doc['id']})",
         f"{doc['category']} · {doc['severity']} · {doc['status']}" + (f" · {doc['url']}" if doc.get("url") else ""),
@@ -134,10 +134,19 @@ def pattern_text(doc: dict) -> str:
     lines += _incident_lines(doc.get("incidents") or [])
     alikes = doc.get("look_alikes") or []
     if alikes:
-        lines += ["", "Look-alikes:"] + [
-            f"- {a['id']}" + (f": told apart by {a['by']}" if a.get("by") else "") + page_suffix(a) for a in alikes
-        ]
+        lines += ["", "Look-alikes:"] + [look_alike(a, (titles or {}).get(a.get("id"))) for a in alikes]
     return "\n".join(lines).strip()
+
+
+LOOKS_CLOSE = "close in meaning; no line that tells them apart is written"
+
+
+def look_alike(a: dict, title: str | None) -> str:
+    """A look-alike's line of get_pattern's text: its id, title, and what tells the two apart (or that nothing
+    written does). A bare id ("- retry-storm") said nothing a model could compare without another call per
+    look-alike (found in review)."""
+    named = f"- {a['id']}" + (f" ({flat(title)})" if title else "")
+    return f"{named}: " + (f"told apart by {a['by']}" if a.get("by") else LOOKS_CLOSE) + page_suffix(a)
 
 
 def _incident_lines(incidents: list) -> list[str]:

@@ -103,6 +103,9 @@ class EngineHolder:
         # nothing to compare with): what /mcp's answers say (mcp_server.Staleness reads it, the one look: no
         # second walk and hash of the KB on another clock)
         self.kb_changed: list[str] = []
+        # the KB's files (index.kb_signature) at that look; None with no KB folder or before a look: MCP's tools
+        # re-read the KB when it changes (mcp_server.ServedKB), not on every call, and walk it no second time
+        self.kb_files: dict | None = None
         self.site_stale: str | None = None  # the served site was built from other KB files than the index
         self._stale_checked = float("-inf")
         self._kb_seen = False  # a look found the KB folder: its going is said (check_stale), not taken for none
@@ -255,18 +258,21 @@ class EngineHolder:
         self._stale_checked = time.monotonic()
         engine = self.engine
         if engine is None:
-            self.stale, self.kb_changed = None, []
+            self.stale, self.kb_changed, self.kb_files = None, [], None
             return
         from recur.retrieval import index as index_mod
 
         folders = self.folders()
         kb = at(folders, "<kb>")
         try:
-            changed = index_mod.kb_changes(engine.manifest, engine.kb_dir)  # the rule MCP's answers follow too
+            here = engine.kb_dir is not None and Path(engine.kb_dir).is_dir()
+            files = index_mod.kb_signature(Path(engine.kb_dir)) if here else None
+            # the rule MCP's answers follow too
+            changed = index_mod.kb_changes(engine.manifest, engine.kb_dir, files)
         except OSError as exc:  # the KB folder went away mid-walk: say so at the next look
-            self.kb_changed = []  # nothing to compare with: what /mcp's answers say (Staleness)
+            self.kb_changed, self.kb_files = [], None  # nothing to compare with: what /mcp's answers say (Staleness)
             return self._say("stale", said(kb, " cannot be read: ", elsewhere(str(exc), folders)), STALE_CLEARED)
-        self.kb_changed = changed or []
+        self.kb_changed, self.kb_files = changed or [], files if changed is not None else None
         if changed is None and self._kb_seen:  # a KB folder served, now gone (`mv kb kb.away`): said nowhere before
             gone = " is gone (moved or removed while serving): the served index answers as it was built, and "
             return self._say(
