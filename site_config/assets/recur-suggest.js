@@ -242,8 +242,9 @@
 
   /* BM25 over the pattern pages (title words count 3x), a distinctive word of the text thrice: the rare
      CrashLoopBackOff or OutOfMemoryError decides, not "space" or "deploy", which many pages share.
-     [{doc, score, found: the text's words the page has, telling: one of them is distinctive}], best first,
-     those within 20% of the best; the list's ``words``: how many distinct words the text was read by. */
+     [{doc, score, found: the text's words the page has, telling: one of them is distinctive, told: how many of
+     them tell (TOPIC)}], best first, those within 20% of the best; the list's ``words``: how many distinct words
+     the text was read by. */
   function rankPatterns(docs, text) {
     /* no prototype (as the pages' tf): with {} the word "constructor" weighed NaN and the text listed no page */
     var want = Object.create(null), shown = Object.create(null);
@@ -263,14 +264,18 @@
        pages, for each page, it was O(words x pages^2): 12.9 s on the page's main thread for an 83-word
        text at 1,000 patterns, no answer in a minute at 2,000 (found in review). Words no page has are
        dropped here; the rest keep their order (the order of ``found``, and of the score's sums). */
-    var idf = Object.create(null), keys = Object.keys(want).filter(function (t) {
-      var df = 0;
-      for (var i = 0; i < n; i++) if (docs[i].t.tf[t] || docs[i].b.tf[t]) df++;
+    var idf = Object.create(null), tells = Object.create(null), keys = Object.keys(want).filter(function (t) {
+      var df = 0, uses = 0;
+      for (var i = 0; i < n; i++) {
+        var k = (docs[i].t.tf[t] || 0) + (docs[i].b.tf[t] || 0);
+        if (k) { df++; uses += k; }
+      }
       if (df) idf[t] = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      tells[t] = want[t] === 3 || (df > 0 && df < n && uses >= TOPIC * df);
       return df > 0;
     });
     var scored = docs.map(function (d) {
-      var score = 0, found = [], said = Object.create(null), telling = false;
+      var score = 0, found = [], said = Object.create(null), telling = false, told = Object.create(null);
       keys.forEach(function (t) {
         if (!(d.t.tf[t] || d.b.tf[t])) return;
         var s = 0;
@@ -280,10 +285,11 @@
         });
         score += want[t] * idf[t] * s;
         telling = telling || want[t] === 3;
+        if (tells[t]) told[shown[t]] = true;
         /* an object, not found.indexOf: a long pasted text's hundreds of words made that quadratic per page */
         if (!said[shown[t]]) { said[shown[t]] = true; found.push(shown[t]); }
       });
-      return { doc: d, score: score, found: found, telling: telling };
+      return { doc: d, score: score, found: found, telling: telling, told: Object.keys(told).length };
     }).filter(function (r) { return r.score > 0; });
     scored.sort(function (a, b) { return b.score - a.score; });
     var best = scored.length ? scored[0].score : 0;
@@ -296,11 +302,15 @@
 
   /* The word search's "no known pattern": with no model there is no probability to cut at 0.28, so a page
      counts as a match when it shares a distinctive word of the text (CrashLoopBackOff, ENOSPC, x509: what a
-     tool prints is rare across pages), or two of its distinct words (stop words never count), or every word
-     of a one-word text. One everyday word in common ("full", "deploy") is not a match: many pages have it. */
-  var MATCH_WORDS = 2;
+     tool prints is rare across pages), or two of its distinct words that tell, or the one word of a one-word
+     text if it tells. A word tells when the KB writes about it: not every pattern page has it, and those that do
+     use it TOPIC times a page or more ("disk" 29 times on 7 pages of the starter KB, "certificate" 17 on 4).
+     Two everyday words in common were a match: "the coffee machine is broken" was answered "Clock skew from
+     broken NTP sync" by "machine" and "broken", which the KB uses once a page where it uses them at all (4 on 4
+     pages, 7 on 6; found in review). */
+  var MATCH_WORDS = 2, TOPIC = 1.5;
   function wordsMatch(r, words) {
-    return r.telling || r.found.length >= Math.min(MATCH_WORDS, Math.max(words, 1));
+    return r.telling || r.told >= Math.min(MATCH_WORDS, Math.max(words, 1));
   }
 
   /* How many of ``chars`` (at most ``n``) fit the API's body limit as the JSON apiFetch sends: 20,000
@@ -1157,8 +1167,8 @@
     /* a model that failed for now (Box.modelFailed: the next question loads it again), a rate limit
        (Box.limited: when to ask again) or an API that failed for now (Box.failedForNow) stays said after it */
     var why = this.mode === "browser" || this.wordsWhy ? " " + this.beforeVerdict[0] : "";
-    this.say("No known pattern matches this: no pattern page shares a telling word or two of your text\u2019s " +
-             "words." + (this.readNote || "") + " " + NEXT_STEPS + why + (any ? " The closest pattern pages, for comparison only:" : ""), "warn");
+    this.say("No known pattern matches this: no pattern page shares telling words with your text (matched by " +
+             "words, not meaning)." + (this.readNote || "") + " " + NEXT_STEPS + why + (any ? " The closest pattern pages, for comparison only:" : ""), "warn");
   };
 
   Box.prototype.wordMatch = function (r) {
