@@ -229,7 +229,8 @@
       doc.text.push(text);  /* the page's own entry holds what comes before its first section */
     });
     return order.map(function (doc) {
-      var f = { url: doc.url, title: doc.title, category: doc.url.split("/").slice(-2)[0] };
+      /* ``raw``: its title and text, read for the text's phrases only on the pages listed (phrases) */
+      var f = { url: doc.url, title: doc.title, category: doc.url.split("/").slice(-2)[0], raw: [doc.title, doc.text.join(" ")] };
       [["t", terms(doc.title)], ["b", terms(doc.text.join(" "))]].forEach(function (pair) {
         /* no prototype: tf.constructor was Object's own, so every page "had" a text's word "constructor" */
         var tf = Object.create(null);
@@ -240,11 +241,24 @@
     });
   }
 
+  /* Two words of a text side by side (stop words left out, each stemmed: "space left" of "no space left on
+     device"), as keys "space left"; ``texts``: a list of texts, none of whose pairs spans two of them. */
+  function phrases(texts) {
+    var out = Object.create(null);
+    texts.forEach(function (text) {
+      var seq = String(text).toLowerCase().split(/[^a-z0-9_]+/).filter(function (w) {
+        return w && !/^\d{1,2}$/.test(w) && STOP.indexOf(w) < 0;
+      }).map(stem);
+      for (var i = 1; i < seq.length; i++) if (seq[i - 1] !== seq[i]) out[seq[i - 1] + " " + seq[i]] = true;
+    });
+    return out;
+  }
+
   /* BM25 over the pattern pages (title words count 3x), a distinctive word of the text thrice: the rare
      CrashLoopBackOff or OutOfMemoryError decides, not "space" or "deploy", which many pages share.
      [{doc, score, found: the text's words the page has, telling: one of them is distinctive, told: how many of
-     them tell (TOPIC)}], best first, those within 20% of the best; the list's ``words``: how many distinct words
-     the text was read by. */
+     them tell (TOPIC), phrase: the page has two of the text's words side by side as the text has them}], best
+     first, those within 20% of the best; the list's ``words``: how many distinct words the text was read by. */
   function rankPatterns(docs, text) {
     /* no prototype (as the pages' tf): with {} the word "constructor" weighed NaN and the text listed no page */
     var want = Object.create(null), shown = Object.create(null);
@@ -294,6 +308,11 @@
     scored.sort(function (a, b) { return b.score - a.score; });
     var best = scored.length ? scored[0].score : 0;
     var out = scored.filter(function (r) { return r.score >= best * 0.2; }).slice(0, TOP);
+    var asked = phrases(queryLines(text).map(function (line) { return queryWords(line).join(" "); }));
+    out.forEach(function (r) {
+      var has = phrases(r.doc.raw);
+      r.phrase = Object.keys(asked).some(function (k) { return has[k]; });
+    });
     var distinct = Object.create(null);
     Object.keys(want).forEach(function (t) { distinct[shown[t]] = true; });
     out.words = Object.keys(distinct).length;
@@ -302,15 +321,16 @@
 
   /* The word search's "no known pattern": with no model there is no probability to cut at 0.28, so a page
      counts as a match when it shares a distinctive word of the text (CrashLoopBackOff, ENOSPC, x509: what a
-     tool prints is rare across pages), or two of its distinct words that tell, or the one word of a one-word
-     text if it tells. A word tells when the KB writes about it: not every pattern page has it, and those that do
+     tool prints is rare across pages), or two of its words side by side as the text has them ("space left" of
+     "no space left on device"), or two of its distinct words that tell, or the one word of a one-word text if it
+     tells. A word tells when the KB writes about it: not every pattern page has it, and those that do
      use it TOPIC times a page or more ("disk" 29 times on 7 pages of the starter KB, "certificate" 17 on 4).
      Two everyday words in common were a match: "the coffee machine is broken" was answered "Clock skew from
      broken NTP sync" by "machine" and "broken", which the KB uses once a page where it uses them at all (4 on 4
      pages, 7 on 6; found in review). */
   var MATCH_WORDS = 2, TOPIC = 1.5;
   function wordsMatch(r, words) {
-    return r.telling || r.told >= Math.min(MATCH_WORDS, Math.max(words, 1));
+    return r.telling || r.phrase || r.told >= Math.min(MATCH_WORDS, Math.max(words, 1));
   }
 
   /* How many of ``chars`` (at most ``n``) fit the API's body limit as the JSON apiFetch sends: 20,000
