@@ -925,7 +925,9 @@ def _load_model(page, url):
 @pytest.mark.browser
 def test_a_host_that_sends_no_store_does_not_send_the_model_again_on_the_next_visit(page, static_site, tmp_path):
     """With Cache-Control: no-store every visit downloaded the 30 MB again; the loader keeps the large
-    files in the Cache API (recur-model-<build id>), and a rebuilt site (another build id) fetches them anew."""
+    files in the Cache API (recur-model-<build id>). A rebuilt site (another build id) fetches anew only the files
+    whose versioned URL changed: it fetched them all again, 31 MB for a KB rebuild that left the model, the runtime
+    and the tokenizer as they were (found in review); the last build's cache is deleted."""
     *_, out = static_site
     site = shutil.copytree(out, tmp_path / "site")
     model, wasm = f"/{bundle.OUT}/model.onnx.gz", f"/{bundle.OUT}/runtime/ort-wasm-simd-threaded.wasm.gz"
@@ -935,15 +937,20 @@ def test_a_host_that_sends_no_store_does_not_send_the_model_again_on_the_next_vi
         _load_model(page, url)
         assert (asked.count(model), asked.count(wasm), asked.count(f"/{bundle.OUT}/index.bin")) == (1, 1, 1)
         assert asked.count(f"/{bundle.OUT}/bundle.json") == 2  # still asked each visit: it names the build
-        # the rebuild: another build id in bundle.json (the files and their versions unchanged)
+        # the rebuild: another build id in bundle.json, the index's version changed, the model's and the rest unchanged
         folder = site / bundle.OUT
         manifest = json.loads((folder / "bundle.json").read_text())
         manifest["build_id"] = new_id = manifest["build_id"] + "-rebuilt"
+        manifest["versions"]["index.bin"] = "rebuilt"
         (folder / "bundle.json").write_text(json.dumps(manifest))
         page.reload()
         _load_model(page, url)
-        assert asked.count(model) == 2
-        assert page.evaluate("caches.keys()") == [f"recur-model-{new_id}"]  # the last build's copy is deleted
+        assert (asked.count(model), asked.count(wasm), asked.count(f"/{bundle.OUT}/index.bin")) == (1, 1, 2)
+        assert asked.count(f"/{bundle.OUT}/tokenizer.json") == 1
+        assert page.evaluate("caches.keys()") == [f"recur-model-{new_id}"]  # the last build's cache is deleted
+        kept = page.evaluate(f"async () => (await (await caches.open('recur-model-{new_id}')).keys()).map(r => r.url)")
+        assert [k.rsplit("/", 1)[-1] for k in kept if "/index.bin?" in k] == ["index.bin?v=rebuilt"]
+        assert [k for k in kept if "/model.onnx.gz?v=" in k]  # moved over from the last build's cache
     assert page.errors == []
 
 
@@ -1033,7 +1040,8 @@ def _model_requests(page) -> int:
 def test_a_plain_http_intranet_host_does_not_send_the_model_again_on_the_next_visit(page, static_site, tmp_path):
     """A plain-http host other than localhost is no secure context: no Cache API (`caches`), so every visit
     downloaded the 30 MB again. The loader keeps the files in IndexedDB there, by build id: a rebuilt site
-    fetches them anew and the last build's copies are cleared."""
+    fetches anew the files whose versioned URL changed, and the last build's copies of them are cleared; the
+    others stay (they were all cleared: a KB rebuild sent the 31 MB again; found in review)."""
     *_, out = static_site
     site = shutil.copytree(out, tmp_path / "site")
     with _serve_no_store(site) as (url, asked):
@@ -1052,6 +1060,7 @@ def test_a_plain_http_intranet_host_does_not_send_the_model_again_on_the_next_vi
         page.reload()
         _load_model(page, url)
         assert _model_requests(page) == 2
+        assert asked.count(f"/{bundle.OUT}/index.bin") == 1  # unchanged: kept from the last build
         kept, build = page.evaluate(KEPT_IN_INDEXEDDB)
         assert build == new_id and [k.split("/")[-1] for k in kept if "/model.onnx.gz?v=" in k] == [
             "model.onnx.gz?v=rebuilt"
@@ -1099,10 +1108,10 @@ def test_loading_the_model_is_labelled_and_announced_in_few_steps(page, static_s
     page.click("button.recur-suggest__go")
     page.wait_for_selector(".recur-suggest__card", timeout=60_000)
     said = page.evaluate("window.said")
-    loading = [s for s in said if s.startswith("Loading the suggestion model") and "%" in s]
-    # every tenth (0 … 100%: at most 11), and once more when the words' list is shown while it loads (the
-    # meanwhile note, WORDS_WHILE_LOADING_MS into a slow download: a loaded machine reached it)
-    assert 1 <= len(loading) <= 12, loading
+    loading = [s for s in said if s.startswith("Loading the suggestion model")]
+    # once (its percentage is a line beside the bar, not live: test_site_suggest_loading_browser), and once more
+    # when the words' list is shown while it loads (the meanwhile note, a slow download: a loaded machine's)
+    assert 1 <= len(dict.fromkeys(loading)) <= 2 and not [s for s in loading if "%" in s], loading
     assert (
         page.locator("progress.recur-suggest__progress").get_attribute("aria-label") == "Loading the suggestion model"
     )

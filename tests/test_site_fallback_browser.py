@@ -218,13 +218,18 @@ def test_the_header_search_links_to_the_describe_box_with_the_query(chromium, si
 
 @pytest.fixture(scope="module")
 def rare_word_site(tmp_path_factory):
-    """small_kb and one page with a word no other page has ("flywheel"); every pattern page has a Runbook."""
+    """small_kb and one page with a word no other page has ("flywheel"); every pattern page has a Runbook. And a page
+    that has two everyday words once each ("machine", "broken"), as the starter KB's clock-skew page has them."""
     tmp = tmp_path_factory.mktemp("rare-word-site")
     small_kb(tmp / "kb")
     write(tmp / "kb", "patterns/hardware/flywheel-ups-drained.md", pattern_text(
         "flywheel-ups-drained", "hardware", title="Flywheel UPS drained during a utility outage",
         symptoms=("the data hall loses power a minute after the utility feed drops",),
         summary="The flywheel spun down before the generators took the load."))  # fmt: skip
+    write(tmp / "kb", "patterns/infra/clock-skew.md", pattern_text(
+        "clock-skew", "infra", title="Clock skew from broken NTP sync",
+        symptoms=("tokens are rejected as not yet valid on one machine",),
+        summary="The host's clock drifts once its time sync stops; clock skew breaks signed tokens."))  # fmt: skip
     out = tmp / "out"
     args = ["site", "--kb", str(tmp / "kb"), "--out", str(out), "--strict", "-q", "--no-browser-search"]
     result = CliRunner().invoke(cli, [*args, "--index", str(tmp / "no-index")])
@@ -236,17 +241,39 @@ def test_the_word_ranking_weighs_a_word_by_how_few_pages_have_it(chromium, rare_
     """Each word's document frequency is counted once per question (rev52-scale: counted again for every page,
     the ranking took 12.9 s at 1,000 patterns); these are what it decides. "runbook" is on every pattern page,
     so it weighs next to nothing and only the page with "flywheel" is listed (the others fall under a fifth of
-    its score); both words found there make it a match. A word no page has adds no page, yet counts among the
-    text's words: "flywheel" alone of two (an everyday word, not a telling one) is no known pattern."""
+    its score); "runbook" tells nothing (every page has it), so one telling word of two is no match, and two
+    ("flywheel" and a word a tool prints, "UPS") are. A word no page has adds no page, yet counts among the
+    text's words: "flywheel" alone of two is no known pattern."""
     with serve_dir(rare_word_site) as url:
         page = _static_box(chromium, url + "/index.html")
         try:
             assert _ask(page, "runbook flywheel") == ["flywheel-ups-drained"]
             found = page.inner_text(".recur-suggest__words .recur-suggest__found")
             assert found.endswith("words found: runbook, flywheel"), found
+            assert page.get_attribute("div.recur-suggest", "data-no-known-pattern") == "true"
+            assert _ask(page, "flywheel UPS") == ["flywheel-ups-drained"]
             assert page.get_attribute("div.recur-suggest", "data-no-known-pattern") == "false"
             assert _ask(page, "flywheel qwertyzzy") == ["flywheel-ups-drained"]
             assert page.get_attribute("div.recur-suggest", "data-no-known-pattern") == "true"
+            assert page.errors == []
+        finally:
+            page.close()
+
+
+def test_two_everyday_words_in_common_are_no_match(chromium, rare_word_site):
+    """Found in review: "the coffee machine is broken" was listed as a match, "Clock skew from broken NTP sync —
+    words found: machine, broken". A page must share telling words: ones the KB writes about (TOPIC uses a page
+    where it has them), or a word a tool prints. The page is still listed, for comparison only, and said so."""
+    with serve_dir(rare_word_site) as url:
+        page = _static_box(chromium, url + "/index.html")
+        try:
+            assert _ask(page, "the coffee machine is broken") == ["clock-skew"]
+            assert page.get_attribute("div.recur-suggest", "data-no-known-pattern") == "true"
+            said = page.inner_text(".recur-suggest__status")
+            assert said.startswith("No known pattern matches this: no pattern page shares telling words"), said
+            assert "matched by words, not meaning" in said and "for comparison only" in said, said
+            assert _ask(page, "clock skew on the hosts") == ["clock-skew"]  # words the page is about
+            assert page.get_attribute("div.recur-suggest", "data-no-known-pattern") == "false"
             assert page.errors == []
         finally:
             page.close()

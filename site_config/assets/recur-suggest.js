@@ -229,7 +229,8 @@
       doc.text.push(text);  /* the page's own entry holds what comes before its first section */
     });
     return order.map(function (doc) {
-      var f = { url: doc.url, title: doc.title, category: doc.url.split("/").slice(-2)[0] };
+      /* ``raw``: its title and text, read for the text's phrases only on the pages listed (phrases) */
+      var f = { url: doc.url, title: doc.title, category: doc.url.split("/").slice(-2)[0], raw: [doc.title, doc.text.join(" ")] };
       [["t", terms(doc.title)], ["b", terms(doc.text.join(" "))]].forEach(function (pair) {
         /* no prototype: tf.constructor was Object's own, so every page "had" a text's word "constructor" */
         var tf = Object.create(null);
@@ -240,10 +241,24 @@
     });
   }
 
+  /* Two words of a text side by side (stop words left out, each stemmed: "space left" of "no space left on
+     device"), as keys "space left"; ``texts``: a list of texts, none of whose pairs spans two of them. */
+  function phrases(texts) {
+    var out = Object.create(null);
+    texts.forEach(function (text) {
+      var seq = String(text).toLowerCase().split(/[^a-z0-9_]+/).filter(function (w) {
+        return w && !/^\d{1,2}$/.test(w) && STOP.indexOf(w) < 0;
+      }).map(stem);
+      for (var i = 1; i < seq.length; i++) if (seq[i - 1] !== seq[i]) out[seq[i - 1] + " " + seq[i]] = true;
+    });
+    return out;
+  }
+
   /* BM25 over the pattern pages (title words count 3x), a distinctive word of the text thrice: the rare
      CrashLoopBackOff or OutOfMemoryError decides, not "space" or "deploy", which many pages share.
-     [{doc, score, found: the text's words the page has, telling: one of them is distinctive}], best first,
-     those within 20% of the best; the list's ``words``: how many distinct words the text was read by. */
+     [{doc, score, found: the text's words the page has, telling: one of them is distinctive, told: how many of
+     them tell (TOPIC), phrase: the page has two of the text's words side by side as the text has them}], best
+     first, those within 20% of the best; the list's ``words``: how many distinct words the text was read by. */
   function rankPatterns(docs, text) {
     /* no prototype (as the pages' tf): with {} the word "constructor" weighed NaN and the text listed no page */
     var want = Object.create(null), shown = Object.create(null);
@@ -263,14 +278,18 @@
        pages, for each page, it was O(words x pages^2): 12.9 s on the page's main thread for an 83-word
        text at 1,000 patterns, no answer in a minute at 2,000 (found in review). Words no page has are
        dropped here; the rest keep their order (the order of ``found``, and of the score's sums). */
-    var idf = Object.create(null), keys = Object.keys(want).filter(function (t) {
-      var df = 0;
-      for (var i = 0; i < n; i++) if (docs[i].t.tf[t] || docs[i].b.tf[t]) df++;
+    var idf = Object.create(null), tells = Object.create(null), keys = Object.keys(want).filter(function (t) {
+      var df = 0, uses = 0;
+      for (var i = 0; i < n; i++) {
+        var k = (docs[i].t.tf[t] || 0) + (docs[i].b.tf[t] || 0);
+        if (k) { df++; uses += k; }
+      }
       if (df) idf[t] = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      tells[t] = want[t] === 3 || (df > 0 && df < n && uses >= TOPIC * df);
       return df > 0;
     });
     var scored = docs.map(function (d) {
-      var score = 0, found = [], said = Object.create(null), telling = false;
+      var score = 0, found = [], said = Object.create(null), telling = false, told = Object.create(null);
       keys.forEach(function (t) {
         if (!(d.t.tf[t] || d.b.tf[t])) return;
         var s = 0;
@@ -280,14 +299,20 @@
         });
         score += want[t] * idf[t] * s;
         telling = telling || want[t] === 3;
+        if (tells[t]) told[shown[t]] = true;
         /* an object, not found.indexOf: a long pasted text's hundreds of words made that quadratic per page */
         if (!said[shown[t]]) { said[shown[t]] = true; found.push(shown[t]); }
       });
-      return { doc: d, score: score, found: found, telling: telling };
+      return { doc: d, score: score, found: found, telling: telling, told: Object.keys(told).length };
     }).filter(function (r) { return r.score > 0; });
     scored.sort(function (a, b) { return b.score - a.score; });
     var best = scored.length ? scored[0].score : 0;
     var out = scored.filter(function (r) { return r.score >= best * 0.2; }).slice(0, TOP);
+    var asked = phrases(queryLines(text).map(function (line) { return queryWords(line).join(" "); }));
+    out.forEach(function (r) {
+      var has = phrases(r.doc.raw);
+      r.phrase = Object.keys(asked).some(function (k) { return has[k]; });
+    });
     var distinct = Object.create(null);
     Object.keys(want).forEach(function (t) { distinct[shown[t]] = true; });
     out.words = Object.keys(distinct).length;
@@ -296,11 +321,16 @@
 
   /* The word search's "no known pattern": with no model there is no probability to cut at 0.28, so a page
      counts as a match when it shares a distinctive word of the text (CrashLoopBackOff, ENOSPC, x509: what a
-     tool prints is rare across pages), or two of its distinct words (stop words never count), or every word
-     of a one-word text. One everyday word in common ("full", "deploy") is not a match: many pages have it. */
-  var MATCH_WORDS = 2;
+     tool prints is rare across pages), or two of its words side by side as the text has them ("space left" of
+     "no space left on device"), or two of its distinct words that tell, or the one word of a one-word text if it
+     tells. A word tells when the KB writes about it: not every pattern page has it, and those that do
+     use it TOPIC times a page or more ("disk" 29 times on 7 pages of the starter KB, "certificate" 17 on 4).
+     Two everyday words in common were a match: "the coffee machine is broken" was answered "Clock skew from
+     broken NTP sync" by "machine" and "broken", which the KB uses once a page where it uses them at all (4 on 4
+     pages, 7 on 6; found in review). */
+  var MATCH_WORDS = 2, TOPIC = 1.5;
   function wordsMatch(r, words) {
-    return r.telling || r.found.length >= Math.min(MATCH_WORDS, Math.max(words, 1));
+    return r.telling || r.phrase || r.told >= Math.min(MATCH_WORDS, Math.max(words, 1));
   }
 
   /* How many of ``chars`` (at most ``n``) fit the API's body limit as the JSON apiFetch sends: 20,000
@@ -510,7 +540,7 @@
   Box.prototype.render = function () {
     var self = this, id = "recur-q-" + Math.random().toString(36).slice(2, 8);
     this.text = el("textarea", {
-      id: id, class: "recur-suggest__input", rows: "5", spellcheck: "false",
+      id: id, class: "recur-suggest__input", rows: "5", spellcheck: "false", "aria-describedby": id + "-hint",
       placeholder: "Describe what you see: \u201ccheckout 502s after the deploy, pods restarting\u201d, an alert name, or paste a log line\u2026"
     });
     this.button = el("button", { type: "submit", class: "md-button md-button--primary recur-suggest__go", text: "Suggest" });
@@ -522,16 +552,21 @@
     this.wait = new Waits({ status: this.status, now: this.nowButton, announce: this.announce, back: this.text,
                             say: function (head) { self.say(head, "warn"); } });
     this.results = el("ol", { class: "recur-suggest__results" });
+    /* which text the answer below answers, once the box holds another (Box.staleNote) */
+    this.stale = el("p", { class: "recur-suggest__stale", hidden: "" });
     var form = el("form", { class: "recur-suggest__form" }, [
       el("label", { for: id, class: "recur-suggest__label", text: "Describe what you see" }),
       this.text,
       el("div", { class: "recur-suggest__bar" }, [this.button,
-        el("span", { class: "recur-suggest__hint", text: "Ctrl+Enter to send \u00b7 Esc to leave the box" })]),
+        el("span", { id: id + "-hint", class: "recur-suggest__hint", text: "Ctrl+Enter to send \u00b7 Esc to leave the box" })]),
       this.status, this.nowButton, this.announce
     ]);
-    form.addEventListener("submit", function (e) { e.preventDefault(); if (!self.isBusy()) self.submit(); });
+    /* a press while an answer is on its way asks again only when the text changed: a phone has no Ctrl+Enter, and
+       a press on an edited text was dropped while the model loaded, its old answer then shown under the new text
+       (found in review); a press on the same text is a second press, ignored (Box.busy) */
+    form.addEventListener("submit", function (e) { e.preventDefault(); if (!self.isBusy() || self.changed()) self.submit(); });
     this.nowButton.addEventListener("click", function () { self.wait.now(); });
-    this.text.addEventListener("input", function () { self.edited(); });
+    this.text.addEventListener("input", function () { self.edited(); self.staleNote(); });
     this.text.addEventListener("keydown", function (e) {
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); self.submit(); }
       /* mkdocs-material's keys (/, s, f: its search; n, p: pages) act only outside text fields: Esc gives
@@ -540,6 +575,7 @@
     });
     this.node.textContent = "";
     this.node.appendChild(form);
+    this.node.appendChild(this.stale);
     this.node.appendChild(this.results);
     var q = new URLSearchParams(window.location.search).get("describe");
     if (q) this.text.value = q;
@@ -562,14 +598,32 @@
 
   /* An answer on its way: the button is greyed and aria-disabled, not disabled. A disabled button loses the focus:
      one who pressed Suggest from the keyboard was left on the page's body, the focus ring gone and a screen
-     reader's place lost (found in review). A press meanwhile is ignored, as when it was disabled; Ctrl+Enter asks
-     at once, as before (only the newest question is answered). */
+     reader's place lost (found in review). A press meanwhile on the text asked is ignored, as when it was disabled;
+     a press on a changed text asks it, as Ctrl+Enter does at once (only the newest question is answered). */
   Box.prototype.busy = function (on) {
     if (on) this.button.setAttribute("aria-disabled", "true");
     else this.button.removeAttribute("aria-disabled");
   };
 
   Box.prototype.isBusy = function () { return this.button.getAttribute("aria-disabled") === "true"; };
+
+  /* the box's text is not the one last asked (Box.submit keeps it as typed) */
+  Box.prototype.changed = function () { return this.text.value.trim() !== this.askedText; };
+
+  /* An answer shown under a text it does not answer: the text edited since it was asked (a model's answer arrives a
+     minute after the question), or while it is on screen. It was shown under the new text as if it answered it
+     (found in review): a line above the answer says which text it answers, and goes once the box holds that text
+     again or a new answer comes. Not a live region: the status says it where an answer arrives so (Box.show). */
+  var STALE_CHARS = 80;
+  Box.prototype.staleNote = function () {
+    var shown = this.answered !== undefined && this.results.firstChild, off = shown && this.text.value.trim() !== this.answered;
+    this.stale.hidden = !off;
+    if (!off) return "";
+    var t = Array.from(this.answered.replace(/\s+/g, " "));
+    this.stale.textContent = "The answer below is to your earlier text, \u201c" + t.slice(0, STALE_CHARS).join("") +
+      (t.length > STALE_CHARS ? "\u2026" : "") + "\u201d, not the text in the box now: Suggest asks that.";
+    return " " + this.stale.textContent;
+  };
 
   Box.prototype.say = function (msg, kind) {
     if (this.wait) this.wait.quiet();  /* a countdown there (Waits) is over: the status says something else */
@@ -805,18 +859,17 @@
         });
       });
       this.loading = Promise.all([manifest, loader]).then(function (both) {
-        var said = -1;
         return both[1].load(bundle, function (done, total) {
           /* one file failed: this load is over (the box has said so, and may be loading again), but the
              others still arrive */
           if (over || self.mode !== "browser") return;
-          var pct = Math.round(100 * done / Math.max(total, 1));
           self.progress(done / Math.max(total, 1));
-          /* the status is a live region: a screen reader would read every chunk's percentage (dozens,
-             more on a slow link); the bar shows each one, the status says every tenth */
-          self.loadingLine = "Loading the suggestion model… " + pct + "% of " + (total / 1e6).toFixed(0) + " MB (once).";
-          if (Math.floor(pct / 10) === said) return;
-          said = Math.floor(pct / 10);
+          /* The status is a live region: it said its 35 words again at every tenth, 13 times in 170 s to a screen
+             reader (found in review). It is said once, with the size (Box.submitBrowser); the percentage is the
+             bar's and the line beside it (Box.progress), which are not live. Said here only when the size was not
+             known before (a build without browser_bytes). */
+          if (self.loadingLine) return;
+          self.loadingLine = loadingLine(total);
           self.say(self.loadingLine + self.meanwhileNote(), "progress");
         }, both[0], window.RecurQuery.prepare, words);
       });
@@ -830,11 +883,19 @@
   Box.prototype.progress = function (fraction) {
     if (!this.bar) {
       this.bar = el("progress", { class: "recur-suggest__progress", max: "1", "aria-label": "Loading the suggestion model" });
+      this.pct = el("span", { class: "recur-suggest__pct" });  /* not live: read when the reader goes to it */
+      this.status.parentNode.insertBefore(this.pct, this.status.nextSibling);
       this.status.parentNode.insertBefore(this.bar, this.status.nextSibling);
     }
     this.bar.value = fraction;
-    this.bar.hidden = fraction >= 1;
+    this.pct.textContent = Math.floor(100 * fraction) + "% loaded";
+    this.bar.hidden = this.pct.hidden = fraction >= 1;
   };
+
+  /* the loading status, said once (the percentage is Box.progress's): with the size when the build said it */
+  function loadingLine(bytes) {
+    return "Loading the suggestion model" + (bytes > 0 ? " (" + (bytes / 1e6).toFixed(0) + " MB, once)" : "") + "\u2026";
+  }
 
   /* The first question waits for the model: 30 MB, at 1.5 Mbit/s nearly 3 minutes (measured in Chromium: 168 s)
      with only a progress bar to read, mid-incident (found in review). When it has not loaded within this
@@ -848,22 +909,24 @@
   };
 
   Box.prototype.submitBrowser = function (text, asked) {
-    var self = this, t0 = performance.now();
+    var self = this;
     this.beforeVerdict = null;  /* each question says its own status here (wordsVerdict keeps a failure's) */
     this.busy(true);
-    this.say(this.loading ? "Looking for matching patterns…" : "Loading the suggestion model…", "progress");
+    if (!this.engineReady && !this.loadingLine && this.browserBytes > 0) this.loadingLine = loadingLine(this.browserBytes);
+    this.say(this.engineReady ? "Looking for matching patterns\u2026" : this.loadingLine || loadingLine(0), "progress");
     if (!this.engineReady) {
       setTimeout(function () {
         if (asked !== self.asked || self.engineReady || self.mode !== "browser" || !self.isBusy()) return;
-        self.meanwhile = asked;
-        self.say((self.loadingLine || "Loading the suggestion model…") + self.meanwhileNote(), "progress");
-        self.fallback(text, true);
+        self.fallback(text, true);  /* says "Meanwhile, below" once the list is there */
       }, WORDS_WHILE_LOADING_MS);
     }
     this.engine().then(function (engine) {
       self.engineReady = true;
       self.meanwhile = null;
       if (self.bar) self.bar.hidden = true;
+      if (self.pct) self.pct.hidden = true;
+      /* the ranking's own time: timed from the question it counted the model's download (173376 ms; review) */
+      var t0 = performance.now();
       return engine.answer(text, TOP).then(function (answer) {
         if (asked !== self.asked) return;  /* a newer question was sent meanwhile: its answer is the one to show */
         self.busy(false);
@@ -874,6 +937,7 @@
       if (asked !== self.asked) return;
       self.busy(false);
       if (self.bar) self.bar.hidden = true;
+      if (self.pct) self.pct.hidden = true;
       self.modelFailed(err);
       self.fallback(text);
     });
@@ -899,6 +963,7 @@
     this.waiting = null;
     this.wordsWhy = false;
     var text = this.text.value.trim();
+    this.askedText = text;  /* what a press meanwhile compares (Box.changed), and what the answer answers */
     /* a log read by its error lines, a long paste condensed, as the server does (a stack trace's root cause
        is at its end), said so */
     var prepared = window.RecurQuery.prepare(text, MAX_CHARS);
@@ -1076,13 +1141,20 @@
      review). Without that index the site search opens with the words, as before, unless ``meanwhile`` (the
      model is still loading: Box.submitBrowser), when the model's answer is still to come. */
   Box.prototype.fallback = function (text, meanwhile) {
-    var self = this, q = searchQuery(text), asked = this.asked;
-    this.clearResults();
+    var self = this, q = searchQuery(text), asked = this.asked, focused = this.clearResults();
     var link = el("a", { href: searchUrl(q), class: "recur-suggest__search-link", text: "Search the whole site for \u201c" + q + "\u201d" });
     link.addEventListener("click", function (e) { if (openSiteSearch(q)) e.preventDefault(); });
     var more = el("li", { class: "recur-suggest__fallback" }, [link]);
     loadPatternDocs().then(function (docs) {
       if (asked !== self.asked) return;
+      /* the list shown while the model loads is said once it is here: "Meanwhile, below" was said 2 s after the
+         question, the list there 4.7 s after it on a slow link (found in review) */
+      if (meanwhile) {
+        if (self.engineReady || self.mode !== "browser" || !self.isBusy()) return;  /* the model's answer came first */
+        self.meanwhile = asked;
+        self.say((self.loadingLine || "Loading the suggestion model\u2026") + self.meanwhileNote(), "progress");
+      }
+      self.answered = self.askedText;
       var found = rankPatterns(docs, text);
       var known = found.some(function (r) { return wordsMatch(r, found.words); });
       self.wordsVerdict(known, found.length > 0);
@@ -1091,6 +1163,8 @@
         "The closest pattern pages, for comparison only (matched by words, not meaning):" }));
       found.forEach(function (r) { self.results.appendChild(self.wordMatch(r)); });
       self.results.appendChild(more);
+      self.staleNote();
+      self.refocus(focused);
     }, function () {
       if (asked !== self.asked) return;
       self.results.appendChild(more);
@@ -1113,8 +1187,8 @@
     /* a model that failed for now (Box.modelFailed: the next question loads it again), a rate limit
        (Box.limited: when to ask again) or an API that failed for now (Box.failedForNow) stays said after it */
     var why = this.mode === "browser" || this.wordsWhy ? " " + this.beforeVerdict[0] : "";
-    this.say("No known pattern matches this: no pattern page shares a telling word or two of your text\u2019s " +
-             "words." + (this.readNote || "") + " " + NEXT_STEPS + why + (any ? " The closest pattern pages, for comparison only:" : ""), "warn");
+    this.say("No known pattern matches this: no pattern page shares telling words with your text (matched by " +
+             "words, not meaning)." + (this.readNote || "") + " " + NEXT_STEPS + why + (any ? " The closest pattern pages, for comparison only:" : ""), "warn");
   };
 
   Box.prototype.wordMatch = function (r) {
@@ -1164,33 +1238,55 @@
   /* The cards go (a new answer, a word search's), and a vote of theirs waiting to be sent again (Waits) with them:
      it was sent when its countdown ended, its card replaced, nothing on screen saying so (found in review). */
   Box.prototype.clearResults = function () {
+    var focused = this.results.contains(document.activeElement);  /* Box.refocus: where it goes */
     this.voteWaits.forEach(function (wait) { wait.end("vote"); });
     this.voteWaits = [];
     this.results.textContent = "";
+    this.stale.hidden = true;
+    return focused;
   };
 
   Box.prototype.show = function (query, results, noKnown, ms, edge) {
-    var self = this;
-    this.clearResults();
+    var self = this, focused = this.clearResults();
+    this.answered = this.askedText;
     this.node.dataset.noKnownPattern = noKnown ? "true" : "false";
     this.beforeVerdict = null;  /* a word search's verdict (wordsVerdict) is over: this answer's status is its own */
     this.pathOf = {};  /* look-alikes are other results: link them by their paths */
     results.forEach(function (r) { self.pathOf[r.id] = r.path; });
-    var where = this.mode === "browser" ? " (ranked in your browser" + (ms ? ", " + ms + " ms" : "") + ")" : "";
+    var where = this.mode === "browser" ? " (ranked in your browser" + (ms ? ", " + duration(ms) : "") + ")" : "";
     edge = this.mode === "browser" && edge ? edge : null;
     var note = borderlineNote(edge, results);
     var cut = this.readNote || "";
     if (!results.length) {  /* nothing to rank: the knowledge base has no patterns yet */
       this.say("No known pattern matches this: the knowledge base has no patterns yet. " + NEXT_STEPS + cut, "warn");
+      this.refocus(focused);
       return;
     }
-    if (noKnown) {
-      this.say("No known pattern matches this." + cut + " " + NEXT_STEPS + " The closest patterns, for comparison only" + where + ":" + note, "warn");
-    } else {
-      this.say(matchLine(results) + where + "." + cut + checkBoth(results) + note);
-    }
     results.forEach(function (r) { self.results.appendChild(self.card(query, r, nearMedium(edge, r))); });
+    var stale = this.staleNote();
+    if (noKnown) {
+      this.say("No known pattern matches this." + cut + " " + NEXT_STEPS + " The closest patterns, for comparison only" + where + ":" + note + stale, "warn");
+    } else {
+      this.say(matchLine(results) + where + "." + cut + checkBoth(results) + note + stale);
+    }
+    this.refocus(focused);
     this.bringUp();
+  };
+
+  /* "850 ms", "2.4 s": a time as a reader takes it in (173376 ms was said; found in review) */
+  function duration(ms) {
+    return ms < 1000 ? ms + " ms" : (ms / 1000).toFixed(ms < 10000 ? 1 : 0) + " s";
+  }
+
+  /* The answer replaced the list that had the keyboard's focus (a word-match link of the list shown while the model
+     loaded): the focus fell to the page's body, and a screen reader's place with it (found in review). It goes to
+     the first result's title, or the status when there is none. ``focused``: whether the list had it (clearResults). */
+  Box.prototype.refocus = function (focused) {
+    if (!focused || this.node.contains(document.activeElement)) return;
+    var title = this.results.querySelector(".recur-suggest__title");
+    if (title) return title.focus();
+    this.status.setAttribute("tabindex", "-1");
+    this.status.focus();
   };
 
   /* On a phone (390x844) the answer began below the text box: the first card's first step (what a responder acts

@@ -305,8 +305,44 @@
     }
   }
 
+  /* A table or chart wider than the screen scrolls sideways in its box (material's .md-typeset__scrollwrap, the
+     charts' .recur-chart-box): a box with no link or button in it could not be scrolled from the keyboard (axe's
+     scrollable-region-focusable: the board's "Open fixes and follow-ups by owner" at 390 px; found in review). A
+     box that scrolls takes the focus (tabindex=0) as a region named by the heading above it; one that fits again
+     (the window widened) gives it back, so a table that fits is no extra Tab stop. */
+  function scrollBoxes() {
+    var boxes = document.querySelectorAll(".md-typeset__scrollwrap, .recur-chart-box");
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i], scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", headingOf(box) + " (scrolls sideways)");
+        box.setAttribute("data-recur-scroll", "");
+      } else if (!scrolls && box.hasAttribute("data-recur-scroll")) {
+        ["tabindex", "role", "aria-label", "data-recur-scroll"].forEach(function (a) { box.removeAttribute(a); });
+      }
+    }
+  }
+  /* the text of the nearest heading before ``el`` (its permalink's ¶ left out) */
+  function headingOf(el) {
+    for (var n = el; n && n !== document.body; n = n.parentElement) {
+      for (var s = n.previousElementSibling; s; s = s.previousElementSibling) {
+        if (/^H[1-6]$/.test(s.tagName)) return s.textContent.replace(/\u00b6\s*$/, "").trim();
+      }
+    }
+    return "Table";
+  }
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    if (resizing) return;
+    resizing = window.requestAnimationFrame(function () { resizing = null; scrollBoxes(); });
+  });
+  window.addEventListener("load", scrollBoxes);
+
   function setup() {
     setupRunbooks(document); setupPaths(document); setupPathList(document); setupReadMarks(document); nameSearchDialog();
+    scrollBoxes();  /* material has wrapped the tables by now (its own document$ subscriber runs first); load: again */
   }
 
   /* A describe box that did not start (recur-suggest.js or recur-query.js missing from a half-copied site, or

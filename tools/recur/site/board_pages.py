@@ -8,7 +8,7 @@ from recur.problems.board import UNOWNED, month_so_far, other_dues_note, owner_k
 from recur.problems.report import fix_done_cell, fix_howto, fix_state, fix_words, recurring_more_note, unknown_cell
 from recur.site import charts
 from recur.site.context import BOARD, BY_SEVERITY, TRENDS, Site
-from recur.site.md import badge, esc, front_matter, href, html_table, mdlink, raw, raw_table, unsearched
+from recur.site.md import badge, card_table, esc, front_matter, href, html_table, mdlink, raw, unsearched
 from recur.site.pattern_pages import LEVELS_ANCHOR
 from recur.util.text import plural
 
@@ -90,7 +90,7 @@ def board_page(site: Site) -> str:
     # order (by owner, the unowned last), as recur report and the tables below list owners
     rows = [[esc(o), str(v["fixes"]), str(v["fixes_overdue"]), str(v["follow_ups"]), str(v["follow_ups_overdue"])]
             for o, v in b["by_owner"].items()]
-    out.append(raw_table(["owner", "fixes open", "overdue", "follow-ups open", "overdue"], rows, "Nothing open.\n"))
+    out.append(card_table(["owner", "fixes open", "overdue", "follow-ups open", "overdue"], rows, "Nothing open.\n"))
     out += _work_tables(site, b, page)
     out += _analysis_tables(site, b, page)
     out += _recurring_tables(site, b, page)
@@ -110,7 +110,7 @@ def _recurring_tables(site: Site, b: dict, page: str) -> list:
         out.append(f"### Last {days} days {{#{SECTIONS['recurring']}-{days}}}\n")
         rows = [[_pl(site, page, r["pattern"], r["title"]), str(r["count"]), esc(r["last"]), *_fix_cells(site, page, r)]
                 for r in b["recurring"][days]]
-        out.append(raw_table(["pattern", "incidents", "last", "fix", "overdue", "owner", "due"], rows,
+        out.append(card_table(["pattern", "incidents", "last", "fix", "overdue", "owner", "due"], rows,
                              f"Nothing recurred: no pattern matched two or more incidents in the last {days} days.\n"))
         note = recurring_more_note(b, days)  # the list is cut at ten rows: say what it leaves out, as the report does
         if note:
@@ -140,7 +140,7 @@ def _work_tables(site: Site, b: dict, page: str) -> list:
     rows = [[_pl(site, page, f["pattern"], f["title"]), _late(f), esc(f["owner"] or UNOWNED), esc(f["status"]),
              _due(f), f"{f['age_days']}d" if f["age_days"] is not None else "-",
              str(f["incidents"]), esc(", ".join(f["tickets"]) or "-")] for f in b["fixes"]]
-    out.append(raw_table(["pattern", "overdue", "owner", "status", "due", "age", "incidents", "tickets"], rows,
+    out.append(card_table(["pattern", "overdue", "owner", "status", "due", "age", "incidents", "tickets"], rows,
                          "No open permanent fixes.\n"))
 
     framework = mdlink(page, BY_SEVERITY, "the severity framework", LEVELS_ANCHOR)
@@ -149,14 +149,14 @@ def _work_tables(site: Site, b: dict, page: str) -> list:
                "--done`; postponed: `recur incident review ID --due YYYY-MM-DD`.\n")
     rows = [[_il(site, page, r["incident"]), _late(r), esc(site.sev_label(r["severity"])), esc(r["level"]), esc(r["due"] or "-"),
              esc(r["title"])] for r in b["reviews"]]
-    out.append(raw_table(["incident", "overdue", "severity", "review", "due", "title"], rows, "No review pending.\n"))
+    out.append(card_table(["incident", "overdue", "severity", "review", "due", "title"], rows, "No review pending.\n"))
 
     out.append(f"## Open follow-ups {{#{SECTIONS['follow_ups']}}}\n\nDone: `recur incident follow-up ID WHICH --done` "
                "(WHICH: its number, ticket or title words).\n")
     rows = [[esc(f["title"]), _late(f), esc(f["owner"] or UNOWNED), _il(site, page, f["incident"]), _due(f),
              f"{f['age_days']}d", esc(f["ticket"] or "-")]
             for f in sorted(b["follow_ups"], key=_owner_then_most_overdue)]
-    out.append(raw_table(["follow-up", "overdue", "owner", "incident", "due", "age", "ticket"], rows,
+    out.append(card_table(["follow-up", "overdue", "owner", "incident", "due", "age", "ticket"], rows,
                          "No open follow-up.\n"))
     return out + _no_due_table(site, b, page)
 
@@ -169,7 +169,7 @@ def _no_due_table(site: Site, b: dict, page: str) -> list:
            "YYYY-MM-DD` (WHICH: its number, ticket or title words).\n"]
     rows = [[esc(f["title"]), esc(f["owner"] or UNOWNED), _il(site, page, f["incident"]), f"{f['age_days']}d",
              esc(f["ticket"] or "-")] for f in b.get("follow_ups_no_due", [])]
-    out.append(raw_table(["follow-up", "owner", "incident", "age", "ticket"], rows,
+    out.append(card_table(["follow-up", "owner", "incident", "age", "ticket"], rows,
                          "None: every open follow-up has a due date.\n"))
     return out
 
@@ -179,25 +179,25 @@ def _analysis_tables(site: Site, b: dict, page: str) -> list:
            "and write the pattern.\n"]
     rows = [[_il(site, page, u["incident"]), esc(u["date"]), esc(site.sev_label(u["severity"])), esc(", ".join(u["services"]) or "-"),
              f"{u['age_days']}d", esc(unknown_cell(u)), esc(u["title"])] for u in b["unknown"]]
-    out.append(raw_table(["incident", "date", "severity", "services", "age", "candidates", "title"], rows,
+    out.append(card_table(["incident", "date", "severity", "services", "age", "candidates", "title"], rows,
                          "Every incident has a pattern.\n"))
     if b.get("triage"):
         out.append("## Needs triage\n\nImported postmortems that did not say these fields: a placeholder was recorded.\n")
         rows = [[_il(site, page, t["incident"]), esc(t["date"]), esc(site.sev_label(t["severity"])), esc(", ".join(t["fields"])),
                  esc(t["title"])] for t in b["triage"]]
-        out.append(raw_table(["incident", "date", "severity", "placeholders", "title"], rows, ""))
+        out.append(card_table(["incident", "date", "severity", "placeholders", "title"], rows, ""))
 
     out.append(f'## "Dig into this later" {{#{SECTIONS["flags"]}}}\n\nFlags set during the response and not yet '
                "addressed. Looked into: `recur incident flag ID --done WHICH --note \"what was found\"`.\n")
     rows = [[_il(site, page, f["incident"]), esc(f["date"]), f"{f['age_days']}d", esc(f["text"]) +
              (f" ({esc(f['note'])})" if f.get("note") else "")] for f in b["flags"]]
-    out.append(raw_table(["incident", "date", "age", "flag"], rows, "No open flag.\n"))
+    out.append(card_table(["incident", "date", "age", "flag"], rows, "No open flag.\n"))
 
     out.append(f"## Recurred after the fix {{#{SECTIONS['after_fix']}}}\n\nThe permanent fix was marked done, yet "
                "the pattern struck again.\n")
     rows = [[_il(site, page, r["incident"]), _pl(site, page, r["pattern"], r["pattern_title"]), esc(fix_done_cell(r)),
              esc(r["incident_date"]), f"{r['days_after_fix']}d"] for r in b["recurrence_after_fix"]]
-    out.append(raw_table(["incident", "pattern", "fix done", "date", "after"], rows, "None.\n"))
+    out.append(card_table(["incident", "pattern", "fix done", "date", "after"], rows, "None.\n"))
     return out
 
 

@@ -80,19 +80,29 @@ async function fetchBytes(url, onBytes, init) {
 /* The large files are kept in the Cache API too, in recur-model-<build id>: a host that sends
  * Cache-Control: no-store, or a browser whose HTTP cache is small, had the page download 30 MB on every
  * visit. Keyed by the versioned URL (name?v=<content hash>) inside a cache named by the site's build id, so a
- * rebuilt site never reads a stale model; the other recur-model-* caches (older builds) are deleted. Where the
+ * rebuilt site never reads a stale model. The other recur-model-* caches (older builds) are deleted, their
+ * copies of a file the new build still has by the same versioned URL (``keep``, keptUrls) moved over first:
+ * deleted whole, a KB rebuild had every reader of a no-store host download the 31 MB again though the model,
+ * the runtime and the tokenizer had not changed (found in review). Where the
  * Cache API is missing or throws (an insecure context such as a plain-http intranet host has no `caches`), the
  * same copies go to IndexedDB (openIdb), which insecure contexts have; where both fail (file://, quota), the
  * files are fetched as before. A store is {get(url) -> bytes or null, put(url, bytes) -> promise}. */
 const CACHE_PREFIX = "recur-model-";
 
-async function openCache(buildId) {
+async function openCache(buildId, keep) {
   if (!globalThis.caches) return null;
   try {
     const name = CACHE_PREFIX + buildId;
     const cache = await caches.open(name);
     for (const old of await caches.keys()) {
-      if (old.startsWith(CACHE_PREFIX) && old !== name) await caches.delete(old);
+      if (!old.startsWith(CACHE_PREFIX) || old === name) continue;
+      const from = await caches.open(old);
+      for (const req of await from.keys()) {
+        if (!keep.has(req.url) || await cache.match(req)) continue;
+        const hit = await from.match(req);
+        if (hit) await cache.put(req, hit);
+      }
+      await caches.delete(old);
     }
     return {
       get: async (url) => { const hit = await cache.match(url); return hit ? new Uint8Array(await hit.arrayBuffer()) : null; },
@@ -104,7 +114,8 @@ async function openCache(buildId) {
 }
 
 /* IndexedDB: one database (recur-model), one object store of the files by versioned URL, and under BUILD_KEY
- * the build id they were kept for: another build's copies are cleared on open, as the older caches are deleted. */
+ * the build id they were kept for: another build's copies are cleared on open, as the older caches are deleted,
+ * but for those the new build still has by the same versioned URL (``keep``). */
 const IDB_NAME = "recur-model", IDB_STORE = "files", BUILD_KEY = "build_id";
 
 function idbResult(req) {
@@ -119,7 +130,7 @@ function idbDone(tx) {
   });
 }
 
-async function openIdb(buildId) {
+async function openIdb(buildId, keep) {
   if (!globalThis.indexedDB) return null;
   try {
     const req = indexedDB.open(IDB_NAME, 1);
@@ -128,8 +139,9 @@ async function openIdb(buildId) {
     db.onversionchange = () => db.close();  /* another tab deleting or upgrading it is not blocked by this one */
     const files = (mode) => db.transaction(IDB_STORE, mode).objectStore(IDB_STORE);
     if (await idbResult(files("readonly").get(BUILD_KEY)) !== buildId) {
+      const kept = await idbResult(files("readonly").getAllKeys());
       const store = files("readwrite");
-      store.clear();
+      for (const key of kept) if (key !== BUILD_KEY && !keep.has(key)) store.delete(key);
       store.put(buildId, BUILD_KEY);
       await idbDone(store.transaction);
     }
@@ -146,9 +158,24 @@ async function openIdb(buildId) {
  * kept in it alike, and an IndexedDB opened twice at once could have its second opening clear the first's copies. */
 const stores = new Map();
 
-function openStore(buildId) {
+/* The versioned URLs of every file ``manifest`` (bundle.json at ``bundleUrl``) names with a version: what another
+ * build's store may hand over to this one (openCache, openIdb), the files being the same by their content hash. */
+function keptUrls(manifest, bundleUrl) {
+  const base = new URL(".", bundleUrl), versions = manifest.versions || {};
+  return new Set(Object.keys(versions).map((rel) => {
+    const u = new URL(rel, base);
+    u.searchParams.set("v", versions[rel]);
+    return u.href;
+  }));
+}
+
+function openStore(manifest, bundleUrl) {
+  const buildId = manifest.build_id;
   if (!buildId) return Promise.resolve(null);
-  if (!stores.has(buildId)) stores.set(buildId, (async () => (await openCache(buildId)) || (await openIdb(buildId)))());
+  if (!stores.has(buildId)) {
+    const keep = keptUrls(manifest, bundleUrl);
+    stores.set(buildId, (async () => (await openCache(buildId, keep)) || (await openIdb(buildId, keep)))());
+  }
   return stores.get(buildId);
 }
 
@@ -188,7 +215,7 @@ export async function wordIndex(bundleUrl, manifest) {
   const from = new URL(rel, new URL(".", bundleUrl)), version = (manifest.versions || {})[rel];
   const key = new URL(from.href);
   if (version) key.searchParams.set("v", version);
-  const store = version ? await openStore(manifest.build_id) : null;
+  const store = version ? await openStore(manifest, bundleUrl) : null;
   const bytes = await cachedBytes(store, key.href, null, null, key.href, { cache: "no-cache" });
   return JSON.parse(new TextDecoder().decode(bytes));
 }
@@ -271,7 +298,7 @@ export async function load(bundleUrl, onProgress, manifest, prepare, after) {
   const total = big.reduce((s, f) => s + (manifest.bytes[f] || 0), 0);
   let done = 0;
   const tick = (n) => { done += n; if (onProgress) onProgress(Math.min(done, total), total); };
-  const store = await openStore(manifest.build_id);
+  const store = await openStore(manifest, bundleUrl);
   const bytesOf = (rel) => cachedBytes(store, at(rel), tick, after && Promise.resolve(after));
   /* The runtime's glue (manifest.runtime.glue) is imported here too, though onnxruntime imports it itself
    * (the browser then has it, by the same URL): imported by onnxruntime, a network error there was its "no
