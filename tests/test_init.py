@@ -677,7 +677,7 @@ def test_make_install_takes_torch_from_the_cpu_index_as_ci_does(tmp_path):
     if shutil.which("make") is None:
         pytest.skip("no make")
     flow = yaml.safe_load((dest / ".github/workflows/kb.yml").read_text())
-    ci_index = next(job["env"]["PIP_EXTRA_INDEX_URL"] for job in flow["jobs"].values() if "env" in job)
+    ci_index = next(job["env"]["TORCH_INDEX"] for job in flow["jobs"].values() if "env" in job)
 
     def install_line(*args):
         out = subprocess.run(["make", "-n", "install", *args], cwd=dest, capture_output=True, text=True, check=True)
@@ -688,6 +688,40 @@ def test_make_install_takes_torch_from_the_cpu_index_as_ci_does(tmp_path):
         f"""pip install -q $(.venv/bin/python -c "$TORCH_PROBE" '{ci_index}') -r requirements.txt""" in install_line()
     )
     assert "TORCH_PROBE" not in install_line("TORCH_INDEX=")
+
+
+def test_ci_gives_the_torch_index_to_make_not_to_pip(tmp_path):
+    """Found in review: the workflows set PIP_EXTRA_INDEX_URL, so on a network reaching only a package
+    mirror pip retried PyTorch's index five times for every package (make install 15 min 40 s, not
+    3 min 48 s) while the Makefile's probe said it installed without it. They give it to make, whose
+    probe decides."""
+    import shutil
+    import subprocess
+
+    import yaml
+
+    dest = tmp_path / "team"
+    assert run("init", dest).exit_code == 0
+    for name in ("kb.yml", "overdue.yml"):
+        text = (dest / ".github/workflows" / name).read_text()
+        assert "PIP_EXTRA_INDEX_URL:" not in text and "--extra-index-url" not in text, name
+        (job,) = yaml.safe_load(text)["jobs"].values()
+        index = job["env"]["TORCH_INDEX"]
+        assert index == "https://download.pytorch.org/whl/cpu", name
+        assert any(step.get("run", "").startswith("make install") for step in job["steps"]), name
+    if shutil.which("make") is None:
+        pytest.skip("no make")
+    env = {k: v for k, v in os.environ.items() if k not in ("TORCH_INDEX", "MAKEFLAGS")}
+    out = subprocess.run(
+        ["make", "-n", "install"],
+        cwd=dest,
+        env={**env, "TORCH_INDEX": "https://mirror.example/whl/cpu"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(line for line in out.splitlines() if "pip install" in line)
+    assert """-c "$TORCH_PROBE" 'https://mirror.example/whl/cpu')""" in line, line
 
 
 def test_constraints_pin_recurs_installed_dependencies_and_pip_applies_them(tmp_path):
