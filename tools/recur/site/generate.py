@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import posixpath
+import re
 from pathlib import Path, PurePosixPath
 
 from recur.kb.loader import display_path
@@ -176,6 +178,8 @@ def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_
             if f.is_file() and not f.name.startswith("."):
                 files[f"assets/{f.name}"] = f.read_bytes()
     extra = _extra_pages(extra_dir, out_dir, extra_scripts, extra_base)
+    if extra:
+        extra = _own_kb_links(extra, Path(extra_dir), Path(kb.root), files.keys(), extra_base)
     readmes = [rel for rel in extra if _readme_beside_index(rel, files.keys() | extra.keys())]
     shadowed, own = [], []
     for rel, data in extra.items():
@@ -217,6 +221,63 @@ def _extra_pages(extra_dir, out_dir, scripts=frozenset(), base=None) -> dict:
     pages = {p.relative_to(root).as_posix(): p.read_bytes() for p in found if p.is_file()}
     _check_utf8(root, pages)
     return pages
+
+
+# a link's target in Markdown: an inline link's or image's ([text](target "title")), a reference definition's
+# ("[name]: target"); group 1 or 3 what comes before it, 2 or 4 the target
+_OWN_LINK = re.compile(r"(\]\(\s*<?)([^()\s<>]+)|^(\s{0,3}\[[^\]\n]+\]:\s*<?)([^\s<>]+)")
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+
+
+def _own_kb_links(extra: dict, own_root: Path, kb_root: Path, tree, base) -> dict:
+    """The site's own Markdown pages with each link to a KB file as the repository has it (from docs/guide.md:
+    ``../kb/patterns/network/dns-timeouts.md``, or ``kb/patterns/...`` from the repository's root, the folder
+    of mkdocs.yml) made a link to the site's page for that file, which ``tree`` (the generated files) holds
+    at its path in the KB. Written so, the link works in the repository's browser (GitHub, an editor) and
+    failed the site's --strict build, or shipped dead without it (found in review)."""
+    from recur.kb.parse import outside_fences
+
+    kb_root, own_root = kb_root.resolve(), own_root.resolve()
+    repo = Path(base).resolve() if base else own_root.parent
+    out = dict(extra)
+    for rel, data in extra.items():
+        if not rel.endswith(MARKDOWN_SUFFIXES) or b"kb" not in data:
+            continue
+        lines = data.decode("utf-8").split("\n")
+        here = (own_root / rel).parent
+
+        def site_link(m: re.Match, rel=rel, here=here) -> str:
+            before, target = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(3), m.group(4))
+            page = _kb_page(target, here, repo, kb_root, tree)
+            return before + (posixpath.relpath(page, posixpath.dirname(rel) or ".") if page else target)
+
+        for n, line in outside_fences(lines):
+            done, at = [], 0
+            for span in _CODE_SPAN.finditer(line):  # code spans as they are
+                done += [_OWN_LINK.sub(site_link, line[at : span.start()]), span.group(0)]
+                at = span.end()
+            lines[n] = "".join([*done, _OWN_LINK.sub(site_link, line[at:])])
+        out[rel] = "\n".join(lines).encode("utf-8")
+    return out
+
+
+def _kb_page(target: str, here: Path, repo: Path, kb_root: Path, tree) -> str | None:
+    """The site page (a path in the generated tree, with the target's #anchor) of the KB file that the link
+    ``target`` of an own page in ``here`` names, relative to that page or, written without ./ or ../, to the
+    repository's root ``repo``; None for anything else (a URL, an own page, a KB file the site has no page of)."""
+    from urllib.parse import unquote
+
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", target) or target.startswith(("#", "/")):
+        return None
+    path, hash_, anchor = target.partition("#")
+    if not path or "?" in path:
+        return None
+    tries = [here / unquote(path)] + ([] if path.startswith(".") else [repo / unquote(path)])
+    for tried in tries:
+        where = Path(os.path.normpath(tried))
+        if kb_root in where.parents and (page := where.relative_to(kb_root).as_posix()) in tree:
+            return page + hash_ + anchor
+    return None
 
 
 def _own_folder_checked(root: Path, base) -> None:
