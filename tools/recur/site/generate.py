@@ -40,7 +40,7 @@ from recur.util.errors import RecurError
 MARKER = ".recur-generated"
 
 
-def home_page(site: Site) -> str:
+def home_page(site: Site, file_search: bool = False) -> str:
     page = HOME
     b = site.board
     recurring = b["recurring"]["90"]
@@ -60,7 +60,7 @@ def home_page(site: Site) -> str:
            "Describe it in your own words, or paste an alert name or a log line: the box suggests the known "
            "failure patterns that match, with their first steps. If the box says it cannot suggest here, it "
            "lists the pattern pages that share your text's telling words instead. Or use the search at the top "
-           "of the page.\n"]
+           f"of the page.{'' if file_search else FROM_DISK}\n"]
     out.append(f"## Most recurring patterns ({window})\n")
     rows = []
     for r in recurring:
@@ -86,6 +86,12 @@ def home_page(site: Site) -> str:
                          [[i.date.isoformat(), mdlink(page, i.relpath, i.id), cell(site.sev_label(i.severity)), cell(i.title)]
                           for i in recent]))
     return unsearched("\n".join(out))  # the title and intro indexed, not the lists
+
+
+# the home page's words without --file-search: opened from disk (file://) neither the box's list by words nor
+# the header search works there, and the page said they did (found in review)
+FROM_DISK = (" Opened from disk (a file:// address), neither works on this site: built with `recur site --file-search`, "
+             "both do.")
 
 
 def new_here(site: Site) -> str:
@@ -133,10 +139,11 @@ def suggest_page(site: Site) -> str:
                           "</code> carries none, and the box lists pattern pages by words.</p></details>")])
 
 
-def pages(kb, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | None = None, model=None) -> dict:
+def pages(kb, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | None = None, model=None,
+          file_search: bool = False) -> dict:
     """Every generated file as {relative path: text}; ``model`` is ``model_page.find_model(...)`` or None."""
     site = Site(kb, as_of, board, lookalikes, edit_base)
-    out = {HOME: home_page(site), SUGGEST: suggest_page(site),
+    out = {HOME: home_page(site, file_search), SUGGEST: suggest_page(site),
            PATTERNS: pattern_pages.category_index(site), BY_SERVICE: pattern_pages.service_index(site),
            BY_TAG: pattern_pages.tag_index(site), BY_SEVERITY: pattern_pages.severity_index(site),
            INCIDENTS: record_pages.incident_index(site), PATHS: record_pages.path_index(site),
@@ -154,7 +161,7 @@ def pages(kb, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | 
 
 
 def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | None = None,
-             model=None, extra_dir=None, extra_scripts=frozenset(), extra_base=None) -> dict:
+             model=None, extra_dir=None, extra_scripts=frozenset(), extra_base=None, file_search: bool = False) -> dict:
     """Write the site's Markdown tree for ``kb`` into ``out_dir``; returns {"written", "removed", "files"}.
 
     ``board`` is ``problems.board(kb, as_of)``; ``lookalikes`` maps a pattern id to [{id, score}];
@@ -167,9 +174,10 @@ def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_
     file a browser runs as it is in ``extra_dir`` is an error (``_refused_own_files``); ``extra_scripts``
     are the scripts mkdocs.yml's extra_javascript names there (paths relative to it), which it may hold;
     ``extra_base`` is the folder of that mkdocs.yml, which ``extra_dir`` must be inside (``_own_folder_checked``).
+    ``file_search``: the site makes its header search work opened from disk (``recur site --file-search``).
     """
     files = {k: v.encode("utf-8") for k, v in pages(kb, as_of=as_of, board=board, lookalikes=lookalikes,
-                                                      edit_base=edit_base, model=model).items()}
+                                                      edit_base=edit_base, model=model, file_search=file_search).items()}
     for relpath in kb.attachments:  # the images beside patterns and incidents, where their pages link them
         files.setdefault(relpath, (Path(kb.root) / relpath).read_bytes())
     assets = resources.assets_dir()

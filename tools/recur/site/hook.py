@@ -193,13 +193,15 @@ def own_base(config) -> Path:
 
 
 def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, index_path=None,
-            model_dir=None, extra_dir=None, extra_scripts=frozenset(), extra_base=None) -> GeneratedTree:
+            model_dir=None, extra_dir=None, extra_scripts=frozenset(), extra_base=None,
+            file_search: bool = False) -> GeneratedTree:
     """Load the KB, compute the board and write the Markdown tree into ``src_dir``; returns what it made.
 
     ``model_dir``: the tuned model folder whose report the Retrieval model page shows (default: the
     KB's active tuned model, else its newest rejected candidate). ``extra_dir``: the site's own
     pages (mkdocs.yml's docs_dir), copied in beside the generated ones; ``extra_scripts``: ``own_scripts``;
-    ``extra_base``: the folder of that mkdocs.yml, which the own pages must be inside."""
+    ``extra_base``: the folder of that mkdocs.yml, which the own pages must be inside. ``file_search``: the
+    build makes the header search work from file:// (what the home page says of a site opened from disk)."""
     from recur.kb.check import cross_checks
     from recur.kb.loader import load_kb
     from recur.problems.board import report_board
@@ -215,7 +217,7 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
     b = report_board(kb, as_of)
     stats = generate(kb, src_dir, as_of=as_of, board=b, lookalikes=lookalikes_for(kb, index_path),
                      edit_base=edit_url, model=find_model(kb_path, model_dir), extra_dir=extra_dir,
-                     extra_scripts=extra_scripts, extra_base=extra_base)
+                     extra_scripts=extra_scripts, extra_base=extra_base, file_search=file_search)
     for rel in stats["shadowed"]:
         log.warning(f"recur: {Path(extra_dir) / rel}: the site generates a page of its own there, so this file is "
                     f"left out; rename it (and link it from your nav or another page)")
@@ -250,7 +252,8 @@ def on_config(build: BuildState, config):
     src = src_dir(config, kb)
     try:
         build.made = prepare(kb, src, as_of=settings.as_of(), edit_url=edit_base(config), index_path=index_dir(config),
-                        extra_dir=config.docs_dir, extra_scripts=own_scripts(config), extra_base=own_base(config))
+                        extra_dir=config.docs_dir, extra_scripts=own_scripts(config), extra_base=own_base(config),
+                        file_search=bool(config.extra.get("recur_file_search")))  # the plugin set it just before
     except RecurError as exc:  # mkdocs' one-line "Error: ..." and exit 1, as for its own config errors
         from mkdocs.exceptions import PluginError
 
