@@ -81,6 +81,21 @@ def file_search(wanted: bool | None = None) -> bool:
     return bool(settings.get("file_search") if wanted is None else wanted)
 
 
+def english_search(config, warn: bool = True) -> bool:
+    """Whether the site search is English only (material's default, the theme's language): the one search
+    recur.site.file_search can start from file://. Said when it is not (``warn``), so --file-search is not
+    lost unsaid."""
+    langs = [str(config.theme.get("language") or "en")]
+    for name, plugin in config.plugins.items():
+        if name.endswith("search") and plugin.config.get("lang"):
+            langs = [str(lang) for lang in plugin.config["lang"]]
+    if set(langs) == {"en"} or not warn:
+        return set(langs) == {"en"}
+    log.warning(f"recur: file search left out: the site search's languages are {langs}; from file:// only "
+                f"English works, so opened from disk the header search says it needs http(s)")
+    return False
+
+
 def edit_base(config=None, explicit: str | None = None) -> str | None:
     """The "edit this page" base URL: explicit (--edit-url), env RECUR_EDIT_URL, else mkdocs.yml
     extra.recur.edit_url; each checked by ``require_http_url``, an error naming where it came from."""
