@@ -140,3 +140,38 @@ def test_a_category_not_its_folder_says_both_ways(kb):
     write(kb, "patterns/capacity/in-compute.md", pattern_text("in-compute", "Compute stuff", signals=("C1",)))
     out = check().stdout
     assert "'Compute stuff' must equal the folder name 'capacity': write category: capacity\n" in out, out
+
+
+@pytest.mark.parametrize(
+    "original, copy, rid",
+    [
+        ("patterns/network/dns-failure.md", "patterns/network/coredns-conntrack-drops.md", "dns-failure"),
+        ("patterns/network/dns-failure.md", "patterns/capacity/coredns-conntrack-drops.md", "dns-failure"),
+        ("incidents/2026/INC-2026-0001.md", "incidents/2026/INC-2026-0009.md", "INC-2026-0001"),
+    ],
+)
+def test_a_record_copied_as_a_template_is_one_error_at_the_copy(kb, original, copy, rid):
+    """Found in review: cp dns-timeouts.md coredns-conntrack-drops.md was told "write id: ..., or rename the
+    file .../dns-timeouts.md" (the `mv` would destroy the original), and a duplicate id at the copy and at the
+    untouched original: one mistake, three errors. Now one, at the copy, offering only the id line."""
+    (kb / copy).parent.mkdir(parents=True, exist_ok=True)
+    (kb / copy).write_bytes((kb / original).read_bytes())
+    res = check()
+    errors = [line for line in res.stdout.splitlines() if ": id: " in line]
+    stem = Path(copy).stem
+    assert errors == [
+        f"kb/{copy}:2: id: {rid!r} must equal the file name {stem!r}: write id: {stem} (as it is, it duplicates "
+        f"the id of kb/{original}, the file named for it: a copy keeps the id it was copied from)"
+    ], res.stdout
+    assert "rename the file" not in res.stdout and f"kb/{original}:" not in res.stdout, res.stdout
+    (kb / copy).write_text((kb / copy).read_text().replace(f"id: {rid}", f"id: {stem}", 1))
+    assert ": id: " not in check().stdout
+
+
+def test_two_files_named_for_one_id_are_still_each_a_duplicate(kb):
+    """Both files named for the id (in two category folders): neither has an id error, so the duplicate
+    is said at each, as before."""
+    (kb / "patterns/deploys").mkdir(exist_ok=True)
+    (kb / "patterns/deploys/dns-failure.md").write_bytes((kb / "patterns/network/dns-failure.md").read_bytes())
+    out = check().stdout
+    assert out.count("duplicate pattern id 'dns-failure'") == 2, out

@@ -1256,3 +1256,24 @@ def test_low_suggestions_and_a_likelier_one_below_the_first_are_said_as_every_su
     both = [dict(r, confidence="medium") for r in given["results"]]  # a match, but #3 rated more likely right
     assert _link_later("INC-2026-0003", both).startswith("If one fits, link it later:")
     assert _link_later("INC-2026-0003", both[:2]) == "Link one later: recur incident link INC-2026-0003 leap-second"
+
+
+def test_no_input_never_prompts_and_names_what_is_missing(kb_dir, tmp_path, monkeypatch):
+    """Found in review: `recur incident new ... --no-input` was refused ("No such option") while `recur new
+    pattern` and `recur new incident` take it. It means the same: never ask, even at a terminal; the missing
+    required values are named together, exit 2, nothing written."""
+    import click.testing
+
+    monkeypatch.setattr(click.testing._NamedTextIOWrapper, "isatty", lambda self: True)  # stdin a terminal
+    r = new(kb_dir, tmp_path, "--no-suggest", "--no-input", input="Checkout slow\nsev2\npods down\n")
+    assert r.exit_code == 2, r.output
+    assert "--title, --severity are required with --no-input" in r.output and "Title:" not in r.output, r.output
+    r = new(kb_dir, tmp_path, "-t", "Checkout slow", "--no-suggest", "--no-input", input="sev2\n")
+    assert r.exit_code == 2 and "--severity is required with --no-input" in r.output, r.output
+    assert sorted(load_kb(kb_dir).incidents) == ["INC-2026-0001", "INC-2026-0002"]
+    # given all it needs, it records without asking for a description or a suggestion to link
+    r = new(kb_dir, tmp_path, "-t", "Disk full on db", "-s", "sev2", "--no-input", input="1\n")
+    assert r.exit_code == 0, r.output
+    assert "What do you see" not in r.output and "Link which" not in r.output, r.output
+    inc = load_kb(kb_dir).incidents["INC-2026-0003"]
+    assert inc.title == "Disk full on db" and inc.patterns == [], inc.patterns

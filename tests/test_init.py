@@ -677,7 +677,7 @@ def test_make_install_takes_torch_from_the_cpu_index_as_ci_does(tmp_path):
     if shutil.which("make") is None:
         pytest.skip("no make")
     flow = yaml.safe_load((dest / ".github/workflows/kb.yml").read_text())
-    ci_index = next(job["env"]["PIP_EXTRA_INDEX_URL"] for job in flow["jobs"].values() if "env" in job)
+    ci_index = next(job["env"]["TORCH_INDEX"] for job in flow["jobs"].values() if "env" in job)
 
     def install_line(*args):
         out = subprocess.run(["make", "-n", "install", *args], cwd=dest, capture_output=True, text=True, check=True)
@@ -688,6 +688,40 @@ def test_make_install_takes_torch_from_the_cpu_index_as_ci_does(tmp_path):
         f"""pip install -q $(.venv/bin/python -c "$TORCH_PROBE" '{ci_index}') -r requirements.txt""" in install_line()
     )
     assert "TORCH_PROBE" not in install_line("TORCH_INDEX=")
+
+
+def test_ci_gives_the_torch_index_to_make_not_to_pip(tmp_path):
+    """Found in review: the workflows set PIP_EXTRA_INDEX_URL, so on a network reaching only a package
+    mirror pip retried PyTorch's index five times for every package (make install 15 min 40 s, not
+    3 min 48 s) while the Makefile's probe said it installed without it. They give it to make, whose
+    probe decides."""
+    import shutil
+    import subprocess
+
+    import yaml
+
+    dest = tmp_path / "team"
+    assert run("init", dest).exit_code == 0
+    for name in ("kb.yml", "overdue.yml"):
+        text = (dest / ".github/workflows" / name).read_text()
+        assert "PIP_EXTRA_INDEX_URL:" not in text and "--extra-index-url" not in text, name
+        (job,) = yaml.safe_load(text)["jobs"].values()
+        index = job["env"]["TORCH_INDEX"]
+        assert index == "https://download.pytorch.org/whl/cpu", name
+        assert any(step.get("run", "").startswith("make install") for step in job["steps"]), name
+    if shutil.which("make") is None:
+        pytest.skip("no make")
+    env = {k: v for k, v in os.environ.items() if k not in ("TORCH_INDEX", "MAKEFLAGS")}
+    out = subprocess.run(
+        ["make", "-n", "install"],
+        cwd=dest,
+        env={**env, "TORCH_INDEX": "https://mirror.example/whl/cpu"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(line for line in out.splitlines() if "pip install" in line)
+    assert """-c "$TORCH_PROBE" 'https://mirror.example/whl/cpu')""" in line, line
 
 
 def test_constraints_pin_recurs_installed_dependencies_and_pip_applies_them(tmp_path):
@@ -1241,3 +1275,35 @@ def test_after_an_upgrade_no_file_init_wrote_names_the_old_recur_version(tmp_pat
         argv = ["make", "-n", "constraints", "RECUR=recur", "TORCH_INDEX="]
         steps = subprocess.run(argv, cwd=dest, capture_output=True, text=True, check=True).stdout
         assert "recur init --constraints-only ." in steps and "recur kb-format --out KB-FORMAT.md" in steps, steps
+
+
+def test_keep_existing_again_treats_the_kb_as_the_teams_and_reads_requirements(tmp_path, monkeypatch):
+    """Found in review: `recur init --keep-existing .` in a repository init made (the upgrade path) listed
+    kb/eval/cases.yml "to merge Recur's lines into by hand", told pip where recur comes from though
+    requirements.txt named the committed wheel, and said "your first failure pattern" to a KB with patterns."""
+    wheel = _wheel(tmp_path / "dist")
+    dest = tmp_path / "team"
+    assert run("init", dest, "--wheel", wheel).exit_code == 0
+    (dest / "kb/patterns/network").mkdir(parents=True)
+    (dest / "kb/patterns/network/dns-timeouts.md").write_text("---\nid: dns-timeouts\n---\n")
+    (dest / "kb/eval/cases.yml").write_text('- query: "resolver timeouts"\n  expect: [dns-timeouts]\n')
+    (dest / "CONTRIBUTING.md").unlink()  # a file a newer init adds
+    monkeypatch.chdir(dest)
+    res = run("init", "--keep-existing", ".")
+    assert res.exit_code == 0, res.output
+    assert (dest / "CONTRIBUTING.md").is_file()
+    assert "Left as they were" not in res.output and "merge" not in res.output.lower(), res.output
+    assert "The KB's own files, left as they are (1): kb/eval/cases.yml." in res.output, res.output
+    assert f"requirements.txt names ./wheels/{wheel.name}: commit it" in res.output, res.output
+    assert "PIP_INDEX_URL" not in res.output and "tell pip" not in res.output, res.output
+    assert "your first failure pattern" not in res.output and "make test" in res.output, res.output
+    assert "the next failure pattern" in res.output, res.output
+    # the team's own requirements.txt without recur: said so, not "requirements.txt pins it"
+    (dest / "requirements.txt").write_text("requests==2.0\n")
+    res = run("init", "--keep-existing", ".")
+    assert "Left as they were (1): requirements.txt." in res.output, res.output
+    assert "does not name recur" in res.output and "pins it" not in res.output, res.output
+    (dest / "requirements.txt").unlink()
+    assert run("init", "--keep-existing", "--wheel", wheel, ".").exit_code == 0
+    res = run("init", "--keep-existing", ".")  # only the KB's content differs: nothing to write
+    assert res.exit_code == 0 and "Nothing to write" in res.output and "merge" not in res.output.lower(), res.output

@@ -104,3 +104,25 @@ def test_a_site_searched_in_other_languages_is_built_without_it_and_says_so(kb, 
     assert not (out / INDEX_JS).exists() and not (out / WORKER_JS).exists()
     shim = SHIM.search((out / "index.html").read_text(encoding="utf-8"))
     assert shim and shim.group(1) is None  # so opened from disk its header search says it needs http(s)
+
+
+def test_the_home_page_says_what_works_from_disk_as_the_build_has_it(kb, tmp_path):
+    """Found in review: opened from disk, the home page said the box lists pattern pages by words and the search
+    at the top works, where a site built without --file-search has neither there. It says so, and names
+    the flag; a --file-search build says what it did."""
+    said = "Opened from disk (a file:// address), neither works on this site: built with <code>recur site --file-search</code>"
+    plain, file = tmp_path / "plain", tmp_path / "file"
+    assert recur_site(kb, plain, "-q").exit_code == 0
+    assert recur_site(kb, file, "-q", "--file-search").exit_code == 0
+    assert said in (plain / "index.html").read_text(encoding="utf-8")
+    home = (file / "index.html").read_text(encoding="utf-8")
+    assert "Or use the search at the top of the page." in home and said not in home and "file://" not in home
+    # mkdocs build (the plugin's path) with the file_search setting: the same words as recur site
+    env = {**os.environ, "RECUR_KB": str(kb), "RECUR_AS_OF": AS_OF, "RECUR_INDEX": str(tmp_path / "none"),
+           "RECUR_SITE_SRC": str(tmp_path / "src"), "NO_MKDOCS_2_WARNING": "1"}  # fmt: skip
+    for value, has in (("on", False), ("off", True)):
+        out = tmp_path / f"mk-{value}"
+        proc = subprocess.run([str(MKDOCS), "build", "-q", "-d", str(out)], cwd=ROOT, capture_output=True, text=True,
+                              timeout=300, env={**env, "RECUR_FILE_SEARCH": value})  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        assert (said in (out / "index.html").read_text(encoding="utf-8")) == has, value

@@ -282,3 +282,33 @@ def test_a_heading_with_a_reserved_id_keeps_an_anchor_its_toc_entry_and_links_le
         assert re.search(rf'<a href="#h-{slug}">(sums|back)</a>', html), html
         nav = html[html.index('data-md-component="toc"') :]
         assert f'href="#h-{slug}"' in nav
+
+
+def test_an_own_page_links_a_kb_file_by_its_path_in_the_repository(tmp_path, monkeypatch):
+    """Found in review: docs/guide.md linking a pattern as the repository has it, ../kb/patterns/...md (as
+    GitHub and an editor follow it), failed `recur site --strict` ("target is not found") and shipped a dead
+    link without it. A link to a KB file the site has a page for, relative to the page or (kb/...) to the
+    repository's root, is the site's link to that page; a code span keeps what it shows."""
+    import shutil
+
+    repo = _team_repo(tmp_path, monkeypatch)
+    shutil.rmtree(repo / "kb")
+    kb = small_kb(repo / "kb")
+    (repo / "docs/team").mkdir()
+    (repo / "docs/team/guide.md").write_text(
+        "# Guide\n\n[DNS](../../kb/patterns/network/dns-failure.md), [from the root](kb/patterns/capacity/disk-full.md),\n"
+        "[an incident](../../kb/incidents/2026/INC-2026-0001.md) and [on-call](../oncall.md).\n\n"
+        "The file is `../../kb/patterns/network/dns-failure.md`.\n\n"
+        "[ref]: ../../kb/patterns/network/dns-failure.md\n\nSee [the reference][ref].\n"
+        "```\n[not a link](../../kb/patterns/network/dns-failure.md)\n```\n"
+    )
+    r, out = _site(kb, repo, tmp_path, "--strict")
+    assert r.exit_code == 0, r.output
+    html = (out / "team/guide.html").read_text()
+    for target in ("patterns/network/dns-failure.html", "patterns/capacity/disk-full.html",
+                   "incidents/2026/INC-2026-0001.html", "oncall.html"):  # fmt: skip
+        assert f'href="../{target}"' in html, (target, html)
+    assert html.count('href="../patterns/network/dns-failure.html"') == 2, html  # the link and the reference
+    assert "<code>../../kb/patterns/network/dns-failure.md</code>" in html, html
+    assert "[not a link](../../kb/patterns/network/dns-failure.md)" in html, html
+    assert (repo / "docs/team/guide.md").read_text().count("../../kb/") == 5  # the repository's page as written

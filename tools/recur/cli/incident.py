@@ -86,7 +86,12 @@ def _answer(kb_dir, index_dir, model, text: str, top: int, linked=()):
     help="Check everything and make the suggestions, write nothing: print the record it would write (to "
     'practise, or before recording into a shared KB); with --json the same object and "dry_run": true.',
 )
-# long: a parameter a line for each of its 19 options; the body is ~45 lines, the steps of a record in order
+@click.option(
+    "--no-input",
+    is_flag=True,
+    help="Never prompt (a title, a severity, a suggestion to link); a missing required value is an error.",
+)
+# long: a parameter a line for each of its 20 options; the body is ~45 lines, the steps of a record in order
 def new(
     kb_dir,
     index_dir,
@@ -107,6 +112,7 @@ def new(
     link_top,
     as_json,
     dry_run,
+    no_input,
 ):
     """Record an incident in seconds, then see the known patterns that match its description.
 
@@ -121,8 +127,12 @@ def new(
     from recur.kb.loader import load_kb
 
     _link_top_needs_suggestions(link_top, no_suggest, top)
+    if no_input:  # as `recur new pattern --no-input`: the missing values named together, exit 2 (it was refused)
+        from recur.cli.new import given_or_usage
+
+        given_or_usage(True, title=title, severity=severity)
     kb = load_kb(kb_dir)
-    tty = stdin_is_tty() and not as_json
+    tty = stdin_is_tty() and not as_json and not no_input
     title, severity, description, asked_as = _ask(kb, tty, title, severity, description)
     day, due = _dates(date, review_due)
     recorded = _recorded_description(description)

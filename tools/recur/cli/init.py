@@ -8,6 +8,7 @@ import click
 
 from recur.cli.options import OutFile
 from recur.util.files import repository_root
+from recur.util.text import cut_list, plural
 
 
 @click.command("init")
@@ -59,25 +60,35 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
             raise click.UsageError("--constraints-only writes constraints.txt alone: it takes no other option")
         click.echo(f"Wrote {write_constraints(directory)}.")
         return
+    from recur.kb.init import team_content
+
     kept: list[str] | None = [] if keep_existing else None
     written = init_repository(directory, starter=starter, name=name, keep=kept, wheel=wheel)
     patterns = sum(1 for p in written if p.startswith("kb/patterns/") and p.endswith(".md"))
-    if not written and not kept:  # init run again: it said "Created … (0 files)" and advised a merge
-        click.echo(f"Nothing to write: {directory} has every file init makes, as init makes them.")
+    # kb/ is the team's content (patterns, eval cases, severity.yml): kept, it is theirs, no file to merge into
+    merge = [rel for rel in kept or [] if not team_content(rel)]
+    content = [rel for rel in kept or [] if team_content(rel)]
+    if not written and not merge:  # init run again: it said "Created … (0 files)" and advised a merge
+        click.echo(
+            f"Nothing to write: {directory} has every file init makes, as init makes them"
+            + (f" (and its KB's own content: {plural(len(content), 'file')} left as they are)." if content else ".")
+        )
         return
-    click.echo(
-        f"Created a knowledge-base repository in {directory} ({len(written)} files"
-        + (f", {patterns} starter patterns" if starter else "")
-        + ")."
-    )
-    if kept:
-        click.echo(f"Left as they were ({len(kept)}): {', '.join(kept)}.")
+    count = f"{len(written)} files" + (f", {patterns} starter patterns" if starter else "")
+    if kept:  # into a repository that was there: nothing was "created", and (0 files) read as a failure
+        click.echo(f"Added what {directory} did not have of a knowledge-base repository ({count}).")
+    else:
+        click.echo(f"Created a knowledge-base repository in {directory} ({count}).")
+    if merge:
+        click.echo(f"Left as they were ({len(merge)}): {', '.join(merge)}.")
         click.echo("  Merge Recur's lines into them by hand (to see its versions: recur init a-new-folder).")
-    if kept and wheel is not None and "requirements.txt" in kept:
+    if content:
+        click.echo(f"The KB's own files, left as they are ({len(content)}): {', '.join(cut_list(content, 5))}.")
+    if wheel is not None and "requirements.txt" in merge and not _names_wheel(directory, Path(wheel).name):
         click.echo(f"  requirements.txt was kept: name ./wheels/{Path(wheel).name} in it in place of recur's pin.")
-    if kept and wheel is not None and ".gitignore" in kept:  # `git add .` left the wheel out; CI then had no recur
+    if wheel is not None and ".gitignore" in merge:  # `git add .` left the wheel out; CI then had no recur
         _wheel_ignored(Path(directory), Path(wheel).name)
-    if kept and ".gitignore" in kept:
+    if ".gitignore" in merge:
         _ignores_missing(Path(directory))
     top = repository_root(directory)
     if top is not None and top != Path(directory).resolve():
@@ -133,26 +144,54 @@ def _ignored_example(pattern: str) -> str:
 
 
 def _next_steps(directory: str, starter: bool, kept: list[str] | None, wheel: str | None) -> None:
+    from recur.kb.init import has_patterns
+
     click.echo("Next:")
     if kept and "Makefile" in kept:  # the team's own Makefile has none of Recur's targets
-        _where_recur_comes_from(wheel, "CI installs")
+        _where_recur_comes_from(directory, wheel, "CI installs")
         _kept_makefile(directory)
         return
-    _where_recur_comes_from(wheel, "make install and CI install")
+    _where_recur_comes_from(directory, wheel, "make install and CI install")
     click.echo("  " + _first_step(directory))
-    if starter:
+    if starter or has_patterns(directory):  # run again in a KB with patterns: "your first" was no next step
         click.echo("  make test      # check, near-duplicates, eval, the site: as CI runs them on a change")
         from recur.kb.init import serve_url
 
         click.echo(f"  make run       # the site and the suggest API on {serve_url()}")
+        if not starter:
+            click.echo("  .venv/bin/recur new pattern    # the next failure pattern (asks for what it needs)")
     else:
         click.echo("  .venv/bin/recur new pattern    # your first failure pattern (asks for what it needs)")
         click.echo("  make test                      # then check it as CI will")
 
 
-def _where_recur_comes_from(wheel: str | None, installs: str) -> None:
+def _names_wheel(directory: str, name: str) -> bool:
+    from recur.kb.init import WHEELS, recur_requirement
+
+    return recur_requirement(directory) == ("wheel", f"./{WHEELS}/{name}")
+
+
+def _where_recur_comes_from(directory: str, wheel: str | None, installs: str) -> None:
+    """Where pip finds recur, as the repository's requirements.txt says (read, not assumed: run again in a
+    repository whose requirements.txt names the wheel, init gave the advice for a pin; found in review)."""
+    from recur import __version__
+    from recur.kb.init import recur_requirement
+
+    how, line = recur_requirement(directory) or ("pin", "")
     if wheel is not None:  # requirements.txt names the wheel: pip needs no index for recur
         click.echo(f"  commit wheels/{Path(wheel).name} with the rest: {installs} recur from it")
+    elif how == "wheel" and (Path(directory) / line).is_file():
+        click.echo(f"  requirements.txt names {line}: commit it with the rest; {installs} recur from it")
+    elif how == "wheel":
+        click.echo(
+            f"  requirements.txt names {line}, which is not there: copy recur's wheel there "
+            "(recur init --keep-existing --wheel FILE does) and commit it"
+        )
+    elif how == "none":
+        click.echo(
+            f"  requirements.txt (kept) does not name recur: add recur=={__version__} (from your package index; the "
+        )
+        click.echo("  `recur` on the public PyPI is another project) or a wheel's path (--wheel FILE copies one)")
     else:
         click.echo(
             "  first, tell pip where recur comes from: requirements.txt pins it, and the `recur` on the public PyPI"

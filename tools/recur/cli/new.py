@@ -60,10 +60,10 @@ def _prompted_date(text: str) -> dt.date:
         raise click.UsageError(str(exc)) from None
 
 
-def _given_or_usage(no_input: bool, **values) -> None:
+def given_or_usage(no_input: bool, **values) -> None:
     """With --no-input, every required value missing is one usage error (exit 2, as for any missing
     option, and as `recur incident new` says it), named together; without it they are asked for, when
-    stdin can answer (else the same error, saying why)."""
+    stdin can answer (else the same error, saying why). `recur incident new --no-input` says it too."""
     missing = [
         "--" + name.replace("_", "-")
         for name, value in values.items()
@@ -363,7 +363,7 @@ def pattern(
     from recur.kb import scaffold
     from recur.kb.loader import load_kb
 
-    _given_or_usage(no_input, title=title, category=category, severity=severity, symptom=symptoms)
+    given_or_usage(no_input, title=title, category=category, severity=severity, symptom=symptoms)
     with _starting_patterns(kb_dir):
         kb = load_kb(kb_dir)
         severity = _as_level(kb, severity)  # a level the framework has not: said before any question
@@ -416,7 +416,7 @@ def incident(kb_dir, iid, title, date, severity, patterns, services, duration, s
     from recur.kb import scaffold
     from recur.kb.loader import load_kb
 
-    _given_or_usage(no_input, title=title, severity=severity)
+    given_or_usage(no_input, title=title, severity=severity)
     date = given_date(date, "--date")
     kb = load_kb(kb_dir)
     severity = _as_level(kb, severity)  # a level the framework has not: said before any question
@@ -495,7 +495,7 @@ def path_cmd(kb_dir, pid, title, audience, steps, order, no_input):
     from recur.kb import scaffold, schema
     from recur.kb.loader import load_kb
 
-    _given_or_usage(no_input, title=title, step=steps)
+    given_or_usage(no_input, title=title, step=steps)
     kb = load_kb(kb_dir)
     if not (title and steps) and not no_input:
         with _answered_from_stdin("--title", "--step"):

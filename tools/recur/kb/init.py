@@ -260,7 +260,7 @@ def init_repository(dest, *, starter: bool = False, name: str | None, keep=None,
     if keep is not None:
         kept = [c for c in conflicts if c in files and (dest / c).is_file()]
         # a file as init writes it (init run again) is left too, but is no team file to merge by hand
-        keep += [c for c in kept if _read_bytes(dest / c) != files[c]]
+        keep += [c for c in kept if not _as_init_makes(c, _read_bytes(dest / c), files[c])]
         conflicts = [c for c in conflicts if c not in kept]
         files = {rel: data for rel, data in files.items() if rel not in kept}
     if starter and keep is not None and "kb/severity.yml" in keep:
@@ -279,6 +279,63 @@ def init_repository(dest, *, starter: bool = False, name: str | None, keep=None,
         for rel, data in files.items():
             write_atomic(dest / rel, data if rel.startswith(f"{WHEELS}/") else data.decode("utf-8"))
     return list(files)
+
+
+def team_content(rel: str) -> bool:
+    """Whether ``rel`` (a path init writes, relative to the repository) is the team's KB content: kb/ and
+    all in it (patterns, incidents, eval cases, severity.yml ...). Kept by ``--keep-existing`` it is the
+    team's own, never a file to merge Recur's lines into: run again in a repository init made (the upgrade
+    path), its eval cases were listed "to merge by hand" (found in review)."""
+    return rel.startswith("kb/")
+
+
+def recur_requirement(dest) -> tuple[str, str] | None:
+    """How ``dest``/requirements.txt names recur: ``("wheel", "./wheels/recur-….whl")`` (a wheel file's path,
+    on a line of its own), ``("pin", "recur==0.1.0")``, ``("none", "")`` when it names neither (a team's
+    own file), or None when there is no requirements.txt to read."""
+    try:
+        text = (Path(dest) / REQUIREMENTS).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    for raw in text.splitlines():
+        how = _names_recur(raw.strip())
+        if how is not None:
+            return (how, raw.split(" #", 1)[0].strip())
+    return ("none", "")
+
+
+def has_patterns(dest) -> bool:
+    """Whether the KB in ``dest`` has a pattern file of its own (what init's next steps say depends on it)."""
+    folder = Path(dest) / "kb" / "patterns"
+    return folder.is_dir() and any(p.is_file() for p in folder.rglob("*.md"))
+
+
+def _as_init_makes(rel: str, have: bytes | None, want: bytes) -> bool:
+    """Whether the kept file ``rel`` is as init writes it: byte for byte, or, for requirements.txt, but for
+    where recur comes from (``recur init --wheel`` writes the wheel's path in place of the pin). Run again
+    without --wheel, init listed the requirements.txt it had written with it to merge by hand (found in
+    review)."""
+    if have == want:
+        return True
+    if rel != REQUIREMENTS or have is None:
+        return False
+
+    def lines(data: bytes) -> list[str]:
+        text = data.decode("utf-8", errors="replace")
+        return ["recur" if _names_recur(line.strip()) else line.rstrip() for line in text.splitlines()]
+
+    return lines(have) == lines(want)
+
+
+def _names_recur(line: str) -> str | None:
+    """ "wheel" or "pin" when the requirements line ``line`` names recur (a recur wheel's path, a recur
+    requirement), else None."""
+    line = line.split(" #", 1)[0].strip()
+    if not line or line.startswith(("#", "-")):
+        return None
+    if re.search(r"(^|/)recur-[^/\s]*\.whl$", line):
+        return "wheel"
+    return "pin" if re.match(r"recur\s*(\[[^]]*\])?\s*([=<>!~;@]|$)", line, re.I) else None
 
 
 def _read_bytes(path: Path) -> bytes | None:

@@ -855,21 +855,43 @@ def _open_record(kb: KB, path: Path, shape: dict, files: dict):
         files.setdefault(meta["id"], []).append(shown)
         kb.id_lines[shown] = md.meta.line("id")
         if meta["id"] != path.stem:
-            v.error(("id",), "id", _id_not_file_name(meta["id"], path, files is kb.pattern_files))
+            v.error(
+                ("id",),
+                "id",
+                _id_not_file_name(meta["id"], path, files is kb.pattern_files, _id_file(kb, path, meta["id"])),
+            )
             if files is kb.pattern_files:  # a record naming the file's id is not an error of its own too
                 kb.misplaced.setdefault(path.stem, []).append(shown)
     return v, md, meta, raw
 
 
-def _id_not_file_name(rid: str, path: Path, pattern: bool) -> str:
+def _id_not_file_name(rid: str, path: Path, pattern: bool, taken: Path | None = None) -> str:
     """The error of an id that is not its file's name: write the file's name, or rename the file. A pattern
     file whose name is no kebab-case id (``Kafka_Lag.md``) has one way only: "write id: Kafka_Lag" offered
-    the id its id: line had just been refused for (found adopting Recur)."""
+    the id its id: line had just been refused for (found adopting Recur). So has a file whose id is another
+    file's name (``taken``): a copy made as a template (cp dns-timeouts.md coredns-conntrack-drops.md) was
+    told "or rename the file .../dns-timeouts.md", which `mv` would have done over the original, and the id
+    both files then had was said again as a duplicate at each (found in review): this error is that one."""
     if pattern and not schema.KEBAB.match(path.stem):
         advice = schema.rename_advice(display_path(path), rid)
         return f"{rid!r} must equal the file name {path.stem!r}, which is no kebab-case id: {advice}"
+    if taken is not None:
+        return (
+            f"{rid!r} must equal the file name {path.stem!r}: write id: {path.stem} (as it is, it duplicates the id "
+            f"of {display_path(taken)}, the file named for it: a copy keeps the id it was copied from)"
+        )
     rename = display_path(path.with_name(f"{rid}.md"))
     return f"{rid!r} must equal the file name {path.stem!r}: write id: {path.stem}, or rename the file {rename}"
+
+
+def _id_file(kb: KB, path: Path, rid) -> Path | None:
+    """Another record file of ``path``'s kind (pattern, incident) named for the id ``rid``, anywhere in its
+    folder (an id is unique across category and year folders), or None."""
+    if not isinstance(rid, str) or not re.fullmatch(r"[\w.-]+", rid, re.ASCII):  # a glob's own characters
+        return None
+    folder = next((kb.root / f for f in ("patterns", "incidents") if (kb.root / f) in path.parents), None)
+    found = sorted(p for p in folder.rglob(f"{rid}.md") if p != path and p.is_file()) if folder else []
+    return found[0] if found else None
 
 
 # a key as a line of front matter writes it, at any indent (for front matter that does not parse, where

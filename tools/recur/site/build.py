@@ -172,10 +172,10 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
             raise RecurError(f"{cfg_path}: {exc}" + "".join(f"\n  {m}" for m in capture.messages[:10])) from None
         # the plugin's state for this build (file_search: read by its on_config): the tree is generated here
         build = _require_plugin(cfg, cfg_path).build = hook.BuildState(pregenerated=True, file_search=file_search)
-        made = build.made = hook.prepare(
-            kb_dir, src, as_of=as_of or config.as_of(), edit_url=hook.edit_base(cfg, edit_url),
-            index_path=browser.index_dir or index_dir, model_dir=model_dir, extra_dir=own_pages,
-            extra_scripts=hook.own_scripts(cfg), extra_base=cfg_path.parent)
+        made = build.made = hook.prepare(  # file_search: what the home page says (mkdocs' on_config warns of it)
+            kb_dir, src, as_of=as_of or config.as_of(), edit_url=hook.edit_base(cfg, edit_url), model_dir=model_dir,
+            index_path=browser.index_dir or index_dir, extra_dir=own_pages, extra_scripts=hook.own_scripts(cfg),
+            extra_base=cfg_path.parent, file_search=hook.file_search(file_search) and hook.english_search(cfg, False))
         generated = time.perf_counter() - t0 - browser.seconds
         if strict and capture.messages:  # as mkdocs --strict: KB files left out of the site fail the build
             raise RecurError("site not built (--strict): " + "\n  ".join(capture.messages[:10]))

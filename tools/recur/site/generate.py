@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import posixpath
+import re
 from pathlib import Path, PurePosixPath
 
 from recur.kb.loader import display_path
@@ -38,7 +40,7 @@ from recur.util.errors import RecurError
 MARKER = ".recur-generated"
 
 
-def home_page(site: Site) -> str:
+def home_page(site: Site, file_search: bool = False) -> str:
     page = HOME
     b = site.board
     recurring = b["recurring"]["90"]
@@ -58,7 +60,7 @@ def home_page(site: Site) -> str:
            "Describe it in your own words, or paste an alert name or a log line: the box suggests the known "
            "failure patterns that match, with their first steps. If the box says it cannot suggest here, it "
            "lists the pattern pages that share your text's telling words instead. Or use the search at the top "
-           "of the page.\n"]
+           f"of the page.{'' if file_search else FROM_DISK}\n"]
     out.append(f"## Most recurring patterns ({window})\n")
     rows = []
     for r in recurring:
@@ -84,6 +86,12 @@ def home_page(site: Site) -> str:
                          [[i.date.isoformat(), mdlink(page, i.relpath, i.id), cell(site.sev_label(i.severity)), cell(i.title)]
                           for i in recent]))
     return unsearched("\n".join(out))  # the title and intro indexed, not the lists
+
+
+# the home page's words without --file-search: opened from disk (file://) neither the box's list by words nor
+# the header search works there, and the page said they did (found in review)
+FROM_DISK = (" Opened from disk (a file:// address), neither works on this site: built with `recur site --file-search`, "
+             "both do.")
 
 
 def new_here(site: Site) -> str:
@@ -131,10 +139,11 @@ def suggest_page(site: Site) -> str:
                           "</code> carries none, and the box lists pattern pages by words.</p></details>")])
 
 
-def pages(kb, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | None = None, model=None) -> dict:
+def pages(kb, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | None = None, model=None,
+          file_search: bool = False) -> dict:
     """Every generated file as {relative path: text}; ``model`` is ``model_page.find_model(...)`` or None."""
     site = Site(kb, as_of, board, lookalikes, edit_base)
-    out = {HOME: home_page(site), SUGGEST: suggest_page(site),
+    out = {HOME: home_page(site, file_search), SUGGEST: suggest_page(site),
            PATTERNS: pattern_pages.category_index(site), BY_SERVICE: pattern_pages.service_index(site),
            BY_TAG: pattern_pages.tag_index(site), BY_SEVERITY: pattern_pages.severity_index(site),
            INCIDENTS: record_pages.incident_index(site), PATHS: record_pages.path_index(site),
@@ -152,7 +161,7 @@ def pages(kb, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | 
 
 
 def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | None = None,
-             model=None, extra_dir=None, extra_scripts=frozenset(), extra_base=None) -> dict:
+             model=None, extra_dir=None, extra_scripts=frozenset(), extra_base=None, file_search: bool = False) -> dict:
     """Write the site's Markdown tree for ``kb`` into ``out_dir``; returns {"written", "removed", "files"}.
 
     ``board`` is ``problems.board(kb, as_of)``; ``lookalikes`` maps a pattern id to [{id, score}];
@@ -165,9 +174,10 @@ def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_
     file a browser runs as it is in ``extra_dir`` is an error (``_refused_own_files``); ``extra_scripts``
     are the scripts mkdocs.yml's extra_javascript names there (paths relative to it), which it may hold;
     ``extra_base`` is the folder of that mkdocs.yml, which ``extra_dir`` must be inside (``_own_folder_checked``).
+    ``file_search``: the site makes its header search work opened from disk (``recur site --file-search``).
     """
     files = {k: v.encode("utf-8") for k, v in pages(kb, as_of=as_of, board=board, lookalikes=lookalikes,
-                                                      edit_base=edit_base, model=model).items()}
+                                                      edit_base=edit_base, model=model, file_search=file_search).items()}
     for relpath in kb.attachments:  # the images beside patterns and incidents, where their pages link them
         files.setdefault(relpath, (Path(kb.root) / relpath).read_bytes())
     assets = resources.assets_dir()
@@ -176,6 +186,8 @@ def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_
             if f.is_file() and not f.name.startswith("."):
                 files[f"assets/{f.name}"] = f.read_bytes()
     extra = _extra_pages(extra_dir, out_dir, extra_scripts, extra_base)
+    if extra:
+        extra = _own_kb_links(extra, Path(extra_dir), Path(kb.root), files.keys(), extra_base)
     readmes = [rel for rel in extra if _readme_beside_index(rel, files.keys() | extra.keys())]
     shadowed, own = [], []
     for rel, data in extra.items():
@@ -217,6 +229,63 @@ def _extra_pages(extra_dir, out_dir, scripts=frozenset(), base=None) -> dict:
     pages = {p.relative_to(root).as_posix(): p.read_bytes() for p in found if p.is_file()}
     _check_utf8(root, pages)
     return pages
+
+
+# a link's target in Markdown: an inline link's or image's ([text](target "title")), a reference definition's
+# ("[name]: target"); group 1 or 3 what comes before it, 2 or 4 the target
+_OWN_LINK = re.compile(r"(\]\(\s*<?)([^()\s<>]+)|^(\s{0,3}\[[^\]\n]+\]:\s*<?)([^\s<>]+)")
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+
+
+def _own_kb_links(extra: dict, own_root: Path, kb_root: Path, tree, base) -> dict:
+    """The site's own Markdown pages with each link to a KB file as the repository has it (from docs/guide.md:
+    ``../kb/patterns/network/dns-timeouts.md``, or ``kb/patterns/...`` from the repository's root, the folder
+    of mkdocs.yml) made a link to the site's page for that file, which ``tree`` (the generated files) holds
+    at its path in the KB. Written so, the link works in the repository's browser (GitHub, an editor) and
+    failed the site's --strict build, or shipped dead without it (found in review)."""
+    from recur.kb.parse import outside_fences
+
+    kb_root, own_root = kb_root.resolve(), own_root.resolve()
+    repo = Path(base).resolve() if base else own_root.parent
+    out = dict(extra)
+    for rel, data in extra.items():
+        if not rel.endswith(MARKDOWN_SUFFIXES) or b"kb" not in data:
+            continue
+        lines = data.decode("utf-8").split("\n")
+        here = (own_root / rel).parent
+
+        def site_link(m: re.Match, rel=rel, here=here) -> str:
+            before, target = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(3), m.group(4))
+            page = _kb_page(target, here, repo, kb_root, tree)
+            return before + (posixpath.relpath(page, posixpath.dirname(rel) or ".") if page else target)
+
+        for n, line in outside_fences(lines):
+            done, at = [], 0
+            for span in _CODE_SPAN.finditer(line):  # code spans as they are
+                done += [_OWN_LINK.sub(site_link, line[at : span.start()]), span.group(0)]
+                at = span.end()
+            lines[n] = "".join([*done, _OWN_LINK.sub(site_link, line[at:])])
+        out[rel] = "\n".join(lines).encode("utf-8")
+    return out
+
+
+def _kb_page(target: str, here: Path, repo: Path, kb_root: Path, tree) -> str | None:
+    """The site page (a path in the generated tree, with the target's #anchor) of the KB file that the link
+    ``target`` of an own page in ``here`` names, relative to that page or, written without ./ or ../, to the
+    repository's root ``repo``; None for anything else (a URL, an own page, a KB file the site has no page of)."""
+    from urllib.parse import unquote
+
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", target) or target.startswith(("#", "/")):
+        return None
+    path, hash_, anchor = target.partition("#")
+    if not path or "?" in path:
+        return None
+    tries = [here / unquote(path)] + ([] if path.startswith(".") else [repo / unquote(path)])
+    for tried in tries:
+        where = Path(os.path.normpath(tried))
+        if kb_root in where.parents and (page := where.relative_to(kb_root).as_posix()) in tree:
+            return page + hash_ + anchor
+    return None
 
 
 def _own_folder_checked(root: Path, base) -> None:

@@ -82,6 +82,21 @@ def file_search(wanted: bool | None = None) -> bool:
     return bool(settings.get("file_search") if wanted is None else wanted)
 
 
+def english_search(config, warn: bool = True) -> bool:
+    """Whether the site search is English only (material's default, the theme's language): the one search
+    recur.site.file_search can start from file://. Said when it is not (``warn``), so --file-search is not
+    lost unsaid."""
+    langs = [str(config.theme.get("language") or "en")]
+    for name, plugin in config.plugins.items():
+        if name.endswith("search") and plugin.config.get("lang"):
+            langs = [str(lang) for lang in plugin.config["lang"]]
+    if set(langs) == {"en"} or not warn:
+        return set(langs) == {"en"}
+    log.warning(f"recur: file search left out: the site search's languages are {langs}; from file:// only "
+                f"English works, so opened from disk the header search says it needs http(s)")
+    return False
+
+
 def edit_base(config=None, explicit: str | None = None) -> str | None:
     """The "edit this page" base URL: explicit (--edit-url), env RECUR_EDIT_URL, else mkdocs.yml
     extra.recur.edit_url; each checked by ``require_http_url``, an error naming where it came from."""
@@ -195,13 +210,15 @@ def own_base(config) -> Path:
 
 
 def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, index_path=None,
-            model_dir=None, extra_dir=None, extra_scripts=frozenset(), extra_base=None) -> GeneratedTree:
+            model_dir=None, extra_dir=None, extra_scripts=frozenset(), extra_base=None,
+            file_search: bool = False) -> GeneratedTree:
     """Load the KB, compute the board and write the Markdown tree into ``src_dir``; returns what it made.
 
     ``model_dir``: the tuned model folder whose report the Retrieval model page shows (default: the
     KB's active tuned model, else its newest rejected candidate). ``extra_dir``: the site's own
     pages (mkdocs.yml's docs_dir), copied in beside the generated ones; ``extra_scripts``: ``own_scripts``;
-    ``extra_base``: the folder of that mkdocs.yml, which the own pages must be inside."""
+    ``extra_base``: the folder of that mkdocs.yml, which the own pages must be inside. ``file_search``: the
+    build makes the header search work from file:// (what the home page says of a site opened from disk)."""
     from recur.kb.check import cross_checks
     from recur.kb.loader import load_kb
     from recur.problems.board import report_board
@@ -217,7 +234,7 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
     b = report_board(kb, as_of)
     stats = generate(kb, src_dir, as_of=as_of, board=b, lookalikes=lookalikes_for(kb, index_path),
                      edit_base=edit_url, model=find_model(kb_path, model_dir), extra_dir=extra_dir,
-                     extra_scripts=extra_scripts, extra_base=extra_base)
+                     extra_scripts=extra_scripts, extra_base=extra_base, file_search=file_search)
     for rel in stats["shadowed"]:
         log.warning(f"recur: {Path(extra_dir) / rel}: the site generates a page of its own there, so this file is "
                     f"left out; rename it (and link it from your nav or another page)")
@@ -252,7 +269,8 @@ def on_config(build: BuildState, config):
     src = src_dir(config, kb)
     try:
         build.made = prepare(kb, src, as_of=settings.as_of(), edit_url=edit_base(config), index_path=index_dir(config),
-                        extra_dir=config.docs_dir, extra_scripts=own_scripts(config), extra_base=own_base(config))
+                        extra_dir=config.docs_dir, extra_scripts=own_scripts(config), extra_base=own_base(config),
+                        file_search=bool(config.extra.get("recur_file_search")))  # the plugin set it just before
     except RecurError as exc:  # mkdocs' one-line "Error: ..." and exit 1, as for its own config errors
         from mkdocs.exceptions import PluginError
 

@@ -199,7 +199,7 @@ def _page_defaults(config, user: dict, file_search: bool | None) -> None:
     config.extra["recur_assets"] = {p: versioned(p) for p in _asset_versions()}
     # the theme's main.html: recur-file.js starts the header search from file:// (recur.site.file_search)
     try:
-        config.extra["recur_file_search"] = hook.file_search(file_search) and _english_search(config)
+        config.extra["recur_file_search"] = hook.file_search(file_search) and hook.english_search(config)
     except RecurError as exc:  # RECUR_FILE_SEARCH=maybe under mkdocs build: its one-line error, no traceback
         raise PluginError(f"recur: {exc}") from None
     if "validation" not in user:
@@ -235,20 +235,6 @@ def _with_assets(entries, ours: list[str]) -> list:
     gives way to it, so no file is loaded twice."""
     kept = [e for e in entries if str(e).split("?", 1)[0] not in ours]
     return [*kept, *(versioned(p) for p in ours)]
-
-
-def _english_search(config) -> bool:
-    """Whether the site search is English only (material's default, the theme's language): the one search
-    recur.site.file_search can start from file://. Said when it is not, so --file-search is not lost unsaid."""
-    langs = [str(config.theme.get("language") or "en")]
-    for name, plugin in config.plugins.items():
-        if name.endswith("search") and plugin.config.get("lang"):
-            langs = [str(lang) for lang in plugin.config["lang"]]
-    if set(langs) == {"en"}:
-        return True
-    log.warning(f"recur: file search left out: the site search's languages are {langs}; from file:// only "
-                f"English works, so opened from disk the header search says it needs http(s)")
-    return False
 
 
 def _search_separator_set(user: dict) -> bool:
