@@ -954,7 +954,7 @@ def _readable(record: str) -> None:
 
 
 # what a done day says of each, in `recur check`'s words (kb.lint._done_date_why) and a refusal's
-DONE_VERB = {"review": "was held", "follow-up": "was done", "fix": "was done"}
+DONE_VERB = {"review": "was held", "follow-up": "was done", "fix": "was done", "flag": "was done"}
 
 
 def done_before_why(what: str, done: dt.date, happened: dt.date | None) -> str | None:

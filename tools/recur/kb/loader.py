@@ -1386,7 +1386,7 @@ def _load_incident(kb: KB, path: Path) -> None:
                 )
                 for f in meta.get("follow_ups", [])
             ],
-            flags=[Flag(f["text"], f.get("status", "open"), f.get("note")) for f in meta.get("flags", [])],
+            flags=_flags(meta),
             triage=meta.get("triage", []),
             imported=meta.get("imported"),
             candidates=[{k: v for k, v in c.items() if k != "_line"} for c in meta.get("candidates", [])],
@@ -1395,6 +1395,11 @@ def _load_incident(kb: KB, path: Path) -> None:
             lines=lines,
         ),
     )
+
+
+def _flags(meta: dict) -> list[Flag]:
+    """The incident's flags, each a mapping once validated (a plain-text one is its ``text``)."""
+    return [Flag(f["text"], f.get("status", "open"), f.get("note"), f.get("done")) for f in meta.get("flags", [])]
 
 
 def _incident_body(v: schema.Validator, shown: str, md) -> dict:

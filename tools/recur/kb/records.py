@@ -138,6 +138,7 @@ class Flag:
     text: str
     status: str = "open"
     note: str | None = None
+    done: dt.date | None = None  # extension: the day it was done (None: not recorded)
 
 
 @dataclass

@@ -206,6 +206,8 @@ FLAG = {  # extension: a flag may be a mapping so it can be marked addressed
     "text": Field("str", required=True),
     "status": Field("enum", choices=("open", "done")),
     "note": Field("str"),
+    # when it was done, so a board as of a past date counts it open then, as a follow-up's `done` does
+    "done": Field("date", doc="extension: the day it was done"),
 }
 INCIDENT = {
     "id": Field("ident", required=True),

@@ -372,7 +372,7 @@ def _flags(incidents, as_of: dt.date) -> list:
         }
         for i in incidents
         for f in i.flags
-        if f.status == "open"
+        if _not_done_by(f, "open", as_of)  # one done after as_of was still open then, as a follow-up
     ]
     flags.sort(key=lambda f: (f["age_days"], f["incident"]))
     return flags
@@ -440,7 +440,7 @@ def follow_up_open(f, as_of: dt.date) -> bool:
 
 
 def _not_done_by(item, waiting: str, as_of: dt.date) -> bool:
-    """Whether a review or follow-up was still to do on ``as_of``: its status ``waiting`` (pending, open), or done
+    """Whether a review, follow-up or flag was still to do on ``as_of``: its status ``waiting`` (pending, open), or done
     after that day (its ``done`` date; one done with no date recorded is taken as done all along, as before the
     date was kept)."""
     return item.status == waiting or (item.status == "done" and item.done is not None and item.done > as_of)
