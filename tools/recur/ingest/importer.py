@@ -803,7 +803,7 @@ def import_postmortem(
     patterns=(),
     category=None,
     draft=True,
-    threshold="medium",
+    threshold="high",  # a medium top was wrong often enough to be a person's choice (found in review)
     top=5,
     today=None,
     dry_run=False,
