@@ -35,10 +35,34 @@ def _late(item: dict) -> str:
     return f"OVERDUE {item['days_overdue']}d" if item.get("overdue") else ""
 
 
+class Noted(str):
+    """A cell's text with a note (``note``) that text and Markdown put under the table as a numbered footnote
+    (``footnotes``), the cell keeping its number: written in the cell, a note widened its column on every row."""
+
+    note = ""
+
+
 def _due(item: dict) -> str:
-    """The due date, and the other dates its ticket has elsewhere on the board (recur check warns)."""
-    note = other_dues_note(item)
-    return (item["due"] or "-") + (f" ({note})" if note else "")
+    """The due date, noted with the other dates its ticket has elsewhere on the board (recur check warns):
+    "PRB-135 also due 2026-12-18 in INC-2026-0110", a footnote. In the due column it made the report's
+    tables 249 to 325 columns wide (found in a problem manager's review)."""
+    cell = Noted(item["due"] or "-")
+    cell.note = other_dues_note(item)
+    return cell
+
+
+def footnotes(rows: list) -> tuple[list, list[str]]:
+    """``rows`` with each noted cell (``Noted``) numbered, "2026-12-01 [1]", in the order shown (after
+    --limit's cut, so only the rows shown have notes), and the notes as "[1] …", to put under the table."""
+    notes: list[str] = []
+
+    def numbered(v):
+        if not getattr(v, "note", ""):
+            return v
+        notes.append(f"[{len(notes) + 1}] {v.note}")
+        return f"{v} [{len(notes)}]"
+
+    return [[numbered(v) for v in r] for r in rows], notes
 
 
 def _by_owner_name(items: list) -> list:
@@ -481,6 +505,7 @@ def render_text(b: Board, style=_plain, limit: int | None = None, flags: str = "
         if not rows:
             lines += [f"  {empty or '(none)'}", ""]
             continue
+        rows, notes = footnotes(rows)
         # by the columns a terminal gives each character: a CJK owner or title takes two, and padded by
         # len() the columns after it slid (found in review)
         widths = [max(display_width(str(r[i])) for r in rows + [cols]) for i in range(len(cols))]
@@ -489,6 +514,7 @@ def render_text(b: Board, style=_plain, limit: int | None = None, flags: str = "
             cells = (str(v) + " " * (w - display_width(str(v))) for v, w in zip(r, widths))
             lines.append("  " + "  ".join(cells).rstrip())
         lines += [f"  {more_line(more, limit)}"] if more else []
+        lines += [f"  {x}" for x in notes]
         lines += [f"  {note}"] if note else []
         lines.append("")
     lines += [closing_line(b, flags) or ""]
@@ -556,11 +582,13 @@ def render_markdown(b: Board, limit: int | None = None, urls: dict | None = None
         if not rows:
             lines += [empty or "None.", ""]
             continue
+        rows, notes = footnotes(rows)
         lines.append("| " + " | ".join(_md_cell(x) or " " for x in cols) + " |")
         lines.append("|" + "---|" * len(cols))
         links = [urls.get(c, {}) for c in cols]  # the incident and pattern columns' pages
         lines += ["| " + " | ".join(_md_id(x, u.get(x)) for x, u in zip(r, links)) + " |" for r in rows]
         lines += ["", f"*{more_line(more, limit)}*"] if more else []
+        lines += ["", *(f"- {_md_cell(x)}" for x in notes)] if notes else []
         lines += ["", _md_cell(note)] if note else []
         lines.append("")
     closing = closing_line(b, flags)
