@@ -903,7 +903,7 @@ def test_a_held_reviews_day_is_in_the_incidents_json(kb):
     r = run("incident", "review", "--kb", str(kb), "INC-2026-0301", "--done", "--on", "2026-11-06")
     assert r.exit_code == 0, r.output
     review = incident_object(load_kb(kb).incidents["INC-2026-0301"])["review"]
-    assert review == {"level": "full", "status": "done", "due": "2026-11-07", "done": "2026-11-06"}
+    assert review == {"level": "full", "status": "done", "due": "2026-11-07", "done": "2026-11-06", "owner": None}
 
 
 def test_a_review_and_a_follow_up_written_done_without_a_day_say_how_to_give_it(kb):

@@ -57,6 +57,7 @@ def _answer(kb_dir, index_dir, model, text: str, top: int, linked=()):
     "--review-level", type=click.Choice(["full", "light", "none"]), help="Default: from the severity framework."
 )
 @click.option("--review-due", metavar="DATE", help="Default: date + review_within_days of the severity.")
+@click.option("--review-owner", metavar="NAME", type=TEXT, help="Who holds the review (its review.owner).")
 @click.option("--top", default=3, show_default=True, type=click.IntRange(0, 10), help="Suggestions to show.")
 @click.option("--no-suggest", is_flag=True, help="Do not load the model; just write the record.")
 @click.option(
@@ -75,7 +76,7 @@ def _answer(kb_dir, index_dir, model, text: str, top: int, linked=()):
     help="Check everything and make the suggestions, write nothing: print the record it would write (to "
     'practise, or before recording into a shared KB); with --json the same object and "dry_run": true.',
 )
-# long: a parameter a line for each of its 19 options; the body is ~45 lines, the steps of a record in order
+# long: a parameter a line for each of its 20 options; the body is ~45 lines, the steps of a record in order
 def new(
     kb_dir,
     index_dir,
@@ -91,6 +92,7 @@ def new(
     duration,
     review_level,
     review_due,
+    review_owner,
     top,
     no_suggest,
     link_top,
@@ -127,6 +129,7 @@ def new(
         duration_minutes=duration,
         review_level=review_level,
         review_due=due,
+        review_owner=review_owner,
     )
     found: dict = {}  # what the suggestions found, filled in once the record is written (record_incident)
     asked = (kb_dir, index_dir, model, suggestion_query(title, description), top, link_top)

@@ -1333,7 +1333,7 @@ def review_defaults(kb: KB, severity: str, date: dt.date, given: dict) -> Review
     if due is None and level != "none" and level_def and level_def.review_within_days is not None:
         due = min(shift(date, level_def.review_within_days), LATEST)  # never past the dates check accepts
     status = given.get("status") or ("done" if level == "none" else "pending")
-    return Review(level, status, due, given.get("done"))
+    return Review(level, status, due, given.get("done"), given.get("owner"))
 
 
 def _load_incident(kb: KB, path: Path) -> None:

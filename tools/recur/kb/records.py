@@ -114,6 +114,7 @@ class Review:
     status: str
     due: dt.date | None
     done: dt.date | None = None  # extension: the day it was held (None: not recorded)
+    owner: str | None = None  # extension: who holds it (None: not recorded)
 
 
 @dataclass

@@ -71,11 +71,17 @@ def _by_owner_name(items: list) -> list:
 
 
 def _reviews(b: Board) -> tuple:
+    """The pending reviews, with who holds each (Recur's ``review.owner``; ``(unowned)`` when none is recorded):
+    the overdue ones named no one to chase (found in a problem manager's review)."""
     c = b["counts"]
+    rows = [
+        [r["incident"], r.get("owner") or UNOWNED, r["severity"], r["level"], r["due"] or "-", _late(r), r["title"]]
+        for r in b["reviews"]
+    ]
     return (
         f"Reviews pending ({c['reviews_pending']}, {c['reviews_overdue']} overdue)",
-        ["incident", "severity", "level", "due", LATE, "title"],
-        [[r["incident"], r["severity"], r["level"], r["due"] or "-", _late(r), r["title"]] for r in b["reviews"]],
+        ["incident", "owner", "severity", "level", "due", LATE, "title"],
+        rows,
     )
 
 
@@ -323,7 +329,7 @@ _SECTIONS = (
     _recurrence_after_fix,
 )
 # the lists of no one's items (`recur report --owner` leaves them out: ``filtered``'s ``left_out``)
-UNOWNED_LISTS = {_reviews: "reviews", _triage: "triage", _unknown: "unknown", _flags: "flags"}
+UNOWNED_LISTS = {_triage: "triage", _unknown: "unknown", _flags: "flags"}
 
 
 def sections(b: Board, limit: int | None = None) -> list[tuple[str, list[str], list[list], str | None, str | None]]:
@@ -403,7 +409,8 @@ def filtered_line(b: Board) -> str | None:
     nobody = owner_key(f["owner"]) == owner_key(UNOWNED)  # `--owner '(unowned)'`: the items of no one
     names = "" if nobody else f" ({', '.join(f['spellings']) or 'nothing on this board'})"
     return (
-        f"Only what {'no one' if nobody else f['owner']} owns{names}: follow-ups and permanent fixes, recurring patterns and "
+        f"Only what {'no one' if nobody else f['owner']} owns{names}: reviews (their review.owner), follow-ups and "
+        "permanent fixes, recurring patterns and "
         f"recurrences by their fix's owner; {', '.join(_LIST_NAMES.get(k, k) for k in f['left_out'])} have no owner "
         "and are left out; the "
         "incident counts and the trends are the whole KB's."
