@@ -53,7 +53,8 @@ def test_a_completed_postmortem_records_its_review_done_and_passes_the_overdue_g
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
     # was {level: full, status: pending, due: 2025-11-23}: overdue from the first report
-    assert out["review"] == {"level": "full", "status": "done", "due": "2025-11-23", "done": None}
+    # the first author is who holds the review (review.owner), as import reads the postmortem's people
+    assert out["review"] == {"level": "full", "status": "done", "due": "2025-11-23", "done": None, "owner": "Ines"}
     assert load_kb(fresh_kb).incidents[out["incident"]].review.status == "done"
     assert "review: recorded done, as the postmortem's status 'Complete' says (the 'Status:' line 5)" in out["notes"]
     # "Status: Complete" was also named as a field the record does not hold
@@ -65,7 +66,7 @@ def test_a_completed_postmortem_records_its_review_done_and_passes_the_overdue_g
 def test_a_draft_stays_pending_and_the_import_says_it_is_already_overdue_and_what_to_set(fresh_kb, tmp_path):
     out = json.loads(imp(fresh_kb, tmp_path / "pm.md", VAULT.format(status="In review")).stdout)
     iid = out["incident"]
-    assert out["review"] == {"level": "full", "status": "pending", "due": "2025-11-23", "done": None}
+    assert out["review"] == {"level": "full", "status": "pending", "due": "2025-11-23", "done": None, "owner": "Ines"}
     assert (
         "review: recorded pending, as the postmortem's status 'In review' says (the 'Status:' line 5)" in out["notes"]
     )
@@ -193,7 +194,9 @@ Every infra pipeline waited on a Terraform state lock a cancelled apply left beh
 def test_the_review_date_a_status_line_gives_is_the_reviews_due_date(fresh_kb, tmp_path, status):
     # the record got the framework's default (2026-12-10), the Status line quoted, the date not said dropped
     out = json.loads(imp(fresh_kb, tmp_path / "pm.md", LOCK.format(status=status)).stdout)
-    assert out["review"] == {"level": "full", "status": "pending", "due": "2026-12-09", "done": None}, out["notes"]
+    assert out["review"] == {"level": "full", "status": "pending", "due": "2026-12-09", "done": None, "owner": None}, (
+        out["notes"]
+    )
     assert load_kb(fresh_kb).incidents[out["incident"]].review.due == dt.date(2026, 12, 9)
     assert any(n.startswith("review: due 2026-12-09, as the postmortem says (") for n in out["notes"]), out["notes"]
 
@@ -263,7 +266,13 @@ def test_a_completed_postmortem_gives_its_review_the_day_it_was_held(fresh_kb, t
     # the review was recorded done with no day: a board or report as of Nov 30 counted it held then
     text = LOCK.replace("**Status:** {status}", status)
     out = json.loads(imp(fresh_kb, tmp_path / "pm.md", text).stdout)
-    assert out["review"] == {"level": "full", "status": "done", "due": "2026-12-10", "done": "2026-12-01"}
+    assert out["review"] == {
+        "level": "full",
+        "status": "done",
+        "due": "2026-12-10",
+        "done": "2026-12-01",
+        "owner": None,
+    }
     assert load_kb(fresh_kb).incidents[out["incident"]].review.done == dt.date(2026, 12, 1)
     assert f"review: held 2026-12-01, as the postmortem says ({said})" in out["notes"], out["notes"]
 
@@ -284,6 +293,7 @@ def test_front_matter_gives_the_reviews_day_held_and_due(fresh_kb, tmp_path):
         "status": "done",
         "due": "2026-12-10",
         "done": "2026-12-01",
+        "owner": None,
     }
     # on a draft it is the due date; review_due: is a due date even on a completed one
     assert review("c.md", "status: Draft\nreview_date: 2026-12-09\n")["due"] == "2026-12-09"
@@ -292,6 +302,7 @@ def test_front_matter_gives_the_reviews_day_held_and_due(fresh_kb, tmp_path):
         "status": "done",
         "due": "2026-12-09",
         "done": None,
+        "owner": None,
     }
     # a JSON export's camelCase key, a review: mapping: named in the notes as fields no record holds
     assert review("e.md", "status: Draft\nreviewDate: 2026-12-09\n")["due"] == "2026-12-09"
@@ -372,7 +383,13 @@ def test_review_done_given_on_the_command_line_records_the_review_held(fresh_kb,
     r = imp(fresh_kb, tmp_path / "pm.md", LOCK.format(status="Draft"), "--review-done", "2026-12-03")
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
-    assert out["review"] == {"level": "full", "status": "done", "due": "2026-12-10", "done": "2026-12-03"}
+    assert out["review"] == {
+        "level": "full",
+        "status": "done",
+        "due": "2026-12-10",
+        "done": "2026-12-03",
+        "owner": None,
+    }
     review = load_kb(fresh_kb).incidents[out["incident"]].review
     assert (review.status, review.done) == ("done", dt.date(2026, 12, 3))
     assert (
@@ -392,7 +409,13 @@ def test_review_done_given_on_the_command_line_records_the_review_held(fresh_kb,
     held = LOCK.format(status="Complete, reviewed on 2026-12-01")
     both = imp(fresh_kb, tmp_path / "held.md", held, "--review-done", "2026-12-02", "--review-due", "2026-12-04")
     both = json.loads(both.stdout)
-    assert both["review"] == {"level": "full", "status": "done", "due": "2026-12-04", "done": "2026-12-02"}
+    assert both["review"] == {
+        "level": "full",
+        "status": "done",
+        "due": "2026-12-04",
+        "done": "2026-12-02",
+        "owner": None,
+    }
     assert (
         "review: recorded done, held 2026-12-02 (--review-done), over the day the postmortem says ('2026-12-01', "
         "the 'Status:' line 5)"

@@ -49,7 +49,13 @@ def test_new_writes_a_valid_record_with_framework_review_and_suggestions(kb_dir,
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
     assert out["id"] == "INC-2026-0003"  # the small KB has 0001 and 0002
-    assert out["review"] == {"level": "full", "status": "pending", "due": "2026-05-07", "done": None}  # sev1: 5 days
+    assert out["review"] == {
+        "level": "full",
+        "status": "pending",
+        "due": "2026-05-07",
+        "done": None,
+        "owner": None,
+    }  # sev1: 5 days
     assert out["suggestions"][0]["id"] == "db-pool-exhausted"
     kb = load_kb(kb_dir)
     assert not kb.problems

@@ -130,7 +130,7 @@ def test_a_follow_up_named_ambiguously_or_not_at_all_is_a_clear_error(kb):
     assert record(kb, "INC-2026-0300") == BLOCK
 
 
-def test_flag_done_turns_a_plain_flag_into_a_mapping_with_the_note(kb):
+def test_flag_done_turns_a_plain_flag_into_a_mapping_with_the_note(kb, some_day):
     flagged = [f["text"] for f in board(load_kb(kb), dt.date(2026, 12, 1))["flags"] if f["incident"] == "INC-2026-0300"]
     assert flagged == ["why did the canary pass?", "heap dump lost"]
     listed = run("incident", "flag", "--kb", str(kb), "INC-2026-0300")
@@ -149,11 +149,17 @@ def test_flag_done_turns_a_plain_flag_into_a_mapping_with_the_note(kb):
     assert r.exit_code == 0, r.output
     assert run("incident", "flag", "--kb", str(kb), "INC-2026-0300", "--done", "2").exit_code == 0
     text = record(kb, "INC-2026-0300")
-    assert '  - {text: "why did the canary pass?", status: done, note: "its check hit /healthz only"}\n' in text
-    assert '  - text: "heap dump lost"\n    status: done\n' in text
+    assert some_day(
+        lambda d: (
+            f'  - {{text: "why did the canary pass?", status: done, note: "its check hit /healthz only", done: {d}}}\n'
+            in text
+        )
+    )
+    assert some_day(lambda d: f'  - text: "heap dump lost"\n    status: done\n    done: {d}\n' in text)
     flags = load_kb(kb).incidents["INC-2026-0300"].flags
     assert [(f.status, f.note) for f in flags] == [("done", "its check hit /healthz only"), ("done", None)]
-    assert not [f for f in board(load_kb(kb), dt.date(2026, 12, 1))["flags"] if f["incident"] == "INC-2026-0300"]
+    # done today: off today's board (one as of a day before counts them open then)
+    assert not [f for f in board(load_kb(kb), dt.date.today())["flags"] if f["incident"] == "INC-2026-0300"]
     both = run("incident", "flag", "--kb", str(kb), "INC-2026-0300", "new text", "--done", "1")
     assert both.exit_code == 2
 
@@ -521,7 +527,7 @@ def test_a_follow_up_marked_on_a_record_with_errors_is_named_by_its_title(kb):
     assert "status: done" in path.read_text()
 
 
-def test_a_flag_marked_on_a_record_with_errors_is_named_by_its_text(kb):
+def test_a_flag_marked_on_a_record_with_errors_is_named_by_its_text(kb, some_day):
     """As a follow-up's title: on a record the KB leaves out (a typo in another field), the line said
     "flag 'number 1' marked done", naming nothing the manager could check."""
     front = HEAD.replace("sev2", "sev9") + "flags:\n  - heap dump lost\n  - why did the canary pass?\n"
@@ -529,7 +535,7 @@ def test_a_flag_marked_on_a_record_with_errors_is_named_by_its_text(kb):
     assert "INC-2026-0302" not in load_kb(kb).incidents
     r = run("incident", "flag", "--kb", str(kb), "INC-2026-0302", "--done", "2")
     assert r.exit_code == 0 and "flag 'why did the canary pass?' marked done" in r.output, r.output
-    assert '{text: "why did the canary pass?", status: done}' in path.read_text()
+    assert some_day(lambda d: f'{{text: "why did the canary pass?", status: done, done: {d}}}' in path.read_text())
 
 
 def test_a_review_of_level_none_is_shown_as_none_to_hold(kb):
@@ -897,7 +903,7 @@ def test_a_held_reviews_day_is_in_the_incidents_json(kb):
     r = run("incident", "review", "--kb", str(kb), "INC-2026-0301", "--done", "--on", "2026-11-06")
     assert r.exit_code == 0, r.output
     review = incident_object(load_kb(kb).incidents["INC-2026-0301"])["review"]
-    assert review == {"level": "full", "status": "done", "due": "2026-11-07", "done": "2026-11-06"}
+    assert review == {"level": "full", "status": "done", "due": "2026-11-07", "done": "2026-11-06", "owner": None}
 
 
 def test_a_review_and_a_follow_up_written_done_without_a_day_say_how_to_give_it(kb):
@@ -972,3 +978,98 @@ def test_the_shared_marks_refuse_a_done_day_before_the_incident(kb):
     # the incident's own day is a day it can have been held
     mark_review(load_kb(kb), "INC-2026-0301", "done", None, dt.date(2026, 11, 2))
     assert "done: 2026-11-02" in record(kb, "INC-2026-0301")
+
+
+def test_flag_done_keeps_the_day_so_a_past_report_shows_it_open_then(kb, some_day):
+    """Found in a problem manager's review: a flag kept no closing day, so `recur report --as-of 2026-11-30`
+    counted 27 open flags on the stock KB, and 26 after `recur incident flag ID --done 1` on 12-03: today's
+    status read into the past. --done writes `done:` (the day given with --on, else today), as a
+    follow-up's does, and the board as of a day before it counts the flag open then."""
+    args = ("incident", "flag", "--kb", str(kb), "INC-2026-0300")
+    r = run(*args, "--done", "canary", "--on", "2026-11-20", "--note", "its check hit /healthz only")
+    assert r.exit_code == 0 and "marked done on 2026-11-20 (" in r.output, r.output
+    assert (
+        '  - {text: "why did the canary pass?", status: done, note: "its check hit /healthz only", done: 2026-11-20}\n'
+        in record(kb, "INC-2026-0300")
+    )
+    assert run(*args, "--done", "2").exit_code == 0
+    assert some_day(
+        lambda d: f'  - text: "heap dump lost"\n    status: done\n    done: {d}\n' in record(kb, "INC-2026-0300")
+    )
+    flags = load_kb(kb).incidents["INC-2026-0300"].flags
+    assert flags[0].done == dt.date(2026, 11, 20)
+
+    def open_flags(day):
+        return [f["text"] for f in board(load_kb(kb), day)["flags"] if f["incident"] == "INC-2026-0300"]
+
+    assert open_flags(dt.date(2026, 11, 19)) == ["why did the canary pass?", "heap dump lost"]
+    assert open_flags(dt.date(2026, 11, 20)) == ["heap dump lost"]  # done that day
+    assert open_flags(dt.date.today()) == []
+
+    def reported(day):
+        out = run("report", "--kb", str(kb), "--as-of", day, "--format", "json").output
+        return [f["text"] for f in json.loads(out)["flags"] if f["incident"] == "INC-2026-0300"]
+
+    assert reported("2026-11-19") == ["why did the canary pass?", "heap dump lost"]
+    assert reported("2026-11-20") == ["heap dump lost"]
+    listed = run(*args)
+    assert "1. why did the canary pass?  (done 2026-11-20: its check hit /healthz only)" in listed.output, listed.output
+    check = run("check", "--kb", str(kb), "--strict")
+    assert check.exit_code == 0 and "warning" not in check.output, check.output  # the key is known
+    # done already: --done again keeps the day; --on moves it and says from what
+    again = run(*args, "--done", "1")
+    assert (
+        again.exit_code == 0
+        and "is done already" in again.output
+        and "done: 2026-11-20}" in record(kb, "INC-2026-0300")
+    )
+    moved = run(*args, "--done", "1", "--on", "2026-11-18")
+    assert "done day now 2026-11-18 (was 2026-11-20)" in moved.output, moved.output
+
+
+def test_flag_done_on_errors_write_nothing(kb):
+    args = ("incident", "flag", "--kb", str(kb), "INC-2026-0300")
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    for bad, code, said in (
+        (("--on", "2026-11-20"), 2, "--on goes with --done"),
+        (("x", "--on", "2026-11-20"), 2, "--on goes with --done"),
+        (("--done", "1", "--on", "20 Nov"), 1, "--on"),
+        (("--done", "1", "--on", tomorrow), 1, f"--on {tomorrow} is after today"),
+        (
+            ("--done", "1", "--on", "2026-01-02"),
+            1,
+            "Error: --on 2026-01-02: the flag was done 2026-01-02, before the incident's date 2026-11-01; give the "
+            "day it was done, on or after that date\n",
+        ),
+    ):
+        r = run(*args, *bad)
+        assert r.exit_code == code and said in r.output and "Traceback" not in r.output, (bad, r.output)
+    assert record(kb, "INC-2026-0300") == BLOCK
+
+
+def test_a_flag_done_date_on_an_open_flag_before_its_incident_or_to_come_is_warned_of(kb):
+    path = kb / "incidents" / "2026" / "INC-2026-0300.md"
+    path.write_text(
+        BLOCK.replace("  - why did the canary pass?\n", "  - {text: canary, status: open, done: 2026-11-20}\n").replace(
+            '"heap dump lost"\n    status: open\n', '"heap dump lost"\n    status: done\n    done: 2026-10-02\n'
+        )
+    )
+    r = run("check", "--kb", str(kb), "--today", "2026-12-01")
+    assert (
+        "INC-2026-0300.md:13: flags[0].done: warning: a done date (2026-11-20) on a flag whose status is open: "
+        "the problem board counts it open" in r.output
+    ), r.output
+    assert (
+        "INC-2026-0300.md:16: flags[1].done: warning: the flag was done 2026-10-02, before the incident's date "
+        "2026-11-01" in r.output
+    ), r.output
+    path.write_text(
+        BLOCK.replace(
+            '"heap dump lost"\n    status: open\n', '"heap dump lost"\n    status: done\n    done: 2026-11-20\n'
+        )
+    )
+    later = run("check", "--kb", str(kb), "--today", "2026-11-10")
+    assert "flags[1].done: warning: a flag's done date 2026-11-20 is after today" in later.output, later.output
+    path.write_text(BLOCK.replace('"heap dump lost"\n    status: open\n', '"heap dump lost"\n    done: 20 Nov\n'))
+    bad = run("check", "--kb", str(kb))
+    assert bad.exit_code == 1 and "flags[1].done" in bad.output, bad.output

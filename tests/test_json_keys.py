@@ -173,7 +173,13 @@ def _same_record_facts(out: dict, kb_dir) -> None:
     assert (out["date"], out["severity"], out["triage"]) == (inc.date.isoformat(), inc.severity, inc.triage)
     due = inc.review.due.isoformat() if inc.review.due else None
     done = inc.review.done.isoformat() if inc.review.done else None
-    assert out["review"] == {"level": inc.review.level, "status": inc.review.status, "due": due, "done": done}
+    assert out["review"] == {
+        "level": inc.review.level,
+        "status": inc.review.status,
+        "due": due,
+        "done": done,
+        "owner": inc.review.owner,
+    }
     assert out["follow_ups"] == len(inc.follow_ups)
     assert out["title"] == inc.title
 

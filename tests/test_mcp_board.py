@@ -136,7 +136,7 @@ def test_problem_report_links_every_item_with_the_site_url_and_takes_owner_and_l
     assert theirs["filtered"] == {
         "owner": "team-b",
         "spellings": ["@Team-B", "team-b"],
-        "left_out": ["reviews", "unknown", "triage", "flags"],
+        "left_out": ["unknown", "triage", "flags"],
     }
     assert "team-b owns 1 open permanent fix, 1 overdue, and 1 open follow-up, 1 overdue." in text
     assert "Item 0" not in text and "Mystery" not in text
@@ -219,7 +219,7 @@ def test_report_owner_and_problem_report_owner_give_one_owner_the_same_board(tmp
     assert [r["pattern"] for r in bob["recurring"]["30"]] == ["log-volume-full"]  # not the retired old-cache
     assert [r["pattern"] for r in bob["recurrence_after_fix"]] == ["resolver-down"]
     assert bob["filtered"] == {"owner": "bob", "spellings": ["@bob", "BOB", "Bob"], "left_out": [
-        "reviews", "unknown", "triage", "flags"]}  # fmt: skip
+        "unknown", "triage", "flags"]}  # fmt: skip
     for other in ("Bob", "@bob"):
         assert {k: v for k, v in boards[other].items() if k != "filtered"} == {
             k: v for k, v in bob.items() if k != "filtered"
@@ -398,6 +398,8 @@ def test_an_owner_who_owns_nothing_is_said_by_one_rule_the_owners_capped_and_uno
         write_pattern(
             kb, f"fix-{n:02d}", "storage", title=f"Fix {n}", extra_front=f"fix: {{status: open, owner: team-{n:02d}}}\n"
         )
+    for path in (kb / "incidents").rglob("*.md"):  # a review with no review.owner is (unowned)'s: give each one
+        path.write_text(path.read_text().replace("\npatterns:", "\nreview: {owner: team-00}\npatterns:", 1))
     cli_args = ("report", "--kb", str(kb), "--as-of", AS_OF, "--format", "json", "--owner")
     board = json.loads(
         CliRunner().invoke(cli, ["report", "--kb", str(kb), "--as-of", AS_OF, "--format", "json"]).stdout

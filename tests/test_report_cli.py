@@ -53,7 +53,7 @@ def test_text_and_markdown_show_every_section(kb_dir):
         )
     md = run("report", "--kb", str(kb_dir), "--as-of", "2026-05-01", "--format", "markdown").output
     assert md.startswith("# Problem-management review — 2026-05-01")
-    assert "| INC-2026-0001 | sev2 | full | 2026-03-12 | OVERDUE 50d |" in md
+    assert "| INC-2026-0001 | (unowned) | sev2 | full | 2026-03-12 | OVERDUE 50d |" in md  # no review.owner
 
 
 def test_the_overdue_column_has_a_name_in_text_and_markdown(tmp_path):
@@ -64,9 +64,9 @@ def test_the_overdue_column_has_a_name_in_text_and_markdown(tmp_path):
     kb_dir = site_kb(tmp_path / "kb")
     text = run("report", "--kb", str(kb_dir), "--as-of", "2026-05-01").output.splitlines()
     header = text[next(n for n, line in enumerate(text) if line.startswith("Reviews pending")) + 1].split()
-    assert header == ["incident", "severity", "level", "due", "overdue", "title"]
+    assert header == ["incident", "owner", "severity", "level", "due", "overdue", "title"]
     md = run("report", "--kb", str(kb_dir), "--as-of", "2026-05-01", "--format", "markdown").output
-    assert "| incident | severity | level | due | overdue | title |" in md
+    assert "| incident | owner | severity | level | due | overdue | title |" in md
     assert "| owner | incident | due | age | overdue | ticket | title |" in md
     assert "| owner | pattern | status | due | age | overdue | incidents |" in md
     board = json.loads(run("report", "--kb", str(kb_dir), "--as-of", "2026-05-01", "--format", "json").output)

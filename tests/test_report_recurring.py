@@ -147,7 +147,7 @@ def test_owner_narrows_every_rendering_one_owner_however_spelt(tmp_path):
     assert "filtered" not in whole and whole["counts"]["unknown"] == 1 and len(whole["follow_ups"]) == 3
     b = json.loads(run("report", "--kb", str(kb), "--as-of", AS_OF, "--format", "json", "--owner", "bob").output)
     assert b["filtered"] == {"owner": "bob", "spellings": ["@bob", "BOB", "Bob"], "left_out": list(
-        ("reviews", "unknown", "triage", "flags"))}  # fmt: skip
+        ("unknown", "triage", "flags"))}  # fmt: skip
     assert [f["title"] for f in b["follow_ups"]] == ["Rotate logs"]
     assert sorted(f["pattern"] for f in b["fixes"]) == ["cert-expiry", "disk-full"]
     assert [r["pattern"] for r in b["recurring"]["30"]] == ["disk-full", "cert-expiry"]
@@ -163,15 +163,16 @@ def test_owner_narrows_every_rendering_one_owner_however_spelt(tmp_path):
     assert [f["title"] for f in alice["follow_ups"]] == ["Page the vendor"] and alice["fixes"] == []
     text = run("report", "--kb", str(kb), "--as-of", AS_OF, "--owner", "@BOB").output
     assert text.splitlines()[1].startswith("Only what @BOB owns (@bob, BOB, Bob):")
-    # the headline counts what is listed: no "0 review(s)" or "0 … needs analysis" for lists left out
+    # the headline counts what is listed: no "0 … needs analysis" for a list left out; bob's reviews are
+    # listed (by review.owner: none here), so counted
     assert text.splitlines()[2] == (
-        "8 incidents in the last 30 days, 12 in 90; 1 follow-up and 1 permanent fix overdue; "
+        "8 incidents in the last 30 days, 12 in 90; 0 reviews, 1 follow-up and 1 permanent fix overdue; "
         "recurred in the last 30 days: disk-full (3), cert-expiry (2)."
     )
     alice_text = run("report", "--kb", str(kb), "--as-of", AS_OF, "--owner", "alice").output.splitlines()[2]
     assert alice_text.endswith("; nothing of theirs recurred in the last 30 days.")
     assert "Rotate logs" in text and "Page the vendor" not in text
-    assert "Needs analysis" not in text and "Reviews pending" not in text
+    assert "Needs analysis" not in text and "Reviews pending (0, 0 overdue)" in text  # bob holds no review
     md = run("report", "--kb", str(kb), "--as-of", AS_OF, "--owner", "bob", "--format", "markdown").output
     assert "Only what bob owns" in md and "Page the vendor" not in md and "queue-lag" not in md
     gate = run("report", "--kb", str(kb), "--as-of", AS_OF, "--owner", "alice", "--fail-on", "overdue")

@@ -377,3 +377,32 @@ def test_an_incidents_services_link_to_their_patterns_by_service(kb):
     )
     # where the link lands (the heading may carry more attributes: data-search-exclude keeps list rows out of search)
     assert re.search(r"^## checkout \{#service-checkout[ }]", out["patterns/by-service.md"], re.M)
+
+
+def test_a_done_flag_shows_its_day_and_is_open_before_it(tmp_path):
+    """A flag keeps the day it was done (`recur incident flag ID --done N`, its `done:`): the incident page said
+    "done" alone, and a site built as of a day before it showed it done while the board (as of that day)
+    counted it open, as a follow-up's did."""
+    root = site_kb(tmp_path / "kb")
+    path = root / "incidents/2026/INC-2026-0003.md"
+    old = '  - {text: "why did the disk alert not fire?", status: open}\n'
+    new = (
+        "  - {text: why no alert?, status: done, note: it was muted, done: 2026-04-28}\n  - {text: old, status: done}\n"
+    )
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, new))
+    kb = load_kb(root)
+    assert not kb.errors, kb.errors
+
+    def flag_lines(day):
+        page = pages(kb, as_of=day, board=board(kb, day))["incidents/2026/INC-2026-0003.md"]
+        return page.split("## Dig into this later\n")[1].split("\n\n")[0].strip().splitlines()
+
+    now = flag_lines(DAY)
+    assert "done 2026-04-28" in now[0] and "why no alert?" in now[0] and "(it was muted)" in now[0], now
+    before = flag_lines(dt.date(2026, 4, 27))
+    assert "open" in before[0] and "(marked done on 2026-04-28, after 2026-04-27)" in before[0], before
+    assert "done" in before[1] and "marked" not in before[1], before
+    assert [f["text"] for f in board(kb, dt.date(2026, 4, 27))["flags"] if f["incident"] == "INC-2026-0003"] == [
+        "why no alert?"
+    ]

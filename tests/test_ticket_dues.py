@@ -110,8 +110,7 @@ def test_the_board_notes_the_other_due_date_on_both_rows(tmp_path):
     assert {f["title"]: f["other_dues"] for f in early["follow_ups"]}["Inventory"] == []
 
     text = CliRunner().invoke(cli, ["report", "--kb", str(root), "--as-of", "2026-05-01"]).output
-    assert "2026-04-01 (PRB-1 also due 2026-06-30 in INC-2026-0001)" in text
-    assert "2026-06-30 (PRB-1 also due 2026-04-01 in disk-full)" in text
+    assert "PRB-1 also due 2026-06-30 in INC-2026-0001" in text and "PRB-1 also due 2026-04-01 in disk-full" in text
     as_json = json.loads(
         CliRunner().invoke(cli, ["report", "--kb", str(root), "--as-of", "2026-05-01", "--format", "json"]).output
     )
@@ -130,3 +129,43 @@ def test_the_shipped_kb_gives_each_ticket_one_due_date():
     assert [x for x in r.output.splitlines() if "ticket " in x and " is due " in x] == []
     b = board(load_kb(ROOT / "kb"), dt.date(2026, 12, 3))
     assert [f for f in b["fixes"] + b["follow_ups"] if f["other_dues"]] == []
+
+
+def _section(text: str, heading: str) -> list[str]:
+    """The lines of a report's section, from its heading to the blank line ending it."""
+    lines = text.splitlines()
+    start = next(n for n, x in enumerate(lines) if x.lstrip("# ").startswith(heading))
+    end = next((n for n in range(start, len(lines)) if not lines[n].strip()), len(lines))
+    return lines[start:end]
+
+
+def test_a_due_dates_note_is_a_footnote_under_the_table_not_in_its_column(tmp_path):
+    """Found in a problem manager's review: the text report's due column held the notes of a ticket's other due
+    dates, "2026-04-15 (OPS-2 also due 2026-05-31 in INC-2026-0002)", widening every row of the table (up to
+    325 columns). The cell keeps the date and a number; the note is under the table, numbered, in text and
+    Markdown alike; the JSON keeps other_dues as it was."""
+    root = _kb(tmp_path)
+    args = ["report", "--kb", str(root), "--as-of", "2026-05-01"]
+    text = CliRunner().invoke(cli, args).output
+    follow_ups = _section(text, "Open follow-ups")
+    rows = {line.split("  ")[-1].strip(): line for line in follow_ups if line.startswith("  team-a ")}
+    assert "2026-04-15 [1]  52d" in rows["Inventory"] and "2026-05-31 [2]  50d" in rows["Inventory carried over"]
+    assert "2026-06-30 [3]  52d" in rows["Alert on growth"] and "[" not in rows["Same date"], follow_ups
+    assert not [x for x in rows.values() if "also due" in x] and max(len(x) for x in rows.values()) < 100, follow_ups
+    assert follow_ups[-3:] == [
+        "  [1] OPS-2 also due 2026-05-31 in INC-2026-0002",
+        "  [2] OPS-2 also due 2026-04-15 in INC-2026-0001",
+        "  [3] PRB-1 also due 2026-04-01 in disk-full",
+    ], follow_ups
+    fixes = _section(text, "Open permanent fixes")
+    assert any("2026-04-01 [1]  52d" in line for line in fixes), fixes
+    assert fixes[-1] == "  [1] PRB-1 also due 2026-06-30 in INC-2026-0001", fixes
+    md = CliRunner().invoke(cli, [*args, "--format", "markdown"]).output
+    assert "| 2026-06-30 \\[3\\] | 52d |" in md and "also due 2026-04-01 in disk-full |" not in md, md
+    assert "\n\n- \\[1\\] OPS-2 also due 2026-05-31 in INC-2026-0002\n- \\[2\\] OPS-2" in md, md
+    as_json = json.loads(CliRunner().invoke(cli, [*args, "--format", "json"]).output)
+    assert {f["title"]: f["due"] for f in as_json["follow_ups"]}["Alert on growth"] == "2026-06-30"
+    assert as_json["fixes"][0]["other_dues"] == [{"ticket": "PRB-1", "due": "2026-06-30", "record": "INC-2026-0001"}]
+    # --limit: the rows shown have their notes, numbered in the order shown, and no others
+    cut = _section(CliRunner().invoke(cli, [*args, "--limit", "2"]).output, "Open follow-ups")
+    assert [x for x in cut if x.startswith("  [")] == ["  [1] OPS-2 also due 2026-05-31 in INC-2026-0002"], cut

@@ -88,10 +88,11 @@ def _refuse_stdin(file: str) -> None:
 @click.option(
     "--accept",
     type=click.Choice(["high", "medium"]),
-    default="medium",
+    default="high",
     show_default=True,
-    help="Lowest confidence at which the top-ranked existing pattern is linked (never when the "
-    "answer is 'no known pattern'; only high on a KB of fewer than 10 patterns, rated by rule).",
+    help="Lowest confidence at which the top-ranked existing pattern is linked with no person choosing (never "
+    "when the answer is 'no known pattern'; medium: also a medium one, on a KB of 10 patterns or more). "
+    "Below it the candidates are stored for a person: recur incident link ID.",
 )
 @click.option(
     "--json",

@@ -68,6 +68,7 @@ def _answer(kb_dir, index_dir, model, text: str, top: int, linked=()):
     "--review-level", type=click.Choice(["full", "light", "none"]), help="Default: from the severity framework."
 )
 @click.option("--review-due", type=DATE, metavar="DATE", help="Default: date + review_within_days of the severity.")
+@click.option("--review-owner", metavar="NAME", type=TEXT, help="Who holds the review (its review.owner).")
 @click.option("--top", default=3, show_default=True, type=click.IntRange(0, 10), help="Suggestions to show.")
 @click.option("--no-suggest", is_flag=True, help="Do not load the model; just write the record.")
 @click.option(
@@ -107,6 +108,7 @@ def new(
     duration,
     review_level,
     review_due,
+    review_owner,
     top,
     no_suggest,
     link_top,
@@ -148,6 +150,7 @@ def new(
         duration_minutes=duration,
         review_level=review_level,
         review_due=due,
+        review_owner=review_owner,
     )
     found: dict = {}  # what the suggestions found, filled in once the record is written (record_incident)
     asked = (kb_dir, index_dir, model, suggestion_query(title, description), top, link_top)
@@ -537,13 +540,21 @@ def _show(answer, linked=()) -> None:
 @click.argument("text", nargs=-1, type=TEXT)
 @click.option("--done", metavar="WHICH", help="Mark flag WHICH done: its number in the list, or words of its text.")
 @click.option("--note", type=TEXT, help="With --done: what was found.")
-def flag(kb_dir, incident_id, text, done, note):
+@click.option(
+    "--on",
+    "done_on",
+    metavar="YYYY-MM-DD",
+    help="With --done: the day it was done (default today), kept as its done: date for a report --as-of before it.",
+)
+def flag(kb_dir, incident_id, text, done, note, done_on):
     """Add a "dig into this later" flag to incident INCIDENT_ID (without TEXT: list its flags).
 
     \b
     recur incident flag INC-2026-0142 "restored by restarting; heap dump lost"
     recur incident flag INC-2026-0142 --done 1 --note "the next crash's heap dump: a cache leak"
+    recur incident flag INC-2026-0142 --done 2 --on 2026-12-03
     """
+    from recur.cli.incident_marks import _done_on
     from recur.kb.incident_record import add_flag, find_incident
     from recur.kb.loader import display_path, load_kb
 
@@ -551,9 +562,12 @@ def flag(kb_dir, incident_id, text, done, note):
         raise click.UsageError("TEXT adds a flag and --done marks one done: give one of them")
     if note and done is None:
         raise click.UsageError("--note goes with --done (what was found when the flag was looked into)")
+    if done_on and done is None:
+        raise click.UsageError("--on goes with --done: the day the flag was done")
+    on = _done_on(done_on)
     kb = load_kb(kb_dir)
     if done is not None:
-        _flag_done(kb_dir, kb, incident_id, done, note)
+        _flag_done(kb_dir, kb, incident_id, done, note, on)
     elif not text:
         find_incident(kb, incident_id)
         click.echo("\n".join(_flag_lines(kb, incident_id)))
@@ -565,18 +579,23 @@ def flag(kb_dir, incident_id, text, done, note):
     _left_out_note(kb, incident_id)
 
 
-def _flag_done(kb_dir, kb, incident_id: str, which: str, note) -> None:
+def _flag_done(kb_dir, kb, incident_id: str, which: str, note, on) -> None:
     from recur.kb.incident_marks import mark_flag
     from recur.kb.loader import display_path, load_kb
 
-    path, k, text, edits = mark_flag(kb, incident_id, which, note)
+    path, k, text, edits, had = mark_flag(kb, incident_id, which, note, on)
     fresh = load_kb(kb_dir)
     flag = fresh.incidents[incident_id].flags[k] if incident_id in fresh.incidents else None
     before = kb.incidents[incident_id].flags if incident_id in kb.incidents else []
     old = before[k] if k < len(before) and flag is not None and before[k].text == flag.text else None
-    said = "marked done" if edits else "is done already"
-    if edits and old is not None and old.status == "done":  # only its note changed: the one it had is gone
-        said = f"is done already; its note is now {flag.note!r}" + (f" (it was {old.note!r})" if old.note else "")
+    made = {e[0][-1] if len(e[0]) == 3 else "status" for e in edits}  # a text made a mapping: marked done
+    said = "marked done" + (f" on {on.isoformat()}" if on else "")
+    if "status" not in made:  # done already: what changed, if anything
+        said = "is done already"
+        if "note" in made and flag is not None:  # only its note changed: the one it had is gone
+            said += f"; its note is now {flag.note!r}" + (f" (it was {old.note!r})" if old and old.note else "")
+        if "done" in made and on:
+            said += f", done day now {on.isoformat()}" + (f" (was {had})" if had else "")
     click.echo(f"{incident_id}: flag {flag.text if flag else text!r} {said} ({display_path(path)})")
 
 
@@ -589,9 +608,14 @@ def _flag_lines(kb, iid: str) -> list[str]:
         iid,
         "flag",
         lambda inc: inc.flags,
-        lambda f: f"{f.text}  ({f.status}{f': {f.note}' if f.note else ''})",
+        lambda f: f"{f.text}  ({f.status}{_day_done(f)}{f': {f.note}' if f.note else ''})",
         none,
     )
+
+
+def _day_done(f) -> str:
+    """ " 2026-11-20": the day a done flag was done, when kept (as a follow-up's listing shows it)."""
+    return f" {f.done.isoformat()}" if f.status == "done" and f.done else ""
 
 
 @incident.command("link")

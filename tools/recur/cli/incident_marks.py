@@ -27,7 +27,8 @@ def _review_line(kb, iid: str, why: bool = True) -> str:
     if r.status == "pending" and r.due and r.due < today:
         late = f" (overdue by {(today - r.due).days} days)"
     held = f" {r.done.isoformat()}" if r.status == "done" and r.done else ""  # the day it was held, when kept
-    return f"{iid}: {r.level} review, {r.status}{held}{due}{late}"
+    owner = f", owner {r.owner}" if r.owner else ""  # who holds it, when recorded (review.owner)
+    return f"{iid}: {r.level} review, {r.status}{held}{due}{owner}{late}"
 
 
 def _review_as_written(kb, iid: str, why: bool) -> str:

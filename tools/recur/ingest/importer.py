@@ -25,7 +25,7 @@ from recur.retrieval.results import CONFIDENCE_RANK, choose_link
 from recur.util import utf8
 from recur.util.dates import after_today, in_range, out_of_range
 from recur.util.errors import RecurError
-from recur.util.text import plural
+from recur.util.text import has_text, one_line, plural
 
 
 class Candidate(TypedDict):
@@ -803,7 +803,7 @@ def import_postmortem(
     patterns=(),
     category=None,
     draft=True,
-    threshold="medium",
+    threshold="high",  # a medium top was wrong often enough to be a person's choice (found in review)
     top=5,
     today=None,
     dry_run=False,
@@ -1296,7 +1296,29 @@ def _review(kb, pm, plan: ImportPlan) -> Review:
     said = plan.review
     done = said.given or _says_done(pm, said.done)  # --review-done over the postmortem's word
     given = {"status": "done", "done": said.done} if done else {}
+    given |= {"owner": owner} if (owner := review_owner(pm)) else {}
     return review_defaults(kb, plan.sev, plan.day, given | ({"due": said.due} if said.due else {}))
+
+
+# who holds the review, of the postmortem's people (PEOPLE_KINDS): its owner (Postmortem owner, Owner, Incident
+# owner), else who led the response (Incident commander, Incident lead), else who wrote it (Author)
+_REVIEW_OWNER_KINDS = ("owner", "incident lead", "authors")
+
+
+def review_owner(pm) -> str | None:
+    """The record's ``review.owner`` from the postmortem's People fields (``_REVIEW_OWNER_KINDS``, in that order;
+    of a list of names, the first): the board's overdue reviews named no one to chase (found in a problem
+    manager's review), though the import read who owned the postmortem into ``## People``."""
+    from recur.ingest.postmortem import META_KEYS
+
+    for kind in _REVIEW_OWNER_KINDS:
+        for label, value in pm.people:
+            if META_KEYS.get(label.lower()) != kind:
+                continue
+            first = re.split(r"\s*(?:[,;/&]|<br\s*/?>|\band\b)\s*", one_line(str(value)))[0].strip(" *_")
+            if has_text(first) and first.lower() not in ("tbd", "n/a", "none", "-", "unassigned"):
+                return first
+    return None
 
 
 def _draft(kb, pm, plan: ImportPlan, cands: list, category, source_file, imported: dict) -> tuple:

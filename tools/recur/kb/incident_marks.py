@@ -265,13 +265,18 @@ def flag_fields(f) -> list[str]:
     return [str(f.get("text", "")) if isinstance(f, dict) else str(f)]
 
 
-def mark_flag(kb, iid: str, which: str, note: str | None) -> tuple[Path, int, str, list[Edit]]:
+def mark_flag(
+    kb, iid: str, which: str, note: str | None, on: dt.date | None = None, flag: str = "--on"
+) -> tuple[Path, int, str, list[Edit], str | None]:
     """Mark flag ``which`` done (with what was found, ``note``): (the record, its index, its text as the
-    record has it, the edits). A flag written as plain text becomes a mapping, ``{text: ..., status:
-    done}``: the format's way to keep a flag and say it is addressed. The text comes from the record as
-    read, as a follow-up's title does: on a record with errors (left out of the KB) the line said
-    "flag 'number 1' marked done"."""
+    record has it, the edits, the done day it had before). A flag written as plain text becomes a mapping,
+    ``{text: ..., status: done, done: DAY}``: the format's way to keep a flag and say it is addressed. The
+    day is ``on``, else today (kept when it was done already and no day is given), so a board as of a past
+    date counts it open then, as a follow-up's; ``on`` before the incident's date is refused, as theirs.
+    The text comes from the record as read, as a follow-up's title does: on a record with errors (left out
+    of the KB) the line said "flag 'number 1' marked done"."""
     path = find_incident(kb, iid)
+    _done_from_incident(kb, iid, on, "flag", flag)
     note = one_line(note or "")
     note = note if has_text(note) else None  # U+200B alone is no note, as an empty one is
     chosen: list = []
@@ -282,15 +287,19 @@ def mark_flag(kb, iid: str, which: str, note: str | None) -> tuple[Path, int, st
             raise _Unlike("flags", "must be a list; fix it by hand")
         k = pick(items, which, flag_fields, "flag", iid)
         item = items[k]
-        chosen[:] = [k, one_line(flag_fields(item)[0])]
+        had = item.get("done") if isinstance(item, dict) else None
+        chosen[:] = [k, one_line(flag_fields(item)[0]), None if had in (None, "") else one_line(str(had))]
         if isinstance(item, dict):
-            return [(("flags", k, "status"), "done", "done")] + (
-                [(("flags", k, "note"), q(note), note)] if note else []
+            was_done = str(item.get("status") or "open") == "done"
+            return (
+                [(("flags", k, "status"), "done", "done")]
+                + ([(("flags", k, "note"), q(note), note)] if note else [])
+                + _done_edits(("flags", k), "done", "open", on, was_done)
             )
-        text = str(item)
-        parts = [f"text: {q(text)}", "status: done"] + ([f"note: {q(note)}"] if note else [])
-        want = {"text": text, "status": "done", **({"note": note} if note else {})}
+        text, day = str(item), (on or config.today()).isoformat()
+        parts = [f"text: {q(text)}", "status: done"] + ([f"note: {q(note)}"] if note else []) + [f"done: {day}"]
+        want = {"text": text, "status": "done", **({"note": note} if note else {}), "done": day}
         return [(("flags", k), "{" + ", ".join(parts) + "}", want)]
 
     edits = change_record(path, plan)
-    return path, chosen[0], chosen[1], edits
+    return path, chosen[0], chosen[1], edits, chosen[2]

@@ -108,6 +108,8 @@ def incident_text(
             parts.append(f"due: {review.due.isoformat()}")
         if review.done and review.status == "done":
             parts.append(f"done: {review.done.isoformat()}")
+        if getattr(review, "owner", None):  # Recur's extension: who holds it
+            parts.append(f"owner: {q(review.owner)}")
         lines.append("review: {" + ", ".join(parts) + "}")
     if follow_ups:
         lines.append("follow_ups:")
@@ -532,6 +534,7 @@ class NewIncident:
     duration_minutes: int | None = None
     review_level: str | None = None
     review_due: dt.date | None = None
+    review_owner: str | None = None  # who holds the review (Recur's review.owner)
 
 
 def suggestion_query(title: str, description: str | None) -> str:
@@ -653,6 +656,7 @@ def review_json(review) -> dict:
         "status": review.status,
         "due": review.due.isoformat() if review.due else None,
         "done": review.done.isoformat() if review.done else None,
+        "owner": review.owner,
     }
 
 
@@ -790,6 +794,8 @@ def checked_incident(kb, given: NewIncident, asked: Asked = RECORDED) -> Checked
             "patterns": patterns,
             "iid": iid,
             "numbered": not given.iid,
+            # one line; blank or invisible alone is none, as an empty flag is
+            "review_owner": next(iter(one_lines([given.review_owner or ""])), None),
         }
     )
 
@@ -810,7 +816,7 @@ def write_incident(kb, new: CheckedIncident, *, suggest: Callable[[], tuple[list
     stays written."""
     from recur.kb.loader import review_defaults
 
-    given = {k: v for k, v in (("level", new.review_level), ("due", new.review_due)) if v}
+    given = {k: v for k, v in (("level", new.review_level), ("due", new.review_due), ("owner", new.review_owner)) if v}
     review = review_defaults(kb, new.severity, new.date, given)
     _readable(_new_text(new, new.iid, review))
     iid, path = write_new_record(kb, new.date.year, new.iid, lambda i: _new_text(new, i, review), new.numbered)
@@ -954,7 +960,7 @@ def _readable(record: str) -> None:
 
 
 # what a done day says of each, in `recur check`'s words (kb.lint._done_date_why) and a refusal's
-DONE_VERB = {"review": "was held", "follow-up": "was done", "fix": "was done"}
+DONE_VERB = {"review": "was held", "follow-up": "was done", "fix": "was done", "flag": "was done"}
 
 
 def done_before_why(what: str, done: dt.date, happened: dt.date | None) -> str | None:

@@ -203,7 +203,7 @@ def authoring_warnings(
     out += _placeholders_elsewhere(kb)
     out += _future_dates(kb, now)
     out += _fix_done_dates(kb)
-    out += _incident_done_dates(kb)  # follow-ups' and reviews'
+    out += _incident_done_dates(kb)  # follow-ups', flags' and reviews'
     out += _retired_with_open_fix(kb)
     out += _review_before_incident(kb)
     out += _review_level_mismatch(kb)
@@ -441,8 +441,8 @@ def _done_date_why(what: str, status: str, done, happened, board: str) -> str | 
 
 
 def _incident_done_dates(kb: KB) -> list[Problem]:
-    """The ``done`` dates of incidents' follow-ups and reviews that the board ignores (``_done_date_why``),
-    every incident read once for both. A follow-up or review done with no date is valid (records written
+    """The ``done`` dates of incidents' follow-ups, flags and reviews that the board ignores (``_done_date_why``),
+    every incident read once for all. A follow-up or review done with no date is valid (records written
     before the date was kept): it counts as done all along."""
     out = []
     for i in sorted(kb.all_incidents(), key=lambda i: i.relpath):
@@ -459,6 +459,10 @@ def _incident_done_dates(kb: KB) -> list[Problem]:
                 )
                 at = i.line("follow_ups", n, "resolution")
                 out.append(Problem(shown, at, f"follow_ups[{n}].resolution", why, "warning"))
+        for n, f in enumerate(i.flags):
+            why = f.done and _done_date_why("flag", f.status, f.done, i.date, "counts it open")
+            if why:
+                out.append(Problem(shown, i.line("flags", n, "done"), f"flags[{n}].done", why, "warning"))
         r = i.review
         why = r and r.done and _done_date_why("review", r.status, r.done, i.date, "lists it pending")
         if why:
@@ -675,6 +679,8 @@ def _future_dates(kb: KB, now: dt.date) -> list[Problem]:
             found.append(
                 (i.relpath, i.line("follow_ups", n, "done"), f"follow_ups[{n}].done", f.done, "a follow-up's done date")
             )
+        for n, f in enumerate(i.flags):
+            found.append((i.relpath, i.line("flags", n, "done"), f"flags[{n}].done", f.done, "a flag's done date"))
     for p in kb.all_patterns():
         found.append((p.relpath, p.line("created"), "created", p.created, "the pattern's creation date"))
         done = p.fix.done if p.fix else None

@@ -1355,7 +1355,7 @@ def review_defaults(kb: KB, severity: str, date: dt.date, given: dict) -> Review
     if due is None and level != "none" and level_def and level_def.review_within_days is not None:
         due = min(shift(date, level_def.review_within_days), LATEST)  # never past the dates check accepts
     status = given.get("status") or ("done" if level == "none" else "pending")
-    return Review(level, status, due, given.get("done"))
+    return Review(level, status, due, given.get("done"), given.get("owner"))
 
 
 def _load_incident(kb: KB, path: Path) -> None:
@@ -1408,7 +1408,7 @@ def _load_incident(kb: KB, path: Path) -> None:
                 )
                 for f in meta.get("follow_ups", [])
             ],
-            flags=[Flag(f["text"], f.get("status", "open"), f.get("note")) for f in meta.get("flags", [])],
+            flags=_flags(meta),
             triage=meta.get("triage", []),
             imported=meta.get("imported"),
             candidates=[{k: v for k, v in c.items() if k != "_line"} for c in meta.get("candidates", [])],
@@ -1417,6 +1417,11 @@ def _load_incident(kb: KB, path: Path) -> None:
             lines=lines,
         ),
     )
+
+
+def _flags(meta: dict) -> list[Flag]:
+    """The incident's flags, each a mapping once validated (a plain-text one is its ``text``)."""
+    return [Flag(f["text"], f.get("status", "open"), f.get("note"), f.get("done")) for f in meta.get("flags", [])]
 
 
 def _incident_body(v: schema.Validator, shown: str, md) -> dict:

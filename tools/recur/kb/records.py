@@ -114,6 +114,7 @@ class Review:
     status: str
     due: dt.date | None
     done: dt.date | None = None  # extension: the day it was held (None: not recorded)
+    owner: str | None = None  # extension: who holds it (None: not recorded)
 
 
 @dataclass
@@ -138,6 +139,7 @@ class Flag:
     text: str
     status: str = "open"
     note: str | None = None
+    done: dt.date | None = None  # extension: the day it was done (None: not recorded)
 
 
 @dataclass

@@ -183,6 +183,8 @@ REVIEW = {
     "due": Field("date"),
     # when it was held, so a board as of a past date shows it pending then, as a follow-up's `done` does
     "done": Field("date", doc="extension: the day it was held"),
+    # who holds it: the board's overdue reviews named no one to chase, and --owner left them out
+    "owner": Field("str", doc="extension: who holds the review (the postmortem's owner)"),
 }
 # the spec's follow-up statuses, no more: a value of its own (`wont-do`, once) was a file every other tool
 # of the spec rejects, so one closed undone is `done` (closed: never overdue, to any tool) with Recur's
@@ -206,6 +208,8 @@ FLAG = {  # extension: a flag may be a mapping so it can be marked addressed
     "text": Field("str", required=True),
     "status": Field("enum", choices=("open", "done")),
     "note": Field("str"),
+    # when it was done, so a board as of a past date counts it open then, as a follow-up's `done` does
+    "done": Field("date", doc="extension: the day it was done"),
 }
 INCIDENT = {
     "id": Field("ident", required=True),

@@ -23,7 +23,8 @@ Keys of the returned dict:
 - ``dated_after``: incidents dated after the later of ``as_of`` and ``today`` (see above): {incident,
   title, date, days_ahead, path}; soonest first.
 - ``reviews``: incidents whose review is pending (level not ``none``): {incident, title, date, severity,
-  level, due, overdue, days_overdue, path}; most overdue first.
+  level, due, overdue, days_overdue, path, owner (Recur's ``review.owner``: who holds it; null when none is
+  recorded)}; most overdue first.
 - ``follow_ups``: follow-ups open on ``as_of`` (one ``done`` after it, by its ``done`` date, was still
   open then): {incident, title, owner, due, ticket, age_days (since the incident),
   overdue, days_overdue, path, other_dues}; most overdue first, then oldest. ``other_dues``: the
@@ -372,7 +373,7 @@ def _flags(incidents, as_of: dt.date) -> list:
         }
         for i in incidents
         for f in i.flags
-        if f.status == "open"
+        if _not_done_by(f, "open", as_of)  # one done after as_of was still open then, as a follow-up
     ]
     flags.sort(key=lambda f: (f["age_days"], f["incident"]))
     return flags
@@ -396,6 +397,7 @@ def _reviews(incidents, as_of: dt.date) -> list:
                 "overdue": late,
                 "days_overdue": days,
                 "path": i.relpath,
+                "owner": r.owner,  # who to chase for an overdue one (found in a problem manager's review)
             }
         )
     reviews.sort(key=lambda r: (-r["days_overdue"], r["due"] or "9999", r["incident"]))
@@ -440,7 +442,7 @@ def follow_up_open(f, as_of: dt.date) -> bool:
 
 
 def _not_done_by(item, waiting: str, as_of: dt.date) -> bool:
-    """Whether a review or follow-up was still to do on ``as_of``: its status ``waiting`` (pending, open), or done
+    """Whether a review, follow-up or flag was still to do on ``as_of``: its status ``waiting`` (pending, open), or done
     after that day (its ``done`` date; one done with no date recorded is taken as done all along, as before the
     date was kept)."""
     return item.status == waiting or (item.status == "done" and item.done is not None and item.done > as_of)
@@ -700,7 +702,10 @@ def _trends(patterns, incidents, as_of: dt.date, months: int, drafts: set = froz
 def overdue_items(b: Board) -> list[str]:
     """One line per overdue review, follow-up or permanent fix on a board (for ``--fail-on overdue``)."""
     out = [
-        f"review of {r['incident']} overdue by {plural(r['days_overdue'], 'day')}" for r in b["reviews"] if r["overdue"]
+        f"review of {r['incident']}{f' ({o})' if (o := r.get('owner')) else ''} overdue by "
+        f"{plural(r['days_overdue'], 'day')}"
+        for r in b["reviews"]
+        if r["overdue"]
     ]
     # whose, as the report's tables say: a gate's message posted to a channel named the work, not who to ask
     out += [

@@ -11,15 +11,16 @@ from __future__ import annotations
 from recur.problems.board import UNOWNED, Board, owned_by, owner_key
 from recur.util.errors import RecurError
 
-# the board's lists of no one's items: an incident, its review and its flags have no owner
-NOT_OWNED = ("reviews", "unknown", "triage", "flags")
-# the lists of items someone owns (an ``owner`` key), kept by the owner's name
-OWNED = ("follow_ups", "follow_ups_no_due", "fixes", "fixes_no_due")
+# the board's lists of no one's items: an incident and its flags have no owner
+NOT_OWNED = ("unknown", "triage", "flags")
+# the lists of items someone owns (an ``owner`` key), kept by the owner's name; a review's is Recur's
+# ``review.owner`` (none recorded: ``(unowned)``'s): --owner left every review out, overdue ones too
+OWNED = ("reviews", "follow_ups", "follow_ups_no_due", "fixes", "fixes_no_due")
 
 
 def for_owner(b: Board, name: str) -> Board:
     """The board ``b`` narrowed to what ``name`` owns, one owner however spelt (``owned_by``, as By owner merges
-    them; ``(unowned)``: the items of no one): follow-ups, fixes, the recurring patterns by their fix's owner and
+    them; ``(unowned)``: the items of no one): reviews, follow-ups, fixes, the recurring patterns by their fix's owner and
     the recurrences after a fix by their fix's owner. The lists of no one's items are emptied, the counts
     recounted from what is left (the incidents of 30 and 90 days stay the KB's), and ``filtered`` says so,
     {owner, spellings (the owner's names as the items write them), left_out}: a JSON reader must not take the
@@ -43,7 +44,7 @@ def for_owner(b: Board, name: str) -> Board:
     out["by_owner"] = {o: v for o, v in b["by_owner"].items() if mine(None if o == UNOWNED else o)}
     out["recurrence_after_fix"] = [r for r in b["recurrence_after_fix"] if mine(r["fix_owner"])]
     out["counts"] = _recount(b["counts"], out)
-    spellings = {x["owner"] for k in ("follow_ups", "fixes") for x in out[k] if x["owner"]}
+    spellings = {x["owner"] for k in ("reviews", "follow_ups", "fixes") for x in out[k] if x["owner"]}
     out["filtered"] = {"owner": name, "spellings": sorted(spellings), "left_out": list(NOT_OWNED)}
     return out
 
@@ -58,9 +59,10 @@ OWNERS_SHOWN = 20  # owners named when a name owns nothing; then how many more
 
 
 def kb_owners(kb) -> set[str]:
-    """Every owner the KB names, as written: its follow-ups' (open or done), its fixes' and its patterns'. A name
+    """Every owner the KB names, as written: its follow-ups' (open or done), its reviews', fixes' and patterns'. A name
     none of them is cannot own anything on any board: a misspelt one (``recur report --owner``'s usage error)."""
     names = {f.owner for i in kb.incidents.values() for f in i.follow_ups}
+    names |= {i.review.owner for i in kb.incidents.values() if i.review is not None}
     names |= {p.fix.owner for p in kb.patterns.values() if p.fix is not None} | {p.owner for p in kb.patterns.values()}
     return {str(n).strip() for n in names if n and str(n).strip()}
 
@@ -98,8 +100,8 @@ def _recount(c: dict, b: Board) -> dict:
     """The counts of a narrowed board, of what it lists; the incidents of the last 30 and 90 days stay the KB's."""
     return {
         **c,
-        "reviews_pending": 0,
-        "reviews_overdue": 0,
+        "reviews_pending": len(b["reviews"]),
+        "reviews_overdue": sum(r["overdue"] for r in b["reviews"]),
         "unknown": 0,
         "triage": 0,
         "flags_open": 0,

@@ -35,10 +35,34 @@ def _late(item: dict) -> str:
     return f"OVERDUE {item['days_overdue']}d" if item.get("overdue") else ""
 
 
+class Noted(str):
+    """A cell's text with a note (``note``) that text and Markdown put under the table as a numbered footnote
+    (``footnotes``), the cell keeping its number: written in the cell, a note widened its column on every row."""
+
+    note = ""
+
+
 def _due(item: dict) -> str:
-    """The due date, and the other dates its ticket has elsewhere on the board (recur check warns)."""
-    note = other_dues_note(item)
-    return (item["due"] or "-") + (f" ({note})" if note else "")
+    """The due date, noted with the other dates its ticket has elsewhere on the board (recur check warns):
+    "PRB-135 also due 2026-12-18 in INC-2026-0110", a footnote. In the due column it made the report's
+    tables 249 to 325 columns wide (found in a problem manager's review)."""
+    cell = Noted(item["due"] or "-")
+    cell.note = other_dues_note(item)
+    return cell
+
+
+def footnotes(rows: list) -> tuple[list, list[str]]:
+    """``rows`` with each noted cell (``Noted``) numbered, "2026-12-01 [1]", in the order shown (after
+    --limit's cut, so only the rows shown have notes), and the notes as "[1] …", to put under the table."""
+    notes: list[str] = []
+
+    def numbered(v):
+        if not getattr(v, "note", ""):
+            return v
+        notes.append(f"[{len(notes) + 1}] {v.note}")
+        return f"{v} [{len(notes)}]"
+
+    return [[numbered(v) for v in r] for r in rows], notes
 
 
 def _by_owner_name(items: list) -> list:
@@ -47,11 +71,17 @@ def _by_owner_name(items: list) -> list:
 
 
 def _reviews(b: Board) -> tuple:
+    """The pending reviews, with who holds each (Recur's ``review.owner``; ``(unowned)`` when none is recorded):
+    the overdue ones named no one to chase (found in a problem manager's review)."""
     c = b["counts"]
+    rows = [
+        [r["incident"], r.get("owner") or UNOWNED, r["severity"], r["level"], r["due"] or "-", _late(r), r["title"]]
+        for r in b["reviews"]
+    ]
     return (
         f"Reviews pending ({c['reviews_pending']}, {c['reviews_overdue']} overdue)",
-        ["incident", "severity", "level", "due", LATE, "title"],
-        [[r["incident"], r["severity"], r["level"], r["due"] or "-", _late(r), r["title"]] for r in b["reviews"]],
+        ["incident", "owner", "severity", "level", "due", LATE, "title"],
+        rows,
     )
 
 
@@ -299,7 +329,7 @@ _SECTIONS = (
     _recurrence_after_fix,
 )
 # the lists of no one's items (`recur report --owner` leaves them out: ``filtered``'s ``left_out``)
-UNOWNED_LISTS = {_reviews: "reviews", _triage: "triage", _unknown: "unknown", _flags: "flags"}
+UNOWNED_LISTS = {_triage: "triage", _unknown: "unknown", _flags: "flags"}
 
 
 def sections(b: Board, limit: int | None = None) -> list[tuple[str, list[str], list[list], str | None, str | None]]:
@@ -379,7 +409,8 @@ def filtered_line(b: Board) -> str | None:
     nobody = owner_key(f["owner"]) == owner_key(UNOWNED)  # `--owner '(unowned)'`: the items of no one
     names = "" if nobody else f" ({', '.join(f['spellings']) or 'nothing on this board'})"
     return (
-        f"Only what {'no one' if nobody else f['owner']} owns{names}: follow-ups and permanent fixes, recurring patterns and "
+        f"Only what {'no one' if nobody else f['owner']} owns{names}: reviews (their review.owner), follow-ups and "
+        "permanent fixes, recurring patterns and "
         f"recurrences by their fix's owner; {', '.join(_LIST_NAMES.get(k, k) for k in f['left_out'])} have no owner "
         "and are left out; the "
         "incident counts and the trends are the whole KB's."
@@ -481,6 +512,7 @@ def render_text(b: Board, style=_plain, limit: int | None = None, flags: str = "
         if not rows:
             lines += [f"  {empty or '(none)'}", ""]
             continue
+        rows, notes = footnotes(rows)
         # by the columns a terminal gives each character: a CJK owner or title takes two, and padded by
         # len() the columns after it slid (found in review)
         widths = [max(display_width(str(r[i])) for r in rows + [cols]) for i in range(len(cols))]
@@ -489,6 +521,7 @@ def render_text(b: Board, style=_plain, limit: int | None = None, flags: str = "
             cells = (str(v) + " " * (w - display_width(str(v))) for v, w in zip(r, widths))
             lines.append("  " + "  ".join(cells).rstrip())
         lines += [f"  {more_line(more, limit)}"] if more else []
+        lines += [f"  {x}" for x in notes]
         lines += [f"  {note}"] if note else []
         lines.append("")
     lines += [closing_line(b, flags) or ""]
@@ -556,11 +589,13 @@ def render_markdown(b: Board, limit: int | None = None, urls: dict | None = None
         if not rows:
             lines += [empty or "None.", ""]
             continue
+        rows, notes = footnotes(rows)
         lines.append("| " + " | ".join(_md_cell(x) or " " for x in cols) + " |")
         lines.append("|" + "---|" * len(cols))
         links = [urls.get(c, {}) for c in cols]  # the incident and pattern columns' pages
         lines += ["| " + " | ".join(_md_id(x, u.get(x)) for x, u in zip(r, links)) + " |" for r in rows]
         lines += ["", f"*{more_line(more, limit)}*"] if more else []
+        lines += ["", *(f"- {_md_cell(x)}" for x in notes)] if notes else []
         lines += ["", _md_cell(note)] if note else []
         lines.append("")
     closing = closing_line(b, flags)

@@ -170,7 +170,11 @@ def _follow_up_line(f: dict) -> str:
 
 
 def _review_line(r: dict) -> str:
-    return f"{r['incident']}: {_short(r['title'])} ({r['severity']}, {r['level']} review due {r['due']}{_late(r)}){_page(r)}"
+    owner = f", {r['owner']}" if r.get("owner") else ""  # who holds it (review.owner), when recorded
+    return (
+        f"{r['incident']}: {_short(r['title'])} ({r['severity']}, {r['level']} review due {r['due']}{owner}{_late(r)})"
+        f"{_page(r)}"
+    )
 
 
 def _recurring_line(r: dict) -> str:

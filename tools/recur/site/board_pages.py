@@ -147,9 +147,11 @@ def _work_tables(site: Site, b: dict, page: str) -> list:
     out.append(f"## Reviews pending or overdue {{#{SECTIONS['reviews']}}}\n\nUnder {framework}: each "
                "severity sets the review level and how many days it may take. Held: `recur incident review ID "
                "--done`; postponed: `recur incident review ID --due YYYY-MM-DD`.\n")
-    rows = [[_il(site, page, r["incident"]), _late(r), esc(site.sev_label(r["severity"])), esc(r["level"]), esc(r["due"] or "-"),
-             esc(r["title"])] for r in b["reviews"]]
-    out.append(card_table(["incident", "overdue", "severity", "review", "due", "title"], rows, "No review pending.\n"))
+    # who holds it (review.owner): an overdue review named no one to chase
+    rows = [[_il(site, page, r["incident"]), _late(r), esc(r.get("owner") or UNOWNED), esc(site.sev_label(r["severity"])),
+             esc(r["level"]), esc(r["due"] or "-"), esc(r["title"])] for r in b["reviews"]]
+    out.append(card_table(["incident", "overdue", "owner", "severity", "review", "due", "title"], rows,
+                          "No review pending.\n"))
 
     out.append(f"## Open follow-ups {{#{SECTIONS['follow_ups']}}}\n\nDone: `recur incident follow-up ID WHICH --done` "
                "(WHICH: its number, ticket or title words).\n")

@@ -65,8 +65,7 @@ def incident_page(site: Site, i) -> str:
         out.append("## Follow-ups\n\n" + table(["follow-up", "status", "owner", "due", "overdue", "ticket"], rows))
     if i.flags:
         out.append('## Dig into this later\n')
-        out += [f"- {badge(f.status, 'flag-' + f.status)} {cell(f.text)}"
-                + (f" ({cell(f.note)})" if f.note else "") for f in i.flags]
+        out += [f"- {_flag_status(site, f)} {cell(f.text)}" + (f" ({cell(f.note)})" if f.note else "") for f in i.flags]
         out.append("")
     out.append(site.edit_line(i.relpath))
     return "\n".join(out)
@@ -103,6 +102,15 @@ def _follow_up_status(site: Site, f) -> str:
     if f.status == "done" and f.done is not None and follow_up_open(f, site.as_of):
         return f"open <i>(marked {esc(status_words(f))} on {f.done.isoformat()}, after {site.as_of.isoformat()})</i>"
     return cell(status_words(f) + (f" {f.done.isoformat()}" if f.status == "done" and f.done else ""))
+
+
+def _flag_status(site: Site, f) -> str:
+    """A flag's status on the site's as-of date, as `recur incident flag ID` lists it: "done 2026-11-20" with the
+    day it was done (its ``done:``); one done after the as-of date was open then, as the board counts it, and
+    says when it was marked done (as a follow-up's row does)."""
+    if f.status == "done" and f.done is not None and follow_up_open(f, site.as_of):
+        return f"{badge('open', 'flag-open')} <i>(marked done on {f.done.isoformat()}, after {site.as_of.isoformat()})</i>"
+    return badge(f.status + (f" {f.done.isoformat()}" if f.status == "done" and f.done else ""), "flag-" + f.status)
 
 
 def incident_index(site: Site) -> str:

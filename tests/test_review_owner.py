@@ -1,0 +1,120 @@
+"""A review's owner (Recur's ``review.owner``): found in a problem manager's review, the board's overdue reviews
+named no one to chase, the reviews table had no owner column and `recur report --owner` left every review out.
+The KB format has no review owner nor an incident commander key; Recur adds ``review: {owner: …}``, which
+`recur check` validates, the board lists (text, Markdown, JSON, the site), ``--owner`` narrows by, `recur
+incident new --review-owner` writes and `recur import` fills from the postmortem's people."""
+
+import json
+
+from click.testing import CliRunner
+from kbfactory import write
+
+from recur.cli.main import cli
+from recur.kb.loader import load_kb
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args))
+
+
+def _incident(kb, iid, review, date="2026-11-02"):
+    write(
+        kb,
+        f"incidents/2026/{iid}.md",
+        f"---\nid: {iid}\ntitle: Incident {iid}\ndate: {date}\nseverity: sev2\npatterns: [disk-full]\n"
+        f"review: {review}\n---\n\n## Summary\nSomething happened.\n",
+    )
+
+
+def test_a_reviews_owner_is_listed_and_narrowed_by(kb_dir):
+    _incident(kb_dir, "INC-2026-0300", "{level: full, status: pending, due: 2026-11-10, owner: alice}")
+    _incident(kb_dir, "INC-2026-0301", "{level: full, status: pending, due: 2026-11-12}")
+    args = ("report", "--kb", str(kb_dir), "--as-of", "2026-12-01")
+    check = run("check", "--kb", str(kb_dir), "--strict", "--today", "2026-12-01")
+    assert "review.owner" not in check.output, check.output  # a key Recur knows
+    assert load_kb(kb_dir).incidents["INC-2026-0300"].review.owner == "alice"
+    b = json.loads(run(*args, "--json").output)
+    owners = {r["incident"]: r["owner"] for r in b["reviews"]}
+    assert owners["INC-2026-0300"] == "alice" and owners["INC-2026-0301"] is None, owners
+    text = run(*args).output
+    lines = text.splitlines()
+    head = lines.index(next(x for x in lines if x.startswith("Reviews pending")))
+    assert lines[head + 1].split()[:3] == ["incident", "owner", "severity"], lines[head + 1]
+    assert any(x.split()[:2] == ["INC-2026-0300", "alice"] for x in lines[head:]), text
+    assert any(x.split()[:2] == ["INC-2026-0301", "(unowned)"] for x in lines[head:]), text
+    assert "| INC-2026-0300 | alice | sev2 |" in run(*args, "--format", "markdown").output
+    # --owner: alice's review is hers, listed and counted; the unowned one is (unowned)'s
+    mine = json.loads(run(*args, "--json", "--owner", "@Alice").output)
+    assert [r["incident"] for r in mine["reviews"]] == ["INC-2026-0300"], mine["reviews"]
+    assert mine["counts"]["reviews_overdue"] == 1 and "reviews" not in mine["filtered"]["left_out"]
+    nobody = json.loads(run(*args, "--json", "--owner", "(unowned)").output)
+    assert "INC-2026-0301" in [r["incident"] for r in nobody["reviews"]]
+    assert "INC-2026-0300" not in [r["incident"] for r in nobody["reviews"]]
+    # a gate for alice fails on her overdue review, naming her
+    gate = run(*args, "--owner", "alice", "--fail-on", "overdue")
+    assert gate.exit_code == 1 and "review of INC-2026-0300 (alice) overdue by 21 days" in gate.output, gate.output
+    # recur incident review shows it
+    shown = run("incident", "review", "--kb", str(kb_dir), "INC-2026-0300")
+    assert "full review, pending, due 2026-11-10, owner alice" in shown.output, shown.output
+
+
+def test_a_review_owner_that_is_no_name_is_a_check_error(kb_dir):
+    _incident(kb_dir, "INC-2026-0300", "{level: full, status: pending, owner: [alice, bob]}")
+    r = run("check", "--kb", str(kb_dir))
+    assert r.exit_code == 1 and "INC-2026-0300.md:7: review.owner" in r.output, r.output
+
+
+def test_the_site_boards_reviews_table_has_the_owner(kb_dir, tmp_path):
+    _incident(kb_dir, "INC-2026-0300", "{level: full, status: pending, due: 2026-11-10, owner: alice}")
+    out = tmp_path / "site"
+    args = ["site", "--kb", str(kb_dir), "--out", str(out), "--as-of", "2026-12-01", "-q", "--no-browser-search"]
+    assert run(*args, "--index", str(tmp_path / "no-index")).exit_code == 0
+    page = (out / "board" / "index.html").read_text(encoding="utf-8")
+    reviews = page[page.index('id="reviews"') :]
+    reviews = reviews[: reviews.index("</table>")]
+    assert "<th>owner</th>" in reviews and "<td>alice</td>" in reviews, reviews
+
+
+def test_incident_new_review_owner_writes_it(kb_dir):
+    r = run("incident", "new", "--kb", str(kb_dir), "-t", "Disk full on db-1", "-s", "sev2", "-d", "no space left",
+            "--date", "2026-11-20", "--no-suggest", "--review-owner", " @alice ", "--json")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["review"]["owner"] == "@alice", out["review"]
+    text = (kb_dir / load_kb(kb_dir).incidents[out["id"]].relpath).read_text()
+    assert 'review: {level: full, status: pending, due: 2026-11-30, owner: "@alice"}' in text, text
+    assert load_kb(kb_dir).incidents[out["id"]].review.owner == "@alice"
+    assert run("check", "--kb", str(kb_dir), "--strict", "--today", "2026-11-20").exit_code == 0
+
+
+POSTMORTEM = """\
+# {title}
+
+**Date:** 2026-11-20
+**Severity:** SEV-2
+**Author:** Dana Wu
+{people}
+## Summary
+Checkout was slow for an hour after the deploy.
+"""
+
+
+def _imported_owner(kb_dir, tmp_path, people: str, name: str):
+    path = tmp_path / f"{name}.md"
+    title = {"a": "Checkout slow after the deploy", "b": "Search index stale", "c": "Login errors at noon"}[name]
+    path.write_text(POSTMORTEM.format(people=people, title=title))
+    args = ["import", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", "fake:64", "--json"]
+    r = run(*args, "--no-draft", str(path))
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["title"] == title, out
+    return out["review"]["owner"], load_kb(kb_dir).incidents[out["incident"]].review.owner
+
+
+def test_import_fills_the_review_owner_from_the_postmortems_people(kb_dir, tmp_path):
+    both = "**Incident commander:** Aylin Demir\n**Postmortem owner:** Ana Ruiz, Lee Park\n"
+    assert _imported_owner(kb_dir, tmp_path, both, "a") == ("Ana Ruiz", "Ana Ruiz")  # the postmortem's owner first
+    lead = "**Incident commander:** Aylin Demir\n"
+    assert _imported_owner(kb_dir, tmp_path, lead, "b") == ("Aylin Demir", "Aylin Demir")  # else who led it
+    assert _imported_owner(kb_dir, tmp_path, "", "c") == ("Dana Wu", "Dana Wu")  # else who wrote it
+    assert run("check", "--kb", str(kb_dir), "--strict", "--today", "2026-12-01").exit_code == 0
