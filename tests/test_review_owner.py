@@ -72,7 +72,7 @@ def test_the_site_boards_reviews_table_has_the_owner(kb_dir, tmp_path):
     page = (out / "board" / "index.html").read_text(encoding="utf-8")
     reviews = page[page.index('id="reviews"') :]
     reviews = reviews[: reviews.index("</table>")]
-    assert "<th>owner</th>" in reviews and "<td>alice</td>" in reviews, reviews
+    assert "<th>owner</th>" in reviews and '<td data-label="owner">alice</td>' in reviews, reviews
 
 
 def test_incident_new_review_owner_writes_it(kb_dir):
