@@ -770,8 +770,8 @@ ReportOwner = Annotated[
 ReportLimit = Annotated[
     Count | None,
     Field(
-        description=f"At most this many items in each list (1 to {pat.MAX_INCIDENTS}; left out: the text lists "
-        "10 of each and the structured content all).",
+        description=f"At most this many items in each list, in the text and the structured content (1 to "
+        f"{pat.MAX_INCIDENTS}; left out: 10); the counts are whole, and `more` says how many each list lost.",
         json_schema_extra={"minimum": 1, "maximum": pat.MAX_INCIDENTS},
     ),
 ]
@@ -790,7 +790,8 @@ def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site
         overdue, open follow-ups and permanent fixes by owner, incidents with no known pattern, open flags,
         the most recurring patterns, recurrence after a fix, monthly trends. Its text is a summary: the counts,
         what is overdue with its owner and due date, what recurred in the last 30 days and what needs analysis,
-        each list bounded ("N more")."""
+        each list bounded ("N more"). The structured content's lists are cut to the same limit (10 left out), its
+        counts whole and `more` saying how many each list lost."""
 
         def work():
             from recur.problems.board import report_board
