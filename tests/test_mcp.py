@@ -194,7 +194,8 @@ def test_stdio_tools_match_the_api(served, served_stdio):
     assert doc["root_cause"] == "The mechanism." and doc["look_alikes"] == [] and doc["runbook"] and "fix" in doc
     assert "Root cause" in text and "Look-alikes" not in text
 
-    assert out["all"][1] == api(served, "/api/patterns")[1]
+    listed = api(served, "/api/patterns")[1]  # all of a small KB's: fewer than list_patterns' page of 50
+    assert out["all"][1] == {**listed, "total": len(listed["patterns"]), "next_cursor": None}
     assert [p["id"] for p in out["capacity"][1]["patterns"]] == ["db-pool-exhausted", "disk-full"]
 
     err, by_pattern, text = out["by_pattern"]
@@ -205,7 +206,8 @@ def test_stdio_tools_match_the_api(served, served_stdio):
     )
 
     report = CliRunner().invoke(cli, ["report", "--kb", str(served["kb"]), "--format", "json", "--as-of", "2026-04-01"])
-    assert out["report"][1] == json.loads(report.stdout) and "2026-04-01" in out["report"][2]
+    # the report's JSON, and `more` empty: no list of this KB's longer than the 10 problem_report shows left out
+    assert out["report"][1] == {**json.loads(report.stdout), "more": {}} and "2026-04-01" in out["report"][2]
 
     resource = out["resource"]
     assert resource.mime_type == "text/markdown"
@@ -1502,7 +1504,9 @@ def test_an_argument_a_tool_does_not_take_is_refused_as_the_api_refuses_it(serve
 
     misspelt, extra, fine = session(served_stdio, work)
     assert misspelt[0] and misspelt[1]["error"]["code"] == "invalid_request"
-    assert misspelt[2] == "unknown argument(s): categry (list_patterns takes category, service, severity, tag)"
+    assert misspelt[2] == (
+        "unknown argument(s): categry (list_patterns takes category, cursor, limit, service, severity, tag)"
+    )
     assert extra[0] and extra[2] == "unknown argument(s): limit (suggest_patterns takes text, top)"
     assert not fine[0] and fine[1]["patterns"] and all(p["category"] == "capacity" for p in fine[1]["patterns"])
     status, body = api(served, "/api/patterns?categry=capacity")
@@ -1623,7 +1627,8 @@ def test_an_empty_list_filter_over_mcp_is_taken_as_left_out(served, served_stdio
     every, blank, capacity = session(served_stdio, work)
     assert not blank[0], blank[2]
     assert blank[1] == every[1] and len(blank[1]["patterns"]) > 1
-    assert not capacity[0] and capacity[1] == api(served, "/api/patterns?category=capacity")[1]
+    listed = api(served, "/api/patterns?category=capacity")[1]  # and how many, in one page
+    assert not capacity[0] and capacity[1] == {**listed, "total": len(listed["patterns"]), "next_cursor": None}
     status, body = api(served, "/api/patterns?category=")
     assert status == 422 and "category: must not be empty" in body["error"]["message"]
 
@@ -1784,7 +1789,12 @@ def test_a_filter_value_no_pattern_has_is_answered_with_the_values_there_are(ser
     (err, got, text), (_, typo, typo_text), (_, service, service_text) = session(
         in_process(served["kb"], served["index"]), work
     )
-    assert not err and got == {"patterns": [], "known_values": {"category": ["capacity", "network"]}}
+    assert not err and got == {
+        "patterns": [],
+        "total": 0,
+        "next_cursor": None,
+        "known_values": {"category": ["capacity", "network"]},
+    }
     assert text == "0 patterns; no pattern has the category 'nosuchcat'; the categories: capacity, network"
     assert typo["known_values"] == {"category": ["capacity", "network"]}  # sev2 is a severity there is
     assert "no pattern has the category 'Capacty' (did you mean capacity?)" in typo_text

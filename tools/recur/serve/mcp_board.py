@@ -8,7 +8,9 @@ in one line, what is overdue with its owner and due date, what recurred in the l
 a fix and what needs analysis, each list at most ``limit`` items and "N more". The structured content is the
 board, each item that has a KB ``path`` with its page's ``url`` when the site's URL is known; ``owner`` narrows it
 to one owner's items by the rule `recur report --owner` follows (``problems.owner.for_owner``: the same items,
-counts and ``filtered``) and ``limit`` cuts its lists too (``more`` counts what was cut).
+counts and ``filtered``), and its lists are cut as the text's are, to ``limit`` items (``SHOWN`` left out), ``more``
+counting what each lost; the counts stay whole. Left out, the limit cut the text alone, and the structured content
+was the whole board: 577 KB on 2,000 patterns and 4,000 incidents, where the text was 5.7 KB (a scale review).
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from __future__ import annotations
 from recur.problems.board import UNOWNED, Board, owner_key
 from recur.problems.owner import NOT_OWNED, OWNED, for_owner, nothing_owned, owns_nothing
 from recur.problems.report import fix_state, fix_words
+from recur.retrieval.patterns import MAX_INCIDENTS as MOST  # problem_report's largest limit
 from recur.util.errors import RecurError
 from recur.util.text import cut, plural
 
-SHOWN = 10  # items per list in the text when no limit is given; the structured content then has them all
+SHOWN = 10  # items per list, in the text and the structured content, when no limit is given
 # the lists ``limit`` cuts (recurring: each window's) and whose rows get their page's ``url`` (each names a KB file,
 # ``path``; the recurring rows name a pattern by id alone, and get none): those someone owns
 # (``owner`` keeps them by the owner's name, as `recur report --owner` does: ``problems.owner``), those of no one
@@ -43,10 +46,10 @@ def board_answer(board: Board, *, owner: str | None, limit: int | None, paged) -
     for name in CUT:
         b[name] = paged(b[name])
     # the text's headline counts the whole KB, then says what the owner owns (the structured counts are the owner's)
-    text = board_text({**b, "counts": board["counts"]}, limit or SHOWN, cut=limit is not None, owners=board["by_owner"])
-    if limit is not None:
-        b = {**b, "recurring": dict(b["recurring"])}
-        b["more"] = _cut(b, limit)
+    shown = limit or SHOWN
+    text = board_text({**b, "counts": board["counts"]}, shown, cut=True, owners=board["by_owner"])
+    b = {**b, "recurring": dict(b["recurring"])}
+    b["more"] = _cut(b, shown)  # the text's "… and N more", list by list
     return b, text
 
 
@@ -64,8 +67,9 @@ def _cut(b: Board, limit: int) -> dict:
 
 def board_text(b: Board, shown: int, cut: bool = False, owners: dict | None = None) -> str:
     """The board in a few bounded lists (``shown`` items each), for a model and for a person whose client
-    shows the text; ``cut``: the structured content's lists are cut to ``shown`` too; ``owners``: the whole
-    board's ``by_owner``, named when a board narrowed to one owner lists nothing (a misspelt name?)."""
+    shows the text; ``cut``: the structured content's lists are cut to ``shown`` too (problem_report's always
+    are); ``owners``: the whole board's ``by_owner``, named when a board narrowed to one owner lists nothing (a
+    misspelt name?)."""
     lines = [_headline(b)]
     if b.get("filtered"):
         f = b["filtered"]
@@ -89,7 +93,12 @@ def board_text(b: Board, shown: int, cut: bool = False, owners: dict | None = No
         ("Recurred after a permanent fix", b["recurrence_after_fix"], _after_fix_line),
         ("Needs analysis (no known pattern)", b["unknown"], _unknown_line),
     ]
-    where = "call problem_report with a larger limit to list them" if cut else "the structured content lists them"
+    if not cut:
+        where = "the structured content lists them"
+    elif shown < MOST:
+        where = f"call problem_report with a larger limit, up to {MOST}, to list them"
+    else:  # no larger limit to ask for
+        where = f"problem_report lists at most {MOST}"
     for title, rows, line in sections:
         if not rows and title.startswith("Recurred in"):  # the one a problem manager asks first: said either way
             whose = " of the patterns whose fix they own" if b.get("filtered") else ""

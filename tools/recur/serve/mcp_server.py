@@ -97,6 +97,25 @@ IncidentsOf = Annotated[
 RESOURCE = pat.RESOURCE  # a pattern's resource URI: this, then its id
 
 
+PAGE, MOST_LISTED = 50, 500  # list_patterns' patterns per answer: left out, and at most
+RESOURCES_PAGE = 200  # resources/list's patterns per page
+AFTER = "after:"  # a cursor: this, then the id of the last pattern of the page before (patterns are sorted by id)
+ListLimit = Annotated[
+    Count,
+    Field(
+        description=f"At most this many patterns in this answer (1 to {MOST_LISTED}; left out: {PAGE}).",
+        json_schema_extra={"minimum": 1, "maximum": MOST_LISTED},
+    ),
+]
+Cursor = Annotated[
+    str | None,
+    Field(
+        description="Where to go on: the next_cursor of the answer before, for the patterns after its last one "
+        "(empty or left out: from the first)."
+    ),
+]
+
+
 IncidentsFor = Annotated[
     str | None,
     Field(description="Or: incidents of the patterns this description matches (empty or left out: give pattern_id)."),
@@ -159,7 +178,7 @@ class _Server(MCPServer):
     a missing ``text``) are the API's ``invalid_request`` tool error, named by field as in
     ``POST /api/suggest``, instead of the SDK's multi-line pydantic dump; and ``resources/list`` lists
     every indexed pattern as ``recur://patterns/{id}`` (a URI template alone lists none, so a client
-    that offers the listed resources offered no pattern)."""
+    that offers the listed resources offered no pattern), a page at a time (``_handle_list_resources``)."""
 
     def __init__(
         self, *args, get_engine: Callable, stale_files: Callable[[], list[str]], load_wait: float = 0, **kwargs
@@ -189,7 +208,27 @@ class _Server(MCPServer):
 
         return decorate
 
+    async def _handle_list_resources(self, ctx, params):
+        """resources/list a page at a time (``RESOURCES_PAGE`` patterns, ``nextCursor`` the next page's, as the
+        MCP specification pages lists): in one answer 2,000 patterns were 0.79 MB (a scale review). An unknown
+        cursor is -32602, as the specification says of an invalid cursor."""
+        from mcp.shared.exceptions import MCPError
+        from mcp.types import INVALID_PARAMS, ListResourcesResult
+
+        cursor = params.cursor if params is not None else None
+        try:
+            resources, next_cursor = await self.resource_page(cursor, RESOURCES_PAGE)
+        except pat.LookupFailure as exc:
+            raise MCPError(INVALID_PARAMS, str(exc)) from None
+        return ListResourcesResult(resources=resources, next_cursor=next_cursor)
+
     async def list_resources(self):
+        """Every resource at once (the SDK's method; resources/list answers a page, ``resource_page``)."""
+        return (await self.resource_page(None, None))[0]
+
+    async def resource_page(self, cursor: str | None, limit: int | None) -> tuple[list, str | None]:
+        """(the resources after ``cursor``, at most ``limit`` patterns (None: all), the next page's cursor or None):
+        the server's own resources on the first page, then each indexed pattern by id."""
         import anyio.to_thread
         from mcp.shared.exceptions import MCPError
         from mcp.types import INTERNAL_ERROR, Resource
@@ -204,19 +243,22 @@ class _Server(MCPServer):
             raise MCPError(INTERNAL_ERROR, exc.message) from None
         except RecurError as exc:
             raise MCPError(INTERNAL_ERROR, str(exc)) from None
+        ids = sorted(docs)
+        pids, start, next_cursor = page_of(ids, ids, limit or len(ids) or 1, cursor)
         # the listing is the index's, as the tools' answers are: said in each description as in their text (the
         # SDK's Resource has no field for it, and a client shows the description), while the index is stale
         note = f"\n{stale_text(changed)}" if pattern_changes(changed) else ""  # new incident records list no pattern
-        return [*await super().list_resources()] + [
+        own = [*await super().list_resources()] if cursor is None else []
+        return own + [
             Resource(
                 uri=RESOURCE + pid,
                 name=pid,
-                title=doc.get("title"),
-                description=resource_about(doc) + note,
+                title=docs[pid].get("title"),
+                description=resource_about(docs[pid]) + note,
                 mime_type="text/markdown",
             )
-            for pid, doc in sorted(docs.items())
-        ]
+            for pid in pids
+        ], next_cursor
 
     async def read_resource(self, uri, context=None):
         await self._loaded()
@@ -534,18 +576,7 @@ def _read_tools(
 
         return run_tool(lambda: _get_pattern(get_engine, id, site_url, where))
 
-    @server.tool(annotations=READ_ONLY)
-    def list_patterns(
-        category: Category = None, service: Service = None, tag: Tag = None, severity: Severity = None
-    ) -> CallToolResult:
-        """The knowledge base's failure patterns, briefly (id, title, category, severity, status, summary,
-        path), optionally only those of a category, a service, a tag or a severity (e.g. sev1)."""
-
-        def work():
-            given = {"category": category, "service": service, "tag": tag, "severity": severity}
-            return _list_patterns(get_engine().docs, {k: _given(v) for k, v in given.items()}, site_url)
-
-        return run_tool(work)
+    _list_tool(server, get_engine, site_url)  # registered in this order: tools/list lists them so
 
     @server.tool(annotations=READ_ONLY)
     def past_incidents(pattern_id: IncidentsOf = None, text: IncidentsFor = None, limit: Limit = 20) -> CallToolResult:
@@ -554,6 +585,29 @@ def _read_tools(
 
         def work():
             return _past_incidents(get_engine, kbs, pat.given_pattern_id(pattern_id), text, limit, site_url)
+
+        return run_tool(work)
+
+
+def _list_tool(server: MCPServer, get_engine: Callable, site_url: str | None) -> None:
+    @server.tool(annotations=READ_ONLY)
+    def list_patterns(
+        category: Category = None,
+        service: Service = None,
+        tag: Tag = None,
+        severity: Severity = None,
+        limit: ListLimit = PAGE,
+        cursor: Cursor = None,
+    ) -> CallToolResult:
+        """The knowledge base's failure patterns, briefly (id, title, category, severity, status, summary,
+        path), sorted by id, optionally only those of a category, a service, a tag or a severity (e.g. sev1).
+        At most `limit` per answer (50 left out): total counts them all, and next_cursor, given as cursor, lists
+        the next ones (null: no more)."""
+
+        def work():
+            given = {"category": category, "service": service, "tag": tag, "severity": severity}
+            page = (limit, _given(cursor))
+            return _list_patterns(get_engine().docs, {k: _given(v) for k, v in given.items()}, site_url, page)
 
         return run_tool(work)
 
@@ -691,9 +745,38 @@ def as_priority(docs: dict, severity: str | None) -> tuple[str | None, str | Non
     ], f"severity {severity.strip()} read as {same[0]}, the level of its number (as record_incident reads it)"
 
 
-def _list_patterns(docs: dict, given: dict, site_url: str | None) -> tuple[dict, str]:
+def after_cursor(ids: list[str], cursor: str | None) -> int:
+    """Where in ``ids`` (sorted) the page after ``cursor`` starts: past the cursor's id, whether or not that
+    pattern is still there (an index rebuilt between pages neither repeats nor skips one, as an offset would)."""
+    import bisect
+
+    if cursor is None:
+        return 0
+    if not cursor.startswith(AFTER) or cursor == AFTER:
+        raise pat.LookupFailure(
+            f"cursor: {_shown(cursor)!r} is not a cursor this server gave: pass the next_cursor of the answer "
+            "before, or leave cursor out to start from the first"
+        )
+    return bisect.bisect_right(ids, cursor.removeprefix(AFTER))
+
+
+def page_of(rows: list, ids: list[str], limit: int, cursor: str | None) -> tuple[list, int, str | None]:
+    """(the page of ``rows`` after ``cursor``, at most ``limit``; where it starts; the next page's cursor or None)."""
+    start = after_cursor(ids, cursor)
+    page = rows[start : start + limit]
+    return page, start, (AFTER + ids[start + limit - 1] if start + limit < len(rows) else None)
+
+
+def _list_patterns(docs: dict, given: dict, site_url: str | None, page: tuple[int, str | None]) -> tuple[dict, str]:
+    """list_patterns' answer: ``page`` is (limit, cursor). Not paged, 2,000 patterns were 1.58 MB (a text of
+    171,035 characters, over the ~25,000 tokens common MCP clients take from a tool; a scale review)."""
+    limit, cursor = page
+    if not 1 <= limit <= MOST_LISTED:
+        raise pat.LookupFailure(f"limit: must be between 1 and {MOST_LISTED}")
     given["severity"], severity_note = as_priority(docs, given.get("severity"))
-    rows = with_urls(pat.pattern_list(docs, **given), site_url)
+    listed = pat.pattern_list(docs, **given)
+    shown, start, next_cursor = page_of(listed, [r["id"] for r in listed], limit, cursor)
+    rows = with_urls(shown, site_url)
     # a draft marked as suggest_patterns marks it: listed plain, a draft read as a reviewed runbook (found in review)
     marks = {
         r["id"]: draft_mark(
@@ -704,11 +787,18 @@ def _list_patterns(docs: dict, given: dict, site_url: str | None) -> tuple[dict,
     lines = [
         f"- {r['id']}: {r['title']}{marks[r['id']]} ({r['category']}, {r['severity']}){page_suffix(r)}" for r in rows
     ]
-    out, head = {"patterns": rows}, plural(len(rows), "pattern")
+    out = {"patterns": rows, "total": len(listed), "next_cursor": next_cursor}
+    head = plural(len(listed), "pattern")
+    if len(rows) < len(listed):  # a page: which, and how to go on
+        head += f"; showing {len(rows)} of {len(listed)}" + (f" ({start + 1} to {start + len(rows)})" if rows else "")
+        if next_cursor:
+            head += f'; pass cursor="{next_cursor}" for more'
+        else:
+            head += "; the last of them" if rows else "; none after the cursor"
     if severity_note:
         out["severity_note"] = severity_note
         head += f"; {severity_note}"
-    unknown = {} if rows else pat.unmatched_filters(docs, **given)
+    unknown = {} if listed else pat.unmatched_filters(docs, **given)
     if unknown:  # a value no pattern has: the values there are (not an error: the list is empty)
         out["known_values"] = unknown
         head += "".join(f"; {no_such_value(name, given[name], values)}" for name, values in unknown.items())
@@ -770,8 +860,8 @@ ReportOwner = Annotated[
 ReportLimit = Annotated[
     Count | None,
     Field(
-        description=f"At most this many items in each list (1 to {pat.MAX_INCIDENTS}; left out: the text lists "
-        "10 of each and the structured content all).",
+        description=f"At most this many items in each list, in the text and the structured content (1 to "
+        f"{pat.MAX_INCIDENTS}; left out: 10); the counts are whole, and `more` says how many each list lost.",
         json_schema_extra={"minimum": 1, "maximum": pat.MAX_INCIDENTS},
     ),
 ]
@@ -790,7 +880,8 @@ def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site
         overdue, open follow-ups and permanent fixes by owner, incidents with no known pattern, open flags,
         the most recurring patterns, recurrence after a fix, monthly trends. Its text is a summary: the counts,
         what is overdue with its owner and due date, what recurred in the last 30 days and what needs analysis,
-        each list bounded ("N more")."""
+        each list bounded ("N more"). The structured content's lists are cut to the same limit (10 left out), its
+        counts whole and `more` saying how many each list lost."""
 
         def work():
             from recur.problems.board import report_board
