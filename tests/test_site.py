@@ -493,6 +493,45 @@ def test_board_recurred_after_fix_names_the_incident_date_column(tmp_path):
     assert head == ["incident", "pattern", "fix done", "date", "after"], head
 
 
+def test_the_incident_list_shows_the_newest_and_each_year_has_a_page_of_all_its_incidents(tmp_path, monkeypatch):
+    """One list of every incident was 4,004 rows at 2,000 patterns (1.5 MB, 4-5 s to open). The list shows the
+    newest (record_pages.LATEST_INCIDENTS, 3 here) under their years' headings, and links each year's page
+    (incidents/<year>.md), which lists all of that year's; an old link to a year's heading still lands on it."""
+    from kbfactory import write
+
+    from recur.site import record_pages
+
+    root = site_kb(tmp_path / "kb")
+    for n, day in ((1, "2024-03-01"), (2, "2024-09-15")):
+        write(root, f"incidents/2024/INC-2024-000{n}.md",
+              f"---\nid: INC-2024-000{n}\ntitle: Old outage {n}\ndate: {day}\nseverity: sev3\npatterns: [disk-full]\n"
+              "---\n\n## Summary\nA disk filled.\n")  # fmt: skip
+    kb = load_kb(root)
+    assert not kb.errors, kb.errors
+    monkeypatch.setattr(record_pages, "LATEST_INCIDENTS", 3, raising=False)
+    out = _pages(kb)
+    listing = out["incidents/index.md"]
+    newest = ["INC-2026-0003", "INC-2026-0002", "INC-2026-0001"]
+    assert [i for i in re.findall(r">(INC-\d{4}-\d{4})</a>", listing)] == newest
+    assert "6 incidents;" in listing and "The newest 3 are listed here" in listing
+    for year in (2024, 2025, 2026):
+        assert f"## {year} {{#year-{year} data-search-exclude }}" in listing  # incidents/index.html#year-2025 lands
+        assert f"]({year}.md)" in listing  # the year's page, linked
+    assert "0 of 2 here: [all incidents in 2024](2024.md)." in listing
+    assert "0 of 1 here" in listing and "of 3 here" not in listing  # 2026: all shown
+    assert set(out) >= {"incidents/2024.md", "incidents/2025.md", "incidents/2026.md"}
+    assert "incidents/2023.md" not in out
+    year = out["incidents/2024.md"]
+    assert 'title: "Incidents in 2024"' in year and "2 incidents in 2024." in year and "](index.md)" in year
+    assert re.findall(r">(INC-\d{4}-\d{4})</a>", year) == ["INC-2024-0002", "INC-2024-0001"]  # newest first
+    assert 'href="2024/INC-2024-0002.html"' in year and "Disk full on a host" in year  # its pattern, linked
+    assert "exclude" not in year.split("---")[1]  # searched by its title and intro, not its list
+    assert re.findall(r">(INC-\d{4}-\d{4})</a>", out["incidents/2026.md"]) == newest
+    # every incident on the list or its year's page; with the default, the list has all six, as before
+    monkeypatch.undo()
+    assert len(re.findall(r">(INC-\d{4}-\d{4})</a>", _pages(kb)["incidents/index.md"])) == 6
+
+
 def test_lists_of_incidents_stop_at_as_of_as_the_board_does(kb):
     """Found in review: with --as-of before some incidents, the home page's 'Latest incidents' and the
     incident index listed them (and counted them), while the board and the pattern pages left them out."""

@@ -186,6 +186,22 @@ def test_the_site_search_finds_the_list_pages_by_their_title_and_intro_not_their
     assert "Checkout logs filled the disk" not in docs["incidents/index.html"]["text"]
 
 
+def test_an_incident_page_is_one_search_entry_found_by_its_title_and_summary(built):
+    """Each section of an incident page was its own entry in the site search: at 2,000 patterns 13,573 entries,
+    4.5 of search_index.json's 11.6 MB, which the header search rebuilds its index from on every page it opens.
+    An incident is one entry now, its title and summary; its timeline and follow-ups are not searched."""
+    _, docs, found = _search_finder(built[1])
+    page = "incidents/2026/INC-2026-0003.html"
+    incidents = [loc for loc in docs if re.match(r"incidents/\d+/", loc)]  # the incidents' pages
+    assert page in incidents and len(incidents) == 4 and not any("#" in loc for loc in incidents)
+    assert docs[page]["title"] == "INC-2026-0003: Checkout logs filled the disk"
+    assert page in found("checkout logs filled") and page in found("debug logging left on")  # title, summary
+    assert page in found("inc 2026 0003") and "incidents/2025/INC-2025-0009.html" in found("first time filled")
+    assert page not in found("alert silent") and page not in found("rotation")  # the timeline, a follow-up
+    assert docs["patterns/capacity/disk-full.html"]["boost"] == 3  # pattern pages keep their sections and weight
+    assert any(loc.startswith("patterns/capacity/disk-full.html#") for loc in docs)
+
+
 def test_the_404_page_links_from_the_site_url_and_without_one_a_note_says_so(tmp_path, monkeypatch):
     """mkdocs roots the 404 page (served at whatever URL was missing, so no relative link works) at
     site_url's path, "/" without one: on a static host under a sub-path it loaded no CSS and its links

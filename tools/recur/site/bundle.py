@@ -288,7 +288,11 @@ def _stems(vocab, bm25_vocab: dict) -> dict:
 
     A query word found here is stemmed exactly as the server does (PyStemmer, Snowball 3); any other
     word by the browser's porter2 (an older Snowball English: on 358k English words, the stem that
-    BM25 scores differs from the server's for 6 with the table, 246 with the table alone)."""
+    BM25 scores differs from the server's for 6 with the table, 246 with the table alone).
+
+    A word with a digit (backup115, ora-01555, e11000) is in the table as it is, not with the endings:
+    porter2 stems their inflections as the server does (all 132,666 of a 1,000-pattern KB's, tests/
+    test_browser_search.py checks the small KB's), and they were 98% of the table (4.8 of index.json's 11 MB)."""
     from recur.util.text import stemmer as snowball
 
     stemmer = snowball()
@@ -298,6 +302,9 @@ def _stems(vocab, bm25_vocab: dict) -> dict:
         if not w.isdigit() and len(w) >= 2:
             bases.update((w, w[:-1]) if w[-1] in "ey" else (w,))
     for b in bases:
+        if any(c.isdigit() for c in b):
+            cands.add(b)
+            continue
         cands.update(b + s for s in STEM_SUFFIXES)
         if b.endswith("i"):  # Snowball turns a final y into i: happi -> happy, happier
             cands.update(b[:-1] + s for s in ("y", "ier", "iest"))

@@ -31,6 +31,12 @@ MODEL = "model.md"
 RETIRED = "patterns/retired.json"
 
 
+def incident_year(year: int) -> str:
+    """The page listing every incident of ``year`` (``incidents/<year>.md``, beside the year's folder of
+    incident pages: no incident's page can be at that path)."""
+    return f"incidents/{year}.md"
+
+
 def source_dir(kb_root) -> str:
     """The KB folder as its repository names it: relative to the git top level when there is one, else
     to the folder holding it ("" for a KB at the repository's root)."""

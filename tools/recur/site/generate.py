@@ -32,6 +32,7 @@ from recur.site.context import (
     SUGGEST,
     TRENDS,
     Site,
+    incident_year,
 )
 from recur.site.md import alink, cell, front_matter, href, inline_md, mdlink, raw, table, unsearched
 from recur.util import resources, utf8
@@ -151,6 +152,8 @@ def pages(kb, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | 
            MODEL: model_page.model_page(site, model),
            "board/board.json": json.dumps(board, indent=1, ensure_ascii=False) + "\n",
            RETIRED: pattern_pages.retired_list(site)}
+    for year in record_pages.incident_years(site):
+        out[incident_year(year)] = record_pages.incident_year_page(site, year)
     for p in site.patterns:
         out.setdefault(p.relpath, pattern_pages.pattern_page(site, p))
     for i in site.incidents:

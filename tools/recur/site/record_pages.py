@@ -7,7 +7,7 @@ import re
 from recur.kb.anchors import paths_heading
 from recur.kb.records import status_words
 from recur.problems.board import follow_up_open, needs_analysis, review_pending
-from recur.site.context import BY_SERVICE, INCIDENTS, PATHS, SUGGEST, Site
+from recur.site.context import BY_SERVICE, INCIDENTS, PATHS, SUGGEST, Site, incident_year
 from recur.site.md import (
     alink,
     badge,
@@ -113,26 +113,62 @@ def _flag_status(site: Site, f) -> str:
     return badge(f.status + (f" {f.done.isoformat()}" if f.status == "done" and f.done else ""), "flag-" + f.status)
 
 
+# The incident list shows the newest this many; each year's page lists all of that year's. One list of every
+# incident was 4,004 rows at 2,000 patterns (1.5 MB, 4-5 s to open)
+LATEST_INCIDENTS = 200
+
+
 def incident_index(site: Site) -> str:
+    """The newest LATEST_INCIDENTS incidents, under their year's heading (``#year-<year>``, as when the page
+    listed them all), and a link to each year's page (incident_year_page) with all of the year's."""
     page = INCIDENTS
     # in the site search by its title and intro (unsearched): excluded whole, "incidents" found no list of them
     out = [front_matter(title="Incidents"), "# Incidents\n"]
     unknown = site.board["counts"]["unknown"]  # as the board counts them (up to as_of)
+    years = _by_year(site)
+    latest = {i.id for i in list(reversed(site.listed))[:LATEST_INCIDENTS]}
+    out.append(f"{len(site.listed)} incidents; {unknown} with no known pattern yet (needs analysis). "
+               + " · ".join(mdlink(page, page, f"{y} ({len(v)})", f"year-{y}") for y, v in years.items()) + "\n")
+    if len(latest) < len(site.listed):
+        out.append(f"The newest {len(latest)} are listed here; each year's page lists all of its incidents: "
+                   + " · ".join(mdlink(page, incident_year(y), str(y)) for y in years) + ".\n")
+    for y, items in years.items():
+        shown = [i for i in items if i.id in latest]
+        more = (f"{len(shown)} of {len(items)} here: {mdlink(page, incident_year(y), f'all incidents in {y}')}.\n"
+                if len(shown) < len(items) else "")
+        out.append(f"## {y} {{#year-{y}}}\n" + (more + "\n" if more else "") + (_incident_table(site, page, shown) if shown else ""))
+    return unsearched("\n".join(out))  # the year sections list the incidents' own pages: not indexed again
+
+
+def incident_years(site: Site) -> list:
+    """The years that have a page of their incidents (the listed ones'), newest first."""
+    return list(_by_year(site))
+
+
+def incident_year_page(site: Site, year: int) -> str:
+    """Every listed incident of ``year``, newest first, as the list showed them all."""
+    page, items = incident_year(year), _by_year(site)[year]
+    out = [front_matter(title=f"Incidents in {year}"), f"# Incidents in {year}\n",
+           f"{len(items)} incidents in {year}. The newest of every year: {mdlink(page, INCIDENTS, 'Incidents')}.\n",
+           f"## {year} {{#year-{year}}}\n" + _incident_table(site, page, items)]
+    return unsearched("\n".join(out))  # the title and intro indexed, as the incident list's
+
+
+def _by_year(site: Site) -> dict:
     years: dict = {}
     for i in reversed(site.listed):
         years.setdefault(i.date.year, []).append(i)
-    out.append(f"{len(site.listed)} incidents; {unknown} with no known pattern yet (needs analysis). "
-               + " · ".join(mdlink(page, page, f"{y} ({len(v)})", f"year-{y}") for y, v in years.items()) + "\n")
-    for y, items in years.items():
-        rows = []
-        for i in items:
-            links = ", ".join(site.pattern_link(page, pid) for pid in i.patterns)
-            pats = links + _draft_mark(site, i, "<i>(draft: needs analysis)</i>") or "<i>needs analysis</i>"
-            rows.append([i.date.isoformat(), alink(page, i.relpath, i.id), esc(site.sev_label(i.severity)), esc(i.title), pats])
-        # on a phone a card each: date, id and severity on one line, then the title, then its patterns
-        out.append(f"## {y} {{#year-{y}}}\n" + stacked_table(["date", "incident", "severity", "title", "patterns"],
-                                                              rows, inline={0, 1, 2}, labelled={4}))
-    return unsearched("\n".join(out))  # the year sections list the incidents' own pages: not indexed again
+    return years
+
+
+def _incident_table(site: Site, page: str, items) -> str:
+    rows = []
+    for i in items:
+        links = ", ".join(site.pattern_link(page, pid) for pid in i.patterns)
+        pats = links + _draft_mark(site, i, "<i>(draft: needs analysis)</i>") or "<i>needs analysis</i>"
+        rows.append([i.date.isoformat(), alink(page, i.relpath, i.id), esc(site.sev_label(i.severity)), esc(i.title), pats])
+    # on a phone a card each: date, id and severity on one line, then the title, then its patterns
+    return stacked_table(["date", "incident", "severity", "title", "patterns"], rows, inline={0, 1, 2}, labelled={4})
 
 
 def _draft_mark(site: Site, i, mark: str) -> str:
