@@ -6,6 +6,7 @@ incident new --review-owner` writes and `recur import` fills from the postmortem
 
 import json
 
+import pytest
 from click.testing import CliRunner
 from kbfactory import write
 
@@ -118,6 +119,26 @@ def test_import_fills_the_review_owner_from_the_postmortems_people(kb_dir, tmp_p
     assert _imported_owner(kb_dir, tmp_path, lead, "b") == ("Aylin Demir", "Aylin Demir")  # else who led it
     assert _imported_owner(kb_dir, tmp_path, "", "c") == ("Dana Wu", "Dana Wu")  # else who wrote it
     assert run("check", "--kb", str(kb_dir), "--strict", "--today", "2026-12-01").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "people, owner",
+    [
+        ("**Owner:** TBD.\n**Incident commander:** Ana Ruiz\n", "Ana Ruiz"),
+        ("**Owner:** (unassigned)\n**Incident commander:** Ana Ruiz\n", "Ana Ruiz"),
+        ("**Owner:** Unowned\n", "Dana Wu"),
+        ("**Owner:** None\n", "Dana Wu"),
+        ("**Owner:** Ana Ruiz (she/her)\n", "Ana Ruiz"),
+        ("**Owner:** TBD, Lee Park\n", "Lee Park"),
+        ("**Owner:** @ana.ruiz and Lee Park\n", "ana.ruiz"),
+    ],
+)
+def test_import_reads_the_review_owner_as_follow_up_owners_are_read(kb_dir, tmp_path, people, owner):
+    """Found in review: the review owner had a parser of its own, weaker than the follow-ups': "Owner: TBD."
+    was owner 'TBD.', "(unassigned)" and "Unowned" were recorded as owners, and "Ana Ruiz (she/her)" was
+    'Ana Ruiz (she' (split at the pronouns' slash). A placeholder or "no owner" is no one (the next people
+    field is read), a role or pronouns in brackets go, a mention's @ too, as a follow-up's owner is recorded."""
+    assert _imported_owner(kb_dir, tmp_path, people, "a") == (owner, owner)
 
 
 def test_by_owner_counts_the_reviews_each_holds_on_every_surface(fresh_kb, tmp_path):
