@@ -85,10 +85,10 @@ from collections import Counter, defaultdict
 from typing import TypedDict
 
 from recur.kb.records import successors
+from recur.kb.schema import OPEN_FIX
 from recur.util.dates import shift
 from recur.util.text import plural
 
-OPEN_FIX = ("open", "in-progress")
 UNOWNED = "(unowned)"
 
 
@@ -373,7 +373,7 @@ def _flags(incidents, as_of: dt.date) -> list:
         }
         for i in incidents
         for f in i.flags
-        if _not_done_by(f, "open", as_of)  # one done after as_of was still open then, as a follow-up
+        if flag_open(f, as_of)
     ]
     flags.sort(key=lambda f: (f["age_days"], f["incident"]))
     return flags
@@ -438,6 +438,12 @@ def review_pending(r, as_of: dt.date) -> bool:
 def follow_up_open(f, as_of: dt.date) -> bool:
     """Whether follow-up ``f`` was open on ``as_of``: open, or done after that day (``_not_done_by``). A board
     as of a past date showed today's status: a follow-up closed since was missing from last month's list."""
+    return _not_done_by(f, "open", as_of)
+
+
+def flag_open(f, as_of: dt.date) -> bool:
+    """Whether flag ``f`` was open on ``as_of``: open, or done after that day (``_not_done_by``), as a follow-up. The
+    site's flag status asked ``follow_up_open`` of a flag while the board asked the private rule: one rule each."""
     return _not_done_by(f, "open", as_of)
 
 
