@@ -1519,12 +1519,12 @@ def _dates(pm: Postmortem, w: _Walk, body: str) -> None:
         pm.date, pm.date_source = pm.created
         return
     prose = re.sub(r"(?ms)^(```|~~~).*?^\1", "", _without_tasks(w, body))
-    day, words, prose = _first_dated(prose, pm.sections.get("Leadup"))
+    day, words, prose, stripped = _first_dated(prose, pm.sections.get("Leadup"))
     # an email's Date: header says when it was sent, often days after the outage ("Thursday's checkout incident
     # (Nov 26, 2026)" sent Dec 2): the body's first dated sentence speaks first when it is no later than the
     # mail (a later one is a due date or a review), a day it names without its year ("on Thursday (Nov 26)")
     # too (_mail_day), the header for want of one
-    if mailed and (said := _mail_day(pm, prose, day, words)):
+    if mailed and (said := _mail_day(pm, stripped, day, words)):
         pm.date, words, text = said
         pm.date_source = f'the first dated sentence: "{_sentence(text, words)}…"'
         pm.date_note = (
@@ -1556,8 +1556,8 @@ def _mail_day(pm: Postmortem, text: str, day: dt.date | None, words: str | None)
     (Nov 26)", "Nov 26 14:05 UTC"), in the year of its Date: header (the year before when the day would be after it:
     "Dec 30" in a mail of 3 January), read when no dated sentence with a year comes before it that is no later than
     the mail; None for none within MAIL_DAYS_BACK days before the header. Not in the follow-ups (their due days),
-    the Leadup, the lines about the document or the review: ``text`` is _first_dated's, without them (the follow-ups
-    blanked before, _without_tasks). The month named in capitals ("it may 5 times" names no May), never after a time
+    the Leadup, the lines about the document or the review: ``text`` is _first_dated's last, without them (the
+    follow-ups blanked before, _without_tasks). The month named in capitals ("it may 5 times" names no May), never after a time
     ("10:05 May")."""
     sent = pm.created[0]
     dated = text.find(words) if day is not None and day <= sent and words else -1
@@ -1657,9 +1657,10 @@ def _without_review(text: str) -> str:
 
 
 def _first_dated(prose: str, leadup: str | None) -> tuple:
-    """(date, its words, the text it was found in; with none, the text without the lines read last) of the first
-    dated sentence about the incident: lines about the document (created, last modified) and the Leadup (what
-    came before) are read only when nothing else is dated; lines dating the review never."""
+    """(date, its words, the text it was found in, the text without the lines read last) of the first dated
+    sentence about the incident: lines about the document (created, last modified) and the Leadup (what came
+    before) are read only when nothing else is dated; lines dating the review never. The last, without any of
+    them, is where _mail_day reads a day without its year (it stripped them again, its own way)."""
     # the Leadup taken out before the review's lines are: one inside it ("- Design review: Nov 10") left it no
     # longer written as in the text, and its days were read before the incident's
     unled = _without_review(prose.replace(leadup, "")) if leadup else None
@@ -1672,8 +1673,8 @@ def _first_dated(prose: str, leadup: str | None) -> tuple:
         # "alert on 5/30/60 minute windows" dates no incident
         day, words = _span_first(text, *find_date(text, short_slash=False))
         if day is not None:
-            return day, words, text
-    return None, None, texts[0]  # none dated: the text without what is read last (_mail_day reads it)
+            return day, words, text, texts[0]
+    return None, None, prose, texts[0]
 
 
 # what may stand between the two days of a span after the first's time: "Nov 29 and 00:24 UTC on Nov 30",
