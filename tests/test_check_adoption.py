@@ -168,6 +168,31 @@ def test_a_record_copied_as_a_template_is_one_error_at_the_copy(kb, original, co
     assert ": id: " not in check().stdout
 
 
+@pytest.mark.parametrize(
+    "original, copy, rid, kind",
+    [
+        ("patterns/network/dns-failure.md", "patterns/network/dns-failure copy.md", "dns-failure", "kebab-case id"),
+        ("patterns/network/dns-failure.md", "patterns/network/Dns_Failure.md", "dns-failure", "kebab-case id"),
+        ("incidents/2026/INC-2026-0001.md", "incidents/2026/INC-2026-0001 copy.md", "INC-2026-0001", "incident id"),
+    ],
+)
+def test_a_copy_under_a_name_that_is_no_id_is_never_told_to_rename_onto_its_original(kb, original, copy, rid, kind):
+    """Found in review: a Finder-style copy (cp global-config-push.md "global-config-push copy.md") was told
+    only "rename the file to .../global-config-push.md and write id: global-config-push": the `mv` would have
+    overwritten the original, and the duplicate error that named it is left out for the copy's own."""
+    (kb / copy).write_bytes((kb / original).read_bytes())
+    res = check()
+    errors = [line for line in res.stdout.splitlines() if ": id: " in line]
+    stem = Path(copy).stem
+    assert errors == [
+        f"kb/{copy}:2: id: {rid!r} must equal the file name {stem!r}, which is no {kind}: it duplicates the id "
+        f"of kb/{original}, the file named for it (a copy keeps the id it was copied from): give this copy its "
+        "own id and a file name to match"
+    ], res.stdout
+    assert "rename the file" not in res.stdout and f"kb/{original}:" not in res.stdout, res.stdout
+    assert res.exit_code != 0
+
+
 def test_two_files_named_for_one_id_are_still_each_a_duplicate(kb):
     """Both files named for the id (in two category folders): neither has an id error, so the duplicate
     is said at each, as before."""

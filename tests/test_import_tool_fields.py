@@ -92,6 +92,17 @@ def test_a_day_after_the_mail_is_in_the_year_before_only_across_the_new_year():
     assert parse(YEARLESS_MAIL.replace("(Nov 26)", "(Nov 25, 2026)")).date == dt.date(2026, 11, 25)
 
 
+def test_a_mails_day_without_a_year_is_not_read_in_its_leadup_nor_its_documents_lines():
+    """The Leadup (what came before) and the lines about the document are read for a yearless day never, as
+    before _mail_day took _first_dated's text: dated only there, the text _first_dated found the day in has them
+    (found while mending: "On Nov 20 we changed the pool" in the Leadup was read as the outage's day)."""
+    head = "From: a@x.io\nDate: Wed, 2 Dec 2026 09:12:44 +0100\nSubject: Checkout down\n\n"
+    leadup = "## Summary\nCheckout returned 503s.\n\n## Leadup\nOn Nov 20 we changed the pool. The config from 2026-11-18 was kept.\n"
+    assert parse(head + leadup).date == dt.date(2026, 11, 18)
+    doc = "Created: Nov 28\nLast modified: 2026-11-30\n\n## Summary\nCheckout returned 503s.\n"
+    assert parse(head + doc).date == dt.date(2026, 11, 30)
+
+
 def test_an_imported_mail_records_the_day_its_body_names_and_says_the_year_was_inferred(fresh_kb, tmp_path):
     out, inc = imported_record(fresh_kb, tmp_path, YEARLESS_MAIL, "mail.txt")
     assert inc.date == dt.date(2026, 11, 26) and out["date"] == "2026-11-26"

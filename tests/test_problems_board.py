@@ -132,7 +132,14 @@ def test_follow_ups_fixes_and_owners(pm_kb):
     assert fixes["pool-exhausted"]["incidents"] == 2 and fixes["pool-exhausted"]["age_days"] == 25
     assert fixes["dns-failure"]["owner"] == "team-net"  # falls back to the pattern owner
     assert fixes["dns-failure"]["incidents"] == 0 and not fixes["dns-failure"]["overdue"]
-    assert b["by_owner"]["team-b"] == {"follow_ups": 1, "follow_ups_overdue": 1, "fixes": 1, "fixes_overdue": 1}
+    assert b["by_owner"]["team-b"] == {
+        "follow_ups": 1,
+        "follow_ups_overdue": 1,
+        "fixes": 1,
+        "fixes_overdue": 1,
+        "reviews": 0,
+        "reviews_overdue": 0,
+    }
     assert b["by_owner"]["(unowned)"]["follow_ups"] == 1
     lines = overdue_items(b)
     assert len(lines) == 3 and any("INC-2" in x for x in lines)
@@ -154,8 +161,22 @@ def test_one_owner_spelled_three_ways_is_counted_once(tmp_path):
     )
     b = board(load_kb(root), AS_OF)
     assert b["by_owner"] == {
-        "(unowned)": {"follow_ups": 1, "follow_ups_overdue": 0, "fixes": 0, "fixes_overdue": 0},
-        "Bob": {"follow_ups": 4, "follow_ups_overdue": 4, "fixes": 1, "fixes_overdue": 0},
+        "(unowned)": {
+            "follow_ups": 1,
+            "follow_ups_overdue": 0,
+            "fixes": 0,
+            "fixes_overdue": 0,
+            "reviews": 1,  # INC-1's review, pending with no review.owner: no one's
+            "reviews_overdue": 1,
+        },
+        "Bob": {
+            "follow_ups": 4,
+            "follow_ups_overdue": 4,
+            "fixes": 1,
+            "fixes_overdue": 0,
+            "reviews": 0,
+            "reviews_overdue": 0,
+        },
     }
     assert [f["owner"] for f in b["follow_ups"]].count("@bob") == 1  # each item keeps its own spelling
 

@@ -313,11 +313,11 @@ def test_the_by_owner_columns_are_in_the_boards_order_fixes_then_follow_ups(tmp_
         "  - {title: One, owner: alice, due: 2026-06-01}\n  - {title: Two, owner: alice, due: 2026-06-02}\n"
         "  - {title: Three, owner: alice}\n---\n\n## Summary\nx\n",
     )
-    header = ["owner", "fixes open", "overdue", "follow-ups open", "overdue"]
+    header = ["owner", "fixes open", "overdue", "follow-ups open", "overdue", "reviews pending", "overdue"]
     out = run("report", "--kb", str(root), "--as-of", "2026-05-01", "--format", "markdown").output
     table = out.split("By owner")[1].split("Needs triage")[0]
     assert "| " + " | ".join(header) + " |" in table, table
-    assert "| alice | 1 | 1 | 3 | 0 |" in table, table
+    assert "| alice | 1 | 1 | 3 | 0 | 0 | 0 |" in table, table
     text = run("report", "--kb", str(root), "--as-of", "2026-05-01").output.split("By owner")[1]
     assert text.index("fixes open") < text.index("follow-ups open"), text
     from recur.problems.board import board
@@ -326,7 +326,7 @@ def test_the_by_owner_columns_are_in_the_boards_order_fixes_then_follow_ups(tmp_
     page = pages(kb, as_of=day, board=board(kb, day))["board/index.md"]
     site = page.split("## Open fixes and follow-ups by owner")[1].split("## ")[0]
     rows = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row) for row in site.split("<tr")[1:]]
-    assert rows == [header, ["alice", "1", "1", "3", "0"]], site
+    assert rows == [header, ["alice", "1", "1", "3", "0", "0", "0"]], site
 
 
 def test_a_gate_with_more_than_twenty_items_gives_the_total_and_how_many_are_listed(kb_dir):

@@ -6,6 +6,7 @@ incident new --review-owner` writes and `recur import` fills from the postmortem
 
 import json
 
+import pytest
 from click.testing import CliRunner
 from kbfactory import write
 
@@ -118,3 +119,91 @@ def test_import_fills_the_review_owner_from_the_postmortems_people(kb_dir, tmp_p
     assert _imported_owner(kb_dir, tmp_path, lead, "b") == ("Aylin Demir", "Aylin Demir")  # else who led it
     assert _imported_owner(kb_dir, tmp_path, "", "c") == ("Dana Wu", "Dana Wu")  # else who wrote it
     assert run("check", "--kb", str(kb_dir), "--strict", "--today", "2026-12-01").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "people, owner",
+    [
+        ("**Owner:** TBD.\n**Incident commander:** Ana Ruiz\n", "Ana Ruiz"),
+        ("**Owner:** (unassigned)\n**Incident commander:** Ana Ruiz\n", "Ana Ruiz"),
+        ("**Owner:** Unowned\n", "Dana Wu"),
+        ("**Owner:** None\n", "Dana Wu"),
+        ("**Owner:** Ana Ruiz (she/her)\n", "Ana Ruiz"),
+        ("**Owner:** TBD, Lee Park\n", "Lee Park"),
+        ("**Owner:** @ana.ruiz and Lee Park\n", "ana.ruiz"),
+    ],
+)
+def test_import_reads_the_review_owner_as_follow_up_owners_are_read(kb_dir, tmp_path, people, owner):
+    """Found in review: the review owner had a parser of its own, weaker than the follow-ups': "Owner: TBD."
+    was owner 'TBD.', "(unassigned)" and "Unowned" were recorded as owners, and "Ana Ruiz (she/her)" was
+    'Ana Ruiz (she' (split at the pronouns' slash). A placeholder or "no owner" is no one (the next people
+    field is read), a role or pronouns in brackets go, a mention's @ too, as a follow-up's owner is recorded."""
+    assert _imported_owner(kb_dir, tmp_path, people, "a") == (owner, owner)
+
+
+def test_by_owner_counts_the_reviews_each_holds_on_every_surface(fresh_kb, tmp_path):
+    """Found in review: review.owner was half wired. `recur report --owner dana-review` listed her review and
+    By owner said "(none)" (only follow-ups and fixes were counted there and on the site's board); "its owners"
+    left out a name holding only a review; MCP's owner text said "Only what X owns: follow-ups, permanent
+    fixes, …" without the reviews it listed, and gave no did-you-mean for an owner with nothing open today."""
+    import datetime as dt
+    import re
+
+    from test_mcp_review import calls
+
+    from recur.problems.board import board
+    from recur.retrieval.engine import Engine
+    from recur.serve.mcp_server import build_server
+    from recur.site import pages
+
+    kb = fresh_kb
+    _incident(kb, "INC-2026-0300", "{level: full, status: pending, due: 2026-11-10, owner: dana-review}")
+    _incident(kb, "INC-2026-0301", "{level: full, status: done}")
+    path = kb / "incidents/2026/INC-2026-0301.md"  # an owner with nothing open: a done follow-up's
+    path.write_text(path.read_text().replace("\nreview:", "\nfollow_ups:\n  - {title: Done, owner: erin-ops, "
+                                             "status: done}\nreview:", 1))  # fmt: skip
+    args = ("report", "--kb", str(kb), "--as-of", "2026-12-01")
+    counts = {"follow_ups": 0, "follow_ups_overdue": 0, "fixes": 0, "fixes_overdue": 0}
+    assert json.loads(run(*args, "--json").output)["by_owner"] == {
+        "dana-review": {**counts, "reviews": 1, "reviews_overdue": 1}
+    }
+    text = run(*args, "--owner", "dana-review").output
+    by_owner = text[text.index("By owner") :].splitlines()
+    assert by_owner[1].split() == ["owner", "fixes", "open", "overdue", "follow-ups", "open", "overdue", "reviews",
+                                   "pending", "overdue"], text  # fmt: skip
+    assert by_owner[2].split() == ["dana-review", "0", "0", "0", "0", "1", "1"], text
+    assert "| dana-review | 0 | 0 | 0 | 0 | 1 | 1 |" in run(*args, "--format", "markdown").output
+    typo = run(*args, "--owner", "dana-revew")
+    assert "(did you mean dana-review?); its owners: dana-review" in typo.stderr, typo.stderr
+    day = dt.date(2026, 12, 1)
+    site = pages(load_kb(kb), as_of=day, board=board(load_kb(kb), day))["board/index.md"]
+    table = site.split("## Open fixes and follow-ups by owner")[1].split("## ")[0]
+    rows = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row) for row in table.split("<tr")[1:]]
+    assert rows[1] == ["dana-review", "0", "0", "0", "0", "1", "1"] and rows[0][-2:] == ["reviews pending", "overdue"]
+    engine = Engine.open(kb, tmp_path / "i", model="fake:64", quiet=True)
+    hers, erin = calls(
+        build_server(lambda: engine, stale_files=list),
+        ("problem_report", {"owner": "dana-review", "as_of": "2026-12-01"}),
+        ("problem_report", {"owner": "erin-opps", "as_of": "2026-12-01"}),
+    )
+    only = next(x for x in hers[2].splitlines() if x.startswith("Only what "))
+    assert only == next(x for x in text.splitlines() if x.startswith("Only what ")), hers[2]
+    assert "reviews (their review.owner)" in only
+    assert "'erin-opps' owns nothing on this board (did you mean erin-ops?); its owners: dana-review." in erin[2]
+
+
+def test_by_owner_under_limit_puts_an_owner_with_an_overdue_review_first(fresh_kb):
+    """`--limit` sorts By owner most overdue first: on the counts, reviews with them (the sort parsed the
+    rendered cells, fixes and follow-ups only), so the owner of an overdue review is not cut for one with
+    more open follow-ups due next year."""
+    _incident(fresh_kb, "INC-2026-0300", "{level: full, status: pending, due: 2026-11-10, owner: dana-review}")
+    items = "".join(f"  - {{title: Item {n}, owner: ann, due: 2027-02-01}}\n" for n in range(3))
+    _incident(fresh_kb, "INC-2026-0301", "{level: full, status: done}")
+    path = fresh_kb / "incidents/2026/INC-2026-0301.md"
+    path.write_text(path.read_text().replace("\nreview:", "\nfollow_ups:\n" + items + "review:", 1))
+    args = ("report", "--kb", str(fresh_kb), "--as-of", "2026-12-01")
+    whole = run(*args).output
+    assert [x.split()[0] for x in whole[whole.index("By owner") :].splitlines()[2:4]] == ["ann", "dana-review"]
+    cut = run(*args, "--limit", "1").output
+    by_owner = cut[cut.index("By owner") :].splitlines()
+    assert by_owner[2].split() == ["dana-review", "0", "0", "0", "0", "1", "1"], cut

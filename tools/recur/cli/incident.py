@@ -580,7 +580,7 @@ def flag(kb_dir, incident_id, text, done, note, done_on):
 
 
 def _flag_done(kb_dir, kb, incident_id: str, which: str, note, on) -> None:
-    from recur.kb.incident_marks import mark_flag
+    from recur.kb.incident_marks import changed_keys, mark_flag
     from recur.kb.loader import display_path, load_kb
 
     path, k, text, edits, had = mark_flag(kb, incident_id, which, note, on)
@@ -588,7 +588,7 @@ def _flag_done(kb_dir, kb, incident_id: str, which: str, note, on) -> None:
     flag = fresh.incidents[incident_id].flags[k] if incident_id in fresh.incidents else None
     before = kb.incidents[incident_id].flags if incident_id in kb.incidents else []
     old = before[k] if k < len(before) and flag is not None and before[k].text == flag.text else None
-    made = {e[0][-1] if len(e[0]) == 3 else "status" for e in edits}  # a text made a mapping: marked done
+    made = changed_keys(edits)
     said = "marked done" + (f" on {on.isoformat()}" if on else "")
     if "status" not in made:  # done already: what changed, if anything
         said = "is done already"

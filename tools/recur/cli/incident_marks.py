@@ -102,7 +102,9 @@ _NO_DAY = "no day recorded: --on YYYY-MM-DD gives it, for a report --as-of befor
 def _review_change(edits: list, status: str | None, had: str | None) -> str:
     """What a mark changed beyond the line's own values: "(unchanged)", a done day moved or taken out, or
     none recorded for a review done before the day was kept."""
-    made = {e[0][-1]: e[2] for e in edits}
+    from recur.kb.incident_marks import changed_keys
+
+    made = changed_keys(edits)
     if not edits and status == "done" and not had:  # written done before the day was kept
         return f" (unchanged; {_NO_DAY})"
     if not edits:
@@ -277,7 +279,7 @@ def _mark(kb_dir, incident_id: str, which: str, status: str | None, due: str | N
     (``given``), and the day it was done (``given["done_on"]``, with --done): the report's list of
     follow-ups with no due date could only say "edit the record", and an owner or ticket only that."""
     from recur.cli.incident import _left_out_note
-    from recur.kb.incident_marks import mark_follow_up
+    from recur.kb.incident_marks import changed_keys, mark_follow_up
     from recur.kb.loader import display_path, load_kb
     from recur.util.dates import given_date
 
@@ -292,7 +294,7 @@ def _mark(kb_dir, incident_id: str, which: str, status: str | None, due: str | N
     kb = load_kb(kb_dir)
     path, k, title, edits, was = mark_follow_up(kb, incident_id, which, status, day, **values)
     kb = load_kb(kb_dir)
-    made = {e[0][-1] for e in edits}
+    made = changed_keys(edits)
     said = _status_said(status, made, values["on"], was) if status else []
     if day:
         said.append(_now("due", day.isoformat(), made, was))
@@ -301,7 +303,7 @@ def _mark(kb_dir, incident_id: str, which: str, status: str | None, due: str | N
     click.echo(f"{incident_id}: follow-up {shown} {', '.join(said)} ({display_path(path)})")
     if "due" in made:
         _due_before_note(kb, incident_id, day)
-    if made & {"due", "ticket"}:
+    if made.keys() & {"due", "ticket"}:
         _ticket_due_note(kb, incident_id, _ticket_of(kb, incident_id, k))
     _left_out_note(kb, incident_id)
 
@@ -312,7 +314,7 @@ def _ticket_of(kb, iid: str, k: int) -> str | None:
     return inc.follow_ups[k].ticket if inc is not None and k < len(inc.follow_ups) else None
 
 
-def _now(key: str, value: str, made: set, was: dict, verb: str = "") -> str:
+def _now(key: str, value: str, made: dict, was: dict, verb: str = "") -> str:
     """ "now due 2026-12-19 (was 2026-12-01)", "already due …": a changed value says the one it replaced
     ("now due 2026-12-19" alone lost it from the output)."""
     if key not in made:
@@ -321,7 +323,7 @@ def _now(key: str, value: str, made: set, was: dict, verb: str = "") -> str:
     return f"{key}{verb} now {value}{moved}" if verb else f"now {key} {value}{moved}"
 
 
-def _status_said(status: str, made: set, on: dt.date | None, was: dict) -> list[str]:
+def _status_said(status: str, made: dict, on: dt.date | None, was: dict) -> list[str]:
     """How the status went: marked done or won't do (on the day), already so, its done day moved or unknown.
     Won't do is status done with resolution wont-do: a change of either marks it (done to won't do and back)."""
     words = "won't do" if status == "wont-do" else status

@@ -37,6 +37,7 @@ from recur.ingest.pm_text import (
     unescape,
 )
 from recur.kb.schema import CANCEL_WORDS, RESOLVED_UNDONE_WORDS
+from recur.util.text import has_text, one_line
 
 # a task box: "[ ]" open, "[x]" done; "[-]", "[~]", "[/]" (Obsidian's and org-mode's cancelled, started or partial
 # boxes) are not done and are read as open, the box out of the title (it stayed in it: found in review)
@@ -1162,6 +1163,24 @@ def _who(owner: str) -> str:
     ("@alice (SRE)" was an owner of its own in the report, beside "alice")."""
     name = _plain(_link_text(owner)).lstrip("@")
     return re.sub(r"(?<=\S)\s*\([^()]*\)$", "", name)
+
+
+# names in one field: "Ana Ruiz, Lee Park", "Ana; Lee", "Ana / Lee", "Ana & Lee", "Ana and Lee", "Ana<br>Lee"; not
+# inside a bracket ("Ana Ruiz (she/her)" is one person, "[Ana](mailto:a@x.io)" one link)
+_NAMES_SEP = re.compile(r"\s*(?:[,;/&]|<br\s*/?>|\band\b)(?![^()]*\))\s*", re.I)
+
+
+def first_person(text: str) -> str | None:
+    """The first person a people field of a postmortem names ("Owner: TBD, Lee Park" is Lee Park's), as a
+    follow-up's owner is recorded (``_who``: no mention sign, no role or pronouns in a bracket), or None when
+    it names no one (``_nobody``: "TBD.", "(unassigned)", "Unowned"; "None", a People field's word for it).
+    The review owner had a reader of its own: 'TBD.', '(unassigned)' and 'Ana Ruiz (she' were owners (found
+    in review)."""
+    for name in _NAMES_SEP.split(one_line(text)):
+        name = name.strip(" *_")
+        if has_text(name) and not _nobody(name.rstrip(".")) and name.rstrip(".").casefold() != "none":
+            return _who(name) or None
+    return None
 
 
 def _nobody(owner: str) -> bool:

@@ -25,7 +25,7 @@ from recur.retrieval.results import CONFIDENCE_RANK, choose_link
 from recur.util import utf8
 from recur.util.dates import after_today, in_range, out_of_range
 from recur.util.errors import RecurError
-from recur.util.text import has_text, one_line, plural
+from recur.util.text import plural
 
 
 class Candidate(TypedDict):
@@ -1309,14 +1309,14 @@ def review_owner(pm) -> str | None:
     """The record's ``review.owner`` from the postmortem's People fields (``_REVIEW_OWNER_KINDS``, in that order;
     of a list of names, the first): the board's overdue reviews named no one to chase (found in a problem
     manager's review), though the import read who owned the postmortem into ``## People``."""
+    from recur.ingest.action_items import first_person
     from recur.ingest.postmortem import META_KEYS
 
     for kind in _REVIEW_OWNER_KINDS:
         for label, value in pm.people:
             if META_KEYS.get(label.lower()) != kind:
                 continue
-            first = re.split(r"\s*(?:[,;/&]|<br\s*/?>|\band\b)\s*", one_line(str(value)))[0].strip(" *_")
-            if has_text(first) and first.lower() not in ("tbd", "n/a", "none", "-", "unassigned"):
+            if first := first_person(str(value)):
                 return first
     return None
 

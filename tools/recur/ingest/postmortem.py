@@ -1519,13 +1519,12 @@ def _dates(pm: Postmortem, w: _Walk, body: str) -> None:
         pm.date, pm.date_source = pm.created
         return
     prose = re.sub(r"(?ms)^(```|~~~).*?^\1", "", _without_tasks(w, body))
-    unfenced = prose
-    day, words, prose = _first_dated(prose, pm.sections.get("Leadup"))
+    day, words, prose, stripped = _first_dated(prose, pm.sections.get("Leadup"))
     # an email's Date: header says when it was sent, often days after the outage ("Thursday's checkout incident
     # (Nov 26, 2026)" sent Dec 2): the body's first dated sentence speaks first when it is no later than the
     # mail (a later one is a due date or a review), a day it names without its year ("on Thursday (Nov 26)")
     # too (_mail_day), the header for want of one
-    if mailed and (said := _mail_day(pm, unfenced, day, words)):
+    if mailed and (said := _mail_day(pm, stripped, day, words)):
         pm.date, words, text = said
         pm.date_source = f'the first dated sentence: "{_sentence(text, words)}…"'
         pm.date_note = (
@@ -1552,18 +1551,15 @@ MAIL_DAYS_BACK = 92
 _YEAR_AFTER = re.compile(r",?[ 	]+\d{4}(?!\d)")
 
 
-def _mail_day(pm: Postmortem, prose: str, day: dt.date | None, words: str | None) -> tuple | None:
+def _mail_day(pm: Postmortem, text: str, day: dt.date | None, words: str | None) -> tuple | None:
     """(date, words, the text they are in) of the first day an email's body names without its year ("on Thursday
     (Nov 26)", "Nov 26 14:05 UTC"), in the year of its Date: header (the year before when the day would be after it:
     "Dec 30" in a mail of 3 January), read when no dated sentence with a year comes before it that is no later than
     the mail; None for none within MAIL_DAYS_BACK days before the header. Not in the follow-ups (their due days),
-    the Leadup, the lines about the document or the review (as _first_dated). The month named in capitals ("it may 5 times" names no May), never after a time ("10:05 May")."""
+    the Leadup, the lines about the document or the review: ``text`` is _first_dated's last, without them (the
+    follow-ups blanked before, _without_tasks). The month named in capitals ("it may 5 times" names no May), never after a time
+    ("10:05 May")."""
     sent = pm.created[0]
-    text = prose
-    for name in ("Action items", "Leadup"):  # before the review's lines: one inside left it not as written
-        if section := pm.sections.get(name):
-            text = text.replace(section, "")
-    text = DOC_DATE_LINE.sub("", _without_review(text))
     dated = text.find(words) if day is not None and day <= sent and words else -1
     for m in _YEARLESS.finditer(text, 0, dated if dated >= 0 else len(text)):
         month = m.group(1) or m.group(4)
@@ -1661,9 +1657,10 @@ def _without_review(text: str) -> str:
 
 
 def _first_dated(prose: str, leadup: str | None) -> tuple:
-    """(date, its words, the text it was found in) of the first dated sentence about the incident:
-    lines about the document (created, last modified) and the Leadup (what came before) are read
-    only when nothing else is dated; lines dating the review never."""
+    """(date, its words, the text it was found in, the text without the lines read last) of the first dated
+    sentence about the incident: lines about the document (created, last modified) and the Leadup (what came
+    before) are read only when nothing else is dated; lines dating the review never. The last, without any of
+    them, is where _mail_day reads a day without its year (it stripped them again, its own way)."""
     # the Leadup taken out before the review's lines are: one inside it ("- Design review: Nov 10") left it no
     # longer written as in the text, and its days were read before the incident's
     unled = _without_review(prose.replace(leadup, "")) if leadup else None
@@ -1676,8 +1673,8 @@ def _first_dated(prose: str, leadup: str | None) -> tuple:
         # "alert on 5/30/60 minute windows" dates no incident
         day, words = _span_first(text, *find_date(text, short_slash=False))
         if day is not None:
-            return day, words, text
-    return None, None, prose
+            return day, words, text, texts[0]
+    return None, None, prose, texts[0]
 
 
 # what may stand between the two days of a span after the first's time: "Nov 29 and 00:24 UTC on Nov 30",

@@ -25,6 +25,20 @@ from recur.util.text import caseless, has_text, one_line, plural
 Edit = tuple[tuple, str, object]
 
 
+def changed_keys(edits: list[Edit]) -> dict:
+    """{key: the value read back} of what a mark's ``edits`` changed, by the key each sets (``("review", "due")``
+    is "due"): how each command says what it did. A flag written as plain text and marked done is one edit of
+    the whole item (``("flags", k)``, a mapping read back): its keys, "status" among them. The tuples were read
+    three ways, one taking that flag's edit for a key named by its number (found in review)."""
+    made: dict = {}
+    for where, _, value in edits:
+        if isinstance(where[-1], int) and isinstance(value, dict):
+            made.update(value)
+        else:
+            made[where[-1]] = value
+    return made
+
+
 def _value(data, path: tuple):
     for key in path:
         if isinstance(key, int):

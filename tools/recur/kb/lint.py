@@ -43,7 +43,7 @@ from recur.kb.parse import (
     size_problem,
 )
 from recur.kb.records import KB, Pattern
-from recur.kb.schema import KEBAB, PATTERN, meant_key
+from recur.kb.schema import KEBAB, OPEN_FIX, PATTERN, meant_key
 from recur.util.dates import after_today
 from recur.util.errors import Problem
 from recur.util.text import STOPWORDS, cut, plural
@@ -405,7 +405,7 @@ def _fix_done_dates(kb: KB) -> list[Problem]:
                     "warning",
                 )
             )
-        elif p.fix.status in ("open", "in-progress") and p.fix.done is not None and ("fix", "status") in p.lines:
+        elif p.fix.status in OPEN_FIX and p.fix.done is not None and ("fix", "status") in p.lines:
             out.append(Problem(shown, p.line("fix", "done"), "fix.done", _reopened(p.fix), "notice"))
         elif p.fix.status != "done" and p.fix.done is not None:
             given = ("fix", "status") in p.lines  # no status: the format's default, open
@@ -484,7 +484,7 @@ def _retired_with_open_fix(kb: KB) -> list[Problem]:
             "warning",
         )
         for p in sorted(kb.patterns.values(), key=lambda p: p.relpath)
-        if p.status == "retired" and p.fix is not None and p.fix.status in ("open", "in-progress")
+        if p.status == "retired" and p.fix is not None and p.fix.status in OPEN_FIX
     ]
 
 
@@ -532,7 +532,7 @@ def _open_ticket_dues(kb: KB) -> dict:
     A permanent fix (open, in-progress) lists its tickets; an incident's open follow-up names one."""
     found: dict = {}
     for p in kb.all_patterns():
-        if p.fix and p.fix.due and p.fix.status in ("open", "in-progress"):
+        if p.fix and p.fix.due and p.fix.status in OPEN_FIX:
             for ticket in p.fix.tickets:
                 found.setdefault(str(ticket).strip().casefold(), []).append(
                     (str(ticket), p.fix.due, display_path(kb.root / p.relpath), p.line("fix", "due"), "fix.due")

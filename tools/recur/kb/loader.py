@@ -871,15 +871,25 @@ def _id_not_file_name(rid: str, path: Path, pattern: bool, taken: Path | None = 
     the id its id: line had just been refused for (found adopting Recur). So has a file whose id is another
     file's name (``taken``): a copy made as a template (cp dns-timeouts.md coredns-conntrack-drops.md) was
     told "or rename the file .../dns-timeouts.md", which `mv` would have done over the original, and the id
-    both files then had was said again as a duplicate at each (found in review): this error is that one."""
-    if pattern and not schema.KEBAB.match(path.stem):
+    both files then had was said again as a duplicate at each (found in review): this error is that one.
+    ``taken`` is looked at first: a copy whose name is no id ("dns-timeouts copy.md", as a file manager names
+    it) was told only to rename it onto the original (found in review); it needs an id and a name of its own."""
+    valid = schema.KEBAB if pattern else schema.INCIDENT_ID
+    if taken is not None:
+        twin = f"duplicates the id of {display_path(taken)}, the file named for it"
+        if not valid.match(path.stem):
+            kind = "kebab-case id" if pattern else "incident id"
+            return (
+                f"{rid!r} must equal the file name {path.stem!r}, which is no {kind}: it {twin} (a copy keeps "
+                "the id it was copied from): give this copy its own id and a file name to match"
+            )
+        return (
+            f"{rid!r} must equal the file name {path.stem!r}: write id: {path.stem} (as it is, it {twin}: a copy "
+            "keeps the id it was copied from)"
+        )
+    if pattern and not valid.match(path.stem):
         advice = schema.rename_advice(display_path(path), rid)
         return f"{rid!r} must equal the file name {path.stem!r}, which is no kebab-case id: {advice}"
-    if taken is not None:
-        return (
-            f"{rid!r} must equal the file name {path.stem!r}: write id: {path.stem} (as it is, it duplicates the id "
-            f"of {display_path(taken)}, the file named for it: a copy keeps the id it was copied from)"
-        )
     rename = display_path(path.with_name(f"{rid}.md"))
     return f"{rid!r} must equal the file name {path.stem!r}: write id: {path.stem}, or rename the file {rename}"
 

@@ -76,6 +76,9 @@ class Field:
 
 
 FIX_STATUS = ("open", "in-progress", "done", "wont-fix")
+# the fix statuses of work still to do: the board's open fixes, and lint's checks of an open fix (the two wrote
+# the pair apart; kept here, below both, as the kb layer may not import problems)
+OPEN_FIX = FIX_STATUS[:2]
 # The one list of the words a follow-up closed undone is said in, which `recur check`'s did-you-mean and
 # `recur import`'s reading of a postmortem's status (ingest.action_items builds its regexes from them) both
 # take: kept twice, they had drifted, and `status: cannot reproduce` got no word on what to write. An

@@ -40,8 +40,8 @@ Keys of the returned dict:
   category, status, owner, due, overdue, days_overdue, tickets, incidents (count), last_incident,
   age_days (since the first matched incident or ``created``; null if neither), path, other_dues (as
   for follow-ups: the open follow-ups of its tickets due another day)}.
-- ``by_owner``: {owner: {follow_ups, follow_ups_overdue, fixes, fixes_overdue}}, by owner name; ``(unowned)``
-  for none, last.
+- ``by_owner``: {owner: {follow_ups, follow_ups_overdue, fixes, fixes_overdue, reviews, reviews_overdue}}, by
+  owner name (a review's is its ``review.owner``); ``(unowned)`` for none, last.
 - ``unknown``: incidents with no known pattern, "needs analysis": {incident, title, date, severity,
   services, age_days, path, candidates, drafts}; newest first. ``candidates`` are the ranked patterns
   ``recur import`` stored for the reviewer ({id, rank, confidence, score, title, why}; may be empty);
@@ -85,10 +85,10 @@ from collections import Counter, defaultdict
 from typing import TypedDict
 
 from recur.kb.records import successors
+from recur.kb.schema import OPEN_FIX
 from recur.util.dates import shift
 from recur.util.text import plural
 
-OPEN_FIX = ("open", "in-progress")
 UNOWNED = "(unowned)"
 
 
@@ -219,7 +219,7 @@ def board(
         "follow_ups_no_due": no_due,
         "fixes": fixes,
         "fixes_no_due": fixes_no_due,
-        "by_owner": _by_owner(follow_ups, fixes),
+        "by_owner": _by_owner(follow_ups, fixes, reviews),
         "unknown": unknown,
         "triage": triage,
         "flags": flags,
@@ -373,7 +373,7 @@ def _flags(incidents, as_of: dt.date) -> list:
         }
         for i in incidents
         for f in i.flags
-        if _not_done_by(f, "open", as_of)  # one done after as_of was still open then, as a follow-up
+        if flag_open(f, as_of)
     ]
     flags.sort(key=lambda f: (f["age_days"], f["incident"]))
     return flags
@@ -438,6 +438,12 @@ def review_pending(r, as_of: dt.date) -> bool:
 def follow_up_open(f, as_of: dt.date) -> bool:
     """Whether follow-up ``f`` was open on ``as_of``: open, or done after that day (``_not_done_by``). A board
     as of a past date showed today's status: a follow-up closed since was missing from last month's list."""
+    return _not_done_by(f, "open", as_of)
+
+
+def flag_open(f, as_of: dt.date) -> bool:
+    """Whether flag ``f`` was open on ``as_of``: open, or done after that day (``_not_done_by``), as a follow-up. The
+    site's flag status asked ``follow_up_open`` of a flag while the board asked the private rule: one rule each."""
     return _not_done_by(f, "open", as_of)
 
 
@@ -537,14 +543,17 @@ def owner_key(name: str) -> str:
     return name.strip().lstrip("@").casefold()
 
 
-def _by_owner(follow_ups: list, fixes: list) -> dict:
+def _by_owner(follow_ups: list, fixes: list, reviews: list) -> dict:
     """Counts per owner, by name with the unowned last, as every table of owners is ordered (``(unowned)``
     sorted first here, and the site's board ordered it another way again). "Bob", "bob" and "@bob"
     (records written by different people, or imported from a tracker) are one owner, shown as the
-    spelling used most (the first in order on a tie)."""
-    counts: dict = defaultdict(lambda: {"follow_ups": 0, "follow_ups_overdue": 0, "fixes": 0, "fixes_overdue": 0})
+    spelling used most (the first in order on a tie). The pending reviews count by their ``review.owner``
+    (none recorded: ``(unowned)``'s), as `--owner` lists them: By owner said ``(none)`` of an owner whose
+    report listed a review, and a name holding only a review was missing from "its owners" (found in review)."""
+    kinds = ("follow_ups", "fixes", "reviews")
+    counts: dict = defaultdict(lambda: {f"{k}{late}": 0 for k in kinds for late in ("", "_overdue")})
     spellings: dict = defaultdict(Counter)
-    for kind, items in (("follow_ups", follow_ups), ("fixes", fixes)):
+    for kind, items in zip(kinds, (follow_ups, fixes, reviews), strict=True):
         for f in items:
             name = (f["owner"] or "").strip() or UNOWNED
             key = owner_key(name) if name != UNOWNED else UNOWNED

@@ -11,8 +11,9 @@ from __future__ import annotations
 from recur.problems.board import UNOWNED, Board, owned_by, owner_key
 from recur.util.errors import RecurError
 
-# the board's lists of no one's items: an incident and its flags have no owner
-NOT_OWNED = ("unknown", "triage", "flags")
+# the board's lists of no one's items (an incident and its flags have no owner), as the reports' headings name them
+NOT_OWNED_NAMES = {"unknown": "needs analysis", "triage": "triage", "flags": "flags"}
+NOT_OWNED = tuple(NOT_OWNED_NAMES)
 # the lists of items someone owns (an ``owner`` key), kept by the owner's name; a review's is Recur's
 # ``review.owner`` (none recorded: ``(unowned)``'s): --owner left every review out, overdue ones too
 OWNED = ("reviews", "follow_ups", "follow_ups_no_due", "fixes", "fixes_no_due")
@@ -53,6 +54,20 @@ def owns_nothing(b: Board) -> bool:
     """A board narrowed by ``for_owner`` lists nothing: a misspelt name, most likely (its callers say so, with
     the board's owners)."""
     return not any(b[k] for k in (*OWNED, "recurrence_after_fix")) and not any(b["recurring"].values())
+
+
+def filtered_sentence(f: dict) -> str:
+    """What a board narrowed to one owner shows and leaves out (its ``filtered``), in one sentence for `recur
+    report --owner` and MCP's problem_report alike: MCP's was written apart and said "follow-ups, permanent fixes,
+    …", leaving out the reviews it listed (found in review)."""
+    nobody = owner_key(f["owner"]) == owner_key(UNOWNED)  # `--owner '(unowned)'`: the items of no one
+    names = "" if nobody else f" ({', '.join(f['spellings']) or 'nothing on this board'})"
+    left_out = ", ".join(NOT_OWNED_NAMES.get(k, k) for k in f["left_out"])
+    return (
+        f"Only what {'no one' if nobody else f['owner']} owns{names}: reviews (their review.owner), follow-ups and "
+        f"permanent fixes, recurring patterns and recurrences by their fix's owner; {left_out} have no owner and "
+        "are left out; the incident counts and the trends are the whole KB's."
+    )
 
 
 OWNERS_SHOWN = 20  # owners named when a name owns nothing; then how many more

@@ -10,6 +10,7 @@ import html
 import re
 
 from recur.problems.board import OPEN_FIX, UNOWNED, Board, month_so_far, other_dues_note, owner_key
+from recur.problems.owner import NOT_OWNED, filtered_sentence
 from recur.util.text import display_width, plural
 
 FAIL_ON = ("overdue", "recurrence", "unknown")
@@ -155,15 +156,19 @@ def _fixes_no_due(b: Board) -> tuple:
     )
 
 
-def _by_owner(b: Board) -> tuple:
+# By owner's columns, each a count of ``by_owner``'s (the open and the overdue of each kind)
+BY_OWNER = (("fixes", "fixes open"), ("fixes_overdue", "overdue"), ("follow_ups", "follow-ups open"),
+            ("follow_ups_overdue", "overdue"), ("reviews", "reviews pending"), ("reviews_overdue", "overdue"))  # fmt: skip
+
+
+def _by_owner(b: Board, order=None) -> tuple:
     """Fixes, then follow-ups, as the site's board has them ("Open fixes and follow-ups by owner", its
     tiles and tables fixes first): the report had them the other way, and a problem manager comparing
-    the two read one's fixes as the other's follow-ups (found in review). The JSON keeps its keys."""
-    rows = [
-        [o, str(v["fixes"]), str(v["fixes_overdue"]), str(v["follow_ups"]), str(v["follow_ups_overdue"])]
-        for o, v in b["by_owner"].items()
-    ]
-    return ("By owner", ["owner", "fixes open", "overdue", "follow-ups open", "overdue"], rows)
+    the two read one's fixes as the other's follow-ups (found in review); then the reviews each holds (its
+    review.owner). The JSON keeps its keys. ``order``: a key on (owner, counts) to sort the owners by."""
+    owners = sorted(b["by_owner"].items(), key=order) if order else b["by_owner"].items()
+    rows = [[o, *(str(v.get(k, 0)) for k, _ in BY_OWNER)] for o, v in owners]
+    return ("By owner", ["owner", *(name for _, name in BY_OWNER)], rows)
 
 
 def _triage(b: Board) -> tuple:
@@ -328,8 +333,9 @@ _SECTIONS = (
     _flags,
     _recurrence_after_fix,
 )
-# the lists of no one's items (`recur report --owner` leaves them out: ``filtered``'s ``left_out``)
-UNOWNED_LISTS = {_triage: "triage", _unknown: "unknown", _flags: "flags"}
+# the sections of no one's items (`recur report --owner` leaves them out: ``filtered``'s ``left_out``), each the
+# function named for its list: ``problems.owner``'s list of them, not a second one to keep in step
+UNOWNED_LISTS = {globals()[f"_{k}"]: k for k in NOT_OWNED}
 
 
 def sections(b: Board, limit: int | None = None) -> list[tuple[str, list[str], list[list], str | None, str | None]]:
@@ -358,7 +364,7 @@ def _urgent_first(section, b: Board) -> tuple:
     yet due first, 5 of 20 overdue ones; found in a docs-vs-behaviour review). The JSON keeps its order."""
     out = section(b)
     if section is _by_owner:
-        return (*out[:2], sorted(out[2], key=_busiest), *out[3:])
+        return _by_owner(b, order=_busiest)
     if section not in _URGENT:
         return out
     items = _URGENT[section](b)
@@ -370,12 +376,13 @@ def _urgent_first(section, b: Board) -> tuple:
     return (out[0], out[1], [out[2][i] for i in sorted(range(len(items)), key=urgency)], *out[3:])
 
 
-def _busiest(row: list) -> tuple:
-    """A By owner row's urgency (its cells: owner, fixes, overdue, follow-ups, overdue): the most overdue items
-    first, then the most open, then by name as the table is. `--limit` cut the table by name and hid the owners
-    with the most overdue work (found in a problem manager's review)."""
-    fixes, fixes_late, follow_ups, follow_ups_late = (int(x) for x in row[1:5])
-    return (-(fixes_late + follow_ups_late), -(fixes + follow_ups))
+def _busiest(owner: tuple) -> tuple:
+    """An owner's urgency, from its ``by_owner`` (name, counts): the most overdue items first, then the most
+    open, then by name as the table is (a stable sort). `--limit` cut the table by name and hid the owners with
+    the most overdue work (found in a problem manager's review). On the counts, not the rendered cells."""
+    v = owner[1]
+    kinds = ("fixes", "follow_ups", "reviews")
+    return (-sum(v.get(f"{k}_overdue", 0) for k in kinds), -sum(v.get(k, 0) for k in kinds))
 
 
 def _cut(sections_: list, limit: int | None) -> list:
@@ -397,24 +404,10 @@ def _headline(b: Board) -> str:
     return _counts_line(b["counts"], b["recurring"]["30"], left_out, (b.get("recurring_more") or {}).get("30", 0))
 
 
-# the lists `recur report --owner` leaves out, as the report's headings name them
-_LIST_NAMES = {"reviews": "reviews", "unknown": "needs analysis", "triage": "triage", "flags": "flags"}
-
-
 def filtered_line(b: Board) -> str | None:
     """What a board narrowed to one owner (`recur report --owner`) shows and leaves out, under the title."""
     f = b.get("filtered")
-    if not f:
-        return None
-    nobody = owner_key(f["owner"]) == owner_key(UNOWNED)  # `--owner '(unowned)'`: the items of no one
-    names = "" if nobody else f" ({', '.join(f['spellings']) or 'nothing on this board'})"
-    return (
-        f"Only what {'no one' if nobody else f['owner']} owns{names}: reviews (their review.owner), follow-ups and "
-        "permanent fixes, recurring patterns and "
-        f"recurrences by their fix's owner; {', '.join(_LIST_NAMES.get(k, k) for k in f['left_out'])} have no owner "
-        "and are left out; the "
-        "incident counts and the trends are the whole KB's."
-    )
+    return filtered_sentence(f) if f else None
 
 
 def candidates_cell(cands) -> str:

@@ -16,7 +16,7 @@ was the whole board: 577 KB on 2,000 patterns and 4,000 incidents, where the tex
 from __future__ import annotations
 
 from recur.problems.board import UNOWNED, Board, owner_key
-from recur.problems.owner import NOT_OWNED, OWNED, for_owner, nothing_owned, owns_nothing
+from recur.problems.owner import NOT_OWNED, OWNED, filtered_sentence, for_owner, nothing_owned, owns_nothing
 from recur.problems.report import fix_state, fix_words
 from recur.retrieval.patterns import MAX_INCIDENTS as MOST  # problem_report's largest limit
 from recur.util.errors import RecurError
@@ -33,10 +33,10 @@ SHOWN = 10  # items per list, in the text and the structured content, when no li
 CUT = (*OWNED, *NOT_OWNED, "recurrence_after_fix", "dated_after")
 
 
-def board_answer(board: Board, *, owner: str | None, limit: int | None, paged) -> tuple[Board, str]:
+def board_answer(board: Board, *, owner: str | None, limit: int | None, paged, known=()) -> tuple[Board, str]:
     """(structured, text) of problem_report. ``board``: built for ``owner`` (``report_board``'s ``owner``: its
     recurring lists ranked among the owner's patterns before the cut); ``paged(rows)``: the rows with their pages'
-    ``url`` (mcp_server.with_urls with the server's site URL)."""
+    ``url`` (mcp_server.with_urls with the server's site URL); ``known``: the KB's owners (``kb_owners``)."""
     b = dict(board)
     if owner is not None:  # the one rule of `recur report --owner`
         try:
@@ -47,7 +47,7 @@ def board_answer(board: Board, *, owner: str | None, limit: int | None, paged) -
         b[name] = paged(b[name])
     # the text's headline counts the whole KB, then says what the owner owns (the structured counts are the owner's)
     shown = limit or SHOWN
-    text = board_text({**b, "counts": board["counts"]}, shown, cut=True, owners=board["by_owner"])
+    text = board_text({**b, "counts": board["counts"]}, shown, cut=True, owners=board["by_owner"], known=known)
     b = {**b, "recurring": dict(b["recurring"])}
     b["more"] = _cut(b, shown)  # the text's "… and N more", list by list
     return b, text
@@ -65,21 +65,18 @@ def _cut(b: Board, limit: int) -> dict:
     return more
 
 
-def board_text(b: Board, shown: int, cut: bool = False, owners: dict | None = None) -> str:
+def board_text(b: Board, shown: int, cut: bool = False, owners: dict | None = None, known=()) -> str:
     """The board in a few bounded lists (``shown`` items each), for a model and for a person whose client
     shows the text; ``cut``: the structured content's lists are cut to ``shown`` too (problem_report's always
     are); ``owners``: the whole board's ``by_owner``, named when a board narrowed to one owner lists nothing (a
-    misspelt name?)."""
+    misspelt name?), with the did-you-mean of those and of ``known`` (``kb_owners``: an owner with nothing open
+    today too, as `recur report --owner` reads one; MCP had no did-you-mean for them, found in review)."""
     lines = [_headline(b)]
     if b.get("filtered"):
         f = b["filtered"]
-        names = f" ({', '.join(f['spellings'])})" if f.get("spellings") else ""
-        lines.append(
-            f"Only what {_who(f)} owns{names}: follow-ups, permanent fixes, recurring patterns and recurrences "
-            f"after a fix by their fix's owner ({', '.join(f['left_out'])} have no owner and are left out)."
-        )
+        lines.append(filtered_sentence(f))  # `recur report --owner`'s: this one left out the reviews it lists
         if owns_nothing(b):
-            lines.append(f"{nothing_owned(f['owner'], owners or {})}.")
+            lines.append(f"{nothing_owned(f['owner'], owners or {}, known)}.")
     # one owner's board lists all their open work, the overdue first (a team asks what it owes, not only what is late)
     mine = bool(b.get("filtered"))
     overdue_fixes = _late_first(b["fixes"]) if mine else [f for f in b["fixes"] if f.get("overdue")]

@@ -885,6 +885,7 @@ def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site
 
         def work():
             from recur.problems.board import report_board
+            from recur.problems.owner import kb_owners
             from recur.serve.mcp_board import board_answer
             from recur.util.dates import given_date
 
@@ -896,7 +897,10 @@ def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site
             # left out: RECUR_TODAY when set, as `recur report` without --as-of (the clock's day was the board's)
             day = config.today() if _given(as_of) is None else given_date(as_of, "as_of")
             b = report_board(kb, day, owner=_given(owner))
-            return board_answer(b, owner=_given(owner), limit=limit, paged=lambda rows: with_urls(rows, site_url))
+            known = kb_owners(kb) if _given(owner) is not None else ()
+            return board_answer(
+                b, owner=_given(owner), limit=limit, paged=lambda rows: with_urls(rows, site_url), known=known
+            )
 
         return run_tool(work)
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from recur.problems.board import UNOWNED, month_so_far, other_dues_note, owner_key
-from recur.problems.report import fix_done_cell, fix_howto, fix_state, fix_words, recurring_more_note, unknown_cell
+from recur.problems.report import (
+    BY_OWNER,
+    fix_done_cell,
+    fix_howto,
+    fix_state,
+    fix_words,
+    recurring_more_note,
+    unknown_cell,
+)
 from recur.site import charts
 from recur.site.context import BOARD, BY_SEVERITY, TRENDS, Site
 from recur.site.md import badge, card_table, esc, front_matter, href, html_table, mdlink, raw, unsearched
@@ -87,10 +95,10 @@ def board_page(site: Site) -> str:
 
     out.append("## Open fixes and follow-ups by owner\n")
     # every count shown, 0 too: a blank "overdue" beside a 0 "open" read as a missing number; in the board's
-    # order (by owner, the unowned last), as recur report and the tables below list owners
-    rows = [[esc(o), str(v["fixes"]), str(v["fixes_overdue"]), str(v["follow_ups"]), str(v["follow_ups_overdue"])]
-            for o, v in b["by_owner"].items()]
-    out.append(card_table(["owner", "fixes open", "overdue", "follow-ups open", "overdue"], rows, "Nothing open.\n"))
+    # order (by owner, the unowned last), as recur report and the tables below list owners; `recur report`'s
+    # columns (the reviews each holds, by review.owner, too)
+    rows = [[esc(o), *(str(v.get(k, 0)) for k, _ in BY_OWNER)] for o, v in b["by_owner"].items()]
+    out.append(card_table(["owner", *(name for _, name in BY_OWNER)], rows, "Nothing open.\n"))
     out += _work_tables(site, b, page)
     out += _analysis_tables(site, b, page)
     out += _recurring_tables(site, b, page)

@@ -6,7 +6,7 @@ import re
 
 from recur.kb.anchors import paths_heading
 from recur.kb.records import status_words
-from recur.problems.board import follow_up_open, needs_analysis, review_pending
+from recur.problems.board import flag_open, follow_up_open, needs_analysis, review_pending
 from recur.site.context import BY_SERVICE, INCIDENTS, PATHS, SUGGEST, Site, incident_year
 from recur.site.md import (
     alink,
@@ -108,7 +108,7 @@ def _flag_status(site: Site, f) -> str:
     """A flag's status on the site's as-of date, as `recur incident flag ID` lists it: "done 2026-11-20" with the
     day it was done (its ``done:``); one done after the as-of date was open then, as the board counts it, and
     says when it was marked done (as a follow-up's row does)."""
-    if f.status == "done" and f.done is not None and follow_up_open(f, site.as_of):
+    if f.status == "done" and f.done is not None and flag_open(f, site.as_of):
         return f"{badge('open', 'flag-open')} <i>(marked done on {f.done.isoformat()}, after {site.as_of.isoformat()})</i>"
     return badge(f.status + (f" {f.done.isoformat()}" if f.status == "done" and f.done else ""), "flag-" + f.status)
 
