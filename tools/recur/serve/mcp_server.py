@@ -321,6 +321,9 @@ def from_index(name: str, arguments) -> bool:
 
 
 INDEXED = {"suggest_patterns", "get_pattern", "list_patterns"}  # tools answered from the index alone
+# answers current when incident records alone changed: list_patterns lists patterns only, and past_incidents'
+# incidents are the KB's as recorded now (its text is matched to patterns by the index, whose patterns are current)
+CURRENT_INCIDENTS = {"list_patterns", "past_incidents"}
 # get_pattern's incidents are the index's, past_incidents' the KB's now: said where the two may differ
 LINKED_LAG = " Its linked incidents are the index's: past_incidents lists them as recorded now."
 
@@ -356,7 +359,7 @@ class Staleness:
         except (ApiError, RecurError):
             return result
         only_incidents = not pattern_changes(changed)
-        if not changed or (only_incidents and tool == "list_patterns"):  # a listing of patterns, all current
+        if not changed or (only_incidents and tool in CURRENT_INCIDENTS):
             return result
         said = stale_text(changed) + (LINKED_LAG if tool == "get_pattern" else "")
         result.structured_content["stale"] = {
