@@ -675,27 +675,8 @@ def _incident_pages(engine, doc: dict, site_url: str, where: IncidentPaths) -> l
     ]
 
 
-def as_priority(docs: dict, severity: str | None) -> tuple[str | None, str | None]:
-    """(the severity list_patterns filters by, the note saying how it was read): a priority ("P1") that no pattern
-    has as its severity is read as the one severity the patterns have of its number (sev1), as record_incident reads
-    it; "P1" listed none, with no word of why (found in review). Anything else is kept as given, with no note."""
-    from recur.kb.incident_record import is_priority, level_number
-
-    if severity is None or not is_priority(severity):
-        return severity, None
-    have = {str(d.get("severity")) for d in docs.values() if d.get("severity")}
-    if severity.strip().casefold() in {h.casefold() for h in have}:
-        return severity, None
-    same = sorted(h for h in have if not is_priority(h) and level_number(h) == level_number(severity))
-    if len(same) != 1:
-        return severity, None
-    return same[
-        0
-    ], f"severity {severity.strip()} read as {same[0]}, the level of its number (as record_incident reads it)"
-
-
 def _list_patterns(docs: dict, given: dict, site_url: str | None) -> tuple[dict, str]:
-    given["severity"], severity_note = as_priority(docs, given.get("severity"))
+    given["severity"], severity_note = pat.pattern_severity(docs, given.get("severity"))
     rows = with_urls(pat.pattern_list(docs, **given), site_url)
     # a draft marked as suggest_patterns marks it: listed plain, a draft read as a reviewed runbook (found in review)
     marks = {
