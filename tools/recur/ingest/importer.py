@@ -811,12 +811,9 @@ def import_postmortem(
     review_done=None,
     kb=None,
 ) -> Imported:
-    """Write the incident record (and a draft pattern when no known pattern matches); returns what
-    was written, or ``already`` when the same document was imported before (nothing written).
-    ``dry_run``: every check and choice made, nothing written; the answer says what would be.
-    ``review_due``, ``review_done``: the review's due day and the day it was held, over what the postmortem says.
-    ``kb``: the KB at ``kb_dir`` as the caller loaded it (`recur import` checks --severity on it first), else
-    loaded here: the KB was loaded twice, ~2 s at 1,000 patterns and 1,000 incidents (found in review)."""
+    """Write the incident record (and a draft pattern when no known pattern matches); returns what was written, or
+    ``already`` when the same document was imported before (nothing written); ``dry_run``: every check, no write.
+    ``review_due``, ``review_done``: the review's due and held days, over the postmortem's. ``kb``: the caller's."""
     from recur.ingest.postmortem import dones_by, dues_against
     from recur.kb.loader import load_kb, require_patterns
 
