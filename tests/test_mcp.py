@@ -1633,6 +1633,28 @@ def test_an_empty_list_filter_over_mcp_is_taken_as_left_out(served, served_stdio
     assert status == 422 and "category: must not be empty" in body["error"]["message"]
 
 
+def test_a_severity_by_number_or_priority_lists_the_same_patterns_over_mcp_and_the_api(served, served_stdio):
+    """Found in re-reading: list_patterns read a priority as the severity of its number (P1 listed the sev1
+    patterns) where GET /api/patterns?severity=P1 listed none, and Sev-1 listed none on either, though
+    record_incident reads Sev-1 as sev1. Both read a level by its number (Sev-1, SEV 1) and a priority (P1) as
+    the one severity of that number the patterns have, by one function (retrieval.patterns.pattern_severity),
+    and both say so in ``severity_note``."""
+
+    async def work(client):
+        given = ("sev2", "P2", "Sev-2", "SEV 2")
+        return [await call(client, "list_patterns", {"severity": s}) for s in given]
+
+    sev2, *read = session(served_stdio, work)
+    want = [r["id"] for r in sev2[1]["patterns"]]
+    assert want and "severity_note" not in sev2[1]
+    for (err, doc, text), given in zip(read, ("P2", "Sev-2", "SEV 2"), strict=True):
+        note = f"severity {given} read as sev2, the level of its number (as record_incident reads it)"
+        assert not err and [r["id"] for r in doc["patterns"]] == want, given
+        assert doc["severity_note"] == note and text.splitlines()[0].endswith(f"; {note}")
+        status, body = api(served, f"/api/patterns?severity={given.replace(' ', '%20')}")
+        assert status == 200 and body == {"patterns": sev2[1]["patterns"], "severity_note": note}, given
+
+
 def test_suggest_text_does_not_call_low_results_matches_and_says_check_both():
     """Found in review: for "latency" the text began "Known patterns that match:" over three results of low
     confidence, gave no probability, and did not say that #3 (39%) is rated more likely right than #1 (26%),

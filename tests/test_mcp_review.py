@@ -234,6 +234,32 @@ def test_incident_records_alone_changed_are_a_milder_note_than_a_pattern_changed
     assert all("may be out of date" in r.description for r in relisted)
 
 
+def test_past_incidents_by_text_says_nothing_when_incident_records_alone_changed(tmp_path):
+    """Found in re-reading: past_incidents by text listed a record written since the index was built first, and
+    then said the "linked and seen-before incidents in this answer may not include them until the index is
+    rebuilt": its incidents are the KB's as recorded now, only its pattern match is the index's. With incident
+    records alone changed it says nothing, as list_patterns; a pattern changed is the strong note still."""
+    kb = small_kb(tmp_path / "kb")
+    server, holder = held(kb, tmp_path / "i")
+
+    def change():
+        edited = kb / "patterns/capacity/disk-full.md"
+        edited.write_text(edited.read_text() + "\nEdited.\n")
+        holder.check_stale()
+
+    write(kb, "incidents/2026/INC-2026-0099.md", NEW_INCIDENT)
+    holder.check_stale()
+    asked = ("past_incidents", {"text": "checkout hung, connection pool exhausted"})
+    try:
+        (err, doc, text), (_, again, again_text) = calls(server, asked, None, asked, between=change)
+    finally:
+        holder.stop()
+    assert not err and [i["id"] for i in doc["incidents"]] == ["INC-2026-0099", "INC-2026-0001"]
+    assert "stale" not in doc and not text.startswith("Note:") and "may not include them" not in text
+    assert again["stale"]["only_incidents"] is False
+    assert again_text.startswith("Note: the knowledge base changed since its index was built")
+
+
 def test_get_pattern_names_each_look_alike_by_its_title_and_what_tells_them_apart(tmp_path):
     """Found in review: get_pattern's text listed look-alikes as bare ids ("- retry-storm"), so a model had to
     call get_pattern again for each to compare them. Each line now has the look-alike's title and its

@@ -133,13 +133,14 @@ def import_cmd(
     Exit status: 0 imported, or imported before and unchanged; 1 an error (nothing written);
     3 imported before and changed since: the incident is not updated, what differs is named.
     """
+    from recur.kb.loader import load_kb
     from recur.util.dates import given_date
 
     _refuse_stdin(file)
-    if severity:  # a level the framework has not: the command line's mistake (exit 2), said first
-        from recur.kb.loader import load_kb
-
-        flag_severity(load_kb(kb_dir), severity)
+    kb = None  # loaded here for a --severity to check, and read by the import: once, not twice (~2 s a load
+    if severity:  # at 1,000+1,000). A level the framework has not: the command line's mistake (exit 2), said first
+        kb = load_kb(kb_dir)
+        flag_severity(kb, severity)
     out = import_postmortem(
         kb_dir,
         file,
@@ -155,6 +156,7 @@ def import_cmd(
         dry_run=dry_run,
         review_due=given_date(review_due, "--review-due"),
         review_done=review_done,
+        kb=kb,
     )
     if as_json:
         click.echo(json.dumps(out.to_json(), ensure_ascii=False, indent=1))

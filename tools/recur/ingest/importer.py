@@ -809,18 +809,18 @@ def import_postmortem(
     dry_run=False,
     review_due=None,
     review_done=None,
+    kb=None,
 ) -> Imported:
-    """Write the incident record (and a draft pattern when no known pattern matches); returns what
-    was written, or ``already`` when the same document was imported before (nothing written).
-    ``dry_run``: every check and choice made, nothing written; the answer says what would be.
-    ``review_due``, ``review_done``: the review's due day and the day it was held, over what the postmortem says."""
+    """Write the incident record (and a draft pattern when no known pattern matches); returns what was written, or
+    ``already`` when the same document was imported before (nothing written); ``dry_run``: every check, no write.
+    ``review_due``, ``review_done``: the review's due and held days, over the postmortem's. ``kb``: the caller's."""
     from recur.ingest.postmortem import dones_by, dues_against
     from recur.kb.loader import load_kb, require_patterns
 
     _check_names(iid, category)
     today = today or config.today()
     text, pm, read_notes = _parsed(file)
-    kb = load_kb(kb_dir)
+    kb = load_kb(kb_dir) if kb is None else kb
     patterns = require_patterns(kb, patterns, "--pattern")  # as the patterns have them: "Disk-Full" too
     digest, source, sources = content_hash(text), source_key(kb, file), _sources(kb, file)
     if dup := find_duplicate(kb, digest, sources, pm.title, date or pm.date):

@@ -642,9 +642,17 @@ def _numbered_level(kb, given) -> str | None:
     "did you mean sev2?" by `recur incident new -s` and `recur import --severity`. A priority ("P1",
     "priority 1") is the level of its number too, as `recur import` reads a "Priority: P1" field: `incident new
     -s P1` was refused, "unknown 'P1'" (found in review)."""
+    return numbered_level(kb.severity, given)
+
+
+def numbered_level(levels, given) -> str | None:
+    """The one key of ``levels`` numbered as ``given`` says, a level ("Sev-2", "SEV 2", "severity 2", "2") or a
+    priority ("P1", "priority 1"); None when none or several are: the reading of record_incident's severity
+    (``_numbered_level``, the framework's levels) and of the pattern list's filter (retrieval.patterns, the
+    levels the patterns have), one rule (list_patterns read P1 alone, /api/patterns neither; found in review)."""
     typed = str(given).strip().lower()
     m = _LEVEL.fullmatch(typed) or _PRIORITY.fullmatch(typed)
-    numbered = numbered_levels(kb.severity, m.group(1)) if m else []
+    numbered = numbered_levels(levels, m.group(1)) if m else []
     return numbered[0] if len(numbered) == 1 else None
 
 

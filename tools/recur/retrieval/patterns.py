@@ -126,6 +126,7 @@ def pattern_list(docs: dict, **filters) -> list[dict]:
     blank = [k for k in FILTERS if filters.get(k) is not None and not str(filters[k]).strip()]
     if blank:
         raise LookupFailure(f"{blank[0]}: must not be empty (leave it out to list every pattern)")
+    filters["severity"] = pattern_severity(docs, filters.get("severity"))[0]
     wanted = {k: str(v).strip().casefold() for k, v in filters.items() if v is not None}
 
     def keep(doc: dict) -> bool:
@@ -137,6 +138,25 @@ def pattern_list(docs: dict, **filters) -> list[dict]:
         return True
 
     return [{k: d.get(k) for k in BRIEF_KEYS} for _, d in sorted(docs.items()) if keep(d)]
+
+
+def pattern_severity(docs: dict, severity: str | None) -> tuple[str | None, str | None]:
+    """(the severity the pattern list filters by, the note saying how it was read): a level by its number ("Sev-1",
+    "SEV 1") or a priority ("P1") that no pattern has as its severity is the one severity of its number the patterns
+    have (sev1), as record_incident reads it (kb.incident_record.numbered_level). MCP's list_patterns read a
+    priority so and GET /api/patterns did not; "Sev-1" listed none on either (found in review). Anything else,
+    and a number no one severity has, is kept as given, with no note."""
+    from recur.kb.incident_record import is_priority, numbered_level
+
+    if severity is None or not str(severity).strip():
+        return severity, None
+    have = {str(d.get("severity")) for d in docs.values() if d.get("severity")}
+    if severity.strip().casefold() in {h.casefold() for h in have}:
+        return severity, None
+    read = numbered_level(sorted(h for h in have if not is_priority(h)), severity)
+    if read is None:
+        return severity, None
+    return read, f"severity {severity.strip()} read as {read}, the level of its number (as record_incident reads it)"
 
 
 def filter_values(docs: dict, name: str) -> list[str]:

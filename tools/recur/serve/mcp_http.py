@@ -168,23 +168,21 @@ def http_app(
     runs its sweep for idle ones (mcp_sessions.Managed). A call its client gave up on is a 499 (``GivenUp``).
     ``stale_files``, ``kb_files``: build_server's (`recur serve`: its own check's changed files, KB signature)."""
     from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
-    from mcp.server.transport_security import TransportSecuritySettings
 
     from recur.serve.mcp_server import build_server
     from recur.serve.mcp_sessions import Managed, SessionCaps
 
-    looked = {"stale_files": stale_files, "kb_files": kb_files}
-    server = build_server(get_engine, site_url=site_url, load_wait=HTTP_LOAD_WAIT, served_by="recur serve", **looked)
-    # on loopback, the SDK's own default took only "127.0.0.1:*" and the like: a Host with no port (a server on
-    # port 80) was a 421 on /mcp alone, every other route serving it (security.HostCheck); _proxied takes both
-    security = (
-        _proxied(allowed_hosts)
-        if host in LOOPBACK
-        else TransportSecuritySettings(enable_dns_rebinding_protection=False)
+    server = build_server(
+        get_engine,
+        site_url=site_url,
+        load_wait=HTTP_LOAD_WAIT,
+        served_by="recur serve",
+        stale_files=stale_files,
+        kb_files=kb_files,
     )
     server.streamable_http_app(
         streamable_http_path=path,
-        transport_security=security,
+        transport_security=_security(host, allowed_hosts),
         host=host or "0.0.0.0",
         max_sessions=max_sessions,
         session_idle_timeout=idle_seconds,
@@ -198,6 +196,17 @@ def http_app(
         on_closed=on_session_closed,
     )
     return Managed(manager, capped), GivenUp(JsonRpcErrors(capped))
+
+
+def _security(host: str | None, allowed_hosts: tuple):
+    """The SDK's DNS-rebinding protection: on a loopback ``host`` only, by the Hosts _proxied takes. On loopback
+    the SDK's own default took only "127.0.0.1:*" and the like: a Host with no port (a server on port 80) was a
+    421 on /mcp alone, every other route serving it (security.HostCheck); _proxied takes both."""
+    from mcp.server.transport_security import TransportSecuritySettings
+
+    if host in LOOPBACK:
+        return _proxied(allowed_hosts)
+    return TransportSecuritySettings(enable_dns_rebinding_protection=False)
 
 
 # The JSON-RPC error the SDK answers a call with once its client cancelled it (notifications/cancelled), on the

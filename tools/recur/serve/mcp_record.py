@@ -16,10 +16,8 @@ from recur.util.errors import RecurError
 from recur.util.text import TEXT_SPACING, control_character, has_text
 
 
-def record(
-    get_engine: Callable, given: dict, patterns: list, allow_duplicate: bool, served_by: str
-) -> tuple[dict, str]:
-    """record_incident's work: (structured, text); ``served_by``: server_kb's."""
+def record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: bool) -> tuple[dict, str]:
+    """record_incident's work: (structured, text)."""
     from recur.ingest.importer import candidates_of
     from recur.ingest.pasted_log import recorded_description
     from recur.kb import incident_record as ir
@@ -52,7 +50,7 @@ def record(
     # the KB read, the look for today's record and the write as one step: tool calls run in worker threads, and
     # two identical calls at once (a retry while the first still ran) both found nothing and both wrote
     with _writing(engine.kb_dir):
-        kb = server_kb(engine, served_by)
+        kb = server_kb(engine)
         # as it is written: a retry is found by the fields the record has, cleaned by the step that writes them
         checked = ir.checked_incident(kb, new, ir.Asked(patterns="patterns", listed_by="list_patterns"))
         same = None if allow_duplicate else ir.recorded_today(kb, checked)

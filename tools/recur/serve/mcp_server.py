@@ -181,10 +181,17 @@ class _Server(MCPServer):
     that offers the listed resources offered no pattern), a page at a time (``_handle_list_resources``)."""
 
     def __init__(
-        self, *args, get_engine: Callable, stale_files: Callable[[], list[str]], load_wait: float = 0, **kwargs
+        self,
+        *args,
+        get_engine: Callable,
+        stale_files: Callable[[], list[str]],
+        load_wait: float = 0,
+        served_by: str = "recur mcp",
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self._get_engine = get_engine
+        self._served_by = served_by  # the command kb_unavailable names (_named)
         self._load_wait = load_wait  # over HTTP: how long a request waits for an engine still loading
         self._stale = Staleness(get_engine, stale_files)
 
@@ -274,7 +281,7 @@ class _Server(MCPServer):
         await self._loaded()
         wanted = CLIENT_GONE.set(_gone_check(context))  # copied into the tool's worker thread
         try:
-            result = await super().call_tool(name, arguments, context)
+            result = _named(await super().call_tool(name, arguments, context), self._served_by)
             return await self._stale.noted(result, name) if from_index(name, arguments) else result
         except ToolError as exc:
             if isinstance(exc, UnexpectedToolError) or not isinstance(exc.__cause__, ValidationError):
@@ -363,6 +370,9 @@ def from_index(name: str, arguments) -> bool:
 
 
 INDEXED = {"suggest_patterns", "get_pattern", "list_patterns"}  # tools answered from the index alone
+# answers current when incident records alone changed: list_patterns lists patterns only, and past_incidents'
+# incidents are the KB's as recorded now (its text is matched to patterns by the index, whose patterns are current)
+CURRENT_INCIDENTS = {"list_patterns", "past_incidents"}
 # get_pattern's incidents are the index's, past_incidents' the KB's now: said where the two may differ
 LINKED_LAG = " Its linked incidents are the index's: past_incidents lists them as recorded now."
 
@@ -398,7 +408,7 @@ class Staleness:
         except (ApiError, RecurError):
             return result
         only_incidents = not pattern_changes(changed)
-        if not changed or (only_incidents and tool == "list_patterns"):  # a listing of patterns, all current
+        if not changed or (only_incidents and tool in CURRENT_INCIDENTS):
             return result
         said = stale_text(changed) + (LINKED_LAG if tool == "get_pattern" else "")
         result.structured_content["stale"] = {
@@ -512,7 +522,7 @@ def build_server(
     (an EngineHolder's ``kb_changed``, `recur serve`'s and `recur mcp`'s): each answer says them (``Staleness``).
     ``severities``: the framework's level keys (loader.severity_keys), named in record_incident's schema.
     ``served_by``: the command serving it (`recur mcp`; mcp_http's `recur serve`), named where a call fails for
-    the server's configuration (server_kb).
+    the server's configuration (kb_unavailable, ``_named``).
     ``kb_files``: the KB's signature at that owner's last look (its ``kb_files``): the KB past_incidents and
     problem_report read is kept until it changes (``ServedKB``)."""
     from recur import __version__
@@ -528,21 +538,22 @@ def build_server(
         version=__version__,
         instructions=INSTRUCTIONS + (WRITE_INSTRUCTIONS if allow_writes else ""),
         log_level="WARNING",
+        served_by=served_by,
     )
     root.handlers[:], root.level = kept  # the SDK's logging.basicConfig must not make every library's logs loud
-    kbs = ServedKB(kb_files, served_by)
-    _read_tools(server, get_engine, kbs, writes=allow_writes, site_url=site_url, served_by=served_by)
+    kbs = ServedKB(kb_files)
+    _read_tools(server, get_engine, kbs, writes=allow_writes, site_url=site_url)
     _report_tools(server, get_engine, kbs, site_url)
     if allow_writes:
-        _write_tools(server, get_engine, kbs, severities or [], served_by)
+        _write_tools(server, get_engine, kbs, severities or [])
     _resources(server, get_engine)
     return server
 
 
 def _read_tools(
-    server: MCPServer, get_engine: Callable, kbs: "ServedKB", *, writes: bool, site_url: str | None, served_by: str
+    server: MCPServer, get_engine: Callable, kbs: "ServedKB", *, writes: bool, site_url: str | None
 ) -> None:
-    where = IncidentPaths(served_by)  # get_pattern's incident files, read once (not the whole KB on every call)
+    where = IncidentPaths(kbs)  # get_pattern's incident files, read once (not the whole KB on every call)
 
     def paged(rows: list[dict]) -> list[dict]:
         return with_urls(rows, site_url)
@@ -616,10 +627,11 @@ class IncidentPaths:
     """The KB file of each incident id, from one reading of the KB, trusted while each file asked for has the size
     and time it had then (a stat of each, no walk): read whole on every get_pattern call, a KB of 1,000 patterns
     and 1,000 incidents took 706 ms a call instead of 0.8 ms (found in review). An id it does not know, or a file
-    moved or changed since, and the KB is read again."""
+    moved or changed since, and the KB is read again: the one ``ServedKB`` keeps for past_incidents and
+    problem_report (each read the KB whole after a record_incident, twice the load; found in review)."""
 
-    def __init__(self, served_by: str):
-        self._served_by = served_by  # the command named by kb_unavailable (server_kb)
+    def __init__(self, kbs: "ServedKB"):
+        self._kbs = kbs
         self._lock = threading.Lock()  # tool calls run in worker threads
         self._read: tuple = (None, {})  # (the KB folder read, {incident id: (its file, [size, mtime_ns])})
 
@@ -631,7 +643,7 @@ class IncidentPaths:
         with self._lock:
             read, known = self._read
             if read != root or not all(self._same(root, known.get(i)) for i in ids):
-                kb = server_kb(engine, self._served_by)
+                kb = self._kbs.kb(engine)
                 signature = kb.signature or {}
                 known = {i.id: (i.relpath, signature.get(i.relpath)) for i in kb.incidents.values()}
                 self._read = (root, known)
@@ -657,8 +669,8 @@ class ServedKB:
     call, no reading. A KB read while another changed its files is read again at the owner's next look (its
     signature then differs from the one this read was kept with); record_incident's write drops it at once."""
 
-    def __init__(self, files: Callable[[], dict | None] | None = None, served_by: str = "recur mcp"):
-        self._files, self._served_by = files, served_by  # served_by: the command kb_unavailable names (server_kb)
+    def __init__(self, files: Callable[[], dict | None] | None = None):
+        self._files = files
         self._lock = threading.Lock()  # tool calls run in worker threads
         self._kept: tuple = (None, None, None)  # (the KB folder, the signature it was kept with, the KB read)
 
@@ -678,7 +690,7 @@ class ServedKB:
             folder, kept_at, kb = self._kept
             if kb is not None and seen is not None and folder == root and kept_at == seen:
                 return kb
-            kb = server_kb(engine, self._served_by)
+            kb = server_kb(engine)
             # kept with what the owner saw (its next look that differs reads it again), or what this read saw
             self._kept = (root, seen if self._files is not None else kb.signature, kb)
             return kb
@@ -717,32 +729,13 @@ def _incident_pages(engine, doc: dict, site_url: str, where: IncidentPaths) -> l
     try:
         paths = where.paths(engine, [i["id"] for i in doc["incidents"] if i.get("id")])
     except pat.LookupFailure as exc:
-        if exc.code != "kb_unavailable":
+        if exc.code != KB_UNAVAILABLE:
             raise
         return doc["incidents"]
     return [
         {**i, "path": paths[i["id"]], "url": pat.site_page(site_url, paths[i["id"]])} if i.get("id") in paths else i
         for i in doc["incidents"]
     ]
-
-
-def as_priority(docs: dict, severity: str | None) -> tuple[str | None, str | None]:
-    """(the severity list_patterns filters by, the note saying how it was read): a priority ("P1") that no pattern
-    has as its severity is read as the one severity the patterns have of its number (sev1), as record_incident reads
-    it; "P1" listed none, with no word of why (found in review). Anything else is kept as given, with no note."""
-    from recur.kb.incident_record import is_priority, level_number
-
-    if severity is None or not is_priority(severity):
-        return severity, None
-    have = {str(d.get("severity")) for d in docs.values() if d.get("severity")}
-    if severity.strip().casefold() in {h.casefold() for h in have}:
-        return severity, None
-    same = sorted(h for h in have if not is_priority(h) and level_number(h) == level_number(severity))
-    if len(same) != 1:
-        return severity, None
-    return same[
-        0
-    ], f"severity {severity.strip()} read as {same[0]}, the level of its number (as record_incident reads it)"
 
 
 def after_cursor(ids: list[str], cursor: str | None) -> int:
@@ -773,7 +766,7 @@ def _list_patterns(docs: dict, given: dict, site_url: str | None, page: tuple[in
     limit, cursor = page
     if not 1 <= limit <= MOST_LISTED:
         raise pat.LookupFailure(f"limit: must be between 1 and {MOST_LISTED}")
-    given["severity"], severity_note = as_priority(docs, given.get("severity"))
+    given["severity"], severity_note = pat.pattern_severity(docs, given.get("severity"))
     listed = pat.pattern_list(docs, **given)
     shown, start, next_cursor = page_of(listed, [r["id"] for r in listed], limit, cursor)
     rows = with_urls(shown, site_url)
@@ -805,23 +798,36 @@ def _list_patterns(docs: dict, given: dict, site_url: str | None, page: tuple[in
     return out, head + ("\n" + "\n".join(lines) if lines else "")
 
 
-def server_kb(engine, served_by: str):
+def server_kb(engine):
     """The KB the server reads incidents from, read now. A KB it cannot read (a --kb folder that is gone, a
     recur.yml of a newer format) is the server's configuration, not the call's: ``kb_unavailable``, as the
     API says a failed load with ``engine_failed``. It was ``invalid_request``, which a model reads as its own
-    bad argument, and tried again with others (found in review). ``served_by``: the command that runs the
-    server (build_server's), named as the one whose --kb it is: the message named `recur serve` and `recur mcp`
-    both, and the user had to work out which one the assistant talked to."""
+    bad argument, and tried again with others (found in review). Its message is the reason alone: the server,
+    which knows the command that runs it, says the rest (``_named``)."""
     from recur.kb.loader import load_kb
 
     try:
         return load_kb(engine.kb_dir)
     except RecurError as exc:
-        raise pat.LookupFailure(
-            f"the server cannot read its knowledge base: {exc}. This is the server's configuration (the --kb of "
-            f"the `{served_by}` that runs it), not this call's arguments: tell the user, who runs it",
-            "kb_unavailable",
-        ) from None
+        raise pat.LookupFailure(str(exc), KB_UNAVAILABLE) from None
+
+
+KB_UNAVAILABLE = "kb_unavailable"
+
+
+def _named(result, served_by: str):
+    """A tool's ``kb_unavailable`` failure (server_kb's reason) said in full, naming ``served_by``, the command
+    that runs the server, as the one whose --kb it is: the message named `recur serve` and `recur mcp` both, and
+    the user had to work out which one the assistant talked to. The command was threaded through seven
+    signatures to reach this sentence; the server knows it (found in review)."""
+    error = (result.structured_content or {}).get("error") if isinstance(result, CallToolResult) else None
+    if not isinstance(error, dict) or not result.is_error or error.get("code") != KB_UNAVAILABLE:
+        return result
+    return _failure(
+        KB_UNAVAILABLE,
+        f"the server cannot read its knowledge base: {error['message']}. This is the server's configuration (the "
+        f"--kb of the `{served_by}` that runs it), not this call's arguments: tell the user, who runs it",
+    )
 
 
 def _past_incidents(get_engine: Callable, kbs, pattern_id, text, limit: int, site_url=None) -> tuple[dict, str]:
@@ -905,9 +911,7 @@ def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site
         return run_tool(work)
 
 
-def _write_tools(
-    server: MCPServer, get_engine: Callable, kbs: "ServedKB", severities: list[str], served_by: str
-) -> None:
+def _write_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", severities: list[str]) -> None:
     from recur.ingest.pasted_log import LOG_LINES_KEPT
     from recur.kb.incident_record import TITLE_MOST, severity_help
     from recur.kb.parse import MAX_FILE_BYTES
@@ -958,7 +962,7 @@ def _write_tools(
         # ids read as get_pattern and past_incidents read them: "Disk-Full" and a resource URI were "unknown"
         ids = [pat.given_pattern_id(p) for p in patterns]
         try:
-            return run_tool(lambda: record(get_engine, given, ids, allow_duplicate, served_by))
+            return run_tool(lambda: record(get_engine, given, ids, allow_duplicate))
         finally:  # past_incidents and problem_report read the record at once, not at the owner's next look
             kbs.forget()
 

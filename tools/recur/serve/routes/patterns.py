@@ -25,9 +25,14 @@ def patterns(
     engine=Depends(get_engine),
 ):
     """Every indexed pattern, briefly; `category`, `service`, `tag` and `severity` filter it
-    (case-insensitive, exact; a service or tag matches any of the pattern's), as MCP's list_patterns."""
-    filters = {"category": category, "service": service, "tag": tag, "severity": severity}
-    return JSONResponse({"patterns": pat.pattern_list(engine.docs, **filters)})
+    (case-insensitive, exact; a service or tag matches any of the pattern's), as MCP's list_patterns: a severity
+    by its number or a priority (Sev-1, P1) read as the patterns' one severity of that number, said in
+    `severity_note`."""
+    read, note = pat.pattern_severity(engine.docs, severity)
+    filters = {"category": category, "service": service, "tag": tag, "severity": read}
+    return JSONResponse(
+        {"patterns": pat.pattern_list(engine.docs, **filters), **({"severity_note": note} if note else {})}
+    )
 
 
 @router.get("/api/patterns/{pattern_id}", responses=errors(401, 404, 503))
