@@ -13,11 +13,10 @@ from pathlib import Path
 import pytest
 from kbfactory import small_kb
 
-pytestmark = pytest.mark.model  # the real model's export for the browser
-
 TOOLS = str(Path(__file__).resolve().parents[1] / "tools")
 
 
+@pytest.mark.model  # the real model's export for the browser
 def test_ctrl_c_during_the_browser_export_leaves_no_empty_cache_folder(tmp_path):
     from recur.site import bundle
 
@@ -43,3 +42,27 @@ def test_ctrl_c_during_the_browser_export_leaves_no_empty_cache_folder(tmp_path)
     assert proc.returncode == 130 and b"Interrupted." in err and b"Traceback" not in err, err
     assert not cache.exists(), list(cache.iterdir())
     assert not (tmp_path / "built").exists()
+
+
+def test_ctrl_c_while_a_file_is_gzipped_into_the_cache_leaves_no_temp_file(tmp_path, monkeypatch):
+    """Ctrl-C while the browser model or the runtime was gzipped into the cache (after the export) left its
+    half-written ``<name>.<version>.gz.tmp-<pid>`` there (found by an interrupt loop over `recur site`)."""
+    import gzip
+
+    from recur.site import bundle
+
+    src = tmp_path / "model.onnx"
+    src.write_bytes(os.urandom(1 << 20))
+    write = gzip.GzipFile.write
+
+    def interrupted(self, data):  # Ctrl-C once the first block is written
+        write(self, data)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(gzip.GzipFile, "write", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        bundle._gzip_cached(src, tmp_path / "site.gz", cache=tmp_path / "cache")
+    assert not list((tmp_path / "cache").rglob("*.tmp-*")) and not (tmp_path / "site.gz").exists()
+    monkeypatch.setattr(gzip.GzipFile, "write", write)
+    bundle._gzip_cached(src, tmp_path / "site.gz", cache=tmp_path / "cache")  # the next build gzips it whole
+    assert gzip.decompress((tmp_path / "site.gz").read_bytes()) == src.read_bytes()
