@@ -66,3 +66,33 @@ def test_ctrl_c_while_a_file_is_gzipped_into_the_cache_leaves_no_temp_file(tmp_p
     monkeypatch.setattr(gzip.GzipFile, "write", write)
     bundle._gzip_cached(src, tmp_path / "site.gz", cache=tmp_path / "cache")  # the next build gzips it whole
     assert gzip.decompress((tmp_path / "site.gz").read_bytes()) == src.read_bytes()
+
+
+def test_an_interrupted_command_ends_without_the_interpreters_shutdown(tmp_path):
+    """A KeyboardInterrupt can land inside native code (the ONNX export, ONNX Runtime, torch) and leave it half
+    done; Python's shutdown after "Interrupted." then crashed `recur site` once (SIGSEGV, exit -11, not 130). The
+    process now ends at once, its clean-up done and output flushed. The crash is rare: an exit handler that
+    crashes stands for the native teardown here (on the code before, it ran and the exit was -11)."""
+    kb = small_kb(tmp_path / "kb")
+    script = (
+        "import atexit, os, signal, sys\n"
+        "atexit.register(lambda: os.kill(os.getpid(), signal.SIGSEGV))\n"
+        f"sys.argv = ['recur', 'new', 'pattern', '--kb', {str(kb)!r}]\n"
+        "from recur.cli.main import main\nmain()\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script],
+        env=dict(os.environ, PYTHONPATH=TOOLS),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # `pytest &` ignores SIGINT
+    )
+    shown = b""
+    while b"Title" not in shown:  # at the first prompt: main() is running the command
+        chunk = proc.stderr.read1(100)
+        assert chunk, proc.communicate()
+        shown += chunk
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and b"Interrupted." in err + shown, (proc.returncode, err)
