@@ -7,6 +7,7 @@ One exception type (RecurError) becomes one clean ``Error: ...`` line here, at t
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
 
@@ -77,6 +78,11 @@ class RecurGroup(click.Group):
                 return sub.command.invoke(sub)
 
 
+class Interrupted(SystemExit):
+    """Exit 130 after Ctrl-C (or SIGTERM: ``_interrupt``), its clean-up done: a SystemExit, so click's test
+    runner sees exit code 130 as before; ``main`` ends the process on it without Python's shutdown."""
+
+
 class LazyGroup(RecurGroup):
     def list_commands(self, ctx):
         return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
@@ -94,14 +100,14 @@ class LazyGroup(RecurGroup):
             raise click.ClickException(str(exc)) from None
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
-            sys.exit(130)
+            raise Interrupted(130) from None
         except click.Abort as exc:
             # Ctrl-C (or SIGTERM: _interrupt) at a prompt, which click turns into Abort: it printed "Aborted!"
             # and exited 1, as no other command does (found in review). Ctrl-D there (EOFError) stays click's.
             if not isinstance(exc.__context__, KeyboardInterrupt):
                 raise
             click.echo("\nInterrupted.", err=True)  # after the question's line, which Ctrl-C left open
-            sys.exit(130)
+            raise Interrupted(130) from None
         except BrokenPipeError:  # `recur suggest ... | head`
             sys.stderr.close()
             sys.exit(0)
@@ -154,4 +160,24 @@ def main():
     # once and leaves `.recur/index.tmp-<pid>`, a site build folder or a `.<file>.tmp` in the KB.
     # `recur serve` installs uvicorn's own handlers while it serves.
     signal.signal(signal.SIGTERM, _interrupt)
-    cli(prog_name="recur")
+    try:
+        cli(prog_name="recur")
+    except Interrupted:
+        _leave(130)
+
+
+def _leave(code: int) -> None:
+    """End the process now, its output flushed, without Python's shutdown. An interrupt can land inside the
+    model's native code (the ONNX export, ONNX Runtime, torch) and leave it half done; shutting the
+    interpreter down around it then risked a crash after the clean exit was decided (`recur site`: SIGSEGV,
+    exit -11, reported once in ~10 suite runs of tests/test_site_interrupt.py), as `recur serve` found
+    (SIGABRT: serve._interrupted).
+    Nothing is lost: the clean-up ran as the KeyboardInterrupt rose (work folders and temp files removed,
+    the previous index, site and model left in place) and every write is atomic; only the interpreter's own
+    finalisation (atexit, module teardown) is skipped."""
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a closed pipe (`recur ... | head`) has nothing to flush
+            stream.flush()
+    os._exit(code)

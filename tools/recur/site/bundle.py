@@ -459,10 +459,14 @@ def _gzip_cached(src: Path, dst: Path, cache: Path | None = None) -> None:
         return
     cached.parent.mkdir(parents=True, exist_ok=True)
     tmp = cached.with_name(cached.name + f".tmp-{os.getpid()}")
-    with open(src, "rb") as fin, open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw,
-                                                                         mtime=0) as fout:
-        shutil.copyfileobj(fin, fout)  # mtime=0 and no name: the same input gives the same bytes
-    os.replace(tmp, cached)
+    try:
+        with open(src, "rb") as fin, open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw,
+                                                                             mtime=0) as fout:
+            shutil.copyfileobj(fin, fout)  # mtime=0 and no name: the same input gives the same bytes
+        os.replace(tmp, cached)
+    finally:  # Ctrl-C (or a full disk) mid-gzip left the half-written copy in the cache (a site interrupt loop)
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
     shutil.copyfile(cached, dst)
     if cache:
         prune(cache / "gz")
