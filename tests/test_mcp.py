@@ -1166,7 +1166,9 @@ def test_http_mcp_session_cap_and_idle_timeout(tmp_path):
     import contextlib
 
     kb = small_kb(tmp_path / "kb")
-    app = fake_app(kb, tmp_path, mcp_max_sessions=2, mcp_idle_seconds=1.5)
+    # idle timeout 4 s: long enough that a loaded machine (a parallel suite) does not close a session between its
+    # opening and its event stream's (1.5 s failed once so under load), short enough to wait out below
+    app = fake_app(kb, tmp_path, mcp_max_sessions=2, mcp_idle_seconds=4)
     ping = {"jsonrpc": "2.0", "id": 2, "method": "ping"}
     with running(app) as base, httpx.Client(timeout=30) as client:
         url = base + "/mcp"
@@ -1189,7 +1191,7 @@ def test_http_mcp_session_cap_and_idle_timeout(tmp_path):
             assert third.status_code == 200, third.text
         import time
 
-        time.sleep(3.5)  # both open sessions idle past 1.5 s (their event streams closed)
+        time.sleep(9)  # both open sessions idle past 4 s (their event streams closed; the idle sweep runs every few s)
         gone = client.post(url, headers=session_headers(first), json=ping)
         assert gone.status_code == 404 and gone.json()["error"]["message"] == "Session not found"
         assert initialize().status_code == 200 and initialize().status_code == 200  # both places free again
