@@ -628,3 +628,54 @@ def test_an_empty_cases_file_is_a_notice_once_the_kb_has_patterns(kb_dir, tmp_pa
     write(empty, "eval/cases.yml", EMPTY_CASES)
     (empty / "patterns").mkdir()
     assert load_kb(empty).problems == []
+
+
+def _scanned(kb, pid: str) -> list:
+    """What incidents_for answered before it kept a map: every incident scanned, sorted by date."""
+    return sorted((i for i in kb.incidents.values() if pid in i.patterns), key=lambda i: i.date)
+
+
+def _incident(kb_dir, iid: str, day: str, patterns: str) -> None:
+    write(
+        kb_dir,
+        f"incidents/2026/{iid}.md",
+        f"---\nid: {iid}\ntitle: Incident {iid}\ndate: {day}\nseverity: sev3\npatterns: [{patterns}]\n---\n\n"
+        "## Summary\nSomething happened.\n",
+    )
+
+
+def test_incidents_for_answers_as_a_scan_of_every_incident_after_each_change_of_the_incidents(kb_dir):
+    import copy
+    import dataclasses
+
+    # out of date order in the files, two on one day (the KB's order breaks the tie), one named twice
+    _incident(kb_dir, "INC-2026-0005", "2026-05-01", "dns-failure, disk-full")
+    _incident(kb_dir, "INC-2026-0003", "2026-05-01", "disk-full")
+    _incident(kb_dir, "INC-2026-0004", "2026-01-15", "disk-full, dns-failure, disk-full")
+    kb = load_kb(kb_dir)
+    ids = [*kb.patterns, "no-such-pattern"]
+
+    def same(k) -> None:
+        for pid in ids:
+            assert [i.id for i in k.incidents_for(pid)] == [i.id for i in _scanned(k, pid)], pid
+
+    same(kb)
+    assert [i.id for i in kb.incidents_for("disk-full")] == [
+        "INC-2026-0004",
+        *[i for i in kb.incidents if i in ("INC-2026-0003", "INC-2026-0005")],
+    ]
+    kb.incidents_for("disk-full").clear()  # a caller's list is its own
+    same(kb)
+    # tuning's held-out copy: copy.copy (it has this KB's map) given a dict without some incidents
+    held = copy.copy(kb)
+    held.incidents = {k: v for k, v in kb.incidents.items() if k != "INC-2026-0004"}
+    same(held)
+    assert "INC-2026-0004" not in [i.id for i in held.incidents_for("disk-full")]
+    same(kb)
+    same(dataclasses.replace(kb, root=kb_dir.parent))
+    # the dict changed in place: an incident added, one taken out
+    extra = dataclasses.replace(kb.incidents["INC-2026-0003"], id="INC-2026-0009", patterns=["dns-failure"])
+    kb.incidents["INC-2026-0009"] = extra
+    same(kb)
+    del kb.incidents["INC-2026-0005"]
+    same(kb)

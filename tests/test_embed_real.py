@@ -36,8 +36,45 @@ def test_fp32_batch_path_equals_sentence_transformers(precision_encoder):
     theirs = enc.model.encode(TEXTS, convert_to_numpy=True, normalize_embeddings=True)
     assert ours.shape == (len(TEXTS), enc.dim) and ours.dtype == np.float32
     assert np.abs(ours - theirs).max() < 1e-5
-    # a list longer than a batch goes through sentence-transformers' encode itself
+    # a list longer than a batch is encoded a batch at a time, longest first, into one array
     assert np.abs(enc.encode(TEXTS, batch_size=2) - theirs).max() < 1e-5
+
+
+def test_long_texts_go_in_smaller_batches_with_the_same_vectors(precision_encoder, monkeypatch):
+    """A batch's memory grows with its texts x their length: 128 runbook views of 256 tokens took a cold
+    `recur index` of 1,000 patterns to a 1.5 GB peak. Long texts now go a few at a time (at most
+    BATCH_CHARS characters a batch, counted at its longest), short ones 128 at a time as before."""
+    enc = precision_encoder("fp32")
+    long = [f"step {i}: drain the node, check the pool size and restart the service " * 16 for i in range(40)]
+    short = [f"disk {i} full" for i in range(60)]
+    texts = [t for pair in zip(long, short) for t in pair] + short[40:]
+    seen = []
+    eager = enc._encode_eager
+    monkeypatch.setattr(enc, "_encode_eager", lambda batch: (seen.append(list(batch)), eager(batch))[1])
+    ours = enc.encode(texts, batch_size=128)
+    theirs = enc.model.encode(texts, convert_to_numpy=True, normalize_embeddings=True)
+    assert ours.shape == (len(texts), enc.dim) and np.abs(ours - theirs).max() < 1e-5
+    assert sorted(t for batch in seen for t in batch) == sorted(texts)  # each text once
+    cap = enc.model.max_seq_length * 4
+    for batch in seen:
+        assert len(batch) == 1 or len(batch) * min(cap, max(map(len, batch))) <= embed.BATCH_CHARS
+    assert max(len(b) for b in seen if len(b[0]) > 1000) < 40 < max(len(b) for b in seen)
+
+
+def test_a_bulk_encode_keeps_few_onednn_primitives_unless_the_user_set_how_many(monkeypatch):
+    """oneDNN kept a primitive per shape run, and a bulk encode runs a new shape nearly every batch: a cold
+    index of 1,000 patterns grew to 1.5 GB. Set before PyTorch loads for a bulk encode only."""
+    import sys
+
+    monkeypatch.delenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", raising=False)
+    monkeypatch.delitem(sys.modules, "torch", raising=False)  # as in a process that has not loaded it yet
+    embed._bulk_env(10)  # a query or a few views: the default cache
+    assert "ONEDNN_PRIMITIVE_CACHE_CAPACITY" not in embed.os.environ
+    embed._bulk_env(embed.BULK_TEXTS)
+    assert embed.os.environ["ONEDNN_PRIMITIVE_CACHE_CAPACITY"] == embed.BULK_ONEDNN_CACHE
+    monkeypatch.setenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "64")
+    embed._bulk_env(embed.BULK_TEXTS)
+    assert embed.os.environ["ONEDNN_PRIMITIVE_CACHE_CAPACITY"] == "64"
 
 
 def test_bf16_stays_within_rounding_of_fp32(precision_encoder):

@@ -296,7 +296,29 @@ class KB:
         return successors(self.patterns, pattern_id, self.pattern_known if unloaded else None)
 
     def incidents_for(self, pattern_id: str) -> list:
-        return sorted((i for i in self.incidents.values() if pattern_id in i.patterns), key=lambda i: i.date)
+        """The incidents that name ``pattern_id``, oldest first (a day's in the KB's order), a new list each call.
+        Answered from a pattern -> incidents map built on the first call: it scanned every incident per call,
+        and lint, the index and anchors ask once per pattern (2.4 s of CPU at 4,000 patterns and 8,000
+        incidents, a fifth of `recur check`; found in review)."""
+        return list(self._incidents_by_pattern().get(pattern_id, ()))
+
+    def _incidents_by_pattern(self) -> dict:
+        """{pattern id: [incident, ...] sorted by date}, kept with the ``incidents`` dict it was built from
+        and its size. Nothing changes that dict in place once the loader has filled it (a record writer
+        writes the file and the caller reads the KB again; the server reads a changed KB anew), but tuning's
+        held-out copy (copy.copy, so it has this KB's map) is given a dict of its own: another dict, or one
+        grown or shrunk in place, is mapped again."""
+        kept = self.__dict__.get("_by_pattern")
+        if kept is not None and kept[0] is self.incidents and kept[1] == len(self.incidents):
+            return kept[2]
+        table: dict = {}
+        for inc in self.incidents.values():
+            for pid in dict.fromkeys(inc.patterns):  # named twice, listed once, as `in` found it once
+                table.setdefault(pid, []).append(inc)
+        for found in table.values():
+            found.sort(key=lambda i: i.date)  # stable: a day's incidents stay in the KB's order, as sorted() kept them
+        self.__dict__["_by_pattern"] = (self.incidents, len(self.incidents), table)
+        return table
 
     def require_severity(self) -> dict:
         """The severity framework, or a RecurError naming severity.yml when none of its levels can be

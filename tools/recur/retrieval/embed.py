@@ -26,6 +26,7 @@ DEFAULT = "default"
 PRECISIONS = ("auto", "fp32", "bf16")
 ENCODERS = ("auto", "onnx", "torch")
 CHARS_PER_TOKEN_BOUND = 32  # see clip
+BATCH_CHARS = 16_384  # characters a PyTorch batch, counted at its longest text: see text_batches
 TUNED_MANIFEST = "recur-model.json"  # written by `recur tune` into a tuned model folder
 
 
@@ -386,16 +387,13 @@ class SentenceTransformerEncoder(Encoder):
                     for module in list(self.model)[1:]:  # pooling, normalisation: the model's own
                         feats = module(feats)
                 return _normalised(feats["sentence_embedding"])
-            if len(texts) <= batch_size and not progress:
+            batches = text_batches(texts, batch_size, getattr(self.model, "max_seq_length", None))
+            if len(batches) == 1 and not progress:
                 return self._encode_eager(texts)
-            vecs = self.model.encode(
-                list(texts),
-                batch_size=batch_size,
-                show_progress_bar=progress,
-                convert_to_numpy=True,
-                normalize_embeddings=True,
-            )
-        return np.ascontiguousarray(vecs, dtype=np.float32)
+            out = np.empty((len(texts), self.dim), dtype=np.float32)  # filled a batch at a time, no copies
+            for rows in progress_bar(batches, progress):
+                out[rows] = self._encode_eager([texts[i] for i in rows])
+        return out
 
     def _encode_eager(self, texts) -> np.ndarray:
         """One batch (every query): the model's own modules, without encode()'s per-call
@@ -411,6 +409,34 @@ class SentenceTransformerEncoder(Encoder):
         import torch
 
         return torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bf16")
+
+
+def text_batches(texts: list, batch_size: int, max_seq_length: int | None) -> list:
+    """``texts``' positions in batches of at most ``batch_size``, longest first (as sentence-transformers
+    orders them: a batch is padded to its longest), and of at most ``BATCH_CHARS`` characters counted at
+    the longest, each text at most ``max_seq_length`` * 4 (what the model reads of it). A batch's
+    activations grow with texts x tokens (x tokens in attention): 128 views of 256 tokens, a KB's runbooks,
+    took a cold `recur index` of 1,000 patterns from 620 MB to a 1.5 GB peak; batches of 16 such texts
+    peak near 950 MB and encode as fast (measured: docs/operating.md). Short texts still go 128 at a time."""
+    cap = (max_seq_length or 512) * 4
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    batches, start = [], 0
+    while start < len(order):
+        n = max(1, min(batch_size, BATCH_CHARS // max(1, min(len(texts[order[start]]), cap))))
+        batches.append(order[start : start + n])
+        start += n
+    return batches
+
+
+def progress_bar(items, show: bool, total: int | None = None):
+    """``items``, with a bar on stderr when ``show``."""
+    if not show:
+        return items
+    try:
+        from tqdm import tqdm
+    except ImportError:  # pragma: no cover - tqdm comes with huggingface_hub
+        return items
+    return tqdm(items, desc="Batches", unit="batch", total=total)
 
 
 def clip(text: str, max_seq_length: int | None) -> str:
@@ -545,9 +571,25 @@ def load_torch_encoder(spec: str | ModelSpec | None) -> SentenceTransformerEncod
     return _TORCH[ms.model_id]
 
 
+# oneDNN (PyTorch's CPU kernels) keeps up to 1,024 primitives, one per shape a layer has run, each with
+# memory of its own. A bulk encode runs a new shape nearly every batch (batches sorted by length), so
+# they only pile up: a cold `recur index` of 1,000 patterns + 2,000 incidents (14,718 texts) grew from
+# 620 MB after loading the model to a 1.48-1.53 GB peak; with 4 kept, 1.1 GB, in the same CPU time
+# (docs/operating.md). Only for a bulk encode: a process answering queries one at a time reuses them.
+BULK_ONEDNN_CACHE = "4"
+
+
+def _bulk_env(texts: int) -> None:
+    """Before PyTorch loads for ``texts`` texts (read when oneDNN starts): a bulk encode's oneDNN cache
+    small, unless the user set ONEDNN_PRIMITIVE_CACHE_CAPACITY."""
+    if texts >= BULK_TEXTS and "torch" not in sys.modules:
+        os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", BULK_ONEDNN_CACHE)
+
+
 def _load_real(ms: ModelSpec, texts: int) -> Encoder:
     kind = encoder_kind()
     if kind == "torch" or (kind == "auto" and _torch_pays(ms, texts)):
+        _bulk_env(texts)
         return load_torch_encoder(ms)
     offline_env()
     try:

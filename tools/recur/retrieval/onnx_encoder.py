@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from recur.retrieval.embed import Encoder, ModelSpec, cache_root, clip, load_torch_encoder
+from recur.retrieval.embed import progress_bar as _progress
 from recur.util import cache
 from recur.util.errors import Busy, RecurError
 from recur.util.text import ascii_int
@@ -304,13 +305,3 @@ def _cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
         return max(1, os.cpu_count() or 1)
-
-
-def _progress(items, show: bool, total: int | None = None):
-    if not show:
-        return items
-    try:
-        from tqdm import tqdm
-    except ImportError:  # pragma: no cover - tqdm comes with huggingface_hub
-        return items
-    return tqdm(items, desc="Batches", unit="batch", total=total)
