@@ -313,7 +313,9 @@ def test_the_by_owner_columns_are_in_the_boards_order_fixes_then_follow_ups(tmp_
         "  - {title: One, owner: alice, due: 2026-06-01}\n  - {title: Two, owner: alice, due: 2026-06-02}\n"
         "  - {title: Three, owner: alice}\n---\n\n## Summary\nx\n",
     )
-    header = ["owner", "fixes open", "overdue", "follow-ups open", "overdue", "reviews pending", "overdue"]
+    # each "overdue" says of what (three columns were all "overdue"; a phone's card labels a cell by its column)
+    header = ["owner", "fixes open", "fixes overdue", "follow-ups open", "follow-ups overdue", "reviews pending",
+              "reviews overdue"]  # fmt: skip
     out = run("report", "--kb", str(root), "--as-of", "2026-05-01", "--format", "markdown").output
     table = out.split("By owner")[1].split("Needs triage")[0]
     assert "| " + " | ".join(header) + " |" in table, table
@@ -324,7 +326,7 @@ def test_the_by_owner_columns_are_in_the_boards_order_fixes_then_follow_ups(tmp_
 
     kb, day = load_kb(root), dt.date(2026, 5, 1)
     page = pages(kb, as_of=day, board=board(kb, day))["board/index.md"]
-    site = page.split("## Open fixes and follow-ups by owner")[1].split("## ")[0]
+    site = page.split("## Open fixes, follow-ups and reviews by owner")[1].split("## ")[0]
     rows = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row) for row in site.split("<tr")[1:]]
     assert rows == [header, ["alice", "1", "1", "3", "0", "0", "0"]], site
 
@@ -386,7 +388,7 @@ def test_owners_are_listed_by_name_with_the_unowned_last_in_the_report_and_on_th
         follow_ups = out.split("Open follow-ups")[1].split("Open permanent fixes")[0]
         assert follow_ups.index("zoe") < follow_ups.index("(unowned)")  # as every table: the unowned last
     page = pages(kb, as_of=day, board=b)["board/index.md"]
-    table = page.split("## Open fixes and follow-ups by owner")[1].split("## ")[0]
+    table = page.split("## Open fixes, follow-ups and reviews by owner")[1].split("## ")[0]
     assert [table.index(f"<td>{o}</td>") for o in order] == sorted(table.index(f"<td>{o}</td>") for o in order), table
 
 

@@ -169,17 +169,18 @@ def test_by_owner_counts_the_reviews_each_holds_on_every_surface(fresh_kb, tmp_p
     }
     text = run(*args, "--owner", "dana-review").output
     by_owner = text[text.index("By owner") :].splitlines()
-    assert by_owner[1].split() == ["owner", "fixes", "open", "overdue", "follow-ups", "open", "overdue", "reviews",
-                                   "pending", "overdue"], text  # fmt: skip
+    assert by_owner[1].split() == ["owner", "fixes", "open", "fixes", "overdue", "follow-ups", "open", "follow-ups",
+                                   "overdue", "reviews", "pending", "reviews", "overdue"], text  # fmt: skip
     assert by_owner[2].split() == ["dana-review", "0", "0", "0", "0", "1", "1"], text
     assert "| dana-review | 0 | 0 | 0 | 0 | 1 | 1 |" in run(*args, "--format", "markdown").output
     typo = run(*args, "--owner", "dana-revew")
     assert "(did you mean dana-review?); its owners: dana-review" in typo.stderr, typo.stderr
     day = dt.date(2026, 12, 1)
     site = pages(load_kb(kb), as_of=day, board=board(load_kb(kb), day))["board/index.md"]
-    table = site.split("## Open fixes and follow-ups by owner")[1].split("## ")[0]
+    table = site.split("## Open fixes, follow-ups and reviews by owner")[1].split("## ")[0]
     rows = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row) for row in table.split("<tr")[1:]]
-    assert rows[1] == ["dana-review", "0", "0", "0", "0", "1", "1"] and rows[0][-2:] == ["reviews pending", "overdue"]
+    assert rows[1] == ["dana-review", "0", "0", "0", "0", "1", "1"]
+    assert rows[0][-2:] == ["reviews pending", "reviews overdue"]
     engine = Engine.open(kb, tmp_path / "i", model="fake:64", quiet=True)
     hers, erin = calls(
         build_server(lambda: engine, stale_files=list),

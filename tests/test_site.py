@@ -317,7 +317,9 @@ def test_board_pages_come_from_problems_board(kb):
     assert '<a href="../patterns/capacity/disk-full.html">Disk full on a host</a>' in page and "overdue 30d" in page
     assert "team-storage" in page and "Log rotation on checkout hosts" in page  # by owner, follow-ups
     # the by-owner table counts follow-ups too, and its heading says so
-    assert "## Open fixes and follow-ups by owner" in page and "follow-ups open" in page
+    # it counts the reviews each owner holds too, under the id its old heading had (links to it still land)
+    assert "## Open fixes, follow-ups and reviews by owner {#open-fixes-and-follow-ups-by-owner" in page
+    assert "follow-ups open" in page
     assert '<a href="../incidents/2026/INC-2026-0002.html">INC-2026-0002</a>' in page  # needs analysis
     assert "why did the disk alert not fire?" in page and "restored by restarting" in page  # open flags
     assert b["reviews"] and all(r["incident"] in page for r in b["reviews"])
@@ -518,18 +520,27 @@ def test_the_incident_list_shows_the_newest_and_each_year_has_a_page_of_all_its_
         assert f"## {year} {{#year-{year} data-search-exclude }}" in listing  # incidents/index.html#year-2025 lands
         assert f"]({year}.md)" in listing  # the year's page, linked
     assert "0 of 2 here: [all incidents in 2024](2024.md)." in listing
+    # the top line: a year none of whose incidents is shown goes to its page ("2024 (2)" led to "0 of 2 here")
+    assert "[2024 (2)](2024.md)" in listing and "[2026 (3)](index.md#year-2026)" in listing, listing
     assert "0 of 1 here" in listing and "of 3 here" not in listing  # 2026: all shown
     assert set(out) >= {"incidents/2024.md", "incidents/2025.md", "incidents/2026.md"}
     assert "incidents/2023.md" not in out
     year = out["incidents/2024.md"]
     assert 'title: "Incidents in 2024"' in year and "2 incidents in 2024." in year and "](index.md)" in year
+    # what the list holds: the newest of all years (it said "the newest of every year")
+    assert "The newest 3 of all years: [Incidents](index.md)." in year, year
     assert re.findall(r">(INC-\d{4}-\d{4})</a>", year) == ["INC-2024-0002", "INC-2024-0001"]  # newest first
     assert 'href="2024/INC-2024-0002.html"' in year and "Disk full on a host" in year  # its pattern, linked
     assert "exclude" not in year.split("---")[1]  # searched by its title and intro, not its list
     assert re.findall(r">(INC-\d{4}-\d{4})</a>", out["incidents/2026.md"]) == newest
     # every incident on the list or its year's page; with the default, the list has all six, as before
     monkeypatch.undo()
-    assert len(re.findall(r">(INC-\d{4}-\d{4})</a>", _pages(kb)["incidents/index.md"])) == 6
+    whole = _pages(kb)
+    assert len(re.findall(r">(INC-\d{4}-\d{4})</a>", whole["incidents/index.md"])) == 6
+    # and each year's page is linked still (with the list not cut they were built but linked from nowhere)
+    assert "Each year's page: [2026](2026.md) · [2025](2025.md) · [2024](2024.md)." in whole["incidents/index.md"]
+    assert "The newest" not in whole["incidents/index.md"]
+    assert "All 6 of all years: [Incidents](index.md)." in whole["incidents/2024.md"]
 
 
 def test_lists_of_incidents_stop_at_as_of_as_the_board_does(kb):
@@ -677,7 +688,7 @@ def test_board_tiles_link_to_their_sections_overdue_comes_early_and_counts_show_
     for target in targets[:-2]:  # each one a section heading of the page
         assert re.search(r"^## .*\{" + re.escape(target) + r" data-search-exclude \}$", page, re.M), target
     assert "**Age** counts days up to the as-of date" in page and "from the incident's date" in page
-    owners = page.split("## Open fixes and follow-ups by owner")[1].split("## ")[0]
+    owners = page.split("## Open fixes, follow-ups and reviews by owner")[1].split("## ")[0]
     assert not re.search(r"<td[^>]*></td>", owners), owners  # a phone's card cells carry data-label
     for heading, name in (("## Open and overdue", "pattern"), ("## Reviews pending", "incident"),
                           ("## Open follow-ups", "follow-up")):  # fmt: skip

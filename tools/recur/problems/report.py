@@ -156,13 +156,15 @@ def _fixes_no_due(b: Board) -> tuple:
     )
 
 
-# By owner's columns, each a count of ``by_owner``'s (the open and the overdue of each kind)
-BY_OWNER = (("fixes", "fixes open"), ("fixes_overdue", "overdue"), ("follow_ups", "follow-ups open"),
-            ("follow_ups_overdue", "overdue"), ("reviews", "reviews pending"), ("reviews_overdue", "overdue"))  # fmt: skip
+# By owner's columns, each a count of ``by_owner``'s (the open and the overdue of each kind); each "overdue"
+# says of what: three columns were all "overdue", and on a phone the site's card labels each cell by its column
+BY_OWNER = (("fixes", "fixes open"), ("fixes_overdue", "fixes overdue"), ("follow_ups", "follow-ups open"),
+            ("follow_ups_overdue", "follow-ups overdue"), ("reviews", "reviews pending"),
+            ("reviews_overdue", "reviews overdue"))  # fmt: skip
 
 
 def _by_owner(b: Board, order=None) -> tuple:
-    """Fixes, then follow-ups, as the site's board has them ("Open fixes and follow-ups by owner", its
+    """Fixes, then follow-ups, as the site's board has them ("Open fixes, follow-ups and reviews by owner", its
     tiles and tables fixes first): the report had them the other way, and a problem manager comparing
     the two read one's fixes as the other's follow-ups (found in review); then the reviews each holds (its
     review.owner). The JSON keeps its keys. ``order``: a key on (owner, counts) to sort the owners by."""

@@ -93,7 +93,9 @@ def board_page(site: Site) -> str:
            f"As of **{b['as_of']}**. " + mdlink(page, TRENDS, "Trends and charts") + "\n", _tiles(b["counts"]),
            *_not_counted(site, b), AGE_LEGEND]
 
-    out.append("## Open fixes and follow-ups by owner\n")
+    # the reviews each owner holds are counted here too (the heading named fixes and follow-ups only); the id
+    # the old heading had is kept, so links to it still land
+    out.append("## Open fixes, follow-ups and reviews by owner {#open-fixes-and-follow-ups-by-owner}\n")
     # every count shown, 0 too: a blank "overdue" beside a 0 "open" read as a missing number; in the board's
     # order (by owner, the unowned last), as recur report and the tables below list owners; `recur report`'s
     # columns (the reviews each holds, by review.owner, too)

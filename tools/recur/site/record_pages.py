@@ -127,11 +127,16 @@ def incident_index(site: Site) -> str:
     unknown = site.board["counts"]["unknown"]  # as the board counts them (up to as_of)
     years = _by_year(site)
     latest = {i.id for i in list(reversed(site.listed))[:LATEST_INCIDENTS]}
+    # a year none of whose incidents is shown here goes straight to its page: "2019 (57)" led to a heading
+    # saying "0 of 57 here"
     out.append(f"{len(site.listed)} incidents; {unknown} with no known pattern yet (needs analysis). "
-               + " · ".join(mdlink(page, page, f"{y} ({len(v)})", f"year-{y}") for y, v in years.items()) + "\n")
-    if len(latest) < len(site.listed):
-        out.append(f"The newest {len(latest)} are listed here; each year's page lists all of its incidents: "
-                   + " · ".join(mdlink(page, incident_year(y), str(y)) for y in years) + ".\n")
+               + " · ".join(mdlink(page, page, f"{y} ({len(v)})", f"year-{y}") if any(i.id in latest for i in v)
+                            else mdlink(page, incident_year(y), f"{y} ({len(v)})") for y, v in years.items()) + "\n")
+    # each year's page linked whether or not the list is cut: with all shown here they were built but
+    # linked from nowhere
+    lead = (f"The newest {len(latest)} are listed here; each year's page lists all of its incidents: "
+            if len(latest) < len(site.listed) else "Each year's page: ")
+    out.append(lead + " · ".join(mdlink(page, incident_year(y), str(y)) for y in years) + ".\n")
     for y, items in years.items():
         shown = [i for i in items if i.id in latest]
         more = (f"{len(shown)} of {len(items)} here: {mdlink(page, incident_year(y), f'all incidents in {y}')}.\n"
@@ -148,8 +153,11 @@ def incident_years(site: Site) -> list:
 def incident_year_page(site: Site, year: int) -> str:
     """Every listed incident of ``year``, newest first, as the list showed them all."""
     page, items = incident_year(year), _by_year(site)[year]
+    # what the incident list holds: the newest LATEST_INCIDENTS of all years (it said "the newest of every year")
+    n = min(LATEST_INCIDENTS, len(site.listed))
+    whole = f"The newest {n} of all years" if n < len(site.listed) else f"All {n} of all years"
     out = [front_matter(title=f"Incidents in {year}"), f"# Incidents in {year}\n",
-           f"{len(items)} incidents in {year}. The newest of every year: {mdlink(page, INCIDENTS, 'Incidents')}.\n",
+           f"{len(items)} incidents in {year}. {whole}: {mdlink(page, INCIDENTS, 'Incidents')}.\n",
            f"## {year} {{#year-{year}}}\n" + _incident_table(site, page, items)]
     return unsearched("\n".join(out))  # the title and intro indexed, as the incident list's
 
