@@ -26,3 +26,12 @@ def test_an_owner_left_to_fill_in_is_no_owner(blank):
 def test_a_named_owner_is_still_read():
     assert items("- Rotate the keys (owner: Ana Ruiz)\n") == [("Rotate the keys", "Ana Ruiz", None)]
     assert items("- Rotate the keys — Ana Ruiz — 2026-12-19\n")[0][1] == "Ana Ruiz"
+
+
+@pytest.mark.parametrize("blank", ["None", "(none)", "n/a.", "N / A", "Unknown", "Not assigned", "TBD (will assign)"])
+def test_an_owner_said_to_be_none_is_no_owner(blank):
+    """A re-read found these recorded as owners ('TBD' of "TBD (will assign)"): the words for no one are one
+    list (action_items._NO_OWNER), read the same in a follow-up's owner and the review owner."""
+    table = f"| Action | Owner | Due |\n|---|---|---|\n| Rotate the keys | {blank} | 2026-12-19 |\n"
+    assert [(t, o, str(d)) for t, o, d in items(table)] == [("Rotate the keys", None, "2026-12-19")]
+    assert items(f"- Rotate the keys\n  - Owner: {blank}\n") == [("Rotate the keys", None, None)]

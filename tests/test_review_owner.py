@@ -131,6 +131,15 @@ def test_import_fills_the_review_owner_from_the_postmortems_people(kb_dir, tmp_p
         ("**Owner:** Ana Ruiz (she/her)\n", "Ana Ruiz"),
         ("**Owner:** TBD, Lee Park\n", "Lee Park"),
         ("**Owner:** @ana.ruiz and Lee Park\n", "ana.ruiz"),
+        # a placeholder with words in a bracket, a trailing dot, in brackets, spaced, or said in words (a
+        # re-read found each recorded: 'TBD', 'n', '(none)', 'N', 'Unknown', 'Not assigned')
+        ("**Owner:** TBD (will assign)\n**Incident commander:** Ana Ruiz\n", "Ana Ruiz"),
+        ("**Owner:** n/a.\n", "Dana Wu"),
+        ("**Owner:** (none)\n", "Dana Wu"),
+        ("**Owner:** N / A\n", "Dana Wu"),
+        ("**Owner:** Unknown\n", "Dana Wu"),
+        ("**Owner:** Not assigned\n", "Dana Wu"),
+        ("**Owner:** (none), Lee Park\n", "Lee Park"),
     ],
 )
 def test_import_reads_the_review_owner_as_follow_up_owners_are_read(kb_dir, tmp_path, people, owner):

@@ -197,9 +197,16 @@ _BRACKET_META = re.compile(r"\bowner\b|@", re.I)  # or a ticket (prose_ticket): 
 _DASH_OWNER = re.compile(
     rf"\s[-–—]+[ \t]*(\*\*|__)([{UPPER}][\w.'’-]*(?:[ \t][{UPPER}][\w.'’-]*){{0,3}})\1(?=[ \t]*(?:[-–—]|$))"
 )
-_NO_OWNER = re.compile(r"([*_]{0,2})(?:unassigned|unowned|no owner|nobody)\1", re.I)
+_NO_OWNER_WORDS = r"unassigned|unowned|no owner|nobody"
+# an owner field (a column, a label, a People field) that names no one, in emphasis or not ("*Unowned*"): the
+# marks, and words a title may end in after a dash ("Find the root cause — unknown"), read in a field only.
+# "None", "Unknown", "Not assigned", "N / A" were recorded as owners, of follow-ups and of the review (found in
+# a re-read): one list for both readers (_ownerless)
+_NO_OWNER = re.compile(
+    rf"([*_]{{0,2}})(?:{_NO_OWNER_WORDS}|none|unknown|not(?:[ \t]+yet)?[ \t]+assigned|n[ \t]*/[ \t]*a)\1", re.I
+)
 # "— *Unassigned*" after a dash only: "Find out why alerts were unassigned" keeps its last word
-_DASH_NO_OWNER = re.compile(r"\s[-–—]+[ \t]*" + _NO_OWNER.pattern + r"(?=[ \t]*(?:[-–—]|$))", re.I)
+_DASH_NO_OWNER = re.compile(rf"\s[-–—]+[ \t]*([*_]{{0,2}})(?:{_NO_OWNER_WORDS})\1(?=[ \t]*(?:[-–—]|$))", re.I)
 # bold words that say how urgent or how far along, not who
 _NOT_A_NAME = re.compile(r"(?:blocked|critical|urgent|high|medium|low|p\d|sev\d|optional|stretch|new)", re.I)
 
@@ -1158,11 +1165,14 @@ def _unprioritised(title: str) -> str:
     return _PRIORITY.sub(" ", title).strip() if re.search(r"(?i)p[0-4]|priority", title) else title
 
 
+# a bracket ending an owner: "@alice (SRE)", "Ana Ruiz (she/her)", "TBD (will assign)" (_ROLE: one in a line)
+_ROLE_END = re.compile(r"(?<=\S)\s*\([^()]*\)$")
+
+
 def _who(owner: str) -> str:
     """The owner as recorded: a link's text, no mention sign, no role in a bracket after the name
     ("@alice (SRE)" was an owner of its own in the report, beside "alice")."""
-    name = _plain(_link_text(owner)).lstrip("@")
-    return re.sub(r"(?<=\S)\s*\([^()]*\)$", "", name)
+    return _ROLE_END.sub("", _plain(_link_text(owner)).lstrip("@"))
 
 
 # names in one field: "Ana Ruiz, Lee Park", "Ana; Lee", "Ana / Lee", "Ana & Lee", "Ana and Lee", "Ana<br>Lee"; not
@@ -1173,13 +1183,16 @@ _NAMES_SEP = re.compile(r"\s*(?:[,;/&]|<br\s*/?>|\band\b)(?![^()]*\))\s*", re.I)
 def first_person(text: str) -> str | None:
     """The first person a people field of a postmortem names ("Owner: TBD, Lee Park" is Lee Park's), as a
     follow-up's owner is recorded (``_who``: no mention sign, no role or pronouns in a bracket), or None when
-    it names no one (``_nobody``: "TBD.", "(unassigned)", "Unowned"; "None", a People field's word for it).
+    it names no one (``_nobody``: "TBD.", "(unassigned)", "Unowned", "None", "N / A", "TBD (will assign)").
     The review owner had a reader of its own: 'TBD.', '(unassigned)' and 'Ana Ruiz (she' were owners (found
-    in review)."""
-    for name in _NAMES_SEP.split(one_line(text)):
-        name = name.strip(" *_")
-        if has_text(name) and not _nobody(name.rstrip(".")) and name.rstrip(".").casefold() != "none":
-            return _who(name) or None
+    in review); then 'TBD' of "TBD (will assign)", 'n' of "n/a." and 'N' of "N / A" (split at the slash)."""
+    line = one_line(text)
+    if _nobody(line.strip(" *_")):  # the whole field first: "n/a", "N / A" are no two names
+        return None
+    for name in _NAMES_SEP.split(line):
+        who = _who(name.strip(" *_"))  # its bracket out before the test: "TBD (will assign)" is "TBD"
+        if has_text(who) and not _nobody(who):
+            return who
     return None
 
 
@@ -1189,8 +1202,13 @@ def _nobody(owner: str) -> bool:
 
 
 def _ownerless(owner: str) -> bool:
-    """An owner cell or label that names nobody: a placeholder, "Unassigned", "*Unowned*"."""
-    return is_placeholder(owner) or _NO_OWNER.fullmatch(owner.strip().strip("()[] ")) is not None  # "(unassigned)"
+    """An owner cell or label that names nobody: a placeholder, "Unassigned", "*Unowned*", "(none)", "n/a.",
+    "TBD (will assign)" (the words in a bracket after it say why, as a role after a name does)."""
+    bare = _ROLE_END.sub("", _link_text(owner).strip())  # a link's "(mailto:…)" is no bracket said
+    return any(
+        is_placeholder(t) or _NO_OWNER.fullmatch(t.strip().strip("()[] ").rstrip(".").strip()) is not None
+        for t in {owner, bare, bare.rstrip(".")}  # "n/a." and "TBD." are the placeholders
+    )
 
 
 def from_table(rows: list[str], people: frozenset = frozenset()) -> list[dict]:
