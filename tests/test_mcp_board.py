@@ -560,3 +560,22 @@ def test_a_page_under_a_folder_with_a_space_has_an_escaped_url_in_mcp_and_slack(
     sections = [b["text"]["text"] for b in answer_reply(answer, site_url=SITE)["blocks"] if b["type"] == "section"]
     assert any(f"<{page}|" in s for s in sections), sections
     assert not any("Data Ops" in s for s in sections), sections
+
+
+def test_problem_report_at_its_largest_limit_says_where_the_whole_list_is(tmp_path):
+    """Found in review: at problem_report's largest limit a longer list ended "… and N more (problem_report lists
+    at most 100)", a dead end: it names where every item is listed."""
+    kb = busy_kb(tmp_path / "kb")
+    for n in range(MAX_INCIDENTS):  # 13 need analysis already: 113 in all, 13 over the cap
+        write(
+            kb,
+            f"incidents/2025/INC-2025-{n:04d}.md",
+            f"---\nid: INC-2025-{n:04d}\ntitle: Old mystery {n}\ndate: 2025-06-01\nseverity: sev4\npatterns: []\n"
+            "---\n\n## Summary\nNobody knew.\n",
+        )
+    ((err, board, text),) = calls(
+        served(kb, tmp_path / "i"), ("problem_report", {"as_of": AS_OF, "limit": MAX_INCIDENTS})
+    )
+    assert not err and board["more"]["unknown"] == 13
+    more = "- … and 13 more (`recur report --format json` or the site's board.json list them all)"
+    assert more in text.splitlines()

@@ -111,15 +111,20 @@ def test_resources_list_answers_a_page_and_the_next_pages_cursor(engine, monkeyp
         pages = [await client.list_resources()]
         while pages[-1].next_cursor:
             pages.append(await client.list_resources(cursor=pages[-1].next_cursor))
+        blank = await client.list_resources(cursor="")  # "" the first page, as list_patterns reads it
         try:
             await client.list_resources(cursor="nonsense")
             refused = None
         except MCPError as exc:
             refused = exc.error
-        return pages, refused
+        return pages, blank, refused
 
-    pages, refused = run(server, work)
+    pages, blank, refused = run(server, work)
     assert [len(p.resources) for p in pages] == [10, 10, 10, len(every) - 30]
     assert [str(r.uri) for p in pages for r in p.resources] == every
     assert pages[0].next_cursor == f"after:{sorted(engine.docs)[9]}" and pages[-1].next_cursor is None
-    assert refused is not None and refused.code == -32602 and "is not a cursor this server gave" in refused.message
+    assert [str(r.uri) for r in blank.resources] == [str(r.uri) for r in pages[0].resources]
+    assert blank.next_cursor == pages[0].next_cursor
+    # the error names resources/list's own field (nextCursor), not list_patterns' next_cursor
+    assert refused is not None and refused.code == -32602
+    assert refused.message.startswith("cursor: 'nonsense' is not a cursor this server gave: pass the nextCursor ")

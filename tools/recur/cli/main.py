@@ -171,7 +171,7 @@ def _leave(code: int) -> None:
     model's native code (the ONNX export, ONNX Runtime, torch) and leave it half done; shutting the
     interpreter down around it then risked a crash after the clean exit was decided (`recur site`: SIGSEGV,
     exit -11, reported once in ~10 suite runs of tests/test_site_interrupt.py), as `recur serve` found
-    (SIGABRT: serve._interrupted).
+    (SIGABRT while its first index was built; its Ctrl-C ends here too).
     Nothing is lost: the clean-up ran as the KeyboardInterrupt rose (work folders and temp files removed,
     the previous index, site and model left in place) and every write is atomic; only the interpreter's own
     finalisation (atexit, module teardown) is skipped."""

@@ -736,28 +736,13 @@ def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str) ->
     # service manager expects of `kill`, not through main()'s Ctrl-C path (exit 130)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _reload_on_hup(app.state.holder)
-    try:
-        stop.server.run(sockets=sockets)
-    except KeyboardInterrupt:  # uvicorn stops on SIGINT too, then raises it again
-        _interrupted(app.state.holder)
+    # uvicorn stops on SIGINT, then raises it again: the KeyboardInterrupt goes to main()'s Ctrl-C path (exit 130,
+    # by os._exit: no Python shutdown around an engine thread still in the model's native code, cli.main._leave)
+    stop.server.run(sockets=sockets)
     if signal.SIGINT in received:  # raised again, ignored: SIGINT was ignored at start (`recur serve &` in a
-        _interrupted(app.state.holder)  # script, then `kill -INT`), which exited 0; 130 as docs/cli.md says
+        raise KeyboardInterrupt  # script, then `kill -INT`), which exited 0; 130 as docs/cli.md says
     if stop.failed:
         sys.exit(1)
-
-
-def _interrupted(holder) -> None:
-    """Ctrl-C: exit 130 as main() does, without letting Python shut down around an engine thread still
-    in the model's native code (building the index at first start): that aborted the process with
-    "terminate called without an active exception" (SIGABRT) after "Interrupted.". Skipping Python's
-    shutdown loses nothing: the build writes its index to a work folder only after encoding and swaps
-    it in when whole, and the next build removes a folder a killed one left (util.files.work_folder)."""
-    if not holder.loading():
-        raise KeyboardInterrupt
-    click.echo("Interrupted.", err=True)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(130)
 
 
 serve.before_warnings = _log_to_stderr  # main's RecurGroup calls it (applog)

@@ -117,7 +117,8 @@ def pattern_object(docs: dict, pattern_id: str, gone: Retired | None = None, as_
 
 def pattern_list(docs: dict, **filters) -> list[dict]:
     """Brief pattern objects sorted by id; ``category``, ``service``, ``tag``, ``severity`` filter
-    (case-insensitive, exact; a service or tag matches any of the pattern's)."""
+    (case-insensitive, exact; a service or tag matches any of the pattern's). ``severity`` as the caller read it
+    with ``pattern_severity``, which gives the note too (read here again, it was read twice or three times a call)."""
     unknown = set(filters) - set(FILTERS)
     if unknown:
         raise LookupFailure(f"unknown filter(s): {', '.join(sorted(unknown))} (use {', '.join(FILTERS)})")
@@ -126,7 +127,6 @@ def pattern_list(docs: dict, **filters) -> list[dict]:
     blank = [k for k in FILTERS if filters.get(k) is not None and not str(filters[k]).strip()]
     if blank:
         raise LookupFailure(f"{blank[0]}: must not be empty (leave it out to list every pattern)")
-    filters["severity"] = pattern_severity(docs, filters.get("severity"))[0]
     wanted = {k: str(v).strip().casefold() for k, v in filters.items() if v is not None}
 
     def keep(doc: dict) -> bool:

@@ -47,7 +47,7 @@ def board_answer(board: Board, *, owner: str | None, limit: int | None, paged, k
         b[name] = paged(b[name])
     # the text's headline counts the whole KB, then says what the owner owns (the structured counts are the owner's)
     shown = limit or SHOWN
-    text = board_text({**b, "counts": board["counts"]}, shown, cut=True, owners=board["by_owner"], known=known)
+    text = board_text({**b, "counts": board["counts"]}, shown, owners=board["by_owner"], known=known)
     b = {**b, "recurring": dict(b["recurring"])}
     b["more"] = _cut(b, shown)  # the text's "… and N more", list by list
     return b, text
@@ -65,10 +65,9 @@ def _cut(b: Board, limit: int) -> dict:
     return more
 
 
-def board_text(b: Board, shown: int, cut: bool = False, owners: dict | None = None, known=()) -> str:
-    """The board in a few bounded lists (``shown`` items each), for a model and for a person whose client
-    shows the text; ``cut``: the structured content's lists are cut to ``shown`` too (problem_report's always
-    are); ``owners``: the whole board's ``by_owner``, named when a board narrowed to one owner lists nothing (a
+def board_text(b: Board, shown: int, owners: dict | None = None, known=()) -> str:
+    """The board in a few bounded lists (``shown`` items each, as problem_report cuts its structured content's
+    lists), for a model and for a person whose client shows the text; ``owners``: the whole board's ``by_owner``, named when a board narrowed to one owner lists nothing (a
     misspelt name?), with the did-you-mean of those and of ``known`` (``kb_owners``: an owner with nothing open
     today too, as `recur report --owner` reads one; MCP had no did-you-mean for them, found in review)."""
     lines = [_headline(b)]
@@ -90,12 +89,10 @@ def board_text(b: Board, shown: int, cut: bool = False, owners: dict | None = No
         ("Recurred after a permanent fix", b["recurrence_after_fix"], _after_fix_line),
         ("Needs analysis (no known pattern)", b["unknown"], _unknown_line),
     ]
-    if not cut:
-        where = "the structured content lists them"
-    elif shown < MOST:
+    if shown < MOST:
         where = f"call problem_report with a larger limit, up to {MOST}, to list them"
-    else:  # no larger limit to ask for
-        where = f"problem_report lists at most {MOST}"
+    else:  # no larger limit to ask for: where the whole list is (a bare "at most 100" was a dead end, found in review)
+        where = "`recur report --format json` or the site's board.json list them all"
     for title, rows, line in sections:
         if not rows and title.startswith("Recurred in"):  # the one a problem manager asks first: said either way
             whose = " of the patterns whose fix they own" if b.get("filtered") else ""

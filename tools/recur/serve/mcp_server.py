@@ -222,9 +222,10 @@ class _Server(MCPServer):
         from mcp.shared.exceptions import MCPError
         from mcp.types import INVALID_PARAMS, ListResourcesResult
 
-        cursor = params.cursor if params is not None else None
+        # "" as list_patterns reads it, the first page (a client that sends an empty cursor was refused, found in review)
+        cursor = (params.cursor if params is not None else None) or None
         try:
-            resources, next_cursor = await self.resource_page(cursor, RESOURCES_PAGE)
+            resources, next_cursor = await self.resource_page(cursor, RESOURCES_PAGE, field="nextCursor")
         except pat.LookupFailure as exc:
             raise MCPError(INVALID_PARAMS, str(exc)) from None
         return ListResourcesResult(resources=resources, next_cursor=next_cursor)
@@ -233,9 +234,12 @@ class _Server(MCPServer):
         """Every resource at once (the SDK's method; resources/list answers a page, ``resource_page``)."""
         return (await self.resource_page(None, None))[0]
 
-    async def resource_page(self, cursor: str | None, limit: int | None) -> tuple[list, str | None]:
+    async def resource_page(
+        self, cursor: str | None, limit: int | None, field: str = "next_cursor"
+    ) -> tuple[list, str | None]:
         """(the resources after ``cursor``, at most ``limit`` patterns (None: all), the next page's cursor or None):
-        the server's own resources on the first page, then each indexed pattern by id."""
+        the server's own resources on the first page, then each indexed pattern by id; ``field``: the answer's
+        field an unknown cursor's error names."""
         import anyio.to_thread
         from mcp.shared.exceptions import MCPError
         from mcp.types import INTERNAL_ERROR, Resource
@@ -251,7 +255,7 @@ class _Server(MCPServer):
         except RecurError as exc:
             raise MCPError(INTERNAL_ERROR, str(exc)) from None
         ids = sorted(docs)
-        pids, start, next_cursor = page_of(ids, ids, limit or len(ids) or 1, cursor)
+        pids, start, next_cursor = page_of(ids, ids, limit or len(ids) or 1, cursor, field)
         # the listing is the index's, as the tools' answers are: said in each description as in their text (the
         # SDK's Resource has no field for it, and a client shows the description), while the index is stale
         note = f"\n{stale_text(changed)}" if pattern_changes(changed) else ""  # new incident records list no pattern
@@ -738,24 +742,27 @@ def _incident_pages(engine, doc: dict, site_url: str, where: IncidentPaths) -> l
     ]
 
 
-def after_cursor(ids: list[str], cursor: str | None) -> int:
+def after_cursor(ids: list[str], cursor: str | None, field: str = "next_cursor") -> int:
     """Where in ``ids`` (sorted) the page after ``cursor`` starts: past the cursor's id, whether or not that
-    pattern is still there (an index rebuilt between pages neither repeats nor skips one, as an offset would)."""
+    pattern is still there (an index rebuilt between pages neither repeats nor skips one, as an offset would);
+    ``field``: the answer's field the next cursor is in, named by the error (resources/list's is nextCursor)."""
     import bisect
 
     if cursor is None:
         return 0
     if not cursor.startswith(AFTER) or cursor == AFTER:
         raise pat.LookupFailure(
-            f"cursor: {_shown(cursor)!r} is not a cursor this server gave: pass the next_cursor of the answer "
+            f"cursor: {_shown(cursor)!r} is not a cursor this server gave: pass the {field} of the answer "
             "before, or leave cursor out to start from the first"
         )
     return bisect.bisect_right(ids, cursor.removeprefix(AFTER))
 
 
-def page_of(rows: list, ids: list[str], limit: int, cursor: str | None) -> tuple[list, int, str | None]:
+def page_of(
+    rows: list, ids: list[str], limit: int, cursor: str | None, field: str = "next_cursor"
+) -> tuple[list, int, str | None]:
     """(the page of ``rows`` after ``cursor``, at most ``limit``; where it starts; the next page's cursor or None)."""
-    start = after_cursor(ids, cursor)
+    start = after_cursor(ids, cursor, field)
     page = rows[start : start + limit]
     return page, start, (AFTER + ids[start + limit - 1] if start + limit < len(rows) else None)
 
