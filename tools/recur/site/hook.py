@@ -392,6 +392,7 @@ def on_page_context(page, config) -> None:
 # entry, 13,573 of them at 2,000 patterns (4.5 of search_index.json's 11.6 MB), which the header search
 # rebuilds its index from on every page it opens (3.7 s of CPU a page there)
 ONE_ENTRY_KINDS = {"incident"}
+INCIDENT_BOOST = 0.5  # the one entry's weight in the site search (mkdocs-material's boost; a pattern page's is 3)
 
 
 def _one_entry(page, config) -> None:
@@ -409,6 +410,10 @@ def _one_entry(page, config) -> None:
     top, sections = index.entries[n - 1], index.entries[n:]
     summary = next((e.get("text") or "" for e in sections if e.get("title") == "Summary"), "")
     top["text"] = f"{top.get('text') or ''} {summary}".strip()
+    # one entry now holds what two matched apart (its top's date "2026-04-12" answers the "1*" of "HikariPool-1",
+    # its summary the "hikaripool"), so it outscored the pattern listing the signal (pattern_pages.SEARCH_BOOST):
+    # half weight puts the pattern first again; a word of its title (weighted 1000x) still finds the incident
+    top["boost"] = INCIDENT_BOOST
     del index.entries[n:]
 
 
