@@ -217,3 +217,101 @@ def test_by_owner_under_limit_puts_an_owner_with_an_overdue_review_first(fresh_k
     cut = run(*args, "--limit", "1").output
     by_owner = cut[cut.index("By owner") :].splitlines()
     assert by_owner[2].split() == ["dana-review", "0", "0", "0", "0", "1", "1"], cut
+
+
+# `recur incident review ID --owner NAME`: the owner of an existing incident's review set, changed or taken out
+# (`--owner -`) from the command line; before, only `incident new --review-owner` and `recur import` wrote one,
+# and changing it meant editing YAML.
+
+SET_FLOW = """---
+id: INC-2026-0301
+title: DNS outage
+date: 2026-11-02
+severity: sev1
+review: {level: full, status: pending, due: 2026-11-07}  # set on the call
+---
+
+## Summary
+DNS failed.
+"""
+
+SET_BLOCK = """---
+id: INC-2026-0302
+title: Cart times out
+date: 2026-11-03
+severity: sev2
+review:
+  level: full
+  status: pending
+  owner: team-db   # volunteered
+---
+
+## Summary
+Carts timed out.
+"""
+
+
+def _record(kb, iid, text):
+    return write(kb, f"incidents/2026/{iid}.md", text)
+
+
+def _owner_of(kb, iid):
+    return load_kb(kb).incidents[iid].review.owner
+
+
+def test_owner_is_set_on_a_review_that_had_none_and_the_layout_kept(kb_dir):
+    path = _record(kb_dir, "INC-2026-0301", SET_FLOW)
+    r = run("incident", "review", "--kb", str(kb_dir), "INC-2026-0301", "--owner", "alice")
+    assert r.exit_code == 0, r.output
+    assert "review owner now alice" in r.output and "(was" not in r.output
+    assert _owner_of(kb_dir, "INC-2026-0301") == "alice"
+    text = path.read_text()
+    assert 'owner: "alice"' in text and "# set on the call" in text and "due: 2026-11-07" in text
+
+
+def test_owner_changed_says_what_it_replaced_and_the_same_value_says_unchanged(kb_dir):
+    path = _record(kb_dir, "INC-2026-0302", SET_BLOCK)
+    r = run("incident", "review", "--kb", str(kb_dir), "INC-2026-0302", "--owner", "bob")
+    assert r.exit_code == 0, r.output
+    assert "review owner now bob (was team-db)" in r.output
+    assert _owner_of(kb_dir, "INC-2026-0302") == "bob"
+    assert "# volunteered" in path.read_text()
+    before = path.read_text()
+    r = run("incident", "review", "--kb", str(kb_dir), "INC-2026-0302", "--owner", "bob")
+    assert r.exit_code == 0 and "review owner already bob" in r.output
+    assert path.read_text() == before  # nothing written
+
+
+def test_dash_takes_the_owner_out_and_empty_is_a_usage_error(kb_dir):
+    path = _record(kb_dir, "INC-2026-0302", SET_BLOCK)
+    r = run("incident", "review", "--kb", str(kb_dir), "INC-2026-0302", "--owner", "")
+    assert r.exit_code == 2 and "--owner" in r.output  # "$OWNER" unset in a script takes nothing out
+    assert path.read_text() == SET_BLOCK
+    r = run("incident", "review", "--kb", str(kb_dir), "INC-2026-0302", "--owner", "-")
+    assert r.exit_code == 0, r.output
+    assert "review owner taken out (was team-db)" in r.output
+    assert _owner_of(kb_dir, "INC-2026-0302") is None
+    assert "owner" not in path.read_text() and "status: pending" in path.read_text()
+    r = run("incident", "review", "--kb", str(kb_dir), "INC-2026-0302", "--owner", "-")
+    assert r.exit_code == 0 and "no review owner already" in r.output
+
+
+def test_owner_goes_with_done_and_shows_on_the_board(kb_dir):
+    _record(kb_dir, "INC-2026-0301", SET_FLOW)
+    r = run("incident", "review", "--kb", str(kb_dir), "INC-2026-0301", "--done", "--owner", "carol")
+    assert r.exit_code == 0, r.output
+    assert "review owner now carol" in r.output
+    review = load_kb(kb_dir).incidents["INC-2026-0301"].review
+    assert (review.status, review.owner) == ("done", "carol")
+    shown = run("incident", "review", "--kb", str(kb_dir), "INC-2026-0301")
+    assert "owner carol" in shown.output
+
+
+def test_a_review_that_is_no_mapping_is_named_and_nothing_written(kb_dir):
+    text = SET_FLOW.replace(
+        "review: {level: full, status: pending, due: 2026-11-07}  # set on the call", "review: full"
+    )
+    path = _record(kb_dir, "INC-2026-0301", text)
+    r = run("incident", "review", "--kb", str(kb_dir), "INC-2026-0301", "--owner", "alice")
+    assert r.exit_code == 1 and "review" in r.output and "Traceback" not in r.output
+    assert path.read_text() == text

@@ -62,7 +62,13 @@ def _left_out_head(kb, iid: str) -> str:
     metavar="YYYY-MM-DD",
     help="With --done: the day it was held (default today), kept as its done: date for a report --as-of before it.",
 )
-def review(kb_dir, incident_id, done, pending, due, done_on):
+@click.option(
+    "--owner",
+    metavar="NAME",
+    type=TEXT,
+    help="Who holds the review (its review.owner): set or change it; '-' takes it out.",
+)
+def review(kb_dir, incident_id, done, pending, due, done_on, owner):
     """Show incident INCIDENT_ID's review (the postmortem meeting or sign-off), or mark it.
 
     \b
@@ -70,6 +76,7 @@ def review(kb_dir, incident_id, done, pending, due, done_on):
     recur incident review INC-2026-0142 --done     # off the board's overdue reviews
     recur incident review INC-2026-0142 --done --on 2026-12-03
     recur incident review INC-2026-0142 --due 2026-12-20
+    recur incident review INC-2026-0142 --owner alice   # '-' takes the owner out
     """
     from recur.cli.incident import _left_out_note
     from recur.kb.incident_marks import mark_review
@@ -82,15 +89,19 @@ def review(kb_dir, incident_id, done, pending, due, done_on):
         raise click.UsageError("--on goes with --done: the day the review was held")
     day = given_date(due, "--due")
     on = _done_on(done_on)
+    owner = _review_owner(owner)
     kb = load_kb(kb_dir)
-    if status is None and day is None:
+    if status is None and day is None and owner is None:
         find_incident(kb, incident_id)
         click.echo(_review_line(kb, incident_id))
         return
-    path, edits, had = mark_review(kb, incident_id, status, day, on)
+    path, edits, had, had_owner = mark_review(kb, incident_id, status, day, on, owner=owner)
     kb = load_kb(kb_dir)
     said = _review_line(kb, incident_id, why=False)  # _left_out_note says why after it
-    click.echo(f"{said}{_review_change(edits, status, had)} ({display_path(path)})")
+    change = _review_change(edits, status, had) if status or day else ""
+    if owner is not None:
+        change += f"; {_owner_change(owner, edits, had_owner)}"
+    click.echo(f"{said}{change} ({display_path(path)})")
     _due_before_note(kb, incident_id, day)
     _left_out_note(kb, incident_id)
 
@@ -112,6 +123,29 @@ def _review_change(edits: list, status: str | None, had: str | None) -> str:
     if "done" in made and made["done"] is None:
         return f" (its done day {had} taken out)"
     return f" (done day was {had})" if "done" in made and had and "status" not in made else ""
+
+
+def _review_owner(value: str | None) -> str | None:
+    """--owner as given to a review: the name on one line, "" for '-' (taken out), None when not given. An
+    empty value is refused, not read as '-': "$OWNER" unset in a script would take the owner out."""
+    from recur.util.text import has_text, one_line
+
+    if value is None or one_line(value) == "-":
+        return None if value is None else ""
+    if not has_text(one_line(value)):
+        raise click.UsageError("--owner is empty: give the review's new owner, or '-' to take it out")
+    return one_line(value)
+
+
+def _owner_change(owner: str, edits: list, had: str | None) -> str:
+    """What --owner did, as a follow-up's --owner says it: "review owner now bob (was team-db)", "review owner
+    already bob", "review owner taken out (was team-db)", "no review owner already" (``owner`` "": '-')."""
+    from recur.kb.incident_marks import changed_keys
+
+    was = f" (was {had})" if had else ""
+    if "owner" not in changed_keys(edits):
+        return f"review owner already {owner}" if owner else "no review owner already"
+    return f"review owner now {owner}{was}" if owner else f"review owner taken out{was}"
 
 
 def _due_before_note(kb, iid: str, day: dt.date | None) -> None:

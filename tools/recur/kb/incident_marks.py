@@ -120,28 +120,38 @@ def _unsafe(shown: str, doc, where: tuple, why: str) -> RecurError:
 
 
 def mark_review(
-    kb, iid: str, status: str | None, due: dt.date | None, on: dt.date | None = None, flag: str = "--on"
-) -> tuple[Path, list[Edit], str | None]:
-    """Set the review's ``status`` (pending/done) and/or ``due`` date: (the record, the edits, the done
-    day it had before). Marked done, it gets the day it was held (``on``, else today; kept when it was
-    done already and no day is given), so a board as of a past date lists it pending then, as a
-    follow-up's; marked pending, that date is taken out. An ``on`` before the incident's date is a
-    RecurError naming ``flag`` (``require_done_from``), nothing written."""
+    kb,
+    iid: str,
+    status: str | None,
+    due: dt.date | None,
+    on: dt.date | None = None,
+    flag: str = "--on",
+    owner: str | None = None,
+) -> tuple[Path, list[Edit], str | None, str | None]:
+    """Set the review's ``status`` (pending/done), ``due`` date and/or ``owner`` (``""``: taken out; None: left
+    as it is): (the record, the edits, the done day it had before, the owner it had before). Marked done, it
+    gets the day it was held (``on``, else today; kept when it was done already and no day is given), so a
+    board as of a past date lists it pending then, as a follow-up's; marked pending, that date is taken out.
+    An ``on`` before the incident's date is a RecurError naming ``flag`` (``require_done_from``), nothing
+    written. The owner could be written only by `incident new --review-owner` and `recur import`; handing an
+    existing review to someone else meant editing YAML."""
     path = find_incident(kb, iid)
     _done_from_incident(kb, iid, on, "review", flag)
-    had: list = [None]
+    had: list = [None, None]
 
     def plan(have: dict) -> list[Edit]:
         review = have.get("review")
         if review is not None and not isinstance(review, dict):
-            raise _Unlike("review", "must be a mapping (level, status, due); fix it by hand")
+            raise _Unlike("review", "must be a mapping (level, status, due, owner); fix it by hand")
         review = review or {}
-        had[0] = None if review.get("done") in (None, "") else one_line(str(review["done"]))
+        had[:] = [None if review.get(k) in (None, "") else one_line(str(review[k])) for k in ("done", "owner")]
         edits = [(("review", "status"), status, status)] if status else []
         edits += [(("review", "due"), due.isoformat(), due.isoformat())] if due else []
+        if owner is not None:  # "": taken out (its line, or its place in a flow mapping)
+            edits.append((("review", "owner"), q(owner), owner) if owner else (("review", "owner"), None, None))
         return edits + _done_edits(("review",), status, "pending", on, str(review.get("status") or "") == "done")
 
-    return path, change_record(path, plan), had[0]
+    return path, change_record(path, plan), had[0], had[1]
 
 
 def pick(items: list, which: str, fields, kind: str, iid: str) -> int:
