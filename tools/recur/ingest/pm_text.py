@@ -730,11 +730,14 @@ _UNIT_MINUTES = {"d": 1440.0, "h": 60.0, "m": 1.0, "s": 1 / 60}
 _GERMAN_UNITS = {"tag": "d", "tage": "d", "tagen": "d", "std": "h", "stunde": "h", "stunden": "h", "stdn": "h"}
 _GERMAN_UNITS |= {"minute": "m", "minuten": "m", "sek": "s", "sekunde": "s", "sekunden": "s"}
 _GERMAN = "|".join(sorted(_GERMAN_UNITS, key=len, reverse=True))
-# a one-letter unit only in lower case: "4M requests" is no 4 minutes. A decimal comma only before a German unit
-# ("1,5 Std."; "1,500 minutes" is 500 of them, as before)
+# a one-letter unit only in lower case: "4M requests" is no 4 minutes
+_UNIT_WORD = rf"(?i:{_GERMAN}|days?|hours?|hrs?|minutes?|mins?|seconds?|secs?)|[dhms]"
+# A decimal comma: before a German unit with any digits ("1,5 Std.", "1,500 Std."), before any unit with one or two
+# ("1,5 hours", "2,25 h": they were 300 and 1,500 minutes, the "1," dropped unsaid); three digits before an English
+# unit are no decimals ("1,500 minutes" is 500 of them, as before). Each lookahead is bounded: linear.
 _DURATION_UNIT = (
-    rf"(\d+(?:\.\d+|,\d+(?=[ \t]*(?i:{_GERMAN})(?![A-Za-z])))?)\s*"
-    rf"((?i:{_GERMAN}|days?|hours?|hrs?|minutes?|mins?|seconds?|secs?)|[dhms])(?![A-Za-z])"
+    rf"(\d+(?:\.\d+|,\d+(?=[ \t]*(?i:{_GERMAN})(?![A-Za-z]))|,\d\d?(?=[ \t]*(?:{_UNIT_WORD})(?![A-Za-z])))?)\s*"
+    rf"({_UNIT_WORD})(?![A-Za-z])"
 )
 
 
@@ -745,7 +748,7 @@ def _unit(word: str) -> str:
 
 
 def _number(text: str) -> float:
-    return float(text.replace(",", "."))  # "1,5" before a German unit
+    return float(text.replace(",", "."))  # a decimal comma: "1,5 Std.", "1,5 hours"
 
 
 # from a number's first digit only: a match inside one is a match from its start too, and tried from each digit of
