@@ -120,6 +120,8 @@ DOCUMENTS = {
         "From: a@x.io\nDate: Wed, 2 Dec 2026 09:12:44 +0100\nSubject: Checkout down\n\n" + fill("Dec 9 ", n) + "\n"
     ),
     'a Duration of "1,"': lambda n: "# Incident\n\n**Duration:** " + fill("1,", n) + "1" * 1000 + "\n",
+    # thousands groups before a unit (pm_text._DURATION_UNIT's ",ddd" groups, at most two), at each "1," of a run
+    'a Duration of "1,000,"': lambda n: "# Incident\n\n**Duration:** " + fill("1,000,", n) + "\n",
     # a project key looked for from each of the capitals (postmortem._TICKET_KEY, _LINE_TICKET: now at a word's start)
     "an Incident line of capitals": lambda n: (
         "# Incident\n\n**Incident:** " + "A" * n + "\n\n| Incident | " + "A" * n + " |\n"

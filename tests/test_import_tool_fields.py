@@ -150,7 +150,9 @@ def test_a_duration_in_german_units_is_read_as_the_english_one(value, minutes):
 
 
 def test_a_comma_with_three_digits_before_a_german_unit_is_decimal_and_before_an_english_one_is_not():
-    assert read_duration("1,500 minutes").minutes == 500  # a thousands comma: as before
+    # a thousands comma: "1,500 minutes" was 500 (the "1," dropped unsaid); two groups at most
+    assert read_duration("1,500 minutes").minutes == 1500
+    assert read_duration("12,345 mins").minutes == 12345 and read_duration("1,000,000 minutes").minutes == 1_000_000
     assert read_duration("1,500 Std.").minutes == 90  # German: a decimal comma whatever its digits
     assert read_duration("1,5 Std. 10 Min.").minutes == 100
     assert _duration_pm("1h 25 users").duration_minutes == 60  # a number with a word after: not the hours' minutes
