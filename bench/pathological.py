@@ -108,6 +108,10 @@ DOCUMENTS = {
     'a Duration of "1h"': lambda n: "# Incident\n\n**Duration:** " + fill("1h", n) + "\n",
     # a German unit after a decimal comma (pm_text._DURATION_UNIT's lookahead), tried at each "1," of a run
     'a Duration of "1,5 Std. "': lambda n: "# Incident\n\n**Duration:** " + fill("1,5 Std. ", n) + "\n",
+    # an English unit after a decimal comma of one or two digits (the same, its second lookahead), and such a comma
+    # that no unit follows ("1,55 ho" tries each unit's word at each comma)
+    'a Duration of "1,5 hours "': lambda n: "# Incident\n\n**Duration:** " + fill("1,5 hours ", n) + "\n",
+    'a Duration of "1,55 ho"': lambda n: "# Incident\n\n**Duration:** " + fill("1,55 ho", n) + "\n",
     # a dash date with a two-digit year (pm_text.DASH_SHORT) tried at each "-" of a run, in a label and in prose
     'a Date line of "1-2-"': lambda n: "# Incident\n\n**Date:** " + fill("1-2-", n) + "\n\n## Summary\n\nS.\n",
     'a Summary of "10-20-30 "': lambda n: "# Incident\n\n## Summary\n\n" + fill("10-20-30 ", n) + "\n",
@@ -116,6 +120,8 @@ DOCUMENTS = {
         "From: a@x.io\nDate: Wed, 2 Dec 2026 09:12:44 +0100\nSubject: Checkout down\n\n" + fill("Dec 9 ", n) + "\n"
     ),
     'a Duration of "1,"': lambda n: "# Incident\n\n**Duration:** " + fill("1,", n) + "1" * 1000 + "\n",
+    # thousands groups before a unit (pm_text._DURATION_UNIT's ",ddd" groups, at most two), at each "1," of a run
+    'a Duration of "1,000,"': lambda n: "# Incident\n\n**Duration:** " + fill("1,000,", n) + "\n",
     # a project key looked for from each of the capitals (postmortem._TICKET_KEY, _LINE_TICKET: now at a word's start)
     "an Incident line of capitals": lambda n: (
         "# Incident\n\n**Incident:** " + "A" * n + "\n\n| Incident | " + "A" * n + " |\n"

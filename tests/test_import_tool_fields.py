@@ -149,10 +149,24 @@ def test_a_duration_in_german_units_is_read_as_the_english_one(value, minutes):
     assert pm.duration_note is None
 
 
-def test_a_decimal_comma_is_read_before_a_german_unit_only():
-    assert read_duration("1,500 minutes").minutes == 500  # a thousands comma: as before
+def test_a_comma_with_three_digits_before_a_german_unit_is_decimal_and_before_an_english_one_is_not():
+    # a thousands comma: "1,500 minutes" was 500 (the "1," dropped unsaid); two groups at most
+    assert read_duration("1,500 minutes").minutes == 1500
+    assert read_duration("12,345 mins").minutes == 12345 and read_duration("1,000,000 minutes").minutes == 1_000_000
+    assert read_duration("1,500 Std.").minutes == 90  # German: a decimal comma whatever its digits
     assert read_duration("1,5 Std. 10 Min.").minutes == 100
     assert _duration_pm("1h 25 users").duration_minutes == 60  # a number with a word after: not the hours' minutes
+
+
+@pytest.mark.parametrize(
+    "value, minutes",
+    [("1,5 hours", 90), ("2,25 h", 135), ("1,5h", 90), ("1,50 hours", 90), ("0,5 days", 720), ("1,5 hrs 10 min", 100)],
+)
+def test_a_decimal_comma_with_one_or_two_digits_is_read_before_an_english_unit(value, minutes):
+    # "Duration: 1,5 hours" was 300 minutes ("5 hours"), "2,25 h" 1,500: the digits before the comma dropped unsaid
+    pm = _duration_pm(value)
+    assert pm.duration_minutes == minutes, (value, pm.duration_note)
+    assert pm.duration_note is None
 
 
 @pytest.mark.parametrize(

@@ -730,11 +730,15 @@ _UNIT_MINUTES = {"d": 1440.0, "h": 60.0, "m": 1.0, "s": 1 / 60}
 _GERMAN_UNITS = {"tag": "d", "tage": "d", "tagen": "d", "std": "h", "stunde": "h", "stunden": "h", "stdn": "h"}
 _GERMAN_UNITS |= {"minute": "m", "minuten": "m", "sek": "s", "sekunde": "s", "sekunden": "s"}
 _GERMAN = "|".join(sorted(_GERMAN_UNITS, key=len, reverse=True))
-# a one-letter unit only in lower case: "4M requests" is no 4 minutes. A decimal comma only before a German unit
-# ("1,5 Std."; "1,500 minutes" is 500 of them, as before)
+# a one-letter unit only in lower case: "4M requests" is no 4 minutes
+_UNIT_WORD = rf"(?i:{_GERMAN}|days?|hours?|hrs?|minutes?|mins?|seconds?|secs?)|[dhms]"
+# A decimal comma: before a German unit with any digits ("1,5 Std.", "1,500 Std."), before any unit with one or two
+# ("1,5 hours", "2,25 h": they were 300 and 1,500 minutes, the "1," dropped unsaid); three digits before an English
+# unit are no decimals ("1,500 minutes" is 500 of them, as before). Each lookahead is bounded: linear.
 _DURATION_UNIT = (
-    rf"(\d+(?:\.\d+|,\d+(?=[ \t]*(?i:{_GERMAN})(?![A-Za-z])))?)\s*"
-    rf"((?i:{_GERMAN}|days?|hours?|hrs?|minutes?|mins?|seconds?|secs?)|[dhms])(?![A-Za-z])"
+    rf"(\d+(?:\.\d+|,\d+(?=[ \t]*(?i:{_GERMAN})(?![A-Za-z]))|,\d\d?(?=[ \t]*(?:{_UNIT_WORD})(?![A-Za-z]))"
+    rf"|(?:,\d{{3}}){{1,2}}(?=[ \t]*(?:{_UNIT_WORD})(?![A-Za-z])))?)\s*"
+    rf"({_UNIT_WORD})(?![A-Za-z])"
 )
 
 
@@ -744,8 +748,13 @@ def _unit(word: str) -> str:
     return _GERMAN_UNITS.get(word, word[0])
 
 
-def _number(text: str) -> float:
-    return float(text.replace(",", "."))  # "1,5" before a German unit
+def _number(text: str, unit: str) -> float:
+    """A duration's number: a decimal comma ("1,5 Std.", "1,5 hours"), but three digits after a comma before an
+    English unit group thousands ("1,500 minutes" was read as 500: the "1," dropped; at most two groups, so a long
+    run of them stays linear)."""
+    if unit.lower() not in _GERMAN_UNITS and re.fullmatch(r"\d+(?:,\d{3})+", text):
+        return float(text.replace(",", ""))
+    return float(text.replace(",", "."))
 
 
 # from a number's first digit only: a match inside one is a match from its start too, and tried from each digit of
@@ -798,11 +807,11 @@ def _clock_at(text: str, m) -> tuple[float, int, str] | None:
 def _units_at(text: str, m) -> tuple[float, int]:
     """(minutes, end) of the compound duration starting with the part ``m``: each next part in a
     smaller unit ("1d2h", "1h 30m", "1 hour and 30 minutes"); "30m 1h" is two durations."""
-    total, end = _number(m.group(1)) * _UNIT_MINUTES[_unit(m.group(2))], m.end()
+    total, end = _number(m.group(1), m.group(2)) * _UNIT_MINUTES[_unit(m.group(2))], m.end()
     unit = list(_UNIT_MINUTES).index(_unit(m.group(2)))
     while (nxt := _DURATION_NEXT.match(text, end)) and list(_UNIT_MINUTES).index(_unit(nxt.group(2))) > unit:
         unit = list(_UNIT_MINUTES).index(_unit(nxt.group(2)))
-        total, end = total + _number(nxt.group(1)) * _UNIT_MINUTES[_unit(nxt.group(2))], nxt.end()
+        total, end = total + _number(nxt.group(1), nxt.group(2)) * _UNIT_MINUTES[_unit(nxt.group(2))], nxt.end()
     if unit == 1 and (bare := _HOURS_MINUTES.match(text, end)):  # "1h25": the hours' minutes
         total, end = total + int(bare.group(1)), bare.end()
     return total, end
