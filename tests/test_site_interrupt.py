@@ -96,3 +96,39 @@ def test_an_interrupted_command_ends_without_the_interpreters_shutdown(tmp_path)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130 and b"Interrupted." in err + shown, (proc.returncode, err)
+
+
+def test_a_ctrl_c_after_the_last_line_leaves_the_exit_code_the_command_decided(tmp_path):
+    """Python stops handling signals early in its shutdown, while what a command loaded (torch, ONNX Runtime) is
+    still torn down: a Ctrl-C then, after the command had written all it had to say, ended it by the signal (exit
+    -2, 130 in a shell), as if it had been interrupted. Once the command is done, a Ctrl-C is ignored. A finaliser
+    that waits for its stdin to close stands for that teardown here (on the code before, the exit was -2)."""
+    kb = small_kb(tmp_path / "kb")
+    script = (
+        "import os, sys\n"
+        "class Teardown:\n"
+        "    def __del__(self):  # run at the interpreter's teardown\n"
+        "        os.write(2, b'tearing down\\n')\n"
+        "        while os.read(0, 1):\n"
+        "            pass\n"
+        "teardown = Teardown()\n"
+        f"sys.argv = ['recur', 'check', '--kb', {str(kb)!r}]\n"
+        "from recur.cli.main import main\nmain()\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script],
+        env=dict(os.environ, PYTHONPATH=TOOLS),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # `pytest &` ignores SIGINT
+    )
+    shown = b""
+    while b"tearing down" not in shown:  # the command has ended, and so has its output
+        chunk = proc.stderr.read1(100)
+        assert chunk, proc.communicate()
+        shown += chunk
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)  # closes stdin: the teardown ends
+    assert proc.returncode == 0, (proc.returncode, shown + err)
+    assert b"OK: 7 files" in out + shown and b"Interrupted" not in shown + err and b"Traceback" not in err, shown + err

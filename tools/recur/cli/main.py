@@ -114,6 +114,8 @@ class LazyGroup(RecurGroup):
         except OSError as exc:  # a folder we may not write, a full disk: a message, not a traceback
             where = f"{exc.filename}: " if exc.filename else ""
             raise click.ClickException(f"{where}{exc.strerror or exc}") from None
+        finally:
+            _settled()
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -148,8 +150,25 @@ def _warn_unknown_variables() -> None:
         click.echo(f"warning: {name} is set, but is not a Recur setting: nothing reads it{meant}", err=True)
 
 
+# main()'s process: what a Ctrl-C or `kill` did to it. "own": main() runs the command (not click's test runner, in
+# a test process whose own Ctrl-C must keep working); "interrupted": a SIGINT or SIGTERM arrived.
+_PROCESS = {"own": False, "interrupted": False}
+
+
 def _interrupt(signum, frame):
+    _PROCESS["interrupted"] = True
     raise KeyboardInterrupt
+
+
+def _settled() -> None:
+    """The command's work is done (its output written, its exit code decided): from here a Ctrl-C is ignored.
+    Python stops handling signals early in its shutdown, so a SIGINT that came after the last line, while the
+    interpreter tore down what the command loaded (~0.3 s after `recur suggest`'s last line), ended the process by
+    the signal (exit -2) or, before that, as click's "Aborted!" (exit 1), whatever the command had done."""
+    import signal
+
+    if _PROCESS["own"] and signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def main():
@@ -160,10 +179,20 @@ def main():
     # once and leaves `.recur/index.tmp-<pid>`, a site build folder or a `.<file>.tmp` in the KB.
     # `recur serve` installs uvicorn's own handlers while it serves.
     signal.signal(signal.SIGTERM, _interrupt)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with SIGINT ignored
+        signal.signal(signal.SIGINT, _interrupt)  # Python's KeyboardInterrupt, the interrupt noted
+    _PROCESS["own"] = True
     try:
         cli(prog_name="recur")
     except Interrupted:
         _leave(130)
+    except SystemExit as done:
+        # a Ctrl-C the command handled itself (`recur incident new` keeps its record, exit 0): a KeyboardInterrupt
+        # that passed through library code run by exec() (dataclasses, torch's export) made `python -m recur`
+        # exit by SIGINT after the command's own exit (CPython notes it as unhandled and re-raises it at exit)
+        if _PROCESS["interrupted"] and isinstance(done.code, int | None):
+            _leave(done.code or 0)
+        raise
 
 
 def _leave(code: int) -> None:
