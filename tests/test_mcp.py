@@ -1635,6 +1635,32 @@ def test_an_empty_list_filter_over_mcp_is_taken_as_left_out(served, served_stdio
     assert status == 422 and "category: must not be empty" in body["error"]["message"]
 
 
+def test_list_patterns_and_the_api_give_the_same_pages(served, served_stdio):
+    """GET /api/patterns pages by list_patterns' rule (one retrieval.patterns.list_page): the same page, total,
+    next_cursor and refusal for the same limit, cursor and filter."""
+
+    async def work(client):
+        first = await call(client, "list_patterns", {"limit": 1, "severity": "sev2"})
+        args = {"limit": 1, "severity": "sev2", "cursor": first[1]["next_cursor"]}
+        return (
+            first,
+            await call(client, "list_patterns", args),
+            [
+                await call(client, "list_patterns", {"limit": 501}),
+                await call(client, "list_patterns", {"cursor": "nonsense"}),
+            ],
+        )
+
+    first, second, refused = session(served_stdio, work)
+    cursor = first[1]["next_cursor"]
+    assert not first[0] and cursor and first[1]["total"] > 1 and len(first[1]["patterns"]) == 1
+    assert first[1] == api(served, "/api/patterns?limit=1&severity=sev2")[1]
+    assert second[1] == api(served, f"/api/patterns?limit=1&severity=sev2&cursor={cursor}")[1]
+    assert second[1]["patterns"] != first[1]["patterns"]
+    for (err, body, text), query in zip(refused, ("limit=501", "cursor=nonsense")):
+        assert err and api(served, f"/api/patterns?{query}") == (422, body) and body["error"]["message"] == text
+
+
 def test_a_severity_by_number_or_priority_lists_the_same_patterns_over_mcp_and_the_api(served, served_stdio):
     """Found in re-reading: list_patterns read a priority as the severity of its number (P1 listed the sev1
     patterns) where GET /api/patterns?severity=P1 listed none, and Sev-1 listed none on either, though

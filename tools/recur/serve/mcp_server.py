@@ -97,9 +97,9 @@ IncidentsOf = Annotated[
 RESOURCE = pat.RESOURCE  # a pattern's resource URI: this, then its id
 
 
-PAGE, MOST_LISTED = 50, 500  # list_patterns' patterns per answer: left out, and at most
+PAGE, MOST_LISTED = pat.LIST_PAGE, pat.LIST_MOST  # list_patterns' patterns per answer: left out, and at most
 RESOURCES_PAGE = 200  # resources/list's patterns per page
-AFTER = "after:"  # a cursor: this, then the id of the last pattern of the page before (patterns are sorted by id)
+AFTER, page_of = pat.AFTER, pat.page_of  # the paging GET /api/patterns shares (retrieval.patterns)
 ListLimit = Annotated[
     Count,
     Field(
@@ -475,9 +475,7 @@ def described(doc: str) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
-def _shown(name) -> str:
-    """A name the client sent, as an error message repeats it: at most 100 characters."""
-    return str(name) if len(str(name)) <= 100 else str(name)[:99] + "…"
+_shown = pat.shown_given  # a name the client sent, as an error message repeats it
 
 
 def _gone_check(context) -> Callable[[], bool]:
@@ -742,40 +740,13 @@ def _incident_pages(engine, doc: dict, site_url: str, where: IncidentPaths) -> l
     ]
 
 
-def after_cursor(ids: list[str], cursor: str | None, field: str = "next_cursor") -> int:
-    """Where in ``ids`` (sorted) the page after ``cursor`` starts: past the cursor's id, whether or not that
-    pattern is still there (an index rebuilt between pages neither repeats nor skips one, as an offset would);
-    ``field``: the answer's field the next cursor is in, named by the error (resources/list's is nextCursor)."""
-    import bisect
-
-    if cursor is None:
-        return 0
-    if not cursor.startswith(AFTER) or cursor == AFTER:
-        raise pat.LookupFailure(
-            f"cursor: {_shown(cursor)!r} is not a cursor this server gave: pass the {field} of the answer "
-            "before, or leave cursor out to start from the first"
-        )
-    return bisect.bisect_right(ids, cursor.removeprefix(AFTER))
-
-
-def page_of(
-    rows: list, ids: list[str], limit: int, cursor: str | None, field: str = "next_cursor"
-) -> tuple[list, int, str | None]:
-    """(the page of ``rows`` after ``cursor``, at most ``limit``; where it starts; the next page's cursor or None)."""
-    start = after_cursor(ids, cursor, field)
-    page = rows[start : start + limit]
-    return page, start, (AFTER + ids[start + limit - 1] if start + limit < len(rows) else None)
-
-
 def _list_patterns(docs: dict, given: dict, site_url: str | None, page: tuple[int, str | None]) -> tuple[dict, str]:
     """list_patterns' answer: ``page`` is (limit, cursor). Not paged, 2,000 patterns were 1.58 MB (a text of
     171,035 characters, over the ~25,000 tokens common MCP clients take from a tool; a scale review)."""
     limit, cursor = page
-    if not 1 <= limit <= MOST_LISTED:
-        raise pat.LookupFailure(f"limit: must be between 1 and {MOST_LISTED}")
     given["severity"], severity_note = pat.pattern_severity(docs, given.get("severity"))
     listed = pat.pattern_list(docs, **given)
-    shown, start, next_cursor = page_of(listed, [r["id"] for r in listed], limit, cursor)
+    shown, start, next_cursor = pat.list_page(listed, limit, cursor)
     rows = with_urls(shown, site_url)
     # a draft marked as suggest_patterns marks it: listed plain, a draft read as a reviewed runbook (found in review)
     marks = {
