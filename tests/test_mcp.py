@@ -206,8 +206,9 @@ def test_stdio_tools_match_the_api(served, served_stdio):
     )
 
     report = CliRunner().invoke(cli, ["report", "--kb", str(served["kb"]), "--format", "json", "--as-of", "2026-04-01"])
-    # the report's JSON, and `more` empty: no list of this KB's longer than the 10 problem_report shows left out
-    assert out["report"][1] == {**json.loads(report.stdout), "more": {}} and "2026-04-01" in out["report"][2]
+    # the report's JSON, `more` empty and no next page: no list of this KB's longer than the 10 problem_report shows left out
+    assert out["report"][1] == {**json.loads(report.stdout), "more": {}, "next_cursor": None}
+    assert "2026-04-01" in out["report"][2]
 
     resource = out["resource"]
     assert resource.mime_type == "text/markdown"

@@ -849,6 +849,13 @@ ReportLimit = Annotated[
         json_schema_extra={"minimum": 1, "maximum": pat.MAX_INCIDENTS},
     ),
 ]
+ReportCursor = Annotated[
+    str | None,
+    Field(
+        description="Where to go on: the next_cursor of the answer before (with the same as_of, owner and limit), "
+        "for the items of each list after those it listed (empty or left out: from the first)."
+    ),
+]
 
 
 def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site_url: str | None) -> None:
@@ -859,22 +866,25 @@ def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site
         ] = None,
         owner: ReportOwner = None,
         limit: ReportLimit = None,
+        cursor: ReportCursor = None,
     ) -> CallToolResult:
         """The problem-management board (what `recur report --format json` prints): reviews pending and
         overdue, open follow-ups and permanent fixes by owner, incidents with no known pattern, open flags,
         the most recurring patterns, recurrence after a fix, monthly trends. Its text is a summary: the counts,
         what is overdue with its owner and due date, what recurred in the last 30 days and what needs analysis,
         each list bounded ("N more"). The structured content's lists are cut to the same limit (10 left out), its
-        counts whole and `more` saying how many each list lost."""
+        counts whole and `more` saying how many each list has after this page; next_cursor, given as cursor, lists
+        the next items of each list (null: no more)."""
 
         def work():
             from recur.problems.board import report_board
             from recur.problems.owner import kb_owners
-            from recur.serve.mcp_board import board_answer
+            from recur.serve.mcp_board import board_answer, board_start
             from recur.util.dates import given_date
 
             if limit is not None and not 1 <= limit <= pat.MAX_INCIDENTS:
                 raise pat.LookupFailure(f"limit: must be between 1 and {pat.MAX_INCIDENTS}")
+            start = board_start(_given(cursor))  # refused before the board is built
             # blank as left out, as _given: "" was today and " " was "not a date"
             # built for the owner: its recurring lists ranked among the owner's patterns, then cut (board_answer)
             kb = kbs.kb(get_engine())
@@ -883,7 +893,12 @@ def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site
             b = report_board(kb, day, owner=_given(owner))
             known = kb_owners(kb) if _given(owner) is not None else ()
             return board_answer(
-                b, owner=_given(owner), limit=limit, paged=lambda rows: with_urls(rows, site_url), known=known
+                b,
+                owner=_given(owner),
+                limit=limit,
+                paged=lambda rows: with_urls(rows, site_url),
+                known=known,
+                start=start,
             )
 
         return run_tool(work)
