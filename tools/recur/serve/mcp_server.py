@@ -207,11 +207,16 @@ class _Server(MCPServer):
             await anyio.sleep(pause)
 
     def tool(self, *args, description: str | None = None, **kwargs):
-        """The SDK's decorator, the description the docstring as paragraphs (``described``)."""
+        """The SDK's decorator, the description the docstring as paragraphs (``described``), the input schema's
+        optional arguments nullable (``nullable_optionals``)."""
         register = super().tool
 
         def decorate(fn):
-            return register(*args, description=description or described(fn.__doc__ or ""), **kwargs)(fn)
+            done = register(*args, description=description or described(fn.__doc__ or ""), **kwargs)(fn)
+            tool = self._tool_manager.get_tool(kwargs.get("name") or fn.__name__)
+            if tool is not None:
+                tool.parameters = nullable_optionals(tool.parameters)
+            return done
 
         return decorate
 
@@ -352,6 +357,27 @@ class _Server(MCPServer):
         if not extra:
             return None
         return f"unknown argument(s): {', '.join(extra)} ({name} takes {', '.join(sorted(known)) or 'none'})"
+
+
+def nullable_optionals(schema: dict) -> dict:
+    """A tool's input schema with each optional argument saying it takes null, as pydantic writes an
+    ``Optional[...]`` one: ``{"anyOf": [{"type": "integer"}, {"type": "null"}], "default": 5, ...}``, its type (and
+    an array's items) in the first branch, the rest (title, description, default, a number's bounds, which JSON
+    Schema applies to numbers alone) beside. Every tool takes null for an optional argument as left out
+    (``_Server._left_out``), but suggest_patterns' top, the limits and record_incident's flags, patterns and
+    allow_duplicate said a bare type: a client that checks its arguments against the schema (OpenAI's strict mode
+    sends null for each one it skips) could not send what the server takes (left out of a review)."""
+    required = set(schema.get("required") or [])
+    props = schema.get("properties") or {}
+    out = {}
+    for name, prop in props.items():
+        branches = prop.get("anyOf") or [prop]
+        if name in required or any(b.get("type") == "null" for b in branches) or "type" not in prop:
+            out[name] = prop
+            continue
+        typed = {k: v for k, v in prop.items() if k in ("type", "items")}
+        out[name] = {"anyOf": [typed, {"type": "null"}], **{k: v for k, v in prop.items() if k not in typed}}
+    return {**schema, "properties": out} if props else schema
 
 
 def _takes_text(prop: dict) -> bool:
