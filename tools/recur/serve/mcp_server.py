@@ -213,7 +213,7 @@ class _Server(MCPServer):
 
         def decorate(fn):
             done = register(*args, description=description or described(fn.__doc__ or ""), **kwargs)(fn)
-            tool = self._tool_manager.get_tool(kwargs.get("name") or fn.__name__)
+            tool = self._tool_manager.get_tool(kwargs.get("name") or (args[0] if args else None) or fn.__name__)
             if tool is not None:
                 tool.parameters = nullable_optionals(tool.parameters)
             return done
