@@ -96,7 +96,7 @@ def test_problem_report_text_is_a_bounded_summary_an_assistant_can_act_on(tmp_pa
     assert "- INC-2026-0003 [OPS-7]: The other team's (owner @Team-B, due 2026-03-15, 78 days late)" in lines
     assert f"Overdue follow-ups ({c['follow_ups_overdue']}):" in lines and c["follow_ups_overdue"] == 15
     # 15 overdue, 10 shown
-    assert "- … and 5 more (call problem_report with a larger limit, up to 100, to list them)" in lines
+    assert '- … and 5 more (pass cursor="from:10" for more, or a larger limit, up to 100)' in lines
     assert "Recurred in the last 30 days (1):" in lines
     assert (
         "- disk-full: Disk full on a host (2 incidents, last 2026-05-20; fix open, owner team-b, due 2026-05-15, 17 days late)"
@@ -105,7 +105,7 @@ def test_problem_report_text_is_a_bounded_summary_an_assistant_can_act_on(tmp_pa
     assert "- disk-full: Disk full on a host (open; owner team-b, due 2026-05-15, 17 days late)" in lines
     assert (
         "Needs analysis (no known pattern) (13):" in lines
-        and "- … and 3 more (call problem_report with a larger limit, up to 100, to list them)" in lines
+        and '- … and 3 more (pass cursor="from:10" for more, or a larger limit, up to 100)' in lines
     )
     assert len(text) < 4000, len(text)
     assert len(board["follow_ups"]) == 10 and len(board["unknown"]) == 10
@@ -150,7 +150,7 @@ def test_problem_report_links_every_item_with_the_site_url_and_takes_owner_and_l
     err, short, text = cut
     assert not err and len(short["follow_ups"]) == 2 and len(short["unknown"]) == 2
     assert short["more"]["follow_ups"] == 13 and short["more"]["unknown"] == 11
-    assert "- … and 13 more (call problem_report with a larger limit, up to 100, to list them)" in text.splitlines()
+    assert '- … and 13 more (pass cursor="from:2" for more, or a larger limit, up to 100)' in text.splitlines()
     assert len(json.dumps(short)) < len(json.dumps(board)) / 2
     (refused,) = calls(server, ("problem_report", {"limit": 0}))
     assert refused[0] and refused[2] == f"limit: must be between 1 and {MAX_INCIDENTS}"
@@ -216,7 +216,7 @@ def test_report_owner_and_problem_report_owner_give_one_owner_the_same_board(tmp
         assert printed.exit_code == 0 and not err and not printed.stderr, (owner, printed.stderr, structured)
         boards[owner] = json.loads(printed.stdout)
         # every list, count and `filtered`, the same (none longer than the 10 problem_report shows left out)
-        assert structured == {**boards[owner], "more": {}}, owner
+        assert structured == {**boards[owner], "more": {}, "next_cursor": None}, owner
     bob = boards["bob"]
     assert [f["title"] for f in bob["follow_ups"]] == ["Rotate logs"]
     assert [f["pattern"] for f in bob["fixes"]] == ["log-volume-full", "cert-expiry"]
@@ -577,5 +577,59 @@ def test_problem_report_at_its_largest_limit_says_where_the_whole_list_is(tmp_pa
         served(kb, tmp_path / "i"), ("problem_report", {"as_of": AS_OF, "limit": MAX_INCIDENTS})
     )
     assert not err and board["more"]["unknown"] == 13
-    more = "- … and 13 more (`recur report --format json` or the site's board.json list them all)"
+    more = '- … and 13 more (pass cursor="from:100" for more)'  # the next page: no larger limit to ask for
     assert more in text.splitlines()
+
+
+def test_problem_report_pages_its_lists_by_a_cursor_as_list_patterns_does(tmp_path):
+    """Left out of the last scale review: past its limit problem_report said `more` of each list, but the rest
+    could be had only by narrowing to one owner. `cursor` goes on as list_patterns' does: next_cursor (null on the
+    last page) given back lists each list's next items, in the structured content and the text."""
+    kb = busy_kb(tmp_path / "kb")
+    asked = {"as_of": AS_OF, "limit": 5}
+    server = served(kb, tmp_path / "i")
+    ((_, whole, _), (err, first, text)) = calls(server, ("problem_report", {"as_of": AS_OF, "limit": 100}), (
+        "problem_report", asked))  # fmt: skip
+    assert not err and first["next_cursor"] == "from:5" and first["more"] == {"follow_ups": 10, "unknown": 8}
+    assert '- … and 10 more (pass cursor="from:5" for more, or a larger limit, up to 100)' in text.splitlines()
+    pages = [first]
+    while pages[-1]["next_cursor"]:
+        ((err, page, said),) = calls(server, ("problem_report", {**asked, "cursor": pages[-1]["next_cursor"]}))
+        assert not err, said
+        pages.append(page)
+        if len(pages) == 2:
+            second = said.splitlines()
+    assert [p["next_cursor"] for p in pages] == ["from:5", "from:10", None]
+    for name in ("follow_ups", "unknown", "fixes", "reviews"):  # every item once, in the board's order
+        assert [r for p in pages for r in p[name]] == whole[name], name
+    assert [p["more"] for p in pages[1:]] == [{"follow_ups": 5, "unknown": 3}, {}]
+    assert all(p["counts"] == whole["counts"] for p in pages)
+    assert second[1] == 'Items 6 to 10 of each list (cursor="from:5"); the counts are all of them.'
+    assert (
+        "Overdue follow-ups (15; 6 to 10):" in second
+        and "- INC-2026-0003: Item 5 (owner team-a, due 2026-04-06, 56 days late)" in second
+    )
+    assert '- … and 5 more (pass cursor="from:10" for more, or a larger limit, up to 100)' in second
+    assert "Recurred in the last 30 days (1):" not in second and "Nothing recurred" not in "\n".join(second)
+
+    blank, null, past, *bad = calls(
+        server,
+        ("problem_report", {**asked, "cursor": ""}),
+        ("problem_report", {**asked, "cursor": None}),
+        ("problem_report", {**asked, "cursor": "from:500"}),
+        ("problem_report", {**asked, "cursor": "after:disk-full"}),
+        ("problem_report", {**asked, "cursor": "from:-5"}),
+    )
+    assert blank[1] == null[1] == first and blank[2] == text  # "" and null: the first page, as list_patterns
+    assert not past[0] and past[1]["follow_ups"] == past[1]["unknown"] == [] and past[1]["next_cursor"] is None
+    assert past[2].splitlines()[-1] == "None of these lists goes on past the cursor: the pages before listed them all."
+    for err, body, said in bad:
+        assert err and body["error"]["code"] == "invalid_request"
+        assert said.startswith("cursor: '") and "is not a cursor this server gave: pass the next_cursor" in said
+    # past the text's lists, while a list only the structured content has goes on (pending reviews not yet due)
+    ((err, board, said),) = calls(
+        served(fixes_kb(tmp_path / "fixes"), tmp_path / "j"),
+        ("problem_report", {**asked, "limit": 1, "cursor": "from:7"}),
+    )
+    assert not err and board["next_cursor"] == "from:8" and board["more"] == {"reviews": 3}
+    assert said.splitlines()[-1] == 'The structured content\'s lists go on: pass cursor="from:8" for the next page.'

@@ -144,6 +144,45 @@ def test_patterns_list_takes_the_filters_list_patterns_takes(served):
     assert "categry" in r.json()["error"]["message"]
 
 
+def test_patterns_list_pages_by_limit_and_cursor_as_list_patterns_does(served):
+    """Left out of the last scale review: GET /api/patterns answered every pattern at once (1.41 MB at 2,000),
+    where MCP's list_patterns pages. ?limit and ?cursor page it by the same rule (retrieval.patterns.list_page),
+    the filters applied first; with neither the answer is as it was, its one key. A bad value is the API's 422."""
+    base = served["base"] + "/api/patterns"
+    whole = httpx.get(base).json()
+    assert list(whole) == ["patterns"] and len(whole["patterns"]) == 3  # as before: no paging keys
+    every = [p["id"] for p in whole["patterns"]]
+    pages, params = [], {"limit": 1}
+    while True:
+        r = httpx.get(base, params=params)
+        assert r.status_code == 200, r.text
+        pages.append(r.json())
+        if pages[-1]["next_cursor"] is None:
+            break
+        params = {"limit": 1, "cursor": pages[-1]["next_cursor"]}
+    assert [p["id"] for page in pages for p in page["patterns"]] == every and len(pages) == 3
+    assert all(list(page) == ["patterns", "total", "next_cursor"] and page["total"] == 3 for page in pages)
+    assert pages[0]["next_cursor"] == f"after:{every[0]}" and pages[0]["patterns"] == whole["patterns"][:1]
+    # a cursor alone: the rest, up to list_patterns' page of 50; the filter first, then the page
+    rest = httpx.get(base, params={"cursor": f"after:{every[0]}"}).json()
+    assert rest == {"patterns": whole["patterns"][1:], "total": 3, "next_cursor": None}
+    capacity = httpx.get(base, params={"category": "capacity", "limit": 1}).json()
+    assert capacity["total"] == 2 and [p["category"] for p in capacity["patterns"]] == ["capacity"]
+    assert capacity["next_cursor"] == f"after:{capacity['patterns'][0]['id']}"
+    for query, said in (
+        ("limit=0", "limit: must be between 1 and 500"),
+        ("limit=501", "limit: must be between 1 and 500"),
+        ("limit=abc", "limit: Input should be a valid integer, unable to parse string as an integer"),
+        ("cursor=20", "cursor: '20' is not a cursor this server gave: pass the next_cursor of the answer before, "
+         "or leave cursor out to start from the first"),
+        ("cursor=", "cursor: must not be empty (leave it out for the first page)"),
+        ("limit=1&limit=2", "query parameter(s) given more than once: limit"),
+        ("limt=2", "unknown query parameter(s): limt (it takes category, service, tag, severity, limit, cursor)"),
+    ):  # fmt: skip
+        r = httpx.get(f"{base}?{query}")
+        assert (r.status_code, r.json()) == (422, {"error": {"code": "invalid_request", "message": said}}), query
+
+
 def test_alertmanager_suggests_per_alert(served):
     payload = alert_payload(
         {

@@ -26,6 +26,9 @@ FILTERS = ("category", "service", "tag", "severity")  # list filter -> doc key b
 _FILTER_KEYS = {"category": "category", "service": "services", "tag": "tags", "severity": "severity"}
 MAX_INCIDENTS = 100
 RESOURCE = "recur://patterns/"  # a pattern's MCP resource URI: this, then its id
+# a paged pattern list (MCP's list_patterns, GET /api/patterns?limit=&cursor=): patterns per answer left out, and at most
+LIST_PAGE, LIST_MOST = 50, 500
+AFTER = "after:"  # a cursor: this, then the id of the last pattern of the page before (patterns are sorted by id)
 
 
 def given_pattern_id(value: str | None) -> str | None:
@@ -138,6 +141,49 @@ def pattern_list(docs: dict, **filters) -> list[dict]:
         return True
 
     return [{k: d.get(k) for k in BRIEF_KEYS} for _, d in sorted(docs.items()) if keep(d)]
+
+
+def shown_given(value) -> str:
+    """A value the caller sent, as an error message repeats it: at most 100 characters."""
+    return str(value) if len(str(value)) <= 100 else str(value)[:99] + "…"
+
+
+def bad_cursor(cursor, field: str = "next_cursor") -> LookupFailure:
+    """The refusal of a cursor this server did not give; ``field``: the answer's field the next cursor is in."""
+    return LookupFailure(
+        f"cursor: {shown_given(cursor)!r} is not a cursor this server gave: pass the {field} of the answer "
+        "before, or leave cursor out to start from the first"
+    )
+
+
+def after_cursor(ids: list[str], cursor: str | None, field: str = "next_cursor") -> int:
+    """Where in ``ids`` (sorted) the page after ``cursor`` starts: past the cursor's id, whether or not that
+    pattern is still there (an index rebuilt between pages neither repeats nor skips one, as an offset would);
+    ``field``: the answer's field the next cursor is in, named by the error (resources/list's is nextCursor)."""
+    import bisect
+
+    if cursor is None:
+        return 0
+    if not cursor.startswith(AFTER) or cursor == AFTER:
+        raise bad_cursor(cursor, field)
+    return bisect.bisect_right(ids, cursor.removeprefix(AFTER))
+
+
+def page_of(
+    rows: list, ids: list[str], limit: int, cursor: str | None, field: str = "next_cursor"
+) -> tuple[list, int, str | None]:
+    """(the page of ``rows`` after ``cursor``, at most ``limit``; where it starts; the next page's cursor or None)."""
+    start = after_cursor(ids, cursor, field)
+    page = rows[start : start + limit]
+    return page, start, (AFTER + ids[start + limit - 1] if start + limit < len(rows) else None)
+
+
+def list_page(listed: list[dict], limit: int, cursor: str | None) -> tuple[list[dict], int, str | None]:
+    """A page of ``pattern_list``'s answer, as ``page_of``: the one paging of MCP's list_patterns and
+    GET /api/patterns (``limit`` checked here, for the one message both give)."""
+    if not 1 <= limit <= LIST_MOST:
+        raise LookupFailure(f"limit: must be between 1 and {LIST_MOST}")
+    return page_of(listed, [r["id"] for r in listed], limit, cursor)
 
 
 def pattern_severity(docs: dict, severity: str | None) -> tuple[str | None, str | None]:

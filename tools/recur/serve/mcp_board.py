@@ -9,16 +9,22 @@ a fix and what needs analysis, each list at most ``limit`` items and "N more". T
 board, each item that has a KB ``path`` with its page's ``url`` when the site's URL is known; ``owner`` narrows it
 to one owner's items by the rule `recur report --owner` follows (``problems.owner.for_owner``: the same items,
 counts and ``filtered``), and its lists are cut as the text's are, to ``limit`` items (``SHOWN`` left out), ``more``
-counting what each lost; the counts stay whole. Left out, the limit cut the text alone, and the structured content
-was the whole board: 577 KB on 2,000 patterns and 4,000 incidents, where the text was 5.7 KB (a scale review).
+counting what each has after the page; the counts stay whole. Left out, the limit cut the text alone, and the
+structured content was the whole board: 577 KB on 2,000 patterns and 4,000 incidents, where the text was 5.7 KB (a
+scale review). ``cursor`` (the answer's ``next_cursor``: ``FROM`` and a count) pages on through every list at once,
+in the text and the structured content, as list_patterns' cursor pages its patterns: past the limit, the rest of a
+list could be had only by narrowing the board to one owner.
 """
 
 from __future__ import annotations
+
+import re
 
 from recur.problems.board import UNOWNED, Board, owner_key
 from recur.problems.owner import NOT_OWNED, OWNED, filtered_sentence, for_owner, nothing_owned, owns_nothing
 from recur.problems.report import fix_state, fix_words
 from recur.retrieval.patterns import MAX_INCIDENTS as MOST  # problem_report's largest limit
+from recur.retrieval.patterns import bad_cursor
 from recur.util.errors import RecurError
 from recur.util.text import cut, plural
 
@@ -31,12 +37,30 @@ SHOWN = 10  # items per list, in the text and the structured content, when no li
 # own tuples: written out, the open fixes with no due date were left out, never cut by ``limit`` nor given a url;
 # so were the incidents dated after today, the one list of KB files ``problems.owner`` does not name
 CUT = (*OWNED, *NOT_OWNED, "recurrence_after_fix", "dated_after")
+# problem_report's cursor: this, then how many items of each list the pages before it listed. An offset, not an
+# id as list_patterns' (after:ID): the board's lists are not sorted by a key a page could go on after, and an
+# item done between two pages leaves its list (the next page then starts one later than the item it held)
+FROM = "from:"
+_CURSOR = re.compile(re.escape(FROM) + r"(\d{1,9})")
 
 
-def board_answer(board: Board, *, owner: str | None, limit: int | None, paged, known=()) -> tuple[Board, str]:
+def board_start(cursor: str | None) -> int:
+    """Where in each list the page after ``cursor`` (problem_report's ``next_cursor``) starts; None: the first."""
+    if cursor is None:
+        return 0
+    given = _CURSOR.fullmatch(cursor.strip())
+    if given is None:
+        raise bad_cursor(cursor)
+    return int(given[1])
+
+
+def board_answer(
+    board: Board, *, owner: str | None, limit: int | None, paged, known=(), start: int = 0
+) -> tuple[Board, str]:
     """(structured, text) of problem_report. ``board``: built for ``owner`` (``report_board``'s ``owner``: its
     recurring lists ranked among the owner's patterns before the cut); ``paged(rows)``: the rows with their pages'
-    ``url`` (mcp_server.with_urls with the server's site URL); ``known``: the KB's owners (``kb_owners``)."""
+    ``url`` (mcp_server.with_urls with the server's site URL); ``known``: the KB's owners (``kb_owners``);
+    ``start``: where the page starts in each list (``board_start`` of the call's cursor)."""
     b = dict(board)
     if owner is not None:  # the one rule of `recur report --owner`
         try:
@@ -45,32 +69,49 @@ def board_answer(board: Board, *, owner: str | None, limit: int | None, paged, k
             raise RecurError(f"owner: {exc}") from None
     for name in CUT:
         b[name] = paged(b[name])
-    # the text's headline counts the whole KB, then says what the owner owns (the structured counts are the owner's)
     shown = limit or SHOWN
-    text = board_text({**b, "counts": board["counts"]}, shown, owners=board["by_owner"], known=known)
+    whole = b
     b = {**b, "recurring": dict(b["recurring"])}
-    b["more"] = _cut(b, shown)  # the text's "… and N more", list by list
+    b["more"] = _cut(b, shown, start)  # the text's "… and N more", list by list: after this page
+    # as list_patterns': the next page's cursor while any list goes on past this page, else null
+    b["next_cursor"] = f"{FROM}{start + shown}" if b["more"] else None
+    # the text's headline counts the whole KB, then says what the owner owns (the structured counts are the owner's)
+    text = board_text(
+        {**whole, "counts": board["counts"]}, shown, owners=board["by_owner"], known=known, start=start,
+        next_cursor=b["next_cursor"],
+    )  # fmt: skip
     return b, text
 
 
-def _cut(b: Board, limit: int) -> dict:
-    """Each list of ``b`` cut to ``limit`` items, in place; {list: how many were cut} of those cut."""
+def _cut(b: Board, limit: int, start: int = 0) -> dict:
+    """Each list of ``b`` cut to its ``limit`` items from ``start``, in place; {list: how many come after} of those
+    that go on past the page."""
     more = {}
+    end = start + limit
     for name in CUT:
-        if len(b[name]) > limit:
-            more[name], b[name] = len(b[name]) - limit, b[name][:limit]
+        if len(b[name]) > end:
+            more[name] = len(b[name]) - end
+        b[name] = b[name][start:end]
     for days, rows in b["recurring"].items():
-        if len(rows) > limit:
-            more[f"recurring_{days}"], b["recurring"][days] = len(rows) - limit, rows[:limit]
+        if len(rows) > end:
+            more[f"recurring_{days}"] = len(rows) - end
+        b["recurring"][days] = rows[start:end]
     return more
 
 
-def board_text(b: Board, shown: int, owners: dict | None = None, known=()) -> str:
-    """The board in a few bounded lists (``shown`` items each, as problem_report cuts its structured content's
-    lists), for a model and for a person whose client shows the text; ``owners``: the whole board's ``by_owner``, named when a board narrowed to one owner lists nothing (a
-    misspelt name?), with the did-you-mean of those and of ``known`` (``kb_owners``: an owner with nothing open
-    today too, as `recur report --owner` reads one; MCP had no did-you-mean for them, found in review)."""
+def board_text(  # long: one section after another, each bounded and paged alike
+    b: Board, shown: int, owners: dict | None = None, known=(), start: int = 0, next_cursor: str | None = None
+) -> str:
+    """The board in a few bounded lists (``shown`` items each from ``start``, as problem_report cuts its
+    structured content's lists), for a model and for a person whose client shows the text; ``owners``: the whole
+    board's ``by_owner``, named when a board narrowed to one owner lists nothing (a misspelt name?), with the
+    did-you-mean of those and of ``known`` (``kb_owners``: an owner with nothing open today too, as `recur report
+    --owner` reads one; MCP had no did-you-mean for them, found in review); ``next_cursor``: the answer's, said
+    when a list the text does not show goes on past this page."""
     lines = [_headline(b)]
+    end = start + shown
+    if start:  # a later page: which items, the counts still the whole board's
+        lines.append(f'{_span(start, end, "Item")} of each list (cursor="{FROM}{start}"); the counts are all of them.')
     if b.get("filtered"):
         f = b["filtered"]
         lines.append(filtered_sentence(f))  # `recur report --owner`'s: this one left out the reviews it lists
@@ -89,17 +130,24 @@ def board_text(b: Board, shown: int, owners: dict | None = None, known=()) -> st
         ("Recurred after a permanent fix", b["recurrence_after_fix"], _after_fix_line),
         ("Needs analysis (no known pattern)", b["unknown"], _unknown_line),
     ]
-    if shown < MOST:
-        where = f"call problem_report with a larger limit, up to {MOST}, to list them"
-    else:  # no larger limit to ask for: where the whole list is (a bare "at most 100" was a dead end, found in review)
-        where = "`recur report --format json` or the site's board.json list them all"
+    # the next page by its cursor (list_patterns' words), or a larger limit while there is one to ask for
+    where = f'pass cursor="{FROM}{end}" for more' + (f", or a larger limit, up to {MOST}" if shown < MOST else "")
+    said_more = False
     for title, rows, line in sections:
-        if not rows and title.startswith("Recurred in"):  # the one a problem manager asks first: said either way
+        if not rows and title.startswith("Recurred in") and not start:  # asked first by a problem manager: said
             whose = " of the patterns whose fix they own" if b.get("filtered") else ""
             lines += ["", f"Nothing{whose} recurred in the last 30 days (no pattern matched two or more incidents)."]
-        if rows:
-            lines += ["", f"{title} ({len(rows)}):"] + [f"- {line(r)}" for r in rows[:shown]]
-            lines += [f"- … and {len(rows) - shown} more ({where})"] if len(rows) > shown else []
+        page = rows[start:end]
+        if page:
+            span = f"; {_span(start, start + len(page))}" if start else ""
+            lines += ["", f"{title} ({len(rows)}{span}):"] + [f"- {line(r)}" for r in page]
+        if len(rows) > end:
+            lines += [f"- … and {len(rows) - end} more ({where})"]
+            said_more = True
+    if next_cursor and not said_more:  # only lists the text leaves out go on (triage, flags, …): where they do
+        lines += ["", f'The structured content\'s lists go on: pass cursor="{next_cursor}" for the next page.']
+    elif start and not next_cursor and not any(rows[start:end] for _, rows, _ in sections):
+        lines += ["", "None of these lists goes on past the cursor: the pages before listed them all."]
     if b.get("left_out") or b.get("unread"):
         n = len(b.get("left_out") or []) + len(b.get("unread") or [])
         lines += [
@@ -107,6 +155,13 @@ def board_text(b: Board, shown: int, owners: dict | None = None, known=()) -> st
             f"{plural(n, 'file')} of the knowledge base {'is' if n == 1 else 'are'} not counted on this board (left_out, unread).",
         ]
     return "\n".join(lines)
+
+
+def _span(start: int, end: int, word: str = "") -> str:
+    """Items ``start`` (0-based) to ``end`` (past the last) as read: "Items 6 to 10", "Item 2"; "6 to 10", "2"."""
+    if end - start == 1:
+        return f"{word} {end}".strip()
+    return f"{word}s {start + 1} to {end}" if word else f"{start + 1} to {end}"
 
 
 def _who(f: dict, no_one: str = "no one") -> str:

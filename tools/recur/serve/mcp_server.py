@@ -97,9 +97,9 @@ IncidentsOf = Annotated[
 RESOURCE = pat.RESOURCE  # a pattern's resource URI: this, then its id
 
 
-PAGE, MOST_LISTED = 50, 500  # list_patterns' patterns per answer: left out, and at most
+PAGE, MOST_LISTED = pat.LIST_PAGE, pat.LIST_MOST  # list_patterns' patterns per answer: left out, and at most
 RESOURCES_PAGE = 200  # resources/list's patterns per page
-AFTER = "after:"  # a cursor: this, then the id of the last pattern of the page before (patterns are sorted by id)
+AFTER, page_of = pat.AFTER, pat.page_of  # the paging GET /api/patterns shares (retrieval.patterns)
 ListLimit = Annotated[
     Count,
     Field(
@@ -207,11 +207,16 @@ class _Server(MCPServer):
             await anyio.sleep(pause)
 
     def tool(self, *args, description: str | None = None, **kwargs):
-        """The SDK's decorator, the description the docstring as paragraphs (``described``)."""
+        """The SDK's decorator, the description the docstring as paragraphs (``described``), the input schema's
+        optional arguments nullable (``nullable_optionals``)."""
         register = super().tool
 
         def decorate(fn):
-            return register(*args, description=description or described(fn.__doc__ or ""), **kwargs)(fn)
+            done = register(*args, description=description or described(fn.__doc__ or ""), **kwargs)(fn)
+            tool = self._tool_manager.get_tool(kwargs.get("name") or (args[0] if args else None) or fn.__name__)
+            if tool is not None:
+                tool.parameters = nullable_optionals(tool.parameters)
+            return done
 
         return decorate
 
@@ -354,6 +359,27 @@ class _Server(MCPServer):
         return f"unknown argument(s): {', '.join(extra)} ({name} takes {', '.join(sorted(known)) or 'none'})"
 
 
+def nullable_optionals(schema: dict) -> dict:
+    """A tool's input schema with each optional argument saying it takes null, as pydantic writes an
+    ``Optional[...]`` one: ``{"anyOf": [{"type": "integer"}, {"type": "null"}], "default": 5, ...}``, its type (and
+    an array's items) in the first branch, the rest (title, description, default, a number's bounds, which JSON
+    Schema applies to numbers alone) beside. Every tool takes null for an optional argument as left out
+    (``_Server._left_out``), but suggest_patterns' top, the limits and record_incident's flags, patterns and
+    allow_duplicate said a bare type: a client that checks its arguments against the schema (OpenAI's strict mode
+    sends null for each one it skips) could not send what the server takes (left out of a review)."""
+    required = set(schema.get("required") or [])
+    props = schema.get("properties") or {}
+    out = {}
+    for name, prop in props.items():
+        branches = prop.get("anyOf") or [prop]
+        if name in required or any(b.get("type") == "null" for b in branches) or "type" not in prop:
+            out[name] = prop
+            continue
+        typed = {k: v for k, v in prop.items() if k in ("type", "items")}
+        out[name] = {"anyOf": [typed, {"type": "null"}], **{k: v for k, v in prop.items() if k not in typed}}
+    return {**schema, "properties": out} if props else schema
+
+
 def _takes_text(prop: dict) -> bool:
     """Whether a tool argument's JSON schema takes a string (``{"type": "string"}`` or one of its ``anyOf``)."""
     return prop.get("type") == "string" or any(p.get("type") == "string" for p in prop.get("anyOf") or [])
@@ -475,9 +501,7 @@ def described(doc: str) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
-def _shown(name) -> str:
-    """A name the client sent, as an error message repeats it: at most 100 characters."""
-    return str(name) if len(str(name)) <= 100 else str(name)[:99] + "…"
+_shown = pat.shown_given  # a name the client sent, as an error message repeats it
 
 
 def _gone_check(context) -> Callable[[], bool]:
@@ -742,40 +766,13 @@ def _incident_pages(engine, doc: dict, site_url: str, where: IncidentPaths) -> l
     ]
 
 
-def after_cursor(ids: list[str], cursor: str | None, field: str = "next_cursor") -> int:
-    """Where in ``ids`` (sorted) the page after ``cursor`` starts: past the cursor's id, whether or not that
-    pattern is still there (an index rebuilt between pages neither repeats nor skips one, as an offset would);
-    ``field``: the answer's field the next cursor is in, named by the error (resources/list's is nextCursor)."""
-    import bisect
-
-    if cursor is None:
-        return 0
-    if not cursor.startswith(AFTER) or cursor == AFTER:
-        raise pat.LookupFailure(
-            f"cursor: {_shown(cursor)!r} is not a cursor this server gave: pass the {field} of the answer "
-            "before, or leave cursor out to start from the first"
-        )
-    return bisect.bisect_right(ids, cursor.removeprefix(AFTER))
-
-
-def page_of(
-    rows: list, ids: list[str], limit: int, cursor: str | None, field: str = "next_cursor"
-) -> tuple[list, int, str | None]:
-    """(the page of ``rows`` after ``cursor``, at most ``limit``; where it starts; the next page's cursor or None)."""
-    start = after_cursor(ids, cursor, field)
-    page = rows[start : start + limit]
-    return page, start, (AFTER + ids[start + limit - 1] if start + limit < len(rows) else None)
-
-
 def _list_patterns(docs: dict, given: dict, site_url: str | None, page: tuple[int, str | None]) -> tuple[dict, str]:
     """list_patterns' answer: ``page`` is (limit, cursor). Not paged, 2,000 patterns were 1.58 MB (a text of
     171,035 characters, over the ~25,000 tokens common MCP clients take from a tool; a scale review)."""
     limit, cursor = page
-    if not 1 <= limit <= MOST_LISTED:
-        raise pat.LookupFailure(f"limit: must be between 1 and {MOST_LISTED}")
     given["severity"], severity_note = pat.pattern_severity(docs, given.get("severity"))
     listed = pat.pattern_list(docs, **given)
-    shown, start, next_cursor = page_of(listed, [r["id"] for r in listed], limit, cursor)
+    shown, start, next_cursor = pat.list_page(listed, limit, cursor)
     rows = with_urls(shown, site_url)
     # a draft marked as suggest_patterns marks it: listed plain, a draft read as a reviewed runbook (found in review)
     marks = {
@@ -878,6 +875,13 @@ ReportLimit = Annotated[
         json_schema_extra={"minimum": 1, "maximum": pat.MAX_INCIDENTS},
     ),
 ]
+ReportCursor = Annotated[
+    str | None,
+    Field(
+        description="Where to go on: the next_cursor of the answer before (with the same as_of, owner and limit), "
+        "for the items of each list after those it listed (empty or left out: from the first)."
+    ),
+]
 
 
 def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site_url: str | None) -> None:
@@ -888,22 +892,25 @@ def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site
         ] = None,
         owner: ReportOwner = None,
         limit: ReportLimit = None,
+        cursor: ReportCursor = None,
     ) -> CallToolResult:
         """The problem-management board (what `recur report --format json` prints): reviews pending and
         overdue, open follow-ups and permanent fixes by owner, incidents with no known pattern, open flags,
         the most recurring patterns, recurrence after a fix, monthly trends. Its text is a summary: the counts,
         what is overdue with its owner and due date, what recurred in the last 30 days and what needs analysis,
         each list bounded ("N more"). The structured content's lists are cut to the same limit (10 left out), its
-        counts whole and `more` saying how many each list lost."""
+        counts whole and `more` saying how many each list has after this page; next_cursor, given as cursor, lists
+        the next items of each list (null: no more)."""
 
         def work():
             from recur.problems.board import report_board
             from recur.problems.owner import kb_owners
-            from recur.serve.mcp_board import board_answer
+            from recur.serve.mcp_board import board_answer, board_start
             from recur.util.dates import given_date
 
             if limit is not None and not 1 <= limit <= pat.MAX_INCIDENTS:
                 raise pat.LookupFailure(f"limit: must be between 1 and {pat.MAX_INCIDENTS}")
+            start = board_start(_given(cursor))  # refused before the board is built
             # blank as left out, as _given: "" was today and " " was "not a date"
             # built for the owner: its recurring lists ranked among the owner's patterns, then cut (board_answer)
             kb = kbs.kb(get_engine())
@@ -912,7 +919,12 @@ def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site
             b = report_board(kb, day, owner=_given(owner))
             known = kb_owners(kb) if _given(owner) is not None else ()
             return board_answer(
-                b, owner=_given(owner), limit=limit, paged=lambda rows: with_urls(rows, site_url), known=known
+                b,
+                owner=_given(owner),
+                limit=limit,
+                paged=lambda rows: with_urls(rows, site_url),
+                known=known,
+                start=start,
             )
 
         return run_tool(work)

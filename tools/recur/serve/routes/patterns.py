@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
 from recur.retrieval import patterns as pat
 from recur.serve.deps import JSONResponse, errors, get_engine, only_query
@@ -13,26 +13,38 @@ from recur.serve.security import require_read
 router = APIRouter(tags=["patterns"], dependencies=[Depends(require_read)])
 
 
+PAGING = ("limit", "cursor")
+
+
 # an unknown or misspelt filter is an error: it was ignored, and ?categry=x listed every pattern
-@router.get(
-    "/api/patterns", responses=errors(401, 422, 503), dependencies=[Depends(only_query(*pat.FILTERS, named="filters"))]
-)
+@router.get("/api/patterns", responses=errors(401, 422, 503), dependencies=[Depends(only_query(*pat.FILTERS, *PAGING))])
 def patterns(
     category: str | None = None,
     service: str | None = None,
     tag: str | None = None,
     severity: str | None = None,
+    # the range is published here and checked by retrieval.patterns.list_page, in MCP's words
+    limit: int | None = Query(None, json_schema_extra={"minimum": 1, "maximum": pat.LIST_MOST}),
+    cursor: str | None = None,
     engine=Depends(get_engine),
 ):
     """Every indexed pattern, briefly; `category`, `service`, `tag` and `severity` filter it
     (case-insensitive, exact; a service or tag matches any of the pattern's), as MCP's list_patterns: a severity
     by its number or a priority (Sev-1, P1) read as the patterns' one severity of that number, said in
-    `severity_note`."""
+    `severity_note`. With `limit` (1 to 500) or `cursor` (a page's `next_cursor`), a page of them, as
+    list_patterns pages (50 when only `cursor` is given): `total` counts the patterns the filters keep, and
+    `next_cursor` is the cursor of the next page (null on the last). With neither, every pattern, as before."""
     read, note = pat.pattern_severity(engine.docs, severity)
     filters = {"category": category, "service": service, "tag": tag, "severity": read}
-    return JSONResponse(
-        {"patterns": pat.pattern_list(engine.docs, **filters), **({"severity_note": note} if note else {})}
-    )
+    listed = pat.pattern_list(engine.docs, **filters)  # filtered, then paged
+    out: dict = {"patterns": listed}
+    if limit is not None or cursor is not None:
+        # as an empty filter is (a script's unset variable): it was to go on, not to start again
+        if cursor is not None and not cursor.strip():
+            raise ApiError(422, "invalid_request", "cursor: must not be empty (leave it out for the first page)")
+        rows, _, next_cursor = pat.list_page(listed, pat.LIST_PAGE if limit is None else limit, cursor)
+        out = {"patterns": rows, "total": len(listed), "next_cursor": next_cursor}
+    return JSONResponse({**out, **({"severity_note": note} if note else {})})
 
 
 @router.get("/api/patterns/{pattern_id}", responses=errors(401, 404, 503))
