@@ -979,7 +979,7 @@ def _review_notes(kb, pm, written: Written, plan: ImportPlan, today: dt.date) ->
     """How the review was recorded when the postmortem's status said, and that it is already overdue:
     a postmortem imported weeks after its incident gets a due date from the framework that has passed,
     and `recur report --fail-on overdue` failed on it from the first run without a word here."""
-    iid, review, notes = written.incident, written.review, []
+    iid, review, notes = written.incident, written.review, _review_owner_note(pm)
     late = review.status == "pending" and review.level != "none" and review.due is not None and review.due < today
     if pm.status and not plan.review.given:  # --review-done said how it was recorded (_held_given)
         text, where, said = pm.status
@@ -1329,16 +1329,33 @@ def review_owner(pm) -> str | None:
     """The record's ``review.owner`` from the postmortem's People fields (``_REVIEW_OWNER_KINDS``, in that order;
     of a list of names, the first): the board's overdue reviews named no one to chase (found in a problem
     manager's review), though the import read who owned the postmortem into ``## People``."""
-    from recur.ingest.action_items import first_person
+    return _review_people(pm)[0]
+
+
+def _review_people(pm) -> tuple[str | None, list[str], str, str]:
+    """(the review owner, the other names of its field, that field's label and kind): ``review_owner``'s
+    reading."""
+    from recur.ingest.action_items import NAMES_SEP, people_named
     from recur.ingest.postmortem import META_KEYS
 
     for kind in _REVIEW_OWNER_KINDS:
         for label, value in pm.people:
-            if META_KEYS.get(label.lower()) != kind:
-                continue
-            if first := first_person(str(value)):
-                return first
-    return None
+            if META_KEYS.get(label.lower()) == kind and (named := people_named(str(value), NAMES_SEP)):
+                return named[0], named[1:], label, kind
+    return None, [], "", ""
+
+
+def _review_owner_note(pm) -> list[str]:
+    """The names a review owner's field gives besides the one recorded: a review has one owner, and "Postmortem
+    owner: Ana Ruiz, Lee Park" recorded Ana Ruiz with no word of Lee Park. Not of the authors (the owner for
+    want of one): "Authors: kim, lee" wrote it together, and all are in the record's ## People."""
+    owner, others, label, kind = _review_people(pm)
+    if not others or kind == "authors":
+        return []
+    return [
+        f"review owner {owner!r} recorded, {', '.join(map(repr, others))} left out (the postmortem's {label!r} "
+        f"names {len(others) + 1}; a review has one owner)"
+    ]
 
 
 def _draft(kb, pm, plan: ImportPlan, cands: list, category, source_file, imported: dict) -> tuple:
