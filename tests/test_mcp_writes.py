@@ -5,6 +5,7 @@ writes nothing, a retried call records once, and the answers say what an assista
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -236,3 +237,51 @@ def test_ids_in_any_case_drafts_marked_and_a_kb_gone_is_the_servers_error(tmp_pa
         assert text.startswith("the server cannot read its knowledge base: ") and "not this call's arguments" in text
         # the command that runs it (here as `recur mcp` builds it; /mcp names `recur serve`: test_mcp_ops)
         assert "(the --kb of the `recur mcp` that runs it)" in text, text
+
+
+def test_record_incident_takes_a_review_owner_written_as_the_cli_writes_it(tmp_path):
+    """Found in review: a review's owner (review.owner) could be set by `recur incident new --review-owner` and
+    `recur incident review ID --owner`, not by record_incident, so an assistant's record left the board's
+    overdue review with no one to chase. review_owner is written by the CLI's code (spaces trimmed, a mention
+    quoted), echoed in the answer and its text; null and "" are left out as the other optional arguments; a
+    control character is refused with nothing written; a retry with another owner is no retry of the first."""
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+    from recur.kb.loader import load_kb
+
+    kb = small_kb(tmp_path / "kb")
+    server = in_process(kb, tmp_path / "index", allow_writes=True)
+    base = {"severity": "sev2", "description": "no space left on device"}
+
+    async def work(client):
+        tool = next(t for t in (await client.list_tools()).tools if t.name == "record_incident")
+        return tool.input_schema["properties"], [
+            await call(client, "record_incident", {**base, "title": "Disk full on db-1", "review_owner": " @alice "}),
+            await call(client, "record_incident", {**base, "title": "Disk full on db-2", "review_owner": None}),
+            await call(client, "record_incident", {**base, "title": "Disk full on db-3", "review_owner": ""}),
+            await call(client, "record_incident", {**base, "title": "Disk full on db-4", "review_owner": "a\x1bb"}),
+            await call(client, "record_incident", {**base, "title": "Disk full on db-1", "review_owner": "bob"}),
+        ]
+
+    props, (owned, null, blank, control, other) = session(server, work)
+    assert "review_owner" in props and "review.owner" in props["review_owner"]["description"]
+    err, out, text = owned
+    assert not err and out["review"]["owner"] == "@alice", out
+    assert text.splitlines()[0].endswith(", owner @alice)."), text
+    record = (kb / load_kb(kb).incidents[out["id"]].relpath).read_text()
+    cli_made = CliRunner().invoke(
+        cli, ["incident", "new", "--kb", str(kb), "-t", "Disk full on db-9", "-s", "sev2", "-d", "x", "--no-suggest",
+              "--review-owner", " @alice ", "--json"],
+    )  # fmt: skip
+    cli_record = (kb / load_kb(kb).incidents[json.loads(cli_made.stdout)["id"]].relpath).read_text()
+    line = next(x for x in record.splitlines() if x.startswith("review:"))
+    assert line == next(x for x in cli_record.splitlines() if x.startswith("review:")), (record, cli_record)
+    assert 'owner: "@alice"' in line
+    for err, out, text in (null, blank):
+        assert not err and out["review"]["owner"] is None and "owner" not in text.splitlines()[0], text
+        assert "owner:" not in (kb / load_kb(kb).incidents[out["id"]].relpath).read_text()
+    assert control[0] and control[2].startswith("review_owner: has the control character U+001B"), control[2]
+    assert not any("db-4" in i.title for i in load_kb(kb).incidents.values())
+    assert not other[0] and "already_recorded" not in other[1] and other[1]["same_as"] == owned[1]["id"]
+    assert other[1]["review"]["owner"] == "bob"

@@ -315,3 +315,42 @@ def test_a_review_that_is_no_mapping_is_named_and_nothing_written(kb_dir):
     r = run("incident", "review", "--kb", str(kb_dir), "INC-2026-0301", "--owner", "alice")
     assert r.exit_code == 1 and "review" in r.output and "Traceback" not in r.output
     assert path.read_text() == text
+
+
+def _import(kb_dir, tmp_path, path, people: str):
+    path.write_text(POSTMORTEM.format(people=people, title="Checkout slow after the deploy"))
+    args = ["import", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", "fake:64", "--json"]
+    r = run(*args, "--no-draft", str(path))
+    return r.exit_code, json.loads(r.stdout)
+
+
+def test_a_reimport_names_a_changed_review_owner_among_the_changes(kb_dir, tmp_path):
+    """Found in review: a re-import compared the title, date, severity, review status and days, sections and
+    follow-ups, not review.owner: the postmortem handed to another owner was "holds what it says"."""
+    path = tmp_path / "pm.md"
+    code, first = _import(kb_dir, tmp_path, path, "**Postmortem owner:** Ana Ruiz\n")
+    assert code == 0 and first["review"]["owner"] == "Ana Ruiz", first
+    code, again = _import(kb_dir, tmp_path, path, "**Postmortem owner:** Bob Lee\n")
+    note = " ".join(again["notes"])
+    assert code == 3 and f"it now differs from {first['incident']} in: review owner (Bob Lee); People section" in note
+    assert _owner_of(kb_dir, first["incident"]) == "Ana Ruiz"  # nothing written
+
+
+def test_an_unchanged_reimport_names_the_owner_a_review_recorded_without_one_lacks(kb_dir, tmp_path):
+    """Reviews recorded before `recur import` read a review owner count under (unowned) in By owner; importing
+    the same postmortem again (exit 0, nothing written) now says the owner it names and the command that sets it."""
+    path = tmp_path / "pm.md"
+    code, first = _import(kb_dir, tmp_path, path, "**Postmortem owner:** Ana Ruiz\n")
+    iid = first["incident"]
+    assert run("incident", "review", "--kb", str(kb_dir), iid, "--owner", "-").exit_code == 0  # as written before
+    code, again = _import(kb_dir, tmp_path, path, "**Postmortem owner:** Ana Ruiz\n")
+    assert code == 0 and again["already"], again
+    said = [n for n in again["notes"] if "review has no owner" in n]
+    assert said == [
+        f"{iid}'s review has no owner where the postmortem names 'Ana Ruiz' (a record imported before review "
+        f"owners were read has none): recur incident review {iid} --owner 'Ana Ruiz'"
+    ], again["notes"]
+    assert _owner_of(kb_dir, iid) is None  # nothing written
+    run("incident", "review", "--kb", str(kb_dir), iid, "--owner", "Ana Ruiz")
+    code, held = _import(kb_dir, tmp_path, path, "**Postmortem owner:** Ana Ruiz\n")
+    assert code == 0 and not any("review has no owner" in n for n in held["notes"]), held["notes"]

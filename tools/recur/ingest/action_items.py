@@ -984,12 +984,23 @@ def item(
     it = {
         "title": title,
         "status": "done" if progress == "done" else "open",
-        "owner": (_who(owner) or None) if owner and not _nobody(owner) else None,
+        "owner": None,
         "due": due,
         "ticket": ticket,
     }
+    _set_owner(it, owner or "")
     it = _with_notes(it, said["due_unread"], (done_at, done_unread), blocked)
     return {**it, "cancelled": True} if cancelled else it
+
+
+def _set_owner(it: dict, text: str) -> None:
+    """``it``'s owner, the first person ``text`` names (``people_named``), and the others as ``owners_left``, said
+    in the import's notes: a follow-up has one owner (the KB format's ``owner`` is one string), and "Ana Ruiz, Bob
+    Lee" recorded whole was an owner `recur report --owner "Ana Ruiz"` missed (found in review)."""
+    first, *others = people_named(text) or [None]
+    it["owner"] = first
+    if first and others:
+        it["owners_left"] = [*it.get("owners_left", ()), *others]
 
 
 def _titled(title: str, ticket: str | None, keep_struck: bool) -> tuple[str, str | None]:
@@ -1177,23 +1188,68 @@ def _who(owner: str) -> str:
 
 # names in one field: "Ana Ruiz, Lee Park", "Ana; Lee", "Ana / Lee", "Ana & Lee", "Ana and Lee", "Ana<br>Lee"; not
 # inside a bracket ("Ana Ruiz (she/her)" is one person, "[Ana](mailto:a@x.io)" one link)
-_NAMES_SEP = re.compile(r"\s*(?:[,;/&]|<br\s*/?>|\band\b)(?![^()]*\))\s*", re.I)
+NAMES_SEP = re.compile(r"[,;/&]|<br\s*/?>|\band\b", re.I)
 
 
-def first_person(text: str) -> str | None:
-    """The first person a people field of a postmortem names ("Owner: TBD, Lee Park" is Lee Park's), as a
-    follow-up's owner is recorded (``_who``: no mention sign, no role or pronouns in a bracket), or None when
-    it names no one (``_nobody``: "TBD.", "(unassigned)", "Unowned", "None", "N / A", "TBD (will assign)").
-    The review owner had a reader of its own: 'TBD.', '(unassigned)' and 'Ana Ruiz (she' were owners (found
-    in review); then 'TBD' of "TBD (will assign)", 'n' of "n/a." and 'N' of "N / A" (split at the slash)."""
+# several owners in one owner field, "Ana Ruiz, Bob Lee", "@ana; @bob": a follow-up's owner is split only there
+# (a people field at "/", "&" and "and" too, NAMES_SEP: "SRE/Platform" may be a team)
+_OWNERS_SEP = re.compile(r"[,;]")
+# a bracket, kept whole when names are split: "Ana Ruiz (she/her)", "[Ruiz, Ana](mailto:a@x.io)"
+_WHOLE = re.compile(r"(\([^()]*\)|\[[^\[\]]*\])")
+
+
+def _split_names(line: str, sep: re.Pattern) -> list[str]:
+    r"""``line`` split at ``sep`` outside brackets (``_WHOLE``). A look-ahead for the bracket's end at each
+    separator ("(?![^()]*\))") read the rest of the line at each: 50,000 commas in a cell took 27 s."""
+    names, current_name = [], ""
+    for part in _WHOLE.split(line):
+        if _WHOLE.fullmatch(part):
+            current_name += part
+            continue
+        first, *rest = sep.split(part)
+        current_name += first
+        for piece in rest:
+            names.append(current_name)
+            current_name = piece
+    return [*names, current_name]
+
+
+_NAMES_READ = 50  # the names of a field read, at most: each is tested (a date? a placeholder?); 50,000 took 3 s
+
+
+def people_named(text: str, sep: re.Pattern = _OWNERS_SEP) -> list[str]:
+    """The people a field names, in order, each once (case aside), as an owner is recorded (``_who``: no mention
+    sign, no role or pronouns in a bracket), split at ``sep`` (a postmortem's people field, the review owner's:
+    ``NAMES_SEP``); none for a field naming no one or a date (``_nobody``: "TBD.", "(unassigned)", "Unowned",
+    "n/a", "N / A", "TBD (will assign)", "Dec 1, 2026": the whole field first, no two names), a placeholder among
+    them passed over ("TBD, Lee Park" is Lee Park's), and one naming someone in a bracket that person ("TBD (Ana
+    Ruiz)": ``_tentative``). The review owner had a reader of its own: 'TBD.', '(unassigned)' and 'Ana Ruiz (she'
+    were owners (found in review); then 'TBD' of "TBD (will assign)", 'n' of "n/a." and 'N' of "N / A"."""
     line = one_line(text)
-    if _nobody(line.strip(" *_")):  # the whole field first: "n/a", "N / A" are no two names
+    if _nobody(line.strip(" *_")) and not _tentative(line.strip(" *_")):
+        return []
+    out, seen = [], set()
+    for name in _split_names(line, sep)[:_NAMES_READ]:
+        name = name.strip(" *_")
+        who = _tentative(name) or _who(name)  # its bracket out before the test: "TBD (will assign)" is "TBD"
+        if has_text(who) and not _nobody(who) and who.casefold() not in seen:
+            seen.add(who.casefold())
+            out.append(who)
+    return out
+
+
+# a placeholder and a bracket after it: "TBD (Ana Ruiz)", "TBC (@ana)"
+_TENTATIVE = re.compile(r"(.*?\S)\s*\(([^()]*)\)")
+
+
+def _tentative(text: str) -> str | None:
+    """The person a placeholder names in a bracket after it ("TBD (Ana Ruiz)", "TBC (@ana)": Ana Ruiz, ana), as
+    recorded; None for words that name no one ("TBD (will assign)", "N/A (no owner yet)") or no placeholder
+    before the bracket ("Ana Ruiz (payments)": a role). "TBD (Ana Ruiz)" was no owner, the name dropped unsaid."""
+    m = _TENTATIVE.fullmatch(text.strip())
+    if m is None or not _ownerless(m.group(1)) or not _bracket_name(name := m.group(2).strip()):
         return None
-    for name in _NAMES_SEP.split(line):
-        who = _who(name.strip(" *_"))  # its bracket out before the test: "TBD (will assign)" is "TBD"
-        if has_text(who) and not _nobody(who):
-            return who
-    return None
+    return _who(name) or None
 
 
 def _nobody(owner: str) -> bool:
@@ -1262,7 +1318,8 @@ def from_table(rows: list[str], people: frozenset = frozenset()) -> list[dict]:
             and it["owner"]
             and (left := _br_owners(raw[cols["owner"]])[1])
         ):
-            it["owners_left"] = left  # "Ana Ruiz<br>Lee Park": said in the notes, not dropped unsaid
+            # "Ana Ruiz<br>Lee Park": said in the notes, not dropped unsaid; after those of its first line's commas
+            it["owners_left"] = [*it.get("owners_left", ()), *(w for w in left if w not in it.get("owners_left", ()))]
         # a row with no title of its own is named by its other cells (a template's placeholders are none)
         it = _kept(it, " ".join(c for c in cells if not is_placeholder(_plain(c))))
         if it["title"] and not is_placeholder(it["title"]):
@@ -1292,7 +1349,7 @@ def _br_owners(cell: str) -> tuple[str, list[str]]:
     has one owner (docs/kb-format.md), the first line naming someone ("TBD<br>Ana" is Ana's); the others, each
     once, are said in the import's notes (they were dropped unsaid)."""
     lines = [line.strip() for line in _BR.split(cell) if line.strip()] if "<" in cell else [cell]
-    named = [line for line in lines if not _nobody(line)]
+    named = [line for line in lines if not _nobody(line) or _tentative(line)]  # "TBD (Ana)<br>Lee": Ana's
     if not named:
         return (lines or [""])[0], []
     seen = {_who(named[0]).casefold()}
@@ -1432,8 +1489,8 @@ _SUB_KINDS = {
 def _set_sub_field(it: dict, kind: str, value: str) -> None:
     """Set ``it``'s field from its sub-item, unless the item itself already said it."""
     value = current(value)
-    if kind == "owner" and not it["owner"] and not _ownerless(value) and not dated(value):
-        it["owner"] = _link_text(value).lstrip("@") or None
+    if kind == "owner" and not it["owner"]:
+        _set_owner(it, value)  # "  - Owner: Ana Ruiz, Bob Lee", "  - Owner: TBD (Ana Ruiz)": as an owner cell
     elif kind == "due" and it["due"] is None:
         it["due"] = parse_date(value) or find_date(value)[0]
         _due_unread(it, "" if it["due"] else value)

@@ -824,10 +824,10 @@ def import_postmortem(
     patterns = require_patterns(kb, patterns, "--pattern")  # as the patterns have them: "Disk-Full" too
     digest, source, sources = content_hash(text), source_key(kb, file), _sources(kb, file)
     if dup := find_duplicate(kb, digest, sources, pm.title, date or pm.date):
-        # the same path with other content: a changed document, what differs named
         flags = {"iid": iid, "date": date, "severity": severity, "pattern": patterns, "review_due": review_due}
-        given = _given(**flags, review_done=review_done)
-        return _already(dup, pm, given, _changes(kb, dup[0], pm, source) if dup[2] == "source path" else None, digest)
+        # the same path with other content: a changed document, what differs named
+        changes = _changes(kb, dup[0], pm, source) if dup[2] == "source path" else None
+        return _already(dup, pm, _given(**flags, review_done=review_done), changes, digest, kb=kb)
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
     if date:  # a due date without its year is read against the date given, not the document's
         dues_against(pm, day)
@@ -979,7 +979,7 @@ def _review_notes(kb, pm, written: Written, plan: ImportPlan, today: dt.date) ->
     """How the review was recorded when the postmortem's status said, and that it is already overdue:
     a postmortem imported weeks after its incident gets a due date from the framework that has passed,
     and `recur report --fail-on overdue` failed on it from the first run without a word here."""
-    iid, review, notes = written.incident, written.review, []
+    iid, review, notes = written.incident, written.review, _review_owner_note(pm)
     late = review.status == "pending" and review.level != "none" and review.due is not None and review.due < today
     if pm.status and not plan.review.given:  # --review-done said how it was recorded (_held_given)
         text, where, said = pm.status
@@ -1062,13 +1062,16 @@ def _imported(plan: ImportPlan, pm, written: Written, link: Link, unknown: bool,
     )
 
 
-def _already(dup, pm, given: list, changes: list | None = None, digest: str = "") -> Imported:
+def _already(dup, pm, given: list, changes: list | None = None, digest: str = "", kb=None) -> Imported:
     """Nothing written, and why. Found in review: an edited document at the same path (a due date
     corrected) or a --severity given to fix a triage placeholder was "already imported" without a
     word that the edit or the flag was not applied. A changed document (``changes`` is not None)
-    is ``changed``: the command exits CHANGED, naming what the document now says otherwise."""
+    is ``changed``: the command exits CHANGED, naming what the document now says otherwise.
+    ``kb``: where an unchanged one's record is read for a review owner it lacks (``_unowned_review``)."""
     iid, path, by = dup
     notes = [f"already imported as {iid} (same {by}): {path}; nothing written"]
+    if kb is not None and not changes and (unowned := _unowned_review(kb, iid, pm)):
+        notes.append(unowned)
     if changes is not None:
         differs = f"it now differs from {iid} in: {'; '.join(changes)}" if changes else f"{iid} holds what it says"
         notes.append(
@@ -1098,6 +1101,21 @@ def _already(dup, pm, given: list, changes: list | None = None, digest: str = ""
     )
 
 
+def _unowned_review(kb, iid: str, pm) -> str | None:
+    """What an import of an unchanged postmortem says of ``iid``'s review when the record has no owner and the
+    postmortem names one: reviews recorded before `recur import` read an owner count under (unowned) in By
+    owner, and nothing said which, nor who holds them. Said, not written: the record may have had it taken out."""
+    import shlex
+
+    inc = kb.incidents[iid]
+    if inc.review is None or inc.review.owner or not (owner := review_owner(pm)):
+        return None
+    return (
+        f"{iid}'s review has no owner where the postmortem names {owner!r} (a record imported before review owners "
+        f"were read has none): recur incident review {iid} --owner {shlex.quote(owner)}"
+    )
+
+
 def _changes(kb, iid: str, pm, source: str) -> list[str]:
     """What the postmortem now says that incident ``iid`` (imported from it) does not: the fields it
     names, the sections whose text differs, the follow-ups added, gone or changed. The record may
@@ -1121,6 +1139,8 @@ def _changes(kb, iid: str, pm, source: str) -> list[str]:
         "review due": (_said_due(pm, inc.date), inc.review.due if inc.review else None),
         # "Complete, reviewed on 2026-12-01" where the record has another day, or none
         "review held": (_said_done(pm, inc.date), inc.review.done if inc.review else None),
+        # the postmortem handed to another owner: said as the other fields are (it was "holds what it says")
+        "review owner": (review_owner(pm), inc.review.owner if inc.review else None),
     }
     out = [
         f"{name} ({', '.join(now) if isinstance(now, list) else now})"
@@ -1309,16 +1329,33 @@ def review_owner(pm) -> str | None:
     """The record's ``review.owner`` from the postmortem's People fields (``_REVIEW_OWNER_KINDS``, in that order;
     of a list of names, the first): the board's overdue reviews named no one to chase (found in a problem
     manager's review), though the import read who owned the postmortem into ``## People``."""
-    from recur.ingest.action_items import first_person
+    return _review_people(pm)[0]
+
+
+def _review_people(pm) -> tuple[str | None, list[str], str, str]:
+    """(the review owner, the other names of its field, that field's label and kind): ``review_owner``'s
+    reading."""
+    from recur.ingest.action_items import NAMES_SEP, people_named
     from recur.ingest.postmortem import META_KEYS
 
     for kind in _REVIEW_OWNER_KINDS:
         for label, value in pm.people:
-            if META_KEYS.get(label.lower()) != kind:
-                continue
-            if first := first_person(str(value)):
-                return first
-    return None
+            if META_KEYS.get(label.lower()) == kind and (named := people_named(str(value), NAMES_SEP)):
+                return named[0], named[1:], label, kind
+    return None, [], "", ""
+
+
+def _review_owner_note(pm) -> list[str]:
+    """The names a review owner's field gives besides the one recorded: a review has one owner, and "Postmortem
+    owner: Ana Ruiz, Lee Park" recorded Ana Ruiz with no word of Lee Park. Not of the authors (the owner for
+    want of one): "Authors: kim, lee" wrote it together, and all are in the record's ## People."""
+    owner, others, label, kind = _review_people(pm)
+    if not others or kind == "authors":
+        return []
+    return [
+        f"review owner {owner!r} recorded, {', '.join(map(repr, others))} left out (the postmortem's {label!r} "
+        f"names {len(others) + 1}; a review has one owner)"
+    ]
 
 
 def _draft(kb, pm, plan: ImportPlan, cands: list, category, source_file, imported: dict) -> tuple:

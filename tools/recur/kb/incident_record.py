@@ -849,7 +849,11 @@ def retried(new: CheckedIncident, inc) -> bool:
     # the record's flags are Flag objects (text, status, note): compared by text, a retried call with flags was
     # never a retry (a string is no Flag) and each retry wrote another record (found in review)
     recorded = [getattr(f, "text", f) for f in inc.flags]
-    return new.severity == inc.severity and set(new.patterns) == set(inc.patterns) and list(new.flags) == recorded
+    # a review owner given (MCP's review_owner) is a field too: a call with another owner was answered with
+    # the first record, the owner given dropped unsaid
+    owner = getattr(inc.review, "owner", None)
+    same = new.severity == inc.severity and set(new.patterns) == set(inc.patterns) and list(new.flags) == recorded
+    return same and new.review_owner == owner
 
 
 # The most characters a title recorded by `recur incident new`, `recur new incident` or MCP's record_incident may

@@ -24,6 +24,7 @@ def record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: b
 
     title, description = given["title"], given["description"]
     _intact(("description",), title=title, description=description, flags=given["flags"])
+    _intact(review_owner=given["review_owner"])  # one line of text, as the CLI's --review-owner
     if not has_text(description):  # required: the record's Summary, and what its suggestions are searched by
         # U+200B alone was recorded as the Summary, and searched: refused as blank is
         only = " (only invisible characters)" if description.strip() else ""  # control ones: _intact
@@ -39,6 +40,7 @@ def record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: b
         **recorded.fields(),
         flags=tuple(given["flags"]),
         patterns=tuple(patterns),
+        review_owner=given["review_owner"],  # cleaned by checked_incident, as the CLI's --review-owner
     )
     found = []  # (the suggestions, as candidates), made once the record is written: stored in it
 
@@ -135,7 +137,8 @@ def _recorded(kb, new, written: tuple, suggested: tuple, recorded) -> tuple[dict
     out = recorded_json(kb, new, iid, path, review)
     linked, due = out["linked"], out["review"]["due"]
     out.update(suggestions=answer.results, no_known_pattern=answer.no_known_pattern, candidates=candidates)
-    lines = [f"Recorded {iid} in {path} (review: {review.level}{f', due {due}' if due else ''})."]
+    owner = f", owner {review.owner}" if review.owner else ""  # review_owner given: said, as it is in out
+    lines = [f"Recorded {iid} in {path} (review: {review.level}{f', due {due}' if due else ''}{owner})."]
     out.update(recorded.noted())  # only when something was said, as the CLI's --json has it
     if said := recorded.said:
         lines.append(f"{said[0].upper()}{said[1:]}")

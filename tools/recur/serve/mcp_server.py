@@ -930,6 +930,15 @@ def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site
         return run_tool(work)
 
 
+ReviewOwner = Annotated[
+    str | None,
+    Field(
+        description="Who holds the review (its review.owner, as `recur incident new --review-owner` writes it): "
+        "the person or team the board names for an overdue review, e.g. alice or team-db (empty or left out: none)."
+    ),
+]
+
+
 def _write_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", severities: list[str]) -> None:
     from recur.ingest.pasted_log import LOG_LINES_KEPT
     from recur.kb.incident_record import TITLE_MOST, severity_help
@@ -966,18 +975,21 @@ def _write_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", sever
                 "(already_recorded: true) and nothing is written."
             ),
         ] = False,
+        review_owner: ReviewOwner = None,
     ) -> CallToolResult:
         """Record an incident in the knowledge base, dated today: exactly the record `recur incident new`
-        writes (review level and due date from the severity framework). Returns what `recur incident new
-        --json` prints: its id, path and review, the known patterns that match its title and description
+        writes (review level and due date from the severity framework, its owner review_owner when given).
+        Returns what `recur incident new --json` prints: its id, path and review, the known patterns that
+        match its title and description
         (suggestions, not linked) and no_known_pattern. A description of more than 200 lines read as a pasted
         log is recorded cut down as the CLI cuts it, its error lines as the Summary (description_note says so).
         A call the client cancelled or gave up on before the record was written writes nothing. A call with the
         arguments of an incident recorded today (a retry) answers with that record (already_recorded) unless
-        allow_duplicate is true; one with its title and description but another severity, patterns or flags is
-        recorded, and same_as names the other."""
+        allow_duplicate is true; one with its title and description but another severity, patterns, flags or
+        review_owner is recorded, and same_as names the other."""
 
         given = {"title": title, "severity": severity, "description": description, "flags": flags}
+        given["review_owner"] = review_owner or ""  # blank: none, as `recur incident new --review-owner ""`
         # ids read as get_pattern and past_incidents read them: "Disk-Full" and a resource URI were "unknown"
         ids = [pat.given_pattern_id(p) for p in patterns]
         try:

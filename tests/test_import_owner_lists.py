@@ -1,0 +1,91 @@
+"""A follow-up's owner field naming several people ("Ana Ruiz, Bob Lee") and a placeholder naming one in a bracket
+("TBD (Ana Ruiz)"), found in review: the first was recorded as one owner "Ana Ruiz, Bob Lee", whom `recur report
+--owner "Ana Ruiz"` missed; the second was no owner, the name dropped unsaid. A follow-up has one owner (the KB
+format's ``owner`` is a string, docs/kb-format.md): the first named is recorded and the others said in the
+import's notes, as a Confluence cell's ``<br>`` lines are; the bracket's name is the owner. Our own text."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from import_helpers import imported_record
+
+from recur.cli.main import cli
+from recur.ingest.postmortem import parse
+
+HEAD = "# Checkout down\n\nDate: 2026-11-20\n\n## Summary\n\nS.\n\n## Action items\n\n"
+TABLE = "| Action | Owner | Due |\n|---|---|---|\n| Rotate the keys | {} | 2026-12-19 |\n"
+
+
+def owner(body: str) -> tuple:
+    pm = parse(HEAD + body)
+    (it,) = pm.action_items
+    return it["owner"], [left for _, _, left in pm.owners_left]
+
+
+@pytest.mark.parametrize(
+    "cell, read",
+    [
+        ("Ana Ruiz, Bob Lee", ("Ana Ruiz", [["Bob Lee"]])),
+        ("@ana, @bob", ("ana", [["bob"]])),
+        ("Ana Ruiz; Bob Lee; Cy Doe", ("Ana Ruiz", [["Bob Lee", "Cy Doe"]])),
+        ("Ana Ruiz, @ana.ruiz, Ana Ruiz", ("Ana Ruiz", [["ana.ruiz"]])),  # each other name once
+        ("TBD, Bob Lee", ("Bob Lee", [])),  # a placeholder among them names no one
+        ("Ana Ruiz, Bob Lee<br>Cy Doe", ("Ana Ruiz", [["Bob Lee", "Cy Doe"]])),
+        ("TBD (Ana Ruiz)", ("Ana Ruiz", [])),
+        ("TBD (@ana)", ("ana", [])),
+        ("TBC (Ana Ruiz), Bob Lee", ("Ana Ruiz", [["Bob Lee"]])),
+        # unchanged: no one, one name with a role, a date
+        ("TBD (will assign)", (None, [])),
+        ("N/A (no owner yet)", (None, [])),
+        ("Ana Ruiz (payments)", ("Ana Ruiz", [])),
+        ("Ana Ruiz", ("Ana Ruiz", [])),
+        ("Dec 1, 2026", (None, [])),
+    ],
+)
+def test_an_owner_cell_names_one_owner_and_the_others_are_said(cell, read):
+    assert owner(TABLE.format(cell)) == read
+
+
+@pytest.mark.parametrize(
+    "value, read",
+    [
+        ("Ana Ruiz, Bob Lee", ("Ana Ruiz", [["Bob Lee"]])),
+        ("TBD (Ana Ruiz)", ("Ana Ruiz", [])),
+        ("TBD (will assign)", (None, [])),
+        ("@ana", ("ana", [])),
+    ],
+)
+def test_an_owner_sub_item_is_read_as_an_owner_cell(value, read):
+    assert owner(f"- Rotate the keys\n  - Owner: {value}\n") == read
+
+
+def test_the_first_owner_is_recorded_found_by_report_owner_and_the_others_noted(kb_dir, tmp_path):
+    body = HEAD.replace("Date:", "Severity: SEV-2\nDate:") + TABLE.format("Ana Ruiz, Bob Lee")
+    out, inc = imported_record(kb_dir, tmp_path, body)
+    assert [f.owner for f in inc.follow_ups] == ["Ana Ruiz"]
+    said = [n for n in out["notes"] if n.startswith("follow-up 'Rotate the keys': owner")]
+    assert said and said[0].startswith("follow-up 'Rotate the keys': owner 'Ana Ruiz' recorded, 'Bob Lee' left out")
+    args = ["report", "--kb", str(kb_dir), "--as-of", "2026-12-01", "--json", "--owner", "Ana Ruiz"]
+    board = json.loads(CliRunner().invoke(cli, args).stdout)
+    assert [f["title"] for f in board["follow_ups"]] == ["Rotate the keys"], board["follow_ups"]
+
+
+def test_a_placeholder_naming_someone_in_a_bracket_is_the_review_owner(kb_dir, tmp_path):
+    body = HEAD.replace("Date:", "Severity: SEV-2\n**Owner:** TBD (Ana Ruiz)\n**Incident commander:** Lee Park\nDate:")
+    out, inc = imported_record(kb_dir, tmp_path, body)
+    assert (out["review"]["owner"], inc.review.owner) == ("Ana Ruiz", "Ana Ruiz")
+
+
+def test_the_names_a_review_owner_field_gives_besides_the_first_are_said(kb_dir, tmp_path):
+    body = HEAD.replace("Date:", "Severity: SEV-2\n**Postmortem owner:** Ana Ruiz, Lee Park & Cy Doe\nDate:")
+    out, inc = imported_record(kb_dir, tmp_path, body)
+    assert inc.review.owner == "Ana Ruiz"
+    assert (
+        "review owner 'Ana Ruiz' recorded, 'Lee Park', 'Cy Doe' left out (the postmortem's 'Postmortem owner' "
+        "names 3; a review has one owner)"
+    ) in out["notes"], out["notes"]
+    # the authors, the owner for want of one, wrote it together: no owner field named them, nothing to say
+    body = HEAD.replace("Date:", "Severity: SEV-2\n**Authors:** Kim Li, Lee Park\nDate:").replace("Checkout", "Cart")
+    out, inc = imported_record(kb_dir, tmp_path, body, name="b.md")
+    assert inc.review.owner == "Kim Li" and not [n for n in out["notes"] if "review owner" in n], out["notes"]
