@@ -121,10 +121,11 @@ def serve_dir(directory):
 
 
 @contextlib.contextmanager
-def serve_handler(handler):
-    """An http.server request handler class served on 127.0.0.1 (a free port) in a thread; yields
-    the base URL and stops the server afterwards."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def serve_handler(handler, port: int = 0):
+    """An http.server request handler class served on 127.0.0.1 (``port``, or a free one) in a thread; yields
+    the base URL and stops the server afterwards. A port given: a site built for that URL (`--site-url`),
+    whose sitemap names it, as mkdocs-material's instant navigation needs."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
