@@ -273,7 +273,8 @@ def _pattern_refs(kb: KB) -> list[Problem]:
                     Problem(shown, p.line("related", i), f"related[{i}]", "a pattern cannot be related to itself")
                 )
             elif not kb.pattern_known(rid):
-                problems.append(Problem(shown, p.line("related", i), f"related[{i}]", unknown_pattern(kb, rid)))
+                what = unknown_pattern(kb, rid, own=p.id)
+                problems.append(Problem(shown, p.line("related", i), f"related[{i}]", what))
         for i, d in enumerate(p.distinguish):
             if d["from"] == p.id:  # as related: a pattern told apart from itself (found in review)
                 what = "a pattern cannot be told apart from itself: name the pattern it is mistaken for"
@@ -284,7 +285,7 @@ def _pattern_refs(kb: KB) -> list[Problem]:
                         shown,
                         p.line("distinguish", i, "from"),
                         f"distinguish[{i}].from",
-                        unknown_pattern(kb, d["from"]),
+                        unknown_pattern(kb, d["from"], own=p.id),
                     )
                 )
     return problems
@@ -303,7 +304,7 @@ def superseded_problems(kb: KB) -> list[Problem]:
             if sid == p.id:
                 problems.append(Problem(shown, line, name, "a pattern cannot be superseded by itself"))
             elif not kb.pattern_known(sid):
-                problems.append(Problem(shown, line, name, unknown_pattern(kb, sid)))
+                problems.append(Problem(shown, line, name, unknown_pattern(kb, sid, own=p.id)))
             elif (what := _successor_not_ready(kb, sid)) is not None:
                 problems.append(Problem(shown, line, name, what, "warning"))
         for i, _ in _repeats(p.superseded_by):  # as in an incident: a slip, a split's other half never named
@@ -384,7 +385,12 @@ def _record_refs(kb: KB) -> list[Problem]:
     """Pattern ids named by incidents and by onboarding paths, including those left out of the KB
     for errors of their own (``kb.unloaded_refs``), so every mistake shows in one run."""
     problems = [
-        Problem(shown, line, name, unknown_step(kb, pid) if name.startswith("steps[") else unknown_pattern(kb, pid))
+        Problem(
+            shown,
+            line,
+            name,
+            unknown_step(kb, pid) if name.startswith("steps[") else _unknown_ref(kb, shown, name, pid),
+        )
         for shown, name, line, pid in kb.unloaded_refs
         if not kb.pattern_known(pid)
     ]
@@ -448,11 +454,20 @@ def _unloaded_repeats(kb: KB) -> list[Problem]:
     return out
 
 
-def unknown_pattern(kb: KB, pid: str) -> str:
+def unknown_pattern(kb: KB, pid: str, own: str | None = None) -> str:
     """The message for an id no pattern file has, with the ids it was probably meant to be: a slip in a
     path's step or an incident's patterns ("disk-ful") was named with no hint, and the author went
-    looking through patterns/ for the right spelling."""
-    return no_pattern(pid, kb.pattern_files)
+    looking through patterns/ for the right spelling. ``own``: the id of the pattern naming it, never
+    offered (``related: [redis-oom]`` in redis-eviction-storm was "did you mean redis-eviction-storm?",
+    which is then "cannot be related to itself"; found by a pattern author)."""
+    return no_pattern(pid, [x for x in kb.pattern_files if x != own])
+
+
+def _unknown_ref(kb: KB, shown: str, name: str, pid: str) -> str:
+    """``unknown_pattern`` for an id named by a record left out for errors of its own: a pattern's (its
+    related, distinguish or superseded_by) offers any id but its own, its file's name."""
+    pattern = not name.startswith("patterns[")
+    return unknown_pattern(kb, pid, own=PurePath(shown).stem if pattern else None)
 
 
 def unknown_step(kb: KB, pid: str) -> str:
