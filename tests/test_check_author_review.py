@@ -66,3 +66,12 @@ def test_did_you_mean_never_names_the_pattern_itself(tmp_path):
     found = at(problems(tmp_path, text.replace("severity: sev2", "severity: critical")))
     (related,) = [f for f in found if f[1] == "related[0]"]
     assert "redis-eviction-storm" not in related[3], related
+
+
+def test_a_boolean_hint_quotes_the_value_written(tmp_path):
+    # "quote it, 'yes'" was said of every boolean: of off, NO and True alike
+    text = BASE.replace("severity: sev2\n", "severity: sev2\ntags: [redis, off]\nservices:\n  - NO\nowner: True\n")
+    found = {f[1]: f[3] for f in at(problems(tmp_path, text))}
+    assert found["tags[1]"].endswith("quote it, 'off')"), found["tags[1]"]
+    assert found["services[0]"].endswith("quote it, 'NO')"), found["services[0]"]
+    assert found["owner"].endswith("quote it, 'True')"), found["owner"]

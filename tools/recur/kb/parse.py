@@ -57,7 +57,8 @@ class YamlDoc:
     lines: dict = field(default_factory=dict)
     duplicates: list = field(default_factory=list)  # (key path, line)
     text: str = ""  # what was parsed
-    # key path of a mapping, or of a text over lines that is not quoted -> (start, end) of it in ``text``
+    # key path of a mapping, of a text over lines that is not quoted, or of an unquoted value YAML read as a
+    # boolean -> (start, end) of it in ``text``
     spans: dict = field(default_factory=dict)
     # key path -> the text of an unquoted value YAML read as a number (``0x80070005``, ``0042``, ``1.10``)
     numbers: dict = field(default_factory=dict)
@@ -120,6 +121,8 @@ def _walk(node, path, offset, lines, duplicates, seen_nodes=None, spans=None, nu
             _walk(item, sub, offset, lines, duplicates, seen_nodes, spans, numbers)
     elif numbers is not None and not node.style and node.tag in _NUMBER_TAGS:  # plain: "" or None
         numbers[path] = node.value
+    elif spans is not None and not node.style and node.tag == "tag:yaml.org,2002:bool":  # "off", "NO": as written
+        spans[path] = (node.start_mark.index, node.end_mark.index)  # for the quoted form a hint offers
     elif spans is not None and node.style in (None, "", "|", ">") and node.end_mark.line > node.start_mark.line:
         spans[path] = (node.start_mark.index, node.end_mark.index)  # a text over lines: its lines, for a hint
 

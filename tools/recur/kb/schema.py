@@ -269,6 +269,14 @@ def _is_empty(value) -> bool:
 BOOL_HINT = " (YAML reads yes/no/on/off/true/false as a boolean: quote it, 'yes')"
 
 
+def bool_hint(written: str | None) -> str:
+    """``BOOL_HINT`` quoting the value as the file writes it: ``tags: [redis, off]`` was told to quote
+    'yes' (found by a pattern author). ``written`` None (not known): the hint as it was."""
+    if not written:
+        return BOOL_HINT
+    return BOOL_HINT.replace("'yes'", f"'{written}'")
+
+
 def mapping_hint(value, written: str | None) -> str:
     """What to do about a value YAML read as a mapping where text was meant: an unquoted ": " makes
     one (``- javax.crypto.AEADBadTagException: Tag mismatch!``, a signal copied from a log, was "must be a
@@ -324,6 +332,9 @@ class Validator:
     def _mapping_hint(self, value, path: tuple) -> str:
         written = self.doc.written(*path) if isinstance(self.doc, YamlDoc) else None
         return mapping_hint(value, written)
+
+    def _bool_hint(self, path: tuple) -> str:
+        return bool_hint(self.doc.written(*path) if isinstance(self.doc, YamlDoc) else None)
 
     def _rename_hint(self, text: str) -> str:
         """``kebab_hint`` for a file's own ``id:``, whose id is its file name: when that name is no kebab-case
@@ -497,7 +508,8 @@ class Validator:
         out = []
         for i, item in enumerate(value):
             if kind == "flags" and isinstance(item, bool):  # "- yes": not "must be a mapping" (found in review)
-                self.error(path + (i,), f"{dotted}[{i}]", "must be a string or a mapping, not true/false" + BOOL_HINT)
+                what = "must be a string or a mapping, not true/false" + self._bool_hint(path + (i,))
+                self.error(path + (i,), f"{dotted}[{i}]", what)
                 continue
             if kind == "flags" and isinstance(item, (str, int, float)) and not isinstance(item, bool):
                 if self._number_changed(item, path + (i,), f"{dotted}[{i}]"):
@@ -528,7 +540,7 @@ class Validator:
                 path,
                 dotted,
                 f"must be a string, not {kind_of(value)}"
-                + (BOOL_HINT if isinstance(value, bool) else self._mapping_hint(value, path)),
+                + (self._bool_hint(path) if isinstance(value, bool) else self._mapping_hint(value, path)),
             )
             return None
         if self._number_changed(value, path, dotted):
