@@ -75,3 +75,42 @@ def test_a_boolean_hint_quotes_the_value_written(tmp_path):
     assert found["tags[1]"].endswith("quote it, 'off')"), found["tags[1]"]
     assert found["services[0]"].endswith("quote it, 'NO')"), found["services[0]"]
     assert found["owner"].endswith("quote it, 'True')"), found["owner"]
+
+
+def strict_failures(found: list) -> list:
+    """What --strict fails on, of ``at``'s rows: errors, and warnings but those of a team's own key."""
+    return [f for f in found if f[2] == "error" or (f[2] == "warning" and "--strict does not fail" not in f[3])]
+
+
+def test_a_teams_keys_named_for_the_formats_pass_strict_and_slips_still_fail(tmp_path):
+    # the KB format keeps unknown keys (warn, don't fail): created_by was "did you mean 'created'?" and failed
+    for key in ("created_by: alice", "title_de: Redis verdrängt Schlüssel", "symptom_notes: seen at peak"):
+        found = at(problems(tmp_path, BASE.replace("severity: sev2\n", f"severity: sev2\n{key}\n")))
+        assert not strict_failures(found), found
+        assert any("a key of your own" in f[3] for f in found), found
+    for slip, meant in (("Tags: [redis]", "tags"), ("symtoms: [x]", "symptoms"), ("create: 2026-01-02", "created")):
+        found = at(problems(tmp_path, BASE.replace("severity: sev2\n", f"severity: sev2\n{slip}\n")))
+        assert any(f"did you mean '{meant}'" in f[3] for f in strict_failures(found)), found
+
+
+def test_a_snake_case_category_equal_to_its_folder_passes_strict(tmp_path):
+    # the format: category equals its folder's name; "data_stores" failed --strict with a reason about case
+    text = BASE.replace("category: capacity", "category: data_stores")
+    found = at(
+        problems(tmp_path, text, "patterns/data_stores/redis-eviction-storm.md"),
+        "patterns/data_stores/redis-eviction-storm.md",
+    )
+    assert not strict_failures(found), found
+    (category,) = [f for f in found if f[1] == "category"]
+    assert "recur new" in category[3] and "macOS" not in category[3], category
+    # a folder beside another that differs only in case is one folder on macOS: that still fails
+    found = at(
+        problems(
+            tmp_path / "b",
+            BASE.replace("category: capacity", "category: Capacity"),
+            "patterns/Capacity/redis-eviction-storm.md",
+        ),
+        "patterns/Capacity/redis-eviction-storm.md",
+    )
+    assert {f[1] for f in strict_failures(found)} == {"category"}, found
+    assert any("only in case" in f[3] for f in strict_failures(found)), found

@@ -228,7 +228,7 @@ def _pattern_warnings(kb: KB, p, shown: str, copies: dict, sizes: dict) -> list[
         *_section_placeholders(p, shown),
         *_no_signals(p, shown),
         *_one_way_links(kb, p, shown, copies),
-        *_category_name(p, shown),
+        *_category_name(p, shown, sizes),
         *_long_title(p, shown),
         *_regex_signals(p, shown),
         *_category_slip(p, shown, sizes),
@@ -349,22 +349,26 @@ def _regex_signals(p, shown: str) -> list[Problem]:
     return out
 
 
-def _category_name(p, shown: str) -> list[Problem]:
-    """A category folder that is not kebab-case ("Billing"): the format allows it (any folder name),
-    but `recur new` refuses it, and "Billing/" beside "billing/" is one folder on macOS and Windows
-    checkouts, two categories on the site (found in review)."""
+def _category_name(p, shown: str, sizes: dict) -> list[Problem]:
+    """A category folder that is not kebab-case ("Billing", "data_stores"): the format allows it (a category
+    is its folder's name), so --strict does not fail on it, but `recur new` refuses it. One that differs
+    from another category only in case ("Billing/" beside "billing/") is one folder on macOS and Windows
+    checkouts and two categories on the site: that fails --strict. The case was said of every such name,
+    "data_stores" too, which has none, and --strict failed on a category the format allows (found in review)."""
     if KEBAB.fullmatch(p.category or ""):
         return []
-    return [
-        Problem(
-            shown,
-            p.line("category"),
-            "category",
-            f"{p.category!r} is not kebab-case (lowercase words and hyphens): `recur new` refuses it, and a "
-            "folder that differs only in case is the same folder on macOS and Windows; rename the folder",
-            "warning",
+    twins = sorted(c for c in sizes if c != p.category and c.casefold() == p.category.casefold())
+    if twins:
+        what = (
+            f"{p.category!r} differs from the category {twins[0]!r} only in case: one folder on macOS and Windows "
+            "checkouts, two categories on the site; move the files into one folder"
         )
-    ]
+        return [Problem(shown, p.line("category"), "category", what, "warning")]
+    what = (
+        f"{p.category!r} is not kebab-case (lowercase words and hyphens): the format allows it, but `recur new` "
+        "refuses it (--strict does not fail on it)"
+    )
+    return [Problem(shown, p.line("category"), "category", what, "warning", strict=False)]
 
 
 def _category_slip(p, shown: str, count: dict) -> list[Problem]:

@@ -610,9 +610,20 @@ def is_unused_slip(problem) -> bool:
 
 def meant_key(key, schema: dict) -> str | None:
     """The key of ``schema`` that ``key``, which it does not have, is most likely a slip of ("severty",
-    "symtoms", "Tags"), or None."""
+    "symtoms", "Tags"), or None. A key that is one of the format's (or its singular) and a word of its
+    own joined by ``_`` or ``-`` (``created_by``, ``title_de``, ``symptom_notes``, ``primary-owner``) is a
+    team's key, which the KB format says to keep and warn of, never fail: it was taken for a slip of
+    ``created``, and --strict failed on valid content (found by a pattern author)."""
     close = difflib.get_close_matches(str(key).lower(), list(schema), n=1, cutoff=0.75)
-    return close[0] if close else None
+    return close[0] if close and not _team_key(str(key), close[0]) else None
+
+
+def _team_key(key: str, meant: str) -> bool:
+    """Whether ``key`` is the format's key ``meant`` (or its singular) with a word of its own before or after
+    it, ``_`` or ``-`` between: a key of the team's own, named for the format's it goes with."""
+    words = re.split(r"[_-]", key.lower())
+    names = {meant.lower(), meant.lower().removesuffix("s")}
+    return any("_".join(words[:n]) in names or "_".join(words[n:]) in names for n in range(1, len(words)) if all(words))
 
 
 # what a due date is called besides `due` (a tracker's field, a postmortem's column): not close enough to
