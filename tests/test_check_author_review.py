@@ -114,3 +114,81 @@ def test_a_snake_case_category_equal_to_its_folder_passes_strict(tmp_path):
     )
     assert {f[1] for f in strict_failures(found)} == {"category"}, found
     assert any("only in case" in f[3] for f in strict_failures(found)), found
+
+
+WEAK = """---
+id: redis-eviction-storm
+title: Disk full on a host
+category: capacity
+severity: sev2
+symptoms:
+  - "cache hit rate collapses"
+signals:
+  - "redis_evicted_keys_total.*"
+related: [dns-failure]
+---
+
+## Summary
+Redis hits maxmemory and evicts hot keys.
+
+## Runbook
+1. Check the logs.
+
+## Root cause
+maxmemory too small.
+"""
+# what is wrong with WEAK besides any error: a title disk-full has, a ".*" signal, a related dns-failure does
+# not return, a step with nothing to do
+WEAK_WARNINGS = {(3, "title"), (9, "signals[0]"), (10, "related[0]"), (17, "## Runbook")}
+
+
+def _warned(found: list) -> set:
+    return {(f[0], f[1]) for f in at(found) if f[2] == "warning"}
+
+
+def test_a_pattern_with_an_error_has_its_warnings_said_in_the_same_run(tmp_path):
+    # an unknown severity, a category unlike its folder, a missing ## Summary: each left the pattern out of
+    # the checks of the whole KB and of lint, and four true warnings came only once it was fixed
+    assert _warned(problems(tmp_path / "ok", WEAK)) == WEAK_WARNINGS
+    for n, (old, new, rel) in enumerate(
+        [
+            ("severity: sev2", "severity: critical", REDIS),
+            ("category: capacity", "category: capacity", "patterns/network/redis-eviction-storm.md"),
+            ("## Summary\n", "## Zusammenfassung\n", REDIS),
+        ]
+    ):
+        found = problems(tmp_path / str(n), WEAK.replace(old, new), rel)
+        assert [f for f in found if f[0] == rel and f[3] == "error"], found
+        assert {(line, field) for line, field, level, _ in at(found, rel) if level == "warning"} >= WEAK_WARNINGS, found
+        # the other side of the duplicate title is said too
+        assert any(f[0] == "patterns/capacity/disk-full.md" and f[2] == "title" for f in found), found
+
+
+def test_a_field_with_an_error_gets_no_warning_of_its_own_too(tmp_path):
+    # signals: a text, not a list: "must be a list", not also "pattern has no signals"
+    found = at(problems(tmp_path, WEAK.replace('signals:\n  - "redis_evicted_keys_total.*"', "signals: OOMKilled")))
+    assert [f[1] for f in found if f[1].startswith("signals")] == ["signals"], found
+    assert [f[2] for f in found if f[1] == "signals"] == ["error"], found
+
+
+def test_yaml_mistakes_on_other_lines_are_said_with_the_parse_error(tmp_path):
+    # an unquoted ': ', a key twice and a tab: three runs of check, one mistake each
+    text = (
+        BASE.replace("title: Redis evicting", "title: Redis: evicting")
+        .replace("severity: sev2\n", "severity: sev2\nseverity: sev3\n")
+        .replace('  - "cache hit rate collapses"', '\t- "cache hit rate collapses"')
+    )
+    found = at(problems(tmp_path, text))
+    errors = {(f[0], f[1]): f[3] for f in found if f[2] == "error"}
+    assert errors[(3, "title")].endswith(
+        'put the whole text in quotes, "Redis: evicting hot keys under memory pressure"'
+    )
+    assert "key appears twice" in errors[(6, "severity")]
+    assert "a tab in the indentation" in errors[(8, "front matter")]
+    # fixed one by one, each run says the ones left, no more
+    for old, new in ((": evicting", " evicting"), ("severity: sev3\n", ""), ('\t- "cache', '  - "cache')):
+        text = text.replace(old, new)
+        left = [f for f in at(problems(tmp_path, text)) if f[2] == "error"]
+        assert len(left) == len(errors) - 1, left
+        errors = left
+    assert errors == []

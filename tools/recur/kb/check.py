@@ -75,7 +75,7 @@ def pattern_title_warnings(kb: KB) -> list[Problem]:
     was said (found in review: such a copy passed `check --strict --similar`), though two onboarding paths
     with one title are. A retired pattern is left out: the one that replaced it may well keep its title."""
     by_title: dict = {}
-    for p in sorted(kb.patterns.values(), key=lambda p: p.relpath):
+    for p in sorted(_titled(kb), key=lambda p: p.relpath):
         if p.status != "retired" and p.title:
             by_title.setdefault(title_key(p.title), []).append(p)
     out = []
@@ -88,6 +88,14 @@ def pattern_title_warnings(kb: KB) -> list[Problem]:
             )
             out.append(Problem(_shown(kb, p.relpath), p.line("title"), "title", what, "warning"))
     return out
+
+
+def _titled(kb: KB) -> list:
+    """The patterns whose titles and symptoms are compared: the KB's, and those left out for errors of their
+    own (as read, their title or symptoms unread when at fault): a duplicate title was said only once an
+    unknown severity in the same file was fixed (found by a pattern author). Not a copy of an id the KB has
+    (the duplicate id is its error)."""
+    return [*kb.patterns.values(), *(p for p in kb.unloaded_patterns if p.id not in kb.patterns)]
 
 
 # how many of the other patterns sharing a symptom its warning names by file and line; the rest are counted.
@@ -106,7 +114,7 @@ def shared_symptom_warnings(kb: KB) -> list[Problem]:
     out (the authors said how they differ, and suggest shows it), as is a retired pattern (its successor may
     keep its words)."""
     by_key: dict = {}
-    for p in sorted(kb.patterns.values(), key=lambda p: p.relpath):
+    for p in sorted(_titled(kb), key=lambda p: p.relpath):
         for i, symptom in enumerate(p.symptoms if p.status != "retired" else ()):
             by_key.setdefault(symptom_key(symptom), {}).setdefault(p.id, (p, i))  # a pattern's own repeat: once
     shown: dict = {}  # relpath -> as shown: worked out once a pattern, not once a pair (137,823 calls at 1,000)

@@ -189,16 +189,19 @@ def authoring_warnings(
     out: list[Problem] = []
     copies: dict = {}  # id -> every pattern record read with it (two or more: a duplicate id)
     sizes: dict = {}  # category -> its number of patterns
-    for p in kb.all_patterns():
+    # a pattern with errors of its own too, as far as it was read: its warnings are said in the same run as
+    # its errors (kb.unloaded_patterns); a category at fault is not counted as one
+    for p in kb.read_patterns():
         copies.setdefault(p.id, []).append(p)
-        sizes[p.category] = sizes.get(p.category, 0) + 1
-    for p in sorted(kb.all_patterns(), key=lambda p: (p.id, p.relpath)):
+        if "category" not in p.unread:
+            sizes[p.category] = sizes.get(p.category, 0) + 1
+    for p in sorted(kb.read_patterns(), key=lambda p: (p.id, p.relpath)):
         if p.status == "retired":
             continue
         shown = display_path(kb.root / p.relpath)
         if only is None or only(shown):
             out += _pattern_warnings(kb, p, shown, copies, sizes)
-            if stale_days and stale_days > 0:
+            if stale_days and stale_days > 0 and not p.unread:  # the clock's notice: of the KB's patterns
                 out += _stale(kb, p, shown, stale_days, now)
     out += _placeholders_elsewhere(kb)
     out += _future_dates(kb, now)
@@ -222,17 +225,18 @@ def authoring_warnings(
 
 
 def _pattern_warnings(kb: KB, p, shown: str, copies: dict, sizes: dict) -> list[Problem]:
-    """The authoring warnings of one pattern file but its staleness: each said at ``shown``, its file."""
+    """The authoring warnings of one pattern file but its staleness: each said at ``shown``, its file. Of a
+    pattern with errors of its own, those of the fields read (``p.unread``: the ones at fault, left to their errors)."""
+    category = [] if "category" in p.unread else [*_category_name(p, shown, sizes), *_category_slip(p, shown, sizes)]
     return [
         *_runbook_warnings(kb, p, shown),
         *_section_placeholders(p, shown),
-        *_no_signals(p, shown),
+        *([] if "signals" in p.unread else _no_signals(p, shown)),
         *_one_way_links(kb, p, shown, copies),
-        *_category_name(p, shown, sizes),
+        *category,
         *_long_title(p, shown),
         *_regex_signals(p, shown),
-        *_category_slip(p, shown, sizes),
-        *_ready_draft(p, shown),
+        *([] if p.unread else _ready_draft(p, shown)),  # a file with errors is not ready to publish
     ]
 
 
@@ -625,7 +629,9 @@ def _one_way_links(kb: KB, p, shown: str, copies: dict) -> list[Problem]:
     out = []
     for i, rid in enumerate(p.related):
         others = copies.get(rid, [])
+        # a copy whose related has an error of its own: what it lists is not known
         read = bool(others) and len(others) == len(kb.pattern_files.get(rid, ()))
+        read = read and not any("related" in o.unread for o in others)
         if read and rid != p.id and not any(p.id in o.related for o in others):
             out.append(
                 Problem(

@@ -475,6 +475,61 @@ def _line_replaced(lines: list[str], n: int, line: str) -> str:
     return "\n".join([*lines[:n], line, *lines[n + 1 :]])
 
 
+# a key line of block YAML: its indent, key (bare or quoted) and what follows its ": "
+_KEY_VALUE = re.compile(r"""^( *)(?:([A-Za-z_][\w-]*)|"([^"]+)"|'([^']+)') *:(?: +(.*))?$""")
+_BLOCK_START = re.compile(r"[|>][-+0-9]*\s*(?:#.*)?$")  # "|", ">-", "|2": a block text's lines follow
+
+
+def yaml_slips(text: str) -> list[tuple[int, str, str]]:
+    """(0-based line, key, message) of the mistakes in YAML ``text`` that are read off its lines alone, for a
+    text that does not parse: YAML stops at its first error, and a tab, an unquoted ': ' and a key written
+    twice in one file took three runs of `recur check`, one each (found by a pattern author). Each is said as
+    the parse says it: a tab in a line's indentation, a one-line plain value with ': ' in it (the quoted form
+    offered), a key its mapping has above (at the same indent, no list item between). The lines of a block
+    text (``|``, ``>``) are its text, and left alone."""
+    out: list[tuple[int, str, str]] = []
+    seen: dict = {}  # indent -> {key: line} of the mapping open at that indent
+    block = None  # the indent a block text's lines are deeper than, while in one
+    for n, line in enumerate(text.split("\n")):
+        indent = len(line) - len(line.lstrip(" "))
+        if block is not None and (not line.strip() or indent > block):
+            continue
+        block = None
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if "\t" in line[: len(line) - len(line.lstrip(" \t"))]:
+            out.append((n, "front matter", "YAML does not parse: a tab in the indentation: YAML indents with spaces"))
+            continue
+        for deeper in [k for k in seen if k > indent]:
+            del seen[deeper]
+        if line.lstrip().startswith("-"):  # a list item: the mappings at its indent and deeper are others
+            seen.pop(indent, None)
+            continue
+        m = _KEY_VALUE.match(line)
+        if not m:
+            continue
+        key, value = m.group(2) or m.group(3) or m.group(4), (m.group(5) or "").strip()
+        keys = seen.setdefault(indent, {})
+        if key in keys:
+            out.append((n, key, "key appears twice; the last one wins"))
+        keys.setdefault(key, n)
+        if _BLOCK_START.match(value):
+            block = indent
+        elif value[:1] not in ("", "'", '"', "[", "{", "&", "*", "!") and re.search(r":(\s|$)", _no_comment(value)):
+            what = "YAML reads an unquoted ': ' as a key and its value: put the whole text in quotes"
+            out.append((n, key, f"YAML does not parse: {what}, {yaml_string(_no_comment(value))}"))
+    return out
+
+
+# a comment after a value, matched from the start of a run of blanks only (from each blank of a long run not
+# followed by "#" the run was read again to its end: quadratic, as loader._COMMENT_AFTER says)
+_COMMENT = re.compile(r"(?<![ \t])[ \t]+#.*$")
+
+
+def _no_comment(value: str) -> str:
+    return _COMMENT.sub("", value)
+
+
 def key_at(text: str, line: int) -> str | None:
     """The dotted key ("fix.owner", "follow_ups[0].owner") of the value at 0-based ``line`` of ``text``,
     if ``text`` parses now (one more parse, no more: another bad value is its own error once this is
