@@ -192,3 +192,35 @@ def test_yaml_mistakes_on_other_lines_are_said_with_the_parse_error(tmp_path):
         assert len(left) == len(errors) - 1, left
         errors = left
     assert errors == []
+
+
+def test_a_rename_in_the_named_files_fails_the_hook_for_the_files_naming_the_old_id(tmp_path, monkeypatch):
+    # the pre-commit hook, `check --strict --quiet FILES`, passed silently a rename of a pattern that other
+    # files name by its old id: their errors were counted in a note --quiet hid
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+
+    monkeypatch.chdir(tmp_path)
+    small_kb(Path("kb"))
+    old = Path("kb/patterns/capacity/disk-full.md")
+    new = old.with_name("disk-full-host.md")
+    new.write_text(old.read_text().replace("id: disk-full", "id: disk-full-host"))
+    old.unlink()
+    pool = Path("kb/patterns/capacity/db-pool-exhausted.md")
+    pool.write_text(pool.read_text().replace("related: [disk-full]", "related: [disk-full-host]"))
+    r = CliRunner().invoke(
+        cli, ["check", "--kb", "kb", "--strict", "--quiet", "--stale-days", "0", str(new), str(pool)]
+    )
+    assert r.exit_code == 1, r.output
+    assert "no pattern has id 'disk-full'; did you mean disk-full-host?" in r.stdout, r.stdout
+    # an error elsewhere that names no id (a file's own mistake) is a note under --quiet, and does not fail
+    pool.write_text(pool.read_text().replace("related: [disk-full-host]", "related: [disk-full]"))
+    new.rename(old)
+    old.write_text(old.read_text().replace("id: disk-full-host", "id: disk-full"))
+    Path("kb/patterns/network/dns-failure.md").write_text(
+        Path("kb/patterns/network/dns-failure.md").read_text().replace("severity: sev2", "severity: sev9")
+    )
+    r = CliRunner().invoke(cli, ["check", "--kb", "kb", "--strict", "--quiet", "--stale-days", "0", str(old)])
+    assert r.exit_code == 0 and r.stdout == "", r.output
+    assert "1 error elsewhere in kb not shown" in r.stderr, r.stderr

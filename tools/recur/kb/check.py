@@ -18,6 +18,10 @@ from recur.kb.records import KB
 from recur.util.errors import Problem
 from recur.util.text import close_ids, normalise_signal, plural, query_key
 
+# the code of the error of a reference to a pattern id no file has (a related, a successor, an incident's
+# pattern, a path's step, a case's expect): what a rename or a deletion leaves in the files that name the id
+UNKNOWN_ID = "unknown-id"
+
 
 def cross_checks(kb: KB) -> list[Problem]:
     """The checks that need the whole KB: duplicate ids, and ids that other files refer to."""
@@ -282,7 +286,7 @@ def _pattern_refs(kb: KB) -> list[Problem]:
                 )
             elif not kb.pattern_known(rid):
                 what = unknown_pattern(kb, rid, own=p.id)
-                problems.append(Problem(shown, p.line("related", i), f"related[{i}]", what))
+                problems.append(Problem(shown, p.line("related", i), f"related[{i}]", what, code=UNKNOWN_ID))
         for i, d in enumerate(p.distinguish):
             if d["from"] == p.id:  # as related: a pattern told apart from itself (found in review)
                 what = "a pattern cannot be told apart from itself: name the pattern it is mistaken for"
@@ -294,6 +298,7 @@ def _pattern_refs(kb: KB) -> list[Problem]:
                         p.line("distinguish", i, "from"),
                         f"distinguish[{i}].from",
                         unknown_pattern(kb, d["from"], own=p.id),
+                        code=UNKNOWN_ID,
                     )
                 )
     return problems
@@ -312,7 +317,7 @@ def superseded_problems(kb: KB) -> list[Problem]:
             if sid == p.id:
                 problems.append(Problem(shown, line, name, "a pattern cannot be superseded by itself"))
             elif not kb.pattern_known(sid):
-                problems.append(Problem(shown, line, name, unknown_pattern(kb, sid, own=p.id)))
+                problems.append(Problem(shown, line, name, unknown_pattern(kb, sid, own=p.id), code=UNKNOWN_ID))
             elif (what := _successor_not_ready(kb, sid)) is not None:
                 problems.append(Problem(shown, line, name, what, "warning"))
         for i, _ in _repeats(p.superseded_by):  # as in an incident: a slip, a split's other half never named
@@ -398,6 +403,7 @@ def _record_refs(kb: KB) -> list[Problem]:
             line,
             name,
             unknown_step(kb, pid) if name.startswith("steps[") else _unknown_ref(kb, shown, name, pid),
+            code=UNKNOWN_ID,
         )
         for shown, name, line, pid in kb.unloaded_refs
         if not kb.pattern_known(pid)
@@ -406,7 +412,7 @@ def _record_refs(kb: KB) -> list[Problem]:
     for inc in kb.all_incidents():
         shown = _shown(kb, inc.relpath)
         problems += [
-            Problem(shown, inc.line("patterns", i), f"patterns[{i}]", unknown_pattern(kb, pid))
+            Problem(shown, inc.line("patterns", i), f"patterns[{i}]", unknown_pattern(kb, pid), code=UNKNOWN_ID)
             for i, pid in enumerate(inc.patterns)
             if not kb.pattern_known(pid)
         ]
@@ -417,7 +423,13 @@ def _record_refs(kb: KB) -> list[Problem]:
     for path in kb.paths.values():
         shown = _shown(kb, path.relpath)
         problems += [
-            Problem(shown, path.line("steps", i, "pattern"), f"steps[{i}].pattern", unknown_step(kb, step.pattern))
+            Problem(
+                shown,
+                path.line("steps", i, "pattern"),
+                f"steps[{i}].pattern",
+                unknown_step(kb, step.pattern),
+                code=UNKNOWN_ID,
+            )
             for i, step in enumerate(path.steps)
             if not kb.pattern_known(step.pattern)
         ]
@@ -546,7 +558,7 @@ def expect_problems(cases, shown: str, known, ids=()) -> list[Problem]:
     """Cases expecting a pattern id that no file has: a miss that no ranking could fix.
     ``known(pid)`` says whether a pattern has that id; ``ids``, the ids a slip is named against."""
     return [
-        Problem(shown, _expect_line(case, k), f"[{_pos(case, n)}].expect", no_pattern(pid, ids))
+        Problem(shown, _expect_line(case, k), f"[{_pos(case, n)}].expect", no_pattern(pid, ids), code=UNKNOWN_ID)
         for n, case in enumerate(cases)
         for k, pid in enumerate(case.expect)
         if not known(pid)
