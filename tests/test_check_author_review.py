@@ -224,3 +224,24 @@ def test_a_rename_in_the_named_files_fails_the_hook_for_the_files_naming_the_old
     r = CliRunner().invoke(cli, ["check", "--kb", "kb", "--strict", "--quiet", "--stale-days", "0", str(old)])
     assert r.exit_code == 0 and r.stdout == "", r.output
     assert "1 error elsewhere in kb not shown" in r.stderr, r.stderr
+
+
+def test_a_section_or_step_that_is_only_a_placeholder_word_is_warned_of(tmp_path):
+    # an active pattern whose Summary is TODO, a step TODO and Root cause TBD passed --strict ("TODO" read as an
+    # error code, a specific string), where "Check the logs." is warned of
+    text = (
+        BASE.replace("severity: sev2\n", "severity: sev2\nstatus: active\n")
+        .replace("Redis hits maxmemory and evicts hot keys.", "TODO")
+        .replace("1. Run", "1. TODO\n2. Run")
+        .replace("maxmemory too small.", "TBD.")
+    )
+    found = {f[1]: f[3] for f in at(problems(tmp_path, text)) if f[2] == "warning"}
+    assert "only a placeholder ('TODO')" in found["## Summary"], found
+    assert found["## Runbook"].startswith("step 1 is only a placeholder ('TODO')"), found
+    assert "only a placeholder ('TBD.')" in found["## Root cause"], found
+    for word in ("N/A", "FIXME", "XXX", "...", "-", "tbc"):
+        found = {f[1] for f in at(problems(tmp_path, BASE.replace("maxmemory too small.", word))) if f[2] == "warning"}
+        assert "## Root cause" in found, word
+    # a line of the team's own that starts with the word is content
+    text = BASE.replace("maxmemory too small.", "TODO: link the capacity dashboard; maxmemory too small.")
+    assert not [f for f in at(problems(tmp_path, text)) if f[1] == "## Root cause"]

@@ -594,6 +594,8 @@ def _runbook_warnings(kb: KB, p, shown: str) -> list[Problem]:
         by = placeholders.placeholder_in(step)
         if by:
             msg = f"step {n + 1} {_still_placeholder(by)}"
+        elif bare := placeholders.bare_placeholder(step):
+            msg = f"step {n + 1} {_only_placeholder(bare)}: write what to do, as a command, a query or a dashboard"
         elif not step.strip():  # "2. " and nothing else: it had "nothing actionable in it ('')"
             msg = f"step {n + 1} is empty: write what to do after its number, or remove it"
         elif not is_actionable(step):
@@ -611,12 +613,26 @@ def _still_placeholder(by: str) -> str:
     return f"still has the {PLACEHOLDER} placeholder from `{by}`"
 
 
+def _only_placeholder(bare: str) -> str:
+    return f"is only a placeholder ({bare!r})"
+
+
+def _placeholder_said(text: str) -> str | None:
+    """What a section or a why that still holds a placeholder is told: `recur new`'s line, or a word alone
+    ("TODO", "TBD", "N/A", "...": ``placeholders.bare_placeholder``); None when it holds neither."""
+    by = placeholders.placeholder_in(text)
+    if by:
+        return _still_placeholder(by)
+    bare = placeholders.bare_placeholder(text)
+    return f"{_only_placeholder(bare)}: write it, or remove it when it is optional" if bare else None
+
+
 def _section_placeholders(p, shown: str) -> list[Problem]:
-    """Other sections still holding `recur new`'s placeholder."""
+    """Other sections still holding `recur new`'s placeholder, or only a placeholder word."""
     return [
-        Problem(shown, p.line(f"## {name}"), f"## {name}", _still_placeholder(by), "warning")
-        for name, by in ((name, placeholders.placeholder_in(text)) for name, text in p.sections.items())
-        if name != "Runbook" and by
+        Problem(shown, p.line(f"## {name}"), f"## {name}", said, "warning")
+        for name, said in ((name, _placeholder_said(text)) for name, text in p.sections.items())
+        if name != "Runbook" and said
     ]
 
 
@@ -661,19 +677,19 @@ def _placeholders_elsewhere(kb: KB) -> list[Problem]:
     for inc in kb.all_incidents():
         shown = display_path(kb.root / inc.relpath)
         for name, text in inc.sections.items():
-            by = placeholders.placeholder_in(text)
-            if by:
+            said = _placeholder_said(text)
+            if said:
                 line = _heading_line(kb, inc.relpath, name)
-                out.append(Problem(shown, line, f"## {name}", _still_placeholder(by), "warning"))
+                out.append(Problem(shown, line, f"## {name}", said, "warning"))
     for path in kb.paths.values():
         shown = display_path(kb.root / path.relpath)
         for i, step in enumerate(path.steps):
-            by = placeholders.placeholder_in(step.why)
+            said = _placeholder_said(step.why)
             if not step.why:  # what `recur new path` never writes: it puts a placeholder, warned of below
                 out.append(Problem(shown, path.line("steps", i, "why"), f"steps[{i}].why", NO_WHY, "notice"))
-            elif by:
+            elif said:
                 line = path.line("steps", i, "why")
-                out.append(Problem(shown, line, f"steps[{i}].why", _still_placeholder(by), "warning"))
+                out.append(Problem(shown, line, f"steps[{i}].why", said, "warning"))
     return out
 
 
