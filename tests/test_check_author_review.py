@@ -245,3 +245,17 @@ def test_a_section_or_step_that_is_only_a_placeholder_word_is_warned_of(tmp_path
     # a line of the team's own that starts with the word is content
     text = BASE.replace("maxmemory too small.", "TODO: link the capacity dashboard; maxmemory too small.")
     assert not [f for f in at(problems(tmp_path, text)) if f[1] == "## Root cause"]
+
+
+def test_curly_quotes_are_no_part_of_a_title_nor_of_the_quoted_form_offered(tmp_path):
+    # a title pasted in typographic quotes was no duplicate of the same title without them
+    text = BASE.replace("title: Redis evicting hot keys under memory pressure", "title: “Disk full on a host”")
+    found = at(problems(tmp_path, text))
+    assert any(f[1] == "title" and "is also the title of disk-full" in f[3] for f in found), found
+    # "- “cache hit rate: collapses”" was offered as "“cache hit rate: collapses”", quotes in quotes
+    text = BASE.replace('  - "cache hit rate collapses"', "  - “cache hit rate: collapses”")
+    (symptom,) = [f for f in at(problems(tmp_path, text)) if f[1] == "symptoms[0]"]
+    assert symptom[3].endswith('put the whole text in quotes, "cache hit rate: collapses")'), symptom
+    text = BASE.replace("title: Redis evicting", "title: “Redis: evicting").replace("pressure\n", "pressure”\n", 1)
+    (title,) = [f for f in at(problems(tmp_path, text)) if f[1] == "title"]
+    assert title[3].endswith('put the whole text in quotes, "Redis: evicting hot keys under memory pressure"'), title

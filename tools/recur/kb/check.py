@@ -670,8 +670,11 @@ def title_key(title: str) -> str:
     for both: patterns stripped the marks by hand, so a mark the site shows as written ("Disk full*", an
     escaped "\\*") was dropped and two titles that read apart were called one."""
     from recur.kb.anchors import shown_text
+    from recur.kb.parse import without_curly_quotes
 
-    return _folded(shown_text(title))
+    # typographic quotes around it are no part of the title a reader tells apart (“Disk full” is Disk full), as
+    # a symptom's ends are not: a title in them was no duplicate of the same title without (found in review)
+    return _folded(without_curly_quotes(_folded(shown_text(title))))
 
 
 def symptom_key(text: str) -> str:

@@ -377,6 +377,24 @@ def _reserved_start(text: str, mark, offset: int) -> ParseError | None:
     )
 
 
+# typographic quotes a word processor or a chat puts around a text ("“…”", "‘…’", "„…“", "«…»"): YAML reads
+# them as text, so a value written in them is no quoted value
+_CURLY_PAIRS = {"“": "”", "‘": "’", "„": "“", "«": "»", "”": "”"}
+
+
+def without_curly_quotes(text: str) -> str:
+    """``text`` without a pair of typographic quotes around it (as written, "“cache hit rate: collapses”"), else as it is."""
+    if len(text) >= 2 and _CURLY_PAIRS.get(text[0]) == text[-1]:
+        return text[1:-1]
+    return text
+
+
+def quoted_form(text: str) -> str:
+    """The quoted form a hint offers for a value written unquoted: ``yaml_string`` of it in straight quotes,
+    its typographic ones left out: it offered ``"“cache hit rate: collapses”"`` (found by a pattern author)."""
+    return yaml_string(without_curly_quotes(text))
+
+
 def _colon_in_value(text: str, mark, offset: int, problem: str) -> ParseError | None:
     """A one-line value with an unquoted ": " in it (``title: Pool exhausted: checkout down``, a list item
     ``- lambda: invocations throttled: at peak``): said with the key and its quoted form, as a list item's
@@ -387,16 +405,16 @@ def _colon_in_value(text: str, mark, offset: int, problem: str) -> ParseError | 
     if "mapping values are not allowed" not in problem or not mark or mark.line >= len(lines):
         return None
     for prefix, value, whole_item in _colon_candidates(lines[mark.line]):
-        key = key_at(_line_replaced(lines, mark.line, prefix + yaml_string(value)), mark.line)
+        key = key_at(_line_replaced(lines, mark.line, prefix + quoted_form(value)), mark.line)
         if key is None and not whole_item:  # the file has another slip (found in review: the hint was lost)
-            key = _top_level_key(prefix + yaml_string(value))
+            key = _top_level_key(prefix + quoted_form(value))
         # a follow-up, a distinguish entry, a path's step, an eval case: its item is a mapping, not one text
         if key is None or (whole_item and (key.startswith("[") or key.split("[")[0] in MAPPING_LISTS)):
             continue
         return ParseError(
             mark.line + 1 + offset,
             f"YAML does not parse: YAML reads an unquoted ': ' as a key and its value: put the whole text in "
-            f"quotes, {yaml_string(value)}",
+            f"quotes, {quoted_form(value)}",
             key,
         )
     return None
@@ -517,7 +535,7 @@ def yaml_slips(text: str) -> list[tuple[int, str, str]]:
             block = indent
         elif value[:1] not in ("", "'", '"', "[", "{", "&", "*", "!") and re.search(r":(\s|$)", _no_comment(value)):
             what = "YAML reads an unquoted ': ' as a key and its value: put the whole text in quotes"
-            out.append((n, key, f"YAML does not parse: {what}, {yaml_string(_no_comment(value))}"))
+            out.append((n, key, f"YAML does not parse: {what}, {quoted_form(_no_comment(value))}"))
     return out
 
 

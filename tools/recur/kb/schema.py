@@ -12,7 +12,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from recur.kb.parse import YamlDoc, reads_as
+from recur.kb.parse import YamlDoc, quoted_form, reads_as
 from recur.util.dates import RANGE, in_range, iso_date, iso_hint
 from recur.util.errors import Problem
 from recur.util.text import (
@@ -288,7 +288,7 @@ def mapping_hint(value, written: str | None) -> str:
     if not isinstance(value, dict):
         return ""
     if len(value) == 1 and written:
-        return f"{hint}, {yaml_string(written)})"
+        return f"{hint}, {quoted_form(written)})"
     return hint + ")"
 
 
