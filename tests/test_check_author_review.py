@@ -259,3 +259,27 @@ def test_curly_quotes_are_no_part_of_a_title_nor_of_the_quoted_form_offered(tmp_
     text = BASE.replace("title: Redis evicting", "title: “Redis: evicting").replace("pressure\n", "pressure”\n", 1)
     (title,) = [f for f in at(problems(tmp_path, text)) if f[1] == "title"]
     assert title[3].endswith('put the whole text in quotes, "Redis: evicting hot keys under memory pressure"'), title
+
+
+def test_a_signal_that_can_never_match_is_warned_of(tmp_path):
+    # shorter than the search's exact_min_chars and no identifier: found in no text, and check said nothing
+    from recur.config import SIGNAL_MATCH
+    from recur.util.text import normalise_signal
+
+    short = ["EIO", "503", "ERR", "error"]
+    assert all(len(normalise_signal(s)) < SIGNAL_MATCH["exact_min_chars"] for s in short)
+    kept = ["EPIPE", "ENOSPC", "HTTP 503", "OOMKilled"]  # a code of its own, or long enough: these match
+    signals = "".join(f'  - "{s}"\n' for s in short + kept)
+    text = BASE.replace('  - "OOM command not allowed when used memory"\n', signals)
+    warned = {f[1]: f[3] for f in at(problems(tmp_path, text)) if f[1].startswith("signals[")}
+    assert sorted(warned) == [f"signals[{n}]" for n in range(len(short))], warned
+    assert all("can never match" in w for w in warned.values()), warned
+    # regex-like signals the regex warning missed: alternatives with no parentheses, or their ")" left out
+    text = BASE.replace(
+        '  - "OOM command not allowed when used memory"\n',
+        '  - "OOMKilled|Evicted"\n  - "Status (High|Critical"\n  - "[0-9 errors per second"\n',
+    )
+    warned = {f[1]: f[3] for f in at(problems(tmp_path, text)) if f[1].startswith("signals[")}
+    assert "alternatives 'OOMKilled|Evicted'" in warned["signals[0]"], warned
+    assert "alternatives '(High|Critical'" in warned["signals[1]"], warned
+    assert "a character class '[0-9 errors per second'" in warned["signals[2]"], warned

@@ -236,6 +236,7 @@ def _pattern_warnings(kb: KB, p, shown: str, copies: dict, sizes: dict) -> list[
         *category,
         *_long_title(p, shown),
         *_regex_signals(p, shown),
+        *_unmatchable_signals(p, shown),
         *([] if p.unread else _ready_draft(p, shown)),  # a file with errors is not ready to publish
     ]
 
@@ -302,7 +303,13 @@ _REGEX_SIGNS = (
     ("a character class", re.compile(r"\\[dwsDWSbB](?![A-Za-z0-9])")),
     # "(High|Critical)"; not "(a | b)", a table's or a shell's pipe, spaced
     ("alternatives", re.compile(r"\((?:\?:)?[^()|]*[^\s()|]\|[^\s()|][^()]*\)")),
+    # "Status (High|Critical": the same, its ")" left out (found by a pattern author)
+    ("alternatives", re.compile(r"\((?:\?:)?[^()|]*[^\s()|]\|[^\s()|][^()]*$")),
+    # "OOMKilled|Evicted": the whole signal names, each a word, joined by "|" (a log line's "|" has more around it)
+    ("alternatives", re.compile(r"^[A-Za-z][\w.-]+(?:\|[A-Za-z][\w.-]+)+$")),
     ("a nested quantifier", re.compile(r"\([^()]*[+*]\)[+*]")),  # "(a+)+"
+    # "[0-9 errors": a range's class, its "]" left out (a closed one is found below, in regex_signs)
+    ("a character class", re.compile(r"\[\^?(?:[a-z]-[a-z]|[A-Z]-[A-Z]|[0-9]-[0-9]|\\[dwsDWS])[^\]]*$")),
     # a leading anchor: not a control key as a terminal shows it ("^C", "^[[A"), nor a caret pointing under a line
     ("a leading anchor", re.compile(r"^\^(?![@A-Z\[\\\]^_?](?![A-Za-z0-9]))(?=[\w(\[\\.])")),
     # "...timeout$", "+$"; not "5$", nor a shell prompt's "~$", "[root@db1 ~]$" (nor "deploy@web1:/var/www$":
@@ -350,6 +357,29 @@ def _regex_signals(p, shown: str) -> list[Problem]:
             + "): paste the exact text from the alert or log, and list each variant as a signal of its own"
         )
         out.append(Problem(shown, p.line("signals", n), f"signals[{n}]", why, "warning"))
+    return out
+
+
+def _unmatchable_signals(p, shown: str) -> list[Problem]:
+    """A signal no search can match (config.SIGNAL_MATCH, the search's numbers): shorter than ``exact_min_chars``
+    as normalised, so never found whole in a text; with no identifier (an alert name, an error code of four
+    capitals or more, a metric name); and fewer than ``words_min`` words. "EIO", "503", "ERR", "error" passed
+    check without a word and matched nothing (found by a pattern author)."""
+    from recur.util.text import identifiers, normalise_signal, signal_words
+
+    m = config.SIGNAL_MATCH
+    out = []
+    for n, signal in enumerate(p.signals):
+        if not isinstance(signal, str) or len(normalise_signal(signal)) >= m["exact_min_chars"]:
+            continue
+        if identifiers(signal, signal=True) or len(signal_words(signal)) >= m["words_min"] or regex_signs(signal):
+            continue  # a regex ("*", ".*") is warned of as one: its advice is this one's
+        what = (
+            f"{signal!r} can never match: a signal is found in a text whole when it is {m['exact_min_chars']} "
+            "characters or more, or by a name or code of its own (an alert name, ENOSPC, ORA-00060, a metric "
+            "name); write it as the log or the alert shows it, the words around it too"
+        )
+        out.append(Problem(shown, p.line("signals", n), f"signals[{n}]", what, "warning"))
     return out
 
 
