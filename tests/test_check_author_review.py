@@ -169,6 +169,9 @@ def test_a_field_with_an_error_gets_no_warning_of_its_own_too(tmp_path):
     found = at(problems(tmp_path, WEAK.replace('signals:\n  - "redis_evicted_keys_total.*"', "signals: OOMKilled")))
     assert [f[1] for f in found if f[1].startswith("signals")] == ["signals"], found
     assert [f[2] for f in found if f[1] == "signals"] == ["error"], found
+    # front matter that is no mapping: no key was read, so no key's warning
+    found = at(problems(tmp_path, "---\n- a\n- b\n---\n" + WEAK.split("---\n", 2)[2]))
+    assert [f[2] for f in found] == ["error"], found
 
 
 def test_yaml_mistakes_on_other_lines_are_said_with_the_parse_error(tmp_path):

@@ -1026,10 +1026,11 @@ def _load_pattern(kb: KB, path: Path) -> None:
     lines.update({(f"## {k}",): n for k, n in sec_lines.items()})
     if not v.ok:
         _keep_refs(kb, v, raw, (("related", None), ("distinguish", "from"), ("superseded_by", None)))
-        unread = frozenset(re.split(r"[.\[]", p.field)[0] for p in v.problems if p.is_error)
-        read = {**meta, "id": meta.get("id") or path.stem, "category": meta.get("category") or folder}
-        pattern = _pattern(read, raw, relpath, status, (sections, runbook, evidence), lines)
-        kb.unloaded_patterns.append(dataclasses.replace(pattern, unread=unread))
+        if isinstance(md.meta.data, dict):  # else no key was read: its checks wait for a front matter of keys
+            unread = frozenset(re.split(r"[.\[]", p.field)[0] for p in v.problems if p.is_error)
+            read = {**meta, "id": meta.get("id") or path.stem, "category": meta.get("category") or folder}
+            pattern = _pattern(read, raw, relpath, status, (sections, runbook, evidence), lines)
+            kb.unloaded_patterns.append(dataclasses.replace(pattern, unread=unread))
         return
     _keep(kb.patterns, kb.shadowed_patterns, _pattern(meta, raw, relpath, status, (sections, runbook, evidence), lines))
 
