@@ -158,9 +158,14 @@ def test_the_named_files_problems_are_those_of_a_whole_check(tmp_path, monkeypat
     assert len(with_problems) >= 10, with_problems  # problems in many files, of many kinds
     kinds = {p["field"].split("[")[0] for p in whole} | {p["level"] for p in whole}
     assert {"related", "symptoms", "## Runbook", "code fence", "link", "title", "id", "date", "notice"} <= kinds, kinds
+    # an error naming a pattern id no file has is shown wherever it is, after the named files' problems: what a
+    # rename or a deletion in them leaves in the files naming the id (the pre-commit hook passed it silently)
+    broken = [p for p in whole if p["level"] == "error" and "no pattern has id" in p["message"]]
+    assert broken
     for name in [*files, "patterns/capacity", "incidents", "paths", "eval", "."]:
         shown = os.path.normpath(f"kb/{name}")
         inside = [p for p in whole if p["file"] == shown or p["file"].startswith(shown + "/") or name == "."]
-        assert problems(f"kb/{name}") == inside, name
+        assert problems(f"kb/{name}") == inside + [p for p in broken if p not in inside], name
     two = ["kb/patterns/capacity/lint-1.md", "kb/incidents/2026/INC-2026-0004.md"]
-    assert problems(*two) == [p for p in whole if p["file"] in two]
+    inside = [p for p in whole if p["file"] in two]
+    assert problems(*two) == inside + [p for p in broken if p not in inside]

@@ -42,7 +42,13 @@ def _kb(root: Path, *, error: bool = True) -> Path:
     kb = small_kb(root)
     write(kb, NO_SIGNALS, pattern_text("no-signals", title="No signals"))
     if error:
-        write(kb, BROKEN, pattern_text("broken", title="Broken", symptoms=()).replace("symptoms: []", "symptoms: 5"))
+        write(
+            kb,
+            BROKEN,
+            pattern_text("broken", title="Broken", symptoms=(), signals=("BrokenAlert",)).replace(
+                "symptoms: []", "symptoms: 5"
+            ),
+        )
     return kb
 
 
@@ -134,7 +140,7 @@ def test_github_escapes_what_would_end_the_command(tmp_path, monkeypatch):
     out = run("--format", "github").stdout.splitlines()
     odd = [line for line in out if "odd" in line]
     assert odd and odd[0].startswith("::error file=kb/patterns/capacity/odd%2Cname%3A1.md,line=3,"), out
-    pct = [line for line in out if "pct.md" in line]
+    pct = [line for line in out if "pct.md" in line and line.startswith("::error")]
     assert pct and "not '100%25'" in pct[0] and "100%'" not in pct[0], pct  # the percent sign escaped
     # a newline or a carriage return in a message would end the command; a colon or a comma in a
     # property would start another (GitHub's "workflow commands": the runner reads them back)
@@ -198,7 +204,7 @@ def test_github_lists_what_it_cannot_annotate_in_the_job_summary(tmp_path, monke
     write(
         kb,
         "patterns/capacity/z-broken.md",
-        pattern_text("z-broken", symptoms=()).replace("symptoms: []", "symptoms: 5"),
+        pattern_text("z-broken", symptoms=(), signals=("ZBrokenAlert",)).replace("symptoms: []", "symptoms: 5"),
     )
     summary = tmp_path / "summary.md"
     summary.write_text("earlier step output\n")

@@ -42,7 +42,7 @@ LITERALS = [
     "worker exited (pid 1234)",
     "[ERROR] disk full on /var",
     "$HOME is not set",
-    "^C",
+    "^C received, shutting down",  # a control key as a terminal shows it (a bare "^C" can never match: too short)
     "^[[A pressed",
     "ipmitool sel list: Power Unit | AC lost",
     "a|b in a log line",

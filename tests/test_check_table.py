@@ -237,14 +237,14 @@ ROWS = [
         "symptom-is-on",
         {P: pattern(*front()[:4], "symptoms: [it is slow, on]")},
         f"{P}:6: symptoms[1]",
-        "must be a string, not true/false (YAML reads yes/no/on/off/true/false as a boolean: quote it, 'yes')",
+        "must be a string, not true/false (YAML reads yes/no/on/off/true/false as a boolean: quote it, 'on')",
         "error",
     ),
     (
         "tag-is-no",
         {P: pattern(*front(extra=["tags: [no]"]))},
         f"{P}:10: tags[0]",
-        "(YAML reads yes/no/on/off/true/false as a boolean: quote it, 'yes')",
+        "(YAML reads yes/no/on/off/true/false as a boolean: quote it, 'no')",
         "error",
     ),
     (

@@ -34,6 +34,18 @@ MAX_YAML_NODES = 50_000
 # the closest pairs of real sibling patterns score 0.69 (the starter KB, 1,770 pairs) and 0.73 (the eval
 # KB, 1,891), both sharing a service; 0.80 reports the copy and none of them (docs/kb-format.md)
 SIMILAR_SHARED_MARGIN = 0.10
+# a signal's match score in a search (retrieval.search._signal_match): its normalised text inside the query's (at
+# least exact_min_chars long), a shared identifier, or most of its words (at least words_min, a words_share of
+# them) scaled by the share. Here, below both: `recur check` warns of a signal none of the three can match
+# (kb.lint), and kb does not import retrieval
+SIGNAL_MATCH = {
+    "exact": 1.0,
+    "identifier": 0.9,
+    "words": 0.7,
+    "exact_min_chars": 6,
+    "words_min": 3,
+    "words_share": 0.75,
+}
 
 
 @dataclass(frozen=True)

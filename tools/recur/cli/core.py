@@ -109,15 +109,43 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
         problems = shown
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if p.level == "warning" and p.strict]
-    failed = bool(errors) or (strict and bool(warnings))
+    broken = _broken_elsewhere(elsewhere)
+    failed = bool(errors) or bool(broken) or (strict and bool(warnings))
     # a notice is advice that never fails: the pre-commit hook (check --strict -q) printed the same
     # stale-pattern notices on every commit (found in review)
-    _print_problems([p for p in problems if not (quiet and p.level == "notice")], fmt, failed)
+    _print_problems([p for p in [*problems, *broken] if not (quiet and p.level == "notice")], fmt, failed)
     if not quiet:
-        click.echo(_check_summary(kb, kb_dir, problems, named, elsewhere), err=True)
+        click.echo(_check_summary(kb, kb_dir, problems, named, elsewhere, broken), err=True)
         if strict and warnings and not errors:
             click.echo("Failing because of --strict.", err=True)
+    elif any(p.is_error and p not in broken for p in elsewhere):  # the hook's --quiet hid them, and passed
+        click.echo(_elsewhere_note(kb_dir, [p for p in elsewhere if p not in broken]), err=True)
     sys.exit(1 if failed else 0)
+
+
+def _broken_elsewhere(elsewhere: list) -> list:
+    """The errors outside the named files of a reference to a pattern id no file has: what renaming a
+    pattern, changing its id or deleting it in the named files leaves in the files that name it. Shown with
+    the named files' problems, and they fail the check: the pre-commit hook (`check --strict --quiet FILES`)
+    passed without a word a rename that broke 4 other files (found by a pattern author). The other errors
+    elsewhere, a file's own, are counted in a note."""
+    from recur.kb.check import UNKNOWN_ID
+
+    return [p for p in elsewhere if p.is_error and p.code == UNKNOWN_ID]
+
+
+def _broken_said(broken) -> str:
+    if not broken:
+        return ""
+    return (
+        f"; {plural(len(broken), 'error')} elsewhere shown above, naming a pattern id no file has (renamed or "
+        "deleted in these files?), fail the check"
+    )
+
+
+def _elsewhere_note(kb_dir, elsewhere: list) -> str:
+    n = sum(p.is_error for p in elsewhere)
+    return f"recur check: {plural(n, 'error')} elsewhere in {kb_dir} not shown (recur check without FILES lists them)"
 
 
 def _print_problems(problems: list, fmt: str, failed: bool) -> None:
@@ -196,10 +224,11 @@ def _unannotated(problems: list, left: int, workspace) -> None:
     _say(github_notice("recur check", message))
 
 
-def _check_summary(kb, kb_dir, problems: list, named: list | None, elsewhere: list) -> str:
+def _check_summary(kb, kb_dir, problems: list, named: list | None, elsewhere: list, broken=()) -> str:
     """The last line of `recur check`: what was checked and what was found, nothing more (with
     FILES: only the named files, and how many problems the rest of the KB has, not shown: its errors and
-    the warnings of cross-checks; its authoring warnings are not worked out, so not counted)."""
+    the warnings of cross-checks; its authoring warnings are not worked out, so not counted; ``broken``: those
+    of them shown, references to an id no file has)."""
     counts = (
         f"{plural(sum(p.is_error for p in problems), 'error')}, "
         f"{plural(sum(p.level == 'warning' for p in problems), 'warning')}, "
@@ -212,9 +241,10 @@ def _check_summary(kb, kb_dir, problems: list, named: list | None, elsewhere: li
             return f"OK: {n} files in {kb_dir} follow the format ({loaded})."
         return f"{counts} in {kb_dir} ({loaded} loaded)"
     where = _named_where(kb_dir, named)
-    rest = ""
+    rest = _broken_said(broken)
+    elsewhere = [p for p in elsewhere if p not in broken]
     if any(p.level != "notice" for p in elsewhere):  # notices elsewhere said "0 errors, 0 warnings"
-        rest = (
+        rest += (
             f"; {plural(sum(p.is_error for p in elsewhere), 'error')}, "
             f"{plural(sum(p.level == 'warning' for p in elsewhere), 'warning')} elsewhere in {kb_dir} not shown (recur check without FILES lists them, with the "
             "authoring warnings of every file: worked out here for the named files only)"

@@ -18,6 +18,10 @@ from recur.kb.records import KB
 from recur.util.errors import Problem
 from recur.util.text import close_ids, normalise_signal, plural, query_key
 
+# the code of the error of a reference to a pattern id no file has (a related, a successor, an incident's
+# pattern, a path's step, a case's expect): what a rename or a deletion leaves in the files that name the id
+UNKNOWN_ID = "unknown-id"
+
 
 def cross_checks(kb: KB) -> list[Problem]:
     """The checks that need the whole KB: duplicate ids, and ids that other files refer to."""
@@ -75,7 +79,7 @@ def pattern_title_warnings(kb: KB) -> list[Problem]:
     was said (found in review: such a copy passed `check --strict --similar`), though two onboarding paths
     with one title are. A retired pattern is left out: the one that replaced it may well keep its title."""
     by_title: dict = {}
-    for p in sorted(kb.patterns.values(), key=lambda p: p.relpath):
+    for p in sorted(_titled(kb), key=lambda p: p.relpath):
         if p.status != "retired" and p.title:
             by_title.setdefault(title_key(p.title), []).append(p)
     out = []
@@ -88,6 +92,14 @@ def pattern_title_warnings(kb: KB) -> list[Problem]:
             )
             out.append(Problem(_shown(kb, p.relpath), p.line("title"), "title", what, "warning"))
     return out
+
+
+def _titled(kb: KB) -> list:
+    """The patterns whose titles and symptoms are compared: the KB's, and those left out for errors of their
+    own (as read, their title or symptoms unread when at fault): a duplicate title was said only once an
+    unknown severity in the same file was fixed (found by a pattern author). Not a copy of an id the KB has
+    (the duplicate id is its error)."""
+    return [*kb.patterns.values(), *(p for p in kb.unloaded_patterns if p.id not in kb.patterns)]
 
 
 # how many of the other patterns sharing a symptom its warning names by file and line; the rest are counted.
@@ -106,7 +118,7 @@ def shared_symptom_warnings(kb: KB) -> list[Problem]:
     out (the authors said how they differ, and suggest shows it), as is a retired pattern (its successor may
     keep its words)."""
     by_key: dict = {}
-    for p in sorted(kb.patterns.values(), key=lambda p: p.relpath):
+    for p in sorted(_titled(kb), key=lambda p: p.relpath):
         for i, symptom in enumerate(p.symptoms if p.status != "retired" else ()):
             by_key.setdefault(symptom_key(symptom), {}).setdefault(p.id, (p, i))  # a pattern's own repeat: once
     shown: dict = {}  # relpath -> as shown: worked out once a pattern, not once a pair (137,823 calls at 1,000)
@@ -273,7 +285,8 @@ def _pattern_refs(kb: KB) -> list[Problem]:
                     Problem(shown, p.line("related", i), f"related[{i}]", "a pattern cannot be related to itself")
                 )
             elif not kb.pattern_known(rid):
-                problems.append(Problem(shown, p.line("related", i), f"related[{i}]", unknown_pattern(kb, rid)))
+                what = unknown_pattern(kb, rid, own=p.id)
+                problems.append(Problem(shown, p.line("related", i), f"related[{i}]", what, code=UNKNOWN_ID))
         for i, d in enumerate(p.distinguish):
             if d["from"] == p.id:  # as related: a pattern told apart from itself (found in review)
                 what = "a pattern cannot be told apart from itself: name the pattern it is mistaken for"
@@ -284,7 +297,8 @@ def _pattern_refs(kb: KB) -> list[Problem]:
                         shown,
                         p.line("distinguish", i, "from"),
                         f"distinguish[{i}].from",
-                        unknown_pattern(kb, d["from"]),
+                        unknown_pattern(kb, d["from"], own=p.id),
+                        code=UNKNOWN_ID,
                     )
                 )
     return problems
@@ -303,7 +317,7 @@ def superseded_problems(kb: KB) -> list[Problem]:
             if sid == p.id:
                 problems.append(Problem(shown, line, name, "a pattern cannot be superseded by itself"))
             elif not kb.pattern_known(sid):
-                problems.append(Problem(shown, line, name, unknown_pattern(kb, sid)))
+                problems.append(Problem(shown, line, name, unknown_pattern(kb, sid, own=p.id), code=UNKNOWN_ID))
             elif (what := _successor_not_ready(kb, sid)) is not None:
                 problems.append(Problem(shown, line, name, what, "warning"))
         for i, _ in _repeats(p.superseded_by):  # as in an incident: a slip, a split's other half never named
@@ -384,7 +398,13 @@ def _record_refs(kb: KB) -> list[Problem]:
     """Pattern ids named by incidents and by onboarding paths, including those left out of the KB
     for errors of their own (``kb.unloaded_refs``), so every mistake shows in one run."""
     problems = [
-        Problem(shown, line, name, unknown_step(kb, pid) if name.startswith("steps[") else unknown_pattern(kb, pid))
+        Problem(
+            shown,
+            line,
+            name,
+            unknown_step(kb, pid) if name.startswith("steps[") else _unknown_ref(kb, shown, name, pid),
+            code=UNKNOWN_ID,
+        )
         for shown, name, line, pid in kb.unloaded_refs
         if not kb.pattern_known(pid)
     ]
@@ -392,7 +412,7 @@ def _record_refs(kb: KB) -> list[Problem]:
     for inc in kb.all_incidents():
         shown = _shown(kb, inc.relpath)
         problems += [
-            Problem(shown, inc.line("patterns", i), f"patterns[{i}]", unknown_pattern(kb, pid))
+            Problem(shown, inc.line("patterns", i), f"patterns[{i}]", unknown_pattern(kb, pid), code=UNKNOWN_ID)
             for i, pid in enumerate(inc.patterns)
             if not kb.pattern_known(pid)
         ]
@@ -403,7 +423,13 @@ def _record_refs(kb: KB) -> list[Problem]:
     for path in kb.paths.values():
         shown = _shown(kb, path.relpath)
         problems += [
-            Problem(shown, path.line("steps", i, "pattern"), f"steps[{i}].pattern", unknown_step(kb, step.pattern))
+            Problem(
+                shown,
+                path.line("steps", i, "pattern"),
+                f"steps[{i}].pattern",
+                unknown_step(kb, step.pattern),
+                code=UNKNOWN_ID,
+            )
             for i, step in enumerate(path.steps)
             if not kb.pattern_known(step.pattern)
         ]
@@ -448,11 +474,20 @@ def _unloaded_repeats(kb: KB) -> list[Problem]:
     return out
 
 
-def unknown_pattern(kb: KB, pid: str) -> str:
+def unknown_pattern(kb: KB, pid: str, own: str | None = None) -> str:
     """The message for an id no pattern file has, with the ids it was probably meant to be: a slip in a
     path's step or an incident's patterns ("disk-ful") was named with no hint, and the author went
-    looking through patterns/ for the right spelling."""
-    return no_pattern(pid, kb.pattern_files)
+    looking through patterns/ for the right spelling. ``own``: the id of the pattern naming it, never
+    offered (``related: [redis-oom]`` in redis-eviction-storm was "did you mean redis-eviction-storm?",
+    which is then "cannot be related to itself"; found by a pattern author)."""
+    return no_pattern(pid, [x for x in kb.pattern_files if x != own])
+
+
+def _unknown_ref(kb: KB, shown: str, name: str, pid: str) -> str:
+    """``unknown_pattern`` for an id named by a record left out for errors of its own: a pattern's (its
+    related, distinguish or superseded_by) offers any id but its own, its file's name."""
+    pattern = not name.startswith("patterns[")
+    return unknown_pattern(kb, pid, own=PurePath(shown).stem if pattern else None)
 
 
 def unknown_step(kb: KB, pid: str) -> str:
@@ -523,7 +558,7 @@ def expect_problems(cases, shown: str, known, ids=()) -> list[Problem]:
     """Cases expecting a pattern id that no file has: a miss that no ranking could fix.
     ``known(pid)`` says whether a pattern has that id; ``ids``, the ids a slip is named against."""
     return [
-        Problem(shown, _expect_line(case, k), f"[{_pos(case, n)}].expect", no_pattern(pid, ids))
+        Problem(shown, _expect_line(case, k), f"[{_pos(case, n)}].expect", no_pattern(pid, ids), code=UNKNOWN_ID)
         for n, case in enumerate(cases)
         for k, pid in enumerate(case.expect)
         if not known(pid)
@@ -635,8 +670,11 @@ def title_key(title: str) -> str:
     for both: patterns stripped the marks by hand, so a mark the site shows as written ("Disk full*", an
     escaped "\\*") was dropped and two titles that read apart were called one."""
     from recur.kb.anchors import shown_text
+    from recur.kb.parse import without_curly_quotes
 
-    return _folded(shown_text(title))
+    # typographic quotes around it are no part of the title a reader tells apart (“Disk full” is Disk full), as
+    # a symptom's ends are not: a title in them was no duplicate of the same title without (found in review)
+    return _folded(without_curly_quotes(_folded(shown_text(title))))
 
 
 def symptom_key(text: str) -> str:

@@ -189,16 +189,19 @@ def authoring_warnings(
     out: list[Problem] = []
     copies: dict = {}  # id -> every pattern record read with it (two or more: a duplicate id)
     sizes: dict = {}  # category -> its number of patterns
-    for p in kb.all_patterns():
+    # a pattern with errors of its own too, as far as it was read: its warnings are said in the same run as
+    # its errors (kb.unloaded_patterns); a category at fault is not counted as one
+    for p in kb.read_patterns():
         copies.setdefault(p.id, []).append(p)
-        sizes[p.category] = sizes.get(p.category, 0) + 1
-    for p in sorted(kb.all_patterns(), key=lambda p: (p.id, p.relpath)):
+        if "category" not in p.unread:
+            sizes[p.category] = sizes.get(p.category, 0) + 1
+    for p in sorted(kb.read_patterns(), key=lambda p: (p.id, p.relpath)):
         if p.status == "retired":
             continue
         shown = display_path(kb.root / p.relpath)
         if only is None or only(shown):
             out += _pattern_warnings(kb, p, shown, copies, sizes)
-            if stale_days and stale_days > 0:
+            if stale_days and stale_days > 0 and not p.unread:  # the clock's notice: of the KB's patterns
                 out += _stale(kb, p, shown, stale_days, now)
     out += _placeholders_elsewhere(kb)
     out += _future_dates(kb, now)
@@ -222,17 +225,19 @@ def authoring_warnings(
 
 
 def _pattern_warnings(kb: KB, p, shown: str, copies: dict, sizes: dict) -> list[Problem]:
-    """The authoring warnings of one pattern file but its staleness: each said at ``shown``, its file."""
+    """The authoring warnings of one pattern file but its staleness: each said at ``shown``, its file. Of a
+    pattern with errors of its own, those of the fields read (``p.unread``: the ones at fault, left to their errors)."""
+    category = [] if "category" in p.unread else [*_category_name(p, shown, sizes), *_category_slip(p, shown, sizes)]
     return [
         *_runbook_warnings(kb, p, shown),
         *_section_placeholders(p, shown),
-        *_no_signals(p, shown),
+        *([] if "signals" in p.unread else _no_signals(p, shown)),
         *_one_way_links(kb, p, shown, copies),
-        *_category_name(p, shown),
+        *category,
         *_long_title(p, shown),
         *_regex_signals(p, shown),
-        *_category_slip(p, shown, sizes),
-        *_ready_draft(p, shown),
+        *_unmatchable_signals(p, shown),
+        *([] if p.unread else _ready_draft(p, shown)),  # a file with errors is not ready to publish
     ]
 
 
@@ -298,7 +303,13 @@ _REGEX_SIGNS = (
     ("a character class", re.compile(r"\\[dwsDWSbB](?![A-Za-z0-9])")),
     # "(High|Critical)"; not "(a | b)", a table's or a shell's pipe, spaced
     ("alternatives", re.compile(r"\((?:\?:)?[^()|]*[^\s()|]\|[^\s()|][^()]*\)")),
+    # "Status (High|Critical": the same, its ")" left out (found by a pattern author)
+    ("alternatives", re.compile(r"\((?:\?:)?[^()|]*[^\s()|]\|[^\s()|][^()]*$")),
+    # "OOMKilled|Evicted": the whole signal names, each a word, joined by "|" (a log line's "|" has more around it)
+    ("alternatives", re.compile(r"^[A-Za-z][\w.-]+(?:\|[A-Za-z][\w.-]+)+$")),
     ("a nested quantifier", re.compile(r"\([^()]*[+*]\)[+*]")),  # "(a+)+"
+    # "[0-9 errors": a range's class, its "]" left out (a closed one is found below, in regex_signs)
+    ("a character class", re.compile(r"\[\^?(?:[a-z]-[a-z]|[A-Z]-[A-Z]|[0-9]-[0-9]|\\[dwsDWS])[^\]]*$")),
     # a leading anchor: not a control key as a terminal shows it ("^C", "^[[A"), nor a caret pointing under a line
     ("a leading anchor", re.compile(r"^\^(?![@A-Z\[\\\]^_?](?![A-Za-z0-9]))(?=[\w(\[\\.])")),
     # "...timeout$", "+$"; not "5$", nor a shell prompt's "~$", "[root@db1 ~]$" (nor "deploy@web1:/var/www$":
@@ -349,22 +360,49 @@ def _regex_signals(p, shown: str) -> list[Problem]:
     return out
 
 
-def _category_name(p, shown: str) -> list[Problem]:
-    """A category folder that is not kebab-case ("Billing"): the format allows it (any folder name),
-    but `recur new` refuses it, and "Billing/" beside "billing/" is one folder on macOS and Windows
-    checkouts, two categories on the site (found in review)."""
+def _unmatchable_signals(p, shown: str) -> list[Problem]:
+    """A signal no search can match (config.SIGNAL_MATCH, the search's numbers): shorter than ``exact_min_chars``
+    as normalised, so never found whole in a text; with no identifier (an alert name, an error code of four
+    capitals or more, a metric name); and fewer than ``words_min`` words. "EIO", "503", "ERR", "error" passed
+    check without a word and matched nothing (found by a pattern author)."""
+    from recur.util.text import identifiers, normalise_signal, signal_words
+
+    m = config.SIGNAL_MATCH
+    out = []
+    for n, signal in enumerate(p.signals):
+        if not isinstance(signal, str) or len(normalise_signal(signal)) >= m["exact_min_chars"]:
+            continue
+        if identifiers(signal, signal=True) or len(signal_words(signal)) >= m["words_min"] or regex_signs(signal):
+            continue  # a regex ("*", ".*") is warned of as one: its advice is this one's
+        what = (
+            f"{signal!r} can never match: a signal is found in a text whole when it is {m['exact_min_chars']} "
+            "characters or more, or by a name or code of its own (an alert name, ENOSPC, ORA-00060, a metric "
+            "name); write it as the log or the alert shows it, the words around it too"
+        )
+        out.append(Problem(shown, p.line("signals", n), f"signals[{n}]", what, "warning"))
+    return out
+
+
+def _category_name(p, shown: str, sizes: dict) -> list[Problem]:
+    """A category folder that is not kebab-case ("Billing", "data_stores"): the format allows it (a category
+    is its folder's name), so --strict does not fail on it, but `recur new` refuses it. One that differs
+    from another category only in case ("Billing/" beside "billing/") is one folder on macOS and Windows
+    checkouts and two categories on the site: that fails --strict. The case was said of every such name,
+    "data_stores" too, which has none, and --strict failed on a category the format allows (found in review)."""
     if KEBAB.fullmatch(p.category or ""):
         return []
-    return [
-        Problem(
-            shown,
-            p.line("category"),
-            "category",
-            f"{p.category!r} is not kebab-case (lowercase words and hyphens): `recur new` refuses it, and a "
-            "folder that differs only in case is the same folder on macOS and Windows; rename the folder",
-            "warning",
+    twins = sorted(c for c in sizes if c != p.category and c.casefold() == p.category.casefold())
+    if twins:
+        what = (
+            f"{p.category!r} differs from the category {twins[0]!r} only in case: one folder on macOS and Windows "
+            "checkouts, two categories on the site; move the files into one folder"
         )
-    ]
+        return [Problem(shown, p.line("category"), "category", what, "warning")]
+    what = (
+        f"{p.category!r} is not kebab-case (lowercase words and hyphens): the format allows it, but `recur new` "
+        "refuses it (--strict does not fail on it)"
+    )
+    return [Problem(shown, p.line("category"), "category", what, "warning", strict=False)]
 
 
 def _category_slip(p, shown: str, count: dict) -> list[Problem]:
@@ -586,6 +624,8 @@ def _runbook_warnings(kb: KB, p, shown: str) -> list[Problem]:
         by = placeholders.placeholder_in(step)
         if by:
             msg = f"step {n + 1} {_still_placeholder(by)}"
+        elif bare := placeholders.bare_placeholder(step):
+            msg = f"step {n + 1} {_only_placeholder(bare)}: write what to do, as a command, a query or a dashboard"
         elif not step.strip():  # "2. " and nothing else: it had "nothing actionable in it ('')"
             msg = f"step {n + 1} is empty: write what to do after its number, or remove it"
         elif not is_actionable(step):
@@ -603,12 +643,26 @@ def _still_placeholder(by: str) -> str:
     return f"still has the {PLACEHOLDER} placeholder from `{by}`"
 
 
+def _only_placeholder(bare: str) -> str:
+    return f"is only a placeholder ({bare!r})"
+
+
+def _placeholder_said(text: str) -> str | None:
+    """What a section or a why that still holds a placeholder is told: `recur new`'s line, or a word alone
+    ("TODO", "TBD", "N/A", "...": ``placeholders.bare_placeholder``); None when it holds neither."""
+    by = placeholders.placeholder_in(text)
+    if by:
+        return _still_placeholder(by)
+    bare = placeholders.bare_placeholder(text)
+    return f"{_only_placeholder(bare)}: write it, or remove it when it is optional" if bare else None
+
+
 def _section_placeholders(p, shown: str) -> list[Problem]:
-    """Other sections still holding `recur new`'s placeholder."""
+    """Other sections still holding `recur new`'s placeholder, or only a placeholder word."""
     return [
-        Problem(shown, p.line(f"## {name}"), f"## {name}", _still_placeholder(by), "warning")
-        for name, by in ((name, placeholders.placeholder_in(text)) for name, text in p.sections.items())
-        if name != "Runbook" and by
+        Problem(shown, p.line(f"## {name}"), f"## {name}", said, "warning")
+        for name, said in ((name, _placeholder_said(text)) for name, text in p.sections.items())
+        if name != "Runbook" and said
     ]
 
 
@@ -621,7 +675,9 @@ def _one_way_links(kb: KB, p, shown: str, copies: dict) -> list[Problem]:
     out = []
     for i, rid in enumerate(p.related):
         others = copies.get(rid, [])
+        # a copy whose related has an error of its own: what it lists is not known
         read = bool(others) and len(others) == len(kb.pattern_files.get(rid, ()))
+        read = read and not any("related" in o.unread for o in others)
         if read and rid != p.id and not any(p.id in o.related for o in others):
             out.append(
                 Problem(
@@ -651,19 +707,19 @@ def _placeholders_elsewhere(kb: KB) -> list[Problem]:
     for inc in kb.all_incidents():
         shown = display_path(kb.root / inc.relpath)
         for name, text in inc.sections.items():
-            by = placeholders.placeholder_in(text)
-            if by:
+            said = _placeholder_said(text)
+            if said:
                 line = _heading_line(kb, inc.relpath, name)
-                out.append(Problem(shown, line, f"## {name}", _still_placeholder(by), "warning"))
+                out.append(Problem(shown, line, f"## {name}", said, "warning"))
     for path in kb.paths.values():
         shown = display_path(kb.root / path.relpath)
         for i, step in enumerate(path.steps):
-            by = placeholders.placeholder_in(step.why)
+            said = _placeholder_said(step.why)
             if not step.why:  # what `recur new path` never writes: it puts a placeholder, warned of below
                 out.append(Problem(shown, path.line("steps", i, "why"), f"steps[{i}].why", NO_WHY, "notice"))
-            elif by:
+            elif said:
                 line = path.line("steps", i, "why")
-                out.append(Problem(shown, line, f"steps[{i}].why", _still_placeholder(by), "warning"))
+                out.append(Problem(shown, line, f"steps[{i}].why", said, "warning"))
     return out
 
 

@@ -8,6 +8,7 @@ search keeps working while an author fixes a typo.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -34,6 +35,7 @@ from recur.kb.parse import (
     split_front_matter,
     swallowed_heading,
     too_large,
+    yaml_slips,
 )
 from recur.kb.records import (
     KB,
@@ -841,6 +843,7 @@ def _open_record(kb: KB, path: Path, shape: dict, files: dict):
         if files is kb.pattern_files and text is not None:
             _note_misplaced(kb, path, shown, text)  # and by the id its id: line writes, when another
         if text is not None:
+            _yaml_slips(kb, shown, text)
             _body_alone(kb, path, shown, text, shape)
         return None
     other = _other_kind(kb, path, md.meta.data, shape)
@@ -943,6 +946,21 @@ def _body_alone(kb: KB, path: Path, shown: str, text: str, shape: dict) -> None:
     kb.problems.extend(v.problems)
 
 
+def _yaml_slips(kb: KB, shown: str, text: str) -> None:
+    """The mistakes read off the lines of front matter that does not parse (parse.yaml_slips: a tab, an
+    unquoted ': ', a key twice), but at the line the parse's error is at: said in the same run as that
+    error, not one a run as each is fixed. Not for front matter not opened or closed by '---' (its lines are
+    not known to be YAML)."""
+    lines = text.split("\n")
+    end = front_matter_end(lines) if lines[0].strip() == "---" else None
+    if end is None or heading_inside(lines, end) is not None:
+        return
+    said = {p.line for p in kb.problems if p.path == shown}
+    for n, key, what in yaml_slips("\n".join(lines[1:end])):
+        if n + 2 not in said:
+            kb.problems.append(Problem(shown, n + 2, key, what))
+
+
 def _written_status(front: list) -> str | None:
     """The status a pattern's front matter that does not parse writes, from its (key, value, indented)
     lines: "active" (the default) when none is written, None when it cannot be told for sure what it
@@ -1004,38 +1022,46 @@ def _load_pattern(kb: KB, path: Path) -> None:
     status = meta.get("status", "active")
     sections, sec_lines, runbook, evidence = _pattern_body(v, shown, md, status)
     kb.problems.extend(v.problems)
-    if not v.ok:
-        _keep_refs(kb, v, raw, (("related", None), ("distinguish", "from"), ("superseded_by", None)))
-        return
     lines = dict(md.meta.lines)
     lines.update({(f"## {k}",): n for k, n in sec_lines.items()})
-    _keep(
-        kb.patterns,
-        kb.shadowed_patterns,
-        Pattern(
-            id=meta["id"],
-            title=meta["title"],
-            category=meta["category"],
-            severity=meta["severity"],
-            symptoms=meta["symptoms"],
-            relpath=relpath,
-            signals=meta.get("signals", []),
-            tags=meta.get("tags", []),
-            services=meta.get("services", []),
-            status=status,
-            owner=meta.get("owner"),
-            fix=_fix(meta.get("fix")),
-            related=meta.get("related", []),
-            distinguish=[{"from": d["from"], "by": d["by"]} for d in meta.get("distinguish", [])],
-            created=meta.get("created"),
-            imported=meta.get("imported"),
-            superseded_by=meta.get("superseded_by", []),
-            sections=sections,
-            runbook=runbook,
-            evidence=evidence,
-            extra={k: raw[k] for k in raw if k not in schema.PATTERN},
-            lines=lines,
-        ),
+    if not v.ok:
+        _keep_refs(kb, v, raw, (("related", None), ("distinguish", "from"), ("superseded_by", None)))
+        if isinstance(md.meta.data, dict):  # else no key was read: its checks wait for a front matter of keys
+            unread = frozenset(re.split(r"[.\[]", p.field)[0] for p in v.problems if p.is_error)
+            read = {**meta, "id": meta.get("id") or path.stem, "category": meta.get("category") or folder}
+            pattern = _pattern(read, raw, relpath, status, (sections, runbook, evidence), lines)
+            kb.unloaded_patterns.append(dataclasses.replace(pattern, unread=unread))
+        return
+    _keep(kb.patterns, kb.shadowed_patterns, _pattern(meta, raw, relpath, status, (sections, runbook, evidence), lines))
+
+
+def _pattern(meta: dict, raw: dict, relpath: str, status: str, body: tuple, lines: dict) -> Pattern:
+    """A pattern record of its front matter as read (``meta``: the values that are valid; a pattern with
+    errors lacks some, read as empty) and its ``body``: (sections, runbook steps, evidence items)."""
+    sections, runbook, evidence = body
+    return Pattern(
+        id=meta["id"],
+        title=meta.get("title", ""),
+        category=meta["category"],
+        severity=meta.get("severity", ""),
+        symptoms=meta.get("symptoms", []),
+        relpath=relpath,
+        signals=meta.get("signals", []),
+        tags=meta.get("tags", []),
+        services=meta.get("services", []),
+        status=status,
+        owner=meta.get("owner"),
+        fix=_fix(meta.get("fix")),
+        related=meta.get("related", []),
+        distinguish=[{"from": d["from"], "by": d["by"]} for d in meta.get("distinguish", [])],
+        created=meta.get("created"),
+        imported=meta.get("imported"),
+        superseded_by=meta.get("superseded_by", []),
+        sections=sections,
+        runbook=runbook,
+        evidence=evidence,
+        extra={k: raw[k] for k in raw if k not in schema.PATTERN},
+        lines=lines,
     )
 
 

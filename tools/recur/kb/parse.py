@@ -57,7 +57,8 @@ class YamlDoc:
     lines: dict = field(default_factory=dict)
     duplicates: list = field(default_factory=list)  # (key path, line)
     text: str = ""  # what was parsed
-    # key path of a mapping, or of a text over lines that is not quoted -> (start, end) of it in ``text``
+    # key path of a mapping, of a text over lines that is not quoted, or of an unquoted value YAML read as a
+    # boolean -> (start, end) of it in ``text``
     spans: dict = field(default_factory=dict)
     # key path -> the text of an unquoted value YAML read as a number (``0x80070005``, ``0042``, ``1.10``)
     numbers: dict = field(default_factory=dict)
@@ -120,6 +121,8 @@ def _walk(node, path, offset, lines, duplicates, seen_nodes=None, spans=None, nu
             _walk(item, sub, offset, lines, duplicates, seen_nodes, spans, numbers)
     elif numbers is not None and not node.style and node.tag in _NUMBER_TAGS:  # plain: "" or None
         numbers[path] = node.value
+    elif spans is not None and not node.style and node.tag == "tag:yaml.org,2002:bool":  # "off", "NO": as written
+        spans[path] = (node.start_mark.index, node.end_mark.index)  # for the quoted form a hint offers
     elif spans is not None and node.style in (None, "", "|", ">") and node.end_mark.line > node.start_mark.line:
         spans[path] = (node.start_mark.index, node.end_mark.index)  # a text over lines: its lines, for a hint
 
@@ -374,6 +377,24 @@ def _reserved_start(text: str, mark, offset: int) -> ParseError | None:
     )
 
 
+# typographic quotes a word processor or a chat puts around a text ("“…”", "‘…’", "„…“", "«…»"): YAML reads
+# them as text, so a value written in them is no quoted value
+_CURLY_PAIRS = {"“": "”", "‘": "’", "„": "“", "«": "»", "”": "”"}
+
+
+def without_curly_quotes(text: str) -> str:
+    """``text`` without a pair of typographic quotes around it (as written, "“cache hit rate: collapses”"), else as it is."""
+    if len(text) >= 2 and _CURLY_PAIRS.get(text[0]) == text[-1]:
+        return text[1:-1]
+    return text
+
+
+def quoted_form(text: str) -> str:
+    """The quoted form a hint offers for a value written unquoted: ``yaml_string`` of it in straight quotes,
+    its typographic ones left out: it offered ``"“cache hit rate: collapses”"`` (found by a pattern author)."""
+    return yaml_string(without_curly_quotes(text))
+
+
 def _colon_in_value(text: str, mark, offset: int, problem: str) -> ParseError | None:
     """A one-line value with an unquoted ": " in it (``title: Pool exhausted: checkout down``, a list item
     ``- lambda: invocations throttled: at peak``): said with the key and its quoted form, as a list item's
@@ -384,16 +405,16 @@ def _colon_in_value(text: str, mark, offset: int, problem: str) -> ParseError | 
     if "mapping values are not allowed" not in problem or not mark or mark.line >= len(lines):
         return None
     for prefix, value, whole_item in _colon_candidates(lines[mark.line]):
-        key = key_at(_line_replaced(lines, mark.line, prefix + yaml_string(value)), mark.line)
+        key = key_at(_line_replaced(lines, mark.line, prefix + quoted_form(value)), mark.line)
         if key is None and not whole_item:  # the file has another slip (found in review: the hint was lost)
-            key = _top_level_key(prefix + yaml_string(value))
+            key = _top_level_key(prefix + quoted_form(value))
         # a follow-up, a distinguish entry, a path's step, an eval case: its item is a mapping, not one text
         if key is None or (whole_item and (key.startswith("[") or key.split("[")[0] in MAPPING_LISTS)):
             continue
         return ParseError(
             mark.line + 1 + offset,
             f"YAML does not parse: YAML reads an unquoted ': ' as a key and its value: put the whole text in "
-            f"quotes, {yaml_string(value)}",
+            f"quotes, {quoted_form(value)}",
             key,
         )
     return None
@@ -470,6 +491,61 @@ def _colon_candidates(line: str) -> list[tuple[str, str, bool]]:
 def _line_replaced(lines: list[str], n: int, line: str) -> str:
     """The text of ``lines`` with line ``n`` (0-based) written as ``line``: a hint's quoted form, to parse."""
     return "\n".join([*lines[:n], line, *lines[n + 1 :]])
+
+
+# a key line of block YAML: its indent, key (bare or quoted) and what follows its ": "
+_KEY_VALUE = re.compile(r"""^( *)(?:([A-Za-z_][\w-]*)|"([^"]+)"|'([^']+)') *:(?: +(.*))?$""")
+_BLOCK_START = re.compile(r"[|>][-+0-9]*\s*(?:#.*)?$")  # "|", ">-", "|2": a block text's lines follow
+
+
+def yaml_slips(text: str) -> list[tuple[int, str, str]]:
+    """(0-based line, key, message) of the mistakes in YAML ``text`` that are read off its lines alone, for a
+    text that does not parse: YAML stops at its first error, and a tab, an unquoted ': ' and a key written
+    twice in one file took three runs of `recur check`, one each (found by a pattern author). Each is said as
+    the parse says it: a tab in a line's indentation, a one-line plain value with ': ' in it (the quoted form
+    offered), a key its mapping has above (at the same indent, no list item between). The lines of a block
+    text (``|``, ``>``) are its text, and left alone."""
+    out: list[tuple[int, str, str]] = []
+    seen: dict = {}  # indent -> {key: line} of the mapping open at that indent
+    block = None  # the indent a block text's lines are deeper than, while in one
+    for n, line in enumerate(text.split("\n")):
+        indent = len(line) - len(line.lstrip(" "))
+        if block is not None and (not line.strip() or indent > block):
+            continue
+        block = None
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if "\t" in line[: len(line) - len(line.lstrip(" \t"))]:
+            out.append((n, "front matter", "YAML does not parse: a tab in the indentation: YAML indents with spaces"))
+            continue
+        for deeper in [k for k in seen if k > indent]:
+            del seen[deeper]
+        if line.lstrip().startswith("-"):  # a list item: the mappings at its indent and deeper are others
+            seen.pop(indent, None)
+            continue
+        m = _KEY_VALUE.match(line)
+        if not m:
+            continue
+        key, value = m.group(2) or m.group(3) or m.group(4), (m.group(5) or "").strip()
+        keys = seen.setdefault(indent, {})
+        if key in keys:
+            out.append((n, key, "key appears twice; the last one wins"))
+        keys.setdefault(key, n)
+        if _BLOCK_START.match(value):
+            block = indent
+        elif value[:1] not in ("", "'", '"', "[", "{", "&", "*", "!") and re.search(r":(\s|$)", _no_comment(value)):
+            what = "YAML reads an unquoted ': ' as a key and its value: put the whole text in quotes"
+            out.append((n, key, f"YAML does not parse: {what}, {quoted_form(_no_comment(value))}"))
+    return out
+
+
+# a comment after a value, matched from the start of a run of blanks only (from each blank of a long run not
+# followed by "#" the run was read again to its end: quadratic, as loader._COMMENT_AFTER says)
+_COMMENT = re.compile(r"(?<![ \t])[ \t]+#.*$")
+
+
+def _no_comment(value: str) -> str:
+    return _COMMENT.sub("", value)
 
 
 def key_at(text: str, line: int) -> str | None:

@@ -40,3 +40,20 @@ def placeholder_in(text: str | None) -> str | None:
     if not text or WORD not in text:
         return None
     return next((cmd for line, cmd in WRITTEN_BY.items() if line in text), None)
+
+
+# a word or mark alone that holds a place for text still to write: a section, a step or a why that is only one
+# of these passed --strict (an active pattern's Summary "TODO", a step "TODO", Root cause "TBD"; found by a
+# pattern author), where "Check the logs." is warned of. Case aside, a trailing ".", ":" or "!" aside.
+BARE = frozenset({"todo", "tbd", "tbc", "n/a", "na", "fixme", "xxx", "...", "…", "-", "--", "—", "–", "?", "??", "???"})
+
+
+def bare_placeholder(text: str | None) -> str | None:
+    """``text`` stripped when it is only a placeholder word or mark (``BARE``: "TODO", "TBD.", "N/A", "..."), else None."""
+    shown = " ".join((text or "").split())
+    if not shown or len(shown) > 8:
+        return None
+    word = shown.casefold()
+    if word not in BARE:
+        word = word.rstrip(".:!")
+    return shown if word in BARE else None

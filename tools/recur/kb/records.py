@@ -56,6 +56,9 @@ class Pattern:
     evidence: list = field(default_factory=list)
     extra: dict = field(default_factory=dict)  # unknown front-matter keys, kept as written
     lines: dict = field(default_factory=dict)  # key path or ("## Section",) -> file line
+    # a pattern read with errors of its own (KB.unloaded_patterns): the keys and "## Section"s an error is
+    # at, whose checks are left to it (a field with an error is not read: "has no signals" would be false)
+    unread: frozenset = frozenset()
 
     def line(self, *path) -> int:
         return _line_of(self.lines, path)
@@ -274,6 +277,12 @@ class KB:
     # file, so a broken `related` in the second copy is said now, not once the duplicate is gone
     shadowed_patterns: list = field(default_factory=list)
     shadowed_incidents: list = field(default_factory=list)
+    # patterns with errors of their own, as far as they were read (Pattern.unread: the fields at fault): left
+    # out of everything built from the KB, but `recur check` gives them the checks that can run on what was
+    # read (authoring warnings, duplicate titles and symptoms), so a mistake is said in the same run as the
+    # error, not in the next (an unknown severity hid a duplicate title, a ".*" signal, a one-way related
+    # and a vague step; found by a pattern author)
+    unloaded_patterns: list = field(default_factory=list)
 
     @property
     def errors(self) -> list:
@@ -282,6 +291,11 @@ class KB:
     def all_patterns(self) -> list:
         """Every pattern record read without errors of its own: the KB's, then duplicates of their ids."""
         return [*self.patterns.values(), *self.shadowed_patterns]
+
+    def read_patterns(self) -> list:
+        """``all_patterns`` and those left out for errors of their own (``unloaded_patterns``): every pattern
+        file `recur check` gives the checks of what was read."""
+        return [*self.all_patterns(), *self.unloaded_patterns]
 
     def all_incidents(self) -> list:
         return [*self.incidents.values(), *self.shadowed_incidents]

@@ -12,7 +12,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from recur.kb.parse import YamlDoc, reads_as
+from recur.kb.parse import YamlDoc, quoted_form, reads_as
 from recur.util.dates import RANGE, in_range, iso_date, iso_hint
 from recur.util.errors import Problem
 from recur.util.text import (
@@ -269,6 +269,14 @@ def _is_empty(value) -> bool:
 BOOL_HINT = " (YAML reads yes/no/on/off/true/false as a boolean: quote it, 'yes')"
 
 
+def bool_hint(written: str | None) -> str:
+    """``BOOL_HINT`` quoting the value as the file writes it: ``tags: [redis, off]`` was told to quote
+    'yes' (found by a pattern author). ``written`` None (not known): the hint as it was."""
+    if not written:
+        return BOOL_HINT
+    return BOOL_HINT.replace("'yes'", f"'{written}'")
+
+
 def mapping_hint(value, written: str | None) -> str:
     """What to do about a value YAML read as a mapping where text was meant: an unquoted ": " makes
     one (``- javax.crypto.AEADBadTagException: Tag mismatch!``, a signal copied from a log, was "must be a
@@ -280,7 +288,7 @@ def mapping_hint(value, written: str | None) -> str:
     if not isinstance(value, dict):
         return ""
     if len(value) == 1 and written:
-        return f"{hint}, {yaml_string(written)})"
+        return f"{hint}, {quoted_form(written)})"
     return hint + ")"
 
 
@@ -324,6 +332,9 @@ class Validator:
     def _mapping_hint(self, value, path: tuple) -> str:
         written = self.doc.written(*path) if isinstance(self.doc, YamlDoc) else None
         return mapping_hint(value, written)
+
+    def _bool_hint(self, path: tuple) -> str:
+        return bool_hint(self.doc.written(*path) if isinstance(self.doc, YamlDoc) else None)
 
     def _rename_hint(self, text: str) -> str:
         """``kebab_hint`` for a file's own ``id:``, whose id is its file name: when that name is no kebab-case
@@ -497,7 +508,8 @@ class Validator:
         out = []
         for i, item in enumerate(value):
             if kind == "flags" and isinstance(item, bool):  # "- yes": not "must be a mapping" (found in review)
-                self.error(path + (i,), f"{dotted}[{i}]", "must be a string or a mapping, not true/false" + BOOL_HINT)
+                what = "must be a string or a mapping, not true/false" + self._bool_hint(path + (i,))
+                self.error(path + (i,), f"{dotted}[{i}]", what)
                 continue
             if kind == "flags" and isinstance(item, (str, int, float)) and not isinstance(item, bool):
                 if self._number_changed(item, path + (i,), f"{dotted}[{i}]"):
@@ -528,7 +540,7 @@ class Validator:
                 path,
                 dotted,
                 f"must be a string, not {kind_of(value)}"
-                + (BOOL_HINT if isinstance(value, bool) else self._mapping_hint(value, path)),
+                + (self._bool_hint(path) if isinstance(value, bool) else self._mapping_hint(value, path)),
             )
             return None
         if self._number_changed(value, path, dotted):
@@ -598,9 +610,20 @@ def is_unused_slip(problem) -> bool:
 
 def meant_key(key, schema: dict) -> str | None:
     """The key of ``schema`` that ``key``, which it does not have, is most likely a slip of ("severty",
-    "symtoms", "Tags"), or None."""
+    "symtoms", "Tags"), or None. A key that is one of the format's (or its singular) and a word of its
+    own joined by ``_`` or ``-`` (``created_by``, ``title_de``, ``symptom_notes``, ``primary-owner``) is a
+    team's key, which the KB format says to keep and warn of, never fail: it was taken for a slip of
+    ``created``, and --strict failed on valid content (found by a pattern author)."""
     close = difflib.get_close_matches(str(key).lower(), list(schema), n=1, cutoff=0.75)
-    return close[0] if close else None
+    return close[0] if close and not _team_key(str(key), close[0]) else None
+
+
+def _team_key(key: str, meant: str) -> bool:
+    """Whether ``key`` is the format's key ``meant`` (or its singular) with a word of its own before or after
+    it, ``_`` or ``-`` between: a key of the team's own, named for the format's it goes with."""
+    words = re.split(r"[_-]", key.lower())
+    names = {meant.lower(), meant.lower().removesuffix("s")}
+    return any("_".join(words[:n]) in names or "_".join(words[n:]) in names for n in range(1, len(words)) if all(words))
 
 
 # what a due date is called besides `due` (a tracker's field, a postmortem's column): not close enough to

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from recur import config
 from recur.retrieval import calibrate
 from recur.retrieval.index import LoadedIndex
 from recur.util.text import STOPWORDS, bm25_words, identifiers, negates, normalise_signal, signal_words, stems, words
@@ -32,16 +33,9 @@ from recur.util.text import STOPWORDS, bm25_words, identifiers, negates, normali
 WEIGHTS = {"doc": 1.0, "focus": 0.5, "title": 0.25, "best": 0.25, "bm25": 1.0}
 DENSE_WEIGHTS = {"doc": 1.0, "focus": 0.5, "title": 0.25, "best": 0.25}
 SIGNAL_BONUS = 2.0  # in z units: an exact alert name or error string is near-proof
-# a signal's match score: its normalised text inside the query's (at least EXACT_MIN_CHARS long),
-# a shared identifier, or most of its words (at least WORDS_MIN, a WORDS_SHARE of them) scaled by the share
-SIGNAL_MATCH = {
-    "exact": 1.0,
-    "identifier": 0.9,
-    "words": 0.7,
-    "exact_min_chars": 6,
-    "words_min": 3,
-    "words_share": 0.75,
-}
+# a signal's match score (config.SIGNAL_MATCH, defined there so that `recur check` warns of a signal that
+# can never match by the same numbers, without importing the search)
+SIGNAL_MATCH = config.SIGNAL_MATCH
 # What a shared identifier proves. One that names the signal counts alone: a signal of its own somewhere
 # in the KB (an alert name, "ENOSPC", "KubePodCrashLooping"), or written as a code or a constant (an
 # underscore, or at least CODE_MIN_DIGITS digits: ORA-00060, 0x80070005, ER_LOCK_DEADLOCK, DATABASE_URL,
