@@ -55,6 +55,16 @@ def test_sections_no_heading_maps_are_searched_when_none_is_the_summary_or_root_
     assert _pattern_files(kb_dir) == before
 
 
+def test_a_german_duration_and_status_field_are_read(kb_dir, tmp_path):
+    """`Dauer:` in German units was no duration (its units were read, its name not), and `Status:
+    Abgeschlossen` was named in the notes as not recorded: the review stayed pending."""
+    out = _import(kb_dir, tmp_path, GERMAN)
+    inc = load_kb(kb_dir).incidents[out["incident"]]
+    assert inc.duration_minutes == 85
+    assert inc.review.status == "done" and out["review"]["status"] == "done"
+    assert not any("not recorded" in n for n in out["notes"]), out["notes"]
+
+
 def test_a_known_signal_quoted_outside_the_searched_sections_is_searched(kb_dir, tmp_path):
     """A signal a known pattern lists, quoted in the timeline (not searched), was listed by the draft
     written beside that pattern; now it is searched, and the engine's exact signal match finds it."""

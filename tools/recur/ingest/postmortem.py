@@ -246,6 +246,8 @@ META_KEYS = {
     "time to restore": "duration",
     "downtime": "duration",
     "outage length": "duration",
+    # a German postmortem's ("**Dauer:** 1 Std. 25 Min."): its units were read, its field name was not
+    "dauer": "duration",
     "status": "status",
     # the document's own state under its name ("Postmortem status: Published" was a line of the summary,
     # the review left pending); not "Incident status", the incident's ("Resolved")
