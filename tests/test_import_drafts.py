@@ -113,3 +113,28 @@ def test_a_draft_listing_a_known_patterns_signal_compares_with_it(kb_dir, tmp_pa
     assert "lists its signal `ENOSPC` too)" in p.sections["Compare with"]
     note = f"link it instead (recur incident link {out['incident']} disk-full --remove {draft})"
     assert any("'ENOSPC' is also listed by disk-full" in n and note in n for n in out["notes"]), out["notes"]
+
+
+def test_a_draft_id_names_the_failure_not_the_day_nor_how_long_it_lasted(kb_dir, tmp_path):
+    """Found in review: "webhook deliveries delayed 6h (2026-11-26)" drafted
+    webhook-deliveries-delayed-6h-2026-11, an id naming one incident where a pattern names a failure mode."""
+    pm = """\
+        # Postmortem: Thumbnails stopped rendering for 6h (2026-11-26, 14:05 UTC)
+
+        **Severity:** SEV-2
+
+        ## Summary
+        Thumbnails stopped rendering for every tenant after a library upgrade.
+        """
+    out = _import(kb_dir, tmp_path, pm)
+    assert out["draft"]["id"] == "thumbnails-stopped-rendering"
+    assert out["title"] == "Thumbnails stopped rendering for 6h (2026-11-26, 14:05 UTC)"  # the title keeps them
+    assert not load_kb(kb_dir).problems
+
+
+def test_a_draft_id_from_a_title_of_only_a_day_and_a_time_is_made_of_them(kb_dir, tmp_path):
+    """Nothing left once they are taken off: the id is the title's, as it was, a valid one."""
+    pm = "# Postmortem: 6h (2026-11-26, 14:05 UTC)\n\n**Severity:** SEV-2\n\n## Summary\nWebhooks queued behind one slow endpoint for hours.\n"
+    out = _import(kb_dir, tmp_path, pm)
+    assert out["draft"]["id"] == "6h-2026-11-26-14-05"
+    assert not load_kb(kb_dir).problems

@@ -1383,7 +1383,9 @@ def _draft(kb, pm, plan: ImportPlan, cands: list, category, source_file, importe
     if not cat or not KEBAB.fullmatch(cat):
         raise RecurError("--category: needed for the draft pattern (no existing pattern to take it from)")
     # a postmortem's title is a sentence: its first six words that say something
-    draft_id = base = id_from_title(plan.title, words=6) or "imported"
+    draft_id = base = (
+        id_from_title(failure_words(plan.title), words=6) or id_from_title(plan.title, words=6) or "imported"
+    )
     n = 2
     while kb.pattern_known(draft_id):
         draft_id, n = f"{base}-{n}", n + 1
@@ -1403,6 +1405,26 @@ def _draft(kb, pm, plan: ImportPlan, cands: list, category, source_file, importe
         shared=shared,
     )
     return draft_id, kb.root / "patterns" / cat / f"{draft_id}.md", text
+
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# what in a title says when this incident was and how long it lasted, not what failed: a day (2026-11-26,
+# 26.11.2026, 11/26, Nov 26, 26 November 2026), a month of a year (2026-11, Nov 2026), a year, a time of
+# day (14:05 UTC), a duration (6h, 90 min, 9 days)
+_OCCASION = re.compile(
+    r"\b(?:\d{4}-\d{1,2}(?:-\d{1,2})?|\d{1,2}[./]\d{1,2}(?:[./]\d{2,4})?"
+    rf"|{_MONTH}[ \t]+\d{{1,2}}(?:st|nd|rd|th)?(?:,?[ \t]+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+{_MONTH}(?:[ \t]+\d{{4}})?"
+    rf"|{_MONTH}[ \t]+\d{{4}}|(?:19|20)\d\d|\d{{1,2}}:\d\d(?::\d\d)?(?:[ \t]*(?-i:UTC|GMT|Z|[A-Z]{{1,3}}[SD]?T))?"
+    r"|\d+(?:[.,]\d+)?[ \t]*(?:ms|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|wks?|weeks?))\b",
+    re.I,
+)
+
+
+def failure_words(title: str) -> str:
+    """``title`` without the words that say when this incident was and how long it lasted (``_OCCASION``): a
+    pattern's id names a failure mode, not one incident. Found in review: a draft was named
+    webhook-deliveries-delayed-6h-2026-11 after "webhook deliveries delayed 6h (2026-11-26)"."""
+    return _OCCASION.sub(" ", title)
 
 
 def _ids(cands: list) -> set:
