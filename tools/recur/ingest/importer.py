@@ -1037,6 +1037,9 @@ def _review_notes(kb, pm, written: Written, plan: ImportPlan, today: dt.date) ->
     if pm.status and not plan.review.given:  # --review-done said how it was recorded (_held_given)
         text, where, said = pm.status
         then = "" if said == "done" or late else f"; once it is reviewed: recur incident review {iid} --done"
+        if said == "done" and _ITEMS_OPEN.search(text) and (still := _open_follow_ups(pm)):
+            # "Complete, action items in progress": the review is over, the work it asked for is not; said
+            then = f"; {plural(still, 'follow-up')} still open: recur incident follow-up {iid} lists them"
         notes.append(f"review: recorded {said}, as the postmortem's status {text!r} says ({where}){then}")
     if late:
         level = kb.severity.get(plan.sev)
@@ -1047,6 +1050,17 @@ def _review_notes(kb, pm, written: Written, plan: ImportPlan, today: dt.date) ->
             f"{iid} --done; else the day it will be held: recur incident review {iid} --due YYYY-MM-DD"
         )
     return notes
+
+
+# a done Status that says its action items are not ("Complete, action items in progress", Google's template)
+_ITEMS_OPEN = re.compile(
+    r"\baction items?\b[^,;]{0,40}?\b(?:in[- ]progress|open|pending|remaining|ongoing|outstanding)\b", re.I
+)
+
+
+def _open_follow_ups(pm) -> int:
+    """How many of the follow-ups the record gets are open (a closed undone one is done: not open)."""
+    return sum(1 for a in pm.action_items if a["title"] and a.get("status") != "done")
 
 
 def _link(kb, search, query: str, patterns, threshold: str) -> tuple:
