@@ -25,7 +25,7 @@ from recur.retrieval.results import CONFIDENCE_RANK, choose_link
 from recur.util import utf8
 from recur.util.dates import after_today, in_range, out_of_range
 from recur.util.errors import RecurError
-from recur.util.text import plural
+from recur.util.text import normalise_signal, plural
 
 
 class Candidate(TypedDict):
@@ -223,10 +223,12 @@ def _items(text: str) -> list[str]:
     return out
 
 
-def draft_pattern_text(pid, pm, *, title, category, severity, closest, source, imported=None) -> str:
+def draft_pattern_text(pid, pm, *, title, category, severity, closest, source, imported=None, shared=None) -> str:
+    """The draft pattern's file. ``shared``: {pattern id: the draft's signals it lists too}, said under
+    Compare with (a pattern not among ``closest`` listed after them)."""
     s = pm.sections
     symptoms = (_items(s.get("Impact", "")) + _items(s.get("Detection", "")))[:4] or [title]
-    signals = [c for c in pm.code_spans if not c.startswith(("kubectl ", "curl "))][:6]
+    signals = lifted_signals(pm)
     # a postmortem's "## Mitigation" was its Resolution, the draft's runbook: it still is, for want of one
     steps = (
         _items(s.get("Resolution", ""))
@@ -257,12 +259,31 @@ def draft_pattern_text(pid, pm, *, title, category, severity, closest, source, i
             (
                 "Compare with",
                 "Closest existing patterns when this draft was imported; extend one of them "
-                "instead if it is the same failure:\n"
-                + "\n".join(f"- `{r['id']}`: {r['title']} (score {r['score']:.2f})" for r in closest),
+                "instead if it is the same failure:\n" + "\n".join(_compare_line(r, shared or {}) for r in closest),
             )
         )
     sections.append(("References", f"- Imported from postmortem `{source}`"))
     return pattern_markdown(front, sections)
+
+
+def _compare_line(r: dict, shared: dict) -> str:
+    """A pattern under the draft's Compare with: its score, and the draft's signals it lists too."""
+    why = [f"score {r['score']:.2f}"] if r.get("score") is not None else []
+    if signals := shared.get(r["id"]):
+        why.append("lists its signal " + ", ".join(f"`{x}`" for x in signals) + " too")
+    return f"- `{r['id']}`: {r['title']}" + (f" ({'; '.join(why)})" if why else "")
+
+
+def signal_sharers(kb, signals: list[str]) -> dict[str, list[str]]:
+    """{pattern id: those of ``signals`` it lists} of the patterns a search can answer with, as the ranking
+    and `recur check` read a signal (``normalise_signal``), in the KB's order."""
+    wanted = {normalise_signal(x): x for x in reversed(signals)}  # a signal written twice: its first form
+    out: dict = {}
+    for p in kb.active_patterns():
+        mine = {normalise_signal(x) for x in p.signals}
+        if found := [wanted[n] for n in dict.fromkeys(normalise_signal(x) for x in signals) if n in mine]:
+            out[p.id] = found
+    return out
 
 
 # the exit status of `recur import` when the document was imported before and has changed since:
@@ -528,22 +549,54 @@ def candidates_of(results: list, import_drafts: set) -> list[Candidate]:
 SEARCHED_SECTIONS = ("Summary", "Root cause", "Trigger", "Detection")  # what says what failed and why
 
 
-def _query(title: str, pm) -> str:
-    """The text the candidates are searched for: the title and the sections that say what failed and
-    why; not the impact, the timeline nor the action items, which say what it cost and what was done."""
+KNOWN_SIGNALS = "lines a known pattern lists as signals"  # the part of the query _known_signals adds, as named
+
+
+def _query_parts(title: str, pm, kb) -> list[tuple[str, str]]:
+    """(name, text) of the parts the candidates are searched for: the title and the sections that say what
+    failed and why; not the impact, the timeline nor the action items, which say what it cost and what was
+    done. With no heading read as its Summary or Root cause, the sections no heading maps too (German
+    ones, ``## Zusammenfassung``, ``## Ursache``): the search had the title and the field lines above
+    them, and a postmortem quoting tls-certificate-expired's signal in its Zusammenfassung was "no known
+    pattern", a second pattern drafted for it. Then the lines the draft would list as signals that a known
+    pattern lists (``_known_signals``), wherever the postmortem quotes them."""
     # the parts there are, without blanks around them: the text is the answer's (and --json's) query, which
     # `recur suggest QUERY` (its text stripped) is to answer the same
-    return " ".join(t for t in (x.strip() for x in [title] + [pm.sections.get(k, "") for k in SEARCHED_SECTIONS]) if t)
+    parts = [("title", title)] + [(k, pm.sections.get(k, "")) for k in SEARCHED_SECTIONS]
+    if not any(canonical in ("Summary", "Root cause") for _, canonical in pm.mapped):
+        parts += [(h, pm.sections.get(h, "")) for h in dict.fromkeys(pm.unmapped)]
+    parts = [(name, text.strip()) for name, text in parts if text.strip()]
+    said = normalise_signal(" ".join(text for _, text in parts))
+    if known := [s for s in _known_signals(kb, lifted_signals(pm)) if normalise_signal(s) not in said]:
+        parts.append((KNOWN_SIGNALS, " ".join(known)))
+    return parts
 
 
-def _searched(pm, answer) -> dict:
+def _query(parts: list[tuple[str, str]]) -> str:
+    return " ".join(text for _, text in parts)
+
+
+def lifted_signals(pm) -> list[str]:
+    """The code spans a draft pattern lists as its signals (not the commands a responder typed)."""
+    return [c for c in pm.code_spans if not c.startswith(("kubectl ", "curl "))][:6]
+
+
+def _known_signals(kb, signals: list[str]) -> list[str]:
+    """Those of ``signals`` that a pattern the search can answer with lists, as the ranking reads a signal
+    (``normalise_signal``: case, spacing and numbers aside): found whole in the text searched, the engine
+    takes it as strong evidence for that pattern (search.VERBATIM); quoted outside the searched sections
+    (a timeline's line) it was left out, and a draft listing it written beside the pattern."""
+    known = {normalise_signal(x) for found in signal_sharers(kb, signals).values() for x in found}
+    return [x for x in dict.fromkeys(signals) if normalise_signal(x) in known]
+
+
+def _searched(parts: list[tuple[str, str]], answer) -> dict:
     """What the search gave ``Imported``: the whole result objects (as `recur incident new --json` has
-    them), the text searched and the parts of the postmortem ``_query`` made it of, as render_text names
-    them. None searched (--pattern): no results, no query."""
+    them), the text searched and the parts of the postmortem ``_query_parts`` made it of, as render_text
+    names them. None searched (--pattern): no results, no query."""
     if answer is None:
         return {"suggestions": []}
-    parts = ("title", *(k for k in SEARCHED_SECTIONS if pm.sections.get(k, "").strip()))
-    return {"suggestions": answer.results, "query": answer.query, "searched": parts}
+    return {"suggestions": answer.results, "query": answer.query, "searched": tuple(name for name, _ in parts)}
 
 
 def _incident_sections(pm, title: str, source: str) -> dict:
@@ -837,7 +890,8 @@ def import_postmortem(
     notes += ([] if "Summary" in pm.sections else ["no summary section; used the title"]) + read_notes
     notes += _unrecorded_notes(pm, today)
     search = (lambda q: _search(kb_dir, index_dir, model, q, top)) if not patterns else None
-    link, reason, unknown, answer, pending = _link(kb, search, _query(title, pm), patterns, threshold)
+    parts = _query_parts(title, pm, kb)
+    link, reason, unknown, answer, pending = _link(kb, search, _query(parts), patterns, threshold)
     cands = candidates_of(answer.results if answer else [], kb.import_drafts())
     linked = list(dict.fromkeys(patterns)) or ([link] if link else [])
     days, said = _review_dates(pm, day, today, iid, due=review_due, done=review_done)
@@ -846,11 +900,10 @@ def import_postmortem(
     plan = ImportPlan(iid, numbered, title, day, sev, triage, digest, source, date_from, days)
     draft = draft and not linked and unknown and not pending  # a second draft would split one failure in two
     written = _write(kb, pm, plan, linked, cands, draft=draft, category=category, source_file=source, dry=dry_run)
-    if pending:
-        notes.append(f"no new draft written: {pending}, a draft an earlier import wrote, is the best candidate")
+    notes += _draft_notes(kb, pm, written, pending)
     notes += _review_notes(kb, pm, written, plan, today)
     out = _imported(plan, pm, written, Link(link, reason, pending), unknown, cands, notes)
-    return replace(out, dry_run=dry_run, **_searched(pm, answer))
+    return replace(out, dry_run=dry_run, **_searched(parts, answer))
 
 
 def _record_id(kb, iid, day: dt.date) -> tuple[str, bool]:
@@ -984,6 +1037,9 @@ def _review_notes(kb, pm, written: Written, plan: ImportPlan, today: dt.date) ->
     if pm.status and not plan.review.given:  # --review-done said how it was recorded (_held_given)
         text, where, said = pm.status
         then = "" if said == "done" or late else f"; once it is reviewed: recur incident review {iid} --done"
+        if said == "done" and _ITEMS_OPEN.search(text) and (still := _open_follow_ups(pm)):
+            # "Complete, action items in progress": the review is over, the work it asked for is not; said
+            then = f"; {plural(still, 'follow-up')} still open: recur incident follow-up {iid} lists them"
         notes.append(f"review: recorded {said}, as the postmortem's status {text!r} says ({where}){then}")
     if late:
         level = kb.severity.get(plan.sev)
@@ -994,6 +1050,17 @@ def _review_notes(kb, pm, written: Written, plan: ImportPlan, today: dt.date) ->
             f"{iid} --done; else the day it will be held: recur incident review {iid} --due YYYY-MM-DD"
         )
     return notes
+
+
+# a done Status that says its action items are not ("Complete, action items in progress", Google's template)
+_ITEMS_OPEN = re.compile(
+    r"\baction items?\b[^,;]{0,40}?\b(?:in[- ]progress|open|pending|remaining|ongoing|outstanding)\b", re.I
+)
+
+
+def _open_follow_ups(pm) -> int:
+    """How many of the follow-ups the record gets are open (a closed undone one is done: not open)."""
+    return sum(1 for a in pm.action_items if a["title"] and a.get("status") != "done")
 
 
 def _link(kb, search, query: str, patterns, threshold: str) -> tuple:
@@ -1367,21 +1434,67 @@ def _draft(kb, pm, plan: ImportPlan, cands: list, category, source_file, importe
     if not cat or not KEBAB.fullmatch(cat):
         raise RecurError("--category: needed for the draft pattern (no existing pattern to take it from)")
     # a postmortem's title is a sentence: its first six words that say something
-    draft_id = base = id_from_title(plan.title, words=6) or "imported"
+    draft_id = base = (
+        id_from_title(failure_words(plan.title), words=6) or id_from_title(plan.title, words=6) or "imported"
+    )
     n = 2
     while kb.pattern_known(draft_id):
         draft_id, n = f"{base}-{n}", n + 1
+    # a pattern listing one of the draft's signals is compared with it, ranked among the closest or not:
+    # tls-certificate-expired, whose signal a German postmortem's draft listed, was not under Compare with
+    shared = signal_sharers(kb, lifted_signals(pm))
+    closest = cands + [{"id": pid, "title": kb.patterns[pid].title} for pid in shared if pid not in _ids(cands)]
     text = draft_pattern_text(
         draft_id,
         pm,
         title=plan.title,
         category=cat,
         severity=plan.sev,
-        closest=cands,
+        closest=closest,
         source=source_file,
         imported=imported,
+        shared=shared,
     )
     return draft_id, kb.root / "patterns" / cat / f"{draft_id}.md", text
+
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# what in a title says when this incident was and how long it lasted, not what failed: a day (2026-11-26,
+# 26.11.2026, 11/26, Nov 26, 26 November 2026), a month of a year (2026-11, Nov 2026), a year, a time of
+# day (14:05 UTC), a duration (6h, 90 min, 9 days)
+_OCCASION = re.compile(
+    r"\b(?:\d{4}-\d{1,2}(?:-\d{1,2})?|\d{1,2}[./]\d{1,2}(?:[./]\d{2,4})?"
+    rf"|{_MONTH}[ \t]+\d{{1,2}}(?:st|nd|rd|th)?(?:,?[ \t]+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+{_MONTH}(?:[ \t]+\d{{4}})?"
+    rf"|{_MONTH}[ \t]+\d{{4}}|(?:19|20)\d\d|\d{{1,2}}:\d\d(?::\d\d)?(?:[ \t]*(?-i:UTC|GMT|Z|[A-Z]{{1,3}}[SD]?T))?"
+    r"|\d+(?:[.,]\d+)?[ \t]*(?:ms|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|wks?|weeks?))\b",
+    re.I,
+)
+
+
+def failure_words(title: str) -> str:
+    """``title`` without the words that say when this incident was and how long it lasted (``_OCCASION``): a
+    pattern's id names a failure mode, not one incident. Found in review: a draft was named
+    webhook-deliveries-delayed-6h-2026-11 after "webhook deliveries delayed 6h (2026-11-26)"."""
+    return _OCCASION.sub(" ", title)
+
+
+def _ids(cands: list) -> set:
+    return {c["id"] for c in cands}
+
+
+def _draft_notes(kb, pm, written: Written, pending) -> list[str]:
+    """What the notes say of the draft: none written for an earlier import's (``pending``), or one written
+    with a signal a known pattern lists (`recur check` then says it is "listed by 2 patterns"): the
+    pattern, and how to link it instead when it is the same failure."""
+    if pending:
+        return [f"no new draft written: {pending}, a draft an earlier import wrote, is the best candidate"]
+    if (draft := written.draft) is None:
+        return []
+    return [
+        f"the draft's signal {', '.join(repr(x) for x in found)} is also listed by {pid}: if this is that failure, "
+        f"link it instead (recur incident link {written.incident} {pid} --remove {draft.id}) and delete the draft"
+        for pid, found in signal_sharers(kb, lifted_signals(pm)).items()
+    ]
 
 
 def _write_draft(path: Path, text: str, inc_path: Path) -> None:

@@ -50,7 +50,22 @@ def to_markdown(text: str) -> str:
     # when its own headings (h2. …) outnumber those (a Jira timeline with a sub-step was left raw)
     if sum(bool(JIRA_HEADING.match(ln)) for ln in lines) > len(markdown_headings):
         return jira_to_markdown(lines)
-    return callouts(text)
+    return bullets(callouts(text))
+
+
+# a list item's marker as a word processor's plain text writes it (Google Docs' .txt export: "●\tAdd …",
+# "○" and "■" deeper): Markdown's "- ", which every reader of a list takes; under "Action items" they
+# were no follow-ups
+_BULLET = re.compile(r"^([ \t]*)[•●◦○▪■‣∙⁃][ \t]+(?=\S)")
+
+
+def bullets(text: str) -> str:
+    """``text`` with each line's bullet character (``●``, ``•``, ``◦``, ``▪`` …) as ``- ``; code blocks left alone."""
+    out, fence = [], None
+    for ln in text.split("\n"):
+        fence = next_fence(fence, ln.strip())
+        out.append(_BULLET.sub(r"\1- ", ln) if fence is None else ln)
+    return "\n".join(out)
 
 
 # Notion's callout block: its Markdown export writes "<aside>" and "</aside>" lines around the callout's

@@ -584,13 +584,15 @@ _DOC_DONE = re.compile(
     rf"^{_DOC_PREFIX}(?:complete[d]?|done|closed|published|reviewed|final(?:i[sz]ed)?|approved|signed[- ]off|"
     # Google's template: "action items in progress" once the document itself is final; the items are
     # follow-ups, recorded open, and the review of the incident is over
-    r"action items (?:in[- ]progress|open|pending|remaining))\b",
+    r"action items (?:in[- ]progress|open|pending|remaining)|"
+    # a German postmortem's "Status: Abgeschlossen" was named in the notes as not recorded
+    r"abgeschlossen)\b",
     re.I,
 )
 _DOC_PENDING = re.compile(
     rf"^{_DOC_PREFIX}(?:draft(?:ing)?|in[- ]review|under review|in[- ]progress|wip|open|pending(?: review)?|"
     r"not (?:yet )?(?:started|complete[d]?|done|reviewed|published|final)|incomplete|ready for review|"
-    r"awaiting review|needs review|to[- ]?do|scheduled)\b",
+    r"awaiting review|needs review|to[- ]?do|scheduled|entwurf|in bearbeitung|in prüfung)\b",
     re.I,
 )
 

@@ -246,6 +246,8 @@ META_KEYS = {
     "time to restore": "duration",
     "downtime": "duration",
     "outage length": "duration",
+    # a German postmortem's ("**Dauer:** 1 Std. 25 Min."): its units were read, its field name was not
+    "dauer": "duration",
     "status": "status",
     # the document's own state under its name ("Postmortem status: Published" was a line of the summary,
     # the review left pending); not "Incident status", the incident's ("Resolved")
@@ -1461,13 +1463,57 @@ def _walk(pm: Postmortem, lines: list[str], offset: int, confluence: bool = Fals
             continue
         if fence is None and s.startswith("|") and _kv_row(pm, w, ln, lines[n + 1] if n + 1 < len(lines) else ""):
             continue
-        if fence is None and _label_line(pm, w, ln, n + offset):
+        if fence is None and (_plain_heading(pm, w, lines, n) or _label_line(pm, w, ln, n + offset)):
             continue
         if fence is None and _lead_in(pm, w, lines, n):
             continue
         w.buf.append(ln)
     w.start("_end")
     return w
+
+
+# a section's name alone on a line of a plain-text document ("Summary", "Root cause"): at most this long
+_PLAIN_HEADING = re.compile(r"[A-Za-z][\w '’/&()-]{1,40}\??")
+
+
+def _plain_heading(pm: Postmortem, w: _Walk, lines: list[str], n: int) -> bool:
+    """Whether line ``n`` of a document with no heading is a section's name alone, after a blank line and
+    over text (Google Docs' plain-text export writes its headings so): then it starts that section. It was
+    a line of the summary, and the whole export the summary, its action items no follow-ups."""
+    s = lines[n].strip()
+    if not w.plain or not _PLAIN_HEADING.fullmatch(s) or (n and lines[n - 1].strip()):
+        return False
+    if not any(lines[i].strip() for i in range(n + 1, len(lines))):  # to the next text only: no copy of the rest
+        return False
+    if not (name := canonical(s, keywords=False)):
+        return False
+    w.start(name, label=s)
+    pm.mapped.append((s, name))
+    return True
+
+
+# a plain-text document's first line that greets, not titles ("Hi all", "Hello team")
+_GREETING = re.compile(r"(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b", re.I)
+
+
+def _plain_title(pm: Postmortem, w: _Walk) -> None:
+    """A plain-text document's (no heading: Google Docs' .txt export) first line is its title when it is a
+    line of its own, no sentence nor greeting, and the document has sections (``_plain_heading``, a
+    ``What happened:`` line) or the line names itself a postmortem (``Postmortem: X``): the record was titled
+    by the file name, and the line was the summary's first."""
+    if pm.title is not None or not w.plain or not w.chunks or w.chunks[0][0] != "_preamble":
+        return
+    body = w.chunks[0][1]
+    at = next((n for n, ln in enumerate(body) if ln.strip()), None)
+    if at is None or (at + 1 < len(body) and body[at + 1].strip()):
+        return
+    line = body[at].strip()
+    title = clean_title(unescape(line))
+    if len(line) > 150 or line[-1] in ".,;:!?" or _GREETING.match(line) or not title:
+        return
+    if pm.mapped or title != line:
+        pm.title = title
+        del body[at]
 
 
 def _bold_title(pm: Postmortem, w: _Walk) -> None:
@@ -2016,6 +2062,7 @@ def parse(text: str) -> Postmortem:
     walked = [PAGE_FURNITURE.sub("", ln) for ln in body_lines]
     w = _walk(pm, walked, offset, confluence=walked != body_lines)
     _bold_title(pm, w)
+    _plain_title(pm, w)
     _sections(pm, w)
     _front_sections(pm, front_sections)
     _subject_title(pm)

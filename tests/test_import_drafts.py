@@ -1,0 +1,140 @@
+"""`recur import`: what is searched before a draft pattern is written, and what a draft says of the
+patterns it resembles (found in review: a German postmortem quoting a known pattern's signal got a draft)."""
+
+import json
+import textwrap
+
+from click.testing import CliRunner
+from kbfactory import fake_model_flags
+
+from recur.cli.main import cli
+from recur.kb.loader import load_kb
+
+HIKARI = "HikariPool-1 - Connection is not available"
+
+
+def _import(kb_dir, tmp_path, text, *extra, name="pm.md"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    args = ["import", *fake_model_flags(kb_dir, tmp_path / "idx"), str(path), "--json", "--category", "software"]
+    r = CliRunner().invoke(cli, [*args, *extra])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)
+
+
+def _pattern_files(kb_dir) -> list:
+    return sorted(p.name for p in (kb_dir / "patterns").rglob("*.md"))
+
+
+GERMAN = f"""\
+    # Postmortem: Ausfall der Kasse am Vormittag
+
+    **Datum:** 14.11.2026
+    **Schweregrad:** SEV 2
+    **Dauer:** 1 Std. 25 Min.
+    **Status:** Abgeschlossen
+
+    ## Zusammenfassung
+    Die Kasse hing, jede Anfrage brach mit `{HIKARI}` ab.
+
+    ## Ursache
+    Ein Bericht hielt jede Verbindung des Pools fest.
+    """
+
+
+def test_sections_no_heading_maps_are_searched_when_none_is_the_summary_or_root_cause(kb_dir, tmp_path):
+    """The German headings map to nothing: the search had the title and the field lines above them,
+    answered "no known pattern" and a draft was written, though the Zusammenfassung quotes
+    db-pool-exhausted's signal (`recur check` then said it was "listed by 2 patterns")."""
+    before = _pattern_files(kb_dir)
+    out = _import(kb_dir, tmp_path, GERMAN)
+    assert out["unmapped"] == ["Zusammenfassung", "Ursache"]
+    assert "jede Anfrage brach" in out["query"] and "hielt jede Verbindung" in out["query"]
+    assert out["draft"] is None and not out["no_known_pattern"]
+    assert out["candidates"][0]["id"] == "db-pool-exhausted"
+    assert _pattern_files(kb_dir) == before
+
+
+def test_a_german_duration_and_status_field_are_read(kb_dir, tmp_path):
+    """`Dauer:` in German units was no duration (its units were read, its name not), and `Status:
+    Abgeschlossen` was named in the notes as not recorded: the review stayed pending."""
+    out = _import(kb_dir, tmp_path, GERMAN)
+    inc = load_kb(kb_dir).incidents[out["incident"]]
+    assert inc.duration_minutes == 85
+    assert inc.review.status == "done" and out["review"]["status"] == "done"
+    assert not any("not recorded" in n for n in out["notes"]), out["notes"]
+
+
+def test_a_known_signal_quoted_outside_the_searched_sections_is_searched(kb_dir, tmp_path):
+    """A signal a known pattern lists, quoted in the timeline (not searched), was listed by the draft
+    written beside that pattern; now it is searched, and the engine's exact signal match finds it."""
+    pm = f"""\
+        # Postmortem: Checkout froze for twenty minutes
+
+        **Date:** 2026-11-14
+        **Severity:** SEV-2
+
+        ## Summary
+        Checkout froze for twenty minutes in the morning.
+
+        ## Timeline
+        - 09:05 UTC: the service logged `{HIKARI}`
+        - 09:25 UTC: resolved
+        """
+    out = _import(kb_dir, tmp_path, pm)
+    assert out["query"].endswith(HIKARI)
+    assert out["draft"] is None and out["candidates"][0]["id"] == "db-pool-exhausted"
+    (tmp_path / "other.md").write_text(textwrap.dedent(pm).replace("twenty", "thirty"))
+    r = CliRunner().invoke(cli, ["import", *fake_model_flags(kb_dir, tmp_path / "idx"), str(tmp_path / "other.md")])
+    assert "Searched for the postmortem's title, Summary and lines a known pattern lists as signals;" in r.output
+
+
+def test_a_draft_listing_a_known_patterns_signal_compares_with_it(kb_dir, tmp_path):
+    """A draft written though one of its signals is a known pattern's (a short one the search weighs little)
+    names that pattern under Compare with and in the notes, with the command that links it instead."""
+    pm = """\
+        # Postmortem: Thumbnails stopped rendering for every tenant
+
+        **Date:** 2026-11-14
+        **Severity:** SEV-2
+
+        ## Summary
+        Thumbnails stopped rendering for every tenant after a library upgrade.
+
+        ## Timeline
+        - 14:05 UTC: the worker logged `ENOSPC`
+        - 14:40 UTC: resolved
+        """
+    out = _import(kb_dir, tmp_path, pm)
+    draft = out["draft"]["id"]
+    p = load_kb(kb_dir).patterns[draft]
+    assert p.signals == ["ENOSPC"]
+    assert "`disk-full`: Disk full on a host (score " in p.sections["Compare with"]
+    assert "lists its signal `ENOSPC` too)" in p.sections["Compare with"]
+    note = f"link it instead (recur incident link {out['incident']} disk-full --remove {draft})"
+    assert any("'ENOSPC' is also listed by disk-full" in n and note in n for n in out["notes"]), out["notes"]
+
+
+def test_a_draft_id_names_the_failure_not_the_day_nor_how_long_it_lasted(kb_dir, tmp_path):
+    """Found in review: "webhook deliveries delayed 6h (2026-11-26)" drafted
+    webhook-deliveries-delayed-6h-2026-11, an id naming one incident where a pattern names a failure mode."""
+    pm = """\
+        # Postmortem: Thumbnails stopped rendering for 6h (2026-11-26, 14:05 UTC)
+
+        **Severity:** SEV-2
+
+        ## Summary
+        Thumbnails stopped rendering for every tenant after a library upgrade.
+        """
+    out = _import(kb_dir, tmp_path, pm)
+    assert out["draft"]["id"] == "thumbnails-stopped-rendering"
+    assert out["title"] == "Thumbnails stopped rendering for 6h (2026-11-26, 14:05 UTC)"  # the title keeps them
+    assert not load_kb(kb_dir).problems
+
+
+def test_a_draft_id_from_a_title_of_only_a_day_and_a_time_is_made_of_them(kb_dir, tmp_path):
+    """Nothing left once they are taken off: the id is the title's, as it was, a valid one."""
+    pm = "# Postmortem: 6h (2026-11-26, 14:05 UTC)\n\n**Severity:** SEV-2\n\n## Summary\nWebhooks queued behind one slow endpoint for hours.\n"
+    out = _import(kb_dir, tmp_path, pm)
+    assert out["draft"]["id"] == "6h-2026-11-26-14-05"
+    assert not load_kb(kb_dir).problems
