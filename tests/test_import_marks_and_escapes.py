@@ -1,6 +1,8 @@
 """`recur import` of postmortems as a reviewer imported them (2026-12): titles lost every underscore, star and
 backtick, even inside words and code ("orders_events" recorded as "ordersevents"). Our own texts."""
 
+from pathlib import Path
+
 from import_helpers import imported_record
 
 from recur.ingest.pm_text import clean_title
@@ -25,3 +27,37 @@ def test_an_imported_heading_keeps_its_identifiers(fresh_kb, tmp_path):
     text = "# **Postmortem:** lag on `payments_events` topic\n\nDate: 2026-11-21\nSeverity: SEV-2\n\n## Summary\n\nConsumers fell behind.\n"
     out, inc = imported_record(fresh_kb, tmp_path, text)
     assert inc.title == "lag on payments_events topic", out["notes"]
+
+
+GDOC = r"""# **Postmortem: Cache stampede on session\_store**
+
+**Incident date:** 2026\-11\-18
+**Severity:** SEV\-2
+**Postmortem owner:** Dara O\'Brien
+
+## **Summary**
+
+Every key expired at once \(TTL 300s\) and the database took the misses\. See `ttl\_s` below.
+
+- plain list item
+\- not a list
+
+## **Action items**
+
+- [ ] Add jitter to TTLs \- owner: Dara O\'Brien \- due 2026\-12\-01
+"""
+
+
+def test_google_docs_escapes_are_taken_out_of_fields_titles_and_sections(fresh_kb, tmp_path):
+    out, inc = imported_record(fresh_kb, tmp_path, GDOC)
+    # "2026\-11\-21" was no date (today recorded for triage), "SEV\-1" no severity, the owner kept "O\'Neill"
+    assert str(inc.date) == "2026-11-18", out["notes"]
+    assert inc.severity == "sev2", out["notes"]
+    assert inc.review.owner == "Dara O'Brien"
+    assert inc.title == "Cache stampede on session_store"
+    assert inc.follow_ups[0].owner == "Dara O'Brien"
+    summary = inc.summary
+    assert "(TTL 300s) and the database took the misses." in summary, summary
+    # code is kept as written, and an escape that keeps a line from being a list item
+    assert "`ttl\\_s`" in summary and "\n\\- not a list" in summary, summary
+    assert "O\\'Brien" not in Path(out["incident_path"]).read_text()

@@ -555,7 +555,7 @@ def _unformatted(text: str) -> str:
 
 def _title_parts(text: str, space: bool) -> tuple[str, str]:
     """(the title of heading ``text``, the words its prefix and suffix that only name the document took off)."""
-    t = without_lead_emoji(_unformatted(str(text)))
+    t = without_lead_emoji(unescape(_unformatted(str(text))))  # "orders\\_events" as Google Docs escapes it
     end = len(t)
     while True:  # "X :fire: 🔥": the symbols and shortcodes after the last word, one at a time
         cut = _trail_symbols(t, end)
@@ -607,6 +607,51 @@ def unescape(text: str) -> str:
     "1\\. Summary" for a numbered heading. For one-line fields (a title, a follow-up), which are
     not rendered as Markdown: the backslashes were kept in follow-up titles."""
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
+
+
+# the escapes that mean nothing in the middle of a line of prose, which Google Docs' Markdown export writes all the
+# same ("SEV\\-1", "2026\\-11\\-21", "O\\'Neill", "five\\.", "\\(170Mi\\)"); an escaped star, bracket, bar, tilde or
+# "<" may mean its character rather than markup, and is kept
+_PROSE_ESCAPE = re.compile(r"(?<!\\)\\([.\-()'\"!=+:;,/?@%$&#>^]|(?<=[^\W_]\\)_(?=[^\W_]))")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.M)
+
+
+def _prose_unescaped(text: str) -> str:
+    def keep(m: re.Match) -> str:
+        char, line = m.group(1), text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
+        structure = (
+            (char in "-+#>" and not line.strip())  # a list item's, a heading's, a quote's mark
+            or (char in ".)" and re.fullmatch(r"\s*\d+", line))  # "1\\." a numbered item's
+            or (char == "!" and text.startswith("[", m.end()))  # an image's
+        )
+        return m.group(0) if structure else char
+
+    return _PROSE_ESCAPE.sub(keep, text)
+
+
+def unescape_prose(text: str) -> str:
+    """A section's Markdown without the backslash escapes that mean nothing in prose (_PROSE_ESCAPE), as
+    Google Docs' export writes them: the record kept "SEV\\-1", "five\\." in its sections. Code, in spans and
+    fences, is kept as written, and an escape that keeps a line from being a list, a heading or a numbered item."""
+    out, at, fence = [], 0, None
+    for m in _FENCE.finditer(text):
+        if fence is None:
+            out.append(_spans_kept(text[at : m.start()]))
+            at, fence = m.start(), m.group(1)[0] * len(m.group(1))
+        elif m.group(1).startswith(fence):
+            out.append(text[at : m.end()])
+            at, fence = m.end(), None
+    rest = text[at:]
+    return "".join(out) + (rest if fence else _spans_kept(rest))
+
+
+def _spans_kept(text: str) -> str:
+    """``text``'s prose unescaped (_prose_unescaped), its code spans as written."""
+    out, at = [], 0
+    for start, end, _ in _code_spans(text):
+        out += [_prose_unescaped(text[at:start]), text[start:end]]
+        at = end
+    return "".join(out) + _prose_unescaped(text[at:])
 
 
 def status_of(text: str) -> tuple[str | None, str]:

@@ -53,6 +53,7 @@ from recur.ingest.pm_text import (
     strip_placeholders,
     title_reference,
     unescape,
+    unescape_prose,
     unknown_unit,
     without_lead_emoji,
     year_first,
@@ -852,6 +853,12 @@ def _span_start(span: re.Match) -> dt.date | None:
 
 
 def _set_meta(pm: Postmortem, kind: str, value, where: str = "") -> None:
+    """A field of the postmortem, ``kind`` (meta_key's), read into ``pm``; Google Docs' escapes taken out first:
+    "SEV\\-1" was no severity, "2026\\-11\\-21" no date, "O\\'Neill" kept its backslash."""
+    _set_field(pm, kind, unescape(value) if isinstance(value, str) else value, where)
+
+
+def _set_field(pm: Postmortem, kind: str, value, where: str) -> None:
     if kind == "date" and pm.date is None:
         _set_date(pm, value, where or "a Date: line")
     elif kind in ("start", "end") and str(value).strip() and not is_placeholder(str(value)):
@@ -1501,6 +1508,7 @@ def _sections(pm: Postmortem, w: _Walk) -> None:
             # text before any section: the summary. A key/value table restarts the preamble after each
             # row (_kv_section), so the paragraph under one is added to the summary, not dropped
             name = "Summary"
+        text = unescape_prose(text)  # "five\\." as Google Docs' export writes it
         sep = "\n" if name == "Details" else "\n\n"  # its "- Label: value" lines, one list
         pm.sections[name] = (pm.sections[name] + sep + text) if name in pm.sections else text
 
