@@ -938,6 +938,8 @@ class _Walk:
     actions: bool = False  # a heading or label names the action items: a lead-in sentence (_lead_in) starts none
     lead_from: str | None = None  # the section a lead-in's list was read from: where the text after it goes
     confluence: bool = False  # a Confluence page's Markdown export (its byline): its title's "SPACE : " goes
+    # the section a table that is a section of its own (_table_section) was met in: where the text after it goes
+    table_from: str | None = None
 
     def start(self, name: str, first: str = "", label: str = "") -> None:
         self.chunks.append((self.current, self.buf, self.label))
@@ -1122,6 +1124,48 @@ def _time_columns(pm: Postmortem, w: _Walk, lines: list[str], n: int) -> bool:
         elif value.strip():
             _section_meta(pm, w, kind, value.strip(), said)
     return True
+
+
+# the columns beside an action item's that say it is one: its owner, due date, status or ticket
+_ACTION_COLUMNS = {"owner", "owners", "assignee", "assigned to", "due", "due date", "deadline", "target date", "eta"}
+_ACTION_COLUMNS |= {"status", "state", "ticket", "jira", "bug", "issue", "priority"}
+
+
+def _table_section(pm: Postmortem, w: _Walk, lines: list[str], n: int) -> None:
+    """A table at line ``n`` that is a section of its own wherever it stands: one headed by an action item's
+    column beside an owner, due or status one ("| Action item | Owner | Due | Status |") is the Action items
+    section, a first page's table whose rows name the incident's phases ("| Detected | 10:12 | … |", "| Resolved |
+    11:05 | … |") its Timeline. The first was the summary's text, its follow-ups none; the second's rows read as
+    fields no record holds, the table dropped and no duration read. The text after it goes back where it was."""
+    if n + 2 >= len(lines) or not TABLE_RULE.fullmatch(lines[n + 1].strip()) or w.current in _TABLE_SECTIONS:
+        return
+    head = [_norm(c) for c in table_cells(lines[n])]
+    if any(canonical(c) == "Action items" for c in head) and any(c in _ACTION_COLUMNS for c in head):
+        name = "Action items"
+    elif w.current.startswith(("_preamble", "_meta")) and (row := table_cells(lines[n + 2])):
+        if meta_key(row[0]) not in TIME_KINDS or any(meta_key(c) in TIME_KINDS for c in table_cells(lines[n])):
+            return  # "| Detected | Started | Resolved |" over a row of times: its columns are the fields (_time_columns)
+        name = "Timeline"
+    else:
+        return
+    pm.mapped.append((f"a table headed {' | '.join(table_cells(lines[n]))}", name))
+    w.table_from = w.current
+    w.start(name)
+
+
+_TABLE_SECTIONS = ("Action items", "Timeline")
+
+
+def _table_edge(pm: Postmortem, w: _Walk, lines: list[str], n: int, row: bool, markdown: bool) -> None:
+    """Line ``n``, a table's (``row``) or not, in a code block or not (``markdown``): a key/value table ends at its first line that is no row, and a
+    table that is a section of its own (_table_section) too, the text after it the section's it was met in."""
+    if not row:
+        w.kv_table = False
+        if w.table_from is not None:
+            w.start(w.table_from)
+            w.table_from = None
+    elif markdown and w.table_from is None and not w.kv_table:
+        _table_section(pm, w, lines, n)
 
 
 def _review_column(pm: Postmortem, w: _Walk, lines: list[str], n: int) -> None:
@@ -1456,8 +1500,7 @@ def _walk(pm: Postmortem, lines: list[str], offset: int, confluence: bool = Fals
             continue
         if fence is None and re.fullmatch(r"=+", s) and w.buf == [] and pm.title is not None:
             continue
-        if not s.startswith("|"):
-            w.kv_table = False  # a key/value table ends at its first line that is no row
+        _table_edge(pm, w, lines, n, s.startswith("|"), fence is None)
         if n <= columns:
             continue  # a timeline summary table of the first page, read as fields (_time_columns)
         if fence is None and s.startswith("|"):
