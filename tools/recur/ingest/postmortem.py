@@ -196,6 +196,11 @@ META_KEYS = {
     "start": "start",
     "started": "start",  # FireHydrant's "**Started:** 2026-01-20 22:41:03 UTC"
     "started at": "start",
+    # PagerDuty's and Opsgenie's incident start: "Triggered: 2026-11-20T23:42:10Z" over "Resolved: …" gave no
+    # duration, the Resolved line said "not recorded" (a "Created:" with its time does too, _start_end_duration)
+    "triggered": "start",
+    "triggered at": "start",
+    "triggered on": "start",
     # incident.io's key timestamps: "| Impact started | 3 Nov 2026 09:41 GMT |" over "| Fixed at | … |" gave no
     # duration (its "Started" / "Resolved at" rows did)
     "impact started": "start",
@@ -307,6 +312,9 @@ META_KEYS = {
     "postmortem owner": "owner",
     "post-mortem owner": "owner",
     "pir owner": "owner",
+    "owner of the postmortem": "owner",  # PagerDuty's; it was said "not recorded", the review given no owner
+    "owner of the post-mortem": "owner",
+    "owner of the postmortem report": "owner",
     "rca owner": "owner",
     # who led the response: no record field holds it; it was the summary's first line ("Incident commander: …")
     "incident owner": "owner",  # a line of the summary it was; now the record's People section
@@ -415,6 +423,8 @@ class Postmortem:
     date_note: str | None = None  # how such a date was read, for the import's notes (_short_year)
     yearless: tuple | None = None  # ((month, day), words, where) of a Date label without its year (_yearless)
     created: tuple | None = None  # (date, where) of a "Created:" label: the document's date, a fallback
+    # (value, where) of a "Created:" label with a time of day: PagerDuty's incident start, for a duration to its end
+    created_at: tuple | None = None
     severity_text: str | None = None
     priority_text: str | None = None  # a "Priority:" field: the severity when none is named
     severity_from_priority: bool = False
@@ -865,8 +875,8 @@ def _set_field(pm: Postmortem, kind: str, value, where: str) -> None:
         setattr(pm, kind, getattr(pm, kind) or (str(value).strip(), where or f"a {kind.title()}: line"))
         if kind == "start" and pm.date is None:  # "Started: 2026-06-14 03:12 UTC" is the incident's date
             _set_date(pm, value, where or "a Start: line")
-    elif kind == "created" and pm.created is None and (day := parse_date(value)):
-        pm.created = (day, where or "a Created: line")
+    elif kind == "created" and pm.created is None:
+        _set_created(pm, value, where or "a Created: line")
     elif kind == "severity" and not pm.severity_text and not is_placeholder(str(value)):
         pm.severity_text = str(value).strip()
     elif kind == "priority" and not pm.priority_text and not is_placeholder(str(value)):
@@ -889,6 +899,15 @@ def _set_field(pm: Postmortem, kind: str, value, where: str) -> None:
             setattr(pm, kind, (str(value).strip(), where or f"a {kind.title()}: line"))
         # no field of an incident record holds these: said in the import's notes, not dropped unsaid
         _unkept(pm, kind, value)
+
+
+def _set_created(pm: Postmortem, value, where: str) -> None:
+    """A "Created:" label: the document's date (a fallback for the incident's), and with a time of day
+    PagerDuty's incident start too (``created_at``)."""
+    if day := parse_date(value):
+        pm.created = (day, where)
+        if moment(str(value)):
+            pm.created_at = (str(value).strip(), where)
 
 
 # the label in the words saying where a field was read: "the 'Incident commander:' line 5", "the Postmortem
@@ -2374,6 +2393,14 @@ def _end_field(pm: Postmortem) -> tuple[tuple | None, str]:
     )
 
 
+# a tracker issue's own fields (META_KEYS): its Created: and Resolved: are the ticket's, not the incident's
+_ISSUE_KINDS = ("reporter", "assignee", "issue type", "sprint", "epic link", "watchers", "fix versions")
+
+
+def _tracker_issue(pm: Postmortem) -> bool:
+    return any(note.split(":", 1)[0] in _ISSUE_KINDS for note in pm.unkept)
+
+
 def _no_time(start: str, end: str) -> str:
     """Why a Start: and an End: with no time of day give no duration. Dates alone ("2026-10-21" to
     "2026-10-23") say the days the incident fell in, not the minutes users were affected, which is
@@ -2400,6 +2427,12 @@ def _start_end_duration(pm: Postmortem) -> None:
         return
     # a Resolved: line not used stays named in the notes (_set_meta put it there); an End: is named here
     said = ended is pm.end
+    # PagerDuty's "Created: Nov 20, 2026 at 3:42:10 PM PST" over its "Resolved:": the incident's start, for want of
+    # a Start: line (a Created: with no time of day is the document's date only; one after the end, a page's; a
+    # Jira issue's, beside its Reporter or Assignee, the day the ticket was filed, which may be the postmortem's)
+    if pm.start is None and pm.created_at and not _tracker_issue(pm) and (b := moment(ended[0])):
+        minutes = minutes_between(moment(pm.created_at[0]), b)[0]
+        pm.start = pm.created_at if minutes is not None and minutes >= 0 else None
     if pm.duration_minutes is not None or pm.start is None:
         if said:
             _unkept(pm, "end", ended[0])
