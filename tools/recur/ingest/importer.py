@@ -278,6 +278,22 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 
+def document_hashes(text: str) -> tuple[str, ...]:
+    """(the digest an import records, the others an earlier import of the same content may hold). A document
+    in HTML or Jira wiki markup is compared by the Markdown read from it, each line's spaces collapsed and blank
+    lines left out: a page saved again with other markup and the same text ("<p class=…>" now "<p>", a heading
+    on lines of its own) was "changed since it was imported", exit 3, where a Markdown file's trailing spaces are
+    the same content. Records imported before hold the digest of the file as written: the second."""
+    from recur.ingest.pm_markup import to_markdown
+
+    raw = content_hash(text)
+    converted = to_markdown(text.replace("\r\n", "\n"))
+    if converted == text.replace("\r\n", "\n"):
+        return (raw,)
+    lines = (" ".join(ln.split()) for ln in converted.split("\n"))
+    return content_hash("\n".join(ln for ln in lines if ln)), raw
+
+
 def source_key(kb, file) -> str:
     """The postmortem's source as recorded (``imported.source`` and the References line): its path
     relative to the folder holding the KB when it is under it ("postmortems/2026/db.md"), else its
@@ -298,16 +314,17 @@ def _sources(kb, file) -> set:
     return {source_key(kb, file), Path(file).resolve().as_posix()}
 
 
-def find_duplicate(kb, digest: str, sources: set, title=None, day=None):
+def find_duplicate(kb, digest, sources: set, title=None, day=None):
     """(incident id, path, "content"|"source path") of an earlier import of the same document, or None.
 
     The same source path is the same document edited only when the record has the title or the date
     the document now gives (``title``, ``day``: what it says itself, None when it says nothing): a
     team that saves each postmortem as ``postmortem.md`` in turn imports different documents there."""
+    digests = {digest} if isinstance(digest, str) else set(digest)  # document_hashes' too
     for by in ("content", "source path"):
         for inc in sorted(kb.incidents.values(), key=lambda i: i.id):
             imp = inc.imported or {}
-            if (by == "content" and imp.get("sha256") == digest) or (
+            if (by == "content" and imp.get("sha256") in digests) or (
                 by == "source path" and imp.get("source") in sources and _same_document(inc, title, day)
             ):
                 return inc.id, str(Path(kb.root) / inc.relpath), by
@@ -822,8 +839,9 @@ def import_postmortem(
     text, pm, read_notes = _parsed(file)
     kb = load_kb(kb_dir) if kb is None else kb
     patterns = require_patterns(kb, patterns, "--pattern")  # as the patterns have them: "Disk-Full" too
-    digest, source, sources = content_hash(text), source_key(kb, file), _sources(kb, file)
-    if dup := find_duplicate(kb, digest, sources, pm.title, date or pm.date):
+    digests, source, sources = document_hashes(text), source_key(kb, file), _sources(kb, file)
+    digest = digests[0]
+    if dup := find_duplicate(kb, digests, sources, pm.title, date or pm.date):
         # the same path with other content: a changed document, what differs named
         flags = {"iid": iid, "date": date, "severity": severity, "pattern": patterns, "review_due": review_due}
         given = _given(**flags, review_done=review_done)
