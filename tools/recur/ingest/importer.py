@@ -840,12 +840,11 @@ def import_postmortem(
     kb = load_kb(kb_dir) if kb is None else kb
     patterns = require_patterns(kb, patterns, "--pattern")  # as the patterns have them: "Disk-Full" too
     digests, source, sources = document_hashes(text), source_key(kb, file), _sources(kb, file)
-    digest = digests[0]
     if dup := find_duplicate(kb, digests, sources, pm.title, date or pm.date):
         # the same path with other content: a changed document, what differs named
         flags = {"iid": iid, "date": date, "severity": severity, "pattern": patterns, "review_due": review_due}
         given = _given(**flags, review_done=review_done)
-        return _already(dup, pm, given, _changes(kb, dup[0], pm, source) if dup[2] == "source path" else None, digest)
+        return _already(dup, pm, given, _changes(kb, dup[0], pm, source) if dup[2] == "source path" else None, digests)
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
     if date:  # a due date without its year is read against the date given, not the document's
         dues_against(pm, day)
@@ -861,7 +860,7 @@ def import_postmortem(
     days, said = _review_dates(pm, day, today, iid, due=review_due, done=review_done)
     notes += said
     date_from = "--date" if date else pm.date_source
-    plan = ImportPlan(iid, numbered, title, day, sev, triage, digest, source, date_from, days)
+    plan = ImportPlan(iid, numbered, title, day, sev, triage, digests[0], source, date_from, days)
     draft = draft and not linked and unknown and not pending  # a second draft would split one failure in two
     written = _write(kb, pm, plan, linked, cands, draft=draft, category=category, source_file=source, dry=dry_run)
     if pending:
@@ -1080,7 +1079,7 @@ def _imported(plan: ImportPlan, pm, written: Written, link: Link, unknown: bool,
     )
 
 
-def _already(dup, pm, given: list, changes: list | None = None, digest: str = "") -> Imported:
+def _already(dup, pm, given: list, changes: list | None = None, digests: tuple = ("",)) -> Imported:
     """Nothing written, and why. Found in review: an edited document at the same path (a due date
     corrected) or a --severity given to fix a triage placeholder was "already imported" without a
     word that the edit or the flag was not applied. A changed document (``changes`` is not None)
@@ -1091,7 +1090,7 @@ def _already(dup, pm, given: list, changes: list | None = None, digest: str = ""
         differs = f"it now differs from {iid} in: {'; '.join(changes)}" if changes else f"{iid} holds what it says"
         notes.append(
             f"the document changed since it was imported ({differs}); {iid} is not updated: edit it by hand, "
-            f'then set "sha256" in its imported: field to "{digest}", so this version counts as imported'
+            f'then set "sha256" in its imported: field to "{digests[0]}", so this version counts as imported'
         )
     if given:
         notes.append(f"{', '.join(given)} not applied: set it in {iid} by hand (recur incident link for patterns)")
