@@ -756,7 +756,8 @@ def _unrecorded_notes(pm, today: dt.date) -> list[str]:
     duration was read when that needs saying (the first of several, a value read as none)."""
     from recur.ingest.pm_text import day_of_month
 
-    notes = [pm.duration_note] if pm.duration_note else []
+    notes = [pm.reply_note] if pm.reply_note else []
+    notes += [pm.duration_note] if pm.duration_note else []
     if pm.unkept:
         notes.append(f"not recorded (an incident record has no field for them): {'; '.join(pm.unkept)}")
     if pm.cancelled_items:

@@ -476,6 +476,7 @@ class Postmortem:
     # line (pm_text.review_held), a "Review held:" line, front matter's reviewed:; the importer's review.done
     review_done: tuple | None = None
     controls: int = 0  # control characters taken out of the text (terminal escape sequences and the like)
+    reply_note: str | None = None  # the postmortem was read from a reply's quoted e-mail (_quoted_reply)
 
 
 # _norm's, compiled once: it reads each cell of each table row, and re.sub's cache look-ups were most of a
@@ -1979,6 +1980,56 @@ def _email_headers(pm: Postmortem, lines: list[str]) -> list[str]:
     return [""] * end + lines[end:]
 
 
+# a line of a quoted e-mail, "> text" (">" alone on a blank one); "On Mon, 23 Nov 2026 at 21:10, Kim <k@x.io> wrote:",
+# the reply's line naming it (Outlook's "-----Original Message-----" too)
+_QUOTED = re.compile(r"^[ \t]*>[ \t]?(.*)$")
+_ATTRIBUTION = re.compile(r"^\s*(?:On\b.{0,200}\bwrote:|-{2,}\s*Original Message\s*-{2,})\s*$", re.I)
+
+
+def _quoted_reply(pm: Postmortem, lines: list[str], offset: int) -> list[str]:
+    """``lines`` of a reply whose postmortem is the e-mail it quotes, the quoted lines unquoted and the reply's
+    own blanked (line numbers kept), said in ``reply_note``; else as they are. A reply ("Thanks Kim, adding my
+    bits below.", "> What happened: …") mapped nothing, and the whole e-mail, chatter and "> " marks and all, was
+    the Summary. Only when the reply's own lines give no section, field or follow-up and the quote does:
+    a postmortem quoting a customer's message keeps its quote."""
+    quoted = [n for n, ln in enumerate(lines) if _QUOTED.match(ln)]
+    if len(quoted) < 3:
+        return lines
+    own = [ln if not _QUOTED.match(ln) and not _ATTRIBUTION.match(ln) else "" for ln in lines]
+    inner = [m.group(1) if (m := _QUOTED.match(ln)) else "" for ln in lines]
+    inner = ["" if _ATTRIBUTION.match(ln) else ln for ln in inner]
+    if any(HEADING.match(ln) for ln in own) or _structured(own) or not _structured(inner):
+        return lines
+    said = [ln.strip() for ln in own if ln.strip()]
+    # the quoted e-mail's day ("On Mon, 23 Nov 2026 at 21:10, Kim … wrote:"): sent before the reply, nearer the
+    # incident than the reply's Date: header, for want of a date the postmortem names itself
+    for n in quoted:
+        words = _QUOTED.match(lines[n]).group(1)
+        if _ATTRIBUTION.match(words) and (day := find_date(words)[0]):
+            pm.created = (day, f"the quoted e-mail's 'On … wrote:' line {n + offset}")
+            break
+    pm.reply_note = (
+        f"read the postmortem from the e-mail this reply quotes (lines {quoted[0] + offset}-{quoted[-1] + offset})"
+        + (f"; the reply's own words left out: {' '.join(said)[:160]!r}" if said else "")
+    )
+    return inner
+
+
+def _mail_body(pm: Postmortem, lines: list[str], offset: int, reply: bool) -> list[str]:
+    """``lines`` without an e-mail's headers (_email_headers), and a reply's quoted postmortem unquoted when
+    ``reply`` (_quoted_reply)."""
+    lines = _email_headers(pm, lines)
+    return _quoted_reply(pm, lines, offset) if reply else lines
+
+
+def _structured(lines: list[str]) -> bool:
+    """Whether ``lines`` hold a postmortem's structure: a section, a field or a follow-up read from them."""
+    if not any(ln.strip() for ln in lines):
+        return False
+    pm = parse("\n".join(lines), reply=False)
+    return bool(pm.mapped or pm.action_items or pm.severity_text or pm.date_source and "line" in pm.date_source)
+
+
 def _with_subject(mail: list[str], lines: list[str]) -> list[str]:
     """``lines`` (``_email_headers``'s) with the email's Subject: line back, for the severity it says:
     "Subject: [Postmortem] Billing job ran twice (SEV2)" was the title, and the import recorded a
@@ -2072,7 +2123,9 @@ def _toggle_at(line: str) -> bool:
     return bool((said := _toggle_text(line)) and canonical(said, keywords=False))
 
 
-def parse(text: str) -> Postmortem:
+def parse(text: str, *, reply: bool = True) -> Postmortem:
+    """The postmortem ``text`` says. ``reply``: a reply whose postmortem is the e-mail it quotes is read from the
+    quote (_quoted_reply); off where that asks whether a part of the text holds a postmortem, one level deep."""
     pm = Postmortem()
     controls = count_controls(text)  # taken out before parsing; _plain_text takes out decoded ones
     text = re.sub(r"\r\n?", "\n", without_controls(text))  # a lone "\r" (old Mac files) is a line break too
@@ -2080,7 +2133,7 @@ def parse(text: str) -> Postmortem:
     front, body_lines, pm.front_matter, pm.front_matter_error = _front_matter(lines)
     front_sections, front_items = _apply_front(pm, front)
     offset = len(lines) - len(body_lines) + 1
-    body_lines, mail = _email_headers(pm, body_lines), body_lines
+    body_lines, mail = _mail_body(pm, body_lines, offset, reply), body_lines
     body_lines = _toggle_sections(body_lines)
     body = "\n".join(body_lines)  # a furniture line's date is still a last resort for the incident's (_dates)
     walked = [PAGE_FURNITURE.sub("", ln) for ln in body_lines]
