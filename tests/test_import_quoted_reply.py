@@ -30,10 +30,9 @@ Lea
 
 def test_a_reply_whose_postmortem_is_the_quoted_email_is_read_from_the_quote(fresh_kb, tmp_path):
     out, inc = imported_record(fresh_kb, tmp_path, REPLY)
-    assert [f.title for f in inc.follow_ups] == [
-        "Reopen closed channels in the client",
-        "Alert on unacked messages",
-    ], out["notes"]  # none were read
+    assert [f.title for f in inc.follow_ups] == ["Reopen closed channels in the client", "Alert on unacked messages"], (
+        out["notes"]
+    )  # none were read
     assert "closed idle channels" in inc.sections["Root cause"]
     # the reply's chatter and the quote marks are out of the summary; the notes say where it was read from
     assert "Thanks Omar" not in inc.summary and "> " not in inc.summary, inc.summary
