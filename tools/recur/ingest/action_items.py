@@ -984,6 +984,7 @@ def item(
     if ticket:
         title = re.sub(r"^\s*[-–—:|]+\s*", "", _without_ticket(title, ticket))  # "BILL-335: Add …" left ": Add …"
         title = re.sub(r"[ \t]*[,;:][ \t]*(?=[)\]])", "", title)  # "(see runbook, PAY-78)" left "(see runbook, )"
+        owner, title = _mention_before_ticket(title, owner)
     if blocked is None:  # "Rotate the certs (blocked) — owner @ana, SEC-9": the bracket ends the title read
         blocked, title = _blocked(title.strip(), "")
     title, ticket = _titled(title, ticket, keep_struck=not cancelled)
@@ -1068,6 +1069,20 @@ def _short_ref(ticket: str) -> str:
     """``ticket`` as a short reference: a GitHub issue's or pull request's link as ``owner/repo#N``."""
     m = _GITHUB_ISSUE.fullmatch(ticket)
     return f"{m.group(1)}#{m.group(2)}" if m else ticket
+
+
+# a mention the ticket after it kept from ending the title: "Add a limit @octo-jane #2232"
+_MENTION_END = re.compile(r"[ \t,;–—-]*(?<![\w@])@([A-Za-z0-9][\w.-]*(?:/[\w.-]+)?)[ \t]*$")
+
+
+def _mention_before_ticket(title: str, owner: str | None) -> tuple[str | None, str]:
+    """(owner, title) once a mention ending ``title`` with its ticket out is read: the owner when none is read,
+    taken off the title either way. "Per-destination concurrency limit @octo-jane #2232" kept "@octo-jane" in
+    its title (its owner read, or none)."""
+    m = _MENTION_END.search(title)
+    if m is None or not title[: m.start()].strip():
+        return owner, title
+    return owner or m.group(1).rstrip("."), title[: m.start()]
 
 
 def _without_ticket(title: str, ticket: str) -> str:

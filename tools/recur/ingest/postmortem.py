@@ -476,6 +476,7 @@ class Postmortem:
     # line (pm_text.review_held), a "Review held:" line, front matter's reviewed:; the importer's review.done
     review_done: tuple | None = None
     controls: int = 0  # control characters taken out of the text (terminal escape sequences and the like)
+    label_severity: str | None = None  # a label naming one ("sev-2"): the severity when no field names it
     reply_note: str | None = None  # the postmortem was read from a reply's quoted e-mail (_quoted_reply)
 
 
@@ -896,10 +897,21 @@ def _set_field(pm: Postmortem, kind: str, value, where: str) -> None:
     elif kind in PEOPLE_KINDS and str(value).strip() and not is_placeholder(str(value)):
         _person(pm, kind, value, where)
     elif kind in UNKEPT_KINDS and str(value).strip() and not is_placeholder(str(value)):
-        if kind in ("resolved", "mitigated") and getattr(pm, kind) is None:  # an end, for want of an End:
-            setattr(pm, kind, (str(value).strip(), where or f"a {kind.title()}: line"))
-        # no field of an incident record holds these: said in the import's notes, not dropped unsaid
-        _unkept(pm, kind, value)
+        _unkept_field(pm, kind, value, where)
+
+
+# a label naming a severity, "sev-2", "sev2", "severity: 1", "SEV 3" (a GitHub issue's labels: [postmortem, sev-2])
+_SEVERITY_LABEL = re.compile(r"(?i)sev(?:erity)?[-_: ]?\d")
+
+
+def _unkept_field(pm: Postmortem, kind: str, value, where: str) -> None:
+    """A field no record field holds (UNKEPT_KINDS), said in the import's notes, not dropped unsaid; a Resolved:
+    or Mitigated: kept for the duration, a label naming a severity for want of a Severity field."""
+    if kind in ("resolved", "mitigated") and getattr(pm, kind) is None:  # an end, for want of an End:
+        setattr(pm, kind, (str(value).strip(), where or f"a {kind.title()}: line"))
+    if kind == "labels" and pm.label_severity is None:
+        pm.label_severity = next((v for v in _split_list(value) if _SEVERITY_LABEL.fullmatch(str(v).strip())), None)
+    _unkept(pm, kind, value)
 
 
 def _set_created(pm: Postmortem, value, where: str) -> None:
@@ -2146,11 +2158,7 @@ def parse(text: str, *, reply: bool = True) -> Postmortem:
     _yearless(pm, body)
     _dates(pm, w, body)
     _short_year(pm, text)
-    if not pm.severity_text:  # a severity said in the text speaks before a Priority field, as a Severity field does
-        said = mentions(_with_subject(mail, body_lines), w.line_sections, offset)
-        pm.severity_mentions = candidates(said, bool(pm.priority_text))
-    if not pm.severity_text and not pm.severity_mentions and pm.priority_text:
-        pm.severity_text, pm.severity_from_priority = pm.priority_text, True
+    _severity(pm, w, _with_subject(mail, body_lines), offset)
     pm.title = pm.title or None
     if "Action items" in pm.sections or front_items:
         # a status shortcode read as its emoji (":white_check_mark: Done", ":x: Won't do"); the section is kept as written
@@ -2168,6 +2176,16 @@ def parse(text: str, *, reply: bool = True) -> Postmortem:
     _plain_text(pm, controls)
     _review_day(pm)
     return pm
+
+
+def _severity(pm: Postmortem, w: _Walk, lines: list[str], offset: int) -> None:
+    """The severity when no Severity field names it: a label naming one ("labels: [postmortem, sev-2]", a GitHub
+    issue's), then one said in the text (``lines``), which speaks before a Priority field as a Severity field does."""
+    pm.severity_text = pm.severity_text or pm.label_severity
+    if not pm.severity_text:
+        pm.severity_mentions = candidates(mentions(lines, w.line_sections, offset), bool(pm.priority_text))
+    if not pm.severity_text and not pm.severity_mentions and pm.priority_text:
+        pm.severity_text, pm.severity_from_priority = pm.priority_text, True
 
 
 def _review_day(pm: Postmortem) -> None:
