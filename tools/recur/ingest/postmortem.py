@@ -2472,6 +2472,22 @@ def _tracker_issue(pm: Postmortem) -> bool:
     return any(note.split(":", 1)[0] in _ISSUE_KINDS for note in pm.unkept)
 
 
+def _disagreeing(pm: Postmortem, ended: tuple) -> None:
+    """A note when the duration a field gives is not the time from the start to the end the postmortem also
+    gives ("Duration: 90 min" over 14:00 to 16:30): the record keeps the Duration field, and one of the two is
+    wrong; it was kept unsaid. A minute apart is the seconds' rounding."""
+    (start, s_where), (end, e_where) = pm.start, ended
+    a, b = moment(start), moment(end)
+    minutes = minutes_between(a, b)[0] if a and b else None
+    if minutes is None or minutes < 0 or abs(minutes - pm.duration_minutes) <= 1:
+        return
+    said = (
+        f"duration: {pm.duration_minutes} minutes recorded as the duration field says, but {s_where} ({start!r}) "
+        f"to {e_where} ({end!r}) is {minutes} minutes: check which is right"
+    )
+    pm.duration_note = f"{pm.duration_note}; {said}" if pm.duration_note else said
+
+
 def _no_time(start: str, end: str) -> str:
     """Why a Start: and an End: with no time of day give no duration. Dates alone ("2026-10-21" to
     "2026-10-23") say the days the incident fell in, not the minutes users were affected, which is
@@ -2507,6 +2523,8 @@ def _start_end_duration(pm: Postmortem) -> None:
     if pm.duration_minutes is not None or pm.start is None:
         if said:
             _unkept(pm, "end", ended[0])
+        if pm.duration_minutes is not None and pm.start is not None:
+            _disagreeing(pm, ended)
         return
     (start, s_where), (end, e_where) = pm.start, ended
     a, b = moment(start), moment(end)
