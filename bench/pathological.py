@@ -107,6 +107,8 @@ DOCUMENTS = {
     'a Status line of "done on"': lambda n: "# Incident\n\n**Status:** Complete, " + fill("done on ", n) + "\n",
     # each shortcode after the title's last word matched the run from it to the end (pm_text._title_parts)
     'a heading of ":a:" shortcodes': lambda n: "# x" + fill(" :a:", n) + " x\n\n## Summary\n\nS.\n",
+    # emphasis marks no mark closes, each read to the title's end for its closing one (pm_text._unformatted)
+    'a heading of "*a " and "_a "': lambda n: "# x" + fill(" *a _a", n) + "\n\n## Summary\n\nS.\n",
     # a number no unit follows, read for a unit from each of its digits (pm_text.unknown_unit, DURATION_PART)
     "a Duration of digits": lambda n: "# Incident\n\n**Duration:** " + "1" * n + "a!\n",
     # each duration looked for a clock in the whole rest of the line (pm_text._durations)

@@ -8,6 +8,7 @@ import json
 import pytest
 from import_helpers import import_file
 
+from recur.ingest.action_items import parse_action_items
 from recur.kb.loader import load_kb
 
 POSTMORTEM = """\
@@ -161,3 +162,28 @@ def test_a_labelled_status_that_only_starts_with_a_cancel_word_keeps_the_item(kb
     out, got = import_item(kb_dir, tmp_path, line)
     assert [(t, s) for t, s, *_ in got] == [(title, "open")], out["notes"]
     assert not any("cancelled" in note for note in out["notes"])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Reconcile duplicates nightly (owner: team-payments, due: 2026-11-30, ticket: PAY-78)",
+        "Reconcile duplicates nightly (owner: team-payments; due: 2026-11-30; Ticket: PAY-78)",
+        "Reconcile duplicates nightly (Ticket: PAY-78, owner: team-payments, due: 2026-11-30)",
+        "Reconcile duplicates nightly (jira: PAY-78; owner: team-payments; due: 2026-11-30) ✅",
+    ],
+)
+def test_a_bracket_of_fields_with_a_ticket_leaves_the_title_alone(line):
+    # the ticket was taken out of the bracket and the rest kept: "Reconcile duplicates nightly (ticket: )"
+    (item,) = parse_action_items(f"- {line}")
+    assert (item["title"], item["owner"], item["due"], item["ticket"]) == (
+        "Reconcile duplicates nightly",
+        "team-payments",
+        dt.date(2026, 11, 30),
+        "PAY-78",
+    )
+
+
+def test_a_bracket_keeps_its_words_once_its_ticket_is_out():
+    (item,) = parse_action_items("- Reconcile duplicates nightly (owner: Ann Lee, see runbook, PAY-78)")
+    assert item["title"] == "Reconcile duplicates nightly (see runbook)", item  # was "(see runbook, )"

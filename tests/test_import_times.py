@@ -536,3 +536,19 @@ def test_a_time_field_in_a_bullet_with_no_colon_or_emphasis_is_the_field(kb_dir,
         pm = _timeline("The on-call's notes are in the channel.", fields + "\n\n")
         assert pm.duration_minutes is None, mitigated
         assert "mitigated is not the end of the incident" in pm.duration_note, mitigated
+
+
+def test_a_duration_field_the_start_and_end_disagree_with_is_kept_and_said(fresh_kb, tmp_path):
+    text = (
+        "# Cache down\n\nDate: 2026-11-02\nStart: 2026-11-02 14:00 UTC\nEnd: 2026-11-02 16:30 UTC\n"
+        "Duration: 90 min\n\n## Summary\nThe cache cluster was down.\n"
+    )
+    r = import_file(fresh_kb, tmp_path / "pm.md", text, "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert load_kb(fresh_kb).incidents[out["incident"]].duration_minutes == 90  # the Duration field's
+    # 150 minutes from Start to End, which went unsaid
+    assert any("90 minutes recorded" in n and "is 150 minutes" in n for n in out["notes"]), out["notes"]
+    # the two agreeing (a minute apart at most: seconds): nothing said
+    pm = parse(text.replace("16:30", "15:31"))
+    assert pm.duration_minutes == 90 and pm.duration_note is None

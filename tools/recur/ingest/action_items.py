@@ -18,6 +18,7 @@ from recur.ingest.pm_text import (
     BLANK_FIELD,
     LOWER,
     MONTH_NAME,
+    TICKET,
     UPPER,
     ambiguous_date,
     day_of_month,
@@ -189,6 +190,8 @@ _WEEKDAY = re.compile(r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.I)
 # "(Priya, by 2026-12-07)": the bracket's other words are its owner only when they are a name alone
 _NAME = re.compile(rf"@[\w.-]+|[{UPPER}][{LOWER}][\w.'’-]*(?:\s[{UPPER}][{LOWER}][\w.'’-]*){{0,2}}")
 # a bracket that says who or which ticket, in no form read above: dropped from the title, as before
+# a ticket's label in a bracket of fields, "ticket: PAY-78", "Jira: OPS-1": the ticket is read from the whole title
+_TICKET_LABEL = re.compile(r"\b(?:tickets?|jira|issues?|bugs?|tracked[ \t]+in)\b[ \t]*[:=#]?", re.I)
 _BRACKET_META = re.compile(r"\bowner\b|@", re.I)  # or a ticket (prose_ticket): "(AES-256)" says neither
 
 
@@ -773,7 +776,9 @@ def _inline_fields(title: str, names: bool = False, beside: bool = False, people
         for k, v in got.items():
             said[k] = said[k] or v
         if any(got.values()):  # "(owner @lee)", "(@lee, @kim)": nothing but who and when is dropped whole
-            return f" ({rest}) " if _LEFTOVER.sub("", rest) else " "
+            # nor with a ticket, which the item's ticket reads from the whole title: "(owner: A, due: D, ticket: T)"
+            # kept "(ticket: )" in the title once the ticket was taken out of it
+            return f" ({rest}) " if _LEFTOVER.sub("", TICKET.sub("", _TICKET_LABEL.sub("", rest))) else " "
         dates = any(_date_mention(m.group(1), at) for at in _MENTION.finditer(m.group(1)))
         meta = _BRACKET_META.search(m.group(1)) or prose_ticket(m.group(1))
         return " " if meta and not dates else m.group(0)  # "(@May 3)" is kept
@@ -978,6 +983,8 @@ def item(
     due = due or said["due"]
     if ticket:
         title = re.sub(r"^\s*[-–—:|]+\s*", "", _without_ticket(title, ticket))  # "BILL-335: Add …" left ": Add …"
+        title = re.sub(r"[ \t]*[,;:][ \t]*(?=[)\]])", "", title)  # "(see runbook, PAY-78)" left "(see runbook, )"
+        owner, title = _mention_before_ticket(title, owner)
     if blocked is None:  # "Rotate the certs (blocked) — owner @ana, SEC-9": the bracket ends the title read
         blocked, title = _blocked(title.strip(), "")
     title, ticket = _titled(title, ticket, keep_struck=not cancelled)
@@ -1073,6 +1080,20 @@ def _short_ref(ticket: str) -> str:
     """``ticket`` as a short reference: a GitHub issue's or pull request's link as ``owner/repo#N``."""
     m = _GITHUB_ISSUE.fullmatch(ticket)
     return f"{m.group(1)}#{m.group(2)}" if m else ticket
+
+
+# a mention the ticket after it kept from ending the title: "Add a limit @octo-jane #2232"
+_MENTION_END = re.compile(r"[ \t,;–—-]*(?<![\w@])@([A-Za-z0-9][\w.-]*(?:/[\w.-]+)?)[ \t]*$")
+
+
+def _mention_before_ticket(title: str, owner: str | None) -> tuple[str | None, str]:
+    """(owner, title) once a mention ending ``title`` with its ticket out is read: the owner when none is read,
+    taken off the title either way. "Per-destination concurrency limit @octo-jane #2232" kept "@octo-jane" in
+    its title (its owner read, or none)."""
+    m = _MENTION_END.search(title)
+    if m is None or not title[: m.start()].strip():
+        return owner, title
+    return owner or m.group(1).rstrip("."), title[: m.start()]
 
 
 def _without_ticket(title: str, ticket: str) -> str:

@@ -299,6 +299,22 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 
+def document_hashes(text: str) -> tuple[str, ...]:
+    """(the digest an import records, the others an earlier import of the same content may hold). A document
+    in HTML or Jira wiki markup is compared by the Markdown read from it, each line's spaces collapsed and blank
+    lines left out: a page saved again with other markup and the same text ("<p class=…>" now "<p>", a heading
+    on lines of its own) was "changed since it was imported", exit 3, where a Markdown file's trailing spaces are
+    the same content. Records imported before hold the digest of the file as written: the second."""
+    from recur.ingest.pm_markup import to_markdown
+
+    raw = content_hash(text)
+    converted = to_markdown(text.replace("\r\n", "\n"))
+    if converted == text.replace("\r\n", "\n"):
+        return (raw,)
+    lines = (" ".join(ln.split()) for ln in converted.split("\n"))
+    return content_hash("\n".join(ln for ln in lines if ln)), raw
+
+
 def source_key(kb, file) -> str:
     """The postmortem's source as recorded (``imported.source`` and the References line): its path
     relative to the folder holding the KB when it is under it ("postmortems/2026/db.md"), else its
@@ -319,16 +335,17 @@ def _sources(kb, file) -> set:
     return {source_key(kb, file), Path(file).resolve().as_posix()}
 
 
-def find_duplicate(kb, digest: str, sources: set, title=None, day=None):
+def find_duplicate(kb, digest, sources: set, title=None, day=None):
     """(incident id, path, "content"|"source path") of an earlier import of the same document, or None.
 
     The same source path is the same document edited only when the record has the title or the date
     the document now gives (``title``, ``day``: what it says itself, None when it says nothing): a
     team that saves each postmortem as ``postmortem.md`` in turn imports different documents there."""
+    digests = {digest} if isinstance(digest, str) else set(digest)  # document_hashes' too
     for by in ("content", "source path"):
         for inc in sorted(kb.incidents.values(), key=lambda i: i.id):
             imp = inc.imported or {}
-            if (by == "content" and imp.get("sha256") == digest) or (
+            if (by == "content" and imp.get("sha256") in digests) or (
                 by == "source path" and imp.get("source") in sources and _same_document(inc, title, day)
             ):
                 return inc.id, str(Path(kb.root) / inc.relpath), by
@@ -792,7 +809,8 @@ def _unrecorded_notes(pm, today: dt.date) -> list[str]:
     duration was read when that needs saying (the first of several, a value read as none)."""
     from recur.ingest.pm_text import day_of_month
 
-    notes = [pm.duration_note] if pm.duration_note else []
+    notes = [pm.reply_note] if pm.reply_note else []
+    notes += [pm.duration_note] if pm.duration_note else []
     if pm.unkept:
         notes.append(f"not recorded (an incident record has no field for them): {'; '.join(pm.unkept)}")
     if pm.cancelled_items:
@@ -875,12 +893,13 @@ def import_postmortem(
     text, pm, read_notes = _parsed(file)
     kb = load_kb(kb_dir) if kb is None else kb
     patterns = require_patterns(kb, patterns, "--pattern")  # as the patterns have them: "Disk-Full" too
-    digest, source, sources = content_hash(text), source_key(kb, file), _sources(kb, file)
-    if dup := find_duplicate(kb, digest, sources, pm.title, date or pm.date):
-        flags = {"iid": iid, "date": date, "severity": severity, "pattern": patterns, "review_due": review_due}
+    digests, source, sources = document_hashes(text), source_key(kb, file), _sources(kb, file)
+    if dup := find_duplicate(kb, digests, sources, pm.title, date or pm.date):
         # the same path with other content: a changed document, what differs named
+        flags = {"iid": iid, "date": date, "severity": severity, "pattern": patterns, "review_due": review_due}
+        given = _given(**flags, review_done=review_done)
         changes = _changes(kb, dup[0], pm, source) if dup[2] == "source path" else None
-        return _already(dup, pm, _given(**flags, review_done=review_done), changes, digest, kb=kb)
+        return _already(dup, pm, given, changes, digests, kb=kb)
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
     if date:  # a due date without its year is read against the date given, not the document's
         dues_against(pm, day)
@@ -897,7 +916,7 @@ def import_postmortem(
     days, said = _review_dates(pm, day, today, iid, due=review_due, done=review_done)
     notes += said
     date_from = "--date" if date else pm.date_source
-    plan = ImportPlan(iid, numbered, title, day, sev, triage, digest, source, date_from, days)
+    plan = ImportPlan(iid, numbered, title, day, sev, triage, digests[0], source, date_from, days)
     draft = draft and not linked and unknown and not pending  # a second draft would split one failure in two
     written = _write(kb, pm, plan, linked, cands, draft=draft, category=category, source_file=source, dry=dry_run)
     notes += _draft_notes(kb, pm, written, pending)
@@ -1129,7 +1148,7 @@ def _imported(plan: ImportPlan, pm, written: Written, link: Link, unknown: bool,
     )
 
 
-def _already(dup, pm, given: list, changes: list | None = None, digest: str = "", kb=None) -> Imported:
+def _already(dup, pm, given: list, changes: list | None = None, digests: tuple = ("",), kb=None) -> Imported:
     """Nothing written, and why. Found in review: an edited document at the same path (a due date
     corrected) or a --severity given to fix a triage placeholder was "already imported" without a
     word that the edit or the flag was not applied. A changed document (``changes`` is not None)
@@ -1143,7 +1162,7 @@ def _already(dup, pm, given: list, changes: list | None = None, digest: str = ""
         differs = f"it now differs from {iid} in: {'; '.join(changes)}" if changes else f"{iid} holds what it says"
         notes.append(
             f"the document changed since it was imported ({differs}); {iid} is not updated: edit it by hand, "
-            f'then set "sha256" in its imported: field to "{digest}", so this version counts as imported'
+            f'then set "sha256" in its imported: field to "{digests[0]}", so this version counts as imported'
         )
     if given:
         notes.append(f"{', '.join(given)} not applied: set it in {iid} by hand (recur incident link for patterns)")

@@ -484,9 +484,78 @@ _TITLE_REFERENCE = re.compile(
 )
 
 
+# a run of backticks (a code span's ends) and of emphasis marks, not escaped ("\\*" is a star)
+_TICKS = re.compile(r"(?<!\\)`+")
+_MARK_RUN = re.compile(r"(?<!\\)(?:\*+|_+)")
+
+
+def _code_spans(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, ticks) of each code span of ``text``: a run of backticks to the next run of as many, as
+    Markdown pairs them; a run that none closes is text. Each run is looked at once (the next of each
+    length found from the right), so a line of unclosed runs costs no more than its length."""
+    runs = [(m.start(), m.end()) for m in _TICKS.finditer(text)]
+    following: list[int | None] = [None] * len(runs)
+    last: dict[int, int] = {}
+    for n in range(len(runs) - 1, -1, -1):
+        size = runs[n][1] - runs[n][0]
+        following[n] = last.get(size)
+        last[size] = n
+    spans, n = [], 0
+    while n < len(runs):
+        if (close := following[n]) is None:
+            n += 1
+            continue
+        spans.append((runs[n][0], runs[close][1], runs[n][1] - runs[n][0]))
+        n = close + 1
+    return spans
+
+
+def _side(text: str, at: int) -> str:
+    return text[at] if 0 <= at < len(text) else " "
+
+
+def _without_emphasis(text: str) -> str:
+    """``text`` without its emphasis marks: "**x**", "*x*" (in a word too, as Markdown reads them), "__x__", "_x_"
+    only at a word's edges, since an underscore inside a word is its letter ("orders_events", "pg_wal"). A mark
+    run closes the nearest open one of its character, each pair losing as many marks as the shorter has; a mark
+    that none pairs with ("a * b", "_private") is kept. One pass over the runs: no run is read twice."""
+    open_runs: dict[str, list[list[int]]] = {"*": [], "_": []}
+    dropped: list[tuple[int, int]] = []
+    for m in _MARK_RUN.finditer(text):
+        before, after, mark = _side(text, m.start() - 1), _side(text, m.end()), m.group(0)[0]
+        opens, closes = not after.isspace(), not before.isspace()
+        if mark == "_":  # an underscore next to a letter or digit is the word's own
+            opens, closes = opens and not before.isalnum(), closes and not after.isalnum()
+        stack, size = open_runs[mark], m.end() - m.start()
+        if closes and stack:
+            start, end = stack.pop()
+            n = min(end - start, size)
+            dropped += [(end - n, end), (m.start(), m.start() + n)]
+            if end - start > n:  # "**x*": the opener's mark left may close a later run
+                stack.append([start, end - n])
+        elif opens:
+            stack.append([m.start(), m.end()])
+    out, at = [], 0
+    for start, end in sorted(dropped):
+        out.append(text[at:start])
+        at = end
+    return "".join(out) + text[at:]
+
+
+def _unformatted(text: str) -> str:
+    """``text`` without Markdown's emphasis and code marks, every other character kept: every ``*``, ``_`` and
+    backtick was taken out, "orders_events" recorded as "ordersevents", "`pg_wal`" as "pgwal". A code span's
+    text is kept as written, its backticks taken off."""
+    out, at = [], 0
+    for start, end, ticks in _code_spans(text):
+        out += [_without_emphasis(text[at:start]), text[start + ticks : end - ticks].strip() or " "]
+        at = end
+    return "".join(out) + _without_emphasis(text[at:])
+
+
 def _title_parts(text: str, space: bool) -> tuple[str, str]:
     """(the title of heading ``text``, the words its prefix and suffix that only name the document took off)."""
-    t = without_lead_emoji(re.sub(r"[*_`]+", "", str(text)))  # ":whitecheckmark:", its marks gone, is a shortcode
+    t = without_lead_emoji(unescape(_unformatted(str(text))))  # "orders\\_events" as Google Docs escapes it
     end = len(t)
     while True:  # "X :fire: 🔥": the symbols and shortcodes after the last word, one at a time
         cut = _trail_symbols(t, end)
@@ -538,6 +607,51 @@ def unescape(text: str) -> str:
     "1\\. Summary" for a numbered heading. For one-line fields (a title, a follow-up), which are
     not rendered as Markdown: the backslashes were kept in follow-up titles."""
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
+
+
+# the escapes that mean nothing in the middle of a line of prose, which Google Docs' Markdown export writes all the
+# same ("SEV\\-1", "2026\\-11\\-21", "O\\'Neill", "five\\.", "\\(170Mi\\)"); an escaped star, bracket, bar, tilde or
+# "<" may mean its character rather than markup, and is kept
+_PROSE_ESCAPE = re.compile(r"(?<!\\)\\([.\-()'\"!=+:;,/?@%$&#>^]|(?<=[^\W_]\\)_(?=[^\W_]))")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.M)
+
+
+def _prose_unescaped(text: str) -> str:
+    def keep(m: re.Match) -> str:
+        char, line = m.group(1), text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
+        structure = (
+            (char in "-+#>" and not line.strip())  # a list item's, a heading's, a quote's mark
+            or (char in ".)" and re.fullmatch(r"\s*\d+", line))  # "1\\." a numbered item's
+            or (char == "!" and text.startswith("[", m.end()))  # an image's
+        )
+        return m.group(0) if structure else char
+
+    return _PROSE_ESCAPE.sub(keep, text)
+
+
+def unescape_prose(text: str) -> str:
+    """A section's Markdown without the backslash escapes that mean nothing in prose (_PROSE_ESCAPE), as
+    Google Docs' export writes them: the record kept "SEV\\-1", "five\\." in its sections. Code, in spans and
+    fences, is kept as written, and an escape that keeps a line from being a list, a heading or a numbered item."""
+    out, at, fence = [], 0, None
+    for m in _FENCE.finditer(text):
+        if fence is None:
+            out.append(_spans_kept(text[at : m.start()]))
+            at, fence = m.start(), m.group(1)[0] * len(m.group(1))
+        elif m.group(1).startswith(fence):
+            out.append(text[at : m.end()])
+            at, fence = m.end(), None
+    rest = text[at:]
+    return "".join(out) + (rest if fence else _spans_kept(rest))
+
+
+def _spans_kept(text: str) -> str:
+    """``text``'s prose unescaped (_prose_unescaped), its code spans as written."""
+    out, at = [], 0
+    for start, end, _ in _code_spans(text):
+        out += [_prose_unescaped(text[at:start]), text[start:end]]
+        at = end
+    return "".join(out) + _prose_unescaped(text[at:])
 
 
 def status_of(text: str) -> tuple[str | None, str]:

@@ -53,6 +53,7 @@ from recur.ingest.pm_text import (
     strip_placeholders,
     title_reference,
     unescape,
+    unescape_prose,
     unknown_unit,
     without_lead_emoji,
     year_first,
@@ -195,6 +196,11 @@ META_KEYS = {
     "start": "start",
     "started": "start",  # FireHydrant's "**Started:** 2026-01-20 22:41:03 UTC"
     "started at": "start",
+    # PagerDuty's and Opsgenie's incident start: "Triggered: 2026-11-20T23:42:10Z" over "Resolved: …" gave no
+    # duration, the Resolved line said "not recorded" (a "Created:" with its time does too, _start_end_duration)
+    "triggered": "start",
+    "triggered at": "start",
+    "triggered on": "start",
     # incident.io's key timestamps: "| Impact started | 3 Nov 2026 09:41 GMT |" over "| Fixed at | … |" gave no
     # duration (its "Started" / "Resolved at" rows did)
     "impact started": "start",
@@ -308,6 +314,9 @@ META_KEYS = {
     "postmortem owner": "owner",
     "post-mortem owner": "owner",
     "pir owner": "owner",
+    "owner of the postmortem": "owner",  # PagerDuty's; it was said "not recorded", the review given no owner
+    "owner of the post-mortem": "owner",
+    "owner of the postmortem report": "owner",
     "rca owner": "owner",
     # who led the response: no record field holds it; it was the summary's first line ("Incident commander: …")
     "incident owner": "owner",  # a line of the summary it was; now the record's People section
@@ -416,6 +425,8 @@ class Postmortem:
     date_note: str | None = None  # how such a date was read, for the import's notes (_short_year)
     yearless: tuple | None = None  # ((month, day), words, where) of a Date label without its year (_yearless)
     created: tuple | None = None  # (date, where) of a "Created:" label: the document's date, a fallback
+    # (value, where) of a "Created:" label with a time of day: PagerDuty's incident start, for a duration to its end
+    created_at: tuple | None = None
     severity_text: str | None = None
     priority_text: str | None = None  # a "Priority:" field: the severity when none is named
     severity_from_priority: bool = False
@@ -467,6 +478,8 @@ class Postmortem:
     # line (pm_text.review_held), a "Review held:" line, front matter's reviewed:; the importer's review.done
     review_done: tuple | None = None
     controls: int = 0  # control characters taken out of the text (terminal escape sequences and the like)
+    label_severity: str | None = None  # a label naming one ("sev-2"): the severity when no field names it
+    reply_note: str | None = None  # the postmortem was read from a reply's quoted e-mail (_quoted_reply)
 
 
 # _norm's, compiled once: it reads each cell of each table row, and re.sub's cache look-ups were most of a
@@ -854,14 +867,20 @@ def _span_start(span: re.Match) -> dt.date | None:
 
 
 def _set_meta(pm: Postmortem, kind: str, value, where: str = "") -> None:
+    """A field of the postmortem, ``kind`` (meta_key's), read into ``pm``; Google Docs' escapes taken out first:
+    "SEV\\-1" was no severity, "2026\\-11\\-21" no date, "O\\'Neill" kept its backslash."""
+    _set_field(pm, kind, unescape(value) if isinstance(value, str) else value, where)
+
+
+def _set_field(pm: Postmortem, kind: str, value, where: str) -> None:
     if kind == "date" and pm.date is None:
         _set_date(pm, value, where or "a Date: line")
     elif kind in ("start", "end") and str(value).strip() and not is_placeholder(str(value)):
         setattr(pm, kind, getattr(pm, kind) or (str(value).strip(), where or f"a {kind.title()}: line"))
         if kind == "start" and pm.date is None:  # "Started: 2026-06-14 03:12 UTC" is the incident's date
             _set_date(pm, value, where or "a Start: line")
-    elif kind == "created" and pm.created is None and (day := parse_date(value)):
-        pm.created = (day, where or "a Created: line")
+    elif kind == "created" and pm.created is None:
+        _set_created(pm, value, where or "a Created: line")
     elif kind == "severity" and not pm.severity_text and not is_placeholder(str(value)):
         pm.severity_text = str(value).strip()
     elif kind == "priority" and not pm.priority_text and not is_placeholder(str(value)):
@@ -880,10 +899,30 @@ def _set_meta(pm: Postmortem, kind: str, value, where: str = "") -> None:
     elif kind in PEOPLE_KINDS and str(value).strip() and not is_placeholder(str(value)):
         _person(pm, kind, value, where)
     elif kind in UNKEPT_KINDS and str(value).strip() and not is_placeholder(str(value)):
-        if kind in ("resolved", "mitigated") and getattr(pm, kind) is None:  # an end, for want of an End:
-            setattr(pm, kind, (str(value).strip(), where or f"a {kind.title()}: line"))
-        # no field of an incident record holds these: said in the import's notes, not dropped unsaid
-        _unkept(pm, kind, value)
+        _unkept_field(pm, kind, value, where)
+
+
+# a label naming a severity, "sev-2", "sev2", "severity: 1", "SEV 3" (a GitHub issue's labels: [postmortem, sev-2])
+_SEVERITY_LABEL = re.compile(r"(?i)sev(?:erity)?[-_: ]?\d")
+
+
+def _unkept_field(pm: Postmortem, kind: str, value, where: str) -> None:
+    """A field no record field holds (UNKEPT_KINDS), said in the import's notes, not dropped unsaid; a Resolved:
+    or Mitigated: kept for the duration, a label naming a severity for want of a Severity field."""
+    if kind in ("resolved", "mitigated") and getattr(pm, kind) is None:  # an end, for want of an End:
+        setattr(pm, kind, (str(value).strip(), where or f"a {kind.title()}: line"))
+    if kind == "labels" and pm.label_severity is None:
+        pm.label_severity = next((v for v in _split_list(value) if _SEVERITY_LABEL.fullmatch(str(v).strip())), None)
+    _unkept(pm, kind, value)
+
+
+def _set_created(pm: Postmortem, value, where: str) -> None:
+    """A "Created:" label: the document's date (a fallback for the incident's), and with a time of day
+    PagerDuty's incident start too (``created_at``)."""
+    if day := parse_date(value):
+        pm.created = (day, where)
+        if moment(str(value)):
+            pm.created_at = (str(value).strip(), where)
 
 
 # the label in the words saying where a field was read: "the 'Incident commander:' line 5", "the Postmortem
@@ -933,6 +972,8 @@ class _Walk:
     actions: bool = False  # a heading or label names the action items: a lead-in sentence (_lead_in) starts none
     lead_from: str | None = None  # the section a lead-in's list was read from: where the text after it goes
     confluence: bool = False  # a Confluence page's Markdown export (its byline): its title's "SPACE : " goes
+    # the section a table that is a section of its own (_table_section) was met in: where the text after it goes
+    table_from: str | None = None
 
     def start(self, name: str, first: str = "", label: str = "") -> None:
         self.chunks.append((self.current, self.buf, self.label))
@@ -1117,6 +1158,48 @@ def _time_columns(pm: Postmortem, w: _Walk, lines: list[str], n: int) -> bool:
         elif value.strip():
             _section_meta(pm, w, kind, value.strip(), said)
     return True
+
+
+# the columns beside an action item's that say it is one: its owner, due date, status or ticket
+_ACTION_COLUMNS = {"owner", "owners", "assignee", "assigned to", "due", "due date", "deadline", "target date", "eta"}
+_ACTION_COLUMNS |= {"status", "state", "ticket", "jira", "bug", "issue", "priority"}
+
+
+def _table_section(pm: Postmortem, w: _Walk, lines: list[str], n: int) -> None:
+    """A table at line ``n`` that is a section of its own wherever it stands: one headed by an action item's
+    column beside an owner, due or status one ("| Action item | Owner | Due | Status |") is the Action items
+    section, a first page's table whose rows name the incident's phases ("| Detected | 10:12 | … |", "| Resolved |
+    11:05 | … |") its Timeline. The first was the summary's text, its follow-ups none; the second's rows read as
+    fields no record holds, the table dropped and no duration read. The text after it goes back where it was."""
+    if n + 2 >= len(lines) or not TABLE_RULE.fullmatch(lines[n + 1].strip()) or w.current in _TABLE_SECTIONS:
+        return
+    head = [_norm(c) for c in table_cells(lines[n])]
+    if any(canonical(c) == "Action items" for c in head) and any(c in _ACTION_COLUMNS for c in head):
+        name = "Action items"
+    elif w.current.startswith(("_preamble", "_meta")) and (row := table_cells(lines[n + 2])):
+        if meta_key(row[0]) not in TIME_KINDS or any(meta_key(c) in TIME_KINDS for c in table_cells(lines[n])):
+            return  # "| Detected | Started | Resolved |" over a row of times: its columns are the fields (_time_columns)
+        name = "Timeline"
+    else:
+        return
+    pm.mapped.append((f"a table headed {' | '.join(table_cells(lines[n]))}", name))
+    w.table_from = w.current
+    w.start(name)
+
+
+_TABLE_SECTIONS = ("Action items", "Timeline")
+
+
+def _table_edge(pm: Postmortem, w: _Walk, lines: list[str], n: int, row: bool, markdown: bool) -> None:
+    """Line ``n``, a table's (``row``) or not, in a code block or not (``markdown``): a key/value table ends at its first line that is no row, and a
+    table that is a section of its own (_table_section) too, the text after it the section's it was met in."""
+    if not row:
+        w.kv_table = False
+        if w.table_from is not None:
+            w.start(w.table_from)
+            w.table_from = None
+    elif markdown and w.table_from is None and not w.kv_table:
+        _table_section(pm, w, lines, n)
 
 
 def _review_column(pm: Postmortem, w: _Walk, lines: list[str], n: int) -> None:
@@ -1451,8 +1534,7 @@ def _walk(pm: Postmortem, lines: list[str], offset: int, confluence: bool = Fals
             continue
         if fence is None and re.fullmatch(r"=+", s) and w.buf == [] and pm.title is not None:
             continue
-        if not s.startswith("|"):
-            w.kv_table = False  # a key/value table ends at its first line that is no row
+        _table_edge(pm, w, lines, n, s.startswith("|"), fence is None)
         if n <= columns:
             continue  # a timeline summary table of the first page, read as fields (_time_columns)
         if fence is None and s.startswith("|"):
@@ -1547,6 +1629,7 @@ def _sections(pm: Postmortem, w: _Walk) -> None:
             # text before any section: the summary. A key/value table restarts the preamble after each
             # row (_kv_section), so the paragraph under one is added to the summary, not dropped
             name = "Summary"
+        text = unescape_prose(text)  # "five\\." as Google Docs' export writes it
         sep = "\n" if name == "Details" else "\n\n"  # its "- Label: value" lines, one list
         pm.sections[name] = (pm.sections[name] + sep + text) if name in pm.sections else text
 
@@ -1955,6 +2038,56 @@ def _email_headers(pm: Postmortem, lines: list[str]) -> list[str]:
     return [""] * end + lines[end:]
 
 
+# a line of a quoted e-mail, "> text" (">" alone on a blank one); "On Mon, 23 Nov 2026 at 21:10, Kim <k@x.io> wrote:",
+# the reply's line naming it (Outlook's "-----Original Message-----" too)
+_QUOTED = re.compile(r"^[ \t]*>[ \t]?(.*)$")
+_ATTRIBUTION = re.compile(r"^\s*(?:On\b.{0,200}\bwrote:|-{2,}\s*Original Message\s*-{2,})\s*$", re.I)
+
+
+def _quoted_reply(pm: Postmortem, lines: list[str], offset: int) -> list[str]:
+    """``lines`` of a reply whose postmortem is the e-mail it quotes, the quoted lines unquoted and the reply's
+    own blanked (line numbers kept), said in ``reply_note``; else as they are. A reply ("Thanks Kim, adding my
+    bits below.", "> What happened: …") mapped nothing, and the whole e-mail, chatter and "> " marks and all, was
+    the Summary. Only when the reply's own lines give no section, field or follow-up and the quote does:
+    a postmortem quoting a customer's message keeps its quote."""
+    quoted = [n for n, ln in enumerate(lines) if _QUOTED.match(ln)]
+    if len(quoted) < 3:
+        return lines
+    own = [ln if not _QUOTED.match(ln) and not _ATTRIBUTION.match(ln) else "" for ln in lines]
+    inner = [m.group(1) if (m := _QUOTED.match(ln)) else "" for ln in lines]
+    inner = ["" if _ATTRIBUTION.match(ln) else ln for ln in inner]
+    if any(HEADING.match(ln) for ln in own) or _structured(own) or not _structured(inner):
+        return lines
+    said = [ln.strip() for ln in own if ln.strip()]
+    # the quoted e-mail's day ("On Mon, 23 Nov 2026 at 21:10, Kim … wrote:"): sent before the reply, nearer the
+    # incident than the reply's Date: header, for want of a date the postmortem names itself
+    for n in quoted:
+        words = _QUOTED.match(lines[n]).group(1)
+        if _ATTRIBUTION.match(words) and (day := find_date(words)[0]):
+            pm.created = (day, f"the quoted e-mail's 'On … wrote:' line {n + offset}")
+            break
+    pm.reply_note = (
+        f"read the postmortem from the e-mail this reply quotes (lines {quoted[0] + offset}-{quoted[-1] + offset})"
+        + (f"; the reply's own words left out: {' '.join(said)[:160]!r}" if said else "")
+    )
+    return inner
+
+
+def _mail_body(pm: Postmortem, lines: list[str], offset: int, reply: bool) -> list[str]:
+    """``lines`` without an e-mail's headers (_email_headers), and a reply's quoted postmortem unquoted when
+    ``reply`` (_quoted_reply)."""
+    lines = _email_headers(pm, lines)
+    return _quoted_reply(pm, lines, offset) if reply else lines
+
+
+def _structured(lines: list[str]) -> bool:
+    """Whether ``lines`` hold a postmortem's structure: a section, a field or a follow-up read from them."""
+    if not any(ln.strip() for ln in lines):
+        return False
+    pm = parse("\n".join(lines), reply=False)
+    return bool(pm.mapped or pm.action_items or pm.severity_text or pm.date_source and "line" in pm.date_source)
+
+
 def _with_subject(mail: list[str], lines: list[str]) -> list[str]:
     """``lines`` (``_email_headers``'s) with the email's Subject: line back, for the severity it says:
     "Subject: [Postmortem] Billing job ran twice (SEV2)" was the title, and the import recorded a
@@ -2048,7 +2181,9 @@ def _toggle_at(line: str) -> bool:
     return bool((said := _toggle_text(line)) and canonical(said, keywords=False))
 
 
-def parse(text: str) -> Postmortem:
+def parse(text: str, *, reply: bool = True) -> Postmortem:
+    """The postmortem ``text`` says. ``reply``: a reply whose postmortem is the e-mail it quotes is read from the
+    quote (_quoted_reply); off where that asks whether a part of the text holds a postmortem, one level deep."""
     pm = Postmortem()
     controls = count_controls(text)  # taken out before parsing; _plain_text takes out decoded ones
     text = re.sub(r"\r\n?", "\n", without_controls(text))  # a lone "\r" (old Mac files) is a line break too
@@ -2056,7 +2191,7 @@ def parse(text: str) -> Postmortem:
     front, body_lines, pm.front_matter, pm.front_matter_error = _front_matter(lines)
     front_sections, front_items = _apply_front(pm, front)
     offset = len(lines) - len(body_lines) + 1
-    body_lines, mail = _email_headers(pm, body_lines), body_lines
+    body_lines, mail = _mail_body(pm, body_lines, offset, reply), body_lines
     body_lines = _toggle_sections(body_lines)
     body = "\n".join(body_lines)  # a furniture line's date is still a last resort for the incident's (_dates)
     walked = [PAGE_FURNITURE.sub("", ln) for ln in body_lines]
@@ -2070,11 +2205,7 @@ def parse(text: str) -> Postmortem:
     _yearless(pm, body)
     _dates(pm, w, body)
     _short_year(pm, text)
-    if not pm.severity_text:  # a severity said in the text speaks before a Priority field, as a Severity field does
-        said = mentions(_with_subject(mail, body_lines), w.line_sections, offset)
-        pm.severity_mentions = candidates(said, bool(pm.priority_text))
-    if not pm.severity_text and not pm.severity_mentions and pm.priority_text:
-        pm.severity_text, pm.severity_from_priority = pm.priority_text, True
+    _severity(pm, w, _with_subject(mail, body_lines), offset)
     pm.title = pm.title or None
     if "Action items" in pm.sections or front_items:
         # a status shortcode read as its emoji (":white_check_mark: Done", ":x: Won't do"); the section is kept as written
@@ -2092,6 +2223,16 @@ def parse(text: str) -> Postmortem:
     _plain_text(pm, controls)
     _review_day(pm)
     return pm
+
+
+def _severity(pm: Postmortem, w: _Walk, lines: list[str], offset: int) -> None:
+    """The severity when no Severity field names it: a label naming one ("labels: [postmortem, sev-2]", a GitHub
+    issue's), then one said in the text (``lines``), which speaks before a Priority field as a Severity field does."""
+    pm.severity_text = pm.severity_text or pm.label_severity
+    if not pm.severity_text:
+        pm.severity_mentions = candidates(mentions(lines, w.line_sections, offset), bool(pm.priority_text))
+    if not pm.severity_text and not pm.severity_mentions and pm.priority_text:
+        pm.severity_text, pm.severity_from_priority = pm.priority_text, True
 
 
 def _review_day(pm: Postmortem) -> None:
@@ -2370,6 +2511,30 @@ def _end_field(pm: Postmortem) -> tuple[tuple | None, str]:
     )
 
 
+# a tracker issue's own fields (META_KEYS): its Created: and Resolved: are the ticket's, not the incident's
+_ISSUE_KINDS = ("reporter", "assignee", "issue type", "sprint", "epic link", "watchers", "fix versions")
+
+
+def _tracker_issue(pm: Postmortem) -> bool:
+    return any(note.split(":", 1)[0] in _ISSUE_KINDS for note in pm.unkept)
+
+
+def _disagreeing(pm: Postmortem, ended: tuple) -> None:
+    """A note when the duration a field gives is not the time from the start to the end the postmortem also
+    gives ("Duration: 90 min" over 14:00 to 16:30): the record keeps the Duration field, and one of the two is
+    wrong; it was kept unsaid. A minute apart is the seconds' rounding."""
+    (start, s_where), (end, e_where) = pm.start, ended
+    a, b = moment(start), moment(end)
+    minutes = minutes_between(a, b)[0] if a and b else None
+    if minutes is None or minutes < 0 or abs(minutes - pm.duration_minutes) <= 1:
+        return
+    said = (
+        f"duration: {pm.duration_minutes} minutes recorded as the duration field says, but {s_where} ({start!r}) "
+        f"to {e_where} ({end!r}) is {minutes} minutes: check which is right"
+    )
+    pm.duration_note = f"{pm.duration_note}; {said}" if pm.duration_note else said
+
+
 def _no_time(start: str, end: str) -> str:
     """Why a Start: and an End: with no time of day give no duration. Dates alone ("2026-10-21" to
     "2026-10-23") say the days the incident fell in, not the minutes users were affected, which is
@@ -2396,9 +2561,17 @@ def _start_end_duration(pm: Postmortem) -> None:
         return
     # a Resolved: line not used stays named in the notes (_set_meta put it there); an End: is named here
     said = ended is pm.end
+    # PagerDuty's "Created: Nov 20, 2026 at 3:42:10 PM PST" over its "Resolved:": the incident's start, for want of
+    # a Start: line (a Created: with no time of day is the document's date only; one after the end, a page's; a
+    # Jira issue's, beside its Reporter or Assignee, the day the ticket was filed, which may be the postmortem's)
+    if pm.start is None and pm.created_at and not _tracker_issue(pm) and (b := moment(ended[0])):
+        minutes = minutes_between(moment(pm.created_at[0]), b)[0]
+        pm.start = pm.created_at if minutes is not None and minutes >= 0 else None
     if pm.duration_minutes is not None or pm.start is None:
         if said:
             _unkept(pm, "end", ended[0])
+        if pm.duration_minutes is not None and pm.start is not None:
+            _disagreeing(pm, ended)
         return
     (start, s_where), (end, e_where) = pm.start, ended
     a, b = moment(start), moment(end)
