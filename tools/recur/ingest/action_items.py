@@ -988,13 +988,8 @@ def item(
     if blocked is None:  # "Rotate the certs (blocked) — owner @ana, SEC-9": the bracket ends the title read
         blocked, title = _blocked(title.strip(), "")
     title, ticket = _titled(title, ticket, keep_struck=not cancelled)
-    it = {
-        "title": title,
-        "status": "done" if progress == "done" else "open",
-        "owner": None,
-        "due": due,
-        "ticket": ticket,
-    }
+    status = "done" if progress == "done" else "open"
+    it = {"title": title, "status": status, "owner": None, "due": due, "ticket": ticket}
     _set_owner(it, owner or "")
     it = _with_notes(it, said["due_unread"], (done_at, done_unread), blocked)
     return {**it, "cancelled": True} if cancelled else it

@@ -897,9 +897,8 @@ def import_postmortem(
     if dup := find_duplicate(kb, digests, sources, pm.title, date or pm.date):
         # the same path with other content: a changed document, what differs named
         flags = {"iid": iid, "date": date, "severity": severity, "pattern": patterns, "review_due": review_due}
-        given = _given(**flags, review_done=review_done)
         changes = _changes(kb, dup[0], pm, source) if dup[2] == "source path" else None
-        return _already(dup, pm, given, changes, digests, kb=kb)
+        return _already(dup, pm, _given(**flags, review_done=review_done), changes, digests, kb=kb)
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
     if date:  # a due date without its year is read against the date given, not the document's
         dues_against(pm, day)
