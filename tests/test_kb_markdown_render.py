@@ -1,0 +1,67 @@
+"""KB Markdown as the site, its search, `recur suggest` and the API show it, against how GitHub shows the
+same file (where authors check it): comments hidden, links and images written as CommonMark allows,
+bare URLs linked, titles alike on every page (found by an author in review)."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+from kbfactory import small_kb, write_pattern
+from site_helpers import recur_site
+
+from recur.cli.main import cli
+from recur.kb.loader import load_kb
+
+
+def test_without_comments_hides_closed_comments_outside_code_and_keeps_line_numbers():
+    from recur.kb.parse import without_comments
+
+    assert without_comments("Run <!-- check this --> the command") == "Run the command"
+    assert without_comments("Evicts keys. <!-- ask bob -->\nNext") == "Evicts keys.\nNext"
+    assert without_comments("<!--\nlonger note\n-->\nText") == "\n\n\nText"  # 4 lines still
+    assert without_comments("1. Run\n   <!-- note --> more") == "1. Run\n   more"
+    # code is code, a comment never closed is text, an inline one ends at its paragraph's end
+    for kept in ("keep `<!-- c -->` code", "```html\n<!-- in a fence -->\n```", "open <!-- never", "a <!-- b\n\nc -->"):
+        assert without_comments(kept) == kept
+
+
+def test_html_comments_are_hidden_on_the_site_in_its_search_and_in_suggest(tmp_path, monkeypatch):
+    """`recur new incident` writes its Timeline and Decisions as HTML comments: the site showed them as text
+    ("<!-- - HH:MM first signal / - HH:MM mitigated -->"), its search found them, and `recur suggest` printed
+    "1. Run <!-- check this --> the command". The KB file keeps them."""
+    kb = small_kb(tmp_path / "kb")
+    path = write_pattern(
+        kb,
+        "redis-evictions",
+        title="Redis evicting hot keys",
+        signals=("OOM command not allowed when used memory",),
+        summary="Redis hits maxmemory. <!-- ask bob about the graph -->\n\n<!--\nzebra note\n-->",
+        runbook=("Run <!-- check this --> `redis-cli info memory` and compare with maxmemory.",),
+    )
+    written = path.read_text()
+    new = CliRunner().invoke(
+        cli, ["new", "incident", "--kb", str(kb), "--no-input", "-t", "Checkout down", "-s", "sev2",
+              "--pattern", "redis-evictions", "--date", "2026-04-01", "--summary", "Checkout returned 502."],
+    )  # fmt: skip
+    assert new.exit_code == 0, new.output
+    record = max((kb / "incidents").rglob("*.md"), key=lambda p: p.stat().st_mtime)
+    assert "<!-- - HH:MM first signal" in record.read_text()
+    assert not load_kb(kb).errors
+    res = recur_site(kb, tmp_path / "site", "--strict", "--no-browser-search")
+    assert res.exit_code == 0, res.output
+    page = (tmp_path / "site/patterns/capacity/redis-evictions.html").read_text()
+    assert "Redis hits maxmemory." in page and "Run <code>redis-cli info memory</code>" in page
+    shown = page + (tmp_path / "site" / record.relative_to(kb).with_suffix(".html")).read_text()
+    for comment in ("&lt;!--", "ask bob", "zebra", "check this", "HH:MM", "What was decided"):
+        assert comment not in shown, comment
+    index = (tmp_path / "site/search/search_index.json").read_text()
+    assert "zebra" not in index and "HH:MM" not in index and "ask bob" not in index
+    monkeypatch.setenv("RECUR_MODEL", "fake:64")
+    args = ["suggest", "--kb", str(kb), "--index", str(tmp_path / "index"), "-n", "1", "OOM command not allowed"]
+    out = CliRunner().invoke(cli, args).stdout
+    assert "1. Run `redis-cli info memory` and compare with maxmemory." in out, out
+    top = json.loads(CliRunner().invoke(cli, [*args, "--json"]).stdout)["results"][0]
+    assert top["runbook"] == ["Run `redis-cli info memory` and compare with maxmemory."]
+    assert "<!--" not in top["summary"]
+    assert path.read_text() == written  # the file keeps its comments
