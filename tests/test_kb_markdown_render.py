@@ -65,3 +65,28 @@ def test_html_comments_are_hidden_on_the_site_in_its_search_and_in_suggest(tmp_p
     assert top["runbook"] == ["Run `redis-cli info memory` and compare with maxmemory."]
     assert "<!--" not in top["summary"]
     assert path.read_text() == written  # the file keeps its comments
+
+
+def test_a_few_inline_tags_without_attributes_render_and_other_html_stays_text(tmp_path):
+    """`<br>`, `<kbd>Ctrl</kbd>` showed as literal tags (GitHub renders them). Those of a small set, without
+    attributes and closed on their line, render now; anything else is still text: KB text comes from any
+    engineer's pull request and a static host has no Content-Security-Policy."""
+    kb = small_kb(tmp_path / "kb")
+    write_pattern(
+        kb,
+        "keys",
+        summary="Press <kbd>Ctrl</kbd>+<kbd>C</kbd>,<br>then H<sub>2</sub>O<sup>2</sup> <em>now</em> <strong>x</strong>"
+        " <code>a</code>.\n\n<em onclick=alert(1)>hi</em> <strong>never closed <img src=x onerror=alert(2)>"
+        " <em><strong>crossed</em></strong> <div>block</div>",
+    )
+    res = recur_site(kb, tmp_path / "site", "--strict", "--no-browser-search")
+    assert res.exit_code == 0, res.output
+    page = (tmp_path / "site/patterns/capacity/keys.html").read_text()
+    assert (
+        "Press <kbd>Ctrl</kbd>+<kbd>C</kbd>,<br>then H<sub>2</sub>O<sup>2</sup> <em>now</em> <strong>x</strong>"
+        " <code>a</code>." in page
+    ), page
+    assert (
+        "&lt;em onclick=alert(1)&gt;hi&lt;/em&gt; &lt;strong&gt;never closed &lt;img src=x onerror=alert(2)&gt;" in page
+    )
+    assert "&lt;em&gt;&lt;strong&gt;crossed&lt;/em&gt;&lt;/strong&gt; &lt;div&gt;block&lt;/div&gt;" in page

@@ -138,18 +138,50 @@ def _absorbed(above: str, indent: int) -> bool:
 
 def kb_md(text) -> str:
     """Markdown written in the KB, made inert: raw HTML (``<img onerror=...>``, ``</script>``) is
-    shown as text, not passed through to the page, and links cannot be ``javascript:`` URLs.
+    shown as text, not passed through to the page (but for a few inline tags without attributes,
+    ``_inline_tags``), and links cannot be ``javascript:`` URLs.
     Code spans and fenced blocks are left alone (Markdown already escapes them); autolinks
     (``<https://...>``) keep working; task list items (``- [x]``) show done / open (``task_marks``).
     KB files arrive in pull requests: their text is data."""
     parts = _CODE.split(task_marks(gfm_lists(indented_code_fenced("" if text is None else str(text)))))
     for i in range(0, len(parts), 2):  # even parts are outside code
-        part = _AUTOLINK.sub("\x00", parts[i]).replace("<", "&lt;").replace("\x00", "<")
+        part = _AUTOLINK.sub("\x00", _inline_tags(parts[i])).replace("<", "&lt;").replace("\x00", "<")
         parts[i] = _SCRIPT_URL.sub("](#", part)
     # the markers of pre-rendered blocks (raw) never come from KB text, even in what looks like code
     # here: an indented fence is no code to Markdown, and a block put back after sanitising is not sanitised
     out = _RAW_MARK.sub(r"\1 \2", "".join(parts))
     return out.replace(_TASK["done"], badge("done", "task-done")).replace(_TASK["open"], badge("open", "task-open"))
+
+
+# Inline tags GitHub shows and that carry nothing but looks: without attributes (no onclick=, no style=),
+# each kept only closed on its own line (an <em> never closed slanted the rest of the page: a browser carries
+# an open formatting element on into the blocks after it). Any other tag, or one of these with attributes, is
+# text. recur.site.inert's allow-list is the second guard.
+_INLINE_TAG = re.compile(r"<(/?)(kbd|sub|sup|em|strong|code)>|<br ?/?>", re.I)
+
+
+def _inline_tags(text: str) -> str:
+    """``text`` (outside code) with the ``<`` of each ``_INLINE_TAG`` kept as a ``\\x00`` mark (the one
+    ``kb_md`` turns back into ``<`` after escaping every other), a pair only when it closes on its line."""
+    if "<" not in text:
+        return text
+    return "\n".join(_line_tags(line) if "<" in line else line for line in text.split("\n"))
+
+
+def _line_tags(line: str) -> str:
+    kept, opened = [], []
+    for m in _INLINE_TAG.finditer(line):
+        if m.group(2) is None:
+            kept.append(m.start())  # <br>
+        elif not m.group(1):
+            opened.append((m.group(2).lower(), m.start()))
+        elif opened and opened[-1][0] == m.group(2).lower():
+            kept += [opened.pop()[1], m.start()]
+        else:
+            opened = []  # misnested: nothing open before it is closed any more
+    for at in kept:
+        line = line[:at] + "\x00" + line[at + 1 :]
+    return line
 
 
 # A task list item's box ("- [x] Validate BIC", as GitHub shows a checkbox; `recur import` writes the
