@@ -90,3 +90,39 @@ def test_a_few_inline_tags_without_attributes_render_and_other_html_stays_text(t
         "&lt;em onclick=alert(1)&gt;hi&lt;/em&gt; &lt;strong&gt;never closed &lt;img src=x onerror=alert(2)&gt;" in page
     )
     assert "&lt;em&gt;&lt;strong&gt;crossed&lt;/em&gt;&lt;/strong&gt; &lt;div&gt;block&lt;/div&gt;" in page
+
+
+def _png() -> bytes:
+    """A 1x1 PNG."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    head = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", head) + chunk(b"IDAT", zlib.compress(b"\0\xff\0\0")) + chunk(b"IEND", b"")
+    )
+
+
+def test_link_and_image_destinations_in_angle_brackets_work_on_the_site(tmp_path):
+    """`![disk usage](<disk graph.png>)` and `[the disk page](<../capacity/disk-full.md>)` (CommonMark's way to
+    write a name with spaces) passed check, but the site escaped the "<": `recur site --strict` failed on a
+    link to "&lt;disk graph.png>", and a build without --strict shipped a broken image and a dead link."""
+    kb = small_kb(tmp_path / "kb")
+    (kb / "patterns/capacity/disk graph.png").write_bytes(_png())
+    write_pattern(
+        kb,
+        "angles",
+        summary="See ![disk usage](<disk graph.png>) and [the pool page](<../capacity/db-pool-exhausted.md>).\n\n"
+        "Also [the graph][g] and [no script](<javascript:alert(1)>).\n\n[g]: <disk graph.png>",
+    )
+    res = recur_site(kb, tmp_path / "site", "--strict", "--no-browser-search")
+    assert res.exit_code == 0, res.output
+    page = (tmp_path / "site/patterns/capacity/angles.html").read_text()
+    assert '<img alt="disk usage" src="disk%20graph.png">' in page, page
+    assert '<a href="db-pool-exhausted.html">the pool page</a>' in page
+    assert '<a href="disk%20graph.png">the graph</a>' in page
+    assert '<a href="#">no script</a>' in page  # a script URL in angle brackets is none either
+    assert (tmp_path / "site/patterns/capacity/disk graph.png").exists()

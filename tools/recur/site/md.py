@@ -20,9 +20,24 @@ def esc(text) -> str:
 # fenced blocks and inline code spans: Markdown already shows their contents as text
 _CODE = re.compile(r"(^[ \t]*(?:```|~~~).*?^[ \t]*(?:```|~~~)[^\n]*$|`+[^`\n]*`+)", re.M | re.S)
 _AUTOLINK = re.compile(r"<(?=(?:https?|mailto):[^\s<>]*>)")
+# a link's or an image's destination in angle brackets, as CommonMark writes a name with spaces
+# ("![disk usage](<disk graph.png>)"): its "<" escaped, the site built a link to "&lt;disk graph.png>" (a
+# dead link; --strict failed). No "<", ">" or line break inside, as CommonMark reads one: nothing in it
+# can open a tag. In a reference definition ("[g]: <disk graph.png>") its spaces are written %20 too:
+# Python-Markdown reads no space in a definition's destination, and left the line as text.
+_ANGLE_DESTINATION = re.compile(r"(\]\(\s*)<(?=[^<>\n]*>)")
+_ANGLE_REFERENCE = re.compile(r"^([ ]{0,3}\[[^\]\n]+\]:[ \t]*)<([^<>\n]*)>", re.M)
+
+
+def _angle_destinations(text: str) -> str:
+    """``text`` with the "<" of each destination in angle brackets as the ``\\x00`` mark ``kb_md`` keeps."""
+    text = _ANGLE_DESTINATION.sub("\\1\x00", text)
+    return _ANGLE_REFERENCE.sub(lambda m: f"{m.group(1)}\x00{m.group(2).strip().replace(' ', '%20')}>", text)
+
+
 # the whole script URL, with one level of parentheses ("javascript:void(0)"): what is left after it
 # must not read as a link of its own (a leftover "#void(0)" failed --strict as a missing anchor)
-_SCRIPT_URL = re.compile(r"\]\(\s*(?:javascript|vbscript|data):[^()\s]*(?:\([^()]*\)[^()\s]*)*", re.I)
+_SCRIPT_URL = re.compile(r"\]\(\s*<?\s*(?:javascript|vbscript|data):[^()\s]*(?:\([^()]*\)[^()\s]*)*", re.I)
 
 
 _LIST_LINE = re.compile(r"^( *)(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
@@ -145,7 +160,8 @@ def kb_md(text) -> str:
     KB files arrive in pull requests: their text is data."""
     parts = _CODE.split(task_marks(gfm_lists(indented_code_fenced("" if text is None else str(text)))))
     for i in range(0, len(parts), 2):  # even parts are outside code
-        part = _AUTOLINK.sub("\x00", _inline_tags(parts[i])).replace("<", "&lt;").replace("\x00", "<")
+        part = _angle_destinations(_AUTOLINK.sub("\x00", _inline_tags(parts[i])))
+        part = part.replace("<", "&lt;").replace("\x00", "<")
         parts[i] = _SCRIPT_URL.sub("](#", part)
     # the markers of pre-rendered blocks (raw) never come from KB text, even in what looks like code
     # here: an indented fence is no code to Markdown, and a block put back after sanitising is not sanitised
