@@ -126,3 +126,20 @@ def test_link_and_image_destinations_in_angle_brackets_work_on_the_site(tmp_path
     assert '<a href="disk%20graph.png">the graph</a>' in page
     assert '<a href="#">no script</a>' in page  # a script URL in angle brackets is none either
     assert (tmp_path / "site/patterns/capacity/disk graph.png").exists()
+
+
+def test_check_reads_a_link_target_in_angle_brackets_as_the_site_does(tmp_path):
+    """`recur check` read no link in `![a](<no such.png>)` (a space inside), and `[g]: <disk graph.png>` as a
+    link to "disk" (a page with no extension, a false warning): it checks the name the site links now."""
+    kb = small_kb(tmp_path / "kb")
+    (kb / "patterns/capacity/disk graph.png").write_bytes(_png())
+    write_pattern(
+        kb,
+        "angles",
+        summary="![a](<no such.png>) ![b](<disk graph.png>) [c][g] [d][h]\n\n[g]: <disk graph.png>\n[h]: <gone file.png>",
+    )
+    res = CliRunner().invoke(cli, ["check", "--kb", str(kb), "--strict", "-q", str(kb / "patterns/capacity/angles.md")])
+    links = [line for line in res.output.splitlines() if ": link: " in line]
+    assert len(links) == 2 and res.exit_code != 0, res.output
+    assert "'no such.png' is not a file of the knowledge base" in links[0]
+    assert "'gone file.png' is not a file of the knowledge base" in links[1]

@@ -1051,9 +1051,11 @@ def _large_blocks(body: list[str], first: int) -> list[tuple[int, int, int]]:
     return found
 
 
-# [text](target) and ![alt](target), and a reference definition "[name]: target"
+# [text](target) and ![alt](target), and a reference definition "[name]: target"; a target in angle brackets
+# may hold spaces, as CommonMark and the site read it ("<disk graph.png>": it was not checked, or checked as "disk")
 _LINK = re.compile(
-    r"!?\[[^\]\n]*\]\(\s*<?([^()\s<>]+)>?(?:\s+[\"'(][^)]*)?\)|^\s{0,3}\[[^\]\n]+\]:\s*<?(\S+?)>?(?:\s|$)"
+    r"!?\[[^\]\n]*\]\(\s*(?:<([^<>\n]*)>|([^()\s<>]+))(?:\s+[\"'(][^)]*)?\)"
+    r"|^\s{0,3}\[[^\]\n]+\]:\s*(?:<([^<>\n]*)>|(\S+))(?:\s|$)"
 )
 _CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
 
@@ -1079,7 +1081,7 @@ def _link_warnings(kb: KB, bodies: list) -> list[Problem]:
             for link in _LINK.finditer(_CODE_SPAN.sub("", line)):
                 if carried is None:  # the KB's every file resolved: once, and only when there is a link to check
                     carried = _site_files(kb)
-                target = link.group(1) or link.group(2)
+                target = next((t for t in link.groups() if t is not None), "").strip()
                 problem = (
                     _remote_image(link.group(0), target)
                     or _missing_target(root, here, target, carried)
