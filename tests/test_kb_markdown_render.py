@@ -143,3 +143,25 @@ def test_check_reads_a_link_target_in_angle_brackets_as_the_site_does(tmp_path):
     assert len(links) == 2 and res.exit_code != 0, res.output
     assert "'no such.png' is not a file of the knowledge base" in links[0]
     assert "'gone file.png' is not a file of the knowledge base" in links[1]
+
+
+def test_bare_web_addresses_in_kb_text_are_links_on_the_site(tmp_path):
+    """`## References` lines are written "Title: https://..." (every shipped pattern's are): GitHub links the
+    address, the site showed it as text. A --strict build links them and fetches none."""
+    kb = small_kb(tmp_path / "kb")
+    path = write_pattern(kb, "refs", summary="Seen in (https://status.example/incidents/42).")
+    path.write_text(
+        path.read_text()
+        + "\n## References\n\n- Postmortem: https://wiki.example/pm/123.\n"
+        + "- [https://a.example](https://a.example), <https://b.example>, `https://c.example`\n"
+    )
+    res = recur_site(kb, tmp_path / "site", "--strict", "--no-browser-search")
+    assert res.exit_code == 0, res.output
+    page = (tmp_path / "site/patterns/capacity/refs.html").read_text()
+    assert 'Seen in (<a href="https://status.example/incidents/42">https://status.example/incidents/42</a>).' in page
+    assert 'Postmortem: <a href="https://wiki.example/pm/123">https://wiki.example/pm/123</a>.</li>' in page
+    # links already, and code, as they were
+    assert (
+        '<a href="https://a.example">https://a.example</a>, <a href="https://b.example">https://b.example</a>' in page
+    )
+    assert "<code>https://c.example</code>" in page

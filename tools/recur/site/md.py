@@ -35,6 +35,36 @@ def _angle_destinations(text: str) -> str:
     return _ANGLE_REFERENCE.sub(lambda m: f"{m.group(1)}\x00{m.group(2).strip().replace(' ', '%20')}>", text)
 
 
+# a bare web address in prose ("Postmortem: https://wiki.example/pm/123"), as GitHub links one (GFM's
+# extended autolinks): the site showed it as text, and the patterns' References are mostly such lines. Not
+# one already a link's: a destination ("](https://"), an autolink ("<https://"), a quoted or attribute value,
+# a reference definition ("[pm]: https://...") or the text of a link ("[https://x](...)": a link in a link).
+_BARE_URL = re.compile(r"(?<![\w<\[\"'=/])(?<!\]\()https?://[^\s<>\[\]\"'`]+")
+_URL_TAIL = ".,:;!?*_~'\""
+_REFERENCE_START = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:\s*$")
+
+
+def _bare_urls(text: str) -> str:
+    """``text`` (outside code) with each bare http(s) address written as an autolink (``<https://...>``,
+    which ``kb_md`` keeps and Markdown links), less the punctuation that ends its sentence ("see
+    https://x." links https://x) and a closing parenthesis it did not open ("(https://x)")."""
+    if "://" not in text:
+        return text
+    return _BARE_URL.sub(lambda m: _autolink(text, m), text)
+
+
+def _autolink(text: str, m: re.Match) -> str:
+    url = m.group(0)
+    line = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
+    if _REFERENCE_START.match(line) or line.count("[") > line.count("]"):
+        return url
+    while url and (url[-1] in _URL_TAIL or (url[-1] == ")" and url.count(")") > url.count("("))):
+        url = url[:-1]
+    if len(url) <= len("https://"):
+        return m.group(0)
+    return f"<{url}>{m.group(0)[len(url) :]}"
+
+
 # the whole script URL, with one level of parentheses ("javascript:void(0)"): what is left after it
 # must not read as a link of its own (a leftover "#void(0)" failed --strict as a missing anchor)
 _SCRIPT_URL = re.compile(r"\]\(\s*<?\s*(?:javascript|vbscript|data):[^()\s]*(?:\([^()]*\)[^()\s]*)*", re.I)
@@ -156,11 +186,11 @@ def kb_md(text) -> str:
     shown as text, not passed through to the page (but for a few inline tags without attributes,
     ``_inline_tags``), and links cannot be ``javascript:`` URLs.
     Code spans and fenced blocks are left alone (Markdown already escapes them); autolinks
-    (``<https://...>``) keep working; task list items (``- [x]``) show done / open (``task_marks``).
+    (``<https://...>``) keep working, and a bare web address is one (``_bare_urls``); task list items (``- [x]``) show done / open (``task_marks``).
     KB files arrive in pull requests: their text is data."""
     parts = _CODE.split(task_marks(gfm_lists(indented_code_fenced("" if text is None else str(text)))))
     for i in range(0, len(parts), 2):  # even parts are outside code
-        part = _angle_destinations(_AUTOLINK.sub("\x00", _inline_tags(parts[i])))
+        part = _angle_destinations(_AUTOLINK.sub("\x00", _bare_urls(_inline_tags(parts[i]))))
         part = part.replace("<", "&lt;").replace("\x00", "<")
         parts[i] = _SCRIPT_URL.sub("](#", part)
     # the markers of pre-rendered blocks (raw) never come from KB text, even in what looks like code
