@@ -165,3 +165,34 @@ def test_bare_web_addresses_in_kb_text_are_links_on_the_site(tmp_path):
         '<a href="https://a.example">https://a.example</a>, <a href="https://b.example">https://b.example</a>' in page
     )
     assert "<code>https://c.example</code>" in page
+
+
+def test_a_title_with_markdown_reads_the_same_in_every_list_as_in_its_heading(tmp_path):
+    """ "`maxmemory` *hot* keys" rendered in the pattern's heading but showed its backticks and asterisks in the
+    patterns list and the by-tag, by-service and by-severity pages (and an incident's title likewise)."""
+    kb = small_kb(tmp_path / "kb")
+    write_pattern(
+        kb,
+        "hot-keys",
+        title="`maxmemory` *hot* keys & <b>",
+        extra_front="tags: [redis]\nservices: [cache]",
+        related=("disk-full",),
+    )
+    CliRunner().invoke(
+        cli, ["new", "incident", "--kb", str(kb), "--no-input", "-t", "*Checkout* down: `redis`", "-s", "sev2",
+              "--pattern", "hot-keys", "--date", "2026-04-01", "--summary", "Checkout returned 502."],
+    )  # fmt: skip
+    res = recur_site(kb, tmp_path / "site", "--strict", "--no-browser-search")
+    assert res.exit_code == 0, res.output
+    site = tmp_path / "site"
+    shown = "<code>maxmemory</code> <em>hot</em> keys &amp; &lt;b&gt;"
+    assert shown in (site / "patterns/capacity/hot-keys.html").read_text()  # the heading, as it was
+    for page in ("patterns/index", "patterns/by-tag", "patterns/by-service", "patterns/by-severity", "incidents/index"):
+        html = (site / f"{page}.html").read_text()
+        assert (
+            f'<a href="../patterns/capacity/hot-keys.html">{shown}</a>' in html
+            or f'<a href="capacity/hot-keys.html">{shown}</a>' in html
+        ), page
+        assert "`maxmemory`" not in html and "*hot*" not in html, page
+    assert "<em>Checkout</em> down: <code>redis</code>" in (site / "incidents/index.html").read_text()
+    assert "*Checkout*" not in (site / "patterns/capacity/hot-keys.html").read_text()

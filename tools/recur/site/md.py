@@ -308,6 +308,22 @@ def inline_md(text) -> str:
     return out[3:-4] if out.startswith("<p>") and out.endswith("</p>") else out
 
 
+@functools.lru_cache(maxsize=65536)
+def title_html(text) -> str:
+    """A record's title (a pattern's, an incident's, a follow-up's) as HTML in a list or a table, as its page's
+    heading shows it (``cell``, rendered: ``inline_md``): escaped, its `code` and *emphasis* rendered. The
+    lists showed "`maxmemory` *hot* keys" as written under a heading that rendered it. A title with no "`",
+    "*" or "_" is escaped alone (what Markdown would make of it), and each title is rendered once however
+    many lists hold it: a list page of thousands of rows is the site's largest."""
+    s = "" if text is None else str(text)
+    return inline_md(s) if any(c in s for c in "`*_") else esc(s)
+
+
+def title_link(from_page: str, to_page: str, title, anchor: str | None = None) -> str:
+    """``alink`` for a record's title (``title_html``)."""
+    return f'<a href="{href(from_page, to_page, anchor)}">{title_html(title)}</a>'
+
+
 @functools.cache
 def _inline_markdown():
     import markdown  # here, not at the top: `recur --help` and `recur check` stay light
