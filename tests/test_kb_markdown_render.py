@@ -196,3 +196,30 @@ def test_a_title_with_markdown_reads_the_same_in_every_list_as_in_its_heading(tm
         assert "`maxmemory`" not in html and "*hot*" not in html, page
     assert "<em>Checkout</em> down: <code>redis</code>" in (site / "incidents/index.html").read_text()
     assert "*Checkout*" not in (site / "patterns/capacity/hot-keys.html").read_text()
+
+
+def test_suggest_prints_a_steps_code_block_as_lines_under_it_without_fences(tmp_path, monkeypatch):
+    """A runbook step with a fenced block was printed on one line: "2. Check evictions: ```bash redis-cli info
+    stats | grep evicted ```". Its lines now come under the step, indented, with no fence or language word."""
+    kb = small_kb(tmp_path / "kb")
+    path = write_pattern(kb, "evictions", signals=("OOM command not allowed when used memory",))
+    runbook = (
+        "1. Check memory:\n```\nredis-cli info memory\n```\n2. Check evictions:\n```bash\n"
+        "redis-cli info stats | grep evicted\nredis-cli info keyspace\n```\n3. Raise maxmemory with `redis-cli config set`."
+    )
+    text = path.read_text()
+    start = text.index("## Runbook\n") + len("## Runbook\n")
+    path.write_text(text[:start] + runbook + "\n\n" + text[text.index("## Evidence") :])
+    monkeypatch.setenv("RECUR_MODEL", "fake:64")
+    args = ["suggest", "--kb", str(kb), "--index", str(tmp_path / "index"), "-n", "1", "OOM command not allowed"]
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 0, res.output
+    steps = res.stdout.split("First steps:\n")[1].split("   read more")[0]
+    assert steps == (
+        "     1. Check memory:\n"
+        "          redis-cli info memory\n"
+        "     2. Check evictions:\n"
+        "          redis-cli info stats | grep evicted\n"
+        "          redis-cli info keyspace\n"
+        "     3. Raise maxmemory with `redis-cli config set`.\n"
+    ), steps
