@@ -223,3 +223,16 @@ def test_suggest_prints_a_steps_code_block_as_lines_under_it_without_fences(tmp_
         "          redis-cli info keyspace\n"
         "     3. Raise maxmemory with `redis-cli config set`.\n"
     ), steps
+
+
+def test_check_names_the_line_of_a_step_below_a_step_commented_out(tmp_path):
+    """The loader reads a runbook without its comments, so a step commented out is none; check's reader of the
+    steps' lines counted it, and put step 2's warning at the commented line."""
+    kb = small_kb(tmp_path / "kb")
+    path = write_pattern(kb, "commented", runbook=("Run `redis-cli info memory`.", "Check it."))
+    text = path.read_text()
+    path.write_text(text.replace("\n2. Check it.", "\n<!--\n2. Old step we dropped.\n-->\n2. Check it."))
+    line = path.read_text().split("\n").index("2. Check it.") + 1
+    res = CliRunner().invoke(cli, ["check", "--kb", str(kb), "-q", str(path)])
+    steps = [out for out in res.output.splitlines() if "## Runbook" in out]
+    assert len(steps) == 1 and f"commented.md:{line}: ## Runbook: warning: step 2 " in steps[0], res.output

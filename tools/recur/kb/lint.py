@@ -41,6 +41,7 @@ from recur.kb.parse import (
     read_text,
     site_fences,
     size_problem,
+    without_comments,
 )
 from recur.kb.records import KB, Pattern
 from recur.kb.schema import KEBAB, OPEN_FIX, PATTERN, meant_key
@@ -148,6 +149,10 @@ def _runbook_lines(kb: KB, p: Pattern) -> list[int]:
     if text is None:
         return []
     lines = text.split("\n")
+    # read as the loader reads the section: without its HTML comments (a step commented out is none), their
+    # line breaks kept (parse.without_comments)
+    end = start + next(iter(heading_lines(lines[start:])), len(lines) - start)  # the section's, as the loader's
+    lines[start:end] = without_comments("\n".join(lines[start:end])).split("\n")
     out, fence = [], False
     # the fences as the loader's list reader reads them (parse.fence_lines, each line opening or closing
     # a block, one left open none), not as Markdown does (outside_fences): these lines must be those of
