@@ -236,3 +236,12 @@ def test_check_names_the_line_of_a_step_below_a_step_commented_out(tmp_path):
     res = CliRunner().invoke(cli, ["check", "--kb", str(kb), "-q", str(path)])
     steps = [out for out in res.output.splitlines() if "## Runbook" in out]
     assert len(steps) == 1 and f"commented.md:{line}: ## Runbook: warning: step 2 " in steps[0], res.output
+
+
+def test_check_warns_of_no_link_in_a_comment_the_site_hides(tmp_path):
+    """A link in an HTML comment is on no page: check warned of its missing file, and --strict failed on it."""
+    kb = small_kb(tmp_path / "kb")
+    path = write_pattern(kb, "hidden", summary="Text. <!-- was [the old page](old-page.md) -->\n\n[gone](gone.md)")
+    res = CliRunner().invoke(cli, ["check", "--kb", str(kb), "-q", str(path)])
+    links = [line for line in res.output.splitlines() if ": link: " in line]
+    assert len(links) == 1 and "'gone.md'" in links[0], res.output

@@ -1079,6 +1079,7 @@ def _link_warnings(kb: KB, bodies: list) -> list[Problem]:
     out = []
     for name, body, first, _ in bodies:
         here = Path(name).resolve().parent
+        body = without_comments("\n".join(body)).split("\n")  # a link in a comment is on no page (line breaks kept)
         for n, line in outside_fences(body, first):
             # no link on it, or a line too long to be prose (a pasted blob: the regex would be quadratic on it)
             if ("](" not in line and "]:" not in line) or len(line) > 10_000:
