@@ -41,6 +41,7 @@ from recur.kb.parse import (
     read_text,
     site_fences,
     size_problem,
+    without_comments,
 )
 from recur.kb.records import KB, Pattern
 from recur.kb.schema import KEBAB, OPEN_FIX, PATTERN, meant_key
@@ -148,6 +149,10 @@ def _runbook_lines(kb: KB, p: Pattern) -> list[int]:
     if text is None:
         return []
     lines = text.split("\n")
+    # read as the loader reads the section: without its HTML comments (a step commented out is none), their
+    # line breaks kept (parse.without_comments)
+    end = start + next(iter(heading_lines(lines[start:])), len(lines) - start)  # the section's, as the loader's
+    lines[start:end] = without_comments("\n".join(lines[start:end])).split("\n")
     out, fence = [], False
     # the fences as the loader's list reader reads them (parse.fence_lines, each line opening or closing
     # a block, one left open none), not as Markdown does (outside_fences): these lines must be those of
@@ -1107,9 +1112,11 @@ def _large_blocks(body: list[str], first: int) -> list[tuple[int, int, int]]:
     return found
 
 
-# [text](target) and ![alt](target), and a reference definition "[name]: target"
+# [text](target) and ![alt](target), and a reference definition "[name]: target"; a target in angle brackets
+# may hold spaces, as CommonMark and the site read it ("<disk graph.png>": it was not checked, or checked as "disk")
 _LINK = re.compile(
-    r"!?\[[^\]\n]*\]\(\s*<?([^()\s<>]+)>?(?:\s+[\"'(][^)]*)?\)|^\s{0,3}\[[^\]\n]+\]:\s*<?(\S+?)>?(?:\s|$)"
+    r"!?\[[^\]\n]*\]\(\s*(?:<([^<>\n]*)>|([^()\s<>]+))(?:\s+[\"'(][^)]*)?\)"
+    r"|^\s{0,3}\[[^\]\n]+\]:\s*(?:<([^<>\n]*)>|(\S+))(?:\s|$)"
 )
 _CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
 
@@ -1128,6 +1135,7 @@ def _link_warnings(kb: KB, bodies: list) -> list[Problem]:
     out = []
     for name, body, first, _ in bodies:
         here = Path(name).resolve().parent
+        body = without_comments("\n".join(body)).split("\n")  # a link in a comment is on no page (line breaks kept)
         for n, line in outside_fences(body, first):
             # no link on it, or a line too long to be prose (a pasted blob: the regex would be quadratic on it)
             if ("](" not in line and "]:" not in line) or len(line) > 10_000:
@@ -1135,7 +1143,7 @@ def _link_warnings(kb: KB, bodies: list) -> list[Problem]:
             for link in _LINK.finditer(_CODE_SPAN.sub("", line)):
                 if carried is None:  # the KB's every file resolved: once, and only when there is a link to check
                     carried = _site_files(kb)
-                target = link.group(1) or link.group(2)
+                target = next((t for t in link.groups() if t is not None), "").strip()
                 problem = (
                     _remote_image(link.group(0), target)
                     or _missing_target(root, here, target, carried)

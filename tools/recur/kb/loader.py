@@ -35,6 +35,7 @@ from recur.kb.parse import (
     split_front_matter,
     swallowed_heading,
     too_large,
+    without_comments,
     yaml_slips,
 )
 from recur.kb.records import (
@@ -793,11 +794,12 @@ def _sections(v: schema.Validator, md) -> tuple[dict, dict]:
     out: dict = {}
     lines: dict = {}
     for sec in md.sections:
+        text = without_comments(sec.text)  # hidden on GitHub, so on the site, in suggest and the API
         if sec.title in out:
             v.problems.append(Problem(v.relpath, sec.line, f"## {sec.title}", "section appears twice", "warning"))
-            out[sec.title] += "\n\n" + sec.text
+            out[sec.title] += "\n\n" + text
             continue
-        out[sec.title] = sec.text
+        out[sec.title] = text
         lines[sec.title] = sec.line
     return out, lines
 

@@ -1079,6 +1079,87 @@ def sections_of(body_lines: list, first_line: int) -> list:
     return sections
 
 
+# Python-Markdown's code span (BACKTICK_RE), as recur.site.md reads one: a "<!--" inside it is code
+_CODE_SPAN = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def without_comments(text: str) -> str:
+    """``text`` (a section's Markdown) without its HTML comments (``<!-- ... -->``), as GitHub and any
+    Markdown reader hide them: the site escaped them, so the notes `recur new incident` writes
+    (``<!-- - HH:MM first signal ... -->``) showed as text, went into the site search, and `recur suggest`
+    printed "Run <!-- check this --> the command". The one place KB text is read, so the site, its search,
+    suggest and the API agree; the file is never rewritten. Line numbers hold: a comment over several lines
+    leaves its line breaks. A comment in code (a fence, a `code span`) is code; one never closed is text (as
+    an inline one is; a block one would hide the rest of the file); a comment not at the start of a line
+    ends at a blank line, as a paragraph's inline HTML does."""
+    if "<!--" not in text:
+        return text
+    lines = text.split("\n")
+    kept = {n for n, _ in outside_fences(lines)}
+    out, run = [], []
+    for n, line in enumerate(lines):
+        if n in kept:
+            run.append(line)
+            continue
+        if run:
+            out.append(_uncommented("\n".join(run)))
+            run = []
+        out.append(line)
+    if run:
+        out.append(_uncommented("\n".join(run)))
+    return "\n".join(out)
+
+
+def _uncommented(text: str) -> str:
+    """``text`` (lines outside fenced code) without its closed HTML comments. Found by ``str.find``, not a
+    regex: a text of many "<!--" and no "-->" would make a lazy pattern rescan the rest at each one."""
+    out, at, pos = [], 0, 0
+    while (start := text.find("<!--", pos)) >= 0:
+        line_start = text.rfind("\n", 0, start) + 1
+        before = text[line_start:start]
+        if _in_code_span(before, text[start : _line_end(text, start)]) or before.endswith("\\"):
+            pos = start + 4
+            continue
+        if text.startswith(("<!-->", "<!--->"), start):
+            end = start + (5 if text[start + 4] == ">" else 6)
+        else:
+            close = text.find("-->", start + 4)
+            if close < 0:
+                break  # never closed: text, and so is every "<!--" after it
+            end = close + 3
+        if before.strip() and _BLANK_LINE.search(text, start, end):
+            pos = start + 4  # inline, it ends at the paragraph's end: not a comment
+            continue
+        after = text[end : _line_end(text, end)]
+        out.append(_joined(text[at:start], before, text[start:end].count("\n"), after))
+        at = pos = end + len(after) - len(after.lstrip(" \t"))
+    out.append(text[at:])
+    return "".join(out)
+
+
+def _line_end(text: str, at: int) -> int:
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
+
+
+def _in_code_span(before: str, rest: str) -> bool:
+    """Whether a "<!--" after ``before`` (its line so far), ``rest`` the line from it on, is in a code span."""
+    line, at = before + rest, len(before)
+    return any(m.start() < at < m.end() for m in _CODE_SPAN.finditer(line))
+
+
+def _joined(prefix: str, before: str, breaks: int, after: str) -> str:
+    """``prefix`` (the text up to a comment, ``before`` the part of it on the comment's line) and the
+    comment's ``breaks`` line breaks, in its place (the spaces ``after`` it are left out): "Run <!-- x -->
+    the command" reads "Run the command" (one space, not two), a comment ending a line leaves no space
+    behind (two would be a line break), one starting a line keeps the line's indentation."""
+    if not before.strip():
+        return prefix + "\n" * breaks
+    space = " " if not breaks and after.strip() and (before[-1] in " \t" or after[:1] in (" ", "\t")) else ""
+    return prefix.rstrip(" \t") + space + "\n" * breaks
+
+
 _NUMBERED = re.compile(r"^(\s*)(\d+)[.)]\s+(.*)$")
 _BULLET = re.compile(r"^(\s*)[-*+]\s+(.*)$")
 

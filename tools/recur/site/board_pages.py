@@ -16,7 +16,7 @@ from recur.problems.report import (
 )
 from recur.site import charts
 from recur.site.context import BOARD, BY_SEVERITY, TRENDS, Site
-from recur.site.md import badge, card_table, esc, front_matter, href, html_table, mdlink, raw, unsearched
+from recur.site.md import badge, card_table, esc, front_matter, href, html_table, mdlink, raw, title_html, unsearched
 from recur.site.pattern_pages import LEVELS_ANCHOR
 from recur.util.text import plural
 
@@ -159,13 +159,13 @@ def _work_tables(site: Site, b: dict, page: str) -> list:
                "--done`; postponed: `recur incident review ID --due YYYY-MM-DD`.\n")
     # who holds it (review.owner): an overdue review named no one to chase
     rows = [[_il(site, page, r["incident"]), _late(r), esc(r.get("owner") or UNOWNED), esc(site.sev_label(r["severity"])),
-             esc(r["level"]), esc(r["due"] or "-"), esc(r["title"])] for r in b["reviews"]]
+             esc(r["level"]), esc(r["due"] or "-"), title_html(r["title"])] for r in b["reviews"]]
     out.append(card_table(["incident", "overdue", "owner", "severity", "review", "due", "title"], rows,
                           "No review pending.\n"))
 
     out.append(f"## Open follow-ups {{#{SECTIONS['follow_ups']}}}\n\nDone: `recur incident follow-up ID WHICH --done` "
                "(WHICH: its number, ticket or title words).\n")
-    rows = [[esc(f["title"]), _late(f), esc(f["owner"] or UNOWNED), _il(site, page, f["incident"]), _due(f),
+    rows = [[title_html(f["title"]), _late(f), esc(f["owner"] or UNOWNED), _il(site, page, f["incident"]), _due(f),
              f"{f['age_days']}d", esc(f["ticket"] or "-")]
             for f in sorted(b["follow_ups"], key=_owner_then_most_overdue)]
     out.append(card_table(["follow-up", "overdue", "owner", "incident", "due", "age", "ticket"], rows,
@@ -179,7 +179,7 @@ def _no_due_table(site: Site, b: dict, page: str) -> list:
     out = [f"## Follow-ups with no due date {{#{SECTIONS['no_due']}}}\n\nNever overdue, so nothing else on "
            "this board points them out; oldest first. Give each one: `recur incident follow-up ID WHICH --due "
            "YYYY-MM-DD` (WHICH: its number, ticket or title words).\n"]
-    rows = [[esc(f["title"]), esc(f["owner"] or UNOWNED), _il(site, page, f["incident"]), f"{f['age_days']}d",
+    rows = [[title_html(f["title"]), esc(f["owner"] or UNOWNED), _il(site, page, f["incident"]), f"{f['age_days']}d",
              esc(f["ticket"] or "-")] for f in b.get("follow_ups_no_due", [])]
     out.append(card_table(["follow-up", "owner", "incident", "age", "ticket"], rows,
                          "None: every open follow-up has a due date.\n"))
@@ -190,13 +190,13 @@ def _analysis_tables(site: Site, b: dict, page: str) -> list:
     out = [f"## Needs analysis {{#{SECTIONS['unknown']}}}\n\nIncidents that matched no known pattern: analyse them "
            "and write the pattern.\n"]
     rows = [[_il(site, page, u["incident"]), esc(u["date"]), esc(site.sev_label(u["severity"])), esc(", ".join(u["services"]) or "-"),
-             f"{u['age_days']}d", esc(unknown_cell(u)), esc(u["title"])] for u in b["unknown"]]
+             f"{u['age_days']}d", esc(unknown_cell(u)), title_html(u["title"])] for u in b["unknown"]]
     out.append(card_table(["incident", "date", "severity", "services", "age", "candidates", "title"], rows,
                          "Every incident has a pattern.\n"))
     if b.get("triage"):
         out.append("## Needs triage\n\nImported postmortems that did not say these fields: a placeholder was recorded.\n")
         rows = [[_il(site, page, t["incident"]), esc(t["date"]), esc(site.sev_label(t["severity"])), esc(", ".join(t["fields"])),
-                 esc(t["title"])] for t in b["triage"]]
+                 title_html(t["title"])] for t in b["triage"]]
         out.append(card_table(["incident", "date", "severity", "placeholders", "title"], rows, ""))
 
     out.append(f'## "Dig into this later" {{#{SECTIONS["flags"]}}}\n\nFlags set during the response and not yet '

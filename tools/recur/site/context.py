@@ -12,7 +12,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from recur.site.md import Anchors, alink, badge, esc, raw
+from recur.site.md import Anchors, alink, badge, esc, raw, title_link
 from recur.util.files import repository_root
 
 HOME = "index.md"
@@ -107,7 +107,7 @@ class Site:
         target = self.pattern_page(pid)
         if target is None:
             return f"<code>{esc(pid)}</code>"
-        return alink(page, target, text or self.kb.patterns[pid].title) + self.retired_mark(pid)
+        return title_link(page, target, text or self.kb.patterns[pid].title) + self.retired_mark(pid)
 
     def successor_links(self, page: str, p) -> str:
         """Links from ``page`` to what replaced retired ``p``: the patterns in use at the end of its

@@ -20,9 +20,54 @@ def esc(text) -> str:
 # fenced blocks and inline code spans: Markdown already shows their contents as text
 _CODE = re.compile(r"(^[ \t]*(?:```|~~~).*?^[ \t]*(?:```|~~~)[^\n]*$|`+[^`\n]*`+)", re.M | re.S)
 _AUTOLINK = re.compile(r"<(?=(?:https?|mailto):[^\s<>]*>)")
+# a link's or an image's destination in angle brackets, as CommonMark writes a name with spaces
+# ("![disk usage](<disk graph.png>)"): its "<" escaped, the site built a link to "&lt;disk graph.png>" (a
+# dead link; --strict failed). No "<", ">" or line break inside, as CommonMark reads one: nothing in it
+# can open a tag. In a reference definition ("[g]: <disk graph.png>") its spaces are written %20 too:
+# Python-Markdown reads no space in a definition's destination, and left the line as text.
+_ANGLE_DESTINATION = re.compile(r"(\]\(\s*)<(?=[^<>\n]*>)")
+_ANGLE_REFERENCE = re.compile(r"^([ ]{0,3}\[[^\]\n]+\]:[ \t]*)<([^<>\n]*)>", re.M)
+
+
+def _angle_destinations(text: str) -> str:
+    """``text`` with the "<" of each destination in angle brackets as the ``\\x00`` mark ``kb_md`` keeps."""
+    text = _ANGLE_DESTINATION.sub("\\1\x00", text)
+    return _ANGLE_REFERENCE.sub(lambda m: f"{m.group(1)}\x00{m.group(2).strip().replace(' ', '%20')}>", text)
+
+
+# a bare web address in prose ("Postmortem: https://wiki.example/pm/123"), as GitHub links one (GFM's
+# extended autolinks): the site showed it as text, and the patterns' References are mostly such lines. Not
+# one already a link's: a destination ("](https://"), an autolink ("<https://"), a quoted or attribute value,
+# a reference definition ("[pm]: https://...") or the text of a link ("[https://x](...)": a link in a link).
+_BARE_URL = re.compile(r"(?<![\w<\[\"'=/])(?<!\]\()https?://[^\s<>\[\]\"'`]+")
+_URL_TAIL = ".,:;!?*_~'\""
+_REFERENCE_START = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:\s*$")
+
+
+def _bare_urls(text: str) -> str:
+    """``text`` (outside code) with each bare http(s) address written as an autolink (``<https://...>``,
+    which ``kb_md`` keeps and Markdown links), less the punctuation that ends its sentence ("see
+    https://x." links https://x) and a closing parenthesis it did not open ("(https://x)")."""
+    if "://" not in text:
+        return text
+    return _BARE_URL.sub(lambda m: _autolink(text, m), text)
+
+
+def _autolink(text: str, m: re.Match) -> str:
+    url = m.group(0)
+    line = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
+    if _REFERENCE_START.match(line) or line.count("[") > line.count("]"):
+        return url
+    while url and (url[-1] in _URL_TAIL or (url[-1] == ")" and url.count(")") > url.count("("))):
+        url = url[:-1]
+    if len(url) <= len("https://"):
+        return m.group(0)
+    return f"<{url}>{m.group(0)[len(url) :]}"
+
+
 # the whole script URL, with one level of parentheses ("javascript:void(0)"): what is left after it
 # must not read as a link of its own (a leftover "#void(0)" failed --strict as a missing anchor)
-_SCRIPT_URL = re.compile(r"\]\(\s*(?:javascript|vbscript|data):[^()\s]*(?:\([^()]*\)[^()\s]*)*", re.I)
+_SCRIPT_URL = re.compile(r"\]\(\s*<?\s*(?:javascript|vbscript|data):[^()\s]*(?:\([^()]*\)[^()\s]*)*", re.I)
 
 
 _LIST_LINE = re.compile(r"^( *)(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
@@ -138,18 +183,51 @@ def _absorbed(above: str, indent: int) -> bool:
 
 def kb_md(text) -> str:
     """Markdown written in the KB, made inert: raw HTML (``<img onerror=...>``, ``</script>``) is
-    shown as text, not passed through to the page, and links cannot be ``javascript:`` URLs.
+    shown as text, not passed through to the page (but for a few inline tags without attributes,
+    ``_inline_tags``), and links cannot be ``javascript:`` URLs.
     Code spans and fenced blocks are left alone (Markdown already escapes them); autolinks
-    (``<https://...>``) keep working; task list items (``- [x]``) show done / open (``task_marks``).
+    (``<https://...>``) keep working, and a bare web address is one (``_bare_urls``); task list items (``- [x]``) show done / open (``task_marks``).
     KB files arrive in pull requests: their text is data."""
     parts = _CODE.split(task_marks(gfm_lists(indented_code_fenced("" if text is None else str(text)))))
     for i in range(0, len(parts), 2):  # even parts are outside code
-        part = _AUTOLINK.sub("\x00", parts[i]).replace("<", "&lt;").replace("\x00", "<")
+        part = _angle_destinations(_AUTOLINK.sub("\x00", _bare_urls(_inline_tags(parts[i]))))
+        part = part.replace("<", "&lt;").replace("\x00", "<")
         parts[i] = _SCRIPT_URL.sub("](#", part)
     # the markers of pre-rendered blocks (raw) never come from KB text, even in what looks like code
     # here: an indented fence is no code to Markdown, and a block put back after sanitising is not sanitised
     out = _RAW_MARK.sub(r"\1 \2", "".join(parts))
     return out.replace(_TASK["done"], badge("done", "task-done")).replace(_TASK["open"], badge("open", "task-open"))
+
+
+# Inline tags GitHub shows and that carry nothing but looks: without attributes (no onclick=, no style=),
+# each kept only closed on its own line (an <em> never closed slanted the rest of the page: a browser carries
+# an open formatting element on into the blocks after it). Any other tag, or one of these with attributes, is
+# text. recur.site.inert's allow-list is the second guard.
+_INLINE_TAG = re.compile(r"<(/?)(kbd|sub|sup|em|strong|code)>|<br ?/?>", re.I)
+
+
+def _inline_tags(text: str) -> str:
+    """``text`` (outside code) with the ``<`` of each ``_INLINE_TAG`` kept as a ``\\x00`` mark (the one
+    ``kb_md`` turns back into ``<`` after escaping every other), a pair only when it closes on its line."""
+    if "<" not in text:
+        return text
+    return "\n".join(_line_tags(line) if "<" in line else line for line in text.split("\n"))
+
+
+def _line_tags(line: str) -> str:
+    kept, opened = [], []
+    for m in _INLINE_TAG.finditer(line):
+        if m.group(2) is None:
+            kept.append(m.start())  # <br>
+        elif not m.group(1):
+            opened.append((m.group(2).lower(), m.start()))
+        elif opened and opened[-1][0] == m.group(2).lower():
+            kept += [opened.pop()[1], m.start()]
+        else:
+            opened = []  # misnested: nothing open before it is closed any more
+    for at in kept:
+        line = line[:at] + "\x00" + line[at + 1 :]
+    return line
 
 
 # A task list item's box ("- [x] Validate BIC", as GitHub shows a checkbox; `recur import` writes the
@@ -228,6 +306,22 @@ def inline_md(text) -> str:
     md.reset()
     out = md.convert(cell(text))
     return out[3:-4] if out.startswith("<p>") and out.endswith("</p>") else out
+
+
+@functools.lru_cache(maxsize=65536)
+def title_html(text) -> str:
+    """A record's title (a pattern's, an incident's, a follow-up's) as HTML in a list or a table, as its page's
+    heading shows it (``cell``, rendered: ``inline_md``): escaped, its `code` and *emphasis* rendered. The
+    lists showed "`maxmemory` *hot* keys" as written under a heading that rendered it. A title with no "`",
+    "*" or "_" is escaped alone (what Markdown would make of it), and each title is rendered once however
+    many lists hold it: a list page of thousands of rows is the site's largest."""
+    s = "" if text is None else str(text)
+    return inline_md(s) if any(c in s for c in "`*_") else esc(s)
+
+
+def title_link(from_page: str, to_page: str, title, anchor: str | None = None) -> str:
+    """``alink`` for a record's title (``title_html``)."""
+    return f'<a href="{href(from_page, to_page, anchor)}">{title_html(title)}</a>'
 
 
 @functools.cache

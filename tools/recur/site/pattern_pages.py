@@ -26,6 +26,8 @@ from recur.site.md import (
     raw,
     raw_table,
     rel,
+    title_html,
+    title_link,
     unsearched,
 )
 from recur.site.record_pages import path_here, path_places
@@ -275,7 +277,7 @@ def _related(site: Site, p) -> str:
     for rid in p.related:
         q = site.kb.patterns.get(rid)
         if q is not None and rid != p.id:
-            lines.append(f"<li>{alink(page, q.relpath, q.title)}{site.retired_mark(rid)} · {esc(q.category)} · "
+            lines.append(f"<li>{title_link(page, q.relpath, q.title)}{site.retired_mark(rid)} · {esc(q.category)} · "
                          f"{esc(site.sev_label(q.severity))}</li>")
     for d in p.distinguish:
         lines.append(f"<li>Not to be confused with {site.pattern_link(page, d['from'])}: {inline_html(d['by'])}</li>")
@@ -292,7 +294,7 @@ def _related(site: Site, p) -> str:
             if x.get("co_incidents"):
                 notes.append(f"{plural(x['co_incidents'], 'incident')} matched both")  # not "1 incident(s)"
             by = f": {inline_html(x['by'])}" if x.get("by") else ""
-            lines.append(f"<li>{alink(page, q.relpath, q.title)}" + (f" ({', '.join(notes)})" if notes else "") + f"{by}</li>")
+            lines.append(f"<li>{title_link(page, q.relpath, q.title)}" + (f" ({', '.join(notes)})" if notes else "") + f"{by}</li>")
     if not lines:
         return ""
     # raw HTML, out of the search index: these only repeat other pages' titles
@@ -306,7 +308,7 @@ def _incidents(site: Site, p) -> str:
         return ""
     after = {r["incident"]: r["days_after_fix"] for r in site.after_fix.get(p.id, [])}
     rows = [[i.date.isoformat(), alink(p.relpath, i.relpath, i.id) + _after_mark(after.get(i.id)), esc(site.sev_label(i.severity)),
-             esc(i.title)] for i in reversed(seen)]
+             title_html(i.title)] for i in reversed(seen)]
     # the heading out of the search index too: its title alone was indexed, at title weight, so
     # "Incidents (12)" answered a search for "1" or "incidents" on every pattern page
     return unsearched(f"## Incidents ({len(seen)})\n") + raw(html_table(["date", "incident", "severity", "title"], rows,
@@ -319,7 +321,7 @@ def _after_mark(days: int | None) -> str:
 
 
 def _pattern_rows(site: Site, page: str, patterns) -> list:
-    return [[alink(page, p.relpath, p.title) + (" <i>(draft)</i>" if p.status == "draft" else "")
+    return [[title_link(page, p.relpath, p.title) + (" <i>(draft)</i>" if p.status == "draft" else "")
              + site.retired_mark(p.id),
              esc(site.sev_label(p.severity)), esc(p.category), str(len(site.by_pattern.get(p.id, [])))]
             for p in patterns]
@@ -356,7 +358,7 @@ def _grouped_index(site: Site, page: str, title: str, names, anchor, members, co
     out.append(_jump_list(page, ((f"{label(n)} ({len(ps)})", anchor(n)) for n, ps in groups.items())))
     out.append(intro)
     for n, ps in groups.items():
-        body = (raw("<p>" + " · ".join(alink(page, p.relpath, p.title) + site.retired_mark(p.id) for p in ps) + "</p>")
+        body = (raw("<p>" + " · ".join(title_link(page, p.relpath, p.title) + site.retired_mark(p.id) for p in ps) + "</p>")
                 if compact
                 else raw_table(HEAD, _pattern_rows(site, page, ps)))
         out.append(unsearched(f"## {cell(label(n))} {{#{anchor(n)}}}\n") + body)

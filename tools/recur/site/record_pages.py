@@ -21,6 +21,7 @@ from recur.site.md import (
     raw,
     stacked_table,
     table,
+    title_html,
     unsearched,
 )
 from recur.util.dates import duration_text
@@ -174,7 +175,7 @@ def _incident_table(site: Site, page: str, items) -> str:
     for i in items:
         links = ", ".join(site.pattern_link(page, pid) for pid in i.patterns)
         pats = links + _draft_mark(site, i, "<i>(draft: needs analysis)</i>") or "<i>needs analysis</i>"
-        rows.append([i.date.isoformat(), alink(page, i.relpath, i.id), esc(site.sev_label(i.severity)), esc(i.title), pats])
+        rows.append([i.date.isoformat(), alink(page, i.relpath, i.id), esc(site.sev_label(i.severity)), title_html(i.title), pats])
     # on a phone a card each: date, id and severity on one line, then the title, then its patterns
     return stacked_table(["date", "incident", "severity", "title", "patterns"], rows, inline={0, 1, 2}, labelled={4})
 
@@ -247,7 +248,7 @@ def _step_box(pid: str, title: str) -> str:
 def _step_title(page: str, p) -> str:
     """A step's title, the link to its pattern: what a new hire clicks to open it. It replaces the small "read
     the pattern" link beside it, so each step is two Tab stops (box, title) and the link is named by its title."""
-    return (f'<span class="recur-step-title"><a href="{href(page, p.relpath)}">{esc(p.title)}</a>'
+    return (f'<span class="recur-step-title"><a href="{href(page, p.relpath)}">{title_html(p.title)}</a>'
             f"{_step_mark(p)}</span>")
 
 
