@@ -14,7 +14,8 @@ what its linear work looks like on the machine at the time: a reader with a fixe
 "[" 1 s at 10,000, a Go panic line of " [recovered" marks 2 s at 100,000, a JSON paste of 10,000 escaped
 quotes no string closes 11 s; in the browser's port a JSON alert with 30,000 blanks inside a string 12 s
 (/[ \\t]+$/ tried at each blank); a postmortem's summary opening on 10,000 "[" 3 s in `recur import`; a
-rule file's annotation of 10,000 "{{" 8 s in `recur coverage`, one action of 100,000 escaped quotes 190 s;
+rule file's annotation of 10,000 "{{" 8 s in `recur coverage` (an alias bomb of 10^9 values hung it: 2.86 GB
+at 120 s; now skipped, coverage.alias_problem), one action of 100,000 escaped quotes 190 s;
 30,000 characters of "](" 0.9 s in util.text.plain (100,000 7 s); a rule file of 10,000 "[" 3 s in `recur coverage`
 (PyYAML's scanner looked at each open bracket for every token), 100,000 characters of lines nested 400 deep 16 s,
 a megabyte of them 16 s of CPU still (refused now, past config.MAX_YAML_DEPTH); a summary of a megabyte of "{"
@@ -179,6 +180,14 @@ RULES = {
         "      summary: '{{ \"" + fill('\\"', n) + " }}'\n"
     ),
     "ALERT lines": lambda n: fill("ALERT X\n\n", n),
+    # "billion laughs": aliases of lists of 10 aliases, 10^9 values at 10,000, 10 times more at each size; the
+    # rules' reader went through each copy (skipped past config.MAX_YAML_NODES repeated: coverage.alias_problem)
+    "alias bomb": lambda n: (
+        f"x0: &a0 [{','.join(['lol'] * 10)}]\n"
+        + "".join(f"x{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 10) + "]\n" for i in range(1, len(str(n)) + 4))
+        + f"groups:\n- name: x\n  rules:\n  - alert: X\n    expr: *a{len(str(n)) + 3}\n"
+        + f"    annotations: {{summary: *a{len(str(n)) + 3}}}\n"
+    ),
     'rules nested "["': lambda n: "groups:\n- name: x\n  rules: " + "[" * n + "\n",  # past Python's recursion
     "lines nested 400 deep": lambda n: (
         "groups:\n- name: x\n  rules:\n" + fill("  - " + "[" * 400 + "]" * 400 + "\n", n)
