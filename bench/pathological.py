@@ -5,7 +5,7 @@
 `POST /api/suggest` takes up to 20,000 characters, `recur suggest -` up to 1,000,000; the box of the site
 prepares what is pasted in the browser; `recur import` reads whole documents, `recur check` any file of a pull
 request, `recur coverage` rule files. Each reader (query.prepare; recur-query.js's prepare in Node; the
-postmortem parser; `recur check` on a KB of one pattern file; util.text.plain, which makes the KB's texts one
+postmortem parser; `recur check` on a KB of one pattern file; a pattern body as `recur site` renders it; util.text.plain, which makes the KB's texts one
 line for the index; the rule-file reader) is timed on each input at each size, in a process of its own killed after --timeout seconds (reported as "> timeout"). From one size to
 the next, the growth's exponent, log(time ratio) / log(size ratio): about 1 for linear work, 2 for quadratic
 (times of a few milliseconds are noise). Each reader's baseline (ordinary text, same sizes, same run) says
@@ -161,6 +161,13 @@ PATTERN_FILES = {
     # loaded (a root cause): the lint's signal checks run
     'a signal of "*" then "a"': lambda n: "signals:\n  - '" + "*" * n + "a'\n" + REST + "\n## Root cause\n\nR.\n",
 }
+# a pattern's body as the site renders it (site.md.kb_md, then Python-Markdown with the KB's extensions)
+SITE_BODIES = {
+    "baseline: prose": lambda n: fill(PROSE, n),
+    'unclosed "["': lambda n: "[" * n,
+    "nested brackets": lambda n: "[" * (n // 2) + "]" * (n // 2),
+    'runs of "[a]("': lambda n: fill("[a](", n),
+}
 KB_TEXTS = {  # a pattern's or incident's summary, made one line for the index (util.text.plain)
     "baseline: prose": lambda n: fill(PROSE, n),
     'runs of "]("': lambda n: fill("](", n),
@@ -207,6 +214,8 @@ RUNNERS = {
     "prepare": "from recur.retrieval.query import prepare as read",
     "import": "from recur.ingest.postmortem import parse as read",
     "plain": "from recur.util.text import plain as read",
+    "site": "import markdown\nfrom recur.kb.parse import MARKDOWN_EXTENSIONS\nfrom recur.site.md import kb_md\n"
+    "read = lambda t: markdown.Markdown(extensions=MARKDOWN_EXTENSIONS).convert(kb_md(t))",
     "coverage": "from pathlib import Path\nfrom recur.ingest.coverage import read_text\n"
     "read = lambda t: read_text(Path('rules.yml'), t)",
     "check": "import tempfile\nfrom pathlib import Path\nfrom recur.kb.check import check_path\n"
@@ -220,6 +229,7 @@ READERS = {
     "import": DOCUMENTS,
     "check": PATTERN_FILES,
     "plain": KB_TEXTS,
+    "site": SITE_BODIES,
     "coverage": RULES,
 }
 
