@@ -1,7 +1,8 @@
-"""A pattern body of brackets that open no link (security review of 2026-12): Python-Markdown reads from each
-"[" to the "]" that closes it, and from each "](" to its ")", to the paragraph's end when none does, so 10,000
-"[" in one body made `recur site` take 58.6 s instead of ~10 s: a pull request could stall CI. kb_md escapes
-what can open no link; links render as before. Counted here, not timed (bench/pathological.py's "site" rows)."""
+"""KB text the site renders, from a pull request (security review of 2026-12). A body of brackets that open no
+link: Python-Markdown reads from each "[" to the "]" that closes it, and from each "](" to its ")", to the
+paragraph's end when none does, so 10,000 "[" in one body made `recur site` take 58.6 s instead of ~10 s: a pull
+request could stall CI. kb_md escapes what can open no link; links render as before. Counted here, not timed
+(bench/pathological.py's "site" rows). And control characters, which became Recur's own badges."""
 
 from __future__ import annotations
 
@@ -63,3 +64,11 @@ def test_links_images_and_references_render_as_before():
     }
     for text, html in cases.items():
         assert rendered(text) == html, text
+
+
+def test_control_characters_in_kb_text_are_no_task_badges():
+    # "\x01" and "\x02" are the task marks kb_md makes badges of: written in a body, they showed as Recur's own
+    # "done" and "open" badges (security review of 2026-12); control characters are taken out first
+    out = rendered("CTRL-A[\x01] CTRL-B[\x02] CTRL-C[\x03]\n\n- [x] real task\n")
+    assert out.count("r-task-done") == 1 and "r-task-open" not in out
+    assert "CTRL-A[] CTRL-B[] CTRL-C[]" in out and not any(c in out for c in "\x01\x02\x03")

@@ -9,7 +9,7 @@ import re
 
 from recur.kb.parse import MARKDOWN_EXTENSIONS, outside_fences
 from recur.kb.writer import dumps
-from recur.util.text import slugify
+from recur.util.text import slugify, without_controls
 
 
 def esc(text) -> str:
@@ -142,7 +142,10 @@ def kb_md(text) -> str:
     Code spans and fenced blocks are left alone (Markdown already escapes them); autolinks
     (``<https://...>``) keep working; task list items (``- [x]``) show done / open (``task_marks``).
     KB files arrive in pull requests: their text is data."""
-    parts = _CODE.split(task_marks(gfm_lists(indented_code_fenced("" if text is None else str(text)))))
+    # control characters out first: "\x01" and "\x02" are the task marks' (_TASK), and KB text that held them
+    # became Recur's own done/open badges; none is text (recur check warns of them at their line)
+    text = without_controls("" if text is None else str(text))
+    parts = _CODE.split(task_marks(gfm_lists(indented_code_fenced(text))))
     parts = inert_brackets(parts)
     for i in range(0, len(parts), 2):  # even parts are outside code
         part = _AUTOLINK.sub("\x00", parts[i]).replace("<", "&lt;").replace("\x00", "<")
@@ -205,8 +208,8 @@ def _unclosed(escape: list[set], opened: list, parens: list) -> None:
 
 
 # A task list item's box ("- [x] Validate BIC", as GitHub shows a checkbox; `recur import` writes the
-# action items so): marked before the text is escaped with characters no KB text holds (the loader
-# takes control characters out), made badges after. Python-Markdown showed "[x]" and "[ ]" as written.
+# action items so): marked before the text is escaped with characters no KB text holds (kb_md takes
+# control characters out first), made badges after. Python-Markdown showed "[x]" and "[ ]" as written.
 _TASK = {"done": "\x01", "open": "\x02"}
 _TASK_ITEM = re.compile(r"^( *(?:[-*+]|\d{1,9}[.)])[ \t]+)\[([ xX])\](?=[ \t]+\S)")
 
