@@ -46,7 +46,7 @@ from recur.kb.records import KB, Pattern
 from recur.kb.schema import KEBAB, OPEN_FIX, PATTERN, meant_key
 from recur.util.dates import after_today
 from recur.util.errors import Problem
-from recur.util.text import STOPWORDS, cut, plural
+from recur.util.text import STOPWORDS, TEXT_SPACING, control_character, cut, plural
 
 PLACEHOLDER = placeholders.WORD  # the exact lines ``recur new`` leaves to replace: recur.kb.placeholders
 
@@ -217,6 +217,7 @@ def authoring_warnings(
     out += _fence_warnings(kb, bodies)
     out += large_text_warnings(bodies)
     out += _link_warnings(kb, bodies)
+    out += control_warnings(bodies)
     # the checks of the whole KB above are cheap (dates, tickets); theirs are kept to the files asked for too
     return out if only is None else [p for p in out if only(p.path)]
 
@@ -1241,3 +1242,26 @@ def _ready_draft(p: Pattern, shown: str) -> list[Problem]:
 
 def _short(text: str, n: int = 50) -> str:
     return cut(text, n)
+
+
+def control_warnings(bodies: list) -> list[Problem]:
+    """A warning at each body line of a pattern or an incident that holds a control character (but a tab and line
+    breaks): the site takes them out, and "\x01" and "\x02" showed as Recur's own done/open task badges (security
+    review); `recur check` said nothing. Front matter's are the schema's errors."""
+    out = []
+    for name, body, first, _ in bodies:
+        for n, line in enumerate(body, first):
+            found = control_character(line, TEXT_SPACING)
+            if found:
+                at, char = found
+                out.append(
+                    Problem(
+                        name,
+                        n,
+                        "text",
+                        f"control character U+{ord(char):04X} at column {at}: no text (the site shows nothing for it); "
+                        "remove it",
+                        "warning",
+                    )
+                )
+    return out
