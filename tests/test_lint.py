@@ -1039,3 +1039,19 @@ def test_a_control_character_in_a_body_is_a_warning_at_its_line(tmp_path):
         (start + 1, "text", "warning", f"control character U+0001 at column 8: {said}"),
         (start + 2, "text", "warning", f"control character U+007F at column 10: {said}"),
     ]
+
+
+def test_a_script_or_data_link_is_a_warning_at_its_line(tmp_path):
+    # the site makes "[x](javascript:…)" a link to "#" and drops a reference definition's, a data: image too:
+    # check said nothing (security review of 2026-12); in code it is text, and http(s) links are links
+    kb = small_kb(tmp_path / "kb")
+    text = pattern_text("dns-failure", "network", signals=("SERVFAIL",), summary="SUMMARY")
+    body = (
+        "Resolvers fail.\n[run](javascript:alert(1)) and ![g](DATA:image/png;base64,AAAA)\n"
+        "`[x](javascript:y)` and [ok](https://example.com)\n[a][r]\n\n[r]: java&#115;cript:alert(1)\n"
+    )
+    path = write(kb, "patterns/network/dns-failure.md", text.replace("SUMMARY", body))
+    start = path.read_text().split("\n").index("Resolvers fail.") + 1
+    rest = "link or image: the site shows it as a link to '#' (or no image); link an http(s) page or a file of the KB"
+    got = [(p.line, p.message) for p in authoring_warnings(load_kb(kb), today="2026-06-01") if rest in p.message]
+    assert got == [(start + 1, f"a javascript: {rest}"), (start + 5, f"a javascript: {rest}")]
