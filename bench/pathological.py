@@ -5,7 +5,7 @@
 `POST /api/suggest` takes up to 20,000 characters, `recur suggest -` up to 1,000,000; the box of the site
 prepares what is pasted in the browser; `recur import` reads whole documents, `recur check` any file of a pull
 request, `recur coverage` rule files. Each reader (query.prepare; recur-query.js's prepare in Node; the
-postmortem parser; `recur check` on a KB of one pattern file; util.text.plain, which makes the KB's texts one
+postmortem parser; `recur check` on a KB of one pattern file; a pattern body as `recur site` renders it; util.text.plain, which makes the KB's texts one
 line for the index; the rule-file reader) is timed on each input at each size, in a process of its own killed after --timeout seconds (reported as "> timeout"). From one size to
 the next, the growth's exponent, log(time ratio) / log(size ratio): about 1 for linear work, 2 for quadratic
 (times of a few milliseconds are noise). Each reader's baseline (ordinary text, same sizes, same run) says
@@ -14,7 +14,8 @@ what its linear work looks like on the machine at the time: a reader with a fixe
 "[" 1 s at 10,000, a Go panic line of " [recovered" marks 2 s at 100,000, a JSON paste of 10,000 escaped
 quotes no string closes 11 s; in the browser's port a JSON alert with 30,000 blanks inside a string 12 s
 (/[ \\t]+$/ tried at each blank); a postmortem's summary opening on 10,000 "[" 3 s in `recur import`; a
-rule file's annotation of 10,000 "{{" 8 s in `recur coverage`, one action of 100,000 escaped quotes 190 s;
+rule file's annotation of 10,000 "{{" 8 s in `recur coverage` (an alias bomb of 10^9 values hung it: 2.86 GB
+at 120 s; now skipped, coverage.alias_problem), one action of 100,000 escaped quotes 190 s;
 30,000 characters of "](" 0.9 s in util.text.plain (100,000 7 s); a rule file of 10,000 "[" 3 s in `recur coverage`
 (PyYAML's scanner looked at each open bracket for every token), 100,000 characters of lines nested 400 deep 16 s,
 a megabyte of them 16 s of CPU still (refused now, past config.MAX_YAML_DEPTH); a summary of a megabyte of "{"
@@ -24,7 +25,9 @@ megabyte of "x," 18 s in `recur check`, of "[]," 11 s (refused now, past config.
 front matter that does not parse with a line of 80,000 blanks after a value 44-70 s in `recur check` (its key lines
 are read for the body's checks), a signal of 80,000 "*" then "a" 59 s (its wildcard sign); in `recur import` at 20,000
 characters (0.07 s now), a heading of " :a:" shortcodes 6.2 s, a Duration of digits then "a!" 44 s (its unit looked for
-from each digit; 50,000 254 s), of "1h" 8.3 s (a clock looked for in the rest from each one).
+from each digit; 50,000 254 s), of "1h" 8.3 s (a clock looked for in the rest from each one); an HTML export's
+lists nested 588 deep (10,000 characters) 1.7 s, 5,882 deep over 120 s (0.16 s and 1.6 s now: items indented
+to pm_markup.MAX_LIST_DEPTH levels at most), 40,000 lines of "Follow-ups:" 12.5 s (1.8 s).
 Linear, but slow: 500,000 short lines 0.9 s (CPU) in query.prepare, 0.35 s in Node; a megabyte of them in an
 unclosed code fence 12 s in `recur import`.
 
@@ -98,6 +101,10 @@ DOCUMENTS = {
     ),
     "table rows": lambda n: "# Incident\n\n" + fill("| a | b |\n", n),
     "dash rows": lambda n: "# Incident\n\n" + fill("|---|---|\n", n),
+    # an HTML export's lists nested n / 17 deep: each level's items were indented 3 blanks more (pm_markup._Html)
+    "HTML lists nested": lambda n: "<h1>Incident</h1>" + "<ul><li>" * (n // 17) + "x" + "</li></ul>" * (n // 17),
+    # each lead-in line looked for the list under it in a copy of the rest of the lines (postmortem._lead_in)
+    'lines of "Follow-ups:"': lambda n: "# Incident\n\n## Summary\n\n" + fill("Follow-ups:\n", n),
     "unclosed fence": lambda n: "# Incident\n\n```\n" + fill("x\n", n),
     "a line of spaces": lambda n: "# Incident\n\n## Timeline\n\n- 10:02 x" + " " * n + "y\n",
     # each "review on" / "done" looked for its date in the whole rest of the line (pm_text.review_when, review_held)
@@ -156,6 +163,13 @@ PATTERN_FILES = {
     # loaded (a root cause): the lint's signal checks run
     'a signal of "*" then "a"': lambda n: "signals:\n  - '" + "*" * n + "a'\n" + REST + "\n## Root cause\n\nR.\n",
 }
+# a pattern's body as the site renders it (site.md.kb_md, then Python-Markdown with the KB's extensions)
+SITE_BODIES = {
+    "baseline: prose": lambda n: fill(PROSE, n),
+    'unclosed "["': lambda n: "[" * n,
+    "nested brackets": lambda n: "[" * (n // 2) + "]" * (n // 2),
+    'runs of "[a]("': lambda n: fill("[a](", n),
+}
 KB_TEXTS = {  # a pattern's or incident's summary, made one line for the index (util.text.plain)
     "baseline: prose": lambda n: fill(PROSE, n),
     'runs of "]("': lambda n: fill("](", n),
@@ -175,6 +189,14 @@ RULES = {
         "      summary: '{{ \"" + fill('\\"', n) + " }}'\n"
     ),
     "ALERT lines": lambda n: fill("ALERT X\n\n", n),
+    # "billion laughs": aliases of lists of 10 aliases, 10^9 values at 10,000, 10 times more at each size; the
+    # rules' reader went through each copy (skipped past config.MAX_YAML_NODES repeated: coverage.alias_problem)
+    "alias bomb": lambda n: (
+        f"x0: &a0 [{','.join(['lol'] * 10)}]\n"
+        + "".join(f"x{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 10) + "]\n" for i in range(1, len(str(n)) + 4))
+        + f"groups:\n- name: x\n  rules:\n  - alert: X\n    expr: *a{len(str(n)) + 3}\n"
+        + f"    annotations: {{summary: *a{len(str(n)) + 3}}}\n"
+    ),
     'rules nested "["': lambda n: "groups:\n- name: x\n  rules: " + "[" * n + "\n",  # past Python's recursion
     "lines nested 400 deep": lambda n: (
         "groups:\n- name: x\n  rules:\n" + fill("  - " + "[" * 400 + "]" * 400 + "\n", n)
@@ -194,6 +216,8 @@ RUNNERS = {
     "prepare": "from recur.retrieval.query import prepare as read",
     "import": "from recur.ingest.postmortem import parse as read",
     "plain": "from recur.util.text import plain as read",
+    "site": "import markdown\nfrom recur.kb.parse import MARKDOWN_EXTENSIONS\nfrom recur.site.md import kb_md\n"
+    "read = lambda t: markdown.Markdown(extensions=MARKDOWN_EXTENSIONS).convert(kb_md(t))",
     "coverage": "from pathlib import Path\nfrom recur.ingest.coverage import read_text\n"
     "read = lambda t: read_text(Path('rules.yml'), t)",
     "check": "import tempfile\nfrom pathlib import Path\nfrom recur.kb.check import check_path\n"
@@ -207,6 +231,7 @@ READERS = {
     "import": DOCUMENTS,
     "check": PATTERN_FILES,
     "plain": KB_TEXTS,
+    "site": SITE_BODIES,
     "coverage": RULES,
 }
 

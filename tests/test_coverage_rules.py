@@ -685,6 +685,37 @@ def test_rule_files_nested_past_the_limit_are_skipped_before_pyyaml_reads_them(k
     assert [a.name for a in read_rules(rules)[0]] == ["Quoted"]
 
 
+def _read_rules_named(folder):
+    alerts, notes = read_rules(folder)
+    return [a.name for a in alerts], notes
+
+
+LAUGHS = f"x0: &a0 [{', '.join(['lol'] * 10)}]\n" + "".join(
+    f"x{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]\n" for i in range(1, 9)
+)
+
+
+def test_a_rule_file_whose_aliases_repeat_too_many_values_is_skipped_at_their_line(tmp_path):
+    """A "billion laughs" rule file (8 aliases of lists of 10 aliases) loads as shared lists, but the rules were
+    read over each copy: `recur coverage` hung (2.86 GB at 120 s; security review of 2026-12). Aliases that repeat
+    more than config.MAX_YAML_NODES values are one warning at the line where they pass it, before the file is
+    loaded; an anchor of shared labels is read as before. ``finishes`` guards against a hang."""
+    rules = tmp_path / "rules"
+    bomb = LAUGHS + "groups:\n  - name: g\n    rules:\n      - alert: DiskFull\n        expr: *a8\n"
+    write(rules, "bomb.yml", bomb)
+    shared = (
+        "groups:\n- name: x\n  rules:\n  - alert: A\n    expr: up == 0\n    labels: &team {team: db, page: 'yes'}\n"
+        "  - alert: B\n    expr: up == 1\n    labels: *team\n"
+    )
+    write(rules, "shared.yml", shared)
+    names, notes = finishes(_read_rules_named, rules)
+    assert names == ["A", "B"]
+    assert notes == [
+        f"{rules / 'bomb.yml'}:5: skipped: YAML aliases (*name) here repeat 56,774 values, more than this tool reads, "
+        "50,000 (an alias bomb?): write the values out"
+    ]
+
+
 def test_a_json_rule_file_indented_with_tabs_is_read(tmp_path):
     """JSON allows tabs between tokens (json.dumps(indent="\\t") writes them), and so does YAML in [ ] and { }:
     PyYAML's own reader refused them ("found character '\\t' that cannot start any token") and the file was

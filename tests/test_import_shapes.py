@@ -630,6 +630,20 @@ def test_prose_with_commas_on_its_first_line_is_no_csv(kb_dir, tmp_path):
     assert res.exit_code == 0, res.output
 
 
+def test_a_one_line_html_export_longer_than_the_csv_look_is_imported_not_a_traceback(kb_dir, tmp_path):
+    # the CSV look reads the first 64 KiB and drops its last row as cut off: one line of 96 KB with ";" in its
+    # style left no row, and `recur import` ended in an IndexError (security review of 2026-12)
+    filler = "<p>The pool stayed full while retries piled up.</p>" * 1900
+    html = (
+        "<html><head><style>p{margin:0;padding:0;color:#000}</style></head><body><h1>Postmortem: DB outage</h1>"
+        f"<p>Date: 2026-11-01</p><h2>Summary</h2><p>The database ran out of connections.</p>{filler}</body></html>"
+    )
+    assert "\n" not in html and len(html) > 64 * 1024
+    res = imp(kb_dir, tmp_path / "pm" / "oneline.html", html)
+    assert res.exit_code == 0 and res.exception is None, res.output
+    assert "DB outage" in [inc.title for inc in load_kb(kb_dir).incidents.values()]
+
+
 def test_two_candidates_as_confident_are_left_for_a_person_to_pick():
     """As `incident new --link-top`: import linked rank 1 (medium, 0.49) over rank 2 (medium, 0.53)."""
     from recur.retrieval.results import Answer, choose_link

@@ -1023,3 +1023,35 @@ def test_a_line_break_only_yaml_counts_does_not_stop_the_lint(tmp_path, brk):
     unknown = [n for w, n in lines.items() if w.startswith("owner2: warning: unknown key")]
     cut = [n for w, n in lines.items() if w.startswith("owner2: warning: YAML reads ' #1' as a comment")]
     assert unknown and cut == unknown, res.output
+
+
+def test_a_control_character_in_a_body_is_a_warning_at_its_line(tmp_path):
+    # "\x01" and "\x02" in a body showed as the site's own done/open task badges, and check said nothing
+    # (security review of 2026-12); a tab and a CRLF line end are text
+    kb = small_kb(tmp_path / "kb")
+    text = pattern_text("dns-failure", "network", signals=("SERVFAIL",), summary="SUMMARY")
+    body = "Resolvers fail.\nCTRL-A[\x01] here\r\n\tindented\x7f\n"
+    path = write(kb, "patterns/network/dns-failure.md", text.replace("SUMMARY", body))
+    start = path.read_text().split("\n").index("Resolvers fail.") + 1
+    got = [(p.line, p.field, p.level, p.message) for p in authoring_warnings(load_kb(kb), today="2026-06-01")]
+    said = "no text (the site shows nothing for it); remove it"
+    assert [g for g in got if g[1] == "text"] == [
+        (start + 1, "text", "warning", f"control character U+0001 at column 8: {said}"),
+        (start + 2, "text", "warning", f"control character U+007F at column 10: {said}"),
+    ]
+
+
+def test_a_script_or_data_link_is_a_warning_at_its_line(tmp_path):
+    # the site makes "[x](javascript:…)" a link to "#" and drops a reference definition's, a data: image too:
+    # check said nothing (security review of 2026-12); in code it is text, and http(s) links are links
+    kb = small_kb(tmp_path / "kb")
+    text = pattern_text("dns-failure", "network", signals=("SERVFAIL",), summary="SUMMARY")
+    body = (
+        "Resolvers fail.\n[run](javascript:alert(1)) and ![g](DATA:image/png;base64,AAAA)\n"
+        "`[x](javascript:y)` and [ok](https://example.com)\n[a][r]\n\n[r]: java&#115;cript:alert(1)\n"
+    )
+    path = write(kb, "patterns/network/dns-failure.md", text.replace("SUMMARY", body))
+    start = path.read_text().split("\n").index("Resolvers fail.") + 1
+    rest = "link or image: the site shows it as a link to '#' (or no image); link an http(s) page or a file of the KB"
+    got = [(p.line, p.message) for p in authoring_warnings(load_kb(kb), today="2026-06-01") if rest in p.message]
+    assert got == [(start + 1, f"a javascript: {rest}"), (start + 5, f"a javascript: {rest}")]

@@ -191,6 +191,43 @@ _CLineLoader.yaml_implicit_resolvers = _LineLoader.yaml_implicit_resolvers
 _CLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
 
 
+def alias_problem(raw: str) -> tuple[int, int] | None:
+    """(0-based line, the count) where the values ``raw``'s YAML aliases repeat (each alias: its anchor's values,
+    counted as expanded) pass ``config.MAX_YAML_NODES``; None when they do not, or the text does not parse (the
+    load says why). A rule file's "billion laughs", nine aliases of nine lists of ten, loads as shared lists,
+    but the rules read over it went through each copy: `recur coverage` hung, 2.86 GB at 120 s. An anchor or
+    two of shared labels, as rule files use them, repeats a few values. Counted from the parser's events, once
+    each: no text without "&" (no anchor, so no alias) is read."""
+    if "&" not in raw:
+        return None
+    anchors: dict[str, int] = {}
+    open_: list[list] = []  # [anchor, values] of each list or mapping open
+    repeated = 0
+    try:
+        for event in yaml.parse(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                open_.append([event.anchor, 1])
+                continue
+            if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)) and open_:
+                anchor, size = open_.pop()
+            elif isinstance(event, yaml.ScalarEvent):
+                anchor, size = event.anchor, 1
+            elif isinstance(event, yaml.AliasEvent):
+                anchor, size = None, anchors.get(event.anchor, 1)
+                repeated += size
+                if repeated > config.MAX_YAML_NODES:
+                    return event.start_mark.line, repeated
+            else:
+                continue
+            if anchor is not None:
+                anchors[anchor] = size
+            if open_:
+                open_[-1][1] = min(open_[-1][1] + size, config.MAX_YAML_NODES + 1)
+    except (yaml.YAMLError, ValueError):  # ValueError: a lone surrogate libyaml cannot encode
+        return None
+    return None
+
+
 def _documents(raw: str) -> list:
     """The YAML documents of a rule file: libyaml's, or PyYAML's when libyaml refuses the text (or is missing)."""
     if hasattr(yaml, "CSafeLoader"):
@@ -516,6 +553,11 @@ def read_text(f: Path, raw: str) -> tuple[list[Alert], list[str]]:
         return [], [f"{f}:{line}: skipped: a Helm template (render it first: helm template ...)"]
     if (deep := nesting_problem(raw)) is not None:  # before PyYAML: 1 MB nested 400 deep took it 30-45 s
         return [], [f"{f}:{deep[0] + 1}: skipped: {_TOO_DEEP}: {deep[1]}, more than {config.MAX_YAML_DEPTH}"]
+    if (bomb := alias_problem(raw)) is not None:
+        return [], [
+            f"{f}:{bomb[0] + 1}: skipped: YAML aliases (*name) here repeat {bomb[1]:,} values, more than this tool "
+            f"reads, {config.MAX_YAML_NODES:,} (an alias bomb?): write the values out"
+        ]
     try:
         docs = _documents(raw)
     except RecursionError:  # PyYAML composes a node's children by recursion: "[[[…" 500 deep exceeds Python's limit

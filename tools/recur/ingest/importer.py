@@ -737,6 +737,8 @@ def _reads_as_csv(text: str) -> bool:
         rows = [r for r in csv.reader(io.StringIO(head), delimiter=sep) if r][: _CSV_ROWS + 1]
         if len(head) == _CSV_HEAD:
             rows = rows[:-1]  # the last may be cut off by the head's end
+        if not rows:  # one line longer than the head (a one-line HTML export): no CSV; was an IndexError
+            continue
         header, body = rows[0], rows[1:]
         if len(header) < 3 or any(not f.strip() for f in header) or len(body) < 2:
             continue

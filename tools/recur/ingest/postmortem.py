@@ -1419,7 +1419,8 @@ def _lead_in(pm: Postmortem, w: _Walk, lines: list[str], n: int) -> bool:
     m = _LEAD_IN.match(ln) if not w.actions and w.current != "Action items" else None
     if m is None or len(m.group(1).split()) > 12 or not _ACTION_WORDS.search(m.group(1)):
         return False
-    if not LIST_ITEM.match(next((x for x in lines[n + 1 :] if x.strip()), "")):
+    # the next line with text, by index: a slice of the rest for each lead-in was quadratic in lines of them
+    if not LIST_ITEM.match(next((lines[i] for i in range(n + 1, len(lines)) if lines[i].strip()), "")):
         return False
     w.lead_from, label = w.current, m.group(1).strip()
     w.start("Action items", label=label)

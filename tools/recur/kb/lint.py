@@ -47,7 +47,7 @@ from recur.kb.records import KB, Pattern
 from recur.kb.schema import KEBAB, OPEN_FIX, PATTERN, meant_key
 from recur.util.dates import after_today
 from recur.util.errors import Problem
-from recur.util.text import STOPWORDS, cut, plural
+from recur.util.text import STOPWORDS, TEXT_SPACING, control_character, cut, plural
 
 PLACEHOLDER = placeholders.WORD  # the exact lines ``recur new`` leaves to replace: recur.kb.placeholders
 
@@ -225,6 +225,8 @@ def authoring_warnings(
     out += _fence_warnings(kb, bodies)
     out += large_text_warnings(bodies)
     out += _link_warnings(kb, bodies)
+    out += control_warnings(bodies)
+    out += script_link_warnings(bodies)
     # the checks of the whole KB above are cheap (dates, tickets); theirs are kept to the files asked for too
     return out if only is None else [p for p in out if only(p.path)]
 
@@ -1305,3 +1307,52 @@ def _ready_draft(p: Pattern, shown: str) -> list[Problem]:
 
 def _short(text: str, n: int = 50) -> str:
     return cut(text, n)
+
+
+def control_warnings(bodies: list) -> list[Problem]:
+    """A warning at each body line of a pattern or an incident that holds a control character (but a tab and line
+    breaks): the site takes them out, and "\x01" and "\x02" showed as Recur's own done/open task badges (security
+    review); `recur check` said nothing. Front matter's are the schema's errors."""
+    out = []
+    for name, body, first, _ in bodies:
+        for n, line in enumerate(body, first):
+            found = control_character(line, TEXT_SPACING)
+            if found:
+                at, char = found
+                out.append(
+                    Problem(
+                        name,
+                        n,
+                        "text",
+                        f"control character U+{ord(char):04X} at column {at}: no text (the site shows nothing for it); "
+                        "remove it",
+                        "warning",
+                    )
+                )
+    return out
+
+
+# a link's or image's destination, or a reference definition's, in a scheme the site does not link: it runs a
+# script or opens data in the reader's browser (site.md's _SCRIPT_URL makes it "#", and the page's sanitiser
+# drops any it did not see); tabs and character references taken out first, as a browser reads a URL
+_SCRIPT_LINK = re.compile(
+    r"\]\(\s*<?\s*(javascript|vbscript|data):|^\s{0,3}\[[^\]\n]+\]:\s*<?\s*(javascript|vbscript|data):", re.I
+)
+
+
+def script_link_warnings(bodies: list) -> list[Problem]:
+    """A warning at each line of a pattern's or incident's text with a ``javascript:``, ``vbscript:`` or ``data:``
+    link or image, which the site shows as a link to "#" or no image at all: check said nothing (security review)."""
+    import html
+
+    out = []
+    for name, body, first, _ in bodies:
+        for n, line in outside_fences(body, first):
+            if ":" not in line or "[" not in line or len(line) > 10_000:  # a pasted blob: no link (as _link_warnings)
+                continue
+            m = _SCRIPT_LINK.search(html.unescape(_CODE_SPAN.sub("", line)).replace("\t", ""))
+            if m:
+                scheme = (m.group(1) or m.group(2)).lower()
+                why = f"a {scheme}: link or image: the site shows it as a link to '#' (or no image)"
+                out.append(Problem(name, n, "link", f"{why}; link an http(s) page or a file of the KB", "warning"))
+    return out

@@ -9,7 +9,7 @@ import re
 
 from recur.kb.parse import MARKDOWN_EXTENSIONS, outside_fences
 from recur.kb.writer import dumps
-from recur.util.text import slugify
+from recur.util.text import slugify, without_controls
 
 
 def esc(text) -> str:
@@ -188,7 +188,11 @@ def kb_md(text) -> str:
     Code spans and fenced blocks are left alone (Markdown already escapes them); autolinks
     (``<https://...>``) keep working, and a bare web address is one (``_bare_urls``); task list items (``- [x]``) show done / open (``task_marks``).
     KB files arrive in pull requests: their text is data."""
-    parts = _CODE.split(task_marks(gfm_lists(indented_code_fenced("" if text is None else str(text)))))
+    # control characters out first: "\x01" and "\x02" are the task marks' (_TASK), and KB text that held them
+    # became Recur's own done/open badges; none is text (recur check warns of them at their line)
+    text = without_controls("" if text is None else str(text))
+    parts = _CODE.split(task_marks(gfm_lists(indented_code_fenced(text))))
+    parts = inert_brackets(parts)
     for i in range(0, len(parts), 2):  # even parts are outside code
         part = _angle_destinations(_AUTOLINK.sub("\x00", _bare_urls(_inline_tags(parts[i]))))
         part = part.replace("<", "&lt;").replace("\x00", "<")
@@ -230,9 +234,60 @@ def _line_tags(line: str) -> str:
     return line
 
 
+# the deepest "[" inside "[" that can still open a link: no link's text nests brackets deeper than a few
+MAX_BRACKET_DEPTH = 8
+_BRACKET = re.compile(r"\\.|[\[\]()]|\n[ \t]*\n", re.S)
+
+
+def inert_brackets(parts: list[str]) -> list[str]:
+    """``parts`` (``_CODE.split``'s: code at odd places, left alone) with each "[" that opens no link escaped: one
+    no "]" closes in its paragraph, or nested deeper than MAX_BRACKET_DEPTH; and each "(" after "]" no ")" closes.
+    Python-Markdown reads from each "[" to the "]" that closes it, and from each "](" to its ")", to the end of
+    the paragraph when there is none: 10,000 "[" in a pattern's body made `recur site` take 58.6 s (a pull
+    request could stall CI); "[" * 4,000 + "]" * 4,000 8.7 s, "[a](" * 4,000 7.6 s. One pass over the text; a
+    link, whose brackets close, renders as before. A code span between "[" and "]" ("[`x`](url)") is inside."""
+    escape: list[set] = [set() for _ in parts]
+    opened: list[tuple] = []  # (part, index) of each "[" open
+    parens: list[tuple] = []  # (part, index, after "]") of each "(" open
+    for k in range(0, len(parts), 2):
+        if k and "\n" in parts[k - 1]:  # a fenced block: a paragraph of its own
+            _unclosed(escape, opened, parens)
+        for m in _BRACKET.finditer(parts[k]):
+            c, at = m.group(), m.start()
+            if c == "[":
+                if len(opened) < MAX_BRACKET_DEPTH:
+                    opened.append((k, at))
+                else:
+                    escape[k].add(at)
+            elif c == "]" and opened:
+                opened.pop()
+            elif c == "(":
+                parens.append((k, at, at > 0 and parts[k][at - 1] == "]"))
+            elif c == ")" and parens:
+                parens.pop()
+            elif c[0] == "\n":
+                _unclosed(escape, opened, parens)
+    _unclosed(escape, opened, parens)
+    return [
+        "".join(f"\\{ch}" if i in marks else ch for i, ch in enumerate(part)) if marks else part
+        for part, marks in zip(parts, escape)
+    ]
+
+
+def _unclosed(escape: list[set], opened: list, parens: list) -> None:
+    """The "[" and the "(" after "]" still open at a paragraph's end, marked to escape; both emptied."""
+    for k, at in opened:
+        escape[k].add(at)
+    for k, at, link in parens:
+        if link:
+            escape[k].add(at)
+    opened.clear()
+    parens.clear()
+
+
 # A task list item's box ("- [x] Validate BIC", as GitHub shows a checkbox; `recur import` writes the
-# action items so): marked before the text is escaped with characters no KB text holds (the loader
-# takes control characters out), made badges after. Python-Markdown showed "[x]" and "[ ]" as written.
+# action items so): marked before the text is escaped with characters no KB text holds (kb_md takes
+# control characters out first), made badges after. Python-Markdown showed "[x]" and "[ ]" as written.
 _TASK = {"done": "\x01", "open": "\x02"}
 _TASK_ITEM = re.compile(r"^( *(?:[-*+]|\d{1,9}[.)])[ \t]+)\[([ xX])\](?=[ \t]+\S)")
 
@@ -457,8 +512,10 @@ def html_table(headers: list, rows: list, attrs: str = "", cells: list | None = 
     """A raw HTML table (cells already escaped): cheaper for Markdown to pass through than a Markdown table.
     ``cells``: each column's attributes for its <td> (' class="x"'), one per header."""
     head = "".join(f"<th>{h}</th>" for h in headers)
-    body = "\n".join("<tr>" + "".join(f"<td{a}>{c}</td>" for a, c in zip(cells or [""] * len(row), row, strict=True))
-                     + "</tr>" for row in rows)
+    body = "\n".join(
+        "<tr>" + "".join(f"<td{a}>{c}</td>" for a, c in zip(cells or [""] * len(row), row, strict=True)) + "</tr>"
+        for row in rows
+    )
     return f"<table{attrs}>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n"
 
 
@@ -469,8 +526,10 @@ def stacked_table(headers: list, rows: list, *, inline=(), labelled=(), empty: s
     with their header ("patterns: ..."); the others read by themselves. A desktop keeps the table."""
     if not rows:
         return empty
-    cells = [("" if n not in inline else ' class="recur-inline"') + (f' data-label="{esc(h)}"' if n in labelled else "")
-             for n, h in enumerate(headers)]
+    cells = [
+        ("" if n not in inline else ' class="recur-inline"') + (f' data-label="{esc(h)}"' if n in labelled else "")
+        for n, h in enumerate(headers)
+    ]
     # the class on a wrapper, not the table: mkdocs-material styles (and wraps in its scrolling box) only a
     # table with no class, which is the desktop's table kept as it was
     return raw(f'<div class="recur-stack">\n{html_table(headers, rows, cells=cells)}</div>')
