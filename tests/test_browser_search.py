@@ -178,6 +178,9 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     texts += ['checkout is slow: p99 took 200 ms on 14 pods, "status": 200, the clients got 429 from us, 503/s']
     # blank to Python's str.strip (NEL, information separators), not to JS's trim: ranked in the browser only
     texts += ["\x85 \x1c\x1f\u3000"]
+    # hex values are no BM25 words (util.text.HEX_RUN), an address no identifier, on either side
+    texts += ["ERROR 0x8007000E E_OUTOFMEMORY at 0x7ffde2a1c3b0 trace 4bf92f3577b34da6a3ce929d0e0e4736 disk full"]
+    texts += ["segfault at 0x7ffde2a1c3b0"]
     # a terminal's colour codes and title sequence: not words of the text, on either side (util.text.strip_ansi)
     texts += ["\x1b[1;31mERROR\x1b[0m \x1b[36mdb-07\x1b[0m write failed: ENOSPC \x1b]0;title\x07no space left"]
     # a long stack trace in colour, its root cause past MAX_QUERY_CHARS: condensed alike (retrieval.query)

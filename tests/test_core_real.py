@@ -130,6 +130,21 @@ def test_cli_entry_point_with_real_model(real_engine, tmp_path):
     assert "Traceback" not in out.stderr
 
 
+def test_a_hex_code_or_an_address_alone_is_no_known_pattern(real_engine):
+    """Found in review: "ERROR 0x8007000E E_OUTOFMEMORY at 0x7ffde2a1c3b0" ranked date-rollover-bug (whose
+    signal holds the HRESULT 0x80004005) first at "high confidence (83% likely right)", and "segfault at
+    0x7ffde2a1c3b0" first too: through the BM25 word "0x" the two hex literals shared."""
+    for text in (
+        "ERROR 0x8007000E E_OUTOFMEMORY at 0x7ffde2a1c3b0",
+        "segfault at 0x7ffde2a1c3b0",
+        "Error Code: 0x80070422",
+    ):
+        answer = real_engine.answer(text, top=5).to_json()
+        assert answer["no_known_pattern"] is True, (text, answer["results"][:2])
+        rollover = [r for r in answer["results"] if r["id"] == "date-rollover-bug"]
+        assert not rollover or rollover[0]["scores"]["lexical"] == 0, (text, rollover)
+
+
 def test_an_import_draft_does_not_outrank_the_reviewed_pattern_it_resembles(tmp_path, real_encoder, real_engine):
     """Found in review: a draft `recur import` wrote from a disk-full postmortem (status draft, a TODO
     runbook) was suggested first at "high confidence (93% likely right)", over disk-full and its

@@ -799,6 +799,29 @@ def test_a_bare_number_or_a_hex_id_is_not_an_identifier_match(run, kb_dir):
     assert set(found) == {"rate-limited"} and found["rate-limited"]["match"] == "identifier", found
 
 
+def test_a_hex_value_is_no_word_for_bm25_and_an_address_no_identifier(run, kb_dir):
+    """Found in review: "ERROR 0x8007000E E_OUTOFMEMORY at 0x7ffde2a1c3b0" came back with the one starter
+    pattern whose signal holds an HRESULT first at "high" (83%), on BM25 alone: split into words, every hex
+    literal gave "0x" (and "7ffde", "2a", "1c"), rare in the KB and so weighty. Hex values are no words;
+    an address (a hex literal over 32 bits) is no identifier; an HRESULT written in full still is one."""
+    from recur.util.text import bm25_words, identifiers
+
+    assert bm25_words("ERROR 0x8007000E E_OUTOFMEMORY at 0x7ffde2a1c3b0") == ["error", "outofmemory", "e_outofmemory"]
+    assert bm25_words(
+        "trace 4bf92f3577b34da6a3ce929d0e0e4736 req 550e8400-e29b-41d4-a716-446655440000 after 30000ms"
+    ) == ["trace", "req", "30000ms"]
+    assert bm25_words("segfault at 0X7FFDE2A1C3B0 ip 00007f3a2b1c4d5e, deadbeef") == ["segfault", "ip", "deadbeef"]
+    assert identifiers("segfault at 0x7ffde2a1c3b0 error 0x8007000E") == {"0x8007000e"}
+    signal = "The scan engine failed to load, HRESULT 0x80004005."
+    write(kb_dir, "patterns/software/scan-engine.md", pattern_text("scan-engine", "software", signals=(signal,)))
+    for text in ("E_OUTOFMEMORY 0x8007000E at 0x7ffde2a1c3b0", "segfault at 0x7ffde2a1c3b0", "got 0x80070422"):
+        res = json.loads(run("suggest", "--json", "--top", "10", text).stdout)["results"]
+        mine = next(r for r in res if r["id"] == "scan-engine")
+        assert mine["scores"]["lexical"] == 0 and mine["scores"]["signal"] == 0, (text, mine["scores"], mine["why"])
+    res = json.loads(run("suggest", "--json", "got 0x80004005").stdout)["results"][0]
+    assert res["id"] == "scan-engine" and res["why"][0]["identifier"] == "0x80004005", res["why"]
+
+
 def test_an_unpromoted_import_draft_is_never_high_and_says_it_is_not_reviewed(run, kb_dir):
     """Found in review: a draft `recur import` wrote (a TODO runbook) came first at "high confidence".
     On a KB too small to calibrate, an exact signal is high by rule: not for such a draft; a draft a

@@ -46,8 +46,9 @@ export function normaliseSignal(text) {
   return strip(String(text).toLowerCase().replace(/\p{Nd}+/gu, "#").replace(/\s+/g, " "), " .");
 }
 
-/* util.text._HEX_VALUE: a UUID, a trace or commit id (a long hex run with a digit) is a value, not a name */
-const HEX_VALUE = /^(?=[0-9a-f-]*[0-9])(?:[0-9a-f]{8,}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})$/;
+/* util.text._HEX_VALUE: a UUID, a trace or commit id (a long hex run with a digit), an address (a hex literal
+ * over 32 bits) is a value, not a name */
+const HEX_VALUE = /^(?=[0-9a-f-]*[0-9])(?:[0-9a-f]{8,}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}|0x[0-9a-f]{9,})$/;
 /* util.text.STATUS_CODE and _MEASURE_AFTER: the one bare number a query's identifiers keep, an HTTP status
  * not followed by a unit ("got 429", not "200 ms") */
 const STATUS_CODE = /^[1-5][0-9][0-9]$/;
@@ -234,6 +235,7 @@ export class Ranker {
          strong: new Map(strong || []), rest: new Set(rest || []), share: share || 1, negated: Boolean(negated) }));
     this.negations = new Set(params.negations);
     this.negatedNt = new RegExp(params.negated_nt, "i");
+    this.hexRun = new RegExp(params.hex_run, "g");
     this.signalsByWord = new Map();
     this.signalsAlways = [];
     this.signals.forEach((s, n) => {
@@ -284,7 +286,9 @@ export class Ranker {
     if (!this.bm25) return null;
     const b = this.bm25, scores = new Float32Array(b.rows.length), terms = new Float64Array(b.rows.length);
     const seen = new Set(), qwords = new Set();
-    for (const w of words(text)) {
+    /* util.text.bm25_words: hex values (HEX_RUN, the bundle's hex_run) are no words */
+    const t = /\p{Nd}/u.test(text) ? String(text).replace(this.hexRun, "$1 ") : String(text);
+    for (const w of words(t)) {
       if (this.stop.has(w) || /^\p{Nd}+$/u.test(w) || w.length <= 1) continue;
       qwords.add(w);
       /* the table first: the server's own stems for the KB's words and their inflections */
