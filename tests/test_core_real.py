@@ -145,6 +145,20 @@ def test_a_hex_code_or_an_address_alone_is_no_known_pattern(real_engine):
         assert not rollover or rollover[0]["scores"]["lexical"] == 0, (text, rollover)
 
 
+def test_a_draft_a_person_wrote_is_found_but_never_high(real_engine):
+    """A pattern with ``status: draft`` is still being written and no one has reviewed it (kb-format: set it
+    active once reviewed), as an import's draft: rated at most medium (search.IMPORT_DRAFT), still first
+    when nothing reviewed is as likely. Found in review: the starter KB's draft date-rollover-bug was
+    "high confidence (83% likely right)" for an unrelated hex error code."""
+    for text in (
+        "why does the certificate generator only crash on February 29",
+        "invoices printed on 30 December carry next year's date",
+    ):
+        first = real_engine.answer(text, top=3).to_json()["results"][0]
+        assert first["id"] == "date-rollover-bug" and first["draft"] is True and first["import_draft"] is False
+        assert first["confidence"] == "medium" and first["probability"] <= 0.6, first["probability"]
+
+
 def test_an_import_draft_does_not_outrank_the_reviewed_pattern_it_resembles(tmp_path, real_encoder, real_engine):
     """Found in review: a draft `recur import` wrote from a disk-full postmortem (status draft, a TODO
     runbook) was suggested first at "high confidence (93% likely right)", over disk-full and its

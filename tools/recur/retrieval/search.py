@@ -70,10 +70,12 @@ _HOST_LIKE = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}")
 # scores of a long paste are mostly its noise). On the starter KB, 10 of 95 kb/eval cases hold one,
 # all of their own pattern; no dev or dev-nomatch summary holds one.
 VERBATIM = {"min_words": 4, "min_chars": 32, "floor": 0.6}
-# A draft `recur import` wrote and no person has promoted (its runbook a TODO, kb Pattern.import_draft)
-# is rated at most ``cap`` (medium, never high) and goes after the results below it that are not
-# such drafts and are rated at least as likely right. Found in review: one imported from a disk-full
-# postmortem came first at "high confidence (93% likely right)", over disk-full and its runbook.
+# A draft (``status: draft``: still being written, not reviewed; set active once reviewed, kb-format),
+# whether `recur import` wrote it (its runbook a TODO, kb Pattern.import_draft) or a person did, is
+# rated at most ``cap`` (medium, never high) and goes after the results below it that are not drafts
+# and are rated at least as likely right (``unreviewed``). Found in review: one imported from a disk-full
+# postmortem came first at "high confidence (93% likely right)", over disk-full and its runbook; and the
+# starter KB's own draft date-rollover-bug first at "high (83%)" for an unrelated hex error code.
 IMPORT_DRAFT = {"cap": 0.6}
 # An alert whose runbook link (runbook_url) is a pattern's page names that pattern: the rule's author
 # wrote the alert for it. ``RunbookLink`` ranks the pattern first, whatever the alert's text ranks, at
@@ -247,9 +249,14 @@ def _verbatim_first(order, probs, verbatim: list, floor: float = VERBATIM["floor
     )
 
 
+def unreviewed(doc: dict) -> bool:
+    """Whether an indexed pattern (its doc) is a draft, an import's or a person's: IMPORT_DRAFT."""
+    return bool(doc.get("import_draft")) or doc.get("status") == "draft"
+
+
 def _import_drafts_after(order, probs, drafts: list) -> tuple:
-    """``order`` and ``probs`` with each unpromoted import draft (``drafts``, per result) rated at
-    most IMPORT_DRAFT["cap"] and moved down past the results under it that are not such drafts and are
+    """``order`` and ``probs`` with each draft (``drafts``, per result: ``unreviewed``) rated at
+    most IMPORT_DRAFT["cap"] and moved down past the results under it that are not drafts and are
     rated at least as likely right (none on a KB too small to calibrate: probabilities are None)."""
     if not any(drafts):
         return order, probs
@@ -278,6 +285,7 @@ class Hit:
     best: float = 0.0  # best raw cosine over all of the pattern's views
     probability: float | None = None  # calibrated P(this result is a right answer), recur.retrieval.calibrate
     import_draft: bool = False  # an unpromoted draft of recur import: never high (IMPORT_DRAFT)
+    draft: bool = False  # any draft, an import's or a person's (``unreviewed``): never high (IMPORT_DRAFT)
     own: float | None = None  # best cosine over the pattern's own views, not its linked incidents' (None: best)
     ceiling: str = "high"  # by rule, never above the result ranked before it (``rate_in_rank``)
     linked: bool = False  # the alert's runbook link names this pattern (RUNBOOK_LINK): high by rule
@@ -293,7 +301,7 @@ class Hit:
         if (
             self.linked
             or ((self.signal >= 0.9 and self.best >= MEDIUM_COSINE) or own >= HIGH_COSINE)
-            and not self.import_draft
+            and not (self.import_draft or self.draft)
         ):
             rated = "high"
         elif self.signal > 0 or self.best >= MEDIUM_COSINE:
@@ -490,6 +498,7 @@ class Searcher:
                     best=float(sims.max()),
                     probability=None if prob is None else float(prob),
                     import_draft=bool(self.index.docs[pid].get("import_draft")),
+                    draft=unreviewed(self.index.docs[pid]),
                     own=float(allsims[self.own_arr[pid]].max()),
                     linked=linked,
                 )
@@ -497,10 +506,10 @@ class Searcher:
         return rate_in_rank(hits)
 
     def _reorder(self, order, probs, verbatim: list, cidx, link: RunbookLink | None) -> tuple:
-        """The ranking's rules over the fitted order: a specific signal found whole first, unpromoted
-        import drafts after, and before all a pattern the alert's runbook link names."""
+        """The ranking's rules over the fitted order: a specific signal found whole first, drafts
+        after (``unreviewed``), and before all a pattern the alert's runbook link names."""
         order, probs = _verbatim_first(order, probs, verbatim)
-        drafts = [bool(self.index.docs[self.pids[cidx[j]]].get("import_draft")) for j in order]
+        drafts = [unreviewed(self.index.docs[self.pids[cidx[j]]]) for j in order]
         order, probs = _import_drafts_after(order, probs, drafts)
         if link is None:
             return order, probs
