@@ -470,6 +470,31 @@ def test_the_pages_query_reads_the_reviewed_shapes_as_query_py(tmp_path):
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_amtools_table_as_query_py(tmp_path):
+    """`amtool alert query`'s table is read as its alerts (retrieval.alerts.amtool_alerts), in the box as on the
+    server: the first firing alert not a heartbeat, its cut summary's "…" off; other text beginning so is text."""
+    head = "Alertname        Starts At                Summary                     State"
+    rows = [
+        "Watchdog         2026-11-30 08:00:00 UTC  An alert that is always f\u2026  active",
+        "DiskFullAlert    2026-12-04 03:10:00 UTC  Filesystem on /var is full  active",
+        "NoSummaryAlert   2026-12-04 03:10:00 +0100                             suppressed",
+    ]
+    texts = ["\n".join([head, *rows]), "\r\n".join([head, *rows]) + "\r\n\n", "\n".join([head, rows[0]])]
+    texts += [
+        "\n\n  " + "\n".join([head.rsplit("  ", 1)[0].rstrip(), rows[2].split("  ")[0] + "  2026-12-04 03:10:00 UTC"])
+    ]
+    texts += [
+        head + "\nnot a row",
+        "Alertname DiskFullAlert fired",
+        "Alertname  Starts At  Summary\n\u00a0x  2026-12-04 03:10:00 UTC  s",
+    ]
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text
+    assert js[0][0] == "DiskFullAlert. Filesystem on /var is full" and js[4][0] == texts[4]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_the_pages_query_condenses_a_pasted_alerts_long_annotation_as_query_py(tmp_path):
     """A pasted alert whose annotation is longer than what is searched is read whole and condensed, in the box as
     in recur.retrieval.alerts (texts_joined): cut at MAX_QUERY_CHARS first, a 30 KB trace in a description lost its

@@ -145,6 +145,20 @@ def test_a_hex_code_or_an_address_alone_is_no_known_pattern(real_engine):
         assert not rollover or rollover[0]["scores"]["lexical"] == 0, (text, rollover)
 
 
+def test_amtools_table_finds_the_pattern_its_first_alert_names(real_engine):
+    """`amtool alert query`'s table (a Watchdog row among the alerts) answered "no known pattern" at 24% though
+    its first row is disk-full's signal KubePersistentVolumeFillingUp (found in review; as JSON: 94%)."""
+    table = (
+        "Alertname                      Starts At                Summary                          State\n"
+        "KubePersistentVolumeFillingUp  2026-12-05 02:55:00 UTC  PersistentVolume is filling up.  active\n"
+        "Watchdog                       2026-12-01 00:00:00 UTC  An alert that is always firing   active\n"
+    )
+    answer = real_engine.answer(table, top=3).to_json()
+    first = answer["results"][0]
+    assert not answer["no_known_pattern"] and first["id"] == "disk-full", answer["results"][:2]
+    assert first["confidence"] == "high", first["probability"]
+
+
 def test_a_draft_a_person_wrote_is_found_but_never_high(real_engine):
     """A pattern with ``status: draft`` is still being written and no one has reviewed it (kb-format: set it
     active once reviewed), as an import's draft: rated at most medium (search.IMPORT_DRAFT), still first

@@ -924,6 +924,29 @@ def test_a_pasted_alert_payload_is_searched_as_the_webhook_searches_it(run):
     assert json.loads(res.stdout)["query"] == '{"error": "disk full"}' and "pasted alert" not in res.stderr
 
 
+AMTOOL_TABLE = """\
+Alertname                 Starts At                Summary                                            State
+Watchdog                  2026-11-30 08:00:00 UTC  An alert that should always be firing to certify\u2026  active
+DiskFullAlert             2026-12-04 03:10:00 UTC  Filesystem on /var is full                         active
+OrdersLatencyHigh         2026-12-04 03:12:00 UTC                                                     suppressed
+"""
+
+
+def test_amtools_table_is_read_as_its_alerts_heartbeats_last(run):
+    """Found in review: `amtool alert query`'s default output (a table: Alertname, Starts At, Summary, State),
+    pasted as text, answered "no known pattern" (24%) though its first row named a pattern's signal exactly,
+    where the same alerts as JSON got 94%. Its rows are alerts, read as the JSON list's are: Watchdog last."""
+    res = run("suggest", "--json", "-", input=AMTOOL_TABLE)
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["query"] == "DiskFullAlert. Filesystem on /var is full"
+    assert "searched alert 'DiskFullAlert'" in res.stderr, res.stderr
+    assert "2 more in it, not searched: 'OrdersLatencyHigh', 'Watchdog' (always firing)" in res.stderr, res.stderr
+    old = "\n".join(line.rsplit("  ", 1)[0].rstrip() for line in AMTOOL_TABLE.splitlines())  # no State column
+    assert json.loads(run("suggest", "--json", "-", input=old).stdout)["query"].startswith("DiskFullAlert.")
+    for text in ("Alertname  Starts At  Summary\nnot a row", "Alertname of the page was DiskFullAlert"):
+        assert json.loads(run("suggest", "--json", "-", input=text).stdout)["query"] == text
+
+
 GRAFANA_PAYLOAD = {
     "version": "1",
     "status": "firing",

@@ -722,11 +722,41 @@
     return [q, { alert: wellFormed(a.name), alerts: 1, alert_said: wellFormed(said(a)) }];
   }
 
+  /* alerts.AMTOOL_HEADER, AMTOOL_ROW, amtool_alerts: `amtool alert query`'s table pasted whole, its alerts
+     (name, summary), heartbeats last; null for any other text */
+  var AMTOOL_HEADER = /^Alertname {2,}Starts At {2,}Summary(?: {2,}State)?[ \t]*$/;
+  var AMTOOL_ROW = new RegExp("^([^ \\t\\n\\r\\f\\v]+) {2,}([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} [A-Za-z0-9+:-]+)" +
+    "(?: {2,}([^\\n]*?))??(?: {2,}(active|suppressed|unprocessed))?[ \\t]*$");
+  function amtoolAlerts(text) {
+    var lines = stripOf(text, "\n").split("\n").map(function (x) { return rstripOf(x, "\r"); });
+    if (!AMTOOL_HEADER.test(stripOf(lines[0], " "))) return null;
+    var rows = lines.slice(1).filter(function (x) { return stripOf(x, " \t") !== ""; })
+      .map(function (x) { return AMTOOL_ROW.exec(stripOf(x, " ")); });
+    if (!rows.length || rows.indexOf(null) >= 0) return null;
+    var alerts = rows.map(function (m) {
+      var summary = stripOf(m[3] || "", " ");
+      if (summary.slice(-1) === "\u2026") summary = rstripOf(summary.slice(0, -1), " ");
+      var labels = Object.create(null), annotations = Object.create(null);
+      labels.alertname = m[1];
+      if (summary) annotations.summary = summary;
+      return { status: "firing", labels: labels, annotations: annotations };
+    });
+    return alerts.filter(function (a) { return !heartbeat(a); }).concat(alerts.filter(heartbeat));
+  }
+
   /* query._alert_paste: [the text searched, prepare's alert fields] */
   function alertPaste(text) {
-    if ("{[".indexOf(text.replace(/^[ \t\n\r]+/, "")[0] || "x") < 0) return [text, null];
-    var data = pasteJson(text), alerts = pastedAlerts(data);
-    if (!alerts) return sourcePaste(text, data);
+    var start = text.replace(/^[ \t\n\r]+/, ""), table = start.slice(0, 9) === "Alertname";
+    if ("{[".indexOf(start[0] || "x") < 0 && !table) return [text, null];
+    var data = null, alerts;
+    if (table) {
+      alerts = amtoolAlerts(text);
+      if (!alerts) return [text, null];
+    } else {
+      data = pasteJson(text);
+      alerts = pastedAlerts(data);
+      if (!alerts) return sourcePaste(text, data);
+    }
     var first = alerts[0], q = alertQuery(first);
     q = wellFormed(q.indexOf("\x1b") >= 0 ? q.replace(ANSI, "") : q);
     if (!q) return [text, null];  /* an alert that says nothing ({"labels": {}}): the paste is searched */

@@ -451,14 +451,20 @@ def _alert_paste(text: str) -> tuple[str, dict]:
     """(the text searched, Prepared's alert fields): a pasted alert payload's first firing alert's query, as
     /api/alertmanager searches it (then read as any text: a log in its description by its error lines); any
     other text, and an alert that says nothing, as it is, with no fields."""
-    if text.lstrip(" \t\n\r")[:1] not in ("{", "["):  # no JSON: not parsed
+    start = text.lstrip(" \t\n\r")
+    if start[:1] not in ("{", "[") and not start.startswith("Alertname"):  # no JSON nor amtool's table: not parsed
         return text, {}
-    from recur.retrieval.alerts import alert_note, alert_query, alerts_in, heartbeat, paste_json
+    from recur.retrieval.alerts import alert_note, alert_query, alerts_in, amtool_alerts, heartbeat, paste_json
 
-    data = paste_json(text)  # once: a 1,000,000-character JSON paste parsed twice took 40 ms more
-    alerts = alerts_in(data)
-    if not alerts:
-        return _source_paste(text, data)
+    if start.startswith("Alertname"):
+        alerts = amtool_alerts(text)
+        if not alerts:
+            return text, {}
+    else:
+        data = paste_json(text)  # once: a 1,000,000-character JSON paste parsed twice took 40 ms more
+        alerts = alerts_in(data)
+        if not alerts:
+            return _source_paste(text, data)
     first = alerts[0]
     query = clean(strip_ansi(alert_query(first)))
     if not query:  # an alert with no name, annotation or label ({"labels": {}}) says nothing: the paste is searched
