@@ -14,6 +14,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -25,7 +26,7 @@ from click.testing import CliRunner
 from kbfactory import import_draft_text, write, write_pattern
 from playwright.sync_api import expect
 from site_helpers import AS_OF, recur_site, site_kb
-from test_query import MIXED, NON_LATIN, java_trace, node_trace, timeline
+from test_query import ENGLISH_TOO, MIXED, NON_LATIN, OTHER_LANGUAGE, java_trace, node_trace, timeline
 from test_query_logs import (
     CHAINED_TEXT,
     FEW_RECORDS,
@@ -558,6 +559,30 @@ def test_the_pages_query_tells_of_a_non_latin_text_as_query_py(tmp_path):
         assert j == as_py(text), text[:200]
     told = [j[8].endswith(NON_LATIN_NOTE) for j in js]
     assert told == [True] * len(NON_LATIN) + [False] * len(MIXED) + [True, False, False, False, True, True, True]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_tells_of_another_language_as_query_py(tmp_path):
+    """assets/recur-query.js reads a Latin-script text in another language as recur.retrieval.query does (its word
+    lists, its letters and ids), saying the same note; a non-Latin text gets the script note alone."""
+    from recur.retrieval import query
+
+    texts = [
+        *OTHER_LANGUAGE.values(),
+        *ENGLISH_TOO,
+        NON_LATIN["ja"] + " die das",
+        "DIE FESTPLATTE IST VOLL",
+        "über\u3000äöü ist",
+    ]
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text
+    told = [j[8] == query.NON_ENGLISH_NOTE for j in js]
+    assert told == [True] * len(OTHER_LANGUAGE) + [False] * (len(ENGLISH_TOO) + 1) + [True, True]
+    source = QUERY_JS.read_text(encoding="utf-8")
+    for name in ("OTHER_LANGUAGE_WORDS", "ENGLISH_WORDS"):
+        (words,) = re.findall(name + r" = new Set\(`([^`]*)`", source)
+        assert sorted(words.split()) == sorted(getattr(query, name)), name
 
 
 def our_scripts() -> list[Path]:
