@@ -14,6 +14,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -25,7 +26,7 @@ from click.testing import CliRunner
 from kbfactory import import_draft_text, write, write_pattern
 from playwright.sync_api import expect
 from site_helpers import AS_OF, recur_site, site_kb
-from test_query import MIXED, NON_LATIN, java_trace, node_trace, timeline
+from test_query import ENGLISH_TOO, MIXED, NON_LATIN, OTHER_LANGUAGE, java_trace, node_trace, timeline
 from test_query_logs import (
     CHAINED_TEXT,
     FEW_RECORDS,
@@ -174,10 +175,16 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
         "HikariPool-\u0661 - Connection is not available, request timed out after \u0663\u0660\u0660\u0660\u0660ms"
     ]
     texts += ["ledger disk filled up: writes fail with ENOSPC, No space left on device"]  # the import draft
+    texts += ["invoices printed on 30 December carry next year's date"]  # a person's draft (the shipped KB's)
     # a bare number is no identifier but an HTTP status not followed by a unit (util.text.identifiers)
     texts += ['checkout is slow: p99 took 200 ms on 14 pods, "status": 200, the clients got 429 from us, 503/s']
     # blank to Python's str.strip (NEL, information separators), not to JS's trim: ranked in the browser only
     texts += ["\x85 \x1c\x1f\u3000"]
+    # hex values are no BM25 words (util.text.HEX_RUN), an address no identifier, on either side
+    texts += ["ERROR 0x8007000E E_OUTOFMEMORY at 0x7ffde2a1c3b0 trace 4bf92f3577b34da6a3ce929d0e0e4736 disk full"]
+    texts += ["segfault at 0x7ffde2a1c3b0"]
+    # an HTTP status in a signal naming a host is its context (search.STATUS_WORDS): read from the bundle alike
+    texts += ["nginx returns 502 bad gateway for /api", "the oauth2 token call got HTTP 502"]
     # a terminal's colour codes and title sequence: not words of the text, on either side (util.text.strip_ansi)
     texts += ["\x1b[1;31mERROR\x1b[0m \x1b[36mdb-07\x1b[0m write failed: ENOSPC \x1b]0;title\x07no space left"]
     # a long stack trace in colour, its root cause past MAX_QUERY_CHARS: condensed alike (retrieval.query)
@@ -464,6 +471,31 @@ def test_the_pages_query_reads_the_reviewed_shapes_as_query_py(tmp_path):
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_amtools_table_as_query_py(tmp_path):
+    """`amtool alert query`'s table is read as its alerts (retrieval.alerts.amtool_alerts), in the box as on the
+    server: the first firing alert not a heartbeat, its cut summary's "…" off; other text beginning so is text."""
+    head = "Alertname        Starts At                Summary                     State"
+    rows = [
+        "Watchdog         2026-11-30 08:00:00 UTC  An alert that is always f\u2026  active",
+        "DiskFullAlert    2026-12-04 03:10:00 UTC  Filesystem on /var is full  active",
+        "NoSummaryAlert   2026-12-04 03:10:00 +0100                             suppressed",
+    ]
+    texts = ["\n".join([head, *rows]), "\r\n".join([head, *rows]) + "\r\n\n", "\n".join([head, rows[0]])]
+    texts += [
+        "\n\n  " + "\n".join([head.rsplit("  ", 1)[0].rstrip(), rows[2].split("  ")[0] + "  2026-12-04 03:10:00 UTC"])
+    ]
+    texts += [
+        head + "\nnot a row",
+        "Alertname DiskFullAlert fired",
+        "Alertname  Starts At  Summary\n\u00a0x  2026-12-04 03:10:00 UTC  s",
+    ]
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text
+    assert js[0][0] == "DiskFullAlert. Filesystem on /var is full" and js[4][0] == texts[4]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_the_pages_query_condenses_a_pasted_alerts_long_annotation_as_query_py(tmp_path):
     """A pasted alert whose annotation is longer than what is searched is read whole and condensed, in the box as
     in recur.retrieval.alerts (texts_joined): cut at MAX_QUERY_CHARS first, a 30 KB trace in a description lost its
@@ -527,6 +559,30 @@ def test_the_pages_query_tells_of_a_non_latin_text_as_query_py(tmp_path):
         assert j == as_py(text), text[:200]
     told = [j[8].endswith(NON_LATIN_NOTE) for j in js]
     assert told == [True] * len(NON_LATIN) + [False] * len(MIXED) + [True, False, False, False, True, True, True]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_tells_of_another_language_as_query_py(tmp_path):
+    """assets/recur-query.js reads a Latin-script text in another language as recur.retrieval.query does (its word
+    lists, its letters and ids), saying the same note; a non-Latin text gets the script note alone."""
+    from recur.retrieval import query
+
+    texts = [
+        *OTHER_LANGUAGE.values(),
+        *ENGLISH_TOO,
+        NON_LATIN["ja"] + " die das",
+        "DIE FESTPLATTE IST VOLL",
+        "über\u3000äöü ist",
+    ]
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text
+    told = [j[8] == query.NON_ENGLISH_NOTE for j in js]
+    assert told == [True] * len(OTHER_LANGUAGE) + [False] * (len(ENGLISH_TOO) + 1) + [True, True]
+    source = QUERY_JS.read_text(encoding="utf-8")
+    for name in ("OTHER_LANGUAGE_WORDS", "ENGLISH_WORDS"):
+        (words,) = re.findall(name + r" = new Set\(`([^`]*)`", source)
+        assert sorted(words.split()) == sorted(getattr(query, name)), name
 
 
 def our_scripts() -> list[Path]:

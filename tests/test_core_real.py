@@ -130,6 +130,49 @@ def test_cli_entry_point_with_real_model(real_engine, tmp_path):
     assert "Traceback" not in out.stderr
 
 
+def test_a_hex_code_or_an_address_alone_is_no_known_pattern(real_engine):
+    """Found in review: "ERROR 0x8007000E E_OUTOFMEMORY at 0x7ffde2a1c3b0" ranked date-rollover-bug (whose
+    signal holds the HRESULT 0x80004005) first at "high confidence (83% likely right)", and "segfault at
+    0x7ffde2a1c3b0" first too: through the BM25 word "0x" the two hex literals shared."""
+    for text in (
+        "ERROR 0x8007000E E_OUTOFMEMORY at 0x7ffde2a1c3b0",
+        "segfault at 0x7ffde2a1c3b0",
+        "Error Code: 0x80070422",
+    ):
+        answer = real_engine.answer(text, top=5).to_json()
+        assert answer["no_known_pattern"] is True, (text, answer["results"][:2])
+        rollover = [r for r in answer["results"] if r["id"] == "date-rollover-bug"]
+        assert not rollover or rollover[0]["scores"]["lexical"] == 0, (text, rollover)
+
+
+def test_amtools_table_finds_the_pattern_its_first_alert_names(real_engine):
+    """`amtool alert query`'s table (a Watchdog row among the alerts) answered "no known pattern" at 24% though
+    its first row is disk-full's signal KubePersistentVolumeFillingUp (found in review; as JSON: 94%)."""
+    table = (
+        "Alertname                      Starts At                Summary                          State\n"
+        "KubePersistentVolumeFillingUp  2026-12-05 02:55:00 UTC  PersistentVolume is filling up.  active\n"
+        "Watchdog                       2026-12-01 00:00:00 UTC  An alert that is always firing   active\n"
+    )
+    answer = real_engine.answer(table, top=3).to_json()
+    first = answer["results"][0]
+    assert not answer["no_known_pattern"] and first["id"] == "disk-full", answer["results"][:2]
+    assert first["confidence"] == "high", first["probability"]
+
+
+def test_a_draft_a_person_wrote_is_found_but_never_high(real_engine):
+    """A pattern with ``status: draft`` is still being written and no one has reviewed it (kb-format: set it
+    active once reviewed), as an import's draft: rated at most medium (search.IMPORT_DRAFT), still first
+    when nothing reviewed is as likely. Found in review: the starter KB's draft date-rollover-bug was
+    "high confidence (83% likely right)" for an unrelated hex error code."""
+    for text in (
+        "why does the certificate generator only crash on February 29",
+        "invoices printed on 30 December carry next year's date",
+    ):
+        first = real_engine.answer(text, top=3).to_json()["results"][0]
+        assert first["id"] == "date-rollover-bug" and first["draft"] is True and first["import_draft"] is False
+        assert first["confidence"] == "medium" and first["probability"] <= 0.6, first["probability"]
+
+
 def test_an_import_draft_does_not_outrank_the_reviewed_pattern_it_resembles(tmp_path, real_encoder, real_engine):
     """Found in review: a draft `recur import` wrote from a disk-full postmortem (status draft, a TODO
     runbook) was suggested first at "high confidence (93% likely right)", over disk-full and its

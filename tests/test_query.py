@@ -6,6 +6,8 @@ frames of the outer exception) and answered "no known pattern". Our own generate
 
 import json
 
+from conftest import ROOT
+
 from recur.retrieval.query import MAX_QUERY_CHARS, prepare
 
 ROOT_CAUSE = "Caused by: java.io.IOException: No space left on device"
@@ -155,6 +157,55 @@ def test_a_text_mostly_in_a_non_latin_script_is_told_the_model_reads_english():
     assert "Recur's model reads English" in NON_LATIN_NOTE
 
 
+# a responder's words in Latin-script languages MiniLM does not read (our own sentences)
+OTHER_LANGUAGE = {
+    "de": "Die Festplatte ist voll und die Datenbank antwortet nicht mehr",
+    "es": "El disco está lleno y la base de datos no puede escribir",
+    "fr": "La base de données ne répond plus depuis le déploiement",
+    "pt": "O banco de dados não responde e o disco está cheio",
+    "nl": "De database reageert niet meer na de uitrol",
+    "it": "Il disco è pieno e il database non risponde",
+}
+# English, with a foreign word or two, a Spanish host, a log line; and German ids and paths, which are no words
+ENGLISH_TOO = [
+    "pods die after the deploy and the checkout page is down",
+    "the job failed with 'Datei nicht gefunden' on the batch host",
+    "2026-12-01 10:02:03 ERROR could not write to /var/lib/die/das: No space left on device",
+    "dial tcp: lookup la-base-de-datos.example on 10.0.0.2:53: no such host",
+    "die_ist_voll /der/das/und",
+]
+
+
+def test_a_latin_script_text_in_another_language_is_told_the_model_reads_english():
+    """Found in review: German and Spanish text got "no known pattern" with no hint, where Japanese was told the
+    model reads English. Their function words tell them (query.mostly_other_language); English text, with a foreign
+    word or two, an id or a path among it, is not told so. What is searched is the text as it was."""
+    from recur.retrieval.query import NON_ENGLISH_NOTE
+
+    for lang, text in OTHER_LANGUAGE.items():
+        p = prepare(text)
+        assert p.non_english and not p.non_latin, lang
+        assert p.note == NON_ENGLISH_NOTE and p.text == text, lang
+    assert "Recur's model reads English" in NON_ENGLISH_NOTE
+    for text in [*ENGLISH_TOO, *MIXED, *NON_LATIN.values()]:
+        p = prepare(text)
+        assert not p.non_english, text
+    assert prepare(NON_LATIN["ja"]).non_latin  # the script note, not both
+
+
+def test_no_eval_question_or_incident_of_the_starter_kb_is_told_it_is_another_language():
+    from recur.kb.loader import load_kb
+    from recur.retrieval.query import mostly_other_language
+
+    kb = load_kb(ROOT / "kb")
+    texts = (
+        [c.query for c in kb.cases]
+        + [i.summary or "" for i in kb.incidents.values()]
+        + [i.title for i in kb.incidents.values()]
+    )
+    assert len(texts) > 100 and not [t for t in texts if mostly_other_language(t)]
+
+
 def test_mixed_text_with_mostly_latin_letters_gets_no_script_note():
     """An English log line with a Japanese comment, a Latin error with a Cyrillic hostname: no note. Digits,
     punctuation and ids are no letters either way: a text of them alone is no foreign text."""
@@ -176,6 +227,14 @@ def test_the_script_note_counts_letters_not_ids_and_follows_the_other_notes():
     p = prepare(log)
     assert p.log_lines == 21 and p.text == "データベースに接続できません"
     assert p.note == f"searched the 1 error line of a 21-line log; {NON_LATIN_NOTE}"
+
+
+def test_recur_suggest_tells_a_german_text_that_the_model_reads_english(run):
+    from recur.retrieval.query import NON_ENGLISH_NOTE
+
+    res = run("suggest", "--json", "--top", "3", OTHER_LANGUAGE["de"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["query_note"] == NON_ENGLISH_NOTE and f"recur: {NON_ENGLISH_NOTE}." in res.stderr
 
 
 def test_recur_suggest_tells_a_japanese_text_that_the_model_reads_english(run):

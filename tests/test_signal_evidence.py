@@ -69,6 +69,26 @@ def test_an_identifier_that_names_the_thing_still_matches_and_the_why_says_which
         assert f"identifier “{ident}” of the signal" in why_text({"why": why}), why_text({"why": why})
 
 
+def test_an_http_status_counts_alone_only_in_a_signal_that_is_a_status_line(run, kb_dir):
+    """Found in review: "502 bad gateway" and "nginx returns 502 bad gateway for /api" got the pattern whose
+    signal is "HTTP 502 Bad Gateway from api.stripe.com" at medium (78%, 70%) through its 502 alone, while
+    three starter patterns speak of 502s: the signal is about the vendor's host, which the text does not
+    name. A status is the thing only in a status line ("HTTP 429 Too Many Requests"); elsewhere it is
+    context, matched with most of the signal's other words, or through the host itself."""
+    _kb(kb_dir)
+    write(kb_dir, "patterns/capacity/idp-down.md", pattern_text("idp-down", signals=["HTTP 502 from /oauth2/token"]))
+    write(kb_dir, "patterns/capacity/limited.md", pattern_text("limited", signals=["HTTP 429 Too Many Requests"]))
+    for text in ("502 bad gateway", "nginx returns 502 bad gateway for /api", "502 Bad Gateway on our ingress"):
+        found = _signals(run, text)
+        assert not found.get("fd-out") and not found.get("idp-down"), (text, found)
+    assert _signals(run, "HTTP 502 Bad Gateway from api.vendor-pay.com")["fd-out"][0]["match"] == "exact"
+    why = _signals(run, "api.vendor-pay.com answers 502")["fd-out"][0]
+    assert why["match"] == "identifier" and why["identifier"] == "api.vendor-pay.com", why
+    assert _signals(run, "the oauth2 token call got HTTP 502")["idp-down"][0]["match"] == "identifier"
+    why = _signals(run, "the clients got 429 from us")["limited"][0]
+    assert why["match"] == "identifier" and why["identifier"] == "429", why
+
+
 def test_a_signal_several_patterns_list_says_so(run, kb_dir):
     """A signal two patterns list is said as such in the why ("listed by 2 patterns"), its score whole:
     divided, a plain disk-full log fell to "no known pattern" (docs/calibration.md)."""

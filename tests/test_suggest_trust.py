@@ -192,8 +192,25 @@ def test_the_headline_counts_the_likelier_result_top_left_out_on_every_surface(r
     assert match_line(one.results, one.likelier) == two
 
 
+def test_the_headline_counts_every_credible_result_ranked_not_only_those_shown(run, kb_dir):
+    """Found in review: `recur suggest --top 1 disk` said "1 pattern matches with medium or high confidence"
+    where `--top 2` showed a second medium. The count is of the results ranked for the verdict (the first
+    three at least), shown or not, and says how many are not shown."""
+    from kbfactory import pattern_text, write
+
+    for pid in ("scratch-a", "scratch-b"):
+        write(kb_dir, f"patterns/capacity/{pid}.md", pattern_text(pid, signals=["Scratch volume ran dry"]))
+    two = json.loads(run("suggest", "--json", "--top", "2", "Scratch volume ran dry").stdout)["results"]
+    assert [r["confidence"] != "low" for r in two] == [True, True], two
+    first = click.unstyle(run("suggest", "--top", "1", "Scratch volume ran dry").stdout).splitlines()[0]
+    assert first.startswith("2 patterns match with medium or high confidence (1 not shown: --top 2 lists it)"), first
+    line = click.unstyle(run("suggest", "--top", "2", "Scratch volume ran dry").stdout).splitlines()[0]
+    assert line.startswith("2 patterns match with medium or high confidence") and "not shown" not in line, line
+
+
 def test_the_headline_counts_a_hidden_result_only_beside_shown_ones():
     low, medium = {"confidence": "low"}, {"confidence": "medium"}
+    assert match_line([medium], None, 2).startswith("2 patterns match with medium or high confidence (1 not shown")
     assert match_line([low], medium).startswith("1 pattern matches with medium or high confidence, then 1 more")
     assert match_line([low], None) == "Possible matches, all of low confidence, in ranked order"
     assert match_line([], medium) == match_line([])

@@ -722,11 +722,41 @@
     return [q, { alert: wellFormed(a.name), alerts: 1, alert_said: wellFormed(said(a)) }];
   }
 
+  /* alerts.AMTOOL_HEADER, AMTOOL_ROW, amtool_alerts: `amtool alert query`'s table pasted whole, its alerts
+     (name, summary), heartbeats last; null for any other text */
+  var AMTOOL_HEADER = /^Alertname {2,}Starts At {2,}Summary(?: {2,}State)?[ \t]*$/;
+  var AMTOOL_ROW = new RegExp("^([^ \\t\\n\\r\\f\\v]+) {2,}([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} [A-Za-z0-9+:-]+)" +
+    "(?: {2,}([^\\n]*?))??(?: {2,}(active|suppressed|unprocessed))?[ \\t]*$");
+  function amtoolAlerts(text) {
+    var lines = stripOf(text, "\n").split("\n").map(function (x) { return rstripOf(x, "\r"); });
+    if (!AMTOOL_HEADER.test(stripOf(lines[0], " "))) return null;
+    var rows = lines.slice(1).filter(function (x) { return stripOf(x, " \t") !== ""; })
+      .map(function (x) { return AMTOOL_ROW.exec(stripOf(x, " ")); });
+    if (!rows.length || rows.indexOf(null) >= 0) return null;
+    var alerts = rows.map(function (m) {
+      var summary = stripOf(m[3] || "", " ");
+      if (summary.slice(-1) === "\u2026") summary = rstripOf(summary.slice(0, -1), " ");
+      var labels = Object.create(null), annotations = Object.create(null);
+      labels.alertname = m[1];
+      if (summary) annotations.summary = summary;
+      return { status: "firing", labels: labels, annotations: annotations };
+    });
+    return alerts.filter(function (a) { return !heartbeat(a); }).concat(alerts.filter(heartbeat));
+  }
+
   /* query._alert_paste: [the text searched, prepare's alert fields] */
   function alertPaste(text) {
-    if ("{[".indexOf(text.replace(/^[ \t\n\r]+/, "")[0] || "x") < 0) return [text, null];
-    var data = pasteJson(text), alerts = pastedAlerts(data);
-    if (!alerts) return sourcePaste(text, data);
+    var start = text.replace(/^[ \t\n\r]+/, ""), table = start.slice(0, 9) === "Alertname";
+    if ("{[".indexOf(start[0] || "x") < 0 && !table) return [text, null];
+    var data = null, alerts;
+    if (table) {
+      alerts = amtoolAlerts(text);
+      if (!alerts) return [text, null];
+    } else {
+      data = pasteJson(text);
+      alerts = pastedAlerts(data);
+      if (!alerts) return sourcePaste(text, data);
+    }
     var first = alerts[0], q = alertQuery(first);
     q = wellFormed(q.indexOf("\x1b") >= 0 ? q.replace(ANSI, "") : q);
     if (!q) return [text, null];  /* an alert that says nothing ({"labels": {}}): the paste is searched */
@@ -749,6 +779,7 @@
   function prepare(text, limit) {
     var p = condense(text, limit);
     p.non_latin = mostlyNonLatin(p.text);
+    p.non_english = !p.non_latin && mostlyOtherLanguage(p.text);
     return p;
   }
 
@@ -763,7 +794,7 @@
     var chars = Array.from(text).length, log = readLog(text);
     var p = { text: text, chars: chars, frames: 0, middle: 0, log_lines: 0, log_kept: 0, log_level: "", log_before: 0,
               log_unlevelled: 0, alert: "", alerts: 0, alert_resolved: false, alert_note: "", alert_others: [],
-              alert_said: "", non_latin: false };
+              alert_said: "", non_latin: false, non_english: false };
     if (pasted[1]) Object.keys(pasted[1]).forEach(function (k) { p[k] = pasted[1][k]; });
     if (log) {
       p.text = text = log.text; p.log_lines = log.lines; p.log_kept = log.kept; p.log_level = log.level;
@@ -798,6 +829,39 @@
       });
     });
     return other > latin;
+  }
+
+  /* query.mostly_other_language: a text in Latin letters that reads as another language than English (at least 2
+     of its words OTHER_LANGUAGE_WORDS, more than ENGLISH_WORDS; runs of \\p{L}, lowercased, of the words with no digit
+     or id character). The lists are query.py's (tests/test_browser_search.py checks them) */
+  var NON_ENGLISH_NOTE = "this text reads as another language than English; Recur's model reads English: the patterns " +
+    "it knows are matched best by an English description, an error message or a log line";
+  var OTHER_LANGUAGE_WORDS = new Set(`
+    der die das und ist nicht ein eine einen einem einer mit auf für von den dem des sich auch wird werden
+    wurde wir ich bei kein keine noch nur oder aber wenn dass sind haben seit beim zum zur vom nach über
+    unter läuft mehr schon können nichts el la los las del que es está están por para con una uno pero como
+    cuando muy sin sobre también hay puede pueden se al su sus desde ya otra otro cada ni le les des et une
+    pas sur avec dans pour qui ne ce cette au aux sont il elle nous ou mais leur depuis très sans être été
+    fait peut est não os da dos das em um uma ao nas pelo pela foi são de het een en van niet met voor zijn
+    te dat naar bij ook maar wordt geen nog kan il gli di che della delle dei anche ma più alla nel dal
+    questo questa è
+  `.trim().split(/\s+/));
+  var ENGLISH_WORDS = new Set(`
+    the a an is are was were be been being of to in on at for with and or not no it its this that these those
+    from by after before when while we our they their has have had can could will would should all every out
+    up into but if then than there which who what how why because so only also just very more most some any
+    each other such same new now still yet again
+  `.trim().split(/\s+/));
+  function mostlyOtherLanguage(text) {
+    var other = 0, english = 0;
+    text.toLowerCase().split(/[ \t\n\r\f\v\u3000]+/).forEach(function (word) {
+      if (CODE.test(word)) return;
+      (word.match(/\p{L}+/gu) || []).forEach(function (run) {
+        if (OTHER_LANGUAGE_WORDS.has(run)) other += 1;
+        if (ENGLISH_WORDS.has(run)) english += 1;
+      });
+    });
+    return other >= 2 && other > english;
   }
 
   /* query.py's OTHERS_NAMED, ALWAYS_FIRING, RESOLVED, API_OTHERS: a pasted list's other alerts in the note (moreAlerts) */
@@ -861,6 +925,7 @@
       parts.push(what + " over the " + n(MAX_QUERY_CHARS) + " searched: " + cut.join("; then "));
     }
     if (p.non_latin) parts.push(NON_LATIN_NOTE);
+    else if (p.non_english) parts.push(NON_ENGLISH_NOTE);
     return parts.join("; ");
   }
 

@@ -87,7 +87,8 @@ def render_answer(
         again += f"\nTo record it: {_record_command(answer.query, flags=flags)}" if record else ""
         return f"{head}\n\nClosest patterns, for comparison only:\n\n{body}\n{again}"
     both = check_both(results, answer.likelier)
-    head = click.style(match_line(results, answer.likelier) + (f"; {for_terminal(both)}." if both else ":"), bold=True)
+    said = match_line(results, answer.likelier, answer.credible)
+    head = click.style(said + (f"; {for_terminal(both)}." if both else ":"), bold=True)
     footer = [] if len(results) < 2 and not both else [click.style(_best_match(results, answer.likelier), dim=True)]
     if record:
         footer.append(_record_line(answer, flags))

@@ -116,6 +116,39 @@ NON_LATIN_NOTE = (
     "most of this text is not in the Latin script; Recur's model reads English: the patterns it knows are "
     "matched best by an English description, an error message or a log line"
 )
+# the note for a text in Latin letters that reads as another language than English (mostly_other_language)
+NON_ENGLISH_NOTE = (
+    "this text reads as another language than English; Recur's model reads English: the patterns it knows are "
+    "matched best by an English description, an error message or a log line"
+)
+# Common function words of German, Spanish, French, Portuguese, Dutch and Italian that are no English word nor a
+# word of a log ("die" and "van" kept, being so common there; "in", "a", "no", "do", "per", "non", "op", "du", "lo",
+# "y" left out), and common English ones. A text with at least 2 of the former and more of them than of the latter
+# gets NON_ENGLISH_NOTE: found in review, "Die Festplatte ist voll" and "El disco está lleno y la base de datos no
+# puede escribir" got "no known pattern" with no hint, where Japanese got the note. Words with a digit or an id's
+# character (ID_CHARS) are not read, as in mostly_non_latin. The site's box has the same lists (recur-query.js).
+OTHER_LANGUAGE_WORDS = frozenset(
+    """
+der die das und ist nicht ein eine einen einem einer mit auf für von den dem des sich auch wird werden wurde wir
+ich bei kein keine noch nur oder aber wenn dass sind haben seit beim zum zur vom nach über unter läuft mehr schon
+können nichts
+el la los las del que es está están por para con una uno pero como cuando muy sin sobre también hay puede pueden
+se al su sus desde ya otra otro cada ni
+le les des et une pas sur avec dans pour qui ne ce cette au aux sont il elle nous ou mais leur depuis très sans
+être été fait peut est
+não os da dos das em um uma ao nas pelo pela foi são
+de het een en van niet met voor zijn te dat naar bij ook maar wordt geen nog kan
+il gli di che della delle dei anche ma più alla nel dal questo questa è
+""".split()
+)
+ENGLISH_WORDS = frozenset(
+    """
+the a an is are was were be been being of to in on at for with and or not no it its this that these those from
+by after before when while we our they their has have had can could will would should all every out up into but
+if then than there which who what how why because so only also just very more most some any each other such same
+new now still yet again
+""".split()
+)
 BLANKS = re.compile("[ \t\n\r\f\v\u3000]+")  # and the ideographic space Japanese and Chinese text use
 ID_CHARS = "_/\\=@"
 # Latin letters whose names do not say LATIN (the browser's port reads the Unicode script property: \p{Script=Latin})
@@ -300,6 +333,8 @@ class Prepared:
     alert_said: str = ""
     # most of the letters searched are in a non-Latin script (non_latin): the model reads English
     non_latin: bool = False
+    # its words read as another language in Latin letters (mostly_other_language): the model reads English
+    non_english: bool = False
 
     @property
     def note(self) -> str | None:
@@ -339,6 +374,8 @@ class Prepared:
             parts.append(f"{what} over the {MAX_QUERY_CHARS:,} searched: {'; then '.join(cut)}")
         if self.non_latin:
             parts.append(NON_LATIN_NOTE)
+        elif self.non_english:
+            parts.append(NON_ENGLISH_NOTE)
         return "; ".join(parts) or None
 
     def _alert_note(self, others: str | None) -> str:
@@ -408,7 +445,8 @@ def prepare(text: str, limit: int = MAX_QUERY_CHARS) -> Prepared:
     p = _condensed(text, limit, chars, said, alert)
     # of what is searched (a log's error lines, not its timestamps; at most `limit`): counted on a 1,000,000-
     # character paste before condensing, it took 0.4 s, on the 20,000 searched 0.01 s
-    return replace(p, non_latin=mostly_non_latin(p.text))
+    non_latin = mostly_non_latin(p.text)
+    return replace(p, non_latin=non_latin, non_english=not non_latin and mostly_other_language(p.text))
 
 
 def _condensed(text: str, limit: int, chars: int, said: tuple, alert: dict) -> Prepared:
@@ -447,18 +485,44 @@ def mostly_non_latin(text: str) -> bool:
     return other > latin
 
 
+def mostly_other_language(text: str) -> bool:
+    """Whether ``text`` reads as another language than English in Latin letters (German, Spanish, French,
+    Portuguese, Dutch, Italian): at least 2 of its words are OTHER_LANGUAGE_WORDS and more than are ENGLISH_WORDS.
+    Words are runs of letters (Unicode category L), lowercased, of the words between blanks with no digit or
+    ID_CHARS character (an error code, an id, a path); a log line or an error message in English has no note."""
+    other = english = 0
+    for word in BLANKS.split(text.lower()):
+        if any(ch in ID_CHARS or unicodedata.category(ch) == "Nd" for ch in word):
+            continue
+        run = ""
+        for ch in word + " ":  # a blank closes the last run
+            if unicodedata.category(ch)[0] == "L":
+                run += ch
+                continue
+            other += run in OTHER_LANGUAGE_WORDS
+            english += run in ENGLISH_WORDS
+            run = ""
+    return other >= 2 and other > english
+
+
 def _alert_paste(text: str) -> tuple[str, dict]:
     """(the text searched, Prepared's alert fields): a pasted alert payload's first firing alert's query, as
     /api/alertmanager searches it (then read as any text: a log in its description by its error lines); any
     other text, and an alert that says nothing, as it is, with no fields."""
-    if text.lstrip(" \t\n\r")[:1] not in ("{", "["):  # no JSON: not parsed
+    start = text.lstrip(" \t\n\r")
+    if start[:1] not in ("{", "[") and not start.startswith("Alertname"):  # no JSON nor amtool's table: not parsed
         return text, {}
-    from recur.retrieval.alerts import alert_note, alert_query, alerts_in, heartbeat, paste_json
+    from recur.retrieval.alerts import alert_note, alert_query, alerts_in, amtool_alerts, heartbeat, paste_json
 
-    data = paste_json(text)  # once: a 1,000,000-character JSON paste parsed twice took 40 ms more
-    alerts = alerts_in(data)
-    if not alerts:
-        return _source_paste(text, data)
+    if start.startswith("Alertname"):
+        alerts = amtool_alerts(text)
+        if not alerts:
+            return text, {}
+    else:
+        data = paste_json(text)  # once: a 1,000,000-character JSON paste parsed twice took 40 ms more
+        alerts = alerts_in(data)
+        if not alerts:
+            return _source_paste(text, data)
     first = alerts[0]
     query = clean(strip_ansi(alert_query(first)))
     if not query:  # an alert with no name, annotation or label ({"labels": {}}) says nothing: the paste is searched

@@ -176,7 +176,7 @@ def confidence_text(r: dict) -> str:
     return f"{r['confidence']} confidence ({percent(r['probability'])} likely right)"
 
 
-def match_line(results: list, hidden: dict | None = None) -> str:
+def match_line(results: list, hidden: dict | None = None, credible: int = 0) -> str:
     """What an answer's results are, counted by confidence, as the site's box says it over its cards
     (recur-suggest.js matchLine). MCP began every answer "Known patterns that match:" and Slack "*Known
     patterns* for ...", over three results of low confidence ("latency"; found in review): a low result
@@ -186,13 +186,21 @@ def match_line(results: list, hidden: dict | None = None) -> str:
 
     ``hidden``: the answer's ``likelier``, a result of the first three ranked that ``top`` left out, counted
     too: the verdict (check_both, said next) stands on it, and `--top 1` opened "all of low confidence"
-    before naming it at 76% where `--top 3` said "1 pattern matches" (found in review)."""
+    before naming it at 76% where `--top 3` said "1 pattern matches" (found in review).
+
+    ``credible``: how many of the results ranked for the answer (``Answer.credible``: the first VERDICT_TOP at
+    least) are of medium or high confidence, shown or not: `--top 1 disk` said "1 pattern matches" where
+    `--top 2` showed a second medium (found in review); those not shown are said so."""
     results = [*results, hidden] if hidden is not None and results else results
-    credible = sum(1 for r in results if r["confidence"] in ("high", "medium"))
-    rest = len(results) - credible
-    if not credible:
+    shown = sum(1 for r in results if r["confidence"] in ("high", "medium"))
+    rest = len(results) - shown
+    if not max(shown, credible):
         return "Possible matches, all of low confidence, in ranked order"
-    line = f"{credible} pattern{'s match' if credible > 1 else ' matches'} with medium or high confidence"
+    total = max(shown, credible)
+    line = f"{total} pattern{'s match' if total > 1 else ' matches'} with medium or high confidence"
+    if total > shown:
+        n = total - shown
+        line += f" ({n} not shown: --top {len(results) + n} lists {'them' if n > 1 else 'it'})"
     return line + (f", then {rest} more of low confidence for comparison" if rest else "") + ", in ranked order"
 
 
@@ -315,6 +323,9 @@ class Answer:
     # the result check_both names (rated more likely right than the first) when it is among the first
     # VERDICT_TOP ranked, which the verdict reads, but not among those shown (``top`` under 3); else None
     likelier: Result | None = None
+    # how many of the results ranked for the verdict (the first max(top, VERDICT_TOP)) are of medium or high
+    # confidence, shown or not: the terminal's count (match_line); not a key of the JSON answer
+    credible: int = 0
 
     def to_json(self, extra: dict | None = None) -> dict:
         """The answer as JSON; ``extra``: a --queries line's other keys, echoed first (a dict, not

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from http import HTTPStatus
 
 import numpy as np
 
@@ -45,6 +46,14 @@ SIGNAL_MATCH = config.SIGNAL_MATCH
 # "java.io.IOException: Stream closed" came back file-descriptor-exhaustion "high" through
 # "java.io.IOException: Too many open files", and a text about zone us-east-1a cloud-az-outage "high".
 CODE_MIN_DIGITS = 3
+# STATUS_WORDS: an HTTP status counts alone only in a signal that is a status line and nothing else
+# ("HTTP 503 Service Unavailable": its words the status's reason phrase and these); in one that names
+# something besides (a host, a path, a check: "HTTP 502 Bad Gateway from api.stripe.com", "HTTP 502 from
+# /oauth2/token", "Health checks failed with these codes: [404]") the status is context, matched only with
+# most of the signal's other words. Found in review: "502 bad gateway", "nginx returns 502 bad gateway for
+# /api" got third-party-api-outage at medium (78%, 70%) through the 502 of its Stripe signal alone, while
+# three starter patterns speak of 502s.
+STATUS_WORDS = frozenset({"http", "https", "status", "statuscode", "code", "codes", "error", "response"})
 # A dotted name written in lowercase (api.stripe.com, kafka.consumer.lag) names a host or a metric: the
 # thing, not its context (java.io.IOException, written with capitals, is a class). Found by a test: a
 # ReadTimeout against api.stripe.com lost its one signal evidence to the context rule.
@@ -64,10 +73,12 @@ _HOST_LIKE = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}")
 # scores of a long paste are mostly its noise). On the starter KB, 10 of 95 kb/eval cases hold one,
 # all of their own pattern; no dev or dev-nomatch summary holds one.
 VERBATIM = {"min_words": 4, "min_chars": 32, "floor": 0.6}
-# A draft `recur import` wrote and no person has promoted (its runbook a TODO, kb Pattern.import_draft)
-# is rated at most ``cap`` (medium, never high) and goes after the results below it that are not
-# such drafts and are rated at least as likely right. Found in review: one imported from a disk-full
-# postmortem came first at "high confidence (93% likely right)", over disk-full and its runbook.
+# A draft (``status: draft``: still being written, not reviewed; set active once reviewed, kb-format),
+# whether `recur import` wrote it (its runbook a TODO, kb Pattern.import_draft) or a person did, is
+# rated at most ``cap`` (medium, never high) and goes after the results below it that are not drafts
+# and are rated at least as likely right (``unreviewed``). Found in review: one imported from a disk-full
+# postmortem came first at "high confidence (93% likely right)", over disk-full and its runbook; and the
+# starter KB's own draft date-rollover-bug first at "high (83%)" for an unrelated hex error code.
 IMPORT_DRAFT = {"cap": 0.6}
 # An alert whose runbook link (runbook_url) is a pattern's page names that pattern: the rule's author
 # wrote the alert for it. ``RunbookLink`` ranks the pattern first, whatever the alert's text ranks, at
@@ -132,17 +143,19 @@ def signal_evidence(signals: list) -> list[tuple]:
     by_norm: dict = {}
     by_id: dict = {}
     alone = []
-    for pid, raw, norm, _, ids in signals:
+    for pid, raw, norm, toks, ids in signals:
         by_norm.setdefault(norm, set()).add(pid)
+        statuses = {i for i in ids if not any(c.isalpha() for c in i)}  # an HTTP status (identifiers keeps few)
         strong = {
             i
-            for i in ids
+            for i in ids - statuses
             if _alone_key(i) in whole
             or "_" in i
             or sum(c.isdigit() for c in i) >= CODE_MIN_DIGITS
             or _HOST_LIKE.fullmatch(as_written(raw, i))
         }
-        strong |= {i for i in ids if not any(c.isalpha() for c in i)}  # an HTTP status (identifiers keeps few)
+        if statuses and _status_line(toks, statuses):  # else context (STATUS_WORDS)
+            strong |= statuses
         alone.append(strong)
         for i in strong:
             by_id.setdefault(i, set()).add(pid)
@@ -151,6 +164,20 @@ def signal_evidence(signals: list) -> list[tuple]:
         context = set(words(" ".join(sorted(ids - strong))))
         out.append(({i: len(by_id[i]) for i in strong}, frozenset(toks - context), len(by_norm[norm]), negates(raw)))
     return out
+
+
+def _status_line(toks: set, statuses: set) -> bool:
+    """Whether a signal (its words) that holds HTTP statuses says nothing else: its words are the statuses'
+    reason phrases ("Too Many Requests") and STATUS_WORDS only. Then a status names the signal and counts
+    alone ("the clients got 429" matches "HTTP 429 Too Many Requests"); in a signal that names a host, a
+    path or a check (STATUS_WORDS), it is the signal's context."""
+    said = set(STATUS_WORDS)
+    for code in statuses:
+        try:
+            said.update(words(HTTPStatus(int(code)).phrase))
+        except ValueError:  # a 3-digit number no HTTP status has
+            continue
+    return toks <= said
 
 
 def as_written(raw: str, ident: str) -> str:
@@ -241,9 +268,14 @@ def _verbatim_first(order, probs, verbatim: list, floor: float = VERBATIM["floor
     )
 
 
+def unreviewed(doc: dict) -> bool:
+    """Whether an indexed pattern (its doc) is a draft, an import's or a person's: IMPORT_DRAFT."""
+    return bool(doc.get("import_draft")) or doc.get("status") == "draft"
+
+
 def _import_drafts_after(order, probs, drafts: list) -> tuple:
-    """``order`` and ``probs`` with each unpromoted import draft (``drafts``, per result) rated at
-    most IMPORT_DRAFT["cap"] and moved down past the results under it that are not such drafts and are
+    """``order`` and ``probs`` with each draft (``drafts``, per result: ``unreviewed``) rated at
+    most IMPORT_DRAFT["cap"] and moved down past the results under it that are not drafts and are
     rated at least as likely right (none on a KB too small to calibrate: probabilities are None)."""
     if not any(drafts):
         return order, probs
@@ -272,6 +304,7 @@ class Hit:
     best: float = 0.0  # best raw cosine over all of the pattern's views
     probability: float | None = None  # calibrated P(this result is a right answer), recur.retrieval.calibrate
     import_draft: bool = False  # an unpromoted draft of recur import: never high (IMPORT_DRAFT)
+    draft: bool = False  # any draft, an import's or a person's (``unreviewed``): never high (IMPORT_DRAFT)
     own: float | None = None  # best cosine over the pattern's own views, not its linked incidents' (None: best)
     ceiling: str = "high"  # by rule, never above the result ranked before it (``rate_in_rank``)
     linked: bool = False  # the alert's runbook link names this pattern (RUNBOOK_LINK): high by rule
@@ -287,7 +320,7 @@ class Hit:
         if (
             self.linked
             or ((self.signal >= 0.9 and self.best >= MEDIUM_COSINE) or own >= HIGH_COSINE)
-            and not self.import_draft
+            and not (self.import_draft or self.draft)
         ):
             rated = "high"
         elif self.signal > 0 or self.best >= MEDIUM_COSINE:
@@ -484,6 +517,7 @@ class Searcher:
                     best=float(sims.max()),
                     probability=None if prob is None else float(prob),
                     import_draft=bool(self.index.docs[pid].get("import_draft")),
+                    draft=unreviewed(self.index.docs[pid]),
                     own=float(allsims[self.own_arr[pid]].max()),
                     linked=linked,
                 )
@@ -491,10 +525,10 @@ class Searcher:
         return rate_in_rank(hits)
 
     def _reorder(self, order, probs, verbatim: list, cidx, link: RunbookLink | None) -> tuple:
-        """The ranking's rules over the fitted order: a specific signal found whole first, unpromoted
-        import drafts after, and before all a pattern the alert's runbook link names."""
+        """The ranking's rules over the fitted order: a specific signal found whole first, drafts
+        after (``unreviewed``), and before all a pattern the alert's runbook link names."""
         order, probs = _verbatim_first(order, probs, verbatim)
-        drafts = [bool(self.index.docs[self.pids[cidx[j]]].get("import_draft")) for j in order]
+        drafts = [unreviewed(self.index.docs[self.pids[cidx[j]]]) for j in order]
         order, probs = _import_drafts_after(order, probs, drafts)
         if link is None:
             return order, probs

@@ -46,8 +46,9 @@ export function normaliseSignal(text) {
   return strip(String(text).toLowerCase().replace(/\p{Nd}+/gu, "#").replace(/\s+/g, " "), " .");
 }
 
-/* util.text._HEX_VALUE: a UUID, a trace or commit id (a long hex run with a digit) is a value, not a name */
-const HEX_VALUE = /^(?=[0-9a-f-]*[0-9])(?:[0-9a-f]{8,}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})$/;
+/* util.text._HEX_VALUE: a UUID, a trace or commit id (a long hex run with a digit), an address (a hex literal
+ * over 32 bits) is a value, not a name */
+const HEX_VALUE = /^(?=[0-9a-f-]*[0-9])(?:[0-9a-f]{8,}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}|0x[0-9a-f]{9,})$/;
 /* util.text.STATUS_CODE and _MEASURE_AFTER: the one bare number a query's identifiers keep, an HTTP status
  * not followed by a unit ("got 429", not "200 ms") */
 const STATUS_CODE = /^[1-5][0-9][0-9]$/;
@@ -126,8 +127,8 @@ export function halfToFloat(h) {
   return out;
 }
 
-/* search._import_drafts_after: the order of probs (indexes) with each unpromoted import draft (isDraft,
-   per result) rated at most cap and moved down past the results under it that are not such drafts and are
+/* search._import_drafts_after: the order of probs (indexes) with each draft (isDraft, per result: an import's
+   or a person's, search.unreviewed) rated at most cap and moved down past the results under it that are not drafts and are
    rated at least as likely right (none when probabilities are null); and the probabilities, capped. */
 /* search._signal_match: [score, how, the shared identifier or null, how many patterns list it] or null */
 function signalMatch(s, m, normQ, qWords, qIds, qNegates) {
@@ -151,6 +152,9 @@ function asWritten(raw, ident) {
   const at = raw.toLowerCase().indexOf(ident);
   return at >= 0 ? raw.slice(at, at + ident.length) : ident;
 }
+
+/* search.unreviewed: a draft, whether recur import wrote it or a person did */
+function unreviewed(doc) { return Boolean(doc.import_draft) || doc.status === "draft"; }
 
 function importDraftsAfter(probs, isDraft, cap) {
   const capped = probs.map((p, i) => (p === null || !isDraft[i] ? p : Math.min(p, cap)));
@@ -234,6 +238,7 @@ export class Ranker {
          strong: new Map(strong || []), rest: new Set(rest || []), share: share || 1, negated: Boolean(negated) }));
     this.negations = new Set(params.negations);
     this.negatedNt = new RegExp(params.negated_nt, "i");
+    this.hexRun = new RegExp(params.hex_run, "g");
     this.signalsByWord = new Map();
     this.signalsAlways = [];
     this.signals.forEach((s, n) => {
@@ -284,7 +289,9 @@ export class Ranker {
     if (!this.bm25) return null;
     const b = this.bm25, scores = new Float32Array(b.rows.length), terms = new Float64Array(b.rows.length);
     const seen = new Set(), qwords = new Set();
-    for (const w of words(text)) {
+    /* util.text.bm25_words: hex values (HEX_RUN, the bundle's hex_run) are no words */
+    const t = /\p{Nd}/u.test(text) ? String(text).replace(this.hexRun, "$1 ") : String(text);
+    for (const w of words(t)) {
       if (this.stop.has(w) || /^\p{Nd}+$/u.test(w) || w.length <= 1) continue;
       qwords.add(w);
       /* the table first: the server's own stems for the KB's words and their inflections */
@@ -389,7 +396,7 @@ export class Ranker {
     const fitted = n >= this.p.calibration.min_candidates ? this.probabilities(byScore, pool, fused, comp, cidx, sig)
       : pool.map(() => null);
     const [moved, floored] = verbatimFirst(pool, fitted, pool.map(isVerbatim), this.p.verbatim.floor);
-    const isDraft = moved.map((j) => Boolean(this.docs[cidx[j]].import_draft));
+    const isDraft = moved.map((j) => unreviewed(this.docs[cidx[j]]));
     const [at, probs0] = importDraftsAfter(floored, isDraft, this.p.import_draft.cap);
     let [order2, probs2] = [at.map((i) => moved[i]), at.map((i) => probs0[i])];
     if (pin) [order2, probs2] = verbatimFirst(order2, probs2, order2.map((j) => cidx[j] === pin.pidx), this.p.runbook_link.floor);
@@ -406,7 +413,8 @@ export class Ranker {
       const own = psims.filter((x, i) => this.views[this.rows[c][i]][1] !== "incident");
       return { pidx: c, id: this.ids[c], score: fused[j], dense: comp.doc[j], lexical: comp.bm25[j], signal: sscore,
                why, best: Math.max(...psims), own: own.length ? Math.max(...own) : Math.max(...psims),
-               probability: probs[r], importDraft: Boolean(this.docs[c].import_draft), linked };
+               probability: probs[r], importDraft: Boolean(this.docs[c].import_draft), draft: unreviewed(this.docs[c]),
+               linked };
     });
   }
 
@@ -492,7 +500,7 @@ export class Ranker {
     }
     const own = hit.own === undefined ? hit.best : hit.own;  /* 0.9: an identifier match, on topic */
     if (hit.linked || (((hit.signal >= this.p.signal_match.identifier && hit.best >= this.p.medium_cosine)
-        || own >= this.p.high_cosine) && !hit.importDraft)) return "high";
+        || own >= this.p.high_cosine) && !hit.importDraft && !hit.draft)) return "high";
     if (hit.signal > 0 || hit.best >= this.p.medium_cosine) return "medium";
     return "low";
   }
