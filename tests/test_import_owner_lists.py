@@ -41,6 +41,12 @@ def owner(body: str) -> tuple:
         ("Ana Ruiz (payments)", ("Ana Ruiz", [])),
         ("Ana Ruiz", ("Ana Ruiz", [])),
         ("Dec 1, 2026", (None, [])),
+        # a comma splits only names of two words or more, mentions, e-mails: else it is one person's or team's
+        ("Smith, Ana", ("Smith, Ana", [])),
+        ("SRE, Platform", ("SRE, Platform", [])),
+        ("Ruiz, Ana (payments)", ("Ruiz, Ana", [])),
+        ("ana@x.io, bob@x.io", ("ana@x.io", [["bob@x.io"]])),
+        ("Smith; Ana", ("Smith", [["Ana"]])),  # a semicolon always splits
     ],
 )
 def test_an_owner_cell_names_one_owner_and_the_others_are_said(cell, read):

@@ -1208,8 +1208,12 @@ NAMES_SEP = re.compile(r"[,;/&]|<br\s*/?>|\band\b", re.I)
 
 
 # several owners in one owner field, "Ana Ruiz, Bob Lee", "@ana; @bob": a follow-up's owner is split only there
-# (a people field at "/", "&" and "and" too, NAMES_SEP: "SRE/Platform" may be a team)
+# (a people field at "/", "&" and "and" too, NAMES_SEP: "SRE/Platform" may be a team), at a comma only between
+# names (_COMMA_SPLITS)
 _OWNERS_SEP = re.compile(r"[,;]")
+_SEMICOLON = re.compile(";")
+_COMMA = re.compile(",")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 # a bracket, kept whole when names are split: "Ana Ruiz (she/her)", "[Ruiz, Ana](mailto:a@x.io)"
 _WHOLE = re.compile(r"(\([^()]*\)|\[[^\[\]]*\])")
 
@@ -1233,6 +1237,26 @@ def _split_names(line: str, sep: re.Pattern) -> list[str]:
 _NAMES_READ = 50  # the names of a field read, at most: each is tested (a date? a placeholder?); 50,000 took 3 s
 
 
+def _field_names(line: str) -> list[str]:
+    """The names of an owner field: split at each semicolon, and at the commas of a part only when each of its
+    pieces names someone on its own (``_a_name``): "Ana Ruiz, Bob Lee" and "@ana, @bob" are two; "Smith, Ana",
+    "SRE, Platform" and "Ruiz, Ana (payments)" one, whose first word was the owner (found in review)."""
+    names = []
+    for part in _split_names(line, _SEMICOLON):
+        pieces = _split_names(part, _COMMA)
+        named = [p for p in pieces[:_NAMES_READ] if p.strip(" *_")]
+        names += pieces if len(named) > 1 and all(_a_name(p) for p in named) else [part]
+    return names
+
+
+def _a_name(piece: str) -> bool:
+    """Whether a piece of an owner field between commas names someone on its own: two words or more (its bracket
+    aside, "Ana Ruiz (payments)"), a mention, an e-mail address; or no one ("TBD, Bob Lee" is Bob Lee's)."""
+    piece = piece.strip(" *_")
+    who = _tentative(piece) or _who(piece)
+    return len(who.split()) > 1 or piece.startswith("@") or bool(_EMAIL.search(piece)) or _nobody(piece)
+
+
 def people_named(text: str, sep: re.Pattern = _OWNERS_SEP) -> list[str]:
     """The people a field names, in order, each once (case aside), as an owner is recorded (``_who``: no mention
     sign, no role or pronouns in a bracket), split at ``sep`` (a postmortem's people field, the review owner's:
@@ -1245,7 +1269,7 @@ def people_named(text: str, sep: re.Pattern = _OWNERS_SEP) -> list[str]:
     if _nobody(line.strip(" *_")) and not _tentative(line.strip(" *_")):
         return []
     out, seen = [], set()
-    for name in _split_names(line, sep)[:_NAMES_READ]:
+    for name in (_field_names(line) if sep is _OWNERS_SEP else _split_names(line, sep))[:_NAMES_READ]:
         name = name.strip(" *_")
         who = _tentative(name) or _who(name)  # its bracket out before the test: "TBD (will assign)" is "TBD"
         if has_text(who) and not _nobody(who) and who.casefold() not in seen:
