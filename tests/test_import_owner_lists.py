@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from import_helpers import imported_record
 
 from recur.cli.main import cli
+from recur.ingest.importer import review_owner
 from recur.ingest.postmortem import parse
 
 HEAD = "# Checkout down\n\nDate: 2026-11-20\n\n## Summary\n\nS.\n\n## Action items\n\n"
@@ -83,8 +84,23 @@ def test_a_placeholder_naming_someone_in_a_bracket_is_the_review_owner(kb_dir, t
     assert (out["review"]["owner"], inc.review.owner) == ("Ana Ruiz", "Ana Ruiz")
 
 
+@pytest.mark.parametrize(
+    "value, read",
+    [
+        ("Research & Development", "Research & Development"),
+        ("SRE/Platform", "SRE/Platform"),
+        ("Platform and Infra", "Platform and Infra"),
+        ("SRE, Platform", "SRE, Platform"),
+        ("Ana Ruiz, Lee Park", "Ana Ruiz"),
+    ],
+)
+def test_a_review_owner_field_is_split_as_a_follow_up_owner_is(value, read):
+    # it was split at "&", "/" and "and" too: the review of "Research & Development" was Research's (found in review)
+    assert review_owner(parse(HEAD.replace("Date:", f"**Postmortem owner:** {value}\nDate:"))) == read
+
+
 def test_the_names_a_review_owner_field_gives_besides_the_first_are_said(kb_dir, tmp_path):
-    body = HEAD.replace("Date:", "Severity: SEV-2\n**Postmortem owner:** Ana Ruiz, Lee Park & Cy Doe\nDate:")
+    body = HEAD.replace("Date:", "Severity: SEV-2\n**Postmortem owner:** Ana Ruiz, Lee Park; Cy Doe\nDate:")
     out, inc = imported_record(kb_dir, tmp_path, body)
     assert inc.review.owner == "Ana Ruiz"
     assert (

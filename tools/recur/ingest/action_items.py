@@ -1202,15 +1202,10 @@ def _who(owner: str) -> str:
     return _ROLE_END.sub("", _plain(_link_text(owner)).lstrip("@"))
 
 
-# names in one field: "Ana Ruiz, Lee Park", "Ana; Lee", "Ana / Lee", "Ana & Lee", "Ana and Lee", "Ana<br>Lee"; not
-# inside a bracket ("Ana Ruiz (she/her)" is one person, "[Ana](mailto:a@x.io)" one link)
-NAMES_SEP = re.compile(r"[,;/&]|<br\s*/?>|\band\b", re.I)
-
-
-# several owners in one owner field, "Ana Ruiz, Bob Lee", "@ana; @bob": a follow-up's owner is split only there
-# (a people field at "/", "&" and "and" too, NAMES_SEP: "SRE/Platform" may be a team), at a comma only between
-# names (_COMMA_SPLITS)
-_OWNERS_SEP = re.compile(r"[,;]")
+# several owners in one owner field (a follow-up's, the review's), "Ana Ruiz, Bob Lee", "@ana; @bob": split only
+# there, at a comma only between names (_field_names), never inside a bracket ("Ana Ruiz (she/her)" is one person,
+# "[Ana](mailto:a@x.io)" one link). Not at "/", "&" or "and": "SRE/Platform", "Research & Development" and
+# "Platform and Infra" were split as a review owner's (found in review)
 _SEMICOLON = re.compile(";")
 _COMMA = re.compile(",")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -1257,10 +1252,10 @@ def _a_name(piece: str) -> bool:
     return len(who.split()) > 1 or piece.startswith("@") or bool(_EMAIL.search(piece)) or _nobody(piece)
 
 
-def people_named(text: str, sep: re.Pattern = _OWNERS_SEP) -> list[str]:
+def people_named(text: str) -> list[str]:
     """The people a field names, in order, each once (case aside), as an owner is recorded (``_who``: no mention
-    sign, no role or pronouns in a bracket), split at ``sep`` (a postmortem's people field, the review owner's:
-    ``NAMES_SEP``); none for a field naming no one or a date (``_nobody``: "TBD.", "(unassigned)", "Unowned",
+    sign, no role or pronouns in a bracket), split as ``_field_names`` does (a follow-up's owner field, a
+    postmortem's people field); none for a field naming no one or a date (``_nobody``: "TBD.", "(unassigned)", "Unowned",
     "n/a", "N / A", "TBD (will assign)", "Dec 1, 2026": the whole field first, no two names), a placeholder among
     them passed over ("TBD, Lee Park" is Lee Park's), and one naming someone in a bracket that person ("TBD (Ana
     Ruiz)": ``_tentative``). The review owner had a reader of its own: 'TBD.', '(unassigned)' and 'Ana Ruiz (she'
@@ -1269,7 +1264,7 @@ def people_named(text: str, sep: re.Pattern = _OWNERS_SEP) -> list[str]:
     if _nobody(line.strip(" *_")) and not _tentative(line.strip(" *_")):
         return []
     out, seen = [], set()
-    for name in (_field_names(line) if sep is _OWNERS_SEP else _split_names(line, sep))[:_NAMES_READ]:
+    for name in _field_names(line)[:_NAMES_READ]:
         name = name.strip(" *_")
         who = _tentative(name) or _who(name)  # its bracket out before the test: "TBD (will assign)" is "TBD"
         if has_text(who) and not _nobody(who) and who.casefold() not in seen:
