@@ -1023,3 +1023,14 @@ def test_a_line_break_only_yaml_counts_does_not_stop_the_lint(tmp_path, brk):
     unknown = [n for w, n in lines.items() if w.startswith("owner2: warning: unknown key")]
     cut = [n for w, n in lines.items() if w.startswith("owner2: warning: YAML reads ' #1' as a comment")]
     assert unknown and cut == unknown, res.output
+
+
+def test_a_pattern_whose_id_is_wrong_gets_no_one_way_link_warning_spreading_it(tmp_path):
+    # 'id: disk-ful' in disk-full.md: its related patterns do list disk-full, the file's name; the warning told the
+    # author to add the misspelling to them (found in review). The id error alone says it.
+    kb = small_kb(tmp_path / "kb")
+    f = kb / "patterns/capacity/disk-full.md"
+    f.write_text(f.read_text().replace("id: disk-full\n", "id: disk-ful\n"))
+    out = _run([], kb).output
+    assert "id: 'disk-ful' must equal the file name 'disk-full'" in out, out
+    assert "one-way link" not in out, out
