@@ -33,6 +33,11 @@ def owner(body: str) -> tuple:
         ("Ana Ruiz, @ana.ruiz, Ana Ruiz", ("Ana Ruiz", [["ana.ruiz"]])),  # each other name once
         ("TBD, Bob Lee", ("Bob Lee", [])),  # a placeholder among them names no one
         ("Ana Ruiz, Bob Lee<br>Cy Doe", ("Ana Ruiz", [["Bob Lee", "Cy Doe"]])),
+        # the lines and the commas of a cell read by one splitter: each name once, case aside (found in review)
+        ("Ana Ruiz<br>Bob Lee, Cara Diaz", ("Ana Ruiz", [["Bob Lee", "Cara Diaz"]])),
+        ("Ana Ruiz, Bob Lee<br>bob lee", ("Ana Ruiz", [["Bob Lee"]])),
+        ("Ana Ruiz<br/>ana ruiz", ("Ana Ruiz", [])),
+        ("TBD<br>Smith, Ana", ("Smith, Ana", [])),
         ("TBD (Ana Ruiz)", ("Ana Ruiz", [])),
         ("TBD (@ana)", ("ana", [])),
         ("TBC (Ana Ruiz), Bob Lee", ("Ana Ruiz", [["Bob Lee"]])),

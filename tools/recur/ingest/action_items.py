@@ -1206,7 +1206,10 @@ def _who(owner: str) -> str:
 # there, at a comma only between names (_field_names), never inside a bracket ("Ana Ruiz (she/her)" is one person,
 # "[Ana](mailto:a@x.io)" one link). Not at "/", "&" or "and": "SRE/Platform", "Research & Development" and
 # "Platform and Infra" were split as a review owner's (found in review)
-_SEMICOLON = re.compile(";")
+# split at always: a semicolon, a Confluence cell's line break ("Ana Ruiz<br>Lee Park"); the lines and the commas
+# of a cell were read by two splitters, "Ana Ruiz<br>Bob Lee, Cara Diaz" leaving out 'Bob Lee, Cara Diaz' as one
+# name and "Ana Ruiz, Bob Lee<br>bob lee" Bob twice (found in review)
+_ALWAYS_SEP = re.compile(r";|<br\s*/?>", re.I)
 _COMMA = re.compile(",")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 # a bracket, kept whole when names are split: "Ana Ruiz (she/her)", "[Ruiz, Ana](mailto:a@x.io)"
@@ -1233,11 +1236,11 @@ _NAMES_READ = 50  # the names of a field read, at most: each is tested (a date? 
 
 
 def _field_names(line: str) -> list[str]:
-    """The names of an owner field: split at each semicolon, and at the commas of a part only when each of its
+    """The names of an owner field: split at each semicolon and line break (``_ALWAYS_SEP``), and at the commas of a part only when each of its
     pieces names someone on its own (``_a_name``): "Ana Ruiz, Bob Lee" and "@ana, @bob" are two; "Smith, Ana",
     "SRE, Platform" and "Ruiz, Ana (payments)" one, whose first word was the owner (found in review)."""
     names = []
-    for part in _split_names(line, _SEMICOLON):
+    for part in _split_names(line, _ALWAYS_SEP):
         pieces = _split_names(part, _COMMA)
         named = [p for p in pieces[:_NAMES_READ] if p.strip(" *_")]
         names += pieces if len(named) > 1 and all(_a_name(p) for p in named) else [part]
@@ -1327,7 +1330,7 @@ def from_table(rows: list[str], people: frozenset = frozenset()) -> list[dict]:
         cells = table_cells(row)
         if all(set(c) <= set("-: ") for c in cells):
             continue
-        raw, cells = cells, [unescape(_br_cell(c, n == cols["owner"])) for n, c in enumerate(cells)]
+        cells = [unescape(_br_cell(c, n == cols["owner"])) for n, c in enumerate(cells)]
 
         def get(k, cells=cells):
             return cells[cols[k]] if cols[k] is not None and cols[k] < len(cells) else ""
@@ -1347,14 +1350,6 @@ def from_table(rows: list[str], people: frozenset = frozenset()) -> list[dict]:
             people=people,
             done_text=_plain(current(get("done"))),
         )
-        if (
-            cols["owner"] is not None
-            and cols["owner"] < len(raw)
-            and it["owner"]
-            and (left := _br_owners(raw[cols["owner"]])[1])
-        ):
-            # "Ana Ruiz<br>Lee Park": said in the notes, not dropped unsaid; after those of its first line's commas
-            it["owners_left"] = [*it.get("owners_left", ()), *(w for w in left if w not in it.get("owners_left", ()))]
         # a row with no title of its own is named by its other cells (a template's placeholders are none)
         it = _kept(it, " ".join(c for c in cells if not is_placeholder(_plain(c))))
         if it["title"] and not is_placeholder(it["title"]):
@@ -1369,31 +1364,13 @@ _BR = re.compile(r"(?<![ \t])[ \t]*<br[ \t]*/?>[ \t]*", re.I)
 
 
 def _br_cell(cell: str, owner: bool) -> str:
-    """``cell`` with its line breaks read: an owner cell its first line naming someone (_br_owners), another its
-    lines joined, by a space where a line continues the sentence in small letters ("Add a runbook<br>for
-    failover"), else by "; " (a note below the title)."""
-    if "<" not in cell or not _BR.search(cell):
+    """``cell`` with its line breaks read: an owner cell's kept for ``people_named``, which splits there (a
+    follow-up has one owner, the first named, the others said), another's lines joined, by a space where a line
+    continues the sentence in small letters ("Add a runbook<br>for failover"), else by "; " (a note below the
+    title)."""
+    if owner or "<" not in cell or not _BR.search(cell):
         return cell
-    if owner:
-        return _br_owners(cell)[0]
     return _BR.sub(lambda m: " " if re.match(rf"[{LOWER}]", cell[m.end() :]) else "; ", cell).strip(" ;")
-
-
-def _br_owners(cell: str) -> tuple[str, list[str]]:
-    """(the owner, the other names) of an owner cell whose lines each name one ("Ana Ruiz<br>Lee Park"): a follow-up
-    has one owner (docs/kb-format.md), the first line naming someone ("TBD<br>Ana" is Ana's); the others, each
-    once, are said in the import's notes (they were dropped unsaid)."""
-    lines = [line.strip() for line in _BR.split(cell) if line.strip()] if "<" in cell else [cell]
-    named = [line for line in lines if not _nobody(line) or _tentative(line)]  # "TBD (Ana)<br>Lee": Ana's
-    if not named:
-        return (lines or [""])[0], []
-    seen = {_who(named[0]).casefold()}
-    others = []
-    for line in named[1:]:
-        if (who := _who(current(line))) and who.casefold() not in seen:
-            seen.add(who.casefold())
-            others.append(who)
-    return named[0], others
 
 
 def _slash_order(texts: list[str]) -> str | None:
