@@ -53,6 +53,7 @@ def owner(body: str) -> tuple:
         ("Ruiz, Ana (payments)", ("Ruiz, Ana", [])),
         ("ana@x.io, bob@x.io", ("ana@x.io", [["bob@x.io"]])),
         ("Smith; Ana", ("Smith", [["Ana"]])),  # a semicolon always splits
+        ("Ana, Bob, Cy", ("Ana", [["Bob", "Cy"]])),  # three or more are a list
     ],
 )
 def test_an_owner_cell_names_one_owner_and_the_others_are_said(cell, read):

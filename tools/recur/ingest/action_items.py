@@ -1236,14 +1236,15 @@ _NAMES_READ = 50  # the names of a field read, at most: each is tested (a date? 
 
 
 def _field_names(line: str) -> list[str]:
-    """The names of an owner field: split at each semicolon and line break (``_ALWAYS_SEP``), and at the commas of a part only when each of its
-    pieces names someone on its own (``_a_name``): "Ana Ruiz, Bob Lee" and "@ana, @bob" are two; "Smith, Ana",
-    "SRE, Platform" and "Ruiz, Ana (payments)" one, whose first word was the owner (found in review)."""
+    """The names of an owner field: split at each semicolon and line break (``_ALWAYS_SEP``), and at the commas of
+    a part only when each of its pieces names someone on its own (``_a_name``), or there are three or more (a list:
+    "Ana, Bob, Cy"): "Ana Ruiz, Bob Lee" and "@ana, @bob" are two; "Smith, Ana", "SRE, Platform" and "Ruiz, Ana
+    (payments)" one, whose first word was the owner (found in review). The first ``_NAMES_READ`` parts only."""
     names = []
-    for part in _split_names(line, _ALWAYS_SEP):
+    for part in _split_names(line, _ALWAYS_SEP)[:_NAMES_READ]:
         pieces = _split_names(part, _COMMA)
         named = [p for p in pieces[:_NAMES_READ] if p.strip(" *_")]
-        names += pieces if len(named) > 1 and all(_a_name(p) for p in named) else [part]
+        names += pieces if len(named) > 2 or (len(named) == 2 and all(map(_a_name, named))) else [part]
     return names
 
 
