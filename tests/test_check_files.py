@@ -169,3 +169,26 @@ def test_the_named_files_problems_are_those_of_a_whole_check(tmp_path, monkeypat
     two = ["kb/patterns/capacity/lint-1.md", "kb/incidents/2026/INC-2026-0004.md"]
     inside = [p for p in whole if p["file"] in two]
     assert problems(*two) == inside + [p for p in broken if p not in inside]
+
+
+def test_a_named_file_with_no_problems_is_no_ok_when_broken_references_elsewhere_fail_the_check(tmp_path, monkeypatch):
+    """Found in review: with references elsewhere to an id no file has, `recur check FILES` failed (exit 1) while
+    its last line opened "OK: no problems in the 1 named file", and --strict gave a warning of the named file as
+    the only reason ("Failing because of --strict."); the hint asked only whether the named files renamed the id."""
+    monkeypatch.chdir(tmp_path)
+    kb = small_kb(Path("kb"))
+    (kb / "patterns/capacity/disk-full.md").rename(kb / "patterns/capacity/disk-full-bytes.md")
+    f = kb / "patterns/capacity/disk-full-bytes.md"
+    f.write_text(f.read_text().replace("id: disk-full\n", "id: disk-full-bytes\n"))
+    write(kb, "patterns/network/quiet.md", pattern_text("quiet", "network", title="Quiet", signals=()))
+    for strict in ([], ["--strict"]):
+        r = run(*strict, "kb/patterns/network/dns-failure.md")
+        assert r.exit_code == 1, r.output
+        assert "no pattern has id 'disk-full'" in r.output, r.output
+        assert "OK" not in r.output and "Failing because of --strict" not in r.output, r.output
+        assert "(renamed or deleted in these files, or earlier?), fail the check." in r.output, r.output
+        # a warning of the named file under --strict: both reasons, each said
+        r = run(*strict, "kb/patterns/network/quiet.md")
+        assert "warning: pattern has no signals" in r.output and "OK" not in r.output, r.output
+        said = "Failing because of --strict, and of the errors elsewhere." in r.output
+        assert said == bool(strict) and "Failing because of --strict." not in r.output, r.output

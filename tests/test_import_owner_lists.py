@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from import_helpers import imported_record
 
 from recur.cli.main import cli
+from recur.ingest.importer import review_owner
 from recur.ingest.postmortem import parse
 
 HEAD = "# Checkout down\n\nDate: 2026-11-20\n\n## Summary\n\nS.\n\n## Action items\n\n"
@@ -32,6 +33,11 @@ def owner(body: str) -> tuple:
         ("Ana Ruiz, @ana.ruiz, Ana Ruiz", ("Ana Ruiz", [["ana.ruiz"]])),  # each other name once
         ("TBD, Bob Lee", ("Bob Lee", [])),  # a placeholder among them names no one
         ("Ana Ruiz, Bob Lee<br>Cy Doe", ("Ana Ruiz", [["Bob Lee", "Cy Doe"]])),
+        # the lines and the commas of a cell read by one splitter: each name once, case aside (found in review)
+        ("Ana Ruiz<br>Bob Lee, Cara Diaz", ("Ana Ruiz", [["Bob Lee", "Cara Diaz"]])),
+        ("Ana Ruiz, Bob Lee<br>bob lee", ("Ana Ruiz", [["Bob Lee"]])),
+        ("Ana Ruiz<br/>ana ruiz", ("Ana Ruiz", [])),
+        ("TBD<br>Smith, Ana", ("Smith, Ana", [])),
         ("TBD (Ana Ruiz)", ("Ana Ruiz", [])),
         ("TBD (@ana)", ("ana", [])),
         ("TBC (Ana Ruiz), Bob Lee", ("Ana Ruiz", [["Bob Lee"]])),
@@ -41,6 +47,13 @@ def owner(body: str) -> tuple:
         ("Ana Ruiz (payments)", ("Ana Ruiz", [])),
         ("Ana Ruiz", ("Ana Ruiz", [])),
         ("Dec 1, 2026", (None, [])),
+        # a comma splits only names of two words or more, mentions, e-mails: else it is one person's or team's
+        ("Smith, Ana", ("Smith, Ana", [])),
+        ("SRE, Platform", ("SRE, Platform", [])),
+        ("Ruiz, Ana (payments)", ("Ruiz, Ana", [])),
+        ("ana@x.io, bob@x.io", ("ana@x.io", [["bob@x.io"]])),
+        ("Smith; Ana", ("Smith", [["Ana"]])),  # a semicolon always splits
+        ("Ana, Bob, Cy", ("Ana", [["Bob", "Cy"]])),  # three or more are a list
     ],
 )
 def test_an_owner_cell_names_one_owner_and_the_others_are_said(cell, read):
@@ -77,8 +90,23 @@ def test_a_placeholder_naming_someone_in_a_bracket_is_the_review_owner(kb_dir, t
     assert (out["review"]["owner"], inc.review.owner) == ("Ana Ruiz", "Ana Ruiz")
 
 
+@pytest.mark.parametrize(
+    "value, read",
+    [
+        ("Research & Development", "Research & Development"),
+        ("SRE/Platform", "SRE/Platform"),
+        ("Platform and Infra", "Platform and Infra"),
+        ("SRE, Platform", "SRE, Platform"),
+        ("Ana Ruiz, Lee Park", "Ana Ruiz"),
+    ],
+)
+def test_a_review_owner_field_is_split_as_a_follow_up_owner_is(value, read):
+    # it was split at "&", "/" and "and" too: the review of "Research & Development" was Research's (found in review)
+    assert review_owner(parse(HEAD.replace("Date:", f"**Postmortem owner:** {value}\nDate:"))) == read
+
+
 def test_the_names_a_review_owner_field_gives_besides_the_first_are_said(kb_dir, tmp_path):
-    body = HEAD.replace("Date:", "Severity: SEV-2\n**Postmortem owner:** Ana Ruiz, Lee Park & Cy Doe\nDate:")
+    body = HEAD.replace("Date:", "Severity: SEV-2\n**Postmortem owner:** Ana Ruiz, Lee Park; Cy Doe\nDate:")
     out, inc = imported_record(kb_dir, tmp_path, body)
     assert inc.review.owner == "Ana Ruiz"
     assert (

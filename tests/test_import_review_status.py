@@ -21,7 +21,7 @@ VAULT = """\
 # Postmortem: Stored cards declined after the vault key was rotated
 
 **Date:** 2025-11-18
-**Authors:** Ines, Bo
+**Authors:** Ines Ruiz, Bo Lee
 **Status:** {status}
 **Severity:** SEV-1
 
@@ -54,7 +54,7 @@ def test_a_completed_postmortem_records_its_review_done_and_passes_the_overdue_g
     out = json.loads(r.stdout)
     # was {level: full, status: pending, due: 2025-11-23}: overdue from the first report
     # the first author is who holds the review (review.owner), as import reads the postmortem's people
-    assert out["review"] == {"level": "full", "status": "done", "due": "2025-11-23", "done": None, "owner": "Ines"}
+    assert out["review"] == {"level": "full", "status": "done", "due": "2025-11-23", "done": None, "owner": "Ines Ruiz"}
     assert load_kb(fresh_kb).incidents[out["incident"]].review.status == "done"
     assert "review: recorded done, as the postmortem's status 'Complete' says (the 'Status:' line 5)" in out["notes"]
     # "Status: Complete" was also named as a field the record does not hold
@@ -66,7 +66,13 @@ def test_a_completed_postmortem_records_its_review_done_and_passes_the_overdue_g
 def test_a_draft_stays_pending_and_the_import_says_it_is_already_overdue_and_what_to_set(fresh_kb, tmp_path):
     out = json.loads(imp(fresh_kb, tmp_path / "pm.md", VAULT.format(status="In review")).stdout)
     iid = out["incident"]
-    assert out["review"] == {"level": "full", "status": "pending", "due": "2025-11-23", "done": None, "owner": "Ines"}
+    assert out["review"] == {
+        "level": "full",
+        "status": "pending",
+        "due": "2025-11-23",
+        "done": None,
+        "owner": "Ines Ruiz",
+    }
     assert (
         "review: recorded pending, as the postmortem's status 'In review' says (the 'Status:' line 5)" in out["notes"]
     )

@@ -1055,3 +1055,30 @@ def test_a_script_or_data_link_is_a_warning_at_its_line(tmp_path):
     rest = "link or image: the site shows it as a link to '#' (or no image); link an http(s) page or a file of the KB"
     got = [(p.line, p.message) for p in authoring_warnings(load_kb(kb), today="2026-06-01") if rest in p.message]
     assert got == [(start + 1, f"a javascript: {rest}"), (start + 5, f"a javascript: {rest}")]
+
+
+def test_a_pattern_whose_id_is_wrong_gets_no_one_way_link_warning_spreading_it(tmp_path):
+    # 'id: disk-ful' in disk-full.md: its related patterns do list disk-full, the file's name; the warning told the
+    # author to add the misspelling to them (found in review). The id error alone says it.
+    kb = small_kb(tmp_path / "kb")
+    f = kb / "patterns/capacity/disk-full.md"
+    f.write_text(f.read_text().replace("id: disk-full\n", "id: disk-ful\n"))
+    out = _run([], kb).output
+    assert "id: 'disk-ful' must equal the file name 'disk-full'" in out, out
+    assert "one-way link" not in out, out
+
+
+def test_an_incident_section_answered_n_a_is_no_placeholder_and_tbd_fails_no_strict_check(tmp_path):
+    # a postmortem's "## Detection: N/A" copied by `recur import` failed --strict as "only a placeholder" (found
+    # in review): in an incident record N/A or "-" answers the heading. TBD is still said, as advice
+    kb = small_kb(tmp_path / "kb")
+    f = kb / "incidents/2026/INC-2026-0002.md"
+    f.write_text(f.read_text() + "\n## Detection\n\nN/A\n\n## Trigger\n\n-\n\n## Root cause\n\nTBD\n")
+    out = _run(["--strict"], kb)
+    assert out.exit_code == 0, out.output
+    said = [ln for ln in out.output.splitlines() if "placeholder" in ln]
+    assert len(said) == 1 and "## Root cause: warning: is only a placeholder ('TBD')" in said[0], out.output
+    # a pattern's section that is only N/A is still a warning --strict fails on
+    p = kb / "patterns/capacity/disk-full.md"
+    p.write_text(p.read_text() + "\n## Root cause\n\nN/A\n")
+    assert _run(["--strict"], kb).exit_code == 1

@@ -258,13 +258,14 @@ def test_record_incident_takes_a_review_owner_written_as_the_cli_writes_it(tmp_p
         tool = next(t for t in (await client.list_tools()).tools if t.name == "record_incident")
         return tool.input_schema["properties"], [
             await call(client, "record_incident", {**base, "title": "Disk full on db-1", "review_owner": " @alice "}),
+            await call(client, "record_incident", {**base, "title": "Disk full on db-1", "review_owner": "Alice"}),
             await call(client, "record_incident", {**base, "title": "Disk full on db-2", "review_owner": None}),
             await call(client, "record_incident", {**base, "title": "Disk full on db-3", "review_owner": ""}),
             await call(client, "record_incident", {**base, "title": "Disk full on db-4", "review_owner": "a\x1bb"}),
             await call(client, "record_incident", {**base, "title": "Disk full on db-1", "review_owner": "bob"}),
         ]
 
-    props, (owned, null, blank, control, other) = session(server, work)
+    props, (owned, retry, null, blank, control, other) = session(server, work)
     assert "review_owner" in props and "review.owner" in props["review_owner"]["description"]
     err, out, text = owned
     assert not err and out["review"]["owner"] == "@alice", out
@@ -283,5 +284,8 @@ def test_record_incident_takes_a_review_owner_written_as_the_cli_writes_it(tmp_p
         assert "owner:" not in (kb / load_kb(kb).incidents[out["id"]].relpath).read_text()
     assert control[0] and control[2].startswith("review_owner: has the control character U+001B"), control[2]
     assert not any("db-4" in i.title for i in load_kb(kb).incidents.values())
+    # the same owner written otherwise ("@alice", "Alice": one owner, as the board reads it) is a retry: it wrote a
+    # second record with same_as (found in review)
+    assert not retry[0] and retry[1]["already_recorded"] is True and retry[1]["id"] == owned[1]["id"], retry
     assert not other[0] and "already_recorded" not in other[1] and other[1]["same_as"] == owned[1]["id"]
     assert other[1]["review"]["owner"] == "bob"

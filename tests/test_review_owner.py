@@ -130,7 +130,7 @@ def test_import_fills_the_review_owner_from_the_postmortems_people(kb_dir, tmp_p
         ("**Owner:** None\n", "Dana Wu"),
         ("**Owner:** Ana Ruiz (she/her)\n", "Ana Ruiz"),
         ("**Owner:** TBD, Lee Park\n", "Lee Park"),
-        ("**Owner:** @ana.ruiz and Lee Park\n", "ana.ruiz"),
+        ("**Owner:** @ana.ruiz, Lee Park\n", "ana.ruiz"),
         # a placeholder with words in a bracket, a trailing dot, in brackets, spaced, or said in words (a
         # re-read found each recorded: 'TBD', 'n', '(none)', 'N', 'Unknown', 'Not assigned')
         ("**Owner:** TBD (will assign)\n**Incident commander:** Ana Ruiz\n", "Ana Ruiz"),

@@ -132,3 +132,39 @@ def test_a_ctrl_c_after_the_last_line_leaves_the_exit_code_the_command_decided(t
     out, err = proc.communicate(timeout=60)  # closes stdin: the teardown ends
     assert proc.returncode == 0, (proc.returncode, shown + err)
     assert b"OK: 7 files" in out + shown and b"Interrupted" not in shown + err and b"Traceback" not in err, shown + err
+
+
+def test_main_called_again_in_one_process_handles_ctrl_c_again(tmp_path):
+    """Found in review: once main() had returned, its process ignored SIGINT (``_settled``) and kept the note of an
+    interrupt, so a second main() in it (a test calling main() twice) ran its command deaf to Ctrl-C and, if the
+    run before had been interrupted, ended the process at the command's exit (``_leave``), Python's shutdown
+    skipped. Each main() starts with Ctrl-C handled and no interrupt noted; after it, Ctrl-C stays ignored."""
+    kb = small_kb(tmp_path / "kb")
+    script = (
+        "import signal, sys\n"
+        "import recur.cli.main\n"
+        "m = sys.modules['recur.cli.main']\n"
+        "real, seen = m.cli, []\n"
+        "def cli(**kw):  # what the command runs with\n"
+        "    seen.append((signal.getsignal(signal.SIGINT) is m._interrupt, m._PROCESS['interrupted']))\n"
+        "    return real(**kw)\n"
+        "m.cli = cli\n"
+        f"sys.argv = ['recur', 'check', '--kb', {str(kb)!r}, '-q']\n"
+        "for run in range(2):\n"
+        "    try:\n"
+        "        m.main()\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "    seen.append(signal.getsignal(signal.SIGINT) is signal.SIG_IGN)\n"
+        "    m._PROCESS['interrupted'] = True  # as after a Ctrl-C the command handled itself\n"
+        "print(seen)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        env=dict(os.environ, PYTHONPATH=TOOLS),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # `pytest &` ignores SIGINT
+    )
+    assert proc.stdout.strip() == "[(True, False), True, (True, False), True]", (proc.stdout, proc.stderr)

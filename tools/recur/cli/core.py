@@ -116,8 +116,8 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
     _print_problems([p for p in [*problems, *broken] if not (quiet and p.level == "notice")], fmt, failed)
     if not quiet:
         click.echo(_check_summary(kb, kb_dir, problems, named, elsewhere, broken), err=True)
-        if strict and warnings and not errors:
-            click.echo("Failing because of --strict.", err=True)
+        if strict and warnings and not errors:  # the errors elsewhere fail it too: both said (found in review)
+            click.echo("Failing because of --strict" + (", and of the errors elsewhere." if broken else "."), err=True)
     elif any(p.is_error and p not in broken for p in elsewhere):  # the hook's --quiet hid them, and passed
         click.echo(_elsewhere_note(kb_dir, [p for p in elsewhere if p not in broken]), err=True)
     sys.exit(1 if failed else 0)
@@ -139,7 +139,7 @@ def _broken_said(broken) -> str:
         return ""
     return (
         f"; {plural(len(broken), 'error')} elsewhere shown above, naming a pattern id no file has (renamed or "
-        "deleted in these files?), fail the check"
+        "deleted in these files, or earlier?), fail the check"
     )
 
 
@@ -249,8 +249,8 @@ def _check_summary(kb, kb_dir, problems: list, named: list | None, elsewhere: li
             f"{plural(sum(p.level == 'warning' for p in elsewhere), 'warning')} elsewhere in {kb_dir} not shown (recur check without FILES lists them, with the "
             "authoring warnings of every file: worked out here for the named files only)"
         )
-    if not problems:
-        return f"OK: no problems in {where} (read with the rest of {kb_dir}: {loaded}){rest}."
+    if not problems:  # not "OK:" when the errors elsewhere fail the check (found in review)
+        return f"{'No' if broken else 'OK: no'} problems in {where} (read with the rest of {kb_dir}: {loaded}){rest}."
     return f"{counts} in {where} (read with the rest of {kb_dir}: {loaded}){rest}"
 
 

@@ -151,8 +151,9 @@ def _warn_unknown_variables() -> None:
 
 
 # main()'s process: what a Ctrl-C or `kill` did to it. "own": main() runs the command (not click's test runner, in
-# a test process whose own Ctrl-C must keep working); "interrupted": a SIGINT or SIGTERM arrived.
-_PROCESS = {"own": False, "interrupted": False}
+# a test process whose own Ctrl-C must keep working); "interrupted": a SIGINT or SIGTERM arrived; "ignored":
+# _settled set SIGINT ignored (not the process's starter), which the next main() in the process undoes
+_PROCESS = {"own": False, "interrupted": False, "ignored": False}
 
 
 def _interrupt(signum, frame):
@@ -169,6 +170,7 @@ def _settled() -> None:
 
     if _PROCESS["own"] and signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _PROCESS["ignored"] = True
 
 
 def main():
@@ -179,9 +181,13 @@ def main():
     # once and leaves `.recur/index.tmp-<pid>`, a site build folder or a `.<file>.tmp` in the KB.
     # `recur serve` installs uvicorn's own handlers while it serves.
     signal.signal(signal.SIGTERM, _interrupt)
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with SIGINT ignored
+    # a main() run before in this process (a test's) left SIGINT ignored (_settled) and maybe an interrupt noted:
+    # this run handled no Ctrl-C and, noted, ended the process at its exit (found in review)
+    _PROCESS["interrupted"] = False
+    ignored = signal.getsignal(signal.SIGINT) is signal.SIG_IGN and _PROCESS["ignored"]
+    if ignored or signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started ignoring it
         signal.signal(signal.SIGINT, _interrupt)  # Python's KeyboardInterrupt, the interrupt noted
-    _PROCESS["own"] = True
+    _PROCESS.update(own=True, ignored=False)
     try:
         cli(prog_name="recur")
     except Interrupted:

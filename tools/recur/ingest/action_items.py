@@ -1202,14 +1202,16 @@ def _who(owner: str) -> str:
     return _ROLE_END.sub("", _plain(_link_text(owner)).lstrip("@"))
 
 
-# names in one field: "Ana Ruiz, Lee Park", "Ana; Lee", "Ana / Lee", "Ana & Lee", "Ana and Lee", "Ana<br>Lee"; not
-# inside a bracket ("Ana Ruiz (she/her)" is one person, "[Ana](mailto:a@x.io)" one link)
-NAMES_SEP = re.compile(r"[,;/&]|<br\s*/?>|\band\b", re.I)
-
-
-# several owners in one owner field, "Ana Ruiz, Bob Lee", "@ana; @bob": a follow-up's owner is split only there
-# (a people field at "/", "&" and "and" too, NAMES_SEP: "SRE/Platform" may be a team)
-_OWNERS_SEP = re.compile(r"[,;]")
+# several owners in one owner field (a follow-up's, the review's), "Ana Ruiz, Bob Lee", "@ana; @bob": split only
+# there, at a comma only between names (_field_names), never inside a bracket ("Ana Ruiz (she/her)" is one person,
+# "[Ana](mailto:a@x.io)" one link). Not at "/", "&" or "and": "SRE/Platform", "Research & Development" and
+# "Platform and Infra" were split as a review owner's (found in review)
+# split at always: a semicolon, a Confluence cell's line break ("Ana Ruiz<br>Lee Park"); the lines and the commas
+# of a cell were read by two splitters, "Ana Ruiz<br>Bob Lee, Cara Diaz" leaving out 'Bob Lee, Cara Diaz' as one
+# name and "Ana Ruiz, Bob Lee<br>bob lee" Bob twice (found in review)
+_ALWAYS_SEP = re.compile(r";|<br\s*/?>", re.I)
+_COMMA = re.compile(",")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 # a bracket, kept whole when names are split: "Ana Ruiz (she/her)", "[Ruiz, Ana](mailto:a@x.io)"
 _WHOLE = re.compile(r"(\([^()]*\)|\[[^\[\]]*\])")
 
@@ -1233,10 +1235,31 @@ def _split_names(line: str, sep: re.Pattern) -> list[str]:
 _NAMES_READ = 50  # the names of a field read, at most: each is tested (a date? a placeholder?); 50,000 took 3 s
 
 
-def people_named(text: str, sep: re.Pattern = _OWNERS_SEP) -> list[str]:
+def _field_names(line: str) -> list[str]:
+    """The names of an owner field: split at each semicolon and line break (``_ALWAYS_SEP``), and at the commas of
+    a part only when each of its pieces names someone on its own (``_a_name``), or there are three or more (a list:
+    "Ana, Bob, Cy"): "Ana Ruiz, Bob Lee" and "@ana, @bob" are two; "Smith, Ana", "SRE, Platform" and "Ruiz, Ana
+    (payments)" one, whose first word was the owner (found in review). The first ``_NAMES_READ`` parts only."""
+    names = []
+    for part in _split_names(line, _ALWAYS_SEP)[:_NAMES_READ]:
+        pieces = _split_names(part, _COMMA)
+        named = [p for p in pieces[:_NAMES_READ] if p.strip(" *_")]
+        names += pieces if len(named) > 2 or (len(named) == 2 and all(map(_a_name, named))) else [part]
+    return names
+
+
+def _a_name(piece: str) -> bool:
+    """Whether a piece of an owner field between commas names someone on its own: two words or more (its bracket
+    aside, "Ana Ruiz (payments)"), a mention, an e-mail address; or no one ("TBD, Bob Lee" is Bob Lee's)."""
+    piece = piece.strip(" *_")
+    who = _tentative(piece) or _who(piece)
+    return len(who.split()) > 1 or piece.startswith("@") or bool(_EMAIL.search(piece)) or _nobody(piece)
+
+
+def people_named(text: str) -> list[str]:
     """The people a field names, in order, each once (case aside), as an owner is recorded (``_who``: no mention
-    sign, no role or pronouns in a bracket), split at ``sep`` (a postmortem's people field, the review owner's:
-    ``NAMES_SEP``); none for a field naming no one or a date (``_nobody``: "TBD.", "(unassigned)", "Unowned",
+    sign, no role or pronouns in a bracket), split as ``_field_names`` does (a follow-up's owner field, a
+    postmortem's people field); none for a field naming no one or a date (``_nobody``: "TBD.", "(unassigned)", "Unowned",
     "n/a", "N / A", "TBD (will assign)", "Dec 1, 2026": the whole field first, no two names), a placeholder among
     them passed over ("TBD, Lee Park" is Lee Park's), and one naming someone in a bracket that person ("TBD (Ana
     Ruiz)": ``_tentative``). The review owner had a reader of its own: 'TBD.', '(unassigned)' and 'Ana Ruiz (she'
@@ -1245,7 +1268,7 @@ def people_named(text: str, sep: re.Pattern = _OWNERS_SEP) -> list[str]:
     if _nobody(line.strip(" *_")) and not _tentative(line.strip(" *_")):
         return []
     out, seen = [], set()
-    for name in _split_names(line, sep)[:_NAMES_READ]:
+    for name in _field_names(line)[:_NAMES_READ]:
         name = name.strip(" *_")
         who = _tentative(name) or _who(name)  # its bracket out before the test: "TBD (will assign)" is "TBD"
         if has_text(who) and not _nobody(who) and who.casefold() not in seen:
@@ -1308,7 +1331,7 @@ def from_table(rows: list[str], people: frozenset = frozenset()) -> list[dict]:
         cells = table_cells(row)
         if all(set(c) <= set("-: ") for c in cells):
             continue
-        raw, cells = cells, [unescape(_br_cell(c, n == cols["owner"])) for n, c in enumerate(cells)]
+        cells = [unescape(_br_cell(c, n == cols["owner"])) for n, c in enumerate(cells)]
 
         def get(k, cells=cells):
             return cells[cols[k]] if cols[k] is not None and cols[k] < len(cells) else ""
@@ -1328,14 +1351,6 @@ def from_table(rows: list[str], people: frozenset = frozenset()) -> list[dict]:
             people=people,
             done_text=_plain(current(get("done"))),
         )
-        if (
-            cols["owner"] is not None
-            and cols["owner"] < len(raw)
-            and it["owner"]
-            and (left := _br_owners(raw[cols["owner"]])[1])
-        ):
-            # "Ana Ruiz<br>Lee Park": said in the notes, not dropped unsaid; after those of its first line's commas
-            it["owners_left"] = [*it.get("owners_left", ()), *(w for w in left if w not in it.get("owners_left", ()))]
         # a row with no title of its own is named by its other cells (a template's placeholders are none)
         it = _kept(it, " ".join(c for c in cells if not is_placeholder(_plain(c))))
         if it["title"] and not is_placeholder(it["title"]):
@@ -1350,31 +1365,13 @@ _BR = re.compile(r"(?<![ \t])[ \t]*<br[ \t]*/?>[ \t]*", re.I)
 
 
 def _br_cell(cell: str, owner: bool) -> str:
-    """``cell`` with its line breaks read: an owner cell its first line naming someone (_br_owners), another its
-    lines joined, by a space where a line continues the sentence in small letters ("Add a runbook<br>for
-    failover"), else by "; " (a note below the title)."""
-    if "<" not in cell or not _BR.search(cell):
+    """``cell`` with its line breaks read: an owner cell's kept for ``people_named``, which splits there (a
+    follow-up has one owner, the first named, the others said), another's lines joined, by a space where a line
+    continues the sentence in small letters ("Add a runbook<br>for failover"), else by "; " (a note below the
+    title)."""
+    if owner or "<" not in cell or not _BR.search(cell):
         return cell
-    if owner:
-        return _br_owners(cell)[0]
     return _BR.sub(lambda m: " " if re.match(rf"[{LOWER}]", cell[m.end() :]) else "; ", cell).strip(" ;")
-
-
-def _br_owners(cell: str) -> tuple[str, list[str]]:
-    """(the owner, the other names) of an owner cell whose lines each name one ("Ana Ruiz<br>Lee Park"): a follow-up
-    has one owner (docs/kb-format.md), the first line naming someone ("TBD<br>Ana" is Ana's); the others, each
-    once, are said in the import's notes (they were dropped unsaid)."""
-    lines = [line.strip() for line in _BR.split(cell) if line.strip()] if "<" in cell else [cell]
-    named = [line for line in lines if not _nobody(line) or _tentative(line)]  # "TBD (Ana)<br>Lee": Ana's
-    if not named:
-        return (lines or [""])[0], []
-    seen = {_who(named[0]).casefold()}
-    others = []
-    for line in named[1:]:
-        if (who := _who(current(line))) and who.casefold() not in seen:
-            seen.add(who.casefold())
-            others.append(who)
-    return named[0], others
 
 
 def _slash_order(texts: list[str]) -> str | None:

@@ -1422,12 +1422,12 @@ def review_owner(pm) -> str | None:
 def _review_people(pm) -> tuple[str | None, list[str], str, str]:
     """(the review owner, the other names of its field, that field's label and kind): ``review_owner``'s
     reading."""
-    from recur.ingest.action_items import NAMES_SEP, people_named
+    from recur.ingest.action_items import people_named
     from recur.ingest.postmortem import META_KEYS
 
     for kind in _REVIEW_OWNER_KINDS:
         for label, value in pm.people:
-            if META_KEYS.get(label.lower()) == kind and (named := people_named(str(value), NAMES_SEP)):
+            if META_KEYS.get(label.lower()) == kind and (named := people_named(str(value))):
                 return named[0], named[1:], label, kind
     return None, [], "", ""
 

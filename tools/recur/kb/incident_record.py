@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from recur.kb.record_edit import add_to_flow_list
+from recur.kb.records import owner_key
 from recur.kb.schema import given_id
 from recur.kb.writer import dumps, flow_list, plain, q, section_text
 from recur.util.dates import require_in_range
@@ -850,10 +851,11 @@ def retried(new: CheckedIncident, inc) -> bool:
     # never a retry (a string is no Flag) and each retry wrote another record (found in review)
     recorded = [getattr(f, "text", f) for f in inc.flags]
     # a review owner given (MCP's review_owner) is a field too: a call with another owner was answered with
-    # the first record, the owner given dropped unsaid
+    # the first record, the owner given dropped unsaid; compared as the board reads owners ("@bob" is bob: a
+    # retry written otherwise was a second record with same_as; found in review)
     owner = getattr(inc.review, "owner", None)
     same = new.severity == inc.severity and set(new.patterns) == set(inc.patterns) and list(new.flags) == recorded
-    return same and new.review_owner == owner
+    return same and owner_key(new.review_owner or "") == owner_key(owner or "")
 
 
 # The most characters a title recorded by `recur incident new`, `recur new incident` or MCP's record_incident may

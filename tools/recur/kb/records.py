@@ -111,6 +111,12 @@ def successors(patterns: dict, pattern_id: str, keep=None) -> list:
     return out
 
 
+def owner_key(name: str) -> str:
+    """One owner however written: "Bob", "bob" and "@bob" (a tracker's mention) are the same (the board's owners,
+    `recur report --owner`; record_incident's retry check, in kb, so here)."""
+    return name.strip().lstrip("@").casefold()
+
+
 @dataclass
 class Review:
     level: str

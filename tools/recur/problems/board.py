@@ -84,7 +84,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from typing import TypedDict
 
-from recur.kb.records import successors
+from recur.kb.records import owner_key, successors  # owner_key: in kb, where record_incident's retry check reads it
 from recur.kb.schema import OPEN_FIX
 from recur.util.dates import shift
 from recur.util.text import plural
@@ -536,11 +536,6 @@ def fix_status(p, as_of: dt.date) -> str | None:
     if p.fix.status == "done" and p.fix.done is not None and p.fix.done > as_of:
         return "open"
     return p.fix.status
-
-
-def owner_key(name: str) -> str:
-    """One owner however written: "Bob", "bob" and "@bob" (a tracker's mention) are the same."""
-    return name.strip().lstrip("@").casefold()
 
 
 def _by_owner(follow_ups: list, fixes: list, reviews: list) -> dict:
