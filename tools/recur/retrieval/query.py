@@ -134,9 +134,9 @@ ich bei kein keine noch nur oder aber wenn dass sind haben seit beim zum zur vom
 können nichts
 el la los las del que es está están por para con una uno pero como cuando muy sin sobre también hay puede pueden
 se al su sus desde ya otra otro cada ni
-le les des et une pas sur avec dans pour qui ne ce cette au aux sont il elle nous ou mais leur depuis très sans
+le les et une pas sur avec dans pour qui ne ce cette au aux sont elle nous ou mais leur depuis très sans
 être été fait peut est
-não os da dos das em um uma ao nas pelo pela foi são
+não os da dos em um uma ao nas pelo pela foi são
 de het een en van niet met voor zijn te dat naar bij ook maar wordt geen nog kan
 il gli di che della delle dei anche ma più alla nel dal questo questa è
 """.split()
