@@ -425,3 +425,20 @@ def test_every_command_has_a_row_in_the_exit_status_table():
             words = word.removeprefix("recur ")
             named.discard(words if word.startswith("recur ") else f"{group} {words}")
     assert not named, f"docs/cli.md's Exit status table has no row for: {sorted(named)}"
+
+
+def test_the_docs_name_the_index_format_recur_writes():
+    """The index format the docs quote in examples and the pattern object is the one `recur index` writes: they
+    said 5 while an index of format 5 kept the KB's HTML comments after Recur stopped reading them."""
+    from recur.retrieval.index import FORMAT
+
+    quoted = {
+        "cli.md": [r"this recur writes (\d+): updating it", r"this recur's format (\d+)\"\)"],
+        "architecture.md": [r"the index's `docs\.json`, format (\d+)"],
+        "operating.md": [r"this one writes format (\d+)\)", r"has format \d+; this recur writes (\d+)"],
+    }
+    for name, patterns in quoted.items():
+        text = (ROOT / "docs" / name).read_text(encoding="utf-8")
+        for pattern in patterns:
+            found = re.findall(pattern, text)
+            assert found and set(found) == {str(FORMAT)}, (name, pattern, found)

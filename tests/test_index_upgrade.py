@@ -9,8 +9,10 @@ import shutil
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
+from kbfactory import write_pattern
 
 from recur.cli.main import cli
 from recur.kb.loader import load_kb
@@ -19,6 +21,7 @@ from recur.retrieval import index as index_mod
 from recur.retrieval.engine import Engine
 from recur.util.errors import RecurError
 from recur.util.files import file_sha256
+from recur.util.text import tokens
 
 FAKE = "fake:64"
 
@@ -302,3 +305,120 @@ def test_the_newer_index_advice_names_the_runs_model(kb_dir, tmp_path):
     with pytest.raises(index_mod.NewerIndex) as err:
         check_open(kb_dir, idx, "fake:32")
     assert "--index DIR --model fake:32;" in str(err.value)
+
+
+# -- format 5 -> 6: the KB's text without its HTML comments, BM25 without hex fragments --------------------------
+COMMENTED_SUMMARY = "A filesystem runs out of bytes <!-- ask storage --> and writes fail."
+COMMENTED_STEP = "Run `df -h` <!-- check this --> on the host."
+# what util.text's word split made of a hex literal before it blanked them (fix-hexdraft): "0x" and fragments
+OLD_HEX_TOKENS = ["0x", "7ffde", "2a", "1c", "3b"]
+
+
+def commented_kb(kb_dir):
+    """The small KB with an HTML comment in disk-full's summary (embedded: a view) and in its runbook step
+    (shown: docs.json), and a hex literal in its signals."""
+    write_pattern(
+        kb_dir,
+        "disk-full",
+        title="Disk full on a host",
+        symptoms=("writes fail", "no space left on device"),
+        signals=("No space left on device", "ENOSPC", "fault at 0x7ffde2a1c3b0"),
+        related=("db-pool-exhausted",),
+        summary=COMMENTED_SUMMARY,
+        runbook=(COMMENTED_STEP,),
+    )
+    return kb_dir
+
+
+def make_format_5(kb_dir, idx):
+    """The index as format 5 wrote it for ``commented_kb`` (measured on the code before fix-render and fix-hexdraft):
+    the comments in docs.json's runbook and summary and in the views' texts, those views embedded with them (and
+    the pattern's content hash of them), and BM25 holding the hex literal's fragments; digests recorded anew."""
+    import bm25s
+
+    build(kb_dir, idx)
+    docs = json.loads((idx / "docs.json").read_text())
+    doc = docs["disk-full"]
+    plain_summary = COMMENTED_SUMMARY.replace(" <!-- ask storage -->", "")
+    doc["runbook"] = [COMMENTED_STEP]
+    doc["summary"] = COMMENTED_SUMMARY
+    (idx / "docs.json").write_text(json.dumps(docs))
+    views = json.loads((idx / "views.json").read_text())
+    for view in views:
+        view["text"] = view["text"].replace(plain_summary, COMMENTED_SUMMARY)
+    (idx / "views.json").write_text(json.dumps(views))
+    rows = [i for i, v in enumerate(views) if v["pattern"] == "disk-full"]
+    assert any("<!--" in views[i]["text"] for i in rows)
+    vectors = np.load(idx / "vectors.npy")
+    vectors[rows] = embed.load_encoder(FAKE).encode([views[i]["text"] for i in rows])
+    np.save(idx / "vectors.npy", vectors)
+    manifest = json.loads((idx / "manifest.json").read_text())
+    old_views = [(views[i]["kind"], views[i]["text"]) for i in rows]
+    manifest["hashes"]["disk-full"] = index_mod.content_hash(manifest["model"], old_views)
+    kb = load_kb(kb_dir)
+    corpus = [tokens(index_mod.lexical_text(kb.patterns[pid], kb)) for pid in manifest["ids"]]
+    corpus[manifest["ids"].index("disk-full")] += OLD_HEX_TOKENS
+    retriever = bm25s.BM25()
+    retriever.index(corpus, show_progress=False)
+    shutil.rmtree(idx / "bm25")
+    retriever.save(str(idx / "bm25"))
+    manifest["format"] = 5
+    manifest["digests"] = index_mod.file_digests(idx)
+    (idx / "manifest.json").write_text(json.dumps(manifest))
+    return vectors, views
+
+
+def test_a_format_5_index_is_converted_and_loses_the_kbs_comments(kb_dir, tmp_path):
+    """A format-5 index was up to date until a KB file changed, so `recur suggest` went on printing
+    "1. Run `df -h` <!-- check this --> on the host." after the loader stopped reading comments, and its BM25
+    kept a hex literal's fragments. Format 6 converts it at the next command: the step without its comment,
+    the pattern whose summary had one embedded again from the text without it (never its vectors reused),
+    the others' vectors reused, no hex fragment in BM25."""
+    commented_kb(kb_dir)
+    idx = tmp_path / "index"
+    old_vectors, old_views = make_format_5(kb_dir, idx)
+    res = recur("suggest", "--kb", str(kb_dir), "--index", str(idx), "No space left on device")
+    assert res.exit_code == 0, res.output
+    assert f"The index at {idx} has format 5; this recur writes {index_mod.FORMAT}: updating it." in res.output
+    assert "1. Run `df -h` on the host." in res.output and "<!--" not in res.output, res.output
+    loaded = index_mod.load(idx, embed.load_encoder(FAKE).model_id)
+    assert loaded.manifest["format"] == index_mod.FORMAT == 6
+    assert loaded.docs["disk-full"]["summary"] == "A filesystem runs out of bytes and writes fail."
+    assert not any("<!--" in v["text"] for v in loaded.views)
+    assert [v["pattern"] for v in loaded.views] == [v["pattern"] for v in old_views]
+    mine = [i for i, v in enumerate(loaded.views) if v["pattern"] == "disk-full"]
+    others = [i for i, v in enumerate(loaded.views) if v["pattern"] != "disk-full"]
+    fresh = embed.load_encoder(FAKE).encode([loaded.views[i]["text"] for i in mine])
+    assert np.allclose(loaded.vectors[mine], fresh) and not np.allclose(loaded.vectors[mine], old_vectors[mine])
+    assert np.array_equal(loaded.vectors[others], old_vectors[others])  # reused: their texts did not change
+    assert not set(OLD_HEX_TOKENS) & set(loaded.bm25.vocab_dict)
+    again = recur("index", "--kb", str(kb_dir), "--index", str(idx))
+    assert again.exit_code == 0 and "has format" not in again.output and "up to date" in again.output, again.output
+
+
+def test_recur_index_converts_a_format_5_index_re_embedding_only_what_a_comment_changed(kb_dir, tmp_path):
+    commented_kb(kb_dir)
+    idx = tmp_path / "index"
+    make_format_5(kb_dir, idx)
+    res = recur("index", "--kb", str(kb_dir), "--index", str(idx))
+    assert res.exit_code == 0, res.output
+    assert f"has format 5; this recur writes {index_mod.FORMAT}: updating it." in res.output
+    assert "1 embedded, 2 unchanged" in res.output, res.output
+
+
+def test_a_server_refuses_a_format_5_index_it_cannot_convert(kb_dir, tmp_path):
+    """`recur serve`'s start-up check (engine.check_open) on a format-5 index it cannot write (a file where its
+    conversion would be staged; tests run as root): the error docs/api.md gives, to build a format-6 index
+    where recur can write and deploy it, nothing served from the old one."""
+    from recur.retrieval.engine import check_open
+
+    commented_kb(kb_dir)
+    idx = tmp_path / "index"
+    make_format_5(kb_dir, idx)
+    _blocked(idx)
+    with pytest.raises(RecurError) as err:
+        check_open(kb_dir, idx, FAKE)
+    said = str(err.value)
+    assert f"the index at {idx} has format 5, and this recur reads only format {index_mod.FORMAT}" in said
+    assert "cannot write the index there" in said and "recur index --kb KB --index DIR" in said
+    assert index_mod.read_manifest(idx)["format"] == 5  # left as it was
