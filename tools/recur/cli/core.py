@@ -515,10 +515,13 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, site_url, te
     if as_json:
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
     else:
-        from recur.cli.render import render_answer
+        from recur.cli.render import RecordAs, render_answer
+        from recur.ingest.pasted_log import record_title
 
         flags = config.where_flags(kb_dir, index_dir)
-        record = Path(kb_dir).is_dir()
+        # read on stdin: the command reads it there again (a pipe's text is no shell argument)
+        record = RecordAs(record_title(prepared, query), None if _reads_stdin(text) else query)
+        record = record if Path(kb_dir).is_dir() else None
         click.echo(render_answer(answer, steps=steps, kb_dir=kb_dir, flags=flags, site_url=site_url, record=record))
 
 

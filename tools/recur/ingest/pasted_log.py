@@ -5,6 +5,7 @@ it (retrieval.query.prepare), which kb/ below may not import."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # a description of more lines than this is a pasted log to cut down for its record (recorded_description), and
@@ -151,3 +152,40 @@ def _gapped(lines: list[str], start: int, near: list[int]) -> list[str]:
     if at < len(lines):
         out.append(f"[… {_lines(len(lines) - at)} …]")
     return out
+
+
+# an exception's line, "psycopg2.errors.DeadlockDetected: deadlock detected", "java.net.SocketTimeoutException: Read
+# timed out", "MaxRetriesPerRequestError: Reached …": a dotted name ending in a capitalised class, or a name ending in
+# Error or Exception, then ": " and what it says (not "Name:   payments-api" of a kubectl describe)
+_EXCEPTION_LINE = re.compile(
+    r"(?:(?:[A-Za-z_][\w$]*\.)+[A-Z][\w$]*|[\w$.]*(?:Error|Exception|Throwable|Fault))(?::[ \t]+\S|$)", re.ASCII
+)
+_FIRING = re.compile(r"\[FIRING:\d+\][ \t]*(\S.*)", re.ASCII)  # an alert e-mail's subject (Grafana, Alertmanager)
+TITLE_CHARS = 80  # a title made of a line: what a list shows of one (the board, recur report)
+
+
+def record_title(prepared, text: str) -> str:
+    """The title `recur suggest`'s footer gives the command recording ``text`` (searched as ``prepared``,
+    retrieval.query.prepare): a pasted alert's name (an alert e-mail's subject too); the first line a log or a trace was searched by, as it
+    says it (query.read_line: its timestamp, host and level out); a trace's exception line; a text of one line,
+    that line; else placeholders.RECORD_TITLE for the responder to fill in. Its first line was the title, found
+    in review: "Maya Chen 3:04 AM" of a Slack thread, "Traceback (most recent call last):", a table's header."""
+    from recur.kb.placeholders import RECORD_TITLE
+    from recur.retrieval.query import read_line
+    from recur.util.text import cut, has_text
+
+    if prepared.alert and prepared.alert != "(no alertname)":
+        return cut(prepared.alert, TITLE_CHARS)
+    if prepared.log_lines:
+        said = read_line(prepared.text.split("\n")[prepared.log_before].strip())[2]
+        if has_text(said):
+            return cut(said, TITLE_CHARS)
+    lines = [x for x in text.splitlines() if has_text(x)]
+    if lines and (firing := _FIRING.match(lines[0].strip())):
+        return cut(firing.group(1), TITLE_CHARS)
+    thrown = next((x.strip() for x in lines if x[:1] not in " \t" and _EXCEPTION_LINE.match(x.strip())), None)
+    if thrown:
+        return cut(thrown, TITLE_CHARS)
+    if len(lines) == 1:
+        return cut(lines[0], TITLE_CHARS)
+    return RECORD_TITLE
