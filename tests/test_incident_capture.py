@@ -1224,7 +1224,9 @@ def test_a_long_log_with_more_error_lines_than_the_log_section_holds_says_what_e
     assert f"{left_out:,} lines, in neither this section nor the Summary, left out" in inc.sections["Log"]
 
 
-def test_a_long_description_that_is_no_log_is_kept_whole_with_a_warning_and_a_short_log_as_it_is(kb_dir, tmp_path):
+def test_a_long_description_that_is_no_log_is_kept_whole_with_a_warning_and_a_short_log_whole_in_a_code_block(
+    kb_dir, tmp_path
+):
     prose = "".join(f"step {k}: we looked at the dashboards and saw nothing new\n" for k in range(300))
     r = new(kb_dir, tmp_path, "-t", "Long notes", "-s", "sev3", "-d", "-", "--no-suggest", "--json", input=prose)
     assert r.exit_code == 0, r.output
@@ -1237,7 +1239,8 @@ def test_a_long_description_that_is_no_log_is_kept_whole_with_a_warning_and_a_sh
     assert r.exit_code == 0 and "the description is" not in r.stderr, r.stderr
     assert "description_note" not in json.loads(r.stdout)
     inc = load_kb(kb_dir).incidents[json.loads(r.stdout)["id"]]
-    assert inc.summary.strip() == short.strip() and "Log" not in inc.sections
+    # whole, in a code block: raw, its lines ran together as one paragraph on the site (found in review)
+    assert inc.summary.strip() == f"```\n{short.strip()}\n```" and "Log" not in inc.sections
 
 
 def test_low_suggestions_and_a_likelier_one_below_the_first_are_said_as_every_surface_says_them(capsys):

@@ -65,3 +65,44 @@ def test_a_pasted_traces_record_command_is_titled_by_its_exception(run):
     assert res.exit_code == 0, res.output
     args = _footer_command(res.stdout)
     assert args[args.index("-t") + 1] == "psycopg2.errors.LunchOrderVanished: the lunch order vanished", args
+
+
+JAVA = """2026-12-05 03:02:11.482 ERROR 1 --- [exec-42] o.h.SqlExceptionHelper : lunch pool - no order available
+org.example.LunchOrderException: Unable to acquire a lunch order
+\tat org.example.Orders.take(Orders.java:277)
+\tat org.example.Orders.run(Orders.java:88)
+2026-12-05 03:02:11.490 WARN 1 --- [exec-42] o.e.Retry : retrying the lunch order in 200 ms
+"""
+TABLE = """NAME                            READY   STATUS             RESTARTS       AGE
+lunch-api-6d8f7b9c5-x2kqz       0/1     CrashLoopBackOff   9 (2m ago)     20m
+lunch-api-6d8f7b9c5-7hw2p       0/1     CrashLoopBackOff   9 (3m ago)     20m
+"""
+PROSE = """The lunch order form says thanks, then nothing arrives.
+The caterer got no e-mail from us since Tuesday; the mail relay queue is at 40k.
+"""
+SAID_FIRST = "Lunch orders lost; the log:\n" + "\n".join(f"2026-12-05T03:0{n}:00Z INFO tick {n}" for n in range(9))
+SAID_FIRST += "\n2026-12-05T03:09:00Z ERROR the lunch relay refused the order\n"
+
+
+def _summary(kb_dir, made) -> str:
+    assert made.exit_code == 0, made.output
+    text = (kb_dir / json.loads(made.stdout)["path"]).read_text(encoding="utf-8")
+    return text.split("## Summary\n", 1)[1].split("\n## ", 1)[0].strip()
+
+
+def test_a_short_pasted_log_trace_or_table_is_recorded_in_a_code_block_and_prose_as_it_is(run, kb_dir):
+    """Found in review: a pasted log of under 200 lines was written raw into the Summary, one run-on paragraph on
+    the site (over 200 lines, it was cut down and fenced); a 5-line Java log, kubectl's table alike."""
+    for n, text in enumerate((JAVA, TABLE, TRACE)):
+        made = run("incident", "new", "-t", f"Lunch {n}", "-s", "sev3", "-d", "-", "--no-suggest", "--json", input=text)
+        assert _summary(kb_dir, made) == "```\n" + text.strip("\n") + "\n```"
+    made = run("incident", "new", "-t", "Lunch prose", "-s", "sev3", "-d", "-", "--no-suggest", "--json", input=PROSE)
+    assert _summary(kb_dir, made) == PROSE.strip()
+    # the words written before a log stay prose above its block, as a long log's Summary has them
+    made = run(
+        "incident", "new", "-t", "Lunch said", "-s", "sev3", "-d", "-", "--no-suggest", "--json", input=SAID_FIRST
+    )
+    lines = SAID_FIRST.strip().split("\n")
+    assert _summary(kb_dir, made) == "\n".join([lines[0], "", "```", *lines[1:], "```"])
+    checked = run("check")
+    assert checked.exit_code == 0 and "INC-" not in checked.output, checked.output

@@ -52,17 +52,54 @@ def recorded_description(description: str | None) -> CutDescription:
     cleaned = [_said(line) for line in lines]  # each line cleaned once: _log_cut matches these, not lines again
     filled = [k for k, line in enumerate(cleaned) if line]  # as prepare counts them: its log_before is of these
     if len(filled) <= LOG_LINES_KEPT:
-        return CutDescription(description)
+        return CutDescription(_fenced(lines, cleaned, filled) or description)
     cut = _log_cut(lines, cleaned, filled)
     size = f"{len(text.encode('utf-8', 'surrogatepass')) / 1024:,.0f} KB"
-    if cut is None:
+    if cut is None:  # a log with no error line, command output: whole, in a code block
+        fenced = _fenced(lines, cleaned, filled)
         said = (f"the description is {len(filled):,} lines ({size}), not read as a log: written whole as the "
-                "Summary (a record holds at most 1 MiB); a shorter one reads better in the KB, on the board and "
-                "the site.")  # fmt: skip
-        return CutDescription(description, said=said, level="warning")
+                f"Summary{' in a code block' if fenced else ''} (a record holds at most 1 MiB); a shorter one reads "
+                "better in the KB, on the board and the site.")  # fmt: skip
+        return CutDescription(fenced or description, said=said, level="warning")
     summary, log, note = cut
     said = f"the description is {_lines(len(filled))} ({size}), read as a log: {note}."
     return CutDescription(summary, log, said=said, level="note")
+
+
+def _fenced(lines: list[str], cleaned: list[str], filled: list[int]) -> str | None:
+    """The description (``lines``; ``cleaned`` and ``filled`` as recorded_description has them) with the log, trace
+    or command output in it in a code block, the words written before a log kept as prose above it, as a long log's
+    Summary has them (``_log_cut``); None for prose, a text of one line, or one with a code fence of its own (its
+    author wrote Markdown)."""
+    from recur.retrieval.query import prepare
+
+    if len(filled) < 2 or any(line.lstrip().startswith(("```", "~~~")) for line in lines):
+        return None
+    prepared = prepare("\n".join(lines))
+    if not prepared.log_lines and not _machine_written([lines[k] for k in filled], [cleaned[k] for k in filled]):
+        return None
+    before = prepared.log_before if prepared.log_lines else 0
+    head = [lines[k].strip() for k in filled[:before]]
+    start = filled[before] if before < len(filled) else 0
+    return "\n".join([*head, *([""] if head else []), "```", *lines[start:], "```"])
+
+
+# a row of command output: two values apart by a run of spaces or a tab (kubectl get, describe, events; a table)
+_COLUMNS = re.compile(r"\S(?: {3,}|\t+)\S")
+
+
+def _machine_written(raw: list[str], said: list[str]) -> bool:
+    """Whether lines (``raw`` as given, ``said`` as query.prepare reads each, _said) are a program's, not a
+    person's: a stack trace (its first line, a frame), or more than half of them log records (a timestamp or a
+    level first: query.read_line) or rows of columns. A log too short for prepare to read as one (under
+    query.LOG_MIN_LINES) is one here."""
+    from recur.retrieval.query import FRAME, GO_PANIC, TRACEBACK, read_line
+
+    if any(TRACEBACK.match(x) or GO_PANIC.match(x) or FRAME.match(r) for r, x in zip(raw, said)):
+        return True
+    records = sum(1 for x in said if read_line(x)[0])
+    columns = sum(1 for x in said if _COLUMNS.search(x))
+    return max(records, columns) * 2 > len(said)
 
 
 def _log_cut(lines: list[str], cleaned: list[str], filled: list[int]) -> tuple[str, str, str] | None:
