@@ -595,7 +595,7 @@ def test_suggestions_after_recording_never_match_the_record_itself(kb_dir, tmp_p
     out = json.loads(r.stdout)
     assert out["linked"] == ["disk-full"] and out["no_known_pattern"] is True
     assert "disk-full" not in [s["id"] for s in out["suggestions"]]
-    r = new(kb_dir, tmp_path, *hr, "--pattern", "disk-full")
+    r = new(kb_dir, tmp_path, *hr, "--pattern", "disk-full", "--allow-duplicate")  # the same again: a second
     assert r.exit_code == 0, r.output
     assert "No other known pattern matches (linked: disk-full)." in r.output
     assert "needs analysis" not in r.output and "Link one later" not in r.output
@@ -962,7 +962,7 @@ def test_a_live_incident_stores_its_suggestions_as_candidates_as_an_import_does(
         f"Candidates stored for {out['id']}"
     )
     for extra in (("--link-top",), ("--pattern", "dns-failure")):
-        r = new(kb_dir, tmp_path, "-t", "Checkout hangs", *pool, *extra)
+        r = new(kb_dir, tmp_path, "-t", "Checkout hangs", *pool, *extra, "--allow-duplicate")
         assert r.exit_code == 0, r.output
         out = json.loads(r.stdout)
         inc = load_kb(kb_dir).incidents[out["id"]]
@@ -1065,7 +1065,8 @@ def test_the_suggestions_are_said_by_their_confidence_as_recur_suggest_says_them
     results = json.loads(r.stdout)["suggestions"]
     confidences = [x["confidence"] for x in results]
     assert confidences[0] != "low" and "low" in confidences, confidences  # a match, then some to compare with
-    r = new(kb_dir, tmp_path, "-t", "Pool", "-s", "sev3", "-d", "FATAL: sorry, too many clients already")
+    r = new(kb_dir, tmp_path, "-t", "Pool", "-s", "sev3", "-d", "FATAL: sorry, too many clients already",
+            "--allow-duplicate")  # fmt: skip
     assert r.exit_code == 0, r.output
     assert "Known patterns that match" not in r.stdout, r.stdout
     assert f"{match_line(results)}:\n" in r.stdout, r.stdout

@@ -106,3 +106,39 @@ def test_a_short_pasted_log_trace_or_table_is_recorded_in_a_code_block_and_prose
     assert _summary(kb_dir, made) == "\n".join([lines[0], "", "```", *lines[1:], "```"])
     checked = run("check")
     assert checked.exit_code == 0 and "INC-" not in checked.output, checked.output
+
+
+def test_the_same_incident_new_run_twice_records_it_once_as_record_incident_does(run, kb_dir):
+    """Found in review: `recur incident new` run twice with the same title the same day recorded two incidents
+    without a word, where MCP's record_incident answers "Already recorded today". The rule is record_incident's:
+    every field the same, nothing written and that record named; another severity, patterns or flags, written and
+    the other named, with how to drop the copy; --allow-duplicate records a second, separate incident."""
+    args = (
+        "incident",
+        "new",
+        "-t",
+        "Lunch relay 502s",
+        "-s",
+        "sev2",
+        "-d",
+        "the lunch relay returns 502",
+        "--no-suggest",
+    )
+    first = run(*args, "--json")
+    assert first.exit_code == 0, first.output
+    iid, path = json.loads(first.stdout)["id"], json.loads(first.stdout)["path"]
+    again = run(*args)
+    assert again.exit_code == 0, again.output
+    assert again.stdout.startswith(f"Already recorded today as {iid} ") and "--allow-duplicate" in again.stdout
+    as_json = json.loads(run(*args, "--json").stdout)
+    assert as_json["id"] == iid and as_json["path"] == path and as_json["already_recorded"] is True
+    files = lambda: sorted(p.name for p in (kb_dir / "incidents").rglob("*.md"))  # noqa: E731
+    before = files()
+    other = run(*args[:5], "sev1", *args[6:], "--json")
+    made = json.loads(other.stdout)
+    assert other.exit_code == 0 and made["same_as"] == iid and len(files()) == len(before) + 1, other.output
+    assert f"warning: {iid} was recorded today with the same title and description" in other.stderr
+    assert f"drop this copy: rm {made['path']}" in other.stderr, other.stderr
+    second = run(*args, "--allow-duplicate", "--json")
+    assert second.exit_code == 0 and json.loads(second.stdout)["id"] not in (iid, made["id"]), second.output
+    assert len(files()) == len(before) + 2
