@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shlex
+from pathlib import Path
 
 import click
 
@@ -142,3 +143,22 @@ def test_the_same_incident_new_run_twice_records_it_once_as_record_incident_does
     second = run(*args, "--allow-duplicate", "--json")
     assert second.exit_code == 0 and json.loads(second.stdout)["id"] not in (iid, made["id"]), second.output
     assert len(files()) == len(before) + 2
+
+
+def test_after_recording_it_says_where_what_happened_afterwards_goes_and_that_holds(run, kb_dir):
+    """Found in review: the last line after recording was "Link one later: …"; nothing said where the timeline,
+    the decisions and the duration go once the incident is over. Done as said, the record passes recur check."""
+    made = run("incident", "new", "-t", "Lunch relay down", "-s", "sev3", "-d", "the lunch relay refuses mail")
+    assert made.exit_code == 0, made.output
+    last = made.stdout.rstrip().splitlines()[-1]
+    path = made.stdout.split("Recorded ", 1)[1].split(" in ", 1)[1].split(" (review", 1)[0]
+    assert last.startswith(f"Afterwards, add what happened to {path}: ## Timeline"), last
+    assert "## Decisions" in last and "duration_minutes: N" in last, last
+    record = Path(path)  # the KB's folder as given: absolute here
+    text = record.read_text(encoding="utf-8").replace("\nseverity: sev3\n", "\nseverity: sev3\nduration_minutes: 42\n")
+    record.write_text(text + "\n## Timeline\n- 03:04 first signal\n- 03:40 mitigated\n\n## Decisions\nRestarted it.\n")
+    checked = run("check")
+    assert checked.exit_code == 0 and record.stem not in checked.output, checked.output
+    # a duration given is not asked for again
+    given = run("incident", "new", "-t", "Lunch relay slow", "-s", "sev3", "--duration", "5", "-d", "slow relay")
+    assert "## Timeline" in given.stdout.splitlines()[-1] and "duration_minutes" not in given.stdout, given.stdout

@@ -182,8 +182,22 @@ def new(
         _suggested(out, found, kb, kb_dir, tty and not dry_run, as_json, dry_run)
     if dry_run and not as_json:
         click.echo(f"Dry run: nothing written. To record {iid}, run the same command without --dry-run.")
+    elif not as_json:
+        click.echo(_afterwards(out["path"], iid, duration, config.where_flags(kb_dir)))
     if as_json:  # description_note last, as in MCP's record_incident (stderr alone said a log was cut down)
         click.echo(json.dumps(out | recorded.noted() | _dry(dry_run), ensure_ascii=False, indent=1))
+
+
+def _afterwards(path: str, iid: str, duration, flags: str = "") -> str:
+    """Where to add what happened after the record was made, the sections `recur new incident` writes
+    (scaffold.incident_file): found in review, the last line was "Link one later: …", and nothing said where the
+    timeline, the decisions or the impact's duration go once the incident is over."""
+    impact = "" if duration is not None else ", and duration_minutes: N (the user-visible impact) in its front matter"
+    return (
+        f"Afterwards, add what happened to {path}: ## Timeline (HH:MM first signal, HH:MM mitigated, ...) and "
+        f"## Decisions (what was decided, and why) after its Summary{impact}; recur incident flag {flags}{iid} "
+        '"..." marks what to dig into later.'
+    )
 
 
 def _recorded_today(kb, given) -> tuple | None:
