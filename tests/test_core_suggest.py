@@ -706,7 +706,9 @@ def test_an_endless_stdin_is_read_only_as_far_as_is_searched(tmp_path):
         feeder.wait()
     assert res.returncode == 0, res.stderr
     assert 19_900 < len(json.loads(res.stdout)["query"]) <= 20_000  # condensed (recur.retrieval.query)
-    assert "stdin holds more than 1,000,000 characters; reading its first 1,000,000" in res.stderr
+    # its end is searched (a log's newest lines), of what was read before reading stopped
+    assert "stdin holds more than 1,000,000 characters; searching its last " in res.stderr, res.stderr
+    assert "reading stopped there (a log followed with -f never ends)" in res.stderr, res.stderr
 
 
 def test_colour_codes_in_a_pasted_line_are_not_searched(run):

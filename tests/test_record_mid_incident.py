@@ -162,3 +162,31 @@ def test_after_recording_it_says_where_what_happened_afterwards_goes_and_that_ho
     # a duration given is not asked for again
     given = run("incident", "new", "-t", "Lunch relay slow", "-s", "sev3", "--duration", "5", "-d", "slow relay")
     assert "## Timeline" in given.stdout.splitlines()[-1] and "duration_minutes" not in given.stdout, given.stdout
+
+
+def test_a_piped_log_over_the_paste_limit_is_searched_by_its_newest_lines(run):
+    """Found in review: `kubectl logs … | recur suggest -` over 1,000,000 characters kept the first 1,000,000 and
+    lost the newest lines, where the error was. Its end is kept now, from a line's start, and said on stderr."""
+    from recur.retrieval.query import MAX_PASTE_CHARS
+
+    line = "2026-12-05T03:00:01.000Z INFO [http-1] GET /api/lunch/1861 200 12ms\n"
+    start = "2026-12-05T02:00:00.000Z ERROR [boot] the oldest line, left out\n"
+    end = "2026-12-05T03:59:59.000Z ERROR [relay] the lunch relay refused every order\n"
+    text = start + line * (MAX_PASTE_CHARS // len(line) + 500) + end
+    res = run("suggest", "--json", "-", input=text)
+    assert res.exit_code == 0, res.output
+    searched = json.loads(res.stdout)["query"]
+    assert "the lunch relay refused every order" in searched and "the oldest line" not in searched, searched
+    assert "searching its last" in res.stderr and "the newest lines" in res.stderr, res.stderr
+
+
+def test_reading_stdin_keeps_its_end_and_stops_at_its_most(monkeypatch):
+    import io
+    import sys
+
+    from recur.cli.core import read_stdin_tail
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"".join(b"%03d\n" % n for n in range(100)))))
+    assert read_stdin_tail(8, 10_000) == (b"098\n099\n", 400, False)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"".join(b"%03d\n" % n for n in range(100)))))
+    assert read_stdin_tail(8, 40) == (b"008\n009\n", 40, True)  # a log followed with -f: what was read, its end
