@@ -294,7 +294,11 @@ def test_a_paste_of_colour_codes_alone_is_no_text(run):
     """Found in review: searched, the codes came out and nothing was left, and the answer was "No known pattern
     matches this. If it is new, record it" (exit 0), advice for a failure nobody described."""
     res = run("suggest", "-", input="\x1b[0m\n\x1b[1;32m \x1b[0m\n")
-    assert res.exit_code == 2 and "stdin held no text to search" in res.output and "No known pattern" not in res.output
+    assert res.exit_code == 2 and "No known pattern" not in res.output, res.output
+    # piped all the same: said as the API and MCP say it (it said "stdin held no text to search: pipe it in")
+    assert "stdin has nothing to search (only terminal escape codes or invisible characters)" in res.output
+    res = run("suggest", "\x1b[0m", "\u200b")
+    assert "TEXT has nothing to search (only terminal escape codes or invisible characters)" in res.output
 
 
 def test_a_paste_with_a_byte_order_mark_is_read_as_without_it(run):

@@ -23,7 +23,7 @@ from recur.cli.options import (
     setting,
 )
 from recur.util.errors import RecurError
-from recur.util.text import escape_controls, has_text, plural
+from recur.util.text import ONLY_INVISIBLE, escape_controls, has_text, plural
 
 
 @click.command()
@@ -527,11 +527,15 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, site_url, te
     # are no text: searched, nothing was left, and the answer advised recording a new failure ("No known
     # pattern matches this. If it is new ..."); the API, MCP and Slack refuse them alike
     if not has_text(query):
-        query = ""
-    if not query and _reads_stdin(text):
-        raise click.UsageError("stdin held no text to search: pipe it in, e.g. tail -n 200 app.log | recur suggest -")
-    if not query:
-        raise click.UsageError('give a description: recur suggest "what you see" (or - to read stdin)')
+        # what was given, said as the API and MCP say it: a pipe of colour codes alone was piped in all the same
+        only = f" ({ONLY_INVISIBLE})" if query else ""
+        if _reads_stdin(text):
+            said = f"stdin has nothing to search{only}" if only else "stdin held no text to search"
+            raise click.UsageError(
+                f"{said}: pipe {'the text' if only else 'it'} in, e.g. tail -n 200 app.log | recur suggest -"
+            )
+        said = f"TEXT has nothing to search{only}: " if only else ""
+        raise click.UsageError(f'{said}give a description: recur suggest "what you see" (or - to read stdin)')
     # what the engine searches: a pasted alert by its first firing alert, a long paste condensed, said here
     prepared = prepare(query)
     if note := prepared.said(TERMINAL_OTHERS):

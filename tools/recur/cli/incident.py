@@ -327,8 +327,11 @@ def _stdin_had_text(description: str) -> None:
     from recur.util.text import has_text, without_controls
 
     if not has_text(without_controls(description)):  # what record_incident would write as no description
+        from recur.util.text import ONLY_INVISIBLE
+
+        was = f"has nothing to record ({ONLY_INVISIBLE})" if description.strip() else "was empty (or blanks alone)"
         raise click.UsageError(
-            "--description - (stdin): stdin was empty (or blanks alone): pipe the description in, e.g. "
+            f"--description - (stdin): stdin {was}: pipe the description in, e.g. "
             'kubectl logs deploy/checkout | recur incident new … -d -, or give it: -d "what you see"; '
             "nothing written"
         )
