@@ -9,6 +9,7 @@ import shlex
 from pathlib import Path
 
 import click
+import pytest
 
 THREAD = """Maya Chen  3:04 AM
 anyone else seeing the lunch orders vanish? the form says thanks then nothing arrives
@@ -190,3 +191,34 @@ def test_reading_stdin_keeps_its_end_and_stops_at_its_most(monkeypatch):
     assert read_stdin_tail(8, 10_000) == (b"098\n099\n", 400, False)
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"".join(b"%03d\n" % n for n in range(100)))))
     assert read_stdin_tail(8, 40) == (b"008\n009\n", 40, True)  # a log followed with -f: what was read, its end
+
+
+@pytest.mark.model
+def test_a_cold_model_cache_is_said_on_a_terminal_before_the_export(tmp_path, monkeypatch):
+    """Found in review: the first call on a machine with an empty model cache was silent for 22-28 s (the model's
+    ONNX export), where docs/cli.md said "a few seconds". Said now on a terminal (a real one: a pty), once."""
+    import os
+    import pty
+    import sys
+
+    from recur.retrieval import embed, onnx_encoder
+
+    monkeypatch.setenv("RECUR_CACHE", str(tmp_path / "cache"))
+    controller, terminal = pty.openpty()
+    os.set_blocking(controller, False)  # what was said is there by now: a read waits for nothing
+
+    def said() -> str:
+        try:
+            return os.read(controller, 65536).decode("utf-8", "replace")
+        except BlockingIOError:
+            return ""
+
+    with open(terminal, "w", encoding="utf-8", closefd=True) as tty:
+        monkeypatch.setattr(sys, "stderr", tty)
+        spec = embed.resolve(embed.DEFAULT)
+        assert onnx_encoder.cached(spec) is None and onnx_encoder.export(spec) is not None
+        first = said()
+        assert "preparing the model once on this machine (~10-30 s" in first, first
+        assert onnx_encoder.export(spec) is not None  # cached now: nothing more said
+        assert "preparing the model" not in said()
+    os.close(controller)
