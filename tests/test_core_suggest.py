@@ -294,7 +294,11 @@ def test_a_paste_of_colour_codes_alone_is_no_text(run):
     """Found in review: searched, the codes came out and nothing was left, and the answer was "No known pattern
     matches this. If it is new, record it" (exit 0), advice for a failure nobody described."""
     res = run("suggest", "-", input="\x1b[0m\n\x1b[1;32m \x1b[0m\n")
-    assert res.exit_code == 2 and "stdin held no text to search" in res.output and "No known pattern" not in res.output
+    assert res.exit_code == 2 and "No known pattern" not in res.output, res.output
+    # piped all the same: said as the API and MCP say it (it said "stdin held no text to search: pipe it in")
+    assert "stdin has nothing to search (only terminal escape codes or invisible characters)" in res.output
+    res = run("suggest", "\x1b[0m", "\u200b")
+    assert "TEXT has nothing to search (only terminal escape codes or invisible characters)" in res.output
 
 
 def test_a_paste_with_a_byte_order_mark_is_read_as_without_it(run):
@@ -706,7 +710,9 @@ def test_an_endless_stdin_is_read_only_as_far_as_is_searched(tmp_path):
         feeder.wait()
     assert res.returncode == 0, res.stderr
     assert 19_900 < len(json.loads(res.stdout)["query"]) <= 20_000  # condensed (recur.retrieval.query)
-    assert "stdin holds more than 1,000,000 characters; reading its first 1,000,000" in res.stderr
+    # its end is searched (a log's newest lines), of what was read before reading stopped
+    assert "stdin holds more than 1,000,000 characters; searching its last " in res.stderr, res.stderr
+    assert "reading stopped there (a log followed with -f never ends)" in res.stderr, res.stderr
 
 
 def test_colour_codes_in_a_pasted_line_are_not_searched(run):

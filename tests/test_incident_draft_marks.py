@@ -43,6 +43,8 @@ def test_incident_new_marks_an_import_draft_as_suggest_does_and_does_not_offer_i
     assert listed.startswith(f"  1. ledger-export-empty  Ledger export empty {MARK}  (medium confidence"), listed
     assert not any(MARK in line for line in lines if line.startswith(("  2.", "  3."))), r.stdout
     assert "recur incident link INC-2026-0003 ledger-export-empty" not in r.stdout, r.stdout
+    assert lines[-1].startswith("Afterwards, add what happened to ")  # then where the timeline goes
+    lines = lines[:-1]
     assert lines[-2] == "If one fits, link it later: recur incident link INC-2026-0003 PATTERN_ID"
     assert lines[-1] == (
         "ledger-export-empty is a draft recur import wrote, not yet reviewed: linked to it alone, INC-2026-0003 "

@@ -23,7 +23,7 @@ from recur.cli.options import (
     setting,
 )
 from recur.util.errors import RecurError
-from recur.util.text import escape_controls, has_text, plural
+from recur.util.text import ONLY_INVISIBLE, escape_controls, has_text, plural
 
 
 @click.command()
@@ -339,19 +339,7 @@ def _read_query(text: tuple) -> str:
     if _reads_stdin(text):
         if stdin_is_tty():  # `recur suggest -` typed at a terminal: a silent wait looks like a hang
             click.echo("Paste the text, then press Ctrl-D on a line of its own.", err=True)
-        from recur.retrieval.query import MAX_PASTE_CHARS, over_paste_limit
-
-        # read past what is searched: a long paste is condensed (retrieval.query), and a stack trace's
-        # root cause is at its end; bytes enough for one character more than is read
-        limit = 4 * (MAX_PASTE_CHARS + 1)
-        data = _decode_paste(read_stdin(limit))
-        if len(data) > MAX_PASTE_CHARS:  # the rest is not read: a log followed with -f never ends
-            click.echo(
-                f"recur: {over_paste_limit('stdin', MAX_PASTE_CHARS)}. Pass the part that matters, e.g. "
-                "tail -n 200 app.log | recur suggest -",
-                err=True,
-            )
-            data = data[:MAX_PASTE_CHARS]
+        data = _read_paste()
     else:
         data = " ".join(text)  # arguments arrive decoded with surrogateescape
     bad = utf8.count_bad(data)
@@ -361,6 +349,51 @@ def _read_query(text: tuple) -> str:
             f"recur: {plural(bad, 'byte')} of the text {are} not UTF-8; searching with U+FFFD in their place.", err=True
         )
     return utf8.clean(data)
+
+
+# the most of stdin `recur suggest -` reads, keeping its end (read_stdin_tail): a log followed with -f never ends
+STDIN_MOST = 64 * 1024 * 1024
+
+
+def _read_paste() -> str:
+    """stdin's text as searched: its last MAX_PASTE_CHARS characters from a line's start (query.paste_tail), said on
+    stderr when there was more. A log's newest lines are its last: the first 1,000,000 characters of a pod's log
+    were searched, and the error at its end was never read (found in review)."""
+    from recur.retrieval.query import MAX_PASTE_CHARS, over_paste_tail, paste_tail
+
+    # read past what is searched: a long paste is condensed (retrieval.query), and a stack trace's
+    # root cause is at its end; bytes enough for one character more than is kept
+    raw, total, stopped = read_stdin_tail(4 * (MAX_PASTE_CHARS + 1), STDIN_MOST)
+    if len(raw) < total:  # the bytes kept may start inside a line, or inside a character: from the next line
+        raw = raw[raw.find(b"\n") + 1 :]
+    data, _ = paste_tail(_decode_paste(raw))
+    left = total - len(data.encode("utf-8", "surrogateescape"))  # the bytes read before the text searched
+    if left > 0:
+        click.echo(
+            f"recur: {over_paste_tail('stdin', len(data), left, stopped)}. Pass the part that matters, e.g. "
+            "tail -n 200 app.log | recur suggest -",
+            err=True,
+        )
+    return data
+
+
+def read_stdin_tail(keep: int, most: int) -> tuple[bytes, int, bool]:
+    """(the last ``keep`` bytes of stdin, or of its first ``most``; how many bytes were read in all; whether
+    reading stopped at ``most`` before stdin's end). A terminal's paste is read as read_stdin reads it."""
+    stream = getattr(sys.stdin, "buffer", None) if sys.stdin is not None else None
+    if stream is None or stdin_is_tty():
+        raw = read_stdin(keep)
+        return raw, len(raw), False
+    buf, total = bytearray(), 0
+    while total < most:
+        chunk = stream.read(min(1 << 20, most - total))
+        if not chunk:
+            return bytes(buf[-keep:]), total, False
+        buf += chunk
+        total += len(chunk)
+        if len(buf) > 2 * keep:  # only the end is kept: memory stays under ~2 * keep
+            del buf[: len(buf) - keep]
+    return bytes(buf[-keep:]), total, stream.read(1) != b""
 
 
 def _decode_paste(raw: bytes) -> str:
@@ -524,11 +557,15 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, site_url, te
     # are no text: searched, nothing was left, and the answer advised recording a new failure ("No known
     # pattern matches this. If it is new ..."); the API, MCP and Slack refuse them alike
     if not has_text(query):
-        query = ""
-    if not query and _reads_stdin(text):
-        raise click.UsageError("stdin held no text to search: pipe it in, e.g. tail -n 200 app.log | recur suggest -")
-    if not query:
-        raise click.UsageError('give a description: recur suggest "what you see" (or - to read stdin)')
+        # what was given, said as the API and MCP say it: a pipe of colour codes alone was piped in all the same
+        only = f" ({ONLY_INVISIBLE})" if query else ""
+        if _reads_stdin(text):
+            said = f"stdin has nothing to search{only}" if only else "stdin held no text to search"
+            raise click.UsageError(
+                f"{said}: pipe {'the text' if only else 'it'} in, e.g. tail -n 200 app.log | recur suggest -"
+            )
+        said = f"TEXT has nothing to search{only}: " if only else ""
+        raise click.UsageError(f'{said}give a description: recur suggest "what you see" (or - to read stdin)')
     # what the engine searches: a pasted alert by its first firing alert, a long paste condensed, said here
     prepared = prepare(query)
     if note := prepared.said(TERMINAL_OTHERS):
@@ -545,10 +582,13 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, site_url, te
     if as_json:
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
     else:
-        from recur.cli.render import render_answer
+        from recur.cli.render import RecordAs, render_answer
+        from recur.ingest.pasted_log import record_title
 
         flags = config.where_flags(kb_dir, index_dir)
-        record = Path(kb_dir).is_dir()
+        # read on stdin: the command reads it there again (a pipe's text is no shell argument)
+        record = RecordAs(record_title(prepared, query), None if _reads_stdin(text) else query)
+        record = record if Path(kb_dir).is_dir() else None
         click.echo(render_answer(answer, steps=steps, kb_dir=kb_dir, flags=flags, site_url=site_url, record=record))
 
 

@@ -92,7 +92,13 @@ def _answer(kb_dir, index_dir, model, text: str, top: int, linked=()):
     is_flag=True,
     help="Never prompt (a title, a severity, a suggestion to link); a missing required value is an error.",
 )
-# long: a parameter a line for each of its 20 options; the body is ~45 lines, the steps of a record in order
+@click.option(
+    "--allow-duplicate",
+    is_flag=True,
+    help="Record it even when an incident with its title, description, severity, patterns and flags was recorded "
+    "today (by default that one is named and nothing is written: the command run twice).",
+)
+# long: a parameter a line for each of its 21 options; the body is ~50 lines, the steps of a record in order
 def new(
     kb_dir,
     index_dir,
@@ -115,6 +121,7 @@ def new(
     as_json,
     dry_run,
     no_input,
+    allow_duplicate,
 ):
     """Record an incident in seconds, then see the known patterns that match its description.
 
@@ -152,6 +159,10 @@ def new(
         review_due=due,
         review_owner=review_owner,
     )
+    copy = None if allow_duplicate else _recorded_today(kb, given)
+    if copy is not None and copy[1]:  # the same command run again: that record named, nothing written
+        _already(kb, given, copy[0], as_json, dry_run)
+        return
     found: dict = {}  # what the suggestions found, filled in once the record is written (record_incident)
     asked = (kb_dir, index_dir, model, suggestion_query(title, description), top, link_top)
     suggest = None if no_suggest or not top else _suggester(found, kb, asked, list(dict.fromkeys(patterns)))
@@ -162,14 +173,79 @@ def new(
         iid, path, review = record_incident(kb, given, suggest=suggest)
     out = recorded_json(kb, given, iid, path, review)
     _say_recorded(kb, out, review, (severity, asked_as), review_level, as_json, dry_run)
+    if copy is not None:
+        out["same_as"] = copy[0].id
+        _copy_note(copy[0], path, dry_run)
     if dry_run and not as_json:
         click.echo(text)  # a blank line, then the suggestions
     if suggest is not None:
         _suggested(out, found, kb, kb_dir, tty and not dry_run, as_json, dry_run)
     if dry_run and not as_json:
         click.echo(f"Dry run: nothing written. To record {iid}, run the same command without --dry-run.")
+    elif not as_json:
+        click.echo(_afterwards(out["path"], iid, duration, config.where_flags(kb_dir)))
     if as_json:  # description_note last, as in MCP's record_incident (stderr alone said a log was cut down)
         click.echo(json.dumps(out | recorded.noted() | _dry(dry_run), ensure_ascii=False, indent=1))
+
+
+def _afterwards(path: str, iid: str, duration, flags: str = "") -> str:
+    """Where to add what happened after the record was made, the sections `recur new incident` writes
+    (scaffold.incident_file): found in review, the last line was "Link one later: …", and nothing said where the
+    timeline, the decisions or the impact's duration go once the incident is over."""
+    impact = "" if duration is not None else ", and duration_minutes: N (the user-visible impact) in its front matter"
+    return (
+        f"Afterwards, add what happened to {path}: ## Timeline (HH:MM first signal, HH:MM mitigated, ...) and "
+        f"## Decisions (what was decided, and why) after its Summary{impact}; recur incident flag {flags}{iid} "
+        '"..." marks what to dig into later.'
+    )
+
+
+def _recorded_today(kb, given) -> tuple | None:
+    """(the incident recorded today with ``given``'s title and description, whether every other field is the
+    same too: the command run again) or None, by the rule of MCP's record_incident (incident_record.recorded_today
+    and retried). Found in review: `recur incident new` run twice recorded two incidents without a word, where
+    record_incident answered "Already recorded today"."""
+    from recur.kb.incident_record import checked_incident, recorded_today, retried
+
+    checked = checked_incident(kb, given)  # as it is written: the fields compared are the record's
+    same = recorded_today(kb, checked)
+    return None if same is None else (same, retried(checked, same))
+
+
+def _already(kb, given, inc, as_json: bool, dry: bool) -> None:
+    """The answer for an incident recorded today with every field given (``_recorded_today``): its record
+    named, nothing written, exit 0 (a script reads its id as after the first run); --json: that record's object
+    with ``already_recorded``, as record_incident answers it."""
+    import dataclasses
+
+    from recur.kb.incident_record import recorded_json
+
+    path = Path(kb.root) / inc.relpath
+    if as_json:
+        kept = dataclasses.replace(given, severity=inc.severity, patterns=tuple(inc.patterns), title=inc.title)
+        out = recorded_json(kb, kept, inc.id, path, inc.review) | {"already_recorded": True}
+        click.echo(json.dumps(out | _dry(dry), ensure_ascii=False, indent=1))
+        return
+    click.echo(
+        f"Already recorded today as {inc.id} ({path}), with this title, description, severity, patterns and flags: "
+        f"not recorded again{' (dry run)' if dry else ''}. If this is a second, separate incident, run the command "
+        "again with --allow-duplicate."
+    )
+
+
+def _copy_note(inc, path, dry: bool) -> None:
+    """An incident recorded today with the same title and description but another severity, patterns or flags:
+    recorded all the same (it may be another incident; a person decides), and said, with how to drop the copy,
+    as record_incident says it (``same_as``)."""
+    if dry:
+        click.echo(f"warning: {inc.id} was recorded today with the same title and description.", err=True)
+        return
+    click.echo(
+        f"warning: {inc.id} was recorded today with the same title and description (other severity, patterns or "
+        f"flags); if this is that incident, drop this copy: rm {shlex.quote(str(path))} (git rm once committed), "
+        f"and change {inc.id} instead (recur incident flag|link {inc.id} …).",
+        err=True,
+    )
 
 
 def _dry(dry_run: bool) -> dict:
@@ -251,8 +327,11 @@ def _stdin_had_text(description: str) -> None:
     from recur.util.text import has_text, without_controls
 
     if not has_text(without_controls(description)):  # what record_incident would write as no description
+        from recur.util.text import ONLY_INVISIBLE
+
+        was = f"has nothing to record ({ONLY_INVISIBLE})" if description.strip() else "was empty (or blanks alone)"
         raise click.UsageError(
-            "--description - (stdin): stdin was empty (or blanks alone): pipe the description in, e.g. "
+            f"--description - (stdin): stdin {was}: pipe the description in, e.g. "
             'kubectl logs deploy/checkout | recur incident new … -d -, or give it: -d "what you see"; '
             "nothing written"
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import click
 
 # the wording every surface shares (MCP and Slack too): kept importable from here, where it began
@@ -23,28 +25,41 @@ _NO_KB_TO_RECORD = (
     "No known pattern matches this. No knowledge base folder at {kb} to record it in (answered from the index "
     "alone): give --kb the KB folder to get the command that records it."
 )
-# what the record command's description holds of the text searched: enough to know the incident by, on a line a
-# terminal wraps once or twice (`recur incident new` searches it again and the Summary keeps it)
-RECORD_CHARS = 300
 # severity is asked when `recur incident new` runs on a terminal, required elsewhere (cli/incident._ask)
 SEVERITY_HINT = " (it asks the severity: -s SEVERITY in a script)"
+# a command reading stdin: its stdin is the pipe, so the severity cannot be asked (cli/incident._ask)
+PIPED_HINT = " (…: what you piped into recur suggest; SEVERITY: a level of the KB's severity.yml)"
 
 
-def no_known_text(query: str, flags: str = "") -> str:
+@dataclass(frozen=True)
+class RecordAs:
+    """What the footer's command records: ``title`` (ingest.pasted_log.record_title), and the text given as
+    arguments, whole, or None for a text read on stdin, which the command reads again the same way (``… | recur
+    incident new … -d -``). Found in review: the paste's first line was the title ("Maya Chen 3:04 AM") and its
+    first 300 characters, ending in "…", the description: run as printed, the record held a cut text whose
+    candidates were not those shown."""
+
+    title: str
+    text: str | None
+
+
+def no_known_text(record_as: RecordAs, flags: str = "") -> str:
     """NO_KNOWN_PATTERN with the command that records this text, as Slack's reply gives it
     (kb.incident_record.incident_command): "record it: recur incident new" left the title and the
     description to be typed again (found in review)."""
     return (
         'No known pattern matches this. If it is new, record it (it lands under "needs analysis" on the board):\n'
-        f"  {_record_command(query, flags=flags)}\n"
+        f"  {_record_command(record_as, flags=flags)}\n"
         "then draft a pattern with recur new pattern, or recur import the postmortem once it is written."
     )
 
 
-def _record_command(query: str, pattern: str | None = None, flags: str = "") -> str:
+def _record_command(record_as: RecordAs, pattern: str | None = None, flags: str = "") -> str:
     from recur.kb.incident_record import incident_command
 
-    return for_terminal(incident_command(query, RECORD_CHARS, pattern, flags)) + SEVERITY_HINT
+    piped = record_as.text is None
+    command = incident_command(record_as.text or "", None, pattern, flags, title=record_as.title, piped=piped)
+    return for_terminal(command) + (PIPED_HINT if piped else SEVERITY_HINT)
 
 
 def for_terminal(value):
@@ -64,39 +79,44 @@ def for_terminal(value):
 
 
 def render_answer(
-    answer, steps: int = 3, kb_dir: str = "kb", flags: str = "", site_url: str | None = None, record: bool = True
+    answer,
+    steps: int = 3,
+    kb_dir: str = "kb",
+    flags: str = "",
+    site_url: str | None = None,
+    record: RecordAs | None = None,
 ) -> str:
     """An Answer (retrieval.results.Answer): the verdict first, as the site's box, MCP and Slack say it (the
     results counted by confidence, results.match_line, or no known pattern), then the results, and the verdict
     once more at the end: five results run to ~60 lines, and a terminal shows the bottom of them, not the top
     (a low first result's full steps were read first, the one hint that it was a guess 60 lines further down:
     found in review). The end gives the command that records the incident, linked to the pattern that
-    matches: recorded, linked incidents are what the board counts. ``flags``: config.where_flags of the run,
-    so the command records into the KB searched; ``site_url``: as ``render_results`` takes it. ``record`` False
-    (no KB folder: answered from the index alone) leaves the command out: it named a KB that does not exist (found
-    in review: `recur suggest --kb /nonexist`)."""
+    matches: recorded, linked incidents are what the board counts (``record``: its title and text, RecordAs).
+    ``flags``: config.where_flags of the run, so the command records into the KB searched; ``site_url``: as
+    ``render_results`` takes it. ``record`` None (no KB folder: answered from the index alone) leaves the command
+    out: it named a KB that does not exist (found in review: `recur suggest --kb /nonexist`)."""
     results = answer.results
     if answer.no_known_pattern:
-        said = no_known_text(answer.query, flags) if record else _NO_KB_TO_RECORD.format(kb=for_terminal(kb_dir))
+        said = no_known_text(record, flags) if record else _NO_KB_TO_RECORD.format(kb=for_terminal(kb_dir))
         head = click.style(said, fg="yellow", bold=True)
         if not results:
             return head
         body = render_results(results, steps=steps, kb_dir=kb_dir, site_url=site_url)
         again = "↑ No known pattern matches: the patterns above are the closest, for comparison only."
         again = click.style(again, fg="yellow")
-        again += f"\nTo record it: {_record_command(answer.query, flags=flags)}" if record else ""
+        again += f"\nTo record it: {_record_command(record, flags=flags)}" if record else ""
         return f"{head}\n\nClosest patterns, for comparison only:\n\n{body}\n{again}"
     both = check_both(results, answer.likelier)
     said = match_line(results, answer.likelier, answer.credible)
     head = click.style(said + (f"; {for_terminal(both)}." if both else ":"), bold=True)
     footer = [] if len(results) < 2 and not both else [click.style(_best_match(results, answer.likelier), dim=True)]
     if record:
-        footer.append(_record_line(answer, flags))
+        footer.append(_record_line(answer, record, flags))
     body = render_results(results, steps=steps, kb_dir=kb_dir, site_url=site_url)
     return f"{head}\n\n{body}\n" + "\n".join(footer)
 
 
-def _record_line(answer, flags: str = "") -> str:
+def _record_line(answer, record_as: RecordAs, flags: str = "") -> str:
     """The footer's command recording the incident, linked to the first result, or, when it is of low
     confidence, to the one check_both names (rated more likely right); that one named as the other choice
     when the first is linked. Not results.choose_link, the rule for a link no person chooses (import,
@@ -109,7 +129,7 @@ def _record_line(answer, flags: str = "") -> str:
     choice = f" (or --pattern {other['id']}: check both first)" if other is not None and other is not linked else ""
     what = "To record it, linked to the pattern" if linked["confidence"] != "low" else "To record it"
     pattern = linked["id"] if linked["confidence"] != "low" else None
-    return f"{what}: {_record_command(answer.query, pattern, flags)}{for_terminal(choice)}"
+    return f"{what}: {_record_command(record_as, pattern, flags)}{for_terminal(choice)}"
 
 
 def _best_match(results: list[dict], hidden: dict | None = None) -> str:

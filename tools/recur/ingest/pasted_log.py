@@ -5,6 +5,7 @@ it (retrieval.query.prepare), which kb/ below may not import."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # a description of more lines than this is a pasted log to cut down for its record (recorded_description), and
@@ -51,17 +52,54 @@ def recorded_description(description: str | None) -> CutDescription:
     cleaned = [_said(line) for line in lines]  # each line cleaned once: _log_cut matches these, not lines again
     filled = [k for k, line in enumerate(cleaned) if line]  # as prepare counts them: its log_before is of these
     if len(filled) <= LOG_LINES_KEPT:
-        return CutDescription(description)
+        return CutDescription(_fenced(lines, cleaned, filled) or description)
     cut = _log_cut(lines, cleaned, filled)
     size = f"{len(text.encode('utf-8', 'surrogatepass')) / 1024:,.0f} KB"
-    if cut is None:
+    if cut is None:  # a log with no error line, command output: whole, in a code block
+        fenced = _fenced(lines, cleaned, filled)
         said = (f"the description is {len(filled):,} lines ({size}), not read as a log: written whole as the "
-                "Summary (a record holds at most 1 MiB); a shorter one reads better in the KB, on the board and "
-                "the site.")  # fmt: skip
-        return CutDescription(description, said=said, level="warning")
+                f"Summary{' in a code block' if fenced else ''} (a record holds at most 1 MiB); a shorter one reads "
+                "better in the KB, on the board and the site.")  # fmt: skip
+        return CutDescription(fenced or description, said=said, level="warning")
     summary, log, note = cut
     said = f"the description is {_lines(len(filled))} ({size}), read as a log: {note}."
     return CutDescription(summary, log, said=said, level="note")
+
+
+def _fenced(lines: list[str], cleaned: list[str], filled: list[int]) -> str | None:
+    """The description (``lines``; ``cleaned`` and ``filled`` as recorded_description has them) with the log, trace
+    or command output in it in a code block, the words written before a log kept as prose above it, as a long log's
+    Summary has them (``_log_cut``); None for prose, a text of one line, or one with a code fence of its own (its
+    author wrote Markdown)."""
+    from recur.retrieval.query import prepare
+
+    if len(filled) < 2 or any(line.lstrip().startswith(("```", "~~~")) for line in lines):
+        return None
+    prepared = prepare("\n".join(lines))
+    if not prepared.log_lines and not _machine_written([lines[k] for k in filled], [cleaned[k] for k in filled]):
+        return None
+    before = prepared.log_before if prepared.log_lines else 0
+    head = [lines[k].strip() for k in filled[:before]]
+    start = filled[before] if before < len(filled) else 0
+    return "\n".join([*head, *([""] if head else []), "```", *lines[start:], "```"])
+
+
+# a row of command output: two values apart by a run of spaces or a tab (kubectl get, describe, events; a table)
+_COLUMNS = re.compile(r"\S(?: {3,}|\t+)\S")
+
+
+def _machine_written(raw: list[str], said: list[str]) -> bool:
+    """Whether lines (``raw`` as given, ``said`` as query.prepare reads each, _said) are a program's, not a
+    person's: a stack trace (its first line, a frame), or more than half of them log records (a timestamp or a
+    level first: query.read_line) or rows of columns. A log too short for prepare to read as one (under
+    query.LOG_MIN_LINES) is one here."""
+    from recur.retrieval.query import FRAME, GO_PANIC, TRACEBACK, read_line
+
+    if any(TRACEBACK.match(x) or GO_PANIC.match(x) or FRAME.match(r) for r, x in zip(raw, said)):
+        return True
+    records = sum(1 for x in said if read_line(x)[0])
+    columns = sum(1 for x in said if _COLUMNS.search(x))
+    return max(records, columns) * 2 > len(said)
 
 
 def _log_cut(lines: list[str], cleaned: list[str], filled: list[int]) -> tuple[str, str, str] | None:
@@ -151,3 +189,40 @@ def _gapped(lines: list[str], start: int, near: list[int]) -> list[str]:
     if at < len(lines):
         out.append(f"[… {_lines(len(lines) - at)} …]")
     return out
+
+
+# an exception's line, "psycopg2.errors.DeadlockDetected: deadlock detected", "java.net.SocketTimeoutException: Read
+# timed out", "MaxRetriesPerRequestError: Reached …": a dotted name ending in a capitalised class, or a name ending in
+# Error or Exception, then ": " and what it says (not "Name:   payments-api" of a kubectl describe)
+_EXCEPTION_LINE = re.compile(
+    r"(?:(?:[A-Za-z_][\w$]*\.)+[A-Z][\w$]*|[\w$.]*(?:Error|Exception|Throwable|Fault))(?::[ \t]+\S|$)", re.ASCII
+)
+_FIRING = re.compile(r"\[FIRING:\d+\][ \t]*(\S.*)", re.ASCII)  # an alert e-mail's subject (Grafana, Alertmanager)
+TITLE_CHARS = 80  # a title made of a line: what a list shows of one (the board, recur report)
+
+
+def record_title(prepared, text: str) -> str:
+    """The title `recur suggest`'s footer gives the command recording ``text`` (searched as ``prepared``,
+    retrieval.query.prepare): a pasted alert's name (an alert e-mail's subject too); the first line a log or a trace was searched by, as it
+    says it (query.read_line: its timestamp, host and level out); a trace's exception line; a text of one line,
+    that line; else placeholders.RECORD_TITLE for the responder to fill in. Its first line was the title, found
+    in review: "Maya Chen 3:04 AM" of a Slack thread, "Traceback (most recent call last):", a table's header."""
+    from recur.kb.placeholders import RECORD_TITLE
+    from recur.retrieval.query import read_line
+    from recur.util.text import cut, has_text
+
+    if prepared.alert and prepared.alert != "(no alertname)":
+        return cut(prepared.alert, TITLE_CHARS)
+    if prepared.log_lines:
+        said = read_line(prepared.text.split("\n")[prepared.log_before].strip())[2]
+        if has_text(said):
+            return cut(said, TITLE_CHARS)
+    lines = [x for x in text.splitlines() if has_text(x)]
+    if lines and (firing := _FIRING.match(lines[0].strip())):
+        return cut(firing.group(1), TITLE_CHARS)
+    thrown = next((x.strip() for x in lines if x[:1] not in " \t" and _EXCEPTION_LINE.match(x.strip())), None)
+    if thrown:
+        return cut(thrown, TITLE_CHARS)
+    if len(lines) == 1:
+        return cut(lines[0], TITLE_CHARS)
+    return RECORD_TITLE

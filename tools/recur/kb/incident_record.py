@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from recur.kb.placeholders import RECORD_TITLE
 from recur.kb.record_edit import add_to_flow_list
 from recur.kb.records import owner_key
 from recur.kb.schema import given_id
@@ -545,15 +546,30 @@ def suggestion_query(title: str, description: str | None) -> str:
     return f"{' '.join(title.split())}. {said if has_text(said) else ''}".strip()
 
 
-def incident_command(text: str, limit: int = 1500, pattern: str | None = None, flags: str = "") -> str:
-    """The ``recur incident new`` command that records ``text`` (severity is asked on a terminal), titled by
-    its first line that is not blank, described by it cut to ``limit`` characters; ``pattern``: linked with
-    ``--pattern``. Slack's reply gives it when nothing known matches (serve/slack.incident_line) and the
-    terminal's `recur suggest` whatever the answer: recorded incidents are what the board counts. ``flags``:
-    config.where_flags of the run, its --kb and --index when not the defaults."""
+def incident_command(
+    text: str,
+    limit: int | None = 1500,
+    pattern: str | None = None,
+    flags: str = "",
+    title: str | None = None,
+    piped: bool = False,
+) -> str:
+    """The ``recur incident new`` command that records ``text`` (severity is asked on a terminal), titled
+    ``title`` (by default its first line that is not blank), described by it cut to ``limit`` characters (None:
+    whole); ``pattern``: linked with ``--pattern``. Slack's reply gives it when nothing known matches
+    (serve/slack.incident_line) and the terminal's `recur suggest` whatever the answer: recorded incidents are
+    what the board counts. ``flags``: config.where_flags of the run, its --kb and --index when not the defaults.
+    ``piped``: ``text`` came on stdin (`recur suggest -`): the command reads it the same way, ``… | recur
+    incident new … -d -``, with ``-s SEVERITY`` (stdin is the pipe: it cannot ask). Found in review: the 300
+    characters of a pasted log, ending in "…", were the description, and the record's Summary a cut text
+    searched to other candidates than `recur suggest` had shown."""
     first = next((line for line in text.splitlines() if line.strip()), text)
-    line = f"recur incident new {flags}-t {shlex.quote(cut(first, 80))} -d {shlex.quote(cut(text, limit))}"
-    return line + (f" --pattern {shlex.quote(pattern)}" if pattern else "")
+    named = shlex.quote(cut(first, 80) if title is None else title)
+    link = f" --pattern {shlex.quote(pattern)}" if pattern else ""
+    if piped:
+        return f"… | recur incident new {flags}-t {named} -s SEVERITY -d -{link}"
+    said = " ".join(text.split()) if limit is None else cut(text, limit)
+    return f"recur incident new {flags}-t {named} -d {shlex.quote(said)}{link}"
 
 
 def no_match_text(linked, report: str = "recur report") -> str:
@@ -751,6 +767,11 @@ class Asked:
         title = one_line(given)
         if not has_text(title):  # U+200B alone was a record titled with nothing to read
             raise RecurError("title: is empty" + _only_invisible(title))
+        if title == RECORD_TITLE:  # `recur suggest`'s command run as printed: a record titled with nothing said
+            raise RecurError(
+                f"title: {RECORD_TITLE} is the placeholder of the command recur suggest printed: replace it with "
+                "what happened, in a few words; nothing written"
+            )
         return title
 
     def severity(self, kb, given: str) -> str:

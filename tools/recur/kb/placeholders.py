@@ -16,6 +16,9 @@ PATTERN_EVIDENCE = "TODO: what to capture before restoring service (restoring de
 PATTERN_CAUSE = "TODO: the mechanism: why this happens."
 # recur new incident
 INCIDENT_SUMMARY = "TODO: what happened, the impact, and how it was restored."
+# `recur suggest`'s command recording the incident, titled by a paste with no line to title it by (a Slack
+# thread, a table): for the responder to replace; `recur incident new` and record_incident refuse it as a title
+RECORD_TITLE = "<what happened>"
 # recur new path
 PATH_WHY = "TODO: one sentence on why a newcomer needs this one"
 # recur import: a draft pattern whose postmortem had no resolution steps

@@ -130,9 +130,17 @@ def export(spec: ModelSpec, again: bool = False) -> tuple[Path, dict] | None:
         return (None if again else cached(spec)) or _export_now(spec, final)
 
 
+# said before the export a first use makes (a cold cache): 22-28 s without a word looked like a hang (found in
+# review: a responder's first `recur suggest` on a new laptop)
+PREPARING = "recur: preparing the model once on this machine (~10-30 s; later runs start in about a second)…"
+
+
 def _export_now(spec: ModelSpec, final: Path) -> tuple[Path, dict] | None:
     from recur.util.files import made_folder
 
+    # to a person at a terminal, who waits: a server's log, a script's or a test's stderr is not asked to wait
+    if sys.stderr is not None and sys.stderr.isatty():
+        print(PREPARING, file=sys.stderr, flush=True)
     try:
         info = made_folder(final, lambda work: _export_into(spec, work))
     except (OSError, ImportError, MemoryError):  # nothing recorded: the next run tries again

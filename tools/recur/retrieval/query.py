@@ -99,7 +99,7 @@ from recur.util.text import has_text, strip_ansi
 from recur.util.utf8 import clean
 
 MAX_QUERY_CHARS = 20_000  # what is searched of a text: a pasted log excerpt (the API refuses more)
-MAX_PASTE_CHARS = 1_000_000  # what `recur suggest -` reads of stdin before condensing (a log may never end)
+MAX_PASTE_CHARS = 1_000_000  # what `recur suggest -` searches of stdin, its end (paste_tail), before condensing
 FRAMES_KEPT = 1  # where it was thrown; with 2 a 34 KB trace still ranked its root cause 4th
 HEAD_SHARE, TAIL_SHARE = 0.4, 0.4
 LINE_CHARS = 500
@@ -421,6 +421,30 @@ def paste_cut(text: str, limit: int = MAX_PASTE_CHARS) -> tuple[str, int]:
     end = text.rfind("\n", 0, limit + 1)
     kept = text[:end] if end > 0 else text[:limit]
     return kept, len(text) - len(kept)
+
+
+def paste_tail(text: str, limit: int = MAX_PASTE_CHARS) -> tuple[str, int]:
+    """(``text``'s last lines, at most ``limit`` characters from the start of a line, the characters left out before
+    them): what is read of a log longer than a paste piped to `recur suggest -`. A log's newest lines are its last,
+    where the error is: the first ``limit`` kept 1,000,000 characters of a pod's start-up and lost the error that
+    made the responder run it (found in review). A last line longer than ``limit`` is cut at its start."""
+    if len(text) <= limit:
+        return text, 0
+    start = text.find("\n", len(text) - limit - 1)
+    kept = text[start + 1 :] if 0 <= start < len(text) - 1 else text[-limit:]
+    return kept, len(text) - len(kept)
+
+
+def over_paste_tail(what: str, kept: int, dropped: int, stopped: bool) -> str:
+    """What a responder is told of a piped text over MAX_PASTE_CHARS, of which its last ``kept`` characters are
+    searched (paste_tail) and the ``dropped`` bytes before them are not; ``stopped``: reading stopped before the
+    pipe's end (a log followed with -f)."""
+    read = f"the {dropped:,} bytes before them are not searched"
+    if stopped:
+        read += "; reading stopped there (a log followed with -f never ends)"
+    return (
+        f"{what} holds more than {MAX_PASTE_CHARS:,} characters; searching its last {kept:,}, the newest lines ({read})"
+    )
 
 
 def over_paste_limit(what: str, kept: int, dropped: int | None = None) -> str:

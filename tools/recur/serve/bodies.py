@@ -25,7 +25,7 @@ from recur import config
 from recur.retrieval.alerts import alert_note, datasource_problem, heartbeat
 from recur.retrieval.patterns import given_pattern_id
 from recur.retrieval.query import MAX_PASTE_CHARS, MAX_QUERY_CHARS
-from recur.util.text import INVISIBLE, has_text
+from recur.util.text import INVISIBLE, ONLY_INVISIBLE, has_text
 from recur.util.utf8 import clean
 
 # A JSON string may hold a lone surrogate ("\udcff"): it can be neither searched nor encoded in
@@ -100,7 +100,7 @@ def _text(value: str, name: str, limit: int = MAX_TEXT) -> str:
         raise ValueError("must not be empty" + ask)
     if not has_text(value):  # searched as "", it was answered "no known pattern" with the closest patterns
         what = "has nothing to search" if ask else "must not be empty"
-        raise ValueError(f"{what} (only terminal escape codes or invisible characters){ask}")
+        raise ValueError(f"{what} ({ONLY_INVISIBLE}){ask}")
     if len(value) > limit:
         # said once (guard.invalid_message leaves off the field it starts with), its counts grouped; a text to
         # search with what to do instead, as every surface that refuses one says it

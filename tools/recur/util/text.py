@@ -83,6 +83,12 @@ INVISIBLE = (
 _VISIBLE = re.compile(f"[^{INVISIBLE}]")
 
 
+# why a text that was given holds nothing to search (has_text false, not empty): every surface's refusal says it so
+# (the API's and MCP's fields, `recur suggest`, `recur incident new -d -`). The CLI said "stdin held no text to
+# search: pipe it in" of a pipe that held colour codes alone (found in review)
+ONLY_INVISIBLE = "only terminal escape codes or invisible characters"
+
+
 def has_text(text: str) -> bool:
     """Whether ``text`` holds anything to search: a character that shows, outside terminal escape sequences.
     Colour codes alone ("\x1b[0m" of a coloured grep that matched nothing), zero-width characters alone
