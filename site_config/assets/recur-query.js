@@ -762,7 +762,8 @@
     if (!q) return [text, null];  /* an alert that says nothing ({"labels": {}}): the paste is searched */
     var said = { alert: alertName(first), alerts: alerts.length,
                  alert_resolved: first.status !== "firing", alert_note: alertNote(first),
-                 alert_others: alerts.slice(1).map(function (a) { return named(a, heartbeat(a)); }) };
+                 alert_others: alerts.slice(1).map(function (a) { return named(a, heartbeat(a)); }),
+                 alert_table: table };
     return [q, said];
   }
 
@@ -794,7 +795,7 @@
     var chars = Array.from(text).length, log = readLog(text);
     var p = { text: text, chars: chars, frames: 0, middle: 0, log_lines: 0, log_kept: 0, log_level: "", log_before: 0,
               log_unlevelled: 0, alert: "", alerts: 0, alert_resolved: false, alert_note: "", alert_others: [],
-              alert_said: "", non_latin: false, non_english: false };
+              alert_table: false, alert_said: "", non_latin: false, non_english: false };
     if (pasted[1]) Object.keys(pasted[1]).forEach(function (k) { p[k] = pasted[1][k]; });
     if (log) {
       p.text = text = log.text; p.log_lines = log.lines; p.log_kept = log.kept; p.log_level = log.level;
@@ -864,15 +865,17 @@
     return other >= 2 && other > english;
   }
 
-  /* query.py's OTHERS_NAMED, ALWAYS_FIRING, RESOLVED, API_OTHERS: a pasted list's other alerts in the note (moreAlerts) */
+  /* query.py's OTHERS_NAMED, ALWAYS_FIRING, RESOLVED, API_OTHERS, API_TABLE_OTHERS: a pasted list's other alerts in
+     the note (moreAlerts) */
   var OTHERS_NAMED = 5, ALWAYS_FIRING = " (always firing)", RESOLVED = " (resolved)";
   var API_OTHERS = "to have each answered, POST the payload to /api/alertmanager";
+  var API_TABLE_OTHERS = "to have one answered, POST that alert alone to /api/suggest (its name and summary)";
 
   /* query.Prepared._more_alerts: the other alerts named and ``others`` (without it, the API's advice) said as
      what to do about them, when one is firing and no heartbeat */
   function moreAlerts(p, others) {
     var more = p.alerts - 1;
-    if (others == null) others = API_OTHERS;
+    if (others == null) others = p.alert_table ? API_TABLE_OTHERS : API_OTHERS;  /* amtool's table: no payload */
     var names = p.alert_others.slice(0, OTHERS_NAMED);
     if (p.alert_others.length > OTHERS_NAMED) names.push((p.alert_others.length - OTHERS_NAMED).toLocaleString("en-US") + " more");
     var real = p.alert_others.some(function (x) { return !(x.endsWith(ALWAYS_FIRING) || x.endsWith(RESOLVED)); });

@@ -514,7 +514,10 @@ def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
     help='How many patterns (a --queries line\'s own "top" wins).',
 )
 @click.option(
-    "--json", "as_json", is_flag=True, help="Print {query, query_note, no_known_pattern, results, likelier} as JSON."
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print {query, query_note, no_known_pattern, results, likelier, credible} as JSON.",
 )
 @click.option(
     "--queries",

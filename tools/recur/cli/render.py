@@ -8,7 +8,17 @@ import click
 
 # the wording every surface shares (MCP and Slack too): kept importable from here, where it began
 from recur.kb.records import draft_mark
-from recur.retrieval.results import CLOSE_CALL, check_both, confidence_text, flat, likelier, match_line, short, why_text
+from recur.retrieval.results import (
+    CLOSE_CALL,
+    check_both,
+    confidence_text,
+    flat,
+    likelier,
+    match_line,
+    short,
+    step_lines,
+    why_text,
+)
 from recur.util.text import plural
 
 SEV_COLOUR = {"sev1": "red", "sev2": "yellow", "sev3": "cyan", "sev4": "white"}
@@ -183,51 +193,6 @@ def render_results(results: list[dict], steps: int = 3, kb_dir: str = "kb", site
         out.append(f"   read more: {read_more(r['path'], kb_dir, site_url)}")
         out.append("")
     return "\n".join(out).rstrip()
-
-
-def step_lines(number: str, step: str) -> list[str]:
-    """A runbook step for the terminal, after ``number`` ("     2. "): its prose one line a paragraph, and each
-    code block's lines as written, indented under it, without its fences. The step flattened whole printed
-    "2. Check evictions: ```bash redis-cli info stats | grep evicted ```": a command to pick out of fences
-    and a language word, and a block of several commands run into one line. Fences are read as Markdown
-    reads them (``parse.fence_step``); one never closed is code to the step's end, as the site shows it."""
-    pad = " " * len(number)
-    out: list = []
-    for kind, text in _step_parts(step):
-        if kind == "code":
-            out += ([] if out else [number.rstrip()]) + [f"{pad}  {line}".rstrip() for line in text]
-        else:
-            out.append((number if not out else pad) + text)
-    return out or [number.rstrip()]
-
-
-def _step_parts(step: str) -> list[tuple[str, object]]:
-    """("text", a paragraph on one line) and ("code", [its lines, less the fence's indentation]) in order."""
-    from recur.kb.parse import FENCE_LINE, fence_step
-
-    parts: list = []
-    prose: list = []
-    opened, indent = None, 0
-    for line in step.split("\n"):
-        m = FENCE_LINE.match(line)
-        if m:
-            now, fence = fence_step(opened, m.group(1), m.group(2))
-            if fence:
-                if opened is None:
-                    parts += _paragraphs(prose)
-                    prose, indent = [], len(m.group(0)) - len(m.group(0).lstrip(" \t"))
-                    parts.append(("code", []))
-                opened = now
-                continue
-        if opened is not None:
-            parts[-1][1].append(line[indent:] if not line[:indent].strip() else line.lstrip(" \t"))
-        else:
-            prose.append(line)
-    return parts + _paragraphs(prose)
-
-
-def _paragraphs(lines: list) -> list:
-    return [("text", flat(p)) for p in "\n".join(lines).split("\n\n") if p.strip()]
 
 
 def read_more(relpath: str, kb_dir: str, site_url: str | None) -> str:

@@ -292,6 +292,9 @@ OTHERS_NAMED = 5  # a pasted list's other alerts named in the note (Prepared.sai
 # what the note of a pasted list says to do about its other alerts where no surface says otherwise (/api/suggest):
 # POST the payload to the webhook, which answers each alert (MCP, Slack, the box and the terminal say their own)
 API_OTHERS = "to have each answered, POST the payload to /api/alertmanager"
+# the same for `amtool alert query`'s table (alerts.amtool_alerts), which is no webhook payload: POSTed to the
+# webhook it is refused, so the API's advice for it is a search of each alert alone
+API_TABLE_OTHERS = "to have one answered, POST that alert alone to /api/suggest (its name and summary)"
 ALWAYS_FIRING = " (always firing)"  # how the note names a heartbeat (retrieval.alerts.heartbeat)
 RESOLVED = " (resolved)"
 # a crash pasted alone, by its log_level: what it is, the lines searched and what was not (Prepared.said)
@@ -328,6 +331,8 @@ class Prepared:
     # the other alerts of the paste, in the order after it, each named as the note names it ("'X'", "'Watchdog'
     # (always firing)"): a surface whose user cannot POST the payload to /api/alertmanager is told which they are
     alert_others: tuple[str, ...] = ()
+    # the alerts were `amtool alert query`'s table, not a JSON payload: the API's advice is API_TABLE_OTHERS
+    alert_table: bool = False
     # a pasted alert of another system (retrieval.alert_sources: CloudWatch, Datadog, PagerDuty, Opsgenie): what
     # the note says of it ("a pasted AWS CloudWatch alarm: searched alarm 'X' by ..."), said instead of the above
     alert_said: str = ""
@@ -391,7 +396,8 @@ class Prepared:
         said as what to do about them: unnamed, "1 more in it" left a reader of the API or the terminal to
         guess which alert was not searched (found in review)."""
         more = self.alerts - 1
-        others = API_OTHERS if others is None else others
+        if others is None:  # the API's: a table cannot be POSTed to the webhook as a JSON payload can
+            others = API_TABLE_OTHERS if self.alert_table else API_OTHERS
         names = list(self.alert_others[:OTHERS_NAMED])
         if len(self.alert_others) > OTHERS_NAMED:
             names.append(f"{len(self.alert_others) - OTHERS_NAMED:,} more")
@@ -557,6 +563,7 @@ def _alert_paste(text: str) -> tuple[str, dict]:
         "alert_resolved": first.status != "firing",
         "alert_note": alert_note(first) or "",
         "alert_others": tuple(_named(a, heartbeat(a)) for a in alerts[1:]),
+        "alert_table": start.startswith("Alertname"),
     }
     return query, said
 

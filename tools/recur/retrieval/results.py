@@ -176,7 +176,7 @@ def confidence_text(r: dict) -> str:
     return f"{r['confidence']} confidence ({percent(r['probability'])} likely right)"
 
 
-def match_line(results: list, hidden: dict | None = None, credible: int = 0) -> str:
+def match_line(results: list, hidden: dict | None = None, credible: int = 0, more: str = "--top") -> str:
     """What an answer's results are, counted by confidence, as the site's box says it over its cards
     (recur-suggest.js matchLine). MCP began every answer "Known patterns that match:" and Slack "*Known
     patterns* for ...", over three results of low confidence ("latency"; found in review): a low result
@@ -190,7 +190,9 @@ def match_line(results: list, hidden: dict | None = None, credible: int = 0) -> 
 
     ``credible``: how many of the results ranked for the answer (``Answer.credible``: the first VERDICT_TOP at
     least) are of medium or high confidence, shown or not: `--top 1 disk` said "1 pattern matches" where
-    `--top 2` showed a second medium (found in review); those not shown are said so."""
+    `--top 2` showed a second medium (found in review); those not shown are said so, with how to list them by
+    ``more``, the surface's way to ask for more results (the terminal's --top, MCP's top argument), or by nothing
+    where there is none (Slack shows three)."""
     results = [*results, hidden] if hidden is not None and results else results
     shown = sum(1 for r in results if r["confidence"] in ("high", "medium"))
     rest = len(results) - shown
@@ -200,7 +202,8 @@ def match_line(results: list, hidden: dict | None = None, credible: int = 0) -> 
     line = f"{total} pattern{'s match' if total > 1 else ' matches'} with medium or high confidence"
     if total > shown:
         n = total - shown
-        line += f" ({n} not shown: --top {len(results) + n} lists {'them' if n > 1 else 'it'})"
+        lists = f": {more} {len(results) + n} lists {'them' if n > 1 else 'it'}" if more else ""
+        line += f" ({n} not shown{lists})"
     return line + (f", then {rest} more of low confidence for comparison" if rest else "") + ", in ranked order"
 
 
@@ -243,6 +246,53 @@ def flat(text: str) -> str:
     """One line, never cut: steps and evidence are instructions, and a cut one lost its caveat
     ("only if ...") or ended inside a command; a terminal or a client wraps a long line."""
     return " ".join(text.split())
+
+
+def step_parts(step: str) -> list[tuple[str, object]]:
+    """A runbook step in order: ("text", a paragraph on one line) and ("code", [a fenced block's lines, less the
+    fence's indentation]). Fences are read as Markdown reads them (``parse.fence_step``); one never closed is code
+    to the step's end, as the site shows it. Every surface that shows a step reads it so (the terminal's
+    ``step_lines``, MCP's text, Slack's cards): flattened whole, a step printed "2. Check evictions: ```bash
+    redis-cli info stats | grep evicted ```", a command to pick out of fences and a language word."""
+    from recur.kb.parse import FENCE_LINE, fence_step
+
+    parts: list = []
+    prose: list = []
+    opened, indent = None, 0
+    for line in step.split("\n"):
+        m = FENCE_LINE.match(line)
+        if m:
+            now, fence = fence_step(opened, m.group(1), m.group(2))
+            if fence:
+                if opened is None:
+                    parts += _paragraphs(prose)
+                    prose, indent = [], len(m.group(0)) - len(m.group(0).lstrip(" \t"))
+                    parts.append(("code", []))
+                opened = now
+                continue
+        if opened is not None:
+            parts[-1][1].append(line[indent:] if not line[:indent].strip() else line.lstrip(" \t"))
+        else:
+            prose.append(line)
+    return parts + _paragraphs(prose)
+
+
+def _paragraphs(lines: list) -> list:
+    return [("text", flat(p)) for p in "\n".join(lines).split("\n\n") if p.strip()]
+
+
+def step_lines(number: str, step: str) -> list[str]:
+    """A runbook step as plain text lines, after ``number`` ("     2. "): its prose one line a paragraph, and each
+    code block's lines as written, indented under it, without its fences (step_parts): the terminal's form, and
+    MCP's text's (a model reads the commands as lines, not as one line with fences and a language word)."""
+    pad = " " * len(number)
+    out: list = []
+    for kind, text in step_parts(step):
+        if kind == "code":
+            out += ([] if out else [number.rstrip()]) + [f"{pad}  {line}".rstrip() for line in text]
+        else:
+            out.append((number if not out else pad) + text)
+    return out or [number.rstrip()]
 
 
 def short(text: str, n: int) -> str:
@@ -324,7 +374,7 @@ class Answer:
     # VERDICT_TOP ranked, which the verdict reads, but not among those shown (``top`` under 3); else None
     likelier: Result | None = None
     # how many of the results ranked for the verdict (the first max(top, VERDICT_TOP)) are of medium or high
-    # confidence, shown or not: the terminal's count (match_line); not a key of the JSON answer
+    # confidence, shown or not: the count every surface's headline says (match_line), the JSON answer's "credible"
     credible: int = 0
 
     def to_json(self, extra: dict | None = None) -> dict:
@@ -337,4 +387,6 @@ class Answer:
             "no_known_pattern": self.no_known_pattern,
             "results": self.results,
             "likelier": self.likelier,
+            # MCP's and Slack's headlines read the JSON answer: without the count they said only what they showed
+            "credible": self.credible,
         }

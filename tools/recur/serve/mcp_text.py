@@ -10,7 +10,16 @@ from collections.abc import Callable
 
 from recur.kb.records import draft_mark
 from recur.retrieval import patterns as pat
-from recur.retrieval.results import CLOSE_CALL, check_both, confidence_text, flat, match_line, percent, why_text
+from recur.retrieval.results import (
+    CLOSE_CALL,
+    check_both,
+    confidence_text,
+    flat,
+    match_line,
+    percent,
+    step_lines,
+    why_text,
+)
 from recur.util.text import close_names, plural
 
 
@@ -56,7 +65,9 @@ def answer_text(answer: dict, *, writes: bool = False) -> str:
         lines += [f"{r['rank']}. {r['id']}: {r['title']}{draft_mark(r)} ({confidence_text(r)})" for r in results]
         return "\n".join(lines)
     both = check_both(results, answer.get("likelier"))  # a likelier result `top` left out, named too
-    lines.append(match_line(results, answer.get("likelier")) + (f"; {both}." if both else ":"))
+    # counted as the terminal counts: every credible result ranked for the verdict, shown or not (``credible``)
+    said = match_line(results, answer.get("likelier"), answer.get("credible") or 0, more="top")
+    lines.append(said + (f"; {both}." if both else ":"))
     for n, r in enumerate(results):
         lines += _result_lines(r, steps=n < DETAILED)
     if len(results) > DETAILED:
@@ -84,7 +95,10 @@ def _result_lines(r: dict, steps: bool = True) -> list[str]:
         lines.append(f"   preserve first: {flat(r['evidence'][0])}{more}")
     if r["runbook"]:
         lines.append("   first steps" + (" (low match: check it fits first):" if low else ":"))
-        lines += [f"     {n}. {flat(s)}" for n, s in enumerate(r["runbook"][:STEPS], 1)]
+        # a step's code block as its lines under it, as the terminal prints it (results.step_lines): flattened, it
+        # was one line with its fences and language word ("2. Check evictions: ```bash redis-cli info ... ```")
+        for n, s in enumerate(r["runbook"][:STEPS], 1):
+            lines += step_lines(f"     {n}. ", s)
     for a in r.get("look_alikes") or []:
         lines.append(f"   vs {a['id']}: {a.get('by') or CLOSE_CALL}")
     return lines

@@ -35,7 +35,7 @@ from fastapi import Request  # at module level: the routes' annotations are reso
 
 from recur.kb.incident_record import incident_command
 from recur.retrieval.patterns import site_page
-from recur.retrieval.results import check_both, confidence_text, likelier, match_line
+from recur.retrieval.results import check_both, confidence_text, likelier, match_line, step_parts
 from recur.serve.deps import Settings, engine_loading, errors, load_pauses
 from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, error_body, unexpected_message
 from recur.util.text import cut, has_text
@@ -205,7 +205,7 @@ def _card_body(r: dict, url: str | None) -> list[str]:
     if r["confidence"] == "low":
         where = f" (<{url}|its page>)" if url else f" (`{_esc(r['id'])}` in the knowledge base)"
         return [f"_Low match: check it fits before you follow its runbook{where}._"] if r["runbook"] else []
-    body = [f"{n}. {_esc(cut(step, 600))}" for n, step in enumerate(r["runbook"][:2], 1)]
+    body = [_step(n, step) for n, step in enumerate(r["runbook"][:2], 1)]
     body = (["*First steps*"] + body) if body else []
     if r["evidence"]:
         body.append(f"*Preserve first:* {_esc(cut(r['evidence'][0], 600))}")
@@ -214,6 +214,33 @@ def _card_body(r: dict, url: str | None) -> list[str]:
     for a in [a for a in r.get("look_alikes") or [] if a.get("by")][:1]:
         body.append(f"*vs* `{_esc(a['id'])}`: {_esc(cut(a['by'], 600))}")
     return body
+
+
+STEP_CHARS = 600  # of a step's text in a card, fences aside: two steps, the evidence and a look-alike in a section
+
+
+def _step(n: int, step: str) -> str:
+    """A runbook step in mrkdwn: its prose, and each code block as a ``` block on lines of its own, without the
+    language word (results.step_parts, as the terminal and MCP read a step). Flattened whole it was one line, its
+    fences and language word shown ("2. Check evictions: ```bash redis-cli info stats ... ```"). At most
+    STEP_CHARS of text, cut with "…", a block cut inside closed: an open ``` made the rest of the card code."""
+    out, left = [], STEP_CHARS
+    for kind, text in step_parts(step):
+        if left <= 0:
+            out.append("…")
+            break
+        if kind == "code":
+            code = "\n".join(text)
+            code = code if len(code) <= left else code[: left - 1] + "…"
+            out.append(f"```\n{_esc(code)}\n```")
+            left -= len(code) + 8  # its fences too: a step of many empty blocks is bounded as well
+        else:
+            said = cut(text, left)
+            out.append(_esc(said))
+            left -= len(said)
+    if not out:
+        return f"{n}."
+    return f"{n}." + ("\n" if out[0].startswith("```") else " ") + "\n".join(out)
 
 
 def _vote_value(query: str, pattern_id: str) -> str:
@@ -255,7 +282,10 @@ def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = Fal
     else:
         # what the results are, by confidence (results.match_line: low ones are not called matches), and
         # a result below the first rated more likely right (results.check_both), as every surface says them
-        line, both = match_line(results, answer.get("likelier")), check_both(results, answer.get("likelier"))
+        # counted as the terminal counts (``credible``: every credible result ranked, shown or not); a Slack user
+        # has no way to ask for more than SHOWN, so none is offered
+        line = match_line(results, answer.get("likelier"), answer.get("credible") or 0, more="")
+        both = check_both(results, answer.get("likelier"))
         intro = f"{said}*{line}* for “{shown}”" + (f".\n{_esc(both)}." if both else ":")
         fallback = f"Recur: {_notified(results)} for “{_typed(cut(query, 100))}”"
     blocks = [SectionBlock(text=MarkdownTextObject(text=_cut_block(intro)))]
