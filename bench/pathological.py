@@ -169,6 +169,18 @@ SITE_BODIES = {
     'unclosed "["': lambda n: "[" * n,
     "nested brackets": lambda n: "[" * (n // 2) + "]" * (n // 2),
     'runs of "[a]("': lambda n: fill("[a](", n),
+    # each "<" escaped to "&lt;", each "\\[" an escape: every one an inline match, after which Python-Markdown
+    # rebuilt the paragraph's text (md.kb_md's marks now)
+    'one paragraph of "<"': lambda n: "<" * n,
+    'one paragraph of "&"': lambda n: "&" * n,
+    'one paragraph of "\\["': lambda n: "\\[" * (n // 2),
+    'one paragraph of "*"': lambda n: "*" * n,
+    'one paragraph of "_"': lambda n: "_" * n,
+    'one paragraph of "a<"': lambda n: fill("a<", n),
+    'one paragraph of "&amp;"': lambda n: fill("&amp;", n),
+    # markup, each an inline match still: quadratic (kb_md cannot write it otherwise; not fixed)
+    'one paragraph of "`a` "': lambda n: fill("`a` ", n),
+    'one paragraph of "*a* "': lambda n: fill("*a* ", n),
 }
 KB_TEXTS = {  # a pattern's or incident's summary, made one line for the index (util.text.plain)
     "baseline: prose": lambda n: fill(PROSE, n),

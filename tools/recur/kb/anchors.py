@@ -208,7 +208,8 @@ def _kb_markdown():
 
     return markdown.Markdown(
         extensions=[
-            importlib.import_module(f"markdown.extensions.{name}").makeExtension() for name in MARKDOWN_EXTENSIONS
+            importlib.import_module(name if "." in name else f"markdown.extensions.{name}").makeExtension()
+            for name in MARKDOWN_EXTENSIONS
         ]
     )
 

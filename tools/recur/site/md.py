@@ -7,6 +7,7 @@ import html
 import posixpath
 import re
 
+from recur.kb import marks
 from recur.kb.parse import MARKDOWN_EXTENSIONS, outside_fences
 from recur.kb.writer import dumps
 from recur.util.text import slugify, without_controls
@@ -195,12 +196,27 @@ def kb_md(text) -> str:
     parts = inert_brackets(parts)
     for i in range(0, len(parts), 2):  # even parts are outside code
         part = _angle_destinations(_AUTOLINK.sub("\x00", _bare_urls(_inline_tags(parts[i]))))
-        part = part.replace("<", "&lt;").replace("\x00", "<")
-        parts[i] = _SCRIPT_URL.sub("](#", part)
+        # a "<" shown as text is a mark (kb.marks), not "&lt;": each entity was an inline match to Python-Markdown,
+        # which rebuilt the paragraph's text after each, so 100,000 "<" in one paragraph took 58 s to render; "&"
+        # (an entity's too) is a mark for the same reason
+        part = part.replace("&", marks.AMP).replace("<", marks.LT).replace("\x00", "<")
+        parts[i] = _escapes(_SCRIPT_URL.sub("](#", part))
     # the markers of pre-rendered blocks (raw) never come from KB text, even in what looks like code
     # here: an indented fence is no code to Markdown, and a block put back after sanitising is not sanitised
     out = _RAW_MARK.sub(r"\1 \2", "".join(parts))
     return out.replace(_TASK["done"], badge("done", "task-done")).replace(_TASK["open"], badge("open", "task-open"))
+
+
+# a backslash escape the author wrote: Python-Markdown's, with the KB's extensions
+_ESCAPE = re.compile(r"\\([" + re.escape(marks.ESCAPABLE) + "])")
+_ESCAPE_MARK = {c: f"{marks.ESCAPED}{ord(c):02x}" for c in marks.ESCAPABLE}
+
+
+def _escapes(text: str) -> str:
+    """``text`` (outside code) with each backslash escape as a mark (kb.marks) that shows its character: each
+    escape was an inline match to Python-Markdown, which rebuilt the paragraph's text after each (50,000 "\\["
+    in a paragraph took 20 s)."""
+    return _ESCAPE.sub(lambda m: _ESCAPE_MARK[m.group(1)], text) if "\\" in text else text
 
 
 # Inline tags GitHub shows and that carry nothing but looks: without attributes (no onclick=, no style=),
@@ -268,10 +284,15 @@ def inert_brackets(parts: list[str]) -> list[str]:
             elif c[0] == "\n":
                 _unclosed(escape, opened, parens)
     _unclosed(escape, opened, parens)
+    # each as a mark (kb.marks), not a backslash escape: each escape was an inline match to Python-Markdown, which
+    # rebuilt the paragraph's text after each (100,000 "[" still took 17.5 s)
     return [
-        "".join(f"\\{ch}" if i in marks else ch for i, ch in enumerate(part)) if marks else part
-        for part, marks in zip(parts, escape)
+        "".join(_MARK_OF[ch] if i in at else ch for i, ch in enumerate(part)) if at else part
+        for part, at in zip(parts, escape)
     ]
+
+
+_MARK_OF = {"[": marks.BRACKET, "(": marks.PAREN}
 
 
 def _unclosed(escape: list[set], opened: list, parens: list) -> None:
