@@ -536,19 +536,26 @@ def _person_name(name: str) -> bool:
 
 
 def _owner(text: str, bracketed: bool) -> tuple:
-    """(owner, its span to take out of the title or None)."""
+    """(owner, its span to take out of the title or None). The owner is as written when it names more than one
+    ("Ana Ruiz, Bob Lee", "@lee, @kim": _more_owners) or a role or a name in a bracket ("TBD (Ana Ruiz)"): the
+    item's owner field, which ``_set_owner`` reads as an owner cell."""
     m = _OWNER_LABEL.search(text)
     if m is None and (prose := _prose_owner(text))[0]:
-        return prose
+        name, (start, end) = prose
+        field, end = _more_owners(text, name, end)
+        return field, (start, end)
     if m:
         value = re.split(r",|\s(?:due|by)\s", _value(text, m.end()), maxsplit=1, flags=re.I)[0].rstrip(" .*_")
         if dated(value):  # "owner @Decimal 1, 2026": no name; kept in the title as written
             return None, None
         end = m.end() + len(value)
-        # "Owner: Ana Ruiz (payments)": the role after the name goes with it ("(payments)" stayed in the title)
-        end = role.end() if (role := _ROLE.match(text, end)) else end
+        # "Owner: Ana Ruiz (payments)": the role after the name goes with it ("(payments)" stayed in the title), and
+        # "Owner: TBD (Ana Ruiz)" names Ana Ruiz (people_named): "TBD" was read, no owner
+        role = _ROLE.match(text, end)
         # "owner: ~~Lee~~ Sam Ortiz": the owner struck out is no longer it ("Lee Sam Ortiz" was read)
-        return current(value).lstrip("@") or None, (m.start(), end)
+        first = current(value) + (role.group(0) if role else "")
+        field, end = _more_owners(text, first.lstrip("@"), role.end() if role else end, first)
+        return field or None, (m.start(), end)
     m = _MENTION.search(text)
     if m is None:
         return _dash_owner(text)
@@ -556,8 +563,54 @@ def _owner(text: str, bracketed: bool) -> tuple:
         return None, None
     # "Ask @kim to review" keeps its words; "— @jin —" and "(@jin)" only say who
     name, end = _mention_name(text, m)
+    name, end = _more_owners(text, name, end, text[m.start() : end])
     alone = re.fullmatch(r"(?:.*[-–—,;])?\s*", text[: m.start()]) and re.match(r"\s*(?:[-–—,;]|$)", text[end:])
     return name, ((m.start(), end) if bracketed or alone else None)
+
+
+# Owners written one after another in an item's text: "(@lee, @kim)", "(owner: Ana Ruiz, Bob Lee)", "— owner: Ana
+# Ruiz; Bob Lee — due …". The first alone was read: "kim" was dropped unsaid ("(@kim)" is who, no title's words)
+# and ", Bob Lee" kept in the title. Each name after a comma or a semicolon is read as the owner field's, up to
+# the first words that are no name ("…, then restart the pods", "…, due: …", "…, see runbook"), as many as an
+# owner cell's are (_NAMES_READ); the field is then read as an owner cell is (people_named), so it takes them only
+# where that splits them: "Smith, Ana" is one person's there, and here "Smith" stays the owner, as before.
+_OWNER_SEP = re.compile(r"[ \t]*[,;][ \t]*")
+# where a name after one ends: a separator, a bracket, a sentence's end, a due label, a dash between blanks
+_PIECE_END = re.compile(
+    r"[,;()\[\]]|\.(?:\s|$)|\s(?:due|by)\b|(?<!\s)\s+[-–—]+(?:\s|$)"
+    r"|\b(?:owner|assignee|due(?:\s+date)?|deadline|target(?:\s+date)?|eta)\s*[:=]",
+    re.I,
+)
+
+
+def _more_owners(text: str, first: str, end: int, written: str | None = None) -> tuple[str, int]:
+    """(the owner field, where it ends) of an owner ``first`` read in ``text`` up to ``end`` (``written`` there as
+    ``written``: "@Ana Ruiz" read as "Ana Ruiz") and the names after it (see above); (``first``, ``end``) when no
+    name follows or the field's reader would not split them."""
+    stop, pieces = end, 0
+    while pieces < _NAMES_READ and (sep := _OWNER_SEP.match(text, stop)):
+        found = _PIECE_END.search(text, sep.end())
+        piece_end = _spaces_before(text, found.start() if found else len(text))
+        piece = text[sep.end() : piece_end]
+        role = _ROLE.match(text, piece_end) if piece else None  # "Bob Lee (sre)", "TBD (Ana Ruiz)"
+        if not piece or not _owner_piece(piece, role.group(0) if role else ""):
+            break
+        stop, pieces = role.end() if role else piece_end, pieces + 1
+    if not pieces:
+        return first, end
+    field = (written or first) + text[end:stop]
+    return (field, stop) if len(_field_names(field)) == pieces + 1 else (first, end)
+
+
+def _owner_piece(piece: str, role: str) -> bool:
+    """Whether ``piece`` (``role``, a bracket, after it) is a person's name as one after an owner is: a mention not a
+    date, an e-mail address, a name as a dash tail's (_tail_field), a placeholder naming one ("TBD (Ana Ruiz)")."""
+    if piece.startswith("@"):
+        m = _MENTION.match(piece)
+        return bool(m and (m.end() == len(piece) or _FULL_NAME.fullmatch(piece, 1)) and not _date_mention(piece, m))
+    if _EMAIL.fullmatch(piece) or _tail_field(piece)[0] == "name":
+        return True
+    return bool(role) and _tentative(piece + role) is not None
 
 
 # what ends a mention's name: a separator, a bracket's end, the text's end
