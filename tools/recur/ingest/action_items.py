@@ -274,8 +274,11 @@ def _trailing_mention(title: str) -> tuple:
     """(owner, due, the due as written when it has no year, the title without them) of a mention ending
     ``title``, perhaps a date after it; (None, None, None, title) when the title does not end so."""
     m = next(reversed(list(_MENTION.finditer(title))), None)
-    # "— @ana, @bob": the last of a list of owners; _owner takes the first, as it did
-    if m is None or _MENTION_IN_SENTENCE.search(title[: m.start()]) or _OWNER_LIST.search(title[: m.start()]):
+    # "… @lee, @kim", "— @lee; @kim 2026-12-19": the last of a run of mentions, read from the run's first (the
+    # owner field people_named splits); "@lee" was kept in the title, the date too after a dash. A list _owner
+    # takes the first of, as it did: "@ana and @bob", "@Ana Ruiz, @bob"
+    first = _mention_run_start(title, m.start()) if m else 0
+    if m is None or _MENTION_IN_SENTENCE.search(title[:first]) or _OWNER_LIST.search(title[:first]):
         return None, None, None, title
     tail = title[m.end() :]
     more = _mention_words(title, m)
@@ -288,9 +291,23 @@ def _trailing_mention(title: str) -> tuple:
         unread = rest if labelled and (month_day(rest) or day_of_month(rest) or _SHORT_DAY.fullmatch(rest)) else None
         if not rest or (day is not None and said == rest) or unread:
             # "— owner @ana": the label went with its mention ("Rotate the certs — owner" was the title)
-            head = _SEP_END.sub("", _OWNER_LABEL_END.sub("", title[: m.start()]))
-            return " ".join([m.group(1), words]).strip(), day, unread, head
+            head = _SEP_END.sub("", _OWNER_LABEL_END.sub("", title[:first]))
+            last = " ".join([m.group(1), words]).strip()
+            return (last if first == m.start() else f"{title[first : m.start()]}@{last}"), day, unread, head
     return None, None, None, title
+
+
+def _mention_run_start(title: str, at: int) -> int:
+    """Where the run of ``@handle, `` / ``@handle; `` before the mention at ``at`` starts (``at`` when none is), read
+    from the end as _strip_mentions_end reads it."""
+    start = at
+    while (sep := _spaces_before(title, start)) and title[sep - 1] in ",;":
+        end = _spaces_before(title, sep - 1)
+        handle = title.rfind("@", 0, end)
+        if handle < 0 or not _HANDLE.fullmatch(title, handle, end) or (handle and not title[handle - 1].isspace()):
+            break
+        start = handle
+    return start
 
 
 # "Add pool alert — Sam Okafor — 2026-12-19": the fields a list item ends with between dashes, as teams
