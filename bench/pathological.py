@@ -107,6 +107,8 @@ DOCUMENTS = {
     'an item\'s "(@a, @a, …)"': lambda n: "# Incident\n\n## Action items\n\n- Fix it (" + fill("@a, ", n) + ")\n",
     # and a run of them ending the item, walked back from its last (action_items._mention_run_start)
     'an item ending "@a, @a, …"': lambda n: "# Incident\n\n## Action items\n\n- Fix it " + fill("@a, ", n) + "@a\n",
+    # or leading it, no colon after them to make them its owners (action_items._LEAD_MENTION)
+    'an item led by "@a, @a, …"': lambda n: "# Incident\n\n## Action items\n\n- " + fill("@a, ", n) + "@a fix it\n",
     "table rows": lambda n: "# Incident\n\n" + fill("| a | b |\n", n),
     "dash rows": lambda n: "# Incident\n\n" + fill("|---|---|\n", n),
     # an HTML export's lists nested n / 17 deep: each level's items were indented 3 blanks more (pm_markup._Html)

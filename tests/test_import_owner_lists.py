@@ -181,11 +181,15 @@ def test_owners_written_in_a_follow_ups_text_are_read_as_an_owner_cell(line, rea
         ("- Rotate the keys @lee; @kim 2026-12-19", ("Rotate the keys", "lee", [["kim"]], "2026-12-19")),
         # and after a dash, a due date after them: it was "Rotate the keys, @kim 2026-12-19", kim unsaid
         ("- Rotate the keys — @lee, @kim 2026-12-19", ("Rotate the keys", "lee", [["kim"]], "2026-12-19")),
+        # leading it, a colon after them: "@kim: Rotate the keys" was the title, kim unsaid
+        ("- @lee, @kim: Rotate the keys", ("Rotate the keys", "lee", [["kim"]], None)),
+        ("- **@lee; @kim** Rotate the keys", ("Rotate the keys", "lee", [["kim"]], None)),
+        ("- @lee: Rotate the keys", ("Rotate the keys", "lee", [], None)),
         # unchanged: mentions in a sentence, or after "and"
         ("- Escalate to @lee, @kim", ("Escalate to @lee", "lee", [["kim"]], None)),
         ("- Rotate the keys @lee and @kim", ("Rotate the keys @lee and @kim", "lee", [], None)),
     ],
 )
-def test_a_run_of_mentions_ending_a_follow_up_is_its_owners(line, read):
+def test_a_run_of_mentions_ending_or_leading_a_follow_up_is_its_owners(line, read):
     (it,) = parse(HEAD + line + "\n").action_items
     assert (*inline(line), it["due"] and it["due"].isoformat()) == read

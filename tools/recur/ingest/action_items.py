@@ -257,8 +257,11 @@ def _spaces_before(text: str, end: int) -> int:
 
 
 # a mention leading an item as its owner, with a colon after it or in bold: "@alice: Rotate the certs"
-# kept "@alice:" in the title; "@alice to rotate the certs" is a sentence, read by _owner as before
-_LEAD_MENTION = re.compile(r"^\s*(\*\*|__)?@([\w.-]+)(?:\1(?:\s*:)?|\s*:(?:\*\*|__)?|:\1)\s+(?=\S)")
+# kept "@alice:" in the title; "@alice to rotate the certs" is a sentence, read by _owner as before. A run of them,
+# "@lee, @kim: Rotate the certs", is the owner field (people_named): "@kim:" was the title's, kim unsaid
+_LEAD_MENTION = re.compile(
+    r"^\s*(\*\*|__)?(@[\w.-]+(?:[ \t]*[,;][ \t]*@[\w.-]+)*)(?:\1(?:\s*:)?|\s*:(?:\*\*|__)?|:\1)\s+(?=\S)"
+)
 _STRUCK_MENTION = re.compile(r"(?<!\S)~~@[\w.-]+~~(?!\S)")
 _OWNER_LABEL_END = re.compile(r"(?:^|(?<=[,;(\[])|(?<=[-–—]\s))\s*(?:owner|assignee|assigned to)\s*[:=]?\s*$", re.I)
 _OWNER_LIST = re.compile(rf"@[\w.-]+(?:[ \t]+[{UPPER}][\w.'’-]*){{0,2}}\s*(?:[,;&/+]|\band\b)\s*$")
@@ -855,7 +858,7 @@ def _inline_fields(title: str, names: bool = False, beside: bool = False, people
 
     title = _BRACKET.sub(bracket, title)
     if lead := _LEAD_MENTION.match(title):  # "@alice: Rotate the certs", "**@alice** Rotate the certs"
-        said["owner"], title = lead.group(2), title[lead.end() :]
+        said["owner"], title = lead.group(2), title[lead.end() :]  # as written: _set_owner reads it
     owner, due, unread, title = _trailing_mention(title)
     said["owner"], said["due"] = said["owner"] or owner, said["due"] or due
     said["due_unread"] = said["due_unread"] or unread
