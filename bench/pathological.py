@@ -99,6 +99,16 @@ DOCUMENTS = {
     "an owner cell of commas": lambda n: (
         "# Incident\n\n## Action items\n\n| Action | Owner |\n|---|---|\n| Fix it | (" + fill("a,", n) + " |\n"
     ),
+    # owners written in an item's text one after another, each name after a comma read as the owner field's
+    # (action_items._more_owners): a label's names, and a bracket of mentions
+    'an item\'s "owner: Ana Ruiz, …"': lambda n: (
+        "# Incident\n\n## Action items\n\n- Fix it (owner: " + fill("Ana Ruiz, ", n) + ")\n"
+    ),
+    'an item\'s "(@a, @a, …)"': lambda n: "# Incident\n\n## Action items\n\n- Fix it (" + fill("@a, ", n) + ")\n",
+    # and a run of them ending the item, walked back from its last (action_items._mention_run_start)
+    'an item ending "@a, @a, …"': lambda n: "# Incident\n\n## Action items\n\n- Fix it " + fill("@a, ", n) + "@a\n",
+    # or leading it, no colon after them to make them its owners (action_items._LEAD_MENTION)
+    'an item led by "@a, @a, …"': lambda n: "# Incident\n\n## Action items\n\n- " + fill("@a, ", n) + "@a fix it\n",
     "table rows": lambda n: "# Incident\n\n" + fill("| a | b |\n", n),
     "dash rows": lambda n: "# Incident\n\n" + fill("|---|---|\n", n),
     # an HTML export's lists nested n / 17 deep: each level's items were indented 3 blanks more (pm_markup._Html)

@@ -117,3 +117,79 @@ def test_the_names_a_review_owner_field_gives_besides_the_first_are_said(kb_dir,
     body = HEAD.replace("Date:", "Severity: SEV-2\n**Authors:** Kim Li, Lee Park\nDate:").replace("Checkout", "Cart")
     out, inc = imported_record(kb_dir, tmp_path, body, name="b.md")
     assert inc.review.owner == "Kim Li" and not [n for n in out["notes"] if "review owner" in n], out["notes"]
+
+
+def inline(line: str) -> tuple:
+    pm = parse(HEAD + line + "\n")
+    (it,) = pm.action_items
+    return it["title"], it["owner"], [left for _, _, left in pm.owners_left]
+
+
+@pytest.mark.parametrize(
+    "line, read",
+    [
+        # owners written in a follow-up's own text (found in review): "kim" was dropped unsaid, "Bob Lee" kept in the
+        # title, "TBD (Ana Ruiz)" no owner; they are read as an owner cell is (people_named), the title clean
+        ("- Rotate the keys (@lee, @kim)", ("Rotate the keys", "lee", [["kim"]])),
+        ("- Rotate the keys — @lee, @kim", ("Rotate the keys", "lee", [["kim"]])),
+        ("- Rotate the keys (owner: @lee; @kim)", ("Rotate the keys", "lee", [["kim"]])),
+        ("- Rotate the keys (owner: Ana Ruiz, Bob Lee)", ("Rotate the keys", "Ana Ruiz", [["Bob Lee"]])),
+        ("- Rotate the keys — owner: Ana Ruiz, Bob Lee", ("Rotate the keys", "Ana Ruiz", [["Bob Lee"]])),
+        ("- Rotate the keys — owner: Ana Ruiz; Bob Lee", ("Rotate the keys", "Ana Ruiz", [["Bob Lee"]])),
+        ("- Rotate the keys, owner: Ana Ruiz, Bob Lee", ("Rotate the keys", "Ana Ruiz", [["Bob Lee"]])),
+        ("- Rotate the keys — assigned to Ana Ruiz, Bob Lee", ("Rotate the keys", "Ana Ruiz", [["Bob Lee"]])),
+        ("- Rotate the keys (@Ana Ruiz, @Bob Lee)", ("Rotate the keys", "Ana Ruiz", [["Bob Lee"]])),
+        ("- Rotate the keys (owner: Ana, Bob, Cy)", ("Rotate the keys", "Ana", [["Bob", "Cy"]])),
+        ("- Rotate the keys (owner: TBD, Bob Lee)", ("Rotate the keys", "Bob Lee", [])),
+        ("- Rotate the keys (owner: Ana Ruiz (payments), Bob Lee)", ("Rotate the keys", "Ana Ruiz", [["Bob Lee"]])),
+        ("- Rotate the keys (owner: TBD (Ana Ruiz))", ("Rotate the keys", "Ana Ruiz", [])),
+        ("- Rotate the keys — owner: TBD (Ana Ruiz)", ("Rotate the keys", "Ana Ruiz", [])),
+        ("- Rotate the keys (owner: TBD (will assign))", ("Rotate the keys", None, [])),
+        # with a due date after them: each field read
+        (
+            "- Rotate the keys (owner: Ana Ruiz, Bob Lee, due: 2026-12-19)",
+            ("Rotate the keys", "Ana Ruiz", [["Bob Lee"]]),
+        ),
+        ("- Rotate the keys (@lee, @kim, due 2026-12-19)", ("Rotate the keys", "lee", [["kim"]])),
+        (
+            "- Rotate the keys — owner: Ana Ruiz, Bob Lee — due 2026-12-19",
+            ("Rotate the keys", "Ana Ruiz", [["Bob Lee"]]),
+        ),
+        (
+            "- Rotate the keys. Owner: Ana Ruiz, Bob Lee. Due 2026-12-19.",
+            ("Rotate the keys", "Ana Ruiz", [["Bob Lee"]]),
+        ),
+        # unchanged: words after the owner that name no one stay in the title
+        ("- Rotate the keys (owner: Ann Lee, see runbook)", ("Rotate the keys (see runbook)", "Ann Lee", [])),
+        (
+            "- Rotate the keys — owner: Ana Ruiz, then restart the pods",
+            ("Rotate the keys, then restart the pods", "Ana Ruiz", []),
+        ),
+        ("- Rotate the keys (owner: Ana Ruiz (payments))", ("Rotate the keys", "Ana Ruiz", [])),
+        ("- Ask @kim to rotate the keys", ("Ask @kim to rotate the keys", "kim", [])),
+    ],
+)
+def test_owners_written_in_a_follow_ups_text_are_read_as_an_owner_cell(line, read):
+    assert inline(line) == read
+
+
+@pytest.mark.parametrize(
+    "line, read",
+    [
+        # a run of mentions ending the title with no separator before it: "@lee" stayed in the title (found in review)
+        ("- Rotate the keys @lee, @kim", ("Rotate the keys", "lee", [["kim"]], None)),
+        ("- Rotate the keys @lee; @kim 2026-12-19", ("Rotate the keys", "lee", [["kim"]], "2026-12-19")),
+        # and after a dash, a due date after them: it was "Rotate the keys, @kim 2026-12-19", kim unsaid
+        ("- Rotate the keys — @lee, @kim 2026-12-19", ("Rotate the keys", "lee", [["kim"]], "2026-12-19")),
+        # leading it, a colon after them: "@kim: Rotate the keys" was the title, kim unsaid
+        ("- @lee, @kim: Rotate the keys", ("Rotate the keys", "lee", [["kim"]], None)),
+        ("- **@lee; @kim** Rotate the keys", ("Rotate the keys", "lee", [["kim"]], None)),
+        ("- @lee: Rotate the keys", ("Rotate the keys", "lee", [], None)),
+        # unchanged: mentions in a sentence, or after "and"
+        ("- Escalate to @lee, @kim", ("Escalate to @lee", "lee", [["kim"]], None)),
+        ("- Rotate the keys @lee and @kim", ("Rotate the keys @lee and @kim", "lee", [], None)),
+    ],
+)
+def test_a_run_of_mentions_ending_or_leading_a_follow_up_is_its_owners(line, read):
+    (it,) = parse(HEAD + line + "\n").action_items
+    assert (*inline(line), it["due"] and it["due"].isoformat()) == read

@@ -257,8 +257,11 @@ def _spaces_before(text: str, end: int) -> int:
 
 
 # a mention leading an item as its owner, with a colon after it or in bold: "@alice: Rotate the certs"
-# kept "@alice:" in the title; "@alice to rotate the certs" is a sentence, read by _owner as before
-_LEAD_MENTION = re.compile(r"^\s*(\*\*|__)?@([\w.-]+)(?:\1(?:\s*:)?|\s*:(?:\*\*|__)?|:\1)\s+(?=\S)")
+# kept "@alice:" in the title; "@alice to rotate the certs" is a sentence, read by _owner as before. A run of them,
+# "@lee, @kim: Rotate the certs", is the owner field (people_named): "@kim:" was the title's, kim unsaid
+_LEAD_MENTION = re.compile(
+    r"^\s*(\*\*|__)?(@[\w.-]+(?:[ \t]*[,;][ \t]*@[\w.-]+)*)(?:\1(?:\s*:)?|\s*:(?:\*\*|__)?|:\1)\s+(?=\S)"
+)
 _STRUCK_MENTION = re.compile(r"(?<!\S)~~@[\w.-]+~~(?!\S)")
 _OWNER_LABEL_END = re.compile(r"(?:^|(?<=[,;(\[])|(?<=[-–—]\s))\s*(?:owner|assignee|assigned to)\s*[:=]?\s*$", re.I)
 _OWNER_LIST = re.compile(rf"@[\w.-]+(?:[ \t]+[{UPPER}][\w.'’-]*){{0,2}}\s*(?:[,;&/+]|\band\b)\s*$")
@@ -274,8 +277,11 @@ def _trailing_mention(title: str) -> tuple:
     """(owner, due, the due as written when it has no year, the title without them) of a mention ending
     ``title``, perhaps a date after it; (None, None, None, title) when the title does not end so."""
     m = next(reversed(list(_MENTION.finditer(title))), None)
-    # "— @ana, @bob": the last of a list of owners; _owner takes the first, as it did
-    if m is None or _MENTION_IN_SENTENCE.search(title[: m.start()]) or _OWNER_LIST.search(title[: m.start()]):
+    # "… @lee, @kim", "— @lee; @kim 2026-12-19": the last of a run of mentions, read from the run's first (the
+    # owner field people_named splits); "@lee" was kept in the title, the date too after a dash. A list _owner
+    # takes the first of, as it did: "@ana and @bob", "@Ana Ruiz, @bob"
+    first = _mention_run_start(title, m.start()) if m else 0
+    if m is None or _MENTION_IN_SENTENCE.search(title[:first]) or _OWNER_LIST.search(title[:first]):
         return None, None, None, title
     tail = title[m.end() :]
     more = _mention_words(title, m)
@@ -288,9 +294,23 @@ def _trailing_mention(title: str) -> tuple:
         unread = rest if labelled and (month_day(rest) or day_of_month(rest) or _SHORT_DAY.fullmatch(rest)) else None
         if not rest or (day is not None and said == rest) or unread:
             # "— owner @ana": the label went with its mention ("Rotate the certs — owner" was the title)
-            head = _SEP_END.sub("", _OWNER_LABEL_END.sub("", title[: m.start()]))
-            return " ".join([m.group(1), words]).strip(), day, unread, head
+            head = _SEP_END.sub("", _OWNER_LABEL_END.sub("", title[:first]))
+            last = " ".join([m.group(1), words]).strip()
+            return (last if first == m.start() else f"{title[first : m.start()]}@{last}"), day, unread, head
     return None, None, None, title
+
+
+def _mention_run_start(title: str, at: int) -> int:
+    """Where the run of ``@handle, `` / ``@handle; `` before the mention at ``at`` starts (``at`` when none is), read
+    from the end as _strip_mentions_end reads it."""
+    start = at
+    while (sep := _spaces_before(title, start)) and title[sep - 1] in ",;":
+        end = _spaces_before(title, sep - 1)
+        handle = title.rfind("@", 0, end)
+        if handle < 0 or not _HANDLE.fullmatch(title, handle, end) or (handle and not title[handle - 1].isspace()):
+            break
+        start = handle
+    return start
 
 
 # "Add pool alert — Sam Okafor — 2026-12-19": the fields a list item ends with between dashes, as teams
@@ -536,19 +556,26 @@ def _person_name(name: str) -> bool:
 
 
 def _owner(text: str, bracketed: bool) -> tuple:
-    """(owner, its span to take out of the title or None)."""
+    """(owner, its span to take out of the title or None). The owner is as written when it names more than one
+    ("Ana Ruiz, Bob Lee", "@lee, @kim": _more_owners) or a role or a name in a bracket ("TBD (Ana Ruiz)"): the
+    item's owner field, which ``_set_owner`` reads as an owner cell."""
     m = _OWNER_LABEL.search(text)
     if m is None and (prose := _prose_owner(text))[0]:
-        return prose
+        name, (start, end) = prose
+        field, end = _more_owners(text, name, end)
+        return field, (start, end)
     if m:
         value = re.split(r",|\s(?:due|by)\s", _value(text, m.end()), maxsplit=1, flags=re.I)[0].rstrip(" .*_")
         if dated(value):  # "owner @Decimal 1, 2026": no name; kept in the title as written
             return None, None
         end = m.end() + len(value)
-        # "Owner: Ana Ruiz (payments)": the role after the name goes with it ("(payments)" stayed in the title)
-        end = role.end() if (role := _ROLE.match(text, end)) else end
+        # "Owner: Ana Ruiz (payments)": the role after the name goes with it ("(payments)" stayed in the title), and
+        # "Owner: TBD (Ana Ruiz)" names Ana Ruiz (people_named): "TBD" was read, no owner
+        role = _ROLE.match(text, end)
         # "owner: ~~Lee~~ Sam Ortiz": the owner struck out is no longer it ("Lee Sam Ortiz" was read)
-        return current(value).lstrip("@") or None, (m.start(), end)
+        first = current(value) + (role.group(0) if role else "")
+        field, end = _more_owners(text, first.lstrip("@"), role.end() if role else end, first)
+        return field or None, (m.start(), end)
     m = _MENTION.search(text)
     if m is None:
         return _dash_owner(text)
@@ -556,8 +583,54 @@ def _owner(text: str, bracketed: bool) -> tuple:
         return None, None
     # "Ask @kim to review" keeps its words; "— @jin —" and "(@jin)" only say who
     name, end = _mention_name(text, m)
+    name, end = _more_owners(text, name, end, text[m.start() : end])
     alone = re.fullmatch(r"(?:.*[-–—,;])?\s*", text[: m.start()]) and re.match(r"\s*(?:[-–—,;]|$)", text[end:])
     return name, ((m.start(), end) if bracketed or alone else None)
+
+
+# Owners written one after another in an item's text: "(@lee, @kim)", "(owner: Ana Ruiz, Bob Lee)", "— owner: Ana
+# Ruiz; Bob Lee — due …". The first alone was read: "kim" was dropped unsaid ("(@kim)" is who, no title's words)
+# and ", Bob Lee" kept in the title. Each name after a comma or a semicolon is read as the owner field's, up to
+# the first words that are no name ("…, then restart the pods", "…, due: …", "…, see runbook"), as many as an
+# owner cell's are (_NAMES_READ); the field is then read as an owner cell is (people_named), so it takes them only
+# where that splits them: "Smith, Ana" is one person's there, and here "Smith" stays the owner, as before.
+_OWNER_SEP = re.compile(r"[ \t]*[,;][ \t]*")
+# where a name after one ends: a separator, a bracket, a sentence's end, a due label, a dash between blanks
+_PIECE_END = re.compile(
+    r"[,;()\[\]]|\.(?:\s|$)|\s(?:due|by)\b|(?<!\s)\s+[-–—]+(?:\s|$)"
+    r"|\b(?:owner|assignee|due(?:\s+date)?|deadline|target(?:\s+date)?|eta)\s*[:=]",
+    re.I,
+)
+
+
+def _more_owners(text: str, first: str, end: int, written: str | None = None) -> tuple[str, int]:
+    """(the owner field, where it ends) of an owner ``first`` read in ``text`` up to ``end`` (``written`` there as
+    ``written``: "@Ana Ruiz" read as "Ana Ruiz") and the names after it (see above); (``first``, ``end``) when no
+    name follows or the field's reader would not split them."""
+    stop, pieces = end, 0
+    while pieces < _NAMES_READ and (sep := _OWNER_SEP.match(text, stop)):
+        found = _PIECE_END.search(text, sep.end())
+        piece_end = _spaces_before(text, found.start() if found else len(text))
+        piece = text[sep.end() : piece_end]
+        role = _ROLE.match(text, piece_end) if piece else None  # "Bob Lee (sre)", "TBD (Ana Ruiz)"
+        if not piece or not _owner_piece(piece, role.group(0) if role else ""):
+            break
+        stop, pieces = role.end() if role else piece_end, pieces + 1
+    if not pieces:
+        return first, end
+    field = (written or first) + text[end:stop]
+    return (field, stop) if len(_field_names(field)) == pieces + 1 else (first, end)
+
+
+def _owner_piece(piece: str, role: str) -> bool:
+    """Whether ``piece`` (``role``, a bracket, after it) is a person's name as one after an owner is: a mention not a
+    date, an e-mail address, a name as a dash tail's (_tail_field), a placeholder naming one ("TBD (Ana Ruiz)")."""
+    if piece.startswith("@"):
+        m = _MENTION.match(piece)
+        return bool(m and (m.end() == len(piece) or _FULL_NAME.fullmatch(piece, 1)) and not _date_mention(piece, m))
+    if _EMAIL.fullmatch(piece) or _tail_field(piece)[0] == "name":
+        return True
+    return bool(role) and _tentative(piece + role) is not None
 
 
 # what ends a mention's name: a separator, a bracket's end, the text's end
@@ -785,7 +858,7 @@ def _inline_fields(title: str, names: bool = False, beside: bool = False, people
 
     title = _BRACKET.sub(bracket, title)
     if lead := _LEAD_MENTION.match(title):  # "@alice: Rotate the certs", "**@alice** Rotate the certs"
-        said["owner"], title = lead.group(2), title[lead.end() :]
+        said["owner"], title = lead.group(2), title[lead.end() :]  # as written: _set_owner reads it
     owner, due, unread, title = _trailing_mention(title)
     said["owner"], said["due"] = said["owner"] or owner, said["due"] or due
     said["due_unread"] = said["due_unread"] or unread
