@@ -370,7 +370,7 @@ def _regex_signals(p, shown: str) -> list[Problem]:
 
 
 def _unmatchable_signals(p, shown: str) -> list[Problem]:
-    """A signal no search can match (config.SIGNAL_MATCH, the search's numbers): shorter than ``exact_min_chars``
+    """A signal no search can find as written (config.SIGNAL_MATCH, the search's numbers): shorter than ``exact_min_chars``
     as normalised, so never found whole in a text; with no identifier (an alert name, an error code of four
     capitals or more, a metric name); and fewer than ``words_min`` words. "EIO", "503", "ERR", "error" passed
     check without a word and matched nothing (found by a pattern author)."""
@@ -383,10 +383,13 @@ def _unmatchable_signals(p, shown: str) -> list[Problem]:
             continue
         if identifiers(signal, signal=True) or len(signal_words(signal)) >= m["words_min"] or regex_signs(signal):
             continue  # a regex ("*", ".*") is warned of as one: its advice is this one's
+        # "can never match" was contradicted by suggest's why list, which shows such a signal matched by
+        # meaning ('match': 'meaning'): what never happens is finding it as written (found in an upgrade review)
         what = (
-            f"{signal!r} can never match: a signal is found in a text whole when it is {m['exact_min_chars']} "
-            "characters or more, or by a name or code of its own (an alert name, ENOSPC, ORA-00060, a metric "
-            "name); write it as the log or the alert shows it, the words around it too"
+            f"{signal!r} can never be found in a text as written: it is {len(normalise_signal(signal))} "
+            f"characters, and a signal is found as written when it is {m['exact_min_chars']} characters or more, "
+            "or by a name or code of its own (an alert name, ENOSPC, ORA-00060, a metric name); only its meaning "
+            "is matched; write it as the log or the alert shows it, the words around it too"
         )
         out.append(Problem(shown, p.line("signals", n), f"signals[{n}]", what, "warning"))
     return out
