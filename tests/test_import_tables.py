@@ -47,3 +47,35 @@ def test_an_action_item_table_without_a_heading_gives_follow_ups_and_a_phase_tab
     summary = inc.summary
     assert "Invoices waited in the queue" in summary and "Nothing else was affected." in summary, summary
     assert "Add a liveness probe" not in summary
+
+
+FIELDS = """\
+# Checkout outage
+
+| | |
+|---|---|
+| Detected | 2026-11-20 10:12 UTC |
+| Resolved | 2026-11-20 11:05 UTC |
+| Severity | SEV2 |
+| Incident commander | Ana Ruiz |
+| Postmortem owner | Kim Lee |
+
+## Summary
+
+Checkout returned 502.
+"""
+
+
+def test_a_field_table_whose_first_row_is_a_phase_stays_the_fields_not_the_timeline(fresh_kb, tmp_path):
+    # its first row (Detected) made the whole table the Timeline: no severity read, the postmortem owner dropped
+    out, inc = imported_record(fresh_kb, tmp_path, FIELDS)
+    assert inc.severity == "sev2", out["notes"]
+    assert inc.review.owner == "Kim Lee", out["notes"]
+    record = Path(out["incident_path"]).read_text()
+    assert "| Severity | SEV2 |" not in record and "Ana Ruiz" in record.split("## People", 1)[1]
+    # a table of phases alone, each row a phase or each second cell a time, is still the Timeline
+    phases = FIELDS.replace(
+        "| Severity | SEV2 |\n| Incident commander | Ana Ruiz |\n| Postmortem owner | Kim Lee |\n", ""
+    )
+    out, inc = imported_record(fresh_kb, tmp_path, phases, name="phases.md")
+    assert "| Detected | 2026-11-20 10:12 UTC |" in Path(out["incident_path"]).read_text().split("## Timeline\n", 1)[1]

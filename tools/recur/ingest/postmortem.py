@@ -1179,6 +1179,8 @@ def _table_section(pm: Postmortem, w: _Walk, lines: list[str], n: int) -> None:
     elif w.current.startswith(("_preamble", "_meta")) and (row := table_cells(lines[n + 2])):
         if meta_key(row[0]) not in TIME_KINDS or any(meta_key(c) in TIME_KINDS for c in table_cells(lines[n])):
             return  # "| Detected | Started | Resolved |" over a row of times: its columns are the fields (_time_columns)
+        if not _phase_rows(lines, n + 2):
+            return  # "| Detected | … |" over "| Severity | SEV2 |", "| Postmortem owner | … |": fields (_kv_row)
         name = "Timeline"
     else:
         return
@@ -1188,6 +1190,28 @@ def _table_section(pm: Postmortem, w: _Walk, lines: list[str], n: int) -> None:
 
 
 _TABLE_SECTIONS = ("Action items", "Timeline")
+
+
+def _phase_rows(lines: list[str], n: int) -> bool:
+    """Whether the table's rows from line ``n`` on are all phases of the incident: each one's first cell a
+    time field or a step of the response ("| Detected | … |", "| Paged | … |"), or each one's second cell a
+    time ("| Impact noticed | 08:20 | … |"). A first page's key/value table whose first row is "| Detected |"
+    and whose next are "| Severity | SEV2 |", "| Postmortem owner | Kim Lee |" was read as the Timeline: its
+    severity not read, its owner dropped."""
+    phases = times = True
+    while n < len(lines) and lines[n].strip().startswith("|") and (phases or times):
+        cells = table_cells(lines[n])
+        first = cells[0] if cells else ""
+        phases = phases and (meta_key(first) in TIME_KINDS or _norm(first) in _TIMELINE_LABELS)
+        times = times and len(cells) > 1 and _is_time(cells[1])
+        n += 1
+    return phases or times
+
+
+def _is_time(cell: str) -> bool:
+    """Whether a table's cell is a moment and nothing else ("08:20", "2026-11-20 10:12 UTC")."""
+    read = entry(cell, None) if re.search(r"\d:\d\d", cell) else None
+    return read is not None and not read[1]
 
 
 def _table_edge(pm: Postmortem, w: _Walk, lines: list[str], n: int, row: bool, markdown: bool) -> None:
