@@ -79,3 +79,45 @@ def test_a_field_table_whose_first_row_is_a_phase_stays_the_fields_not_the_timel
     )
     out, inc = imported_record(fresh_kb, tmp_path, phases, name="phases.md")
     assert "| Detected | 2026-11-20 10:12 UTC |" in Path(out["incident_path"]).read_text().split("## Timeline\n", 1)[1]
+
+
+MITIGATED = """\
+# Checkout outage
+
+Date: 2026-11-20
+Severity: SEV2
+
+## Summary
+
+Checkout returned 502.
+
+## Mitigation
+
+| Actions | Owner | Status |
+|---|---|---|
+| Restart payments-api pods | Ana | Done |
+| Fail over to the replica | Kim | Done |
+
+## Root cause
+
+Pool too small.
+
+## {heading}
+
+| Action item | Owner | Due |
+|---|---|---|
+| Size the pool for the peak | Kim Lee | 2026-12-20 |
+"""
+
+
+def test_an_action_table_inside_the_mitigations_stays_the_mitigations_never_follow_ups(fresh_kb, tmp_path):
+    # the Mitigation section's table became two done follow-ups, and the Mitigations section was gone
+    out, inc = imported_record(fresh_kb, tmp_path, MITIGATED.format(heading="Follow-ups"))
+    assert [(f.title, f.owner, f.status) for f in inc.follow_ups] == [
+        ("Size the pool for the peak", "Kim Lee", "open")
+    ], out["notes"]
+    mitigations = Path(out["incident_path"]).read_text().split("## Mitigations\n", 1)[1].split("\n## ", 1)[0]
+    assert "| Restart payments-api pods | Ana | Done |" in mitigations
+    # under a heading Recur does not map, the same table is still the action items
+    out, inc = imported_record(fresh_kb, tmp_path, MITIGATED.format(heading="Next steps we agreed"), name="other.md")
+    assert [f.title for f in inc.follow_ups] == ["Size the pool for the peak"], out["notes"]

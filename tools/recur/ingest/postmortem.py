@@ -1166,15 +1166,19 @@ _ACTION_COLUMNS |= {"status", "state", "ticket", "jira", "bug", "issue", "priori
 
 
 def _table_section(pm: Postmortem, w: _Walk, lines: list[str], n: int) -> None:
-    """A table at line ``n`` that is a section of its own wherever it stands: one headed by an action item's
-    column beside an owner, due or status one ("| Action item | Owner | Due | Status |") is the Action items
-    section, a first page's table whose rows name the incident's phases ("| Detected | 10:12 | … |", "| Resolved |
-    11:05 | … |") its Timeline. The first was the summary's text, its follow-ups none; the second's rows read as
-    fields no record holds, the table dropped and no duration read. The text after it goes back where it was."""
+    """A table at line ``n`` that is a section of its own where no section says what it is (under no heading, in
+    the Summary or a section Recur does not map): one headed by an action item's column beside an owner, due or
+    status one ("| Action item | Owner | Due | Status |") is the Action items section, a first page's table whose
+    rows name the incident's phases ("| Detected | 10:12 | … |", "| Resolved | 11:05 | … |") its Timeline. The
+    first was the summary's text, its follow-ups none; the second's rows read as fields no record holds, the table
+    dropped and no duration read. The text after it goes back where it was."""
     if n + 2 >= len(lines) or not TABLE_RULE.fullmatch(lines[n + 1].strip()) or w.current in _TABLE_SECTIONS:
         return
     head = [_norm(c) for c in table_cells(lines[n])]
-    if any(canonical(c) == "Action items" for c in head) and any(c in _ACTION_COLUMNS for c in head):
+    loose = w.current.startswith(("_preamble", "_meta")) or w.current == "Summary" or w.current in w.unmapped
+    # only where no section says what the table is: under "## Mitigation", "| Actions | Owner | Status |" is what
+    # was done during the incident, and it became done follow-ups, the Mitigations section gone
+    if loose and any(canonical(c) == "Action items" for c in head) and any(c in _ACTION_COLUMNS for c in head):
         name = "Action items"
     elif w.current.startswith(("_preamble", "_meta")) and (row := table_cells(lines[n + 2])):
         if meta_key(row[0]) not in TIME_KINDS or any(meta_key(c) in TIME_KINDS for c in table_cells(lines[n])):
