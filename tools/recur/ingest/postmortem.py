@@ -525,12 +525,31 @@ def meta_key(label: str) -> str | None:
 _STATUS_IF_SAID = {"postmortem", "post-mortem", "retrospective", "retro", "current milestone", "milestone"}
 
 
+# labels that are a moment's only when one follows: PagerDuty's "Triggered:", a "Created:". "Triggered: a config push
+# to the edge fleet" says what set the incident off: it was taken as the start and its words lost (they were the
+# Summary's first line, searched)
+_MOMENT_IF_SAID = {"triggered", "triggered at", "triggered on", "created", "created on", "created at", "date created"}
+
+
 def _meta_kind(label: str, value: str) -> str | None:
-    """meta_key of ``label``, or "status" for a _STATUS_IF_SAID label whose value is a review status."""
+    """meta_key of ``label``, or "status" for a _STATUS_IF_SAID label whose value is a review status; None for a
+    _MOMENT_IF_SAID label whose value opens with no date or time (_opens_with_moment)."""
     kind = meta_key(label)
     if kind is None and _norm(label) in _STATUS_IF_SAID and review_status(value):
         return "status"
+    if kind and _norm(label) in _MOMENT_IF_SAID and not _opens_with_moment(value):
+        return None
     return kind
+
+
+def _opens_with_moment(value: str) -> bool:
+    """Whether a field's value opens with a date or a time, as a Started: line's does ("2026-11-20T14:02Z", "14:02
+    UTC", "Friday, Nov 20, 2026 14:02 UTC"), or is empty or a placeholder ("TBD": no words to keep)."""
+    v = unescape(MARKS.sub("", value)).strip()
+    if is_placeholder(v) or entry(v, None):
+        return True
+    day, words = find_date(v[:80])
+    return day is not None and _DATE_LEAD.fullmatch(v[: v.find(words)]) is not None
 
 
 def parse_duration(text: str) -> int | None:
