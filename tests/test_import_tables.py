@@ -121,3 +121,40 @@ def test_an_action_table_inside_the_mitigations_stays_the_mitigations_never_foll
     # under a heading Recur does not map, the same table is still the action items
     out, inc = imported_record(fresh_kb, tmp_path, MITIGATED.format(heading="Next steps we agreed"), name="other.md")
     assert [f.title for f in inc.follow_ups] == ["Size the pool for the peak"], out["notes"]
+
+
+OWNERS = """\
+# Cache stampede on product pages
+
+Date: 2026-11-20
+Severity: SEV3
+{people}
+## Summary
+
+Product pages timed out when the cache was flushed.
+
+## Action items
+
+| Action item | Owner | Due |
+|---|---|---|
+| Add request coalescing | Priya, Sam | 2026-12-20 |
+| Stagger cache TTLs | Ana Ruiz, Bob | 2026-12-20 |
+"""
+
+
+def test_an_owner_cell_of_two_names_is_split_or_said_kept_whole(fresh_kb, tmp_path):
+    out, inc = imported_record(fresh_kb, tmp_path, OWNERS.format(people=""))
+    owners = {f.title: f.owner for f in inc.follow_ups}
+    # "Ana Ruiz, Bob" was one owner with no note: a piece of two words is a name, the comma a list
+    assert owners["Stagger cache TTLs"] == "Ana Ruiz", out["notes"]
+    assert any("'Stagger cache TTLs'" in n and "'Bob' left out" in n for n in out["notes"]), out["notes"]
+    # "Priya, Sam" may be a surname and a given name ("Smith, Ana"): kept whole, and now said
+    assert owners["Add request coalescing"] == "Priya, Sam"
+    assert any("owner 'Priya, Sam' kept as one name" in n for n in out["notes"]), out["notes"]
+    # the postmortem names them apart: two people, the first the owner
+    people = "Incident commander: Priya\nScribe: Sam\n"
+    out, inc = imported_record(fresh_kb, tmp_path, OWNERS.format(people=people), name="people.md")
+    owners = {f.title: f.owner for f in inc.follow_ups}
+    assert owners["Add request coalescing"] == "Priya", out["notes"]
+    assert any("'Add request coalescing'" in n and "'Sam' left out" in n for n in out["notes"]), out["notes"]
+    assert not any("kept as one name" in n for n in out["notes"]), out["notes"]

@@ -20,7 +20,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, fields
 
-from recur.ingest.action_items import from_mappings, merged, parse_action_items
+from recur.ingest.action_items import from_mappings, merged, paired_names, parse_action_items, people_named
 from recur.ingest.pm_clock import entry, minutes_between, moment, zoned_range
 from recur.ingest.pm_markup import (
     drop_html_comments,
@@ -452,6 +452,7 @@ class Postmortem:
     cancelled_items: list = field(default_factory=list)  # titles of action items that will not be done
     blocked_items: list = field(default_factory=list)  # (title, the blocked marker as written): recorded open
     owners_left: list = field(default_factory=list)  # (title, owner kept, the other names of its owner cell)
+    owners_whole: list = field(default_factory=list)  # (title, owner) of "Priya, Sam" kept as one (_paired_owner)
     unread_dues: list = field(default_factory=list)  # (title, due as written) of due dates not read
     # (title, due as written, date, the incident's date it was read against) of due dates with no year
     inferred_dues: list = field(default_factory=list)
@@ -1959,7 +1960,9 @@ def _action_items(pm: Postmortem, items: list[dict]) -> None:
     lost what the review decided against; a status of its own was a file other tools of the KB format
     reject), its ``done`` day the day it was resolved when the document gives one, and named in
     ``cancelled_items``, as is a due date not read and a blocked item (``blocked_items``: recorded open)."""
+    known = _named_apart(pm, items)
     for it in items:
+        _paired_owner(pm, it, known)
         if left := it.pop("owners_left", None):  # "Ana Ruiz<br>Lee Park": one kept, the others said
             pm.owners_left.append((it["title"], it["owner"], left))
         if it.pop("cancelled", False):
@@ -1979,6 +1982,24 @@ def _action_items(pm: Postmortem, items: list[dict]) -> None:
             it["done"] = due_after(said, pm.date) if pm.date else None  # none known: only a --date gives one
             pm.inferred_dones.append((it["title"], said, it["done"], pm.date))
         pm.action_items.append(it)
+
+
+def _named_apart(pm: Postmortem, items: list[dict]) -> set[str]:
+    """The people the postmortem names one by one (casefolded): its people fields' names, and the follow-ups' owners
+    that are one name."""
+    named = {who.casefold() for _, value in pm.people for who in people_named(str(value))}
+    return named | {it["owner"].casefold() for it in items if it.get("owner") and not paired_names(it["owner"])}
+
+
+def _paired_owner(pm: Postmortem, it: dict, known: set[str]) -> None:
+    """An owner of two one-word names kept whole ("Priya, Sam": action_items.paired_names), split where the
+    postmortem names both apart (``known``: its first the owner, the other left out and said, as "Ana Ruiz, Bob"),
+    else said in ``owners_whole``: it was recorded as one owner with no word."""
+    pair = paired_names(it.get("owner"))
+    if pair and all(who.casefold() in known for who in pair):
+        it["owner"], it["owners_left"] = pair[0], [*pair[1:], *it.get("owners_left", ())]
+    elif pair:
+        pm.owners_whole.append((it["title"], it["owner"]))
 
 
 # a checkbox item ("- [ ] Add an alert", a Confluence task), and a heading over plain items that are as
