@@ -39,3 +39,34 @@ def test_a_created_line_that_is_no_incident_start_gives_no_duration():
     # a Created: day alone is the document's date, read as the incident's for want of one, and no start
     pm = parse(PAGED.format(start="Created", when="2026-11-12", end="2026-11-12 18:20 UTC"))
     assert pm.duration_minutes is None and str(pm.date) == "2026-11-12"
+
+
+TRIGGER_WORDS = """\
+# Edge fleet outage
+
+Date: 2026-11-20
+Severity: SEV2
+
+{label}: a config push to the edge fleet
+Resolved: 2026-11-20 15:10 UTC
+
+## Summary
+
+Edge nodes rejected traffic after the push, from 14:05 to 15:10 UTC.
+"""
+
+
+def test_a_triggered_or_created_line_of_words_stays_text_not_the_start():
+    # "Triggered: a config push …" was taken as the start, its words lost; it was the Summary's first line
+    for label in ("Triggered", "Created"):
+        pm = parse(TRIGGER_WORDS.format(label=label))
+        assert pm.start is None, label
+        assert f"{label}: a config push to the edge fleet" in pm.sections["Summary"], (label, pm.sections)
+        assert pm.duration_minutes == 65, pm.duration_note  # the Summary's span, as before
+    # a moment after it is still the start, a weekday before its date too
+    pm = parse(
+        TRIGGER_WORDS.format(label="Triggered").replace(
+            "a config push to the edge fleet", "Friday, Nov 20, 2026 14:02 UTC"
+        )
+    )
+    assert pm.start and pm.duration_minutes == 68 and "'Triggered:' line" in pm.duration_note

@@ -1310,23 +1310,40 @@ _NAMES_READ = 50  # the names of a field read, at most: each is tested (a date? 
 
 def _field_names(line: str) -> list[str]:
     """The names of an owner field: split at each semicolon and line break (``_ALWAYS_SEP``), and at the commas of
-    a part only when each of its pieces names someone on its own (``_a_name``), or there are three or more (a list:
-    "Ana, Bob, Cy"): "Ana Ruiz, Bob Lee" and "@ana, @bob" are two; "Smith, Ana", "SRE, Platform" and "Ruiz, Ana
-    (payments)" one, whose first word was the owner (found in review). The first ``_NAMES_READ`` parts only."""
+    a part when one of its two pieces names someone on its own (``_a_name``: "Ana Ruiz, Bob", "@ana, bob") or each
+    names someone or no one ("TBD, n/a"), or there are three or more (a list: "Ana, Bob, Cy"). "Smith, Ana", "SRE,
+    Platform" and "Ruiz, Ana (payments)" are one, whose first word was the owner (found in review), as is "Priya,
+    Sam" (``paired_names``: the import says so, or splits it when the postmortem names them apart); "Ana Ruiz, Bob"
+    was one too, Bob unsaid (found in review). The first ``_NAMES_READ`` parts only."""
     names = []
     for part in _split_names(line, _ALWAYS_SEP)[:_NAMES_READ]:
         pieces = _split_names(part, _COMMA)
         named = [p for p in pieces[:_NAMES_READ] if p.strip(" *_")]
-        names += pieces if len(named) > 2 or (len(named) == 2 and all(map(_a_name, named))) else [part]
+        said = [_a_name(p) for p in named] if len(named) == 2 else []
+        names += pieces if len(named) > 2 or "name" in said or (said and all(said)) else [part]
     return names
 
 
-def _a_name(piece: str) -> bool:
-    """Whether a piece of an owner field between commas names someone on its own: two words or more (its bracket
-    aside, "Ana Ruiz (payments)"), a mention, an e-mail address; or no one ("TBD, Bob Lee" is Bob Lee's)."""
+def _a_name(piece: str) -> str | None:
+    """What a piece of an owner field between commas names on its own: "name", someone (two words or more, its
+    bracket aside, "Ana Ruiz (payments)"; a mention; an e-mail address); "nobody", no one ("TBD, Bob Lee" is Bob
+    Lee's); None, neither (one word: "Smith" of "Smith, Ana", "SRE" of "SRE, Platform")."""
     piece = piece.strip(" *_")
     who = _tentative(piece) or _who(piece)
-    return len(who.split()) > 1 or piece.startswith("@") or bool(_EMAIL.search(piece)) or _nobody(piece)
+    if len(who.split()) > 1 or piece.startswith("@") or _EMAIL.search(piece):
+        return "name"
+    return "nobody" if _nobody(piece) else None
+
+
+def paired_names(owner: str | None) -> list[str]:
+    """The two one-word pieces of an owner kept whole ("Priya, Sam": ``_field_names``), each as recorded; [] for any
+    other owner. A surname and a given name or a team ("Smith, Ana", "SRE, Platform") read as one, it may as well be
+    two people: the import says so, or splits it where the postmortem names them apart (postmortem._paired_owner)."""
+    pieces = _split_names(owner, _COMMA) if owner and "," in owner else []
+    if len(pieces) != 2 or _ALWAYS_SEP.search(owner):
+        return []
+    names = [_who(p.strip(" *_")) for p in pieces]
+    return names if all(len(n.split()) == 1 for n in names) else []
 
 
 def people_named(text: str) -> list[str]:

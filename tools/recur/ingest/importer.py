@@ -805,6 +805,22 @@ def _file_notes(prep) -> list[str]:
     return notes
 
 
+def _owner_notes(pm) -> list[str]:
+    """The follow-ups' owner cells that named more than one person (one recorded, the others said), and those of two
+    one-word names kept as one ("Priya, Sam", as "Smith, Ana" is), which may be two people: they went unsaid."""
+    notes = [
+        f"follow-up {title!r}: owner {owner!r} recorded, {', '.join(map(repr, left))} left out (its owner cell "
+        f"names {len(left) + 1}; a follow-up has one owner: give each their own follow-up if they share it)"
+        for title, owner, left in pm.owners_left
+    ]
+    return notes + [
+        f"follow-up {title!r}: owner {owner!r} kept as one name (as 'Smith, Ana' is); if it is two people, a "
+        "follow-up has one owner: set it with recur incident follow-up ID WHICH --owner NAME and give the other "
+        "their own follow-up"
+        for title, owner in pm.owners_whole
+    ]
+
+
 def _unrecorded_notes(pm, today: dt.date) -> list[str]:
     """What the postmortem says that the record will not hold: fields with no place, cancelled action
     items (recorded done, resolution wont-do) and blocked ones (recorded open), due dates not read, control characters; and how the
@@ -826,11 +842,7 @@ def _unrecorded_notes(pm, today: dt.date) -> list[str]:
         notes.append(
             f"follow-up {title!r}: {said!r} recorded open (no follow-up status says blocked), the words out of its title"
         )
-    for title, owner, left in pm.owners_left:
-        notes.append(
-            f"follow-up {title!r}: owner {owner!r} recorded, {', '.join(map(repr, left))} left out (its owner cell "
-            f"names {len(left) + 1}; a follow-up has one owner: give each their own follow-up if they share it)"
-        )
+    notes += _owner_notes(pm)
     for title, due in pm.unread_dues:
         notes.append(f"follow-up {title!r}: due {due!r} not read as a date, left empty")
     for title, due, day, start in pm.inferred_dues:

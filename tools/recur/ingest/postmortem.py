@@ -20,7 +20,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, fields
 
-from recur.ingest.action_items import from_mappings, merged, parse_action_items
+from recur.ingest.action_items import from_mappings, merged, paired_names, parse_action_items, people_named
 from recur.ingest.pm_clock import entry, minutes_between, moment, zoned_range
 from recur.ingest.pm_markup import (
     drop_html_comments,
@@ -452,6 +452,7 @@ class Postmortem:
     cancelled_items: list = field(default_factory=list)  # titles of action items that will not be done
     blocked_items: list = field(default_factory=list)  # (title, the blocked marker as written): recorded open
     owners_left: list = field(default_factory=list)  # (title, owner kept, the other names of its owner cell)
+    owners_whole: list = field(default_factory=list)  # (title, owner) of "Priya, Sam" kept as one (_paired_owner)
     unread_dues: list = field(default_factory=list)  # (title, due as written) of due dates not read
     # (title, due as written, date, the incident's date it was read against) of due dates with no year
     inferred_dues: list = field(default_factory=list)
@@ -525,12 +526,31 @@ def meta_key(label: str) -> str | None:
 _STATUS_IF_SAID = {"postmortem", "post-mortem", "retrospective", "retro", "current milestone", "milestone"}
 
 
+# labels that are a moment's only when one follows: PagerDuty's "Triggered:", a "Created:". "Triggered: a config push
+# to the edge fleet" says what set the incident off: it was taken as the start and its words lost (they were the
+# Summary's first line, searched)
+_MOMENT_IF_SAID = {"triggered", "triggered at", "triggered on", "created", "created on", "created at", "date created"}
+
+
 def _meta_kind(label: str, value: str) -> str | None:
-    """meta_key of ``label``, or "status" for a _STATUS_IF_SAID label whose value is a review status."""
+    """meta_key of ``label``, or "status" for a _STATUS_IF_SAID label whose value is a review status; None for a
+    _MOMENT_IF_SAID label whose value opens with no date or time (_opens_with_moment)."""
     kind = meta_key(label)
     if kind is None and _norm(label) in _STATUS_IF_SAID and review_status(value):
         return "status"
+    if kind and _norm(label) in _MOMENT_IF_SAID and not _opens_with_moment(value):
+        return None
     return kind
+
+
+def _opens_with_moment(value: str) -> bool:
+    """Whether a field's value opens with a date or a time, as a Started: line's does ("2026-11-20T14:02Z", "14:02
+    UTC", "Friday, Nov 20, 2026 14:02 UTC"), or is empty or a placeholder ("TBD": no words to keep)."""
+    v = unescape(MARKS.sub("", value)).strip()
+    if is_placeholder(v) or entry(v, None):
+        return True
+    day, words = find_date(v[:80])
+    return day is not None and _DATE_LEAD.fullmatch(v[: v.find(words)]) is not None
 
 
 def parse_duration(text: str) -> int | None:
@@ -1166,19 +1186,25 @@ _ACTION_COLUMNS |= {"status", "state", "ticket", "jira", "bug", "issue", "priori
 
 
 def _table_section(pm: Postmortem, w: _Walk, lines: list[str], n: int) -> None:
-    """A table at line ``n`` that is a section of its own wherever it stands: one headed by an action item's
-    column beside an owner, due or status one ("| Action item | Owner | Due | Status |") is the Action items
-    section, a first page's table whose rows name the incident's phases ("| Detected | 10:12 | … |", "| Resolved |
-    11:05 | … |") its Timeline. The first was the summary's text, its follow-ups none; the second's rows read as
-    fields no record holds, the table dropped and no duration read. The text after it goes back where it was."""
+    """A table at line ``n`` that is a section of its own where no section says what it is (under no heading, in
+    the Summary or a section Recur does not map): one headed by an action item's column beside an owner, due or
+    status one ("| Action item | Owner | Due | Status |") is the Action items section, a first page's table whose
+    rows name the incident's phases ("| Detected | 10:12 | … |", "| Resolved | 11:05 | … |") its Timeline. The
+    first was the summary's text, its follow-ups none; the second's rows read as fields no record holds, the table
+    dropped and no duration read. The text after it goes back where it was."""
     if n + 2 >= len(lines) or not TABLE_RULE.fullmatch(lines[n + 1].strip()) or w.current in _TABLE_SECTIONS:
         return
     head = [_norm(c) for c in table_cells(lines[n])]
-    if any(canonical(c) == "Action items" for c in head) and any(c in _ACTION_COLUMNS for c in head):
+    loose = w.current.startswith(("_preamble", "_meta")) or w.current == "Summary" or w.current in w.unmapped
+    # only where no section says what the table is: under "## Mitigation", "| Actions | Owner | Status |" is what
+    # was done during the incident, and it became done follow-ups, the Mitigations section gone
+    if loose and any(canonical(c) == "Action items" for c in head) and any(c in _ACTION_COLUMNS for c in head):
         name = "Action items"
     elif w.current.startswith(("_preamble", "_meta")) and (row := table_cells(lines[n + 2])):
         if meta_key(row[0]) not in TIME_KINDS or any(meta_key(c) in TIME_KINDS for c in table_cells(lines[n])):
             return  # "| Detected | Started | Resolved |" over a row of times: its columns are the fields (_time_columns)
+        if not _phase_rows(lines, n + 2):
+            return  # "| Detected | … |" over "| Severity | SEV2 |", "| Postmortem owner | … |": fields (_kv_row)
         name = "Timeline"
     else:
         return
@@ -1188,6 +1214,28 @@ def _table_section(pm: Postmortem, w: _Walk, lines: list[str], n: int) -> None:
 
 
 _TABLE_SECTIONS = ("Action items", "Timeline")
+
+
+def _phase_rows(lines: list[str], n: int) -> bool:
+    """Whether the table's rows from line ``n`` on are all phases of the incident: each one's first cell a
+    time field or a step of the response ("| Detected | … |", "| Paged | … |"), or each one's second cell a
+    time ("| Impact noticed | 08:20 | … |"). A first page's key/value table whose first row is "| Detected |"
+    and whose next are "| Severity | SEV2 |", "| Postmortem owner | Kim Lee |" was read as the Timeline: its
+    severity not read, its owner dropped."""
+    phases = times = True
+    while n < len(lines) and lines[n].strip().startswith("|") and (phases or times):
+        cells = table_cells(lines[n])
+        first = cells[0] if cells else ""
+        phases = phases and (meta_key(first) in TIME_KINDS or _norm(first) in _TIMELINE_LABELS)
+        times = times and len(cells) > 1 and _is_time(cells[1])
+        n += 1
+    return phases or times
+
+
+def _is_time(cell: str) -> bool:
+    """Whether a table's cell is a moment and nothing else ("08:20", "2026-11-20 10:12 UTC")."""
+    read = entry(cell, None) if re.search(r"\d:\d\d", cell) else None
+    return read is not None and not read[1]
 
 
 def _table_edge(pm: Postmortem, w: _Walk, lines: list[str], n: int, row: bool, markdown: bool) -> None:
@@ -1912,7 +1960,9 @@ def _action_items(pm: Postmortem, items: list[dict]) -> None:
     lost what the review decided against; a status of its own was a file other tools of the KB format
     reject), its ``done`` day the day it was resolved when the document gives one, and named in
     ``cancelled_items``, as is a due date not read and a blocked item (``blocked_items``: recorded open)."""
+    known = _named_apart(pm, items)
     for it in items:
+        _paired_owner(pm, it, known)
         if left := it.pop("owners_left", None):  # "Ana Ruiz<br>Lee Park": one kept, the others said
             pm.owners_left.append((it["title"], it["owner"], left))
         if it.pop("cancelled", False):
@@ -1932,6 +1982,24 @@ def _action_items(pm: Postmortem, items: list[dict]) -> None:
             it["done"] = due_after(said, pm.date) if pm.date else None  # none known: only a --date gives one
             pm.inferred_dones.append((it["title"], said, it["done"], pm.date))
         pm.action_items.append(it)
+
+
+def _named_apart(pm: Postmortem, items: list[dict]) -> set[str]:
+    """The people the postmortem names one by one (casefolded): its people fields' names, and the follow-ups' owners
+    that are one name."""
+    named = {who.casefold() for _, value in pm.people for who in people_named(str(value))}
+    return named | {it["owner"].casefold() for it in items if it.get("owner") and not paired_names(it["owner"])}
+
+
+def _paired_owner(pm: Postmortem, it: dict, known: set[str]) -> None:
+    """An owner of two one-word names kept whole ("Priya, Sam": action_items.paired_names), split where the
+    postmortem names both apart (``known``: its first the owner, the other left out and said, as "Ana Ruiz, Bob"),
+    else said in ``owners_whole``: it was recorded as one owner with no word."""
+    pair = paired_names(it.get("owner"))
+    if pair and all(who.casefold() in known for who in pair):
+        it["owner"], it["owners_left"] = pair[0], [*pair[1:], *it.get("owners_left", ())]
+    elif pair:
+        pm.owners_whole.append((it["title"], it["owner"]))
 
 
 # a checkbox item ("- [ ] Add an alert", a Confluence task), and a heading over plain items that are as
