@@ -572,18 +572,19 @@ def test_the_pages_query_tells_of_another_language_as_query_py(tmp_path):
         *OTHER_LANGUAGE.values(),
         *ENGLISH_TOO,
         NON_LATIN["ja"] + " die das",
-        "DIE FESTPLATTE IST VOLL",
         "über\u3000äöü ist",
+        "Die Festplatte IST VOLL",
     ]
     js = js_prepared(tmp_path, texts)
     for text, j in zip(texts, js):
         assert j == as_py(text), text
     told = [j[8] == query.NON_ENGLISH_NOTE for j in js]
-    assert told == [True] * len(OTHER_LANGUAGE) + [False] * (len(ENGLISH_TOO) + 1) + [True, True]
+    assert told == [True] * len(OTHER_LANGUAGE) + [False] * (len(ENGLISH_TOO) + 1) + [True, False]
     source = QUERY_JS.read_text(encoding="utf-8")
-    for name in ("OTHER_LANGUAGE_WORDS", "ENGLISH_WORDS"):
+    for name in ("OTHER_LANGUAGE_WORDS", "ENGLISH_WORDS", "AMBIGUOUS_WORDS"):
         (words,) = re.findall(name + r" = new Set\(`([^`]*)`", source)
         assert sorted(words.split()) == sorted(getattr(query, name)), name
+    assert query.AMBIGUOUS_WORDS <= query.OTHER_LANGUAGE_WORDS
 
 
 def our_scripts() -> list[Path]:
