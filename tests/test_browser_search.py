@@ -183,6 +183,7 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     # hex values are no BM25 words (util.text.HEX_RUN), an address no identifier, on either side
     texts += ["ERROR 0x8007000E E_OUTOFMEMORY at 0x7ffde2a1c3b0 trace 4bf92f3577b34da6a3ce929d0e0e4736 disk full"]
     texts += ["segfault at 0x7ffde2a1c3b0"]
+    texts += ["Error Code: 0x80004005", "stop 0X0000007E, main.go:9 +0x1d 0x1g"]  # a hex code: one BM25 word
     # an HTTP status in a signal naming a host is its context (search.STATUS_WORDS): read from the bundle alike
     texts += ["nginx returns 502 bad gateway for /api", "the oauth2 token call got HTTP 502"]
     # a terminal's colour codes and title sequence: not words of the text, on either side (util.text.strip_ansi)
@@ -571,18 +572,19 @@ def test_the_pages_query_tells_of_another_language_as_query_py(tmp_path):
         *OTHER_LANGUAGE.values(),
         *ENGLISH_TOO,
         NON_LATIN["ja"] + " die das",
-        "DIE FESTPLATTE IST VOLL",
         "über\u3000äöü ist",
+        "Die Festplatte IST VOLL",
     ]
     js = js_prepared(tmp_path, texts)
     for text, j in zip(texts, js):
         assert j == as_py(text), text
     told = [j[8] == query.NON_ENGLISH_NOTE for j in js]
-    assert told == [True] * len(OTHER_LANGUAGE) + [False] * (len(ENGLISH_TOO) + 1) + [True, True]
+    assert told == [True] * len(OTHER_LANGUAGE) + [False] * (len(ENGLISH_TOO) + 1) + [True, False]
     source = QUERY_JS.read_text(encoding="utf-8")
-    for name in ("OTHER_LANGUAGE_WORDS", "ENGLISH_WORDS"):
+    for name in ("OTHER_LANGUAGE_WORDS", "ENGLISH_WORDS", "AMBIGUOUS_WORDS"):
         (words,) = re.findall(name + r" = new Set\(`([^`]*)`", source)
         assert sorted(words.split()) == sorted(getattr(query, name)), name
+    assert query.AMBIGUOUS_WORDS <= query.OTHER_LANGUAGE_WORDS
 
 
 def our_scripts() -> list[Path]:

@@ -145,6 +145,17 @@ def test_a_hex_code_or_an_address_alone_is_no_known_pattern(real_engine):
         assert not rollover or rollover[0]["scores"]["lexical"] == 0, (text, rollover)
 
 
+def test_the_hex_code_a_pattern_lists_finds_it(real_engine):
+    """Found in review: with every hex literal blanked from BM25 (the fix above), the exact error code
+    date-rollover-bug's signal lists gave "no known pattern"; before, it was first at medium. A hex literal
+    of up to 32 bits is one BM25 word: the code finds its pattern (a draft: never high)."""
+    for text in ("0x80004005", "Error Code: 0x80004005"):
+        answer = real_engine.answer(text, top=5).to_json()
+        first = answer["results"][0]
+        assert not answer["no_known_pattern"] and first["id"] == "date-rollover-bug", (text, answer["results"][:2])
+        assert first["confidence"] == "medium" and first["scores"]["lexical"] > 0, (text, first)
+
+
 def test_amtools_table_finds_the_pattern_its_first_alert_names(real_engine):
     """`amtool alert query`'s table (a Watchdog row among the alerts) answered "no known pattern" at 24% though
     its first row is disk-full's signal KubePersistentVolumeFillingUp (found in review; as JSON: 94%)."""

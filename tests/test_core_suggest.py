@@ -812,7 +812,9 @@ def test_a_hex_value_is_no_word_for_bm25_and_an_address_no_identifier(run, kb_di
     an address (a hex literal over 32 bits) is no identifier; an HRESULT written in full still is one."""
     from recur.util.text import bm25_words, identifiers
 
-    assert bm25_words("ERROR 0x8007000E E_OUTOFMEMORY at 0x7ffde2a1c3b0") == ["error", "outofmemory", "e_outofmemory"]
+    assert bm25_words("ERROR 0x8007000E E_OUTOFMEMORY at 0x7ffde2a1c3b0") == [
+        "error", "0x8007000e", "outofmemory", "e_outofmemory",
+    ]  # fmt: skip
     assert bm25_words(
         "trace 4bf92f3577b34da6a3ce929d0e0e4736 req 550e8400-e29b-41d4-a716-446655440000 after 30000ms"
     ) == ["trace", "req", "30000ms"]
@@ -826,6 +828,22 @@ def test_a_hex_value_is_no_word_for_bm25_and_an_address_no_identifier(run, kb_di
         assert mine["scores"]["lexical"] == 0 and mine["scores"]["signal"] == 0, (text, mine["scores"], mine["why"])
     res = json.loads(run("suggest", "--json", "got 0x80004005").stdout)["results"][0]
     assert res["id"] == "scan-engine" and res["why"][0]["identifier"] == "0x80004005", res["why"]
+
+
+def test_a_hex_code_of_32_bits_is_one_bm25_word(run, kb_dir):
+    """Found in review: with every hex literal blanked from BM25, the exact error code a pattern's signal
+    lists ("0x80004005", "Error Code: 0x80004005") gave "no known pattern". A literal of up to 8 hex
+    digits is a code, one BM25 word as written, in the index and the query; longer ones are values."""
+    from recur.util.text import bm25_words
+
+    assert bm25_words("Error Code: 0x80004005.") == ["error", "code", "0x80004005"]
+    got = bm25_words("stop 0X0000007E at 0x7ffde2a1c3b0, main.go:9 +0x1d")
+    assert got == ["stop", "0x0000007e", "main", "go", "0x1d"]
+    signal = "The FIPS-FS Scan Engine failed to load. PID: 23092, Error Code: 0x80004005."
+    write(kb_dir, "patterns/software/scan-engine.md", pattern_text("scan-engine", "software", signals=(signal,)))
+    for text in ("0x80004005", "Error Code: 0x80004005"):
+        res = json.loads(run("suggest", "--json", "--top", "10", text).stdout)["results"]
+        assert res[0]["id"] == "scan-engine" and res[0]["scores"]["lexical"] > 0, (text, res[:2])
 
 
 def test_an_unpromoted_import_draft_is_never_high_and_says_it_is_not_reviewed(run, kb_dir):

@@ -132,6 +132,20 @@ def test_a_draft_id_names_the_failure_not_the_day_nor_how_long_it_lasted(kb_dir,
     assert not load_kb(kb_dir).problems
 
 
+def test_an_http_status_plural_in_a_title_is_no_duration(kb_dir, tmp_path):
+    """Found in review: "Checkout 502s after deploy" lost its status in the draft's id, the "s" of the status's plural
+    read as seconds. A 3-digit status (1xx-5xx) with an "s" is kept; a duration, in seconds too, is not."""
+    from recur.ingest.importer import failure_words
+
+    assert failure_words("S3 403s on uploads").split() == ["S3", "403s", "on", "uploads"]
+    assert failure_words("API 429s and 500S for 6h").split() == ["API", "429s", "and", "500S", "for"]
+    durations = failure_words("jobs stuck 90s, then 1200s, then 300 s")
+    assert durations.split() == ["jobs", "stuck", ",", "then", ",", "then"]
+    pm = "# Postmortem: Checkout 502s after deploy\n\n**Severity:** SEV-2\n\n## Summary\nThe gateway lost its upstreams.\n"
+    out = _import(kb_dir, tmp_path, pm)
+    assert out["draft"]["id"] == "checkout-502s-deploy"  # "after" is no word of an id (its slug's stop words)
+
+
 def test_a_draft_id_from_a_title_of_only_a_day_and_a_time_is_made_of_them(kb_dir, tmp_path):
     """Nothing left once they are taken off: the id is the title's, as it was, a valid one."""
     pm = "# Postmortem: 6h (2026-11-26, 14:05 UTC)\n\n**Severity:** SEV-2\n\n## Summary\nWebhooks queued behind one slow endpoint for hours.\n"

@@ -165,6 +165,8 @@ OTHER_LANGUAGE = {
     "pt": "O banco de dados não responde e o disco está cheio",
     "nl": "De database reageert niet meer na de uitrol",
     "it": "Il disco è pieno e il database non risponde",
+    "de, short": "Die Festplatte ist voll",
+    "DE, in capitals": "DIE FESTPLATTE IST VOLL",
 }
 # English, with a foreign word or two, a Spanish host, a log line; and German ids and paths, which are no words
 ENGLISH_TOO = [
@@ -173,6 +175,13 @@ ENGLISH_TOO = [
     "2026-12-01 10:02:03 ERROR could not write to /var/lib/die/das: No space left on device",
     "dial tcp: lookup la-base-de-datos.example on 10.0.0.2:53: no such host",
     "die_ist_voll /der/das/und",
+    # terse English with acronyms (ES, OS, CE) and words other languages have too (found in review)
+    "ES cluster red, OS disk full",
+    "Elasticsearch ES heap high, ES GC pauses",
+    "Pods die, OS kills them",
+    "CE node down, ES red",
+    "workers die con OOM",
+    "Juan de la Cruz reports checkout down",
 ]
 
 

@@ -833,8 +833,9 @@
   }
 
   /* query.mostly_other_language: a text in Latin letters that reads as another language than English (at least 2
-     of its words OTHER_LANGUAGE_WORDS, more than ENGLISH_WORDS; runs of \\p{L}, lowercased, of the words with no digit
-     or id character). The lists are query.py's (tests/test_browser_search.py checks them) */
+     of its words OTHER_LANGUAGE_WORDS, one not AMBIGUOUS_WORDS, more than ENGLISH_WORDS; runs of \\p{L}, lowercased,
+     of the words with no digit or id character, an acronym in capitals not read). The lists are query.py's
+     (tests/test_browser_search.py checks them) */
   var NON_ENGLISH_NOTE = "this text reads as another language than English; Recur's model reads English: the patterns " +
     "it knows are matched best by an English description, an error message or a log line";
   var OTHER_LANGUAGE_WORDS = new Set(`
@@ -853,16 +854,26 @@
     up into but if then than there which who what how why because so only also just very more most some any
     each other such same new now still yet again
   `.trim().split(/\s+/));
+  /* query.AMBIGUOUS_WORDS: the ones English text has too (OS, "Juan de la Cruz", "die", "con"): counted only beside
+     one of the others */
+  var AMBIGUOUS_WORDS = new Set(`
+    die es os ce con de la le les el al van von den des et en te se su ne il di da dos nas em um met dal del
+    sin hay sans mit ma ya ni ou dat sus para los das della sur pas uno est
+  `.trim().split(/\s+/));
   function mostlyOtherLanguage(text) {
-    var other = 0, english = 0;
-    text.toLowerCase().split(/[ \t\n\r\f\v\u3000]+/).forEach(function (word) {
+    var other = 0, english = 0, plain = 0;
+    var acronyms = /\p{Ll}/u.test(text);  /* else every word is in capitals */
+    text.split(/[ \t\n\r\f\v\u3000]+/).forEach(function (word) {
       if (CODE.test(word)) return;
       (word.match(/\p{L}+/gu) || []).forEach(function (run) {
-        if (OTHER_LANGUAGE_WORDS.has(run)) other += 1;
+        /* a word of 2 letters or more in capitals is an acronym (ES, OS, CE), not read */
+        if (acronyms && Array.from(run).length >= 2 && !/\p{Ll}/u.test(run)) return;
+        run = run.toLowerCase();
+        if (OTHER_LANGUAGE_WORDS.has(run)) { other += 1; if (!AMBIGUOUS_WORDS.has(run)) plain += 1; }
         if (ENGLISH_WORDS.has(run)) english += 1;
       });
     });
-    return other >= 2 && other > english;
+    return other >= 2 && plain >= 1 && other > english;
   }
 
   /* query.py's OTHERS_NAMED, ALWAYS_FIRING, RESOLVED, API_OTHERS, API_TABLE_OTHERS: a pasted list's other alerts in

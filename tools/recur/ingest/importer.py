@@ -1493,12 +1493,13 @@ def _draft(kb, pm, plan: ImportPlan, cands: list, category, source_file, importe
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 # what in a title says when this incident was and how long it lasted, not what failed: a day (2026-11-26,
 # 26.11.2026, 11/26, Nov 26, 26 November 2026), a month of a year (2026-11, Nov 2026), a year, a time of
-# day (14:05 UTC), a duration (6h, 90 min, 9 days)
+# day (14:05 UTC), a duration (6h, 90 min, 9 days); not an HTTP status's plural ("Checkout 502s after deploy",
+# "S3 403s on uploads": read as seconds, the status was taken out of the draft's id, found in review)
 _OCCASION = re.compile(
     r"\b(?:\d{4}-\d{1,2}(?:-\d{1,2})?|\d{1,2}[./]\d{1,2}(?:[./]\d{2,4})?"
     rf"|{_MONTH}[ \t]+\d{{1,2}}(?:st|nd|rd|th)?(?:,?[ \t]+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+{_MONTH}(?:[ \t]+\d{{4}})?"
     rf"|{_MONTH}[ \t]+\d{{4}}|(?:19|20)\d\d|\d{{1,2}}:\d\d(?::\d\d)?(?:[ \t]*(?-i:UTC|GMT|Z|[A-Z]{{1,3}}[SD]?T))?"
-    r"|\d+(?:[.,]\d+)?[ \t]*(?:ms|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|wks?|weeks?))\b",
+    r"|(?![1-5]\d\ds\b)\d+(?:[.,]\d+)?[ \t]*(?:ms|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|wks?|weeks?))\b",
     re.I,
 )
 

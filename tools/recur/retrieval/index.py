@@ -47,8 +47,9 @@ if TYPE_CHECKING:  # annotations only: a cold `recur suggest` reads docs.json an
 # 3: docs carry root_cause, detection, permanent_fix and look_alikes (issue 17); 4: and import_draft;
 # 5: and references and the author's own sections (``sections``), as the pattern's page shows them;
 # 6: the KB's text without its HTML comments (kb.parse.without_comments: docs, views and BM25) and BM25
-# without hex literals' fragments (util.text.HEX_RUN). A format-5 index holds both (suggest printed
-# "1. Run <!-- check this --> the command"), and nothing else told it apart: it was fresh until a KB file changed.
+# without hex values' fragments (util.text.HEX_RUN), a hex code of up to 32 bits one word (HEX_CODE). A format-5
+# index holds both (suggest printed "1. Run <!-- check this --> the command"), and nothing else told it apart: it
+# was fresh until a KB file changed.
 FORMAT = 6
 # Formats whose vectors an update reuses, a pattern at a time and only where its views' texts are unchanged:
 # ``_reusable`` keys the old vectors by the content hash of the pattern's view texts (``content_hash``), so a

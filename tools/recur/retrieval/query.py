@@ -141,6 +141,16 @@ de het een en van niet met voor zijn te dat naar bij ook maar wordt geen nog kan
 il gli di che della delle dei anche ma più alla nel dal questo questa è
 """.split()
 )
+# Of those, the ones English text has too: an acronym written small (OS, ES, CE, DI, NAS, DoS), a name's particle
+# ("Juan de la Cruz", "von", "van", "Del"), an English word or Latin ("die", "con", "met", "den", "um", "sin", "hay",
+# "et al."), a unit (em). They count only beside one of the others: found in review, "workers die con OOM" and "Juan
+# de la Cruz reports checkout down" were told they read as another language. The site's box has the same list.
+AMBIGUOUS_WORDS = frozenset(
+    """
+die es os ce con de la le les el al van von den des et en te se su ne il di da dos nas em um met dal del sin hay
+sans mit ma ya ni ou dat sus para los das della sur pas uno est
+""".split()
+)
 ENGLISH_WORDS = frozenset(
     """
 the a an is are was were be been being of to in on at for with and or not no it its this that these those from
@@ -517,11 +527,15 @@ def mostly_non_latin(text: str) -> bool:
 
 def mostly_other_language(text: str) -> bool:
     """Whether ``text`` reads as another language than English in Latin letters (German, Spanish, French,
-    Portuguese, Dutch, Italian): at least 2 of its words are OTHER_LANGUAGE_WORDS and more than are ENGLISH_WORDS.
-    Words are runs of letters (Unicode category L), lowercased, of the words between blanks with no digit or
-    ID_CHARS character (an error code, an id, a path); a log line or an error message in English has no note."""
-    other = english = 0
-    for word in BLANKS.split(text.lower()):
+    Portuguese, Dutch, Italian): at least 2 of its words are OTHER_LANGUAGE_WORDS, one of them not one of the
+    AMBIGUOUS_WORDS, and more than are ENGLISH_WORDS. Words are runs of letters (Unicode category L), lowercased,
+    of the words between blanks with no digit or ID_CHARS character (an error code, an id, a path); a word of 2
+    letters or more written in capitals is an acronym (ES, OS, CE: "ES cluster red, OS disk full" was told it
+    reads as another language, found in review) and not read, unless the whole text is. A log line or an error
+    message in English has no note."""
+    other = english = plain = 0
+    acronyms = any(unicodedata.category(ch) == "Ll" for ch in text)  # else every word is in capitals
+    for word in BLANKS.split(text):
         if any(ch in ID_CHARS or unicodedata.category(ch) == "Nd" for ch in word):
             continue
         run = ""
@@ -529,10 +543,14 @@ def mostly_other_language(text: str) -> bool:
             if unicodedata.category(ch)[0] == "L":
                 run += ch
                 continue
+            if acronyms and len(run) >= 2 and not any(unicodedata.category(c) == "Ll" for c in run):
+                run = ""
+            run = run.lower()
             other += run in OTHER_LANGUAGE_WORDS
+            plain += run in OTHER_LANGUAGE_WORDS and run not in AMBIGUOUS_WORDS
             english += run in ENGLISH_WORDS
             run = ""
-    return other >= 2 and other > english
+    return other >= 2 and plain >= 1 and other > english
 
 
 def _alert_paste(text: str) -> tuple[str, dict]:

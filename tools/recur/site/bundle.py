@@ -92,7 +92,7 @@ def ranking_params() -> dict:
     """Every number and word list the browser's ranking needs, from the modules that define them."""
     from recur.retrieval import calibrate, lookalikes, query, search
     from recur.retrieval.embed import CHARS_PER_TOKEN_BOUND
-    from recur.util.text import ANSI, HEX_RUN, NEGATED_NT, NEGATIONS, STOPWORDS
+    from recur.util.text import ANSI, HEX_CODE, HEX_RUN, NEGATED_NT, NEGATIONS, STOPWORDS
 
     return {
         "weights": dict(search.WEIGHTS), "signal_bonus": search.SIGNAL_BONUS, "signal_match": dict(search.SIGNAL_MATCH),
@@ -105,7 +105,7 @@ def ranking_params() -> dict:
                 "per_part": search.WHY_PER_PART, "min_bm25": search.WHY_MIN_BM25, "terms": search.WHY_TERMS},
         "lookalike_margin": lookalikes.MARGIN, "chars_per_token": CHARS_PER_TOKEN_BOUND,
         "stopwords": sorted(STOPWORDS), "ansi": ANSI, "negations": sorted(NEGATIONS), "negated_nt": NEGATED_NT.pattern,
-        "hex_run": HEX_RUN.pattern,
+        "hex_run": HEX_RUN.pattern, "hex_code": HEX_CODE.pattern,
         "calibration": {"model": calibrate.MODEL, "features": list(calibrate.FEATURES),
                         "min_candidates": calibrate.MIN_CANDIDATES, "no_match_below": calibrate.NO_MATCH_BELOW,
                         "verdict_top": calibrate.VERDICT_TOP,

@@ -243,17 +243,23 @@ def _split(raw: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-# A hex literal (0x7ffde2a1c3b0, 0x8007000E), a UUID, or a bare hex run of 8 or more with a digit (an
-# address, a trace or commit id): a value, no word. Split by _WORD, "0x7ffde2a1c3b0" gave BM25 "0x",
-# "7ffde", "2a", "1c", "3b", words no two unrelated errors share for a reason; found in review, "ERROR
-# 0x8007000E E_OUTOFMEMORY at 0x7ffde2a1c3b0" shared the rare "0x" with the one starter pattern whose
-# signal holds an HRESULT (date-rollover-bug) and got it first at "high" (83%) on BM25 alone. ASCII and
-# no lookbehind, so that the browser's ranker (site/browser/ranker.js, bundle "hex_run") reads it as is:
-# group 1 is the character before it, kept.
+# A hex literal over 32 bits (0x7ffde2a1c3b0), a UUID, or a bare hex run of 8 or more with a digit (an
+# address, a trace or commit id): a value, no word (the values _HEX_VALUE keeps from identifiers). Split
+# by _WORD, "0x7ffde2a1c3b0" gave BM25 "0x", "7ffde", "2a", "1c", "3b", words no two unrelated errors
+# share for a reason; found in review, "ERROR 0x8007000E E_OUTOFMEMORY at 0x7ffde2a1c3b0" shared the rare
+# "0x" with the one starter pattern whose signal holds an HRESULT (date-rollover-bug) and got it first at
+# "high" (83%) on BM25 alone. ASCII and no lookbehind, so that the browser's ranker (site/browser/
+# ranker.js, bundle "hex_run") reads it as is: group 1 is the character before it, kept.
 HEX_RUN = re.compile(
-    r"(^|[^A-Za-z0-9_])(?:0[xX][0-9a-fA-F]+|(?=[0-9a-fA-F-]*[0-9])[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"
+    r"(^|[^A-Za-z0-9_])(?:0[xX][0-9a-fA-F]{9,}|(?=[0-9a-fA-F-]*[0-9])[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"
     r"|(?=[0-9a-fA-F]*[0-9])[0-9a-fA-F]{8,})(?![A-Za-z0-9_])"
 )
+# A hex literal of up to 32 bits (0x80004005, an HRESULT; 0x0000007E, a stop code): an error code, the
+# one a pattern lists and a responder searches for, so ONE BM25 word as written (lowercased). Blanked
+# with the values above, "Error Code: 0x80004005" lost the only word it shares with date-rollover-bug's
+# signal and was "no known pattern" (found in review). Group 2 is the literal; ASCII, for ranker.js too
+# (bundle "hex_code").
+HEX_CODE = re.compile(r"(^|[^A-Za-z0-9_])(0[xX][0-9a-fA-F]{1,8})(?![A-Za-z0-9_])")
 
 
 def without_hex(text: str) -> str:
@@ -263,8 +269,20 @@ def without_hex(text: str) -> str:
 
 def bm25_words(text: str) -> list[str]:
     """The words BM25 reads, in order and before stemming: no stopwords, bare numbers, hex values
-    (HEX_RUN) or single letters."""
-    return [w for w in words(without_hex(text)) if w not in STOPWORDS and not w.isdigit() and len(w) > 1]
+    (HEX_RUN) or single letters; a hex code (HEX_CODE) one word, lowercased."""
+    text = without_hex(text)
+    if "0" not in text:
+        return _bm25_plain(text)
+    out, at = [], 0
+    for m in HEX_CODE.finditer(text):
+        out += _bm25_plain(text[at : m.start(2)])
+        out.append(m.group(2).lower())
+        at = m.end()
+    return out + _bm25_plain(text[at:])
+
+
+def _bm25_plain(text: str) -> list[str]:
+    return [w for w in words(text) if w not in STOPWORDS and not w.isdigit() and len(w) > 1]
 
 
 # Words that negate. Most are stop words (not "never", "mustn(t)", "needn(t)"), so a signal's words, as counted (signal_words), lose

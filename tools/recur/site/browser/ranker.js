@@ -239,6 +239,7 @@ export class Ranker {
     this.negations = new Set(params.negations);
     this.negatedNt = new RegExp(params.negated_nt, "i");
     this.hexRun = new RegExp(params.hex_run, "g");
+    this.hexCode = new RegExp(params.hex_code, "g");
     this.signalsByWord = new Map();
     this.signalsAlways = [];
     this.signals.forEach((s, n) => {
@@ -283,15 +284,28 @@ export class Ranker {
     return sims;
   }
 
+  /* util.text.bm25_words before its filter: hex values (HEX_RUN, the bundle's hex_run) are no words, a hex
+     code of up to 32 bits (HEX_CODE, hex_code: 0x80004005) one word, lowercased */
+  bm25Words(text) {
+    const t = /\p{Nd}/u.test(text) ? String(text).replace(this.hexRun, "$1 ") : String(text);
+    if (!t.includes("0")) return words(t);
+    const out = [];
+    let at = 0;
+    for (const m of t.matchAll(this.hexCode)) {
+      const start = m.index + m[1].length;
+      out.push(...words(t.slice(at, start)), m[2].toLowerCase());
+      at = start + m[2].length;
+    }
+    return out.concat(words(t.slice(at)));
+  }
+
   /* BM25 per row (scores), the distinct query tokens each row's text has (terms; Searcher._one_word)
      and the query's distinct words (words; Searcher._query_terms). */
   lexical(text) {
     if (!this.bm25) return null;
     const b = this.bm25, scores = new Float32Array(b.rows.length), terms = new Float64Array(b.rows.length);
     const seen = new Set(), qwords = new Set();
-    /* util.text.bm25_words: hex values (HEX_RUN, the bundle's hex_run) are no words */
-    const t = /\p{Nd}/u.test(text) ? String(text).replace(this.hexRun, "$1 ") : String(text);
-    for (const w of words(t)) {
+    for (const w of this.bm25Words(text)) {
       if (this.stop.has(w) || /^\p{Nd}+$/u.test(w) || w.length <= 1) continue;
       qwords.add(w);
       /* the table first: the server's own stems for the KB's words and their inflections */
