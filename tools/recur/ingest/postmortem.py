@@ -467,6 +467,8 @@ class Postmortem:
     unkept: list = field(default_factory=list)  # "reporter: …" fields read that no record field holds
     # (label as written, value) of the postmortem's people fields (PEOPLE_KINDS): the record's People section
     people: list = field(default_factory=list)
+    # the pairs of ``people``, for _person's look-up: the list looked through was a megabyte of "Owner:" lines' 55 s
+    people_seen: set = field(default_factory=set, repr=False, compare=False)
     # (the Status field as written, where, "done" | "pending"): the document's own state, which is its
     # review's (pm_text.review_status); a status that says neither ("Resolved") is in ``unkept``
     status: tuple | None = None
@@ -937,7 +939,8 @@ def _person(pm: Postmortem, kind: str, value, where: str) -> None:
     label = next((g for g in m.groups() if g), kind) if m else kind
     label = label.strip(" *_:")
     person = (label[:1].upper() + label[1:], _flat(value)[:200])
-    if person not in pm.people:
+    if person not in pm.people_seen:
+        pm.people_seen.add(person)
         pm.people.append(person)
 
 
