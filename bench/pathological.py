@@ -156,6 +156,14 @@ DOCUMENTS = {
         "From: a@x.io\nDate: Wed, 2 Dec 2026 09:12:44 +0100\nSubject: Re: Checkout down\n\nThanks.\n\n"
         "On Tue, Dec 1, 2026 at 9:00 AM Bob <b@x.io> wrote:\n" + numbered("> Owner: person {i}\n", n)
     ),
+    # a tool's detail lines, each a chunk of the Details section, which was joined to the whole of it each time
+    # (postmortem._sections)
+    'lines of "Team: N"': lambda n: numbered("Team: team {i}\n", n),
+    # a key/value table's ticket rows, each looked for among the sections read before it (postmortem._kv_section),
+    # and each joined to the whole References section (postmortem._sections)
+    'a table of "| Incident | INC-N |" rows': lambda n: (
+        "| Field | Value |\n|---|---|\n" + numbered("| Incident | INC-{i} |\n", n)
+    ),
     # a project key looked for from each of the capitals (postmortem._TICKET_KEY, _LINE_TICKET: now at a word's start)
     "an Incident line of capitals": lambda n: (
         "# Incident\n\n**Incident:** " + "A" * n + "\n\n| Incident | " + "A" * n + " |\n"
