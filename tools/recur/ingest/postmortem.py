@@ -468,6 +468,8 @@ class Postmortem:
     unkept: list = field(default_factory=list)  # "reporter: …" fields read that no record field holds
     # (label as written, value) of the postmortem's people fields (PEOPLE_KINDS): the record's People section
     people: list = field(default_factory=list)
+    # the pairs of ``people``, for _person's look-up: the list looked through was a megabyte of "Owner:" lines' 55 s
+    people_seen: set = field(default_factory=set, repr=False, compare=False)
     # (the Status field as written, where, "done" | "pending"): the document's own state, which is its
     # review's (pm_text.review_status); a status that says neither ("Resolved") is in ``unkept``
     status: tuple | None = None
@@ -957,7 +959,8 @@ def _person(pm: Postmortem, kind: str, value, where: str) -> None:
     label = next((g for g in m.groups() if g), kind) if m else kind
     label = label.strip(" *_:")
     person = (label[:1].upper() + label[1:], _flat(value)[:200])
-    if person not in pm.people:
+    if person not in pm.people_seen:
+        pm.people_seen.add(person)
         pm.people.append(person)
 
 
@@ -994,8 +997,13 @@ class _Walk:
     confluence: bool = False  # a Confluence page's Markdown export (its byline): its title's "SPACE : " goes
     # the section a table that is a section of its own (_table_section) was met in: where the text after it goes
     table_from: str | None = None
+    # the line of each References chunk of one line, closed (_kv_section's look-up): each ticket row looked
+    # through the chunks before it, a megabyte of "| Incident | INC-1 |" rows quadratic
+    references: set = field(default_factory=set)
 
     def start(self, name: str, first: str = "", label: str = "") -> None:
+        if self.current == "References" and len(self.buf) == 1:
+            self.references.add(self.buf[0])
         self.chunks.append((self.current, self.buf, self.label))
         self.current, self.buf, self.label = name, ([first] if first.strip() else []), label
 
@@ -1358,7 +1366,7 @@ def _kv_section(pm: Postmortem, w: _Walk, label: str, name: str | None, value: s
         name, value = "Details", f"- {label}: {value}"
     if name is None and _ticket_row(label, value):
         name, value = "References", f"- {label}: {value}"
-        if any(chunk[:2] == ("References", [value]) for chunk in w.chunks):
+        if value in w.references:
             return  # the title's suffix gave it already ("X Postmortem (INC-3312)" over "| Incident | INC-3312 |")
     if name:
         pm.mapped.append((label, name))
@@ -1663,10 +1671,13 @@ def _bold_title(pm: Postmortem, w: _Walk) -> None:
 
 
 def _sections(pm: Postmortem, w: _Walk) -> None:
+    # each section's texts, joined once at the end: a section met again and again (a ticket row's or a detail
+    # line's References and Details, each a chunk) was joined to the whole of it each time, quadratic
+    parts = {name: [text] for name, text in pm.sections.items()}
     for name, body, label in w.chunks:
         text = drop_html_comments("\n".join(body), "").strip()
         text = RULES_AROUND.sub("", text).strip()  # a "---" separator before the next section
-        if label and text and _norm(label) != name.lower() and (name in pm.sections or name == "Lessons learned"):
+        if label and text and _norm(label) != name.lower() and (name in parts or name == "Lessons learned"):
             text = f"**{label.strip(' *_:')}**\n{text}"  # "What went well" inside Lessons learned
         if name.startswith("_meta:"):
             _, kind, heading = name.split(":", 2)
@@ -1678,9 +1689,9 @@ def _sections(pm: Postmortem, w: _Walk) -> None:
             # text before any section: the summary. A key/value table restarts the preamble after each
             # row (_kv_section), so the paragraph under one is added to the summary, not dropped
             name = "Summary"
-        text = unescape_prose(text)  # "five\\." as Google Docs' export writes it
-        sep = "\n" if name == "Details" else "\n\n"  # its "- Label: value" lines, one list
-        pm.sections[name] = (pm.sections[name] + sep + text) if name in pm.sections else text
+        parts.setdefault(name, []).append(unescape_prose(text))  # "five\\." as Google Docs' export writes it
+    for name, texts in parts.items():  # Details: its "- Label: value" lines, one list
+        pm.sections[name] = ("\n" if name == "Details" else "\n\n").join(texts)
 
 
 def _dates(pm: Postmortem, w: _Walk, body: str) -> None:
