@@ -245,3 +245,35 @@ def test_check_warns_of_no_link_in_a_comment_the_site_hides(tmp_path):
     res = CliRunner().invoke(cli, ["check", "--kb", str(kb), "-q", str(path)])
     links = [line for line in res.output.splitlines() if ": link: " in line]
     assert len(links) == 1 and "'gone.md'" in links[0], res.output
+
+
+def _rendered(text: str) -> str:
+    import markdown
+
+    from recur.kb.parse import MARKDOWN_EXTENSIONS
+    from recur.site.md import kb_md
+
+    return markdown.Markdown(extensions=MARKDOWN_EXTENSIONS).convert(kb_md(text))
+
+
+def test_a_bare_url_stops_at_an_inline_tag_and_one_in_inline_code_stays_code():
+    """A bare address right before a kept inline tag ran into it: "https://backup.example/console<br>then" showed
+    "&lt;https://backup.example/console<br>&gt;then" (the tag's "<" was a mark the address's class took in). One
+    inside <code>...</code> was linked (GitHub shows it as code) and broke the same way. An address stops at a
+    mark too: an unclosed "[" after it (a mark by then) went into its link, and so did an escape's backslash."""
+    assert _rendered("Backup console: https://backup.example/console<br>then the DR doc.") == (
+        '<p>Backup console: <a href="https://backup.example/console">https://backup.example/console</a><br>'
+        "then the DR doc.</p>"
+    )
+    assert _rendered("see https://a.example/y<kbd>K</kbd>") == (
+        '<p>see <a href="https://a.example/y">https://a.example/y</a><kbd>K</kbd></p>'
+    )
+    code = "Fetch <code>curl https://grafana.example/d/disk</code> first, <CODE>https://b.example</CODE>."
+    assert _rendered(code) == f"<p>{code}</p>"
+    assert _rendered("<code>a</code> https://b.example <em>https://c.example</em>") == (
+        '<p><code>a</code> <a href="https://b.example">https://b.example</a> '
+        '<em><a href="https://c.example">https://c.example</a></em></p>'
+    )
+    assert _rendered("x https://a.example/x[y") == '<p>x <a href="https://a.example/x">https://a.example/x</a>[y</p>'
+    assert _rendered("\\*https://b.example\\*") == '<p>*<a href="https://b.example">https://b.example</a>*</p>'
+    assert _rendered("https://a.example/a\\b") == '<p><a href="https://a.example/a\\b">https://a.example/a\\b</a></p>'

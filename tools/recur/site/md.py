@@ -20,7 +20,10 @@ def esc(text) -> str:
 
 # fenced blocks and inline code spans: Markdown already shows their contents as text
 _CODE = re.compile(r"(^[ \t]*(?:```|~~~).*?^[ \t]*(?:```|~~~)[^\n]*$|`+[^`\n]*`+)", re.M | re.S)
-_AUTOLINK = re.compile(r"<(?=(?:https?|mailto):[^\s<>]*>)")
+# the marks kb_md and kb.marks write for what is shown as text ("\x00" is a "<" kept, an inline tag's): none is
+# part of an address ("https://x.example/console<br>" had the <br>'s "<" inside its autolink)
+_MARKS = "\x00" + marks.LT + marks.BRACKET + marks.PAREN + marks.AMP + marks.ESCAPED
+_AUTOLINK = re.compile(r"<(?=(?:https?|mailto):[^\s<>" + _MARKS + "]*>)")
 # a link's or an image's destination in angle brackets, as CommonMark writes a name with spaces
 # ("![disk usage](<disk graph.png>)"): its "<" escaped, the site built a link to "&lt;disk graph.png>" (a
 # dead link; --strict failed). No "<", ">" or line break inside, as CommonMark reads one: nothing in it
@@ -40,7 +43,13 @@ def _angle_destinations(text: str) -> str:
 # extended autolinks): the site showed it as text, and the patterns' References are mostly such lines. Not
 # one already a link's: a destination ("](https://"), an autolink ("<https://"), a quoted or attribute value,
 # a reference definition ("[pm]: https://...") or the text of a link ("[https://x](...)": a link in a link).
-_BARE_URL = re.compile(r"(?<![\w<\[\"'=/])(?<!\]\()https?://[^\s<>\[\]\"'`]+")
+# A backslash that escapes the next character ("\\*https://x\\*") is no part of it either: it went into the
+# autolink, whose ">" it then escaped. And one inside an inline <code>...</code> pair (``_inline_tags`` kept it) is
+# code, as GitHub shows it: a group of its own, left as it is.
+_BARE_URL = re.compile(
+    r"((?i:\x00code>).*?(?i:\x00/code>))|(?<![\w<\[\"'=/])(?<!\]\()https?://"
+    r"(?:[^\s<>\[\]\"'`\\" + _MARKS + r"]|\\(?![" + re.escape(marks.ESCAPABLE) + r"]))+"
+)
 _URL_TAIL = ".,:;!?*_~'\""
 _REFERENCE_START = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:\s*$")
 
@@ -55,6 +64,8 @@ def _bare_urls(text: str) -> str:
 
 
 def _autolink(text: str, m: re.Match) -> str:
+    if m.group(1):  # an inline <code> pair: code
+        return m.group(0)
     url = m.group(0)
     line = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
     if _REFERENCE_START.match(line) or line.count("[") > line.count("]"):
