@@ -277,3 +277,32 @@ def test_a_bare_url_stops_at_an_inline_tag_and_one_in_inline_code_stays_code():
     assert _rendered("x https://a.example/x[y") == '<p>x <a href="https://a.example/x">https://a.example/x</a>[y</p>'
     assert _rendered("\\*https://b.example\\*") == '<p>*<a href="https://b.example">https://b.example</a>*</p>'
     assert _rendered("https://a.example/a\\b") == '<p><a href="https://a.example/a\\b">https://a.example/a\\b</a></p>'
+
+
+def test_a_url_in_a_links_text_over_two_lines_or_in_its_title_is_not_linked_again():
+    """The bare-URL pass counted a link's "[" on the URL's own line only: a link whose text wrapped onto a second
+    line with an address in it rendered an anchor inside an anchor, and one in a link's quoted title became
+    "see &lt;https://b.example&gt;". The open "[" is counted from the paragraph's start, across code spans; a
+    link's destination and title are skipped to its closing parenthesis."""
+    wrapped = "see the [runbook\nhttps://wiki.example/disk page](https://wiki.example/disk-runbook)."
+    assert _rendered(wrapped) == (
+        '<p>see the <a href="https://wiki.example/disk-runbook">runbook\nhttps://wiki.example/disk page</a>.</p>'
+    )
+    assert _rendered("[`df -h`\nhttps://wiki.example/disk](https://wiki.example/d)") == (
+        '<p><a href="https://wiki.example/d"><code>df -h</code>\nhttps://wiki.example/disk</a></p>'
+    )
+    assert _rendered('[a](https://a.example "see https://b.example") and https://c.example') == (
+        '<p><a href="https://a.example" title="see https://b.example">a</a> and '
+        '<a href="https://c.example">https://c.example</a></p>'
+    )
+    assert _rendered('[w](https://a.example/w_(x) "t https://b.example")\nhttps://c.example') == (
+        '<p><a href="https://a.example/w_(x)" title="t https://b.example">w</a>\n'
+        '<a href="https://c.example">https://c.example</a></p>'
+    )
+    # a link closed on the line above, and a "[" closed in it, leave the next address a link
+    assert _rendered("[a](https://a.example) [x]\nsee https://b.example") == (
+        '<p><a href="https://a.example">a</a> [x]\nsee <a href="https://b.example">https://b.example</a></p>'
+    )
+    assert _rendered("[pm]: https://a.example/pm\n\n[pm] and https://b.example") == (
+        '<p><a href="https://a.example/pm">pm</a> and <a href="https://b.example">https://b.example</a></p>'
+    )

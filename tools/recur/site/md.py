@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import html
 import posixpath
@@ -44,37 +45,87 @@ def _angle_destinations(text: str) -> str:
 # one already a link's: a destination ("](https://"), an autolink ("<https://"), a quoted or attribute value,
 # a reference definition ("[pm]: https://...") or the text of a link ("[https://x](...)": a link in a link).
 # A backslash that escapes the next character ("\\*https://x\\*") is no part of it either: it went into the
-# autolink, whose ">" it then escaped. And one inside an inline <code>...</code> pair (``_inline_tags`` kept it) is
-# code, as GitHub shows it: a group of its own, left as it is.
-_BARE_URL = re.compile(
-    r"((?i:\x00code>).*?(?i:\x00/code>))|(?<![\w<\[\"'=/])(?<!\]\()https?://"
+# autolink, whose ">" it then escaped.
+_URL = (
+    r"(?<![\w<\[\"'=/])(?<!\]\()https?://"
     r"(?:[^\s<>\[\]\"'`\\" + _MARKS + r"]|\\(?![" + re.escape(marks.ESCAPABLE) + r"]))+"
 )
+# what decides whether an address is bare, read in one pass from a paragraph's start (``_Open``): an escape, an
+# inline <code> pair's tags (``_inline_tags`` kept them), a paragraph's end, a line's, a link's "](" and brackets
+_URL_CONTEXT = re.compile(
+    r"(?P<url>" + _URL + r")|\\[" + re.escape(marks.ESCAPABLE) + r"]|(?i:\x00(?P<code>/?)code>)"
+    r"|\n[ \t]*\n|\n|\]\(|[\[\]()]"
+)
 _URL_TAIL = ".,:;!?*_~'\""
-_REFERENCE_START = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:\s*$")
+_REFERENCE_START = re.compile(r"[ ]{0,3}\[[^\]\n]+\]:[ \t]*")
 
 
-def _bare_urls(text: str) -> str:
-    """``text`` (outside code) with each bare http(s) address written as an autolink (``<https://...>``,
-    which ``kb_md`` keeps and Markdown links), less the punctuation that ends its sentence ("see
-    https://x." links https://x) and a closing parenthesis it did not open ("(https://x)")."""
-    if "://" not in text:
-        return text
-    return _BARE_URL.sub(lambda m: _autolink(text, m), text)
+@dataclasses.dataclass
+class _Open:
+    """Where ``_bare_urls`` is in a paragraph: an address in a link's text or in its destination and title is
+    the link's. Counted on the address's own line, a link whose text wrapped onto a second line with an address
+    in it rendered an anchor inside an anchor, and one in a title ("see https://b.example") became "see
+    &lt;https://b.example&gt;"."""
+
+    brackets: int = 0  # "[" open since the paragraph's start
+    destination: int = 0  # "(" open from a link's "](" (its destination and title)
+    code: bool = False  # in an inline <code> pair: code, as GitHub shows it
 
 
-def _autolink(text: str, m: re.Match) -> str:
-    if m.group(1):  # an inline <code> pair: code
-        return m.group(0)
-    url = m.group(0)
-    line = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
-    if _REFERENCE_START.match(line) or line.count("[") > line.count("]"):
-        return url
+def _bare_urls(parts: list[str]) -> list[str]:
+    """``parts`` (``_CODE.split``'s, code at odd places) with each bare http(s) address outside code written as an
+    autolink (``<https://...>``, which ``kb_md`` keeps and Markdown links), less the punctuation that ends its
+    sentence ("see https://x." links https://x) and a closing parenthesis it did not open ("(https://x)"). One
+    pass over the text: a code span between "[" and "]" is inside the link, a fenced block is a paragraph."""
+    if not any("://" in part for part in parts[::2]):
+        return parts
+    where, out = _Open(), list(parts)
+    for k in range(0, len(parts), 2):
+        if k and "\n" in parts[k - 1]:
+            where = _Open()
+        out[k] = _linked(parts[k], where)
+    return out
+
+
+def _linked(text: str, where: _Open) -> str:
+    out, at, pos, line, definition = [], 0, 0, 0, None
+    while m := _URL_CONTEXT.search(text, pos):
+        token, pos = m.group(), m.end()
+        if m.group("url"):
+            if where.destination:
+                pos = m.start() + 1  # its parentheses count: one of them may close the destination
+                continue
+            if definition is None:  # a reference definition's destination ("[pm]: https://..."), read once a line
+                start = _REFERENCE_START.match(text, line)
+                definition = start.end() if start else -1
+            if not (where.brackets or where.code or m.start() == definition):
+                out += [text[at : m.start()], _autolink(token)]
+                at = pos
+        elif m.group("code") is not None:
+            where.code = not m.group("code")
+        elif token[0] == "\n":
+            line, definition, where.code = pos, None, False
+            if len(token) > 1:  # a paragraph's end
+                where.brackets = where.destination = 0
+        elif where.destination:
+            where.destination += (token[-1] == "(") - (token == ")")
+        elif token == "[":
+            where.brackets += 1
+        elif token in ("]", "]("):
+            where.brackets = max(0, where.brackets - 1)
+            where.destination = int(token == "](")
+    out.append(text[at:])
+    return "".join(out)
+
+
+def _autolink(url: str) -> str:
+    """``<url>``, less the punctuation that ends its sentence and a ")" it did not open."""
+    whole = url
     while url and (url[-1] in _URL_TAIL or (url[-1] == ")" and url.count(")") > url.count("("))):
         url = url[:-1]
     if len(url) <= len("https://"):
-        return m.group(0)
-    return f"<{url}>{m.group(0)[len(url) :]}"
+        return whole
+    return f"<{url}>{whole[len(url) :]}"
 
 
 # the whole script URL, with one level of parentheses ("javascript:void(0)"): what is left after it
@@ -205,8 +256,10 @@ def kb_md(text) -> str:
     text = without_controls("" if text is None else str(text))
     parts = _CODE.split(task_marks(gfm_lists(indented_code_fenced(text))))
     parts = inert_brackets(parts)
-    for i in range(0, len(parts), 2):  # even parts are outside code
-        part = _angle_destinations(_AUTOLINK.sub("\x00", _bare_urls(_inline_tags(parts[i]))))
+    parts[::2] = [_inline_tags(part) for part in parts[::2]]  # even parts are outside code
+    parts = _bare_urls(parts)
+    for i in range(0, len(parts), 2):
+        part = _angle_destinations(_AUTOLINK.sub("\x00", parts[i]))
         # a "<" shown as text is a mark (kb.marks), not "&lt;": each entity was an inline match to Python-Markdown,
         # which rebuilt the paragraph's text after each, so 100,000 "<" in one paragraph took 58 s to render; "&"
         # (an entity's too) is a mark for the same reason
