@@ -306,3 +306,23 @@ def test_a_url_in_a_links_text_over_two_lines_or_in_its_title_is_not_linked_agai
     assert _rendered("[pm]: https://a.example/pm\n\n[pm] and https://b.example") == (
         '<p><a href="https://a.example/pm">pm</a> and <a href="https://b.example">https://b.example</a></p>'
     )
+
+
+def test_a_comment_in_an_indented_code_block_is_code_on_the_site_as_in_the_file(tmp_path):
+    """without_comments knew fenced code and code spans, not an indented block (4 spaces after a blank line), which
+    the site shows as code: "    <!-- keep me -->" was taken out of the block. The same rule as the site's
+    (parse.indented_code): in a list 4 spaces continue an item, and a comment opened above runs to its close."""
+    from recur.kb.parse import without_comments
+
+    block = "Run this:\n\n    <!-- keep me -->\n    x = 1\n"
+    assert without_comments(block + "\nAfter <!-- gone --> it.") == block + "\nAfter it."
+    assert without_comments("- a\n\n    <!-- note -->\n    more") == "- a\n\n    \n    more"
+    assert without_comments("<!--\nold\n\n    step\n-->\nText") == "\n\n\n\n\nText"
+    assert without_comments("Para\n    <!-- lazy --> on") == "Para\n    on"
+    kb = small_kb(tmp_path / "kb")
+    write_pattern(kb, "indented", summary=block + "\nAfter <!-- gone --> it.")
+    res = recur_site(kb, tmp_path / "site", "--strict", "--no-browser-search")
+    assert res.exit_code == 0, res.output
+    page = (tmp_path / "site/patterns/capacity/indented.html").read_text()
+    assert "<pre><code>&lt;!-- keep me --&gt;\nx = 1\n</code></pre>" in page, page
+    assert "After it." in page and "gone" not in page

@@ -9,7 +9,7 @@ import posixpath
 import re
 
 from recur.kb import marks
-from recur.kb.parse import MARKDOWN_EXTENSIONS, outside_fences
+from recur.kb.parse import LIST_LINE, MARKDOWN_EXTENSIONS, indented_code, outside_fences
 from recur.kb.writer import dumps
 from recur.util.text import slugify, without_controls
 
@@ -133,9 +133,6 @@ def _autolink(url: str) -> str:
 _SCRIPT_URL = re.compile(r"\]\(\s*<?\s*(?:javascript|vbscript|data):[^()\s]*(?:\([^()]*\)[^()\s]*)*", re.I)
 
 
-_LIST_LINE = re.compile(r"^( *)(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
-
-
 def _fenced_lines(lines: list[str]) -> set[int]:
     """Indices of the ``lines`` that are fenced code or a fence line, left as written: those the checks'
     reader of fences (``parse.outside_fences``, as Markdown reads them) does not yield as text. It
@@ -146,52 +143,25 @@ def _fenced_lines(lines: list[str]) -> set[int]:
 
 
 def indented_code_fenced(text: str) -> str:
-    """An indented code block (4+ spaces after a blank line, outside a list) written as a fenced one:
-    what follows escapes raw HTML outside code, and it did not know an indented block for code, so
-    ``<node>`` in one was escaped twice and shown as ``&lt;node>``. Lines in a list stay as they are
-    (there 4 spaces continue an item)."""
-    out, prev, block = [], "blank", False
+    """An indented code block (``parse.indented_code``: 4+ spaces after a blank line, outside a list) written as a
+    fenced one: what follows escapes raw HTML outside code, and it did not know an indented block for code, so
+    ``<node>`` in one was escaped twice and shown as ``&lt;node>``. The blank lines after a block stay after its
+    fence."""
     lines = text.split("\n")
-    fenced = _fenced_lines(lines)
+    code = indented_code(lines)
+    if not code:
+        return text
+    out, after = [], False  # after: on the blank lines right after a block, written empty as its own are
     for n, line in enumerate(lines):
-        if n in fenced and not block:
+        if n in code:
+            out += ["```"] * (n - 1 not in code) + [line[4:] if line.strip() else ""] + ["```"] * (n + 1 not in code)
+            after = True
+        elif after and not line.strip():
+            out.append("")
+        else:
             out.append(line)
-            prev = "text"
-            continue
-        indent = len(line) - len(line.lstrip(" "))
-        if block and line.strip() and indent < 4:
-            _close_block(out)
-            block = False
-        if not block and prev == "blank" and indent >= 4 and line.strip():
-            out.append("```")
-            block = True
-        if block:
-            out.append(line[4:] if line.strip() else "")
-            continue
-        prev = _line_kind(line, indent, prev)
-        out.append(line)
-    if block:
-        _close_block(out)
+            after = False
     return "\n".join(out)
-
-
-def _close_block(out: list) -> None:
-    """End a fenced block before the blank lines that followed it (they stay after the fence)."""
-    blanks = 0
-    while out and not out[-1].strip():
-        out.pop()
-        blanks += 1
-    out.append("```")
-    out.extend([""] * blanks)
-
-
-def _line_kind(line: str, indent: int, prev: str) -> str:
-    """blank | list-gap (a blank line in a list) | list (an item or a line indented under one) | text."""
-    if not line.strip():
-        return "list-gap" if prev in ("list", "list-gap") else "blank"
-    if _LIST_LINE.match(line) or (indent and prev in ("list", "list-gap")):
-        return "list"
-    return "text"
 
 
 def gfm_lists(text: str) -> str:
@@ -207,7 +177,7 @@ def gfm_lists(text: str) -> str:
             out.append(line)
             prev = "text"
             continue
-        item = _LIST_LINE.match(line)
+        item = LIST_LINE.match(line)
         indent = len(line) - len(line.lstrip(" "))
         interrupts = in_loose_list = False
         if not line.strip():
@@ -241,7 +211,7 @@ def _absorbed(above: str, indent: int) -> bool:
     line of its item. A blank line before it keeps it apart in both."""
     if not above.strip():
         return False
-    return indent < _indent(above) or (indent == _indent(above) and not _LIST_LINE.match(above))
+    return indent < _indent(above) or (indent == _indent(above) and not LIST_LINE.match(above))
 
 
 def kb_md(text) -> str:
