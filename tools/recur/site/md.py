@@ -279,9 +279,11 @@ def _line_tags(line: str) -> str:
             kept += [opened.pop()[1], m.start()]
         else:
             opened = []  # misnested: nothing open before it is closed any more
-    for at in kept:
-        line = line[:at] + "\x00" + line[at + 1 :]
-    return line
+    out, at = [], 0  # one join, not a copy of the line for each tag kept (40,000 <code> pairs on a line took 9.7 s)
+    for k in sorted(kept):
+        out += [line[at:k], "\x00"]
+        at = k + 1
+    return "".join(out) + line[at:]
 
 
 # the deepest "[" inside "[" that can still open a link: no link's text nests brackets deeper than a few
