@@ -245,3 +245,84 @@ def test_check_warns_of_no_link_in_a_comment_the_site_hides(tmp_path):
     res = CliRunner().invoke(cli, ["check", "--kb", str(kb), "-q", str(path)])
     links = [line for line in res.output.splitlines() if ": link: " in line]
     assert len(links) == 1 and "'gone.md'" in links[0], res.output
+
+
+def _rendered(text: str) -> str:
+    import markdown
+
+    from recur.kb.parse import MARKDOWN_EXTENSIONS
+    from recur.site.md import kb_md
+
+    return markdown.Markdown(extensions=MARKDOWN_EXTENSIONS).convert(kb_md(text))
+
+
+def test_a_bare_url_stops_at_an_inline_tag_and_one_in_inline_code_stays_code():
+    """A bare address right before a kept inline tag ran into it: "https://backup.example/console<br>then" showed
+    "&lt;https://backup.example/console<br>&gt;then" (the tag's "<" was a mark the address's class took in). One
+    inside <code>...</code> was linked (GitHub shows it as code) and broke the same way. An address stops at a
+    mark too: an unclosed "[" after it (a mark by then) went into its link, and so did an escape's backslash."""
+    assert _rendered("Backup console: https://backup.example/console<br>then the DR doc.") == (
+        '<p>Backup console: <a href="https://backup.example/console">https://backup.example/console</a><br>'
+        "then the DR doc.</p>"
+    )
+    assert _rendered("see https://a.example/y<kbd>K</kbd>") == (
+        '<p>see <a href="https://a.example/y">https://a.example/y</a><kbd>K</kbd></p>'
+    )
+    code = "Fetch <code>curl https://grafana.example/d/disk</code> first, <CODE>https://b.example</CODE>."
+    assert _rendered(code) == f"<p>{code}</p>"
+    assert _rendered("<code>a</code> https://b.example <em>https://c.example</em>") == (
+        '<p><code>a</code> <a href="https://b.example">https://b.example</a> '
+        '<em><a href="https://c.example">https://c.example</a></em></p>'
+    )
+    assert _rendered("x https://a.example/x[y") == '<p>x <a href="https://a.example/x">https://a.example/x</a>[y</p>'
+    assert _rendered("\\*https://b.example\\*") == '<p>*<a href="https://b.example">https://b.example</a>*</p>'
+    assert _rendered("https://a.example/a\\b") == '<p><a href="https://a.example/a\\b">https://a.example/a\\b</a></p>'
+
+
+def test_a_url_in_a_links_text_over_two_lines_or_in_its_title_is_not_linked_again():
+    """The bare-URL pass counted a link's "[" on the URL's own line only: a link whose text wrapped onto a second
+    line with an address in it rendered an anchor inside an anchor, and one in a link's quoted title became
+    "see &lt;https://b.example&gt;". The open "[" is counted from the paragraph's start, across code spans; a
+    link's destination and title are skipped to its closing parenthesis."""
+    wrapped = "see the [runbook\nhttps://wiki.example/disk page](https://wiki.example/disk-runbook)."
+    assert _rendered(wrapped) == (
+        '<p>see the <a href="https://wiki.example/disk-runbook">runbook\nhttps://wiki.example/disk page</a>.</p>'
+    )
+    assert _rendered("[`df -h`\nhttps://wiki.example/disk](https://wiki.example/d)") == (
+        '<p><a href="https://wiki.example/d"><code>df -h</code>\nhttps://wiki.example/disk</a></p>'
+    )
+    assert _rendered('[a](https://a.example "see https://b.example") and https://c.example') == (
+        '<p><a href="https://a.example" title="see https://b.example">a</a> and '
+        '<a href="https://c.example">https://c.example</a></p>'
+    )
+    assert _rendered('[w](https://a.example/w_(x) "t https://b.example")\nhttps://c.example') == (
+        '<p><a href="https://a.example/w_(x)" title="t https://b.example">w</a>\n'
+        '<a href="https://c.example">https://c.example</a></p>'
+    )
+    # a link closed on the line above, and a "[" closed in it, leave the next address a link
+    assert _rendered("[a](https://a.example) [x]\nsee https://b.example") == (
+        '<p><a href="https://a.example">a</a> [x]\nsee <a href="https://b.example">https://b.example</a></p>'
+    )
+    assert _rendered("[pm]: https://a.example/pm\n\n[pm] and https://b.example") == (
+        '<p><a href="https://a.example/pm">pm</a> and <a href="https://b.example">https://b.example</a></p>'
+    )
+
+
+def test_a_comment_in_an_indented_code_block_is_code_on_the_site_as_in_the_file(tmp_path):
+    """without_comments knew fenced code and code spans, not an indented block (4 spaces after a blank line), which
+    the site shows as code: "    <!-- keep me -->" was taken out of the block. The same rule as the site's
+    (parse.indented_code): in a list 4 spaces continue an item, and a comment opened above runs to its close."""
+    from recur.kb.parse import without_comments
+
+    block = "Run this:\n\n    <!-- keep me -->\n    x = 1\n"
+    assert without_comments(block + "\nAfter <!-- gone --> it.") == block + "\nAfter it."
+    assert without_comments("- a\n\n    <!-- note -->\n    more") == "- a\n\n    \n    more"
+    assert without_comments("<!--\nold\n\n    step\n-->\nText") == "\n\n\n\n\nText"
+    assert without_comments("Para\n    <!-- lazy --> on") == "Para\n    on"
+    kb = small_kb(tmp_path / "kb")
+    write_pattern(kb, "indented", summary=block + "\nAfter <!-- gone --> it.")
+    res = recur_site(kb, tmp_path / "site", "--strict", "--no-browser-search")
+    assert res.exit_code == 0, res.output
+    page = (tmp_path / "site/patterns/capacity/indented.html").read_text()
+    assert "<pre><code>&lt;!-- keep me --&gt;\nx = 1\n</code></pre>" in page, page
+    assert "After it." in page and "gone" not in page

@@ -1080,6 +1080,47 @@ def sections_of(body_lines: list, first_line: int) -> list:
     return sections
 
 
+LIST_LINE = re.compile(r"^( *)(?:[-*+]|\d{1,9}[.)])[ \t]+\S")  # a list item, as site.md's list rules read one
+
+
+def indented_code(lines: list[str]) -> set[int]:
+    """Indices of the ``lines`` in an indented code block (4+ spaces after a blank line, outside a list and fenced
+    code), blank lines between its lines too, not those after its last: the one rule for them, which the site
+    (``site.md.indented_code_fenced``) and ``without_comments`` read. Lines in a list are not (there 4 spaces
+    continue an item)."""
+    fenced = set(range(len(lines))) - {n for n, _ in outside_fences(lines)}
+    code: set[int] = set()
+    blanks: list[int] = []  # blank lines in a block, code once a line of it follows
+    prev, block = "blank", False
+    for n, line in enumerate(lines):
+        if n in fenced and not block:
+            prev = "text"
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if block and line.strip() and indent < 4:
+            block, blanks = False, []
+        if not block and prev == "blank" and indent >= 4 and line.strip():
+            block = True
+        if block:
+            if line.strip():
+                code.update(blanks, (n,))
+                blanks = []
+            else:
+                blanks.append(n)
+            continue
+        prev = _line_kind(line, indent, prev)
+    return code
+
+
+def _line_kind(line: str, indent: int, prev: str) -> str:
+    """blank | list-gap (a blank line in a list) | list (an item or a line indented under one) | text."""
+    if not line.strip():
+        return "list-gap" if prev in ("list", "list-gap") else "blank"
+    if LIST_LINE.match(line) or (indent and prev in ("list", "list-gap")):
+        return "list"
+    return "text"
+
+
 # Python-Markdown's code span (BACKTICK_RE), as recur.site.md reads one: a "<!--" inside it is code
 _CODE_SPAN = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
@@ -1091,35 +1132,41 @@ def without_comments(text: str) -> str:
     (``<!-- - HH:MM first signal ... -->``) showed as text, went into the site search, and `recur suggest`
     printed "Run <!-- check this --> the command". The one place KB text is read, so the site, its search,
     suggest and the API agree; the file is never rewritten. Line numbers hold: a comment over several lines
-    leaves its line breaks. A comment in code (a fence, a `code span`) is code; one never closed is text (as
-    an inline one is; a block one would hide the rest of the file); a comment not at the start of a line
-    ends at a blank line, as a paragraph's inline HTML does."""
+    leaves its line breaks. A comment in code (a fence, an indented block: ``indented_code``, a `code span`) is
+    code; one never closed is text (as an inline one is; a block one would hide the rest of the file); a comment
+    not at the start of a line ends at a blank line, as a paragraph's inline HTML does."""
     if "<!--" not in text:
         return text
     lines = text.split("\n")
     kept = {n for n, _ in outside_fences(lines)}
+    code = indented_code(lines)
     out, run = [], []
     for n, line in enumerate(lines):
         if n in kept:
-            run.append(line)
+            run.append(n)
             continue
         if run:
-            out.append(_uncommented("\n".join(run)))
+            out.append(_uncommented(lines, run, code))
             run = []
         out.append(line)
     if run:
-        out.append(_uncommented("\n".join(run)))
+        out.append(_uncommented(lines, run, code))
     return "\n".join(out)
 
 
-def _uncommented(text: str) -> str:
-    """``text`` (lines outside fenced code) without its closed HTML comments. Found by ``str.find``, not a
-    regex: a text of many "<!--" and no "-->" would make a lazy pattern rescan the rest at each one."""
+def _uncommented(lines: list[str], run: list[int], code: set[int]) -> str:
+    """The ``run`` of ``lines`` (consecutive, outside fenced code) without its closed HTML comments, but for one
+    opened on a line of ``code`` (one opened above runs through code to its close, as an HTML block does). Found
+    by ``str.find``, not a regex: a text of many "<!--" and no "-->" would make a lazy pattern rescan the rest at
+    each one."""
+    text = "\n".join(lines[n] for n in run)
     out, at, pos = [], 0, 0
+    line, counted = run[0], 0  # the line of the last "<!--" found, counted on as they come
     while (start := text.find("<!--", pos)) >= 0:
+        line, counted = line + text.count("\n", counted, start), start
         line_start = text.rfind("\n", 0, start) + 1
         before = text[line_start:start]
-        if _in_code_span(before, text[start : _line_end(text, start)]) or before.endswith("\\"):
+        if line in code or _in_code_span(before, text[start : _line_end(text, start)]) or before.endswith("\\"):
             pos = start + 4
             continue
         if text.startswith(("<!-->", "<!--->"), start):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import html
 import posixpath
 import re
 
 from recur.kb import marks
-from recur.kb.parse import MARKDOWN_EXTENSIONS, outside_fences
+from recur.kb.parse import LIST_LINE, MARKDOWN_EXTENSIONS, indented_code, outside_fences
 from recur.kb.writer import dumps
 from recur.util.text import slugify, without_controls
 
@@ -20,7 +21,10 @@ def esc(text) -> str:
 
 # fenced blocks and inline code spans: Markdown already shows their contents as text
 _CODE = re.compile(r"(^[ \t]*(?:```|~~~).*?^[ \t]*(?:```|~~~)[^\n]*$|`+[^`\n]*`+)", re.M | re.S)
-_AUTOLINK = re.compile(r"<(?=(?:https?|mailto):[^\s<>]*>)")
+# the marks kb_md and kb.marks write for what is shown as text ("\x00" is a "<" kept, an inline tag's): none is
+# part of an address ("https://x.example/console<br>" had the <br>'s "<" inside its autolink)
+_MARKS = "\x00" + marks.LT + marks.BRACKET + marks.PAREN + marks.AMP + marks.ESCAPED
+_AUTOLINK = re.compile(r"<(?=(?:https?|mailto):[^\s<>" + _MARKS + "]*>)")
 # a link's or an image's destination in angle brackets, as CommonMark writes a name with spaces
 # ("![disk usage](<disk graph.png>)"): its "<" escaped, the site built a link to "&lt;disk graph.png>" (a
 # dead link; --strict failed). No "<", ">" or line break inside, as CommonMark reads one: nothing in it
@@ -40,38 +44,93 @@ def _angle_destinations(text: str) -> str:
 # extended autolinks): the site showed it as text, and the patterns' References are mostly such lines. Not
 # one already a link's: a destination ("](https://"), an autolink ("<https://"), a quoted or attribute value,
 # a reference definition ("[pm]: https://...") or the text of a link ("[https://x](...)": a link in a link).
-_BARE_URL = re.compile(r"(?<![\w<\[\"'=/])(?<!\]\()https?://[^\s<>\[\]\"'`]+")
+# A backslash that escapes the next character ("\\*https://x\\*") is no part of it either: it went into the
+# autolink, whose ">" it then escaped.
+_URL = (
+    r"(?<![\w<\[\"'=/])(?<!\]\()https?://"
+    r"(?:[^\s<>\[\]\"'`\\" + _MARKS + r"]|\\(?![" + re.escape(marks.ESCAPABLE) + r"]))+"
+)
+# what decides whether an address is bare, read in one pass from a paragraph's start (``_Open``): an escape, an
+# inline <code> pair's tags (``_inline_tags`` kept them), a paragraph's end, a line's, a link's "](" and brackets
+_URL_CONTEXT = re.compile(
+    r"(?P<url>" + _URL + r")|\\[" + re.escape(marks.ESCAPABLE) + r"]|(?i:\x00(?P<code>/?)code>)"
+    r"|\n[ \t]*\n|\n|\]\(|[\[\]()]"
+)
 _URL_TAIL = ".,:;!?*_~'\""
-_REFERENCE_START = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:\s*$")
+_REFERENCE_START = re.compile(r"[ ]{0,3}\[[^\]\n]+\]:[ \t]*")
 
 
-def _bare_urls(text: str) -> str:
-    """``text`` (outside code) with each bare http(s) address written as an autolink (``<https://...>``,
-    which ``kb_md`` keeps and Markdown links), less the punctuation that ends its sentence ("see
-    https://x." links https://x) and a closing parenthesis it did not open ("(https://x)")."""
-    if "://" not in text:
-        return text
-    return _BARE_URL.sub(lambda m: _autolink(text, m), text)
+@dataclasses.dataclass
+class _Open:
+    """Where ``_bare_urls`` is in a paragraph: an address in a link's text or in its destination and title is
+    the link's. Counted on the address's own line, a link whose text wrapped onto a second line with an address
+    in it rendered an anchor inside an anchor, and one in a title ("see https://b.example") became "see
+    &lt;https://b.example&gt;"."""
+
+    brackets: int = 0  # "[" open since the paragraph's start
+    destination: int = 0  # "(" open from a link's "](" (its destination and title)
+    code: bool = False  # in an inline <code> pair: code, as GitHub shows it
 
 
-def _autolink(text: str, m: re.Match) -> str:
-    url = m.group(0)
-    line = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
-    if _REFERENCE_START.match(line) or line.count("[") > line.count("]"):
-        return url
+def _bare_urls(parts: list[str]) -> list[str]:
+    """``parts`` (``_CODE.split``'s, code at odd places) with each bare http(s) address outside code written as an
+    autolink (``<https://...>``, which ``kb_md`` keeps and Markdown links), less the punctuation that ends its
+    sentence ("see https://x." links https://x) and a closing parenthesis it did not open ("(https://x)"). One
+    pass over the text: a code span between "[" and "]" is inside the link, a fenced block is a paragraph."""
+    if not any("://" in part for part in parts[::2]):
+        return parts
+    where, out = _Open(), list(parts)
+    for k in range(0, len(parts), 2):
+        if k and "\n" in parts[k - 1]:
+            where = _Open()
+        out[k] = _linked(parts[k], where)
+    return out
+
+
+def _linked(text: str, where: _Open) -> str:
+    out, at, pos, line, definition = [], 0, 0, 0, None
+    while m := _URL_CONTEXT.search(text, pos):
+        token, pos = m.group(), m.end()
+        if m.group("url"):
+            if where.destination:
+                pos = m.start() + 1  # its parentheses count: one of them may close the destination
+                continue
+            if definition is None:  # a reference definition's destination ("[pm]: https://..."), read once a line
+                start = _REFERENCE_START.match(text, line)
+                definition = start.end() if start else -1
+            if not (where.brackets or where.code or m.start() == definition):
+                out += [text[at : m.start()], _autolink(token)]
+                at = pos
+        elif m.group("code") is not None:
+            where.code = not m.group("code")
+        elif token[0] == "\n":
+            line, definition, where.code = pos, None, False
+            if len(token) > 1:  # a paragraph's end
+                where.brackets = where.destination = 0
+        elif where.destination:
+            where.destination += (token[-1] == "(") - (token == ")")
+        elif token == "[":
+            where.brackets += 1
+        elif token in ("]", "]("):
+            where.brackets = max(0, where.brackets - 1)
+            where.destination = int(token == "](")
+    out.append(text[at:])
+    return "".join(out)
+
+
+def _autolink(url: str) -> str:
+    """``<url>``, less the punctuation that ends its sentence and a ")" it did not open."""
+    whole = url
     while url and (url[-1] in _URL_TAIL or (url[-1] == ")" and url.count(")") > url.count("("))):
         url = url[:-1]
     if len(url) <= len("https://"):
-        return m.group(0)
-    return f"<{url}>{m.group(0)[len(url) :]}"
+        return whole
+    return f"<{url}>{whole[len(url) :]}"
 
 
 # the whole script URL, with one level of parentheses ("javascript:void(0)"): what is left after it
 # must not read as a link of its own (a leftover "#void(0)" failed --strict as a missing anchor)
 _SCRIPT_URL = re.compile(r"\]\(\s*<?\s*(?:javascript|vbscript|data):[^()\s]*(?:\([^()]*\)[^()\s]*)*", re.I)
-
-
-_LIST_LINE = re.compile(r"^( *)(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
 
 
 def _fenced_lines(lines: list[str]) -> set[int]:
@@ -84,52 +143,25 @@ def _fenced_lines(lines: list[str]) -> set[int]:
 
 
 def indented_code_fenced(text: str) -> str:
-    """An indented code block (4+ spaces after a blank line, outside a list) written as a fenced one:
-    what follows escapes raw HTML outside code, and it did not know an indented block for code, so
-    ``<node>`` in one was escaped twice and shown as ``&lt;node>``. Lines in a list stay as they are
-    (there 4 spaces continue an item)."""
-    out, prev, block = [], "blank", False
+    """An indented code block (``parse.indented_code``: 4+ spaces after a blank line, outside a list) written as a
+    fenced one: what follows escapes raw HTML outside code, and it did not know an indented block for code, so
+    ``<node>`` in one was escaped twice and shown as ``&lt;node>``. The blank lines after a block stay after its
+    fence."""
     lines = text.split("\n")
-    fenced = _fenced_lines(lines)
+    code = indented_code(lines)
+    if not code:
+        return text
+    out, after = [], False  # after: on the blank lines right after a block, written empty as its own are
     for n, line in enumerate(lines):
-        if n in fenced and not block:
+        if n in code:
+            out += ["```"] * (n - 1 not in code) + [line[4:] if line.strip() else ""] + ["```"] * (n + 1 not in code)
+            after = True
+        elif after and not line.strip():
+            out.append("")
+        else:
             out.append(line)
-            prev = "text"
-            continue
-        indent = len(line) - len(line.lstrip(" "))
-        if block and line.strip() and indent < 4:
-            _close_block(out)
-            block = False
-        if not block and prev == "blank" and indent >= 4 and line.strip():
-            out.append("```")
-            block = True
-        if block:
-            out.append(line[4:] if line.strip() else "")
-            continue
-        prev = _line_kind(line, indent, prev)
-        out.append(line)
-    if block:
-        _close_block(out)
+            after = False
     return "\n".join(out)
-
-
-def _close_block(out: list) -> None:
-    """End a fenced block before the blank lines that followed it (they stay after the fence)."""
-    blanks = 0
-    while out and not out[-1].strip():
-        out.pop()
-        blanks += 1
-    out.append("```")
-    out.extend([""] * blanks)
-
-
-def _line_kind(line: str, indent: int, prev: str) -> str:
-    """blank | list-gap (a blank line in a list) | list (an item or a line indented under one) | text."""
-    if not line.strip():
-        return "list-gap" if prev in ("list", "list-gap") else "blank"
-    if _LIST_LINE.match(line) or (indent and prev in ("list", "list-gap")):
-        return "list"
-    return "text"
 
 
 def gfm_lists(text: str) -> str:
@@ -145,7 +177,7 @@ def gfm_lists(text: str) -> str:
             out.append(line)
             prev = "text"
             continue
-        item = _LIST_LINE.match(line)
+        item = LIST_LINE.match(line)
         indent = len(line) - len(line.lstrip(" "))
         interrupts = in_loose_list = False
         if not line.strip():
@@ -179,7 +211,7 @@ def _absorbed(above: str, indent: int) -> bool:
     line of its item. A blank line before it keeps it apart in both."""
     if not above.strip():
         return False
-    return indent < _indent(above) or (indent == _indent(above) and not _LIST_LINE.match(above))
+    return indent < _indent(above) or (indent == _indent(above) and not LIST_LINE.match(above))
 
 
 def kb_md(text) -> str:
@@ -194,8 +226,10 @@ def kb_md(text) -> str:
     text = without_controls("" if text is None else str(text))
     parts = _CODE.split(task_marks(gfm_lists(indented_code_fenced(text))))
     parts = inert_brackets(parts)
-    for i in range(0, len(parts), 2):  # even parts are outside code
-        part = _angle_destinations(_AUTOLINK.sub("\x00", _bare_urls(_inline_tags(parts[i]))))
+    parts[::2] = [_inline_tags(part) for part in parts[::2]]  # even parts are outside code
+    parts = _bare_urls(parts)
+    for i in range(0, len(parts), 2):
+        part = _angle_destinations(_AUTOLINK.sub("\x00", parts[i]))
         # a "<" shown as text is a mark (kb.marks), not "&lt;": each entity was an inline match to Python-Markdown,
         # which rebuilt the paragraph's text after each, so 100,000 "<" in one paragraph took 58 s to render; "&"
         # (an entity's too) is a mark for the same reason
@@ -245,9 +279,11 @@ def _line_tags(line: str) -> str:
             kept += [opened.pop()[1], m.start()]
         else:
             opened = []  # misnested: nothing open before it is closed any more
-    for at in kept:
-        line = line[:at] + "\x00" + line[at + 1 :]
-    return line
+    out, at = [], 0  # one join, not a copy of the line for each tag kept (40,000 <code> pairs on a line took 9.7 s)
+    for k in sorted(kept):
+        out += [line[at:k], "\x00"]
+        at = k + 1
+    return "".join(out) + line[at:]
 
 
 # the deepest "[" inside "[" that can still open a link: no link's text nests brackets deeper than a few
