@@ -1313,7 +1313,11 @@ def test_an_image_beside_a_pattern_is_on_its_page(tmp_path):
     image = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
     (kb / "patterns/capacity/graph.png").write_bytes(image)
     summary = "Writes fail when the disk fills. ![disk usage climbing to 100%](graph.png)"
-    write(kb, "patterns/capacity/pictured.md", pattern_text("pictured", signals=("disk write failed: ENOSPC",), summary=summary))
+    write(
+        kb,
+        "patterns/capacity/pictured.md",
+        pattern_text("pictured", signals=("disk write failed: ENOSPC",), summary=summary),
+    )
     check = CliRunner().invoke(cli, ["check", "--kb", str(kb), "--strict"])
     assert check.exit_code == 0, check.output
     out = tmp_path / "out"
