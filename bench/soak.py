@@ -226,6 +226,7 @@ def run(
         # (it looks once a second) then always happens under traffic, in a short run too
         for client in pool:
             client.until = max(until, time.monotonic() + duration / 2)
+        _traffic_until_reloaded(base, pool)
         [t.join() for t in threads]
         duration = round(time.monotonic() - t0, 1)  # the run as it went: the rebuild lengthens it
         health = httpx.get(base + "/healthz").json()
@@ -234,6 +235,23 @@ def run(
         proc.terminate()
         proc.wait(timeout=30)
     return report(stats, rss, t0 + duration / 5, work, health, reindex_s, duration, (before, metrics))
+
+
+def _traffic_until_reloaded(base: str, pool: list, most: float = 60) -> None:
+    """Keeps the clients going until the server has reloaded the rebuilt index (at most ``most`` seconds more):
+    the reload is what the second half is for. On a loaded machine (two test runs and other jobs on 2 cores) a
+    6-second test soak's server had not reloaded by the end of its 3-second second half, and the test's
+    ``reloads == 1`` failed on a reload that came later, not one that failed."""
+    end = time.monotonic() + most
+    while any(c.is_alive() for c in pool) and time.monotonic() < end:
+        try:
+            if (httpx.get(base + "/healthz", timeout=5).json().get("reloads") or 0) >= 1:
+                return
+        except httpx.HTTPError:
+            pass  # a slow answer under load: ask again
+        for client in pool:
+            client.until = max(client.until, time.monotonic() + 1)
+        time.sleep(0.5)
 
 
 def report(stats, rss, warm_end, work: Path, health: dict, reindex_s: float, duration: float, metrics: str) -> dict:
