@@ -18,7 +18,7 @@ from slack_sdk.signature import SignatureVerifier
 from recur.retrieval.engine import Engine
 from recur.serve import create_app
 from recur.serve.deps import Settings
-from recur.serve.slack import MAX_VALUE_QUERY, answer_reply, slack_router
+from recur.serve.slack import MAX_SECTION, MAX_VALUE_QUERY, answer_reply, slack_router
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 SITE = "https://recur.example.com/kb"
@@ -762,12 +762,15 @@ def test_the_record_command_is_whole_however_long_its_escaped_text(query):
     assert len(text) <= MAX_SECTION
     command = shlex.split(html.unescape(re.search(r"```(recur incident new .*)```", text, re.S).group(1)))
     # whole: each ``` of the text was made ''' inside the quotes, which ended them (its words became arguments)
+    if len(query) > MAX_SECTION:  # the whole text cannot be in the command: it reads it on stdin, uncut
+        assert command[:4] == ["recur", "incident", "new", "-t"] and command[5:] == ["-s", "SEVERITY", "-d", "-"]
+        return
     assert command[:4] == ["recur", "incident", "new", "-t"] and command[5] == "-d" and len(command) == 7
     description = command[6]
     if "```" in query:  # Slack's code-block markup is no part of the record
         assert "`" not in command[4] + description and command[4] and description
-        query = " ".join(query.replace("```", " ").split())
-    assert query.startswith(description.rstrip("…")) and len(description) >= min(len(query), 300)
+        query = query.replace("```", " ")
+    assert description == " ".join(query.split())  # whole
 
 
 @pytest.mark.parametrize("fenced", ["```\n{log}\n```", "```{log}```", "share ```{log}```"])
@@ -775,7 +778,8 @@ def test_a_log_pasted_as_a_code_block_is_searched_and_recorded_without_its_fence
     """Found using /recur as a responder: a log pasted in Slack comes wrapped in ``` (its code-block markup).
     The fences were searched and shown as text: the incident line's title was the fence alone, and each ```
     became ''' inside the description's shell quotes, which ended them: the command shown could not be run.
-    The answer is now the unfenced log's, and the line records it (title: its first line)."""
+    The answer is now the unfenced log's, and the line records it (title: as `recur suggest` gives it, here
+    the placeholder: two lines are not searched as a log)."""
     import html
     import re
     import shlex
@@ -787,7 +791,7 @@ def test_a_log_pasted_as_a_code_block_is_searched_and_recorded_without_its_fence
     assert reply["blocks"] == plain["blocks"] and reply["text"] == plain["text"]
     first = reply["blocks"][0]["text"]["text"]
     command = shlex.split(html.unescape(re.search(r"```(recur incident new .*)```", first, re.S).group(1)))
-    assert command == ["recur", "incident", "new", "-t", log.splitlines()[0], "-d", " ".join(log.split())]
+    assert command == ["recur", "incident", "new", "-t", "<what happened>", "-d", " ".join(log.split())]
 
 
 def test_slack_answers_are_counted_with_the_apis(served):
@@ -1074,3 +1078,36 @@ def test_a_card_says_what_tells_it_from_a_look_alike_shown_beside_it():
         == 1
     )
     assert not any("dns-failure" in b for b in bodies)  # no declared line: nothing to say
+
+
+def _record_command(first: str) -> list[str]:
+    import html
+    import re
+    import shlex
+
+    return shlex.split(html.unescape(re.search(r"```(recur incident new .*)```", first, re.S).group(1)))
+
+
+def test_the_record_command_holds_the_whole_text_or_reads_it_on_stdin_never_a_cut_one(served):
+    """Found in review: the reply's command was titled by the text's first line ("Maya Chen 3:04 AM" of a
+    Slack thread) and described by the text cut to 1,500 characters ending in "…": run as shown, the record
+    held a cut text. It is titled as `recur suggest`'s footer titles it (pasted_log.record_title: here the
+    log line searched, its timestamp and level out), with the whole text when the command fits the reply;
+    else it reads the text on stdin (``-d -``, pasted on the terminal) and the reply says so."""
+    said = "what should we order for lunch on friday"
+    log = [f"2026-12-04T20:01:07Z ERROR {said}", "2026-12-04T20:01:09Z ERROR retry 2"]
+    thread = "\n".join(["Maya Chen 3:04 AM", *log, *log, "2026-12-04T20:01:19Z INFO retrying"])
+    reply = slash(served, thread).json()
+    assert reply["no_known_pattern"] is True
+    first = reply["blocks"][0]["text"]["text"]
+    assert _record_command(first) == ["recur", "incident", "new", "-t", said, "-d", " ".join(thread.split())]
+    level = {3: "ERROR"}  # a log of 40 lines, one an error: searched by it, and titled by what it says
+    long = "\n".join(f"2026-12-04T20:01:{n:02}Z {level.get(n % 10, 'INFO')} {said}, option {n}" for n in range(40))
+    assert len(long) > MAX_SECTION
+    reply = slash(served, long).json()
+    assert reply["no_known_pattern"] is True
+    first = reply["blocks"][0]["text"]["text"]
+    assert "…" not in first.split("```")[1]  # the command: no cut text in it
+    title = f"{said}, option 3"
+    assert _record_command(first) == ["recur", "incident", "new", "-t", title, "-s", "SEVERITY", "-d", "-"]
+    assert "paste the text" in first.split("```")[0] and "Ctrl-D" in first.split("```")[0]

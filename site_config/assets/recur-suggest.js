@@ -930,7 +930,8 @@
       return engine.answer(text, TOP).then(function (answer) {
         if (asked !== self.asked) return;  /* a newer question was sent meanwhile: its answer is the one to show */
         self.busy(false);
-        self.show(text, answer.results, answer.no_known_pattern, Math.round(performance.now() - t0), answer.edge);
+        self.show(text, answer.results, answer.no_known_pattern, Math.round(performance.now() - t0), answer.edge,
+                  answer.credible);
       });
     }).then(null, function (err) {
       self.meanwhile = null;
@@ -1001,7 +1002,7 @@
       if (asked !== self.asked) return;
       self.busy(false);
       self.waiting = null;
-      if (r.status === 200 && r.json && Array.isArray(r.json.results)) return self.show(text, r.json.results, r.json.no_known_pattern);
+      if (r.status === 200 && r.json && Array.isArray(r.json.results)) return self.show(text, r.json.results, r.json.no_known_pattern, 0, null, r.json.credible);
       if (r.status === 429) return self.limited(r, text, asked, tries);
       /* asked again, or, its tries spent, the server's last word said */
       if (retries(r) && (tries < retries(r) || (r.json && r.json.error))) return self.notReady(r, text, asked, tries);
@@ -1246,7 +1247,8 @@
     return focused;
   };
 
-  Box.prototype.show = function (query, results, noKnown, ms, edge) {
+  /* credible: the answer's count of medium or high results, shown or not (Answer.credible; the browser ranker's) */
+  Box.prototype.show = function (query, results, noKnown, ms, edge, credible) {
     var self = this, focused = this.clearResults();
     this.answered = this.askedText;
     this.node.dataset.noKnownPattern = noKnown ? "true" : "false";
@@ -1267,7 +1269,7 @@
     if (noKnown) {
       this.say("No known pattern matches this." + cut + " " + NEXT_STEPS + " The closest patterns, for comparison only" + where + ":" + note + stale, "warn");
     } else {
-      this.say(matchLine(results) + where + "." + cut + checkBoth(results) + note + stale);
+      this.say(matchLine(results, credible) + where + "." + cut + checkBoth(results) + note + stale);
     }
     this.refocus(focused);
     this.bringUp();
@@ -1308,12 +1310,17 @@
 
   /* What matches, counted by confidence: "5 patterns match" over one at 98% and four near 1% claimed
      four matches the cards called low (found in review). "In ranked order", not "best first": the
-     percentages down the list need not fall (results.match_line says why). */
-  function matchLine(results) {
-    var credible = results.filter(function (r) { return r.confidence === "high" || r.confidence === "medium"; }).length;
-    var rest = results.length - credible;
-    if (!credible) return "Possible matches, all of low confidence, in ranked order";
-    var line = credible + (credible > 1 ? " patterns match" : " pattern matches") + " with medium or high confidence";
+     percentages down the list need not fall (results.match_line says why). ``credible``: the answer's count of
+     medium or high results ranked, shown or not (Answer.credible, the browser ranker's answer alike): those the
+     box's fixed number of cards leaves out are said, "(1 not shown)", as the terminal and MCP say them; the box
+     has no way to ask for more, so none is offered (as in Slack). */
+  function matchLine(results, credible) {
+    var shown = results.filter(function (r) { return r.confidence === "high" || r.confidence === "medium"; }).length;
+    var rest = results.length - shown;
+    var total = Math.max(shown, typeof credible === "number" ? credible : 0);
+    if (!total) return "Possible matches, all of low confidence, in ranked order";
+    var line = total + (total > 1 ? " patterns match" : " pattern matches") + " with medium or high confidence";
+    if (total > shown) line += " (" + (total - shown) + " not shown)";
     return line + (rest ? ", then " + rest + " more of low confidence for comparison" : "") + ", in ranked order";
   }
 

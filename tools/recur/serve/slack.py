@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import sys
 import threading
 import time
@@ -134,10 +135,20 @@ def _typed(text: str) -> str:
     return _MARKS.sub(lambda m: _LOOKALIKE[m.group()], _esc(text))
 
 
-def incident_line(query: str, limit: int = 1500) -> str:
-    """The ``recur incident new`` command that records this text (kb.incident_record.incident_command, as the
-    terminal's `recur suggest` gives it), its Slack code-block markup out."""
-    return incident_command(_unfenced(query), limit)
+def incident_line(query: str) -> str:
+    """The ``recur incident new`` command that records this text whole (kb.incident_record.incident_command),
+    titled as the terminal's `recur suggest` titles it (ingest.pasted_log.record_title: an alert's name, the
+    log line searched, an exception line, else the placeholder `recur incident new` refuses), its Slack
+    code-block markup out."""
+    return incident_command(_unfenced(query), None, title=_title(query))
+
+
+def _title(query: str) -> str:
+    from recur.ingest.pasted_log import record_title
+    from recur.retrieval.query import prepare
+
+    text = _unfenced(query)
+    return record_title(prepare(text), text)
 
 
 def _unfenced(text: str) -> str:
@@ -149,16 +160,23 @@ def _unfenced(text: str) -> str:
     return text.replace("```", "\n")
 
 
-def _record_line(query: str, budget: int) -> str:
-    """incident_line as shown (escaped for Slack) within ``budget`` characters, the description cut
-    to fit. Escaping makes "<" four characters: a text full of them ran the line past the block's
-    limit, and the block was cut inside the quoted description, an unclosed quote (found in review)."""
-    limit = 1500
-    while True:
-        line = _esc(incident_line(query, limit))  # incident_line leaves no ```, which would end the block
-        if len(line) <= budget or limit <= 10:
-            return line
-        limit = max(10, min(limit - 1, limit * budget // len(line)))
+# said before the command when the text is read on stdin: the user has it in Slack, not on a pipe
+STDIN_HINT = (
+    "The text is too long for the command: run it, paste the text you sent, "
+    "then press Ctrl-D on a line of its own (SEVERITY: a level of the KB's severity.yml):\n"
+)
+
+
+def _record_line(query: str, budget: int) -> tuple[str, bool]:
+    """(incident_line as shown, escaped for Slack, or when that is over ``budget`` characters the command
+    reading the text on stdin, ``-d -``; whether it is the latter). Found in review: the description was the
+    text cut to fit, ending in "…": run as shown, the record held a cut text searched to other candidates
+    than the reply's. The user has the whole text in Slack: pasted on the terminal, `-d -` reads it to
+    Ctrl-D (cli/incident._ask says so); ``-s`` given, as a pipe's command gives it."""
+    line = _esc(incident_line(query))  # incident_line leaves no ```, which would end the block
+    if len(line) <= budget:
+        return line, False
+    return _esc(f"recur incident new -t {shlex.quote(_title(query))} -s SEVERITY -d -"), True
 
 
 def _button(label: str, action: str, value: str, style: str | None = None):
@@ -258,9 +276,13 @@ def _vote_value(query: str, pattern_id: str) -> str:
         q = q[: max(0, len(q) - over)]  # each character cut shortens the value by at least one
 
 
-def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = False, votes: bool = True) -> dict:
+def answer_reply(
+    answer: dict, *, site_url: str | None = None, share: bool = False, votes: bool = True, text: str | None = None
+) -> dict:
     """A slash-command reply for an answer (``Answer.to_json()``): top 3, within Slack's limits; with the
-    vote buttons when the server takes ``votes``."""
+    vote buttons when the server takes ``votes``. ``text``: what the user sent (default: the answer's query),
+    what the record command records. The answer's query is what was searched, a long log's error lines alone:
+    it was the description, and the record lost the rest of the log (found in review)."""
     from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
     query, results = answer["query"], answer["results"][:SHOWN]
@@ -275,8 +297,11 @@ def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = Fal
         tail = "\nThen draft a pattern (`recur new pattern`), or `recur import` the postmortem once it is written." + (
             "\nClosest patterns, for comparison only:" if results else ""
         )
-        head = f"{said}*No known pattern* matches “{shown}”. Record it, so it shows as needs analysis:\n```"
-        head += _record_line(query, MAX_SECTION - len(tail) - len(head) - 3) + "```"
+        head = f"{said}*No known pattern* matches “{shown}”. Record it, so it shows as needs analysis:\n"
+        line, stdin = _record_line(
+            query if text is None else text, MAX_SECTION - len(tail) - len(head) - len(STDIN_HINT) - 6
+        )
+        head += (STDIN_HINT if stdin else "") + "```" + line + "```"
         intro = _cut_block(head, MAX_SECTION - len(tail)) + tail
         fallback = f"Recur: no known pattern matches “{_typed(cut(query, 100))}”"
     else:
@@ -513,7 +538,7 @@ def _answer(get_engine: Callable, text: str, how: How, site_url: str | None, obs
         answer = _loaded(get_engine, wait).answer(q.text, top=q.top, others=OTHER_ALERTS)
         if observe is not None:
             observe(answer)
-        return answer_reply(answer.to_json(), site_url=site_url, share=how.share, votes=how.votes)
+        return answer_reply(answer.to_json(), site_url=site_url, share=how.share, votes=how.votes, text=q.text)
     except ApiError as exc:
         return text_reply(exc.message)
     except ValidationError as exc:

@@ -532,7 +532,9 @@ export class Ranker {
   }
 
   /* results.result_object, then lookalikes.annotate, then the answer's verdict (engine.no_known_pattern)
-     on the first verdict_top results, then the first `top` shown (engine._shown) */
+     on the first verdict_top results, then the first `top` shown (engine._shown); `credible`: how many of all
+     the hits ranked are of medium or high confidence, shown or not (engine._credible, Answer.credible), which
+     the box's headline counts (recur-suggest.js matchLine) */
   answer(text, hits, top = hits.length) {
     const results = hits.map((h, i) => {
       const d = this.docs[h.pidx];
@@ -567,7 +569,8 @@ export class Ranker {
     const shown = results.slice(0, top), ids = new Set(shown.map((r) => r.id));
     for (const r of shown) r.look_alikes = r.look_alikes.filter((a) => ids.has(a.id));
     const edge = this.edge(shown);
-    return { query: text, no_known_pattern: verdict, results: shown, borderline: edge !== null, edge };
+    const credible = results.filter((r) => r.confidence === "high" || r.confidence === "medium").length;
+    return { query: text, no_known_pattern: verdict, results: shown, credible, borderline: edge !== null, edge };
   }
 
   /* The bundle's model is the server's quantised to int8, and its vectors are float16: its probabilities

@@ -8,7 +8,7 @@
  * Every file is asked for as name?v=<its version in bundle.json>, and bundle.json itself is revalidated
  * (cache: "no-cache"), so a rebuilt site is not answered from the last build's cached index or model.
  * ranker.js is imported the same way (not statically), for the same reason.
- *   const answer = await engine.answer(text, 5);                   // {query, no_known_pattern, results}
+ *   const answer = await engine.answer(text, 5);                   // {query, no_known_pattern, results, credible}
  *   const index = await wordIndex(bundleUrl, manifest);           // the site search's index, kept with the model
  */
 
