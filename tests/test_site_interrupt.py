@@ -80,20 +80,7 @@ def test_an_interrupted_command_ends_without_the_interpreters_shutdown(tmp_path)
         f"sys.argv = ['recur', 'new', 'pattern', '--kb', {str(kb)!r}]\n"
         "from recur.cli.main import main\nmain()\n"
     )
-    proc = subprocess.Popen(
-        [sys.executable, "-c", script],
-        env=dict(os.environ, PYTHONPATH=TOOLS),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # `pytest &` ignores SIGINT
-    )
-    shown = b""
-    while b"Title" not in shown:  # at the first prompt: main() is running the command
-        chunk = proc.stderr.read1(100)
-        assert chunk, proc.communicate()
-        shown += chunk
-    proc.send_signal(signal.SIGINT)
+    proc, shown = _interrupted_at(script, b"Title")  # at the first prompt: main() is running the command
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130 and b"Interrupted." in err + shown, (proc.returncode, err)
 
@@ -115,20 +102,7 @@ def test_a_ctrl_c_after_the_last_line_leaves_the_exit_code_the_command_decided(t
         f"sys.argv = ['recur', 'check', '--kb', {str(kb)!r}]\n"
         "from recur.cli.main import main\nmain()\n"
     )
-    proc = subprocess.Popen(
-        [sys.executable, "-c", script],
-        env=dict(os.environ, PYTHONPATH=TOOLS),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # `pytest &` ignores SIGINT
-    )
-    shown = b""
-    while b"tearing down" not in shown:  # the command has ended, and so has its output
-        chunk = proc.stderr.read1(100)
-        assert chunk, proc.communicate()
-        shown += chunk
-    proc.send_signal(signal.SIGINT)
+    proc, shown = _interrupted_at(script, b"tearing down")  # the command has ended, and so has its output
     out, err = proc.communicate(timeout=60)  # closes stdin: the teardown ends
     assert proc.returncode == 0, (proc.returncode, shown + err)
     assert b"OK: 7 files" in out + shown and b"Interrupted" not in shown + err and b"Traceback" not in err, shown + err
@@ -168,3 +142,23 @@ def test_main_called_again_in_one_process_handles_ctrl_c_again(tmp_path):
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # `pytest &` ignores SIGINT
     )
     assert proc.stdout.strip() == "[(True, False), True, (True, False), True]", (proc.stdout, proc.stderr)
+
+
+def _interrupted_at(script: str, marker: bytes) -> tuple[subprocess.Popen, bytes]:
+    """``script`` run in a Python of its own, sent SIGINT once ``marker`` is on its stderr: (the process, what its
+    stderr said up to then)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script],
+        env=dict(os.environ, PYTHONPATH=TOOLS),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # `pytest &` ignores SIGINT
+    )
+    shown = b""
+    while marker not in shown:
+        chunk = proc.stderr.read1(100)
+        assert chunk, proc.communicate()
+        shown += chunk
+    proc.send_signal(signal.SIGINT)
+    return proc, shown

@@ -99,7 +99,6 @@ RESOURCE = pat.RESOURCE  # a pattern's resource URI: this, then its id
 
 PAGE, MOST_LISTED = pat.LIST_PAGE, pat.LIST_MOST  # list_patterns' patterns per answer: left out, and at most
 RESOURCES_PAGE = 200  # resources/list's patterns per page
-AFTER, page_of = pat.AFTER, pat.page_of  # the paging GET /api/patterns shares (retrieval.patterns)
 ListLimit = Annotated[
     Count,
     Field(
@@ -260,7 +259,7 @@ class _Server(MCPServer):
         except RecurError as exc:
             raise MCPError(INTERNAL_ERROR, str(exc)) from None
         ids = sorted(docs)
-        pids, start, next_cursor = page_of(ids, ids, limit or len(ids) or 1, cursor, field)
+        pids, start, next_cursor = pat.page_of(ids, ids, limit or len(ids) or 1, cursor, field)
         # the listing is the index's, as the tools' answers are: said in each description as in their text (the
         # SDK's Resource has no field for it, and a client shows the description), while the index is stale
         note = f"\n{stale_text(changed)}" if pattern_changes(changed) else ""  # new incident records list no pattern
