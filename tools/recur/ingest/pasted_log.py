@@ -53,10 +53,13 @@ def recorded_description(description: str | None) -> CutDescription:
     filled = [k for k, line in enumerate(cleaned) if line]  # as prepare counts them: its log_before is of these
     if len(filled) <= LOG_LINES_KEPT:
         return CutDescription(_fenced(lines, cleaned, filled) or description)
-    cut = _log_cut(lines, cleaned, filled)
+    from recur.retrieval.query import prepare
+
+    prepared = prepare(text)  # read once: a cut's and, for no log, the code block's (up to 1 MiB of text)
+    cut = _log_cut(lines, cleaned, filled, prepared)
     size = f"{len(text.encode('utf-8', 'surrogatepass')) / 1024:,.0f} KB"
     if cut is None:  # a log with no error line, command output: whole, in a code block
-        fenced = _fenced(lines, cleaned, filled)
+        fenced = _fenced(lines, cleaned, filled, prepared)
         said = (f"the description is {len(filled):,} lines ({size}), not read as a log: written whole as the "
                 f"Summary{' in a code block' if fenced else ''} (a record holds at most 1 MiB); a shorter one reads "
                 "better in the KB, on the board and the site.")  # fmt: skip
@@ -66,16 +69,16 @@ def recorded_description(description: str | None) -> CutDescription:
     return CutDescription(summary, log, said=said, level="note")
 
 
-def _fenced(lines: list[str], cleaned: list[str], filled: list[int]) -> str | None:
+def _fenced(lines: list[str], cleaned: list[str], filled: list[int], prepared=None) -> str | None:
     """The description (``lines``; ``cleaned`` and ``filled`` as recorded_description has them) with the log, trace
     or command output in it in a code block, the words written before a log kept as prose above it, as a long log's
     Summary has them (``_log_cut``); None for prose, a text of one line, or one with a code fence of its own (its
-    author wrote Markdown)."""
+    author wrote Markdown). ``prepared``: the caller's query.prepare of the lines, when it has one."""
     from recur.retrieval.query import prepare
 
     if len(filled) < 2 or any(line.lstrip().startswith(("```", "~~~")) for line in lines):
         return None
-    prepared = prepare("\n".join(lines))
+    prepared = prepared or prepare("\n".join(lines))
     if not prepared.log_lines and not _machine_written([lines[k] for k in filled], [cleaned[k] for k in filled]):
         return None
     before = prepared.log_before if prepared.log_lines else 0
@@ -102,14 +105,11 @@ def _machine_written(raw: list[str], said: list[str]) -> bool:
     return max(records, columns) * 2 > len(said)
 
 
-def _log_cut(lines: list[str], cleaned: list[str], filled: list[int]) -> tuple[str, str, str] | None:
+def _log_cut(lines: list[str], cleaned: list[str], filled: list[int], prepared) -> tuple[str, str, str] | None:
     """(Summary, Log, what was kept) of a long description read as a log (``lines``; ``cleaned``, each as prepare
     reads it, _said; ``filled``: the indexes of those not blank), or None when prepare did not read it as one
     (prose, a storm of error lines: searched as it is). The lines searched are found among the log's by what
-    prepare read of each (query.read_line)."""
-    from recur.retrieval.query import prepare
-
-    prepared = prepare("\n".join(lines))
+    prepare read of each (query.read_line); ``prepared``: query.prepare of the lines."""
     if not prepared.log_lines:
         return None
     searched = prepared.text.split("\n")

@@ -29,6 +29,7 @@ from recur.kb.parse import (
     list_parts,
     load_yaml,
     lookalike_fence,
+    no_comment,
     outside_fences,
     read_text,
     sections_of,
@@ -914,9 +915,6 @@ def _id_file(kb: KB, path: Path, rid) -> Path | None:
 # taken whole and its trailing blanks cut in Python: a lazy "(.*?)[ \t]*$" tried the blanks' end at each
 # character, 27 s on one line of 80,000 blanks, in any load_kb of a record whose YAML failed (found in review)
 _KEY_WRITTEN = re.compile(r"""^[ \t]*(["']?)([A-Za-z_][\w-]*)\1[ \t]*:(?:[ \t]+(.*))?$""")
-# a YAML comment after a value: from the start of a run of blanks only (from each blank of a long run
-# not followed by "#", the run was read again to its end: 7 s at 80,000 blanks)
-_COMMENT_AFTER = re.compile(r"(?<![ \t])[ \t]+#.*$")
 
 
 def _body_alone(kb: KB, path: Path, shown: str, text: str, shape: dict) -> None:
@@ -972,7 +970,7 @@ def _written_status(front: list) -> str | None:
     for key, value, indented in front:
         if key != "status":
             continue
-        value = _COMMENT_AFTER.sub("", value or "")
+        value = no_comment(value or "")
         if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
             value = value[1:-1]
         if indented and value in schema.FIX_STATUS:  # fix: / status: open

@@ -534,19 +534,20 @@ def yaml_slips(text: str) -> list[tuple[int, str, str]]:
         keys.setdefault(key, n)
         if _BLOCK_START.match(value):
             block = indent
-        elif value[:1] not in ("", "'", '"', "[", "{", "&", "*", "!") and re.search(r":(\s|$)", _no_comment(value)):
+        elif value[:1] not in ("", "'", '"', "[", "{", "&", "*", "!") and re.search(r":(\s|$)", no_comment(value)):
             what = "YAML reads an unquoted ': ' as a key and its value: put the whole text in quotes"
-            out.append((n, key, f"YAML does not parse: {what}, {quoted_form(_no_comment(value))}"))
+            out.append((n, key, f"YAML does not parse: {what}, {quoted_form(no_comment(value))}"))
     return out
 
 
-# a comment after a value, matched from the start of a run of blanks only (from each blank of a long run not
-# followed by "#" the run was read again to its end: quadratic, as loader._COMMENT_AFTER says)
-_COMMENT = re.compile(r"(?<![ \t])[ \t]+#.*$")
+# a YAML comment after a value: from the start of a run of blanks only (from each blank of a long run
+# not followed by "#", the run was read again to its end: 7 s at 80,000 blanks)
+_COMMENT_AFTER = re.compile(r"(?<![ \t])[ \t]+#.*$")
 
 
-def _no_comment(value: str) -> str:
-    return _COMMENT.sub("", value)
+def no_comment(value: str) -> str:
+    """``value`` without a YAML comment after it (`` # ...``)."""
+    return _COMMENT_AFTER.sub("", value)
 
 
 def key_at(text: str, line: int) -> str | None:
@@ -1083,12 +1084,21 @@ def sections_of(body_lines: list, first_line: int) -> list:
 LIST_LINE = re.compile(r"^( *)(?:[-*+]|\d{1,9}[.)])[ \t]+\S")  # a list item, as site.md's list rules read one
 
 
-def indented_code(lines: list[str]) -> set[int]:
+def fenced_lines(lines: list[str]) -> set[int]:
+    """Indices of the ``lines`` that are fenced code or a fence line, left as written: those the checks'
+    reader of fences (``outside_fences``, as Markdown reads them) does not yield as text. It
+    was a reader of its own in site.md, which closed a "````" block at a "```" inside it (and fixed the
+    lists and task boxes of the code below), and took a fence never closed for code to the end."""
+    text = {n for n, _ in outside_fences(lines)}
+    return {n for n in range(len(lines)) if n not in text}
+
+
+def indented_code(lines: list[str], fenced: set[int] | None = None) -> set[int]:
     """Indices of the ``lines`` in an indented code block (4+ spaces after a blank line, outside a list and fenced
     code), blank lines between its lines too, not those after its last: the one rule for them, which the site
     (``site.md.indented_code_fenced``) and ``without_comments`` read. Lines in a list are not (there 4 spaces
     continue an item)."""
-    fenced = set(range(len(lines))) - {n for n, _ in outside_fences(lines)}
+    fenced = fenced_lines(lines) if fenced is None else fenced  # ``fenced``: a caller's, to read the fences once
     code: set[int] = set()
     blanks: list[int] = []  # blank lines in a block, code once a line of it follows
     prev, block = "blank", False
@@ -1139,7 +1149,7 @@ def without_comments(text: str) -> str:
         return text
     lines = text.split("\n")
     kept = {n for n, _ in outside_fences(lines)}
-    code = indented_code(lines)
+    code = indented_code(lines, set(range(len(lines))) - kept)
     out, run = [], []
     for n, line in enumerate(lines):
         if n in kept:

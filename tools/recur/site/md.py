@@ -9,7 +9,7 @@ import posixpath
 import re
 
 from recur.kb import marks
-from recur.kb.parse import LIST_LINE, MARKDOWN_EXTENSIONS, indented_code, outside_fences
+from recur.kb.parse import LIST_LINE, MARKDOWN_EXTENSIONS, fenced_lines, indented_code
 from recur.kb.writer import dumps
 from recur.util.text import slugify, without_controls
 
@@ -133,15 +133,6 @@ def _autolink(url: str) -> str:
 _SCRIPT_URL = re.compile(r"\]\(\s*<?\s*(?:javascript|vbscript|data):[^()\s]*(?:\([^()]*\)[^()\s]*)*", re.I)
 
 
-def _fenced_lines(lines: list[str]) -> set[int]:
-    """Indices of the ``lines`` that are fenced code or a fence line, left as written: those the checks'
-    reader of fences (``parse.outside_fences``, as Markdown reads them) does not yield as text. It
-    was a reader of its own here, which closed a "````" block at a "```" inside it (and fixed the
-    lists and task boxes of the code below), and took a fence never closed for code to the end."""
-    text = {n for n, _ in outside_fences(lines)}
-    return {n for n in range(len(lines)) if n not in text}
-
-
 def indented_code_fenced(text: str) -> str:
     """An indented code block (``parse.indented_code``: 4+ spaces after a blank line, outside a list) written as a
     fenced one: what follows escapes raw HTML outside code, and it did not know an indented block for code, so
@@ -171,7 +162,7 @@ def gfm_lists(text: str) -> str:
     spaces nests (Python-Markdown needs 4 per level), and in a list with a blank line in it an item
     is not taken into the block above it (``_absorbed``). Fenced blocks are left as they are."""
     lines, out, prev, unit, loose = text.split("\n"), [], "blank", 0, False
-    fenced = _fenced_lines(lines)
+    fenced = fenced_lines(lines)
     for n, line in enumerate(lines):
         if n in fenced:
             out.append(line)
@@ -352,7 +343,7 @@ _TASK_ITEM = re.compile(r"^( *(?:[-*+]|\d{1,9}[.)])[ \t]+)\[([ xX])\](?=[ \t]+\S
 def task_marks(text: str) -> str:
     """``text`` with the boxes of its task list items, outside fenced blocks, as ``_TASK`` marks."""
     lines = text.split("\n")
-    fenced = _fenced_lines(lines)
+    fenced = fenced_lines(lines)
     out = []
     for n, line in enumerate(lines):
         if n not in fenced:

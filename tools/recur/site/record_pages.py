@@ -22,6 +22,7 @@ from recur.site.md import (
     stacked_table,
     table,
     title_html,
+    title_link,
     unsearched,
 )
 from recur.util.dates import duration_text
@@ -248,8 +249,7 @@ def _step_box(pid: str, title: str) -> str:
 def _step_title(page: str, p) -> str:
     """A step's title, the link to its pattern: what a new hire clicks to open it. It replaces the small "read
     the pattern" link beside it, so each step is two Tab stops (box, title) and the link is named by its title."""
-    return (f'<span class="recur-step-title"><a href="{href(page, p.relpath)}">{title_html(p.title)}</a>'
-            f"{_step_mark(p)}</span>")
+    return f'<span class="recur-step-title">{title_link(page, p.relpath, p.title)}{_step_mark(p)}</span>'
 
 
 def path_page(site: Site, path) -> str:
