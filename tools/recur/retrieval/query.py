@@ -558,11 +558,12 @@ def _alert_paste(text: str) -> tuple[str, dict]:
     /api/alertmanager searches it (then read as any text: a log in its description by its error lines); any
     other text, and an alert that says nothing, as it is, with no fields."""
     start = text.lstrip(" \t\n\r")
-    if start[:1] not in ("{", "[") and not start.startswith("Alertname"):  # no JSON nor amtool's table: not parsed
+    table = start.startswith("Alertname")  # amtool alert query's table (recur-query.js reads it once too)
+    if start[:1] not in ("{", "[") and not table:  # no JSON nor amtool's table: not parsed
         return text, {}
     from recur.retrieval.alerts import alert_note, alert_query, alerts_in, amtool_alerts, heartbeat, paste_json
 
-    if start.startswith("Alertname"):
+    if table:
         alerts = amtool_alerts(text)
         if not alerts:
             return text, {}
@@ -581,7 +582,7 @@ def _alert_paste(text: str) -> tuple[str, dict]:
         "alert_resolved": first.status != "firing",
         "alert_note": alert_note(first) or "",
         "alert_others": tuple(_named(a, heartbeat(a)) for a in alerts[1:]),
-        "alert_table": start.startswith("Alertname"),
+        "alert_table": table,
     }
     return query, said
 

@@ -122,10 +122,6 @@ class EngineHolder:
         for t in self._threads:
             t.join(timeout=5)
 
-    def loading(self) -> bool:
-        """Whether the engine is still being loaded (or its index built) in the background."""
-        return self.engine is None and any(t.is_alive() for t in self._threads)
-
     def _load_then_watch(self) -> None:
         while (engine := self._load()) is None:
             if self.on_fatal or self.retry_when is None:
