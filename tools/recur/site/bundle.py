@@ -149,7 +149,7 @@ def export_model(spec, cache_root=None) -> Path:
     with export_lock(root, "the browser model cache"):  # the wait said, as the server's export's is
         if _exported(folder, spec):
             return _used(folder)
-        made_folder(folder, lambda work: _export(spec, work))  # as the server's fp32 export is made
+        made_folder(folder, lambda work: _export_apart(spec, work))  # as the server's fp32 export is made
         # as the server's exports are pruned (util/cache.py): another environment's stays while it builds, one
         # made by an earlier upgrade goes (each is ~45 MB with its gzip); gz/ and work folders are no exports
         prune(root)
@@ -191,6 +191,25 @@ def _made_with() -> dict:
 
     made = versions()
     return {"format": EXPORT_FORMAT, **{name: made[name] for name in ("recur", "onnx", "onnxruntime")}}
+
+
+def _export_apart(spec, work: Path) -> dict:
+    """``_export`` in a child process (util/apart.py): a Ctrl-C that landed inside its native code (torch's ONNX
+    export, onnx, the quantiser) crashed `recur site` now and then (SIGSEGV, exit -11, before "Interrupted.").
+    The child is killed when this process is interrupted, then the work folder is removed as before. Its
+    ``made_with`` is this process's, what the cache is checked against (``_exported``)."""
+    from recur.util import apart
+
+    info = apart.run("recur.site.bundle:export_by_id", [spec.model_id, spec.path, str(work)],
+                     what="the browser model's export")  # fmt: skip
+    return {**info, "made_with": _made_with()}
+
+
+def export_by_id(model_id: str, path: str, work: str) -> dict:
+    """``_export`` called by name and JSON values (the child process of ``_export_apart``)."""
+    from recur.retrieval.embed import ModelSpec
+
+    return _export(ModelSpec(model_id, path), Path(work))
 
 
 def _export(spec, tmp: Path) -> dict:

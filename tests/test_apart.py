@@ -1,0 +1,73 @@
+"""util/apart.py: native work run in a child process, so that a Ctrl-C never lands inside it (`recur site`'s
+browser export crashed with SIGSEGV, exit -11, when one did: once in ~10 CI runs of test_site_interrupt)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from recur.util import apart
+from recur.util.errors import RecurError
+
+TOOLS = str(Path(__file__).resolve().parents[1] / "tools")
+
+
+def test_a_result_and_the_errors_a_caller_tells_apart_cross_from_the_child(tmp_path, capfd):
+    assert apart.run("os.path:join", ["a", "b"], what="a join") == os.path.join("a", "b")
+    with pytest.raises(OSError) as raised:  # errno, reason and file as the child's OS said them
+        apart.run("os:listdir", [str(tmp_path / "nothing")], what="a listing")
+    assert raised.value.errno == errno.ENOENT and raised.value.filename == str(tmp_path / "nothing")
+    assert raised.value.strerror == os.strerror(errno.ENOENT)
+    with pytest.raises(ImportError, match="no_such_module"):
+        apart.run("no_such_module:f", [], what="an import")
+    with pytest.raises(RecurError, match=r"^a parse failed: ValueError: invalid literal"):
+        apart.run("builtins:int", ["x"], what="a parse")
+    # what the child prints goes to stderr: the caller's stdout may carry JSON or the MCP protocol
+    assert apart.run("builtins:print", ["said by the child"], what="a print") is None
+    out, err = capfd.readouterr()
+    assert "said by the child" not in out and "said by the child" in err
+
+
+def test_a_child_that_crashes_is_a_clean_error_not_the_callers_end():
+    with pytest.raises(RecurError, match=r"^the export stopped \(killed by SIGABRT\) before it finished"):
+        apart.run("os:abort", [], what="the export")
+
+
+def test_ctrl_c_to_the_process_group_stops_the_caller_and_its_child_is_gone_first(tmp_path):
+    """A terminal's Ctrl-C reaches every process of its group: the child ignores it, the caller raises
+    KeyboardInterrupt where it waits, kills the child and waits for it, then its own clean-up runs."""
+    slow = "import os, time\ndef work(marker):\n    open(marker, 'w').write(str(os.getpid()))\n    time.sleep(600)\n"
+    (tmp_path / "slow.py").write_text(slow)
+    marker = tmp_path / "child.pid"
+    script = textwrap.dedent(f"""
+        import os, sys
+        sys.path.insert(0, {str(tmp_path)!r})
+        from recur.util import apart
+        try:
+            apart.run("slow:work", [{str(marker)!r}], what="slow work")
+        except KeyboardInterrupt:
+            child = int(open({str(marker)!r}).read())
+            print("interrupted; child alive:", os.path.exists(f"/proc/{{child}}"), flush=True)
+    """)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script],
+        env=dict(os.environ, PYTHONPATH=TOOLS),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own group, as a terminal's command is
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # a background job's ignore undone
+    )
+    while proc.poll() is None and not marker.exists():
+        time.sleep(0.02)  # polled, not timed
+    assert proc.poll() is None, proc.communicate()
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert out.strip() == b"interrupted; child alive: False", (out, err)

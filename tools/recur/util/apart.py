@@ -1,0 +1,103 @@
+"""One function run in a child process, for native work a Ctrl-C must not land inside.
+
+A SIGINT is handled by Python between bytecodes, so it raises KeyboardInterrupt in whatever Python code the
+native library calls back into (torch's ONNX export traces the model's Python ``forward``; onnx and ONNX
+Runtime's quantiser mix Python and C++). Unwinding through that half-done native state crashed `recur site`
+now and then (SIGSEGV, exit -11, before its "Interrupted.": once in ~10 CI runs of
+tests/test_site_interrupt.py). Run apart, the child ignores SIGINT and this process waits in plain Python: a
+Ctrl-C (or a SIGTERM, which cli/main turns into one) raises here, the child is killed and waited for, and
+the caller's clean-up runs as after any other step. A crash of the child's own is a clean error, not this
+process's end.
+
+The call and its result cross as JSON: ``target`` is ``"module:function"``, ``args`` JSON values, the result
+a JSON value. RecurError, OSError, ImportError and MemoryError raised in the child are raised again here
+with their message (the callers tell them apart); any other exception is a RecurError naming it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from recur.util.errors import RecurError
+
+# The child: SIGINT ignored first (the terminal sends Ctrl-C to the whole process group; this process decides),
+# killed with its parent where Linux allows (a `kill -9` of `recur site` leaves no export running on), its own
+# stdout kept for the result (a library's print goes to stderr: this process's stdout may be JSON or MCP).
+_CHILD = r"""
+import json, os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+try:
+    import ctypes
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+except Exception:
+    pass
+if os.getppid() != int(sys.argv[2]):  # the parent ended before prctl: nothing waits for this
+    os._exit(1)
+call = json.loads(sys.argv[1])
+sys.path[:] = call["path"]
+result = os.fdopen(os.dup(1), "w")
+os.dup2(2, 1)
+try:
+    import importlib
+    module, name = call["target"].split(":")
+    out = {"ok": getattr(importlib.import_module(module), name)(*call["args"])}
+except BaseException as exc:
+    kinds = [k.__name__ for k in type(exc).__mro__]
+    kind = next((k for k in ("RecurError", "OSError", "ImportError", "MemoryError") if k in kinds), "")
+    out = {"error": {"kind": kind, "type": type(exc).__name__, "message": str(exc),
+                     "errno": getattr(exc, "errno", None), "strerror": getattr(exc, "strerror", None),
+                     "filename": getattr(exc, "filename", None)}}
+result.write(json.dumps(out))
+result.flush()
+os._exit(0)
+"""
+
+
+def run(target: str, args: list, what: str):
+    """``target(*args)`` in a child process (see the module's docstring); ``what`` names the work in errors."""
+    import os
+
+    call = json.dumps({"target": target, "args": args, "path": sys.path})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _CHILD, call, str(os.getpid())], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE
+    )
+    try:
+        out, _ = proc.communicate()
+    except BaseException:  # Ctrl-C or SIGTERM while it works: it stops with us, and is gone before the clean-up
+        proc.kill()
+        proc.wait()
+        raise
+    return _result(proc.returncode, out, what)
+
+
+def _result(code: int, out: bytes, what: str):
+    try:
+        got = json.loads(out) if code == 0 else None
+    except ValueError:
+        got = None
+    if not isinstance(got, dict) or not ({"ok", "error"} & set(got)):
+        why = f"killed by {_signal_name(-code)}" if code < 0 else f"exit code {code}"
+        raise RecurError(f"{what} stopped ({why}) before it finished; nothing of it was kept")
+    if "ok" in got:
+        return got["ok"]
+    err = got["error"]
+    if err["kind"] == "OSError" and err["errno"] is not None:  # errno, the OS's reason, the file: as raised there
+        raise OSError(err["errno"], err["strerror"] or err["message"], err["filename"])
+    if err["kind"] == "OSError":
+        raise OSError(err["message"])
+    if err["kind"] in ("ImportError", "MemoryError"):
+        raise {"ImportError": ImportError, "MemoryError": MemoryError}[err["kind"]](err["message"])
+    if err["kind"] == "RecurError":
+        raise RecurError(err["message"])
+    raise RecurError(f"{what} failed: {err['type']}: {err['message']}")
+
+
+def _signal_name(number: int) -> str:
+    import signal
+
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
