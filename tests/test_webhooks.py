@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from kbfactory import small_kb
+from kbfactory import small_kb, write_pattern
 from serve_util import alert_payload, fake_app, running
 
 from recur.retrieval.alerts import PastedAlert, alert_query
@@ -213,6 +213,32 @@ def test_the_api_doc_names_the_keys_of_the_webhook_and_suggest_answers_in_order(
     assert list(whole["alerts"][0]) == re.search(r"\[\{([\w, ]+)\}\]", hook).group(1).split(", ")
     answer = httpx.post(fake_served + "/api/suggest", json={"text": "disk almost full"}, timeout=30).json()
     assert list(answer) == re.findall(r'"(\w+)"', _answer_keys(doc, "POST /api/suggest"))
+
+
+def test_each_alert_carries_the_credible_count_of_api_suggest(tmp_path):
+    """Found in review: every suggestion answer carries ``credible`` (how many results ranked for the verdict are
+    of medium or high confidence, shown or not: `recur suggest --json`, /api/suggest, MCP, Slack) but the webhook's
+    alerts did not, so a relay with ?top=1 could not say "2 patterns match" as the other surfaces do. Each alert
+    has /api/suggest's count for its query; a resolved one, not searched, null (as its no_known_pattern)."""
+    kb = small_kb(tmp_path / "kb")
+    for pid in ("scratch-a", "scratch-b"):  # two patterns sharing a signal: both credible for it
+        write_pattern(kb, pid, signals=("Scratch volume ran dry",))
+    body = alert_payload(
+        {"labels": {"alertname": "ScratchFull"}, "annotations": {"summary": "Scratch volume ran dry"}},
+        {"labels": {"alertname": "ScratchFull", "host": "b"}, "annotations": {"summary": "Scratch volume ran dry"}},
+        {"labels": {"alertname": "", "service": ""}},  # nothing to search
+    )
+    body["alerts"][1]["status"] = "resolved"
+    with running(fake_app(kb, tmp_path)) as base:
+        hook = httpx.post(base + "/api/alertmanager?top=1", json=body, timeout=30).json()
+        brief = httpx.post(base + "/api/alertmanager?top=1&brief=true", json=body, timeout=30).json()
+        firing, resolved, nothing = hook["alerts"]
+        api = httpx.post(base + "/api/suggest", json={"text": firing["query"], "top": 1}, timeout=30).json()
+    assert api["credible"] == 2 and len(api["results"]) == 1, api
+    assert firing["credible"] == api["credible"] and len(firing["results"]) == 1, firing
+    assert [a["credible"] for a in brief["alerts"]] == [2, None, 0]
+    assert resolved["credible"] is None and resolved["no_known_pattern"] is None
+    assert nothing["credible"] == 0 and nothing["no_known_pattern"] is True
 
 
 def test_resolved_alerts_are_reported_not_suggested(fake_served):

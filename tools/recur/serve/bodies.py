@@ -404,6 +404,9 @@ def alert_entry(
         "results": [] if unsearched or answer is None else [brief_result(r) if brief else r for r in answer.results],
         # /api/suggest's: a result `top` left out that is rated more likely right than the first (else null)
         "likelier": _likelier(answer, brief, unsearched),
+        # /api/suggest's (Answer.credible): how many results ranked for the verdict are of medium or high
+        # confidence, shown or not; a relay's headline says it as MCP's and Slack's do (null: no verdict)
+        "credible": None if unsearched else (answer.credible if answer else 0),
         # Grafana's DatasourceNoData / DatasourceError ("no_data", "error"; else null) and what it means
         "datasource_problem": datasource_problem(alert),
         "note": alert_note(alert),
