@@ -15,9 +15,8 @@ from recur.problems.report import (
     unknown_cell,
 )
 from recur.site import charts
-from recur.site.context import BOARD, BY_SEVERITY, TRENDS, Site
+from recur.site.context import BOARD, BY_SEVERITY, LEVELS_ANCHOR, TRENDS, Site
 from recur.site.md import badge, card_table, esc, front_matter, href, html_table, mdlink, raw, title_html, unsearched
-from recur.site.pattern_pages import LEVELS_ANCHOR
 from recur.util.text import plural
 
 

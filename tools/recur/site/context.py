@@ -12,7 +12,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from recur.site.md import Anchors, alink, badge, esc, raw, title_link
+from recur.site.md import Anchors, alink, badge, esc, href, raw, title_link
 from recur.util.files import repository_root
 
 HOME = "index.md"
@@ -21,6 +21,9 @@ PATTERNS = "patterns/index.md"
 BY_SERVICE = "patterns/by-service.md"
 BY_TAG = "patterns/by-tag.md"
 BY_SEVERITY = "patterns/by-severity.md"
+# the id of the by-severity page's "Severity levels" section (what each level means and the review it asks), which
+# the board and every severity badge link to; the groups' ids all start "severity-" (sev_anchor), so no key takes it
+LEVELS_ANCHOR = "levels"
 INCIDENTS = "incidents/index.md"
 PATHS = "paths/index.md"
 BOARD = "board/index.md"
@@ -98,8 +101,13 @@ class Site:
         level = self.kb.severity.get(key)
         return f"{key} · {level.name}" if level else key
 
-    def sev_badge(self, key: str) -> str:
-        return badge(self.sev_label(key), key)
+    def sev_badge(self, key: str, page: str | None = None) -> str:
+        """The severity's badge; on ``page``, a link to what the level means (the severity framework's table):
+        a new hire saw "sev2 · Major" on every pattern and incident with nothing saying what it asks of them."""
+        shown = badge(self.sev_label(key), key)
+        if page is None or key not in self.kb.severity:
+            return shown
+        return f'<a href="{href(page, BY_SEVERITY, LEVELS_ANCHOR)}" title="What {esc(key)} means">{shown}</a>'
 
     def pattern_link(self, page: str, pid: str, text: str | None = None) -> str:
         """An HTML link to a pattern (marked when retired), or its id as plain text when the KB has no such

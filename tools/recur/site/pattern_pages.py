@@ -11,7 +11,7 @@ from recur.kb.schema import LATER_SECTIONS, PLACED_SECTIONS
 from recur.problems.board import OPEN_FIX, fix_status
 from recur.retrieval.lookalikes import FLOOR
 from recur.site import charts
-from recur.site.context import BY_SERVICE, BY_SEVERITY, BY_TAG, PATTERNS, Site
+from recur.site.context import BY_SERVICE, BY_SEVERITY, BY_TAG, LEVELS_ANCHOR, PATTERNS, Site
 from recur.site.md import (
     alink,
     badge,
@@ -107,7 +107,7 @@ def card(site: Site, p) -> str:
     page = p.relpath
     seen = site.by_pattern.get(p.id, [])
     rows = [
-        _row("Severity", site.sev_badge(p.severity)),
+        _row("Severity", site.sev_badge(p.severity, page)),
         _row("Category", alink(page, PATTERNS, p.category, site.cat_anchor(p.category))),
     ]
     if p.services:
@@ -383,11 +383,6 @@ def severity_index(site: Site) -> str:
     return _grouped_index(site, BY_SEVERITY, "Patterns by severity", names, site.sev_anchor,
                           lambda k: [p for p in site.patterns if p.severity == k], label=site.sev_label,
                           intro=severity_levels(site))
-
-
-# the id of the by-severity page's "Severity levels" section, which the board links to; the groups' ids
-# all start "severity-" (site.sev_anchor), so no severity key can take this one
-LEVELS_ANCHOR = "levels"
 
 
 def severity_levels(site: Site) -> str:

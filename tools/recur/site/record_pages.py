@@ -37,7 +37,7 @@ def incident_page(site: Site, i) -> str:
     date = i.date.isoformat()
     if i.date > site.as_of:  # its page is built, but no list has it yet (Site.listed): said here, not left to guess
         date += " " + badge(f"after {site.as_of.isoformat()}, the date of this build: not listed or counted yet", "later")
-    rows = [_row("Date", date), _row("Severity", site.sev_badge(i.severity))]
+    rows = [_row("Date", date), _row("Severity", site.sev_badge(i.severity, page))]
     if i.duration_minutes is not None:  # "1 d 2 h", the minutes the record holds on hover
         n = i.duration_minutes
         rows.append(_row("Duration", f'<span title="{n} minutes">{esc(duration_text(n))}</span>'))
