@@ -109,7 +109,8 @@ class ReviewDates:
 class ImportPlan:
     """What the record is written with, all read before anything is written. ``numbered``: the id was
     chosen here, not asked for (another free number will do: ``_write`` returns the one written);
-    ``date_from``: where the date was read ("--date", or the postmortem's place)."""
+    ``date_from``: where the date was read ("--date", or the postmortem's place); ``shared``: the patterns
+    that list a signal the draft would (``signal_sharers``), read once for the query, the draft and its notes."""
 
     iid: str
     numbered: bool
@@ -121,6 +122,7 @@ class ImportPlan:
     source: str
     date_from: str | None
     review: ReviewDates
+    shared: dict[str, list[str]]
 
 
 @dataclass(frozen=True)
@@ -569,14 +571,14 @@ SEARCHED_SECTIONS = ("Summary", "Root cause", "Trigger", "Detection")  # what sa
 KNOWN_SIGNALS = "lines a known pattern lists as signals"  # the part of the query _known_signals adds, as named
 
 
-def _query_parts(title: str, pm, kb) -> list[tuple[str, str]]:
+def _query_parts(title: str, pm, shared: dict) -> list[tuple[str, str]]:
     """(name, text) of the parts the candidates are searched for: the title and the sections that say what
     failed and why; not the impact, the timeline nor the action items, which say what it cost and what was
     done. With no heading read as its Summary or Root cause, the sections no heading maps too (German
     ones, ``## Zusammenfassung``, ``## Ursache``): the search had the title and the field lines above
     them, and a postmortem quoting tls-certificate-expired's signal in its Zusammenfassung was "no known
     pattern", a second pattern drafted for it. Then the lines the draft would list as signals that a known
-    pattern lists (``_known_signals``), wherever the postmortem quotes them."""
+    pattern lists (``_known_signals``; ``shared``: ``signal_sharers``), wherever the postmortem quotes them."""
     # the parts there are, without blanks around them: the text is the answer's (and --json's) query, which
     # `recur suggest QUERY` (its text stripped) is to answer the same
     parts = [("title", title)] + [(k, pm.sections.get(k, "")) for k in SEARCHED_SECTIONS]
@@ -584,7 +586,7 @@ def _query_parts(title: str, pm, kb) -> list[tuple[str, str]]:
         parts += [(h, pm.sections.get(h, "")) for h in dict.fromkeys(pm.unmapped)]
     parts = [(name, text.strip()) for name, text in parts if text.strip()]
     said = normalise_signal(" ".join(text for _, text in parts))
-    if known := [s for s in _known_signals(kb, lifted_signals(pm)) if normalise_signal(s) not in said]:
+    if known := [s for s in _known_signals(shared, lifted_signals(pm)) if normalise_signal(s) not in said]:
         parts.append((KNOWN_SIGNALS, " ".join(known)))
     return parts
 
@@ -598,12 +600,13 @@ def lifted_signals(pm) -> list[str]:
     return [c for c in pm.code_spans if not c.startswith(("kubectl ", "curl "))][:6]
 
 
-def _known_signals(kb, signals: list[str]) -> list[str]:
+def _known_signals(shared: dict, signals: list[str]) -> list[str]:
     """Those of ``signals`` that a pattern the search can answer with lists, as the ranking reads a signal
     (``normalise_signal``: case, spacing and numbers aside): found whole in the text searched, the engine
     takes it as strong evidence for that pattern (search.VERBATIM); quoted outside the searched sections
-    (a timeline's line) it was left out, and a draft listing it written beside the pattern."""
-    known = {normalise_signal(x) for found in signal_sharers(kb, signals).values() for x in found}
+    (a timeline's line) it was left out, and a draft listing it written beside the pattern. ``shared``:
+    ``signal_sharers`` of ``signals``."""
+    known = {normalise_signal(x) for found in shared.values() for x in found}
     return [x for x in dict.fromkeys(signals) if normalise_signal(x) in known]
 
 
@@ -922,17 +925,17 @@ def import_postmortem(
     notes += ([] if "Summary" in pm.sections else ["no summary section; used the title"]) + read_notes
     notes += _unrecorded_notes(pm, today)
     search = (lambda q: _search(kb_dir, index_dir, model, q, top)) if not patterns else None
-    parts = _query_parts(title, pm, kb)
+    parts = _query_parts(title, pm, shared := signal_sharers(kb, lifted_signals(pm)))
     link, reason, unknown, answer, pending = _link(kb, search, _query(parts), patterns, threshold)
     cands = candidates_of(answer.results if answer else [], kb.import_drafts())
     linked = list(dict.fromkeys(patterns)) or ([link] if link else [])
     days, said = _review_dates(pm, day, today, iid, due=review_due, done=review_done)
     notes += said
     date_from = "--date" if date else pm.date_source
-    plan = ImportPlan(iid, numbered, title, day, sev, triage, digests[0], source, date_from, days)
+    plan = ImportPlan(iid, numbered, title, day, sev, triage, digests[0], source, date_from, days, shared)
     draft = draft and not linked and unknown and not pending  # a second draft would split one failure in two
     written = _write(kb, pm, plan, linked, cands, draft=draft, category=category, source_file=source, dry=dry_run)
-    notes += _draft_notes(kb, pm, written, pending)
+    notes += _draft_notes(written, pending, plan.shared)
     notes += _review_notes(kb, pm, written, plan, today)
     out = _imported(plan, pm, written, Link(link, reason, pending), unknown, cands, notes)
     return replace(out, dry_run=dry_run, **_searched(parts, answer))
@@ -1474,8 +1477,7 @@ def _draft(kb, pm, plan: ImportPlan, cands: list, category, source_file, importe
         draft_id, n = f"{base}-{n}", n + 1
     # a pattern listing one of the draft's signals is compared with it, ranked among the closest or not:
     # tls-certificate-expired, whose signal a German postmortem's draft listed, was not under Compare with
-    shared = signal_sharers(kb, lifted_signals(pm))
-    closest = cands + [{"id": pid, "title": kb.patterns[pid].title} for pid in shared if pid not in _ids(cands)]
+    closest = cands + [{"id": pid, "title": kb.patterns[pid].title} for pid in plan.shared if pid not in _ids(cands)]
     text = draft_pattern_text(
         draft_id,
         pm,
@@ -1485,7 +1487,7 @@ def _draft(kb, pm, plan: ImportPlan, cands: list, category, source_file, importe
         closest=closest,
         source=source_file,
         imported=imported,
-        shared=shared,
+        shared=plan.shared,
     )
     return draft_id, kb.root / "patterns" / cat / f"{draft_id}.md", text
 
@@ -1515,10 +1517,10 @@ def _ids(cands: list) -> set:
     return {c["id"] for c in cands}
 
 
-def _draft_notes(kb, pm, written: Written, pending) -> list[str]:
+def _draft_notes(written: Written, pending, shared: dict) -> list[str]:
     """What the notes say of the draft: none written for an earlier import's (``pending``), or one written
     with a signal a known pattern lists (`recur check` then says it is "listed by 2 patterns"): the
-    pattern, and how to link it instead when it is the same failure."""
+    pattern, and how to link it instead when it is the same failure. ``shared``: ``signal_sharers``."""
     if pending:
         return [f"no new draft written: {pending}, a draft an earlier import wrote, is the best candidate"]
     if (draft := written.draft) is None:
@@ -1526,7 +1528,7 @@ def _draft_notes(kb, pm, written: Written, pending) -> list[str]:
     return [
         f"the draft's signal {', '.join(repr(x) for x in found)} is also listed by {pid}: if this is that failure, "
         f"link it instead (recur incident link {written.incident} {pid} --remove {draft.id}) and delete the draft"
-        for pid, found in signal_sharers(kb, lifted_signals(pm)).items()
+        for pid, found in shared.items()
     ]
 
 
