@@ -2130,20 +2130,31 @@ def _quoted_reply(pm: Postmortem, lines: list[str], offset: int) -> list[str]:
     bits below.", "> What happened: …") mapped nothing, and the whole e-mail, chatter and "> " marks and all, was
     the Summary. Only when the reply's own lines give no section, field or follow-up and the quote does:
     a postmortem quoting a customer's message keeps its quote."""
-    quoted = [n for n, ln in enumerate(lines) if _QUOTED.match(ln)]
+    # each line is matched once by each pattern, the quote mark's and (in a reply) the attribution's: once for the
+    # lines quoted, again for the reply's own, the quote's and the dates, it was up to six times
+    marks = [_QUOTED.match(ln) for ln in lines]
+    quoted = [n for n, m in enumerate(marks) if m]
     if len(quoted) < 3:
         return lines
-    own = [ln if not _QUOTED.match(ln) and not _ATTRIBUTION.match(ln) else "" for ln in lines]
-    inner = [m.group(1) if (m := _QUOTED.match(ln)) else "" for ln in lines]
-    inner = ["" if _ATTRIBUTION.match(ln) else ln for ln in inner]
+    own, inner, attributions = [], [], []
+    for n, (ln, m) in enumerate(zip(lines, marks)):
+        if m is None:
+            own.append("" if _ATTRIBUTION.match(ln) else ln)
+            inner.append("")
+        elif _ATTRIBUTION.match(words := m.group(1)):
+            own.append("")
+            inner.append("")
+            attributions.append((n, words))
+        else:
+            own.append("")
+            inner.append(words)
     if any(HEADING.match(ln) for ln in own) or _structured(own) or not _structured(inner):
         return lines
     said = [ln.strip() for ln in own if ln.strip()]
     # the quoted e-mail's day ("On Mon, 23 Nov 2026 at 21:10, Kim … wrote:"): sent before the reply, nearer the
     # incident than the reply's Date: header, for want of a date the postmortem names itself
-    for n in quoted:
-        words = _QUOTED.match(lines[n]).group(1)
-        if _ATTRIBUTION.match(words) and (day := find_date(words)[0]):
+    for n, words in attributions:
+        if day := find_date(words)[0]:
             pm.created = (day, f"the quoted e-mail's 'On … wrote:' line {n + offset}")
             break
     pm.reply_note = (
