@@ -301,17 +301,22 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 
-def document_hashes(text: str) -> tuple[str, ...]:
+def document_hashes(text: str, read: tuple[str, str] | None = None) -> tuple[str, ...]:
     """(the digest an import records, the others an earlier import of the same content may hold). A document
     in HTML or Jira wiki markup is compared by the Markdown read from it, each line's spaces collapsed and blank
     lines left out: a page saved again with other markup and the same text ("<p class=…>" now "<p>", a heading
     on lines of its own) was "changed since it was imported", exit 3, where a Markdown file's trailing spaces are
-    the same content. Records imported before hold the digest of the file as written: the second."""
+    the same content. Records imported before hold the digest of the file as written: the second. ``read``:
+    (text, its Markdown) the parse converted (``Postmortem.markdown``), taken when it is this text: an HTML
+    export was converted twice, once to parse and once here."""
     from recur.ingest.pm_markup import to_markdown
 
     raw = content_hash(text)
-    converted = to_markdown(text.replace("\r\n", "\n"))
-    if converted == text.replace("\r\n", "\n"):
+    text = text.replace("\r\n", "\n")
+    # the parse's text has its control characters out and a lone "\r" as a line end: when it is not this
+    # text, this text's Markdown is the one earlier imports hashed
+    converted = read[1] if read is not None and read[0] == text else to_markdown(text)
+    if converted == text:
         return (raw,)
     lines = (" ".join(ln.split()) for ln in converted.split("\n"))
     return content_hash("\n".join(ln for ln in lines if ln)), raw
@@ -910,7 +915,7 @@ def import_postmortem(
     text, pm, read_notes = _parsed(file)
     kb = load_kb(kb_dir) if kb is None else kb
     patterns = require_patterns(kb, patterns, "--pattern")  # as the patterns have them: "Disk-Full" too
-    digests, source, sources = document_hashes(text), source_key(kb, file), _sources(kb, file)
+    digests, source, sources = document_hashes(text, pm.markdown), source_key(kb, file), _sources(kb, file)
     if dup := find_duplicate(kb, digests, sources, pm.title, date or pm.date):
         # the same path with other content: a changed document, what differs named
         flags = {"iid": iid, "date": date, "severity": severity, "pattern": patterns, "review_due": review_due}

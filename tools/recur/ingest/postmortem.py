@@ -483,6 +483,9 @@ class Postmortem:
     controls: int = 0  # control characters taken out of the text (terminal escape sequences and the like)
     label_severity: str | None = None  # a label naming one ("sev-2"): the severity when no field names it
     reply_note: str | None = None  # the postmortem was read from a reply's quoted e-mail (_quoted_reply)
+    # (the text to_markdown read, the Markdown it gave): the importer's content hash (document_hashes) reads the
+    # same Markdown, and converted an HTML export of a megabyte a second time. Kept as it is: _plain_text skips it
+    markdown: tuple[str, str] | None = field(default=None, repr=False, compare=False)
 
 
 # _norm's, compiled once: it reads each cell of each table row, and re.sub's cache look-ups were most of a
@@ -2278,7 +2281,9 @@ def parse(text: str, *, reply: bool = True) -> Postmortem:
     pm = Postmortem()
     controls = count_controls(text)  # taken out before parsing; _plain_text takes out decoded ones
     text = re.sub(r"\r\n?", "\n", without_controls(text))  # a lone "\r" (old Mac files) is a line break too
-    lines = pipeless_tables(grid_tables(to_markdown(text.lstrip("\ufeff")))).split("\n")
+    read = text.lstrip("\ufeff")
+    pm.markdown = (read, to_markdown(read))
+    lines = pipeless_tables(grid_tables(pm.markdown[1])).split("\n")
     front, body_lines, pm.front_matter, pm.front_matter_error = _front_matter(lines)
     front_sections, front_items = _apply_front(pm, front)
     offset = len(lines) - len(body_lines) + 1
@@ -2689,6 +2694,8 @@ def _plain_text(pm: Postmortem, controls: int) -> None:
     counts them all, for the import's note."""
     taken = controls  # before parsing: spacing left where a sequence was ("evicted  keys") is folded too
     for f in fields(pm):
+        if f.name == "markdown":  # the text as read, not a field of the record
+            continue
         value = getattr(pm, f.name)
         controls += _count(value)
         setattr(pm, f.name, _cleaned(value, lines=f.name == "sections", fold=bool(taken)))
