@@ -483,6 +483,9 @@ class Postmortem:
     controls: int = 0  # control characters taken out of the text (terminal escape sequences and the like)
     label_severity: str | None = None  # a label naming one ("sev-2"): the severity when no field names it
     reply_note: str | None = None  # the postmortem was read from a reply's quoted e-mail (_quoted_reply)
+    # (the text to_markdown read, the Markdown it gave): the importer's content hash (document_hashes) reads the
+    # same Markdown, and converted an HTML export of a megabyte a second time. Kept as it is: _plain_text skips it
+    markdown: tuple[str, str] | None = field(default=None, repr=False, compare=False)
 
 
 # _norm's, compiled once: it reads each cell of each table row, and re.sub's cache look-ups were most of a
@@ -2130,20 +2133,31 @@ def _quoted_reply(pm: Postmortem, lines: list[str], offset: int) -> list[str]:
     bits below.", "> What happened: …") mapped nothing, and the whole e-mail, chatter and "> " marks and all, was
     the Summary. Only when the reply's own lines give no section, field or follow-up and the quote does:
     a postmortem quoting a customer's message keeps its quote."""
-    quoted = [n for n, ln in enumerate(lines) if _QUOTED.match(ln)]
+    # each line is matched once by each pattern, the quote mark's and (in a reply) the attribution's: once for the
+    # lines quoted, again for the reply's own, the quote's and the dates, it was up to six times
+    marks = [_QUOTED.match(ln) for ln in lines]
+    quoted = [n for n, m in enumerate(marks) if m]
     if len(quoted) < 3:
         return lines
-    own = [ln if not _QUOTED.match(ln) and not _ATTRIBUTION.match(ln) else "" for ln in lines]
-    inner = [m.group(1) if (m := _QUOTED.match(ln)) else "" for ln in lines]
-    inner = ["" if _ATTRIBUTION.match(ln) else ln for ln in inner]
+    own, inner, attributions = [], [], []
+    for n, (ln, m) in enumerate(zip(lines, marks)):
+        if m is None:
+            own.append("" if _ATTRIBUTION.match(ln) else ln)
+            inner.append("")
+        elif _ATTRIBUTION.match(words := m.group(1)):
+            own.append("")
+            inner.append("")
+            attributions.append((n, words))
+        else:
+            own.append("")
+            inner.append(words)
     if any(HEADING.match(ln) for ln in own) or _structured(own) or not _structured(inner):
         return lines
     said = [ln.strip() for ln in own if ln.strip()]
     # the quoted e-mail's day ("On Mon, 23 Nov 2026 at 21:10, Kim … wrote:"): sent before the reply, nearer the
     # incident than the reply's Date: header, for want of a date the postmortem names itself
-    for n in quoted:
-        words = _QUOTED.match(lines[n]).group(1)
-        if _ATTRIBUTION.match(words) and (day := find_date(words)[0]):
+    for n, words in attributions:
+        if day := find_date(words)[0]:
             pm.created = (day, f"the quoted e-mail's 'On … wrote:' line {n + offset}")
             break
     pm.reply_note = (
@@ -2267,7 +2281,9 @@ def parse(text: str, *, reply: bool = True) -> Postmortem:
     pm = Postmortem()
     controls = count_controls(text)  # taken out before parsing; _plain_text takes out decoded ones
     text = re.sub(r"\r\n?", "\n", without_controls(text))  # a lone "\r" (old Mac files) is a line break too
-    lines = pipeless_tables(grid_tables(to_markdown(text.lstrip("\ufeff")))).split("\n")
+    read = text.lstrip("\ufeff")
+    pm.markdown = (read, to_markdown(read))
+    lines = pipeless_tables(grid_tables(pm.markdown[1])).split("\n")
     front, body_lines, pm.front_matter, pm.front_matter_error = _front_matter(lines)
     front_sections, front_items = _apply_front(pm, front)
     offset = len(lines) - len(body_lines) + 1
@@ -2678,6 +2694,8 @@ def _plain_text(pm: Postmortem, controls: int) -> None:
     counts them all, for the import's note."""
     taken = controls  # before parsing: spacing left where a sequence was ("evicted  keys") is folded too
     for f in fields(pm):
+        if f.name == "markdown":  # the text as read, not a field of the record
+            continue
         value = getattr(pm, f.name)
         controls += _count(value)
         setattr(pm, f.name, _cleaned(value, lines=f.name == "sections", fold=bool(taken)))
