@@ -1064,7 +1064,7 @@ def _review_notes(kb, pm, written: Written, plan: ImportPlan, today: dt.date) ->
     """How the review was recorded when the postmortem's status said, and that it is already overdue:
     a postmortem imported weeks after its incident gets a due date from the framework that has passed,
     and `recur report --fail-on overdue` failed on it from the first run without a word here."""
-    iid, review, notes = written.incident, written.review, _review_owner_note(pm)
+    iid, review, notes = written.incident, written.review, _review_owner_note(pm, written.incident)
     late = review.status == "pending" and review.level != "none" and review.due is not None and review.due < today
     if pm.status and not plan.review.given:  # --review-done said how it was recorded (_held_given)
         text, where, said = pm.status
@@ -1444,11 +1444,20 @@ def _review_people(pm) -> tuple[str | None, list[str], str, str]:
     return None, [], "", ""
 
 
-def _review_owner_note(pm) -> list[str]:
+def _review_owner_note(pm, iid: str) -> list[str]:
     """The names a review owner's field gives besides the one recorded: a review has one owner, and "Postmortem
     owner: Ana Ruiz, Lee Park" recorded Ana Ruiz with no word of Lee Park. Not of the authors (the owner for
-    want of one): "Authors: kim, lee" wrote it together, and all are in the record's ## People."""
+    want of one): "Authors: kim, lee" wrote it together, and all are in the record's ## People. And an owner of two
+    one-word names kept as one ("Priya, Sam", as "Smith, Ana" is), which may be two people, as a follow-up's owner
+    cell is said (_owner_notes): it went unsaid (found in review); an author list's not, as above."""
+    from recur.ingest.action_items import paired_names
+
     owner, others, label, kind = _review_people(pm)
+    if owner and paired_names(owner) and kind != "authors":
+        return [
+            f"review owner {owner!r} kept as one name (as 'Smith, Ana' is; the postmortem's {label!r}); if it is two "
+            f"people, a review has one owner: set it with recur incident review {iid} --owner NAME"
+        ]
     if not others or kind == "authors":
         return []
     return [
