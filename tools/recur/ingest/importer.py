@@ -829,11 +829,55 @@ def _owner_notes(pm) -> list[str]:
     ]
 
 
+def _due_notes(pm) -> list[str]:
+    """The follow-ups' due dates not read, and those written without a year or month read against the incident's
+    date. A slash day either order reads ("12/03") is read in the order the document's other dates show, which
+    is said; with none or both shown it is not read, and said so with both readings: it was "not read as a date",
+    no word of why (found in review)."""
+    from recur.ingest.pm_text import day_of_month, either_way
+
+    notes = []
+    for title, due in pm.unread_dues:
+        notes.append(_either_way(pm, title, due) or f"follow-up {title!r}: due {due!r} not read as a date, left empty")
+    for title, due, day, start in pm.inferred_dues:
+        lacks, first = ("month", re.sub(r"(?i)^the\s+", "", due)) if day_of_month(due) else ("year", due)  # "the 19th"
+        order = ""
+        if either_way(due) and len(pm.slash_orders) == 1:
+            ((how, shown),) = pm.slash_orders.items()
+            order = f" and either order makes a day: {_FIRST[how]} first, as the document's {shown!r} is;"
+        notes.append(
+            f"follow-up {title!r}: due {due!r} has no {lacks}{order or ';'} read as {day.isoformat()}, the first "
+            f"{first} on or after the incident's date ({start.isoformat()}): correct it in the record if another was "
+            "meant"
+        )
+    return notes
+
+
+_FIRST = {"md": "month", "dm": "day"}
+
+
+def _either_way(pm, title: str, due: str) -> str | None:
+    """Why a slash day without its year ("12/03") was not read, when either order makes a day and the document's
+    other dates show no order, or both ('12/15/2026' month first, '15/12' day first); None for other words."""
+    from recur.ingest.pm_text import either_way
+
+    if (pair := either_way(due)) is None or len(pm.slash_orders) == 1:
+        return None
+    a, b = pair
+    month_first, day_first = dt.date(2000, a, b), dt.date(2000, b, a)  # a leap year: "2/29" is a day of some years
+    shown = ", ".join(f"{words!r} {_FIRST[how]} first" for how, words in sorted(pm.slash_orders.items(), reverse=True))
+    shown = f"the document's other dates show both ({shown})" if shown else "no other date of the document shows which"
+    return (
+        f"follow-up {title!r}: due {due!r} not read: it has no year and either order makes a day ({month_first:%-d %B} "
+        f"month first, {day_first:%-d %B} day first), and {shown}; left empty: set it with recur incident follow-up "
+        "ID WHICH --due YYYY-MM-DD"
+    )
+
+
 def _unrecorded_notes(pm, today: dt.date) -> list[str]:
     """What the postmortem says that the record will not hold: fields with no place, cancelled action
     items (recorded done, resolution wont-do) and blocked ones (recorded open), due dates not read, control characters; and how the
     duration was read when that needs saying (the first of several, a value read as none)."""
-    from recur.ingest.pm_text import day_of_month
 
     notes = [pm.reply_note] if pm.reply_note else []
     notes += [pm.duration_note] if pm.duration_note else []
@@ -851,14 +895,7 @@ def _unrecorded_notes(pm, today: dt.date) -> list[str]:
             f"follow-up {title!r}: {said!r} recorded open (no follow-up status says blocked), the words out of its title"
         )
     notes += _owner_notes(pm)
-    for title, due in pm.unread_dues:
-        notes.append(f"follow-up {title!r}: due {due!r} not read as a date, left empty")
-    for title, due, day, start in pm.inferred_dues:
-        lacks, first = ("month", re.sub(r"(?i)^the\s+", "", due)) if day_of_month(due) else ("year", due)  # "the 19th"
-        notes.append(
-            f"follow-up {title!r}: due {due!r} has no {lacks}; read as {day.isoformat()}, the first {first} on or "
-            f"after the incident's date ({start.isoformat()}): correct it in the record if another was meant"
-        )
+    notes += _due_notes(pm)
     for title, said, day, start in (d for d in pm.inferred_dones if d[2] is not None):
         # a day after today was taken back a year (dones_by): then the first on or after the date is not it
         read = (
@@ -1072,7 +1109,7 @@ def _review_notes(kb, pm, written: Written, plan: ImportPlan, today: dt.date) ->
     """How the review was recorded when the postmortem's status said, and that it is already overdue:
     a postmortem imported weeks after its incident gets a due date from the framework that has passed,
     and `recur report --fail-on overdue` failed on it from the first run without a word here."""
-    iid, review, notes = written.incident, written.review, _review_owner_note(pm)
+    iid, review, notes = written.incident, written.review, _review_owner_note(pm, written.incident)
     late = review.status == "pending" and review.level != "none" and review.due is not None and review.due < today
     if pm.status and not plan.review.given:  # --review-done said how it was recorded (_held_given)
         text, where, said = pm.status
@@ -1452,11 +1489,20 @@ def _review_people(pm) -> tuple[str | None, list[str], str, str]:
     return None, [], "", ""
 
 
-def _review_owner_note(pm) -> list[str]:
+def _review_owner_note(pm, iid: str) -> list[str]:
     """The names a review owner's field gives besides the one recorded: a review has one owner, and "Postmortem
     owner: Ana Ruiz, Lee Park" recorded Ana Ruiz with no word of Lee Park. Not of the authors (the owner for
-    want of one): "Authors: kim, lee" wrote it together, and all are in the record's ## People."""
+    want of one): "Authors: kim, lee" wrote it together, and all are in the record's ## People. And an owner of two
+    one-word names kept as one ("Priya, Sam", as "Smith, Ana" is), which may be two people, as a follow-up's owner
+    cell is said (_owner_notes): it went unsaid (found in review); an author list's not, as above."""
+    from recur.ingest.action_items import paired_names
+
     owner, others, label, kind = _review_people(pm)
+    if owner and paired_names(owner) and kind != "authors":
+        return [
+            f"review owner {owner!r} kept as one name (as 'Smith, Ana' is; the postmortem's {label!r}); if it is two "
+            f"people, a review has one owner: set it with recur incident review {iid} --owner NAME"
+        ]
     if not others or kind == "authors":
         return []
     return [
