@@ -532,7 +532,7 @@ export class Ranker {
 
   /* results.result_object, then lookalikes.annotate, then the answer's verdict (engine.no_known_pattern)
      on the first verdict_top results, then the first `top` shown (engine._shown); `credible`: how many of all
-     the hits ranked are of medium or high confidence, shown or not (engine._credible, Answer.credible), which
+     the hits ranked are of medium or high confidence, shown or not (results.credible_count, Answer.credible), which
      the box's headline counts (recur-suggest.js matchLine) */
   answer(text, hits, top = hits.length) {
     const results = hits.map((h, i) => {
