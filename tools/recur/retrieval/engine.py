@@ -14,7 +14,7 @@ from recur.retrieval import calibrate, embed
 from recur.retrieval import index as index_mod
 from recur.retrieval.models import active_model
 from recur.retrieval.query import prepare
-from recur.retrieval.results import Answer, Result, likelier, result_object
+from recur.retrieval.results import Answer, Result, credible_count, likelier, result_object
 from recur.util.errors import NotWritable, RecurError
 from recur.util.text import plural
 
@@ -336,11 +336,6 @@ def _hidden_likelier(results: list, top: int) -> Result | None:
     return results[k] if k is not None and k >= top else None
 
 
-def _credible(results: list) -> int:
-    """How many of the ranked ``results`` are of medium or high confidence (Answer.credible)."""
-    return sum(1 for r in results if r["confidence"] in ("high", "medium"))
-
-
 def _refuse_other_format(manifest: dict, index_dir, why: str) -> None:
     """An index of another format that cannot be updated here (``why``): one error saying what can be
     done, instead of a warning promising answers from it and then the advice to rebuild it in place."""
@@ -482,7 +477,9 @@ class Engine:
         # the verdict reads the first VERDICT_TOP results whatever is shown: `-n 1` and `-n 5` agree
         lists = self._rank([p.text for p in prepared], max(top, calibrate.VERDICT_TOP), "hybrid", exclude, link)
         return [
-            Answer(p.text, _shown(r, top), no_known_pattern(r), p.said(others), _hidden_likelier(r, top), _credible(r))
+            Answer(
+                p.text, _shown(r, top), no_known_pattern(r), p.said(others), _hidden_likelier(r, top), credible_count(r)
+            )
             for p, r in zip(prepared, lists)
         ]
 

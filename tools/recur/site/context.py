@@ -64,6 +64,11 @@ class Site:
         # up to as_of, as the board counts them: what the lists show (a later one has not happened yet
         # as of the build date; listed, it linked to pattern pages that did not list it)
         self.listed = [i for i in self.incidents if i.date <= as_of]
+        # year -> its listed incidents, newest first (the years too): the incident list and each year's page
+        # read it, grouped once per build rather than once per page
+        self.by_year: dict = {}
+        for i in reversed(self.listed):
+            self.by_year.setdefault(i.date.year, []).append(i)
         self.by_pattern: dict = defaultdict(list)  # pattern id -> incidents up to as_of, oldest first
         for i in self.listed:
             for pid in dict.fromkeys(i.patterns):
