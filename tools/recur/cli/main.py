@@ -129,6 +129,10 @@ def cli(ctx):
     Authors:     recur check, recur new, recur eval
     Responders:  recur suggest "what you see", recur serve
     Everyone:    recur site, recur report
+
+    \b
+    New to on-call? Run `make run` (or `recur serve`) and open /paths/:
+    the onboarding paths, the patterns to read first, in order.
     """
     import os
 
