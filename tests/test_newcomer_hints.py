@@ -52,3 +52,29 @@ def test_serve_start_up_line_names_the_onboarding_paths(kb_dir, tmp_path):
         proc.communicate(timeout=30)
     line = next(x for x in said if "Recur on http" in x)
     assert "(onboarding paths: /paths/, API docs: /docs, metrics: /metrics)" in line, line
+
+
+def test_suggest_by_a_pattern_id_proposes_no_record(run):
+    """`recur suggest disk-full` (a lookup) ended with "To record it… recur incident new -t disk-full …"."""
+    r = run("suggest", "disk-full")
+    assert r.exit_code == 0, r.output
+    last = r.stdout.rstrip().splitlines()[-1]
+    assert last == "disk-full is a pattern's id: a lookup, nothing to record."
+    assert "recur incident new" not in r.stdout
+
+
+def test_suggest_by_a_recorded_incidents_title_names_it_instead_of_proposing_a_duplicate(run):
+    """A past incident's exact title pasted proposed recording it again; it names the incident now (case and
+    spacing aside, as titles are typed). A text that only resembles one still gets the record command."""
+    for text in ("Unknown slowness", "unknown   SLOWNESS", "Checkout hung on database connections"):
+        r = run("suggest", text)
+        assert r.exit_code == 0, r.output
+        assert "recur incident new" not in r.stdout, (text, r.stdout)
+        assert "Recorded already: INC-2026-" in r.stdout.rstrip().splitlines()[-1], (text, r.stdout)
+    r = run("suggest", "Unknown slowness")
+    assert "Recorded already: INC-2026-0002 has this title (" in r.stdout
+    assert "incidents/2026/INC-2026-0002.md); nothing new to record. To link it to a pattern: recur incident link" in (
+        r.stdout
+    )
+    r = run("suggest", "Unknown slowness on checkout")
+    assert "recur incident new" in r.stdout.rstrip().splitlines()[-1] and "Recorded already" not in r.stdout

@@ -51,6 +51,27 @@ class RecordAs:
 
     title: str
     text: str | None
+    # what the text already is, so there is nothing to record (`known_text`): a pattern's id (`recur suggest
+    # disk-full`, a lookup), or the (id, KB-relative path) of the incident recorded with it as its title
+    pattern: str | None = None
+    incident: tuple[str, str] | None = None
+
+
+def known_text(record_as: RecordAs, kb_dir: str = "kb", flags: str = "") -> str | None:
+    """What the footer says in place of the command recording the text, when the text is a pattern's id or a
+    recorded incident's title; None otherwise. The footer proposed `recur incident new -t disk-full …` for a
+    lookup by id, and a duplicate record for a past incident's title pasted (found in a new-hire review)."""
+    if record_as.pattern is not None:
+        shown = for_terminal(record_as.pattern)
+        return f"{shown} is a pattern's id: a lookup, nothing to record."
+    if record_as.incident is not None:
+        iid, relpath = for_terminal(record_as.incident)
+        where = f"{for_terminal(kb_dir).rstrip('/')}/{relpath}"
+        return (
+            f"Recorded already: {iid} has this title ({where}); nothing new to record. "
+            f"To link it to a pattern: recur incident link {flags}{iid}"
+        )
+    return None
 
 
 def no_known_text(record_as: RecordAs, flags: str = "") -> str:
@@ -106,22 +127,25 @@ def render_answer(
     ``render_results`` takes it. ``record`` None (no KB folder: answered from the index alone) leaves the command
     out: it named a KB that does not exist (found in review: `recur suggest --kb /nonexist`)."""
     results = answer.results
+    known = known_text(record, kb_dir, for_terminal(flags)) if record else None
     if answer.no_known_pattern:
         said = no_known_text(record, flags) if record else _NO_KB_TO_RECORD.format(kb=for_terminal(kb_dir))
+        said = f"No known pattern matches this. {known}" if known else said
         head = click.style(said, fg="yellow", bold=True)
         if not results:
             return head
         body = render_results(results, steps=steps, kb_dir=kb_dir, site_url=site_url)
         again = "↑ No known pattern matches: the patterns above are the closest, for comparison only."
         again = click.style(again, fg="yellow")
-        again += f"\nTo record it: {_record_command(record, flags=flags)}" if record else ""
+        if record:
+            again += f"\n{known}" if known else f"\nTo record it: {_record_command(record, flags=flags)}"
         return f"{head}\n\nClosest patterns, for comparison only:\n\n{body}\n{again}"
     both = check_both(results, answer.likelier)
     said = match_line(results, answer.likelier, answer.credible)
     head = click.style(said + (f"; {for_terminal(both)}." if both else ":"), bold=True)
     footer = [] if len(results) < 2 and not both else [click.style(_best_match(results, answer.likelier), dim=True)]
     if record:
-        footer.append(_record_line(answer, record, flags))
+        footer.append(known or _record_line(answer, record, flags))
     body = render_results(results, steps=steps, kb_dir=kb_dir, site_url=site_url)
     return f"{head}\n\n{body}\n" + "\n".join(footer)
 

@@ -572,6 +572,15 @@ def incident_command(
     return f"recur incident new {flags}-t {named} -d {shlex.quote(said)}{link}"
 
 
+def recorded_with_title(kb, title: str):
+    """The incident recorded with ``title`` (case, Unicode forms and runs of spaces aside, as titles are typed),
+    the newest of several; None when no record has it. `recur suggest` given a past incident's exact title
+    proposed recording it again (found in a new-hire review: a duplicate, the board counting it twice)."""
+    want = " ".join(caseless(title).split())
+    same = [i for i in kb.incidents.values() if " ".join(caseless(i.title).split()) == want]
+    return max(same, key=lambda i: (i.date, i.id), default=None)
+
+
 def no_match_text(linked, report: str = "recur report") -> str:
     """What a new record's answer says when no known pattern matches (``recur incident new`` and MCP's
     record_incident): with a linked pattern it is not "needs analysis"; without one it is, and the
