@@ -78,3 +78,20 @@ def test_suggest_by_a_recorded_incidents_title_names_it_instead_of_proposing_a_d
     )
     r = run("suggest", "Unknown slowness on checkout")
     assert "recur incident new" in r.stdout.rstrip().splitlines()[-1] and "Recorded already" not in r.stdout
+
+
+def test_site_says_how_to_view_what_it_built(kb_dir, tmp_path):
+    """`recur site` said where it wrote the site, not how to look at it (opened from disk, its search boxes do
+    not work); the serve command carries the run's --kb and --index, as a command printed for copying does."""
+    from site_helpers import recur_site
+
+    out = tmp_path / "out site"
+    r = recur_site(kb_dir, out)
+    assert r.exit_code == 0, r.output
+    index = tmp_path / "no-index"
+    assert (
+        f"View it: recur serve --kb {kb_dir} --index {index} --site '{out}', then open http://127.0.0.1:8000/. "
+        "Opened from disk, its search boxes do not work (recur site --file-search makes the header search work "
+        "there)." in r.stderr.splitlines()
+    ), r.stderr
+    assert "View it" not in recur_site(kb_dir, out, "-q").stderr
