@@ -95,3 +95,59 @@ def test_site_says_how_to_view_what_it_built(kb_dir, tmp_path):
         "there)." in r.stderr.splitlines()
     ), r.stderr
     assert "View it" not in recur_site(kb_dir, out, "-q").stderr
+
+
+def _drill_line() -> list[str]:
+    """The README's practice recipe's `recur incident new` command, as words."""
+    import shlex
+
+    recipe = (ROOT / "README.md").read_text().split("cp -r kb /tmp/kb-drill\n", 1)[1].split("\n", 1)[0]
+    words = shlex.split(recipe)
+    assert words[:3] == [".venv/bin/recur", "incident", "new"], recipe
+    return words[1:]
+
+
+def _repository(tmp_path, monkeypatch):
+    """A KB repository in tmp_path (kb/ and its .recur/index, built), the current folder, the fake encoder."""
+    import shutil
+
+    from kbfactory import small_kb
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RECUR_MODEL", "fake:64")
+    for name in ("RECUR_KB", "RECUR_INDEX"):
+        monkeypatch.delenv(name, raising=False)
+    small_kb(tmp_path / "kb")
+    assert invoke("index").exit_code == 0
+    shutil.copytree(tmp_path / "kb", tmp_path / "kb-drill")
+    return tmp_path / ".recur" / "index" / "manifest.json"
+
+
+def test_the_readmes_practice_recipe_leaves_the_repositorys_index_alone(tmp_path, monkeypatch):
+    """The README's `cp -r kb /tmp/kb-drill && recur incident new --kb /tmp/kb-drill …` took the repository's
+    .recur/index over for the copy, without a word; the next `recur suggest` on kb/ rebuilt it. The recipe gives
+    the copy its own --index, inside it."""
+    import json
+
+    manifest = _repository(tmp_path, monkeypatch)
+    args = [w.replace("/tmp/kb-drill", str(tmp_path / "kb-drill")) for w in _drill_line()]
+    r = invoke(*args, "--no-input")
+    assert r.exit_code == 0, r.output
+    count = {kb: len(list((tmp_path / kb / "incidents").rglob("*.md"))) for kb in ("kb", "kb-drill")}
+    assert count["kb-drill"] == count["kb"] + 1  # recorded in the copy
+    assert json.loads(manifest.read_text())["kb"] == str((tmp_path / "kb").resolve())
+    assert "rebuilding" not in invoke("suggest", "disk full").stderr
+
+
+def test_a_quiet_command_says_it_took_another_kbs_index(tmp_path, monkeypatch):
+    """`recur incident new --kb COPY` with the repository's index rebuilt it for the copy in silence (its search
+    is quiet); it says so now, in `recur suggest`'s words."""
+    manifest = _repository(tmp_path, monkeypatch)
+    r = invoke("incident", "new", "--kb", "kb-drill", "-t", "Checkout 502s", "-s", "sev2", "--no-input")
+    assert r.exit_code == 0, r.output
+    said = (
+        f"The index at .recur/index was built for the knowledge base at {(tmp_path / 'kb').resolve()}, not "
+        f"{(tmp_path / 'kb-drill').resolve()}: rebuilding it for this one (give each KB its own --index)."
+    )
+    assert said in r.stderr.splitlines(), r.stderr
+    assert str((tmp_path / "kb-drill").resolve()) in manifest.read_text()
