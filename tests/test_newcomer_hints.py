@@ -3,6 +3,7 @@ view a built site, and what `recur suggest`'s closing line proposes for a lookup
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -59,7 +60,7 @@ def test_suggest_by_a_pattern_id_proposes_no_record(run):
     r = run("suggest", "disk-full")
     assert r.exit_code == 0, r.output
     last = r.stdout.rstrip().splitlines()[-1]
-    assert last == "disk-full is a pattern's id: a lookup, nothing to record."
+    assert last == "disk-full is a pattern's id: a lookup, nothing to record (recur show disk-full prints the pattern)."
     assert "recur incident new" not in r.stdout
 
 
@@ -151,3 +152,66 @@ def test_a_quiet_command_says_it_took_another_kbs_index(tmp_path, monkeypatch):
     )
     assert said in r.stderr.splitlines(), r.stderr
     assert str((tmp_path / "kb-drill").resolve()) in manifest.read_text()
+
+
+def test_show_prints_a_pattern_readably_and_its_json_is_the_apis(run, kb_dir, tmp_path):
+    """The CLI could not read a pattern in the terminal (`recur show` was no command; the API and MCP had it)."""
+    import httpx
+    from serve_util import running
+
+    from recur.retrieval.engine import Engine
+    from recur.serve.app import create_app
+
+    r = run("show", "Disk-Full")
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert lines[0] == "Disk full on a host  (disk-full · sev2 · capacity)"
+    for said in ("A filesystem runs out of bytes and writes fail.", "Symptoms:", "  - no space left on device"):
+        assert said in lines, said
+    assert "First steps:" in lines and "  - db-pool-exhausted (Database connection pool exhausted)" in lines
+    assert lines[-1] == f"read more: {kb_dir}/patterns/capacity/disk-full.md"
+    shown = json.loads(run("show", "disk-full", "--json").stdout)
+    engine = Engine.open(kb_dir, tmp_path / "index", "fake:64", quiet=True)
+    with running(create_app(lambda: engine, feedback_path=tmp_path / "f.jsonl")) as base:
+        assert shown == httpx.get(base + "/api/patterns/disk-full").json()
+
+
+def test_show_prints_an_incident_and_says_what_an_unknown_id_meant(run):
+    r = run("show", "inc-2026-0001")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines()[0] == "Checkout hung on database connections  (INC-2026-0001 · 2026-03-02 · sev2)"
+    assert "  - db-pool-exhausted (Database connection pool exhausted)" in r.stdout.splitlines()
+    doc = json.loads(run("show", "INC-2026-0002", "--json").stdout)
+    assert doc["id"] == "INC-2026-0002" and doc["patterns"] == [] and doc["path"] == "incidents/2026/INC-2026-0002.md"
+    assert "Patterns: none linked (needs analysis)" in run("show", "INC-2026-0002").stdout
+    for given, said in (
+        ("disk-ful", "Error: no pattern with id 'disk-ful' in the index (did you mean 'disk-full'?)"),
+        ("INC-2026-0003", "(did you mean 'INC-2026-0002', 'INC-2026-0001'?)"),
+        ("old-retired", "Error: pattern 'old-retired' is retired"),
+    ):
+        r = run("show", given)
+        assert r.exit_code == 1 and said in r.stderr and "Traceback" not in r.output, (given, r.output)
+
+
+def test_paths_lists_the_onboarding_paths_and_one_paths_steps(run):
+    """`recur path`, `recur paths` were no commands: the paths were on the site alone."""
+    r = run("paths")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines()[0] == "first-week  First week (2 steps)"
+    assert json.loads(run("paths", "--json").stdout) == [
+        {"id": "first-week", "title": "First week", "audience": "new on-call engineers", "steps": 2}
+    ]
+    r = run("paths", "first-week")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines()[:6] == [
+        "First week  (first-week)",
+        "for: new on-call engineers",
+        "",
+        "1. db-pool-exhausted: Database connection pool exhausted",
+        "   why: the most common page",
+        "2. dns-failure: DNS resolution failure",
+    ]
+    steps = json.loads(run("paths", "first-week", "--json").stdout)["steps"]
+    assert [s["pattern"] for s in steps] == ["db-pool-exhausted", "dns-failure"]
+    r = run("paths", "first-wek")
+    assert r.exit_code == 1 and "no onboarding path with id 'first-wek'" in r.stderr and "did you mean" in r.stderr

@@ -63,7 +63,7 @@ def known_text(record_as: RecordAs, kb_dir: str = "kb", flags: str = "") -> str 
     lookup by id, and a duplicate record for a past incident's title pasted (found in a new-hire review)."""
     if record_as.pattern is not None:
         shown = for_terminal(record_as.pattern)
-        return f"{shown} is a pattern's id: a lookup, nothing to record."
+        return f"{shown} is a pattern's id: a lookup, nothing to record (recur show {shown} prints the pattern)."
     if record_as.incident is not None:
         iid, relpath = for_terminal(record_as.incident)
         where = f"{for_terminal(kb_dir).rstrip('/')}/{relpath}"
@@ -236,3 +236,95 @@ def first_log_line(prepared, n: int = 100) -> str:
     lines, and the terminal shows no other trace of them (the JSON answer's ``query`` does)."""
     first = prepared.text.split("\n")[prepared.log_before]
     return f'"{for_terminal(short(first, n))}"'
+
+
+# `recur show` and `recur paths` (cli/show.py): a pattern, an incident and the onboarding paths, as a terminal shows them
+
+
+def _heading(text: str) -> str:
+    return click.style(text, bold=True)
+
+
+def render_pattern(doc: dict, titles: dict | None = None, steps: int = 0, kb_dir: str = "kb") -> str:
+    """A pattern object (retrieval.patterns.pattern_object, the API's and get_pattern's) for `recur show`: its
+    title, severity, summary, symptoms, signals, the evidence to keep, the runbook (``steps``: how many; 0 all),
+    related patterns and look-alikes (``titles``: {id: title}), linked incidents, its file."""
+    doc, titles = for_terminal(doc), for_terminal(titles or {})
+    sev = click.style(doc["severity"], fg=SEV_COLOUR.get(doc["severity"], "white"), bold=True)
+    out = [
+        click.style(f"{doc['title']}{draft_mark(doc)}", bold=True) + f"  ({doc['id']} · {sev} · {doc['category']})",
+        *([f"status: {doc['status']}"] if doc.get("status") != "active" else []),
+    ]
+    if doc.get("summary"):
+        out += ["", flat(doc["summary"])]
+    for name, items in (("Symptoms", doc.get("symptoms")), ("Signals", doc.get("signals"))):
+        if items:
+            out += ["", _heading(f"{name}:")] + [f"  - {flat(x)}" for x in items]
+    if doc.get("evidence"):
+        out += ["", click.style("Preserve before restoring:", fg="magenta", bold=True)]
+        out += [f"  - {flat(e)}" for e in doc["evidence"]]
+    runbook = doc.get("runbook") or []
+    if runbook:
+        out += ["", _heading("First steps:")]
+        for i, step in enumerate(runbook[: steps or None], 1):
+            out.extend(step_lines(f"  {i}. ", step))
+        if steps and len(runbook) > steps:
+            out.append(f"  … {plural(len(runbook) - steps, 'more step')}")
+    named = lambda pid: f"{pid} ({titles[pid]})" if pid in titles else pid  # noqa: E731
+    if doc.get("related"):
+        out += ["", _heading("Related:")] + [f"  - {named(pid)}" for pid in doc["related"]]
+    if doc.get("look_alikes"):
+        out += ["", _heading("Look-alikes (what tells them apart):")]
+        out += [f"  - {named(a['id'])}: {a.get('by') or CLOSE_CALL}" for a in doc["look_alikes"]]
+    incidents = doc.get("incidents") or []
+    if incidents:
+        out += ["", _heading(f"Seen before ({plural(len(incidents), 'incident')}):")]
+        out += [f"  - {i['date']} {i['id']}: {flat(i['title'])}" for i in incidents]
+    out += ["", f"read more: {read_more(doc['path'], kb_dir, None)}"]
+    return "\n".join(out)
+
+
+def render_incident(doc: dict, titles: dict | None = None, kb_dir: str = "kb") -> str:
+    """An incident object (retrieval.patterns.incident_object) for `recur show INC-…`: title, date, severity,
+    services, the patterns it links (``titles``: {id: title}) or "needs analysis", its summary, its review."""
+    doc, titles = for_terminal(doc), for_terminal(titles or {})
+    sev = click.style(doc["severity"], fg=SEV_COLOUR.get(doc["severity"], "white"), bold=True)
+    out = [click.style(doc["title"], bold=True) + f"  ({doc['id']} · {doc['date']} · {sev})"]
+    if doc.get("services"):
+        out.append(f"services: {', '.join(doc['services'])}")
+    if doc.get("review"):
+        review = doc["review"]
+        due = f", due {review['due']}" if review.get("due") else ""
+        out.append(f"review: {review.get('level')}, {review.get('status')}{due}")
+    if doc.get("summary"):
+        out += ["", flat(doc["summary"])]
+    linked = [f"  - {pid}" + (f" ({titles[pid]})" if pid in titles else "") for pid in doc.get("patterns") or []]
+    out += ["", _heading("Patterns:")] + linked if linked else ["", "Patterns: none linked (needs analysis)"]
+    out += ["", f"read more: {read_more(doc['path'], kb_dir, None)}"]
+    return "\n".join(out)
+
+
+def render_paths(paths: list[dict], kb_dir: str = "kb") -> str:
+    """`recur paths`: each onboarding path's id, title and number of steps."""
+    if not paths:
+        return f"No onboarding paths yet in {for_terminal(kb_dir)}: add one with recur new path."
+    rows = [for_terminal(p) for p in paths]
+    width = max(len(p["id"]) for p in rows)
+    out = [f"{p['id']:<{width}}  {p['title']} ({plural(p['steps'], 'step')})" for p in rows]
+    return "\n".join(out + ["", "recur paths ID lists a path's steps; the site shows them at /paths/ (recur serve)."])
+
+
+def render_path(doc: dict) -> str:
+    """`recur paths ID`: the path's title and audience, then its steps in order, each pattern's id and title
+    (and why it is there), with the command that prints it."""
+    doc = for_terminal(doc)
+    out = [_heading(doc["title"]) + f"  ({doc['id']})"]
+    if doc.get("audience"):
+        out.append(f"for: {doc['audience']}")
+    out.append("")
+    for n, step in enumerate(doc["steps"], 1):
+        title = step["title"] or "no such pattern in the KB"
+        out.append(f"{n}. {step['pattern']}: {title}")
+        if step.get("why"):
+            out.append(f"   why: {flat(step['why'])}")
+    return "\n".join(out + ["", "recur show ID prints a step's pattern."])
