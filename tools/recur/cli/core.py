@@ -602,17 +602,13 @@ def _looked_up(record, query: str, kb_dir, engine):
     import dataclasses
 
     from recur.kb.incident_record import recorded_with_title
-    from recur.kb.loader import load_kb
 
     if "\n" in query or len(query) > 500:
         return record
     if query in engine.docs:
         return dataclasses.replace(record, pattern=query)
-    try:
-        incident = recorded_with_title(load_kb(kb_dir), query)
-    except RecurError:  # a KB the engine read a moment ago: its footer as before, whatever changed since
-        return record
-    return dataclasses.replace(record, incident=(incident.id, incident.relpath)) if incident else record
+    incident = recorded_with_title(kb_dir, query)
+    return dataclasses.replace(record, incident=incident) if incident else record
 
 
 def _read_jsonl(fh) -> list:
