@@ -196,7 +196,11 @@ def _update(kb_dir, index_dir, manifest: dict, model, quiet: bool, advise, on_bu
     """``Engine.open`` with an out-of-date index: brought up to date, said first. True: the build
     named the pattern files it left out."""
     try:
-        said = None if quiet else index_mod.stale_reason(manifest, index_dir, kb_dir)
+        # an index another KB had is said even by a quiet command (`recur incident new`, `import`): it is taken
+        # from that KB, whose next command rebuilds it back (found in a new-hire review: the README's practice
+        # copy took the repository's index without a word), as `recur suggest` says it
+        other = quiet and index_mod.built_for_other_kb(manifest, kb_dir) is not None
+        said = None if quiet and not other else index_mod.stale_reason(manifest, index_dir, kb_dir)
         say_build(kb_dir, index_dir, manifest, said, model=model)
         progress = _telling(on_build, "updating the index (the knowledge base changed since it was built)")
         stats = ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise, progress=progress, lean=lean)
