@@ -10,6 +10,7 @@ import datetime as dt
 import html
 import re
 
+import pytest
 from kbfactory import small_kb, write, write_pattern
 from site_helpers import AS_OF, recur_site, site_kb
 
@@ -89,3 +90,56 @@ def test_a_small_kbs_tables_have_only_the_stacks_drawn(tmp_path):
         assert "other" not in head and "other: " not in details
         assert bars and all(table[key] == n for key, n in bars.items())
         assert sum(table.values()) == sum(bars.values())
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("evidence-site")
+    out = tmp / "out"
+    result = recur_site(site_kb(tmp / "kb"), out, "--strict", "-q", "--no-browser-search")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_the_evidence_box_has_a_heading_in_the_outline_and_on_this_page(built):
+    """The site says to preserve the evidence before the runbook, and its box's title was a <p>: a screen
+    reader's list of headings went from "What you see" to "Runbook", "On this page" had no entry, no anchor."""
+    page = (built / "patterns/capacity/disk-full.html").read_text(encoding="utf-8")
+    article = page[page.index("<article") :]
+    headings = re.findall(r'<h2[^>]*id="([^"]+)"', article)
+    assert headings.index("what-you-see") + 1 == headings.index("evidence-to-preserve") == headings.index("runbook") - 1
+    box = article[article.index('<div class="admonition danger">') :].split("</div>")[0]
+    assert '<h2 class="admonition-title" id="evidence-to-preserve">Evidence to preserve: capture it before you restore' \
+        in box and "<code>du</code> output of the full filesystem" in box  # fmt: skip
+    toc = re.findall(r'href="#([^"]+)" class="md-nav__link">\s*<span class="md-ellipsis">\s*([^<]*?)\s*<', page)
+    assert ("evidence-to-preserve", "Evidence to preserve") in toc
+    assert [a for a, _ in toc].index("evidence-to-preserve") == [a for a, _ in toc].index("runbook") - 1
+    # a pattern with no evidence has no such heading
+    page = (built / "patterns/network/dns-failure.html").read_text(encoding="utf-8")
+    assert ("Evidence to preserve" in page) == ('id="evidence-to-preserve"' in page)
+
+
+@pytest.mark.browser
+def test_the_evidence_heading_looks_as_the_boxs_title_did(page, built):
+    """The heading takes the admonition title's size, weight, spacing, tint and icon, not an h2's (1.56em, 300)."""
+    from browser import serve_dir
+
+    props = ["fontSize", "fontWeight", "lineHeight", "letterSpacing", "marginTop", "marginBottom", "marginLeft",
+             "paddingTop", "paddingBottom", "paddingLeft", "backgroundColor", "color", "height"]  # fmt: skip
+    js = """props => {
+      const h = document.querySelector('.admonition.danger > h2#evidence-to-preserve');
+      const box = document.createElement('div');
+      box.className = 'admonition danger';
+      box.innerHTML = '<p class="admonition-title">' + h.textContent + '</p><p>x</p>';
+      h.parentElement.after(box);  // the box's title as it was, beside it
+      const p = box.firstChild;
+      const look = e => { const s = getComputedStyle(e), b = getComputedStyle(e, '::before');
+        return props.map(k => s[k]).concat([b.maskImage || b.webkitMaskImage, b.backgroundColor]); };
+      return [look(h), look(p)];
+    }"""
+    with serve_dir(built) as url:
+        page.goto(url + "/patterns/capacity/disk-full.html")
+        heading, title = page.evaluate(js, props)
+    assert dict(zip([*props, "icon", "icon colour"], heading, strict=True)) == dict(
+        zip([*props, "icon", "icon colour"], title, strict=True)
+    )
