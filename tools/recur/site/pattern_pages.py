@@ -213,6 +213,10 @@ def _compared(site: Site, p, text: str) -> str:
     return _COMPARED.sub(link, text)
 
 
+EVIDENCE_HEADING = ('## Evidence to preserve: capture it before you restore {#evidence-to-preserve .admonition-title '
+                    'data-toc-label="Evidence to preserve"}')
+
+
 def _evidence(p) -> str:
     """The evidence admonition: its list, and the text before and after the list, in place."""
     evidence = p.sections.get("Evidence to preserve", "").strip()
@@ -223,7 +227,9 @@ def _evidence(p) -> str:
         body = _around(parts, _items(_item("    - ", kb_md(e), "        ") for e in parts.items), "    ")
     else:
         body = "\n".join("    " + line for line in kb_md(evidence).splitlines())
-    return f'!!! danger "Evidence to preserve: capture it before you restore"\n{body}\n'
+    # its title is a heading (it was the admonition's <p>): in the page's outline and its "On this page",
+    # with an anchor (kb.anchors._pattern_outline has it too), looking as the box's title did (recur.css)
+    return f"!!! danger \"\"\n    {EVIDENCE_HEADING}\n\n{body}\n"
 
 
 def _around(parts, items_md: str, indent: str) -> str:
