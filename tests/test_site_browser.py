@@ -1068,6 +1068,65 @@ java.net.SocketTimeoutException, ERR_SSL_PROTOCOL_ERROR in browsers, and lookup 
     assert errors == []
 
 
+def test_a_patterns_id_or_its_symptoms_typed_into_the_site_search_find_it_first(chromium, tmp_path):
+    """Found in a new hire's review of the starter KB: "disk full" and "disk-full" (the id the CLI prints)
+    listed the disk-full pattern 5th, under "Disk failure leaves RAID degraded", "Connection tracking table
+    full" and incidents with "disk" in their titles (a title word counts 1000x; the id was not searched, the
+    symptoms counted as text); "inode-exhaustion" listed the inode pattern 4th. Its id and symptoms now
+    count as its title does; an incident's title counts as a pattern's (it lost to the symptoms)."""
+    from kbfactory import pattern_text, small_kb, write
+
+    kb = small_kb(tmp_path / "kb")
+    for rel, pid, title, symptoms in (
+        ("capacity", "disk-full", "Filesystem out of free space", ("disk full on a host", "writes fail")),
+        ("hardware", "disk-failure-raid-degraded", "Disk failure leaves RAID degraded or rebuilding",
+         ("a RAID array reports a failed member",)),
+        ("network", "conntrack-table-full", "Connection tracking table full drops new connections",
+         ("new connections time out while old ones work",)),
+        ("capacity", "inode-exhaustion", "Filesystem out of inodes while bytes remain free",
+         ("df -i shows every inode used",)),
+        ("network", "ephemeral-port-exhaustion", "Ephemeral source port exhaustion on outbound connections",
+         ("thousands of sockets in TIME_WAIT",)),
+        ("capacity", "file-descriptor-exhaustion", "Process out of file descriptors",
+         ("too many open files errors in the app log",)),
+    ):  # fmt: skip
+        write(kb, f"patterns/{rel}/{pid}.md", pattern_text(pid, rel, title=title, symptoms=symptoms))
+    write(kb, "incidents/2026/INC-2026-0009.md", """---
+id: INC-2026-0009
+title: Reporting database slow during RAID rebuild after a disk failure
+date: 2026-04-12
+severity: sev2
+patterns: [disk-failure-raid-degraded]
+---
+
+## Summary
+A disk failed and the rebuild slowed every query.
+""")  # fmt: skip
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "-q", "--no-browser-search"]
+    assert CliRunner().invoke(cli, [*args, "--index", str(tmp_path)]).exit_code == 0
+    with serve_dir(out) as url:
+        page = chromium.new_page()
+        errors = page_errors(page)
+        page.goto(url + "/index.html")
+        found = {q: _first_search_result(page, q) for q in (
+            "disk full", "disk-full", "inode-exhaustion", "ephemeral-port-exhaustion",  # an id, or its words
+            "too many open files",  # words of a symptom
+            "Connection tracking", "Reporting database",  # words of a title still find its page first
+        )}  # fmt: skip
+        page.close()
+    assert found == {
+        "disk full": "disk-full.html",
+        "disk-full": "disk-full.html",
+        "inode-exhaustion": "inode-exhaustion.html",
+        "ephemeral-port-exhaustion": "ephemeral-port-exhaustion.html",
+        "too many open files": "file-descriptor-exhaustion.html",
+        "Connection tracking": "conntrack-table-full.html",
+        "Reporting database": "INC-2026-0009.html",  # not the pattern with "database" in title and symptom
+    }
+    assert errors == []
+
+
 class _UnderPrefix(http.server.SimpleHTTPRequestHandler):
     """A static host publishing the site at /recur/ and answering a missing page with its 404.html,
     status 404 (nginx: ``location /recur/ {alias .../site/; error_page 404 /recur/404.html;}``)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from browser import page_errors, serve_dir
+from browser import dark_palette, page_errors, serve_dir
 from click.testing import CliRunner
 from kbfactory import pattern_text, small_kb, write
 
@@ -203,7 +203,8 @@ def test_the_header_search_links_to_the_describe_box_with_the_query(chromium, si
             page.locator("input.md-search__input").press_sequentially("OutOfMemoryError:", delay=20)
             link = page.locator(".recur-search-ask__link")
             link.wait_for(state="visible")
-            assert "Ask the describe box instead" in link.inner_text()
+            page.wait_for_function("document.querySelector('.recur-search-ask').dataset.none === '1'")  # found nothing
+            assert "Describe what you see instead" in link.inner_text()
             assert link.get_attribute("href") == url + "/index.html?describe=OutOfMemoryError%3A"
             link.click()
             page.wait_for_url("**/index.html?describe=*")
@@ -211,6 +212,58 @@ def test_the_header_search_links_to_the_describe_box_with_the_query(chromium, si
             assert page.input_value("textarea.recur-suggest__input") == "OutOfMemoryError:"
             shown = page.eval_on_selector_all(".recur-suggest__words", "els => els.map(e => e.dataset.pattern)")
             assert shown[0] == "memory-leak-oom", shown
+            assert errors == []
+        finally:
+            page.close()
+
+
+def _header_search(page, query: str):
+    """``query`` typed into the header search, once material has answered it (its links name the words typed, ?h=,
+    or its list is empty); the hint line under the count."""
+    box = page.locator("input.md-search__input")
+    box.fill("")
+    box.press_sequentially(query, delay=20)  # material searches on key events, not on fill()
+    page.wait_for_function(
+        """q => { const m = document.querySelector(".md-search-result__meta");
+                  const a = document.querySelector(".md-search-result__item > a");
+                  return m && m.textContent !== "" && (a ? (new URL(a.href).searchParams.get("h") || "")
+                                                          .includes(q.toLowerCase().split(/\\W/)[0])
+                                                      : /no matching/i.test(m.textContent)); }""",
+        arg=query,
+        timeout=15000,
+    )
+    return page.locator(".md-search-result .recur-search-ask")
+
+
+def test_the_header_searchs_hint_invites_a_description_when_nothing_matches_and_looks_like_a_link(chromium, site):
+    """Found in a new hire's review: a typo ("certficate", "memroy") or a word no page has ("pager") found nothing,
+    and the line under the count spoke only to a pasted error, its link in the line's own grey, not underlined:
+    it read as plain text. With no match it now says so and invites a description; its link looks like a link
+    (in both palettes) and is reached with the arrow keys, as material's results are."""
+    with serve_dir(site) as url:
+        page = chromium.new_page()
+        errors = page_errors(page)
+        try:
+            page.goto(url + "/index.html")
+            page.locator("label.md-search__icon, .md-search__input").first.click()
+            for query in ("certficate", "memroy", "pager"):
+                hint = _header_search(page, query)
+                page.wait_for_function("document.querySelector('.recur-search-ask').dataset.none === '1'")
+                assert hint.inner_text().startswith("No match? Describe what you see instead"), hint.inner_text()
+                link = page.locator(".recur-search-ask__link")
+                assert link.get_attribute("href") == f"{url}/index.html?describe={query}"
+            hint = _header_search(page, "disk")  # found: the line speaks to a pasted error again
+            page.wait_for_function("document.querySelector('.recur-search-ask').dataset.none === ''")
+            assert hint.inner_text().startswith("Pasted an error or a log line? Ask the describe box instead")
+            style = """a => { const s = getComputedStyle(a), t = getComputedStyle(a.parentElement);
+                              return [s.color, t.color, s.textDecorationLine]; }"""
+            for palette in ("light", "dark"):
+                if palette == "dark":
+                    dark_palette(page)
+                color, text_color, decoration = page.locator(".recur-search-ask__link").evaluate(style)
+                assert color != text_color and decoration == "underline", (palette, color, text_color, decoration)
+            page.locator("input.md-search__input").press("ArrowDown")  # material's keys walk the results' links
+            assert page.evaluate("document.activeElement.classList.contains('recur-search-ask__link')")
             assert errors == []
         finally:
             page.close()

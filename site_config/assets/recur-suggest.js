@@ -1549,22 +1549,53 @@
   /* The header search (mkdocs-material's) matches words of page text: a pasted error line finds little,
      "OutOfMemoryError:" nothing (a field name to its query parser; found in review). Under its results, a
      link hands what was typed to the describe box, which reads whole lines. Styled as the results' own
-     count line (.md-search-result__meta), placed after it: material updates the first one only. */
+     count line (.md-search-result__meta), placed after it: material updates the first one only. When the
+     search found nothing (a typo: "certficate", "memroy"; a word no page has: "pager"), the line says so
+     and invites a description instead (found in a new hire's review: it spoke only to a pasted error).
+     The link is styled as a link (recur-suggest.css) and reached with the arrow keys, as material's own
+     results are (its keyboard handler walks the links under .md-search-result). */
   function searchHint() {
     var input = document.querySelector("input.md-search__input, input[data-md-component=search-query]");
     var result = document.querySelector(".md-search-result");
     if (!input || !result || result.querySelector(".recur-search-ask")) return;
-    var link = el("a", { href: describeUrl(""), class: "recur-search-ask__link", text: "Ask the describe box instead" });
-    var hint = el("div", { class: "md-search-result__meta recur-search-ask" },
-                  ["Pasted an error or a log line? ", link, " (it reads whole lines)"]);
+    var lead = document.createTextNode(""), link = el("a", { href: describeUrl(""), class: "recur-search-ask__link" });
+    var tail = document.createTextNode("");
+    var hint = el("div", { class: "md-search-result__meta recur-search-ask" }, [lead, link, tail]);
     var meta = result.querySelector(".md-search-result__meta");
+    var list = result.querySelector(".md-search-result__list");
     result.insertBefore(hint, meta ? meta.nextSibling : result.firstChild);
+    function say(none) {
+      var words = none ? ["No match? ", "Describe what you see instead", " (or paste the error: the box reads whole lines)"]
+        : ["Pasted an error or a log line? ", "Ask the describe box instead", " (it reads whole lines)"];
+      if (link.textContent === words[1]) return;
+      lead.data = words[0];
+      link.textContent = words[1];
+      tail.data = words[2];
+      hint.dataset.none = none ? "1" : "";
+    }
+    /* material writes its answer after the query: its list empty and its count line "No matching documents"
+       (words of the theme's language: the list is what is read). An answer not yet in, or a query
+       of one letter, which material leaves unanswered, is not "no match". */
+    function answered() {
+      var q = input.value.trim();
+      say(!!q && !!list && !list.children.length && !!meta && meta.textContent.trim() !== "" &&
+          !/initializing|type to start/i.test(meta.textContent) && meta.dataset.recurQuery === q);
+    }
+    var typed = null;
     function update() {
       var q = input.value.trim();
       hint.hidden = !q;
       link.href = describeUrl(q);
+      /* its count line speaks of the query before until material answers (a keyup after the answer is no change) */
+      if (meta && q !== typed) meta.dataset.recurQuery = "";
+      typed = q;
+      answered();
     }
     ["input", "keyup", "change"].forEach(function (name) { input.addEventListener(name, update); });
+    if (meta && window.MutationObserver) {
+      new MutationObserver(function () { if (meta) meta.dataset.recurQuery = input.value.trim(); answered(); })
+        .observe(meta, { childList: true, characterData: true, subtree: true });
+    }
     update();
   }
 

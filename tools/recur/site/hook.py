@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from recur import config as settings  # `config` is mkdocs' config object in this module
+from recur.site.pattern_pages import SEARCH_BOOST
 from recur.util.errors import RecurError
 from recur.util.text import plural
 
@@ -359,7 +360,8 @@ def _renamed_toc(items) -> None:
 
 def on_page_context(page, config) -> None:
     """Add a pattern page's header card words (front matter ``recur_card``: pattern_pages.card_words) to its
-    own entry in the site search. The card is a pre-rendered block lifted past Markdown and the search plugin
+    own entry in the site search, and its id and symptoms (``recur_id``, ``recur_symptoms``) as fields of that
+    entry (SEARCH_FIELDS). The card is a pre-rendered block lifted past Markdown and the search plugin
     (on_page_markdown, for build speed) and put back by on_post_page, after mkdocs-material's search collected
     the page in its on_page_context: "sev1", a service name or a tag found no pattern. Run after that search
     event (the plugin's priority), on the entries it just made: the card stays unparsed, and the page holds
@@ -374,18 +376,30 @@ def on_page_context(page, config) -> None:
         return
     import html
 
+    entry = _own_entry(index, page)
     text = html.escape(words.strip(), quote=False)  # as the search plugin escapes the text it collects
+    entry["text"] = f"{text} {entry.get('text') or ''}".strip()
+    fields = {"recur_id": page.meta.get("recur_id"), "recur_symptoms": page.meta.get("recur_symptoms")}
+    for name, value in fields.items():
+        values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        values = [html.escape(str(v), quote=False) for v in values if isinstance(v, str | int | float) and str(v)]
+        if values:  # the search's tokenizer reads markup in a field: escaped, as the text is
+            entry[name] = values
+
+
+def _own_entry(index, page) -> dict:
+    """The page's own entry in the search index (its title and what precedes its first section), or a new one
+    made as the search plugin makes them when it has none (its first section excluded)."""
     for entry in reversed(index.entries):  # this page's entries are the last ones added
-        if entry.get("location") == page.url:  # the page's own entry: its title and what precedes its first section
-            entry["text"] = f"{text} {entry.get('text') or ''}".strip()
-            return
+        if entry.get("location") == page.url:
+            return entry
         if not str(entry.get("location", "")).startswith(page.url + "#"):
             break
-    # no entry for the page's top (its first section excluded): one of its own, as the search plugin makes them
-    entry = {"location": page.url, "title": str(page.meta.get("title", page.title)), "text": text}
+    entry = {"location": page.url, "title": str(page.meta.get("title", page.title)), "text": ""}
     if "boost" in (page.meta.get("search") or {}):
         entry["boost"] = page.meta["search"]["boost"]
     index.entries.append(entry)
+    return entry
 
 
 # Pages the site search holds as one entry, their title and summary: an incident's every section was its own
@@ -393,6 +407,25 @@ def on_page_context(page, config) -> None:
 # rebuilds its index from on every page it opens (3.7 s of CPU a page there)
 ONE_ENTRY_KINDS = {"incident"}
 INCIDENT_BOOST = 0.5  # the one entry's weight in the site search (mkdocs-material's boost; a pattern page's is 3)
+
+
+# Fields of the site search (mkdocs-material's lunr) beside its own (title 1000x, text 1x, tags 1e6x). A new
+# hire searching "disk full" or "disk-full" (the id the CLI prints) found the disk-full pattern 5th, under pages
+# whose titles held one of the words ("Disk failure leaves RAID degraded", "Connection tracking table full"): a
+# title word counts 1000x a word of the text, where the symptoms were, and the id was not searched at all. A
+# pattern page's own entry now holds its id and its symptoms, weighed as its title: on the starter KB, a
+# pattern's id typed finds it first 60 of 60 times (54 before), one of its symptoms 294 of 302 (66 before). An
+# incident's own entry holds its title once more: at the incident's weight (INCIDENT_BOOST, a sixth of a
+# pattern's), its title's words lost to a pattern's symptoms holding some of them (an incident's title typed
+# found it first 3 of 45 times with the symptoms alone; 39 before; 44 with this, its title then weighing as a
+# pattern's). The box (recur-suggest.js) reads title and text only: its ranking is unchanged. Set by the
+# plugin unless mkdocs.yml's `search: fields:` names them.
+TITLE_WEIGHT = 1000.0  # mkdocs-material's own for a title
+SEARCH_FIELDS = {
+    "recur_id": {"boost": TITLE_WEIGHT},
+    "recur_symptoms": {"boost": TITLE_WEIGHT},
+    "recur_title": {"boost": TITLE_WEIGHT * (SEARCH_BOOST / INCIDENT_BOOST - 1)},  # with the title: a pattern's
+}
 
 
 def _one_entry(page, config) -> None:
@@ -414,6 +447,7 @@ def _one_entry(page, config) -> None:
     # its summary the "hikaripool"), so it outscored the pattern listing the signal (pattern_pages.SEARCH_BOOST):
     # half weight puts the pattern first again; a word of its title (weighted 1000x) still finds the incident
     top["boost"] = INCIDENT_BOOST
+    top["recur_title"] = [top.get("title") or ""]  # its title weighed as a pattern's title is (SEARCH_FIELDS)
     del index.entries[n:]
 
 

@@ -153,7 +153,7 @@ def card_words(site: Site, p) -> str:
 def pattern_page(site: Site, p) -> str:
     out = [front_matter(title=p.title, recur_kind="pattern", recur_id=p.id, recur_source=p.relpath,
                         recur_edit_url=site.edit_url(p.relpath), search={"boost": SEARCH_BOOST},
-                        recur_card=card_words(site, p)),
+                        recur_card=card_words(site, p), recur_symptoms=list(p.symptoms) or None),
            f"# {cell(p.title)}\n", card(site, p), path_here(site, p)]  # a path's step: its place and the way on
     if p.status == "draft":
         out.append('!!! note "Draft"\n    This pattern is still being written; check it against what you see.\n')

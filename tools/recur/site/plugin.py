@@ -208,6 +208,9 @@ def _page_defaults(config, user: dict, file_search: bool | None) -> None:
     for name, plugin in config.plugins.items():
         if name.endswith("search") and "separator" in plugin.config and not _search_separator_set(user):
             plugin.config["separator"] = SEARCH_SEPARATOR
+        if name.endswith("search") and isinstance(plugin.config.get("fields"), dict):
+            # a pattern's id and symptoms, weighed as its title (hook.SEARCH_FIELDS); mkdocs.yml's own win
+            plugin.config["fields"] = {**hook.SEARCH_FIELDS, **plugin.config["fields"]}
 
 
 def versioned(path: str) -> str:
