@@ -813,10 +813,25 @@ def _file_notes(prep) -> list[str]:
     return notes
 
 
-def _owner_notes(pm) -> list[str]:
-    """The follow-ups' owner cells that named more than one person (one recorded, the others said), and those of two
-    one-word names kept as one ("Priya, Sam", as "Smith, Ana" is), which may be two people: they went unsaid."""
-    notes = [
+def _follow_up_cmd(pm, iid: str | None, title: str) -> str:
+    """``recur incident follow-up ID WHICH`` for the follow-up ``title`` of the record ``iid``: its number as the record
+    lists them (the follow-ups with a title, in order), or the placeholders where either is not known."""
+    fus = [a["title"] for a in pm.action_items if a["title"]]
+    which = fus.index(title) + 1 if fus.count(title) == 1 else "WHICH"
+    return f"recur incident follow-up {iid or 'ID'} {which}"
+
+
+def _owner_notes(pm, iid: str | None = None) -> list[str]:
+    """The follow-ups' owner cells that named more than one person (one recorded, the others said), those of two
+    one-word names kept as one ("Priya, Sam", as "Smith, Ana" is), which may be two people: they went unsaid; and
+    an unlabelled bracket of names kept in the title, which may be its owners (postmortem._maybe_owners)."""
+    maybe = [
+        f"follow-up {title!r}: ({names}) may be the owners (unlabelled, and named nowhere else in the postmortem: a "
+        f"place, a product or an alert is written so too), kept in the title; if so, set one with "
+        f"{_follow_up_cmd(pm, iid, title)} --owner NAME"
+        for title, names in pm.owners_maybe
+    ]
+    notes = maybe + [
         f"follow-up {title!r}: owner {owner!r} recorded, {', '.join(map(repr, left))} left out (its owner cell "
         f"names {len(left) + 1}; a follow-up has one owner: give each their own follow-up if they share it)"
         for title, owner, left in pm.owners_left
@@ -874,7 +889,7 @@ def _either_way(pm, title: str, due: str) -> str | None:
     )
 
 
-def _unrecorded_notes(pm, today: dt.date) -> list[str]:
+def _unrecorded_notes(pm, today: dt.date, iid: str | None = None) -> list[str]:
     """What the postmortem says that the record will not hold: fields with no place, cancelled action
     items (recorded done, resolution wont-do) and blocked ones (recorded open), due dates not read, control characters; and how the
     duration was read when that needs saying (the first of several, a value read as none)."""
@@ -894,7 +909,7 @@ def _unrecorded_notes(pm, today: dt.date) -> list[str]:
         notes.append(
             f"follow-up {title!r}: {said!r} recorded open (no follow-up status says blocked), the words out of its title"
         )
-    notes += _owner_notes(pm)
+    notes += _owner_notes(pm, iid)
     notes += _due_notes(pm)
     for title, said, day, start in (d for d in pm.inferred_dones if d[2] is not None):
         # a day after today was taken back a year (dones_by): then the first on or after the date is not it
@@ -965,7 +980,7 @@ def import_postmortem(
     notes += _same_source_notes(kb, source, sources) + _look_alike_notes(kb, title, day)
     iid, numbered = _record_id(kb, iid, day)
     notes += ([] if "Summary" in pm.sections else ["no summary section; used the title"]) + read_notes
-    notes += _unrecorded_notes(pm, today)
+    notes += _unrecorded_notes(pm, today, iid)
     search = (lambda q: _search(kb_dir, index_dir, model, q, top)) if not patterns else None
     parts = _query_parts(title, pm, shared := signal_sharers(kb, lifted_signals(pm)))
     link, reason, unknown, answer, pending = _link(kb, search, _query(parts), patterns, threshold)

@@ -455,6 +455,8 @@ class Postmortem:
     blocked_items: list = field(default_factory=list)  # (title, the blocked marker as written): recorded open
     owners_left: list = field(default_factory=list)  # (title, owner kept, the other names of its owner cell)
     owners_whole: list = field(default_factory=list)  # (title, owner) of "Priya, Sam" kept as one (_paired_owner)
+    # (title, the bracket's names) of "Add failover (San Jose, Santa Clara)": maybe its owners, kept in the title
+    owners_maybe: list = field(default_factory=list)
     unread_dues: list = field(default_factory=list)  # (title, due as written) of due dates not read
     # (title, due as written, date, the incident's date it was read against) of due dates with no year
     inferred_dues: list = field(default_factory=list)
@@ -1983,6 +1985,7 @@ def _action_items(pm: Postmortem, items: list[dict], body: str) -> None:
     known = _named_apart(pm, items)
     pm.slash_orders = slash_orders(body, [it["due_unread"] for it in items if it.get("due_unread")])
     for it in items:
+        _maybe_owners(pm, it, known)
         _paired_owner(pm, it, known)
         if left := it.pop("owners_left", None):  # "Ana Ruiz<br>Lee Park": one kept, the others said
             pm.owners_left.append((it["title"], it["owner"], left))
@@ -2007,9 +2010,27 @@ def _action_items(pm: Postmortem, items: list[dict], body: str) -> None:
 
 def _named_apart(pm: Postmortem, items: list[dict]) -> set[str]:
     """The people the postmortem names one by one (casefolded): its people fields' names, and the follow-ups' owners
-    that are one name."""
+    that are one name and the others their owner fields name (``owners_left``)."""
     named = {who.casefold() for _, value in pm.people for who in people_named(str(value))}
+    named |= {who.casefold() for it in items for who in it.get("owners_left", ())}
     return named | {it["owner"].casefold() for it in items if it.get("owner") and not paired_names(it["owner"])}
+
+
+def _maybe_owners(pm: Postmortem, it: dict, known: set[str]) -> None:
+    """The owners of an unlabelled bracket of full names ending an item ("Rotate keys (Ana Ruiz, Bob Lee)"): taken
+    out of the title, the first the owner, when the postmortem names each apart (``known``: a people field, another
+    item's owner), else kept in the title and said in ``owners_maybe``. A place, a vendor or an alert is written as a
+    person's name is: "Add failover (San Jose, Santa Clara)" made "San Jose" the owner (found in review)."""
+    names, without = it.pop("owners_maybe", (None, None))
+    if not names or it.get("owner"):
+        return
+    first, *others = people_named(names) or [None]
+    if first and all(who.startswith("@") or "@" in who or who.casefold() in known for who in [first, *others]):
+        it["title"], it["owner"] = without, first
+        if others:
+            it["owners_left"] = [*others, *it.get("owners_left", ())]
+    else:
+        pm.owners_maybe.append((it["title"], names))
 
 
 def _paired_owner(pm: Postmortem, it: dict, known: set[str]) -> None:
