@@ -312,7 +312,9 @@ def document_hashes(text: str, read: tuple[str, str] | None = None) -> tuple[str
     from recur.ingest.pm_markup import to_markdown
 
     raw = content_hash(text)
-    text = text.replace("\r\n", "\n")
+    # without a byte-order mark, as the parse converts it: a page with one was compared as written, never by its
+    # Markdown (found in review); a record imported before holds ``raw``, the file's digest, mark and all
+    text = text.replace("\r\n", "\n").lstrip("\ufeff")
     # the parse's text has its control characters out and a lone "\r" as a line end: when it is not this
     # text, this text's Markdown is the one earlier imports hashed
     converted = read[1] if read is not None and read[0] == text else to_markdown(text)
