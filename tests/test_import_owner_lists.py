@@ -281,7 +281,19 @@ def test_a_pair_of_one_word_owners_in_a_follow_ups_text_is_said_kept_whole_as_a_
     assert [(f.title, f.owner, f.due.isoformat()) for f in inc.follow_ups] == [
         ("Rotate the keys", "Smith, Ana", "2026-12-19")
     ]
-    assert any(n.startswith("follow-up 'Rotate the keys': owner 'Smith, Ana' kept as one name") for n in out["notes"])
+    # said once, not "kept as one name (as 'Smith, Ana' is)" of 'Smith, Ana' itself; the command with the record's id
+    # and the follow-up's number, not "ID WHICH" (found in review)
+    assert (
+        "follow-up 'Rotate the keys': owner 'Smith, Ana' kept as one name, a surname and a given name; if it is two "
+        f"people, a follow-up has one owner: set it with recur incident follow-up {out['incident']} 1 --owner NAME and "
+        "give the other their own follow-up"
+    ) in out["notes"], out["notes"]
+    body = body.replace("Checkout", "Cart").replace("Smith, Ana", "Priya, Sam")
+    out, inc = imported_record(kb_dir, tmp_path, body, name="b.md")
+    assert any(
+        n.startswith("follow-up 'Rotate the keys': owner 'Priya, Sam' kept as one name (as 'Smith, Ana' is); if")
+        for n in out["notes"]
+    ), out["notes"]
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from recur.ingest.pm_text import (
     UPPER,
     ambiguous_date,
     day_of_month,
+    either_way,
     field_status,
     find_date,
     full_year,
@@ -940,7 +941,8 @@ def done_day(words: str) -> tuple:
     day, said = find_date(words)
     if day is not None and (said == words or words.startswith(said) and _TIME_AFTER_DAY.fullmatch(words, len(said))):
         return day, None
-    return (None, words) if month_day(words) else (None, None)
+    # "12/03" either order reads is the document's order's (postmortem.slash_order): it was no day, dropped unsaid
+    return (None, words) if month_day(words) or either_way(words) else (None, None)
 
 
 def _done_said(text: str) -> tuple | None:

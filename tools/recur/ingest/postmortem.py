@@ -1983,7 +1983,8 @@ def _action_items(pm: Postmortem, items: list[dict], body: str) -> None:
     ``cancelled_items``, as is a due date not read and a blocked item (``blocked_items``: recorded open). A due
     date either order reads ("12/03") is read in the order the ``body``'s other slash dates show, if one."""
     known = _named_apart(pm, items)
-    pm.slash_orders = slash_orders(body, [it["due_unread"] for it in items if it.get("due_unread")])
+    said = [it[k] for it in items for k in ("due_unread", "done_unread") if it.get(k)]  # "Done 12/14" shows one too
+    pm.slash_orders = slash_orders(body, said)
     for it in items:
         _maybe_owners(pm, it, known)
         _paired_owner(pm, it, known)
@@ -2003,7 +2004,8 @@ def _action_items(pm: Postmortem, items: list[dict], body: str) -> None:
         elif unread:
             pm.unread_dues.append((it["title"], unread))
         if said := it.pop("done_unread", None):  # "(completed Mar 4)": on or after the incident's date
-            it["done"] = due_after(said, pm.date) if pm.date else None  # none known: only a --date gives one
+            # none known: only a --date gives one; "12/03" in the document's order, as a due date is
+            it["done"] = due_after(said, pm.date, slash_order(pm)) if pm.date else None
             pm.inferred_dones.append((it["title"], said, it["done"], pm.date))
         pm.action_items.append(it)
 
@@ -2089,7 +2091,7 @@ def dues_against(pm: Postmortem, start: dt.date) -> None:
             it["due"] = due_after(said, start, order)
             pm.inferred_dues.append((it["title"], said, it["due"], start))
         if (said := dones.get(it["title"])) is not None:  # a done day with no year likewise
-            it["done"] = due_after(said, start)
+            it["done"] = due_after(said, start, order)
             pm.inferred_dones.append((it["title"], said, it["done"], start))
 
 
@@ -2101,8 +2103,9 @@ def dones_by(pm: Postmortem, today: dt.date) -> None:
     incident's date fits neither ("completed 12/30" of an incident on 2026-12-02, read on 2026-12-05: 2025-12-30,
     which `recur check --strict` fails as done before the incident): no day is read, the item stays done
     (a done follow-up without ``done:`` is valid) and ``early_dones`` says why."""
+    order = slash_order(pm)
     for n, (title, said, day, start) in enumerate(pm.inferred_dones):
-        if (day is None or day > today) and (md := month_day(said)):
+        if (day is None or day > today) and (md := month_day(said) or in_order(said, order)):
             done = on_or_before(*md, today)
             early = start is not None and done < start
             for it in pm.action_items:
