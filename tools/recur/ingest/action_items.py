@@ -871,9 +871,11 @@ def _inline_fields(title: str, names: bool = False, beside: bool = False, people
         elif not any(got.values()) and _bracket_owner(m, names):
             got["owner"], rest = m.group(1).strip(), ""  # "Revert the cache size (Lukas Weber)"
         elif not any(got.values()) and _bracket_people(m):
-            if not all(_handle(p) for p in people_named(m.group(1))):
-                said["maybe"] = m.group(1).strip()  # "(San Jose, Santa Clara)": a place's name is written as a
-                return m.group(0)  # person's; the postmortem decides (postmortem._maybe_owners)
+            if full := [p.strip() for p in re.split(r"[,;]", m.group(1)) if not _handle(p.strip())]:
+                # "(San Jose, Santa Clara)": a place's name is written as a person's, and a mention or an e-mail
+                # address never; the postmortem decides on the full names (postmortem._maybe_owners)
+                said["maybe"] = (m.group(1).strip(), full)
+                return m.group(0)
             got["owner"], rest = m.group(1).strip(), ""  # "(@ana, bob@x.io)": the owner field, its first recorded
         elif not any(got.values()) and (beside := _name_beside(rest)):
             got, rest = beside, ""  # "(Marco, OPS-12)": the ticket is read from the whole title
@@ -1098,8 +1100,8 @@ def item(
     status = "done" if progress == "done" else "open"
     it = {"title": title, "status": status, "owner": None, "due": due, "ticket": ticket}
     _set_owner(it, owner or "")
-    if said["maybe"] and not it["owner"] and (cut := _without_bracket(title, said["maybe"])):
-        it["owners_maybe"] = (said["maybe"], cut)
+    if said["maybe"] and not it["owner"] and (cut := _without_bracket(title, said["maybe"][0])):
+        it["owners_maybe"] = (*said["maybe"], cut)  # (the bracket's text, its full names, the title without it)
     it = _with_notes(it, said["due_unread"], (done_at, done_unread), blocked)
     return {**it, "cancelled": True} if cancelled else it
 

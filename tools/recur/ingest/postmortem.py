@@ -2023,11 +2023,11 @@ def _maybe_owners(pm: Postmortem, it: dict, known: set[str]) -> None:
     out of the title, the first the owner, when the postmortem names each apart (``known``: a people field, another
     item's owner), else kept in the title and said in ``owners_maybe``. A place, a vendor or an alert is written as a
     person's name is: "Add failover (San Jose, Santa Clara)" made "San Jose" the owner (found in review)."""
-    names, without = it.pop("owners_maybe", (None, None))
+    names, full, without = it.pop("owners_maybe", (None, (), None))
     if not names or it.get("owner"):
         return
     first, *others = people_named(names) or [None]
-    if first and all(who.startswith("@") or "@" in who or who.casefold() in known for who in [first, *others]):
+    if first and all(who.casefold() in known for who in full):  # mentions and e-mail addresses are people's
         it["title"], it["owner"] = without, first
         if others:
             it["owners_left"] = [*others, *it.get("owners_left", ())]
