@@ -8,7 +8,7 @@ from pathlib import Path
 
 from import_helpers import import_file
 
-from recur.ingest.importer import content_hash
+from recur.ingest.importer import content_hash, document_hashes
 
 PAGE = (
     '<html><head><title>Ops : Postmortem - Cron backlog</title></head><body><div class="wiki-content">\n'
@@ -45,3 +45,31 @@ def test_a_page_imported_before_the_markdown_was_compared_is_still_recognised(fr
     record.write_text(re.sub(r'"sha256": "\w+"', f'"sha256": "{content_hash(PAGE)}"', record.read_text()))
     again = import_file(fresh_kb, path, PAGE, "--json")
     assert again.exit_code == 0 and json.loads(again.stdout)["already"]["by"] == "content", again.output
+
+
+def test_an_html_page_with_a_byte_order_mark_is_compared_by_its_markdown():
+    # the parse took the mark out before converting, the digest did not: the page was compared as written, never by
+    # its Markdown, and any other markup read as "changed since it was imported", exit 3 (found in review). The file
+    # as written, mark and all, is still the second digest: an earlier record holds it
+    marked = "\ufeff" + PAGE
+    assert document_hashes(marked) == (document_hashes(PAGE)[0], content_hash(marked))
+    assert document_hashes("\ufeff# Outage\n\nDB down.\n") == (content_hash("\ufeff# Outage\n\nDB down.\n"),)
+
+
+def test_an_html_page_with_a_byte_order_mark_left_saved_again_is_the_same_content(fresh_kb, tmp_path):
+    # reading UTF-8 drops one mark; a file saved with two (an editor adding its own) kept the second
+    path = tmp_path / "pm" / "cron.html"
+    first = import_file(fresh_kb, path, "", "--json", raw=("\ufeff\ufeff" + PAGE).encode())
+    assert first.exit_code == 0, first.output
+    resaved = "\ufeff\ufeff" + PAGE.replace(' class="auto-cursor-target"', "").replace(
+        "<h2>Summary</h2>", "<h2>\nSummary</h2>"
+    )
+    again = import_file(fresh_kb, path, "", "--json", raw=resaved.encode())
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["already"]["by"] == "content"
+    # a record imported before holds the digest of the file as read, its mark and all: still recognised
+    record = Path(json.loads(first.stdout)["incident_path"])
+    earlier = content_hash("\ufeff" + PAGE)
+    record.write_text(re.sub(r'"sha256": "\w+"', f'"sha256": "{earlier}"', record.read_text()))
+    old = import_file(fresh_kb, path, "", "--json", raw=("\ufeff\ufeff" + PAGE).encode())
+    assert old.exit_code == 0 and json.loads(old.stdout)["already"]["by"] == "content", old.output

@@ -56,7 +56,7 @@ def test_the_order_read_is_said_and_a_due_date_not_read_says_both_readings(kb_di
     assert (
         "follow-up 'Rotate the keys': due '12/03' not read: it has no year and either order makes a day (3 December "
         "month first, 12 March day first), and no other date of the document shows which; left empty: set it with "
-        "recur incident follow-up ID WHICH --due YYYY-MM-DD"
+        f"recur incident follow-up {out['incident']} 1 --due YYYY-MM-DD"  # the record's id and the item's number
     ) in out["notes"], out["notes"]
     assert any(
         n.startswith("follow-up 'Add a limit': due '3 Dec' has no year; read as 2026-12-03") for n in out["notes"]
@@ -72,3 +72,53 @@ def test_a_date_given_on_the_command_line_reads_it_in_the_documents_order_too(kb
     (inc,) = [i for i in load_kb(kb_dir).incidents.values() if i.title == "Checkout down"]
     # read against the date given, not the document's: the next 3 December on or after 2026-12-05
     assert {f.title: f.due for f in inc.follow_ups}["Rotate the keys"] == dt.date(2027, 12, 3)
+
+
+@pytest.mark.parametrize(
+    "date, items, done",
+    [
+        # a done day either order reads was no day at all: dropped unsaid, in the item's text and in a status cell
+        ("11/20/2026", "- [x] Rotate the keys (completed 12/03)\n", dt.date(2026, 12, 3)),
+        ("11/20/2026", "- [x] Rotate the keys — Done 12/04\n", dt.date(2026, 12, 4)),
+        # day first: 12 March, the first on or after the incident's date (the import's dones_by weighs it against today)
+        ("20/11/2026", "- [x] Rotate the keys (completed 12/03)\n", dt.date(2027, 3, 12)),
+        (
+            "11/20/2026",
+            "| Action | Owner | Status |\n|---|---|---|\n| Rotate the keys | Ana | Done 12/04 |\n",
+            dt.date(2026, 12, 4),
+        ),
+        # a done day only one order reads shows the order too
+        ("2026-11-20", "- [x] Rotate the keys (completed 12/03)\n- [x] Pin it (done 12/15)\n", dt.date(2026, 12, 3)),
+        # no order shown: not read
+        ("2026-11-20", "- [x] Rotate the keys (completed 12/03)\n", None),
+    ],
+)
+def test_a_slash_done_day_either_order_reads_follows_the_documents_order(date, items, done):
+    pm = parse(HEAD.format(date=date) + items)
+    it = {it["title"]: it for it in pm.action_items}["Rotate the keys"]
+    assert (it["status"], it.get("done")) == ("done", done)
+
+
+def test_a_done_day_read_in_the_documents_order_or_not_read_is_said(kb_dir, tmp_path):
+    body = HEAD.format(date="11/20/2026") + "- [x] Rotate the keys (completed 12/03)\n"
+    out, inc = imported_record(kb_dir, tmp_path, body)
+    assert [(f.title, f.done) for f in inc.follow_ups] == [("Rotate the keys", dt.date(2026, 12, 3))]
+    assert (
+        "follow-up 'Rotate the keys': done '12/03' has no year and either order makes a day: month first, as the "
+        "document's '11/20/2026' is; read as 2026-12-03, the first 12/03 on or after the incident's date (2026-11-20): "
+        "correct its done: in the record if another was meant"
+    ) in out["notes"], out["notes"]
+    body = HEAD.format(date="2026-11-21") + "- [ ] Add a probe\n- [x] Rotate the keys (completed 12/03)\n"
+    out, inc = imported_record(kb_dir, tmp_path, body.replace("Checkout", "Cart"), name="b.md")
+    assert [(f.title, f.done) for f in inc.follow_ups] == [("Add a probe", None), ("Rotate the keys", None)]
+    assert (
+        "follow-up 'Rotate the keys': done '12/03' not read: it has no year and either order makes a day (3 December "
+        "month first, 12 March day first), and no other date of the document shows which; recorded done with no "
+        f"done: day: set it with recur incident follow-up {out['incident']} 2 --done --on YYYY-MM-DD"
+    ) in out["notes"], out["notes"]
+
+
+def test_a_review_date_either_order_reads_follows_the_documents_order(kb_dir, tmp_path):
+    body = HEAD.format(date="11/20/2026").replace("Severity:", "Review date: 12/03\nSeverity:") + "- Add a probe\n"
+    out, inc = imported_record(kb_dir, tmp_path, body)
+    assert inc.review.due == dt.date(2026, 12, 3), out["notes"]

@@ -22,6 +22,7 @@ from recur.ingest.pm_text import (
     UPPER,
     ambiguous_date,
     day_of_month,
+    either_way,
     field_status,
     find_date,
     full_year,
@@ -792,6 +793,11 @@ def _bracket_people(m) -> bool:
     return len(pieces) > 1 and all(_person_piece(p) for p in pieces[:_NAMES_READ])  # as many as people_named reads
 
 
+def _handle(who: str) -> bool:
+    """Whether ``who`` is a mention or an e-mail address: a person's, never a place's or a product's."""
+    return who.startswith("@") or bool(_EMAIL.fullmatch(who))
+
+
 def _person_piece(piece: str) -> bool:
     """Whether ``piece`` of a bracket is a person's alone: a mention not a date, an e-mail address, a full name."""
     if piece.startswith("@"):
@@ -854,7 +860,7 @@ def _plain_labels(title: str) -> str:
 def _inline_fields(title: str, names: bool = False, beside: bool = False, people: frozenset = frozenset()) -> tuple:
     """``title`` without the owner and due date written in it, and those (the first of each);
     ``names``: as ``_bracket_owner``'s; ``beside`` and ``people``: as ``_dash_tail``'s."""
-    said: dict = {"owner": None, "due": None, "due_unread": None}
+    said: dict = {"owner": None, "due": None, "due_unread": None, "maybe": None}
     title = _plain_labels(title)
 
     def bracket(m):
@@ -865,7 +871,12 @@ def _inline_fields(title: str, names: bool = False, beside: bool = False, people
         elif not any(got.values()) and _bracket_owner(m, names):
             got["owner"], rest = m.group(1).strip(), ""  # "Revert the cache size (Lukas Weber)"
         elif not any(got.values()) and _bracket_people(m):
-            got["owner"], rest = m.group(1).strip(), ""  # "(Ana Ruiz, Bob Lee)": the owner field, its first recorded
+            if full := [p.strip() for p in re.split(r"[,;]", m.group(1)) if not _handle(p.strip())]:
+                # "(San Jose, Santa Clara)": a place's name is written as a person's, and a mention or an e-mail
+                # address never; the postmortem decides on the full names (postmortem._maybe_owners)
+                said["maybe"] = (m.group(1).strip(), full)
+                return m.group(0)
+            got["owner"], rest = m.group(1).strip(), ""  # "(@ana, bob@x.io)": the owner field, its first recorded
         elif not any(got.values()) and (beside := _name_beside(rest)):
             got, rest = beside, ""  # "(Marco, OPS-12)": the ticket is read from the whole title
         elif got["owner"] and not got["due"] and (dated := _tail_field(rest))[0] == "date":
@@ -932,7 +943,8 @@ def done_day(words: str) -> tuple:
     day, said = find_date(words)
     if day is not None and (said == words or words.startswith(said) and _TIME_AFTER_DAY.fullmatch(words, len(said))):
         return day, None
-    return (None, words) if month_day(words) else (None, None)
+    # "12/03" either order reads is the document's order's (postmortem.slash_order): it was no day, dropped unsaid
+    return (None, words) if month_day(words) or either_way(words) else (None, None)
 
 
 def _done_said(text: str) -> tuple | None:
@@ -1088,8 +1100,18 @@ def item(
     status = "done" if progress == "done" else "open"
     it = {"title": title, "status": status, "owner": None, "due": due, "ticket": ticket}
     _set_owner(it, owner or "")
+    if said["maybe"] and not it["owner"] and (cut := _without_bracket(title, said["maybe"][0])):
+        it["owners_maybe"] = (*said["maybe"], cut)  # (the bracket's text, its full names, the title without it)
     it = _with_notes(it, said["due_unread"], (done_at, done_unread), blocked)
     return {**it, "cancelled": True} if cancelled else it
+
+
+def _without_bracket(title: str, names: str) -> str | None:
+    """``title`` without its last bracket of ``names`` (as the owner's leaves it), None when it has none."""
+    at = title.rfind(f"({names})")
+    if at < 0:
+        return None
+    return _strip_end_marks(re.sub(r"\s+", " ", title[:at] + title[at + len(names) + 2 :]).strip()) or None
 
 
 def _set_owner(it: dict, text: str) -> None:

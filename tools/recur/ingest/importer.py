@@ -312,7 +312,9 @@ def document_hashes(text: str, read: tuple[str, str] | None = None) -> tuple[str
     from recur.ingest.pm_markup import to_markdown
 
     raw = content_hash(text)
-    text = text.replace("\r\n", "\n")
+    # without a byte-order mark, as the parse converts it: a page with one was compared as written, never by its
+    # Markdown (found in review); a record imported before holds ``raw``, the file's digest, mark and all
+    text = text.replace("\r\n", "\n").lstrip("\ufeff")
     # the parse's text has its control characters out and a lone "\r" as a line end: when it is not this
     # text, this text's Markdown is the one earlier imports hashed
     converted = read[1] if read is not None and read[0] == text else to_markdown(text)
@@ -813,42 +815,60 @@ def _file_notes(prep) -> list[str]:
     return notes
 
 
-def _owner_notes(pm) -> list[str]:
-    """The follow-ups' owner cells that named more than one person (one recorded, the others said), and those of two
-    one-word names kept as one ("Priya, Sam", as "Smith, Ana" is), which may be two people: they went unsaid."""
-    notes = [
+def _follow_up_cmd(pm, iid: str | None, title: str) -> str:
+    """``recur incident follow-up ID WHICH`` for the follow-up ``title`` of the record ``iid``: its number as the record
+    lists them (the follow-ups with a title, in order), or the placeholders where either is not known."""
+    fus = [a["title"] for a in pm.action_items if a["title"]]
+    which = fus.index(title) + 1 if fus.count(title) == 1 else "WHICH"
+    return f"recur incident follow-up {iid or 'ID'} {which}"
+
+
+def _owner_notes(pm, iid: str | None = None) -> list[str]:
+    """The follow-ups' owner cells that named more than one person (one recorded, the others said), those of two
+    one-word names kept as one ("Priya, Sam", as "Smith, Ana" is), which may be two people: they went unsaid; and
+    an unlabelled bracket of names kept in the title, which may be its owners (postmortem._maybe_owners)."""
+    maybe = [
+        f"follow-up {title!r}: ({names}) may be the owners (unlabelled, and named nowhere else in the postmortem: a "
+        f"place, a product or an alert is written so too), kept in the title; if so, set one with "
+        f"{_follow_up_cmd(pm, iid, title)} --owner NAME"
+        for title, names in pm.owners_maybe
+    ]
+    notes = maybe + [
         f"follow-up {title!r}: owner {owner!r} recorded, {', '.join(map(repr, left))} left out (its owner cell "
         f"names {len(left) + 1}; a follow-up has one owner: give each their own follow-up if they share it)"
         for title, owner, left in pm.owners_left
     ]
     return notes + [
-        f"follow-up {title!r}: owner {owner!r} kept as one name (as 'Smith, Ana' is); if it is two people, a "
-        "follow-up has one owner: set it with recur incident follow-up ID WHICH --owner NAME and give the other "
-        "their own follow-up"
+        f"follow-up {title!r}: owner {owner!r} kept as one name{_as_one(owner)}; if it is two people, a follow-up has "
+        f"one owner: set it with {_follow_up_cmd(pm, iid, title)} --owner NAME and give the other their own follow-up"
         for title, owner in pm.owners_whole
     ]
 
 
-def _due_notes(pm) -> list[str]:
+def _as_one(owner: str) -> str:
+    """What an owner of two one-word names kept as one is kept like: " (as 'Smith, Ana' is)", said once when it is
+    that name ("kept as one name (as 'Smith, Ana' is)" of 'Smith, Ana' itself, found in review)."""
+    return ", a surname and a given name" if owner == "Smith, Ana" else " (as 'Smith, Ana' is)"
+
+
+def _due_notes(pm, iid: str | None = None) -> list[str]:
     """The follow-ups' due dates not read, and those written without a year or month read against the incident's
     date. A slash day either order reads ("12/03") is read in the order the document's other dates show, which
     is said; with none or both shown it is not read, and said so with both readings: it was "not read as a date",
     no word of why (found in review)."""
-    from recur.ingest.pm_text import day_of_month, either_way
+    from recur.ingest.pm_text import day_of_month
 
     notes = []
     for title, due in pm.unread_dues:
-        notes.append(_either_way(pm, title, due) or f"follow-up {title!r}: due {due!r} not read as a date, left empty")
+        notes.append(
+            _either_way(pm, title, due, iid) or f"follow-up {title!r}: due {due!r} not read as a date, left empty"
+        )
     for title, due, day, start in pm.inferred_dues:
         lacks, first = ("month", re.sub(r"(?i)^the\s+", "", due)) if day_of_month(due) else ("year", due)  # "the 19th"
-        order = ""
-        if either_way(due) and len(pm.slash_orders) == 1:
-            ((how, shown),) = pm.slash_orders.items()
-            order = f" and either order makes a day: {_FIRST[how]} first, as the document's {shown!r} is;"
         notes.append(
-            f"follow-up {title!r}: due {due!r} has no {lacks}{order or ';'} read as {day.isoformat()}, the first "
-            f"{first} on or after the incident's date ({start.isoformat()}): correct it in the record if another was "
-            "meant"
+            f"follow-up {title!r}: due {due!r} has no {lacks}{_order_said(pm, due) or ';'} read as {day.isoformat()}, "
+            f"the first {first} on or after the incident's date ({start.isoformat()}): correct it in the record if "
+            "another was meant"
         )
     return notes
 
@@ -856,25 +876,46 @@ def _due_notes(pm) -> list[str]:
 _FIRST = {"md": "month", "dm": "day"}
 
 
-def _either_way(pm, title: str, due: str) -> str | None:
-    """Why a slash day without its year ("12/03") was not read, when either order makes a day and the document's
-    other dates show no order, or both ('12/15/2026' month first, '15/12' day first); None for other words."""
+def _order_said(pm, words: str) -> str:
+    """How a slash day either order reads ("12/03") was read: in the one order the document's other dates show
+    (postmortem.slash_order), said with the date that shows it; "" for other words."""
     from recur.ingest.pm_text import either_way
+    from recur.ingest.postmortem import slash_order
 
-    if (pair := either_way(due)) is None or len(pm.slash_orders) == 1:
+    if either_way(words) is None or (how := slash_order(pm)) is None:
+        return ""
+    return f" and either order makes a day: {_FIRST[how]} first, as the document's {pm.slash_orders[how]!r} is;"
+
+
+# what sets a follow-up's due date and its done day by hand: the note of one not read names it
+_SET_DAY = {
+    "due": ("left empty", "--due YYYY-MM-DD"),
+    "done": ("recorded done with no done: day", "--done --on YYYY-MM-DD"),
+}
+
+
+def _either_way(pm, title: str, said: str, iid: str | None = None, what: str = "due") -> str | None:
+    """Why a slash day without its year ("12/03"), a due date or a done day (``what``), was not read, when either
+    order makes a day and the document's other dates show no order, or both ('12/15/2026' month first, '15/12' day
+    first); None for other words."""
+    from recur.ingest.pm_text import either_way
+    from recur.ingest.postmortem import slash_order
+
+    if (pair := either_way(said)) is None or slash_order(pm) is not None:
         return None
     a, b = pair
     month_first, day_first = dt.date(2000, a, b), dt.date(2000, b, a)  # a leap year: "2/29" is a day of some years
     shown = ", ".join(f"{words!r} {_FIRST[how]} first" for how, words in sorted(pm.slash_orders.items(), reverse=True))
     shown = f"the document's other dates show both ({shown})" if shown else "no other date of the document shows which"
+    left, flag = _SET_DAY[what]
     return (
-        f"follow-up {title!r}: due {due!r} not read: it has no year and either order makes a day ({month_first:%-d %B} "
-        f"month first, {day_first:%-d %B} day first), and {shown}; left empty: set it with recur incident follow-up "
-        "ID WHICH --due YYYY-MM-DD"
+        f"follow-up {title!r}: {what} {said!r} not read: it has no year and either order makes a day "
+        f"({month_first:%-d %B} month first, {day_first:%-d %B} day first), and {shown}; {left}: set it with "
+        f"{_follow_up_cmd(pm, iid, title)} {flag}"
     )
 
 
-def _unrecorded_notes(pm, today: dt.date) -> list[str]:
+def _unrecorded_notes(pm, today: dt.date, iid: str | None = None) -> list[str]:
     """What the postmortem says that the record will not hold: fields with no place, cancelled action
     items (recorded done, resolution wont-do) and blocked ones (recorded open), due dates not read, control characters; and how the
     duration was read when that needs saying (the first of several, a value read as none)."""
@@ -894,9 +935,12 @@ def _unrecorded_notes(pm, today: dt.date) -> list[str]:
         notes.append(
             f"follow-up {title!r}: {said!r} recorded open (no follow-up status says blocked), the words out of its title"
         )
-    notes += _owner_notes(pm)
-    notes += _due_notes(pm)
-    for title, said, day, start in (d for d in pm.inferred_dones if d[2] is not None):
+    notes += _owner_notes(pm, iid)
+    notes += _due_notes(pm, iid)
+    for title, said, day, start in pm.inferred_dones:
+        if day is None:  # "done 12/03" in a document whose dates show no order, or both: said as a due date is
+            notes += [note] if (note := _either_way(pm, title, said, iid, "done")) else []
+            continue
         # a day after today was taken back a year (dones_by): then the first on or after the date is not it
         read = (
             f"the first {said} on or after the incident's date ({start.isoformat()})"
@@ -904,7 +948,8 @@ def _unrecorded_notes(pm, today: dt.date) -> list[str]:
             else f"the last {said} on or before today ({today.isoformat()}; a done day is not ahead)"
         )
         notes.append(
-            f"follow-up {title!r}: done {said!r} has no year; read as {day.isoformat()}, {read}: correct its done: "
+            f"follow-up {title!r}: done {said!r} has no year{_order_said(pm, said) or ';'} read as {day.isoformat()}, "
+            f"{read}: correct its done: "
             "in the record if another was meant"
         )
     for title, said, back, start in pm.early_dones:
@@ -965,7 +1010,7 @@ def import_postmortem(
     notes += _same_source_notes(kb, source, sources) + _look_alike_notes(kb, title, day)
     iid, numbered = _record_id(kb, iid, day)
     notes += ([] if "Summary" in pm.sections else ["no summary section; used the title"]) + read_notes
-    notes += _unrecorded_notes(pm, today)
+    notes += _unrecorded_notes(pm, today, iid)
     search = (lambda q: _search(kb_dir, index_dir, model, q, top)) if not patterns else None
     parts = _query_parts(title, pm, shared := signal_sharers(kb, lifted_signals(pm)))
     link, reason, unknown, answer, pending = _link(kb, search, _query(parts), patterns, threshold)
@@ -1018,13 +1063,14 @@ def _review_due(pm, day: dt.date, given, iid: str) -> tuple:
     postmortem gives it ("Status: Draft, review scheduled 2026-12-09", "Review date: Dec 9"), which was
     dropped for the framework's default with nothing said but the Status line quoted."""
     from recur.ingest.pm_text import read_review_due
+    from recur.ingest.postmortem import slash_order
 
     if given is not None:
         return given, _due_before(given, day, "--review-due")
     if pm.review_due is None:
         return None, []
     words, where = pm.review_due
-    due = read_review_due(words, day)
+    due = read_review_due(words, day, slash_order(pm))
     if due is None or not in_range(due):
         return None, [
             f"review: the date {words!r} ({where}) not read as a date; due from the severity framework: to give "
@@ -1038,8 +1084,9 @@ def _review_due(pm, day: dt.date, given, iid: str) -> tuple:
 def _said_due(pm, day: dt.date):
     """The review's due date the postmortem gives, read against ``day``; None when it gives none."""
     from recur.ingest.pm_text import read_review_due
+    from recur.ingest.postmortem import slash_order
 
-    return read_review_due(pm.review_due[0], pm.date or day) if pm.review_due else None
+    return read_review_due(pm.review_due[0], pm.date or day, slash_order(pm)) if pm.review_due else None
 
 
 def _due_before(due: dt.date, day: dt.date, what: str) -> list[str]:
@@ -1065,6 +1112,7 @@ def _review_done(pm, day: dt.date, today: dt.date, iid: str) -> tuple:
     reviewed on 2026-12-01", "Review held: Dec 1", front matter's reviewed:), read as a due date is (a day
     without its year the first on or after the incident's date). Never today: a day not said is none."""
     from recur.ingest.pm_text import read_review_due
+    from recur.ingest.postmortem import slash_order
 
     if pm.review_done is None:
         return None, []
@@ -1073,7 +1121,7 @@ def _review_done(pm, day: dt.date, today: dt.date, iid: str) -> tuple:
         return None, [
             f"review: held {words!r} ({where}) not recorded: the postmortem's status {pm.status[0]!r} says pending"
         ]
-    held = read_review_due(words, day)
+    held = read_review_due(words, day, slash_order(pm))
     if held is None or not in_range(held):
         return None, [
             f"review: the day it was held, {words!r} ({where}), not read as a date; done: left out: to record it, "
@@ -1094,9 +1142,12 @@ def _said_done(pm, day: dt.date):
     """The day the postmortem says its review was held, read against ``day``; None when it gives none, or
     its status says the review is pending (the day is then not recorded: _review_done)."""
     from recur.ingest.pm_text import read_review_due
+    from recur.ingest.postmortem import slash_order
 
     pending = pm.status is not None and pm.status[2] != "done"
-    return read_review_due(pm.review_done[0], pm.date or day) if pm.review_done and not pending else None
+    return (
+        read_review_due(pm.review_done[0], pm.date or day, slash_order(pm)) if pm.review_done and not pending else None
+    )
 
 
 def _says_done(pm, held=None) -> bool:

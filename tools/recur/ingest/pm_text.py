@@ -831,13 +831,14 @@ _WHEN_WORDS = re.compile(
 )
 
 
-def read_review_due(words: str, start: dt.date | None) -> dt.date | None:
+def read_review_due(words: str, start: dt.date | None, order: str | None = None) -> dt.date | None:
     """The date of ``review_when``'s words: a whole date, or a day without its year ("Dec 9") the first
-    on or after ``start``, the incident's date; None when they say none."""
+    on or after ``start``, the incident's date, "12/03" in ``order``, the document's (postmortem.slash_order),
+    as a follow-up's due date is; None when they say none."""
     day, said = find_date(words)
     if day is not None and words.strip().startswith(said):
         return day
-    return due_after(words, start) if start is not None else None
+    return due_after(words, start, order) if start is not None else None
 
 
 # A ticket in an item's own words (its title, a bracket, a cell of no ticket column): a project key in

@@ -455,6 +455,8 @@ class Postmortem:
     blocked_items: list = field(default_factory=list)  # (title, the blocked marker as written): recorded open
     owners_left: list = field(default_factory=list)  # (title, owner kept, the other names of its owner cell)
     owners_whole: list = field(default_factory=list)  # (title, owner) of "Priya, Sam" kept as one (_paired_owner)
+    # (title, the bracket's names) of "Add failover (San Jose, Santa Clara)": maybe its owners, kept in the title
+    owners_maybe: list = field(default_factory=list)
     unread_dues: list = field(default_factory=list)  # (title, due as written) of due dates not read
     # (title, due as written, date, the incident's date it was read against) of due dates with no year
     inferred_dues: list = field(default_factory=list)
@@ -1981,8 +1983,10 @@ def _action_items(pm: Postmortem, items: list[dict], body: str) -> None:
     ``cancelled_items``, as is a due date not read and a blocked item (``blocked_items``: recorded open). A due
     date either order reads ("12/03") is read in the order the ``body``'s other slash dates show, if one."""
     known = _named_apart(pm, items)
-    pm.slash_orders = slash_orders(body, [it["due_unread"] for it in items if it.get("due_unread")])
+    said = [it[k] for it in items for k in ("due_unread", "done_unread") if it.get(k)]  # "Done 12/14" shows one too
+    pm.slash_orders = slash_orders(body, said)
     for it in items:
+        _maybe_owners(pm, it, known)
         _paired_owner(pm, it, known)
         if left := it.pop("owners_left", None):  # "Ana Ruiz<br>Lee Park": one kept, the others said
             pm.owners_left.append((it["title"], it["owner"], left))
@@ -2000,16 +2004,35 @@ def _action_items(pm: Postmortem, items: list[dict], body: str) -> None:
         elif unread:
             pm.unread_dues.append((it["title"], unread))
         if said := it.pop("done_unread", None):  # "(completed Mar 4)": on or after the incident's date
-            it["done"] = due_after(said, pm.date) if pm.date else None  # none known: only a --date gives one
+            # none known: only a --date gives one; "12/03" in the document's order, as a due date is
+            it["done"] = due_after(said, pm.date, slash_order(pm)) if pm.date else None
             pm.inferred_dones.append((it["title"], said, it["done"], pm.date))
         pm.action_items.append(it)
 
 
 def _named_apart(pm: Postmortem, items: list[dict]) -> set[str]:
     """The people the postmortem names one by one (casefolded): its people fields' names, and the follow-ups' owners
-    that are one name."""
+    that are one name and the others their owner fields name (``owners_left``)."""
     named = {who.casefold() for _, value in pm.people for who in people_named(str(value))}
+    named |= {who.casefold() for it in items for who in it.get("owners_left", ())}
     return named | {it["owner"].casefold() for it in items if it.get("owner") and not paired_names(it["owner"])}
+
+
+def _maybe_owners(pm: Postmortem, it: dict, known: set[str]) -> None:
+    """The owners of an unlabelled bracket of full names ending an item ("Rotate keys (Ana Ruiz, Bob Lee)"): taken
+    out of the title, the first the owner, when the postmortem names each apart (``known``: a people field, another
+    item's owner), else kept in the title and said in ``owners_maybe``. A place, a vendor or an alert is written as a
+    person's name is: "Add failover (San Jose, Santa Clara)" made "San Jose" the owner (found in review)."""
+    names, full, without = it.pop("owners_maybe", (None, (), None))
+    if not names or it.get("owner"):
+        return
+    first, *others = people_named(names) or [None]
+    if first and all(who.casefold() in known for who in full):  # mentions and e-mail addresses are people's
+        it["title"], it["owner"] = without, first
+        if others:
+            it["owners_left"] = [*others, *it.get("owners_left", ())]
+    else:
+        pm.owners_maybe.append((it["title"], names))
 
 
 def _paired_owner(pm: Postmortem, it: dict, known: set[str]) -> None:
@@ -2068,7 +2091,7 @@ def dues_against(pm: Postmortem, start: dt.date) -> None:
             it["due"] = due_after(said, start, order)
             pm.inferred_dues.append((it["title"], said, it["due"], start))
         if (said := dones.get(it["title"])) is not None:  # a done day with no year likewise
-            it["done"] = due_after(said, start)
+            it["done"] = due_after(said, start, order)
             pm.inferred_dones.append((it["title"], said, it["done"], start))
 
 
@@ -2080,8 +2103,9 @@ def dones_by(pm: Postmortem, today: dt.date) -> None:
     incident's date fits neither ("completed 12/30" of an incident on 2026-12-02, read on 2026-12-05: 2025-12-30,
     which `recur check --strict` fails as done before the incident): no day is read, the item stays done
     (a done follow-up without ``done:`` is valid) and ``early_dones`` says why."""
+    order = slash_order(pm)
     for n, (title, said, day, start) in enumerate(pm.inferred_dones):
-        if (day is None or day > today) and (md := month_day(said)):
+        if (day is None or day > today) and (md := month_day(said) or in_order(said, order)):
             done = on_or_before(*md, today)
             early = start is not None and done < start
             for it in pm.action_items:
