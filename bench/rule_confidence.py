@@ -39,9 +39,10 @@ from recur.retrieval.search import HIGH_COSINE, MEDIUM_COSINE, Searcher  # noqa:
 LEVEL = {"low": 0, "medium": 1, "high": 2}
 
 
-def old_rule(h) -> str:
-    """Hit.confidence before 2026-12: any view (linked incidents' too), a signal alone, per result."""
-    if (h.signal >= 0.9 or h.best >= HIGH_COSINE) and not h.import_draft:
+def old_rule(h, import_draft: bool) -> str:
+    """Hit.confidence before 2026-12: any view (linked incidents' too), a signal alone, per result; only
+    an import's draft (``import_draft``: its indexed doc's flag) never high."""
+    if (h.signal >= 0.9 or h.best >= HIGH_COSINE) and not import_draft:
         return "high"
     return "medium" if h.signal > 0 or h.best >= MEDIUM_COSINE else "low"
 
@@ -75,7 +76,8 @@ def answers(args) -> list[dict]:
             for rank, h in enumerate(searcher.search(q, top=5, qvec=np.asarray(v)), 1):
                 rows.append(
                     {"subset": s, "q": n, "kind": kind, "rank": rank, "right": h.id in expect,
-                     "answerable": bool(expect & keep), "old": old_rule(h), "new": h.confidence}
+                     "answerable": bool(expect & keep),
+                     "old": old_rule(h, bool(searcher.index.docs[h.id].get("import_draft"))), "new": h.confidence}
                 )  # fmt: skip
     return rows
 

@@ -20,7 +20,8 @@ from recur.util.errors import RecurError
 TOOLS = str(Path(__file__).resolve().parents[1] / "tools")
 
 
-def test_a_result_and_the_errors_a_caller_tells_apart_cross_from_the_child(tmp_path, capfd):
+def test_a_result_and_the_errors_a_caller_tells_apart_cross_from_the_child(tmp_path, capfd, monkeypatch):
+    monkeypatch.delenv("PYTHONUNBUFFERED", raising=False)  # the child's prints are flushed without it (re-read)
     assert apart.run("os.path:join", ["a", "b"], what="a join") == os.path.join("a", "b")
     with pytest.raises(OSError) as raised:  # errno, reason and file as the child's OS said them
         apart.run("os:listdir", [str(tmp_path / "nothing")], what="a listing")
@@ -34,6 +35,22 @@ def test_a_result_and_the_errors_a_caller_tells_apart_cross_from_the_child(tmp_p
     assert apart.run("builtins:print", ["said by the child"], what="a print") is None
     out, err = capfd.readouterr()
     assert "said by the child" not in out and "said by the child" in err
+
+
+def test_a_print_at_the_childs_start_up_is_shown_not_read_as_its_result(tmp_path, capfd, monkeypatch):
+    """A sitecustomize (or .pth hook) that prints at start-up wrote into the pipe the result came back on: a finished
+    export read as "stopped (exit code 0)" and `recur site` left browser search out (found by a re-read)."""
+    (tmp_path / "sitecustomize.py").write_text("print('site hook says hello')\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path), TOOLS]))
+    assert apart.run("os.path:join", ["a", "b"], what="a join") == os.path.join("a", "b")
+    out, err = capfd.readouterr()
+    assert "site hook says hello" in err and "site hook says hello" not in out
+
+
+def test_no_interpreter_to_start_is_a_clean_error(monkeypatch):
+    monkeypatch.setattr(sys, "executable", "")
+    with pytest.raises(RecurError, match="the export cannot run: .*sys.executable is empty"):
+        apart.run("os.path:join", ["a"], what="the export")
 
 
 def test_a_child_that_crashes_is_a_clean_error_not_the_callers_end():

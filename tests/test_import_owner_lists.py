@@ -54,6 +54,9 @@ def owner(body: str) -> tuple:
         ("ana@x.io, bob@x.io", ("ana@x.io", [["bob@x.io"]])),
         ("Smith; Ana", ("Smith", [["Ana"]])),  # a semicolon always splits
         ("Ana, Bob, Cy", ("Ana", [["Bob", "Cy"]])),  # three or more are a list
+        # a placeholder beside one word names no one: "TBD, Ana" was recorded as one owner, "TBD, Ana" (found in review)
+        ("TBD, Ana", ("Ana", [])),
+        ("Ana, n/a", ("Ana", [])),
     ],
 )
 def test_an_owner_cell_names_one_owner_and_the_others_are_said(cell, read):
@@ -119,6 +122,19 @@ def test_the_names_a_review_owner_field_gives_besides_the_first_are_said(kb_dir,
     assert inc.review.owner == "Kim Li" and not [n for n in out["notes"] if "review owner" in n], out["notes"]
 
 
+def test_a_review_owner_of_two_one_word_names_kept_whole_is_said_as_a_follow_ups_is(kb_dir, tmp_path):
+    # "Priya, Sam" may be a surname and a given name, or two people: a follow-up's owner cell said so, the review
+    # owner's field went unsaid (found in review)
+    body = HEAD.replace("Date:", "Severity: SEV-2\n**Postmortem owner:** Priya, Sam\nDate:")
+    out, inc = imported_record(kb_dir, tmp_path, body)
+    assert inc.review.owner == "Priya, Sam"
+    said = [n for n in out["notes"] if n.startswith("review owner")]
+    assert said == [
+        "review owner 'Priya, Sam' kept as one name (as 'Smith, Ana' is; the postmortem's 'Postmortem owner'); if it "
+        f"is two people, a review has one owner: set it with recur incident review {out['incident']} --owner NAME"
+    ], out["notes"]
+
+
 def inline(line: str) -> tuple:
     pm = parse(HEAD + line + "\n")
     (it,) = pm.action_items
@@ -145,6 +161,11 @@ def inline(line: str) -> tuple:
         ("- Rotate the keys (owner: TBD (Ana Ruiz))", ("Rotate the keys", "Ana Ruiz", [])),
         ("- Rotate the keys — owner: TBD (Ana Ruiz)", ("Rotate the keys", "Ana Ruiz", [])),
         ("- Rotate the keys (owner: TBD (will assign))", ("Rotate the keys", None, [])),
+        # a pair of one-word names kept whole, as the cell "Smith, Ana" is: it was "Smith", "(Ana)" left in the title
+        ("- Rotate the keys (owner: Smith, Ana)", ("Rotate the keys", "Smith, Ana", [])),
+        ("- Rotate the keys — owner: Smith, Ana — due 2026-12-19", ("Rotate the keys", "Smith, Ana", [])),
+        ("- Rotate the keys, assigned to Smith, Ana", ("Rotate the keys", "Smith, Ana", [])),
+        ("- Rotate the keys (owner: TBD, Ana)", ("Rotate the keys", "Ana", [])),
         # with a due date after them: each field read
         (
             "- Rotate the keys (owner: Ana Ruiz, Bob Lee, due: 2026-12-19)",
@@ -171,6 +192,47 @@ def inline(line: str) -> tuple:
 )
 def test_owners_written_in_a_follow_ups_text_are_read_as_an_owner_cell(line, read):
     assert inline(line) == read
+
+
+@pytest.mark.parametrize(
+    "line, read",
+    [
+        # unlabelled names in a bracket ending the item are its owner field, as "(owner: …)" is: no owner was read
+        # and the names stayed in the title, or were dropped with it as meta (e-mails), unsaid (found in review)
+        (
+            "- Add alerting on queue depth (Ana Ruiz, Bob Lee)",
+            ("Add alerting on queue depth", "Ana Ruiz", [["Bob Lee"]]),
+        ),
+        (
+            "- Add alerting on queue depth (Ana Ruiz; Bob Lee)",
+            ("Add alerting on queue depth", "Ana Ruiz", [["Bob Lee"]]),
+        ),
+        ("- Add alerting (ana@x.io, bob@x.io)", ("Add alerting", "ana@x.io", [["bob@x.io"]])),
+        ("- Add alerting (Ana Ruiz, bob@x.io) — due 2026-12-19", ("Add alerting", "Ana Ruiz", [["bob@x.io"]])),
+        # unchanged: a bracket of things, not people; one name alone ("(Kafka Connect)" is a product's); not at the end
+        ("- Add alerting on latency (p99, p95)", ("Add alerting on latency (p99, p95)", None, [])),
+        (
+            "- Add alerting (Google Cloud, Amazon Web Services)",
+            ("Add alerting (Google Cloud, Amazon Web Services)", None, []),
+        ),
+        ("- Add alerting (Search Team, Data Platform)", ("Add alerting (Search Team, Data Platform)", None, [])),
+        ("- Add alerting (Ana Ruiz, see runbook)", ("Add alerting (Ana Ruiz, see runbook)", None, [])),
+        ("- Add alerting (Frontend, Backend)", ("Add alerting (Frontend, Backend)", None, [])),
+        ("- Add alerting (Ana Ruiz)", ("Add alerting (Ana Ruiz)", None, [])),
+        ("- Ask (Ana Ruiz, Bob Lee) to add alerting", ("Ask (Ana Ruiz, Bob Lee) to add alerting", None, [])),
+    ],
+)
+def test_unlabelled_names_in_a_bracket_ending_a_follow_up_are_its_owners(line, read):
+    assert inline(line) == read
+
+
+def test_a_pair_of_one_word_owners_in_a_follow_ups_text_is_said_kept_whole_as_a_cells_is(kb_dir, tmp_path):
+    body = HEAD.replace("Date:", "Severity: SEV-2\nDate:") + "- Rotate the keys (owner: Smith, Ana, due 2026-12-19)\n"
+    out, inc = imported_record(kb_dir, tmp_path, body)
+    assert [(f.title, f.owner, f.due.isoformat()) for f in inc.follow_ups] == [
+        ("Rotate the keys", "Smith, Ana", "2026-12-19")
+    ]
+    assert any(n.startswith("follow-up 'Rotate the keys': owner 'Smith, Ana' kept as one name") for n in out["notes"])
 
 
 @pytest.mark.parametrize(

@@ -1397,13 +1397,13 @@ def test_build_site_returns_a_typed_record_of_what_it_built(tmp_path):
 
 
 GOOD_ANCHORS = (
-    "#summary #what-you-see #runbook #root-cause #details #notes #notes_1 #linked-anchors-title "
+    "#summary #what-you-see #evidence-to-preserve #runbook #root-cause #details #notes #notes_1 #linked-anchors-title "
     "disk-full.md#related-patterns disk-full.md#disk-full-on-a-host disk-full.md#runbook disk-full.md#recur-onboarding-paths "
     "../../incidents/2026/INC-2026-0003.md#follow-ups ../../incidents/2026/INC-2026-0003.md#dig-into-this-later "
     "../../incidents/2026/INC-2026-0003.md#timeline ../../incidents/2026/INC-2026-0003.md#inc-2026-0003-checkout-logs-filled-the-disk"
 ).split()
 BAD_ANCHORS = (
-    "#root-causes #evidence-to-preserve disk-full.md#runbok ../../incidents/2026/INC-2026-0003.md#followups "
+    "#root-causes disk-full.md#runbok ../../incidents/2026/INC-2026-0003.md#followups "
     "disk-full.md#onboarding-paths"  # the site's section on the paths is #recur-onboarding-paths
 ).split()
 
@@ -1453,8 +1453,8 @@ def test_what_check_says_the_site_does_with_a_link_is_what_the_site_build_does(t
 def test_check_finds_the_anchors_the_site_build_refuses_and_only_those(tmp_path):
     """Found by a team writing its first KB: [x](#root-causes) and [y](other.md#runbok) passed
     `recur check --strict` and failed `recur site --strict`. The ids are those of the site's pages,
-    with the headings the site adds (What you see, Related patterns, an incident's Follow-ups) and
-    without the one it does not (the evidence is a box): mkdocs itself says which it refuses."""
+    with the headings the site adds (What you see, the evidence box's title, Related patterns, an
+    incident's Follow-ups): mkdocs itself says which it refuses."""
     from recur.kb.check import check_path
 
     kb = _anchor_kb(tmp_path / "good" / "kb", GOOD_ANCHORS)
@@ -1471,7 +1471,7 @@ def test_check_finds_the_anchors_the_site_build_refuses_and_only_those(tmp_path)
         "'#root-causes': this page has no anchor #root-causes on the site (did you mean #root-cause?); "
         "the site build fails on it with --strict"
     )
-    assert found[2].startswith(
+    assert found[1].startswith(
         "'disk-full.md#runbok': patterns/capacity/disk-full.md has no anchor #runbok on the site"
     )
     refused = _site(kb, tmp_path / "bad" / "out")

@@ -1,6 +1,9 @@
 """Every badge of the site's CSS is readable: its text colour on its background is at least 4.5:1, WCAG
 2's AA level for normal text (badges are small and bold: AA's large-text allowance does not apply).
-Found in review: white on #e67e22 (sev2) was 2.85:1 and white on #2e9e6b (done, active) 3.38:1."""
+Found in review: white on #e67e22 (sev2) was 2.85:1 and white on #2e9e6b (done, active) 3.38:1.
+
+Every series of the SVG charts is told from the page behind it, in each palette, as Chromium paints it: at
+least 3:1 (WCAG 1.4.11, graphical objects), and stacked segments parted by a line of the background."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from site_helpers import recur_site
 
 ASSETS = Path(__file__).resolve().parents[1] / "site_config" / "assets"
 CSS = ("recur.css", "recur-suggest.css")
@@ -84,3 +88,82 @@ def test_every_badge_colour_pair_meets_wcag_aa():
         assert sel in seen, f"{sel}: no colour pair found in {CSS}"
     low = [f"{sel}: {fg} on {bg} is {contrast(fg, bg):.2f}:1" for sel, fg, bg in pairs if contrast(fg, bg) < AA]
     assert low == [], low
+
+
+SERIES = ("c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "cx")
+NON_TEXT = 3.0  # WCAG 2.1 SC 1.4.11
+# each chart class on the page's trends chart box, as charts.py draws them (a KB seldom has all nine series),
+# and the colours Chromium computed for it: fill, its opacity, stroke and its width, and the page's background
+# behind the box composited up to the first opaque one (material's are opaque; a translucent one is blended)
+_CHART_COLOURS_JS = """classes => {
+  const box = document.querySelector('.recur-chart-box');
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('class', 'recur-chart');
+  box.appendChild(svg);
+  const rgba = c => { const p = c.match(/[\\d.]+/g).map(Number); return p.length > 3 ? p : p.concat([1]); };
+  const layers = [];
+  for (let n = box; n && n.nodeType === 1; n = n.parentElement) {
+    const bg = rgba(getComputedStyle(n).backgroundColor);
+    if (bg[3] > 0) layers.push(bg);
+    if (bg[3] === 1) break;
+  }
+  let back = [255, 255, 255];
+  for (let i = layers.length - 1; i >= 0; i--) back = back.map((v, k) => layers[i][k] * layers[i][3] + v * (1 - layers[i][3]));
+  const out = {};
+  for (const cls of classes) {
+    const el = document.createElementNS('http://www.w3.org/2000/svg', cls === 'dt' ? 'circle' : 'rect');
+    el.setAttribute('class', cls);
+    svg.appendChild(el);
+    const s = getComputedStyle(el);
+    out[cls] = {fill: rgba(s.fill), opacity: Number(s.fillOpacity) * Number(s.opacity),
+                stroke: s.stroke.startsWith('rgb') ? rgba(s.stroke) : null,
+                width: parseFloat(s.strokeWidth), back: back.map(Math.round)};
+  }
+  svg.remove();
+  return out;
+}"""
+
+
+def _painted(fill: list, opacity: float, back: list) -> str:
+    """A fill of that opacity over the background, as whole 8-bit values (what is painted), as #hex."""
+    alpha = fill[3] * opacity
+    return "#" + "".join(f"{round(f * alpha + b * (1 - alpha)):02x}" for f, b in zip(fill[:3], back, strict=True))
+
+
+@pytest.fixture(scope="module")
+def trends_url(tmp_path_factory):
+    from browser import serve_dir
+    from kbfactory import small_kb
+
+    tmp = tmp_path_factory.mktemp("contrast-site")
+    out = tmp / "out"
+    result = recur_site(small_kb(tmp / "kb"), out, "--strict", "-q", "--no-browser-search")
+    assert result.exit_code == 0, result.output
+    with serve_dir(out) as url:
+        yield url + "/board/trends.html"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("palette", ["default", "slate"])
+def test_every_chart_series_stands_out_from_the_page_in_each_palette(page, trends_url, palette):
+    """Found in review: on white the "other" stack (#bdc3c7) was 1.78:1 and orange 2.85:1; on the dark palette
+    indigo 2.34:1, purple 2.74:1, red 2.96:1 and the timeline's dots (red at 75%) 2.18:1; and two stacks
+    next to each other, 1.08-1.26:1 apart, touched with nothing between them."""
+    from browser import dark_palette
+
+    page.goto(trends_url)
+    if palette == "slate":
+        dark_palette(page)
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == palette
+    assert page.locator(".recur-chart-box svg.recur-chart rect.c0").count() > 0  # the real chart has the classes
+    found = page.evaluate(_CHART_COLOURS_JS, [*SERIES, "dt"])
+    low, unparted = [], []
+    for cls, c in found.items():
+        back = "#" + "".join(f"{v:02x}" for v in c["back"])
+        painted = _painted(c["fill"], c["opacity"], c["back"])
+        if contrast(painted, back) < NON_TEXT:
+            low.append(f".{cls}: {painted} on {back} is {contrast(painted, back):.2f}:1")
+        # a line of the page's own colour around each segment and dot: neighbours parted whatever their colours
+        if not c["stroke"] or _painted(c["stroke"], 1, c["back"]) != back or c["width"] < 1:
+            unparted.append(f".{cls}: stroke {c['stroke']} {c['width']}px on {back}")
+    assert low == [] and unparted == [], (low, unparted)

@@ -406,3 +406,16 @@ def test_a_done_flag_shows_its_day_and_is_open_before_it(tmp_path):
     assert [f["text"] for f in board(kb, dt.date(2026, 4, 27))["flags"] if f["incident"] == "INC-2026-0003"] == [
         "why no alert?"
     ]
+
+
+def test_the_severity_badge_links_to_what_the_level_means(kb):
+    """A new hire saw "sev2 · Major" on every pattern and incident page, a badge linking nowhere: what the level
+    asks (its review, in days) was only on the by-severity page's table. The badge links there."""
+    out = pages(kb, as_of=DAY, board=board(kb, DAY))
+    page = out["patterns/capacity/disk-full.md"]
+    sev = kb.patterns["disk-full"].severity
+    link = re.search(r'<dt>Severity</dt>\s*<dd><a href="([^"]+)"[^>]*><b class="rb r-' + sev, page)
+    assert link and link.group(1) == "../by-severity.html#levels", page.split("<dt>Severity</dt>")[1][:300]
+    assert "{#levels}" in out["patterns/by-severity.md"]  # the anchor it links to
+    incident = next(i for i in kb.incidents.values() if i.severity in kb.severity)
+    assert re.search(r'<dt>Severity</dt>\s*<dd><a href="[./]*patterns/by-severity.html#levels"', out[incident.relpath])

@@ -593,7 +593,7 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, site_url, te
         flags = config.where_flags(kb_dir, index_dir)
         # read on stdin: the command reads it there again (a pipe's text is no shell argument)
         record = RecordAs(record_title(prepared, query), None if _reads_stdin(text) else query)
-        record = record if Path(kb_dir).is_dir() else None
+        record = _looked_up(record, query, kb_dir, engine) if Path(kb_dir).is_dir() else None
         click.echo(render_answer(answer, steps=steps, kb_dir=kb_dir, flags=flags, site_url=site_url, record=record))
 
 
@@ -603,6 +603,22 @@ def _say_typos(answer) -> None:
 
     if answer.corrected:
         click.echo(f"recur: {typo_note([(c['word'], c['read_as']) for c in answer.corrected])}.", err=True)
+
+
+def _looked_up(record, query: str, kb_dir, engine):
+    """``record`` (render.RecordAs) marked with what ``query`` already is: a pattern's id, or the title of a
+    recorded incident; the footer then proposes no record (render.known_text). One line at most: an id or a
+    title is, and a paste is loaded no KB for."""
+    import dataclasses
+
+    from recur.kb.incident_record import recorded_with_title
+
+    if "\n" in query or len(query) > 500:
+        return record
+    if query in engine.docs:
+        return dataclasses.replace(record, pattern=query)
+    incident = recorded_with_title(kb_dir, query)
+    return dataclasses.replace(record, incident=incident) if incident else record
 
 
 def _read_jsonl(fh) -> list:

@@ -35,6 +35,8 @@ COMMANDS = {
     "coverage": "recur.cli.coverage:coverage_cmd",
     "import": "recur.cli.importer:import_cmd",
     "lookalikes": "recur.cli.lookalikes:lookalikes_cmd",
+    "show": "recur.cli.show:show",
+    "paths": "recur.cli.show:paths",
 }
 
 
@@ -129,6 +131,11 @@ def cli(ctx):
     Authors:     recur check, recur new, recur eval
     Responders:  recur suggest "what you see", recur serve
     Everyone:    recur site, recur report
+
+    \b
+    New to on-call? Run `make run` (or `recur serve`) and open /paths/:
+    the onboarding paths, the patterns to read first, in order; in the
+    terminal, recur paths [ID], and recur show ID prints a pattern.
     """
     import os
 

@@ -51,6 +51,27 @@ class RecordAs:
 
     title: str
     text: str | None
+    # what the text already is, so there is nothing to record (`known_text`): a pattern's id (`recur suggest
+    # disk-full`, a lookup), or the (id, KB-relative path) of the incident recorded with it as its title
+    pattern: str | None = None
+    incident: tuple[str, str] | None = None
+
+
+def known_text(record_as: RecordAs, kb_dir: str = "kb", flags: str = "") -> str | None:
+    """What the footer says in place of the command recording the text, when the text is a pattern's id or a
+    recorded incident's title; None otherwise. The footer proposed `recur incident new -t disk-full …` for a
+    lookup by id, and a duplicate record for a past incident's title pasted (found in a new-hire review)."""
+    if record_as.pattern is not None:
+        shown = for_terminal(record_as.pattern)
+        return f"{shown} is a pattern's id: a lookup, nothing to record (recur show {shown} prints the pattern)."
+    if record_as.incident is not None:
+        iid, relpath = for_terminal(record_as.incident)
+        where = f"{for_terminal(kb_dir).rstrip('/')}/{relpath}"
+        return (
+            f"Recorded already: {iid} has this title ({where}); nothing new to record. "
+            f"To link it to a pattern: recur incident link {flags}{iid}"
+        )
+    return None
 
 
 def no_known_text(record_as: RecordAs, flags: str = "") -> str:
@@ -106,22 +127,25 @@ def render_answer(
     ``render_results`` takes it. ``record`` None (no KB folder: answered from the index alone) leaves the command
     out: it named a KB that does not exist (found in review: `recur suggest --kb /nonexist`)."""
     results = answer.results
+    known = known_text(record, kb_dir, for_terminal(flags)) if record else None
     if answer.no_known_pattern:
         said = no_known_text(record, flags) if record else _NO_KB_TO_RECORD.format(kb=for_terminal(kb_dir))
+        said = f"No known pattern matches this. {known}" if known else said
         head = click.style(said, fg="yellow", bold=True)
         if not results:
             return head
         body = render_results(results, steps=steps, kb_dir=kb_dir, site_url=site_url)
         again = "↑ No known pattern matches: the patterns above are the closest, for comparison only."
         again = click.style(again, fg="yellow")
-        again += f"\nTo record it: {_record_command(record, flags=flags)}" if record else ""
+        if record:
+            again += f"\n{known}" if known else f"\nTo record it: {_record_command(record, flags=flags)}"
         return f"{head}\n\nClosest patterns, for comparison only:\n\n{body}\n{again}"
     both = check_both(results, answer.likelier)
     said = match_line(results, answer.likelier, answer.credible)
     head = click.style(said + (f"; {for_terminal(both)}." if both else ":"), bold=True)
     footer = [] if len(results) < 2 and not both else [click.style(_best_match(results, answer.likelier), dim=True)]
     if record:
-        footer.append(_record_line(answer, record, flags))
+        footer.append(known or _record_line(answer, record, flags))
     body = render_results(results, steps=steps, kb_dir=kb_dir, site_url=site_url)
     return f"{head}\n\n{body}\n" + "\n".join(footer)
 
@@ -212,3 +236,95 @@ def first_log_line(prepared, n: int = 100) -> str:
     lines, and the terminal shows no other trace of them (the JSON answer's ``query`` does)."""
     first = prepared.text.split("\n")[prepared.log_before]
     return f'"{for_terminal(short(first, n))}"'
+
+
+# `recur show` and `recur paths` (cli/show.py): a pattern, an incident and the onboarding paths, as a terminal shows them
+
+
+def _heading(text: str) -> str:
+    return click.style(text, bold=True)
+
+
+def render_pattern(doc: dict, titles: dict | None = None, steps: int = 0, kb_dir: str = "kb") -> str:
+    """A pattern object (retrieval.patterns.pattern_object, the API's and get_pattern's) for `recur show`: its
+    title, severity, summary, symptoms, signals, the evidence to keep, the runbook (``steps``: how many; 0 all),
+    related patterns and look-alikes (``titles``: {id: title}), linked incidents, its file."""
+    doc, titles = for_terminal(doc), for_terminal(titles or {})
+    sev = click.style(doc["severity"], fg=SEV_COLOUR.get(doc["severity"], "white"), bold=True)
+    out = [
+        click.style(f"{doc['title']}{draft_mark(doc)}", bold=True) + f"  ({doc['id']} · {sev} · {doc['category']})",
+        *([f"status: {doc['status']}"] if doc.get("status") != "active" else []),
+    ]
+    if doc.get("summary"):
+        out += ["", flat(doc["summary"])]
+    for name, items in (("Symptoms", doc.get("symptoms")), ("Signals", doc.get("signals"))):
+        if items:
+            out += ["", _heading(f"{name}:")] + [f"  - {flat(x)}" for x in items]
+    if doc.get("evidence"):
+        out += ["", click.style("Preserve before restoring:", fg="magenta", bold=True)]
+        out += [f"  - {flat(e)}" for e in doc["evidence"]]
+    runbook = doc.get("runbook") or []
+    if runbook:
+        out += ["", _heading("First steps:")]
+        for i, step in enumerate(runbook[: steps or None], 1):
+            out.extend(step_lines(f"  {i}. ", step))
+        if steps and len(runbook) > steps:
+            out.append(f"  … {plural(len(runbook) - steps, 'more step')}")
+    named = lambda pid: f"{pid} ({titles[pid]})" if pid in titles else pid  # noqa: E731
+    if doc.get("related"):
+        out += ["", _heading("Related:")] + [f"  - {named(pid)}" for pid in doc["related"]]
+    if doc.get("look_alikes"):
+        out += ["", _heading("Look-alikes (what tells them apart):")]
+        out += [f"  - {named(a['id'])}: {a.get('by') or CLOSE_CALL}" for a in doc["look_alikes"]]
+    incidents = doc.get("incidents") or []
+    if incidents:
+        out += ["", _heading(f"Seen before ({plural(len(incidents), 'incident')}):")]
+        out += [f"  - {i['date']} {i['id']}: {flat(i['title'])}" for i in incidents]
+    out += ["", f"read more: {read_more(doc['path'], kb_dir, None)}"]
+    return "\n".join(out)
+
+
+def render_incident(doc: dict, titles: dict | None = None, kb_dir: str = "kb") -> str:
+    """An incident object (retrieval.patterns.incident_object) for `recur show INC-…`: title, date, severity,
+    services, the patterns it links (``titles``: {id: title}) or "needs analysis", its summary, its review."""
+    doc, titles = for_terminal(doc), for_terminal(titles or {})
+    sev = click.style(doc["severity"], fg=SEV_COLOUR.get(doc["severity"], "white"), bold=True)
+    out = [click.style(doc["title"], bold=True) + f"  ({doc['id']} · {doc['date']} · {sev})"]
+    if doc.get("services"):
+        out.append(f"services: {', '.join(doc['services'])}")
+    if doc.get("review"):
+        review = doc["review"]
+        due = f", due {review['due']}" if review.get("due") else ""
+        out.append(f"review: {review.get('level')}, {review.get('status')}{due}")
+    if doc.get("summary"):
+        out += ["", flat(doc["summary"])]
+    linked = [f"  - {pid}" + (f" ({titles[pid]})" if pid in titles else "") for pid in doc.get("patterns") or []]
+    out += ["", _heading("Patterns:")] + linked if linked else ["", "Patterns: none linked (needs analysis)"]
+    out += ["", f"read more: {read_more(doc['path'], kb_dir, None)}"]
+    return "\n".join(out)
+
+
+def render_paths(paths: list[dict], kb_dir: str = "kb") -> str:
+    """`recur paths`: each onboarding path's id, title and number of steps."""
+    if not paths:
+        return f"No onboarding paths yet in {for_terminal(kb_dir)}: add one with recur new path."
+    rows = [for_terminal(p) for p in paths]
+    width = max(len(p["id"]) for p in rows)
+    out = [f"{p['id']:<{width}}  {p['title']} ({plural(p['steps'], 'step')})" for p in rows]
+    return "\n".join(out + ["", "recur paths ID lists a path's steps; the site shows them at /paths/ (recur serve)."])
+
+
+def render_path(doc: dict) -> str:
+    """`recur paths ID`: the path's title and audience, then its steps in order, each pattern's id and title
+    (and why it is there), with the command that prints it."""
+    doc = for_terminal(doc)
+    out = [_heading(doc["title"]) + f"  ({doc['id']})"]
+    if doc.get("audience"):
+        out.append(f"for: {doc['audience']}")
+    out.append("")
+    for n, step in enumerate(doc["steps"], 1):
+        title = step["title"] or "no such pattern in the KB"
+        out.append(f"{n}. {step['pattern']}: {title}")
+        if step.get("why"):
+            out.append(f"   why: {flat(step['why'])}")
+    return "\n".join(out + ["", "recur show ID prints a step's pattern."])

@@ -728,7 +728,9 @@ def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str) ->
     shown = f"[{host}]" if ":" in host else host
     proxied = f", published by a proxy under {root_path}/" if root_path else ""
     click.echo(
-        f"Recur on http://{shown}:{port}/{proxied} (API docs: /docs, metrics: /metrics); {access}. "
+        # the onboarding paths named first: a newcomer's way in, which the start-up line did not show (new-hire review)
+        f"Recur on http://{shown}:{port}/{proxied} (onboarding paths: /paths/, API docs: /docs, metrics: /metrics); "
+        f"{access}. "
         "Loading the model and index...",
         err=True,
     )

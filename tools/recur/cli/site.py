@@ -127,6 +127,8 @@ def site(
             file_search=file_search,
         )
     _say_built(built, out_dir, quiet)
+    if not quiet:
+        click.echo(_view_it(kb_dir, index_dir, out_dir, file_search), err=True)
 
 
 @contextlib.contextmanager
@@ -171,6 +173,24 @@ def _say_built(built, out_dir, quiet: bool) -> None:
                 f"({built.browser.seconds:.1f}s).",
                 err=True,
             )
+
+
+def _view_it(kb_dir, index_dir, out_dir, file_search) -> str:
+    """How to look at what was built: the build said where it was written, not how to open it, and opened from
+    disk its search boxes do not work (found in a new-hire review). The serve command carries the run's --kb
+    and --index when they are not the defaults, as every command Recur prints for copying does."""
+    import shlex
+
+    from recur.kb.init import serve_url
+
+    flags = config.where_flags(kb_dir, index_dir)
+    on_disk = (
+        "the header search works, and the describe box lists pattern pages by words alone"
+        if (config.get("file_search") if file_search is None else file_search)
+        else "its search boxes do not work (recur site --file-search makes the header search work there)"
+    )
+    where = f"{flags}--site {shlex.quote(str(out_dir))}"
+    return f"View it: recur serve {where}, then open {serve_url()}. Opened from disk, {on_disk}."
 
 
 def _indexing(built) -> str:

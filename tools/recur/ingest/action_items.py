@@ -592,8 +592,9 @@ def _owner(text: str, bracketed: bool) -> tuple:
 # Ruiz; Bob Lee — due …". The first alone was read: "kim" was dropped unsaid ("(@kim)" is who, no title's words)
 # and ", Bob Lee" kept in the title. Each name after a comma or a semicolon is read as the owner field's, up to
 # the first words that are no name ("…, then restart the pods", "…, due: …", "…, see runbook"), as many as an
-# owner cell's are (_NAMES_READ); the field is then read as an owner cell is (people_named), so it takes them only
-# where that splits them: "Smith, Ana" is one person's there, and here "Smith" stays the owner, as before.
+# owner cell's are (_NAMES_READ); the field is then read as an owner cell is (people_named): the names it splits,
+# and a pair of one-word names it keeps whole, "(owner: Smith, Ana)" Smith, Ana's as the cell "Smith, Ana" is
+# (it was "Smith", ", Ana" left in the title: found in review), said in the notes as the cell's is.
 _OWNER_SEP = re.compile(r"[ \t]*[,;][ \t]*")
 # where a name after one ends: a separator, a bracket, a sentence's end, a due label, a dash between blanks
 _PIECE_END = re.compile(
@@ -606,7 +607,7 @@ _PIECE_END = re.compile(
 def _more_owners(text: str, first: str, end: int, written: str | None = None) -> tuple[str, int]:
     """(the owner field, where it ends) of an owner ``first`` read in ``text`` up to ``end`` (``written`` there as
     ``written``: "@Ana Ruiz" read as "Ana Ruiz") and the names after it (see above); (``first``, ``end``) when no
-    name follows or the field's reader would not split them."""
+    name follows or the field's reader would neither split them nor keep a pair of one-word names whole."""
     stop, pieces = end, 0
     while pieces < _NAMES_READ and (sep := _OWNER_SEP.match(text, stop)):
         found = _PIECE_END.search(text, sep.end())
@@ -619,7 +620,7 @@ def _more_owners(text: str, first: str, end: int, written: str | None = None) ->
     if not pieces:
         return first, end
     field = (written or first) + text[end:stop]
-    return (field, stop) if len(_field_names(field)) == pieces + 1 else (first, end)
+    return (field, stop) if len(_field_names(field)) == pieces + 1 or paired_names(field) else (first, end)
 
 
 def _owner_piece(piece: str, role: str) -> bool:
@@ -778,6 +779,27 @@ def _bracket_owner(m, names: bool = False) -> bool:
     return bool((_FULL_NAME.fullmatch(name) or _ONE_NAME.fullmatch(name)) and (names or _due(after)[0] is not None))
 
 
+def _bracket_people(m) -> bool:
+    """Whether the bracket ``m`` ending an item (a dash-led tail after it at most) names two people or more and
+    nothing else, unlabelled: "(Ana Ruiz, Bob Lee)", "(@ana; bob@x.io)", each a full name as a person's is
+    (_person_name: not "Google Cloud"), a mention or an e-mail address. It is the owner field, as "(owner: Ana Ruiz,
+    Bob Lee)" is: no owner was read, the names kept in the title (an e-mail's bracket dropped as meta, unsaid; found
+    in review). Never "(p99, p95)", "(see INC-123)", nor one name alone ("(Kafka Connect)": _bracket_owner's)."""
+    after = m.string[m.end() :]
+    if m.group(0).lstrip()[:1] != "(" or not re.fullmatch(r"\s*(?:[-–—].*)?", after):
+        return False
+    pieces = [p.strip() for p in re.split(r"[,;]", m.group(1), maxsplit=_NAMES_READ)]
+    return len(pieces) > 1 and all(_person_piece(p) for p in pieces[:_NAMES_READ])  # as many as people_named reads
+
+
+def _person_piece(piece: str) -> bool:
+    """Whether ``piece`` of a bracket is a person's alone: a mention not a date, an e-mail address, a full name."""
+    if piece.startswith("@"):
+        at = _MENTION.fullmatch(piece)
+        return bool(at) and not _date_mention(piece, at)
+    return bool(_EMAIL.fullmatch(piece) or (_FULL_NAME.fullmatch(piece) and _person_name(piece)))
+
+
 def _bracket_name(text: str) -> bool:
     """Whether ``text``, beside a due date in a bracket, is a name: a mention, a full name, or one
     word that may be a first name ("(Kafka, by 2026-12-07)" made Kafka the owner)."""
@@ -842,6 +864,8 @@ def _inline_fields(title: str, names: bool = False, beside: bool = False, people
             got["owner"], rest = rest, ""  # "(Priya, by 2026-12-07)", "(Priya, due Dec 19)"
         elif not any(got.values()) and _bracket_owner(m, names):
             got["owner"], rest = m.group(1).strip(), ""  # "Revert the cache size (Lukas Weber)"
+        elif not any(got.values()) and _bracket_people(m):
+            got["owner"], rest = m.group(1).strip(), ""  # "(Ana Ruiz, Bob Lee)": the owner field, its first recorded
         elif not any(got.values()) and (beside := _name_beside(rest)):
             got, rest = beside, ""  # "(Marco, OPS-12)": the ticket is read from the whole title
         elif got["owner"] and not got["due"] and (dated := _tail_field(rest))[0] == "date":
@@ -1310,17 +1334,17 @@ _NAMES_READ = 50  # the names of a field read, at most: each is tested (a date? 
 
 def _field_names(line: str) -> list[str]:
     """The names of an owner field: split at each semicolon and line break (``_ALWAYS_SEP``), and at the commas of
-    a part when one of its two pieces names someone on its own (``_a_name``: "Ana Ruiz, Bob", "@ana, bob") or each
-    names someone or no one ("TBD, n/a"), or there are three or more (a list: "Ana, Bob, Cy"). "Smith, Ana", "SRE,
-    Platform" and "Ruiz, Ana (payments)" are one, whose first word was the owner (found in review), as is "Priya,
-    Sam" (``paired_names``: the import says so, or splits it when the postmortem names them apart); "Ana Ruiz, Bob"
-    was one too, Bob unsaid (found in review). The first ``_NAMES_READ`` parts only."""
+    a part when one of its two pieces names someone on its own (``_a_name``: "Ana Ruiz, Bob", "@ana, bob") or no one
+    ("TBD, n/a"; "TBD, Ana" is Ana's: it was one owner, "TBD, Ana"), or there are three or more (a list: "Ana, Bob,
+    Cy"). "Smith, Ana", "SRE, Platform" and "Ruiz, Ana (payments)" are one, whose first word was the owner (found in
+    review), as is "Priya, Sam" (``paired_names``: the import says so, or splits it when the postmortem names them
+    apart); "Ana Ruiz, Bob" was one too, Bob unsaid (found in review). The first ``_NAMES_READ`` parts only."""
     names = []
     for part in _split_names(line, _ALWAYS_SEP)[:_NAMES_READ]:
         pieces = _split_names(part, _COMMA)
         named = [p for p in pieces[:_NAMES_READ] if p.strip(" *_")]
         said = [_a_name(p) for p in named] if len(named) == 2 else []
-        names += pieces if len(named) > 2 or "name" in said or (said and all(said)) else [part]
+        names += pieces if len(named) > 2 or any(said) else [part]
     return names
 
 

@@ -109,7 +109,8 @@ class ReviewDates:
 class ImportPlan:
     """What the record is written with, all read before anything is written. ``numbered``: the id was
     chosen here, not asked for (another free number will do: ``_write`` returns the one written);
-    ``date_from``: where the date was read ("--date", or the postmortem's place)."""
+    ``date_from``: where the date was read ("--date", or the postmortem's place); ``shared``: the patterns
+    that list a signal the draft would (``signal_sharers``), read once for the query, the draft and its notes."""
 
     iid: str
     numbered: bool
@@ -121,6 +122,7 @@ class ImportPlan:
     source: str
     date_from: str | None
     review: ReviewDates
+    shared: dict[str, list[str]]
 
 
 @dataclass(frozen=True)
@@ -299,17 +301,22 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 
-def document_hashes(text: str) -> tuple[str, ...]:
+def document_hashes(text: str, read: tuple[str, str] | None = None) -> tuple[str, ...]:
     """(the digest an import records, the others an earlier import of the same content may hold). A document
     in HTML or Jira wiki markup is compared by the Markdown read from it, each line's spaces collapsed and blank
     lines left out: a page saved again with other markup and the same text ("<p class=…>" now "<p>", a heading
     on lines of its own) was "changed since it was imported", exit 3, where a Markdown file's trailing spaces are
-    the same content. Records imported before hold the digest of the file as written: the second."""
+    the same content. Records imported before hold the digest of the file as written: the second. ``read``:
+    (text, its Markdown) the parse converted (``Postmortem.markdown``), taken when it is this text: an HTML
+    export was converted twice, once to parse and once here."""
     from recur.ingest.pm_markup import to_markdown
 
     raw = content_hash(text)
-    converted = to_markdown(text.replace("\r\n", "\n"))
-    if converted == text.replace("\r\n", "\n"):
+    text = text.replace("\r\n", "\n")
+    # the parse's text has its control characters out and a lone "\r" as a line end: when it is not this
+    # text, this text's Markdown is the one earlier imports hashed
+    converted = read[1] if read is not None and read[0] == text else to_markdown(text)
+    if converted == text:
         return (raw,)
     lines = (" ".join(ln.split()) for ln in converted.split("\n"))
     return content_hash("\n".join(ln for ln in lines if ln)), raw
@@ -569,14 +576,14 @@ SEARCHED_SECTIONS = ("Summary", "Root cause", "Trigger", "Detection")  # what sa
 KNOWN_SIGNALS = "lines a known pattern lists as signals"  # the part of the query _known_signals adds, as named
 
 
-def _query_parts(title: str, pm, kb) -> list[tuple[str, str]]:
+def _query_parts(title: str, pm, shared: dict) -> list[tuple[str, str]]:
     """(name, text) of the parts the candidates are searched for: the title and the sections that say what
     failed and why; not the impact, the timeline nor the action items, which say what it cost and what was
     done. With no heading read as its Summary or Root cause, the sections no heading maps too (German
     ones, ``## Zusammenfassung``, ``## Ursache``): the search had the title and the field lines above
     them, and a postmortem quoting tls-certificate-expired's signal in its Zusammenfassung was "no known
     pattern", a second pattern drafted for it. Then the lines the draft would list as signals that a known
-    pattern lists (``_known_signals``), wherever the postmortem quotes them."""
+    pattern lists (``_known_signals``; ``shared``: ``signal_sharers``), wherever the postmortem quotes them."""
     # the parts there are, without blanks around them: the text is the answer's (and --json's) query, which
     # `recur suggest QUERY` (its text stripped) is to answer the same
     parts = [("title", title)] + [(k, pm.sections.get(k, "")) for k in SEARCHED_SECTIONS]
@@ -584,7 +591,7 @@ def _query_parts(title: str, pm, kb) -> list[tuple[str, str]]:
         parts += [(h, pm.sections.get(h, "")) for h in dict.fromkeys(pm.unmapped)]
     parts = [(name, text.strip()) for name, text in parts if text.strip()]
     said = normalise_signal(" ".join(text for _, text in parts))
-    if known := [s for s in _known_signals(kb, lifted_signals(pm)) if normalise_signal(s) not in said]:
+    if known := [s for s in _known_signals(shared, lifted_signals(pm)) if normalise_signal(s) not in said]:
         parts.append((KNOWN_SIGNALS, " ".join(known)))
     return parts
 
@@ -598,12 +605,13 @@ def lifted_signals(pm) -> list[str]:
     return [c for c in pm.code_spans if not c.startswith(("kubectl ", "curl "))][:6]
 
 
-def _known_signals(kb, signals: list[str]) -> list[str]:
+def _known_signals(shared: dict, signals: list[str]) -> list[str]:
     """Those of ``signals`` that a pattern the search can answer with lists, as the ranking reads a signal
     (``normalise_signal``: case, spacing and numbers aside): found whole in the text searched, the engine
     takes it as strong evidence for that pattern (search.VERBATIM); quoted outside the searched sections
-    (a timeline's line) it was left out, and a draft listing it written beside the pattern."""
-    known = {normalise_signal(x) for found in signal_sharers(kb, signals).values() for x in found}
+    (a timeline's line) it was left out, and a draft listing it written beside the pattern. ``shared``:
+    ``signal_sharers`` of ``signals``."""
+    known = {normalise_signal(x) for found in shared.values() for x in found}
     return [x for x in dict.fromkeys(signals) if normalise_signal(x) in known]
 
 
@@ -821,11 +829,55 @@ def _owner_notes(pm) -> list[str]:
     ]
 
 
+def _due_notes(pm) -> list[str]:
+    """The follow-ups' due dates not read, and those written without a year or month read against the incident's
+    date. A slash day either order reads ("12/03") is read in the order the document's other dates show, which
+    is said; with none or both shown it is not read, and said so with both readings: it was "not read as a date",
+    no word of why (found in review)."""
+    from recur.ingest.pm_text import day_of_month, either_way
+
+    notes = []
+    for title, due in pm.unread_dues:
+        notes.append(_either_way(pm, title, due) or f"follow-up {title!r}: due {due!r} not read as a date, left empty")
+    for title, due, day, start in pm.inferred_dues:
+        lacks, first = ("month", re.sub(r"(?i)^the\s+", "", due)) if day_of_month(due) else ("year", due)  # "the 19th"
+        order = ""
+        if either_way(due) and len(pm.slash_orders) == 1:
+            ((how, shown),) = pm.slash_orders.items()
+            order = f" and either order makes a day: {_FIRST[how]} first, as the document's {shown!r} is;"
+        notes.append(
+            f"follow-up {title!r}: due {due!r} has no {lacks}{order or ';'} read as {day.isoformat()}, the first "
+            f"{first} on or after the incident's date ({start.isoformat()}): correct it in the record if another was "
+            "meant"
+        )
+    return notes
+
+
+_FIRST = {"md": "month", "dm": "day"}
+
+
+def _either_way(pm, title: str, due: str) -> str | None:
+    """Why a slash day without its year ("12/03") was not read, when either order makes a day and the document's
+    other dates show no order, or both ('12/15/2026' month first, '15/12' day first); None for other words."""
+    from recur.ingest.pm_text import either_way
+
+    if (pair := either_way(due)) is None or len(pm.slash_orders) == 1:
+        return None
+    a, b = pair
+    month_first, day_first = dt.date(2000, a, b), dt.date(2000, b, a)  # a leap year: "2/29" is a day of some years
+    shown = ", ".join(f"{words!r} {_FIRST[how]} first" for how, words in sorted(pm.slash_orders.items(), reverse=True))
+    shown = f"the document's other dates show both ({shown})" if shown else "no other date of the document shows which"
+    return (
+        f"follow-up {title!r}: due {due!r} not read: it has no year and either order makes a day ({month_first:%-d %B} "
+        f"month first, {day_first:%-d %B} day first), and {shown}; left empty: set it with recur incident follow-up "
+        "ID WHICH --due YYYY-MM-DD"
+    )
+
+
 def _unrecorded_notes(pm, today: dt.date) -> list[str]:
     """What the postmortem says that the record will not hold: fields with no place, cancelled action
     items (recorded done, resolution wont-do) and blocked ones (recorded open), due dates not read, control characters; and how the
     duration was read when that needs saying (the first of several, a value read as none)."""
-    from recur.ingest.pm_text import day_of_month
 
     notes = [pm.reply_note] if pm.reply_note else []
     notes += [pm.duration_note] if pm.duration_note else []
@@ -843,14 +895,7 @@ def _unrecorded_notes(pm, today: dt.date) -> list[str]:
             f"follow-up {title!r}: {said!r} recorded open (no follow-up status says blocked), the words out of its title"
         )
     notes += _owner_notes(pm)
-    for title, due in pm.unread_dues:
-        notes.append(f"follow-up {title!r}: due {due!r} not read as a date, left empty")
-    for title, due, day, start in pm.inferred_dues:
-        lacks, first = ("month", re.sub(r"(?i)^the\s+", "", due)) if day_of_month(due) else ("year", due)  # "the 19th"
-        notes.append(
-            f"follow-up {title!r}: due {due!r} has no {lacks}; read as {day.isoformat()}, the first {first} on or "
-            f"after the incident's date ({start.isoformat()}): correct it in the record if another was meant"
-        )
+    notes += _due_notes(pm)
     for title, said, day, start in (d for d in pm.inferred_dones if d[2] is not None):
         # a day after today was taken back a year (dones_by): then the first on or after the date is not it
         read = (
@@ -907,7 +952,7 @@ def import_postmortem(
     text, pm, read_notes = _parsed(file)
     kb = load_kb(kb_dir) if kb is None else kb
     patterns = require_patterns(kb, patterns, "--pattern")  # as the patterns have them: "Disk-Full" too
-    digests, source, sources = document_hashes(text), source_key(kb, file), _sources(kb, file)
+    digests, source, sources = document_hashes(text, pm.markdown), source_key(kb, file), _sources(kb, file)
     if dup := find_duplicate(kb, digests, sources, pm.title, date or pm.date):
         # the same path with other content: a changed document, what differs named
         flags = {"iid": iid, "date": date, "severity": severity, "pattern": patterns, "review_due": review_due}
@@ -922,17 +967,17 @@ def import_postmortem(
     notes += ([] if "Summary" in pm.sections else ["no summary section; used the title"]) + read_notes
     notes += _unrecorded_notes(pm, today)
     search = (lambda q: _search(kb_dir, index_dir, model, q, top)) if not patterns else None
-    parts = _query_parts(title, pm, kb)
+    parts = _query_parts(title, pm, shared := signal_sharers(kb, lifted_signals(pm)))
     link, reason, unknown, answer, pending = _link(kb, search, _query(parts), patterns, threshold)
     cands = candidates_of(answer.results if answer else [], kb.import_drafts())
     linked = list(dict.fromkeys(patterns)) or ([link] if link else [])
     days, said = _review_dates(pm, day, today, iid, due=review_due, done=review_done)
     notes += said
     date_from = "--date" if date else pm.date_source
-    plan = ImportPlan(iid, numbered, title, day, sev, triage, digests[0], source, date_from, days)
+    plan = ImportPlan(iid, numbered, title, day, sev, triage, digests[0], source, date_from, days, shared)
     draft = draft and not linked and unknown and not pending  # a second draft would split one failure in two
     written = _write(kb, pm, plan, linked, cands, draft=draft, category=category, source_file=source, dry=dry_run)
-    notes += _draft_notes(kb, pm, written, pending)
+    notes += _draft_notes(written, pending, plan.shared)
     notes += _review_notes(kb, pm, written, plan, today)
     out = _imported(plan, pm, written, Link(link, reason, pending), unknown, cands, notes)
     return replace(out, dry_run=dry_run, **_searched(parts, answer))
@@ -1064,7 +1109,7 @@ def _review_notes(kb, pm, written: Written, plan: ImportPlan, today: dt.date) ->
     """How the review was recorded when the postmortem's status said, and that it is already overdue:
     a postmortem imported weeks after its incident gets a due date from the framework that has passed,
     and `recur report --fail-on overdue` failed on it from the first run without a word here."""
-    iid, review, notes = written.incident, written.review, _review_owner_note(pm)
+    iid, review, notes = written.incident, written.review, _review_owner_note(pm, written.incident)
     late = review.status == "pending" and review.level != "none" and review.due is not None and review.due < today
     if pm.status and not plan.review.given:  # --review-done said how it was recorded (_held_given)
         text, where, said = pm.status
@@ -1444,11 +1489,20 @@ def _review_people(pm) -> tuple[str | None, list[str], str, str]:
     return None, [], "", ""
 
 
-def _review_owner_note(pm) -> list[str]:
+def _review_owner_note(pm, iid: str) -> list[str]:
     """The names a review owner's field gives besides the one recorded: a review has one owner, and "Postmortem
     owner: Ana Ruiz, Lee Park" recorded Ana Ruiz with no word of Lee Park. Not of the authors (the owner for
-    want of one): "Authors: kim, lee" wrote it together, and all are in the record's ## People."""
+    want of one): "Authors: kim, lee" wrote it together, and all are in the record's ## People. And an owner of two
+    one-word names kept as one ("Priya, Sam", as "Smith, Ana" is), which may be two people, as a follow-up's owner
+    cell is said (_owner_notes): it went unsaid (found in review); an author list's not, as above."""
+    from recur.ingest.action_items import paired_names
+
     owner, others, label, kind = _review_people(pm)
+    if owner and paired_names(owner) and kind != "authors":
+        return [
+            f"review owner {owner!r} kept as one name (as 'Smith, Ana' is; the postmortem's {label!r}); if it is two "
+            f"people, a review has one owner: set it with recur incident review {iid} --owner NAME"
+        ]
     if not others or kind == "authors":
         return []
     return [
@@ -1474,8 +1528,7 @@ def _draft(kb, pm, plan: ImportPlan, cands: list, category, source_file, importe
         draft_id, n = f"{base}-{n}", n + 1
     # a pattern listing one of the draft's signals is compared with it, ranked among the closest or not:
     # tls-certificate-expired, whose signal a German postmortem's draft listed, was not under Compare with
-    shared = signal_sharers(kb, lifted_signals(pm))
-    closest = cands + [{"id": pid, "title": kb.patterns[pid].title} for pid in shared if pid not in _ids(cands)]
+    closest = cands + [{"id": pid, "title": kb.patterns[pid].title} for pid in plan.shared if pid not in _ids(cands)]
     text = draft_pattern_text(
         draft_id,
         pm,
@@ -1485,7 +1538,7 @@ def _draft(kb, pm, plan: ImportPlan, cands: list, category, source_file, importe
         closest=closest,
         source=source_file,
         imported=imported,
-        shared=shared,
+        shared=plan.shared,
     )
     return draft_id, kb.root / "patterns" / cat / f"{draft_id}.md", text
 
@@ -1515,10 +1568,10 @@ def _ids(cands: list) -> set:
     return {c["id"] for c in cands}
 
 
-def _draft_notes(kb, pm, written: Written, pending) -> list[str]:
+def _draft_notes(written: Written, pending, shared: dict) -> list[str]:
     """What the notes say of the draft: none written for an earlier import's (``pending``), or one written
     with a signal a known pattern lists (`recur check` then says it is "listed by 2 patterns"): the
-    pattern, and how to link it instead when it is the same failure."""
+    pattern, and how to link it instead when it is the same failure. ``shared``: ``signal_sharers``."""
     if pending:
         return [f"no new draft written: {pending}, a draft an earlier import wrote, is the best candidate"]
     if (draft := written.draft) is None:
@@ -1526,7 +1579,7 @@ def _draft_notes(kb, pm, written: Written, pending) -> list[str]:
     return [
         f"the draft's signal {', '.join(repr(x) for x in found)} is also listed by {pid}: if this is that failure, "
         f"link it instead (recur incident link {written.incident} {pid} --remove {draft.id}) and delete the draft"
-        for pid, found in signal_sharers(kb, lifted_signals(pm)).items()
+        for pid, found in shared.items()
     ]
 
 

@@ -331,6 +331,39 @@ def _slash_month_day(text: str) -> tuple[int, int] | None:
     return (readings[0].month, readings[0].day) if len(readings) == 1 else None
 
 
+def either_way(text: str | None) -> tuple[int, int] | None:
+    """The two numbers of a slash day without its year that either order makes a day ("12/03": 3 December
+    month first, 12 March day first), else None ("12/19", "5/5", "Dec 3")."""
+    m = _SLASH_MONTH_DAY.fullmatch((text or "").strip())
+    if m is None or int(m.group(1)) == int(m.group(2)):
+        return None
+    return (int(m.group(1)), int(m.group(2))) if len(slash_readings(m.group(1), m.group(2), "2000")) == 2 else None
+
+
+def slash_orders(text: str, yearless: list[str]) -> dict[str, str]:
+    """The day/month orders a document's slash dates show ("md", month first; "dm", day first), each with the
+    first date as written that shows it: those of ``text`` with their year ("12/15/2026", "15-12-2026", "12/15/26")
+    and the days without one of ``yearless`` (its due dates: "12/15"), each read where only one order makes a day;
+    those either order reads ("12/03/2026") tell nothing."""
+    pairs = [(m.group(1), m.group(2), m.group(0)) for m in slash_dates(text)]
+    pairs += [(m.group(1), m.group(2), m.group(0)) for t in yearless if (m := _SLASH_MONTH_DAY.fullmatch(t.strip()))]
+    seen: dict[str, str] = {}
+    for a, b, words in pairs:
+        readings = slash_readings(a, b, "2000")  # a leap year: "2/29" is a day of some years
+        if len(readings) == 1 and int(a) != int(b):
+            seen.setdefault("dm" if readings[0].day == int(a) else "md", words)
+    return seen
+
+
+def in_order(text: str | None, order: str | None) -> tuple[int, int] | None:
+    """(month, day) of a slash day without its year that either order makes a day ("12/03": ``either_way``) read
+    in ``order`` ("md": month first, "dm": day first), the order of the document's other dates; else None."""
+    pair = either_way(text) if order else None
+    if pair is None:
+        return None
+    return pair if order == "md" else (pair[1], pair[0])
+
+
 def on_or_after(month: int, day: int, start: dt.date) -> dt.date:
     """The first ``month``/``day`` on or after ``start``: a due date written without a year in a
     postmortem of 2 December means the next one ("Dec 19": the 19th; "Jan 5": next year's)."""
@@ -361,10 +394,11 @@ def day_of_month(text: str | None) -> int | None:
     return int(m.group(1)) if m and 1 <= int(m.group(1)) <= 31 else None
 
 
-def due_after(said: str, start: dt.date) -> dt.date | None:
-    """The date of a due date written without its year ("Dec 19": ``on_or_after``) or its month ("the
-    19th": the first 19th on or after ``start``, a month without a 31st skipped); None for other words."""
-    if (md := month_day(said)) is not None:
+def due_after(said: str, start: dt.date, order: str | None = None) -> dt.date | None:
+    """The date of a due date written without its year ("Dec 19": ``on_or_after``; "12/03" in the ``order`` of the
+    document's other dates, ``in_order``) or its month ("the 19th": the first 19th on or after ``start``, a month
+    without a 31st skipped); None for other words."""
+    if (md := month_day(said) or in_order(said, order)) is not None:
         return on_or_after(*md, start)
     day = day_of_month(said)
     for n in range(12 if day else 0):  # every day 1-31 comes round within a year

@@ -41,6 +41,7 @@ from recur.ingest.pm_text import (
     due_after,
     find_date,
     full_year,
+    in_order,
     is_generic_title,
     is_placeholder,
     month_day,
@@ -50,6 +51,7 @@ from recur.ingest.pm_text import (
     review_held,
     review_status,
     review_when,
+    slash_orders,
     strip_placeholders,
     title_reference,
     unescape,
@@ -456,6 +458,9 @@ class Postmortem:
     unread_dues: list = field(default_factory=list)  # (title, due as written) of due dates not read
     # (title, due as written, date, the incident's date it was read against) of due dates with no year
     inferred_dues: list = field(default_factory=list)
+    # the day/month orders the document's slash dates show, each with the first date showing it (pm_text.slash_orders):
+    # a due date either order reads ("12/03") is read in its one order, else said not read as either
+    slash_orders: dict = field(default_factory=dict)
     inferred_dones: list = field(default_factory=list)  # the same of the days action items were done
     # (title, done as written, the day taken back to, the incident's date) of a done day with no year that is
     # neither after today nor on or after the incident's date: left unread (dones_by)
@@ -483,6 +488,9 @@ class Postmortem:
     controls: int = 0  # control characters taken out of the text (terminal escape sequences and the like)
     label_severity: str | None = None  # a label naming one ("sev-2"): the severity when no field names it
     reply_note: str | None = None  # the postmortem was read from a reply's quoted e-mail (_quoted_reply)
+    # (the text to_markdown read, the Markdown it gave): the importer's content hash (document_hashes) reads the
+    # same Markdown, and converted an HTML export of a megabyte a second time. Kept as it is: _plain_text skips it
+    markdown: tuple[str, str] | None = field(default=None, repr=False, compare=False)
 
 
 # _norm's, compiled once: it reads each cell of each table row, and re.sub's cache look-ups were most of a
@@ -1965,13 +1973,15 @@ def looks_unfilled(pm: Postmortem) -> bool:
 _ITEM_KEYS = ("title", "status", "owner", "due", "ticket", "done")
 
 
-def _action_items(pm: Postmortem, items: list[dict]) -> None:
+def _action_items(pm: Postmortem, items: list[dict], body: str) -> None:
     """The follow-ups of ``items``; a cancelled one ("Won't do", ~~struck~~, Duplicate, Declined) is a
     follow-up closed undone, ``status: done`` with ``resolution: wont-do`` (it was left out, and the record
     lost what the review decided against; a status of its own was a file other tools of the KB format
     reject), its ``done`` day the day it was resolved when the document gives one, and named in
-    ``cancelled_items``, as is a due date not read and a blocked item (``blocked_items``: recorded open)."""
+    ``cancelled_items``, as is a due date not read and a blocked item (``blocked_items``: recorded open). A due
+    date either order reads ("12/03") is read in the order the ``body``'s other slash dates show, if one."""
     known = _named_apart(pm, items)
+    pm.slash_orders = slash_orders(body, [it["due_unread"] for it in items if it.get("due_unread")])
     for it in items:
         _paired_owner(pm, it, known)
         if left := it.pop("owners_left", None):  # "Ana Ruiz<br>Lee Park": one kept, the others said
@@ -2046,15 +2056,16 @@ def dues_against(pm: Postmortem, start: dt.date) -> None:
     """Read the due dates written without a year against ``start``, the incident's date given apart
     (``--date``), not the one the document says: read against that, a date the user corrected left
     them in the wrong year (or, with none in the document, said not read)."""
+    order = slash_order(pm)
     words = {t: w for t, w, *_ in pm.inferred_dues} | {
-        t: w for t, w in pm.unread_dues if month_day(w) or day_of_month(w)
+        t: w for t, w in pm.unread_dues if month_day(w) or day_of_month(w) or in_order(w, order)
     }
     pm.unread_dues = [(t, w) for t, w in pm.unread_dues if t not in words]
     dones = {t: w for t, w, *_ in pm.inferred_dones}
     pm.inferred_dues, pm.inferred_dones = [], []
     for it in pm.action_items:
         if (said := words.get(it["title"])) is not None:
-            it["due"] = due_after(said, start)
+            it["due"] = due_after(said, start, order)
             pm.inferred_dues.append((it["title"], said, it["due"], start))
         if (said := dones.get(it["title"])) is not None:  # a done day with no year likewise
             it["done"] = due_after(said, start)
@@ -2084,9 +2095,16 @@ def dones_by(pm: Postmortem, today: dt.date) -> None:
 def _without_year(pm: Postmortem, due: str) -> dt.date | None:
     """The date of a due date written without its year ("Dec 19", "19 Dec"): the first such day on or
     after the incident's date, as a postmortem's author means the coming one (it was said not read and
-    the follow-up recorded with none); "the 19th" likewise; None when it is no such day or the incident's
-    date is unknown."""
-    return due_after(due, pm.date) if pm.date else None
+    the follow-up recorded with none); "the 19th" likewise, and "12/03" in the order of the document's other
+    slash dates (``slash_order``); None when it is no such day or the incident's date is unknown."""
+    return due_after(due, pm.date, slash_order(pm)) if pm.date else None
+
+
+def slash_order(pm: Postmortem) -> str | None:
+    """The day/month order of the document's slash dates when they show one alone ("md" or "dm"), else None:
+    "12/03" was said not read as a date in a document whose every other date is "12/15/2026" (found in review);
+    in one that shows both orders, or neither, it stays so, now said as either way round (importer)."""
+    return next(iter(pm.slash_orders)) if len(pm.slash_orders) == 1 else None
 
 
 # An email's header block ("From: … / To: … / Date: … / Subject: …" down to the first blank line): the
@@ -2130,20 +2148,31 @@ def _quoted_reply(pm: Postmortem, lines: list[str], offset: int) -> list[str]:
     bits below.", "> What happened: …") mapped nothing, and the whole e-mail, chatter and "> " marks and all, was
     the Summary. Only when the reply's own lines give no section, field or follow-up and the quote does:
     a postmortem quoting a customer's message keeps its quote."""
-    quoted = [n for n, ln in enumerate(lines) if _QUOTED.match(ln)]
+    # each line is matched once by each pattern, the quote mark's and (in a reply) the attribution's: once for the
+    # lines quoted, again for the reply's own, the quote's and the dates, it was up to six times
+    marks = [_QUOTED.match(ln) for ln in lines]
+    quoted = [n for n, m in enumerate(marks) if m]
     if len(quoted) < 3:
         return lines
-    own = [ln if not _QUOTED.match(ln) and not _ATTRIBUTION.match(ln) else "" for ln in lines]
-    inner = [m.group(1) if (m := _QUOTED.match(ln)) else "" for ln in lines]
-    inner = ["" if _ATTRIBUTION.match(ln) else ln for ln in inner]
+    own, inner, attributions = [], [], []
+    for n, (ln, m) in enumerate(zip(lines, marks)):
+        if m is None:
+            own.append("" if _ATTRIBUTION.match(ln) else ln)
+            inner.append("")
+        elif _ATTRIBUTION.match(words := m.group(1)):
+            own.append("")
+            inner.append("")
+            attributions.append((n, words))
+        else:
+            own.append("")
+            inner.append(words)
     if any(HEADING.match(ln) for ln in own) or _structured(own) or not _structured(inner):
         return lines
     said = [ln.strip() for ln in own if ln.strip()]
     # the quoted e-mail's day ("On Mon, 23 Nov 2026 at 21:10, Kim … wrote:"): sent before the reply, nearer the
     # incident than the reply's Date: header, for want of a date the postmortem names itself
-    for n in quoted:
-        words = _QUOTED.match(lines[n]).group(1)
-        if _ATTRIBUTION.match(words) and (day := find_date(words)[0]):
+    for n, words in attributions:
+        if day := find_date(words)[0]:
             pm.created = (day, f"the quoted e-mail's 'On … wrote:' line {n + offset}")
             break
     pm.reply_note = (
@@ -2267,7 +2296,9 @@ def parse(text: str, *, reply: bool = True) -> Postmortem:
     pm = Postmortem()
     controls = count_controls(text)  # taken out before parsing; _plain_text takes out decoded ones
     text = re.sub(r"\r\n?", "\n", without_controls(text))  # a lone "\r" (old Mac files) is a line break too
-    lines = pipeless_tables(grid_tables(to_markdown(text.lstrip("\ufeff")))).split("\n")
+    read = text.lstrip("\ufeff")
+    pm.markdown = (read, to_markdown(read))
+    lines = pipeless_tables(grid_tables(pm.markdown[1])).split("\n")
     front, body_lines, pm.front_matter, pm.front_matter_error = _front_matter(lines)
     front_sections, front_items = _apply_front(pm, front)
     offset = len(lines) - len(body_lines) + 1
@@ -2290,7 +2321,7 @@ def parse(text: str, *, reply: bool = True) -> Postmortem:
     if "Action items" in pm.sections or front_items:
         # a status shortcode read as its emoji (":white_check_mark: Done", ":x: Won't do"); the section is kept as written
         items = parse_action_items(emoji_shortcodes(pm.sections.get("Action items", "")))
-        _action_items(pm, merged(items + front_items))
+        _action_items(pm, merged(items + front_items), body)
     pm.unread_tasks = _unread_tasks(pm)
     pm.code_spans = list(dict.fromkeys(s for s in re.findall(r"`([^`\n]{4,120})`", body)))
     _start_end_duration(pm)
@@ -2678,6 +2709,8 @@ def _plain_text(pm: Postmortem, controls: int) -> None:
     counts them all, for the import's note."""
     taken = controls  # before parsing: spacing left where a sequence was ("evicted  keys") is folded too
     for f in fields(pm):
+        if f.name == "markdown":  # the text as read, not a field of the record
+            continue
         value = getattr(pm, f.name)
         controls += _count(value)
         setattr(pm, f.name, _cleaned(value, lines=f.name == "sections", fold=bool(taken)))

@@ -137,7 +137,9 @@ def _pattern_outline(p: Pattern) -> str:
     """A pattern's page as the site lays it out, its headings and its sections' text."""
     sections = {name: text for name, text in p.sections.items() if text.strip()}
     out = [f"# {_literal(p.title)}", "## Summary", sections.get("Summary", ""), "## What you see"]
-    out += [sections.get("Evidence to preserve", ""), "## Runbook", sections.get("Runbook", "")]
+    if "Evidence to preserve" in sections:  # the box's title is a heading with this id (site.pattern_pages)
+        out += ["## Evidence to preserve {#evidence-to-preserve}", sections["Evidence to preserve"]]
+    out += ["## Runbook", sections.get("Runbook", "")]
     for name in LATER_SECTIONS:
         if name in sections:
             out += [f"## {name}", sections[name]]

@@ -14,7 +14,7 @@ from recur.retrieval import calibrate, embed
 from recur.retrieval import index as index_mod
 from recur.retrieval.models import active_model
 from recur.retrieval.query import prepare
-from recur.retrieval.results import Answer, Result, corrected, likelier, result_object, typo_note
+from recur.retrieval.results import Answer, Result, corrected, credible_count, likelier, result_object, typo_note
 from recur.util.errors import NotWritable, RecurError
 from recur.util.text import plural
 
@@ -196,7 +196,11 @@ def _update(kb_dir, index_dir, manifest: dict, model, quiet: bool, advise, on_bu
     """``Engine.open`` with an out-of-date index: brought up to date, said first. True: the build
     named the pattern files it left out."""
     try:
-        said = None if quiet else index_mod.stale_reason(manifest, index_dir, kb_dir)
+        # an index another KB had is said even by a quiet command (`recur incident new`, `import`): it is taken
+        # from that KB, whose next command rebuilds it back (found in a new-hire review: the README's practice
+        # copy took the repository's index without a word), as `recur suggest` says it
+        other = quiet and index_mod.built_for_other_kb(manifest, kb_dir) is not None
+        said = None if quiet and not other else index_mod.stale_reason(manifest, index_dir, kb_dir)
         say_build(kb_dir, index_dir, manifest, said, model=model)
         progress = _telling(on_build, "updating the index (the knowledge base changed since it was built)")
         stats = ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise, progress=progress, lean=lean)
@@ -334,11 +338,6 @@ def _hidden_likelier(results: list, top: int) -> Result | None:
     verdict reads them, and with `--top 1` an answer said nothing of the one it stood on (found in review)."""
     k = likelier(results[: calibrate.VERDICT_TOP])
     return results[k] if k is not None and k >= top else None
-
-
-def _credible(results: list) -> int:
-    """How many of the ranked ``results`` are of medium or high confidence (Answer.credible)."""
-    return sum(1 for r in results if r["confidence"] in ("high", "medium"))
 
 
 def _refuse_other_format(manifest: dict, index_dir, why: str) -> None:
@@ -486,7 +485,7 @@ class Engine:
             read = self.searcher.corrections(p.text)  # typos read as the KB's words (search.TYPO), said
             note = "; ".join(n for n in (p.said(others), typo_note(read)) if n) or None
             shown, likelier = _shown(r, top), _hidden_likelier(r, top)
-            out.append(Answer(p.text, shown, no_known_pattern(r), note, likelier, _credible(r), corrected(read)))
+            out.append(Answer(p.text, shown, no_known_pattern(r), note, likelier, credible_count(r), corrected(read)))
         return out
 
     def ranked_many(self, texts: list[str], top: int = 5, mode: str = "hybrid", exclude=None) -> list[list[Result]]:

@@ -176,6 +176,12 @@ def confidence_text(r: dict) -> str:
     return f"{r['confidence']} confidence ({percent(r['probability'])} likely right)"
 
 
+def credible_count(results: list) -> int:
+    """How many of ``results`` are of medium or high confidence: an answer's ``credible`` (over all it
+    ranked) and ``match_line``'s count of those shown."""
+    return sum(1 for r in results if r["confidence"] in ("high", "medium"))
+
+
 def match_line(results: list, hidden: dict | None = None, credible: int = 0, more: str = "--top") -> str:
     """What an answer's results are, counted by confidence, as the site's box says it over its cards
     (recur-suggest.js matchLine). MCP began every answer "Known patterns that match:" and Slack "*Known
@@ -194,7 +200,7 @@ def match_line(results: list, hidden: dict | None = None, credible: int = 0, mor
     ``more``, the surface's way to ask for more results (the terminal's --top, MCP's top argument), or by nothing
     where there is none (Slack shows three)."""
     results = [*results, hidden] if hidden is not None and results else results
-    shown = sum(1 for r in results if r["confidence"] in ("high", "medium"))
+    shown = credible_count(results)
     rest = len(results) - shown
     if not max(shown, credible):
         return "Possible matches, all of low confidence, in ranked order"

@@ -401,7 +401,6 @@ class Hit:
     why: list = field(default_factory=list)
     best: float = 0.0  # best raw cosine over all of the pattern's views
     probability: float | None = None  # calibrated P(this result is a right answer), recur.retrieval.calibrate
-    import_draft: bool = False  # an unpromoted draft of recur import: never high (IMPORT_DRAFT)
     draft: bool = False  # any draft, an import's or a person's (``unreviewed``): never high (IMPORT_DRAFT)
     own: float | None = None  # best cosine over the pattern's own views, not its linked incidents' (None: best)
     ceiling: str = "high"  # by rule, never above the result ranked before it (``rate_in_rank``)
@@ -418,7 +417,7 @@ class Hit:
         if (
             self.linked
             or ((self.signal >= 0.9 and self.best >= MEDIUM_COSINE) or own >= HIGH_COSINE)
-            and not (self.import_draft or self.draft)
+            and not self.draft
         ):
             rated = "high"
         elif self.signal > 0 or self.best >= MEDIUM_COSINE:
@@ -618,7 +617,6 @@ class Searcher:
                     why,
                     best=float(sims.max()),
                     probability=None if prob is None else float(prob),
-                    import_draft=bool(self.index.docs[pid].get("import_draft")),
                     draft=unreviewed(self.index.docs[pid]),
                     own=float(allsims[self.own_arr[pid]].max()),
                     linked=linked,

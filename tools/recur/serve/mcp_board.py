@@ -77,7 +77,7 @@ def board_answer(
     b["next_cursor"] = f"{FROM}{start + shown}" if b["more"] else None
     # the text's headline counts the whole KB, then says what the owner owns (the structured counts are the owner's)
     text = board_text(
-        {**whole, "counts": board["counts"]}, shown, owners=board["by_owner"], known=known, start=start,
+        {**whole, "counts": board["counts"]}, b, shown, owners=board["by_owner"], known=known, start=start,
         next_cursor=b["next_cursor"],
     )  # fmt: skip
     return b, text
@@ -100,10 +100,18 @@ def _cut(b: Board, limit: int, start: int = 0) -> dict:
 
 
 def board_text(  # long: one section after another, each bounded and paged alike
-    b: Board, shown: int, owners: dict | None = None, known=(), start: int = 0, next_cursor: str | None = None
+    b: Board,
+    page: Board,
+    shown: int,
+    owners: dict | None = None,
+    known=(),
+    start: int = 0,
+    next_cursor: str | None = None,
 ) -> str:
     """The board in a few bounded lists (``shown`` items each from ``start``, as problem_report cuts its
-    structured content's lists), for a model and for a person whose client shows the text; ``owners``: the whole
+    structured content's lists), for a model and for a person whose client shows the text; ``page``: that
+    structured content (board_answer's cut board), whose pages of the lists the text shows as they are (the
+    recurring, the recurrences after a fix, needs analysis) it reads, not cut again; ``owners``: the whole
     board's ``by_owner``, named when a board narrowed to one owner lists nothing (a misspelt name?), with the
     did-you-mean of those and of ``known`` (``kb_owners``: an owner with nothing open today too, as `recur report
     --owner` reads one; MCP had no did-you-mean for them, found in review); ``next_cursor``: the answer's, said
@@ -122,31 +130,35 @@ def board_text(  # long: one section after another, each bounded and paged alike
     overdue_fixes = _late_first(b["fixes"]) if mine else [f for f in b["fixes"] if f.get("overdue")]
     overdue_follow_ups = _late_first(b["follow_ups"]) if mine else [f for f in b["follow_ups"] if f.get("overdue")]
     overdue_reviews = [r for r in b["reviews"] if r.get("overdue")]
+    # (title, the whole list, its page, line): the overdue lists are the text's own (a filter of the board's, or
+    # one owner's reordered), paged here; the others are the structured content's, paged by board_answer
     sections = [
-        ("Open permanent fixes, overdue first" if mine else "Overdue permanent fixes", overdue_fixes, _fix_line),
-        ("Open follow-ups, overdue first" if mine else "Overdue follow-ups", overdue_follow_ups, _follow_up_line),
-        ("Overdue reviews", overdue_reviews, _review_line),
-        ("Recurred in the last 30 days", b["recurring"]["30"], _recurring_line),
-        ("Recurred after a permanent fix", b["recurrence_after_fix"], _after_fix_line),
-        ("Needs analysis (no known pattern)", b["unknown"], _unknown_line),
+        ("Open permanent fixes, overdue first" if mine else "Overdue permanent fixes", overdue_fixes, None, _fix_line),
+        ("Open follow-ups, overdue first" if mine else "Overdue follow-ups", overdue_follow_ups, None, _follow_up_line),
+        ("Overdue reviews", overdue_reviews, None, _review_line),
+        ("Recurred in the last 30 days", b["recurring"]["30"], page["recurring"]["30"], _recurring_line),
+        ("Recurred after a permanent fix", b["recurrence_after_fix"], page["recurrence_after_fix"], _after_fix_line),
+        ("Needs analysis (no known pattern)", b["unknown"], page["unknown"], _unknown_line),
+    ]
+    sections = [
+        (title, rows, rows[start:end] if paged is None else paged, line) for title, rows, paged, line in sections
     ]
     # the next page by its cursor (list_patterns' words), or a larger limit while there is one to ask for
     where = f'pass cursor="{FROM}{end}" for more' + (f", or a larger limit, up to {MOST}" if shown < MOST else "")
     said_more = False
-    for title, rows, line in sections:
+    for title, rows, page_rows, line in sections:
         if not rows and title.startswith("Recurred in") and not start:  # asked first by a problem manager: said
             whose = " of the patterns whose fix they own" if b.get("filtered") else ""
             lines += ["", f"Nothing{whose} recurred in the last 30 days (no pattern matched two or more incidents)."]
-        page = rows[start:end]
-        if page:
-            span = f"; {_span(start, start + len(page))}" if start else ""
-            lines += ["", f"{title} ({len(rows)}{span}):"] + [f"- {line(r)}" for r in page]
+        if page_rows:
+            span = f"; {_span(start, start + len(page_rows))}" if start else ""
+            lines += ["", f"{title} ({len(rows)}{span}):"] + [f"- {line(r)}" for r in page_rows]
         if len(rows) > end:
             lines += [f"- … and {len(rows) - end} more ({where})"]
             said_more = True
     if next_cursor and not said_more:  # only lists the text leaves out go on (triage, flags, …): where they do
         lines += ["", f'The structured content\'s lists go on: pass cursor="{next_cursor}" for the next page.']
-    elif start and not next_cursor and not any(rows[start:end] for _, rows, _ in sections):
+    elif start and not next_cursor and not any(page_rows for _, _, page_rows, _ in sections):
         lines += ["", "None of these lists goes on past the cursor: the pages before listed them all."]
     if b.get("left_out") or b.get("unread"):
         n = len(b.get("left_out") or []) + len(b.get("unread") or [])

@@ -135,12 +135,12 @@ def _typed(text: str) -> str:
     return _MARKS.sub(lambda m: _LOOKALIKE[m.group()], _esc(text))
 
 
-def incident_line(query: str) -> str:
+def incident_line(query: str, title: str | None = None) -> str:
     """The ``recur incident new`` command that records this text whole (kb.incident_record.incident_command),
     titled as the terminal's `recur suggest` titles it (ingest.pasted_log.record_title: an alert's name, the
     log line searched, an exception line, else the placeholder `recur incident new` refuses), its Slack
-    code-block markup out."""
-    return incident_command(_unfenced(query), None, title=_title(query))
+    code-block markup out. ``title``: ``_title(query)`` when the caller has it already."""
+    return incident_command(_unfenced(query), None, title=_title(query) if title is None else title)
 
 
 def _title(query: str) -> str:
@@ -173,10 +173,11 @@ def _record_line(query: str, budget: int) -> tuple[str, bool]:
     text cut to fit, ending in "…": run as shown, the record held a cut text searched to other candidates
     than the reply's. The user has the whole text in Slack: pasted on the terminal, `-d -` reads it to
     Ctrl-D (cli/incident._ask says so); ``-s`` given, as a pipe's command gives it."""
-    line = _esc(incident_line(query))  # incident_line leaves no ```, which would end the block
+    title = _title(query)  # read once: a long text is prepared (retrieval.query) for it, and both lines use it
+    line = _esc(incident_line(query, title))  # incident_line leaves no ```, which would end the block
     if len(line) <= budget:
         return line, False
-    return _esc(f"recur incident new -t {shlex.quote(_title(query))} -s SEVERITY -d -"), True
+    return _esc(f"recur incident new -t {shlex.quote(title)} -s SEVERITY -d -"), True
 
 
 def _button(label: str, action: str, value: str, style: str | None = None):

@@ -15,9 +15,8 @@ from recur.problems.report import (
     unknown_cell,
 )
 from recur.site import charts
-from recur.site.context import BOARD, BY_SEVERITY, TRENDS, Site
+from recur.site.context import BOARD, BY_SEVERITY, LEVELS_ANCHOR, TRENDS, Site
 from recur.site.md import badge, card_table, esc, front_matter, href, html_table, mdlink, raw, title_html, unsearched
-from recur.site.pattern_pages import LEVELS_ANCHOR
 from recur.util.text import plural
 
 
@@ -227,6 +226,7 @@ def trends_page(site: Site) -> str:
            f"Incidents per month, {t['months'][0]} to {t['months'][-1]} (as of {b['as_of']}"
            + (f"; the last bar counts {partial} only, as the month is not over" if partial else "") + "). "
            + mdlink(page, BOARD, "Back to the problem board") + "\n"]
+    months = [esc(m) + (f" ({esc(partial)}, so far)" if partial and m == t["months"][-1] else "") for m in t["months"]]
     for by, what in (("by_category", "category"), ("by_service", "service")):
         out.append(f"## Incidents per month by {what}\n")
         if not any(t["total"]):  # two empty 0-1 charts said less than this
@@ -234,13 +234,13 @@ def trends_page(site: Site) -> str:
             continue
         chart = charts.stacked_bars(t["months"], t[by], label=f"incidents per month by {what}", partial=partial)
         out.append(raw(f'<div class="recur-chart-box">{chart}</div>'))
+        out.append(_stack_table(months, t[by], what))
         # an incident of two categories or services is in both stacks: bars over "The numbers" below
         # read as a miscount (found in review)
         if any(sum(c[i] for c in t[by].values()) > n for i, n in enumerate(t["total"])):
             out.append(f"An incident of more than one {what} counts once in each, so a month's bar can stand "
                        "higher than its number of incidents (the numbers below).\n")
-    rows = [[esc(m) + (f" ({esc(partial)}, so far)" if partial and m == t["months"][-1] else ""), str(n)]
-            for m, n in zip(t["months"], t["total"])]
+    rows = [[m, str(n)] for m, n in zip(months, t["total"], strict=True)]
     out.append(raw('<details class="info" data-search-exclude><summary>The numbers</summary>\n'
                    + html_table(["month", "incidents"], rows) + "</details>"))
     for days in ("30", "90"):
@@ -249,6 +249,20 @@ def trends_page(site: Site) -> str:
                    + mdlink(page, BOARD, "the problem board", f"{SECTIONS['recurring']}-{days}") + ".\n")
         out.append(_recurring_chart(site, page, b["recurring"][days], f"top recurring patterns, last {days} days"))
     return unsearched("\n".join(out))  # the title and intro indexed, as the board's
+
+
+def _stack_table(months: list, series: dict, what: str) -> str:
+    """A stacked chart's numbers, month by month and stack by stack, folded under it: a screen reader
+    had the bars' counts nowhere (only in each bar's tooltip), and "The numbers" has the totals only.
+    The columns are the chart's own stacks (charts.stack_layers), "other" included, so each cell is a bar's."""
+    layers = charts.stack_layers(series, len(months))
+    rows = [[m, *(str(counts[n]) for _, counts, _ in layers)] for n, m in enumerate(months)]
+    table = html_table(["month", *(esc(name) for name, _, _ in layers)], rows)
+    named = {name for name, _, _ in layers}
+    rest = [esc(k) for k in series if k not in named]
+    other = f"<p>other: {', '.join(rest)}.</p>\n" if layers and layers[-1][2] == "cx" else ""
+    return raw(f'<details class="info" data-search-exclude><summary>The numbers by {what}</summary>\n'
+               f"{table}{other}</details>")
 
 
 def _owner_then_most_overdue(f: dict) -> tuple:

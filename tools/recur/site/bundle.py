@@ -230,7 +230,7 @@ def _export(spec, tmp: Path) -> dict:
     _tokenizer_files(Path(spec.path), tmp, max_len)
     low = _check(OnnxEncoder(spec, folder, info), tmp / "model.onnx")
     shutil.rmtree(tmp / "fp32", ignore_errors=True)
-    return {"model_id": spec.model_id, "made_with": _made_with(), "dim": int(info["dim"]),
+    return {"model_id": spec.model_id, "dim": int(info["dim"]),  # made_with: the caller's (_export_apart)
             "max_seq_length": max_len,
             "quantisation": "int8 dynamic, per-channel, first layer float32 (onnxruntime.quantization)",
             "min_cosine": low, "seconds": round(time.perf_counter() - t0, 1), "recur": __version__}

@@ -41,17 +41,25 @@ def timeline(events: list, start: dt.date, end: dt.date, *, width: int = 360, he
     return _svg(width, height, body, label)
 
 
+def stack_layers(series: dict, months: int, *, top: int = 6) -> list:
+    """The stacks ``stacked_bars`` draws, bottom up: (name, counts, colour class) of the ``top`` largest
+    series, then "other" summing the rest when they count anything. The trends page's table of each chart
+    reads these too, so its numbers are the bars' own."""
+    names = list(series)[:top]
+    rest = [sum(series[k][n] for k in list(series)[top:]) for n in range(months)]
+    layers = [(name, series[name], f"c{i % PALETTE}") for i, name in enumerate(names)]
+    if any(rest):
+        layers.append(("other", rest, "cx"))
+    return layers
+
+
 def stacked_bars(months: list, series: dict, *, top: int = 6, width: int = 640, height: int = 220,
                  label: str = "incidents per month", partial: str | None = None) -> str:
     """Stacked monthly bars for the ``top`` largest series, the rest summed as "other", with a legend.
 
     ``partial`` labels the last month when it is not over yet ("Dec 1–3"): its slot gets a dashed
     outline marked "so far" and that label under it, as an empty bar there read "no incidents"."""
-    names = list(series)[:top]
-    rest = [sum(series[k][n] for k in list(series)[top:]) for n in range(len(months))]
-    layers = [(name, series[name], f"c{i % PALETTE}") for i, name in enumerate(names)]
-    if any(rest):
-        layers.append(("other", rest, "cx"))
+    layers = stack_layers(series, len(months), top=top)
     totals = [sum(layer[1][n] for layer in layers) for n in range(len(months))]
     peak = max(totals or [0]) or 1
     left, right, top_pad, bottom = 28, 8, 8, 40

@@ -12,7 +12,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from recur.site.md import Anchors, alink, badge, esc, raw, title_link
+from recur.site.md import Anchors, alink, badge, esc, href, raw, title_link
 from recur.util.files import repository_root
 
 HOME = "index.md"
@@ -21,6 +21,9 @@ PATTERNS = "patterns/index.md"
 BY_SERVICE = "patterns/by-service.md"
 BY_TAG = "patterns/by-tag.md"
 BY_SEVERITY = "patterns/by-severity.md"
+# the id of the by-severity page's "Severity levels" section (what each level means and the review it asks), which
+# the board and every severity badge link to; the groups' ids all start "severity-" (sev_anchor), so no key takes it
+LEVELS_ANCHOR = "levels"
 INCIDENTS = "incidents/index.md"
 PATHS = "paths/index.md"
 BOARD = "board/index.md"
@@ -61,6 +64,11 @@ class Site:
         # up to as_of, as the board counts them: what the lists show (a later one has not happened yet
         # as of the build date; listed, it linked to pattern pages that did not list it)
         self.listed = [i for i in self.incidents if i.date <= as_of]
+        # year -> its listed incidents, newest first (the years too): the incident list and each year's page
+        # read it, grouped once per build rather than once per page
+        self.by_year: dict = {}
+        for i in reversed(self.listed):
+            self.by_year.setdefault(i.date.year, []).append(i)
         self.by_pattern: dict = defaultdict(list)  # pattern id -> incidents up to as_of, oldest first
         for i in self.listed:
             for pid in dict.fromkeys(i.patterns):
@@ -98,8 +106,13 @@ class Site:
         level = self.kb.severity.get(key)
         return f"{key} · {level.name}" if level else key
 
-    def sev_badge(self, key: str) -> str:
-        return badge(self.sev_label(key), key)
+    def sev_badge(self, key: str, page: str | None = None) -> str:
+        """The severity's badge; on ``page``, a link to what the level means (the severity framework's table):
+        a new hire saw "sev2 · Major" on every pattern and incident with nothing saying what it asks of them."""
+        shown = badge(self.sev_label(key), key)
+        if page is None or key not in self.kb.severity:
+            return shown
+        return f'<a href="{href(page, BY_SEVERITY, LEVELS_ANCHOR)}" title="What {esc(key)} means">{shown}</a>'
 
     def pattern_link(self, page: str, pid: str, text: str | None = None) -> str:
         """An HTML link to a pattern (marked when retired), or its id as plain text when the KB has no such

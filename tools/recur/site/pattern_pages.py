@@ -11,7 +11,7 @@ from recur.kb.schema import LATER_SECTIONS, PLACED_SECTIONS
 from recur.problems.board import OPEN_FIX, fix_status
 from recur.retrieval.lookalikes import FLOOR
 from recur.site import charts
-from recur.site.context import BY_SERVICE, BY_SEVERITY, BY_TAG, PATTERNS, Site
+from recur.site.context import BY_SERVICE, BY_SEVERITY, BY_TAG, LEVELS_ANCHOR, PATTERNS, Site
 from recur.site.md import (
     alink,
     badge,
@@ -107,7 +107,7 @@ def card(site: Site, p) -> str:
     page = p.relpath
     seen = site.by_pattern.get(p.id, [])
     rows = [
-        _row("Severity", site.sev_badge(p.severity)),
+        _row("Severity", site.sev_badge(p.severity, page)),
         _row("Category", alink(page, PATTERNS, p.category, site.cat_anchor(p.category))),
     ]
     if p.services:
@@ -213,6 +213,10 @@ def _compared(site: Site, p, text: str) -> str:
     return _COMPARED.sub(link, text)
 
 
+EVIDENCE_HEADING = ('## Evidence to preserve: capture it before you restore {#evidence-to-preserve .admonition-title '
+                    'data-toc-label="Evidence to preserve"}')
+
+
 def _evidence(p) -> str:
     """The evidence admonition: its list, and the text before and after the list, in place."""
     evidence = p.sections.get("Evidence to preserve", "").strip()
@@ -223,7 +227,9 @@ def _evidence(p) -> str:
         body = _around(parts, _items(_item("    - ", kb_md(e), "        ") for e in parts.items), "    ")
     else:
         body = "\n".join("    " + line for line in kb_md(evidence).splitlines())
-    return f'!!! danger "Evidence to preserve: capture it before you restore"\n{body}\n'
+    # its title is a heading (it was the admonition's <p>): in the page's outline and its "On this page",
+    # with an anchor (kb.anchors._pattern_outline has it too), looking as the box's title did (recur.css)
+    return f"!!! danger \"\"\n    {EVIDENCE_HEADING}\n\n{body}\n"
 
 
 def _around(parts, items_md: str, indent: str) -> str:
@@ -383,11 +389,6 @@ def severity_index(site: Site) -> str:
     return _grouped_index(site, BY_SEVERITY, "Patterns by severity", names, site.sev_anchor,
                           lambda k: [p for p in site.patterns if p.severity == k], label=site.sev_label,
                           intro=severity_levels(site))
-
-
-# the id of the by-severity page's "Severity levels" section, which the board links to; the groups' ids
-# all start "severity-" (site.sev_anchor), so no severity key can take this one
-LEVELS_ANCHOR = "levels"
 
 
 def severity_levels(site: Site) -> str:

@@ -37,7 +37,7 @@ def incident_page(site: Site, i) -> str:
     date = i.date.isoformat()
     if i.date > site.as_of:  # its page is built, but no list has it yet (Site.listed): said here, not left to guess
         date += " " + badge(f"after {site.as_of.isoformat()}, the date of this build: not listed or counted yet", "later")
-    rows = [_row("Date", date), _row("Severity", site.sev_badge(i.severity))]
+    rows = [_row("Date", date), _row("Severity", site.sev_badge(i.severity, page))]
     if i.duration_minutes is not None:  # "1 d 2 h", the minutes the record holds on hover
         n = i.duration_minutes
         rows.append(_row("Duration", f'<span title="{n} minutes">{esc(duration_text(n))}</span>'))
@@ -127,7 +127,7 @@ def incident_index(site: Site) -> str:
     # in the site search by its title and intro (unsearched): excluded whole, "incidents" found no list of them
     out = [front_matter(title="Incidents"), "# Incidents\n"]
     unknown = site.board["counts"]["unknown"]  # as the board counts them (up to as_of)
-    years = _by_year(site)
+    years = site.by_year
     latest = {i.id for i in list(reversed(site.listed))[:LATEST_INCIDENTS]}
     # a year none of whose incidents is shown here goes straight to its page: "2019 (57)" led to a heading
     # saying "0 of 57 here"
@@ -149,12 +149,12 @@ def incident_index(site: Site) -> str:
 
 def incident_years(site: Site) -> list:
     """The years that have a page of their incidents (the listed ones'), newest first."""
-    return list(_by_year(site))
+    return list(site.by_year)
 
 
 def incident_year_page(site: Site, year: int) -> str:
     """Every listed incident of ``year``, newest first, as the list showed them all."""
-    page, items = incident_year(year), _by_year(site)[year]
+    page, items = incident_year(year), site.by_year[year]
     # what the incident list holds: the newest LATEST_INCIDENTS of all years (it said "the newest of every year")
     n = min(LATEST_INCIDENTS, len(site.listed))
     whole = f"The newest {n} of all years" if n < len(site.listed) else f"All {n} of all years"
@@ -162,13 +162,6 @@ def incident_year_page(site: Site, year: int) -> str:
            f"{len(items)} incidents in {year}. {whole}: {mdlink(page, INCIDENTS, 'Incidents')}.\n",
            f"## {year} {{#year-{year}}}\n" + _incident_table(site, page, items)]
     return unsearched("\n".join(out))  # the title and intro indexed, as the incident list's
-
-
-def _by_year(site: Site) -> dict:
-    years: dict = {}
-    for i in reversed(site.listed):
-        years.setdefault(i.date.year, []).append(i)
-    return years
 
 
 def _incident_table(site: Site, page: str, items) -> str:

@@ -23,8 +23,10 @@ import sys
 from recur.util.errors import RecurError
 
 # The child: SIGINT ignored first (the terminal sends Ctrl-C to the whole process group; this process decides),
-# killed with its parent where Linux allows (a `kill -9` of `recur site` leaves no export running on), its own
-# stdout kept for the result (a library's print goes to stderr: this process's stdout may be JSON or MCP).
+# killed with its parent where Linux allows (a `kill -9` of `recur site` leaves no export running on). Its result
+# goes on a pipe of its own (argv[3]); its stdout is this process's stderr (ours may carry JSON or MCP), so a print
+# at start-up (a sitecustomize, a .pth hook) or a library's is shown, never read as the result, and os._exit
+# (no interpreter shutdown: the native state it ran) flushes Python's own buffers first.
 _CHILD = r"""
 import json, os, signal, sys
 signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -37,8 +39,6 @@ if os.getppid() != int(sys.argv[2]):  # the parent ended before prctl: nothing w
     os._exit(1)
 call = json.loads(sys.argv[1])
 sys.path[:] = call["path"]
-result = os.fdopen(os.dup(1), "w")
-os.dup2(2, 1)
 try:
     import importlib
     module, name = call["target"].split(":")
@@ -49,8 +49,13 @@ except BaseException as exc:
     out = {"error": {"kind": kind, "type": type(exc).__name__, "message": str(exc),
                      "errno": getattr(exc, "errno", None), "strerror": getattr(exc, "strerror", None),
                      "filename": getattr(exc, "filename", None)}}
-result.write(json.dumps(out))
-result.flush()
+for stream in (sys.stdout, sys.stderr):
+    try:
+        stream.flush()
+    except Exception:
+        pass
+with os.fdopen(int(sys.argv[3]), "w") as result:
+    result.write(json.dumps(out))
 os._exit(0)
 """
 
@@ -59,16 +64,31 @@ def run(target: str, args: list, what: str):
     """``target(*args)`` in a child process (see the module's docstring); ``what`` names the work in errors."""
     import os
 
+    if not sys.executable:  # an embedded interpreter: no Python to start
+        raise RecurError(f"{what} cannot run: this Python has no interpreter to start (sys.executable is empty)")
     call = json.dumps({"target": target, "args": args, "path": sys.path})
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _CHILD, call, str(os.getpid())], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE
-    )
+    read, write = os.pipe()
+    proc = None
     try:
-        out, _ = proc.communicate()
-    except BaseException:  # Ctrl-C or SIGTERM while it works: it stops with us, and is gone before the clean-up
-        proc.kill()
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _CHILD, call, str(os.getpid()), str(write)],
+            stdin=subprocess.DEVNULL, stdout=2, pass_fds=(write,),
+        )  # fmt: skip
+        os.close(write)
+        write = None
+        with os.fdopen(read, "rb") as answer:
+            read = None
+            out = answer.read()
         proc.wait()
+    except BaseException:  # Ctrl-C or SIGTERM while it works: it stops with us, and is gone before the clean-up
+        if proc is not None:
+            proc.kill()
+            proc.wait()
         raise
+    finally:
+        for fd in (read, write):
+            if fd is not None:
+                os.close(fd)
     return _result(proc.returncode, out, what)
 
 
@@ -78,6 +98,8 @@ def _result(code: int, out: bytes, what: str):
     except ValueError:
         got = None
     if not isinstance(got, dict) or not ({"ok", "error"} & set(got)):
+        if code == 0:
+            raise RecurError(f"{what} ended, but its answer could not be read; nothing of it was kept")
         why = f"killed by {_signal_name(-code)}" if code < 0 else f"exit code {code}"
         raise RecurError(f"{what} stopped ({why}) before it finished; nothing of it was kept")
     if "ok" in got:

@@ -549,8 +549,7 @@ export class Ranker {
       const own = psims.filter((x, i) => this.views[this.rows[c][i]][1] !== "incident");
       return { pidx: c, id: this.ids[c], score: fused[j], dense: comp.doc[j], lexical: comp.bm25[j], signal: sscore,
                why, best: Math.max(...psims), own: own.length ? Math.max(...own) : Math.max(...psims),
-               probability: probs[r], importDraft: Boolean(this.docs[c].import_draft), draft: unreviewed(this.docs[c]),
-               linked };
+               probability: probs[r], draft: unreviewed(this.docs[c]), linked };
     });
   }
 
@@ -637,7 +636,7 @@ export class Ranker {
     }
     const own = hit.own === undefined ? hit.best : hit.own;  /* 0.9: an identifier match, on topic */
     if (hit.linked || (((hit.signal >= this.p.signal_match.identifier && hit.best >= this.p.medium_cosine)
-        || own >= this.p.high_cosine) && !hit.importDraft && !hit.draft)) return "high";
+        || own >= this.p.high_cosine) && !hit.draft)) return "high";
     if (hit.signal > 0 || hit.best >= this.p.medium_cosine) return "medium";
     return "low";
   }
@@ -656,7 +655,7 @@ export class Ranker {
 
   /* results.result_object, then lookalikes.annotate, then the answer's verdict (engine.no_known_pattern)
      on the first verdict_top results, then the first `top` shown (engine._shown); `credible`: how many of all
-     the hits ranked are of medium or high confidence, shown or not (engine._credible, Answer.credible), which
+     the hits ranked are of medium or high confidence, shown or not (results.credible_count, Answer.credible), which
      the box's headline counts (recur-suggest.js matchLine) */
   answer(text, hits, top = hits.length) {
     const results = hits.map((h, i) => {

@@ -1,0 +1,217 @@
+"""What a newcomer (first week on call) is told, and by which command: where the onboarding paths are, how to
+view a built site, and what `recur suggest`'s closing line proposes for a lookup. Found in a new-hire review."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+from kbfactory import fake_model_flags
+from serve_util import started_on
+
+from recur.cli.main import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+RECUR = [sys.executable, "-m", "recur"]
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_recur_help_tells_a_newcomer_where_the_onboarding_paths_are():
+    """`recur --help` named onboarding only under `recur new` (for authors)."""
+    out = invoke("--help").output
+    assert "New to on-call?" in out and "/paths/" in out and "recur serve" in out
+
+
+def test_the_readmes_tell_a_newcomer_where_the_onboarding_paths_are(tmp_path):
+    """The README's Quick start (Responders, Authors, Teams) and the README `recur init` writes (which named
+    kb/paths/ only in its layout) now say where to read the paths."""
+    quick = (ROOT / "README.md").read_text().split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    assert "**New to on-call?**" in quick and "http://127.0.0.1:8000/paths/" in quick
+    dest = tmp_path / "team-kb"
+    assert invoke("init", dest).exit_code == 0
+    readme = (dest / "README.md").read_text()
+    head = readme.split("## Layout", 1)[0]
+    assert "New to on-call? Run `make run` and open http://127.0.0.1:8000/paths/" in head
+
+
+def test_serve_start_up_line_names_the_onboarding_paths(kb_dir, tmp_path):
+    """`recur serve`'s start-up line named /docs and /metrics, not the onboarding paths."""
+    args = [*fake_model_flags(kb_dir, tmp_path / "index"), "--site", str(tmp_path / "no-site"), "--port", "0"]
+    args += ["--feedback", str(tmp_path / "fb.jsonl")]
+    proc = subprocess.Popen([*RECUR, "serve", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    said: list = []
+    try:
+        started_on(proc.stdout, said)
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
+    line = next(x for x in said if "Recur on http" in x)
+    assert "(onboarding paths: /paths/, API docs: /docs, metrics: /metrics)" in line, line
+
+
+def test_suggest_by_a_pattern_id_proposes_no_record(run):
+    """`recur suggest disk-full` (a lookup) ended with "To record it… recur incident new -t disk-full …"."""
+    r = run("suggest", "disk-full")
+    assert r.exit_code == 0, r.output
+    last = r.stdout.rstrip().splitlines()[-1]
+    assert last == "disk-full is a pattern's id: a lookup, nothing to record (recur show disk-full prints the pattern)."
+    assert "recur incident new" not in r.stdout
+
+
+def test_suggest_by_a_recorded_incidents_title_names_it_instead_of_proposing_a_duplicate(run):
+    """A past incident's exact title pasted proposed recording it again; it names the incident now (case and
+    spacing aside, as titles are typed). A text that only resembles one still gets the record command."""
+    for text in ("Unknown slowness", "unknown   SLOWNESS", "Checkout hung on database connections"):
+        r = run("suggest", text)
+        assert r.exit_code == 0, r.output
+        assert "recur incident new" not in r.stdout, (text, r.stdout)
+        assert "Recorded already: INC-2026-" in r.stdout.rstrip().splitlines()[-1], (text, r.stdout)
+    r = run("suggest", "Unknown slowness")
+    assert "Recorded already: INC-2026-0002 has this title (" in r.stdout
+    assert "incidents/2026/INC-2026-0002.md); nothing new to record. To link it to a pattern: recur incident link" in (
+        r.stdout
+    )
+    r = run("suggest", "Unknown slowness on checkout")
+    assert "recur incident new" in r.stdout.rstrip().splitlines()[-1] and "Recorded already" not in r.stdout
+
+
+def test_site_says_how_to_view_what_it_built(kb_dir, tmp_path):
+    """`recur site` said where it wrote the site, not how to look at it (opened from disk, its search boxes do
+    not work); the serve command carries the run's --kb and --index, as a command printed for copying does."""
+    from site_helpers import recur_site
+
+    out = tmp_path / "out site"
+    r = recur_site(kb_dir, out)
+    assert r.exit_code == 0, r.output
+    index = tmp_path / "no-index"
+    assert (
+        f"View it: recur serve --kb {kb_dir} --index {index} --site '{out}', then open http://127.0.0.1:8000/. "
+        "Opened from disk, its search boxes do not work (recur site --file-search makes the header search work "
+        "there)." in r.stderr.splitlines()
+    ), r.stderr
+    assert "View it" not in recur_site(kb_dir, out, "-q").stderr
+
+
+def _drill_line() -> list[str]:
+    """The README's practice recipe's `recur incident new` command, as words."""
+    import shlex
+
+    recipe = (ROOT / "README.md").read_text().split("cp -r kb /tmp/kb-drill\n", 1)[1].split("\n", 1)[0]
+    words = shlex.split(recipe)
+    assert words[:3] == [".venv/bin/recur", "incident", "new"], recipe
+    return words[1:]
+
+
+def _repository(tmp_path, monkeypatch):
+    """A KB repository in tmp_path (kb/ and its .recur/index, built), the current folder, the fake encoder."""
+    import shutil
+
+    from kbfactory import small_kb
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RECUR_MODEL", "fake:64")
+    for name in ("RECUR_KB", "RECUR_INDEX"):
+        monkeypatch.delenv(name, raising=False)
+    small_kb(tmp_path / "kb")
+    assert invoke("index").exit_code == 0
+    shutil.copytree(tmp_path / "kb", tmp_path / "kb-drill")
+    return tmp_path / ".recur" / "index" / "manifest.json"
+
+
+def test_the_readmes_practice_recipe_leaves_the_repositorys_index_alone(tmp_path, monkeypatch):
+    """The README's `cp -r kb /tmp/kb-drill && recur incident new --kb /tmp/kb-drill …` took the repository's
+    .recur/index over for the copy, without a word; the next `recur suggest` on kb/ rebuilt it. The recipe gives
+    the copy its own --index, inside it."""
+    import json
+
+    manifest = _repository(tmp_path, monkeypatch)
+    args = [w.replace("/tmp/kb-drill", str(tmp_path / "kb-drill")) for w in _drill_line()]
+    r = invoke(*args, "--no-input")
+    assert r.exit_code == 0, r.output
+    count = {kb: len(list((tmp_path / kb / "incidents").rglob("*.md"))) for kb in ("kb", "kb-drill")}
+    assert count["kb-drill"] == count["kb"] + 1  # recorded in the copy
+    assert json.loads(manifest.read_text())["kb"] == str((tmp_path / "kb").resolve())
+    assert "rebuilding" not in invoke("suggest", "disk full").stderr
+
+
+def test_a_quiet_command_says_it_took_another_kbs_index(tmp_path, monkeypatch):
+    """`recur incident new --kb COPY` with the repository's index rebuilt it for the copy in silence (its search
+    is quiet); it says so now, in `recur suggest`'s words."""
+    manifest = _repository(tmp_path, monkeypatch)
+    r = invoke("incident", "new", "--kb", "kb-drill", "-t", "Checkout 502s", "-s", "sev2", "--no-input")
+    assert r.exit_code == 0, r.output
+    said = (
+        f"The index at .recur/index was built for the knowledge base at {(tmp_path / 'kb').resolve()}, not "
+        f"{(tmp_path / 'kb-drill').resolve()}: rebuilding it for this one (give each KB its own --index)."
+    )
+    assert said in r.stderr.splitlines(), r.stderr
+    assert str((tmp_path / "kb-drill").resolve()) in manifest.read_text()
+
+
+def test_show_prints_a_pattern_readably_and_its_json_is_the_apis(run, kb_dir, tmp_path):
+    """The CLI could not read a pattern in the terminal (`recur show` was no command; the API and MCP had it)."""
+    import httpx
+    from serve_util import running
+
+    from recur.retrieval.engine import Engine
+    from recur.serve.app import create_app
+
+    r = run("show", "Disk-Full")
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert lines[0] == "Disk full on a host  (disk-full · sev2 · capacity)"
+    for said in ("A filesystem runs out of bytes and writes fail.", "Symptoms:", "  - no space left on device"):
+        assert said in lines, said
+    assert "First steps:" in lines and "  - db-pool-exhausted (Database connection pool exhausted)" in lines
+    assert lines[-1] == f"read more: {kb_dir}/patterns/capacity/disk-full.md"
+    shown = json.loads(run("show", "disk-full", "--json").stdout)
+    engine = Engine.open(kb_dir, tmp_path / "index", "fake:64", quiet=True)
+    with running(create_app(lambda: engine, feedback_path=tmp_path / "f.jsonl")) as base:
+        assert shown == httpx.get(base + "/api/patterns/disk-full").json()
+
+
+def test_show_prints_an_incident_and_says_what_an_unknown_id_meant(run):
+    r = run("show", "inc-2026-0001")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines()[0] == "Checkout hung on database connections  (INC-2026-0001 · 2026-03-02 · sev2)"
+    assert "  - db-pool-exhausted (Database connection pool exhausted)" in r.stdout.splitlines()
+    doc = json.loads(run("show", "INC-2026-0002", "--json").stdout)
+    assert doc["id"] == "INC-2026-0002" and doc["patterns"] == [] and doc["path"] == "incidents/2026/INC-2026-0002.md"
+    assert "Patterns: none linked (needs analysis)" in run("show", "INC-2026-0002").stdout
+    for given, said in (
+        ("disk-ful", "Error: no pattern with id 'disk-ful' in the index (did you mean 'disk-full'?)"),
+        ("INC-2026-0003", "(did you mean 'INC-2026-0002', 'INC-2026-0001'?)"),
+        ("old-retired", "Error: pattern 'old-retired' is retired"),
+    ):
+        r = run("show", given)
+        assert r.exit_code == 1 and said in r.stderr and "Traceback" not in r.output, (given, r.output)
+
+
+def test_paths_lists_the_onboarding_paths_and_one_paths_steps(run):
+    """`recur path`, `recur paths` were no commands: the paths were on the site alone."""
+    r = run("paths")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines()[0] == "first-week  First week (2 steps)"
+    assert json.loads(run("paths", "--json").stdout) == [
+        {"id": "first-week", "title": "First week", "audience": "new on-call engineers", "steps": 2}
+    ]
+    r = run("paths", "first-week")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines()[:6] == [
+        "First week  (first-week)",
+        "for: new on-call engineers",
+        "",
+        "1. db-pool-exhausted: Database connection pool exhausted",
+        "   why: the most common page",
+        "2. dns-failure: DNS resolution failure",
+    ]
+    steps = json.loads(run("paths", "first-week", "--json").stdout)["steps"]
+    assert [s["pattern"] for s in steps] == ["db-pool-exhausted", "dns-failure"]
+    r = run("paths", "first-wek")
+    assert r.exit_code == 1 and "no onboarding path with id 'first-wek'" in r.stderr and "did you mean" in r.stderr

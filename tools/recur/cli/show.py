@@ -1,0 +1,141 @@
+"""`recur show ID` and `recur paths [ID]`: a pattern, an incident or the onboarding paths, read in the terminal.
+
+A thin layer: a pattern is the index's object, the one GET /api/patterns/{id} and MCP's get_pattern give
+(retrieval.patterns.pattern_object), an incident the KB's record (retrieval.patterns.incident_object), the
+paths the KB's, in the site's order (site.record_pages.path_order); cli/render.py draws them. Found in a
+new-hire review: the CLI could list or read none of them, and `recur path`, `recur show` were no commands."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import click
+
+from recur.cli.options import index_option, kb_option, model_option
+from recur.util.errors import RecurError
+
+# an incident id (kb.incident_record.ID_RE), in any letter case: `recur show inc-2026-0001` is one too
+_INCIDENT = re.compile(r"^INC-\d{4}-\d+$", re.IGNORECASE)
+
+
+@click.command("show")
+@kb_option
+@index_option
+@model_option
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the JSON object: a pattern's as GET /api/patterns/ID gives it, an incident's as MCP's past_incidents "
+    "lists it (id, title, date, severity, services, patterns, summary, review, path).",
+)
+@click.option("--steps", default=0, type=click.IntRange(0), help="Runbook steps shown (default 0: all of them).")
+@click.argument("item_id", metavar="ID")
+def show(kb_dir, index_dir, model, as_json, steps, item_id):
+    """Print a failure pattern (by its id) or an incident record (INC-YYYY-NNNN) readably.
+
+    \b
+    recur show disk-full         title, severity, summary, symptoms, evidence, runbook, related
+    recur show INC-2026-0001     title, date, severity, services, linked patterns, summary
+    recur show disk-full --json  the pattern as the API and MCP give it
+
+    A pattern is read from the index (brought up to date first, as recur suggest does); an
+    unknown id is an error naming the ids it was probably meant to be.
+    """
+    if _INCIDENT.match(item_id.strip()):
+        doc, text = _incident(kb_dir, item_id.strip().upper())
+    else:
+        doc, text = _pattern(kb_dir, index_dir, model, item_id, steps)
+    click.echo(json.dumps(doc, ensure_ascii=False, indent=1) if as_json else text)
+
+
+def _pattern(kb_dir, index_dir, model, given: str, steps: int) -> tuple[dict, str]:
+    from recur.cli.render import render_pattern
+    from recur.retrieval import patterns as pat
+    from recur.retrieval.engine import Engine
+
+    if not given.strip():
+        raise RecurError("ID: must not be empty: give a pattern id, e.g. disk-full, or an incident id")
+    engine = Engine.open(kb_dir, index_dir, model, quiet=True)
+    doc = pat.pattern_object(engine.docs, pat.given_pattern_id(given), pat.retired(engine.manifest))
+    titles = {
+        pid: engine.docs[pid]["title"] for pid in [*doc.get("related", []), *_alike_ids(doc)] if pid in engine.docs
+    }
+    return doc, render_pattern(doc, titles, steps=steps, kb_dir=str(kb_dir))
+
+
+def _alike_ids(doc: dict) -> list[str]:
+    return [a["id"] for a in doc.get("look_alikes") or [] if isinstance(a, dict) and a.get("id")]
+
+
+def _incident(kb_dir, iid: str) -> tuple[dict, str]:
+    from recur.cli.render import render_incident
+    from recur.kb.loader import load_kb
+    from recur.retrieval.patterns import incident_object
+    from recur.util.text import close_ids
+
+    kb = load_kb(kb_dir)
+    incident = kb.incidents.get(iid)
+    if incident is None:
+        close = close_ids(iid, kb.incidents)
+        meant = f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
+        raise RecurError(f"no incident with id {iid!r} in {kb_dir}{meant}")
+    titles = {pid: kb.patterns[pid].title for pid in incident.patterns if pid in kb.patterns}
+    return incident_object(incident), render_incident(incident_object(incident), titles, kb_dir=str(kb_dir))
+
+
+@click.command("paths")
+@kb_option
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print JSON: without ID, a list of {id, title, audience, steps} (steps: how many); with ID, the path "
+    "{id, title, audience, path, steps: [{pattern, title, why}]}.",
+)
+@click.argument("path_id", metavar="[ID]", required=False)
+def paths(kb_dir, as_json, path_id):
+    """The onboarding paths: the patterns a newcomer reads first, in order.
+
+    \b
+    recur paths              each path: its id, title and number of steps, in the site's order
+    recur paths first-week   its steps in order: each pattern's id and title, and why it is there
+
+    The site shows the same paths at /paths/ (recur serve, then open it), with a progress checklist.
+    """
+    from recur.cli.render import render_path, render_paths
+    from recur.kb.loader import load_kb
+    from recur.site.record_pages import path_order
+    from recur.util.text import close_ids
+
+    kb = load_kb(kb_dir)
+    if path_id is None:
+        listed = [_path_brief(p) for p in sorted(kb.paths.values(), key=path_order)]
+        click.echo(json.dumps(listed, ensure_ascii=False, indent=1) if as_json else render_paths(listed, str(kb_dir)))
+        return
+    path = kb.paths.get(path_id.strip())
+    if path is None:
+        close = close_ids(path_id.strip(), kb.paths)
+        meant = f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
+        known = f"; the paths: {', '.join(sorted(kb.paths))}" if kb.paths and not close else ""
+        raise RecurError(f"no onboarding path with id {path_id.strip()!r} in {kb_dir}{meant}{known}")
+    doc = {
+        "id": path.id,
+        "title": path.title,
+        "audience": path.audience,
+        "path": path.relpath,
+        "steps": [
+            {
+                "pattern": s.pattern,
+                "title": kb.patterns[s.pattern].title if s.pattern in kb.patterns else None,
+                "why": s.why,
+            }
+            for s in path.steps
+        ],
+    }
+    click.echo(json.dumps(doc, ensure_ascii=False, indent=1) if as_json else render_path(doc))
+
+
+def _path_brief(p) -> dict:
+    return {"id": p.id, "title": p.title, "audience": p.audience, "steps": len(p.steps)}
