@@ -9,6 +9,9 @@ base-vs-tuned run of bench/learn_from_incidents.py on the same KB and cases (~15
 Cases are JSONL ({"query", "expect"}) or a KB cases.yml. Naive dense = one MiniLM vector per
 whole pattern file (front matter + body), cosine. BM25 alone = the same bm25s index Recur
 uses, with the same tokenizer. Prints a table and writes bench/out/retrieval.json.
+
+Misspelt questions (search.TYPO: a typo read as the KB's word): `--kb kb --cases bench/data/typos.jsonl`,
+18 questions of starter patterns with typos written for this (swapped, dropped, doubled, changed letters).
 """
 
 from __future__ import annotations

@@ -208,6 +208,10 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     texts += ["plenty of space left on the device after cleanup", "the device has no space left, writes fail"]
     texts += ["the pod can\u2019t assign requested address on connect"]
     # a specific signal whole in a long paste after ordinary lines: first, at least the floor (search.VERBATIM)
+    # typos read as the KB's words (search.TYPO): BM25, the why and the answer's corrected alike; an identifier,
+    # CamelCase, a code or a pasted log's words never
+    texts += ["Dsik ful on the chekout host, wrties failing", "databse conection pool exhuasted", "deadlcok"]
+    texts += ["KubePodCrashLoopng after the deplyo, ENOSPCC on db-07", "(disk) fulll!"]
     texts += [NOISE + "ERROR HikariPool-1 - Connection is not available, request timed out after 30000ms.\n"]
     vecs = engine.searcher.encode_queries([prepare(t).text for t in texts])  # as Engine
     (tmp_path / "q.json").write_text(
@@ -232,6 +236,10 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     # browser as Answer.credible counts them, top 1 included (found in review: the ranker's answer had no count)
     credible_top1 = [a.credible for a in engine.answer_many(texts, top=1)]
     assert [j["credible"] for j in js] == [p["credible"] for p in py]
+    assert [j["corrected"] for j in js] == [p["corrected"] for p in py]
+    assert {"word": "databse", "read_as": "database"} in py[texts.index("databse conection pool exhuasted")][
+        "corrected"
+    ]
     assert [j["credible_top1"] for j in js] == credible_top1 and any(c > 1 for c in credible_top1)
     if which == "shipped":  # the pasted log: its pattern first and not "no known pattern" (found in review)
         top = py[-1]["results"][0]
@@ -869,6 +877,23 @@ def test_the_box_suggests_on_a_static_host_as_recur_suggest_does(page, static_si
     page.wait_for_url("**/patterns/**.html")
     assert page.errors == []
     assert not [r for r in page.requests if not r.startswith(url)]  # no CDN, no model hub
+
+
+@pytest.mark.browser
+def test_the_box_reads_a_typo_in_the_browser_as_recur_suggest_does(page, static_site):
+    """The browser ranker reads a typo as the KB's word (search.TYPO) as the server does, the model's whole
+    words ("blog") taken from the bundle's tokenizer, and the box says how it read it."""
+    url, kb, index, _ = static_site
+    page.goto(url + "/suggest.html")
+    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    text = "databse conection pool exhausted, see the blog"
+    said = CliRunner().invoke(cli, ["suggest", "--kb", str(kb), "--index", str(index), "--json", text])
+    corrected = json.loads(said.output)["corrected"]
+    assert corrected == [{"word": "databse", "read_as": "database"}, {"word": "conection", "read_as": "connection"}]
+    assert tuple(_ask(page, text)[:3]) == _suggest_cli(kb, index, text)[:3]
+    status = page.locator(".recur-suggest__status").inner_text()
+    assert "Read 'databse' as 'database' and 'conection' as 'connection' (words the knowledge base" in status, status
+    assert page.errors == []
 
 
 @pytest.mark.browser

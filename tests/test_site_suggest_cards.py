@@ -207,3 +207,22 @@ def test_on_a_phone_the_first_cards_first_step_is_in_view_after_asking(chromium,
         assert status.bounding_box()["y"] >= page.locator(".md-header").bounding_box()["height"]  # not under it
     finally:
         page.close()
+
+
+def test_the_box_says_how_it_read_a_typo_as_the_api_answers_it(chromium, server):  # noqa: F811
+    """A typo read as the KB's word (search.TYPO) is said in the box's status, from the API's ``corrected``,
+    in query_note's words: a responder who typed "databse" sees why database patterns came back."""
+    base, _ = server
+    text = "databse conection"
+    answer = httpx.post(base + "/api/suggest", json={"text": text, "top": 3}, timeout=30).json()
+    assert answer["corrected"] == [
+        {"word": "databse", "read_as": "database"},
+        {"word": "conection", "read_as": "connection"},
+    ]
+    assert "read 'databse' as 'database' and 'conection' as 'connection'" in answer["query_note"]
+    with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+        ask(page, text)
+        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        said = page.inner_text(".recur-suggest__status")
+        assert "Read 'databse' as 'database' and 'conection' as 'connection' (words the knowledge base" in said, said
+        assert not errors, errors

@@ -931,7 +931,7 @@
         if (asked !== self.asked) return;  /* a newer question was sent meanwhile: its answer is the one to show */
         self.busy(false);
         self.show(text, answer.results, answer.no_known_pattern, Math.round(performance.now() - t0), answer.edge,
-                  answer.credible);
+                  answer.credible, answer.corrected);
       });
     }).then(null, function (err) {
       self.meanwhile = null;
@@ -1002,7 +1002,7 @@
       if (asked !== self.asked) return;
       self.busy(false);
       self.waiting = null;
-      if (r.status === 200 && r.json && Array.isArray(r.json.results)) return self.show(text, r.json.results, r.json.no_known_pattern, 0, null, r.json.credible);
+      if (r.status === 200 && r.json && Array.isArray(r.json.results)) return self.show(text, r.json.results, r.json.no_known_pattern, 0, null, r.json.credible, r.json.corrected);
       if (r.status === 429) return self.limited(r, text, asked, tries);
       /* asked again, or, its tries spent, the server's last word said */
       if (retries(r) && (tries < retries(r) || (r.json && r.json.error))) return self.notReady(r, text, asked, tries);
@@ -1247,8 +1247,19 @@
     return focused;
   };
 
-  /* credible: the answer's count of medium or high results, shown or not (Answer.credible; the browser ranker's) */
-  Box.prototype.show = function (query, results, noKnown, ms, edge, credible) {
+  /* What the answer says of the typos it read as the KB's words (Answer.corrected, the API's and the browser
+     ranker's), in the words of query_note (results.typo_note): " Read 'memroy' as 'memory' (…)." or "" */
+  function typoNote(corrected) {
+    if (!Array.isArray(corrected) || !corrected.length) return "";
+    var said = corrected.map(function (c) { return "'" + c.word + "' as '" + c.read_as + "'"; });
+    var listed = said.length === 1 ? said[0] : said.slice(0, -1).join(", ") + " and " + said[said.length - 1];
+    return " Read " + listed + " (" + (said.length === 1 ? "a word" : "words") +
+      " the knowledge base does not have, read as the nearest it has).";
+  }
+
+  /* credible: the answer's count of medium or high results, shown or not (Answer.credible; the browser ranker's);
+     corrected: the typos read as the KB's words (Answer.corrected), said with what was read of the text */
+  Box.prototype.show = function (query, results, noKnown, ms, edge, credible, corrected) {
     var self = this, focused = this.clearResults();
     this.answered = this.askedText;
     this.node.dataset.noKnownPattern = noKnown ? "true" : "false";
@@ -1258,7 +1269,7 @@
     var where = this.mode === "browser" ? " (ranked in your browser" + (ms ? ", " + duration(ms) : "") + ")" : "";
     edge = this.mode === "browser" && edge ? edge : null;
     var note = borderlineNote(edge, results);
-    var cut = this.readNote || "";
+    var cut = (this.readNote || "") + typoNote(corrected);
     if (!results.length) {  /* nothing to rank: the knowledge base has no patterns yet */
       this.say("No known pattern matches this: the knowledge base has no patterns yet. " + NEXT_STEPS + cut, "warn");
       this.refocus(focused);

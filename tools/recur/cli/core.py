@@ -517,7 +517,7 @@ def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
     "--json",
     "as_json",
     is_flag=True,
-    help="Print {query, query_note, no_known_pattern, results, likelier, credible} as JSON.",
+    help="Print {query, query_note, no_known_pattern, results, likelier, credible, corrected} as JSON.",
 )
 @click.option(
     "--queries",
@@ -582,6 +582,8 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, site_url, te
         click.echo(f"recur: {what}: {first_log_line(prepared)}", err=True)
     engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice)
     answer = engine.answer(query, top=top, others=TERMINAL_OTHERS)
+    if not as_json:
+        _say_typos(answer)
     if as_json:
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
     else:
@@ -593,6 +595,14 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, site_url, te
         record = RecordAs(record_title(prepared, query), None if _reads_stdin(text) else query)
         record = _looked_up(record, query, kb_dir, engine) if Path(kb_dir).is_dir() else None
         click.echo(render_answer(answer, steps=steps, kb_dir=kb_dir, flags=flags, site_url=site_url, record=record))
+
+
+def _say_typos(answer) -> None:
+    """The typos read as the KB's words (search.TYPO), said on stderr as the notes before the answer are."""
+    from recur.retrieval.results import typo_note
+
+    if answer.corrected:
+        click.echo(f"recur: {typo_note([(c['word'], c['read_as']) for c in answer.corrected])}.", err=True)
 
 
 def _looked_up(record, query: str, kb_dir, engine):

@@ -14,7 +14,7 @@ from recur.retrieval import calibrate, embed
 from recur.retrieval import index as index_mod
 from recur.retrieval.models import active_model
 from recur.retrieval.query import prepare
-from recur.retrieval.results import Answer, Result, credible_count, likelier, result_object
+from recur.retrieval.results import Answer, Result, corrected, credible_count, likelier, result_object, typo_note
 from recur.util.errors import NotWritable, RecurError
 from recur.util.text import plural
 
@@ -480,12 +480,13 @@ class Engine:
         prepared = [prepare(t) for t in texts]
         # the verdict reads the first VERDICT_TOP results whatever is shown: `-n 1` and `-n 5` agree
         lists = self._rank([p.text for p in prepared], max(top, calibrate.VERDICT_TOP), "hybrid", exclude, link)
-        return [
-            Answer(
-                p.text, _shown(r, top), no_known_pattern(r), p.said(others), _hidden_likelier(r, top), credible_count(r)
-            )
-            for p, r in zip(prepared, lists)
-        ]
+        out = []
+        for p, r in zip(prepared, lists):
+            read = self.searcher.corrections(p.text)  # typos read as the KB's words (search.TYPO), said
+            note = "; ".join(n for n in (p.said(others), typo_note(read)) if n) or None
+            shown, likelier = _shown(r, top), _hidden_likelier(r, top)
+            out.append(Answer(p.text, shown, no_known_pattern(r), note, likelier, credible_count(r), corrected(read)))
+        return out
 
     def ranked_many(self, texts: list[str], top: int = 5, mode: str = "hybrid", exclude=None) -> list[list[Result]]:
         """``ranked`` for many texts, encoded in one batch; ``mode``: ``hybrid``, or ``dense`` alone (what

@@ -270,6 +270,13 @@ class OnnxEncoder(Encoder):
         self.session = ort.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
         self.workers = _cores()
 
+    def known_words(self) -> frozenset:
+        if getattr(self, "_known", None) is None:
+            from recur.retrieval.embed import whole_words
+
+            self._known = whole_words(self.tokenizer.get_vocab())
+        return self._known
+
     def encode(self, texts, batch_size=64, progress=False):
         """``batch_size`` is the PyTorch encoder's; this one runs ``BATCH`` at a time, sorted by length."""
         if not texts:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple, TypedDict
 
 from recur import config
@@ -382,6 +382,9 @@ class Answer:
     # how many of the results ranked for the verdict (the first max(top, VERDICT_TOP)) are of medium or high
     # confidence, shown or not: the count every surface's headline says (match_line), the JSON answer's "credible"
     credible: int = 0
+    # the typed words read as the KB's words (search.TYPO): [{"word": "memroy", "read_as": "memory"}], which
+    # query_note says too ("read 'memroy' as 'memory'"); the site's box says it from here
+    corrected: list = field(default_factory=list)
 
     def to_json(self, extra: dict | None = None) -> dict:
         """The answer as JSON; ``extra``: a --queries line's other keys, echoed first (a dict, not
@@ -395,4 +398,24 @@ class Answer:
             "likelier": self.likelier,
             # MCP's and Slack's headlines read the JSON answer: without the count they said only what they showed
             "credible": self.credible,
+            "corrected": self.corrected,
         }
+
+
+def corrected(read) -> list[dict]:
+    """An answer's ``corrected``: the (typed, read as) pairs of Searcher.corrections as JSON objects."""
+    return [{"word": w, "read_as": r} for w, r in read]
+
+
+def typo_note(read) -> str | None:
+    """What an answer's query_note says of the typos read as the KB's words: "read 'memroy' as 'memory' and
+    'leek' as 'leak' (words the knowledge base does not have, read as the nearest it has)", or None. The site's
+    box says it in the same words (recur-suggest.js typoNote)."""
+    if not read:
+        return None
+    said = [f"'{w}' as '{r}'" for w, r in read]
+    listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+    one = len(read) == 1
+    return (
+        f"read {listed} ({'a word' if one else 'words'} the knowledge base does not have, read as the nearest it has)"
+    )

@@ -594,3 +594,23 @@ def display_width(text: str) -> int:
     by unicodedata.east_asian_width), none for a combining mark, one for any other. Tables padded by
     ``len`` slid their later columns past a Japanese owner or title."""
     return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def typo_distance(a: str, b: str, most: int) -> int:
+    """``edit_distance`` with two neighbouring letters swapped counting as one edit (the optimal string
+    alignment distance), or ``most + 1`` once it is over ``most``: how a typed word is off from the one
+    meant. A swap is the commonest typo ("memroy"), two edits to Levenshtein. site/browser/ranker.js has
+    the same function (typoDistance)."""
+    if abs(len(a) - len(b)) > most:
+        return most + 1
+    before, row = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(row[j] + 1, cur[j - 1] + 1, row[j - 1] + (ca != cb))
+            if before is not None and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], before[j - 2] + 1)
+        if min(cur) > most:
+            return most + 1
+        before, row = row, cur
+    return row[-1]

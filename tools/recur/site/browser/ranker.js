@@ -78,6 +78,52 @@ export function identifiers(text) {
   return out;
 }
 
+/* util.text.typo_distance: Levenshtein with two neighbouring letters swapped one edit (the optimal string
+ * alignment distance), or most + 1 once it is over most */
+export function typoDistance(a, b, most) {
+  if (Math.abs(a.length - b.length) > most) return most + 1;
+  let before = null, row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(row[j] + 1, cur[j - 1] + 1, row[j - 1] + (a[i - 1] !== b[j - 1] ? 1 : 0));
+      if (before !== null && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cur[j] = Math.min(cur[j], before[j - 2] + 1);
+    }
+    if (Math.min(...cur) > most) return most + 1;
+    before = row;
+    row = cur;
+  }
+  return row[b.length];
+}
+
+/* search.typo_words: the words of a typed question a typo may be read in (lowercased), none in a longer text */
+const TYPO_TRIM = "`'\"<>()[]{},;:.!?*";
+const TYPO_PLAIN = /^(?:[a-z]+|[A-Z][a-z]+)$/;
+function typoWords(text, p, stop) {
+  const chunks = String(text).split(PY_SPACES).filter(Boolean);
+  if (chunks.length > p.max_words) return [];
+  const out = [];
+  for (const chunk of chunks) {
+    const w = strip(chunk, TYPO_TRIM);
+    if (TYPO_PLAIN.test(w) && w.length >= p.min_letters && !stop.has(w.toLowerCase())) out.push(w.toLowerCase());
+  }
+  return out;
+}
+
+/* embed.whole_words: of a tokenizer's tokens, the words of lowercase ASCII letters (no "##" piece, no [CLS]) */
+export function wholeWords(tokens) {
+  const out = new Set();
+  for (const t of tokens) if (/^[a-z]+$/.test(t)) out.add(t);
+  return out;
+}
+
+/* search._one_family: words [word, stem] of one stem, or of stems that start with the shortest of them */
+function oneFamily(near) {
+  if (!near.length) return true;
+  const root = near.reduce((a, [, s]) => (s.length < a.length ? s : a), near[0][1]);
+  return near.every(([, s]) => s.startsWith(root));
+}
+
 function zscores(x) {
   const n = x.length, out = new Float64Array(n);
   if (n < 2) return out;
@@ -251,6 +297,82 @@ export class Ranker {
       }
     });
     this.fieldWords = new Map();
+    this.typoTargets = null;  /* the KB's words a typo may be read as (targets) */
+    this.knownWords = new Set();  /* the model's whole words (wholeWords), set by the loader: none without one */
+  }
+
+  /* the BM25 stem of a word: the server's own for the KB's words and their inflections (the table), else porter2 */
+  stemOf(w) {
+    return Object.prototype.hasOwnProperty.call(this.stems, w) ? this.stems[w] : this.stemWord ? this.stemWord(w) : undefined;
+  }
+
+  /* Searcher.corrections: [typed (lowercased), the KB's word it is read as] for each typo (search.TYPO) */
+  corrections(text) {
+    if (!this.bm25 || !this.vocab.size) return [];
+    const p = this.p.typo, out = new Map();
+    for (const w of typoWords(text, p, this.stop)) {
+      if (out.has(w) || this.vocab.has(w) || this.bm25.vocab.has(this.stemOf(w)) || this.aWord(w)) continue;
+      const read = this.readTypo(w);
+      if (read !== null) out.set(w, read);
+    }
+    return [...out];
+  }
+
+  /* Searcher._a_word: a word the model's tokenizer has whole (knownWords, set by the loader), or one of them
+     with an ending of typo_word_endings: an English word, no typo */
+  aWord(w) {
+    const known = this.knownWords;
+    return known.has(w) || this.p.typo_word_endings.some((e) => w.endsWith(e) && known.has(w.slice(0, -e.length)));
+  }
+
+  /* search.typo_targets, made at the first word that needs it: {length: [[word, its letters, its stem]]} */
+  targets() {
+    if (this.typoTargets) return this.typoTargets;
+    const p = this.p.typo, out = new Map();
+    for (const w of [...this.vocab].sort()) {
+      if (w.length < p.min_letters - 2 || !/^[a-z]+$/.test(w) || this.stop.has(w)) continue;
+      if (!Object.prototype.hasOwnProperty.call(this.stems, w)) continue;  /* its stem BM25 knows: in the table */
+      if (!out.has(w.length)) out.set(w.length, []);
+      out.get(w.length).push([w, new Set(w), this.stems[w]]);
+    }
+    return (this.typoTargets = out);
+  }
+
+  /* search.read_typo: the KB word a typed word reads as, or null */
+  readTypo(word) {
+    const p = this.p.typo, most = word.length < p.long_at ? 1 : 2, letters = new Set(word), targets = this.targets();
+    let near = [], best = most;
+    for (let n = word.length - most; n <= word.length + most; n++) {
+      for (const [w, its, stem] of targets.get(n) || []) {
+        let apart = 0;
+        for (const c of letters) if (!its.has(c)) apart++;
+        for (const c of its) if (!letters.has(c)) apart++;
+        if (apart > 2 * most) continue;
+        const d = typoDistance(word, w, best);
+        if (d <= best) {
+          near = (d < best ? [] : near).concat([[w, stem]]);
+          best = d;
+        }
+      }
+    }
+    if (best > 1 || !oneFamily(near)) near = near.filter(([w]) => w[0] === word[0]);  /* two edits: its first letter */
+    if (!near.length || !oneFamily(near)) return null;
+    const key = ([w, s]) => [s.length, Math.abs(w.length - word.length), w];
+    near.sort((a, b) => {
+      const [x, y] = [key(a), key(b)];
+      return x[0] - y[0] || x[1] - y[1] || (x[2] < y[2] ? -1 : x[2] > y[2] ? 1 : 0);
+    });
+    return near[0][0];
+  }
+
+  /* Searcher.read_typos: the text with each typo as the KB's word it is read as, what the model encodes */
+  readTypos(text) {
+    const read = new Map(this.corrections(text));
+    if (!read.size) return text;
+    return String(text).split(/(\s+)/).map((chunk) => {
+      const w = strip(chunk, TYPO_TRIM);
+      return w && read.has(w.toLowerCase()) && typoWords(w, this.p.typo, this.stop).length ? chunk.replace(w, read.get(w.toLowerCase())) : chunk;
+    }).join("");
   }
 
   /* Searcher.focus_text: a long query cut down to the words the KB uses, else null. */
@@ -304,12 +426,12 @@ export class Ranker {
   lexical(text) {
     if (!this.bm25) return null;
     const b = this.bm25, scores = new Float32Array(b.rows.length), terms = new Float64Array(b.rows.length);
-    const seen = new Set(), qwords = new Set();
+    const seen = new Set(), qwords = new Set(), read = new Map(this.corrections(text));
     for (const w of this.bm25Words(text)) {
       if (this.stop.has(w) || /^\p{Nd}+$/u.test(w) || w.length <= 1) continue;
       qwords.add(w);
-      /* the table first: the server's own stems for the KB's words and their inflections */
-      const stem = Object.prototype.hasOwnProperty.call(this.stems, w) ? this.stems[w] : this.stemWord ? this.stemWord(w) : undefined;
+      /* the table first: the server's own stems for the KB's words and their inflections; a typo as the KB's word */
+      const stem = this.stemOf(read.has(w) ? read.get(w) : w);
       const t = stem === undefined ? undefined : b.vocab.get(stem);
       if (t === undefined) continue;
       const first = !seen.has(t);  /* a repeated word adds to BM25 again, not to the distinct count */
@@ -498,7 +620,8 @@ export class Ranker {
       fields = new Set(words([d.title, ...(d.symptoms || []), ...(d.tags || [])].join(" ")));
       this.fieldWords.set(c, fields);
     }
-    const shared = [...new Set(words(text).filter((x) => !this.stop.has(x) && x.length > 2 && fields.has(x)))].sort();
+    const read = this.corrections(text).map(([, r]) => r);  /* a typo's word as read (search.TYPO) */
+    const shared = [...new Set([...words(text), ...read].filter((x) => !this.stop.has(x) && x.length > 2 && fields.has(x)))].sort();
     if (!shared.length) return [];
     return [{ field: "terms", text: shared.slice(0, w.terms).join(", "), score: round(bm25, 3) }];
   }
@@ -569,7 +692,8 @@ export class Ranker {
     for (const r of shown) r.look_alikes = r.look_alikes.filter((a) => ids.has(a.id));
     const edge = this.edge(shown);
     const credible = results.filter((r) => r.confidence === "high" || r.confidence === "medium").length;
-    return { query: text, no_known_pattern: verdict, results: shown, credible, borderline: edge !== null, edge };
+    const corrected = this.corrections(text).map(([word, read]) => ({ word, read_as: read }));  /* Answer.corrected */
+    return { query: text, no_known_pattern: verdict, results: shown, credible, corrected, borderline: edge !== null, edge };
   }
 
   /* The bundle's model is the server's quantised to int8, and its vectors are float16: its probabilities

@@ -271,8 +271,9 @@ class Engine {
 
   async answer(text, top = 5) {
     const t = this.ranker.clipQuery(text);
-    const q = await this.encode(t);
-    const focus = this.ranker.focusText(t);
+    const read = this.ranker.readTypos(t);  /* a typo as the KB's word, as Searcher.encode_queries reads it */
+    const q = await this.encode(read);
+    const focus = this.ranker.focusText(read);
     const fq = focus ? await this.encode(focus) : null;
     const asked = Math.max(top, this.ranker.p.calibration.verdict_top);  /* the verdict reads the first 3, as the server */
     return this.ranker.answer(t, this.ranker.search(t, q, fq, asked), top);
@@ -320,6 +321,8 @@ export async function load(bundleUrl, onProgress, manifest, prepare, after) {
   const session = await ort.InferenceSession.create(model, { executionProviders: ["wasm"], graphOptimizationLevel: "all" });
   const ranker = new rankerMod.Ranker(JSON.parse(dec.decode(indexText)), bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
                             manifest.params, stemmer.stem, prepare);
+  /* the model's whole words: no typos (embed.Encoder.known_words, search.TYPO) */
+  ranker.knownWords = rankerMod.wholeWords(tokenizer.get_vocab().keys());
   const engine = new Engine(manifest, ort, tokenizer, session, ranker, rankerMod);
   await engine.encode("warm up");  /* the first run allocates; pay it while the progress bar is shown */
   return engine;
