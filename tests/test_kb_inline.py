@@ -91,3 +91,13 @@ def test_the_starter_kb_renders_as_python_markdown_renders_it():
     for path in files:
         body = split_front_matter(path.read_text()).body
         assert _html(kb_md(body)) == _html(kb_md(body), STOCK), path
+
+
+def test_the_kbs_markdown_renders_with_the_linear_processor_where_python_markdown_goes_on_after_a_match():
+    """An older Python-Markdown read a paragraph again from its start after each match: there its own processor
+    stays, as ``LinearInline`` makes the matches of one that goes on after the placeholder (this one)."""
+    from recur.kb.inline import LinearInline, goes_on_after_placeholder
+
+    assert goes_on_after_placeholder()
+    assert isinstance(_markdown(tuple(MARKDOWN_EXTENSIONS)).treeprocessors["inline"], LinearInline)
+    assert not isinstance(_markdown(tuple(STOCK)).treeprocessors["inline"], LinearInline)

@@ -252,11 +252,29 @@ class LinearInline(InlineProcessor):
         return self._InlineProcessor__stashNode(node, rule.type())
 
 
+@functools.cache
+def goes_on_after_placeholder() -> bool:
+    """Whether this Python-Markdown goes on from right after a match's placeholder, as ``LinearInline`` does (3.11
+    does; an older one read the text again from its start after each match, which ``LinearInline`` does not copy).
+    Its own source says so; an unreadable one is taken as no."""
+    import inspect
+
+    try:
+        source = inspect.getsource(InlineProcessor._InlineProcessor__applyPattern)
+    except (AttributeError, OSError, TypeError):
+        return False
+    return "start + len(placeholder)" in source and all(
+        hasattr(InlineProcessor, f"_InlineProcessor__{name}")
+        for name in ("handleInline", "processPlaceholders", "build_ancestors", "stashNode")
+    )
+
+
 class Inline(Extension):
-    """``LinearInline`` in place of Python-Markdown's inline processor."""
+    """``LinearInline`` in place of Python-Markdown's inline processor, where it makes Python-Markdown's matches."""
 
     def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's name)
-        md.treeprocessors.register(LinearInline(md), "inline", 20)  # in place of Python-Markdown's own
+        if goes_on_after_placeholder():
+            md.treeprocessors.register(LinearInline(md), "inline", 20)  # in place of Python-Markdown's own
 
 
 def makeExtension(**kwargs):  # noqa: N802 (the name Python-Markdown looks up)
