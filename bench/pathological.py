@@ -28,6 +28,9 @@ characters (0.07 s now), a heading of " :a:" shortcodes 6.2 s, a Duration of dig
 from each digit; 50,000 254 s), of "1h" 8.3 s (a clock looked for in the rest from each one); an HTML export's
 lists nested 588 deep (10,000 characters) 1.7 s, 5,882 deep over 120 s (0.16 s and 1.6 s now: items indented
 to pm_markup.MAX_LIST_DEPTH levels at most), 40,000 lines of "Follow-ups:" 12.5 s (1.8 s).
+In `recur site`, a paragraph of packed inline markup: Python-Markdown built the paragraph's text again at each
+code span, emphasis, link or autolink (recur.kb.inline now); at 1,000,000 characters code spans, emphasis and
+links over 240 s, autolinks 51 s (100,000: 1.5, 8.3, 5.3, 1.8 s; a loaded machine's wall-clock).
 Linear, but slow: 500,000 short lines 0.9 s (CPU) in query.prepare, 0.35 s in Node; a megabyte of them in an
 unclosed code fence 12 s in `recur import`.
 
@@ -216,11 +219,17 @@ SITE_BODIES = {
     'one paragraph of "_"': lambda n: "_" * n,
     'one paragraph of "a<"': lambda n: fill("a<", n),
     'one paragraph of "&amp;"': lambda n: fill("&amp;", n),
-    # markup, each an inline match still: quadratic (kb_md cannot write it otherwise; not fixed). kb_md's own part of
-    # the last two is linear now (1,000,000 characters 0.26 s and 0.22 s, were 55 s and 32 s): each tag kept copied
-    # the line (md._line_tags), each bare address read its line again (md._bare_urls)
+    # markup, each an inline match: Python-Markdown built the paragraph's text again at each (recur.kb.inline reads
+    # it once now). kb_md's own part of the last two is linear now (1,000,000 characters 0.26 s and 0.22 s, were 55 s
+    # and 32 s): each tag kept copied the line (md._line_tags), each bare address read its line again (md._bare_urls)
     'one paragraph of "`a` "': lambda n: fill("`a` ", n),
     'one paragraph of "*a* "': lambda n: fill("*a* ", n),
+    'one paragraph of "[a](b) "': lambda n: fill("[a](b) ", n),
+    'one paragraph of "<https://a.example> "': lambda n: fill("<https://a.example> ", n),
+    # emphasis packed with no space between: the emphasis rule reads the "*" before the next one, which
+    # Python-Markdown's text has as its placeholder, so the text is built at each match as before (quadratic still:
+    # 100,000 characters 11 s of CPU before and after)
+    'one paragraph of "*a*" packed': lambda n: fill("*a*", n),
     'one line of "<code>x</code>"': lambda n: fill("<code>x</code>", n),
     "one line of bare addresses": lambda n: fill("https://a.example ", n),
 }

@@ -23,9 +23,10 @@ except AttributeError:  # pragma: no cover - libyaml missing
 
 MAX_FILE_BYTES = 1024 * 1024
 # the Python-Markdown extensions a KB's Markdown is rendered with: the site's plugin adds them to every
-# build (site.plugin.EXTENSIONS), and kb.anchors renders a page's headings with them for their ids. The last is
-# Recur's own (kb.marks): it turns the marks site.md.kb_md writes for "<" and "[" back into those characters
-MARKDOWN_EXTENSIONS = ["admonition", "attr_list", "fenced_code", "tables", "toc", "recur.kb.marks"]
+# build (site.plugin.EXTENSIONS), and kb.anchors renders a page's headings with them for their ids. The last two are
+# Recur's own: kb.marks turns the marks site.md.kb_md writes for "<" and "[" back into those characters; kb.inline
+# is Python-Markdown's inline processor, the same output in time linear in a paragraph's markup
+MARKDOWN_EXTENSIONS = ["admonition", "attr_list", "fenced_code", "tables", "toc", "recur.kb.marks", "recur.kb.inline"]
 
 
 class _Loader(_Base):
