@@ -267,8 +267,10 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
             dupes = [len(r["why"]) - len({w["text"] for w in r["why"]}) for r in (rp, rj)]
             assert dupes == [0, 0], (rp["why"], rj["why"])  # a signal found in the text is listed once
             assert [o["id"] for o in rj["look_alikes"]] == [o["id"] for o in rp["look_alikes"]]
-            for key in ("title", "runbook", "evidence", "path", "incidents", "distinguish", "import_draft", "draft"):
+            keys = ("title", "runbook", "evidence", "path", "incidents", "distinguish", "import_draft", "draft")
+            for key in (*keys, "severity", "severity_name"):  # the card's "sev2 · Major" (recur-suggest.js)
                 assert rj[key] == rp[key]
+    assert any(r["severity_name"] for p in py for r in p["results"])  # the KBs' severity.yml names the levels
 
 
 def js_prepared(tmp_path, texts: list[str]) -> list[list]:

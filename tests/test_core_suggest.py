@@ -45,6 +45,15 @@ def test_json_result_carries_the_documented_keys(run):
     assert top["runbook"] and top["evidence"]
 
 
+def test_a_result_carries_its_severitys_name_as_severity_yml_gives_it(run):
+    """Every surface shows a severity as `sev2 · Major` (the site's pages), but the result object carried the bare
+    key, so the describe box's card said "sev2": it carries the level's name, one key for the CLI, API and box."""
+    res = run("suggest", "--json", "--top", "1", "FATAL: sorry, too many clients already")
+    assert res.exit_code == 0, res.output
+    top = json.loads(res.stdout)["results"][0]
+    assert (top["id"], top["severity"], top["severity_name"]) == ("db-pool-exhausted", "sev2", "Major")
+
+
 def test_signal_matches_ignore_numbers(run):
     res = run("suggest", "--json", "--top", "1", "HikariPool-7 - Connection is not available after 5000ms")
     assert json.loads(res.stdout)["results"][0]["id"] == "db-pool-exhausted"

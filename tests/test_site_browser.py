@@ -479,6 +479,42 @@ def test_the_boards_tables_are_cards_on_a_phone(chromium, base):
         pg.close()
 
 
+def _ax_names(page, selector: str) -> list[str]:
+    """Chromium's own accessible names (its accessibility tree, through CDP) of the elements ``selector`` matches."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Accessibility.enable")
+    root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+    names = []
+    for node in cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": selector})["nodeIds"]:
+        ax = cdp.send("Accessibility.getPartialAXTree", {"nodeId": node, "fetchRelatives": False})["nodes"][0]
+        names.append(ax.get("name", {}).get("value", ""))
+    cdp.detach()
+    return names
+
+
+def test_a_phones_table_card_says_each_cells_column_once(chromium, base):
+    """Found in review: on a phone a board card's cell shows its column ("overdue: overdue 308d", recur.css's
+    ::before), and a screen reader heard the label in the cell's name on top of the column's header. The label is
+    CSS's alternative text "": shown, not in the accessible name."""
+    url, _ = base
+    pg = chromium.new_page()
+    errors = page_errors(pg)
+    try:
+        pg.set_viewport_size({"width": 390, "height": 844})
+        pg.goto(url + "/board/index.html")
+        cells = pg.locator("article .recur-stack td[data-label]:not(:empty)")
+        labels = cells.evaluate_all("els => els.map(e => e.dataset.label)")
+        shown = cells.evaluate_all("els => els.map(e => getComputedStyle(e, '::before').content)")
+        assert labels and all(c.startswith(f'"{label}: "') for c, label in zip(shown, labels)), shown  # still shown
+        names = _ax_names(pg, "article .recur-stack td[data-label]:not(:empty)")
+        assert len(names) == len(labels) and any(names), names
+        for name, label, text in zip(names, labels, cells.all_text_contents()):
+            assert name == " ".join(text.split()), (label, name, text)  # its text alone, no "owner: " before it
+        assert errors == []
+    finally:
+        pg.close()
+
+
 def test_a_board_table_wider_than_its_box_scrolls_from_the_keyboard(chromium, base):
     """Found in review: the board's tables' scrolling boxes, holding no link, could not be scrolled from the keyboard
     (axe's scrollable-region-focusable). Where a table is wider than its box (a tablet's 640 px), the box takes the
@@ -517,6 +553,24 @@ def test_the_suggest_button_focused_or_hovered_is_readable(page, base, dark):
         act()
         page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)))")
         assert min(text_contrast(button)) >= 4.5, (act.__name__, text_contrast(button))
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_copy_all_steps_and_reset_progress_focused_or_hovered_are_readable(page, base, dark):
+    """Found in review: focused or hovered, "Copy all steps" and "Reset progress" were white on material's accent
+    #526cfe, 4.25:1, under WCAG AA's 4.5:1, in both palettes (the Suggest button's fix had left them out)."""
+    url, _ = base
+    for address, sel in (("/patterns/capacity/disk-full.html", ".recur-copy-all"),
+                         ("/paths/storage-basics.html", ".recur-reset")):  # fmt: skip
+        page.goto(url + address)
+        if dark:
+            dark_palette(page)
+        button = page.locator(sel)
+        for act in (button.focus, button.hover):
+            act()
+            page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)))")
+            assert min(text_contrast(button)) >= 4.5, (sel, act.__name__, text_contrast(button))
     assert page.errors == []
 
 

@@ -226,3 +226,85 @@ def test_the_box_says_how_it_read_a_typo_as_the_api_answers_it(chromium, server)
         said = page.inner_text(".recur-suggest__status")
         assert "Read 'databse' as 'database' and 'conection' as 'connection' (words the knowledge base" in said, said
         assert not errors, errors
+
+
+def test_each_card_is_a_heading_its_parts_headings_under_it_and_they_look_as_before(chromium, server):  # noqa: F811
+    """Found in review: a card's title was a plain link and its parts ("Why it matched", "First steps") paragraphs,
+    so a screen reader mid-incident could not go card to card by heading (its H key). Under the page's h1 each
+    card's title is an h2 and its parts h3s; they look as the link and the paragraphs did (material's heading
+    sizes, weights and margins undone)."""
+    base, _ = server
+    with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+        ask(page, "writes fail: No space left on device")
+        cards = page.locator(".recur-suggest__card")
+        expect(cards.first).to_have_attribute("data-pattern", "disk-full")
+        titles = cards.locator("a.recur-suggest__title").all_inner_texts()
+        box = page.locator(".recur-suggest")
+        assert box.get_by_role("heading", level=2).all_inner_texts() == titles and len(titles) >= 2
+        first = cards.first
+        expect(first.get_by_role("heading", level=2)).to_have_accessible_name("Disk full on a host")
+        parts = [t.lower() for t in first.get_by_role("heading", level=3).all_inner_texts()]
+        assert parts[:3] == ["why it matched", "first steps", "evidence to preserve"], parts
+        look = """els => els.map(e => { const c = getComputedStyle(e);
+            return [c.fontSize, c.fontWeight, c.lineHeight, c.letterSpacing, c.marginTop, c.marginBottom]; })"""
+        card = first.evaluate(look.replace("els.map", "[els].map"))[0]
+        for h2 in first.locator("h2").evaluate_all(look):
+            assert h2 == card[:4] + ["0px", "0px"], (h2, card)  # the card's text, no margin: the link's look is its own
+        title = first.locator("a.recur-suggest__title").evaluate(look.replace("els.map", "[els].map"))[0]
+        assert float(title[0][:-2]) == pytest.approx(1.05 * float(card[0][:-2])) and title[1] == "700", title
+        for h3 in first.locator("h3").evaluate_all(look):  # as the paragraphs were: .75rem (material's 20px root)
+            assert h3 == ["15px", "700", "24px", "0.6px", "9px", "3px"], h3
+        assert not errors, errors
+
+
+def test_a_cards_badges_say_what_they_are_and_its_severity_by_its_name(chromium, server):  # noqa: F811
+    """Found in review: the badges read as one unlabelled run, "high confidence (88% likely right) sev2 capacity",
+    and the severity as its bare key where the rest of the site says `sev2 · Major`. The severity and category
+    badges are labelled for a screen reader ("severity:", "category:", visually hidden), the severity named."""
+    base, _ = server
+    with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+        ask(page, "writes fail: No space left on device")
+        card = page.locator(".recur-suggest__card").first
+        expect(card).to_have_attribute("data-pattern", "disk-full")
+        badges = card.locator(".recur-badge")
+        expect(badges.nth(1)).to_have_text("severity: sev2 \u00b7 Major")
+        expect(badges.nth(2)).to_have_text("category: capacity")
+        for label in badges.locator(".recur-sr").all():
+            size = label.bounding_box()
+            assert size["width"] <= 1 and size["height"] <= 1, size  # for a screen reader only
+        assert not errors, errors
+
+
+def test_on_a_touch_screen_the_hidden_keys_hint_does_not_describe_the_box(chromium, server):  # noqa: F811
+    """Found in review: on a phone (pointer: coarse) the "Ctrl+Enter to send · Esc to leave the box" hint is hidden,
+    but it still described the text box, so a screen reader read keys the phone does not have. It describes the
+    box only where it is shown."""
+    base, _ = server
+    for phone in (False, True):
+        page = chromium.new_page()
+        try:
+            if phone:  # a touch screen: CSS's (pointer: coarse), as on a phone
+                cdp = page.context.new_cdp_session(page)
+                cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5})
+                cdp.send("Emulation.setEmitTouchEventsForMouse", {"enabled": True, "configuration": "mobile"})
+            page.goto(base + "/suggest.html")
+            page.wait_for_selector('.recur-suggest[data-mode="api"]', timeout=15000)
+            assert page.evaluate("matchMedia('(pointer: coarse)').matches") == phone
+            said = "" if phone else "Ctrl+Enter to send \u00b7 Esc to leave the box"
+            expect(page.get_by_role("textbox", name="Describe what you see")).to_have_accessible_description(said)
+        finally:
+            page.close()
+
+
+def test_the_results_list_is_exposed_only_once_it_lists_something(chromium, server):  # noqa: F811
+    """Found in review: before any answer a screen reader met an empty list ("list, 0 items") under the box. It is
+    hidden while empty and shown with the answer's cards."""
+    base, _ = server
+    with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+        box = page.locator(".recur-suggest")
+        expect(box.get_by_role("list")).to_have_count(0)
+        ask(page, "writes fail: No space left on device")
+        expect(page.locator(".recur-suggest__card").first).to_be_visible()
+        expect(box.locator("ol.recur-suggest__results")).to_have_role("list")
+        expect(box.locator("ol.recur-suggest__results")).to_be_visible()
+        assert not errors, errors

@@ -540,7 +540,7 @@
   Box.prototype.render = function () {
     var self = this, id = "recur-q-" + Math.random().toString(36).slice(2, 8);
     this.text = el("textarea", {
-      id: id, class: "recur-suggest__input", rows: "5", spellcheck: "false", "aria-describedby": id + "-hint",
+      id: id, class: "recur-suggest__input", rows: "5", spellcheck: "false",
       placeholder: "Describe what you see: \u201ccheckout 502s after the deploy, pods restarting\u201d, an alert name, or paste a log line\u2026"
     });
     this.button = el("button", { type: "submit", class: "md-button md-button--primary recur-suggest__go", text: "Suggest" });
@@ -551,7 +551,9 @@
     this.announce = el("span", { class: "recur-suggest__sr", "aria-live": "polite" });
     this.wait = new Waits({ status: this.status, now: this.nowButton, announce: this.announce, back: this.text,
                             say: function (head) { self.say(head, "warn"); } });
-    this.results = el("ol", { class: "recur-suggest__results" });
+    /* hidden while it lists nothing: an empty list was announced ("list, 0 items") before any answer (found in
+       review); Box.listed shows it once it holds something */
+    this.results = el("ol", { class: "recur-suggest__results", hidden: "" });
     /* which text the answer below answers, once the box holds another (Box.staleNote) */
     this.stale = el("p", { class: "recur-suggest__stale", hidden: "" });
     var form = el("form", { class: "recur-suggest__form" }, [
@@ -577,10 +579,27 @@
     this.node.appendChild(form);
     this.node.appendChild(this.stale);
     this.node.appendChild(this.results);
+    this.hintDescribes(id + "-hint");
     var q = new URLSearchParams(window.location.search).get("describe");
     if (q) this.text.value = q;
     this.fromUrl = !!(q && q.trim());  /* answered once the mode is known, a static one too */
   };
+
+  /* The hint under the box describes it (aria-describedby) where it is shown: on a touch screen recur-suggest.css
+     hides it, (pointer: coarse), and a screen reader still read "Ctrl+Enter to send" from it there, keys a phone
+     does not have (found in review). The same media query, followed as it changes (a tablet's keyboard). */
+  Box.prototype.hintDescribes = function (hintId) {
+    var text = this.text, coarse = window.matchMedia ? window.matchMedia("(pointer: coarse)") : null;
+    function follow() {
+      if (coarse && coarse.matches) text.removeAttribute("aria-describedby");
+      else text.setAttribute("aria-describedby", hintId);
+    }
+    follow();
+    if (coarse && coarse.addEventListener) coarse.addEventListener("change", follow);
+  };
+
+  /* The list of results is shown when it holds something (a card, a word match, the site search's link). */
+  Box.prototype.listed = function () { this.results.hidden = !this.results.firstChild; };
 
   /* The home page and the Suggest page (data-focus="load") are where someone mid-incident starts: the box
      takes the focus when the page opens (it was 11 Tab presses away; found in review), unless the reader is somewhere already:
@@ -1164,11 +1183,13 @@
         "The closest pattern pages, for comparison only (matched by words, not meaning):" }));
       found.forEach(function (r) { self.results.appendChild(self.wordMatch(r)); });
       self.results.appendChild(more);
+      self.listed();
       self.staleNote();
       self.refocus(focused);
     }, function () {
       if (asked !== self.asked) return;
       self.results.appendChild(more);
+      self.listed();
       if (meanwhile) return;
       if (!openSiteSearch(q)) window.location.href = searchUrl(q);
     });
@@ -1243,6 +1264,7 @@
     this.voteWaits.forEach(function (wait) { wait.end("vote"); });
     this.voteWaits = [];
     this.results.textContent = "";
+    this.listed();
     this.stale.hidden = true;
     return focused;
   };
@@ -1276,6 +1298,7 @@
       return;
     }
     results.forEach(function (r) { self.results.appendChild(self.card(query, r, nearMedium(edge, r))); });
+    this.listed();
     var stale = this.staleNote();
     if (noKnown) {
       this.say("No known pattern matches this." + cut + " " + NEXT_STEPS + " The closest patterns, for comparison only" + where + ":" + note + stale, "warn");
@@ -1380,23 +1403,37 @@
     return window.RecurCopy.allButton(r.title, url, function () { return steps; }, r.title);
   }
 
+  /* A badge a screen reader hears with what it is ("severity: sev2 · Major"): the badges were read as one run,
+     "high confidence (88% likely right) sev2 capacity", a bare key and a word with nothing saying which is which
+     (found in review). The label is for a screen reader only; the badge looks as before. */
+  function labelledBadge(label, text) {
+    /* recur.css's .recur-sr (one rule with .recur-suggest__sr, which names the box's spoken waits) */
+    return el("span", { class: "recur-badge" }, [el("span", { class: "recur-sr", text: label + ": " }), text]);
+  }
+
+  /* A card is a section under the box's page heading: its title an h2, its parts ("Why it matched", "First
+     steps") h3s, so a screen reader mid-incident goes card to card by heading (its H key): the title was a plain
+     link and the parts paragraphs (found in review). recur-suggest.css keeps their look as it was. */
   Box.prototype.card = function (query, r, near) {
     var self = this;
     var title = el("a", { href: patternUrl(this.node, r), class: "recur-suggest__title", text: r.title });
+    /* a severity as the rest of the site shows it, "sev2 · Major" (the result's severity_name; a key severity.yml
+       does not name, or an older server's answer without it, as it is) */
+    var severity = r.severity_name ? r.severity + " \u00b7 " + r.severity_name : r.severity;
     var badges = el("span", { class: "recur-suggest__badges" }, [
       el("span", { class: "recur-badge recur-badge--" + r.confidence, text: confidenceText(r) }),
-      el("span", { class: "recur-badge", text: r.severity }),
-      el("span", { class: "recur-badge", text: r.category }),
+      labelledBadge("severity", severity),
+      labelledBadge("category", r.category),
       r.draft ? el("span", { class: "recur-badge recur-badge--draft",
                              text: r.import_draft ? "draft: imported, not yet reviewed" : "draft" }) : null
     ]);
     var li = el("li", { class: "recur-suggest__card", "data-pattern": r.id }, [
-      el("div", { class: "recur-suggest__head" }, [title, badges])
+      el("div", { class: "recur-suggest__head" }, [el("h2", { class: "recur-suggest__name" }, [title]), badges])
     ]);
     if (r.summary) li.appendChild(el("p", { class: "recur-suggest__summary", text: r.summary }));
     var why = (r.why || []).slice(0, WHY);
     if (why.length) {
-      li.appendChild(el("p", { class: "recur-suggest__h", text: "Why it matched" }));
+      li.appendChild(el("h3", { class: "recur-suggest__h", text: "Why it matched" }));
       li.appendChild(el("ul", { class: "recur-suggest__why" }, why.map(function (w) {
         /* close in meaning, not found in the text: said so (a "signal" read as found; review) */
         var field = w.match === "meaning" ? "like the " + w.field : w.field;
@@ -1418,7 +1455,7 @@
     if (low && near) hold.open = true;
     if (low) li.className += " recur-suggest__card--low";
     var steps = (r.runbook || []).slice(0, STEPS);
-    if (steps.length && !low) hold.appendChild(el("p", { class: "recur-suggest__h", text: "First steps" }));
+    if (steps.length && !low) hold.appendChild(el("h3", { class: "recur-suggest__h", text: "First steps" }));
     if (steps.length) {
       var all = copyAllButton(r, title.href);
       if (all) hold.appendChild(all);
@@ -1428,7 +1465,7 @@
     }
     var ev = (r.evidence || []).slice(0, EVIDENCE);
     if (ev.length) {
-      if (steps.length || !low) hold.appendChild(el("p", { class: "recur-suggest__h", text: "Evidence to preserve" }));
+      if (steps.length || !low) hold.appendChild(el("h3", { class: "recur-suggest__h", text: "Evidence to preserve" }));
       hold.appendChild(el("ul", { class: "recur-suggest__evidence" }, ev.map(function (s) { return el("li", {}, [inline(s)]); })));
     }
     if (low && (steps.length || ev.length)) {
@@ -1439,7 +1476,7 @@
     }
     var alikes = r.look_alikes || [];
     if (alikes.length) {
-      li.appendChild(el("p", { class: "recur-suggest__h", text: "Looks like" }));
+      li.appendChild(el("h3", { class: "recur-suggest__h", text: "Looks like" }));
       li.appendChild(el("ul", { class: "recur-suggest__alikes" }, alikes.map(function (o) {
         var link = el("a", { href: patternUrl(self.node, { id: o.id, path: self.pathOf[o.id] }), text: o.title });
         return el("li", {}, [link, o.by ? el("span", { text: " — tell apart by: " }) : null, o.by ? inline(o.by) : null]);

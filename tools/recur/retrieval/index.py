@@ -126,6 +126,9 @@ def pattern_doc(p: Pattern, kb: KB) -> dict:
         "title": p.title,
         "category": p.category,
         "severity": p.severity,
+        # its level's name in severity.yml ("Major"), which every surface shows with the key ("sev2 · Major"); None
+        # for a key the file does not name
+        "severity_name": level.name if (level := kb.severity.get(p.severity)) else None,
         "status": p.status,
         "import_draft": p.import_draft,  # ranked as unreviewed (search.IMPORT_DRAFT)
         "symptoms": p.symptoms,

@@ -38,6 +38,7 @@ class Result(TypedDict, total=False):
     probability: float | None  # calibrated chance this result is a right answer; None on a KB too small
     category: str
     severity: str
+    severity_name: str | None  # the level's name in severity.yml ("Major"); None when it names no such level
     status: str
     draft: bool
     import_draft: bool  # a draft of recur import no person has promoted: rated at most medium, not reviewed
@@ -348,6 +349,8 @@ def result_object(rank: int, hit, doc: dict) -> Result:
         "probability": None if hit.probability is None else calibrate.shown(hit.probability),
         "category": doc["category"],
         "severity": doc["severity"],
+        # .get: an index an earlier recur built has no name in its docs (null until it is built again)
+        "severity_name": doc.get("severity_name"),
         "status": doc["status"],
         "draft": doc["status"] == "draft",
         "import_draft": bool(doc.get("import_draft")),

@@ -384,7 +384,7 @@ def index_data(loaded) -> tuple[dict, bytes]:
 
 def _doc(doc: dict) -> dict:
     """What result_object and the lexical why read from a pattern's indexed doc."""
-    keys = ("id", "title", "category", "severity", "status", "import_draft", "runbook", "evidence", "summary",
+    keys = ("id", "title", "category", "severity", "severity_name", "status", "import_draft", "runbook", "evidence", "summary",
             "signals", "path", "related", "distinguish", "symptoms", "tags")
     out = {k: doc.get(k) for k in keys}
     # those dated up to today, as result_object counts them (retrieval.results.happened_incidents)

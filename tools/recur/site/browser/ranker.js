@@ -663,7 +663,8 @@ export class Ranker {
       return {
         rank: i + 1, id: h.id, title: d.title, score: round(h.score, 4), confidence: this.confidence(h),
         probability: h.probability === null || h.probability === undefined ? null : round(h.probability, 3),
-        category: d.category, severity: d.severity, status: d.status, draft: d.status === "draft",
+        category: d.category, severity: d.severity, severity_name: d.severity_name || null,
+        status: d.status, draft: d.status === "draft",
         import_draft: Boolean(d.import_draft), why: h.why,
         runbook: d.runbook, evidence: d.evidence, summary: d.summary, signals: d.signals, path: d.path,
         incidents: d.incidents, related: d.related || [], distinguish: d.distinguish || [],
