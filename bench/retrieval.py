@@ -108,7 +108,7 @@ def trust(engine, cases, nomatch_path: Path) -> dict:
     return {"dev": f1, "nomatch": f2, "buckets": buckets(np.r_[p1, p2], np.r_[y1, y2])}
 
 
-def main(argv=None):
+def _parse(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kb", default=str(ROOT.parent / "shared" / "eval" / "kb"))
     ap.add_argument("--cases", default=str(ROOT.parent / "shared" / "eval" / "dev.jsonl"))
@@ -132,7 +132,11 @@ def main(argv=None):
         "ask the held-out fold with base and tuned (bench/learn_from_incidents.py)",
     )
     ap.add_argument("--folds", type=int, default=4, help="folds for --learn-from-incidents")
-    args = ap.parse_args(argv)
+    return ap.parse_args(argv)
+
+
+def main(argv=None):
+    args = _parse(argv)
     kb = load_kb(args.kb)
     cases = load_cases(Path(args.cases))
     rows = {}
@@ -179,21 +183,14 @@ def main(argv=None):
 
         print()
         learn_from_incidents.main(["--kb", args.kb, "--cases", args.cases, "--folds", str(args.folds)])
+    figures = {"table": table, "gain_recall3": gain, "bootstrap": boot, "trust": trust_figures, "tuned": tuned}
+    _write_out({"cases": args.cases, **figures})
+
+
+def _write_out(figures: dict) -> None:
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "retrieval.json").write_text(
-        json.dumps(
-            {
-                "cases": args.cases,
-                "table": table,
-                "gain_recall3": gain,
-                "bootstrap": boot,
-                "trust": trust_figures,
-                "tuned": tuned,
-            },
-            indent=1,
-        )
-    )
+    (out / "retrieval.json").write_text(json.dumps(figures, indent=1))
 
 
 if __name__ == "__main__":

@@ -40,9 +40,8 @@ def test_the_readmes_tell_a_newcomer_where_the_onboarding_paths_are(tmp_path):
     assert "New to on-call? Run `make run` and open http://127.0.0.1:8000/paths/" in head
 
 
-def test_serve_start_up_line_names_the_onboarding_paths(kb_dir, tmp_path):
-    """`recur serve`'s start-up line named /docs and /metrics, not the onboarding paths."""
-    args = [*fake_model_flags(kb_dir, tmp_path / "index"), "--site", str(tmp_path / "no-site"), "--port", "0"]
+def _start_up_line(kb_dir, tmp_path, site) -> str:
+    args = [*fake_model_flags(kb_dir, tmp_path / "index"), "--site", str(site), "--port", "0"]
     args += ["--feedback", str(tmp_path / "fb.jsonl")]
     proc = subprocess.Popen([*RECUR, "serve", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     said: list = []
@@ -51,7 +50,18 @@ def test_serve_start_up_line_names_the_onboarding_paths(kb_dir, tmp_path):
     finally:
         proc.terminate()
         proc.communicate(timeout=30)
-    line = next(x for x in said if "Recur on http" in x)
+    return next(x for x in said if "Recur on http" in x)
+
+
+def test_serve_start_up_line_names_the_onboarding_paths(kb_dir, tmp_path):
+    """`recur serve`'s start-up line named /docs and /metrics, not the onboarding paths; then it named /paths/
+    with no site built, where it is a 404 (found in a re-read)."""
+    site = tmp_path / "site"
+    line = _start_up_line(kb_dir, tmp_path, site)
+    assert "(API docs: /docs, metrics: /metrics)" in line and "/paths/" not in line, line
+    site.mkdir()
+    (site / "index.html").write_text("<!doctype html><title>KB</title>")
+    line = _start_up_line(kb_dir, tmp_path, site)
     assert "(onboarding paths: /paths/, API docs: /docs, metrics: /metrics)" in line, line
 
 
@@ -96,6 +106,20 @@ def test_site_says_how_to_view_what_it_built(kb_dir, tmp_path):
         "there)." in r.stderr.splitlines()
     ), r.stderr
     assert "View it" not in recur_site(kb_dir, out, "-q").stderr
+
+
+def test_sites_view_it_line_reads_recur_host_and_port(kb_dir, tmp_path, monkeypatch):
+    """The "View it" line named 127.0.0.1:8000 whatever RECUR_HOST and RECUR_PORT said; every interface's
+    address (0.0.0.0) is opened on this host's."""
+    from site_helpers import recur_site
+
+    monkeypatch.setenv("RECUR_PORT", "8123")
+    monkeypatch.setenv("RECUR_HOST", "0.0.0.0")
+    r = recur_site(kb_dir, tmp_path / "out")
+    assert r.exit_code == 0, r.output
+    assert ", then open http://127.0.0.1:8123/. Opened from disk" in r.stderr, r.stderr
+    monkeypatch.setenv("RECUR_HOST", "10.1.2.3")
+    assert ", then open http://10.1.2.3:8123/. " in recur_site(kb_dir, tmp_path / "out").stderr
 
 
 def _drill_line() -> list[str]:
@@ -215,3 +239,107 @@ def test_paths_lists_the_onboarding_paths_and_one_paths_steps(run):
     assert [s["pattern"] for s in steps] == ["db-pool-exhausted", "dns-failure"]
     r = run("paths", "first-wek")
     assert r.exit_code == 1 and "no onboarding path with id 'first-wek'" in r.stderr and "did you mean" in r.stderr
+
+
+def test_suggest_finds_a_recorded_title_with_quotes_and_apostrophes(run, kb_dir):
+    """The quick word check ran on the file as YAML escapes a title (`\\"MOVED\\"`, `can''t`): a title with double
+    quotes, or an apostrophe in a single-quoted title, was never found and a duplicate record was proposed."""
+    title = 'Checkout can\'t reach Redis: "MOVED" errors'
+    r = run("incident", "new", "-t", title, "-d", "x", "-s", "sev3", "--no-input")
+    assert r.exit_code == 0, r.output
+    r = run("suggest", title)
+    assert "Recorded already: INC-" in r.stdout.rstrip().splitlines()[-1], r.stdout
+    from kbfactory import write
+
+    write(
+        kb_dir,
+        "incidents/2026/INC-2026-0077.md",
+        "---\nid: INC-2026-0077\ntitle: 'Ledger can''t export'\n"
+        "date: 2026-04-01\nseverity: sev3\n---\n\n## Summary\n\nx\n",
+    )
+    r = run("suggest", "Ledger can't export")
+    assert "Recorded already: INC-2026-0077" in r.stdout.rstrip().splitlines()[-1], r.stdout
+
+
+def test_suggest_says_recorded_already_only_for_a_file_show_can_find(run, kb_dir):
+    """A record outside incidents/<year>/ is not loaded (`recur show` cannot find it): not "Recorded already"."""
+    from kbfactory import write
+
+    write(
+        kb_dir,
+        "incidents/INC-2026-0078.md",
+        "---\nid: INC-2026-0078\ntitle: Ledger export stalls\n"
+        "date: 2026-04-01\nseverity: sev3\n---\n\n## Summary\n\nx\n",
+    )
+    r = run("suggest", "Ledger export stalls")
+    assert "Recorded already" not in r.stdout and "recur incident new" in r.stdout.rstrip().splitlines()[-1]
+
+
+def test_suggest_reads_an_id_as_show_does_and_names_a_retired_ones_successor(run, kb_dir):
+    """Only the exact id was a lookup: `Disk-Full` and `recur://patterns/disk-full` proposed a record, and a retired
+    pattern's id a record linked to its successor."""
+    for given in ("Disk-Full", "recur://patterns/disk-full"):
+        last = run("suggest", given).stdout.rstrip().splitlines()[-1]
+        assert (
+            last
+            == "disk-full is a pattern's id: a lookup, nothing to record (recur show disk-full prints the pattern)."
+        )
+    retired = next((kb_dir / "patterns").rglob("old-retired.md"))
+    retired.write_text(
+        retired.read_text().replace("status: retired\n", "status: retired\nsuperseded_by: dns-failure\n")
+    )
+    r = run("suggest", "old-retired")
+    assert "recur incident new" not in r.stdout, r.stdout
+    assert r.stdout.rstrip().splitlines()[-1] == (
+        "old-retired is a retired pattern's id: a lookup, nothing to record; superseded by 'dns-failure' "
+        "(recur show dns-failure prints it)."
+    )
+
+
+def test_show_says_a_first_build_on_stderr_and_keeps_stdout_for_the_json(run, tmp_path):
+    """`recur show ID` built a whole index in silence when there was none (12.8 s on 60 patterns)."""
+    r = run("show", "disk-full", "--json")
+    assert r.exit_code == 0, r.output
+    assert any(
+        line.startswith(f"No index at {tmp_path / 'index'}") and "building it now" in line
+        for line in r.stderr.splitlines()
+    ), r.stderr
+    assert json.loads(r.stdout)["id"] == "disk-full"
+
+
+def test_show_names_the_error_of_an_incident_file_left_out(run, kb_dir):
+    """An incident whose file has errors (outside its year folder, a bad severity) was "no incident with id …
+    (did you mean …)"; its file's error is named now."""
+    from kbfactory import write
+
+    write(
+        kb_dir,
+        "incidents/INC-2026-0903.md",
+        "---\nid: INC-2026-0903\ntitle: Ledger export stalls\n"
+        "date: 2026-04-01\nseverity: sev3\n---\n\n## Summary\n\nx\n",
+    )
+    write(
+        kb_dir,
+        "incidents/2026/INC-2026-0904.md",
+        "---\nid: INC-2026-0904\ntitle: Ledger import stalls\n"
+        "date: 2026-04-01\nseverity: sev9\n---\n\n## Summary\n\nx\n",
+    )
+    for iid, said in (("INC-2026-0903", "incidents live in incidents/<year>/<id>.md"), ("inc-2026-0904", "sev9")):
+        r = run("show", iid)
+        assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+        assert f"Error: {iid.upper()} has errors recur check reports (" in r.stderr and said in r.stderr, r.stderr
+        assert "did you mean" not in r.stderr
+
+
+def test_paths_marks_draft_and_retired_steps_and_folds_case(run, kb_dir):
+    """`recur paths ID` did not mark a draft or retired step as the site does; `First-Week` was no path."""
+    for name, status in (("dns-failure", "draft"), ("db-pool-exhausted", "retired")):
+        f = next((kb_dir / "patterns").rglob(f"{name}.md"))
+        f.write_text(f.read_text().replace("\nseverity:", f"\nstatus: {status}\nseverity:", 1))
+    r = run("paths", "First-Week")
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert "1. db-pool-exhausted: Database connection pool exhausted (retired: kept for history)" in lines, lines
+    assert "2. dns-failure: DNS resolution failure (draft: still being written)" in lines, lines
+    steps = json.loads(run("paths", "first-week", "--json").stdout)["steps"]
+    assert [s["status"] for s in steps] == ["retired", "draft"]

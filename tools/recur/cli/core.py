@@ -615,8 +615,15 @@ def _looked_up(record, query: str, kb_dir, engine):
 
     if "\n" in query or len(query) > 500:
         return record
-    if query in engine.docs:
-        return dataclasses.replace(record, pattern=query)
+    from recur.retrieval import patterns as pat
+
+    # read as `recur show` reads an id (case, recur://patterns/, a retired one): `recur suggest Disk-Full`
+    # proposed a record, and a retired id a record linked to its successor (found in a re-read)
+    pid, gone = pat.given_pattern_id(query), pat.retired(engine.manifest)
+    if pid in engine.docs:
+        return dataclasses.replace(record, pattern=pid)
+    if pid in gone.paths:
+        return dataclasses.replace(record, pattern=pid, successors=tuple(gone.successors.get(pid, ())))
     incident = recorded_with_title(kb_dir, query)
     return dataclasses.replace(record, incident=incident) if incident else record
 

@@ -55,6 +55,8 @@ class RecordAs:
     # disk-full`, a lookup), or the (id, KB-relative path) of the incident recorded with it as its title
     pattern: str | None = None
     incident: tuple[str, str] | None = None
+    # ``pattern`` is retired: the patterns that superseded it (empty: none named), None when it is in use
+    successors: tuple[str, ...] | None = None
 
 
 def known_text(record_as: RecordAs, kb_dir: str = "kb", flags: str = "") -> str | None:
@@ -63,6 +65,10 @@ def known_text(record_as: RecordAs, kb_dir: str = "kb", flags: str = "") -> str 
     lookup by id, and a duplicate record for a past incident's title pasted (found in a new-hire review)."""
     if record_as.pattern is not None:
         shown = for_terminal(record_as.pattern)
+        if record_as.successors is not None:  # as `recur show` names a retired one (retrieval.patterns.PatternNotFound)
+            by = for_terminal(record_as.successors)
+            see = f"; superseded by {' and '.join(map(repr, by))} (recur show {by[0]} prints it)" if by else ""
+            return f"{shown} is a retired pattern's id: a lookup, nothing to record{see}."
         return f"{shown} is a pattern's id: a lookup, nothing to record (recur show {shown} prints the pattern)."
     if record_as.incident is not None:
         iid, relpath = for_terminal(record_as.incident)
@@ -314,6 +320,10 @@ def render_paths(paths: list[dict], kb_dir: str = "kb") -> str:
     return "\n".join(out + ["", "recur paths ID lists a path's steps; the site shows them at /paths/ (recur serve)."])
 
 
+# what a newcomer should know of a step's pattern before reading it, in the site's words (site.record_pages._step_mark)
+_STEP_MARK = {"retired": " (retired: kept for history)", "draft": " (draft: still being written)"}
+
+
 def render_path(doc: dict) -> str:
     """`recur paths ID`: the path's title and audience, then its steps in order, each pattern's id and title
     (and why it is there), with the command that prints it."""
@@ -324,7 +334,7 @@ def render_path(doc: dict) -> str:
     out.append("")
     for n, step in enumerate(doc["steps"], 1):
         title = step["title"] or "no such pattern in the KB"
-        out.append(f"{n}. {step['pattern']}: {title}")
+        out.append(f"{n}. {step['pattern']}: {title}{_STEP_MARK.get(step.get('status'), '')}")
         if step.get("why"):
             out.append(f"   why: {flat(step['why'])}")
     return "\n".join(out + ["", "recur show ID prints a step's pattern."])

@@ -563,7 +563,8 @@ def serve(
         **limits,  # --max-concurrent, --webhook-*, --body-timeout, --mcp-max-sessions-per-client: create_app's names
     )
     said = _access(token, token_scope, feedback[0] is not None) + feedback[1] + _slack_said(slack_secret, site_url)
-    _run(app, stop, (host, port, root_path), (header_timeout, send_timeout), said + url_said)
+    paths = (site / "index.html").is_file()  # a site to find /paths/ in (else a 404 named as a newcomer's way in)
+    _run(app, stop, (host, port, root_path), (header_timeout, send_timeout), said + url_said, paths)
 
 
 def _process_setup(threads: int, access_log: bool, log_format: str) -> None:
@@ -696,9 +697,10 @@ def _say_stopping(server, grace: float) -> list:
     return received
 
 
-def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str) -> None:
+def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str, paths: bool = True) -> None:
     """Serve ``app`` with uvicorn until it stops; exit 1 when it stopped because of ``stop``.
-    ``where``: (host, port, root path); ``timeouts``: (header, send) seconds."""
+    ``where``: (host, port, root path); ``timeouts``: (header, send) seconds; ``paths``: a site is built, whose
+    onboarding paths the start-up line names."""
     import signal
 
     from recur.serve import applog
@@ -727,9 +729,11 @@ def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str) ->
         port = sockets[0].getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     proxied = f", published by a proxy under {root_path}/" if root_path else ""
+    # the onboarding paths named first: a newcomer's way in, which the start-up line did not show (new-hire review);
+    # only with a site built (it named /paths/, a 404, with none: found in a re-read)
+    onboarding = "onboarding paths: /paths/, " if paths else ""
     click.echo(
-        # the onboarding paths named first: a newcomer's way in, which the start-up line did not show (new-hire review)
-        f"Recur on http://{shown}:{port}/{proxied} (onboarding paths: /paths/, API docs: /docs, metrics: /metrics); "
+        f"Recur on http://{shown}:{port}/{proxied} ({onboarding}API docs: /docs, metrics: /metrics); "
         f"{access}. "
         "Loading the model and index...",
         err=True,

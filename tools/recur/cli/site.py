@@ -181,8 +181,6 @@ def _view_it(kb_dir, index_dir, out_dir, file_search) -> str:
     and --index when they are not the defaults, as every command Recur prints for copying does."""
     import shlex
 
-    from recur.kb.init import serve_url
-
     flags = config.where_flags(kb_dir, index_dir)
     on_disk = (
         "the header search works, and the describe box lists pattern pages by words alone"
@@ -190,7 +188,15 @@ def _view_it(kb_dir, index_dir, out_dir, file_search) -> str:
         else "its search boxes do not work (recur site --file-search makes the header search work there)"
     )
     where = f"{flags}--site {shlex.quote(str(out_dir))}"
-    return f"View it: recur serve {where}, then open {serve_url()}. Opened from disk, {on_disk}."
+    return f"View it: recur serve {where}, then open {_serve_url()}. Opened from disk, {on_disk}."
+
+
+def _serve_url() -> str:
+    """Where `recur serve` run now serves: RECUR_HOST and RECUR_PORT as it reads them (the line named the
+    defaults whatever they were: found in a re-read); an address of every interface is opened on this host's."""
+    host = str(config.get("host"))
+    host = "127.0.0.1" if host in ("0.0.0.0", "") else "[::1]" if host == "::" else host
+    return f"http://{f'[{host}]' if ':' in host and not host.startswith('[') else host}:{config.get('port')}/"
 
 
 def _indexing(built) -> str:

@@ -585,15 +585,23 @@ def recorded_with_title(kb_dir, title: str) -> tuple[str, str] | None:
         return None
     root = Path(kb_dir)
     found = []
+    # word tokens, not the title's words: a file holds a title as YAML escapes it (`\\"MOVED\\"`, `can''t`), so
+    # a quoted word of the title is never in it whole (found in a re-read: a duplicate record proposed)
+    words = re.findall(r"\w+", want)
     for path in sorted((root / "incidents").rglob("*.md")):
-        if any(part.startswith(".") for part in path.relative_to(root).parts):  # as the loader: no KB record
+        parts = path.relative_to(root).parts
+        if any(part.startswith(".") for part in parts):  # as the loader: no KB record
+            continue
+        # the loader reads incidents/<year>/<id>.md only (kb.loader._load_incident): no "Recorded already" for a
+        # file `recur show` cannot find
+        if not (len(parts) == 3 and parts[1].isascii() and parts[1].isdigit()):
             continue
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
         folded = caseless(text)
-        if any(word not in folded for word in want.split()):
+        if any(word not in folded for word in words):
             continue
         try:
             meta = split_front_matter(text).meta.data
