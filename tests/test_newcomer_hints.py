@@ -200,6 +200,88 @@ def test_show_prints_a_pattern_readably_and_its_json_is_the_apis(run, kb_dir, tm
         assert shown == httpx.get(base + "/api/patterns/disk-full").json()
 
 
+def _fixed_pattern(kb_dir):
+    """A pattern with a root cause, detection, a permanent fix and two incidents, the older one recorded first."""
+    from kbfactory import pattern_text, write
+
+    fix = "fix: {status: open, owner: storage-team, due: 2026-09-30}"
+    text = pattern_text("inode-out", title="Out of inodes", signals=("ENOSPC with free bytes",), fix=fix)
+    write(kb_dir, "patterns/capacity/inode-out.md", text + "\n## Detection\nAlert on `df -i` above 90%.\n")
+    for n, day in ((10, "2026-01-05"), (11, "2026-02-07")):
+        front = f"id: INC-2026-00{n}\ntitle: Inodes ran out {n}\ndate: {day}\nseverity: sev3\npatterns: [inode-out]"
+        write(kb_dir, f"incidents/2026/INC-2026-00{n}.md", f"---\n{front}\n---\n\n## Summary\nIt ran out.\n")
+
+
+def test_show_prints_the_sections_mcp_shows_in_its_order(run, kb_dir):
+    """`recur show` drew a list of its own and left out the root cause, detection and permanent fix that MCP's
+    get_pattern text gives, and listed the incidents oldest first where MCP lists them newest first (found in
+    review): both now draw retrieval.patterns.pattern_sections."""
+    from recur.serve.mcp_text import pattern_text
+
+    _fixed_pattern(kb_dir)
+    r = run("show", "inode-out")
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    for said in (
+        "Root cause:",
+        "  The mechanism.",
+        "Detection:",
+        "  Alert on `df -i` above 90%.",
+        "Permanent fix: open, owner storage-team, due 2026-09-30",
+    ):
+        assert said in lines, (said, r.stdout)
+    newest = lines.index("  - 2026-02-07 INC-2026-0011: Inodes ran out 11")
+    assert lines[newest + 1] == "  - 2026-01-05 INC-2026-0010: Inodes ran out 10"
+    # the sections in MCP's order: its headings, as the terminal names them, come in the same order in both
+    mcp = pattern_text(json.loads(run("show", "inode-out", "--json").stdout)).splitlines()
+    pairs = [("Symptoms:",) * 2, ("Signals:", "Signals (log lines, alerts, metrics):"), ("First steps:", "Runbook:")]
+    pairs += [("Root cause:",) * 2, ("Detection:",) * 2, ("Permanent fix:", "Permanent fix:")]
+    pairs += [("Seen before (2 incidents, newest first):", "Linked incidents (2, newest first):")]
+    starts = lambda ls, h: next(n for n, line in enumerate(ls) if line.startswith(h))  # noqa: E731
+    assert [starts(lines, a) for a, _ in pairs] == sorted(starts(lines, a) for a, _ in pairs)
+    assert [starts(mcp, b) for _, b in pairs] == sorted(starts(mcp, b) for _, b in pairs)
+
+
+def test_mcp_pattern_text_is_kept_word_for_word(run, kb_dir):
+    """Drawn from the shared section list since `recur show` draws it too, get_pattern's text is what it was."""
+    from recur.serve.mcp_text import pattern_text
+
+    _fixed_pattern(kb_dir)
+    doc = json.loads(run("show", "inode-out", "--json").stdout)
+    assert pattern_text(doc) == "\n".join(
+        [
+            "# Out of inodes (inode-out)",
+            "capacity · sev2 · active",
+            "",
+            "Something goes wrong.",
+            "",
+            "Symptoms:",
+            "- requests hang",
+            "",
+            "Signals (log lines, alerts, metrics):",
+            "- ENOSPC with free bytes",
+            "",
+            "Evidence to preserve first:",
+            "- `kubectl logs --previous` of a crashed pod",
+            "",
+            "Runbook:",
+            "1. Run `kubectl get pods -n prod` and look for restarts.",
+            "",
+            "Root cause:",
+            "The mechanism.",
+            "",
+            "Detection:",
+            "Alert on `df -i` above 90%.",
+            "",
+            "Permanent fix: open, owner storage-team, due 2026-09-30",
+            "",
+            "Linked incidents (2, newest first):",
+            "- 2026-02-07 INC-2026-0011: Inodes ran out 11",
+            "- 2026-01-05 INC-2026-0010: Inodes ran out 10",
+        ]
+    )
+
+
 def test_show_prints_an_incident_and_says_what_an_unknown_id_meant(run):
     r = run("show", "inc-2026-0001")
     assert r.exit_code == 0, r.output

@@ -253,41 +253,72 @@ def _heading(text: str) -> str:
 
 def render_pattern(doc: dict, titles: dict | None = None, steps: int = 0, kb_dir: str = "kb") -> str:
     """A pattern object (retrieval.patterns.pattern_object, the API's and get_pattern's) for `recur show`: its
-    title, severity, summary, symptoms, signals, the evidence to keep, the runbook (``steps``: how many; 0 all),
-    related patterns and look-alikes (``titles``: {id: title}), linked incidents, its file."""
+    title, severity and category, then the sections MCP's get_pattern text shows, in its order
+    (patterns.pattern_sections: summary, symptoms, signals, the evidence to keep, the runbook (``steps``: how
+    many; 0 all), root cause, detection, the permanent fix, linked incidents newest first), with related patterns
+    and look-alikes (``titles``: {id: title}), then its file. A list of its own left out the root cause, detection
+    and fix, and listed the incidents oldest first (found in review)."""
+    from recur.retrieval.patterns import pattern_sections
+
     doc, titles = for_terminal(doc), for_terminal(titles or {})
     sev = click.style(doc["severity"], fg=SEV_COLOUR.get(doc["severity"], "white"), bold=True)
     out = [
         click.style(f"{doc['title']}{draft_mark(doc)}", bold=True) + f"  ({doc['id']} · {sev} · {doc['category']})",
         *([f"status: {doc['status']}"] if doc.get("status") != "active" else []),
     ]
-    if doc.get("summary"):
-        out += ["", flat(doc["summary"])]
-    for name, items in (("Symptoms", doc.get("symptoms")), ("Signals", doc.get("signals"))):
-        if items:
-            out += ["", _heading(f"{name}:")] + [f"  - {flat(x)}" for x in items]
-    if doc.get("evidence"):
-        out += ["", click.style("Preserve before restoring:", fg="magenta", bold=True)]
-        out += [f"  - {flat(e)}" for e in doc["evidence"]]
-    runbook = doc.get("runbook") or []
-    if runbook:
-        out += ["", _heading("First steps:")]
-        for i, step in enumerate(runbook[: steps or None], 1):
-            out.extend(step_lines(f"  {i}. ", step))
-        if steps and len(runbook) > steps:
-            out.append(f"  … {plural(len(runbook) - steps, 'more step')}")
-    named = lambda pid: f"{pid} ({titles[pid]})" if pid in titles else pid  # noqa: E731
-    if doc.get("related"):
-        out += ["", _heading("Related:")] + [f"  - {named(pid)}" for pid in doc["related"]]
-    if doc.get("look_alikes"):
-        out += ["", _heading("Look-alikes (what tells them apart):")]
-        out += [f"  - {named(a['id'])}: {a.get('by') or CLOSE_CALL}" for a in doc["look_alikes"]]
-    incidents = doc.get("incidents") or []
-    if incidents:
-        out += ["", _heading(f"Seen before ({plural(len(incidents), 'incident')}):")]
-        out += [f"  - {i['date']} {i['id']}: {flat(i['title'])}" for i in incidents]
+    for name, data in pattern_sections(doc):
+        if data:  # an empty section is left out: no heading over nothing
+            out += ["", *_PATTERN_SECTION[name](data, titles, steps)]
     out += ["", f"read more: {read_more(doc['path'], kb_dir, None)}"]
     return "\n".join(out)
+
+
+def _runbook_lines(runbook: list, steps: int) -> list[str]:
+    out = [_heading("First steps:")]
+    for i, step in enumerate(runbook[: steps or None], 1):
+        out.extend(step_lines(f"  {i}. ", step))
+    if steps and len(runbook) > steps:
+        out.append(f"  … {plural(len(runbook) - steps, 'more step')}")
+    return out
+
+
+def _fix_line(fix: dict) -> str:
+    from recur.retrieval.patterns import fix_said  # here: `recur suggest`, which imports this module, needs none
+
+    return _heading("Permanent fix:") + f" {fix_said(fix)}"
+
+
+def _named(pid: str, titles: dict) -> str:
+    return f"{pid} ({titles[pid]})" if pid in titles else pid
+
+
+def _text_lines(heading: str, text: str) -> list[str]:
+    """A section's heading, then its text as written (paragraphs and lists kept), indented under it."""
+    return [_heading(heading)] + [f"  {line}" if line.strip() else "" for line in text.splitlines()]
+
+
+# each section's lines in `recur show`, from (its data, {id: title}, --steps); drawn when it has data
+_PATTERN_SECTION = {
+    "summary": lambda s, *_: [flat(s)],
+    "symptoms": lambda xs, *_: [_heading("Symptoms:")] + [f"  - {flat(x)}" for x in xs],
+    "signals": lambda xs, *_: [_heading("Signals:")] + [f"  - {flat(x)}" for x in xs],
+    "evidence": lambda xs, *_: (
+        [click.style("Preserve before restoring:", fg="magenta", bold=True)] + [f"  - {flat(e)}" for e in xs]
+    ),
+    "runbook": lambda xs, _, steps: _runbook_lines(xs, steps),
+    "root_cause": lambda s, *_: _text_lines("Root cause:", s),
+    "detection": lambda s, *_: _text_lines("Detection:", s),
+    "fix": lambda f, *_: [_fix_line(f)],
+    "incidents": lambda xs, *_: (
+        [_heading(f"Seen before ({plural(len(xs), 'incident')}, newest first):")]
+        + [f"  - {i['date']} {i['id']}: {flat(i['title'])}" for i in xs]
+    ),
+    "related": lambda xs, titles, _: [_heading("Related:")] + [f"  - {_named(pid, titles)}" for pid in xs],
+    "look_alikes": lambda xs, titles, _: (
+        [_heading("Look-alikes (what tells them apart):")]
+        + [f"  - {_named(a['id'], titles)}: {a.get('by') or CLOSE_CALL}" for a in xs]
+    ),
+}
 
 
 def render_incident(doc: dict, titles: dict | None = None, kb_dir: str = "kb") -> str:

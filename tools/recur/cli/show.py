@@ -36,7 +36,7 @@ def show(kb_dir, index_dir, model, as_json, steps, item_id):
     """Print a failure pattern (by its id) or an incident record (INC-YYYY-NNNN) readably.
 
     \b
-    recur show disk-full         title, severity, summary, symptoms, evidence, runbook, related
+    recur show disk-full         title, severity, summary, symptoms, runbook, root cause, fix
     recur show INC-2026-0001     title, date, severity, services, linked patterns, summary
     recur show disk-full --json  the pattern as the API and MCP give it
 

@@ -118,6 +118,54 @@ def pattern_object(docs: dict, pattern_id: str, gone: Retired | None = None, as_
     return {**doc, "incidents": happened_incidents(doc, as_of)}
 
 
+# The sections of a pattern's text, in order: what `recur show` (cli/render.render_pattern) and MCP's get_pattern
+# (serve/mcp_text.pattern_text) show of a pattern object, each in its own styling. They were two lists and drifted:
+# `recur show` left out the root cause, detection and permanent fix, and listed the incidents oldest first while
+# MCP listed them newest first (found in review)
+PATTERN_SECTIONS = (
+    "summary",
+    "symptoms",
+    "signals",
+    "evidence",
+    "runbook",
+    "root_cause",
+    "detection",
+    "fix",
+    "incidents",
+    "related",
+    "look_alikes",
+)
+
+
+def pattern_sections(doc: dict) -> list[tuple[str, object]]:
+    """(name, data) of every section of a pattern object's text, in ``PATTERN_SECTIONS`` order: a list's items,
+    a text (``""`` for none), the fix's mapping (None for none); the incidents newest first. Each is given empty
+    or not: a surface says an empty one its own way (MCP's "Linked incidents: none recorded"; the terminal
+    leaves it out)."""
+    incidents = doc.get("incidents") or []
+    data = {
+        "summary": doc.get("summary") or "",
+        "symptoms": doc.get("symptoms") or [],
+        "signals": doc.get("signals") or [],
+        "evidence": doc.get("evidence") or [],
+        "runbook": doc.get("runbook") or [],
+        "root_cause": doc.get("root_cause") or "",
+        "detection": str(doc.get("detection") or "").strip(),
+        "fix": doc.get("fix") or None,
+        "incidents": sorted(incidents, key=lambda i: (str(i.get("date")), str(i.get("id"))), reverse=True),
+        "related": doc.get("related") or [],
+        "look_alikes": doc.get("look_alikes") or [],
+    }
+    return [(name, data[name]) for name in PATTERN_SECTIONS]
+
+
+def fix_said(fix: dict) -> str:
+    """A pattern's permanent fix in a line, as every text of a pattern says it: its status, owner and due date
+    ("open, owner storage-team, due 2026-05-01")."""
+    owner = f", owner {fix['owner']}" if fix.get("owner") else ""
+    return f"{fix['status']}{owner}" + (f", due {fix['due']}" if fix.get("due") else "")
+
+
 def pattern_list(docs: dict, **filters) -> list[dict]:
     """Brief pattern objects sorted by id; ``category``, ``service``, ``tag``, ``severity`` filter
     (case-insensitive, exact; a service or tag matches any of the pattern's). ``severity`` as the caller read it

@@ -116,40 +116,43 @@ def _listed(items: list, line: Callable[[object], str], shown: int = SHOWN_LINES
 
 def pattern_text(doc: dict, titles: dict | None = None) -> str:
     """get_pattern's text: what its description promises (symptoms, signals, summary, evidence, runbook, root
-    cause, detection, permanent fix, linked incidents, look-alikes), long lists bounded. Symptoms, signals,
+    cause, detection, permanent fix, linked incidents, look-alikes), long lists bounded: the sections every text of
+    a pattern shows, in their order (patterns.pattern_sections; `recur show` draws the same). Symptoms, signals,
     detection and the incidents were left out, so a model that reads the text alone had no way to check that the
     pattern fits (found in an MCP integrator's review). ``titles``: {id: title} of the look-alikes (``look_alike``)."""
     lines = [
         f"# {doc['title']} ({doc['id']})",
         f"{doc['category']} · {doc['severity']} · {doc['status']}" + (f" · {doc['url']}" if doc.get("url") else ""),
-        "",
-        doc.get("summary") or "",
     ]
-    if doc.get("symptoms"):
-        lines += ["", "Symptoms:"] + _listed(doc["symptoms"], lambda x: flat(str(x)))
-    if doc.get("signals"):
-        lines += ["", "Signals (log lines, alerts, metrics):"] + _listed(doc["signals"], lambda x: flat(str(x)))
-    if doc.get("evidence"):
-        lines += ["", "Evidence to preserve first:"] + [f"- {e}" for e in doc["evidence"]]
-    lines += ["", "Runbook:"] + [f"{n}. {s}" for n, s in enumerate(doc.get("runbook") or [], 1)]
-    if doc.get("root_cause"):
-        lines += ["", "Root cause:", doc["root_cause"]]
-    if doc.get("detection"):
-        said = str(doc["detection"]).strip()
-        lines += ["", "Detection:", said if len(said) <= DETECTION else said[: DETECTION - 1] + "…"]
-    fix = doc.get("fix")
-    if fix:
-        lines += [
-            "",
-            f"Permanent fix: {fix['status']}"
-            + (f", owner {fix['owner']}" if fix.get("owner") else "")
-            + (f", due {fix['due']}" if fix.get("due") else ""),
-        ]
-    lines += _incident_lines(doc.get("incidents") or [])
-    alikes = doc.get("look_alikes") or []
-    if alikes:
-        lines += ["", "Look-alikes:"] + [look_alike(a, (titles or {}).get(a.get("id"))) for a in alikes]
+    for name, data in pat.pattern_sections(doc):
+        lines += _SECTION[name](data, titles or {})
     return "\n".join(lines).strip()
+
+
+def _bounded(said: str) -> str:
+    return said if len(said) <= DETECTION else said[: DETECTION - 1] + "…"
+
+
+# each section's lines in get_pattern's text, from (its data, the look-alikes' titles); the related patterns are
+# left out, as the tool's description does: the look-alikes are the ones a model compares, each with what tells
+# it apart, and the structured content has both
+_SECTION: dict[str, Callable[[object, dict], list[str]]] = {
+    "summary": lambda s, _: ["", s],
+    "symptoms": lambda xs, _: ["", "Symptoms:"] + _listed(xs, lambda x: flat(str(x))) if xs else [],
+    "signals": lambda xs, _: (
+        ["", "Signals (log lines, alerts, metrics):"] + _listed(xs, lambda x: flat(str(x))) if xs else []
+    ),
+    "evidence": lambda xs, _: ["", "Evidence to preserve first:"] + [f"- {e}" for e in xs] if xs else [],
+    "runbook": lambda xs, _: ["", "Runbook:"] + [f"{n}. {s}" for n, s in enumerate(xs, 1)],
+    "root_cause": lambda s, _: ["", "Root cause:", s] if s else [],
+    "detection": lambda s, _: ["", "Detection:", _bounded(s)] if s else [],
+    "fix": lambda f, _: ["", f"Permanent fix: {pat.fix_said(f)}"] if f else [],
+    "incidents": lambda xs, _: _incident_lines(xs),
+    "related": lambda xs, _: [],
+    "look_alikes": lambda xs, titles: (
+        ["", "Look-alikes:"] + [look_alike(a, titles.get(a.get("id"))) for a in xs] if xs else []
+    ),
+}
 
 
 LOOKS_CLOSE = "close in meaning; no line that tells them apart is written"
@@ -163,13 +166,12 @@ def look_alike(a: dict, title: str | None) -> str:
     return f"{named}: " + (f"told apart by {a['by']}" if a.get("by") else LOOKS_CLOSE) + page_suffix(a)
 
 
-def _incident_lines(incidents: list) -> list[str]:
-    """The linked incidents, newest first, bounded."""
-    if not incidents:
+def _incident_lines(newest: list) -> list[str]:
+    """The linked incidents, newest first (as patterns.pattern_sections gives them), bounded."""
+    if not newest:
         return ["", "Linked incidents: none recorded"]
-    newest = sorted(incidents, key=lambda i: (str(i.get("date")), str(i.get("id"))), reverse=True)
     line = lambda i: f"{i.get('date')} {i.get('id')}: {flat(i.get('title') or '')}{page_suffix(i)}"  # noqa: E731
-    return ["", f"Linked incidents ({len(incidents)}, newest first):"] + _listed(newest, line)
+    return ["", f"Linked incidents ({len(newest)}, newest first):"] + _listed(newest, line)
 
 
 # list_patterns', past_incidents' and the resource listing's words
