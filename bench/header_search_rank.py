@@ -7,8 +7,11 @@ site's own search worker (assets/javascripts/workers/search.*.min.js, in Node, o
   id:        each active or draft pattern's id ("disk-full")                 -> that pattern's page;
   symptom:   each of its symptoms ("disk full on a host")                     -> that pattern's page;
   title:     each pattern's title                                             -> that pattern's page;
-  incident:  each incident's title (its id left out)                          -> that incident's page.
-Prints, per kind, how often the page is listed first and in the first three. --fields overrides the index's
+  incident:  each incident's title (its id left out)                          -> that incident's page;
+  box:       each word of the evidence box's heading and first line ("restore") -> no entry of that box (#evidence-
+             to-preserve) in the first five: its heading was an entry of each pattern page, titled by those words.
+Prints, per kind, how often the page is listed first and in the first three; for box words, how many of the first
+five results are such an entry, and the pages listed first. --fields overrides the index's
 field weights (hook.SEARCH_FIELDS) for the run, to compare weights without a rebuild. Nothing written.
 """
 
@@ -23,6 +26,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
+
+from recur.site.hook import BOX_ANCHOR  # noqa: E402
+
+# the words of the evidence box's heading and first line (pattern_pages.EVIDENCE_HEADING, EVIDENCE_LINE)
+BOX_WORDS = ("evidence", "preserve", "capture", "restore", "before")
 
 # the worker listens for messages (SETUP 0 with the index, QUERY 2 with the query) and posts its answer
 RUN_JS = r"""
@@ -41,13 +49,14 @@ index.options = index.options || { suggest: false };
 Object.assign(index.config.fields, fields);
 (async () => {
   await handler({ data: { type: 0, data: index } });
-  const ranks = [];
+  const ranks = [], tops = [];
   for (const [q, want] of queries) {
     await handler({ data: { type: 2, data: q } });
     const pages = (out.data.items || []).map(g => g[0].location.split("#")[0]);
     ranks.push(pages.indexOf(want) + 1);
+    tops.push((out.data.items || []).slice(0, 5).map(g => g[0].location));
   }
-  process.stdout.write(JSON.stringify(ranks));
+  process.stdout.write(JSON.stringify({ ranks, tops }));
 })();
 """
 
@@ -81,12 +90,13 @@ def main() -> None:
 
             site = Path(tmp) / "site"
             build_site(args.kb, site, index_dir=Path(tmp) / "index", browser_search=False)
-        asked = queries(args.kb, site)
+        asked = queries(args.kb, site) + [("box", w, "") for w in BOX_WORDS]
         payload = {"site": str(site), "fields": json.loads(args.fields), "queries": [[q, p] for _, q, p in asked]}
         ran = subprocess.run(["node", "-e", RUN_JS], input=json.dumps(payload), capture_output=True, text=True)
         if ran.returncode:
             sys.exit(ran.stderr.strip() or "node failed")
-        ranks = json.loads(ran.stdout)
+        answer = json.loads(ran.stdout)
+    ranks, tops = answer["ranks"], answer["tops"]
     for kind in ("id", "symptom", "title", "incident"):
         got = [r for (k, _, _), r in zip(asked, ranks, strict=True) if k == kind]
         if got:
@@ -94,6 +104,11 @@ def main() -> None:
             print(
                 f"{kind:9s} {len(got):5d} queries  first {first:5d} ({first / len(got):4.0%})  top 3 {top3 / len(got):4.0%}"
             )
+    box = [(q, top) for (k, q, _), top in zip(asked, tops, strict=True) if k == "box"]
+    held = sum(loc.endswith("#" + BOX_ANCHOR) for _, top in box for loc in top)
+    print(f"box       {len(box):5d} queries  entries of the evidence box in the top 5: {held} of {5 * len(box)}")
+    for q, top in box:
+        print(f"  {q}: " + ", ".join(loc.rsplit("/", 1)[-1].replace(".html", "") for loc in top[:3]))
 
 
 if __name__ == "__main__":

@@ -72,7 +72,10 @@ def test_pattern_page_card_sections_and_links(kb):
     assert 'href="../by-service.html#service-checkout"' in card and 'href="../by-tag.html#tag-disk"' in card
     # evidence is highlighted before the runbook, which is a numbered list in a copyable block
     assert page.index("Evidence to preserve") < page.index("## Runbook") < page.index("## Root cause")
-    assert '!!! danger ""\n    ## Evidence to preserve: capture it before you restore {#evidence-to-preserve ' in page
+    assert (
+        '!!! danger ""\n    ## Evidence to preserve {#evidence-to-preserve .admonition-title}\n\n    Capture it '
+        in page
+    )
     assert "## Runbook {: .recur-runbook }\n\n1. Run `df -h`" in page and "3. Free space" in page
     assert "<code>ENOSPC</code>" in page and "<code>KubePodCrashLooping</code>" in page
     assert '<a href="db-pool-exhausted.html">Database connection pool exhausted</a> · capacity' in page

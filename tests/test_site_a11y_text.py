@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 
 import pytest
@@ -109,11 +110,18 @@ def test_the_evidence_box_has_a_heading_in_the_outline_and_on_this_page(built):
     headings = re.findall(r'<h2[^>]*id="([^"]+)"', article)
     assert headings.index("what-you-see") + 1 == headings.index("evidence-to-preserve") == headings.index("runbook") - 1
     box = article[article.index('<div class="admonition danger">') :].split("</div>")[0]
-    assert '<h2 class="admonition-title" id="evidence-to-preserve">Evidence to preserve: capture it before you restore' \
-        in box and "<code>du</code> output of the full filesystem" in box  # fmt: skip
+    assert '<h2 class="admonition-title" id="evidence-to-preserve">Evidence to preserve</h2>\n<p>Capture it before you ' \
+        'restore.</p>' in box and "<code>du</code> output of the full filesystem" in box  # fmt: skip
     toc = re.findall(r'href="#([^"]+)" class="md-nav__link">\s*<span class="md-ellipsis">\s*([^<]*?)\s*<', page)
     assert ("evidence-to-preserve", "Evidence to preserve") in toc
     assert [a for a, _ in toc].index("evidence-to-preserve") == [a for a, _ in toc].index("runbook") - 1
+    # the heading is no entry of the site search (its words, as a title, answered "restore" on every pattern page):
+    # its title and text are the text of the entry before it
+    docs = json.loads((built / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    assert not [d for d in docs if d["location"].endswith("#evidence-to-preserve")]
+    seen = next(d for d in docs if d["location"] == "patterns/capacity/disk-full.html#what-you-see")
+    assert "</ul> Evidence to preserve <p>Capture it before you restore.</p>" in seen["text"]
+    assert "<code>du</code> output of the full filesystem" in seen["text"]
     # a pattern with no evidence has no such heading
     page = (built / "patterns/network/dns-failure.html").read_text(encoding="utf-8")
     assert ("Evidence to preserve" in page) == ('id="evidence-to-preserve"' in page)

@@ -1073,6 +1073,15 @@ def _first_search_result(page, query: str) -> str:
     return first.split("?")[0].split("#")[0].rsplit("/", 1)[-1]
 
 
+def _search_results(page, query: str, n: int = 5) -> list[str]:
+    """The first ``n`` results the site search lists for ``query``: each a page's name and its anchor ("x.html#a")."""
+    _first_search_result(page, query)  # typed, its whole answer awaited
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    hrefs = page.locator(".md-search-result__item > a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+    page.keyboard.press("Escape")
+    return [h.split("?")[0].rsplit("/", 1)[-1] + (("#" + h.split("#", 1)[1]) if "#" in h else "") for h in hrefs[:n]]
+
+
 def test_a_pasted_error_token_finds_the_pattern_that_lists_it_first(chromium, tmp_path):
     """An incident quoting a pattern's signal tied with the pattern and came first (indexed first); a
     dotted name was searched piece by piece, so titles holding "payments" or "net" (a prefix of
@@ -1178,6 +1187,37 @@ A disk failed and the rebuild slowed every query.
         "Connection tracking": "conntrack-table-full.html",
         "Reporting database": "INC-2026-0009.html",  # not the pattern with "database" in title and symptom
     }
+    assert errors == []
+
+
+def test_the_evidence_boxs_heading_finds_no_page_in_the_site_search(chromium, tmp_path):
+    """Found in a re-read: the evidence box's title became a heading ("Evidence to preserve: capture it before
+    you restore"), which the site search made an entry of every pattern page, its words weighed as a title:
+    "restore" listed every pattern's box (#evidence-to-preserve) above the pattern about restoring deleted data,
+    and "capture", "preserve" and "evidence" listed nothing but boxes. The box's entry is now part of the one
+    before it, its words counted as text; the heading stays, in the page's outline."""
+    from kbfactory import pattern_text, small_kb, write
+
+    kb = small_kb(tmp_path / "kb")
+    for rel, pid, title in (("data", "operator-deleted-data", "Operator deletes production data by hand"),
+                            ("capacity", "disk-full", "Filesystem out of free space"),
+                            ("network", "conntrack-table-full", "Connection tracking table full")):  # fmt: skip
+        summary = "Rows deleted by hand: restore them from the last backup, restored into a copy first." if (
+            pid == "operator-deleted-data") else "Something goes wrong."  # fmt: skip
+        write(kb, f"patterns/{rel}/{pid}.md", pattern_text(pid, rel, title=title, summary=summary))
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "-q", "--no-browser-search"]
+    assert CliRunner().invoke(cli, [*args, "--index", str(tmp_path)]).exit_code == 0
+    with serve_dir(out) as url:
+        page = chromium.new_page()
+        errors = page_errors(page)
+        page.goto(url + "/patterns/capacity/disk-full.html")
+        outline = page.locator(".md-typeset h2").evaluate_all("els => els.map(h => h.id)")
+        found = {q: _search_results(page, q) for q in ("restore", "capture", "preserve", "evidence")}
+        page.close()
+    assert "evidence-to-preserve" in outline  # still a heading of the page
+    assert found["restore"][0].startswith("operator-deleted-data.html")
+    assert [r for rs in found.values() for r in rs if r.endswith("#evidence-to-preserve")] == []
     assert errors == []
 
 

@@ -1264,7 +1264,7 @@ def test_text_before_and_after_the_runbook_and_evidence_lists_is_shown_in_place_
     steps, after = runbook.split("</ol>", 1)
     assert steps.count("<li>") == 2 and "<p>Still step 1.</p>" in steps and "team-storage" not in steps
     assert after.startswith("\n<p>If none of this helps, page team-storage.</p>")
-    evidence = page[page.index("Evidence to preserve: capture") :].split("</div>")[0]
+    evidence = page[page.index('id="evidence-to-preserve"') :].split("</div>")[0]
     assert "<p>Before anything else:</p>\n<ul>\n<li>the dump</li>\n</ul>\n<p>Keep it for a week.</p>" in evidence
 
 

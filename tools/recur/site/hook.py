@@ -368,6 +368,8 @@ def on_page_context(page, config) -> None:
     no hidden copy of its words. An incident page is made one entry (_one_entry)."""
     if page.meta.get("recur_kind") in ONE_ENTRY_KINDS:
         _one_entry(page, config)
+    if page.meta.get("recur_kind") == "pattern":
+        _fold_box_entry(page, config)
     words = page.meta.get("recur_card")
     if not isinstance(words, str) or not words.strip() or (page.meta.get("search") or {}).get("exclude"):
         return
@@ -449,6 +451,34 @@ def _one_entry(page, config) -> None:
     top["boost"] = INCIDENT_BOOST
     top["recur_title"] = [top.get("title") or ""]  # its title weighed as a pattern's title is (SEARCH_FIELDS)
     del index.entries[n:]
+
+
+# The anchor of a pattern page's "Evidence to preserve" box (pattern_pages.EVIDENCE_HEADING): a heading, so the
+# search plugin made the box an entry of its own, titled by the heading, on every pattern page. Its title's words
+# (weighed 1000x) answered "restore" with 60 boxes above operator-deleted-data, and added one entry a pattern
+# (+17% of the index at 1,000 patterns). Its title and text go back into the entry before it (the box's words
+# counted as text, as when its title was a paragraph).
+BOX_ANCHOR = "evidence-to-preserve"
+
+
+def _fold_box_entry(page, config) -> None:
+    """The search entry of a pattern page's evidence box folded into the entry before it (BOX_ANCHOR)."""
+    index = _search_index(config)
+    if index is None:
+        return
+    n = len(index.entries)
+    while n and str(index.entries[n - 1].get("location", "")).startswith(page.url + "#"):
+        n -= 1  # this page's section entries are the last ones added, after its own
+        if index.entries[n].get("location") == f"{page.url}#{BOX_ANCHOR}":
+            break
+    else:
+        return  # no box on this page
+    before = index.entries[n - 1] if n else None
+    if before is None or str(before.get("location", "")).split("#")[0] != page.url:
+        return  # the box is the page's first entry: nothing of the page's to fold it into
+    box = index.entries.pop(n)
+    words = " ".join(w for w in (box.get("title"), box.get("text")) if w)
+    before["text"] = f"{before.get('text') or ''} {words}".strip()
 
 
 def _search_index(config):

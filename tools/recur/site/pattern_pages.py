@@ -213,8 +213,11 @@ def _compared(site: Site, p, text: str) -> str:
     return _COMPARED.sub(link, text)
 
 
-EVIDENCE_HEADING = ('## Evidence to preserve: capture it before you restore {#evidence-to-preserve .admonition-title '
-                    'data-toc-label="Evidence to preserve"}')
+# the box's heading is its name alone, "capture it before you restore" its first line: the heading's words are a
+# search entry's title (weighed 1000x), which on every pattern page answered "restore" or "capture" (hook.on_page_context
+# folds that entry into the one before it, so no page is found by the box's heading)
+EVIDENCE_HEADING = "## Evidence to preserve {#evidence-to-preserve .admonition-title}"
+EVIDENCE_LINE = "Capture it before you restore."
 
 
 def _evidence(p) -> str:
@@ -229,7 +232,7 @@ def _evidence(p) -> str:
         body = "\n".join("    " + line for line in kb_md(evidence).splitlines())
     # its title is a heading (it was the admonition's <p>): in the page's outline and its "On this page",
     # with an anchor (kb.anchors._pattern_outline has it too), looking as the box's title did (recur.css)
-    return f"!!! danger \"\"\n    {EVIDENCE_HEADING}\n\n{body}\n"
+    return f"!!! danger \"\"\n    {EVIDENCE_HEADING}\n\n    {EVIDENCE_LINE}\n\n{body}\n"
 
 
 def _around(parts, items_md: str, indent: str) -> str:
