@@ -31,6 +31,7 @@ def test_ctrl_c_during_the_browser_export_leaves_no_empty_cache_folder(tmp_path)
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # `pytest &` ignores SIGINT
     )
     cache = tmp_path / bundle.CACHE
     # the export under way: its work folder (<id>.tmp-<pid>) is there, in the folder made for it
