@@ -501,14 +501,15 @@ class Engine:
 
     def _rank_read(self, texts: list[str], top: int, mode: str, exclude, link=None) -> list[tuple[list, list]]:
         """Each text's results with the typos read for them (search.TYPO; none: ranked as typed). A text is
-        ranked as typed; only when none of those results is credible (medium or high) and it has a typo to
-        read is it ranked again with them read, and that kept when better (``_read_better``). Found in
-        review: read always, correctly spelt words were "corrected" ("compress" as "compares", "ldap" as
-        "leap") and right answers fell from medium to "no known pattern"."""
+        ranked as typed; only when its first result is not of high confidence and it has a typo to read is it
+        ranked again with them read, and that kept when better (``_read_better``: a credible answer as typed
+        is never changed, only made surer). Found in review: read always, correctly spelt words were
+        "corrected" ("compress" as "compares", "ldap" as "leap") and right answers fell from medium to
+        "no known pattern"."""
         from recur.retrieval.search import reading_typos
 
         out = [(r, []) for r in self._rank_as(texts, top, mode, exclude, link)]
-        again = [i for i, t in enumerate(texts) if not credible_count(out[i][0]) and self.searcher.corrections(t)]
+        again = [i for i, t in enumerate(texts) if _unsure(out[i][0]) and self.searcher.corrections(t)]
         if again:
             with reading_typos():
                 read = self._rank_as([texts[i] for i in again], top, mode, exclude, link)
@@ -535,18 +536,26 @@ class Engine:
         return out
 
 
+def _unsure(typed: list) -> bool:
+    """Whether a text's results as typed may be bettered by reading its typos: its first result is not high."""
+    return not typed or typed[0]["confidence"] != "high"
+
+
 def _read_better(typed: list, read: list) -> bool:
-    """Whether the results with the typos read are better than those as typed, which have no credible
-    result: one credible result, or a first result more likely right. Not kept otherwise: a reading that
-    finds nothing better is no reading to tell of (the answer would say "read X as Y" for nothing)."""
-    if credible_count(read):
-        return True
+    """Whether the results with the typos read are kept over those as typed. With a credible result (medium or
+    high) as typed, only the same first result rated more likely right ("kernal panic": kernel-panic-bug medium
+    as typed, high read): a reading never changes a credible answer. With none, a credible result, or a first
+    result more likely right ("memroy leek": nothing credible typed, memory-leak-oom-kill high read). Else not:
+    a reading that finds nothing better is no reading to tell of."""
     if not read:
         return False
     if not typed:
         return True
     p_typed, p_read = typed[0]["probability"], read[0]["probability"]
-    return p_read is not None and (p_typed is None or p_read > p_typed)
+    surer = p_read is not None and (p_typed is None or p_read > p_typed)
+    if credible_count(typed):
+        return read[0]["id"] == typed[0]["id"] and surer
+    return bool(credible_count(read)) or surer
 
 
 def _trace(encoder) -> None:

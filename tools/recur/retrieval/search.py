@@ -129,8 +129,9 @@ TYPO_NEVER = frozenset(
     "webhook webhooks oauth saml sudo chmod chown rsync scp rpc".split()
 )
 # The reading is a fallback (engine.Engine._rank_read): a question is ranked as typed, and with its typos read
-# only when that finds nothing credible (found in review: "compress job filling disk" was read as "compares",
-# and its disk-full answer fell from medium to "no known pattern"). On only while ``reading_typos`` holds.
+# only when its first result is not high, that kept only when better (found in review: "compress job filling
+# disk" was read as "compares", and its disk-full answer fell from medium to "no known pattern"). On only while
+# ``reading_typos`` holds.
 _READING: ContextVar[bool] = ContextVar("recur_typo_reading", default=False)
 _TYPO_TRIM = "`'\"<>()[]{},;:.!?*"
 

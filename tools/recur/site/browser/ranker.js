@@ -343,20 +343,22 @@ export class Ranker {
     try { return fn(); } finally { this.reading = was; }
   }
 
-  /* engine.Engine._rank_read: whether an answer as typed is to be ranked again with its typos read (none of
-     its results credible, and a typo to read) */
+  /* engine._unsure: whether an answer as typed is to be ranked again with its typos read (its first result not
+     high, and a typo to read) */
   wantsReading(text, typed) {
-    return !typed.credible && this.corrections(text).length > 0;
+    return (!typed.results.length || typed.results[0].confidence !== "high") && this.corrections(text).length > 0;
   }
 
-  /* engine._read_better: the answer with the typos read kept over the one as typed (which has no credible
-     result): a credible result, or a first result more likely right */
+  /* engine._read_better: the answer with the typos read kept over the one as typed. With a credible result as
+     typed, only the same first result more likely right; with none, a credible result or a first result more
+     likely right */
   readBetter(typed, read) {
-    if (read.credible) return true;
     if (!read.results.length) return false;
     if (!typed.results.length) return true;
-    const [pt, pr] = [typed.results[0].probability, read.results[0].probability];
-    return pr !== null && (pt === null || pr > pt);
+    const [t, r] = [typed.results[0], read.results[0]];
+    const surer = r.probability !== null && (t.probability === null || r.probability > t.probability);
+    if (typed.credible) return r.id === t.id && surer;
+    return read.credible > 0 || surer;
   }
 
   /* Searcher._a_word: a word the model's tokenizer has whole (knownWords, set by the loader), or one of them

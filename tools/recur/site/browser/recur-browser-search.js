@@ -269,8 +269,8 @@ class Engine {
     return out.embedding.data;
   }
 
-  /* Engine.answer_many: the text as typed; only when that finds nothing credible, again with its typos read
-   * (engine.Engine._rank_read), kept when better. Ranked inside withReading, which runs at once: another
+  /* Engine.answer_many: the text as typed; only when its first result is not high, again with its typos read
+   * (engine.Engine._rank_read), kept when better (engine._read_better). Ranked inside withReading, which runs at once: another
    * answer awaiting the model meanwhile reads its own way. */
   async answer(text, top = 5) {
     const r = this.ranker, t = r.clipQuery(text);
