@@ -85,16 +85,24 @@ import { Ranker } from "./ranker.mjs";
 import { stem } from "./porter2.mjs";
 import "./recur-query.mjs";  /* the page's condenser: globalThis.RecurQuery */
 import fs from "node:fs";
-const [indexFile, binFile, paramsFile, qFile] = process.argv.slice(2);
+const [indexFile, binFile, paramsFile, qFile, knownFile] = process.argv.slice(2);
 const b = fs.readFileSync(binFile);
 const r = new Ranker(JSON.parse(fs.readFileSync(indexFile)), b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength),
                      JSON.parse(fs.readFileSync(paramsFile)), stem, globalThis.RecurQuery.prepare);
-const out = JSON.parse(fs.readFileSync(qFile)).map(({text, q, fq}) => {
-  const t = r.clipQuery(text);  /* as Engine.answer does */
-  const [vq, vf] = [Float32Array.from(q), fq ? Float32Array.from(fq) : null];
-  const answer = r.answer(t, r.search(t, vq, vf, 5));
+r.knownWords = new Set(JSON.parse(fs.readFileSync(knownFile)));  /* as the loader sets the tokenizer's whole words */
+const f32 = (v) => (v ? Float32Array.from(v) : null);
+const out = JSON.parse(fs.readFileSync(qFile)).map(({text, q, fq, rq, rfq}) => {
+  const t = r.clipQuery(text);  /* as Engine.answer does: as typed, and with its typos read only when that finds nothing credible */
+  const one = (top) => {
+    const asked = Math.max(top, r.p.calibration.verdict_top);
+    const typed = r.withReading(false, () => r.answer(t, r.search(t, f32(q), f32(fq), asked), top));
+    if (!r.wantsReading(t, typed)) return typed;
+    const read = r.withReading(true, () => r.answer(t, r.search(t, f32(rq), f32(rfq), asked), top));
+    return r.readBetter(typed, read) ? read : typed;
+  };
+  const answer = one(5);
   /* one shown of the verdict's three ranked, as recur-browser-search.js asks for top 1: the credible count */
-  answer.credible_top1 = r.answer(t, r.search(t, vq, vf, 3), 1).credible;
+  answer.credible_top1 = one(1).credible;
   return answer;
 });
 process.stdout.write(JSON.stringify(out));
@@ -154,6 +162,7 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     from recur.retrieval import index as index_mod
     from recur.retrieval.engine import Engine
     from recur.retrieval.query import prepare
+    from recur.retrieval.search import reading_typos
 
     index_mod.build(load_kb(kb_dir), tmp_path / "index", embed.FakeEncoder(64), progress=False)
     engine = Engine(kb_dir, tmp_path / "index", "fake:64")
@@ -212,18 +221,28 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     # CamelCase, a code or a pasted log's words never
     texts += ["Dsik ful on the chekout host, wrties failing", "databse conection pool exhuasted", "deadlcok"]
     texts += ["KubePodCrashLoopng after the deplyo, ENOSPCC on db-07", "(disk) fulll!"]
+    texts += ["the blog had a patch; water the plant", "compress job filling dsik", "grpc calls timing out"]
     texts += [NOISE + "ERROR HikariPool-1 - Connection is not available, request timed out after 30000ms.\n"]
-    vecs = engine.searcher.encode_queries([prepare(t).text for t in texts])  # as Engine
+    # words the model's tokenizer has whole are no typos (Encoder.known_words; the fake model has none): given
+    # to both sides as the browser's loader gives the tokenizer's
+    known = ["blog", "patch", "water", "compress", "plant"]
+    engine.searcher._known_words = frozenset(known)
+    prepared = [prepare(t).text for t in texts]
+    vecs = engine.searcher.encode_queries(prepared)  # as Engine: as typed, and with the typos read
+    with reading_typos():
+        rvecs = engine.searcher.encode_queries(prepared)
+    (tmp_path / "known.json").write_text(json.dumps(known))
     (tmp_path / "q.json").write_text(
         json.dumps(
             [
                 {"text": t, "q": v.tolist(), "fq": f.tolist() if f is not None else None}
-                for t, (v, f) in zip(texts, vecs)
+                | {"rq": rv.tolist(), "rfq": rf.tolist() if rf is not None else None}
+                for t, (v, f), (rv, rf) in zip(texts, vecs, rvecs)
             ]
         )
     )
     run = subprocess.run(
-        [NODE, "rank.mjs", "index.json", "index.bin", "params.json", "q.json"],
+        [NODE, "rank.mjs", "index.json", "index.bin", "params.json", "q.json", "known.json"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -884,11 +903,12 @@ def test_the_box_suggests_on_a_static_host_as_recur_suggest_does(page, static_si
 @pytest.mark.browser
 def test_the_box_reads_a_typo_in_the_browser_as_recur_suggest_does(page, static_site):
     """The browser ranker reads a typo as the KB's word (search.TYPO) as the server does, the model's whole
-    words ("blog") taken from the bundle's tokenizer, and the box says how it read it."""
+    words ("blog") taken from the bundle's tokenizer, and the box says how it read it. Read only when the text as
+    typed finds no high first result (engine._rank_read): "pool exhausted" as typed finds db-pool-exhausted high."""
     url, kb, index, _ = static_site
     page.goto(url + "/suggest.html")
     page.wait_for_selector("div.recur-suggest[data-mode=browser]")
-    text = "databse conection pool exhausted, see the blog"
+    text = "databse conection limit reached, see the blog"
     said = CliRunner().invoke(cli, ["suggest", "--kb", str(kb), "--index", str(index), "--json", text])
     corrected = json.loads(said.output)["corrected"]
     assert corrected == [{"word": "databse", "read_as": "database"}, {"word": "conection", "read_as": "connection"}]

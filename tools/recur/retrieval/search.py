@@ -21,6 +21,9 @@ round numbers on purpose: a structure that generalises, not a fit to 34 cases.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from http import HTTPStatus
 
@@ -118,6 +121,18 @@ TYPO = {"min_letters": 4, "long_at": 8, "max_words": 24}
 # Nor is a word the model's tokenizer has whole (Encoder.known_words), or one of them with these endings: an
 # English word the KB does not use ("blog" was read as "log", "renders" as "senders" on the dev questions).
 TYPO_WORD_ENDINGS = ("s", "es", "er", "ers")
+# Nor these: technical words the KB may not use and the tokenizer splits, one edit from a KB word (found in
+# review: "grpc" was read as "rpc", "ldap" as "leap", "semver" as "server", "systemd" as "systems").
+TYPO_NEVER = frozenset(
+    "grpc ldap nvme numa systemd containerd runc fsync fdatasync mime exec execve semver async callback sentry "
+    "jquery toml bson cron crond etcd kubelet iptables nftables sysctl ulimit inode inodes mmap mutex regex "
+    "webhook webhooks oauth saml sudo chmod chown rsync scp rpc".split()
+)
+# The reading is a fallback (engine.Engine._rank_read): a question is ranked as typed, and with its typos read
+# only when its first result is not high, that kept only when better (found in review: "compress job filling
+# disk" was read as "compares", and its disk-full answer fell from medium to "no known pattern"). On only while
+# ``reading_typos`` holds.
+_READING: ContextVar[bool] = ContextVar("recur_typo_reading", default=False)
 _TYPO_TRIM = "`'\"<>()[]{},;:.!?*"
 
 
@@ -133,6 +148,18 @@ def typo_words(text: str) -> list[str]:
         if plain and len(w) >= TYPO["min_letters"] and w.lower() not in STOPWORDS:
             out.append(w.lower())
     return out
+
+
+@contextmanager
+def reading_typos() -> Iterator[None]:
+    """Within it, the Searcher ranks a question with its typos read (TYPO, ``Searcher.corrections``): BM25, the
+    model's text and the why; outside, as typed. A context variable, so threads serving other questions are not
+    touched."""
+    token = _READING.set(True)
+    try:
+        yield
+    finally:
+        _READING.reset(token)
 
 
 def with_typos_read(text: str, read: dict) -> str:
@@ -489,8 +516,9 @@ class Searcher:
         self.ids_pidx = np.asarray([self.pid_pos.get(pid, -1) for pid in self.ids], dtype=np.int64)  # and back
         self._field_words: dict = {}  # pattern id -> words of its title, symptoms and tags (for the why)
         # made at the first word that needs them (TYPO): the KB's words a typo may be read as (typo_targets),
-        # and the model's whole words, no typos (Encoder.known_words)
-        self._typo_targets, self._known_words = None, None
+        # and the model's whole words, no typos (Encoder.known_words); each text's corrections, asked ~9 times an
+        # answer (BM25, the model's text, each result's why...) and computed once
+        self._typo_targets, self._known_words, self._readings = None, None, {}
         # every signal once, and an inverted index from its words and identifiers, so a query
         # only looks at the signals it could match (the KB may hold thousands)
         self.signal_list = []
@@ -558,7 +586,8 @@ class Searcher:
         review). A query and its focus are short; batching them bought little on a CPU."""
         out = []
         for text in texts:
-            text = self.read_typos(text)  # "memroy" is word pieces to the model, far from "memory" (TYPO)
+            if _READING.get():  # "memroy" is word pieces to the model, far from "memory" (TYPO)
+                text = self.read_typos(text)
             focus = self.focus_text(text)
             vecs = self.encoder.encode([text, focus] if focus else [text])
             out.append((vecs[0], vecs[1] if focus else None))
@@ -703,7 +732,7 @@ class Searcher:
         BM25, ``_one_word`` and ``solo``."""
         ws = bm25_words(text)
         vocab = self.index.bm25.vocab_dict
-        read = dict(self.corrections(text))
+        read = self._read(text)
         return [t for t in stems([read.get(w, w) for w in ws]) if t in vocab], len(set(ws))
 
     def _a_word(self, w: str) -> bool:
@@ -719,20 +748,42 @@ class Searcher:
         read = dict(self.corrections(text))
         return with_typos_read(text, read) if read else text
 
+    def _read(self, text: str) -> dict:
+        """The typos of ``text`` read (``corrections``) while ``reading_typos`` holds; else none: as typed."""
+        return dict(self.corrections(text)) if _READING.get() else {}
+
     def corrections(self, text: str) -> list[tuple[str, str]]:
-        """(word as typed, lowercased; the KB's word it is read as) for each typo of ``text`` (TYPO), in order."""
+        """(word as typed, lowercased; the KB's word it is read as) for each typo of ``text`` (TYPO), in order;
+        none when the question has as many unknown words with no reading as with one. Computed once a text."""
+        got = self._readings.get(text)
+        if got is None:
+            if len(self._readings) >= 256:  # a server answers many texts: keep the last few only
+                self._readings.clear()
+            got = self._readings[text] = self._corrections(text)
+        return list(got)
+
+    def _corrections(self, text: str) -> list[tuple[str, str]]:
         if self.index.bm25 is None or not self.index.vocab:
             return []
         vocab = self.index.bm25.vocab_dict
         out: dict = {}
+        unread: set = set()
         for w in typo_words(text):
-            if w in out or w in self.index.vocab or stems([w])[0] in vocab or self._a_word(w):
+            if w in out or w in unread or w in TYPO_NEVER or w in self.index.vocab:
+                continue
+            if stems([w])[0] in vocab or self._a_word(w):
                 continue
             if self._typo_targets is None:  # most questions have no typo
                 self._typo_targets = typo_targets(self.index.vocab, lambda x: _known_stem(x, vocab))
             read = read_typo(w, self._typo_targets)
             if read is not None:
                 out[w] = read
+            else:
+                unread.add(w)
+        # another language's question: its words the KB and the model do not have are mostly no typos, and
+        # the few near a KB word read it wrongly (found in review: "datos" as "dates", "dados" as "ddos")
+        if len(unread) >= len(out):
+            return []
         return list(out.items())
 
     def _bm25(self, qt: list[str]) -> np.ndarray:
@@ -824,7 +875,7 @@ class Searcher:
             fields = self._field_words[pid] = frozenset(
                 words(" ".join([doc["title"], *doc["symptoms"], *doc.get("tags", [])]))
             )
-        read = [r for _, r in self.corrections(text)]  # a typo's word as read (TYPO)
+        read = list(self._read(text).values())  # a typo's word as read (TYPO), when read
         shared = sorted({w for w in [*words(text), *read] if w not in STOPWORDS and len(w) > 2} & fields)
         if not shared:
             return []

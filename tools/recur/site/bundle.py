@@ -106,7 +106,7 @@ def ranking_params() -> dict:
         "lookalike_margin": lookalikes.MARGIN, "chars_per_token": CHARS_PER_TOKEN_BOUND,
         "stopwords": sorted(STOPWORDS), "ansi": ANSI, "negations": sorted(NEGATIONS), "negated_nt": NEGATED_NT.pattern,
         "hex_run": HEX_RUN.pattern, "hex_code": HEX_CODE.pattern, "typo": dict(search.TYPO),
-        "typo_word_endings": list(search.TYPO_WORD_ENDINGS),
+        "typo_word_endings": list(search.TYPO_WORD_ENDINGS), "typo_never": sorted(search.TYPO_NEVER),
         "calibration": {"model": calibrate.MODEL, "features": list(calibrate.FEATURES),
                         "min_candidates": calibrate.MIN_CANDIDATES, "no_match_below": calibrate.NO_MATCH_BELOW,
                         "verdict_top": calibrate.VERDICT_TOP,

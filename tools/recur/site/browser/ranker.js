@@ -299,6 +299,9 @@ export class Ranker {
     this.fieldWords = new Map();
     this.typoTargets = null;  /* the KB's words a typo may be read as (targets) */
     this.knownWords = new Set();  /* the model's whole words (wholeWords), set by the loader: none without one */
+    this.typoNever = new Set(params.typo_never || []);  /* search.TYPO_NEVER */
+    this.reading = false;  /* search._READING: the typos read only while withReading(true, ...) runs */
+    this.readings = [null, null];  /* Searcher._readings: the last text's corrections (one entry) */
   }
 
   /* the BM25 stem of a word: the server's own for the KB's words and their inflections (the table), else porter2 */
@@ -306,16 +309,56 @@ export class Ranker {
     return Object.prototype.hasOwnProperty.call(this.stems, w) ? this.stems[w] : this.stemWord ? this.stemWord(w) : undefined;
   }
 
-  /* Searcher.corrections: [typed (lowercased), the KB's word it is read as] for each typo (search.TYPO) */
+  /* Searcher.corrections: [typed (lowercased), the KB's word it is read as] for each typo (search.TYPO); none
+     when the question has as many unknown words with no reading as with one (another language's) */
   corrections(text) {
+    if (this.readings[0] === text) return this.readings[1];
+    const got = this.correctionsOf(text);
+    this.readings = [text, got];
+    return got;
+  }
+
+  correctionsOf(text) {
     if (!this.bm25 || !this.vocab.size) return [];
-    const p = this.p.typo, out = new Map();
+    const p = this.p.typo, out = new Map(), unread = new Set();
     for (const w of typoWords(text, p, this.stop)) {
-      if (out.has(w) || this.vocab.has(w) || this.bm25.vocab.has(this.stemOf(w)) || this.aWord(w)) continue;
+      if (out.has(w) || unread.has(w) || this.typoNever.has(w) || this.vocab.has(w)) continue;
+      if (this.bm25.vocab.has(this.stemOf(w)) || this.aWord(w)) continue;
       const read = this.readTypo(w);
       if (read !== null) out.set(w, read);
+      else unread.add(w);
     }
-    return [...out];
+    return unread.size >= out.size ? [] : [...out];
+  }
+
+  /* Searcher._read: the corrections while reading (withReading), else none: the text as typed */
+  readNow(text) {
+    return this.reading ? this.corrections(text) : [];
+  }
+
+  /* search.reading_typos: fn() run with the typos read or not */
+  withReading(on, fn) {
+    const was = this.reading;
+    this.reading = on;
+    try { return fn(); } finally { this.reading = was; }
+  }
+
+  /* engine._unsure: whether an answer as typed is to be ranked again with its typos read (its first result not
+     high, and a typo to read) */
+  wantsReading(text, typed) {
+    return (!typed.results.length || typed.results[0].confidence !== "high") && this.corrections(text).length > 0;
+  }
+
+  /* engine._read_better: the answer with the typos read kept over the one as typed. With a credible result as
+     typed, only the same first result more likely right; with none, a credible result or a first result more
+     likely right */
+  readBetter(typed, read) {
+    if (!read.results.length) return false;
+    if (!typed.results.length) return true;
+    const [t, r] = [typed.results[0], read.results[0]];
+    const surer = r.probability !== null && (t.probability === null || r.probability > t.probability);
+    if (typed.credible) return r.id === t.id && surer;
+    return read.credible > 0 || surer;
   }
 
   /* Searcher._a_word: a word the model's tokenizer has whole (knownWords, set by the loader), or one of them
@@ -426,7 +469,7 @@ export class Ranker {
   lexical(text) {
     if (!this.bm25) return null;
     const b = this.bm25, scores = new Float32Array(b.rows.length), terms = new Float64Array(b.rows.length);
-    const seen = new Set(), qwords = new Set(), read = new Map(this.corrections(text));
+    const seen = new Set(), qwords = new Set(), read = new Map(this.readNow(text));
     for (const w of this.bm25Words(text)) {
       if (this.stop.has(w) || /^\p{Nd}+$/u.test(w) || w.length <= 1) continue;
       qwords.add(w);
@@ -620,7 +663,7 @@ export class Ranker {
       fields = new Set(words([d.title, ...(d.symptoms || []), ...(d.tags || [])].join(" ")));
       this.fieldWords.set(c, fields);
     }
-    const read = this.corrections(text).map(([, r]) => r);  /* a typo's word as read (search.TYPO) */
+    const read = this.readNow(text).map(([, r]) => r);  /* a typo's word as read (search.TYPO), when read */
     const shared = [...new Set([...words(text), ...read].filter((x) => !this.stop.has(x) && x.length > 2 && fields.has(x)))].sort();
     if (!shared.length) return [];
     return [{ field: "terms", text: shared.slice(0, w.terms).join(", "), score: round(bm25, 3) }];
@@ -693,7 +736,7 @@ export class Ranker {
     for (const r of shown) r.look_alikes = r.look_alikes.filter((a) => ids.has(a.id));
     const edge = this.edge(shown);
     const credible = results.filter((r) => r.confidence === "high" || r.confidence === "medium").length;
-    const corrected = this.corrections(text).map(([word, read]) => ({ word, read_as: read }));  /* Answer.corrected */
+    const corrected = this.readNow(text).map(([word, read]) => ({ word, read_as: read }));  /* Answer.corrected */
     return { query: text, no_known_pattern: verdict, results: shown, credible, corrected, borderline: edge !== null, edge };
   }
 

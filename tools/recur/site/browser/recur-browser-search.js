@@ -269,14 +269,22 @@ class Engine {
     return out.embedding.data;
   }
 
+  /* Engine.answer_many: the text as typed; only when its first result is not high, again with its typos read
+   * (engine.Engine._rank_read), kept when better (engine._read_better). Ranked inside withReading, which runs at once: another
+   * answer awaiting the model meanwhile reads its own way. */
   async answer(text, top = 5) {
-    const t = this.ranker.clipQuery(text);
-    const read = this.ranker.readTypos(t);  /* a typo as the KB's word, as Searcher.encode_queries reads it */
-    const q = await this.encode(read);
-    const focus = this.ranker.focusText(read);
-    const fq = focus ? await this.encode(focus) : null;
-    const asked = Math.max(top, this.ranker.p.calibration.verdict_top);  /* the verdict reads the first 3, as the server */
-    return this.ranker.answer(t, this.ranker.search(t, q, fq, asked), top);
+    const r = this.ranker, t = r.clipQuery(text);
+    const asked = Math.max(top, r.p.calibration.verdict_top);  /* the verdict reads the first 3, as the server */
+    const vectors = async (read) => {
+      const focus = r.focusText(read);
+      return [await this.encode(read), focus ? await this.encode(focus) : null];
+    };
+    const [q, fq] = await vectors(t);
+    const typed = r.withReading(false, () => r.answer(t, r.search(t, q, fq, asked), top));
+    if (!r.wantsReading(t, typed)) return typed;
+    const [rq, rfq] = await vectors(r.readTypos(t));  /* a typo as the KB's word, as Searcher.encode_queries */
+    const read = r.withReading(true, () => r.answer(t, r.search(t, rq, rfq, asked), top));
+    return r.readBetter(typed, read) ? read : typed;
   }
 }
 
