@@ -350,3 +350,19 @@ def test_near_misses_are_answered_with_what_was_meant(tmp_path):
     assert not p9[0] and p9[1]["patterns"] == [] and "severity_note" not in p9[1]  # no level of its number
     assert empty[0] and empty[1]["error"]["code"] == "invalid_request"
     assert empty[2] == "id: must not be empty: give a pattern id, e.g. disk-full (see list_patterns)"
+
+
+def test_a_holder_is_ready_once_its_first_look_at_the_kb_is_made(tmp_path):
+    """Seen in CI: `ready` was set before the start-up look at the KB, so a look still walking the KB when a later
+    one had finished overwrote its newer list of changed files with an older one (MCP's stale files lost the incident
+    just added), and a first /healthz could say `stale: null` of a KB changed before the start. Ready now follows it."""
+    from serve_util import holding
+
+    kb = small_kb(tmp_path / "kb")
+    engine = Engine.open(kb, tmp_path / "i", model="fake:64", quiet=True)
+    write(kb, "incidents/2026/INC-2026-0099.md", NEW_INCIDENT)  # changed before the server starts
+    holder = holding(engine)
+    try:
+        assert holder.kb_changed == ["incidents/2026/INC-2026-0099.md"] and holder.stale  # known when ready
+    finally:
+        holder.stop()

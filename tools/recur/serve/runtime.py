@@ -135,10 +135,15 @@ class EngineHolder:
         self.engine = engine
         self._served = index_files_signature(engine.index_dir)
         self.loaded_at = time.time()
-        self.ready.set()
         print(f"Ready: {len(engine.docs)} patterns, model {engine.manifest.get('model')}.", file=sys.stderr)
-        self.check_stale()
-        self.check_site()
+        try:
+            self.check_stale()
+            self.check_site()
+        finally:
+            # ready once the first look at the KB is made: set before it, a look still walking the KB when a later
+            # one (a KB edited at once) had finished overwrote the newer list of changed files with its older one
+            # (seen in CI: MCP's stale files lost the incident just added), and /healthz's first 200 said stale null
+            self.ready.set()
         while not self._stop.wait(self.reload_interval):
             if self.check_reload() or time.monotonic() - self._stale_checked >= STALE_INTERVAL:
                 self.check_stale()
