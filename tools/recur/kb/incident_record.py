@@ -151,6 +151,8 @@ def find_incident(kb, iid: str) -> Path:
     which `recur check` names). The id is checked and compared with file names as text: put into a
     glob, "INC-2026-022?" picked a record by wildcard and "../patterns/capacity/disk-full" left
     incidents/, and `recur incident flag` wrote a flag into that pattern file (found in review)."""
+    from recur.kb.loader import hidden
+
     require_id(iid, "INCIDENT_ID")
     files = kb.incident_files.get(iid) or []
     root = Path(kb.root)
@@ -158,7 +160,7 @@ def find_incident(kb, iid: str) -> Path:
     hits = sorted(
         p
         for p in (folder.rglob("*.md") if folder.is_dir() else ())
-        if p.stem == iid and not any(x.startswith(".") for x in p.relative_to(folder).parts)
+        if p.stem == iid and not hidden(p.relative_to(folder).parts)
     )
     if not hits and files:
         hits = [Path(files[0])]
@@ -578,6 +580,7 @@ def recorded_with_title(kb_dir, title: str) -> tuple[str, str] | None:
     incident's exact title proposed recording it again (found in a new-hire review: a duplicate, the board
     counting it twice). On suggest's path, so the KB is not loaded (3.4 s at 1,000 patterns + 1,000 incidents):
     a file is parsed only when every word of the title is in it, and a file that does not parse is no match."""
+    from recur.kb.loader import hidden, in_year_folder
     from recur.kb.parse import ParseError, split_front_matter
 
     want = " ".join(caseless(title).split())
@@ -589,12 +592,9 @@ def recorded_with_title(kb_dir, title: str) -> tuple[str, str] | None:
     # a quoted word of the title is never in it whole (found in a re-read: a duplicate record proposed)
     words = re.findall(r"\w+", want)
     for path in sorted((root / "incidents").rglob("*.md")):
-        parts = path.relative_to(root).parts
-        if any(part.startswith(".") for part in parts):  # as the loader: no KB record
-            continue
-        # the loader reads incidents/<year>/<id>.md only (kb.loader._load_incident): no "Recorded already" for a
-        # file `recur show` cannot find
-        if not (len(parts) == 3 and parts[1].isascii() and parts[1].isdigit()):
+        # the files the loader reads as incidents only: no "Recorded already" for one `recur show` cannot find
+        parts = path.relative_to(root / "incidents").parts
+        if hidden(parts) or not in_year_folder(parts):
             continue
         try:
             text = path.read_text(encoding="utf-8")

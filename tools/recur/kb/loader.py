@@ -440,6 +440,17 @@ def _meant_yaml(kb: KB, path: Path) -> str | None:
     return f"paths/{path.stem}.yml" if "title" in data and isinstance(data.get("steps"), list) else None
 
 
+def hidden(parts) -> bool:
+    """Whether a file (its path's parts below a KB folder) is hidden (.gitkeep, an editor's swap file): no KB record."""
+    return any(x.startswith(".") for x in parts)
+
+
+def in_year_folder(parts) -> bool:
+    """Whether an incident file (its path's parts below incidents/) is where incidents live: <year>/<id>, the year
+    in ASCII digits (str.isdigit() passes '²', which int() refuses)."""
+    return len(parts) == 2 and parts[0].isascii() and parts[0].isdigit()
+
+
 def _files(folder: Path, kb: KB) -> list:
     """The files under ``folder`` (none when it is missing), sorted; hidden ones (.gitkeep, an
     editor's swap file) are not KB records. A broken symbolic link is kept, so that reading it
@@ -449,7 +460,7 @@ def _files(folder: Path, kb: KB) -> list:
     without a word."""
     if not folder.is_dir():
         return []
-    found = [p for p in sorted(folder.rglob("*")) if not any(x.startswith(".") for x in p.relative_to(folder).parts)]
+    found = [p for p in sorted(folder.rglob("*")) if not hidden(p.relative_to(folder).parts)]
     for linked in (p for p in found if p.is_symlink() and p.is_dir()):
         if _escapes(kb.root, linked):
             what = "is a symlink to a folder outside the knowledge base; its files are not read (copy them into the KB)"
@@ -1397,8 +1408,7 @@ def review_defaults(kb: KB, severity: str, date: dt.date, given: dict) -> Review
 def _load_incident(kb: KB, path: Path) -> None:
     shown = display_path(path)
     parts = path.relative_to(kb.root / "incidents").parts
-    # ASCII digits only: str.isdigit() passes '²', which int() below refuses
-    if path.suffix == ".md" and not (len(parts) == 2 and parts[0].isascii() and parts[0].isdigit()):
+    if path.suffix == ".md" and not in_year_folder(parts):
         day = iso_date(_written_value(kb, path, "date"))
         move = _move_to(kb, path, "incidents", f"{day.year:04d}" if day else None)
         kb.problems.append(Problem(shown, 1, "file", "incidents live in incidents/<year>/<id>.md" + move))
