@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import re
@@ -1082,6 +1083,23 @@ def _search_results(page, query: str, n: int = 5) -> list[str]:
     return [h.split("?")[0].rsplit("/", 1)[-1] + (("#" + h.split("#", 1)[1]) if "#" in h else "") for h in hrefs[:n]]
 
 
+@contextlib.contextmanager
+def _static_page(chromium, kb: Path, tmp_path: Path, start: str = "index.html"):
+    """(a page at ``start`` of ``kb``'s site, built without browser search and served as a static host, the JS
+    errors it logs): the header search tests' one set-up. The page is closed after."""
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "-q", "--no-browser-search"]
+    assert CliRunner().invoke(cli, [*args, "--index", str(tmp_path)]).exit_code == 0
+    with serve_dir(out) as url:
+        page = chromium.new_page()
+        errors = page_errors(page)
+        page.goto(f"{url}/{start}")
+        try:
+            yield page, errors
+        finally:
+            page.close()
+
+
 def test_a_pasted_error_token_finds_the_pattern_that_lists_it_first(chromium, tmp_path):
     """An incident quoting a pattern's signal tied with the pattern and came first (indexed first); a
     dotted name was searched piece by piece, so titles holding "payments" or "net" (a prefix of
@@ -1106,19 +1124,12 @@ patterns: [upstream-timeout, db-pool-exhausted]
 Checkout logged HikariPool-1 - Connection is not available, then HikariPool-1 again, with
 java.net.SocketTimeoutException, ERR_SSL_PROTOCOL_ERROR in browsers, and lookup payments.svc.cluster.local failures.
 """)  # fmt: skip
-    out = tmp_path / "out"
-    args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "-q", "--no-browser-search"]
-    assert CliRunner().invoke(cli, [*args, "--index", str(tmp_path)]).exit_code == 0
-    with serve_dir(out) as url:
-        page = chromium.new_page()
-        errors = page_errors(page)
-        page.goto(url + "/index.html")
+    with _static_page(chromium, kb, tmp_path) as (page, errors):
         found = {q: _first_search_result(page, q) for q in (
             "HikariPool-1", "ERR_SSL_PROTOCOL_ERROR", "java.net.SocketTimeoutException", "payments.svc.cluster.local",
             "SocketTimeoutException",  # a class is still found without its package
             "connection pool", "Payments network",  # ordinary words: a title still counts most
         )}  # fmt: skip
-        page.close()
     assert found == {
         "HikariPool-1": "db-pool-exhausted.html",
         "ERR_SSL_PROTOCOL_ERROR": "upstream-timeout.html",
@@ -1165,19 +1176,12 @@ patterns: [disk-failure-raid-degraded]
 ## Summary
 A disk failed and the rebuild slowed every query.
 """)  # fmt: skip
-    out = tmp_path / "out"
-    args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "-q", "--no-browser-search"]
-    assert CliRunner().invoke(cli, [*args, "--index", str(tmp_path)]).exit_code == 0
-    with serve_dir(out) as url:
-        page = chromium.new_page()
-        errors = page_errors(page)
-        page.goto(url + "/index.html")
+    with _static_page(chromium, kb, tmp_path) as (page, errors):
         found = {q: _first_search_result(page, q) for q in (
             "disk full", "disk-full", "inode-exhaustion", "ephemeral-port-exhaustion",  # an id, or its words
             "too many open files",  # words of a symptom
             "Connection tracking", "Reporting database",  # words of a title still find its page first
         )}  # fmt: skip
-        page.close()
     assert found == {
         "disk full": "disk-full.html",
         "disk-full": "disk-full.html",
@@ -1205,16 +1209,9 @@ def test_the_evidence_boxs_heading_finds_no_page_in_the_site_search(chromium, tm
         summary = "Rows deleted by hand: restore them from the last backup, restored into a copy first." if (
             pid == "operator-deleted-data") else "Something goes wrong."  # fmt: skip
         write(kb, f"patterns/{rel}/{pid}.md", pattern_text(pid, rel, title=title, summary=summary))
-    out = tmp_path / "out"
-    args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "-q", "--no-browser-search"]
-    assert CliRunner().invoke(cli, [*args, "--index", str(tmp_path)]).exit_code == 0
-    with serve_dir(out) as url:
-        page = chromium.new_page()
-        errors = page_errors(page)
-        page.goto(url + "/patterns/capacity/disk-full.html")
+    with _static_page(chromium, kb, tmp_path, "patterns/capacity/disk-full.html") as (page, errors):
         outline = page.locator(".md-typeset h2").evaluate_all("els => els.map(h => h.id)")
         found = {q: _search_results(page, q) for q in ("restore", "capture", "preserve", "evidence")}
-        page.close()
     assert "evidence-to-preserve" in outline  # still a heading of the page
     assert found["restore"][0].startswith("operator-deleted-data.html")
     assert [r for rs in found.values() for r in rs if r.endswith("#evidence-to-preserve")] == []
