@@ -71,6 +71,7 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
         pages = f", pages at {site_url} (the built site's)" if site_url else ""
     else:
         pages = f", pages at {site_url}"
+    stderr = _whole_lines()
     holder.start()
     severities = None
     if allow_writes:  # record_incident's schema names them (the KB's severity.yml, read at start)
@@ -98,8 +99,19 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
             raise
     finally:
         holder.stop()
+        sys.stderr = stderr
     if stopped:
         _end_by(signal.SIGTERM)
+
+
+def _whole_lines():
+    """stderr as whole lines (util/lines.py) while the server runs: the engine's thread, the SDK's warnings and
+    the main thread write at once, and ``print``'s newline, written apart, let another line in ("Ready: 3 patterns,
+    model ….warning: dropped …", seen in CI). The stream it replaces is returned, to be put back."""
+    from recur.util.lines import WholeLines
+
+    stderr, sys.stderr = sys.stderr, WholeLines(sys.stderr)
+    return stderr
 
 
 def _stop_by_sigterm() -> list:

@@ -19,12 +19,13 @@ in ``json``, an object like the others, with the request's fields (``request_fie
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import logging
 import re
 import sys
 import threading
+
+from recur.util.lines import WholeLines
 
 FORMATS = ("text", "json")
 LOGGER = "recur.serve"  # the logger of every line printed to stderr
@@ -67,63 +68,33 @@ def formatter(fmt: str) -> logging.Formatter:
     return JsonFormatter() if fmt == "json" else TextFormatter()
 
 
-class _Lines(io.TextIOBase):
+class _Lines(WholeLines):
     """``sys.stderr`` while `recur serve` runs: each whole line written becomes a record of ``recur.serve``,
     its level taken from its ``warning:``/``error:``/``note:`` prefix (then left out: the level says it). A
-    line without its newline yet waits for it; blank lines are dropped."""
+    thread's line without its newline yet waits for it (``WholeLines``: a line shared by all threads took
+    another thread's line into it); blank lines are dropped."""
 
     def __init__(self, real) -> None:
-        super().__init__()
-        self._real = real
-        self._part = ""
-        # the engine's thread and the server's print at once. Reentrant: a signal handler (SIGTERM's
-        # "stopping:", SIGHUP's) runs on the main thread between two bytecodes, maybe inside this lock,
-        # and writes a line; with a plain Lock that write waited for itself forever (found in review)
-        self._lock = threading.RLock()
+        super().__init__(real)
         self._inside = threading.local()  # a line written while one is logged (a handler's error): as it is
         self._log = logging.getLogger(LOGGER)
-
-    @property
-    def encoding(self) -> str:
-        return getattr(self._real, "encoding", None) or "utf-8"
-
-    @property
-    def errors(self) -> str:
-        return getattr(self._real, "errors", None) or "backslashreplace"
-
-    def writable(self) -> bool:
-        return True
-
-    def isatty(self) -> bool:
-        return False
-
-    def fileno(self) -> int:
-        return self._real.fileno()
-
-    def flush(self) -> None:
-        self._real.flush()
 
     def write(self, text: str) -> int:
         if getattr(self._inside, "on", False):
             return self._real.write(text)
-        with self._lock:
-            lines = (self._part + text).split("\n")
-            self._part = lines.pop()
-        self._inside.on = True
-        try:
-            for line in lines:
-                self._say(line.rstrip("\r"))
-        finally:
-            self._inside.on = False
-        return len(text)
+        return super().write(text)
 
-    def _say(self, line: str) -> None:
+    def emit(self, line: str) -> None:
         if not line.strip():
             return
         level = logging.INFO
         if m := _PREFIX.match(line):
             level, line = _LEVELS[m.group(1).lower()], line[m.end() :]
-        self._log.log(level, "%s", line)
+        self._inside.on = True
+        try:
+            self._log.log(level, "%s", line)
+        finally:
+            self._inside.on = False
 
 
 def install(fmt: str = "text", stream=None) -> None:
