@@ -1,7 +1,8 @@
 """`recur show ID` and `recur paths [ID]`: a pattern, an incident or the onboarding paths, read in the terminal.
 
 A thin layer: a pattern is the index's object, the one GET /api/patterns/{id} and MCP's get_pattern give
-(retrieval.patterns.pattern_object), an incident the KB's record (retrieval.patterns.incident_object), the
+(retrieval.patterns.pattern_object), or, the index being out of date, the KB's files read as it would hold them
+(retrieval.pattern_read), an incident the KB's record (retrieval.patterns.incident_object), the
 paths the KB's, in the site's order (site.record_pages.path_order); cli/render.py draws them. Found in a
 new-hire review: the CLI could list or read none of them, and `recur path`, `recur show` were no commands."""
 
@@ -40,37 +41,29 @@ def show(kb_dir, index_dir, model, as_json, steps, item_id):
     recur show INC-2026-0001     title, date, severity, services, linked patterns, summary
     recur show disk-full --json  the pattern as the API and MCP give it
 
-    A pattern is read from the index (brought up to date first, as recur suggest does); an
-    unknown id is an error naming the ids it was probably meant to be.
+    A pattern is read from the index while it is up to date with the KB, else from the KB's files
+    (no index is built or updated: its look-alikes are then as the index was last built, said on
+    stderr); an unknown id is an error naming the ids it was probably meant to be. --model is not
+    used: no model is loaded.
     """
+    del model  # kept for the scripts that pass it
     if _INCIDENT.match(item_id.strip()):
         doc, text = _incident(kb_dir, item_id.strip().upper())
     else:
-        doc, text = _pattern(kb_dir, index_dir, model, item_id, steps)
+        doc, text = _pattern(kb_dir, index_dir, item_id, steps)
     click.echo(json.dumps(doc, ensure_ascii=False, indent=1) if as_json else text)
 
 
-def _pattern(kb_dir, index_dir, model, given: str, steps: int) -> tuple[dict, str]:
+def _pattern(kb_dir, index_dir, given: str, steps: int) -> tuple[dict, str]:
     from recur.cli.render import render_pattern
-    from recur.retrieval import patterns as pat
-    from recur.retrieval.engine import Engine
+    from recur.retrieval.pattern_read import read_pattern
 
     if not given.strip():
         raise RecurError("ID: must not be empty: give a pattern id, e.g. disk-full, or an incident id")
-    from recur.tuning.data import retune_advice
-
-    # as `recur suggest` opens it: a first build ("No index at …: building it now") or an update said on stderr
-    # (12.8 s on 60 patterns in silence before; found in a re-read), stdout kept for the pattern or its --json
-    engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice)
-    doc = pat.pattern_object(engine.docs, pat.given_pattern_id(given), pat.retired(engine.manifest))
-    titles = {
-        pid: engine.docs[pid]["title"] for pid in [*doc.get("related", []), *_alike_ids(doc)] if pid in engine.docs
-    }
-    return doc, render_pattern(doc, titles, steps=steps, kb_dir=str(kb_dir))
-
-
-def _alike_ids(doc: dict) -> list[str]:
-    return [a["id"] for a in doc.get("look_alikes") or [] if isinstance(a, dict) and a.get("id")]
+    # without the Engine (model, numpy, bm25s: 1-3 s, and a first run built the index, 40 s on 60 patterns on a
+    # busy machine): the index's docs while it is fresh, else the KB's files (retrieval.pattern_read)
+    read = read_pattern(kb_dir, index_dir, given, lambda line: click.echo(line, err=True))  # stdout: the pattern
+    return read.doc, render_pattern(read.doc, read.titles, steps=steps, kb_dir=str(kb_dir))
 
 
 def _incident(kb_dir, iid: str) -> tuple[dict, str]:

@@ -296,11 +296,11 @@ def _refuse_left_out(kb, index_dir) -> None:
 
 def warn_left_out(bad: list) -> None:
     """Each answer from an index that left pattern files out says which (they are not searched)."""
-    if bad:
-        shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
-        log(
-            f"warning: {plural(len(bad), 'pattern file')} with errors {'is' if len(bad) == 1 else 'are'} not searched: {shown} (run: recur check)"
-        )
+    from recur.retrieval.pattern_read import left_out_said
+
+    said = left_out_said(bad)
+    if said:
+        log(said)
 
 
 def _intact(kb_dir, index_dir, model_id: str, quiet: bool) -> bool:

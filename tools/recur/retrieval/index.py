@@ -34,14 +34,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from recur import __version__
 from recur.util.errors import RecurError
 from recur.util.files import check_swappable, file_sha256, folder_options, swap_folder, work_folder, writing
 from recur.util.text import escape_controls, plain, tokens, words
 
 if TYPE_CHECKING:  # annotations only: a cold `recur suggest` reads docs.json and never parses the KB
+    import numpy as np  # imported where vectors are made or read: `recur show` reads the manifest and docs alone
+
     from recur.kb.records import KB, Pattern
 
 # 3: docs carry root_cause, detection, permanent_fix and look_alikes (issue 17); 4: and import_draft;
@@ -296,7 +296,7 @@ def build(kb: KB, index_dir, encoder, progress=None, reuse_vectors: bool = True)
         "kb_file_digests": per_file,  # which files changed, where only times tell files apart (changed_files)
         "ids": [p.id for p, _, _ in per_pattern],
         "left_out": stats.left_out,
-        **_retired_of(kb),
+        **retired_of(kb),
         "build_id": os.urandom(8).hex(),
     }
     docs = {p.id: pattern_doc(p, kb) for p, _, _ in per_pattern}
@@ -309,7 +309,7 @@ def build(kb: KB, index_dir, encoder, progress=None, reuse_vectors: bool = True)
     return stats
 
 
-def _retired_of(kb: KB) -> dict:
+def retired_of(kb: KB) -> dict:
     """The manifest's ``retired`` ({id: KB path}) and ``superseded_by`` ({id: the patterns in use that
     superseded it, KB.successors}). Left out on purpose, unlike left_out: GET /api/patterns/<id> and MCP's
     get_pattern say a retired id is retired (retrieval.patterns.retired), and what replaced it, instead of
@@ -362,6 +362,8 @@ def _vectors(per_pattern: list, reuse: dict, encoder, progress, stats: BuildStat
     """Every view's vector, in view order: reused when the pattern's content hash is unchanged,
     else embedded (all new texts in one batch, each distinct text once)."""
 
+    import numpy as np
+
     def reusable(h, views):
         return h in reuse and len(reuse[h]) == len(views)
 
@@ -400,6 +402,8 @@ def _encode_telling(texts: list[str], encoder, tell) -> np.ndarray:
     longest text, and in the KB's order a batch of titles and symptoms was padded to a runbook's
     length (a server's first build of the starter KB took 47 s of CPU where `recur index` took 12).
     Grouped otherwise, a vector changes by rounding only."""
+    import numpy as np
+
     step = ENCODE_BATCH
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     parts = []
@@ -415,6 +419,8 @@ def _encode_telling(texts: list[str], encoder, tell) -> np.ndarray:
 
 
 def _write_atomically(index_dir: Path, manifest, vectors, views, docs, retriever, corpus, vocab) -> None:
+    import numpy as np
+
     tmp = work_folder(index_dir)
     try:
         np.save(tmp / "vectors.npy", vectors)
@@ -850,6 +856,8 @@ def _damaged(index_dir: Path, exc: Exception | str) -> RecurError:
 
 def load_vectors(index_dir, manifest: dict | None = None) -> tuple[np.ndarray, list]:
     """The stored view vectors and their views, without the BM25 part (near-duplicate checks)."""
+    import numpy as np
+
     index_dir = _recover(Path(index_dir))
     manifest = manifest or _manifest(index_dir)
     try:

@@ -67,8 +67,9 @@ class PatternNotFound(LookupFailure):
 
     code = "pattern_not_found"
 
-    def __init__(self, pattern_id: str, retired_path: str | None = None, known=(), successors=()):
-        """``successors``: the patterns that superseded a retired one (its superseded_by), to ask for instead."""
+    def __init__(self, pattern_id: str, retired_path: str | None = None, known=(), successors=(), where="the index"):
+        """``successors``: the patterns that superseded a retired one (its superseded_by), to ask for instead;
+        ``where``: what was looked in (`recur show` reading the KB's files names the KB)."""
         if retired_path:
             by = f" and superseded by {' and '.join(map(repr, successors))}" if successors else ""
             super().__init__(
@@ -78,7 +79,7 @@ class PatternNotFound(LookupFailure):
             return
         close = close_ids(str(pattern_id), known) if known else []
         meant = f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
-        super().__init__(f"no pattern with id {pattern_id!r} in the index{meant}")
+        super().__init__(f"no pattern with id {pattern_id!r} in {where}{meant}")
 
 
 @dataclass(frozen=True)
@@ -102,10 +103,10 @@ def retired(manifest: dict | None) -> Retired:
     return Retired(paths, successors)
 
 
-def not_found(pattern_id: str, gone: Retired | None, known=()) -> PatternNotFound:
-    """The error for an id the index does not have: retired (with its successors), or unknown."""
+def not_found(pattern_id: str, gone: Retired | None, known=(), where: str = "the index") -> PatternNotFound:
+    """The error for an id the index (or ``where``) does not have: retired (with its successors), or unknown."""
     gone = gone or Retired()
-    return PatternNotFound(pattern_id, gone.paths.get(pattern_id), known, gone.successors.get(pattern_id, ()))
+    return PatternNotFound(pattern_id, gone.paths.get(pattern_id), known, gone.successors.get(pattern_id, ()), where)
 
 
 def pattern_object(docs: dict, pattern_id: str, gone: Retired | None = None, as_of: dt.date | None = None) -> dict:

@@ -1,0 +1,157 @@
+"""A pattern object read without the search engine, for `recur show ID`: no model, numpy or bm25s loaded, no
+index built or updated (it opened the whole Engine to print one pattern: 1-3 s, and a first run built the index).
+
+Read from the index's ``docs.json`` while the index is up to date with the KB's files (``index.is_fresh``, the
+test every command makes): then it is the object GET /api/patterns/{id} and MCP's get_pattern give, look-alikes
+and all. Else (no index, one out of date, damaged, of another format) from the KB's files, as the loader reads
+them and the index would hold them (``index.pattern_doc``): an author who just edited a pattern sees it edited.
+Its look-alikes by meaning need the model's vectors, so they are those of the index as last built (none without
+one), each with its title, ``by`` and ``co_incidents`` as the KB has them now, and the patterns the same
+incidents link; ``Read.notes`` says so on stderr.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from recur.retrieval import index as index_mod
+from recur.retrieval.patterns import given_pattern_id, not_found, pattern_object, retired
+
+TOP = 3  # look-alikes of each kind, as the index keeps them (index._add_look_alikes)
+
+
+@dataclass
+class Read:
+    """``doc``: the pattern object; ``titles``: {id: title} of the patterns it names."""
+
+    doc: dict
+    titles: dict
+
+
+def read_pattern(kb_dir, index_dir, given: str, tell) -> Read:
+    """The pattern ``given`` names (``given_pattern_id``), from the index when it is fresh, else from the KB;
+    an unknown or retired id is ``PatternNotFound`` (retrieval.patterns.not_found). ``tell(line)`` is told,
+    before any such error, where it was read from and the pattern files left out for errors (one of them may
+    be the one asked for)."""
+    pattern_id = given_pattern_id(given)
+    manifest = index_mod.read_manifest(Path(index_dir))
+    has_kb = Path(kb_dir).is_dir()
+    docs = _index_docs(Path(index_dir), manifest)
+    if docs is not None and not has_kb:  # an index-only deployment, as Engine.open answers from it
+        note = f"warning: no knowledge base at {kb_dir}; answering from the index at {index_dir} as it was built."
+        tell(note)
+        return _from_docs(docs, pattern_id, manifest, "the index", tell)
+    if docs is not None and index_mod.is_fresh(index_dir, kb_dir, manifest):
+        return _from_docs(docs, pattern_id, manifest, f"the knowledge base at {kb_dir}", tell)
+    return _from_kb(kb_dir, index_dir, pattern_id, manifest, docs, tell)
+
+
+def _from_docs(docs: dict, pattern_id: str, manifest: dict, where: str, tell) -> Read:
+    _tell_left_out(manifest.get("left_out") or [], tell)
+    if pattern_id not in docs:
+        raise not_found(pattern_id, retired(manifest), docs, where)
+    doc = pattern_object(docs, pattern_id)
+    return Read(doc, {pid: docs[pid]["title"] for pid in _named(doc) if pid in docs})
+
+
+def _index_docs(index_dir: Path, manifest: dict | None) -> dict | None:
+    """The index's docs, as its build wrote them (the sha256 its manifest records, when it records one); None
+    when there is no index of this format, or its docs cannot be read (a rebuild swapping it in meanwhile too)."""
+    if not manifest or manifest.get("format") != index_mod.FORMAT:
+        return None
+    try:
+        data = (index_dir / "docs.json").read_bytes()
+    except OSError:
+        return None
+    want = (manifest.get("digests") or {}).get("docs.json") if isinstance(manifest.get("digests"), dict) else None
+    if want is not None and hashlib.sha256(data).hexdigest() != want:
+        return None
+    try:
+        docs = json.loads(data)
+    except ValueError:
+        return None
+    ok = isinstance(docs, dict) and all(isinstance(d, dict) and "title" in d for d in docs.values())
+    return docs if ok else None
+
+
+def _from_kb(kb_dir, index_dir, pattern_id: str, manifest: dict | None, built: dict | None, tell) -> Read:
+    """The pattern as the KB's files have it; ``manifest``: the index's, if any; ``built``: its docs, when it
+    has readable ones (its look-alikes by meaning)."""
+    from recur.kb.loader import load_kb
+
+    kb = load_kb(kb_dir)
+    active = {p.id: p for p in kb.active_patterns()}
+    _tell_left_out(index_mod.left_out_patterns(kb), tell)
+    if pattern_id not in active:
+        raise not_found(pattern_id, retired(index_mod.retired_of(kb)), active, f"the knowledge base at {kb_dir}")
+    p = active[pattern_id]
+    doc = {**index_mod.pattern_doc(p, kb), "look_alikes": _look_alikes(kb, p, active, built)}
+    doc = json.loads(json.dumps(doc, ensure_ascii=False))  # as docs.json holds it: lists, not tuples
+    if built is not None:
+        why, shown = "the knowledge base changed since it was built", "its look-alikes are as last built"
+    else:
+        why = "there is none yet" if manifest is None else "this recur cannot read it as it is"
+        shown = "its look-alikes by meaning are left out"
+    tell(
+        f"note: read from the knowledge base at {kb_dir}, not the index at {index_dir} ({why}): "
+        f"{shown} (recur index brings them up to date)."
+    )
+    doc = pattern_object({pattern_id: doc}, pattern_id)
+    return Read(doc, {pid: active[pid].title for pid in _named(doc) if pid in active})
+
+
+def _look_alikes(kb, p, active: dict, built: dict | None) -> list[dict]:
+    """``p``'s look-alikes as lookalikes.look_alikes gives them, from what the KB has without the model: the
+    index's neighbours by meaning as last built (``built``), still in the KB, and the patterns that the same
+    incidents link (the most such incidents first); titles, ``by`` and ``co_incidents`` as the KB has them now."""
+    from recur.retrieval.lookalikes import distinction
+
+    co = Counter(
+        other
+        for incident in kb.incidents_for(p.id)
+        for other in dict.fromkeys(incident.patterns)
+        if other != p.id and other in active
+    )
+    before = (built or {}).get(p.id, {}).get("look_alikes") or []
+    similar = {a["id"]: a.get("similarity") for a in before if isinstance(a, dict) and a.get("id") in active}
+    for other, _ in co.most_common(TOP):
+        similar.setdefault(other, None)
+    declared = {pid: {"distinguish": active[pid].distinguish} for pid in [p.id, *similar]}
+    items = [
+        {
+            "id": o,
+            "title": active[o].title,
+            "similarity": s,
+            "co_incidents": co.get(o, 0),
+            "by": distinction(declared, p.id, o),
+        }
+        for o, s in similar.items()
+    ]
+    items.sort(key=lambda x: (-x["co_incidents"], -(x["similarity"] or 0), x["id"]))
+    return items
+
+
+def _named(doc: dict) -> list[str]:
+    """The pattern ids a pattern object names: its related patterns and look-alikes."""
+    alike = [a["id"] for a in doc.get("look_alikes") or [] if isinstance(a, dict) and a.get("id")]
+    return [*doc.get("related", []), *alike]
+
+
+def left_out_said(bad: list) -> str | None:
+    """The warning every answer from an index that left pattern files out gives (engine.warn_left_out says it)."""
+    from recur.util.text import plural
+
+    if not bad:
+        return None
+    shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+    verb = "is" if len(bad) == 1 else "are"
+    return f"warning: {plural(len(bad), 'pattern file')} with errors {verb} not searched: {shown} (run: recur check)"
+
+
+def _tell_left_out(bad: list, tell) -> None:
+    if said := left_out_said(bad):
+        tell(said)
