@@ -135,6 +135,18 @@ def test_a_review_owner_of_two_one_word_names_kept_whole_is_said_as_a_follow_ups
     ], out["notes"]
 
 
+def test_an_author_list_of_two_one_word_names_kept_as_one_review_owner_is_said(kb_dir, tmp_path):
+    # "Authors: Priya, Sam" (no owner field) was the review owner "Priya, Sam" with no word, where "Postmortem owner:
+    # Priya, Sam" is said: the authors' field is split as an owner cell is, so the pair kept whole is said alike
+    body = HEAD.replace("Date:", "Severity: SEV-2\n**Authors:** Priya, Sam\nDate:")
+    out, inc = imported_record(kb_dir, tmp_path, body)
+    assert inc.review.owner == "Priya, Sam"
+    assert [n for n in out["notes"] if n.startswith("review owner")] == [
+        "review owner 'Priya, Sam' kept as one name (as 'Smith, Ana' is; the postmortem's 'Authors'); if it is two "
+        f"people, a review has one owner: set it with recur incident review {out['incident']} --owner NAME"
+    ], out["notes"]
+
+
 def inline(line: str) -> tuple:
     pm = parse(HEAD + line + "\n")
     (it,) = pm.action_items
@@ -212,6 +224,9 @@ def test_owners_written_in_a_follow_ups_text_are_read_as_an_owner_cell(line, rea
         ("- Load tests (San Francisco, Los Angeles)", ("Load tests (San Francisco, Los Angeles)", None, [])),
         ("- Add alerting (Ana Ruiz, Bob Lee)", ("Add alerting (Ana Ruiz, Bob Lee)", None, [])),
         ("- Add alerting (Ana Ruiz, bob@x.io)", ("Add alerting (Ana Ruiz, bob@x.io)", None, [])),
+        # a mention beside them is as an e-mail address: @bob was the owner and "(Ana Ruiz)" left in the title, unsaid
+        ("- Add alerting (Ana Ruiz, @bob)", ("Add alerting (Ana Ruiz, @bob)", None, [])),
+        ("- Add alerting (@bob; Ana Ruiz)", ("Add alerting (@bob; Ana Ruiz)", None, [])),
         # unchanged: a bracket of things, not people; one name alone ("(Kafka Connect)" is a product's); not at the end
         ("- Add alerting on latency (p99, p95)", ("Add alerting on latency (p99, p95)", None, [])),
         (
@@ -239,6 +254,9 @@ NAMED = HEAD.replace("Date:", "Authors: Ana Ruiz, Bob Lee\nDate:")
         (NAMED + "- Add alerting (Ana Ruiz, Bob Lee)\n", [("Add alerting", "Ana Ruiz")]),
         (NAMED + "- Add alerting (Ana Ruiz; Bob Lee)\n", [("Add alerting", "Ana Ruiz")]),
         (NAMED + "- Add alerting (Ana Ruiz, bob@x.io) — due 2026-12-19\n", [("Add alerting", "Ana Ruiz")]),
+        # a mention beside a full name named apart: the first written is the owner, in either order
+        (NAMED + "- Add alerting (Ana Ruiz, @bob) — due 2026-12-19\n", [("Add alerting", "Ana Ruiz")]),
+        (NAMED + "- Add alerting (@bob, Ana Ruiz)\n", [("Add alerting", "bob")]),
         (
             HEAD
             + "- Rotate keys (owner: Ana Ruiz)\n- Fix DNS — Bob Lee — 2026-12-19\n- Add alerting (Ana Ruiz, Bob Lee)\n",
@@ -273,6 +291,28 @@ def test_unlabelled_names_kept_in_the_title_are_said_as_maybe_the_owners(kb_dir,
         "named nowhere else in the postmortem: a place, a product or an alert is written so too), kept in the title; "
         f"if so, set one with recur incident follow-up {out['incident']} 2 --owner NAME"
     ], out["notes"]
+
+
+def test_a_name_and_a_mention_in_a_bracket_are_owners_as_two_names_are_and_said(kb_dir, tmp_path):
+    # "(Ana Ruiz, @bob)": @bob was recorded the owner and "(Ana Ruiz)" left in the title with no word, whether the
+    # postmortem named her or not (found in review)
+    line = "- Add alerting on queue depth (Ana Ruiz, @bob)\n"
+    body = HEAD.replace("Date:", "Severity: SEV-2\nAuthors: Ana Ruiz, Lee Park\nDate:") + line
+    out, inc = imported_record(kb_dir, tmp_path, body)
+    assert [(f.title, f.owner) for f in inc.follow_ups] == [("Add alerting on queue depth", "Ana Ruiz")]
+    assert any(
+        n.startswith("follow-up 'Add alerting on queue depth': owner 'Ana Ruiz' recorded, 'bob' left out")
+        for n in out["notes"]
+    ), out["notes"]
+    # named nowhere else: the bracket stays in the title, said with the command that sets an owner
+    body = HEAD.replace("Checkout", "Cart").replace("Date:", "Severity: SEV-2\nDate:") + line
+    out, inc = imported_record(kb_dir, tmp_path, body, name="b.md")
+    assert [(f.title, f.owner) for f in inc.follow_ups] == [("Add alerting on queue depth (Ana Ruiz, @bob)", None)]
+    assert (
+        "follow-up 'Add alerting on queue depth (Ana Ruiz, @bob)': (Ana Ruiz, @bob) may be the owners (unlabelled, "
+        "and named nowhere else in the postmortem: a place, a product or an alert is written so too), kept in the "
+        f"title; if so, set one with recur incident follow-up {out['incident']} 1 --owner NAME"
+    ) in out["notes"], out["notes"]
 
 
 def test_a_pair_of_one_word_owners_in_a_follow_ups_text_is_said_kept_whole_as_a_cells_is(kb_dir, tmp_path):

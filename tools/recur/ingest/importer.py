@@ -1545,11 +1545,12 @@ def _review_owner_note(pm, iid: str) -> list[str]:
     owner: Ana Ruiz, Lee Park" recorded Ana Ruiz with no word of Lee Park. Not of the authors (the owner for
     want of one): "Authors: kim, lee" wrote it together, and all are in the record's ## People. And an owner of two
     one-word names kept as one ("Priya, Sam", as "Smith, Ana" is), which may be two people, as a follow-up's owner
-    cell is said (_owner_notes): it went unsaid (found in review); an author list's not, as above."""
+    cell is said (_owner_notes): it went unsaid (found in review); an author list's too, read as the owner's field
+    is ("Authors: Priya, Sam" was one review owner "Priya, Sam" with no word: two authors are as likely)."""
     from recur.ingest.action_items import paired_names
 
     owner, others, label, kind = _review_people(pm)
-    if owner and paired_names(owner) and kind != "authors":
+    if owner and paired_names(owner):
         return [
             f"review owner {owner!r} kept as one name (as 'Smith, Ana' is; the postmortem's {label!r}); if it is two "
             f"people, a review has one owner: set it with recur incident review {iid} --owner NAME"
