@@ -2053,3 +2053,21 @@ def test_the_pages_query_limits_are_query_pys(tmp_path):
     run = subprocess.run([NODE, "limits.mjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == [query.MAX_PASTE_CHARS, query.MAX_QUERY_CHARS]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_typo_reading_has_search_pys_settings(tmp_path):
+    """The box's word search has no bundle.json to read search.TYPO from (from disk, or a site built without the
+    bundle): recur-query.js holds them, and they must be search.py's, which the bundle's params carry."""
+    from recur.retrieval import search
+
+    shutil.copyfile(QUERY_JS, tmp_path / "recur-query.mjs")
+    (tmp_path / "t.mjs").write_text(
+        'import "./recur-query.mjs";\nconst q = globalThis.RecurQuery;\n'
+        "process.stdout.write(JSON.stringify([q.TYPO, q.TYPO_WORD_ENDINGS, q.TYPO_NEVER]));\n"
+    )
+    out = subprocess.run([NODE, str(tmp_path / "t.mjs")], capture_output=True, text=True, check=True).stdout
+    typo, endings, never = json.loads(out)
+    assert typo == search.TYPO and tuple(endings) == search.TYPO_WORD_ENDINGS and set(never) == search.TYPO_NEVER
+    p = bundle.ranking_params()
+    assert p["typo"] == typo and p["typo_word_endings"] == endings and p["typo_never"] == sorted(never)

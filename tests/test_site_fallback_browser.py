@@ -133,6 +133,28 @@ def test_without_a_model_the_box_ranks_pattern_pages_by_the_texts_telling_words(
             page.close()
 
 
+def test_without_a_model_a_typo_is_read_as_the_pages_word_as_the_ranker_reads_it(chromium, site):
+    """Found in review: "memroy leek" listed nothing by words (no page has either word) and the box said no known
+    pattern matches, where the API and the in-browser model read it as "memory leak". Matching nothing as typed, the
+    word search reads it as the ranker does (RecurQuery.Typos, one copy) and lists the memory leak page, saying the
+    reading in the ranker's words; a text in another language, its unknown words with no reading, is not read."""
+    with serve_dir(site) as url:
+        page = _static_box(chromium, url + "/index.html")
+        try:
+            assert _ask(page, "memroy leek")[:1] == ["memory-leak-oom"]
+            assert page.get_attribute("div.recur-suggest", "data-no-known-pattern") == "false"
+            heading = page.inner_text(".recur-suggest__results li.recur-suggest__fallback >> nth=0")
+            assert heading.startswith(
+                "Read 'memroy' as 'memory' and 'leek' as 'leak' (words the knowledge base does not have, read as the "
+                "nearest it has). Pattern pages with the most of your text\u2019s telling words"
+            ), heading
+            _ask(page, "memoria llena en el servidor")
+            assert "Read '" not in page.inner_text(".recur-suggest__results")
+            assert page.errors == []
+        finally:
+            page.close()
+
+
 def test_a_retired_pattern_is_not_ranked_by_words_either(chromium, site):
     """Found in review: the word ranking took every pattern page of the site search's index, so a
     retired pattern (status: retired: it should no longer happen) came back in the box, where recur

@@ -127,3 +127,24 @@ def test_from_disk_the_word_search_says_no_known_pattern_matches_as_the_served_b
     assert _ask_box(page, "ENOSPC") == ["disk-full"]  # one distinctive word is a match
     assert box.get_attribute("data-no-known-pattern") == "false"
     assert page.errors == []
+
+
+def test_from_disk_the_word_search_reads_a_typo_as_the_pages_word_and_says_so(page, sites):
+    """Found in review: every surface reads a typo as the KB's word (search.TYPO: the API, the in-browser ranker),
+    but the box's word search did not: "dsik full" shared one everyday word with the pages, and the box said no
+    known pattern matches. Matching nothing as typed, it is read as the ranker reads it (RecurQuery.Typos, one
+    copy), "dsik" as "disk", and the disk-full page is listed, the reading said in the ranker's words."""
+    page.goto((sites["file"] / "suggest.html").as_uri())
+    page.wait_for_selector("div.recur-suggest[data-mode=file]")
+    before = page.inner_text(".recur-suggest__status")
+    assert _ask_box(page, "dsik full") == ["disk-full"]
+    assert page.locator("div.recur-suggest").get_attribute("data-no-known-pattern") == "false"
+    heading = page.inner_text(".recur-suggest__results li.recur-suggest__fallback >> nth=0")
+    assert heading.startswith(
+        "Read 'dsik' as 'disk' (a word the knowledge base does not have, read as the nearest it has). Pattern pages"
+    ), heading
+    assert page.inner_text(".recur-suggest__status") == before  # why it answers by words, as for any match
+    # a text that matches as typed is not read: nothing said
+    assert _ask_box(page, "disk full") == ["disk-full"]
+    assert page.inner_text(".recur-suggest__results li.recur-suggest__fallback >> nth=0").startswith("Pattern pages")
+    assert page.errors == []

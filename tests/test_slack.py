@@ -198,6 +198,21 @@ def test_what_the_user_typed_formats_nothing_in_the_reply(served):
     assert said.startswith("_A pasted alert: searched alert 'ˍDisk∗Fullˍ'") and said.count("_") == 2, said
 
 
+def test_the_reply_carries_the_typos_read_as_api_suggest_does(served):
+    """Found in review: every suggestion answer carries ``corrected`` (the typos read as the KB's words) beside its
+    verdict, but Slack's reply, which carries the verdict at its top level, did not. It carries /api/suggest's for
+    the same text, and says the reading in its intro as query_note does; none read, []."""
+    reply = slash(served, "databse conection").json()
+    api = httpx.post(served["base"] + "/api/suggest", json={"text": "databse conection"}).json()
+    assert (
+        reply["corrected"]
+        == api["corrected"]
+        == [{"word": "databse", "read_as": "database"}, {"word": "conection", "read_as": "connection"}]
+    )
+    assert "Read 'databse' as 'database' and 'conection' as 'connection'" in reply["blocks"][0]["text"]["text"]
+    assert slash(served, "No space left on device on the db host").json()["corrected"] == []
+
+
 def test_no_known_pattern_says_so_and_gives_the_incident_line(served, tmp_path):
     text = "what should we order for lunch on friday"
     assert httpx.post(served["base"] + "/api/suggest", json={"text": text}).json()["no_known_pattern"]

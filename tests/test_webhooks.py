@@ -535,3 +535,27 @@ def test_a_runbook_link_is_rated_high_over_the_real_models_ranking(real_engine):
     assert first["why"][0]["field"] == "runbook_url" and linked["no_known_pattern"] is False
     assert [x["id"] for x in linked["results"][1:]] == rest[:9]
     assert r.json()["no_known_pattern"] is False
+
+
+@pytest.mark.model
+def test_each_alert_carries_the_typos_read_as_api_suggest_does(real_engine):
+    """Found in review: every suggestion answer carries ``corrected`` (the typos of a typed question read as the
+    KB's words: `recur suggest --json`, /api/suggest, MCP) but the webhook's alerts did not, though their
+    query_note said the reading: a relay had to parse prose to show it. Each alert has /api/suggest's for its
+    query, with ?brief too; one with no typo, or not searched (resolved), []."""
+    leak = {"labels": {"alertname": "ServiceDegraded"}, "annotations": {"summary": "memroy leek"}}
+    disk = {"labels": {"alertname": "DiskAlmostFull"}, "annotations": {"summary": "No space left on device"}}
+    gone = {"labels": {"alertname": "ServiceDegraded", "host": "b"}, "annotations": {"summary": "certficate expird"}}
+    body = alert_payload(leak, disk, gone)
+    body["alerts"][2]["status"] = "resolved"
+    app = create_app(lambda: real_engine, site_dir=None)
+    with running(app) as base:
+        hook = httpx.post(base + "/api/alertmanager", json=body, timeout=60).json()
+        brief = httpx.post(base + "/api/alertmanager?brief=true", json=body, timeout=60).json()
+        api = httpx.post(base + "/api/suggest", json={"text": hook["alerts"][0]["query"], "top": 3}, timeout=60).json()
+    read, plain, resolved = hook["alerts"]
+    assert read["corrected"] == [{"word": "memroy", "read_as": "memory"}, {"word": "leek", "read_as": "leak"}]
+    assert read["corrected"] == api["corrected"] and "read 'memroy' as 'memory'" in read["query_note"]
+    assert read["results"][0]["id"] == "memory-leak-oom-kill" and read["no_known_pattern"] is False, read["results"]
+    assert plain["corrected"] == [] and resolved["corrected"] == [] and resolved["no_known_pattern"] is None
+    assert [a["corrected"] for a in brief["alerts"]] == [a["corrected"] for a in hook["alerts"]]

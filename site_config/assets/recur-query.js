@@ -953,6 +953,151 @@
     try { return typeof WebAssembly === "object" && WebAssembly.validate(new Uint8Array(SIMD_PROBE)); } catch (e) { return false; }
   }
 
+  /* -- a typed question's typos read as the KB's words (recur/retrieval/search.py: TYPO, Searcher.corrections) --
+     One copy for the in-browser ranker (assets/recur-browser/ranker.js, which reads it from here as it reads
+     prepare) and the box's word search (recur-suggest.js: from disk, while the model loads, on a host with
+     neither), which found nothing for "memroy leek" where every other surface read it as "memory leak". */
+
+  /* search.TYPO, TYPO_WORD_ENDINGS and TYPO_NEVER, for the word search, which has no bundle.json to read them
+     from (the ranker reads the bundle's params, written from search.py); tests/test_browser_search.py checks them */
+  var TYPO = { min_letters: 4, long_at: 8, max_words: 24 };
+  var TYPO_WORD_ENDINGS = ["s", "es", "er", "ers"];
+  var TYPO_NEVER = ("grpc ldap nvme numa systemd containerd runc fsync fdatasync mime exec execve semver async callback " +
+    "sentry jquery toml bson cron crond etcd kubelet iptables nftables sysctl ulimit inode inodes mmap mutex regex " +
+    "webhook webhooks oauth saml sudo chmod chown rsync scp rpc").split(" ");
+  var TYPO_TRIM = "`'\"<>()[]{},;:.!?*";
+  var TYPO_PLAIN = /^(?:[a-z]+|[A-Z][a-z]+)$/;
+
+  /* util.text.typo_distance: Levenshtein with two neighbouring letters swapped one edit (the optimal string
+     alignment distance), or most + 1 once it is over most */
+  function typoDistance(a, b, most) {
+    if (Math.abs(a.length - b.length) > most) return most + 1;
+    var before = null, row = [], i, j;
+    for (j = 0; j <= b.length; j++) row.push(j);
+    for (i = 1; i <= a.length; i++) {
+      var cur = [i];
+      for (j = 1; j <= b.length; j++) {
+        cur[j] = Math.min(row[j] + 1, cur[j - 1] + 1, row[j - 1] + (a[i - 1] !== b[j - 1] ? 1 : 0));
+        if (before !== null && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cur[j] = Math.min(cur[j], before[j - 2] + 1);
+      }
+      if (Math.min.apply(null, cur) > most) return most + 1;
+      before = row;
+      row = cur;
+    }
+    return row[b.length];
+  }
+
+  /* search.typo_words: the words of a typed question a typo may be read in (lowercased), none in a longer text */
+  function typoWords(text, p, stop) {
+    var chunks = String(text).split(PY_SPLIT).filter(Boolean);  /* str.split() */
+    if (chunks.length > p.max_words) return [];
+    var out = [];
+    chunks.forEach(function (chunk) {
+      var w = stripOf(chunk, TYPO_TRIM);
+      if (TYPO_PLAIN.test(w) && w.length >= p.min_letters && !stop.has(w.toLowerCase())) out.push(w.toLowerCase());
+    });
+    return out;
+  }
+
+  /* search._one_family: words [word, stem] of one stem, or of stems that start with the shortest of them */
+  function oneFamily(near) {
+    if (!near.length) return true;
+    var root = near.reduce(function (a, n) { return n[1].length < a.length ? n[1] : a; }, near[0][1]);
+    return near.every(function (n) { return n[1].indexOf(root) === 0; });
+  }
+
+  /* Searcher's typo reading over one KB's words. ``kb``: {words: a Set of the KB's words (lowercase), indexed(w):
+     whether its search has the typed word (its stem) already, targetStem(w): the stem of a KB word a typo may be
+     read as (undefined: none), english(): a Set of the words the model's tokenizer has whole (an English word, no
+     typo; empty without a model), stop: a Set of stop words, p: search.TYPO, endings: TYPO_WORD_ENDINGS, never:
+     TYPO_NEVER}. */
+  function Typos(kb) {
+    this.kb = kb;
+    this.never = new Set(kb.never || []);
+    this.targetsBy = null;
+    this.last = [null, null];  /* Searcher._readings: the last text's corrections (one entry) */
+  }
+
+  /* Searcher.corrections: [typed (lowercased), the KB's word it is read as] for each typo; none when the question
+     has as many unknown words with no reading as with one (another language's) */
+  Typos.prototype.corrections = function (text) {
+    if (this.last[0] === text) return this.last[1];
+    var kb = this.kb, out = new Map(), unread = new Set(), self = this;
+    if (kb.words.size) {
+      typoWords(text, kb.p, kb.stop).forEach(function (w) {
+        if (out.has(w) || unread.has(w) || self.never.has(w) || kb.words.has(w)) return;
+        if (kb.indexed(w) || self.aWord(w)) return;
+        var read = self.readTypo(w);
+        if (read !== null) out.set(w, read);
+        else unread.add(w);
+      });
+    }
+    var got = unread.size >= out.size ? [] : Array.from(out);
+    this.last = [text, got];
+    return got;
+  };
+
+  /* Searcher._a_word: a word the model's tokenizer has whole, or one of them with an ending: an English word */
+  Typos.prototype.aWord = function (w) {
+    var known = this.kb.english();
+    return known.has(w) || this.kb.endings.some(function (e) {
+      return w.length > e.length && w.slice(-e.length) === e && known.has(w.slice(0, -e.length));
+    });
+  };
+
+  /* search.typo_targets, made at the first word that needs it: {length: [[word, its letters, its stem]]} */
+  Typos.prototype.targets = function () {
+    if (this.targetsBy) return this.targetsBy;
+    var kb = this.kb, out = new Map();
+    Array.from(kb.words).sort().forEach(function (w) {
+      if (w.length < kb.p.min_letters - 2 || !/^[a-z]+$/.test(w) || kb.stop.has(w)) return;
+      var stem = kb.targetStem(w);
+      if (stem === undefined) return;
+      if (!out.has(w.length)) out.set(w.length, []);
+      out.get(w.length).push([w, new Set(w), stem]);
+    });
+    return (this.targetsBy = out);
+  };
+
+  /* search.read_typo: the KB word a typed word reads as, or null */
+  Typos.prototype.readTypo = function (word) {
+    var most = word.length < this.kb.p.long_at ? 1 : 2, letters = new Set(word), targets = this.targets();
+    var near = [], best = most;
+    for (var n = word.length - most; n <= word.length + most; n++) {
+      (targets.get(n) || []).forEach(function (t) {
+        var apart = 0;
+        letters.forEach(function (c) { if (!t[1].has(c)) apart++; });
+        t[1].forEach(function (c) { if (!letters.has(c)) apart++; });
+        if (apart > 2 * most) return;
+        var d = typoDistance(word, t[0], best);
+        if (d <= best) {
+          near = (d < best ? [] : near).concat([[t[0], t[2]]]);
+          best = d;
+        }
+      });
+    }
+    /* two edits: its first letter */
+    if (best > 1 || !oneFamily(near)) near = near.filter(function (x) { return x[0][0] === word[0]; });
+    if (!near.length || !oneFamily(near)) return null;
+    var key = function (x) { return [x[1].length, Math.abs(x[0].length - word.length), x[0]]; };
+    near.sort(function (a, b) {
+      var x = key(a), y = key(b);
+      return x[0] - y[0] || x[1] - y[1] || (x[2] < y[2] ? -1 : x[2] > y[2] ? 1 : 0);
+    });
+    return near[0][0];
+  };
+
+  /* search.with_typos_read: the text with each typo as the KB's word it is read as, its punctuation and spacing kept */
+  Typos.prototype.readTypos = function (text) {
+    var read = new Map(this.corrections(text)), kb = this.kb;
+    if (!read.size) return text;
+    return String(text).split(/(\s+)/).map(function (chunk) {
+      var w = stripOf(chunk, TYPO_TRIM);
+      return w && read.has(w.toLowerCase()) && typoWords(w, kb.p, kb.stop).length ? chunk.replace(w, read.get(w.toLowerCase())) : chunk;
+    }).join("");
+  };
+
   root.RecurQuery = { prepare: prepare, note: note, hasText: hasText, wasmSimd: wasmSimd, MAX_QUERY_CHARS: MAX_QUERY_CHARS,
-                     MAX_PASTE_CHARS: MAX_PASTE_CHARS };
+                     MAX_PASTE_CHARS: MAX_PASTE_CHARS, Typos: Typos,
+                     TYPO: TYPO, TYPO_WORD_ENDINGS: TYPO_WORD_ENDINGS, TYPO_NEVER: TYPO_NEVER };
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -319,6 +319,37 @@
     return out;
   }
 
+  /* The word search's typo reading: the in-browser ranker's own (RecurQuery.Typos, one copy) over the pattern pages'
+     words, made once per index. Their stems (stem) are what the word search finds a word by; there is no model
+     here, so no English word of its tokenizer is set apart (english: none): the reading is only tried when the
+     text as typed matches no page (readByWords). */
+  function pageTypos(docs) {
+    if (docs.typos) return docs.typos;
+    var words = new Set(), stems = new Set();
+    docs.forEach(function (d) {
+      Object.keys(d.t.tf).concat(Object.keys(d.b.tf)).forEach(function (t) { stems.add(t); });
+      d.raw.join(" ").toLowerCase().split(/[^a-z0-9_]+/).forEach(function (w) { if (/^[a-z]+$/.test(w)) words.add(w); });
+    });
+    var none = new Set(), Q = window.RecurQuery;
+    return (docs.typos = new Q.Typos({
+      words: words, stop: new Set(STOP), p: Q.TYPO, endings: Q.TYPO_WORD_ENDINGS, never: Q.TYPO_NEVER,
+      indexed: function (w) { return stems.has(stem(w)); }, english: function () { return none; },
+      targetStem: function (w) { return stem(w); }
+    }));
+  }
+
+  /* A text that matches no page as typed, ranked again with its typos read as the pages' words, as the ranker
+     reads them (engine.Engine._rank_read: a fallback, kept only when better, here a match where there was none):
+     {found, corrected: [{word, read_as}] as the API's} or null. "memroy leek" listed nothing by words, where the
+     API and the in-browser model read it as "memory leak" (found in review). */
+  function readByWords(docs, text) {
+    var typos = pageTypos(docs), read = typos.corrections(text);
+    if (!read.length) return null;
+    var found = rankPatterns(docs, typos.readTypos(text));
+    if (!found.some(function (r) { return wordsMatch(r, found.words); })) return null;
+    return { found: found, corrected: read.map(function (c) { return { word: c[0], read_as: c[1] }; }) };
+  }
+
   /* The word search's "no known pattern": with no model there is no probability to cut at 0.28, so a page
      counts as a match when it shares a distinctive word of the text (CrashLoopBackOff, ENOSPC, x509: what a
      tool prints is rare across pages), or two of its words side by side as the text has them ("space left" of
@@ -1175,10 +1206,13 @@
         self.say((self.loadingLine || "Loading the suggestion model\u2026") + self.meanwhileNote(), "progress");
       }
       self.answered = self.askedText;
-      var found = rankPatterns(docs, text);
+      var found = rankPatterns(docs, text), corrected = [];
       var known = found.some(function (r) { return wordsMatch(r, found.words); });
+      var read = known ? null : readByWords(docs, text);
+      if (read) { found = read.found; known = true; corrected = read.corrected; }
       self.wordsVerdict(known, found.length > 0);
-      if (found.length) self.results.appendChild(el("li", { class: "recur-suggest__fallback", text: known ? "Pattern " +
+      /* the reading said as the ranker's answer says it (typoNote), before the list it made */
+      if (found.length) self.results.appendChild(el("li", { class: "recur-suggest__fallback", text: known ? typoNote(corrected).slice(1) + (corrected.length ? " " : "") + "Pattern " +
         "pages with the most of your text\u2019s telling words, most first (matched by words, not meaning):" :
         "The closest pattern pages, for comparison only (matched by words, not meaning):" }));
       found.forEach(function (r) { self.results.appendChild(self.wordMatch(r)); });

@@ -407,6 +407,9 @@ def alert_entry(
         # /api/suggest's (Answer.credible): how many results ranked for the verdict are of medium or high
         # confidence, shown or not; a relay's headline says it as MCP's and Slack's do (null: no verdict)
         "credible": None if unsearched else (answer.credible if answer else 0),
+        # /api/suggest's (Answer.corrected): the typos of the alert's text read as the KB's words, which its
+        # query_note says too; [] when none was read, and for an alert not searched or with nothing to search
+        "corrected": [] if unsearched or answer is None else answer.corrected,
         # Grafana's DatasourceNoData / DatasourceError ("no_data", "error"; else null) and what it means
         "datasource_problem": datasource_problem(alert),
         "note": alert_note(alert),

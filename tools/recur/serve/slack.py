@@ -323,6 +323,8 @@ def answer_reply(
         "blocks": [b.to_dict() for b in blocks],
         # the answer's verdict, as on every suggestion surface (issue 13); Slack ignores the key
         "no_known_pattern": bool(answer["no_known_pattern"]),
+        # and its typos read as the KB's words (Answer.corrected), which the intro says as query_note does
+        "corrected": answer.get("corrected") or [],
     }
 
 

@@ -4,7 +4,7 @@
  * Every number comes from the bundle (bundle.json "params", exported from search.py by
  * recur/site/bundle.py): change the ranking there and rebuild the site. What this file holds is the
  * structure; tests/test_browser_search.py checks that it ranks as the server does, given the same
- * query vectors. No imports (the stemmer and the page's query condenser are passed in): it runs in a
+ * query vectors. No imports (the stemmer, the page's query condenser and its typo reading are passed in): it runs in a
  * browser and in Node.
  */
 
@@ -78,50 +78,11 @@ export function identifiers(text) {
   return out;
 }
 
-/* util.text.typo_distance: Levenshtein with two neighbouring letters swapped one edit (the optimal string
- * alignment distance), or most + 1 once it is over most */
-export function typoDistance(a, b, most) {
-  if (Math.abs(a.length - b.length) > most) return most + 1;
-  let before = null, row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(row[j] + 1, cur[j - 1] + 1, row[j - 1] + (a[i - 1] !== b[j - 1] ? 1 : 0));
-      if (before !== null && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cur[j] = Math.min(cur[j], before[j - 2] + 1);
-    }
-    if (Math.min(...cur) > most) return most + 1;
-    before = row;
-    row = cur;
-  }
-  return row[b.length];
-}
-
-/* search.typo_words: the words of a typed question a typo may be read in (lowercased), none in a longer text */
-const TYPO_TRIM = "`'\"<>()[]{},;:.!?*";
-const TYPO_PLAIN = /^(?:[a-z]+|[A-Z][a-z]+)$/;
-function typoWords(text, p, stop) {
-  const chunks = String(text).split(PY_SPACES).filter(Boolean);
-  if (chunks.length > p.max_words) return [];
-  const out = [];
-  for (const chunk of chunks) {
-    const w = strip(chunk, TYPO_TRIM);
-    if (TYPO_PLAIN.test(w) && w.length >= p.min_letters && !stop.has(w.toLowerCase())) out.push(w.toLowerCase());
-  }
-  return out;
-}
-
 /* embed.whole_words: of a tokenizer's tokens, the words of lowercase ASCII letters (no "##" piece, no [CLS]) */
 export function wholeWords(tokens) {
   const out = new Set();
   for (const t of tokens) if (/^[a-z]+$/.test(t)) out.add(t);
   return out;
-}
-
-/* search._one_family: words [word, stem] of one stem, or of stems that start with the shortest of them */
-function oneFamily(near) {
-  if (!near.length) return true;
-  const root = near.reduce((a, [, s]) => (s.length < a.length ? s : a), near[0][1]);
-  return near.every(([, s]) => s.startsWith(root));
 }
 
 function zscores(x) {
@@ -243,8 +204,10 @@ export class Ranker {
      English stemmer (word -> stem) for query words the index's stem table lacks (the site passes the
      vendored porter2; without one, such a word adds nothing to BM25). */
   /* prepare: RecurQuery.prepare of assets/recur-query.js (the page's, or imported in Node) */
-  constructor(index, bin, params, stem = null, prepare = null) {
+  /* Typos: RecurQuery.Typos of the same script, the page's typo reading (by default the one loaded, as prepare is) */
+  constructor(index, bin, params, stem = null, prepare = null, Typos = globalThis.RecurQuery && globalThis.RecurQuery.Typos) {
     if (typeof prepare !== "function") throw new Error("Ranker: give it RecurQuery.prepare (assets/recur-query.js)");
+    if (typeof Typos !== "function") throw new Error("Ranker: give it RecurQuery.Typos (assets/recur-query.js)");
     this.prepare = prepare;
     this.p = params;
     this.stop = new Set(params.stopwords);
@@ -297,11 +260,15 @@ export class Ranker {
       }
     });
     this.fieldWords = new Map();
-    this.typoTargets = null;  /* the KB's words a typo may be read as (targets) */
     this.knownWords = new Set();  /* the model's whole words (wholeWords), set by the loader: none without one */
-    this.typoNever = new Set(params.typo_never || []);  /* search.TYPO_NEVER */
     this.reading = false;  /* search._READING: the typos read only while withReading(true, ...) runs */
-    this.readings = [null, null];  /* Searcher._readings: the last text's corrections (one entry) */
+    /* the typo reading itself is the page's (RecurQuery.Typos of assets/recur-query.js), which the box's word
+       search reads by too: one copy. Over this index's words, its stems and the model's whole words. */
+    this.typos = new Typos({
+      words: this.vocab, stop: this.stop, p: params.typo, endings: params.typo_word_endings, never: params.typo_never || [],
+      indexed: (w) => this.bm25.vocab.has(this.stemOf(w)), english: () => this.knownWords,
+      targetStem: (w) => (Object.prototype.hasOwnProperty.call(this.stems, w) ? this.stems[w] : undefined),
+    });
   }
 
   /* the BM25 stem of a word: the server's own for the KB's words and their inflections (the table), else porter2 */
@@ -312,23 +279,7 @@ export class Ranker {
   /* Searcher.corrections: [typed (lowercased), the KB's word it is read as] for each typo (search.TYPO); none
      when the question has as many unknown words with no reading as with one (another language's) */
   corrections(text) {
-    if (this.readings[0] === text) return this.readings[1];
-    const got = this.correctionsOf(text);
-    this.readings = [text, got];
-    return got;
-  }
-
-  correctionsOf(text) {
-    if (!this.bm25 || !this.vocab.size) return [];
-    const p = this.p.typo, out = new Map(), unread = new Set();
-    for (const w of typoWords(text, p, this.stop)) {
-      if (out.has(w) || unread.has(w) || this.typoNever.has(w) || this.vocab.has(w)) continue;
-      if (this.bm25.vocab.has(this.stemOf(w)) || this.aWord(w)) continue;
-      const read = this.readTypo(w);
-      if (read !== null) out.set(w, read);
-      else unread.add(w);
-    }
-    return unread.size >= out.size ? [] : [...out];
+    return this.bm25 ? this.typos.corrections(text) : [];
   }
 
   /* Searcher._read: the corrections while reading (withReading), else none: the text as typed */
@@ -361,61 +312,9 @@ export class Ranker {
     return read.credible > 0 || surer;
   }
 
-  /* Searcher._a_word: a word the model's tokenizer has whole (knownWords, set by the loader), or one of them
-     with an ending of typo_word_endings: an English word, no typo */
-  aWord(w) {
-    const known = this.knownWords;
-    return known.has(w) || this.p.typo_word_endings.some((e) => w.endsWith(e) && known.has(w.slice(0, -e.length)));
-  }
-
-  /* search.typo_targets, made at the first word that needs it: {length: [[word, its letters, its stem]]} */
-  targets() {
-    if (this.typoTargets) return this.typoTargets;
-    const p = this.p.typo, out = new Map();
-    for (const w of [...this.vocab].sort()) {
-      if (w.length < p.min_letters - 2 || !/^[a-z]+$/.test(w) || this.stop.has(w)) continue;
-      if (!Object.prototype.hasOwnProperty.call(this.stems, w)) continue;  /* its stem BM25 knows: in the table */
-      if (!out.has(w.length)) out.set(w.length, []);
-      out.get(w.length).push([w, new Set(w), this.stems[w]]);
-    }
-    return (this.typoTargets = out);
-  }
-
-  /* search.read_typo: the KB word a typed word reads as, or null */
-  readTypo(word) {
-    const p = this.p.typo, most = word.length < p.long_at ? 1 : 2, letters = new Set(word), targets = this.targets();
-    let near = [], best = most;
-    for (let n = word.length - most; n <= word.length + most; n++) {
-      for (const [w, its, stem] of targets.get(n) || []) {
-        let apart = 0;
-        for (const c of letters) if (!its.has(c)) apart++;
-        for (const c of its) if (!letters.has(c)) apart++;
-        if (apart > 2 * most) continue;
-        const d = typoDistance(word, w, best);
-        if (d <= best) {
-          near = (d < best ? [] : near).concat([[w, stem]]);
-          best = d;
-        }
-      }
-    }
-    if (best > 1 || !oneFamily(near)) near = near.filter(([w]) => w[0] === word[0]);  /* two edits: its first letter */
-    if (!near.length || !oneFamily(near)) return null;
-    const key = ([w, s]) => [s.length, Math.abs(w.length - word.length), w];
-    near.sort((a, b) => {
-      const [x, y] = [key(a), key(b)];
-      return x[0] - y[0] || x[1] - y[1] || (x[2] < y[2] ? -1 : x[2] > y[2] ? 1 : 0);
-    });
-    return near[0][0];
-  }
-
   /* Searcher.read_typos: the text with each typo as the KB's word it is read as, what the model encodes */
   readTypos(text) {
-    const read = new Map(this.corrections(text));
-    if (!read.size) return text;
-    return String(text).split(/(\s+)/).map((chunk) => {
-      const w = strip(chunk, TYPO_TRIM);
-      return w && read.has(w.toLowerCase()) && typoWords(w, this.p.typo, this.stop).length ? chunk.replace(w, read.get(w.toLowerCase())) : chunk;
-    }).join("");
+    return this.bm25 ? this.typos.readTypos(text) : text;
   }
 
   /* Searcher.focus_text: a long query cut down to the words the KB uses, else null. */
