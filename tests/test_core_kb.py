@@ -236,6 +236,47 @@ def test_a_misplaced_copy_of_a_pattern_is_no_duplicate_of_the_right_one(tmp_path
     assert "d" in kb.patterns
 
 
+def test_a_pattern_file_in_the_wrong_folder_has_its_content_checked_too(tmp_path):
+    """Found by a first-time pattern author: patterns/chargeback-spike.md (no category folder) was only
+    "patterns live in patterns/<category>/<id>.md"; its YAML error, its field errors and its dead link
+    were each said a run after it was moved. All of them are said now, and where it goes by its category:
+    as its front matter gives it, or as its category: line writes it when that front matter does not parse."""
+    root = tmp_path / "kb"
+    write(root, "patterns/capacity/d.md", pattern_text("d"))
+    broken = pattern_text("yaml-broken", "security", extra_front="owner: @risk-team")
+    write(root, "patterns/yaml-broken.md", broken + "\nSee [webhook](webhook-fails).\n")
+    write(root, "patterns/fields.md", pattern_text("fields", "security", severity="sev9", related=("gone",)))
+    kb = load_kb(root, keep_texts=True)
+    found = sorted(
+        (Path(p.path).name, p.field, p.message.split(":")[0]) for p in run_checks(kb) if p.is_error or p.field == "link"
+    )
+    place = "patterns live in patterns/<category>/<id>.md"
+    assert found == [
+        ("fields.md", "file", place),
+        ("fields.md", "related[0]", "no pattern has id 'gone'"),
+        ("fields.md", "severity", "unknown severity 'sev9'; the framework has sev1, sev2, sev3, sev4"),
+        ("yaml-broken.md", "file", place),
+        ("yaml-broken.md", "link", "'webhook-fails' is not a page or an image of the site"),
+        ("yaml-broken.md", "owner", "YAML does not parse"),
+    ]
+    moves = {Path(p.path).name: p.message.split(": ", 1)[1] for p in kb.problems if p.field == "file"}
+    assert moves == {
+        "fields.md": f"move it to {display_path(root / 'patterns/security/fields.md')}",
+        "yaml-broken.md": f"move it to {display_path(root / 'patterns/security/yaml-broken.md')}",
+    }
+    assert sorted(kb.patterns) == ["d"]  # left out all the same
+
+
+def test_an_incident_saved_in_patterns_is_one_error_not_two(tmp_path):
+    root = tmp_path / "kb"
+    write(root, "patterns/capacity/d.md", pattern_text("d"))
+    write(root, "patterns/INC-2026-0001.md", "---\nid: INC-2026-0001\ntitle: T\ndate: 2026-03-02\n---\n\nx\n")
+    kb = load_kb(root)
+    assert [p.message.split(":")[0] for p in kb.errors] == [
+        "an incident record (it has a date, and no category or symptoms) in patterns/"
+    ]
+
+
 def _required_errors(tmp_path, old: str, new: str) -> tuple[list, int]:
     root = tmp_path / "kb"
     text = pattern_text("d").replace(old, new)

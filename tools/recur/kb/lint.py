@@ -912,7 +912,8 @@ def _file_text(kb: KB, shown: str) -> str | None:
 def _record_files(kb: KB) -> set:
     """The shown path of every pattern and incident file read, loaded or not (the loader's own: relative to
     the working directory, or absolute)."""
-    return {s for files in (kb.pattern_files, kb.incident_files) for paths in files.values() for s in paths}
+    read = {s for files in (kb.pattern_files, kb.incident_files) for paths in files.values() for s in paths}
+    return read | set(kb.misplaced_files)  # a pattern in the wrong folder: its body is checked all the same
 
 
 def _bodies(kb: KB, only=None):
@@ -1084,7 +1085,7 @@ def _fence_warnings(kb: KB, bodies: list) -> list[Problem]:
     """Code fences that `recur check` and the site would read differently: a fence that swallowed
     the Runbook left the pattern out with only "required section is missing", and this says why."""
     out = []
-    patterns = {s for paths in kb.pattern_files.values() for s in paths}
+    patterns = {s for paths in kb.pattern_files.values() for s in paths} | set(kb.misplaced_files)
     for name, body, first, _ in bodies:
         for line, message in fence_troubles(body, first, steps=name in patterns):
             out.append(Problem(name, line, "code fence", message, "warning"))
@@ -1191,7 +1192,8 @@ def _site_files(kb: KB) -> set:
     to another file of the KB, such as paths/onboarding.yml or severity.yml, passed `recur check
     --strict` and failed the site build's."""
     root = Path(kb.root).resolve()
-    read = [name for name in _record_files(kb) if _file_text(kb, name) is not None]  # as _bodies gives them
+    # as _bodies gives them, but a pattern in the wrong folder: the site leaves it out, as it is
+    read = [n for n in _record_files(kb) - set(kb.misplaced_files) if _file_text(kb, n) is not None]
     return {Path(name).resolve().relative_to(root).as_posix() for name in read} | set(kb.attachments)
 
 
