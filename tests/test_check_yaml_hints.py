@@ -1,5 +1,6 @@
 """Hints for YAML mistakes a first-time pattern author makes, whose parser message names no fix: a
-backslash in double quotes (a regex's \\d, a Windows path). Found by a reviewer writing a first pattern.
+backslash in double quotes (a regex's \\d, a Windows path) and a tab right after a list item's dash.
+Found by a reviewer writing a first pattern.
 In-process load_kb on a small KB in tmp_path."""
 
 from __future__ import annotations
@@ -90,3 +91,28 @@ def test_no_escape_hint_where_none_is_wrong(tmp_path):
         '  - "cannot open C:\\deploy\\canary.lock"\n  - "timed out after \\d+ms"\n', "\n".join(written) + "\n"
     )
     assert errors(tmp_path, front) == {}
+
+
+TAB = ESCAPES.replace('  - "cannot open C:\\deploy\\canary.lock"\n  - "timed out after \\d+ms"\n', "  - CanaryStuck\n")
+
+
+def test_a_tab_after_a_list_dash_is_named():
+    # an editor shows the tab as the spaces it stands for; YAML said only "cannot start any token"
+    with pytest.raises(ParseError) as exc:
+        load_yaml("symptoms:\n  -\tpayments slow\n", 1)
+    assert exc.value.line == 3
+    assert exc.value.message == (
+        "YAML does not parse: found character that cannot start any token (a tab after the list item's dash: "
+        "YAML takes a space there, '- ' and the text)"
+    )
+
+
+def test_a_tab_after_a_dash_on_another_line_is_said_in_the_same_run(tmp_path):
+    front = TAB.replace("  - deploy never finishes", "  -\tdeploy never finishes").replace(
+        "  - CanaryStuck", "  -\tCanaryStuck"
+    )
+    found = errors(tmp_path, front)
+    assert sorted(found) == [7, 9]
+    assert all("a tab after the list item's dash" in m for m in found.values()), found
+    # a tab inside a value, or after a dash of text, is no slip
+    assert errors(tmp_path, TAB.replace("deploy never finishes", "deploy\tnever -\tfinishes")) == {}

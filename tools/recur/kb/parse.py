@@ -509,7 +509,7 @@ def yaml_slips(text: str) -> list[tuple[int, str, str]]:
     """(0-based line, key, message) of the mistakes in YAML ``text`` that are read off its lines alone, for a
     text that does not parse: YAML stops at its first error, and a tab, an unquoted ': ' and a key written
     twice in one file took three runs of `recur check`, one each (found by a pattern author). Each is said as
-    the parse says it: a tab in a line's indentation, a backslash escape YAML
+    the parse says it: a tab in a line's indentation or after a list item's dash, a backslash escape YAML
     does not have in a double-quoted value, a one-line plain value with ': ' in it (the quoted form
     offered), a key its mapping has above (at the same indent, no list item between). The lines of a block
     text (``|``, ``>``) are its text, and left alone."""
@@ -526,6 +526,8 @@ def yaml_slips(text: str) -> list[tuple[int, str, str]]:
         if "\t" in line[: len(line) - len(line.lstrip(" \t"))]:
             out.append((n, "front matter", "YAML does not parse: a tab in the indentation: YAML indents with spaces"))
             continue
+        if _TAB_AFTER_DASH.match(line):
+            out.append((n, "front matter", f"YAML does not parse: {TAB_AFTER_DASH}"))
         for found, value in bad_escapes(line):  # "C:\deploy" on one line, "\d+ms" on the next: one run
             out.append((n, "front matter", f"YAML does not parse: {escape_advice(found, value)}"))
         for deeper in [k for k in seen if k > indent]:
@@ -671,14 +673,22 @@ def _parses_further(lines: list[str], number: int, quote: str, stop: int) -> boo
 
 def _tab_hint(text: str, mark) -> str:
     """PyYAML's message for a tab in the indentation ("found character that cannot start any token")
-    does not say tab; editors that indent with tabs make it the most common front-matter error."""
+    does not say tab; editors that indent with tabs make it the most common front-matter error. Nor
+    for a tab between a list item's dash and its text (``-<TAB>payments slow``), which an editor shows
+    as the spaces it stands for (found by a first-time pattern author)."""
     lines = text.split("\n")
     if mark and mark.line < len(lines):
         line = lines[mark.line]
         if "\t" in line[: len(line) - len(line.lstrip(" \t"))]:
             return " (a tab in the indentation: YAML indents with spaces)"
+        if _TAB_AFTER_DASH.match(line):
+            return f" ({TAB_AFTER_DASH})"
     return ""
 
+
+# a list item whose dash a tab follows: YAML takes only a space there
+_TAB_AFTER_DASH = re.compile(r"^ *(- +)*-\t")
+TAB_AFTER_DASH = "a tab after the list item's dash: YAML takes a space there, '- ' and the text"
 
 # the escapes YAML has in a double-quoted value (YAML 1.1 and 1.2): any other backslash is an error
 _ESCAPES = frozenset('0abt\tnvfre "/\\N_LPxuU')
