@@ -56,6 +56,30 @@ def test_custom_severity_framework_and_timestamps(tmp_path):
     assert inc.flags[0].status == "done"
 
 
+def test_a_severity_by_its_number_or_priority_is_said_with_the_level_meant(tmp_path):
+    """Found by a first-time pattern author: `recur new pattern --severity 2` records sev2, but
+    `severity: 2` (or P2) in the file was "unknown severity" with no did-you-mean. The level is the
+    framework's (severity.yml) of that number: a framework of other keys is said its own; one without
+    numbers, or no level of that number, gets no hint."""
+    root = tmp_path / "kb"
+    for n, written in enumerate(("2", "P2", "'severity 2'", "9")):
+        write(root, f"patterns/capacity/s{n}.md", pattern_text(f"s{n}", severity=written))
+    said = {Path(p.path).stem: p.message for p in load_kb(root).errors}
+    framework = "the framework has sev1, sev2, sev3, sev4"
+    assert said == {
+        "s0": f"unknown severity '2' (did you mean sev2?); {framework}",
+        "s1": f"unknown severity 'P2' (did you mean sev2?); {framework}",
+        "s2": f"unknown severity 'severity 2' (did you mean sev2?); {framework}",
+        "s3": f"unknown severity '9'; {framework}",
+    }
+    write(root, "severity.yml", "levels:\n  SEV-1: {name: Page, review: none}\n  SEV-2: {name: Ticket, review: none}\n")
+    said = {Path(p.path).stem: p.message for p in load_kb(root).errors}
+    assert said["s0"] == "unknown severity '2' (did you mean SEV-2?); the framework has SEV-1, SEV-2"
+    write(root, "severity.yml", "levels:\n  page: {name: Page, review: none}\n  ticket: {name: Ticket, review: none}\n")
+    said = {Path(p.path).stem: p.message for p in load_kb(root).errors}
+    assert said["s0"] == "unknown severity '2'; the framework has page, ticket"
+
+
 def test_unknown_keys_are_kept_and_warned(tmp_path):
     root = tmp_path / "kb"
     write(root, "patterns/capacity/a.md", pattern_text("a", extra_front="team_slack: '#sre'"))
