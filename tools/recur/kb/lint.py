@@ -83,6 +83,10 @@ scope search separate set shed shift shrink snapshot split stagger start stop su
 throttle trace track trigger truncate turn unblock uncordon undo unpin upgrade use validate warm wipe write
 relax reconcile finish attach detach invalidate refresh regenerate re-run re-issue failback quarantine requeue
 skip terminate recycle bounce evict expire fence demote declare announce revalidate reprocess backfill
+resend re-send redeliver redrive republish resubmit resync reapply retrigger reconnect remount unmount unlock
+release cancel abort patch hotfix silence unmute acknowledge prune vacuum compact taint untaint rekey bump
+reattach reseed reschedule install reinstall uninstall reassign grant allowlist denylist approve reject
+downscale upscale
 """.split()
 )
 VAGUE_WORDS = frozenset(
@@ -121,25 +125,49 @@ def is_actionable(step: str) -> bool:
         return True
     if _SPECIFIC.search(step) or _COMMAND.match(step):
         return True
-    verbs = STRONG_VERBS | WEAK_VERBS
-    # the object may sit in another clause ("If a batch job is one side, pause it"), so the
-    # specific words are counted over the whole step
+    clauses = [_clause_words(clause) for clause in _CLAUSE.split(step)]
+    # the object may sit in another clause ("If a batch job is one side, pause it"), so the specific words
+    # are counted over the whole step
     content = [
         w
-        for w in (x.lower() for x in _WORDS.findall(step))
-        if w not in STOPWORDS and w not in VAGUE_WORDS and w not in verbs and w not in _LEAD and len(w) > 2
+        for words in clauses
+        for i, w in enumerate(words)
+        if w not in STOPWORDS and w not in VAGUE_WORDS and w not in _LEAD and len(w) > 2 and _not_verb(words, i)
     ]
-    for clause in _CLAUSE.split(step):
-        words = [w.lower() for w in _WORDS.findall(clause)]
-        while words and (words[0] in _LEAD or words[0].endswith("ly")):
-            words = words[1:]
-        if not words:
-            continue
-        if words[0] in STRONG_VERBS and len(content) >= 1:
+    for words in clauses:
+        if words and words[0] in STRONG_VERBS and len(content) >= 1:
             return True
-        if words[0] in WEAK_VERBS and len(content) >= 2:
+        if words and words[0] in WEAK_VERBS and len(content) >= 2:
             return True
     return False
+
+
+# words after which a verb's word is a thing: "the deploy", "this restart"
+_DETERMINERS = frozenset("the a an this that these those its their our your each every any last".split())
+
+
+def _not_verb(words: list[str], i: int) -> bool:
+    """Whether ``words[i]`` is no verb here: a word no verb has, or a verb's word read as a thing, after a
+    determiner or a word of content ("Roll back the deploy", "the canary deploy"), which was nothing
+    actionable ("deploy" read as a verb). Not a clause's first word, nor one after "to" or "if" ("Check
+    the logs to see if restart helps" is as vague as it was)."""
+    if words[i] not in STRONG_VERBS and words[i] not in WEAK_VERBS:
+        return True
+    if i == 0:
+        return False
+    before = words[i - 1]
+    return before in _DETERMINERS or (
+        before not in STOPWORDS and before not in STRONG_VERBS and before not in WEAK_VERBS and before not in _LEAD
+    )
+
+
+def _clause_words(clause: str) -> list[str]:
+    """A clause's words, lower-cased, from its verb: without the words that lead one ("first", "do not", an
+    adverb such as "temporarily")."""
+    words = [w.lower() for w in _WORDS.findall(clause)]
+    while words and (words[0] in _LEAD or words[0].endswith("ly")):
+        words = words[1:]
+    return words
 
 
 def _runbook_lines(kb: KB, p: Pattern) -> list[int]:
