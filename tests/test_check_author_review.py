@@ -264,6 +264,23 @@ def test_curly_quotes_are_no_part_of_a_title_nor_of_the_quoted_form_offered(tmp_
     assert title[3].endswith('put the whole text in quotes, "Redis: evicting hot keys under memory pressure"'), title
 
 
+def test_an_emoji_or_a_symbol_is_no_part_of_a_title_a_reader_tells_apart(tmp_path):
+    # found by a first-time pattern author: "💳 Disk full on a host" was no shared title with "Disk full on a host"
+    for title in (
+        "💳 Disk full on a host",
+        "Disk full on a host 🔥🔥",
+        "⚠️ DISK FULL on a host",
+        "Disk full on a host™",
+    ):
+        text = BASE.replace("title: Redis evicting hot keys under memory pressure", f"title: {title}")
+        found = at(problems(tmp_path, text))
+        assert any(f[1] == "title" and "is also the title of disk-full" in f[3] for f in found), (title, found)
+    # other words are another title, and a title of symbols alone is its symbols
+    for title in ("💳 Disk full on a node", "🔥"):
+        text = BASE.replace("title: Redis evicting hot keys under memory pressure", f"title: {title}")
+        assert not [f for f in at(problems(tmp_path, text)) if f[1] == "title" and "is also the title" in f[3]]
+
+
 def test_a_signal_that_can_never_match_is_warned_of(tmp_path):
     # shorter than the search's exact_min_chars and no identifier: found in no text, and check said nothing
     from recur.config import SIGNAL_MATCH

@@ -56,6 +56,30 @@ def test_custom_severity_framework_and_timestamps(tmp_path):
     assert inc.flags[0].status == "done"
 
 
+def test_a_severity_by_its_number_or_priority_is_said_with_the_level_meant(tmp_path):
+    """Found by a first-time pattern author: `recur new pattern --severity 2` records sev2, but
+    `severity: 2` (or P2) in the file was "unknown severity" with no did-you-mean. The level is the
+    framework's (severity.yml) of that number: a framework of other keys is said its own; one without
+    numbers, or no level of that number, gets no hint."""
+    root = tmp_path / "kb"
+    for n, written in enumerate(("2", "P2", "'severity 2'", "9")):
+        write(root, f"patterns/capacity/s{n}.md", pattern_text(f"s{n}", severity=written))
+    said = {Path(p.path).stem: p.message for p in load_kb(root).errors}
+    framework = "the framework has sev1, sev2, sev3, sev4"
+    assert said == {
+        "s0": f"unknown severity '2' (did you mean sev2?); {framework}",
+        "s1": f"unknown severity 'P2' (did you mean sev2?); {framework}",
+        "s2": f"unknown severity 'severity 2' (did you mean sev2?); {framework}",
+        "s3": f"unknown severity '9'; {framework}",
+    }
+    write(root, "severity.yml", "levels:\n  SEV-1: {name: Page, review: none}\n  SEV-2: {name: Ticket, review: none}\n")
+    said = {Path(p.path).stem: p.message for p in load_kb(root).errors}
+    assert said["s0"] == "unknown severity '2' (did you mean SEV-2?); the framework has SEV-1, SEV-2"
+    write(root, "severity.yml", "levels:\n  page: {name: Page, review: none}\n  ticket: {name: Ticket, review: none}\n")
+    said = {Path(p.path).stem: p.message for p in load_kb(root).errors}
+    assert said["s0"] == "unknown severity '2'; the framework has page, ticket"
+
+
 def test_unknown_keys_are_kept_and_warned(tmp_path):
     root = tmp_path / "kb"
     write(root, "patterns/capacity/a.md", pattern_text("a", extra_front="team_slack: '#sre'"))
@@ -234,6 +258,47 @@ def test_a_misplaced_copy_of_a_pattern_is_no_duplicate_of_the_right_one(tmp_path
     said = f"patterns live in patterns/<category>/<id>.md: {home} is there already; merge the two"
     assert found == [("patterns/capacity/old/d.md", said)]
     assert "d" in kb.patterns
+
+
+def test_a_pattern_file_in_the_wrong_folder_has_its_content_checked_too(tmp_path):
+    """Found by a first-time pattern author: patterns/chargeback-spike.md (no category folder) was only
+    "patterns live in patterns/<category>/<id>.md"; its YAML error, its field errors and its dead link
+    were each said a run after it was moved. All of them are said now, and where it goes by its category:
+    as its front matter gives it, or as its category: line writes it when that front matter does not parse."""
+    root = tmp_path / "kb"
+    write(root, "patterns/capacity/d.md", pattern_text("d"))
+    broken = pattern_text("yaml-broken", "security", extra_front="owner: @risk-team")
+    write(root, "patterns/yaml-broken.md", broken + "\nSee [webhook](webhook-fails).\n")
+    write(root, "patterns/fields.md", pattern_text("fields", "security", severity="sev9", related=("gone",)))
+    kb = load_kb(root, keep_texts=True)
+    found = sorted(
+        (Path(p.path).name, p.field, p.message.split(":")[0]) for p in run_checks(kb) if p.is_error or p.field == "link"
+    )
+    place = "patterns live in patterns/<category>/<id>.md"
+    assert found == [
+        ("fields.md", "file", place),
+        ("fields.md", "related[0]", "no pattern has id 'gone'"),
+        ("fields.md", "severity", "unknown severity 'sev9'; the framework has sev1, sev2, sev3, sev4"),
+        ("yaml-broken.md", "file", place),
+        ("yaml-broken.md", "link", "'webhook-fails' is not a page or an image of the site"),
+        ("yaml-broken.md", "owner", "YAML does not parse"),
+    ]
+    moves = {Path(p.path).name: p.message.split(": ", 1)[1] for p in kb.problems if p.field == "file"}
+    assert moves == {
+        "fields.md": f"move it to {display_path(root / 'patterns/security/fields.md')}",
+        "yaml-broken.md": f"move it to {display_path(root / 'patterns/security/yaml-broken.md')}",
+    }
+    assert sorted(kb.patterns) == ["d"]  # left out all the same
+
+
+def test_an_incident_saved_in_patterns_is_one_error_not_two(tmp_path):
+    root = tmp_path / "kb"
+    write(root, "patterns/capacity/d.md", pattern_text("d"))
+    write(root, "patterns/INC-2026-0001.md", "---\nid: INC-2026-0001\ntitle: T\ndate: 2026-03-02\n---\n\nx\n")
+    kb = load_kb(root)
+    assert [p.message.split(":")[0] for p in kb.errors] == [
+        "an incident record (it has a date, and no category or symptoms) in patterns/"
+    ]
 
 
 def _required_errors(tmp_path, old: str, new: str) -> tuple[list, int]:

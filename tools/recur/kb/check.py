@@ -666,7 +666,8 @@ def path_list_problems(kb: KB) -> list[Problem]:
 
 def title_key(title: str) -> str:
     """A pattern's or a path's title as a reader tells it from another: the text the site shows (its heading,
-    Markdown rendered, so "**Day one**" and "`Day` one" are "Day one"), letter case and spacing aside. One key
+    Markdown rendered, so "**Day one**" and "`Day` one" are "Day one"), letter case, spacing, emoji and other
+    symbols (💳, ™) aside. One key
     for both: patterns stripped the marks by hand, so a mark the site shows as written ("Disk full*", an
     escaped "\\*") was dropped and two titles that read apart were called one."""
     from recur.kb.anchors import shown_text
@@ -674,7 +675,19 @@ def title_key(title: str) -> str:
 
     # typographic quotes around it are no part of the title a reader tells apart (“Disk full” is Disk full), as
     # a symptom's ends are not: a title in them was no duplicate of the same title without (found in review)
-    return _folded(without_curly_quotes(_folded(shown_text(title))))
+    key = _folded(without_curly_quotes(_folded(shown_text(title))))
+    # nor is an emoji or a like symbol: "💳 Card payments declined" reads as "Card payments declined", and
+    # was no shared title (found by a first-time pattern author); a title of symbols alone keeps them
+    return _folded(_without_pictographs(key)) or key
+
+
+# what is read past in a title, besides emoji and other symbols (Unicode "So"): the joiner and the selectors
+# that make one emoji of several characters (👩‍💻, ❤️), the keycap mark (1️⃣) and the skin tones (👍🏽)
+_PICTOGRAPH_PARTS = frozenset("\u200d\ufe0e\ufe0f\u20e3") | {chr(c) for c in range(0x1F3FB, 0x1F400)}
+
+
+def _without_pictographs(text: str) -> str:
+    return "".join(" " if unicodedata.category(ch) == "So" or ch in _PICTOGRAPH_PARTS else ch for ch in text)
 
 
 def symptom_key(text: str) -> str:

@@ -83,6 +83,10 @@ scope search separate set shed shift shrink snapshot split stagger start stop su
 throttle trace track trigger truncate turn unblock uncordon undo unpin upgrade use validate warm wipe write
 relax reconcile finish attach detach invalidate refresh regenerate re-run re-issue failback quarantine requeue
 skip terminate recycle bounce evict expire fence demote declare announce revalidate reprocess backfill
+resend re-send redeliver redrive republish resubmit resync reapply retrigger reconnect remount unmount unlock
+release cancel abort patch hotfix silence unmute acknowledge prune vacuum compact taint untaint rekey bump
+reattach reseed reschedule install reinstall uninstall reassign grant allowlist denylist approve reject
+downscale upscale
 """.split()
 )
 VAGUE_WORDS = frozenset(
@@ -121,25 +125,49 @@ def is_actionable(step: str) -> bool:
         return True
     if _SPECIFIC.search(step) or _COMMAND.match(step):
         return True
-    verbs = STRONG_VERBS | WEAK_VERBS
-    # the object may sit in another clause ("If a batch job is one side, pause it"), so the
-    # specific words are counted over the whole step
+    clauses = [_clause_words(clause) for clause in _CLAUSE.split(step)]
+    # the object may sit in another clause ("If a batch job is one side, pause it"), so the specific words
+    # are counted over the whole step
     content = [
         w
-        for w in (x.lower() for x in _WORDS.findall(step))
-        if w not in STOPWORDS and w not in VAGUE_WORDS and w not in verbs and w not in _LEAD and len(w) > 2
+        for words in clauses
+        for i, w in enumerate(words)
+        if w not in STOPWORDS and w not in VAGUE_WORDS and w not in _LEAD and len(w) > 2 and _not_verb(words, i)
     ]
-    for clause in _CLAUSE.split(step):
-        words = [w.lower() for w in _WORDS.findall(clause)]
-        while words and (words[0] in _LEAD or words[0].endswith("ly")):
-            words = words[1:]
-        if not words:
-            continue
-        if words[0] in STRONG_VERBS and len(content) >= 1:
+    for words in clauses:
+        if words and words[0] in STRONG_VERBS and len(content) >= 1:
             return True
-        if words[0] in WEAK_VERBS and len(content) >= 2:
+        if words and words[0] in WEAK_VERBS and len(content) >= 2:
             return True
     return False
+
+
+# words after which a verb's word is a thing: "the deploy", "this restart"
+_DETERMINERS = frozenset("the a an this that these those its their our your each every any last".split())
+
+
+def _not_verb(words: list[str], i: int) -> bool:
+    """Whether ``words[i]`` is no verb here: a word no verb has, or a verb's word read as a thing, after a
+    determiner or a word of content ("Roll back the deploy", "the canary deploy"), which was nothing
+    actionable ("deploy" read as a verb). Not a clause's first word, nor one after "to" or "if" ("Check
+    the logs to see if restart helps" is as vague as it was)."""
+    if words[i] not in STRONG_VERBS and words[i] not in WEAK_VERBS:
+        return True
+    if i == 0:
+        return False
+    before = words[i - 1]
+    return before in _DETERMINERS or (
+        before not in STOPWORDS and before not in STRONG_VERBS and before not in WEAK_VERBS and before not in _LEAD
+    )
+
+
+def _clause_words(clause: str) -> list[str]:
+    """A clause's words, lower-cased, from its verb: without the words that lead one ("first", "do not", an
+    adverb such as "temporarily")."""
+    words = [w.lower() for w in _WORDS.findall(clause)]
+    while words and (words[0] in _LEAD or words[0].endswith("ly")):
+        words = words[1:]
+    return words
 
 
 def _runbook_lines(kb: KB, p: Pattern) -> list[int]:
@@ -912,7 +940,8 @@ def _file_text(kb: KB, shown: str) -> str | None:
 def _record_files(kb: KB) -> set:
     """The shown path of every pattern and incident file read, loaded or not (the loader's own: relative to
     the working directory, or absolute)."""
-    return {s for files in (kb.pattern_files, kb.incident_files) for paths in files.values() for s in paths}
+    read = {s for files in (kb.pattern_files, kb.incident_files) for paths in files.values() for s in paths}
+    return read | set(kb.misplaced_files)  # a pattern in the wrong folder: its body is checked all the same
 
 
 def _bodies(kb: KB, only=None):
@@ -1084,7 +1113,7 @@ def _fence_warnings(kb: KB, bodies: list) -> list[Problem]:
     """Code fences that `recur check` and the site would read differently: a fence that swallowed
     the Runbook left the pattern out with only "required section is missing", and this says why."""
     out = []
-    patterns = {s for paths in kb.pattern_files.values() for s in paths}
+    patterns = {s for paths in kb.pattern_files.values() for s in paths} | set(kb.misplaced_files)
     for name, body, first, _ in bodies:
         for line, message in fence_troubles(body, first, steps=name in patterns):
             out.append(Problem(name, line, "code fence", message, "warning"))
@@ -1191,7 +1220,8 @@ def _site_files(kb: KB) -> set:
     to another file of the KB, such as paths/onboarding.yml or severity.yml, passed `recur check
     --strict` and failed the site build's."""
     root = Path(kb.root).resolve()
-    read = [name for name in _record_files(kb) if _file_text(kb, name) is not None]  # as _bodies gives them
+    # as _bodies gives them, but a pattern in the wrong folder: the site leaves it out, as it is
+    read = [n for n in _record_files(kb) - set(kb.misplaced_files) if _file_text(kb, n) is not None]
     return {Path(name).resolve().relative_to(root).as_posix() for name in read} | set(kb.attachments)
 
 

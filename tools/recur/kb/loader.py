@@ -725,16 +725,18 @@ def _front_matter(kb: KB, path: Path, text: str):
 
 
 _ID_LINE = re.compile(r"""^id:[ \t]*(["']?)([a-z0-9][a-z0-9-]*)\1[ \t]*(?:#.*)?$""")
+_CATEGORY_LINE = re.compile(r"""^category:[ \t]*(["']?)([a-z0-9][a-z0-9-]*)\1[ \t]*(?:#.*)?$""")
 
 
-def _written_id(text: str | None) -> str | None:
+def _written_id(text: str | None, line_re: re.Pattern = _ID_LINE) -> str | None:
     """The id a record's front matter writes on its ``id:`` line, read from the text alone (its YAML
-    may not parse, or not be closed): what the records naming it name it by. None when there is no such line."""
+    may not parse, or not be closed): what the records naming it name it by. None when there is no such line.
+    ``line_re``: another key's line of the same form (``_CATEGORY_LINE``), read the same way."""
     lines = (text or "").split("\n")
     if lines[0].strip() != "---":
         return None
     end = front_matter_end(lines) or len(lines)  # not closed: its first id: line all the same
-    return next((m.group(2) for line in lines[1:end] if (m := _ID_LINE.match(line))), None)
+    return next((m.group(2) for line in lines[1:end] if (m := line_re.match(line))), None)
 
 
 def _peek(kb: KB, path: Path) -> str | None:
@@ -875,7 +877,7 @@ def _open_record(kb: KB, path: Path, shape: dict, files: dict):
             v.error(
                 ("id",),
                 "id",
-                _id_not_file_name(meta["id"], path, files is kb.pattern_files, _id_file(kb, path, meta["id"])),
+                _id_not_file_name(meta["id"], path, shape is schema.PATTERN, _id_file(kb, path, meta["id"])),
             )
             if files is kb.pattern_files:  # a record naming the file's id is not an error of its own too
                 kb.misplaced.setdefault(path.stem, []).append(shown)
@@ -1009,25 +1011,45 @@ def _other_kind(kb: KB, path: Path, data, shape: dict) -> str | None:
     return None
 
 
+def _misplaced_pattern(kb: KB, path: Path, shown: str) -> None:
+    """The error of a pattern file not in a category folder (``patterns/x.md``, ``patterns/a/b/x.md``),
+    with where it goes: the folder of its category, as its front matter gives it, or as its ``category:``
+    line writes it when that front matter does not parse (its YAML error is said too, and the author
+    was told the form alone). None for an incident saved there: _open_record says where that goes."""
+    text = _peek(kb, path)
+    try:
+        data = split_front_matter(text).meta.data if text is not None else None
+    except ParseError:
+        data = None
+    if _other_kind(kb, path, data, schema.PATTERN):
+        return
+    category = data.get("category") if isinstance(data, dict) else _written_id(text, _CATEGORY_LINE)
+    home = category if isinstance(category, str) and schema.KEBAB.match(category) else None
+    move = _move_to(kb, path, "patterns", home)
+    kb.problems.append(Problem(shown, 1, "file", "patterns live in patterns/<category>/<id>.md" + move))
+
+
 def _load_pattern(kb: KB, path: Path) -> None:
+    """A pattern file, checked and kept. One not in a category folder is an error, and left out, but its
+    content is checked all the same, as one in its category's folder (its YAML, its fields, its sections,
+    its links): the folder's error hid every other, each said a run after the file was moved (found by a
+    first-time pattern author). Its id is not filed with the others': a copy there is no duplicate."""
     relpath = rel(kb.root, path)
     shown = display_path(path)
     parts = path.relative_to(kb.root / "patterns").parts
-    if path.suffix == ".md" and len(parts) != 2:
-        category = _written_value(kb, path, "category")
-        home = category if isinstance(category, str) and schema.KEBAB.match(category) else None
-        move = _move_to(kb, path, "patterns", home)
-        kb.problems.append(Problem(shown, 1, "file", "patterns live in patterns/<category>/<id>.md" + move))
+    misplaced = path.suffix == ".md" and len(parts) != 2
+    if misplaced:
+        _misplaced_pattern(kb, path, shown)
         _note_misplaced(kb, path, shown)  # its id is known: no "no pattern has id" cascade
-        return
-    opened = _open_record(kb, path, schema.PATTERN, kb.pattern_files)
+        kb.misplaced_files.append(shown)  # lint reads its body as a pattern's (links, fences)
+    opened = _open_record(kb, path, schema.PATTERN, {} if misplaced else kb.pattern_files)
     if opened is None:
         return
     v, md, meta, raw = opened
-    folder = parts[0]
-    if "id" not in meta:
+    folder = None if misplaced else parts[0]
+    if "id" not in meta and not misplaced:
         kb.pattern_files.setdefault(path.stem, []).append(shown)
-    if "category" in meta and meta["category"] != folder:
+    if folder and "category" in meta and meta["category"] != folder:
         v.error(("category",), "category", _category_not_folder(kb, path, meta["category"], folder))
     _check_severity(kb, v, meta.get("severity"))
     status = meta.get("status", "active")
@@ -1035,11 +1057,11 @@ def _load_pattern(kb: KB, path: Path) -> None:
     kb.problems.extend(v.problems)
     lines = dict(md.meta.lines)
     lines.update({(f"## {k}",): n for k, n in sec_lines.items()})
-    if not v.ok:
+    if not v.ok or misplaced:
         _keep_refs(kb, v, raw, (("related", None), ("distinguish", "from"), ("superseded_by", None)))
         if isinstance(md.meta.data, dict):  # else no key was read: its checks wait for a front matter of keys
             unread = frozenset(re.split(r"[.\[]", p.field)[0] for p in v.problems if p.is_error)
-            read = {**meta, "id": meta.get("id") or path.stem, "category": meta.get("category") or folder}
+            read = {**meta, "id": meta.get("id") or path.stem, "category": meta.get("category") or folder or ""}
             pattern = _pattern(read, raw, relpath, status, (sections, runbook, evidence), lines)
             kb.unloaded_patterns.append(dataclasses.replace(pattern, unread=unread))
         return

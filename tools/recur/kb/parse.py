@@ -288,7 +288,12 @@ def load_yaml(text: str, offset: int = 0) -> YamlDoc:
         )
         if unclosed is not None:
             raise unclosed from None
-        hint = _tab_hint(text, mark) or _indent_hint(text, mark, problem, offset) or _item_hint(text, mark, problem)
+        hint = (
+            _tab_hint(text, mark)
+            or _escape_hint(text, mark, problem, offset)
+            or _indent_hint(text, mark, problem, offset)
+            or _item_hint(text, mark, problem)
+        )
         raise ParseError(line, f"YAML does not parse: {problem}{hint}") from None
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         raise ParseError(1 + offset, f"YAML does not parse: {exc}") from None
@@ -504,7 +509,8 @@ def yaml_slips(text: str) -> list[tuple[int, str, str]]:
     """(0-based line, key, message) of the mistakes in YAML ``text`` that are read off its lines alone, for a
     text that does not parse: YAML stops at its first error, and a tab, an unquoted ': ' and a key written
     twice in one file took three runs of `recur check`, one each (found by a pattern author). Each is said as
-    the parse says it: a tab in a line's indentation, a one-line plain value with ': ' in it (the quoted form
+    the parse says it: a tab in a line's indentation or after a list item's dash, a backslash escape YAML
+    does not have in a double-quoted value, a one-line plain value with ': ' in it (the quoted form
     offered), a key its mapping has above (at the same indent, no list item between). The lines of a block
     text (``|``, ``>``) are its text, and left alone."""
     out: list[tuple[int, str, str]] = []
@@ -520,6 +526,10 @@ def yaml_slips(text: str) -> list[tuple[int, str, str]]:
         if "\t" in line[: len(line) - len(line.lstrip(" \t"))]:
             out.append((n, "front matter", "YAML does not parse: a tab in the indentation: YAML indents with spaces"))
             continue
+        if _TAB_AFTER_DASH.match(line):
+            out.append((n, "front matter", f"YAML does not parse: {TAB_AFTER_DASH}"))
+        for found, value in bad_escapes(line):  # "C:\deploy" on one line, "\d+ms" on the next: one run
+            out.append((n, "front matter", f"YAML does not parse: {escape_advice(found, value)}"))
         for deeper in [k for k in seen if k > indent]:
             del seen[deeper]
         if line.lstrip().startswith("-"):  # a list item: the mappings at its indent and deeper are others
@@ -663,13 +673,111 @@ def _parses_further(lines: list[str], number: int, quote: str, stop: int) -> boo
 
 def _tab_hint(text: str, mark) -> str:
     """PyYAML's message for a tab in the indentation ("found character that cannot start any token")
-    does not say tab; editors that indent with tabs make it the most common front-matter error."""
+    does not say tab; editors that indent with tabs make it the most common front-matter error. Nor
+    for a tab between a list item's dash and its text (``-<TAB>payments slow``), which an editor shows
+    as the spaces it stands for (found by a first-time pattern author)."""
     lines = text.split("\n")
     if mark and mark.line < len(lines):
         line = lines[mark.line]
         if "\t" in line[: len(line) - len(line.lstrip(" \t"))]:
             return " (a tab in the indentation: YAML indents with spaces)"
+        if _TAB_AFTER_DASH.match(line):
+            return f" ({TAB_AFTER_DASH})"
     return ""
+
+
+# a list item whose dash a tab follows: YAML takes only a space there
+_TAB_AFTER_DASH = re.compile(r"^ *(- +)*-\t")
+TAB_AFTER_DASH = "a tab after the list item's dash: YAML takes a space there, '- ' and the text"
+
+# the escapes YAML has in a double-quoted value (YAML 1.1 and 1.2): any other backslash is an error
+_ESCAPES = frozenset('0abt\tnvfre "/\\N_LPxuU')
+
+
+def bad_escapes(line: str) -> list[tuple[list, str | None]]:
+    """The double-quoted values starting on ``line`` that hold a backslash escape YAML does not have (``\\d``,
+    the ``\\d`` of ``C:\\deploy``): ([(column, escape), ...], the value's text as written between its quotes,
+    or None when it is not closed on the line). A quote starts a value only where a value starts (after
+    ``- ``, ``key: ``, ``[``, ``{`` or ``,``): a plain value may hold one (``a "b" c``)."""
+    out: list = []
+    at, start = 0, True
+    while at < len(line):
+        c, after = line[at], line[at + 1 : at + 2]
+        if c in "\"'" and start:
+            at, value, found = _quoted(line, at)
+            if found:
+                out.append((found, value))
+            start = False
+            continue
+        if c == "#" and (at == 0 or line[at - 1] in " \t"):
+            break
+        if c not in " \t":
+            start = c in "[{," or (c in "-:?" and after in ("", " ", "\t"))
+        at += 1
+    return out
+
+
+def _quoted(line: str, at: int) -> tuple[int, str | None, list]:
+    """(the column after it, its text between the quotes or None when not closed, its unknown escapes)
+    of the quoted value opening at ``at``: a single-quoted one has no escapes (``''`` is a quote)."""
+    quote, end, found = line[at], at + 1, []
+    while end < len(line):
+        if line[end] == quote and quote == "'" and line[end + 1 : end + 2] == "'":
+            end += 2
+        elif line[end] == quote:
+            return end + 1, line[at + 1 : end], found
+        elif line[end] == "\\" and quote == '"':
+            if end + 1 < len(line) and line[end + 1] not in _ESCAPES:  # one at the line's end: a line break
+                found.append((end, line[end : end + 2]))
+            end += 2
+        else:
+            end += 1
+    return end, None, found
+
+
+def escape_advice(found: list, value: str | None) -> str:
+    """What to do with the unknown escapes (``\\d``) of one double-quoted value, ``found`` as bad_escapes
+    gives them: single quotes, where a backslash is itself (offered with the value in them, when it
+    has no known escape whose meaning they would change), or each of those backslashes written twice
+    (the value so written, when it is closed on its line). PyYAML said "found unknown escape character"
+    and named neither the escape nor a fix; a regex or a Windows path is where an author writes one."""
+    escapes = list(dict.fromkeys(e for _, e in found))
+    named = " and ".join(escapes)
+    what = "is no YAML escape" if len(escapes) == 1 else "are no YAML escapes"
+    single = twice = ""
+    if value is not None:
+        # a known escape (\n, \") reads otherwise in single quotes: that value is offered only written twice
+        if all(e[1] not in _ESCAPES for e in re.findall(r"\\.", value)):
+            single = " ('" + value.replace("'", "''") + "')"
+        twice = (
+            ' ("'
+            + re.sub(r"\\.", lambda m: m.group(0) if m.group(0)[1] in _ESCAPES else "\\" + m.group(0), value)
+            + '")'
+        )
+    else:
+        twice = ", " + " and ".join("\\" + e for e in escapes)
+    return (
+        f"{named} in a double-quoted value {what}: put the value in single quotes, where a backslash is "
+        f"itself{single}, or write the backslash twice{twice}"
+    )
+
+
+def _escape_hint(text: str, mark, problem: str, offset: int) -> str:
+    """The escape YAML stopped on ("found unknown escape character"), with its line and what to do."""
+    lines = text.split("\n")
+    if "unknown escape" not in problem or not mark or mark.line >= len(lines):
+        return ""
+    line = lines[mark.line]
+    values = bad_escapes(line)
+    if not values:  # a value run over lines: the escape is on this line all the same
+        found = [(m.start(), m.group(0)) for m in re.finditer(r"\\.", line) if m.group(0)[1] not in _ESCAPES]
+        values = [(found, None)] if found else []
+    if not values:
+        return ""
+    # libyaml's mark is at the backslash, PyYAML's at the character after it
+    at = next((v for v in values if any(col in (mark.column, mark.column - 1) for col, _ in v[0])), values[0])
+    col = next((c for c, _ in at[0] if c in (mark.column, mark.column - 1)), at[0][0][0])
+    return f" (line {mark.line + 1 + offset}, column {col + 1}: {escape_advice(*at)})"
 
 
 # what PyYAML and libyaml say of a line indented to no column the lines above open ("mapping values are

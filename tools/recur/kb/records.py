@@ -278,6 +278,9 @@ class KB:
     # id -> [shown path] of record files in the wrong place or named .MD: each has its own error, and a
     # reference to its id is not one more (not in pattern_files: a copy there is no duplicate of the right one)
     misplaced: dict = field(default_factory=dict)
+    # the shown path of each pattern file not in a category folder: an error, and left out, but its content is
+    # checked as a pattern's all the same (its body by lint: links, code fences), so every mistake shows in one run
+    misplaced_files: list = field(default_factory=list)
     # patterns and incidents valid on their own whose id a record read before has (a duplicate id): left
     # out of everything built from the KB as before, but `recur check` checks them against their own
     # file, so a broken `related` in the second copy is said now, not once the duplicate is gone

@@ -660,12 +660,20 @@ def meant_severity(value, levels, framework: dict | None = None) -> str:
     not sev1 for sev9, which is no slip but a level the framework does not have. A level's name written
     for its key (``severity: Critical``, as a team says it) is said with the key to write: it was
     "unknown severity 'Critical'" alone (found adopting Recur for a team). ``framework`` (key ->
-    SeverityLevel) gives the names when ``levels`` is a list of keys."""
+    SeverityLevel) gives the names when ``levels`` is a list of keys. A level by its number or a priority
+    (``severity: 2``, ``P2``, ``severity 2``) is said with the framework's level of that number, as
+    `recur new pattern --severity 2` and `recur incident new -s P2` read it: the file had no hint where
+    the command took the same text (found by a first-time pattern author)."""
+    from recur.kb.incident_record import numbered_level  # it imports this module
+
     framework = levels if isinstance(levels, dict) else (framework or {})
     folded = str(value).strip().casefold()
     named = [key for key, level in framework.items() if key in levels and str(level.name).casefold() == folded]
     if len(named) == 1:
         return f" ({value!r} is the name of {named[0]}: write {named[0]})"
+    numbered = numbered_level(list(levels), value)
+    if numbered is not None:
+        return f" (did you mean {numbered}?)"
     meant = close_names(str(value), levels, n=1, cutoff=0.8)
     return f" (did you mean {meant[0]}?)" if meant else ""
 
