@@ -4,10 +4,10 @@ Loading torch is most of a small run's time (``import sentence_transformers`` is
 is milliseconds), and on a CPU without bfloat16 units ONNX Runtime encodes a batch of short texts
 about 1.5 times as fast as eager PyTorch (docs/architecture.md, "Index speed"). So the first time a
 model is used on ONNX Runtime (``embed._torch_pays`` says where PyTorch runs it instead), its
-transformer, mean pooling and normalisation are exported once, in fp32, to a cache folder named
-by the model id (``RECUR_CACHE``/onnx); from then on ``recur index``, ``recur suggest`` and
-``recur serve`` run that graph with the model's own tokenizer (the ``tokenizers`` library, which
-sentence-transformers itself runs underneath).
+transformer, mean pooling and normalisation are exported once, in fp32, in a child process
+(``_export_apart``), to a cache folder named by the model id (``RECUR_CACHE``/onnx); from then on
+``recur index``, ``recur suggest`` and ``recur serve`` run that graph with the model's own tokenizer
+(the ``tokenizers`` library, which sentence-transformers itself runs underneath).
 
 The vectors are the same: before an export is used, its vectors must match the PyTorch model's to
 ``MAX_DIFF`` on probe texts of every shape (empty, short, cut at the model's token limit, several
@@ -142,7 +142,7 @@ def _export_now(spec: ModelSpec, final: Path) -> tuple[Path, dict] | None:
     if sys.stderr is not None and sys.stderr.isatty():
         print(PREPARING, file=sys.stderr, flush=True)
     try:
-        info = made_folder(final, lambda work: _export_into(spec, work))
+        info = made_folder(final, lambda work: _export_apart(spec, work))
     except (OSError, ImportError, MemoryError):  # nothing recorded: the next run tries again
         return None
     # a team re-tuning weekly gathered a 90 MB export of every model it had: util/cache.py's one rule keeps
@@ -162,10 +162,29 @@ def export_for(spec: ModelSpec, spare: Path) -> tuple[Path, dict]:
     if got is None:
         spare.mkdir(parents=True, exist_ok=True)
         try:
-            got = spare, _export_into(spec, spare)
+            got = spare, _export_apart(spec, spare)
         except (ImportError, MemoryError) as exc:
             raise RecurError(f"model {spec.model_id} cannot be exported to ONNX here: {exc}") from None
     return got
+
+
+def _export_apart(spec: ModelSpec, work: Path) -> dict:
+    """``_export_into`` in a child process (util/apart.py), as the browser model's export runs. In this process
+    it loaded torch for good: a cold `recur index` or `recur serve` then encoded and served beside ~500 MB of
+    torch and the PyTorch model it never used again (a cold `recur serve` of 60 patterns held 800 MB, 270 MB
+    now). And a Ctrl-C that landed inside torch's ONNX export or ONNX Runtime could crash the process (SIGSEGV)
+    instead of its clean exit; the child ignores SIGINT and is killed when this process is interrupted, its work
+    folder then removed by the caller as after any other failure. OSError, ImportError and MemoryError from the
+    child are raised again as such (not recorded: the next run tries again); its crash is a RecurError."""
+    from recur.util import apart
+
+    return apart.run("recur.retrieval.onnx_encoder:export_by_id", [spec.model_id, spec.path, str(work)],
+                     what=f"the ONNX export of model {spec.model_id}")  # fmt: skip
+
+
+def export_by_id(model_id: str, path: str, work: str) -> dict:
+    """``_export_into`` called by name and JSON values (the child process of ``_export_apart``)."""
+    return _export_into(ModelSpec(model_id, path), Path(work))
 
 
 def _export_into(spec: ModelSpec, tmp: Path) -> dict:
@@ -185,11 +204,27 @@ def _export_into(spec: ModelSpec, tmp: Path) -> dict:
     except (OSError, ImportError, MemoryError):
         raise  # the cache folder or this environment (a package missing, memory), not the model: not recorded
     except Exception as exc:  # torch.onnx and ONNX Runtime raise many kinds: this model stays on PyTorch
+        missing = _import_error_under(exc)
+        if missing is not None:  # a package, not the model: torch.onnx raises its own error over the ImportError
+            raise ImportError(f"{exc} ({missing})") from None
         why = f"export failed: {(str(exc).splitlines() or [type(exc).__name__])[0]}"
         return {**info, "unsupported": why, "versions": versions()}
     if not diff <= MAX_DIFF:  # also catches NaN
         return {**info, "unsupported": f"exported vectors differ from PyTorch's by {diff:.2g}", "versions": versions()}
     return {**info, "max_diff": diff}
+
+
+def _import_error_under(exc: BaseException) -> ImportError | None:
+    """The ImportError ``exc`` was raised from, if any. Without an importable onnx package torch.onnx.export
+    raises OnnxExporterError("Module onnx is not installed!") from it, and that was recorded as the model's
+    verdict: after a broken onnx install was mended (same version), the model stayed on PyTorch."""
+    seen = set()  # only causes named (``raise … from``): an ImportError handled on the way is no part of it
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, ImportError):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__
+    return None
 
 
 def _max_diff(st, onnx: OnnxEncoder) -> float:
