@@ -139,13 +139,14 @@ def test_an_id_from_a_long_title_is_cut_at_a_word_and_said(kb):
     assert (
         f"The id was shortened: {pid} is the title's words up to 60 characters (all of them make 62). --id sets "
         "another: it names the file and every link to it."
-    ) in res.stdout, res.output
+    ) in res.stderr, res.output
+    assert res.stdout == f"kb/patterns/dependencies/{pid}.md\n"  # the new file's path alone, for a script
     res = run("new", "pattern", *flags, "--title", LONG_TITLE + " again", "--id", "stripe-key-rotation")
     assert res.exit_code == 0 and "shortened" not in res.output, res.output
     res = run("new", "pattern", *flags, "--title", "Stripe webhooks rejected")
     assert res.exit_code == 0 and "shortened" not in res.output, res.output
     res = run("new", "path", "--kb", "kb", "--no-input", "--title", LONG_TITLE, "--step", "disk-full: first")
-    assert res.exit_code == 0 and f"The id was shortened: {pid} is" in res.stdout, res.output
+    assert res.exit_code == 0 and f"The id was shortened: {pid} is" in res.stderr, res.output
 
 
 def test_slugify_cuts_after_a_whole_word():

@@ -79,7 +79,7 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
         click.echo(f"Added what {directory} did not have of a knowledge-base repository ({count}).")
     else:
         click.echo(f"Created a knowledge-base repository in {directory} ({count}).")
-    _other_branch(repository_root(directory))  # before the .gitignore lines to paste, which end their block
+    _other_branch(top := repository_root(directory))  # before the .gitignore lines to paste, which end their block
     if merge:
         click.echo(f"Left as they were ({len(merge)}): {', '.join(merge)}.")
         click.echo("  Merge Recur's lines into them by hand (to see its versions: recur init a-new-folder).")
@@ -91,7 +91,6 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
         _wheel_ignored(Path(directory), Path(wheel).name)
     if ".gitignore" in merge:
         _ignores_missing(Path(directory))
-    top = repository_root(directory)
     if top is not None and top != Path(directory).resolve():
         click.echo(
             f"Note: {directory} is inside the git repository at {top}. GitHub Actions and pre-commit read "
