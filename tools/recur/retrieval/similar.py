@@ -110,18 +110,18 @@ def _by_text(kb: KB, pid: str, ids: list, row, threshold: float, signals: dict):
 
 
 class _Signals:
-    """Every pattern's signals, and which of them two patterns share: the same signal (case and spacing
-    aside), or one whose words run whole, in order, inside the other's (the short form of a log line the
+    """Every pattern's signals, and which of them two patterns share: the same signal (its words the
+    same), or one whose words run whole, in order, inside the other's (the short form of a log line the
     other quotes whole). A new pattern with "HikariPool-1 - Connection is not available" and "remaining
     connection slots are reserved" was OK by `check --strict --similar` while the pattern it copied, its
     runbook step and dashboard the same, had "HikariPool-1 - Connection is not available, request timed
     out after 30000ms" and the whole Postgres line: signals were shared only word for word (`recur
     lookalikes` said 0.89; found by a first-time pattern author).
 
-    Words are runs of letters and digits, casefolded: punctuation aside, as ``normalise_signal`` reads a
-    signal against a log line, but with the numbers kept, as masked "HTTP 503" would be part of "HTTP 429
-    Too Many Requests". Each signal of the other pattern is paired with one of this pattern's at most:
-    disk-full's "... no space left on device" and "ENOSPC: no space left on device, write" are one signal
+    Words are runs of letters and digits, casefolded: case, spacing and punctuation aside. The numbers are
+    kept, not masked as ``normalise_signal`` masks them to read a log line: masked, "HTTP 503" would be part
+    of "HTTP 429 Too Many Requests". Each signal of the other pattern is paired with one of this pattern's at
+    most: disk-full's "... no space left on device" and "ENOSPC: no space left on device, write" are one signal
     of inode-exhaustion's ("No space left on device"), not two. Built once for every pattern; each signal is
     looked for by its rarest word, so no pair of signals is compared that has none in common."""
 
