@@ -351,6 +351,81 @@ def test_check_similar_finds_a_copy_of_a_one_alert_pattern_as_lookalikes_does(tm
     assert starter == [], [str(p) for p in starter]
 
 
+POOL_ORIGINAL = """---
+id: orders-db-pool-exhausted
+title: Orders database connection pool exhausted
+category: capacity
+severity: sev2
+symptoms:
+  - order placement hangs
+  - requests time out after 30s
+signals:
+  - 'HikariPool-1 - Connection is not available, request timed out after 30000ms'
+  - "remaining connection slots are reserved"
+---
+
+## Summary
+The orders service holds its connections during the stock reservation call; under load its pool (20) runs dry.
+
+## Runbook
+1. Open the "Orders DB" dashboard and read `hikaricp_connections_pending`.
+2. Scale orders: `kubectl -n shop scale deploy/orders --replicas=6`.
+
+## Root cause
+Connections are held across the synchronous stock call, so the pool size caps concurrency.
+"""
+POOL_COPY = """---
+id: orders-postgres-out-of-connections
+title: Postgres connections used up by orders
+category: data
+severity: sev2
+symptoms:
+  - order placement is hanging
+  - requests time out after 30 seconds
+  - the connection pool is empty
+signals:
+  - "remaining connection slots are reserved for non-replication superuser connections"
+  - HikariPool-1 - Connection is not available
+---
+
+## Summary
+Orders cannot get a database connection; requests hang, then time out.
+
+## Runbook
+1. Look at `hikaricp_connections_pending` on the "Orders DB" dashboard.
+2. Scale orders: `kubectl -n shop scale deploy/orders --replicas=6`.
+
+## Root cause
+The pool is too small for the traffic at peaks.
+"""
+
+
+def test_check_similar_finds_a_copy_whose_signals_are_parts_of_the_originals(tmp_path, real_engine):
+    """Found by a first-time pattern author: a pattern with another's dashboard, runbook step and symptoms,
+    whose signals were the other's log lines cut short or written whole, passed `check --similar --strict`
+    (doc view about 0.65; no signal the same word for word) while `recur lookalikes` scored the pair about
+    0.9. A signal whose words run inside another's is shared: the pair has both its signals in common, a
+    look-alike, so it is said; the starter KB still has no pair said."""
+    from recur.retrieval.similar import similar_warnings
+
+    kb = tmp_path / "kb"
+    (kb / "patterns/capacity").mkdir(parents=True)
+    (kb / "patterns/data").mkdir(parents=True)
+    (kb / "patterns/capacity/orders-db-pool-exhausted.md").write_text(POOL_ORIGINAL)
+    (kb / "patterns/data/orders-postgres-out-of-connections.md").write_text(POOL_COPY)
+    found = similar_warnings(load_kb(kb), index_dir=tmp_path / "index", model="default")
+    said = {Path(p.path).stem: p.message for p in found}
+    assert sorted(said) == ["orders-db-pool-exhausted", "orders-postgres-out-of-connections"], said
+    assert (
+        "2 of its 2 signals are orders-db-pool-exhausted's: 'remaining connection slots are reserved for "
+        "non-replication superuser connections' (contains 'remaining connection slots are reserved'), "
+        "'HikariPool-1 - Connection is not available' (part of 'HikariPool-1 - Connection is not available, "
+        "request timed out after 30000ms'))"
+    ) in said["orders-postgres-out-of-connections"]
+    starter = similar_warnings(load_kb(ROOT / "kb"), index_dir=real_engine.index_dir, model="default")
+    assert starter == [], [str(p) for p in starter]
+
+
 def test_check_similar_says_what_lookalikes_says_of_a_new_pattern_with_anothers_signals(
     tmp_path, monkeypatch, real_encoder
 ):

@@ -202,7 +202,7 @@ def test_a_file_where_init_needs_a_folder_is_a_conflict_and_nothing_is_written(t
 
 
 def test_the_next_step_line_works_when_pasted_for_a_folder_with_spaces(tmp_path):
-    """The printed `cd DIR && git init && make install` is a shell line: a path with spaces (or
+    """The printed `cd DIR && git init -b main && make install` is a shell line: a path with spaces (or
     quotes) is quoted, so pasting it goes into the new repository."""
     import subprocess
 
@@ -210,10 +210,10 @@ def test_the_next_step_line_works_when_pasted_for_a_folder_with_spaces(tmp_path)
     res = run("init", dest)
     assert res.exit_code == 0, res.output
     line = next(ln.strip() for ln in res.output.splitlines() if ln.strip().startswith("cd "))
-    assert line.endswith(" && git init && make install"), line
+    assert line.endswith(" && git init -b main && make install"), line
     # before it, where pip finds recur: the pin in requirements.txt is not on the public PyPI (found in review)
     assert res.output.index("PIP_INDEX_URL") < res.output.index(line), res.output
-    cd = line.removesuffix(" && git init && make install")
+    cd = line.removesuffix(" && git init -b main && make install")
     proc = subprocess.run(["bash", "-c", f"{cd} && pwd -P"], capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == str(dest.resolve())
@@ -386,7 +386,52 @@ def test_the_next_step_line_in_the_current_folder_or_an_existing_repository(tmp_
     assert res.exit_code == 0, res.output
     assert "  make install" in res.output.splitlines() and "cd ." not in res.output and "git init" not in res.output
     res = run("init", tmp_path / "fresh")
-    assert f"  cd {tmp_path / 'fresh'} && git init && make install" in res.output.splitlines()
+    assert f"  cd {tmp_path / 'fresh'} && git init -b main && make install" in res.output.splitlines()
+
+
+def test_the_git_init_it_says_makes_the_branch_the_workflow_runs_on(tmp_path, monkeypatch):
+    """Found by a first-time pattern author: init said `git init`, which makes `master`, and kb.yml runs on a
+    push to main only (GitHub Actions has no filter for the default branch): the pushes never ran it. The
+    step it prints, run, makes the branch kb.yml names; in a repository on another branch, init says which
+    line to change."""
+    import shutil
+    import subprocess
+
+    import yaml
+
+    if shutil.which("git") is None:
+        pytest.skip("no git")
+    dest = tmp_path / "kb-repo"
+    res = run("init", dest)
+    assert res.exit_code == 0, res.output
+    line = next(ln.strip() for ln in res.output.splitlines() if ln.strip().startswith("cd "))
+    steps = line.removesuffix(" && make install")
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_SYSTEM": os.devnull}  # no init.defaultBranch
+    proc = subprocess.run(
+        ["bash", "-c", f"{steps} && git symbolic-ref --short HEAD"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    flow = yaml.safe_load((dest / ".github/workflows/kb.yml").read_text())
+    assert flow[True]["push"]["branches"] == [proc.stdout.splitlines()[-1]] == ["main"]
+    assert "Note: .github/workflows/kb.yml" not in res.output  # a new folder: no branch yet
+    repo = tmp_path / "ours"
+    (repo / ".git").mkdir(parents=True)
+    (repo / ".git/HEAD").write_text("ref: refs/heads/master\n")
+    monkeypatch.chdir(repo)
+    res = run("init", ".")
+    assert res.exit_code == 0, res.output
+    assert (
+        "Note: .github/workflows/kb.yml runs on pull requests and on a push to main (`branches: [main]`); this "
+        "repository's branch is master: change that line to [master] if master is the branch the team pushes to, "
+        "or its pushes never run the checks."
+    ) in " ".join(res.output.split()), res.output
+    (repo / ".git/HEAD").write_text("ref: refs/heads/main\n")
+    res = run("init", ".", "--keep-existing")
+    assert "Note: .github/workflows/kb.yml" not in res.output, res.output
 
 
 def test_make_run_takes_host_and_port_and_otherwise_leaves_them_to_recur_serve(tmp_path):

@@ -338,6 +338,48 @@ def test_similar_respects_distinguish(tmp_path):
     assert out == []
 
 
+def test_similar_counts_a_signal_inside_anothers_as_shared(tmp_path):
+    """Found by a first-time pattern author: a copy of a pattern whose signals were the short form of the
+    original's log lines ("HikariPool-1 - Connection is not available" of "... not available, request timed
+    out after 30000ms") passed `check --similar`: signals were shared word for word only. One whose words run
+    whole inside the other's is shared now; beyond any doc-view score (the threshold), the copy is still said,
+    a look-alike with both its signals."""
+    kb = small_kb(tmp_path / "kb")
+    src = (kb / "patterns/capacity/disk-full.md").read_text()
+    copy = src.replace("id: disk-full", "id: disk-full-again").replace("related: [db-pool-exhausted]", "")
+    copy = copy.replace("No space left on device", "write /var/log/app.log: no space left on device")
+    copy = copy.replace("ENOSPC", "Error: ENOSPC, write")
+    write(kb, "patterns/capacity/disk-full-again.md", copy)
+    beyond = similar_warnings(load_kb(kb), index_dir=tmp_path / "idx", model="fake:64", threshold=1.0001 + 0.1)
+    said = {Path(p.path).name: p.message for p in beyond}
+    assert (
+        "and 2 of its 2 signals are disk-full's: 'write /var/log/app.log: no space left on device' (contains 'No "
+        "space left on device'), 'Error: ENOSPC, write' (contains 'ENOSPC'))"
+    ) in said["disk-full-again.md"], said
+    assert (
+        "2 of its 2 signals are disk-full-again's: 'No space left on device' (part of 'write /var/log"
+        in said["disk-full.md"]
+    ), said
+
+
+def test_similar_shares_whole_words_each_signal_once(tmp_path):
+    """What counts as a shared signal: whole words, in order (the numbers kept: "HTTP 503" is no part of
+    "HTTP 429 Too Many Requests"; "EMFILE" none of "NodeFilesystemFilesFillingUp"), each signal paired with one
+    of the other pattern's at most (two long lines holding the same short one share one signal, not two)."""
+    from recur.retrieval.similar import _Signals
+
+    kb = tmp_path / "kb"
+    write_pattern(kb, "a", signals=("HTTP 503", "EMFILE", "kube node not ready"))
+    write_pattern(kb, "b", signals=("HTTP 429 Too Many Requests", "NodeFilesystemFilesFillingUp", "KubeNodeNotReady"))
+    write_pattern(kb, "c", signals=("panic: no space left on device", "ENOSPC: No  space left on device, write"))
+    write_pattern(kb, "d", signals=("No space left on device",))
+    k = load_kb(kb)
+    signals = _Signals(k, sorted(k.patterns))
+    assert signals.related("a") == {}
+    assert signals.related("c") == {"d": [("panic: no space left on device", "No space left on device")]}
+    assert signals.related("d") == {"c": [("No space left on device", "panic: no space left on device")]}
+
+
 def test_check_similar_cli_with_files(tmp_path, monkeypatch):
     _dup_kb(tmp_path / "kb")
     monkeypatch.chdir(tmp_path)
@@ -348,6 +390,32 @@ def test_check_similar_cli_with_files(tmp_path, monkeypatch):
     assert res.exit_code == 0
     res = _run(["--similar", "--strict", "--index", "idx", "--model", "fake:64", changed], "kb")
     assert res.exit_code == 1
+
+
+def test_check_similar_says_what_it_compared_when_it_finds_nothing(tmp_path, monkeypatch):
+    """`check --similar` finding nothing said only "OK: N files ... follow the format": not whether it had
+    compared anything, nor at what threshold (found by a first-time pattern author). It says so on stderr,
+    with the summary; --json's document on stdout is the same."""
+    import json
+
+    small_kb(tmp_path / "kb")
+    monkeypatch.chdir(tmp_path)
+    index = ["--similar", "--index", "idx", "--model", "fake:64"]
+    res = _run([*index, "--similar-threshold", "0.99"], "kb")
+    assert res.exit_code == 0, res.output
+    assert res.stdout == ""
+    last = "--similar: no near-duplicates among 3 patterns (threshold 0.99, --similar-threshold; 1 retired pattern left out)."
+    assert res.stderr.splitlines()[-1] == last, res.stderr
+    res = _run([*index, "--json", "kb/patterns/capacity/disk-full.md"], "kb")
+    assert json.loads(res.stdout) == {"ok": True, "errors": 0, "warnings": 0, "notices": 0, "problems": []}
+    assert "--similar: no near-duplicates of the 1 named pattern among 3 patterns (threshold 0.90" in res.stderr
+    res = _run([*index, "kb/incidents"], "kb")
+    assert "--similar: no pattern among the named files, nothing compared." in res.stderr, res.output
+    res = _run([*index, "-q"], "kb")
+    assert res.output == ""  # --quiet: errors and warnings only
+    _dup_kb(tmp_path / "dup")
+    res = _run(index, "dup")
+    assert "looks like a duplicate" in res.stdout and "--similar:" not in res.stderr, res.output
 
 
 HEAVY = ("torch", "transformers", "sentence_transformers", "faiss")

@@ -124,6 +124,41 @@ def test_complete_pattern_from_flags_passes_strict(kb):
     assert p.related == ["db-pool-exhausted"] and p.owner == "team-core"
 
 
+LONG_TITLE = "Stripe webhook signature verification fails after key rotation"  # 62 characters as an id
+
+
+def test_an_id_from_a_long_title_is_cut_at_a_word_and_said(kb):
+    """Found by a first-time pattern author: the id from a title over 60 characters was cut mid-word
+    (`...-after-key-rotati`), without a word said. It is cut after the last whole word, and `recur new` says
+    it was shortened and that --id sets it; given --id, or a title that fits, it says nothing of it."""
+    flags = ["--kb", "kb", "--no-input", "--category", "dependencies", "--severity", "sev2", "--symptom", "rejected"]
+    res = run("new", "pattern", *flags, "--title", LONG_TITLE)
+    assert res.exit_code == 0, res.output
+    pid = "stripe-webhook-signature-verification-fails-after-key"
+    assert (Path("kb/patterns/dependencies") / f"{pid}.md").is_file()
+    assert (
+        f"The id was shortened: {pid} is the title's words up to 60 characters (all of them make 62). --id sets "
+        "another: it names the file and every link to it."
+    ) in res.stderr, res.output
+    assert res.stdout == f"kb/patterns/dependencies/{pid}.md\n"  # the new file's path alone, for a script
+    res = run("new", "pattern", *flags, "--title", LONG_TITLE + " again", "--id", "stripe-key-rotation")
+    assert res.exit_code == 0 and "shortened" not in res.output, res.output
+    res = run("new", "pattern", *flags, "--title", "Stripe webhooks rejected")
+    assert res.exit_code == 0 and "shortened" not in res.output, res.output
+    res = run("new", "path", "--kb", "kb", "--no-input", "--title", LONG_TITLE, "--step", "disk-full: first")
+    assert res.exit_code == 0 and f"The id was shortened: {pid} is" in res.stderr, res.output
+
+
+def test_slugify_cuts_after_a_whole_word():
+    from recur.util.text import slugify
+
+    assert slugify("aaa bbb ccc", max_len=7) == "aaa-bbb"  # a word ending at the limit is whole
+    assert slugify("aaa bbb ccc", max_len=9) == "aaa-bbb"
+    assert slugify("aaa bbb ccc", max_len=11) == "aaa-bbb-ccc"
+    assert slugify("abcdefghijkl mn", max_len=5) == "abcde"  # one word longer than the limit: cut inside it
+    assert slugify("Disk full on /var: 100%") == "disk-full-on-var-100"  # anchors (no max_len): as they were
+
+
 def test_pattern_by_prompts(kb):
     answers = (
         "\n".join(

@@ -95,12 +95,12 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
     # with FILES, the authoring warnings of those files alone (the pre-commit hook's one file cost the whole
     # KB's lint); the KB is loaded and cross-checked whole, so those files' problems are a whole check's
     kb, problems = check_path(kb_dir, stale_days=stale_days, today=today, only=in_named)
+    compared = None
     if similar and not format_errors(kb.problems):  # else indexing refuses the KB: its recur.yml errors say why
-        from recur.retrieval.similar import similar_warnings
+        from recur.retrieval.similar import compare
 
-        problems += similar_warnings(
-            kb, only=files or None, index_dir=index_dir, model=model, threshold=similar_threshold
-        )
+        compared = compare(kb, only=files or None, index_dir=index_dir, model=model, threshold=similar_threshold)
+        problems += compared.problems
     elsewhere = []
     if in_named is not None:  # each problem sorted once: in a named file, or elsewhere (counted, not shown)
         shown = []
@@ -116,11 +116,30 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
     _print_problems([p for p in [*problems, *broken] if not (quiet and p.level == "notice")], fmt, failed)
     if not quiet:
         click.echo(_check_summary(kb, kb_dir, problems, named, elsewhere, broken), err=True)
+        if compared is not None and not compared.problems:
+            click.echo(_none_similar(compared, named is not None, len(kb.patterns)), err=True)
         if strict and warnings and not errors:  # the errors elsewhere fail it too: both said (found in review)
             click.echo("Failing because of --strict" + (", and of the errors elsewhere." if broken else "."), err=True)
     elif any(p.is_error and p not in broken for p in elsewhere):  # the hook's --quiet hid them, and passed
         click.echo(_elsewhere_note(kb_dir, [p for p in elsewhere if p not in broken]), err=True)
     sys.exit(1 if failed else 0)
+
+
+def _none_similar(compared, named: bool, patterns: int) -> str:
+    """What --similar compared when it found no near-duplicate: "OK: 4 files ... follow the format" alone
+    did not say whether it had looked, or at what (found by a first-time pattern author). ``patterns``: the
+    KB's, retired ones too (the index, so --similar, leaves those out)."""
+    among = plural(compared.among, "pattern")
+    retired = f"; {plural(patterns - compared.among, 'retired pattern')} left out" if patterns > compared.among else ""
+    if named and not compared.queries:
+        return "--similar: no pattern among the named files, nothing compared."
+    if compared.among < 2:
+        return f"--similar: {among} in the KB, nothing to compare."
+    which = f" of the {plural(compared.queries, 'named pattern')}" if named else ""
+    return (
+        f"--similar: no near-duplicates{which} among {among} "
+        f"(threshold {compared.threshold:.2f}, --similar-threshold{retired})."
+    )
 
 
 def _broken_elsewhere(elsewhere: list) -> list:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from recur.cli.options import OutFile
-from recur.util.files import repository_root
+from recur.util.files import current_branch, repository_root
 from recur.util.text import cut_list, plural
 
 
@@ -79,6 +79,7 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
         click.echo(f"Added what {directory} did not have of a knowledge-base repository ({count}).")
     else:
         click.echo(f"Created a knowledge-base repository in {directory} ({count}).")
+    _other_branch(top := repository_root(directory))  # before the .gitignore lines to paste, which end their block
     if merge:
         click.echo(f"Left as they were ({len(merge)}): {', '.join(merge)}.")
         click.echo("  Merge Recur's lines into them by hand (to see its versions: recur init a-new-folder).")
@@ -90,7 +91,6 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
         _wheel_ignored(Path(directory), Path(wheel).name)
     if ".gitignore" in merge:
         _ignores_missing(Path(directory))
-    top = repository_root(directory)
     if top is not None and top != Path(directory).resolve():
         click.echo(
             f"Note: {directory} is inside the git repository at {top}. GitHub Actions and pre-commit read "
@@ -98,6 +98,20 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
             f".pre-commit-config.yaml there, running in {directory}/ (working-directory, a files: pattern)."
         )
     _next_steps(directory, starter, kept, wheel)
+
+
+def _other_branch(top: Path | None) -> None:
+    """In a repository on another branch than the one kb.yml's pushes run on (a plain `git init` makes
+    ``master``), the line to change: its pushes never ran the checks (found by a first-time pattern author)."""
+    from recur.kb.init import workflow_branch
+
+    branch, wanted = current_branch(top) if top is not None else None, workflow_branch()
+    if branch not in (None, wanted):
+        click.echo(
+            f"Note: .github/workflows/kb.yml runs on pull requests and on a push to {wanted} (`branches: "
+            f"[{wanted}]`); this repository's branch is {branch}: change that line to [{branch}] if {branch} is "
+            f"the branch the team pushes to, or its pushes never run the checks."
+        )
 
 
 def _wheel_ignored(directory: Path, name: str) -> None:
@@ -233,13 +247,17 @@ def _makefile_default(name: str) -> str:
 
 
 def _first_step(directory: str, install: str = "make install") -> str:
-    """``cd DIR && git init && make install``, without the ``cd`` into the folder recur already runs
-    in and without ``git init`` in a repository git already tracks (``--keep-existing``'s usual case)."""
+    """``cd DIR && git init -b main && make install``, without the ``cd`` into the folder recur already runs
+    in and without ``git init`` in a repository git already tracks (``--keep-existing``'s usual case). ``-b
+    main``: kb.yml runs on a push to main (GitHub Actions has no filter for "the default branch"), and a plain
+    `git init` makes ``master``, whose pushes never ran it (found by a first-time pattern author)."""
     import shlex
+
+    from recur.kb.init import workflow_branch
 
     steps = [] if Path(directory).resolve() == Path.cwd().resolve() else [f"cd {shlex.quote(directory)}"]
     if repository_root(directory) is None:
-        steps.append("git init")
+        steps.append(f"git init -b {workflow_branch()}")
     return " && ".join([*steps, install])
 
 

@@ -183,7 +183,23 @@ def _named_elsewhere(problems, shown: str) -> list:
     return [p for p in problems if p.path != shown and named.search(p.message)]
 
 
-def _finish(kb_dir, path, text, written: bool = False) -> None:
+def _id_cut(title: str, written: str) -> None:
+    """Said when the id written is the title's, shortened: it was cut at 60 characters without a word
+    (found by a first-time pattern author), and an id is in the file's name and in every link to it."""
+    from recur.kb import schema
+
+    whole = schema.id_from_title(title, longest=None)
+    if written != whole and written == schema.id_from_title(title):
+        click.echo(
+            f"The id was shortened: {written} is the title's words up to {schema.ID_LONGEST} characters (all of "
+            f"them make {len(whole)}). --id sets another: it names the file and every link to it.",
+            err=True,  # with the other notes: stdout is the new file's path alone
+        )
+
+
+def _finish(kb_dir, path, text, written: bool = False, title: str | None = None) -> None:
+    """Write the new file, show its problems and the next step; ``title``: a pattern's or a path's, whose id
+    was made from it unless --id gave one."""
     from recur.kb import scaffold
     from recur.kb.check import check_path, is_shared_signal, shared_signal_notices
     from recur.kb.loader import display_path
@@ -212,6 +228,8 @@ def _finish(kb_dir, path, text, written: bool = False) -> None:
         + (f"; fill in the {plural(todo, 'TODO')}, then run: {command}" if todo else f"; run: {command}"),
         err=True,
     )
+    if title is not None:
+        _id_cut(title, path.stem)
 
 
 @click.group(cls=RecurGroup)
@@ -390,7 +408,7 @@ def pattern(
             evidence=evidence,
             root_cause=root_cause,
         )
-        _finish(kb_dir, path, text)
+        _finish(kb_dir, path, text, title=title)
         _publish_when_reviewed(status)
         for rid in dict.fromkeys(related):  # check --strict warns of a one-way link: said now (found in review)
             # path.stem: the id written, also when it came from the title (pid was None: "Also add None")
@@ -519,4 +537,4 @@ def path_cmd(kb_dir, pid, title, audience, steps, order, no_input):
     path, text = scaffold.path_file(
         kb, id=pid, title=title, audience=audience, steps=[scaffold.parse_step(s) for s in steps], order=order
     )
-    _finish(kb_dir, path, text)
+    _finish(kb_dir, path, text, title=title)

@@ -69,6 +69,16 @@ def workflow_make_calls() -> dict[str, list[str]]:
     return calls
 
 
+def workflow_branch() -> str:
+    """The branch whose pushes kb.yml runs on (its ``on: push: branches:``), read from the template: GitHub
+    Actions has no filter for "the repository's default branch", so the workflow names one, and what init
+    says of it (``git init -b BRANCH``) cannot drift from it."""
+    import yaml
+
+    flow = yaml.safe_load((templates_dir() / "init" / ".github" / "workflows" / "kb.yml").read_text(encoding="utf-8"))
+    return flow.get("on", flow.get(True))["push"]["branches"][0]  # YAML 1.1 reads a bare `on` key as true
+
+
 def plan(name: str, starter: bool, version: str) -> dict[str, bytes]:
     """{path relative to the new repository: content} for everything init writes. ``name`` is
     one line (``site_name``): mkdocs.yml gets it as a quoted YAML string, the comments as it is."""

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -15,12 +18,27 @@ from recur.retrieval.index import load_vectors
 from recur.util.errors import Problem
 
 
+class Compared(NamedTuple):
+    """What ``compare`` found, and what it compared: ``queries`` patterns (the named ones, or all) with
+    the KB's ``among`` patterns, at ``threshold``."""
+
+    problems: list
+    queries: int
+    among: int
+    threshold: float
+
+
 def similar_warnings(
     kb: KB, only=None, *, index_dir, model: str | None, threshold: float | None = None
 ) -> list[Problem]:
+    """``compare``'s warnings."""
+    return compare(kb, only, index_dir=index_dir, model=model, threshold=threshold).problems
+
+
+def compare(kb: KB, only=None, *, index_dir, model: str | None, threshold: float | None = None) -> Compared:
     """Patterns whose text is nearly the same as another's (cosine of the "doc" vectors), or that are a
-    look-alike of another (as `recur lookalikes` measures it) with most of its exact signals, two or more,
-    or with one of its signals and a lookalikes similarity at ``threshold`` or more.
+    look-alike of another (as `recur lookalikes` measures it) with most of its signals (``_Signals``), two
+    or more, or with one of its signals and a lookalikes similarity at ``threshold`` or more.
 
     ``only``: file paths (the changed files in CI / pre-commit); only those patterns are
     compared against the whole KB. Pairs whose authors already wrote a ``distinguish`` entry
@@ -32,12 +50,7 @@ def similar_warnings(
     ensure_index(kb.root, index_dir, model, quiet=True, progress=False)
     vectors, views = load_vectors(index_dir)
     rows = [(r, v["pattern"]) for r, v in enumerate(views) if v["kind"] == "doc" and v["pattern"] in kb.patterns]
-    if len(rows) < 2:
-        return []
     ids = [pid for _, pid in rows]
-    vecs = vectors[[r for r, _ in rows]].astype(np.float32)
-    vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
-    pos = {pid: n for n, pid in enumerate(ids)}
     if only:
         wanted = {os.path.normcase(os.path.abspath(f)) for f in only}
         queries = [
@@ -45,17 +58,20 @@ def similar_warnings(
         ]
     else:
         queries = list(ids)
-    if not queries:
-        return []
-    q = vecs[[pos[pid] for pid in queries]]
-    sims = q @ vecs.T
-    holders = _signal_holders(kb, ids)
+    if len(ids) < 2 or not queries:
+        return Compared([], len(queries), len(ids), threshold)
+    vecs = vectors[[r for r, _ in rows]].astype(np.float32)
+    vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+    pos = {pid: n for n, pid in enumerate(ids)}
+    sims = vecs[[pos[pid] for pid in queries]] @ vecs.T
+    signals = _Signals(kb, ids)
     means = _Means(ids, vectors, views)
     out = []
     for row, pid in enumerate(queries):
         sims[row, pos[pid]] = -1.0
         p = kb.patterns[pid]
-        found = _by_text(kb, pid, ids, sims[row], threshold) or _by_signals(kb, pid, holders, means, threshold)
+        shared = signals.related(pid)
+        found = _by_text(kb, pid, ids, sims[row], threshold, shared) or _by_signals(kb, pid, shared, means, threshold)
         if found:
             other, why = found
             shown = display_path(kb.root / p.relpath)
@@ -69,7 +85,7 @@ def similar_warnings(
                     "warning",
                 )
             )
-    return out
+    return Compared(out, len(queries), len(ids), threshold)
 
 
 def _declared(kb: KB, pid: str, other: str) -> bool:
@@ -79,7 +95,7 @@ def _declared(kb: KB, pid: str, other: str) -> bool:
     }
 
 
-def _by_text(kb: KB, pid: str, ids: list, row, threshold: float):
+def _by_text(kb: KB, pid: str, ids: list, row, threshold: float, signals: dict):
     """(other id, why) for the nearest pattern whose doc view is at ``threshold`` or more, or a little less
     with a signal or a service in common; None."""
     p = kb.patterns[pid]
@@ -87,19 +103,91 @@ def _by_text(kb: KB, pid: str, ids: list, row, threshold: float):
         score, other = float(row[j]), ids[j]
         if score < threshold - config.SIMILAR_SHARED_MARGIN:
             break
-        shared = "" if score >= threshold else _shared(p, kb.patterns[other])
+        shared = "" if score >= threshold else _shared(p, kb.patterns[other], signals.get(other))
         if (score >= threshold or shared) and not _declared(kb, pid, other):
             return other, f"{score:.2f}{shared}"
     return None
 
 
-def _signal_holders(kb: KB, ids: list) -> dict:
-    """{signal, case and spacing aside: the ids of the patterns that have it}, read once for every pattern."""
-    holders: dict = {}
-    for pid in ids:
-        for s in kb.patterns[pid].signals:
-            holders.setdefault(_key(s), set()).add(pid)
-    return holders
+class _Signals:
+    """Every pattern's signals, and which of them two patterns share: the same signal (its words the
+    same), or one whose words run whole, in order, inside the other's (the short form of a log line the
+    other quotes whole). A new pattern with "HikariPool-1 - Connection is not available" and "remaining
+    connection slots are reserved" was OK by `check --strict --similar` while the pattern it copied, its
+    runbook step and dashboard the same, had "HikariPool-1 - Connection is not available, request timed
+    out after 30000ms" and the whole Postgres line: signals were shared only word for word (`recur
+    lookalikes` said 0.89; found by a first-time pattern author).
+
+    Words are runs of letters and digits, casefolded: case, spacing and punctuation aside. The numbers are
+    kept, not masked as ``normalise_signal`` masks them to read a log line: masked, "HTTP 503" would be part
+    of "HTTP 429 Too Many Requests". Each signal of the other pattern is paired with one of this pattern's at
+    most: disk-full's "... no space left on device" and "ENOSPC: no space left on device, write" are one signal
+    of inode-exhaustion's ("No space left on device"), not two. Built once for every pattern; each signal is
+    looked for by its rarest word, so no pair of signals is compared that has none in common."""
+
+    def __init__(self, kb: KB, ids: list):
+        self._kb = kb
+        self._words: dict = {}  # (pid, n) -> " w1 w2 ... " (padded: a containment is of whole words)
+        self._postings: dict = {}  # word -> {(pid, n)}: the signals that have it
+        for pid in ids:
+            for n, s in enumerate(kb.patterns[pid].signals):
+                words = _words(s)
+                if words:
+                    self._words[(pid, n)] = f" {' '.join(words)} "
+                    for w in set(words):
+                        self._postings.setdefault(w, set()).add((pid, n))
+        self._by_rarest: dict = {}  # word -> [(pid, n)]: the signals whose rarest word it is
+        for key, words in self._words.items():
+            self._by_rarest.setdefault(self._rarest(words), []).append(key)
+
+    def _rarest(self, words: str) -> str:
+        return min(words.split(), key=lambda w: (len(self._postings[w]), w))
+
+    def related(self, pid: str) -> dict:
+        """{other id: [(this pattern's signal, the other's)]}, each signal used once, the same ones first."""
+        found: dict = {}
+        for n, _ in enumerate(self._kb.patterns[pid].signals):
+            mine = self._words.get((pid, n))
+            if mine is None:
+                continue
+            for key in self._holding(mine) | self._held(mine):
+                if key[0] != pid:
+                    found.setdefault(key[0], []).append((n, key[1], self._words[key] == mine))
+        return {other: self._paired(pid, other, links) for other, links in found.items()}
+
+    def _holding(self, mine: str) -> set:
+        """The signals whose words hold all of ``mine``'s, in order: among those with its rarest word."""
+        return {k for k in self._postings[self._rarest(mine)] if mine in self._words[k]}
+
+    def _held(self, mine: str) -> set:
+        """The signals all of whose words are in ``mine``, in order: among those whose rarest word it has."""
+        return {k for w in set(mine.split()) for k in self._by_rarest.get(w, ()) if self._words[k] in mine}
+
+    def _paired(self, pid: str, other: str, links: list) -> list:
+        """[(this pattern's signal, the other's)], each of either used once, the same signal first."""
+        mine, theirs = self._kb.patterns[pid].signals, self._kb.patterns[other].signals
+        used_mine, used_theirs, out = set(), set(), []
+        for n, t, _ in sorted(links, key=lambda x: (not x[2], x[0], x[1])):
+            if n not in used_mine and t not in used_theirs:
+                used_mine.add(n)
+                used_theirs.add(t)
+                out.append((mine[n], theirs[t]))
+        return sorted(out, key=lambda x: mine.index(x[0]))
+
+
+def _words(signal) -> list:
+    return re.findall(r"\w+", unicodedata.normalize("NFKC", str(signal)).casefold())
+
+
+def _named(pairs: list) -> str:
+    """The shared signals as this pattern writes them, each with the other's wording when it differs."""
+    said = []
+    for s, t in pairs:
+        if _words(s) == _words(t):
+            said.append(repr(s))
+        else:
+            said.append(f"{s!r} (part of {t!r})" if len(_words(s)) < len(_words(t)) else f"{s!r} (contains {t!r})")
+    return ", ".join(said)
 
 
 class _Means:
@@ -124,10 +212,10 @@ class _Means:
         return float(a @ b) if a is not None and b is not None else 0.0
 
 
-def _by_signals(kb: KB, pid: str, holders: dict, means: _Means, threshold: float = 1.0):
+def _by_signals(kb: KB, pid: str, shared: dict, means: _Means, threshold: float = 1.0):
     """(other id, why) for a look-alike (as `recur lookalikes` measures it: the cosine of the mean view vectors,
-    at ``lookalikes.FLOOR`` or more) that has most of this pattern's exact signals, two or more, or that has
-    one of them at least and is at ``threshold`` or more by that measure; None.
+    at ``lookalikes.FLOOR`` or more) that shares most of this pattern's signals (``_Signals``), two or more,
+    or that shares one of them at least and is at ``threshold`` or more by that measure; None.
 
     A new pattern scaffolded with a title, a symptom and two signals both another pattern's ("No space
     left on device", "ENOSPC", disk-full's) was OK by the doc view (0.51: its TODO summary waters it
@@ -144,11 +232,7 @@ def _by_signals(kb: KB, pid: str, holders: dict, means: _Means, threshold: float
     closest not told apart 0.73 (retry-storm, third-party-api-outage)."""
     from recur.retrieval.lookalikes import FLOOR
 
-    mine = {_key(s): s for s in kb.patterns[pid].signals}
-    shared: dict = {}
-    for k, s in mine.items():
-        for other in holders.get(k, ()) - {pid}:
-            shared.setdefault(other, []).append(s)
+    mine = {" ".join(_words(s)) for s in kb.patterns[pid].signals} - {""}
     best = None
     for other, both in sorted(shared.items()):
         if _declared(kb, pid, other):
@@ -156,7 +240,7 @@ def _by_signals(kb: KB, pid: str, holders: dict, means: _Means, threshold: float
         most = len(both) >= 2 and 2 * len(both) >= len(mine)
         similarity = means.similarity(pid, other)
         if similarity >= (FLOOR if most else threshold) and (best is None or (len(both), similarity) > best[0]):
-            named = ", ".join(repr(s) for s in both)
+            named = _named(both)
             if len(both) == 1:
                 held = f"both have the signal {named}"
             else:
@@ -166,19 +250,12 @@ def _by_signals(kb: KB, pid: str, holders: dict, means: _Means, threshold: float
     return best[1:] if best else None
 
 
-def _key(s) -> str:
-    return " ".join(str(s).split()).casefold()
-
-
-def _shared(p, other) -> str:
+def _shared(p, other, signals: list | None) -> str:
     """What two patterns have in common that makes a pair a little less alike than the threshold a
-    likely duplicate too (config.SIMILAR_SHARED_MARGIN): a signal, verbatim (case and spacing aside),
-    or a service; "" when nothing."""
-
-    theirs = {_key(s) for s in other.signals}
-    signal = next((s for s in p.signals if _key(s) in theirs), None)
-    if signal is not None:
-        return f", and both have the signal {signal!r}"
+    likely duplicate too (config.SIMILAR_SHARED_MARGIN): a signal (``_Signals``: the same, or one inside
+    the other), or a service; "" when nothing. ``signals``: the pairs of their signals shared."""
+    if signals:
+        return f", and both have the signal {_named(signals[:1])}"
     service = next((s for s in p.services if s in other.services), None)
     return f", and both are about the service {service!r}" if service is not None else ""
 

@@ -316,6 +316,17 @@ def repository_root(path) -> Path | None:
     return next((d for d in (here, *here.parents) if (d / ".git").exists()), None)
 
 
+def current_branch(root: Path) -> str | None:
+    """The branch checked out in the repository at ``root`` (its ``HEAD``: ``ref: refs/heads/NAME``), or None
+    (a detached HEAD, a ``.git`` file of a worktree or a submodule, an unreadable one). Read from the file
+    system: no git needed."""
+    try:
+        head = (Path(root) / ".git" / "HEAD").read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return head.removeprefix("ref: refs/heads/") if head.startswith("ref: refs/heads/") else None
+
+
 def gitignore_line(gitignore: Path, relpath: str) -> str | None:
     """The line of ``gitignore`` that makes git ignore ``relpath`` (a file, POSIX, relative to the folder
     holding it), or None. Git's rules for that one file (last match wins, ``!`` re-includes, a

@@ -429,15 +429,18 @@ def slugify(
     """A kebab-case slug: 'Disk full on /var' -> 'disk-full-on-var'. Ids (``max_len``), ids from a
     postmortem title (``max_words``, ``drop_stopwords``) and HTML anchors all cut it from here.
     ``fold`` (ids): accented letters become their base letters ('Réplication' -> 'replication')
-    instead of breaking the word; anchors keep the cut they always had."""
+    instead of breaking the word; anchors keep the cut they always had. ``max_len`` cuts after a whole
+    word: '...-after-key-rotation' cut at 60 was '...-after-key-rotati' (found by a first-time pattern
+    author); a first word longer than ``max_len`` alone is cut inside it."""
     parts = re.findall(r"[a-z0-9]+", _folded_lower(text) if fold else str(text).lower())
     if drop_stopwords:
         parts = [p for p in parts if p not in _SLUG_STOP]
     if max_words is not None:
         parts = parts[:max_words]
     out = "-".join(parts)
-    if max_len is not None:
-        out = out[:max_len].strip("-")
+    if max_len is not None and len(out) > max_len:
+        whole = out[: max_len + 1].rpartition("-")[0]  # the "+ 1": a word ending at max_len is whole
+        out = whole or out[:max_len]
     return out or empty
 
 
