@@ -36,6 +36,7 @@ from fastapi import Request  # at module level: the routes' annotations are reso
 
 from recur.kb.incident_record import incident_command
 from recur.retrieval.patterns import site_page
+from recur.retrieval.query import unfenced
 from recur.retrieval.results import check_both, confidence_text, likelier, match_line, step_parts
 from recur.serve.deps import Settings, engine_loading, errors, load_pauses
 from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, error_body, unexpected_message
@@ -140,24 +141,15 @@ def incident_line(query: str, title: str | None = None) -> str:
     titled as the terminal's `recur suggest` titles it (ingest.pasted_log.record_title: an alert's name, the
     log line searched, an exception line, else the placeholder `recur incident new` refuses), its Slack
     code-block markup out. ``title``: ``_title(query)`` when the caller has it already."""
-    return incident_command(_unfenced(query), None, title=_title(query) if title is None else title)
+    return incident_command(unfenced(query), None, title=_title(query) if title is None else title)
 
 
 def _title(query: str) -> str:
     from recur.ingest.pasted_log import record_title
     from recur.retrieval.query import prepare
 
-    text = _unfenced(query)
+    text = unfenced(query)
     return record_title(prepare(text), text)
-
-
-def _unfenced(text: str) -> str:
-    """``text`` without Slack's code-block markup, the ``` a pasted log usually comes wrapped in: formatting,
-    as a mention is, not what was seen. Kept, a fence was the incident line's title, and each ``` (turned
-    into three single quotes, so as not to end the line's code block) closed the description's shell
-    quotes: a command that could not be run (found using /recur as a responder). A run of backticks keeps
-    fewer than three."""
-    return text.replace("```", "\n")
 
 
 # said before the command when the text is read on stdin: the user has it in Slack, not on a pipe
@@ -511,7 +503,9 @@ def _command_text(text: str) -> tuple[str, bool]:
     # searched as typed, and escaped once, not twice, in the reply. &amp; last, so "&amp;lt;" stays "&lt;".
     text = _SLACK_MARKUP.sub(_unmarked, text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    text = _unfenced(text).strip()  # a log pasted as a code block is searched as the log
+    # a log pasted as a code block: its fences out (query.unfenced, which every surface's search does) before
+    # `share` is read, and for the record line, whose shell quotes each ``` closed
+    text = unfenced(text).strip()
     words = text.split(None, 1)  # "share" then any white space: a line break too
     if words and words[0].lower() == "share":
         return (words[1].strip() if len(words) > 1 else ""), True
