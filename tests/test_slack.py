@@ -718,6 +718,15 @@ def test_an_interaction_without_a_payload_says_so(served):
     assert r.json()["error"]["message"] == "payload: missing (Slack sends the button press in this form field)"
 
 
+@pytest.mark.parametrize("typed", ["share: ENOSPC", "Share: ENOSPC", "SHARE ENOSPC", "share:ENOSPC", "Share\nENOSPC"])
+def test_share_in_any_case_with_or_without_a_colon_shares(served, typed):
+    """Found in an integrator's review: `/recur share: disk full` and `Share: …` were not shared: searched, the
+    "share:" with them, and answered to the user alone."""
+    reply = slash(served, typed).json()
+    assert reply["response_type"] == "in_channel"
+    assert json.loads(reply["blocks"][4]["elements"][0]["value"])["q"] == "ENOSPC"
+
+
 @pytest.mark.parametrize("typed", ["help", " Help "])
 def test_help_shows_the_usage(served, typed):
     """Found in an audit: `/recur help` searched for "help" and answered with patterns."""

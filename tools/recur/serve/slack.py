@@ -498,6 +498,12 @@ def _unmarked(m: re.Match) -> str:
     return m.group(3) if m.group(3) else m.group(2)
 
 
+# `/recur share …`: the word in any case, with or without a colon ("Share: disk full", "SHARE disk full"), then
+# white space (a line break too) or the end. Found in an integrator's review: `share:` and `Share:` were searched,
+# "share:" and all, and answered to the user alone
+_SHARE = re.compile(r"share(?::|(?=\s)|$)", re.IGNORECASE)
+
+
 def _command_text(text: str) -> tuple[str, bool]:
     # Slack sends &, < and > of what the user typed as &amp;, &lt; and &gt; (its control characters):
     # searched as typed, and escaped once, not twice, in the reply. &amp; last, so "&amp;lt;" stays "&lt;".
@@ -506,9 +512,9 @@ def _command_text(text: str) -> tuple[str, bool]:
     # a log pasted as a code block: its fences out (query.unfenced, which every surface's search does) before
     # `share` is read, and for the record line, whose shell quotes each ``` closed
     text = unfenced(text).strip()
-    words = text.split(None, 1)  # "share" then any white space: a line break too
-    if words and words[0].lower() == "share":
-        return (words[1].strip() if len(words) > 1 else ""), True
+    shared = _SHARE.match(text)
+    if shared:
+        return text[shared.end() :].strip(), True
     return text, False
 
 
