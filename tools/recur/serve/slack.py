@@ -391,8 +391,10 @@ def slack_router(
             return Response(status_code=200)
         text, share = _command_text(form.get("text", ""))
         # `/recur help`: how to use it, not a search; so is a text with nothing to search (colour codes or
-        # zero-width characters alone: searched as "", answered "no known pattern matches “”")
-        if not has_text(text) or (text.lower() == "help" and not share):
+        # zero-width characters alone: searched as "", answered "no known pattern matches “”"). Shown to its user
+        # alone, after `share` too: `/recur share help` posted "no known pattern" in the channel, and `/recur
+        # --help` was searched (found in an integrator's review)
+        if not has_text(text) or text.lower() in HELP_WORDS:
             return JSONResponse(text_reply(USAGE))
         # counted with the API's answers: an operator watching the no_known_pattern rate saw no Slack traffic
         metrics = getattr(request.app.state, "metrics", None)
@@ -502,6 +504,7 @@ def _unmarked(m: re.Match) -> str:
 # white space (a line break too) or the end. Found in an integrator's review: `share:` and `Share:` were searched,
 # "share:" and all, and answered to the user alone
 _SHARE = re.compile(r"share(?::|(?=\s)|$)", re.IGNORECASE)
+HELP_WORDS = ("help", "--help", "-h")  # `/recur help` and a command line's ways of asking for it: the usage
 
 
 def _command_text(text: str) -> tuple[str, bool]:
