@@ -1731,6 +1731,27 @@ def test_a_severity_by_number_or_priority_lists_the_same_patterns_over_mcp_and_t
         assert status == 200 and body == {"patterns": sev2[1]["patterns"], "severity_note": note}, given
 
 
+def test_a_severity_by_its_name_lists_its_levels_patterns_over_mcp_and_the_api(served, served_stdio):
+    """Found in an integrator's review: list_patterns {"severity": "critical"} and GET /api/patterns?severity=critical
+    listed nothing, though severity.yml names sev1 "Critical" and record_incident says "'critical' is the name of
+    sev1: write sev1". A level's name, in any case, is read as that level by both (retrieval.patterns.pattern_severity),
+    said in ``severity_note``; a name no level has lists nothing, as before."""
+
+    async def work(client):
+        return [await call(client, "list_patterns", {"severity": s}) for s in ("sev2", "Major", "major", "huge")]
+
+    sev2, *read, unknown = session(served_stdio, work)
+    want = [r["id"] for r in sev2[1]["patterns"]]
+    assert want and "severity_note" not in sev2[1]
+    for (err, doc, text), given in zip(read, ("Major", "major"), strict=True):
+        note = f"severity {given} read as sev2, the level severity.yml names Major"
+        assert not err and [r["id"] for r in doc["patterns"]] == want, given
+        assert doc["severity_note"] == note and text.splitlines()[0].endswith(f"; {note}")
+        status, body = api(served, f"/api/patterns?severity={given}")
+        assert status == 200 and body == {"patterns": sev2[1]["patterns"], "severity_note": note}, given
+    assert unknown[1]["patterns"] == [] and "severity_note" not in unknown[1]
+
+
 def test_suggest_text_does_not_call_low_results_matches_and_says_check_both():
     """Found in review: for "latency" the text began "Known patterns that match:" over three results of low
     confidence, gave no probability, and did not say that #3 (39%) is rated more likely right than #1 (26%),

@@ -142,7 +142,10 @@ def test_problem_report_links_every_item_with_the_site_url_and_takes_owner_and_l
         "spellings": ["@Team-B", "team-b"],
         "left_out": ["unknown", "triage", "flags"],
     }
-    assert "team-b owns 1 open permanent fix, 1 overdue, and 1 open follow-up, 1 overdue." in text
+    assert (
+        "team-b owns 1 open permanent fix, 1 overdue, 1 open follow-up, 1 overdue, and 0 pending reviews, 0 overdue."
+        in text
+    )
     assert "Item 0" not in text and "Mystery" not in text
     # all of one owner's open work, the overdue first, not only what is late
     assert "Open follow-ups, overdue first (1):" in text and "Open permanent fixes, overdue first (1):" in text
@@ -198,6 +201,28 @@ def owners_kb(root):
         "---\n\n## Summary\nAgain.\n",
     )
     return kb
+
+
+def test_problem_report_for_an_owner_counts_and_lists_their_pending_reviews(tmp_path):
+    """Found in an integrator's review: problem_report(owner="alice") said "alice owns 0 open permanent fixes, 0
+    overdue, and 0 open follow-ups, 0 overdue" when her one item was an incident review still to hold (the
+    structured content's reviews_pending: 1; `recur report --owner alice` lists it). The headline counts her
+    reviews, and the text lists all of them, the overdue first, not only the overdue ones."""
+    kb = small_kb(tmp_path / "kb")
+    for n, (day, owner) in enumerate([("2026-05-28", "alice"), ("2026-04-01", "alice"), ("2026-05-29", "bob")], 30):
+        write(
+            kb,
+            f"incidents/2026/INC-2026-00{n}.md",
+            f"---\nid: INC-2026-00{n}\ntitle: Review {n}\ndate: {day}\nseverity: sev2\npatterns: []\n"
+            f"review: {{level: full, status: pending, owner: {owner}}}\n---\n\n## Summary\nBroke.\n",
+        )
+    ((err, board, text),) = calls(served(kb, tmp_path / "i"), ("problem_report", {"as_of": AS_OF, "owner": "alice"}))
+    assert not err and board["counts"]["reviews_pending"] == 2 and board["counts"]["reviews_overdue"] == 1
+    assert "alice owns 0 open permanent fixes, 0 overdue, 0 open follow-ups, 0 overdue, and 2 pending reviews, 1 " \
+        "overdue." in text.splitlines()  # fmt: skip
+    listed = text.split("Pending reviews, overdue first (2):\n", 1)[1].splitlines()[:2]
+    assert [line.split(":")[0] for line in listed] == ["- INC-2026-0031", "- INC-2026-0030"]
+    assert "INC-2026-0032" not in text  # bob's
 
 
 def test_report_owner_and_problem_report_owner_give_one_owner_the_same_board(tmp_path):

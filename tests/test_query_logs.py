@@ -1192,3 +1192,61 @@ def test_a_json_paste_of_escaped_quotes_no_string_closes_is_read_in_linear_time(
     )
     run = python_guarded(code, stdin=paste)
     assert run.returncode == 0 and run.stdout == f"0 {len(paste)}\n", run.stderr
+
+
+# the integrator's: a plain 5-line log, two lines at ERROR (a few plain records: _few_records)
+FIVE = "\n".join(
+    [
+        "2026-12-06T01:00:00Z INFO api started",
+        "2026-12-06T01:00:01Z INFO listening on :8080",
+        "2026-12-06T01:00:05Z ERROR db: pq: sorry, too many clients already",
+        "2026-12-06T01:00:06Z ERROR request failed: pq: sorry, too many clients already",
+        "2026-12-06T01:00:07Z INFO health ok",
+    ]
+)
+FENCED = [
+    "```\n{log}\n```",
+    "```text\n{log}\n```\n",
+    "```{log}```",  # Slack's composer: the fences on the first and last line
+    "  ````log  \r\n{log}\r\n````",
+]
+
+
+@pytest.mark.parametrize("fence", FENCED)
+def test_a_log_pasted_in_a_code_fence_is_read_as_the_log(fence):
+    """Found in an integrator's review: a log pasted inside a Markdown code fence (``` or ```text) was no log to MCP's
+    suggest_patterns, /api/suggest and `recur suggest -`: the plain 5-line log was "Searched the 2 error lines of a
+    5-line log" (db-connection-pool-exhausted, high), fenced it had no note (medium), and a 1,500-line fenced log
+    counted the fence as "1 line with no level". Slack took the fences out itself; query.prepare does now, for every
+    surface: the same text searched, the same note."""
+    plain = prepare(FIVE)
+    assert plain.note == "searched the 2 error lines of a 5-line log"
+    p = prepare(fence.format(log=FIVE))
+    assert (p.text, p.note, p.log_before) == (plain.text, plain.note, 0)
+    before = prepare("Orders API failing, log below:\n" + fence.format(log=FIVE))
+    assert before.note == "searched the 2 error lines of a 5-line log, and the 1 line before it"
+    assert before.text == "Orders API failing, log below:\n" + plain.text
+    long = "\n".join(INFO * 50 + ["2026-12-01T10:01:00Z ERROR write failed: No space left on device"] + INFO)
+    assert prepare(fence.format(log=long)).note == prepare(long).note == "searched the 1 error line of a 1,531-line log"
+
+
+def test_every_surface_reads_a_fenced_log_as_the_log(run, kb_dir, tmp_path):
+    """The fenced log of test_a_log_pasted_in_a_code_fence_is_read_as_the_log on `recur suggest -`, a --queries
+    batch line and /api/suggest: each answers it as the plain log."""
+    import httpx
+
+    fenced = "```text\n" + FIVE + "\n```"
+    plain = json.loads(run("suggest", "--json", "-", input=FIVE).stdout)
+    res = run("suggest", "--json", "-", input=fenced)
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout) == plain and plain["query_note"] == "searched the 2 error lines of a 5-line log"
+    assert "recur: searched the 2 error lines of a 5-line log.\n" in res.stderr
+    batch = tmp_path / "q.jsonl"
+    batch.write_text("".join(json.dumps({"query": q}) + "\n" for q in (FIVE, fenced)))
+    res = run("suggest", "--queries", str(batch))
+    assert res.exit_code == 0, res.output
+    first, second = (json.loads(line) for line in res.stdout.splitlines())
+    assert first == second and second["query_note"] == plain["query_note"]
+    with running(fake_app(kb_dir, tmp_path)) as base:
+        answers = [httpx.post(base + "/api/suggest", json={"text": t}, timeout=60).json() for t in (FIVE, fenced)]
+    assert answers[0] == answers[1] and answers[1]["query_note"] == plain["query_note"]

@@ -733,9 +733,20 @@ def test_an_interaction_without_a_payload_says_so(served):
     assert r.json()["error"]["message"] == "payload: missing (Slack sends the button press in this form field)"
 
 
-@pytest.mark.parametrize("typed", ["help", " Help "])
+@pytest.mark.parametrize("typed", ["share: ENOSPC", "Share: ENOSPC", "SHARE ENOSPC", "share:ENOSPC", "Share\nENOSPC"])
+def test_share_in_any_case_with_or_without_a_colon_shares(served, typed):
+    """Found in an integrator's review: `/recur share: disk full` and `Share: …` were not shared: searched, the
+    "share:" with them, and answered to the user alone."""
+    reply = slash(served, typed).json()
+    assert reply["response_type"] == "in_channel"
+    assert json.loads(reply["blocks"][4]["elements"][0]["value"])["q"] == "ENOSPC"
+
+
+@pytest.mark.parametrize("typed", ["help", " Help ", "--help", "-h", "share help", "share --help", "Share: -h"])
 def test_help_shows_the_usage(served, typed):
-    """Found in an audit: `/recur help` searched for "help" and answered with patterns."""
+    """Found in an audit: `/recur help` searched for "help" and answered with patterns. Found in an integrator's
+    review: `/recur share help` posted a "no known pattern" reply in the channel, and `/recur --help` was searched:
+    each is the usage, shown to its user alone."""
     reply = slash(served, typed).json()
     assert reply["response_type"] == "ephemeral" and reply["text"].startswith("Usage: `/recur <what you see>`")
     assert "blocks" not in reply
@@ -788,7 +799,9 @@ def test_the_record_command_is_whole_however_long_its_escaped_text(query):
     assert description == " ".join(query.split())  # whole
 
 
-@pytest.mark.parametrize("fenced", ["```\n{log}\n```", "```{log}```", "share ```{log}```"])
+# "```text": a fence's info string is formatting too (query.unfenced, shared with every surface; Slack's own
+# unfencing searched "text" as the log's first line)
+@pytest.mark.parametrize("fenced", ["```\n{log}\n```", "```{log}```", "share ```{log}```", "```text\n{log}\n```"])
 def test_a_log_pasted_as_a_code_block_is_searched_and_recorded_without_its_fences(served, fenced):
     """Found using /recur as a responder: a log pasted in Slack comes wrapped in ``` (its code-block markup).
     The fences were searched and shown as text: the incident line's title was the fence alone, and each ```

@@ -298,6 +298,14 @@ JSON_STRING = re.compile(r'"(?:[^"\\]|\\[\s\S])*"', re.ASCII)
 JSON_NOT_BRACKET_OR_QUOTE = re.compile(r'[^\[\]{}"]+', re.ASCII)
 
 
+# Markdown's code fence around a paste (unfenced): a line of ``` with its info string ("```text", "```log"), and
+# any other ``` (Slack's composer writes them on the first and last line of a code block). An info string starts
+# with a small letter, as one is written: "```ERROR …" is a log line after a fence. The line's start is matched, not
+# looked behind at (the browser's port has no lookbehind), and its end looked ahead at: JavaScript's $ is not Python's
+FENCE_LINE = re.compile(r"(^|\n)[ \t]*`{3,}[a-z][\w+#.-]*[ \t\r]*(?![^\n])", re.ASCII)
+FENCE = re.compile(r"`{3,}", re.ASCII)
+
+
 OTHERS_NAMED = 5  # a pasted list's other alerts named in the note (Prepared.said); more are counted
 # what the note of a pasted list says to do about its other alerts where no surface says otherwise (/api/suggest):
 # POST the payload to the webhook, which answers each alert (MCP, Slack, the box and the terminal say their own)
@@ -471,11 +479,24 @@ def over_paste_limit(what: str, kept: int, dropped: int | None = None) -> str:
     return f"{what} holds more than {MAX_PASTE_CHARS:,} characters; reading its first {kept:,} ({rest} is not read)"
 
 
+def unfenced(text: str) -> str:
+    """``text`` without the Markdown code fences a log is pasted in (a chat, an issue, an agent's message): each
+    fence line with its info string ("```text") gone, each other ``` a line end (FENCE_LINE, FENCE). A fence is
+    formatting, not what was seen. Kept, it was a line of the log: a 5-line log in ``` was no log ("Searched the 2
+    error lines of a 5-line log", db-connection-pool-exhausted high 93%, became medium 60% with no note), and a
+    1,500-line one counted its closing fence as "1 line with no level" (found in an integrator's review; Slack
+    unfenced its commands itself, so its answers differed from MCP's and the API's). In Slack's record line each ```
+    closed the description's shell quotes."""
+    if "```" not in text:
+        return text
+    return FENCE.sub("\n", FENCE_LINE.sub(r"\1", text))
+
+
 def prepare(text: str, limit: int = MAX_QUERY_CHARS) -> Prepared:
-    """``text`` as it is searched: colour codes out, lone surrogates as U+FFFD, a log by its error lines,
-    condensed to ``limit``. A pasted alert payload (JSON) by its first firing alert, as the webhook reads
-    it (retrieval.alerts), on every surface."""
-    text = clean(strip_ansi(text))
+    """``text`` as it is searched: colour codes out, lone surrogates as U+FFFD, Markdown's code fences out
+    (unfenced), a log by its error lines, condensed to ``limit``. A pasted alert payload (JSON) by its first
+    firing alert, as the webhook reads it (retrieval.alerts), on every surface."""
+    text = unfenced(clean(strip_ansi(text)))
     text, alert = _alert_paste(text)
     chars = len(text)
     log = read_log(text)

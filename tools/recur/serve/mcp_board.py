@@ -129,13 +129,15 @@ def board_text(  # long: one section after another, each bounded and paged alike
     mine = bool(b.get("filtered"))
     overdue_fixes = _late_first(b["fixes"]) if mine else [f for f in b["fixes"] if f.get("overdue")]
     overdue_follow_ups = _late_first(b["follow_ups"]) if mine else [f for f in b["follow_ups"] if f.get("overdue")]
-    overdue_reviews = [r for r in b["reviews"] if r.get("overdue")]
+    # one owner's pending reviews, all of them, as `recur report --owner` lists them: only the overdue ones were, so
+    # alice's one review not yet due was on no line of the text (found in review)
+    overdue_reviews = _late_first(b["reviews"]) if mine else [r for r in b["reviews"] if r.get("overdue")]
     # (title, the whole list, its page, line): the overdue lists are the text's own (a filter of the board's, or
     # one owner's reordered), paged here; the others are the structured content's, paged by board_answer
     sections = [
         ("Open permanent fixes, overdue first" if mine else "Overdue permanent fixes", overdue_fixes, None, _fix_line),
         ("Open follow-ups, overdue first" if mine else "Overdue follow-ups", overdue_follow_ups, None, _follow_up_line),
-        ("Overdue reviews", overdue_reviews, None, _review_line),
+        ("Pending reviews, overdue first" if mine else "Overdue reviews", overdue_reviews, None, _review_line),
         ("Recurred in the last 30 days", b["recurring"]["30"], page["recurring"]["30"], _recurring_line),
         ("Recurred after a permanent fix", b["recurrence_after_fix"], page["recurrence_after_fix"], _after_fix_line),
         ("Needs analysis (no known pattern)", b["unknown"], page["unknown"], _unknown_line),
@@ -201,11 +203,14 @@ def _headline(b: Board) -> str:
     )
     if not b.get("filtered"):
         return head
-    fixes, follow_ups = b["fixes"], b["follow_ups"]
-    late = sum(1 for f in fixes if f.get("overdue")), sum(1 for f in follow_ups if f.get("overdue"))
+    # the owner's pending reviews too: "alice owns 0 open permanent fixes, ... 0 open follow-ups" of an owner whose
+    # one item was a review (structured reviews_pending: 1) said she owned nothing (found in review)
+    fixes, follow_ups, reviews = b["fixes"], b["follow_ups"], b["reviews"]
+    late = [sum(1 for x in items if x.get("overdue")) for items in (fixes, follow_ups, reviews)]
     return (
-        f"{head}\n{_who(b['filtered'], 'No one')} owns {_fixes(len(fixes))}, {late[0]} overdue, and "
-        f"{plural(len(follow_ups), 'open follow-up')}, {late[1]} overdue."
+        f"{head}\n{_who(b['filtered'], 'No one')} owns {_fixes(len(fixes))}, {late[0]} overdue, "
+        f"{plural(len(follow_ups), 'open follow-up')}, {late[1]} overdue, and "
+        f"{plural(len(reviews), 'pending review')}, {late[2]} overdue."
     )
 
 

@@ -36,6 +36,7 @@ from fastapi import Request  # at module level: the routes' annotations are reso
 
 from recur.kb.incident_record import incident_command
 from recur.retrieval.patterns import site_page
+from recur.retrieval.query import unfenced
 from recur.retrieval.results import check_both, confidence_text, likelier, match_line, step_parts
 from recur.serve.deps import Settings, engine_loading, errors, load_pauses
 from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, error_body, unexpected_message
@@ -140,24 +141,15 @@ def incident_line(query: str, title: str | None = None) -> str:
     titled as the terminal's `recur suggest` titles it (ingest.pasted_log.record_title: an alert's name, the
     log line searched, an exception line, else the placeholder `recur incident new` refuses), its Slack
     code-block markup out. ``title``: ``_title(query)`` when the caller has it already."""
-    return incident_command(_unfenced(query), None, title=_title(query) if title is None else title)
+    return incident_command(unfenced(query), None, title=_title(query) if title is None else title)
 
 
 def _title(query: str) -> str:
     from recur.ingest.pasted_log import record_title
     from recur.retrieval.query import prepare
 
-    text = _unfenced(query)
+    text = unfenced(query)
     return record_title(prepare(text), text)
-
-
-def _unfenced(text: str) -> str:
-    """``text`` without Slack's code-block markup, the ``` a pasted log usually comes wrapped in: formatting,
-    as a mention is, not what was seen. Kept, a fence was the incident line's title, and each ``` (turned
-    into three single quotes, so as not to end the line's code block) closed the description's shell
-    quotes: a command that could not be run (found using /recur as a responder). A run of backticks keeps
-    fewer than three."""
-    return text.replace("```", "\n")
 
 
 # said before the command when the text is read on stdin: the user has it in Slack, not on a pipe
@@ -401,8 +393,10 @@ def slack_router(
             return Response(status_code=200)
         text, share = _command_text(form.get("text", ""))
         # `/recur help`: how to use it, not a search; so is a text with nothing to search (colour codes or
-        # zero-width characters alone: searched as "", answered "no known pattern matches “”")
-        if not has_text(text) or (text.lower() == "help" and not share):
+        # zero-width characters alone: searched as "", answered "no known pattern matches “”"). Shown to its user
+        # alone, after `share` too: `/recur share help` posted "no known pattern" in the channel, and `/recur
+        # --help` was searched (found in an integrator's review)
+        if not has_text(text) or text.lower() in HELP_WORDS:
             return JSONResponse(text_reply(USAGE))
         # counted with the API's answers: an operator watching the no_known_pattern rate saw no Slack traffic
         metrics = getattr(request.app.state, "metrics", None)
@@ -508,15 +502,24 @@ def _unmarked(m: re.Match) -> str:
     return m.group(3) if m.group(3) else m.group(2)
 
 
+# `/recur share …`: the word in any case, with or without a colon ("Share: disk full", "SHARE disk full"), then
+# white space (a line break too) or the end. Found in an integrator's review: `share:` and `Share:` were searched,
+# "share:" and all, and answered to the user alone
+_SHARE = re.compile(r"share(?::|(?=\s)|$)", re.IGNORECASE)
+HELP_WORDS = ("help", "--help", "-h")  # `/recur help` and a command line's ways of asking for it: the usage
+
+
 def _command_text(text: str) -> tuple[str, bool]:
     # Slack sends &, < and > of what the user typed as &amp;, &lt; and &gt; (its control characters):
     # searched as typed, and escaped once, not twice, in the reply. &amp; last, so "&amp;lt;" stays "&lt;".
     text = _SLACK_MARKUP.sub(_unmarked, text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    text = _unfenced(text).strip()  # a log pasted as a code block is searched as the log
-    words = text.split(None, 1)  # "share" then any white space: a line break too
-    if words and words[0].lower() == "share":
-        return (words[1].strip() if len(words) > 1 else ""), True
+    # a log pasted as a code block: its fences out (query.unfenced, which every surface's search does) before
+    # `share` is read, and for the record line, whose shell quotes each ``` closed
+    text = unfenced(text).strip()
+    shared = _SHARE.match(text)
+    if shared:
+        return text[shared.end() :].strip(), True
     return text, False
 
 

@@ -30,8 +30,8 @@ def patterns(
 ):
     """Every indexed pattern, briefly; `category`, `service`, `tag` and `severity` filter it
     (case-insensitive, exact; a service or tag matches any of the pattern's), as MCP's list_patterns: a severity
-    by its number or a priority (Sev-1, P1) read as the patterns' one severity of that number, said in
-    `severity_note`. With `limit` (1 to 500) or `cursor` (a page's `next_cursor`), a page of them, as
+    by its number or a priority (Sev-1, P1) read as the patterns' one severity of that number, and a level's name
+    in severity.yml (critical) as that level, said in `severity_note`. With `limit` (1 to 500) or `cursor` (a page's `next_cursor`), a page of them, as
     list_patterns pages (50 when only `cursor` is given): `total` counts the patterns the filters keep, and
     `next_cursor` is the cursor of the next page (null on the last). With neither, every pattern, as before."""
     read, note = pat.pattern_severity(engine.docs, severity)
