@@ -1004,6 +1004,38 @@ def test_a_site_built_from_other_kb_files_than_the_served_index_shows_in_healthz
     ), log
 
 
+def test_a_served_site_removed_while_serving_is_said_until_it_is_back(tmp_path, quick_stale_checks, capfd):
+    """Found in an SRE's review: `mv site site.gone` took the in-sync path (no marker read: None), /healthz
+    said site_stale null, recur_site_stale 0 (the RecurOutOfDate alert cleared) and the log said the site
+    agreed with the index "again". Now site_stale says the site is gone, the log warns once naming its
+    folder, and the site put back is compared again."""
+    from serve_util import metric
+
+    from recur.serve.runtime import SITE_STALE_CLEARED
+    from recur.site.build import build_site
+
+    kb, idx, site = small_kb(tmp_path / "kb"), tmp_path / "index", tmp_path / "site"
+    fake_index(kb, idx)
+    build_site(kb, site, browser_search=False, index_dir=idx)
+    app = fake_app(kb, tmp_path, site_dir=site, feedback_path=tmp_path / "f.jsonl", reload_interval=0.1)
+    with running(app) as base:
+        assert httpx.get(base + "/healthz").json()["site_stale"] is None
+        site.rename(tmp_path / "site.gone")
+        h = health_when(base, lambda h: h["site_stale"])
+        assert h["site"] is False and "the served site is gone (moved or removed while serving)" in h["site_stale"], h
+        assert "recur site" in h["site_stale"] and str(tmp_path) not in h["site_stale"], h  # open to anyone
+        assert metric(httpx.get(base + "/metrics").text, "recur_site_stale") == 1
+        time.sleep(0.5)  # more looks at the missing site: said once, still said
+        assert "is gone" in httpx.get(base + "/healthz").json()["site_stale"]
+        gone_log = capfd.readouterr().err
+        (tmp_path / "site.gone").rename(site)
+        h = health_when(base, lambda h: h["site_stale"] is None)
+        assert h["site"] is True and metric(httpx.get(base + "/metrics").text, "recur_site_stale") == 0
+    assert gone_log.count(f"warning: the site at {site} is gone (moved or removed while serving)") == 1, gone_log
+    assert SITE_STALE_CLEARED not in gone_log, gone_log
+    assert SITE_STALE_CLEARED in capfd.readouterr().err  # back, and built from the served index's KB files
+
+
 def test_a_site_built_in_another_checkout_of_the_same_kb_is_not_called_stale(tmp_path, quick_stale_checks):
     """README: build the index and the site from one checkout. Found in review: a site built in CI and
     an index built on the server never agreed, compared by the files' sizes and modification times,
