@@ -610,7 +610,26 @@ def test_damage_to_the_served_index_files_and_their_removal_show_in_healthz(tmp_
         shutil.rmtree(idx)
         h = health_when(base, lambda h: h["reload_error"] and "manifest.json" not in h["reload_error"])
         assert "the index on disk is gone" in h["reload_error"] and str(tmp_path) not in h["reload_error"], h
+        # it said "a restart would find none": a restart builds it from the KB (an SRE's review)
+        built = "a restart would build it again from the knowledge base (not ready until it is built)"
+        assert built in h["reload_error"] and "find none" not in h["reload_error"], h
         assert post(base, "/api/suggest", {"text": "disk full", "top": 1}).status_code == 200
+
+
+def test_an_index_removed_while_serving_without_its_kb_says_a_restart_would_fail(tmp_path):
+    """An index-only deployment (no KB folder): a restart would have nothing to serve, and says so."""
+    import shutil
+
+    kb, idx, app = _reloading_app(tmp_path)
+    fake_index(kb, idx)
+    shutil.rmtree(kb)
+    with running(app) as base:
+        shutil.rmtree(idx)
+        h = health_when(base, lambda h: h["reload_error"])
+        assert (
+            "the index on disk is gone: the index loaded before keeps answering; a restart would fail"
+            in (h["reload_error"])
+        ), h
 
 
 def test_a_kb_changed_since_the_index_was_built_shows_in_healthz_and_metrics(tmp_path, quick_stale_checks, capfd):

@@ -30,6 +30,18 @@ SITE_STALE_CLEARED = (
 )
 
 
+def _index_gone(engine) -> str:
+    """What a restart would do without the index folder: `recur serve` builds it from the KB (ready once it is
+    built), or, with no KB folder, finds nothing to serve. "a restart would find none" was said either way,
+    and sent an operator after a backup of an index the restart would have built (an SRE's review)."""
+    kb_dir = getattr(engine, "kb_dir", None)
+    if kb_dir is not None and Path(kb_dir).is_dir():
+        after = "a restart would build it again from the knowledge base (not ready until it is built)"
+    else:
+        after = "a restart would fail: no index, and no knowledge base to build one from"
+    return f" is gone: the index loaded before keeps answering; {after}"
+
+
 def index_files_signature(index_dir) -> tuple | None:
     """Path, size, modification time and inode of every file in the index folder (bm25/ within included):
     what changes when any of them is rewritten (a rebuild, a non-atomic copy finishing vectors.npy after
@@ -195,8 +207,7 @@ class EngineHolder:
             if Path(f"{engine.index_dir}.old").is_dir():  # a rebuild between its two renames: look again
                 self._seen = _UNSEEN
                 return False
-            gone = " is gone: the index loaded before keeps answering, but a restart would find none"
-            return self._warn(said(at(self.folders(), "<index>"), gone))
+            return self._warn(said(at(self.folders(), "<index>"), _index_gone(engine)))
         manifest = index_mod.read_manifest(engine.index_dir)
         if manifest is None:  # damaged under a running server: a restart would fail, so say so now
             damage = index_mod.manifest_damage(engine.index_dir)
