@@ -1195,6 +1195,29 @@ def test_an_unknown_body_key_is_refused_naming_the_keys_the_route_takes(served):
     assert r.status_code == 200 and len(r.json()["results"]) == 3
 
 
+def test_a_body_key_given_twice_is_refused_naming_it(served):
+    """Found in an SRE's review: {"text": "a", "text": "b"} was taken, the last value searched without a word,
+    where an unknown key is refused. A key given twice in one object is the 422 naming it, in the one error
+    shape, on each JSON route; a refused vote is not recorded. The same key in two objects is fine."""
+    base, fb = served["base"], served["feedback"]
+    before = fb.read_text() if fb.exists() else ""
+    said = ": given more than once in one object of the request body (only one value could count: send each key once)"
+    cases = [
+        ("/api/suggest", b'{"text": "disk full", "text": "pods restarting"}', "text"),
+        ("/api/feedback", b'{"query": "ENOSPC", "pattern": "disk-full", "useful": true, "useful": false}', "useful"),
+        ("/api/alertmanager", b'{"version": "4", "alerts": [{"labels": {"alertname": "A", "alertname": "B"}}]}', "alertname"),
+        ("/api/suggest", b'{"text": "disk full", "a b": 1, "a b": 2}', '"a b"'),
+    ]  # fmt: skip
+    for path, body, name in cases:
+        r = httpx.post(base + path, content=body, headers={"Content-Type": "application/json"}, timeout=30)
+        assert (r.status_code, r.json()) == (422, {"error": {"code": "invalid_request", "message": name + said}}), path
+    assert (fb.read_text() if fb.exists() else "") == before
+    two = {"version": "4", "alerts": [{"labels": {"alertname": "A"}}, {"labels": {"alertname": "B"}}]}
+    assert post(base, "/api/alertmanager", two).status_code == 200
+    r = httpx.post(base + "/api/suggest", content=b'{"text": ', headers={"Content-Type": "application/json"})
+    assert (r.status_code, r.json()["error"]["code"]) == (400, "bad_json")  # not JSON: said as before
+
+
 def test_a_parameter_is_named_alike_in_every_message(served):
     """Found in an operator's review: ?top=0 said "top: must be between 1 and 50" and ?top=x
     "query.top: Input should be a valid integer": the same parameter named two ways. A query
