@@ -290,6 +290,111 @@ def test_two_processes_appending_never_interleave(tmp_path):
         assert [v["query"].split()[2] for v in parsed if v["query"].startswith(who)] == [str(i) for i in range(300)]
 
 
+def _rotated_while_waiting_for_the_lock(fb, vote):
+    """Run ``vote()`` in a thread while this test holds the file's flock, move the file away (the
+    rotation docs/operating.md gives: ``mv``) once the thread has opened it, then let it go on: the
+    vote's open comes before the move and the rest of its append after it, every time. Returns what
+    the vote returned or raised, and where the file went."""
+    import fcntl
+    import os
+    import threading
+
+    done = {}
+    holder = os.open(fb, os.O_RDONLY)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+
+    def run():
+        try:
+            done["value"] = vote()
+        except Exception as exc:  # noqa: BLE001 - the test reports what the vote raised
+            done["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    try:
+        for _ in range(100_000):  # the vote's own descriptor on the file: it waits for the flock now
+            fds = os.listdir("/proc/self/fd")
+            if sum(os.path.realpath(f"/proc/self/fd/{n}") == str(fb) for n in fds if n != str(holder)) > 0:
+                break
+            threading.Event().wait(0.001)
+        moved = fb.with_name("feedback-2026-12.jsonl")
+        os.rename(fb, moved)
+    finally:
+        os.close(holder)  # releases the flock
+        thread.join()
+    return done, moved
+
+
+@pytest.mark.skipif(not __import__("os").path.isdir("/proc/self/fd"), reason="needs /proc/self/fd")
+def test_a_vote_racing_a_rotation_is_written_whole_into_the_moved_file(tmp_path):
+    # the append opened the file, then opened it again by name for its last byte: moved in between, that
+    # second open failed, a 503 "cannot record the vote (No such file or directory)" (an SRE's review)
+    fb = tmp_path / "feedback.jsonl"
+    record(fb, "certificate expired on the api", "dns-failure", True)
+    done, moved = _rotated_while_waiting_for_the_lock(
+        fb, lambda: record(fb, "pool exhausted", "db-pool-exhausted", True)
+    )
+    assert "error" not in done, done
+    assert [v["query"] for v in read_votes(moved)] == ["certificate expired on the api", "pool exhausted"]
+    assert moved.read_bytes().endswith(b"\n") and not fb.exists()
+    record(fb, "resolvers time out", "dns-failure", True)  # the next vote starts the new file
+    assert [v["query"] for v in read_votes(fb)] == ["resolvers time out"]
+
+
+@pytest.mark.skipif(not __import__("os").path.isdir("/proc/self/fd"), reason="needs /proc/self/fd")
+def test_a_repeated_vote_racing_a_rotation_is_checked_against_the_file_it_goes_to(tmp_path):
+    from recur.ingest.feedback import record_once
+
+    fb = tmp_path / "feedback.jsonl"
+    record_once(fb, "pool exhausted", "db-pool-exhausted", True, key="ann")
+    done, moved = _rotated_while_waiting_for_the_lock(
+        fb, lambda: record_once(fb, "pool exhausted", "db-pool-exhausted", True, key="ann")
+    )
+    assert done.get("value") == (None, True), done  # the same vote again: not written twice
+    assert len(read_votes(moved)) == 1 and not fb.exists()
+
+
+def test_votes_racing_renames_are_all_written_whole(tmp_path):
+    """Threads voting while another renames the file again and again (rotation under load)."""
+    import os
+    import threading
+
+    fb = tmp_path / "feedback.jsonl"
+    errors, stop = [], threading.Event()
+
+    def vote(who):
+        for i in range(60):
+            try:
+                record(fb, f"{who} vote {i}", "disk-full", True)
+            except RecurError as exc:
+                errors.append(str(exc))
+
+    def rotate():
+        k = 0
+        while not stop.is_set():
+            try:
+                os.rename(fb, tmp_path / f"feedback-{k}.jsonl")
+                k += 1
+            except FileNotFoundError:
+                pass
+
+    voters = [threading.Thread(target=vote, args=(w,)) for w in "abcd"]
+    rotator = threading.Thread(target=rotate)
+    rotator.start()
+    for t in voters:
+        t.start()
+    for t in voters:
+        t.join()
+    stop.set()
+    rotator.join()
+    assert errors == []
+    lines = b"".join(f.read_bytes() for f in sorted(tmp_path.glob("feedback*.jsonl"))).split(b"\n")
+    assert lines[-1] == b""
+    assert sorted(json.loads(x)["query"] for x in lines[:-1]) == sorted(
+        f"{w} vote {i}" for w in "abcd" for i in range(60)
+    )
+
+
 def test_a_torn_last_line_is_skipped_with_a_warning(tmp_path):
     kb, fb = kb_with_votes(tmp_path, ("certificate expired on the api", "dns-failure", True))
     with fb.open("ab") as fh:  # a crash mid-write: half a line, no newline

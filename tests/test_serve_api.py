@@ -610,7 +610,26 @@ def test_damage_to_the_served_index_files_and_their_removal_show_in_healthz(tmp_
         shutil.rmtree(idx)
         h = health_when(base, lambda h: h["reload_error"] and "manifest.json" not in h["reload_error"])
         assert "the index on disk is gone" in h["reload_error"] and str(tmp_path) not in h["reload_error"], h
+        # it said "a restart would find none": a restart builds it from the KB (an SRE's review)
+        built = "a restart would build it again from the knowledge base (not ready until it is built)"
+        assert built in h["reload_error"] and "find none" not in h["reload_error"], h
         assert post(base, "/api/suggest", {"text": "disk full", "top": 1}).status_code == 200
+
+
+def test_an_index_removed_while_serving_without_its_kb_says_a_restart_would_fail(tmp_path):
+    """An index-only deployment (no KB folder): a restart would have nothing to serve, and says so."""
+    import shutil
+
+    kb, idx, app = _reloading_app(tmp_path)
+    fake_index(kb, idx)
+    shutil.rmtree(kb)
+    with running(app) as base:
+        shutil.rmtree(idx)
+        h = health_when(base, lambda h: h["reload_error"])
+        assert (
+            "the index on disk is gone: the index loaded before keeps answering; a restart would fail"
+            in (h["reload_error"])
+        ), h
 
 
 def test_a_kb_changed_since_the_index_was_built_shows_in_healthz_and_metrics(tmp_path, quick_stale_checks, capfd):
@@ -1004,6 +1023,38 @@ def test_a_site_built_from_other_kb_files_than_the_served_index_shows_in_healthz
     ), log
 
 
+def test_a_served_site_removed_while_serving_is_said_until_it_is_back(tmp_path, quick_stale_checks, capfd):
+    """Found in an SRE's review: `mv site site.gone` took the in-sync path (no marker read: None), /healthz
+    said site_stale null, recur_site_stale 0 (the RecurOutOfDate alert cleared) and the log said the site
+    agreed with the index "again". Now site_stale says the site is gone, the log warns once naming its
+    folder, and the site put back is compared again."""
+    from serve_util import metric
+
+    from recur.serve.runtime import SITE_STALE_CLEARED
+    from recur.site.build import build_site
+
+    kb, idx, site = small_kb(tmp_path / "kb"), tmp_path / "index", tmp_path / "site"
+    fake_index(kb, idx)
+    build_site(kb, site, browser_search=False, index_dir=idx)
+    app = fake_app(kb, tmp_path, site_dir=site, feedback_path=tmp_path / "f.jsonl", reload_interval=0.1)
+    with running(app) as base:
+        assert httpx.get(base + "/healthz").json()["site_stale"] is None
+        site.rename(tmp_path / "site.gone")
+        h = health_when(base, lambda h: h["site_stale"])
+        assert h["site"] is False and "the served site is gone (moved or removed while serving)" in h["site_stale"], h
+        assert "recur site" in h["site_stale"] and str(tmp_path) not in h["site_stale"], h  # open to anyone
+        assert metric(httpx.get(base + "/metrics").text, "recur_site_stale") == 1
+        time.sleep(0.5)  # more looks at the missing site: said once, still said
+        assert "is gone" in httpx.get(base + "/healthz").json()["site_stale"]
+        gone_log = capfd.readouterr().err
+        (tmp_path / "site.gone").rename(site)
+        h = health_when(base, lambda h: h["site_stale"] is None)
+        assert h["site"] is True and metric(httpx.get(base + "/metrics").text, "recur_site_stale") == 0
+    assert gone_log.count(f"warning: the site at {site} is gone (moved or removed while serving)") == 1, gone_log
+    assert SITE_STALE_CLEARED not in gone_log, gone_log
+    assert SITE_STALE_CLEARED in capfd.readouterr().err  # back, and built from the served index's KB files
+
+
 def test_a_site_built_in_another_checkout_of_the_same_kb_is_not_called_stale(tmp_path, quick_stale_checks):
     """README: build the index and the site from one checkout. Found in review: a site built in CI and
     an index built on the server never agreed, compared by the files' sizes and modification times,
@@ -1142,6 +1193,29 @@ def test_an_unknown_body_key_is_refused_naming_the_keys_the_route_takes(served):
     assert (fb.read_text() if fb.exists() else "") == before
     r = post(base, "/api/suggest", {"text": "disk full", "top": 3.0})
     assert r.status_code == 200 and len(r.json()["results"]) == 3
+
+
+def test_a_body_key_given_twice_is_refused_naming_it(served):
+    """Found in an SRE's review: {"text": "a", "text": "b"} was taken, the last value searched without a word,
+    where an unknown key is refused. A key given twice in one object is the 422 naming it, in the one error
+    shape, on each JSON route; a refused vote is not recorded. The same key in two objects is fine."""
+    base, fb = served["base"], served["feedback"]
+    before = fb.read_text() if fb.exists() else ""
+    said = ": given more than once in one object of the request body (only one value could count: send each key once)"
+    cases = [
+        ("/api/suggest", b'{"text": "disk full", "text": "pods restarting"}', "text"),
+        ("/api/feedback", b'{"query": "ENOSPC", "pattern": "disk-full", "useful": true, "useful": false}', "useful"),
+        ("/api/alertmanager", b'{"version": "4", "alerts": [{"labels": {"alertname": "A", "alertname": "B"}}]}', "alertname"),
+        ("/api/suggest", b'{"text": "disk full", "a b": 1, "a b": 2}', '"a b"'),
+    ]  # fmt: skip
+    for path, body, name in cases:
+        r = httpx.post(base + path, content=body, headers={"Content-Type": "application/json"}, timeout=30)
+        assert (r.status_code, r.json()) == (422, {"error": {"code": "invalid_request", "message": name + said}}), path
+    assert (fb.read_text() if fb.exists() else "") == before
+    two = {"version": "4", "alerts": [{"labels": {"alertname": "A"}}, {"labels": {"alertname": "B"}}]}
+    assert post(base, "/api/alertmanager", two).status_code == 200
+    r = httpx.post(base + "/api/suggest", content=b'{"text": ', headers={"Content-Type": "application/json"})
+    assert (r.status_code, r.json()["error"]["code"]) == (400, "bad_json")  # not JSON: said as before
 
 
 def test_a_parameter_is_named_alike_in_every_message(served):

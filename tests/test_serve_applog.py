@@ -135,6 +135,21 @@ def test_log_format_json_one_object_a_line(kb_dir, tmp_path):
     assert "secret" not in json.dumps(read)
 
 
+def test_the_environments_choices_are_taken_in_any_letter_case(kb_dir, tmp_path):
+    """Found in an SRE's review: RECUR_LOG_FORMAT=JSON stopped the server ("Invalid value for '--log-format':
+    'JSON' is not one of 'text', 'json'"), a restart loop under systemd. The two choices read from the
+    environment, --log-format and --token-scope, take any letter case, as the value written in lower case."""
+    env = {**os.environ, "RECUR_LOG_FORMAT": "JSON", "RECUR_TOKEN_SCOPE": "All", "RECUR_TOKEN": "t" * 20}
+    proc, base, read = _json_serve(kb_dir, tmp_path, env)  # every line one JSON object, or this fails
+    try:
+        wait_healthy(base)
+        assert httpx.post(base + "/api/suggest", json={"text": "ENOSPC"}).status_code == 401  # scope: all
+    finally:
+        proc.terminate()
+        rest, _ = proc.communicate(timeout=30)
+    assert all(json.loads(line)["level"] for line in rest.splitlines()), rest
+
+
 def test_lines_written_in_pieces_a_python_warning_and_a_thread_s_traceback_are_one_record_each():
     """What reaches stderr other than through a logger: a line printed in two writes is one record, its
     level from its ``warning:``; a Python warning and a thread's uncaught exception (a line each of its

@@ -1077,6 +1077,33 @@ def test_the_next_minutes_first_invalid_request_says_how_many_were_not_logged():
     assert logged() is None
 
 
+def test_the_mcp_sdks_refusals_are_logged_once_a_minute_a_status():
+    """Found in an SRE's review: each /mcp request with a foreign Host logged a WARNING, so any client could fill
+    the log. The first of a status in a minute is said, the others are only counted (each still answered, and
+    in /metrics); the next one said says how many were not."""
+    import logging
+
+    from recur.serve.server import McpRefusalsSaid
+
+    now = [0.0]
+    refusals = McpRefusalsSaid(window=60, clock=lambda: now[0])
+
+    def logged(msg: str, name: str = "mcp.server.transport_security") -> str | None:
+        record = logging.LogRecord(name, logging.WARNING, __file__, 1, msg, (), None)
+        return record.getMessage() if refusals.filter(record) else None
+
+    assert "/mcp refused a request (421): Invalid Host header: evil.example (" in logged(
+        "Invalid Host header: evil.example"
+    )
+    assert [logged(f"Invalid Host header: evil{i}.example") for i in range(3)] == [None] * 3
+    assert logged("Missing Host header in request") is None  # a 421 too
+    assert logged("Invalid Origin header: http://evil.example").startswith("/mcp refused a request (403)")
+    assert logged("Session crashed") == "Session crashed"  # not a refusal: passes as it is
+    now[0] = 61.0
+    line = logged("Invalid Host header: evil.example")
+    assert "--allowed-host) (4 more in the 60 s before it); others answered 421 in the next 60 s" in line, line
+
+
 def test_the_mcp_sdks_refusals_say_the_route_and_the_answer_and_other_records_pass():
     import logging
 
@@ -1088,11 +1115,14 @@ def test_the_mcp_sdks_refusals_say_the_route_and_the_answer_and_other_records_pa
         return record.getMessage()
 
     assert said("Invalid Origin header: http://evil.example") == (
-        "/mcp refused a request (403): Invalid Origin header: http://evil.example (not a page of this server)"
+        "/mcp refused a request (403): Invalid Origin header: http://evil.example (not a page of this server); "
+        "others answered 403 in the next 60 s are only counted (/metrics)"
     )
-    assert said("Missing Host header in request") == "/mcp refused a request (421): Missing Host header in request"
-    assert said("Invalid Host header: 100%").endswith(
-        "Invalid Host header: 100% (not a loopback name, nor one named with --allowed-host)"
+    assert said("Missing Host header in request").startswith(
+        "/mcp refused a request (421): Missing Host header in request; others answered 421"
+    )
+    assert "Invalid Host header: 100% (not a loopback name, nor one named with --allowed-host); " in said(
+        "Invalid Host header: 100%"
     )
     assert said("Invalid Host header: x", name="mcp.server.other") == "Invalid Host header: x"
     assert said("Session crashed") == "Session crashed"

@@ -150,7 +150,7 @@ def test_a_too_large_body_says_how_to_cut_it_down(base):
     assert refused(r, 413, "body_too_large").endswith("; the limit is 65,536 bytes")  # no text to search there
 
 
-def test_a_too_large_webhook_body_says_to_set_max_alerts(base, caplog):
+def test_a_too_large_webhook_body_says_to_set_max_alerts(base, caplog, tmp_path_factory):
     """Found in an operator's review: the 413 was logged nowhere, and Alertmanager does not retry a 4xx, so the
     group's notifications were lost in silence. The server's log says it, with the max_alerts that would fit."""
     import logging
@@ -170,18 +170,48 @@ def test_a_too_large_webhook_body_says_to_set_max_alerts(base, caplog):
     assert said == [
         f"refused a request body to /api/alertmanager (413 body_too_large): {size:,} bytes, the limit is 4,194,304 "
         f"bytes; Alertmanager does not retry it: the group's notifications are lost. Set max_alerts: {fit} in the "
-        f"webhook config (about {size // 4500:,} bytes an alert)"
+        f"webhook config (about {size // 4500:,} bytes an alert); others like it in the next 60 s are only counted "
+        "(/metrics: status 413)"
     ], said
     caplog.clear()
     chunks = (r.request.content[i : i + 65536] for i in range(0, size, 65536))  # no Content-Length: read, then over
-    with caplog.at_level(logging.WARNING, logger="recur.serve"):
-        r = httpx.post(base + "/api/alertmanager", content=chunks, headers={"Content-Type": "application/json"})
+    root = tmp_path_factory.mktemp("chunked")
+    with caplog.at_level(logging.WARNING, logger="recur.serve"), running(fake_app(small_kb(root / "kb"), root)) as url:
+        # another server: this one's next 413 to the webhook within the minute is only counted (the next test)
+        r = httpx.post(url + "/api/alertmanager", content=chunks, headers={"Content-Type": "application/json"})
         refused(r, 413, "body_too_large")
     said = [rec.getMessage() for rec in caplog.records if rec.name == "recur.serve" and rec.levelno == logging.WARNING]
     assert len(said) == 1 and said[0].startswith(
         "refused a request body to /api/alertmanager (413 body_too_large): over 4,194,304 bytes, the limit is "
     ), said
     assert f"Set max_alerts: {fit} in the webhook config (about {size // 4500:,} bytes an alert)" in said[0], said
+
+
+def test_bodies_over_the_limit_are_logged_once_a_minute_a_route_and_all_counted(tmp_path, caplog):
+    """Found in an SRE's review: each 413 logged a WARNING, so any client could fill the log with them. The first
+    to a route in a minute is said, the others are only counted: each still a 413, each in /metrics."""
+    import logging
+
+    from serve_util import metric
+
+    with (
+        caplog.at_level(logging.WARNING, logger="recur.serve"),
+        running(fake_app(small_kb(tmp_path / "kb"), tmp_path)) as base,
+    ):
+        for _ in range(5):
+            refused(httpx.post(base + "/api/suggest", json={"text": "x" * 70_000}), 413, "body_too_large")
+        for path in ("/api/nothing-here", "/api/or-here"):  # any other path: one line for all of them
+            assert httpx.post(base + path, content=b"x" * 70_000).status_code == 413
+        refused(webhook(base, {"version": "4", "alerts": [DISK], "x": "x" * 5_000_000}), 413, "body_too_large")
+        counted = httpx.get(base + "/metrics").text
+    said = [rec.getMessage() for rec in caplog.records if rec.name == "recur.serve" and rec.levelno == logging.WARNING]
+    assert [line.split(" (413")[0] for line in said] == [
+        "refused a request body to /api/suggest",
+        "refused a request body to /api/nothing-here",
+        "refused a request body to /api/alertmanager",
+    ], said
+    assert said[0].endswith("; others like it in the next 60 s are only counted (/metrics: status 413)"), said
+    assert metric(counted, "recur_http_requests_total", route="/api/suggest", status="413") == 5
 
 
 def test_a_too_large_mcp_body_says_what_to_do_with_or_without_the_trailing_slash(base):

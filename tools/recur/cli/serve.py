@@ -361,7 +361,7 @@ def _slack_secret(path) -> str | None:
 )
 @click.option(
     "--token-scope",
-    type=click.Choice(["write", "all"]),
+    type=click.Choice(["write", "all"], case_sensitive=False),  # RECUR_TOKEN_SCOPE=ALL too: no restart loop
     **setting("token_scope"),
     show_default=True,
     help="write: the token guards feedback; all: every API route and /metrics (/healthz and the site stay "
@@ -473,7 +473,8 @@ def _slack_secret(path) -> str | None:
     "--log-format",
     **setting("log_format"),
     show_default=True,
-    type=click.Choice(["text", "json"]),
+    # any letter case: RECUR_LOG_FORMAT=JSON refused was a restart loop under systemd (an SRE's review)
+    type=click.Choice(["text", "json"], case_sensitive=False),
     help="How each line on stderr is written: text, '2026-12-05T10:01:02Z WARNING recur.serve: message' (UTC); "
     "json, one object a line with time, level, logger and message (env RECUR_LOG_FORMAT). The access log "
     "keeps its Combined Log Format in text.",

@@ -35,6 +35,38 @@ _LEVELS = {"warning": logging.WARNING, "error": logging.ERROR, "note": logging.I
 _installed: dict = {}  # "format", "stream" (the real stderr) once install has run
 
 
+class Throttle:
+    """The first log line of a kind in ``window`` seconds is said, the others of that kind then only counted
+    (their requests are answered as ever, and counted in /metrics); the next one said says how many were not.
+    A line any client can cause, once per request, filled the log: a scanner's sweep of requests that are not
+    HTTP (server.InvalidRequestsCondensed), bodies over the limit (guard.BodyGuard's 413s), /mcp's refused
+    ``Host`` (server.McpRefusalsSaid) (found in an operator's and an SRE's reviews)."""
+
+    def __init__(self, window: float = 60.0, clock=None) -> None:
+        import time
+
+        self.window = window
+        self.clock = clock or time.monotonic
+        self._lock = threading.Lock()  # the filters run in whichever thread logs
+        self._kinds: dict = {}  # kind -> (when one was last said, how many not said since)
+
+    def admit(self, kind: str = "") -> int | None:
+        """None: one of ``kind`` was said less than ``window`` s ago, so this one is counted, not said; else
+        how many of ``kind`` were not said before it."""
+        now = self.clock()
+        with self._lock:
+            said_at, unsaid = self._kinds.get(kind, (None, 0))
+            if said_at is not None and now - said_at < self.window:
+                self._kinds[kind] = (said_at, unsaid + 1)
+                return None
+            self._kinds[kind] = (now, 0)
+            return unsaid
+
+    def before(self, unsaid: int) -> str:
+        """What a line said says of those not said before it: " (4 more in the 60 s before it)", or ""."""
+        return f" ({unsaid} more in the {self.window:g} s before it)" if unsaid else ""
+
+
 def _time(record: logging.LogRecord) -> str:
     return dt.datetime.fromtimestamp(record.created, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 

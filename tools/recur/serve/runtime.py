@@ -30,6 +30,18 @@ SITE_STALE_CLEARED = (
 )
 
 
+def _index_gone(engine) -> str:
+    """What a restart would do without the index folder: `recur serve` builds it from the KB (ready once it is
+    built), or, with no KB folder, finds nothing to serve. "a restart would find none" was said either way,
+    and sent an operator after a backup of an index the restart would have built (an SRE's review)."""
+    kb_dir = getattr(engine, "kb_dir", None)
+    if kb_dir is not None and Path(kb_dir).is_dir():
+        after = "a restart would build it again from the knowledge base (not ready until it is built)"
+    else:
+        after = "a restart would fail: no index, and no knowledge base to build one from"
+    return f" is gone: the index loaded before keeps answering; {after}"
+
+
 def index_files_signature(index_dir) -> tuple | None:
     """Path, size, modification time and inode of every file in the index folder (bm25/ within included):
     what changes when any of them is rewritten (a rebuild, a non-atomic copy finishing vectors.npy after
@@ -109,6 +121,7 @@ class EngineHolder:
         self.site_stale: str | None = None  # the served site was built from other KB files than the index
         self._stale_checked = float("-inf")
         self._kb_seen = False  # a look found the KB folder: its going is said (check_stale), not taken for none
+        self._site_seen = False  # a look found a built site: its going is said (check_site), not taken for none
         self._files_digest: tuple = (None, None)  # (build_id, digest of its manifest's KB files)
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -194,8 +207,7 @@ class EngineHolder:
             if Path(f"{engine.index_dir}.old").is_dir():  # a rebuild between its two renames: look again
                 self._seen = _UNSEEN
                 return False
-            gone = " is gone: the index loaded before keeps answering, but a restart would find none"
-            return self._warn(said(at(self.folders(), "<index>"), gone))
+            return self._warn(said(at(self.folders(), "<index>"), _index_gone(engine)))
         manifest = index_mod.read_manifest(engine.index_dir)
         if manifest is None:  # damaged under a running server: a restart would fail, so say so now
             damage = index_mod.manifest_damage(engine.index_dir)
@@ -310,14 +322,35 @@ class EngineHolder:
         from recur.kb.site_record import read_site_record
 
         engine = self.engine
-        record = read_site_record(self.site_dir) if self.site_dir and engine is not None else None
-        if record is None:
+        if not self.site_dir or engine is None:
             return self._say("site_stale", None, SITE_STALE_CLEARED)
+        if not (self.site_dir / "index.html").is_file():
+            return self._site_missing(engine)
+        self._site_seen = True
+        record = read_site_record(self.site_dir)
+        if record is None:  # a site Recur did not build (no marker): nothing to compare
+            return self._say("site_stale", None, f"The served site at {self.site_dir} is there again.")
         same = self._same_kb_files(record, engine.manifest)
         other_recur = record.recur_version != __version__
         if same is not False and not other_recur:  # the same files, or nothing to compare, by this recur
             return self._say("site_stale", None, SITE_STALE_CLEARED)
         self._say("site_stale", self._site_stale_message(record, engine, same, other_recur), SITE_STALE_CLEARED)
+
+    def _site_missing(self, engine) -> None:
+        """No built site in the site folder. Not built yet at start-up: nothing to say (`recur serve` warned at
+        start). Served, then gone (`mv site site.gone`): that took the in-sync path, /healthz site_stale null,
+        recur_site_stale 0 (a RecurOutOfDate alert cleared) and the log said the site agreed with the index
+        "again" (found in an SRE's review). Now it is said, until a site is there again."""
+        from recur.kb.site_record import rebuild_site_command
+
+        if not self._site_seen:
+            return self._say("site_stale", None, SITE_STALE_CLEARED)
+        folders = self.folders()
+        rebuild = command(
+            rebuild_site_command(self.site_dir, getattr(engine, "kb_dir", None), engine.index_dir), folders
+        )
+        gone = " is gone (moved or removed while serving): its pages are 404 until it is back or built again ("
+        self._say("site_stale", said(at(folders, "<site>"), gone, rebuild, ")"), SITE_STALE_CLEARED)
 
     def _site_stale_message(self, record, engine, same: bool | None, other_recur: bool) -> str:
         """What /healthz site_stale and the log say of a stale site: built by which recur, or from which

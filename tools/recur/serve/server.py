@@ -437,27 +437,21 @@ class InvalidRequestsCondensed:
     MESSAGE = "Invalid HTTP request received."
 
     def __init__(self, window: float = 60.0, clock=None) -> None:
-        import time
+        from recur.serve.applog import Throttle
 
-        self.window = window
-        self.clock = clock or time.monotonic
-        self._logged_at: float | None = None
-        self._unlogged = 0
+        self.throttle = Throttle(window, clock)
 
     def filter(self, record) -> bool:
         if record.msg != self.MESSAGE:
             return True
-        now = self.clock()
-        if self._logged_at is not None and now - self._logged_at < self.window:
-            self._unlogged += 1
+        unsaid = self.throttle.admit()
+        if unsaid is None:
             return False
-        before = f" ({self._unlogged} more in the {self.window:g} s before it)" if self._unlogged else ""
         record.msg = (
             "a request that is not HTTP/1.1 (a TLS client on plain http, a scanner) was answered 400 bad_request%s; "
             'others in the next %g s are only counted (/metrics: route "(protocol)", status 400)'
         )
-        record.args = (before, self.window)
-        self._logged_at, self._unlogged = now, 0
+        record.args = (self.throttle.before(unsaid), self.throttle.window)
         return True
 
 
@@ -473,13 +467,26 @@ class McpRefusalsSaid:
         "Invalid Origin": ("403", " (not a page of this server)"),
     }
 
+    def __init__(self, window: float = 60.0, clock=None) -> None:
+        from recur.serve.applog import Throttle
+
+        # one line a minute for each status: any client could fill the log, a line a refused request
+        self.throttle = Throttle(window, clock)
+
     def filter(self, record) -> bool:
         if record.name != "mcp.server.transport_security":
             return True
         text = record.getMessage()
         said = next((said for start, said in self.ANSWERED.items() if text.startswith(start)), None)
-        if said is not None:
-            record.msg, record.args = "/mcp refused a request (%s): %s%s", (said[0], text, said[1])
+        if said is None:
+            return True
+        unsaid = self.throttle.admit(said[0])
+        if unsaid is None:
+            return False
+        record.msg = (
+            "/mcp refused a request (%s): %s%s%s; others answered %s in the next %g s are only counted (/metrics)"
+        )
+        record.args = (said[0], text, said[1], self.throttle.before(unsaid), said[0], self.throttle.window)
         return True
 
 
