@@ -336,6 +336,32 @@ def test_stdio_started_from_elsewhere_links_the_pages_of_the_site_beside_its_kb(
     assert "url" not in first(started("--site", str(elsewhere)))  # named: that folder, which has no site
 
 
+def test_past_incidents_by_text_names_the_patterns_matched_and_each_incidents(tmp_path, monkeypatch):
+    """Found in an MCP review: past_incidents(text) listed the incidents with no word of the patterns the text
+    matched (the structured content's `patterns`), nor which of them each incident is listed for. The head names
+    them, and each line the matched patterns its incident links."""
+    monkeypatch.setenv("RECUR_TODAY", AS_OF)
+    kb = small_kb(tmp_path / "kb")
+    write(
+        kb,
+        "incidents/2026/INC-2026-0005.md",
+        "---\nid: INC-2026-0005\ntitle: Disk filled on db-1\ndate: 2026-05-10\nseverity: sev2\n"
+        "patterns: [disk-full, db-pool-exhausted]\n---\n\n## Summary\nThe WAL volume filled.\n",
+    )
+    text = "FATAL: sorry, too many clients already; No space left on device"
+    server = served(kb, tmp_path / "i")
+    ((err, got, said),) = calls(server, ("past_incidents", {"text": text}))
+    assert not err and got["patterns"] == ["db-pool-exhausted", "disk-full"], got
+    assert said.splitlines() == [
+        "2 incidents, newest first, linked to the 2 patterns this text matches (medium or high confidence): "
+        "db-pool-exhausted, disk-full",
+        "- 2026-05-10 INC-2026-0005 (sev2): Disk filled on db-1 [patterns: db-pool-exhausted, disk-full]",
+        "- 2026-03-02 INC-2026-0001 (sev2): Checkout hung on database connections [pattern: db-pool-exhausted]",
+    ]
+    ((_, _, by_id),) = calls(server, ("past_incidents", {"pattern_id": "disk-full"}))  # by id: as before
+    assert by_id.splitlines()[1] == "- 2026-05-10 INC-2026-0005 (sev2): Disk filled on db-1"
+
+
 def test_stdio_started_from_elsewhere_uses_the_index_beside_its_kb(tmp_path):
     """Found in an MCP review: desktop clients start `recur mcp --kb /abs/kb` (no --index) from `/`, and it built
     `/.recur/index`, saying `No index at .recur/index: building it now.`. Left at its default, --index is now the
