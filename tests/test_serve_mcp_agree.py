@@ -155,6 +155,54 @@ def test_resources_list_says_when_the_index_is_older_than_the_kb_as_the_tools_do
     assert all(a.description == f"{b.description}\n{note}" for a, b in zip(after, before, strict=True))
 
 
+FILE_FORMS = [  # a pattern's file or page as answers print them, and a misspelt one's
+    "capacity/disk-full",
+    "patterns/capacity/disk-full.md",
+    "kb/patterns/capacity/Disk-Full.md",
+    "disk-full.md",
+    "https://kb.example.com/recur/patterns/capacity/disk-full.html",
+    "https://kb.example.com/recur/patterns/capacity/disk-full.html#runbook",
+    "recur://patterns/../capacity/disk-full.md",
+]
+
+
+def test_a_patterns_file_or_page_names_it_to_the_api_mcp_the_resource_and_recur_show(tmp_path, monkeypatch):
+    """Found in an MCP review: get_pattern, the resource and GET /api/patterns/ID answered the forms answers print
+    (`capacity/disk-full`, `patterns/data/x.md`, a page's URL, `recur://patterns/../data/x.md`) with "no pattern
+    with id" and no did-you-mean. The last path segment, without .md or .html, is the id, by the one rule
+    (patterns.given_pattern_id), so `recur show` reads them too; a misspelt one is named with the close ids."""
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+
+    kb = small_kb(tmp_path / "kb")
+
+    async def work(client):
+        out = []
+        for form in FILE_FORMS:
+            _, doc, _ = await call(client, "get_pattern", {"id": form})
+            out.append(doc and doc.get("id"))
+        read = await client.read_resource("recur://patterns/disk-full.md")  # the SDK's {id} takes no "/"
+        _, _, misspelt = await call(client, "get_pattern", {"id": "patterns/capacity/disk-ful.md"})
+        return out, read.contents[0].text, misspelt
+
+    with running(_app(kb, tmp_path / "index")) as base:
+        api = [httpx.get(base + "/api/patterns/" + form, timeout=30) for form in FILE_FORMS[:4]]
+        wrong = httpx.get(base + "/api/patterns/capacity/disk-ful", timeout=30)
+        got, markdown, misspelt = session(base + "/mcp", work)
+    assert got == ["disk-full"] * len(FILE_FORMS)
+    assert [(r.status_code, r.json()["id"]) for r in api] == [(200, "disk-full")] * 4
+    assert markdown == (kb / EDITED).read_text()
+    assert "no pattern with id 'disk-ful'" in misspelt and "did you mean 'disk-full'" in misspelt, misspelt
+    assert wrong.status_code == 404 and wrong.json()["error"]["message"] == (
+        "no such route: GET /api/patterns/capacity/disk-ful, nor a pattern's file: no pattern with id 'disk-ful' "
+        "in the index (did you mean 'disk-full'?)"
+    )
+    monkeypatch.chdir(tmp_path)
+    shown = CliRunner().invoke(cli, ["show", "https://kb.example.com/recur/patterns/capacity/disk-full.html"])
+    assert shown.exit_code == 0 and "Disk full on a host" in shown.output, shown.output
+
+
 def test_a_pattern_id_in_another_letter_case_is_answered_by_the_api_and_the_resource_as_by_get_pattern(tmp_path):
     """GET /api/patterns/Disk-Full and the resource recur://patterns/Disk-Full were "no pattern" while MCP's
     get_pattern answered "Disk-Full" with disk-full: ids are lower-case kebab, and letter case and spaces around

@@ -15,7 +15,7 @@ from pathlib import Path
 from recur import config
 from recur.kb.incident_record import review_json
 from recur.kb.loader import read_again
-from recur.kb.schema import given_id
+from recur.kb.schema import KEBAB, given_id
 from recur.retrieval.results import happened_incidents
 from recur.util.dates import happened
 from recur.util.errors import RecurError
@@ -39,11 +39,28 @@ def given_pattern_id(value: str | None) -> str | None:
     case do not count, as in the list filters: ids are lower-case kebab (the loader refuses any other), and
     "Disk-Full" or " disk-full " was "no pattern" (GET /api/patterns/Disk-Full too, while get_pattern answered
     it). A value that is no id in any case is left as given, for the error to name it: kb.schema.given_id, the
-    rule of the checks before a record links a pattern too."""
+    rule of the checks before a record links a pattern too.
+
+    A pattern's file or page, as answers print them (``capacity/disk-full``, ``patterns/data/x.md``, a page's
+    URL ``https://…/patterns/capacity/disk-full.html``, ``recur://patterns/../data/x.md``), names the pattern by
+    its last path segment, without ``.md`` or ``.html``: each was "no pattern with id", with no did-you-mean
+    (found in an MCP review). Only a value that looks like a path or URL (a ``/``, or a ``.md``/``.html`` file
+    name) is read so, and only when that segment is an id: anything else is left for the error to name."""
     if value is None:
         return None
     value = value.strip()
-    return given_id(value[len(RESOURCE) :] if value.startswith(RESOURCE) else value)
+    return given_id(_file_id(value[len(RESOURCE) :] if value.startswith(RESOURCE) else value))
+
+
+def _file_id(value: str) -> str:
+    """The pattern id a file path or page URL names (its last segment, without .md or .html), else ``value``."""
+    path = value.split("#", 1)[0].split("?", 1)[0] if "://" in value else value
+    last = path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    stem = next((last[: -len(s)] for s in (".md", ".html") if last.lower().endswith(s)), None)
+    if stem is None and "/" not in path.replace("\\", "/"):
+        return value  # no path, no file name: an id, or a text for the error to name
+    named = given_id(stem if stem is not None else last)
+    return named if KEBAB.match(named) else value
 
 
 class LookupFailure(RecurError):
