@@ -203,6 +203,50 @@ def test_a_patterns_file_or_page_names_it_to_the_api_mcp_the_resource_and_recur_
     assert shown.exit_code == 0 and "Disk full on a host" in shown.output, shown.output
 
 
+def test_a_pattern_left_out_for_errors_is_said_to_be_with_its_file_not_unknown(tmp_path, monkeypatch):
+    """Found in an operator's review: after a non-strict `recur index` over a KB with a broken pattern file (which
+    /healthz's `left_out` names), GET /api/patterns/disk-full, a vote for it, MCP's get_pattern and `recur show`
+    said "no pattern with id 'disk-full' in the index", as of a typo. Each now says its file was left out for
+    errors, naming it (`recur show`, which reads the KB, with its first error)."""
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+
+    kb = small_kb(tmp_path / "kb")
+    (kb / EDITED).write_text((kb / EDITED).read_text().replace("severity: sev2", "severity: sev9", 1))
+    monkeypatch.chdir(tmp_path)
+    built = CliRunner().invoke(cli, ["index", "--kb", "kb", "--index", "index", "--model", "fake:64"])
+    assert built.exit_code == 0 and "not searched: patterns/capacity/disk-full.md" in built.output, built.output
+    said = (
+        "pattern 'disk-full' is not in the index: its file patterns/capacity/disk-full.md was left out for errors; "
+        "fix it (`recur check` names them), then rebuild the index (`recur index`)"
+    )
+
+    async def work(client):
+        return await call(client, "get_pattern", {"id": "disk-full"})
+
+    app = create_app(
+        lambda: Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True),
+        site_dir=None,
+        feedback_path=tmp_path / "feedback.jsonl",
+        host="127.0.0.1",
+    )
+    with running(app) as base:
+        api = httpx.get(base + "/api/patterns/disk-full", timeout=30)
+        vote = httpx.post(base + "/api/feedback", json={"query": "x", "pattern": "disk-full", "useful": True})
+        err, _, text = session(base + "/mcp", work)
+    assert api.status_code == vote.status_code == 404
+    assert api.json()["error"] == vote.json()["error"] == {"code": "pattern_not_found", "message": said}
+    assert err and said in text, text
+    for index in ("index", "no-index"):  # read from the fresh index's docs, and from the KB
+        shown = CliRunner().invoke(cli, ["show", "disk-full", "--kb", "kb", "--index", index])
+        assert shown.exit_code == 1 and shown.output.splitlines()[-1] == (
+            "Error: pattern 'disk-full' is not in the knowledge base at kb: its file kb/patterns/capacity/disk-full.md"
+            " was left out for errors (line 5: severity: unknown severity 'sev9'; the framework has sev1, sev2, sev3,"
+            " sev4); fix it (`recur check` names them)"
+        ), shown.output
+
+
 def test_a_pattern_id_in_another_letter_case_is_answered_by_the_api_and_the_resource_as_by_get_pattern(tmp_path):
     """GET /api/patterns/Disk-Full and the resource recur://patterns/Disk-Full were "no pattern" while MCP's
     get_pattern answered "Disk-Full" with disk-full: ids are lower-case kebab, and letter case and spaces around

@@ -84,9 +84,20 @@ class PatternNotFound(LookupFailure):
 
     code = "pattern_not_found"
 
-    def __init__(self, pattern_id: str, retired_path: str | None = None, known=(), successors=(), where="the index"):
+    def __init__(
+        self, pattern_id: str, retired_path: str | None = None, known=(), successors=(), where="the index", broken=None
+    ):
         """``successors``: the patterns that superseded a retired one (its superseded_by), to ask for instead;
-        ``where``: what was looked in (`recur show` reading the KB's files names the KB)."""
+        ``where``: what was looked in (`recur show` reading the KB's files names the KB); ``broken``: the file of
+        that name left out for errors, and its first error when known (``Retired.left_out``)."""
+        if broken is not None:
+            path, error = broken
+            rebuild = ", then rebuild the index (`recur index`)" if where == "the index" else ""
+            super().__init__(
+                f"pattern {pattern_id!r} is not in {where}: its file {path} was left out for errors"
+                f"{f' ({error})' if error else ''}; fix it (`recur check` names them){rebuild}"
+            )
+            return
         if retired_path:
             by = f" and superseded by {' and '.join(map(repr, successors))}" if successors else ""
             super().__init__(
@@ -106,24 +117,39 @@ class Retired:
 
     paths: dict[str, str] = field(default_factory=dict)
     successors: dict[str, list[str]] = field(default_factory=dict)
+    # the pattern files left out for errors (the manifest's left_out), by the id their name gives: {id: (KB path,
+    # its first error or None)}. Asked for, such a pattern was "no pattern with id 'disk-full' in the index" while
+    # /healthz named its file (found in an operator's review)
+    left_out: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
 
 def retired(manifest: dict | None) -> Retired:
     """The retired patterns an index left out (its manifest's ``retired`` and ``superseded_by``); empty
     for an index built before the manifest recorded them, values of another kind not read."""
     found, by = (manifest or {}).get("retired"), (manifest or {}).get("superseded_by")
+    broken = (manifest or {}).get("left_out")
+    left = {file_id(p): (p, None) for p in broken if isinstance(p, str)} if isinstance(broken, list) else {}
     if not isinstance(found, dict):
-        return Retired()
+        return Retired(left_out=left)
     paths = {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
     by = by if isinstance(by, dict) else {}
     successors = {k: v for k, v in by.items() if isinstance(v, list) and all(isinstance(x, str) for x in v)}
-    return Retired(paths, successors)
+    return Retired(paths, successors, left)
+
+
+def file_id(path: str) -> str:
+    """The pattern id a pattern file's name gives (``patterns/capacity/disk-full.md``: disk-full), as the loader
+    requires the two to agree."""
+    return Path(path).name.removesuffix(".md").lower()
 
 
 def not_found(pattern_id: str, gone: Retired | None, known=(), where: str = "the index") -> PatternNotFound:
     """The error for an id the index (or ``where``) does not have: retired (with its successors), or unknown."""
     gone = gone or Retired()
-    return PatternNotFound(pattern_id, gone.paths.get(pattern_id), known, gone.successors.get(pattern_id, ()), where)
+    broken = gone.left_out.get(pattern_id) if pattern_id not in gone.paths else None
+    return PatternNotFound(
+        pattern_id, gone.paths.get(pattern_id), known, gone.successors.get(pattern_id, ()), where, broken
+    )
 
 
 def pattern_object(docs: dict, pattern_id: str, gone: Retired | None = None, as_of: dt.date | None = None) -> dict:
