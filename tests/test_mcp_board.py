@@ -361,6 +361,79 @@ def test_stdio_started_from_elsewhere_links_the_pages_of_the_site_beside_its_kb(
     assert "url" not in first(started("--site", str(elsewhere)))  # named: that folder, which has no site
 
 
+def test_past_incidents_by_text_names_the_patterns_matched_and_each_incidents(tmp_path, monkeypatch):
+    """Found in an MCP review: past_incidents(text) listed the incidents with no word of the patterns the text
+    matched (the structured content's `patterns`), nor which of them each incident is listed for. The head names
+    them, and each line the matched patterns its incident links."""
+    monkeypatch.setenv("RECUR_TODAY", AS_OF)
+    kb = small_kb(tmp_path / "kb")
+    write(
+        kb,
+        "incidents/2026/INC-2026-0005.md",
+        "---\nid: INC-2026-0005\ntitle: Disk filled on db-1\ndate: 2026-05-10\nseverity: sev2\n"
+        "patterns: [disk-full, db-pool-exhausted]\n---\n\n## Summary\nThe WAL volume filled.\n",
+    )
+    text = "FATAL: sorry, too many clients already; No space left on device"
+    server = served(kb, tmp_path / "i")
+    ((err, got, said),) = calls(server, ("past_incidents", {"text": text}))
+    assert not err and got["patterns"] == ["db-pool-exhausted", "disk-full"], got
+    assert said.splitlines() == [
+        "2 incidents, newest first, linked to the 2 patterns this text matches (medium or high confidence): "
+        "db-pool-exhausted, disk-full",
+        "- 2026-05-10 INC-2026-0005 (sev2): Disk filled on db-1 [patterns: db-pool-exhausted, disk-full]",
+        "- 2026-03-02 INC-2026-0001 (sev2): Checkout hung on database connections [pattern: db-pool-exhausted]",
+    ]
+    ((_, _, by_id),) = calls(server, ("past_incidents", {"pattern_id": "disk-full"}))  # by id: as before
+    assert by_id.splitlines()[1] == "- 2026-05-10 INC-2026-0005 (sev2): Disk filled on db-1"
+
+
+def test_stdio_started_from_elsewhere_uses_the_index_beside_its_kb(tmp_path):
+    """Found in an MCP review: desktop clients start `recur mcp --kb /abs/kb` (no --index) from `/`, and it built
+    `/.recur/index`, saying `No index at .recur/index: building it now.`. Left at its default, --index is now the
+    KB repository's (beside the KB folder, as `recur init` lays it out), said on stderr and named absolute."""
+    import os
+    import subprocess
+    import sys
+
+    from mcp import StdioServerParameters
+
+    kb = small_kb(tmp_path / "repo" / "kb")
+    elsewhere = tmp_path / "elsewhere"  # the client's working folder
+    elsewhere.mkdir()
+    args = ["-m", "recur", "mcp", "--kb", str(kb), "--model", "fake:64"]
+    env = {k: v for k, v in os.environ.items() if k != "RECUR_INDEX"}
+    server = StdioServerParameters(command=sys.executable, args=args, env=env, cwd=elsewhere)
+
+    async def main():
+        async with Client(server, read_timeout_seconds=120) as client:
+            r = await client.call_tool("suggest_patterns", {"text": "No space left on device", "top": 1})
+            return r.structured_content["results"][0]["id"]
+
+    with ThreadPoolExecutor(1) as pool:
+        assert pool.submit(asyncio.run, main()).result() == "disk-full"
+    beside = tmp_path / "repo" / ".recur" / "index"
+    assert (beside / "manifest.json").is_file() and not (elsewhere / ".recur").exists()
+    r = subprocess.run([sys.executable, *args], input="", capture_output=True, text=True, env=env, cwd=elsewhere)
+    said = f"note: the index is the KB repository's, {beside.resolve()} (--index left at its default)."
+    assert r.returncode == 0 and r.stderr.splitlines()[0] == said, r.stderr
+
+
+def test_the_default_state_of_a_kb_read_from_the_filesystem_root_is_its_repository(tmp_path, monkeypatch):
+    """From `/` every KB is under the current folder, so a default `.recur/index` was taken to be the KB
+    repository's own: no note, `/.recur/index` built. The root is now no KB's repository (unless the KB is
+    directly under it), and its paths are named absolute."""
+    from recur import config
+
+    kb = small_kb(tmp_path / "repo" / "kb")
+    monkeypatch.chdir("/")
+    assert config.state_elsewhere(kb, "index", ".recur/index") == kb.resolve().parent / ".recur/index"
+    assert config.not_here_words(kb) == f"under the current folder, /, not the KB's repository {kb.resolve().parent}"
+    assert config.from_here(kb.parent / ".recur/index") == str(kb.resolve().parent / ".recur/index")
+    assert config.state_elsewhere(kb, "index", "/srv/idx") is None  # named: where it was named
+    monkeypatch.chdir(tmp_path / "repo")  # from the repository, as documented: the current folder's
+    assert config.state_elsewhere(kb, "index", ".recur/index") is None
+
+
 def test_answers_from_an_index_older_than_the_kb_say_so_and_name_the_files(tmp_path):
     """Found in review: with `recur mcp` running, a pattern edited or moved away was answered from the old index
     with no word of it, and the moved one's resource said to run `recur check` (which finds nothing wrong) where

@@ -155,6 +155,98 @@ def test_resources_list_says_when_the_index_is_older_than_the_kb_as_the_tools_do
     assert all(a.description == f"{b.description}\n{note}" for a, b in zip(after, before, strict=True))
 
 
+FILE_FORMS = [  # a pattern's file or page as answers print them, and a misspelt one's
+    "capacity/disk-full",
+    "patterns/capacity/disk-full.md",
+    "kb/patterns/capacity/Disk-Full.md",
+    "disk-full.md",
+    "https://kb.example.com/recur/patterns/capacity/disk-full.html",
+    "https://kb.example.com/recur/patterns/capacity/disk-full.html#runbook",
+    "recur://patterns/../capacity/disk-full.md",
+]
+
+
+def test_a_patterns_file_or_page_names_it_to_the_api_mcp_the_resource_and_recur_show(tmp_path, monkeypatch):
+    """Found in an MCP review: get_pattern, the resource and GET /api/patterns/ID answered the forms answers print
+    (`capacity/disk-full`, `patterns/data/x.md`, a page's URL, `recur://patterns/../data/x.md`) with "no pattern
+    with id" and no did-you-mean. The last path segment, without .md or .html, is the id, by the one rule
+    (patterns.given_pattern_id), so `recur show` reads them too; a misspelt one is named with the close ids."""
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+
+    kb = small_kb(tmp_path / "kb")
+
+    async def work(client):
+        out = []
+        for form in FILE_FORMS:
+            _, doc, _ = await call(client, "get_pattern", {"id": form})
+            out.append(doc and doc.get("id"))
+        read = await client.read_resource("recur://patterns/disk-full.md")  # the SDK's {id} takes no "/"
+        _, _, misspelt = await call(client, "get_pattern", {"id": "patterns/capacity/disk-ful.md"})
+        return out, read.contents[0].text, misspelt
+
+    with running(_app(kb, tmp_path / "index")) as base:
+        api = [httpx.get(base + "/api/patterns/" + form, timeout=30) for form in FILE_FORMS[:4]]
+        wrong = httpx.get(base + "/api/patterns/capacity/disk-ful", timeout=30)
+        got, markdown, misspelt = session(base + "/mcp", work)
+    assert got == ["disk-full"] * len(FILE_FORMS)
+    assert [(r.status_code, r.json()["id"]) for r in api] == [(200, "disk-full")] * 4
+    assert markdown == (kb / EDITED).read_text()
+    assert "no pattern with id 'disk-ful'" in misspelt and "did you mean 'disk-full'" in misspelt, misspelt
+    assert wrong.status_code == 404 and wrong.json()["error"]["message"] == (
+        "no such route: GET /api/patterns/capacity/disk-ful, nor a pattern's file: no pattern with id 'disk-ful' "
+        "in the index (did you mean 'disk-full'?)"
+    )
+    monkeypatch.chdir(tmp_path)
+    shown = CliRunner().invoke(cli, ["show", "https://kb.example.com/recur/patterns/capacity/disk-full.html"])
+    assert shown.exit_code == 0 and "Disk full on a host" in shown.output, shown.output
+
+
+def test_a_pattern_left_out_for_errors_is_said_to_be_with_its_file_not_unknown(tmp_path, monkeypatch):
+    """Found in an operator's review: after a non-strict `recur index` over a KB with a broken pattern file (which
+    /healthz's `left_out` names), GET /api/patterns/disk-full, a vote for it, MCP's get_pattern and `recur show`
+    said "no pattern with id 'disk-full' in the index", as of a typo. Each now says its file was left out for
+    errors, naming it (`recur show`, which reads the KB, with its first error)."""
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+
+    kb = small_kb(tmp_path / "kb")
+    (kb / EDITED).write_text((kb / EDITED).read_text().replace("severity: sev2", "severity: sev9", 1))
+    monkeypatch.chdir(tmp_path)
+    built = CliRunner().invoke(cli, ["index", "--kb", "kb", "--index", "index", "--model", "fake:64"])
+    assert built.exit_code == 0 and "not searched: patterns/capacity/disk-full.md" in built.output, built.output
+    said = (
+        "pattern 'disk-full' is not in the index: its file patterns/capacity/disk-full.md was left out for errors; "
+        "fix it (`recur check` names them), then rebuild the index (`recur index`)"
+    )
+
+    async def work(client):
+        return await call(client, "get_pattern", {"id": "disk-full"})
+
+    app = create_app(
+        lambda: Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True),
+        site_dir=None,
+        feedback_path=tmp_path / "feedback.jsonl",
+        host="127.0.0.1",
+    )
+    with running(app) as base:
+        api = httpx.get(base + "/api/patterns/disk-full", timeout=30)
+        vote = httpx.post(base + "/api/feedback", json={"query": "x", "pattern": "disk-full", "useful": True})
+        err, _, text = session(base + "/mcp", work)
+    assert api.status_code == vote.status_code == 404
+    assert api.json()["error"] == vote.json()["error"] == {"code": "pattern_not_found", "message": said}
+    assert err and said in text, text
+    for index in ("index", "no-index"):  # read from the fresh index's docs, and from the KB
+        shown = CliRunner().invoke(cli, ["show", "disk-full", "--kb", "kb", "--index", index])
+        assert shown.exit_code == 1 and shown.output.splitlines()[-1] == (
+            "Error: pattern 'disk-full' is not in the knowledge base at kb: its file kb/patterns/capacity/disk-full.md"
+            " was left out for errors (line 5: severity: unknown severity 'sev9'; the framework has sev1, sev2, sev3,"
+            " sev4); fix it (`recur check` names them)"
+        ), shown.output
+
+
 def test_a_pattern_id_in_another_letter_case_is_answered_by_the_api_and_the_resource_as_by_get_pattern(tmp_path):
     """GET /api/patterns/Disk-Full and the resource recur://patterns/Disk-Full were "no pattern" while MCP's
     get_pattern answered "Disk-Full" with disk-full: ids are lower-case kebab, and letter case and spaces around

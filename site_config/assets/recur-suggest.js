@@ -1381,14 +1381,20 @@
      percentages down the list need not fall (results.match_line says why). ``credible``: the answer's count of
      medium or high results ranked, shown or not (Answer.credible, the browser ranker's answer alike): those the
      box's fixed number of cards leaves out are said, "(1 not shown)", as the terminal and MCP say them; the box
-     has no way to ask for more, so none is offered (as in Slack). */
+     has no way to ask for more, so none is offered (as in Slack). In ranked order: low results ranked above the
+     first of medium or high are said first, "1 pattern of low confidence ranked first, for comparison, then …"
+     (it said "1 pattern matches …, then 1 more of low confidence" over a low #1; found in review). */
   function matchLine(results, credible) {
-    var shown = results.filter(function (r) { return r.confidence === "high" || r.confidence === "medium"; }).length;
-    var rest = results.length - shown;
+    var fits = function (r) { return r.confidence === "high" || r.confidence === "medium"; };
+    var shown = results.filter(fits).length;
+    var lead = results.findIndex(fits);
+    if (lead < 0) lead = results.length;
+    var rest = results.length - shown - lead;
     var total = Math.max(shown, typeof credible === "number" ? credible : 0);
     if (!total) return "Possible matches, all of low confidence, in ranked order";
     var line = total + (total > 1 ? " patterns match" : " pattern matches") + " with medium or high confidence";
     if (total > shown) line += " (" + (total - shown) + " not shown)";
+    if (lead) line = lead + (lead > 1 ? " patterns" : " pattern") + " of low confidence ranked first, for comparison, then " + line;
     return line + (rest ? ", then " + rest + " more of low confidence for comparison" : "") + ", in ranked order";
   }
 

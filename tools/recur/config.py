@@ -273,16 +273,41 @@ def state_elsewhere(kb_dir, name: str, path) -> Path | None:
     from another folder built a second index there, and `recur tune` read no feedback, neither saying
     where they looked (found in review). None otherwise: a path the user named is where they said; and a KB
     folder that does not exist has no repository to hold its state (`recur serve --kb ../team-kbb/kb`, a typo,
-    made ../team-kbb/.recur/ for its votes, `--kb /nonexist` /.recur/: found in review)."""
+    made ../team-kbb/.recur/ for its votes, `--kb /nonexist` /.recur/: found in review). The filesystem's root
+    is above every KB and no KB's repository (unless the KB is directly under it): desktop MCP clients start
+    `recur mcp --kb /abs/kb` from ``/``, which built ``/.recur/index`` and said nothing of it (found in review)."""
     if Path(path) != Path(default(name)) or not Path(kb_dir).is_dir():
         return None
     kb, here = Path(kb_dir).resolve(), Path.cwd().resolve()
-    return None if here == kb or here in kb.parents else kb.parent / path
+    if here == kb or here == kb.parent or (here in kb.parents and not _is_root(here)):
+        return None
+    return kb.parent / path
+
+
+def _is_root(folder: Path) -> bool:
+    return folder == Path(folder.anchor)
+
+
+def at_root() -> bool:
+    """Whether the current folder is the filesystem's root (``/``), where desktop MCP clients start servers."""
+    return _is_root(Path.cwd().resolve())
+
+
+def not_here_words(kb_dir) -> str:
+    """Why a default state path (``.recur/index``, ``.recur/feedback.jsonl``) is not the KB's repository's, in the
+    brackets that follow it: ``under the current folder; the KB ../team-kb/kb is not``, or, run from the
+    filesystem's root (which holds every KB), ``under the current folder, /, not the KB's repository /srv/recur``."""
+    here = Path.cwd().resolve()
+    if _is_root(here):
+        return f"under the current folder, {here}, not the KB's repository {Path(kb_dir).resolve().parent}"
+    return f"under the current folder; the KB {kb_dir} is not"
 
 
 def from_here(path: Path) -> str:
     """``path`` from the current folder, as a user types it (``../team-kb/.recur/index``); absolute on
-    another Windows drive."""
+    another Windows drive, and from the filesystem's root (``/srv/recur/.recur/index``, not ``srv/recur/…``)."""
+    if _is_root(Path.cwd().resolve()):
+        return str(Path(path).resolve())
     try:
         return os.path.relpath(path)
     except ValueError:

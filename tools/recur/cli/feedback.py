@@ -134,10 +134,10 @@ def _elsewhere(kb_dir, feedback_path) -> str:
         return " (the server writes it when responders vote)"
     if beside.is_file():
         return (
-            f" (under the current folder; the KB {kb_dir} is not): the KB's repository has "
+            f" ({config.not_here_words(kb_dir)}): the KB's repository has "
             f"{config.from_here(beside)}: pass --feedback {config.from_here(beside)}"
         )
-    return f" (under the current folder; the KB {kb_dir} is not; the server writes it when responders vote)"
+    return f" ({config.not_here_words(kb_dir)}; the server writes it when responders vote)"
 
 
 def breakdown(result, feedback_path, kb_dir) -> list[str]:

@@ -51,9 +51,9 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
     The model and index load once, in the background, as in `recur serve`; a rebuilt index
     is picked up without a restart. stdout carries the protocol; messages go to stderr.
     """
-    # as recur serve: before serving, not from the engine's background load, where a bad model was a
-    # tool error at the first question of a server that looked up (an editor shows no stderr); and
-    # before the MCP SDK's import (0.4 s), as `recur serve` checks before its web stack loads
+    # as recur serve: before serving, not from the engine's background load, where a bad model was a tool error at
+    # the first question (an editor shows no stderr); before the MCP SDK's import (0.4 s), as `recur serve` checks
+    index_dir = repository_index(kb_dir, index_dir)
     check_engine_inputs(kb_dir, index_dir, model)
     from recur.cli.startup import open_engine
     from recur.serve.mcp_server import build_server
@@ -134,6 +134,30 @@ def _end_by(signum: int) -> None:
     sys.stderr.flush()
     signal.signal(signum, signal.SIG_DFL)
     os.kill(os.getpid(), signum)
+
+
+def repository_index(kb_dir, index_dir) -> str:
+    """The index ``--index`` names: as given, or, left at its default (``.recur/index``, under the current
+    folder) while the current folder is not the KB's repository, the repository's own (beside the KB folder,
+    where `recur init` lays it out and `recur index` run there builds it), said on stderr, when it has one or
+    its folder can be written. Desktop clients start `recur mcp --kb /srv/recur/kb` from ``/``: it built
+    ``/.recur/index`` and said `No index at .recur/index: building it now.` (found in an MCP review). Run from
+    the repository (the documented way) the two are one folder; a read-only checkout keeps the current folder's."""
+    from recur import config
+    from recur.retrieval.index import read_manifest
+
+    beside = config.state_elsewhere(kb_dir, "index", index_dir)
+    if beside is None or not (read_manifest(beside) is not None or _can_make(beside)):
+        return index_dir
+    click.echo(f"note: the index is the KB repository's, {beside} (--index left at its default).", err=True)
+    return str(beside)
+
+
+def _can_make(folder: Path) -> bool:
+    """Whether ``folder`` exists or could be made and written: its nearest existing folder is writable."""
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
 
 
 def repository_site(kb_dir, site_dir) -> Path:

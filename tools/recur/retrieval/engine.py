@@ -174,7 +174,7 @@ def _say_first_build(kb_dir, index_dir, quiet: bool) -> bool:
         said = (
             f"The index at {index_dir} cannot be read (its manifest.json is damaged): building it again."
             if damaged
-            else f"No index at {index_dir}{_elsewhere(kb_dir, index_dir)}: building it now{_beside(kb_dir, index_dir)}"
+            else f"No index at {_index_shown(index_dir)}{_elsewhere(kb_dir, index_dir)}: building it now{_beside(kb_dir, index_dir)}"
         )
     say_build(kb_dir, index_dir, None, said)  # no KB (the wrong folder), or no writing there: not "building it"
     return damaged
@@ -227,14 +227,18 @@ def _changes(manifest: dict, kb_dir) -> str:
     return f" ({index_mod.shown_files(changed)})" if changed else ""
 
 
+def _index_shown(index_dir) -> str:
+    """The index folder as given, but absolute from the filesystem's root, where a relative path (the
+    default) reads as though it were the repository's (`No index at .recur/index` from a desktop client's ``/``)."""
+    from recur import config
+
+    return config.from_here(index_dir) if not Path(index_dir).is_absolute() and config.at_root() else str(index_dir)
+
+
 def _elsewhere(kb_dir, index_dir) -> str:
     from recur import config
 
-    return (
-        f" (under the current folder; the KB {kb_dir} is not)"
-        if config.state_elsewhere(kb_dir, "index", index_dir)
-        else ""
-    )
+    return f" ({config.not_here_words(kb_dir)})" if config.state_elsewhere(kb_dir, "index", index_dir) else ""
 
 
 def _beside(kb_dir, index_dir) -> str:

@@ -15,11 +15,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from recur.retrieval import index as index_mod
-from recur.retrieval.patterns import given_pattern_id, not_found, pattern_object, retired
+from recur.retrieval.patterns import file_id, given_pattern_id, not_found, pattern_object, retired
 
 TOP = 3  # look-alikes of each kind, as the index keeps them (index._add_look_alikes)
 
@@ -46,14 +46,19 @@ def read_pattern(kb_dir, index_dir, given: str, tell) -> Read:
         tell(note)
         return _from_docs(docs, pattern_id, manifest, "the index", tell)
     if docs is not None and index_mod.is_fresh(index_dir, kb_dir, manifest):
-        return _from_docs(docs, pattern_id, manifest, f"the knowledge base at {kb_dir}", tell)
+        return _from_docs(docs, pattern_id, manifest, f"the knowledge base at {kb_dir}", tell, kb_dir)
     return _from_kb(kb_dir, index_dir, pattern_id, manifest, docs, tell)
 
 
-def _from_docs(docs: dict, pattern_id: str, manifest: dict, where: str, tell) -> Read:
+def _from_docs(docs: dict, pattern_id: str, manifest: dict, where: str, tell, kb_dir=None) -> Read:
     _tell_left_out(manifest.get("left_out") or [], tell)
     if pattern_id not in docs:
-        raise not_found(pattern_id, retired(manifest), docs, where)
+        gone = retired(manifest)
+        if kb_dir is not None and pattern_id in gone.left_out:  # its first error, from the KB the index is of
+            from recur.kb.loader import load_kb
+
+            gone = replace(gone, left_out=left_out_errors(load_kb(kb_dir)))
+        raise not_found(pattern_id, gone, docs, where)
     doc = pattern_object(docs, pattern_id)
     return Read(doc, {pid: docs[pid]["title"] for pid in _named(doc) if pid in docs})
 
@@ -87,7 +92,8 @@ def _from_kb(kb_dir, index_dir, pattern_id: str, manifest: dict | None, built: d
     active = {p.id: p for p in kb.active_patterns()}
     _tell_left_out(index_mod.left_out_patterns(kb), tell)
     if pattern_id not in active:
-        raise not_found(pattern_id, retired(index_mod.retired_of(kb)), active, f"the knowledge base at {kb_dir}")
+        gone = replace(retired(index_mod.retired_of(kb)), left_out=left_out_errors(kb))
+        raise not_found(pattern_id, gone, active, f"the knowledge base at {kb_dir}")
     p = active[pattern_id]
     doc = {**index_mod.pattern_doc(p, kb), "look_alikes": _look_alikes(kb, p, active, built)}
     doc = json.loads(json.dumps(doc, ensure_ascii=False))  # as docs.json holds it: lists, not tuples
@@ -150,6 +156,20 @@ def left_out_said(bad: list) -> str | None:
     shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
     verb = "is" if len(bad) == 1 else "are"
     return f"warning: {plural(len(bad), 'pattern file')} with errors {verb} not searched: {shown} (run: recur check)"
+
+
+def left_out_errors(kb) -> dict[str, tuple[str, str | None]]:
+    """The pattern files the loader left out for errors, by the id their name gives: {id: (the file as `recur
+    check` names it, its first error)}, for ``Retired.left_out``: `recur show disk-full` of a broken file said
+    "no pattern with id 'disk-full'" (found in an operator's review)."""
+    from recur.kb.check import left_out_problems
+
+    out = {}
+    for problem in left_out_problems(kb):
+        rel = index_mod.kb_relative(Path(problem.path), kb.root)
+        if rel is not None and rel.startswith("patterns/"):
+            out.setdefault(file_id(rel), (problem.path, f"line {problem.line}: {problem.field}: {problem.message}"))
+    return out
 
 
 def _tell_left_out(bad: list, tell) -> None:

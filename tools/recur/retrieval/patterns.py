@@ -15,7 +15,7 @@ from pathlib import Path
 from recur import config
 from recur.kb.incident_record import review_json
 from recur.kb.loader import read_again
-from recur.kb.schema import given_id
+from recur.kb.schema import KEBAB, given_id
 from recur.retrieval.results import happened_incidents
 from recur.util.dates import happened
 from recur.util.errors import RecurError
@@ -39,11 +39,28 @@ def given_pattern_id(value: str | None) -> str | None:
     case do not count, as in the list filters: ids are lower-case kebab (the loader refuses any other), and
     "Disk-Full" or " disk-full " was "no pattern" (GET /api/patterns/Disk-Full too, while get_pattern answered
     it). A value that is no id in any case is left as given, for the error to name it: kb.schema.given_id, the
-    rule of the checks before a record links a pattern too."""
+    rule of the checks before a record links a pattern too.
+
+    A pattern's file or page, as answers print them (``capacity/disk-full``, ``patterns/data/x.md``, a page's
+    URL ``https://…/patterns/capacity/disk-full.html``, ``recur://patterns/../data/x.md``), names the pattern by
+    its last path segment, without ``.md`` or ``.html``: each was "no pattern with id", with no did-you-mean
+    (found in an MCP review). Only a value that looks like a path or URL (a ``/``, or a ``.md``/``.html`` file
+    name) is read so, and only when that segment is an id: anything else is left for the error to name."""
     if value is None:
         return None
     value = value.strip()
-    return given_id(value[len(RESOURCE) :] if value.startswith(RESOURCE) else value)
+    return given_id(_file_id(value[len(RESOURCE) :] if value.startswith(RESOURCE) else value))
+
+
+def _file_id(value: str) -> str:
+    """The pattern id a file path or page URL names (its last segment, without .md or .html), else ``value``."""
+    path = value.split("#", 1)[0].split("?", 1)[0] if "://" in value else value
+    last = path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    stem = next((last[: -len(s)] for s in (".md", ".html") if last.lower().endswith(s)), None)
+    if stem is None and "/" not in path.replace("\\", "/"):
+        return value  # no path, no file name: an id, or a text for the error to name
+    named = given_id(stem if stem is not None else last)
+    return named if KEBAB.match(named) else value
 
 
 class LookupFailure(RecurError):
@@ -67,9 +84,20 @@ class PatternNotFound(LookupFailure):
 
     code = "pattern_not_found"
 
-    def __init__(self, pattern_id: str, retired_path: str | None = None, known=(), successors=(), where="the index"):
+    def __init__(
+        self, pattern_id: str, retired_path: str | None = None, known=(), successors=(), where="the index", broken=None
+    ):
         """``successors``: the patterns that superseded a retired one (its superseded_by), to ask for instead;
-        ``where``: what was looked in (`recur show` reading the KB's files names the KB)."""
+        ``where``: what was looked in (`recur show` reading the KB's files names the KB); ``broken``: the file of
+        that name left out for errors, and its first error when known (``Retired.left_out``)."""
+        if broken is not None:
+            path, error = broken
+            rebuild = ", then rebuild the index (`recur index`)" if where == "the index" else ""
+            super().__init__(
+                f"pattern {pattern_id!r} is not in {where}: its file {path} was left out for errors"
+                f"{f' ({error})' if error else ''}; fix it (`recur check` names them){rebuild}"
+            )
+            return
         if retired_path:
             by = f" and superseded by {' and '.join(map(repr, successors))}" if successors else ""
             super().__init__(
@@ -89,24 +117,39 @@ class Retired:
 
     paths: dict[str, str] = field(default_factory=dict)
     successors: dict[str, list[str]] = field(default_factory=dict)
+    # the pattern files left out for errors (the manifest's left_out), by the id their name gives: {id: (KB path,
+    # its first error or None)}. Asked for, such a pattern was "no pattern with id 'disk-full' in the index" while
+    # /healthz named its file (found in an operator's review)
+    left_out: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
 
 def retired(manifest: dict | None) -> Retired:
     """The retired patterns an index left out (its manifest's ``retired`` and ``superseded_by``); empty
     for an index built before the manifest recorded them, values of another kind not read."""
     found, by = (manifest or {}).get("retired"), (manifest or {}).get("superseded_by")
+    broken = (manifest or {}).get("left_out")
+    left = {file_id(p): (p, None) for p in broken if isinstance(p, str)} if isinstance(broken, list) else {}
     if not isinstance(found, dict):
-        return Retired()
+        return Retired(left_out=left)
     paths = {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
     by = by if isinstance(by, dict) else {}
     successors = {k: v for k, v in by.items() if isinstance(v, list) and all(isinstance(x, str) for x in v)}
-    return Retired(paths, successors)
+    return Retired(paths, successors, left)
+
+
+def file_id(path: str) -> str:
+    """The pattern id a pattern file's name gives (``patterns/capacity/disk-full.md``: disk-full), as the loader
+    requires the two to agree."""
+    return Path(path).name.removesuffix(".md").lower()
 
 
 def not_found(pattern_id: str, gone: Retired | None, known=(), where: str = "the index") -> PatternNotFound:
     """The error for an id the index (or ``where``) does not have: retired (with its successors), or unknown."""
     gone = gone or Retired()
-    return PatternNotFound(pattern_id, gone.paths.get(pattern_id), known, gone.successors.get(pattern_id, ()), where)
+    broken = gone.left_out.get(pattern_id) if pattern_id not in gone.paths else None
+    return PatternNotFound(
+        pattern_id, gone.paths.get(pattern_id), known, gone.successors.get(pattern_id, ()), where, broken
+    )
 
 
 def pattern_object(docs: dict, pattern_id: str, gone: Retired | None = None, as_of: dt.date | None = None) -> dict:

@@ -199,18 +199,26 @@ def match_line(results: list, hidden: dict | None = None, credible: int = 0, mor
     least) are of medium or high confidence, shown or not: `--top 1 disk` said "1 pattern matches" where
     `--top 2` showed a second medium (found in review); those not shown are said so, with how to list them by
     ``more``, the surface's way to ask for more results (the terminal's --top, MCP's top argument), or by nothing
-    where there is none (Slack shows three)."""
-    results = [*results, hidden] if hidden is not None and results else results
+    where there is none (Slack shows three).
+
+    In ranked order: a result of low confidence ranked above the first of medium or high is said first
+    (`top: 1` over "ENOSPC on /data" showed a low #1 alone under "1 pattern matches with medium or high
+    confidence, then 1 more of low confidence", its medium #2 not shown; found in an MCP review), and ``hidden``
+    is counted as not shown, "(1 not shown: top 2 lists it)", as one ``credible`` counts is."""
     shown = credible_count(results)
-    rest = len(results) - shown
-    if not max(shown, credible):
+    total = max(credible_count([*results, hidden] if hidden is not None and results else results), credible)
+    if not total:
         return "Possible matches, all of low confidence, in ranked order"
-    total = max(shown, credible)
+    lead = next((i for i, r in enumerate(results) if r["confidence"] in ("high", "medium")), len(results))
+    rest = len(results) - shown - lead
     line = f"{total} pattern{'s match' if total > 1 else ' matches'} with medium or high confidence"
     if total > shown:
         n = total - shown
-        lists = f": {more} {len(results) + n} lists {'them' if n > 1 else 'it'}" if more else ""
+        upto = max(len(results) + n, (hidden.get("rank") or 0) if hidden is not None and results else 0)
+        lists = f": {more} {upto} lists {'them' if n > 1 else 'it'}" if more else ""
         line += f" ({n} not shown{lists})"
+    if lead:
+        line = f"{lead} pattern{'s' if lead > 1 else ''} of low confidence ranked first, for comparison, then {line}"
     return line + (f", then {rest} more of low confidence for comparison" if rest else "") + ", in ranked order"
 
 

@@ -37,6 +37,8 @@ from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, e
 from recur.serve.mcp_text import (
     OTHER_ALERTS,
     answer_text,
+    linked_of,
+    matched_said,
     no_such_value,
     only_low,
     page_suffix,
@@ -849,12 +851,18 @@ def _past_incidents(get_engine: Callable, kbs, pattern_id, text, limit: int, sit
     kb = kbs.kb(engine)
     out = pat.past_incidents(engine, kb, pattern_id=pattern_id, answer=answer, limit=limit)
     out["incidents"] = with_urls(out["incidents"], site_url)
-    lines = [f"- {i['date']} {i['id']} ({i['severity']}): {i['title']}{page_suffix(i)}" for i in out["incidents"]]
+    matched = out.get("patterns")  # by text: which of the matched patterns each incident is listed for
+    lines = [
+        f"- {i['date']} {i['id']} ({i['severity']}): {i['title']}{linked_of(i, matched)}{page_suffix(i)}"
+        for i in out["incidents"]
+    ]
     head = f"{plural(len(lines), 'incident')}, newest first" if lines else "No recorded incidents"
     if answer is not None and answer.no_known_pattern:
         head = "No known pattern matches this text, so no linked incidents"
-    elif answer is not None and not out["patterns"]:
+    elif answer is not None and not matched:
         head = only_low(answer.results, kb)
+    elif matched:  # "No recorded incidents linked to …", "2 incidents, newest first, linked to …"
+        head += ("," if lines else "") + matched_said(matched)
     return out, head + ("\n" + "\n".join(lines) if lines else "")
 
 

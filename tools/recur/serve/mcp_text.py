@@ -214,5 +214,22 @@ def only_low(results: list, kb) -> str:
     )
 
 
+def matched_said(matched: list[str]) -> str:
+    """past_incidents' head by text, after "N incidents, newest first": the patterns the text matched, whose
+    incidents these are. The text listed incidents with no word of which pattern brought each in (the structured
+    content's ``patterns`` named them; found in an MCP review)."""
+    which = "the pattern" if len(matched) == 1 else f"the {len(matched)} patterns"
+    return f" linked to {which} this text matches (medium or high confidence): {', '.join(matched)}"
+
+
+def linked_of(incident: dict, matched: list[str] | None) -> str:
+    """An incident line's matched patterns it links, by text (`` [pattern: disk-full]``); empty by pattern_id."""
+    if not matched:
+        return ""
+    links = {str(p).lower() for p in incident.get("patterns") or []}
+    mine = [p for p in matched if p.lower() in links]
+    return f" [{'pattern' if len(mine) == 1 else 'patterns'}: {', '.join(mine)}]" if mine else ""
+
+
 def _low_said(r: dict) -> str:
     return f"{r['confidence']}, {percent(r['probability'])}" if r.get("probability") is not None else r["confidence"]

@@ -211,7 +211,8 @@ def _route_label(scope) -> str:
     route = scope.get("route")
     if route is not None and getattr(route, "path", None):
         # the JSON 404/405 fallback matches every /api path: labelled as a request turned away before routing is
-        return UNKNOWN_API if route.path == "/api/{rest:path}" else route.path
+        # a route's converter is no part of its label (`/api/patterns/{pattern_id:path}` is `…/{pattern_id}`)
+        return UNKNOWN_API if route.path == "/api/{rest:path}" else getattr(route, "path_format", route.path)
     path = route_path(scope)
     if is_mcp_path(path):  # a mounted app, not a route with a template: was "site"
         return "/mcp"

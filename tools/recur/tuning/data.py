@@ -145,7 +145,7 @@ def feedback_elsewhere(kb_root, path: Path | None = None) -> str:
         return ""
     shown = config.from_here(beside)
     return (
-        f"no feedback log at {path} (under the current folder; the KB {kb_root} is not), and the KB's "
+        f"no feedback log at {path} ({config.not_here_words(kb_root)}), and the KB's "
         f"repository has {shown}: RECUR_FEEDBACK={shown} learns from it"
     )
 

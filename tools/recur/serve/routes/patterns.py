@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
 from recur.retrieval import patterns as pat
 from recur.serve.deps import JSONResponse, errors, get_engine, only_query
 from recur.serve.guard import ApiError
+from recur.serve.prefix import not_found_message
 from recur.serve.security import require_read
 
 router = APIRouter(tags=["patterns"], dependencies=[Depends(require_read)])
@@ -47,12 +48,22 @@ def patterns(
     return JSONResponse({**out, **({"severity_note": note} if note else {})})
 
 
-@router.get("/api/patterns/{pattern_id}", responses=errors(401, 404, 503))
-def pattern(pattern_id: str, engine=Depends(get_engine)):
+# :path, so that a pattern's file or page given for its id (`capacity/disk-full`, `patterns/data/x.md`) reaches the
+# route and is read as get_pattern reads it (patterns.given_pattern_id); the metrics label drops the converter
+@router.get("/api/patterns/{pattern_id:path}", responses=errors(401, 404, 503))
+def pattern(pattern_id: str, request: Request, engine=Depends(get_engine)):
     """One pattern as indexed: symptoms, signals, runbook, evidence, fix, incidents. The id in any letter case or
-    with spaces around it, as MCP's get_pattern reads it (the answer's `id` is the pattern's own)."""
+    with spaces around it, or its file or page (`capacity/disk-full`, `…/disk-full.html`), as MCP's get_pattern
+    reads it (the answer's `id` is the pattern's own)."""
+    if not pattern_id.strip(" /"):  # `/api/patterns/`: no route, as before :path let it reach this one
+        raise ApiError(404, "not_found", not_found_message(request.method, request.scope))
     given = pat.given_pattern_id(pattern_id)
     try:
         return JSONResponse(pat.pattern_object(engine.docs, given, pat.retired(engine.manifest)))
     except pat.PatternNotFound as exc:
+        if "/" in pattern_id.strip() and not pattern_id.strip().lower().endswith((".md", ".html")):
+            # `/api/patterns/disk-full/extra`: a path under a pattern is no route, and was said so before :path;
+            # still said so, with what its last segment read as a pattern's file would be
+            said = f"{not_found_message(request.method, request.scope)}, nor a pattern's file: {exc}"
+            raise ApiError(404, "not_found", said) from None
         raise ApiError(404, exc.code, str(exc)) from None
