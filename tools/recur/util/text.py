@@ -457,7 +457,8 @@ def slugify(
     ``fold`` (ids): accented letters become their base letters ('Réplication' -> 'replication')
     instead of breaking the word; anchors keep the cut they always had. ``max_len`` cuts after a whole
     word: '...-after-key-rotation' cut at 60 was '...-after-key-rotati' (found by a first-time pattern
-    author); a first word longer than ``max_len`` alone is cut inside it."""
+    author), and the stopwords ending the cut are dropped ('...-rotation-on' is '...-rotation'); a first word
+    longer than ``max_len`` alone is cut inside it."""
     parts = re.findall(r"[a-z0-9]+", _folded_lower(text) if fold else str(text).lower())
     if drop_stopwords:
         parts = [p for p in parts if p not in _SLUG_STOP]
@@ -466,7 +467,11 @@ def slugify(
     out = "-".join(parts)
     if max_len is not None and len(out) > max_len:
         whole = out[: max_len + 1].rpartition("-")[0]  # the "+ 1": a word ending at max_len is whole
-        out = whole or out[:max_len]
+        # nor does it end on a stopword: "...-key-rotation-on" (found in review); one word is kept whatever it is
+        words = whole.split("-") if whole else []
+        while len(words) > 1 and words[-1] in _SLUG_STOP:
+            words.pop()
+        out = "-".join(words) or out[:max_len]
     return out or empty
 
 
