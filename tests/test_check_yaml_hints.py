@@ -41,7 +41,7 @@ signals:
 def test_a_backslash_in_double_quotes_is_named_with_both_fixes(tmp_path):
     found = errors(tmp_path, ESCAPES)
     assert found[9] == (
-        "YAML does not parse: found unknown escape character (line 9, column 20: \\d and \\c in a double-quoted "
+        "YAML does not parse: found unknown escape character (column 20: \\d and \\c in a double-quoted "
         "value are no YAML escapes: put the value in single quotes, where a backslash is itself ('cannot open "
         'C:\\deploy\\canary.lock\'), or write the backslash twice ("cannot open C:\\\\deploy\\\\canary.lock"))'
     )

@@ -290,7 +290,7 @@ def load_yaml(text: str, offset: int = 0) -> YamlDoc:
             raise unclosed from None
         hint = (
             _tab_hint(text, mark)
-            or _escape_hint(text, mark, problem, offset)
+            or _escape_hint(text, mark, problem)
             or _indent_hint(text, mark, problem, offset)
             or _item_hint(text, mark, problem)
         )
@@ -762,7 +762,7 @@ def escape_advice(found: list, value: str | None) -> str:
     )
 
 
-def _escape_hint(text: str, mark, problem: str, offset: int) -> str:
+def _escape_hint(text: str, mark, problem: str) -> str:
     """The escape YAML stopped on ("found unknown escape character"), with its line and what to do."""
     lines = text.split("\n")
     if "unknown escape" not in problem or not mark or mark.line >= len(lines):
@@ -777,7 +777,8 @@ def _escape_hint(text: str, mark, problem: str, offset: int) -> str:
     # libyaml's mark is at the backslash, PyYAML's at the character after it
     at = next((v for v in values if any(col in (mark.column, mark.column - 1) for col, _ in v[0])), values[0])
     col = next((c for c, _ in at[0] if c in (mark.column, mark.column - 1)), at[0][0][0])
-    return f" (line {mark.line + 1 + offset}, column {col + 1}: {escape_advice(*at)})"
+    # the column alone: the problem's line is the mark's, said before it ("x.md:3: … (line 3, column 18" said it twice)
+    return f" (column {col + 1}: {escape_advice(*at)})"
 
 
 # what PyYAML and libyaml say of a line indented to no column the lines above open ("mapping values are
