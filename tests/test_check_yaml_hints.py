@@ -54,6 +54,17 @@ def test_a_backslash_in_double_quotes_is_named_with_both_fixes(tmp_path):
     assert sorted(found) == [9, 10]
 
 
+def test_a_backslash_on_a_quoted_values_next_line_is_said_in_the_same_run(tmp_path):
+    # found in review: "\d+ms" on the second line of a double-quoted value was said only once line 9 was fixed
+    front = ESCAPES.replace('  - "timed out after \\d+ms"\n', '  - "timed out after\n    \\d+ms"\n  -\tdeploy stuck\n')
+    found = errors(tmp_path, front)
+    assert found[11] == (
+        "YAML does not parse: \\d in a double-quoted value is no YAML escape: put the value in single quotes, "
+        "where a backslash is itself, or write the backslash twice, \\\\d"
+    ), found
+    assert sorted(found) == [9, 11, 12], found  # line 12: its tab, the quote closed
+
+
 @pytest.mark.parametrize(
     "value", ['"cannot open C:\\deploy\\canary.lock"', '"it\'s after \\d+ms"', '"^ERROR \\[(\\w+)\\] \\s*$"']
 )
