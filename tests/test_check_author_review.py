@@ -281,6 +281,25 @@ def test_an_emoji_or_a_symbol_is_no_part_of_a_title_a_reader_tells_apart(tmp_pat
         assert not [f for f in at(problems(tmp_path, text)) if f[1] == "title" and "is also the title" in f[3]]
 
 
+def test_an_arrow_a_check_mark_or_a_degree_sign_is_a_word_of_a_title(tmp_path):
+    # every "other symbol" was read past: "Queue ⬆ depth" and "Queue ⬇ depth" were called one title (review)
+    from recur.kb.check import title_key
+
+    for one, other in (
+        ("Queue ⬆ depth", "Queue ⬇ depth"),
+        ("Replication ✓", "Replication ✗"),
+        ("Replication ☑", "Replication ☒"),
+        ("Disk at 40 ℃", "Disk at 40 ℉"),
+        ("Disk at 90°", "Disk at 90"),
+    ):
+        assert title_key(one) != title_key(other), (one, other)
+    # emoji, with their selectors, joiners, skin tones and flags, are still read past
+    for title in ("⬆️ Queue depth", "👩‍💻 Queue depth", "👍🏽 Queue depth", "🇩🇪 Queue depth", "Queue depth ✅"):
+        assert title_key(title) == title_key("⬆ Queue depth" if title[0] == "⬆" else "Queue depth"), title
+    text = BASE.replace("title: Redis evicting hot keys under memory pressure", "title: Disk full on a host ⬆")
+    assert not [f for f in at(problems(tmp_path, text)) if f[1] == "title" and "is also the title" in f[3]]
+
+
 def test_a_signal_that_can_never_match_is_warned_of(tmp_path):
     # shorter than the search's exact_min_chars and no identifier: found in no text, and check said nothing
     from recur.config import SIGNAL_MATCH

@@ -41,7 +41,7 @@ signals:
 def test_a_backslash_in_double_quotes_is_named_with_both_fixes(tmp_path):
     found = errors(tmp_path, ESCAPES)
     assert found[9] == (
-        "YAML does not parse: found unknown escape character (line 9, column 20: \\d and \\c in a double-quoted "
+        "YAML does not parse: found unknown escape character (column 20: \\d and \\c in a double-quoted "
         "value are no YAML escapes: put the value in single quotes, where a backslash is itself ('cannot open "
         'C:\\deploy\\canary.lock\'), or write the backslash twice ("cannot open C:\\\\deploy\\\\canary.lock"))'
     )
@@ -52,6 +52,17 @@ def test_a_backslash_in_double_quotes_is_named_with_both_fixes(tmp_path):
         '("timed out after \\\\d+ms")'
     )
     assert sorted(found) == [9, 10]
+
+
+def test_a_backslash_on_a_quoted_values_next_line_is_said_in_the_same_run(tmp_path):
+    # found in review: "\d+ms" on the second line of a double-quoted value was said only once line 9 was fixed
+    front = ESCAPES.replace('  - "timed out after \\d+ms"\n', '  - "timed out after\n    \\d+ms"\n  -\tdeploy stuck\n')
+    found = errors(tmp_path, front)
+    assert found[11] == (
+        "YAML does not parse: \\d in a double-quoted value is no YAML escape: put the value in single quotes, "
+        "where a backslash is itself, or write the backslash twice, \\\\d"
+    ), found
+    assert sorted(found) == [9, 11, 12], found  # line 12: its tab, the quote closed
 
 
 @pytest.mark.parametrize(

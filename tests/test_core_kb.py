@@ -1,6 +1,7 @@
 """The loader: typed records, defaults from the severity framework, tolerant of extensions."""
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -235,6 +236,24 @@ def test_a_pattern_file_in_the_wrong_place_or_named_md_in_capitals_holds_its_id(
             "no pattern has id 'gone': take it out, or write that pattern first (recur new pattern --id gone)",
         ),
     ]
+
+
+def test_a_misplaced_pattern_is_told_one_place_named_for_its_id(tmp_path):
+    # found in review: patterns/foo.md writing id: disk-full-x was told "move it to kb/patterns/capacity/foo.md"
+    # and "write id: foo, or rename the file kb/patterns/disk-full-x.md": neither its place
+    root = tmp_path / "kb"
+    write(root, "patterns/foo.md", pattern_text("disk-full-x"))
+    write(root, "patterns/Bad_Name.md", pattern_text("not an id!"))  # an id that is none: its own file name kept
+    broken = re.sub(r"(?m)^title: .*$", "title: [unclosed", pattern_text("broken-one"))
+    write(root, "patterns/other.md", broken)  # YAML that does not parse: its id: and category: lines as written
+    found = {(Path(p.path).name, p.field): p.message for p in run_checks(load_kb(root)) if p.is_error}
+    home = display_path(root / "patterns/capacity/disk-full-x.md")
+    assert found["foo.md", "file"] == f"patterns live in patterns/<category>/<id>.md: move it to {home}", found
+    assert found["foo.md", "id"].endswith(f"write id: foo, or rename the file {home}"), found
+    bad = display_path(root / "patterns/capacity/Bad_Name.md")
+    assert found["Bad_Name.md", "file"] == f"patterns live in patterns/<category>/<id>.md: move it to {bad}", found
+    other = display_path(root / "patterns/capacity/broken-one.md")
+    assert found["other.md", "file"] == f"patterns live in patterns/<category>/<id>.md: move it to {other}", found
 
 
 def test_a_heading_of_its_own_is_not_taken_for_a_misspelt_section(tmp_path):

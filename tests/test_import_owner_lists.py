@@ -227,6 +227,17 @@ def test_owners_written_in_a_follow_ups_text_are_read_as_an_owner_cell(line, rea
         # a mention beside them is as an e-mail address: @bob was the owner and "(Ana Ruiz)" left in the title, unsaid
         ("- Add alerting (Ana Ruiz, @bob)", ("Add alerting (Ana Ruiz, @bob)", None, [])),
         ("- Add alerting (@bob; Ana Ruiz)", ("Add alerting (@bob; Ana Ruiz)", None, [])),
+        # and before the item's ticket ids or another such bracket: @bob was the owner there still (found in review)
+        ("- Add alerting (Ana Ruiz, @bob) OPS-12", ("Add alerting (Ana Ruiz, @bob)", None, [])),
+        (
+            "- Add alerting (Ana Ruiz, @bob) OPS-12 #4521",
+            ("Add alerting (Ana Ruiz, @bob) #4521", None, []),
+        ),  # one ticket read
+        (
+            "- Add alerting (Ana Ruiz, @bob) (Sam Lee, @sam)",
+            ("Add alerting (Ana Ruiz, @bob) (Sam Lee, @sam)", None, []),
+        ),
+        ("- Add alerting (@ana, bob@x.io) OPS-12", ("Add alerting", "ana", [["bob@x.io"]])),
         # unchanged: a bracket of things, not people; one name alone ("(Kafka Connect)" is a product's); not at the end
         ("- Add alerting on latency (p99, p95)", ("Add alerting on latency (p99, p95)", None, [])),
         (
@@ -257,6 +268,7 @@ NAMED = HEAD.replace("Date:", "Authors: Ana Ruiz, Bob Lee\nDate:")
         # a mention beside a full name named apart: the first written is the owner, in either order
         (NAMED + "- Add alerting (Ana Ruiz, @bob) — due 2026-12-19\n", [("Add alerting", "Ana Ruiz")]),
         (NAMED + "- Add alerting (@bob, Ana Ruiz)\n", [("Add alerting", "bob")]),
+        (NAMED + "- Add alerting (Ana Ruiz, @bob) OPS-12 — due 2026-12-19\n", [("Add alerting", "Ana Ruiz")]),
         (
             HEAD
             + "- Rotate keys (owner: Ana Ruiz)\n- Fix DNS — Bob Lee — 2026-12-19\n- Add alerting (Ana Ruiz, Bob Lee)\n",
@@ -313,6 +325,13 @@ def test_a_name_and_a_mention_in_a_bracket_are_owners_as_two_names_are_and_said(
         "and named nowhere else in the postmortem: a place, a product or an alert is written so too), kept in the "
         f"title; if so, set one with recur incident follow-up {out['incident']} 1 --owner NAME"
     ) in out["notes"], out["notes"]
+    # so before its ticket: @bob was the owner, "(Ana Ruiz)" in the title and no note (found in review)
+    body = body.replace("Cart", "Basket").replace("depth (Ana Ruiz, @bob)", "depth (Ana Ruiz, @bob) OPS-12")
+    out, inc = imported_record(kb_dir, tmp_path, body, name="c.md")
+    assert [(f.title, f.owner, f.ticket) for f in inc.follow_ups] == [
+        ("Add alerting on queue depth (Ana Ruiz, @bob)", None, "OPS-12")
+    ]
+    assert any("(Ana Ruiz, @bob) may be the owners" in n for n in out["notes"]), out["notes"]
 
 
 def test_a_pair_of_one_word_owners_in_a_follow_ups_text_is_said_kept_whole_as_a_cells_is(kb_dir, tmp_path):

@@ -432,6 +432,22 @@ def test_the_git_init_it_says_makes_the_branch_the_workflow_runs_on(tmp_path, mo
     (repo / ".git/HEAD").write_text("ref: refs/heads/main\n")
     res = run("init", ".", "--keep-existing")
     assert "Note: .github/workflows/kb.yml" not in res.output, res.output
+    # the team's own kb.yml, kept, is what runs: one already on [master] was told to change that line to [master]
+    (repo / ".git/HEAD").write_text("ref: refs/heads/master\n")
+    flow = repo / ".github/workflows/kb.yml"
+    flow.write_text("name: kb\non:\n  push:\n    branches: [master]\njobs: {}\n")
+    res = run("init", ".", "--keep-existing")
+    assert res.exit_code == 0, res.output
+    assert "Left as they were" in res.output and ".github/workflows/kb.yml" in res.output, res.output
+    assert "Note: .github/workflows/kb.yml" not in res.output, res.output
+    flow.write_text("name: kb\non:\n  push:\n    branches: [develop, 'release/*']\njobs: {}\n")
+    res = run("init", ".", "--keep-existing")
+    assert (
+        "Note: .github/workflows/kb.yml runs on a push to develop, release/* (`branches: [develop, release/*]`); "
+        "this repository's branch is master: change that line to [master]"
+    ) in " ".join(res.output.split()), res.output
+    (repo / ".git/HEAD").write_text("ref: refs/heads/release/2.1\n")
+    assert "Note: .github/workflows/kb.yml" not in run("init", ".", "--keep-existing").output
 
 
 def test_make_run_takes_host_and_port_and_otherwise_leaves_them_to_recur_serve(tmp_path):

@@ -156,6 +156,11 @@ def test_slugify_cuts_after_a_whole_word():
     assert slugify("aaa bbb ccc", max_len=9) == "aaa-bbb"
     assert slugify("aaa bbb ccc", max_len=11) == "aaa-bbb-ccc"
     assert slugify("abcdefghijkl mn", max_len=5) == "abcde"  # one word longer than the limit: cut inside it
+    # nor does the cut end on a stopword (found in review), one word kept whatever it is
+    title = "Payment webhooks failing after the signing key rotation on the primary cluster"
+    assert slugify(title, max_len=60) == "payment-webhooks-failing-after-the-signing-key-rotation"
+    assert slugify("aaa of the bbb", max_len=11) == "aaa"
+    assert slugify("the of bbb", max_len=7) == "the"
     assert slugify("Disk full on /var: 100%") == "disk-full-on-var-100"  # anchors (no max_len): as they were
 
 

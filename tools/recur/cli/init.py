@@ -79,7 +79,7 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
         click.echo(f"Added what {directory} did not have of a knowledge-base repository ({count}).")
     else:
         click.echo(f"Created a knowledge-base repository in {directory} ({count}).")
-    _other_branch(top := repository_root(directory))  # before the .gitignore lines to paste, which end their block
+    _other_branch(top := repository_root(directory), Path(directory), merge)  # before the .gitignore lines to paste
     if merge:
         click.echo(f"Left as they were ({len(merge)}): {', '.join(merge)}.")
         click.echo("  Merge Recur's lines into them by hand (to see its versions: recur init a-new-folder).")
@@ -100,18 +100,28 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
     _next_steps(directory, starter, kept, wheel)
 
 
-def _other_branch(top: Path | None) -> None:
+def _other_branch(top: Path | None, directory: Path, merge: list[str]) -> None:
     """In a repository on another branch than the one kb.yml's pushes run on (a plain `git init` makes
-    ``master``), the line to change: its pushes never ran the checks (found by a first-time pattern author)."""
-    from recur.kb.init import workflow_branch
+    ``master``), the line to change: its pushes never ran the checks (found by a first-time pattern author).
+    The branches are read from the kb.yml there: a team's own, kept (among ``merge``), that already named
+    [master] was told to change that line to [master] (found in review)."""
+    from fnmatch import fnmatchcase
 
-    branch, wanted = current_branch(top) if top is not None else None, workflow_branch()
-    if branch not in (None, wanted):
-        click.echo(
-            f"Note: .github/workflows/kb.yml runs on pull requests and on a push to {wanted} (`branches: "
-            f"[{wanted}]`); this repository's branch is {branch}: change that line to [{branch}] if {branch} is "
-            f"the branch the team pushes to, or its pushes never run the checks."
-        )
+    from recur.kb.init import flow_branches, workflow_branch
+
+    branch, kept = current_branch(top) if top is not None else None, ".github/workflows/kb.yml" in merge
+    wanted = flow_branches(directory / ".github" / "workflows" / "kb.yml")
+    if wanted is None and not kept:  # init's own, unreadable now: the template's line
+        wanted = [workflow_branch()]
+    if branch is None or wanted is None or any(fnmatchcase(branch, w) for w in wanted):
+        return
+    named = ", ".join(wanted)
+    runs = "runs on a push to" if kept else "runs on pull requests and on a push to"
+    click.echo(
+        f"Note: .github/workflows/kb.yml {runs} {named} (`branches: [{named}]`); this repository's branch is "
+        f"{branch}: change that line to [{branch}] if {branch} is the branch the team pushes to, or its pushes "
+        "never run the checks."
+    )
 
 
 def _wheel_ignored(directory: Path, name: str) -> None:

@@ -781,16 +781,37 @@ def _bracket_owner(m, names: bool = False) -> bool:
 
 
 def _bracket_people(m) -> bool:
-    """Whether the bracket ``m`` ending an item (a dash-led tail after it at most) names two people or more and
-    nothing else, unlabelled: "(Ana Ruiz, Bob Lee)", "(@ana; bob@x.io)", each a full name as a person's is
-    (_person_name: not "Google Cloud"), a mention or an e-mail address. It is the owner field, as "(owner: Ana Ruiz,
-    Bob Lee)" is: no owner was read, the names kept in the title (an e-mail's bracket dropped as meta, unsaid; found
-    in review). Never "(p99, p95)", "(see INC-123)", nor one name alone ("(Kafka Connect)": _bracket_owner's)."""
-    after = m.string[m.end() :]
-    if m.group(0).lstrip()[:1] != "(" or not re.fullmatch(r"\s*(?:[-–—].*)?", after):
-        return False
-    pieces = [p.strip() for p in re.split(r"[,;]", m.group(1), maxsplit=_NAMES_READ)]
+    """Whether the bracket ``m`` ending an item (a dash-led tail after it at most; ticket ids and other such
+    brackets before that: _people_end) names two people or more and nothing else, unlabelled: "(Ana Ruiz, Bob
+    Lee)", "(@ana; bob@x.io)", each a full name as a person's is (_person_name: not "Google Cloud"), a mention or
+    an e-mail address. It is the owner field, as "(owner: Ana Ruiz, Bob Lee)" is: no owner was read, the names
+    kept in the title (an e-mail's bracket dropped as meta, unsaid; found in review). Never "(p99, p95)", "(see
+    INC-123)", nor one name alone ("(Kafka Connect)": _bracket_owner's)."""
+    return m.group(0).lstrip()[:1] == "(" and _people_only(m.group(1)) and _people_end(m.string[m.end() :])
+
+
+def _people_only(text: str) -> bool:
+    """Whether the text of a bracket is two people or more and nothing else (as _bracket_people reads one)."""
+    pieces = [p.strip() for p in re.split(r"[,;]", text, maxsplit=_NAMES_READ)]
     return len(pieces) > 1 and all(_person_piece(p) for p in pieces[:_NAMES_READ])  # as many as people_named reads
+
+
+# what may follow a bracket of people that ends an item, before a dash-led tail: ticket ids, which the follow-up
+# takes out of its title (_without_ticket), and other brackets of people. "Fix retries (Ana Ruiz, @bob) OPS-12"
+# made @bob the owner, "(Ana Ruiz)" left in the title, unsaid, as "(Ana Ruiz, @bob)" ending it did (found in review)
+_AFTER_PEOPLE = re.compile(rf"[ \t]*(?:(?P<t>{TICKET.pattern})|\((?P<b>[^()\[\]]*)\))", re.I)
+
+
+def _people_end(after: str) -> bool:
+    """Whether ``after``, the text after a bracket of people, leaves it ending its item (_AFTER_PEOPLE)."""
+    at = 0
+    while (
+        (m := _AFTER_PEOPLE.match(after, at))
+        and m.end() > at
+        and (is_ticket(m.group("t") or "") or _people_only(m.group("b") or ""))
+    ):
+        at = m.end()
+    return re.fullmatch(r"\s*(?:[-–—].*)?", after[at:]) is not None
 
 
 def _handle(who: str) -> bool:
@@ -876,7 +897,7 @@ def _inline_fields(title: str, names: bool = False, beside: bool = False, people
             # them: "(Ana Ruiz, @bob)" was read before it, @bob the owner and "(Ana Ruiz)" left in the title unsaid,
             # a name the postmortem's Authors gave too (found in review). Its mentions are masked from the readers of
             # the rest of the title ("Ask @kim to …" is kim's) until it is given back
-            said["maybe"] = (m.group(1).strip(), full)
+            said["maybe"] = said["maybe"] or (m.group(1).strip(), full)  # the first written: the owner's
             return m.group(0).replace("@", _MASKED_AT)
         got, rest = _fields(m.group(1), bracketed=True)
         rest = rest.strip(" ,;-–—")

@@ -16,7 +16,7 @@ from pathlib import PurePath
 from recur.kb.loader import load_kb
 from recur.kb.records import KB
 from recur.util.errors import Problem
-from recur.util.text import close_ids, normalise_signal, plural, query_key
+from recur.util.text import close_ids, is_emoji, normalise_signal, plural, query_key
 
 # the code of the error of a reference to a pattern id no file has (a related, a successor, an incident's
 # pattern, a path's step, a case's expect): what a rename or a deletion leaves in the files that name the id
@@ -666,8 +666,8 @@ def path_list_problems(kb: KB) -> list[Problem]:
 
 def title_key(title: str) -> str:
     """A pattern's or a path's title as a reader tells it from another: the text the site shows (its heading,
-    Markdown rendered, so "**Day one**" and "`Day` one" are "Day one"), letter case, spacing, emoji and other
-    symbols (💳, ™) aside. One key
+    Markdown rendered, so "**Day one**" and "`Day` one" are "Day one"), letter case, spacing and emoji
+    (💳, ™) aside. One key
     for both: patterns stripped the marks by hand, so a mark the site shows as written ("Disk full*", an
     escaped "\\*") was dropped and two titles that read apart were called one."""
     from recur.kb.anchors import shown_text
@@ -676,18 +676,15 @@ def title_key(title: str) -> str:
     # typographic quotes around it are no part of the title a reader tells apart (“Disk full” is Disk full), as
     # a symptom's ends are not: a title in them was no duplicate of the same title without (found in review)
     key = _folded(without_curly_quotes(_folded(shown_text(title))))
-    # nor is an emoji or a like symbol: "💳 Card payments declined" reads as "Card payments declined", and
-    # was no shared title (found by a first-time pattern author); a title of symbols alone keeps them
+    # nor is an emoji: "💳 Card payments declined" reads as "Card payments declined", and
+    # was no shared title (found by a first-time pattern author); a title of emoji alone keeps them
     return _folded(_without_pictographs(key)) or key
 
 
-# what is read past in a title, besides emoji and other symbols (Unicode "So"): the joiner and the selectors
-# that make one emoji of several characters (👩‍💻, ❤️), the keycap mark (1️⃣) and the skin tones (👍🏽)
-_PICTOGRAPH_PARTS = frozenset("\u200d\ufe0e\ufe0f\u20e3") | {chr(c) for c in range(0x1F3FB, 0x1F400)}
-
-
 def _without_pictographs(text: str) -> str:
-    return "".join(" " if unicodedata.category(ch) == "So" or ch in _PICTOGRAPH_PARTS else ch for ch in text)
+    # only emoji: an arrow, a check mark, a degree or a letterlike sign ("Queue ⬆ depth", "Replication ✓",
+    # "40 ℃") is a word of the title, and every symbol read past made "Queue ⬇ depth" the same title (review)
+    return "".join(" " if is_emoji(ch) else ch for ch in text)
 
 
 def symptom_key(text: str) -> str:

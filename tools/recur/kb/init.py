@@ -79,6 +79,25 @@ def workflow_branch() -> str:
     return flow.get("on", flow.get(True))["push"]["branches"][0]  # YAML 1.1 reads a bare `on` key as true
 
 
+def flow_branches(path: Path) -> list[str] | None:
+    """The branches whose pushes the workflow at ``path`` runs on (its ``on: push: branches:``, as written:
+    a name or a glob), or None when it does not say (no such file, YAML that does not read, a push to any
+    branch, or no push at all): a team's own kb.yml kept by `recur init --keep-existing` names its own."""
+    import yaml
+
+    try:
+        flow = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    on = flow.get("on", flow.get(True)) if isinstance(flow, dict) else None  # YAML 1.1 reads a bare `on` as true
+    push = on.get("push") if isinstance(on, dict) else None
+    branches = push.get("branches") if isinstance(push, dict) else None
+    branches = [branches] if isinstance(branches, str) else branches
+    if not isinstance(branches, list) or not branches:
+        return None
+    return [str(b) for b in branches]
+
+
 def plan(name: str, starter: bool, version: str) -> dict[str, bytes]:
     """{path relative to the new repository: content} for everything init writes. ``name`` is
     one line (``site_name``): mkdocs.yml gets it as a quoted YAML string, the comments as it is."""

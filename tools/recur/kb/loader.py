@@ -758,22 +758,28 @@ def _peek(kb: KB, path: Path) -> str | None:
 def _written_value(kb: KB, path: Path, key: str):
     """The value of ``key`` in the front matter of a file refused for its place, read quietly (its own
     problems are not this file's place's): None when the file or its front matter does not read."""
-    text = _peek(kb, path)
-    try:
-        data = split_front_matter(text).meta.data if text is not None else None
-    except ParseError:
-        return None
+    data = _front_data(_peek(kb, path))
     return data.get(key) if isinstance(data, dict) else None
 
 
-def _move_to(kb: KB, path: Path, folder: str, sub: str | None) -> str:
+def _front_data(text: str | None):
+    """The front matter ``text`` holds, read quietly: None when there is no text or its front matter does
+    not read (its problems are said where the file is read as a record)."""
+    try:
+        return split_front_matter(text).meta.data if text is not None else None
+    except ParseError:
+        return None
+
+
+def _move_to(kb: KB, path: Path, folder: str, sub: str | None, name: str | None = None) -> str:
     """Where a record in the wrong place goes, after "patterns live in ...": ": move it to
     kb/patterns/capacity/x.md", the folder its front matter gives (its category, its date's year); the
     message named only the form, and the author worked the place out (found adopting Recur for a
-    team: a pattern written straight into patterns/, an incident into incidents/). "" with no folder."""
+    team: a pattern written straight into patterns/, an incident into incidents/). "" with no folder.
+    ``name``: the file name it goes by there, when not its own (a pattern's is the id it writes)."""
     if sub is None:
         return ""
-    home = kb.root / folder / sub / path.name
+    home = kb.root / folder / sub / (name or path.name)
     if home.exists():
         return f": {display_path(home)} is there already; merge the two"
     return f": move it to {display_path(home)}"
@@ -835,11 +841,12 @@ def _attachment(kb: KB, path: Path, shown: str) -> None:
     kb.attachments.append(rel(kb.root, path))
 
 
-def _open_record(kb: KB, path: Path, shape: dict, files: dict):
+def _open_record(kb: KB, path: Path, shape: dict, files: dict, home: Path | None = None):
     """A Markdown record (pattern or incident) with its front matter checked against ``shape``:
     (validator, parsed file, meta, raw front matter), or None if it is not a .md file or its
     front matter does not parse (both reported). Files the id under ``files`` (duplicate ids are
-    found from it) and checks that the id equals the file name."""
+    found from it) and checks that the id equals the file name. ``home``: the folder a misplaced
+    record goes to, where its id's error names the file renamed."""
     shown = display_path(path)
     if path.suffix != ".md":
         if path.suffix.lower() == ".md":  # "disk-full.MD": a record all the same, but not read as one
@@ -877,14 +884,14 @@ def _open_record(kb: KB, path: Path, shape: dict, files: dict):
             v.error(
                 ("id",),
                 "id",
-                _id_not_file_name(meta["id"], path, shape is schema.PATTERN, _id_file(kb, path, meta["id"])),
+                _id_not_file_name(meta["id"], path, shape is schema.PATTERN, _id_file(kb, path, meta["id"]), home),
             )
             if files is kb.pattern_files:  # a record naming the file's id is not an error of its own too
                 kb.misplaced.setdefault(path.stem, []).append(shown)
     return v, md, meta, raw
 
 
-def _id_not_file_name(rid: str, path: Path, pattern: bool, taken: Path | None = None) -> str:
+def _id_not_file_name(rid: str, path: Path, pattern: bool, taken: Path | None = None, home: Path | None = None) -> str:
     """The error of an id that is not its file's name: write the file's name, or rename the file. A pattern
     file whose name is no kebab-case id (``Kafka_Lag.md``) has one way only: "write id: Kafka_Lag" offered
     the id its id: line had just been refused for (found adopting Recur). So has a file whose id is another
@@ -892,7 +899,9 @@ def _id_not_file_name(rid: str, path: Path, pattern: bool, taken: Path | None = 
     told "or rename the file .../dns-timeouts.md", which `mv` would have done over the original, and the id
     both files then had was said again as a duplicate at each (found in review): this error is that one.
     ``taken`` is looked at first: a copy whose name is no id ("dns-timeouts copy.md", as a file manager names
-    it) was told only to rename it onto the original (found in review); it needs an id and a name of its own."""
+    it) was told only to rename it onto the original (found in review); it needs an id and a name of its own.
+    ``home``: the category folder of a pattern outside one, where the renamed file goes: its rename named
+    patterns/<id>.md beside a move to patterns/<category>/<name>.md, neither the file's place (review)."""
     valid = schema.KEBAB if pattern else schema.INCIDENT_ID
     if taken is not None:
         twin = f"duplicates the id of {display_path(taken)}, the file named for it"
@@ -909,7 +918,7 @@ def _id_not_file_name(rid: str, path: Path, pattern: bool, taken: Path | None = 
     if pattern and not valid.match(path.stem):
         advice = schema.rename_advice(display_path(path), rid)
         return f"{rid!r} must equal the file name {path.stem!r}, which is no kebab-case id: {advice}"
-    rename = display_path(path.with_name(f"{rid}.md"))
+    rename = display_path((home or path.parent) / f"{rid}.md")
     return f"{rid!r} must equal the file name {path.stem!r}: write id: {path.stem}, or rename the file {rename}"
 
 
@@ -1011,22 +1020,25 @@ def _other_kind(kb: KB, path: Path, data, shape: dict) -> str | None:
     return None
 
 
-def _misplaced_pattern(kb: KB, path: Path, shown: str) -> None:
+def _misplaced_pattern(kb: KB, path: Path, shown: str, text: str | None) -> Path | None:
     """The error of a pattern file not in a category folder (``patterns/x.md``, ``patterns/a/b/x.md``),
     with where it goes: the folder of its category, as its front matter gives it, or as its ``category:``
     line writes it when that front matter does not parse (its YAML error is said too, and the author
-    was told the form alone). None for an incident saved there: _open_record says where that goes."""
-    text = _peek(kb, path)
-    try:
-        data = split_front_matter(text).meta.data if text is not None else None
-    except ParseError:
-        data = None
+    was told the form alone), named for the id it writes (an id is its file name: "move it to
+    patterns/capacity/foo.md" of a file writing id: disk-full-x was a move its id's error then refused).
+    Returns that folder, or None; none either for an incident saved there: _open_record says where that goes."""
+    data = _front_data(text)
     if _other_kind(kb, path, data, schema.PATTERN):
-        return
-    category = data.get("category") if isinstance(data, dict) else _written_id(text, _CATEGORY_LINE)
+        return None
+    if isinstance(data, dict):
+        category, rid = data.get("category"), data.get("id")
+    else:  # its lines as written
+        category, rid = _written_id(text, _CATEGORY_LINE), _written_id(text)
     home = category if isinstance(category, str) and schema.KEBAB.match(category) else None
-    move = _move_to(kb, path, "patterns", home)
+    name = f"{rid}.md" if isinstance(rid, str) and schema.KEBAB.match(rid) else None
+    move = _move_to(kb, path, "patterns", home, name)
     kb.problems.append(Problem(shown, 1, "file", "patterns live in patterns/<category>/<id>.md" + move))
+    return kb.root / "patterns" / home if home else None
 
 
 def _load_pattern(kb: KB, path: Path) -> None:
@@ -1038,11 +1050,13 @@ def _load_pattern(kb: KB, path: Path) -> None:
     shown = display_path(path)
     parts = path.relative_to(kb.root / "patterns").parts
     misplaced = path.suffix == ".md" and len(parts) != 2
-    if misplaced:
-        _misplaced_pattern(kb, path, shown)
-        _note_misplaced(kb, path, shown)  # its id is known: no "no pattern has id" cascade
+    home = None
+    if misplaced:  # read once for both (_read then takes the bytes read here, not opening it again)
+        text = _peek(kb, path)
+        home = _misplaced_pattern(kb, path, shown, text)
+        _note_misplaced(kb, path, shown, text)  # its id is known: no "no pattern has id" cascade
         kb.misplaced_files.append(shown)  # lint reads its body as a pattern's (links, fences)
-    opened = _open_record(kb, path, schema.PATTERN, {} if misplaced else kb.pattern_files)
+    opened = _open_record(kb, path, schema.PATTERN, {} if misplaced else kb.pattern_files, home)
     if opened is None:
         return
     v, md, meta, raw = opened

@@ -290,7 +290,7 @@ def load_yaml(text: str, offset: int = 0) -> YamlDoc:
             raise unclosed from None
         hint = (
             _tab_hint(text, mark)
-            or _escape_hint(text, mark, problem, offset)
+            or _escape_hint(text, mark, problem)
             or _indent_hint(text, mark, problem, offset)
             or _item_hint(text, mark, problem)
         )
@@ -512,11 +512,17 @@ def yaml_slips(text: str) -> list[tuple[int, str, str]]:
     the parse says it: a tab in a line's indentation or after a list item's dash, a backslash escape YAML
     does not have in a double-quoted value, a one-line plain value with ': ' in it (the quoted form
     offered), a key its mapping has above (at the same indent, no list item between). The lines of a block
-    text (``|``, ``>``) are its text, and left alone."""
+    text (``|``, ``>``) are its text, and left alone; so are a quoted value's lines after its first (indented
+    deeper), but for a double-quoted one's escapes."""
     out: list[tuple[int, str, str]] = []
     seen: dict = {}  # indent -> {key: line} of the mapping open at that indent
     block = None  # the indent a block text's lines are deeper than, while in one
+    opened, opened_at = None, 0  # the quote a value run over lines is open in, the indent of its first line
     for n, line in enumerate(text.split("\n")):
+        if opened and (inside := _quote_goes_on(n, line, opened, opened_at)) is not None:
+            slips, opened = inside
+            out.extend(slips)
+            continue
         indent = len(line) - len(line.lstrip(" "))
         if block is not None and (not line.strip() or indent > block):
             continue
@@ -528,7 +534,8 @@ def yaml_slips(text: str) -> list[tuple[int, str, str]]:
             continue
         if _TAB_AFTER_DASH.match(line):
             out.append((n, "front matter", f"YAML does not parse: {TAB_AFTER_DASH}"))
-        for found, value in bad_escapes(line):  # "C:\deploy" on one line, "\d+ms" on the next: one run
+        (escapes, opened), opened_at = _scan_quotes(line), indent
+        for found, value in escapes:  # "C:\deploy" on one line, "\d+ms" on the next: one run
             out.append((n, "front matter", f"YAML does not parse: {escape_advice(found, value)}"))
         for deeper in [k for k in seen if k > indent]:
             del seen[deeper]
@@ -549,6 +556,16 @@ def yaml_slips(text: str) -> list[tuple[int, str, str]]:
             what = "YAML reads an unquoted ': ' as a key and its value: put the whole text in quotes"
             out.append((n, key, f"YAML does not parse: {what}, {quoted_form(no_comment(value))}"))
     return out
+
+
+def _quote_goes_on(n: int, line: str, opened: str, opened_at: int) -> tuple[list, str | None] | None:
+    """(the slips of line ``n``, the quote still open after it) when the line goes on with a value open in the
+    quote ``opened`` since a line indented ``opened_at``, else None: a line at that indent or less is none of
+    its text (a quote never closed). "\\d+ms" on a double-quoted value's second line was not said (review)."""
+    if line.strip() and len(line) - len(line.lstrip(" ")) <= opened_at:
+        return None
+    found, still = _scan_quotes(line, opened)
+    return [(n, "front matter", f"YAML does not parse: {escape_advice(*f)}") for f in found], still
 
 
 # a YAML comment after a value: from the start of a run of blanks only (from each blank of a long run
@@ -699,14 +716,30 @@ def bad_escapes(line: str) -> list[tuple[list, str | None]]:
     the ``\\d`` of ``C:\\deploy``): ([(column, escape), ...], the value's text as written between its quotes,
     or None when it is not closed on the line). A quote starts a value only where a value starts (after
     ``- ``, ``key: ``, ``[``, ``{`` or ``,``): a plain value may hold one (``a "b" c``)."""
+    return _scan_quotes(line)[0]
+
+
+def _scan_quotes(line: str, opened: str | None = None) -> tuple[list, str | None]:
+    """(bad_escapes of ``line``, the quote a value is still open in at its end, or None). ``opened``: the quote
+    a value of the line above is open in, whose text ``line`` goes on with (its escapes at their columns)."""
     out: list = []
     at, start = 0, True
+    if opened:  # the quote's text goes on: read as if the quote opened just before the line
+        at, value, found = _quoted(opened + line, 0)
+        at -= 1
+        if found:
+            out.append(([(col - 1, e) for col, e in found], None))
+        if value is None:
+            return out, opened
+        start = False
     while at < len(line):
         c, after = line[at], line[at + 1 : at + 2]
         if c in "\"'" and start:
             at, value, found = _quoted(line, at)
             if found:
                 out.append((found, value))
+            if value is None:
+                return out, c
             start = False
             continue
         if c == "#" and (at == 0 or line[at - 1] in " \t"):
@@ -714,7 +747,7 @@ def bad_escapes(line: str) -> list[tuple[list, str | None]]:
         if c not in " \t":
             start = c in "[{," or (c in "-:?" and after in ("", " ", "\t"))
         at += 1
-    return out
+    return out, None
 
 
 def _quoted(line: str, at: int) -> tuple[int, str | None, list]:
@@ -762,7 +795,7 @@ def escape_advice(found: list, value: str | None) -> str:
     )
 
 
-def _escape_hint(text: str, mark, problem: str, offset: int) -> str:
+def _escape_hint(text: str, mark, problem: str) -> str:
     """The escape YAML stopped on ("found unknown escape character"), with its line and what to do."""
     lines = text.split("\n")
     if "unknown escape" not in problem or not mark or mark.line >= len(lines):
@@ -777,7 +810,8 @@ def _escape_hint(text: str, mark, problem: str, offset: int) -> str:
     # libyaml's mark is at the backslash, PyYAML's at the character after it
     at = next((v for v in values if any(col in (mark.column, mark.column - 1) for col, _ in v[0])), values[0])
     col = next((c for c, _ in at[0] if c in (mark.column, mark.column - 1)), at[0][0][0])
-    return f" (line {mark.line + 1 + offset}, column {col + 1}: {escape_advice(*at)})"
+    # the column alone: the problem's line is the mark's, said before it ("x.md:3: … (line 3, column 18" said it twice)
+    return f" (column {col + 1}: {escape_advice(*at)})"
 
 
 # what PyYAML and libyaml say of a line indented to no column the lines above open ("mapping values are

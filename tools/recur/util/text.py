@@ -417,6 +417,32 @@ def caseless(text: str) -> str:
     return unicodedata.normalize("NFKC", str(text)).casefold()
 
 
+# emoji as Unicode draws them in colour (after Extended_Pictographic): the pictograph planes, the weather and
+# warning signs (☀ ⚠ ⚡) and the few dingbats shown as emoji (✅ ❌ ❗ ✨), with © ® ™ ℹ; and what joins or
+# shapes one (the joiner of 👩‍💻, the selectors of ❤️, the keycap of 1️⃣, skin tones, flag letters and tags).
+# Not arrows (⬆ ⬇), check marks (✓ ✗ ☑ ☒), the degree sign nor the other letterlike symbols (℃ ℉): words
+# a reader tells titles apart by ("Queue ⬆ depth", "Replication ✓", "40 ℃")
+_EMOJI_RANGES = (
+    (0x1F000, 0x1FAFF),  # mahjong to symbols-and-pictographs extended-A: regional indicators and skin tones within
+    (0x2600, 0x260F),
+    (0x2614, 0x26FF),  # misc symbols, less the ballot boxes ☐ ☑ ☒ and the saltire ☓: check marks
+    (0x231A, 0x231B),
+    (0x23F0, 0x23F3),
+    (0x2B1B, 0x2B1C),
+    (0x2763, 0x2767),
+    (0x2795, 0x2797),
+    (0xE0020, 0xE007F),  # tags: the subdivision flags' letters
+)
+_EMOJI_CHARS = frozenset("\u00a9\u00ae\u2122\u2139\u2705\u270a\u270b\u2728\u274c\u274e\u2753\u2754\u2755\u2757")
+_EMOJI_CHARS |= frozenset("\u27b0\u27bf\u2b50\u2b55\u200d\ufe0e\ufe0f\u20e3")
+
+
+def is_emoji(ch: str) -> bool:
+    """Whether the character ``ch`` is (part of) an emoji, as ``_EMOJI_RANGES`` reads one."""
+    c = ord(ch)
+    return ch in _EMOJI_CHARS or any(lo <= c <= hi for lo, hi in _EMOJI_RANGES)
+
+
 def slugify(
     text: str,
     *,
@@ -431,7 +457,8 @@ def slugify(
     ``fold`` (ids): accented letters become their base letters ('Réplication' -> 'replication')
     instead of breaking the word; anchors keep the cut they always had. ``max_len`` cuts after a whole
     word: '...-after-key-rotation' cut at 60 was '...-after-key-rotati' (found by a first-time pattern
-    author); a first word longer than ``max_len`` alone is cut inside it."""
+    author), and the stopwords ending the cut are dropped ('...-rotation-on' is '...-rotation'); a first word
+    longer than ``max_len`` alone is cut inside it."""
     parts = re.findall(r"[a-z0-9]+", _folded_lower(text) if fold else str(text).lower())
     if drop_stopwords:
         parts = [p for p in parts if p not in _SLUG_STOP]
@@ -440,7 +467,11 @@ def slugify(
     out = "-".join(parts)
     if max_len is not None and len(out) > max_len:
         whole = out[: max_len + 1].rpartition("-")[0]  # the "+ 1": a word ending at max_len is whole
-        out = whole or out[:max_len]
+        # nor does it end on a stopword: "...-key-rotation-on" (found in review); one word is kept whatever it is
+        words = whole.split("-") if whole else []
+        while len(words) > 1 and words[-1] in _SLUG_STOP:
+            words.pop()
+        out = "-".join(words) or out[:max_len]
     return out or empty
 
 
