@@ -45,22 +45,43 @@ def given_pattern_id(value: str | None) -> str | None:
     URL ``https://…/patterns/capacity/disk-full.html``, ``recur://patterns/../data/x.md``), names the pattern by
     its last path segment, without ``.md`` or ``.html``: each was "no pattern with id", with no did-you-mean
     (found in an MCP review). Only a value that looks like a path or URL (a ``/``, or a ``.md``/``.html`` file
-    name) is read so, and only when that segment is an id: anything else is left for the error to name."""
+    name, with no white space) is read so, and only when that segment is an id: anything else is left for the
+    error to name. An id read so is a ``FromPath``: no pattern having it, the error names the text as given (found
+    in review: `recur show "disk full on /var/lib"` said "no pattern with id 'lib'")."""
     if value is None:
         return None
     value = value.strip()
-    return given_id(_file_id(value[len(RESOURCE) :] if value.startswith(RESOURCE) else value))
+    named = _file_id(value[len(RESOURCE) :] if value.startswith(RESOURCE) else value, value)
+    return named if isinstance(named, FromPath) else given_id(named)
 
 
-def _file_id(value: str) -> str:
-    """The pattern id a file path or page URL names (its last segment, without .md or .html), else ``value``."""
-    path = value.split("#", 1)[0].split("?", 1)[0] if "://" in value else value
-    last = path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+class FromPath(str):
+    """A pattern id read from a file path or page URL (given_pattern_id), which keeps the text ``given``: the error
+    for an id no pattern has names that, not the segment read from it (PatternNotFound)."""
+
+    given: str
+
+
+def _file_id(value: str, given: str) -> str:
+    """The pattern id a file path or page URL names (its last segment, without .md or .html), else ``value``.
+    Text with white space in it is none ("disk full on /var/lib": a sentence, its "lib" no id); nor is a folder's
+    path ("capacity/"): only a page URL names a page by a folder (use_directory_urls, ``…/disk-full/``)."""
+    if any(c.isspace() for c in value):
+        return value
+    url = "://" in value
+    path = (value.split("#", 1)[0].split("?", 1)[0] if url else value).replace("\\", "/")
+    if path.endswith("/") and not url:
+        return value
+    last = path.rstrip("/").rsplit("/", 1)[-1]
     stem = next((last[: -len(s)] for s in (".md", ".html") if last.lower().endswith(s)), None)
-    if stem is None and "/" not in path.replace("\\", "/"):
+    if stem is None and "/" not in path:
         return value  # no path, no file name: an id, or a text for the error to name
     named = given_id(stem if stem is not None else last)
-    return named if KEBAB.match(named) else value
+    if not KEBAB.match(named):
+        return value
+    read = FromPath(named)
+    read.given = given
+    return read
 
 
 class LookupFailure(RecurError):
@@ -105,9 +126,11 @@ class PatternNotFound(LookupFailure):
                 "left out of the index and its answers (its page on the site keeps it for history)"
             )
             return
-        close = close_ids(str(pattern_id), known) if known else []
+        # an id read from a path or URL (FromPath): the text as given named, its close ids and the segment's
+        given = getattr(pattern_id, "given", None) or str(pattern_id)
+        close = list(dict.fromkeys(close_ids(given, known) + close_ids(str(pattern_id), known)))[:3] if known else []
         meant = f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
-        super().__init__(f"no pattern with id {pattern_id!r} in {where}{meant}")
+        super().__init__(f"no pattern with id {given!r} in {where}{meant}")
 
 
 @dataclass(frozen=True)
