@@ -307,7 +307,8 @@ def pattern_severity(docs: dict, severity: str | None) -> tuple[str | None, str 
     have (sev1), as record_incident reads it (kb.incident_record.numbered_level). MCP's list_patterns read a
     priority so and GET /api/patterns did not; "Sev-1" listed none on either (found in review). A level's name in
     severity.yml, in any case ("critical": sev1 is named Critical), is that level: both listed nothing for it, where
-    record_incident says "'critical' is the name of sev1" (found in an integrator's review). Anything else,
+    record_incident says "'critical' is the name of sev1" (found in an integrator's review). A name two levels
+    share is kept as given, the note naming them (it listed nothing, unsaid; found in a re-read). Anything else,
     and a number no one severity has, is kept as given, with no note."""
     from recur.kb.incident_record import is_priority, numbered_level
 
@@ -316,26 +317,28 @@ def pattern_severity(docs: dict, severity: str | None) -> tuple[str | None, str 
     have = {str(d.get("severity")) for d in docs.values() if d.get("severity")}
     if severity.strip().casefold() in {h.casefold() for h in have}:
         return severity, None
-    named = _named_level(docs, severity)
-    if named is not None:
-        level, name = named
+    named = _named_levels(docs, severity)
+    if len(named) == 1:
+        ((level, name),) = named.items()
         return level, f"severity {severity.strip()} read as {level}, the level severity.yml names {name}"
+    if named:
+        levels = " and ".join(f"{level} ({name})" for level, name in sorted(named.items()))
+        return severity, f"severity {severity.strip()} is the name severity.yml gives {levels}: give one of them"
     read = numbered_level(sorted(h for h in have if not is_priority(h)), severity)
     if read is None:
         return severity, None
     return read, f"severity {severity.strip()} read as {read}, the level of its number (as record_incident reads it)"
 
 
-def _named_level(docs: dict, severity: str) -> tuple[str, str] | None:
-    """(the level, its name as severity.yml writes it) of the one level the patterns have whose name (each indexed
-    pattern's ``severity_name``) is ``severity``, in any case; None for none, or a name two levels share."""
+def _named_levels(docs: dict, severity: str) -> dict[str, str]:
+    """{level: its name as severity.yml writes it} of the levels the patterns have whose name (each indexed
+    pattern's ``severity_name``) is ``severity``, in any case: one, none, or more where levels share a name."""
     folded = severity.strip().casefold()
-    named = {
+    return {
         str(d["severity"]): str(d["severity_name"])
         for d in docs.values()
         if d.get("severity") and d.get("severity_name") and str(d["severity_name"]).strip().casefold() == folded
     }
-    return next(iter(named.items())) if len(named) == 1 else None
 
 
 def filter_values(docs: dict, name: str) -> list[str]:
