@@ -604,14 +604,18 @@ def test_the_pages_query_tells_of_a_non_latin_text_as_query_py(tmp_path):
 def test_the_pages_query_takes_a_pastes_code_fences_out_as_query_py(tmp_path):
     """assets/recur-query.js takes a Markdown code fence out of a paste as query.unfenced does (found in an
     integrator's review: fenced, a log was no log), so the box reads a fenced log as the log, as the server does."""
-    from test_query_logs import FENCED, FIVE
+    from test_query_logs import FENCED, FIVE, GLUED
 
     texts = [fence.format(log=FIVE) for fence in FENCED] + ["before:\n```json\u2028x\n```", "a ```b``` c", "```ERROR x"]
+    # the first line glued to the fence is the log's unless a line of ``` alone closes the block (query.unfenced)
+    texts += [*GLUED, "```yaml\na: 1\n```\n```oom\nx```", "```a\n```b\n```", "```" + "x" * 21 + "\ny\n```"]
     texts += ["```\n" + "\n".join(f"2026-12-01T10:00:{i:02d}Z INFO ok {i}" for i in range(20)) + "\n2026 ERROR x\n```"]
     js = js_prepared(tmp_path, texts)
     for text, j in zip(texts, js):
         assert j == as_py(text), text
     assert [j[8] for j in js[: len(FENCED)]] == ["searched the 2 error lines of a 5-line log"] * len(FENCED)
+    glued = js[len(FENCED) + 3 : len(FENCED) + 3 + len(GLUED)]
+    assert [first in j[0] for j, first in zip(glued, GLUED.values())] == [True] * len(GLUED)
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")

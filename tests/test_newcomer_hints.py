@@ -395,6 +395,24 @@ def test_suggest_reads_an_id_as_show_does_and_names_a_retired_ones_successor(run
     )
 
 
+def test_text_with_a_slash_is_no_pattern_file_to_show_and_suggest(run):
+    """Found in review: a text with a "/" was read as a pattern's file by its last segment: `recur show "disk full
+    on /var/lib"` said "no pattern with id 'lib'", "… on /dns" offered dns-failure, a folder's path (`capacity/`)
+    was id `capacity`, and `recur suggest "no space on /mnt/disk-full"` took the text for a lookup of disk-full and
+    proposed no record. A path is read only with no white space in it, and an unknown one is named as given."""
+    shown = run("show", "disk full on /var/lib")
+    assert shown.exit_code == 1 and "no pattern with id 'disk full on /var/lib'" in shown.output, shown.output
+    assert "'dns-failure'" not in run("show", "disk full on /dns").output
+    folder = run("show", "capacity/").output
+    assert "no pattern with id 'capacity/'" in folder, folder
+    misspelt = run("show", "capacity/disk-ful").output
+    assert "no pattern with id 'capacity/disk-ful'" in misspelt and "did you mean 'disk-full'" in misspelt, misspelt
+    last = run("suggest", "no space on /mnt/disk-full").stdout.rstrip().splitlines()[-1]
+    assert "a lookup" not in last and "recur incident new" in last, last
+    last = run("suggest", "patterns/capacity/disk-full.md").stdout.rstrip().splitlines()[-1]
+    assert last.startswith("disk-full is a pattern's id: a lookup"), last
+
+
 def test_show_builds_no_index_and_loads_no_model(kb_dir, tmp_path):
     """`recur show ID` opened the whole Engine to print one pattern: with no index it built one (12.8 s on 60
     patterns), and it loaded the model, faiss and bm25s each time (1-3 s). It reads the KB's files now, builds

@@ -144,3 +144,19 @@ def test_pattern_markdown_follows_a_symlink_that_stays_in_the_kb(tmp_path):
     target.unlink()
     target.symlink_to(kb / "shared/b.md")
     assert pat.pattern_markdown(kb, DOCS, "b") == "linked\n"
+
+
+def test_a_severity_name_two_levels_share_is_said_to_be_theirs():
+    """Found in a re-read: with sev1 and sev2 both named "High" in severity.yml, list_patterns and GET /api/patterns
+    with severity "high" kept the text as given with no note, and listed nothing unsaid. The note names both."""
+    docs = {pid: {**doc, "severity_name": "High"} for pid, doc in DOCS.items()}
+    assert pat.pattern_severity(docs, "high") == (
+        "high",
+        "severity high is the name severity.yml gives sev1 (High) and sev2 (High): give one of them",
+    )
+    assert pat.pattern_list(docs, severity="high") == []
+    one = {**docs, "a": {**docs["a"], "severity_name": "Major"}}
+    assert pat.pattern_severity(one, "HIGH") == (
+        "sev1",
+        "severity HIGH read as sev1, the level severity.yml names High",
+    )

@@ -35,6 +35,7 @@ from recur.retrieval.query import (
     prepare,
     read_line,
     read_log,
+    unfenced,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -1228,6 +1229,29 @@ def test_a_log_pasted_in_a_code_fence_is_read_as_the_log(fence):
     assert before.text == "Orders API failing, log below:\n" + plain.text
     long = "\n".join(INFO * 50 + ["2026-12-01T10:01:00Z ERROR write failed: No space left on device"] + INFO)
     assert prepare(fence.format(log=long)).note == prepare(long).note == "searched the 1 error line of a 1,531-line log"
+
+
+# Slack's style, the fences glued to the first and last line: the first line is the log's, even one lower-case word
+GLUED = {
+    "```java.lang.NullPointerException\n\tat com.x.Foo.bar(Foo.java:12)\n\tat com.x.Main.run(Main.java:3)```": (
+        "java.lang.NullPointerException"
+    ),
+    "```oom-kill\nmemory cgroup out of memory```": "oom-kill",
+    "```share\nERROR x```": "share",
+    "```log\nERROR x```": "log",  # a word an info string could be, but no line of ``` alone closes the block
+}
+
+
+@pytest.mark.parametrize("pasted", GLUED)
+def test_a_logs_first_line_glued_to_its_fence_is_searched(pasted):
+    """Found in review: the word glued to an opening ``` was taken as the fence's info string whatever it was and
+    wherever the block closed: "```java.lang.NullPointerException\n\tat …```" searched its frames alone, "```oom-kill
+    …```" lost "oom-kill". An info string is a short word with no dot, on a fence a line of ``` alone closes."""
+    first = GLUED[pasted]
+    assert unfenced(pasted).split("\n")[1] == first
+    assert first in prepare(pasted).text
+    # a Markdown block's info string still goes
+    assert unfenced("```text\n" + first + "\n```") == "\n" + first + "\n"
 
 
 def test_every_surface_reads_a_fenced_log_as_the_log(run, kb_dir, tmp_path):

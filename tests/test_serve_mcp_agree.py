@@ -193,14 +193,37 @@ def test_a_patterns_file_or_page_names_it_to_the_api_mcp_the_resource_and_recur_
     assert got == ["disk-full"] * len(FILE_FORMS)
     assert [(r.status_code, r.json()["id"]) for r in api] == [(200, "disk-full")] * 4
     assert markdown == (kb / EDITED).read_text()
-    assert "no pattern with id 'disk-ful'" in misspelt and "did you mean 'disk-full'" in misspelt, misspelt
+    # named as given (found in review: "no pattern with id 'lib'" was said of "disk full on /var/lib")
+    assert "no pattern with id 'patterns/capacity/disk-ful.md'" in misspelt, misspelt
+    assert "did you mean 'disk-full'" in misspelt, misspelt
     assert wrong.status_code == 404 and wrong.json()["error"]["message"] == (
-        "no such route: GET /api/patterns/capacity/disk-ful, nor a pattern's file: no pattern with id 'disk-ful' "
-        "in the index (did you mean 'disk-full'?)"
+        "no such route: GET /api/patterns/capacity/disk-ful, nor a pattern's file: no pattern with id "
+        "'capacity/disk-ful' in the index (did you mean 'disk-full'?)"
     )
     monkeypatch.chdir(tmp_path)
     shown = CliRunner().invoke(cli, ["show", "https://kb.example.com/recur/patterns/capacity/disk-full.html"])
     assert shown.exit_code == 0 and "Disk full on a host" in shown.output, shown.output
+
+
+def test_a_text_with_a_slash_or_a_folders_url_is_named_as_given_by_the_api_and_mcp(tmp_path):
+    """Found in review: GET /api/patterns/disk%20full%20on%20%2Fvar%2Flib was "no pattern with id 'lib'" (a text
+    read as a file path by its last segment), and get_pattern of a category's URL (`…/patterns/capacity/`) "no
+    pattern with id 'capacity'". A text with white space is no path; an unknown segment's error names the text."""
+    kb = small_kb(tmp_path / "kb")
+    folder = "https://kb.example.com/recur/patterns/capacity/"
+
+    async def work(client):
+        return [(await call(client, "get_pattern", {"id": given}))[2] for given in ("disk full on /var/lib", folder)]
+
+    with running(_app(kb, tmp_path / "index")) as base:
+        api = httpx.get(base + "/api/patterns/disk%20full%20on%20%2Fvar%2Flib", timeout=30)
+        text, url = session(base + "/mcp", work)
+    assert api.status_code == 404 and api.json()["error"] == {
+        "code": "pattern_not_found",
+        "message": "no pattern with id 'disk full on /var/lib' in the index",
+    }
+    assert "no pattern with id 'disk full on /var/lib'" in text, text
+    assert f"no pattern with id {folder!r}" in url, url
 
 
 def test_a_pattern_left_out_for_errors_is_said_to_be_with_its_file_not_unknown(tmp_path, monkeypatch):

@@ -822,6 +822,23 @@ def test_a_log_pasted_as_a_code_block_is_searched_and_recorded_without_its_fence
     assert command == ["recur", "incident", "new", "-t", "<what happened>", "-d", " ".join(log.split())]
 
 
+def test_share_glued_to_a_code_blocks_fence_is_the_logs_first_line(served):
+    """Found in review: "```share\nERROR x```" (Slack's code block, its first line "share") lost "share" as the
+    fence's info string; read after the fences went, it was a `share` and posted in the channel. `share` is read
+    outside the block, as typed; "share```…```" still shares."""
+    import html
+    import re
+    import shlex
+
+    log = "share\n2026-12-04T20:01:07Z ERROR what should we order for lunch on friday"
+    reply = slash(served, "```" + log + "```").json()
+    assert reply["response_type"] == "ephemeral"
+    first = reply["blocks"][0]["text"]["text"]
+    command = shlex.split(html.unescape(re.search(r"```(recur incident new .*)```", first, re.S).group(1)))
+    assert command[-2:] == ["-d", " ".join(log.split())]  # searched and recorded with its first line
+    assert slash(served, "share```" + log[6:] + "```").json()["response_type"] == "in_channel"
+
+
 def test_slack_answers_are_counted_with_the_apis(served):
     """Found in review: recur_suggest_answers_total counted API and Alertmanager answers only, so an
     operator watching the no_known_pattern rate saw none of the Slack traffic."""

@@ -250,6 +250,21 @@ HEADLINES = [  # (confidences ranked and shown, credible, hidden's rank or None,
         "1 pattern matches with medium or high confidence, then 2 more of low confidence for comparison, in ranked order",
     ),
     (["low", "low"], 0, None, "Possible matches, all of low confidence, in ranked order"),
+    # a low result ranked between credible ones: no "then" (found in a re-read: [medium, low, high] was "2 patterns
+    # match …, then 1 more of low confidence")
+    (
+        ["medium", "low", "high"], 2, None,
+        "2 patterns match with medium or high confidence, and 1 of low confidence for comparison, in ranked order",
+    ),
+    (
+        ["high", "low", "medium", "low"], 2, None,
+        "2 patterns match with medium or high confidence, and 2 of low confidence for comparison, in ranked order",
+    ),
+    (
+        ["low", "medium", "low", "high"], 2, None,
+        "1 pattern of low confidence ranked first, for comparison, then 2 patterns match with medium or high "
+        "confidence, and 1 more of low confidence for comparison, in ranked order",
+    ),
 ]  # fmt: skip
 
 

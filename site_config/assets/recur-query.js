@@ -37,7 +37,19 @@
   /* recur/util/text.py: ANSI (strip_ansi), what prepare takes out first, as query.prepare does */
   var ANSI = /\x1b(?:\[[0-?]{0,64}[ -\/]{0,8}[@-~]|\][^\x07\x1b]{0,512}(?:\x07|\x1b\\)|[@-_])/g;
   /* query.FENCE_LINE and FENCE: Markdown's code fence around a paste, out (query.unfenced) */
-  var FENCE_LINE = /(^|\n)[ \t]*`{3,}[a-z][\w+#.-]*[ \t\r]*(?![^\n])/g, FENCE = /`{3,}/g;
+  var FENCE_LINE = /(^|\n)[ \t]*`{3,}([a-z][a-z0-9+#-]{0,19})?[ \t\r]*(?![^\n])/g, FENCE = /`{3,}/g;
+  /* query.unfenced: an info string goes only before a line of ``` alone, which closes its block */
+  function unfenced(text) {
+    if (text.indexOf("```") < 0) return text;
+    var closing = -1, m;
+    FENCE_LINE.lastIndex = 0;
+    while ((m = FENCE_LINE.exec(text)) !== null) {
+      if (!m[2]) closing = m.index;
+    }
+    return text.replace(FENCE_LINE, function (all, start, info, at) {
+      return !info || at < closing ? start : all;
+    }).replace(FENCE, "\n");
+  }
   /* recur/util/text.py: has_text (a character that shows, outside escape sequences; INVISIBLE is what shows
      nothing: white space, control characters, the default-ignorable ones such as U+200B and U+FEFF) */
   var VISIBLE = /[^\x00-\x20\x7f-\xa0\xad\u034f\u061c\u115f\u1160\u1680\u17b4\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0000}-\u{e0fff}]/u;
@@ -792,7 +804,7 @@
     /* colour codes out before condensing, as query.prepare: found in review, the box condensed a
        coloured paste with its codes in (lengths, and so what was kept, not the server's) */
     if (text.indexOf("\x1b") >= 0) text = text.replace(ANSI, "");
-    if (text.indexOf("```") >= 0) text = text.replace(FENCE_LINE, "$1").replace(FENCE, "\n");  /* query.unfenced */
+    text = unfenced(text);
     var pasted = alertPaste(text);  /* a pasted alert payload: its first firing alert, as the webhook reads it */
     text = pasted[0];
     var chars = Array.from(text).length, log = readLog(text);

@@ -1383,7 +1383,8 @@
      box's fixed number of cards leaves out are said, "(1 not shown)", as the terminal and MCP say them; the box
      has no way to ask for more, so none is offered (as in Slack). In ranked order: low results ranked above the
      first of medium or high are said first, "1 pattern of low confidence ranked first, for comparison, then …"
-     (it said "1 pattern matches …, then 1 more of low confidence" over a low #1; found in review). */
+     (it said "1 pattern matches …, then 1 more of low confidence" over a low #1; found in review); a low result
+     ranked between two of medium or high is counted with no "then", "…, and 1 of low confidence for comparison". */
   function matchLine(results, credible) {
     var fits = function (r) { return r.confidence === "high" || r.confidence === "medium"; };
     var shown = results.filter(fits).length;
@@ -1395,7 +1396,11 @@
     var line = total + (total > 1 ? " patterns match" : " pattern matches") + " with medium or high confidence";
     if (total > shown) line += " (" + (total - shown) + " not shown)";
     if (lead) line = lead + (lead > 1 ? " patterns" : " pattern") + " of low confidence ranked first, for comparison, then " + line;
-    return line + (rest ? ", then " + rest + " more of low confidence for comparison" : "") + ", in ranked order";
+    var last = -1;
+    results.forEach(function (r, i) { if (fits(r)) last = i; });
+    var between = last - lead + 1 - shown;  /* low results ranked between the first of medium or high and the last */
+    var said = between ? ", and " + rest + (lead ? " more" : "") : ", then " + rest + " more";
+    return line + (rest ? said + " of low confidence for comparison" : "") + ", in ranked order";
   }
 
   /* results.check_both (with results.likelier): the ranking and a result's probability can disagree

@@ -45,22 +45,43 @@ def given_pattern_id(value: str | None) -> str | None:
     URL ``https://…/patterns/capacity/disk-full.html``, ``recur://patterns/../data/x.md``), names the pattern by
     its last path segment, without ``.md`` or ``.html``: each was "no pattern with id", with no did-you-mean
     (found in an MCP review). Only a value that looks like a path or URL (a ``/``, or a ``.md``/``.html`` file
-    name) is read so, and only when that segment is an id: anything else is left for the error to name."""
+    name, with no white space) is read so, and only when that segment is an id: anything else is left for the
+    error to name. An id read so is a ``FromPath``: no pattern having it, the error names the text as given (found
+    in review: `recur show "disk full on /var/lib"` said "no pattern with id 'lib'")."""
     if value is None:
         return None
     value = value.strip()
-    return given_id(_file_id(value[len(RESOURCE) :] if value.startswith(RESOURCE) else value))
+    named = _file_id(value[len(RESOURCE) :] if value.startswith(RESOURCE) else value, value)
+    return named if isinstance(named, FromPath) else given_id(named)
 
 
-def _file_id(value: str) -> str:
-    """The pattern id a file path or page URL names (its last segment, without .md or .html), else ``value``."""
-    path = value.split("#", 1)[0].split("?", 1)[0] if "://" in value else value
-    last = path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+class FromPath(str):
+    """A pattern id read from a file path or page URL (given_pattern_id), which keeps the text ``given``: the error
+    for an id no pattern has names that, not the segment read from it (PatternNotFound)."""
+
+    given: str
+
+
+def _file_id(value: str, given: str) -> str:
+    """The pattern id a file path or page URL names (its last segment, without .md or .html), else ``value``.
+    Text with white space in it is none ("disk full on /var/lib": a sentence, its "lib" no id); nor is a folder's
+    path ("capacity/"): only a page URL names a page by a folder (use_directory_urls, ``…/disk-full/``)."""
+    if any(c.isspace() for c in value):
+        return value
+    url = "://" in value
+    path = (value.split("#", 1)[0].split("?", 1)[0] if url else value).replace("\\", "/")
+    if path.endswith("/") and not url:
+        return value
+    last = path.rstrip("/").rsplit("/", 1)[-1]
     stem = next((last[: -len(s)] for s in (".md", ".html") if last.lower().endswith(s)), None)
-    if stem is None and "/" not in path.replace("\\", "/"):
+    if stem is None and "/" not in path:
         return value  # no path, no file name: an id, or a text for the error to name
     named = given_id(stem if stem is not None else last)
-    return named if KEBAB.match(named) else value
+    if not KEBAB.match(named):
+        return value
+    read = FromPath(named)
+    read.given = given
+    return read
 
 
 class LookupFailure(RecurError):
@@ -105,9 +126,11 @@ class PatternNotFound(LookupFailure):
                 "left out of the index and its answers (its page on the site keeps it for history)"
             )
             return
-        close = close_ids(str(pattern_id), known) if known else []
+        # an id read from a path or URL (FromPath): the text as given named, its close ids and the segment's
+        given = getattr(pattern_id, "given", None) or str(pattern_id)
+        close = list(dict.fromkeys(close_ids(given, known) + close_ids(str(pattern_id), known)))[:3] if known else []
         meant = f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
-        super().__init__(f"no pattern with id {pattern_id!r} in {where}{meant}")
+        super().__init__(f"no pattern with id {given!r} in {where}{meant}")
 
 
 @dataclass(frozen=True)
@@ -284,7 +307,8 @@ def pattern_severity(docs: dict, severity: str | None) -> tuple[str | None, str 
     have (sev1), as record_incident reads it (kb.incident_record.numbered_level). MCP's list_patterns read a
     priority so and GET /api/patterns did not; "Sev-1" listed none on either (found in review). A level's name in
     severity.yml, in any case ("critical": sev1 is named Critical), is that level: both listed nothing for it, where
-    record_incident says "'critical' is the name of sev1" (found in an integrator's review). Anything else,
+    record_incident says "'critical' is the name of sev1" (found in an integrator's review). A name two levels
+    share is kept as given, the note naming them (it listed nothing, unsaid; found in a re-read). Anything else,
     and a number no one severity has, is kept as given, with no note."""
     from recur.kb.incident_record import is_priority, numbered_level
 
@@ -293,26 +317,28 @@ def pattern_severity(docs: dict, severity: str | None) -> tuple[str | None, str 
     have = {str(d.get("severity")) for d in docs.values() if d.get("severity")}
     if severity.strip().casefold() in {h.casefold() for h in have}:
         return severity, None
-    named = _named_level(docs, severity)
-    if named is not None:
-        level, name = named
+    named = _named_levels(docs, severity)
+    if len(named) == 1:
+        ((level, name),) = named.items()
         return level, f"severity {severity.strip()} read as {level}, the level severity.yml names {name}"
+    if named:
+        levels = " and ".join(f"{level} ({name})" for level, name in sorted(named.items()))
+        return severity, f"severity {severity.strip()} is the name severity.yml gives {levels}: give one of them"
     read = numbered_level(sorted(h for h in have if not is_priority(h)), severity)
     if read is None:
         return severity, None
     return read, f"severity {severity.strip()} read as {read}, the level of its number (as record_incident reads it)"
 
 
-def _named_level(docs: dict, severity: str) -> tuple[str, str] | None:
-    """(the level, its name as severity.yml writes it) of the one level the patterns have whose name (each indexed
-    pattern's ``severity_name``) is ``severity``, in any case; None for none, or a name two levels share."""
+def _named_levels(docs: dict, severity: str) -> dict[str, str]:
+    """{level: its name as severity.yml writes it} of the levels the patterns have whose name (each indexed
+    pattern's ``severity_name``) is ``severity``, in any case: one, none, or more where levels share a name."""
     folded = severity.strip().casefold()
-    named = {
+    return {
         str(d["severity"]): str(d["severity_name"])
         for d in docs.values()
         if d.get("severity") and d.get("severity_name") and str(d["severity_name"]).strip().casefold() == folded
     }
-    return next(iter(named.items())) if len(named) == 1 else None
 
 
 def filter_values(docs: dict, name: str) -> list[str]:

@@ -299,10 +299,13 @@ JSON_NOT_BRACKET_OR_QUOTE = re.compile(r'[^\[\]{}"]+', re.ASCII)
 
 
 # Markdown's code fence around a paste (unfenced): a line of ``` with its info string ("```text", "```log"), and
-# any other ``` (Slack's composer writes them on the first and last line of a code block). An info string starts
-# with a small letter, as one is written: "```ERROR …" is a log line after a fence. The line's start is matched, not
-# looked behind at (the browser's port has no lookbehind), and its end looked ahead at: JavaScript's $ is not Python's
-FENCE_LINE = re.compile(r"(^|\n)[ \t]*`{3,}[a-z][\w+#.-]*[ \t\r]*(?![^\n])", re.ASCII)
+# any other ``` (Slack's composer writes them on the first and last line of a code block). An info string (group 2)
+# is written as one is: a short word of small letters, no dot ("```ERROR …", "```java.lang.NullPointerException" are
+# log lines after a fence), and only where a line of ``` alone closes the block after it (unfenced): in Slack's
+# style, "```oom-kill\nmemory cgroup out of memory```", the word is the log's first line. The line's start is
+# matched, not looked behind at (the browser's port has no lookbehind), and its end looked ahead at: JavaScript's $
+# is not Python's
+FENCE_LINE = re.compile(r"(^|\n)[ \t]*`{3,}([a-z][a-z0-9+#-]{0,19})?[ \t\r]*(?![^\n])", re.ASCII)
 FENCE = re.compile(r"`{3,}", re.ASCII)
 
 
@@ -486,10 +489,18 @@ def unfenced(text: str) -> str:
     error lines of a 5-line log", db-connection-pool-exhausted high 93%, became medium 60% with no note), and a
     1,500-line one counted its closing fence as "1 line with no level" (found in an integrator's review; Slack
     unfenced its commands itself, so its answers differed from MCP's and the API's). In Slack's record line each ```
-    closed the description's shell quotes."""
+    closed the description's shell quotes. A word glued to the opening ``` is its info string only when a line of
+    ``` alone follows: "```java.lang.NullPointerException\n\tat …```" searched only its frames (found in review)."""
     if "```" not in text:
         return text
-    return FENCE.sub("\n", FENCE_LINE.sub(r"\1", text))
+    lines = list(FENCE_LINE.finditer(text))
+    # where the last line of ``` alone starts: an info string before it opens a block it closes
+    closing = max((m.start() for m in lines if not m.group(2)), default=-1)
+
+    def out(m: re.Match) -> str:
+        return m.group(1) if not m.group(2) or m.start() < closing else m.group(0)
+
+    return FENCE.sub("\n", FENCE_LINE.sub(out, text))
 
 
 def prepare(text: str, limit: int = MAX_QUERY_CHARS) -> Prepared:

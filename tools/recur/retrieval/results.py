@@ -204,7 +204,9 @@ def match_line(results: list, hidden: dict | None = None, credible: int = 0, mor
     In ranked order: a result of low confidence ranked above the first of medium or high is said first
     (`top: 1` over "ENOSPC on /data" showed a low #1 alone under "1 pattern matches with medium or high
     confidence, then 1 more of low confidence", its medium #2 not shown; found in an MCP review), and ``hidden``
-    is counted as not shown, "(1 not shown: top 2 lists it)", as one ``credible`` counts is."""
+    is counted as not shown, "(1 not shown: top 2 lists it)", as one ``credible`` counts is. A low result ranked
+    between two of medium or high is counted with no "then" (ranked [medium, low, high] was said "2 patterns match
+    …, then 1 more of low confidence"; found in a re-read): "…, and 1 of low confidence for comparison"."""
     shown = credible_count(results)
     total = max(credible_count([*results, hidden] if hidden is not None and results else results), credible)
     if not total:
@@ -219,7 +221,10 @@ def match_line(results: list, hidden: dict | None = None, credible: int = 0, mor
         line += f" ({n} not shown{lists})"
     if lead:
         line = f"{lead} pattern{'s' if lead > 1 else ''} of low confidence ranked first, for comparison, then {line}"
-    return line + (f", then {rest} more of low confidence for comparison" if rest else "") + ", in ranked order"
+    last = max((i for i, r in enumerate(results) if r["confidence"] in ("high", "medium")), default=-1)
+    between = last - lead + 1 - shown  # low results ranked between the first of medium or high and the last
+    said = f", and {rest}{' more' if lead else ''}" if between else f", then {rest} more"
+    return line + (f"{said} of low confidence for comparison" if rest else "") + ", in ranked order"
 
 
 def check_both(results: list, hidden: dict | None = None) -> str | None:

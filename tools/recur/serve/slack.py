@@ -505,7 +505,8 @@ def _unmarked(m: re.Match) -> str:
 # `/recur share …`: the word in any case, with or without a colon ("Share: disk full", "SHARE disk full"), then
 # white space (a line break too) or the end. Found in an integrator's review: `share:` and `Share:` were searched,
 # "share:" and all, and answered to the user alone
-_SHARE = re.compile(r"share(?::|(?=\s)|$)", re.IGNORECASE)
+# or a code block's fence ("share```log```")
+_SHARE = re.compile(r"share(?::|(?=\s|```)|$)", re.IGNORECASE)
 HELP_WORDS = ("help", "--help", "-h")  # `/recur help` and a command line's ways of asking for it: the usage
 
 
@@ -514,13 +515,12 @@ def _command_text(text: str) -> tuple[str, bool]:
     # searched as typed, and escaped once, not twice, in the reply. &amp; last, so "&amp;lt;" stays "&lt;".
     text = _SLACK_MARKUP.sub(_unmarked, text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    # a log pasted as a code block: its fences out (query.unfenced, which every surface's search does) before
-    # `share` is read, and for the record line, whose shell quotes each ``` closed
-    text = unfenced(text).strip()
+    # a log pasted as a code block: its fences out (query.unfenced, which every surface's search does) for the
+    # record line, whose shell quotes each ``` closed. `share` is read as typed, outside the block: "```share\nERROR
+    # x```" is a log whose first line is "share" (found in review: it was taken as the fence's info string)
+    text = text.strip()
     shared = _SHARE.match(text)
-    if shared:
-        return text[shared.end() :].strip(), True
-    return text, False
+    return unfenced(text[shared.end() :] if shared else text).strip(), shared is not None
 
 
 class How(NamedTuple):

@@ -61,7 +61,7 @@ def pattern(pattern_id: str, request: Request, engine=Depends(get_engine)):
     try:
         return JSONResponse(pat.pattern_object(engine.docs, given, pat.retired(engine.manifest)))
     except pat.PatternNotFound as exc:
-        if "/" in pattern_id.strip() and not pattern_id.strip().lower().endswith((".md", ".html")):
+        if isinstance(given, pat.FromPath) and not pattern_id.strip().lower().endswith((".md", ".html")):
             # `/api/patterns/disk-full/extra`: a path under a pattern is no route, and was said so before :path;
             # still said so, with what its last segment read as a pattern's file would be
             said = f"{not_found_message(request.method, request.scope)}, nor a pattern's file: {exc}"
