@@ -888,3 +888,21 @@ def test_a_misspelt_kb_is_an_error_not_no_votes_yet(tmp_path):
         assert r.exit_code == 1, r.output
         assert f"knowledge base folder not found: {typo}" in r.stderr and "no votes yet" not in r.stderr, r.output
         assert "Traceback" not in r.output and r.stdout == ""
+
+
+def test_serve_feedback_check_refuses_what_a_vote_cannot_append_to_and_read(tmp_path):
+    """Found in review: a vote opens the log read-write, while the start-up check asked only for write: a FIFO
+    passed it, then took each vote's bytes and failed it ("Invalid argument"). What is not a regular file is
+    refused at start, naming what it is (a write-only file is refused too, which root, running the tests, cannot
+    see: os.access grants it everything)."""
+    import os
+
+    from recur.ingest.feedback import check_writable
+
+    fifo = tmp_path / "feedback.jsonl"
+    os.mkfifo(fifo)
+    with pytest.raises(RecurError) as err:
+        check_writable(fifo)
+    assert str(err.value) == (
+        f"--feedback {fifo}: votes could not be written there (not a regular file: a named pipe (FIFO))"
+    )

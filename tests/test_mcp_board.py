@@ -731,3 +731,36 @@ def test_problem_report_pages_its_lists_by_a_cursor_as_list_patterns_does(tmp_pa
     )
     assert not err and board["next_cursor"] == "from:8" and board["more"] == {"reviews": 3}
     assert said.splitlines()[-1] == 'The structured content\'s lists go on: pass cursor="from:8" for the next page.'
+
+
+def test_an_index_the_current_folder_holds_for_the_kb_is_kept_by_mcp_and_serve(tmp_path):
+    """Found in review: run from a folder that is not the KB's repository, `recur mcp` skipped the index that folder
+    already held for this KB and built a second one beside the KB. It is kept now; only a folder with no index of
+    this KB moves to the repository's. `recur serve` takes the same rule (systemd starts it from `/`): it built
+    the current folder's `.recur/index` with its votes beside the KB."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    kb = small_kb(tmp_path / "repo" / "kb")
+    elsewhere = tmp_path / "elsewhere"
+    Engine.open(kb, elsewhere / ".recur" / "index", model="fake:64", quiet=True)  # this KB's, here
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RECUR_")}
+    mcp = [sys.executable, "-m", "recur", "mcp", "--kb", str(kb), "--model", "fake:64"]
+    r = subprocess.run(mcp, input="", capture_output=True, text=True, env=env, cwd=elsewhere)
+    assert r.returncode == 0 and "note: the index" not in r.stderr, r.stderr
+    assert not (tmp_path / "repo" / ".recur" / "index").exists()
+
+    other = tmp_path / "other"  # no index here: serve's is the repository's, said, as mcp's is
+    other.mkdir()
+    with socket.socket() as taken:  # the port taken: serve stops at its start-up checks, after choosing the index
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        serve = [sys.executable, "-m", "recur", "serve", "--kb", str(kb), "--model", "fake:64", "--port", port]
+        r = subprocess.run(serve, capture_output=True, text=True, env=env, cwd=other, timeout=120)
+    beside = (tmp_path / "repo" / ".recur" / "index").resolve()
+    said = f"the index is the KB repository's, {beside} (--index left at its default)."  # a log line under serve
+    assert r.stderr.splitlines()[0].endswith(f"INFO recur.serve: {said}"), r.stderr
+    assert r.returncode == 1 and not (other / ".recur" / "index").exists(), r.stderr

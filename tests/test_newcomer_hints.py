@@ -509,3 +509,30 @@ def test_paths_marks_draft_and_retired_steps_and_folds_case(run, kb_dir):
     assert "2. dns-failure: DNS resolution failure (draft: still being written)" in lines, lines
     steps = json.loads(run("paths", "first-week", "--json").stdout)["steps"]
     assert [s["status"] for s in steps] == ["retired", "draft"]
+
+
+def test_show_says_why_it_did_not_read_the_index_and_takes_no_look_alikes_from_another_kbs(run, kb_dir, tmp_path):
+    """Found in review: `recur show` with another KB's index said "the knowledge base changed since it was built"
+    and showed that KB's look-alikes (of another pattern of the same id); a damaged manifest.json was "there is
+    none yet", a damaged docs.json "this recur cannot read it as it is". The reasons are index.py's now, and
+    another KB's index is no index here."""
+    from kbfactory import small_kb
+
+    assert run("index").exit_code == 0
+    other = small_kb(tmp_path / "other")
+    path = other / "patterns/capacity/disk-full.md"
+    path.write_text(path.read_text().replace("Disk full on a host", "Inode table full", 1))
+    r = run("show", "disk-full", "--json", "--kb", str(other))
+    assert r.exit_code == 0, r.output
+    index = tmp_path / "index"
+    why = f"(it was built for the knowledge base at {kb_dir.resolve()}; give each KB its own --index)"
+    assert f"not the index at {index} {why}: its look-alikes by meaning are left out" in r.stderr, r.stderr
+    alone = run("show", "disk-full", "--json", "--kb", str(other), "--index", str(tmp_path / "none"))
+    assert json.loads(r.stdout)["look_alikes"] == json.loads(alone.stdout)["look_alikes"]
+
+    docs = index / "docs.json"
+    docs.write_bytes(docs.read_bytes() + b" ")  # not what its build wrote: a rebuild swapping it, or damage
+    assert f"not the index at {index} (it is damaged or being rebuilt)" in run("show", "disk-full").stderr
+    (index / "manifest.json").write_text("{")
+    said = run("show", "disk-full").stderr
+    assert f"not the index at {index} (it has a manifest.json that cannot be read: " in said, said

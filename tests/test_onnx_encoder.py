@@ -729,3 +729,31 @@ def test_ctrl_c_during_the_export_exits_130_and_leaves_no_half_made_export(tmp_p
     assert proc.returncode == 130 and b"Interrupted." in err and b"Traceback" not in err, err
     assert list((cache / "onnx").iterdir()) == []  # no work folder, no export
     assert not (tmp_path / "idx").exists()
+
+
+def test_an_export_child_killed_leaves_the_run_on_pytorch_and_records_nothing(tmp_path):
+    """Found in review: the ONNX export's child killed (SIGKILL, as the OOM killer kills) stopped the command,
+    `Error: the ONNX export … stopped (killed by SIGKILL)`, exit 1. The run goes on on PyTorch, said once, and
+    nothing is recorded of the model (the next run tries the export again). The child kills itself here, from a
+    sitecustomize on PYTHONPATH that acts only in the export's child."""
+    from kbfactory import small_kb
+
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import os, signal, sys\n"
+        "if len(sys.argv) > 1 and 'onnx_encoder:export_by_id' in sys.argv[1]:\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    small_kb(tmp_path / "kb")
+    cache = tmp_path / "cache"
+    env = dict(_first_load_env(cache), PYTHONPATH=f"{hook}{os.pathsep}{ROOT / 'tools'}")
+    res = subprocess.run(
+        [sys.executable, "-m", "recur", "index", "--kb", "kb", "--index", "idx"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    said = [line for line in res.stderr.splitlines() if "this run uses PyTorch" in line]
+    assert len(said) == 1 and "stopped (killed by SIGKILL)" in said[0], res.stderr
+    assert list((cache / "onnx").iterdir()) == []  # no export, no "unsupported" verdict
+    assert (tmp_path / "idx" / "manifest.json").is_file()

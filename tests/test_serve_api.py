@@ -1375,3 +1375,16 @@ def test_the_index_watcher_sees_a_rebuild_whose_files_keep_their_sizes_and_times
     assert (index / "manifest.json").stat().st_mtime_ns == mtime
     assert index_files_signature(index) != before
     assert index_files_signature(index) == index_files_signature(index)
+
+
+def test_a_long_key_given_twice_is_named_in_at_most_80_characters():
+    """Found in review: a key given twice was cut at 80 characters only when it was no identifier: a 5,000-character
+    identifier was echoed whole (a 5,105-character message). Both are cut."""
+    from recur.serve.guard import _check_repeated_keys, _Reject
+
+    for key in ("k" * 5000, "a b" * 2000):
+        body = json.dumps({"text": "disk full"})[:-1] + f', "{key}": 1, "{key}": 2}}'
+        with pytest.raises(_Reject) as err:
+            _check_repeated_keys(body.encode())
+        name, said = err.value.message.split(": given more than once", 1)
+        assert len(name) == 80 and name.endswith("…") and said.startswith(" in one object"), name[:90]

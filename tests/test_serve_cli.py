@@ -1073,7 +1073,7 @@ def test_the_next_minutes_first_invalid_request_says_how_many_were_not_logged():
     assert [logged() for _ in range(4)] == [None] * 4
     assert logged("Exception in ASGI application") == "Exception in ASGI application"  # a real error passes
     now[0] = 61.0
-    assert "was answered 400 bad_request (4 more in the 60 s before it); others in the next 60 s" in logged()
+    assert "was answered 400 bad_request (4 more since the last such line); others in the next 60 s" in logged()
     assert logged() is None
 
 
@@ -1101,7 +1101,7 @@ def test_the_mcp_sdks_refusals_are_logged_once_a_minute_a_status():
     assert logged("Session crashed") == "Session crashed"  # not a refusal: passes as it is
     now[0] = 61.0
     line = logged("Invalid Host header: evil.example")
-    assert "--allowed-host) (4 more in the 60 s before it); others answered 421 in the next 60 s" in line, line
+    assert "--allowed-host) (4 more since the last such line); others answered 421 in the next 60 s" in line, line
 
 
 def test_the_mcp_sdks_refusals_say_the_route_and_the_answer_and_other_records_pass():
@@ -1174,3 +1174,18 @@ def test_the_stop_line_counts_the_503s_apart_from_the_answers_already_being_sent
         "1 already being answered (an MCP event stream, a large file) closed"
     )
     assert after == "stopping: 1 request still running at the shutdown deadline is cut short"  # none it knows of
+
+
+def test_a_throttled_line_counts_those_not_said_since_the_last_one_not_in_a_minute():
+    """Found in review: the line said after a quiet hour counted the lines held back an hour before "in the 60 s
+    before it". It says they came since the last such line."""
+    from recur.serve.applog import Throttle
+
+    now = [0.0]
+    throttle = Throttle(window=60, clock=lambda: now[0])
+    assert throttle.admit("413") == 0
+    now[0] = 10.0
+    assert [throttle.admit("413") for _ in range(3)] == [None] * 3
+    now[0] = 3600.0  # an hour later
+    assert throttle.before(throttle.admit("413")) == " (3 more since the last such line)"
+    assert throttle.before(0) == ""

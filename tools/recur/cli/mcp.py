@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from recur.cli.options import http_url, index_option, kb_option, model_option, setting
-from recur.cli.startup import check_engine_inputs
+from recur.cli.startup import check_engine_inputs, repository_index
 
 
 @click.command()
@@ -71,28 +71,28 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
         pages = f", pages at {site_url} (the built site's)" if site_url else ""
     else:
         pages = f", pages at {site_url}"
-    stderr = _whole_lines()
-    holder.start()
-    severities = None
-    if allow_writes:  # record_incident's schema names them (the KB's severity.yml, read at start)
-        from recur.kb.loader import severity_keys
+    stderr, stopped = _whole_lines(), []
+    try:  # from here: severity_keys or build_server raising left stderr wrapped and the engine's thread running
+        holder.start()
+        severities = None
+        if allow_writes:  # record_incident's schema names them (the KB's severity.yml, read at start)
+            from recur.kb.loader import severity_keys
 
-        severities = severity_keys(kb_dir)
-    # the answers say the staleness the holder's own check found (the look it logs), not a second walk of the KB
-    # made by the MCP side on a clock of its own, as under `recur serve`
-    server = build_server(
-        holder_engine(holder),
-        allow_writes=allow_writes,
-        site_url=site_url,
-        severities=severities,
-        stale_files=lambda: holder.kb_changed,
-        kb_files=lambda: holder.kb_files,  # the KB past_incidents reads kept until that look sees it change
-        served_by="recur mcp",
-    )
-    writes = "record_incident enabled" if allow_writes else "read-only"
-    click.echo(f"Recur MCP server on stdio ({writes}{pages}). Loading the model and index...", err=True)
-    stopped = _stop_by_sigterm()
-    try:
+            severities = severity_keys(kb_dir)
+        # the answers say the staleness the holder's own check found (the look it logs), not a second walk of the KB
+        # made by the MCP side on a clock of its own, as under `recur serve`
+        server = build_server(
+            holder_engine(holder),
+            allow_writes=allow_writes,
+            site_url=site_url,
+            severities=severities,
+            stale_files=lambda: holder.kb_changed,
+            kb_files=lambda: holder.kb_files,  # the KB past_incidents reads kept until that look sees it change
+            served_by="recur mcp",
+        )
+        writes = "record_incident enabled" if allow_writes else "read-only"
+        click.echo(f"Recur MCP server on stdio ({writes}{pages}). Loading the model and index...", err=True)
+        stopped = _stop_by_sigterm()
         run_stdio(server)
     except KeyboardInterrupt:  # Ctrl-C: main() says "Interrupted." and exits 130
         if not stopped:
@@ -134,30 +134,6 @@ def _end_by(signum: int) -> None:
     sys.stderr.flush()
     signal.signal(signum, signal.SIG_DFL)
     os.kill(os.getpid(), signum)
-
-
-def repository_index(kb_dir, index_dir) -> str:
-    """The index ``--index`` names: as given, or, left at its default (``.recur/index``, under the current
-    folder) while the current folder is not the KB's repository, the repository's own (beside the KB folder,
-    where `recur init` lays it out and `recur index` run there builds it), said on stderr, when it has one or
-    its folder can be written. Desktop clients start `recur mcp --kb /srv/recur/kb` from ``/``: it built
-    ``/.recur/index`` and said `No index at .recur/index: building it now.` (found in an MCP review). Run from
-    the repository (the documented way) the two are one folder; a read-only checkout keeps the current folder's."""
-    from recur import config
-    from recur.retrieval.index import read_manifest
-
-    beside = config.state_elsewhere(kb_dir, "index", index_dir)
-    if beside is None or not (read_manifest(beside) is not None or _can_make(beside)):
-        return index_dir
-    click.echo(f"note: the index is the KB repository's, {beside} (--index left at its default).", err=True)
-    return str(beside)
-
-
-def _can_make(folder: Path) -> bool:
-    """Whether ``folder`` exists or could be made and written: its nearest existing folder is writable."""
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
 
 
 def repository_site(kb_dir, site_dir) -> Path:

@@ -11,7 +11,7 @@ import click
 
 from recur import config
 from recur.cli.options import OutFile, Range, came_from, http_url, index_option, kb_option, model_option, setting
-from recur.cli.startup import check_engine_inputs
+from recur.cli.startup import check_engine_inputs, repository_index
 from recur.util.errors import RecurError
 
 
@@ -539,6 +539,7 @@ def serve(
     """
     _process_setup(threads, access_log, limits.pop("log_format"))  # not create_app's, as the rest of limits
     feedback_path = _votes_wanted(no_feedback, feedback_path)
+    index_dir = repository_index(kb_dir, index_dir)  # systemd starts it from `/`, as desktop clients start mcp
     token, site, feedback = _preflight(kb_dir, index_dir, model, host, port, site_dir, feedback_path, token_file)
     slack_secret = _slack_secret(slack_secret_file)
     site_url, url_said = _built_site_url(site, site_url)

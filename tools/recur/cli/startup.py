@@ -4,6 +4,8 @@ background load after the start-up line (which a service manager, or an editor, 
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 from recur import config
@@ -64,3 +66,33 @@ def open_engine(kb_dir, index_dir, model):
     from recur.tuning.data import retune_advice
 
     return Engine.open(kb_dir, index_dir, model, advise=retune_advice, on_build=say_loading, lean=True)
+
+
+def repository_index(kb_dir, index_dir) -> str:
+    """The index a server (`recur mcp`, `recur serve`) uses: ``--index`` as given, or, left at its default
+    (``.recur/index``, under the current folder) while the current folder is not the KB's repository, the
+    repository's own (beside the KB folder, where `recur init` lays it out and `recur index` run there builds it),
+    said on stderr, when it has one or its folder can be written. Desktop clients start `recur mcp --kb
+    /srv/recur/kb` from ``/``, and systemd starts `recur serve` there unless told otherwise: it built
+    ``/.recur/index`` (found in an MCP review). An index the current folder already holds for this KB is kept:
+    the rule built a second one beside the KB and left the one built here unused (found in review). Run from the
+    repository (the documented way) the two are one folder; a read-only checkout keeps the current folder's."""
+    from recur.retrieval.index import built_for_other_kb, read_manifest
+
+    beside = config.state_elsewhere(kb_dir, "index", index_dir)
+    if beside is None:
+        return index_dir
+    here = read_manifest(Path(index_dir))
+    if here is not None and not built_for_other_kb(here, kb_dir):
+        return index_dir
+    if not (read_manifest(beside) is not None or _can_make(beside)):
+        return index_dir
+    print(f"note: the index is the KB repository's, {beside} (--index left at its default).", file=sys.stderr)
+    return str(beside)
+
+
+def _can_make(folder: Path) -> bool:
+    """Whether ``folder`` exists or could be made and written: its nearest existing folder is writable."""
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)

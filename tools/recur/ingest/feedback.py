@@ -167,9 +167,14 @@ def _take_back(fd: int, size: int) -> None:
 
 
 def check_writable(path) -> None:
-    """Fail at start-up, not at the first vote: the folder can be made and the file appended to.
-    Creates nothing but the folder."""
+    """Fail at start-up, not at the first vote: the folder can be made and the file appended to and read.
+    Creates nothing but the folder. A vote opens the log read-write (``_append``): a write-only file failed
+    every vote, and a FIFO took the vote's bytes and then failed it ("Invalid argument"), while this check
+    passed both (found in review)."""
     path = Path(path)
+    kind = _not_regular(path)
+    if kind:
+        raise RecurError(f"--feedback {path}: votes could not be written there (not a regular file: {kind})")
     try:
         files.check_writable(path)
     except OSError as exc:
@@ -178,6 +183,27 @@ def check_writable(path) -> None:
             raise RecurError(f"--feedback {path}: cannot create its folder ({why})") from None
         why = "read-only file system" if exc.errno == errno.EROFS else f"not a writable file: {why}"
         raise RecurError(f"--feedback {path}: votes could not be written there ({why})") from None
+    if path.exists() and not os.access(path, os.R_OK):
+        raise RecurError(
+            f"--feedback {path}: votes could not be written there (not readable: a vote reads the log's last "
+            "byte through the file it appends to, so that a rotation cannot come between the two)"
+        )
+
+
+def _not_regular(path: Path) -> str | None:
+    """What ``path`` is when it exists and is neither a regular file nor a folder (which files.check_writable
+    names), else None."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    return "a socket" if stat.S_ISSOCK(mode) else "a device"
 
 
 def space_low(path, min_free_mib: int) -> str | None:

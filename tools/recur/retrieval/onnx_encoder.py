@@ -136,6 +136,7 @@ PREPARING = "recur: preparing the model once on this machine (~10-30 s; later ru
 
 
 def _export_now(spec: ModelSpec, final: Path) -> tuple[Path, dict] | None:
+    from recur.util.apart import Crashed
     from recur.util.files import made_folder
 
     # to a person at a terminal, who waits: a server's log, a script's or a test's stderr is not asked to wait
@@ -144,6 +145,9 @@ def _export_now(spec: ModelSpec, final: Path) -> tuple[Path, dict] | None:
     try:
         info = made_folder(final, lambda work: _export_apart(spec, work))
     except (OSError, ImportError, MemoryError):  # nothing recorded: the next run tries again
+        return None
+    except Crashed as exc:  # the child killed (the OOM killer's SIGKILL): it stopped the command (found in review)
+        print(f"recur: {exc}: this run uses PyTorch (the next tries the export again)", file=sys.stderr, flush=True)
         return None
     # a team re-tuning weekly gathered a 90 MB export of every model it had: util/cache.py's one rule keeps
     # those used within 30 days (the newest 3 in any case), never more than 8
@@ -175,7 +179,8 @@ def _export_apart(spec: ModelSpec, work: Path) -> dict:
     now). And a Ctrl-C that landed inside torch's ONNX export or ONNX Runtime could crash the process (SIGSEGV)
     instead of its clean exit; the child ignores SIGINT and is killed when this process is interrupted, its work
     folder then removed by the caller as after any other failure. OSError, ImportError and MemoryError from the
-    child are raised again as such (not recorded: the next run tries again); its crash is a RecurError."""
+    child are raised again as such (not recorded: the next run tries again); its crash is apart.Crashed, on which
+    ``_export_now`` leaves this run on PyTorch."""
     from recur.util import apart
 
     return apart.run("recur.retrieval.onnx_encoder:export_by_id", [spec.model_id, spec.path, str(work)],

@@ -41,6 +41,8 @@ def read_pattern(kb_dir, index_dir, given: str, tell) -> Read:
     manifest = index_mod.read_manifest(Path(index_dir))
     has_kb = Path(kb_dir).is_dir()
     docs = _index_docs(Path(index_dir), manifest)
+    if docs is not None and has_kb and index_mod.built_for_other_kb(manifest, kb_dir):
+        docs = None  # another KB's: its look-alikes are that KB's patterns (another pattern of the same id, shown)
     if docs is not None and not has_kb:  # an index-only deployment, as Engine.open answers from it
         note = f"warning: no knowledge base at {kb_dir}; answering from the index at {index_dir} as it was built."
         tell(note)
@@ -100,14 +102,30 @@ def _from_kb(kb_dir, index_dir, pattern_id: str, manifest: dict | None, built: d
     if built is not None:
         why, shown = "the knowledge base changed since it was built", "its look-alikes are as last built"
     else:
-        why = "there is none yet" if manifest is None else "this recur cannot read it as it is"
-        shown = "its look-alikes by meaning are left out"
+        why, shown = _why_unused(kb_dir, index_dir, manifest), "its look-alikes by meaning are left out"
     tell(
         f"note: read from the knowledge base at {kb_dir}, not the index at {index_dir} ({why}): "
         f"{shown} (recur index brings them up to date)."
     )
     doc = pattern_object({pattern_id: doc}, pattern_id)
     return Read(doc, {pid: active[pid].title for pid in _named(doc) if pid in active})
+
+
+def _why_unused(kb_dir, index_dir, manifest: dict | None) -> str:
+    """Why an index with no docs to use was not read, as index.py says it: `recur show` said "the knowledge base
+    changed" of another KB's index, "there is none yet" of a damaged manifest.json, and "this recur cannot read
+    it" of a docs.json not as its build wrote it (found in review)."""
+    if manifest is None:
+        damage = index_mod.manifest_damage(index_dir)
+        return damage.replace(f"the index at {index_dir} has", "it has", 1) if damage else "there is none yet"
+    other = index_mod.built_for_other_kb(manifest, kb_dir)
+    if other:
+        return f"it was built for the knowledge base at {other}; give each KB its own --index"
+    if index_mod.newer_format(manifest) is not None:
+        return f"it has format {manifest.get('format')}, written by a newer recur"
+    if manifest.get("format") != index_mod.FORMAT:
+        return f"it has format {manifest.get('format')}; this recur reads {index_mod.FORMAT}"
+    return "it is damaged or being rebuilt"  # its docs.json is not what its build wrote
 
 
 def _look_alikes(kb, p, active: dict, built: dict | None) -> list[dict]:

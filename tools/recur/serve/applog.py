@@ -63,8 +63,9 @@ class Throttle:
             return unsaid
 
     def before(self, unsaid: int) -> str:
-        """What a line said says of those not said before it: " (4 more in the 60 s before it)", or ""."""
-        return f" ({unsaid} more in the {self.window:g} s before it)" if unsaid else ""
+        """What a line said says of those not said before it: " (4 more since the last such line)", or "". Not "in
+        the 60 s before it": the ones counted may be an hour older than the line that says them (found in review)."""
+        return f" ({unsaid} more since the last such line)" if unsaid else ""
 
 
 def _time(record: logging.LogRecord) -> str:

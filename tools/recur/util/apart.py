@@ -22,6 +22,12 @@ import sys
 
 from recur.util.errors import RecurError
 
+
+class Crashed(RecurError):
+    """The child ended without an answer (killed by a signal, the OOM killer's SIGKILL among them, or an exit of
+    its own): a RecurError, which a caller with another way to do the work may catch apart (onnx_encoder: PyTorch)."""
+
+
 # The child: SIGINT ignored first (the terminal sends Ctrl-C to the whole process group; this process decides),
 # killed with its parent where Linux allows (a `kill -9` of `recur site` leaves no export running on). Its result
 # goes on a pipe of its own (argv[3]); its stdout is this process's stderr (ours may carry JSON or MCP), so a print
@@ -99,9 +105,9 @@ def _result(code: int, out: bytes, what: str):
         got = None
     if not isinstance(got, dict) or not ({"ok", "error"} & set(got)):
         if code == 0:
-            raise RecurError(f"{what} ended, but its answer could not be read; nothing of it was kept")
+            raise Crashed(f"{what} ended, but its answer could not be read; nothing of it was kept")
         why = f"killed by {_signal_name(-code)}" if code < 0 else f"exit code {code}"
-        raise RecurError(f"{what} stopped ({why}) before it finished; nothing of it was kept")
+        raise Crashed(f"{what} stopped ({why}) before it finished; nothing of it was kept")
     if "ok" in got:
         return got["ok"]
     err = got["error"]
