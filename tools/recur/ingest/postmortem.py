@@ -800,6 +800,15 @@ _DAY_RANGE = re.compile(
 )
 
 
+# a weekday before a date without its year: "Thursday, Dec 3", "Thu Dec 3", "Thursday 3 December" were "date: none
+# found" ("Dec 3" alone is read)
+_WEEKDAY = re.compile(
+    r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\.?,?[ \t]+", re.I
+)
+# a month or a weekday named in a date label's value: with a number, a date the label gives, said when not read
+_DAY_WORD = re.compile(rf"\b(?:{MONTH_NAME}|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)", re.I)
+
+
 def _set_date(pm: Postmortem, value, where: str) -> None:
     """The date a label gives; one that reads as no date (03/04/2026: which order?) is kept in
     ``date_unread``, so the date is not then guessed from elsewhere in the text."""
@@ -811,13 +820,15 @@ def _set_date(pm: Postmortem, value, where: str) -> None:
         pm.short_year = (yf[0], where, day, yf[1])
     if day:
         pm.date, pm.date_source = day, where
-    elif pm.date is None and pm.yearless is None and (md := month_day(str(value).strip().strip("*_"))):
+    elif pm.date is None and pm.yearless is None and (md := month_day(_WEEKDAY.sub("", str(value).strip("*_ \t")))):
         pm.yearless = (md, str(value).strip().strip("*_"), where)  # "30 Nov": its year from the document's (_yearless)
     elif pm.date_unread is None and (
         where.startswith("front matter")
         or re.search(r"\b\d{4}\b|\d{1,2}[/.]\d{1,2}|\d{1,2}-\d{1,2}-\d\d\b", str(value))
+        or (re.search(r"\d", str(value)) and _DAY_WORD.search(str(value)))
     ):
-        # a front-matter date: field is a date whatever it says ("last tuesday"); in the text, only what looks like one
+        # a front-matter date: field is a date whatever it says ("last tuesday"); in the text, only what looks like
+        # one: a number beside a month or a weekday too ("Thursday, Dec 32" was "date: none found")
         pm.date_unread = f"{str(value).strip()!r} ({where})"
 
 
