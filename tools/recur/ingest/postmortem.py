@@ -1041,13 +1041,16 @@ def _heading(pm: Postmortem, w: _Walk, level: int, text: str) -> None:
     kind = meta_key(text)
     # "# Severity" over "SEV-1" (a Google Doc whose fields are H1s) is a field, never the title: only
     # "# Title" may be one, a template's placeholder title
-    if (
+    # front matter's title: the same title as the H1 under it is that heading, not a section of its own
+    # ("Could not map: Webhook worker pool exhausted", the lines under it, "Author: …", kept in that section)
+    again = first and level == 1 and pm.front_matter and pm.title and _same_title(pm.title, text, w.confluence)
+    if again or (
         pm.title is None
         and not section
         and kind in (None, "title")
         and (level == 1 or (first and not canonical(text) and kind is None and day is None))
     ):
-        pm.title = clean_title(text, space=w.confluence) or ""  # "" marks "a heading was there, but a placeholder"
+        pm.title = pm.title if again else clean_title(text, space=w.confluence) or ""  # "": a placeholder heading
         if pm.title and (ref := title_reference(text)):
             # "X Postmortem (incident #2291)": the number went with the suffix, unsaid; kept in References, as a
             # key/value table's Incident row is (_kv_section)
@@ -1075,6 +1078,10 @@ def _heading(pm: Postmortem, w: _Walk, level: int, text: str) -> None:
     else:
         pm.unmapped.append(text)
         w.unmapped.add(text)
+
+
+def _same_title(title: str, heading: str, confluence: bool) -> bool:
+    return title.casefold() == (clean_title(heading, space=confluence) or "").casefold()
 
 
 # headings over a document's fields or its bookkeeping, never its title
