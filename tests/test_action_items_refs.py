@@ -110,6 +110,27 @@ def test_a_name_beside_a_done_day_in_a_bracket_is_the_owner(line, want):
 
 
 @pytest.mark.parametrize(
+    ("line", "want"),
+    [
+        ("- Restart the indexer - Noor Ahmed, done Nov 20", ("Restart the indexer", "Noor Ahmed", None, "Nov 20")),
+        ("- Restart the cron - Noor Ahmed, completed Nov 21", ("Restart the cron", "Noor Ahmed", None, "Nov 21")),
+        ("- Restart the cron - Priya, done 2026-11-21", ("Restart the cron", "Priya", dt.date(2026, 11, 21), None)),
+        # no name before the comma: the field stays in the title, as before
+        (
+            "- Fix the cache - all regions, done 2026-11-21",
+            ("Fix the cache - all regions", None, dt.date(2026, 11, 21), None),
+        ),
+        ("- Fix the cache - Kafka, done 2026-11-21", ("Fix the cache - Kafka", None, dt.date(2026, 11, 21), None)),
+    ],
+)
+def test_a_name_after_a_dash_beside_a_done_day_is_the_owner(line, want):
+    """An email's "- Noor Ahmed, done Nov 20" kept the name in the title and no owner (", by Dec 4" and
+    "(Jan Schulz, done …)" read it)."""
+    it = one(line)
+    assert (it["title"], it["owner"], it.get("done"), it.get("done_unread"), it["status"]) == (*want, "done")
+
+
+@pytest.mark.parametrize(
     "line",
     [
         "- [ ] Add preStop hook with 30s sleep @acme/platform-team",

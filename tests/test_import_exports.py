@@ -349,6 +349,29 @@ def test_a_google_docs_html_export_takes_its_title_paragraph_as_the_title():
     assert pm.sections["Summary"] == "Uploads failed for 25 minutes."
 
 
+def test_a_confluence_cell_s_line_breaks_are_its_lines_as_in_a_markdown_table():
+    """A ``<br>`` or a paragraph in an HTML table cell was a space: "Ana Ruiz<br/>Lee Park" one owner "Ana Ruiz
+    Lee Park", "TBD<br>Ana Ruiz" the owner "TBD Ana Ruiz", a Services cell's lines one service. They are the cell's
+    lines, read as a Markdown table's ``<br>`` is (docs/problems.md)."""
+    pm = parse(
+        "<h1>Queue backlog</h1><table><tbody><tr><th>Incident date</th><td>2026-11-10</td></tr>"
+        "<tr><th>Services</th><td>session-store<br/>web-frontend</td></tr></tbody></table>"
+        "<h2>Summary</h2><p>Consumer lag grew.</p><h2>Action items</h2><table><tbody>"
+        "<tr><th><p>Action</p></th><th><p>Owner</p></th><th><p>Due</p></th></tr>"
+        "<tr><td><p>Scale consumers</p></td><td>Ana Ruiz<br/>Lee Park</td><td>2026-12-20</td></tr>"
+        "<tr><td><p>Alert on lag</p></td><td><p>Ana Ruiz</p><p><strong>Lee Park</strong></p></td><td>2026-12-20</td></tr>"
+        "<tr><td><p>Runbook</p></td><td>TBD<br>Ana Ruiz<br></td><td><p>2026-12-20</p></td></tr>"
+        "</tbody></table>"
+    )
+    assert [(a["title"], a["owner"], a["due"]) for a in pm.action_items] == [
+        ("Scale consumers", "Ana Ruiz", dt.date(2026, 12, 20)),
+        ("Alert on lag", "Ana Ruiz", dt.date(2026, 12, 20)),
+        ("Runbook", "Ana Ruiz", dt.date(2026, 12, 20)),
+    ]
+    assert pm.owners_left == [("Scale consumers", "Ana Ruiz", ["Lee Park"]), ("Alert on lag", "Ana Ruiz", ["Lee Park"])]
+    assert pm.services == ["session-store", "web-frontend"]
+
+
 # --- Google Docs Markdown: backslash escapes -----------------------------------------------------------
 
 

@@ -201,3 +201,19 @@ def test_an_ambiguous_dash_date_is_noted_as_either_way_round_as_a_slash_one_is(k
         and "day and month could be either way round (4 March 2026 or 3 April 2026)" in n
         for n in out["notes"]
     ), out["notes"]
+
+
+@pytest.mark.parametrize("written", ["Thursday, Dec 3", "Thu Dec 3", "Thursday 3 December", "Thu, 3 Dec"])
+def test_a_date_label_with_a_weekday_and_no_year_is_read_as_one_without_the_weekday(kb_dir, tmp_path, written):
+    # "Date: Thursday, Dec 3" was "date: none found in the postmortem" (the date left for triage); "Dec 3" was read
+    out = json.loads(imp(kb_dir, tmp_path / "pm.md", PM.format(label=f"Date: {written}"), "--json").output)
+    assert out["date"] == "2026-12-03" and "date" not in out["triage"], out
+    assert out["date_source"] == "the 'Date:' line 3", out["date_source"]
+
+
+def test_a_date_label_with_a_month_or_weekday_not_read_is_said_not_read(kb_dir, tmp_path):
+    # "none found in the postmortem" was said of a Date: line the import could not read
+    r = imp(kb_dir, tmp_path / "pm.md", PM.format(label="Date: Thursday, Dec 32"), "--json")
+    out = json.loads(r.output)
+    assert "date" in out["triage"], out
+    assert any("date: could not read 'Thursday, Dec 32' (the 'Date:' line 3)" in n for n in out["notes"]), out["notes"]

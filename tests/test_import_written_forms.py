@@ -1171,3 +1171,21 @@ def test_a_first_name_a_team_or_a_place_to_a_word_after_a_dash_is_no_owner():
     # an owner said otherwise wins: the words stay
     [it] = parse_action_items("- Migrate the queue — Sam Ortiz to pick up (owner: Lee Wong)\n")
     assert it["owner"] == "Lee Wong"
+
+
+def test_front_matter_s_title_over_an_h1_of_the_same_title_reads_as_without_front_matter():
+    # "# Webhook worker pool exhausted" under "title: Webhook worker pool exhausted" was a section of its own
+    # ("Could not map (kept as they are): Webhook worker pool exhausted"), "Author: Ana Ruiz" kept in it
+    body = (
+        "# Webhook worker pool exhausted\n\nAuthor: Ana Ruiz\n\n## Summary\n\nDeliveries were delayed.\n\n"
+        "## Action items\n\n- [ ] Per-partner timeout — Owner: Ana Ruiz — Due: 2026-12-10\n"
+    )
+    fm = parse("---\ntitle: Webhook worker pool exhausted\ndate: 2026-11-12\nseverity: sev3\n---\n\n" + body)
+    plain = parse(body)
+    assert fm.title == plain.title == "Webhook worker pool exhausted"
+    assert fm.unmapped == plain.unmapped == []
+    assert list(fm.sections) == list(plain.sections) and "Webhook worker pool exhausted" not in fm.sections
+    assert fm.people == plain.people and fm.people
+    # another H1 under the front matter's title is read as before
+    other = parse("---\ntitle: Webhook worker pool exhausted\n---\n\n# Bridge call notes\n\nSome text.\n")
+    assert other.title == "Webhook worker pool exhausted" and "Bridge call notes" in other.sections

@@ -928,26 +928,25 @@ def test_a_review_and_a_follow_up_written_done_without_a_day_say_how_to_give_it(
         (
             "INC-2026-0301",
             ("review",),
-            "the review was held 2026-01-02, before the incident's date 2026-11-02; give the day it was held, on or "
-            "after that date",
+            "--on 2026-01-02 is before the incident's date 2026-11-02: give a day on or after it",
         ),
         (
             "INC-2026-0300",
             ("follow-up",),
-            "the follow-up was done 2026-01-02, before the incident's date 2026-11-01; give the day it was done, on or "
-            "after that date",
+            "--on 2026-01-02 is before the incident's date 2026-11-01: give a day on or after it",
         ),
     ],
 )
-def test_done_on_a_day_before_the_incident_is_refused_with_checks_words(kb, iid, args, said):
+def test_done_on_a_day_before_the_incident_is_refused_naming_the_day_given(kb, iid, args, said):
     """Found in review: `recur incident review ID --done --on 2026-01-02` on an incident of 2026-11-25 wrote a
     record that `recur check --strict` then failed (held before the incident); a follow-up's --on likewise.
-    Refused, in check's words, the record untouched; the incident's own day is taken."""
+    Refused, naming the day given and the incident's, the record untouched; the incident's own day is taken."""
     which = ("1",) if args == ("follow-up",) else ()
     before = record(kb, iid)
     r = run("incident", *args, "--kb", str(kb), iid, *which, "--done", "--on", "2026-01-02")
     # the whole message: it said "give the day it held" (the verb's last word)
-    assert r.exit_code == 1 and r.output == f"Error: --on 2026-01-02: {said}\n", r.output
+    # it said "the follow-up was done 2026-01-02, before the incident's date …", of what it had refused
+    assert r.exit_code == 1 and r.output == f"Error: {said}\n", r.output
     assert record(kb, iid) == before
     day = load_kb(kb).incidents[iid].date.isoformat()
     ok = run("incident", *args, "--kb", str(kb), iid, *which, "--done", "--on", day)
@@ -959,7 +958,7 @@ def test_done_on_a_day_before_the_incident_is_refused_with_checks_words(kb, iid,
 def test_the_shared_marks_refuse_a_done_day_before_the_incident(kb):
     """Found in a re-read: the rule lived in the CLI alone, so mark_review and mark_follow_up, which every
     surface that marks a review or follow-up shares, wrote a done day before the incident's date, a record
-    `recur check --strict` then fails. They refuse it, in check's words, naming the flag it was given by."""
+    `recur check --strict` then fails. They refuse it, naming the flag it was given by."""
     from recur.kb.incident_marks import mark_follow_up, mark_review
     from recur.util.errors import RecurError
 
@@ -967,13 +966,10 @@ def test_the_shared_marks_refuse_a_done_day_before_the_incident(kb):
     early = dt.date(2026, 1, 2)
     with pytest.raises(RecurError) as review:
         mark_review(load_kb(kb), "INC-2026-0301", "done", None, early)
-    assert str(review.value) == (
-        "--on 2026-01-02: the review was held 2026-01-02, before the incident's date 2026-11-02; give the day it was "
-        "held, on or after that date"
-    )
+    assert str(review.value) == "--on 2026-01-02 is before the incident's date 2026-11-02: give a day on or after it"
     with pytest.raises(RecurError) as follow:
         mark_follow_up(load_kb(kb), "INC-2026-0300", "1", "done", on=early, flag="done")
-    assert str(follow.value).startswith("done 2026-01-02: the follow-up was done 2026-01-02, before the incident's")
+    assert str(follow.value).startswith("done 2026-01-02 is before the incident's date 2026-11-01")
     assert (record(kb, "INC-2026-0301"), record(kb, "INC-2026-0300")) == before
     # the incident's own day is a day it can have been held
     mark_review(load_kb(kb), "INC-2026-0301", "done", None, dt.date(2026, 11, 2))
@@ -1039,8 +1035,7 @@ def test_flag_done_on_errors_write_nothing(kb):
         (
             ("--done", "1", "--on", "2026-01-02"),
             1,
-            "Error: --on 2026-01-02: the flag was done 2026-01-02, before the incident's date 2026-11-01; give the "
-            "day it was done, on or after that date\n",
+            "Error: --on 2026-01-02 is before the incident's date 2026-11-01: give a day on or after it\n",
         ),
     ):
         r = run(*args, *bad)

@@ -441,3 +441,14 @@ def test_recur_as_of_is_the_reports_date_as_the_sites(kb_dir, monkeypatch):
     monkeypatch.setenv(config.env("as_of"), "2026-05-011")
     bad = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir)])
     assert bad.exit_code == 1 and "Error: RECUR_AS_OF: '2026-05-011' is not a date" in bad.output, bad.output
+
+
+def test_the_owner_option_s_help_says_the_owner_s_reviews_are_kept():
+    # it said "Reviews, needs analysis, triage and flags have no owner and are left out" while the report lists
+    # the owner's reviews by review.owner (docs/cli.md, docs/problems.md)
+    r = CliRunner().invoke(cli, ["report", "--help"], terminal_width=200)
+    assert r.exit_code == 0, r.output
+    said = " ".join(r.output.split())
+    assert "Only what NAME owns: reviews by their review owner, follow-ups and permanent fixes" in said
+    assert "Needs analysis, triage and flags have no owner and are left out" in said
+    assert "Reviews, needs analysis" not in said

@@ -65,10 +65,10 @@ from recur.util.text import plural
     "--owner",
     "owner",
     metavar="NAME",
-    help="Only what NAME owns: follow-ups and permanent fixes, recurring patterns and recurrences by their "
-    "fix's owner ('Bob', 'bob' and '@bob' are one, as By owner counts them; '(unowned)': those of no one). "
-    "Reviews, needs analysis, triage and flags have no owner and are left out. The JSON too, its 'filtered' "
-    "key saying so; --fail-on gates what is shown.",
+    help="Only what NAME owns: reviews by their review owner, follow-ups and permanent fixes, recurring patterns "
+    "and recurrences by their fix's owner ('Bob', 'bob' and '@bob' are one, as By owner counts them; "
+    "'(unowned)': those of no one). Needs analysis, triage and flags have no owner and are left out. The JSON "
+    "too, its 'filtered' key saying so; --fail-on gates what is shown.",
 )
 @click.option(
     "--limit",

@@ -987,6 +987,17 @@ def _done_said(text: str) -> tuple | None:
     return got if any(got) else None
 
 
+def _name_before(text: str) -> tuple | None:
+    """(the name, where its dash starts) of a dash field ending ``text`` that is a name alone (_tail_field), else
+    None: an email's "- Noor Ahmed, done Nov 20" names the owner before the done day, as "- Noor Ahmed, by Dec 4"
+    (_NAME_THEN_DUE) before a due date; the name stayed in the title, no owner."""
+    seps = list(_TAIL_SEP.finditer(text))
+    if not seps or not text[: seps[-1].start()].strip():
+        return None
+    kind, name, _ = _tail_field(text[seps[-1].end() :])
+    return (name, seps[-1].start()) if kind == "name" else None
+
+
 def _done_on(title: str) -> tuple:
     """(date, day without its year, ``title`` without it, whether it was a field after a dash, the owner
     named beside it in its bracket or None) of the done date written in an item's text (_DONE_PLACE), or
@@ -1007,7 +1018,10 @@ def _done_on(title: str) -> tuple:
             owner = rest if inner is not None and len(parts) == 2 and _bracket_name(rest) else None
             keep = f" ({rest})" if inner is not None and rest and not owner else ""
             dash = inner is None and title[m.start()] not in ",;."  # "— done Mar 4 — Priya": Priya's, as before
-            return *got, (title[: m.start()].rstrip() + keep + " " + title[m.end() :]).strip(), dash, owner
+            start = m.start()
+            if inner is None and title[start] == "," and (named := _name_before(title[:start])):
+                owner, start = named  # "- Noor Ahmed, done Nov 20", as "(Jan Schulz, done …)" and "- Daniel, by …"
+            return *got, (title[:start].rstrip() + keep + " " + title[m.end() :]).strip(), dash, owner
     return None, None, title, False, None
 
 

@@ -221,6 +221,7 @@ class _Html(HTMLParser):
         self.owner_guess: str | None = None  # the task's owner as an avatar link's data-username, no name seen
         self.space_title = False  # in a Confluence page title, "SPACE : Title": the space goes
         self.callout = False  # in a Notion callout whose first words (its icon, an emoji: dropped) are to come
+        self.cell_break = False  # a line break in the open cell, written before its next words
 
     def _dropping(self, tag: str, attrs: dict) -> bool:
         """Whether this start tag is inside, or starts, an element dropped whole."""
@@ -284,6 +285,8 @@ class _Html(HTMLParser):
         return "   " * min(max(len(self.lists) - 1, 0), MAX_LIST_DEPTH - 1)
 
     def _emit(self, text: str) -> None:
+        if self.cell is not None and self.cell_break and text.strip():
+            text, self.cell_break = f"<br>{text}", False
         (self.cell if self.cell is not None else self.out).append(text)
 
     def _inline_block(self, tag) -> bool:
@@ -292,10 +295,19 @@ class _Html(HTMLParser):
         (a table of action items came out as 0 follow-ups)."""
         if tag in ("ul", "ol", "table") or (self.cell is None and self.li < 1):
             return False
-        target = self.cell if self.cell is not None else self.out
-        if target and not target[-1].endswith((" ", "\n")):
-            target.append(" ")
+        if self.cell is not None:
+            self._break_cell()
+            return True
+        if self.out and not self.out[-1].endswith((" ", "\n")):
+            self.out.append(" ")
         return True
+
+    def _break_cell(self) -> None:
+        """A line break in a table cell (``<br>``, a paragraph ending or starting): said "<br>", as a Markdown
+        table carries it, once before the cell's next words, so a cell's lines are read as they are there (its
+        names split, "Ana Ruiz<br>Lee Park": a space made them one owner "Ana Ruiz Lee Park", and a Services
+        cell one service). None at a cell's start or end: "<td><p>Scale consumers</p></td>" is one line."""
+        self.cell_break = self.cell_break or "".join(self.cell or []).strip() != ""
 
     def handle_starttag(self, tag, attrs):
         attrs = {k: v or "" for k, v in attrs}
@@ -317,11 +329,11 @@ class _Html(HTMLParser):
             self.li = len(self.lists)  # an item open at this depth (an unclosed <li> before it ends here)
             self._emit(f"\n{self._indent()}{'1.' if self.lists[-1:] == ['ol'] else '-'} ")
         elif tag == "br":
-            self._emit(" " if self.cell is not None else "\n")
+            self._break_cell() if self.cell is not None else self._emit("\n")
         elif tag == "tr":
             self.row = []
         elif tag in ("td", "th"):
-            self.cell = []
+            self.cell, self.cell_break = [], False
         elif tag == "pre":
             self.pre += 1
             self.out.append("\n\n```\n")

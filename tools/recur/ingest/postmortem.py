@@ -800,6 +800,15 @@ _DAY_RANGE = re.compile(
 )
 
 
+# a weekday before a date without its year: "Thursday, Dec 3", "Thu Dec 3", "Thursday 3 December" were "date: none
+# found" ("Dec 3" alone is read)
+_WEEKDAY = re.compile(
+    r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\.?,?[ \t]+", re.I
+)
+# a month or a weekday named in a date label's value: with a number, a date the label gives, said when not read
+_DAY_WORD = re.compile(rf"\b(?:{MONTH_NAME}|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)", re.I)
+
+
 def _set_date(pm: Postmortem, value, where: str) -> None:
     """The date a label gives; one that reads as no date (03/04/2026: which order?) is kept in
     ``date_unread``, so the date is not then guessed from elsewhere in the text."""
@@ -811,13 +820,15 @@ def _set_date(pm: Postmortem, value, where: str) -> None:
         pm.short_year = (yf[0], where, day, yf[1])
     if day:
         pm.date, pm.date_source = day, where
-    elif pm.date is None and pm.yearless is None and (md := month_day(str(value).strip().strip("*_"))):
+    elif pm.date is None and pm.yearless is None and (md := month_day(_WEEKDAY.sub("", str(value).strip("*_ \t")))):
         pm.yearless = (md, str(value).strip().strip("*_"), where)  # "30 Nov": its year from the document's (_yearless)
     elif pm.date_unread is None and (
         where.startswith("front matter")
         or re.search(r"\b\d{4}\b|\d{1,2}[/.]\d{1,2}|\d{1,2}-\d{1,2}-\d\d\b", str(value))
+        or (re.search(r"\d", str(value)) and _DAY_WORD.search(str(value)))
     ):
-        # a front-matter date: field is a date whatever it says ("last tuesday"); in the text, only what looks like one
+        # a front-matter date: field is a date whatever it says ("last tuesday"); in the text, only what looks like
+        # one: a number beside a month or a weekday too ("Thursday, Dec 32" was "date: none found")
         pm.date_unread = f"{str(value).strip()!r} ({where})"
 
 
@@ -1030,13 +1041,16 @@ def _heading(pm: Postmortem, w: _Walk, level: int, text: str) -> None:
     kind = meta_key(text)
     # "# Severity" over "SEV-1" (a Google Doc whose fields are H1s) is a field, never the title: only
     # "# Title" may be one, a template's placeholder title
-    if (
+    # front matter's title: the same title as the H1 under it is that heading, not a section of its own
+    # ("Could not map: Webhook worker pool exhausted", the lines under it, "Author: …", kept in that section)
+    again = first and level == 1 and pm.front_matter and pm.title and _same_title(pm.title, text, w.confluence)
+    if again or (
         pm.title is None
         and not section
         and kind in (None, "title")
         and (level == 1 or (first and not canonical(text) and kind is None and day is None))
     ):
-        pm.title = clean_title(text, space=w.confluence) or ""  # "" marks "a heading was there, but a placeholder"
+        pm.title = pm.title if again else clean_title(text, space=w.confluence) or ""  # "": a placeholder heading
         if pm.title and (ref := title_reference(text)):
             # "X Postmortem (incident #2291)": the number went with the suffix, unsaid; kept in References, as a
             # key/value table's Incident row is (_kv_section)
@@ -1064,6 +1078,10 @@ def _heading(pm: Postmortem, w: _Walk, level: int, text: str) -> None:
     else:
         pm.unmapped.append(text)
         w.unmapped.add(text)
+
+
+def _same_title(title: str, heading: str, confluence: bool) -> bool:
+    return title.casefold() == (clean_title(heading, space=confluence) or "").casefold()
 
 
 # headings over a document's fields or its bookkeeping, never its title

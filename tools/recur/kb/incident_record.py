@@ -1054,6 +1054,9 @@ def require_done_from(on: dt.date | None, happened: dt.date | None, what: str, f
     kb.incident_marks) and `recur import --review-done`. Written, such a record failed `recur check --strict`
     (found in review: a review held 2026-01-02 for an incident of 2026-11-25); the marks checked it in the CLI
     alone, and the import only warned."""
-    why = done_before_why(what, on, happened) if on is not None else None
-    if why:
-        raise RecurError(f"{flag} {on.isoformat()}: {why}; give the day it {DONE_VERB[what]}, on or after that date")
+    # said of the day given, not as check says it of a record: "the follow-up was done 2026-11-01" was said of
+    # what was refused, nothing done (found in review)
+    if on is not None and happened is not None and done_before_why(what, on, happened):
+        raise RecurError(
+            f"{flag} {on.isoformat()} is before the incident's date {happened.isoformat()}: give a day on or after it"
+        )

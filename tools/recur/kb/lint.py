@@ -507,7 +507,7 @@ def _reopened(fix) -> str:
 def _done_date_why(what: str, status: str, done, happened, board: str) -> str | None:
     """Why a ``done`` date is one the board ignores, or None: on a ``what`` whose status is not done (the
     board ``board``: counts it open, lists it pending), or before its incident's date ``happened``
-    (incident_record.done_before_why, whose words the marks and import refuse such a day in). Follow-ups',
+    (incident_record.done_before_why, the rule by which the marks and import refuse such a day). Follow-ups',
     reviews' and a pattern's fix alike (a fix has no incident: ``happened`` None; its ``status`` as shown,
     "open (no status given)" when the format's default)."""
     if status != "done":
@@ -515,7 +515,7 @@ def _done_date_why(what: str, status: str, done, happened, board: str) -> str | 
             f"a done date ({done.isoformat()}) on a {what} whose status is {status}: the problem board {board} "
             "and ignores the date; set status: done, or remove done:"
         )
-    return done_before_why(what, done, happened)  # the words import and the marks refuse such a day in
+    return done_before_why(what, done, happened)  # the rule by which import and the marks refuse such a day
 
 
 def _incident_done_dates(kb: KB) -> list[Problem]:
