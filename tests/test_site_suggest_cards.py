@@ -152,6 +152,24 @@ def test_a_cards_copy_all_steps_copies_its_whole_runbook_under_its_title_and_lin
         assert not errors, errors
 
 
+def test_a_card_says_how_many_steps_it_does_not_show_and_links_them(chromium, many_steps_server):
+    """A card showed three of disk-full's five steps and nothing said there were more, while `recur suggest` prints
+    "… 2 more steps" (a runbook's key decision can be its fourth step): under the steps shown the card says how
+    many more there are, linked to the pattern's page, as the terminal says them."""
+    base = many_steps_server
+    with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+        ask(page, "writes fail: No space left on device")
+        card = page.locator(".recur-suggest__card").first
+        expect(card).to_have_attribute("data-pattern", "disk-full")
+        expect(card.locator(".recur-suggest__steps > li")).to_have_count(3)
+        more = card.locator(".recur-suggest__more")
+        expect(more).to_have_text("\u2026 2 more steps on its page")
+        link = more.get_by_role("link", name="2 more steps on its page")
+        assert link.get_attribute("href") == card.locator("a.recur-suggest__title").get_attribute("href")
+        assert link.evaluate("a => a.href") == base + "/patterns/capacity/disk-full.html"
+        assert not errors, errors
+
+
 # The starter KB's disk-full, whose card is among the tallest: a 442-character summary, a 240-character "why".
 LONG_SUMMARY = (
     "A volume runs out of bytes: the disk is full, df -h shows the mount at 100%, and every write fails with No space "

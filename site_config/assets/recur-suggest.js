@@ -1507,6 +1507,13 @@
       hold.appendChild(copyButtons(el("ol", { class: "recur-suggest__steps" }, steps.map(function (s) {
         return el("li", {}, [inline(s)]);
       })), r.title));
+      /* the steps not shown, said and linked as `recur suggest` says them ("… 3 more steps"): a card showed three
+         and nothing said there were more, a key decision among them (found in review) */
+      var more = (r.runbook || []).length - steps.length;
+      if (more > 0) {
+        hold.appendChild(el("p", { class: "recur-suggest__more" }, ["\u2026 ",
+          el("a", { href: title.href, text: more + (more === 1 ? " more step" : " more steps") + " on its page" })]));
+      }
     }
     var ev = (r.evidence || []).slice(0, EVIDENCE);
     if (ev.length) {
