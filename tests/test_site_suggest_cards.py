@@ -15,8 +15,8 @@ pytestmark = pytest.mark.browser
 
 def test_a_low_match_folds_its_first_steps_and_evidence_away(chromium, server):  # noqa: F811
     """A low-confidence card showed its runbook (a `find ... -delete` among them) under "FIRST STEPS" as
-    plainly as a 99% match: its steps and evidence are in a closed <details> that says to check the
-    pattern fits first, and the card is muted; a high or medium match is shown as before."""
+    plainly as a 99% match: its steps and evidence are in a closed <details> that names both and says to check
+    the pattern fits first, and the card is muted; a high or medium match is shown as before."""
     base, _ = server
     text = "writes fail: No space left on device"
     answer = httpx.post(base + "/api/suggest", json={"text": text, "top": 5}, timeout=30).json()
@@ -32,7 +32,9 @@ def test_a_low_match_folds_its_first_steps_and_evidence_away(chromium, server): 
             if confidence[pid] == "low":
                 assert "recur-suggest__card--low" in card.get_attribute("class")
                 assert folded is not None and folded.get_attribute("open") is None, pid
-                assert folded.query_selector("summary").inner_text() == "First steps (low match: check it fits first)"
+                # the evidence named in the summary: "First steps" alone hid what to keep before restoring (review)
+                summary = "First steps and evidence to preserve (low match: check it fits first)"
+                assert folded.query_selector("summary").inner_text() == summary
                 assert not steps.is_visible()  # in the closed details
                 assert folded.query_selector(".recur-suggest__evidence") is not None
                 assert card.query_selector(":scope > .recur-suggest__evidence") is None

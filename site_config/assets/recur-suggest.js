@@ -1521,7 +1521,10 @@
       hold.appendChild(el("ul", { class: "recur-suggest__evidence" }, ev.map(function (s) { return el("li", {}, [inline(s)]); })));
     }
     if (low && (steps.length || ev.length)) {
-      hold.insertBefore(el("summary", { class: "recur-suggest__h", text: (steps.length ? "First steps" : "Evidence to preserve") +
+      /* the evidence named where it is folded: a summary of "First steps" alone hid what to keep before restoring
+         (found in review) */
+      var folded = steps.length && ev.length ? "First steps and evidence to preserve" : steps.length ? "First steps" : "Evidence to preserve";
+      hold.insertBefore(el("summary", { class: "recur-suggest__h", text: folded +
         (near ? " (low match near the medium cut-off: check it fits first)" : " (low match: check it fits first)") }),
         hold.firstChild);
       li.appendChild(hold);
