@@ -60,6 +60,16 @@
     return span;
   }
 
+  /* ``node`` holding ``text``, the box's own words (SERVE), its `code` spans as <code>: set as plain text, the
+     file:// notice showed the Markdown's backticks (found in review). Built as nodes, never as HTML. */
+  function withCode(node, text) {
+    node.textContent = "";
+    String(text).split(/(`[^`]+`)/).forEach(function (part) {
+      if (/^`[^`]+`$/.test(part)) node.appendChild(el("code", { text: part.slice(1, -1) }));
+      else if (part) node.appendChild(document.createTextNode(part));
+    });
+  }
+
   /* The site root, from mkdocs-material's config ("base" is relative to this page). */
   function siteRoot() {
     var base = ".";
@@ -675,9 +685,13 @@
     return " " + this.stale.textContent;
   };
 
-  Box.prototype.say = function (msg, kind) {
+  /* ``code``: the message is the box's own and its `backticked` commands are shown as code (withCode) */
+  Box.prototype.say = function (msg, kind, code) {
     if (this.wait) this.wait.quiet();  /* a countdown there (Waits) is over: the status says something else */
-    this.status.textContent = msg;
+    if (code) withCode(this.status, msg);
+    else this.status.textContent = msg;
+    this.statusText = msg;
+    this.statusCode = !!code;
     this.statusKind = kind;  /* said again as it was after a word search's "no known pattern" (wordsVerdict) */
     this.status.className = "recur-suggest__status" + (kind ? " recur-suggest__status--" + kind : "");
   };
@@ -842,7 +856,7 @@
     this.node.dataset.mode = "file";
     this.byWords = document.documentElement.getAttribute("data-recur-file") === "search";
     this.say("Suggestions need the site served over http(s): opened from disk (file://), the browser does not " +
-             "let this page load the suggestion model. " + SERVE + (this.byWords ? " Here, " + BY_WORDS : ""), "warn");
+             "let this page load the suggestion model. " + SERVE + (this.byWords ? " Here, " + BY_WORDS : ""), "warn", true);
     if (this.byWords && this.fromUrl) this.submit();
   };
 
@@ -1235,11 +1249,11 @@
   Box.prototype.wordsVerdict = function (known, any) {
     this.node.dataset.noKnownPattern = known ? "false" : "true";
     if (known) {
-      if (this.beforeVerdict) this.say(this.beforeVerdict[0], this.beforeVerdict[1]);
+      if (this.beforeVerdict) this.say(this.beforeVerdict[0], this.beforeVerdict[1], this.beforeVerdict[2]);
       this.beforeVerdict = null;
       return;
     }
-    if (!this.beforeVerdict) this.beforeVerdict = [this.status.textContent, this.statusKind];
+    if (!this.beforeVerdict) this.beforeVerdict = [this.statusCode ? this.statusText : this.status.textContent, this.statusKind, this.statusCode];
     /* a model that failed for now (Box.modelFailed: the next question loads it again), a rate limit
        (Box.limited: when to ask again) or an API that failed for now (Box.failedForNow) stays said after it */
     var why = this.mode === "browser" || this.wordsWhy ? " " + this.beforeVerdict[0] : "";
@@ -1711,8 +1725,8 @@
     if (window.location.protocol !== "file:" || !meta || meta.dataset.recurFile) return;
     if (document.documentElement.getAttribute("data-recur-file") === "search") return;
     meta.dataset.recurFile = "1";
-    meta.textContent = "Search needs the site served over http(s): opened from disk (file://), the browser does " +
-      "not let this page load the search index. " + SERVE + " (Or build the site with `recur site --file-search`.)";
+    withCode(meta, "Search needs the site served over http(s): opened from disk (file://), the browser does " +
+      "not let this page load the search index. " + SERVE + " (Or build the site with `recur site --file-search`.)");
   }
 
   function init() {
