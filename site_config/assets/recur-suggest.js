@@ -626,6 +626,18 @@
     this.fromUrl = !!(q && q.trim());  /* answered once the mode is known, a static one too */
   };
 
+  /* The model loaded once in this browser (localStorage), by its bundle and size: loaded again (Back to the page,
+     the next visit), its files come from the browser's caches, and "30 MB, once" was said each time (found in
+     review). A rebuilt site of another size is a download again, said with its size. */
+  var LOADED_KEY = "recur-model-loaded";
+  function loadedKey(box) { return box.bundle + " " + (box.browserBytes || 0); }
+  function loadedBefore(box) {
+    try { return window.localStorage.getItem(LOADED_KEY) === loadedKey(box); } catch (e) { return false; }
+  }
+  function rememberLoaded(box) {
+    try { window.localStorage.setItem(LOADED_KEY, loadedKey(box)); } catch (e) { /* said with its size next time */ }
+  }
+
   /* The hint under the box describes it (aria-describedby) where it is shown: on a touch screen recur-suggest.css
      hides it, (pointer: coarse), and a screen reader still read "Ctrl+Enter to send" from it there, keys a phone
      does not have (found in review). The same media query, followed as it changes (a tablet's keyboard). */
@@ -877,7 +889,8 @@
     /* the size, from the build (recur-api.json browser_bytes): a responder on a phone or a thin link
        knows what the first question costs before asking it */
     var size = this.browserBytes > 0 ? (this.browserBytes / 1e6).toFixed(0) + " MB, " : "";
-    this.say("Suggestions are ranked in your browser: the first question loads the model (" + size + "once).");
+    this.say("Suggestions are ranked in your browser: the first question loads the model" +
+             (loadedBefore(this) ? "." : " (" + size + "once)."));
     if (this.text.value.trim()) this.submit();
   };
 
@@ -933,7 +946,7 @@
              bar's and the line beside it (Box.progress), which are not live. Said here only when the size was not
              known before (a build without browser_bytes). */
           if (self.loadingLine) return;
-          self.loadingLine = loadingLine(total);
+          self.loadingLine = loadingLine(loadedBefore(self) ? 0 : total);
           self.say(self.loadingLine + self.meanwhileNote(), "progress");
         }, both[0], window.RecurQuery.prepare, words);
       });
@@ -976,7 +989,7 @@
     var self = this;
     this.beforeVerdict = null;  /* each question says its own status here (wordsVerdict keeps a failure's) */
     this.busy(true);
-    if (!this.engineReady && !this.loadingLine && this.browserBytes > 0) this.loadingLine = loadingLine(this.browserBytes);
+    if (!this.engineReady && !this.loadingLine && this.browserBytes > 0) this.loadingLine = loadingLine(loadedBefore(this) ? 0 : this.browserBytes);
     this.say(this.engineReady ? "Looking for matching patterns\u2026" : this.loadingLine || loadingLine(0), "progress");
     if (!this.engineReady) {
       setTimeout(function () {
@@ -985,6 +998,7 @@
       }, WORDS_WHILE_LOADING_MS);
     }
     this.engine().then(function (engine) {
+      if (!self.engineReady) rememberLoaded(self);
       self.engineReady = true;
       self.meanwhile = null;
       if (self.bar) self.bar.hidden = true;
