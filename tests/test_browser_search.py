@@ -858,6 +858,7 @@ def page(chromium):
 FORGET_STORES = """async () => {
   if (globalThis.caches) for (const k of await caches.keys()) await caches.delete(k);
   await new Promise((done) => { const q = indexedDB.deleteDatabase('recur-model'); q.onsuccess = q.onerror = done; });
+  localStorage.removeItem('recur-model-loaded');
 }"""
 
 

@@ -46,11 +46,17 @@ def test_from_disk_the_default_site_says_both_searches_need_http_with_no_page_er
         said = meta.inner_text()
         assert "needs the site served over http(s)" in said and "recur serve" in said, said
         assert "--file-search" in said and page.locator(RESULTS).count() == 0, said
+        assert "`" not in said and meta.locator("code").all_inner_texts() == COMMANDS + ["recur site --file-search"]
     page.goto((sites["default"] / "suggest.html").as_uri())
     page.wait_for_selector("div.recur-suggest[data-mode=file]")
     said = page.inner_text(".recur-suggest__status")
     assert "need the site served over http(s)" in said and "recur serve" in said, said
+    # the commands as code, not Markdown's backticks shown as they are (found in review)
+    assert "`" not in said and page.locator(".recur-suggest__status code").all_inner_texts() == COMMANDS
     assert page.errors == []
+
+
+COMMANDS = ["recur serve --site DIR", "python -m http.server 8000"]  # the file:// notice's commands (SERVE)
 
 
 def test_from_disk_a_file_search_site_finds_a_pattern_by_its_title(page, sites):

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.browser
 
 def test_a_low_match_folds_its_first_steps_and_evidence_away(chromium, server):  # noqa: F811
     """A low-confidence card showed its runbook (a `find ... -delete` among them) under "FIRST STEPS" as
-    plainly as a 99% match: its steps and evidence are in a closed <details> that says to check the
-    pattern fits first, and the card is muted; a high or medium match is shown as before."""
+    plainly as a 99% match: its steps and evidence are in a closed <details> that names both and says to check
+    the pattern fits first, and the card is muted; a high or medium match is shown as before."""
     base, _ = server
     text = "writes fail: No space left on device"
     answer = httpx.post(base + "/api/suggest", json={"text": text, "top": 5}, timeout=30).json()
@@ -32,7 +32,9 @@ def test_a_low_match_folds_its_first_steps_and_evidence_away(chromium, server): 
             if confidence[pid] == "low":
                 assert "recur-suggest__card--low" in card.get_attribute("class")
                 assert folded is not None and folded.get_attribute("open") is None, pid
-                assert folded.query_selector("summary").inner_text() == "First steps (low match: check it fits first)"
+                # the evidence named in the summary: "First steps" alone hid what to keep before restoring (review)
+                summary = "First steps and evidence to preserve (low match: check it fits first)"
+                assert folded.query_selector("summary").inner_text() == summary
                 assert not steps.is_visible()  # in the closed details
                 assert folded.query_selector(".recur-suggest__evidence") is not None
                 assert card.query_selector(":scope > .recur-suggest__evidence") is None
@@ -149,6 +151,24 @@ def test_a_cards_copy_all_steps_copies_its_whole_runbook_under_its_title_and_lin
             "5. Ask the volume's owner to extend it.",
         ]
         expect(button).to_have_text("Copy all steps")  # its label back after a moment
+        assert not errors, errors
+
+
+def test_a_card_says_how_many_steps_it_does_not_show_and_links_them(chromium, many_steps_server):
+    """A card showed three of disk-full's five steps and nothing said there were more, while `recur suggest` prints
+    "… 2 more steps" (a runbook's key decision can be its fourth step): under the steps shown the card says how
+    many more there are, linked to the pattern's page, as the terminal says them."""
+    base = many_steps_server
+    with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+        ask(page, "writes fail: No space left on device")
+        card = page.locator(".recur-suggest__card").first
+        expect(card).to_have_attribute("data-pattern", "disk-full")
+        expect(card.locator(".recur-suggest__steps > li")).to_have_count(3)
+        more = card.locator(".recur-suggest__more")
+        expect(more).to_have_text("\u2026 2 more steps on its page")
+        link = more.get_by_role("link", name="2 more steps on its page")
+        assert link.get_attribute("href") == card.locator("a.recur-suggest__title").get_attribute("href")
+        assert link.evaluate("a => a.href") == base + "/patterns/capacity/disk-full.html"
         assert not errors, errors
 
 

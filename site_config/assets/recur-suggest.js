@@ -60,6 +60,16 @@
     return span;
   }
 
+  /* ``node`` holding ``text``, the box's own words (SERVE), its `code` spans as <code>: set as plain text, the
+     file:// notice showed the Markdown's backticks (found in review). Built as nodes, never as HTML. */
+  function withCode(node, text) {
+    node.textContent = "";
+    String(text).split(/(`[^`]+`)/).forEach(function (part) {
+      if (/^`[^`]+`$/.test(part)) node.appendChild(el("code", { text: part.slice(1, -1) }));
+      else if (part) node.appendChild(document.createTextNode(part));
+    });
+  }
+
   /* The site root, from mkdocs-material's config ("base" is relative to this page). */
   function siteRoot() {
     var base = ".";
@@ -616,6 +626,18 @@
     this.fromUrl = !!(q && q.trim());  /* answered once the mode is known, a static one too */
   };
 
+  /* The model loaded once in this browser (localStorage), by its bundle and size: loaded again (Back to the page,
+     the next visit), its files come from the browser's caches, and "30 MB, once" was said each time (found in
+     review). A rebuilt site of another size is a download again, said with its size. */
+  var LOADED_KEY = "recur-model-loaded";
+  function loadedKey(box) { return box.bundle + " " + (box.browserBytes || 0); }
+  function loadedBefore(box) {
+    try { return window.localStorage.getItem(LOADED_KEY) === loadedKey(box); } catch (e) { return false; }
+  }
+  function rememberLoaded(box) {
+    try { window.localStorage.setItem(LOADED_KEY, loadedKey(box)); } catch (e) { /* said with its size next time */ }
+  }
+
   /* The hint under the box describes it (aria-describedby) where it is shown: on a touch screen recur-suggest.css
      hides it, (pointer: coarse), and a screen reader still read "Ctrl+Enter to send" from it there, keys a phone
      does not have (found in review). The same media query, followed as it changes (a tablet's keyboard). */
@@ -675,9 +697,13 @@
     return " " + this.stale.textContent;
   };
 
-  Box.prototype.say = function (msg, kind) {
+  /* ``code``: the message is the box's own and its `backticked` commands are shown as code (withCode) */
+  Box.prototype.say = function (msg, kind, code) {
     if (this.wait) this.wait.quiet();  /* a countdown there (Waits) is over: the status says something else */
-    this.status.textContent = msg;
+    if (code) withCode(this.status, msg);
+    else this.status.textContent = msg;
+    this.statusText = msg;
+    this.statusCode = !!code;
     this.statusKind = kind;  /* said again as it was after a word search's "no known pattern" (wordsVerdict) */
     this.status.className = "recur-suggest__status" + (kind ? " recur-suggest__status--" + kind : "");
   };
@@ -842,7 +868,7 @@
     this.node.dataset.mode = "file";
     this.byWords = document.documentElement.getAttribute("data-recur-file") === "search";
     this.say("Suggestions need the site served over http(s): opened from disk (file://), the browser does not " +
-             "let this page load the suggestion model. " + SERVE + (this.byWords ? " Here, " + BY_WORDS : ""), "warn");
+             "let this page load the suggestion model. " + SERVE + (this.byWords ? " Here, " + BY_WORDS : ""), "warn", true);
     if (this.byWords && this.fromUrl) this.submit();
   };
 
@@ -863,7 +889,8 @@
     /* the size, from the build (recur-api.json browser_bytes): a responder on a phone or a thin link
        knows what the first question costs before asking it */
     var size = this.browserBytes > 0 ? (this.browserBytes / 1e6).toFixed(0) + " MB, " : "";
-    this.say("Suggestions are ranked in your browser: the first question loads the model (" + size + "once).");
+    this.say("Suggestions are ranked in your browser: the first question loads the model" +
+             (loadedBefore(this) ? "." : " (" + size + "once)."));
     if (this.text.value.trim()) this.submit();
   };
 
@@ -919,7 +946,7 @@
              bar's and the line beside it (Box.progress), which are not live. Said here only when the size was not
              known before (a build without browser_bytes). */
           if (self.loadingLine) return;
-          self.loadingLine = loadingLine(total);
+          self.loadingLine = loadingLine(loadedBefore(self) ? 0 : total);
           self.say(self.loadingLine + self.meanwhileNote(), "progress");
         }, both[0], window.RecurQuery.prepare, words);
       });
@@ -962,7 +989,7 @@
     var self = this;
     this.beforeVerdict = null;  /* each question says its own status here (wordsVerdict keeps a failure's) */
     this.busy(true);
-    if (!this.engineReady && !this.loadingLine && this.browserBytes > 0) this.loadingLine = loadingLine(this.browserBytes);
+    if (!this.engineReady && !this.loadingLine && this.browserBytes > 0) this.loadingLine = loadingLine(loadedBefore(this) ? 0 : this.browserBytes);
     this.say(this.engineReady ? "Looking for matching patterns\u2026" : this.loadingLine || loadingLine(0), "progress");
     if (!this.engineReady) {
       setTimeout(function () {
@@ -971,6 +998,7 @@
       }, WORDS_WHILE_LOADING_MS);
     }
     this.engine().then(function (engine) {
+      if (!self.engineReady) rememberLoaded(self);
       self.engineReady = true;
       self.meanwhile = null;
       if (self.bar) self.bar.hidden = true;
@@ -1235,11 +1263,11 @@
   Box.prototype.wordsVerdict = function (known, any) {
     this.node.dataset.noKnownPattern = known ? "false" : "true";
     if (known) {
-      if (this.beforeVerdict) this.say(this.beforeVerdict[0], this.beforeVerdict[1]);
+      if (this.beforeVerdict) this.say(this.beforeVerdict[0], this.beforeVerdict[1], this.beforeVerdict[2]);
       this.beforeVerdict = null;
       return;
     }
-    if (!this.beforeVerdict) this.beforeVerdict = [this.status.textContent, this.statusKind];
+    if (!this.beforeVerdict) this.beforeVerdict = [this.statusCode ? this.statusText : this.status.textContent, this.statusKind, this.statusCode];
     /* a model that failed for now (Box.modelFailed: the next question loads it again), a rate limit
        (Box.limited: when to ask again) or an API that failed for now (Box.failedForNow) stays said after it */
     var why = this.mode === "browser" || this.wordsWhy ? " " + this.beforeVerdict[0] : "";
@@ -1507,6 +1535,13 @@
       hold.appendChild(copyButtons(el("ol", { class: "recur-suggest__steps" }, steps.map(function (s) {
         return el("li", {}, [inline(s)]);
       })), r.title));
+      /* the steps not shown, said and linked as `recur suggest` says them ("… 3 more steps"): a card showed three
+         and nothing said there were more, a key decision among them (found in review) */
+      var more = (r.runbook || []).length - steps.length;
+      if (more > 0) {
+        hold.appendChild(el("p", { class: "recur-suggest__more" }, ["\u2026 ",
+          el("a", { href: title.href, text: more + (more === 1 ? " more step" : " more steps") + " on its page" })]));
+      }
     }
     var ev = (r.evidence || []).slice(0, EVIDENCE);
     if (ev.length) {
@@ -1514,7 +1549,10 @@
       hold.appendChild(el("ul", { class: "recur-suggest__evidence" }, ev.map(function (s) { return el("li", {}, [inline(s)]); })));
     }
     if (low && (steps.length || ev.length)) {
-      hold.insertBefore(el("summary", { class: "recur-suggest__h", text: (steps.length ? "First steps" : "Evidence to preserve") +
+      /* the evidence named where it is folded: a summary of "First steps" alone hid what to keep before restoring
+         (found in review) */
+      var folded = steps.length && ev.length ? "First steps and evidence to preserve" : steps.length ? "First steps" : "Evidence to preserve";
+      hold.insertBefore(el("summary", { class: "recur-suggest__h", text: folded +
         (near ? " (low match near the medium cut-off: check it fits first)" : " (low match: check it fits first)") }),
         hold.firstChild);
       li.appendChild(hold);
@@ -1701,8 +1739,8 @@
     if (window.location.protocol !== "file:" || !meta || meta.dataset.recurFile) return;
     if (document.documentElement.getAttribute("data-recur-file") === "search") return;
     meta.dataset.recurFile = "1";
-    meta.textContent = "Search needs the site served over http(s): opened from disk (file://), the browser does " +
-      "not let this page load the search index. " + SERVE + " (Or build the site with `recur site --file-search`.)";
+    withCode(meta, "Search needs the site served over http(s): opened from disk (file://), the browser does " +
+      "not let this page load the search index. " + SERVE + " (Or build the site with `recur site --file-search`.)");
   }
 
   function init() {
