@@ -57,9 +57,9 @@ def test_recur_mcp_stops_on_a_signal_with_stdin_still_open(tmp_path, sig, code):
 def test_recur_mcp_stops_on_a_signal_another_thread_took(tmp_path, sig, code):
     """A signal that did not interrupt the idle main thread's wait still stops it. Python only notes a signal and
     runs its handler in the main thread, which an idle server has asleep in the event loop's epoll_wait, with no
-    timeout. A CI run under load hung there after Ctrl-C (no exit 60 s later): the signal had come just before
-    the wait began, or been taken by another thread, which the kernel may pick for a signal sent to the process.
-    Sent here to one of the server's other threads (tgkill), once it is idle: the order of events that hung."""
+    timeout; a signal that did not interrupt that wait (taken by another thread, which the kernel may pick for a
+    signal sent to the process, or come just before the wait began) was never acted on and it ran on. Sent here to
+    one of the server's other threads (tgkill), once it is idle: on the code before, it hung (both signals)."""
     tgkill = getattr(ctypes.CDLL(None, use_errno=True), "tgkill", None)
     if tgkill is None:
         pytest.skip("no tgkill in this C library (glibc 2.30 and later have it)")

@@ -69,9 +69,9 @@ def _signals_wake_the_loop():
     A signal only notes that its handler is due; Python runs it in the main thread, between two bytecodes. An idle
     server's main thread sleeps in the event loop's epoll_wait with no timeout (a client that keeps stdin open
     sends nothing), and a signal that did not interrupt that wait (taken by another thread, as the kernel may, or
-    come just before the wait began: a CI run under load) was never acted on: `recur mcp` ran on after Ctrl-C, no
-    exit 60 s later, its main thread in selectors.select. Python writes the signal's number to the wakeup fd from
-    whichever thread took it; the loop watches that fd, wakes, and the handler runs."""
+    come just before the wait began) was never acted on: `recur mcp` ran on, its main thread in selectors.select.
+    Python writes the signal's number to the wakeup fd from whichever thread took it; the loop watches that fd,
+    wakes, and the handler runs."""
     import asyncio
     import signal
     import socket
