@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING
 
 from recur.retrieval import patterns as pat
@@ -55,10 +56,49 @@ async def _serve_stdio(server: MCPServer) -> None:
     from mcp.server.stdio import stdio_server
 
     lines = _StdinLines(_take_stdin())
-    async with stdio_server(stdin=lines) as (read_stream, write_stream):
-        lines.answer_on(write_stream)
-        low = server._lowlevel_server  # what MCPServer.run("stdio") serves, on these streams
-        await low.run(read_stream, _Watched(write_stream, lines.in_flight), low.create_initialization_options())
+    with _signals_wake_the_loop():
+        async with stdio_server(stdin=lines) as (read_stream, write_stream):
+            lines.answer_on(write_stream)
+            low = server._lowlevel_server  # what MCPServer.run("stdio") serves, on these streams
+            await low.run(read_stream, _Watched(write_stream, lines.in_flight), low.create_initialization_options())
+
+
+@contextmanager
+def _signals_wake_the_loop():
+    """Every signal that has a Python handler (Ctrl-C's and SIGTERM's: cli.main, cli.mcp) wakes the event loop.
+    A signal only notes that its handler is due; Python runs it in the main thread, between two bytecodes. An idle
+    server's main thread sleeps in the event loop's epoll_wait with no timeout (a client that keeps stdin open
+    sends nothing), and a signal that did not interrupt that wait (taken by another thread, as the kernel may, or
+    come just before the wait began) was never acted on: `recur mcp` ran on, its main thread in selectors.select.
+    Python writes the signal's number to the wakeup fd from whichever thread took it; the loop watches that fd,
+    wakes, and the handler runs."""
+    import asyncio
+    import signal
+    import socket
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():  # no handler runs there; set_wakeup_fd refuses
+        yield
+        return
+    loop = asyncio.get_running_loop()
+    wake, wakeup = socket.socketpair()
+    wake.setblocking(False)
+    wakeup.setblocking(False)  # set_wakeup_fd: a signal handler may not block on a full buffer
+    loop.add_reader(wake.fileno(), _drained, wake)
+    before = signal.set_wakeup_fd(wakeup.fileno(), warn_on_full_buffer=False)
+    try:
+        yield
+    finally:
+        signal.set_wakeup_fd(before)
+        loop.remove_reader(wake.fileno())
+        wake.close()
+        wakeup.close()
+
+
+def _drained(wake) -> None:
+    """The wakeup fd's bytes read: the loop woke, and Python runs the pending handlers as this code runs."""
+    with suppress(OSError):  # nothing left (another wake read it), or closed as the server stops
+        wake.recv(4096)
 
 
 def _take_stdin() -> int:
