@@ -156,14 +156,11 @@ def _shown_until(stream, text: bytes) -> bytes:
     return shown
 
 
-def test_a_program_on_a_pipe_sees_each_question_before_it_answers_without_pythonunbuffered(tmp_path):
-    """A program driving `recur new pattern` through pipes waits for each question before it answers. Without
-    PYTHONUNBUFFERED (CI sets it) a question left in a buffer would leave both waiting: each is on stderr, flushed
-    (click hands it to input(), which flushes it), the first one and the next. The 120 s guard is against a hang."""
-    small_kb(tmp_path / "kb")
+def _new_pattern_on_pipes(tmp_path) -> subprocess.Popen:
+    """`recur new pattern` in ``tmp_path`` (its KB ``kb``) on three pipes, without PYTHONUNBUFFERED (CI sets it)."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     env.update(PYTHONPATH=TOOLS, RECUR_MODEL="fake:64", RECUR_INDEX=str(tmp_path / "idx"))
-    proc = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "recur", "new", "pattern", "--kb", "kb"],
         cwd=tmp_path,
         env=env,
@@ -171,6 +168,14 @@ def test_a_program_on_a_pipe_sees_each_question_before_it_answers_without_python
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
+
+
+def test_a_program_on_a_pipe_sees_each_question_before_it_answers_without_pythonunbuffered(tmp_path):
+    """A program driving `recur new pattern` through pipes waits for each question before it answers. Without
+    PYTHONUNBUFFERED (CI sets it) a question left in a buffer would leave both waiting: each is on stderr, flushed
+    (click hands it to input(), which flushes it), the first one and the next. The 120 s guard is against a hang."""
+    small_kb(tmp_path / "kb")
+    proc = _new_pattern_on_pipes(tmp_path)
     try:
         assert _shown_until(proc.stderr, b"Title (the failure mode in a few words): ").endswith(b": ")
         proc.stdin.write(b"Writes fail on a full disk\n")
@@ -191,17 +196,8 @@ def test_a_kill_right_at_a_question_on_a_pipe_ends_it_while_stdin_stays_open(tmp
     before every question was answered", 3 runs in 3 without PYTHONUNBUFFERED). It ends as Ctrl-C does, each time
     of several (the moment is a race). The 60 s wait is a guard against the hang, not a measure."""
     small_kb(tmp_path / "kb")
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
-    env.update(PYTHONPATH=TOOLS, RECUR_MODEL="fake:64", RECUR_INDEX=str(tmp_path / "idx"))
     for _ in range(5):
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "recur", "new", "pattern", "--kb", "kb"],
-            cwd=tmp_path,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
+        proc = _new_pattern_on_pipes(tmp_path)
         try:
             _shown_until(proc.stderr, b"Title (the failure mode in a few words): ")
             proc.send_signal(signal.SIGTERM)
