@@ -915,14 +915,18 @@ def _json_file(index_dir: Path, name: str):
         raise _damaged(index_dir, f"{name}: {exc}") from None
 
 
+def docs_shaped(docs) -> bool:
+    """Whether ``docs`` (docs.json read) has the shape a build writes: {id: a pattern object with its title}."""
+    return isinstance(docs, dict) and all(isinstance(d, dict) and "title" in d for d in docs.values())
+
+
 def _load_files(index_dir: Path, manifest: dict) -> LoadedIndex:
     _check_digests(index_dir, manifest)
     vectors, views = load_vectors(index_dir, manifest)
     docs, vocab = (_json_file(index_dir, name) for name in ("docs.json", "vocab.json"))
     ids = manifest.get("ids", [])
     if not (
-        isinstance(docs, dict)
-        and all(isinstance(d, dict) and "title" in d for d in docs.values())
+        docs_shaped(docs)
         and isinstance(vocab, list)
         and all(isinstance(w, str) for w in vocab)
         and isinstance(ids, list)

@@ -81,8 +81,7 @@ def _index_docs(index_dir: Path, manifest: dict | None) -> dict | None:
         docs = json.loads(data)
     except ValueError:
         return None
-    ok = isinstance(docs, dict) and all(isinstance(d, dict) and "title" in d for d in docs.values())
-    return docs if ok else None
+    return docs if index_mod.docs_shaped(docs) else None
 
 
 def _from_kb(kb_dir, index_dir, pattern_id: str, manifest: dict | None, built: dict | None, tell) -> Read:
