@@ -51,7 +51,7 @@ def given_pattern_id(value: str | None) -> str | None:
     if value is None:
         return None
     value = value.strip()
-    named = _file_id(value[len(RESOURCE) :] if value.startswith(RESOURCE) else value, value)
+    named = _id_a_path_names(value[len(RESOURCE) :] if value.startswith(RESOURCE) else value, value)
     return named if isinstance(named, FromPath) else given_id(named)
 
 
@@ -62,7 +62,7 @@ class FromPath(str):
     given: str
 
 
-def _file_id(value: str, given: str) -> str:
+def _id_a_path_names(value: str, given: str) -> str:
     """The pattern id a file path or page URL names (its last segment, without .md or .html), else ``value``.
     Text with white space in it is none ("disk full on /var/lib": a sentence, its "lib" no id); nor is a folder's
     path ("capacity/"): only a page URL names a page by a folder (use_directory_urls, ``…/disk-full/``)."""
