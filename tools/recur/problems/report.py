@@ -671,11 +671,11 @@ def recent_recurrences(b: Board, days: int) -> list[dict]:
     return [r for r in rows if r["incident_date"] > start]
 
 
-def recurrence_clears(days: int) -> str:
-    """What takes a recurrence off the gate, for its FAILED line."""
+def recurrence_clears(days: int, flags: str = "") -> str:
+    """What takes a recurrence off the gate, for its FAILED line (``flags``: the run's --kb, config.where_flags)."""
     window = f", or {days} days after the incident it leaves the gate" if days else ""
     return (
-        "; a recurrence clears when its pattern's fix is reopened (fix: status: open, with a new due date, in "
-        "the pattern's file: the fix did not hold; keep done: the day it was done, so the report still lists the "
-        f"recurrence){window}"
+        f"; a recurrence clears when its pattern's fix is reopened (recur fix {flags}PATTERN --status open --due "
+        "YYYY-MM-DD, or fix: status: open with a new due date in the pattern's file: the fix did not hold; its done: "
+        f"day kept, so the report still lists the recurrence){window}"
     )
