@@ -21,8 +21,9 @@ from recur.util.errors import RecurError
 from recur.util.files import editing, write_atomic
 from recur.util.text import caseless, has_text, one_line, plural
 
-# a planned change: where in the front matter, the YAML text written there, the value read back
-Edit = tuple[tuple, str, object]
+# a planned change: where in the front matter, the YAML text written there (None: the key taken out; a list: items
+# added to the list there, record_edit.add_to_list), the value read back
+Edit = tuple[tuple, str | list | None, object]
 
 
 def changed_keys(edits: list[Edit]) -> dict:
