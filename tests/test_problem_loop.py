@@ -124,12 +124,17 @@ def test_an_undated_postmortem_is_never_dated_by_an_action_items_due_date(tmp_pa
 
 def test_the_report_and_the_board_say_how_to_act_on_an_open_permanent_fix(tmp_path):
     """The last line and the site's board said how to close reviews, follow-ups and flags, not the open and overdue
-    permanent fixes, the biggest overdue list: a fix is closed in its pattern's file, its fix: keys."""
+    permanent fixes, the biggest overdue list: a fix is closed with `recur fix PATTERN --done`, or in its pattern's
+    file, its fix: keys."""
     root = tmp_path / "kb"
     write_pattern(root, "disk-full", title="Disk full", fix="fix: {status: open, owner: team-a, due: 2026-05-01}")
     incident(root, "INC-1", "2026-03-01", patterns=["disk-full"], extra="review: {level: none}")
-    how = "lose a permanent fix in its pattern's file (patterns/CATEGORY/PATTERN.md in the KB), under fix:"
-    keys = ("status: done, done: YYYY-MM-DD", "due: YYYY-MM-DD", "owner: NAME")
+    how = f"lose a permanent fix with recur fix --kb {root} PATTERN --done once it is in (--due YYYY-MM-DD to move it"
+    keys = (
+        "patterns/CATEGORY/PATTERN.md in the KB), under fix: status: done, done: YYYY-MM-DD",
+        "due: YYYY-MM-DD",
+        "owner: NAME",
+    )
     for fmt in ("text", "markdown"):
         last = report(root, "--format", fmt).stdout.rstrip().splitlines()[-1]
         assert how in last and all(k in last for k in keys), (fmt, last)
@@ -141,6 +146,7 @@ def test_the_report_and_the_board_say_how_to_act_on_an_open_permanent_fix(tmp_pa
     page = pages(kb, as_of=day, board=report_board(kb, day))["board/index.md"]
     assert "`patterns/capacity/disk-full.md`" not in page  # the how-to names the file's place, not one file
     assert all(f"`{k}`" in page for k in ("status: done", "done: YYYY-MM-DD", "due: YYYY-MM-DD", "owner: NAME"))
+    assert "`recur fix PATTERN --done`" in page
 
 
 def test_limit_cuts_the_least_urgent_owners_and_the_oldest_flags(tmp_path):

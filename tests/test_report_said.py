@@ -110,6 +110,7 @@ def test_the_recurrence_gate_counts_the_last_n_days_and_says_what_clears_it(tmp_
     assert "FAILED --fail-on recurrence: 1 item; a recurrence clears when its pattern's fix is reopened" in (
         gate.stderr
     )
+    assert f"(recur fix --kb {root} PATTERN --status open --due YYYY-MM-DD, or fix: status: open" in gate.stderr
     assert report(root, "--fail-on", "recurrence", "--recurrence-days", "10").exit_code == 0  # 14 days ago
     write_pattern(root, "disk-full", title="Disk full", fix="fix: {status: open, owner: ann, due: 2026-06-01}")
     assert report(root, "--fail-on", "recurrence").exit_code == 0  # reopened: the gate clears

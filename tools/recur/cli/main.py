@@ -32,6 +32,7 @@ COMMANDS = {
     "feedback": "recur.cli.feedback:feedback",
     "report": "recur.cli.report:report",
     "incident": "recur.cli.incident:incident",
+    "fix": "recur.cli.fix:fix",
     "coverage": "recur.cli.coverage:coverage_cmd",
     "import": "recur.cli.importer:import_cmd",
     "lookalikes": "recur.cli.lookalikes:lookalikes_cmd",

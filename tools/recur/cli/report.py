@@ -137,10 +137,10 @@ def report(
         write_atomic(out, click.unstyle(text), overwrite=True)
     else:
         click.echo(text, nl=False)
-    _gate(here, fail_on, recurrence_days)
+    _gate(here, fail_on, recurrence_days, config.where_flags(kb_dir))
 
 
-def _gate(b: dict, fail_on: tuple, recurrence_days: int) -> None:
+def _gate(b: dict, fail_on: tuple, recurrence_days: int, flags: str = "") -> None:
     """Exit 1, listing why, when ``--fail-on`` finds anything; a file left out of the report fails it too."""
     problems = failures(b, fail_on, recurrence_days)
     if problems:
@@ -159,7 +159,7 @@ def _gate(b: dict, fail_on: tuple, recurrence_days: int) -> None:
         if b.get("unread"):
             why += f"; {_misspelt(len(b['unread']))}, not read, which the gate cannot vouch for"
         if "recurrence" in fail_on and recent_recurrences(b, recurrence_days):
-            why += recurrence_clears(recurrence_days)
+            why += recurrence_clears(recurrence_days, flags)
         click.echo(f"FAILED --fail-on {','.join(fail_on)}: {plural(len(problems), 'item')}{more}{why}", err=True)
         sys.exit(1)
 

@@ -21,8 +21,9 @@ from recur.util.errors import RecurError
 from recur.util.files import editing, write_atomic
 from recur.util.text import caseless, has_text, one_line, plural
 
-# a planned change: where in the front matter, the YAML text written there, the value read back
-Edit = tuple[tuple, str, object]
+# a planned change: where in the front matter, the YAML text written there (None: the key taken out; a list: items
+# added to the list there, record_edit.add_to_list), the value read back
+Edit = tuple[tuple, str | list | None, object]
 
 
 def changed_keys(edits: list[Edit]) -> dict:
@@ -52,20 +53,22 @@ class _Unlike(Exception):
     """(top-level key, what is wrong): a part of the record not in the format's shape, found by a plan."""
 
 
-def change_record(path: Path, plan: Callable[[dict], list[Edit]]) -> list[Edit]:
+def change_record(path: Path, plan: Callable[[dict], list[Edit]], vet=None, write: bool = True) -> list[Edit]:
     """Apply ``plan(front matter as read)``'s edits to the record at ``path``; the edits made ([] when
-    there was nothing to change: the file is left as it was)."""
+    there was nothing to change: the file is left as it was). ``vet(text)``, when given, is shown the file's
+    new text before it is written and raises to refuse it (`recur fix` runs `recur check`'s checks on it);
+    ``write`` False: planned, read back and vetted, not written (a dry run)."""
     from recur.kb.loader import display_path
 
     with editing(path.parent, display_path(path)):
-        return _change_locked(path, plan, display_path(path))
+        return _change_locked(path, plan, display_path(path), vet, write)
 
 
-def _change_locked(path: Path, plan, shown: str) -> list[Edit]:
+def _change_locked(path: Path, plan, shown: str, vet=None, write: bool = True) -> list[Edit]:
     import yaml
 
     from recur.kb.parse import ParseError, load_yaml
-    from recur.kb.record_edit import drop_value, set_value
+    from recur.kb.record_edit import add_to_list, drop_value, set_value
 
     lines, rest, doc, as_written = read_front(path)
     have = doc.data
@@ -79,7 +82,10 @@ def _change_locked(path: Path, plan, shown: str) -> list[Edit]:
     front = "\n".join(lines)
     for n, (where, yaml_text, _) in enumerate(edits):  # no text: the key is taken out (a reopened done date)
         try:
-            front = set_value(front, where, yaml_text, shown) if yaml_text else drop_value(front, where, shown)
+            if isinstance(yaml_text, list):  # items added to a list (a fix's tickets)
+                front = add_to_list(front, where, yaml_text, shown)
+            else:
+                front = set_value(front, where, yaml_text, shown) if yaml_text else drop_value(front, where, shown)
         except yaml.YAMLError as exc:  # the edit before it left the text unreadable (an anchor it took)
             raise _unsafe(shown, doc, edits[max(n - 1, 0)][0], str(getattr(exc, "problem", None) or exc)) from None
     try:
@@ -91,7 +97,11 @@ def _change_locked(path: Path, plan, shown: str) -> list[Edit]:
             raise _unsafe(shown, doc, where, "it read back otherwise")
     if slip := _sibling_changed(have, data, [e[0] for e in edits]):
         raise _unsafe(shown, doc, slip, "another value beside it read back otherwise")
-    write_atomic(path, as_written("---\n" + front + "\n" + rest), overwrite=True)
+    text = as_written("---\n" + front + "\n" + rest)
+    if vet is not None:
+        vet(text)
+    if write:
+        write_atomic(path, text, overwrite=True)
     return edits
 
 

@@ -241,13 +241,16 @@ def file_digests(signature: dict, contents: dict) -> dict:
     return {name: file_digest(contents.get(name, b"")) for name in sorted(signature)}
 
 
-def load_kb(root: str | os.PathLike, *, any_format: bool = False, keep_texts: bool = False) -> KB:
+def load_kb(
+    root: str | os.PathLike, *, any_format: bool = False, keep_texts: bool = False, replaced: dict | None = None
+) -> KB:
     """The KB at ``root``. A KB whose recur.yml this recur cannot read (a newer format version, a
     version that is none, a change an older format needs) is a RecurError naming the file and line,
     before anything else is read: an index, a site or a record made from it would be made by rules
     it is not written to. ``any_format`` (`recur check`): it is one of the KB's problems instead.
     ``keep_texts`` (`recur check`): the text of each file read is kept in ``kb.texts``, for lint to read
-    instead of opening the file a second time."""
+    instead of opening the file a second time. ``replaced`` ({KB-relative name: bytes}): those files read as
+    these bytes, not as on disk (`recur fix` checks an edit as `recur check` would, before writing it)."""
     root = require_kb_root(root)
     pdir = root / "patterns"
     # taken before anything is read: a file edited while the KB is read (and an index built from it)
@@ -256,6 +259,8 @@ def load_kb(root: str | os.PathLike, *, any_format: bool = False, keep_texts: bo
     # read once, for the digest and the records alike: a file was opened for each (twice a load), and
     # the two reads could differ while the file was being written
     contents = signed_contents(root, signature)
+    if replaced:
+        contents = {**contents, **replaced}
     kb = KB(root=root, signature=signature, content=content_digest(root, signature, contents))
     kb.file_digests = file_digests(signature, contents)
     kb.read_ahead = contents

@@ -161,3 +161,31 @@ def _line(node) -> int:
 def dotted(path) -> str:
     """``follow_ups[0].status``: a place in the record as `recur check` names it."""
     return "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in path).lstrip(".")
+
+
+def add_to_list(front: str, path: tuple, items: list[str], where: str) -> str:
+    """``front`` with ``items`` (YAML flow text each) added at the end of the list at ``path`` (a fix's
+    ``tickets``): a flow ``[...]`` list after its last item (into an empty one before its ``]``), a block
+    list as ``- item`` lines after its last one, at its indentation; an empty value (``tickets:``) becomes
+    ``[a, b]``; a missing key is added (``set_value``). Any other layout is an error naming ``where``."""
+    from recur.kb.parse import compose
+
+    node = compose(front)
+    for key in path[:-1]:
+        node = _child(node, key)
+    target = _child(node, path[-1]) if node is not None else None
+    if target is None or _empty(target):
+        flow = "[" + ", ".join(items) + "]"
+        return set_value(front, path, flow, where) if target is None else _fill(front, target, flow)
+    if not isinstance(target, yaml.SequenceNode) or any(isinstance(v, yaml.CollectionNode) for v in target.value):
+        raise RecurError(f"{where}:{_line(target)}: {dotted(path)}: not a list this tool can edit; change it by hand")
+    if target.flow_style:
+        if target.value:
+            at = target.value[-1].end_mark.index
+            return front[:at] + "".join(f", {i}" for i in items) + front[at:]
+        at = target.end_mark.index - 1  # the closing ]
+        return front[:at] + ", ".join(items) + front[at:]
+    last = target.value[-1]
+    at = _line_end(front, last.end_mark.index)
+    indent = " " * (target.start_mark.column)
+    return front[:at] + "".join(f"\n{indent}- {i}" for i in items) + front[at:]

@@ -459,15 +459,18 @@ def _counts_line(c: dict, recurring: list = (), left_out: tuple = (), more_30: i
 FIX_KEYS = ("status: done", "done: YYYY-MM-DD", "due: YYYY-MM-DD", "owner: NAME")
 
 
-def fix_howto(code=str) -> str:
-    """How an open permanent fix is closed, moved or handed over: in its pattern's file, the keys of its ``fix:``
-    (docs/kb-format.md), no command doing it; ``code`` marks a key for the caller's format (the site's board:
-    a code span). The report's last line and the board said it of reviews, follow-ups and flags, not of the
-    fixes, the longest overdue list (found in a problem manager's review)."""
+def fix_howto(code=str, flags: str = "") -> str:
+    """How an open permanent fix is closed, moved or handed over: `recur fix`, or in its pattern's file, the keys of
+    its ``fix:`` (docs/kb-format.md); ``code`` marks a command or key for the caller's format (the site's board: a
+    code span), ``flags`` the run's --kb for the command (config.where_flags). The report's last line and the board
+    said it of reviews, follow-ups and flags, not of the fixes, the longest overdue list (found in a problem
+    manager's review); then only the file's keys, no command writing a fix."""
     done, day, due, owner = (code(k) for k in FIX_KEYS)
+    cmd = code(f"recur fix {flags}PATTERN --done")
+    moves = f"{code('--due YYYY-MM-DD')} to move it, {code('--owner NAME')} to hand it over"
     return (
-        "close a permanent fix in its pattern's file (patterns/CATEGORY/PATTERN.md in the KB), under fix: "
-        f"{done}, {day} once it is in; {due} to move it; {owner} to hand it over"
+        f"close a permanent fix with {cmd} once it is in ({moves}), or in its pattern's file "
+        f"(patterns/CATEGORY/PATTERN.md in the KB), under fix: {done}, {day}; {due}; {owner}"
     )
 
 
@@ -477,7 +480,7 @@ def closing_line(b: Board, flags: str = "") -> str | None:
     the same under each list). ``flags``: config.where_flags of the run, put in each command (`recur report
     --kb kb2` named commands that read ./kb)."""
     c = b["counts"]
-    fixes = fix_howto() if c.get("fixes_open") else ""
+    fixes = fix_howto(flags=flags) if c.get("fixes_open") else ""
     if not (c["reviews_pending"] or c["follow_ups_open"] or c["flags_open"]):
         return fixes[0].upper() + fixes[1:] if fixes else None
     # a follow-up with no due date is given one from the command line too, no YAML to edit
@@ -668,11 +671,11 @@ def recent_recurrences(b: Board, days: int) -> list[dict]:
     return [r for r in rows if r["incident_date"] > start]
 
 
-def recurrence_clears(days: int) -> str:
-    """What takes a recurrence off the gate, for its FAILED line."""
+def recurrence_clears(days: int, flags: str = "") -> str:
+    """What takes a recurrence off the gate, for its FAILED line (``flags``: the run's --kb, config.where_flags)."""
     window = f", or {days} days after the incident it leaves the gate" if days else ""
     return (
-        "; a recurrence clears when its pattern's fix is reopened (fix: status: open, with a new due date, in "
-        "the pattern's file: the fix did not hold; keep done: the day it was done, so the report still lists the "
-        f"recurrence){window}"
+        f"; a recurrence clears when its pattern's fix is reopened (recur fix {flags}PATTERN --status open --due "
+        "YYYY-MM-DD, or fix: status: open with a new due date in the pattern's file: the fix did not hold; its done: "
+        f"day kept, so the report still lists the recurrence){window}"
     )

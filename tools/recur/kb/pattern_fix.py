@@ -1,0 +1,161 @@
+"""A pattern's permanent fix (its front matter's ``fix:`` mapping) changed from the command line: `recur fix`.
+The board and `recur report` list the open fixes, and closing one, moving its due date or handing it over meant
+editing the pattern's YAML by hand, as reviews and follow-ups did before `recur incident review|follow-up`.
+
+The edit is planned and written as theirs are (kb.incident_marks.change_record: under the folder's edit lock,
+each value written in place by kb.record_edit so the file's other bytes stay as they were, read back, replaced
+atomically), and the new text is first checked as `recur check` checks the KB (loaded with the file as it would
+be): an edit that would leave the file with an error is refused, nothing written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from recur import config
+from recur.kb.incident_marks import Edit, _Unlike, change_record
+from recur.util.errors import RecurError
+from recur.util.text import one_line
+
+KEYS = ("status", "owner", "due", "done", "tickets")  # the format's keys of a fix, in the order shown
+
+
+@dataclass
+class Change:
+    """What ``set_fix`` asks for; None (an empty list) leaves a value as it is. ``owner`` "" takes it out."""
+
+    status: str | None = None
+    on: dt.date | None = None  # with status done: the day it landed (default today)
+    owner: str | None = None
+    due: dt.date | None = None
+    tickets: list = field(default_factory=list)  # added to the fix's tickets (those it has already: no change)
+
+    def empty(self) -> bool:
+        return self.status is None and self.owner is None and self.due is None and not self.tickets
+
+
+def find_pattern_file(kb, pattern_id: str) -> tuple[str, Path]:
+    """(the id, the file) of the pattern ``pattern_id`` names (``schema.given_id``: any letter case), its file
+    read even when it has errors (the board leaves it out); an id no pattern file has is the error
+    `recur incident link` gives, with its did-you-mean (loader.require_patterns)."""
+    from recur.kb.loader import display_path, require_patterns
+
+    pid = require_patterns(kb, [pattern_id], "ID")[0]
+    files = sorted((kb.root / "patterns").glob(f"*/{pid}.md"))
+    if not files:  # known, but not in a category folder: the loader's own error says where it goes
+        shown = ", ".join(kb.misplaced.get(pid) or kb.pattern_files.get(pid) or [pid])
+        raise RecurError(f"{shown}: pattern {pid!r} is not at patterns/CATEGORY/{pid}.md; move it there (recur check)")
+    if len(files) > 1:
+        raise RecurError(
+            f"pattern id {pid!r} has {len(files)} files ({', '.join(display_path(f) for f in files)}); "
+            "keep one (recur check names the duplicate)"
+        )
+    return pid, files[0]
+
+
+def fix_as_written(path: Path) -> dict | None:
+    """The pattern's ``fix:`` as its file has it now ({key: value as read}), None when it has none."""
+    from recur.kb.incident_record import read_front
+
+    _, _, doc, _ = read_front(path)
+    fix = doc.data.get("fix") if isinstance(doc.data, dict) else None
+    return fix if isinstance(fix, dict) else None
+
+
+def set_fix(kb, path: Path, change: Change, dry: bool = False, warned: list | None = None) -> tuple[list[Edit], dict]:
+    """Change the fix of the pattern at ``path`` as ``change`` says: (the edits, the fix as it was:
+    {key: value}). Marked done, it gets its ``done:`` day (``change.on``, else today; one it has is kept when
+    no day is given); marked open or in-progress its ``done:`` is kept: the format reads it as a fix reopened
+    after it was done that day, whose recurrences the report goes on listing (docs/kb-format.md). The new text
+    is checked as `recur check` checks it before it is written (``vet_with``; its new warnings into ``warned``);
+    ``dry``: checked, not written."""
+    had: dict = {}
+
+    def plan(have: dict) -> list[Edit]:
+        fix = have.get("fix")
+        if fix is not None and not isinstance(fix, dict):
+            raise _Unlike("fix", "must be a mapping (status, owner, due, done, tickets); fix it by hand")
+        had.update(fix or {})
+        return _edits(fix or {}, change)
+
+    edits = change_record(path, plan, vet=vet_with(kb, path, warned), write=not dry)
+    return edits, had
+
+
+def _edits(fix: dict, change: Change) -> list[Edit]:
+    from recur.kb.writer import q
+
+    edits: list[Edit] = []
+    if change.status:
+        edits.append((("fix", "status"), change.status, change.status))
+    if change.status == "done" and (change.on or not fix.get("done")):
+        day = (change.on or config.today()).isoformat()
+        edits.append((("fix", "done"), day, day))
+    if change.owner is not None:
+        edits.append(
+            (("fix", "owner"), scalar(change.owner), change.owner) if change.owner else (("fix", "owner"), None, None)
+        )
+    if change.due:
+        edits.append((("fix", "due"), change.due.isoformat(), change.due.isoformat()))
+    have = fix.get("tickets")
+    have = [str(t) for t in have] if isinstance(have, list) else []
+    new = [t for t in dict.fromkeys(change.tickets) if t not in have]
+    if new:
+        if fix.get("tickets") not in (None, "") and not isinstance(fix.get("tickets"), list):
+            raise _Unlike("fix", f"tickets: must be a list, not {q(str(fix['tickets']))}; fix it by hand")
+        edits.append((("fix", "tickets"), [scalar(t) for t in new], have + new))
+    return edits
+
+
+def scalar(value: str) -> str:
+    """``value`` as YAML text that reads back as itself in a block or a flow mapping or list: as it is
+    (``team-db``, ``PRB-135``) when it can be, else quoted (``"a, b"``: a comma ends a flow item)."""
+    from recur.kb.writer import plain, q
+
+    return q(value) if any(c in value for c in ",[]{}#&*!|>'\"%@`") else plain(value)
+
+
+def vet_with(kb, path: Path, warned: list | None = None):
+    """The check of a pattern file's new text: the KB loaded with the file as it would be, and `recur check`'s
+    checks run; its errors, of this file, refuse it with their file, line and field (a fix `recur check` then
+    failed was the edit's to refuse, not the next CI run's to find). Its warnings and notices of the file that
+    the file had not before go into ``warned``, for the caller to say."""
+    from recur.kb.check import run_checks
+    from recur.kb.loader import display_path, load_kb, rel
+
+    shown = display_path(path)
+    had = {_key(p) for p in run_checks(kb, only=lambda s: s == shown) if p.path == shown}  # as the file is now
+
+    def vet(text) -> None:
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        after = load_kb(kb.root, any_format=True, keep_texts=True, replaced={rel(kb.root, path): data})
+        found = [p for p in run_checks(after, only=lambda s: s == shown) if p.path == shown]
+        errors = [p for p in found if p.is_error]
+        if warned is not None:
+            warned[:] = [p for p in found if not p.is_error and _key(p) not in had]
+        if not errors:
+            return
+        new = [p for p in errors if _key(p) not in had]
+        said = "; ".join(str(p) for p in (new or errors))
+        why = "the change would leave it with an error" if new else "the file has errors already; fix them first"
+        raise RecurError(f"{said} ({why}: recur check fails on it); nothing written")
+
+    return vet
+
+
+def _key(problem) -> tuple:
+    return problem.field, problem.message  # not its line: a key taken out moves the lines after it
+
+
+def fix_now(path: Path) -> dict:
+    """The fix as its file has it now, each of the format's keys, as JSON gives it: dates as text, tickets a
+    list, a key not written None (status: open, the format's default)."""
+    fix = fix_as_written(path) or {}
+    out = {k: fix.get(k) for k in KEYS}
+    out["status"] = out["status"] or "open"
+    out["tickets"] = [str(t) for t in out["tickets"]] if isinstance(out["tickets"], list) else []
+    for k in ("owner", "due", "done"):
+        out[k] = None if out[k] in (None, "") else one_line(str(out[k]))
+    return out
