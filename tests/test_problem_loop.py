@@ -55,7 +55,8 @@ def test_a_reopened_fix_keeps_its_recurrences_listed_and_only_the_gate_drops_the
     write_pattern(root, "disk-full", title="Disk full", fix=fix)
     incident(root, "INC-1", "2026-05-01", patterns=["disk-full"])
     before = report(root, "--fail-on", "recurrence")
-    assert before.exit_code == 1 and "keep done:" in before.stderr  # the FAILED line says how to reopen it
+    assert before.exit_code == 1 and "PATTERN --status open --due" in before.stderr  # how to reopen it
+    assert "done: day kept" in before.stderr
     write_pattern(
         root,
         "disk-full",
