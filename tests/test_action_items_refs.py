@@ -130,6 +130,69 @@ def test_a_name_after_a_dash_beside_a_done_day_is_the_owner(line, want):
     assert (it["title"], it["owner"], it.get("done"), it.get("done_unread"), it["status"]) == (*want, "done")
 
 
+NOV20 = dt.date(2026, 11, 20)
+
+
+@pytest.mark.parametrize(
+    ("line", "want"),
+    [
+        ("- Add a disk alert - Noor Ahmed, done Nov 20, 2026", ("Add a disk alert", "Noor Ahmed", NOV20)),
+        ("- Add a disk alert - Noor Ahmed, done 20 Nov, 2026", ("Add a disk alert", "Noor Ahmed", NOV20)),
+        ("- Add a disk alert, done Nov 20, 2026", ("Add a disk alert", None, NOV20)),
+        ("- Add a disk alert (done Nov 20, 2026)", ("Add a disk alert", None, NOV20)),
+        ("- Add a disk alert (Noor Ahmed, done Nov 20, 2026)", ("Add a disk alert", "Noor Ahmed", NOV20)),
+        ("- Add a disk alert (owner: Sam, done Nov 20, 2026)", ("Add a disk alert", "Sam", NOV20)),
+        ("- Add a disk alert - Noor Ahmed, done Nov 20, 2026 - PRB-12", ("Add a disk alert", "Noor Ahmed", NOV20)),
+    ],
+)
+def test_a_done_day_with_its_year_after_a_comma_is_read_whole(line, want):
+    """ "done Nov 20, 2026": the comma before the year ended the done field, so the item stayed open with the
+    whole tail in its title (after a dash), or was done "Nov 20" with no year and "2026" kept in the title
+    (in a bracket)."""
+    it = one(line)
+    assert (it["title"], it["owner"], it.get("done"), it.get("done_unread"), it["status"]) == (*want, None, "done")
+
+
+@pytest.mark.parametrize(
+    ("line", "owner"),
+    [
+        ("- Add a disk alert - Noor Ahmed, due Dec 19, 2026", "Noor Ahmed"),
+        ("- Add a disk alert, due Dec 19, 2026", None),
+        ("- Add a disk alert (Noor Ahmed, due Dec 19, 2026)", "Noor Ahmed"),
+        ("- Add a disk alert (due Dec 19, 2026)", None),
+    ],
+)
+def test_a_due_day_with_its_year_after_a_comma_is_read_whole(line, owner):
+    """The due day's forms beside the done day's: its year read, the item open."""
+    it = one(line)
+    assert fields(it) == ("Add a disk alert", "open", owner, dt.date(2026, 12, 19), None, None)
+
+
+def test_a_done_day_with_its_year_is_imported_with_its_owner(kb_dir, tmp_path):
+    """Through `recur import`: the follow-up is done on its day, owned by the name before it."""
+    text = """\
+        # Disk full on db-3
+
+        Date: 2026-11-18
+        Severity: SEV-2
+
+        ## Summary
+        The data disk filled.
+
+        ## Action items
+        - Add a disk alert - Noor Ahmed, done Nov 20, 2026
+        - Rotate the WAL archive - Priya Shah, due Dec 19, 2026
+        """
+    r = import_file(kb_dir, tmp_path / "pm.md", text, "--json")
+    assert r.exit_code == 0, r.output
+    inc = load_kb(kb_dir).incidents[json.loads(r.stdout)["incident"]]
+    got = [(f.title, f.owner, f.status, str(f.done or f.due)) for f in inc.follow_ups]
+    assert got == [
+        ("Add a disk alert", "Noor Ahmed", "done", "2026-11-20"),
+        ("Rotate the WAL archive", "Priya Shah", "open", "2026-12-19"),
+    ]
+
+
 @pytest.mark.parametrize(
     "line",
     [

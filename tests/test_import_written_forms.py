@@ -1189,3 +1189,38 @@ def test_front_matter_s_title_over_an_h1_of_the_same_title_reads_as_without_fron
     # another H1 under the front matter's title is read as before
     other = parse("---\ntitle: Webhook worker pool exhausted\n---\n\n# Bridge call notes\n\nSome text.\n")
     assert other.title == "Webhook worker pool exhausted" and "Bridge call notes" in other.sections
+
+
+FRONT_TITLE_OTHER_H1 = """\
+    ---
+    title: Checkout outage
+    date: 2026-11-20
+    severity: SEV-2
+    ---
+    # Payment API 502s on Nov 20
+
+    ## Summary
+    The payment API returned 502s for 40 minutes.
+
+    ## Root cause
+    A bad deploy of the payment gateway.
+    """
+
+
+def test_front_matter_s_title_over_another_h1_keeps_the_h1_as_the_summary_s_first_line(kb_dir, tmp_path):
+    # the H1 was a section with nothing under it, dropped: its words were in no part of the record
+    r = imp(kb_dir, tmp_path / "pm.md", FRONT_TITLE_OTHER_H1, "--pattern", "dns-failure")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["title"] == "Checkout outage"
+    assert (
+        "title from the front matter; the heading 'Payment API 502s on Nov 20' kept as the Summary's first line"
+        in out["notes"]
+    )
+    assert "Payment API 502s on Nov 20" not in out["unmapped"]
+    inc = load_kb(kb_dir).incidents[out["incident"]]
+    assert inc.sections["Summary"].split("\n")[0] == "Payment API 502s on Nov 20"
+    assert "502s for 40 minutes" in inc.sections["Summary"]
+    # the heading as the only line under the front matter: still the Summary's words
+    pm = parse("---\ntitle: Checkout outage\n---\n\n# Payment API 502s\n")
+    assert (pm.title, pm.sections.get("Summary")) == ("Checkout outage", "Payment API 502s")

@@ -19,7 +19,8 @@ from recur.cli.options import (
     kb_option,
     model_option,
 )
-from recur.ingest.importer import CHANGED, import_postmortem, render_text
+from recur.ingest.importer import CHANGED, OneEngine, import_postmortem, render_text
+from recur.util.errors import RecurError
 
 # --review-done given alone, no DATE after it: the review was held today
 _TODAY = "today"
@@ -61,7 +62,7 @@ def _refuse_stdin(file: str) -> None:
 @kb_option
 @index_option
 @model_option
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.argument("file", type=click.Path(exists=True, allow_dash=True))
 @click.option("--id", "iid", type=INCIDENT_ID, help="Incident id (default: next INC-<year>-NNNN).")
 @click.option("--date", type=DATE, help="Override the incident date (YYYY-MM-DD).")
 @click.option("--severity", help="Override the severity key.")
@@ -123,7 +124,8 @@ def import_cmd(
     as_json,
     dry_run,
 ):
-    """Import a postmortem (Google SRE or Atlassian template, or close) as an incident record.
+    """Import a postmortem (Google SRE or Atlassian template, or close) as an incident record;
+    FILE may be a folder: each postmortem file in it (not its subfolders), in name order.
 
     When no existing pattern matches it well, also writes a draft pattern pre-filled from
     the postmortem, listing the closest existing patterns to compare. Sections that map to
@@ -132,32 +134,25 @@ def import_cmd(
     \b
     Exit status: 0 imported, or imported before and unchanged; 1 an error (nothing written);
     3 imported before and changed since: the incident is not updated, what differs is named.
+    A folder: the worst of its files' (1 over 3 over 0).
     """
     from recur.kb.loader import load_kb
     from recur.util.dates import given_date
 
     _refuse_stdin(file)
+    folder = Path(file).is_dir()
+    if folder and iid:
+        raise click.UsageError(f"--id: names one incident, and {file} is a folder of postmortems; import each file")
     kb = None  # loaded here for a --severity to check, and read by the import: once, not twice (~2 s a load
     if severity:  # at 1,000+1,000). A level the framework has not: the command line's mistake (exit 2), said first
         kb = load_kb(kb_dir)
         flag_severity(kb, severity)
-    out = import_postmortem(
-        kb_dir,
-        file,
-        index_dir=index_dir,
-        model=model,
-        iid=iid,
-        date=given_date(date, "--date"),
-        severity=severity,
-        patterns=patterns,
-        category=category,
-        draft=not no_draft,
-        threshold=accept,
-        dry_run=dry_run,
-        review_due=given_date(review_due, "--review-due"),
-        review_done=review_done,
-        kb=kb,
-    )
+    flags = dict(index_dir=index_dir, model=model, iid=iid, date=given_date(date, "--date"), severity=severity)
+    flags.update(patterns=patterns, category=category, draft=not no_draft, threshold=accept, dry_run=dry_run)
+    flags.update(review_due=given_date(review_due, "--review-due"), review_done=review_done)
+    if folder:
+        sys.exit(_import_folder(kb_dir, Path(file), flags, kb, as_json=as_json))
+    out = import_postmortem(kb_dir, file, **flags, kb=kb)
     if as_json:
         click.echo(json.dumps(out.to_json(), ensure_ascii=False, indent=1))
     else:
@@ -166,3 +161,82 @@ def import_cmd(
     if out.changed:  # a scheduled import must see an edit it did not apply: said on stderr too
         click.echo(f"{file}: changed since it was imported as {out.incident}; not updated (exit {CHANGED})", err=True)
         sys.exit(CHANGED)
+
+
+# what `recur import DIR` imports of a folder's files: the kinds a postmortem is saved as (Markdown, text, a web
+# page, a saved e-mail or single-file page, Confluence's "Export to Word" .doc, which is MIME); the rest is named
+FOLDER_KINDS = (".md", ".markdown", ".txt", ".html", ".htm", ".eml", ".mht", ".mhtml", ".doc")
+
+
+def _folder_files(folder: Path) -> tuple[list[Path], list[str]]:
+    """(the postmortem files of ``folder``, in name order; the names of the other files, hidden ones aside).
+    Not its subfolders: a folder of postmortems, not a tree of whatever else sits beside them."""
+    try:
+        entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    except OSError as exc:
+        raise RecurError(f"{folder}: cannot be read ({exc.strerror or exc})") from None
+    files = [p for p in entries if p.is_file() and not p.name.startswith(".")]
+    return [p for p in files if p.suffix.lower() in FOLDER_KINDS], [
+        p.name for p in files if p.suffix.lower() not in FOLDER_KINDS
+    ]
+
+
+def _import_folder(kb_dir, folder: Path, flags: dict, kb, *, as_json: bool) -> int:
+    """`recur import DIR`: each postmortem file of the folder imported as `recur import FILE` imports it, its
+    report printed as that prints it (--json: one line of its object, and "file"); a file that fails is said
+    (file, reason) and the others still imported. The engine is opened once (one model load for all). Returns
+    the exit status: the worst of the files' (an error 1, over a changed document's 3, over 0)."""
+    files, others = _folder_files(folder)
+    if others:
+        shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+        click.echo(
+            f"{folder}: left out {len(others)} file(s) of no postmortem kind ({' '.join(FOLDER_KINDS)}): {shown}",
+            err=True,
+        )
+    if not files:
+        raise RecurError(f"{folder}: holds no postmortem file ({', '.join(FOLDER_KINDS)}); nothing imported")
+    engine, counts, status = OneEngine(), dict.fromkeys(("recorded", "unchanged", "changed", "refused"), 0), 0
+    for n, path in enumerate(files):
+        try:  # the --severity check's KB for the first; each later one reads the KB the imports before wrote
+            out = import_postmortem(kb_dir, str(path), **flags, kb=kb if n == 0 else None, engine=engine)
+        except RecurError as exc:
+            counts["refused"], status = counts["refused"] + 1, 1
+            _said_refused(path, str(exc), as_json)
+            continue
+        kind = "changed" if out.changed else "unchanged" if out.already else "recorded"
+        counts[kind] += 1
+        status = status or (CHANGED if out.changed else 0)
+        _said_imported(path, out, as_json, first=n == 0)
+    click.echo(_total(len(files), counts, flags["dry_run"]), err=as_json)
+    return status
+
+
+def _said_refused(path: Path, reason: str, as_json: bool) -> None:
+    """A folder's file that failed: its name and why, on stderr (with --json also its line on stdout)."""
+    said = reason if reason.startswith(str(path)) else f"{path}: {reason}"
+    if as_json:
+        click.echo(json.dumps({"file": str(path), "error": said}, ensure_ascii=False))
+    click.echo(f"Error: {said}", err=True)
+
+
+def _said_imported(path: Path, out, as_json: bool, first: bool) -> None:
+    """A folder's file imported: its report as `recur import FILE` prints it, under its name (--json: one line)."""
+    if as_json:
+        click.echo(json.dumps({"file": str(path), **out.to_json()}, ensure_ascii=False))
+    else:
+        click.echo(("" if first else "\n") + f"== {path}")
+        click.echo(render_text(out))
+    sys.stdout.flush()
+    if out.changed:
+        click.echo(f"{path}: changed since it was imported as {out.incident}; not updated (exit {CHANGED})", err=True)
+
+
+def _total(n: int, counts: dict, dry_run: bool) -> str:
+    """The folder's last line: `Imported 3 postmortems: 2 recorded, 1 unchanged (re-import), 0 refused`."""
+    changed = f", {counts['changed']} changed since imported (not updated)" if counts["changed"] else ""
+    head = f"Dry run, nothing written: read {n}" if dry_run else f"Imported {n}"
+    recorded = "would be recorded" if dry_run else "recorded"
+    return (
+        f"{head} postmortem{'s' if n != 1 else ''}: {counts['recorded']} {recorded}, "
+        f"{counts['unchanged']} unchanged (re-import){changed}, {counts['refused']} refused"
+    )

@@ -951,7 +951,8 @@ _DONE_AT = re.compile(rf"[\W_]*(?i:{_DONE_WORD})[*_]*(?:[ \t]*[:,]?[ \t]*(?i:on)
 # (the field ends in a non-space: each space of a run tried as its end scanned the run, quadratic)
 _DONE_PLACE = re.compile(
     r"[(\[](?P<b>[^()\[\]]*)[)\]]"
-    r"|(?<![ \t])(?:[ \t]+[-–—]+|[,;.])[ \t]+(?P<e>[^,;.–—()\[\]]*[^\s,;.–—()\[\]]\.?)(?=[ \t]+[-–—]+[ \t]|[ \t]*$)"
+    r"|(?<![ \t])(?:[ \t]+[-–—]+|[,;.])[ \t]+(?P<e>[^,;.–—()\[\]]*[^\s,;.–—()\[\]](?:,[ \t]*\d{4})?\.?)"
+    r"(?=[ \t]+[-–—]+[ \t]|[ \t]*$)"
 )
 
 
@@ -998,6 +999,11 @@ def _name_before(text: str) -> tuple | None:
     return (name, seps[-1].start()) if kind == "name" else None
 
 
+# a bracket's parts: split at its commas but the one before a year, "(Noor Ahmed, done Nov 20, 2026)" the
+# name and "done Nov 20, 2026" (the year was a part of its own, the day read without it, kept in the title)
+_YEAR_KEPT = re.compile(r"[,;](?![ \t]*\d{4}[ \t]*(?:[,;]|$))")
+
+
 def _done_on(title: str) -> tuple:
     """(date, day without its year, ``title`` without it, whether it was a field after a dash, the owner
     named beside it in its bracket or None) of the done date written in an item's text (_DONE_PLACE), or
@@ -1008,7 +1014,7 @@ def _done_on(title: str) -> tuple:
         inner = m.group("b")
         # the whole bracket first: "(done June 3, 2026)" is one date, not "June 3" and a "(2026)" left
         whole = None if inner is None else _done_said(inner)  # read once: it is the loop's one part when it says it
-        parts = [m.group("e")] if inner is None else [inner] if whole is not None else re.split(r"[,;]", inner)
+        parts = [m.group("e")] if inner is None else [inner] if whole is not None else _YEAR_KEPT.split(inner)
         for n, part in enumerate(parts):
             if (got := whole if whole is not None else _done_said(part)) is None:
                 continue

@@ -966,7 +966,7 @@ def _unrecorded_notes(pm, today: dt.date, iid: str | None = None) -> list[str]:
     return notes
 
 
-def import_postmortem(
+def import_postmortem(  # long: the import's steps in order, a call each; 16 keyword flags, a line each
     kb_dir,
     file,
     *,
@@ -985,10 +985,12 @@ def import_postmortem(
     review_due=None,
     review_done=None,
     kb=None,
+    engine: OneEngine | None = None,
 ) -> Imported:
     """Write the incident record (and a draft pattern when no known pattern matches); returns what was written, or
     ``already`` when the same document was imported before (nothing written); ``dry_run``: every check, no write.
-    ``review_due``, ``review_done``: the review's due and held days, over the postmortem's. ``kb``: the caller's."""
+    ``review_due``, ``review_done``: the review's due and held days, over the postmortem's; ``kb``, ``engine``: the
+    caller's (``engine``: a folder's imports share one, OneEngine)."""
     from recur.ingest.postmortem import dones_by, dues_against
     from recur.kb.loader import load_kb, require_patterns
 
@@ -1011,7 +1013,7 @@ def import_postmortem(
     iid, numbered = _record_id(kb, iid, day)
     notes += ([] if "Summary" in pm.sections else ["no summary section; used the title"]) + read_notes
     notes += _unrecorded_notes(pm, today, iid)
-    search = (lambda q: _search(kb_dir, index_dir, model, q, top)) if not patterns else None
+    search = (lambda q: (engine or OneEngine()).answer(kb_dir, index_dir, model, q, top)) if not patterns else None
     parts = _query_parts(title, pm, shared := signal_sharers(kb, lifted_signals(pm)))
     link, reason, unknown, answer, pending = _link(kb, search, _query(parts), patterns, threshold)
     cands = candidates_of(answer.results if answer else [], kb.import_drafts())
@@ -1226,11 +1228,24 @@ def _check_names(iid, category) -> None:
         kebab(category, "--category")  # a folder name
 
 
-def _search(kb_dir, index_dir, model, query: str, top: int):
-    """The engine's answer for the postmortem's text (its first 4000 characters)."""
-    from recur.retrieval.engine import Engine
+class OneEngine:
+    """The search engine of one `recur import`, opened at its first search. A folder's imports share one
+    (`recur import DIR`): the model is loaded once, and before each later search the index is brought up to
+    date with what the imports before it wrote, so that a second postmortem of one failure finds the draft
+    pattern the first wrote (a second draft would split the failure in two)."""
 
-    return Engine.open(kb_dir, index_dir, model, quiet=True).answer(query[:4000], top=top)
+    def __init__(self) -> None:
+        self.engine = None
+
+    def answer(self, kb_dir, index_dir, model, query: str, top: int):
+        """The engine's answer for the postmortem's text (its first 4000 characters)."""
+        from recur.retrieval.engine import Engine, ensure_index
+
+        if self.engine is None:
+            self.engine = Engine.open(kb_dir, index_dir, model, quiet=True)
+        elif ensure_index(kb_dir, index_dir, model, quiet=True) is not None:
+            self.engine.reload_if_changed()  # the new index; the encoder is the one loaded (embed's cache)
+        return self.engine.answer(query[:4000], top=top)
 
 
 def _imported(plan: ImportPlan, pm, written: Written, link: Link, unknown: bool, cands: list, notes: list) -> Imported:

@@ -1018,6 +1018,8 @@ class _Walk:
     confluence: bool = False  # a Confluence page's Markdown export (its byline): its title's "SPACE : " goes
     # the section a table that is a section of its own (_table_section) was met in: where the text after it goes
     table_from: str | None = None
+    lines: list = field(default_factory=list)  # the lines walked, and the heading's index in them (at)
+    at: int = 0
     # the line of each References chunk of one line, closed (_kv_section's look-up): each ticket row looked
     # through the chunks before it, a megabyte of "| Incident | INC-1 |" rows quadratic
     references: set = field(default_factory=set)
@@ -1044,6 +1046,9 @@ def _heading(pm: Postmortem, w: _Walk, level: int, text: str) -> None:
     # front matter's title: the same title as the H1 under it is that heading, not a section of its own
     # ("Could not map: Webhook worker pool exhausted", the lines under it, "Author: …", kept in that section)
     again = first and level == 1 and pm.front_matter and pm.title and _same_title(pm.title, text, w.confluence)
+    other = first and level == 1 and pm.front_matter and not again and not (section or kind or day)
+    if other and _heading_under_front_title(pm, w, text):  # another H1 under it: the Summary's first line
+        return
     if again or (
         pm.title is None
         and not section
@@ -1078,6 +1083,26 @@ def _heading(pm: Postmortem, w: _Walk, level: int, text: str) -> None:
     else:
         pm.unmapped.append(text)
         w.unmapped.add(text)
+
+
+def _heading_under_front_title(pm: Postmortem, w: _Walk, text: str) -> bool:
+    """An H1 under front matter whose ``title:`` says another: the front matter, the document's declared
+    metadata, is the title, and the heading's words open the Summary, said in ``title_note``. The heading was
+    a section of its own with nothing under it, dropped: "Payment API 502s on Nov 20" left the record unsaid
+    under "Checkout outage". Only an H1 over the document's sections (a "##" heading next, or nothing): one over
+    text of its own is a section, as before. A generic front matter title ("Postmortem") gives way to it as before."""
+    heading = clean_title(text, space=w.confluence)
+    if not (pm.title and heading) or is_generic_title(pm.title) or is_generic_title(heading):
+        return False
+    after = next((ln for ln in w.lines[w.at + 1 :] if ln.strip()), "")
+    if after and not re.match(r"#{2,6}[ \t]", after.lstrip()):  # "# Bridge call notes" over its text: a section
+        return False
+    pm.title_note = f"title from the front matter; the heading {heading!r} kept as the Summary's first line"
+    if ref := title_reference(text):  # "X (incident #2291)": kept in References, as under a title heading
+        w.start("References", f"- Incident: {ref}")
+        w.start("_preamble")
+    w.buf.append(heading)  # the preamble: the Summary's first part (_sections)
+    return True
 
 
 def _same_title(title: str, heading: str, confluence: bool) -> bool:
@@ -1592,7 +1617,7 @@ def _setext(lines: list[str], n: int) -> int:
 
 
 def _walk(pm: Postmortem, lines: list[str], offset: int, confluence: bool = False) -> _Walk:
-    w, fence, underline, columns = _Walk(confluence=confluence), None, -1, -1
+    w, fence, underline, columns = _Walk(confluence=confluence, lines=lines), None, -1, -1
     w.plain = not any(HEADING.match(ln) or _setext(lines, n) for n, ln in enumerate(lines))
     # only a heading or a bold label can name the section: canonical("") cost a line of a long code block 50 µs
     w.actions = any(
@@ -1615,6 +1640,7 @@ def _walk(pm: Postmortem, lines: list[str], offset: int, confluence: bool = Fals
         if m is None and fence is None and (level := _setext(lines, n)):
             m, underline, text = re.match(r"(#+) (.+)", "#" * level + " " + s), n + 1, s
         if m:
+            w.at = n
             _heading(pm, w, len(m.group(1)), unescape(text))
             continue
         if fence is None and re.fullmatch(r"=+", s) and w.buf == [] and pm.title is not None:

@@ -1,0 +1,131 @@
+"""`recur import DIR`: each postmortem file of a folder imported, one report each, a total, the worst exit status,
+the engine opened once. Our own text."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+from import_helpers import import_file
+from kbfactory import fake_model_flags
+from test_import_postmortem import ATLASSIAN, GOOGLE
+
+from recur.cli.main import cli
+from recur.kb.loader import load_kb
+
+DISK = """\
+# Disk full on db-3
+
+Date: 2026-11-18
+Severity: SEV-2
+
+## Summary
+The data disk of db-3 filled: No space left on device.
+"""
+
+
+def run_import(kb_dir, target, *extra):
+    args = ["import", *fake_model_flags(kb_dir, kb_dir.parent / "idx"), str(target), *extra]
+    return CliRunner().invoke(cli, args)
+
+
+def folder_of(tmp_path, files: dict) -> object:
+    folder = tmp_path / "pms"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    return folder
+
+
+def test_a_folder_s_postmortems_are_imported_each_with_its_report_and_a_total(kb_dir, tmp_path):
+    """`recur import DIR` was refused ("Path 'DIR' is a directory"): each file had to be imported by hand."""
+    import_file(kb_dir, tmp_path / "pms" / "c-disk.md", DISK)  # imported before: unchanged in the folder
+    folder = tmp_path / "pms"
+    (folder / "a-checkout.md").write_text(GOOGLE)
+    (folder / "b-disk-2.txt").write_text(DISK.replace("db-3", "db-7").replace("11-18", "11-19"))
+    (folder / "notes.json").write_text("[]")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "d.md").write_text(DISK.replace("db-3", "db-9"))  # not its subfolders
+    r = run_import(kb_dir, folder, "--no-draft")
+    assert r.exit_code == 0, r.output
+    heads = [ln for ln in r.stdout.splitlines() if ln.startswith("== ")]
+    assert heads == [f"== {folder / n}" for n in ("a-checkout.md", "b-disk-2.txt", "c-disk.md")]
+    assert r.stdout.splitlines()[-1] == "Imported 3 postmortems: 2 recorded, 1 unchanged (re-import), 0 refused"
+    assert "left out 1 file(s) of no postmortem kind" in r.stderr and "notes.json" in r.stderr
+    titles = sorted(i.title for i in load_kb(kb_dir).incidents.values() if i.imported)
+    assert titles == [
+        "Checkout outage caused by exhausted database connections",
+        "Disk full on db-3",
+        "Disk full on db-7",
+    ]
+
+
+def test_a_file_that_fails_is_said_and_the_others_are_imported_exit_1(kb_dir, tmp_path):
+    folder = folder_of(tmp_path, {"a.md": DISK, "b-empty.md": "", "c.md": DISK.replace("db-3", "db-5")})
+    r = run_import(kb_dir, folder, "--no-draft")
+    assert r.exit_code == 1, r.output
+    assert f"Error: {folder / 'b-empty.md'}: is empty; nothing imported" in r.stderr
+    assert r.stdout.splitlines()[-1] == "Imported 3 postmortems: 2 recorded, 0 unchanged (re-import), 1 refused"
+    assert sum(1 for i in load_kb(kb_dir).incidents.values() if i.imported) == 2
+
+
+def test_json_gives_one_line_per_file_and_a_changed_document_exits_3(kb_dir, tmp_path):
+    folder = folder_of(tmp_path, {"a.md": DISK, "b.md": DISK.replace("db-3", "db-4")})
+    first = run_import(kb_dir, folder, "--no-draft", "--json")
+    assert first.exit_code == 0, first.output
+    lines = [json.loads(ln) for ln in first.stdout.splitlines()]
+    assert [(x["file"], x["title"], x["already"]) for x in lines] == [
+        (str(folder / "a.md"), "Disk full on db-3", None),
+        (str(folder / "b.md"), "Disk full on db-4", None),
+    ]
+    assert "Imported 2 postmortems: 2 recorded" in first.stderr  # stdout holds the JSON lines alone
+    (folder / "a.md").write_text(DISK.replace("SEV-2", "SEV-1"))  # edited since: not updated, exit 3
+    again = run_import(kb_dir, folder, "--no-draft", "--json")
+    assert again.exit_code == 3, again.output
+    assert [x["already"]["incident"] for x in map(json.loads, again.stdout.splitlines())] == [
+        x["incident"] for x in lines
+    ]
+    assert again.stderr.strip().endswith(
+        "Imported 2 postmortems: 0 recorded, 1 unchanged (re-import), 1 changed since imported (not updated), 0 refused"
+    )
+    # an error is worse than a changed document: exit 1, the error's own JSON line
+    (folder / "c.md").write_text("")
+    worst = run_import(kb_dir, folder, "--no-draft", "--json")
+    assert worst.exit_code == 1
+    assert json.loads(worst.stdout.splitlines()[-1]) == {
+        "file": str(folder / "c.md"),
+        "error": f"{folder / 'c.md'}: is empty; nothing imported",
+    }
+
+
+def test_the_engine_is_opened_once_and_a_later_file_finds_the_draft_an_earlier_one_wrote(kb_dir, tmp_path, monkeypatch):
+    """One model load for the folder; and the index brought up to date between files: the second postmortem of
+    one failure (a copy saved under another name, edited) found no draft and wrote a second one."""
+    from recur.retrieval.engine import Engine
+
+    opened = []
+    real_open = Engine.open.__func__
+
+    def counted(cls, *args, **kwargs):
+        opened.append(args)
+        return real_open(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Engine, "open", classmethod(counted))
+    edited = ATLASSIAN.replace("Duration: 1 hour 20 minutes", "Duration: 1 hour 25 minutes")
+    folder = folder_of(tmp_path, {"a.md": ATLASSIAN, "b.md": edited})
+    r = run_import(kb_dir, folder, "--category", "software", "--json")
+    assert r.exit_code == 0, r.output
+    a, b = map(json.loads, r.stdout.splitlines())
+    assert len(opened) == 1
+    assert a["draft"] and b["draft"] is None
+    assert b["candidates"][0]["id"] == a["draft"]["id"]
+
+
+def test_id_is_refused_with_a_folder(kb_dir, tmp_path):
+    folder = folder_of(tmp_path, {"a.md": DISK})
+    r = run_import(kb_dir, folder, "--id", "INC-2026-0900")
+    assert r.exit_code == 2 and "--id: names one incident" in r.output
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    r = run_import(kb_dir, empty)
+    assert r.exit_code == 1 and "holds no postmortem file" in r.output
