@@ -54,6 +54,34 @@ def test_a_result_carries_its_severitys_name_as_severity_yml_gives_it(run):
     assert (top["id"], top["severity"], top["severity_name"]) == ("db-pool-exhausted", "sev2", "Major")
 
 
+def test_an_index_built_before_severity_name_was_stored_is_given_it_from_the_kb(run, tmp_path):
+    """An index an earlier Recur built (0.2.0's, of this format too) has no severity_name in its docs.json: every
+    result and `recur show`'s pattern said null until a KB change rebuilt it. The name is read from the KB's
+    severity.yml when the index is loaded."""
+    import hashlib
+
+    assert run("index").exit_code == 0
+    index = tmp_path / "index"
+    docs = json.loads((index / "docs.json").read_text())
+    for doc in docs.values():
+        del doc["severity_name"]
+    (index / "docs.json").write_text(json.dumps(docs))
+    manifest = json.loads((index / "manifest.json").read_text())  # as that build wrote it: its digest of those docs
+    manifest["digests"]["docs.json"] = hashlib.sha256((index / "docs.json").read_bytes()).hexdigest()
+    (index / "manifest.json").write_text(json.dumps(manifest))
+
+    res = run("suggest", "--json", "--top", "1", "FATAL: sorry, too many clients already")
+    assert res.exit_code == 0, res.output
+    top = json.loads(res.stdout)["results"][0]
+    assert (top["id"], top["severity_name"]) == ("db-pool-exhausted", "Major")
+    assert "updating" not in res.stderr and "rebuil" not in res.stderr, res.stderr  # read as it is, not rebuilt
+    shown = run("show", "db-pool-exhausted", "--json")
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout)["severity_name"] == "Major" and "note:" not in shown.stderr, shown.stderr
+    # the index is still the one written above: no rebuild gave it the names
+    assert not any("severity_name" in d for d in json.loads((index / "docs.json").read_text()).values())
+
+
 def test_signal_matches_ignore_numbers(run):
     res = run("suggest", "--json", "--top", "1", "HikariPool-7 - Connection is not available after 5000ms")
     assert json.loads(res.stdout)["results"][0]["id"] == "db-pool-exhausted"

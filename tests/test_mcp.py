@@ -2176,3 +2176,32 @@ def test_stdio_mcp_warns_of_a_misspelt_recur_variable_on_stderr_only(kb_dir, tmp
     )
     assert r.returncode == 0 and r.stderr.splitlines()[0] == warning, r.stderr
     assert r.stdout == "" and "Traceback" not in r.stderr
+
+
+def test_a_resource_uri_naming_a_pattern_by_its_file_path_reads_as_get_pattern_reads_it(served, served_stdio):
+    """Carried from an MCP review: get_pattern takes a pattern's file path form ("recur://patterns/capacity/disk-full",
+    "…/../data/x.md"), but resources/read of the same URI was the SDK's bare "Unknown resource" (its template's
+    {id} matches no "/", and refuses ".."). Each now answers as get_pattern does: the pattern its path names, or
+    get_pattern's not-found message; a ".." opens nothing outside the KB (only the id is looked up)."""
+    named = ["capacity/disk-full", "patterns/capacity/disk-full.md", "../capacity/disk-full.md", "capacity%2Fdisk-full"]
+    unknown = ["../../../../etc/passwd", "../incidents/2026/inc-2026-0001.md", "capacity/no-such-thing"]
+
+    async def work(client):
+        read, failed = [], []
+        for rest in named:
+            read.append((await client.read_resource("recur://patterns/" + rest)).contents[0])
+        for rest in unknown:
+            try:
+                await client.read_resource("recur://patterns/" + rest)
+                failed.append((None, None))
+            except MCPError as exc:
+                said = await call(client, "get_pattern", {"id": "recur://patterns/" + rest})
+                failed.append((exc.error, said))
+        return read, failed
+
+    read, failed = session(served_stdio, work)
+    disk_full = (Path(served["kb"]) / "patterns/capacity/disk-full.md").read_text()
+    assert [(r.mime_type, r.text) for r in read] == [("text/markdown", disk_full)] * len(named)
+    for rest, (error, (err, body, text)) in zip(unknown, failed):
+        assert error is not None and err and body["error"]["code"] == "pattern_not_found", rest
+        assert error.code == -32602 and error.message == text and "recur://patterns/" + rest in text

@@ -127,8 +127,13 @@ def test_access_log_one_combined_format_line_per_request(kb_dir, tmp_path):
         httpx.get(base + "/api/patterns/nope?x=1")
         given = httpx.get(base + "/healthz", headers={"X-Request-Id": "lb-probe-7"})
         with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), timeout=30) as s:
+            asked = time.time()
             s.sendall(b"FOO / HTTP/1.1\r\nHost: x\r\n\r\n")  # answered by the protocol, before the app
             refused = s.recv(65536)
+            answered = time.time()
+    # one Date each, the protocol's own answers too (they had none), when it was written
+    assert len(given.headers.get_list("date")) == 1, given.headers
+    assert _date_of(refused.split(b"\r\n\r\n")[0]) in range(int(asked), int(answered) + 1), refused
     lines = result["out"].splitlines()
     # the time taken, then the request's id: the one its answer carried (X-Request-Id), a new one's 32 hex digits
     pat = r'^127\.0\.0\.1 - - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d \+0000\] "%s" %d (\d+) "-" "%s" \d+ms [0-9a-f]{32}$'
@@ -169,13 +174,13 @@ def test_sigterm_answers_a_request_still_running_at_the_deadline_in_the_error_sh
             time.sleep(0.3)  # the request is in the app, waiting for the rest of its body
             result["proc"].send_signal(signal.SIGTERM)
             sent = time.monotonic()
-            answer = b""
-            while chunk := s.recv(65536):
-                answer += chunk
+            answer, between = _answer_and_when(s)
         result["proc"].wait(timeout=30)
         took = time.monotonic() - sent
     status, _, body = answer.partition(b"\r\n\r\n")
     assert status.startswith(b"HTTP/1.1 503 "), answer
+    # its Date is when it was written (found carrying a review's left-outs: the request's start, 5 s before)
+    assert _date_of(status) in between, (status, between)
     assert b"retry-after: " in status.lower() and b"content-security-policy" in status.lower()
     assert b"\r\nx-request-id: " in status, status  # the stop's 503 has its id too
     assert json.loads(body)["error"]["code"] == "shutting_down"
@@ -191,6 +196,34 @@ def test_sigterm_answers_a_request_still_running_at_the_deadline_in_the_error_sh
     assert "stopping: an answer already being sent" not in result["out"], result["out"]
     assert took < 10, took  # README: the 5 s of grace, then the rest of the stop (a bound on a hang)
     print(f"exit {took:.2f} s after SIGTERM")
+
+
+def _answer_and_when(s: socket.socket) -> tuple[bytes, range]:
+    """All the socket receives until it closes, and the whole seconds of the clock its first byte was sent in:
+    from the start of the last wait that found nothing to the moment it was read (an order of clock readings
+    only, no time bound)."""
+    import select
+
+    nothing_at = time.time()
+    while True:
+        began = time.time()
+        if select.select([s], [], [], 0.05)[0]:
+            break
+        nothing_at = began
+    answer = s.recv(65536)
+    read_at = time.time()
+    while chunk := s.recv(65536):
+        answer += chunk
+    return answer, range(int(nothing_at), int(read_at) + 1)
+
+
+def _date_of(head: bytes) -> int:
+    """The seconds since the epoch an answer's one Date header says."""
+    from email.utils import parsedate_to_datetime
+
+    dates = [ln.split(b":", 1)[1].strip() for ln in head.split(b"\r\n") if ln.lower().startswith(b"date:")]
+    assert len(dates) == 1, head
+    return int(parsedate_to_datetime(dates[0].decode()).timestamp())
 
 
 def test_a_stop_ends_mcp_event_streams_at_once_and_a_tool_call_in_progress_still_finishes(kb_dir, tmp_path):

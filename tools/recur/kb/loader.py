@@ -677,6 +677,14 @@ def severity_keys(root) -> list[str]:
     return list(kb.severity)
 
 
+def severity_names(root) -> dict[str, str]:
+    """Each severity level's name by its key (``sev2``: ``Major``) in the KB at ``root``, as a build names them,
+    without reading the rest of the KB: what an index built before Recur stored ``severity_name`` is given."""
+    kb = KB(root=Path(root))
+    _load_severity(kb)
+    return {key: level.name for key, level in kb.severity.items()}
+
+
 def _load_severity(kb: KB) -> None:
     path = kb.root / "severity.yml"
     levels = DEFAULT_SEVERITY

@@ -933,9 +933,28 @@ def _load_files(index_dir: Path, manifest: dict) -> LoadedIndex:
         and set(ids) <= docs.keys()
     ):
         raise _inconsistent(index_dir)
+    docs = with_severity_names(docs, manifest.get("kb"))
     return LoadedIndex(
         index_dir, manifest, vectors, views, docs, _load_bm25(index_dir, len(ids)), ids, frozenset(vocab)
     )
+
+
+def with_severity_names(docs: dict, kb_root) -> dict:
+    """``docs`` (docs.json read), each pattern with its ``severity_name``: an index built before Recur stored it
+    (0.2.0's, of this format too) has none, and every result and pattern read from it said null until a KB change
+    rebuilt it. Named here from the severity.yml of the KB the index was built for, as a build names them, when
+    that KB is there (an index served without its KB: left out, null as before); the file is read only for such
+    an index. Cheaper than a new format, which every 0.2.0 user of a shared index would have to convert."""
+    lacking = [d for d in docs.values() if "severity_name" not in d]
+    if not lacking or not isinstance(kb_root, str) or not kb_root or not Path(kb_root).is_dir():
+        return docs
+    from recur.kb.loader import severity_names
+
+    names = severity_names(kb_root)
+    for doc in lacking:
+        key = doc.get("severity")
+        doc["severity_name"] = names.get(key) if isinstance(key, str) else None
+    return docs
 
 
 def _load_bm25(index_dir: Path, rows: int):

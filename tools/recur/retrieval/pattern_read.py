@@ -81,7 +81,7 @@ def _index_docs(index_dir: Path, manifest: dict | None) -> dict | None:
         docs = json.loads(data)
     except ValueError:
         return None
-    return docs if index_mod.docs_shaped(docs) else None
+    return index_mod.with_severity_names(docs, manifest.get("kb")) if index_mod.docs_shaped(docs) else None
 
 
 def _from_kb(kb_dir, index_dir, pattern_id: str, manifest: dict | None, built: dict | None, tell) -> Read:

@@ -22,6 +22,7 @@ import re
 import threading
 from collections.abc import Callable
 from typing import Annotated
+from urllib.parse import unquote
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError, UnexpectedToolError
@@ -278,8 +279,18 @@ class _Server(MCPServer):
         ], next_cursor
 
     async def read_resource(self, uri, context=None):
+        """Every ``recur://patterns/…`` URI is read here, as get_pattern reads its id: the SDK's template
+        ``{id}`` matches no ``/``, and refuses ``..``, so a pattern's path form (``recur://patterns/capacity/disk-full``,
+        which get_pattern answers) was the SDK's bare "Unknown resource" (found carrying an MCP review's left-outs).
+        Only the id the URI names is looked up in the index, so no path in it is ever opened."""
         await self._loaded()
-        return await super().read_resource(uri, context)
+        if not str(uri).startswith(RESOURCE):
+            return await super().read_resource(uri, context)
+        import anyio.to_thread
+        from mcp.server.lowlevel.helper_types import ReadResourceContents
+
+        text = await anyio.to_thread.run_sync(read_pattern, self._get_engine, unquote(str(uri)))
+        return [ReadResourceContents(content=text, mime_type="text/markdown")]
 
     async def call_tool(self, name, arguments, context=None):
         if self._tool_manager.get_tool(name) is None:
@@ -1013,17 +1024,25 @@ def _resources(server: MCPServer, get_engine: Callable) -> None:
         description="A failure pattern's Markdown file as written in the knowledge base.",
     )
     def pattern_resource(id: str) -> str:  # noqa: A002
-        try:
-            engine = get_engine()
-            # the id as get_pattern reads it: recur://patterns/Disk-Full was "not found" where get_pattern answered
-            given = pat.given_pattern_id(id)
-            return pat.pattern_markdown(engine.kb_dir, engine.docs, given, pat.retired(engine.manifest))
-        except pat.PatternNotFound as exc:
-            raise ResourceNotFoundError(str(exc)) from None
-        except ApiError as exc:
-            raise ResourceError(exc.message) from None
-        except RecurError as exc:
-            raise ResourceError(str(exc)) from None
+        # resources/templates/list's template; a read of any recur://patterns/ URI is _Server.read_resource's
+        return read_pattern(get_engine, RESOURCE + id)
+
+
+def read_pattern(get_engine: Callable, uri: str) -> str:
+    """The Markdown file of the pattern a ``recur://patterns/…`` URI names, read as get_pattern reads its id
+    (given_pattern_id: the id, in any case, or a file path's last segment); no such pattern is the error
+    get_pattern gives, naming the URI."""
+    try:
+        engine = get_engine()
+        # the id as get_pattern reads it: recur://patterns/Disk-Full was "not found" where get_pattern answered
+        given = pat.given_pattern_id(uri)
+        return pat.pattern_markdown(engine.kb_dir, engine.docs, given, pat.retired(engine.manifest))
+    except pat.PatternNotFound as exc:
+        raise ResourceNotFoundError(str(exc)) from None
+    except ApiError as exc:
+        raise ResourceError(exc.message) from None
+    except RecurError as exc:
+        raise ResourceError(str(exc)) from None
 
 
 def with_urls(rows: list[dict], site_url: str | None) -> list[dict]:
