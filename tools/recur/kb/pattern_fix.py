@@ -66,8 +66,9 @@ def fix_as_written(path: Path) -> dict | None:
 
 def set_fix(kb, path: Path, change: Change, dry: bool = False, warned: list | None = None) -> tuple[list[Edit], dict]:
     """Change the fix of the pattern at ``path`` as ``change`` says: (the edits, the fix as it was:
-    {key: value}). Marked done, it gets its ``done:`` day (``change.on``, else today; one it has is kept when
-    no day is given); marked open or in-progress its ``done:`` is kept: the format reads it as a fix reopened
+    {key: value}). Marked done, it gets its ``done:`` day (``change.on``, else today; a fix done already keeps
+    its day when no day is given, but one reopened, or never done, closed now gets the new day: its old one kept
+    made the recurrence it was reopened for count as after the fix again); marked open or in-progress its ``done:`` is kept: the format reads it as a fix reopened
     after it was done that day, whose recurrences the report goes on listing (docs/kb-format.md). The new text
     is checked as `recur check` checks it before it is written (``vet_with``; its new warnings into ``warned``);
     ``dry``: checked, not written."""
@@ -90,7 +91,8 @@ def _edits(fix: dict, change: Change) -> list[Edit]:
     edits: list[Edit] = []
     if change.status:
         edits.append((("fix", "status"), change.status, change.status))
-    if change.status == "done" and (change.on or not fix.get("done")):
+    was_done = str(fix.get("status") or "open") == "done"  # a reopened fix's done: is the day it failed after
+    if change.status == "done" and (change.on or not was_done or not fix.get("done")):
         day = (change.on or config.today()).isoformat()
         edits.append((("fix", "done"), day, day))
     if change.owner is not None:
