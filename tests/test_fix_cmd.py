@@ -189,3 +189,18 @@ def test_an_edit_that_would_fail_recur_check_is_refused_before_it_is_written(kb_
         vet_with(kb, path)(text.replace("due: 2026-11-30", "due: 3026-11-30"))
     assert "disk-full.md:" in str(err.value) and ": fix.due: must be a date" in str(err.value)
     assert "the change would leave it with an error" in str(err.value)
+
+
+def test_a_fix_reopened_and_closed_again_gets_the_new_done_day_not_the_old_one(kb_dir):
+    """A reopened fix keeps its done: (the recurrence after it stays listed); closed again, that old day was kept,
+    so the recurrence the reopening answered counted as after the fix again, back on the gate (found in review)."""
+    _commented(kb_dir, "fix: {status: done, owner: team-a, done: 2025-10-20}")
+    assert fix(kb_dir, "disk-full", "--status", "open", "--due", "2026-12-20").exit_code == 0
+    res = fix(kb_dir, "disk-full", "--done")
+    assert res.exit_code == 0 and f"status open → done ({TODAY})" in res.output, res.output
+    assert load_kb(kb_dir).patterns["disk-full"].fix.done.isoformat() == TODAY
+    again = fix(kb_dir, "disk-full", "--done")  # done already: its day kept
+    assert again.exit_code == 0 and "nothing to change" in again.output, again.output
+    assert fix(kb_dir, "disk-full", "--status", "wont-fix").exit_code == 0
+    res = fix(kb_dir, "disk-full", "--done", "--on", "2026-12-02")
+    assert res.exit_code == 0 and "status wont-fix → done (2026-12-02)" in res.output, res.output
