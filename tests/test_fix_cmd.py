@@ -204,3 +204,16 @@ def test_a_fix_reopened_and_closed_again_gets_the_new_done_day_not_the_old_one(k
     assert fix(kb_dir, "disk-full", "--status", "wont-fix").exit_code == 0
     res = fix(kb_dir, "disk-full", "--done", "--on", "2026-12-02")
     assert res.exit_code == 0 and "status wont-fix → done (2026-12-02)" in res.output, res.output
+
+
+def test_a_ticket_is_added_beside_numeric_ones(kb_dir):
+    """``tickets: [4321]`` is valid; its number read back as a number, unlike the text it was compared with, so
+    every --ticket failed with "it read back otherwise" (found in review)."""
+    path = _commented(kb_dir, "fix: {status: open, tickets: [4321]}")
+    res = fix(kb_dir, "disk-full", "--ticket", "PRB-9", "--ticket", "4321")
+    assert res.exit_code == 0 and "tickets + PRB-9" in res.output and "4321," not in res.output, res.output
+    assert "fix: {status: open, tickets: [4321, PRB-9]}" in path.read_text()
+    assert "nothing to change" in fix(kb_dir, "disk-full", "--ticket", "4321").output
+    doc = json.loads(fix(kb_dir, "disk-full", "--ticket", "77", "--dry-run", "--json").output)
+    assert doc["fix"]["tickets"] == ["4321", "PRB-9", "77"] and doc["changed"] == ["tickets + 77"]
+    assert "fix: {status: open, tickets: [4321, PRB-9]}" in path.read_text()

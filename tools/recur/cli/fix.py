@@ -128,7 +128,7 @@ def _after(was: dict, edits: list) -> dict:
     """The fix as a dry run's edits would leave it (nothing was written to read back)."""
     now = dict(was)
     for where, _, value in edits:
-        now[where[-1]] = value
+        now[where[-1]] = [str(t) for t in value] if where[-1] == "tickets" else value  # as fix_now gives them
     return now
 
 

@@ -101,13 +101,15 @@ def _edits(fix: dict, change: Change) -> list[Edit]:
         )
     if change.due:
         edits.append((("fix", "due"), change.due.isoformat(), change.due.isoformat()))
-    have = fix.get("tickets")
-    have = [str(t) for t in have] if isinstance(have, list) else []
+    raw = fix.get("tickets")
+    raw = raw if isinstance(raw, list) else []
+    have = [str(t) for t in raw]  # "already has it" only: 4321 written is ticket "4321"
     new = [t for t in dict.fromkeys(change.tickets) if t not in have]
     if new:
         if fix.get("tickets") not in (None, "") and not isinstance(fix.get("tickets"), list):
             raise _Unlike("fix", f"tickets: must be a list, not {q(str(fix['tickets']))}; fix it by hand")
-        edits.append((("fix", "tickets"), [scalar(t) for t in new], have + new))
+        # read back as written: a number stays a number (compared as text, every --ticket beside one was refused)
+        edits.append((("fix", "tickets"), [scalar(t) for t in new], raw + new))
     return edits
 
 
