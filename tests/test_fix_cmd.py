@@ -217,3 +217,21 @@ def test_a_ticket_is_added_beside_numeric_ones(kb_dir):
     doc = json.loads(fix(kb_dir, "disk-full", "--ticket", "77", "--dry-run", "--json").output)
     assert doc["fix"]["tickets"] == ["4321", "PRB-9", "77"] and doc["changed"] == ["tickets + 77"]
     assert "fix: {status: open, tickets: [4321, PRB-9]}" in path.read_text()
+
+
+def test_wont_fix_takes_out_the_done_day_recur_check_would_warn_of(kb_dir):
+    path = _commented(kb_dir, BLOCK.replace("status: open", "status: done") + "  done: 2026-11-02  # landed\n")
+    checked = _check_lines(kb_dir)
+    res = fix(kb_dir, "disk-full", "--status", "wont-fix")
+    assert res.exit_code == 0 and "status done → wont-fix" in res.output, res.output
+    assert "done:" not in path.read_text() and "warning" not in res.output
+    assert load_kb(kb_dir).patterns["disk-full"].fix.done is None
+    assert _check_lines(kb_dir) == checked  # no warning of a done day on a wont-fix (--strict failed on it)
+    assert "fix.done" not in run("check", "--kb", str(kb_dir), "--strict").output
+    doc = json.loads(fix(kb_dir, "disk-full", "--status", "done", "--on", "2026-12-01", "--json").output)
+    assert doc["changed"] == ["status wont-fix → done (2026-12-01)"]
+    _commented(kb_dir, "fix: {status: done, done: 2026-11-02, owner: team-a}")
+    res = fix(kb_dir, "disk-full", "--status", "wont-fix", "--dry-run", "--json")
+    assert json.loads(res.output)["changed"] == ["status done → wont-fix", "done 2026-11-02 → (none)"], res.output
+    assert fix(kb_dir, "disk-full", "--status", "wont-fix").exit_code == 0
+    assert "fix: {status: wont-fix, owner: team-a}" in path.read_text()

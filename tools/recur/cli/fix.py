@@ -138,6 +138,8 @@ def _changes(was: dict, now: dict) -> list[str]:
     if was["status"] != now["status"]:
         day = f" ({now['done']})" if now["status"] == "done" and now["done"] else ""
         said.append(f"status {was['status']} → {now['status']}{day}")
+        if was["done"] and not now["done"]:  # wont-fix: its done day taken out
+            said.append(f"done {was['done']} → (none)")
     elif was["done"] != now["done"]:  # done already: its day given now
         said.append(f"done {was['done'] or '(no day recorded)'} → {now['done']}")
     for key in ("owner", "due"):

@@ -69,7 +69,8 @@ def set_fix(kb, path: Path, change: Change, dry: bool = False, warned: list | No
     {key: value}). Marked done, it gets its ``done:`` day (``change.on``, else today; a fix done already keeps
     its day when no day is given, but one reopened, or never done, closed now gets the new day: its old one kept
     made the recurrence it was reopened for count as after the fix again); marked open or in-progress its ``done:`` is kept: the format reads it as a fix reopened
-    after it was done that day, whose recurrences the report goes on listing (docs/kb-format.md). The new text
+    after it was done that day, whose recurrences the report goes on listing (docs/kb-format.md); marked
+    wont-fix its ``done:`` is taken out (`recur check` warns of a done day on one, --strict fails). The new text
     is checked as `recur check` checks it before it is written (``vet_with``; its new warnings into ``warned``);
     ``dry``: checked, not written."""
     had: dict = {}
@@ -95,6 +96,8 @@ def _edits(fix: dict, change: Change) -> list[Edit]:
     if change.status == "done" and (change.on or not was_done or not fix.get("done")):
         day = (change.on or config.today()).isoformat()
         edits.append((("fix", "done"), day, day))
+    if change.status == "wont-fix" and fix.get("done") not in (None, ""):  # the board ignores it, check warns of it
+        edits.append((("fix", "done"), None, None))
     if change.owner is not None:
         edits.append(
             (("fix", "owner"), scalar(change.owner), change.owner) if change.owner else (("fix", "owner"), None, None)
