@@ -235,3 +235,57 @@ def test_wont_fix_takes_out_the_done_day_recur_check_would_warn_of(kb_dir):
     assert json.loads(res.output)["changed"] == ["status done → wont-fix", "done 2026-11-02 → (none)"], res.output
     assert fix(kb_dir, "disk-full", "--status", "wont-fix").exit_code == 0
     assert "fix: {status: wont-fix, owner: team-a}" in path.read_text()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "?q",
+        "? q",
+        "-x",
+        "- x",
+        "a: b",
+        "#x",
+        "x #y",
+        "yes",
+        "null",
+        "2026-01-01",
+        "1e3",
+        "0x1f",
+        "@x",
+        "`x",
+        "!x",
+        "%x",
+        "&x",
+        "*x",
+        "|x",
+        ">x",
+        "a,b",
+        "[x]",
+        "{x}",
+        "'x'",
+        '"x"',
+        "x:",
+        ":x",
+        "a, b",
+        "~",
+    ],
+)
+def test_an_owner_or_ticket_reads_back_as_itself_in_any_layout(value):
+    import yaml
+
+    from recur.kb.parse import load_yaml
+    from recur.kb.pattern_fix import scalar
+
+    text = scalar(value)
+    assert yaml.safe_load(f"[{text}]") == [value] and yaml.safe_load(f"{{k: {text}}}") == {"k": value}
+    assert load_yaml(f"k:\n  - {text}\nj: {text}\n").data == {"k": [value], "j": value}
+
+
+def test_a_ticket_starting_with_a_question_mark_is_quoted_not_refused(kb_dir):
+    path = _commented(kb_dir, "fix: {status: open, tickets: [PRB-1]}")
+    res = fix(kb_dir, "disk-full", "--ticket", "?q", "--owner", "?team")
+    assert res.exit_code == 0 and "tickets + ?q" in res.output, res.output
+    f = load_kb(kb_dir).patterns["disk-full"].fix
+    assert (f.owner, f.tickets) == ("?team", ["PRB-1", "?q"]) and "layout" not in res.output
+    assert path.read_text().count('"?') == 2

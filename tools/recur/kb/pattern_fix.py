@@ -118,10 +118,20 @@ def _edits(fix: dict, change: Change) -> list[Edit]:
 
 def scalar(value: str) -> str:
     """``value`` as YAML text that reads back as itself in a block or a flow mapping or list: as it is
-    (``team-db``, ``PRB-135``) when it can be, else quoted (``"a, b"``: a comma ends a flow item)."""
+    (``team-db``, ``PRB-135``) when it does in each, else quoted as the writer quotes (``"a, b"``: a comma
+    ends a flow item; ``"?q"``: a flow list read it as a key). Read back, not foreseen: a hand-kept list of
+    characters missed ``?`` and ``:``, and the edit was refused as a layout it could not change."""
+    import yaml
+
     from recur.kb.writer import plain, q
 
-    return q(value) if any(c in value for c in ",[]{}#&*!|>'\"%@`") else plain(value)
+    if plain(value) != value:  # block: yes, null, 2026-01-01, 1e3, "x #y", "a: b"
+        return q(value)
+    try:
+        same = yaml.safe_load(f"[{value}]") == [value] and yaml.safe_load(f"{{k: {value}}}") == {"k": value}
+    except yaml.YAMLError:
+        same = False
+    return value if same else q(value)
 
 
 def vet_with(kb, path: Path, warned: list | None = None):
