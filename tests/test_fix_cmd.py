@@ -289,3 +289,19 @@ def test_a_ticket_starting_with_a_question_mark_is_quoted_not_refused(kb_dir):
     f = load_kb(kb_dir).patterns["disk-full"].fix
     assert (f.owner, f.tickets) == ("?team", ["PRB-1", "?q"]) and "layout" not in res.output
     assert path.read_text().count('"?') == 2
+
+
+def test_owner_taken_out_of_a_pattern_with_no_fix_says_none_is_recorded(kb_dir):
+    path = kb_dir / "patterns/capacity/disk-full.md"
+    before = path.read_text()
+    res = fix(kb_dir, "disk-full", "--owner", "-")
+    assert res.exit_code == 0 and "disk-full: no permanent fix recorded" in res.output, res.output
+    assert "nothing to change" not in res.output and path.read_text() == before
+    shown = fix(kb_dir, "disk-full", "--json").output
+    changed = fix(kb_dir, "disk-full", "--owner", "-", "--json").output
+    assert (
+        json.loads(shown)
+        == json.loads(changed)
+        == {"id": "disk-full", "path": json.loads(shown)["path"], "fix": None, "changed": [], "dry_run": False}
+    )
+    assert shown == changed and shown.startswith('{\n "id"')  # printed as every other answer of it (indent 1)
