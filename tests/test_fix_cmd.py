@@ -189,3 +189,119 @@ def test_an_edit_that_would_fail_recur_check_is_refused_before_it_is_written(kb_
         vet_with(kb, path)(text.replace("due: 2026-11-30", "due: 3026-11-30"))
     assert "disk-full.md:" in str(err.value) and ": fix.due: must be a date" in str(err.value)
     assert "the change would leave it with an error" in str(err.value)
+
+
+def test_a_fix_reopened_and_closed_again_gets_the_new_done_day_not_the_old_one(kb_dir):
+    """A reopened fix keeps its done: (the recurrence after it stays listed); closed again, that old day was kept,
+    so the recurrence the reopening answered counted as after the fix again, back on the gate (found in review)."""
+    _commented(kb_dir, "fix: {status: done, owner: team-a, done: 2025-10-20}")
+    assert fix(kb_dir, "disk-full", "--status", "open", "--due", "2026-12-20").exit_code == 0
+    res = fix(kb_dir, "disk-full", "--done")
+    assert res.exit_code == 0 and f"status open → done ({TODAY})" in res.output, res.output
+    assert load_kb(kb_dir).patterns["disk-full"].fix.done.isoformat() == TODAY
+    again = fix(kb_dir, "disk-full", "--done")  # done already: its day kept
+    assert again.exit_code == 0 and "nothing to change" in again.output, again.output
+    assert fix(kb_dir, "disk-full", "--status", "wont-fix").exit_code == 0
+    res = fix(kb_dir, "disk-full", "--done", "--on", "2026-12-02")
+    assert res.exit_code == 0 and "status wont-fix → done (2026-12-02)" in res.output, res.output
+
+
+def test_a_ticket_is_added_beside_numeric_ones(kb_dir):
+    """``tickets: [4321]`` is valid; its number read back as a number, unlike the text it was compared with, so
+    every --ticket failed with "it read back otherwise" (found in review)."""
+    path = _commented(kb_dir, "fix: {status: open, tickets: [4321]}")
+    res = fix(kb_dir, "disk-full", "--ticket", "PRB-9", "--ticket", "4321")
+    assert res.exit_code == 0 and "tickets + PRB-9" in res.output and "4321," not in res.output, res.output
+    assert "fix: {status: open, tickets: [4321, PRB-9]}" in path.read_text()
+    assert "nothing to change" in fix(kb_dir, "disk-full", "--ticket", "4321").output
+    doc = json.loads(fix(kb_dir, "disk-full", "--ticket", "77", "--dry-run", "--json").output)
+    assert doc["fix"]["tickets"] == ["4321", "PRB-9", "77"] and doc["changed"] == ["tickets + 77"]
+    assert "fix: {status: open, tickets: [4321, PRB-9]}" in path.read_text()
+
+
+def test_wont_fix_takes_out_the_done_day_recur_check_would_warn_of(kb_dir):
+    path = _commented(kb_dir, BLOCK.replace("status: open", "status: done") + "  done: 2026-11-02  # landed\n")
+    checked = _check_lines(kb_dir)
+    res = fix(kb_dir, "disk-full", "--status", "wont-fix")
+    assert res.exit_code == 0 and "status done → wont-fix" in res.output, res.output
+    assert "done:" not in path.read_text() and "warning" not in res.output
+    assert load_kb(kb_dir).patterns["disk-full"].fix.done is None
+    assert _check_lines(kb_dir) == checked  # no warning of a done day on a wont-fix (--strict failed on it)
+    assert "fix.done" not in run("check", "--kb", str(kb_dir), "--strict").output
+    doc = json.loads(fix(kb_dir, "disk-full", "--status", "done", "--on", "2026-12-01", "--json").output)
+    assert doc["changed"] == ["status wont-fix → done (2026-12-01)"]
+    _commented(kb_dir, "fix: {status: done, done: 2026-11-02, owner: team-a}")
+    res = fix(kb_dir, "disk-full", "--status", "wont-fix", "--dry-run", "--json")
+    assert json.loads(res.output)["changed"] == ["status done → wont-fix", "done 2026-11-02 → (none)"], res.output
+    assert fix(kb_dir, "disk-full", "--status", "wont-fix").exit_code == 0
+    assert "fix: {status: wont-fix, owner: team-a}" in path.read_text()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "?q",
+        "? q",
+        "-x",
+        "- x",
+        "a: b",
+        "#x",
+        "x #y",
+        "yes",
+        "null",
+        "2026-01-01",
+        "1e3",
+        "0x1f",
+        "@x",
+        "`x",
+        "!x",
+        "%x",
+        "&x",
+        "*x",
+        "|x",
+        ">x",
+        "a,b",
+        "[x]",
+        "{x}",
+        "'x'",
+        '"x"',
+        "x:",
+        ":x",
+        "a, b",
+        "~",
+    ],
+)
+def test_an_owner_or_ticket_reads_back_as_itself_in_any_layout(value):
+    import yaml
+
+    from recur.kb.parse import load_yaml
+    from recur.kb.pattern_fix import scalar
+
+    text = scalar(value)
+    assert yaml.safe_load(f"[{text}]") == [value] and yaml.safe_load(f"{{k: {text}}}") == {"k": value}
+    assert load_yaml(f"k:\n  - {text}\nj: {text}\n").data == {"k": [value], "j": value}
+
+
+def test_a_ticket_starting_with_a_question_mark_is_quoted_not_refused(kb_dir):
+    path = _commented(kb_dir, "fix: {status: open, tickets: [PRB-1]}")
+    res = fix(kb_dir, "disk-full", "--ticket", "?q", "--owner", "?team")
+    assert res.exit_code == 0 and "tickets + ?q" in res.output, res.output
+    f = load_kb(kb_dir).patterns["disk-full"].fix
+    assert (f.owner, f.tickets) == ("?team", ["PRB-1", "?q"]) and "layout" not in res.output
+    assert path.read_text().count('"?') == 2
+
+
+def test_owner_taken_out_of_a_pattern_with_no_fix_says_none_is_recorded(kb_dir):
+    path = kb_dir / "patterns/capacity/disk-full.md"
+    before = path.read_text()
+    res = fix(kb_dir, "disk-full", "--owner", "-")
+    assert res.exit_code == 0 and "disk-full: no permanent fix recorded" in res.output, res.output
+    assert "nothing to change" not in res.output and path.read_text() == before
+    shown = fix(kb_dir, "disk-full", "--json").output
+    changed = fix(kb_dir, "disk-full", "--owner", "-", "--json").output
+    assert (
+        json.loads(shown)
+        == json.loads(changed)
+        == {"id": "disk-full", "path": json.loads(shown)["path"], "fix": None, "changed": [], "dry_run": False}
+    )
+    assert shown == changed and shown.startswith('{\n "id"')  # printed as every other answer of it (indent 1)

@@ -79,20 +79,15 @@ def fix(kb_dir, pattern_id, status, done, done_on, owner, due, tickets, as_json,
     kb = load_kb(kb_dir)
     pid, path = find_pattern_file(kb, given_pattern_id(pattern_id) or "")
     was = fix_now(path)
+    had = fix_as_written(path) is not None  # none recorded: JSON's fix is null, as the report's is
     if change.empty():
-        if fix_as_written(path) is None:  # none recorded: JSON's fix is null, as the report's is
-            if as_json:
-                click.echo(
-                    json.dumps({"id": pid, "path": display_path(path), "fix": None, "changed": [], "dry_run": dry_run})
-                )
-                return
-            give = f"recur fix {config.where_flags(kb_dir)}{pid} --owner NAME --due YYYY-MM-DD"
-            click.echo(f"{pid}: no permanent fix recorded ({display_path(path)}); give it one: {give}")
-            return
-        _say(pid, display_path(path), was, [], as_json, dry_run)
+        _say(pid, display_path(path), was if had else None, [], as_json, dry_run, kb_dir, changing=False)
         return
     warned: list = []
     edits, _ = set_fix(kb, path, change, dry=dry_run, warned=warned)
+    if not edits and not had:  # --owner - on no fix: none recorded, not "fix already open: nothing to change"
+        _say(pid, display_path(path), None, [], as_json, dry_run, kb_dir, changing=False)
+        return
     now = _after(was, edits) if dry_run else fix_now(path)
     said = _changes(was, now)
     _say(pid, display_path(path), now, said, as_json, dry_run, kb_dir)
@@ -128,7 +123,7 @@ def _after(was: dict, edits: list) -> dict:
     """The fix as a dry run's edits would leave it (nothing was written to read back)."""
     now = dict(was)
     for where, _, value in edits:
-        now[where[-1]] = value
+        now[where[-1]] = [str(t) for t in value] if where[-1] == "tickets" else value  # as fix_now gives them
     return now
 
 
@@ -138,6 +133,8 @@ def _changes(was: dict, now: dict) -> list[str]:
     if was["status"] != now["status"]:
         day = f" ({now['done']})" if now["status"] == "done" and now["done"] else ""
         said.append(f"status {was['status']} → {now['status']}{day}")
+        if was["done"] and not now["done"]:  # wont-fix: its done day taken out
+            said.append(f"done {was['done']} → (none)")
     elif was["done"] != now["done"]:  # done already: its day given now
         said.append(f"done {was['done'] or '(no day recorded)'} → {now['done']}")
     for key in ("owner", "due"):
@@ -149,12 +146,17 @@ def _changes(was: dict, now: dict) -> list[str]:
     return said
 
 
-def _say(pid: str, shown: str, fix: dict, said: list, as_json: bool, dry: bool, kb_dir=None) -> None:
+def _say(pid: str, shown: str, fix: dict | None, said: list, as_json: bool, dry: bool, kb_dir, changing=True) -> None:
+    """The fix (None: the pattern has none) shown, or what changed, in text or JSON (one layout for every answer)."""
     if as_json:
         doc = {"id": pid, "path": shown, "fix": fix, "changed": said, "dry_run": dry}
         click.echo(json.dumps(doc, ensure_ascii=False, indent=1))
         return
-    if kb_dir is None:  # shown, not changed
+    if fix is None:
+        give = f"recur fix {config.where_flags(kb_dir)}{pid} --owner NAME --due YYYY-MM-DD"
+        click.echo(f"{pid}: no permanent fix recorded ({shown}); give it one: {give}")
+        return
+    if not changing:
         click.echo(f"{pid}: fix {_line(fix)} ({shown})")
         return
     if not said:

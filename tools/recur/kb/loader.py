@@ -672,9 +672,7 @@ def _severity_levels_problem(data) -> str | None:
 def severity_keys(root) -> list[str]:
     """The severity framework's level keys of the KB at ``root`` (severity.yml, else the default), without
     reading the rest of the KB: what a server says in a tool's schema at start (MCP's record_incident)."""
-    kb = KB(root=Path(root))
-    _load_severity(kb)
-    return list(kb.severity)
+    return list(severity_names(root))  # its keys, in the framework's order
 
 
 def severity_names(root) -> dict[str, str]:

@@ -66,9 +66,11 @@ def fix_as_written(path: Path) -> dict | None:
 
 def set_fix(kb, path: Path, change: Change, dry: bool = False, warned: list | None = None) -> tuple[list[Edit], dict]:
     """Change the fix of the pattern at ``path`` as ``change`` says: (the edits, the fix as it was:
-    {key: value}). Marked done, it gets its ``done:`` day (``change.on``, else today; one it has is kept when
-    no day is given); marked open or in-progress its ``done:`` is kept: the format reads it as a fix reopened
-    after it was done that day, whose recurrences the report goes on listing (docs/kb-format.md). The new text
+    {key: value}). Marked done, it gets its ``done:`` day (``change.on``, else today; a fix done already keeps
+    its day when no day is given, but one reopened, or never done, closed now gets the new day: its old one kept
+    made the recurrence it was reopened for count as after the fix again); marked open or in-progress its ``done:`` is kept: the format reads it as a fix reopened
+    after it was done that day, whose recurrences the report goes on listing (docs/kb-format.md); marked
+    wont-fix its ``done:`` is taken out (`recur check` warns of a done day on one, --strict fails). The new text
     is checked as `recur check` checks it before it is written (``vet_with``; its new warnings into ``warned``);
     ``dry``: checked, not written."""
     had: dict = {}
@@ -90,31 +92,46 @@ def _edits(fix: dict, change: Change) -> list[Edit]:
     edits: list[Edit] = []
     if change.status:
         edits.append((("fix", "status"), change.status, change.status))
-    if change.status == "done" and (change.on or not fix.get("done")):
+    was_done = str(fix.get("status") or "open") == "done"  # a reopened fix's done: is the day it failed after
+    if change.status == "done" and (change.on or not was_done or not fix.get("done")):
         day = (change.on or config.today()).isoformat()
         edits.append((("fix", "done"), day, day))
+    if change.status == "wont-fix" and fix.get("done") not in (None, ""):  # the board ignores it, check warns of it
+        edits.append((("fix", "done"), None, None))
     if change.owner is not None:
         edits.append(
             (("fix", "owner"), scalar(change.owner), change.owner) if change.owner else (("fix", "owner"), None, None)
         )
     if change.due:
         edits.append((("fix", "due"), change.due.isoformat(), change.due.isoformat()))
-    have = fix.get("tickets")
-    have = [str(t) for t in have] if isinstance(have, list) else []
+    raw = fix.get("tickets")
+    raw = raw if isinstance(raw, list) else []
+    have = [str(t) for t in raw]  # "already has it" only: 4321 written is ticket "4321"
     new = [t for t in dict.fromkeys(change.tickets) if t not in have]
     if new:
         if fix.get("tickets") not in (None, "") and not isinstance(fix.get("tickets"), list):
             raise _Unlike("fix", f"tickets: must be a list, not {q(str(fix['tickets']))}; fix it by hand")
-        edits.append((("fix", "tickets"), [scalar(t) for t in new], have + new))
+        # read back as written: a number stays a number (compared as text, every --ticket beside one was refused)
+        edits.append((("fix", "tickets"), [scalar(t) for t in new], raw + new))
     return edits
 
 
 def scalar(value: str) -> str:
     """``value`` as YAML text that reads back as itself in a block or a flow mapping or list: as it is
-    (``team-db``, ``PRB-135``) when it can be, else quoted (``"a, b"``: a comma ends a flow item)."""
+    (``team-db``, ``PRB-135``) when it does in each, else quoted as the writer quotes (``"a, b"``: a comma
+    ends a flow item; ``"?q"``: a flow list read it as a key). Read back, not foreseen: a hand-kept list of
+    characters missed ``?`` and ``:``, and the edit was refused as a layout it could not change."""
+    import yaml
+
     from recur.kb.writer import plain, q
 
-    return q(value) if any(c in value for c in ",[]{}#&*!|>'\"%@`") else plain(value)
+    if plain(value) != value:  # block: yes, null, 2026-01-01, 1e3, "x #y", "a: b"
+        return q(value)
+    try:
+        same = yaml.safe_load(f"[{value}]") == [value] and yaml.safe_load(f"{{k: {value}}}") == {"k": value}
+    except yaml.YAMLError:
+        same = False
+    return value if same else q(value)
 
 
 def vet_with(kb, path: Path, warned: list | None = None):

@@ -131,11 +131,18 @@ def add_to_flow_list(front: str, key: str, item: str) -> str | None:
         return None
     if not isinstance(node, yaml.SequenceNode) or not node.flow_style:
         return None
+    return _flow_append(front, node, [item])
+
+
+def _flow_append(front: str, node, items: list[str]) -> str:
+    """``front`` with ``items`` added to the flow list ``node``: right after its last item (its lines, a
+    trailing comma and comments kept as written); into an empty one, before its ``]``."""
+    text = ", ".join(items)
     if node.value:
         at = node.value[-1].end_mark.index
-        return f"{front[:at]}, {item}{front[at:]}"
+        return f"{front[:at]}, {text}{front[at:]}"
     at = node.end_mark.index - 1  # the closing ]
-    return front[:at] + item + front[at:]
+    return front[:at] + text + front[at:]
 
 
 def _empty(node) -> bool:
@@ -180,11 +187,7 @@ def add_to_list(front: str, path: tuple, items: list[str], where: str) -> str:
     if not isinstance(target, yaml.SequenceNode) or any(isinstance(v, yaml.CollectionNode) for v in target.value):
         raise RecurError(f"{where}:{_line(target)}: {dotted(path)}: not a list this tool can edit; change it by hand")
     if target.flow_style:
-        if target.value:
-            at = target.value[-1].end_mark.index
-            return front[:at] + "".join(f", {i}" for i in items) + front[at:]
-        at = target.end_mark.index - 1  # the closing ]
-        return front[:at] + ", ".join(items) + front[at:]
+        return _flow_append(front, target, items)
     last = target.value[-1]
     at = _line_end(front, last.end_mark.index)
     indent = " " * (target.start_mark.column)
