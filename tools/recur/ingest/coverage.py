@@ -21,7 +21,8 @@ record whose ``to_json()`` is `recur coverage --json` (alert names compare case-
   2026-12-02 these were rows of ``missing_alerts`` too, whose length then disagreed with
   ``counts.missing_alerts``; every count now is the length of the list of the same name.
 - ``unmentioned_alerts``: alerts that no pattern mentions (in its signals, or in its text: there a
-  name that is also a plain word, ``Watchdog``, counts only inside a code span) and whose
+  name that is also a plain word, ``Watchdog``, counts only inside a code span; a one-word name that is a word,
+  a Grafana title as ``Memory`` or ``503``, only where a signal names it as an alert: ``_mentioned_by``) and whose
   ``runbook_url`` points at no pattern; one row per name per file and rule group (``lines``,
   ``count``), also as ``unmentioned_by_file`` {file: {group: [names]}}.
 - ``heartbeat_alerts``: as ``unmentioned_alerts``, the alerts that fire all the time by design (Watchdog,
@@ -883,28 +884,50 @@ def _mentions(text: str, name: str) -> bool:
     return re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", text, re.I) is not None
 
 
-def _texts(p) -> tuple[str, str, list, list]:
+def _texts(p) -> tuple[str, str, list, list, set, list]:
     """A pattern's text as alerts are looked for in it: (its signals, its prose, the code spans of its
-    prose, its signals' alertname regexes)."""
+    prose, its signals' alertname regexes, the names its signals give as alerts (lower-cased), the code
+    spans of its signals)."""
     prose = "\n".join([p.title, *p.symptoms, *p.sections.values()])
     signals = "\n".join(p.signals)
     # alertname!="Watchdog" excludes Watchdog and alertname=~"KubeJob(Failed|X)" names no KubeJob:
     # the words of such matchers are not mentions; a regex's alerts are those it matches whole
     plain = MATCHER.sub(lambda m: m.group(0) if m.group(1) == "=" else " ", signals)
     regexes = [rx for s in p.signals for _, rx, _ in signal_regexes(s) if rx]
-    return plain, prose, re.findall(r"`([^`\n]+)`", prose), regexes
+    named = {n.lower() for s in p.signals for n, _ in signal_alerts(s)} | {s.strip().lower() for s in p.signals}
+    return plain, prose, re.findall(r"`([^`\n]+)`", prose), regexes, named, re.findall(r"`([^`\n]+)`", signals)
+
+
+# what marks a name as an identifier, not a word: CamelCase, "_" or ":", three letters and a digit side by side
+# (Http2, etc_2); a one-word name without it (Memory, Disk, 503, p99, 5xx: Grafana titles) is a word
+IDENTIFIER = re.compile(r"[a-z][A-Z]|[_:]|[A-Za-z]{3}[0-9]|[0-9][A-Za-z]{3}")
+ONE_WORD = re.compile(r"[A-Za-z0-9]+")
 
 
 def _mentioned_by(texts: tuple, name: str) -> bool:
     """Whether a pattern (its ``_texts``) names alert ``name``: in a signal, or in its prose when the
     name reads as an identifier (NodeDiskFull, KubePodCrashLooping, etc_2); a name that is also a word
-    (Watchdog, Unrelated) only in a code span there, or "watchdog reset" in a symptom counted as detection."""
-    signals, prose, spans, regexes = texts
-    if _mentions(signals, name) or any(rx.fullmatch(name) for rx in regexes):
+    (Watchdog, Unrelated) only in a code span there, or "watchdog reset" in a symptom counted as detection.
+    A one-word name that is a word (``IDENTIFIER``: Grafana titles as Memory, Disk, 503, p99) counts only
+    where a signal names it as an alert (alertname="Memory", ``alert: Memory``, the whole signal) or a code
+    span of the pattern is it or names it so: any signal with the word in it counted (503: 5 patterns;
+    Replication: "non-replication superuser"), and so did a command in a code span (`redis-cli`: Redis)."""
+    signals, prose, spans, regexes, named, signal_spans = texts
+    if any(rx.fullmatch(name) for rx in regexes):
+        return True
+    if ONE_WORD.fullmatch(name) and not IDENTIFIER.search(name):
+        return name.lower() in named or any(_names_alert(span, name) for span in [*signal_spans, *spans])
+    if _mentions(signals, name):
         return True
     if re.search(r"[a-z][A-Z]|[0-9_:]", name):
         return _mentions(prose, name)
     return any(_mentions(span, name) for span in spans)
+
+
+def _names_alert(span: str, name: str) -> bool:
+    """Whether a code span is alert ``name`` (`Memory`) or names it as one (`ALERTS{alertname="Memory"}`): a
+    command in a span (`redis-cli --hotkeys`, `nginx -T`) made a Grafana alert titled Redis or nginx detect the pattern."""
+    return span.strip().lower() == name.lower() or any(n.lower() == name.lower() for n, _ in signal_alerts(span))
 
 
 def site_page(relpath: str) -> str:
