@@ -1,8 +1,11 @@
 """`recur coverage`: what counts as a pattern naming an alert, and what the report says of it."""
 
+import json
+
+from coverage_helpers import coverage_cli
 from kbfactory import write, write_pattern
 
-from recur.ingest.coverage import coverage, read_rules
+from recur.ingest.coverage import DETECTED_SHOWN, coverage, read_rules
 from recur.kb.loader import load_kb
 
 # Grafana alert titles of a small team: one word each
@@ -57,3 +60,46 @@ def test_a_one_word_title_counts_where_a_signal_names_it_as_an_alert(tmp_path):
         "oom": ["Memory"],
         "repl": ["Replication"],
     }
+
+
+RULES = """groups:
+  - name: node
+    rules:
+      - alert: DiskAlmostFull
+        expr: x < 0.05
+        annotations: {runbook_url: "https://recur.example/patterns/capacity/disk-full.html"}
+      - alert: KubePodCrashLooping
+        expr: y > 0
+        annotations: {runbook_url: "https://recur.example/patterns/capacity/crash.html"}
+"""
+
+
+def test_the_text_report_says_which_alert_covers_which_pattern_and_how(tmp_path):
+    kb = tmp_path / "kb"
+    write_pattern(kb, "disk-full", signals=("No space left on device",))
+    write_pattern(kb, "crash", signals=("KubePodCrashLooping",))
+    write_pattern(kb, "quiet", signals=("nothing alerts on this",))
+    write(tmp_path / "rules", "node.yml", RULES)
+    r = coverage_cli(kb, tmp_path / "rules", "--no-propose")
+    assert r.exit_code == 0, r.output
+    section = r.output.split("Patterns with an alert")[1].split("\n\n")[0].splitlines()
+    assert section[1:] == [
+        "  crash: KubePodCrashLooping (named by the pattern and its runbook_url links the pattern)",
+        "  disk-full: DiskAlmostFull (its runbook_url links the pattern)",
+    ]
+    data = json.loads(coverage_cli(kb, tmp_path / "rules", "--no-propose", "--json").output)
+    assert data["detected_by"] == {
+        "crash": [{"alert": "KubePodCrashLooping", "by": ["mention", "runbook_url"]}],
+        "disk-full": [{"alert": "DiskAlmostFull", "by": ["runbook_url"]}],
+    }
+
+
+def test_the_patterns_with_an_alert_are_capped_in_the_text(tmp_path):
+    kb = tmp_path / "kb"
+    for n in range(DETECTED_SHOWN + 2):
+        write_pattern(kb, f"p{n:03d}", signals=("KubePodCrashLooping",))
+    write(tmp_path / "rules", "node.yml", RULES)
+    out = coverage_cli(kb, tmp_path / "rules", "--no-propose").output
+    section = out.split("Patterns with an alert")[1].split("\n\n")[0].splitlines()
+    assert len(section) == 1 + DETECTED_SHOWN + 1
+    assert section[-1] == "  ... and 2 more patterns (--json: detected_by)"

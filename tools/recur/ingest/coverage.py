@@ -37,13 +37,15 @@ record whose ``to_json()`` is `recur coverage --json` (alert names compare case-
   with the page it may have meant; a templated URL said so); ``external_runbook_urls``: the others, but
   ``templated_runbook_urls``: those templated where their host is or would be (``{{ $externalURL }}/...``, a
   templated path with no host), whose site is known only when the alert fires: not checkable.
+- ``detected``: pattern id -> the alerts that mention or link to it; ``detected_by``: the same, each alert with how
+  (``by``: ``mention``, ``runbook_url``), as the text report's "Patterns with an alert" lists them.
 """
 
 from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict
 from urllib.parse import urlparse
@@ -1098,6 +1100,7 @@ JSON_KEYS = [
     *COUNTED[:3],
     "unmentioned_by_file",
     *COUNTED[3:],
+    "detected_by",
 ]
 
 
@@ -1119,6 +1122,8 @@ class Coverage:
     external_runbook_urls: list[dict]  # alert, url, file, line, host
     templated_runbook_urls: list[dict]  # alert, url, file, line: filled in when the alert fires, its host unknown
     detected: dict[str, list[str]]  # pattern id -> alerts mentioning or linking it
+    # pattern id -> [{alert, by: ["mention"] and/or ["runbook_url"]}], as ``detected``: how each alert covers it
+    detected_by: dict[str, list[dict]] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -1174,6 +1179,16 @@ def coverage(kb, alerts: list[Alert], *, site_url: str | None = None, proposals:
         external_runbook_urls=external,
         templated_runbook_urls=templated,
         detected=detected,
+        detected_by={
+            pid: [
+                {
+                    "alert": n,
+                    "by": [w for w, h in (("mention", mentioned[pid]), ("runbook_url", linked.get(pid, []))) if n in h],
+                }
+                for n in names
+            ]
+            for pid, names in detected.items()
+        },
     )
 
 
@@ -1236,6 +1251,7 @@ def render_text(c: Coverage, kb_dir: str = "kb") -> str:
             "Heartbeat alerts, not expected to have a pattern (always firing, to show alerting works): "
             + ", ".join(dict.fromkeys(r["alert"] for r in c.heartbeat_alerts))
         )
+    block("Patterns with an alert (the alerts that mention or link to them)", _detected_rows(c), n["detected"])
     block("Patterns with no detection (no alert mentions or links to them)", _undetected_rows(c), n["undetected"])
     block(
         "runbook_url annotations that point at no pattern page",
@@ -1278,6 +1294,23 @@ def _unmentioned_rows(c: Coverage) -> list[str]:
         rows.append(f"{f}")
         for g, names in groups.items():
             rows.append(f"  {g}: {', '.join(names)}")
+    return rows
+
+
+# rows of "Patterns with an alert" shown at most; the rest counted, in --json's detected_by
+DETECTED_SHOWN = 100
+_BY = {"mention": "named by the pattern", "runbook_url": "its runbook_url links the pattern"}
+
+
+def _detected_rows(c: Coverage) -> list[str]:
+    """render_text's rows for the patterns with an alert: each pattern, its alerts and how each covers it (the
+    pattern names the alert, or the alert's runbook_url is its page). The text said only how many patterns had
+    an alert, never which: a wrong one (a title read in a signal) could not be seen without --json."""
+    rows = []
+    for pid, alerts in list(c.detected_by.items())[:DETECTED_SHOWN]:
+        rows.append(f"{pid}: " + ", ".join(f"{a['alert']} ({' and '.join(_BY[b] for b in a['by'])})" for a in alerts))
+    if len(c.detected) > DETECTED_SHOWN:
+        rows.append(f"... and {plural(len(c.detected) - DETECTED_SHOWN, 'more pattern')} (--json: detected_by)")
     return rows
 
 
