@@ -103,3 +103,45 @@ def test_the_patterns_with_an_alert_are_capped_in_the_text(tmp_path):
     section = out.split("Patterns with an alert")[1].split("\n\n")[0].splitlines()
     assert len(section) == 1 + DETECTED_SHOWN + 1
     assert section[-1] == "  ... and 2 more patterns (--json: detected_by)"
+
+
+LABELLED = """groups:
+  - name: t
+    rules:
+      - alert: PostgresReplicationLag
+        expr: pg_replication_lag_seconds > 30
+        labels: {severity: warning, pattern: disk-full}
+        annotations:
+          runbook_url: "https://recur.example/patterns/capacity/{{ $labels.pattern }}.html"
+      - alert: GoLabels
+        expr: x > 1
+        labels: {pattern: dsik-full}
+        annotations:
+          runbook_url: "https://recur.example/patterns/capacity/{{ .Labels.pattern }}.html"
+      - alert: FromTheSeries
+        expr: x > 1
+        annotations:
+          runbook_url: "https://recur.example/patterns/capacity/{{ $labels.instance }}.html"
+"""
+
+
+def test_a_runbook_url_templated_with_the_rules_own_labels_is_filled_in_checked_and_credited(tmp_path):
+    kb = tmp_path / "kb"
+    write_pattern(kb, "disk-full", signals=("No space left on device",))
+    write(tmp_path / "rules", "t.yml", LABELLED)
+    args = ("--no-propose", "--site-url", "https://recur.example/", "--strict")
+    r = coverage_cli(kb, tmp_path / "rules", *args, "--json")
+    data = json.loads(r.output[: r.output.rindex("}") + 1])
+    assert data["detected"] == {"disk-full": ["PostgresReplicationLag"]}
+    filled = "https://recur.example/patterns/capacity/dsik-full.html"
+    assert [(b["alert"], b["rendered"], b["reason"]) for b in data["bad_runbook_urls"]] == [
+        ("GoLabels", filled, "points at no pattern page (did you mean .../patterns/capacity/disk-full.html?)")
+    ]
+    # a label the rule does not set (the series' instance): templated, not checkable, never failing --strict
+    assert [t["alert"] for t in data["templated_runbook_urls"]] == ["FromTheSeries"]
+    assert r.exit_code == 1 and "0 missing alerts, 1 broken runbook_url" in r.output
+    text = coverage_cli(kb, tmp_path / "rules", "--no-propose", "--site-url", "https://recur.example/").output
+    assert (
+        f"GoLabels: https://recur.example/patterns/capacity/{{{{ .Labels.pattern }}}}.html (with the rule's labels: {filled})"
+        in text
+    )

@@ -36,7 +36,9 @@ record whose ``to_json()`` is `recur coverage --json` (alert names compare case-
   writes for it, a path ending ``patterns/<category>/<id>.html``; ``line``: the URL's own; a misspelt id
   with the page it may have meant; a templated URL said so); ``external_runbook_urls``: the others, but
   ``templated_runbook_urls``: those templated where their host is or would be (``{{ $externalURL }}/...``, a
-  templated path with no host), whose site is known only when the alert fires: not checkable.
+  templated path with no host), or in their path under ``site_url``, whose page is known only when the alert fires:
+  not checkable, never broken. A ``{{ $labels.x }}`` of a label the rule sets itself is filled in first, as Prometheus
+  renders it (``rendered``: the URL so filled, on a row whose URL it changed), and the URL then checked and credited.
 - ``detected``: pattern id -> the alerts that mention or link to it; ``detected_by``: the same, each alert with how
   (``by``: ``mention``, ``runbook_url``), as the text report's "Patterns with an alert" lists them.
 """
@@ -86,6 +88,7 @@ class Alert:
     source: str = "prometheus"  # "prometheus" | "grafana" (a Datadog monitor is read as Prometheus's)
     runbook_line: int | None = None  # the runbook_url's own line, when known
     severity: str = ""  # its severity label: "none" marks a heartbeat (retrieval.alerts.heartbeat_named)
+    labels: dict = field(default_factory=dict)  # the rule's static labels (strings), which fill its runbook_url
 
     @property
     def heartbeat(self) -> bool:
@@ -519,6 +522,7 @@ def _alert(r: dict, f: Path, g: dict) -> Alert | None:
         source,
         getattr(ann, "key_lines", {}).get(key),
         severity,
+        {k: v for k, v in labels.items() if isinstance(k, str) and isinstance(v, str) and k != "__line__"},
     )
 
 
@@ -826,6 +830,9 @@ def runbook_url(annotations: dict) -> str | None:
     return annotations[key].strip() if key is not None else None
 
 
+TEMPLATED, WHEN_FIRED = "is templated ({{ ... }})", ": which page it opens is known only when the alert fires"
+
+
 def runbook_link(url: str, pages: dict, site_url: str | None, retired=frozenset()) -> tuple[str | None, str | None]:
     """(pattern id, None) when ``url`` is the page of a pattern of ``pages`` ({id: its KB path}) not in
     ``retired``, else (None, why it is not: None for a URL that is not ours). The one
@@ -841,8 +848,7 @@ def runbook_link(url: str, pages: dict, site_url: str | None, retired=frozenset(
     # (without site_url, ours is a URL naming a pattern, which this one does not until then); in the query
     # or fragment alone (?i={{ $labels.instance }}) the page is known (found in review: it was not counted)
     if "{{" in parsed.netloc + parsed.path:
-        templated = "is templated ({{ ... }}): which page it opens is known only when the alert fires"
-        return None, templated if site_url and is_ours(url, site_url) else None
+        return None, TEMPLATED + WHEN_FIRED if site_url and is_ours(url, site_url) else None
     pid = url_pattern(url, pages)
     relative = not parsed.scheme and not parsed.netloc
     if (site_url and not is_ours(url, site_url) and not (relative and pid)) or (not site_url and pid is None):
@@ -1031,16 +1037,36 @@ def _runbooks(alerts: list[Alert], patterns: dict, site_url: str | None) -> tupl
             continue
         seen.add((a.name.lower(), a.runbook_url))
         row = {"alert": a.name, "url": a.runbook_url, "file": a.file, "line": a.runbook_line or a.line}
-        pid, why = runbook_link(a.runbook_url, pages, site_url, retired)
+        url = rendered_url(a.runbook_url, a.labels)
+        if url != a.runbook_url:
+            row["rendered"] = url  # with the rule's own labels filled in, as Prometheus sends it
+        pid, why = runbook_link(url, pages, site_url, retired)
         if pid is not None:
             linked.setdefault(pid, []).append(a.name)
-        elif why is not None:
+        elif why is not None and not why.startswith(TEMPLATED):
             bad.append({**row, "reason": why})
-        elif _host_templated(a.runbook_url):
+        elif why is not None or _host_templated(url):  # still templated under --site-url: not checkable, not broken
             templated.append(row)
         else:
-            external.append({**row, "host": urlparse(a.runbook_url).netloc or "(no host)"})
+            external.append({**row, "host": urlparse(url).netloc or "(no host)"})
     return linked, bad, external, templated
+
+
+# a label in a template, as Prometheus gives rules' annotations their alert's labels: {{ $labels.x }}, {{ .Labels.x }}
+LABEL_REF = re.compile(r"\{\{-?\s*(?:\$labels|\.Labels)\.([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}")
+
+
+def rendered_url(url: str, labels: dict) -> str:
+    """``url`` with each ``{{ $labels.x }}`` (``{{ .Labels.x }}``) of a label the rule sets itself filled in, as
+    Prometheus renders it (a rule's labels are its alert's, over the series'); the others left templated. A link
+    templated only with the rule's own label (``.../{{ $labels.pattern }}.html`` beside ``pattern: disk-full``) was
+    "templated: not checkable", and under --site-url a broken runbook_url failing --strict."""
+
+    def fill(m: re.Match) -> str:
+        value = labels.get(m.group(1))
+        return value if isinstance(value, str) and "{{" not in value else m.group(0)  # a templated label: as sent
+
+    return LABEL_REF.sub(fill, url)
 
 
 def _host_templated(url: str) -> bool:
@@ -1120,7 +1146,7 @@ class Coverage:
     undetected: list[Undetected]
     bad_runbook_urls: list[dict]  # alert, url, file, line, reason
     external_runbook_urls: list[dict]  # alert, url, file, line, host
-    templated_runbook_urls: list[dict]  # alert, url, file, line: filled in when the alert fires, its host unknown
+    templated_runbook_urls: list[dict]  # alert, url, file, line (rendered): filled in only when the alert fires
     detected: dict[str, list[str]]  # pattern id -> alerts mentioning or linking it
     # pattern id -> [{alert, by: ["mention"] and/or ["runbook_url"]}], as ``detected``: how each alert covers it
     detected_by: dict[str, list[dict]] = field(default_factory=dict)
@@ -1255,27 +1281,41 @@ def render_text(c: Coverage, kb_dir: str = "kb") -> str:
     block("Patterns with no detection (no alert mentions or links to them)", _undetected_rows(c), n["undetected"])
     block(
         "runbook_url annotations that point at no pattern page",
-        [f"{b['file']}:{b['line']}: {b['alert']}: {b['url']} {b['reason']}" for b in c.bad_runbook_urls],
+        [
+            f"{b['file']}:{b['line']}: {b['alert']}: {b['url']}{_as_rendered(b)} {b['reason']}"
+            for b in c.bad_runbook_urls
+        ],
     )
-    hosts: dict = {}
-    for e in c.external_runbook_urls:
-        hosts.setdefault(e["host"], []).append(e)
     block(
         "External runbook_urls (not ours"
         + (f": outside {c.site_url}" if c.site_url else "; --site-url says which are")
         + "), by host",
-        [
-            f"{h}: {plural(len(es), 'alert')}, e.g. {es[0]['url']} ({es[0]['alert']})"
-            for h, es in sorted(hosts.items(), key=lambda x: (-len(x[1]), x[0]))
-        ],
+        _external_rows(c),
         n["external_runbook_urls"],
     )
     if c.templated_runbook_urls:
         block(
-            "Templated runbook_urls (filled in when the alert fires, their host unknown here: not checkable)",
-            [f"{t['file']}:{t['line']}: {t['alert']}: {t['url']}" for t in c.templated_runbook_urls],
+            "Templated runbook_urls (filled in only when the alert fires, from values the rule does not set: "
+            "which page they open is not checkable here)",
+            [f"{t['file']}:{t['line']}: {t['alert']}: {t['url']}{_as_rendered(t)}" for t in c.templated_runbook_urls],
         )
     return "\n".join(out) + "\n"
+
+
+def _external_rows(c: Coverage) -> list[str]:
+    """render_text's rows for the external runbook_urls: one per host, most alerts first, with an example."""
+    hosts: dict = {}
+    for e in c.external_runbook_urls:
+        hosts.setdefault(e["host"], []).append(e)
+    return [
+        f"{h}: {plural(len(es), 'alert')}, e.g. {es[0]['url']} ({es[0]['alert']})"
+        for h, es in sorted(hosts.items(), key=lambda x: (-len(x[1]), x[0]))
+    ]
+
+
+def _as_rendered(row: dict) -> str:
+    """A runbook_url row's URL as its rule's labels fill it in, when they do."""
+    return f" (with the rule's labels: {row['rendered']})" if row.get("rendered") else ""
 
 
 def _missing_what(m: MissingAlert) -> str:
