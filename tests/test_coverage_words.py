@@ -145,3 +145,36 @@ def test_a_runbook_url_templated_with_the_rules_own_labels_is_filled_in_checked_
         f"GoLabels: https://recur.example/patterns/capacity/{{{{ .Labels.pattern }}}}.html (with the rule's labels: {filled})"
         in text
     )
+
+
+API = """{"status": "success", "data": {"groups": [{"name": "node", "file": "/etc/prometheus/node.yaml", "rules": [
+{"state": "inactive", "name": "NodeClockNotSynchronising", "query": "min_over_time(x[5m]) == 0", "health": "ok",
+ "type": "alerting"},
+{"state": "inactive", "name": "NodeRAIDDegraded", "query": "a - ignoring (state) (b) > 0", "health": "err",
+ "lastError": "many-to-many matching not allowed", "type": "alerting"}
+]}]}}
+"""
+
+
+def test_a_rule_prometheus_reports_broken_is_said_and_not_counted(tmp_path):
+    kb = tmp_path / "kb"
+    write_pattern(kb, "clock", signals=("NodeClockNotSynchronising",))
+    write_pattern(kb, "raid", signals=("NodeRAIDDegraded",))
+    rules = write(tmp_path / "rules", "api-rules.json", API)
+    alerts, notes = read_rules(tmp_path / "rules")
+    assert notes == [
+        f"{rules}:4: NodeRAIDDegraded: Prometheus reports the rule broken (health err: many-to-many matching not "
+        "allowed): not counted as detecting a pattern"
+    ]
+    c = coverage(load_kb(kb), alerts)
+    assert c.detected == {"clock": ["NodeClockNotSynchronising"]}
+    assert [(u["pattern"], u.get("broken_alerts")) for u in c.undetected] == [
+        ("raid", [{"alert": "NodeRAIDDegraded", "error": "many-to-many matching not allowed"}])
+    ]
+    assert c.unmentioned_alerts == []  # mentioned, only broken
+    out = coverage_cli(kb, tmp_path / "rules", "--no-propose").output
+    rows = out.split("Patterns with no detection")[1].split("\n\n")[0].splitlines()
+    assert rows[1:] == [
+        "  raid  (and no ## Detection section)",
+        "      detected only by a broken rule: NodeRAIDDegraded (Prometheus: many-to-many matching not allowed)",
+    ]

@@ -29,7 +29,8 @@ record whose ``to_json()`` is `recur coverage --json` (alert names compare case-
   InfoInhibitor, severity none: retrieval.alerts.heartbeat_named, the webhook's rule), which no pattern is
   expected to mention: listed apart, not among the unmentioned (found in review: they were).
 - ``undetected``: patterns (active or draft, not retired) that no alert mentions or links to, with ``likely_alerts``: the
-  alerts the engine matches to the pattern from their name, summary and description.
+  alerts the engine matches to the pattern from their name, summary and description. A rule a saved /api/v1/rules
+  answer says is broken (``"health": "err"``) detects nothing: a warning, and ``broken_alerts`` on such a row.
 - ``bad_runbook_urls``: our alerts' ``runbook_url`` (under ``site_url``; without it, URLs that
   name a pattern) that do not point at an existing pattern page (a path segment equal to a
   pattern id, ``.html``/``.md``/``/`` suffixes ignored; under ``site_url``, the page `recur site`
@@ -89,6 +90,7 @@ class Alert:
     runbook_line: int | None = None  # the runbook_url's own line, when known
     severity: str = ""  # its severity label: "none" marks a heartbeat (retrieval.alerts.heartbeat_named)
     labels: dict = field(default_factory=dict)  # the rule's static labels (strings), which fill its runbook_url
+    error: str | None = None  # Prometheus's lastError of a rule its /api/v1/rules answer says is broken (health err)
 
     @property
     def heartbeat(self) -> bool:
@@ -122,12 +124,19 @@ class LikelyAlert(TypedDict):
     confidence: str
 
 
-class Undetected(TypedDict):
+class _Undetected(TypedDict):
     pattern: str
     title: str
     path: str
     has_detection_section: bool
     likely_alerts: list[LikelyAlert]
+
+
+class Undetected(_Undetected, total=False):
+    """A pattern no alert detects; ``broken_alerts``: alerts that name or link it but whose rule Prometheus reports
+    broken (``[{alert, error}]``, from a saved /api/v1/rules answer), when there are any."""
+
+    broken_alerts: list[dict]
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -441,7 +450,13 @@ def _api_groups(doc) -> list | None:
 
 
 def _api_extra(r: dict) -> dict:
-    return {k: r[k] for k in ("annotations", "labels", "__line__") if k in r}
+    """A rule's keys of the API's answer kept: its annotations, labels and line, and, for a rule Prometheus reports
+    broken (``"health": "err"``), its ``lastError`` as ``__error__`` (a rule whose query fails detects nothing)."""
+    extra = {k: r[k] for k in ("annotations", "labels", "__line__") if k in r}
+    if r.get("health") == "err":
+        error = r.get("lastError")
+        extra["__error__"] = error.strip() if isinstance(error, str) and error.strip() else "health: err"
+    return extra
 
 
 def _groups(doc) -> list:
@@ -523,6 +538,7 @@ def _alert(r: dict, f: Path, g: dict) -> Alert | None:
         getattr(ann, "key_lines", {}).get(key),
         severity,
         {k: v for k, v in labels.items() if isinstance(k, str) and isinstance(v, str) and k != "__line__"},
+        r.get("__error__"),
     )
 
 
@@ -705,6 +721,11 @@ def _rule_notes(rules: list, f: Path) -> list[str]:
         if not isinstance(r, dict) or "title" in r:
             continue
         line = r.get("__line__", 1)
+        if r.get("__error__") and "alert" in r:
+            notes.append(
+                f"{f}:{line}: {r['alert']}: Prometheus reports the rule broken (health err: {r['__error__']}): "
+                "not counted as detecting a pattern"
+            )
         if "alert" not in r and "record" not in r:
             notes.append(f"{f}:{line}: a rule with neither alert nor record (Prometheus rejects the file)")
         elif r.get("expr") is None or not str(r["expr"]).strip():  # `expr: 1` is an expression too
@@ -1174,6 +1195,11 @@ def coverage(kb, alerts: list[Alert], *, site_url: str | None = None, proposals:
     texts = {pid: _texts(p) for pid, p in patterns.items()}  # once per pattern, not once per alert
     mentioned = {pid: sorted({n for n in names if _mentioned_by(texts[pid], n)}) for pid in patterns}
     covered = {n.lower() for v in mentioned.values() for n in v} | {n.lower() for v in linked.values() for n in v}
+    # a name whose every rule Prometheus reports broken (its query fails) detects nothing: said, not counted
+    broken = _broken(alerts)
+    by_broken = {pid: _broken_rows(mentioned[pid] + linked.get(pid, []), broken) for pid in patterns}
+    mentioned = {pid: [n for n in v if n.lower() not in broken] for pid, v in mentioned.items()}
+    linked = {pid: [n for n in v if n.lower() not in broken] for pid, v in linked.items()}
     proposals = proposals or {}
     undetected: list[Undetected] = [
         {
@@ -1182,6 +1208,7 @@ def coverage(kb, alerts: list[Alert], *, site_url: str | None = None, proposals:
             "path": p.relpath,
             "has_detection_section": bool(p.detection.strip()),
             "likely_alerts": proposals.get(pid, []),
+            **({"broken_alerts": by_broken[pid]} if by_broken[pid] else {}),
         }
         for pid, p in sorted(active.items())
         if not mentioned[pid] and not linked.get(pid)
@@ -1216,6 +1243,17 @@ def coverage(kb, alerts: list[Alert], *, site_url: str | None = None, proposals:
             for pid, names in detected.items()
         },
     )
+
+
+def _broken(alerts: list[Alert]) -> dict[str, str]:
+    """Lower-cased alert name -> Prometheus's error, for the names whose every rule is reported broken."""
+    healthy = {a.name.lower() for a in alerts if not a.error}
+    return {a.name.lower(): a.error for a in alerts if a.error and a.name.lower() not in healthy}
+
+
+def _broken_rows(names: list[str], broken: dict[str, str]) -> list[dict]:
+    """The broken rules among the alerts that mention or link a pattern: [{alert, error}], each name once."""
+    return [{"alert": n, "error": broken[n.lower()]} for n in dict.fromkeys(names) if n.lower() in broken]
 
 
 def alert_text(a: Alert) -> str:
@@ -1359,6 +1397,11 @@ def _undetected_rows(c: Coverage) -> list[str]:
     rows = []
     for u in c.undetected:
         rows.append(f"{u['pattern']}" + ("" if u["has_detection_section"] else "  (and no ## Detection section)"))
+        if u.get("broken_alerts"):
+            rows.append(
+                "    detected only by a broken rule: "
+                + ", ".join(f"{b['alert']} (Prometheus: {b['error']})" for b in u["broken_alerts"])
+            )
         if u.get("likely_alerts"):
             rows.append(
                 "    likely alerts: " + ", ".join(f"{x['alert']} ({x['confidence']})" for x in u["likely_alerts"])
