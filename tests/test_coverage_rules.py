@@ -127,7 +127,7 @@ def test_strict_with_no_readable_rules_fails(kb_dir, tmp_path):
     write(tmp_path / "broken", "only.yml", "groups: [\n")
     write(tmp_path / "records", "r.yml", "groups:\n  - name: r\n    rules:\n      - record: a:b\n        expr: up\n")
     for rules, why in (
-        (empty, "no *.yml, *.yaml or *.rules file in it"),
+        (empty, "no *.yml, *.yaml, *.rules or *.json file in it"),
         (tmp_path / "broken", "1 file found, none with an alerting rule that could be read"),
         (tmp_path / "records" / "r.yml", "1 file found, none with an alerting rule that could be read"),
     ):

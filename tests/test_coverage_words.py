@@ -178,3 +178,24 @@ def test_a_rule_prometheus_reports_broken_is_said_and_not_counted(tmp_path):
         "  raid  (and no ## Detection section)",
         "      detected only by a broken rule: NodeRAIDDegraded (Prometheus: many-to-many matching not allowed)",
     ]
+
+
+def test_rule_file_suffixes_compare_in_any_case_and_files_not_read_are_named(tmp_path):
+    kb = tmp_path / "kb"
+    write_pattern(kb, "crash", signals=("KubePodCrashLooping",))
+    rules = tmp_path / "rules"
+    write(rules, "K8S.YAML", RULES)
+    write(rules, "alerts.tf", 'resource "grafana_rule_group" "x" {}\n')
+    write(rules, "mixin/alerts.libsonnet", "{ prometheusAlerts+:: {} }\n")
+    write(rules, "prod.rules.yml.j2", "groups: {{ groups }}\n")
+    write(rules, "README.md", "# our rules\n")
+    alerts, notes = read_rules(rules)
+    assert [a.name for a in alerts] == ["DiskAlmostFull", "KubePodCrashLooping"]
+    assert notes == [
+        f"3 files not read: {rules}/alerts.tf (Terraform: export the rules as YAML), {rules}/mixin/alerts.libsonnet "
+        f"(Jsonnet: render it to YAML first, with jsonnet -S or the mixin's make), {rules}/prod.rules.yml.j2 "
+        "(a Jinja template: render it first)"
+    ]
+    (rules / "K8S.YAML").unlink()
+    r = coverage_cli(kb, rules, "--no-propose")
+    assert f"no alerting rules could be read from {rules} (no *.yml, *.yaml, *.rules or *.json file in it)" in r.output

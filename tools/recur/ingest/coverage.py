@@ -361,7 +361,7 @@ def rule_files(path) -> list[Path]:
         return _distinct(
             p
             for p in sorted(path.rglob("*"))
-            if p.suffix in RULE_SUFFIXES
+            if p.suffix.lower() in RULE_SUFFIXES  # K8S.YAML too: it was left out without a word
             and not any(part.startswith("..") for part in p.relative_to(path).parts)
             and (p.is_file() or (p.is_symlink() and not p.exists()))
         )
@@ -664,7 +664,7 @@ def _configmap_files(doc) -> list[tuple[str, str]]:
     data = doc["data"]
     out = []
     for key, value in data.items():
-        if not (isinstance(key, str) and key.endswith(RULE_SUFFIXES) and isinstance(value, str)):
+        if not (isinstance(key, str) and key.lower().endswith(RULE_SUFFIXES) and isinstance(value, str)):
             continue
         # The value's own node, not a search of the text for the key: a file of several ConfigMaps
         # (`---`) holding the same key put the second one's lines at the first one's.
@@ -767,17 +767,50 @@ def _without_lines(value):
 
 
 def read_rules(path) -> tuple[list[Alert], list[str]]:
-    """Alerting rules from a folder (recursively, *.yml / *.yaml / *.rules, and *.json that hold rule groups)
-    or one file; returns (alerts, warnings).
-    Files that cannot be read are skipped with one warning each."""
+    """Alerting rules from a folder (recursively, *.yml / *.yaml / *.rules, and *.json that hold rule groups, the
+    suffixes in any case) or one file; returns (alerts, warnings).
+    Files that cannot be read are skipped with one warning each; a folder's files of rules in a form not read
+    (``_UNREAD``: Terraform, Jsonnet, templates) are named in one warning."""
     alerts, notes = [], []
     for f in rule_files(path):
-        if f.suffix == ".json" and Path(path).is_dir() and not _json_rules(f):
+        if f.suffix.lower() == ".json" and Path(path).is_dir() and not _json_rules(f):
             continue  # a dashboard or other JSON beside the rules: not a rule file, no warning
         a, n = read_file(f)
         alerts += a
         notes += n
+    if Path(path).is_dir() and (unread := unread_files(path)):
+        named = ", ".join(f"{f} ({_UNREAD[f.suffix.lower()]})" for f in unread[:5])
+        more = f", and {len(unread) - 5} more" if len(unread) > 5 else ""
+        notes.append(f"{plural(len(unread), 'file')} not read: {named}{more}")
     return alerts, notes
+
+
+# files of a rules folder that hold alerting rules in a form this tool does not read, by their suffix, with what
+# to do: they were passed over without a word, and their alerts missing looked like patterns with no alert
+_UNREAD = {
+    ".tf": "Terraform: export the rules as YAML",
+    ".hcl": "HCL: export the rules as YAML",
+    ".jsonnet": "Jsonnet: render it to YAML first, with jsonnet -S or the mixin's make",
+    ".libsonnet": "Jsonnet: render it to YAML first, with jsonnet -S or the mixin's make",
+    ".j2": "a Jinja template: render it first",
+    ".jinja": "a Jinja template: render it first",
+    ".jinja2": "a Jinja template: render it first",
+    ".tpl": "a template: render it first",
+    ".gotmpl": "a template: render it first",
+}
+
+
+def unread_files(path) -> list[Path]:
+    """The files under the folder ``path`` that hold rules in a form not read (``_UNREAD``: Terraform, Jsonnet, a
+    Jinja or Go template such as ``prod.rules.yml.j2``), ``..`` entries of a ConfigMap mount left out."""
+    path = Path(path)
+    return [
+        p
+        for p in sorted(path.rglob("*"))
+        if p.suffix.lower() in _UNREAD
+        and not any(part.startswith("..") for part in p.relative_to(path).parts)
+        and p.is_file()
+    ]
 
 
 def _json_rules(f: Path) -> bool:
