@@ -199,3 +199,16 @@ def test_rule_file_suffixes_compare_in_any_case_and_files_not_read_are_named(tmp
     (rules / "K8S.YAML").unlink()
     r = coverage_cli(kb, rules, "--no-propose")
     assert f"no alerting rules could be read from {rules} (no *.yml, *.yaml, *.rules or *.json file in it)" in r.output
+
+
+def test_a_group_with_no_rules_is_no_warning(tmp_path):
+    """Prometheus loads a group whose `rules:` is empty or left out (a chart rendering no rules writes it)."""
+    f = write(
+        tmp_path / "rules",
+        "e.yaml",
+        "groups:\n- name: rendered-empty\n  rules:\n- name: none\n- name: real\n  rules:\n  - alert: AppDown\n"
+        "    expr: up == 0\n- name: odd\n  rules: AppDown\n",
+    )
+    alerts, notes = read_rules(f)
+    assert [a.name for a in alerts] == ["AppDown"]
+    assert notes == [f"{f}:9: rules: each group needs a list of rules (group skipped)"]  # a string is still wrong

@@ -695,6 +695,10 @@ def _shape_notes(doc, f: Path) -> list[str]:
 def _group(g, f: Path, doc) -> tuple[list[Alert], list[str]]:
     """The alerts of one rule group, and warnings about it: what Prometheus would reject, said where it is."""
     rules = g.get("rules") if isinstance(g, dict) else None
+    if isinstance(g, dict) and rules is None:
+        # `rules:` empty or left out: Prometheus loads such a group (a chart rendering no rules writes it), and it
+        # holds no alert; it was warned "each group needs a list of rules (group skipped)"
+        return [], []
     if not isinstance(rules, list):
         where = g.get("__line__", 1) if isinstance(g, dict) else doc.get("__line__", 1)
         what = "each group needs a list of rules" if isinstance(g, dict) else f"a group is a mapping, not {_shown(g)}"
