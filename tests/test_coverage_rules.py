@@ -111,7 +111,9 @@ def test_cli_text_json_strict_and_errors(kb_dir, tmp_path):
     r = coverage_cli(kb_dir, tmp_path / "bad", "--no-propose")
     # issue 14: files it cannot read are skipped with one warning each, never an abort
     assert r.exit_code == 0, r.output
-    assert "x.yml:2: skipped: not YAML" in r.output and "y.yml:2: rules: each group needs a list" in r.output
+    assert (
+        "x.yml:2: skipped: invalid YAML at line 2" in r.output and "y.yml:2: rules: each group needs a list" in r.output
+    )
     assert "z.yaml:1: skipped: cannot be read" in r.output and "Traceback" not in r.output
 
 
@@ -461,8 +463,8 @@ def test_a_warning_inside_a_configmaps_rule_file_names_the_manifests_line_and_da
     assert notes == [
         f"{cm}:24: data key alerts.yaml: group name 'b' is repeated in the file (first at line 20): "
         "Prometheus rejects the file",
-        f"{cm}:31: data key broken.yaml: skipped: not YAML this tool can read "
-        "(expected the node content, but found '}')",
+        f"{cm}:31: data key broken.yaml: skipped: invalid YAML at line 31, column 13: "
+        "expected the node content, but found '}'",
     ]
 
 
@@ -727,7 +729,8 @@ def test_a_json_rule_file_indented_with_tabs_is_read(tmp_path):
     alerts, notes = read_rules(tmp_path)
     assert [(a.name, a.group, a.line) for a in alerts] == [("DiskFull", "disk", 6)]  # the rule's "{"
     assert notes == [
-        f"{tmp_path / 'bad.yml'}:3: skipped: not YAML this tool can read (found character '\\t' that cannot start any token)"
+        f"{tmp_path / 'bad.yml'}:3: skipped: invalid YAML at line 3, column 1: found a tab character that violates "
+        "indentation (a tab in the indentation: YAML indents with spaces)"
     ]
 
 

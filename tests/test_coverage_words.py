@@ -212,3 +212,22 @@ def test_a_group_with_no_rules_is_no_warning(tmp_path):
     alerts, notes = read_rules(f)
     assert [a.name for a in alerts] == ["AppDown"]
     assert notes == [f"{f}:9: rules: each group needs a list of rules (group skipped)"]  # a string is still wrong
+
+
+def test_invalid_yaml_is_said_with_its_line_column_and_fix_and_the_documents_before_it_are_read(tmp_path):
+    good = "groups:\n- name: a\n  rules:\n  - alert: AppDown\n    expr: up == 0\n"
+    bad = (
+        "groups:\n- name: b\n  rules:\n  - alert: QueueTooLong\n    expr: q > 10\n    annotations:\n"
+        "      description: queue {{ $labels.queue }} has: too many messages\n"
+    )
+    f = write(tmp_path / "rules", "q.yaml", good + "---\n" + bad + "---\n" + good)
+    alerts, notes = read_rules(f)
+    assert [a.name for a in alerts] == ["AppDown"]
+    assert notes == [
+        f"{f}:13: skipped (this document, from line 6, and the rest of the file; 1 document before it read): "
+        "invalid YAML at line 13, column 49: YAML reads an unquoted ': ' as a key and its value: put the whole text "
+        'in quotes, "queue {{ $labels.queue }} has: too many messages"'
+    ]
+    one = write(tmp_path / "one", "q.yaml", bad)
+    assert read_rules(one) == ([], [f"{one}:7: skipped: invalid YAML at line 7, column 49: YAML reads an unquoted "
+        "': ' as a key and its value: put the whole text in quotes, \"queue {{ $labels.queue }} has: too many messages\""])  # fmt: skip

@@ -57,7 +57,7 @@ import yaml
 from yaml.scanner import ScannerError
 
 from recur import config
-from recur.kb.parse import nesting_problem
+from recur.kb.parse import ParseError, load_yaml, nesting_problem
 from recur.kb.records import successors
 from recur.retrieval.alerts import heartbeat_named
 from recur.util.errors import RecurError
@@ -581,15 +581,14 @@ def read_text(f: Path, raw: str) -> tuple[list[Alert], list[str]]:
             f"{f}:{bomb[0] + 1}: skipped: YAML aliases (*name) here repeat {bomb[1]:,} values, more than this tool "
             f"reads, {config.MAX_YAML_NODES:,} (an alias bomb?): write the values out"
         ]
+    broken = None
     try:
         docs = _documents(raw)
     except RecursionError:  # PyYAML composes a node's children by recursion: "[[[…" 500 deep exceeds Python's limit
         return [], [f"{f}:{_deepest_line(raw)}: skipped: {_TOO_DEEP}"]
-    except Exception as exc:  # noqa: BLE001 - any YAML PyYAML cannot read: one warning, the rest goes on
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return [], [f"{f}:{(mark.line + 1) if mark else 1}: skipped: not YAML this tool can read ({what})"]
-    alerts, notes = [], []
+    except Exception as exc:  # noqa: BLE001 - any YAML PyYAML cannot read: one warning, the documents before it read
+        docs, broken = _before_broken(f, raw, exc)
+    alerts, notes = [], [] if broken is None else [broken]
     for doc in docs:
         for key, embedded in _configmap_files(doc):
             a, n = read_text(f, embedded)
@@ -606,6 +605,38 @@ def read_text(f: Path, raw: str) -> tuple[list[Alert], list[str]]:
             f"{f}: no alerting rules (groups[].rules[].alert, Grafana rules[].title, or Datadog monitors) found{hint}"
         )
     return alerts, notes
+
+
+DOCUMENT_START = re.compile(r"^---(?:[ \t]|$)")
+
+
+def _before_broken(f: Path, raw: str, exc: Exception) -> tuple[list, str]:
+    """(the documents of ``raw`` before the one YAML cannot read, the warning about it): where, with the line and
+    column, and what to do when `recur check`'s reader of YAML knows (an unquoted ': ' in a value: its quoted form).
+    It said "skipped: not YAML this tool can read (mapping values are not allowed here)", and a file of several
+    documents lost them all."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if mark is None:
+        return [], f"{f}:1: skipped: not YAML this tool can read ({what})"
+    lines = raw.split("\n")
+    start = max((n for n in range(min(mark.line, len(lines))) if DOCUMENT_START.match(lines[n])), default=0)
+    try:  # the broken document through the KB's reader, whose messages say what to write instead
+        load_yaml("\n".join(lines[start:]).split("\n---", 1)[0], start)
+    except ParseError as err:
+        said = err.message.removeprefix("YAML does not parse: ")
+        # its message when it gives advice (a hint in brackets, the text quoted), not the parser's words alone
+        what = said if err.line == mark.line + 1 and re.search(r"[(:]", said) else what
+    docs: list = []
+    if start:
+        try:
+            docs = _documents("\n".join(lines[:start]))
+        except Exception:  # noqa: BLE001 - the split was no document's end after all: none kept
+            docs = []
+    where = f"{f}:{mark.line + 1}: skipped"
+    if docs:
+        where += f" (this document, from line {start + 1}, and the rest of the file; {plural(len(docs), 'document')} before it read)"
+    return docs, f"{where}: invalid YAML at line {mark.line + 1}, column {mark.column + 1}: {what}"
 
 
 # A Sloth SLO spec ("version: prometheus/v1" over "slos:", or its Kubernetes kind PrometheusServiceLevel): the
