@@ -102,5 +102,8 @@ def test_a_runbook_url_templated_where_its_host_is_is_listed_as_templated_not_ex
     r = coverage_cli(kb_dir, tmp_path / "rules", "--no-propose")
     assert "(no host)" not in r.output
     block = r.output.split("Templated runbook_urls")[1]
-    assert block.startswith(" (filled in when the alert fires, their host unknown here: not checkable) (2)\n")
+    assert block.startswith(
+        " (filled in only when the alert fires, from values the rule does not set: "
+        "which page they open is not checkable here) (2)\n"
+    )
     assert f"{f}:28: KafkaConsumerLagHigh: {{{{ $externalURL }}}}/patterns/data/{{{{ $labels.pattern }}}}.html" in block

@@ -111,7 +111,9 @@ def test_cli_text_json_strict_and_errors(kb_dir, tmp_path):
     r = coverage_cli(kb_dir, tmp_path / "bad", "--no-propose")
     # issue 14: files it cannot read are skipped with one warning each, never an abort
     assert r.exit_code == 0, r.output
-    assert "x.yml:2: skipped: not YAML" in r.output and "y.yml:2: rules: each group needs a list" in r.output
+    assert (
+        "x.yml:2: skipped: invalid YAML at line 2" in r.output and "y.yml:2: rules: each group needs a list" in r.output
+    )
     assert "z.yaml:1: skipped: cannot be read" in r.output and "Traceback" not in r.output
 
 
@@ -127,7 +129,7 @@ def test_strict_with_no_readable_rules_fails(kb_dir, tmp_path):
     write(tmp_path / "broken", "only.yml", "groups: [\n")
     write(tmp_path / "records", "r.yml", "groups:\n  - name: r\n    rules:\n      - record: a:b\n        expr: up\n")
     for rules, why in (
-        (empty, "no *.yml, *.yaml or *.rules file in it"),
+        (empty, "no *.yml, *.yaml, *.rules or *.json file in it"),
         (tmp_path / "broken", "1 file found, none with an alerting rule that could be read"),
         (tmp_path / "records" / "r.yml", "1 file found, none with an alerting rule that could be read"),
     ):
@@ -461,15 +463,15 @@ def test_a_warning_inside_a_configmaps_rule_file_names_the_manifests_line_and_da
     assert notes == [
         f"{cm}:24: data key alerts.yaml: group name 'b' is repeated in the file (first at line 20): "
         "Prometheus rejects the file",
-        f"{cm}:31: data key broken.yaml: skipped: not YAML this tool can read "
-        "(expected the node content, but found '}')",
+        f"{cm}:31: data key broken.yaml: skipped: invalid YAML at line 31, column 13: "
+        "expected the node content, but found '}'",
     ]
 
 
 def test_a_broken_runbook_url_is_reported_at_its_line_with_the_page_it_may_have_meant(kb_dir, tmp_path):
     """Found in review: a broken runbook_url was reported at the `- alert:` line, not its own; a misspelt
     pattern id in it got no "did you mean"; a templated one ({{ $labels.pattern }}.html) was said to point
-    at no pattern page, though which page it opens is known only when the alert fires."""
+    at no pattern page, though which page it opens is known only when the alert fires (now: listed as templated)."""
     from recur.ingest.coverage import coverage, read_rules
 
     site = "https://recur.example/"
@@ -487,9 +489,10 @@ def test_a_broken_runbook_url_is_reported_at_its_line_with_the_page_it_may_have_
     c = coverage(load_kb(kb_dir), read_rules(f)[0], site_url=site)
     assert "DiskQuery" in c.detected.get("disk-full", []), c.detected
     assert [(b["alert"], b["line"], b["reason"]) for b in c.bad_runbook_urls] == [
-        ("Typo", 8, "points at no pattern page (did you mean .../patterns/capacity/disk-full.html?)"),
-        ("Templated", 12, "is templated ({{ ... }}): which page it opens is known only when the alert fires"),
+        ("Typo", 8, "points at no pattern page (did you mean .../patterns/capacity/disk-full.html?)")
     ]
+    # templated with a label the rule does not set: not checkable, so not broken (it failed --strict)
+    assert [(t["alert"], t["line"]) for t in c.templated_runbook_urls] == [("Templated", 12)]
 
 
 def test_a_runbook_url_on_a_retired_pattern_names_what_superseded_it(kb_dir, tmp_path):
@@ -726,7 +729,8 @@ def test_a_json_rule_file_indented_with_tabs_is_read(tmp_path):
     alerts, notes = read_rules(tmp_path)
     assert [(a.name, a.group, a.line) for a in alerts] == [("DiskFull", "disk", 6)]  # the rule's "{"
     assert notes == [
-        f"{tmp_path / 'bad.yml'}:3: skipped: not YAML this tool can read (found character '\\t' that cannot start any token)"
+        f"{tmp_path / 'bad.yml'}:3: skipped: invalid YAML at line 3, column 1: found a tab character that violates "
+        "indentation (a tab in the indentation: YAML indents with spaces)"
     ]
 
 

@@ -44,6 +44,7 @@ COVERAGE_KEYS = [
     "external_runbook_urls",
     "templated_runbook_urls",
     "detected",
+    "detected_by",
 ]
 COUNTS_KEYS = [
     "missing_alerts",

@@ -81,6 +81,22 @@ def test_grafana_payload_is_accepted_like_alertmanager(fake_served):
     assert "unified alerting" in r.json()["error"]["message"]
 
 
+def test_the_webhook_takes_a_trailing_slash_and_other_routes_say_did_you_mean(fake_served):
+    """POST /api/alertmanager/ (a URL typed so into Alertmanager's config) was a bare 404 "no such route", and
+    Alertmanager does not retry a 4xx: every notification was lost."""
+    body = grafana_payload(grafana_alert("DiskAlmostFull", "No space left on device on db-1"))
+    r = httpx.post(fake_served + "/api/alertmanager/?top=2", json=body, timeout=30)
+    assert r.status_code == 200, r.text
+    assert r.json()["alerts"][0]["results"][0]["id"] == "disk-full"
+    r = httpx.get(fake_served + "/api/patterns/", timeout=30)
+    assert r.status_code == 404
+    assert r.json()["error"]["message"] == (
+        "no such route: GET /api/patterns/ (did you mean /api/patterns, without the trailing slash?)"
+    )
+    r = httpx.get(fake_served + "/api/nope/", timeout=30)
+    assert r.json()["error"]["message"] == "no such route: GET /api/nope/"
+
+
 def test_grafana_datasource_alerts_say_the_rule_did_not_fire_and_reserved_annotations_are_not_searched(fake_served):
     """Found in a user review: Grafana's DatasourceNoData alert (the rule's query returned no data; the
     rule's title in `rulename`) was searched with the rule's summary, and matched as if the rule had

@@ -61,7 +61,7 @@ def coverage_cmd(kb_dir, index_dir, model, rules, site_url, no_propose, as_json,
     if not alerts:  # an empty folder, the wrong folder, nothing that parses: say so, and never pass --strict
         files = rule_files(rules)
         found = f"{plural(len(files), 'file')} found, none with an alerting rule that could be read" if files else ""
-        said = f"no alerting rules could be read from {rules} ({found or 'no *.yml, *.yaml or *.rules file in it'})"
+        said = f"no alerting rules could be read from {rules} ({found or 'no *.yml, *.yaml, *.rules or *.json file in it'})"
         if strict:
             raise RecurError(f"--rules: {said}; --strict needs at least one")
         click.echo(f"warning: {said}", err=True)

@@ -21,28 +21,34 @@ record whose ``to_json()`` is `recur coverage --json` (alert names compare case-
   2026-12-02 these were rows of ``missing_alerts`` too, whose length then disagreed with
   ``counts.missing_alerts``; every count now is the length of the list of the same name.
 - ``unmentioned_alerts``: alerts that no pattern mentions (in its signals, or in its text: there a
-  name that is also a plain word, ``Watchdog``, counts only inside a code span) and whose
+  name that is also a plain word, ``Watchdog``, counts only inside a code span; a one-word name that is a word,
+  a Grafana title as ``Memory`` or ``503``, only where a signal names it as an alert: ``_mentioned_by``) and whose
   ``runbook_url`` points at no pattern; one row per name per file and rule group (``lines``,
   ``count``), also as ``unmentioned_by_file`` {file: {group: [names]}}.
 - ``heartbeat_alerts``: as ``unmentioned_alerts``, the alerts that fire all the time by design (Watchdog,
   InfoInhibitor, severity none: retrieval.alerts.heartbeat_named, the webhook's rule), which no pattern is
   expected to mention: listed apart, not among the unmentioned (found in review: they were).
 - ``undetected``: patterns (active or draft, not retired) that no alert mentions or links to, with ``likely_alerts``: the
-  alerts the engine matches to the pattern from their name, summary and description.
+  alerts the engine matches to the pattern from their name, summary and description. A rule a saved /api/v1/rules
+  answer says is broken (``"health": "err"``) detects nothing: a warning, and ``broken_alerts`` on such a row.
 - ``bad_runbook_urls``: our alerts' ``runbook_url`` (under ``site_url``; without it, URLs that
   name a pattern) that do not point at an existing pattern page (a path segment equal to a
   pattern id, ``.html``/``.md``/``/`` suffixes ignored; under ``site_url``, the page `recur site`
   writes for it, a path ending ``patterns/<category>/<id>.html``; ``line``: the URL's own; a misspelt id
   with the page it may have meant; a templated URL said so); ``external_runbook_urls``: the others, but
   ``templated_runbook_urls``: those templated where their host is or would be (``{{ $externalURL }}/...``, a
-  templated path with no host), whose site is known only when the alert fires: not checkable.
+  templated path with no host), or in their path under ``site_url``, whose page is known only when the alert fires:
+  not checkable, never broken. A ``{{ $labels.x }}`` of a label the rule sets itself is filled in first, as Prometheus
+  renders it (``rendered``: the URL so filled, on a row whose URL it changed), and the URL then checked and credited.
+- ``detected``: pattern id -> the alerts that mention or link to it; ``detected_by``: the same, each alert with how
+  (``by``: ``mention``, ``runbook_url``), as the text report's "Patterns with an alert" lists them.
 """
 
 from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict
 from urllib.parse import urlparse
@@ -51,7 +57,7 @@ import yaml
 from yaml.scanner import ScannerError
 
 from recur import config
-from recur.kb.parse import nesting_problem
+from recur.kb.parse import ParseError, load_yaml, nesting_problem
 from recur.kb.records import successors
 from recur.retrieval.alerts import heartbeat_named
 from recur.util.errors import RecurError
@@ -83,6 +89,8 @@ class Alert:
     source: str = "prometheus"  # "prometheus" | "grafana" (a Datadog monitor is read as Prometheus's)
     runbook_line: int | None = None  # the runbook_url's own line, when known
     severity: str = ""  # its severity label: "none" marks a heartbeat (retrieval.alerts.heartbeat_named)
+    labels: dict = field(default_factory=dict)  # the rule's static labels (strings), which fill its runbook_url
+    error: str | None = None  # Prometheus's lastError of a rule its /api/v1/rules answer says is broken (health err)
 
     @property
     def heartbeat(self) -> bool:
@@ -116,12 +124,19 @@ class LikelyAlert(TypedDict):
     confidence: str
 
 
-class Undetected(TypedDict):
+class _Undetected(TypedDict):
     pattern: str
     title: str
     path: str
     has_detection_section: bool
     likely_alerts: list[LikelyAlert]
+
+
+class Undetected(_Undetected, total=False):
+    """A pattern no alert detects; ``broken_alerts``: alerts that name or link it but whose rule Prometheus reports
+    broken (``[{alert, error}]``, from a saved /api/v1/rules answer), when there are any."""
+
+    broken_alerts: list[dict]
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -346,7 +361,7 @@ def rule_files(path) -> list[Path]:
         return _distinct(
             p
             for p in sorted(path.rglob("*"))
-            if p.suffix in RULE_SUFFIXES
+            if p.suffix.lower() in RULE_SUFFIXES  # K8S.YAML too: it was left out without a word
             and not any(part.startswith("..") for part in p.relative_to(path).parts)
             and (p.is_file() or (p.is_symlink() and not p.exists()))
         )
@@ -435,7 +450,13 @@ def _api_groups(doc) -> list | None:
 
 
 def _api_extra(r: dict) -> dict:
-    return {k: r[k] for k in ("annotations", "labels", "__line__") if k in r}
+    """A rule's keys of the API's answer kept: its annotations, labels and line, and, for a rule Prometheus reports
+    broken (``"health": "err"``), its ``lastError`` as ``__error__`` (a rule whose query fails detects nothing)."""
+    extra = {k: r[k] for k in ("annotations", "labels", "__line__") if k in r}
+    if r.get("health") == "err":
+        error = r.get("lastError")
+        extra["__error__"] = error.strip() if isinstance(error, str) and error.strip() else "health: err"
+    return extra
 
 
 def _groups(doc) -> list:
@@ -516,6 +537,8 @@ def _alert(r: dict, f: Path, g: dict) -> Alert | None:
         source,
         getattr(ann, "key_lines", {}).get(key),
         severity,
+        {k: v for k, v in labels.items() if isinstance(k, str) and isinstance(v, str) and k != "__line__"},
+        r.get("__error__"),
     )
 
 
@@ -558,15 +581,14 @@ def read_text(f: Path, raw: str) -> tuple[list[Alert], list[str]]:
             f"{f}:{bomb[0] + 1}: skipped: YAML aliases (*name) here repeat {bomb[1]:,} values, more than this tool "
             f"reads, {config.MAX_YAML_NODES:,} (an alias bomb?): write the values out"
         ]
+    broken = None
     try:
         docs = _documents(raw)
     except RecursionError:  # PyYAML composes a node's children by recursion: "[[[…" 500 deep exceeds Python's limit
         return [], [f"{f}:{_deepest_line(raw)}: skipped: {_TOO_DEEP}"]
-    except Exception as exc:  # noqa: BLE001 - any YAML PyYAML cannot read: one warning, the rest goes on
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return [], [f"{f}:{(mark.line + 1) if mark else 1}: skipped: not YAML this tool can read ({what})"]
-    alerts, notes = [], []
+    except Exception as exc:  # noqa: BLE001 - any YAML PyYAML cannot read: one warning, the documents before it read
+        docs, broken = _before_broken(f, raw, exc)
+    alerts, notes = [], [] if broken is None else [broken]
     for doc in docs:
         for key, embedded in _configmap_files(doc):
             a, n = read_text(f, embedded)
@@ -583,6 +605,38 @@ def read_text(f: Path, raw: str) -> tuple[list[Alert], list[str]]:
             f"{f}: no alerting rules (groups[].rules[].alert, Grafana rules[].title, or Datadog monitors) found{hint}"
         )
     return alerts, notes
+
+
+DOCUMENT_START = re.compile(r"^---(?:[ \t]|$)")
+
+
+def _before_broken(f: Path, raw: str, exc: Exception) -> tuple[list, str]:
+    """(the documents of ``raw`` before the one YAML cannot read, the warning about it): where, with the line and
+    column, and what to do when `recur check`'s reader of YAML knows (an unquoted ': ' in a value: its quoted form).
+    It said "skipped: not YAML this tool can read (mapping values are not allowed here)", and a file of several
+    documents lost them all."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if mark is None:
+        return [], f"{f}:1: skipped: not YAML this tool can read ({what})"
+    lines = raw.split("\n")
+    start = max((n for n in range(min(mark.line, len(lines))) if DOCUMENT_START.match(lines[n])), default=0)
+    try:  # the broken document through the KB's reader, whose messages say what to write instead
+        load_yaml("\n".join(lines[start:]).split("\n---", 1)[0], start)
+    except ParseError as err:
+        said = err.message.removeprefix("YAML does not parse: ")
+        # its message when it gives advice (a hint in brackets, the text quoted), not the parser's words alone
+        what = said if err.line == mark.line + 1 and re.search(r"[(:]", said) else what
+    docs: list = []
+    if start:
+        try:
+            docs = _documents("\n".join(lines[:start]))
+        except Exception:  # noqa: BLE001 - the split was no document's end after all: none kept
+            docs = []
+    where = f"{f}:{mark.line + 1}: skipped"
+    if docs:
+        where += f" (this document, from line {start + 1}, and the rest of the file; {plural(len(docs), 'document')} before it read)"
+    return docs, f"{where}: invalid YAML at line {mark.line + 1}, column {mark.column + 1}: {what}"
 
 
 # A Sloth SLO spec ("version: prometheus/v1" over "slos:", or its Kubernetes kind PrometheusServiceLevel): the
@@ -641,7 +695,7 @@ def _configmap_files(doc) -> list[tuple[str, str]]:
     data = doc["data"]
     out = []
     for key, value in data.items():
-        if not (isinstance(key, str) and key.endswith(RULE_SUFFIXES) and isinstance(value, str)):
+        if not (isinstance(key, str) and key.lower().endswith(RULE_SUFFIXES) and isinstance(value, str)):
             continue
         # The value's own node, not a search of the text for the key: a file of several ConfigMaps
         # (`---`) holding the same key put the second one's lines at the first one's.
@@ -672,6 +726,10 @@ def _shape_notes(doc, f: Path) -> list[str]:
 def _group(g, f: Path, doc) -> tuple[list[Alert], list[str]]:
     """The alerts of one rule group, and warnings about it: what Prometheus would reject, said where it is."""
     rules = g.get("rules") if isinstance(g, dict) else None
+    if isinstance(g, dict) and rules is None:
+        # `rules:` empty or left out: Prometheus loads such a group (a chart rendering no rules writes it), and it
+        # holds no alert; it was warned "each group needs a list of rules (group skipped)"
+        return [], []
     if not isinstance(rules, list):
         where = g.get("__line__", 1) if isinstance(g, dict) else doc.get("__line__", 1)
         what = "each group needs a list of rules" if isinstance(g, dict) else f"a group is a mapping, not {_shown(g)}"
@@ -698,6 +756,11 @@ def _rule_notes(rules: list, f: Path) -> list[str]:
         if not isinstance(r, dict) or "title" in r:
             continue
         line = r.get("__line__", 1)
+        if r.get("__error__") and "alert" in r:
+            notes.append(
+                f"{f}:{line}: {r['alert']}: Prometheus reports the rule broken (health err: {r['__error__']}): "
+                "not counted as detecting a pattern"
+            )
         if "alert" not in r and "record" not in r:
             notes.append(f"{f}:{line}: a rule with neither alert nor record (Prometheus rejects the file)")
         elif r.get("expr") is None or not str(r["expr"]).strip():  # `expr: 1` is an expression too
@@ -739,17 +802,50 @@ def _without_lines(value):
 
 
 def read_rules(path) -> tuple[list[Alert], list[str]]:
-    """Alerting rules from a folder (recursively, *.yml / *.yaml / *.rules, and *.json that hold rule groups)
-    or one file; returns (alerts, warnings).
-    Files that cannot be read are skipped with one warning each."""
+    """Alerting rules from a folder (recursively, *.yml / *.yaml / *.rules, and *.json that hold rule groups, the
+    suffixes in any case) or one file; returns (alerts, warnings).
+    Files that cannot be read are skipped with one warning each; a folder's files of rules in a form not read
+    (``_UNREAD``: Terraform, Jsonnet, templates) are named in one warning."""
     alerts, notes = [], []
     for f in rule_files(path):
-        if f.suffix == ".json" and Path(path).is_dir() and not _json_rules(f):
+        if f.suffix.lower() == ".json" and Path(path).is_dir() and not _json_rules(f):
             continue  # a dashboard or other JSON beside the rules: not a rule file, no warning
         a, n = read_file(f)
         alerts += a
         notes += n
+    if Path(path).is_dir() and (unread := unread_files(path)):
+        named = ", ".join(f"{f} ({_UNREAD[f.suffix.lower()]})" for f in unread[:5])
+        more = f", and {len(unread) - 5} more" if len(unread) > 5 else ""
+        notes.append(f"{plural(len(unread), 'file')} not read: {named}{more}")
     return alerts, notes
+
+
+# files of a rules folder that hold alerting rules in a form this tool does not read, by their suffix, with what
+# to do: they were passed over without a word, and their alerts missing looked like patterns with no alert
+_UNREAD = {
+    ".tf": "Terraform: export the rules as YAML",
+    ".hcl": "HCL: export the rules as YAML",
+    ".jsonnet": "Jsonnet: render it to YAML first, with jsonnet -S or the mixin's make",
+    ".libsonnet": "Jsonnet: render it to YAML first, with jsonnet -S or the mixin's make",
+    ".j2": "a Jinja template: render it first",
+    ".jinja": "a Jinja template: render it first",
+    ".jinja2": "a Jinja template: render it first",
+    ".tpl": "a template: render it first",
+    ".gotmpl": "a template: render it first",
+}
+
+
+def unread_files(path) -> list[Path]:
+    """The files under the folder ``path`` that hold rules in a form not read (``_UNREAD``: Terraform, Jsonnet, a
+    Jinja or Go template such as ``prod.rules.yml.j2``), ``..`` entries of a ConfigMap mount left out."""
+    path = Path(path)
+    return [
+        p
+        for p in sorted(path.rglob("*"))
+        if p.suffix.lower() in _UNREAD
+        and not any(part.startswith("..") for part in p.relative_to(path).parts)
+        and p.is_file()
+    ]
 
 
 def _json_rules(f: Path) -> bool:
@@ -823,6 +919,9 @@ def runbook_url(annotations: dict) -> str | None:
     return annotations[key].strip() if key is not None else None
 
 
+TEMPLATED, WHEN_FIRED = "is templated ({{ ... }})", ": which page it opens is known only when the alert fires"
+
+
 def runbook_link(url: str, pages: dict, site_url: str | None, retired=frozenset()) -> tuple[str | None, str | None]:
     """(pattern id, None) when ``url`` is the page of a pattern of ``pages`` ({id: its KB path}) not in
     ``retired``, else (None, why it is not: None for a URL that is not ours). The one
@@ -838,8 +937,7 @@ def runbook_link(url: str, pages: dict, site_url: str | None, retired=frozenset(
     # (without site_url, ours is a URL naming a pattern, which this one does not until then); in the query
     # or fragment alone (?i={{ $labels.instance }}) the page is known (found in review: it was not counted)
     if "{{" in parsed.netloc + parsed.path:
-        templated = "is templated ({{ ... }}): which page it opens is known only when the alert fires"
-        return None, templated if site_url and is_ours(url, site_url) else None
+        return None, TEMPLATED + WHEN_FIRED if site_url and is_ours(url, site_url) else None
     pid = url_pattern(url, pages)
     relative = not parsed.scheme and not parsed.netloc
     if (site_url and not is_ours(url, site_url) and not (relative and pid)) or (not site_url and pid is None):
@@ -883,28 +981,50 @@ def _mentions(text: str, name: str) -> bool:
     return re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", text, re.I) is not None
 
 
-def _texts(p) -> tuple[str, str, list, list]:
+def _texts(p) -> tuple[str, str, list, list, set, list]:
     """A pattern's text as alerts are looked for in it: (its signals, its prose, the code spans of its
-    prose, its signals' alertname regexes)."""
+    prose, its signals' alertname regexes, the names its signals give as alerts (lower-cased), the code
+    spans of its signals)."""
     prose = "\n".join([p.title, *p.symptoms, *p.sections.values()])
     signals = "\n".join(p.signals)
     # alertname!="Watchdog" excludes Watchdog and alertname=~"KubeJob(Failed|X)" names no KubeJob:
     # the words of such matchers are not mentions; a regex's alerts are those it matches whole
     plain = MATCHER.sub(lambda m: m.group(0) if m.group(1) == "=" else " ", signals)
     regexes = [rx for s in p.signals for _, rx, _ in signal_regexes(s) if rx]
-    return plain, prose, re.findall(r"`([^`\n]+)`", prose), regexes
+    named = {n.lower() for s in p.signals for n, _ in signal_alerts(s)} | {s.strip().lower() for s in p.signals}
+    return plain, prose, re.findall(r"`([^`\n]+)`", prose), regexes, named, re.findall(r"`([^`\n]+)`", signals)
+
+
+# what marks a name as an identifier, not a word: CamelCase, "_" or ":", three letters and a digit side by side
+# (Http2, etc_2); a one-word name without it (Memory, Disk, 503, p99, 5xx: Grafana titles) is a word
+IDENTIFIER = re.compile(r"[a-z][A-Z]|[_:]|[A-Za-z]{3}[0-9]|[0-9][A-Za-z]{3}")
+ONE_WORD = re.compile(r"[A-Za-z0-9]+")
 
 
 def _mentioned_by(texts: tuple, name: str) -> bool:
     """Whether a pattern (its ``_texts``) names alert ``name``: in a signal, or in its prose when the
     name reads as an identifier (NodeDiskFull, KubePodCrashLooping, etc_2); a name that is also a word
-    (Watchdog, Unrelated) only in a code span there, or "watchdog reset" in a symptom counted as detection."""
-    signals, prose, spans, regexes = texts
-    if _mentions(signals, name) or any(rx.fullmatch(name) for rx in regexes):
+    (Watchdog, Unrelated) only in a code span there, or "watchdog reset" in a symptom counted as detection.
+    A one-word name that is a word (``IDENTIFIER``: Grafana titles as Memory, Disk, 503, p99) counts only
+    where a signal names it as an alert (alertname="Memory", ``alert: Memory``, the whole signal) or a code
+    span of the pattern is it or names it so: any signal with the word in it counted (503: 5 patterns;
+    Replication: "non-replication superuser"), and so did a command in a code span (`redis-cli`: Redis)."""
+    signals, prose, spans, regexes, named, signal_spans = texts
+    if any(rx.fullmatch(name) for rx in regexes):
+        return True
+    if ONE_WORD.fullmatch(name) and not IDENTIFIER.search(name):
+        return name.lower() in named or any(_names_alert(span, name) for span in [*signal_spans, *spans])
+    if _mentions(signals, name):
         return True
     if re.search(r"[a-z][A-Z]|[0-9_:]", name):
         return _mentions(prose, name)
     return any(_mentions(span, name) for span in spans)
+
+
+def _names_alert(span: str, name: str) -> bool:
+    """Whether a code span is alert ``name`` (`Memory`) or names it as one (`ALERTS{alertname="Memory"}`): a
+    command in a span (`redis-cli --hotkeys`, `nginx -T`) made a Grafana alert titled Redis or nginx detect the pattern."""
+    return span.strip().lower() == name.lower() or any(n.lower() == name.lower() for n, _ in signal_alerts(span))
 
 
 def site_page(relpath: str) -> str:
@@ -1006,16 +1126,36 @@ def _runbooks(alerts: list[Alert], patterns: dict, site_url: str | None) -> tupl
             continue
         seen.add((a.name.lower(), a.runbook_url))
         row = {"alert": a.name, "url": a.runbook_url, "file": a.file, "line": a.runbook_line or a.line}
-        pid, why = runbook_link(a.runbook_url, pages, site_url, retired)
+        url = rendered_url(a.runbook_url, a.labels)
+        if url != a.runbook_url:
+            row["rendered"] = url  # with the rule's own labels filled in, as Prometheus sends it
+        pid, why = runbook_link(url, pages, site_url, retired)
         if pid is not None:
             linked.setdefault(pid, []).append(a.name)
-        elif why is not None:
+        elif why is not None and not why.startswith(TEMPLATED):
             bad.append({**row, "reason": why})
-        elif _host_templated(a.runbook_url):
+        elif why is not None or _host_templated(url):  # still templated under --site-url: not checkable, not broken
             templated.append(row)
         else:
-            external.append({**row, "host": urlparse(a.runbook_url).netloc or "(no host)"})
+            external.append({**row, "host": urlparse(url).netloc or "(no host)"})
     return linked, bad, external, templated
+
+
+# a label in a template, as Prometheus gives rules' annotations their alert's labels: {{ $labels.x }}, {{ .Labels.x }}
+LABEL_REF = re.compile(r"\{\{-?\s*(?:\$labels|\.Labels)\.([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}")
+
+
+def rendered_url(url: str, labels: dict) -> str:
+    """``url`` with each ``{{ $labels.x }}`` (``{{ .Labels.x }}``) of a label the rule sets itself filled in, as
+    Prometheus renders it (a rule's labels are its alert's, over the series'); the others left templated. A link
+    templated only with the rule's own label (``.../{{ $labels.pattern }}.html`` beside ``pattern: disk-full``) was
+    "templated: not checkable", and under --site-url a broken runbook_url failing --strict."""
+
+    def fill(m: re.Match) -> str:
+        value = labels.get(m.group(1))
+        return value if isinstance(value, str) and "{{" not in value else m.group(0)  # a templated label: as sent
+
+    return LABEL_REF.sub(fill, url)
 
 
 def _host_templated(url: str) -> bool:
@@ -1075,6 +1215,7 @@ JSON_KEYS = [
     *COUNTED[:3],
     "unmentioned_by_file",
     *COUNTED[3:],
+    "detected_by",
 ]
 
 
@@ -1094,8 +1235,10 @@ class Coverage:
     undetected: list[Undetected]
     bad_runbook_urls: list[dict]  # alert, url, file, line, reason
     external_runbook_urls: list[dict]  # alert, url, file, line, host
-    templated_runbook_urls: list[dict]  # alert, url, file, line: filled in when the alert fires, its host unknown
+    templated_runbook_urls: list[dict]  # alert, url, file, line (rendered): filled in only when the alert fires
     detected: dict[str, list[str]]  # pattern id -> alerts mentioning or linking it
+    # pattern id -> [{alert, by: ["mention"] and/or ["runbook_url"]}], as ``detected``: how each alert covers it
+    detected_by: dict[str, list[dict]] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -1120,6 +1263,11 @@ def coverage(kb, alerts: list[Alert], *, site_url: str | None = None, proposals:
     texts = {pid: _texts(p) for pid, p in patterns.items()}  # once per pattern, not once per alert
     mentioned = {pid: sorted({n for n in names if _mentioned_by(texts[pid], n)}) for pid in patterns}
     covered = {n.lower() for v in mentioned.values() for n in v} | {n.lower() for v in linked.values() for n in v}
+    # a name whose every rule Prometheus reports broken (its query fails) detects nothing: said, not counted
+    broken = _broken(alerts)
+    by_broken = {pid: _broken_rows(mentioned[pid] + linked.get(pid, []), broken) for pid in patterns}
+    mentioned = {pid: [n for n in v if n.lower() not in broken] for pid, v in mentioned.items()}
+    linked = {pid: [n for n in v if n.lower() not in broken] for pid, v in linked.items()}
     proposals = proposals or {}
     undetected: list[Undetected] = [
         {
@@ -1128,6 +1276,7 @@ def coverage(kb, alerts: list[Alert], *, site_url: str | None = None, proposals:
             "path": p.relpath,
             "has_detection_section": bool(p.detection.strip()),
             "likely_alerts": proposals.get(pid, []),
+            **({"broken_alerts": by_broken[pid]} if by_broken[pid] else {}),
         }
         for pid, p in sorted(active.items())
         if not mentioned[pid] and not linked.get(pid)
@@ -1151,7 +1300,28 @@ def coverage(kb, alerts: list[Alert], *, site_url: str | None = None, proposals:
         external_runbook_urls=external,
         templated_runbook_urls=templated,
         detected=detected,
+        detected_by={
+            pid: [
+                {
+                    "alert": n,
+                    "by": [w for w, h in (("mention", mentioned[pid]), ("runbook_url", linked.get(pid, []))) if n in h],
+                }
+                for n in names
+            ]
+            for pid, names in detected.items()
+        },
     )
+
+
+def _broken(alerts: list[Alert]) -> dict[str, str]:
+    """Lower-cased alert name -> Prometheus's error, for the names whose every rule is reported broken."""
+    healthy = {a.name.lower() for a in alerts if not a.error}
+    return {a.name.lower(): a.error for a in alerts if a.error and a.name.lower() not in healthy}
+
+
+def _broken_rows(names: list[str], broken: dict[str, str]) -> list[dict]:
+    """The broken rules among the alerts that mention or link a pattern: [{alert, error}], each name once."""
+    return [{"alert": n, "error": broken[n.lower()]} for n in dict.fromkeys(names) if n.lower() in broken]
 
 
 def alert_text(a: Alert) -> str:
@@ -1213,30 +1383,45 @@ def render_text(c: Coverage, kb_dir: str = "kb") -> str:
             "Heartbeat alerts, not expected to have a pattern (always firing, to show alerting works): "
             + ", ".join(dict.fromkeys(r["alert"] for r in c.heartbeat_alerts))
         )
+    block("Patterns with an alert (the alerts that mention or link to them)", _detected_rows(c), n["detected"])
     block("Patterns with no detection (no alert mentions or links to them)", _undetected_rows(c), n["undetected"])
     block(
         "runbook_url annotations that point at no pattern page",
-        [f"{b['file']}:{b['line']}: {b['alert']}: {b['url']} {b['reason']}" for b in c.bad_runbook_urls],
+        [
+            f"{b['file']}:{b['line']}: {b['alert']}: {b['url']}{_as_rendered(b)} {b['reason']}"
+            for b in c.bad_runbook_urls
+        ],
     )
-    hosts: dict = {}
-    for e in c.external_runbook_urls:
-        hosts.setdefault(e["host"], []).append(e)
     block(
         "External runbook_urls (not ours"
         + (f": outside {c.site_url}" if c.site_url else "; --site-url says which are")
         + "), by host",
-        [
-            f"{h}: {plural(len(es), 'alert')}, e.g. {es[0]['url']} ({es[0]['alert']})"
-            for h, es in sorted(hosts.items(), key=lambda x: (-len(x[1]), x[0]))
-        ],
+        _external_rows(c),
         n["external_runbook_urls"],
     )
     if c.templated_runbook_urls:
         block(
-            "Templated runbook_urls (filled in when the alert fires, their host unknown here: not checkable)",
-            [f"{t['file']}:{t['line']}: {t['alert']}: {t['url']}" for t in c.templated_runbook_urls],
+            "Templated runbook_urls (filled in only when the alert fires, from values the rule does not set: "
+            "which page they open is not checkable here)",
+            [f"{t['file']}:{t['line']}: {t['alert']}: {t['url']}{_as_rendered(t)}" for t in c.templated_runbook_urls],
         )
     return "\n".join(out) + "\n"
+
+
+def _external_rows(c: Coverage) -> list[str]:
+    """render_text's rows for the external runbook_urls: one per host, most alerts first, with an example."""
+    hosts: dict = {}
+    for e in c.external_runbook_urls:
+        hosts.setdefault(e["host"], []).append(e)
+    return [
+        f"{h}: {plural(len(es), 'alert')}, e.g. {es[0]['url']} ({es[0]['alert']})"
+        for h, es in sorted(hosts.items(), key=lambda x: (-len(x[1]), x[0]))
+    ]
+
+
+def _as_rendered(row: dict) -> str:
+    """A runbook_url row's URL as its rule's labels fill it in, when they do."""
+    return f" (with the rule's labels: {row['rendered']})" if row.get("rendered") else ""
 
 
 def _missing_what(m: MissingAlert) -> str:
@@ -1258,11 +1443,33 @@ def _unmentioned_rows(c: Coverage) -> list[str]:
     return rows
 
 
+# rows of "Patterns with an alert" shown at most; the rest counted, in --json's detected_by
+DETECTED_SHOWN = 100
+_BY = {"mention": "named by the pattern", "runbook_url": "its runbook_url links the pattern"}
+
+
+def _detected_rows(c: Coverage) -> list[str]:
+    """render_text's rows for the patterns with an alert: each pattern, its alerts and how each covers it (the
+    pattern names the alert, or the alert's runbook_url is its page). The text said only how many patterns had
+    an alert, never which: a wrong one (a title read in a signal) could not be seen without --json."""
+    rows = []
+    for pid, alerts in list(c.detected_by.items())[:DETECTED_SHOWN]:
+        rows.append(f"{pid}: " + ", ".join(f"{a['alert']} ({' and '.join(_BY[b] for b in a['by'])})" for a in alerts))
+    if len(c.detected) > DETECTED_SHOWN:
+        rows.append(f"... and {plural(len(c.detected) - DETECTED_SHOWN, 'more pattern')} (--json: detected_by)")
+    return rows
+
+
 def _undetected_rows(c: Coverage) -> list[str]:
     """render_text's rows for the patterns with no detection, each with its likely alerts."""
     rows = []
     for u in c.undetected:
         rows.append(f"{u['pattern']}" + ("" if u["has_detection_section"] else "  (and no ## Detection section)"))
+        if u.get("broken_alerts"):
+            rows.append(
+                "    detected only by a broken rule: "
+                + ", ".join(f"{b['alert']} (Prometheus: {b['error']})" for b in u["broken_alerts"])
+            )
         if u.get("likely_alerts"):
             rows.append(
                 "    likely alerts: " + ", ".join(f"{x['alert']} ({x['confidence']})" for x in u["likely_alerts"])

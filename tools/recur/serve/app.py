@@ -286,18 +286,21 @@ def _middleware(app, *, max_body: int, pools: tuple[int, int], body_timeout: flo
 
 
 def _outer_middleware(app, host: str | None, allowed_hosts: tuple) -> None:
-    """The outermost three: the Host and Origin check (before the token: a 421, not a 401), inside
-    metrics and the access log (a refused request is counted), then the security headers on every answer.
+    """The outermost four: the Host and Origin check (before the token: a 421, not a 401), inside
+    metrics and the access log (a refused request is counted), then the security headers on every answer, and
+    outside all of them a webhook route's trailing slash taken off (prefix.WebhookSlash: each layer sees its path).
     Between the check and the metrics, the 500 of an unexpected exception in any layer inside (guard.Unexpected):
     counted, logged and given the headers like every other answer."""
     from recur.serve.guard import Unexpected
     from recur.serve.metrics import MetricsMiddleware
+    from recur.serve.prefix import WebhookSlash
     from recur.serve.security import HostCheck, SecurityHeaders
 
     app.add_middleware(HostCheck, host=host, allowed=allowed_hosts)
     app.add_middleware(Unexpected)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(WebhookSlash, paths=WEBHOOK_PATHS | SLACK_PATHS)  # /api/alertmanager/ as /api/alertmanager
 
 
 __all__ = ["create_app", "error_body"]

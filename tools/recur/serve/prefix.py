@@ -34,6 +34,23 @@ def route_path(scope) -> str:
     return path
 
 
+class WebhookSlash:
+    """A webhook route asked for with one trailing slash (``POST /api/alertmanager/``) served as the route: a URL
+    typed into Alertmanager's or Slack's config that way got a bare 404 "no such route", and Alertmanager does not
+    retry a 4xx, so every notification was lost. Outermost, so the body limits, pools, metrics and log all see the
+    route's own path. ``paths``: the routes (``route_path`` form)."""
+
+    def __init__(self, app, paths: frozenset):
+        self.app, self.paths = app, paths
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and route_path(scope)[:-1] in self.paths and scope["path"].endswith("/"):
+            scope = {**scope, "path": scope["path"][:-1]}
+            if isinstance(scope.get("raw_path"), bytes) and scope["raw_path"].endswith(b"/"):
+                scope["raw_path"] = scope["raw_path"][:-1]
+        await self.app(scope, receive, send)
+
+
 def received_path(scope) -> bytes:
     """The path as the client sent it, undecoded: ``raw_path`` without the ``root_path`` uvicorn puts in
     front of every request's (a probe straight to the server for /healthz reads /recur/healthz there,
@@ -57,7 +74,25 @@ def not_found_message(method: str, scope) -> str:
             f"no such route: {method} {path} (this server runs with --root-path {root}: the proxy in front "
             f"must strip {root} before passing a request on)"
         )
-    return f"no such route: {method} {root}{path}"
+    return f"no such route: {method} {root}{path}{_slash_hint(method, path, root, scope)}"
+
+
+def _slash_hint(method: str, path: str, root: str, scope) -> str:
+    """A did-you-mean for a path that is an API route but for its trailing slash (``GET /api/patterns/``): its 404
+    said "no such route" alone, and a slash is easy to miss in a config or a script. The routes asked are the
+    app's ``state.api_routers`` (the catch-all 404 is none of them)."""
+    from fastapi.routing import APIRoute
+    from starlette.routing import Match
+
+    app = scope.get("app")
+    routers = getattr(getattr(app, "state", None), "api_routers", None) or []
+    if len(path) < 2 or not path.endswith("/"):
+        return ""
+    bare = {"type": "http", "path": path.rstrip("/") or "/", "method": method}
+    for route in (r for router in routers for r in router.routes):
+        if isinstance(route, APIRoute) and route.matches(bare)[0] != Match.NONE:
+            return f" (did you mean {root}{bare['path']}, without the trailing slash?)"
+    return ""
 
 
 def up_to_root(scope) -> str:
