@@ -153,14 +153,23 @@ def import_cmd(
     if folder:
         sys.exit(_import_folder(kb_dir, Path(file), flags, kb, as_json=as_json))
     out = import_postmortem(kb_dir, file, **flags, kb=kb)
+    _print_report(file, out, as_json, indent=1)
+    if out.changed:
+        sys.exit(CHANGED)
+
+
+def _print_report(file: str, out, as_json: bool, indent: int | None) -> None:
+    """One imported file's report: --json its object (``indent`` 1; None: one line, a folder's, with "file"
+    first), else the text; a document changed since it was imported said on stderr too (a scheduled import must
+    see an edit it did not apply). `recur import FILE` and each file of `recur import DIR` print it so."""
     if as_json:
-        click.echo(json.dumps(out.to_json(), ensure_ascii=False, indent=1))
+        got = out.to_json() if indent else {"file": file, **out.to_json()}
+        click.echo(json.dumps(got, ensure_ascii=False, indent=indent))
     else:
         click.echo(render_text(out))
     sys.stdout.flush()
-    if out.changed:  # a scheduled import must see an edit it did not apply: said on stderr too
+    if out.changed:
         click.echo(f"{file}: changed since it was imported as {out.incident}; not updated (exit {CHANGED})", err=True)
-        sys.exit(CHANGED)
 
 
 # what `recur import DIR` imports of a folder's files: the kinds a postmortem is saved as (Markdown, text, a web
@@ -206,7 +215,9 @@ def _import_folder(kb_dir, folder: Path, flags: dict, kb, *, as_json: bool) -> i
         kind = "changed" if out.changed else "unchanged" if out.already else "recorded"
         counts[kind] += 1
         status = status or (CHANGED if out.changed else 0)
-        _said_imported(path, out, as_json, first=n == 0)
+        if not as_json:
+            click.echo(("" if n == 0 else "\n") + f"== {path}")  # the file's report under its name
+        _print_report(str(path), out, as_json, indent=None)
     click.echo(_total(len(files), counts, flags["dry_run"]), err=as_json)
     return status
 
@@ -217,18 +228,6 @@ def _said_refused(path: Path, reason: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({"file": str(path), "error": said}, ensure_ascii=False))
     click.echo(f"Error: {said}", err=True)
-
-
-def _said_imported(path: Path, out, as_json: bool, first: bool) -> None:
-    """A folder's file imported: its report as `recur import FILE` prints it, under its name (--json: one line)."""
-    if as_json:
-        click.echo(json.dumps({"file": str(path), **out.to_json()}, ensure_ascii=False))
-    else:
-        click.echo(("" if first else "\n") + f"== {path}")
-        click.echo(render_text(out))
-    sys.stdout.flush()
-    if out.changed:
-        click.echo(f"{path}: changed since it was imported as {out.incident}; not updated (exit {CHANGED})", err=True)
 
 
 def _total(n: int, counts: dict, dry_run: bool) -> str:
