@@ -129,3 +129,22 @@ def test_id_is_refused_with_a_folder(kb_dir, tmp_path):
     empty.mkdir()
     r = run_import(kb_dir, empty)
     assert r.exit_code == 1 and "holds no postmortem file" in r.output
+
+
+def test_a_dry_run_s_total_says_each_file_was_checked_alone_against_the_kb_as_it_is(kb_dir, tmp_path):
+    """A dry run writes nothing between files: every file is given the same next id, and two copies of one
+    document are both "would be recorded", where the real run records the second as a re-import. The total said
+    it as if the folder's files had been settled among themselves."""
+    folder = folder_of(tmp_path, {"a.md": DISK, "b-copy.md": DISK})
+    r = run_import(kb_dir, folder, "--no-draft", "--dry-run", "--json")
+    assert r.exit_code == 0, r.output
+    a, b = map(json.loads, r.stdout.splitlines())
+    assert a["incident"] == b["incident"]  # what the dry run is: each file alone against the KB as it is now
+    assert r.stderr.strip().splitlines()[-1] == (
+        "Dry run, nothing written: read 2 postmortems: 2 would be recorded, 0 unchanged (re-import), 0 refused; "
+        "each file checked alone against the KB as it is now: ids, re-imports and drafts among the folder's own "
+        "files are settled by the real run"
+    )
+    assert not any(i.imported for i in load_kb(kb_dir).incidents.values())
+    real = run_import(kb_dir, folder, "--no-draft")
+    assert real.stdout.splitlines()[-1] == "Imported 2 postmortems: 1 recorded, 1 unchanged (re-import), 0 refused"

@@ -230,6 +230,14 @@ def _said_refused(path: Path, reason: str, as_json: bool) -> None:
     click.echo(f"Error: {said}", err=True)
 
 
+# a dry run writes nothing between files: each is given the KB's next id, and a second copy of one document is
+# "would be recorded" where the real run finds it a re-import of the first; said, not left to be taken as settled
+ALONE = (
+    "each file checked alone against the KB as it is now: ids, re-imports and drafts among the folder's own files "
+    "are settled by the real run"
+)
+
+
 def _total(n: int, counts: dict, dry_run: bool) -> str:
     """The folder's last line: `Imported 3 postmortems: 2 recorded, 1 unchanged (re-import), 0 refused`."""
     changed = f", {counts['changed']} changed since imported (not updated)" if counts["changed"] else ""
@@ -238,4 +246,5 @@ def _total(n: int, counts: dict, dry_run: bool) -> str:
     return (
         f"{head} postmortem{'s' if n != 1 else ''}: {counts['recorded']} {recorded}, "
         f"{counts['unchanged']} unchanged (re-import){changed}, {counts['refused']} refused"
+        + (f"; {ALONE}" if dry_run else "")
     )
