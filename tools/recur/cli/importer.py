@@ -26,13 +26,18 @@ from recur.util.errors import RecurError
 _TODAY = "today"
 
 
-def _held(value: str | None):
+# ctx.meta's key: --review-done was given a DATE (not alone), one document's day (refused with a folder)
+_HELD_ON = "recur.import.review_done_day"
+
+
+def _held(ctx: click.Context, value: str | None):
     """--review-done's day: today when given alone, else its DATE. An optional value takes the word after it:
     `--review-done pm.md` took the file for the date, and click then said FILE was missing."""
     if value is None:
         return None
     if value == _TODAY:
         return config.today()
+    ctx.meta[_HELD_ON] = True
     try:
         return day_come(value, "--review-done", "held")
     except click.BadParameter:
@@ -78,7 +83,7 @@ def _refuse_stdin(file: str) -> None:
     metavar="[DATE]",
     is_flag=False,
     flag_value=_TODAY,
-    callback=lambda ctx, param, value: _held(value),
+    callback=lambda ctx, param, value: _held(ctx, value),
     help="The review was held: record it done, on DATE (YYYY-MM-DD; alone: today; not after today), over what the "
     "postmortem says, as recur incident review ID --done --on DATE would afterwards. With --review-due, done "
     "wins: the review is done, that date kept as the day it was due.",
@@ -141,8 +146,10 @@ def import_cmd(
 
     _refuse_stdin(file)
     folder = Path(file).is_dir()
-    if folder and iid:
-        raise click.UsageError(f"--id: names one incident, and {file} is a folder of postmortems; import each file")
+    if folder:
+        one = {"--id": iid, "--date": date, "--severity": severity, "--review-due": review_due}
+        one.update({"--review-done DATE": click.get_current_context().meta.get(_HELD_ON), "--pattern": patterns})
+        _refuse_for_folder(file, [name for name, value in one.items() if value])
     kb = None  # loaded here for a --severity to check, and read by the import: once, not twice (~2 s a load
     if severity:  # at 1,000+1,000). A level the framework has not: the command line's mistake (exit 2), said first
         kb = load_kb(kb_dir)
@@ -170,6 +177,18 @@ def _print_report(file: str, out, as_json: bool, indent: int | None) -> None:
     sys.stdout.flush()
     if out.changed:
         click.echo(f"{file}: changed since it was imported as {out.incident}; not updated (exit {CHANGED})", err=True)
+
+
+def _refuse_for_folder(folder: str, given: list[str]) -> None:
+    """The flags that describe one document (its incident's id, date, severity, review's due or done day, known
+    pattern) given with a folder: a usage error naming them. They were applied to every file of it (a folder of
+    ten postmortems all dated --date, all linked to one --pattern unmatched), as only --id was refused. A bare
+    --review-done (held today) and --category, --no-draft, --accept are ways to import, for every file alike."""
+    if given:
+        raise click.UsageError(
+            f"{', '.join(given)}: {'describes' if len(given) == 1 else 'describe'} one incident (its id, date, "
+            f"severity, review or pattern), and {folder} is a folder of postmortems; import each file with its own"
+        )
 
 
 # what `recur import DIR` imports of a folder's files: the kinds a postmortem is saved as (Markdown, text, a web
