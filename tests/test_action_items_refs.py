@@ -154,6 +154,24 @@ def test_a_done_day_with_its_year_after_a_comma_is_read_whole(line, want):
 
 
 @pytest.mark.parametrize(
+    ("line", "want"),
+    [
+        ("- Add a timeout (done Nov 20, 4521)", ("Add a timeout (4521)", None)),
+        ("- Add a timeout (Noor Ahmed, done Nov 20, 4521)", ("Add a timeout (Noor Ahmed, 4521)", None)),
+        ("- Add a timeout (done Nov 20, 1234, Noor)", ("Add a timeout (1234, Noor)", None)),
+        ("- Add a timeout (done Nov 20, 1999)", ("Add a timeout", dt.date(1999, 11, 20))),
+    ],
+)
+def test_four_digits_after_a_bracket_s_done_day_are_its_year_only_when_they_make_it_read(line, want):
+    """Any ", NNNN" was kept with the day: "(done Nov 20, 4521)" then read no day at all (open, the bracket in
+    the title), where the day had been read, "Nov 20", and "(4521)" kept. Only a 19xx/20xx year the day reads
+    with is kept."""
+    it = one(line)
+    unread = None if want[1] else "Nov 20"
+    assert (it["title"], it["status"], it.get("done"), it.get("done_unread")) == (*want[:1], "done", want[1], unread)
+
+
+@pytest.mark.parametrize(
     ("line", "owner"),
     [
         ("- Add a disk alert - Noor Ahmed, due Dec 19, 2026", "Noor Ahmed"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 from import_helpers import import_file
 from kbfactory import fake_model_flags
@@ -121,11 +122,57 @@ def test_the_engine_is_opened_once_and_a_later_file_finds_the_draft_an_earlier_o
     assert b["candidates"][0]["id"] == a["draft"]["id"]
 
 
-def test_id_is_refused_with_a_folder(kb_dir, tmp_path):
+@pytest.mark.parametrize(
+    ("flags", "named"),
+    [
+        (["--id", "INC-2026-0900"], "--id: describes"),
+        (["--date", "2026-11-20"], "--date: describes"),
+        (["--severity", "sev2"], "--severity: describes"),
+        (["--review-due", "2026-12-20"], "--review-due: describes"),
+        (["--review-done", "2026-11-25"], "--review-done DATE: describes"),
+        (["--pattern", "dns-failure"], "--pattern: describes"),
+        (["--date", "2026-11-20", "--pattern", "dns-failure"], "--date, --pattern: describe"),
+    ],
+)
+def test_the_flags_that_describe_one_document_are_refused_with_a_folder(kb_dir, tmp_path, flags, named):
+    """Only --id was refused: --date, --severity, --review-due, --review-done DATE and --pattern were given to
+    every file of the folder (ten postmortems all dated one day, all linked to one pattern with no matching)."""
+    folder = folder_of(tmp_path, {"a.md": DISK, "b.md": DISK.replace("db-3", "db-4")})
+    r = run_import(kb_dir, folder, *flags)
+    assert r.exit_code == 2, r.output
+    assert f"{named} one incident (its id, date, severity, review or pattern), and {folder} is a folder" in r.output
+    assert not any(i.imported for i in load_kb(kb_dir).incidents.values())
+
+
+def test_a_bare_review_done_and_the_ways_to_import_are_taken_with_a_folder(kb_dir, tmp_path):
     folder = folder_of(tmp_path, {"a.md": DISK})
-    r = run_import(kb_dir, folder, "--id", "INC-2026-0900")
-    assert r.exit_code == 2 and "--id: names one incident" in r.output
+    r = run_import(kb_dir, folder, "--review-done", "--no-draft", "--accept", "medium", "--category", "software")
+    assert r.exit_code == 0, r.output
+    [inc] = [i for i in load_kb(kb_dir).incidents.values() if i.imported]
+    assert inc.review.status == "done"
+
+
+def test_no_postmortem_in_a_folder_is_an_error(kb_dir, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     r = run_import(kb_dir, empty)
     assert r.exit_code == 1 and "holds no postmortem file" in r.output
+
+
+def test_a_dry_run_s_total_says_each_file_was_checked_alone_against_the_kb_as_it_is(kb_dir, tmp_path):
+    """A dry run writes nothing between files: every file is given the same next id, and two copies of one
+    document are both "would be recorded", where the real run records the second as a re-import. The total said
+    it as if the folder's files had been settled among themselves."""
+    folder = folder_of(tmp_path, {"a.md": DISK, "b-copy.md": DISK})
+    r = run_import(kb_dir, folder, "--no-draft", "--dry-run", "--json")
+    assert r.exit_code == 0, r.output
+    a, b = map(json.loads, r.stdout.splitlines())
+    assert a["incident"] == b["incident"]  # what the dry run is: each file alone against the KB as it is now
+    assert r.stderr.strip().splitlines()[-1] == (
+        "Dry run, nothing written: read 2 postmortems: 2 would be recorded, 0 unchanged (re-import), 0 refused; "
+        "each file checked alone against the KB as it is now: ids, re-imports and drafts among the folder's own "
+        "files are settled by the real run"
+    )
+    assert not any(i.imported for i in load_kb(kb_dir).incidents.values())
+    real = run_import(kb_dir, folder, "--no-draft")
+    assert real.stdout.splitlines()[-1] == "Imported 2 postmortems: 1 recorded, 1 unchanged (re-import), 0 refused"

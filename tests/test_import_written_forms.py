@@ -1224,3 +1224,23 @@ def test_front_matter_s_title_over_another_h1_keeps_the_h1_as_the_summary_s_firs
     # the heading as the only line under the front matter: still the Summary's words
     pm = parse("---\ntitle: Checkout outage\n---\n\n# Payment API 502s\n")
     assert (pm.title, pm.sections.get("Summary")) == ("Checkout outage", "Payment API 502s")
+
+
+def test_an_h1_under_another_front_matter_title_is_kept_over_any_written_form_of_the_first_section():
+    # only a "## " next was looked for: a setext H1, a setext "Summary", a "**Summary:**" label or a "---"
+    # before "## Summary" left the H1 a section with nothing under it, dropped (unmapped, no note)
+    fm, summary = "---\ntitle: Checkout outage\n---\n", "Payment API 502s\n\nThe API failed."
+    for body in (
+        "Payment API 502s\n================\n\n## Summary\nThe API failed.\n",
+        "# Payment API 502s\n\nSummary\n-------\nThe API failed.\n",
+        "# Payment API 502s\n\n**Summary:** The API failed.\n",
+        "# Payment API 502s\n\n---\n\n## Summary\nThe API failed.\n",
+        "Payment API 502s\n================\n\n***\n\nSummary\n=======\nThe API failed.\n",
+    ):
+        pm = parse(fm + body)
+        assert (pm.title, pm.sections.get("Summary"), pm.unmapped) == ("Checkout outage", summary, []), body
+        assert pm.title_note and "'Payment API 502s' kept as the Summary's first line" in pm.title_note
+    # an H1 over text of its own, or over a bold label naming no section, is a section as before
+    for body in ("# Bridge call notes\n\n**Note:** Some text.\n", "Bridge call notes\n=================\n\nText.\n"):
+        pm = parse(fm + body)
+        assert pm.title == "Checkout outage" and "Bridge call notes" in pm.sections, body

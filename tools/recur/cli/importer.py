@@ -26,13 +26,18 @@ from recur.util.errors import RecurError
 _TODAY = "today"
 
 
-def _held(value: str | None):
+# ctx.meta's key: --review-done was given a DATE (not alone), one document's day (refused with a folder)
+_HELD_ON = "recur.import.review_done_day"
+
+
+def _held(ctx: click.Context, value: str | None):
     """--review-done's day: today when given alone, else its DATE. An optional value takes the word after it:
     `--review-done pm.md` took the file for the date, and click then said FILE was missing."""
     if value is None:
         return None
     if value == _TODAY:
         return config.today()
+    ctx.meta[_HELD_ON] = True
     try:
         return day_come(value, "--review-done", "held")
     except click.BadParameter:
@@ -78,7 +83,7 @@ def _refuse_stdin(file: str) -> None:
     metavar="[DATE]",
     is_flag=False,
     flag_value=_TODAY,
-    callback=lambda ctx, param, value: _held(value),
+    callback=lambda ctx, param, value: _held(ctx, value),
     help="The review was held: record it done, on DATE (YYYY-MM-DD; alone: today; not after today), over what the "
     "postmortem says, as recur incident review ID --done --on DATE would afterwards. With --review-due, done "
     "wins: the review is done, that date kept as the day it was due.",
@@ -141,8 +146,10 @@ def import_cmd(
 
     _refuse_stdin(file)
     folder = Path(file).is_dir()
-    if folder and iid:
-        raise click.UsageError(f"--id: names one incident, and {file} is a folder of postmortems; import each file")
+    if folder:
+        one = {"--id": iid, "--date": date, "--severity": severity, "--review-due": review_due}
+        one.update({"--review-done DATE": click.get_current_context().meta.get(_HELD_ON), "--pattern": patterns})
+        _refuse_for_folder(file, [name for name, value in one.items() if value])
     kb = None  # loaded here for a --severity to check, and read by the import: once, not twice (~2 s a load
     if severity:  # at 1,000+1,000). A level the framework has not: the command line's mistake (exit 2), said first
         kb = load_kb(kb_dir)
@@ -153,14 +160,35 @@ def import_cmd(
     if folder:
         sys.exit(_import_folder(kb_dir, Path(file), flags, kb, as_json=as_json))
     out = import_postmortem(kb_dir, file, **flags, kb=kb)
+    _print_report(file, out, as_json, indent=1)
+    if out.changed:
+        sys.exit(CHANGED)
+
+
+def _print_report(file: str, out, as_json: bool, indent: int | None) -> None:
+    """One imported file's report: --json its object (``indent`` 1; None: one line, a folder's, with "file"
+    first), else the text; a document changed since it was imported said on stderr too (a scheduled import must
+    see an edit it did not apply). `recur import FILE` and each file of `recur import DIR` print it so."""
     if as_json:
-        click.echo(json.dumps(out.to_json(), ensure_ascii=False, indent=1))
+        got = out.to_json() if indent else {"file": file, **out.to_json()}
+        click.echo(json.dumps(got, ensure_ascii=False, indent=indent))
     else:
         click.echo(render_text(out))
     sys.stdout.flush()
-    if out.changed:  # a scheduled import must see an edit it did not apply: said on stderr too
+    if out.changed:
         click.echo(f"{file}: changed since it was imported as {out.incident}; not updated (exit {CHANGED})", err=True)
-        sys.exit(CHANGED)
+
+
+def _refuse_for_folder(folder: str, given: list[str]) -> None:
+    """The flags that describe one document (its incident's id, date, severity, review's due or done day, known
+    pattern) given with a folder: a usage error naming them. They were applied to every file of it (a folder of
+    ten postmortems all dated --date, all linked to one --pattern unmatched), as only --id was refused. A bare
+    --review-done (held today) and --category, --no-draft, --accept are ways to import, for every file alike."""
+    if given:
+        raise click.UsageError(
+            f"{', '.join(given)}: {'describes' if len(given) == 1 else 'describe'} one incident (its id, date, "
+            f"severity, review or pattern), and {folder} is a folder of postmortems; import each file with its own"
+        )
 
 
 # what `recur import DIR` imports of a folder's files: the kinds a postmortem is saved as (Markdown, text, a web
@@ -206,7 +234,9 @@ def _import_folder(kb_dir, folder: Path, flags: dict, kb, *, as_json: bool) -> i
         kind = "changed" if out.changed else "unchanged" if out.already else "recorded"
         counts[kind] += 1
         status = status or (CHANGED if out.changed else 0)
-        _said_imported(path, out, as_json, first=n == 0)
+        if not as_json:
+            click.echo(("" if n == 0 else "\n") + f"== {path}")  # the file's report under its name
+        _print_report(str(path), out, as_json, indent=None)
     click.echo(_total(len(files), counts, flags["dry_run"]), err=as_json)
     return status
 
@@ -219,16 +249,12 @@ def _said_refused(path: Path, reason: str, as_json: bool) -> None:
     click.echo(f"Error: {said}", err=True)
 
 
-def _said_imported(path: Path, out, as_json: bool, first: bool) -> None:
-    """A folder's file imported: its report as `recur import FILE` prints it, under its name (--json: one line)."""
-    if as_json:
-        click.echo(json.dumps({"file": str(path), **out.to_json()}, ensure_ascii=False))
-    else:
-        click.echo(("" if first else "\n") + f"== {path}")
-        click.echo(render_text(out))
-    sys.stdout.flush()
-    if out.changed:
-        click.echo(f"{path}: changed since it was imported as {out.incident}; not updated (exit {CHANGED})", err=True)
+# a dry run writes nothing between files: each is given the KB's next id, and a second copy of one document is
+# "would be recorded" where the real run finds it a re-import of the first; said, not left to be taken as settled
+ALONE = (
+    "each file checked alone against the KB as it is now: ids, re-imports and drafts among the folder's own files "
+    "are settled by the real run"
+)
 
 
 def _total(n: int, counts: dict, dry_run: bool) -> str:
@@ -239,4 +265,5 @@ def _total(n: int, counts: dict, dry_run: bool) -> str:
     return (
         f"{head} postmortem{'s' if n != 1 else ''}: {counts['recorded']} {recorded}, "
         f"{counts['unchanged']} unchanged (re-import){changed}, {counts['refused']} refused"
+        + (f"; {ALONE}" if dry_run else "")
     )

@@ -999,9 +999,23 @@ def _name_before(text: str) -> tuple | None:
     return (name, seps[-1].start()) if kind == "name" else None
 
 
-# a bracket's parts: split at its commas but the one before a year, "(Noor Ahmed, done Nov 20, 2026)" the
-# name and "done Nov 20, 2026" (the year was a part of its own, the day read without it, kept in the title)
-_YEAR_KEPT = re.compile(r"[,;](?![ \t]*\d{4}[ \t]*(?:[,;]|$))")
+# a year alone after a comma: "(Noor Ahmed, done Nov 20, 2026)"'s last part
+_YEAR_PART = re.compile(r"[ \t]*(?:19|20)\d\d[ \t]*")
+
+
+def _bracket_parts(inner: str) -> list[str]:
+    """A bracket's parts: split at its commas and semicolons, but a comma before a year that makes the done day
+    read with it, "(Noor Ahmed, done Nov 20, 2026)" the name and "done Nov 20, 2026" (the year was a part of its
+    own, the day read without it, kept in the title). Any four digits were kept so: "(done Nov 20, 4521)" then
+    read no day at all, where it had read "Nov 20" and kept "(4521)"."""
+    pieces = re.split(r"([,;])", inner)
+    parts = [pieces[0]]
+    for sep, piece in zip(pieces[1::2], pieces[2::2]):
+        if sep == "," and _YEAR_PART.fullmatch(piece) and _done_said(f"{parts[-1]},{piece}") is not None:
+            parts[-1] += f",{piece}"
+        else:
+            parts.append(piece)
+    return parts
 
 
 def _done_on(title: str) -> tuple:
@@ -1014,7 +1028,7 @@ def _done_on(title: str) -> tuple:
         inner = m.group("b")
         # the whole bracket first: "(done June 3, 2026)" is one date, not "June 3" and a "(2026)" left
         whole = None if inner is None else _done_said(inner)  # read once: it is the loop's one part when it says it
-        parts = [m.group("e")] if inner is None else [inner] if whole is not None else _YEAR_KEPT.split(inner)
+        parts = [m.group("e")] if inner is None else [inner] if whole is not None else _bracket_parts(inner)
         for n, part in enumerate(parts):
             if (got := whole if whole is not None else _done_said(part)) is None:
                 continue

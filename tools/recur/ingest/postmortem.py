@@ -1094,8 +1094,7 @@ def _heading_under_front_title(pm: Postmortem, w: _Walk, text: str) -> bool:
     heading = clean_title(text, space=w.confluence)
     if not (pm.title and heading) or is_generic_title(pm.title) or is_generic_title(heading):
         return False
-    after = next((ln for ln in w.lines[w.at + 1 :] if ln.strip()), "")
-    if after and not re.match(r"#{2,6}[ \t]", after.lstrip()):  # "# Bridge call notes" over its text: a section
+    if not _sections_next(w.lines, w.at):  # "# Bridge call notes" over its text: a section
         return False
     pm.title_note = f"title from the front matter; the heading {heading!r} kept as the Summary's first line"
     if ref := title_reference(text):  # "X (incident #2291)": kept in References, as under a title heading
@@ -1103,6 +1102,29 @@ def _heading_under_front_title(pm: Postmortem, w: _Walk, text: str) -> bool:
         w.start("_preamble")
     w.buf.append(heading)  # the preamble: the Summary's first part (_sections)
     return True
+
+
+# a thematic break between a title and the first section ("---", "***", "___", spaced or not)
+_RULE = re.compile(r"[ \t]*(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})")
+
+
+def _sections_next(lines: list[str], at: int) -> bool:
+    """Whether the heading at line ``at`` stands over the document's sections: the next line with words, past
+    its own setext underline, blank lines and rules, is a section's heading ("## Summary", "Summary" over
+    "----"), a bold label naming a section ("**Summary:** ..."), or there is none. Only a "##" was looked
+    for: a setext H1, a setext "Summary", a "**Summary:**" label or a "---" before "## Summary" left the H1
+    a section with nothing under it, dropped."""
+    n = at + (2 if not HEADING.match(lines[at]) and _setext(lines, at) else 1)
+    while n < len(lines) and (not lines[n].strip() or _RULE.fullmatch(lines[n])):
+        n += 1
+    if n >= len(lines):
+        return True
+    if m := HEADING.match(lines[n].lstrip()):
+        return len(m.group(1)) > 1 or canonical(_atx_text(m.group(2)), keywords=False) is not None
+    if level := _setext(lines, n):
+        return level > 1 or canonical(lines[n].strip(), keywords=False) is not None
+    m = BOLD_LABEL.match(lines[n])
+    return m is not None and canonical(m.group(1), keywords=False) is not None
 
 
 def _same_title(title: str, heading: str, confluence: bool) -> bool:

@@ -251,7 +251,7 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, record)
         except Exception:
-            status = 500 if status == 499 else status  # uvicorn answers 500 for an exception
+            status = 500 if status == 499 else status  # the server answers 500 for it (server._send_500)
             raise
         finally:
             seconds = time.perf_counter() - t0

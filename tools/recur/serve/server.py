@@ -17,6 +17,7 @@ aborted; a slow reader that keeps reading resumes writing and is never cut off.
 
 from __future__ import annotations
 
+import functools
 import json
 from email.utils import formatdate
 
@@ -97,6 +98,28 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
                 self._answer_at_stop()
             return
         super().on_headers_complete()
+        if self.cycle is not None:  # the request's cycle (queued when pipelined): its 500 is ours
+            self.cycle.send_500_response = functools.partial(self._send_500, self.cycle)
+
+    async def _send_500(self, cycle) -> None:
+        """uvicorn's own 500, for an exception that escaped the app (past guard.Unexpected and Starlette's
+        handler: a bug in the layers outside them) or an app that ended without answering: the one JSON error
+        shape, the security headers and a Date, as every answer. uvicorn's was "Internal Server Error" in
+        plain text with no Date (its date_header is off: CurrentDate dates the app's answers, not this one).
+        Not told to on_raw_error: an exception that went out through MetricsMiddleware was counted and
+        logged there, as 500, under the request's id, which this answer carries."""
+        from recur.serve.access import request_id
+
+        if cycle.disconnected or self.transport.is_closing():
+            return
+        cycle.response_started = cycle.response_complete = True  # answered here; the connection closes
+        self._raw_error(
+            b"500 Internal Server Error",
+            "internal_error",
+            "the server failed to answer; see the server log",
+            rid=request_id(cycle.scope),
+            observed=False,
+        )
 
     def on_body(self, body: bytes) -> None:
         if not self._answered_at_stop:  # the body of a request answered at the stop has no cycle to go to
@@ -176,15 +199,17 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
         number, a broken chunk): the one JSON error shape, not uvicorn's plain text."""
         self._raw_error(b"400 Bad Request", "bad_request", f"the request is not valid HTTP/1.1 ({msg.rstrip('.')})")
 
-    def _raw_error(self, status: bytes, code: str, message: str, extra: tuple = ()) -> None:
+    def _raw_error(
+        self, status: bytes, code: str, message: str, extra: tuple = (), rid: str | None = None, observed=True
+    ) -> None:
         """An error written on the socket, before any app runs: the API's shape and the security
         headers every response carries, with an ``X-Request-Id`` of its own (the request's headers were
-        not read: a new id, as the access log's line names it), and ``extra`` headers, bytes lines; then the
-        connection is closed."""
+        not read: a new id, as the access log's line names it; ``rid``: the request's, when they were), and
+        ``extra`` headers, bytes lines; then the connection is closed. ``observed``: told to on_raw_error."""
         from recur.serve.access import new_request_id
         from recur.serve.security import CSP, HEADERS
 
-        rid = new_request_id()
+        rid = rid or new_request_id()
         body = json.dumps(error_body(code, message), separators=(",", ":")).encode()
         head = [b"HTTP/1.1 " + status, b"date: " + http_date(), b"content-type: application/json"]
         head.append(b"content-length: " + str(len(body)).encode())
@@ -193,7 +218,7 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
         self.transport.write(b"\r\n".join([*head, b"connection: close", b"", body]))
         self.transport.close()
         # a connection that sent nothing (a browser's preconnect left idle) is not a request: not counted
-        if self.on_raw_error is not None and (self._header_bytes or status[:3] != b"408"):
+        if observed and self.on_raw_error is not None and (self._header_bytes or status[:3] != b"408"):
             self.on_raw_error(int(status[:3]), len(body), getattr(self, "client", None), rid)
 
     def _read_what_was_sent(self) -> None:
