@@ -231,3 +231,49 @@ def test_invalid_yaml_is_said_with_its_line_column_and_fix_and_the_documents_bef
     one = write(tmp_path / "one", "q.yaml", bad)
     assert read_rules(one) == ([], [f"{one}:7: skipped: invalid YAML at line 7, column 49: YAML reads an unquoted "
         "': ' as a key and its value: put the whole text in quotes, \"queue {{ $labels.queue }} has: too many messages\""])  # fmt: skip
+
+
+def _plain_rules(tmp_path, *names):
+    """A Prometheus rule file defining alerts ``names``, read."""
+    rules = "groups:\n- name: g\n  rules:\n" + "".join(f"  - alert: {n}\n    expr: x > 1\n" for n in names)
+    alerts, notes = read_rules(write(tmp_path / "rules", "a.yml", rules))
+    assert notes == []
+    return alerts
+
+
+def test_an_acronym_led_name_is_an_identifier_and_an_acronyms_plural_is_a_word(tmp_path):
+    """NTPDown, OOMKilled, DNSDown had no lower-case letter before a capital, so they read as words and counted
+    only where a signal named them as an alert: clock-skew-ntp's "NTPDown alert firing on the node" lost it."""
+    kb = tmp_path / "kb"
+    write_pattern(kb, "clock", signals=("NTPDown alert firing on the node",))
+    write_pattern(kb, "dns", signals=("coredns pods restarting or OOMKilled",), runbook=("When DNSDown fires, ...",))
+    write_pattern(kb, "cpu", signals=("all CPUs busy", "no free IPs in the subnet"))
+    alerts = _plain_rules(tmp_path, "NTPDown", "OOMKilled", "DNSDown", "CPUs", "IPs")
+    assert coverage(load_kb(kb), alerts).detected == {"clock": ["NTPDown"], "dns": ["DNSDown", "OOMKilled"]}
+
+
+# Grafana titles of several ordinary words, as small teams write them
+PHRASES = ["Connection refused", "Out of memory", "Disk full", "High p99 latency", "KubePodCrashLooping on payments"]
+
+
+def test_a_title_of_ordinary_words_counts_only_where_named_as_an_alert(tmp_path):
+    """The rule for a one-word title stopped at one word: "Connection refused" and "Out of memory" detected every
+    pattern whose signal is a log line with those words (dial tcp: connection refused, the kernel's OOM line)."""
+    kb = tmp_path / "kb"
+    write_pattern(kb, "db-down", signals=("dial tcp 10.0.0.5:5432: connect: connection refused",))
+    write_pattern(kb, "oom", signals=("kernel: Out of memory: Killed process 4242 (java)",))
+    write_pattern(kb, "disk", symptoms=("disk full on the host",), runbook=("Clear the disk full of logs.",))
+    write_pattern(kb, "lat", signals=("high p99 latency on checkout",))
+    alerts = _plain_rules(tmp_path, *PHRASES)
+    assert coverage(load_kb(kb), alerts).detected == {}
+    named = tmp_path / "named"
+    write_pattern(named, "db-down", signals=("Connection refused",))  # the whole signal
+    write_pattern(named, "oom", signals=('ALERTS{alertname="Out of memory"}',))
+    write_pattern(named, "disk", runbook=("Grafana's `Disk full` alert fires first.",))
+    write_pattern(named, "crash", signals=("KubePodCrashLooping on payments for the consumer",))  # an identifier in it
+    assert coverage(load_kb(named), alerts).detected == {
+        "crash": ["KubePodCrashLooping on payments"],
+        "db-down": ["Connection refused"],
+        "disk": ["Disk full"],
+        "oom": ["Out of memory"],
+    }

@@ -995,30 +995,26 @@ def _texts(p) -> tuple[str, str, list, list, set, list]:
     return plain, prose, re.findall(r"`([^`\n]+)`", prose), regexes, named, re.findall(r"`([^`\n]+)`", signals)
 
 
-# what marks a name as an identifier, not a word: CamelCase, "_" or ":", three letters and a digit side by side
-# (Http2, etc_2); a one-word name without it (Memory, Disk, 503, p99, 5xx: Grafana titles) is a word
-IDENTIFIER = re.compile(r"[a-z][A-Z]|[_:]|[A-Za-z]{3}[0-9]|[0-9][A-Za-z]{3}")
-ONE_WORD = re.compile(r"[A-Za-z0-9]+")
+# what marks a name as an identifier, not a word: CamelCase, an acronym before a capitalised word (NTPDown,
+# OOMKilled: they read as words, found in review; an acronym's plural, CPUs, IPs, is still a word), "_" or ":",
+# three letters and a digit side by side (Http2, etc_2); a name without it (Memory, 503, p99, Out of memory,
+# Connection refused: Grafana titles) is ordinary words
+IDENTIFIER = re.compile(r"[a-z][A-Z]|[A-Z]{3}[a-z]{2}|[_:]|[A-Za-z]{3}[0-9]|[0-9][A-Za-z]{3}")
 
 
 def _mentioned_by(texts: tuple, name: str) -> bool:
-    """Whether a pattern (its ``_texts``) names alert ``name``: in a signal, or in its prose when the
-    name reads as an identifier (NodeDiskFull, KubePodCrashLooping, etc_2); a name that is also a word
-    (Watchdog, Unrelated) only in a code span there, or "watchdog reset" in a symptom counted as detection.
-    A one-word name that is a word (``IDENTIFIER``: Grafana titles as Memory, Disk, 503, p99) counts only
-    where a signal names it as an alert (alertname="Memory", ``alert: Memory``, the whole signal) or a code
-    span of the pattern is it or names it so: any signal with the word in it counted (503: 5 patterns;
-    Replication: "non-replication superuser"), and so did a command in a code span (`redis-cli`: Redis)."""
+    """Whether a pattern (its ``_texts``) names alert ``name``: in a signal, or in its prose, when the name reads
+    as an identifier (``IDENTIFIER``: NodeDiskFull, NTPDown, etc_2). A name of ordinary words (Grafana titles:
+    Memory, 503, p99, Out of memory, Connection refused) counts only where a signal names it as an alert
+    (alertname="Memory", ``alert: Memory``, the whole signal) or a code span of the pattern is it or names it
+    so: any signal with its words counted (503: 5 patterns; "Connection refused": ``dial tcp ...: connection
+    refused``; Replication: "non-replication superuser"), and so did a command in a code span (`redis-cli`: Redis)."""
     signals, prose, spans, regexes, named, signal_spans = texts
     if any(rx.fullmatch(name) for rx in regexes):
         return True
-    if ONE_WORD.fullmatch(name) and not IDENTIFIER.search(name):
+    if not IDENTIFIER.search(name):
         return name.lower() in named or any(_names_alert(span, name) for span in [*signal_spans, *spans])
-    if _mentions(signals, name):
-        return True
-    if re.search(r"[a-z][A-Z]|[0-9_:]", name):
-        return _mentions(prose, name)
-    return any(_mentions(span, name) for span in spans)
+    return _mentions(signals, name) or _mentions(prose, name)
 
 
 def _names_alert(span: str, name: str) -> bool:
