@@ -277,3 +277,28 @@ def test_a_title_of_ordinary_words_counts_only_where_named_as_an_alert(tmp_path)
         "disk": ["Disk full"],
         "oom": ["Out of memory"],
     }
+
+
+TWO_OF_A_NAME = """groups:
+- name: g
+  rules:
+  - alert: DatabaseTrouble
+    expr: pg_replication_lag > 30
+    labels: {pattern: lag}
+    annotations: {runbook_url: "https://recur.example/patterns/capacity/{{ $labels.pattern }}.html"}
+  - alert: DatabaseTrouble
+    expr: pg_connections > 90
+    labels: {pattern: pool}
+    annotations: {runbook_url: "https://recur.example/patterns/capacity/{{ $labels.pattern }}.html"}
+"""
+
+
+def test_rules_of_one_name_and_templated_url_each_link_the_page_their_labels_fill_in(tmp_path):
+    """Runbook URLs were told apart before the rule's labels filled them in: the second DatabaseTrouble, with
+    another pattern label and so another page, was taken for the first and dropped."""
+    kb = tmp_path / "kb"
+    write_pattern(kb, "lag", signals=("replica lag above 30 s",))
+    write_pattern(kb, "pool", signals=("too many clients",))
+    write(tmp_path / "rules", "a.yml", TWO_OF_A_NAME)
+    r = coverage_cli(kb, tmp_path / "rules", "--no-propose", "--site-url", "https://recur.example/", "--json")
+    assert json.loads(r.output)["detected"] == {"lag": ["DatabaseTrouble"], "pool": ["DatabaseTrouble"]}

@@ -1118,11 +1118,13 @@ def _runbooks(alerts: list[Alert], patterns: dict, site_url: str | None) -> tupl
     pages = {pid: p.relpath for pid, p in patterns.items()}
     retired = {pid: successors(patterns, pid) for pid, p in patterns.items() if p.status == "retired"}
     for a in alerts:
-        if not a.runbook_url or (a.name.lower(), a.runbook_url) in seen:
+        # one row per name and URL as Prometheus sends it: by the URL as written, a second rule of the name with
+        # another label (and so another page) was dropped
+        url = rendered_url(a.runbook_url, a.labels) if a.runbook_url else ""
+        if not url or (a.name.lower(), url) in seen:
             continue
-        seen.add((a.name.lower(), a.runbook_url))
+        seen.add((a.name.lower(), url))
         row = {"alert": a.name, "url": a.runbook_url, "file": a.file, "line": a.runbook_line or a.line}
-        url = rendered_url(a.runbook_url, a.labels)
         if url != a.runbook_url:
             row["rendered"] = url  # with the rule's own labels filled in, as Prometheus sends it
         pid, why = runbook_link(url, pages, site_url, retired)
