@@ -302,3 +302,18 @@ def test_rules_of_one_name_and_templated_url_each_link_the_page_their_labels_fil
     write(tmp_path / "rules", "a.yml", TWO_OF_A_NAME)
     r = coverage_cli(kb, tmp_path / "rules", "--no-propose", "--site-url", "https://recur.example/", "--json")
     assert json.loads(r.output)["detected"] == {"lag": ["DatabaseTrouble"], "pool": ["DatabaseTrouble"]}
+
+
+def test_a_quote_left_open_before_the_next_document_is_said_at_its_own_line(tmp_path):
+    """PyYAML stops at the next document's "---", a line below the quote: the hint was dropped for the line
+    differing, and the warning said "found unexpected document separator" at the "---"."""
+    good = "groups:\n- name: a\n  rules:\n  - alert: AppDown\n    expr: up == 0\n"
+    bad = 'groups:\n- name: b\n  rules:\n  - alert: DiskFull\n    expr: x > 1\n    annotations:\n      summary: "unterminated\n'
+    f = write(tmp_path / "rules", "q.yaml", good + "---\n" + bad + "---\n" + good)
+    alerts, notes = read_rules(f)
+    assert [a.name for a in alerts] == ["AppDown"]
+    assert notes == [
+        f"{f}:13: skipped (this document, from line 6, and the rest of the file; 1 document before it read): "
+        "invalid YAML at line 13, column 16: this quoted value is not closed on its line, so YAML read on to line 14 "
+        "(found unexpected document separator); close the quote"
+    ]

@@ -621,22 +621,35 @@ def _before_broken(f: Path, raw: str, exc: Exception) -> tuple[list, str]:
         return [], f"{f}:1: skipped: not YAML this tool can read ({what})"
     lines = raw.split("\n")
     start = max((n for n in range(min(mark.line, len(lines))) if DOCUMENT_START.match(lines[n])), default=0)
+    end = next((n for n in range(start + 1, len(lines)) if DOCUMENT_START.match(lines[n])), len(lines))
+    at, column = mark.line + 1, f", column {mark.column + 1}"
     try:  # the broken document through the KB's reader, whose messages say what to write instead
-        load_yaml("\n".join(lines[start:]).split("\n---", 1)[0], start)
+        load_yaml("\n".join(lines[start:end]) + "\n", start)
     except ParseError as err:
         said = err.message.removeprefix("YAML does not parse: ")
-        # its message when it gives advice (a hint in brackets, the text quoted), not the parser's words alone
-        what = said if err.line == mark.line + 1 and re.search(r"[(:]", said) else what
+        if end == mark.line:  # PyYAML stopped at the next document's "---" (a quote left open read on to it)
+            said = said.replace("found unexpected end of stream", what)
+        # its message when it gives advice (a hint in brackets, the text quoted), not the parser's words alone,
+        # at its line: a quote left open on line 7 is at fault, not the "---" on line 8 PyYAML stopped at
+        if start < err.line <= mark.line + 1 and re.search(r"[(:]", said):
+            what = said
+            if err.line != at:
+                at, column = err.line, _column(getattr(exc, "context_mark", None), err.line)
     docs: list = []
     if start:
         try:
             docs = _documents("\n".join(lines[:start]))
         except Exception:  # noqa: BLE001 - the split was no document's end after all: none kept
             docs = []
-    where = f"{f}:{mark.line + 1}: skipped"
+    where = f"{f}:{at}: skipped"
     if docs:
         where += f" (this document, from line {start + 1}, and the rest of the file; {plural(len(docs), 'document')} before it read)"
-    return docs, f"{where}: invalid YAML at line {mark.line + 1}, column {mark.column + 1}: {what}"
+    return docs, f"{where}: invalid YAML at line {at}{column}: {what}"
+
+
+def _column(mark, line: int) -> str:
+    """ ", column N" of a PyYAML mark on ``line`` (from 1), or "" when it is on another line."""
+    return f", column {mark.column + 1}" if mark is not None and mark.line + 1 == line else ""
 
 
 # A Sloth SLO spec ("version: prometheus/v1" over "slos:", or its Kubernetes kind PrometheusServiceLevel): the
