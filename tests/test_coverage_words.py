@@ -317,3 +317,10 @@ def test_a_quote_left_open_before_the_next_document_is_said_at_its_own_line(tmp_
         "invalid YAML at line 13, column 16: this quoted value is not closed on its line, so YAML read on to line 14 "
         "(found unexpected document separator); close the quote"
     ]
+
+
+def test_one_file_of_rules_in_a_form_not_read_says_what_to_do_as_in_a_folder(tmp_path):
+    """`--rules alerts.tf` said "no alerting rules (...) found", where the folder holding it says Terraform."""
+    tf = write(tmp_path / "rules", "alerts.tf", 'resource "grafana_rule_group" "db" {\n  name = "db"\n}\n')
+    assert read_rules(tf) == ([], [f"1 file not read: {tf} (Terraform: export the rules as YAML)"])
+    assert read_rules(tmp_path / "rules") == read_rules(tf)

@@ -360,12 +360,16 @@ def rule_files(path) -> list[Path]:
         # a broken symbolic link is listed too: reading it is a warning, not a rule file silently missing
         return _distinct(
             p
-            for p in sorted(path.rglob("*"))
+            for p in _folder_files(path)
             if p.suffix.lower() in RULE_SUFFIXES  # K8S.YAML too: it was left out without a word
-            and not any(part.startswith("..") for part in p.relative_to(path).parts)
             and (p.is_file() or (p.is_symlink() and not p.exists()))
         )
     raise RecurError(f"--rules: {path} is not a file or folder")
+
+
+def _folder_files(path: Path) -> list[Path]:
+    """Everything under the folder ``path``, sorted, but a ConfigMap mount's ``..`` entries (``_distinct``)."""
+    return [p for p in sorted(path.rglob("*")) if not any(part.startswith("..") for part in p.relative_to(path).parts)]
 
 
 def _distinct(files) -> list[Path]:
@@ -820,6 +824,8 @@ def read_rules(path) -> tuple[list[Alert], list[str]]:
     Files that cannot be read are skipped with one warning each; a folder's files of rules in a form not read
     (``_UNREAD``: Terraform, Jsonnet, templates) are named in one warning."""
     alerts, notes = [], []
+    if Path(path).is_file() and Path(path).suffix.lower() in _UNREAD:  # was "no alerting rules ... found"
+        return [], [_unread_note([Path(path)])]
     for f in rule_files(path):
         if f.suffix.lower() == ".json" and Path(path).is_dir() and not _json_rules(f):
             continue  # a dashboard or other JSON beside the rules: not a rule file, no warning
@@ -827,10 +833,15 @@ def read_rules(path) -> tuple[list[Alert], list[str]]:
         alerts += a
         notes += n
     if Path(path).is_dir() and (unread := unread_files(path)):
-        named = ", ".join(f"{f} ({_UNREAD[f.suffix.lower()]})" for f in unread[:5])
-        more = f", and {len(unread) - 5} more" if len(unread) > 5 else ""
-        notes.append(f"{plural(len(unread), 'file')} not read: {named}{more}")
+        notes.append(_unread_note(unread))
     return alerts, notes
+
+
+def _unread_note(unread: list[Path]) -> str:
+    """The warning naming files of rules in a form not read, with what to do (``_UNREAD``), the first 5 named."""
+    named = ", ".join(f"{f} ({_UNREAD[f.suffix.lower()]})" for f in unread[:5])
+    more = f", and {len(unread) - 5} more" if len(unread) > 5 else ""
+    return f"{plural(len(unread), 'file')} not read: {named}{more}"
 
 
 # files of a rules folder that hold alerting rules in a form this tool does not read, by their suffix, with what
@@ -851,14 +862,7 @@ _UNREAD = {
 def unread_files(path) -> list[Path]:
     """The files under the folder ``path`` that hold rules in a form not read (``_UNREAD``: Terraform, Jsonnet, a
     Jinja or Go template such as ``prod.rules.yml.j2``), ``..`` entries of a ConfigMap mount left out."""
-    path = Path(path)
-    return [
-        p
-        for p in sorted(path.rglob("*"))
-        if p.suffix.lower() in _UNREAD
-        and not any(part.startswith("..") for part in p.relative_to(path).parts)
-        and p.is_file()
-    ]
+    return [p for p in _folder_files(Path(path)) if p.suffix.lower() in _UNREAD and p.is_file()]
 
 
 def _json_rules(f: Path) -> bool:
