@@ -231,3 +231,96 @@ def test_invalid_yaml_is_said_with_its_line_column_and_fix_and_the_documents_bef
     one = write(tmp_path / "one", "q.yaml", bad)
     assert read_rules(one) == ([], [f"{one}:7: skipped: invalid YAML at line 7, column 49: YAML reads an unquoted "
         "': ' as a key and its value: put the whole text in quotes, \"queue {{ $labels.queue }} has: too many messages\""])  # fmt: skip
+
+
+def _plain_rules(tmp_path, *names):
+    """A Prometheus rule file defining alerts ``names``, read."""
+    rules = "groups:\n- name: g\n  rules:\n" + "".join(f"  - alert: {n}\n    expr: x > 1\n" for n in names)
+    alerts, notes = read_rules(write(tmp_path / "rules", "a.yml", rules))
+    assert notes == []
+    return alerts
+
+
+def test_an_acronym_led_name_is_an_identifier_and_an_acronyms_plural_is_a_word(tmp_path):
+    """NTPDown, OOMKilled, DNSDown had no lower-case letter before a capital, so they read as words and counted
+    only where a signal named them as an alert: clock-skew-ntp's "NTPDown alert firing on the node" lost it."""
+    kb = tmp_path / "kb"
+    write_pattern(kb, "clock", signals=("NTPDown alert firing on the node",))
+    write_pattern(kb, "dns", signals=("coredns pods restarting or OOMKilled",), runbook=("When DNSDown fires, ...",))
+    write_pattern(kb, "cpu", signals=("all CPUs busy", "no free IPs in the subnet"))
+    alerts = _plain_rules(tmp_path, "NTPDown", "OOMKilled", "DNSDown", "CPUs", "IPs")
+    assert coverage(load_kb(kb), alerts).detected == {"clock": ["NTPDown"], "dns": ["DNSDown", "OOMKilled"]}
+
+
+# Grafana titles of several ordinary words, as small teams write them
+PHRASES = ["Connection refused", "Out of memory", "Disk full", "High p99 latency", "KubePodCrashLooping on payments"]
+
+
+def test_a_title_of_ordinary_words_counts_only_where_named_as_an_alert(tmp_path):
+    """The rule for a one-word title stopped at one word: "Connection refused" and "Out of memory" detected every
+    pattern whose signal is a log line with those words (dial tcp: connection refused, the kernel's OOM line)."""
+    kb = tmp_path / "kb"
+    write_pattern(kb, "db-down", signals=("dial tcp 10.0.0.5:5432: connect: connection refused",))
+    write_pattern(kb, "oom", signals=("kernel: Out of memory: Killed process 4242 (java)",))
+    write_pattern(kb, "disk", symptoms=("disk full on the host",), runbook=("Clear the disk full of logs.",))
+    write_pattern(kb, "lat", signals=("high p99 latency on checkout",))
+    alerts = _plain_rules(tmp_path, *PHRASES)
+    assert coverage(load_kb(kb), alerts).detected == {}
+    named = tmp_path / "named"
+    write_pattern(named, "db-down", signals=("Connection refused",))  # the whole signal
+    write_pattern(named, "oom", signals=('ALERTS{alertname="Out of memory"}',))
+    write_pattern(named, "disk", runbook=("Grafana's `Disk full` alert fires first.",))
+    write_pattern(named, "crash", signals=("KubePodCrashLooping on payments for the consumer",))  # an identifier in it
+    assert coverage(load_kb(named), alerts).detected == {
+        "crash": ["KubePodCrashLooping on payments"],
+        "db-down": ["Connection refused"],
+        "disk": ["Disk full"],
+        "oom": ["Out of memory"],
+    }
+
+
+TWO_OF_A_NAME = """groups:
+- name: g
+  rules:
+  - alert: DatabaseTrouble
+    expr: pg_replication_lag > 30
+    labels: {pattern: lag}
+    annotations: {runbook_url: "https://recur.example/patterns/capacity/{{ $labels.pattern }}.html"}
+  - alert: DatabaseTrouble
+    expr: pg_connections > 90
+    labels: {pattern: pool}
+    annotations: {runbook_url: "https://recur.example/patterns/capacity/{{ $labels.pattern }}.html"}
+"""
+
+
+def test_rules_of_one_name_and_templated_url_each_link_the_page_their_labels_fill_in(tmp_path):
+    """Runbook URLs were told apart before the rule's labels filled them in: the second DatabaseTrouble, with
+    another pattern label and so another page, was taken for the first and dropped."""
+    kb = tmp_path / "kb"
+    write_pattern(kb, "lag", signals=("replica lag above 30 s",))
+    write_pattern(kb, "pool", signals=("too many clients",))
+    write(tmp_path / "rules", "a.yml", TWO_OF_A_NAME)
+    r = coverage_cli(kb, tmp_path / "rules", "--no-propose", "--site-url", "https://recur.example/", "--json")
+    assert json.loads(r.output)["detected"] == {"lag": ["DatabaseTrouble"], "pool": ["DatabaseTrouble"]}
+
+
+def test_a_quote_left_open_before_the_next_document_is_said_at_its_own_line(tmp_path):
+    """PyYAML stops at the next document's "---", a line below the quote: the hint was dropped for the line
+    differing, and the warning said "found unexpected document separator" at the "---"."""
+    good = "groups:\n- name: a\n  rules:\n  - alert: AppDown\n    expr: up == 0\n"
+    bad = 'groups:\n- name: b\n  rules:\n  - alert: DiskFull\n    expr: x > 1\n    annotations:\n      summary: "unterminated\n'
+    f = write(tmp_path / "rules", "q.yaml", good + "---\n" + bad + "---\n" + good)
+    alerts, notes = read_rules(f)
+    assert [a.name for a in alerts] == ["AppDown"]
+    assert notes == [
+        f"{f}:13: skipped (this document, from line 6, and the rest of the file; 1 document before it read): "
+        "invalid YAML at line 13, column 16: this quoted value is not closed on its line, so YAML read on to line 14 "
+        "(found unexpected document separator); close the quote"
+    ]
+
+
+def test_one_file_of_rules_in_a_form_not_read_says_what_to_do_as_in_a_folder(tmp_path):
+    """`--rules alerts.tf` said "no alerting rules (...) found", where the folder holding it says Terraform."""
+    tf = write(tmp_path / "rules", "alerts.tf", 'resource "grafana_rule_group" "db" {\n  name = "db"\n}\n')
+    assert read_rules(tf) == ([], [f"1 file not read: {tf} (Terraform: export the rules as YAML)"])
+    assert read_rules(tmp_path / "rules") == read_rules(tf)

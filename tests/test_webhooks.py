@@ -95,6 +95,9 @@ def test_the_webhook_takes_a_trailing_slash_and_other_routes_say_did_you_mean(fa
     )
     r = httpx.get(fake_served + "/api/nope/", timeout=30)
     assert r.json()["error"]["message"] == "no such route: GET /api/nope/"
+    # /api/suggest takes no GET: pointing there would be a 405, no fix
+    r = httpx.get(fake_served + "/api/suggest/", timeout=30)
+    assert r.status_code == 404 and r.json()["error"]["message"] == "no such route: GET /api/suggest/", r.text
 
 
 def test_grafana_datasource_alerts_say_the_rule_did_not_fire_and_reserved_annotations_are_not_searched(fake_served):

@@ -360,12 +360,16 @@ def rule_files(path) -> list[Path]:
         # a broken symbolic link is listed too: reading it is a warning, not a rule file silently missing
         return _distinct(
             p
-            for p in sorted(path.rglob("*"))
+            for p in _folder_files(path)
             if p.suffix.lower() in RULE_SUFFIXES  # K8S.YAML too: it was left out without a word
-            and not any(part.startswith("..") for part in p.relative_to(path).parts)
             and (p.is_file() or (p.is_symlink() and not p.exists()))
         )
     raise RecurError(f"--rules: {path} is not a file or folder")
+
+
+def _folder_files(path: Path) -> list[Path]:
+    """Everything under the folder ``path``, sorted, but a ConfigMap mount's ``..`` entries (``_distinct``)."""
+    return [p for p in sorted(path.rglob("*")) if not any(part.startswith("..") for part in p.relative_to(path).parts)]
 
 
 def _distinct(files) -> list[Path]:
@@ -621,22 +625,35 @@ def _before_broken(f: Path, raw: str, exc: Exception) -> tuple[list, str]:
         return [], f"{f}:1: skipped: not YAML this tool can read ({what})"
     lines = raw.split("\n")
     start = max((n for n in range(min(mark.line, len(lines))) if DOCUMENT_START.match(lines[n])), default=0)
+    end = next((n for n in range(start + 1, len(lines)) if DOCUMENT_START.match(lines[n])), len(lines))
+    at, column = mark.line + 1, f", column {mark.column + 1}"
     try:  # the broken document through the KB's reader, whose messages say what to write instead
-        load_yaml("\n".join(lines[start:]).split("\n---", 1)[0], start)
+        load_yaml("\n".join(lines[start:end]) + "\n", start)
     except ParseError as err:
         said = err.message.removeprefix("YAML does not parse: ")
-        # its message when it gives advice (a hint in brackets, the text quoted), not the parser's words alone
-        what = said if err.line == mark.line + 1 and re.search(r"[(:]", said) else what
+        if end == mark.line:  # PyYAML stopped at the next document's "---" (a quote left open read on to it)
+            said = said.replace("found unexpected end of stream", what)
+        # its message when it gives advice (a hint in brackets, the text quoted), not the parser's words alone,
+        # at its line: a quote left open on line 7 is at fault, not the "---" on line 8 PyYAML stopped at
+        if start < err.line <= mark.line + 1 and re.search(r"[(:]", said):
+            what = said
+            if err.line != at:
+                at, column = err.line, _column(getattr(exc, "context_mark", None), err.line)
     docs: list = []
     if start:
         try:
             docs = _documents("\n".join(lines[:start]))
         except Exception:  # noqa: BLE001 - the split was no document's end after all: none kept
             docs = []
-    where = f"{f}:{mark.line + 1}: skipped"
+    where = f"{f}:{at}: skipped"
     if docs:
         where += f" (this document, from line {start + 1}, and the rest of the file; {plural(len(docs), 'document')} before it read)"
-    return docs, f"{where}: invalid YAML at line {mark.line + 1}, column {mark.column + 1}: {what}"
+    return docs, f"{where}: invalid YAML at line {at}{column}: {what}"
+
+
+def _column(mark, line: int) -> str:
+    """ ", column N" of a PyYAML mark on ``line`` (from 1), or "" when it is on another line."""
+    return f", column {mark.column + 1}" if mark is not None and mark.line + 1 == line else ""
 
 
 # A Sloth SLO spec ("version: prometheus/v1" over "slos:", or its Kubernetes kind PrometheusServiceLevel): the
@@ -807,6 +824,8 @@ def read_rules(path) -> tuple[list[Alert], list[str]]:
     Files that cannot be read are skipped with one warning each; a folder's files of rules in a form not read
     (``_UNREAD``: Terraform, Jsonnet, templates) are named in one warning."""
     alerts, notes = [], []
+    if Path(path).is_file() and Path(path).suffix.lower() in _UNREAD:  # was "no alerting rules ... found"
+        return [], [_unread_note([Path(path)])]
     for f in rule_files(path):
         if f.suffix.lower() == ".json" and Path(path).is_dir() and not _json_rules(f):
             continue  # a dashboard or other JSON beside the rules: not a rule file, no warning
@@ -814,10 +833,15 @@ def read_rules(path) -> tuple[list[Alert], list[str]]:
         alerts += a
         notes += n
     if Path(path).is_dir() and (unread := unread_files(path)):
-        named = ", ".join(f"{f} ({_UNREAD[f.suffix.lower()]})" for f in unread[:5])
-        more = f", and {len(unread) - 5} more" if len(unread) > 5 else ""
-        notes.append(f"{plural(len(unread), 'file')} not read: {named}{more}")
+        notes.append(_unread_note(unread))
     return alerts, notes
+
+
+def _unread_note(unread: list[Path]) -> str:
+    """The warning naming files of rules in a form not read, with what to do (``_UNREAD``), the first 5 named."""
+    named = ", ".join(f"{f} ({_UNREAD[f.suffix.lower()]})" for f in unread[:5])
+    more = f", and {len(unread) - 5} more" if len(unread) > 5 else ""
+    return f"{plural(len(unread), 'file')} not read: {named}{more}"
 
 
 # files of a rules folder that hold alerting rules in a form this tool does not read, by their suffix, with what
@@ -838,14 +862,7 @@ _UNREAD = {
 def unread_files(path) -> list[Path]:
     """The files under the folder ``path`` that hold rules in a form not read (``_UNREAD``: Terraform, Jsonnet, a
     Jinja or Go template such as ``prod.rules.yml.j2``), ``..`` entries of a ConfigMap mount left out."""
-    path = Path(path)
-    return [
-        p
-        for p in sorted(path.rglob("*"))
-        if p.suffix.lower() in _UNREAD
-        and not any(part.startswith("..") for part in p.relative_to(path).parts)
-        and p.is_file()
-    ]
+    return [p for p in _folder_files(Path(path)) if p.suffix.lower() in _UNREAD and p.is_file()]
 
 
 def _json_rules(f: Path) -> bool:
@@ -995,30 +1012,26 @@ def _texts(p) -> tuple[str, str, list, list, set, list]:
     return plain, prose, re.findall(r"`([^`\n]+)`", prose), regexes, named, re.findall(r"`([^`\n]+)`", signals)
 
 
-# what marks a name as an identifier, not a word: CamelCase, "_" or ":", three letters and a digit side by side
-# (Http2, etc_2); a one-word name without it (Memory, Disk, 503, p99, 5xx: Grafana titles) is a word
-IDENTIFIER = re.compile(r"[a-z][A-Z]|[_:]|[A-Za-z]{3}[0-9]|[0-9][A-Za-z]{3}")
-ONE_WORD = re.compile(r"[A-Za-z0-9]+")
+# what marks a name as an identifier, not a word: CamelCase, an acronym before a capitalised word (NTPDown,
+# OOMKilled: they read as words, found in review; an acronym's plural, CPUs, IPs, is still a word), "_" or ":",
+# three letters and a digit side by side (Http2, etc_2); a name without it (Memory, 503, p99, Out of memory,
+# Connection refused: Grafana titles) is ordinary words
+IDENTIFIER = re.compile(r"[a-z][A-Z]|[A-Z]{3}[a-z]{2}|[_:]|[A-Za-z]{3}[0-9]|[0-9][A-Za-z]{3}")
 
 
 def _mentioned_by(texts: tuple, name: str) -> bool:
-    """Whether a pattern (its ``_texts``) names alert ``name``: in a signal, or in its prose when the
-    name reads as an identifier (NodeDiskFull, KubePodCrashLooping, etc_2); a name that is also a word
-    (Watchdog, Unrelated) only in a code span there, or "watchdog reset" in a symptom counted as detection.
-    A one-word name that is a word (``IDENTIFIER``: Grafana titles as Memory, Disk, 503, p99) counts only
-    where a signal names it as an alert (alertname="Memory", ``alert: Memory``, the whole signal) or a code
-    span of the pattern is it or names it so: any signal with the word in it counted (503: 5 patterns;
-    Replication: "non-replication superuser"), and so did a command in a code span (`redis-cli`: Redis)."""
+    """Whether a pattern (its ``_texts``) names alert ``name``: in a signal, or in its prose, when the name reads
+    as an identifier (``IDENTIFIER``: NodeDiskFull, NTPDown, etc_2). A name of ordinary words (Grafana titles:
+    Memory, 503, p99, Out of memory, Connection refused) counts only where a signal names it as an alert
+    (alertname="Memory", ``alert: Memory``, the whole signal) or a code span of the pattern is it or names it
+    so: any signal with its words counted (503: 5 patterns; "Connection refused": ``dial tcp ...: connection
+    refused``; Replication: "non-replication superuser"), and so did a command in a code span (`redis-cli`: Redis)."""
     signals, prose, spans, regexes, named, signal_spans = texts
     if any(rx.fullmatch(name) for rx in regexes):
         return True
-    if ONE_WORD.fullmatch(name) and not IDENTIFIER.search(name):
+    if not IDENTIFIER.search(name):
         return name.lower() in named or any(_names_alert(span, name) for span in [*signal_spans, *spans])
-    if _mentions(signals, name):
-        return True
-    if re.search(r"[a-z][A-Z]|[0-9_:]", name):
-        return _mentions(prose, name)
-    return any(_mentions(span, name) for span in spans)
+    return _mentions(signals, name) or _mentions(prose, name)
 
 
 def _names_alert(span: str, name: str) -> bool:
@@ -1122,11 +1135,13 @@ def _runbooks(alerts: list[Alert], patterns: dict, site_url: str | None) -> tupl
     pages = {pid: p.relpath for pid, p in patterns.items()}
     retired = {pid: successors(patterns, pid) for pid, p in patterns.items() if p.status == "retired"}
     for a in alerts:
-        if not a.runbook_url or (a.name.lower(), a.runbook_url) in seen:
+        # one row per name and URL as Prometheus sends it: by the URL as written, a second rule of the name with
+        # another label (and so another page) was dropped
+        url = rendered_url(a.runbook_url, a.labels) if a.runbook_url else ""
+        if not url or (a.name.lower(), url) in seen:
             continue
-        seen.add((a.name.lower(), a.runbook_url))
+        seen.add((a.name.lower(), url))
         row = {"alert": a.name, "url": a.runbook_url, "file": a.file, "line": a.runbook_line or a.line}
-        url = rendered_url(a.runbook_url, a.labels)
         if url != a.runbook_url:
             row["rendered"] = url  # with the rule's own labels filled in, as Prometheus sends it
         pid, why = runbook_link(url, pages, site_url, retired)

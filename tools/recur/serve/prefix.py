@@ -79,20 +79,36 @@ def not_found_message(method: str, scope) -> str:
 
 def _slash_hint(method: str, path: str, root: str, scope) -> str:
     """A did-you-mean for a path that is an API route but for its trailing slash (``GET /api/patterns/``): its 404
-    said "no such route" alone, and a slash is easy to miss in a config or a script. The routes asked are the
-    app's ``state.api_routers`` (the catch-all 404 is none of them)."""
+    said "no such route" alone, and a slash is easy to miss in a config or a script. Only when the route takes the
+    method: ``GET /api/suggest/`` was pointed at /api/suggest, a 405 (POST only)."""
+    from starlette.routing import Match
+
+    if len(path) < 2 or not path.endswith("/"):
+        return ""
+    bare = path.rstrip("/") or "/"
+    if api_route_match(scope.get("app"), bare, method)[0] == Match.FULL:
+        return f" (did you mean {root}{bare}, without the trailing slash?)"
+    return ""
+
+
+def api_route_match(app, path: str, method: str) -> tuple:
+    """(starlette's Match, the route) of the API route that best matches ``method`` on ``path`` (a ``route_path``):
+    FULL, else PARTIAL (the path with another method: a 405), else (NONE, None). The routes asked are the app's
+    ``state.api_routers`` (the catch-all 404 is none of them)."""
     from fastapi.routing import APIRoute
     from starlette.routing import Match
 
-    app = scope.get("app")
+    scope = {"type": "http", "path": path, "method": method}
     routers = getattr(getattr(app, "state", None), "api_routers", None) or []
-    if len(path) < 2 or not path.endswith("/"):
-        return ""
-    bare = {"type": "http", "path": path.rstrip("/") or "/", "method": method}
+    partial = None
     for route in (r for router in routers for r in router.routes):
-        if isinstance(route, APIRoute) and route.matches(bare)[0] != Match.NONE:
-            return f" (did you mean {root}{bare['path']}, without the trailing slash?)"
-    return ""
+        if isinstance(route, APIRoute):
+            match, _ = route.matches(scope)
+            if match == Match.FULL:
+                return Match.FULL, route
+            if match == Match.PARTIAL and partial is None:
+                partial = route
+    return (Match.PARTIAL, partial) if partial is not None else (Match.NONE, None)
 
 
 def up_to_root(scope) -> str:

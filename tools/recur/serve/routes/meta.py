@@ -7,7 +7,7 @@ from fastapi.responses import PlainTextResponse, Response
 
 from recur.serve.deps import Settings, errors, get_engine, get_holder, get_metrics, get_settings
 from recur.serve.guard import ApiError
-from recur.serve.prefix import not_found_message, route_path
+from recur.serve.prefix import api_route_match, not_found_message, route_path
 from recur.serve.public import public
 from recur.serve.security import require_read
 
@@ -113,21 +113,16 @@ def _static_discovery(settings: Settings) -> dict:
 def api_fallback(request: Request, rest: str):
     """Unknown /api routes are a JSON 404, known ones with another method a 405 (the site
     mount at / would otherwise answer them). ``app.state.api_routers`` are the routers to ask."""
-    from fastapi.routing import APIRoute
     from starlette.routing import Match
 
-    scope = {"type": "http", "path": route_path(request.scope), "method": request.method}
-    routes = [r for router in request.app.state.api_routers for r in router.routes]
-    for route in routes:
-        if isinstance(route, APIRoute):
-            match, _ = route.matches(scope)
-            if match == Match.PARTIAL:
-                request.scope["route"] = route  # the metrics label: this route's, not "/api/{unknown}"
-                allow = ", ".join(sorted(route.methods))
-                raise ApiError(
-                    405,
-                    "method_not_allowed",
-                    f"{request.method} is not allowed on {request.url.path} (allowed: {allow})",
-                    {"Allow": allow},
-                )
+    match, route = api_route_match(request.app, route_path(request.scope), request.method)
+    if match == Match.PARTIAL:
+        request.scope["route"] = route  # the metrics label: this route's, not "/api/{unknown}"
+        allow = ", ".join(sorted(route.methods))
+        raise ApiError(
+            405,
+            "method_not_allowed",
+            f"{request.method} is not allowed on {request.url.path} (allowed: {allow})",
+            {"Allow": allow},
+        )
     raise ApiError(404, "not_found", not_found_message(request.method, request.scope))
