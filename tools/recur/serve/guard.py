@@ -476,6 +476,8 @@ def _said_too_large(path: str, limit: int, size: str, scanned: int, alerts: int,
     max_alerts that would fit, from the average size of the alerts read of the body, else "fewer alerts"."""
     import logging
 
+    from recur.serve.applog import loggable
+
     todo = ""
     if path == WEBHOOK_PATH:
         fit = int(limit * 0.9 * alerts // scanned) if alerts and scanned else 0  # 10% left for the group's fields
@@ -489,7 +491,7 @@ def _said_too_large(path: str, limit: int, size: str, scanned: int, alerts: int,
     logging.getLogger("recur.serve").warning(
         "refused a request body to %s (413 body_too_large)%s: %s, the limit is %s bytes%s; others like it in the "
         "next %g s are only counted (/metrics: status 413)",
-        path,
+        loggable(path),  # the decoded path: %0a is a line break there
         before,
         size,
         f"{limit:,}",
