@@ -906,3 +906,35 @@ def test_serve_feedback_check_refuses_what_a_vote_cannot_append_to_and_read(tmp_
     assert str(err.value) == (
         f"--feedback {fifo}: votes could not be written there (not a regular file: a named pipe (FIFO))"
     )
+
+
+def test_a_voters_earlier_vote_is_found_whoever_wrote_it_and_whatever_became_of_the_file(tmp_path):
+    """record_once keeps each vote_key's latest vote in memory, read once, then only what was appended since
+    (a whole read at each vote took 0.6-1 s on a 390 MB file, under the process's lock: security review). It
+    must answer as a whole read did: a vote another process appended, a file copied over, truncated or rotated."""
+    import subprocess
+    import sys
+
+    from recur.ingest.feedback import record_once
+
+    fb = tmp_path / "feedback.jsonl"
+    q, p = "pool exhausted", "db-pool-exhausted"
+    assert record_once(fb, q, p, True, key="ann")[1] is None
+    other = f"from recur.ingest.feedback import record_once; record_once({str(fb)!r}, {q!r}, {p!r}, False, key='ann')"
+    subprocess.run([sys.executable, "-c", other], check=True)  # another server sharing the file
+    entry, before = record_once(fb, q, p, True, key="ann")
+    assert before is False and entry["changed"] is True, entry  # not "already recorded": it said 👎 since
+    assert record_once(fb, q, p, True, key="ann") == (None, True)
+    # copied over (longer, another first line): ann's 👎 is the latest there
+    lines = [
+        {"ts": "2026-12-01T00:00:00+00:00", "query": "other " * 60, "pattern": p, "useful": True},
+        {"ts": "2026-12-01T00:00:01+00:00", "query": q, "pattern": p, "useful": False, "vote_key": "ann"},
+    ]
+    fb.write_text("".join(json.dumps(line) + "\n" for line in lines * 4))
+    assert record_once(fb, q, p, True, key="ann")[1] is False
+    fb.write_text("")  # truncated: nothing of ann
+    assert record_once(fb, q, p, False, key="ann")[1] is None
+    fb.rename(tmp_path / "feedback-2026-12.jsonl")  # rotated: the new file has no vote of ann
+    assert record_once(fb, q, p, False, key="ann")[1] is None
+    assert record_once(fb, q, p, False, key="ann") == (None, False)
+    assert [v["useful"] for v in read_votes(fb)] == [False]

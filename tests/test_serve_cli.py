@@ -1135,6 +1135,11 @@ def test_the_mcp_sdks_refusals_are_logged_once_a_minute_a_status():
     now[0] = 61.0
     line = logged("Invalid Host header: evil.example")
     assert "--allowed-host) (4 more since the last such line); others answered 421 in the next 60 s" in line, line
+    # the header's text as the SDK says it, a control character in it escaped (security review: a line break in
+    # a client's text must not start a forged line of the log)
+    now[0] = 200.0
+    forged = logged("Invalid Origin header: http://a\n2026-12-06T05:10:00Z ERROR recur.serve: x\x1b[8m")
+    assert "http://a\\x0a2026-12-06T05:10:00Z ERROR recur.serve: x\\x1b[8m (not a page" in forged, forged
 
 
 def test_the_mcp_sdks_refusals_say_the_route_and_the_answer_and_other_records_pass():

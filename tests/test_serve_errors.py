@@ -450,3 +450,26 @@ def test_a_very_deep_path_does_not_blow_the_404_page_up(tmp_path):
         r = httpx.get(url + deep, headers=html)
         assert_error(r, 404, "not_found")
         assert len(r.content) < 2 * len(deep), len(r.content)
+
+
+def test_dotfiles_of_the_site_folder_are_not_served(tmp_path):
+    """Found in a security review: ``GET /.recur-site`` answered the build's record (Recur's version, the build
+    id, the KB's files) to anyone, and a ``.env`` or ``.git/`` left in the site folder was served as well. Any
+    path with a part starting with "." is the JSON 404 a missing file gets, for a browser too."""
+    kb = small_kb(tmp_path / "kb")
+    site = tmp_path / "site"
+    (site / "assets" / ".cache").mkdir(parents=True)
+    (site / "index.html").write_text("<h1>Recur site</h1>")
+    (site / "404.html").write_text("<h1>mkdocs 404</h1>")
+    (site / "assets" / "a.js").write_text("1")
+    for hidden in (".recur-site", ".env", "assets/.secret", "assets/.cache/x.js"):
+        (site / hidden).write_text("SECRET=1")
+    html = {"Accept": "text/html"}
+    with running(fake_app(kb, tmp_path, site_dir=site)) as base:
+        assert httpx.get(base + "/assets/a.js").text == "1"
+        for path in ("/.recur-site", "/.env", "/%2eenv", "/assets/.secret", "/assets/.cache/x.js", "/x/../.env"):
+            for headers in ({}, html):
+                r = httpx.get(base + path, headers=headers, timeout=30)
+                assert_error(r, 404, "not_found")
+                assert "SECRET" not in r.text
+            assert httpx.head(base + path).status_code == 404

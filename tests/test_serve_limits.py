@@ -387,7 +387,8 @@ def test_the_bodies_held_at_once_are_bounded(base):
 
 
 def test_many_clients_at_once_get_answers_or_fast_503s(base):
-    """Twenty concurrent requests against four slots: every one is a 200 or a JSON 503."""
+    """Twenty concurrent requests against four slots: every one is a 200 or a JSON 503 (or, all twenty coming
+    from one address, the 429 of --max-concurrent-per-client: one of four)."""
     codes = []
 
     def one():
@@ -397,7 +398,7 @@ def test_many_clients_at_once_get_answers_or_fast_503s(base):
     threads = [threading.Thread(target=one) for _ in range(20)]
     [t.start() for t in threads]
     [t.join() for t in threads]
-    assert {c for c in codes} <= {(200, None), (503, "overloaded")}, codes
+    assert {c for c in codes} <= {(200, None), (503, "overloaded"), (429, "too_many_requests")}, codes
     assert (200, None) in codes
 
 
@@ -549,6 +550,7 @@ def test_health_and_reads_are_answered_while_searches_wait_for_the_model(tmp_pat
         site_dir=site,
         feedback_path=tmp_path / "feedback.jsonl",
         inference_threads=1,
+        max_concurrent_per_client=50,  # the 50 come from one address: not that client's cap, 16
     )
     with running(app) as base, searches_waiting(app, base, 50) as codes:
         # all 50 in the app, each holding a thread while it waits for the slot (and the scrape asking)
@@ -581,6 +583,7 @@ def test_searches_queued_for_the_model_leave_the_site_and_pattern_reads_their_sl
         feedback_path=tmp_path / "feedback.jsonl",
         inference_threads=1,
         max_concurrent=4,
+        max_concurrent_per_client=4,  # the pool filled from one address: not that client's cap, 1
     )
     with running(app) as base, searches_waiting(app, base, 4) as codes:
         deadline = time.monotonic() + 30
@@ -791,4 +794,51 @@ def test_webhook_calls_have_their_own_smaller_pool_of_max_concurrent(tmp_path):
         finally:
             go.set()
         holding.join(60)
+    assert codes == [200]
+
+
+def test_one_client_cannot_take_every_search_place_from_the_others(tmp_path):
+    """Found in a security review: one client sending long texts to /api/suggest filled --max-concurrent and
+    every responder was answered 503. A client address has at most --max-concurrent-per-client searches in
+    progress (a quarter of --max-concurrent by default: 2 of 8 here); past it, that client alone gets a 429 with
+    Retry-After, and a search from another address is answered."""
+    kb = small_kb(tmp_path / "kb")
+    engine, began, go = held_engine(kb, tmp_path / "index")
+    app = create_app(lambda: engine, feedback_path=tmp_path / "feedback.jsonl", inference_threads=3, max_concurrent=8)
+    codes: list = []
+    with running(app) as base:
+        try:
+            held = [posted(base, "/api/suggest", {"text": f"HOLD {n}"}, codes) for n in (1, 2)]
+            waiting_in_app(base, 2)
+            r = httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=30)
+            assert r.status_code == 429 and r.json()["error"]["code"] == "too_many_requests", r.text
+            assert r.headers["retry-after"] == "1" and "--max-concurrent-per-client" in r.json()["error"]["message"]
+            other = httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.2"), timeout=30)
+            with other:  # another responder, from another address
+                r = other.post(base + "/api/suggest", json={"text": "disk full"})
+            assert r.status_code == 200 and r.json()["results"], r.text
+            assert httpx.get(base + "/api/patterns", timeout=30).status_code == 200  # not a search: not capped
+        finally:
+            go.set()
+        [t.join(60) for t in held]
+        # its searches answered, the client has its places back
+        assert httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=30).status_code == 200
+    assert codes == [200, 200]
+
+
+def test_the_per_client_cap_of_searches_is_its_flag(tmp_path):
+    """--max-concurrent-per-client sets the cap (1 here, of --max-concurrent 64)."""
+    kb = small_kb(tmp_path / "kb")
+    engine, began, go = held_engine(kb, tmp_path / "index")
+    app = create_app(lambda: engine, feedback_path=tmp_path / "feedback.jsonl", max_concurrent_per_client=1)
+    codes: list = []
+    with running(app) as base:
+        try:
+            held = posted(base, "/api/suggest", {"text": "HOLD"}, codes)
+            waiting_in_app(base, 1)
+            r = httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=30)
+            assert r.status_code == 429 and "(1, --max-concurrent-per-client)" in r.json()["error"]["message"], r.text
+        finally:
+            go.set()
+        held.join(60)
     assert codes == [200]

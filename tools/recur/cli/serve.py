@@ -385,6 +385,16 @@ def _slack_secret(path) -> str | None:
     help="Searches handled at once, and as many other requests (the site, pattern reads); past it, a fast 503 with Retry-After (not a queue); env RECUR_MAX_CONCURRENT.",
 )
 @click.option(
+    "--max-concurrent-per-client",
+    **setting("max_concurrent_per_client"),
+    show_default=True,
+    type=click.IntRange(0, 10000),
+    help="Searches of /api/suggest one client address (the feedback limit's) has in progress at once; past it, "
+    "a 429 with Retry-After, so one client cannot take every search place from responders. 0: a quarter of "
+    "--max-concurrent, at least 1. Slack, MCP and webhook calls are not counted here "
+    "(env RECUR_MAX_CONCURRENT_PER_CLIENT).",
+)
+@click.option(
     "--webhook-share",
     **setting("webhook_share"),
     show_default=True,

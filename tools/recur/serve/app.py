@@ -41,6 +41,9 @@ SEARCH_PATHS = frozenset({"/api/suggest"}) | SLACK_PATHS
 # the webhook's searches: a pool of their own, a share of --max-concurrent, so a storm's groups never
 # take the places responders search from (and a share of the inference slots: deps.SearchGate)
 WEBHOOK_PATHS = frozenset({"/api/alertmanager"})
+# the searches capped per client address (--max-concurrent-per-client): one client with long texts filled the search
+# pool and every responder got 503 (security review). Not Slack's: every command comes from Slack's addresses
+PER_CLIENT_PATHS = frozenset({"/api/suggest"})
 
 
 # long: 22 settings, a line each, and the docstring saying what they do; the body is ~20 lines
@@ -58,6 +61,7 @@ def create_app(
     token_scope: str = config.default("token_scope"),
     feedback_per_minute: int = config.default("feedback_rate"),
     max_concurrent: int = config.default("max_concurrent"),
+    max_concurrent_per_client: int = config.default("max_concurrent_per_client"),
     webhook_share: float = config.default("webhook_share"),
     webhook_max_wait: float = config.default("webhook_max_wait"),
     body_timeout: float = config.default("body_timeout"),
@@ -76,7 +80,8 @@ def create_app(
     (``token_scope="all"``: every API route and /metrics); /healthz says when the feedback log's disk has less
     than ``feedback_min_free_mib`` MiB free;
     ``max_concurrent`` requests at once, then 503 (webhooks: ``webhook_share`` of it, and of the inference slots,
-    after any responder waiting, for at most ``webhook_max_wait`` seconds a call: then in line with them);
+    after any responder waiting, for at most ``webhook_max_wait`` seconds a call: then in line with them;
+    ``max_concurrent_per_client`` /api/suggest searches of one client address, 0: a quarter of it);
     ``body_timeout`` seconds to send a body.
     ``slack_signing_secret`` turns on /api/slack/* (``site_url``: where pattern links in replies
     point); the MCP server is at /mcp (``host``: the SDK's DNS-rebinding checks on loopback; at
@@ -110,7 +115,8 @@ def create_app(
     # /mcp's answers say the staleness the server's own check found (/healthz's), not a second walk of the KB
     mcp.update(stale_files=lambda: holder.kb_changed, kb_files=lambda: holder.kb_files)
     _routes(app, settings, slack=slack, mcp=mcp)
-    _middleware(app, max_body=max_body, pools=(max_concurrent, webhooks), body_timeout=body_timeout)
+    per_client = max_concurrent_per_client or max(1, max_concurrent // 4)
+    _middleware(app, max_body=max_body, pools=(max_concurrent, webhooks, per_client), body_timeout=body_timeout)
     _outer_middleware(app, host, tuple(mcp_allowed_hosts))
     return app
 
@@ -247,17 +253,17 @@ def _routes(app, settings: Settings, *, slack: dict, mcp: dict) -> None:
     _one_error_shape(app)
 
 
-def _middleware(app, *, max_body: int, pools: tuple[int, int], body_timeout: float) -> None:
+def _middleware(app, *, max_body: int, pools: tuple[int, int, int], body_timeout: float) -> None:
     """Outermost last: security headers on everything, then metrics and the access log (they see
     every status, 503s included), then the Host and Origin check (these three: create_app adds them
     after this), then the answer to a request cut short by a stop, then the token
     (a route that needs it is refused before its body is read), then the body guard (a client still sending its body holds no slot; the bodies held at once are
     bounded to what ``max_concurrent`` of the largest could hold), then the concurrency bound (``pools``:
-    ``max_concurrent``, and the webhooks' share of it)."""
+    ``max_concurrent``, the webhooks' share of it, and one client's searches of /api/suggest)."""
     from recur.serve.security import TokenFirst
     from recur.serve.slack import MAX_BODY as SLACK_MAX_BODY
 
-    max_concurrent, webhooks = pools
+    max_concurrent, webhooks, per_client = pools
     slack = max(max_body, SLACK_MAX_BODY)
     limits = {"/api/alertmanager": ALERTMANAGER_MAX_BODY, **dict.fromkeys(SLACK_PATHS, slack)}
     app.add_middleware(
@@ -267,6 +273,8 @@ def _middleware(app, *, max_body: int, pools: tuple[int, int], body_timeout: flo
         search_paths=SEARCH_PATHS,
         webhook_paths=WEBHOOK_PATHS,
         webhook_limit=webhooks,
+        per_client_limit=per_client,
+        per_client_paths=PER_CLIENT_PATHS,
     )
     app.add_middleware(
         BodyGuard,

@@ -26,6 +26,7 @@ import sys
 import threading
 
 from recur.util.lines import WholeLines
+from recur.util.text import escape_controls
 
 FORMATS = ("text", "json")
 LOGGER = "recur.serve"  # the logger of every line printed to stderr
@@ -33,6 +34,14 @@ LOGGER = "recur.serve"  # the logger of every line printed to stderr
 _PREFIX = re.compile(r"(warning|error|note): ", re.IGNORECASE)
 _LEVELS = {"warning": logging.WARNING, "error": logging.ERROR, "note": logging.INFO}
 _installed: dict = {}  # "format", "stream" (the real stderr) once install has run
+
+
+def loggable(text: str) -> str:
+    """Text a client gave (a path, a header, a pattern id), as a log line may hold it: each control character,
+    line breaks and ESC among them, written as ``\\x0a``, ``\\x1b``. Found in a security review: a 413's path
+    ``/x%0a2026-… ERROR …%1b[8m`` wrote a forged ERROR line into the text log, and hid what followed it on a
+    terminal. Every line of serve/ that says what a client sent goes through this one function."""
+    return escape_controls(text, keep="")
 
 
 class Throttle:

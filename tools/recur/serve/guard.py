@@ -476,6 +476,8 @@ def _said_too_large(path: str, limit: int, size: str, scanned: int, alerts: int,
     max_alerts that would fit, from the average size of the alerts read of the body, else "fewer alerts"."""
     import logging
 
+    from recur.serve.applog import loggable
+
     todo = ""
     if path == WEBHOOK_PATH:
         fit = int(limit * 0.9 * alerts // scanned) if alerts and scanned else 0  # 10% left for the group's fields
@@ -489,7 +491,7 @@ def _said_too_large(path: str, limit: int, size: str, scanned: int, alerts: int,
     logging.getLogger("recur.serve").warning(
         "refused a request body to %s (413 body_too_large)%s: %s, the limit is %s bytes%s; others like it in the "
         "next %g s are only counted (/metrics: status 413)",
-        path,
+        loggable(path),  # the decoded path: %0a is a line break there
         before,
         size,
         f"{limit:,}",
@@ -639,12 +641,25 @@ class ConcurrencyLimit:
 
     The webhook (``webhook_paths``: Alertmanager and Grafana) has a pool of its own, of
     ``webhook_limit`` (a share of ``limit``): a storm's groups, each waiting for its share of the
-    model (deps.SearchGate), can never fill the pool responders search from."""
+    model (deps.SearchGate), can never fill the pool responders search from.
+
+    One client address (``scope["client"]``, the feedback rate limit's) has at most ``per_client_limit``
+    requests in progress to ``per_client_paths`` (/api/suggest), then a 429 with Retry-After: one client
+    sending long texts filled the search pool and every responder was answered 503 (found in a security
+    review)."""
 
     EXEMPT = ("/healthz", "/metrics")
 
     def __init__(
-        self, app, limit: int = 64, on_reject=None, search_paths=frozenset(), webhook_paths=frozenset(), webhook_limit=0
+        self,
+        app,
+        limit: int = 64,
+        on_reject=None,
+        search_paths=frozenset(),
+        webhook_paths=frozenset(),
+        webhook_limit=0,
+        per_client_limit: int = 0,
+        per_client_paths=frozenset(),
     ):
         self.app = app
         self.limit = limit
@@ -659,6 +674,8 @@ class ConcurrencyLimit:
         self.streams = 0
         self.mcp = 0
         self.on_reject = on_reject
+        self.per_client_limit, self.per_client_paths = per_client_limit, frozenset(per_client_paths)
+        self.of_client: dict[str, int] = {}  # per client address: its requests to per_client_paths in progress
 
     async def __call__(self, scope, receive, send):
         path = route_path(scope) if scope["type"] == "http" else ""
@@ -676,11 +693,30 @@ class ConcurrencyLimit:
                 {"Retry-After": "1"},
                 scope,
             )
+        client = _client_address(scope) if self.per_client_limit and path in self.per_client_paths else None
+        if client is not None and self.of_client.get(client, 0) >= self.per_client_limit:
+            if self.on_reject:
+                self.on_reject()
+            return await send_error(
+                send,
+                429,
+                "too_many_requests",
+                f"too many searches in progress from {client} ({self.per_client_limit}, "
+                "--max-concurrent-per-client); retry in a second",
+                {"Retry-After": "1"},
+                scope,
+            )
         setattr(self, pool, getattr(self, pool) + 1)
+        if client is not None:
+            self.of_client[client] = self.of_client.get(client, 0) + 1
         try:
             await self.app(scope, receive, send)
         finally:
             setattr(self, pool, getattr(self, pool) - 1)
+            if client is not None:
+                left = self.of_client.pop(client) - 1
+                if left:  # an address with none in progress is not kept: the table holds only the busy ones
+                    self.of_client[client] = left
 
     def _pool(self, path: str, method: str) -> tuple[str, int, str]:
         """The counter a request takes a place in, its bound, and what the 503 says is full."""
@@ -693,6 +729,12 @@ class ConcurrencyLimit:
         if path in self.webhook_paths:
             return "webhooks", self.webhook_limit, "webhook calls in progress"
         return "in_flight", self.limit, "requests in progress"
+
+
+def _client_address(scope) -> str:
+    """The client's address as the access log and the feedback rate limit have it (behind a trusted proxy,
+    uvicorn has put X-Forwarded-For's there)."""
+    return str((scope.get("client") or ("-",))[0] or "-")
 
 
 class StopAnswer:

@@ -540,7 +540,10 @@ class McpRefusalsSaid:
         record.msg = (
             "/mcp refused a request (%s): %s%s%s; others answered %s in the next %g s are only counted (/metrics)"
         )
-        record.args = (said[0], text, said[1], self.throttle.before(unsaid), said[0], self.throttle.window)
+        from recur.serve.applog import loggable
+
+        # the SDK's text holds the Host or Origin header as sent
+        record.args = (said[0], loggable(text), said[1], self.throttle.before(unsaid), said[0], self.throttle.window)
         return True
 
 

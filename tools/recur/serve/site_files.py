@@ -34,7 +34,12 @@ class SiteFiles(StaticFiles):
 
     async def get_response(self, path, scope):
         """Behind a proxy that serves the site under a prefix (/recur/), the folder redirect and
-        the 404 page must not point at the host's root: both are made relative (prefix.py)."""
+        the 404 page must not point at the host's root: both are made relative (prefix.py). A path with a
+        dotfile or dot-folder in it is the JSON 404: ``.recur-site`` (the build's record: versions, build id,
+        the KB's files) was served to anyone, and so would be a ``.env`` or ``.git/`` left in the folder
+        (found in a security review); a built site links to none (no ``.well-known`` either)."""
+        if any(part.startswith(".") and part not in (".", "..") for part in path.replace(os.sep, "/").split("/")):
+            raise StarletteHTTPException(404)
         response = await super().get_response(path, scope)
         if response.status_code == 404:
             if not (_wants_html(scope) and response.media_type == "text/html") or too_deep_for_404_page(scope):

@@ -107,7 +107,10 @@ class SlackGate:
             self._seen = {s: t for s, t in self._seen.items() if t > now}
             if signature in self._seen:
                 raise _unauthorized("this signed request was already received (replay)")
-            self._seen[signature] = now + self.window
+            # kept while its timestamp is accepted: a timestamp ahead of the clock (up to the window) is
+            # accepted until timestamp + window, after `now + window` (security review: a request signed
+            # a few minutes ahead could be replayed once it had been forgotten)
+            self._seen[signature] = max(now, int(timestamp)) + self.window
 
 
 def _unauthorized(message: str) -> ApiError:
@@ -376,14 +379,15 @@ def slack_router(
     signing_secret: str | None,
     site_url: str | None = None,
     reply_within: float = 2.5,
+    clock: Callable[[], float] = time.time,
 ):
     """The two Slack routes over the app's engine getter (``ApiError`` 503 while loading); votes go where
-    ``settings`` says (its feedback log and that log's health)."""
+    ``settings`` says (its feedback log and that log's health); ``clock``: the signatures' (SlackGate's)."""
     from fastapi import APIRouter
     from fastapi.responses import JSONResponse, Response
 
     router = APIRouter(tags=["slack"])
-    gate = SlackGate(signing_secret) if signing_secret else None
+    gate = SlackGate(signing_secret, clock=clock) if signing_secret else None
 
     @router.post("/api/slack/commands", **COMMAND_DOC)
     async def slack_command(request: Request):
