@@ -38,7 +38,7 @@ def show(kb_dir, index_dir, model, as_json, steps, item_id):
 
     \b
     recur show disk-full         title, severity, summary, symptoms, runbook, root cause, fix
-    recur show INC-2026-0001     title, date, severity, services, linked patterns, summary
+    recur show INC-2026-0101     title, date, severity, services, linked patterns, summary
     recur show disk-full --json  the pattern as the API and MCP give it
 
     A pattern is read from the index while it is up to date with the KB, else from the KB's files
@@ -102,8 +102,8 @@ def paths(kb_dir, as_json, path_id):
     """The onboarding paths: the patterns a newcomer reads first, in order.
 
     \b
-    recur paths              each path: its id, title and number of steps, in the site's order
-    recur paths first-week   its steps in order: each pattern's id and title, and why it is there
+    recur paths                      each path: its id, title and number of steps, in the site's order
+    recur paths first-week-on-call   its steps in order: each pattern's id and title, and why it is there
 
     The site shows the same paths at /paths/ (recur serve, then open it), with a progress checklist.
     """
