@@ -66,10 +66,15 @@ def _unknown_message(unknown: list, kb_dir, left_out: list, known: list, manifes
     gone = retired(manifest)
     parts = [f"{pid}: its file {broken[pid]} has errors, so it is not in the index (run: recur check)"
              for pid in unknown if pid in broken]  # fmt: skip
-    parts += [str(not_found(pid, gone)) for pid in unknown if pid not in broken and pid in gone.paths]
-    rest = [pid for pid in unknown if pid not in broken and pid not in gone.paths]
+    said = {pid: not_found(pid, gone, kb_dir=kb_dir) for pid in unknown if pid not in broken}
+    # retired, or an onboarding path's id ('first-week-on-call' is an onboarding path ...: recur paths ...)
+    parts += [str(exc) for exc in said.values() if not exc.unknown]
+    rest = [pid for pid, exc in said.items() if exc.unknown]
     if rest:
+        from recur.cli.show import search_command
+
         parts.append(f"unknown or retired pattern id(s): {', '.join(_guess(pid, known) for pid in rest)}")
+        parts.append(f"to search by what you see: {search_command(' '.join(rest))}")
     return "; ".join(parts)
 
 
