@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import click
@@ -214,7 +215,7 @@ def render_results(results: list[dict], steps: int = 3, kb_dir: str = "kb", site
             low = " (low match: check it fits first)" if r["confidence"] == "low" else ""
             out.append(click.style(f"   First steps{low}:", bold=True))
             for i, step in enumerate(r["runbook"][:steps], 1):
-                out.extend(step_lines(f"     {i}. ", step))
+                out.extend(step_lines(f"     {i}. ", step, plain_links))
             more = len(r["runbook"]) - steps
             if more > 0:
                 out.append(f"     … {plural(more, 'more step')}")
@@ -223,6 +224,39 @@ def render_results(results: list[dict], steps: int = 3, kb_dir: str = "kb", site
         out.append(f"   read more: {read_more(r['path'], kb_dir, site_url)}")
         out.append("")
     return "\n".join(out).rstrip()
+
+
+# a Markdown link, [text](target) or [text](<target> "title"), not an image; code spans are left as written
+_MD_LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\(\s*<?([^()\s<>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_CODE_SPANS = re.compile(r"(`+)[^`]*?\1")
+_INCIDENT_FILE = re.compile(r"(?i)(?:^|/)(INC-\d{4}-\d+)\.md(?:#.*)?$")
+
+
+def plain_links(text: str) -> str:
+    """A step's Markdown links as a terminal reads them: a link to another pattern's file (``[rollback-fails](
+    rollback-fails.md)``, ``../data/x.md``) as its id and the command that shows it, read as GET /api/patterns and
+    `recur show` read a pattern's file (retrieval.patterns.given_pattern_id); an incident's file so too; a web link
+    as ``text (URL)``; any other as its text. `recur show` and `recur suggest` printed the link as written, a path
+    relative to a file the responder does not have open (found in a new-hire review)."""
+    from recur.retrieval.patterns import FromPath, given_pattern_id
+
+    def one(m: re.Match) -> str:
+        words, target = m.group(1), m.group(2)
+        if re.match(r"(?i)https?://", target):
+            return f"{words} ({target})"
+        if found := _INCIDENT_FILE.search(target):
+            return f"{words} (recur show {found.group(1).upper()})"
+        pid = given_pattern_id(target.split("#", 1)[0]) if target.split("#", 1)[0].endswith(".md") else None
+        if isinstance(pid, FromPath):
+            return f"{words} (recur show {pid})"
+        return words
+
+    # a link inside `code` is code: each stretch between code spans is read alone
+    parts, at = [], 0
+    for span in _CODE_SPANS.finditer(text):
+        parts += [_MD_LINK.sub(one, text[at : span.start()]), span.group(0)]
+        at = span.end()
+    return "".join([*parts, _MD_LINK.sub(one, text[at:])])
 
 
 def read_more(relpath: str, kb_dir: str, site_url: str | None) -> str:
@@ -276,7 +310,7 @@ def render_pattern(doc: dict, titles: dict | None = None, steps: int = 0, kb_dir
 def _runbook_lines(runbook: list, steps: int) -> list[str]:
     out = [_heading("First steps:")]
     for i, step in enumerate(runbook[: steps or None], 1):
-        out.extend(step_lines(f"  {i}. ", step))
+        out.extend(step_lines(f"  {i}. ", step, plain_links))
     if steps and len(runbook) > steps:
         out.append(f"  … {plural(len(runbook) - steps, 'more step')}")
     return out

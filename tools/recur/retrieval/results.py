@@ -301,17 +301,19 @@ def _paragraphs(lines: list) -> list:
     return [("text", flat(p)) for p in "\n".join(lines).split("\n\n") if p.strip()]
 
 
-def step_lines(number: str, step: str) -> list[str]:
+def step_lines(number: str, step: str, prose=None) -> list[str]:
     """A runbook step as plain text lines, after ``number`` ("     2. "): its prose one line a paragraph, and each
     code block's lines as written, indented under it, without its fences (step_parts): the terminal's form, and
-    MCP's text's (a model reads the commands as lines, not as one line with fences and a language word)."""
+    MCP's text's (a model reads the commands as lines, not as one line with fences and a language word).
+    ``prose(text) -> text``: how a paragraph is shown (the terminal's: its links as ids, cli/render.plain_links);
+    code is shown as written."""
     pad = " " * len(number)
     out: list = []
     for kind, text in step_parts(step):
         if kind == "code":
             out += ([] if out else [number.rstrip()]) + [f"{pad}  {line}".rstrip() for line in text]
         else:
-            out.append((number if not out else pad) + text)
+            out.append((number if not out else pad) + (prose(text) if prose else text))
     return out or [number.rstrip()]
 
 
