@@ -11,6 +11,7 @@ import click
 from recur.kb.records import draft_mark
 from recur.retrieval.results import (
     CLOSE_CALL,
+    about_no_failure,
     check_both,
     confidence_text,
     flat,
@@ -81,10 +82,24 @@ def known_text(record_as: RecordAs, kb_dir: str = "kb", flags: str = "") -> str 
     return None
 
 
-def no_known_text(record_as: RecordAs, flags: str = "") -> str:
+# a newcomer's question ("I am new, what should I read first"), of an answer about no failure: the onboarding
+# paths are what it asks for (recur-suggest.js NEWCOMER, the same words)
+NEWCOMER = re.compile(r"(?i)\b(new|start(s|ed|ing)?|begin(ning)?|read first|onboard(ing)?|first week)\b")
+NOTHING_ABOUT_IT = "No known pattern matches this: nothing in the knowledge base is about this."
+PATHS_HINT = "New to on-call? recur paths lists the onboarding paths: the patterns to read first, in order."
+
+
+def no_known_text(record_as: RecordAs, flags: str = "", about_no_failure: bool = False) -> str:
     """NO_KNOWN_PATTERN with the command that records this text, as Slack's reply gives it
     (kb.incident_record.incident_command): "record it: recur incident new" left the title and the
-    description to be typed again (found in review)."""
+    description to be typed again (found in review). ``about_no_failure`` (retrieval.results.about_no_failure):
+    the text reads as no incident at all, and is said to be: "If it is new, record it" was the only reading, and
+    a newcomer asking "how do I get VPN access" recorded an incident (found in a new-hire review); a newcomer's
+    question is pointed to the onboarding paths."""
+    if about_no_failure:
+        newcomer = [PATHS_HINT] if NEWCOMER.search(record_as.text or record_as.title) else []
+        said = f'{NOTHING_ABOUT_IT} If it is an incident, record it (it lands under "needs analysis" on the board):'
+        return "\n".join([said, f"  {_record_command(record_as, flags=flags)}", *newcomer])
     return (
         'No known pattern matches this. If it is new, record it (it lands under "needs analysis" on the board):\n'
         f"  {_record_command(record_as, flags=flags)}\n"
@@ -136,16 +151,22 @@ def render_answer(
     results = answer.results
     known = known_text(record, kb_dir, for_terminal(flags)) if record else None
     if answer.no_known_pattern:
-        said = no_known_text(record, flags) if record else _NO_KB_TO_RECORD.format(kb=for_terminal(kb_dir))
+        nothing = about_no_failure(answer)
+        said = no_known_text(record, flags, nothing) if record else _NO_KB_TO_RECORD.format(kb=for_terminal(kb_dir))
         said = f"No known pattern matches this. {known}" if known else said
         head = click.style(said, fg="yellow", bold=True)
         if not results:
             return head
         body = render_results(results, steps=steps, kb_dir=kb_dir, site_url=site_url)
-        again = "↑ No known pattern matches: the patterns above are the closest, for comparison only."
-        again = click.style(again, fg="yellow")
+        nothing = nothing and record is not None and not known  # what the head said
+        again = "↑ No known pattern matches: " + ("nothing in the knowledge base is about this; " if nothing else "")
+        again += "the patterns above"
+        again = click.style(f"{again} are the closest, for comparison only.", fg="yellow")
+        record_it = "If it is an incident, record it" if nothing else "To record it"
+        if nothing and NEWCOMER.search(record.text or record.title):
+            again += f"\n{PATHS_HINT}"
         if record:
-            again += f"\n{known}" if known else f"\nTo record it: {_record_command(record, flags=flags)}"
+            again += f"\n{known}" if known else f"\n{record_it}: {_record_command(record, flags=flags)}"
         return f"{head}\n\nClosest patterns, for comparison only:\n\n{body}\n{again}"
     both = check_both(results, answer.likelier)
     said = match_line(results, answer.likelier, answer.credible)

@@ -420,6 +420,33 @@ class Answer:
         }
 
 
+# An answer with no known pattern that is about no failure at all ("how do I get VPN access"): every result the
+# verdict reads rated under this (calibrate's probability: the off-topic questions of docs/calibration.md,
+# "Off-topic questions", reach 0.06 on the starter KB after the verdict flags them) ...
+NOT_A_FAILURE_BELOW = 0.1
+# ... and at most this many of their why entries matched by meaning (a symptom, signal, title, summary or
+# incident the KB has): a new failure the KB lacks still reads like its failures ("payments webhook returns 500
+# for every request": 9 such entries, at 0.05), a question about something else like none (0 or 1)
+NOT_A_FAILURE_MEANINGS = 1
+
+
+def about_no_failure(answer) -> bool:
+    """Whether a no-known-pattern answer reads as no incident at all, from what the answer already holds: its
+    results' probabilities and why entries (no classifier of its own). The terminal (cli/render.no_known_text) and
+    the site's box (recur-suggest.js notAFailure, the same rule) then say "nothing in the knowledge base is about
+    this", not only "If it is new, record it", which had a newcomer asking for VPN access file an incident (found
+    in a new-hire review)."""
+    from recur.retrieval.calibrate import VERDICT_TOP
+
+    read = answer.results[:VERDICT_TOP]
+    if not answer.no_known_pattern or not read:
+        return False
+    if any((r.get("probability") or 0.0) >= NOT_A_FAILURE_BELOW for r in read):
+        return False
+    meant = sum(w.get("match") == "meaning" for r in read for w in (r.get("why") or []))
+    return meant <= NOT_A_FAILURE_MEANINGS
+
+
 def corrected(read) -> list[dict]:
     """An answer's ``corrected``: the (typed, read as) pairs of Searcher.corrections as JSON objects."""
     return [{"word": w, "read_as": r} for w, r in read]
