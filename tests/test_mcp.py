@@ -283,6 +283,21 @@ def test_a_retired_pattern_is_said_to_be_retired_as_the_api_says_it(served, serv
     assert out["resource"] and "'old-retired' is retired" in out["resource"]
 
 
+def test_an_onboarding_paths_id_is_said_to_be_one_as_the_api_says_it(served, served_stdio):
+    """get_pattern of a path id (first-week) said only "no pattern with id"; MCP and GET /api/patterns/<id> now
+    say it is an onboarding path and how to read it, in the same words (found in a new-hire review)."""
+
+    async def work(client):
+        return await call(client, "get_pattern", {"id": "first-week"})
+
+    err, body, text = session(served_stdio, work)
+    status, expected = api(served, "/api/patterns/first-week")
+    assert status == 404 and expected["error"]["code"] == "pattern_not_found"
+    said = "'first-week' is an onboarding path (paths/first-week.yml), not a pattern: recur paths first-week"
+    assert expected["error"]["message"] == said
+    assert err and body == expected and text == said
+
+
 def test_get_pattern_of_a_retired_id_names_what_superseded_it(tmp_path):
     """An agent holding an old id is told the pattern(s) that replaced it (superseded_by), as the API says."""
     kb = small_kb(tmp_path / "kb")

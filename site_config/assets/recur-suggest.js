@@ -39,6 +39,28 @@
                    "written, so the next responder finds it here: whoever keeps the knowledge base does that in a " +
                    "terminal (recur incident new, then recur new pattern, or recur import the postmortem).";
 
+  /* An answer with no known pattern that reads as no incident at all ("how do I get VPN access"): the rule of
+     retrieval.results.about_no_failure, on what the answer holds (no classifier of its own): every result the
+     verdict reads (calibrate.VERDICT_TOP) rated under NOT_A_FAILURE_BELOW, and at most NOT_A_FAILURE_MEANINGS of
+     their why entries matched by meaning. "If it is new, respond to it as a new incident" was the only reading,
+     and a newcomer asking for VPN access filed an incident (found in a new-hire review). */
+  var NOT_A_FAILURE_BELOW = 0.1, NOT_A_FAILURE_MEANINGS = 1, VERDICT_TOP = 3;
+  function notAFailure(results) {
+    var read = (results || []).slice(0, VERDICT_TOP), meant = 0;
+    if (!read.length) return false;
+    for (var i = 0; i < read.length; i++) {
+      if (typeof read[i].probability === "number" && read[i].probability >= NOT_A_FAILURE_BELOW) return false;
+      (read[i].why || []).forEach(function (w) { if (w && w.match === "meaning") meant += 1; });
+    }
+    return meant <= NOT_A_FAILURE_MEANINGS;
+  }
+  /* a newcomer's question, of such an answer: the onboarding paths are what it asks for (cli/render.NEWCOMER) */
+  var NEWCOMER = /\b(new|start(s|ed|ing)?|begin(ning)?|read first|onboard(ing)?|first week)\b/i;
+  var NOTHING_ABOUT_IT = "No known pattern matches this: nothing in the knowledge base is about this.";
+  var NOTHING_STEPS = "If it is an incident, respond to it as a new one. Afterwards it is recorded and its pattern " +
+                      "written, so the next responder finds it here: whoever keeps the knowledge base does that in a " +
+                      "terminal (recur incident new, then recur new pattern, or recur import the postmortem).";
+
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) {
@@ -1362,13 +1384,25 @@
     results.forEach(function (r) { self.results.appendChild(self.card(query, r, nearMedium(edge, r))); });
     this.listed();
     var stale = this.staleNote();
-    if (noKnown) {
+    if (noKnown && notAFailure(results)) {
+      this.say(NOTHING_ABOUT_IT + cut + " " + NOTHING_STEPS + " The closest patterns, for comparison only" + where + ":" + note + stale, "warn");
+      if (NEWCOMER.test(query)) this.newcomerPaths();
+    } else if (noKnown) {
       this.say("No known pattern matches this." + cut + " " + NEXT_STEPS + " The closest patterns, for comparison only" + where + ":" + note + stale, "warn");
     } else {
       this.say(matchLine(results, credible) + where + "." + cut + checkBoth(results) + note + stale);
     }
     this.refocus(focused);
     this.bringUp();
+  };
+
+  /* After "Nothing in the knowledge base is about this", for a newcomer's question: the onboarding paths page
+     (site/context.PATHS), as `recur paths` is in the terminal's answer. */
+  Box.prototype.newcomerPaths = function () {
+    var href = new URL(urlStyle(this.node) === "html" ? "paths/index.html" : "paths/", siteRoot()).href;
+    this.status.appendChild(document.createTextNode(" New to on-call? "));
+    this.status.appendChild(el("a", { href: href, class: "recur-suggest__paths", text: "The onboarding paths" }));
+    this.status.appendChild(document.createTextNode(" list the patterns to read first, in order."));
   };
 
   /* "850 ms", "2.4 s": a time as a reader takes it in (173376 ms was said; found in review) */

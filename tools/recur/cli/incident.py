@@ -37,8 +37,8 @@ def incident():
     \b
     recur incident new -t "Checkout 502s" -s sev2 --service checkout -d "pods restarting after deploy" \\
         --flag "restored by rollback; no heap dump"
-    recur incident flag INC-2026-0142 "why did the canary not catch it?"
-    recur incident link INC-2026-0142 bad-deploy-crashloop
+    recur incident flag INC-2026-0101 "why did the canary not catch it?"
+    recur incident link INC-2026-0101 bad-deploy-crashloop
     recur incident list --unlinked
     """
 
@@ -629,9 +629,9 @@ def flag(kb_dir, incident_id, text, done, note, done_on):
     """Add a "dig into this later" flag to incident INCIDENT_ID (without TEXT: list its flags).
 
     \b
-    recur incident flag INC-2026-0142 "restored by restarting; heap dump lost"
-    recur incident flag INC-2026-0142 --done 1 --note "the next crash's heap dump: a cache leak"
-    recur incident flag INC-2026-0142 --done 2 --on 2026-12-03
+    recur incident flag INC-2026-0101 "restored by restarting; heap dump lost"
+    recur incident flag INC-2026-0101 --done 1 --note "the next crash's heap dump: a cache leak"
+    recur incident flag INC-2026-0101 --done 2 --on 2026-12-03
     """
     from recur.cli.incident_marks import _done_on
     from recur.kb.incident_record import add_flag, find_incident
@@ -715,9 +715,9 @@ def link(kb_dir, index_dir, model, incident_id, pattern_ids, removed):
     and names a pattern that was not among the stored candidates.
 
     \b
-    recur incident link INC-2026-0142                       # its candidates, to choose from
-    recur incident link INC-2026-0142 bad-deploy-crashloop
-    recur incident link INC-2026-0142 disk-full --remove db-connection-pool-exhausted   # a wrong link replaced
+    recur incident link INC-2026-0101                       # its candidates, to choose from
+    recur incident link INC-2026-0101 bad-deploy-crashloop
+    recur incident link INC-2026-0101 disk-full --remove db-connection-pool-exhausted   # a wrong link replaced
     """
     from recur.kb.incident_record import candidates_text, find_incident
     from recur.kb.loader import load_kb

@@ -72,11 +72,11 @@ def review(kb_dir, incident_id, done, pending, due, done_on, owner):
     """Show incident INCIDENT_ID's review (the postmortem meeting or sign-off), or mark it.
 
     \b
-    recur incident review INC-2026-0142            # level, status, due date
-    recur incident review INC-2026-0142 --done     # off the board's overdue reviews
-    recur incident review INC-2026-0142 --done --on 2026-12-03
-    recur incident review INC-2026-0142 --due 2026-12-20
-    recur incident review INC-2026-0142 --owner alice   # '-' takes the owner out
+    recur incident review INC-2026-0101            # level, status, due date
+    recur incident review INC-2026-0101 --done     # off the board's overdue reviews
+    recur incident review INC-2026-0101 --done --on 2026-12-03
+    recur incident review INC-2026-0101 --due 2026-12-20
+    recur incident review INC-2026-0101 --owner alice   # '-' takes the owner out
     """
     from recur.cli.incident import _left_out_note
     from recur.kb.incident_marks import mark_review
@@ -281,13 +281,13 @@ def follow_up(kb_dir, incident_id, which, done, reopen, wont_do, title, owner, d
     WHICH is its number in the list, its ticket, or words of its title.
 
     \b
-    recur incident follow-up INC-2026-0142
-    recur incident follow-up INC-2026-0142 --add "Alert on pool saturation" --owner team-db --due 2026-12-19
-    recur incident follow-up INC-2026-0142 2 --done
-    recur incident follow-up INC-2026-0142 PRB-135 --done --on 2026-12-03
-    recur incident follow-up INC-2026-0142 3 --wont-do   # cancelled: closed, not done
-    recur incident follow-up INC-2026-0142 pool alert --due 2026-12-19
-    recur incident follow-up INC-2026-0142 2 --owner team-db --ticket DB-80
+    recur incident follow-up INC-2026-0101
+    recur incident follow-up INC-2026-0101 --add "Alert on pool saturation" --owner team-db --due 2026-12-19
+    recur incident follow-up INC-2026-0101 2 --done
+    recur incident follow-up INC-2026-0101 PRB-135 --done --on 2026-12-03
+    recur incident follow-up INC-2026-0101 3 --wont-do   # cancelled: closed, not done
+    recur incident follow-up INC-2026-0101 pool alert --due 2026-12-19
+    recur incident follow-up INC-2026-0101 2 --owner team-db --ticket DB-80
     """
     status = _one_status(done and "done", reopen and "open", wont_do and "wont-do")
     if done_on and status not in ("done", "wont-do"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from recur.cli.options import index_option, kb_option, model_option
-from recur.retrieval.lookalikes import FLOOR, look_alikes
+from recur.retrieval.lookalikes import FLOOR, WORDING_ONLY, look_alikes, wording_only
 from recur.util.text import plural
 
 TOP_HELP = "Nearest patterns by meaning, per pattern; patterns an incident matched together are listed too."
@@ -50,6 +50,10 @@ def lookalikes_cmd(kb_dir, index_dir, model, top, as_json, pattern_ids):
             # the site, the API and MCP show a neighbour only from FLOOR (or matched by the same incidents)
             low = x["similarity"] is not None and x["similarity"] < FLOOR and not x["co_incidents"]
             under = f", under {FLOOR:.2f}: not a look-alike on its page" if low else ""
+            if wording_only(x) and not low:  # no incident, no declared signal: the words alone
+                said = f"{WORDING_ONLY}: no incident matched both, no distinguishing signal declared"
+                click.echo(f"  {x['id']} (similarity {sim}, {said})")
+                continue
             click.echo(f"  {x['id']} (similarity {sim}{co}{under}): {x['by'] or 'no distinguishing signal declared'}")
 
 
@@ -66,10 +70,15 @@ def _unknown_message(unknown: list, kb_dir, left_out: list, known: list, manifes
     gone = retired(manifest)
     parts = [f"{pid}: its file {broken[pid]} has errors, so it is not in the index (run: recur check)"
              for pid in unknown if pid in broken]  # fmt: skip
-    parts += [str(not_found(pid, gone)) for pid in unknown if pid not in broken and pid in gone.paths]
-    rest = [pid for pid in unknown if pid not in broken and pid not in gone.paths]
+    said = {pid: not_found(pid, gone, kb_dir=kb_dir) for pid in unknown if pid not in broken}
+    # retired, or an onboarding path's id ('first-week-on-call' is an onboarding path ...: recur paths ...)
+    parts += [str(exc) for exc in said.values() if not exc.unknown]
+    rest = [pid for pid, exc in said.items() if exc.unknown]
     if rest:
+        from recur.cli.show import search_command
+
         parts.append(f"unknown or retired pattern id(s): {', '.join(_guess(pid, known) for pid in rest)}")
+        parts.append(f"to search by what you see: {search_command(' '.join(rest))}")
     return "; ".join(parts)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import click
@@ -10,6 +11,7 @@ import click
 from recur.kb.records import draft_mark
 from recur.retrieval.results import (
     CLOSE_CALL,
+    about_no_failure,
     check_both,
     confidence_text,
     flat,
@@ -80,10 +82,24 @@ def known_text(record_as: RecordAs, kb_dir: str = "kb", flags: str = "") -> str 
     return None
 
 
-def no_known_text(record_as: RecordAs, flags: str = "") -> str:
+# a newcomer's question ("I am new, what should I read first"), of an answer about no failure: the onboarding
+# paths are what it asks for (recur-suggest.js NEWCOMER, the same words)
+NEWCOMER = re.compile(r"(?i)\b(new|start(s|ed|ing)?|begin(ning)?|read first|onboard(ing)?|first week)\b")
+NOTHING_ABOUT_IT = "No known pattern matches this: nothing in the knowledge base is about this."
+PATHS_HINT = "New to on-call? recur paths lists the onboarding paths: the patterns to read first, in order."
+
+
+def no_known_text(record_as: RecordAs, flags: str = "", about_no_failure: bool = False) -> str:
     """NO_KNOWN_PATTERN with the command that records this text, as Slack's reply gives it
     (kb.incident_record.incident_command): "record it: recur incident new" left the title and the
-    description to be typed again (found in review)."""
+    description to be typed again (found in review). ``about_no_failure`` (retrieval.results.about_no_failure):
+    the text reads as no incident at all, and is said to be: "If it is new, record it" was the only reading, and
+    a newcomer asking "how do I get VPN access" recorded an incident (found in a new-hire review); a newcomer's
+    question is pointed to the onboarding paths."""
+    if about_no_failure:
+        newcomer = [PATHS_HINT] if NEWCOMER.search(record_as.text or record_as.title) else []
+        said = f'{NOTHING_ABOUT_IT} If it is an incident, record it (it lands under "needs analysis" on the board):'
+        return "\n".join([said, f"  {_record_command(record_as, flags=flags)}", *newcomer])
     return (
         'No known pattern matches this. If it is new, record it (it lands under "needs analysis" on the board):\n'
         f"  {_record_command(record_as, flags=flags)}\n"
@@ -135,16 +151,22 @@ def render_answer(
     results = answer.results
     known = known_text(record, kb_dir, for_terminal(flags)) if record else None
     if answer.no_known_pattern:
-        said = no_known_text(record, flags) if record else _NO_KB_TO_RECORD.format(kb=for_terminal(kb_dir))
+        nothing = about_no_failure(answer)
+        said = no_known_text(record, flags, nothing) if record else _NO_KB_TO_RECORD.format(kb=for_terminal(kb_dir))
         said = f"No known pattern matches this. {known}" if known else said
         head = click.style(said, fg="yellow", bold=True)
         if not results:
             return head
         body = render_results(results, steps=steps, kb_dir=kb_dir, site_url=site_url)
-        again = "↑ No known pattern matches: the patterns above are the closest, for comparison only."
-        again = click.style(again, fg="yellow")
+        nothing = nothing and record is not None and not known  # what the head said
+        again = "↑ No known pattern matches: " + ("nothing in the knowledge base is about this; " if nothing else "")
+        again += "the patterns above"
+        again = click.style(f"{again} are the closest, for comparison only.", fg="yellow")
+        record_it = "If it is an incident, record it" if nothing else "To record it"
+        if nothing and NEWCOMER.search(record.text or record.title):
+            again += f"\n{PATHS_HINT}"
         if record:
-            again += f"\n{known}" if known else f"\nTo record it: {_record_command(record, flags=flags)}"
+            again += f"\n{known}" if known else f"\n{record_it}: {_record_command(record, flags=flags)}"
         return f"{head}\n\nClosest patterns, for comparison only:\n\n{body}\n{again}"
     both = check_both(results, answer.likelier)
     said = match_line(results, answer.likelier, answer.credible)
@@ -214,7 +236,7 @@ def render_results(results: list[dict], steps: int = 3, kb_dir: str = "kb", site
             low = " (low match: check it fits first)" if r["confidence"] == "low" else ""
             out.append(click.style(f"   First steps{low}:", bold=True))
             for i, step in enumerate(r["runbook"][:steps], 1):
-                out.extend(step_lines(f"     {i}. ", step))
+                out.extend(step_lines(f"     {i}. ", step, plain_links))
             more = len(r["runbook"]) - steps
             if more > 0:
                 out.append(f"     … {plural(more, 'more step')}")
@@ -223,6 +245,39 @@ def render_results(results: list[dict], steps: int = 3, kb_dir: str = "kb", site
         out.append(f"   read more: {read_more(r['path'], kb_dir, site_url)}")
         out.append("")
     return "\n".join(out).rstrip()
+
+
+# a Markdown link, [text](target) or [text](<target> "title"), not an image; code spans are left as written
+_MD_LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\(\s*<?([^()\s<>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_CODE_SPANS = re.compile(r"(`+)[^`]*?\1")
+_INCIDENT_FILE = re.compile(r"(?i)(?:^|/)(INC-\d{4}-\d+)\.md(?:#.*)?$")
+
+
+def plain_links(text: str) -> str:
+    """A step's Markdown links as a terminal reads them: a link to another pattern's file (``[rollback-fails](
+    rollback-fails.md)``, ``../data/x.md``) as its id and the command that shows it, read as GET /api/patterns and
+    `recur show` read a pattern's file (retrieval.patterns.given_pattern_id); an incident's file so too; a web link
+    as ``text (URL)``; any other as its text. `recur show` and `recur suggest` printed the link as written, a path
+    relative to a file the responder does not have open (found in a new-hire review)."""
+    from recur.retrieval.patterns import FromPath, given_pattern_id
+
+    def one(m: re.Match) -> str:
+        words, target = m.group(1), m.group(2)
+        if re.match(r"(?i)https?://", target):
+            return f"{words} ({target})"
+        if found := _INCIDENT_FILE.search(target):
+            return f"{words} (recur show {found.group(1).upper()})"
+        pid = given_pattern_id(target.split("#", 1)[0]) if target.split("#", 1)[0].endswith(".md") else None
+        if isinstance(pid, FromPath):
+            return f"{words} (recur show {pid})"
+        return words
+
+    # a link inside `code` is code: each stretch between code spans is read alone
+    parts, at = [], 0
+    for span in _CODE_SPANS.finditer(text):
+        parts += [_MD_LINK.sub(one, text[at : span.start()]), span.group(0)]
+        at = span.end()
+    return "".join([*parts, _MD_LINK.sub(one, text[at:])])
 
 
 def read_more(relpath: str, kb_dir: str, site_url: str | None) -> str:
@@ -276,7 +331,7 @@ def render_pattern(doc: dict, titles: dict | None = None, steps: int = 0, kb_dir
 def _runbook_lines(runbook: list, steps: int) -> list[str]:
     out = [_heading("First steps:")]
     for i, step in enumerate(runbook[: steps or None], 1):
-        out.extend(step_lines(f"  {i}. ", step))
+        out.extend(step_lines(f"  {i}. ", step, plain_links))
     if steps and len(runbook) > steps:
         out.append(f"  … {plural(len(runbook) - steps, 'more step')}")
     return out

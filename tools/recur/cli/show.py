@@ -38,7 +38,7 @@ def show(kb_dir, index_dir, model, as_json, steps, item_id):
 
     \b
     recur show disk-full         title, severity, summary, symptoms, runbook, root cause, fix
-    recur show INC-2026-0001     title, date, severity, services, linked patterns, summary
+    recur show INC-2026-0101     title, date, severity, services, linked patterns, summary
     recur show disk-full --json  the pattern as the API and MCP give it
 
     A pattern is read from the index while it is up to date with the KB, else from the KB's files
@@ -57,13 +57,29 @@ def show(kb_dir, index_dir, model, as_json, steps, item_id):
 def _pattern(kb_dir, index_dir, given: str, steps: int) -> tuple[dict, str]:
     from recur.cli.render import render_pattern
     from recur.retrieval.pattern_read import read_pattern
+    from recur.retrieval.patterns import PatternNotFound
 
     if not given.strip():
         raise RecurError("ID: must not be empty: give a pattern id, e.g. disk-full, or an incident id")
     # without the Engine (model, numpy, bm25s: 1-3 s, and a first run built the index, 40 s on 60 patterns on a
     # busy machine): the index's docs while it is fresh, else the KB's files (retrieval.pattern_read)
-    read = read_pattern(kb_dir, index_dir, given, lambda line: click.echo(line, err=True))  # stdout: the pattern
+    try:
+        read = read_pattern(kb_dir, index_dir, given, lambda line: click.echo(line, err=True))  # stdout: the pattern
+    except PatternNotFound as exc:
+        if not exc.unknown:  # retired, left out for errors, or an onboarding path's id: said as it is
+            raise
+        raise RecurError(f"{exc}; to search by what you see: {search_command(given)}") from None
     return read.doc, render_pattern(read.doc, read.titles, steps=steps, kb_dir=str(kb_dir))
+
+
+def search_command(given: str) -> str:
+    """`recur suggest "TEXT"` for a word given as an id that is none: a newcomer types what they see, `recur show
+    pager`, and got only "no pattern with id 'pager'" (found in a new-hire review)."""
+    import shlex
+
+    text = given.strip()
+    quoted = shlex.quote(text)
+    return f"recur suggest {quoted if quoted != text else f'{chr(34)}{text}{chr(34)}'}"
 
 
 def _incident(kb_dir, iid: str) -> tuple[dict, str]:
@@ -102,8 +118,8 @@ def paths(kb_dir, as_json, path_id):
     """The onboarding paths: the patterns a newcomer reads first, in order.
 
     \b
-    recur paths              each path: its id, title and number of steps, in the site's order
-    recur paths first-week   its steps in order: each pattern's id and title, and why it is there
+    recur paths                      each path: its id, title and number of steps, in the site's order
+    recur paths first-week-on-call   its steps in order: each pattern's id and title, and why it is there
 
     The site shows the same paths at /paths/ (recur serve, then open it), with a progress checklist.
     """

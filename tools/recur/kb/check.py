@@ -13,7 +13,7 @@ import re
 import unicodedata
 from pathlib import PurePath
 
-from recur.kb.loader import load_kb
+from recur.kb.loader import load_kb, onboarding_path_file
 from recur.kb.records import KB
 from recur.util.errors import Problem
 from recur.util.text import close_ids, is_emoji, normalise_signal, plural, query_key
@@ -494,12 +494,11 @@ def unknown_step(kb: KB, pid: str) -> str:
     """The message for a path step naming no pattern. A step naming another onboarding path (to read it
     first, "- pattern: first-week-on-call") was "no pattern has id", which sent the author looking for a
     pattern file: paths do not nest, and the message says so and what to write instead."""
-    for ext in (".yml", ".yaml"):
-        if (kb.root / "paths" / f"{pid}{ext}").is_file():
-            return (
-                f"{pid!r} is an onboarding path (paths/{pid}{ext}), not a pattern: a step names a pattern, and "
-                f"paths do not nest; list the patterns of {pid} meant here as steps of their own"
-            )
+    if file := onboarding_path_file(kb.root, pid):
+        return (
+            f"{pid!r} is an onboarding path ({file}), not a pattern: a step names a pattern, and "
+            f"paths do not nest; list the patterns of {pid} meant here as steps of their own"
+        )
     return unknown_pattern(kb, pid)
 
 

@@ -128,6 +128,21 @@ def require_patterns(kb: KB, ids, field: str, *, listed_by: str | None = None) -
     )
 
 
+def onboarding_path_file(root, pid: str) -> str | None:
+    """``paths/<pid>.yml`` (or .yaml) when the KB at ``root`` has an onboarding path of that id, else None: a
+    path id given where a pattern id is wanted (`recur show first-week-on-call`, a step naming a path) is told
+    so, not "no pattern with id" (found in a new-hire review)."""
+    if not isinstance(pid, str) or not pid or "/" in pid or "\\" in pid or pid.startswith("."):
+        return None
+    for ext in (".yml", ".yaml"):
+        try:
+            if (Path(root) / "paths" / f"{pid}{ext}").is_file():
+                return f"paths/{pid}{ext}"
+        except (OSError, ValueError):  # a name no file system takes
+            return None
+    return None
+
+
 def require_kb_root(root: str | os.PathLike) -> Path:
     """``root`` if it is a KB folder (one with ``patterns/``), else a RecurError that says where one is."""
     root = Path(root)

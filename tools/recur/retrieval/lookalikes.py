@@ -25,6 +25,20 @@ MARGIN = 1.5  # fused-score gap (z units, see search.py) under which two suggest
 # look-alikes whatever their similarity. `recur lookalikes` lists every neighbour with its score.
 # Measured by bench/lookalike_floor.py (0.45 keeps 27/29 declared pairs and 22% of all pairs; 0.55, 19/29).
 FLOOR = 0.50
+# A neighbour that rests on its similarity alone (no incident matched both, no `distinguish:` declared) and is
+# under this is labelled "similar wording only": `recur lookalikes disk-full` listed "poison-message-crashloop
+# (similarity 0.59): no distinguishing signal declared", which a newcomer read as "a full disk might be a poison
+# message" (found in a new-hire review). On the starter KB 90 of the 129 such neighbours from FLOOR are under it;
+# from it on (0.65-0.81: retry-storm and third-party-api-outage, thread-pool-exhaustion and
+# timeout-cascade-no-circuit-breaker) they read alike enough to be worth an author's `distinguish:`.
+WORDING_ONLY_BELOW = 0.65
+WORDING_ONLY = "similar wording only"
+
+
+def wording_only(x: dict) -> bool:
+    """Whether a look-alike ({similarity, co_incidents, by}) is one by similar wording only (WORDING_ONLY_BELOW)."""
+    sim = x.get("similarity")
+    return isinstance(sim, (int, float)) and sim < WORDING_ONLY_BELOW and not x.get("co_incidents") and not x.get("by")
 
 
 def distinction(docs: dict, a: str, b: str) -> str | None:

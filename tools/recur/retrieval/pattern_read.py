@@ -60,7 +60,7 @@ def _from_docs(docs: dict, pattern_id: str, manifest: dict, where: str, tell, kb
             from recur.kb.loader import load_kb
 
             gone = replace(gone, left_out=left_out_errors(load_kb(kb_dir)))
-        raise not_found(pattern_id, gone, docs, where)
+        raise not_found(pattern_id, gone, docs, where, kb_dir)
     doc = pattern_object(docs, pattern_id)
     return Read(doc, {pid: docs[pid]["title"] for pid in _named(doc) if pid in docs})
 
@@ -94,7 +94,7 @@ def _from_kb(kb_dir, index_dir, pattern_id: str, manifest: dict | None, built: d
     _tell_left_out(index_mod.left_out_patterns(kb), tell)
     if pattern_id not in active:
         gone = replace(retired(index_mod.retired_of(kb)), left_out=left_out_errors(kb))
-        raise not_found(pattern_id, gone, active, f"the knowledge base at {kb_dir}")
+        raise not_found(pattern_id, gone, active, f"the knowledge base at {kb_dir}", kb_dir)
     p = active[pattern_id]
     doc = {**index_mod.pattern_doc(p, kb), "look_alikes": _look_alikes(kb, p, active, built)}
     doc = json.loads(json.dumps(doc, ensure_ascii=False))  # as docs.json holds it: lists, not tuples

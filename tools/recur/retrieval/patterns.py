@@ -14,7 +14,7 @@ from pathlib import Path
 
 from recur import config
 from recur.kb.incident_record import review_json
-from recur.kb.loader import read_again
+from recur.kb.loader import onboarding_path_file, read_again
 from recur.kb.schema import KEBAB, given_id
 from recur.retrieval.results import happened_incidents
 from recur.util.dates import happened
@@ -105,12 +105,23 @@ class PatternNotFound(LookupFailure):
 
     code = "pattern_not_found"
 
+    # long: one message per reason an id has no pattern, each said whole
     def __init__(
-        self, pattern_id: str, retired_path: str | None = None, known=(), successors=(), where="the index", broken=None
+        self,
+        pattern_id: str,
+        retired_path: str | None = None,
+        known=(),
+        successors=(),
+        where="the index",
+        broken=None,
+        onboarding: str | None = None,
     ):
         """``successors``: the patterns that superseded a retired one (its superseded_by), to ask for instead;
         ``where``: what was looked in (`recur show` reading the KB's files names the KB); ``broken``: the file of
-        that name left out for errors, and its first error when known (``Retired.left_out``)."""
+        that name left out for errors, and its first error when known (``Retired.left_out``); ``onboarding``: the
+        file of the onboarding path of that id (kb.loader.onboarding_path_file). ``unknown``: no file of any kind
+        has that id (the CLI adds a search by the words to what it says)."""
+        self.unknown = False
         if broken is not None:
             path, error = broken
             rebuild = ", then rebuild the index (`recur index`)" if where == "the index" else ""
@@ -126,6 +137,12 @@ class PatternNotFound(LookupFailure):
                 "left out of the index and its answers (its page on the site keeps it for history)"
             )
             return
+        if onboarding:  # as recur check says of a path id in a step (kb.check.unknown_step)
+            super().__init__(
+                f"{pattern_id!r} is an onboarding path ({onboarding}), not a pattern: recur paths {pattern_id}"
+            )
+            return
+        self.unknown = True
         # an id read from a path or URL (FromPath): the text as given named, its close ids and the segment's
         given = getattr(pattern_id, "given", None) or str(pattern_id)
         close = list(dict.fromkeys(close_ids(given, known) + close_ids(str(pattern_id), known)))[:3] if known else []
@@ -166,22 +183,30 @@ def file_id(path: str) -> str:
     return Path(path).name.removesuffix(".md").lower()
 
 
-def not_found(pattern_id: str, gone: Retired | None, known=(), where: str = "the index") -> PatternNotFound:
-    """The error for an id the index (or ``where``) does not have: retired (with its successors), or unknown."""
+def not_found(
+    pattern_id: str, gone: Retired | None, known=(), where: str = "the index", kb_dir=None
+) -> PatternNotFound:
+    """The error for an id the index (or ``where``) does not have: retired (with its successors), an onboarding
+    path's id (the KB at ``kb_dir`` has paths/<id>.yml), or unknown."""
     gone = gone or Retired()
     broken = gone.left_out.get(pattern_id) if pattern_id not in gone.paths else None
+    path = None
+    if kb_dir is not None and pattern_id not in gone.paths and broken is None:
+        path = onboarding_path_file(kb_dir, str(pattern_id))
     return PatternNotFound(
-        pattern_id, gone.paths.get(pattern_id), known, gone.successors.get(pattern_id, ()), where, broken
+        pattern_id, gone.paths.get(pattern_id), known, gone.successors.get(pattern_id, ()), where, broken, path
     )
 
 
-def pattern_object(docs: dict, pattern_id: str, gone: Retired | None = None, as_of: dt.date | None = None) -> dict:
+def pattern_object(
+    docs: dict, pattern_id: str, gone: Retired | None = None, as_of: dt.date | None = None, kb_dir=None
+) -> dict:
     """The whole pattern as indexed: symptoms, signals, runbook, evidence, root cause, fix, look-alikes;
     its incidents those that had happened by ``as_of`` (default today: ``dates.happened``).
-    ``gone`` (``retired(manifest)``) lets a retired id's error say so."""
+    ``gone`` (``retired(manifest)``) lets a retired id's error say so, ``kb_dir`` an onboarding path's id."""
     doc = docs.get(pattern_id)
     if doc is None:
-        raise not_found(pattern_id, gone, docs)
+        raise not_found(pattern_id, gone, docs, kb_dir=kb_dir)
     return {**doc, "incidents": happened_incidents(doc, as_of)}
 
 
@@ -424,7 +449,7 @@ def past_incidents(engine, kb, *, pattern_id: str | None = None, answer=None, li
     if (pattern_id is None) == (answer is None):
         raise LookupFailure("give pattern_id or text (one of them)")
     if pattern_id is not None:
-        pattern_object(engine.docs, pattern_id, retired(engine.manifest))
+        pattern_object(engine.docs, pattern_id, retired(engine.manifest), kb_dir=engine.kb_dir)
         return {"pattern_id": pattern_id, "incidents": incidents_of(kb, [pattern_id], limit)}
     matched = [] if answer.no_known_pattern else [r["id"] for r in answer.results if r["confidence"] != "low"]
     return {

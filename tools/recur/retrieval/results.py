@@ -301,17 +301,19 @@ def _paragraphs(lines: list) -> list:
     return [("text", flat(p)) for p in "\n".join(lines).split("\n\n") if p.strip()]
 
 
-def step_lines(number: str, step: str) -> list[str]:
+def step_lines(number: str, step: str, prose=None) -> list[str]:
     """A runbook step as plain text lines, after ``number`` ("     2. "): its prose one line a paragraph, and each
     code block's lines as written, indented under it, without its fences (step_parts): the terminal's form, and
-    MCP's text's (a model reads the commands as lines, not as one line with fences and a language word)."""
+    MCP's text's (a model reads the commands as lines, not as one line with fences and a language word).
+    ``prose(text) -> text``: how a paragraph is shown (the terminal's: its links as ids, cli/render.plain_links);
+    code is shown as written."""
     pad = " " * len(number)
     out: list = []
     for kind, text in step_parts(step):
         if kind == "code":
             out += ([] if out else [number.rstrip()]) + [f"{pad}  {line}".rstrip() for line in text]
         else:
-            out.append((number if not out else pad) + text)
+            out.append((number if not out else pad) + (prose(text) if prose else text))
     return out or [number.rstrip()]
 
 
@@ -416,6 +418,33 @@ class Answer:
             "credible": self.credible,
             "corrected": self.corrected,
         }
+
+
+# An answer with no known pattern that is about no failure at all ("how do I get VPN access"): every result the
+# verdict reads rated under this (calibrate's probability: the off-topic questions of docs/calibration.md,
+# "Off-topic questions", reach 0.06 on the starter KB after the verdict flags them) ...
+NOT_A_FAILURE_BELOW = 0.1
+# ... and at most this many of their why entries matched by meaning (a symptom, signal, title, summary or
+# incident the KB has): a new failure the KB lacks still reads like its failures ("payments webhook returns 500
+# for every request": 9 such entries, at 0.05), a question about something else like none (0 or 1)
+NOT_A_FAILURE_MEANINGS = 1
+
+
+def about_no_failure(answer) -> bool:
+    """Whether a no-known-pattern answer reads as no incident at all, from what the answer already holds: its
+    results' probabilities and why entries (no classifier of its own). The terminal (cli/render.no_known_text) and
+    the site's box (recur-suggest.js notAFailure, the same rule) then say "nothing in the knowledge base is about
+    this", not only "If it is new, record it", which had a newcomer asking for VPN access file an incident (found
+    in a new-hire review)."""
+    from recur.retrieval.calibrate import VERDICT_TOP
+
+    read = answer.results[:VERDICT_TOP]
+    if not answer.no_known_pattern or not read:
+        return False
+    if any((r.get("probability") or 0.0) >= NOT_A_FAILURE_BELOW for r in read):
+        return False
+    meant = sum(w.get("match") == "meaning" for r in read for w in (r.get("why") or []))
+    return meant <= NOT_A_FAILURE_MEANINGS
 
 
 def corrected(read) -> list[dict]:

@@ -745,7 +745,8 @@ def _get_pattern(get_engine: Callable, given: str, site_url: str | None, where: 
     if isinstance(given, str) and not given.strip():  # as suggest_patterns' text: it was "no pattern ''"
         raise pat.LookupFailure("id: must not be empty: give a pattern id, e.g. disk-full (see list_patterns)")
     engine, pattern_id = get_engine(), pat.given_pattern_id(given)
-    (doc,) = with_urls([pat.pattern_object(engine.docs, pattern_id, pat.retired(engine.manifest))], site_url)
+    found = pat.pattern_object(engine.docs, pattern_id, pat.retired(engine.manifest), kb_dir=engine.kb_dir)
+    (doc,) = with_urls([found], site_url)
     if site_url:  # its incidents and look-alikes linked too (the docs promise every pattern and incident a url)
         doc["incidents"] = _incident_pages(engine, doc, site_url, where)
         doc["look_alikes"] = [

@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 from recur.kb.parse import FENCE_LINE, evidence_parts, fence_step, list_parts
 from recur.kb.schema import LATER_SECTIONS, PLACED_SECTIONS
 from recur.problems.board import OPEN_FIX, fix_status
-from recur.retrieval.lookalikes import FLOOR
+from recur.retrieval.lookalikes import FLOOR, WORDING_ONLY, wording_only
 from recur.site import charts
 from recur.site.context import BY_SERVICE, BY_SEVERITY, BY_TAG, LEVELS_ANCHOR, PATTERNS, Site
 from recur.site.md import (
@@ -302,6 +302,8 @@ def _related(site: Site, p) -> str:
                 notes.append(f"similarity {x['similarity']:.2f}")
             if x.get("co_incidents"):
                 notes.append(f"{plural(x['co_incidents'], 'incident')} matched both")  # not "1 incident(s)"
+            if wording_only(x):  # nothing but the words: not "this failure might be that one" (lookalikes.WORDING_ONLY)
+                notes.append(WORDING_ONLY)
             by = f": {inline_html(x['by'])}" if x.get("by") else ""
             lines.append(f"<li>{title_link(page, q.relpath, q.title)}" + (f" ({', '.join(notes)})" if notes else "") + f"{by}</li>")
     if not lines:

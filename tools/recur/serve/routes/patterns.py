@@ -59,7 +59,7 @@ def pattern(pattern_id: str, request: Request, engine=Depends(get_engine)):
         raise ApiError(404, "not_found", not_found_message(request.method, request.scope))
     given = pat.given_pattern_id(pattern_id)
     try:
-        return JSONResponse(pat.pattern_object(engine.docs, given, pat.retired(engine.manifest)))
+        return JSONResponse(pat.pattern_object(engine.docs, given, pat.retired(engine.manifest), kb_dir=engine.kb_dir))
     except pat.PatternNotFound as exc:
         if isinstance(given, pat.FromPath) and not pattern_id.strip().lower().endswith((".md", ".html")):
             # `/api/patterns/disk-full/extra`: a path under a pattern is no route, and was said so before :path;

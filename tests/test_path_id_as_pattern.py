@@ -1,0 +1,47 @@
+"""A path id given where a pattern id is wanted (`recur show first-week-on-call`, `recur lookalikes databases`)
+said only "no pattern with id …": a newcomer holding the id of the onboarding path they were sent cannot tell
+what went wrong. It is now said to be an onboarding path, with the command that reads it, as `recur check`
+says of a path id in a step; and a plain word that is no id gets, after its did-you-mean, the search to run
+instead. Found in a new-hire review."""
+
+from __future__ import annotations
+
+import httpx
+from kbfactory import small_kb
+from serve_util import fake_app, running
+
+PATH_SAID = "'first-week' is an onboarding path (paths/first-week.yml), not a pattern: recur paths first-week"
+
+
+def test_show_of_a_path_id_names_it_and_its_command(run):
+    r = run("show", "first-week")
+    assert r.exit_code == 1 and PATH_SAID in r.output and "no pattern with id" not in r.output
+
+
+def test_show_of_a_plain_word_keeps_its_did_you_mean_and_offers_a_search(run):
+    r = run("show", "pager")
+    assert r.exit_code == 1
+    assert "no pattern with id 'pager'" in r.output and 'to search by what you see: recur suggest "pager"' in r.output
+    r = run("show", "disk-ful")
+    assert "did you mean 'disk-full'?" in r.output
+
+
+def test_show_of_a_retired_id_is_not_sent_to_search(run):
+    r = run("show", "old-retired")
+    assert r.exit_code == 1 and "is retired" in r.output and "recur suggest" not in r.output
+
+
+def test_lookalikes_of_a_path_id_names_it_and_a_word_gets_a_search(run):
+    r = run("lookalikes", "first-week")
+    assert r.exit_code == 1 and PATH_SAID in r.output and "unknown or retired" not in r.output
+    r = run("lookalikes", "pager")
+    assert r.exit_code == 1 and "pager" in r.output and 'recur suggest "pager"' in r.output
+
+
+def test_the_api_says_a_path_id_is_an_onboarding_path(tmp_path):
+    kb = small_kb(tmp_path / "kb")
+    with running(fake_app(kb, tmp_path)) as base:
+        r = httpx.get(base + "/api/patterns/first-week")
+        other = httpx.get(base + "/api/patterns/no-such-thing")
+    assert r.status_code == 404 and r.json()["error"] == {"code": "pattern_not_found", "message": PATH_SAID}
+    assert other.json()["error"]["message"].startswith("no pattern with id 'no-such-thing'")

@@ -1,0 +1,51 @@
+"""A runbook step's Markdown links as a terminal shows them. `recur show bad-deploy-crashloop` printed "go to
+[rollback-fails](rollback-fails.md)" and `recur suggest` "(see [migration-table-lock](../data/...md))": paths
+relative to a file the responder does not have open. A link to another pattern now reads as its id with the
+command that shows it, a web link as its text and URL; the JSON (the API's and MCP's object) keeps the step as
+written. Found in a new-hire review."""
+
+from __future__ import annotations
+
+import json
+
+from kbfactory import write_pattern
+
+STEP = (
+    "If that fails, go to [db-pool-exhausted](db-pool-exhausted.md), see [the dashboard](https://grafana.example.com/d/x)"
+    " and [dns](../network/dns-failure.md#runbook); `[kept](as-code.md)`"
+)
+
+
+def _kb(kb_dir):
+    write_pattern(
+        kb_dir,
+        "disk-full",
+        title="Disk full on a host",
+        symptoms=("writes fail", "no space left on device"),
+        signals=("No space left on device", "ENOSPC"),
+        related=("db-pool-exhausted",),
+        summary="A filesystem runs out of bytes and writes fail.",
+        runbook=("Check df -h.", STEP),
+    )
+
+
+SHOWN = (
+    "If that fails, go to db-pool-exhausted (recur show db-pool-exhausted), see the dashboard "
+    "(https://grafana.example.com/d/x) and dns (recur show dns-failure); `[kept](as-code.md)`"
+)
+
+
+def test_show_prints_a_steps_links_as_ids_and_urls(run, kb_dir):
+    _kb(kb_dir)
+    r = run("show", "disk-full")
+    assert r.exit_code == 0, r.output
+    assert SHOWN in r.stdout and "](db-pool-exhausted.md)" not in r.stdout
+    doc = json.loads(run("show", "disk-full", "--json").stdout)
+    assert STEP in doc["runbook"]  # the JSON keeps the step as written
+
+
+def test_suggest_prints_a_first_steps_links_as_ids(run, kb_dir):
+    _kb(kb_dir)
+    r = run("suggest", "--steps", "5", "No space left on device ENOSPC writes fail")
+    assert r.exit_code == 0, r.output
+    assert SHOWN in r.stdout and "](../network/dns-failure.md" not in r.stdout
