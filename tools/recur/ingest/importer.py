@@ -59,12 +59,21 @@ class Link:
 
 @dataclass(frozen=True)
 class Draft:
+    """The draft pattern an import wrote; ``unsorted``: why its category is UNSORTED (None: --category or
+    the top candidate's gave it)."""
+
     id: str
     path: str
     title: str
+    category: str = ""
+    unsorted: str | None = None
 
     def to_json(self) -> dict:
-        return {"id": self.id, "path": self.path, "title": self.title}
+        return {"id": self.id, "path": self.path, "title": self.title, "category": self.category}
+
+
+# a draft's category when no candidate is a confident match: the folder says it is not sorted yet
+UNSORTED = "uncategorised"
 
 
 @dataclass(frozen=True)
@@ -1468,8 +1477,9 @@ def _write(
 
     draft_path = draft_id = ptext = None
     imported = {"source": plan.source, "sha256": plan.digest}
+    cat, unsorted = _draft_category(kb, cands, category) if draft else (None, None)
     if draft:
-        draft_id, draft_path, ptext = _draft(kb, pm, plan, cands, category, source_file, imported)
+        draft_id, draft_path, ptext = _draft(kb, pm, plan, cands, cat, source_file, imported)
         linked = [draft_id]
     extra = {}
     if plan.triage:
@@ -1499,7 +1509,7 @@ def _write(
         record_id, inc_path = write_new_record(kb, new.date.year, new.iid, itext, new.numbered)
     if draft_path is not None and not dry:
         _write_draft(draft_path, ptext, inc_path)
-    made = Draft(draft_id, str(draft_path), plan.title) if draft_path else None
+    made = Draft(draft_id, str(draft_path), plan.title, cat, unsorted) if draft_path else None
     return Written(record_id, str(inc_path), list(new.patterns), len(fus), made, review)
 
 
@@ -1578,14 +1588,28 @@ def _review_owner_note(pm, iid: str) -> list[str]:
     ]
 
 
-def _draft(kb, pm, plan: ImportPlan, cands: list, category, source_file, imported: dict) -> tuple:
-    """(id, path, text) of the draft pattern: a free id from the title, in --category or else the
-    closest candidate's."""
-    from recur.kb.schema import KEBAB, id_from_title
+def _draft_category(kb, cands: list, category) -> tuple[str, str | None]:
+    """(category, why it is UNSORTED or None) of the draft pattern: --category, else the top candidate's when
+    it is a medium or high match, else UNSORTED. A low top candidate is a guess: with few patterns, a printer
+    outage's draft was filed under capacity/ beside db-pool-exhausted, and nothing said why (found in review)."""
+    from recur.kb.schema import KEBAB
 
-    cat = category or (_category(kb, cands[0]["id"]) if cands else None)
+    if category:
+        return category, None
+    top = cands[0] if cands else None
+    if top is not None and CONFIDENCE_RANK[top["confidence"]] < CONFIDENCE_RANK["medium"]:
+        why = f"no candidate is a confident match (the closest, {top['id']}, is {top['confidence']})"
+        return UNSORTED, why
+    cat = _category(kb, top["id"]) if top else None
     if not cat or not KEBAB.fullmatch(cat):
         raise RecurError("--category: needed for the draft pattern (no existing pattern to take it from)")
+    return cat, None
+
+
+def _draft(kb, pm, plan: ImportPlan, cands: list, cat: str, source_file, imported: dict) -> tuple:
+    """(id, path, text) of the draft pattern: a free id from the title, in category ``cat``."""
+    from recur.kb.schema import id_from_title
+
     # a postmortem's title is a sentence: its first six words that say something
     draft_id = base = (
         id_from_title(failure_words(plan.title), words=6) or id_from_title(plan.title, words=6) or "imported"
@@ -1711,9 +1735,17 @@ def _searched_line(parts: tuple) -> str:
 def _link_lines(out: Imported, unknown: bool) -> list[str]:
     """render_text's lines on what was linked, or drafted, and what to do next."""
     if out.draft:
+        filed = []
+        if out.draft.unsorted:  # said, with how to file it, where a guess from a low match was silent
+            filed = [
+                f"Filed under {out.draft.category}/: {out.draft.unsorted}, so its category is not taken from one. "
+                f"To file it: move it to kb/patterns/CATEGORY/ and set its category: line (recur check names "
+                f"both), or import with --category CATEGORY."
+            ]
         return [
             f"No known pattern matches: {'would write' if out.dry_run else 'wrote'} draft pattern {out.draft.id}: "
             f"{out.draft.path}",
+            *filed,
             "Next: complete the draft (its TODOs; recur check lists what is missing) and have it reviewed; "
             "it counts as a match for later imports once promoted (status: active).",
         ]
