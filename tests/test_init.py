@@ -1419,3 +1419,26 @@ def _python_check(dest: Path) -> str:
     """The Makefile's PYTHON_CHECK program, as make exports it."""
     text = (dest / "Makefile").read_text()
     return text.split("define PYTHON_CHECK\n", 1)[1].split("\nendef", 1)[0]
+
+
+def test_the_readme_says_how_the_site_gets_published_as_ci_keeps_it(tmp_path):
+    """The generated README said nothing of publishing the site: docs/team-kb.md's "Host the static site" is
+    not in the wheel, and a team had only the workflow's comment to go on (found in review). It says where CI
+    keeps the built site (the artifact's name, branch and days as kb.yml has them), how to download it, and
+    `site_url` for a site served under a path; every `make` target it names is one the Makefile has."""
+    import yaml
+
+    from recur.kb.init import make_targets, workflow_branch
+
+    dest = tmp_path / "team"
+    assert run("init", dest).exit_code == 0
+    readme = (dest / "README.md").read_text()
+    section = readme.split("\n## Publishing the site\n", 1)[1].split("\n## ", 1)[0]
+    flow = yaml.safe_load((dest / ".github/workflows/kb.yml").read_text())
+    kept = next(s for job in flow["jobs"].values() for s in job["steps"] if "upload-artifact" in s.get("uses", ""))
+    name, days = kept["with"]["name"], kept["with"]["retention-days"]
+    assert f"artifact `{name}` for {days} days" in section, section
+    assert f"gh run download RUN_ID -n {name}" in section and f"--branch {workflow_branch()}" in section
+    assert "`site_url:` in `mkdocs.yml`" in section and "site_url:" in (dest / "mkdocs.yml").read_text()
+    named = set(re.findall(r"`make ([a-z][\w-]*)", readme)) | set(re.findall(r"(?m)^make ([a-z][\w-]*)", readme))
+    assert "site" in named and named <= set(make_targets()), named - set(make_targets())
