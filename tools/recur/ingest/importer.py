@@ -784,11 +784,81 @@ def _parsed(file):
             f"{file}: this looks like an unfilled postmortem template ({plural(pm.placeholders, 'placeholder')}, "
             f"{plural(pm.words, 'word')} of its own text); fill it in, then import it"
         )
+    _refuse_runbook(file, pm)
     notes = _file_notes(prep)
     if pm.title:  # cut before anything compares it with a record's (an earlier import's, cut too)
         pm.title, cut = within_title_limit(pm.title)
         notes += [cut] if cut else []
     return text, pm, notes
+
+
+class NotAPostmortem(RecurError):
+    """The document is a runbook (what to do when a failure happens), not a postmortem (what happened once):
+    `recur import` exits 2 on it, nothing written."""
+
+
+# a runbook's headings: how a failure shows and what to do about it, any time it happens
+_RUNBOOK_HEADINGS = {
+    "symptoms": "symptoms",
+    "symptom": "symptoms",
+    "diagnosis": "diagnosis",
+    "diagnostics": "diagnosis",
+    "troubleshooting": "diagnosis",
+    "how to diagnose": "diagnosis",
+    "resolution": "resolution",
+    "remediation": "resolution",
+    "remediation steps": "resolution",
+    "procedure": "resolution",
+    "steps": "resolution",
+    "fix": "resolution",
+    "escalation": "escalation",
+    "verification": "verification",
+    "prerequisites": "prerequisites",
+}
+# the sections only a postmortem has: one incident's course, its harm and what is to be done after it
+_INCIDENT_SECTIONS = {"Timeline", "Impact", "Action items", "Lessons learned", "Five whys", "Trigger", "Leadup"}
+
+
+def _runbook_heading(heading: str) -> str | None:
+    return _RUNBOOK_HEADINGS.get(heading.strip().lower().rstrip(":"))
+
+
+def _incident_shape(pm) -> bool:
+    """Whether the document tells of one incident: a timeline, impact, lessons or follow-ups, a duration, a start,
+    end or resolved time, a severity or priority, or a date that a field or heading gives (a date only in a
+    sentence, "Last reviewed: 2026-09-14", is none: a runbook has those too). A runbook's own heading read as a
+    postmortem's ("## Remediation", the action items) is none either."""
+    dated = pm.date is not None and not (pm.date_source or "").startswith("the first dated sentence")
+    times = (pm.duration_minutes, pm.start, pm.end, pm.resolved, pm.mitigated, pm.created_at)
+    levels = (pm.severity_text, pm.priority_text, pm.severity_mentions)
+    told = {canon for head, canon in pm.mapped if not _runbook_heading(head)} & _INCIDENT_SECTIONS
+    return dated or any(times) or any(levels) or bool(told)
+
+
+def _refuse_runbook(file, pm) -> None:
+    """A runbook given to `recur import` (Symptoms / Diagnosis / Resolution, no timeline, impact, duration,
+    incident date or severity) was recorded as an incident dated from its "Last reviewed:" line, and its
+    draft pattern was a mess of TODOs (found in review): it is refused, saying how it becomes a pattern."""
+    import shlex
+
+    order = list(pm.sections)
+    at = {h: order.index(c) if c in order else len(order) for h, c in [*pm.mapped, *((h, h) for h in pm.unmapped)]}
+    headings = sorted(at, key=at.get)  # as the document has them
+    kinds = {kind for h in headings if (kind := _runbook_heading(h))}
+    if len(kinds) < 2 or not kinds & {"symptoms", "diagnosis"} or _incident_shape(pm):
+        return
+    named = ", ".join(h for h in headings if _runbook_heading(h))
+    title = re.sub(r"(?i)^\s*(?:runbook|playbook|sop)\s*[:\-–—]\s*", "", pm.title or "") or "TITLE"
+    raise NotAPostmortem(
+        f"{file}: looks like a runbook, not a postmortem: its headings ({named}) say what to do when a failure "
+        "happens, and nothing tells of one incident (no timeline, impact, duration, incident date or severity); "
+        f"nothing imported. A runbook is a pattern: recur new pattern --title {shlex.quote(title)} --summary '…' "
+        "--symptom '…' --step '…' (a --symptom for each symptom, a --step for each step, --signal for an alert "
+        "name or log line), or write kb/patterns/CATEGORY/ID.md: its Symptoms are the front matter's symptoms: "
+        "(alert names and log lines its signals:), its Diagnosis and Resolution steps the numbered ## Runbook, "
+        "the cause it names the ## Root cause (KB-FORMAT.md). If it is a postmortem, give it a Date: line (and "
+        "a Severity: line) and import it again."
+    )
 
 
 def within_title_limit(title: str) -> tuple[str, str | None]:
