@@ -1284,6 +1284,8 @@ def test_keep_existing_with_the_teams_own_makefile_says_how_to_install_recur(tmp
     # the commands named next run from that venv
     assert f"{venv}/bin/recur check --strict" in res.output and f"{venv}/bin/recur serve" in res.output
     assert "PIP_INDEX_URL" in res.output  # and where pip finds recur
+    want = (dest / ".python-version").read_text().strip()  # the Python the Makefile's check would ask for
+    assert f"{python} must be Python {want}" in res.output and f"run python{want} -m venv" in res.output
 
 
 def test_the_names_the_site_generates_are_listed_in_mkdocs_yml_and_the_team_guide(tmp_path):
