@@ -1808,9 +1808,14 @@ def _link_lines(out: Imported, unknown: bool) -> list[str]:
         filed = []
         if out.draft.unsorted:  # said, with how to file it, where a guess from a low match was silent
             filed = [
-                f"Filed under {out.draft.category}/: {out.draft.unsorted}, so its category is not taken from one. "
-                f"To file it: move it to kb/patterns/CATEGORY/ and set its category: line (recur check names "
-                f"both), or import with --category CATEGORY."
+                f"{'Would be filed' if out.dry_run else 'Filed'} under {out.draft.category}/: {out.draft.unsorted}, "
+                "so its category is not taken from one. "
+                + (
+                    "To file it elsewhere: import with --category CATEGORY."
+                    if out.dry_run  # written, a second import is a re-import: the file is moved instead
+                    else "To file it: move it to kb/patterns/CATEGORY/ and set its category: line (recur check "
+                    "names both)."
+                )
             ]
         return [
             f"No known pattern matches: {'would write' if out.dry_run else 'wrote'} draft pattern {out.draft.id}: "
