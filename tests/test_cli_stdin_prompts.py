@@ -210,3 +210,21 @@ def test_a_kill_right_at_a_question_on_a_pipe_ends_it_while_stdin_stays_open(tmp
             proc.kill()
             proc.stdin.close()
         assert proc.returncode == 130 and b"Interrupted." in err and b"Traceback" not in err, err
+
+
+def test_the_id_prompt_says_when_the_titles_id_is_a_pattern_already(tmp_path):
+    """A title whose id a pattern has: the Id prompt had no default, and Enter asked again without a word of
+    why (found in review). It says which pattern has it, as --id does, and takes another id typed."""
+    small_kb(tmp_path / "kb")
+    proc = _new_pattern_on_pipes(tmp_path)
+    try:
+        out, err = proc.communicate(
+            b"Disk full\n\ndisk-full-on-nfs\ncapacity\nsev2\nwrites fail\n\n\n\n\n", timeout=120
+        )
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    said = b"pattern 'disk-full' already exists ("
+    assert said in err and b"disk-full.md): extend it, or type another id" in err, err
+    assert err.index(said) < err.index(b"Id: "), err  # before the question, not after an answer
+    assert (tmp_path / "kb/patterns/capacity/disk-full-on-nfs.md").is_file(), (out, err)

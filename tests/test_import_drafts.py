@@ -152,3 +152,47 @@ def test_a_draft_id_from_a_title_of_only_a_day_and_a_time_is_made_of_them(kb_dir
     out = _import(kb_dir, tmp_path, pm)
     assert out["draft"]["id"] == "6h-2026-11-26-14-05"
     assert not load_kb(kb_dir).problems
+
+
+PRINTER = """\
+    # Postmortem: office printer queue jammed by a toner cartridge firmware update
+
+    **Date:** 2026-11-14
+    **Severity:** SEV3
+
+    ## Summary
+    Badge printers on floor three stopped printing; the spooler held every job after the vendor pushed
+    firmware 4.2 to the toner chips.
+
+    ## Root cause
+    The firmware refused third-party cartridges.
+    """
+
+
+def test_a_draft_whose_candidates_are_all_low_is_filed_as_uncategorised_and_said(kb_dir, tmp_path):
+    """The draft took the top candidate's category even when it was a low match: with few patterns, a printer
+    outage's draft was filed under capacity/ beside db-pool-exhausted, and nothing said why (found in review).
+    A low top gives no category: the draft goes to uncategorised/, which `recur check` reads as any category,
+    and the report says so and how to file it."""
+    path = tmp_path / "printer.md"
+    path.write_text(textwrap.dedent(PRINTER))
+    args = ["import", *fake_model_flags(kb_dir, tmp_path / "idx"), str(path)]
+    r = CliRunner().invoke(cli, [*args, "--dry-run", "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert {c["confidence"] for c in out["candidates"]} == {"low"}, out["candidates"]
+    assert out["draft"]["category"] == "uncategorised"
+    dry = CliRunner().invoke(cli, [*args, "--dry-run"])  # before it is written, --category files it elsewhere
+    assert "Would be filed under uncategorised/" in dry.output and "import with --category CATEGORY" in dry.output
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 0, r.output
+    draft = kb_dir / "patterns" / "uncategorised" / "office-printer-queue-jammed-toner-cartridge.md"
+    assert f"wrote draft pattern {draft.stem}: {draft}" in r.output
+    top = out["candidates"][0]["id"]
+    assert (
+        f"Filed under uncategorised/: no candidate is a confident match (the closest, {top}, is low), so its "
+        "category is not taken from one. To file it: move it to kb/patterns/CATEGORY/" in r.output
+    ), r.output
+    assert load_kb(kb_dir).patterns[draft.stem].category == "uncategorised"
+    check = CliRunner().invoke(cli, ["check", "--kb", str(kb_dir)])
+    assert check.exit_code == 0 and "category" not in check.output.replace("/uncategorised/", "/"), check.output

@@ -1284,6 +1284,8 @@ def test_keep_existing_with_the_teams_own_makefile_says_how_to_install_recur(tmp
     # the commands named next run from that venv
     assert f"{venv}/bin/recur check --strict" in res.output and f"{venv}/bin/recur serve" in res.output
     assert "PIP_INDEX_URL" in res.output  # and where pip finds recur
+    want = (dest / ".python-version").read_text().strip()  # the Python the Makefile's check would ask for
+    assert f"{python} must be Python {want}" in res.output and f"run python{want} -m venv" in res.output
 
 
 def test_the_names_the_site_generates_are_listed_in_mkdocs_yml_and_the_team_guide(tmp_path):
@@ -1368,3 +1370,77 @@ def test_keep_existing_again_treats_the_kb_as_the_teams_and_reads_requirements(t
     assert run("init", "--keep-existing", "--wheel", wheel, ".").exit_code == 0
     res = run("init", "--keep-existing", ".")  # only the KB's content differs: nothing to write
     assert res.exit_code == 0 and "Nothing to write" in res.output and "merge" not in res.output.lower(), res.output
+
+
+def test_init_names_the_python_the_constraints_were_made_on_and_make_install_checks_it(tmp_path):
+    """constraints.txt pins what is installed where init ran (numpy 2.4 needs Python 3.11), yet the
+    workflows said "3.11" whatever it was, nothing said which Python a team needs, and on a 3.10 machine
+    `make install` stopped at pip's "No matching distribution", which seemed to blame the package index
+    (found in review). Init writes its own major.minor into the workflows and .python-version, the
+    README names it, and the Makefile checks $(PYTHON) against it before pip, saying what to run."""
+    import shutil
+    import subprocess
+    import sys
+
+    import yaml
+
+    dest = tmp_path / "team"
+    assert run("init", dest).exit_code == 0
+    here = f"{sys.version_info.major}.{sys.version_info.minor}"
+    assert (dest / ".python-version").read_text() == f"{here}\n"
+    for name in ("kb.yml", "overdue.yml"):
+        flow = yaml.safe_load((dest / ".github/workflows" / name).read_text())
+        versions = [
+            step["with"]["python-version"]
+            for job in flow["jobs"].values()
+            for step in job["steps"]
+            if "setup-python" in step.get("uses", "")
+        ]
+        assert versions == [here], (name, versions)
+    readme = (dest / "README.md").read_text()
+    assert f"Python {here}" in readme and f"PYTHON=python{here} make install" in readme
+    if shutil.which("make") is None:
+        pytest.skip("no make")
+    other = f"{sys.version_info.major}.{sys.version_info.minor + 1}"
+    (dest / ".python-version").write_text(f"{other}\n")
+    res = subprocess.run(
+        ["make", "install", f"PYTHON={sys.executable}"], cwd=dest, capture_output=True, text=True, timeout=120
+    )
+    assert res.returncode != 0, res.stdout + res.stderr
+    said = f"this repository's constraints were made on Python {other}"
+    assert said in res.stderr and f"PYTHON=python{other} make install" in res.stderr, res.stderr
+    assert not (dest / ".venv").exists()  # stopped before the venv and pip
+    (dest / ".python-version").write_text(f"{here}.4\n")  # a patch level too (pyenv writes one) passes
+    check = subprocess.run(
+        [sys.executable, "-c", _python_check(dest), sys.executable, "install"], cwd=dest, capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stderr
+
+
+def _python_check(dest: Path) -> str:
+    """The Makefile's PYTHON_CHECK program, as make exports it."""
+    text = (dest / "Makefile").read_text()
+    return text.split("define PYTHON_CHECK\n", 1)[1].split("\nendef", 1)[0]
+
+
+def test_the_readme_says_how_the_site_gets_published_as_ci_keeps_it(tmp_path):
+    """The generated README said nothing of publishing the site: docs/team-kb.md's "Host the static site" is
+    not in the wheel, and a team had only the workflow's comment to go on (found in review). It says where CI
+    keeps the built site (the artifact's name, branch and days as kb.yml has them), how to download it, and
+    `site_url` for a site served under a path; every `make` target it names is one the Makefile has."""
+    import yaml
+
+    from recur.kb.init import make_targets, workflow_branch
+
+    dest = tmp_path / "team"
+    assert run("init", dest).exit_code == 0
+    readme = (dest / "README.md").read_text()
+    section = readme.split("\n## Publishing the site\n", 1)[1].split("\n## ", 1)[0]
+    flow = yaml.safe_load((dest / ".github/workflows/kb.yml").read_text())
+    kept = next(s for job in flow["jobs"].values() for s in job["steps"] if "upload-artifact" in s.get("uses", ""))
+    name, days = kept["with"]["name"], kept["with"]["retention-days"]
+    assert f"artifact `{name}` for {days} days" in section, section
+    assert f"gh run download RUN_ID -n {name}" in section and f"--branch {workflow_branch()}" in section
+    assert "`site_url:` in `mkdocs.yml`" in section and "site_url:" in (dest / "mkdocs.yml").read_text()
+    named = set(re.findall(r"`make ([a-z][\w-]*)", readme)) | set(re.findall(r"(?m)^make ([a-z][\w-]*)", readme))
+    assert "site" in named and named <= set(make_targets()), named - set(make_targets())

@@ -19,7 +19,7 @@ from recur.cli.options import (
     kb_option,
     model_option,
 )
-from recur.ingest.importer import CHANGED, OneEngine, import_postmortem, render_text
+from recur.ingest.importer import CHANGED, NotAPostmortem, OneEngine, import_postmortem, render_text
 from recur.util.errors import RecurError
 
 # --review-done given alone, no DATE after it: the review was held today
@@ -137,7 +137,8 @@ def import_cmd(
     nothing are kept in the incident and reported.
 
     \b
-    Exit status: 0 imported, or imported before and unchanged; 1 an error (nothing written);
+    Exit status: 0 imported, or imported before and unchanged; 1 an error (nothing written); 2 a
+    runbook, not a postmortem (nothing written; it says how to make it a pattern) or a usage error;
     3 imported before and changed since: the incident is not updated, what differs is named.
     A folder: the worst of its files' (1 over 3 over 0).
     """
@@ -159,10 +160,19 @@ def import_cmd(
     flags.update(review_due=given_date(review_due, "--review-due"), review_done=review_done)
     if folder:
         sys.exit(_import_folder(kb_dir, Path(file), flags, kb, as_json=as_json))
-    out = import_postmortem(kb_dir, file, **flags, kb=kb)
+    try:
+        out = import_postmortem(kb_dir, file, **flags, kb=kb)
+    except NotAPostmortem as exc:
+        raise _NotAPostmortemExit(str(exc)) from None
     _print_report(file, out, as_json, indent=1)
     if out.changed:
         sys.exit(CHANGED)
+
+
+class _NotAPostmortemExit(click.ClickException):
+    """A runbook given as a postmortem: exit 2, as a document of the wrong kind is a mistake in what was asked."""
+
+    exit_code = 2
 
 
 def _print_report(file: str, out, as_json: bool, indent: int | None) -> None:

@@ -229,11 +229,15 @@ def _kept_makefile(directory: str) -> None:
     the files init writes. Found in review: the hint named install/check/site/report/test/run, where kb.yml
     also runs make similar and make eval and passes REPORT_FORMAT/REPORT_OUT to make report; and, adopting
     Recur, it said to run Recur's commands where nothing had installed them."""
-    from recur.kb.init import make_targets, workflow_make_calls
+    from recur.kb.init import make_targets, python_version, workflow_make_calls
 
     python, venv, torch = _makefile_default("PYTHON"), _makefile_default("VENV"), _makefile_default("TORCH_INDEX")
     pip = f"{venv}/bin/python -m pip install -r requirements.txt --extra-index-url {torch}"
     click.echo(f"  {_first_step(directory, f'{python} -m venv {venv} && {pip}')}")
+    # the Makefile's check of it is in the Makefile not used here: said, or pip's "no matching distribution" is all
+    want = python_version()
+    click.echo(f"  # {python} must be Python {want}, the one constraints.txt was made on (.python-version);")
+    click.echo(f"  # where it is not, run python{want} -m venv in its place")
     click.echo(f"  # installs recur in {venv}/ as the install target of Recur's Makefile does, torch's CPU build from")
     click.echo("  # that index; where it does not answer (a network that reaches only a PyPI mirror), pip stalls for")
     click.echo("  # minutes on it: leave out --extra-index-url and its URL")

@@ -285,9 +285,15 @@ def _ask_pattern(kb, title, pid, category, severity, symptoms, signals, summary,
 
     title = title or prompt("Title (the failure mode in a few words)", type=TEXT)
     suggested = schema.id_from_title(title)
+    taken = bool(suggested) and kb.pattern_known(suggested)
+    if taken and not pid:  # the Id prompt had no default and asked again on Enter without a word (found in review)
+        click.echo(
+            f"pattern {suggested!r} already exists ({kb.pattern_files[suggested][0]}): extend it, or type another id",
+            err=True,
+        )
     pid = pid or prompt(
         "Id",
-        default=None if not suggested or kb.pattern_known(suggested) else suggested,
+        default=None if not suggested or taken else suggested,
         value_proc=_asked_again_unless(lambda v: scaffold.free_pattern_id(kb, v)),
     )
     cats = scaffold.categories(kb)

@@ -59,12 +59,21 @@ class Link:
 
 @dataclass(frozen=True)
 class Draft:
+    """The draft pattern an import wrote; ``unsorted``: why its category is UNSORTED (None: --category or
+    the top candidate's gave it)."""
+
     id: str
     path: str
     title: str
+    category: str = ""
+    unsorted: str | None = None
 
     def to_json(self) -> dict:
-        return {"id": self.id, "path": self.path, "title": self.title}
+        return {"id": self.id, "path": self.path, "title": self.title, "category": self.category}
+
+
+# a draft's category when no candidate is a confident match: the folder says it is not sorted yet
+UNSORTED = "uncategorised"
 
 
 @dataclass(frozen=True)
@@ -775,11 +784,81 @@ def _parsed(file):
             f"{file}: this looks like an unfilled postmortem template ({plural(pm.placeholders, 'placeholder')}, "
             f"{plural(pm.words, 'word')} of its own text); fill it in, then import it"
         )
+    _refuse_runbook(file, pm)
     notes = _file_notes(prep)
     if pm.title:  # cut before anything compares it with a record's (an earlier import's, cut too)
         pm.title, cut = within_title_limit(pm.title)
         notes += [cut] if cut else []
     return text, pm, notes
+
+
+class NotAPostmortem(RecurError):
+    """The document is a runbook (what to do when a failure happens), not a postmortem (what happened once):
+    `recur import` exits 2 on it, nothing written."""
+
+
+# a runbook's headings: how a failure shows and what to do about it, any time it happens
+_RUNBOOK_HEADINGS = {
+    "symptoms": "symptoms",
+    "symptom": "symptoms",
+    "diagnosis": "diagnosis",
+    "diagnostics": "diagnosis",
+    "troubleshooting": "diagnosis",
+    "how to diagnose": "diagnosis",
+    "resolution": "resolution",
+    "remediation": "resolution",
+    "remediation steps": "resolution",
+    "procedure": "resolution",
+    "steps": "resolution",
+    "fix": "resolution",
+    "escalation": "escalation",
+    "verification": "verification",
+    "prerequisites": "prerequisites",
+}
+# the sections only a postmortem has: one incident's course, its harm and what is to be done after it
+_INCIDENT_SECTIONS = {"Timeline", "Impact", "Action items", "Lessons learned", "Five whys", "Trigger", "Leadup"}
+
+
+def _runbook_heading(heading: str) -> str | None:
+    return _RUNBOOK_HEADINGS.get(heading.strip().lower().rstrip(":"))
+
+
+def _incident_shape(pm) -> bool:
+    """Whether the document tells of one incident: a timeline, impact, lessons or follow-ups, a duration, a start,
+    end or resolved time, a severity or priority, or a date that a field or heading gives (a date only in a
+    sentence, "Last reviewed: 2026-09-14", is none: a runbook has those too). A runbook's own heading read as a
+    postmortem's ("## Remediation", the action items) is none either."""
+    dated = pm.date is not None and not (pm.date_source or "").startswith("the first dated sentence")
+    times = (pm.duration_minutes, pm.start, pm.end, pm.resolved, pm.mitigated, pm.created_at)
+    levels = (pm.severity_text, pm.priority_text, pm.severity_mentions)
+    told = {canon for head, canon in pm.mapped if not _runbook_heading(head)} & _INCIDENT_SECTIONS
+    return dated or any(times) or any(levels) or bool(told)
+
+
+def _refuse_runbook(file, pm) -> None:
+    """A runbook given to `recur import` (Symptoms / Diagnosis / Resolution, no timeline, impact, duration,
+    incident date or severity) was recorded as an incident dated from its "Last reviewed:" line, and its
+    draft pattern was a mess of TODOs (found in review): it is refused, saying how it becomes a pattern."""
+    import shlex
+
+    order = list(pm.sections)
+    at = {h: order.index(c) if c in order else len(order) for h, c in [*pm.mapped, *((h, h) for h in pm.unmapped)]}
+    headings = sorted(at, key=at.get)  # as the document has them
+    kinds = {kind for h in headings if (kind := _runbook_heading(h))}
+    if len(kinds) < 2 or not kinds & {"symptoms", "diagnosis"} or _incident_shape(pm):
+        return
+    named = ", ".join(h for h in headings if _runbook_heading(h))
+    title = re.sub(r"(?i)^\s*(?:runbook|playbook|sop)\s*[:\-–—]\s*", "", pm.title or "") or "TITLE"
+    raise NotAPostmortem(
+        f"{file}: looks like a runbook, not a postmortem: its headings ({named}) say what to do when a failure "
+        "happens, and nothing tells of one incident (no timeline, impact, duration, incident date or severity); "
+        f"nothing imported. A runbook is a pattern: recur new pattern --title {shlex.quote(title)} --summary '…' "
+        "--symptom '…' --step '…' (a --symptom for each symptom, a --step for each step, --signal for an alert "
+        "name or log line), or write kb/patterns/CATEGORY/ID.md: its Symptoms are the front matter's symptoms: "
+        "(alert names and log lines its signals:), its Diagnosis and Resolution steps the numbered ## Runbook, "
+        "the cause it names the ## Root cause (KB-FORMAT.md). If it is a postmortem, give it a Date: line (and "
+        "a Severity: line) and import it again."
+    )
 
 
 def within_title_limit(title: str) -> tuple[str, str | None]:
@@ -1468,8 +1547,9 @@ def _write(
 
     draft_path = draft_id = ptext = None
     imported = {"source": plan.source, "sha256": plan.digest}
+    cat, unsorted = _draft_category(kb, cands, category) if draft else (None, None)
     if draft:
-        draft_id, draft_path, ptext = _draft(kb, pm, plan, cands, category, source_file, imported)
+        draft_id, draft_path, ptext = _draft(kb, pm, plan, cands, cat, source_file, imported)
         linked = [draft_id]
     extra = {}
     if plan.triage:
@@ -1499,7 +1579,7 @@ def _write(
         record_id, inc_path = write_new_record(kb, new.date.year, new.iid, itext, new.numbered)
     if draft_path is not None and not dry:
         _write_draft(draft_path, ptext, inc_path)
-    made = Draft(draft_id, str(draft_path), plan.title) if draft_path else None
+    made = Draft(draft_id, str(draft_path), plan.title, cat, unsorted) if draft_path else None
     return Written(record_id, str(inc_path), list(new.patterns), len(fus), made, review)
 
 
@@ -1578,14 +1658,28 @@ def _review_owner_note(pm, iid: str) -> list[str]:
     ]
 
 
-def _draft(kb, pm, plan: ImportPlan, cands: list, category, source_file, imported: dict) -> tuple:
-    """(id, path, text) of the draft pattern: a free id from the title, in --category or else the
-    closest candidate's."""
-    from recur.kb.schema import KEBAB, id_from_title
+def _draft_category(kb, cands: list, category) -> tuple[str, str | None]:
+    """(category, why it is UNSORTED or None) of the draft pattern: --category, else the top candidate's when
+    it is a medium or high match, else UNSORTED. A low top candidate is a guess: with few patterns, a printer
+    outage's draft was filed under capacity/ beside db-pool-exhausted, and nothing said why (found in review)."""
+    from recur.kb.schema import KEBAB
 
-    cat = category or (_category(kb, cands[0]["id"]) if cands else None)
+    if category:
+        return category, None
+    top = cands[0] if cands else None
+    if top is not None and CONFIDENCE_RANK[top["confidence"]] < CONFIDENCE_RANK["medium"]:
+        why = f"no candidate is a confident match (the closest, {top['id']}, is {top['confidence']})"
+        return UNSORTED, why
+    cat = _category(kb, top["id"]) if top else None
     if not cat or not KEBAB.fullmatch(cat):
         raise RecurError("--category: needed for the draft pattern (no existing pattern to take it from)")
+    return cat, None
+
+
+def _draft(kb, pm, plan: ImportPlan, cands: list, cat: str, source_file, imported: dict) -> tuple:
+    """(id, path, text) of the draft pattern: a free id from the title, in category ``cat``."""
+    from recur.kb.schema import id_from_title
+
     # a postmortem's title is a sentence: its first six words that say something
     draft_id = base = (
         id_from_title(failure_words(plan.title), words=6) or id_from_title(plan.title, words=6) or "imported"
@@ -1711,9 +1805,22 @@ def _searched_line(parts: tuple) -> str:
 def _link_lines(out: Imported, unknown: bool) -> list[str]:
     """render_text's lines on what was linked, or drafted, and what to do next."""
     if out.draft:
+        filed = []
+        if out.draft.unsorted:  # said, with how to file it, where a guess from a low match was silent
+            filed = [
+                f"{'Would be filed' if out.dry_run else 'Filed'} under {out.draft.category}/: {out.draft.unsorted}, "
+                "so its category is not taken from one. "
+                + (
+                    "To file it elsewhere: import with --category CATEGORY."
+                    if out.dry_run  # written, a second import is a re-import: the file is moved instead
+                    else "To file it: move it to kb/patterns/CATEGORY/ and set its category: line (recur check "
+                    "names both)."
+                )
+            ]
         return [
             f"No known pattern matches: {'would write' if out.dry_run else 'wrote'} draft pattern {out.draft.id}: "
             f"{out.draft.path}",
+            *filed,
             "Next: complete the draft (its TODOs; recur check lists what is missing) and have it reviewed; "
             "it counts as a match for later imports once promoted (status: active).",
         ]

@@ -36,6 +36,17 @@ CONSTRAINTS = "constraints.txt"
 REQUIREMENTS = "requirements.txt"
 WHEELS = "wheels"  # where `recur init --wheel` copies the wheel, for a team without a package index
 FORMAT_DOC = "KB-FORMAT.md"  # the KB format reference, at the repository's root (format_reference)
+PYTHON_VERSION_FILE = ".python-version"  # the Python constraints.txt was made on (pyenv, setup-python read it too)
+
+
+def python_version() -> str:
+    """The Python major.minor init runs on: the one whose packages constraints.txt pins. numpy 2.4 pinned
+    on 3.11 has no release for 3.10, and a team on 3.10 got pip's "no matching distribution", which blamed
+    the package index (found in review): the workflows, .python-version, the Makefile's check and the
+    README name it."""
+    import sys
+
+    return f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
 def serve_url() -> str:
@@ -107,8 +118,10 @@ def plan(name: str, starter: bool, version: str) -> dict[str, bytes]:
         if path.is_file() and "__pycache__" not in path.parts:
             text = path.read_text(encoding="utf-8").replace("@@NAME_YAML@@", yaml_string(name))
             text = text.replace("@@NAME@@", name).replace("@@VERSION@@", version).replace("@@SERVE_URL@@", serve_url())
+            text = text.replace("@@PYTHON@@", python_version())
             files[path.relative_to(root).as_posix()] = text.encode("utf-8")
     files[CONSTRAINTS] = constraints(version).encode("utf-8")
+    files[PYTHON_VERSION_FILE] = f"{python_version()}\n".encode()
     files[FORMAT_DOC] = format_reference(version).encode("utf-8")
     files[f"kb/{FORMAT_FILE}"] = (
         "# The KB format version this knowledge base is written to. recur check reads it and names a KB\n"

@@ -1,0 +1,111 @@
+"""`recur import` given a runbook (Symptoms / Diagnosis / Resolution, no incident in it): refused, saying how it
+becomes a pattern. Found in review: a team's runbook was recorded as an incident dated from its "Last
+reviewed:" line, with a draft pattern of TODOs. Our own text."""
+
+import shlex
+
+from click.testing import CliRunner
+from import_helpers import import_file as imp
+
+from recur.cli.main import cli
+from recur.kb.loader import load_kb
+
+RUNBOOK = """\
+    # Runbook: Queue consumers stalled
+
+    **Owner:** Platform Team | **Last reviewed:** 2026-09-14 | **Service:** orders-worker
+
+    ## Symptoms
+
+    - orders stay in "pending" for more than 5 minutes
+    - Alert `OrdersQueueLagHigh` firing
+
+    ## Diagnosis
+
+    1. Open the queue dashboard and look at consumer lag.
+    2. Run `kubectl -n orders get pods` and look for restarts.
+
+    ## Resolution
+
+    1. Restart the consumers: `kubectl -n orders rollout restart deploy/orders-worker`.
+    2. If the lag does not drop within 5 minutes, page the queue owners.
+
+    ## Escalation
+
+    Queue owners via #queue-oncall.
+    """
+
+
+def _files(root):
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+def test_a_runbook_is_refused_with_exit_2_and_how_to_make_it_a_pattern(kb_dir, tmp_path):
+    before = _files(kb_dir)
+    r = imp(kb_dir, tmp_path / "runbook.md", RUNBOOK)
+    assert r.exit_code == 2, r.output
+    assert _files(kb_dir) == before  # nothing written: no incident, no draft
+    said = " ".join(r.output.split())
+    assert "looks like a runbook, not a postmortem: its headings (Symptoms, Diagnosis, Resolution, Escalation)" in said
+    assert "no timeline, impact, duration, incident date or severity" in said and "nothing imported" in said
+    assert "the numbered ## Runbook" in said and "Traceback" not in said
+    # the command it names runs, its placeholders filled in
+    command = said.split("A runbook is a pattern: ", 1)[1].split(" (a --symptom", 1)[0]
+    args = [a.replace("…", "x y z") for a in shlex.split(command)]
+    assert args[:4] == ["recur", "new", "pattern", "--title"] and args[4] == "Queue consumers stalled", args
+    made = CliRunner().invoke(cli, [*args[1:], "--kb", str(kb_dir), "--category", "queues", "--severity", "sev2"])
+    assert made.exit_code == 0, made.output
+    assert "queue-consumers-stalled" in load_kb(kb_dir).patterns
+
+
+def test_a_runbook_with_a_remediation_heading_is_refused_too(kb_dir, tmp_path):
+    """`## Remediation` is a postmortem's action items to the import: a runbook's steps under it are no
+    incident's follow-ups."""
+    r = imp(kb_dir, tmp_path / "runbook.md", RUNBOOK.replace("## Resolution", "## Remediation"))
+    assert r.exit_code == 2 and "looks like a runbook" in r.output, r.output
+
+
+def test_a_postmortem_with_runbook_headings_and_an_incident_is_imported(kb_dir, tmp_path):
+    """A Date: line, a severity, a timeline or an impact tell of one incident: such a document is imported as
+    before, whatever its other headings."""
+    for n, shape in enumerate(
+        [
+            "**Date:** 2026-11-20\n",
+            "**Severity:** SEV2\n",
+            "## Timeline\n\n- 14:05 UTC: alert fired\n- 14:40 UTC: resolved\n",
+            "## Impact\n\nOrders were delayed for 35 minutes.\n",
+        ]
+    ):
+        text = RUNBOOK.replace(
+            "    ## Symptoms\n", "    " + "\n    ".join(shape.splitlines()) + "\n\n    ## Symptoms\n"
+        )
+        r = imp(kb_dir, tmp_path / f"pm{n}.md", text)
+        assert r.exit_code == 0 and "looks like a runbook" not in r.output, (shape, r.output)
+
+
+def test_a_folder_import_refuses_the_runbook_and_imports_the_others(kb_dir, tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "runbook.md").write_text(RUNBOOK.replace("\n    ", "\n").lstrip())
+    postmortem = (
+        "# Orders delayed\n\n**Date:** 2026-11-20\n**Severity:** SEV2\n\n## Summary\n"
+        "The orders consumers stalled after a broker failover and orders stayed pending for 35 minutes.\n\n"
+        "## Root cause\nThe consumers kept their connection to the old broker and never reconnected.\n"
+    )
+    (folder / "pm.md").write_text(postmortem)
+    r = CliRunner().invoke(
+        cli,
+        [
+            "import",
+            "--kb",
+            str(kb_dir),
+            "--index",
+            str(tmp_path / "idx"),
+            "--model",
+            "fake:64",
+            str(folder),
+            "--no-draft",
+        ],
+    )
+    assert r.exit_code == 1, r.output
+    assert "runbook.md: looks like a runbook, not a postmortem" in r.output and "1 recorded" in r.output, r.output
