@@ -50,14 +50,41 @@
     return node;
   }
 
-  /* Runbook steps are Markdown-ish: keep `code` spans, drop other markup, never inject HTML. */
-  function inline(text) {
+  /* Runbook steps are Markdown-ish: keep `code` spans and [links](target), drop other markup, never inject HTML.
+     A link showed as written, "[migration-table-lock](migration-table-lock.md)", and a card's Copy all copied
+     that where the pattern page copies "migration-table-lock" (found in review): it is a link, its text what is
+     copied. ``href(target)`` gives a link's address (null: its text alone); without it, every link is its text. */
+  var MD_LINK = /\[([^\]]+)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/;
+  function inline(text, href) {
     var span = el("span");
+    var words = function (t) { return document.createTextNode(t.replace(/\*\*|__/g, "")); };
     String(text || "").split(/(`[^`]+`)/).forEach(function (part) {
-      if (/^`[^`]+`$/.test(part)) span.appendChild(el("code", { text: part.slice(1, -1) }));
-      else if (part) span.appendChild(document.createTextNode(part.replace(/\*\*|__/g, "")));
+      if (/^`[^`]+`$/.test(part)) { span.appendChild(el("code", { text: part.slice(1, -1) })); return; }
+      var rest = part, m;
+      while ((m = MD_LINK.exec(rest))) {
+        if (m.index) span.appendChild(words(rest.slice(0, m.index)));
+        var to = href ? href(m[2]) : null;
+        span.appendChild(to ? el("a", { href: to }, [words(m[1])]) : words(m[1]));
+        rest = rest.slice(m.index + m[0].length);
+      }
+      if (rest) span.appendChild(words(rest));
     });
     return span;
+  }
+
+  /* Where a link in a pattern's text goes, as its page's link goes: mkdocs resolves a target relative to the
+     pattern's file (patterns/data/x.md), and a .md one to that file's page (patternUrl: .html or a folder's
+     address, as this site has them); an absolute http(s) address as it is; any other scheme (mailto:, javascript:)
+     is not linked, its text kept. */
+  function mdHref(box, result, target) {
+    if (/^https?:\/\//i.test(target)) return target;
+    if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.charAt(0) === "/") return null;
+    var at = target.indexOf("#"), frag = at < 0 ? "" : target.slice(at), file = at < 0 ? target : target.slice(0, at);
+    var from = String(result.path || ("patterns/" + result.category + "/" + result.id + ".md")).replace(/^\/+/, "");
+    if (!file) return patternUrl(box, result) + frag;  /* "#a-heading" of the pattern's own page */
+    var path = decodeURIComponent(new URL(file, "http://kb.invalid/" + from).pathname.slice(1));
+    if (/\.md$/.test(path)) return patternUrl(box, { path: path }) + frag;
+    return new URL(path, siteRoot()).href + frag;
   }
 
   /* ``node`` holding ``text``, the box's own words (SERVE), its `code` spans as <code>: set as plain text, the
@@ -1472,7 +1499,7 @@
      no ** markup). Shown for one step too: the step's own Copy has no title or link. */
   function copyAllButton(r, url) {
     if (!window.RecurCopy || !window.RecurCopy.allButton) return null;
-    var steps = (r.runbook || []).map(function (s) { return inline(s).textContent.trim(); });
+    var steps = (r.runbook || []).map(function (s) { return inline(s).textContent.trim(); });  /* a link: its text */
     return window.RecurCopy.allButton(r.title, url, function () { return steps; }, r.title);
   }
 
@@ -1489,6 +1516,7 @@
      link and the parts paragraphs (found in review). recur-suggest.css keeps their look as it was. */
   Box.prototype.card = function (query, r, near) {
     var self = this;
+    var href = function (target) { return mdHref(self.node, r, target); };  /* its text's links, as its page has them */
     var title = el("a", { href: patternUrl(this.node, r), class: "recur-suggest__title", text: r.title });
     /* a severity as the rest of the site shows it, "sev2 · Major" (the result's severity_name; a key severity.yml
        does not name, or an older server's answer without it, as it is) */
@@ -1518,7 +1546,7 @@
         /* the API and the bundle cut a view's text at why.text_chars (240): said with an ellipsis, as the terminal does */
         /* counted in code points, as Python cuts (an emoji is two UTF-16 units of .length) */
         var text = Array.from(w.text).length >= WHY_TEXT_CHARS ? w.text.replace(/\s+\S*$/, "") + "\u2026" : w.text;
-        return el("li", {}, [el("span", { class: "recur-suggest__field", text: field }), " ", inline(text)]);
+        return el("li", {}, [el("span", { class: "recur-suggest__field", text: field }), " ", inline(text, href)]);
       })));
     }
     /* A low match's runbook (a "find ... -delete" among its steps) stood as plainly as a 99% match's:
@@ -1533,7 +1561,7 @@
       var all = copyAllButton(r, title.href);
       if (all) hold.appendChild(all);
       hold.appendChild(copyButtons(el("ol", { class: "recur-suggest__steps" }, steps.map(function (s) {
-        return el("li", {}, [inline(s)]);
+        return el("li", {}, [inline(s, href)]);
       })), r.title));
       /* the steps not shown, said and linked as `recur suggest` says them ("… 3 more steps"): a card showed three
          and nothing said there were more, a key decision among them (found in review) */
@@ -1546,7 +1574,7 @@
     var ev = (r.evidence || []).slice(0, EVIDENCE);
     if (ev.length) {
       if (steps.length || !low) hold.appendChild(el("h3", { class: "recur-suggest__h", text: "Evidence to preserve" }));
-      hold.appendChild(el("ul", { class: "recur-suggest__evidence" }, ev.map(function (s) { return el("li", {}, [inline(s)]); })));
+      hold.appendChild(el("ul", { class: "recur-suggest__evidence" }, ev.map(function (s) { return el("li", {}, [inline(s, href)]); })));
     }
     if (low && (steps.length || ev.length)) {
       /* the evidence named where it is folded: a summary of "First steps" alone hid what to keep before restoring
@@ -1562,7 +1590,7 @@
       li.appendChild(el("h3", { class: "recur-suggest__h", text: "Looks like" }));
       li.appendChild(el("ul", { class: "recur-suggest__alikes" }, alikes.map(function (o) {
         var link = el("a", { href: patternUrl(self.node, { id: o.id, path: self.pathOf[o.id] }), text: o.title });
-        return el("li", {}, [link, o.by ? el("span", { text: " — tell apart by: " }) : null, o.by ? inline(o.by) : null]);
+        return el("li", {}, [link, o.by ? el("span", { text: " — tell apart by: " }) : null, o.by ? inline(o.by, href) : null]);
       })));
     }
     /* votes need the API, and one that takes them */
