@@ -1007,9 +1007,13 @@
      index: 0.3 MB for the starter KB), and the model's answer replaces them when it arrives. */
   var WORDS_WHILE_LOADING_MS = 2000;
 
+  /* what the list shown while the model loads is (Box.fallback): the pages sharing the text's words, or, none sharing
+     enough of them, the closest for comparison only; nothing when nothing is listed */
   Box.prototype.meanwhileNote = function () {
-    return this.meanwhile === this.asked ? " Meanwhile, below: the pattern pages that share your text\u2019s words " +
-      "(matched by words, not meaning); the model\u2019s answer replaces them once it has loaded." : "";
+    if (this.meanwhile !== this.asked) return "";
+    return (this.meanwhileKnown ? " Meanwhile, below: the pattern pages that share your text\u2019s words " +
+      "(matched by words, not meaning)" : " Meanwhile, below, for comparison only: the pattern pages closest to your " +
+      "text by its words (none shares enough of them to match it)") + "; the model\u2019s answer replaces them once it has loaded.";
   };
 
   Box.prototype.submitBrowser = function (text, asked) {
@@ -1255,17 +1259,23 @@
       if (asked !== self.asked) return;
       /* the list shown while the model loads is said once it is here: "Meanwhile, below" was said 2 s after the
          question, the list there 4.7 s after it on a slow link (found in review) */
-      if (meanwhile) {
-        if (self.engineReady || self.mode !== "browser" || !self.isBusy()) return;  /* the model's answer came first */
-        self.meanwhile = asked;
-        self.say((self.loadingLine || "Loading the suggestion model\u2026") + self.meanwhileNote(), "progress");
-      }
+      if (meanwhile && (self.engineReady || self.mode !== "browser" || !self.isBusy())) return;  /* the model's came first */
       self.answered = self.askedText;
       var found = rankPatterns(docs, text), corrected = [];
       var known = found.some(function (r) { return wordsMatch(r, found.words); });
       var read = known ? null : readByWords(docs, text);
       if (read) { found = read.found; known = true; corrected = read.corrected; }
-      self.wordsVerdict(known, found.length > 0);
+      /* While the model loads, the words' list is no verdict: the model's answer, said once it has loaded, is. The
+         box said "No known pattern matches this" and its next steps here, then the model's verdict said them again,
+         and "Meanwhile, below: the pattern pages..." with nothing listed below (found in review). The status says
+         "Meanwhile" only over a list, what that list is; with none, the loading line stands, not said again. */
+      if (meanwhile) {
+        self.meanwhile = found.length ? asked : null;
+        self.meanwhileKnown = known;
+        if (found.length) self.say((self.loadingLine || "Loading the suggestion model\u2026") + self.meanwhileNote(), "progress");
+      } else {
+        self.wordsVerdict(known, found.length > 0);
+      }
       /* the reading said as the ranker's answer says it (typoNote), before the list it made */
       if (found.length) self.results.appendChild(el("li", { class: "recur-suggest__fallback", text: known ? typoNote(corrected).slice(1) + (corrected.length ? " " : "") + "Pattern " +
         "pages with the most of your text\u2019s telling words, most first (matched by words, not meaning):" :
