@@ -622,6 +622,9 @@
     /* hidden while it lists nothing: an empty list was announced ("list, 0 items") before any answer (found in
        review); Box.listed shows it once it holds something */
     this.results = el("ol", { class: "recur-suggest__results", hidden: "" });
+    /* what a words' list is, said before it (Box.fallback): it was the list's first item, heard as one of the
+       pattern pages and counted with them (found in review) */
+    this.caption = el("p", { class: "recur-suggest__caption", hidden: "" });
     /* which text the answer below answers, once the box holds another (Box.staleNote) */
     this.stale = el("p", { class: "recur-suggest__stale", hidden: "" });
     var form = el("form", { class: "recur-suggest__form" }, [
@@ -646,6 +649,7 @@
     this.node.textContent = "";
     this.node.appendChild(form);
     this.node.appendChild(this.stale);
+    this.node.appendChild(this.caption);
     this.node.appendChild(this.results);
     this.hintDescribes(id + "-hint");
     var q = new URLSearchParams(window.location.search).get("describe");
@@ -1277,9 +1281,12 @@
         self.wordsVerdict(known, found.length > 0);
       }
       /* the reading said as the ranker's answer says it (typoNote), before the list it made */
-      if (found.length) self.results.appendChild(el("li", { class: "recur-suggest__fallback", text: known ? typoNote(corrected).slice(1) + (corrected.length ? " " : "") + "Pattern " +
-        "pages with the most of your text\u2019s telling words, most first (matched by words, not meaning):" :
-        "The closest pattern pages, for comparison only (matched by words, not meaning):" }));
+      if (found.length) {
+        self.caption.textContent = known ? typoNote(corrected).slice(1) + (corrected.length ? " " : "") + "Pattern " +
+          "pages with the most of your text\u2019s telling words, most first (matched by words, not meaning):" :
+          "The closest pattern pages, for comparison only (matched by words, not meaning):";
+        self.caption.hidden = false;
+      }
       found.forEach(function (r) { self.results.appendChild(self.wordMatch(r)); });
       self.results.appendChild(more);
       self.listed();
@@ -1316,7 +1323,7 @@
     var id = r.doc.url.replace(/(\.html|\/)$/, "").split("/").pop();
     return el("li", { class: "recur-suggest__fallback recur-suggest__words", "data-pattern": id }, [
       el("a", { href: r.doc.url, class: "recur-suggest__title", text: r.doc.title || id }), " ",
-      el("span", { class: "recur-badge", text: r.doc.category }),
+      labelledBadge("category", r.doc.category),  /* as a card's: a bare "capacity" said nothing of what it is */
       el("span", { class: "recur-suggest__found", text: " \u2014 words found: " + r.found.slice(0, 6).join(", ") })
     ]);
   };
@@ -1363,6 +1370,8 @@
     this.voteWaits.forEach(function (wait) { wait.end("vote"); });
     this.voteWaits = [];
     this.results.textContent = "";
+    this.caption.textContent = "";
+    this.caption.hidden = true;
     this.listed();
     this.stale.hidden = true;
     return focused;
