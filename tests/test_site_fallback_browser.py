@@ -143,7 +143,7 @@ def test_without_a_model_a_typo_is_read_as_the_pages_word_as_the_ranker_reads_it
         try:
             assert _ask(page, "memroy leek")[:1] == ["memory-leak-oom"]
             assert page.get_attribute("div.recur-suggest", "data-no-known-pattern") == "false"
-            heading = page.inner_text(".recur-suggest__results li.recur-suggest__fallback >> nth=0")
+            heading = page.inner_text("p.recur-suggest__caption")  # said before the list (not its first item)
             assert heading.startswith(
                 "Read 'memroy' as 'memory' and 'leek' as 'leak' (words the knowledge base does not have, read as the "
                 "nearest it has). Pattern pages with the most of your text\u2019s telling words"
