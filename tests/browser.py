@@ -142,7 +142,8 @@ def serve_handler(handler, port: int = 0):
 # rounded to whole 8-bit values, the pixels Chromium paints (a screenshot of material's footer: #171717) and
 # axe-core counts: its "Made with", #7f7f7f there, is 4.47:1; unrounded (on 22.54) it read 4.51 and passed.
 # Colours as Chromium computes them, rgb()/rgba() or color(srgb ...) (what color-mix() gives).
-_CONTRAST_JS = """els => els.map(el => {
+# ``what``: [pseudo-element, property] of another colour than the text's (a ::placeholder's color, a border's).
+_CONTRAST_JS = """(els, what) => els.map(el => {
   const parse = c => {
     let m = c.match(/^rgba?\\(([^)]*)\\)$/);
     if (m) { const p = m[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; }
@@ -162,7 +163,8 @@ _CONTRAST_JS = """els => els.map(el => {
   let back = [255, 255, 255, 1];
   for (let i = layers.length - 1; i >= 0; i--) back = over(layers[i], back);
   back = whole(back);
-  const text = whole(over(parse(getComputedStyle(el).color), back));
+  const colour = what ? getComputedStyle(el, what[0])[what[1]] : getComputedStyle(el).color;
+  const text = whole(over(parse(colour), back));
   const lum = c => c.slice(0, 3).map(v => { v /= 255; return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
     .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
   const [hi, lo] = [lum(text), lum(back)].sort((a, b) => b - a);
@@ -173,6 +175,12 @@ _CONTRAST_JS = """els => els.map(el => {
 def text_contrast(locator) -> list[float]:
     """WCAG 2's contrast ratio of the text of each element ``locator`` matches, on what is painted behind it."""
     return locator.evaluate_all(_CONTRAST_JS)
+
+
+def colour_contrast(locator, pseudo: str | None, prop: str) -> list[float]:
+    """WCAG 2's contrast ratio of another colour of each element (``prop`` of its ``pseudo`` element, or its own
+    with None: "::placeholder", "color"; None, "borderTopColor") on what is painted behind the element."""
+    return locator.evaluate_all(_CONTRAST_JS, [pseudo, prop])
 
 
 def dark_palette(page) -> None:

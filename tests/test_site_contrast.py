@@ -167,3 +167,55 @@ def test_every_chart_series_stands_out_from_the_page_in_each_palette(page, trend
         if not c["stroke"] or _painted(c["stroke"], 1, c["back"]) != back or c["width"] < 1:
             unparted.append(f".{cls}: stroke {c['stroke']} {c['width']}px on {back}")
     assert low == [] and unparted == [], (low, unparted)
+
+
+@pytest.mark.browser
+def test_each_stacked_chart_is_one_image_named_for_what_it_shows_and_where_its_numbers_are(page, trends_url):
+    """Found in review (Chromium's accessibility tree): a trends chart exposed ~93 nodes to a screen reader, each bar's
+    tooltip, tick and legend word read one by one. Each stacked chart is one image (role="img"), named for what it
+    shows and pointing to the table below it that has the same numbers."""
+    page.goto(trends_url)
+    boxes = page.locator(".recur-chart-box:has(+ details.info) > svg.recur-chart")
+    assert boxes.count() == 2
+    for n, what in enumerate(("category", "service")):
+        chart = boxes.nth(n)
+        name = chart.get_attribute("aria-label")
+        assert chart.get_attribute("role") == "img"
+        assert name.startswith(f"Chart: incidents per month by {what}, ") and name.endswith(
+            f"its numbers are in the table \u201cThe numbers by {what}\u201d below"
+        ), name
+        # the table it names is the one under it
+        assert chart.evaluate("s => s.parentElement.nextElementSibling.querySelector('summary').textContent") == (
+            f"The numbers by {what}"
+        )
+    # one node in Chromium's accessibility tree: the image, none of its bars, ticks or legend (was ~93)
+    assert _exposed(page, ".recur-chart-box:has(+ details.info) > svg.recur-chart") == [
+        [f"image: {boxes.nth(n).get_attribute('aria-label')}"] for n in range(2)
+    ]
+    assert page.errors == []
+
+
+def _exposed(page, selector: str) -> list:
+    """For each element ``selector`` matches, the nodes of it and under it Chromium's accessibility tree exposes
+    (role: name), as a screen reader gets them (CDP)."""
+    cdp = page.context.new_cdp_session(page)
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    found = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": selector})["nodeIds"]
+    backend = [cdp.send("DOM.describeNode", {"nodeId": n})["node"]["backendNodeId"] for n in found]
+    nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    by_id = {n["nodeId"]: n for n in nodes}
+    out = []
+    for b in backend:
+        said: list = []
+
+        def walk(node, said=said):
+            if not node.get("ignored"):
+                said.append(f"{node['role']['value']}: {node.get('name', {}).get('value', '')}")
+            for c in node.get("childIds", []):
+                if c in by_id:
+                    walk(by_id[c])
+
+        walk(next(n for n in nodes if n.get("backendDOMNodeId") == b))
+        out.append(said)
+    cdp.detach()
+    return out

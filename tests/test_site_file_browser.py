@@ -145,12 +145,12 @@ def test_from_disk_the_word_search_reads_a_typo_as_the_pages_word_and_says_so(pa
     before = page.inner_text(".recur-suggest__status")
     assert _ask_box(page, "dsik full") == ["disk-full"]
     assert page.locator("div.recur-suggest").get_attribute("data-no-known-pattern") == "false"
-    heading = page.inner_text(".recur-suggest__results li.recur-suggest__fallback >> nth=0")
+    heading = page.inner_text("p.recur-suggest__caption")  # said before the list (not its first item)
     assert heading.startswith(
         "Read 'dsik' as 'disk' (a word the knowledge base does not have, read as the nearest it has). Pattern pages"
     ), heading
     assert page.inner_text(".recur-suggest__status") == before  # why it answers by words, as for any match
     # a text that matches as typed is not read: nothing said
     assert _ask_box(page, "disk full") == ["disk-full"]
-    assert page.inner_text(".recur-suggest__results li.recur-suggest__fallback >> nth=0").startswith("Pattern pages")
+    assert page.inner_text("p.recur-suggest__caption").startswith("Pattern pages")
     assert page.errors == []

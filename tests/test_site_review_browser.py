@@ -57,6 +57,37 @@ def test_a_path_steps_checkbox_shows_a_focus_ring_when_tabbed_to(page, base):
     assert page.errors == []
 
 
+def test_a_pattern_pages_read_checkbox_shows_a_focus_ring_when_tabbed_to(page, base):
+    """The pattern page's "Read" box (the tick of its step on the paths that list it) had no ring either: material's
+    reset took it and Recur gave one back to the path page's boxes only (found in review)."""
+    page.goto(base + "/patterns/capacity/disk-full.html")
+    page.locator("input.recur-read-check[data-recur-ready]").wait_for()
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        if _focused(page, "input.recur-read-check"):
+            break
+    assert _focused(page, "input.recur-read-check:focus-visible")
+    style = page.evaluate("() => { const s = getComputedStyle(document.activeElement); "
+                          "return [s.outlineStyle, s.outlineWidth]; }")  # fmt: skip
+    assert style[0] != "none" and style[1] != "0px", style
+    assert page.errors == []
+
+
+def test_the_describe_box_shows_its_focus_in_forced_colours(page, base):
+    """The box showed its focus by its border's colour alone (outline: none): in forced colours (Windows High
+    Contrast) the border is the system's colour whatever the focus, and nothing showed it (found in review). It keeps
+    an outline, transparent, that forced colours paint."""
+    page.emulate_media(forced_colors="active")
+    page.goto(base + "/index.html")
+    page.wait_for_selector("div.recur-suggest[data-ready]")
+    page.focus(BOX)
+    style = page.evaluate("() => { const s = getComputedStyle(document.activeElement); "
+                          "return [document.activeElement.tagName, s.outlineStyle, s.outlineWidth, s.outlineColor]; }")  # fmt: skip
+    assert style[:3] == ["TEXTAREA", "solid", "2px"], style
+    assert style[3] not in ("transparent", "rgba(0, 0, 0, 0)"), style  # forced colours paint it
+    assert page.errors == []
+
+
 def test_a_static_copy_says_it_is_static_not_the_token_scope_reason(page, base):
     """The static build's assets/recur-api.json carries a note for whoever opens the file ("about"); the box
     took any "about" for `recur serve --token-scope all`'s reason and showed the note as why there is no

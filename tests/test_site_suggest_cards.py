@@ -154,6 +154,54 @@ def test_a_cards_copy_all_steps_copies_its_whole_runbook_under_its_title_and_lin
         assert not errors, errors
 
 
+LINKED_STEPS = (
+    "Rule out [the DNS failure](../network/dns-failure.md#first-steps) first.",
+    "If requests hang too, see [db-pool-exhausted](db-pool-exhausted.md) and run `df -hT`.",
+)
+
+
+@pytest.fixture(scope="module")
+def linked_steps_server(built, tmp_path_factory):  # noqa: F811
+    """`recur serve`'s app over the small KB, its disk-full's runbook linking two other patterns by their files."""
+    _, site = built
+    work = tmp_path_factory.mktemp("linked-steps")
+    kb = small_kb(work / "kb")
+    write_pattern(kb, "disk-full", title="Disk full on a host", summary="A filesystem runs out of bytes.",
+                  runbook=LINKED_STEPS, symptoms=("writes fail", "no space left on device"),
+                  signals=("No space left on device", "ENOSPC"))  # fmt: skip
+    with running(fake_app(kb, work, site_dir=site)) as base:
+        yield base
+
+
+def test_a_cards_step_links_another_pattern_as_its_page_does_and_copies_the_links_text(chromium, linked_steps_server):
+    """A runbook step's Markdown link showed raw on a card, "[migration-table-lock](../data/migration-table-lock.md)",
+    and the card's "Copy all steps" copied it so, where the pattern page shows a link and copies its text (found in
+    review). The card links the other pattern's page, resolved from the pattern's file as the site resolves it,
+    and copies the link's text, as the page does."""
+    base = linked_steps_server
+    chromium.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+    with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+        ask(page, "writes fail: No space left on device")
+        card = page.locator(".recur-suggest__card").first
+        expect(card).to_have_attribute("data-pattern", "disk-full")
+        steps = card.locator(".recur-suggest__steps > li")
+        expect(steps).to_have_count(2)
+        assert "](" not in steps.first.inner_text() and "](" not in steps.nth(1).inner_text()
+        links = steps.locator("a").evaluate_all("els => els.map(a => [a.textContent, a.href])")
+        assert links == [
+            ["the DNS failure", base + "/patterns/network/dns-failure.html#first-steps"],
+            ["db-pool-exhausted", base + "/patterns/capacity/db-pool-exhausted.html"],
+        ]
+        assert steps.nth(1).locator("code").inner_text() == "df -hT"
+        card.get_by_role("button", name="Copy all steps of Disk full on a host").click()
+        expect(card.get_by_role("button", name="Copy all steps of Disk full on a host")).to_have_text("Copied")
+        assert page.evaluate("navigator.clipboard.readText()").splitlines()[2:] == [
+            "1. Rule out the DNS failure first.",
+            "2. If requests hang too, see db-pool-exhausted and run df -hT.",
+        ]
+        assert not errors, errors
+
+
 def test_a_card_says_how_many_steps_it_does_not_show_and_links_them(chromium, many_steps_server):
     """A card showed three of disk-full's five steps and nothing said there were more, while `recur suggest` prints
     "… 2 more steps" (a runbook's key decision can be its fourth step): under the steps shown the card says how

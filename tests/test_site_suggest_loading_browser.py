@@ -162,6 +162,53 @@ def test_meanwhile_is_said_when_the_word_list_is_there(page, static_site):  # no
     assert page.errors == []
 
 
+def test_while_the_model_loads_a_text_no_page_shares_words_with_gets_its_verdict_once(page, static_site):  # noqa: F811
+    """Found in review on a throttled link: while the model loaded, a text no pattern page shares words with was told
+    "No known pattern matches this" and its next steps, then "Meanwhile, below: the pattern pages that share your
+    text's words" with none listed; the model's answer said the verdict again. The list shown meanwhile is no
+    verdict: "Meanwhile" is said only over a listed page, and the model's verdict is said once."""
+    url, *_ = static_site
+    model = _hold(page, "model.onnx.gz")
+    page.add_init_script(SAID)
+    _open(page, url)
+    page.fill(BOX, "zzqx florbl wibble")
+    page.click("button.recur-suggest__go")
+    page.locator(".recur-suggest__search-link").wait_for(timeout=30_000)  # the words' search has answered
+    assert page.locator(".recur-suggest__words").count() == 0  # no pattern page listed
+    _release(page, model)
+    page.wait_for_selector('div.recur-suggest[data-no-known-pattern="true"]', timeout=60_000)
+    page.wait_for_function("!document.querySelector('button.recur-suggest__go').hasAttribute('aria-disabled')")
+    said = page.evaluate("window.said")
+    assert not [s for s in said if "Meanwhile" in s], said
+    assert len([s for s in said if "No known pattern" in s]) == 1, said
+    assert page.errors == []
+
+
+def test_the_word_list_while_the_model_loads_is_captioned_before_it_its_categories_labelled(page, static_site):  # noqa: F811
+    """Found in review (the accessibility tree of the list shown while the model loads): its caption was the list's
+    first item, heard as one of the pattern pages and counted with them, and each page's category a bare word
+    ("capacity"). The caption is a paragraph before the list; a category is labelled as on the cards."""
+    url, *_ = static_site
+    model = _hold(page, "model.onnx.gz")
+    _open(page, url)
+    page.fill(BOX, QUERIES[0])
+    page.click("button.recur-suggest__go")
+    page.locator(".recur-suggest__words").first.wait_for(timeout=30_000)
+    items = page.locator("ol.recur-suggest__results > li")
+    kinds = items.evaluate_all("els => els.map(li => li.matches('.recur-suggest__words') ? 'page' : "
+                               "li.querySelector('a.recur-suggest__search-link') ? 'search' : li.textContent)")  # fmt: skip
+    assert set(kinds) == {"page", "search"}, kinds  # the pages and the whole site's search, no caption among them
+    caption = page.locator("p.recur-suggest__caption")
+    assert caption.is_visible() and caption.inner_text().endswith("(matched by words, not meaning):")
+    assert caption.evaluate("p => p.nextElementSibling.matches('ol.recur-suggest__results')")
+    badges = page.locator(".recur-suggest__words .recur-badge").evaluate_all("els => els.map(b => b.textContent)")
+    assert badges and all(b.startswith("category: ") for b in badges), badges
+    _release(page, model)
+    page.wait_for_selector(".recur-suggest__card", timeout=60_000)
+    assert not caption.is_visible()  # the model's cards: no words' caption over them
+    assert page.errors == []
+
+
 def test_the_text_box_names_its_keys_hint(page, static_site):  # noqa: F811
     """The hint under the box ("Ctrl+Enter to send · Esc to leave the box") was tied to nothing: a screen reader
     in the field never heard it. The field is described by it (aria-describedby)."""

@@ -72,14 +72,41 @@
     return node;
   }
 
-  /* Runbook steps are Markdown-ish: keep `code` spans, drop other markup, never inject HTML. */
-  function inline(text) {
+  /* Runbook steps are Markdown-ish: keep `code` spans and [links](target), drop other markup, never inject HTML.
+     A link showed as written, "[migration-table-lock](migration-table-lock.md)", and a card's Copy all copied
+     that where the pattern page copies "migration-table-lock" (found in review): it is a link, its text what is
+     copied. ``href(target)`` gives a link's address (null: its text alone); without it, every link is its text. */
+  var MD_LINK = /\[([^\]]+)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/;
+  function inline(text, href) {
     var span = el("span");
+    var words = function (t) { return document.createTextNode(t.replace(/\*\*|__/g, "")); };
     String(text || "").split(/(`[^`]+`)/).forEach(function (part) {
-      if (/^`[^`]+`$/.test(part)) span.appendChild(el("code", { text: part.slice(1, -1) }));
-      else if (part) span.appendChild(document.createTextNode(part.replace(/\*\*|__/g, "")));
+      if (/^`[^`]+`$/.test(part)) { span.appendChild(el("code", { text: part.slice(1, -1) })); return; }
+      var rest = part, m;
+      while ((m = MD_LINK.exec(rest))) {
+        if (m.index) span.appendChild(words(rest.slice(0, m.index)));
+        var to = href ? href(m[2]) : null;
+        span.appendChild(to ? el("a", { href: to }, [words(m[1])]) : words(m[1]));
+        rest = rest.slice(m.index + m[0].length);
+      }
+      if (rest) span.appendChild(words(rest));
     });
     return span;
+  }
+
+  /* Where a link in a pattern's text goes, as its page's link goes: mkdocs resolves a target relative to the
+     pattern's file (patterns/data/x.md), and a .md one to that file's page (patternUrl: .html or a folder's
+     address, as this site has them); an absolute http(s) address as it is; any other scheme (mailto:, javascript:)
+     is not linked, its text kept. */
+  function mdHref(box, result, target) {
+    if (/^https?:\/\//i.test(target)) return target;
+    if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.charAt(0) === "/") return null;
+    var at = target.indexOf("#"), frag = at < 0 ? "" : target.slice(at), file = at < 0 ? target : target.slice(0, at);
+    var from = String(result.path || ("patterns/" + result.category + "/" + result.id + ".md")).replace(/^\/+/, "");
+    if (!file) return patternUrl(box, result) + frag;  /* "#a-heading" of the pattern's own page */
+    var path = decodeURIComponent(new URL(file, "http://kb.invalid/" + from).pathname.slice(1));
+    if (/\.md$/.test(path)) return patternUrl(box, { path: path }) + frag;
+    return new URL(path, siteRoot()).href + frag;
   }
 
   /* ``node`` holding ``text``, the box's own words (SERVE), its `code` spans as <code>: set as plain text, the
@@ -617,6 +644,9 @@
     /* hidden while it lists nothing: an empty list was announced ("list, 0 items") before any answer (found in
        review); Box.listed shows it once it holds something */
     this.results = el("ol", { class: "recur-suggest__results", hidden: "" });
+    /* what a words' list is, said before it (Box.fallback): it was the list's first item, heard as one of the
+       pattern pages and counted with them (found in review) */
+    this.caption = el("p", { class: "recur-suggest__caption", hidden: "" });
     /* which text the answer below answers, once the box holds another (Box.staleNote) */
     this.stale = el("p", { class: "recur-suggest__stale", hidden: "" });
     var form = el("form", { class: "recur-suggest__form" }, [
@@ -641,6 +671,7 @@
     this.node.textContent = "";
     this.node.appendChild(form);
     this.node.appendChild(this.stale);
+    this.node.appendChild(this.caption);
     this.node.appendChild(this.results);
     this.hintDescribes(id + "-hint");
     var q = new URLSearchParams(window.location.search).get("describe");
@@ -1002,9 +1033,13 @@
      index: 0.3 MB for the starter KB), and the model's answer replaces them when it arrives. */
   var WORDS_WHILE_LOADING_MS = 2000;
 
+  /* what the list shown while the model loads is (Box.fallback): the pages sharing the text's words, or, none sharing
+     enough of them, the closest for comparison only; nothing when nothing is listed */
   Box.prototype.meanwhileNote = function () {
-    return this.meanwhile === this.asked ? " Meanwhile, below: the pattern pages that share your text\u2019s words " +
-      "(matched by words, not meaning); the model\u2019s answer replaces them once it has loaded." : "";
+    if (this.meanwhile !== this.asked) return "";
+    return (this.meanwhileKnown ? " Meanwhile, below: the pattern pages that share your text\u2019s words " +
+      "(matched by words, not meaning)" : " Meanwhile, below, for comparison only: the pattern pages closest to your " +
+      "text by its words (none shares enough of them to match it)") + "; the model\u2019s answer replaces them once it has loaded.";
   };
 
   Box.prototype.submitBrowser = function (text, asked) {
@@ -1250,21 +1285,30 @@
       if (asked !== self.asked) return;
       /* the list shown while the model loads is said once it is here: "Meanwhile, below" was said 2 s after the
          question, the list there 4.7 s after it on a slow link (found in review) */
-      if (meanwhile) {
-        if (self.engineReady || self.mode !== "browser" || !self.isBusy()) return;  /* the model's answer came first */
-        self.meanwhile = asked;
-        self.say((self.loadingLine || "Loading the suggestion model\u2026") + self.meanwhileNote(), "progress");
-      }
+      if (meanwhile && (self.engineReady || self.mode !== "browser" || !self.isBusy())) return;  /* the model's came first */
       self.answered = self.askedText;
       var found = rankPatterns(docs, text), corrected = [];
       var known = found.some(function (r) { return wordsMatch(r, found.words); });
       var read = known ? null : readByWords(docs, text);
       if (read) { found = read.found; known = true; corrected = read.corrected; }
-      self.wordsVerdict(known, found.length > 0);
+      /* While the model loads, the words' list is no verdict: the model's answer, said once it has loaded, is. The
+         box said "No known pattern matches this" and its next steps here, then the model's verdict said them again,
+         and "Meanwhile, below: the pattern pages..." with nothing listed below (found in review). The status says
+         "Meanwhile" only over a list, what that list is; with none, the loading line stands, not said again. */
+      if (meanwhile) {
+        self.meanwhile = found.length ? asked : null;
+        self.meanwhileKnown = known;
+        if (found.length) self.say((self.loadingLine || "Loading the suggestion model\u2026") + self.meanwhileNote(), "progress");
+      } else {
+        self.wordsVerdict(known, found.length > 0);
+      }
       /* the reading said as the ranker's answer says it (typoNote), before the list it made */
-      if (found.length) self.results.appendChild(el("li", { class: "recur-suggest__fallback", text: known ? typoNote(corrected).slice(1) + (corrected.length ? " " : "") + "Pattern " +
-        "pages with the most of your text\u2019s telling words, most first (matched by words, not meaning):" :
-        "The closest pattern pages, for comparison only (matched by words, not meaning):" }));
+      if (found.length) {
+        self.caption.textContent = known ? typoNote(corrected).slice(1) + (corrected.length ? " " : "") + "Pattern " +
+          "pages with the most of your text\u2019s telling words, most first (matched by words, not meaning):" :
+          "The closest pattern pages, for comparison only (matched by words, not meaning):";
+        self.caption.hidden = false;
+      }
       found.forEach(function (r) { self.results.appendChild(self.wordMatch(r)); });
       self.results.appendChild(more);
       self.listed();
@@ -1301,7 +1345,7 @@
     var id = r.doc.url.replace(/(\.html|\/)$/, "").split("/").pop();
     return el("li", { class: "recur-suggest__fallback recur-suggest__words", "data-pattern": id }, [
       el("a", { href: r.doc.url, class: "recur-suggest__title", text: r.doc.title || id }), " ",
-      el("span", { class: "recur-badge", text: r.doc.category }),
+      labelledBadge("category", r.doc.category),  /* as a card's: a bare "capacity" said nothing of what it is */
       el("span", { class: "recur-suggest__found", text: " \u2014 words found: " + r.found.slice(0, 6).join(", ") })
     ]);
   };
@@ -1348,6 +1392,8 @@
     this.voteWaits.forEach(function (wait) { wait.end("vote"); });
     this.voteWaits = [];
     this.results.textContent = "";
+    this.caption.textContent = "";
+    this.caption.hidden = true;
     this.listed();
     this.stale.hidden = true;
     return focused;
@@ -1506,7 +1552,7 @@
      no ** markup). Shown for one step too: the step's own Copy has no title or link. */
   function copyAllButton(r, url) {
     if (!window.RecurCopy || !window.RecurCopy.allButton) return null;
-    var steps = (r.runbook || []).map(function (s) { return inline(s).textContent.trim(); });
+    var steps = (r.runbook || []).map(function (s) { return inline(s).textContent.trim(); });  /* a link: its text */
     return window.RecurCopy.allButton(r.title, url, function () { return steps; }, r.title);
   }
 
@@ -1523,6 +1569,7 @@
      link and the parts paragraphs (found in review). recur-suggest.css keeps their look as it was. */
   Box.prototype.card = function (query, r, near) {
     var self = this;
+    var href = function (target) { return mdHref(self.node, r, target); };  /* its text's links, as its page has them */
     var title = el("a", { href: patternUrl(this.node, r), class: "recur-suggest__title", text: r.title });
     /* a severity as the rest of the site shows it, "sev2 · Major" (the result's severity_name; a key severity.yml
        does not name, or an older server's answer without it, as it is) */
@@ -1552,7 +1599,7 @@
         /* the API and the bundle cut a view's text at why.text_chars (240): said with an ellipsis, as the terminal does */
         /* counted in code points, as Python cuts (an emoji is two UTF-16 units of .length) */
         var text = Array.from(w.text).length >= WHY_TEXT_CHARS ? w.text.replace(/\s+\S*$/, "") + "\u2026" : w.text;
-        return el("li", {}, [el("span", { class: "recur-suggest__field", text: field }), " ", inline(text)]);
+        return el("li", {}, [el("span", { class: "recur-suggest__field", text: field }), " ", inline(text, href)]);
       })));
     }
     /* A low match's runbook (a "find ... -delete" among its steps) stood as plainly as a 99% match's:
@@ -1567,7 +1614,7 @@
       var all = copyAllButton(r, title.href);
       if (all) hold.appendChild(all);
       hold.appendChild(copyButtons(el("ol", { class: "recur-suggest__steps" }, steps.map(function (s) {
-        return el("li", {}, [inline(s)]);
+        return el("li", {}, [inline(s, href)]);
       })), r.title));
       /* the steps not shown, said and linked as `recur suggest` says them ("… 3 more steps"): a card showed three
          and nothing said there were more, a key decision among them (found in review) */
@@ -1580,7 +1627,7 @@
     var ev = (r.evidence || []).slice(0, EVIDENCE);
     if (ev.length) {
       if (steps.length || !low) hold.appendChild(el("h3", { class: "recur-suggest__h", text: "Evidence to preserve" }));
-      hold.appendChild(el("ul", { class: "recur-suggest__evidence" }, ev.map(function (s) { return el("li", {}, [inline(s)]); })));
+      hold.appendChild(el("ul", { class: "recur-suggest__evidence" }, ev.map(function (s) { return el("li", {}, [inline(s, href)]); })));
     }
     if (low && (steps.length || ev.length)) {
       /* the evidence named where it is folded: a summary of "First steps" alone hid what to keep before restoring
@@ -1596,7 +1643,7 @@
       li.appendChild(el("h3", { class: "recur-suggest__h", text: "Looks like" }));
       li.appendChild(el("ul", { class: "recur-suggest__alikes" }, alikes.map(function (o) {
         var link = el("a", { href: patternUrl(self.node, { id: o.id, path: self.pathOf[o.id] }), text: o.title });
-        return el("li", {}, [link, o.by ? el("span", { text: " — tell apart by: " }) : null, o.by ? inline(o.by) : null]);
+        return el("li", {}, [link, o.by ? el("span", { text: " — tell apart by: " }) : null, o.by ? inline(o.by, href) : null]);
       })));
     }
     /* votes need the API, and one that takes them */

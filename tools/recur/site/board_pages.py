@@ -232,7 +232,8 @@ def trends_page(site: Site) -> str:
         if not any(t["total"]):  # two empty 0-1 charts said less than this
             out.append("No incident in these months.\n")
             continue
-        chart = charts.stacked_bars(t["months"], t[by], label=f"incidents per month by {what}", partial=partial)
+        chart = charts.stacked_bars(t["months"], t[by], label=f"incidents per month by {what}", partial=partial,
+                                    numbers=f"The numbers by {what}")  # _stack_table's summary
         out.append(raw(f'<div class="recur-chart-box">{chart}</div>'))
         out.append(_stack_table(months, t[by], what))
         # an incident of two categories or services is in both stacks: bars over "The numbers" below

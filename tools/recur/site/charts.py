@@ -14,10 +14,15 @@ from recur.site.md import esc
 PALETTE = 8
 
 
-def _svg(width: int, height: int, body: list, label: str) -> str:
-    # inline in HTML: no xmlns needed; the <title> is the accessible name
-    return (f'<svg class="recur-chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}">'
-            f'<title>{esc(label)}</title>' + "".join(body) + "</svg>")
+def _svg(width: int, height: int, body: list, label: str, image: str | None = None) -> str:
+    """The chart's <svg>; inline in HTML: no xmlns needed; the <title> is the accessible name. ``image``: the chart
+    is one image of that name (role="img"), its drawing hidden from a screen reader (Chromium still exposed the
+    text and tooltips under a role="img"): its bars, ticks and legend are not read one by one; the mouse's
+    tooltips stay."""
+    role = f' role="img" aria-label="{esc(image)}"' if image else ""
+    drawing = f'<g aria-hidden="true">{"".join(body)}</g>' if image else "".join(body)
+    return (f'<svg class="recur-chart"{role} viewBox="0 0 {width} {height}" width="{width}" height="{height}">'
+            f"<title>{esc(label)}</title>{drawing}</svg>")
 
 
 def timeline(events: list, start: dt.date, end: dt.date, *, width: int = 360, height: int = 34,
@@ -54,11 +59,15 @@ def stack_layers(series: dict, months: int, *, top: int = 6) -> list:
 
 
 def stacked_bars(months: list, series: dict, *, top: int = 6, width: int = 640, height: int = 220,
-                 label: str = "incidents per month", partial: str | None = None) -> str:
+                 label: str = "incidents per month", partial: str | None = None, numbers: str | None = None) -> str:
     """Stacked monthly bars for the ``top`` largest series, the rest summed as "other", with a legend.
 
     ``partial`` labels the last month when it is not over yet ("Dec 1–3"): its slot gets a dashed
-    outline marked "so far" and that label under it, as an empty bar there read "no incidents"."""
+    outline marked "so far" and that label under it, as an empty bar there read "no incidents".
+    ``numbers``: the name of the table below the chart that has its numbers (the trends page's).
+
+    The chart is one image to a screen reader, named for what it shows and where its numbers are: its ~90 bars,
+    ticks and legend words were read one by one, "2026-03 capacity: 2", "0", "26-04", ... (found in review)."""
     layers = stack_layers(series, len(months), top=top)
     totals = [sum(layer[1][n] for layer in layers) for n in range(len(months))]
     peak = max(totals or [0]) or 1
@@ -96,7 +105,9 @@ def stacked_bars(months: list, series: dict, *, top: int = 6, width: int = 640, 
             lx, ly = left, ly + 14
     if ly > height - 12:  # legend wrapped: grow the canvas
         height = ly + 6
-    return _svg(width, height, body, label)
+    span = f", {months[0]} to {months[-1]}" + (f" ({partial} so far)" if partial else "") if months else ""
+    image = f"Chart: {label}{span}, stacked bars" + (f"; its numbers are in the table “{numbers}” below" if numbers else "")
+    return _svg(width, height, body, label, image=image)
 
 
 def _so_far(x: float, bar: float, top_pad: int, plot_h: int, title: str) -> str:
