@@ -76,7 +76,14 @@
      A link showed as written, "[migration-table-lock](migration-table-lock.md)", and a card's Copy all copied
      that where the pattern page copies "migration-table-lock" (found in review): it is a link, its text what is
      copied. ``href(target)`` gives a link's address (null: its text alone); without it, every link is its text. */
-  var MD_LINK = /\[([^\]]+)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/;
+  var MD_LINK = (function () {
+    /* An address holds balanced parentheses nested up to 3 deep, as Python-Markdown (the page) links it: a Kibana
+       address, .../discover#/?_g=(time:(from:now-15m)), was cut at its first ")" (found in review). An image,
+       ![graph](g.png), is not a link: left as written, as the terminal leaves it (cli/render._MD_LINK, its twin). */
+    var address = "[^()\\s<>]";
+    for (var i = 0; i < 3; i++) address = "(?:[^()\\s<>]|\\((?:" + address + ")*\\))";
+    return new RegExp("(?<!!)\\[([^\\]]+)\\]\\(\\s*<?(" + address + "+)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
+  })();
   function inline(text, href) {
     var span = el("span");
     var words = function (t) { return document.createTextNode(t.replace(/\*\*|__/g, "")); };
@@ -102,9 +109,9 @@
     if (/^https?:\/\//i.test(target)) return target;
     if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.charAt(0) === "/") return null;
     var at = target.indexOf("#"), frag = at < 0 ? "" : target.slice(at), file = at < 0 ? target : target.slice(0, at);
-    var from = String(result.path || ("patterns/" + result.category + "/" + result.id + ".md")).replace(/^\/+/, "");
     if (!file) return patternUrl(box, result) + frag;  /* "#a-heading" of the pattern's own page */
-    var path = decodeURIComponent(new URL(file, "http://kb.invalid/" + from).pathname.slice(1));
+    /* the path as the URL has it, escaped ("a%20b.md" stays so): decoding it threw on "100%.md" (URI malformed) */
+    var path = new URL(file, "http://kb.invalid/" + patternPath(result)).pathname.slice(1);
     if (/\.md$/.test(path)) return patternUrl(box, { path: path }) + frag;
     return new URL(path, siteRoot()).href + frag;
   }
@@ -153,8 +160,12 @@
 
   /* A result's "path" is the pattern file relative to the KB (patterns/<category>/<id>.md);
    * the site mirrors the KB layout. */
+  function patternPath(result) {
+    return String(result.path || ("patterns/" + result.category + "/" + result.id + ".md")).replace(/^\/+/, "");
+  }
+
   function patternUrl(box, result) {
-    var path = String(result.path || ("patterns/" + result.category + "/" + result.id + ".md")).replace(/^\/+/, "");
+    var path = patternPath(result);
     path = urlStyle(box) === "html" ? path.replace(/\.md$/, ".html") : path.replace(/\.md$/, "/");
     return new URL(path, siteRoot()).href;
   }
