@@ -104,16 +104,21 @@
   /* Where a link in a pattern's text goes, as its page's link goes: mkdocs resolves a target relative to the
      pattern's file (patterns/data/x.md), and a .md one to that file's page (patternUrl: .html or a folder's
      address, as this site has them); an absolute http(s) address as it is; any other scheme (mailto:, javascript:)
-     is not linked, its text kept. */
+     is not linked, its text kept. An address the URL parser refuses (\\[srv]\share) is not linked either, its text
+     kept: thrown, it left the card unshown as "100%.md" did. */
   function mdHref(box, result, target) {
     if (/^https?:\/\//i.test(target)) return target;
     if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.charAt(0) === "/") return null;
     var at = target.indexOf("#"), frag = at < 0 ? "" : target.slice(at), file = at < 0 ? target : target.slice(0, at);
     if (!file) return patternUrl(box, result) + frag;  /* "#a-heading" of the pattern's own page */
-    /* the path as the URL has it, escaped ("a%20b.md" stays so): decoding it threw on "100%.md" (URI malformed) */
-    var path = new URL(file, "http://kb.invalid/" + patternPath(result)).pathname.slice(1);
-    if (/\.md$/.test(path)) return patternUrl(box, { path: path }) + frag;
-    return new URL(path, siteRoot()).href + frag;
+    try {
+      /* the path as the URL has it, escaped ("a%20b.md" stays so): decoding it threw on "100%.md" (URI malformed) */
+      var path = new URL(file, "http://kb.invalid/" + patternPath(result)).pathname.slice(1);
+      if (/\.md$/.test(path)) return patternUrl(box, { path: path }) + frag;
+      return new URL(path, siteRoot()).href + frag;
+    } catch (e) {
+      return null;
+    }
   }
 
   /* ``node`` holding ``text``, the box's own words (SERVE), its `code` spans as <code>: set as plain text, the
@@ -1074,12 +1079,16 @@
       /* the ranking's own time: timed from the question it counted the model's download (173376 ms; review) */
       var t0 = performance.now();
       return engine.answer(text, TOP).then(function (answer) {
-        if (asked !== self.asked) return;  /* a newer question was sent meanwhile: its answer is the one to show */
-        self.busy(false);
-        self.show(text, answer.results, answer.no_known_pattern, Math.round(performance.now() - t0), answer.edge,
-                  answer.credible, answer.corrected);
+        return { answer: answer, ms: Math.round(performance.now() - t0) };
       });
-    }).then(null, function (err) {
+    }).then(function (got) {
+      /* shown outside the model's failure handler below: a card that threw (a link to "100%.md") was said to be
+         "The suggestion model could not be loaded here (URI malformed)" and turned the model off for the page */
+      if (asked !== self.asked) return;  /* a newer question was sent meanwhile: its answer is the one to show */
+      self.busy(false);
+      var answer = got.answer;
+      self.show(text, answer.results, answer.no_known_pattern, got.ms, answer.edge, answer.credible, answer.corrected);
+    }, function (err) {
       self.meanwhile = null;
       if (asked !== self.asked) return;
       self.busy(false);
