@@ -202,6 +202,54 @@ def test_a_cards_step_links_another_pattern_as_its_page_does_and_copies_the_link
         assert not errors, errors
 
 
+KIBANA = "https://kibana.example/app/discover#/?_g=(time:(from:now-15m))"
+ODD_STEPS = (
+    f"Open [the errors view]({KIBANA}) and filter.",
+    "The ![graph](g.png) shows it; see [the note](100%.md) or [the share](\\\\[srv]\\share).",
+)
+
+
+@pytest.fixture(scope="module")
+def odd_links_server(built, tmp_path_factory):  # noqa: F811
+    """`recur serve`'s app over the small KB, its disk-full's runbook linking a Kibana address with parentheses,
+    showing an image, linking a file with a "%" in its name and an address the URL parser refuses."""
+    _, site = built
+    work = tmp_path_factory.mktemp("odd-links")
+    kb = small_kb(work / "kb")
+    write_pattern(kb, "disk-full", title="Disk full on a host", summary="A filesystem runs out of bytes.",
+                  runbook=ODD_STEPS, symptoms=("writes fail", "no space left on device"),
+                  signals=("No space left on device", "ENOSPC"))  # fmt: skip
+    with running(fake_app(kb, work, site_dir=site)) as base:
+        yield base
+
+
+def test_a_cards_step_links_a_whole_address_skips_an_image_and_links_a_percent_file(chromium, odd_links_server):
+    """Found in review of the card's links: an address's parentheses cut the link at the first ")" (the card linked
+    ".../discover#/?_g=(time:(from:now-15m" and Copy all copied "view)) and filter"), where the pattern page
+    (Python-Markdown) links the whole address; an image, ![graph](g.png), became "!" and a link; a link to
+    "100%.md" threw (URI malformed) and the card was not shown, as one to \\\\[srv]\\share did (Invalid URL). The card
+    links as the page does, leaves the image as written, as the terminal does, links the "%" file's page and keeps
+    the share's text unlinked."""
+    base = odd_links_server
+    chromium.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+    with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+        ask(page, "writes fail: No space left on device")
+        card = page.locator(".recur-suggest__card").first
+        expect(card).to_have_attribute("data-pattern", "disk-full")
+        steps = card.locator(".recur-suggest__steps > li")
+        expect(steps).to_have_count(2)
+        links = steps.locator("a").evaluate_all("els => els.map(a => [a.textContent, a.href])")
+        assert links == [["the errors view", KIBANA], ["the note", base + "/patterns/capacity/100%.html"]]
+        assert steps.nth(1).inner_text().startswith("The ![graph](g.png) shows it; see the note or the share.")
+        card.get_by_role("button", name="Copy all steps of Disk full on a host").click()
+        expect(card.get_by_role("button", name="Copy all steps of Disk full on a host")).to_have_text("Copied")
+        assert page.evaluate("navigator.clipboard.readText()").splitlines()[2:] == [
+            "1. Open the errors view and filter.",
+            "2. The ![graph](g.png) shows it; see the note or the share.",
+        ]
+        assert not errors, errors
+
+
 def test_a_card_says_how_many_steps_it_does_not_show_and_links_them(chromium, many_steps_server):
     """A card showed three of disk-full's five steps and nothing said there were more, while `recur suggest` prints
     "… 2 more steps" (a runbook's key decision can be its fourth step): under the steps shown the card says how

@@ -49,3 +49,18 @@ def test_suggest_prints_a_first_steps_links_as_ids(run, kb_dir):
     r = run("suggest", "--steps", "5", "No space left on device ENOSPC writes fail")
     assert r.exit_code == 0, r.output
     assert SHOWN in r.stdout and "](../network/dns-failure.md" not in r.stdout
+
+
+KIBANA = "https://kibana.example/app/discover#/?_g=(time:(from:now-15m))"
+
+
+def test_a_web_links_address_keeps_its_parentheses_as_the_page_links_it():
+    """A Kibana link, ``[the errors view](https://kibana.example/app/discover#/?_g=(time:(from:now-15m)))``, was
+    left as written (the address stopped at its first ")"), where the pattern page (Python-Markdown) links the
+    whole address: it reads as its text and the whole URL. An image is not a link and is left as written."""
+    from recur.cli.render import plain_links
+
+    step = f"Open [the errors view]({KIBANA}) and filter; ![graph](g.png) shows it; see [db](db-pool-exhausted.md)"
+    assert plain_links(step) == (
+        f"Open the errors view ({KIBANA}) and filter; ![graph](g.png) shows it; see db (recur show db-pool-exhausted)"
+    )

@@ -76,7 +76,14 @@
      A link showed as written, "[migration-table-lock](migration-table-lock.md)", and a card's Copy all copied
      that where the pattern page copies "migration-table-lock" (found in review): it is a link, its text what is
      copied. ``href(target)`` gives a link's address (null: its text alone); without it, every link is its text. */
-  var MD_LINK = /\[([^\]]+)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/;
+  var MD_LINK = (function () {
+    /* An address holds balanced parentheses nested up to 3 deep, as Python-Markdown (the page) links it: a Kibana
+       address, .../discover#/?_g=(time:(from:now-15m)), was cut at its first ")" (found in review). An image,
+       ![graph](g.png), is not a link: left as written, as the terminal leaves it (cli/render._MD_LINK, its twin). */
+    var address = "[^()\\s<>]";
+    for (var i = 0; i < 3; i++) address = "(?:[^()\\s<>]|\\((?:" + address + ")*\\))";
+    return new RegExp("(?<!!)\\[([^\\]]+)\\]\\(\\s*<?(" + address + "+)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
+  })();
   function inline(text, href) {
     var span = el("span");
     var words = function (t) { return document.createTextNode(t.replace(/\*\*|__/g, "")); };
@@ -97,16 +104,21 @@
   /* Where a link in a pattern's text goes, as its page's link goes: mkdocs resolves a target relative to the
      pattern's file (patterns/data/x.md), and a .md one to that file's page (patternUrl: .html or a folder's
      address, as this site has them); an absolute http(s) address as it is; any other scheme (mailto:, javascript:)
-     is not linked, its text kept. */
+     is not linked, its text kept. An address the URL parser refuses (\\[srv]\share) is not linked either, its text
+     kept: thrown, it left the card unshown as "100%.md" did. */
   function mdHref(box, result, target) {
     if (/^https?:\/\//i.test(target)) return target;
     if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.charAt(0) === "/") return null;
     var at = target.indexOf("#"), frag = at < 0 ? "" : target.slice(at), file = at < 0 ? target : target.slice(0, at);
-    var from = String(result.path || ("patterns/" + result.category + "/" + result.id + ".md")).replace(/^\/+/, "");
     if (!file) return patternUrl(box, result) + frag;  /* "#a-heading" of the pattern's own page */
-    var path = decodeURIComponent(new URL(file, "http://kb.invalid/" + from).pathname.slice(1));
-    if (/\.md$/.test(path)) return patternUrl(box, { path: path }) + frag;
-    return new URL(path, siteRoot()).href + frag;
+    try {
+      /* the path as the URL has it, escaped ("a%20b.md" stays so): decoding it threw on "100%.md" (URI malformed) */
+      var path = new URL(file, "http://kb.invalid/" + patternPath(result)).pathname.slice(1);
+      if (/\.md$/.test(path)) return patternUrl(box, { path: path }) + frag;
+      return new URL(path, siteRoot()).href + frag;
+    } catch (e) {
+      return null;
+    }
   }
 
   /* ``node`` holding ``text``, the box's own words (SERVE), its `code` spans as <code>: set as plain text, the
@@ -153,8 +165,12 @@
 
   /* A result's "path" is the pattern file relative to the KB (patterns/<category>/<id>.md);
    * the site mirrors the KB layout. */
+  function patternPath(result) {
+    return String(result.path || ("patterns/" + result.category + "/" + result.id + ".md")).replace(/^\/+/, "");
+  }
+
   function patternUrl(box, result) {
-    var path = String(result.path || ("patterns/" + result.category + "/" + result.id + ".md")).replace(/^\/+/, "");
+    var path = patternPath(result);
     path = urlStyle(box) === "html" ? path.replace(/\.md$/, ".html") : path.replace(/\.md$/, "/");
     return new URL(path, siteRoot()).href;
   }
@@ -1063,12 +1079,16 @@
       /* the ranking's own time: timed from the question it counted the model's download (173376 ms; review) */
       var t0 = performance.now();
       return engine.answer(text, TOP).then(function (answer) {
-        if (asked !== self.asked) return;  /* a newer question was sent meanwhile: its answer is the one to show */
-        self.busy(false);
-        self.show(text, answer.results, answer.no_known_pattern, Math.round(performance.now() - t0), answer.edge,
-                  answer.credible, answer.corrected);
+        return { answer: answer, ms: Math.round(performance.now() - t0) };
       });
-    }).then(null, function (err) {
+    }).then(function (got) {
+      /* shown outside the model's failure handler below: a card that threw (a link to "100%.md") was said to be
+         "The suggestion model could not be loaded here (URI malformed)" and turned the model off for the page */
+      if (asked !== self.asked) return;  /* a newer question was sent meanwhile: its answer is the one to show */
+      self.busy(false);
+      var answer = got.answer;
+      self.show(text, answer.results, answer.no_known_pattern, got.ms, answer.edge, answer.credible, answer.corrected);
+    }, function (err) {
       self.meanwhile = null;
       if (asked !== self.asked) return;
       self.busy(false);

@@ -16,13 +16,14 @@ PALETTE = 8
 
 def _svg(width: int, height: int, body: list, label: str, image: str | None = None) -> str:
     """The chart's <svg>; inline in HTML: no xmlns needed; the <title> is the accessible name. ``image``: the chart
-    is one image of that name (role="img"), its drawing hidden from a screen reader (Chromium still exposed the
-    text and tooltips under a role="img"): its bars, ticks and legend are not read one by one; the mouse's
-    tooltips stay."""
-    role = f' role="img" aria-label="{esc(image)}"' if image else ""
-    drawing = f'<g aria-hidden="true">{"".join(body)}</g>' if image else "".join(body)
-    return (f'<svg class="recur-chart"{role} viewBox="0 0 {width} {height}" width="{width}" height="{height}">'
-            f"<title>{esc(label)}</title>{drawing}</svg>")
+    is one image of that name (role="img", its aria-label), its drawing hidden from a screen reader (Chromium still
+    exposed the text and tooltips under a role="img"): its bars, ticks and legend are not read one by one; the
+    mouse's tooltips on them stay. It has no <title>: that said ``label`` again beside the aria-label (review)."""
+    if image:
+        return (f'<svg class="recur-chart" role="img" aria-label="{esc(image)}" viewBox="0 0 {width} {height}" '
+                f'width="{width}" height="{height}"><g aria-hidden="true">{"".join(body)}</g></svg>')
+    return (f'<svg class="recur-chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}">'
+            f"<title>{esc(label)}</title>{''.join(body)}</svg>")
 
 
 def timeline(events: list, start: dt.date, end: dt.date, *, width: int = 360, height: int = 34,
