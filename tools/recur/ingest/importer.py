@@ -784,7 +784,6 @@ def _parsed(file):
             f"{file}: this looks like an unfilled postmortem template ({plural(pm.placeholders, 'placeholder')}, "
             f"{plural(pm.words, 'word')} of its own text); fill it in, then import it"
         )
-    _refuse_runbook(file, pm)
     notes = _file_notes(prep)
     if pm.title:  # cut before anything compares it with a record's (an earlier import's, cut too)
         pm.title, cut = within_title_limit(pm.title)
@@ -833,6 +832,23 @@ def _incident_shape(pm) -> bool:
     levels = (pm.severity_text, pm.priority_text, pm.severity_mentions)
     told = {canon for head, canon in pm.mapped if not _runbook_heading(head)} & _INCIDENT_SECTIONS
     return dated or any(times) or any(levels) or bool(told)
+
+
+def _runbook_note(file, pm, dup) -> list[str]:
+    """A runbook is refused (``_refuse_runbook``), unless a record was imported from this very document (``dup``,
+    the re-import lookup) before the refusal existed: refused then, a scheduled import of a folder failed on a
+    document it had imported fine (found in review). It is reported as imported before, with this note."""
+    try:
+        _refuse_runbook(file, pm)
+    except NotAPostmortem:
+        if not dup:
+            raise
+        return [
+            f"it reads as a runbook, not a postmortem (recur import refuses one now; {dup[0]} was imported from it "
+            f"before it did): if {dup[0]} records no incident, make the runbook a pattern (recur new pattern) "
+            f"and remove {dup[1]}"
+        ]
+    return []
 
 
 def _refuse_runbook(file, pm) -> None:
@@ -1079,11 +1095,14 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     kb = load_kb(kb_dir) if kb is None else kb
     patterns = require_patterns(kb, patterns, "--pattern")  # as the patterns have them: "Disk-Full" too
     digests, source, sources = document_hashes(text, pm.markdown), source_key(kb, file), _sources(kb, file)
-    if dup := find_duplicate(kb, digests, sources, pm.title, date or pm.date):
+    dup = find_duplicate(kb, digests, sources, pm.title, date or pm.date)
+    runbook = _runbook_note(file, pm, dup)
+    if dup:
         # the same path with other content: a changed document, what differs named
         flags = {"iid": iid, "date": date, "severity": severity, "pattern": patterns, "review_due": review_due}
         changes = _changes(kb, dup[0], pm, source) if dup[2] == "source path" else None
-        return _already(dup, pm, _given(**flags, review_done=review_done), changes, digests, kb=kb)
+        out = _already(dup, pm, _given(**flags, review_done=review_done), changes, digests, kb=kb)
+        return replace(out, notes=out.notes + runbook)
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
     if date:  # a due date without its year is read against the date given, not the document's
         dues_against(pm, day)
