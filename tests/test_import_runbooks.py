@@ -2,6 +2,7 @@
 becomes a pattern. Found in review: a team's runbook was recorded as an incident dated from its "Last
 reviewed:" line, with a draft pattern of TODOs. Our own text."""
 
+import json
 import shlex
 import textwrap
 
@@ -84,6 +85,30 @@ def test_a_postmortem_with_runbook_headings_and_an_incident_is_imported(kb_dir, 
         )
         r = imp(kb_dir, tmp_path / f"pm{n}.md", text)
         assert r.exit_code == 0 and "looks like a runbook" not in r.output, (shape, r.output)
+
+
+def test_a_postmortem_dated_in_its_title_is_imported(kb_dir, tmp_path):
+    """A postmortem whose date is only in its H1, with Symptoms / Diagnosis / Resolution headings, was refused as a
+    runbook: the title's date was read as the first dated sentence, which a runbook has too (found in review). A
+    date in the title dates one incident."""
+    text = """\
+        # Checkout API outage, 14 November 2026
+
+        ## Symptoms
+
+        Checkout requests failed with 502s from the edge for most customers in the EU region.
+
+        ## Diagnosis
+
+        The new connection pool limit of 20 per pod left requests queued behind slow payment calls.
+
+        ## Resolution
+
+        We rolled the pool limit back to 200 and the errors stopped within minutes.
+        """
+    r = imp(kb_dir, tmp_path / "checkout.md", text, "--json")
+    assert r.exit_code == 0 and "looks like a runbook" not in r.output, r.output
+    assert json.loads(r.stdout)["date"] == "2026-11-14", r.output
 
 
 def test_a_folder_import_refuses_the_runbook_and_imports_the_others(kb_dir, tmp_path):

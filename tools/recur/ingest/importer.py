@@ -825,9 +825,13 @@ def _runbook_heading(heading: str) -> str | None:
 def _incident_shape(pm) -> bool:
     """Whether the document tells of one incident: a timeline, impact, lessons or follow-ups, a duration, a start,
     end or resolved time, a severity or priority, or a date that a field or heading gives (a date only in a
-    sentence, "Last reviewed: 2026-09-14", is none: a runbook has those too). A runbook's own heading read as a
-    postmortem's ("## Remediation", the action items) is none either."""
-    dated = pm.date is not None and not (pm.date_source or "").startswith("the first dated sentence")
+    sentence, "Last reviewed: 2026-09-14", is none: a runbook has those too; one in the title, "# Checkout API
+    outage, 14 November 2026", is: a postmortem so dated was refused, found in review). A runbook's own heading
+    read as a postmortem's ("## Remediation", the action items) is none either."""
+    from recur.ingest.postmortem import _first_dated
+
+    sentence = (pm.date_source or "").startswith("the first dated sentence")
+    dated = pm.date is not None and (not sentence or _first_dated(pm.title or "", None)[0] is not None)
     times = (pm.duration_minutes, pm.start, pm.end, pm.resolved, pm.mitigated, pm.created_at)
     levels = (pm.severity_text, pm.priority_text, pm.severity_mentions)
     told = {canon for head, canon in pm.mapped if not _runbook_heading(head)} & _INCIDENT_SECTIONS
