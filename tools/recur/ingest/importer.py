@@ -1689,13 +1689,17 @@ def _draft_category(kb, cands: list, category) -> tuple[str, str | None]:
 
     if category:
         return category, None
-    top = cands[0] if cands else None
-    if top is not None and CONFIDENCE_RANK[top["confidence"]] < CONFIDENCE_RANK["medium"]:
+    if not cands:  # a KB `recur init` made without --starter: it stopped, "--category: needed" (found in review)
+        return UNSORTED, "the knowledge base has no pattern yet" if not kb.patterns else "no candidate was found"
+    top = cands[0]
+    if CONFIDENCE_RANK[top["confidence"]] < CONFIDENCE_RANK["medium"]:
         why = f"no candidate is a confident match (the closest, {top['id']}, is {top['confidence']})"
         return UNSORTED, why
-    cat = _category(kb, top["id"]) if top else None
-    if not cat or not KEBAB.fullmatch(cat):
-        raise RecurError("--category: needed for the draft pattern (no existing pattern to take it from)")
+    cat = _category(kb, top["id"])
+    if cat is None:  # the index's, no longer the KB's
+        return UNSORTED, f"the closest, {top['id']}, is no pattern of the knowledge base now"
+    if not KEBAB.fullmatch(cat):
+        raise RecurError(f"--category: needed for the draft pattern ({top['id']}'s category {cat!r} is no folder name)")
     return cat, None
 
 
