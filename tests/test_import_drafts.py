@@ -182,13 +182,15 @@ def test_a_draft_whose_candidates_are_all_low_is_filed_as_uncategorised_and_said
     out = json.loads(r.stdout)
     assert {c["confidence"] for c in out["candidates"]} == {"low"}, out["candidates"]
     assert out["draft"]["category"] == "uncategorised"
+    # why, for a script to tell the fallback from a category chosen
+    top = out["candidates"][0]["id"]
+    assert out["draft"]["unsorted"] == f"no candidate is a confident match (the closest, {top}, is low)"
     dry = CliRunner().invoke(cli, [*args, "--dry-run"])  # before it is written, --category files it elsewhere
     assert "Would be filed under uncategorised/" in dry.output and "import with --category CATEGORY" in dry.output
     r = CliRunner().invoke(cli, args)
     assert r.exit_code == 0, r.output
     draft = kb_dir / "patterns" / "uncategorised" / "office-printer-queue-jammed-toner-cartridge.md"
     assert f"wrote draft pattern {draft.stem}: {draft}" in r.output
-    top = out["candidates"][0]["id"]
     assert (
         f"Filed under uncategorised/: no candidate is a confident match (the closest, {top}, is low), so its "
         "category is not taken from one. To file it: move it to kb/patterns/CATEGORY/" in r.output

@@ -65,11 +65,18 @@ class Draft:
     id: str
     path: str
     title: str
-    category: str = ""
+    category: str
     unsorted: str | None = None
 
     def to_json(self) -> dict:
-        return {"id": self.id, "path": self.path, "title": self.title, "category": self.category}
+        # "unsorted": a script tells a category chosen (--category, a confident match's) from UNSORTED's fallback
+        return {
+            "id": self.id,
+            "path": self.path,
+            "title": self.title,
+            "category": self.category,
+            "unsorted": self.unsorted,
+        }
 
 
 # a draft's category when no candidate is a confident match: the folder says it is not sorted yet
