@@ -97,20 +97,19 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
             f"their config only at a repository's root: move .github/workflows/ (kb.yml, overdue.yml) and "
             f".pre-commit-config.yaml there, running in {directory}/ (working-directory, a files: pattern)."
         )
-    _python_disagrees(Path(directory), merge)
     _next_steps(directory, starter, kept, wheel)
 
 
-def _python_disagrees(directory: Path, merge: list[str]) -> None:
+def _python_disagrees(directory: Path, kept: list[str]) -> None:
     """A team's own .python-version, kept, naming another Python than constraints.txt was made on: init wrote
     the constraints' into the workflows (its pins are what installs) and told python3 to be it, with not a
     word that the kept file says otherwise, where the Makefile's check and CI then stop (found in review)."""
     from recur.kb.init import PYTHON_VERSION_FILE, constraints_python, kept_python
 
     have, want = kept_python(directory), constraints_python(directory)
-    if PYTHON_VERSION_FILE not in merge or have is None or have == want:
+    if PYTHON_VERSION_FILE not in kept or have is None or have == want:
         return
-    ours = "Makefile" not in merge  # its install target checks $(PYTHON) against .python-version
+    ours = "Makefile" not in kept  # its install target checks $(PYTHON) against .python-version
     remake = (
         f"PYTHON=python{have} make constraints"
         if ours
@@ -194,6 +193,7 @@ def _ignored_example(pattern: str) -> str:
 def _next_steps(directory: str, starter: bool, kept: list[str] | None, wheel: str | None) -> None:
     from recur.kb.init import has_patterns
 
+    _python_disagrees(Path(directory), kept or [])
     click.echo("Next:")
     if kept and "Makefile" in kept:  # the team's own Makefile has none of Recur's targets
         _where_recur_comes_from(directory, wheel, "CI installs")
