@@ -225,6 +225,24 @@ def test_the_id_prompt_says_when_the_titles_id_is_a_pattern_already(tmp_path):
         proc.kill()
     assert proc.returncode == 0, err
     said = b"pattern 'disk-full' already exists ("
-    assert said in err and b"disk-full.md): extend it, or type another id" in err, err
+    assert said in err and b"disk-full.md); extend it, or choose another id" in err, err
     assert err.index(said) < err.index(b"Id: "), err  # before the question, not after an answer
+    assert (tmp_path / "kb/patterns/capacity/disk-full-on-nfs.md").is_file(), (out, err)
+
+
+def test_the_id_prompt_names_a_misplaced_pattern_that_has_the_titles_id(tmp_path):
+    """The title's id is a pattern's only in a file named .MD (kb.misplaced, not kb.pattern_files): the prompt's
+    line raised KeyError, a traceback, before the question (found in review). It names that file."""
+    small_kb(tmp_path / "kb")
+    (tmp_path / "kb/patterns/capacity/disk-full.md").rename(tmp_path / "kb/patterns/capacity/disk-full.MD")
+    proc = _new_pattern_on_pipes(tmp_path)
+    try:
+        out, err = proc.communicate(
+            b"Disk full\n\ndisk-full-on-nfs\ncapacity\nsev2\nwrites fail\n\n\n\n\n", timeout=120
+        )
+    finally:
+        proc.kill()
+    assert b"Traceback" not in err, err
+    assert b"pattern 'disk-full' already exists (kb/patterns/capacity/disk-full.MD)" in err, err
+    assert proc.returncode == 0, err
     assert (tmp_path / "kb/patterns/capacity/disk-full-on-nfs.md").is_file(), (out, err)

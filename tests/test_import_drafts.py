@@ -182,13 +182,15 @@ def test_a_draft_whose_candidates_are_all_low_is_filed_as_uncategorised_and_said
     out = json.loads(r.stdout)
     assert {c["confidence"] for c in out["candidates"]} == {"low"}, out["candidates"]
     assert out["draft"]["category"] == "uncategorised"
+    # why, for a script to tell the fallback from a category chosen
+    top = out["candidates"][0]["id"]
+    assert out["draft"]["unsorted"] == f"no candidate is a confident match (the closest, {top}, is low)"
     dry = CliRunner().invoke(cli, [*args, "--dry-run"])  # before it is written, --category files it elsewhere
     assert "Would be filed under uncategorised/" in dry.output and "import with --category CATEGORY" in dry.output
     r = CliRunner().invoke(cli, args)
     assert r.exit_code == 0, r.output
     draft = kb_dir / "patterns" / "uncategorised" / "office-printer-queue-jammed-toner-cartridge.md"
     assert f"wrote draft pattern {draft.stem}: {draft}" in r.output
-    top = out["candidates"][0]["id"]
     assert (
         f"Filed under uncategorised/: no candidate is a confident match (the closest, {top}, is low), so its "
         "category is not taken from one. To file it: move it to kb/patterns/CATEGORY/" in r.output
@@ -196,3 +198,24 @@ def test_a_draft_whose_candidates_are_all_low_is_filed_as_uncategorised_and_said
     assert load_kb(kb_dir).patterns[draft.stem].category == "uncategorised"
     check = CliRunner().invoke(cli, ["check", "--kb", str(kb_dir)])
     assert check.exit_code == 0 and "category" not in check.output.replace("/uncategorised/", "/"), check.output
+
+
+def test_a_draft_in_a_kb_with_no_pattern_is_filed_as_uncategorised_and_said(tmp_path):
+    """A KB `recur init` made without --starter has no pattern: `recur import` stopped with "--category: needed for
+    the draft pattern (no existing pattern to take it from)", nothing imported (found in review). The draft is
+    filed under uncategorised/, the report saying why."""
+    made = CliRunner().invoke(cli, ["init", str(tmp_path / "team")])
+    assert made.exit_code == 0, made.output
+    kb_dir = tmp_path / "team" / "kb"
+    assert not list((kb_dir / "patterns").rglob("*.md"))
+    path = tmp_path / "printer.md"
+    path.write_text(textwrap.dedent(PRINTER))
+    r = CliRunner().invoke(cli, ["import", *fake_model_flags(kb_dir, tmp_path / "idx"), str(path)])
+    assert r.exit_code == 0 and "needed for the draft pattern" not in r.output, r.output
+    draft = kb_dir / "patterns" / "uncategorised" / "office-printer-queue-jammed-toner-cartridge.md"
+    assert draft.is_file(), r.output
+    assert "Filed under uncategorised/: the knowledge base has no pattern yet, so its category is not taken" in (
+        " ".join(r.output.split())
+    ), r.output
+    check = CliRunner().invoke(cli, ["check", "--kb", str(kb_dir)])
+    assert check.exit_code == 0, check.output

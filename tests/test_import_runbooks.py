@@ -2,12 +2,16 @@
 becomes a pattern. Found in review: a team's runbook was recorded as an incident dated from its "Last
 reviewed:" line, with a draft pattern of TODOs. Our own text."""
 
+import json
 import shlex
+import textwrap
 
 from click.testing import CliRunner
 from import_helpers import import_file as imp
+from kbfactory import fake_model_flags
 
 from recur.cli.main import cli
+from recur.ingest.importer import content_hash
 from recur.kb.loader import load_kb
 
 RUNBOOK = """\
@@ -83,6 +87,30 @@ def test_a_postmortem_with_runbook_headings_and_an_incident_is_imported(kb_dir, 
         assert r.exit_code == 0 and "looks like a runbook" not in r.output, (shape, r.output)
 
 
+def test_a_postmortem_dated_in_its_title_is_imported(kb_dir, tmp_path):
+    """A postmortem whose date is only in its H1, with Symptoms / Diagnosis / Resolution headings, was refused as a
+    runbook: the title's date was read as the first dated sentence, which a runbook has too (found in review). A
+    date in the title dates one incident."""
+    text = """\
+        # Checkout API outage, 14 November 2026
+
+        ## Symptoms
+
+        Checkout requests failed with 502s from the edge for most customers in the EU region.
+
+        ## Diagnosis
+
+        The new connection pool limit of 20 per pod left requests queued behind slow payment calls.
+
+        ## Resolution
+
+        We rolled the pool limit back to 200 and the errors stopped within minutes.
+        """
+    r = imp(kb_dir, tmp_path / "checkout.md", text, "--json")
+    assert r.exit_code == 0 and "looks like a runbook" not in r.output, r.output
+    assert json.loads(r.stdout)["date"] == "2026-11-14", r.output
+
+
 def test_a_folder_import_refuses_the_runbook_and_imports_the_others(kb_dir, tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
@@ -107,5 +135,42 @@ def test_a_folder_import_refuses_the_runbook_and_imports_the_others(kb_dir, tmp_
             "--no-draft",
         ],
     )
-    assert r.exit_code == 1, r.output
+    # a runbook is no error in a file: exit 2, as `recur import FILE` gives it (it was 1), counted apart
+    assert r.exit_code == 2, r.output
     assert "runbook.md: looks like a runbook, not a postmortem" in r.output and "1 recorded" in r.output, r.output
+    assert "0 refused, 1 runbook (not imported)" in r.output, r.output
+    (folder / "broken.md").write_text("")  # an error in another file is the worse
+    r = CliRunner().invoke(cli, ["import", *fake_model_flags(kb_dir, tmp_path / "idx"), str(folder), "--no-draft"])
+    assert r.exit_code == 1 and "1 refused, 1 runbook (not imported)" in r.output, r.output
+
+
+def _imported_before_the_refusal(kb_dir, path):
+    """A record imported from the runbook at ``path`` as an import before the refusal wrote it: one of the runbook
+    with a Severity: line (still imported), its digest then set to the runbook's own."""
+    r = imp(kb_dir, path, RUNBOOK.replace("    ## Symptoms\n", "    **Severity:** SEV2\n\n    ## Symptoms\n"))
+    assert r.exit_code == 0, r.output
+    (record,) = [i for i in load_kb(kb_dir).incidents.values() if i.imported]
+    file = kb_dir / record.relpath
+    file.write_text(file.read_text().replace(record.imported["sha256"], content_hash(textwrap.dedent(RUNBOOK))))
+    return record.id
+
+
+def test_a_runbook_imported_before_the_refusal_is_a_re_import(kb_dir, tmp_path):
+    """A runbook a record was imported from before `recur import` refused runbooks was refused on its re-import
+    (exit 2, a scheduled folder import failing on a document it had imported fine; found in review): it is
+    reported as imported before, exit 0, with a note that it reads as a runbook."""
+    iid = _imported_before_the_refusal(kb_dir, tmp_path / "runbook.md")
+    before = _files(kb_dir)
+    r = imp(kb_dir, tmp_path / "runbook.md", RUNBOOK)
+    assert r.exit_code == 0, r.output
+    assert f"Already imported as {iid} (same content)" in r.output, r.output
+    said = " ".join(r.output.split())
+    assert f"Note: it reads as a runbook, not a postmortem (recur import refuses one now; {iid} was imported" in said
+    assert _files(kb_dir) == before
+    # so in a folder: the other file recorded, the runbook unchanged, exit 0
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "runbook.md").write_text((tmp_path / "runbook.md").read_text())
+    r = CliRunner().invoke(cli, ["import", *fake_model_flags(kb_dir, tmp_path / "idx"), str(folder), "--no-draft"])
+    assert r.exit_code == 0 and "1 unchanged (re-import), 0 refused" in r.output, r.output
+    assert "runbook (not imported)" not in r.output

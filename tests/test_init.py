@@ -1417,6 +1417,66 @@ def test_init_names_the_python_the_constraints_were_made_on_and_make_install_che
     assert check.returncode == 0, check.stderr
 
 
+def _setup_pythons(dest: Path) -> list:
+    import yaml
+
+    return [
+        step["with"]["python-version"]
+        for name in ("kb.yml", "overdue.yml")
+        for job in yaml.safe_load((dest / ".github/workflows" / name).read_text())["jobs"].values()
+        for step in job["steps"]
+        if "setup-python" in step.get("uses", "")
+    ]
+
+
+def test_init_keeping_a_python_version_of_another_python_says_so(tmp_path):
+    """The team's own .python-version (3.12.1) kept while init ran on 3.11: init wrote 3.11 into the workflows
+    and said python3 must be 3.11, not a word that the kept file says 3.12, and the Makefile's check then
+    stopped every install (found in review). The workflows get the Python constraints.txt was made on (its pins
+    install on it), and the difference is said with the two ways to settle it."""
+    import sys
+
+    here = f"{sys.version_info.major}.{sys.version_info.minor}"
+    other = f"{sys.version_info.major}.{sys.version_info.minor + 1}"
+    dest = tmp_path / "team"
+    dest.mkdir()
+    (dest / ".python-version").write_text(f"{other}.1\n")
+    res = run("init", dest, "--keep-existing")
+    assert res.exit_code == 0, res.output
+    assert (dest / ".python-version").read_text() == f"{other}.1\n"  # kept
+    assert _setup_pythons(dest) == [here, here]
+    said = " ".join(res.output.split())
+    assert (
+        f".python-version says {other}; constraints.txt was made on {here}: set it to {here}, or run "
+        f"PYTHON=python{other} make constraints" in said
+    ), res.output
+    assert f"The workflows set up Python {here}" in said
+    # a kept .python-version that agrees: nothing said
+    (again := tmp_path / "again").mkdir()
+    (again / ".python-version").write_text(f"{here}.4\n")
+    res = run("init", again, "--keep-existing")
+    assert res.exit_code == 0 and "constraints.txt was made on" not in res.output, res.output
+
+
+def test_init_keeping_constraints_made_on_another_python_names_that_one(tmp_path):
+    """constraints.txt kept, made on another Python: its pins install there, so the workflows, README and
+    .python-version init writes name that one, not the one init runs on."""
+    import sys
+
+    other = f"{sys.version_info.major}.{sys.version_info.minor + 1}"
+    dest = tmp_path / "team"
+    dest.mkdir()
+    (dest / "constraints.txt").write_text(
+        f"# The versions of recur's dependencies installed with recur 0.1.0 where `recur init` ran (Python "
+        f"{other}.2, Linux x86_64).\npyyaml==6.0.2\n"
+    )
+    res = run("init", dest, "--keep-existing")
+    assert res.exit_code == 0, res.output
+    assert _setup_pythons(dest) == [other, other]
+    assert (dest / ".python-version").read_text() == f"{other}\n"
+    assert f"PYTHON=python{other} make install" in (dest / "README.md").read_text()
+
+
 def _python_check(dest: Path) -> str:
     """The Makefile's PYTHON_CHECK program, as make exports it."""
     text = (dest / "Makefile").read_text()

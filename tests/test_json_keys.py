@@ -147,7 +147,8 @@ def test_import_json_keys(kb_dir, tmp_path):
     out = run("import", *common, "--category", "software", str(tmp_path / "pm.md"))
     assert list(out) == IMPORT_KEYS + IMPORT_ADDED + BOTH_ADDED + IMPORT_LAST
     assert list(out["link"]) == ["pattern", "reason", "pending_draft"]
-    assert list(out["draft"]) == ["id", "path", "title", "category"]
+    assert list(out["draft"]) == ["id", "path", "title", "category", "unsorted"]
+    assert out["draft"]["unsorted"] is None  # --category chose it: no fallback to say
     assert out["candidates"] and all(list(c) == CANDIDATE_KEYS for c in out["candidates"])
     assert all(list(c) == ["id", "title", "score", "confidence", "probability", "why"] for c in out["closest"])
     assert all(list(m) == ["heading", "section"] for m in out["mapped"])

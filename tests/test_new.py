@@ -275,6 +275,17 @@ def test_refuses_to_overwrite(kb):
     assert not list((kb / "patterns/capacity").glob(".*tmp"))
 
 
+def test_refuses_an_id_only_a_misplaced_pattern_has(kb):
+    """A pattern file named .MD is known by its id (kb.misplaced) but is not in kb.pattern_files: --id with
+    that id raised KeyError, a traceback, instead of the refusal (found in review)."""
+    (kb / "patterns/capacity/disk-full.md").rename(kb / "patterns/capacity/disk-full.MD")
+    args = ["--id", "disk-full", "--title", "x", "--category", "capacity", "--severity", "sev2", "--symptom", "y"]
+    res = run("new", "pattern", "--kb", "kb", *args)
+    assert res.exit_code == 1, res.output
+    assert "Error: --id: pattern 'disk-full' already exists (kb/patterns/capacity/disk-full.MD)" in res.output
+    assert not (kb / "patterns/capacity/disk-full.md").exists()
+
+
 @pytest.mark.parametrize(
     "args, message",
     [

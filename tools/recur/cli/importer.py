@@ -21,6 +21,7 @@ from recur.cli.options import (
 )
 from recur.ingest.importer import CHANGED, NotAPostmortem, OneEngine, import_postmortem, render_text
 from recur.util.errors import RecurError
+from recur.util.text import plural
 
 # --review-done given alone, no DATE after it: the review was held today
 _TODAY = "today"
@@ -140,7 +141,7 @@ def import_cmd(
     Exit status: 0 imported, or imported before and unchanged; 1 an error (nothing written); 2 a
     runbook, not a postmortem (nothing written; it says how to make it a pattern) or a usage error;
     3 imported before and changed since: the incident is not updated, what differs is named.
-    A folder: the worst of its files' (1 over 3 over 0).
+    A folder: the worst of its files' (1 over 2 over 3 over 0).
     """
     from recur.kb.loader import load_kb
     from recur.util.dates import given_date
@@ -223,7 +224,7 @@ def _import_folder(kb_dir, folder: Path, flags: dict, kb, *, as_json: bool) -> i
     """`recur import DIR`: each postmortem file of the folder imported as `recur import FILE` imports it, its
     report printed as that prints it (--json: one line of its object, and "file"); a file that fails is said
     (file, reason) and the others still imported. The engine is opened once (one model load for all). Returns
-    the exit status: the worst of the files' (an error 1, over a changed document's 3, over 0)."""
+    the exit status: the worst of the files' (an error 1, over a runbook's 2, over a changed document's 3, over 0)."""
     files, others = _folder_files(folder)
     if others:
         shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
@@ -233,12 +234,17 @@ def _import_folder(kb_dir, folder: Path, flags: dict, kb, *, as_json: bool) -> i
         )
     if not files:
         raise RecurError(f"{folder}: holds no postmortem file ({', '.join(FOLDER_KINDS)}); nothing imported")
-    engine, counts, status = OneEngine(), dict.fromkeys(("recorded", "unchanged", "changed", "refused"), 0), 0
+    kinds = ("recorded", "unchanged", "changed", "refused", "runbooks")
+    engine, counts, status = OneEngine(), dict.fromkeys(kinds, 0), 0
     for n, path in enumerate(files):
         try:  # the --severity check's KB for the first; each later one reads the KB the imports before wrote
             out = import_postmortem(kb_dir, str(path), **flags, kb=kb if n == 0 else None, engine=engine)
         except RecurError as exc:
-            counts["refused"], status = counts["refused"] + 1, 1
+            # a runbook is no error in the file (exit 2, as `recur import FILE` gives it), counted apart; an
+            # error in another file is the worse (1)
+            runbook = isinstance(exc, NotAPostmortem)
+            counts["runbooks" if runbook else "refused"] += 1
+            status = 1 if not runbook or status == 1 else 2
             _said_refused(path, str(exc), as_json)
             continue
         kind = "changed" if out.changed else "unchanged" if out.already else "recorded"
@@ -270,10 +276,11 @@ ALONE = (
 def _total(n: int, counts: dict, dry_run: bool) -> str:
     """The folder's last line: `Imported 3 postmortems: 2 recorded, 1 unchanged (re-import), 0 refused`."""
     changed = f", {counts['changed']} changed since imported (not updated)" if counts["changed"] else ""
+    runbooks = f", {plural(counts['runbooks'], 'runbook')} (not imported)" if counts["runbooks"] else ""
     head = f"Dry run, nothing written: read {n}" if dry_run else f"Imported {n}"
     recorded = "would be recorded" if dry_run else "recorded"
     return (
         f"{head} postmortem{'s' if n != 1 else ''}: {counts['recorded']} {recorded}, "
-        f"{counts['unchanged']} unchanged (re-import){changed}, {counts['refused']} refused"
+        f"{counts['unchanged']} unchanged (re-import){changed}, {counts['refused']} refused{runbooks}"
         + (f"; {ALONE}" if dry_run else "")
     )

@@ -100,6 +100,29 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
     _next_steps(directory, starter, kept, wheel)
 
 
+def _python_disagrees(directory: Path, kept: list[str]) -> None:
+    """A team's own .python-version, kept, naming another Python than constraints.txt was made on: init wrote
+    the constraints' into the workflows (its pins are what installs) and told python3 to be it, with not a
+    word that the kept file says otherwise, where the Makefile's check and CI then stop (found in review)."""
+    from recur.kb.init import PYTHON_VERSION_FILE, constraints_python, kept_python
+
+    have, want = kept_python(directory), constraints_python(directory)
+    if PYTHON_VERSION_FILE not in kept or have is None or have == want:
+        return
+    ours = "Makefile" not in kept  # its install target checks $(PYTHON) against .python-version
+    remake = (
+        f"PYTHON=python{have} make constraints"
+        if ours
+        else f"recur init --constraints-only {directory} with a recur installed on Python {have}"
+    )
+    stops = "make install stops, in CI too" if ours else f"pip may find no release of some pins for Python {have}"
+    click.echo(
+        f"Note: {PYTHON_VERSION_FILE} says {have}; constraints.txt was made on {want}: set it to {want}, or run "
+        f"{remake} (then set the workflows' python-version to {have}). The workflows set up Python {want}, the "
+        f"one the pins install on; until the two agree, {stops}."
+    )
+
+
 def _other_branch(top: Path | None, directory: Path, merge: list[str]) -> None:
     """In a repository on another branch than the one kb.yml's pushes run on (a plain `git init` makes
     ``master``), the line to change: its pushes never ran the checks (found by a first-time pattern author).
@@ -170,6 +193,7 @@ def _ignored_example(pattern: str) -> str:
 def _next_steps(directory: str, starter: bool, kept: list[str] | None, wheel: str | None) -> None:
     from recur.kb.init import has_patterns
 
+    _python_disagrees(Path(directory), kept or [])
     click.echo("Next:")
     if kept and "Makefile" in kept:  # the team's own Makefile has none of Recur's targets
         _where_recur_comes_from(directory, wheel, "CI installs")
@@ -229,13 +253,13 @@ def _kept_makefile(directory: str) -> None:
     the files init writes. Found in review: the hint named install/check/site/report/test/run, where kb.yml
     also runs make similar and make eval and passes REPORT_FORMAT/REPORT_OUT to make report; and, adopting
     Recur, it said to run Recur's commands where nothing had installed them."""
-    from recur.kb.init import make_targets, python_version, workflow_make_calls
+    from recur.kb.init import constraints_python, make_targets, workflow_make_calls
 
     python, venv, torch = _makefile_default("PYTHON"), _makefile_default("VENV"), _makefile_default("TORCH_INDEX")
     pip = f"{venv}/bin/python -m pip install -r requirements.txt --extra-index-url {torch}"
     click.echo(f"  {_first_step(directory, f'{python} -m venv {venv} && {pip}')}")
     # the Makefile's check of it is in the Makefile not used here: said, or pip's "no matching distribution" is all
-    want = python_version()
+    want = constraints_python(directory)
     click.echo(f"  # {python} must be Python {want}, the one constraints.txt was made on (.python-version);")
     click.echo(f"  # where it is not, run python{want} -m venv in its place")
     click.echo(f"  # installs recur in {venv}/ as the install target of Recur's Makefile does, torch's CPU build from")

@@ -287,10 +287,10 @@ def _ask_pattern(kb, title, pid, category, severity, symptoms, signals, summary,
     suggested = schema.id_from_title(title)
     taken = bool(suggested) and kb.pattern_known(suggested)
     if taken and not pid:  # the Id prompt had no default and asked again on Enter without a word (found in review)
-        click.echo(
-            f"pattern {suggested!r} already exists ({kb.pattern_files[suggested][0]}): extend it, or type another id",
-            err=True,
-        )
+        try:
+            scaffold.free_pattern_id(kb, suggested)
+        except RecurError as exc:  # the refusal --id gives, so the two never say it differently
+            click.echo(str(exc).removeprefix("--id: "), err=True)
     pid = pid or prompt(
         "Id",
         default=None if not suggested or taken else suggested,

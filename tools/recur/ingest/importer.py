@@ -65,11 +65,18 @@ class Draft:
     id: str
     path: str
     title: str
-    category: str = ""
+    category: str
     unsorted: str | None = None
 
     def to_json(self) -> dict:
-        return {"id": self.id, "path": self.path, "title": self.title, "category": self.category}
+        # "unsorted": a script tells a category chosen (--category, a confident match's) from UNSORTED's fallback
+        return {
+            "id": self.id,
+            "path": self.path,
+            "title": self.title,
+            "category": self.category,
+            "unsorted": self.unsorted,
+        }
 
 
 # a draft's category when no candidate is a confident match: the folder says it is not sorted yet
@@ -784,7 +791,6 @@ def _parsed(file):
             f"{file}: this looks like an unfilled postmortem template ({plural(pm.placeholders, 'placeholder')}, "
             f"{plural(pm.words, 'word')} of its own text); fill it in, then import it"
         )
-    _refuse_runbook(file, pm)
     notes = _file_notes(prep)
     if pm.title:  # cut before anything compares it with a record's (an earlier import's, cut too)
         pm.title, cut = within_title_limit(pm.title)
@@ -826,13 +832,34 @@ def _runbook_heading(heading: str) -> str | None:
 def _incident_shape(pm) -> bool:
     """Whether the document tells of one incident: a timeline, impact, lessons or follow-ups, a duration, a start,
     end or resolved time, a severity or priority, or a date that a field or heading gives (a date only in a
-    sentence, "Last reviewed: 2026-09-14", is none: a runbook has those too). A runbook's own heading read as a
-    postmortem's ("## Remediation", the action items) is none either."""
-    dated = pm.date is not None and not (pm.date_source or "").startswith("the first dated sentence")
+    sentence, "Last reviewed: 2026-09-14", is none: a runbook has those too; one in the title, "# Checkout API
+    outage, 14 November 2026", is: a postmortem so dated was refused, found in review). A runbook's own heading
+    read as a postmortem's ("## Remediation", the action items) is none either."""
+    from recur.ingest.postmortem import _first_dated
+
+    sentence = (pm.date_source or "").startswith("the first dated sentence")
+    dated = pm.date is not None and (not sentence or _first_dated(pm.title or "", None)[0] is not None)
     times = (pm.duration_minutes, pm.start, pm.end, pm.resolved, pm.mitigated, pm.created_at)
     levels = (pm.severity_text, pm.priority_text, pm.severity_mentions)
     told = {canon for head, canon in pm.mapped if not _runbook_heading(head)} & _INCIDENT_SECTIONS
     return dated or any(times) or any(levels) or bool(told)
+
+
+def _runbook_note(file, pm, dup) -> list[str]:
+    """A runbook is refused (``_refuse_runbook``), unless a record was imported from this very document (``dup``,
+    the re-import lookup) before the refusal existed: refused then, a scheduled import of a folder failed on a
+    document it had imported fine (found in review). It is reported as imported before, with this note."""
+    try:
+        _refuse_runbook(file, pm)
+    except NotAPostmortem:
+        if not dup:
+            raise
+        return [
+            f"it reads as a runbook, not a postmortem (recur import refuses one now; {dup[0]} was imported from it "
+            f"before it did): if {dup[0]} records no incident, make the runbook a pattern (recur new pattern) "
+            f"and remove {dup[1]}"
+        ]
+    return []
 
 
 def _refuse_runbook(file, pm) -> None:
@@ -1079,11 +1106,14 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     kb = load_kb(kb_dir) if kb is None else kb
     patterns = require_patterns(kb, patterns, "--pattern")  # as the patterns have them: "Disk-Full" too
     digests, source, sources = document_hashes(text, pm.markdown), source_key(kb, file), _sources(kb, file)
-    if dup := find_duplicate(kb, digests, sources, pm.title, date or pm.date):
+    dup = find_duplicate(kb, digests, sources, pm.title, date or pm.date)
+    runbook = _runbook_note(file, pm, dup)
+    if dup:
         # the same path with other content: a changed document, what differs named
         flags = {"iid": iid, "date": date, "severity": severity, "pattern": patterns, "review_due": review_due}
         changes = _changes(kb, dup[0], pm, source) if dup[2] == "source path" else None
-        return _already(dup, pm, _given(**flags, review_done=review_done), changes, digests, kb=kb)
+        out = _already(dup, pm, _given(**flags, review_done=review_done), changes, digests, kb=kb)
+        return replace(out, notes=out.notes + runbook)
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
     if date:  # a due date without its year is read against the date given, not the document's
         dues_against(pm, day)
@@ -1666,13 +1696,17 @@ def _draft_category(kb, cands: list, category) -> tuple[str, str | None]:
 
     if category:
         return category, None
-    top = cands[0] if cands else None
-    if top is not None and CONFIDENCE_RANK[top["confidence"]] < CONFIDENCE_RANK["medium"]:
+    if not cands:  # a KB `recur init` made without --starter: it stopped, "--category: needed" (found in review)
+        return UNSORTED, "the knowledge base has no pattern yet" if not kb.patterns else "no candidate was found"
+    top = cands[0]
+    if CONFIDENCE_RANK[top["confidence"]] < CONFIDENCE_RANK["medium"]:
         why = f"no candidate is a confident match (the closest, {top['id']}, is {top['confidence']})"
         return UNSORTED, why
-    cat = _category(kb, top["id"]) if top else None
-    if not cat or not KEBAB.fullmatch(cat):
-        raise RecurError("--category: needed for the draft pattern (no existing pattern to take it from)")
+    cat = _category(kb, top["id"])
+    if cat is None:  # the index's, no longer the KB's
+        return UNSORTED, f"the closest, {top['id']}, is no pattern of the knowledge base now"
+    if not KEBAB.fullmatch(cat):
+        raise RecurError(f"--category: needed for the draft pattern ({top['id']}'s category {cat!r} is no folder name)")
     return cat, None
 
 

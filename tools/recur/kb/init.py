@@ -49,6 +49,31 @@ def python_version() -> str:
     return f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
+# constraints.txt's first line, as ``constraints`` writes it: "… where `recur init` ran (Python 3.11.9, Linux x86_64)."
+_MADE_ON = re.compile(r"where `recur init` ran \(Python (\d+)\.(\d+)")
+
+
+def constraints_python(dest) -> str:
+    """The Python major.minor ``dest``/constraints.txt was made on, as its first line says; the one init runs on
+    when there is none or it does not say (a team's own). The pins install on it: a kept .python-version naming
+    another one had the workflows and the README say init's, and nothing said the two differ (found in review)."""
+    try:
+        with open(Path(dest) / CONSTRAINTS, encoding="utf-8", errors="replace") as f:
+            made = _MADE_ON.search(f.readline())
+    except OSError:
+        made = None
+    return f"{made.group(1)}.{made.group(2)}" if made else python_version()
+
+
+def kept_python(dest) -> str | None:
+    """The major.minor ``dest``/.python-version names ("3.12.1" → "3.12"), or None (no file, no version in it)."""
+    try:
+        words = (Path(dest) / PYTHON_VERSION_FILE).read_text(encoding="utf-8", errors="replace").split()
+    except OSError:
+        return None
+    return ".".join(words[0].split(".")[:2]) if words and re.fullmatch(r"\d+\.\d+(\.\S*)?", words[0]) else None
+
+
 def serve_url() -> str:
     """Where `make run` (recur serve with its defaults) serves: the README and init's next steps name it."""
     return f"http://{config.default('host')}:{config.default('port')}/"
@@ -109,19 +134,22 @@ def flow_branches(path: Path) -> list[str] | None:
     return [str(b) for b in branches]
 
 
-def plan(name: str, starter: bool, version: str) -> dict[str, bytes]:
+def plan(name: str, starter: bool, version: str, python: str | None = None) -> dict[str, bytes]:
     """{path relative to the new repository: content} for everything init writes. ``name`` is
-    one line (``site_name``): mkdocs.yml gets it as a quoted YAML string, the comments as it is."""
+    one line (``site_name``): mkdocs.yml gets it as a quoted YAML string, the comments as it is.
+    ``python``: the major.minor the workflows, README and .python-version name (constraints.txt's; default
+    the one init runs on)."""
+    python = python or python_version()
     files: dict[str, bytes] = {}
     root = templates_dir() / "init"
     for path in sorted(root.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             text = path.read_text(encoding="utf-8").replace("@@NAME_YAML@@", yaml_string(name))
             text = text.replace("@@NAME@@", name).replace("@@VERSION@@", version).replace("@@SERVE_URL@@", serve_url())
-            text = text.replace("@@PYTHON@@", python_version())
+            text = text.replace("@@PYTHON@@", python)
             files[path.relative_to(root).as_posix()] = text.encode("utf-8")
     files[CONSTRAINTS] = constraints(version).encode("utf-8")
-    files[PYTHON_VERSION_FILE] = f"{python_version()}\n".encode()
+    files[PYTHON_VERSION_FILE] = f"{python}\n".encode()
     files[FORMAT_DOC] = format_reference(version).encode("utf-8")
     files[f"kb/{FORMAT_FILE}"] = (
         "# The KB format version this knowledge base is written to. recur check reads it and names a KB\n"
@@ -295,7 +323,9 @@ def init_repository(dest, *, starter: bool = False, name: str | None, keep=None,
     dest = Path(dest)
     if dest.exists() and not dest.is_dir():
         raise RecurError(f"{dest}: exists and is not a folder")
-    files = plan(_site_name(name, dest), starter, __version__)
+    # a kept constraints.txt's Python, not init's: its pins are what installs (constraints_python)
+    python = constraints_python(dest) if keep is not None else None
+    files = plan(_site_name(name, dest), starter, __version__, python)
     if wheel is not None:
         files.update(with_wheel(files[REQUIREMENTS], Path(wheel), __version__))
     conflicts = sorted({c for rel in files if (c := _in_the_way(dest, rel))})

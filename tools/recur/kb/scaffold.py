@@ -49,12 +49,18 @@ def _id(given: str | None, title: str) -> str:
     return kebab(_need(given or schema.id_from_title(title), "--id", "an id"), "--id")
 
 
+def existing_pattern_file(kb: KB, pid: str) -> str:
+    """The file of a pattern ``kb.pattern_known`` knows: a read one's, else a misplaced one's (named
+    .MD, in the wrong folder, front matter unread), which has no entry in ``pattern_files``."""
+    return (kb.pattern_files.get(pid) or kb.misplaced[pid])[0]
+
+
 def free_pattern_id(kb: KB, pid: str) -> str:
     """``pid`` when it is a kebab-case id no pattern has (a file with errors counts), else why not."""
     kebab(pid, "--id")
     if kb.pattern_known(pid):
         raise RecurError(
-            f"--id: pattern {pid!r} already exists ({kb.pattern_files[pid][0]}); extend it, or choose another id"
+            f"--id: pattern {pid!r} already exists ({existing_pattern_file(kb, pid)}); extend it, or choose another id"
         )
     return pid
 
