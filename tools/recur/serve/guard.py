@@ -646,7 +646,8 @@ class ConcurrencyLimit:
     One client address (``scope["client"]``, the feedback rate limit's) has at most ``per_client_limit``
     requests in progress to ``per_client_paths`` (/api/suggest), then a 429 with Retry-After: one client
     sending long texts filled the search pool and every responder was answered 503 (found in a security
-    review)."""
+    review). Its POST /mcp are counted apart, at most ``per_client_limit`` but at least 4: one MCP client with
+    many tool calls in flight held the whole MCP pool (found in the fix's re-read)."""
 
     EXEMPT = ("/healthz", "/metrics")
 
@@ -693,30 +694,42 @@ class ConcurrencyLimit:
                 {"Retry-After": "1"},
                 scope,
             )
-        client = _client_address(scope) if self.per_client_limit and path in self.per_client_paths else None
-        if client is not None and self.of_client.get(client, 0) >= self.per_client_limit:
+        mine, cap, what = self._of_client(path, scope)
+        if mine is not None and self.of_client.get(mine, 0) >= cap:
             if self.on_reject:
                 self.on_reject()
             return await send_error(
                 send,
                 429,
                 "too_many_requests",
-                f"too many searches in progress from {client} ({self.per_client_limit}, "
-                "--max-concurrent-per-client); retry in a second",
+                f"too many {what} in progress from {mine[1]} ({cap}, --max-concurrent-per-client); retry in a second",
                 {"Retry-After": "1"},
                 scope,
             )
         setattr(self, pool, getattr(self, pool) + 1)
-        if client is not None:
-            self.of_client[client] = self.of_client.get(client, 0) + 1
+        if mine is not None:
+            self.of_client[mine] = self.of_client.get(mine, 0) + 1
         try:
             await self.app(scope, receive, send)
         finally:
             setattr(self, pool, getattr(self, pool) - 1)
-            if client is not None:
-                left = self.of_client.pop(client) - 1
+            if mine is not None:
+                left = self.of_client.pop(mine) - 1
                 if left:  # an address with none in progress is not kept: the table holds only the busy ones
-                    self.of_client[client] = left
+                    self.of_client[mine] = left
+
+    def _of_client(self, path: str, scope) -> tuple[tuple[str, str] | None, int, str]:
+        """The per-client count a request takes a place in ((pool, address), or None: not counted), its cap, and
+        what the 429 says there are too many of. POST /mcp is counted apart from the searches of
+        ``per_client_paths``, at least 4 as its pool is: a client that waits for each answer sends its next
+        request while the last one's stream is still closing (the pool's reason, in the class's docstring)."""
+        if not self.per_client_limit:
+            return None, 0, ""
+        if path in self.per_client_paths:
+            return ("searches", _client_address(scope)), self.per_client_limit, "searches"
+        if is_mcp_path(path) and scope["method"] == "POST":
+            return ("mcp", _client_address(scope)), max(4, self.per_client_limit), "MCP requests"
+        return None, 0, ""
 
     def _pool(self, path: str, method: str) -> tuple[str, int, str]:
         """The counter a request takes a place in, its bound, and what the 503 says is full."""
