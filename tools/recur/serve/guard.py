@@ -647,7 +647,9 @@ class ConcurrencyLimit:
     requests in progress to ``per_client_paths`` (/api/suggest), then a 429 with Retry-After: one client
     sending long texts filled the search pool and every responder was answered 503 (found in a security
     review). Its POST /mcp are counted apart, at most ``per_client_limit`` but at least 4: one MCP client with
-    many tool calls in flight held the whole MCP pool (found in the fix's re-read)."""
+    many tool calls in flight held the whole MCP pool (found in the fix's re-read). The 429 is not ``on_reject``'s
+    (the metric of 503 overloaded, the server's capacity): one noisy client read as capacity misled an operator;
+    /metrics counts it by its status."""
 
     EXEMPT = ("/healthz", "/metrics")
 
@@ -695,9 +697,7 @@ class ConcurrencyLimit:
                 scope,
             )
         mine, cap, what = self._of_client(path, scope)
-        if mine is not None and self.of_client.get(mine, 0) >= cap:
-            if self.on_reject:
-                self.on_reject()
+        if mine is not None and self.of_client.get(mine, 0) >= cap:  # not on_reject's: that counts 503 overloaded
             return await send_error(
                 send,
                 429,
