@@ -726,9 +726,9 @@ class ConcurrencyLimit:
         if not self.per_client_limit:
             return None, 0, ""
         if path in self.per_client_paths:
-            return ("searches", _client_address(scope)), self.per_client_limit, "searches"
+            return ("searches", client_address(scope)), self.per_client_limit, "searches"
         if is_mcp_path(path) and scope["method"] == "POST":
-            return ("mcp", _client_address(scope)), max(4, self.per_client_limit), "MCP requests"
+            return ("mcp", client_address(scope)), max(4, self.per_client_limit), "MCP requests"
         return None, 0, ""
 
     def _pool(self, path: str, method: str) -> tuple[str, int, str]:
@@ -744,9 +744,9 @@ class ConcurrencyLimit:
         return "in_flight", self.limit, "requests in progress"
 
 
-def _client_address(scope) -> str:
+def client_address(scope) -> str:
     """The client's address as the access log and the feedback rate limit have it (behind a trusted proxy,
-    uvicorn has put X-Forwarded-For's there)."""
+    uvicorn has put X-Forwarded-For's there): the key of the per-client caps, here and in mcp_sessions."""
     return str((scope.get("client") or ("-",))[0] or "-")
 
 
