@@ -906,12 +906,14 @@ def _log_unexpected(scope, exc: Exception) -> None:
     import logging
 
     from recur.serve.access import request_id
+    from recur.serve.applog import loggable
     from recur.serve.prefix import received_path
 
-    path = received_path(scope).decode("latin-1")
+    path = received_path(scope).decode("latin-1")  # every byte one character, U+0000 to U+00FF
     host, port = scope.get("client") or ("-", "-")
-    client = f"{host}:{port}"
-    said = f"{scope.get('method', '-')} {path} from {client}".encode("unicode_escape").decode("ascii")  # one line
+    # one line: loggable escapes C0, DEL and C1 (every line break of that range: \n, \r, \x1c-\x1e, \x85), as
+    # unicode_escape did, but in the \x0a every other line is written in (it wrote \n, \t)
+    said = loggable(f"{scope.get('method', '-')} {path} from {host}:{port}")
     rid = request_id(scope)
     logging.getLogger("uvicorn.error").error(
         "unexpected %s answering %s (request_id %s): answered 500 internal_error",
