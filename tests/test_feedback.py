@@ -938,3 +938,25 @@ def test_a_voters_earlier_vote_is_found_whoever_wrote_it_and_whatever_became_of_
     assert record_once(fb, q, p, False, key="ann")[1] is None
     assert record_once(fb, q, p, False, key="ann") == (None, False)
     assert [v["useful"] for v in read_votes(fb)] == [False]
+
+
+def test_a_file_restored_over_the_log_with_the_same_start_is_read_again(tmp_path):
+    """Found in the re-read of record_once's cache: a copy restored over the log with `cp` (the same inode) whose
+    first 256 bytes are the log's, and longer than what was read of it, was read on from the old offset: a vote
+    in its middle was missed, and ann's 👎 there read as her 👍. The 64 bytes before that offset are compared at
+    each vote too; when they differ, the file is read from its start."""
+    from recur.ingest.feedback import record_once
+
+    fb = tmp_path / "feedback.jsonl"
+    q, p = "pool exhausted", "db-pool-exhausted"
+    first = {"ts": "2026-12-01T00:00:00+00:00", "query": "other " * 60, "pattern": p, "useful": True}
+    ann = {"ts": "2026-12-01T00:00:01+00:00", "query": q, "pattern": p, "vote_key": "ann"}
+    fb.write_text(json.dumps(first) + "\n" + json.dumps({**ann, "useful": True}) + "\n")
+    assert record_once(fb, q, p, True, key="ann") == (None, True)  # read, up to its end
+    inode = fb.stat().st_ino
+    restored = [first, {**ann, "useful": False}, {**first, "ts": "2026-12-01T00:00:02+00:00"}]
+    with open(fb, "w") as out:  # cp: the same file, written over, the same first line, longer
+        out.write("".join(json.dumps(line) + "\n" for line in restored))
+    assert fb.stat().st_ino == inode
+    entry, before = record_once(fb, q, p, True, key="ann")
+    assert before is False and entry["changed"] is True, (entry, before)

@@ -827,7 +827,7 @@ def test_one_client_cannot_take_every_search_place_from_the_others(tmp_path):
 
 
 def test_the_per_client_cap_of_searches_is_its_flag(tmp_path):
-    """--max-concurrent-per-client sets the cap (1 here, of --max-concurrent 64)."""
+    """--max-concurrent-per-client sets the cap (1 here, of --max-concurrent 64); its 429 is not an overload."""
     kb = small_kb(tmp_path / "kb")
     engine, began, go = held_engine(kb, tmp_path / "index")
     app = create_app(lambda: engine, feedback_path=tmp_path / "feedback.jsonl", max_concurrent_per_client=1)
@@ -838,7 +838,75 @@ def test_the_per_client_cap_of_searches_is_its_flag(tmp_path):
             waiting_in_app(base, 1)
             r = httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=30)
             assert r.status_code == 429 and "(1, --max-concurrent-per-client)" in r.json()["error"]["message"], r.text
+            # found in the fix's re-read: the 429 was counted as a 503 overloaded too, so an operator read one noisy
+            # client as the server's capacity; it is a 429 in the requests' counter alone
+            scraped = httpx.get(base + "/metrics", timeout=30).text
+            assert metric(scraped, "recur_http_requests_total", route="/api/suggest", status="429") == 1
+            assert metric(scraped, "recur_overload_rejections_total") == 0
         finally:
             go.set()
         held.join(60)
     assert codes == [200]
+
+
+def mcp_session(base: str, address: str) -> dict:
+    """The headers of an MCP session the client at ``address`` (X-Forwarded-For, from the loopback proxy) opened."""
+    from serve_util import MCP_ACCEPT, MCP_INIT
+
+    headers = {"Content-Type": "application/json", "X-Forwarded-For": address, **MCP_ACCEPT}
+    r = httpx.post(base + "/mcp", headers=headers, json=MCP_INIT, timeout=30)
+    assert r.status_code == 200, r.text
+    session = {**headers, "mcp-session-id": r.headers["mcp-session-id"], "mcp-protocol-version": "2025-06-18"}
+    httpx.post(base + "/mcp", headers=session, json={"jsonrpc": "2.0", "method": "notifications/initialized"})
+    return session
+
+
+def mcp_search(base: str, session: dict, text: str, codes: list, n: int = 2) -> threading.Thread:
+    """A suggest_patterns call in a thread of its own, its status appended to ``codes`` once answered."""
+    call = {"jsonrpc": "2.0", "id": n, "method": "tools/call"}
+    call["params"] = {"name": "suggest_patterns", "arguments": {"text": text}}
+    thread = threading.Thread(
+        target=lambda: codes.append(httpx.post(base + "/mcp", headers=session, json=call, timeout=90).status_code),
+        daemon=True,
+    )
+    thread.start()
+    return thread
+
+
+def test_one_mcp_client_cannot_take_every_mcp_place_from_the_others(tmp_path):
+    """Found in the security fix's re-read: the per-client cap counted /api/suggest only, so one MCP client with
+    many tool calls in flight in one session held the whole MCP pool, and every search slot it could wait for.
+    Its POST /mcp are counted too (--max-concurrent-per-client, at least 4: an MCP client sends its next request
+    while the last one's answer is still closing); past it, that client alone gets a 429, a JSON-RPC error, and
+    another client's call is answered. Its /api/suggest searches have their own count."""
+    kb = small_kb(tmp_path / "kb")
+    engine, began, go = held_engine(kb, tmp_path / "index")
+    app = create_app(
+        lambda: engine, feedback_path=tmp_path / "feedback.jsonl", inference_threads=5, max_concurrent_per_client=4
+    )
+    codes: list = []
+    with running(app) as base:
+        greedy, other = mcp_session(base, "10.0.0.7"), mcp_session(base, "10.0.0.8")
+        try:
+            held = [mcp_search(base, greedy, f"HOLD {n}", codes, n) for n in range(2, 6)]
+            waiting_in_app(base, 4)
+            ping = {"jsonrpc": "2.0", "id": 9, "method": "ping"}
+            r = httpx.post(base + "/mcp", headers=greedy, json=ping, timeout=30)
+            assert r.status_code == 429 and r.headers["retry-after"] == "1", r.text
+            error = r.json()["error"]
+            assert error["data"]["code"] == "too_many_requests", r.text
+            assert "(4, --max-concurrent-per-client)" in error["message"], r.text
+            assert httpx.post(base + "/mcp", headers=other, json=ping, timeout=30).status_code == 200
+            mine = {"X-Forwarded-For": "10.0.0.7"}  # its searches of /api/suggest are counted apart
+            assert (
+                httpx.post(base + "/api/suggest", headers=mine, json={"text": "disk full"}, timeout=30).status_code
+                == 200
+            )
+            stream = {k: v for k, v in greedy.items() if k != "Content-Type"}  # its event stream is not a POST
+            with httpx.stream("GET", base + "/mcp", headers=stream, timeout=30) as s:
+                assert s.status_code == 200
+        finally:
+            go.set()
+        [t.join(60) for t in held]
+        assert httpx.post(base + "/mcp", headers=greedy, json=ping, timeout=30).status_code == 200
+    assert codes == [200] * 4

@@ -71,3 +71,26 @@ def test_an_unexpected_exception_is_a_500_with_headers_counted_and_logged_with_i
     assert "unexpected KeyError" in said and "POST /api/suggest" in said and "127.0.0.1" in said, said
     assert "(request_id user-report-17)" in said, said  # the 500's id: a user's report finds its traceback
     assert "injected failure for the test" in log, log
+
+
+def test_the_500s_log_line_writes_what_the_client_sent_as_every_other_line_does(caplog):
+    """Found in the security fix's re-read: the 500's line escaped the path with Python's unicode_escape (``\\n``,
+    ``\\t``), not as applog.loggable writes every other line of the log (``\\x0a``, as docs/operating.md says), so
+    one search of the log for a forged line's ``\\x0a`` missed it. The path as received (raw bytes read as Latin-1)
+    goes through loggable: one line, its control characters ``\\xHH``."""
+    from recur.serve.guard import _log_unexpected
+
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "raw_path": b"/x\n2026-12-06T05:10:00Z ERROR recur.serve: forged\t\x1b[8m\x85",
+        "headers": [(b"x-request-id", b"r-1")],
+        "client": ("10.0.0.7", 5000),
+    }
+    with caplog.at_level(logging.ERROR, logger="uvicorn.error"):
+        _log_unexpected(scope, KeyError("x"))
+    said = caplog.records[-1].getMessage()
+    assert "\n" not in said and "\x1b" not in said, said
+    assert "GET /x\\x0a2026-12-06T05:10:00Z ERROR recur.serve: forged\\x09\\x1b[8m\\x85 from 10.0.0.7:5000" in said, (
+        said
+    )

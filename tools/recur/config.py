@@ -115,8 +115,8 @@ SETTINGS: dict[str, Setting] = {
     "max_concurrent_per_client": Setting(
         "RECUR_MAX_CONCURRENT_PER_CLIENT",
         0,
-        "searches of /api/suggest one client address has in progress at once in recur serve; past it, 429; "
-        "0 = a quarter of --max-concurrent (at least 1)",
+        "searches of /api/suggest (and, apart, POST /mcp: at least 4) one client address has in progress at "
+        "once in recur serve; past it, 429; 0 = a quarter of --max-concurrent (at least 1)",
     ),
     "webhook_share": Setting(
         "RECUR_WEBHOOK_SHARE",

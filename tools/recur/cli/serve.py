@@ -391,8 +391,8 @@ def _slack_secret(path) -> str | None:
     type=click.IntRange(0, 10000),
     help="Searches of /api/suggest one client address (the feedback limit's) has in progress at once; past it, "
     "a 429 with Retry-After, so one client cannot take every search place from responders. 0: a quarter of "
-    "--max-concurrent, at least 1. Slack, MCP and webhook calls are not counted here "
-    "(env RECUR_MAX_CONCURRENT_PER_CLIENT).",
+    "--max-concurrent, at least 1. Its MCP requests (POST /mcp) are counted apart, at least 4; Slack, webhook "
+    "calls and MCP event streams are not counted here (env RECUR_MAX_CONCURRENT_PER_CLIENT).",
 )
 @click.option(
     "--webhook-share",

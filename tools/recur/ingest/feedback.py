@@ -105,24 +105,30 @@ def _latest_of(fd: int, key: str) -> bool | None:
     The file was read whole at each such vote, under the process's lock: a 390 MB file took 0.6-1 s a vote and
     45 votes at once queued for 44 s (found in a security review). ``_KEYS`` keeps each key's latest vote of the
     file, read once, and reads only what was appended since (by this process or another: the caller holds the
-    flock). Another file under the name (a rotation's ``mv``: another inode), or this one shorter or with another
-    first line (truncated, or copied over), is read from its start again."""
+    flock). Another file under the name (a rotation's ``mv``: another inode), or this one shorter or with other
+    first bytes or other bytes before where it was read to (truncated, or copied over), is read from its start
+    again."""
     return _caught_up(fd).latest.get(key)
 
 
 @dataclass
 class _Keys:
     """The latest ``useful`` of each ``vote_key`` in one file, read up to ``scanned`` bytes (the end of its last
-    whole line); ``file`` (device, inode) and ``head`` (its first bytes) say which file it was read from."""
+    whole line); ``file`` (device, inode), ``head`` (its first bytes) and ``tail`` (the bytes before ``scanned``)
+    say which file it was read from."""
 
     file: tuple
     head: bytes = b""
     scanned: int = 0
+    tail: bytes = b""
     latest: dict = field(default_factory=dict)
 
 
 _KEYS: dict[tuple, _Keys] = {}  # by (device, inode): one a feedback file
 _HEAD = 256  # bytes of a file's start compared at each vote: a first line (its time) differs in a copied-over file
+# bytes before where a file was read to, compared at each vote too: a copy of the log restored over it (`cp`: the same
+# inode) has its first line, and when longer than what was read, was read on from there (found in review)
+_TAIL = 64
 _CHUNK = 1 << 20
 
 
@@ -131,7 +137,7 @@ def _caught_up(fd: int) -> _Keys:
     found = os.fstat(fd)
     file = (found.st_dev, found.st_ino)
     keys = _KEYS.get(file)
-    if keys is not None and (found.st_size < keys.scanned or os.pread(fd, len(keys.head), 0) != keys.head):
+    if keys is not None and (found.st_size < keys.scanned or not _same_bytes(fd, keys)):
         keys = None  # truncated or written over: read again
     if keys is None:
         if len(_KEYS) >= 8:  # a server has one feedback file; the files it rotated away are never read again
@@ -156,7 +162,15 @@ def _caught_up(fd: int) -> _Keys:
     # again with the bytes after it: a vote's "\n" goes before its line then (_append)
     _take_key(keys.latest, rest)
     keys.scanned = at - len(rest)
+    keys.tail = os.pread(fd, min(_TAIL, keys.scanned), keys.scanned - min(_TAIL, keys.scanned))
     return keys
+
+
+def _same_bytes(fd: int, keys: _Keys) -> bool:
+    """Whether the file open on ``fd`` still has the start and the bytes before ``scanned`` it was read with."""
+    if os.pread(fd, len(keys.head), 0) != keys.head:
+        return False
+    return os.pread(fd, len(keys.tail), keys.scanned - len(keys.tail)) == keys.tail
 
 
 def _take_key(latest: dict, raw: bytes) -> None:

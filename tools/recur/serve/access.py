@@ -29,6 +29,7 @@ _UNSAFE = re.compile(r'["\\\x00-\x1f\x7f-\xff]')
 
 
 def _escape(text: str) -> str:
+    # nginx's escaping (\xHH upper case, \" and \\), not applog.loggable's: the Combined Log Format's readers expect it
     return _UNSAFE.sub(lambda m: "\\" + m.group() if m.group() in '"\\' else f"\\x{ord(m.group()):02X}", text)
 
 

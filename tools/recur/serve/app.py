@@ -42,7 +42,8 @@ SEARCH_PATHS = frozenset({"/api/suggest"}) | SLACK_PATHS
 # take the places responders search from (and a share of the inference slots: deps.SearchGate)
 WEBHOOK_PATHS = frozenset({"/api/alertmanager"})
 # the searches capped per client address (--max-concurrent-per-client): one client with long texts filled the search
-# pool and every responder got 503 (security review). Not Slack's: every command comes from Slack's addresses
+# pool and every responder got 503 (security review). Not Slack's: every command comes from Slack's addresses.
+# POST /mcp is counted too, apart (guard.ConcurrencyLimit._of_client)
 PER_CLIENT_PATHS = frozenset({"/api/suggest"})
 
 
@@ -81,7 +82,8 @@ def create_app(
     than ``feedback_min_free_mib`` MiB free;
     ``max_concurrent`` requests at once, then 503 (webhooks: ``webhook_share`` of it, and of the inference slots,
     after any responder waiting, for at most ``webhook_max_wait`` seconds a call: then in line with them;
-    ``max_concurrent_per_client`` /api/suggest searches of one client address, 0: a quarter of it);
+    ``max_concurrent_per_client`` /api/suggest searches of one client address, and apart as many POST /mcp,
+    at least 4; 0: a quarter of it);
     ``body_timeout`` seconds to send a body.
     ``slack_signing_secret`` turns on /api/slack/* (``site_url``: where pattern links in replies
     point); the MCP server is at /mcp (``host``: the SDK's DNS-rebinding checks on loopback; at

@@ -40,7 +40,9 @@ def loggable(text: str) -> str:
     """Text a client gave (a path, a header, a pattern id), as a log line may hold it: each control character,
     line breaks and ESC among them, written as ``\\x0a``, ``\\x1b``. Found in a security review: a 413's path
     ``/x%0a2026-… ERROR …%1b[8m`` wrote a forged ERROR line into the text log, and hid what followed it on a
-    terminal. Every line of serve/ that says what a client sent goes through this one function."""
+    terminal. Every line of serve/ that says what a client sent goes through this one function, but for the
+    access log's (access._escape): its Combined Log Format is nginx's, read by nginx's parsers, so it escapes as
+    nginx does, ``\\x0A`` in upper case, and ``"`` and ``\\`` too, which would end or confuse a quoted field."""
     return escape_controls(text, keep="")
 
 

@@ -646,7 +646,10 @@ class ConcurrencyLimit:
     One client address (``scope["client"]``, the feedback rate limit's) has at most ``per_client_limit``
     requests in progress to ``per_client_paths`` (/api/suggest), then a 429 with Retry-After: one client
     sending long texts filled the search pool and every responder was answered 503 (found in a security
-    review)."""
+    review). Its POST /mcp are counted apart, at most ``per_client_limit`` but at least 4: one MCP client with
+    many tool calls in flight held the whole MCP pool (found in the fix's re-read). The 429 is not ``on_reject``'s
+    (the metric of 503 overloaded, the server's capacity): one noisy client read as capacity misled an operator;
+    /metrics counts it by its status."""
 
     EXEMPT = ("/healthz", "/metrics")
 
@@ -693,30 +696,40 @@ class ConcurrencyLimit:
                 {"Retry-After": "1"},
                 scope,
             )
-        client = _client_address(scope) if self.per_client_limit and path in self.per_client_paths else None
-        if client is not None and self.of_client.get(client, 0) >= self.per_client_limit:
-            if self.on_reject:
-                self.on_reject()
+        mine, cap, what = self._of_client(path, scope)
+        if mine is not None and self.of_client.get(mine, 0) >= cap:  # not on_reject's: that counts 503 overloaded
             return await send_error(
                 send,
                 429,
                 "too_many_requests",
-                f"too many searches in progress from {client} ({self.per_client_limit}, "
-                "--max-concurrent-per-client); retry in a second",
+                f"too many {what} in progress from {mine[1]} ({cap}, --max-concurrent-per-client); retry in a second",
                 {"Retry-After": "1"},
                 scope,
             )
         setattr(self, pool, getattr(self, pool) + 1)
-        if client is not None:
-            self.of_client[client] = self.of_client.get(client, 0) + 1
+        if mine is not None:
+            self.of_client[mine] = self.of_client.get(mine, 0) + 1
         try:
             await self.app(scope, receive, send)
         finally:
             setattr(self, pool, getattr(self, pool) - 1)
-            if client is not None:
-                left = self.of_client.pop(client) - 1
+            if mine is not None:
+                left = self.of_client.pop(mine) - 1
                 if left:  # an address with none in progress is not kept: the table holds only the busy ones
-                    self.of_client[client] = left
+                    self.of_client[mine] = left
+
+    def _of_client(self, path: str, scope) -> tuple[tuple[str, str] | None, int, str]:
+        """The per-client count a request takes a place in ((pool, address), or None: not counted), its cap, and
+        what the 429 says there are too many of. POST /mcp is counted apart from the searches of
+        ``per_client_paths``, at least 4 as its pool is: a client that waits for each answer sends its next
+        request while the last one's stream is still closing (the pool's reason, in the class's docstring)."""
+        if not self.per_client_limit:
+            return None, 0, ""
+        if path in self.per_client_paths:
+            return ("searches", client_address(scope)), self.per_client_limit, "searches"
+        if is_mcp_path(path) and scope["method"] == "POST":
+            return ("mcp", client_address(scope)), max(4, self.per_client_limit), "MCP requests"
+        return None, 0, ""
 
     def _pool(self, path: str, method: str) -> tuple[str, int, str]:
         """The counter a request takes a place in, its bound, and what the 503 says is full."""
@@ -731,9 +744,9 @@ class ConcurrencyLimit:
         return "in_flight", self.limit, "requests in progress"
 
 
-def _client_address(scope) -> str:
+def client_address(scope) -> str:
     """The client's address as the access log and the feedback rate limit have it (behind a trusted proxy,
-    uvicorn has put X-Forwarded-For's there)."""
+    uvicorn has put X-Forwarded-For's there): the key of the per-client caps, here and in mcp_sessions."""
     return str((scope.get("client") or ("-",))[0] or "-")
 
 
@@ -893,12 +906,14 @@ def _log_unexpected(scope, exc: Exception) -> None:
     import logging
 
     from recur.serve.access import request_id
+    from recur.serve.applog import loggable
     from recur.serve.prefix import received_path
 
-    path = received_path(scope).decode("latin-1")
+    path = received_path(scope).decode("latin-1")  # every byte one character, U+0000 to U+00FF
     host, port = scope.get("client") or ("-", "-")
-    client = f"{host}:{port}"
-    said = f"{scope.get('method', '-')} {path} from {client}".encode("unicode_escape").decode("ascii")  # one line
+    # one line: loggable escapes C0, DEL and C1 (every line break of that range: \n, \r, \x1c-\x1e, \x85), as
+    # unicode_escape did, but in the \x0a every other line is written in (it wrote \n, \t)
+    said = loggable(f"{scope.get('method', '-')} {path} from {host}:{port}")
     rid = request_id(scope)
     logging.getLogger("uvicorn.error").error(
         "unexpected %s answering %s (request_id %s): answered 500 internal_error",

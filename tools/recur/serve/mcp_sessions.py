@@ -33,6 +33,7 @@ from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
 
 from recur.serve.access import header_value
 from recur.serve.applog import LOGGER
+from recur.serve.guard import client_address
 
 SESSION_HEADER = b"mcp-session-id"
 # What a client that has its cap of sessions all busy is answered: the SDK's own code for its table being full
@@ -92,7 +93,7 @@ class SessionCaps:
             return await self._in_session(sid, scope, receive, send)
         if scope["type"] != "http" or scope.get("method") != "POST" or not _opens_a_session(scope):
             return await self.app(scope, receive, send)
-        await self._opening(_client(scope), scope, receive, send)
+        await self._opening(client_address(scope), scope, receive, send)
 
     async def _opening(self, client: str, scope, receive, send) -> None:
         """A POST without a session id: the SDK opens a session for it (and drops it again unless it was an
@@ -275,10 +276,6 @@ class Managed:
             finally:
                 group.cancel_scope.cancel()
                 self.caps.stopped()
-
-
-def _client(scope) -> str:
-    return str((scope.get("client") or ("-",))[0] or "-")
 
 
 def _opens_a_session(scope) -> bool:
