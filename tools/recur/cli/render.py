@@ -371,9 +371,17 @@ _PATTERN_SECTION = {
     "related": lambda xs, titles, _: [_heading("Related:")] + [f"  - {_named(pid, titles)}" for pid in xs],
     "look_alikes": lambda xs, titles, _: (
         [_heading("Look-alikes (what tells them apart):")]
-        + [f"  - {_named(a['id'], titles)}: {a.get('by') or CLOSE_CALL}" for a in xs]
+        + [f"  - {_named(a['id'], titles)}: {_told_apart(a)}" for a in xs]
     ),
 }
+
+
+def _told_apart(a: dict) -> str:
+    """A look-alike's line after its name: what tells the two apart, or that only their wording is alike
+    (lookalikes.wording_only, the label `recur lookalikes` gives it), or a close call."""
+    from recur.retrieval.lookalikes import wording_only, wording_only_said
+
+    return a.get("by") or (wording_only_said(a) if wording_only(a) else CLOSE_CALL)
 
 
 def render_incident(doc: dict, titles: dict | None = None, kb_dir: str = "kb") -> str:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from recur.kb.records import draft_mark
 from recur.retrieval import patterns as pat
+from recur.retrieval.lookalikes import wording_only, wording_only_said
 from recur.retrieval.results import (
     CLOSE_CALL,
     check_both,
@@ -163,7 +164,11 @@ def look_alike(a: dict, title: str | None) -> str:
     written does). A bare id ("- retry-storm") said nothing a model could compare without another call per
     look-alike (found in review)."""
     named = f"- {a['id']}" + (f" ({flat(title)})" if title else "")
-    return f"{named}: " + (f"told apart by {a['by']}" if a.get("by") else LOOKS_CLOSE) + page_suffix(a)
+    if a.get("by"):
+        said = f"told apart by {a['by']}"
+    else:  # the label `recur lookalikes` and `recur show` give a neighbour alike by its words alone
+        said = wording_only_said(a) if wording_only(a) else LOOKS_CLOSE
+    return f"{named}: {said}{page_suffix(a)}"
 
 
 def _incident_lines(newest: list) -> list[str]:
