@@ -89,17 +89,27 @@ NOTHING_ABOUT_IT = "No known pattern matches this: nothing in the knowledge base
 PATHS_HINT = "New to on-call? recur paths lists the onboarding paths: the patterns to read first, in order."
 
 
-def no_known_text(record_as: RecordAs, flags: str = "", about_no_failure: bool = False) -> str:
+def newcomer_paths(record_as: RecordAs, kb_dir) -> bool:
+    """Whether an answer about no failure points its text to the onboarding paths: a newcomer's question (NEWCOMER)
+    and a KB with a path to read (kb/paths/*.yml). `recur paths` on a KB with none says there are none yet, and the
+    hint promised "the patterns to read first" (found in a re-read)."""
+    from pathlib import Path
+
+    if not NEWCOMER.search(record_as.text or record_as.title):
+        return False
+    return any(Path(kb_dir, "paths").glob("*.y*ml"))
+
+
+def no_known_text(record_as: RecordAs, flags: str = "", about_no_failure: bool = False, newcomer: bool = False) -> str:
     """NO_KNOWN_PATTERN with the command that records this text, as Slack's reply gives it
     (kb.incident_record.incident_command): "record it: recur incident new" left the title and the
     description to be typed again (found in review). ``about_no_failure`` (retrieval.results.about_no_failure):
     the text reads as no incident at all, and is said to be: "If it is new, record it" was the only reading, and
     a newcomer asking "how do I get VPN access" recorded an incident (found in a new-hire review); a newcomer's
-    question is pointed to the onboarding paths."""
+    question is pointed to the onboarding paths (``newcomer``: render_answer's newcomer_paths)."""
     if about_no_failure:
-        newcomer = [PATHS_HINT] if NEWCOMER.search(record_as.text or record_as.title) else []
         said = f'{NOTHING_ABOUT_IT} If it is an incident, record it (it lands under "needs analysis" on the board):'
-        return "\n".join([said, f"  {_record_command(record_as, flags=flags)}", *newcomer])
+        return "\n".join([said, f"  {_record_command(record_as, flags=flags)}", *([PATHS_HINT] if newcomer else [])])
     return (
         'No known pattern matches this. If it is new, record it (it lands under "needs analysis" on the board):\n'
         f"  {_record_command(record_as, flags=flags)}\n"
@@ -151,19 +161,23 @@ def render_answer(
     results = answer.results
     known = known_text(record, kb_dir, for_terminal(flags)) if record else None
     if answer.no_known_pattern:
-        nothing = about_no_failure(answer)
-        said = no_known_text(record, flags, nothing) if record else _NO_KB_TO_RECORD.format(kb=for_terminal(kb_dir))
+        nothing = record is not None and not known and about_no_failure(answer)
+        newcomer = nothing and newcomer_paths(record, kb_dir)  # read once, said at the top and at the end
+        said = (
+            no_known_text(record, flags, nothing, newcomer)
+            if record
+            else _NO_KB_TO_RECORD.format(kb=for_terminal(kb_dir))
+        )
         said = f"No known pattern matches this. {known}" if known else said
         head = click.style(said, fg="yellow", bold=True)
         if not results:
             return head
         body = render_results(results, steps=steps, kb_dir=kb_dir, site_url=site_url)
-        nothing = nothing and record is not None and not known  # what the head said
         again = "↑ No known pattern matches: " + ("nothing in the knowledge base is about this; " if nothing else "")
         again += "the patterns above"
         again = click.style(f"{again} are the closest, for comparison only.", fg="yellow")
         record_it = "If it is an incident, record it" if nothing else "To record it"
-        if nothing and NEWCOMER.search(record.text or record.title):
+        if newcomer:
             again += f"\n{PATHS_HINT}"
         if record:
             again += f"\n{known}" if known else f"\n{record_it}: {_record_command(record, flags=flags)}"
