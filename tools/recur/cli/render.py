@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 
 import click
 
@@ -225,6 +226,7 @@ def render_results(results: list[dict], steps: int = 3, kb_dir: str = "kb", site
     (--site-url, RECUR_SITE_URL) when given, as Slack, MCP and `recur report` link it, else its KB file."""
     if not results:
         return NO_KNOWN_PATTERN
+    links = partial(plain_links, known=pattern_ids(kb_dir))  # a step's links to the KB's patterns as commands
     results, kb_dir = for_terminal(results), for_terminal(kb_dir)
     out = []
     for r in results:
@@ -250,7 +252,7 @@ def render_results(results: list[dict], steps: int = 3, kb_dir: str = "kb", site
             low = " (low match: check it fits first)" if r["confidence"] == "low" else ""
             out.append(click.style(f"   First steps{low}:", bold=True))
             for i, step in enumerate(r["runbook"][:steps], 1):
-                out.extend(step_lines(f"     {i}. ", step, plain_links))
+                out.extend(step_lines(f"     {i}. ", step, links))
             more = len(r["runbook"]) - steps
             if more > 0:
                 out.append(f"     … {plural(more, 'more step')}")
@@ -265,26 +267,40 @@ def render_results(results: list[dict], steps: int = 3, kb_dir: str = "kb", site
 _MD_LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\(\s*<?([^()\s<>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _CODE_SPANS = re.compile(r"(`+)[^`]*?\1")
 _INCIDENT_FILE = re.compile(r"(?i)(?:^|/)(INC-\d{4}-\d+)\.md(?:#.*)?$")
+# how a pattern links another's file: beside it (``x.md``) or in another category (``../data/x.md``)
+_PATTERN_FILE = re.compile(r"(?i)^(?:\.\./[^/]+/)?[^/]+\.md$")
 
 
-def plain_links(text: str) -> str:
-    """A step's Markdown links as a terminal reads them: a link to another pattern's file (``[rollback-fails](
-    rollback-fails.md)``, ``../data/x.md``) as its id and the command that shows it, read as GET /api/patterns and
-    `recur show` read a pattern's file (retrieval.patterns.given_pattern_id); an incident's file so too; a web link
-    as ``text (URL)``; any other as its text. `recur show` and `recur suggest` printed the link as written, a path
-    relative to a file the responder does not have open (found in a new-hire review)."""
+def pattern_ids(kb_dir) -> frozenset | None:
+    """The KB's pattern ids, by their files' names (the loader names a pattern by its file), for plain_links; None
+    without a KB folder to read (answered from the index alone): a pattern's file is then read by its shape."""
+    from pathlib import Path
+
+    folder = Path(kb_dir, "patterns")
+    return frozenset(p.stem.lower() for p in folder.rglob("*.md")) if folder.is_dir() else None
+
+
+def plain_links(text: str, known: frozenset | None = None) -> str:
+    """A step's Markdown links as a terminal reads them: a link to another pattern's file, as a pattern links one
+    (``[rollback-fails](rollback-fails.md)``, ``../data/x.md``, any letter case), as its id and the command that
+    shows it, read as GET /api/patterns and `recur show` read a pattern's file (retrieval.patterns.given_pattern_id);
+    an incident's file so too; a web link and any other target as ``text (target)``. `recur show` and `recur
+    suggest` printed the link as written, a path relative to a file the responder does not have open (found in a
+    new-hire review). ``known``: the KB's pattern ids (pattern_ids), when it is read: a file of that shape that is
+    no pattern's (``../docs/setup.md``, ``notes.md``) keeps its target, as a page or a file does (``x.html``,
+    ``values.yml``): read as `recur show setup`, or left out, it was a command that fails or a link lost (found in a
+    re-read)."""
     from recur.retrieval.patterns import FromPath, given_pattern_id
 
     def one(m: re.Match) -> str:
         words, target = m.group(1), m.group(2)
-        if re.match(r"(?i)https?://", target):
-            return f"{words} ({target})"
         if found := _INCIDENT_FILE.search(target):
             return f"{words} (recur show {found.group(1).upper()})"
-        pid = given_pattern_id(target.split("#", 1)[0]) if target.split("#", 1)[0].endswith(".md") else None
-        if isinstance(pid, FromPath):
+        path = target.split("#", 1)[0]
+        pid = given_pattern_id(path) if _PATTERN_FILE.match(path) else None
+        if isinstance(pid, FromPath) and (known is None or pid in known):
             return f"{words} (recur show {pid})"
-        return words
+        return f"{words} ({target})"
 
     # a link inside `code` is code: each stretch between code spans is read alone
     parts, at = [], 0
@@ -335,17 +351,20 @@ def render_pattern(doc: dict, titles: dict | None = None, steps: int = 0, kb_dir
         click.style(f"{doc['title']}{draft_mark(doc)}", bold=True) + f"  ({doc['id']} · {sev} · {doc['category']})",
         *([f"status: {doc['status']}"] if doc.get("status") != "active" else []),
     ]
+    links = partial(plain_links, known=pattern_ids(kb_dir))  # a step's links to the KB's patterns as commands
     for name, data in pattern_sections(doc):
-        if data:  # an empty section is left out: no heading over nothing
+        if name == "runbook" and data:
+            out += ["", *_runbook_lines(data, steps, links)]
+        elif data:  # an empty section is left out: no heading over nothing
             out += ["", *_PATTERN_SECTION[name](data, titles, steps)]
     out += ["", f"read more: {read_more(doc['path'], kb_dir, None)}"]
     return "\n".join(out)
 
 
-def _runbook_lines(runbook: list, steps: int) -> list[str]:
+def _runbook_lines(runbook: list, steps: int, links=plain_links) -> list[str]:
     out = [_heading("First steps:")]
     for i, step in enumerate(runbook[: steps or None], 1):
-        out.extend(step_lines(f"  {i}. ", step, plain_links))
+        out.extend(step_lines(f"  {i}. ", step, links))
     if steps and len(runbook) > steps:
         out.append(f"  … {plural(len(runbook) - steps, 'more step')}")
     return out
