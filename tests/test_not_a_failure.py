@@ -7,22 +7,33 @@ newcomer's question to the onboarding paths. Found in a new-hire review."""
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import click
 import httpx
+import pytest
 import yaml
+from serve_util import running
 from test_serve_browser import ask, box_page, built, server  # noqa: F401  (fixtures, reused)
 
 from recur.cli.render import PATHS_HINT, RecordAs, render_answer
 from recur.retrieval.results import about_no_failure
+from recur.serve import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTHING = "nothing in the knowledge base is about this"
 
 
-def test_suggest_says_an_off_topic_question_is_about_nothing_it_knows(run):
-    out = run("suggest", "how do I get VPN access").stdout
+def _said(engine, text: str, kb_dir=ROOT / "kb") -> str:
+    """`recur suggest TEXT`'s answer on the starter KB (calibrated: a KB under calibrate.MIN_CANDIDATES patterns
+    has no probability, and is never said to be about nothing), as the terminal prints it."""
+    return click.unstyle(render_answer(engine.answer(text, top=5), record=RecordAs(text, text), kb_dir=str(kb_dir)))
+
+
+def test_suggest_says_an_off_topic_question_is_about_nothing_it_knows(real_engine):
+    out = _said(real_engine, "how do I get VPN access")
     lines = out.rstrip().splitlines()
     assert lines[0].startswith(f"No known pattern matches this: {NOTHING}. If it is an incident, record it"), out
     assert lines[1].strip().startswith("recur incident new -t 'how do I get VPN access'")
@@ -30,9 +41,51 @@ def test_suggest_says_an_off_topic_question_is_about_nothing_it_knows(run):
     assert "If it is new, record it" not in out and "recur paths" not in out
 
 
-def test_a_newcomers_question_is_pointed_to_the_onboarding_paths(run):
-    out = run("suggest", "I am new, what should I read first").stdout
+def test_a_newcomers_question_is_pointed_to_the_onboarding_paths(real_engine, tmp_path):
+    out = _said(real_engine, "I am new, what should I read first")
     assert NOTHING in out and out.count(PATHS_HINT) == 2, out  # at the top and at the end, where the terminal is
+    # a KB with no onboarding path: `recur paths` lists none, so none is pointed to (found in a re-read)
+    (tmp_path / "kb" / "paths").mkdir(parents=True)
+    out = _said(real_engine, "I am new, what should I read first", tmp_path / "kb")
+    assert NOTHING in out and PATHS_HINT not in out and "recur paths" not in out, out
+
+
+def test_a_kb_too_small_to_calibrate_calls_nothing_about_nothing(run):
+    """A KB under calibrate.MIN_CANDIDATES patterns rates no result (probability None): that was read as 0.0, and
+    every text was said to be about nothing, real incidents too (found in a re-read)."""
+    for text in ("how do I get VPN access", "payments webhook returns 500 for every request since noon"):
+        out = run("suggest", "--json", text).stdout
+        answer = json.loads(out)
+        assert answer["no_known_pattern"] and {r["probability"] for r in answer["results"]} == {None}, out
+        assert not about_no_failure(answer)
+        out = run("suggest", text).stdout
+        assert NOTHING not in out and "If it is new, record it" in out, out
+
+
+def test_the_rule_reads_the_json_answer_too(real_engine):
+    """Slack and MCP hold the answer's JSON (Answer.to_json): the same rule reads it."""
+    for text, nothing in (("how do I get VPN access", True), ("payments webhook returns 500 for every request", False)):
+        answer = real_engine.answer(text, top=5)
+        assert about_no_failure(answer) is nothing is about_no_failure(answer.to_json()), text
+    assert not about_no_failure({"no_known_pattern": True, "results": [{"probability": None, "why": []}]})
+    assert about_no_failure({"no_known_pattern": True, "results": [{"probability": 0.02, "why": []}]})
+
+
+def test_slack_and_mcp_say_it_and_do_not_tell_to_record_it(real_engine):
+    """Slack's reply said "Record it" and MCP's text "record the incident with the record_incident tool" for "how
+    do I get VPN access": an assistant with write access records it itself (found in a re-read)."""
+    from recur.serve.mcp_text import answer_text
+    from recur.serve.slack import answer_reply
+
+    vpn = real_engine.answer("how do I get VPN access", top=5).to_json()
+    head = answer_reply(vpn)["blocks"][0]["text"]["text"]
+    assert f"{NOTHING}. If it is an incident, record it" in head and "Record it" not in head, head
+    text = answer_text(vpn, writes=True)
+    assert text.startswith(f"No known pattern matches: {NOTHING}. If it is an incident, record it with the"), text
+    assert "If it is a question, do not record it." in text
+    new = real_engine.answer("payments webhook returns 500 for every request since noon", top=5).to_json()
+    assert "Record it, so it shows as needs analysis" in answer_reply(new)["blocks"][0]["text"]["text"]
+    assert answer_text(new, writes=True).startswith("No known pattern matches: record the incident with the")
 
 
 def test_a_failure_the_kb_lacks_is_still_a_new_incident_to_record(real_engine):
@@ -58,25 +111,58 @@ def test_no_question_of_the_starter_kbs_cases_is_called_no_failure(real_engine):
     assert sum(map(about_no_failure, off)) >= 14, len(off)
 
 
-def test_the_box_says_it_too_and_links_the_onboarding_paths(chromium, server):  # noqa: F811
-    base, _ = server
+@pytest.fixture(scope="module")
+def real_server(built, real_engine, tmp_path_factory):  # noqa: F811
+    """The browser tests' site served over the starter KB with the bundled model (calibrated, as a team's KB of
+    10 patterns or more is), its suggest page's box marked as a site with onboarding paths has it (data-paths,
+    site/generate.describe_box); its nested page's box is not."""
+    _, site = built
+    work = tmp_path_factory.mktemp("real-box")
+    shutil.copytree(site, work / "site")
+    page = work / "site" / "suggest.html"
+    box = 'class="recur-suggest" data-api="/api"'
+    page.write_text(page.read_text().replace(box, f"{box} data-paths", 1))
+    assert "data-paths" in page.read_text()
+    with running(create_app(lambda: real_engine, site_dir=work / "site", feedback_path=work / "fb.jsonl")) as base:
+        yield base
+
+
+def test_the_box_says_it_too_and_links_the_onboarding_paths(chromium, real_server):
+    base = real_server
     text = "I am new, what should I read first"
-    assert httpx.post(base + "/api/suggest", json={"text": text, "top": 3}, timeout=30).json()["no_known_pattern"]
+    assert httpx.post(base + "/api/suggest", json={"text": text, "top": 3}, timeout=60).json()["no_known_pattern"]
     with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
         ask(page, text)
-        page.wait_for_selector('.recur-suggest[data-no-known-pattern="true"]', timeout=15000)
+        page.wait_for_selector(".recur-suggest__status a.recur-suggest__paths", timeout=30000)
         status = page.inner_text(".recur-suggest__status")
         assert status.startswith(f"No known pattern matches this: {NOTHING}. If it is an incident"), status
         assert "recur incident new" in status and "New to on-call?" in status
         href = page.get_attribute(".recur-suggest__status a.recur-suggest__paths", "href")
         assert href.endswith(("/paths/index.html", "/paths/")), href
         ask(page, "how do I get VPN access")
-        page.wait_for_function(
-            "() => document.querySelector('.recur-suggest__status').textContent.indexOf('I am new') < 0 && "
+        page.wait_for_function(  # its answer, not "Looking for matching patterns…" in between
+            f"() => document.querySelector('.recur-suggest__status').textContent.indexOf({NOTHING!r}) >= 0 && "
             "!document.querySelector('.recur-suggest__status a.recur-suggest__paths')"
         )
-        assert NOTHING in page.inner_text(".recur-suggest__status")
         ask(page, "writes fail: No space left on device")
-        page.wait_for_selector('.recur-suggest[data-no-known-pattern="false"]', timeout=15000)
+        page.wait_for_selector('.recur-suggest[data-no-known-pattern="false"]', timeout=30000)
         assert NOTHING not in page.inner_text(".recur-suggest__status")
+        assert not errors, errors
+    # a site without onboarding paths (no data-paths): said to be about nothing, no link to an empty list
+    with box_page(chromium, base + "/guide/deep.html", "api") as (page, errors):
+        ask(page, text)
+        page.wait_for_function(
+            f"() => document.querySelector('.recur-suggest__status').textContent.indexOf({NOTHING!r}) >= 0"
+        )
+        assert not page.query_selector(".recur-suggest__status a.recur-suggest__paths") and not errors
+
+
+def test_the_box_on_a_kb_too_small_to_calibrate_says_no_such_thing(chromium, server):  # noqa: F811
+    """The small KB (4 patterns) rates no result: the box called every text about nothing (found in a re-read)."""
+    base, _ = server
+    with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+        ask(page, "how do I get VPN access")
+        page.wait_for_selector('.recur-suggest[data-no-known-pattern="true"]', timeout=15000)
+        status = page.inner_text(".recur-suggest__status")
+        assert NOTHING not in status and status.startswith("No known pattern matches this. If it is new"), status
         assert not errors, errors

@@ -45,3 +45,22 @@ def test_the_api_says_a_path_id_is_an_onboarding_path(tmp_path):
         other = httpx.get(base + "/api/patterns/no-such-thing")
     assert r.status_code == 404 and r.json()["error"] == {"code": "pattern_not_found", "message": PATH_SAID}
     assert other.json()["error"]["message"].startswith("no pattern with id 'no-such-thing'")
+
+
+def test_lookalikes_of_several_unknown_ids_searches_each_word_alone(run):
+    """`recur lookalikes pager disk-ful` said "recur suggest 'pager disk-ful'": one search of all the ids joined,
+    a typo among them (found in a re-read). Each id with no close one gets its own; a misspelt id its did-you-mean."""
+    r = run("lookalikes", "pager", "disk-ful", "printer")
+    assert r.exit_code == 1 and "did you mean disk-full?" in r.output, r.output
+    assert 'to search by what you see: recur suggest "pager" or recur suggest "printer"' in r.output, r.output
+    assert "disk-ful'" not in r.output and 'suggest "disk-ful"' not in r.output
+
+
+def test_the_search_is_in_double_quotes_where_a_shell_reads_nothing_in_them():
+    """`it's broken` was quoted 'it'"'"'s broken (shlex.quote), which a newcomer cannot read back."""
+    from recur.cli.show import search_command
+
+    assert search_command(" it's broken ") == 'recur suggest "it\'s broken"'
+    assert search_command("pager") == 'recur suggest "pager"'
+    for text in ('say "hi"', "cost $5", "a`b`", "a\\b", "wow!"):
+        assert search_command(text) == f"recur suggest '{text}'", text

@@ -34,9 +34,8 @@ DETAIL:  Process 41234 waits for ShareLock on transaction 99812; blocked by proc
 def _footer_command(stdout: str) -> list[str]:
     """The arguments of the `recur incident new` command `recur suggest -`'s last line gives, after ``… |``."""
     line = click.unstyle(stdout).rstrip().splitlines()[-1]
-    # "If it is an incident, record it": the fake model's answer to these lunch-order texts reads as about no
-    # failure (retrieval.results.about_no_failure); the command is the same
-    assert line.startswith(("To record it", "If it is an incident, record it")), line
+    # the small KB (4 patterns) rates no result: none of its answers is said to be about no failure
+    assert line.startswith("To record it"), line
     command = line.split(": ", 1)[1]
     assert command.startswith("… | recur incident new "), command
     return shlex.split(command.removeprefix("… | ").split(" (…: ", 1)[0])[1:]

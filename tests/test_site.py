@@ -344,13 +344,18 @@ def test_home_and_suggest_carry_the_suggest_box(kb):
     out = _pages(kb)
     home = out["index.md"]
     # the boxes of both take the focus on load; they say where to look instead where they cannot start
+    # data-paths: the KB has onboarding paths, which the box names to a newcomer's question about no failure
+    paths = " data-paths" if kb.paths else ""
     focused = (
-        '<div class="recur-suggest recur-suggest-home" data-api="/api" data-focus="load" data-search-exclude><noscript>'
+        f'<div class="recur-suggest recur-suggest-home" data-api="/api" data-focus="load"{paths} data-search-exclude>'
     )
     assert home.index(focused) < home.index("## Most recurring patterns")
     # seen once in 90 days is not recurring (issue 14): the home page falls back to all time, two or more
     assert "(all time)" in home and "[Disk full on a host](patterns/capacity/disk-full.md) | 2 |" in home
     assert focused in out["suggest.md"]
+    assert kb.paths and " data-paths" in home
+    kb.paths.clear()  # no onboarding path: no paths page to point a newcomer to (its list is empty)
+    assert all(" data-paths" not in page for page in _pages(kb).values())
 
 
 def test_charts_are_valid_svg():

@@ -85,7 +85,8 @@ def test_no_known_pattern_gives_the_whole_command_recording_the_incident(run):
     assert json.loads(run("suggest", "--json", "--top", "2", text).stdout)["no_known_pattern"]
     lines = res.stdout.rstrip().splitlines()
     assert lines[1].strip().startswith("recur incident new -t ") and lines[-1].endswith(lines[1].strip())
-    args = _record_command(lines[-1], "If it is an incident, record it: ")  # a lunch order: no failure
+    # "To record it": the small KB (4 patterns) rates no result, so no answer of it is said to be about no failure
+    args = _record_command(lines[-1], "To record it: ")
     assert "--pattern" not in args and args[args.index("-d") + 1] == text
     made = run(*args, "-s", "sev3", "--no-suggest", "--json")
     assert made.exit_code == 0, made.output

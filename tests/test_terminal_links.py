@@ -64,3 +64,28 @@ def test_a_web_links_address_keeps_its_parentheses_as_the_page_links_it():
     assert plain_links(step) == (
         f"Open the errors view ({KIBANA}) and filter; ![graph](g.png) shows it; see db (recur show db-pool-exhausted)"
     )
+
+
+def test_only_a_patterns_file_is_read_as_its_id_and_other_targets_are_kept():
+    """Only ``ID.md`` and ``../CATEGORY/ID.md`` (any case) naming a pattern become `recur show ID`: ``../docs/setup.md``
+    read as `recur show setup` (no such pattern), and a page or a file (``x.html``, ``values.yml``) printed its words
+    alone, the target lost (found in a re-read)."""
+    from recur.cli.render import plain_links
+
+    known = frozenset({"disk-full", "dns-failure"})
+    text = (
+        "see [a](Disk-Full.md), [b](../network/DNS-Failure.md#runbook), [c](../../docs/setup.md), [d](notes.md), "
+        "[e](../runbooks/page.html), [f](values.yml), [g](https://x.example/y)"
+    )
+    assert plain_links(text, known) == (
+        "see a (recur show disk-full), b (recur show dns-failure), c (../../docs/setup.md), d (notes.md), "
+        "e (../runbooks/page.html), f (values.yml), g (https://x.example/y)"
+    )
+    # without the KB's ids (an index alone), a file of a pattern's shape is read as one
+    assert plain_links("[d](notes.md) [c](../../docs/setup.md)") == "d (recur show notes) c (../../docs/setup.md)"
+
+
+def test_show_keeps_a_link_to_a_file_no_pattern_has(run, kb_dir):
+    write_pattern(kb_dir, "disk-full", title="Disk full on a host", runbook=("See [the setup](setup.md) first.",))
+    out = run("show", "disk-full").stdout
+    assert "See the setup (setup.md) first." in out, out

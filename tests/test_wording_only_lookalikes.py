@@ -63,3 +63,25 @@ def test_the_pattern_page_labels_it_too(kb_dir):
     )
     assert "(similarity 0.59, 1 incident matched both)</li>" in page
     assert "(similarity 0.72)</li>" in out["patterns/network/dns-failure.md"]
+
+
+WORDING = "similar wording only (similarity 0.59): no incident matched both, no distinguishing signal declared"
+NEIGHBOURS = [
+    {"id": "dns-failure", "title": "DNS", "similarity": 0.5857, "co_incidents": 0, "by": None},
+    {"id": "db-pool-exhausted", "title": "Pool", "similarity": 0.59, "co_incidents": 1, "by": None},
+]
+
+
+def test_recur_show_and_get_pattern_label_it_as_lookalikes_does(run):
+    """`recur show disk-full` and MCP's get_pattern text said "close call" for the neighbour `recur lookalikes`
+    labels "similar wording only" (found in a re-read): one rule, one label in every text of a pattern."""
+    from recur.cli.render import render_pattern
+    from recur.serve.mcp_text import pattern_text
+
+    doc = {**json.loads(run("show", "disk-full", "--json").stdout), "look_alikes": NEIGHBOURS}
+    titles = {"dns-failure": "DNS resolution failure", "db-pool-exhausted": "Pool"}
+    for text in (render_pattern(doc, titles), pattern_text(doc, titles)):
+        line = [x for x in text.splitlines() if "dns-failure" in x][-1]
+        assert WORDING in line and "close" not in line, line
+        line = [x for x in text.splitlines() if "db-pool-exhausted" in x][-1]  # an incident matched both
+        assert "wording" not in line and "close" in line, line

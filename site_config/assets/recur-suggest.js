@@ -35,9 +35,10 @@
      next steps cli/render.py prints under `recur suggest`'s "No known pattern matches this". It named
      `recur incident new` as if the box could run it, never saying these are commands for a terminal, nor
      who runs them (found in a new hire's review). */
-  var NEXT_STEPS = "If it is new, respond to it as a new incident. Afterwards it is recorded and its pattern " +
-                   "written, so the next responder finds it here: whoever keeps the knowledge base does that in a " +
-                   "terminal (recur incident new, then recur new pattern, or recur import the postmortem).";
+  var RECORDED_AFTER = "Afterwards it is recorded and its pattern written, so the next responder finds it here: " +
+                       "whoever keeps the knowledge base does that in a terminal (recur incident new, then recur new " +
+                       "pattern, or recur import the postmortem).";
+  var NEXT_STEPS = "If it is new, respond to it as a new incident. " + RECORDED_AFTER;
 
   /* An answer with no known pattern that reads as no incident at all ("how do I get VPN access"): the rule of
      retrieval.results.about_no_failure, on what the answer holds (no classifier of its own): every result the
@@ -49,7 +50,8 @@
     var read = (results || []).slice(0, VERDICT_TOP), meant = 0;
     if (!read.length) return false;
     for (var i = 0; i < read.length; i++) {
-      if (typeof read[i].probability === "number" && read[i].probability >= NOT_A_FAILURE_BELOW) return false;
+      /* no probability (a KB under calibrate.MIN_CANDIDATES patterns) says nothing of it: not about nothing */
+      if (typeof read[i].probability !== "number" || read[i].probability >= NOT_A_FAILURE_BELOW) return false;
       (read[i].why || []).forEach(function (w) { if (w && w.match === "meaning") meant += 1; });
     }
     return meant <= NOT_A_FAILURE_MEANINGS;
@@ -57,9 +59,7 @@
   /* a newcomer's question, of such an answer: the onboarding paths are what it asks for (cli/render.NEWCOMER) */
   var NEWCOMER = /\b(new|start(s|ed|ing)?|begin(ning)?|read first|onboard(ing)?|first week)\b/i;
   var NOTHING_ABOUT_IT = "No known pattern matches this: nothing in the knowledge base is about this.";
-  var NOTHING_STEPS = "If it is an incident, respond to it as a new one. Afterwards it is recorded and its pattern " +
-                      "written, so the next responder finds it here: whoever keeps the knowledge base does that in a " +
-                      "terminal (recur incident new, then recur new pattern, or recur import the postmortem).";
+  var NOTHING_STEPS = "If it is an incident, respond to it as a new one. " + RECORDED_AFTER;
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -1452,7 +1452,8 @@
     var stale = this.staleNote();
     if (noKnown && notAFailure(results)) {
       this.say(NOTHING_ABOUT_IT + cut + " " + NOTHING_STEPS + " The closest patterns, for comparison only" + where + ":" + note + stale, "warn");
-      if (NEWCOMER.test(query)) this.newcomerPaths();
+      /* only where the site lists paths (site/generate.describe_box's data-paths): its paths page may list none */
+      if (NEWCOMER.test(query) && this.node.hasAttribute("data-paths")) this.newcomerPaths();
     } else if (noKnown) {
       this.say("No known pattern matches this." + cut + " " + NEXT_STEPS + " The closest patterns, for comparison only" + where + ":" + note + stale, "warn");
     } else {

@@ -76,9 +76,14 @@ def _unknown_message(unknown: list, kb_dir, left_out: list, known: list, manifes
     rest = [pid for pid, exc in said.items() if exc.unknown]
     if rest:
         from recur.cli.show import search_command
+        from recur.util.text import close_ids
 
         parts.append(f"unknown or retired pattern id(s): {', '.join(_guess(pid, known) for pid in rest)}")
-        parts.append(f"to search by what you see: {search_command(' '.join(rest))}")
+        # a search for each id with no close one (a word typed for what is seen), not one of all of them joined:
+        # `recur lookalikes pager disk-ful` said "recur suggest 'pager disk-ful'" (found in a re-read)
+        words = [pid for pid in rest if not close_ids(pid, known)]
+        if words:
+            parts.append(f"to search by what you see: {' or '.join(map(search_command, words))}")
     return "; ".join(parts)
 
 

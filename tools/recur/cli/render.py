@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 
 import click
 
@@ -89,17 +90,27 @@ NOTHING_ABOUT_IT = "No known pattern matches this: nothing in the knowledge base
 PATHS_HINT = "New to on-call? recur paths lists the onboarding paths: the patterns to read first, in order."
 
 
-def no_known_text(record_as: RecordAs, flags: str = "", about_no_failure: bool = False) -> str:
+def newcomer_paths(record_as: RecordAs, kb_dir) -> bool:
+    """Whether an answer about no failure points its text to the onboarding paths: a newcomer's question (NEWCOMER)
+    and a KB with a path to read (kb/paths/*.yml). `recur paths` on a KB with none says there are none yet, and the
+    hint promised "the patterns to read first" (found in a re-read)."""
+    from pathlib import Path
+
+    if not NEWCOMER.search(record_as.text or record_as.title):
+        return False
+    return any(Path(kb_dir, "paths").glob("*.y*ml"))
+
+
+def no_known_text(record_as: RecordAs, flags: str = "", about_no_failure: bool = False, newcomer: bool = False) -> str:
     """NO_KNOWN_PATTERN with the command that records this text, as Slack's reply gives it
     (kb.incident_record.incident_command): "record it: recur incident new" left the title and the
     description to be typed again (found in review). ``about_no_failure`` (retrieval.results.about_no_failure):
     the text reads as no incident at all, and is said to be: "If it is new, record it" was the only reading, and
     a newcomer asking "how do I get VPN access" recorded an incident (found in a new-hire review); a newcomer's
-    question is pointed to the onboarding paths."""
+    question is pointed to the onboarding paths (``newcomer``: render_answer's newcomer_paths)."""
     if about_no_failure:
-        newcomer = [PATHS_HINT] if NEWCOMER.search(record_as.text or record_as.title) else []
         said = f'{NOTHING_ABOUT_IT} If it is an incident, record it (it lands under "needs analysis" on the board):'
-        return "\n".join([said, f"  {_record_command(record_as, flags=flags)}", *newcomer])
+        return "\n".join([said, f"  {_record_command(record_as, flags=flags)}", *([PATHS_HINT] if newcomer else [])])
     return (
         'No known pattern matches this. If it is new, record it (it lands under "needs analysis" on the board):\n'
         f"  {_record_command(record_as, flags=flags)}\n"
@@ -151,19 +162,23 @@ def render_answer(
     results = answer.results
     known = known_text(record, kb_dir, for_terminal(flags)) if record else None
     if answer.no_known_pattern:
-        nothing = about_no_failure(answer)
-        said = no_known_text(record, flags, nothing) if record else _NO_KB_TO_RECORD.format(kb=for_terminal(kb_dir))
+        nothing = record is not None and not known and about_no_failure(answer)
+        newcomer = nothing and newcomer_paths(record, kb_dir)  # read once, said at the top and at the end
+        said = (
+            no_known_text(record, flags, nothing, newcomer)
+            if record
+            else _NO_KB_TO_RECORD.format(kb=for_terminal(kb_dir))
+        )
         said = f"No known pattern matches this. {known}" if known else said
         head = click.style(said, fg="yellow", bold=True)
         if not results:
             return head
         body = render_results(results, steps=steps, kb_dir=kb_dir, site_url=site_url)
-        nothing = nothing and record is not None and not known  # what the head said
         again = "↑ No known pattern matches: " + ("nothing in the knowledge base is about this; " if nothing else "")
         again += "the patterns above"
         again = click.style(f"{again} are the closest, for comparison only.", fg="yellow")
         record_it = "If it is an incident, record it" if nothing else "To record it"
-        if nothing and NEWCOMER.search(record.text or record.title):
+        if newcomer:
             again += f"\n{PATHS_HINT}"
         if record:
             again += f"\n{known}" if known else f"\n{record_it}: {_record_command(record, flags=flags)}"
@@ -211,6 +226,7 @@ def render_results(results: list[dict], steps: int = 3, kb_dir: str = "kb", site
     (--site-url, RECUR_SITE_URL) when given, as Slack, MCP and `recur report` link it, else its KB file."""
     if not results:
         return NO_KNOWN_PATTERN
+    links = partial(plain_links, known=pattern_ids(kb_dir))  # a step's links to the KB's patterns as commands
     results, kb_dir = for_terminal(results), for_terminal(kb_dir)
     out = []
     for r in results:
@@ -236,7 +252,7 @@ def render_results(results: list[dict], steps: int = 3, kb_dir: str = "kb", site
             low = " (low match: check it fits first)" if r["confidence"] == "low" else ""
             out.append(click.style(f"   First steps{low}:", bold=True))
             for i, step in enumerate(r["runbook"][:steps], 1):
-                out.extend(step_lines(f"     {i}. ", step, plain_links))
+                out.extend(step_lines(f"     {i}. ", step, links))
             more = len(r["runbook"]) - steps
             if more > 0:
                 out.append(f"     … {plural(more, 'more step')}")
@@ -257,26 +273,40 @@ for _ in range(3):
 _MD_LINK = re.compile(rf"(?<!!)\[([^\]\n]+)\]\(\s*<?({_ADDRESS}+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _CODE_SPANS = re.compile(r"(`+)[^`]*?\1")
 _INCIDENT_FILE = re.compile(r"(?i)(?:^|/)(INC-\d{4}-\d+)\.md(?:#.*)?$")
+# how a pattern links another's file: beside it (``x.md``) or in another category (``../data/x.md``)
+_PATTERN_FILE = re.compile(r"(?i)^(?:\.\./[^/]+/)?[^/]+\.md$")
 
 
-def plain_links(text: str) -> str:
-    """A step's Markdown links as a terminal reads them: a link to another pattern's file (``[rollback-fails](
-    rollback-fails.md)``, ``../data/x.md``) as its id and the command that shows it, read as GET /api/patterns and
-    `recur show` read a pattern's file (retrieval.patterns.given_pattern_id); an incident's file so too; a web link
-    as ``text (URL)``; any other as its text. `recur show` and `recur suggest` printed the link as written, a path
-    relative to a file the responder does not have open (found in a new-hire review)."""
+def pattern_ids(kb_dir) -> frozenset | None:
+    """The KB's pattern ids, by their files' names (the loader names a pattern by its file), for plain_links; None
+    without a KB folder to read (answered from the index alone): a pattern's file is then read by its shape."""
+    from pathlib import Path
+
+    folder = Path(kb_dir, "patterns")
+    return frozenset(p.stem.lower() for p in folder.rglob("*.md")) if folder.is_dir() else None
+
+
+def plain_links(text: str, known: frozenset | None = None) -> str:
+    """A step's Markdown links as a terminal reads them: a link to another pattern's file, as a pattern links one
+    (``[rollback-fails](rollback-fails.md)``, ``../data/x.md``, any letter case), as its id and the command that
+    shows it, read as GET /api/patterns and `recur show` read a pattern's file (retrieval.patterns.given_pattern_id);
+    an incident's file so too; a web link and any other target as ``text (target)``. `recur show` and `recur
+    suggest` printed the link as written, a path relative to a file the responder does not have open (found in a
+    new-hire review). ``known``: the KB's pattern ids (pattern_ids), when it is read: a file of that shape that is
+    no pattern's (``../docs/setup.md``, ``notes.md``) keeps its target, as a page or a file does (``x.html``,
+    ``values.yml``): read as `recur show setup`, or left out, it was a command that fails or a link lost (found in a
+    re-read)."""
     from recur.retrieval.patterns import FromPath, given_pattern_id
 
     def one(m: re.Match) -> str:
         words, target = m.group(1), m.group(2)
-        if re.match(r"(?i)https?://", target):
-            return f"{words} ({target})"
         if found := _INCIDENT_FILE.search(target):
             return f"{words} (recur show {found.group(1).upper()})"
-        pid = given_pattern_id(target.split("#", 1)[0]) if target.split("#", 1)[0].endswith(".md") else None
-        if isinstance(pid, FromPath):
+        path = target.split("#", 1)[0]
+        pid = given_pattern_id(path) if _PATTERN_FILE.match(path) else None
+        if isinstance(pid, FromPath) and (known is None or pid in known):
             return f"{words} (recur show {pid})"
-        return words
+        return f"{words} ({target})"
 
     # a link inside `code` is code: each stretch between code spans is read alone
     parts, at = [], 0
@@ -327,17 +357,20 @@ def render_pattern(doc: dict, titles: dict | None = None, steps: int = 0, kb_dir
         click.style(f"{doc['title']}{draft_mark(doc)}", bold=True) + f"  ({doc['id']} · {sev} · {doc['category']})",
         *([f"status: {doc['status']}"] if doc.get("status") != "active" else []),
     ]
+    links = partial(plain_links, known=pattern_ids(kb_dir))  # a step's links to the KB's patterns as commands
     for name, data in pattern_sections(doc):
-        if data:  # an empty section is left out: no heading over nothing
+        if name == "runbook" and data:
+            out += ["", *_runbook_lines(data, steps, links)]
+        elif data:  # an empty section is left out: no heading over nothing
             out += ["", *_PATTERN_SECTION[name](data, titles, steps)]
     out += ["", f"read more: {read_more(doc['path'], kb_dir, None)}"]
     return "\n".join(out)
 
 
-def _runbook_lines(runbook: list, steps: int) -> list[str]:
+def _runbook_lines(runbook: list, steps: int, links=plain_links) -> list[str]:
     out = [_heading("First steps:")]
     for i, step in enumerate(runbook[: steps or None], 1):
-        out.extend(step_lines(f"  {i}. ", step, plain_links))
+        out.extend(step_lines(f"  {i}. ", step, links))
     if steps and len(runbook) > steps:
         out.append(f"  … {plural(len(runbook) - steps, 'more step')}")
     return out
@@ -377,9 +410,17 @@ _PATTERN_SECTION = {
     "related": lambda xs, titles, _: [_heading("Related:")] + [f"  - {_named(pid, titles)}" for pid in xs],
     "look_alikes": lambda xs, titles, _: (
         [_heading("Look-alikes (what tells them apart):")]
-        + [f"  - {_named(a['id'], titles)}: {a.get('by') or CLOSE_CALL}" for a in xs]
+        + [f"  - {_named(a['id'], titles)}: {_told_apart(a)}" for a in xs]
     ),
 }
+
+
+def _told_apart(a: dict) -> str:
+    """A look-alike's line after its name: what tells the two apart, or that only their wording is alike
+    (lookalikes.wording_only, the label `recur lookalikes` gives it), or a close call."""
+    from recur.retrieval.lookalikes import wording_only, wording_only_said
+
+    return a.get("by") or (wording_only_said(a) if wording_only(a) else CLOSE_CALL)
 
 
 def render_incident(doc: dict, titles: dict | None = None, kb_dir: str = "kb") -> str:

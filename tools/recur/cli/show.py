@@ -78,8 +78,9 @@ def search_command(given: str) -> str:
     import shlex
 
     text = given.strip()
-    quoted = shlex.quote(text)
-    return f"recur suggest {quoted if quoted != text else f'{chr(34)}{text}{chr(34)}'}"
+    # in double quotes where a shell reads nothing in them: `it's broken` was 'it'"'"'s broken (shlex.quote)
+    plain = not any(c in text for c in '"$`\\!')
+    return f"recur suggest {f'{chr(34)}{text}{chr(34)}' if plain else shlex.quote(text)}"
 
 
 def _incident(kb_dir, iid: str) -> tuple[dict, str]:

@@ -41,6 +41,13 @@ def wording_only(x: dict) -> bool:
     return isinstance(sim, (int, float)) and sim < WORDING_ONLY_BELOW and not x.get("co_incidents") and not x.get("by")
 
 
+def wording_only_said(x: dict) -> str:
+    """What a wording-only look-alike's line says after its id, in every text of a pattern (`recur show`, MCP's
+    get_pattern; `recur lookalikes` and the pattern page put the same label in their own lines): both said "close
+    call" for the neighbour `recur lookalikes` labels "similar wording only" (found in a re-read)."""
+    return f"{WORDING_ONLY} (similarity {x['similarity']:.2f}): no incident matched both, no distinguishing signal declared"
+
+
 def distinction(docs: dict, a: str, b: str) -> str | None:
     """The declared signal that tells pattern a from pattern b (either direction), or None."""
     for d in docs.get(a, {}).get("distinguish", []) or []:

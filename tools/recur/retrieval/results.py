@@ -432,19 +432,27 @@ NOT_A_FAILURE_MEANINGS = 1
 
 def about_no_failure(answer) -> bool:
     """Whether a no-known-pattern answer reads as no incident at all, from what the answer already holds: its
-    results' probabilities and why entries (no classifier of its own). The terminal (cli/render.no_known_text) and
-    the site's box (recur-suggest.js notAFailure, the same rule) then say "nothing in the knowledge base is about
-    this", not only "If it is new, record it", which had a newcomer asking for VPN access file an incident (found
-    in a new-hire review)."""
+    results' probabilities and why entries (no classifier of its own). The terminal (cli/render.no_known_text),
+    Slack's reply, MCP's text and the site's box (recur-suggest.js notAFailure, the same rule) then say "nothing in
+    the knowledge base is about this", not only "If it is new, record it", which had a newcomer asking for VPN
+    access file an incident (found in a new-hire review). ``answer``: an Answer or its JSON (``to_json``, what
+    Slack and MCP hold). A result with no probability (a KB under calibrate.MIN_CANDIDATES patterns is not
+    calibrated) says nothing of it: such an answer is not said to be about nothing (None was read as 0.0, and
+    every text on a small KB was, real incidents too; found in a re-read)."""
     from recur.retrieval.calibrate import VERDICT_TOP
 
-    read = answer.results[:VERDICT_TOP]
-    if not answer.no_known_pattern or not read:
+    held = answer if isinstance(answer, dict) else vars(answer)
+    read = (held.get("results") or [])[:VERDICT_TOP]
+    if not held.get("no_known_pattern") or not read:
         return False
-    if any((r.get("probability") or 0.0) >= NOT_A_FAILURE_BELOW for r in read):
+    if any(not _rated(r.get("probability")) or r["probability"] >= NOT_A_FAILURE_BELOW for r in read):
         return False
     meant = sum(w.get("match") == "meaning" for r in read for w in (r.get("why") or []))
     return meant <= NOT_A_FAILURE_MEANINGS
+
+
+def _rated(p) -> bool:
+    return isinstance(p, (int, float)) and not isinstance(p, bool)
 
 
 def corrected(read) -> list[dict]:

@@ -10,8 +10,10 @@ from collections.abc import Callable
 
 from recur.kb.records import draft_mark
 from recur.retrieval import patterns as pat
+from recur.retrieval.lookalikes import wording_only, wording_only_said
 from recur.retrieval.results import (
     CLOSE_CALL,
+    about_no_failure,
     check_both,
     confidence_text,
     flat,
@@ -37,15 +39,20 @@ STEPS = 2  # runbook steps in the text of a result (Slack shows as many); the st
 DETAILED = 3
 
 
-def no_pattern_text(writes: bool = False) -> str:
+def no_pattern_text(writes: bool = False, nothing: bool = False) -> str:
     """What to do when nothing known matches. ``writes``: this server offers record_incident, so the
     assistant can record the incident itself (the text named only `recur incident new`, a command the
-    assistant's user would have to run by hand; found in review)."""
+    assistant's user would have to run by hand; found in review). ``nothing``: the answer reads as about no
+    failure at all (results.about_no_failure), said as the terminal says it: an assistant told to record it
+    recorded "how do I get VPN access" as an incident itself (found in a re-read)."""
     record = "with the record_incident tool" if writes else "(recur incident new)"
-    return (
-        f'No known pattern matches: record the incident {record} so it shows as "needs analysis", '
-        "then draft a pattern (recur new pattern) or recur import the postmortem once it is written."
-    )
+    then = "then draft a pattern (recur new pattern) or recur import the postmortem once it is written."
+    if nothing:
+        return (
+            f"No known pattern matches: nothing in the knowledge base is about this. If it is an incident, record "
+            f'it {record} so it shows as "needs analysis", {then} If it is a question, do not record it.'
+        )
+    return f'No known pattern matches: record the incident {record} so it shows as "needs analysis", {then}'
 
 
 def answer_text(answer: dict, *, writes: bool = False) -> str:
@@ -61,7 +68,8 @@ def answer_text(answer: dict, *, writes: bool = False) -> str:
     if answer["no_known_pattern"]:
         # nothing here describes the text: the closest by name and likelihood alone. Each with its evidence and
         # steps (five unrelated runbooks at <1%) was most of the answer, and a model followed them (found in review)
-        lines.append(no_pattern_text(writes) + (" Closest patterns, for comparison only:" if results else ""))
+        said = no_pattern_text(writes, about_no_failure(answer))
+        lines.append(said + (" Closest patterns, for comparison only:" if results else ""))
         lines += [f"{r['rank']}. {r['id']}: {r['title']}{draft_mark(r)} ({confidence_text(r)})" for r in results]
         return "\n".join(lines)
     both = check_both(results, answer.get("likelier"))  # a likelier result `top` left out, named too
@@ -163,7 +171,11 @@ def look_alike(a: dict, title: str | None) -> str:
     written does). A bare id ("- retry-storm") said nothing a model could compare without another call per
     look-alike (found in review)."""
     named = f"- {a['id']}" + (f" ({flat(title)})" if title else "")
-    return f"{named}: " + (f"told apart by {a['by']}" if a.get("by") else LOOKS_CLOSE) + page_suffix(a)
+    if a.get("by"):
+        said = f"told apart by {a['by']}"
+    else:  # the label `recur lookalikes` and `recur show` give a neighbour alike by its words alone
+        said = wording_only_said(a) if wording_only(a) else LOOKS_CLOSE
+    return f"{named}: {said}{page_suffix(a)}"
 
 
 def _incident_lines(newest: list) -> list[str]:

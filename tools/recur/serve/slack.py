@@ -37,7 +37,7 @@ from fastapi import Request  # at module level: the routes' annotations are reso
 from recur.kb.incident_record import incident_command
 from recur.retrieval.patterns import site_page
 from recur.retrieval.query import unfenced
-from recur.retrieval.results import check_both, confidence_text, likelier, match_line, step_parts
+from recur.retrieval.results import about_no_failure, check_both, confidence_text, likelier, match_line, step_parts
 from recur.serve.deps import Settings, engine_loading, errors, load_pauses
 from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, error_body, unexpected_message
 from recur.util.text import cut, has_text
@@ -293,7 +293,14 @@ def answer_reply(
         tail = "\nThen draft a pattern (`recur new pattern`), or `recur import` the postmortem once it is written." + (
             "\nClosest patterns, for comparison only:" if results else ""
         )
-        head = f"{said}*No known pattern* matches “{shown}”. Record it, so it shows as needs analysis:\n"
+        # about no failure (results.about_no_failure): said, as the terminal says it; "Record it" was the one reading
+        # of "how do I get VPN access" (found in a re-read)
+        record = (
+            ": nothing in the knowledge base is about this. If it is an incident, record it"
+            if about_no_failure(answer)
+            else ". Record it"
+        )
+        head = f"{said}*No known pattern* matches “{shown}”{record}, so it shows as needs analysis:\n"
         line, stdin = _record_line(
             query if text is None else text, MAX_SECTION - len(tail) - len(head) - len(STDIN_HINT) - 6
         )

@@ -56,7 +56,7 @@ def home_page(site: Site, file_search: bool = False) -> str:
     out = [front_matter(title="Recur", hide=["toc"]),
            "# What are you seeing?\n",
            # data-focus="load": the box takes the focus when the page opens (recur-suggest.js focusOnLoad)
-           describe_box(HOME),
+           describe_box(HOME, bool(site.kb.paths)),
            new_here(site),
            "Describe it in your own words, or paste an alert name or a log line: the box suggests the known "
            "failure patterns that match, with their first steps. If the box says it cannot suggest here, it "
@@ -108,15 +108,19 @@ def new_here(site: Site) -> str:
     return f'<p class="recur-new-here">New here? Start with the onboarding path {first}{others}.</p>\n'
 
 
-def describe_box(page: str) -> str:
+def describe_box(page: str, paths: bool = False) -> str:
     """The "describe what you see" box, which recur-suggest.js fills. Where it cannot (JavaScript off, or a script
     of the site blocked or missing from a half-copied site: the box's script stops before drawing it) the box was
     an empty space with nothing said (found in review). It says where to look instead: the <noscript> shows with
-    JavaScript off, and recur.js shows the same once the page has loaded and the box has not started."""
+    JavaScript off, and recur.js shows the same once the page has loaded and the box has not started. ``paths``: the
+    KB has onboarding paths (``data-paths``), which the box then names to a newcomer's question about no failure: it
+    linked a paths page that lists none (found in a re-read)."""
     ways = (f"{alink(page, PATTERNS, 'category')}, {alink(page, BY_SERVICE, 'service')} or "
             f"{alink(page, BY_TAG, 'tag')}")
     # out of the site search: the note is no answer to a search, and the box's results are drawn after it ran
-    return ('<div class="recur-suggest recur-suggest-home" data-api="/api" data-focus="load" data-search-exclude><noscript>'
+    has = " data-paths" if paths else ""
+    return (f'<div class="recur-suggest recur-suggest-home" data-api="/api" data-focus="load"{has} data-search-exclude>'
+            '<noscript>'
             '<p class="recur-suggest__nojs">The describe box did not start here: it needs JavaScript and the '
             f"site's scripts (<code>assets/recur-*.js</code>). Look the pattern up by {ways} instead.</p>"
             "</noscript></div>\n")
@@ -126,7 +130,7 @@ def suggest_page(site: Site) -> str:
     return "\n".join([front_matter(title="Describe what you see"),
                       "# Describe what you see\n",
                       # the page is only the box: it takes the focus on load as the home page's does (same rules)
-                      describe_box(SUGGEST),
+                      describe_box(SUGGEST, bool(site.kb.paths)),
                       # for a responder: what the box gives them and how far to trust it; how it gets there (which
                       # depends on how the site was built and served) folded away, for whoever runs the site
                       "Paste an alert, a log line or a sentence: the box suggests the known failure patterns that "
