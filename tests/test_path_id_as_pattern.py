@@ -26,6 +26,14 @@ def test_show_of_a_plain_word_keeps_its_did_you_mean_and_offers_a_search(run):
     assert "did you mean 'disk-full'?" in r.output
 
 
+def test_show_of_a_typo_of_an_id_is_not_sent_to_search_as_well(run):
+    """`recur show disk-ful` said "did you mean 'disk-full'?" and then to search for "disk-ful", two answers where
+    `recur lookalikes` gives one (a search only for an id with no close one)."""
+    r = run("show", "disk-ful")
+    assert r.exit_code == 1 and "did you mean 'disk-full'?" in r.output, r.output
+    assert "recur suggest" not in r.output and "to search by what you see" not in r.output, r.output
+
+
 def test_show_of_a_retired_id_is_not_sent_to_search(run):
     r = run("show", "old-retired")
     assert r.exit_code == 1 and "is retired" in r.output and "recur suggest" not in r.output

@@ -186,7 +186,9 @@ def _owned(b: dict, name: str, kb, fail_on: tuple) -> dict:
     if owns_nothing(mine):
         known = kb_owners(kb)
         said = nothing_owned(name, b["by_owner"], known)
-        unknown = owner_key(name) != owner_key(UNOWNED) and owner_key(name) not in {owner_key(k) for k in known}
+        # a handle of a full name the KB holds ("@noor-ahmed" of "Noor Ahmed") is that owner, written or not
+        named = {owner_key(k) for k in known} | set(b.get("owner_aliases") or {})
+        unknown = owner_key(name) != owner_key(UNOWNED) and owner_key(name) not in named
         if fail_on and unknown:
             raise click.BadParameter(
                 f"{said}; no record of the KB names this owner, so --fail-on would pass on nothing",

@@ -66,7 +66,9 @@ def _pattern(kb_dir, index_dir, given: str, steps: int) -> tuple[dict, str]:
     try:
         read = read_pattern(kb_dir, index_dir, given, lambda line: click.echo(line, err=True))  # stdout: the pattern
     except PatternNotFound as exc:
-        if not exc.unknown:  # retired, left out for errors, or an onboarding path's id: said as it is
+        if not exc.unknown or exc.meant:  # retired, left out for errors, an onboarding path's id: said as it is
+            # a close id (`recur show disk-ful`: did you mean 'disk-full'?) is a typo, no word to search for, as
+            # `recur lookalikes` says it: "did you mean" and a search as well was two answers (found in review)
             raise
         raise RecurError(f"{exc}; to search by what you see: {search_command(given)}") from None
     return read.doc, render_pattern(read.doc, read.titles, steps=steps, kb_dir=str(kb_dir))

@@ -41,7 +41,13 @@ Keys of the returned dict:
   age_days (since the first matched incident or ``created``; null if neither), path, other_dues (as
   for follow-ups: the open follow-ups of its tickets due another day)}.
 - ``by_owner``: {owner: {follow_ups, follow_ups_overdue, fixes, fixes_overdue, reviews, reviews_overdue}}, by
-  owner name (a review's is its ``review.owner``); ``(unowned)`` for none, last.
+  owner name (a review's is its ``review.owner``); ``(unowned)`` for none, last. A handle that is a full name the
+  KB holds written as a handle (``owner_aliases``) counts under that full name.
+- ``owner_aliases``: {handle: full name}, the handles (as ``owner_key`` reads them: "@noor-ahmed": "noor-ahmed")
+  that are one of the KB's full names as owners write it, lowercased, its spaces as ``-``, ``_``, ``.`` or none
+  ("@noor_ahmed", "@noorahmed": "Noor Ahmed"): the same person, one owner everywhere (``by_owner``, `--owner`).
+  Only the handles the KB's owners write (and the board's ``owner``); a handle two full names could be is
+  neither's, and no name is guessed from a handle alone.
 - ``unknown``: incidents with no known pattern, "needs analysis": {incident, title, date, severity,
   services, age_days, path, candidates, drafts}; newest first. ``candidates`` are the ranked patterns
   ``recur import`` stored for the reviewer ({id, rank, confidence, score, title, why}; may be empty);
@@ -147,6 +153,7 @@ class _Computed(TypedDict):
     fixes: list
     fixes_no_due: list
     by_owner: dict
+    owner_aliases: dict
     unknown: list
     triage: list
     flags: list
@@ -174,11 +181,10 @@ class Board(_Computed, total=False):
 def board(
     kb, as_of: dt.date, *, top: int = 10, months: int = 12, today: dt.date | None = None, owner: str | None = None
 ) -> Board:
-    """The problem-management board for ``kb`` as of ``as_of`` (see the module docstring for keys);
-    ``today``: the clock's date, from which an incident's date is one that cannot have happened yet. ``owner``:
-    the recurring lists rank only the patterns whose fix that owner owns (``owned_by``; a retired pattern's fix
-    is no one's work), among themselves, before the cut (after it, one whose pattern ranked 11th was told nothing
-    of theirs recurred), and ``recurring_owner`` says so; the rest is the whole board, for ``for_owner``."""
+    """The problem-management board for ``kb`` as of ``as_of`` (the module docstring's keys); ``today``: the clock's
+    date, after which an incident cannot have happened yet. ``owner``: the recurring lists rank only the patterns whose
+    fix that owner owns (``owned_by``; a retired one's is no one's), among themselves, before the cut (after it, one
+    ranked 11th was told nothing of theirs recurred), as ``recurring_owner`` says; the rest is for ``for_owner``."""
     as_of = as_of.date() if isinstance(as_of, dt.datetime) else as_of
     counted = counted_incidents(kb)
     incidents = sorted((i for i in counted if i.date <= as_of), key=lambda i: (i.date, i.id))
@@ -192,8 +198,8 @@ def board(
     _other_dues(fixes, follow_ups)
     drafts = kb.import_drafts()  # an import's own draft, not yet promoted, is no analysis: still "unknown"
     unknown, triage, flags = _unknown(work, as_of, drafts), _triage(work), _flags(work, as_of)
-    after_fix = _after_fix(patterns, incidents)
-    recurring, recurring_more, recurring_tied = _recurring(patterns, incidents, as_of, top, owner)
+    after_fix, aliases = _after_fix(patterns, incidents), kb_aliases(kb, owner)  # aliases: a handle, its full name
+    recurring, recurring_more, recurring_tied = _recurring(patterns, incidents, as_of, top, owner, aliases)
     counts = {
         "reviews_pending": len(reviews),
         "reviews_overdue": sum(r["overdue"] for r in reviews),
@@ -219,7 +225,8 @@ def board(
         "follow_ups_no_due": no_due,
         "fixes": fixes,
         "fixes_no_due": fixes_no_due,
-        "by_owner": _by_owner(follow_ups, fixes, reviews),
+        "by_owner": _by_owner(follow_ups, fixes, reviews, aliases),
+        "owner_aliases": aliases,
         "unknown": unknown,
         "triage": triage,
         "flags": flags,
@@ -538,11 +545,59 @@ def fix_status(p, as_of: dt.date) -> str | None:
     return p.fix.status
 
 
-def _by_owner(follow_ups: list, fixes: list, reviews: list) -> dict:
+def kb_owners(kb) -> set[str]:
+    """Every owner the KB names, as written: its follow-ups' (open or done), its reviews', fixes' and patterns'. A name
+    none of them is cannot own anything on any board: a misspelt one (``recur report --owner``'s usage error)."""
+    names = {f.owner for i in kb.incidents.values() for f in i.follow_ups}
+    names |= {i.review.owner for i in kb.incidents.values() if i.review is not None}
+    names |= {p.fix.owner for p in kb.patterns.values() if p.fix is not None} | {p.owner for p in kb.patterns.values()}
+    return {str(n).strip() for n in names if n and str(n).strip()}
+
+
+def person_key(name: str) -> str:
+    """``owner_key`` with its runs of spaces one: "Noor  Ahmed" is "noor ahmed"."""
+    return " ".join(owner_key(name).split())
+
+
+def owner_aliases(names) -> dict[str, str]:
+    """{handle: full name} of every handle that ``names``' full names (a name of two words or more) are written
+    as: lowercased, the spaces as ``-``, ``_``, ``.`` or none ("Noor Ahmed": noor-ahmed, noor_ahmed, noor.ahmed,
+    noorahmed), each full name as first written (the names sorted). Imports write a GitHub or Slack mention
+    (``@noor-ahmed``) where a responder wrote ``Noor Ahmed``: two owners on the board, and `--owner "Noor Ahmed"`
+    left out the handle's items. A handle two different full names are written as is left out: two full names
+    are never one person, and a handle with no full name is no one's but its own (no name is guessed)."""
+    full: dict[str, str] = {}
+    for n in sorted(str(n).strip() for n in names if n and str(n).strip()):
+        if len(words := person_key(n).split()) > 1:
+            full.setdefault(" ".join(words), n)
+    forms: dict[str, set] = defaultdict(set)
+    for key in full:
+        for sep in ("-", "_", ".", ""):
+            forms[sep.join(key.split())].add(key)
+    return {h: full[next(iter(keys))] for h, keys in forms.items() if len(keys) == 1}
+
+
+def kb_aliases(kb, owner: str | None = None) -> dict[str, str]:
+    """``owner_aliases`` of the KB's owners (``kb_owners``), the handles its owners write and ``owner`` (a board
+    built for ``@noor-ahmed`` when only "Noor Ahmed" is written: `--owner` takes either form)."""
+    names = kb_owners(kb)
+    every = owner_aliases(names)
+    written = {owner_key(n) for n in names} | ({owner_key(owner)} if owner is not None else set())
+    return {h: every[h] for h in sorted(written) if h in every}
+
+
+def owner_of(name: str, aliases: dict) -> str:
+    """The key of the person ``name`` is (``person_key``), a handle in ``aliases`` its full name's."""
+    key = person_key(name)
+    return person_key(aliases[key]) if key in aliases else key
+
+
+def _by_owner(follow_ups: list, fixes: list, reviews: list, aliases: dict | None = None) -> dict:
     """Counts per owner, by name with the unowned last, as every table of owners is ordered (``(unowned)``
     sorted first here, and the site's board ordered it another way again). "Bob", "bob" and "@bob"
     (records written by different people, or imported from a tracker) are one owner, shown as the
-    spelling used most (the first in order on a tie). The pending reviews count by their ``review.owner``
+    spelling used most (the first in order on a tie); a handle of ``aliases`` is its full name's, shown as the full
+    name (as the KB writes it when only the handle has something open). The pending reviews count by their ``review.owner``
     (none recorded: ``(unowned)``'s), as `--owner` lists them: By owner said ``(none)`` of an owner whose
     report listed a review, and a name holding only a review was missing from "its owners" (found in review)."""
     kinds = ("follow_ups", "fixes", "reviews")
@@ -551,20 +606,31 @@ def _by_owner(follow_ups: list, fixes: list, reviews: list) -> dict:
     for kind, items in zip(kinds, (follow_ups, fixes, reviews), strict=True):
         for f in items:
             name = (f["owner"] or "").strip() or UNOWNED
-            key = owner_key(name) if name != UNOWNED else UNOWNED
+            key = owner_of(name, aliases or {}) if name != UNOWNED else UNOWNED
             spellings[key][name] += 1
             counts[key][kind] += 1
             counts[key][f"{kind}_overdue"] += f["overdue"]
-    shown = {key: min(c, key=lambda n: (-c[n], n)) for key, c in spellings.items()}
+    shown = {key: _shown(key, c, aliases or {}) for key, c in spellings.items()}
     # by the owner key, as report and the site's board order theirs: by the spelling, "@bob" came before "alice"
     order = sorted(counts, key=lambda k: (k == UNOWNED, k, shown[k]))
     return {shown[k]: dict(counts[k]) for k in order}
 
 
-def _recurring(patterns, incidents, as_of: dt.date, top: int, owner: str | None) -> tuple[dict, dict, dict]:
+def _shown(key: str, spellings: Counter, aliases: dict) -> str:
+    """How ``by_owner`` names one owner: the spelling used most; a person's full name before their handles."""
+    full = Counter({n: c for n, c in spellings.items() if person_key(n) == key and " " in key})
+    if " " in key and not full:  # only handles open: the full name they are, as the KB writes it
+        return next(v for v in aliases.values() if person_key(v) == key)
+    return min(full or spellings, key=lambda n: (-(full or spellings)[n], n))
+
+
+def _recurring(
+    patterns, incidents, as_of: dt.date, top: int, owner: str | None, aliases: dict | None = None
+) -> tuple[dict, dict, dict]:
     """The recurring lists, how many each leaves out, and how many of those tie with its last row (``cut_ranked``);
-    ``owner``: only the patterns whose fix is theirs (``owned_by``), ranked among themselves, then cut."""
-    mine = owned_by(owner) if owner is not None else None
+    ``owner``: only the patterns whose fix is theirs (``owned_by``, a handle of ``aliases`` its full name's),
+    ranked among themselves, then cut."""
+    mine = owned_by(owner, aliases) if owner is not None else None
     recurring, more, tied = {}, {}, {}
     for days in (30, 90):
         start = shift(as_of, -days)
@@ -584,16 +650,18 @@ def _recurring(patterns, incidents, as_of: dt.date, top: int, owner: str | None)
     return recurring, more, tied
 
 
-def owned_by(name: str):
+def owned_by(name: str, aliases: dict | None = None):
     """The rule of one owner, ``name`` however spelt (``owner_key``: "Bob", "bob" and "@bob"; ``(unowned)``: no
     one): a function of an item's owner as written (None or blank: no one), true when it is theirs. ``board``'s
-    ``owner`` and ``problems.owner.for_owner`` narrow by it; a name blank once spelling is set aside owns nothing."""
-    key = owner_key(name)
+    ``owner`` and ``problems.owner.for_owner`` narrow by it; a name blank once spelling is set aside owns nothing.
+    ``aliases`` (the board's ``owner_aliases``): a handle there and its full name are one owner, either given."""
+    aliases = aliases or {}
+    key = owner_of(name, aliases)
     unowned = key == owner_key(UNOWNED)
 
     def mine(who) -> bool:
         who = str(who or "").strip()
-        return not who if unowned else bool(who and key) and owner_key(who) == key
+        return not who if unowned else bool(who and key) and owner_of(who, aliases) == key
 
     return mine
 

@@ -9,6 +9,7 @@ KB's, so one owner asked of both got two answers (found in review). Both call ``
 from __future__ import annotations
 
 from recur.problems.board import UNOWNED, Board, owned_by, owner_key
+from recur.problems.board import kb_owners as kb_owners  # where its callers import it from (in board: the aliases)
 from recur.util.errors import RecurError
 
 # the board's lists of no one's items (an incident and its flags have no owner), as the reports' headings name them
@@ -38,7 +39,7 @@ def for_owner(b: Board, name: str) -> Board:
     if built is None or owner_key(built) != owner_key(name):
         built_for = f"ranked for {built!r}" if built is not None else "ranked for all"
         raise ValueError(f"for_owner({name!r}): the board's recurring lists were {built_for}: build it with owner=")
-    mine = owned_by(name)
+    mine = owned_by(name, b.get("owner_aliases"))  # "@noor-ahmed" and "Noor Ahmed" one owner, either given
     out = {**b, **{k: [] for k in NOT_OWNED}}
     for k in OWNED:
         out[k] = [x for x in b[k] if mine(x["owner"])]
@@ -71,15 +72,6 @@ def filtered_sentence(f: dict) -> str:
 
 
 OWNERS_SHOWN = 20  # owners named when a name owns nothing; then how many more
-
-
-def kb_owners(kb) -> set[str]:
-    """Every owner the KB names, as written: its follow-ups' (open or done), its reviews', fixes' and patterns'. A name
-    none of them is cannot own anything on any board: a misspelt one (``recur report --owner``'s usage error)."""
-    names = {f.owner for i in kb.incidents.values() for f in i.follow_ups}
-    names |= {i.review.owner for i in kb.incidents.values() if i.review is not None}
-    names |= {p.fix.owner for p in kb.patterns.values() if p.fix is not None} | {p.owner for p in kb.patterns.values()}
-    return {str(n).strip() for n in names if n and str(n).strip()}
 
 
 def meant_owners(name: str, owners) -> list[str]:

@@ -122,6 +122,7 @@ class PatternNotFound(LookupFailure):
         file of the onboarding path of that id (kb.loader.onboarding_path_file). ``unknown``: no file of any kind
         has that id (the CLI adds a search by the words to what it says)."""
         self.unknown = False
+        self.meant: list[str] = []
         if broken is not None:
             path, error = broken
             rebuild = ", then rebuild the index (`recur index`)" if where == "the index" else ""
@@ -146,6 +147,7 @@ class PatternNotFound(LookupFailure):
         # an id read from a path or URL (FromPath): the text as given named, its close ids and the segment's
         given = getattr(pattern_id, "given", None) or str(pattern_id)
         close = list(dict.fromkeys(close_ids(given, known) + close_ids(str(pattern_id), known)))[:3] if known else []
+        self.meant = close  # the ids it was probably meant to be: `recur show` suggests a search only when none is
         meant = f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
         super().__init__(f"no pattern with id {given!r} in {where}{meant}")
 

@@ -1,0 +1,129 @@
+"""An owner written as a handle (``@noor-ahmed``, as imports from GitHub or Slack mentions write it) and as a full
+name (``Noor Ahmed``) is one person when the KB holds that full name: the board counted them as two owners and
+`recur report --owner "Noor Ahmed"` left out the handle's items (found in review). A handle is no full name the
+KB does not hold, and two full names are never one owner."""
+
+import json
+import re
+
+from click.testing import CliRunner
+from kbfactory import pattern_text, write
+
+from recur.cli.main import cli
+from recur.kb.loader import load_kb
+from recur.problems.board import report_board
+
+AS_OF = "2026-05-15"
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def _kb(root):
+    """Noor Ahmed's work written four ways, Nora Ahmed's (another person), and a handle with no full name."""
+    write(root, "patterns/capacity/disk-full.md", pattern_text("disk-full", fix="fix: {status: open, owner: '@noor-ahmed', due: 2026-04-01}"))  # fmt: skip
+    write(root, "patterns/capacity/db-pool.md", pattern_text("db-pool", fix="fix: {status: open, owner: Noor Ahmed, due: 2026-06-30}"))  # fmt: skip
+    items = [
+        ("Check the alert", "Noor Ahmed", "2026-05-01"),
+        ("Add a runbook step", "'@noor_ahmed'", "2026-06-01"),
+        ("Grow the volume", "'@noorahmed'", "2026-05-10"),
+        ("Page the owner", "Nora Ahmed", "2026-05-01"),
+        ("Rotate the logs", "'@sam-lee'", "2026-05-01"),
+    ]
+    follow_ups = "".join(f"  - {{title: {t}, owner: {o}, due: {d}}}\n" for t, o, d in items)
+    for n, day in ((1, "2026-05-02"), (2, "2026-05-09")):
+        review = "review: {level: full, status: pending, due: 2026-05-12, owner: '@noor.ahmed'}\n" if n == 1 else ""
+        write(
+            root,
+            f"incidents/2026/INC-2026-000{n}.md",
+            f"---\nid: INC-2026-000{n}\ntitle: Disk full {n}\ndate: {day}\nseverity: sev3\npatterns: [disk-full]\n"
+            f"{review}{'follow_ups:' + chr(10) + follow_ups if n == 1 else ''}---\n\n## Summary\nx\n",
+        )
+    return root
+
+
+def test_a_handle_and_the_full_name_it_is_are_one_owner_on_the_board(tmp_path):
+    root = _kb(tmp_path / "kb")
+    b = json.loads(run("report", "--kb", root, "--as-of", AS_OF, "--json").output)
+    assert b["owner_aliases"] == {
+        "noor-ahmed": "Noor Ahmed",
+        "noor.ahmed": "Noor Ahmed",
+        "noor_ahmed": "Noor Ahmed",
+        "noorahmed": "Noor Ahmed",
+    }, b["owner_aliases"]
+    noor = b["by_owner"]["Noor Ahmed"]
+    assert (noor["fixes"], noor["fixes_overdue"], noor["follow_ups"], noor["follow_ups_overdue"]) == (2, 1, 3, 2)
+    assert (noor["reviews"], noor["reviews_overdue"]) == (1, 1), noor
+    # another full name is another person; a handle with no full name in the KB stays as written
+    assert not any(o.startswith("@noor") for o in b["by_owner"]), list(b["by_owner"])
+    assert b["by_owner"]["Nora Ahmed"]["follow_ups"] == 1 and b["by_owner"]["@sam-lee"]["follow_ups"] == 1
+    # the report's owner table: one row for Noor Ahmed
+    text = run("report", "--kb", root, "--as-of", AS_OF).output
+    table = text.split("By owner")[1].split("\n\n")[0]
+    rows = [line.split()[:3] for line in table.splitlines() if line.strip()]
+    assert [r[0] for r in rows] == ["owner", "Noor", "Nora", "@sam-lee", "(unowned)"], table
+    assert rows[1] == ["Noor", "Ahmed", "2"], table
+
+
+def test_owner_takes_the_handle_or_the_full_name(tmp_path):
+    root = _kb(tmp_path / "kb")
+    args = ("report", "--kb", root, "--as-of", AS_OF, "--json", "--owner")
+    want_fixes, want_follow = ["db-pool", "disk-full"], ["Add a runbook step", "Check the alert", "Grow the volume"]
+    for given in ("Noor Ahmed", "noor ahmed", "@noor-ahmed", "@noorahmed", "noor_ahmed"):
+        mine = json.loads(run(*args, given).output)
+        assert sorted(f["pattern"] for f in mine["fixes"]) == want_fixes, (given, mine["fixes"])
+        assert sorted(f["title"] for f in mine["follow_ups"]) == want_follow, (given, mine["follow_ups"])
+        assert [r["incident"] for r in mine["reviews"]] == ["INC-2026-0001"], given
+        assert list(mine["by_owner"]) == ["Noor Ahmed"], (given, mine["by_owner"])
+        # the recurring lists by their fix's owner: disk-full's fix is the handle's
+        assert [r["pattern"] for r in mine["recurring"]["30"]] == ["disk-full"], (given, mine["recurring"])
+    nora = json.loads(run(*args, "Nora Ahmed").output)
+    assert [f["title"] for f in nora["follow_ups"]] == ["Page the owner"] and nora["fixes"] == [], nora
+    # a gate on the handle fails on the full name's overdue work, not "no record names this owner"
+    gate = run("report", "--kb", root, "--as-of", AS_OF, "--owner", "@noor-ahmed", "--fail-on", "overdue")
+    assert gate.exit_code == 1 and "permanent fix of disk-full (@noor-ahmed) overdue" in gate.output, gate.output
+
+
+def test_a_handle_of_a_full_name_written_nowhere_else_is_matched(tmp_path):
+    """Only "Noor Ahmed" is written: `--owner @noor-ahmed` is that owner (the board built for it knows the handle)."""
+    root = tmp_path / "kb"
+    write(root, "patterns/capacity/disk-full.md", pattern_text("disk-full", fix="fix: {status: open, owner: Noor Ahmed, due: 2026-04-01}"))  # fmt: skip
+    gate = run("report", "--kb", root, "--as-of", AS_OF, "--owner", "@noor-ahmed", "--fail-on", "overdue")
+    assert gate.exit_code == 1 and "permanent fix of disk-full (Noor Ahmed) overdue" in gate.output, gate.output
+
+
+def test_the_site_board_names_the_full_name_once(tmp_path):
+    import datetime as dt
+
+    from recur.site import pages
+
+    kb = load_kb(_kb(tmp_path / "kb"))
+    day = dt.date.fromisoformat(AS_OF)
+    page = pages(kb, as_of=day, board=report_board(kb, day, today=day))["board/index.md"]
+    site = page.split("## Open fixes, follow-ups and reviews by owner")[1].split("## ")[0]
+    owners = [re.findall(r"<td[^>]*>(.*?)</td>", row)[0] for row in site.split("<tr")[2:]]
+    assert owners == ["Noor Ahmed", "Nora Ahmed", "@sam-lee", "(unowned)"], owners
+
+
+def test_aliases_never_join_two_full_names_nor_guess_one():
+    from recur.problems.board import owner_aliases
+
+    # "annlee" could be Ann Lee or Annl Ee: neither's; the dashed forms are each one's
+    got = owner_aliases(["Ann Lee", "Annl Ee", "@annlee", "@solo", "Noor  Ahmed"])
+    assert "annlee" not in got and got["ann-lee"] == "Ann Lee" and got["annl-ee"] == "Annl Ee", got
+    assert "solo" not in got and got["noor.ahmed"] == "Noor  Ahmed", got
+    assert "ann lee" not in got  # a full name is no handle of another
+
+
+def test_mcp_problem_report_owner_takes_either_form(tmp_path):
+    import datetime as dt
+
+    from recur.serve.mcp_board import board_answer
+
+    kb = load_kb(_kb(tmp_path / "kb"))
+    day = dt.date.fromisoformat(AS_OF)
+    for given in ("Noor Ahmed", "@noor-ahmed"):
+        b, _ = board_answer(report_board(kb, day, owner=given), owner=given, limit=None, paged=lambda rows: rows)
+        assert sorted(f["pattern"] for f in b["fixes"]) == ["db-pool", "disk-full"], (given, b["fixes"])
+        assert len(b["follow_ups"]) == 3 and list(b["by_owner"]) == ["Noor Ahmed"], (given, b["follow_ups"])
