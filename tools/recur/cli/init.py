@@ -42,16 +42,16 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
     """Make DIRECTORY a new knowledge-base repository (DIRECTORY may be missing or empty).
 
     \b
-    It gets kb/ (patterns, incidents, paths, severity.yml, eval/cases.yml, recur.yml), a
-    mkdocs.yml using Recur's theme, a Makefile and README with its two commands (make test,
-    make run), requirements.txt pinning this Recur version (with --wheel: naming the wheel's
-    copy in wheels/), constraints.txt pinning its
-    dependencies at the versions installed here, CI workflows (kb.yml checks each change,
-    overdue.yml fails on a schedule when something is overdue), pre-commit hooks,
-    a pull-request template, CONTRIBUTING.md, KB-FORMAT.md (the KB format reference)
-    and .gitignore. Existing files are never
-    overwritten: init lists them and writes nothing (with --keep-existing: writes the
-    rest and lists the ones it left).
+    It gets kb/ (patterns, incidents, paths, severity.yml, eval/cases.yml, recur.yml), a mkdocs.yml
+    using Recur's theme, a Makefile and README with its two commands (make test, make run),
+    requirements.txt pinning this Recur version (with --wheel: naming the wheel's copy in wheels/),
+    constraints.txt pinning its dependencies at the versions installed here, .python-version naming
+    the Python they were installed on (the one the workflows set up), CI workflows (kb.yml checks
+    each change, overdue.yml fails on a schedule when something is overdue), pre-commit hooks, a
+    pull-request template, CONTRIBUTING.md, KB-FORMAT.md (the KB format reference) and .gitignore.
+    Existing files are never overwritten: init lists them and writes nothing (with --keep-existing:
+    writes the rest and lists the ones it left; a .python-version of your own naming another Python
+    than constraints.txt was made on is kept, and said, with the two ways to settle it).
     """
     from recur.kb.init import init_repository, write_constraints
 
