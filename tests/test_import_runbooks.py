@@ -106,9 +106,31 @@ def test_a_postmortem_dated_in_its_title_is_imported(kb_dir, tmp_path):
 
         We rolled the pool limit back to 200 and the errors stopped within minutes.
         """
+    # the note quoted the title run on into the next section ("Checkout API outage, 14 November 2026 ## Symptoms
+    # Checkout requests failed…", found in a docs review): the title line alone, said to be the title
+    r = imp(kb_dir, tmp_path / "checkout.md", text, "--dry-run")
+    assert 'Note: date: 2026-11-14 from the title: "Checkout API outage, 14 November 2026"\n' in r.output, r.output
     r = imp(kb_dir, tmp_path / "checkout.md", text, "--json")
     assert r.exit_code == 0 and "looks like a runbook" not in r.output, r.output
-    assert json.loads(r.stdout)["date"] == "2026-11-14", r.output
+    out = json.loads(r.stdout)
+    assert out["date"] == "2026-11-14", r.output
+    assert out["date_source"] == 'the title: "Checkout API outage, 14 November 2026"', out["date_source"]
+
+
+def test_a_dated_sentence_is_quoted_without_the_section_after_it(kb_dir, tmp_path):
+    """The first dated sentence is quoted up to its paragraph's end: not run on into the next heading."""
+    text = """\
+        # Checkout API outage
+
+        It began on 14 November 2026
+
+        ## Symptoms
+
+        Checkout requests failed with 502s from the edge for most customers in the EU region.
+        """
+    out = json.loads(imp(kb_dir, tmp_path / "checkout.md", text, "--json").stdout)
+    assert out["date"] == "2026-11-14"
+    assert out["date_source"] == 'the first dated sentence: "It began on 14 November 2026…"', out["date_source"]
 
 
 def test_a_folder_import_refuses_the_runbook_and_imports_the_others(kb_dir, tmp_path):

@@ -1402,19 +1402,68 @@ def test_init_names_the_python_the_constraints_were_made_on_and_make_install_che
     if shutil.which("make") is None:
         pytest.skip("no make")
     other = f"{sys.version_info.major}.{sys.version_info.minor + 1}"
-    (dest / ".python-version").write_text(f"{other}\n")
+    _constraints_made_on(dest, f"{other}.2")
     res = subprocess.run(
         ["make", "install", f"PYTHON={sys.executable}"], cwd=dest, capture_output=True, text=True, timeout=120
     )
     assert res.returncode != 0, res.stdout + res.stderr
-    said = f"this repository's constraints were made on Python {other}"
+    said = f"this repository's constraints.txt was made on Python {other}"
     assert said in res.stderr and f"PYTHON=python{other} make install" in res.stderr, res.stderr
     assert not (dest / ".venv").exists()  # stopped before the venv and pip
-    (dest / ".python-version").write_text(f"{here}.4\n")  # a patch level too (pyenv writes one) passes
+    _constraints_made_on(dest, f"{here}.4")  # a patch level too passes
     check = subprocess.run(
         [sys.executable, "-c", _python_check(dest), sys.executable, "install"], cwd=dest, capture_output=True, text=True
     )
     assert check.returncode == 0, check.stderr
+
+
+def _constraints_made_on(dest: Path, version: str) -> None:
+    """``dest``/constraints.txt's first line says it was made on Python ``version`` (the rest kept)."""
+    lines = (dest / "constraints.txt").read_text().splitlines(keepends=True)
+    lines[0] = re.sub(r"\(Python [^,]+,", f"(Python {version},", lines[0])
+    (dest / "constraints.txt").write_text("".join(lines))
+
+
+def test_make_install_checks_python_against_the_constraints_not_python_version(tmp_path):
+    """The Makefile compared $(PYTHON) with .python-version, not with the Python constraints.txt was made on:
+    under pyenv a .python-version of 3.12 made python3 3.12 and the check passed while pip was to install
+    3.11's pins, and `PYTHON=python3.11 make install`, as the README says, failed claiming the constraints
+    were made on 3.12 (found in review). constraints.txt's first line decides; .python-version only when
+    it does not say (a team's own constraints.txt); `make constraints`, which writes constraints.txt again
+    for the Python a team moves to, checks against .python-version."""
+    import subprocess
+    import sys
+
+    here = f"{sys.version_info.major}.{sys.version_info.minor}"
+    other = f"{sys.version_info.major}.{sys.version_info.minor + 1}"
+    dest = tmp_path / "team"
+    assert run("init", dest).exit_code == 0
+
+    def check(target: str) -> subprocess.CompletedProcess:
+        program = [sys.executable, "-c", _python_check(dest), "python3", target]
+        return subprocess.run(program, cwd=dest, capture_output=True, text=True)
+
+    (dest / ".python-version").write_text(f"{other}\n")  # pyenv's; constraints.txt was made on this Python
+    assert check("install").returncode == 0, check("install").stderr
+    _constraints_made_on(dest, f"{other}.1")
+    (dest / ".python-version").write_text(f"{here}\n")
+    res = check("install")
+    assert res.returncode != 0
+    said = " ".join(res.stderr.split())
+    assert f"python3 is Python {here}, but this repository's constraints.txt was made on Python {other}" in said, said
+    assert f"PYTHON=python{other} make install" in said and ".python-version" not in said, said
+    # make constraints makes them again for .python-version's Python
+    assert check("constraints").returncode == 0, check("constraints").stderr
+    (dest / ".python-version").write_text(f"{other}\n")
+    res = check("constraints")
+    assert res.returncode != 0 and f".python-version names Python {other}" in res.stderr, res.stderr
+    assert f"PYTHON=python{other} make constraints" in res.stderr, res.stderr
+    # a team's own constraints.txt, which does not say: .python-version decides
+    (dest / "constraints.txt").write_text("pyyaml==6.0.2\n")
+    res = check("install")
+    assert res.returncode != 0 and f"made on Python {other} (.python-version" in res.stderr, res.stderr
+    (dest / ".python-version").write_text(f"{here}.4\n")
+    assert check("install").returncode == 0
 
 
 def _setup_pythons(dest: Path) -> list:

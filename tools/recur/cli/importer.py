@@ -90,7 +90,12 @@ def _refuse_stdin(file: str) -> None:
     "wins: the review is done, that date kept as the day it was due.",
 )
 @click.option("--pattern", "patterns", multiple=True, help="Link this known pattern; skip matching (repeatable).")
-@click.option("--category", type=CATEGORY, help="Category folder for a draft pattern (default: the closest pattern's).")
+@click.option(
+    "--category",
+    type=CATEGORY,
+    help="Category folder for a draft pattern (default: the top candidate's when it is a medium or high match, "
+    "else uncategorised/).",
+)
 @click.option("--no-draft", is_flag=True, help="Never write a draft pattern; leave the incident as needs-analysis.")
 @click.option(
     "--accept",

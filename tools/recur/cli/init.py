@@ -42,16 +42,16 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
     """Make DIRECTORY a new knowledge-base repository (DIRECTORY may be missing or empty).
 
     \b
-    It gets kb/ (patterns, incidents, paths, severity.yml, eval/cases.yml, recur.yml), a
-    mkdocs.yml using Recur's theme, a Makefile and README with its two commands (make test,
-    make run), requirements.txt pinning this Recur version (with --wheel: naming the wheel's
-    copy in wheels/), constraints.txt pinning its
-    dependencies at the versions installed here, CI workflows (kb.yml checks each change,
-    overdue.yml fails on a schedule when something is overdue), pre-commit hooks,
-    a pull-request template, CONTRIBUTING.md, KB-FORMAT.md (the KB format reference)
-    and .gitignore. Existing files are never
-    overwritten: init lists them and writes nothing (with --keep-existing: writes the
-    rest and lists the ones it left).
+    It gets kb/ (patterns, incidents, paths, severity.yml, eval/cases.yml, recur.yml), a mkdocs.yml
+    using Recur's theme, a Makefile and README with its two commands (make test, make run),
+    requirements.txt pinning this Recur version (with --wheel: naming the wheel's copy in wheels/),
+    constraints.txt pinning its dependencies at the versions installed here, .python-version naming
+    the Python they were installed on (the one the workflows set up), CI workflows (kb.yml checks
+    each change, overdue.yml fails on a schedule when something is overdue), pre-commit hooks, a
+    pull-request template, CONTRIBUTING.md, KB-FORMAT.md (the KB format reference) and .gitignore.
+    Existing files are never overwritten: init lists them and writes nothing (with --keep-existing:
+    writes the rest and lists the ones it left; a .python-version of your own naming another Python
+    than constraints.txt was made on is kept, and said, with the two ways to settle it).
     """
     from recur.kb.init import init_repository, write_constraints
 
@@ -109,13 +109,17 @@ def _python_disagrees(directory: Path, kept: list[str]) -> None:
     have, want = kept_python(directory), constraints_python(directory)
     if PYTHON_VERSION_FILE not in kept or have is None or have == want:
         return
-    ours = "Makefile" not in kept  # its install target checks $(PYTHON) against .python-version
+    ours = "Makefile" not in kept  # its install target checks $(PYTHON) against constraints.txt's Python
     remake = (
         f"PYTHON=python{have} make constraints"
         if ours
         else f"recur init --constraints-only {directory} with a recur installed on Python {have}"
     )
-    stops = "make install stops, in CI too" if ours else f"pip may find no release of some pins for Python {have}"
+    stops = (
+        f"pyenv's python3 is Python {have}, and make install says to name Python {want} (PYTHON=python{want})"
+        if ours
+        else f"pip may find no release of some pins for Python {have}"
+    )
     click.echo(
         f"Note: {PYTHON_VERSION_FILE} says {have}; constraints.txt was made on {want}: set it to {want}, or run "
         f"{remake} (then set the workflows' python-version to {have}). The workflows set up Python {want}, the "
@@ -260,7 +264,7 @@ def _kept_makefile(directory: str) -> None:
     click.echo(f"  {_first_step(directory, f'{python} -m venv {venv} && {pip}')}")
     # the Makefile's check of it is in the Makefile not used here: said, or pip's "no matching distribution" is all
     want = constraints_python(directory)
-    click.echo(f"  # {python} must be Python {want}, the one constraints.txt was made on (.python-version);")
+    click.echo(f"  # {python} must be Python {want}, the one constraints.txt was made on (its first line);")
     click.echo(f"  # where it is not, run python{want} -m venv in its place")
     click.echo(f"  # installs recur in {venv}/ as the install target of Recur's Makefile does, torch's CPU build from")
     click.echo("  # that index; where it does not answer (a network that reaches only a PyPI mirror), pip stalls for")

@@ -1799,14 +1799,34 @@ def _dates(pm: Postmortem, w: _Walk, body: str) -> None:
     elif mailed and (day is None or day > pm.created[0]):
         pm.date, pm.date_source = pm.created
     elif day is not None:
-        pm.date, pm.date_source = day, f'the first dated sentence: "{_sentence(prose, words)}…"'
+        pm.date, pm.date_source = day, _dated_source(pm, prose, words)
+
+
+def _dated_source(pm: Postmortem, text: str, words: str) -> str:
+    """Where the date was read: the title, quoted alone, when its words are in the title's line ("# Checkout API
+    outage, 14 November 2026" was quoted run on into the next section, "… 2026 ## Symptoms - API returns…", found in
+    a docs review), else the first dated sentence."""
+    at = text.find(words)
+    line = text[text.rfind("\n", 0, at) + 1 : (text.find("\n", at) + 1 or len(text) + 1) - 1]
+    said = " ".join(line.strip().lstrip("#").split())
+    if pm.title and words in pm.title and said and (pm.title in said or said in pm.title):
+        return f'the title: "{pm.title}"'
+    return f'the first dated sentence: "{_sentence(text, words)}…"'
+
+
+# where a dated sentence's quote ends at the latest: a blank line, a heading, a list item
+_PARAGRAPH_END = re.compile(r"\n[ \t]*(?:\n|#|[-*+][ \t]|\d+[.)][ \t])")
 
 
 def _sentence(text: str, words: str) -> str:
-    """The sentence of ``text`` around its dated ``words``, up to 90 characters, as the date's source says it."""
+    """The sentence of ``text`` around its dated ``words``, up to 90 characters, as the date's source says it; not
+    run on past its paragraph into the next heading or list (found in a docs review)."""
     at = text.find(words)
-    start = max(text.rfind(". ", 0, at) + 2, text.rfind("\n", 0, at) + 1, 0)
-    return " ".join(text[start : at + len(words) + 40].split())[:90]
+    start = max(text.rfind(". ", 0, at) + 2 if text.rfind(". ", 0, at) >= 0 else 0, text.rfind("\n", 0, at) + 1)
+    stop = at + len(words) + 40
+    if end := _PARAGRAPH_END.search(text, at + len(words), stop):
+        stop = end.start()
+    return " ".join(text[start:stop].split())[:90]
 
 
 # how far before an email's Date: header a day its body names without a year is read as the incident's: a write-up

@@ -41,11 +41,13 @@ def wording_only(x: dict) -> bool:
     return isinstance(sim, (int, float)) and sim < WORDING_ONLY_BELOW and not x.get("co_incidents") and not x.get("by")
 
 
-def wording_only_said(x: dict) -> str:
+def wording_only_said(x: dict, note: str = "") -> str:
     """What a wording-only look-alike's line says after its id, in every text of a pattern (`recur show`, MCP's
-    get_pattern; `recur lookalikes` and the pattern page put the same label in their own lines): both said "close
-    call" for the neighbour `recur lookalikes` labels "similar wording only" (found in a re-read)."""
-    return f"{WORDING_ONLY} (similarity {x['similarity']:.2f}): no incident matched both, no distinguishing signal declared"
+    get_pattern) and in `recur lookalikes` (``note``: its ", under 0.50: ..." after the similarity); the pattern
+    page puts the same label in its own line. `recur show` said "close call" for the neighbour `recur lookalikes`
+    labels "similar wording only" (found in a re-read), and the two worded the label apart (found in a review)."""
+    sim = x["similarity"]
+    return f"{WORDING_ONLY} (similarity {sim:.2f}{note}): no incident matched both, no distinguishing signal declared"
 
 
 def distinction(docs: dict, a: str, b: str) -> str | None:
