@@ -79,10 +79,12 @@
   var MD_LINK = (function () {
     /* An address holds balanced parentheses nested up to 3 deep, as Python-Markdown (the page) links it: a Kibana
        address, .../discover#/?_g=(time:(from:now-15m)), was cut at its first ")" (found in review). An image,
-       ![graph](g.png), is not a link: left as written, as the terminal leaves it (cli/render._MD_LINK, its twin). */
+       ![graph](g.png), is not a link: left as written, as the terminal leaves it (cli/render._MD_LINK, its twin).
+       Its "!" is matched, not looked behind for: Safari before 16.4 cannot parse a lookbehind, and the whole
+       script would fail (test_no_script_of_ours_has_a_lookbehind). */
     var address = "[^()\\s<>]";
     for (var i = 0; i < 3; i++) address = "(?:[^()\\s<>]|\\((?:" + address + ")*\\))";
-    return new RegExp("(?<!!)\\[([^\\]]+)\\]\\(\\s*<?(" + address + "+)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
+    return new RegExp("(!?)\\[([^\\]]+)\\]\\(\\s*<?(" + address + "+)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
   })();
   function inline(text, href) {
     var span = el("span");
@@ -91,9 +93,14 @@
       if (/^`[^`]+`$/.test(part)) { span.appendChild(el("code", { text: part.slice(1, -1) })); return; }
       var rest = part, m;
       while ((m = MD_LINK.exec(rest))) {
+        if (m[1]) {  // an image: as written
+          span.appendChild(words(rest.slice(0, m.index + m[0].length)));
+          rest = rest.slice(m.index + m[0].length);
+          continue;
+        }
         if (m.index) span.appendChild(words(rest.slice(0, m.index)));
-        var to = href ? href(m[2]) : null;
-        span.appendChild(to ? el("a", { href: to }, [words(m[1])]) : words(m[1]));
+        var to = href ? href(m[3]) : null;
+        span.appendChild(to ? el("a", { href: to }, [words(m[2])]) : words(m[2]));
         rest = rest.slice(m.index + m[0].length);
       }
       if (rest) span.appendChild(words(rest));
