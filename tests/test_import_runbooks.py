@@ -5,6 +5,7 @@ reviewed:" line, with a draft pattern of TODOs. Our own text."""
 import json
 import shlex
 import textwrap
+from pathlib import Path
 
 from click.testing import CliRunner
 from import_helpers import import_file as imp
@@ -196,3 +197,27 @@ def test_a_runbook_imported_before_the_refusal_is_a_re_import(kb_dir, tmp_path):
     r = CliRunner().invoke(cli, ["import", *fake_model_flags(kb_dir, tmp_path / "idx"), str(folder), "--no-draft"])
     assert r.exit_code == 0 and "1 unchanged (re-import), 0 refused" in r.output, r.output
     assert "runbook (not imported)" not in r.output
+
+
+def test_a_runbook_refused_with_json_says_so_on_stdout(kb_dir, tmp_path):
+    """Found in an upgrade review: `recur import runbook.md --json` wrote nothing to stdout (exit 2), and a
+    folder's line for it was {"file", "error"}, as for an error in a file: a script reading the JSON could tell
+    a runbook (what `recur new pattern` takes) from a broken postmortem only by the exit status, and a folder's
+    is its worst file's. A runbook's JSON says "refused": "runbook"; exit 2 as before, nothing written."""
+    before = _files(kb_dir)
+    r = imp(kb_dir, tmp_path / "runbook.md", RUNBOOK, "--json")
+    assert r.exit_code == 2, r.output
+    got = json.loads(r.stdout)
+    assert set(got) == {"file", "error", "refused"} and got["refused"] == "runbook", got
+    assert got["file"] == str(tmp_path / "runbook.md") and "looks like a runbook, not a postmortem" in got["error"]
+    assert got["error"].startswith(f"{tmp_path / 'runbook.md'}: "), got
+    assert "looks like a runbook" in r.stderr and _files(kb_dir) == before
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "runbook.md").write_text(textwrap.dedent(RUNBOOK))
+    (folder / "broken.md").write_text("")  # an error in a file: no "refused" key
+    r = CliRunner().invoke(cli, ["import", *fake_model_flags(kb_dir, tmp_path / "idx"), str(folder), "--json"])
+    assert r.exit_code == 1, r.output
+    lines = {Path(line["file"]).name: line for line in map(json.loads, r.stdout.splitlines())}
+    assert lines["runbook.md"]["refused"] == "runbook" and "looks like a runbook" in lines["runbook.md"]["error"]
+    assert set(lines["broken.md"]) == {"file", "error"}, lines["broken.md"]

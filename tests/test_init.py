@@ -1553,3 +1553,28 @@ def test_the_readme_says_how_the_site_gets_published_as_ci_keeps_it(tmp_path):
     assert "`site_url:` in `mkdocs.yml`" in section and "site_url:" in (dest / "mkdocs.yml").read_text()
     named = set(re.findall(r"`make ([a-z][\w-]*)", readme)) | set(re.findall(r"(?m)^make ([a-z][\w-]*)", readme))
     assert "site" in named and named <= set(make_targets()), named - set(make_targets())
+
+
+def test_init_by_a_development_build_says_its_pin_is_on_no_index(tmp_path, monkeypatch):
+    """Found in an upgrade review: main said the release's version, 0.2.0, so a team could not name the
+    upgrade and a site the release built was never stale. Main is a development version (PEP 440); the
+    pin `recur init` writes for it names what no package index has unless the team published it: init
+    says so and how to use the wheel instead. With --wheel, or run by a release, no such note."""
+    from packaging.version import Version
+
+    import recur
+
+    assert Version(recur.__version__).is_devrelease, recur.__version__  # main between releases
+    res = run("init", tmp_path / "dev")
+    assert res.exit_code == 0, res.output
+    assert f"recur=={recur.__version__}" in (tmp_path / "dev/requirements.txt").read_text()
+    said = " ".join(res.output.split())
+    assert f"note: this recur is a development build ({recur.__version__}), not a release" in said, said
+    assert f"no package index has recur=={recur.__version__} unless you publish its wheel there" in said, said
+    assert "(init --wheel FILE does both)" in said, said
+    res = run("init", tmp_path / "wheel", "--wheel", _wheel(tmp_path / "dist"))
+    assert res.exit_code == 0 and "development build" not in res.output, res.output
+    monkeypatch.setattr(recur, "__version__", "0.3.0")  # a release's init
+    res = run("init", tmp_path / "release")
+    assert res.exit_code == 0 and "development build" not in res.output, res.output
+    assert "recur==0.3.0" in (tmp_path / "release/requirements.txt").read_text()

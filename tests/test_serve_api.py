@@ -1144,23 +1144,25 @@ def test_a_site_built_by_another_recur_is_called_stale_and_still_served(tmp_path
     ), log
 
 
-def test_a_site_the_last_release_built_is_called_stale_after_the_upgrade(tmp_path, quick_stale_checks):
+@pytest.mark.parametrize("release", ["0.1.0", "0.2.0"])
+def test_a_site_the_last_release_built_is_called_stale_after_the_upgrade(tmp_path, quick_stale_checks, release):
     """Found in an upgrade review: main still said version 0.1.0, the release's (commit ed696d6b), so a
     site that release built was "this recur's" and /healthz site_stale stayed null after the upgrade:
-    the documented warning never fired. This recur is not 0.1.0, and a site recorded by 0.1.0 is stale."""
+    the documented warning never fired. This recur is not 0.1.0, and a site recorded by 0.1.0 is stale.
+    Found again after 0.2.0 (release merge 17b9874c): main said 0.2.0 until it became 0.2.1.dev0."""
     from recur import __version__
     from recur.kb.site_record import SITE_MARKER
     from recur.site.build import build_site
 
-    assert __version__ != "0.1.0"
+    assert __version__ != release
     kb, idx, site = small_kb(tmp_path / "kb"), tmp_path / "index", tmp_path / "site"
     fake_index(kb, idx)
     build_site(kb, site, browser_search=False, index_dir=idx)
     marker = json.loads((site / SITE_MARKER).read_text())
-    (site / SITE_MARKER).write_text(json.dumps({**marker, "recur_version": "0.1.0"}))  # the last release's site
+    (site / SITE_MARKER).write_text(json.dumps({**marker, "recur_version": release}))  # the last release's site
     with running(fake_app(kb, tmp_path, site_dir=site, reload_interval=0.1)) as base:
         h = health_when(base, lambda h: h["site_stale"])
-        assert f"built by recur 0.1.0 (this is recur {__version__})" in h["site_stale"], h
+        assert f"built by recur {release} (this is recur {__version__})" in h["site_stale"], h
 
 
 def test_an_empty_filter_is_refused_not_read_as_no_filter(served):

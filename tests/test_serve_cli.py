@@ -347,6 +347,34 @@ def test_token_from_the_environment_guards_feedback(kb_dir, tmp_path):
     assert "token required on feedback" in result["out"] and token not in result["out"]
 
 
+def test_votes_left_in_the_current_folders_log_are_said_at_start(kb_dir, tmp_path):
+    """Found in an upgrade review: a server started from `/` (a systemd unit without WorkingDirectory=) kept
+    its votes in /.recur/feedback.jsonl under 0.2.0; this version writes them beside the KB, and the votes from
+    before the upgrade were left behind with nothing said. Started from a folder ("root", which is not the KB's
+    repository) whose .recur/feedback.jsonl has votes, the server says where they are and where to move them;
+    with none there, or with that log named, nothing is said."""
+    root = tmp_path / "root"
+    (root / ".recur").mkdir(parents=True)
+    old = root / ".recur" / "feedback.jsonl"
+    old.write_text(json.dumps({"query": "ENOSPC", "pattern": "disk-full", "useful": True}) + "\n")
+    env = {k: v for k, v in os.environ.items() if k != "RECUR_FEEDBACK"}
+    with serve_process(kb_dir, tmp_path, env=env, cwd=root, feedback=False) as (base, result):
+        wait_healthy(base)
+    beside = (tmp_path / ".recur" / "feedback.jsonl").resolve()
+    said = f"WARNING recur.serve: votes before this version may be in {old.resolve()}: move them to {beside}, where"
+    assert said in result["out"], result["out"]
+    assert "votes go to ../.recur/feedback.jsonl, beside the KB" in result["out"], result["out"]
+    assert old.read_text().count("\n") == 1  # left as it was: moving them is the operator's
+    named = {**env, "RECUR_FEEDBACK": ".recur/feedback.jsonl"}  # the old log named: it is the one written
+    with serve_process(kb_dir, tmp_path, env=named, cwd=root, feedback=False) as (base, result):
+        wait_healthy(base)
+    assert "votes before this version" not in result["out"], result["out"]
+    old.unlink()
+    with serve_process(kb_dir, tmp_path, env=env, cwd=root, feedback=False) as (base, result):
+        wait_healthy(base)
+    assert "votes before this version" not in result["out"], result["out"]
+
+
 def test_run_from_another_folder_the_default_feedback_log_is_the_kbs(kb_dir, tmp_path):
     """Found in review: `cd /tmp && recur serve --kb /srv/team/kb` wrote the votes into /tmp/.recur/feedback.jsonl,
     where `recur feedback` and `recur tune` run in the KB's repository never look, and said nothing. The default

@@ -169,6 +169,9 @@ def import_cmd(
     try:
         out = import_postmortem(kb_dir, file, **flags, kb=kb)
     except NotAPostmortem as exc:
+        if as_json:  # a script reading stdout got nothing at all (an upgrade review): the file, why, and its kind
+            said = _with_file(Path(file), str(exc))
+            click.echo(json.dumps({"file": file, "error": said, "refused": "runbook"}, ensure_ascii=False, indent=1))
         raise _NotAPostmortemExit(str(exc)) from None
     _print_report(file, out, as_json, indent=1)
     if out.changed:
@@ -250,7 +253,7 @@ def _import_folder(kb_dir, folder: Path, flags: dict, kb, *, as_json: bool) -> i
             runbook = isinstance(exc, NotAPostmortem)
             counts["runbooks" if runbook else "refused"] += 1
             status = 1 if not runbook or status == 1 else 2
-            _said_refused(path, str(exc), as_json)
+            _said_refused(path, str(exc), as_json, "runbook" if runbook else None)
             continue
         kind = "changed" if out.changed else "unchanged" if out.already else "recorded"
         counts[kind] += 1
@@ -262,12 +265,19 @@ def _import_folder(kb_dir, folder: Path, flags: dict, kb, *, as_json: bool) -> i
     return status
 
 
-def _said_refused(path: Path, reason: str, as_json: bool) -> None:
-    """A folder's file that failed: its name and why, on stderr (with --json also its line on stdout)."""
-    said = reason if reason.startswith(str(path)) else f"{path}: {reason}"
+def _said_refused(path: Path, reason: str, as_json: bool, refused: str | None) -> None:
+    """A folder's file that failed: its name and why, on stderr (with --json also its line on stdout, with
+    ``"refused": "runbook"`` for a runbook: a script told it from an error in the file by the exit status alone,
+    the folder's worst, found in an upgrade review)."""
+    said = _with_file(path, reason)
     if as_json:
-        click.echo(json.dumps({"file": str(path), "error": said}, ensure_ascii=False))
+        line = {"file": str(path), "error": said, **({"refused": refused} if refused else {})}
+        click.echo(json.dumps(line, ensure_ascii=False))
     click.echo(f"Error: {said}", err=True)
+
+
+def _with_file(path: Path, reason: str) -> str:
+    return reason if reason.startswith(str(path)) else f"{path}: {reason}"
 
 
 # a dry run writes nothing between files: each is given the KB's next id, and a second copy of one document is

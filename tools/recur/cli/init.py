@@ -249,6 +249,31 @@ def _where_recur_comes_from(directory: str, wheel: str | None, installs: str) ->
             "  first, tell pip where recur comes from: requirements.txt pins it, and the `recur` on the public PyPI"
         )
         click.echo("  is another project (set PIP_INDEX_URL to your index, or name the wheel file: see its comment)")
+    if wheel is None and how in ("pin", "none") and _development_build(__version__):
+        _dev_build_note(__version__)
+
+
+def _development_build(version: str) -> bool:
+    """A version no release has: a development or pre-release (0.2.1.dev0, main between releases) or a
+    local build (+label). Found in an upgrade review: main said the release's own version, and a pin of
+    a development build names what no package index has unless the team published it."""
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        v = Version(version)
+    except InvalidVersion:
+        return True
+    return v.is_devrelease or v.is_prerelease or v.local is not None
+
+
+def _dev_build_note(version: str) -> None:
+    click.echo(
+        f"  note: this recur is a development build ({version}), not a release: no package index has recur=={version}"
+    )
+    click.echo(
+        "  unless you publish its wheel there. Without one, build the wheel (make wheel in Recur's checkout), copy"
+    )
+    click.echo("  it into wheels/ and name it in requirements.txt in place of the pin (init --wheel FILE does both)")
 
 
 def _kept_makefile(directory: str) -> None:

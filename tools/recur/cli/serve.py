@@ -210,6 +210,7 @@ def _feedback_file(kb_dir, feedback_path) -> tuple[str | None, str]:
     if beside is not None:
         try:
             check_writable(beside)
+            _votes_left_here(feedback_path, beside)
             return str(beside), f"; votes go to {config.from_here(beside)}, beside the KB"
         except RecurError:  # a read-only checkout (a container's mounted KB): served as before, and said
             said = f"; votes go to {feedback_path}: {config.from_here(beside.parent)} cannot be written"
@@ -217,6 +218,21 @@ def _feedback_file(kb_dir, feedback_path) -> tuple[str | None, str]:
         check_writable(feedback_path)  # a log named (--feedback, RECUR_FEEDBACK) that cannot be written: an error
         return feedback_path, said
     return _default_log_or_off(feedback_path, said)
+
+
+def _votes_left_here(feedback_path, beside: Path) -> None:
+    """A warning when the default log under the current folder has votes and the server writes beside the KB:
+    a server started from ``/`` (a systemd unit without WorkingDirectory=) kept them in /.recur/feedback.jsonl
+    before this version, and now writes the KB repository's .recur/feedback.jsonl, where `recur feedback` and
+    `recur tune` look; the votes before the upgrade were left behind and nothing said so (an upgrade review)."""
+    old = Path(feedback_path).resolve()
+    if old.is_file() and old != beside.resolve():
+        click.echo(
+            f"warning: votes before this version may be in {old}: move them to {beside.resolve()}, where this "
+            f"server writes them, beside the KB (cat {old} >> {beside.resolve()}, then remove it), or keep "
+            f"that log with --feedback {old}",
+            err=True,
+        )
 
 
 def _no_kb_no_votes(kb_dir) -> tuple[None, str]:

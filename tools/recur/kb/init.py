@@ -363,7 +363,7 @@ def team_content(rel: str) -> bool:
 
 def recur_requirement(dest) -> tuple[str, str] | None:
     """How ``dest``/requirements.txt names recur: ``("wheel", "./wheels/recur-….whl")`` (a wheel file's path,
-    on a line of its own), ``("pin", "recur==0.2.0")``, ``("none", "")`` when it names neither (a team's
+    on a line of its own), ``("pin", "recur==0.2.1")``, ``("none", "")`` when it names neither (a team's
     own file), or None when there is no requirements.txt to read."""
     try:
         text = (Path(dest) / REQUIREMENTS).read_text(encoding="utf-8", errors="replace")
