@@ -282,7 +282,7 @@ def _development_build(version: str) -> bool:
         v = Version(version)
     except InvalidVersion:
         return True
-    return v.is_devrelease or v.is_prerelease or v.local is not None
+    return v.is_prerelease or v.local is not None  # is_prerelease holds for a .dev release too
 
 
 def _dev_build_note(version: str) -> None:
