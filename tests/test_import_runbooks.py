@@ -211,7 +211,7 @@ def test_a_runbook_refused_with_json_says_so_on_stdout(kb_dir, tmp_path):
     assert set(got) == {"file", "error", "refused"} and got["refused"] == "runbook", got
     assert got["file"] == str(tmp_path / "runbook.md") and "looks like a runbook, not a postmortem" in got["error"]
     assert got["error"].startswith(f"{tmp_path / 'runbook.md'}: "), got
-    assert "looks like a runbook" in r.stderr and _files(kb_dir) == before
+    assert "looks like a runbook" in r.stderr and r.stderr.count("Error: ") == 1 and _files(kb_dir) == before
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "runbook.md").write_text(textwrap.dedent(RUNBOOK))
@@ -221,3 +221,18 @@ def test_a_runbook_refused_with_json_says_so_on_stdout(kb_dir, tmp_path):
     lines = {Path(line["file"]).name: line for line in map(json.loads, r.stdout.splitlines())}
     assert lines["runbook.md"]["refused"] == "runbook" and "looks like a runbook" in lines["runbook.md"]["error"]
     assert set(lines["broken.md"]) == {"file", "error"}, lines["broken.md"]
+
+
+def test_any_file_refused_with_json_says_so_on_stdout_as_a_folder_does(kb_dir, tmp_path):
+    """Found in a re-read: `recur import FILE --json` printed an object for a runbook's refusal but nothing for
+    any other (an empty file: exit 1, stderr alone), where a folder's --json gives {"file", "error"} for it.
+    Now the single file's refusal prints the folder's object too; the exit status is as before (1)."""
+    before = _files(kb_dir)
+    r = imp(kb_dir, tmp_path / "empty.md", "", "--json")
+    assert r.exit_code == 1, r.output
+    got = json.loads(r.stdout)
+    assert set(got) == {"file", "error"} and got["file"] == str(tmp_path / "empty.md"), got
+    assert got["error"].startswith(f"{tmp_path / 'empty.md'}: ") and got["error"] in r.stderr, (got, r.stderr)
+    assert r.stderr.count("Error: ") == 1 and _files(kb_dir) == before, r.stderr
+    r = imp(kb_dir, tmp_path / "empty.md", "")  # without --json: stderr alone, as before
+    assert r.exit_code == 1 and r.stdout == "" and "Error: " in r.stderr, r.output

@@ -1578,3 +1578,19 @@ def test_init_by_a_development_build_says_its_pin_is_on_no_index(tmp_path, monke
     res = run("init", tmp_path / "release")
     assert res.exit_code == 0 and "development build" not in res.output, res.output
     assert "recur==0.3.0" in (tmp_path / "release/requirements.txt").read_text()
+
+
+def test_init_keeping_a_pin_of_another_version_says_nothing_of_a_development_build(tmp_path):
+    """Found in a re-read: run by a development build with --keep-existing over a requirements.txt that pins
+    a release (recur==0.2.0, on the team's index), init still said no index has recur==<this dev version>,
+    a pin nothing wrote. The note is said when the pin is this build's, or when none is kept (add this one)."""
+    import recur
+
+    for kept, said in (("recur==0.2.0\n", False), (f"recur=={recur.__version__}\n", True), ("pyyaml\n", True)):
+        dest = tmp_path / f"kb{len(kept)}"
+        dest.mkdir()
+        (dest / "requirements.txt").write_text(kept)
+        res = run("init", dest, "--keep-existing")
+        assert res.exit_code == 0, res.output
+        assert (dest / "requirements.txt").read_text() == kept
+        assert ("development build" in res.output) is said, (kept, res.output)

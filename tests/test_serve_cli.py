@@ -347,32 +347,65 @@ def test_token_from_the_environment_guards_feedback(kb_dir, tmp_path):
     assert "token required on feedback" in result["out"] and token not in result["out"]
 
 
-def test_votes_left_in_the_current_folders_log_are_said_at_start(kb_dir, tmp_path):
+def test_votes_left_in_the_roots_log_are_said_at_start(tmp_path, monkeypatch, capsys):
     """Found in an upgrade review: a server started from `/` (a systemd unit without WorkingDirectory=) kept
     its votes in /.recur/feedback.jsonl under 0.2.0; this version writes them beside the KB, and the votes from
-    before the upgrade were left behind with nothing said. Started from a folder ("root", which is not the KB's
-    repository) whose .recur/feedback.jsonl has votes, the server says where they are and where to move them;
-    with none there, or with that log named, nothing is said."""
-    root = tmp_path / "root"
+    before the upgrade were left behind with nothing said. Started from the root (here a tmp folder taken for
+    it) whose .recur/feedback.jsonl has votes, the server says where they are and where to move them; with none
+    there, nothing is said."""
+    from recur import config
+    from recur.cli.serve import _votes_left_here
+
+    root, beside = tmp_path / "root", tmp_path / "repo" / ".recur" / "feedback.jsonl"
     (root / ".recur").mkdir(parents=True)
     old = root / ".recur" / "feedback.jsonl"
     old.write_text(json.dumps({"query": "ENOSPC", "pattern": "disk-full", "useful": True}) + "\n")
-    env = {k: v for k, v in os.environ.items() if k != "RECUR_FEEDBACK"}
-    with serve_process(kb_dir, tmp_path, env=env, cwd=root, feedback=False) as (base, result):
-        wait_healthy(base)
-    beside = (tmp_path / ".recur" / "feedback.jsonl").resolve()
-    said = f"WARNING recur.serve: votes before this version may be in {old.resolve()}: move them to {beside}, where"
-    assert said in result["out"], result["out"]
-    assert "votes go to ../.recur/feedback.jsonl, beside the KB" in result["out"], result["out"]
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(config, "at_root", lambda: True)
+    _votes_left_here(".recur/feedback.jsonl", beside)
+    said = f"warning: votes before this version may be in {old.resolve()}: move them to {beside.resolve()}, where"
+    assert said in capsys.readouterr().err
     assert old.read_text().count("\n") == 1  # left as it was: moving them is the operator's
-    named = {**env, "RECUR_FEEDBACK": ".recur/feedback.jsonl"}  # the old log named: it is the one written
-    with serve_process(kb_dir, tmp_path, env=named, cwd=root, feedback=False) as (base, result):
-        wait_healthy(base)
-    assert "votes before this version" not in result["out"], result["out"]
     old.unlink()
-    with serve_process(kb_dir, tmp_path, env=env, cwd=root, feedback=False) as (base, result):
+    _votes_left_here(".recur/feedback.jsonl", beside)
+    assert "votes before this version" not in capsys.readouterr().err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may read anywhere")
+def test_votes_left_behind_in_a_folder_the_server_cannot_read_are_not_checked(tmp_path, monkeypatch, capsys):
+    """Found in a re-read: Path.is_file raised PermissionError on a .recur/ the server may not read (EACCES),
+    so a check that only warns stopped the server at start; now nothing is said and the server starts."""
+    from recur import config
+    from recur.cli.serve import _votes_left_here
+
+    locked = tmp_path / ".recur"
+    locked.mkdir()
+    (locked / "feedback.jsonl").write_text("{}\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(config, "at_root", lambda: True)
+    locked.chmod(0)
+    try:
+        _votes_left_here(".recur/feedback.jsonl", tmp_path / "repo" / ".recur" / "feedback.jsonl")
+    finally:
+        locked.chmod(0o700)
+    assert "votes before this version" not in capsys.readouterr().err
+
+
+def test_another_folders_own_feedback_log_is_not_said_to_be_votes_left_behind(kb_dir, tmp_path):
+    """Found in a re-read: the warning came from any folder whose .recur/feedback.jsonl was not the log beside
+    the KB: serving KB B from KB A's checkout told the operator to `cat A >> B`, merging two KBs' votes. 0.2.0
+    left a log behind only at `/` (from every other folder but the KB's repository and those above it, it wrote
+    beside the KB already): from another folder with its own log, votes go beside the KB and nothing is said."""
+    other = tmp_path / "other-kb-repo"
+    (other / ".recur").mkdir(parents=True)
+    own = other / ".recur" / "feedback.jsonl"
+    own.write_text(json.dumps({"query": "ENOSPC", "pattern": "disk-full", "useful": True}) + "\n")
+    env = {k: v for k, v in os.environ.items() if k != "RECUR_FEEDBACK"}
+    with serve_process(kb_dir, tmp_path, env=env, cwd=other, feedback=False) as (base, result):
         wait_healthy(base)
+    assert "votes go to ../.recur/feedback.jsonl, beside the KB" in result["out"], result["out"]
     assert "votes before this version" not in result["out"], result["out"]
+    assert own.read_text().count("\n") == 1
 
 
 def test_run_from_another_folder_the_default_feedback_log_is_the_kbs(kb_dir, tmp_path):

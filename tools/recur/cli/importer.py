@@ -166,16 +166,27 @@ def import_cmd(
     flags.update(review_due=given_date(review_due, "--review-due"), review_done=review_done)
     if folder:
         sys.exit(_import_folder(kb_dir, Path(file), flags, kb, as_json=as_json))
+    if status := _import_one(kb_dir, file, flags, kb, as_json=as_json):
+        sys.exit(status)
+
+
+def _import_one(kb_dir, file: str, flags: dict, kb, *, as_json: bool) -> int:
+    """`recur import FILE`: its report printed; the exit status (CHANGED for a changed document, else 0). A file
+    refused: with --json the folder's object for it on stdout, the file and why (a script reading stdout got
+    nothing at all: for a runbook found in an upgrade review, for any other refusal, an empty file, in a re-read),
+    exit 2 for a runbook, 1 for any other; without, the error (exit 2 for a runbook)."""
     try:
         out = import_postmortem(kb_dir, file, **flags, kb=kb)
-    except NotAPostmortem as exc:
-        if as_json:  # a script reading stdout got nothing at all (an upgrade review): the file, why, and its kind
-            said = _with_file(Path(file), str(exc))
-            click.echo(json.dumps({"file": file, "error": said, "refused": "runbook"}, ensure_ascii=False, indent=1))
-        raise _NotAPostmortemExit(str(exc)) from None
+    except RecurError as exc:
+        runbook = isinstance(exc, NotAPostmortem)
+        if as_json:
+            _said_refused(Path(file), str(exc), True, "runbook" if runbook else None, indent=1)
+            return 2 if runbook else 1
+        if runbook:
+            raise _NotAPostmortemExit(str(exc)) from None
+        raise
     _print_report(file, out, as_json, indent=1)
-    if out.changed:
-        sys.exit(CHANGED)
+    return CHANGED if out.changed else 0
 
 
 class _NotAPostmortemExit(click.ClickException):
@@ -265,14 +276,15 @@ def _import_folder(kb_dir, folder: Path, flags: dict, kb, *, as_json: bool) -> i
     return status
 
 
-def _said_refused(path: Path, reason: str, as_json: bool, refused: str | None) -> None:
-    """A folder's file that failed: its name and why, on stderr (with --json also its line on stdout, with
+def _said_refused(path: Path, reason: str, as_json: bool, refused: str | None, indent: int | None = None) -> None:
+    """A file that failed: its name and why, on stderr (with --json also its object on stdout, with
     ``"refused": "runbook"`` for a runbook: a script told it from an error in the file by the exit status alone,
-    the folder's worst, found in an upgrade review)."""
+    the folder's worst, found in an upgrade review). A folder's is one line; a single file's is indented as
+    its report would be (``indent``)."""
     said = _with_file(path, reason)
     if as_json:
         line = {"file": str(path), "error": said, **({"refused": refused} if refused else {})}
-        click.echo(json.dumps(line, ensure_ascii=False))
+        click.echo(json.dumps(line, ensure_ascii=False, indent=indent))
     click.echo(f"Error: {said}", err=True)
 
 

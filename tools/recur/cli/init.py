@@ -249,8 +249,27 @@ def _where_recur_comes_from(directory: str, wheel: str | None, installs: str) ->
             "  first, tell pip where recur comes from: requirements.txt pins it, and the `recur` on the public PyPI"
         )
         click.echo("  is another project (set PIP_INDEX_URL to your index, or name the wheel file: see its comment)")
-    if wheel is None and how in ("pin", "none") and _development_build(__version__):
+    if wheel is None and _pins_this_build(how, line) and _development_build(__version__):
         _dev_build_note(__version__)
+
+
+def _pins_this_build(how: str, line: str) -> bool:
+    """Whether requirements.txt pins this recur (as init writes it), or names none (the next steps say to add
+    this version). A kept file's pin of another version (``recur==0.2.0``, --keep-existing) is on its index:
+    the development build's note named ``recur==0.2.1.dev0`` for it all the same (found in a re-read)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    from recur import __version__
+
+    if how == "none" or (how == "pin" and not line):
+        return True
+    if how != "pin":
+        return False
+    try:
+        spec = list(Requirement(line).specifier)
+    except InvalidRequirement:
+        return False
+    return len(spec) == 1 and spec[0].operator in ("==", "===") and spec[0].version == __version__
 
 
 def _development_build(version: str) -> bool:
@@ -263,7 +282,7 @@ def _development_build(version: str) -> bool:
         v = Version(version)
     except InvalidVersion:
         return True
-    return v.is_devrelease or v.is_prerelease or v.local is not None
+    return v.is_prerelease or v.local is not None  # is_prerelease holds for a .dev release too
 
 
 def _dev_build_note(version: str) -> None:

@@ -224,9 +224,16 @@ def _votes_left_here(feedback_path, beside: Path) -> None:
     """A warning when the default log under the current folder has votes and the server writes beside the KB:
     a server started from ``/`` (a systemd unit without WorkingDirectory=) kept them in /.recur/feedback.jsonl
     before this version, and now writes the KB repository's .recur/feedback.jsonl, where `recur feedback` and
-    `recur tune` look; the votes before the upgrade were left behind and nothing said so (an upgrade review)."""
+    `recur tune` look; the votes before the upgrade were left behind and nothing said so (an upgrade review).
+    Only from ``/``: 0.2.0 wrote beside the KB from every other folder but the KB's repository and those above it
+    (served from there now, the log is theirs and nothing is left behind), so another folder's log is not this
+    KB's: said from KB A's checkout serving KB B, it told the operator to merge A's votes into B's (a re-read).
+    ``os.path.isfile``, not ``Path.is_file``, which raises on a folder the server may not read (EACCES): a check
+    that only warns must not stop the server (a re-read)."""
+    if not config.at_root():
+        return
     old = Path(feedback_path).resolve()
-    if old.is_file() and old != beside.resolve():
+    if os.path.isfile(old) and old != beside.resolve():
         click.echo(
             f"warning: votes before this version may be in {old}: move them to {beside.resolve()}, where this "
             f"server writes them, beside the KB (cat {old} >> {beside.resolve()}, then remove it), or keep "

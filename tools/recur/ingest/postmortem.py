@@ -1822,7 +1822,8 @@ def _sentence(text: str, words: str) -> str:
     """The sentence of ``text`` around its dated ``words``, up to 90 characters, as the date's source says it; not
     run on past its paragraph into the next heading or list (found in a docs review)."""
     at = text.find(words)
-    start = max(text.rfind(". ", 0, at) + 2 if text.rfind(". ", 0, at) >= 0 else 0, text.rfind("\n", 0, at) + 1)
+    full_stop = text.rfind(". ", 0, at)  # the sentence before ends there
+    start = max(full_stop + 2 if full_stop >= 0 else 0, text.rfind("\n", 0, at) + 1)
     stop = at + len(words) + 40
     if end := _PARAGRAPH_END.search(text, at + len(words), stop):
         stop = end.start()
