@@ -127,3 +127,22 @@ def test_mcp_problem_report_owner_takes_either_form(tmp_path):
         b, _ = board_answer(report_board(kb, day, owner=given), owner=given, limit=None, paged=lambda rows: rows)
         assert sorted(f["pattern"] for f in b["fixes"]) == ["db-pool", "disk-full"], (given, b["fixes"])
         assert len(b["follow_ups"]) == 3 and list(b["by_owner"]) == ["Noor Ahmed"], (given, b["follow_ups"])
+
+
+def test_a_full_name_with_two_spaces_is_the_owner_the_gate_knows(tmp_path):
+    """`--owner "Noor  Ahmed"` (two spaces) is Noor Ahmed: the gate's unknown-owner check read names by another rule
+    than the board (spaces kept), and exited 2 "no record names this owner (did you mean Noor Ahmed?)"."""
+    root = tmp_path / "kb"
+    write(root, "patterns/capacity/disk-full.md", pattern_text("disk-full", fix="fix: {status: done, owner: Noor Ahmed}"))  # fmt: skip
+    for given in ("Noor  Ahmed", " noor ahmed ", "@noor-ahmed"):
+        gate = run("report", "--kb", root, "--as-of", AS_OF, "--owner", given, "--fail-on", "overdue")
+        assert gate.exit_code == 0, (given, gate.output)
+        assert "no record of the KB names this owner" not in gate.output, (given, gate.output)
+    gate = run("report", "--kb", root, "--as-of", AS_OF, "--owner", "Noor  Ahmad", "--fail-on", "overdue")
+    assert gate.exit_code == 2 and "no record of the KB names this owner" in gate.output, gate.output
+
+
+def test_owner_key_reads_a_run_of_spaces_as_one():
+    from recur.kb.records import owner_key
+
+    assert owner_key(" @Noor   Ahmed ") == owner_key("noor ahmed") == "noor ahmed"

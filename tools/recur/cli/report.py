@@ -175,7 +175,7 @@ def _owned(b: dict, name: str, kb, fail_on: tuple) -> dict:
     meant. With ``--fail-on``, a name the KB never names as an owner (``kb_owners``) is a usage error (exit 2):
     `--owner team-platfrom --fail-on overdue` passed on nothing, a scheduled per-team gate green for ever
     (found in a problem manager's review); an owner the KB knows with nothing open passes, as before."""
-    from recur.problems.board import UNOWNED, owner_key
+    from recur.problems.board import UNOWNED, owner_key, owner_of
     from recur.problems.owner import for_owner, kb_owners, nothing_owned, owns_nothing
     from recur.util.errors import RecurError
 
@@ -186,9 +186,11 @@ def _owned(b: dict, name: str, kb, fail_on: tuple) -> dict:
     if owns_nothing(mine):
         known = kb_owners(kb)
         said = nothing_owned(name, b["by_owner"], known)
-        # a handle of a full name the KB holds ("@noor-ahmed" of "Noor Ahmed") is that owner, written or not
-        named = {owner_key(k) for k in known} | set(b.get("owner_aliases") or {})
-        unknown = owner_key(name) != owner_key(UNOWNED) and owner_key(name) not in named
+        # the board's rule of one owner (``owner_of``): a handle of a full name the KB holds ("@noor-ahmed" of
+        # "Noor Ahmed") is that owner, written or not
+        aliases = b.get("owner_aliases") or {}
+        named = {owner_of(k, aliases) for k in known}
+        unknown = owner_key(name) != owner_key(UNOWNED) and owner_of(name, aliases) not in named
         if fail_on and unknown:
             raise click.BadParameter(
                 f"{said}; no record of the KB names this owner, so --fail-on would pass on nothing",
