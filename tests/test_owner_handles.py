@@ -146,3 +146,38 @@ def test_owner_key_reads_a_run_of_spaces_as_one():
     from recur.kb.records import owner_key
 
     assert owner_key(" @Noor   Ahmed ") == owner_key("noor ahmed") == "noor ahmed"
+
+
+def _noors(root):
+    """Noor Ahmed's open follow-ups written as the full name and as the handle, and Noor Zafar's between them by
+    spelling ("@noor-ahmed" sorts after "noor zafar")."""
+    write(root, "patterns/capacity/disk-full.md", pattern_text("disk-full", fix="fix: {status: done, owner: Noor Ahmed}"))  # fmt: skip
+    items = [("Bee", "'@noor-ahmed'"), ("Cee", "Noor Zafar"), ("Dee", "Noor Ahmed")]
+    fu = "".join(f"  - {{title: {t}, owner: {o}, due: 2026-05-01}}\n" for t, o in items)
+    write(
+        root,
+        "incidents/2026/INC-2026-0001.md",
+        "---\nid: INC-2026-0001\ntitle: Disk\ndate: 2026-05-02\nseverity: sev3\npatterns: [disk-full]\n"
+        f"follow_ups:\n{fu}---\n\n## Summary\nx\n",
+    )
+    return root
+
+
+def test_tables_by_owner_keep_a_persons_handle_and_full_name_together(tmp_path):
+    """The report's and the site's follow-up tables sorted by the spelling: Noor Ahmed, Noor Zafar, @noor-ahmed,
+    one person's rows split by another's, while By owner counts them as one."""
+    import datetime as dt
+
+    from recur.site import pages
+
+    root = _noors(tmp_path / "kb")
+    text = run("report", "--kb", root, "--as-of", AS_OF).output
+    table = text.split("Open follow-ups")[1].split("\n\n")[0]
+    titles = [line.split()[-1] for line in table.splitlines()[2:]]
+    assert titles in (["Dee", "Bee", "Cee"], ["Bee", "Dee", "Cee"]), table
+    kb = load_kb(root)
+    day = dt.date.fromisoformat(AS_OF)
+    page = pages(kb, as_of=day, board=report_board(kb, day, today=day))["board/index.md"]
+    site = page.split("## Open follow-ups")[1].split("## ")[0]
+    owners = re.findall(r"<td[^>]*>(Noor Ahmed|Noor Zafar|@noor-ahmed)</td>", site)
+    assert owners in (["Noor Ahmed", "@noor-ahmed", "Noor Zafar"], ["@noor-ahmed", "Noor Ahmed", "Noor Zafar"]), owners
