@@ -181,3 +181,35 @@ def test_tables_by_owner_keep_a_persons_handle_and_full_name_together(tmp_path):
     site = page.split("## Open follow-ups")[1].split("## ")[0]
     owners = re.findall(r"<td[^>]*>(Noor Ahmed|Noor Zafar|@noor-ahmed)</td>", site)
     assert owners in (["Noor Ahmed", "@noor-ahmed", "Noor Zafar"], ["@noor-ahmed", "Noor Ahmed", "Noor Zafar"]), owners
+
+
+def test_did_you_mean_never_suggests_the_owner_asked_for(tmp_path):
+    """Noor Ahmed has nothing open: `--owner @noor-ahmed` said "(did you mean Noor Ahmed?)", the person asked for,
+    in `recur report` and in MCP's problem_report alike. Another owner close to the name is still suggested."""
+    import datetime as dt
+
+    from recur.problems.owner import kb_owners
+    from recur.serve.mcp_board import board_answer
+
+    root = tmp_path / "kb"
+    write(root, "patterns/capacity/disk-full.md", pattern_text("disk-full", fix="fix: {status: done, owner: Noor Ahmed}"))  # fmt: skip
+    write(
+        root,
+        "incidents/2026/INC-2026-0001.md",
+        "---\nid: INC-2026-0001\ntitle: Disk\ndate: 2026-05-02\nseverity: sev3\npatterns: [disk-full]\nfollow_ups:\n"
+        "  - {title: Aye, owner: Noor Ahmed, due: 2026-05-01, status: done}\n"
+        "  - {title: Cee, owner: Sam, due: 2026-05-01}\n---\n\n## Summary\nx\n",
+    )
+    for given in ("@noor-ahmed", "Noor  Ahmed", "noor_ahmed"):
+        out = run("report", "--kb", root, "--as-of", AS_OF, "--owner", given)
+        assert out.exit_code == 0 and "owns nothing on this board" in out.output, (given, out.output)
+        assert "did you mean" not in out.output, (given, out.output)
+        kb = load_kb(root)
+        day = dt.date.fromisoformat(AS_OF)
+        _, text = board_answer(
+            report_board(kb, day, owner=given), owner=given, limit=None, paged=lambda r: r, known=kb_owners(kb)
+        )
+        said = [line for line in text.splitlines() if "owns nothing" in line]
+        assert said and "did you mean" not in said[0], (given, said)
+    out = run("report", "--kb", root, "--as-of", AS_OF, "--owner", "Noor Ahmad")
+    assert "(did you mean Noor Ahmed?)" in out.output, out.output

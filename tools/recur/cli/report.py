@@ -184,11 +184,10 @@ def _owned(b: dict, name: str, kb, fail_on: tuple) -> dict:
     except RecurError as exc:  # a usage error, as click says of a bad option: exit 2
         raise click.BadParameter(str(exc), param_hint="'--owner'") from None
     if owns_nothing(mine):
-        known = kb_owners(kb)
-        said = nothing_owned(name, b["by_owner"], known)
+        known, aliases = kb_owners(kb), b.get("owner_aliases") or {}
+        said = nothing_owned(name, b["by_owner"], known, aliases)
         # the board's rule of one owner (``owner_of``): a handle of a full name the KB holds ("@noor-ahmed" of
         # "Noor Ahmed") is that owner, written or not
-        aliases = b.get("owner_aliases") or {}
         named = {owner_of(k, aliases) for k in known}
         unknown = owner_key(name) != owner_key(UNOWNED) and owner_of(name, aliases) not in named
         if fail_on and unknown:
