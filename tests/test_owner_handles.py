@@ -213,3 +213,13 @@ def test_did_you_mean_never_suggests_the_owner_asked_for(tmp_path):
         assert said and "did you mean" not in said[0], (given, said)
     out = run("report", "--kb", root, "--as-of", AS_OF, "--owner", "Noor Ahmad")
     assert "(did you mean Noor Ahmed?)" in out.output, out.output
+
+
+def test_the_owner_help_says_a_handle_and_its_full_name_are_one():
+    """`--owner`'s help and MCP's problem_report ``owner`` description said only "'Bob', 'bob' and '@bob'"."""
+    from recur.serve.mcp_server import ReportOwner
+
+    help_text = " ".join(run("report", "--help").output.split())
+    assert "a full name the KB holds and its handle ('Noor Ahmed', '@noor-ahmed')" in help_text, help_text
+    described = ReportOwner.__metadata__[0].description
+    assert "a full name the KB holds and its handle ('Noor Ahmed', '@noor-ahmed')" in described, described

@@ -66,7 +66,8 @@ from recur.util.text import plural
     "owner",
     metavar="NAME",
     help="Only what NAME owns: reviews by their review owner, follow-ups and permanent fixes, recurring patterns "
-    "and recurrences by their fix's owner ('Bob', 'bob' and '@bob' are one, as By owner counts them; "
+    "and recurrences by their fix's owner ('Bob', 'bob' and '@bob' are one, and a full name the KB holds and its "
+    "handle ('Noor Ahmed', '@noor-ahmed'), as By owner counts them; "
     "'(unowned)': those of no one). Needs analysis, triage and flags have no owner and are left out. The JSON "
     "too, its 'filtered' key saying so; --fail-on gates what is shown.",
 )

@@ -883,7 +883,8 @@ ReportOwner = Annotated[
     Field(
         description="Only what this owner owns, by `recur report --owner`'s rule: their follow-ups and permanent "
         "fixes, and the recurring patterns and recurrences after a fix by their fix's owner; e.g. team-data "
-        "(case and a leading @ aside; '(unowned)': what no one owns; empty or left out: everyone's)."
+        "(case and a leading @ aside, and a full name the KB holds and its handle ('Noor Ahmed', '@noor-ahmed') "
+        "one; '(unowned)': what no one owns; empty or left out: everyone's)."
     ),
 ]
 ReportLimit = Annotated[
