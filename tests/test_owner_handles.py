@@ -188,7 +188,7 @@ def test_did_you_mean_never_suggests_the_owner_asked_for(tmp_path):
     in `recur report` and in MCP's problem_report alike. Another owner close to the name is still suggested."""
     import datetime as dt
 
-    from recur.problems.owner import kb_owners
+    from recur.problems.board import kb_owners
     from recur.serve.mcp_board import board_answer
 
     root = tmp_path / "kb"

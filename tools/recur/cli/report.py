@@ -176,8 +176,8 @@ def _owned(b: dict, name: str, kb, fail_on: tuple) -> dict:
     meant. With ``--fail-on``, a name the KB never names as an owner (``kb_owners``) is a usage error (exit 2):
     `--owner team-platfrom --fail-on overdue` passed on nothing, a scheduled per-team gate green for ever
     (found in a problem manager's review); an owner the KB knows with nothing open passes, as before."""
-    from recur.problems.board import UNOWNED, owner_key, owner_of
-    from recur.problems.owner import for_owner, kb_owners, nothing_owned, owns_nothing
+    from recur.problems.board import UNOWNED, kb_owners, owner_key, owner_of
+    from recur.problems.owner import for_owner, nothing_owned, owns_nothing
     from recur.util.errors import RecurError
 
     try:

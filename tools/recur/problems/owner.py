@@ -9,7 +9,6 @@ KB's, so one owner asked of both got two answers (found in review). Both call ``
 from __future__ import annotations
 
 from recur.problems.board import UNOWNED, Board, owned_by, owner_key, owner_of
-from recur.problems.board import kb_owners as kb_owners  # where its callers import it from (in board: the aliases)
 from recur.util.errors import RecurError
 
 # the board's lists of no one's items (an incident and its flags have no owner), as the reports' headings name them

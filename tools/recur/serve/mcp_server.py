@@ -923,8 +923,7 @@ def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site
         the next items of each list (null: no more)."""
 
         def work():
-            from recur.problems.board import report_board
-            from recur.problems.owner import kb_owners
+            from recur.problems.board import kb_owners, report_board
             from recur.serve.mcp_board import board_answer, board_start
             from recur.util.dates import given_date
 
