@@ -127,3 +127,99 @@ def test_mcp_problem_report_owner_takes_either_form(tmp_path):
         b, _ = board_answer(report_board(kb, day, owner=given), owner=given, limit=None, paged=lambda rows: rows)
         assert sorted(f["pattern"] for f in b["fixes"]) == ["db-pool", "disk-full"], (given, b["fixes"])
         assert len(b["follow_ups"]) == 3 and list(b["by_owner"]) == ["Noor Ahmed"], (given, b["follow_ups"])
+
+
+def test_a_full_name_with_two_spaces_is_the_owner_the_gate_knows(tmp_path):
+    """`--owner "Noor  Ahmed"` (two spaces) is Noor Ahmed: the gate's unknown-owner check read names by another rule
+    than the board (spaces kept), and exited 2 "no record names this owner (did you mean Noor Ahmed?)"."""
+    root = tmp_path / "kb"
+    write(root, "patterns/capacity/disk-full.md", pattern_text("disk-full", fix="fix: {status: done, owner: Noor Ahmed}"))  # fmt: skip
+    for given in ("Noor  Ahmed", " noor ahmed ", "@noor-ahmed"):
+        gate = run("report", "--kb", root, "--as-of", AS_OF, "--owner", given, "--fail-on", "overdue")
+        assert gate.exit_code == 0, (given, gate.output)
+        assert "no record of the KB names this owner" not in gate.output, (given, gate.output)
+    gate = run("report", "--kb", root, "--as-of", AS_OF, "--owner", "Noor  Ahmad", "--fail-on", "overdue")
+    assert gate.exit_code == 2 and "no record of the KB names this owner" in gate.output, gate.output
+
+
+def test_owner_key_reads_a_run_of_spaces_as_one():
+    from recur.kb.records import owner_key
+
+    assert owner_key(" @Noor   Ahmed ") == owner_key("noor ahmed") == "noor ahmed"
+
+
+def _noors(root):
+    """Noor Ahmed's open follow-ups written as the full name and as the handle, and Noor Zafar's between them by
+    spelling ("@noor-ahmed" sorts after "noor zafar")."""
+    write(root, "patterns/capacity/disk-full.md", pattern_text("disk-full", fix="fix: {status: done, owner: Noor Ahmed}"))  # fmt: skip
+    items = [("Bee", "'@noor-ahmed'"), ("Cee", "Noor Zafar"), ("Dee", "Noor Ahmed")]
+    fu = "".join(f"  - {{title: {t}, owner: {o}, due: 2026-05-01}}\n" for t, o in items)
+    write(
+        root,
+        "incidents/2026/INC-2026-0001.md",
+        "---\nid: INC-2026-0001\ntitle: Disk\ndate: 2026-05-02\nseverity: sev3\npatterns: [disk-full]\n"
+        f"follow_ups:\n{fu}---\n\n## Summary\nx\n",
+    )
+    return root
+
+
+def test_tables_by_owner_keep_a_persons_handle_and_full_name_together(tmp_path):
+    """The report's and the site's follow-up tables sorted by the spelling: Noor Ahmed, Noor Zafar, @noor-ahmed,
+    one person's rows split by another's, while By owner counts them as one."""
+    import datetime as dt
+
+    from recur.site import pages
+
+    root = _noors(tmp_path / "kb")
+    text = run("report", "--kb", root, "--as-of", AS_OF).output
+    table = text.split("Open follow-ups")[1].split("\n\n")[0]
+    titles = [line.split()[-1] for line in table.splitlines()[2:]]
+    assert titles in (["Dee", "Bee", "Cee"], ["Bee", "Dee", "Cee"]), table
+    kb = load_kb(root)
+    day = dt.date.fromisoformat(AS_OF)
+    page = pages(kb, as_of=day, board=report_board(kb, day, today=day))["board/index.md"]
+    site = page.split("## Open follow-ups")[1].split("## ")[0]
+    owners = re.findall(r"<td[^>]*>(Noor Ahmed|Noor Zafar|@noor-ahmed)</td>", site)
+    assert owners in (["Noor Ahmed", "@noor-ahmed", "Noor Zafar"], ["@noor-ahmed", "Noor Ahmed", "Noor Zafar"]), owners
+
+
+def test_did_you_mean_never_suggests_the_owner_asked_for(tmp_path):
+    """Noor Ahmed has nothing open: `--owner @noor-ahmed` said "(did you mean Noor Ahmed?)", the person asked for,
+    in `recur report` and in MCP's problem_report alike. Another owner close to the name is still suggested."""
+    import datetime as dt
+
+    from recur.problems.board import kb_owners
+    from recur.serve.mcp_board import board_answer
+
+    root = tmp_path / "kb"
+    write(root, "patterns/capacity/disk-full.md", pattern_text("disk-full", fix="fix: {status: done, owner: Noor Ahmed}"))  # fmt: skip
+    write(
+        root,
+        "incidents/2026/INC-2026-0001.md",
+        "---\nid: INC-2026-0001\ntitle: Disk\ndate: 2026-05-02\nseverity: sev3\npatterns: [disk-full]\nfollow_ups:\n"
+        "  - {title: Aye, owner: Noor Ahmed, due: 2026-05-01, status: done}\n"
+        "  - {title: Cee, owner: Sam, due: 2026-05-01}\n---\n\n## Summary\nx\n",
+    )
+    for given in ("@noor-ahmed", "Noor  Ahmed", "noor_ahmed"):
+        out = run("report", "--kb", root, "--as-of", AS_OF, "--owner", given)
+        assert out.exit_code == 0 and "owns nothing on this board" in out.output, (given, out.output)
+        assert "did you mean" not in out.output, (given, out.output)
+        kb = load_kb(root)
+        day = dt.date.fromisoformat(AS_OF)
+        _, text = board_answer(
+            report_board(kb, day, owner=given), owner=given, limit=None, paged=lambda r: r, known=kb_owners(kb)
+        )
+        said = [line for line in text.splitlines() if "owns nothing" in line]
+        assert said and "did you mean" not in said[0], (given, said)
+    out = run("report", "--kb", root, "--as-of", AS_OF, "--owner", "Noor Ahmad")
+    assert "(did you mean Noor Ahmed?)" in out.output, out.output
+
+
+def test_the_owner_help_says_a_handle_and_its_full_name_are_one():
+    """`--owner`'s help and MCP's problem_report ``owner`` description said only "'Bob', 'bob' and '@bob'"."""
+    from recur.serve.mcp_server import ReportOwner
+
+    help_text = " ".join(run("report", "--help").output.split())
+    assert "a full name the KB holds and its handle ('Noor Ahmed', '@noor-ahmed')" in help_text, help_text
+    described = ReportOwner.__metadata__[0].description
+    assert "a full name the KB holds and its handle ('Noor Ahmed', '@noor-ahmed')" in described, described

@@ -71,18 +71,18 @@ def _unknown_message(unknown: list, kb_dir, left_out: list, known: list, manifes
     gone = retired(manifest)
     parts = [f"{pid}: its file {broken[pid]} has errors, so it is not in the index (run: recur check)"
              for pid in unknown if pid in broken]  # fmt: skip
-    said = {pid: not_found(pid, gone, kb_dir=kb_dir) for pid in unknown if pid not in broken}
+    said = {pid: not_found(pid, gone, known, kb_dir=kb_dir) for pid in unknown if pid not in broken}
     # retired, or an onboarding path's id ('first-week-on-call' is an onboarding path ...: recur paths ...)
     parts += [str(exc) for exc in said.values() if not exc.unknown]
     rest = [pid for pid, exc in said.items() if exc.unknown]
     if rest:
         from recur.cli.show import search_command
-        from recur.util.text import close_ids
 
         parts.append(f"unknown or retired pattern id(s): {', '.join(_guess(pid, known) for pid in rest)}")
         # a search for each id with no close one (a word typed for what is seen), not one of all of them joined:
-        # `recur lookalikes pager disk-ful` said "recur suggest 'pager disk-ful'" (found in a re-read)
-        words = [pid for pid in rest if not close_ids(pid, known)]
+        # `recur lookalikes pager disk-ful` said "recur suggest 'pager disk-ful'" (found in a re-read); no close
+        # one by the error's own ``meant``, as `recur show` decides it (one rule, not a second close_ids)
+        words = [pid for pid in rest if not said[pid].meant]
         if words:
             parts.append(f"to search by what you see: {' or '.join(map(search_command, words))}")
     return "; ".join(parts)

@@ -66,7 +66,8 @@ from recur.util.text import plural
     "owner",
     metavar="NAME",
     help="Only what NAME owns: reviews by their review owner, follow-ups and permanent fixes, recurring patterns "
-    "and recurrences by their fix's owner ('Bob', 'bob' and '@bob' are one, as By owner counts them; "
+    "and recurrences by their fix's owner ('Bob', 'bob' and '@bob' are one, and a full name the KB holds and its "
+    "handle ('Noor Ahmed', '@noor-ahmed'), as By owner counts them; "
     "'(unowned)': those of no one). Needs analysis, triage and flags have no owner and are left out. The JSON "
     "too, its 'filtered' key saying so; --fail-on gates what is shown.",
 )
@@ -175,8 +176,8 @@ def _owned(b: dict, name: str, kb, fail_on: tuple) -> dict:
     meant. With ``--fail-on``, a name the KB never names as an owner (``kb_owners``) is a usage error (exit 2):
     `--owner team-platfrom --fail-on overdue` passed on nothing, a scheduled per-team gate green for ever
     (found in a problem manager's review); an owner the KB knows with nothing open passes, as before."""
-    from recur.problems.board import UNOWNED, owner_key
-    from recur.problems.owner import for_owner, kb_owners, nothing_owned, owns_nothing
+    from recur.problems.board import UNOWNED, kb_owners, owner_key, owner_of
+    from recur.problems.owner import for_owner, nothing_owned, owns_nothing
     from recur.util.errors import RecurError
 
     try:
@@ -184,11 +185,12 @@ def _owned(b: dict, name: str, kb, fail_on: tuple) -> dict:
     except RecurError as exc:  # a usage error, as click says of a bad option: exit 2
         raise click.BadParameter(str(exc), param_hint="'--owner'") from None
     if owns_nothing(mine):
-        known = kb_owners(kb)
-        said = nothing_owned(name, b["by_owner"], known)
-        # a handle of a full name the KB holds ("@noor-ahmed" of "Noor Ahmed") is that owner, written or not
-        named = {owner_key(k) for k in known} | set(b.get("owner_aliases") or {})
-        unknown = owner_key(name) != owner_key(UNOWNED) and owner_key(name) not in named
+        known, aliases = kb_owners(kb), b.get("owner_aliases") or {}
+        said = nothing_owned(name, b["by_owner"], known, aliases)
+        # the board's rule of one owner (``owner_of``): a handle of a full name the KB holds ("@noor-ahmed" of
+        # "Noor Ahmed") is that owner, written or not
+        named = {owner_of(k, aliases) for k in known}
+        unknown = owner_key(name) != owner_key(UNOWNED) and owner_of(name, aliases) not in named
         if fail_on and unknown:
             raise click.BadParameter(
                 f"{said}; no record of the KB names this owner, so --fail-on would pass on nothing",

@@ -112,9 +112,11 @@ def successors(patterns: dict, pattern_id: str, keep=None) -> list:
 
 
 def owner_key(name: str) -> str:
-    """One owner however written: "Bob", "bob" and "@bob" (a tracker's mention) are the same (the board's owners,
-    `recur report --owner`; record_incident's retry check, in kb, so here)."""
-    return name.strip().lstrip("@").casefold()
+    """One owner however written: "Bob", "bob" and "@bob" (a tracker's mention) are the same, and "Noor  Ahmed"
+    (a run of spaces) is "noor ahmed" (the board's owners, `recur report --owner`; record_incident's retry check,
+    in kb, so here). The one rule: the board's own collapsed the spaces and this did not, so the --fail-on gate
+    refused `--owner "Noor  Ahmed"` as an owner no record names while the board listed Noor Ahmed's items."""
+    return " ".join(name.strip().lstrip("@").casefold().split())
 
 
 @dataclass

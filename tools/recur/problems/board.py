@@ -554,11 +554,6 @@ def kb_owners(kb) -> set[str]:
     return {str(n).strip() for n in names if n and str(n).strip()}
 
 
-def person_key(name: str) -> str:
-    """``owner_key`` with its runs of spaces one: "Noor  Ahmed" is "noor ahmed"."""
-    return " ".join(owner_key(name).split())
-
-
 def owner_aliases(names) -> dict[str, str]:
     """{handle: full name} of every handle that ``names``' full names (a name of two words or more) are written
     as: lowercased, the spaces as ``-``, ``_``, ``.`` or none ("Noor Ahmed": noor-ahmed, noor_ahmed, noor.ahmed,
@@ -568,7 +563,7 @@ def owner_aliases(names) -> dict[str, str]:
     are never one person, and a handle with no full name is no one's but its own (no name is guessed)."""
     full: dict[str, str] = {}
     for n in sorted(str(n).strip() for n in names if n and str(n).strip()):
-        if len(words := person_key(n).split()) > 1:
+        if len(words := owner_key(n).split()) > 1:
             full.setdefault(" ".join(words), n)
     forms: dict[str, set] = defaultdict(set)
     for key in full:
@@ -587,9 +582,9 @@ def kb_aliases(kb, owner: str | None = None) -> dict[str, str]:
 
 
 def owner_of(name: str, aliases: dict) -> str:
-    """The key of the person ``name`` is (``person_key``), a handle in ``aliases`` its full name's."""
-    key = person_key(name)
-    return person_key(aliases[key]) if key in aliases else key
+    """The key of the person ``name`` is (``owner_key``), a handle in ``aliases`` its full name's."""
+    key = owner_key(name)
+    return owner_key(aliases[key]) if key in aliases else key
 
 
 def _by_owner(follow_ups: list, fixes: list, reviews: list, aliases: dict | None = None) -> dict:
@@ -618,9 +613,9 @@ def _by_owner(follow_ups: list, fixes: list, reviews: list, aliases: dict | None
 
 def _shown(key: str, spellings: Counter, aliases: dict) -> str:
     """How ``by_owner`` names one owner: the spelling used most; a person's full name before their handles."""
-    full = Counter({n: c for n, c in spellings.items() if person_key(n) == key and " " in key})
+    full = Counter({n: c for n, c in spellings.items() if owner_key(n) == key and " " in key})
     if " " in key and not full:  # only handles open: the full name they are, as the KB writes it
-        return next(v for v in aliases.values() if person_key(v) == key)
+        return next(v for v in aliases.values() if owner_key(v) == key)
     return min(full or spellings, key=lambda n: (-(full or spellings)[n], n))
 
 

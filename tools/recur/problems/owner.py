@@ -8,8 +8,7 @@ KB's, so one owner asked of both got two answers (found in review). Both call ``
 
 from __future__ import annotations
 
-from recur.problems.board import UNOWNED, Board, owned_by, owner_key
-from recur.problems.board import kb_owners as kb_owners  # where its callers import it from (in board: the aliases)
+from recur.problems.board import UNOWNED, Board, owned_by, owner_key, owner_of
 from recur.util.errors import RecurError
 
 # the board's lists of no one's items (an incident and its flags have no owner), as the reports' headings name them
@@ -74,30 +73,34 @@ def filtered_sentence(f: dict) -> str:
 OWNERS_SHOWN = 20  # owners named when a name owns nothing; then how many more
 
 
-def meant_owners(name: str, owners) -> list[str]:
+def meant_owners(name: str, owners, aliases: dict | None = None) -> list[str]:
     """The owners of ``owners`` that ``name`` was probably meant to be ("team-platfrom": team-platform), as
-    ``close_ids`` reads a misspelt id, by ``owner_key`` ("@Bob" is bob), each as first written."""
+    ``close_ids`` reads a misspelt id, by ``owner_of`` ("@Bob" is bob; a handle of ``aliases``, the board's
+    ``owner_aliases``, its full name's), each as first written; never ``name``'s own person: `--owner @noor-ahmed`
+    said "did you mean Noor Ahmed?", the owner asked for (found in review)."""
     from recur.util.text import close_ids
 
+    aliases = aliases or {}
     keys: dict = {}
     for o in owners:
         if o != UNOWNED:
-            keys.setdefault(owner_key(o), o)
-    return [keys[k] for k in close_ids(owner_key(name), keys, cutoff=0.8) if k != owner_key(name)]
+            keys.setdefault(owner_of(o, aliases), o)
+    asked = owner_of(name, aliases)
+    return [keys[k] for k in close_ids(asked, keys, cutoff=0.8) if k != asked]
 
 
-def nothing_owned(name: str, owners, known=()) -> str:
+def nothing_owned(name: str, owners, known=(), aliases: dict | None = None) -> str:
     """What `recur report --owner` and MCP's problem_report say of a board narrowed to ``name`` that lists nothing
     (``owns_nothing``), ``owners`` the whole board's (its ``by_owner``): a misspelt name, most likely, so the
     owners there are, the first ``OWNERS_SHOWN``. Each surface said it its own way, MCP with every owner however
     many, and of ``(unowned)`` both said "'(unowned)' owns nothing on this board; its owners: ..." when every item
-    has an owner (found in review)."""
+    has an owner (found in review). ``aliases``: the board's ``owner_aliases`` (``meant_owners``)."""
     if owner_key(name) == owner_key(UNOWNED):
         return "nothing is unowned on this board: every item listed by owner has one"
     owners = list(owners)
     more = f" and {len(owners) - OWNERS_SHOWN} more" if len(owners) > OWNERS_SHOWN else ""
     # ``known``: the KB's owners too (``kb_owners``), with nothing open today
-    meant = meant_owners(name, [*owners, *sorted(known)])
+    meant = meant_owners(name, [*owners, *sorted(known)], aliases)
     hint = f" (did you mean {', '.join(meant)}?)" if meant else ""
     shown = ", ".join(owners[:OWNERS_SHOWN]) + more or "none"
     return f"{name!r} owns nothing on this board{hint}; its owners: {shown}"

@@ -9,7 +9,7 @@ import datetime as dt
 import html
 import re
 
-from recur.problems.board import OPEN_FIX, UNOWNED, Board, month_so_far, other_dues_note, owner_key
+from recur.problems.board import OPEN_FIX, UNOWNED, Board, month_so_far, other_dues_note, owner_of
 from recur.problems.owner import NOT_OWNED, filtered_sentence
 from recur.util.text import display_width, plural
 
@@ -66,9 +66,12 @@ def footnotes(rows: list) -> tuple[list, list[str]]:
     return [[numbered(v) for v in r] for r in rows], notes
 
 
-def _by_owner_name(items: list) -> list:
-    """Follow-ups or fixes sorted by owner, the unowned last."""
-    return sorted(items, key=lambda f: (not f["owner"], owner_key(f["owner"] or "")))
+def _by_owner_name(b: Board, kind: str) -> list:
+    """The board's follow-ups or fixes (``kind``) sorted by owner, the unowned last; one person's rows together
+    as By owner counts them (``owner_of``, a handle of the board's ``owner_aliases`` its full name's): sorted by
+    the spelling, "Noor Ahmed", "Noor Zafar", "@noor-ahmed" split Noor Ahmed's rows."""
+    aliases = b.get("owner_aliases") or {}
+    return sorted(b[kind], key=lambda f: (not f["owner"], owner_of(f["owner"] or "", aliases)))
 
 
 def _reviews(b: Board) -> tuple:
@@ -90,7 +93,7 @@ def _follow_ups(b: Board) -> tuple:
     c = b["counts"]
     rows = [
         [f["owner"] or UNOWNED, f["incident"], _due(f), f"{f['age_days']}d", _late(f), f["ticket"] or "-", f["title"]]
-        for f in _by_owner_name(b["follow_ups"])
+        for f in _by_owner_name(b, "follow_ups")
     ]
     return (
         f"Open follow-ups ({c['follow_ups_open']}, {c['follow_ups_overdue']} overdue)",
@@ -126,7 +129,7 @@ def _fixes(b: Board) -> tuple:
             str(f["incidents"]),
             ", ".join(f["tickets"]) or "-",  # as the site's table and the JSON have them: where the work is tracked
         ]
-        for f in _by_owner_name(b["fixes"])
+        for f in _by_owner_name(b, "fixes")
     ]
     return (
         f"Open permanent fixes ({c['fixes_open']}, {c['fixes_overdue']} overdue)",
@@ -355,8 +358,8 @@ def sections(b: Board, limit: int | None = None) -> list[tuple[str, list[str], l
 # the lists with due dates, each with its items in the order its section lists them (one row an item)
 _URGENT = {
     _reviews: lambda b: b["reviews"],
-    _follow_ups: lambda b: _by_owner_name(b["follow_ups"]),
-    _fixes: lambda b: _by_owner_name(b["fixes"]),
+    _follow_ups: lambda b: _by_owner_name(b, "follow_ups"),
+    _fixes: lambda b: _by_owner_name(b, "fixes"),
 }
 
 

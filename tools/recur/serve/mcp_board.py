@@ -124,7 +124,7 @@ def board_text(  # long: one section after another, each bounded and paged alike
         f = b["filtered"]
         lines.append(filtered_sentence(f))  # `recur report --owner`'s: this one left out the reviews it lists
         if owns_nothing(b):
-            lines.append(f"{nothing_owned(f['owner'], owners or {}, known)}.")
+            lines.append(f"{nothing_owned(f['owner'], owners or {}, known, b.get('owner_aliases'))}.")
     # one owner's board lists all their open work, the overdue first (a team asks what it owes, not only what is late)
     mine = bool(b.get("filtered"))
     overdue_fixes = _late_first(b["fixes"]) if mine else [f for f in b["fixes"] if f.get("overdue")]

@@ -883,7 +883,8 @@ ReportOwner = Annotated[
     Field(
         description="Only what this owner owns, by `recur report --owner`'s rule: their follow-ups and permanent "
         "fixes, and the recurring patterns and recurrences after a fix by their fix's owner; e.g. team-data "
-        "(case and a leading @ aside; '(unowned)': what no one owns; empty or left out: everyone's)."
+        "(case and a leading @ aside, and a full name the KB holds and its handle ('Noor Ahmed', '@noor-ahmed') "
+        "one; '(unowned)': what no one owns; empty or left out: everyone's)."
     ),
 ]
 ReportLimit = Annotated[
@@ -922,8 +923,7 @@ def _report_tools(server: MCPServer, get_engine: Callable, kbs: "ServedKB", site
         the next items of each list (null: no more)."""
 
         def work():
-            from recur.problems.board import report_board
-            from recur.problems.owner import kb_owners
+            from recur.problems.board import kb_owners, report_board
             from recur.serve.mcp_board import board_answer, board_start
             from recur.util.dates import given_date
 

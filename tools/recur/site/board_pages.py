@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from recur.problems.board import UNOWNED, month_so_far, other_dues_note, owner_key
+from recur.problems.board import UNOWNED, month_so_far, other_dues_note, owner_of
 from recur.problems.report import (
     BY_OWNER,
     fix_done_cell,
@@ -164,9 +164,10 @@ def _work_tables(site: Site, b: dict, page: str) -> list:
 
     out.append(f"## Open follow-ups {{#{SECTIONS['follow_ups']}}}\n\nDone: `recur incident follow-up ID WHICH --done` "
                "(WHICH: its number, ticket or title words).\n")
+    aliases = b.get("owner_aliases") or {}
     rows = [[title_html(f["title"]), _late(f), esc(f["owner"] or UNOWNED), _il(site, page, f["incident"]), _due(f),
              f"{f['age_days']}d", esc(f["ticket"] or "-")]
-            for f in sorted(b["follow_ups"], key=_owner_then_most_overdue)]
+            for f in sorted(b["follow_ups"], key=lambda f: _owner_then_most_overdue(f, aliases))]
     out.append(card_table(["follow-up", "overdue", "owner", "incident", "due", "age", "ticket"], rows,
                          "No open follow-up.\n"))
     return out + _no_due_table(site, b, page)
@@ -266,6 +267,7 @@ def _stack_table(months: list, series: dict, what: str) -> str:
                f"{table}{other}</details>")
 
 
-def _owner_then_most_overdue(f: dict) -> tuple:
-    # one owner however spelt ("alice", "Alice", "@alice"), as the by-owner table counts them; the unowned last
-    return (not f["owner"], owner_key(f["owner"] or ""), -f["days_overdue"])
+def _owner_then_most_overdue(f: dict, aliases: dict) -> tuple:
+    # one owner however spelt ("alice", "Alice", "@alice"; a handle of ``aliases``, the board's owner_aliases, its
+    # full name's), as the by-owner table counts them; the unowned last
+    return (not f["owner"], owner_of(f["owner"] or "", aliases), -f["days_overdue"])
