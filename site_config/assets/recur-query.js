@@ -1112,7 +1112,44 @@
     }).join("");
   };
 
+  /* retrieval/results.py about_no_failure and about_failure, for the box (recur-suggest.js): whether a
+     no-known-pattern answer reads as no incident at all, "nothing in the knowledge base is about this". The same
+     constants (NOT_A_FAILURE_BELOW, NOT_A_FAILURE_MEANINGS, NOT_A_FAILURE_MIN_WORDS, FAILURE_WORDS, FAILURE_TOKENS,
+     FOUND; calibrate.VERDICT_TOP), which tests/test_not_a_failure.py checks equal Python's, and the same verdicts on
+     the same answers. It read the probabilities and the meaning count alone, and called "503", "down", "sev1",
+     "ci broken" and "oncall paged" about nothing (found in a responder's review). */
+  var NOT_A_FAILURE_BELOW = 0.1, NOT_A_FAILURE_MEANINGS = 1, NOT_A_FAILURE_MIN_WORDS = 3, VERDICT_TOP = 3;
+  var FAILURE_WORDS = "\\b(?:err\\b|error|fail|fatal|down\\b|outage|brok|break(?:s|ing|age)?\\b|crash|slow|stuck|hang(?:s|ing)?\\b|hung\\b|time[sd]? ?out|paged\\b|paging|pager|alert|firing|incident|sev ?[0-9]|p[0-9]+\\b|exception|panic|degrad|unavailable|refus|(?:connection |conn )reset|reset by peer|leak|oom|out of memory|latency|spike|lag\\b|lagg|lost\\b|loss\\b|corrupt|full\\b|exhaust|step ?down|failover|throttl|rate.?limit|deadlock|segfault|sigkill|sigterm|evict|expired|unreachable|unhealthy|not responding|not working|stale|backlog|backing up|dropp|rollback|rolled back|null ?pointer|npe\\b|traceback|stack ?trace|[45][0-9x]{2}s?\\b)";
+  var FAILURE_TOKENS = "\\bE[A-Z]{3,}\\b|\\b[A-Z]+[a-z0-9]+(?:[A-Z]+[a-z0-9]*)+\\b";
+  var FOUND = ["exact", "words", "identifier", "link", "id"];
+  var FAILURE_WORDS_RE = new RegExp(FAILURE_WORDS, "i"), FAILURE_TOKENS_RE = new RegExp(FAILURE_TOKENS);
+  function aboutFailure(text) {
+    text = String(text == null ? "" : text);
+    var said = text.trim();
+    if ((said ? said.split(/\s+/).length : 0) < NOT_A_FAILURE_MIN_WORDS) return true;
+    return FAILURE_WORDS_RE.test(text) || FAILURE_TOKENS_RE.test(text);
+  }
+  function aboutNoFailure(text, noKnown, results) {
+    results = results || [];
+    var read = results.slice(0, VERDICT_TOP), meant = 0, i;
+    if (!noKnown || !read.length || aboutFailure(text)) return false;
+    for (i = 0; i < results.length; i++) {
+      /* a why entry found in the text itself (a signal, an identifier of one, a runbook link, an id) */
+      if ((results[i].why || []).some(function (w) { return w && FOUND.indexOf(w.match) >= 0; })) return false;
+    }
+    for (i = 0; i < read.length; i++) {
+      /* no probability (a KB under calibrate.MIN_CANDIDATES patterns) says nothing of it: not about nothing */
+      if (typeof read[i].probability !== "number" || read[i].probability >= NOT_A_FAILURE_BELOW) return false;
+      (read[i].why || []).forEach(function (w) { if (w && w.match === "meaning") meant += 1; });
+    }
+    return meant <= NOT_A_FAILURE_MEANINGS;
+  }
+
   root.RecurQuery = { prepare: prepare, note: note, hasText: hasText, wasmSimd: wasmSimd, MAX_QUERY_CHARS: MAX_QUERY_CHARS,
                      MAX_PASTE_CHARS: MAX_PASTE_CHARS, Typos: Typos,
-                     TYPO: TYPO, TYPO_WORD_ENDINGS: TYPO_WORD_ENDINGS, TYPO_NEVER: TYPO_NEVER };
+                     TYPO: TYPO, TYPO_WORD_ENDINGS: TYPO_WORD_ENDINGS, TYPO_NEVER: TYPO_NEVER,
+                     aboutFailure: aboutFailure, aboutNoFailure: aboutNoFailure, FAILURE_WORDS: FAILURE_WORDS,
+                     FAILURE_TOKENS: FAILURE_TOKENS, FOUND: FOUND, NOT_A_FAILURE_BELOW: NOT_A_FAILURE_BELOW,
+                     NOT_A_FAILURE_MEANINGS: NOT_A_FAILURE_MEANINGS, NOT_A_FAILURE_MIN_WORDS: NOT_A_FAILURE_MIN_WORDS,
+                     VERDICT_TOP: VERDICT_TOP };
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -41,21 +41,12 @@
   var NEXT_STEPS = "If it is new, respond to it as a new incident. " + RECORDED_AFTER;
 
   /* An answer with no known pattern that reads as no incident at all ("how do I get VPN access"): the rule of
-     retrieval.results.about_no_failure, on what the answer holds (no classifier of its own): every result the
-     verdict reads (calibrate.VERDICT_TOP) rated under NOT_A_FAILURE_BELOW, and at most NOT_A_FAILURE_MEANINGS of
-     their why entries matched by meaning. "If it is new, respond to it as a new incident" was the only reading,
-     and a newcomer asking for VPN access filed an incident (found in a new-hire review). */
-  var NOT_A_FAILURE_BELOW = 0.1, NOT_A_FAILURE_MEANINGS = 1, VERDICT_TOP = 3;
-  function notAFailure(results) {
-    var read = (results || []).slice(0, VERDICT_TOP), meant = 0;
-    if (!read.length) return false;
-    for (var i = 0; i < read.length; i++) {
-      /* no probability (a KB under calibrate.MIN_CANDIDATES patterns) says nothing of it: not about nothing */
-      if (typeof read[i].probability !== "number" || read[i].probability >= NOT_A_FAILURE_BELOW) return false;
-      (read[i].why || []).forEach(function (w) { if (w && w.match === "meaning") meant += 1; });
-    }
-    return meant <= NOT_A_FAILURE_MEANINGS;
-  }
+     retrieval.results.about_no_failure, in assets/recur-query.js (aboutNoFailure, one copy, checked against
+     Python's): never of a text about a failure (its words, an HTTP status, an errno, an alert's name; under 3 words),
+     nor of one whose why holds a signal found in it; else every result the verdict reads rated tiny and at most one
+     why entry matched by meaning. "If it is new, respond to it as a new incident" was the only reading, and a
+     newcomer asking for VPN access filed an incident (found in a new-hire review). */
+  function notAFailure(query, results) { return window.RecurQuery.aboutNoFailure(query, true, results); }
   /* a newcomer's question, of such an answer: the onboarding paths are what it asks for (cli/render.NEWCOMER) */
   var NEWCOMER = /\b(new|start(s|ed|ing)?|begin(ning)?|read first|onboard(ing)?|first week)\b/i;
   var NOTHING_ABOUT_IT = "No known pattern matches this: nothing in the knowledge base is about this.";
@@ -1457,7 +1448,7 @@
     results.forEach(function (r) { self.results.appendChild(self.card(query, r, nearMedium(edge, r))); });
     this.listed();
     var stale = this.staleNote();
-    if (noKnown && notAFailure(results)) {
+    if (noKnown && notAFailure(query, results)) {
       this.say(NOTHING_ABOUT_IT + cut + " " + NOTHING_STEPS + " The closest patterns, for comparison only" + where + ":" + note + stale, "warn");
       /* only where the site lists paths (site/generate.describe_box's data-paths): its paths page may list none */
       if (NEWCOMER.test(query) && this.node.hasAttribute("data-paths")) this.newcomerPaths();

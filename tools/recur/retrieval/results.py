@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field
 from typing import NamedTuple, TypedDict
 
@@ -428,22 +429,65 @@ NOT_A_FAILURE_BELOW = 0.1
 # incident the KB has): a new failure the KB lacks still reads like its failures ("payments webhook returns 500
 # for every request": 9 such entries, at 0.05), a question about something else like none (0 or 1)
 NOT_A_FAILURE_MEANINGS = 1
+# ... and the text is never one of these, each of which is about a failure whatever the ranking said: the probability
+# and the meaning count alone called "503", "down", "sev1", "ECONNRESET", "ci broken", "oncall paged" and "mongo
+# primary stepdown" about nothing (15 of 116 short real-incident phrasings, found in a responder's review).
+# At least this many words: fewer ("503", "NPE", "stuck") are too little to say the KB holds nothing about them
+# (still "no known pattern", as before the rule).
+NOT_A_FAILURE_MIN_WORDS = 3
+# Failure vocabulary, any (ASCII) case, matched from a word's start, \b as JavaScript reads it (ASCII) (stems: "fail" is failed, failing, failure, failover).
+# One copy for the site's box: assets/recur-query.js FAILURE_WORDS holds the same source, and
+# tests/test_not_a_failure.py checks the two are equal and give the same verdicts. Left out on purpose: a bare
+# "reset" ("how do I reset my password" is a helpdesk question; "connection reset" is in) and a bare "page" ("which
+# wiki page"; "paged", "paging", "pager" are in).
+FAILURE_WORDS = (
+    r"\b(?:err\b|error|fail|fatal|down\b|outage|brok|break(?:s|ing|age)?\b|crash|slow|stuck|hang(?:s|ing)?\b|hung\b|time[sd]? ?out|"
+    r"paged\b|paging|pager|alert|firing|incident|sev ?[0-9]|p[0-9]+\b|exception|panic|degrad|unavailable|refus|"
+    r"(?:connection |conn )reset|reset by peer|leak|oom|out of memory|latency|spike|lag\b|lagg|lost\b|loss\b|"
+    r"corrupt|full\b|exhaust|step ?down|failover|throttl|rate.?limit|deadlock|segfault|sigkill|sigterm|evict|"
+    r"expired|unreachable|unhealthy|not responding|not working|stale|backlog|backing up|dropp|rollback|rolled back|"
+    r"null ?pointer|npe\b|traceback|stack ?trace|[45][0-9x]{2}s?\b)"
+)
+# Tokens that name a failure as systems write it, in their case: an errno (ENOSPC, ECONNRESET), an alert's or a
+# state's CamelCase name of two or more capitalised parts (CrashLoopBackOff, KubePodNotReady, OOMKilled)
+FAILURE_TOKENS = r"\bE[A-Z]{3,}\b|\b[A-Z]+[a-z0-9]+(?:[A-Z]+[a-z0-9]*)+\b"
+_FAILURE_WORDS = re.compile(FAILURE_WORDS, re.IGNORECASE | re.ASCII)
+_FAILURE_TOKENS = re.compile(FAILURE_TOKENS, re.ASCII)
+# A why entry found in the text itself (a signal whole, most of its words or one identifier of it; a runbook link;
+# the pattern's id): evidence of a failure the KB knows, not a likeness. The shared-words entry ("terms") is not
+# one: it carries no "match", and off-topic questions share words too ("access", "office": 16 of the 22 flagged
+# offtopic-ask lines have one).
+FOUND = ("exact", "words", "identifier", "link", "id")
+
+
+def about_failure(text: str) -> bool:
+    """Whether a text is, on its face, about a failure (about_no_failure never says otherwise of it): under
+    NOT_A_FAILURE_MIN_WORDS words, or holding FAILURE_WORDS or FAILURE_TOKENS. recur-query.js aboutFailure is
+    its twin."""
+    text = str(text or "")
+    if len(text.split()) < NOT_A_FAILURE_MIN_WORDS:
+        return True
+    return bool(_FAILURE_WORDS.search(text) or _FAILURE_TOKENS.search(text))
 
 
 def about_no_failure(answer) -> bool:
     """Whether a no-known-pattern answer reads as no incident at all, from what the answer already holds: its
-    results' probabilities and why entries (no classifier of its own). The terminal (cli/render.no_known_text),
-    Slack's reply, MCP's text and the site's box (recur-suggest.js notAFailure, the same rule) then say "nothing in
-    the knowledge base is about this", not only "If it is new, record it", which had a newcomer asking for VPN
-    access file an incident (found in a new-hire review). ``answer``: an Answer or its JSON (``to_json``, what
-    Slack and MCP hold). A result with no probability (a KB under calibrate.MIN_CANDIDATES patterns is not
-    calibrated) says nothing of it: such an answer is not said to be about nothing (None was read as 0.0, and
-    every text on a small KB was, real incidents too; found in a re-read)."""
+    text, its results' probabilities and why entries (no classifier of its own). The terminal
+    (cli/render.no_known_text), Slack's reply, MCP's text and the site's box (recur-query.js aboutNoFailure, the
+    same rule) then say "nothing in the knowledge base is about this", not only "If it is new, record it", which
+    had a newcomer asking for VPN access file an incident (found in a new-hire review). ``answer``: an Answer or
+    its JSON (``to_json``, what Slack and MCP hold). Never of a text about a failure (about_failure), nor when a
+    why entry of any result was found in the text (FOUND: "503" had its signal's identifier), nor when a result
+    has no probability (a KB under calibrate.MIN_CANDIDATES patterns is not calibrated: None was read as 0.0,
+    and every text on a small KB was, real incidents too; found in a re-read)."""
     from recur.retrieval.calibrate import VERDICT_TOP
 
     held = answer if isinstance(answer, dict) else vars(answer)
-    read = (held.get("results") or [])[:VERDICT_TOP]
-    if not held.get("no_known_pattern") or not read:
+    results = held.get("results") or []
+    read = results[:VERDICT_TOP]
+    if not held.get("no_known_pattern") or not read or about_failure(held.get("query")):
+        return False
+    if any(w.get("match") in FOUND for r in results for w in (r.get("why") or [])):
         return False
     if any(not _rated(r.get("probability")) or r["probability"] >= NOT_A_FAILURE_BELOW for r in read):
         return False
