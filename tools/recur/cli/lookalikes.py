@@ -16,7 +16,12 @@ TOP_HELP = "Nearest patterns by meaning, per pattern; patterns an incident match
 @index_option
 @model_option
 @click.option("--top", default=3, show_default=True, type=click.IntRange(1, 20), help=TOP_HELP)
-@click.option("--json", "as_json", is_flag=True, help="Print {pattern: [{id, title, similarity, co_incidents, by}]}.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print {pattern: [{id, title, similarity, co_incidents, by, shared_signals}]}.",
+)
 @click.argument("pattern_ids", nargs=-1)
 def lookalikes_cmd(kb_dir, index_dir, model, top, as_json, pattern_ids):
     """The patterns each pattern is most often confused with, and the signal that tells them apart.

@@ -257,7 +257,7 @@ def render_results(results: list[dict], steps: int = 3, kb_dir: str = "kb", site
             if more > 0:
                 out.append(f"     … {plural(more, 'more step')}")
         for d in r.get("look_alikes", []) or []:
-            out.append(f"   vs {d['id']}: {d.get('by') or CLOSE_CALL}")
+            out.append(f"   vs {d['id']}: {_told_apart(d)}")  # as `recur show` says the pair
         out.append(f"   read more: {read_more(r['path'], kb_dir, site_url)}")
         out.append("")
     return "\n".join(out).rstrip()
@@ -418,9 +418,9 @@ _PATTERN_SECTION = {
 def _told_apart(a: dict) -> str:
     """A look-alike's line after its name: what tells the two apart, or that only their wording is alike
     (lookalikes.wording_only, the label `recur lookalikes` gives it), or a close call."""
-    from recur.retrieval.lookalikes import wording_only, wording_only_said
+    from recur.retrieval.lookalikes import told_apart
 
-    return a.get("by") or (wording_only_said(a) if wording_only(a) else CLOSE_CALL)
+    return told_apart(a, CLOSE_CALL)
 
 
 def render_incident(doc: dict, titles: dict | None = None, kb_dir: str = "kb") -> str:

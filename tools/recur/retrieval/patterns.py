@@ -16,6 +16,7 @@ from recur import config
 from recur.kb.incident_record import review_json
 from recur.kb.loader import onboarding_path_file, read_again
 from recur.kb.schema import KEBAB, given_id
+from recur.retrieval.lookalikes import shared_signals
 from recur.retrieval.results import happened_incidents
 from recur.util.dates import happened
 from recur.util.errors import RecurError
@@ -209,7 +210,18 @@ def pattern_object(
     doc = docs.get(pattern_id)
     if doc is None:
         raise not_found(pattern_id, gone, docs, kb_dir=kb_dir)
-    return {**doc, "incidents": happened_incidents(doc, as_of)}
+    # each look-alike's shared signals from the docs, an index built before they were recorded too (wording_only)
+    alike = [
+        {**a, "shared_signals": shared_signals(doc.get("signals"), docs[a["id"]].get("signals"))}
+        if isinstance(a, dict) and a.get("id") in docs
+        else a
+        for a in doc.get("look_alikes") or []
+    ]
+    return {
+        **doc,
+        "incidents": happened_incidents(doc, as_of),
+        **({"look_alikes": alike} if "look_alikes" in doc else {}),
+    }
 
 
 # The sections of a pattern's text, in order: what `recur show` (cli/render.render_pattern) and MCP's get_pattern
