@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from recur import config
 from recur.cli.options import index_option, kb_option, model_option
 from recur.retrieval.lookalikes import FLOOR, look_alikes, wording_only, wording_only_said
 from recur.util.text import plural
@@ -39,7 +40,8 @@ def lookalikes_cmd(kb_dir, index_dir, model, top, as_json, pattern_ids):
     unknown = [p for p in pattern_ids if p not in table]
     if unknown:
         left_out = engine.manifest.get("left_out") or []
-        raise RecurError(_unknown_message(unknown, engine.kb_dir, left_out, list(table), engine.manifest))
+        flags = config.where_flags(kb_dir, index_dir)  # the run's KB and index, in the search it prints
+        raise RecurError(_unknown_message(unknown, engine.kb_dir, left_out, list(table), engine.manifest, flags))
     if pattern_ids:
         table = {p: table[p] for p in pattern_ids}
     if as_json:
@@ -63,14 +65,14 @@ def lookalikes_cmd(kb_dir, index_dir, model, top, as_json, pattern_ids):
             click.echo(f"  {x['id']} (similarity {sim}{co}{under}): {x['by'] or 'no distinguishing signal declared'}")
 
 
-def _unknown_message(unknown: list, kb_dir, left_out: list, known: list, manifest=None) -> str:
+def _unknown_message(unknown: list, kb_dir, left_out: list, known: list, manifest=None, flags: str = "") -> str:
     """Why these ids have no look-alikes: a pattern whose file has errors is not in the index, and
     "unknown or retired" sent its author looking for a typo in the id (found in review); a retired one
     is said to be, with the patterns that superseded it (its superseded_by), as the API says it."""
     from pathlib import Path
 
     from recur.kb.loader import display_path
-    from recur.retrieval.patterns import not_found, retired
+    from recur.retrieval.patterns import not_found, retired, said_for_cli
 
     broken = {Path(rel).stem: display_path(Path(kb_dir) / rel) for rel in left_out}
     gone = retired(manifest)
@@ -78,7 +80,7 @@ def _unknown_message(unknown: list, kb_dir, left_out: list, known: list, manifes
              for pid in unknown if pid in broken]  # fmt: skip
     said = {pid: not_found(pid, gone, kb_dir=kb_dir) for pid in unknown if pid not in broken}
     # retired, or an onboarding path's id ('first-week-on-call' is an onboarding path ...: recur paths ...)
-    parts += [str(exc) for exc in said.values() if not exc.unknown]
+    parts += [said_for_cli(exc, config.where_flags(kb_dir)) for exc in said.values() if not exc.unknown]
     rest = [pid for pid, exc in said.items() if exc.unknown]
     if rest:
         from recur.cli.show import search_command
@@ -89,7 +91,7 @@ def _unknown_message(unknown: list, kb_dir, left_out: list, known: list, manifes
         # `recur lookalikes pager disk-ful` said "recur suggest 'pager disk-ful'" (found in a re-read)
         words = [pid for pid in rest if not close_ids(pid, known)]
         if words:
-            parts.append(f"to search by what you see: {' or '.join(map(search_command, words))}")
+            parts.append(f"to search by what you see: {' or '.join(search_command(w, flags) for w in words)}")
     return "; ".join(parts)
 
 

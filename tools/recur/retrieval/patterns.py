@@ -124,6 +124,7 @@ class PatternNotFound(LookupFailure):
         has that id (the CLI adds a search by the words to what it says)."""
         self.unknown = False
         self.meant: list[str] = []
+        self.path_id = str(pattern_id) if onboarding and broken is None and not retired_path else None
         if broken is not None:
             path, error = broken
             rebuild = ", then rebuild the index (`recur index`)" if where == "the index" else ""
@@ -184,6 +185,15 @@ def file_id(path: str) -> str:
     """The pattern id a pattern file's name gives (``patterns/capacity/disk-full.md``: disk-full), as the loader
     requires the two to agree."""
     return Path(path).name.removesuffix(".md").lower()
+
+
+def said_for_cli(exc: PatternNotFound, flags: str) -> str:
+    """``exc``'s message as the CLI prints it: an onboarding path's `recur paths ID` with the run's --kb (``flags``,
+    config.where_flags), which read ./kb without it (found in a responder review); the API's and MCP's keep none."""
+    said = str(exc)
+    if exc.path_id is None or not flags:
+        return said
+    return said.replace(f"recur paths {exc.path_id}", f"recur paths {flags}{exc.path_id}")
 
 
 def not_found(
