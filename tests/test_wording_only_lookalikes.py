@@ -143,3 +143,14 @@ def test_suggest_vs_line_says_what_show_says_of_a_pair_alike_by_wording():
     a, b = annotate(results, docs)
     assert _told_apart(a["look_alikes"][0]) == WORDING
     assert _told_apart(b["look_alikes"][0]).startswith("close call")  # b's neighbours do not name a
+
+
+def test_a_similarity_under_the_floor_never_reads_as_the_floor():
+    """`recur lookalikes integer-id-overflow` said "similar wording only (similarity 0.50, under 0.50: …)" of a
+    neighbour at 0.4979: rounded, then compared (found in a responder review). It is said in 3 decimals then."""
+    from recur.retrieval.lookalikes import similarity_said, wording_only_said
+
+    assert similarity_said(0.4979) == "0.498"
+    assert similarity_said(0.5) == "0.50" and similarity_said(0.5857) == "0.59" and similarity_said(0.4949) == "0.49"
+    x = {"similarity": 0.4979, "co_incidents": 0, "by": None}
+    assert "(similarity 0.498, under 0.50" in wording_only_said(x, f", under {FLOOR:.2f}")

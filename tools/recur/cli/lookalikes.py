@@ -6,7 +6,7 @@ import click
 
 from recur import config
 from recur.cli.options import index_option, kb_option, model_option
-from recur.retrieval.lookalikes import FLOOR, look_alikes, wording_only, wording_only_said
+from recur.retrieval.lookalikes import FLOOR, look_alikes, similarity_said, wording_only, wording_only_said
 from recur.util.text import plural
 
 TOP_HELP = "Nearest patterns by meaning, per pattern; patterns an incident matched together are listed too."
@@ -52,7 +52,7 @@ def lookalikes_cmd(kb_dir, index_dir, model, top, as_json, pattern_ids):
     for pid, items in table.items():
         click.echo(click.style(pid, bold=True))
         for x in items:
-            sim = f"{x['similarity']:.2f}" if x["similarity"] is not None else "-"
+            sim = similarity_said(x["similarity"]) if x["similarity"] is not None else "-"
             co = f", {plural(x['co_incidents'], 'shared incident')}" if x["co_incidents"] else ""
             # the site, the API and MCP show a neighbour only from FLOOR (or matched by the same incidents)
             low = x["similarity"] is not None and x["similarity"] < FLOOR and not x["co_incidents"]

@@ -63,8 +63,20 @@ def wording_only_said(x: dict, note: str = "") -> str:
     get_pattern) and in `recur lookalikes` (``note``: its ", under 0.50: ..." after the similarity); the pattern
     page puts the same label in its own line. `recur show` said "close call" for the neighbour `recur lookalikes`
     labels "similar wording only" (found in a re-read), and the two worded the label apart (found in a review)."""
-    sim = x["similarity"]
-    return f"{WORDING_ONLY} (similarity {sim:.2f}{note}): no incident matched both, no distinguishing signal declared"
+    return (
+        f"{WORDING_ONLY} (similarity {similarity_said(x['similarity'])}{note}): "
+        "no incident matched both, no distinguishing signal declared"
+    )
+
+
+def similarity_said(sim: float) -> str:
+    """A similarity in 2 decimals, or as many more (up to 4) as keep one under FLOOR from reading as FLOOR: `recur
+    lookalikes integer-id-overflow` said "similarity 0.50, under 0.50" of a 0.4979 (found in a responder review)."""
+    for places in (2, 3, 4):
+        said = f"{sim:.{places}f}"
+        if not (sim < FLOOR and float(said) >= FLOOR):
+            break
+    return said
 
 
 def distinction(docs: dict, a: str, b: str) -> str | None:
