@@ -39,9 +39,12 @@ _NO_KB_TO_RECORD = (
     "alone): give --kb the KB folder to get the command that records it."
 )
 # severity is asked when `recur incident new` runs on a terminal, required elsewhere (cli/incident._ask)
-SEVERITY_HINT = " (it asks the severity: -s SEVERITY in a script)"
+SEVERITY_HINT = "it asks the severity: -s SEVERITY in a script"
 # a command reading stdin: its stdin is the pipe, so the severity cannot be asked (cli/incident._ask)
-PIPED_HINT = " (…: what you piped into recur suggest; SEVERITY: a level of the KB's severity.yml)"
+PIPED_HINT = "…: what you piped into recur suggest; SEVERITY: a level of the KB's severity.yml"
+# the notes after a command to copy are a shell comment: in parentheses, the line pasted whole was a syntax
+# error in bash (`recur incident new -t 503 -d 503 (it asks …)`, found in a responder review)
+COMMENT = "  # "
 
 
 @dataclass(frozen=True)
@@ -119,12 +122,15 @@ def no_known_text(record_as: RecordAs, flags: str = "", about_no_failure: bool =
     )
 
 
-def _record_command(record_as: RecordAs, pattern: str | None = None, flags: str = "") -> str:
+def _record_command(record_as: RecordAs, pattern: str | None = None, flags: str = "", choice: str = "") -> str:
+    """The command recording the text, then its notes as a shell comment (COMMENT): ``choice``, the other
+    pattern to link, first."""
     from recur.kb.incident_record import incident_command
 
     piped = record_as.text is None
     command = incident_command(record_as.text or "", None, pattern, flags, title=record_as.title, piped=piped)
-    return for_terminal(command) + (PIPED_HINT if piped else SEVERITY_HINT)
+    notes = [choice] if choice else []
+    return for_terminal(command) + COMMENT + for_terminal("; ".join([*notes, PIPED_HINT if piped else SEVERITY_HINT]))
 
 
 def for_terminal(value):
@@ -204,10 +210,10 @@ def _record_line(answer, record_as: RecordAs, flags: str = "") -> str:
     k = likelier(results)
     other = hidden if hidden is not None else (results[k] if k is not None else None)
     linked = results[0] if results[0]["confidence"] != "low" or other is None else other
-    choice = f" (or --pattern {other['id']}: check both first)" if other is not None and other is not linked else ""
+    choice = f"or --pattern {other['id']}: check both first" if other is not None and other is not linked else ""
     what = "To record it, linked to the pattern" if linked["confidence"] != "low" else "To record it"
     pattern = linked["id"] if linked["confidence"] != "low" else None
-    return f"{what}: {_record_command(record_as, pattern, flags)}{for_terminal(choice)}"
+    return f"{what}: {_record_command(record_as, pattern, flags, choice)}"
 
 
 def _best_match(results: list[dict], hidden: dict | None = None) -> str:
