@@ -35,8 +35,7 @@ def kb2(tmp_path, monkeypatch):
 def _printed(output: str, said: str) -> list[str]:
     """The arguments of the command a line starting with ``said`` gives."""
     line = next(x for x in click.unstyle(output).splitlines() if x.startswith(said))
-    command = line.split(": recur ", 1)[1].split(" (it asks the severity", 1)[0]
-    return shlex.split(command)
+    return shlex.split(line.split(": recur ", 1)[1], comments=True)  # its notes are a shell comment
 
 
 def _record_then_link(run, kb: str, index: str) -> list:

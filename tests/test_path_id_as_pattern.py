@@ -72,3 +72,23 @@ def test_the_search_is_in_double_quotes_where_a_shell_reads_nothing_in_them():
     assert search_command("pager") == 'recur suggest "pager"'
     for text in ('say "hi"', "cost $5", "a`b`", "a\\b", "wow!"):
         assert search_command(text) == f"recur suggest '{text}'", text
+
+
+def test_a_command_printed_for_a_kb_given_by_flag_carries_it(run, kb_dir, tmp_path):
+    """`recur show --kb kb2 503` printed `recur suggest "503"` and `recur show --kb kb2 first-week` printed `recur
+    paths first-week`: pasted, they read the other KB (found in a responder review). A command printed to copy
+    carries the run's --kb (and --index), as the record command does (config.where_flags)."""
+    import shutil
+
+    other = tmp_path / "kb2"
+    shutil.copytree(kb_dir, other)
+    where = ["--kb", str(other), "--index", str(tmp_path / "index2")]
+    flags = f"--kb {other} --index {tmp_path / 'index2'} "
+    r = run("show", *where, "pager")
+    assert r.exit_code == 1 and f'recur suggest {flags}"pager"' in r.output, r.output
+    r = run("show", *where, "first-week")
+    assert r.exit_code == 1 and f"recur paths --kb {other} first-week" in r.output, r.output
+    r = run("lookalikes", *where, "pager")
+    assert r.exit_code == 1 and f'recur suggest {flags}"pager"' in r.output, r.output
+    r = run("show", "pager")  # the KB the variable names: no flag needed
+    assert 'recur suggest "pager"' in r.output, r.output

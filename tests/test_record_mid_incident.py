@@ -38,7 +38,7 @@ def _footer_command(stdout: str) -> list[str]:
     assert line.startswith("To record it"), line
     command = line.split(": ", 1)[1]
     assert command.startswith("… | recur incident new "), command
-    return shlex.split(command.removeprefix("… | ").split(" (…: ", 1)[0])[1:]
+    return shlex.split(command.removeprefix("… | "), comments=True)[1:]  # its notes are a shell comment
 
 
 def test_a_pasted_threads_record_command_reads_stdin_again_and_asks_for_a_title(run, kb_dir):

@@ -57,8 +57,7 @@ def test_the_terminal_view_opens_with_the_verdict_and_marks_a_low_results_steps(
 def _record_command(line: str, said: str) -> list[str]:
     """The arguments of the `recur incident new` command a footer line gives, past ``said``."""
     assert line.startswith(said), line
-    command = line[len(said) :].split(" (it asks the severity", 1)[0]
-    args = shlex.split(command)
+    args = shlex.split(line[len(said) :], comments=True)  # its notes are a shell comment, as a shell reads them
     assert args[:3] == ["recur", "incident", "new"], args
     return args[1:]
 
@@ -323,3 +322,27 @@ def test_the_webhook_names_each_alerts_likelier_result_top_left_out_as_the_api_d
     assert all(a["likelier"]["brief"] is True and a["likelier"]["summary"] == "" for a in brief["alerts"])
     assert hidden in brief["patterns"] and brief["patterns"][hidden]["summary"] == api["likelier"]["summary"]
     assert [a["likelier"] for a in full["alerts"]] == [None, None]  # shown among the results: none left out
+
+
+def test_the_record_command_pasted_whole_is_no_shell_syntax_error(run):
+    """`recur incident new -t 503 -d 503 (it asks the severity: -s SEVERITY in a script)` pasted whole was a bash
+    syntax error (found in a responder review): the notes after a command are a shell comment, the other pattern
+    to link ("or --pattern ID2: check both first") in it too. Read by bash itself (`bash -n`: parsed, not run)."""
+    import shutil
+    import subprocess
+
+    from recur.cli.render import RecordAs, _record_command
+
+    bash = shutil.which("bash")
+    assert bash
+
+    def parses(command: str) -> None:
+        done = subprocess.run([bash, "-n", "-c", command], capture_output=True, text=True)
+        assert done.returncode == 0 and "  # " in command, (command, done.stderr)
+
+    lines = [x.strip() for x in run("suggest", "--top", "2", "503").stdout.splitlines() if "recur incident new" in x]
+    assert len(lines) == 2, lines  # at the top and at the end
+    for line in lines:
+        parses(line if line.startswith("recur") else line.split(": ", 1)[1])
+    parses(_record_command(RecordAs(title="disk (full)", text="it's down"), "disk-full", "", "or --pattern x"))
+    parses(_record_command(RecordAs(title="t", text=None)).replace("…", "cat notes.txt"))

@@ -89,3 +89,20 @@ def test_show_keeps_a_link_to_a_file_no_pattern_has(run, kb_dir):
     write_pattern(kb_dir, "disk-full", title="Disk full on a host", runbook=("See [the setup](setup.md) first.",))
     out = run("show", "disk-full").stdout
     assert "See the setup (setup.md) first." in out, out
+
+
+def test_a_steps_link_printed_for_a_kb_given_by_flag_carries_it(run, kb_dir, tmp_path):
+    """`recur show --kb kb2 disk-full` printed a step's link as `(recur show dns-failure)`, which read ./kb (found in
+    a responder review): the command carries the run's --kb and --index, as `recur suggest`'s record line does."""
+    import shutil
+
+    _kb(kb_dir)
+    other = tmp_path / "kb2"
+    shutil.copytree(kb_dir, other)
+    where = ["--kb", str(other), "--index", str(tmp_path / "index2")]
+    flags = f"--kb {other} --index {tmp_path / 'index2'} "
+    out = run("show", *where, "disk-full").stdout
+    assert f"dns (recur show {flags}dns-failure)" in out, out
+    out = run("suggest", *where, "--steps", "5", "No space left on device ENOSPC writes fail").stdout
+    assert f"dns (recur show {flags}dns-failure)" in out, out
+    assert SHOWN in run("show", "disk-full").stdout  # the KB the variable names: as before

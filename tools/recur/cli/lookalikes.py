@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
+from recur import config
 from recur.cli.options import index_option, kb_option, model_option
-from recur.retrieval.lookalikes import FLOOR, look_alikes, wording_only, wording_only_said
+from recur.retrieval.lookalikes import FLOOR, look_alikes, similarity_said, wording_only, wording_only_said
 from recur.util.text import plural
 
 TOP_HELP = "Nearest patterns by meaning, per pattern; patterns an incident matched together are listed too."
@@ -16,7 +17,12 @@ TOP_HELP = "Nearest patterns by meaning, per pattern; patterns an incident match
 @index_option
 @model_option
 @click.option("--top", default=3, show_default=True, type=click.IntRange(1, 20), help=TOP_HELP)
-@click.option("--json", "as_json", is_flag=True, help="Print {pattern: [{id, title, similarity, co_incidents, by}]}.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print {pattern: [{id, title, similarity, co_incidents, by, shared_signals}]}.",
+)
 @click.argument("pattern_ids", nargs=-1)
 def lookalikes_cmd(kb_dir, index_dir, model, top, as_json, pattern_ids):
     """The patterns each pattern is most often confused with, and the signal that tells them apart.
@@ -34,7 +40,8 @@ def lookalikes_cmd(kb_dir, index_dir, model, top, as_json, pattern_ids):
     unknown = [p for p in pattern_ids if p not in table]
     if unknown:
         left_out = engine.manifest.get("left_out") or []
-        raise RecurError(_unknown_message(unknown, engine.kb_dir, left_out, list(table), engine.manifest))
+        flags = config.where_flags(kb_dir, index_dir)  # the run's KB and index, in the search it prints
+        raise RecurError(_unknown_message(unknown, engine.kb_dir, left_out, list(table), engine.manifest, flags))
     if pattern_ids:
         table = {p: table[p] for p in pattern_ids}
     if as_json:
@@ -45,7 +52,7 @@ def lookalikes_cmd(kb_dir, index_dir, model, top, as_json, pattern_ids):
     for pid, items in table.items():
         click.echo(click.style(pid, bold=True))
         for x in items:
-            sim = f"{x['similarity']:.2f}" if x["similarity"] is not None else "-"
+            sim = similarity_said(x["similarity"]) if x["similarity"] is not None else "-"
             co = f", {plural(x['co_incidents'], 'shared incident')}" if x["co_incidents"] else ""
             # the site, the API and MCP show a neighbour only from FLOOR (or matched by the same incidents)
             low = x["similarity"] is not None and x["similarity"] < FLOOR and not x["co_incidents"]
@@ -58,14 +65,14 @@ def lookalikes_cmd(kb_dir, index_dir, model, top, as_json, pattern_ids):
             click.echo(f"  {x['id']} (similarity {sim}{co}{under}): {x['by'] or 'no distinguishing signal declared'}")
 
 
-def _unknown_message(unknown: list, kb_dir, left_out: list, known: list, manifest=None) -> str:
+def _unknown_message(unknown: list, kb_dir, left_out: list, known: list, manifest=None, flags: str = "") -> str:
     """Why these ids have no look-alikes: a pattern whose file has errors is not in the index, and
     "unknown or retired" sent its author looking for a typo in the id (found in review); a retired one
     is said to be, with the patterns that superseded it (its superseded_by), as the API says it."""
     from pathlib import Path
 
     from recur.kb.loader import display_path
-    from recur.retrieval.patterns import not_found, retired
+    from recur.retrieval.patterns import not_found, retired, said_for_cli
 
     broken = {Path(rel).stem: display_path(Path(kb_dir) / rel) for rel in left_out}
     gone = retired(manifest)
@@ -73,7 +80,7 @@ def _unknown_message(unknown: list, kb_dir, left_out: list, known: list, manifes
              for pid in unknown if pid in broken]  # fmt: skip
     said = {pid: not_found(pid, gone, known, kb_dir=kb_dir) for pid in unknown if pid not in broken}
     # retired, or an onboarding path's id ('first-week-on-call' is an onboarding path ...: recur paths ...)
-    parts += [str(exc) for exc in said.values() if not exc.unknown]
+    parts += [said_for_cli(exc, config.where_flags(kb_dir)) for exc in said.values() if not exc.unknown]
     rest = [pid for pid, exc in said.items() if exc.unknown]
     if rest:
         from recur.cli.show import search_command
@@ -84,7 +91,7 @@ def _unknown_message(unknown: list, kb_dir, left_out: list, known: list, manifes
         # one by the error's own ``meant``, as `recur show` decides it (one rule, not a second close_ids)
         words = [pid for pid in rest if not said[pid].meant]
         if words:
-            parts.append(f"to search by what you see: {' or '.join(map(search_command, words))}")
+            parts.append(f"to search by what you see: {' or '.join(search_command(w, flags) for w in words)}")
     return "; ".join(parts)
 
 

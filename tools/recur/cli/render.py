@@ -39,9 +39,12 @@ _NO_KB_TO_RECORD = (
     "alone): give --kb the KB folder to get the command that records it."
 )
 # severity is asked when `recur incident new` runs on a terminal, required elsewhere (cli/incident._ask)
-SEVERITY_HINT = " (it asks the severity: -s SEVERITY in a script)"
+SEVERITY_HINT = "it asks the severity: -s SEVERITY in a script"
 # a command reading stdin: its stdin is the pipe, so the severity cannot be asked (cli/incident._ask)
-PIPED_HINT = " (…: what you piped into recur suggest; SEVERITY: a level of the KB's severity.yml)"
+PIPED_HINT = "…: what you piped into recur suggest; SEVERITY: a level of the KB's severity.yml"
+# the notes after a command to copy are a shell comment: in parentheses, the line pasted whole was a syntax
+# error in bash (`recur incident new -t 503 -d 503 (it asks …)`, found in a responder review)
+COMMENT = "  # "
 
 
 @dataclass(frozen=True)
@@ -70,9 +73,10 @@ def known_text(record_as: RecordAs, kb_dir: str = "kb", flags: str = "") -> str 
         shown = for_terminal(record_as.pattern)
         if record_as.successors is not None:  # as `recur show` names a retired one (retrieval.patterns.PatternNotFound)
             by = for_terminal(record_as.successors)
-            see = f"; superseded by {' and '.join(map(repr, by))} (recur show {by[0]} prints it)" if by else ""
+            show = f"recur show {flags}{by[0]}" if by else ""  # the run's --kb, as every command printed to copy
+            see = f"; superseded by {' and '.join(map(repr, by))} ({show} prints it)" if by else ""
             return f"{shown} is a retired pattern's id: a lookup, nothing to record{see}."
-        return f"{shown} is a pattern's id: a lookup, nothing to record (recur show {shown} prints the pattern)."
+        return f"{shown} is a pattern's id: a lookup, nothing to record (recur show {flags}{shown} prints the pattern)."
     if record_as.incident is not None:
         iid, relpath = for_terminal(record_as.incident)
         where = f"{for_terminal(kb_dir).rstrip('/')}/{relpath}"
@@ -118,12 +122,15 @@ def no_known_text(record_as: RecordAs, flags: str = "", about_no_failure: bool =
     )
 
 
-def _record_command(record_as: RecordAs, pattern: str | None = None, flags: str = "") -> str:
+def _record_command(record_as: RecordAs, pattern: str | None = None, flags: str = "", choice: str = "") -> str:
+    """The command recording the text, then its notes as a shell comment (COMMENT): ``choice``, the other
+    pattern to link, first."""
     from recur.kb.incident_record import incident_command
 
     piped = record_as.text is None
     command = incident_command(record_as.text or "", None, pattern, flags, title=record_as.title, piped=piped)
-    return for_terminal(command) + (PIPED_HINT if piped else SEVERITY_HINT)
+    notes = [choice] if choice else []
+    return for_terminal(command) + COMMENT + for_terminal("; ".join([*notes, PIPED_HINT if piped else SEVERITY_HINT]))
 
 
 def for_terminal(value):
@@ -173,7 +180,7 @@ def render_answer(
         head = click.style(said, fg="yellow", bold=True)
         if not results:
             return head
-        body = render_results(results, steps=steps, kb_dir=kb_dir, site_url=site_url)
+        body = render_results(results, steps=steps, kb_dir=kb_dir, site_url=site_url, flags=flags)
         again = "↑ No known pattern matches: " + ("nothing in the knowledge base is about this; " if nothing else "")
         again += "the patterns above"
         again = click.style(f"{again} are the closest, for comparison only.", fg="yellow")
@@ -189,7 +196,7 @@ def render_answer(
     footer = [] if len(results) < 2 and not both else [click.style(_best_match(results, answer.likelier), dim=True)]
     if record:
         footer.append(known or _record_line(answer, record, flags))
-    body = render_results(results, steps=steps, kb_dir=kb_dir, site_url=site_url)
+    body = render_results(results, steps=steps, kb_dir=kb_dir, site_url=site_url, flags=flags)
     return f"{head}\n\n{body}\n" + "\n".join(footer)
 
 
@@ -203,10 +210,10 @@ def _record_line(answer, record_as: RecordAs, flags: str = "") -> str:
     k = likelier(results)
     other = hidden if hidden is not None else (results[k] if k is not None else None)
     linked = results[0] if results[0]["confidence"] != "low" or other is None else other
-    choice = f" (or --pattern {other['id']}: check both first)" if other is not None and other is not linked else ""
+    choice = f"or --pattern {other['id']}: check both first" if other is not None and other is not linked else ""
     what = "To record it, linked to the pattern" if linked["confidence"] != "low" else "To record it"
     pattern = linked["id"] if linked["confidence"] != "low" else None
-    return f"{what}: {_record_command(record_as, pattern, flags)}{for_terminal(choice)}"
+    return f"{what}: {_record_command(record_as, pattern, flags, choice)}"
 
 
 def _best_match(results: list[dict], hidden: dict | None = None) -> str:
@@ -221,12 +228,15 @@ def _best_match(results: list[dict], hidden: dict | None = None) -> str:
     return line if both is None else f"{line[:-1]}; {both}."
 
 
-def render_results(results: list[dict], steps: int = 3, kb_dir: str = "kb", site_url: str | None = None) -> str:
+def render_results(
+    results: list[dict], steps: int = 3, kb_dir: str = "kb", site_url: str | None = None, flags: str = ""
+) -> str:
     """The results, each with its steps and evidence; "read more" names its page on the site at ``site_url``
-    (--site-url, RECUR_SITE_URL) when given, as Slack, MCP and `recur report` link it, else its KB file."""
+    (--site-url, RECUR_SITE_URL) when given, as Slack, MCP and `recur report` link it, else its KB file.
+    ``flags``: config.where_flags of the run, in each `recur show ID` a step's link prints."""
     if not results:
         return NO_KNOWN_PATTERN
-    links = partial(plain_links, known=pattern_ids(kb_dir))  # a step's links to the KB's patterns as commands
+    links = partial(plain_links, known=pattern_ids(kb_dir), flags=for_terminal(flags))  # a step's links as commands
     results, kb_dir = for_terminal(results), for_terminal(kb_dir)
     out = []
     for r in results:
@@ -257,7 +267,7 @@ def render_results(results: list[dict], steps: int = 3, kb_dir: str = "kb", site
             if more > 0:
                 out.append(f"     … {plural(more, 'more step')}")
         for d in r.get("look_alikes", []) or []:
-            out.append(f"   vs {d['id']}: {d.get('by') or CLOSE_CALL}")
+            out.append(f"   vs {d['id']}: {_told_apart(d)}")  # as `recur show` says the pair
         out.append(f"   read more: {read_more(r['path'], kb_dir, site_url)}")
         out.append("")
     return "\n".join(out).rstrip()
@@ -286,7 +296,7 @@ def pattern_ids(kb_dir) -> frozenset | None:
     return frozenset(p.stem.lower() for p in folder.rglob("*.md")) if folder.is_dir() else None
 
 
-def plain_links(text: str, known: frozenset | None = None) -> str:
+def plain_links(text: str, known: frozenset | None = None, flags: str = "") -> str:
     """A step's Markdown links as a terminal reads them: a link to another pattern's file, as a pattern links one
     (``[rollback-fails](rollback-fails.md)``, ``../data/x.md``, any letter case), as its id and the command that
     shows it, read as GET /api/patterns and `recur show` read a pattern's file (retrieval.patterns.given_pattern_id);
@@ -295,17 +305,18 @@ def plain_links(text: str, known: frozenset | None = None) -> str:
     new-hire review). ``known``: the KB's pattern ids (pattern_ids), when it is read: a file of that shape that is
     no pattern's (``../docs/setup.md``, ``notes.md``) keeps its target, as a page or a file does (``x.html``,
     ``values.yml``): read as `recur show setup`, or left out, it was a command that fails or a link lost (found in a
-    re-read)."""
+    re-read). ``flags``: the run's --kb and --index (config.where_flags), so the command reads the KB this one read:
+    `recur show --kb kb2 X` printed `(recur show Y)`, which read ./kb (found in a responder review)."""
     from recur.retrieval.patterns import FromPath, given_pattern_id
 
     def one(m: re.Match) -> str:
         words, target = m.group(1), m.group(2)
         if found := _INCIDENT_FILE.search(target):
-            return f"{words} (recur show {found.group(1).upper()})"
+            return f"{words} (recur show {flags}{found.group(1).upper()})"
         path = target.split("#", 1)[0]
         pid = given_pattern_id(path) if _PATTERN_FILE.match(path) else None
         if isinstance(pid, FromPath) and (known is None or pid in known):
-            return f"{words} (recur show {pid})"
+            return f"{words} (recur show {flags}{pid})"
         return f"{words} ({target})"
 
     # a link inside `code` is code: each stretch between code spans is read alone
@@ -342,13 +353,14 @@ def _heading(text: str) -> str:
     return click.style(text, bold=True)
 
 
-def render_pattern(doc: dict, titles: dict | None = None, steps: int = 0, kb_dir: str = "kb") -> str:
+def render_pattern(doc: dict, titles: dict | None = None, steps: int = 0, kb_dir: str = "kb", flags: str = "") -> str:
     """A pattern object (retrieval.patterns.pattern_object, the API's and get_pattern's) for `recur show`: its
     title, severity and category, then the sections MCP's get_pattern text shows, in its order
     (patterns.pattern_sections: summary, symptoms, signals, the evidence to keep, the runbook (``steps``: how
     many; 0 all), root cause, detection, the permanent fix, linked incidents newest first), with related patterns
     and look-alikes (``titles``: {id: title}), then its file. A list of its own left out the root cause, detection
-    and fix, and listed the incidents oldest first (found in review)."""
+    and fix, and listed the incidents oldest first (found in review). ``flags``: config.where_flags of the run,
+    in each `recur show ID` a step's link prints."""
     from recur.retrieval.patterns import pattern_sections
 
     doc, titles = for_terminal(doc), for_terminal(titles or {})
@@ -357,7 +369,7 @@ def render_pattern(doc: dict, titles: dict | None = None, steps: int = 0, kb_dir
         click.style(f"{doc['title']}{draft_mark(doc)}", bold=True) + f"  ({doc['id']} · {sev} · {doc['category']})",
         *([f"status: {doc['status']}"] if doc.get("status") != "active" else []),
     ]
-    links = partial(plain_links, known=pattern_ids(kb_dir))  # a step's links to the KB's patterns as commands
+    links = partial(plain_links, known=pattern_ids(kb_dir), flags=for_terminal(flags))  # a step's links as commands
     for name, data in pattern_sections(doc):
         if name == "runbook" and data:
             out += ["", *_runbook_lines(data, steps, links)]
@@ -418,9 +430,9 @@ _PATTERN_SECTION = {
 def _told_apart(a: dict) -> str:
     """A look-alike's line after its name: what tells the two apart, or that only their wording is alike
     (lookalikes.wording_only, the label `recur lookalikes` gives it), or a close call."""
-    from recur.retrieval.lookalikes import wording_only, wording_only_said
+    from recur.retrieval.lookalikes import told_apart
 
-    return a.get("by") or (wording_only_said(a) if wording_only(a) else CLOSE_CALL)
+    return told_apart(a, CLOSE_CALL)
 
 
 def render_incident(doc: dict, titles: dict | None = None, kb_dir: str = "kb") -> str:

@@ -13,6 +13,7 @@ import re
 
 import click
 
+from recur import config
 from recur.cli.options import index_option, kb_option, model_option
 from recur.util.errors import RecurError
 
@@ -57,10 +58,11 @@ def show(kb_dir, index_dir, model, as_json, steps, item_id):
 def _pattern(kb_dir, index_dir, given: str, steps: int) -> tuple[dict, str]:
     from recur.cli.render import render_pattern
     from recur.retrieval.pattern_read import read_pattern
-    from recur.retrieval.patterns import PatternNotFound
+    from recur.retrieval.patterns import PatternNotFound, said_for_cli
 
     if not given.strip():
         raise RecurError("ID: must not be empty: give a pattern id, e.g. disk-full, or an incident id")
+    flags = config.where_flags(kb_dir, index_dir)  # in every command printed to copy: this run's KB and index
     # without the Engine (model, numpy, bm25s: 1-3 s, and a first run built the index, 40 s on 60 patterns on a
     # busy machine): the index's docs while it is fresh, else the KB's files (retrieval.pattern_read)
     try:
@@ -69,20 +71,26 @@ def _pattern(kb_dir, index_dir, given: str, steps: int) -> tuple[dict, str]:
         if not exc.unknown or exc.meant:  # retired, left out for errors, an onboarding path's id: said as it is
             # a close id (`recur show disk-ful`: did you mean 'disk-full'?) is a typo, no word to search for, as
             # `recur lookalikes` says it: "did you mean" and a search as well was two answers (found in review)
-            raise
-        raise RecurError(f"{exc}; to search by what you see: {search_command(given)}") from None
-    return read.doc, render_pattern(read.doc, read.titles, steps=steps, kb_dir=str(kb_dir))
+            paths_flags = config.where_flags(kb_dir)  # `recur paths` reads no index
+            if said_for_cli(exc, paths_flags) == str(exc):
+                raise
+            raise RecurError(
+                said_for_cli(exc, paths_flags)
+            ) from None  # an onboarding path's command, with the run's --kb
+        raise RecurError(f"{exc}; to search by what you see: {search_command(given, flags)}") from None
+    return read.doc, render_pattern(read.doc, read.titles, steps=steps, kb_dir=str(kb_dir), flags=flags)
 
 
-def search_command(given: str) -> str:
+def search_command(given: str, flags: str = "") -> str:
     """`recur suggest "TEXT"` for a word given as an id that is none: a newcomer types what they see, `recur show
-    pager`, and got only "no pattern with id 'pager'" (found in a new-hire review)."""
+    pager`, and got only "no pattern with id 'pager'" (found in a new-hire review). ``flags``: the run's --kb and
+    --index (config.where_flags): `recur show --kb kb2 503` printed `recur suggest "503"`, which searched ./kb."""
     import shlex
 
     text = given.strip()
     # in double quotes where a shell reads nothing in them: `it's broken` was 'it'"'"'s broken (shlex.quote)
     plain = not any(c in text for c in '"$`\\!')
-    return f"recur suggest {f'{chr(34)}{text}{chr(34)}' if plain else shlex.quote(text)}"
+    return f"recur suggest {flags}{f'{chr(34)}{text}{chr(34)}' if plain else shlex.quote(text)}"
 
 
 def _incident(kb_dir, iid: str) -> tuple[dict, str]:

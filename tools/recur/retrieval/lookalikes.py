@@ -36,9 +36,26 @@ WORDING_ONLY = "similar wording only"
 
 
 def wording_only(x: dict) -> bool:
-    """Whether a look-alike ({similarity, co_incidents, by}) is one by similar wording only (WORDING_ONLY_BELOW)."""
+    """Whether a look-alike ({similarity, co_incidents, by, shared_signals}) is one by similar wording only
+    (WORDING_ONLY_BELOW). Two patterns that share a signal are not: bad-deploy-crashloop and
+    poison-message-crashloop both declare `KubePodCrashLooping` and `Back-off restarting failed container`, and
+    were called "similar wording only" (found in a responder review)."""
     sim = x.get("similarity")
-    return isinstance(sim, (int, float)) and sim < WORDING_ONLY_BELOW and not x.get("co_incidents") and not x.get("by")
+    alone = not x.get("co_incidents") and not x.get("by") and not x.get("shared_signals")
+    return isinstance(sim, (int, float)) and sim < WORDING_ONLY_BELOW and alone
+
+
+def shared_signals(mine, theirs) -> list[str]:
+    """The signals of ``mine`` that ``theirs`` declares too (compared without case or outer spaces), in mine's order."""
+    seen = {str(s).strip().casefold() for s in theirs or []}
+    return [s for s in mine or [] if str(s).strip().casefold() in seen]
+
+
+def told_apart(x: dict, close: str) -> str:
+    """What a look-alike's line says after its id where no similarity is printed before it (`recur show`, `recur
+    suggest`'s "vs" line, MCP's text): the declared signal, else the wording-only label, else ``close``. `recur
+    suggest` said "close call" of the pair `recur show` labelled otherwise (found in a responder review)."""
+    return x.get("by") or (wording_only_said(x) if wording_only(x) else close)
 
 
 def wording_only_said(x: dict, note: str = "") -> str:
@@ -46,8 +63,20 @@ def wording_only_said(x: dict, note: str = "") -> str:
     get_pattern) and in `recur lookalikes` (``note``: its ", under 0.50: ..." after the similarity); the pattern
     page puts the same label in its own line. `recur show` said "close call" for the neighbour `recur lookalikes`
     labels "similar wording only" (found in a re-read), and the two worded the label apart (found in a review)."""
-    sim = x["similarity"]
-    return f"{WORDING_ONLY} (similarity {sim:.2f}{note}): no incident matched both, no distinguishing signal declared"
+    return (
+        f"{WORDING_ONLY} (similarity {similarity_said(x['similarity'])}{note}): "
+        "no incident matched both, no distinguishing signal declared"
+    )
+
+
+def similarity_said(sim: float) -> str:
+    """A similarity in 2 decimals, or as many more (up to 4) as keep one under FLOOR from reading as FLOOR: `recur
+    lookalikes integer-id-overflow` said "similarity 0.50, under 0.50" of a 0.4979 (found in a responder review)."""
+    for places in (2, 3, 4):
+        said = f"{sim:.{places}f}"
+        if not (sim < FLOOR and float(said) >= FLOOR):
+            break
+    return said
 
 
 def distinction(docs: dict, a: str, b: str) -> str | None:
@@ -120,6 +149,7 @@ def look_alikes(index, top: int = 3, floor: float | None = FLOOR) -> dict:
                 "similarity": round(s, 4) if s is not None else None,
                 "co_incidents": co.get(pid, Counter()).get(o, 0),
                 "by": distinction(docs, pid, o),
+                "shared_signals": shared_signals(docs[pid].get("signals"), docs[o].get("signals")),
             }
             for o, s in cands.items()
         ]
@@ -140,5 +170,16 @@ def annotate(results: list, docs: dict, margin: float = MARGIN) -> list:
             by = None if o is r else distinction(docs, r["id"], o["id"])
             close = abs(o["score"] - r["score"]) <= margin and "low" not in (o["confidence"], r["confidence"])
             if o is not r and (close or by):
-                r["look_alikes"].append({"id": o["id"], "title": o["title"], "by": by})
+                r["look_alikes"].append(
+                    {"id": o["id"], "title": o["title"], "by": by, **_facts(docs, r["id"], o["id"])}
+                )
     return results
+
+
+def _facts(docs: dict, a: str, b: str) -> dict:
+    """What the index knows of b as a's look-alike (its similarity, shared incidents, shared signals), so the "vs"
+    line says what `recur show` says of the pair (told_apart); the signals shared whatever the index holds."""
+    known = next((x for x in docs.get(a, {}).get("look_alikes") or [] if x.get("id") == b), {})
+    facts = {k: known[k] for k in ("similarity", "co_incidents") if k in known}
+    facts["shared_signals"] = shared_signals(docs.get(a, {}).get("signals"), docs.get(b, {}).get("signals"))
+    return facts

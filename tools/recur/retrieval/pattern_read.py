@@ -131,7 +131,7 @@ def _look_alikes(kb, p, active: dict, built: dict | None) -> list[dict]:
     """``p``'s look-alikes as lookalikes.look_alikes gives them, from what the KB has without the model: the
     index's neighbours by meaning as last built (``built``), still in the KB, and the patterns that the same
     incidents link (the most such incidents first); titles, ``by`` and ``co_incidents`` as the KB has them now."""
-    from recur.retrieval.lookalikes import distinction
+    from recur.retrieval.lookalikes import distinction, shared_signals
 
     co = Counter(
         other
@@ -151,6 +151,7 @@ def _look_alikes(kb, p, active: dict, built: dict | None) -> list[dict]:
             "similarity": s,
             "co_incidents": co.get(o, 0),
             "by": distinction(declared, p.id, o),
+            "shared_signals": shared_signals(p.signals, active[o].signals),
         }
         for o, s in similar.items()
     ]

@@ -16,6 +16,7 @@ from recur import config
 from recur.kb.incident_record import review_json
 from recur.kb.loader import onboarding_path_file, read_again
 from recur.kb.schema import KEBAB, given_id
+from recur.retrieval.lookalikes import shared_signals
 from recur.retrieval.results import happened_incidents
 from recur.util.dates import happened
 from recur.util.errors import RecurError
@@ -123,6 +124,7 @@ class PatternNotFound(LookupFailure):
         has that id (the CLI adds a search by the words to what it says)."""
         self.unknown = False
         self.meant: list[str] = []
+        self.path_id = str(pattern_id) if onboarding and broken is None and not retired_path else None
         if broken is not None:
             path, error = broken
             rebuild = ", then rebuild the index (`recur index`)" if where == "the index" else ""
@@ -185,6 +187,15 @@ def file_id(path: str) -> str:
     return Path(path).name.removesuffix(".md").lower()
 
 
+def said_for_cli(exc: PatternNotFound, flags: str) -> str:
+    """``exc``'s message as the CLI prints it: an onboarding path's `recur paths ID` with the run's --kb (``flags``,
+    config.where_flags), which read ./kb without it (found in a responder review); the API's and MCP's keep none."""
+    said = str(exc)
+    if exc.path_id is None or not flags:
+        return said
+    return said.replace(f"recur paths {exc.path_id}", f"recur paths {flags}{exc.path_id}")
+
+
 def not_found(
     pattern_id: str, gone: Retired | None, known=(), where: str = "the index", kb_dir=None
 ) -> PatternNotFound:
@@ -209,7 +220,18 @@ def pattern_object(
     doc = docs.get(pattern_id)
     if doc is None:
         raise not_found(pattern_id, gone, docs, kb_dir=kb_dir)
-    return {**doc, "incidents": happened_incidents(doc, as_of)}
+    # each look-alike's shared signals from the docs, an index built before they were recorded too (wording_only)
+    alike = [
+        {**a, "shared_signals": shared_signals(doc.get("signals"), docs[a["id"]].get("signals"))}
+        if isinstance(a, dict) and a.get("id") in docs
+        else a
+        for a in doc.get("look_alikes") or []
+    ]
+    return {
+        **doc,
+        "incidents": happened_incidents(doc, as_of),
+        **({"look_alikes": alike} if "look_alikes" in doc else {}),
+    }
 
 
 # The sections of a pattern's text, in order: what `recur show` (cli/render.render_pattern) and MCP's get_pattern

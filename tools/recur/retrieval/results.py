@@ -24,10 +24,14 @@ class Why(TypedDict):
     score: float
 
 
-class LookAlike(TypedDict):
+class LookAlike(TypedDict, total=False):
     id: str
     title: str
     by: str | None
+    # as the index knows the pair (lookalikes.annotate), so the "vs" line says what `recur show` says of it
+    similarity: float | None
+    co_incidents: int
+    shared_signals: list[str]
 
 
 class Result(TypedDict, total=False):

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from recur.kb.records import draft_mark
 from recur.retrieval import patterns as pat
-from recur.retrieval.lookalikes import wording_only, wording_only_said
+from recur.retrieval.lookalikes import told_apart, wording_only, wording_only_said
 from recur.retrieval.results import (
     CLOSE_CALL,
     about_no_failure,
@@ -108,7 +108,7 @@ def _result_lines(r: dict, steps: bool = True) -> list[str]:
         for n, s in enumerate(r["runbook"][:STEPS], 1):
             lines += step_lines(f"     {n}. ", s)
     for a in r.get("look_alikes") or []:
-        lines.append(f"   vs {a['id']}: {a.get('by') or CLOSE_CALL}")
+        lines.append(f"   vs {a['id']}: {told_apart(a, CLOSE_CALL)}")  # as get_pattern's text says the pair
     return lines
 
 
