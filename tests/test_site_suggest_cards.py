@@ -107,17 +107,22 @@ MANY_STEPS = (
 )
 
 
-@pytest.fixture(scope="module")
-def many_steps_server(built, tmp_path_factory):  # noqa: F811
-    """`recur serve`'s app over the small KB, its disk-full with MANY_STEPS (the site of ``built``)."""
+def _disk_full_server(built, tmp_path_factory, name: str, runbook: tuple):  # noqa: F811
+    """`recur serve`'s app over the small KB, its disk-full with ``runbook`` (the site of ``built``)."""
     _, site = built
-    work = tmp_path_factory.mktemp("many-steps")
+    work = tmp_path_factory.mktemp(name)
     kb = small_kb(work / "kb")
     write_pattern(kb, "disk-full", title="Disk full on a host", summary="A filesystem runs out of bytes.",
-                  runbook=MANY_STEPS, symptoms=("writes fail", "no space left on device"),
+                  runbook=runbook, symptoms=("writes fail", "no space left on device"),
                   signals=("No space left on device", "ENOSPC"))  # fmt: skip
     with running(fake_app(kb, work, site_dir=site)) as base:
         yield base
+
+
+@pytest.fixture(scope="module")
+def many_steps_server(built, tmp_path_factory):  # noqa: F811
+    """Disk-full with MANY_STEPS."""
+    yield from _disk_full_server(built, tmp_path_factory, "many-steps", MANY_STEPS)
 
 
 def test_a_cards_copy_all_steps_copies_its_whole_runbook_under_its_title_and_link(chromium, many_steps_server):
@@ -162,15 +167,8 @@ LINKED_STEPS = (
 
 @pytest.fixture(scope="module")
 def linked_steps_server(built, tmp_path_factory):  # noqa: F811
-    """`recur serve`'s app over the small KB, its disk-full's runbook linking two other patterns by their files."""
-    _, site = built
-    work = tmp_path_factory.mktemp("linked-steps")
-    kb = small_kb(work / "kb")
-    write_pattern(kb, "disk-full", title="Disk full on a host", summary="A filesystem runs out of bytes.",
-                  runbook=LINKED_STEPS, symptoms=("writes fail", "no space left on device"),
-                  signals=("No space left on device", "ENOSPC"))  # fmt: skip
-    with running(fake_app(kb, work, site_dir=site)) as base:
-        yield base
+    """Disk-full's runbook linking two other patterns by their files."""
+    yield from _disk_full_server(built, tmp_path_factory, "linked-steps", LINKED_STEPS)
 
 
 def test_a_cards_step_links_another_pattern_as_its_page_does_and_copies_the_links_text(chromium, linked_steps_server):
