@@ -28,7 +28,8 @@ FLOOR = 0.50
 # A neighbour that rests on its similarity alone (no incident matched both, no `distinguish:` declared) and is
 # under this is labelled "similar wording only": `recur lookalikes disk-full` listed "poison-message-crashloop
 # (similarity 0.59): no distinguishing signal declared", which a newcomer read as "a full disk might be a poison
-# message" (found in a new-hire review). On the starter KB 90 of the 129 such neighbours from FLOOR are under it;
+# message" (found in a new-hire review). On the starter KB (3 a pattern) 87 of the 122 such neighbours from FLOOR
+# are under it (6 more share a signal, and are not such);
 # from it on (0.65-0.81: retry-storm and third-party-api-outage, thread-pool-exhaustion and
 # timeout-cascade-no-circuit-breaker) they read alike enough to be worth an author's `distinguish:`.
 WORDING_ONLY_BELOW = 0.65
