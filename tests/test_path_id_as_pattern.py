@@ -6,6 +6,8 @@ instead. Found in a new-hire review."""
 
 from __future__ import annotations
 
+import shutil
+
 import httpx
 from kbfactory import small_kb
 from serve_util import fake_app, running
@@ -92,3 +94,18 @@ def test_a_command_printed_for_a_kb_given_by_flag_carries_it(run, kb_dir, tmp_pa
     assert r.exit_code == 1 and f'recur suggest {flags}"pager"' in r.output, r.output
     r = run("show", "pager")  # the KB the variable names: no flag needed
     assert 'recur suggest "pager"' in r.output, r.output
+
+
+def test_suggest_of_a_typo_of_one_id_says_it_and_proposes_no_record(run, kb_dir, tmp_path):
+    """`recur suggest disk-ful` (one letter off an id) answered "No known pattern … record it: recur incident new -t
+    disk-ful" and ranked disk-full low, where `recur show disk-ful` says "did you mean 'disk-full'?". An id-shaped
+    token close to exactly one id now says so before the results, with the run's --kb, and offers no record."""
+    other = tmp_path / "kb2"  # a KB given by flag, not the default: the printed command carries it
+    shutil.copytree(kb_dir, other)
+    r = run("suggest", "--kb", str(other), "--index", str(tmp_path / "index2"), "disk-ful")
+    assert r.exit_code == 0, r.output
+    meant = f"Did you mean disk-full? recur show --kb {other} --index {tmp_path / 'index2'} disk-full"
+    assert meant in r.stdout.split("\n\n", 1)[0], r.stdout
+    assert "recur incident new" not in r.stdout, r.stdout
+    # a text that is no id-shaped token (spaces) still gets the record command
+    assert "Did you mean" not in run("suggest", "disk ful").stdout

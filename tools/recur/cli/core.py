@@ -643,8 +643,22 @@ def _looked_up(record, query: str, kb_dir, engine):
         return dataclasses.replace(record, pattern=pid)
     if pid in gone.paths:
         return dataclasses.replace(record, pattern=pid, successors=tuple(gone.successors.get(pid, ())))
+    if meant := _meant_id(query, engine.docs):
+        return dataclasses.replace(record, meant=meant)
     incident = recorded_with_title(kb_dir, query)
     return dataclasses.replace(record, incident=incident) if incident else record
+
+
+def _meant_id(query: str, ids) -> str | None:
+    """The one id of ``ids`` an id-shaped ``query`` (one lowercase token with a hyphen, no id itself) is close to,
+    by the rule `recur show` says "did you mean" by (close_ids); None when none or several are. `recur suggest
+    disk-ful` answered "no known pattern" and proposed recording it (found in review)."""
+    from recur.util.text import close_ids
+
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)+", query) or query in ids:
+        return None
+    close = close_ids(query, ids)
+    return close[0] if len(close) == 1 else None
 
 
 def _read_jsonl(fh) -> list:

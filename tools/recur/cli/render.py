@@ -63,12 +63,17 @@ class RecordAs:
     incident: tuple[str, str] | None = None
     # ``pattern`` is retired: the patterns that superseded it (empty: none named), None when it is in use
     successors: tuple[str, ...] | None = None
+    # the one id the text, an id-shaped token no id has, is close to (`recur suggest disk-ful`): said before the
+    # results as `recur show` says it, and no record proposed for a typo (found in review)
+    meant: str | None = None
 
 
 def known_text(record_as: RecordAs, kb_dir: str = "kb", flags: str = "") -> str | None:
     """What the footer says in place of the command recording the text, when the text is a pattern's id or a
     recorded incident's title; None otherwise. The footer proposed `recur incident new -t disk-full …` for a
     lookup by id, and a duplicate record for a past incident's title pasted (found in a new-hire review)."""
+    if record_as.meant is not None:
+        return f"Did you mean {for_terminal(record_as.meant)}? recur show {flags}{for_terminal(record_as.meant)}"
     if record_as.pattern is not None:
         shown = for_terminal(record_as.pattern)
         if record_as.successors is not None:  # as `recur show` names a retired one (retrieval.patterns.PatternNotFound)
@@ -193,6 +198,8 @@ def render_answer(
     both = check_both(results, answer.likelier)
     said = match_line(results, answer.likelier, answer.credible)
     head = click.style(said + (f"; {for_terminal(both)}." if both else ":"), bold=True)
+    if record and record.meant is not None:  # a typo of an id: what it meant first, as the no-match head says it
+        head = f"{click.style(known, fg='yellow', bold=True)}\n{head}"
     footer = [] if len(results) < 2 and not both else [click.style(_best_match(results, answer.likelier), dim=True)]
     if record:
         footer.append(known or _record_line(answer, record, flags))
