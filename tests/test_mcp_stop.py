@@ -21,11 +21,11 @@ from kbfactory import small_kb
 HELLO = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}
 
 
-@pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, -signal.SIGTERM), (signal.SIGINT, 130)])
-def test_recur_mcp_stops_on_a_signal_with_stdin_still_open(tmp_path, sig, code):
+def _recur_mcp(tmp_path) -> subprocess.Popen:
+    """`recur mcp` over a small KB and the fake model, its stdin, stdout and stderr pipes held by the test."""
     kb = small_kb(tmp_path / "kb")
     cmd = [sys.executable, "-m", "recur", "mcp", "--kb", str(kb), "--index", str(tmp_path / "index")]
-    proc = subprocess.Popen(
+    return subprocess.Popen(
         [*cmd, "--model", "fake:64"],
         env=dict(os.environ),
         stdin=subprocess.PIPE,
@@ -33,13 +33,23 @@ def test_recur_mcp_stops_on_a_signal_with_stdin_still_open(tmp_path, sig, code):
         stderr=subprocess.PIPE,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # `pytest &` ignores SIGINT
     )
+
+
+def _initialized(proc: subprocess.Popen, lines: queue.Queue) -> None:
+    """The MCP handshake's first request answered: serving, stdin open and read from (stdin left open)."""
+    proc.stdin.write(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": HELLO}).encode())
+    proc.stdin.write(b"\n")
+    proc.stdin.flush()
+    assert json.loads(lines.get(timeout=120))["id"] == 1
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, -signal.SIGTERM), (signal.SIGINT, 130)])
+def test_recur_mcp_stops_on_a_signal_with_stdin_still_open(tmp_path, sig, code):
+    proc = _recur_mcp(tmp_path)
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True).start()
     try:
-        proc.stdin.write(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": HELLO}).encode())
-        proc.stdin.write(b"\n")
-        proc.stdin.flush()
-        assert json.loads(lines.get(timeout=120))["id"] == 1  # serving, stdin open and read from
+        _initialized(proc, lines)
         proc.send_signal(sig)
         # a guard against the hang, not a timing: it ends by itself, with stdin still open
         rc = proc.wait(timeout=60)
@@ -63,16 +73,7 @@ def test_recur_mcp_stops_on_a_signal_another_thread_took(tmp_path, sig, code):
     tgkill = getattr(ctypes.CDLL(None, use_errno=True), "tgkill", None)
     if tgkill is None:
         pytest.skip("no tgkill in this C library (glibc 2.30 and later have it)")
-    kb = small_kb(tmp_path / "kb")
-    cmd = [sys.executable, "-m", "recur", "mcp", "--kb", str(kb), "--index", str(tmp_path / "index")]
-    proc = subprocess.Popen(
-        [*cmd, "--model", "fake:64"],
-        env=dict(os.environ),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # `pytest &` ignores SIGINT
-    )
+    proc = _recur_mcp(tmp_path)
     lines: queue.Queue = queue.Queue()
     said: queue.Queue = queue.Queue()
     err: list[bytes] = []
@@ -80,10 +81,7 @@ def test_recur_mcp_stops_on_a_signal_another_thread_took(tmp_path, sig, code):
     reader = threading.Thread(target=lambda: [(err.append(x), said.put(x)) for x in proc.stderr], daemon=True)
     reader.start()
     try:
-        proc.stdin.write(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": HELLO}).encode())
-        proc.stdin.write(b"\n")
-        proc.stdin.flush()
-        assert json.loads(lines.get(timeout=120))["id"] == 1  # serving, stdin open and read from
+        _initialized(proc, lines)
         while not said.get(timeout=120).startswith(b"Ready:"):  # loaded: nothing left for the main thread to do
             pass
         others = [int(t) for t in os.listdir(f"/proc/{proc.pid}/task") if int(t) != proc.pid]
