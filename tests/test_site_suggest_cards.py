@@ -77,9 +77,7 @@ def test_a_cards_first_steps_have_the_pattern_pages_copy_buttons(chromium, serve
     base, _ = server
     chromium.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
     with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
-        ask(page, "writes fail: No space left on device")
-        card = page.locator(".recur-suggest__card").first
-        expect(card).to_have_attribute("data-pattern", "disk-full")
+        card = _disk_full_card(page)
         button = card.locator(".recur-suggest__steps > li").first.get_by_role("button")
         expect(button).to_have_accessible_name("Copy step 1 of Disk full on a host")
         expect(button).to_have_text("Copy")
@@ -95,6 +93,21 @@ def test_a_cards_first_steps_have_the_pattern_pages_copy_buttons(chromium, serve
             box = region.bounding_box()
             assert box["width"] <= 1 and box["height"] <= 1, box  # for a screen reader only
         assert not errors, errors
+
+
+def _disk_full_card(page):
+    """The card the box shows first for a full disk's words, checked to be disk-full's."""
+    ask(page, "writes fail: No space left on device")
+    card = page.locator(".recur-suggest__card").first
+    expect(card).to_have_attribute("data-pattern", "disk-full")
+    return card
+
+
+def _copied_all_steps(page, card) -> list[str]:
+    """The lines a card's "Copy all steps" puts on the clipboard after its title and link (the button says so)."""
+    card.get_by_role("button", name="Copy all steps of Disk full on a host").click()
+    expect(card.get_by_role("button", name="Copy all steps of Disk full on a host")).to_have_text("Copied")
+    return page.evaluate("navigator.clipboard.readText()").splitlines()[2:]
 
 
 # A runbook longer than the three first steps a card shows, with the markup a step may carry (`code`, **bold**)
@@ -133,9 +146,7 @@ def test_a_cards_copy_all_steps_copies_its_whole_runbook_under_its_title_and_lin
     base = many_steps_server
     chromium.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
     with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
-        ask(page, "writes fail: No space left on device")
-        card = page.locator(".recur-suggest__card").first
-        expect(card).to_have_attribute("data-pattern", "disk-full")
+        card = _disk_full_card(page)
         expect(card.locator(".recur-suggest__steps > li")).to_have_count(3)  # three shown, five copied
         button = card.get_by_role("button", name="Copy all steps of Disk full on a host")
         expect(button).to_have_text("Copy all steps")
@@ -179,9 +190,7 @@ def test_a_cards_step_links_another_pattern_as_its_page_does_and_copies_the_link
     base = linked_steps_server
     chromium.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
     with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
-        ask(page, "writes fail: No space left on device")
-        card = page.locator(".recur-suggest__card").first
-        expect(card).to_have_attribute("data-pattern", "disk-full")
+        card = _disk_full_card(page)
         steps = card.locator(".recur-suggest__steps > li")
         expect(steps).to_have_count(2)
         assert "](" not in steps.first.inner_text() and "](" not in steps.nth(1).inner_text()
@@ -191,9 +200,7 @@ def test_a_cards_step_links_another_pattern_as_its_page_does_and_copies_the_link
             ["db-pool-exhausted", base + "/patterns/capacity/db-pool-exhausted.html"],
         ]
         assert steps.nth(1).locator("code").inner_text() == "df -hT"
-        card.get_by_role("button", name="Copy all steps of Disk full on a host").click()
-        expect(card.get_by_role("button", name="Copy all steps of Disk full on a host")).to_have_text("Copied")
-        assert page.evaluate("navigator.clipboard.readText()").splitlines()[2:] == [
+        assert _copied_all_steps(page, card) == [
             "1. Rule out the DNS failure first.",
             "2. If requests hang too, see db-pool-exhausted and run df -hT.",
         ]
@@ -209,16 +216,9 @@ ODD_STEPS = (
 
 @pytest.fixture(scope="module")
 def odd_links_server(built, tmp_path_factory):  # noqa: F811
-    """`recur serve`'s app over the small KB, its disk-full's runbook linking a Kibana address with parentheses,
-    showing an image, linking a file with a "%" in its name and an address the URL parser refuses."""
-    _, site = built
-    work = tmp_path_factory.mktemp("odd-links")
-    kb = small_kb(work / "kb")
-    write_pattern(kb, "disk-full", title="Disk full on a host", summary="A filesystem runs out of bytes.",
-                  runbook=ODD_STEPS, symptoms=("writes fail", "no space left on device"),
-                  signals=("No space left on device", "ENOSPC"))  # fmt: skip
-    with running(fake_app(kb, work, site_dir=site)) as base:
-        yield base
+    """Disk-full's runbook linking a Kibana address with parentheses, showing an image, linking a file with a "%"
+    in its name and an address the URL parser refuses."""
+    yield from _disk_full_server(built, tmp_path_factory, "odd-links", ODD_STEPS)
 
 
 def test_a_cards_step_links_a_whole_address_skips_an_image_and_links_a_percent_file(chromium, odd_links_server):
@@ -231,17 +231,13 @@ def test_a_cards_step_links_a_whole_address_skips_an_image_and_links_a_percent_f
     base = odd_links_server
     chromium.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
     with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
-        ask(page, "writes fail: No space left on device")
-        card = page.locator(".recur-suggest__card").first
-        expect(card).to_have_attribute("data-pattern", "disk-full")
+        card = _disk_full_card(page)
         steps = card.locator(".recur-suggest__steps > li")
         expect(steps).to_have_count(2)
         links = steps.locator("a").evaluate_all("els => els.map(a => [a.textContent, a.href])")
         assert links == [["the errors view", KIBANA], ["the note", base + "/patterns/capacity/100%.html"]]
         assert steps.nth(1).inner_text().startswith("The ![graph](g.png) shows it; see the note or the share.")
-        card.get_by_role("button", name="Copy all steps of Disk full on a host").click()
-        expect(card.get_by_role("button", name="Copy all steps of Disk full on a host")).to_have_text("Copied")
-        assert page.evaluate("navigator.clipboard.readText()").splitlines()[2:] == [
+        assert _copied_all_steps(page, card) == [
             "1. Open the errors view and filter.",
             "2. The ![graph](g.png) shows it; see the note or the share.",
         ]
@@ -254,9 +250,7 @@ def test_a_card_says_how_many_steps_it_does_not_show_and_links_them(chromium, ma
     many more there are, linked to the pattern's page, as the terminal says them."""
     base = many_steps_server
     with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
-        ask(page, "writes fail: No space left on device")
-        card = page.locator(".recur-suggest__card").first
-        expect(card).to_have_attribute("data-pattern", "disk-full")
+        card = _disk_full_card(page)
         expect(card.locator(".recur-suggest__steps > li")).to_have_count(3)
         more = card.locator(".recur-suggest__more")
         expect(more).to_have_text("\u2026 2 more steps on its page")
@@ -377,9 +371,7 @@ def test_a_cards_badges_say_what_they_are_and_its_severity_by_its_name(chromium,
     badges are labelled for a screen reader ("severity:", "category:", visually hidden), the severity named."""
     base, _ = server
     with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
-        ask(page, "writes fail: No space left on device")
-        card = page.locator(".recur-suggest__card").first
-        expect(card).to_have_attribute("data-pattern", "disk-full")
+        card = _disk_full_card(page)
         badges = card.locator(".recur-badge")
         expect(badges.nth(1)).to_have_text("severity: sev2 \u00b7 Major")
         expect(badges.nth(2)).to_have_text("category: capacity")
