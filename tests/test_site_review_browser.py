@@ -41,19 +41,24 @@ def _focused(page, selector) -> bool:
     return page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector)
 
 
+def _assert_tabbed_to_with_a_ring(page, selector: str, tabs: int) -> None:
+    """Tabbing (at most ``tabs`` presses) reaches ``selector``, focus-visible, and it shows an outline."""
+    for _ in range(tabs):
+        page.keyboard.press("Tab")
+        if _focused(page, selector):
+            break
+    assert _focused(page, f"{selector}:focus-visible")
+    style = page.evaluate("() => { const s = getComputedStyle(document.activeElement); "
+                          "return [s.outlineStyle, s.outlineWidth]; }")  # fmt: skip
+    assert style[0] != "none" and style[1] != "0px", style
+
+
 def test_a_path_steps_checkbox_shows_a_focus_ring_when_tabbed_to(page, base):
     """mkdocs-material's reset (input{outline:none}) took the ring off the step boxes: tabbing through a
     path, nothing showed which box Space would tick. Links and buttons have one; the boxes have it too."""
     page.goto(base + "/paths/storage-basics.html")
     page.wait_for_selector(".recur-path[data-recur-ready]")
-    for _ in range(80):
-        page.keyboard.press("Tab")
-        if _focused(page, "input.recur-step-check"):
-            break
-    assert _focused(page, "input.recur-step-check:focus-visible")
-    style = page.evaluate("() => { const s = getComputedStyle(document.activeElement); "
-                          "return [s.outlineStyle, s.outlineWidth]; }")  # fmt: skip
-    assert style[0] != "none" and style[1] != "0px", style
+    _assert_tabbed_to_with_a_ring(page, "input.recur-step-check", 80)
     assert page.errors == []
 
 
@@ -62,14 +67,7 @@ def test_a_pattern_pages_read_checkbox_shows_a_focus_ring_when_tabbed_to(page, b
     reset took it and Recur gave one back to the path page's boxes only (found in review)."""
     page.goto(base + "/patterns/capacity/disk-full.html")
     page.locator("input.recur-read-check[data-recur-ready]").wait_for()
-    for _ in range(120):
-        page.keyboard.press("Tab")
-        if _focused(page, "input.recur-read-check"):
-            break
-    assert _focused(page, "input.recur-read-check:focus-visible")
-    style = page.evaluate("() => { const s = getComputedStyle(document.activeElement); "
-                          "return [s.outlineStyle, s.outlineWidth]; }")  # fmt: skip
-    assert style[0] != "none" and style[1] != "0px", style
+    _assert_tabbed_to_with_a_ring(page, "input.recur-read-check", 120)
     assert page.errors == []
 
 
