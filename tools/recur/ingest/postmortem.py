@@ -2003,10 +2003,24 @@ PLACEHOLDER_MARKS = re.compile(
 )
 
 
+# letters of the scripts written without spaces between words (Han, Hiragana, Katakana, the iteration mark 々)
+_UNSPACED = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]+")
+_WORD = re.compile(r"[^\W\d_]{3,}")  # a run of three letters or more, of any script: [A-Za-z]{3,} in ASCII
+
+
+def own_words(text: str) -> int:
+    """The words of ``text``, by Unicode letters: a run of three letters or more of a script written with spaces
+    (Latin, Cyrillic, Greek, …; in ASCII text what ``[A-Za-z]{3,}`` counted), and in a script written without them
+    (Chinese, Japanese) one word for every two letters of a run, rounded up: a word there is one to three characters
+    long. ``[A-Za-z]{3,}`` alone counted a filled-in Japanese postmortem 1 word ("SEV"), an unfilled template."""
+    unspaced = sum((len(run) + 1) // 2 for run in _UNSPACED.findall(text))
+    return unspaced + len(_WORD.findall(_UNSPACED.sub(" ", text) if unspaced else text))
+
+
 def _template_stats(pm: Postmortem, body: str) -> None:
     pm.placeholders = len(PLACEHOLDER_MARKS.findall(_without_links(body)))
     text = strip_placeholders(re.sub(r"(?m)^[ \t]*#{1,6}\s.*$|\*\*[^*]*\*\*\s*:?|^[-:| \t]+$", " ", _own_lines(body)))
-    pm.words = len(re.findall(r"[A-Za-z]{3,}", text))
+    pm.words = own_words(text)
 
 
 def _without_links(text: str, label: int = 500, target: int = 2000) -> str:
