@@ -2,10 +2,14 @@
 Japanese postmortem is no unfilled template), their dates, date labels and headings read, and their action items,
 under a heading of their language, never the incident's date."""
 
+import datetime as dt
 import json
 
+import pytest
 from import_helpers import import_file as imp
+from import_helpers import imported_record
 
+from recur.ingest.pm_text import find_date
 from recur.ingest.postmortem import looks_unfilled, own_words, parse
 
 JA = """\
@@ -49,3 +53,80 @@ def test_an_unfilled_japanese_template_is_still_refused(kb_dir, tmp_path):
     assert looks_unfilled(parse(template))
     r = imp(kb_dir, tmp_path / "template-ja.md", template)
     assert r.exit_code == 1 and "unfilled postmortem template" in r.output
+
+
+DE = """\
+# Postmortem: Ausfall des zahlungs-dienst in München
+
+**Datum:** 20. November 2026
+**Schweregrad:** SEV2
+
+## Zusammenfassung
+Am 20. November 2026 war der zahlungs-dienst 45 Minuten lang nicht erreichbar, weil die Festplatte voll war.
+
+## Ursache
+Ein verwaister Replikations-Slot hielt WAL-Dateien fest.
+
+## Maßnahmen
+| Maßnahme | Verantwortlich | Fällig |
+|---|---|---|
+| Überwachung für Replikations-Slots | Zoë Müller | 15.12.2026 |
+| Runbook aktualisieren | Jürgen Groß | 1. Dezember 2026 |
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("20. November 2026", dt.date(2026, 11, 20)),
+        ("am 1. Dez. 2026 um 14:05", dt.date(2026, 12, 1)),
+        ("3. März 2026", dt.date(2026, 3, 3)),
+        ("3. Mär 2026", dt.date(2026, 3, 3)),
+        ("4. Okt. 2026", dt.date(2026, 10, 4)),
+        ("9. Januar 2026", dt.date(2026, 1, 9)),
+        ("2. Mai 2026", dt.date(2026, 5, 2)),
+        ("2026年11月25日", dt.date(2026, 11, 25)),
+        ("２０２６年１１月２５日", dt.date(2026, 11, 25)),  # full-width digits
+    ],
+)
+def test_german_and_japanese_dates_are_read(text, day):
+    assert find_date(text) == (day, text.removeprefix("am ").removesuffix(" um 14:05"))
+
+
+def test_a_german_month_is_read_only_in_a_german_date():
+    assert find_date("owner: Mai Tran, 2 Mai 2026") == (None, None)  # "Mai" is a name; a German day has its dot
+    assert find_date("Nov 20, 2026") == (dt.date(2026, 11, 20), "Nov 20, 2026")  # English as before
+
+
+def test_datum_and_hizuke_are_date_labels():
+    de, ja = parse(DE), parse(JA)
+    assert (de.date, de.date_source) == (dt.date(2026, 11, 20), "the 'Datum:' line 3")  # it was the first due date
+    assert (ja.date, ja.date_source) == (dt.date(2026, 11, 25), "the '日付:' line 3")
+    full_width = parse(JA.replace("日付: ", "日付："))  # a Japanese colon
+    assert full_width.date == dt.date(2026, 11, 25)
+
+
+def test_action_items_under_a_german_or_japanese_heading_never_date_the_incident():
+    undated = DE.replace("**Datum:** 20. November 2026\n", "").replace("Am 20. November 2026 war", "Gestern war")
+    pm = parse(undated)
+    assert pm.date is None, pm.date_source  # it was 2026-12-15 "from the first dated sentence", a row of Maßnahmen
+    assert ("Maßnahmen", "Action items") in pm.mapped
+    ja = parse(JA.replace("日付: 2026年11月25日\n", "").replace("2026年11月25日、", "").replace("- [ ] ", "- "))
+    assert ja.date is None and ("対策", "Action items") in ja.mapped
+
+
+def test_a_due_column_never_dates_the_incident_under_any_heading():
+    for head, due in (("| Was | Wer | Fällig |", "15.12.2026"), ("| Fix | Who | Due |", "2026-12-15")):
+        text = f"# Outage\n\n## Summary\nThe disk filled up and payments failed.\n\n## Nacharbeiten\n{head}\n|---|---|---|\n"
+        pm = parse(text + f"| Add an alert | Zoë | {due} |\n")
+        assert pm.date is None, (head, pm.date_source)
+
+
+def test_a_german_postmortem_is_recorded_with_its_date_and_follow_ups(kb_dir, tmp_path):
+    out, inc = imported_record(kb_dir, tmp_path, DE, name="postmortem-de.md")
+    assert out["date"] == "2026-11-20" and inc.date == dt.date(2026, 11, 20)
+    dues = {f.title: (f.owner, f.due) for f in inc.follow_ups}
+    assert dues == {
+        "Überwachung für Replikations-Slots": ("Zoë Müller", dt.date(2026, 12, 15)),
+        "Runbook aktualisieren": ("Jürgen Groß", dt.date(2026, 12, 1)),
+    }
