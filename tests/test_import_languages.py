@@ -10,7 +10,7 @@ from import_helpers import import_file as imp
 from import_helpers import imported_record
 
 from recur.ingest.pm_text import find_date
-from recur.ingest.postmortem import looks_unfilled, own_words, parse
+from recur.ingest.postmortem import canonical, looks_unfilled, own_words, parse
 
 JA = """\
 # ポストモーテム: 東京リージョンでディスク容量不足
@@ -130,3 +130,24 @@ def test_a_german_postmortem_is_recorded_with_its_date_and_follow_ups(kb_dir, tm
         "Überwachung für Replikations-Slots": ("Zoë Müller", dt.date(2026, 12, 15)),
         "Runbook aktualisieren": ("Jürgen Groß", dt.date(2026, 12, 1)),
     }
+
+
+def test_german_and_japanese_headings_are_the_record_s_sections(kb_dir, tmp_path):
+    de = parse(DE.replace("## Ursache", "## Auswirkungen\nEtwa 12 % der Zahlungen schlugen fehl.\n\n## Ursache"))
+    assert de.mapped == [
+        ("Zusammenfassung", "Summary"),
+        ("Auswirkungen", "Impact"),
+        ("Ursache", "Root cause"),
+        ("Maßnahmen", "Action items"),
+    ]
+    assert de.unmapped == [] and de.sections["Root cause"].startswith("Ein verwaister Replikations-Slot")
+    assert canonical("Grundursache") == "Root cause" and canonical("Auswirkung") == "Impact"
+    ja = parse(JA)
+    assert ja.mapped == [("概要", "Summary"), ("原因", "Root cause"), ("対策", "Action items")] and ja.unmapped == []
+    out, inc = imported_record(kb_dir, tmp_path, JA, name="pm-ja.md")
+    assert out["unmapped"] == [] and inc.summary.startswith("2026年11月25日、東京リージョン")  # no "重大度: SEV3" line
+    assert inc.severity == "sev3"
+    de = parse(DE.replace("**Schweregrad:** SEV2\n", "**Schweregrad:** SEV2\n**Autorin:** Zoë Müller\n"))
+    assert de.sections["Summary"].startswith("Am 20. November 2026")  # the fields were its first lines
+    assert de.severity_text == "SEV2" and de.people == [("Autorin", "Zoë Müller")]
+    assert "ログローテーションが停止していた" in inc.sections["Root cause"]

@@ -75,8 +75,10 @@ CANONICAL = {
         "tl;dr",
         "tldr",
         "abstract",
+        # a German or Japanese postmortem's: unmapped, its summary was not the record's Summary
+        *("zusammenfassung", "kurzfassung", "überblick", "概要", "要約", "サマリー"),
     ],
-    "Impact": ["impact", "customer impact", "user impact", "business impact"],
+    "Impact": ["impact", "customer impact", "user impact", "business impact", "auswirkung", "auswirkungen", "影響"],
     "Root cause": [
         "root cause",
         "root causes",
@@ -92,6 +94,7 @@ CANONICAL = {
         "why did this happen?",
         "why did it happen",
         "why did this happen",
+        *("ursache", "ursachen", "grundursache", "grundursachen", "ursachenanalyse", "原因", "根本原因", "原因分析"),
     ],
     "Trigger": ["trigger", "triggers"],
     "Leadup": ["leadup", "lead-up", "lead up", "background", "context"],
@@ -232,6 +235,8 @@ META_KEYS = {
     "date created": "created",
     "severity": "severity",
     "sev": "severity",
+    "schweregrad": "severity",  # German and Japanese: the line was the summary's first, its severity read as prose
+    "重大度": "severity",
     "incident severity": "severity",
     "priority": "priority",  # a severity only when no severity is given (Jira has both fields)
     "severity level": "severity",
@@ -318,6 +323,7 @@ META_KEYS = {
     "postmortem reviewed": "review held",
     "author": "authors",
     "authors": "authors",
+    **dict.fromkeys(("autor", "autorin", "autoren", "作成者"), "authors"),  # German, Japanese: a line of the summary
     "owner": "owner",
     "document owner": "owner",  # Confluence's postmortem template: who wrote it, not who owns the incident
     # a Confluence page-properties row: it was a section "Postmortem owner" of the record, said as unmapped
