@@ -47,6 +47,7 @@ from recur.kb.records import KB, Pattern
 from recur.kb.schema import KEBAB, OPEN_FIX, PATTERN, meant_key
 from recur.util.dates import after_today
 from recur.util.errors import Problem
+from recur.util.language import ENGLISH_WORDS, OTHER_LANGUAGE_WORDS, mostly_non_latin, mostly_other_language
 from recur.util.text import STOPWORDS, TEXT_SPACING, control_character, cut, plural
 
 PLACEHOLDER = placeholders.WORD  # the exact lines ``recur new`` leaves to replace: recur.kb.placeholders
@@ -140,6 +141,33 @@ def is_actionable(step: str) -> bool:
         if words and words[0] in WEAK_VERBS and len(content) >= 2:
             return True
     return False
+
+
+# a word of a step as reads_english counts it: a run of letters (any script), "-" and "'" inside it
+_ANY_WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
+
+
+def reads_english(step: str) -> bool:
+    """Whether a runbook step is written in English, the one language ``is_actionable`` reads (its verbs and
+    vague words are English): not mostly in another script (Japanese), not reading as another language in
+    Latin letters (util.language), and more of its words ones the check knows as English (a verb, a vague word,
+    a function word) than ones it takes for another language's (a letter outside ASCII: "prüfen"; a function
+    word of one). Found in review: "Circuit Breaker aktivieren." and "Envoyのログを確認する。" were told they had
+    nothing actionable in them, and `recur check --strict` failed a KB with German and Japanese runbooks."""
+    if mostly_non_latin(step) or mostly_other_language(step):
+        return False
+    english = foreign = 0
+    for part in _ANY_WORD.findall(step):
+        for word in part.lower().split("-"):
+            if not word.isascii() or word in OTHER_LANGUAGE_WORDS:
+                foreign += 1
+            elif word in _ENGLISH:
+                english += 1
+    return english > foreign
+
+
+# the words the check knows as English: a step with none of them is one it cannot read
+_ENGLISH = STOPWORDS | WEAK_VERBS | STRONG_VERBS | VAGUE_WORDS | ENGLISH_WORDS | _LEAD
 
 
 # words after which a verb's word is a thing: "the deploy", "this restart"
@@ -668,7 +696,7 @@ def _runbook_warnings(kb: KB, p, shown: str) -> list[Problem]:
             msg = f"step {n + 1} {_only_placeholder(bare)}: write what to do, as a command, a query or a dashboard"
         elif not step.strip():  # "2. " and nothing else: it had "nothing actionable in it ('')"
             msg = f"step {n + 1} is empty: write what to do after its number, or remove it"
-        elif not is_actionable(step):
+        elif not is_actionable(step) and reads_english(step):  # a step in another language is not judged
             msg = (
                 f"step {n + 1} has nothing actionable in it ({_short(step)!r}): give the command, "
                 "query, dashboard or link, or say exactly what to do to what"

@@ -1,0 +1,45 @@
+"""`recur check` on a KB written partly in German and Japanese (found in review): its checks read English and
+ASCII, and told such a KB's authors wrong things, or failed `--strict` (the CI gate) with no way out. Through the
+real CLI on a small KB in tmp_path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+from kbfactory import small_kb, write_pattern
+
+from recur.cli.main import cli
+
+
+def _check(kb: Path, *args: str):
+    r = CliRunner().invoke(cli, ["check", "--kb", str(kb), "--today", "2026-12-05", *args])
+    assert "Traceback" not in r.output, r.output
+    return r
+
+
+def test_a_runbook_in_another_language_is_not_judged_by_english_verbs(tmp_path):
+    kb = small_kb(tmp_path / "kb")
+    write_pattern(
+        kb,
+        "zahlungsdienst-zeitueberschreitung",
+        "dependencies",
+        symptoms=("Zahlungen schlagen nach 30 Sekunden fehl",),
+        signals=("context deadline exceeded while calling payments",),
+        runbook=("Status-Seite des Anbieters prüfen.", "Circuit Breaker aktivieren.", "Replikations-Slots prüfen."),
+    )
+    write_pattern(
+        kb,
+        "setsuzoku-taimuauto",
+        "dependencies",
+        symptoms=("接続がタイムアウトする",),
+        signals=("upstream request timeout on envoy",),
+        runbook=("Envoyのログを確認する。", "アップストリームのヘルスチェックを確認する。"),
+    )
+    r = _check(kb, "--strict")
+    assert "nothing actionable" not in r.output and r.exit_code == 0, r.output
+    # an English step as vague as ever is still told so, beside them
+    write_pattern(kb, "vague-one", symptoms=("it is slow",), signals=("VagueAlert",), runbook=("Check the logs.",))
+    r = _check(kb, "--strict")
+    assert r.exit_code == 1 and r.output.count("nothing actionable") == 1, r.output
+    assert "vague-one.md" in r.output
