@@ -4,6 +4,7 @@ real CLI on a small KB in tmp_path."""
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -43,3 +44,20 @@ def test_a_runbook_in_another_language_is_not_judged_by_english_verbs(tmp_path):
     r = _check(kb, "--strict")
     assert r.exit_code == 1 and r.output.count("nothing actionable") == 1, r.output
     assert "vague-one.md" in r.output
+
+
+def test_a_folder_name_decomposed_is_the_category_composed(tmp_path):
+    """A folder named on macOS (or unpacked from its zip) holds "ö" decomposed (NFD), the editor wrote the category
+    composed (NFC): "'störungen' must equal the folder name 'störungen'" was an error no one could see."""
+    kb = small_kb(tmp_path / "kb")
+    folder = unicodedata.normalize("NFD", "störungen")
+    write_pattern(kb, "inode-erschoepft", folder, symptoms=("keine Inodes mehr frei",), signals=("InodesFree",))
+    path = kb / "patterns" / folder / "inode-erschoepft.md"
+    path.write_text(path.read_text().replace(f"category: {folder}", "category: störungen"))
+    assert "category: störungen\n" in path.read_text()
+    r = _check(kb)
+    assert "must equal the folder name" not in r.output and r.exit_code == 0, r.output
+    # a category that is another name is still an error
+    path.write_text(path.read_text().replace("category: störungen", "category: stoerungen"))
+    r = _check(kb)
+    assert "'stoerungen' must equal the folder name" in r.output and r.exit_code == 1, r.output
