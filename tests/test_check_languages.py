@@ -61,3 +61,35 @@ def test_a_folder_name_decomposed_is_the_category_composed(tmp_path):
     path.write_text(path.read_text().replace("category: störungen", "category: stoerungen"))
     r = _check(kb)
     assert "'stoerungen' must equal the folder name" in r.output and r.exit_code == 1, r.output
+
+
+def test_an_id_with_accented_letters_is_given_its_ascii_id(tmp_path, monkeypatch):
+    """'dns-auflösung-fehlgeschlagen' was told "not ASCII: type it again", the advice for a look-alike, with no
+    id that would do: ids are ASCII, and the id offered is `recur new`'s own (and German's spelling of it)."""
+    monkeypatch.chdir(tmp_path)
+    kb = small_kb(Path("kb"))
+    rid = "dns-auflösung-fehlgeschlagen"
+    write_pattern(kb, rid, "network", symptoms=("Namen werden nicht aufgelöst",), signals=("SERVFAIL",))
+    r = _check(kb)
+    assert (
+        f"id: must be a kebab-case id (lowercase words joined by '-'), not {rid!r}; ids are ASCII: write id: "
+        f"dns-aufloesung-fehlgeschlagen (or dns-auflosung-fehlgeschlagen) and rename the file to "
+        "kb/patterns/network/dns-aufloesung-fehlgeschlagen.md"
+    ) in r.output, r.output
+    assert "type it again" not in r.output
+    # a related id written so is given them too
+    path = kb / "patterns/capacity/disk-full.md"
+    path.write_text(path.read_text().replace("related: [db-pool-exhausted]", "related: [straße-gesperrt]"))
+    assert (
+        "related[0]: must be a kebab-case id (lowercase words joined by '-'), not 'straße-gesperrt'; ids are "
+        "ASCII: write 'strasse-gesperrt'" in _check(kb).output
+    )
+
+
+def test_an_id_with_a_look_alike_is_still_told_to_type_it_again(tmp_path):
+    kb = small_kb(tmp_path / "kb")
+    rid = "dns-f\u0430ilure"  # a Cyrillic а
+    write_pattern(kb, rid, "network", symptoms=("names do not resolve",), signals=("SERVFAIL",))
+    r = _check(kb)
+    assert "U+0430 CYRILLIC SMALL LETTER A at position 6, not ASCII: type it again" in r.output, r.output
+    assert "ids are ASCII" not in r.output
