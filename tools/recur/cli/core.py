@@ -100,7 +100,7 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
         from recur.retrieval.similar import compare
 
         compared = compare(kb, only=files or None, index_dir=index_dir, model=model, threshold=similar_threshold)
-        problems += compared.problems
+        problems += [*compared.problems, *compared.notices]
     elsewhere = []
     if in_named is not None:  # each problem sorted once: in a named file, or elsewhere (counted, not shown)
         shown = []
@@ -116,7 +116,7 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
     _print_problems([p for p in [*problems, *broken] if not (quiet and p.level == "notice")], fmt, failed)
     if not quiet:
         click.echo(_check_summary(kb, kb_dir, problems, named, elsewhere, broken), err=True)
-        if compared is not None and not compared.problems:
+        if compared is not None and not compared.problems and not compared.notices:
             click.echo(_none_similar(compared, named is not None, len(kb.patterns)), err=True)
         if strict and warnings and not errors:  # the errors elsewhere fail it too: both said (found in review)
             click.echo("Failing because of --strict" + (", and of the errors elsewhere." if broken else "."), err=True)
