@@ -93,3 +93,19 @@ def test_an_id_with_a_look_alike_is_still_told_to_type_it_again(tmp_path):
     r = _check(kb)
     assert "U+0430 CYRILLIC SMALL LETTER A at position 6, not ASCII: type it again" in r.output, r.output
     assert "ids are ASCII" not in r.output
+
+
+def test_a_category_in_another_language_close_to_one_is_a_notice_and_a_slip_still_fails_strict(tmp_path):
+    """A German team's `netzwerk` beside `network` was a warning --strict failed on, with no way out: the format
+    allows any category (its folder's name) and nothing could declare it meant. One slip of a key from a category
+    (`capacty`, `netwrok`) is still the warning; further off, a notice."""
+    kb = small_kb(tmp_path / "kb")
+    write_pattern(kb, "dns-zeitueberschreitung", "network", symptoms=("DNS antwortet nicht",), signals=("SERVFAIL x",))
+    write_pattern(kb, "paketverlust", "netzwerk", symptoms=("Pakete gehen verloren",), signals=("PacketLoss",))
+    r = _check(kb, "--strict")
+    assert r.exit_code == 0, r.output
+    assert "category: notice: 'netzwerk' (1 pattern) is close to the category 'network' (2)" in r.output, r.output
+    write_pattern(kb, "paket-slip", "netwrok", symptoms=("packets dropped by the router",), signals=("RouterDrops",))
+    r = _check(kb, "--strict")
+    assert r.exit_code == 1, r.output
+    assert "category: warning: 'netwrok' (1 pattern) is close to the category 'network' (2)" in r.output, r.output
