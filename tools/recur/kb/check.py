@@ -523,12 +523,17 @@ def _with_rename_advice(kb: KB, problems: list[Problem]) -> list[Problem]:
     pattern first", where the supported rename keeps the old file as a retired stub (found in review); git, which
     knows of the rename, is not at hand in general. Added to an error, it shows wherever the errors show (the
     pre-commit hook's `check --quiet FILES` shows those naming an id no file has, whatever the file)."""
-    advice = {}
+    advice, named, by_incidents = {}, None, None
     for pid, refs in _dangling(kb).items():
         if close_ids(pid, kb.pattern_files, cutoff=0.6) or onboarding_path_file(kb.root, pid):
             continue
-        new = _renamed_to(kb, pid)
-        if new is not None or any(pid in inc.patterns for inc in kb.all_incidents()):
+        if named is None:  # once, for every such id: a KB with many of them is not read again for each
+            by_incidents = {r for inc in kb.all_incidents() for r in inc.patterns}
+            named = by_incidents | {r for p in kb.patterns.values() for r in p.related if r != p.id}
+            named |= {step.pattern for path in kb.paths.values() for step in path.steps}
+            named |= {r for case in kb.cases for r in case.expect}
+        new = _renamed_to(kb, pid, named)
+        if new is not None or pid in by_incidents:
             advice[min(refs)] = _renamed_said(pid, new)
     if not advice:
         return problems
@@ -565,19 +570,16 @@ def _dangling(kb: KB) -> dict[str, list[tuple[str, int, str]]]:
     return {pid: at for pid, at in refs.items() if not kb.pattern_known(pid)}
 
 
-def _renamed_to(kb: KB, pid: str) -> str | None:
+def _renamed_to(kb: KB, pid: str, named: set) -> str | None:
     """The pattern ``pid`` was most likely renamed to: the one pattern whose related lists the most of the patterns
     whose related name ``pid`` and not it (a rename keeps the file's related, and the links back still name the
     old id: one-way links); None when no pattern, or more than one, does so. A pattern they name back is no
-    rename of it, nor one any record names (a new id is named by none yet): db-pool-exhausted, listing disk-full,
-    which names a pattern still to be written and no longer db-pool-exhausted, is no rename of that one."""
+    rename of it, nor one any record names (``named``: a new id is named by none yet): db-pool-exhausted,
+    listing disk-full, which names a pattern still to be written and no longer db-pool-exhausted, is no rename
+    of that one."""
     naming = {p.id: set(p.related) for p in kb.patterns.values() if pid in p.related}
     if not naming:
         return None
-    named = {r for p in kb.patterns.values() for r in p.related if r != p.id}
-    named |= {r for inc in kb.all_incidents() for r in inc.patterns}
-    named |= {step.pattern for path in kb.paths.values() for step in path.steps}
-    named |= {r for case in kb.cases for r in case.expect}
     score = {
         p.id: sum(q in naming and p.id not in naming[q] for q in p.related)
         for p in kb.patterns.values()
