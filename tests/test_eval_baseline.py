@@ -116,6 +116,11 @@ def test_tolerance_allows_a_small_drop_but_never_a_case_leaving_the_top_3(kbs):
     assert moved.exit_code == 1 and out["failed"] == [f for f in json.loads(moved.stdout)["failed"] if "baseline" in f]
     assert [f.split()[0] for f in out["failed"]] == ["MRR"], out["failed"]
     assert run("--baseline", str(base), "--tolerance", "0.5").exit_code == 0
+    # without --baseline there is nothing to compare: a usage error, not a silent pass
+    alone = run("--tolerance", "0.5")
+    assert alone.exit_code == 2 and "--tolerance is for --baseline DIR" in alone.output, alone.output
+    assert run("--baseline-index", str(now.parent / "idx")).exit_code == 2
+    assert run("--baseline", str(base), "--tolerance", "1.5").exit_code == 2
 
 
 def test_a_case_expecting_a_pattern_the_base_lacks_is_left_out_and_counted(kbs):

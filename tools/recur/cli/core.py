@@ -770,11 +770,7 @@ def _jsonl_item(raw: bytes, where: str):
     help="The baseline's index folder (default: beside --index, INDEX-baseline).",
 )
 @click.option(
-    "--tolerance",
-    type=UNIT,
-    default=0.0,
-    show_default=True,
-    help="With --baseline: the drop of recall@3 or MRR allowed.",
+    "--tolerance", type=UNIT, help="With --baseline: the drop of recall@3 or MRR allowed (default 0: any drop fails)."
 )
 @click.option(
     "--format",
@@ -813,8 +809,7 @@ def eval_cmd(
     from recur.retrieval.evaluate import metrics, run_cases
     from recur.tuning.data import retune_advice
 
-    if as_json and fmt != "text":
-        raise click.UsageError("--json and --format github exclude each other: give one")
+    _eval_usage(as_json, fmt, baseline, baseline_index, tolerance)
     path, cases = _eval_cases(kb_dir, cases_file)
     if not cases:
         _no_cases(path, as_json)
@@ -828,7 +823,7 @@ def eval_cmd(
     comp = extra = None
     if baseline:
         comp, extra = _against_baseline(
-            kb_dir, index_dir, model, engine, cases, results, baseline, baseline_index, tolerance
+            kb_dir, index_dir, model, engine, cases, results, baseline, baseline_index, tolerance or 0.0
         )
         fails += comp.failed
     _show_eval(
@@ -845,6 +840,17 @@ def eval_cmd(
     if fails:
         click.echo("FAILED: " + "; ".join(fails), err=True)
         sys.exit(1)
+
+
+def _eval_usage(as_json: bool, fmt: str, baseline, baseline_index, tolerance) -> None:
+    """The flags of `recur eval` that exclude or need each other, refused as usage errors (exit 2)."""
+    if as_json and fmt != "text":
+        raise click.UsageError("--json and --format github exclude each other: give one")
+    if not baseline and (baseline_index or tolerance is not None):
+        # without a baseline nothing is compared: said, not ignored, or a run meant to compare passes on thresholds alone
+        raise click.UsageError(
+            f"{'--baseline-index' if baseline_index else '--tolerance'} is for --baseline DIR: give it too"
+        )
 
 
 def _no_cases(path: Path, as_json: bool) -> None:
