@@ -98,6 +98,12 @@ def test_the_baseline_index_starts_from_this_kbs_and_embeds_only_what_changed(kb
     assert (tmp_path / "index-baseline" / "manifest.json").is_file()
     again = run("--baseline", str(base))
     assert "baseline: indexed" not in again.stderr and again.exit_code == 1  # up to date: nothing built
+    (tmp_path / "empty").mkdir()
+    empty = run("--baseline", str(tmp_path / "empty"))
+    assert empty.exit_code == 1 and f"--baseline {tmp_path / 'empty'}: not a knowledge base" in empty.output, (
+        empty.output
+    )
+    assert "--kb" not in empty.output and "Traceback" not in empty.output
     own = run("--baseline", str(base), "--baseline-index", str(tmp_path / "index"))
     assert own.exit_code == 1 and "that is this KB's index; the baseline needs its own" in own.output
 
