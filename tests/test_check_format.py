@@ -59,7 +59,9 @@ def test_json_is_one_document_with_the_problems_and_their_counts(tmp_path, monke
     r = run("--format", "json")
     assert r.exit_code == text.exit_code == 1
     doc = json.loads(r.stdout)  # stdout alone: the summary line stays on stderr, as in text
-    assert list(doc) == ["ok", "errors", "warnings", "notices", "problems"]
+    # "format" (the document's version) was added last: the keys before it kept their order
+    assert list(doc) == ["ok", "errors", "warnings", "notices", "problems", "format"]
+    assert doc["format"] == 1
     assert (doc["ok"], doc["errors"], doc["warnings"], doc["notices"]) == (False, 1, 1, 0)
     assert doc["problems"] == [
         {"file": f"kb/{BROKEN}", "line": 1, "field": "symptoms", "message": REQUIRED, "level": "error"},
