@@ -151,6 +151,15 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
             signals=("ledger disk filled up", "ENOSPC"), symptoms=("ledger writes fail",),
         ),
     )  # fmt: skip
+    # patterns in German and Japanese: BM25 reads Unicode letters and CJK runs' two-character pieces (util.text.words)
+    write_pattern(
+        kb_dir, "setsuzoku-taimuauto", "network", title="接続タイムアウト（決済APIゲートウェイ）",
+        symptoms=("決済APIゲートウェイへの接続がタイムアウトする",), summary="ゲートウェイのアップストリーム接続がタイムアウトする。",
+    )  # fmt: skip
+    write_pattern(
+        kb_dir, "zeitueberschreitung-zahlungsanbieter", "network", title="Zeitüberschreitung beim Zahlungsanbieter",
+        symptoms=("Zahlungen hängen, Maßnahmen greifen nicht",), summary="Der Anbieter antwortet langsam.",
+    )  # fmt: skip
     # a retired id a query names: what superseded it is pinned (search.named_pattern)
     retired = kb_dir / "patterns/deploys/old-retired.md"
     if retired.exists():
@@ -188,6 +197,14 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
         "HikariPool-\u0661 - Connection is not available, request timed out after \u0663\u0660\u0660\u0660\u0660ms"
     ]
     texts += ["ledger disk filled up: writes fail with ENOSPC, No space left on device"]  # the import draft
+    # German and Japanese (util.text.words): a one-character CJK run is a word too, one Latin letter is none
+    texts += [
+        "接続タイムアウト",
+        "決済APIの接続",
+        "Zeitüberschreitung beim Zahlungsanbieter",
+        "Zeitu\u0308berschreitung",
+    ]
+    texts += ["値 が 接続 x ü"]
     texts += ["invoices printed on 30 December carry next year's date"]  # a person's draft (the shipped KB's)
     # a bare number is no identifier but an HTTP status not followed by a unit (util.text.identifiers)
     texts += ['checkout is slow: p99 took 200 ms on 14 pods, "status": 200, the clients got 429 from us, 503/s']
@@ -269,6 +286,11 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
         top = py[-1]["results"][0]
         assert top["id"] == "db-connection-pool-exhausted" and top["probability"] >= 0.6, py[-1]["results"][:2]
         assert py[-1]["no_known_pattern"] is False
+    for text, first in [
+        ("接続タイムアウト", "setsuzoku-taimuauto"),
+        ("Zeitu\u0308berschreitung", "zeitueberschreitung-zahlungsanbieter"),
+    ]:
+        assert py[texts.index(text)]["results"][0]["id"] == first, py[texts.index(text)]["results"][:2]
     drafted = py[texts.index("ledger disk filled up: writes fail with ENOSPC, No space left on device")]
     mine = [r for r in drafted["results"] if r["id"] == "ledger-disk-filled"]
     assert mine and mine[0]["import_draft"] is True and mine[0]["confidence"] != "high", drafted["results"]
@@ -700,6 +722,10 @@ def test_ranker_js_splits_words_and_cleans_surrogates_as_python(tmp_path):
         "a pair \U0001f631 kept", "lone \ud83d high", "lone \ude31 low", "reversed \ude31\ud83d pair",
         "\ud83d\ud83d\ude31 high then pair", "\ud83d\ude31\ude31 pair then low", "\ud800", "\udfff\udbff",
         "end in a high \udbff", "CamelCase\ud83dNext",
+        "Zeitüberschreitung beim Zahlungsanbieter", "Maßnahmen: Festplatte voll, Schreibvorgänge schlagen fehl",
+        "Zeitu\u0308berschreitung (NFD)", "CoreDNS-Pods prüfen; Zoë's Überlast", "нет места ΟΔΟΣ",
+        "接続タイムアウト（決済APIゲートウェイ）", "ディスク容量不足でログが書き込めない", "ノードのディスク使用率が100%",
+        "ＡＰＩ ５０３ ｶﾞｲﾄﾞ 3日 値", "데이터베이스 연결 시간 초과", "\U00020b9f\U00020b9f𠀋 x", "m² ①② Ⅻ café™",
     ]  # fmt: skip
     (tmp_path / "texts.json").write_text(json.dumps(texts))  # escaped: lone surrogates survive to Node
     shutil.copyfile(bundle.HERE / "ranker.js", tmp_path / "ranker.mjs")
@@ -757,6 +783,26 @@ def test_the_stem_table_leaves_a_digit_words_inflections_to_porter2_which_stems_
     run = subprocess.run([NODE, "stem.mjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert dict(zip(had, json.loads(run.stdout))) == {w: server[w] for w in had}
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_porter2_stems_words_of_other_letters_and_cjk_pieces_as_the_server(tmp_path):
+    """BM25 reads Unicode letters and CJK pieces (util.text.words): a query word the stem table lacks is stemmed by
+    the browser's porter2, which gives the server's stem for them too (a CJK piece is left as it is)."""
+    from recur.util.text import stemmer, words
+
+    text = (
+        "Zeitüberschreitungen Maßnahmen Schreibvorgänge überlasteten naïveté ошибки соединения 接続タイムアウト 디스크"
+    )
+    ws = words(text)
+    ws += [w + e for w in ws for e in ("s", "ed", "ing", "es", "ies")]
+    (tmp_path / "words.json").write_text(json.dumps(ws))
+    shutil.copyfile(bundle.VENDOR / bundle.RUNTIME["stemmer"][0], tmp_path / "porter2.mjs")
+    (tmp_path / "stem.mjs").write_text(STEM_JS)
+    run = subprocess.run([NODE, "stem.mjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == stemmer().stemWords(ws)
+    assert stemmer().stemWord("接続") == "接続"
 
 
 HALF_JS = """

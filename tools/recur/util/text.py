@@ -11,7 +11,24 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_']*|\d+[A-Za-z]*")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_']*|\d+[A-Za-z]*")  # ASCII text's words, as they always were
+# Chinese, Japanese and Korean letters: Han (with 々 〆 〇), Hiragana, Katakana (with ー, half-width ones too) and
+# Hangul (not its fillers, which show nothing: INVISIBLE). Their words are not spaced apart, so a run of them is
+# read as its overlapping two-character pieces ("接続タイムアウト": 接続 続タ タイ イム ...), the usual way to
+# search them by words without a dictionary, and a run of one character as that character. site/browser/
+# ranker.js has this very class (CJK).
+CJK = (
+    r"\u1100-\u115e\u1161-\u11ff\u3005-\u3007\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u3131-\u3163"
+    r"\u3165-\u318e\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97c\uac00-\ud7a3\ud7b0-\ud7fb\uf900-\ufaff"
+    r"\uff66-\uff9d\uffa1-\uffdc"
+    "\U00020000-\U0003134f"
+)
+_CJK_RUN = re.compile(f"[{CJK}]+")
+# Any other text's words: Unicode's letters ("Zeitüberschreitung", "Maßnahmen", "нет"), as _WORD reads ASCII
+# ones. _WORD took only A-Z, and "Zeitüberschreitung" was the words "zeit" and "berschreitung". A letter is
+# what \w takes but a digit, "_" and CJK; after it, what \w takes but CJK, and "'". Identical to _WORD on ASCII.
+_LETTER = f"[^\\W\\d_{CJK}]"
+_UWORD = re.compile(f"{_LETTER}(?:[^\\W{CJK}]|')*|\\d+{_LETTER}*|[{CJK}]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _IDENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]*[A-Za-z0-9]")
 _DIGITS = re.compile(r"\d+")
@@ -225,11 +242,28 @@ def _stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Lowercase words, with CamelCase and snake_case split (KubePodCrashLooping -> kube pod crash looping)."""
+    """Lowercase words, with CamelCase and snake_case split (KubePodCrashLooping -> kube pod crash looping);
+    a run of CJK letters as its two-character pieces (CJK)."""
     out = []
-    for raw in _WORD.findall(text):
-        out.extend(_split(raw))
+    if text.isascii():
+        for raw in _WORD.findall(text):
+            out.extend(_split(raw))
+        return out
+    # NFKC: "u" and a combining diaeresis (a macOS file name, a paste) as "ü", full-width "ＡＰＩ" and "５０３" of a
+    # Japanese text as "API" and "503", half-width katakana as the full-width ones: each written as the KB writes it
+    for raw in _UWORD.findall(unicodedata.normalize("NFKC", text)):
+        out.extend(_pieces(raw) if _CJK_RUN.match(raw) else _split(raw))
     return out
+
+
+def _pieces(run: str) -> list[str]:
+    """A run of CJK letters as BM25 reads it: its overlapping two-character pieces, or the one character."""
+    return [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def is_cjk(word: str) -> bool:
+    """Whether ``word`` is a piece of a run of CJK letters (``words``): kept by BM25 when one character long."""
+    return _CJK_RUN.match(word) is not None
 
 
 @lru_cache(maxsize=200_000)
@@ -282,7 +316,7 @@ def bm25_words(text: str) -> list[str]:
 
 
 def _bm25_plain(text: str) -> list[str]:
-    return [w for w in words(text) if w not in STOPWORDS and not w.isdigit() and len(w) > 1]
+    return [w for w in words(text) if w not in STOPWORDS and not w.isdigit() and (len(w) > 1 or is_cjk(w))]
 
 
 # Words that negate. Most are stop words (not "never", "mustn(t)", "needn(t)"), so a signal's words, as counted (signal_words), lose

@@ -10,6 +10,28 @@
 
 // \p{Nd}: every decimal digit, as Python's \d in util/text.py (Arabic-Indic, Devanagari, ...), not only 0-9
 const WORD = /[A-Za-z][A-Za-z0-9_']*|\p{Nd}+[A-Za-z]*/gu;
+/* util.text.CJK: Han, Hiragana, Katakana and Hangul letters, whose runs are read as two-character pieces */
+const CJK = "\\u1100-\\u115e\\u1161-\\u11ff\\u3005-\\u3007\\u3041-\\u3096\\u309d-\\u309f\\u30a1-\\u30fa\\u30fc-\\u30ff\\u3131-\\u3163" +
+  "\\u3165-\\u318e\\u31f0-\\u31ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\ua960-\\ua97c\\uac00-\\ud7a3\\ud7b0-\\ud7fb\\uf900-\\ufaff" +
+  "\\uff66-\\uff9d\\uffa1-\\uffdc\\u{20000}-\\u{3134f}";
+const CJK_RUN = new RegExp(`^[${CJK}]`, "u");
+/* util.text._UWORD, for text that is not ASCII: Unicode's letters. Python's \w is \p{L}, \p{N} and "_" (no marks),
+   its \d \p{Nd}: a letter is \p{L}, \p{Nl} or \p{No}, and not CJK; after it any of \w but CJK, or "'" */
+const LETTER = `(?:(?![${CJK}])[\\p{L}\\p{Nl}\\p{No}])`;
+const UWORD = new RegExp(`${LETTER}(?:(?![${CJK}])[\\p{L}\\p{N}_'])*|\\p{Nd}+${LETTER}*|[${CJK}]+`, "gu");
+const ASCII = /^[\x00-\x7f]*$/;
+
+/* util.text._pieces: a run of CJK letters as its overlapping two-character pieces, or the one character (code points) */
+function pieces(run) {
+  const cs = Array.from(run);
+  if (cs.length === 1) return cs;
+  const out = [];
+  for (let i = 0; i + 1 < cs.length; i++) out.push(cs[i] + cs[i + 1]);
+  return out;
+}
+
+/* util.text.is_cjk */
+export function isCjk(w) { return CJK_RUN.test(w); }
 /* util.text._CAMEL, whose lookbehinds Safari < 16.4 cannot parse (this module would not load, the ranker lost):
  * the character before each split is matched instead and put back with a blank after it. Each match is that
  * one character, so the next split point's own character is still unread and no split is missed. No
@@ -20,7 +42,10 @@ const IDENT = /[A-Za-z0-9][A-Za-z0-9_.:/-]*[A-Za-z0-9]/g;
 /* util.text.words: lowercase words, CamelCase and snake_case split, the whole identifier kept too. */
 export function words(text) {
   const out = [];
-  for (const raw of String(text).match(WORD) || []) {
+  const t = String(text), ascii = ASCII.test(t);
+  /* NFKC, as util.text.words: "ü" written as u and a combining mark, full-width "ＡＰＩ" */
+  for (const raw of (ascii ? t.match(WORD) : t.normalize("NFKC").match(UWORD)) || []) {
+    if (!ascii && CJK_RUN.test(raw)) { out.push(...pieces(raw)); continue; }
     const parts = raw.replace(CAMEL, "$& ").replace(/ /g, "_").split(/[_']/).filter(Boolean);
     for (const p of parts) out.push(p.toLowerCase());
     if (parts.length > 1) out.push(raw.toLowerCase().replace(/'/g, ""));
@@ -370,7 +395,8 @@ export class Ranker {
     const b = this.bm25, scores = new Float32Array(b.rows.length), terms = new Float64Array(b.rows.length);
     const seen = new Set(), qwords = new Set(), read = new Map(this.readNow(text));
     for (const w of this.bm25Words(text)) {
-      if (this.stop.has(w) || /^\p{Nd}+$/u.test(w) || w.length <= 1) continue;
+      /* one character (a code point, as Python's len) is no word, but a CJK one (util.text.bm25_words) */
+      if (this.stop.has(w) || /^\p{Nd}+$/u.test(w) || (w.length <= 2 && Array.from(w).length <= 1 && !isCjk(w))) continue;
       qwords.add(w);
       /* the table first: the server's own stems for the KB's words and their inflections; a typo as the KB's word */
       const stem = this.stemOf(read.has(w) ? read.get(w) : w);
