@@ -247,3 +247,21 @@ def test_a_pull_requests_eval_step_compares_with_its_base_and_a_push_keeps_the_t
         ["bash", "-e", "-c", step["run"].replace(sha, base)], cwd=dest, env=env, capture_output=True, text=True
     )
     assert again.returncode == 0 and "No case moved down." in again.stdout, again.stdout[-3000:] + again.stderr[-3000:]
+
+
+def test_ci_uses_the_actions_majors_that_run_on_node_24(tmp_path):
+    """Found in review: the workflows used checkout@v4, setup-python@v5, cache@v4 and upload-artifact@v4,
+    which run on Node 20, deprecated on GitHub's runners in 2026 (each run warned, and Node 20 is removed
+    from the runners). Each action is at its first Node 24 major or later; an action not listed here fails
+    this test until its Node 24 major is looked up."""
+    node24 = {"actions/checkout": 5, "actions/setup-python": 6, "actions/cache": 5, "actions/upload-artifact": 6}
+    dest = tmp_path / "team"
+    assert CliRunner().invoke(cli, ["init", str(dest)]).exit_code == 0
+    used = []
+    for workflow in ("kb.yml", "overdue.yml"):
+        _, steps = _steps(dest, workflow)
+        used += [(workflow, s["uses"]) for s in steps if "uses" in s]
+    assert {u.split("@")[0] for _, u in used} == set(node24), used
+    for workflow, uses in used:
+        action, _, ref = uses.partition("@")
+        assert ref.startswith("v") and int(ref[1:].split(".")[0]) >= node24[action], (workflow, uses)
