@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -265,3 +266,46 @@ def test_ci_uses_the_actions_majors_that_run_on_node_24(tmp_path):
     for workflow, uses in used:
         action, _, ref = uses.partition("@")
         assert ref.startswith("v") and int(ref[1:].split(".")[0]) >= node24[action], (workflow, uses)
+
+
+def _runs(condition: str | None, failed: bool, outcomes: dict, cancelled: bool = False) -> bool:
+    """Whether a step with this `if:` runs, as GitHub Actions decides it, for the expressions kb.yml uses
+    (no `if:` is success(); a status function in it replaces that implicit success()); ``failed``: a step
+    before it failed, ``outcomes``: the outcome of each step by id."""
+    expr = (condition or "success()").strip()
+    expr = expr.removeprefix("${{").removesuffix("}}").strip()
+    if not re.search(r"\b(success|failure|always|cancelled)\(\)", expr):
+        expr = f"success() && ({expr})"
+    expr = re.sub(r"steps\.([\w-]+)\.outcome", lambda m: repr(outcomes.get(m.group(1), "")), expr)
+    for fn, value in (("success", not failed and not cancelled), ("failure", failed), ("cancelled", cancelled)):
+        expr = expr.replace(f"{fn}()", repr(value))
+    expr = expr.replace("always()", "True").replace("&&", " and ").replace("||", " or ")
+    expr = re.sub(r"!(?!=)", " not ", expr)
+    assert re.fullmatch(r"[\w\s()'=!.-]*", expr), expr  # only what is evaluated here
+    return bool(eval(expr))  # noqa: S307 -- a test's own expression, of the workflow recur init writes
+
+
+def test_a_failing_check_leaves_the_other_checks_of_the_pull_request_to_run(tmp_path):
+    """Found in review: the first failing step of kb.yml skipped the rest, so a pull request with a format
+    error showed its near-duplicate and eval problems only in the next run. The independent checks run after
+    a failed one (the job still fails: no step has continue-on-error); not after a failed install (recur
+    missing) nor a cancelled run; the built site is kept only from a run where every step passed."""
+    dest = tmp_path / "team"
+    assert CliRunner().invoke(cli, ["init", str(dest)]).exit_code == 0
+    _, steps = _steps(dest, "kb.yml")
+    assert not [s for s in steps if s.get("continue-on-error")]
+    install = next(s for s in steps if s.get("run") == "make install")
+    check = next(i for i, s in enumerate(steps) if str(s.get("run", "")).startswith("make check"))
+    independent = {
+        name: next(s for s in steps[check + 1 :] if str(s.get("name", "")).startswith(name))
+        for name in ("Near-duplicates", "Retrieval regression", "Build the site", "Overdue")
+    }
+    installed = {install.get("id", ""): "success"}
+    for name, step in independent.items():
+        assert _runs(step.get("if"), failed=True, outcomes=installed), (name, step.get("if"))  # was skipped
+        assert _runs(step.get("if"), failed=False, outcomes=installed), name
+        assert not _runs(step.get("if"), failed=True, outcomes={install.get("id", ""): "failure"}), name
+        assert not _runs(step.get("if"), failed=False, outcomes=installed, cancelled=True), name
+    upload = next(s for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact@"))
+    # its `if:` names no status function, so success() holds too: the site of a run with a failed step is not kept
+    assert not re.search(r"\b(success|failure|always|cancelled)\(\)", upload["if"]), upload["if"]
