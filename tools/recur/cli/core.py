@@ -78,7 +78,8 @@ from recur.util.text import ONLY_INVISIBLE, escape_controls, has_text, plural
     metavar="FILE",
     help="A KB file the change being checked adds or modifies (repeatable): its problems are listed first, so "
     "--format github annotates them before the rest of the KB's (GitHub annotates 10 of each level of a step; "
-    "the job summary lists them all); the summary line says how many are theirs. Every problem is still shown and counted.",
+    "the job summary lists them all); the summary line says how many are theirs. Every problem is still shown "
+    "and counted; a FILE that is no KB file is said on stderr and left out.",
 )
 @click.argument("files", nargs=-1, type=click.Path())
 def check(
@@ -103,7 +104,7 @@ def check(
     today = given_date(today, config.env("today") if from_env else "--today")
     named = named_files(kb_dir, files) if files else None
     in_named = named_test(kb_dir, named) if named is not None else None
-    first = _changed_test(kb_dir, changed) if changed else None
+    first, n_changed = _changed_test(kb_dir, changed)
     # with FILES, the authoring warnings of those files alone (the pre-commit hook's one file cost the whole
     # KB's lint); the KB is loaded and cross-checked whole, so those files' problems are a whole check's
     kb, problems = check_path(kb_dir, stale_days=stale_days, today=today, only=in_named)
@@ -130,7 +131,7 @@ def check(
     _print_problems([p for p in [*problems, *broken] if not (quiet and p.level == "notice")], fmt, failed)
     if not quiet:
         click.echo(
-            _check_summary(kb, kb_dir, problems, named, elsewhere, broken) + _changed_said(problems, first, changed),
+            _check_summary(kb, kb_dir, problems, named, elsewhere, broken) + _changed_said(problems, first, n_changed),
             err=True,
         )
         if compared is not None and not compared.problems:
@@ -143,21 +144,29 @@ def check(
 
 
 def _changed_test(kb_dir, changed: tuple):
-    """A test of a shown path: whether it is one of the --changed files (each a KB file, as FILES are)."""
+    """(a test of a shown path: whether it is one of the --changed files, or None; how many files that is). Each
+    is a KB file, read as FILES are; one that is not is said on stderr and left out, not failing the check: it is
+    an order to list problems in, and CI passes every file a change touches (a file name with a space, which make
+    splits in two, would otherwise fail the whole check with an error on a file the KB does not even read)."""
     from recur.kb.check import named_files, named_test
 
-    try:
-        return named_test(kb_dir, named_files(kb_dir, changed))
-    except RecurError as exc:  # which option named the file: FILES are checked alike
-        raise RecurError("\n".join(f"--changed {line}" for line in str(exc).splitlines())) from None
+    kept = []
+    for f in dict.fromkeys(changed):
+        try:
+            kept += named_files(kb_dir, [f])
+        except RecurError as exc:
+            click.echo(f"recur check: --changed {exc} (left out; the check goes on)", err=True)
+    if not kept:
+        return None, 0
+    return named_test(kb_dir, kept), len(dict.fromkeys(kept))
 
 
-def _changed_said(problems: list, first, changed: tuple) -> str:
+def _changed_said(problems: list, first, n_changed: int) -> str:
     """How many of the problems are in the --changed files, listed first: "" without --changed or problems."""
     if first is None or not problems:
         return ""
     n = sum(1 for p in problems if first(p.path))
-    return f"; {n} of them in the {plural(len(changed), 'changed file')}, listed first"
+    return f"; {n} of them in the {plural(n_changed, 'changed file')}, listed first"
 
 
 def _none_similar(compared, named: bool, patterns: int) -> str:
