@@ -132,6 +132,18 @@ def test_precommit_hooks_run_recur_check_on_changed_files():
             assert set(words[2:]) - {"--quiet"} == flags - left
 
 
+def test_precommit_checks_the_whole_kb_on_every_commit():
+    """Found in review (of the repository `recur init` writes, whose hooks are these): pre-commit passes no
+    deleted file, so `git rm` of a pattern other files name skipped recur-check and recur-similar. A hook
+    with no file named, run on every commit, checks the whole KB and fails on its errors (not warnings)."""
+    for name in (".pre-commit-hooks.yaml", ".pre-commit-config.yaml"):
+        data = yaml.safe_load((ROOT / name).read_text())
+        hooks = data if isinstance(data, list) else [h for r in data["repos"] for h in r["hooks"]]
+        hook = {h["id"]: h for h in hooks}["recur-references"]
+        assert hook["always_run"] is True and hook["pass_filenames"] is False, (name, hook)
+        assert recur_words(hook["entry"]) == ["recur", "check", "--quiet"], (name, hook)
+
+
 def test_pr_template_and_contributing_point_at_real_targets():
     _, recipes, _ = makefile()
     for name in (".github/pull_request_template.md", "CONTRIBUTING.md"):
