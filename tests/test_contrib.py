@@ -144,6 +144,21 @@ def test_precommit_checks_the_whole_kb_on_every_commit():
         assert recur_words(hook["entry"]) == ["recur", "check", "--quiet"], (name, hook)
 
 
+def test_a_failing_check_leaves_the_other_checks_to_run():
+    """As in the workflow `recur init` writes (tests/test_init_ci.py): a failed `make check` skipped the
+    near-duplicate, eval and site steps, so a change's other problems showed one run at a time. They run
+    after a failed step, once recur is installed, not in a cancelled run; no step has continue-on-error."""
+    steps = [s for job in workflow()["jobs"].values() for s in job["steps"]]
+    install = next(s for s in steps if s.get("run") == "make install")
+    assert install["id"] == "install" and not [s for s in steps if s.get("continue-on-error")]
+    after = steps[next(i for i, s in enumerate(steps) if "make check" in s.get("run", "")) + 1 :]
+    checks = [s for s in after if re.search(r"\bmake (similar|eval|site)\b", s.get("run", ""))]
+    assert len(checks) == 3
+    for step in checks:
+        assert step.get("if") == "${{ !cancelled() && steps.install.outcome == 'success' }}", step
+    assert [s.get("if") for s in after if "uses" in s] == [None]  # the site is kept from a passing run only
+
+
 def test_pr_template_and_contributing_point_at_real_targets():
     _, recipes, _ = makefile()
     for name in (".github/pull_request_template.md", "CONTRIBUTING.md"):
