@@ -71,8 +71,20 @@ from recur.util.text import ONLY_INVISIBLE, escape_controls, has_text, plural
     "github: one GitHub Actions workflow command per problem (an annotation at its line of the pull request).",
 )
 @click.option("--json", "as_json", **JSON_ALIAS)
+@click.option(
+    "--changed",
+    multiple=True,
+    type=click.Path(),
+    metavar="FILE",
+    help="A KB file the change being checked adds or modifies (repeatable): its problems are listed first, so "
+    "--format github annotates them before the rest of the KB's (GitHub annotates 10 of each level of a step; "
+    "the job summary lists them all); the summary line says how many are theirs. Every problem is still shown "
+    "and counted; a FILE that is no KB file is said on stderr and left out.",
+)
 @click.argument("files", nargs=-1, type=click.Path())
-def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_days, today, quiet, fmt, as_json, files):
+def check(
+    kb_dir, strict, similar, similar_threshold, index_dir, model, stale_days, today, quiet, fmt, as_json, changed, files
+):
     """Validate every KB file against the format; print all problems, then fail once.
 
     Each problem is one line: path:line: field: message. Errors exit 1; warnings
@@ -92,6 +104,7 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
     today = given_date(today, config.env("today") if from_env else "--today")
     named = named_files(kb_dir, files) if files else None
     in_named = named_test(kb_dir, named) if named is not None else None
+    first, n_changed = _changed_test(kb_dir, changed)
     # with FILES, the authoring warnings of those files alone (the pre-commit hook's one file cost the whole
     # KB's lint); the KB is loaded and cross-checked whole, so those files' problems are a whole check's
     kb, problems = check_path(kb_dir, stale_days=stale_days, today=today, only=in_named)
@@ -107,6 +120,8 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
         for p in problems:
             (shown if in_named(p.path) else elsewhere).append(p)
         problems = shown
+    if first is not None:  # a stable sort: the changed files' problems first, each part in its own order
+        problems.sort(key=lambda p: not first(p.path))
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if p.level == "warning" and p.strict]
     broken = _broken_elsewhere(elsewhere)
@@ -115,7 +130,10 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
     # stale-pattern notices on every commit (found in review)
     _print_problems([p for p in [*problems, *broken] if not (quiet and p.level == "notice")], fmt, failed)
     if not quiet:
-        click.echo(_check_summary(kb, kb_dir, problems, named, elsewhere, broken), err=True)
+        click.echo(
+            _check_summary(kb, kb_dir, problems, named, elsewhere, broken) + _changed_said(problems, first, n_changed),
+            err=True,
+        )
         if compared is not None and not compared.problems:
             click.echo(_none_similar(compared, named is not None, len(kb.patterns)), err=True)
         if strict and warnings and not errors:  # the errors elsewhere fail it too: both said (found in review)
@@ -123,6 +141,32 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
     elif any(p.is_error and p not in broken for p in elsewhere):  # the hook's --quiet hid them, and passed
         click.echo(_elsewhere_note(kb_dir, [p for p in elsewhere if p not in broken]), err=True)
     sys.exit(1 if failed else 0)
+
+
+def _changed_test(kb_dir, changed: tuple):
+    """(a test of a shown path: whether it is one of the --changed files, or None; how many files that is). Each
+    is a KB file, read as FILES are; one that is not is said on stderr and left out, not failing the check: it is
+    an order to list problems in, and CI passes every file a change touches (a file name with a space, which make
+    splits in two, would otherwise fail the whole check with an error on a file the KB does not even read)."""
+    from recur.kb.check import named_files, named_test
+
+    kept = []
+    for f in dict.fromkeys(changed):
+        try:
+            kept += named_files(kb_dir, [f])
+        except RecurError as exc:
+            click.echo(f"recur check: --changed {exc} (left out; the check goes on)", err=True)
+    if not kept:
+        return None, 0
+    return named_test(kb_dir, kept), len(dict.fromkeys(kept))
+
+
+def _changed_said(problems: list, first, n_changed: int) -> str:
+    """How many of the problems are in the --changed files, listed first: "" without --changed or problems."""
+    if first is None or not problems:
+        return ""
+    n = sum(1 for p in problems if first(p.path))
+    return f"; {n} of them in the {plural(n_changed, 'changed file')}, listed first"
 
 
 def _none_similar(compared, named: bool, patterns: int) -> str:
