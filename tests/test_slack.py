@@ -1177,3 +1177,33 @@ def test_the_record_command_holds_the_whole_text_or_reads_it_on_stdin_never_a_cu
     title = f"{said}, option 3"
     assert _record_command(first) == ["recur", "incident", "new", "-t", title, "-s", "SEVERITY", "-d", "-"]
     assert "paste the text" in first.split("```")[0] and "Ctrl-D" in first.split("```")[0]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        ":rotating_light: :rotating_light: No space left on device on the db host",
+        ":fire::fire: No space left on device on the db host :+1::skin-tone-2:",
+        "🚨🚨 No space left on device on the db host 🔥",
+    ],
+)
+def test_emoji_codes_and_emoji_are_not_searched(served, typed):
+    """Found in review: Slack sends an emoji as its :name: code, and ":rotating_light: :rotating_light: postgres
+    connection pool exhausted" answered "no known pattern" where the words alone matched at high 85%. The codes
+    standing as words, and emoji characters (query.prepare, every surface), are left out: the words are searched."""
+    plain = slash(served, "No space left on device on the db host").json()
+    reply = slash(served, typed).json()
+    ranked = [json.loads(b["elements"][0]["value"]) for b in reply["blocks"] if b["type"] == "actions"]
+    assert ranked == [json.loads(b["elements"][0]["value"]) for b in plain["blocks"] if b["type"] == "actions"]
+    assert ranked[0] == {"q": "No space left on device on the db host", "p": "disk-full"}
+    assert reply["text"] == plain["text"]
+
+
+def test_what_only_looks_like_an_emoji_code_is_searched(served):
+    """A :name: glued to a word (a logger's "ERROR:root:", a port's "host:8080:") or in code is no emoji."""
+    from recur.serve.slack import _command_text
+
+    kept = "ERROR:root:disk full host:8080: at 12:30:45 `:fire:`\n```\n:fire: in a block\n```"
+    assert _command_text(kept) == (kept.replace("```\n", "\n").replace("\n```", "\n").strip(), False)
+    reply = slash(served, "ERROR:root:No space left on device").json()
+    assert json.loads(reply["blocks"][4]["elements"][0]["value"])["q"] == "ERROR:root:No space left on device"
