@@ -1207,3 +1207,21 @@ def test_what_only_looks_like_an_emoji_code_is_searched(served):
     assert _command_text(kept) == (kept.replace("```\n", "\n").replace("\n```", "\n").strip(), False)
     reply = slash(served, "ERROR:root:No space left on device").json()
     assert json.loads(reply["blocks"][4]["elements"][0]["value"])["q"] == "ERROR:root:No space left on device"
+
+
+def test_a_cards_markdown_links_and_bold_are_slacks_own():
+    """Found in review: a step's ``[Grafana board](https://…)`` and ``**pool**`` were shown as typed in the card.
+    A web link is Slack's ``<url|words>``, a link to another pattern's file its words and id (as the terminal reads
+    it), bold mrkdwn's *x* and italic _x_; code spans stay as written."""
+    step = (
+        "Open the [Grafana **pool** board](https://grafana.example.com/d/pg?from=now-1h&var=(db)) and check "
+        "**active connections**; then see [rollback-fails](../deploy/rollback-fails.md), *not* `**raw** [a](b)`"
+    )
+    r = {"rank": 1, "id": "db-pool", "title": "Pool", "confidence": "high", "severity": "sev2",
+         "path": "patterns/data/db-pool.md", "runbook": [step], "evidence": ["the **pg_stat_activity** [dump](https://x.example.com/a|b)"]}  # fmt: skip
+    body = answer_reply({"query": "pool", "no_known_pattern": False, "results": [r]})["blocks"][3]["text"]["text"]
+    assert (
+        "1. Open the <https://grafana.example.com/d/pg?from=now-1h&amp;var=(db)|Grafana *pool* board> and check "
+        "*active connections*; then see rollback-fails (`rollback-fails`), _not_ `**raw** [a](b)`"
+    ) in body
+    assert "*Preserve first:* the *pg_stat_activity* <https://x.example.com/a%7Cb|dump>" in body

@@ -37,7 +37,15 @@ from fastapi import Request  # at module level: the routes' annotations are reso
 from recur.kb.incident_record import incident_command
 from recur.retrieval.patterns import site_page
 from recur.retrieval.query import unfenced
-from recur.retrieval.results import about_no_failure, check_both, confidence_text, likelier, match_line, step_parts
+from recur.retrieval.results import (
+    about_no_failure,
+    check_both,
+    confidence_text,
+    likelier,
+    match_line,
+    prose_pieces,
+    step_parts,
+)
 from recur.serve.deps import Settings, engine_loading, errors, load_pauses
 from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, error_body, unexpected_message
 from recur.util.text import cut, has_text
@@ -222,12 +230,50 @@ def _card_body(r: dict, url: str | None) -> list[str]:
     body = [_step(n, step) for n, step in enumerate(r["runbook"][:2], 1)]
     body = (["*First steps*"] + body) if body else []
     if r["evidence"]:
-        body.append(f"*Preserve first:* {_esc(cut(r['evidence'][0], 600))}")
+        body.append(f"*Preserve first:* {_mrkdwn(cut(r['evidence'][0], 600))}")
     # what tells it from a look-alike shown beside it, as the authors wrote it (distinguish:): the line
     # that settles "inode-exhaustion or disk-full?", which the terminal, MCP and the site's box show
     for a in [a for a in r.get("look_alikes") or [] if a.get("by")][:1]:
-        body.append(f"*vs* `{_esc(a['id'])}`: {_esc(cut(a['by'], 600))}")
+        body.append(f"*vs* `{_esc(a['id'])}`: {_mrkdwn(cut(a['by'], 600))}")
     return body
+
+
+# Markdown's bold, **x** or __x__, as mrkdwn's *x*, shown with its asterisks in the card (found in review); and its
+# italic *x* as _x_ (mrkdwn's *x* is bold)
+_EMPHASIS = re.compile(
+    r"\*\*(?=\S)([^*\n]+?)(?<=\S)\*\*|__(?=\S)([^_\n]+?)(?<=\S)__|(?<![*\w])\*(?=[^\s*])([^*\n]+?)(?<=\S)\*(?![*\w])"
+)
+
+
+def _emphasis(m: re.Match) -> str:
+    return f"_{m.group(3)}_" if m.group(3) else f"*{m.group(1) or m.group(2)}*"
+
+
+_WEB = re.compile(r"(?i)(?:https?://|mailto:)")
+
+
+def _mrkdwn(text: str) -> str:
+    """A pattern's Markdown paragraph (a step's prose, evidence) in Slack's mrkdwn, escaped (``_esc``): a link as
+    Slack's ``<url|words>``, bold as ``*x*``, code spans as written. ``[Grafana](https://…)`` and ``**x**`` were
+    shown as typed in the card (found in review). A link to another pattern's file (``rollback-fails.md``) is
+    its words and the pattern's id, as the terminal reads it (cli/render.plain_links); another target, a path no
+    Slack user has, its words and the target."""
+    from recur.retrieval.patterns import FromPath, given_pattern_id
+
+    out = []
+    for kind, words, target in prose_pieces(text):
+        if kind == "code":
+            out.append(_esc(words))
+            continue
+        shown = _EMPHASIS.sub(_emphasis, _esc(words))
+        if kind == "text":
+            out.append(shown)
+        elif _WEB.match(target):  # a | ends the URL in Slack's link: percent-encoded, as a browser sends it
+            out.append(f"<{_esc(target).replace('|', '%7C')}|{shown.replace('|', '¦')}>")
+        else:
+            pid = given_pattern_id(target.split("#", 1)[0]) if target.lower().split("#")[0].endswith(".md") else None
+            out.append(f"{shown} (`{pid}`)" if isinstance(pid, FromPath) else f"{shown} ({_esc(target)})")
+    return "".join(out)
 
 
 STEP_CHARS = 600  # of a step's text in a card, fences aside: two steps, the evidence and a look-alike in a section
@@ -250,7 +296,7 @@ def _step(n: int, step: str) -> str:
             left -= len(code) + 8  # its fences too: a step of many empty blocks is bounded as well
         else:
             said = cut(text, left)
-            out.append(_esc(said))
+            out.append(_mrkdwn(said))
             left -= len(said)
     if not out:
         return f"{n}."
