@@ -799,15 +799,12 @@ def test_slacks_ssl_check_gets_an_empty_200_signed_or_not(served):
 def test_the_record_command_is_whole_however_long_its_escaped_text(query):
     """Found in review: escaping makes "<" four characters, the line ran past the block's limit, and
     the block was cut inside the quoted description: a command with an unclosed quote."""
-    import html
-    import re
-    import shlex
-
+    from recur.retrieval.query import unfenced
     from recur.serve.slack import MAX_SECTION, answer_reply
 
     text = answer_reply({"query": query, "results": [], "no_known_pattern": True})["blocks"][0]["text"]["text"]
     assert len(text) <= MAX_SECTION
-    command = shlex.split(html.unescape(re.search(r"```(recur incident new .*)```", text, re.S).group(1)))
+    command = _record_command(text)
     # whole: each ``` of the text was made ''' inside the quotes, which ended them (its words became arguments)
     if len(query) > MAX_SECTION:  # the whole text cannot be in the command: it reads it on stdin, uncut
         assert command[:4] == ["recur", "incident", "new", "-t"] and command[5:] == ["-s", "SEVERITY", "-d", "-"]
@@ -816,8 +813,8 @@ def test_the_record_command_is_whole_however_long_its_escaped_text(query):
     description = command[6]
     if "```" in query:  # Slack's code-block markup is no part of the record
         assert "`" not in command[4] + description and command[4] and description
-        query = query.replace("```", " ")
-    assert description == " ".join(query.split())  # whole
+    sent = unfenced(query).strip()
+    assert description == (sent if "\n" in sent else " ".join(sent.split()))  # whole, its lines kept
 
 
 # "```text": a fence's info string is formatting too (query.unfenced, shared with every surface; Slack's own
@@ -829,34 +826,24 @@ def test_a_log_pasted_as_a_code_block_is_searched_and_recorded_without_its_fence
     became ''' inside the description's shell quotes, which ended them: the command shown could not be run.
     The answer is now the unfenced log's, and the line records it (title: as `recur suggest` gives it, here
     the placeholder: two lines are not searched as a log)."""
-    import html
-    import re
-    import shlex
-
     log = "2026-12-04T20:01:07Z ERROR what should we order for lunch on friday\n2026-12-04T20:01:09Z ERROR retry 2"
     reply = slash(served, fenced.format(log=log)).json()
     plain = slash(served, log).json()
     assert reply["no_known_pattern"] is plain["no_known_pattern"] is True
     assert reply["blocks"] == plain["blocks"] and reply["text"] == plain["text"]
     first = reply["blocks"][0]["text"]["text"]
-    command = shlex.split(html.unescape(re.search(r"```(recur incident new .*)```", first, re.S).group(1)))
-    assert command == ["recur", "incident", "new", "-t", "<what happened>", "-d", " ".join(log.split())]
+    assert _record_command(first) == ["recur", "incident", "new", "-t", "<what happened>", "-d", log]
 
 
 def test_share_glued_to_a_code_blocks_fence_is_the_logs_first_line(served):
     """Found in review: "```share\nERROR x```" (Slack's code block, its first line "share") lost "share" as the
     fence's info string; read after the fences went, it was a `share` and posted in the channel. `share` is read
     outside the block, as typed; "share```…```" still shares."""
-    import html
-    import re
-    import shlex
-
     log = "share\n2026-12-04T20:01:07Z ERROR what should we order for lunch on friday"
     reply = slash(served, "```" + log + "```").json()
     assert reply["response_type"] == "ephemeral"
     first = reply["blocks"][0]["text"]["text"]
-    command = shlex.split(html.unescape(re.search(r"```(recur incident new .*)```", first, re.S).group(1)))
-    assert command[-2:] == ["-d", " ".join(log.split())]  # searched and recorded with its first line
+    assert _record_command(first)[-2:] == ["-d", log]  # searched and recorded with its first line
     assert slash(served, "share```" + log[6:] + "```").json()["response_type"] == "in_channel"
 
 
@@ -1147,11 +1134,15 @@ def test_a_card_says_what_tells_it_from_a_look_alike_shown_beside_it():
 
 
 def _record_command(first: str) -> list[str]:
+    """The reply's record command as bash reads it (the words `recur` is run with)."""
     import html
     import re
-    import shlex
+    import subprocess
 
-    return shlex.split(html.unescape(re.search(r"```(recur incident new .*)```", first, re.S).group(1)))
+    command = html.unescape(re.search(r"```(recur incident new .*)```", first, re.S).group(1))
+    run = subprocess.run(["bash", "-c", 'recur() { printf "%s\\0" "$@"; }; ' + command], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return ["recur", *run.stdout.split("\0")[:-1]]
 
 
 def test_the_record_command_holds_the_whole_text_or_reads_it_on_stdin_never_a_cut_one(served):
@@ -1166,7 +1157,9 @@ def test_the_record_command_holds_the_whole_text_or_reads_it_on_stdin_never_a_cu
     reply = slash(served, thread).json()
     assert reply["no_known_pattern"] is True
     first = reply["blocks"][0]["text"]["text"]
-    assert _record_command(first) == ["recur", "incident", "new", "-t", said, "-d", " ".join(thread.split())]
+    # its lines kept (found in review: a pasted log flattened to one line), on the command's one line
+    assert _record_command(first) == ["recur", "incident", "new", "-t", said, "-d", thread]
+    assert "\n" not in first.split("```")[1]
     level = {3: "ERROR"}  # a log of 40 lines, one an error: searched by it, and titled by what it says
     long = "\n".join(f"2026-12-04T20:01:{n:02}Z {level.get(n % 10, 'INFO')} {said}, option {n}" for n in range(40))
     assert len(long) > MAX_SECTION
@@ -1225,3 +1218,15 @@ def test_a_cards_markdown_links_and_bold_are_slacks_own():
         "*active connections*; then see rollback-fails (`rollback-fails`), _not_ `**raw** [a](b)`"
     ) in body
     assert "*Preserve first:* the *pg_stat_activity* <https://x.example.com/a%7Cb|dump>" in body
+
+
+def test_the_record_command_reads_back_a_text_of_several_lines_as_sent():
+    """A pasted log's lines are kept (incident_command, for Slack and `recur suggest`'s footer), whatever they hold:
+    quotes, a backslash, $ and backticks the shell must not expand, a tab, a colour code; the command one line."""
+    from recur.kb.incident_record import incident_command
+
+    text = 'Jan 3 10:00:01 web-4 app: it\'s "down" & x > 3\\n $HOME `ls`\tend\x1b[0m\r\n  indented\n\nlast'
+    command = incident_command(text, None, title="zorp failed")
+    assert "\n" not in command
+    said = _record_command(f"```{command}```")
+    assert said == ["recur", "incident", "new", "-t", "zorp failed", "-d", text.replace("\r\n", "\n")]
