@@ -123,7 +123,7 @@ def test_share_posts_in_the_channel_and_empty_text_shows_usage(served):
     assert r.status_code == 200 and r.json()["response_type"] == "in_channel"
     assert json.loads(r.json()["blocks"][4]["elements"][0]["value"])["q"] == "ENOSPC"
     usage = slash(served, "   ").json()
-    assert usage["response_type"] == "ephemeral" and "Usage: `/recur <what you see>`" in usage["text"]
+    assert usage["response_type"] == "ephemeral" and "Usage: `/recur &lt;what you see&gt;`" in usage["text"]
     assert "blocks" not in usage
 
 
@@ -132,7 +132,7 @@ def test_a_text_with_nothing_to_search_shows_the_usage_as_a_blank_one_does(serve
     """Colour codes or zero-width characters alone were searched: 'no known pattern matches “”', and advice to
     record a failure nobody described."""
     reply = slash(served, typed).json()
-    assert reply["response_type"] == "ephemeral" and "Usage: `/recur <what you see>`" in reply["text"]
+    assert reply["response_type"] == "ephemeral" and "Usage: `/recur &lt;what you see&gt;`" in reply["text"]
     assert "blocks" not in reply
 
 
@@ -769,7 +769,7 @@ def test_help_shows_the_usage(served, typed):
     review: `/recur share help` posted a "no known pattern" reply in the channel, and `/recur --help` was searched:
     each is the usage, shown to its user alone."""
     reply = slash(served, typed).json()
-    assert reply["response_type"] == "ephemeral" and reply["text"].startswith("Usage: `/recur <what you see>`")
+    assert reply["response_type"] == "ephemeral" and reply["text"].startswith("Usage: `/recur &lt;what you see&gt;`")
     assert "blocks" not in reply
 
 
@@ -1230,3 +1230,12 @@ def test_the_record_command_reads_back_a_text_of_several_lines_as_sent():
     assert "\n" not in command
     said = _record_command(f"```{command}```")
     assert said == ["recur", "incident", "new", "-t", "zorp failed", "-d", text.replace("\r\n", "\n")]
+
+
+def test_one_line_replies_are_escaped_for_slack():
+    """Found in review: the usage sent ``<what you see>`` raw, which Slack reads as its markup (&, < and > must be
+    escaped in a message's text), as text_reply sent an error message naming a <placeholder>."""
+    from recur.serve.slack import refusal, text_reply
+
+    assert text_reply("no <b> & `x > y`")["text"] == "no &lt;b&gt; &amp; `x &gt; y`"
+    assert refusal("pattern <x> & y")["text"].endswith("pattern &lt;x&gt; &amp; y")

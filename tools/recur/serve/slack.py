@@ -399,7 +399,10 @@ def _cut_block(text: str, limit: int = MAX_SECTION) -> str:
 
 
 def text_reply(text: str) -> dict:
-    return {"response_type": "ephemeral", "text": text}
+    """A reply of one line only its user sees, ``text`` escaped (``_esc``): Slack reads &, < and > as its own
+    markup, and the usage's ``<what you see>`` was sent raw, as an error message naming a <placeholder> was
+    (found in review). Backticks stay: the usage's commands are code."""
+    return {"response_type": "ephemeral", "text": _esc(text)}
 
 
 # -- routes ---------------------------------------------------------------------------------------
@@ -797,7 +800,8 @@ VOTED = {
 
 def refusal(message: str) -> dict:
     """What a voter whose press was refused is shown (only them): the vote was not taken, and why."""
-    return {"response_type": "ephemeral", "replace_original": False, "text": f"⚠️ Your vote was not recorded: {message}"}
+    said = f"⚠️ Your vote was not recorded: {_esc(message)}"  # escaped as text_reply's
+    return {"response_type": "ephemeral", "replace_original": False, "text": said}
 
 
 def acknowledgement(payload: dict, recorded: list[dict]) -> dict:
