@@ -763,7 +763,12 @@ def test_share_in_any_case_with_or_without_a_colon_shares(served, typed):
     assert json.loads(reply["blocks"][4]["elements"][0]["value"])["q"] == "ENOSPC"
 
 
-@pytest.mark.parametrize("typed", ["help", " Help ", "--help", "-h", "share help", "share --help", "Share: -h"])
+@pytest.mark.parametrize(
+    "typed",
+    ["help", " Help ", "--help", "-h", "share help", "share --help", "Share: -h"]
+    # found in review: searched, and offered as incidents to record (`-` as `recur incident new -t - -d -`)
+    + ["?", "help?", "Help!", "usage", "...", "-", "share ?", "🔥", ":fire:"],
+)
 def test_help_shows_the_usage(served, typed):
     """Found in an audit: `/recur help` searched for "help" and answered with patterns. Found in an integrator's
     review: `/recur share help` posted a "no known pattern" reply in the channel, and `/recur --help` was searched:

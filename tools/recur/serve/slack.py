@@ -456,7 +456,7 @@ def slack_router(
         # zero-width characters alone: searched as "", answered "no known pattern matches “”"). Shown to its user
         # alone, after `share` too: `/recur share help` posted "no known pattern" in the channel, and `/recur
         # --help` was searched (found in an integrator's review)
-        if not has_text(text) or text.lower() in HELP_WORDS:
+        if _asks_for_usage(text):
             return JSONResponse(text_reply(USAGE))
         # counted with the API's answers: an operator watching the no_known_pattern rate saw no Slack traffic
         metrics = getattr(request.app.state, "metrics", None)
@@ -567,7 +567,19 @@ def _unmarked(m: re.Match) -> str:
 # "share:" and all, and answered to the user alone
 # or a code block's fence ("share```log```")
 _SHARE = re.compile(r"share(?::|(?=\s|```)|$)", re.IGNORECASE)
-HELP_WORDS = ("help", "--help", "-h")  # `/recur help` and a command line's ways of asking for it: the usage
+HELP_WORDS = ("help", "--help", "-h", "usage")  # `/recur help` and a command line's ways of asking for it: the usage
+
+
+def _asks_for_usage(text: str) -> bool:
+    """Whether a command's text (after `share`) is answered with the usage: nothing to search (has_text), a help
+    word with a question or exclamation mark or full stop ("help?", "Help!"), or no letter nor digit at all ("?",
+    "...", "-", an emoji). Found in review: they were searched, answered "no known pattern" and offered as an
+    incident to record, `-` as ``recur incident new -t - -d -``, which waits on stdin."""
+    return (
+        not has_text(text)
+        or text.strip().rstrip("?!.").strip().lower() in HELP_WORDS
+        or not any(ch.isalnum() for ch in text)
+    )
 
 
 # An emoji as Slack sends it in a command's text, a :name: code (a run of them: ":fire::fire:", a skin tone's
