@@ -1244,3 +1244,27 @@ def test_one_line_replies_are_escaped_for_slack():
 
     assert text_reply("no <b> & `x > y`")["text"] == "no &lt;b&gt; &amp; `x &gt; y`"
     assert refusal("pattern <x> & y")["text"].endswith("pattern &lt;x&gt; &amp; y")
+
+
+def test_a_vote_for_a_pattern_renamed_since_the_reply_says_so_not_did_you_mean(tmp_path, kb_dir):
+    """Found in review: a button's pattern renamed or removed since the reply got "did you mean disk-full?", as a
+    typed id would; the voter typed nothing. They are told the pattern changed since the reply, and to ask again."""
+    app, got, arrived = hooked_app(kb_dir, tmp_path, errors=True)
+    with running(app, wait_ready=False) as base:
+        value = json.dumps({"q": "disk full", "p": "disk-fulll"})
+        payload = {
+            "type": "block_actions",
+            "user": {"id": "U1"},
+            "response_url": base + "/hook",
+            "actions": [{"action_id": "recur_useful", "value": value}],
+        }
+        body = urlencode({"payload": json.dumps(payload)})
+        r = httpx.post(base + "/api/slack/interactions", content=body, headers=signed(body))
+        assert r.status_code == 404 and r.json()["error"]["code"] == "pattern_not_found"
+        assert arrived.wait(30), "the refused press was never acknowledged"
+    said = got[0]["text"]
+    assert said == (
+        "⚠️ Your vote was not recorded: this result's pattern (`disk-fulll`) was renamed or removed since the reply; "
+        "run /recur again"
+    )
+    assert not (tmp_path / "fb.jsonl").exists()

@@ -490,13 +490,11 @@ async def _take_votes(get_engine: Callable, settings: Settings, payload: dict):
     from fastapi.responses import JSONResponse
     from starlette.background import BackgroundTask
 
-    from recur.serve.routes.feedback import refuse_unknown
-
     votes = _votes(payload)
     url = payload.get("response_url")
     try:
         for v, _cut in votes:  # every vote's pattern first: none is written when one is unknown
-            refuse_unknown(get_engine(), v.pattern)
+            _refuse_gone(get_engine(), v.pattern)
         recorded = [
             await run_in_threadpool(_record, get_engine, settings, v, cut, vote_key(payload, v)) for v, cut in votes
         ]
@@ -504,10 +502,38 @@ async def _take_votes(get_engine: Callable, settings: Settings, payload: dict):
         # a refused press was answered to Slack alone, which shows nothing of it: the voter saw no
         # answer and the server's log no line (found in a problem manager's review)
         print(f"warning: a Slack vote was not recorded ({exc.status} {exc.code}): {exc.message}", file=sys.stderr)
-        told = BackgroundTask(_post, url, refusal(exc.message), "acknowledgement") if url else None
+        told = (
+            BackgroundTask(_post, url, refusal(getattr(exc, "voter", exc.message)), "acknowledgement") if url else None
+        )
         return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status, background=told)
     ack = BackgroundTask(_post, url, acknowledgement(payload, recorded), "acknowledgement") if url else None
     return JSONResponse({"status": "recorded", "votes": recorded}, background=ack)
+
+
+class _Gone(ApiError):
+    """The API's 404 for a vote's unknown pattern (its body as POST /api/feedback's), with what the voter is told."""
+
+    def __init__(self, exc: ApiError, voter: str):
+        super().__init__(exc.status, exc.code, exc.message, exc.headers)
+        self.voter = voter
+
+
+def _refuse_gone(engine, pattern: str) -> None:
+    """The API's 404 for a vote on a pattern the index does not have (routes.feedback.refuse_unknown). Its voter is
+    told, for an id neither retired nor left out for an error, that the pattern was renamed or removed since the
+    reply, and to ask again: the button was made when the id was right, and "did you mean …?", as for a typed id,
+    was said to someone who typed nothing (found in review). The route's body stays the API's."""
+    from recur.retrieval.patterns import retired
+    from recur.serve.routes.feedback import refuse_unknown
+
+    try:
+        refuse_unknown(engine, pattern)
+    except ApiError as exc:
+        gone = retired(engine.manifest)
+        if pattern in gone.paths or pattern in gone.left_out:
+            raise
+        said = f"this result's pattern (`{pattern}`) was renamed or removed since the reply; run /recur again"
+        raise _Gone(exc, said) from None
 
 
 # What the published OpenAPI document says of the routes' requests: the form fields read, and Slack's
