@@ -1268,3 +1268,29 @@ def test_a_vote_for_a_pattern_renamed_since_the_reply_says_so_not_did_you_mean(t
         "run /recur again"
     )
     assert not (tmp_path / "fb.jsonl").exists()
+
+
+def test_a_long_card_is_cut_at_a_line_after_escaping_and_keeps_its_look_alike_line():
+    """Found in review: a card's body was cut at 3,000 characters after its pieces were escaped ("<" is four), so
+    it ended inside an "&amp;", or inside a ``` block (the rest of the card code), and its *vs* line, the last,
+    was lost. It is cut at a line's end with "…", a block closed, the evidence and vs lines kept."""
+    import re
+
+    code = "```\n" + "\n".join(f"echo {i} '<<<<>>>> && <<<<>>>>'" for i in range(40)) + "\n```"  # 4 to 5 times longer
+    link = "[the <board>](https://grafana.example.com/d/x?" + "&" * 150 + ") "
+    for steps in (
+        [f"Check the pool & <queue> {n}: " + "<a> & <b> " * 20 + "\n\n" + code for n in (1, 2)],  # cut in a block
+        [code, code],
+        [link * 3, link * 3],  # cut in a line of links
+    ):
+        r = {"rank": 1, "id": "pool", "title": "Pool", "confidence": "high", "severity": "sev2",
+             "path": "patterns/data/pool.md", "runbook": steps, "evidence": ["keep <this> & that"],
+             "look_alikes": [{"id": "disk-full", "title": "Disk", "by": "`df -h` says 100% & <full>"}]}  # fmt: skip
+        body = answer_reply({"query": "pool", "no_known_pattern": False, "results": [r]})["blocks"][3]["text"]["text"]
+        assert len(body) <= MAX_SECTION
+        assert body.endswith(
+            "\n*Preserve first:* keep &lt;this&gt; &amp; that\n*vs* `disk-full`: `df -h` says 100% &amp; &lt;full&gt;"
+        )
+        assert not re.search(r"&(?!amp;|lt;|gt;)", body), body[-300:]  # no entity cut inside
+        assert body.count("```") % 2 == 0 and "…" in body
+        assert body.count("<") == body.count(">")  # no link left open

@@ -204,7 +204,7 @@ def _result_blocks(r: dict, query: str, site_url: str | None, votes: bool = True
     value = _vote_value(query, r["id"])
     blocks = [DividerBlock(), SectionBlock(text=MarkdownTextObject(text=cut(head, MAX_SECTION)))]
     if body:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(body)[:MAX_SECTION])))
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=_fit_body(body))))
     if not votes:
         return blocks
     blocks.append(
@@ -274,6 +274,58 @@ def _mrkdwn(text: str) -> str:
             pid = given_pattern_id(target.split("#", 1)[0]) if target.lower().split("#")[0].endswith(".md") else None
             out.append(f"{shown} (`{pid}`)" if isinstance(pid, FromPath) else f"{shown} ({_esc(target)})")
     return "".join(out)
+
+
+TAIL_SHARE = (
+    4  # of the card's section, at most a quarter each for its evidence and look-alike lines, kept after the steps
+)
+TAIL = ("*Preserve first:* ", "*vs* ")
+
+
+def _fit_body(body: list[str], limit: int = MAX_SECTION) -> str:
+    """A card's body lines as one section of at most ``limit`` characters, counted as sent (escaped: "<" is four):
+    cut at a line's end with "…", a ``` block cut inside closed; the evidence and look-alike lines (``*Preserve
+    first:*``, ``*vs*``) kept after the steps, each within a quarter of it. Cut at 3,000 characters as it came, the
+    section ended inside an "&amp;" or an open block (the rest of the card code) and lost the vs line, the last
+    (found in review)."""
+    tail = [_cut_lines(line, limit // TAIL_SHARE) for line in body if line.startswith(TAIL)]
+    steps = "\n".join(line for line in body if not line.startswith(TAIL))
+    kept = _cut_lines(steps, limit - sum(len(line) + 1 for line in tail))
+    return "\n".join(part for part in (kept, *tail) if part)
+
+
+def _cut_lines(text: str, limit: int) -> str:
+    """``text`` (mrkdwn, escaped) within ``limit`` characters: whole lines and a last "…" line, a ``` block left
+    open closed; a line over the room left cut at a space before it (an entity has none), before a link's ``<``
+    that would be left open, with "…"."""
+    if len(text) <= limit:
+        return text
+    out: list[str] = []
+    fenced = False
+
+    def size(lines: list[str]) -> int:
+        return sum(map(len, lines)) + len(lines) - 1
+
+    for line in text.split("\n"):
+        now = fenced != (line == "```")
+        if size([*out, line, *(["```"] if now else []), "…"]) <= limit:
+            out.append(line)
+            fenced = now
+            continue
+        room = limit - size([*out, "", *(["```"] if fenced else [])])
+        if line != "```" and room > 80:  # enough for some words of it
+            out.append(_cut_line(line, room))
+            return "\n".join([*out, *(["```"] if fenced else [])])
+        break
+    return "\n".join([*out, *(["```"] if fenced else []), "…"])
+
+
+def _cut_line(line: str, room: int) -> str:
+    said = line[: room - 1]
+    said = said[: max(said.rfind(" "), 0)]  # whole words: "&amp;" and a URL are never cut inside
+    if said.rfind("<") > said.rfind(">"):  # a link's <url|words> would be left open
+        said = said[: said.rfind("<")]
+    return said.rstrip() + "…"
 
 
 STEP_CHARS = 600  # of a step's text in a card, fences aside: two steps, the evidence and a look-alike in a section
