@@ -523,10 +523,37 @@ def test_a_command_while_the_engine_loads_is_answered_once_it_has_loaded(tmp_pat
         told = httpx.post(base + "/api/slack/commands", content=bare, headers=signed(bare), timeout=30)
         release.set()
         got = slack.wait(1)
-    assert r.status_code == 200 and r.json()["text"].startswith("Searching"), r.text
+    assert r.status_code == 200 and r.json()["text"].startswith("Recur is starting"), r.text  # not "searching"
     assert told.status_code == 200 and "still loading" in told.json()["text"], told.text
     assert got and got[0]["response_type"] == "ephemeral" and got[0]["no_known_pattern"] is False
     assert json.loads(got[0]["blocks"][4]["elements"][0]["value"]) == {"q": "ENOSPC", "p": "disk-full"}
+
+
+def test_a_command_promised_an_answer_is_told_when_the_server_stops_before_it(tmp_path, kb_dir, capfd):
+    """Found in review: commands sent while the model loaded were told "the answer follows in a moment", and a
+    stop then (a rolling restart) lost them silently. At the stop, each response_url still owed an answer is told
+    to run the command again, and the log says so."""
+    release = threading.Event()
+
+    def slow_load():
+        release.wait(60)
+        return Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
+
+    app = create_app(slow_load, site_dir=None, feedback_path=tmp_path / "fb.jsonl", slack_signing_secret=SECRET)
+    slack = SlackStandIn()
+    try:
+        with running(slack.app, wait_ready=False) as hook:
+            with running(app, wait_ready=False) as base:
+                for n in range(2):
+                    body = command_body(f"disk full on db-{n}", response_url=f"{hook}/hook")
+                    r = httpx.post(base + "/api/slack/commands", content=body, headers=signed(body), timeout=30)
+                    assert r.status_code == 200 and r.json()["text"].startswith("Recur is starting"), r.text
+            got = slack.wait(2)
+    finally:
+        release.set()
+    assert [g["text"] for g in got] == ["Recur restarted before answering; run the command again."] * 2
+    assert all(g["response_type"] == "ephemeral" and g["replace_original"] is False for g in got)
+    assert "stopping with 2 Slack command(s) not answered yet" in capfd.readouterr().err
 
 
 def test_a_slack_vote_that_cannot_be_written_is_a_503_as_on_the_api(tmp_path):

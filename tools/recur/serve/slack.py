@@ -66,7 +66,7 @@ MAX_VALUE = 2000  # Slack's limit on a button's value, which slack_sdk enforces 
 MAX_BODY = 1024 * 1024
 # seconds a post to a response_url may take: a late answer, and (shorter: a thread per vote waits on it) a
 # vote's acknowledgement
-POST_TIMEOUT = {"late reply": 10, "acknowledgement": 5}
+POST_TIMEOUT = {"late reply": 10, "acknowledgement": 5, "restart notice": 2}
 # seconds a command that came while the engine loads waits for it, its answer then posted to its response_url
 # (which Slack takes for 30 minutes); the real model loads in ~10 s, a first index build takes longer
 LOAD_WAIT = 120
@@ -74,6 +74,57 @@ USAGE = (
     "Usage: `/recur <what you see>` (a description, an alert, a log line): the known failure patterns, "
     "only for you. `/recur share <what you see>` posts them in the channel."
 )
+
+
+# what a command is told at once when its answer will come on its response_url: searching, or, while the model and
+# index load (after every restart), that Recur is starting; and what is posted there when the server stops first
+SEARCHING = "Searching the known failure patterns… the answer follows in a moment."
+STARTING = "Recur is starting (loading its model and index)… the answer follows once it has loaded."
+RESTARTED = "Recur restarted before answering; run the command again."
+
+
+class Owed:
+    """The response_urls promised an answer not posted yet (thread-safe). Found in review: a server stopped while
+    the model loaded (a rolling restart) lost each "the answer follows in a moment" silently; at the stop, each is
+    told to run the command again (tell_restarted)."""
+
+    def __init__(self):
+        self._urls: dict[int, str] = {}
+        self._next = 0
+        self._lock = threading.Lock()
+
+    def add(self, url: str) -> int:
+        with self._lock:
+            self._next += 1
+            self._urls[self._next] = url
+            return self._next
+
+    def done(self, key: int) -> bool:
+        """Whether ``key``'s answer is still owed (then no more): False once its user was told of a restart."""
+        with self._lock:
+            return self._urls.pop(key, None) is not None
+
+    def tell_restarted(self, timeout: float = POST_TIMEOUT["restart notice"]) -> int:
+        """Post RESTARTED to each response_url still owed an answer, in parallel, within about ``timeout``
+        seconds (best effort: the server is stopping); each is a warning in the log. Returns how many."""
+        with self._lock:
+            urls, self._urls = list(self._urls.values()), {}
+        if not urls:
+            return 0
+        print(
+            f"warning: stopping with {len(urls)} Slack command(s) not answered yet: each is told to run it again",
+            file=sys.stderr,
+        )
+        posts = [
+            threading.Thread(target=_post, args=(url, text_reply(RESTARTED), "restart notice"), daemon=True)
+            for url in urls
+        ]
+        deadline = time.monotonic() + timeout + 0.5
+        for post in posts:
+            post.start()
+        for post in posts:
+            post.join(max(0.0, deadline - time.monotonic()))
+        return len(urls)
 
 
 class SlackGate:
@@ -496,6 +547,7 @@ def slack_router(
 
     router = APIRouter(tags=["slack"])
     gate = SlackGate(signing_secret, clock=clock) if signing_secret else None
+    router.owed = owed = Owed()  # answers promised on response_urls: told of a stop (serve/app's lifespan)
 
     @router.post("/api/slack/commands", **COMMAND_DOC)
     async def slack_command(request: Request):
@@ -517,12 +569,15 @@ def slack_router(
         # Slack is told "searching…" at once: the load holds the GIL, and the 2.5 s wait took 4.9 s (Slack: 3 s)
         wait = LOAD_WAIT if form.get("response_url") else 0
         how = How(share=share, votes=settings.feedback_path is not None)
+        loading = bool(wait) and engine_loading(get_engine)  # said: Recur is starting, not "searching"
         return JSONResponse(
             await _reply_in_time(
                 lambda: _answer(get_engine, text, how, site_url, observe, wait),
                 form.get("response_url"),
-                0 if wait and engine_loading(get_engine) else reply_within,
+                0 if loading else reply_within,
                 request,
+                owed,
+                STARTING if loading else SEARCHING,
             )
         )
 
@@ -732,8 +787,13 @@ def _loaded(get_engine: Callable, wait: float):
     return get_engine()
 
 
-async def _reply_in_time(
-    compute: Callable[[], dict], response_url: str | None, budget: float, request: Request | None = None
+async def _reply_in_time(  # long: the two ways an answer goes back, and the hand-over between them, in one place
+    compute: Callable[[], dict],
+    response_url: str | None,
+    budget: float,
+    request: Request | None = None,
+    owed: Owed | None = None,
+    said: str = SEARCHING,
 ) -> dict:
     """``compute()`` if it is done within ``budget`` seconds; else "searching…" now and the
     answer posted to ``response_url`` when ready (``budget`` 0: always that way).
@@ -743,7 +803,8 @@ async def _reply_in_time(
     is not searched for (``ClientGone``: a 499, as on /api/suggest). With one (every command Slack
     sends), a closed connection leaves someone to answer: the user, whose answer the response_url
     still takes (for 30 minutes), so the search is made, and an answer ready in time for a connection
-    that has closed is posted there too."""
+    that has closed is posted there too. ``owed``: where an answer promised on the response_url is kept until it is
+    posted (Owed: told of a stop first); ``said``: what the user is told meanwhile."""
     import anyio
 
     compute = _never_silent(compute)
@@ -753,15 +814,16 @@ async def _reply_in_time(
             return await anyio.to_thread.run_sync(compute)  # the context, CLIENT_GONE with it, is copied
         finally:
             CLIENT_GONE.reset(gone)
-    box: dict = {"late": budget <= 0}
+    owed = owed or Owed()
+    box: dict = {"late": budget <= 0, "key": owed.add(response_url) if budget <= 0 else None}
     lock = threading.Lock()
 
     def run():
         reply = compute()
         with lock:
             box["reply"] = reply
-            late = box["late"]
-        if late:
+            late, key = box["late"], box["key"]
+        if late and (key is None or owed.done(key)):  # not when its user was told of a stop already
             _post(response_url, reply)
 
     worker = threading.Thread(target=run, name="recur-slack", daemon=True)
@@ -770,9 +832,10 @@ async def _reply_in_time(
         await anyio.to_thread.run_sync(worker.join, budget)
     with lock:
         reply = box.get("reply") if not box["late"] else None
-        box["late"] = reply is None  # the worker posts the answer to response_url when it has it
+        if reply is None and not box["late"]:  # the worker posts the answer to response_url when it has it
+            box["late"], box["key"] = True, owed.add(response_url)
     if reply is None:
-        return text_reply("Searching the known failure patterns… the answer follows in a moment.")
+        return text_reply(said)
     if request is not None and await request.is_disconnected():  # the answer in time, and nobody on the line
         threading.Thread(target=_post, args=(response_url, reply), name="recur-slack", daemon=True).start()
     return reply
