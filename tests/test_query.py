@@ -276,3 +276,23 @@ def test_recur_suggest_tells_a_japanese_text_that_the_model_reads_english(run):
     out = json.loads(res.stdout)
     assert out["query"] == NON_LATIN["ja"] and out["query_note"] == NON_LATIN_NOTE
     assert f"recur: {NON_LATIN_NOTE}." in res.stderr
+
+
+# found in a review of Slack: "🚨🚨 postgres connection pool exhausted" was read with its emoji as words
+EMOJI_TEXTS = {
+    "🚨🚨 postgres connection pool exhausted 🔥": "postgres connection pool exhausted",
+    "disk🔥full on db-3": "disk full on db-3",
+    "a 🔥 🔥 b": "a b",
+    "👩‍💻 ❤️ 🇩🇪 🏴󠁧󠁢󠁳󠁣󠁴󠁿 deploy stuck": "deploy stuck",
+    "ERROR x\n  🔥 at Foo.bar(Bar.java:1)\ny 🚨\r\nz": "ERROR x\n  at Foo.bar(Bar.java:1)\ny\r\nz",
+}
+# what is no emoji stays: arrows, check marks, the degree sign, letterlike symbols, a joiner inside a word
+NOT_EMOJI = ["Queue ⬆ depth, replication ✓ ✗, 40 ℃ and 95°F", "क्\u200dष देवनागरी", "ERROR:root:x", "ok ☑ ☒"]
+
+
+def test_emoji_are_not_searched_and_what_is_no_emoji_is():
+    for text, searched in EMOJI_TEXTS.items():
+        assert prepare(text).text == searched, text
+    for text in NOT_EMOJI:
+        assert prepare(text).text == text
+    assert prepare("🔥🔥🔥").text == ""

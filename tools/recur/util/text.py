@@ -477,6 +477,42 @@ def is_emoji(ch: str) -> bool:
     return ch in _EMOJI_CHARS or any(lo <= c <= hi for lo, hi in _EMOJI_RANGES)
 
 
+# An emoji's run as a query leaves it out (without_emoji): a pictograph of is_emoji's (its ranges and characters less
+# the joiners, selectors, keycap and tags, which alone are no emoji: a joiner is part of a Devanagari or Persian word),
+# then those that shape it. The site's box has the same class (site/theme/assets/recur-query.js, EMOJI_RUN)
+_PICTOGRAPH = "".join(
+    re.escape(chr(lo)) + ("-" + re.escape(chr(hi)) if hi > lo else "") for lo, hi in _EMOJI_RANGES if lo < 0xE0000
+) + "".join(re.escape(ch) for ch in sorted(_EMOJI_CHARS) if ch not in "\u200d\ufe0e\ufe0f\u20e3")
+EMOJI_RUN = re.compile(f"[{_PICTOGRAPH}][{_PICTOGRAPH}\u200d\ufe0e\ufe0f\u20e3\U000e0020-\U000e007f]*")
+
+
+def without_emoji(text: str) -> str:
+    """``text`` without its emoji (EMOJI_RUN): each run out with the spaces around it, one space left between
+    two words ("disk🔥full": "disk full"), a line's indentation and line breaks kept. An emoji says how someone
+    feels about a failure, not what failed, and the encoder read it as a word: "🚨🚨 postgres connection pool
+    exhausted" ranked otherwise than the words alone (found in a review of Slack, which sends them as :name:).
+    Linear: the spaces are trimmed around each run with str methods, not matched before it."""
+    if text.isascii():
+        return text
+    parts = EMOJI_RUN.split(text)
+    if len(parts) == 1:
+        return text
+    done, line_start, open_ = [], True, parts[0]  # open_: the text after the last run, its end not settled
+    for seg in parts[1:]:
+        left, right = open_.rstrip(" \t"), seg.lstrip(" \t")
+        if left.endswith("\n") or (not left and line_start):  # the run starts a line: its indentation kept
+            done.append(open_)
+            line_start = True
+        else:
+            done.append(left)
+            line_start = line_start and not left
+            # nothing after (the end, or another run), a line break, else a word: one space before it
+            right = right if not right or right[0] in "\r\n" else " " + right
+        open_ = right
+    done.append(open_)
+    return "".join(done)
+
+
 def slugify(
     text: str,
     *,
