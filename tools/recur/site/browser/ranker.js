@@ -450,7 +450,7 @@ export class Ranker {
     comp.best = cidx.map((c, j) => this.others[c].length ? Math.max(...this.others[c].map((r) => sims[r])) : comp.doc[j]);
     comp.bm25 = new Array(n).fill(0);
     comp.oneWord = new Array(n).fill(false);  /* calibrate zbm25_1: at most one word shared with the query */
-    comp.solo = false;  /* calibrate best_1: a one-word query */
+    comp.solo = false;  /* calibrate best_1 and title_1: a one-word query */
     if (lex) {  /* relative to the best candidate (Searcher._components) */
       comp.oneWord = cidx.map((c) => (this.lexOf[c] >= 0 ? lex.terms[this.lexOf[c]] : 0) <= 1);
       comp.solo = lex.words < 2;
@@ -524,7 +524,7 @@ export class Ranker {
       const next = r + 1 < n ? f[r + 1] : f[n - 1];
       const x = [f[r], f[r] - f[0], f[r] - next, best[j], zbest[j], comp.bm25[j], zbm[j],
                  sig.has(cidx[j]) ? sig.get(cidx[j])[0] : 0, Math.log(r + 1), comp.oneWord[j] ? zbm[j] : 0,
-                 comp.solo ? best[j] : 0];
+                 comp.solo ? best[j] : 0, !comp.solo ? 0 : sig.has(cidx[j]) && sig.get(cidx[j])[0] > 0 ? best[j] : comp.title[j]];
       let z = m.intercept;
       for (let k = 0; k < x.length; k++) {
         let zk = (x[k] - m.mean[k]) / m.scale[k];
