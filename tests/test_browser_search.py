@@ -224,6 +224,9 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     # CamelCase, a code or a pasted log's words never
     texts += ["Dsik ful on the chekout host, wrties failing", "databse conection pool exhuasted", "deadlcok"]
     texts += ["KubePodCrashLoopng after the deplyo, ENOSPCC on db-07", "(disk) fulll!"]
+    # a 3-letter word: read only as a KB word with its dropped letter ("ful" as "full"), one with no reading not
+    # counted against the others (search.TYPO short_letters)
+    texts += ["disk ful", "databse conection qzx vbq"]
     texts += ["the blog had a patch; water the plant", "compress job filling dsik", "grpc calls timing out"]
     texts += [NOISE + "ERROR HikariPool-1 - Connection is not available, request timed out after 30000ms.\n"]
     # words the model's tokenizer has whole are no typos (Encoder.known_words; the fake model has none): given
@@ -2075,6 +2078,35 @@ def test_the_pages_query_limits_are_query_pys(tmp_path):
     run = subprocess.run([NODE, "limits.mjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == [query.MAX_PASTE_CHARS, query.MAX_QUERY_CHARS]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_typo_reading_reads_a_short_word_as_search_py_does(tmp_path):
+    """A 3-letter word is read only as a KB word with its dropped letter ("disk ful" as "full"; search.read_typo),
+    and one with no reading does not cancel the others (Searcher._corrections): recur-query.js's Typos alike, as
+    the box's word search and the browser ranker read typos with it."""
+    from recur.retrieval import search
+
+    words = ["disk", "full", "fit", "memory", "leak"]
+    texts = ["disk ful", "fil", "memroy leek qzx vbq"]
+    shutil.copyfile(QUERY_JS, tmp_path / "recur-query.mjs")
+    (tmp_path / "t.mjs").write_text(
+        'import "./recur-query.mjs";\nconst q = globalThis.RecurQuery;\n'
+        f"const words = new Set({json.dumps(words)});\n"
+        "const t = new q.Typos({words, indexed: (w) => words.has(w), targetStem: (w) => w, english: () => new Set(),\n"
+        "  stop: new Set(), p: q.TYPO, endings: q.TYPO_WORD_ENDINGS, never: q.TYPO_NEVER});\n"
+        f"process.stdout.write(JSON.stringify({json.dumps(texts)}.map((x) => t.corrections(x))));\n"
+    )
+    out = subprocess.run([NODE, str(tmp_path / "t.mjs")], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == [[["ful", "full"]], [], [["memroy", "memory"], ["leek", "leak"]]]
+    targets = search.typo_targets(set(words), lambda w: w)
+    assert [search.read_typo(w, targets) for w in ("ful", "fil", "memroy", "leek", "qzx")] == [
+        "full",
+        None,
+        "memory",
+        "leak",
+        None,
+    ]
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")

@@ -252,6 +252,23 @@ def test_an_acronym_led_name_is_an_identifier_and_an_acronyms_plural_is_a_word(t
     assert coverage(load_kb(kb), alerts).detected == {"clock": ["NTPDown"], "dns": ["DNSDown", "OOMKilled"]}
 
 
+def test_an_acronym_before_a_two_letter_word_is_an_identifier_too(tmp_path):
+    """KVMUp, DBUp, SSLOk: an acronym before a capitalised word, as NTPDown, but the word has two letters, and the
+    rule wanted two lower-case ones after the capitals (CPUs, a plural, has one): they read as words, counted only
+    where a signal named them as an alert, and a runbook's "when KVMUp stops firing" went uncounted. IPDown and
+    DBDown were identifiers already."""
+    kb = tmp_path / "kb"
+    write_pattern(kb, "kvm", signals=("guest VMs unreachable",), runbook=("When KVMUp stops firing, check libvirtd.",))
+    write_pattern(kb, "db", signals=("DBUp flapping on the primary", "IPDown on eth0", "DBDown for 5m"))
+    write_pattern(kb, "tls", symptoms=("SSLOk is red for the ingress",), signals=("all GPUs busy", "KVMs paused"))
+    alerts = _plain_rules(tmp_path, "KVMUp", "DBUp", "IPDown", "DBDown", "SSLOk", "GPUs", "KVMs")
+    assert coverage(load_kb(kb), alerts).detected == {
+        "db": ["DBDown", "DBUp", "IPDown"],
+        "kvm": ["KVMUp"],
+        "tls": ["SSLOk"],
+    }
+
+
 # Grafana titles of several ordinary words, as small teams write them
 PHRASES = ["Connection refused", "Out of memory", "Disk full", "High p99 latency", "KubePodCrashLooping on payments"]
 

@@ -305,3 +305,64 @@ def test_owner_taken_out_of_a_pattern_with_no_fix_says_none_is_recorded(kb_dir):
         == {"id": "disk-full", "path": json.loads(shown)["path"], "fix": None, "changed": [], "dry_run": False}
     )
     assert shown == changed and shown.startswith('{\n "id"')  # printed as every other answer of it (indent 1)
+
+
+def test_due_and_tickets_are_taken_out_with_dash_every_other_byte_kept(kb_dir):
+    """`--owner -` took the owner out, but nothing took out a due date or the tickets: the YAML by hand again."""
+    path = _commented(kb_dir, BLOCK + "  done: 2026-11-02  # landed\n")
+    crlf = path.read_bytes().replace(b"\n", b"\r\n")
+    path.write_bytes(crlf)
+    res = fix(kb_dir, "disk-full", "--due", "-")
+    assert res.exit_code == 0 and "due 2026-11-30 → (none)" in res.output, res.output
+    assert path.read_bytes() == crlf.replace(b"  due: 2026-11-30\r\n", b"")
+    res = fix(kb_dir, "disk-full", "--ticket", "-", "--json")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.output)
+    assert doc["changed"] == ["tickets PRB-135 → (none)"] and doc["fix"]["tickets"] == [], res.output
+    want = crlf.replace(b"  due: 2026-11-30\r\n", b"").replace(b"  tickets:\r\n    - PRB-135  # the epic\r\n", b"")
+    assert path.read_bytes() == want
+    f = load_kb(kb_dir).patterns["disk-full"].fix
+    assert (f.status, f.owner, f.due, f.tickets, f.done.isoformat()) == ("open", "team-storage", None, [], "2026-11-02")
+    again = fix(kb_dir, "disk-full", "--due", "-", "--ticket", "-")
+    assert again.exit_code == 0 and "nothing to change" in again.output and path.read_bytes() == want
+
+
+@pytest.mark.parametrize(
+    "written,left",
+    [
+        (
+            "fix: {status: open, due: 2026-12-20, tickets: [PRB-1, PRB-2], owner: a}  # kept",
+            "fix: {status: open, owner: a}  # kept",
+        ),
+        ("fix: {tickets: [PRB-1,\n    PRB-2], due: 2026-12-20, owner: a}", "fix: {owner: a}"),
+        ("fix:\n  tickets: [PRB-1, PRB-2]  # two\n  due: 2026-12-20\n  owner: a", "fix:\n  owner: a"),
+        ("fix:\n  owner: a\n  tickets:\n  - PRB-1\n  # the second\n  - PRB-2\n  due: 2026-12-20", "fix:\n  owner: a"),
+    ],
+)
+def test_due_and_tickets_are_taken_out_of_any_layout(kb_dir, written, left):
+    path = _commented(kb_dir, written)
+    before = path.read_text()
+    checked = _check_lines(kb_dir)
+    res = fix(kb_dir, "disk-full", "--ticket", "-", "--due", "-")
+    assert res.exit_code == 0, res.output
+    assert "due 2026-12-20 → (none)" in res.output and "tickets PRB-1, PRB-2 → (none)" in res.output, res.output
+    assert path.read_text() == before.replace(written, left)
+    assert _check_lines(kb_dir) == checked
+
+
+def test_ticket_dash_with_another_ticket_is_a_usage_error_and_dry_run_writes_nothing(kb_dir):
+    path = _commented(kb_dir, BLOCK)
+    before = path.read_text()
+    res = fix(kb_dir, "disk-full", "--ticket", "-", "--ticket", "PRB-9")
+    assert res.exit_code == 2 and "--ticket - takes every ticket out" in res.output, res.output
+    assert "Traceback" not in res.output and path.read_text() == before
+    res = fix(kb_dir, "disk-full", "--ticket", "-", "--due", "-", "--dry-run", "--json")
+    doc = json.loads(res.output)
+    assert doc["changed"] == ["due 2026-11-30 → (none)", "tickets PRB-135 → (none)"], res.output
+    assert doc["fix"]["tickets"] == [] and doc["fix"]["due"] is None and path.read_text() == before
+    res = fix(kb_dir, "disk-full", "--due", " ")
+    assert res.exit_code == 2 and "--due" in res.output and path.read_text() == before, res.output
+    none = kb_dir / "patterns/capacity/disk-full.md"
+    none.write_text(before.replace(BLOCK, ""))
+    res = fix(kb_dir, "disk-full", "--due", "-", "--ticket", "-")
+    assert res.exit_code == 0 and "disk-full: no permanent fix recorded" in res.output, res.output

@@ -43,12 +43,15 @@ GERMAN = f"""\
 
 
 def test_sections_no_heading_maps_are_searched_when_none_is_the_summary_or_root_cause(kb_dir, tmp_path):
-    """The German headings map to nothing: the search had the title and the field lines above them,
-    answered "no known pattern" and a draft was written, though the Zusammenfassung quotes
-    db-pool-exhausted's signal (`recur check` then said it was "listed by 2 patterns")."""
+    """Headings that map to nothing ("Was geschah", "Warum"; "Zusammenfassung" and "Ursache" did, and are the
+    Summary and the Root cause now): the search had the title and the field lines above them, answered "no known
+    pattern" and a draft was written, though the first section quotes db-pool-exhausted's signal (`recur check`
+    then said it was "listed by 2 patterns")."""
     before = _pattern_files(kb_dir)
-    out = _import(kb_dir, tmp_path, GERMAN)
-    assert out["unmapped"] == ["Zusammenfassung", "Ursache"]
+    out = _import(
+        kb_dir, tmp_path, GERMAN.replace("## Zusammenfassung", "## Was geschah").replace("## Ursache", "## Warum")
+    )
+    assert out["unmapped"] == ["Was geschah", "Warum"]
     assert "jede Anfrage brach" in out["query"] and "hielt jede Verbindung" in out["query"]
     assert out["draft"] is None and not out["no_known_pattern"]
     assert out["candidates"][0]["id"] == "db-pool-exhausted"

@@ -77,6 +77,9 @@ IMPORT_KEYS = [
     "follow_ups",
     "notes",
 ]
+# `recur suggest --json`'s answer (Answer.to_json), each --queries line's after its own keys, and /api/suggest's:
+# the keys as they were, then ``meant`` (the pattern id a typo of one is meant to be), added last
+SUGGEST_KEYS = ["query", "query_note", "no_known_pattern", "results", "likelier", "credible", "corrected", "meant"]
 # `recur incident new --json`'s keys, as they were (its --help names them)
 INCIDENT_NEW_KEYS = ["id", "path", "review", "suggestions", "no_known_pattern", "linked"]
 # each command's object gained the other's keys for the same facts, after its own (docs/incident-json.md)
@@ -252,3 +255,21 @@ def test_import_json_says_the_titles_it_wrote(kb_dir, tmp_path):
     assert out["draft"] and out["draft"]["title"] == kb.patterns[out["draft"]["id"]].title == out["title"]
     new = run("incident", "new", *common, "--no-suggest", "-t", "  Checkout\n502s  after deploy ", "-s", "sev2")
     assert new["title"] == load_kb(kb_dir).incidents[new["id"]].title == "Checkout 502s after deploy"
+
+
+def test_suggest_json_keys_keep_their_order_with_meant_last(kb_dir, tmp_path):
+    """`meant` was added to the suggestion answer: every key before it stays, in its order, on --json and on each
+    --queries line (after the line's own keys); a typo of one id fills it, any other text leaves it []."""
+    where = ("--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", "fake:64")
+
+    def suggest(*args):  # stdout alone: the index's build notes are on stderr
+        r = CliRunner().invoke(cli, ["suggest", *where, *args])
+        assert r.exit_code == 0, r.output
+        return json.loads(r.stdout)
+
+    typo = suggest("--json", "disk-ful")
+    assert list(typo) == SUGGEST_KEYS and typo["meant"] == ["disk-full"], typo
+    assert suggest("--json", "No space left on device")["meant"] == []
+    (tmp_path / "q.jsonl").write_text('{"query": "disk-ful", "case": 7}\n', encoding="utf-8")
+    line = suggest("--queries", str(tmp_path / "q.jsonl"))
+    assert list(line) == ["case", *SUGGEST_KEYS] and line["meant"] == ["disk-full"], line

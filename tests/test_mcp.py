@@ -2220,3 +2220,18 @@ def test_a_resource_uri_naming_a_pattern_by_its_file_path_reads_as_get_pattern_r
     for rest, (error, (err, body, text)) in zip(unknown, failed):
         assert error is not None and err and body["error"]["code"] == "pattern_not_found", rest
         assert error.code == -32602 and error.message == text and "recur://patterns/" + rest in text
+
+
+def test_suggest_patterns_says_a_typo_of_one_id_as_the_terminal_does(served):
+    """`recur suggest disk-ful` says "Did you mean disk-full? recur show disk-full"; suggest_patterns answered it as
+    any text, "No known pattern matches: record the incident …", and an assistant recorded the typo. Its answer now
+    carries the API's ``meant`` and its text says it first, with no record proposed."""
+    url = served["base"] + "/mcp"
+
+    async def work(client):
+        return await call(client, "suggest_patterns", {"text": "disk-ful"})
+
+    err, got, text = session(url, work)
+    assert not err and got == api(served, "/api/suggest", {"text": "disk-ful"})[1] and got["meant"] == ["disk-full"]
+    assert text.splitlines()[0].startswith("Did you mean disk-full? recur show disk-full"), text
+    assert "record the incident" not in text and "record_incident" not in text, text

@@ -223,3 +223,40 @@ def test_the_owner_help_says_a_handle_and_its_full_name_are_one():
     assert "a full name the KB holds and its handle ('Noor Ahmed', '@noor-ahmed')" in help_text, help_text
     described = ReportOwner.__metadata__[0].description
     assert "a full name the KB holds and its handle ('Noor Ahmed', '@noor-ahmed')" in described, described
+
+
+def test_a_name_with_accents_and_its_handle_are_one_owner(tmp_path):
+    """`Zoë Müller` and `@zoe-muller` (a mention has no accents) were two owners on the board, and `--owner` and the
+    `--fail-on` owner check read them apart, while `Noor Ahmed` and `@noor-ahmed` were one. Another name stays apart."""
+    root = tmp_path / "kb"
+    write(root, "patterns/capacity/disk-full.md", pattern_text("disk-full", fix="fix: {status: open, owner: Zoë Müller, due: 2026-04-01}"))  # fmt: skip
+    items = [("Aye", "'@zoe-muller'"), ("Bee", "Zoe Miller"), ("Cee", "zoë müller")]
+    fu = "".join(f"  - {{title: {t}, owner: {o}, due: 2026-05-01}}\n" for t, o in items)
+    write(
+        root,
+        "incidents/2026/INC-2026-0001.md",
+        "---\nid: INC-2026-0001\ntitle: Disk\ndate: 2026-05-02\nseverity: sev3\npatterns: [disk-full]\n"
+        f"follow_ups:\n{fu}---\n\n## Summary\nx\n",
+    )
+    b = json.loads(run("report", "--kb", root, "--as-of", AS_OF, "--json").output)
+    assert list(b["by_owner"]) == ["Zoe Miller", "Zoë Müller", "(unowned)"], b["by_owner"]
+    zoe = b["by_owner"]["Zoë Müller"]
+    assert (zoe["fixes"], zoe["follow_ups"]) == (1, 2), zoe
+    for given in ("Zoë Müller", "zoe muller", "@zoe-muller", "Zoe\u0308 Mu\u0308ller"):  # the last: marks typed apart
+        mine = json.loads(run("report", "--kb", root, "--as-of", AS_OF, "--json", "--owner", given).output)
+        assert sorted(f["title"] for f in mine["follow_ups"]) == ["Aye", "Cee"], (given, mine["follow_ups"])
+        assert [f["pattern"] for f in mine["fixes"]] == ["disk-full"], (given, mine["fixes"])
+        gate = run("report", "--kb", root, "--as-of", AS_OF, "--owner", given, "--fail-on", "overdue")
+        assert gate.exit_code == 1 and "no record of the KB names" not in gate.output, (given, gate.output)
+    miller = json.loads(run("report", "--kb", root, "--as-of", AS_OF, "--json", "--owner", "Zoe Miller").output)
+    assert [f["title"] for f in miller["follow_ups"]] == ["Bee"] and miller["fixes"] == [], miller
+
+
+def test_accents_are_folded_but_two_names_never_merge():
+    from recur.kb.records import owner_key
+
+    assert owner_key("Zoë Müller") == owner_key("@zoe-muller".replace("-", " ")) == "zoe muller"
+    assert owner_key("Nguyễn Văn An") == "nguyen van an" and owner_key("François") == "francois"
+    # a mark that makes another letter, not an accent on a Latin one, is kept: さとう and さどう are two people
+    assert owner_key("さとう") != owner_key("さどう") and owner_key("क्ष") != owner_key("कष")
+    assert owner_key("Zoe Müller") != owner_key("Zoe Miller")

@@ -6,6 +6,7 @@ instead. Found in a new-hire review."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import httpx
@@ -109,3 +110,23 @@ def test_suggest_of_a_typo_of_one_id_says_it_and_proposes_no_record(run, kb_dir,
     assert "recur incident new" not in r.stdout, r.stdout
     # a text that is no id-shaped token (spaces) still gets the record command
     assert "Did you mean" not in run("suggest", "disk ful").stdout
+
+
+def test_a_typo_of_one_id_is_in_the_json_answer_and_the_api_as_meant(run, tmp_path):
+    """`recur suggest disk-ful` said "Did you mean disk-full? recur show disk-full" on the terminal, and --json,
+    --queries and /api/suggest carried nothing of it: a script or an assistant could not see it. Every answer now
+    carries ``meant`` (the one rule the terminal says it by), [] when it is none: a text with spaces, an id in use,
+    a text close to no id."""
+    out = json.loads(run("suggest", "--json", "disk-ful").stdout)
+    assert out["meant"] == ["disk-full"], out
+    for text in ("disk ful", "disk-full", "No space left on device", "pager"):
+        assert json.loads(run("suggest", "--json", text).stdout)["meant"] == [], text
+    lines = tmp_path / "q.jsonl"
+    lines.write_text('{"query": "disk-ful", "case": 1}\n{"query": "disk full"}\n', encoding="utf-8")
+    batch = [json.loads(line) for line in run("suggest", "--queries", str(lines)).stdout.splitlines()]
+    assert [b["meant"] for b in batch] == [["disk-full"], []] and batch[0]["case"] == 1, batch
+    with running(fake_app(small_kb(tmp_path / "kb3"), tmp_path)) as base:
+        api = httpx.post(base + "/api/suggest", json={"text": "disk-ful"}).json()
+        plain = httpx.post(base + "/api/suggest", json={"text": "disk ful"}).json()
+    assert api["meant"] == ["disk-full"] and plain["meant"] == [], (api, plain)
+    assert list(api)[:7] == ["query", "query_note", "no_known_pattern", "results", "likelier", "credible", "corrected"]

@@ -1177,3 +1177,16 @@ def test_the_record_command_holds_the_whole_text_or_reads_it_on_stdin_never_a_cu
     title = f"{said}, option 3"
     assert _record_command(first) == ["recur", "incident", "new", "-t", title, "-s", "SEVERITY", "-d", "-"]
     assert "paste the text" in first.split("```")[0] and "Ctrl-D" in first.split("```")[0]
+
+
+def test_the_reply_says_a_typo_of_one_id_as_the_terminal_does(served):
+    """`recur suggest disk-ful` says "Did you mean disk-full? recur show disk-full" and offers no record; /recur
+    disk-ful said "No known pattern … Record it" with the record command for the typo. The reply says it as the
+    terminal does, proposes no record, and carries /api/suggest's ``meant``."""
+    reply = slash(served, "disk-ful").json()
+    api = httpx.post(served["base"] + "/api/suggest", json={"text": "disk-ful"}).json()
+    assert reply["meant"] == api["meant"] == ["disk-full"], (reply, api)
+    intro = reply["blocks"][0]["text"]["text"]
+    assert "Did you mean disk-full? `recur show disk-full`" in intro and "recur incident new" not in intro, intro
+    plain = slash(served, "disk ful").json()
+    assert plain["meant"] == [] and "Did you mean" not in plain["blocks"][0]["text"]["text"]

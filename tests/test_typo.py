@@ -158,3 +158,27 @@ def test_a_reading_makes_a_credible_answer_surer_but_never_changes_it(real_engin
     got = real_engine.answer("kernal panic on the storage nodes", top=3)
     assert got.results[0]["id"] == "kernel-panic-bug" and got.results[0]["confidence"] == "high", got.results[0]
     assert got.corrected == [{"word": "kernal", "read_as": "kernel"}]
+
+
+def test_a_short_word_is_read_only_as_a_kb_word_with_its_dropped_letter():
+    """A 3-letter word was never a typo (search.TYPO min_letters 4): "disk ful" was "no known pattern". It is read
+    now, but only as a KB word one letter longer that holds it (a dropped letter: "ful" as "full"); a short word
+    has too many words one other change away ("fil" is one letter off "fit" as off "fail")."""
+    assert search.typo_words("disk ful") == ["disk", "ful"]
+    assert search.read_typo("ful", _targets({"full", "fun", "fuel"})) is None  # two of one letter more: unclear
+    assert search.read_typo("ful", _targets({"full", "fun", "fur"})) == "full"
+    assert search.read_typo("fil", _targets({"fit"})) is None  # a changed letter: not read in a short word
+    assert search.read_typo("dsk", _targets({"disk", "desk"})) is None  # both hold it: neither is clearly meant
+    assert search.read_typo("dsk", _targets({"disk"})) == "disk"
+
+
+@pytest.mark.model
+def test_a_dropped_letter_in_a_short_word_is_read_with_the_real_model(real_engine):
+    """`recur suggest "disk ful"`: "no known pattern", disk-full first at 9% (the word "ful" not read, 3 letters).
+    Read as "disk full", disk-full is found at the confidence "disk full" has, and the answer says the reading;
+    a 3-letter word with no reading does not cancel another one (it is no sign of another language)."""
+    ful = real_engine.answer("disk ful", top=3)
+    assert ful.results[0]["id"] == "disk-full" and not ful.no_known_pattern, ful.results[0]
+    assert ful.corrected == [{"word": "ful", "read_as": "full"}]
+    leak = real_engine.answer("memroy leek qzx vbq", top=3)
+    assert leak.corrected == [{"word": "memroy", "read_as": "memory"}, {"word": "leek", "read_as": "leak"}]

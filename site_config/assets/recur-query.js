@@ -975,7 +975,7 @@
 
   /* search.TYPO, TYPO_WORD_ENDINGS and TYPO_NEVER, for the word search, which has no bundle.json to read them
      from (the ranker reads the bundle's params, written from search.py); tests/test_browser_search.py checks them */
-  var TYPO = { min_letters: 4, long_at: 8, max_words: 24 };
+  var TYPO = { min_letters: 4, short_letters: 3, long_at: 8, max_words: 24 };
   var TYPO_WORD_ENDINGS = ["s", "es", "er", "ers"];
   var TYPO_NEVER = ("grpc ldap nvme numa systemd containerd runc fsync fdatasync mime exec execve semver async callback " +
     "sentry jquery toml bson cron crond etcd kubelet iptables nftables sysctl ulimit inode inodes mmap mutex regex " +
@@ -1009,7 +1009,7 @@
     var out = [];
     chunks.forEach(function (chunk) {
       var w = stripOf(chunk, TYPO_TRIM);
-      if (TYPO_PLAIN.test(w) && w.length >= p.min_letters && !stop.has(w.toLowerCase())) out.push(w.toLowerCase());
+      if (TYPO_PLAIN.test(w) && w.length >= (p.short_letters || p.min_letters) && !stop.has(w.toLowerCase())) out.push(w.toLowerCase());
     });
     return out;
   }
@@ -1044,7 +1044,7 @@
         if (kb.indexed(w) || self.aWord(w)) return;
         var read = self.readTypo(w);
         if (read !== null) out.set(w, read);
-        else unread.add(w);
+        else if (w.length >= kb.p.min_letters) unread.add(w);  /* a short word unread: no sign of another language */
       });
     }
     var got = unread.size >= out.size ? [] : Array.from(out);
@@ -1078,7 +1078,9 @@
   Typos.prototype.readTypo = function (word) {
     var most = word.length < this.kb.p.long_at ? 1 : 2, letters = new Set(word), targets = this.targets();
     var near = [], best = most;
-    for (var n = word.length - most; n <= word.length + most; n++) {
+    /* a short word (under min_letters): a dropped letter alone, a KB word one letter longer */
+    var short = word.length < this.kb.p.min_letters;
+    for (var n = short ? word.length + 1 : word.length - most; n <= word.length + most; n++) {
       (targets.get(n) || []).forEach(function (t) {
         var apart = 0;
         letters.forEach(function (c) { if (!t[1].has(c)) apart++; });

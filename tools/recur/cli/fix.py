@@ -11,7 +11,7 @@ import json
 import click
 
 from recur import config
-from recur.cli.options import DATE, TEXT, kb_option
+from recur.cli.options import DATE, DATE_OR_DASH, TEXT, kb_option
 from recur.kb.schema import FIX_STATUS
 
 
@@ -33,14 +33,17 @@ from recur.kb.schema import FIX_STATUS
     "an incident of the pattern after it as a recurrence after the fix.",
 )
 @click.option("--owner", metavar="NAME", type=TEXT, help="Who owns the fix: set or change it; '-' takes it out.")
-@click.option("--due", type=DATE, metavar="YYYY-MM-DD", help="Set or move the fix's due date.")
+@click.option(
+    "--due", type=DATE_OR_DASH, metavar="YYYY-MM-DD", help="Set or move the fix's due date; '-' takes it out."
+)
 @click.option(
     "--ticket",
     "tickets",
     multiple=True,
     type=TEXT,
     metavar="T",
-    help="A ticket of the fix (PRB-135), added to its tickets (repeatable; one it has already is left as it is).",
+    help="A ticket of the fix (PRB-135), added to its tickets (repeatable; one it has already is left as it is); "
+    "'-' takes every ticket out.",
 )
 @click.option(
     "--json",
@@ -61,19 +64,19 @@ def fix(kb_dir, pattern_id, status, done, done_on, owner, due, tickets, as_json,
     recur fix disk-full --done --on 2026-12-03
     recur fix disk-full --status in-progress --owner team-storage --due 2026-12-20
     recur fix disk-full --ticket PRB-135 --ticket PRB-140
+    recur fix disk-full --due - --ticket -      # no due date, no tickets
     recur fix disk-full --status open           # reopened: the fix did not hold (its done: kept)
     """
     from recur.cli.incident_marks import _done_on
     from recur.kb.loader import display_path, load_kb
     from recur.kb.pattern_fix import Change, find_pattern_file, fix_as_written, fix_now, set_fix
     from recur.retrieval.patterns import given_pattern_id
-    from recur.util.dates import given_date
 
-    change = Change(status=_status(status, done), owner=_owner(owner), due=given_date(due, "--due"))
+    change = Change(status=_status(status, done), owner=_owner(owner), due=_due(due))
     if done_on and change.status != "done":
         raise click.UsageError("--on goes with --done: the day the fix landed")
     change.on = _done_on(done_on)
-    change.tickets = _tickets(tickets)
+    change.tickets, change.tickets_out = _tickets(tickets)
     if not pattern_id.strip():  # "$PATTERN" unset in a script
         raise click.UsageError("ID is empty: give a pattern id, e.g. disk-full")
     kb = load_kb(kb_dir)
@@ -113,17 +116,29 @@ def _owner(value: str | None) -> str | None:
         raise click.UsageError("--owner is empty: give the fix's new owner, or '-' to take it out") from None
 
 
-def _tickets(given) -> list[str]:
+def _due(value: str | None):
+    """--due: the day, "" for '-' (taken out), None when not given."""
+    from recur.util.dates import given_date
+
+    return "" if value is not None and value.strip() == "-" else given_date(value, "--due")
+
+
+def _tickets(given) -> tuple[list[str], bool]:
+    """(the tickets --ticket adds, whether '-' takes them all out): '-' beside a ticket says two things."""
     from recur.cli.incident_marks import _named
 
-    return [_named(t, "--ticket") for t in given]
+    named = [_named(t, "--ticket") for t in given]
+    out = "-" in named
+    if out and any(t != "-" for t in named):
+        raise click.UsageError("--ticket - takes every ticket out: give it alone, or the tickets to add without it")
+    return ([] if out else named), out
 
 
 def _after(was: dict, edits: list) -> dict:
     """The fix as a dry run's edits would leave it (nothing was written to read back)."""
     now = dict(was)
     for where, _, value in edits:
-        now[where[-1]] = [str(t) for t in value] if where[-1] == "tickets" else value  # as fix_now gives them
+        now[where[-1]] = [str(t) for t in value or []] if where[-1] == "tickets" else value  # as fix_now gives them
     return now
 
 
@@ -141,7 +156,9 @@ def _changes(was: dict, now: dict) -> list[str]:
         if was[key] != now[key]:
             said.append(f"{key} {was[key] or '(none)'} → {now[key] or '(none)'}")
     added = [t for t in now["tickets"] if t not in was["tickets"]]
-    if added:
+    if was["tickets"] and not now["tickets"]:  # --ticket -
+        said.append(f"tickets {', '.join(was['tickets'])} → (none)")
+    elif added:
         said.append("tickets + " + ", ".join(added))
     return said
 

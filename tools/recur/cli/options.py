@@ -316,6 +316,11 @@ def _date(value: str, flag: str) -> None:
     given_date(value, flag)
 
 
+def _date_or_dash(value: str, flag: str) -> None:
+    if value.strip() != "-":  # '-' takes the date out (`recur fix --due -`), as '-' takes an --owner out
+        _date(value, flag)
+
+
 def _incident_id(value: str, flag: str) -> None:
     from recur.kb.incident_record import require_id
 
@@ -333,6 +338,7 @@ def _kebab_stripped(value: str, flag: str) -> None:
 
 
 DATE = Checked("date", _date)  # YYYY-MM-DD, a day Recur takes (dates.given_date)
+DATE_OR_DASH = Checked("date", _date_or_dash)  # a DATE, or '-': the date taken out
 INCIDENT_ID = Checked("id", _incident_id)  # it becomes the record's file name
 KEBAB_ID = Checked("id", _kebab)  # an onboarding path's id: a file name
 CATEGORY = Checked("category", _kebab, blank_ok=False)  # recur import's: a folder name ("" names none)

@@ -57,10 +57,13 @@ _TITLE_COLS = (
     "follow up",
     "remediation",
     "summary",  # a Jira issue table: "Jira | Summary | Assignee | Due date | Status" (the issue key was the title)
+    # a German or Japanese postmortem's ("| Maßnahme | Verantwortlich | Fällig |", "| 対策 | 担当 | 期限 |")
+    *("maßnahme", "massnahme", "aufgabe", "対策", "タスク"),
 )
 _TICKET_COLS = ("bug", "ticket", "issue", "jira", "tracking", "link", "reference", "ref", "pr")
-_OWNER_COLS = ("owner", "assignee", "who", "responsible", "assigned")
+_OWNER_COLS = ("owner", "assignee", "who", "responsible", "assigned", "verantwortlich", "zuständig", "担当者", "担当")
 _DUE_COLS = ("due", "deadline", "target", "eta", "by when", "date")
+_DUE_COLS += ("fällig", "fälligkeit", "frist", "termin", "期限", "期日")
 _STATUS_COLS = ("status", "state", "done", "progress")
 # a column of the day each item was done ("Completed", "Done on", "Date completed"); a "Done" status
 # column holding a date says so too (from_table). Not "Completion date": as often the day it is planned for.

@@ -1013,10 +1013,11 @@ def _texts(p) -> tuple[str, str, list, list, set, list]:
 
 
 # what marks a name as an identifier, not a word: CamelCase, an acronym before a capitalised word (NTPDown,
-# OOMKilled: they read as words, found in review; an acronym's plural, CPUs, IPs, is still a word), "_" or ":",
+# OOMKilled: they read as words, found in review; one of two letters too, KVMUp, SSLOk, which wanted two
+# lower-case letters; an acronym's plural, CPUs, IPs, its one "s", is still a word), "_" or ":",
 # three letters and a digit side by side (Http2, etc_2); a name without it (Memory, 503, p99, Out of memory,
 # Connection refused: Grafana titles) is ordinary words
-IDENTIFIER = re.compile(r"[a-z][A-Z]|[A-Z]{3}[a-z]{2}|[_:]|[A-Za-z]{3}[0-9]|[0-9][A-Za-z]{3}")
+IDENTIFIER = re.compile(r"[a-z][A-Z]|[A-Z]{3}(?:[a-z]{2}|[a-rt-z])|[_:]|[A-Za-z]{3}[0-9]|[0-9][A-Za-z]{3}")
 
 
 def _mentioned_by(texts: tuple, name: str) -> bool:

@@ -83,6 +83,20 @@ _NOT_A_KEY = rf"(?!(?i:{'|'.join(sorted(_NOT_A_PROJECT))})-)"  # before a key of
 PROJECT_KEY = rf"{_NOT_A_KEY}[A-Z][A-Z0-9]+-\d+"
 # what each of DATE_FORMS holds: a year in four digits, or one in two after a slash or a dash (18/Nov/26)
 _YEAR = re.compile(r"\d{4}|[/-]\d\d(?!\d)")
+# German month names and their abbreviations (with the English ones, which a German date may use too): only in a
+# German date's order, the day with its dot ("20. November 2026", "1. Dez. 2026", "3. März 2026"). Not months of
+# every date form: "Mai" is a name ("owner: Mai Tran, 2 Mai")
+_DE_MON = _MON | {
+    **dict.fromkeys(("januar", "jänner"), 1),
+    "februar": 2,
+    **dict.fromkeys(("märz", "mär", "maerz", "mrz"), 3),
+    "mai": 5,
+    "juni": 6,
+    "juli": 7,
+    **dict.fromkeys(("oktober", "okt"), 10),
+    **dict.fromkeys(("dezember", "dez"), 12),
+}
+_DE_MONTH = "|".join(sorted(_DE_MON, key=len, reverse=True))
 DATE_FORMS = [
     (re.compile(r"(?<![\d-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])"), "ymd"),
     (re.compile(r"(?<![\d/])(\d{4})/(\d{1,2})/(\d{1,2})(?![\d/])"), "ymd"),
@@ -97,6 +111,11 @@ DATE_FORMS = [
     (DASH_DATE, "slash"),
     (DASH_SHORT, "slash"),
     (re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.])"), "dmy."),  # 04.03.2026: day first (de, fr, ru)
+    # "20. November 2026", "1. Dez. 2026": German, the day's dot and the month's name (a German postmortem's Datum:
+    # line was "date: none found", and the first dated sentence, a due date, taken instead)
+    (re.compile(rf"(?<![\w.])(\d{{1,2}})\.[ \t]*({_DE_MONTH})(?!\w)\.?,?[ \t]+(\d{{4}})(?!\d)", re.I), "de"),
+    # "2026年11月25日": Japanese and Chinese, year, month and day each with its character
+    (re.compile(r"(?<!\d)(\d{4})[ \t]*年[ \t]*(\d{1,2})[ \t]*月[ \t]*(\d{1,2})[ \t]*日"), "ymd"),
 ]
 # a field left to fill in: a dash alone ("-", "—", Markdown's escaped "\\-"), "TBD", "TBC", "TBA", "N/A", "?":
 # an empty cell's or field's filler, "| Owner: - |" (a follow-up's owner "TBC" was recorded); the part of
@@ -271,6 +290,8 @@ def _mk(form: str, groups) -> dt.date | None:
             return dt.date(int(c), _MON[a.lower()[:3]], int(b))
         if form == "dmy.":
             return dt.date(int(c), int(b), int(a))
+        if form == "de":
+            return dt.date(int(c), _DE_MON[b.lower()], int(a))
         return dt.date(int(c), _MON[b.lower()[:3]], int(a))
     except (ValueError, KeyError):
         return None

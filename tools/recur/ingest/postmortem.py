@@ -75,8 +75,10 @@ CANONICAL = {
         "tl;dr",
         "tldr",
         "abstract",
+        # a German or Japanese postmortem's: unmapped, its summary was not the record's Summary
+        *("zusammenfassung", "kurzfassung", "überblick", "概要", "要約", "サマリー"),
     ],
-    "Impact": ["impact", "customer impact", "user impact", "business impact"],
+    "Impact": ["impact", "customer impact", "user impact", "business impact", "auswirkung", "auswirkungen", "影響"],
     "Root cause": [
         "root cause",
         "root causes",
@@ -92,6 +94,7 @@ CANONICAL = {
         "why did this happen?",
         "why did it happen",
         "why did this happen",
+        *("ursache", "ursachen", "grundursache", "grundursachen", "ursachenanalyse", "原因", "根本原因", "原因分析"),
     ],
     "Trigger": ["trigger", "triggers"],
     "Leadup": ["leadup", "lead-up", "lead up", "background", "context"],
@@ -141,6 +144,10 @@ CANONICAL = {
         "what we are doing about it",
         "what we're doing about it",
         "what we’re doing about it",
+        # a German or Japanese postmortem's: its table of due dates was read as the first dated sentence, the
+        # incident dated by an action item (a heading no alias names is no action items section)
+        *("maßnahmen", "massnahmen", "maßnahme", "massnahme", "folgemaßnahmen", "korrekturmaßnahmen", "aufgaben"),
+        *("対策", "再発防止策", "今後の対策", "アクションアイテム"),
     ],
     "Lessons learned": [
         "lessons learned",
@@ -189,6 +196,10 @@ KEYWORDS = [
 ]
 META_KEYS = {
     "date": "date",
+    # a German or Japanese postmortem's ("**Datum:** 20. November 2026", "日付: 2026年11月25日"): unread, the date was
+    # taken from the first dated sentence, an action item's due date
+    "datum": "date",
+    "日付": "date",
     "incident date": "date",
     "date of incident": "date",
     "date/time": "date",
@@ -224,6 +235,8 @@ META_KEYS = {
     "date created": "created",
     "severity": "severity",
     "sev": "severity",
+    "schweregrad": "severity",  # German and Japanese: the line was the summary's first, its severity read as prose
+    "重大度": "severity",
     "incident severity": "severity",
     "priority": "priority",  # a severity only when no severity is given (Jira has both fields)
     "severity level": "severity",
@@ -310,6 +323,7 @@ META_KEYS = {
     "postmortem reviewed": "review held",
     "author": "authors",
     "authors": "authors",
+    **dict.fromkeys(("autor", "autorin", "autoren", "作成者"), "authors"),  # German, Japanese: a line of the summary
     "owner": "owner",
     "document owner": "owner",  # Confluence's postmortem template: who wrote it, not who owns the incident
     # a Confluence page-properties row: it was a section "Postmortem owner" of the record, said as unmapped
@@ -395,8 +409,10 @@ DETAIL_LABELS = {
 _SHORT_ONLY = {"customer impact"}
 # No two "\s*" may meet in these (nor "\s*" and a lazy group before "$"): on a line with a long run
 # of spaces (a padded pandoc table, a pasted log) such a regex takes cubic time, minutes per line.
+# a label of letters of any script ("Datum:", "日付:"; in ASCII what [A-Za-z][A-Za-z /] read), its colon a
+# full-width one too, as Japanese writes it ("日付：")
 META = re.compile(
-    r"^\s*(?:[-*]\s*)?(?:(?:\*\*|__)\s*)?([A-Za-z][A-Za-z /]{1,24}?)\s*(?:(?:\*\*|__)\s*)?:\s*"
+    r"^\s*(?:[-*]\s*)?(?:(?:\*\*|__)\s*)?([^\W\d_](?:[^\W\d_]|[ /]){1,24}?)\s*(?:(?:\*\*|__)\s*)?[:：]\s*"
     r"(?:(?:\*\*|__)\s*)?(.+)$"  # the value: stripped where it is used
 )
 BOLD_LABEL = re.compile(r"^\s*(?:\*\*|__)([^*_]{2,70}?)\s*(?::\s*)?(?:\*\*|__)\s*(?::\s*)?(.*)$")
@@ -1264,8 +1280,12 @@ def _time_columns(pm: Postmortem, w: _Walk, lines: list[str], n: int) -> bool:
 
 
 # the columns beside an action item's that say it is one: its owner, due date, status or ticket
-_ACTION_COLUMNS = {"owner", "owners", "assignee", "assigned to", "due", "due date", "deadline", "target date", "eta"}
+# a column of the days action items are due, in English, German and Japanese: never the incident's date (_review_columns)
+DUE_COLUMNS = {"due", "due date", "due on", "deadline", "target date", "eta", "by when"}
+DUE_COLUMNS |= {"fällig", "fällig am", "fälligkeit", "frist", "termin", "期限", "期日"}
+_ACTION_COLUMNS = {"owner", "owners", "assignee", "assigned to", *DUE_COLUMNS}
 _ACTION_COLUMNS |= {"status", "state", "ticket", "jira", "bug", "issue", "priority"}
+_ACTION_COLUMNS |= {"verantwortlich", "zuständig", "担当", "担当者"}
 
 
 def _table_section(pm: Postmortem, w: _Walk, lines: list[str], n: int) -> None:
@@ -1923,7 +1943,9 @@ def _review_line(m: re.Match) -> str:
 
 def _review_columns(text: str) -> str:
     """``text`` with the cells under a table's review-date header blanked ("| Review date | Owner |" over "| 2026-12-09 |
-    Sam |"): its rows' days are the review's. The header names the review and a day, as a label line's does."""
+    Sam |"): its rows' days are the review's. The header names the review and a day, as a label line's does. The cells
+    under a due column (DUE_COLUMNS: "| Was | Wer | Fällig |") too, under whatever heading: the days action items are
+    due, never the incident's (a German postmortem under a heading no alias names was dated by its first due date)."""
     if "|" not in text:
         return text
     lines, cols = text.split("\n"), []
@@ -1933,7 +1955,11 @@ def _review_columns(text: str) -> str:
         elif cols:
             lines[n] = "| " + " | ".join("" if k in cols else c for k, c in enumerate(table_cells(ln))) + " |"
         elif n + 1 < len(lines) and all(re.fullmatch(r":?-+:?", c) for c in table_cells(lines[n + 1])):
-            cols = [k for k, c in enumerate(table_cells(ln)) if _REVIEW_WORD.search(c) and _WHEN_WORD.search(c)]
+            cols = [
+                k
+                for k, c in enumerate(table_cells(ln))
+                if (_REVIEW_WORD.search(c) and _WHEN_WORD.search(c)) or _norm(c) in DUE_COLUMNS
+            ]
     return "\n".join(lines)
 
 
@@ -2003,10 +2029,24 @@ PLACEHOLDER_MARKS = re.compile(
 )
 
 
+# letters of the scripts written without spaces between words (Han, Hiragana, Katakana, the iteration mark 々)
+_UNSPACED = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]+")
+_WORD = re.compile(r"[^\W\d_]{3,}")  # a run of three letters or more, of any script: [A-Za-z]{3,} in ASCII
+
+
+def own_words(text: str) -> int:
+    """The words of ``text``, by Unicode letters: a run of three letters or more of a script written with spaces
+    (Latin, Cyrillic, Greek, …; in ASCII text what ``[A-Za-z]{3,}`` counted), and in a script written without them
+    (Chinese, Japanese) one word for every two letters of a run, rounded up: a word there is one to three characters
+    long. ``[A-Za-z]{3,}`` alone counted a filled-in Japanese postmortem 1 word ("SEV"), an unfilled template."""
+    unspaced = sum((len(run) + 1) // 2 for run in _UNSPACED.findall(text))
+    return unspaced + len(_WORD.findall(_UNSPACED.sub(" ", text) if unspaced else text))
+
+
 def _template_stats(pm: Postmortem, body: str) -> None:
     pm.placeholders = len(PLACEHOLDER_MARKS.findall(_without_links(body)))
     text = strip_placeholders(re.sub(r"(?m)^[ \t]*#{1,6}\s.*$|\*\*[^*]*\*\*\s*:?|^[-:| \t]+$", " ", _own_lines(body)))
-    pm.words = len(re.findall(r"[A-Za-z]{3,}", text))
+    pm.words = own_words(text)
 
 
 def _without_links(text: str, label: int = 500, target: int = 2000) -> str:

@@ -24,16 +24,24 @@ KEYS = ("status", "owner", "due", "done", "tickets")  # the format's keys of a f
 
 @dataclass
 class Change:
-    """What ``set_fix`` asks for; None (an empty list) leaves a value as it is. ``owner`` "" takes it out."""
+    """What ``set_fix`` asks for; None (an empty list) leaves a value as it is. ``owner`` or ``due`` "" takes
+    it out; ``tickets_out`` takes every ticket out (the key and its list)."""
 
     status: str | None = None
     on: dt.date | None = None  # with status done: the day it landed (default today)
     owner: str | None = None
-    due: dt.date | None = None
+    due: dt.date | str | None = None
     tickets: list = field(default_factory=list)  # added to the fix's tickets (those it has already: no change)
+    tickets_out: bool = False
 
     def empty(self) -> bool:
-        return self.status is None and self.owner is None and self.due is None and not self.tickets
+        return (
+            self.status is None
+            and self.owner is None
+            and self.due is None
+            and not self.tickets
+            and not self.tickets_out
+        )
 
 
 def find_pattern_file(kb, pattern_id: str) -> tuple[str, Path]:
@@ -102,8 +110,12 @@ def _edits(fix: dict, change: Change) -> list[Edit]:
         edits.append(
             (("fix", "owner"), scalar(change.owner), change.owner) if change.owner else (("fix", "owner"), None, None)
         )
-    if change.due:
+    if change.due == "":
+        edits.append((("fix", "due"), None, None))
+    elif change.due:
         edits.append((("fix", "due"), change.due.isoformat(), change.due.isoformat()))
+    if change.tickets_out:  # the key with its list, in any layout (record_edit.drop_value)
+        edits.append((("fix", "tickets"), None, None))
     raw = fix.get("tickets")
     raw = raw if isinstance(raw, list) else []
     have = [str(t) for t in raw]  # "already has it" only: 4321 written is ticket "4321"

@@ -82,10 +82,11 @@ def set_value(front: str, path: tuple, value: str, where: str) -> str:
 
 
 def drop_value(front: str, path: tuple, where: str) -> str:
-    """``front`` with the key at ``path`` (a scalar on its key's line) taken out of its mapping: in a flow
-    ``{...}`` mapping with the comma before it, in a block one with its line (a comment after the value
-    goes with it). A reopened follow-up's ``done:`` date left behind was counted open by the board and
-    warned of by `recur check`. Any other layout is an error naming ``where``, to change by hand."""
+    """``front`` with the key at ``path`` taken out of its mapping, with its value: a scalar on its key's line,
+    or a list or mapping (a fix's ``tickets``, `recur fix --ticket -`) in any layout. In a flow ``{...}``
+    mapping with the comma before it, in a block one with its lines (a comment after the value goes with it).
+    A reopened follow-up's ``done:`` date left behind was counted open by the board and warned of by `recur
+    check`. Any other layout is an error naming ``where``, to change by hand."""
     from recur.kb.parse import compose
 
     node = compose(front)
@@ -97,19 +98,30 @@ def drop_value(front: str, path: tuple, where: str) -> str:
     if not isinstance(node, yaml.MappingNode) or len(pairs) != 1:
         raise _no_drop(node, path, where)
     k, v = pairs[0]
-    if not isinstance(v, yaml.ScalarNode) or v.end_mark.line != k.start_mark.line:
+    if isinstance(v, yaml.ScalarNode) and v.end_mark.line != k.start_mark.line:
         raise _no_drop(v, path, where)
+    value_end = _end_of_value(v)
     if node.flow_style:
         at = node.value.index((k, v))
         if at:  # ", done: 2026-12-01" after the value before it
-            return front[: node.value[at - 1][1].end_mark.index] + front[v.end_mark.index :]
-        end = node.value[1][0].start_mark.index if len(node.value) > 1 else v.end_mark.index
+            return front[: node.value[at - 1][1].end_mark.index] + front[value_end:]
+        end = node.value[1][0].start_mark.index if len(node.value) > 1 else value_end
         return front[: k.start_mark.index] + front[end:]
     start = front.rfind("\n", 0, k.start_mark.index) + 1
     if front[start : k.start_mark.index].strip():  # "- done: ..." opens the item: its line is the item's
         raise _no_drop(k, path, where)
-    end = _line_end(front, v.end_mark.index)
+    end = _line_end(front, value_end)
     return front[: max(start - 1, 0)] if end == len(front) else front[:start] + front[end + 1 :]
+
+
+def _end_of_value(node) -> int:
+    """Where ``node``'s own text ends: a block list or mapping ends where the next token starts (past comment
+    lines after it, which may be the next key's), so at its last item's end instead, as ``_add_to_mapping``
+    finds it."""
+    while isinstance(node, yaml.CollectionNode) and not node.flow_style and node.value:
+        node = node.value[-1][1] if isinstance(node, yaml.MappingNode) else node.value[-1]
+    index = node.end_mark.index
+    return index - 1 if node.end_mark.column == 0 and index > 0 else index  # a block scalar ends on the next line
 
 
 def _no_drop(node, path: tuple, where: str) -> RecurError:

@@ -115,8 +115,20 @@ def owner_key(name: str) -> str:
     """One owner however written: "Bob", "bob" and "@bob" (a tracker's mention) are the same, and "Noor  Ahmed"
     (a run of spaces) is "noor ahmed" (the board's owners, `recur report --owner`; record_incident's retry check,
     in kb, so here). The one rule: the board's own collapsed the spaces and this did not, so the --fail-on gate
-    refused `--owner "Noor  Ahmed"` as an owner no record names while the board listed Noor Ahmed's items."""
-    return " ".join(name.strip().lstrip("@").casefold().split())
+    refused `--owner "Noor  Ahmed"` as an owner no record names while the board listed Noor Ahmed's items.
+    A Latin letter's accents are folded ("Zoë Müller" is "zoe muller", the handle "@zoe-muller" a mention writes
+    is its own, ``problems.board.owner_aliases``): they were two owners where "Noor Ahmed" and "@noor-ahmed" were
+    one. Only a mark on a letter a-z: one that makes another letter of its script (か and が, и and й) is kept,
+    so two names never become one."""
+    import unicodedata
+
+    def plain(c: str) -> str:  # é, ë, ễ (two marks), e + U+0301 typed apart (NFC made one): e
+        parts = unicodedata.normalize("NFKD", c)
+        latin = "a" <= parts[0] <= "z" and all(unicodedata.combining(m) for m in parts[1:])
+        return parts[0] if latin else c
+
+    folded = "".join(plain(c) for c in unicodedata.normalize("NFC", name.strip().lstrip("@").casefold()))
+    return " ".join(folded.split())
 
 
 @dataclass

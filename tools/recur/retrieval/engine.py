@@ -481,14 +481,19 @@ class Engine:
         return self.answer_many([text], top=top, exclude=exclude, link=link, others=others)[0]
 
     def answer_many(self, texts: list[str], top: int = 5, *, exclude=None, link=None, others=None) -> list[Answer]:
+        from recur.retrieval.patterns import meant_ids
+
         prepared = [prepare(t) for t in texts]
         # the verdict reads the first VERDICT_TOP results whatever is shown: `-n 1` and `-n 5` agree
         ranked = self._rank_read([p.text for p in prepared], max(top, calibrate.VERDICT_TOP), "hybrid", exclude, link)
         out = []
-        for p, (r, read) in zip(prepared, ranked):  # read: the typos read as the KB's words (search.TYPO), said
+        for t, p, (r, read) in zip(texts, prepared, ranked):  # read: the typos read as the KB's words (search.TYPO)
             note = "; ".join(n for n in (p.said(others), typo_note(read)) if n) or None
             shown, likelier = _shown(r, top), _hidden_likelier(r, top)
-            out.append(Answer(p.text, shown, no_known_pattern(r), note, likelier, credible_count(r), corrected(read)))
+            meant = meant_ids(t, self.docs, self.manifest)
+            out.append(
+                Answer(p.text, shown, no_known_pattern(r), note, likelier, credible_count(r), corrected(read), meant)
+            )
         return out
 
     def ranked_many(self, texts: list[str], top: int = 5, mode: str = "hybrid", exclude=None) -> list[list[Result]]:

@@ -9,6 +9,7 @@ Errors are ``RecurError`` subclasses carrying the API's error ``code``, with the
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -165,6 +166,22 @@ class Retired:
     # its first error or None)}. Asked for, such a pattern was "no pattern with id 'disk-full' in the index" while
     # /healthz named its file (found in an operator's review)
     left_out: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+
+
+# a text that may be a typo of a pattern's id: one lowercase token with a hyphen ("disk-ful"), as ids are kebab
+ID_SHAPED = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+
+
+def meant_ids(text: str, ids, manifest: dict | None = None) -> list[str]:
+    """An answer's ``meant``: the one pattern id of ``ids`` an id-shaped ``text`` (ID_SHAPED, neither an id in use
+    nor a retired one of ``manifest``) is close to, by the rule `recur show` says "did you mean" by (close_ids);
+    empty when none or several are. One rule for every surface: the terminal said "Did you mean disk-full?" for
+    `recur suggest disk-ful`, and its --json, the API, MCP and Slack carried nothing of it (found in review)."""
+    text = text.strip()
+    if not ID_SHAPED.fullmatch(text) or text in ids or text in retired(manifest).paths:
+        return []
+    close = close_ids(text, ids)
+    return close if len(close) == 1 else []
 
 
 def retired(manifest: dict | None) -> Retired:

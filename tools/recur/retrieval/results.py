@@ -408,6 +408,9 @@ class Answer:
     # the typed words read as the KB's words (search.TYPO): [{"word": "memroy", "read_as": "memory"}], which
     # query_note says too ("read 'memroy' as 'memory'"); the site's box says it from here
     corrected: list = field(default_factory=list)
+    # the pattern id a text that is a typo of one is meant to be (patterns.meant_ids): ["disk-full"] for "disk-ful",
+    # said before the results on every surface ("Did you mean disk-full? recur show disk-full"); empty otherwise
+    meant: list = field(default_factory=list)
 
     def to_json(self, extra: dict | None = None) -> dict:
         """The answer as JSON; ``extra``: a --queries line's other keys, echoed first (a dict, not
@@ -422,6 +425,7 @@ class Answer:
             # MCP's and Slack's headlines read the JSON answer: without the count they said only what they showed
             "credible": self.credible,
             "corrected": self.corrected,
+            "meant": self.meant,
         }
 
 
@@ -501,6 +505,12 @@ def about_no_failure(answer) -> bool:
 
 def _rated(p) -> bool:
     return isinstance(p, (int, float)) and not isinstance(p, bool)
+
+
+def meant_line(meant) -> str | None:
+    """What an answer's ``meant`` (patterns.meant_ids) says, in the terminal's words (cli/render.known_text), for
+    MCP's text and Slack's reply: "Did you mean disk-full? recur show disk-full"; None when it is empty."""
+    return f"Did you mean {meant[0]}? recur show {meant[0]}" if meant else None
 
 
 def corrected(read) -> list[dict]:

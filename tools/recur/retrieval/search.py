@@ -117,7 +117,11 @@ ID_PIN = {"max_words": 4}
 # a path or a signal-like token (CamelCase, UPPER, snake_case, with a digit, a dot or a hyphen) is never
 # changed, and a pasted log is no typed question. Found in review: "memroy leek" was "no known pattern" and
 # "certficate expird" rated its TLS pattern "<1% likely right".
-TYPO = {"min_letters": 4, "long_at": 8, "max_words": 24}
+# A shorter word, of ``short_letters`` or more, is read only as a KB word one letter longer that holds it with one
+# letter added (a dropped letter: "disk ful" as "full"; it was "no known pattern", disk-full at 9%): a short word has
+# too many words one change away to read any other edit, and one with no such reading does not count against the
+# question's other readings (it is no sign of another language).
+TYPO = {"min_letters": 4, "short_letters": 3, "long_at": 8, "max_words": 24}
 # Nor is a word the model's tokenizer has whole (Encoder.known_words), or one of them with these endings: an
 # English word the KB does not use ("blog" was read as "log", "renders" as "senders" on the dev questions).
 TYPO_WORD_ENDINGS = ("s", "es", "er", "ers")
@@ -145,7 +149,7 @@ def typo_words(text: str) -> list[str]:
     for chunk in chunks:
         w = chunk.strip(_TYPO_TRIM)
         plain = w.isascii() and w.isalpha() and (w.islower() or (w[0].isupper() and w[1:].islower()))
-        if plain and len(w) >= TYPO["min_letters"] and w.lower() not in STOPWORDS:
+        if plain and len(w) >= TYPO["short_letters"] and w.lower() not in STOPWORDS:
             out.append(w.lower())
     return out
 
@@ -196,7 +200,9 @@ def read_typo(word: str, targets: dict) -> str | None:
     letter, if they are), the one of the shortest stem, then of the nearest length, then A-Z."""
     most = 1 if len(word) < TYPO["long_at"] else 2
     letters, near, best = frozenset(word), [], most
-    for n in range(len(word) - most, len(word) + most + 1):
+    # a short word (under min_letters): a dropped letter alone, a KB word one letter longer
+    lengths = range(len(word) - most, len(word) + most + 1) if len(word) >= TYPO["min_letters"] else [len(word) + 1]
+    for n in lengths:
         for w, its, stem in targets.get(n, ()):
             if len(letters ^ its) > 2 * most:  # each edit changes at most two letters of the set
                 continue
@@ -778,7 +784,7 @@ class Searcher:
             read = read_typo(w, self._typo_targets)
             if read is not None:
                 out[w] = read
-            else:
+            elif len(w) >= TYPO["min_letters"]:  # a short word with no reading is no sign of another language
                 unread.add(w)
         # another language's question: its words the KB and the model do not have are mostly no typos, and
         # the few near a KB word read it wrongly (found in review: "datos" as "dates", "dados" as "ddos")

@@ -18,6 +18,7 @@ from recur.retrieval.results import (
     confidence_text,
     flat,
     match_line,
+    meant_line,
     percent,
     step_lines,
     why_text,
@@ -65,10 +66,17 @@ def answer_text(answer: dict, *, writes: bool = False) -> str:
     results = answer["results"]
     said = answer.get("query_note")  # a log searched by its error lines, a long paste condensed
     lines = [f"{said[0].upper()}{said[1:]}."] if said else []
+    if meant := meant_line(answer.get("meant")):  # a typo of one id: said first, as the terminal says it
+        lines.append(f"{meant} (get_pattern gives it).")
     if answer["no_known_pattern"]:
         # nothing here describes the text: the closest by name and likelihood alone. Each with its evidence and
-        # steps (five unrelated runbooks at <1%) was most of the answer, and a model followed them (found in review)
-        said = no_pattern_text(writes, about_no_failure(answer))
+        # steps (five unrelated runbooks at <1%) was most of the answer, and a model followed them (found in review).
+        # A typo of an id is no incident: nothing to record, as the terminal proposes none for it
+        said = (
+            "No known pattern matches the text as typed."
+            if meant
+            else no_pattern_text(writes, about_no_failure(answer))
+        )
         lines.append(said + (" Closest patterns, for comparison only:" if results else ""))
         lines += [f"{r['rank']}. {r['id']}: {r['title']}{draft_mark(r)} ({confidence_text(r)})" for r in results]
         return "\n".join(lines)

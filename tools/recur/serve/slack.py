@@ -37,7 +37,15 @@ from fastapi import Request  # at module level: the routes' annotations are reso
 from recur.kb.incident_record import incident_command
 from recur.retrieval.patterns import site_page
 from recur.retrieval.query import unfenced
-from recur.retrieval.results import about_no_failure, check_both, confidence_text, likelier, match_line, step_parts
+from recur.retrieval.results import (
+    about_no_failure,
+    check_both,
+    confidence_text,
+    likelier,
+    match_line,
+    meant_line,
+    step_parts,
+)
 from recur.serve.deps import Settings, engine_loading, errors, load_pauses
 from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, error_body, unexpected_message
 from recur.util.text import cut, has_text
@@ -289,23 +297,14 @@ def answer_reply(
     shown = _typed(cut(query, 300))
     said = answer.get("query_note")  # a log searched by its error lines: said before the lines it shows
     said = f"_{_typed(said[0].upper() + said[1:])}._\n" if said else ""  # names a pasted alert, as typed
-    if answer["no_known_pattern"]:
-        tail = "\nThen draft a pattern (`recur new pattern`), or `recur import` the postmortem once it is written." + (
+    meant = _code_last(answer.get("meant"))  # a typo of one id, said as the terminal says it: no record for it
+    if answer["no_known_pattern"] and meant:
+        intro = f"{said}*No known pattern* matches “{shown}”. {meant}" + (
             "\nClosest patterns, for comparison only:" if results else ""
         )
-        # about no failure (results.about_no_failure): said, as the terminal says it; "Record it" was the one reading
-        # of "how do I get VPN access" (found in a re-read)
-        record = (
-            ": nothing in the knowledge base is about this. If it is an incident, record it"
-            if about_no_failure(answer)
-            else ". Record it"
-        )
-        head = f"{said}*No known pattern* matches “{shown}”{record}, so it shows as needs analysis:\n"
-        line, stdin = _record_line(
-            query if text is None else text, MAX_SECTION - len(tail) - len(head) - len(STDIN_HINT) - 6
-        )
-        head += (STDIN_HINT if stdin else "") + "```" + line + "```"
-        intro = _cut_block(head, MAX_SECTION - len(tail)) + tail
+        fallback = f"Recur: {meant_line(answer['meant'])}"
+    elif answer["no_known_pattern"]:
+        intro = _record_intro(answer, f"{said}*No known pattern* matches “{shown}”", query if text is None else text)
         fallback = f"Recur: no known pattern matches “{_typed(cut(query, 100))}”"
     else:
         # what the results are, by confidence (results.match_line: low ones are not called matches), and
@@ -314,7 +313,8 @@ def answer_reply(
         # has no way to ask for more than SHOWN, so none is offered
         line = match_line(results, answer.get("likelier"), answer.get("credible") or 0, more="")
         both = check_both(results, answer.get("likelier"))
-        intro = f"{said}*{line}* for “{shown}”" + (f".\n{_esc(both)}." if both else ":")
+        meant = f"{meant}\n" if meant else ""
+        intro = f"{said}{meant}*{line}* for “{shown}”" + (f".\n{_esc(both)}." if both else ":")
         fallback = f"Recur: {_notified(results)} for “{_typed(cut(query, 100))}”"
     blocks = [SectionBlock(text=MarkdownTextObject(text=_cut_block(intro)))]
     for r in results:
@@ -327,7 +327,38 @@ def answer_reply(
         "no_known_pattern": bool(answer["no_known_pattern"]),
         # and its typos read as the KB's words (Answer.corrected), which the intro says as query_note does
         "corrected": answer.get("corrected") or [],
+        # and the pattern id a typo of one is meant to be (Answer.meant), which the intro says first
+        "meant": answer.get("meant") or [],
     }
+
+
+def _record_intro(answer: dict, head: str, text: str) -> str:
+    """The intro of a reply with no known pattern: ``head`` ("*No known pattern* matches “…”"), then the command
+    recording ``text``, then what to do next."""
+    tail = "\nThen draft a pattern (`recur new pattern`), or `recur import` the postmortem once it is written." + (
+        "\nClosest patterns, for comparison only:" if answer["results"] else ""
+    )
+    # about no failure (results.about_no_failure): said, as the terminal says it; "Record it" was the one reading
+    # of "how do I get VPN access" (found in a re-read)
+    record = (
+        ": nothing in the knowledge base is about this. If it is an incident, record it"
+        if about_no_failure(answer)
+        else ". Record it"
+    )
+    head = f"{head}{record}, so it shows as needs analysis:\n"
+    line, stdin = _record_line(text, MAX_SECTION - len(tail) - len(head) - len(STDIN_HINT) - 6)
+    head += (STDIN_HINT if stdin else "") + "```" + line + "```"
+    return _cut_block(head, MAX_SECTION - len(tail)) + tail
+
+
+def _code_last(meant: list | None) -> str:
+    """results.meant_line of an answer's ``meant``, its command as code: "Did you mean disk-full? `recur show
+    disk-full`"; "" when it is empty."""
+    said = meant_line(meant)
+    if not said:
+        return ""
+    asked, command = said.split("? ", 1)
+    return f"{asked}? `{command}`"
 
 
 def _notified(results: list) -> str:
