@@ -1,7 +1,7 @@
 """Fit recur.calibrate's logistic model on the starter KB; check it on the fixture KB's dev sets.
 
     python bench/calibrate_data.py            # once: cached per-query candidate scores
-    python bench/calibrate_fit.py [--write] [--sets case,case-lopo,...] [--l2 1] [--only best_1,title_1]
+    python bench/calibrate_fit.py [--write] [--sets case,case-lopo,...] [--l2 1] [--only best_1s,title_1 --as-said]
 
 Fitting data (starter KB only): see calibrate_data.py for the query sets. Every query's top-K
 results are rows, labelled right/wrong. ``--write`` stores the coefficients in calibrate.py.
@@ -73,6 +73,15 @@ def buckets(p, y, edges=(0, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0001)):
     return out
 
 
+def as_said(recs) -> list:
+    """``recs`` with every one-word question weighed as one that says more (``comp["said"]``: "github down"):
+    the recorded ones are bare words (a pattern's first tag), and no recorded question has a stop word beside
+    its one BM25 word, so ``said``'s features (``best_1s``, ``title_1``) are fitted on the bare ones."""
+    return [
+        {**r, "comp": {**r["comp"], "said": r["comp"].get("solo", np.zeros(len(r["pids"]), dtype=bool))}} for r in recs
+    ]
+
+
 def refit_only(X, y, names: list, l2: float = 1.0, weights=None, iters: int = 50) -> dict:
     """The shipped model (cal.MODEL) with only the coefficients of ``names`` refitted, the rest kept.
 
@@ -138,6 +147,11 @@ def main(argv=None):
         help="refit only these features' coefficients (comma-separated), keeping the shipped model's others and "
         "NO_MATCH_BELOW; rows where they are all 0 keep their probability exactly (refit_only)",
     )
+    ap.add_argument(
+        "--as-said",
+        action="store_true",
+        help="with --only: fit on the one-word questions as if each said more than its word (as_said)",
+    )
     ap.add_argument("--write", action="store_true")
     a = ap.parse_args(argv)
     with open(a.records, "rb") as fh:
@@ -151,7 +165,8 @@ def main(argv=None):
         qpos = np.asarray([train[i]["label"].any() for i in q])
         w = np.where(qpos, 1.0, qpos.sum() / max((~qpos).sum(), 1))
     m = cal.fit_logistic(X[:, use], y, l2=a.l2, weights=w)
-    only = refit_only(X, y, a.only.split(","), l2=a.l2, weights=w) if a.only else None
+    Xo = rows(as_said(train))[0] if a.as_said else X
+    only = refit_only(Xo, y, a.only.split(","), l2=a.l2, weights=w) if a.only else None
     full = {"mean": [0.0] * len(use), "scale": [1.0] * len(use), "coef": [0.0] * len(use), "intercept": m["intercept"]}
     full.update(lo=[0.0] * len(use), hi=[0.0] * len(use))  # an unused feature: coefficient 0, clipped to 0
     for k in ("mean", "scale", "coef", "lo", "hi"):
