@@ -186,6 +186,9 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     texts = QUERIES + ["writes fail ENOSPC", "nothing in this knowledge base talks about llamas or the moon"]
     texts += ["where can I get a coffee in the office"]  # one pattern with any BM25: z-BM25 clipped to the fit
     texts += ["deadlock", "parking", "disk full"]  # one-word queries: calibrate's best_1 and zbm25_1
+    # one BM25 word in a question that says more (stop words, a number): title_1 and best_1s; with a signal of
+    # the pattern, title_1 reads the best cosine
+    texts += ["github down", "nginx 502", "the ENOSPC", "ENOSPC"]
     # words the KB does not have in these forms: stemmed by the browser's porter2, not its stem table
     # (found in review: "certificate management" was high on the server and low in the browser)
     texts += ["certificate management", "alerts firing: connectivity lost", "cancellation of requests"]

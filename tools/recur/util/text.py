@@ -304,19 +304,21 @@ def without_hex(text: str) -> str:
 def bm25_words(text: str) -> list[str]:
     """The words BM25 reads, in order and before stemming: no stopwords, bare numbers, hex values
     (HEX_RUN) or single letters; a hex code (HEX_CODE) one word, lowercased."""
+    return [w for w in split_words(text) if w not in STOPWORDS and not w.isdigit() and (len(w) > 1 or is_cjk(w))]
+
+
+def split_words(text: str) -> list[str]:
+    """``bm25_words`` before its filter: stop words, bare numbers and single letters kept (what a question
+    says beside the words BM25 reads: "github down" is two words, BM25 reads one)."""
     text = without_hex(text)
     if "0" not in text:
-        return _bm25_plain(text)
+        return words(text)
     out, at = [], 0
     for m in HEX_CODE.finditer(text):
-        out += _bm25_plain(text[at : m.start(2)])
+        out += words(text[at : m.start(2)])
         out.append(m.group(2).lower())
         at = m.end()
-    return out + _bm25_plain(text[at:])
-
-
-def _bm25_plain(text: str) -> list[str]:
-    return [w for w in words(text) if w not in STOPWORDS and not w.isdigit() and (len(w) > 1 or is_cjk(w))]
+    return out + words(text[at:])
 
 
 # Words that negate. Most are stop words (not "never", "mustn(t)", "needn(t)"), so a signal's words, as counted (signal_words), lose

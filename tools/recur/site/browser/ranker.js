@@ -389,12 +389,13 @@ export class Ranker {
   }
 
   /* BM25 per row (scores), the distinct query tokens each row's text has (terms; Searcher._one_word)
-     and the query's distinct words (words; Searcher._query_terms). */
+     and the query's distinct words (words; Searcher._query_terms), with those BM25 drops (said). */
   lexical(text) {
     if (!this.bm25) return null;
     const b = this.bm25, scores = new Float32Array(b.rows.length), terms = new Float64Array(b.rows.length);
-    const seen = new Set(), qwords = new Set(), read = new Map(this.readNow(text));
+    const seen = new Set(), qwords = new Set(), all = new Set(), read = new Map(this.readNow(text));
     for (const w of this.bm25Words(text)) {
+      all.add(w);  /* split_words: the words BM25 drops too (stop words, numbers) */
       /* one character (a code point, as Python's len) is no word, but a CJK one (util.text.bm25_words) */
       if (this.stop.has(w) || /^\p{Nd}+$/u.test(w) || (w.length <= 2 && Array.from(w).length <= 1 && !isCjk(w))) continue;
       qwords.add(w);
@@ -409,7 +410,7 @@ export class Ranker {
         if (first) terms[b.indices[j]] += 1;
       }
     }
-    return { scores, terms, words: qwords.size };
+    return { scores, terms, words: qwords.size, said: all.size };
   }
 
   /* Searcher._signals: pattern index -> [score, why entries, a specific signal whole in the text] for
@@ -477,9 +478,11 @@ export class Ranker {
     comp.bm25 = new Array(n).fill(0);
     comp.oneWord = new Array(n).fill(false);  /* calibrate zbm25_1: at most one word shared with the query */
     comp.solo = false;  /* calibrate best_1: a one-word query */
+    comp.said = false;  /* calibrate title_1 and best_1s: a one-word query that says more ("github down") */
     if (lex) {  /* relative to the best candidate (Searcher._components) */
       comp.oneWord = cidx.map((c) => (this.lexOf[c] >= 0 ? lex.terms[this.lexOf[c]] : 0) <= 1);
       comp.solo = lex.words < 2;
+      comp.said = comp.solo && lex.said >= 2;
       const raw = cidx.map((c) => (this.lexOf[c] >= 0 ? lex.scores[this.lexOf[c]] : 0));
       let lexMax = 0;
       for (const x of raw) lexMax = Math.max(lexMax, x);
@@ -550,7 +553,9 @@ export class Ranker {
       const next = r + 1 < n ? f[r + 1] : f[n - 1];
       const x = [f[r], f[r] - f[0], f[r] - next, best[j], zbest[j], comp.bm25[j], zbm[j],
                  sig.has(cidx[j]) ? sig.get(cidx[j])[0] : 0, Math.log(r + 1), comp.oneWord[j] ? zbm[j] : 0,
-                 comp.solo ? best[j] : 0];
+                 comp.solo && !comp.said ? best[j] : 0,
+                 !comp.said ? 0 : sig.has(cidx[j]) && sig.get(cidx[j])[0] > 0 ? best[j] : comp.title[j],
+                 comp.said ? best[j] : 0];
       let z = m.intercept;
       for (let k = 0; k < x.length; k++) {
         let zk = (x[k] - m.mean[k]) / m.scale[k];
