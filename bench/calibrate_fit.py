@@ -1,7 +1,7 @@
 """Fit recur.calibrate's logistic model on the starter KB; check it on the fixture KB's dev sets.
 
     python bench/calibrate_data.py            # once: cached per-query candidate scores
-    python bench/calibrate_fit.py [--write] [--sets case,case-lopo,...] [--l2 1]
+    python bench/calibrate_fit.py [--write] [--sets case,case-lopo,...] [--l2 1] [--only best_1s,title_1 --as-said]
 
 Fitting data (starter KB only): see calibrate_data.py for the query sets. Every query's top-K
 results are rows, labelled right/wrong. ``--write`` stores the coefficients in calibrate.py.
@@ -73,6 +73,67 @@ def buckets(p, y, edges=(0, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0001)):
     return out
 
 
+def as_said(recs) -> list:
+    """``recs`` with every one-word question weighed as one that says more (``comp["said"]``: "github down"):
+    the recorded ones are bare words (a pattern's first tag), and no recorded question has a stop word beside
+    its one BM25 word, so ``said``'s features (``best_1s``, ``title_1``) are fitted on the bare ones."""
+    return [
+        {**r, "comp": {**r["comp"], "said": r["comp"].get("solo", np.zeros(len(r["pids"]), dtype=bool))}} for r in recs
+    ]
+
+
+def refit_only(X, y, names: list, l2: float = 1.0, weights=None, iters: int = 50) -> dict:
+    """The shipped model (cal.MODEL) with only the coefficients of ``names`` refitted, the rest kept.
+
+    For features that are 0 on most rows and something else on a few (``best_1``, ``title_1``: one-word
+    queries only): every row where they are all 0 keeps its logit exactly, so its probability is
+    unchanged (to the 6 decimals a model is stored in), and the fit only moves the rows where they are not 0. Their scaling and
+    clipping are computed from ``X`` as ``fit_logistic`` does; a feature the shipped model does not
+    have yet (a new one) starts at coefficient 0. Newton steps with an offset and no intercept of
+    their own: the intercept moves so that 0 on every one of ``names`` adds what it added before."""
+    m = {k: list(cal.MODEL[k]) for k in ("mean", "scale", "coef", "lo", "hi")}
+    for k, pad in (("mean", 0.0), ("scale", 1.0), ("coef", 0.0), ("lo", 0.0), ("hi", 0.0)):
+        m[k] += [pad] * (len(cal.FEATURES) - len(m[k]))
+    idx = [cal.FEATURES.index(n) for n in names]
+    mean, scale, lo, hi = (np.asarray(m[k], dtype=np.float64) for k in ("mean", "scale", "lo", "hi"))
+    coef = np.asarray(m["coef"], dtype=np.float64)
+
+    def zero_part(c, mu, sd, a, b):  # what 0 on each of ``names`` adds to the logit
+        return float(np.clip((0.0 - mu) / sd, a, b) @ c)
+
+    before = zero_part(coef[idx], mean[idx], scale[idx], lo[idx], hi[idx])
+    Z = np.clip((X - mean) / scale, lo, hi)
+    keep = [k for k in range(len(cal.FEATURES)) if k not in idx]
+    base = cal.MODEL["intercept"] + Z[:, keep] @ coef[keep] + before
+    new_mean, new_scale = X[:, idx].mean(axis=0), X[:, idx].std(axis=0)
+    new_scale[new_scale < 1e-9] = 1.0
+    Zi = (X[:, idx] - new_mean) / new_scale
+    new_lo, new_hi = np.quantile(Zi, cal.CLIP_SHARE, axis=0), np.quantile(Zi, 1 - cal.CLIP_SHARE, axis=0)
+    z0 = np.clip((0.0 - new_mean) / new_scale, new_lo, new_hi)
+    D = np.clip(Zi, new_lo, new_hi) - z0  # 0 on every row where all of ``names`` are 0
+    w_s = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
+    beta = np.zeros(len(idx))
+    for _ in range(iters):
+        p = 1.0 / (1.0 + np.exp(-(base + D @ beta)))
+        g = D.T @ (w_s * (p - y)) + l2 * beta
+        H = (D * (w_s * p * (1 - p))[:, None]).T @ D + l2 * np.eye(len(idx))
+        step = np.linalg.solve(H, g)
+        beta -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    beta = beta.round(6)
+    for j, k in enumerate(idx):
+        m["mean"][k], m["scale"][k] = round(float(new_mean[j]), 6), round(float(new_scale[j]), 6)
+        m["lo"][k], m["hi"][k], m["coef"][k] = round(float(new_lo[j]), 6), round(float(new_hi[j]), 6), float(beta[j])
+    z0 = np.clip(
+        (0.0 - np.asarray(m["mean"])[idx]) / np.asarray(m["scale"])[idx],
+        np.asarray(m["lo"])[idx],
+        np.asarray(m["hi"])[idx],
+    )
+    m["intercept"] = round(float(cal.MODEL["intercept"] + before - z0 @ beta), 6)
+    return m
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--records", default="bench/out/calib/records.pkl")
@@ -81,6 +142,16 @@ def main(argv=None):
     ap.add_argument("--features", default=",".join(cal.FEATURES), help="subset (others get coefficient 0)")
     ap.add_argument("--balance", action="store_true", help="weight no-match queries to the answerable ones' total")
     ap.add_argument("--null-share", type=float, default=0.7, help="share of no-match questions to flag")
+    ap.add_argument(
+        "--only",
+        help="refit only these features' coefficients (comma-separated), keeping the shipped model's others and "
+        "NO_MATCH_BELOW; rows where they are all 0 keep their probability exactly (refit_only)",
+    )
+    ap.add_argument(
+        "--as-said",
+        action="store_true",
+        help="with --only: fit on the one-word questions as if each said more than its word (as_said)",
+    )
     ap.add_argument("--write", action="store_true")
     a = ap.parse_args(argv)
     with open(a.records, "rb") as fh:
@@ -94,11 +165,14 @@ def main(argv=None):
         qpos = np.asarray([train[i]["label"].any() for i in q])
         w = np.where(qpos, 1.0, qpos.sum() / max((~qpos).sum(), 1))
     m = cal.fit_logistic(X[:, use], y, l2=a.l2, weights=w)
+    Xo = rows(as_said(train))[0] if a.as_said else X
+    only = refit_only(Xo, y, a.only.split(","), l2=a.l2, weights=w) if a.only else None
     full = {"mean": [0.0] * len(use), "scale": [1.0] * len(use), "coef": [0.0] * len(use), "intercept": m["intercept"]}
     full.update(lo=[0.0] * len(use), hi=[0.0] * len(use))  # an unused feature: coefficient 0, clipped to 0
     for k in ("mean", "scale", "coef", "lo", "hi"):
         vals = iter(m[k])
         full[k] = [next(vals) if u else full[k][i] for i, u in enumerate(use)]
+    full = only or full
     print("coef:", dict(zip(cal.FEATURES, full["coef"])), "intercept", full["intercept"])
 
     # leave-pattern-group-out on the starter KB: 5 folds by expected/excluded pattern id
@@ -122,8 +196,10 @@ def main(argv=None):
     # no_known_pattern threshold: flag NULL_SHARE of the starter KB's own no-match (leave-one-pattern-
     # out) questions, from the cross-validated probabilities; the null side is what transfers across
     # KBs (top-1 scores of LOPO questions look alike on both KBs; answerable ones do not)
-    cal.NO_MATCH_BELOW = round(float(np.quantile(cv_p[first][lopo], a.null_share)), 3)
-    print(f"NO_MATCH_BELOW = {cal.NO_MATCH_BELOW} (flags {a.null_share:.0%} of the starter KB's LOPO questions, CV)")
+    if not a.only:  # a partial refit keeps the shipped threshold: the rows it was read from keep theirs
+        cal.NO_MATCH_BELOW = round(float(np.quantile(cv_p[first][lopo], a.null_share)), 3)
+    how = "kept: --only" if a.only else f"flags {a.null_share:.0%} of the starter KB's LOPO questions, CV"
+    print(f"NO_MATCH_BELOW = {cal.NO_MATCH_BELOW} ({how})")
     print(
         f"starter CV: no_known_pattern on leave-one-pattern-out {np.mean(cv_p[first][lopo] < cal.NO_MATCH_BELOW):.2f}, "
         f"on answerable {np.mean(cv_p[first][qpos] < cal.NO_MATCH_BELOW):.2f}"

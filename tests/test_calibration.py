@@ -144,6 +144,36 @@ def test_a_one_word_question_is_weighed_by_its_meaning(real_engine):
         assert (top["id"], top["confidence"]) == (pid, "high"), word
 
 
+def test_a_vendor_name_a_symptom_mentions_in_passing_is_not_high(real_engine):
+    """Asked "github down", leaked-credentials was `high` (0.85): BM25 reads "github" alone ("down" is a stop
+    word), so the question was weighed as one word, by its best view, a symptom naming GitHub in
+    passing ("AWS key pushed to a public GitHub repo"). The title's cosine (``title_1``) tells a word a
+    pattern is about from one it names; the same shape of question about a failure's own word stays
+    `high` (bench/vendor_words.py)."""
+    for text in ("github down", "is github down"):
+        top = real_engine.answer(text, top=3).results[0]
+        assert top["confidence"] != "high", (text, top["id"], top["probability"])
+    for text, pid in (("dns down", "dns-resolution-failure"), ("out of memory", "memory-leak-oom-kill")):
+        top = real_engine.answer(text, top=3).results[0]
+        assert (top["id"], top["confidence"]) == (pid, "high"), (text, top["probability"])
+
+
+def test_a_bare_word_is_not_raised_by_the_titles(real_engine):
+    """A word alone is ambiguous. Weighed by the title's cosine as "github down" is (``title_1``), bare words
+    rose to `high`: "outage" (0.73 -> 0.88), "traffic", "memory", "cpu", and "config" made two patterns
+    `high` at once (config-invalid-value 0.91, global-config-push 0.81). A bare word keeps ``best_1`` alone;
+    ``title_1`` weighs only a one-word question that says more (``comp["said"]``)."""
+    for word in ("outage", "traffic", "memory", "cpu", "config", "secrets", "provider", "vendor"):
+        results = real_engine.answer(word, top=3).results
+        assert [r for r in results if r["confidence"] == "high"] == [], (word, results)
+    assert not real_engine.answer("latency", top=3).no_known_pattern  # title_1 had made it "no known pattern"
+    s = real_engine.searcher
+    for text, said in (("config", False), ("github down", True), ("is github down", True), ("dns outage", False)):
+        q, fq = s.encode_queries([text])[0]
+        comp = s.score_candidates(text, q, fq)[1]
+        assert bool(comp["said"].any()) == said, text
+
+
 def test_every_surface_carries_the_verdict(real_engine, tmp_path, monkeypatch):
     """CLI --json, --queries lines and /api/suggest: the same no_known_pattern and probabilities."""
     idx = real_engine.index_dir

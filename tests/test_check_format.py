@@ -59,7 +59,9 @@ def test_json_is_one_document_with_the_problems_and_their_counts(tmp_path, monke
     r = run("--format", "json")
     assert r.exit_code == text.exit_code == 1
     doc = json.loads(r.stdout)  # stdout alone: the summary line stays on stderr, as in text
-    assert list(doc) == ["ok", "errors", "warnings", "notices", "problems"]
+    # "format" (the document's version) was added last: the keys before it kept their order
+    assert list(doc) == ["ok", "errors", "warnings", "notices", "problems", "format"]
+    assert doc["format"] == 1
     assert (doc["ok"], doc["errors"], doc["warnings"], doc["notices"]) == (False, 1, 1, 0)
     assert doc["problems"] == [
         {"file": f"kb/{BROKEN}", "line": 1, "field": "symptoms", "message": REQUIRED, "level": "error"},
@@ -382,3 +384,44 @@ def test_json_is_format_json_and_both_given_is_a_usage_error(tmp_path):
     for fmt in ("github", "text", "json"):
         both = runner.invoke(cli, ["check", "--kb", str(kb), "--json", "--format", fmt])
         assert both.exit_code == 2 and f"--json and --format {fmt} were both given" in both.output, both.output
+
+
+def test_changed_files_problems_are_annotated_first_and_the_rest_still_listed(tmp_path, monkeypatch):
+    """Found in review: a pull request's own notice was pushed out of the annotations by the KB's other ones
+    (GitHub annotates 10 of each level of a step; the starter KB has 14 notices). --changed FILE lists that
+    file's problems first, so they are annotated; the whole KB is still checked, every problem shown, listed
+    in the job summary and counted, the exit status the same."""
+    monkeypatch.chdir(tmp_path)
+    kb = _kb(Path("kb"), error=False)
+    for n in range(11):  # 12 warnings (no signals): 10 annotated, 2 plain lines
+        text = pattern_text(f"quiet-{n}", title=f"Quiet {n}", symptoms=(f"quiet {n} hangs",))
+        write(kb, f"patterns/capacity/quiet-{n}.md", text)
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    plain = run("--format", "github", "--strict")
+    left = [ln for ln in plain.stdout.splitlines() if ln.startswith("kb/patterns/")]
+    assert plain.exit_code == 1 and len(left) == 2, plain.stdout
+    mine = left[-1].split(":", 1)[0]  # the file of a warning GitHub was not given as an annotation
+    summary.unlink()
+    r = run("--format", "github", "--strict", "--changed", mine)
+    out = r.stdout.splitlines()
+    assert r.exit_code == plain.exit_code and len(out) == len(plain.stdout.splitlines())
+    assert out[0].startswith(f"::warning file={mine},"), out  # was a plain line, unannotated
+    assert sum(ln.startswith("::warning ") for ln in out) == 10  # another is a plain line now
+    assert not [ln for ln in out if ln.startswith(mine)], out
+    rows = [ln for ln in summary.read_text().splitlines() if ln.startswith("| warning")]
+    assert len(rows) == 12 and rows[0].startswith(f"| warning | {mine} |"), rows
+    assert "12 warnings, 0 notices in kb (16 patterns" in r.stderr, r.stderr
+    assert "loaded); 1 of them in the 1 changed file, listed first\nFailing because of --strict." in r.stderr
+    # text lines too, and with FILES
+    r = run("--changed", mine, "kb/patterns/capacity")
+    assert r.stdout.splitlines()[0].startswith(f"{mine}:"), r.stdout
+    # a --changed file that is not a KB file is said on stderr and left out: an order to list problems in
+    # never fails the check (CI passes what a change touches; make splits a file name with a space)
+    for wrong, said in (("kb/patterns/gone.md", "no such file"), ("summary.md", "not in the knowledge base kb")):
+        r = run("--format", "github", "--strict", "--changed", wrong, "--changed", mine)
+        assert r.exit_code == plain.exit_code and r.stdout.splitlines() == out, r.stdout
+        assert f"recur check: --changed {wrong}: {said}" in r.stderr and "(left out; the check goes on)" in r.stderr
+        assert "1 of them in the 1 changed file, listed first" in r.stderr, r.stderr
+    r = run("--changed", "kb/patterns/gone.md")
+    assert r.exit_code == 0 and "changed file" not in r.stderr and "no such file" in r.stderr, r.stderr

@@ -132,6 +132,33 @@ def test_precommit_hooks_run_recur_check_on_changed_files():
             assert set(words[2:]) - {"--quiet"} == flags - left
 
 
+def test_precommit_checks_the_whole_kb_on_every_commit():
+    """Found in review (of the repository `recur init` writes, whose hooks are these): pre-commit passes no
+    deleted file, so `git rm` of a pattern other files name skipped recur-check and recur-similar. A hook
+    with no file named, run on every commit, checks the whole KB and fails on its errors (not warnings)."""
+    for name in (".pre-commit-hooks.yaml", ".pre-commit-config.yaml"):
+        data = yaml.safe_load((ROOT / name).read_text())
+        hooks = data if isinstance(data, list) else [h for r in data["repos"] for h in r["hooks"]]
+        hook = {h["id"]: h for h in hooks}["recur-references"]
+        assert hook["always_run"] is True and hook["pass_filenames"] is False, (name, hook)
+        assert recur_words(hook["entry"]) == ["recur", "check", "--quiet"], (name, hook)
+
+
+def test_a_failing_check_leaves_the_other_checks_to_run():
+    """As in the workflow `recur init` writes (tests/test_init_ci.py): a failed `make check` skipped the
+    near-duplicate, eval and site steps, so a change's other problems showed one run at a time. They run
+    after a failed step, once recur is installed, not in a cancelled run; no step has continue-on-error."""
+    steps = [s for job in workflow()["jobs"].values() for s in job["steps"]]
+    install = next(s for s in steps if s.get("run") == "make install")
+    assert install["id"] == "install" and not [s for s in steps if s.get("continue-on-error")]
+    after = steps[next(i for i, s in enumerate(steps) if "make check" in s.get("run", "")) + 1 :]
+    checks = [s for s in after if re.search(r"\bmake (similar|eval|site)\b", s.get("run", ""))]
+    assert len(checks) == 3
+    for step in checks:
+        assert step.get("if") == "${{ !cancelled() && steps.install.outcome == 'success' }}", step
+    assert [s.get("if") for s in after if "uses" in s] == [None]  # the site is kept from a passing run only
+
+
 def test_pr_template_and_contributing_point_at_real_targets():
     _, recipes, _ = makefile()
     for name in (".github/pull_request_template.md", "CONTRIBUTING.md"):

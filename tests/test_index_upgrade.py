@@ -382,7 +382,7 @@ def test_a_format_5_index_is_converted_and_loses_the_kbs_comments(kb_dir, tmp_pa
     assert f"The index at {idx} has format 5; this recur writes {index_mod.FORMAT}: updating it." in res.output
     assert "1. Run `df -h` on the host." in res.output and "<!--" not in res.output, res.output
     loaded = index_mod.load(idx, embed.load_encoder(FAKE).model_id)
-    assert loaded.manifest["format"] == index_mod.FORMAT == 6
+    assert loaded.manifest["format"] == index_mod.FORMAT
     assert loaded.docs["disk-full"]["summary"] == "A filesystem runs out of bytes and writes fail."
     assert not any("<!--" in v["text"] for v in loaded.views)
     assert [v["pattern"] for v in loaded.views] == [v["pattern"] for v in old_views]
@@ -422,3 +422,46 @@ def test_a_server_refuses_a_format_5_index_it_cannot_convert(kb_dir, tmp_path):
     assert f"the index at {idx} has format 5, and this recur reads only format {index_mod.FORMAT}" in said
     assert "cannot write the index there" in said and "recur index --kb KB --index DIR" in said
     assert index_mod.read_manifest(idx)["format"] == 5  # left as it was
+
+
+# -- format 6 -> 7: BM25 by Unicode letters and CJK runs' two-character pieces ---------------------------------
+def make_format_6(kb_dir, idx):
+    """The index as format 6 wrote it for a KB with a Japanese and a German pattern: BM25 and vocab.json read
+    A-Z only (each other character parted words: "zeit", "berschreitung"; Japanese none), digests anew."""
+    import bm25s
+
+    write_pattern(kb_dir, "setsuzoku-taimuauto", "network", title="接続タイムアウト（決済APIゲートウェイ）")
+    write_pattern(kb_dir, "zeitueberschreitung", "network", title="Zeitüberschreitung beim Zahlungsanbieter")
+    build(kb_dir, idx)
+    kb = load_kb(kb_dir)
+    manifest = json.loads((idx / "manifest.json").read_text())
+    ascii_only = str.maketrans({c: " " for c in "接続タイムアウト（決済ゲートウェイ）ü"})
+    corpus = [tokens(index_mod.lexical_text(kb.patterns[pid], kb).translate(ascii_only)) for pid in manifest["ids"]]
+    assert not any(t.startswith("zeitüber") or t == "接続" for doc in corpus for t in doc)
+    retriever = bm25s.BM25()
+    retriever.index(corpus, show_progress=False)
+    shutil.rmtree(idx / "bm25")
+    retriever.save(str(idx / "bm25"))
+    vocab = json.loads((idx / "vocab.json").read_text())
+    (idx / "vocab.json").write_text(json.dumps([w for w in vocab if w.isascii()]))
+    manifest["format"] = 6
+    manifest["digests"] = index_mod.file_digests(idx)
+    (idx / "manifest.json").write_text(json.dumps(manifest))
+    return np.load(idx / "vectors.npy")
+
+
+def test_a_format_6_index_is_converted_to_read_japanese_and_german_words_its_vectors_kept(kb_dir, tmp_path):
+    """A format-6 index read A-Z only, and stayed "up to date" until a KB file changed: `recur suggest
+    "接続タイムアウト"` went on finding no Japanese word in it. Format 7 converts it at the next command, BM25 anew,
+    every vector reused (the views' texts did not change)."""
+    idx = tmp_path / "index"
+    old_vectors = make_format_6(kb_dir, idx)
+    res = recur("suggest", "--kb", str(kb_dir), "--index", str(idx), "--json", "接続タイムアウト")
+    assert res.exit_code == 0, res.output
+    assert f"The index at {idx} has format 6; this recur writes {index_mod.FORMAT}: updating it." in res.output
+    loaded = index_mod.load(idx, embed.load_encoder(FAKE).model_id)
+    assert loaded.manifest["format"] == index_mod.FORMAT == 7
+    assert {"接続", "ウト", "zeitüberschreitung"} <= set(loaded.bm25.vocab_dict) and "接続" in loaded.vocab
+    assert np.array_equal(loaded.vectors, old_vectors)
+    again = recur("index", "--kb", str(kb_dir), "--index", str(idx))
+    assert again.exit_code == 0 and "has format" not in again.output and "up to date" in again.output, again.output

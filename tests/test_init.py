@@ -138,11 +138,49 @@ def test_the_pre_commit_hooks_run_with_the_venv_not_activated(tmp_path):
     (dest / ".venv").symlink_to(sys.prefix)
     env = {**os.environ, "PATH": "/usr/bin:/bin", "RECUR_MODEL": "fake:64"}
     hooks = yaml.safe_load((dest / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"]
-    assert [h["id"] for h in hooks] == ["recur-check", "recur-similar"]
+    assert [h["id"] for h in hooks] == ["recur-check", "recur-similar", "recur-references"]
     for hook in hooks:
-        argv = [*shlex.split(hook["entry"]), "kb/patterns/capacity/queue-consumer-lag-grows.md"]
+        named = ["kb/patterns/capacity/queue-consumer-lag-grows.md"] if hook["pass_filenames"] else []
+        argv = [*shlex.split(hook["entry"]), *named]
         proc = subprocess.run(argv, cwd=dest, env=env, capture_output=True, text=True, timeout=300)
         assert proc.returncode == 0, (hook["id"], proc.stdout, proc.stderr)
+
+
+def test_a_pre_commit_hook_fails_a_commit_that_deletes_a_pattern_other_files_name(tmp_path):
+    """Found in review: `git rm kb/patterns/capacity/disk-full.md` passed the hooks with no check, as
+    pre-commit never passes a deleted file (both hooks "Skipped") while 6 references to it dangled. A hook
+    runs on every commit with no file named (always_run, pass_filenames: false) and checks the whole KB;
+    run here as pre-commit runs it (pre-commit is not one of this environment's packages): its entry,
+    split, from the repository's root, on a PATH without the venv."""
+    import shlex
+    import subprocess
+    import sys
+
+    import yaml
+
+    dest = tmp_path / "team"
+    assert run("init", dest, "--starter").exit_code == 0
+    (dest / ".venv").symlink_to(sys.prefix)
+    hooks = yaml.safe_load((dest / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"]
+    whole = [h for h in hooks if h.get("always_run") and h.get("pass_filenames") is False]
+    assert len(whole) == 1, hooks
+    hook = whole[0]
+    assert hook["language"] == "system" and "--strict" not in hook["entry"]  # errors fail it, not warnings
+    env = {**os.environ, "PATH": "/usr/bin:/bin"}
+    env.pop("RECUR_KB", None)
+
+    def commit_check():
+        argv = shlex.split(hook["entry"])
+        return subprocess.run(argv, cwd=dest, env=env, capture_output=True, text=True, timeout=300)
+
+    sound = commit_check()
+    assert sound.returncode == 0 and sound.stdout == "", sound.stdout + sound.stderr  # quiet: no notices
+    (dest / "kb/patterns/capacity/disk-full.md").unlink()
+    broken = commit_check()
+    assert broken.returncode == 1 and "Traceback" not in broken.stderr, broken.stdout + broken.stderr
+    dangling = [ln for ln in broken.stdout.splitlines() if "no pattern has id 'disk-full'" in ln]
+    assert len(dangling) == 6, broken.stdout
+    assert any(ln.startswith("kb/patterns/capacity/inode-exhaustion.md:") for ln in dangling), dangling
 
 
 def test_init_never_overwrites_and_writes_nothing_on_a_conflict(tmp_path):
@@ -553,6 +591,7 @@ def test_ci_shows_check_problems_as_annotations_at_their_line(tmp_path):
     disk.write_text(disk.read_text().replace("\nseverity: sev2\n", "\nseverity: sev9\n", 1))
     steps = yaml.safe_load((dest / ".github/workflows/kb.yml").read_text())["jobs"]["kb"]["steps"]
     script = next(s["run"] for s in steps if str(s.get("name", "")).startswith("Check the KB format"))
+    script = script.replace("${{ github.event.pull_request.base.sha }}", "")  # a push: no file named first
     env = {**os.environ, "MAKEFLAGS": "n"}
     env.pop("GITHUB_WORKSPACE", None)
 

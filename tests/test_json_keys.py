@@ -273,3 +273,37 @@ def test_suggest_json_keys_keep_their_order_with_meant_last(kb_dir, tmp_path):
     (tmp_path / "q.jsonl").write_text('{"query": "disk-ful", "case": 7}\n', encoding="utf-8")
     line = suggest("--queries", str(tmp_path / "q.jsonl"))
     assert list(line) == ["case", *SUGGEST_KEYS] and line["meant"] == ["disk-full"], line
+
+
+# `recur eval --json`'s keys, as they were; with --baseline one more, its object's keys as docs/cli.md lists them
+EVAL_KEYS = ["cases", "recall@1", "recall@3", "recall@5", "mrr", "model", "failed", "misses", "unsearchable"]
+EVAL_BASELINE_KEYS = ["kb", "index", "compared", "left_out", "tolerance", "base", "now", "moved_down", "failed"]
+MOVED_KEYS = ["line", "query", "expect", "before", "after", "left_top3"]
+
+
+def test_eval_json_keys_and_the_baseline_object(kb_dir, tmp_path):
+    import shutil
+
+    base = tmp_path / "base"
+    shutil.copytree(kb_dir, base)
+    write(kb_dir, "eval/cases.yml", "- query: no space left on device\n  expect: [disk-full]\n")
+    path = kb_dir / "patterns/capacity/disk-full.md"  # its words gone: the case falls to 2nd
+    text = path.read_text().replace('  - "no space left on device"\n', "")
+    path.write_text(text.replace('  - "No space left on device"\n  - "ENOSPC"\n', '  - "DiskPressure"\n'))
+    common = ["eval", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", "fake:64", "--json"]
+    common += ["--min-recall3", "0", "--min-mrr", "0"]
+    alone = CliRunner().invoke(cli, common)
+    assert alone.exit_code == 0 and list(json.loads(alone.stdout)) == EVAL_KEYS  # without --baseline: as before
+    r = CliRunner().invoke(cli, [*common, "--baseline", str(base)])
+    out = json.loads(r.stdout)
+    assert r.exit_code == 1 and list(out) == [*EVAL_KEYS, "baseline"], r.output
+    assert list(out["baseline"]) == EVAL_BASELINE_KEYS
+    assert (
+        list(out["baseline"]["base"])
+        == list(out["baseline"]["now"])
+        == ["cases", "recall@1", "recall@3", "recall@5", "mrr"]
+    )
+    assert [list(m) for m in out["baseline"]["moved_down"]] == [MOVED_KEYS]
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "cli.md").read_text(encoding="utf-8")
+    row = next(line for line in doc.splitlines() if line.startswith("| `recur eval"))
+    assert f"`{{{', '.join(EVAL_BASELINE_KEYS)}}}`" in row and f"`{{{', '.join(MOVED_KEYS)}}}`" in row

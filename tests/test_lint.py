@@ -407,7 +407,7 @@ def test_check_similar_says_what_it_compared_when_it_finds_nothing(tmp_path, mon
     last = "--similar: no near-duplicates among 3 patterns (threshold 0.99, --similar-threshold; 1 retired pattern left out)."
     assert res.stderr.splitlines()[-1] == last, res.stderr
     res = _run([*index, "--json", "kb/patterns/capacity/disk-full.md"], "kb")
-    assert json.loads(res.stdout) == {"ok": True, "errors": 0, "warnings": 0, "notices": 0, "problems": []}
+    assert json.loads(res.stdout) == {"ok": True, "errors": 0, "warnings": 0, "notices": 0, "problems": [], "format": 1}
     assert "--similar: no near-duplicates of the 1 named pattern among 3 patterns (threshold 0.90" in res.stderr
     res = _run([*index, "kb/incidents"], "kb")
     assert "--similar: no pattern among the named files, nothing compared." in res.stderr, res.output

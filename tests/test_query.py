@@ -7,6 +7,7 @@ frames of the outer exception) and answered "no known pattern". Our own generate
 import json
 
 from conftest import ROOT
+from kbfactory import write_pattern
 
 from recur.retrieval.query import MAX_QUERY_CHARS, prepare
 
@@ -215,6 +216,26 @@ def test_no_eval_question_or_incident_of_the_starter_kb_is_told_it_is_another_la
     assert len(texts) > 100 and not [t for t in texts if mostly_other_language(t)]
 
 
+def test_recur_suggest_finds_a_japanese_pattern_by_the_start_of_its_title(run, kb_dir):
+    """Found in review: `recur suggest "接続タイムアウト"`, the start of a pattern's own title, said no known pattern:
+    BM25 read no Japanese word (util.text.words took A-Z only). A run of CJK letters is read as its two-character
+    pieces now, so the title's first words find it, and a German word with an umlaut is one word."""
+    write_pattern(
+        kb_dir, "setsuzoku-taimuauto", "network", title="接続タイムアウト（決済APIゲートウェイ）",
+        symptoms=("決済APIゲートウェイへの接続がタイムアウトする",), summary="アップストリーム接続がタイムアウトする。",
+    )  # fmt: skip
+    write_pattern(
+        kb_dir, "disk-yoryo-busoku", "capacity", title="ディスク容量不足",
+        symptoms=("ディスク容量不足でログが書き込めない",), summary="ノードのディスクがいっぱいになる。",
+    )  # fmt: skip
+    for text, first in [("接続タイムアウト", "setsuzoku-taimuauto"), ("ディスク容量不足", "disk-yoryo-busoku")]:
+        res = run("suggest", "--json", "--top", "3", text)
+        assert res.exit_code == 0, res.output
+        out = json.loads(res.stdout)
+        assert not out["no_known_pattern"] and out["results"][0]["id"] == first, out["results"]
+        assert [r["confidence"] for r in out["results"][1:]] == ["low", "low"], out["results"]
+
+
 def test_mixed_text_with_mostly_latin_letters_gets_no_script_note():
     """An English log line with a Japanese comment, a Latin error with a Cyrillic hostname: no note. Digits,
     punctuation and ids are no letters either way: a text of them alone is no foreign text."""
@@ -255,3 +276,23 @@ def test_recur_suggest_tells_a_japanese_text_that_the_model_reads_english(run):
     out = json.loads(res.stdout)
     assert out["query"] == NON_LATIN["ja"] and out["query_note"] == NON_LATIN_NOTE
     assert f"recur: {NON_LATIN_NOTE}." in res.stderr
+
+
+# found in a review of Slack: "🚨🚨 postgres connection pool exhausted" was read with its emoji as words
+EMOJI_TEXTS = {
+    "🚨🚨 postgres connection pool exhausted 🔥": "postgres connection pool exhausted",
+    "disk🔥full on db-3": "disk full on db-3",
+    "a 🔥 🔥 b": "a b",
+    "👩‍💻 ❤️ 🇩🇪 🏴󠁧󠁢󠁳󠁣󠁴󠁿 deploy stuck": "deploy stuck",
+    "ERROR x\n  🔥 at Foo.bar(Bar.java:1)\ny 🚨\r\nz": "ERROR x\n  at Foo.bar(Bar.java:1)\ny\r\nz",
+}
+# what is no emoji stays: arrows, check marks, the degree sign, letterlike symbols, a joiner inside a word
+NOT_EMOJI = ["Queue ⬆ depth, replication ✓ ✗, 40 ℃ and 95°F", "क्\u200dष देवनागरी", "ERROR:root:x", "ok ☑ ☒"]
+
+
+def test_emoji_are_not_searched_and_what_is_no_emoji_is():
+    for text, searched in EMOJI_TEXTS.items():
+        assert prepare(text).text == searched, text
+    for text in NOT_EMOJI:
+        assert prepare(text).text == text
+    assert prepare("🔥🔥🔥").text == ""

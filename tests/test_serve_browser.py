@@ -418,11 +418,11 @@ def test_a_pasted_alert_lists_other_alert_is_named_with_advice_the_box_user_can_
 
 
 def test_a_paste_of_wide_characters_is_cut_to_the_body_limit(chromium, server):
-    """20,000 characters of CJK or emoji are 60-80 KB of JSON, over the API's 64 KiB: the box showed
+    """20,000 characters of CJK are 60-80 KB of JSON, over the API's 64 KiB: the box showed
     the 413 ("the request body is ... bytes") instead of suggestions. It now cuts to what fits, with
     room for the vote, which sends the same text with more keys."""
     base, fb = server
-    log = "writes fail: No space left on device\n" + "\U0001f525" * 19000
+    log = "writes fail: No space left on device\n" + "\U00020000" * 19000
     with box_page(chromium, base + "/", "api") as (page, errors):
         ask(page, log)
         page.wait_for_selector(".recur-suggest__card", timeout=15000)
@@ -444,7 +444,7 @@ def test_a_cut_text_with_a_note_that_condensed_nothing_is_called_your_text(chrom
     the status went on "Only the first N characters of that were read", "that" meaning nothing: the note
     condensed nothing. "That" stays for a text a note says was condensed (a log read by its error lines)."""
     base, _ = server
-    paste = "ディスクがいっぱいです\n" + "\U0001f525" * 19000
+    paste = "ディスクがいっぱいです\n" + "\U00020000" * 19000
     with box_page(chromium, base + "/", "api") as (page, errors):
         ask(page, paste)
         page.wait_for_selector(".recur-suggest__card", timeout=15000)

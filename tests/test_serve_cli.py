@@ -1288,3 +1288,26 @@ def test_a_throttled_line_counts_those_not_said_since_the_last_one_not_in_a_minu
     now[0] = 3600.0  # an hour later
     assert throttle.before(throttle.admit("413")) == " (3 more since the last such line)"
     assert throttle.before(0) == ""
+
+
+def test_a_blank_slack_secret_or_a_token_in_its_place_is_a_warning_at_start(tmp_path, monkeypatch, capsys):
+    """Found in review: RECUR_SLACK_SIGNING_SECRET set but blank started the server with Slack off, nothing said;
+    a bot token (xoxb-…) where the signing secret goes was taken, and every Slack request refused 401."""
+    from recur.cli.serve import _slack_secret
+
+    monkeypatch.setenv("RECUR_SLACK_SIGNING_SECRET", "  ")
+    assert _slack_secret(None) is None
+    assert "warning: RECUR_SLACK_SIGNING_SECRET is set but blank: Slack is off" in capsys.readouterr().err
+    monkeypatch.setenv("RECUR_SLACK_SIGNING_SECRET", "xoxb-123-456-abcdef")
+    assert _slack_secret(None) == "xoxb-123-456-abcdef"
+    err = capsys.readouterr().err
+    assert "warning: RECUR_SLACK_SIGNING_SECRET holds a Slack token (xoxb-…), not the app's signing secret" in err
+    assert "abcdef" not in err  # the token is not logged
+    secret_file = tmp_path / "secret.txt"
+    secret_file.write_text("xapp-1-A1-999-ffff\n")
+    monkeypatch.delenv("RECUR_SLACK_SIGNING_SECRET")
+    assert _slack_secret(str(secret_file)) == "xapp-1-A1-999-ffff"
+    assert f"warning: --slack-signing-secret-file {secret_file} holds a Slack token" in capsys.readouterr().err
+    secret_file.write_text("8f742231b10e8888abcd99yyyzzz85a5\n")  # a signing secret: nothing said
+    assert _slack_secret(str(secret_file)) == "8f742231b10e8888abcd99yyyzzz85a5"
+    assert _slack_secret(None) is None and capsys.readouterr().err == ""

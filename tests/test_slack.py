@@ -123,7 +123,7 @@ def test_share_posts_in_the_channel_and_empty_text_shows_usage(served):
     assert r.status_code == 200 and r.json()["response_type"] == "in_channel"
     assert json.loads(r.json()["blocks"][4]["elements"][0]["value"])["q"] == "ENOSPC"
     usage = slash(served, "   ").json()
-    assert usage["response_type"] == "ephemeral" and "Usage: `/recur <what you see>`" in usage["text"]
+    assert usage["response_type"] == "ephemeral" and "Usage: `/recur &lt;what you see&gt;`" in usage["text"]
     assert "blocks" not in usage
 
 
@@ -132,7 +132,7 @@ def test_a_text_with_nothing_to_search_shows_the_usage_as_a_blank_one_does(serve
     """Colour codes or zero-width characters alone were searched: 'no known pattern matches “”', and advice to
     record a failure nobody described."""
     reply = slash(served, typed).json()
-    assert reply["response_type"] == "ephemeral" and "Usage: `/recur <what you see>`" in reply["text"]
+    assert reply["response_type"] == "ephemeral" and "Usage: `/recur &lt;what you see&gt;`" in reply["text"]
     assert "blocks" not in reply
 
 
@@ -523,10 +523,37 @@ def test_a_command_while_the_engine_loads_is_answered_once_it_has_loaded(tmp_pat
         told = httpx.post(base + "/api/slack/commands", content=bare, headers=signed(bare), timeout=30)
         release.set()
         got = slack.wait(1)
-    assert r.status_code == 200 and r.json()["text"].startswith("Searching"), r.text
+    assert r.status_code == 200 and r.json()["text"].startswith("Recur is starting"), r.text  # not "searching"
     assert told.status_code == 200 and "still loading" in told.json()["text"], told.text
     assert got and got[0]["response_type"] == "ephemeral" and got[0]["no_known_pattern"] is False
     assert json.loads(got[0]["blocks"][4]["elements"][0]["value"]) == {"q": "ENOSPC", "p": "disk-full"}
+
+
+def test_a_command_promised_an_answer_is_told_when_the_server_stops_before_it(tmp_path, kb_dir, capfd):
+    """Found in review: commands sent while the model loaded were told "the answer follows in a moment", and a
+    stop then (a rolling restart) lost them silently. At the stop, each response_url still owed an answer is told
+    to run the command again, and the log says so."""
+    release = threading.Event()
+
+    def slow_load():
+        release.wait(60)
+        return Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
+
+    app = create_app(slow_load, site_dir=None, feedback_path=tmp_path / "fb.jsonl", slack_signing_secret=SECRET)
+    slack = SlackStandIn()
+    try:
+        with running(slack.app, wait_ready=False) as hook:
+            with running(app, wait_ready=False) as base:
+                for n in range(2):
+                    body = command_body(f"disk full on db-{n}", response_url=f"{hook}/hook")
+                    r = httpx.post(base + "/api/slack/commands", content=body, headers=signed(body), timeout=30)
+                    assert r.status_code == 200 and r.json()["text"].startswith("Recur is starting"), r.text
+            got = slack.wait(2)
+    finally:
+        release.set()
+    assert [g["text"] for g in got] == ["Recur restarted before answering; run the command again."] * 2
+    assert all(g["response_type"] == "ephemeral" and g["replace_original"] is False for g in got)
+    assert "stopping with 2 Slack command(s) not answered yet" in capfd.readouterr().err
 
 
 def test_a_slack_vote_that_cannot_be_written_is_a_503_as_on_the_api(tmp_path):
@@ -763,13 +790,18 @@ def test_share_in_any_case_with_or_without_a_colon_shares(served, typed):
     assert json.loads(reply["blocks"][4]["elements"][0]["value"])["q"] == "ENOSPC"
 
 
-@pytest.mark.parametrize("typed", ["help", " Help ", "--help", "-h", "share help", "share --help", "Share: -h"])
+@pytest.mark.parametrize(
+    "typed",
+    ["help", " Help ", "--help", "-h", "share help", "share --help", "Share: -h"]
+    # found in review: searched, and offered as incidents to record (`-` as `recur incident new -t - -d -`)
+    + ["?", "help?", "Help!", "usage", "...", "-", "share ?", "🔥", ":fire:"],
+)
 def test_help_shows_the_usage(served, typed):
     """Found in an audit: `/recur help` searched for "help" and answered with patterns. Found in an integrator's
     review: `/recur share help` posted a "no known pattern" reply in the channel, and `/recur --help` was searched:
     each is the usage, shown to its user alone."""
     reply = slash(served, typed).json()
-    assert reply["response_type"] == "ephemeral" and reply["text"].startswith("Usage: `/recur <what you see>`")
+    assert reply["response_type"] == "ephemeral" and reply["text"].startswith("Usage: `/recur &lt;what you see&gt;`")
     assert "blocks" not in reply
 
 
@@ -799,15 +831,12 @@ def test_slacks_ssl_check_gets_an_empty_200_signed_or_not(served):
 def test_the_record_command_is_whole_however_long_its_escaped_text(query):
     """Found in review: escaping makes "<" four characters, the line ran past the block's limit, and
     the block was cut inside the quoted description: a command with an unclosed quote."""
-    import html
-    import re
-    import shlex
-
+    from recur.retrieval.query import unfenced
     from recur.serve.slack import MAX_SECTION, answer_reply
 
     text = answer_reply({"query": query, "results": [], "no_known_pattern": True})["blocks"][0]["text"]["text"]
     assert len(text) <= MAX_SECTION
-    command = shlex.split(html.unescape(re.search(r"```(recur incident new .*)```", text, re.S).group(1)))
+    command = _record_command(text)
     # whole: each ``` of the text was made ''' inside the quotes, which ended them (its words became arguments)
     if len(query) > MAX_SECTION:  # the whole text cannot be in the command: it reads it on stdin, uncut
         assert command[:4] == ["recur", "incident", "new", "-t"] and command[5:] == ["-s", "SEVERITY", "-d", "-"]
@@ -816,8 +845,8 @@ def test_the_record_command_is_whole_however_long_its_escaped_text(query):
     description = command[6]
     if "```" in query:  # Slack's code-block markup is no part of the record
         assert "`" not in command[4] + description and command[4] and description
-        query = query.replace("```", " ")
-    assert description == " ".join(query.split())  # whole
+    sent = unfenced(query).strip()
+    assert description == (sent if "\n" in sent else " ".join(sent.split()))  # whole, its lines kept
 
 
 # "```text": a fence's info string is formatting too (query.unfenced, shared with every surface; Slack's own
@@ -829,34 +858,24 @@ def test_a_log_pasted_as_a_code_block_is_searched_and_recorded_without_its_fence
     became ''' inside the description's shell quotes, which ended them: the command shown could not be run.
     The answer is now the unfenced log's, and the line records it (title: as `recur suggest` gives it, here
     the placeholder: two lines are not searched as a log)."""
-    import html
-    import re
-    import shlex
-
     log = "2026-12-04T20:01:07Z ERROR what should we order for lunch on friday\n2026-12-04T20:01:09Z ERROR retry 2"
     reply = slash(served, fenced.format(log=log)).json()
     plain = slash(served, log).json()
     assert reply["no_known_pattern"] is plain["no_known_pattern"] is True
     assert reply["blocks"] == plain["blocks"] and reply["text"] == plain["text"]
     first = reply["blocks"][0]["text"]["text"]
-    command = shlex.split(html.unescape(re.search(r"```(recur incident new .*)```", first, re.S).group(1)))
-    assert command == ["recur", "incident", "new", "-t", "<what happened>", "-d", " ".join(log.split())]
+    assert _record_command(first) == ["recur", "incident", "new", "-t", "<what happened>", "-d", log]
 
 
 def test_share_glued_to_a_code_blocks_fence_is_the_logs_first_line(served):
     """Found in review: "```share\nERROR x```" (Slack's code block, its first line "share") lost "share" as the
     fence's info string; read after the fences went, it was a `share` and posted in the channel. `share` is read
     outside the block, as typed; "share```…```" still shares."""
-    import html
-    import re
-    import shlex
-
     log = "share\n2026-12-04T20:01:07Z ERROR what should we order for lunch on friday"
     reply = slash(served, "```" + log + "```").json()
     assert reply["response_type"] == "ephemeral"
     first = reply["blocks"][0]["text"]["text"]
-    command = shlex.split(html.unescape(re.search(r"```(recur incident new .*)```", first, re.S).group(1)))
-    assert command[-2:] == ["-d", " ".join(log.split())]  # searched and recorded with its first line
+    assert _record_command(first)[-2:] == ["-d", log]  # searched and recorded with its first line
     assert slash(served, "share```" + log[6:] + "```").json()["response_type"] == "in_channel"
 
 
@@ -1147,11 +1166,15 @@ def test_a_card_says_what_tells_it_from_a_look_alike_shown_beside_it():
 
 
 def _record_command(first: str) -> list[str]:
+    """The reply's record command as bash reads it (the words `recur` is run with)."""
     import html
     import re
-    import shlex
+    import subprocess
 
-    return shlex.split(html.unescape(re.search(r"```(recur incident new .*)```", first, re.S).group(1)))
+    command = html.unescape(re.search(r"```(recur incident new .*)```", first, re.S).group(1))
+    run = subprocess.run(["bash", "-c", 'recur() { printf "%s\\0" "$@"; }; ' + command], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return ["recur", *run.stdout.split("\0")[:-1]]
 
 
 def test_the_record_command_holds_the_whole_text_or_reads_it_on_stdin_never_a_cut_one(served):
@@ -1166,7 +1189,9 @@ def test_the_record_command_holds_the_whole_text_or_reads_it_on_stdin_never_a_cu
     reply = slash(served, thread).json()
     assert reply["no_known_pattern"] is True
     first = reply["blocks"][0]["text"]["text"]
-    assert _record_command(first) == ["recur", "incident", "new", "-t", said, "-d", " ".join(thread.split())]
+    # its lines kept (found in review: a pasted log flattened to one line), on the command's one line
+    assert _record_command(first) == ["recur", "incident", "new", "-t", said, "-d", thread]
+    assert "\n" not in first.split("```")[1]
     level = {3: "ERROR"}  # a log of 40 lines, one an error: searched by it, and titled by what it says
     long = "\n".join(f"2026-12-04T20:01:{n:02}Z {level.get(n % 10, 'INFO')} {said}, option {n}" for n in range(40))
     assert len(long) > MAX_SECTION
@@ -1190,3 +1215,122 @@ def test_the_reply_says_a_typo_of_one_id_as_the_terminal_does(served):
     assert "Did you mean disk-full? `recur show disk-full`" in intro and "recur incident new" not in intro, intro
     plain = slash(served, "disk ful").json()
     assert plain["meant"] == [] and "Did you mean" not in plain["blocks"][0]["text"]["text"]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        ":rotating_light: :rotating_light: No space left on device on the db host",
+        ":fire::fire: No space left on device on the db host :+1::skin-tone-2:",
+        "🚨🚨 No space left on device on the db host 🔥",
+    ],
+)
+def test_emoji_codes_and_emoji_are_not_searched(served, typed):
+    """Found in review: Slack sends an emoji as its :name: code, and ":rotating_light: :rotating_light: postgres
+    connection pool exhausted" answered "no known pattern" where the words alone matched at high 85%. The codes
+    standing as words, and emoji characters (query.prepare, every surface), are left out: the words are searched."""
+    plain = slash(served, "No space left on device on the db host").json()
+    reply = slash(served, typed).json()
+    ranked = [json.loads(b["elements"][0]["value"]) for b in reply["blocks"] if b["type"] == "actions"]
+    assert ranked == [json.loads(b["elements"][0]["value"]) for b in plain["blocks"] if b["type"] == "actions"]
+    assert ranked[0] == {"q": "No space left on device on the db host", "p": "disk-full"}
+    assert reply["text"] == plain["text"]
+
+
+def test_what_only_looks_like_an_emoji_code_is_searched(served):
+    """A :name: glued to a word (a logger's "ERROR:root:", a port's "host:8080:") or in code is no emoji."""
+    from recur.serve.slack import _command_text
+
+    kept = "ERROR:root:disk full host:8080: at 12:30:45 `:fire:`\n```\n:fire: in a block\n```"
+    assert _command_text(kept) == (kept.replace("```\n", "\n").replace("\n```", "\n").strip(), False)
+    reply = slash(served, "ERROR:root:No space left on device").json()
+    assert json.loads(reply["blocks"][4]["elements"][0]["value"])["q"] == "ERROR:root:No space left on device"
+
+
+def test_a_cards_markdown_links_and_bold_are_slacks_own():
+    """Found in review: a step's ``[Grafana board](https://…)`` and ``**pool**`` were shown as typed in the card.
+    A web link is Slack's ``<url|words>``, a link to another pattern's file its words and id (as the terminal reads
+    it), bold mrkdwn's *x* and italic _x_; code spans stay as written."""
+    step = (
+        "Open the [Grafana **pool** board](https://grafana.example.com/d/pg?from=now-1h&var=(db)) and check "
+        "**active connections**; then see [rollback-fails](../deploy/rollback-fails.md), *not* `**raw** [a](b)`"
+    )
+    r = {"rank": 1, "id": "db-pool", "title": "Pool", "confidence": "high", "severity": "sev2",
+         "path": "patterns/data/db-pool.md", "runbook": [step], "evidence": ["the **pg_stat_activity** [dump](https://x.example.com/a|b)"]}  # fmt: skip
+    body = answer_reply({"query": "pool", "no_known_pattern": False, "results": [r]})["blocks"][3]["text"]["text"]
+    assert (
+        "1. Open the <https://grafana.example.com/d/pg?from=now-1h&amp;var=(db)|Grafana *pool* board> and check "
+        "*active connections*; then see rollback-fails (`rollback-fails`), _not_ `**raw** [a](b)`"
+    ) in body
+    assert "*Preserve first:* the *pg_stat_activity* <https://x.example.com/a%7Cb|dump>" in body
+
+
+def test_the_record_command_reads_back_a_text_of_several_lines_as_sent():
+    """A pasted log's lines are kept (incident_command, for Slack and `recur suggest`'s footer), whatever they hold:
+    quotes, a backslash, $ and backticks the shell must not expand, a tab, a colour code; the command one line."""
+    from recur.kb.incident_record import incident_command
+
+    text = 'Jan 3 10:00:01 web-4 app: it\'s "down" & x > 3\\n $HOME `ls`\tend\x1b[0m\r\n  indented\n\nlast'
+    command = incident_command(text, None, title="zorp failed")
+    assert "\n" not in command
+    said = _record_command(f"```{command}```")
+    assert said == ["recur", "incident", "new", "-t", "zorp failed", "-d", text.replace("\r\n", "\n")]
+
+
+def test_one_line_replies_are_escaped_for_slack():
+    """Found in review: the usage sent ``<what you see>`` raw, which Slack reads as its markup (&, < and > must be
+    escaped in a message's text), as text_reply sent an error message naming a <placeholder>."""
+    from recur.serve.slack import refusal, text_reply
+
+    assert text_reply("no <b> & `x > y`")["text"] == "no &lt;b&gt; &amp; `x &gt; y`"
+    assert refusal("pattern <x> & y")["text"].endswith("pattern &lt;x&gt; &amp; y")
+
+
+def test_a_vote_for_a_pattern_renamed_since_the_reply_says_so_not_did_you_mean(tmp_path, kb_dir):
+    """Found in review: a button's pattern renamed or removed since the reply got "did you mean disk-full?", as a
+    typed id would; the voter typed nothing. They are told the pattern changed since the reply, and to ask again."""
+    app, got, arrived = hooked_app(kb_dir, tmp_path, errors=True)
+    with running(app, wait_ready=False) as base:
+        value = json.dumps({"q": "disk full", "p": "disk-fulll"})
+        payload = {
+            "type": "block_actions",
+            "user": {"id": "U1"},
+            "response_url": base + "/hook",
+            "actions": [{"action_id": "recur_useful", "value": value}],
+        }
+        body = urlencode({"payload": json.dumps(payload)})
+        r = httpx.post(base + "/api/slack/interactions", content=body, headers=signed(body))
+        assert r.status_code == 404 and r.json()["error"]["code"] == "pattern_not_found"
+        assert arrived.wait(30), "the refused press was never acknowledged"
+    said = got[0]["text"]
+    assert said == (
+        "⚠️ Your vote was not recorded: this result's pattern (`disk-fulll`) was renamed or removed since the reply; "
+        "run /recur again"
+    )
+    assert not (tmp_path / "fb.jsonl").exists()
+
+
+def test_a_long_card_is_cut_at_a_line_after_escaping_and_keeps_its_look_alike_line():
+    """Found in review: a card's body was cut at 3,000 characters after its pieces were escaped ("<" is four), so
+    it ended inside an "&amp;", or inside a ``` block (the rest of the card code), and its *vs* line, the last,
+    was lost. It is cut at a line's end with "…", a block closed, the evidence and vs lines kept."""
+    import re
+
+    code = "```\n" + "\n".join(f"echo {i} '<<<<>>>> && <<<<>>>>'" for i in range(40)) + "\n```"  # 4 to 5 times longer
+    link = "[the <board>](https://grafana.example.com/d/x?" + "&" * 150 + ") "
+    for steps in (
+        [f"Check the pool & <queue> {n}: " + "<a> & <b> " * 20 + "\n\n" + code for n in (1, 2)],  # cut in a block
+        [code, code],
+        [link * 3, link * 3],  # cut in a line of links
+    ):
+        r = {"rank": 1, "id": "pool", "title": "Pool", "confidence": "high", "severity": "sev2",
+             "path": "patterns/data/pool.md", "runbook": steps, "evidence": ["keep <this> & that"],
+             "look_alikes": [{"id": "disk-full", "title": "Disk", "by": "`df -h` says 100% & <full>"}]}  # fmt: skip
+        body = answer_reply({"query": "pool", "no_known_pattern": False, "results": [r]})["blocks"][3]["text"]["text"]
+        assert len(body) <= MAX_SECTION
+        assert body.endswith(
+            "\n*Preserve first:* keep &lt;this&gt; &amp; that\n*vs* `disk-full`: `df -h` says 100% &amp; &lt;full&gt;"
+        )
+        assert not re.search(r"&(?!amp;|lt;|gt;)", body), body[-300:]  # no entity cut inside
+        assert body.count("```") % 2 == 0 and "…" in body
+        assert body.count("<") == body.count(">")  # no link left open

@@ -126,3 +126,38 @@ def test_escape_controls_shows_bidirectional_formatting_characters_escaped():
     assert escape_controls("\u061c\u200e\u200f", keep="") == "\\u061c\\u200e\\u200f"
     text = "caf\u00e9 \u05e9\u05dc\u05d5\u05dd \u200b"  # text, right to left or not: as it is
     assert escape_controls(text) == text
+
+
+def test_bm25_reads_unicode_letters_and_cjk_runs_as_two_character_pieces():
+    """Found in review: the word pattern took A-Z only. "Zeitüberschreitung" was "zeit" and "berschreitung",
+    "Maßnahmen" "ma" and "nahmen", and Japanese had no words at all ("ディスク容量不足": none; the title
+    "接続タイムアウト（決済APIゲートウェイ）": "api"). Now a word is Unicode's letters, and a run of CJK letters its
+    overlapping two-character pieces (a one-character run that character), as CJK text is searched without a
+    dictionary."""
+    from recur.util.text import tokens, words
+
+    assert tokens("Zeitüberschreitung") == ["zeitüberschreitung"]
+    assert tokens("Maßnahmen greifen nicht") == ["maßnahmen", "greifen", "nicht"]
+    assert tokens("ディスク容量不足") == ["ディ", "ィス", "スク", "ク容", "容量", "量不", "不足"]
+    title = tokens("接続タイムアウト（決済APIゲートウェイ）")
+    assert title[:7] == ["接続", "続タ", "タイ", "イム", "ムア", "アウ", "ウト"] and title[7:9] == ["決済", "api"]
+    assert set(tokens("接続タイムアウト")) <= set(title)  # the start of the title finds the title
+    assert tokens("데이터베이스 연결") == ["데이", "이터", "터베", "베이", "이스", "연결"]
+    assert tokens("値 x 3日") == ["値", "日"]  # one CJK letter is a word, one Latin letter none
+    # "ü" as "u" and a combining mark (a macOS paste), full-width letters and digits: as the KB writes them
+    assert tokens("Zeitu\u0308berschreitung") == tokens("Zeitüberschreitung")
+    assert words("ＡＰＩ ５０３") == ["api", "503"]
+    assert words("NetzwerkFehler Zoë's_Überlast") == [
+        "netzwerk", "fehler", "netzwerkfehler", "zoë", "s", "überlast", "zoës_überlast",
+    ]  # fmt: skip
+
+
+def test_english_words_are_read_as_before_beside_other_characters():
+    """English text with typographic punctuation, emoji or a CJK word beside it keeps its words: the
+    characters that are no letters part words as a space does, as they always did."""
+    from recur.util.text import tokens, words
+
+    text = "KubePodCrashLooping — writes fail “ENOSPC” … on db-07 🔥 after 5xx ⚠ HTTP_503 don't (¡retry!)"
+    spaced = text.translate({ord(c): " " for c in "—“”…🔥⚠¡"})
+    assert spaced.isascii() and tokens(text) == tokens(spaced) and words(text) == words(spaced)
+    assert words("disk full ディスク")[:2] == ["disk", "full"]

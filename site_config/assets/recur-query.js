@@ -36,6 +36,35 @@
   var TELLING = /Caused by:|\b(?:ERROR|FATAL|PANIC|SEVERE)\b|Exception|Error\b/;
   /* recur/util/text.py: ANSI (strip_ansi), what prepare takes out first, as query.prepare does */
   var ANSI = /\x1b(?:\[[0-?]{0,64}[ -\/]{0,8}[@-~]|\][^\x07\x1b]{0,512}(?:\x07|\x1b\\)|[@-_])/g;
+  /* util/text.py EMOJI_RUN and without_emoji: an emoji's run out of what is searched, with the spaces around it
+     (one left between two words), a line's indentation and line breaks kept */
+  var PICTOGRAPH = "\u{1f000}-\u{1faff}\u2600-\u260f\u2614-\u26ff\u231a\u231b\u23f0-\u23f3\u2b1b\u2b1c\u2763-\u2767" +
+    "\u2795-\u2797\xa9\xae\u2122\u2139\u2705\u270a\u270b\u2728\u274c\u274e\u2753\u2754\u2755\u2757\u27b0\u27bf\u2b50\u2b55";
+  var EMOJI_RUN = new RegExp("[" + PICTOGRAPH + "][" + PICTOGRAPH + "\u200d\ufe0e\ufe0f\u20e3\u{e0020}-\u{e007f}]*", "u");
+  function trimTabs(s, start) {  /* s without the spaces and tabs at its start (or end): a loop, linear */
+    var a = 0, b = s.length;
+    if (start) { while (a < b && (s[a] === " " || s[a] === "\t")) a++; }
+    else { while (b > a && (s[b - 1] === " " || s[b - 1] === "\t")) b--; }
+    return s.slice(a, b);
+  }
+  function withoutEmoji(text) {
+    if (!/[^\x00-\x7f]/.test(text)) return text;
+    var parts = text.split(EMOJI_RUN);
+    if (parts.length === 1) return text;
+    var done = [], lineStart = true, open = parts[0];
+    for (var i = 1; i < parts.length; i++) {
+      var left = trimTabs(open, false), right = trimTabs(parts[i], true);
+      if (left.slice(-1) === "\n" || (!left && lineStart)) { done.push(open); lineStart = true; }
+      else {
+        done.push(left);
+        lineStart = lineStart && !left;
+        if (right && right[0] !== "\r" && right[0] !== "\n") right = " " + right;
+      }
+      open = right;
+    }
+    done.push(open);
+    return done.join("");
+  }
   /* query.FENCE_LINE and FENCE: Markdown's code fence around a paste, out (query.unfenced) */
   var FENCE_LINE = /(^|\n)[ \t]*`{3,}([a-z][a-z0-9+#-]{0,19})?[ \t\r]*(?![^\n])/g, FENCE = /`{3,}/g;
   /* query.unfenced: an info string goes only before a line of ``` alone, which closes its block */
@@ -804,7 +833,7 @@
     /* colour codes out before condensing, as query.prepare: found in review, the box condensed a
        coloured paste with its codes in (lengths, and so what was kept, not the server's) */
     if (text.indexOf("\x1b") >= 0) text = text.replace(ANSI, "");
-    text = unfenced(text);
+    text = unfenced(withoutEmoji(text));  /* emoji out, as query.prepare (util.text.without_emoji) */
     var pasted = alertPaste(text);  /* a pasted alert payload: its first firing alert, as the webhook reads it */
     text = pasted[0];
     var chars = Array.from(text).length, log = readLog(text);

@@ -70,7 +70,7 @@
   var MD_LINK = (function () {
     /* An address holds balanced parentheses nested up to 3 deep, as Python-Markdown (the page) links it: a Kibana
        address, .../discover#/?_g=(time:(from:now-15m)), was cut at its first ")" (found in review). An image,
-       ![graph](g.png), is not a link: left as written, as the terminal leaves it (cli/render._MD_LINK, its twin).
+       ![graph](g.png), is not a link: left as written, as the terminal leaves it (retrieval/results.MD_LINK, its twin).
        Its "!" is matched, not looked behind for: Safari before 16.4 cannot parse a lookbehind, and the whole
        script would fail (test_no_script_of_ours_has_a_lookbehind). */
     var address = "[^()\\s<>]";

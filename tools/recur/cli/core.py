@@ -71,8 +71,20 @@ from recur.util.text import ONLY_INVISIBLE, escape_controls, has_text, plural
     "github: one GitHub Actions workflow command per problem (an annotation at its line of the pull request).",
 )
 @click.option("--json", "as_json", **JSON_ALIAS)
+@click.option(
+    "--changed",
+    multiple=True,
+    type=click.Path(),
+    metavar="FILE",
+    help="A KB file the change being checked adds or modifies (repeatable): its problems are listed first, so "
+    "--format github annotates them before the rest of the KB's (GitHub annotates 10 of each level of a step; "
+    "the job summary lists them all); the summary line says how many are theirs. Every problem is still shown "
+    "and counted; a FILE that is no KB file is said on stderr and left out.",
+)
 @click.argument("files", nargs=-1, type=click.Path())
-def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_days, today, quiet, fmt, as_json, files):
+def check(
+    kb_dir, strict, similar, similar_threshold, index_dir, model, stale_days, today, quiet, fmt, as_json, changed, files
+):
     """Validate every KB file against the format; print all problems, then fail once.
 
     Each problem is one line: path:line: field: message. Errors exit 1; warnings
@@ -92,6 +104,7 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
     today = given_date(today, config.env("today") if from_env else "--today")
     named = named_files(kb_dir, files) if files else None
     in_named = named_test(kb_dir, named) if named is not None else None
+    first, n_changed = _changed_test(kb_dir, changed)
     # with FILES, the authoring warnings of those files alone (the pre-commit hook's one file cost the whole
     # KB's lint); the KB is loaded and cross-checked whole, so those files' problems are a whole check's
     kb, problems = check_path(kb_dir, stale_days=stale_days, today=today, only=in_named)
@@ -107,6 +120,8 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
         for p in problems:
             (shown if in_named(p.path) else elsewhere).append(p)
         problems = shown
+    if first is not None:  # a stable sort: the changed files' problems first, each part in its own order
+        problems.sort(key=lambda p: not first(p.path))
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if p.level == "warning" and p.strict]
     broken = _broken_elsewhere(elsewhere)
@@ -115,7 +130,10 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
     # stale-pattern notices on every commit (found in review)
     _print_problems([p for p in [*problems, *broken] if not (quiet and p.level == "notice")], fmt, failed)
     if not quiet:
-        click.echo(_check_summary(kb, kb_dir, problems, named, elsewhere, broken), err=True)
+        click.echo(
+            _check_summary(kb, kb_dir, problems, named, elsewhere, broken) + _changed_said(problems, first, n_changed),
+            err=True,
+        )
         if compared is not None and not compared.problems and not compared.notices:
             click.echo(_none_similar(compared, named is not None, len(kb.patterns)), err=True)
         if strict and warnings and not errors:  # the errors elsewhere fail it too: both said (found in review)
@@ -123,6 +141,32 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
     elif any(p.is_error and p not in broken for p in elsewhere):  # the hook's --quiet hid them, and passed
         click.echo(_elsewhere_note(kb_dir, [p for p in elsewhere if p not in broken]), err=True)
     sys.exit(1 if failed else 0)
+
+
+def _changed_test(kb_dir, changed: tuple):
+    """(a test of a shown path: whether it is one of the --changed files, or None; how many files that is). Each
+    is a KB file, read as FILES are; one that is not is said on stderr and left out, not failing the check: it is
+    an order to list problems in, and CI passes every file a change touches (a file name with a space, which make
+    splits in two, would otherwise fail the whole check with an error on a file the KB does not even read)."""
+    from recur.kb.check import named_files, named_test
+
+    kept = []
+    for f in dict.fromkeys(changed):
+        try:
+            kept += named_files(kb_dir, [f])
+        except RecurError as exc:
+            click.echo(f"recur check: --changed {exc} (left out; the check goes on)", err=True)
+    if not kept:
+        return None, 0
+    return named_test(kb_dir, kept), len(dict.fromkeys(kept))
+
+
+def _changed_said(problems: list, first, n_changed: int) -> str:
+    """How many of the problems are in the --changed files, listed first: "" without --changed or problems."""
+    if first is None or not problems:
+        return ""
+    n = sum(1 for p in problems if first(p.path))
+    return f"; {n} of them in the {plural(n_changed, 'changed file')}, listed first"
 
 
 def _none_similar(compared, named: bool, patterns: int) -> str:
@@ -744,37 +788,121 @@ def _jsonl_item(raw: bytes, where: str):
 @click.option(
     "--min-mrr", **setting("min_mrr"), show_default=True, type=UNIT, help="Fail below this MRR (env RECUR_MIN_MRR)."
 )
+@click.option(
+    "--baseline",
+    "baseline",
+    type=click.Path(file_okay=False, exists=True),
+    help="The KB folder of the commit to compare with (a pull request's base): the same cases asked of it; "
+    "exits 1 when recall@3 or MRR dropped, or a case left the top 3.",
+)
+@click.option(
+    "--baseline-index",
+    "baseline_index",
+    type=click.Path(file_okay=False),
+    help="The baseline's index folder (default: beside --index, INDEX-baseline).",
+)
+@click.option(
+    "--tolerance", type=UNIT, help="With --baseline: the drop of recall@3 or MRR allowed (default 0: any drop fails)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "github"]),
+    default="text",
+    show_default=True,
+    help="github: also each failing case as a GitHub Actions annotation at its line of the cases file.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics and the misses as JSON.")
 @click.option("--verbose", "-v", is_flag=True, help="List every case that missed the top 3.")
-def eval_cmd(kb_dir, index_dir, model, cases_file, min_recall1, min_recall3, min_mrr, as_json, verbose):
+def eval_cmd(
+    kb_dir,
+    index_dir,
+    model,
+    cases_file,
+    min_recall1,
+    min_recall3,
+    min_mrr,
+    baseline,
+    baseline_index,
+    tolerance,
+    fmt,
+    as_json,
+    verbose,
+):
     """Measure retrieval on the KB's own cases: recall@1, recall@3, MRR.
 
     A case is a hit at k when any one of its expect ids ranks in the top k (not all of them);
     MRR takes the best-ranked one. Exits 1 below the thresholds, so a KB's CI catches a change
-    that makes search worse.
+    that makes search worse; with --baseline also when it ranks the same cases worse than the
+    baseline KB (a pull request's base) does.
     """
     from recur.kb.loader import display_path
     from recur.retrieval.engine import Engine
     from recur.retrieval.evaluate import metrics, run_cases
     from recur.tuning.data import retune_advice
 
+    _eval_usage(as_json, fmt, baseline, baseline_index, tolerance)
     path, cases = _eval_cases(kb_dir, cases_file)
     if not cases:
-        # a new KB (recur init) has none yet: its first `make test` must not fail on them
-        click.echo(
-            f"No retrieval cases in {display_path(path)} yet: nothing to measure. Add one per pattern, "
-            "in a responder's words: - {query: ..., expect: [<pattern id>]}",
-            err=True,
-        )
-        if as_json:
-            # the keys of a measured run, so a script reads them either way: nothing measured is null
-            empty = {"cases": 0, "recall@1": None, "recall@3": None, "recall@5": None, "mrr": None, "model": None}
-            click.echo(json.dumps({**empty, "failed": [], "misses": [], "unsearchable": []}, indent=1))
+        _no_cases(path, as_json)
         return
     engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice)
     lost = _note_unsearchable(path, cases, set(engine.searcher.index.docs), engine.manifest)
     results = run_cases(engine, cases)
     m = metrics(results)
+    fails = _below(m, min_recall1, min_recall3, min_mrr)
+    below = bool(fails)
+    comp = extra = None
+    if baseline:
+        comp, extra = _against_baseline(
+            kb_dir, index_dir, model, engine, cases, results, baseline, baseline_index, tolerance or 0.0
+        )
+        fails += comp.failed
+    _show_eval(
+        m, engine.manifest["model"], results, fails, as_json=as_json, verbose=verbose, unsearchable=lost, baseline=extra
+    )
+    if comp is not None and not as_json:
+        from recur.cli.evalbase import show_comparison
+
+        show_comparison(comp, baseline, display_path(path), extra["left_out"])
+    if fmt == "github":
+        from recur.cli.evalbase import github_problems
+
+        _annotate(github_problems(display_path(path), results, below, comp))
+    if fails:
+        click.echo("FAILED: " + "; ".join(fails), err=True)
+        sys.exit(1)
+
+
+def _eval_usage(as_json: bool, fmt: str, baseline, baseline_index, tolerance) -> None:
+    """The flags of `recur eval` that exclude or need each other, refused as usage errors (exit 2)."""
+    if as_json and fmt != "text":
+        raise click.UsageError("--json and --format github exclude each other: give one")
+    if not baseline and (baseline_index or tolerance is not None):
+        # without a baseline nothing is compared: said, not ignored, or a run meant to compare passes on thresholds alone
+        raise click.UsageError(
+            f"{'--baseline-index' if baseline_index else '--tolerance'} is for --baseline DIR: give it too"
+        )
+
+
+def _no_cases(path: Path, as_json: bool) -> None:
+    """Said of a cases file with no case: a new KB (recur init) has none yet, and its first `make test` must
+    not fail on them."""
+    from recur.kb.loader import display_path
+
+    click.echo(
+        f"No retrieval cases in {display_path(path)} yet: nothing to measure. Add one per pattern, "
+        "in a responder's words: - {query: ..., expect: [<pattern id>]}",
+        err=True,
+    )
+    if as_json:
+        # the keys of a measured run, so a script reads them either way: nothing measured is null
+        empty = {"cases": 0, "recall@1": None, "recall@3": None, "recall@5": None, "mrr": None, "model": None}
+        click.echo(json.dumps({**empty, "failed": [], "misses": [], "unsearchable": []}, indent=1))
+
+
+def _below(m: dict, min_recall1: float, min_recall3: float, min_mrr: float) -> list[str]:
+    """The thresholds the metrics are below, as FAILED says them."""
     fails = []
     if m["recall@1"] < min_recall1:
         fails.append(f"recall@1 {m['recall@1']:.3f} < {min_recall1}")
@@ -782,10 +910,35 @@ def eval_cmd(kb_dir, index_dir, model, cases_file, min_recall1, min_recall3, min
         fails.append(f"recall@3 {m['recall@3']:.3f} < {min_recall3}")
     if m["mrr"] < min_mrr:
         fails.append(f"MRR {m['mrr']:.3f} < {min_mrr}")
-    _show_eval(m, engine.manifest["model"], results, fails, as_json=as_json, verbose=verbose, unsearchable=lost)
-    if fails:
-        click.echo("FAILED: " + "; ".join(fails), err=True)
-        sys.exit(1)
+    return fails
+
+
+def _annotate(problems: list) -> None:
+    """`recur eval --format github`'s workflow commands, as `recur check --format github` prints them (the
+    file from the repository's root, escaped); those GitHub would drop as plain lines, which keep their line."""
+    from recur.kb.check import github_annotated, github_command
+
+    workspace = config.get("github_workspace")
+    annotated, rest = github_annotated(problems)
+    for p in annotated:
+        _say(github_command(p, workspace))
+    for p in rest:
+        _say(str(p))
+
+
+def _against_baseline(kb_dir, index_dir, model, engine, cases, results, baseline, baseline_index, tolerance):
+    """(the comparison with the baseline KB, --json's ``baseline`` object): the cases searchable in both asked
+    of the baseline, with this run's model, and compared with this KB's ranks of them."""
+    from recur.cli import evalbase
+    from recur.retrieval.evaluate import compare, run_cases
+    from recur.retrieval.models import active_model
+
+    base_index = evalbase.baseline_index(index_dir, baseline_index)
+    base_engine = evalbase.open_baseline(baseline, base_index, index_dir, active_model(kb_dir, model))
+    keep, left = evalbase.split_cases(cases, set(engine.searcher.index.docs), set(base_engine.searcher.index.docs))
+    base_results = run_cases(base_engine, [cases[n] for n in keep])
+    comp = compare(base_results, [results[n] for n in keep], tolerance)
+    return comp, evalbase.comparison_json(comp, baseline, base_index, len(keep), left)
 
 
 def _note_unsearchable(path: Path, cases: list, indexed: set, manifest: dict) -> list[dict]:
@@ -852,7 +1005,15 @@ def _eval_cases(kb_dir, cases_file) -> tuple[Path, list]:
 
 
 def _show_eval(
-    m: dict, model_id: str, results: list, fails: list, *, as_json: bool, verbose: bool, unsearchable: list
+    m: dict,
+    model_id: str,
+    results: list,
+    fails: list,
+    *,
+    as_json: bool,
+    verbose: bool,
+    unsearchable: list,
+    baseline: dict | None = None,
 ) -> None:
     """The metrics as JSON (with the misses, each with its line as -v gives it, and the cases that can only
     miss), or as one line (and with --verbose each miss); ``model_id`` is the index's model, from its manifest."""
@@ -869,6 +1030,7 @@ def _show_eval(
                         if not r.rank or r.rank > 3
                     ],
                     "unsearchable": unsearchable,
+                    **({"baseline": baseline} if baseline is not None else {}),
                 },
                 indent=1,
             )

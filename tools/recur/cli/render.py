@@ -18,6 +18,7 @@ from recur.retrieval.results import (
     flat,
     likelier,
     match_line,
+    prose_pieces,
     short,
     step_lines,
     why_text,
@@ -280,15 +281,6 @@ def render_results(
     return "\n".join(out).rstrip()
 
 
-# A link's address, balanced parentheses in it nested up to 3 deep, as Python-Markdown (the pattern page) links
-# it: a Kibana address, .../discover#/?_g=(time:(from:now-15m)), stopped at its first ")" (found in review).
-# site_config/assets/recur-suggest.js (MD_LINK) reads it so too.
-_ADDRESS = r"[^()\s<>]"
-for _ in range(3):
-    _ADDRESS = rf"(?:[^()\s<>]|\((?:{_ADDRESS})*\))"
-# a Markdown link, [text](target) or [text](<target> "title"), not an image; code spans are left as written
-_MD_LINK = re.compile(rf"(?<!!)\[([^\]\n]+)\]\(\s*<?({_ADDRESS}+)>?(?:\s+\"[^\"]*\")?\s*\)")
-_CODE_SPANS = re.compile(r"(`+)[^`]*?\1")
 _INCIDENT_FILE = re.compile(r"(?i)(?:^|/)(INC-\d{4}-\d+)\.md(?:#.*)?$")
 # how a pattern links another's file: beside it (``x.md``) or in another category (``../data/x.md``)
 _PATTERN_FILE = re.compile(r"(?i)^(?:\.\./[^/]+/)?[^/]+\.md$")
@@ -316,8 +308,7 @@ def plain_links(text: str, known: frozenset | None = None, flags: str = "") -> s
     `recur show --kb kb2 X` printed `(recur show Y)`, which read ./kb (found in a responder review)."""
     from recur.retrieval.patterns import FromPath, given_pattern_id
 
-    def one(m: re.Match) -> str:
-        words, target = m.group(1), m.group(2)
+    def one(words: str, target: str) -> str:
         if found := _INCIDENT_FILE.search(target):
             return f"{words} (recur show {flags}{found.group(1).upper()})"
         path = target.split("#", 1)[0]
@@ -326,12 +317,8 @@ def plain_links(text: str, known: frozenset | None = None, flags: str = "") -> s
             return f"{words} (recur show {flags}{pid})"
         return f"{words} ({target})"
 
-    # a link inside `code` is code: each stretch between code spans is read alone
-    parts, at = [], 0
-    for span in _CODE_SPANS.finditer(text):
-        parts += [_MD_LINK.sub(one, text[at : span.start()]), span.group(0)]
-        at = span.end()
-    return "".join([*parts, _MD_LINK.sub(one, text[at:])])
+    # a link inside `code` is code (results.prose_pieces)
+    return "".join(one(a, b) if kind == "link" else a for kind, a, b in prose_pieces(text))
 
 
 def read_more(relpath: str, kb_dir: str, site_url: str | None) -> str:

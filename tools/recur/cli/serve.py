@@ -311,8 +311,14 @@ def _warn_of_low_space(feedback_path) -> None:
         )
 
 
+# what a Slack token starts with (bot, user, app-level, refresh...): no signing secret, which is 32 hex digits
+SLACK_TOKEN_PREFIXES = ("xoxb-", "xoxp-", "xapp-", "xoxa-", "xoxe-", "xoxr-", "xoxs-")
+
+
 def _slack_secret(path) -> str | None:
-    """The signing secret from --slack-signing-secret-file, else RECUR_SLACK_SIGNING_SECRET, else None."""
+    """The signing secret from --slack-signing-secret-file, else RECUR_SLACK_SIGNING_SECRET, else None. Found in
+    review: the variable set but blank started the server with Slack off and nothing said, and a token pasted
+    where the secret goes was taken, every Slack request then refused 401: each is a warning at start."""
     from recur import config
 
     if path:
@@ -324,8 +330,23 @@ def _slack_secret(path) -> str | None:
             raise RecurError(f"--slack-signing-secret-file {path}: cannot be read ({exc.strerror})") from None
         if not secret:
             raise RecurError(f"--slack-signing-secret-file {path}: the file is empty")
-        return secret
-    return config.given("slack_signing_secret")
+        where = f"--slack-signing-secret-file {path}"
+    else:
+        secret, where = config.given("slack_signing_secret"), config.SETTINGS["slack_signing_secret"].env
+        if secret is None and config.raw("slack_signing_secret") is not None:
+            click.echo(
+                f"warning: {where} is set but blank: Slack is off (its routes answer 404 slack_not_configured); "
+                "set it to the app's signing secret, or unset it",
+                err=True,
+            )
+    if secret and secret.strip().lower().startswith(SLACK_TOKEN_PREFIXES):
+        click.echo(
+            f"warning: {where} holds a Slack token ({secret.strip()[:5]}…), not the app's signing secret: every "
+            "Slack request will be refused 401 bad_signature; the secret is under Basic Information, App "
+            "Credentials, Signing Secret",
+            err=True,
+        )
+    return secret
 
 
 @click.command()

@@ -863,6 +863,11 @@ def check_path(root, **options) -> tuple[KB, list[Problem]]:
     return kb, run_checks(kb, **options)
 
 
+# The version of `recur check --format json`'s document, its last key: raised when a key changes meaning or goes,
+# so an editor plug-in or a CI script can refuse a document it does not know (adding a key does not raise it).
+CHECK_JSON_FORMAT = 1
+
+
 def check_document(problems: list[Problem], failed: bool) -> dict:
     """What `recur check --format json` prints (docs/cli.md, "Check output for machines": the keys): ``failed`` as the exit code says it,
     so ``ok`` is what a script or an editor would otherwise read off the exit status (``--strict`` too)."""
@@ -881,6 +886,7 @@ def check_document(problems: list[Problem], failed: bool) -> dict:
             }
             for p in problems
         ],
+        "format": CHECK_JSON_FORMAT,
     }
 
 

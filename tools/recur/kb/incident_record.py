@@ -570,8 +570,23 @@ def incident_command(
     link = f" --pattern {shlex.quote(pattern)}" if pattern else ""
     if piped:
         return f"… | recur incident new {flags}-t {named} -s SEVERITY -d -{link}"
+    if limit is None and "\n" in text.strip():
+        # its lines kept, on the command's one line: flattened to one line, a pasted log's record held a run-on
+        # text (found in review); a quoted line break would make the command span lines, as a copy breaks it
+        return f"recur incident new {flags}-t {named} -d {ansi_c_quote(text.strip().replace(chr(13) + chr(10), chr(10)))}{link}"
     said = " ".join(text.split()) if limit is None else cut(text, limit)
     return f"recur incident new {flags}-t {named} -d {shlex.quote(said)}{link}"
+
+
+_ANSI_C = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def ansi_c_quote(text: str) -> str:
+    """``text`` as one shell word in ANSI-C quoting, ``$'line one\\nline two'`` (bash, zsh, ksh, POSIX.1-2024 sh),
+    which reads back to it: its line breaks, tabs, backslashes and quotes escaped, another control character
+    as ``\\xHH``."""
+    out = (_ANSI_C.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 32 or ord(ch) == 127 else ch) for ch in text)
+    return "$'" + "".join(out) + "'"
 
 
 def recorded_with_title(kb_dir, title: str) -> tuple[str, str] | None:

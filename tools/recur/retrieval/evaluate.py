@@ -51,3 +51,67 @@ def run_cases(engine, cases, top: int = MRR_DEPTH) -> list[CaseResult]:
         CaseResult(c.query, list(c.expect), [r["id"] for r in results], getattr(c, "line", 0))
         for c, results in zip(cases, lists)
     ]
+
+
+# A case below this rank is out of what a responder reads: `recur eval`'s misses and its recall@3 gate
+TOP = 3
+# the metrics a comparison with a baseline gates on (recall@1 and recall@5 are shown beside them)
+GATED = ("recall@3", "mrr")
+
+
+@dataclass
+class Moved:
+    """A case that ranks its pattern lower than the baseline did (``after`` None: not in the top 10)."""
+
+    line: int
+    query: str
+    expect: list
+    before: int | None
+    after: int | None
+
+    @property
+    def left_top(self) -> bool:
+        return self.before is not None and self.before <= TOP and (self.after is None or self.after > TOP)
+
+
+@dataclass
+class Comparison:
+    """The same cases asked of the baseline KB and of this one: their metrics, the cases that moved down
+    (in the cases file's order), and what fails the gate (empty: not worse, within ``tolerance``)."""
+
+    base: dict
+    now: dict
+    moved_down: list
+    tolerance: float
+    failed: list
+
+
+def _depth(rank: int | None) -> int:
+    return rank if rank is not None else MRR_DEPTH + 1  # below the top 10: below every rank it has
+
+
+def compare(base: list[CaseResult], now: list[CaseResult], tolerance: float = 0.0) -> Comparison:
+    """``base`` and ``now`` are the same cases, in one order. It fails when recall@3 or MRR drops by more
+    than ``tolerance`` (the metrics are rounded to 4 places, so a drop is one of those), or when a case
+    the baseline had in the top 3 left it: a handful of cases can sink while the mean holds."""
+    mb, mn = metrics(base), metrics(now)
+    moved = [
+        Moved(n.line, n.query, n.expect, b.rank, n.rank) for b, n in zip(base, now) if _depth(n.rank) > _depth(b.rank)
+    ]
+    failed = []
+    for key in GATED:
+        drop = round(mb[key] - mn[key], 4)
+        if drop > tolerance:
+            name = "MRR" if key == "mrr" else key
+            failed.append(
+                f"{name} {mb[key]:.3f} → {mn[key]:.3f} against the baseline (down {drop:.3f}; tolerance {tolerance:g})"
+            )
+    left = [m for m in moved if m.left_top]
+    if left:
+        lines = ", ".join(str(m.line) for m in left)
+        many = len(left) != 1
+        failed.append(
+            f"{len(left)} case{'s' if many else ''} left the top {TOP} {'they' if many else 'it'} had in the baseline "
+            f"(line{'s' if many else ''} {lines})"
+        )
+    return Comparison(mb, mn, moved, tolerance, failed)

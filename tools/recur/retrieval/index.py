@@ -50,11 +50,14 @@ if TYPE_CHECKING:  # annotations only: a cold `recur suggest` reads docs.json an
 # without hex values' fragments (util.text.HEX_RUN), a hex code of up to 32 bits one word (HEX_CODE). A format-5
 # index holds both (suggest printed "1. Run <!-- check this --> the command"), and nothing else told it apart: it
 # was fresh until a KB file changed.
-FORMAT = 6
+# 7: BM25 and vocab.json by Unicode letters (util.text.words): "Zeitüberschreitung" one word, not "zeit" and
+# "berschreitung"; a CJK run as its two-character pieces, where format 6 held none of it. The views and their
+# vectors are as format 6 made them.
+FORMAT = 7
 # Formats whose vectors an update reuses, a pattern at a time and only where its views' texts are unchanged:
 # ``_reusable`` keys the old vectors by the content hash of the pattern's view texts (``content_hash``), so a
 # pattern whose summary lost a comment is embedded again, and the others keep their vectors.
-VECTORS_FROM = (2, 3, 4, 5, FORMAT)
+VECTORS_FROM = (2, 3, 4, 5, 6, FORMAT)
 MAX_VIEW_CHARS = 1200
 # Texts per forward pass when indexing. sentence-transformers sorts texts by length first, so a
 # batch pads little; 128 rather than 64 halves the thread barriers, which is what a busy machine

@@ -1,7 +1,7 @@
 """The query text as it is searched: one place, for every surface (CLI, API, MCP, Slack, the site).
 
-Colour codes come out, a lone surrogate becomes U+FFFD, and a text over MAX_QUERY_CHARS is condensed
-to fit rather than cut at its end. A pasted Java stack trace puts its root cause last: a 196-line,
+Colour codes and emoji come out (util.text.without_emoji), a lone surrogate becomes U+FFFD, and a text over
+MAX_QUERY_CHARS is condensed to fit rather than cut at its end. A pasted Java stack trace puts its root cause last: a 196-line,
 34 KB trace ended in ``Caused by: java.io.IOException: No space left on device``, and its first
 20,000 characters (all frames of the outer exception) answered "no known pattern". So:
 
@@ -101,7 +101,7 @@ from recur.util.language import ID_CHARS as ID_CHARS
 from recur.util.language import LATIN_UNNAMED as LATIN_UNNAMED
 from recur.util.language import OTHER_LANGUAGE_WORDS as OTHER_LANGUAGE_WORDS
 from recur.util.language import mostly_non_latin, mostly_other_language
-from recur.util.text import has_text, strip_ansi
+from recur.util.text import has_text, strip_ansi, without_emoji
 from recur.util.utf8 import clean
 
 MAX_QUERY_CHARS = 20_000  # what is searched of a text: a pasted log excerpt (the API refuses more)
@@ -468,10 +468,10 @@ def unfenced(text: str) -> str:
 
 
 def prepare(text: str, limit: int = MAX_QUERY_CHARS) -> Prepared:
-    """``text`` as it is searched: colour codes out, lone surrogates as U+FFFD, Markdown's code fences out
-    (unfenced), a log by its error lines, condensed to ``limit``. A pasted alert payload (JSON) by its first
-    firing alert, as the webhook reads it (retrieval.alerts), on every surface."""
-    text = unfenced(clean(strip_ansi(text)))
+    """``text`` as it is searched: colour codes out, lone surrogates as U+FFFD, emoji out (util.text.without_emoji),
+    Markdown's code fences out (unfenced), a log by its error lines, condensed to ``limit``. A pasted alert payload
+    (JSON) by its first firing alert, as the webhook reads it (retrieval.alerts), on every surface."""
+    text = unfenced(without_emoji(clean(strip_ansi(text))))
     text, alert = _alert_paste(text)
     chars = len(text)
     log = read_log(text)

@@ -306,6 +306,40 @@ def _paragraphs(lines: list) -> list:
     return [("text", flat(p)) for p in "\n".join(lines).split("\n\n") if p.strip()]
 
 
+# A link's address, balanced parentheses in it nested up to 3 deep, as Python-Markdown (the pattern page) links
+# it: a Kibana address, .../discover#/?_g=(time:(from:now-15m)), stopped at its first ")" (found in review).
+# site_config/assets/recur-suggest.js (MD_LINK) reads it so too.
+_ADDRESS = r"[^()\s<>]"
+for _ in range(3):
+    _ADDRESS = rf"(?:[^()\s<>]|\((?:{_ADDRESS})*\))"
+# a Markdown link, [text](target) or [text](<target> "title"), not an image; code spans are left as written
+MD_LINK = re.compile(rf"(?<!!)\[([^\]\n]+)\]\(\s*<?({_ADDRESS}+)>?(?:\s+\"[^\"]*\")?\s*\)")
+CODE_SPANS = re.compile(r"(`+)[^`]*?\1")
+
+
+def prose_pieces(text: str) -> list[tuple[str, str, str]]:
+    """A step's paragraph (step_parts' "text") as each surface rewrites it: ``("text", text, "")``, ``("code", the
+    span with its backticks, "")`` and ``("link", its words, its target)`` for each Markdown link outside a code
+    span (a link inside `code` is code). The terminal shows a link as its words and target (cli/render.plain_links),
+    Slack as its own link (serve/slack): one reading of a link for both, below the terminal's layer."""
+    out: list[tuple[str, str, str]] = []
+
+    def stretch(part: str) -> None:
+        at = 0
+        for m in MD_LINK.finditer(part):
+            out.extend([("text", part[at : m.start()], ""), ("link", m.group(1), m.group(2))])
+            at = m.end()
+        out.append(("text", part[at:], ""))
+
+    at = 0
+    for span in CODE_SPANS.finditer(text):
+        stretch(text[at : span.start()])
+        out.append(("code", span.group(0), ""))
+        at = span.end()
+    stretch(text[at:])
+    return [p for p in out if p[1]]
+
+
 def step_lines(number: str, step: str, prose=None) -> list[str]:
     """A runbook step as plain text lines, after ``number`` ("     2. "): its prose one line a paragraph, and each
     code block's lines as written, indented under it, without its fences (step_parts): the terminal's form, and

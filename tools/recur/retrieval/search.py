@@ -39,6 +39,7 @@ from recur.util.text import (
     negates,
     normalise_signal,
     signal_words,
+    split_words,
     stems,
     typo_distance,
     words,
@@ -699,6 +700,8 @@ class Searcher:
         comp["one_word"] = np.zeros(len(cidx), dtype=bool) if terms is None else self._one_word(terms[0], cidx)
         # a question of one word (a search box: "dns", "marketing"): calibrate weighs it on its own
         comp["solo"] = np.full(len(cidx), terms is not None and terms[1] < 2)
+        # ...and one that says more than that word ("github down", "is github down": stop words BM25 drops)
+        comp["said"] = np.full(len(cidx), terms is not None and terms[1] < 2 and terms[2] >= 2)
         weights = DENSE_WEIGHTS if dense_only else WEIGHTS
         fused = sum(w * _z(comp[name]) for name, w in weights.items()).astype(np.float64)
         if sig:  # every signal's pattern is a candidate (added above)
@@ -732,14 +735,14 @@ class Searcher:
         """BM25 of every row for ``text`` (None without a BM25 index)."""
         return None if self.index.bm25 is None else self._bm25(self._query_terms(text)[0])
 
-    def _query_terms(self, text: str) -> tuple[list[str], int]:
+    def _query_terms(self, text: str) -> tuple[list[str], int, int]:
         """The query's BM25 tokens the index knows (repeats kept: BM25 counts them), a typo read as the KB's
-        word (``corrections``), and how many distinct words BM25 reads in it (known or not): read once for
-        BM25, ``_one_word`` and ``solo``."""
+        word (``corrections``), how many distinct words BM25 reads in it (known or not) and how many it has
+        with those BM25 drops (stop words, numbers): read once for BM25, ``_one_word``, ``solo`` and ``said``."""
         ws = bm25_words(text)
         vocab = self.index.bm25.vocab_dict
         read = self._read(text)
-        return [t for t in stems([read.get(w, w) for w in ws]) if t in vocab], len(set(ws))
+        return [t for t in stems([read.get(w, w) for w in ws]) if t in vocab], len(set(ws)), len(set(split_words(text)))
 
     def _a_word(self, w: str) -> bool:
         """Whether ``w`` is a word the model's tokenizer has whole, or one of them with "s", "es", "er" or

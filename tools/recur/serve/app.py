@@ -131,6 +131,10 @@ def _lifespan(holder: EngineHolder, bounded: int):
         _thread_room(bounded)
         holder.start()
         yield
+        # Slack commands promised an answer that will not come (the model still loading, say): told to run it again
+        owed = getattr(app.state, "slack_owed", None)
+        if owed is not None:
+            owed.tell_restarted()
         holder.stop()
 
     return lifespan
@@ -242,6 +246,7 @@ def _routes(app, settings: Settings, *, slack: dict, mcp: dict) -> None:
 
     # Slack requests carry Slack's signature, never our bearer token: its router checks that instead
     slack_api = slack_router(engine, settings=settings, **slack)
+    app.state.slack_owed = slack_api.owed  # told at the stop (_lifespan)
     # pages in answers, as Slack links them; event streams end at a stop (server.protocol tells app.state.stopping)
     mcp_api = http_router(engine, site_url=slack["site_url"], stopping=app.state.stopping, **mcp)
     for route in mcp_api.routes:  # a plain ASGI route: the token rule is applied around it (include_router

@@ -44,6 +44,7 @@ from recur.retrieval.results import (
     likelier,
     match_line,
     meant_line,
+    prose_pieces,
     step_parts,
 )
 from recur.serve.deps import Settings, engine_loading, errors, load_pauses
@@ -66,7 +67,7 @@ MAX_VALUE = 2000  # Slack's limit on a button's value, which slack_sdk enforces 
 MAX_BODY = 1024 * 1024
 # seconds a post to a response_url may take: a late answer, and (shorter: a thread per vote waits on it) a
 # vote's acknowledgement
-POST_TIMEOUT = {"late reply": 10, "acknowledgement": 5}
+POST_TIMEOUT = {"late reply": 10, "acknowledgement": 5, "restart notice": 2}
 # seconds a command that came while the engine loads waits for it, its answer then posted to its response_url
 # (which Slack takes for 30 minutes); the real model loads in ~10 s, a first index build takes longer
 LOAD_WAIT = 120
@@ -74,6 +75,57 @@ USAGE = (
     "Usage: `/recur <what you see>` (a description, an alert, a log line): the known failure patterns, "
     "only for you. `/recur share <what you see>` posts them in the channel."
 )
+
+
+# what a command is told at once when its answer will come on its response_url: searching, or, while the model and
+# index load (after every restart), that Recur is starting; and what is posted there when the server stops first
+SEARCHING = "Searching the known failure patterns… the answer follows in a moment."
+STARTING = "Recur is starting (loading its model and index)… the answer follows once it has loaded."
+RESTARTED = "Recur restarted before answering; run the command again."
+
+
+class Owed:
+    """The response_urls promised an answer not posted yet (thread-safe). Found in review: a server stopped while
+    the model loaded (a rolling restart) lost each "the answer follows in a moment" silently; at the stop, each is
+    told to run the command again (tell_restarted)."""
+
+    def __init__(self):
+        self._urls: dict[int, str] = {}
+        self._next = 0
+        self._lock = threading.Lock()
+
+    def add(self, url: str) -> int:
+        with self._lock:
+            self._next += 1
+            self._urls[self._next] = url
+            return self._next
+
+    def done(self, key: int) -> bool:
+        """Whether ``key``'s answer is still owed (then no more): False once its user was told of a restart."""
+        with self._lock:
+            return self._urls.pop(key, None) is not None
+
+    def tell_restarted(self, timeout: float = POST_TIMEOUT["restart notice"]) -> int:
+        """Post RESTARTED to each response_url still owed an answer, in parallel, within about ``timeout``
+        seconds (best effort: the server is stopping); each is a warning in the log. Returns how many."""
+        with self._lock:
+            urls, self._urls = list(self._urls.values()), {}
+        if not urls:
+            return 0
+        print(
+            f"warning: stopping with {len(urls)} Slack command(s) not answered yet: each is told to run it again",
+            file=sys.stderr,
+        )
+        posts = [
+            threading.Thread(target=_post, args=(url, text_reply(RESTARTED), "restart notice"), daemon=True)
+            for url in urls
+        ]
+        deadline = time.monotonic() + timeout + 0.5
+        for post in posts:
+            post.start()
+        for post in posts:
+            post.join(max(0.0, deadline - time.monotonic()))
+        return len(urls)
 
 
 class SlackGate:
@@ -204,7 +256,7 @@ def _result_blocks(r: dict, query: str, site_url: str | None, votes: bool = True
     value = _vote_value(query, r["id"])
     blocks = [DividerBlock(), SectionBlock(text=MarkdownTextObject(text=cut(head, MAX_SECTION)))]
     if body:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(body)[:MAX_SECTION])))
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=_fit_body(body))))
     if not votes:
         return blocks
     blocks.append(
@@ -230,12 +282,102 @@ def _card_body(r: dict, url: str | None) -> list[str]:
     body = [_step(n, step) for n, step in enumerate(r["runbook"][:2], 1)]
     body = (["*First steps*"] + body) if body else []
     if r["evidence"]:
-        body.append(f"*Preserve first:* {_esc(cut(r['evidence'][0], 600))}")
+        body.append(f"*Preserve first:* {_mrkdwn(cut(r['evidence'][0], 600))}")
     # what tells it from a look-alike shown beside it, as the authors wrote it (distinguish:): the line
     # that settles "inode-exhaustion or disk-full?", which the terminal, MCP and the site's box show
     for a in [a for a in r.get("look_alikes") or [] if a.get("by")][:1]:
-        body.append(f"*vs* `{_esc(a['id'])}`: {_esc(cut(a['by'], 600))}")
+        body.append(f"*vs* `{_esc(a['id'])}`: {_mrkdwn(cut(a['by'], 600))}")
     return body
+
+
+# Markdown's bold, **x** or __x__, as mrkdwn's *x*, shown with its asterisks in the card (found in review); and its
+# italic *x* as _x_ (mrkdwn's *x* is bold)
+_EMPHASIS = re.compile(
+    r"\*\*(?=\S)([^*\n]+?)(?<=\S)\*\*|__(?=\S)([^_\n]+?)(?<=\S)__|(?<![*\w])\*(?=[^\s*])([^*\n]+?)(?<=\S)\*(?![*\w])"
+)
+
+
+def _emphasis(m: re.Match) -> str:
+    return f"_{m.group(3)}_" if m.group(3) else f"*{m.group(1) or m.group(2)}*"
+
+
+_WEB = re.compile(r"(?i)(?:https?://|mailto:)")
+
+
+def _mrkdwn(text: str) -> str:
+    """A pattern's Markdown paragraph (a step's prose, evidence) in Slack's mrkdwn, escaped (``_esc``): a link as
+    Slack's ``<url|words>``, bold as ``*x*``, code spans as written. ``[Grafana](https://…)`` and ``**x**`` were
+    shown as typed in the card (found in review). A link to another pattern's file (``rollback-fails.md``) is
+    its words and the pattern's id, as the terminal reads it (cli/render.plain_links); another target, a path no
+    Slack user has, its words and the target."""
+    from recur.retrieval.patterns import FromPath, given_pattern_id
+
+    out = []
+    for kind, words, target in prose_pieces(text):
+        if kind == "code":
+            out.append(_esc(words))
+            continue
+        shown = _EMPHASIS.sub(_emphasis, _esc(words))
+        if kind == "text":
+            out.append(shown)
+        elif _WEB.match(target):  # a | ends the URL in Slack's link: percent-encoded, as a browser sends it
+            out.append(f"<{_esc(target).replace('|', '%7C')}|{shown.replace('|', '¦')}>")
+        else:
+            pid = given_pattern_id(target.split("#", 1)[0]) if target.lower().split("#")[0].endswith(".md") else None
+            out.append(f"{shown} (`{pid}`)" if isinstance(pid, FromPath) else f"{shown} ({_esc(target)})")
+    return "".join(out)
+
+
+TAIL_SHARE = (
+    4  # of the card's section, at most a quarter each for its evidence and look-alike lines, kept after the steps
+)
+TAIL = ("*Preserve first:* ", "*vs* ")
+
+
+def _fit_body(body: list[str], limit: int = MAX_SECTION) -> str:
+    """A card's body lines as one section of at most ``limit`` characters, counted as sent (escaped: "<" is four):
+    cut at a line's end with "…", a ``` block cut inside closed; the evidence and look-alike lines (``*Preserve
+    first:*``, ``*vs*``) kept after the steps, each within a quarter of it. Cut at 3,000 characters as it came, the
+    section ended inside an "&amp;" or an open block (the rest of the card code) and lost the vs line, the last
+    (found in review)."""
+    tail = [_cut_lines(line, limit // TAIL_SHARE) for line in body if line.startswith(TAIL)]
+    steps = "\n".join(line for line in body if not line.startswith(TAIL))
+    kept = _cut_lines(steps, limit - sum(len(line) + 1 for line in tail))
+    return "\n".join(part for part in (kept, *tail) if part)
+
+
+def _cut_lines(text: str, limit: int) -> str:
+    """``text`` (mrkdwn, escaped) within ``limit`` characters: whole lines and a last "…" line, a ``` block left
+    open closed; a line over the room left cut at a space before it (an entity has none), before a link's ``<``
+    that would be left open, with "…"."""
+    if len(text) <= limit:
+        return text
+    out: list[str] = []
+    fenced = False
+
+    def size(lines: list[str]) -> int:
+        return sum(map(len, lines)) + len(lines) - 1
+
+    for line in text.split("\n"):
+        now = fenced != (line == "```")
+        if size([*out, line, *(["```"] if now else []), "…"]) <= limit:
+            out.append(line)
+            fenced = now
+            continue
+        room = limit - size([*out, "", *(["```"] if fenced else [])])
+        if line != "```" and room > 80:  # enough for some words of it
+            out.append(_cut_line(line, room))
+            return "\n".join([*out, *(["```"] if fenced else [])])
+        break
+    return "\n".join([*out, *(["```"] if fenced else []), "…"])
+
+
+def _cut_line(line: str, room: int) -> str:
+    said = line[: room - 1]
+    said = said[: max(said.rfind(" "), 0)]  # whole words: "&amp;" and a URL are never cut inside
+    if said.rfind("<") > said.rfind(">"):  # a link's <url|words> would be left open
+        said = said[: said.rfind("<")]
+    return said.rstrip() + "…"
 
 
 STEP_CHARS = 600  # of a step's text in a card, fences aside: two steps, the evidence and a look-alike in a section
@@ -258,7 +400,7 @@ def _step(n: int, step: str) -> str:
             left -= len(code) + 8  # its fences too: a step of many empty blocks is bounded as well
         else:
             said = cut(text, left)
-            out.append(_esc(said))
+            out.append(_mrkdwn(said))
             left -= len(said)
     if not out:
         return f"{n}."
@@ -384,7 +526,10 @@ def _cut_block(text: str, limit: int = MAX_SECTION) -> str:
 
 
 def text_reply(text: str) -> dict:
-    return {"response_type": "ephemeral", "text": text}
+    """A reply of one line only its user sees, ``text`` escaped (``_esc``): Slack reads &, < and > as its own
+    markup, and the usage's ``<what you see>`` was sent raw, as an error message naming a <placeholder> was
+    (found in review). Backticks stay: the usage's commands are code."""
+    return {"response_type": "ephemeral", "text": _esc(text)}
 
 
 # -- routes ---------------------------------------------------------------------------------------
@@ -426,6 +571,7 @@ def slack_router(
 
     router = APIRouter(tags=["slack"])
     gate = SlackGate(signing_secret, clock=clock) if signing_secret else None
+    router.owed = owed = Owed()  # answers promised on response_urls: told of a stop (serve/app's lifespan)
 
     @router.post("/api/slack/commands", **COMMAND_DOC)
     async def slack_command(request: Request):
@@ -438,7 +584,7 @@ def slack_router(
         # zero-width characters alone: searched as "", answered "no known pattern matches “”"). Shown to its user
         # alone, after `share` too: `/recur share help` posted "no known pattern" in the channel, and `/recur
         # --help` was searched (found in an integrator's review)
-        if not has_text(text) or text.lower() in HELP_WORDS:
+        if _asks_for_usage(text):
             return JSONResponse(text_reply(USAGE))
         # counted with the API's answers: an operator watching the no_known_pattern rate saw no Slack traffic
         metrics = getattr(request.app.state, "metrics", None)
@@ -447,12 +593,15 @@ def slack_router(
         # Slack is told "searching…" at once: the load holds the GIL, and the 2.5 s wait took 4.9 s (Slack: 3 s)
         wait = LOAD_WAIT if form.get("response_url") else 0
         how = How(share=share, votes=settings.feedback_path is not None)
+        loading = bool(wait) and engine_loading(get_engine)  # said: Recur is starting, not "searching"
         return JSONResponse(
             await _reply_in_time(
                 lambda: _answer(get_engine, text, how, site_url, observe, wait),
                 form.get("response_url"),
-                0 if wait and engine_loading(get_engine) else reply_within,
+                0 if loading else reply_within,
                 request,
+                owed,
+                STARTING if loading else SEARCHING,
             )
         )
 
@@ -472,13 +621,11 @@ async def _take_votes(get_engine: Callable, settings: Settings, payload: dict):
     from fastapi.responses import JSONResponse
     from starlette.background import BackgroundTask
 
-    from recur.serve.routes.feedback import refuse_unknown
-
     votes = _votes(payload)
     url = payload.get("response_url")
     try:
         for v, _cut in votes:  # every vote's pattern first: none is written when one is unknown
-            refuse_unknown(get_engine(), v.pattern)
+            _refuse_gone(get_engine(), v.pattern)
         recorded = [
             await run_in_threadpool(_record, get_engine, settings, v, cut, vote_key(payload, v)) for v, cut in votes
         ]
@@ -486,10 +633,38 @@ async def _take_votes(get_engine: Callable, settings: Settings, payload: dict):
         # a refused press was answered to Slack alone, which shows nothing of it: the voter saw no
         # answer and the server's log no line (found in a problem manager's review)
         print(f"warning: a Slack vote was not recorded ({exc.status} {exc.code}): {exc.message}", file=sys.stderr)
-        told = BackgroundTask(_post, url, refusal(exc.message), "acknowledgement") if url else None
+        told = (
+            BackgroundTask(_post, url, refusal(getattr(exc, "voter", exc.message)), "acknowledgement") if url else None
+        )
         return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status, background=told)
     ack = BackgroundTask(_post, url, acknowledgement(payload, recorded), "acknowledgement") if url else None
     return JSONResponse({"status": "recorded", "votes": recorded}, background=ack)
+
+
+class _Gone(ApiError):
+    """The API's 404 for a vote's unknown pattern (its body as POST /api/feedback's), with what the voter is told."""
+
+    def __init__(self, exc: ApiError, voter: str):
+        super().__init__(exc.status, exc.code, exc.message, exc.headers)
+        self.voter = voter
+
+
+def _refuse_gone(engine, pattern: str) -> None:
+    """The API's 404 for a vote on a pattern the index does not have (routes.feedback.refuse_unknown). Its voter is
+    told, for an id neither retired nor left out for an error, that the pattern was renamed or removed since the
+    reply, and to ask again: the button was made when the id was right, and "did you mean …?", as for a typed id,
+    was said to someone who typed nothing (found in review). The route's body stays the API's."""
+    from recur.retrieval.patterns import retired
+    from recur.serve.routes.feedback import refuse_unknown
+
+    try:
+        refuse_unknown(engine, pattern)
+    except ApiError as exc:
+        gone = retired(engine.manifest)
+        if pattern in gone.paths or pattern in gone.left_out:
+            raise
+        said = f"this result's pattern (`{pattern}`) was renamed or removed since the reply; run /recur again"
+        raise _Gone(exc, said) from None
 
 
 # What the published OpenAPI document says of the routes' requests: the form fields read, and Slack's
@@ -549,14 +724,47 @@ def _unmarked(m: re.Match) -> str:
 # "share:" and all, and answered to the user alone
 # or a code block's fence ("share```log```")
 _SHARE = re.compile(r"share(?::|(?=\s|```)|$)", re.IGNORECASE)
-HELP_WORDS = ("help", "--help", "-h")  # `/recur help` and a command line's ways of asking for it: the usage
+HELP_WORDS = ("help", "--help", "-h", "usage")  # `/recur help` and a command line's ways of asking for it: the usage
+
+
+def _asks_for_usage(text: str) -> bool:
+    """Whether a command's text (after `share`) is answered with the usage: nothing to search (has_text), a help
+    word with a question or exclamation mark or full stop ("help?", "Help!"), or no letter nor digit at all ("?",
+    "...", "-", an emoji). Found in review: they were searched, answered "no known pattern" and offered as an
+    incident to record, `-` as ``recur incident new -t - -d -``, which waits on stdin."""
+    return (
+        not has_text(text)
+        or text.strip().rstrip("?!.").strip().lower() in HELP_WORDS
+        or not any(ch.isalnum() for ch in text)
+    )
+
+
+# An emoji as Slack sends it in a command's text, a :name: code (a run of them: ":fire::fire:", a skin tone's
+# ":+1::skin-tone-2:"), standing as a word of its own: white space or the text's ends around it. "ERROR:root:x",
+# "host:8080:" and "12:30:45" are no emoji. Its name said nothing of the failure and
+# outweighed the words: ":rotating_light: :rotating_light: postgres connection pool exhausted" answered "no known
+# pattern" where the words alone matched at high 85% (found in review). Unicode emoji go in query.prepare.
+_EMOJI_CODES = re.compile(r"(?<!\S)(?::[a-z0-9_+'-]{1,100}:)+(?!\S)[ \t]*")
+# what Slack formats as code, where a :name: is what was typed: a ``` block, a `span` on one line
+_CODE = re.compile(r"```[\s\S]*?```|`[^`\n]+`")
+
+
+def _without_emoji_codes(text: str) -> str:
+    """``text`` without its :name: emoji codes (_EMOJI_CODES) outside code blocks and spans."""
+    if ":" not in text:
+        return text
+    out, at = [], 0
+    for m in _CODE.finditer(text):
+        out += [_EMOJI_CODES.sub("", text[at : m.start()]), m.group()]
+        at = m.end()
+    return "".join([*out, _EMOJI_CODES.sub("", text[at:])])
 
 
 def _command_text(text: str) -> tuple[str, bool]:
     # Slack sends &, < and > of what the user typed as &amp;, &lt; and &gt; (its control characters):
     # searched as typed, and escaped once, not twice, in the reply. &amp; last, so "&amp;lt;" stays "&lt;".
     text = _SLACK_MARKUP.sub(_unmarked, text)
-    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    text = _without_emoji_codes(text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))
     # a log pasted as a code block: its fences out (query.unfenced, which every surface's search does) for the
     # record line, whose shell quotes each ``` closed. `share` is read as typed, outside the block: "```share\nERROR
     # x```" is a log whose first line is "share" (found in review: it was taken as the fence's info string)
@@ -603,8 +811,13 @@ def _loaded(get_engine: Callable, wait: float):
     return get_engine()
 
 
-async def _reply_in_time(
-    compute: Callable[[], dict], response_url: str | None, budget: float, request: Request | None = None
+async def _reply_in_time(  # long: the two ways an answer goes back, and the hand-over between them, in one place
+    compute: Callable[[], dict],
+    response_url: str | None,
+    budget: float,
+    request: Request | None = None,
+    owed: Owed | None = None,
+    said: str = SEARCHING,
 ) -> dict:
     """``compute()`` if it is done within ``budget`` seconds; else "searching…" now and the
     answer posted to ``response_url`` when ready (``budget`` 0: always that way).
@@ -614,7 +827,8 @@ async def _reply_in_time(
     is not searched for (``ClientGone``: a 499, as on /api/suggest). With one (every command Slack
     sends), a closed connection leaves someone to answer: the user, whose answer the response_url
     still takes (for 30 minutes), so the search is made, and an answer ready in time for a connection
-    that has closed is posted there too."""
+    that has closed is posted there too. ``owed``: where an answer promised on the response_url is kept until it is
+    posted (Owed: told of a stop first); ``said``: what the user is told meanwhile."""
     import anyio
 
     compute = _never_silent(compute)
@@ -624,15 +838,16 @@ async def _reply_in_time(
             return await anyio.to_thread.run_sync(compute)  # the context, CLIENT_GONE with it, is copied
         finally:
             CLIENT_GONE.reset(gone)
-    box: dict = {"late": budget <= 0}
+    owed = owed or Owed()
+    box: dict = {"late": budget <= 0, "key": owed.add(response_url) if budget <= 0 else None}
     lock = threading.Lock()
 
     def run():
         reply = compute()
         with lock:
             box["reply"] = reply
-            late = box["late"]
-        if late:
+            late, key = box["late"], box["key"]
+        if late and (key is None or owed.done(key)):  # not when its user was told of a stop already
             _post(response_url, reply)
 
     worker = threading.Thread(target=run, name="recur-slack", daemon=True)
@@ -641,9 +856,10 @@ async def _reply_in_time(
         await anyio.to_thread.run_sync(worker.join, budget)
     with lock:
         reply = box.get("reply") if not box["late"] else None
-        box["late"] = reply is None  # the worker posts the answer to response_url when it has it
+        if reply is None and not box["late"]:  # the worker posts the answer to response_url when it has it
+            box["late"], box["key"] = True, owed.add(response_url)
     if reply is None:
-        return text_reply("Searching the known failure patterns… the answer follows in a moment.")
+        return text_reply(said)
     if request is not None and await request.is_disconnected():  # the answer in time, and nobody on the line
         threading.Thread(target=_post, args=(response_url, reply), name="recur-slack", daemon=True).start()
     return reply
@@ -761,7 +977,8 @@ VOTED = {
 
 def refusal(message: str) -> dict:
     """What a voter whose press was refused is shown (only them): the vote was not taken, and why."""
-    return {"response_type": "ephemeral", "replace_original": False, "text": f"⚠️ Your vote was not recorded: {message}"}
+    said = f"⚠️ Your vote was not recorded: {_esc(message)}"  # escaped as text_reply's
+    return {"response_type": "ephemeral", "replace_original": False, "text": said}
 
 
 def acknowledgement(payload: dict, recorded: list[dict]) -> dict:

@@ -313,7 +313,9 @@ def _stems(vocab, bm25_vocab: dict) -> dict:
 
     A word with a digit (backup115, ora-01555, e11000) is in the table as it is, not with the endings:
     porter2 stems their inflections as the server does (all 132,666 of a 1,000-pattern KB's, tests/
-    test_browser_search.py checks the small KB's), and they were 98% of the table (4.8 of index.json's 11 MB)."""
+    test_browser_search.py checks the small KB's), and they were 98% of the table (4.8 of index.json's 11 MB).
+    So is a two-character piece of CJK text (util.text.words), which no ending inflects."""
+    from recur.util.text import is_cjk
     from recur.util.text import stemmer as snowball
 
     stemmer = snowball()
@@ -323,7 +325,7 @@ def _stems(vocab, bm25_vocab: dict) -> dict:
         if not w.isdigit() and len(w) >= 2:
             bases.update((w, w[:-1]) if w[-1] in "ey" else (w,))
     for b in bases:
-        if any(c.isdigit() for c in b):
+        if any(c.isdigit() for c in b) or is_cjk(b):  # a CJK piece has no English endings
             cands.add(b)
             continue
         cands.update(b + s for s in STEM_SUFFIXES)

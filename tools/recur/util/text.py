@@ -11,7 +11,24 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_']*|\d+[A-Za-z]*")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_']*|\d+[A-Za-z]*")  # ASCII text's words, as they always were
+# Chinese, Japanese and Korean letters: Han (with 々 〆 〇), Hiragana, Katakana (with ー, half-width ones too) and
+# Hangul (not its fillers, which show nothing: INVISIBLE). Their words are not spaced apart, so a run of them is
+# read as its overlapping two-character pieces ("接続タイムアウト": 接続 続タ タイ イム ...), the usual way to
+# search them by words without a dictionary, and a run of one character as that character. site/browser/
+# ranker.js has this very class (CJK).
+CJK = (
+    r"\u1100-\u115e\u1161-\u11ff\u3005-\u3007\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u3131-\u3163"
+    r"\u3165-\u318e\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97c\uac00-\ud7a3\ud7b0-\ud7fb\uf900-\ufaff"
+    r"\uff66-\uff9d\uffa1-\uffdc"
+    "\U00020000-\U0003134f"
+)
+_CJK_RUN = re.compile(f"[{CJK}]+")
+# Any other text's words: Unicode's letters ("Zeitüberschreitung", "Maßnahmen", "нет"), as _WORD reads ASCII
+# ones. _WORD took only A-Z, and "Zeitüberschreitung" was the words "zeit" and "berschreitung". A letter is
+# what \w takes but a digit, "_" and CJK; after it, what \w takes but CJK, and "'". Identical to _WORD on ASCII.
+_LETTER = f"[^\\W\\d_{CJK}]"
+_UWORD = re.compile(f"{_LETTER}(?:[^\\W{CJK}]|')*|\\d+{_LETTER}*|[{CJK}]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _IDENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]*[A-Za-z0-9]")
 _DIGITS = re.compile(r"\d+")
@@ -225,11 +242,28 @@ def _stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Lowercase words, with CamelCase and snake_case split (KubePodCrashLooping -> kube pod crash looping)."""
+    """Lowercase words, with CamelCase and snake_case split (KubePodCrashLooping -> kube pod crash looping);
+    a run of CJK letters as its two-character pieces (CJK)."""
     out = []
-    for raw in _WORD.findall(text):
-        out.extend(_split(raw))
+    if text.isascii():
+        for raw in _WORD.findall(text):
+            out.extend(_split(raw))
+        return out
+    # NFKC: "u" and a combining diaeresis (a macOS file name, a paste) as "ü", full-width "ＡＰＩ" and "５０３" of a
+    # Japanese text as "API" and "503", half-width katakana as the full-width ones: each written as the KB writes it
+    for raw in _UWORD.findall(unicodedata.normalize("NFKC", text)):
+        out.extend(_pieces(raw) if _CJK_RUN.match(raw) else _split(raw))
     return out
+
+
+def _pieces(run: str) -> list[str]:
+    """A run of CJK letters as BM25 reads it: its overlapping two-character pieces, or the one character."""
+    return [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def is_cjk(word: str) -> bool:
+    """Whether ``word`` is a piece of a run of CJK letters (``words``): kept by BM25 when one character long."""
+    return _CJK_RUN.match(word) is not None
 
 
 @lru_cache(maxsize=200_000)
@@ -270,19 +304,21 @@ def without_hex(text: str) -> str:
 def bm25_words(text: str) -> list[str]:
     """The words BM25 reads, in order and before stemming: no stopwords, bare numbers, hex values
     (HEX_RUN) or single letters; a hex code (HEX_CODE) one word, lowercased."""
+    return [w for w in split_words(text) if w not in STOPWORDS and not w.isdigit() and (len(w) > 1 or is_cjk(w))]
+
+
+def split_words(text: str) -> list[str]:
+    """``bm25_words`` before its filter: stop words, bare numbers and single letters kept (what a question
+    says beside the words BM25 reads: "github down" is two words, BM25 reads one)."""
     text = without_hex(text)
     if "0" not in text:
-        return _bm25_plain(text)
+        return words(text)
     out, at = [], 0
     for m in HEX_CODE.finditer(text):
-        out += _bm25_plain(text[at : m.start(2)])
+        out += words(text[at : m.start(2)])
         out.append(m.group(2).lower())
         at = m.end()
-    return out + _bm25_plain(text[at:])
-
-
-def _bm25_plain(text: str) -> list[str]:
-    return [w for w in words(text) if w not in STOPWORDS and not w.isdigit() and len(w) > 1]
+    return out + words(text[at:])
 
 
 # Words that negate. Most are stop words (not "never", "mustn(t)", "needn(t)"), so a signal's words, as counted (signal_words), lose
@@ -441,6 +477,42 @@ def is_emoji(ch: str) -> bool:
     """Whether the character ``ch`` is (part of) an emoji, as ``_EMOJI_RANGES`` reads one."""
     c = ord(ch)
     return ch in _EMOJI_CHARS or any(lo <= c <= hi for lo, hi in _EMOJI_RANGES)
+
+
+# An emoji's run as a query leaves it out (without_emoji): a pictograph of is_emoji's (its ranges and characters less
+# the joiners, selectors, keycap and tags, which alone are no emoji: a joiner is part of a Devanagari or Persian word),
+# then those that shape it. The site's box has the same class (site/theme/assets/recur-query.js, EMOJI_RUN)
+_PICTOGRAPH = "".join(
+    re.escape(chr(lo)) + ("-" + re.escape(chr(hi)) if hi > lo else "") for lo, hi in _EMOJI_RANGES if lo < 0xE0000
+) + "".join(re.escape(ch) for ch in sorted(_EMOJI_CHARS) if ch not in "\u200d\ufe0e\ufe0f\u20e3")
+EMOJI_RUN = re.compile(f"[{_PICTOGRAPH}][{_PICTOGRAPH}\u200d\ufe0e\ufe0f\u20e3\U000e0020-\U000e007f]*")
+
+
+def without_emoji(text: str) -> str:
+    """``text`` without its emoji (EMOJI_RUN): each run out with the spaces around it, one space left between
+    two words ("disk🔥full": "disk full"), a line's indentation and line breaks kept. An emoji says how someone
+    feels about a failure, not what failed, and the encoder read it as a word: "🚨🚨 postgres connection pool
+    exhausted" ranked otherwise than the words alone (found in a review of Slack, which sends them as :name:).
+    Linear: the spaces are trimmed around each run with str methods, not matched before it."""
+    if text.isascii():
+        return text
+    parts = EMOJI_RUN.split(text)
+    if len(parts) == 1:
+        return text
+    done, line_start, open_ = [], True, parts[0]  # open_: the text after the last run, its end not settled
+    for seg in parts[1:]:
+        left, right = open_.rstrip(" \t"), seg.lstrip(" \t")
+        if left.endswith("\n") or (not left and line_start):  # the run starts a line: its indentation kept
+            done.append(open_)
+            line_start = True
+        else:
+            done.append(left)
+            line_start = line_start and not left
+            # nothing after (the end, or another run), a line break, else a word: one space before it
+            right = right if not right or right[0] in "\r\n" else " " + right
+        open_ = right
+    done.append(open_)
+    return "".join(done)
 
 
 def slugify(

@@ -10,6 +10,28 @@
 
 // \p{Nd}: every decimal digit, as Python's \d in util/text.py (Arabic-Indic, Devanagari, ...), not only 0-9
 const WORD = /[A-Za-z][A-Za-z0-9_']*|\p{Nd}+[A-Za-z]*/gu;
+/* util.text.CJK: Han, Hiragana, Katakana and Hangul letters, whose runs are read as two-character pieces */
+const CJK = "\\u1100-\\u115e\\u1161-\\u11ff\\u3005-\\u3007\\u3041-\\u3096\\u309d-\\u309f\\u30a1-\\u30fa\\u30fc-\\u30ff\\u3131-\\u3163" +
+  "\\u3165-\\u318e\\u31f0-\\u31ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\ua960-\\ua97c\\uac00-\\ud7a3\\ud7b0-\\ud7fb\\uf900-\\ufaff" +
+  "\\uff66-\\uff9d\\uffa1-\\uffdc\\u{20000}-\\u{3134f}";
+const CJK_RUN = new RegExp(`^[${CJK}]`, "u");
+/* util.text._UWORD, for text that is not ASCII: Unicode's letters. Python's \w is \p{L}, \p{N} and "_" (no marks),
+   its \d \p{Nd}: a letter is \p{L}, \p{Nl} or \p{No}, and not CJK; after it any of \w but CJK, or "'" */
+const LETTER = `(?:(?![${CJK}])[\\p{L}\\p{Nl}\\p{No}])`;
+const UWORD = new RegExp(`${LETTER}(?:(?![${CJK}])[\\p{L}\\p{N}_'])*|\\p{Nd}+${LETTER}*|[${CJK}]+`, "gu");
+const ASCII = /^[\x00-\x7f]*$/;
+
+/* util.text._pieces: a run of CJK letters as its overlapping two-character pieces, or the one character (code points) */
+function pieces(run) {
+  const cs = Array.from(run);
+  if (cs.length === 1) return cs;
+  const out = [];
+  for (let i = 0; i + 1 < cs.length; i++) out.push(cs[i] + cs[i + 1]);
+  return out;
+}
+
+/* util.text.is_cjk */
+export function isCjk(w) { return CJK_RUN.test(w); }
 /* util.text._CAMEL, whose lookbehinds Safari < 16.4 cannot parse (this module would not load, the ranker lost):
  * the character before each split is matched instead and put back with a blank after it. Each match is that
  * one character, so the next split point's own character is still unread and no split is missed. No
@@ -20,7 +42,10 @@ const IDENT = /[A-Za-z0-9][A-Za-z0-9_.:/-]*[A-Za-z0-9]/g;
 /* util.text.words: lowercase words, CamelCase and snake_case split, the whole identifier kept too. */
 export function words(text) {
   const out = [];
-  for (const raw of String(text).match(WORD) || []) {
+  const t = String(text), ascii = ASCII.test(t);
+  /* NFKC, as util.text.words: "ü" written as u and a combining mark, full-width "ＡＰＩ" */
+  for (const raw of (ascii ? t.match(WORD) : t.normalize("NFKC").match(UWORD)) || []) {
+    if (!ascii && CJK_RUN.test(raw)) { out.push(...pieces(raw)); continue; }
     const parts = raw.replace(CAMEL, "$& ").replace(/ /g, "_").split(/[_']/).filter(Boolean);
     for (const p of parts) out.push(p.toLowerCase());
     if (parts.length > 1) out.push(raw.toLowerCase().replace(/'/g, ""));
@@ -364,13 +389,15 @@ export class Ranker {
   }
 
   /* BM25 per row (scores), the distinct query tokens each row's text has (terms; Searcher._one_word)
-     and the query's distinct words (words; Searcher._query_terms). */
+     and the query's distinct words (words; Searcher._query_terms), with those BM25 drops (said). */
   lexical(text) {
     if (!this.bm25) return null;
     const b = this.bm25, scores = new Float32Array(b.rows.length), terms = new Float64Array(b.rows.length);
-    const seen = new Set(), qwords = new Set(), read = new Map(this.readNow(text));
+    const seen = new Set(), qwords = new Set(), all = new Set(), read = new Map(this.readNow(text));
     for (const w of this.bm25Words(text)) {
-      if (this.stop.has(w) || /^\p{Nd}+$/u.test(w) || w.length <= 1) continue;
+      all.add(w);  /* split_words: the words BM25 drops too (stop words, numbers) */
+      /* one character (a code point, as Python's len) is no word, but a CJK one (util.text.bm25_words) */
+      if (this.stop.has(w) || /^\p{Nd}+$/u.test(w) || (w.length <= 2 && Array.from(w).length <= 1 && !isCjk(w))) continue;
       qwords.add(w);
       /* the table first: the server's own stems for the KB's words and their inflections; a typo as the KB's word */
       const stem = this.stemOf(read.has(w) ? read.get(w) : w);
@@ -383,7 +410,7 @@ export class Ranker {
         if (first) terms[b.indices[j]] += 1;
       }
     }
-    return { scores, terms, words: qwords.size };
+    return { scores, terms, words: qwords.size, said: all.size };
   }
 
   /* Searcher._signals: pattern index -> [score, why entries, a specific signal whole in the text] for
@@ -451,9 +478,11 @@ export class Ranker {
     comp.bm25 = new Array(n).fill(0);
     comp.oneWord = new Array(n).fill(false);  /* calibrate zbm25_1: at most one word shared with the query */
     comp.solo = false;  /* calibrate best_1: a one-word query */
+    comp.said = false;  /* calibrate title_1 and best_1s: a one-word query that says more ("github down") */
     if (lex) {  /* relative to the best candidate (Searcher._components) */
       comp.oneWord = cidx.map((c) => (this.lexOf[c] >= 0 ? lex.terms[this.lexOf[c]] : 0) <= 1);
       comp.solo = lex.words < 2;
+      comp.said = comp.solo && lex.said >= 2;
       const raw = cidx.map((c) => (this.lexOf[c] >= 0 ? lex.scores[this.lexOf[c]] : 0));
       let lexMax = 0;
       for (const x of raw) lexMax = Math.max(lexMax, x);
@@ -524,7 +553,9 @@ export class Ranker {
       const next = r + 1 < n ? f[r + 1] : f[n - 1];
       const x = [f[r], f[r] - f[0], f[r] - next, best[j], zbest[j], comp.bm25[j], zbm[j],
                  sig.has(cidx[j]) ? sig.get(cidx[j])[0] : 0, Math.log(r + 1), comp.oneWord[j] ? zbm[j] : 0,
-                 comp.solo ? best[j] : 0];
+                 comp.solo && !comp.said ? best[j] : 0,
+                 !comp.said ? 0 : sig.has(cidx[j]) && sig.get(cidx[j])[0] > 0 ? best[j] : comp.title[j],
+                 comp.said ? best[j] : 0];
       let z = m.intercept;
       for (let k = 0; k < x.length; k++) {
         let zk = (x[k] - m.mean[k]) / m.scale[k];

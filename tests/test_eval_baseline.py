@@ -1,0 +1,161 @@
+"""`recur eval --baseline DIR`: the same cases asked of the KB a pull request started from, and a drop fails.
+
+Found in review: the CI `recur init` writes called its eval step a "retrieval regression" check and the docs
+said "search not worse", but it only compared with fixed thresholds: a pull request deleting most symptoms
+(MRR 0.943 to 0.900, two more cases out of the top 3) passed. Small KBs in tmp_path, the fake encoder.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from kbfactory import small_kb, write, write_pattern
+
+from recur.cli.main import cli
+
+CASES = """\
+- query: "FATAL: sorry, too many clients already"
+  expect: [db-pool-exhausted]
+- query: "ENOSPC while writing the WAL"
+  expect: [disk-full]
+- query: "no space left on device"
+  expect: [disk-full]
+- query: "lookup api.internal: no such host"
+  expect: [dns-failure]
+- query: "device driver crash on boot"
+  expect: [filler-0]
+- query: "left over files after deploy"
+  expect: [filler-1]
+- query: "space station latency"
+  expect: [filler-2]
+"""
+FILLERS = [
+    "device driver crash on boot",
+    "left over files after deploy",
+    "space station latency",
+    "writes slow on the device",
+]
+
+
+def team_kb(root: Path) -> Path:
+    """The small KB with four more patterns (so a case can fall out of the top 3) and seven cases."""
+    kb = small_kb(root)
+    for n, words in enumerate(FILLERS):
+        write_pattern(kb, f"filler-{n}", symptoms=(words,), signals=(f"Filler{n}Alert",))
+    write(kb, "eval/cases.yml", CASES)
+    return kb
+
+
+def strip_disk_full(kb: Path) -> None:
+    """What the review's pull request did to every pattern: all but one symptom and signal deleted."""
+    path = kb / "patterns/capacity/disk-full.md"
+    text = path.read_text()
+    text = text.replace('  - "no space left on device"\n', "")
+    path.write_text(text.replace('  - "No space left on device"\n  - "ENOSPC"\n', '  - "DiskPressure"\n'))
+
+
+@pytest.fixture
+def kbs(tmp_path):
+    """(the baseline KB, this change's KB: disk-full stripped), and a runner of `recur eval` on the latter."""
+    base = team_kb(tmp_path / "base" / "kb")
+    now = tmp_path / "now" / "kb"
+    shutil.copytree(base, now)
+    strip_disk_full(now)
+    flags = ["--kb", str(now), "--index", str(tmp_path / "index"), "--model", "fake:64"]
+
+    def run(*args):
+        return CliRunner().invoke(cli, ["eval", *flags, *args], catch_exceptions=False)
+
+    return base, now, run
+
+
+def test_a_change_that_ranks_a_case_out_of_the_top_3_passes_the_thresholds_and_fails_against_its_base(kbs):
+    base, _, run = kbs
+    alone = run()
+    assert alone.exit_code == 0, alone.output  # 6 of 7 in the top 3 (0.857 >= 0.8): the thresholds pass it
+    res = run("--baseline", str(base))
+    assert res.exit_code == 1, res.output
+    assert "Against the baseline" in res.stdout and "7 cases compared" in res.stdout
+    rows = {line.split()[0]: line.split()[1:] for line in res.stdout.splitlines() if line.startswith("  recall@3")}
+    assert rows["recall@3"][:2] == ["1.000", "0.857"], res.stdout
+    assert "eval/cases.yml:5: rank 1 → 6 (left the top 3) for disk-full: no space left on device" in res.stdout
+    assert "FAILED: recall@3 1.000 → 0.857 against the baseline (down 0.143; tolerance 0)" in res.stderr
+    assert "1 case left the top 3 it had in the baseline (line 5)" in res.stderr
+    # the KB compared with itself: nothing moved, exit 0
+    same = run("--baseline", str(kbs[1]))
+    assert same.exit_code == 0 and "No case moved down." in same.stdout, same.output
+
+
+def test_the_baseline_index_starts_from_this_kbs_and_embeds_only_what_changed(kbs, tmp_path):
+    base, _, run = kbs
+    res = run("--baseline", str(base))
+    # disk-full alone differs: 6 of the 7 searchable patterns' vectors are reused from this KB's index
+    assert "baseline: indexed" in res.stderr and "(1 embedded, 6 reused)" in res.stderr, res.stderr
+    assert (tmp_path / "index-baseline" / "manifest.json").is_file()
+    again = run("--baseline", str(base))
+    assert "baseline: indexed" not in again.stderr and again.exit_code == 1  # up to date: nothing built
+    (tmp_path / "empty").mkdir()
+    empty = run("--baseline", str(tmp_path / "empty"))
+    assert empty.exit_code == 1 and f"--baseline {tmp_path / 'empty'}: not a knowledge base" in empty.output, (
+        empty.output
+    )
+    assert "--kb" not in empty.output and "Traceback" not in empty.output
+    own = run("--baseline", str(base), "--baseline-index", str(tmp_path / "index"))
+    assert own.exit_code == 1 and "that is this KB's index; the baseline needs its own" in own.output
+
+
+def test_tolerance_allows_a_small_drop_but_never_a_case_leaving_the_top_3(kbs):
+    base, now, run = kbs
+    res = run("--baseline", str(base), "--tolerance", "0.5")
+    assert res.exit_code == 1 and "against the baseline (down" not in res.stderr, res.stderr
+    assert "1 case left the top 3" in res.stderr
+    # a case that moves down inside the top 3: MRR drops, recall@3 holds
+    write(now, "eval/cases.yml", CASES.replace('"no space left on device"', '"writes fail: no space left on device"'))
+    moved = run("--baseline", str(base), "--json")
+    out = json.loads(moved.stdout)["baseline"]
+    (case,) = out["moved_down"]
+    assert case["line"] == 5 and case["before"] == 1 and 1 < case["after"] <= 3 and not case["left_top3"], case
+    assert moved.exit_code == 1 and out["failed"] == [f for f in json.loads(moved.stdout)["failed"] if "baseline" in f]
+    assert [f.split()[0] for f in out["failed"]] == ["MRR"], out["failed"]
+    assert run("--baseline", str(base), "--tolerance", "0.5").exit_code == 0
+    # without --baseline there is nothing to compare: a usage error, not a silent pass
+    alone = run("--tolerance", "0.5")
+    assert alone.exit_code == 2 and "--tolerance is for --baseline DIR" in alone.output, alone.output
+    assert run("--baseline-index", str(now.parent / "idx")).exit_code == 2
+    assert run("--baseline", str(base), "--tolerance", "1.5").exit_code == 2
+
+
+def test_a_case_expecting_a_pattern_the_base_lacks_is_left_out_and_counted(kbs):
+    base, now, run = kbs
+    write_pattern(now, "cert-expired", "network", symptoms=("x509: certificate has expired",))
+    write(now, "eval/cases.yml", CASES + '- query: "x509 certificate has expired"\n  expect: [cert-expired]\n')
+    res = run("--baseline", str(base), "--min-recall3", "0")
+    assert "7 cases compared" in res.stdout, res.stdout
+    assert "1 case left out of the comparison with the baseline" in res.stderr
+    assert "eval/cases.yml:15: cert-expired: not in the baseline (new in this change" in res.stderr, res.stderr
+    out = json.loads(run("--baseline", str(base), "--json", "--min-recall3", "0").stdout)
+    assert out["cases"] == 8 and out["baseline"]["compared"] == 7
+    assert [c["line"] for c in out["baseline"]["left_out"]] == [15]
+
+
+def test_format_github_annotates_each_case_that_moved_down_or_missed(kbs, monkeypatch):
+    """When eval failed in CI, the log said the metrics alone: which case missed was for -v, not passed."""
+    base, now, run = kbs
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    monkeypatch.chdir(now.parent.parent)  # the step's folder: the file is named from there
+    res = run("--baseline", str(base), "--format", "github")
+    errors = [line for line in res.stdout.splitlines() if line.startswith("::")]
+    assert errors == [
+        "::error file=now/kb/eval/cases.yml,line=5,title=eval::moved down from the baseline: rank 1 → 6 "
+        "(out of the top 3) for disk-full: no space left on device"
+    ], res.stdout
+    # without a baseline: each miss annotated when a threshold failed, none when they pass
+    failed = run("--format", "github", "--min-recall3", "0.9")
+    misses = [line for line in failed.stdout.splitlines() if line.startswith("::error")]
+    assert failed.exit_code == 1 and len(misses) == 1 and ",line=5,title=eval::missed the top 3: rank 6" in misses[0]
+    assert not [line for line in run("--format", "github").stdout.splitlines() if line.startswith("::")]
+    assert run("--format", "github", "--json").exit_code == 2
