@@ -81,3 +81,40 @@ def test_an_active_pattern_with_no_root_cause_is_told_a_draft_may_leave_it_out(t
         "## Root cause: required section is missing",
     ], said
     assert not [ln for ln in lines if ln.startswith("patterns/capacity/draft-cause.md") and "warning" not in ln]
+
+
+def test_a_renamed_pattern_is_told_once_to_keep_a_retired_stub(tmp_path):
+    """Found in review: renaming disk-full.md to volume-full.md (its id too) gave each record naming disk-full
+    "take it out, or write that pattern first", where the supported rename keeps the old file, retired, with
+    superseded_by the new id. The first error naming it says so, once, with the id it was renamed to: the
+    pattern that now lists, one way, the patterns that still name disk-full."""
+    kb = small_kb(tmp_path / "kb")
+    old = kb / "patterns/capacity/disk-full.md"
+    new = old.with_name("volume-full.md")
+    new.write_text(old.read_text().replace("id: disk-full", "id: volume-full"))
+    old.unlink()
+    lines = _lines(kb)
+    advice = (
+        "; if disk-full was renamed, keep disk-full.md as status: retired with superseded_by: volume-full, so links "
+        "and votes keep working (docs/kb-format.md#renaming-a-pattern)"
+    )
+    said = [ln for ln in lines if advice in ln]
+    assert said == [
+        "patterns/capacity/db-pool-exhausted.md:12: related[0]: no pattern has id 'disk-full': take it out, or write "
+        "that pattern first (recur new pattern --id disk-full)" + advice
+    ], lines
+    # the stub it says to keep: no error is left
+    old.write_text(
+        new.read_text().replace("id: volume-full", "id: disk-full\nstatus: retired\nsuperseded_by: volume-full")
+    )
+    r = CliRunner().invoke(cli, ["check", "--kb", str(kb), "--today", "2026-12-05"])
+    assert r.exit_code == 0 and "no pattern has id" not in r.output, r.output
+
+
+def test_an_id_still_to_be_written_is_not_said_to_be_renamed(tmp_path):
+    kb = small_kb(tmp_path / "kb")
+    path = kb / "patterns/capacity/disk-full.md"
+    path.write_text(path.read_text().replace("related: [db-pool-exhausted]", "related: [db-pool-exhausted, kafka-lag]"))
+    lines = _lines(kb)
+    assert any("no pattern has id 'kafka-lag'" in ln for ln in lines), lines
+    assert not any("was renamed" in ln for ln in lines), lines

@@ -551,7 +551,10 @@ def test_each_copy_of_a_duplicate_incident_id_is_checked_at_its_own_file(kb_dir)
     write(kb_dir, "incidents/2027/INC-2026-0001.md", text.replace("[db-pool-exhausted]", "[no-such-id]"))
     found = _problems(load_kb(kb_dir))
     line = text.splitlines().index("patterns: [db-pool-exhausted]") + 1
-    assert ("incidents/2027/INC-2026-0001.md", line, "patterns[0]", NO_SUCH_ID, "error") in found
+    # an incident names patterns that were: the first error naming it says how a rename keeps it (check.py)
+    renamed = "; if no-such-id was renamed, keep no-such-id.md as status: retired with superseded_by: <its new id>"
+    renamed += ", so links and votes keep working (docs/kb-format.md#renaming-a-pattern)"
+    assert ("incidents/2027/INC-2026-0001.md", line, "patterns[0]", NO_SUCH_ID + renamed, "error") in found
     assert not [p for p in found if p[0] == "incidents/2026/INC-2026-0001.md" and p[2].startswith("patterns")]
     assert [p[0] for p in found if p[2] == "id"] == [
         "incidents/2026/INC-2026-0001.md",

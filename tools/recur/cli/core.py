@@ -113,7 +113,7 @@ def check(
         from recur.retrieval.similar import compare
 
         compared = compare(kb, only=files or None, index_dir=index_dir, model=model, threshold=similar_threshold)
-        problems += compared.problems
+        problems += [*compared.problems, *compared.notices]
     elsewhere = []
     if in_named is not None:  # each problem sorted once: in a named file, or elsewhere (counted, not shown)
         shown = []
@@ -134,7 +134,7 @@ def check(
             _check_summary(kb, kb_dir, problems, named, elsewhere, broken) + _changed_said(problems, first, n_changed),
             err=True,
         )
-        if compared is not None and not compared.problems:
+        if compared is not None and not compared.problems and not compared.notices:
             click.echo(_none_similar(compared, named is not None, len(kb.patterns)), err=True)
         if strict and warnings and not errors:  # the errors elsewhere fail it too: both said (found in review)
             click.echo("Failing because of --strict" + (", and of the errors elsewhere." if broken else "."), err=True)

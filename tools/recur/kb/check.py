@@ -25,7 +25,8 @@ UNKNOWN_ID = "unknown-id"
 
 def cross_checks(kb: KB) -> list[Problem]:
     """The checks that need the whole KB: duplicate ids, and ids that other files refer to."""
-    return (
+    return _with_rename_advice(
+        kb,
         duplicate_ids(kb)
         + pattern_title_warnings(kb)
         + shared_symptom_warnings(kb)
@@ -39,7 +40,7 @@ def cross_checks(kb: KB) -> list[Problem]:
         + draft_step_notices(kb)
         + path_list_problems(kb)
         + duplicate_case_warnings(kb)
-        + triage_problems(kb)
+        + triage_problems(kb),
     )
 
 
@@ -512,6 +513,81 @@ def _no_such(pid: str) -> str:
     """The next step for an id that no pattern has nor is close to: it was "no pattern has id 'x'" alone
     (found by a pattern author naming one still to be written in its related)."""
     return f": take it out, or write that pattern first (recur new pattern --id {pid})"
+
+
+def _with_rename_advice(kb: KB, problems: list[Problem]) -> list[Problem]:
+    """``problems`` with the rename advice (``_renamed_said``) added once to the first error naming each pattern id
+    that no file has and no id is close to (no slip), when it looks like a rename: an incident names it (incidents
+    name patterns that were), or exactly one pattern is where it was, in the related of the patterns that name it.
+    Renaming disk-full.md to volume-full.md (its id too) gave seven errors each saying "take it out, or write that
+    pattern first", where the supported rename keeps the old file as a retired stub (found in review); git, which
+    knows of the rename, is not at hand in general. Added to an error, it shows wherever the errors show (the
+    pre-commit hook's `check --quiet FILES` shows those naming an id no file has, whatever the file)."""
+    advice, named, by_incidents = {}, None, None
+    for pid, refs in _dangling(kb).items():
+        if close_ids(pid, kb.pattern_files, cutoff=0.6) or onboarding_path_file(kb.root, pid):
+            continue
+        if named is None:  # once, for every such id: a KB with many of them is not read again for each
+            by_incidents = {r for inc in kb.all_incidents() for r in inc.patterns}
+            named = by_incidents | {r for p in kb.patterns.values() for r in p.related if r != p.id}
+            named |= {step.pattern for path in kb.paths.values() for step in path.steps}
+            named |= {r for case in kb.cases for r in case.expect}
+        new = _renamed_to(kb, pid, named)
+        if new is not None or pid in by_incidents:
+            advice[min(refs)] = _renamed_said(pid, new)
+    if not advice:
+        return problems
+    out = []
+    for p in problems:
+        said = advice.pop((p.path, p.line, p.field), None) if p.code == UNKNOWN_ID else None
+        out.append(dataclasses.replace(p, message=f"{p.message}; {said}") if said else p)
+    return out
+
+
+def _renamed_said(pid: str, new: str | None) -> str:
+    return (
+        f"if {pid} was renamed, keep {pid}.md as status: retired with superseded_by: {new or '<its new id>'}, so "
+        "links and votes keep working (docs/kb-format.md#renaming-a-pattern)"
+    )
+
+
+def _dangling(kb: KB) -> dict[str, list[tuple[str, int, str]]]:
+    """{pattern id no file has: [(file shown, line, field)]} of what patterns' related, incidents, onboarding
+    paths and the retrieval cases name."""
+    refs: dict = {}
+    for p in kb.all_patterns():
+        for i, rid in enumerate(p.related):
+            refs.setdefault(rid, []).append((_shown(kb, p.relpath), p.line("related", i), f"related[{i}]"))
+    for inc in kb.all_incidents():
+        for i, pid in enumerate(inc.patterns):
+            refs.setdefault(pid, []).append((_shown(kb, inc.relpath), inc.line("patterns", i), f"patterns[{i}]"))
+    for path in kb.paths.values():
+        for i, step in enumerate(path.steps):
+            at = (_shown(kb, path.relpath), path.line("steps", i, "pattern"), f"steps[{i}].pattern")
+            refs.setdefault(step.pattern, []).append(at)
+    for shown, name, line, pid in kb.unloaded_refs:
+        refs.setdefault(pid, []).append((shown, line, name))
+    return {pid: at for pid, at in refs.items() if not kb.pattern_known(pid)}
+
+
+def _renamed_to(kb: KB, pid: str, named: set) -> str | None:
+    """The pattern ``pid`` was most likely renamed to: the one pattern whose related lists the most of the patterns
+    whose related name ``pid`` and not it (a rename keeps the file's related, and the links back still name the
+    old id: one-way links); None when no pattern, or more than one, does so. A pattern they name back is no
+    rename of it, nor one any record names (``named``: a new id is named by none yet): db-pool-exhausted,
+    listing disk-full, which names a pattern still to be written and no longer db-pool-exhausted, is no rename
+    of that one."""
+    naming = {p.id: set(p.related) for p in kb.patterns.values() if pid in p.related}
+    if not naming:
+        return None
+    score = {
+        p.id: sum(q in naming and p.id not in naming[q] for q in p.related)
+        for p in kb.patterns.values()
+        if p.status != "retired" and p.id not in named
+    }
+    best = max(score.values(), default=0)
+    top = [q for q, n in score.items() if n == best]
+    return top[0] if best and len(top) == 1 else None
 
 
 def _repeats(ids: list) -> list[tuple[int, int]]:

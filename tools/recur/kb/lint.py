@@ -47,7 +47,8 @@ from recur.kb.records import KB, Pattern
 from recur.kb.schema import KEBAB, OPEN_FIX, PATTERN, meant_key
 from recur.util.dates import after_today
 from recur.util.errors import Problem
-from recur.util.text import STOPWORDS, TEXT_SPACING, control_character, cut, plural
+from recur.util.language import ENGLISH_WORDS, OTHER_LANGUAGE_WORDS, mostly_non_latin, mostly_other_language
+from recur.util.text import STOPWORDS, TEXT_SPACING, control_character, cut, edit_distance, plural
 
 PLACEHOLDER = placeholders.WORD  # the exact lines ``recur new`` leaves to replace: recur.kb.placeholders
 
@@ -140,6 +141,33 @@ def is_actionable(step: str) -> bool:
         if words and words[0] in WEAK_VERBS and len(content) >= 2:
             return True
     return False
+
+
+# a word of a step as reads_english counts it: a run of letters (any script), "-" and "'" inside it
+_ANY_WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
+
+
+def reads_english(step: str) -> bool:
+    """Whether a runbook step is written in English, the one language ``is_actionable`` reads (its verbs and
+    vague words are English): not mostly in another script (Japanese), not reading as another language in
+    Latin letters (util.language), and more of its words ones the check knows as English (a verb, a vague word,
+    a function word) than ones it takes for another language's (a letter outside ASCII: "prüfen"; a function
+    word of one). Found in review: "Circuit Breaker aktivieren." and "Envoyのログを確認する。" were told they had
+    nothing actionable in them, and `recur check --strict` failed a KB with German and Japanese runbooks."""
+    if mostly_non_latin(step) or mostly_other_language(step):
+        return False
+    english = foreign = 0
+    for part in _ANY_WORD.findall(step):
+        for word in part.lower().split("-"):
+            if not word.isascii() or word in OTHER_LANGUAGE_WORDS:
+                foreign += 1
+            elif word in _ENGLISH:
+                english += 1
+    return english > foreign
+
+
+# the words the check knows as English: a step with none of them is one it cannot read
+_ENGLISH = STOPWORDS | WEAK_VERBS | STRONG_VERBS | VAGUE_WORDS | ENGLISH_WORDS | _LEAD
 
 
 # words after which a verb's word is a thing: "the deploy", "this restart"
@@ -460,7 +488,27 @@ def _category_slip(p, shown: str, count: dict) -> list[Problem]:
         f"{p.category!r} ({plural(count[p.category], 'pattern')}) is close to the category {c!r} ({count[c]}): if it is a "
         f"slip, move the file to patterns/{c}/ and set category: {c}"
     )
-    return [Problem(shown, p.line("category"), "category", what, "warning")]
+    if _one_slip(p.category, c):
+        return [Problem(shown, p.line("category"), "category", what, "warning")]
+    # further off, it may be meant: a category in the team's language ('netzwerk' beside 'network'), which the
+    # format allows (a category is its folder's name) and nothing could declare; as a warning it failed --strict
+    # with no way out (found in review)
+    return [Problem(shown, p.line("category"), "category", f"{what}; if it is meant, leave it", "notice")]
+
+
+def _one_slip(name: str, other: str) -> bool:
+    """Whether ``name`` is ``other`` with one slip of a key: a letter added, dropped or changed ('capacty'), or
+    two next to each other swapped ('netwrok')."""
+    if edit_distance(name, other, 1) <= 1:
+        return True
+    odd = [n for n, (a, b) in enumerate(zip(name, other)) if a != b]
+    return (
+        len(name) == len(other)
+        and len(odd) == 2
+        and odd[1] == odd[0] + 1
+        and name[odd[0]] == other[odd[1]]
+        and (name[odd[1]] == other[odd[0]])
+    )
 
 
 def _fix_done_dates(kb: KB) -> list[Problem]:
@@ -668,7 +716,7 @@ def _runbook_warnings(kb: KB, p, shown: str) -> list[Problem]:
             msg = f"step {n + 1} {_only_placeholder(bare)}: write what to do, as a command, a query or a dashboard"
         elif not step.strip():  # "2. " and nothing else: it had "nothing actionable in it ('')"
             msg = f"step {n + 1} is empty: write what to do after its number, or remove it"
-        elif not is_actionable(step):
+        elif not is_actionable(step) and reads_english(step):  # a step in another language is not judged
             msg = (
                 f"step {n + 1} has nothing actionable in it ({_short(step)!r}): give the command, "
                 "query, dashboard or link, or say exactly what to do to what"

@@ -14,6 +14,7 @@ import hashlib
 import os
 import re
 import stat
+import unicodedata
 from pathlib import Path
 
 from recur.kb import schema
@@ -728,6 +729,14 @@ def _load_severity(kb: KB) -> None:
         kb.severity[key] = SeverityLevel(key, value["name"], value["review"], value.get("review_within_days"))
 
 
+def same_name(written: str, name: str) -> bool:
+    """Whether a name written in a file (a category, an id) is a file's or folder's name, compared in Unicode's
+    composed form (NFC): macOS and some zip and git tools store "ö" of a folder's name decomposed (o and a combining
+    diaeresis, NFD) where an editor writes it composed, and "category: 'störungen' must equal the folder name
+    'störungen'" was an error no one could see (found in review)."""
+    return written == name or unicodedata.normalize("NFC", written) == unicodedata.normalize("NFC", name)
+
+
 def _category_not_folder(kb: KB, path: Path, category: str, folder: str) -> str:
     """The error of a category that is not its file's folder, with both ways out, as the id's says them
     (it said neither: found adopting Recur). A category that cannot be a folder's name is to be written anew."""
@@ -906,7 +915,7 @@ def _open_record(kb: KB, path: Path, shape: dict, files: dict, home: Path | None
     if "id" in meta:
         files.setdefault(meta["id"], []).append(shown)
         kb.id_lines[shown] = md.meta.line("id")
-        if meta["id"] != path.stem:
+        if not same_name(meta["id"], path.stem):
             v.error(
                 ("id",),
                 "id",
@@ -1089,7 +1098,7 @@ def _load_pattern(kb: KB, path: Path) -> None:
     folder = None if misplaced else parts[0]
     if "id" not in meta and not misplaced:
         kb.pattern_files.setdefault(path.stem, []).append(shown)
-    if folder and "category" in meta and meta["category"] != folder:
+    if folder and "category" in meta and not same_name(meta["category"], folder):
         v.error(("category",), "category", _category_not_folder(kb, path, meta["category"], folder))
     _check_severity(kb, v, meta.get("severity"))
     status = meta.get("status", "active")

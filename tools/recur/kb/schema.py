@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from recur.kb.parse import YamlDoc, quoted_form, reads_as
@@ -342,8 +343,14 @@ class Validator:
         write id: Kafka_Lag", the id just refused (found adopting Recur): the file is to be renamed too."""
         from pathlib import PurePath
 
+        file = PurePath(self.relpath)
+        ascii_ids = accented_ids(text)
+        if ascii_ids and not KEBAB.match(file.stem):  # the file is named for the id: renamed with it
+            other = f" (or {ascii_ids[1]})" if len(ascii_ids) > 1 else ""
+            renamed = file.with_name(f"{ascii_ids[0]}{file.suffix}").as_posix()
+            return f"; ids are ASCII: write id: {ascii_ids[0]}{other} and rename the file to {renamed}"
         meant = id_from_title(text, longest=None)
-        if not meant or KEBAB.match(PurePath(self.relpath).stem) or odd_characters(text):
+        if not meant or KEBAB.match(file.stem) or odd_characters(text):
             return kebab_hint(text)
         return "; " + rename_advice(self.relpath, meant)
 
@@ -737,6 +744,9 @@ def _flow_written(items: list[str]) -> str | None:
 def kebab_hint(text: str) -> str:
     """What is odd in an id that is no kebab-case id (a look-alike character), else the id it most likely
     is (``Disk-Full``, ``disk_full``: "did you mean 'disk-full'?"), else ""."""
+    ascii_ids = accented_ids(text)
+    if ascii_ids:
+        return "; ids are ASCII: write " + " (or ".join(repr(i) for i in ascii_ids) + ")" * (len(ascii_ids) - 1)
     odd = odd_characters(text)
     if odd:
         return odd
@@ -745,6 +755,24 @@ def kebab_hint(text: str) -> str:
         return named
     meant = id_from_title(text, longest=None)
     return f"; did you mean {meant!r}?" if meant and meant != text else ""
+
+
+# German's letters as German writes them in ASCII ("Auflösung" as "Aufloesung"), beside id_from_title's base letters
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
+def accented_ids(text: str) -> list[str]:
+    """The ASCII ids an id written with accented Latin letters (or ß) is meant as, the German spelling first:
+    'dns-auflösung-fehlgeschlagen' -> ['dns-aufloesung-fehlgeschlagen', 'dns-auflosung-fehlgeschlagen'] (the
+    second `recur new`'s, id_from_title). [] for an id with no such letter, or with another character outside
+    ASCII: a look-alike (Cyrillic 'о', U+2011) is typed again (odd_characters). Found in review: such an id
+    was told "not ASCII: type it again", the advice for a look-alike, with no id that would do."""
+    text = unicodedata.normalize("NFC", text)
+    odd = [ch for ch in text if not ch.isascii()]
+    if not odd or not all(ch.isalpha() and "LATIN" in unicodedata.name(ch, "").split() for ch in odd):
+        return []
+    ids = [id_from_title(text.translate(_UMLAUTS), longest=None), id_from_title(text, longest=None)]
+    return [i for n, i in enumerate(ids) if i and i not in ids[:n]]
 
 
 # A record's file, path or page where its id goes: a path's step written "disk-full.md" or copied from the
