@@ -1,0 +1,91 @@
+"""The site's header search in Chromium on a KB written partly in Japanese and German (an international
+team's review): what is typed with no key of its own (a word from an input method, ß or ë put in as text)
+is searched, and Japanese punctuation ends a word as a space does."""
+
+from __future__ import annotations
+
+import pytest
+from browser import page_errors, serve_dir  # the chromium fixture comes from conftest.py
+from kbfactory import small_kb, write_pattern
+from site_helpers import recur_site
+
+pytestmark = pytest.mark.browser
+
+
+def intl_kb(root):
+    """small_kb with one Japanese pattern and two German ones, owned by Jürgen Groß and Zoë Müller."""
+    small_kb(root)
+    write_pattern(
+        root,
+        "disk-yoryo-busoku",
+        "speicher",
+        title="ディスク容量不足",
+        symptoms=("ディスク容量不足でログが書き込めない（東京リージョン）",),
+        summary="ノードのディスクがいっぱいになり、ログを書き込めなくなる。",
+        extra_front="tags: [ディスク, ストレージ]\nservices: [決済サービス, postgres-münchen]\nowner: 佐藤 花子",
+    )
+    write_pattern(
+        root,
+        "zahlungs-timeout",
+        "netzwerk",
+        title="Zeitüberschreitung beim Zahlungsanbieter",
+        extra_front="owner: Jürgen Groß",
+    )
+    write_pattern(
+        root, "dns-aufloesung", "netzwerk", title="DNS-Auflösung schlägt fehl", extra_front="owner: Zoë Müller"
+    )
+    # pages with words that begin as the names do without their last letter ("gro", "zo")
+    write_pattern(root, "queue-grows", "software", title="Queue grows, consumer group lags behind")
+    write_pattern(root, "zone-outage", "hardware", title="Zone outage takes out a zonal disk")
+    return root
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("intl-site")
+    out = tmp / "out"
+    result = recur_site(intl_kb(tmp / "kb"), out, "--strict", "-q")
+    assert result.exit_code == 0, result.output
+    with serve_dir(out) as url:
+        yield url, out
+
+
+@pytest.fixture
+def page(chromium, base):
+    pg = chromium.new_page()
+    pg.errors = page_errors(pg)
+    yield pg
+    pg.close()
+
+
+def _searched(page, query: str, typed: bool = True) -> list[str]:
+    """The header search's result titles for ``query``, typed letter by letter (``typed``): playwright
+    types a letter that has no key on its keyboard (ß, ë, ディ) as text, with no key event, as an input
+    method or a virtual keyboard does; else put in whole and a key pressed after it (End)."""
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    box = page.locator("input.md-search__input")
+    box.fill("")
+    if typed:
+        box.press_sequentially(query, delay=20)
+    else:
+        box.fill(query)
+        box.press("End")
+    meta = page.locator(".md-search-result__meta").first
+    page.wait_for_function(
+        "q => { const m = document.querySelector('.md-search-result__meta');"
+        " return m && /matching document/.test(m.textContent) && m.dataset.recurQuery === q; }",
+        arg=query,
+        timeout=10000,
+    )
+    titles = page.locator(".md-search-result__list > li .md-search-result__article h1").all_inner_texts()
+    page.keyboard.press("Escape")
+    assert meta.count() == 1
+    return titles
+
+
+def test_japanese_punctuation_ends_a_word_in_the_search(page, base):
+    """The symptom "…書き込めない（東京リージョン）" was one word to the search: 東京リージョン found nothing."""
+    url, _ = base
+    page.goto(url + "/index.html")
+    assert _searched(page, "東京リージョン", typed=False)[:1] == ["ディスク容量不足"]
+    assert page.errors == []
