@@ -83,9 +83,31 @@ def _searched(page, query: str, typed: bool = True) -> list[str]:
     return titles
 
 
+def test_a_japanese_title_typed_through_an_input_method_is_searched(page, base):
+    """ "ディスク容量不足", a page's exact title, typed: the search said "Type to start searching" (material
+    searches on keyup, and a word committed from an input method brought none)."""
+    url, _ = base
+    page.goto(url + "/index.html")
+    assert _searched(page, "ディスク容量不足")[0] == "ディスク容量不足"
+    assert page.errors == []
+
+
 def test_japanese_punctuation_ends_a_word_in_the_search(page, base):
     """The symptom "…書き込めない（東京リージョン）" was one word to the search: 東京リージョン found nothing."""
     url, _ = base
     page.goto(url + "/index.html")
     assert _searched(page, "東京リージョン", typed=False)[:1] == ["ディスク容量不足"]
+    assert page.errors == []
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [("Jürgen Groß", "Zeitüberschreitung beim Zahlungsanbieter"), ("Zoë", "DNS-Auflösung schlägt fehl")],
+)
+def test_a_name_ending_in_a_letter_typed_as_text_is_searched_whole(page, base, query, title):
+    """ "Jürgen Groß" was searched as "Jürgen Gro" (the ß came with no key event), "Zoë" as "Zo": pages
+    with "grows", "group", "zone" came first."""
+    url, _ = base
+    page.goto(url + "/index.html")
+    assert _searched(page, query)[0] == title
     assert page.errors == []
