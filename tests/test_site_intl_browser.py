@@ -111,3 +111,17 @@ def test_a_name_ending_in_a_letter_typed_as_text_is_searched_whole(page, base, q
     page.goto(url + "/index.html")
     assert _searched(page, query)[0] == title
     assert page.errors == []
+
+
+@pytest.mark.parametrize(("link", "heading"), [("ストレージ", "ストレージ"), ("postgres-münchen", "postgres-münchen")])
+def test_a_pattern_cards_tag_and_service_links_land_on_their_section(page, base, link, heading):
+    """ストレージ linked to #tag-x and ディスク to #tag-x-2 (their ids were cut to ASCII), postgres-münchen to
+    #service-postgres-m-nchen: the sections keep their letters, and the browser lands on the one named."""
+    url, _ = base
+    page.goto(url + "/patterns/speicher/disk-yoryo-busoku.html")
+    page.locator("article a", has_text=link).first.click()
+    page.wait_for_function("() => location.hash.length > 1")
+    target = page.evaluate("() => document.getElementById(decodeURIComponent(location.hash.slice(1))).textContent")
+    assert target.strip().rstrip("¶").strip().startswith(heading)
+    assert page.evaluate("() => decodeURIComponent(location.hash)") in ("#tag-" + link, "#service-" + link)
+    assert page.errors == []
