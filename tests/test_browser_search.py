@@ -1010,6 +1010,23 @@ def test_the_box_reads_a_typo_in_the_browser_as_recur_suggest_does(page, static_
 
 
 @pytest.mark.browser
+def test_the_box_says_did_you_mean_in_the_browser_as_recur_suggest_does(page, static_site):
+    """ "disk-ful" asked on a static host: the browser ranker computes the answer's meant as recur suggest does
+    (patterns.meant_ids; it had none) and the box says "Did you mean disk-full?", linking its page."""
+    url, kb, index, _ = static_site
+    said = CliRunner().invoke(cli, ["suggest", "--kb", str(kb), "--index", str(index), "--json", "disk-ful"])
+    assert json.loads(said.output)["meant"] == ["disk-full"]
+    page.goto(url + "/suggest.html")
+    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    _ask(page, "disk-ful")
+    link = page.locator(".recur-suggest__status .recur-suggest__meant a")
+    assert link.inner_text() == "disk-full"
+    assert link.get_attribute("href") == url + "/patterns/capacity/disk-full.html"
+    assert page.inner_text(".recur-suggest__status").startswith("Did you mean disk-full? ")
+    assert page.errors == []
+
+
+@pytest.mark.browser
 def test_before_the_first_question_the_box_says_what_it_will_load(page, static_site):
     """Nothing said the first question loads ~30 MB (found in review): the build writes what the loader
     counts (bundle.json's bytes of the files it fetches) into recur-api.json, and the box says it."""

@@ -508,6 +508,26 @@ def test_box_says_no_known_pattern_plainly_and_names_the_next_step(chromium, ser
         assert not errors, errors
 
 
+def test_the_box_says_did_you_mean_for_an_id_typed_with_a_typo(chromium, server):
+    """/api/suggest answered "disk-ful" with meant ["disk-full"] (the terminal's "Did you mean disk-full?") and the
+    box showed nothing of it (found in review): its status says it, linking the pattern's page."""
+    import httpx
+
+    base, _ = server
+    assert httpx.post(base + "/api/suggest", json={"text": "disk-ful", "top": 3}, timeout=30).json()["meant"] == [
+        "disk-full"
+    ]
+    with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+        ask(page, "disk-ful")
+        link = page.locator(".recur-suggest__status .recur-suggest__meant a")
+        link.wait_for(timeout=15000)
+        assert page.inner_text(".recur-suggest__status").startswith("Did you mean disk-full? ")
+        assert link.get_attribute("href") == base + "/patterns/capacity/disk-full.html"
+        ask(page, "writes fail: No space left on device")  # an answer with no meant says none
+        page.wait_for_function("!document.querySelector('.recur-suggest__meant')", timeout=15000)
+        assert not errors, errors
+
+
 def test_an_empty_kb_names_the_same_next_steps_as_no_known_pattern(chromium, built, tmp_path):
     """A KB with no patterns yet answers with no results at all: the box says no known pattern
     matches, and names the same next steps as when nothing known matches (record the incident,

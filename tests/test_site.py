@@ -110,6 +110,34 @@ def test_lookalikes_are_rendered_when_given(kb):
     assert "Look-alikes" not in _pages(kb)["patterns/capacity/disk-full.md"]
 
 
+def test_service_and_tag_anchors_keep_their_letters(tmp_path):
+    """Found in an international team's review: 'postgres-münchen' was #service-postgres-m-nchen, 決済サービス
+    #service-x, ストレージ #tag-x and ディスク #tag-x-2, so a tag added before one moved a saved link to another
+    tag's section. A non-ASCII name keeps its letters (lowercased, NFKC); an ASCII one is cut as before."""
+    from kbfactory import write_pattern
+
+    root = site_kb(tmp_path / "kb")
+    write_pattern(
+        root,
+        "disk-yoryo-busoku",
+        "speicher",
+        title="ディスク容量不足",
+        extra_front="tags: [ストレージ, ディスク, Ｄｉｓｋ２]\nservices: [決済サービス, Postgres-München]",
+    )
+    kb = load_kb(root)
+    assert not kb.errors, kb.errors
+    out = _pages(kb)
+    by_tag, by_service = out["patterns/by-tag.md"], out["patterns/by-service.md"]
+    for heading in ("## ストレージ {#tag-ストレージ ", "## ディスク {#tag-ディスク ", "## Ｄｉｓｋ２ {#tag-disk2 "):
+        assert heading in by_tag
+    assert "## storage {#tag-storage " in by_tag and "## disk {#tag-disk " in by_tag  # ASCII: as before
+    assert "{#service-決済サービス " in by_service and "{#service-postgres-münchen " in by_service
+    assert "{#service-checkout " in by_service
+    card = out["patterns/speicher/disk-yoryo-busoku.md"]
+    assert 'href="../by-tag.html#tag-ストレージ"' in card and 'href="../by-service.html#service-決済サービス"' in card
+    assert 'href="../by-service.html#service-postgres-münchen"' in card
+
+
 def test_indexes_by_category_service_tag_severity(kb):
     out = _pages(kb)
     cats = out["patterns/index.md"]

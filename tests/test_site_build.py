@@ -916,6 +916,30 @@ def test_recur_site_reads_mkdocs_yaml_as_mkdocs_does(tmp_path, monkeypatch):
     assert "Yaml KB</title>" in home and 'data-md-color-primary="teal"' in home
 
 
+@pytest.mark.parametrize("own", [r"[\s\-]+", None])
+def test_a_japanese_sites_search_separator_is_the_teams_else_recurs_with_cjk_punctuation(tmp_path, monkeypatch, own):
+    """search: lang: [ja, en] (an international team's mkdocs.yml): a separator the team sets is theirs; without one,
+    Recur's, which ends a word at Japanese punctuation as material's ja separator does."""
+    from kbfactory import small_kb
+
+    from recur.site.plugin import SEARCH_SEPARATOR
+
+    kb = small_kb(tmp_path / "kb")
+    search = "{lang: [ja, en]" + (f", separator: '{own}'" if own else "") + "}"
+    (tmp_path / "mkdocs.yml").write_text(
+        f"site_name: KB\ntheme: {{name: material}}\nplugins: [{{search: {search}}}, recur]\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    args = ["site", "--kb", str(kb), "--out", str(tmp_path / "out"), "--no-browser-search", "-q"]
+    r = CliRunner().invoke(cli, [*args, "--index", str(tmp_path / "none")])
+    assert r.exit_code == 0, r.output
+    config = json.loads((tmp_path / "out/search/search_index.json").read_text())["config"]
+    assert config["lang"] == ["ja", "en"] and config["separator"] == (own or SEARCH_SEPARATOR)
+    assert [w for w in re.split(config["separator"], "容量不足（東京リージョン）、発生。") if w] == (
+        ["容量不足（東京リージョン）、発生。"] if own else ["容量不足", "東京リージョン", "発生"]
+    )
+
+
 def test_the_teams_own_pages_keep_mkdocs_edit_link(built, tmp_path):
     """With repo_url, edit_uri and content.action.edit in mkdocs.yml, the team's own page in docs/
     has mkdocs' "edit this page" link to its file; generated pages never link into docs/ (a pattern

@@ -1085,7 +1085,8 @@
       if (asked !== self.asked) return;  /* a newer question was sent meanwhile: its answer is the one to show */
       self.busy(false);
       var answer = got.answer;
-      self.show(text, answer.results, answer.no_known_pattern, got.ms, answer.edge, answer.credible, answer.corrected);
+      self.show(text, answer.results, answer.no_known_pattern, got.ms, answer.edge, answer.credible, answer.corrected,
+        answer.meant);
     }, function (err) {
       self.meanwhile = null;
       if (asked !== self.asked) return;
@@ -1155,7 +1156,7 @@
       if (asked !== self.asked) return;
       self.busy(false);
       self.waiting = null;
-      if (r.status === 200 && r.json && Array.isArray(r.json.results)) return self.show(text, r.json.results, r.json.no_known_pattern, 0, null, r.json.credible, r.json.corrected);
+      if (r.status === 200 && r.json && Array.isArray(r.json.results)) return self.show(text, r.json.results, r.json.no_known_pattern, 0, null, r.json.credible, r.json.corrected, r.json.meant);
       if (r.status === 429) return self.limited(r, text, asked, tries);
       /* asked again, or, its tries spent, the server's last word said */
       if (retries(r) && (tries < retries(r) || (r.json && r.json.error))) return self.notReady(r, text, asked, tries);
@@ -1428,8 +1429,9 @@
   }
 
   /* credible: the answer's count of medium or high results, shown or not (Answer.credible; the browser ranker's);
-     corrected: the typos read as the KB's words (Answer.corrected), said with what was read of the text */
-  Box.prototype.show = function (query, results, noKnown, ms, edge, credible, corrected) {
+     corrected: the typos read as the KB's words (Answer.corrected), said with what was read of the text;
+     meant: the one pattern id the text is a typo of (Answer.meant, the API's and the browser ranker's meantIds) */
+  Box.prototype.show = function (query, results, noKnown, ms, edge, credible, corrected, meant) {
     var self = this, focused = this.clearResults();
     this.answered = this.askedText;
     this.node.dataset.noKnownPattern = noKnown ? "true" : "false";
@@ -1457,8 +1459,21 @@
     } else {
       this.say(matchLine(results, credible) + where + "." + cut + checkBoth(results) + note + stale);
     }
+    this.sayMeant(meant);
     this.refocus(focused);
     this.bringUp();
+  };
+
+  /* "disk-ful" asked: the answer's meant (["disk-full"]) came from /api/suggest and the box showed nothing of it,
+     where the terminal says "Did you mean disk-full?" (found in review). Said first in the status, a link to the
+     pattern's page (its path from the results, else the site search for the id, which finds it first). */
+  Box.prototype.sayMeant = function (meant) {
+    if (!Array.isArray(meant) || meant.length !== 1 || typeof meant[0] !== "string") return;
+    var id = meant[0], path = this.pathOf[id];
+    var href = path ? patternUrl(this.node, { id: id, path: path }) : searchUrl(id);
+    var line = el("span", { class: "recur-suggest__meant" }, [document.createTextNode("Did you mean "),
+      el("a", { href: href, text: id }), document.createTextNode("? ")]);
+    this.status.insertBefore(line, this.status.firstChild);
   };
 
   /* After "Nothing in the knowledge base is about this", for a newcomer's question: the onboarding paths page

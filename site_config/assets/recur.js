@@ -305,6 +305,20 @@
     }
   }
 
+  /* mkdocs-material searches when a key is released (keyup): text that comes in with no key of its own was
+     not searched, the results those of the query before it or "Type to start searching". That is a word
+     committed from an input method (Japanese: ディスク容量不足), a letter put in as text (ß, ë by a
+     script or an on-screen keyboard: "Groß" was searched as "gro", "Zoë" as "zo"), a paste or a drop
+     with the mouse (found in an international team's review). Each change of the field is handed to
+     material as a keyup; it drops a query that did not change, so a real key's keyup asks nothing twice. */
+  function searchOnChange(e) {
+    var t = e.target;
+    if (e.isComposing || !t || !t.matches || !t.matches("input.md-search__input, input[data-md-component=search-query]")) return;
+    t.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
+  }
+  /* compositionend: Chrome's last input event of a composition is still marked as composing */
+  ["input", "compositionend"].forEach(function (name) { document.addEventListener(name, searchOnChange, true); });
+
   /* A table or chart wider than the screen scrolls sideways in its box (material's .md-typeset__scrollwrap, the
      charts' .recur-chart-box): a box with no link or button in it could not be scrolled from the keyboard (axe's
      scrollable-region-focusable: the board's "Open fixes and follow-ups by owner" at 390 px; found in review). A

@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from recur import __version__, config
+from recur.retrieval.patterns import retired
 from recur.retrieval.results import happened_incidents
 from recur.util import resources
 from recur.util.cache import mark_used, prune
@@ -380,6 +381,8 @@ def index_data(loaded) -> tuple[dict, bytes]:
         "bm25": bm25, "arrays": layout,
         # a retired id typed as a query names what superseded it (search.named_pattern)
         "superseded_by": loaded.manifest.get("superseded_by", {}),
+        # a retired id typed is no typo of one in use (patterns.meant_ids, the ranker's meantIds)
+        "retired": sorted(retired(loaded.manifest).paths),
     }
     return data, bytes(blob)
 

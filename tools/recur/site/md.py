@@ -7,6 +7,7 @@ import functools
 import html
 import posixpath
 import re
+import unicodedata
 
 from recur.kb import marks
 from recur.kb.parse import LIST_LINE, MARKDOWN_EXTENSIONS, fenced_lines, indented_code
@@ -471,7 +472,23 @@ def alink(from_page: str, to_page: str, text, anchor: str | None = None) -> str:
 
 
 def slug(text: str) -> str:
-    return slugify(text, empty="x")
+    """A section's id from a tag, service, category or severity name. An ASCII name is cut as it always
+    was (slugify: 'Postgres Main' -> 'postgres-main'), so links saved to it keep working; any other keeps
+    its letters, digits and marks, lowercased after NFKC ('postgres-münchen', '決済サービス'). Cut to
+    ASCII, they lost them: 'postgres-m-nchen', and every all-Japanese name was 'x' told apart by a number
+    by its place in the list, so a tag added before it moved a saved link to another tag's section (found
+    in an international team's review). Browsers take a Unicode #fragment as typed."""
+    if str(text).isascii():
+        return slugify(text, empty="x")
+    text = unicodedata.normalize("NFKC", str(text)).lower()
+    words, word = [], []
+    for ch in text + " ":
+        if ch.isalnum() or unicodedata.category(ch).startswith("M"):
+            word.append(ch)
+        elif word:
+            words.append("".join(word))
+            word = []
+    return "-".join(words) or "x"
 
 
 class Anchors:

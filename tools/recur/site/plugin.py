@@ -52,7 +52,11 @@ ASSETS_JS = ["assets/recur.js", "assets/recur-query.js", "assets/recur-suggest.j
 # is found on its own (java.net + BindException); a dot before a space or at the end ends a sentence.
 # The hyphen stays a separator: lunr's query parser cuts every typed word at '-' whatever this says
 # (HikariPool-1 is looked up as HikariPool and 1*), so a page word kept whole across one never matched.
-SEARCH_SEPARATOR = r'(?:[\s\-,:;!=\[\]()"/|<>{}' + "'" + r"]\.*|\.(?![a-z0-9_])|^\.)+"
+# Japanese and Chinese text has no spaces: its punctuation ends a word as material's own ja and zh
+# separators have it (、。，．？！；： the ideographic space and brackets). Without them a page's
+# "ディスク容量不足（東京リージョン）" was one word, and a search for 東京リージョン found nothing.
+CJK_SEPARATORS = r"\u200b\u3000" + "、。，．？！；：（）「」『』【】"
+SEARCH_SEPARATOR = r'(?:[\s\-,:;!=\[\]()"/|<>{}' + "'" + CJK_SEPARATORS + r"]\.*|\.(?![a-z0-9_])|^\.)+"
 # Lean on purpose: every feature is rendered into each of thousands of pages.
 FEATURES = ["content.code.copy", "search.highlight", "navigation.top"]
 # Light or dark as the reader's system is set, with the header's toggle to switch: the site was light only

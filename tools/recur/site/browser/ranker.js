@@ -217,6 +217,89 @@ export function namedId(word) {
   return tok;
 }
 
+/* difflib.SequenceMatcher(None, a, b).ratio() for short strings (under 200 characters, where difflib's autojunk
+   leaves every character in): 2 * matched / (len(a) + len(b)), matched by find_longest_match's leftmost longest
+   block, then the same on the pieces to its left and right. */
+function seqRatio(a, b) {
+  const b2j = new Map();
+  for (let j = 0; j < b.length; j++) { if (!b2j.has(b[j])) b2j.set(b[j], []); b2j.get(b[j]).push(j); }
+  const longest = (alo, ahi, blo, bhi) => {
+    let besti = alo, bestj = blo, bestsize = 0, j2len = new Map();
+    for (let i = alo; i < ahi; i++) {
+      const next = new Map();
+      for (const j of b2j.get(a[i]) || []) {
+        if (j < blo) continue;
+        if (j >= bhi) break;
+        const k = (j2len.get(j - 1) || 0) + 1;
+        next.set(j, k);
+        if (k > bestsize) { besti = i - k + 1; bestj = j - k + 1; bestsize = k; }
+      }
+      j2len = next;
+    }
+    return [besti, bestj, bestsize];
+  };
+  let matched = 0;
+  const queue = [[0, a.length, 0, b.length]];
+  while (queue.length) {
+    const [alo, ahi, blo, bhi] = queue.pop();
+    const [i, j, k] = longest(alo, ahi, blo, bhi);
+    if (!k) continue;
+    matched += k;
+    if (alo < i && blo < j) queue.push([alo, i, blo, j]);
+    if (i + k < ahi && j + k < bhi) queue.push([i + k, ahi, j + k, bhi]);
+  }
+  return a.length + b.length ? (2 * matched) / (a.length + b.length) : 1;
+}
+
+/* util.text.close_names / close_ids' key: case, "_" and " " as "-" (ids are ASCII: casefold is lowercase) */
+const idKey = (x) => String(x).toLowerCase().replace(/_/g, "-").replace(/ /g, "-");
+
+/* util.text.close_names: the one differing only in case or "_"/" " first, then difflib.get_close_matches (its
+   best n at cutoff or more, the higher ratio first, a tie the greater string first as heapq.nlargest has it) */
+function closeNames(name, names, n = 3, cutoff = 0.75) {
+  const by = new Map();
+  for (const x of [...names].sort()) if (!by.has(idKey(x))) by.set(idKey(x), x);
+  const typed = idKey(name);
+  const same = by.has(typed) ? [by.get(typed)] : [];
+  const scored = [];
+  for (const k of by.keys()) {
+    const r = seqRatio(k, typed);
+    if (r >= cutoff) scored.push([r, k]);
+  }
+  scored.sort((p, q) => q[0] - p[0] || (q[1] > p[1] ? 1 : q[1] < p[1] ? -1 : 0));
+  const close = scored.slice(0, n).map(([, k]) => by.get(k));
+  return [...new Set([...same, ...close])].slice(0, n);
+}
+
+/* util.text.close_ids: close_names, then the ids ``name`` shortens (starts, at 3 characters or more, or a run of
+   whole words), the shortest first */
+export function closeIds(name, ids, n = 3, cutoff = 0.75) {
+  const typed = strip(idKey(name), "-"), words = typed.split("-").filter(Boolean);
+  const longer = [];
+  const sorted = [...ids].sort((p, q) => p.length - q.length || (p < q ? -1 : p > q ? 1 : 0));
+  for (const x of sorted) {
+    const have = idKey(x).split("-").filter(Boolean);
+    const starts = typed.length >= 3 && idKey(x).startsWith(typed);
+    let runs = false;
+    for (let i = 0; words.length && i + words.length <= have.length && !runs; i++) {
+      runs = words.every((w, k) => have[i + k] === w);
+    }
+    if (idKey(x) !== typed && (starts || runs)) longer.push(x);
+  }
+  return [...new Set([...closeNames(name, ids, n, cutoff), ...longer])].slice(0, n);
+}
+
+/* retrieval.patterns.meant_ids: the one id of ``ids`` an id-shaped text (neither an id in use nor a ``retired`` one)
+   is close to; [] when none or several are: the answer's ``meant`` ("disk-ful": ["disk-full"]) */
+const ID_SHAPED = /^[a-z0-9]+(?:-[a-z0-9]+)+$/;
+const PY_STRIP = "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000";
+export function meantIds(text, ids, retired = new Set()) {
+  const t = strip(String(text), PY_STRIP);
+  if (!ID_SHAPED.test(t) || ids.includes(t) || retired.has(t)) return [];
+  const close = closeIds(t, ids);
+  return close.length === 1 ? close : [];
+}
+
 /* search._verbatim_first: order and probs with the results ``first`` says (per result) first, in their order, each
    with a probability of at least floor; for a specific signal found whole, and for a pinned result (named_pattern) */
 function verbatimFirst(order, probs, first, floor) {
@@ -243,6 +326,7 @@ export class Ranker {
       const next = found.find((id) => this.ids.includes(id));
       if (next !== undefined) this.successor.set(old.toLowerCase(), this.ids.indexOf(next));
     }
+    this.retired = new Set(index.retired || []);  /* retired ids (manifest "retired"): no answer's meant */
     this.docs = index.docs;
     this.views = index.views;
     this.vocab = new Set(index.vocab);
@@ -667,7 +751,8 @@ export class Ranker {
     const edge = this.edge(shown);
     const credible = results.filter((r) => r.confidence === "high" || r.confidence === "medium").length;
     const corrected = this.readNow(text).map(([word, read]) => ({ word, read_as: read }));  /* Answer.corrected */
-    return { query: text, no_known_pattern: verdict, results: shown, credible, corrected, borderline: edge !== null, edge };
+    const meant = meantIds(text, this.ids, this.retired);  /* Answer.meant */
+    return { query: text, no_known_pattern: verdict, results: shown, credible, corrected, meant, borderline: edge !== null, edge };
   }
 
   /* The bundle's model is the server's quantised to int8, and its vectors are float16: its probabilities
