@@ -122,6 +122,29 @@ def _index_and_ask_without_torch(kb: str, idx: str, prelude: str = "") -> None:
     assert json.loads(res.stdout)["results"][0]["id"] == "disk-full"
 
 
+def test_onnx_runtime_sends_no_telemetry_and_says_nothing_of_it_under_a_read_only_home(cached_export, tmp_path):
+    """ONNX Runtime's 1DS telemetry was on: `recur serve` looked up mobile.events.data.microsoft.com
+    within 20 s (strace: 4 DNS queries), and under a HOME it could not write (systemd's ProtectHome) it
+    wrote an ANSI-coloured "Failed to persist telemetry device ID" line into the JSON log. A HOME that is
+    a file stands for the read-only one: nothing can be made under it, even by root. Only ORT's
+    environment variable, set before it is imported, turns this off (its disable_telemetry_events() left
+    both the lookups and the line: measured)."""
+    from kbfactory import small_kb
+
+    home = tmp_path / "home"
+    home.write_text("")
+    kb, idx = str(small_kb(tmp_path / "kb")), str(tmp_path / "idx")
+    env = dict(os.environ, HOME=str(home), PYTHONPATH=str(ROOT / "tools"))
+    env.pop("ORT_DISABLE_TELEMETRY", None)
+    res = subprocess.run(
+        [sys.executable, "-m", "recur", "index", "--quiet", "--kb", kb, "--index", idx],
+        cwd=tmp_path, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    assert "telemetry" not in res.stderr.lower(), res.stderr
+    assert "\x1b[" not in res.stderr, res.stderr
+
+
 BF16_CPUINFO = "processor\t: 0\nflags\t\t: fpu sse4_2 avx2 avx512f avx512bw avx512_bf16\n"
 
 

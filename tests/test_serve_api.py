@@ -1011,6 +1011,12 @@ def test_a_site_built_from_other_kb_files_than_the_served_index_shows_in_healthz
         assert str(site) not in h["site_stale"] and str(tmp_path) not in h["site_stale"], h  # open to anyone
         assert metric(httpx.get(base + "/metrics").text, "recur_site_stale") == 1
         assert httpx.get(base + "/patterns/capacity/inode-exhaustion.html").status_code == 404
+        # another `recur index` (the site still stale): the warning was said again at each reload, as the served
+        # index's build time in it changed (found in an operator's review); /healthz says the new time
+        time.sleep(1.1)  # a build time to the second: another one
+        fake_index(kb, idx)
+        again = health_when(base, lambda again: again["build_id"] != h["build_id"])
+        assert again["site_stale"] and again["site_stale"] != h["site_stale"], again
         build_site(kb, site, browser_search=False, index_dir=idx)  # `recur site`
         health_when(base, lambda h: h["site_stale"] is None)
         assert metric(httpx.get(base + "/metrics").text, "recur_site_stale") == 0
@@ -1390,3 +1396,28 @@ def test_a_long_key_given_twice_is_named_in_at_most_80_characters():
             _check_repeated_keys(body.encode())
         name, said = err.value.message.split(": given more than once", 1)
         assert len(name) == 80 and name.endswith("…") and said.startswith(" in one object"), name[:90]
+
+
+def test_the_api_documentation_is_one_metrics_route_and_its_trailing_slash_gets_a_did_you_mean(tmp_path):
+    """Found in an operator's review: /metrics counted the API documentation under two labels, route="/docs"
+    (Swagger UI's page) and route="docs" (openapi.json, the pages' assets, a 404 under them), neither documented;
+    and `GET /docs/` was a bare 404 "no such route" beside the API routes' did-you-mean for a trailing slash
+    (`GET /healthz/`). One label now, "/docs", and the same did-you-mean."""
+    import re
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<html><body>the KB</body></html>")  # a site: it answers what no route does
+    with running(fake_app(small_kb(tmp_path / "kb"), tmp_path, site_dir=site)) as base:
+        for path in ("/docs", "/redoc", "/openapi.json", "/_docs-assets/swagger-ui.css"):
+            assert httpx.get(base + path).status_code == 200, path
+        for page in ("/docs", "/redoc", "/openapi.json"):
+            r = httpx.get(base + page + "/")
+            assert r.status_code == 404, page
+            message = f"no such route: GET {page}/ (did you mean {page}, without the trailing slash?)"
+            assert r.json()["error"]["message"] == message
+        assert httpx.get(base + "/docs/nothing").status_code == 404
+        assert httpx.get(base + "/docsify.html").status_code == 404  # a site page, not the documentation
+        text = httpx.get(base + "/metrics").text
+    routes = set(re.findall(r'^recur_http_requests_total\{[^}]*route="([^"]*)"', text, re.M))
+    assert routes == {"/docs", "/healthz", "site"}, text

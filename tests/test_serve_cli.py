@@ -72,6 +72,40 @@ def test_sighup_checks_for_a_rebuilt_index_and_keeps_serving(kb_dir, tmp_path):
     assert result["returncode"] == -signal.SIGTERM
 
 
+def test_sighup_while_starting_neither_kills_nor_stops_the_server(kb_dir, tmp_path):
+    """Found in an operator's review: SIGHUP in the first 1-2 s of `recur serve` (a `systemctl reload` right
+    after a start), before the reload handler was installed, ended the process at once, exit 129 and no
+    line in the log, and Restart=on-failure does not restart a process a signal ended. Here the signal comes
+    while serve reads its --token-file (a FIFO it waits on, so the moment is certain, not timed): serve's
+    start, before the web stack is imported."""
+    fifo = tmp_path / "token"
+    os.mkfifo(fifo)
+    args = [*fake_model_flags(kb_dir, tmp_path / "index"), "--site", str(tmp_path / "no-site"), "--port", "0"]
+    proc = subprocess.Popen(
+        RECUR + ["serve", *args, "--no-feedback", "--token-file", str(fifo)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    said: list = []
+    try:
+        writer = None
+        while writer is None and proc.poll() is None:  # opened once serve opens it to read
+            with contextlib.suppress(OSError):  # ENXIO: no reader yet
+                writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            time.sleep(0.01)
+        assert writer is not None, proc.communicate()[0]
+        proc.send_signal(signal.SIGHUP)
+        os.write(writer, b"a-token-of-at-least-16-characters\n")
+        os.close(writer)
+        base = f"http://127.0.0.1:{started_on(proc.stdout, said)}"
+        assert wait_healthy(base)["patterns"] == 3
+    finally:
+        proc.terminate()
+        said.append(proc.communicate(timeout=30)[0])
+    out = "".join(said)
+    assert proc.returncode == -signal.SIGTERM, out
+    assert "INFO recur.serve: SIGHUP while starting: nothing to reload yet" in out
+
+
 def test_serve_process_answers_and_stops(kb_dir, tmp_path):
     with serve_process(kb_dir, tmp_path) as (base, result):
         assert wait_healthy(base)["patterns"] == 3

@@ -143,3 +143,34 @@ def test_systemd_reads_the_update_service_and_timer(tmp_path):
         ["systemd-analyze", "verify", "--man=no", str(service), str(timer)], capture_output=True, text=True, timeout=60
     )
     assert "recur-update.timer:" in res.stderr, res.stderr
+
+
+def test_the_second_unit_serves_the_same_checkout_on_another_port_and_rebuilds_nothing():
+    """docs/operating.md's restart without downtime (asked for in an operator's review): recur-b.service is
+    recur.service's twin on port 8001, reading the index and site the first one and recur-update rebuild,
+    with no ExecStartPre of its own (two writers of one index folder)."""
+    second, first = readme_unit("systemd-unit-second"), readme_unit("systemd-unit")
+    [serve] = commands(second)
+    assert_recur_flags_exist(serve)
+    assert not [ln for ln in second.splitlines() if ln.startswith("ExecStartPre")]
+    [first_serve] = [c for c in commands(first) if c[1] == "serve"]
+    assert serve[serve.index("--port") + 1] == "8001" and "--port" not in first_serve  # the first on 8000
+    assert [a for a in serve if a not in ("--port", "8001")] == first_serve
+    differ = ("Description=", "After=", "ExecStart", "#")
+    assert [ln for ln in second.splitlines() if not ln.startswith(differ)] == [
+        ln for ln in first.splitlines() if not ln.startswith(differ)
+    ]
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
+def test_systemd_reads_the_second_unit(tmp_path):
+    recur = Path(sys.executable).with_name("recur")
+    if not recur.is_file():
+        pytest.skip(f"{recur}: no recur console script beside this Python")
+    unit = tmp_path / "recur-b.service"
+    unit.write_text(readme_unit("systemd-unit-second").replace(BIN, str(recur)))
+    res = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", str(unit)], capture_output=True, text=True, timeout=60
+    )
+    said = [ln for ln in (res.stdout + res.stderr).splitlines() if "recur-b.service" in ln]
+    assert res.returncode == 0 and said == [], res.stdout + res.stderr

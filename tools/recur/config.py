@@ -242,6 +242,17 @@ def raw(name: str) -> str | None:
     return os.environ.get(SETTINGS[name].env)
 
 
+def no_onnxruntime_telemetry() -> None:
+    """Turn ONNX Runtime's 1DS telemetry off; called just before every ``import onnxruntime``. Recur
+    sends nothing anywhere (docs/operating.md), and ORT 1.32 builds with telemetry on: `recur serve`
+    looked up mobile.events.data.microsoft.com within 20 s of start (strace: 4 DNS queries), and under
+    a HOME it may not write (the documented unit's ProtectHome) printed an ANSI-coloured "Failed to
+    persist telemetry device ID" line into the JSON log. ORT reads this variable when it is imported,
+    so it is set, not defaulted (an inherited "0" would turn it back on); measured, its Python
+    ``disable_telemetry_events()`` stopped neither the lookups nor the line (it runs after start-up)."""
+    os.environ["ORT_DISABLE_TELEMETRY"] = "1"
+
+
 ON, OFF = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 

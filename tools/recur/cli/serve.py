@@ -592,6 +592,7 @@ def serve(
     Slack: POST /api/slack/commands and /api/slack/interactions, with a signing secret.
     """
     _process_setup(threads, access_log, limits.pop("log_format"))  # not create_app's, as the rest of limits
+    _hup_while_starting()  # main() did already (_log_to_stderr); a test's CliRunner calls serve alone
     feedback_path = _votes_wanted(no_feedback, feedback_path)
     index_dir = repository_index(kb_dir, index_dir)  # systemd starts it from `/`, as desktop clients start mcp
     token, site, feedback = _preflight(kb_dir, index_dir, model, host, port, site_dir, feedback_path, token_file)
@@ -648,6 +649,28 @@ def _log_to_stderr(params: dict) -> None:
 
     _votes_wanted(params.get("no_feedback"), params.get("feedback_path"))
     applog.install(params.get("log_format") or config.default("log_format"))
+    _hup_while_starting()  # the first thing serve does once its arguments are read
+
+
+def _hup_while_starting() -> None:
+    """SIGHUP before ``_reload_on_hup`` is installed (the web stack's imports, the checks, the socket: 1-2 s)
+    ended the process at once, exit 129 and no line in the log, and systemd's Restart=on-failure does not
+    restart a process a signal ended (found in an operator's review: `systemctl reload` right after a start).
+    There is nothing to reload then: the engine, loaded after the server starts, reads the index as it is.
+    ``cli/starting.py`` noted those received before the log was set up; this says them, then each one later.
+    A handler, not SIG_IGN, which the export child (onnx_encoder) would inherit through exec."""
+    import signal
+
+    from recur.cli import starting
+
+    def said(signum=None, frame=None) -> None:
+        _said_on_signal("SIGHUP while starting: nothing to reload yet (the index is read as it is now).")
+
+    if hasattr(signal, "SIGHUP"):  # not on Windows
+        signal.signal(signal.SIGHUP, said)
+        if starting.HUPS:
+            starting.HUPS.clear()
+            said()
 
 
 def _preflight(kb_dir, index_dir, model, host: str, port: int, site_dir, feedback_path, token_file) -> tuple:

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from recur import config
 from recur.retrieval.embed import Encoder, ModelSpec, cache_root, clip, load_torch_encoder
 from recur.retrieval.embed import progress_bar as _progress
 from recur.util import cache
@@ -295,6 +296,7 @@ class OnnxEncoder(Encoder):
     precision = "fp32"
 
     def __init__(self, spec: ModelSpec, folder: Path, info: dict):
+        config.no_onnxruntime_telemetry()  # before the import: ORT reads it then
         import onnxruntime as ort
         from tokenizers import Tokenizer
 

@@ -1,19 +1,22 @@
 """/mcp for `recur serve`: the MCP server as streamable HTTP (``http_app``, its JSON-RPC error bodies
-``JsonRpcErrors``), with the MCP SDK imported once the engine is warm, not before the server listens.
+``JsonRpcErrors``), with the MCP SDK imported right after the start, not before the server listens.
 
 Importing the SDK (``mcp_server``) took ~0.4 s of the ~1 s from start to a 200 on /healthz with the fake
 model (measured against the same start with no /mcp at all), before the server listened and before the
 engine's background load began. The routes (and the token rule around them, app.py) exist from the start;
-the SDK is imported in a worker thread (the event loop keeps answering) and the server built
-(``http_app``) once the engine is ready (/healthz 200), or on the first request to /mcp if that
-comes first (it then waits the 0.4 s). Its session manager then runs until the server stops, in a task
-group of the app's lifespan, as it ran in the lifespan before. This module imports no SDK itself: each use
-of it is inside a function, run once the server is built.
+the SDK is imported in a worker thread once the server runs (the event loop keeps answering) and the server
+built (``http_app``) once the engine is ready (/healthz 200), or on the first request to /mcp if that
+comes first. Its session manager then runs until the server stops, in a task group of the app's lifespan,
+as it ran in the lifespan before. An import or build that failed is a JSON-RPC error naming the cause
+(``LazyMcp``). This module imports no SDK itself: each use of it is inside a function, run once the server
+is built.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import logging
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 
@@ -28,13 +31,19 @@ from recur.util import utf8
 
 
 class LazyMcp:
-    """The ASGI app at /mcp and /mcp/: ``build()`` -> (session manager, ASGI app), once the engine is ready or
-    on the first request, whichever comes first."""
+    """The ASGI app at /mcp and /mcp/: ``build()`` -> (session manager, ASGI app). The SDK and the MCP server's
+    modules are imported in the background right after the start, the server built once the engine is ready
+    or on the first request, whichever comes first. Imported only then (as it was), a Recur upgraded under the
+    running server (pip install, git pull of an editable install) broke /mcp for good: the new files did not
+    match the old ones already loaded, each request a 500 internal_error with a traceback in the log (found in
+    an operator's review). A failed import or build is now said once in the log, and /mcp answers a JSON-RPC
+    error that says to restart `recur serve`; the rest of the server goes on."""
 
     def __init__(self, build: Callable, stopping=None):
         self._build = build
         self._stopping = stopping  # guard.Stopping: the event stream (GET) ends at a stop
         self._app = None
+        self._failed: str | None = None  # why /mcp could not start: said on every request
         self._group = None
         self._lock = None
 
@@ -56,26 +65,44 @@ class LazyMcp:
         if self._group is None:
             raise RuntimeError("/mcp is served only while the app's lifespan runs")
         async with self._lock:
-            if self._app is None:
-                # the import in a thread: 0.4 s the event loop would otherwise not answer anything
-                await anyio.to_thread.run_sync(importlib.import_module, "recur.serve.mcp_server")
-                manager, app = self._build()
-                await self._group.start(_run, manager)
-                self._app = app
+            if self._app is None and self._failed is None:
+                try:
+                    await _imported()
+                    manager, app = self._build()
+                    await self._group.start(_run, manager)
+                except Exception as exc:  # an ImportError, most likely: files changed under the running server
+                    self._failed = f"{type(exc).__name__}: {exc}"
+                    logging.getLogger("recur.serve").error("/mcp could not start (%s); %s", self._failed, RESTART)
+                else:
+                    self._app = app
         return self._app
 
     async def _build_when_ready(self, holder) -> None:
-        """After the engine's load (whose imports it would slow), so that an MCP client's first request
-        finds the server built; polled, so that a stop cancels it at once."""
+        """The import at once, in a thread (the 0.4 s the event loop would otherwise not answer anything,
+        and the files read while they are those the server started with); the build after the engine's load,
+        so that an MCP client's first request finds it built; polled, so that a stop cancels it at once."""
+        with contextlib.suppress(Exception):  # said by _started, which tries it again
+            await _imported()
         while not holder.ready.is_set():
             await anyio.sleep(0.1)
         await self._started()
 
     async def __call__(self, scope, receive, send):
         app = self._app or await self._started()
+        if app is None:
+            text = f"/mcp could not start ({self._failed}); {RESTART}"
+            return await _send_json_rpc_error(send, 500, text.encode(), code=INTERNAL_ERROR)
         if scope.get("method") == "GET" and self._stopping is not None:
             return await ended_at_stop(app, self._stopping, scope, receive, send)
         await app(scope, receive, send)
+
+
+RESTART = "Recur's files may have changed under the running server (an upgrade): restart recur serve"
+INTERNAL_ERROR = -32603  # JSON-RPC's; mcp.types' is not imported: the SDK's import may be what failed
+
+
+async def _imported() -> None:
+    await anyio.to_thread.run_sync(importlib.import_module, "recur.serve.mcp_server")
 
 
 async def ended_at_stop(app, stopping, scope, receive, send) -> None:
@@ -373,13 +400,14 @@ async def _cleaned(receive):
     return replaying(first, receive), body
 
 
-async def _send_json_rpc_error(send, status: int, text: bytes) -> None:
+async def _send_json_rpc_error(send, status: int, text: bytes, code: int | None = None) -> None:
     import json
 
-    from mcp.types import INVALID_REQUEST
+    if code is None:
+        from mcp.types import INVALID_REQUEST as code
 
     message = text.decode("utf-8", "replace").strip() or HTTP_REASON.get(status, "request refused")
-    body = json.dumps({"jsonrpc": "2.0", "id": None, "error": {"code": INVALID_REQUEST, "message": message}}).encode()
+    body = json.dumps({"jsonrpc": "2.0", "id": None, "error": {"code": code, "message": message}}).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

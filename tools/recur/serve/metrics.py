@@ -23,7 +23,7 @@ from prometheus_client import (
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from recur.serve.access import CLIENT_LEFT, answered
-from recur.serve.prefix import is_mcp_path, route_path
+from recur.serve.prefix import is_docs_path, is_mcp_path, route_path
 
 # why an MCP session closed (mcp_sessions.SessionCaps): recur_mcp_sessions_closed_total's ``reason`` label
 MCP_CLOSE_REASONS = ("idle", "cap", "client", "shutdown")
@@ -207,7 +207,12 @@ METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 UNKNOWN_API = "/api/{unknown}"  # any /api path no route has: the same label whoever answered it
 
 
+DOCS = "/docs"  # the API's documentation: its pages, the schema, their assets and any 404 under them (is_docs_path)
+
+
 def _route_label(scope) -> str:
+    if is_docs_path(route_path(scope)):  # one label: Swagger UI's page was "/docs", the rest of it "docs" (review)
+        return DOCS
     route = scope.get("route")
     if route is not None and getattr(route, "path", None):
         # the JSON 404/405 fallback matches every /api path: labelled as a request turned away before routing is
@@ -220,8 +225,6 @@ def _route_label(scope) -> str:
         return path
     if path.startswith("/api/") or path == "/api":
         return UNKNOWN_API
-    if path.startswith(("/docs", "/redoc", "/_docs-assets", "/openapi.json")):
-        return "docs"
     return "site"
 
 

@@ -59,6 +59,16 @@ def received_path(scope) -> bytes:
     return raw[len(root) :] if root and raw.startswith(root) else raw
 
 
+# the API's documentation, FastAPI's pages (Swagger UI, ReDoc), the schema they load and their assets (fastapi_offline)
+DOCS_PAGES = ("/docs", "/redoc", "/openapi.json")
+DOCS_ASSETS = "/_docs-assets"
+
+
+def is_docs_path(path: str) -> bool:
+    """Whether a route path (``route_path``) is the API's documentation or under one of its pages."""
+    return any(path == p or path.startswith(p + "/") for p in (*DOCS_PAGES, DOCS_ASSETS))
+
+
 def is_mcp_path(path: str) -> bool:
     """Whether a route path (``route_path``) is the MCP endpoint, with or without its trailing slash."""
     return path.rstrip("/") == "/mcp"
@@ -86,7 +96,9 @@ def _slash_hint(method: str, path: str, root: str, scope) -> str:
     if len(path) < 2 or not path.endswith("/"):
         return ""
     bare = path.rstrip("/") or "/"
-    if api_route_match(scope.get("app"), bare, method)[0] == Match.FULL:
+    # the documentation's pages are routes of FastAPI's own, not the API's (GET /docs/ had no hint: found in review)
+    docs = bare in DOCS_PAGES and method in ("GET", "HEAD")
+    if docs or api_route_match(scope.get("app"), bare, method)[0] == Match.FULL:
         return f" (did you mean {root}{bare}, without the trailing slash?)"
     return ""
 

@@ -123,6 +123,7 @@ class EngineHolder:
         self._kb_seen = False  # a look found the KB folder: its going is said (check_stale), not taken for none
         self._site_seen = False  # a look found a built site: its going is said (check_site), not taken for none
         self._files_digest: tuple = (None, None)  # (build_id, digest of its manifest's KB files)
+        self._said: dict = {}  # {"stale" | "site_stale": the kind of message the log said last} (_say)
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> None:
@@ -334,7 +335,8 @@ class EngineHolder:
         other_recur = record.recur_version != __version__
         if same is not False and not other_recur:  # the same files, or nothing to compare, by this recur
             return self._say("site_stale", None, SITE_STALE_CLEARED)
-        self._say("site_stale", self._site_stale_message(record, engine, same, other_recur), SITE_STALE_CLEARED)
+        kind = "other recur" if other_recur else "other files"
+        self._say("site_stale", self._site_stale_message(record, engine, same, other_recur), SITE_STALE_CLEARED, kind)
 
     def _site_missing(self, engine) -> None:
         """No built site in the site folder. Not built yet at start-up: nothing to say (`recur serve` warned at
@@ -350,7 +352,7 @@ class EngineHolder:
             rebuild_site_command(self.site_dir, getattr(engine, "kb_dir", None), engine.index_dir), folders
         )
         gone = " is gone (moved or removed while serving): its pages are 404 until it is back or built again ("
-        self._say("site_stale", said(at(folders, "<site>"), gone, rebuild, ")"), SITE_STALE_CLEARED)
+        self._say("site_stale", said(at(folders, "<site>"), gone, rebuild, ")"), SITE_STALE_CLEARED, "gone")
 
     def _site_stale_message(self, record, engine, same: bool | None, other_recur: bool) -> str:
         """What /healthz site_stale and the log say of a stale site: built by which recur, or from which
@@ -381,15 +383,22 @@ class EngineHolder:
             " (until then its pages and its search box are the old recur's, which may not match this server's API)",
         )
 
-    def _say(self, name: str, message: str | None, cleared: str) -> None:
+    def _say(self, name: str, message: str | None, cleared: str, kind: str | None = None) -> None:
         """Set ``stale`` or ``site_stale`` (``name``) to ``message``, and say a change in the server's log:
         /healthz gives these without the server's paths and docs/api.md sends an operator to the log for
         them whole, but nothing was logged: an alert on recur_index_stale led to a journal that said
-        nothing of it (found in an operator's review). Once per change, not at every look."""
+        nothing of it (found in an operator's review). Once per change, not at every look; and once per
+        ``kind`` of message (the message itself when not given): a stale site's warning names the served
+        index's build time, and was said again at every reload while the site stayed stale (found in an
+        operator's review). /healthz has the newest message; the log says when the condition begins, and
+        ``cleared`` when it ends."""
         if message == getattr(self, name):
             return
         setattr(self, name, message)
-        print(f"warning: {message}" if message else cleared, file=sys.stderr)
+        kind = None if message is None else (kind or message)
+        if kind != self._said.get(name):
+            self._said[name] = kind
+            print(f"warning: {message}" if message else cleared, file=sys.stderr)
 
     def _same_kb_files(self, record, manifest: dict) -> bool | None:
         """Whether the site (its ``record``) and the index (its ``manifest``) were made from the same

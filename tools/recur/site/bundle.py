@@ -258,6 +258,8 @@ def _quantize(fp32: Path, out: Path) -> None:
     import logging
 
     import onnx
+
+    config.no_onnxruntime_telemetry()  # before the import: ORT reads it then
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     # per-channel int8 (per-tensor lost too much: mean cosine 0.96 to the server's vectors on ../shared/eval's
@@ -290,6 +292,7 @@ def _tokenizer_files(model_dir: Path, out: Path, max_len: int) -> None:
 def _check(reference, onnx_path: Path) -> float:
     """The lowest cosine between the int8 model's vectors and the server's (``reference``, an
     OnnxEncoder: the same vectors as PyTorch's to 1e-5) on a few probe texts."""
+    config.no_onnxruntime_telemetry()  # before the import: ORT reads it then
     import onnxruntime as ort
 
     from recur.retrieval.embed import clip
