@@ -9,6 +9,7 @@ import pytest
 from import_helpers import import_file as imp
 from import_helpers import imported_record
 
+from recur.ingest.action_items import parse_action_items
 from recur.ingest.pm_text import find_date
 from recur.ingest.postmortem import canonical, looks_unfilled, own_words, parse
 
@@ -151,3 +152,47 @@ def test_german_and_japanese_headings_are_the_record_s_sections(kb_dir, tmp_path
     assert de.sections["Summary"].startswith("Am 20. November 2026")  # the fields were its first lines
     assert de.severity_text == "SEV2" and de.people == [("Autorin", "Zoë Müller")]
     assert "ログローテーションが停止していた" in inc.sections["Root cause"]
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "owner", "due"),
+    [
+        (
+            "- [ ] ログローテーションを監視する (担当: 佐藤 花子, 期限: 2026-12-20)",
+            "ログローテーションを監視する",
+            "佐藤 花子",
+            "2026-12-20",
+        ),
+        ("- [ ] ログを監視する (担当者：佐藤 花子、期日：2026-12-20)", "ログを監視する", "佐藤 花子", "2026-12-20"),
+        (
+            "- [ ] Runbook aktualisieren (Verantwortlich: Jürgen Groß, Fällig: 1. Dezember 2026)",
+            "Runbook aktualisieren",
+            "Jürgen Groß",
+            "2026-12-01",
+        ),
+        (
+            "- [ ] Alarm einrichten (Zuständig: Zoë Müller, Frist: 15.12.2026)",
+            "Alarm einrichten",
+            "Zoë Müller",
+            "2026-12-15",
+        ),
+        ("- [ ] Frist verlängern", "Frist verlängern", None, None),  # no colon: a title's word, no label
+    ],
+)
+def test_german_and_japanese_owner_and_due_labels_in_an_item_are_read(line, title, owner, due):
+    # they were read only from a table: the bracket stayed in the title, no owner, no due date
+    (got,) = parse_action_items(line)
+    assert (got["title"], got["owner"], got["due"] and got["due"].isoformat()) == (title, owner, due)
+
+
+def test_a_german_wer_and_bis_wann_table_gives_owner_and_due():
+    table = "| Maßnahme | Wer | Bis wann |\n|---|---|---|\n| Runbook aktualisieren | Jürgen Groß | 1. Dezember 2026 |\n"
+    (got,) = parse_action_items(table)
+    assert (got["owner"], got["due"]) == ("Jürgen Groß", dt.date(2026, 12, 1))  # it gave none
+
+
+def test_the_japanese_postmortem_s_follow_up_has_its_owner_and_due(kb_dir, tmp_path):
+    _, inc = imported_record(kb_dir, tmp_path, JA, name="pm-ja-owner.md")
+    assert [(f.title, f.owner, f.due) for f in inc.follow_ups] == [
+        ("ログローテーションを監視する", "佐藤 花子", dt.date(2026, 12, 20))
+    ]
