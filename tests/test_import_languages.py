@@ -196,3 +196,18 @@ def test_the_japanese_postmortem_s_follow_up_has_its_owner_and_due(kb_dir, tmp_p
     assert [(f.title, f.owner, f.due) for f in inc.follow_ups] == [
         ("ログローテーションを監視する", "佐藤 花子", dt.date(2026, 12, 20))
     ]
+
+
+@pytest.mark.parametrize("due_head", ["Due by", "Target", "Fällig bis", "Bis wann", "Deadline (UTC)"])
+def test_a_due_column_read_by_its_prefix_never_dates_the_incident(due_head):
+    # from_table reads a due column by its header's first words; the postmortem blanked only an exact name, and a
+    # table of follow-ups under "## Nacharbeiten" with "Due by", "Target" or "Fällig bis" dated the incident 2026-12-15
+    text = "# Outage\n\n## Summary\nThe disk filled up and payments failed.\n\n## Nacharbeiten\n"
+    pm = parse(text + f"| Fix | Who | {due_head} |\n|---|---|---|\n| Add an alert | Zoë | 2026-12-15 |\n")
+    assert pm.date is None, (due_head, pm.date_source)
+
+
+def test_a_timeline_s_date_column_still_dates_the_incident():
+    text = "# Outage\n\n## Summary\nThe disk filled up and payments failed.\n\n## Notizen\n"
+    pm = parse(text + "| Date | Event |\n|---|---|\n| 2026-11-20 | Disk full |\n")
+    assert pm.date == dt.date(2026, 11, 20), pm.date_source

@@ -166,6 +166,12 @@ def _col(header: list[str], names) -> int | None:
     return None
 
 
+def due_column(name: str) -> bool:
+    """Whether a table's header cell ``name`` (lower case) names a due column as from_table reads one (DUE_NAMES, by
+    prefix: "Due by", "Target", "Fällig bis"); the postmortem blanks these cells before dating the incident."""
+    return _col([name], DUE_NAMES) == 0
+
+
 def _plain(text: str, keep_struck: bool = False) -> str:
     marks = r"(\*\*|__|`)" if keep_struck else r"(\*\*|__|`|~~)"
     return re.sub(r"\s{2,}", " ", re.sub(marks, "", text)).strip()

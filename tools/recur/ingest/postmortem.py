@@ -20,7 +20,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, fields
 
-from recur.ingest.action_items import from_mappings, merged, paired_names, parse_action_items, people_named
+from recur.ingest.action_items import due_column, from_mappings, merged, paired_names, parse_action_items, people_named
 from recur.ingest.pm_clock import entry, minutes_between, moment, zoned_range
 from recur.ingest.pm_markup import (
     drop_html_comments,
@@ -1280,10 +1280,10 @@ def _time_columns(pm: Postmortem, w: _Walk, lines: list[str], n: int) -> bool:
 
 
 # the columns beside an action item's that say it is one: its owner, due date, status or ticket
-# a column of the days action items are due, in English, German and Japanese: never the incident's date (_review_columns)
-DUE_COLUMNS = {"due", "due date", "due on", "deadline", "target date", "eta", "by when"}
-DUE_COLUMNS |= {"fällig", "fällig am", "fälligkeit", "frist", "termin", "期限", "期日"}
-_ACTION_COLUMNS = {"owner", "owners", "assignee", "assigned to", *DUE_COLUMNS}
+# a column of the days action items are due, in English, German and Japanese, is never the incident's date
+# (_review_columns): action_items.due_column, the names and the prefix reading from_table reads them by (an exact set
+# of its own here missed "Due by", "Target", "Fällig bis", and a table of follow-ups dated the incident)
+_ACTION_COLUMNS = {"owner", "owners", "assignee", "assigned to"}
 _ACTION_COLUMNS |= {"status", "state", "ticket", "jira", "bug", "issue", "priority"}
 _ACTION_COLUMNS |= {"verantwortlich", "zuständig", "担当", "担当者"}
 
@@ -1301,7 +1301,11 @@ def _table_section(pm: Postmortem, w: _Walk, lines: list[str], n: int) -> None:
     loose = w.current.startswith(("_preamble", "_meta")) or w.current == "Summary" or w.current in w.unmapped
     # only where no section says what the table is: under "## Mitigation", "| Actions | Owner | Status |" is what
     # was done during the incident, and it became done follow-ups, the Mitigations section gone
-    if loose and any(canonical(c) == "Action items" for c in head) and any(c in _ACTION_COLUMNS for c in head):
+    if (
+        loose
+        and any(canonical(c) == "Action items" for c in head)
+        and any(c in _ACTION_COLUMNS or due_column(c) for c in head)
+    ):
         name = "Action items"
     elif w.current.startswith(("_preamble", "_meta")) and (row := table_cells(lines[n + 2])):
         if meta_key(row[0]) not in TIME_KINDS or any(meta_key(c) in TIME_KINDS for c in table_cells(lines[n])):
@@ -1944,7 +1948,7 @@ def _review_line(m: re.Match) -> str:
 def _review_columns(text: str) -> str:
     """``text`` with the cells under a table's review-date header blanked ("| Review date | Owner |" over "| 2026-12-09 |
     Sam |"): its rows' days are the review's. The header names the review and a day, as a label line's does. The cells
-    under a due column (DUE_COLUMNS: "| Was | Wer | Fällig |") too, under whatever heading: the days action items are
+    under a due column (due_column: "| Was | Wer | Fällig |") too, under whatever heading: the days action items are
     due, never the incident's (a German postmortem under a heading no alias names was dated by its first due date)."""
     if "|" not in text:
         return text
@@ -1958,7 +1962,7 @@ def _review_columns(text: str) -> str:
             cols = [
                 k
                 for k, c in enumerate(table_cells(ln))
-                if (_REVIEW_WORD.search(c) and _WHEN_WORD.search(c)) or _norm(c) in DUE_COLUMNS
+                if (_REVIEW_WORD.search(c) and _WHEN_WORD.search(c)) or due_column(_norm(c))
             ]
     return "\n".join(lines)
 
