@@ -211,3 +211,11 @@ def test_a_timeline_s_date_column_still_dates_the_incident():
     text = "# Outage\n\n## Summary\nThe disk filled up and payments failed.\n\n## Notizen\n"
     pm = parse(text + "| Date | Event |\n|---|---|\n| 2026-11-20 | Disk full |\n")
     assert pm.date == dt.date(2026, 11, 20), pm.date_source
+
+
+def test_korean_and_the_closing_mark_are_counted_as_util_text_s_cjk():
+    # own_words had a narrower class of its own than util.text.CJK (which search and the browser's ranker read):
+    # Hangul was left out, and a Korean sentence of six words counted 3 (its two-letter words none); 〆 too
+    assert own_words("디스크가 가득 차서 로그를 잃었다 오늘") >= 6
+    assert own_words("〆切を守る") == 3  # five letters: it counted 2
+    assert own_words("ログローテーションが停止していた。") == 8  # Japanese as before

@@ -62,7 +62,7 @@ from recur.ingest.pm_text import (
 )
 from recur.kb.incident_record import numbered_levels
 from recur.kb.schema import WONT_DO
-from recur.util.text import ascii_int, control_character, count_controls, one_line, replace_links, without_controls
+from recur.util.text import CJK, ascii_int, control_character, count_controls, one_line, replace_links, without_controls
 
 CANONICAL = {
     "Summary": [
@@ -2033,15 +2033,17 @@ PLACEHOLDER_MARKS = re.compile(
 )
 
 
-# letters of the scripts written without spaces between words (Han, Hiragana, Katakana, the iteration mark 々)
-_UNSPACED = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]+")
+# letters of the scripts read in runs, not words (Han, Hiragana, Katakana, Hangul): util.text's CJK, the one class
+# search and the browser's ranker read too. A narrower class of its own here left out Hangul (a Korean sentence of six
+# words counted 3, its words of two letters none) and 〆 ("〆切を守る" counted 2)
+_UNSPACED = re.compile(f"[{CJK}]+")
 _WORD = re.compile(r"[^\W\d_]{3,}")  # a run of three letters or more, of any script: [A-Za-z]{3,} in ASCII
 
 
 def own_words(text: str) -> int:
     """The words of ``text``, by Unicode letters: a run of three letters or more of a script written with spaces
-    (Latin, Cyrillic, Greek, …; in ASCII text what ``[A-Za-z]{3,}`` counted), and in a script written without them
-    (Chinese, Japanese) one word for every two letters of a run, rounded up: a word there is one to three characters
+    (Latin, Cyrillic, Greek, …; in ASCII text what ``[A-Za-z]{3,}`` counted), and in a script read in runs (Chinese,
+    Japanese, Korean: CJK) one word for every two letters of a run, rounded up: a word there is one to three characters
     long. ``[A-Za-z]{3,}`` alone counted a filled-in Japanese postmortem 1 word ("SEV"), an unfilled template."""
     unspaced = sum((len(run) + 1) // 2 for run in _UNSPACED.findall(text))
     return unspaced + len(_WORD.findall(_UNSPACED.sub(" ", text) if unspaced else text))
