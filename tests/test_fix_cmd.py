@@ -366,3 +366,17 @@ def test_ticket_dash_with_another_ticket_is_a_usage_error_and_dry_run_writes_not
     none.write_text(before.replace(BLOCK, ""))
     res = fix(kb_dir, "disk-full", "--due", "-", "--ticket", "-")
     assert res.exit_code == 0 and "disk-full: no permanent fix recorded" in res.output, res.output
+
+
+@pytest.mark.parametrize("dry", [False, True])
+def test_ticket_dash_on_a_ticket_written_as_one_value_says_it_is_taken_out(kb_dir, dry):
+    # "tickets: PRB-101" (recur check says it must be a list) is no ticket to the fix as read: --ticket - took the
+    # line out and said "nothing to change"
+    path = _commented(kb_dir, "fix:\n  status: open\n  owner: a\n  tickets: PRB-101\n")
+    before = path.read_text()
+    res = fix(kb_dir, "disk-full", "--ticket", "-", "--json", *(["--dry-run"] if dry else []))
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["changed"] == ["tickets PRB-101 → (none)"], res.output
+    assert path.read_text() == (before if dry else before.replace("  tickets: PRB-101\n", ""))
+    if not dry:
+        assert "nothing to change" in fix(kb_dir, "disk-full", "--ticket", "-").output

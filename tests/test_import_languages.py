@@ -9,6 +9,7 @@ import pytest
 from import_helpers import import_file as imp
 from import_helpers import imported_record
 
+from recur.ingest.action_items import parse_action_items
 from recur.ingest.pm_text import find_date
 from recur.ingest.postmortem import canonical, looks_unfilled, own_words, parse
 
@@ -151,3 +152,70 @@ def test_german_and_japanese_headings_are_the_record_s_sections(kb_dir, tmp_path
     assert de.sections["Summary"].startswith("Am 20. November 2026")  # the fields were its first lines
     assert de.severity_text == "SEV2" and de.people == [("Autorin", "Zoë Müller")]
     assert "ログローテーションが停止していた" in inc.sections["Root cause"]
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "owner", "due"),
+    [
+        (
+            "- [ ] ログローテーションを監視する (担当: 佐藤 花子, 期限: 2026-12-20)",
+            "ログローテーションを監視する",
+            "佐藤 花子",
+            "2026-12-20",
+        ),
+        ("- [ ] ログを監視する (担当者：佐藤 花子、期日：2026-12-20)", "ログを監視する", "佐藤 花子", "2026-12-20"),
+        (
+            "- [ ] Runbook aktualisieren (Verantwortlich: Jürgen Groß, Fällig: 1. Dezember 2026)",
+            "Runbook aktualisieren",
+            "Jürgen Groß",
+            "2026-12-01",
+        ),
+        (
+            "- [ ] Alarm einrichten (Zuständig: Zoë Müller, Frist: 15.12.2026)",
+            "Alarm einrichten",
+            "Zoë Müller",
+            "2026-12-15",
+        ),
+        ("- [ ] Frist verlängern", "Frist verlängern", None, None),  # no colon: a title's word, no label
+    ],
+)
+def test_german_and_japanese_owner_and_due_labels_in_an_item_are_read(line, title, owner, due):
+    # they were read only from a table: the bracket stayed in the title, no owner, no due date
+    (got,) = parse_action_items(line)
+    assert (got["title"], got["owner"], got["due"] and got["due"].isoformat()) == (title, owner, due)
+
+
+def test_a_german_wer_and_bis_wann_table_gives_owner_and_due():
+    table = "| Maßnahme | Wer | Bis wann |\n|---|---|---|\n| Runbook aktualisieren | Jürgen Groß | 1. Dezember 2026 |\n"
+    (got,) = parse_action_items(table)
+    assert (got["owner"], got["due"]) == ("Jürgen Groß", dt.date(2026, 12, 1))  # it gave none
+
+
+def test_the_japanese_postmortem_s_follow_up_has_its_owner_and_due(kb_dir, tmp_path):
+    _, inc = imported_record(kb_dir, tmp_path, JA, name="pm-ja-owner.md")
+    assert [(f.title, f.owner, f.due) for f in inc.follow_ups] == [
+        ("ログローテーションを監視する", "佐藤 花子", dt.date(2026, 12, 20))
+    ]
+
+
+@pytest.mark.parametrize("due_head", ["Due by", "Target", "Fällig bis", "Bis wann", "Deadline (UTC)"])
+def test_a_due_column_read_by_its_prefix_never_dates_the_incident(due_head):
+    # from_table reads a due column by its header's first words; the postmortem blanked only an exact name, and a
+    # table of follow-ups under "## Nacharbeiten" with "Due by", "Target" or "Fällig bis" dated the incident 2026-12-15
+    text = "# Outage\n\n## Summary\nThe disk filled up and payments failed.\n\n## Nacharbeiten\n"
+    pm = parse(text + f"| Fix | Who | {due_head} |\n|---|---|---|\n| Add an alert | Zoë | 2026-12-15 |\n")
+    assert pm.date is None, (due_head, pm.date_source)
+
+
+def test_a_timeline_s_date_column_still_dates_the_incident():
+    text = "# Outage\n\n## Summary\nThe disk filled up and payments failed.\n\n## Notizen\n"
+    pm = parse(text + "| Date | Event |\n|---|---|\n| 2026-11-20 | Disk full |\n")
+    assert pm.date == dt.date(2026, 11, 20), pm.date_source
+
+
+def test_korean_and_the_closing_mark_are_counted_as_util_text_s_cjk():
+    # own_words had a narrower class of its own than util.text.CJK (which search and the browser's ranker read):
+    # Hangul was left out, and a Korean sentence of six words counted 3 (its two-letter words none); 〆 too
+    assert own_words("디스크가 가득 차서 로그를 잃었다 오늘") >= 6
+    assert own_words("〆切を守る") == 3  # five letters: it counted 2
+    assert own_words("ログローテーションが停止していた。") == 8  # Japanese as before

@@ -1069,3 +1069,26 @@ def test_a_flag_done_date_on_an_open_flag_before_its_incident_or_to_come_is_warn
     path.write_text(BLOCK.replace('"heap dump lost"\n    status: open\n', '"heap dump lost"\n    done: 20 Nov\n'))
     bad = run("check", "--kb", str(kb))
     assert bad.exit_code == 1 and "flags[1].done" in bad.output, bad.output
+
+
+def test_follow_up_owner_and_due_dash_take_them_out_as_fix_and_review_do(kb):
+    # `--owner -` wrote "-" as the owner, where `recur fix` and `recur incident review` take '-' to remove;
+    # `--due -` was refused as no date
+    args = ("incident", "follow-up", "--kb", str(kb))
+    r = run(*args, "INC-2026-0300", "1", "--owner", "-")
+    assert r.exit_code == 0, r.output
+    assert "owner taken out (was team-db)" in r.output, r.output
+    assert "    ticket: DB-77\n" in record(kb, "INC-2026-0300") and "owner:" not in record(kb, "INC-2026-0300")
+    again = run(*args, "INC-2026-0300", "1", "--owner", "-")
+    assert again.exit_code == 0 and "no owner already" in again.output, again.output
+    flow = run(*args, "INC-2026-0301", "NET-9", "--due", "-", "--owner", "-")
+    assert flow.exit_code == 0, flow.output
+    assert "due taken out (was 2026-11-20)" in flow.output and "owner taken out (was team-net)" in flow.output
+    assert '{title: "Second resolver", status: open, ticket: NET-9}' in record(kb, "INC-2026-0301")
+    f = load_kb(kb).incidents["INC-2026-0301"].follow_ups[0]
+    assert (f.owner, f.due, f.ticket) == (None, None, "NET-9")
+    added = run(*args, "INC-2026-0300", "--add", "Page the DBA", "--owner", "-", "--due", "-")
+    assert added.exit_code == 0, added.output
+    new = load_kb(kb).incidents["INC-2026-0300"].follow_ups[-1]
+    assert (new.title, new.owner, new.due) == ("Page the DBA", None, None)
+    assert run(*args, "INC-2026-0300", "1", "--owner", " ").exit_code == 2  # empty: refused, not read as '-'

@@ -260,3 +260,18 @@ def test_accents_are_folded_but_two_names_never_merge():
     # a mark that makes another letter, not an accent on a Latin one, is kept: さとう and さどう are two people
     assert owner_key("さとう") != owner_key("さどう") and owner_key("क्ष") != owner_key("कष")
     assert owner_key("Zoe Müller") != owner_key("Zoe Miller")
+
+
+def test_a_dotted_capital_i_and_a_stroked_letter_fold_as_a_handle_spells_them():
+    from recur.kb.records import owner_key
+    from recur.problems.board import owner_aliases
+
+    # "İlker" casefolded to i + a lone U+0307, kept: "İlker Çelik" and "Ilker Celik" were two owners
+    assert owner_key("İlker Çelik") == owner_key("Ilker Celik") == "ilker celik"
+    # ł has no mark to drop: "Łukasz Żak" was "łukasz zak", and @lukasz-zak no alias of it
+    assert owner_key("Łukasz Żak") == "lukasz zak" and owner_aliases(["Łukasz Żak"])["lukasz-zak"] == "Łukasz Żak"
+    assert owner_key("Øyvind Ødegård") == "oyvind odegard" and owner_key("Æsa Großmann") == "aesa grossmann"
+    # still never two names as one: a mark that makes another letter of its script is kept
+    assert (
+        owner_key("か") != owner_key("が") and owner_key("и") != owner_key("й") and owner_key("한") != owner_key("하")
+    )

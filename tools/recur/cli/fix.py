@@ -13,6 +13,7 @@ import click
 from recur import config
 from recur.cli.options import DATE, DATE_OR_DASH, TEXT, kb_option
 from recur.kb.schema import FIX_STATUS
+from recur.util.text import one_line
 
 
 @click.command("fix")
@@ -81,8 +82,8 @@ def fix(kb_dir, pattern_id, status, done, done_on, owner, due, tickets, as_json,
         raise click.UsageError("ID is empty: give a pattern id, e.g. disk-full")
     kb = load_kb(kb_dir)
     pid, path = find_pattern_file(kb, given_pattern_id(pattern_id) or "")
-    was = fix_now(path)
-    had = fix_as_written(path) is not None  # none recorded: JSON's fix is null, as the report's is
+    was, written = fix_now(path), fix_as_written(path)
+    had = written is not None  # none recorded: JSON's fix is null, as the report's is
     if change.empty():
         _say(pid, display_path(path), was if had else None, [], as_json, dry_run, kb_dir, changing=False)
         return
@@ -92,7 +93,7 @@ def fix(kb_dir, pattern_id, status, done, done_on, owner, due, tickets, as_json,
         _say(pid, display_path(path), None, [], as_json, dry_run, kb_dir, changing=False)
         return
     now = _after(was, edits) if dry_run else fix_now(path)
-    said = _changes(was, now)
+    said = _changes(was, now, edits, (written or {}).get("tickets"))
     _say(pid, display_path(path), now, said, as_json, dry_run, kb_dir)
     for problem in warned:  # recur check's words, as follow-up's --ticket note says them
         click.echo(str(problem), err=True)
@@ -142,8 +143,10 @@ def _after(was: dict, edits: list) -> dict:
     return now
 
 
-def _changes(was: dict, now: dict) -> list[str]:
-    """ "status open → done (2026-12-06)", "owner team-db → alice", "tickets + PRB-140": what changed."""
+def _changes(was: dict, now: dict, edits: list, tickets_written=None) -> list[str]:
+    """ "status open → done (2026-12-06)", "owner team-db → alice", "tickets + PRB-140": what changed. The tickets
+    taken out are said from the edits made (``tickets_written``: the key's value as written): "tickets: PRB-101", a
+    value but no list, is no ticket to fix_now, and `--ticket -` took the line out saying "nothing to change"."""
     said = []
     if was["status"] != now["status"]:
         day = f" ({now['done']})" if now["status"] == "done" and now["done"] else ""
@@ -156,8 +159,8 @@ def _changes(was: dict, now: dict) -> list[str]:
         if was[key] != now[key]:
             said.append(f"{key} {was[key] or '(none)'} → {now[key] or '(none)'}")
     added = [t for t in now["tickets"] if t not in was["tickets"]]
-    if was["tickets"] and not now["tickets"]:  # --ticket -
-        said.append(f"tickets {', '.join(was['tickets'])} → (none)")
+    if any(where[-1] == "tickets" and value is None for where, _, value in edits):  # --ticket -, a key taken out
+        said.append(f"tickets {', '.join(was['tickets']) or one_line(str(tickets_written))} → (none)")
     elif added:
         said.append("tickets + " + ", ".join(added))
     return said

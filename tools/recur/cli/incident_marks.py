@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from recur import config
-from recur.cli.options import DATE, TEXT, day_come, kb_option
+from recur.cli.options import DATE, DATE_OR_DASH, TEXT, day_come, kb_option
 
 
 def _review_line(kb, iid: str, why: bool = True) -> str:
@@ -182,7 +182,9 @@ def _add(kb_dir, incident_id, which, status, title, owner, due, ticket) -> None:
         raise click.UsageError(
             "--add writes a new follow-up; WHICH with --done, --open or --wont-do marks one: give one of them"
         )
-    day = given_date(due, "--due")
+    # '-' gives a new follow-up no owner or due date, as it takes them out of one (it was written as its owner)
+    owner = None if owner is not None and one_line(owner) == "-" else owner
+    day = None if due is not None and due.strip() == "-" else given_date(due, "--due")
     kb = load_kb(kb_dir)
     path, added = add_follow_up(kb, incident_id, title, owner, day, ticket)
     said = "added" if added else "is there already (same title): nothing written"
@@ -258,12 +260,14 @@ def _follow_up_lines(kb, iid: str) -> list[str]:
     "never overdue.",
 )
 @click.option("--add", "title", metavar="TITLE", type=TEXT, help="Add a follow-up (open) with this title.")
-@click.option("--owner", type=TEXT, help="With --add: who does it; with WHICH: change who does it.")
+@click.option(
+    "--owner", type=TEXT, help="With --add: who does it; with WHICH: change who does it ('-' takes the owner out)."
+)
 @click.option(
     "--due",
-    type=DATE,
+    type=DATE_OR_DASH,
     metavar="YYYY-MM-DD",
-    help="With --add: the day it is due; with WHICH: set or move its due date.",
+    help="With --add: the day it is due; with WHICH: set or move its due date ('-' takes it out).",
 )
 @click.option("--ticket", type=TEXT, help="With --add: its ticket (PRB-135); with WHICH: change its ticket.")
 @click.option(
@@ -322,8 +326,11 @@ def _mark(kb_dir, incident_id: str, which: str, status: str | None, due: str | N
             f"add --done (or --open, --wont-do) to mark it, --due DATE to give it a due date, or --owner / --ticket to "
             f"change them: recur incident follow-up {incident_id} WHICH --done"
         )
-    day = given_date(due, "--due")
-    values = {"owner": _named(given["owner"], "--owner"), "ticket": _named(given["ticket"], "--ticket")}
+    # '-' takes the owner or the due date out, as `recur fix` and `recur incident review` read it: "-" was written
+    # as the follow-up's owner
+    values = {"owner": _follow_up_owner(given["owner"]), "ticket": _named(given["ticket"], "--ticket")}
+    values["due_out"] = due is not None and due.strip() == "-"
+    day = None if values["due_out"] else given_date(due, "--due")
     values["on"] = _done_on(given["done_on"])
     kb = load_kb(kb_dir)
     path, k, title, edits, was = mark_follow_up(kb, incident_id, which, status, day, **values)
@@ -332,7 +339,9 @@ def _mark(kb_dir, incident_id: str, which: str, status: str | None, due: str | N
     said = _status_said(status, made, values["on"], was) if status else []
     if day:
         said.append(_now("due", day.isoformat(), made, was))
+    said += [_taken_out("due", "due date", made, was)] if values["due_out"] else []
     said += [_now(key, values[key], made, was, " is") for key in ("owner", "ticket") if values[key]]
+    said += [_taken_out("owner", "owner", made, was)] if values["owner"] == "" else []
     shown = f"{k + 1}. {title}" if title else f"number {k + 1}"
     click.echo(f"{incident_id}: follow-up {shown} {', '.join(said)} ({display_path(path)})")
     if "due" in made:
@@ -340,6 +349,21 @@ def _mark(kb_dir, incident_id: str, which: str, status: str | None, due: str | N
     if made.keys() & {"due", "ticket"}:
         _ticket_due_note(kb, incident_id, _ticket_of(kb, incident_id, k))
     _left_out_note(kb, incident_id)
+
+
+def _follow_up_owner(value: str | None) -> str | None:
+    """A follow-up's --owner as a review's is read (_review_owner): the name, "" for '-' (taken out), None."""
+    try:
+        return _review_owner(value)
+    except click.UsageError:
+        raise click.UsageError("--owner is empty: give the follow-up's new owner, or '-' to take it out") from None
+
+
+def _taken_out(key: str, what: str, made: dict, was: dict) -> str:
+    """ "owner taken out (was team-db)", "no due date already": what '-' did."""
+    if key not in made:
+        return f"no {what} already"
+    return f"{key} taken out" + (f" (was {was[key]})" if was.get(key) else "")
 
 
 def _ticket_of(kb, iid: str, k: int) -> str | None:

@@ -62,8 +62,13 @@ _TITLE_COLS = (
 )
 _TICKET_COLS = ("bug", "ticket", "issue", "jira", "tracking", "link", "reference", "ref", "pr")
 _OWNER_COLS = ("owner", "assignee", "who", "responsible", "assigned", "verantwortlich", "zuständig", "担当者", "担当")
-_DUE_COLS = ("due", "deadline", "target", "eta", "by when", "date")
-_DUE_COLS += ("fällig", "fälligkeit", "frist", "termin", "期限", "期日")
+_OWNER_COLS += ("wer",)  # "| Maßnahme | Wer | Bis wann |": German's "who" column gave no owner
+# the names of a due column, read by prefix (_col); postmortem's review columns read this tuple too, so a table no
+# incident date is taken from and a table follow-ups' dates are read from agree ("Due by", "Fällig bis" were
+# read as follow-ups' dates and still dated the incident). No "date": a timeline's "| Date |" column is the incident's
+DUE_NAMES = ("due", "deadline", "target", "eta", "by when", "bis wann")
+DUE_NAMES += ("fällig", "fälligkeit", "frist", "termin", "期限", "期日")
+_DUE_COLS = (*DUE_NAMES, "date")
 _STATUS_COLS = ("status", "state", "done", "progress")
 # a column of the day each item was done ("Completed", "Done on", "Date completed"); a "Done" status
 # column holding a date says so too (from_table). Not "Completion date": as often the day it is planned for.
@@ -161,6 +166,12 @@ def _col(header: list[str], names) -> int | None:
     return None
 
 
+def due_column(name: str) -> bool:
+    """Whether a table's header cell ``name`` (lower case) names a due column as from_table reads one (DUE_NAMES, by
+    prefix: "Due by", "Target", "Fällig bis"); the postmortem blanks these cells before dating the incident."""
+    return _col([name], DUE_NAMES) == 0
+
+
 def _plain(text: str, keep_struck: bool = False) -> str:
     marks = r"(\*\*|__|`)" if keep_struck else r"(\*\*|__|`|~~)"
     return re.sub(r"\s{2,}", " ", re.sub(marks, "", text)).strip()
@@ -170,10 +181,16 @@ def _plain(text: str, keep_struck: bool = False) -> str:
 # Jo Lee — Due: 12/18/2026", "(Priya, by 2026-12-07)". A value runs to the next separator (a comma for
 # an owner, " — ", ";", a bracket) or the next label; a name has spaces ("Pat Smith" was read "Pat").
 # "owner: Pat", and "owner @lee" without the colon (the mention says it is a name)
-_OWNER_LABEL = re.compile(r"\b(?:owner|assignee|assigned to)\s*(?:[:=]\s*|(?=@))", re.I)
+# German's and Japanese's labels too, with a full-width colon: "(Verantwortlich: Jürgen Groß, Fällig: 1. Dezember 2026)",
+# "(担当: 佐藤 花子、期限：2026-12-20)" were kept in the title, no owner and no due date read
+_OWNER_WORDS = r"owner|assignee|assigned to|verantwortlich|zuständig|担当者?"
+_OWNER_LABEL = re.compile(rf"\b(?:{_OWNER_WORDS})\s*(?:[:=：]\s*|(?=@))", re.I)
+# German's and Japanese's due labels, a field only with a colon after them (as "target"): "Frist verlängern" is a title
+_DUE_WORDS = r"fällig|frist|期限|期日"
 # what is left of a bracket or a tail once its owner and due date are read: labels, mentions, separators
 _LEFTOVER = re.compile(
-    r"@[\w.-]+(?:/[\w.-]+)?|\b(?:owner|assignee|assigned to|due(?:\s+date)?|deadline|target(?:\s+date)?|eta|by)\b|[\s,;:=–—-]+",
+    rf"@[\w.-]+(?:/[\w.-]+)?|\b(?:{_OWNER_WORDS}|due(?:\s+date)?|deadline|target(?:\s+date)?|eta|by|{_DUE_WORDS})\b"
+    r"|[\s,;:=–—、：-]+",
     re.I,
 )
 # a team mention "@acme/platform-team" is one owner, the whole handle (it was "acme")
@@ -183,11 +200,13 @@ _MENTION = re.compile(r"(?<![\w.])@([\w.-]+(?:/[\w.-]*[^\W_])?)")
 # ("Target 99.9% availability" is a title)
 _WHEN = rf"(?i:(?:mon|tue|wed|thu|fri|sat|sun)|{MONTH_NAME})"  # a date's first word, after "ETA:"
 _DUE_LABEL = re.compile(
-    rf"\b(?:(due)(?:\s+date)?(?!\s+to\b)|deadline|target(?:\s+date)?(?=\s*[:=])|eta(?=\s*[:=]\s*(?:\d|{_WHEN}))|(by))\b\s*(?:([:=])\s*)?",
+    rf"\b(?:(due)(?:\s+date)?(?!\s+to\b)|deadline|target(?:\s+date)?(?=\s*[:=])|eta(?=\s*[:=]\s*(?:\d|{_WHEN}))|(by)"
+    rf"|(?:{_DUE_WORDS})(?=\s*[:=：]))\b\s*(?:([:=：])\s*)?",
     re.I,
 )  # "— ETA: Dec 1, 2026" with its colon too (a table's ETA column was read, the item's words were not)
 _VALUE_END = re.compile(
-    r"(?<!\s)\s+[-–—]+(?:\s|$)|[;()\[\]]|\b(?:owner|assignee|due(?:\s+date)?|deadline|target(?:\s+date)?|eta)\s*[:=]",
+    r"(?<!\s)\s+[-–—]+(?:\s|$)|[;()\[\]]"
+    rf"|\b(?:owner|assignee|verantwortlich|zuständig|担当者?|due(?:\s+date)?|deadline|target(?:\s+date)?|eta|{_DUE_WORDS})\s*[:=：]",
     re.I,
 )
 _WEEKDAY = re.compile(r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.I)
@@ -569,7 +588,7 @@ def _owner(text: str, bracketed: bool) -> tuple:
         field, end = _more_owners(text, name, end)
         return field, (start, end)
     if m:
-        value = re.split(r",|\s(?:due|by)\s", _value(text, m.end()), maxsplit=1, flags=re.I)[0].rstrip(" .*_")
+        value = re.split(r"[,、]|\s(?:due|by)\s", _value(text, m.end()), maxsplit=1, flags=re.I)[0].rstrip(" .*_")
         if dated(value):  # "owner @Decimal 1, 2026": no name; kept in the title as written
             return None, None
         end = m.end() + len(value)

@@ -20,7 +20,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, fields
 
-from recur.ingest.action_items import from_mappings, merged, paired_names, parse_action_items, people_named
+from recur.ingest.action_items import due_column, from_mappings, merged, paired_names, parse_action_items, people_named
 from recur.ingest.pm_clock import entry, minutes_between, moment, zoned_range
 from recur.ingest.pm_markup import (
     drop_html_comments,
@@ -62,7 +62,7 @@ from recur.ingest.pm_text import (
 )
 from recur.kb.incident_record import numbered_levels
 from recur.kb.schema import WONT_DO
-from recur.util.text import ascii_int, control_character, count_controls, one_line, replace_links, without_controls
+from recur.util.text import CJK, ascii_int, control_character, count_controls, one_line, replace_links, without_controls
 
 CANONICAL = {
     "Summary": [
@@ -1280,10 +1280,10 @@ def _time_columns(pm: Postmortem, w: _Walk, lines: list[str], n: int) -> bool:
 
 
 # the columns beside an action item's that say it is one: its owner, due date, status or ticket
-# a column of the days action items are due, in English, German and Japanese: never the incident's date (_review_columns)
-DUE_COLUMNS = {"due", "due date", "due on", "deadline", "target date", "eta", "by when"}
-DUE_COLUMNS |= {"fällig", "fällig am", "fälligkeit", "frist", "termin", "期限", "期日"}
-_ACTION_COLUMNS = {"owner", "owners", "assignee", "assigned to", *DUE_COLUMNS}
+# a column of the days action items are due, in English, German and Japanese, is never the incident's date
+# (_review_columns): action_items.due_column, the names and the prefix reading from_table reads them by (an exact set
+# of its own here missed "Due by", "Target", "Fällig bis", and a table of follow-ups dated the incident)
+_ACTION_COLUMNS = {"owner", "owners", "assignee", "assigned to"}
 _ACTION_COLUMNS |= {"status", "state", "ticket", "jira", "bug", "issue", "priority"}
 _ACTION_COLUMNS |= {"verantwortlich", "zuständig", "担当", "担当者"}
 
@@ -1301,7 +1301,11 @@ def _table_section(pm: Postmortem, w: _Walk, lines: list[str], n: int) -> None:
     loose = w.current.startswith(("_preamble", "_meta")) or w.current == "Summary" or w.current in w.unmapped
     # only where no section says what the table is: under "## Mitigation", "| Actions | Owner | Status |" is what
     # was done during the incident, and it became done follow-ups, the Mitigations section gone
-    if loose and any(canonical(c) == "Action items" for c in head) and any(c in _ACTION_COLUMNS for c in head):
+    if (
+        loose
+        and any(canonical(c) == "Action items" for c in head)
+        and any(c in _ACTION_COLUMNS or due_column(c) for c in head)
+    ):
         name = "Action items"
     elif w.current.startswith(("_preamble", "_meta")) and (row := table_cells(lines[n + 2])):
         if meta_key(row[0]) not in TIME_KINDS or any(meta_key(c) in TIME_KINDS for c in table_cells(lines[n])):
@@ -1944,7 +1948,7 @@ def _review_line(m: re.Match) -> str:
 def _review_columns(text: str) -> str:
     """``text`` with the cells under a table's review-date header blanked ("| Review date | Owner |" over "| 2026-12-09 |
     Sam |"): its rows' days are the review's. The header names the review and a day, as a label line's does. The cells
-    under a due column (DUE_COLUMNS: "| Was | Wer | Fällig |") too, under whatever heading: the days action items are
+    under a due column (due_column: "| Was | Wer | Fällig |") too, under whatever heading: the days action items are
     due, never the incident's (a German postmortem under a heading no alias names was dated by its first due date)."""
     if "|" not in text:
         return text
@@ -1958,7 +1962,7 @@ def _review_columns(text: str) -> str:
             cols = [
                 k
                 for k, c in enumerate(table_cells(ln))
-                if (_REVIEW_WORD.search(c) and _WHEN_WORD.search(c)) or _norm(c) in DUE_COLUMNS
+                if (_REVIEW_WORD.search(c) and _WHEN_WORD.search(c)) or due_column(_norm(c))
             ]
     return "\n".join(lines)
 
@@ -2029,15 +2033,17 @@ PLACEHOLDER_MARKS = re.compile(
 )
 
 
-# letters of the scripts written without spaces between words (Han, Hiragana, Katakana, the iteration mark 々)
-_UNSPACED = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]+")
+# letters of the scripts read in runs, not words (Han, Hiragana, Katakana, Hangul): util.text's CJK, the one class
+# search and the browser's ranker read too. A narrower class of its own here left out Hangul (a Korean sentence of six
+# words counted 3, its words of two letters none) and 〆 ("〆切を守る" counted 2)
+_UNSPACED = re.compile(f"[{CJK}]+")
 _WORD = re.compile(r"[^\W\d_]{3,}")  # a run of three letters or more, of any script: [A-Za-z]{3,} in ASCII
 
 
 def own_words(text: str) -> int:
     """The words of ``text``, by Unicode letters: a run of three letters or more of a script written with spaces
-    (Latin, Cyrillic, Greek, …; in ASCII text what ``[A-Za-z]{3,}`` counted), and in a script written without them
-    (Chinese, Japanese) one word for every two letters of a run, rounded up: a word there is one to three characters
+    (Latin, Cyrillic, Greek, …; in ASCII text what ``[A-Za-z]{3,}`` counted), and in a script read in runs (Chinese,
+    Japanese, Korean: CJK) one word for every two letters of a run, rounded up: a word there is one to three characters
     long. ``[A-Za-z]{3,}`` alone counted a filled-in Japanese postmortem 1 word ("SEV"), an unfilled template."""
     unspaced = sum((len(run) + 1) // 2 for run in _UNSPACED.findall(text))
     return unspaced + len(_WORD.findall(_UNSPACED.sub(" ", text) if unspaced else text))

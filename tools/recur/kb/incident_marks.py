@@ -281,7 +281,9 @@ def _follow_up_edits(k: int, item: dict, status: str | None, due: dt.date | None
             ((*at, "resolution"), WONT_DO, WONT_DO) if status == WONT_DO else ((*at, "resolution"), None, None)
         )
     edits += [((*at, "due"), due.isoformat(), due.isoformat())] if due else []
+    edits += [((*at, "due"), None, None)] if values.get("due_out") else []  # --due -: the key taken out
     edits += [((*at, key), q(values[key]), values[key]) for key in ("owner", "ticket") if values.get(key)]
+    edits += [((*at, "owner"), None, None)] if values.get("owner") == "" else []  # --owner -
     return edits + _done_edits(at, written, "open", values.get("on"), str(item.get("status") or "open") == "done")
 
 

@@ -111,6 +111,10 @@ def successors(patterns: dict, pattern_id: str, keep=None) -> list:
     return out
 
 
+# the Latin letters a handle spells without their stroke or as two letters (casefold made ß "ss" already)
+_LATIN_PLAIN = {"ł": "l", "ø": "o", "đ": "d", "æ": "ae", "œ": "oe", "ß": "ss"}
+
+
 def owner_key(name: str) -> str:
     """One owner however written: "Bob", "bob" and "@bob" (a tracker's mention) are the same, and "Noor  Ahmed"
     (a run of spaces) is "noor ahmed" (the board's owners, `recur report --owner`; record_incident's retry check,
@@ -119,15 +123,19 @@ def owner_key(name: str) -> str:
     A Latin letter's accents are folded ("Zoë Müller" is "zoe muller", the handle "@zoe-muller" a mention writes
     is its own, ``problems.board.owner_aliases``): they were two owners where "Noor Ahmed" and "@noor-ahmed" were
     one. Only a mark on a letter a-z: one that makes another letter of its script (か and が, и and й) is kept,
-    so two names never become one."""
+    so two names never become one. The mark is read on the whole name, decomposed (NFKD), after the letter it
+    follows: "İlker" casefolds to i + a lone dot above (U+0307), which a letter-by-letter reading kept, "İlker Çelik"
+    and "Ilker Celik" two owners. The Latin letters with no mark to drop (ł, ø, đ, æ, œ) are spelled as a handle
+    spells them: "Łukasz Żak" is "@lukasz-zak"'s."""
     import unicodedata
 
-    def plain(c: str) -> str:  # é, ë, ễ (two marks), e + U+0301 typed apart (NFC made one): e
-        parts = unicodedata.normalize("NFKD", c)
-        latin = "a" <= parts[0] <= "z" and all(unicodedata.combining(m) for m in parts[1:])
-        return parts[0] if latin else c
-
-    folded = "".join(plain(c) for c in unicodedata.normalize("NFC", name.strip().lstrip("@").casefold()))
+    parts, base = [], ""
+    for c in unicodedata.normalize("NFKD", name.strip().lstrip("@").casefold()):
+        if unicodedata.combining(c) and "a" <= base <= "z":
+            continue  # é, ễ (two marks), e + U+0301 typed apart, İ's dot: e, i
+        base = c if not unicodedata.combining(c) else base
+        parts.append(_LATIN_PLAIN.get(c, c))
+    folded = unicodedata.normalize("NFC", "".join(parts))  # が, й, 한 as written: their marks are kept
     return " ".join(folded.split())
 
 
