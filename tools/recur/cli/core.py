@@ -153,7 +153,7 @@ def _changed_test(kb_dir, changed: tuple):
     kept = []
     for f in dict.fromkeys(changed):
         try:
-            kept += named_files(kb_dir, [f])
+            kept += named_files(kb_dir, [f], flag="--changed")
         except RecurError as exc:
             click.echo(f"recur check: --changed {exc} (left out; the check goes on)", err=True)
     if not kept:
