@@ -541,10 +541,11 @@ def _rated(p) -> bool:
     return isinstance(p, (int, float)) and not isinstance(p, bool)
 
 
-def meant_line(meant) -> str | None:
-    """What an answer's ``meant`` (patterns.meant_ids) says, in the terminal's words (cli/render.known_text), for
-    MCP's text and Slack's reply: "Did you mean disk-full? recur show disk-full"; None when it is empty."""
-    return f"Did you mean {meant[0]}? recur show {meant[0]}" if meant else None
+def meant_line(meant, flags: str = "") -> str | None:
+    """What an answer's ``meant`` (patterns.meant_ids) says, for the terminal (cli/render, with its run's
+    ``flags``, as every command printed to copy), MCP's text and Slack's reply: "Did you mean disk-full? recur
+    show disk-full"; None when it is empty."""
+    return f"Did you mean {meant[0]}? recur show {flags}{meant[0]}" if meant else None
 
 
 def corrected(read) -> list[dict]:
