@@ -1025,7 +1025,7 @@ def _show_eval(
                     "misses": [
                         {"query": r.query, "expect": r.expect, "got": r.ranked[:3], "rank": r.rank, "line": r.line}
                         for r in results
-                        if not r.rank or r.rank > 3
+                        if r.missed
                     ],
                     "unsearchable": unsearchable,
                     **({"baseline": baseline} if baseline is not None else {}),
@@ -1040,7 +1040,7 @@ def _show_eval(
         )
         if verbose:
             for r in results:
-                if not r.rank or r.rank > 3:
+                if r.missed:
                     click.echo(
                         f"  line {r.line}: rank {r.rank or '>10'} for {r.expect} — got {r.ranked[:3]}: {r.query[:80]}"
                     )

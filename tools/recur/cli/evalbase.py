@@ -146,7 +146,7 @@ def github_problems(cases_path: str, results: list, thresholds_failed: bool, com
     found = []
     if thresholds_failed:
         for r in results:
-            if not r.rank or r.rank > 3:
+            if r.missed:
                 got = ", ".join(r.ranked[:3]) or "nothing"
                 found.append(
                     Problem(
