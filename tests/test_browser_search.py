@@ -747,6 +747,7 @@ def test_ranker_js_splits_words_and_cleans_surrogates_as_python(tmp_path):
         "Zeitu\u0308berschreitung (NFD)", "CoreDNS-Pods prüfen; Zoë's Überlast", "нет места ΟΔΟΣ",
         "接続タイムアウト（決済APIゲートウェイ）", "ディスク容量不足でログが書き込めない", "ノードのディスク使用率が100%",
         "ＡＰＩ ５０３ ｶﾞｲﾄﾞ 3日 値", "데이터베이스 연결 시간 초과", "\U00020b9f\U00020b9f𠀋 x", "m² ①② Ⅻ café™",
+        "डिस्क भर गई। सर्वर ५०३", "ডিস্ক পূর্ণ", "ดิสก์เต็ม ๑๒ ฿5", "வட்டு நிரம்பியது", "ဒစ်ခ် ပြည့်။", "ថាសពេញ។",
     ]  # fmt: skip
     (tmp_path / "texts.json").write_text(json.dumps(texts))  # escaped: lone surrogates survive to Node
     shutil.copyfile(bundle.HERE / "ranker.js", tmp_path / "ranker.mjs")
@@ -759,6 +760,10 @@ def test_ranker_js_splits_words_and_cleans_surrogates_as_python(tmp_path):
         "http", "server", "error", "httpservererror", "get", "http", "response2", "xx", "gethttpresponse2xx",
     ]  # fmt: skip
     assert json.loads(run.stdout)[15][1] == "\ufffd\U0001f631 high then pair"
+    # the vowel signs of India's and South-East Asia's scripts are in their word (found in a re-read: "डिस्क" was
+    # "ड", "स", "क" and Bengali's "ডিস্ক পূর্ণ" no word at all), the danda "।" ends one
+    assert json.loads(run.stdout)[-6][0] == ["डिस्क", "भर", "गई", "सर्वर", "५०३"]
+    assert json.loads(run.stdout)[-5][0] == ["ডিস্ক", "পূর্ণ"]
 
 
 STEM_JS = """
