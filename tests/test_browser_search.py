@@ -747,6 +747,7 @@ def test_ranker_js_splits_words_and_cleans_surrogates_as_python(tmp_path):
         "Zeitu\u0308berschreitung (NFD)", "CoreDNS-Pods prüfen; Zoë's Überlast", "нет места ΟΔΟΣ",
         "接続タイムアウト（決済APIゲートウェイ）", "ディスク容量不足でログが書き込めない", "ノードのディスク使用率が100%",
         "ＡＰＩ ５０３ ｶﾞｲﾄﾞ 3日 値", "데이터베이스 연결 시간 초과", "\U00020b9f\U00020b9f𠀋 x", "m² ①② Ⅻ café™",
+        "डिस्क भर गई। सर्वर ५०३", "ডিস্ক পূর্ণ", "ดิสก์เต็ม ๑๒ ฿5", "வட்டு நிரம்பியது", "ဒစ်ခ် ပြည့်။", "ថាសពេញ។",
     ]  # fmt: skip
     (tmp_path / "texts.json").write_text(json.dumps(texts))  # escaped: lone surrogates survive to Node
     shutil.copyfile(bundle.HERE / "ranker.js", tmp_path / "ranker.mjs")
@@ -759,6 +760,50 @@ def test_ranker_js_splits_words_and_cleans_surrogates_as_python(tmp_path):
         "http", "server", "error", "httpservererror", "get", "http", "response2", "xx", "gethttpresponse2xx",
     ]  # fmt: skip
     assert json.loads(run.stdout)[15][1] == "\ufffd\U0001f631 high then pair"
+    # the vowel signs of India's and South-East Asia's scripts are in their word (found in a re-read: "डिस्क" was
+    # "ड", "स", "क" and Bengali's "ডিস্ক পূর্ণ" no word at all), the danda "।" ends one
+    assert json.loads(run.stdout)[-6][0] == ["डिस्क", "भर", "गई", "सर्वर", "५०३"]
+    assert json.loads(run.stdout)[-5][0] == ["ডিস্ক", "পূর্ণ"]
+
+
+TERMS_JS = """
+const fs = require("fs");
+const s = fs.readFileSync(process.argv[2], "utf8");
+const a = s.indexOf("  function stem(w)"), t = s.indexOf("  function terms(text)"), e = s.indexOf("\\n  }\\n", t) + 4;
+const box = new Function(s.slice(a, e) + "\\nreturn terms;")();
+process.stdout.write(JSON.stringify(JSON.parse(fs.readFileSync(process.argv[3], "utf8")).map(box)));
+"""
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_word_search_without_the_model_reads_other_scripts_as_the_ranker_does(tmp_path):
+    """Found in a re-read: the box's word search (a page without the model: recur-suggest.js terms) split at
+    [^a-z0-9_], so a Japanese text found no page at all. It reads a text that is not ASCII by ranker.js's rule
+    (NFKC, Unicode's letters with their vowel signs, a CJK run in two-character pieces), its copies of CJK and
+    MARKS the ranker's; English is read as before."""
+    texts = [
+        "接続タイムアウト（決済APIゲートウェイ）",
+        "डिस्क भर गई।",
+        "ডিস্ক পূর্ণ",
+        "Restarting pods: 502s __init__ don't",
+    ]
+    (tmp_path / "texts.json").write_text(json.dumps(texts), encoding="utf-8")
+    (tmp_path / "terms.js").write_text(TERMS_JS, encoding="utf-8")
+    run = subprocess.run(
+        [NODE, "terms.js", str(QUERY_JS.parent / "recur-suggest.js"), "texts.json"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    japanese, hindi, bengali, english = json.loads(run.stdout)
+    assert japanese[:7] == ["接続", "続タ", "タイ", "イム", "ムア", "アウ", "ウト"] and "api" in japanese, japanese
+    assert hindi == ["डिस्क", "भर", "गई"] and bengali == ["ডিস্ক", "পূর্ণ"], (hindi, bengali)
+    assert english == ["restart", "pod", "502s", "502", "__init__", "don", "t"], english  # as it was
+    js = (QUERY_JS.parent / "recur-suggest.js").read_text(encoding="utf-8")
+    ranker = (bundle.HERE / "ranker.js").read_text(encoding="utf-8")
+    for name in ("CJK", "MARKS"):
+        (mine,) = re.findall(rf"\n  var {name} = (\"[^;]*);", js)
+        (theirs,) = re.findall(rf"\nconst {name} = (\"[^;]*);", ranker)
+        assert re.sub(r"\s+", "", mine) == re.sub(r"\s+", "", theirs), name
 
 
 STEM_JS = """

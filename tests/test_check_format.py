@@ -417,11 +417,13 @@ def test_changed_files_problems_are_annotated_first_and_the_rest_still_listed(tm
     r = run("--changed", mine, "kb/patterns/capacity")
     assert r.stdout.splitlines()[0].startswith(f"{mine}:"), r.stdout
     # a --changed file that is not a KB file is said on stderr and left out: an order to list problems in
-    # never fails the check (CI passes what a change touches; make splits a file name with a space)
-    for wrong, said in (("kb/patterns/gone.md", "no such file"), ("summary.md", "not in the knowledge base kb")):
+    # never fails the check (CI passes what a change touches; make splits a file name with a space); one
+    # outside the KB was told FILES' advice, "not in the knowledge base kb; name files under it (or pass --kb)"
+    for wrong, said in (("kb/patterns/gone.md", "no such file"), ("summary.md", "not a KB file (left out")):
         r = run("--format", "github", "--strict", "--changed", wrong, "--changed", mine)
         assert r.exit_code == plain.exit_code and r.stdout.splitlines() == out, r.stdout
         assert f"recur check: --changed {wrong}: {said}" in r.stderr and "(left out; the check goes on)" in r.stderr
+        assert "pass --kb" not in r.stderr and "name files" not in r.stderr, r.stderr
         assert "1 of them in the 1 changed file, listed first" in r.stderr, r.stderr
     r = run("--changed", "kb/patterns/gone.md")
     assert r.exit_code == 0 and "changed file" not in r.stderr and "no such file" in r.stderr, r.stderr

@@ -108,6 +108,27 @@ def test_the_baseline_index_starts_from_this_kbs_and_embeds_only_what_changed(kb
     assert own.exit_code == 1 and "that is this KB's index; the baseline needs its own" in own.output
 
 
+def test_a_baseline_that_is_no_kb_is_told_with_the_baseline_flag(kbs, tmp_path):
+    """Found in review: evalbase cut require_kb_root's message apart by string surgery, so `--baseline base`
+    (base holding kb/) was told "did you mean --kb base/kb?" (the flag naming the other KB), and a folder
+    named with ": " in it came out garbled."""
+    _, _, run = kbs
+    repo = tmp_path / "base"
+    res = run("--baseline", str(repo))
+    assert res.exit_code == 1, res.output
+    assert (
+        f"--baseline {repo}: not a knowledge base: it has no patterns/ folder; did you mean --baseline {repo / 'kb'}?"
+        in res.output
+    )
+    assert "--kb" not in res.output
+    inner = run("--baseline", str(repo / "kb" / "patterns"))
+    assert f"did you mean --baseline {repo / 'kb'}?" in inner.output and "--kb" not in inner.output, inner.output
+    (tmp_path / "a: b").mkdir()
+    odd = run("--baseline", str(tmp_path / "a: b"))
+    assert f"--baseline {tmp_path / 'a: b'}: not a knowledge base: it has no patterns/ folder" in odd.output, odd.output
+    assert "Traceback" not in odd.output
+
+
 def test_tolerance_allows_a_small_drop_but_never_a_case_leaving_the_top_3(kbs):
     base, now, run = kbs
     res = run("--baseline", str(base), "--tolerance", "0.5")

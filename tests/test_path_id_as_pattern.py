@@ -112,6 +112,22 @@ def test_suggest_of_a_typo_of_one_id_says_it_and_proposes_no_record(run, kb_dir,
     assert "Did you mean" not in run("suggest", "disk ful").stdout
 
 
+def test_a_typo_of_one_id_answered_from_the_index_alone_still_says_what_it_meant(run, kb_dir, tmp_path):
+    """Found in a re-read: with no KB folder (`--kb gone --index idx`, the answer from the index alone) the
+    terminal said only "No known pattern … No knowledge base folder …" where --json gave meant ["disk-full"]:
+    render read it from the record, and there is no record without a KB folder."""
+    index = tmp_path / "index-alone"
+    assert run("suggest", "--kb", str(kb_dir), "--index", str(index), "disk full").exit_code == 0
+    gone = tmp_path / "gone"
+    r = run("suggest", "--kb", str(gone), "--index", str(index), "disk-ful")
+    assert r.exit_code == 0, r.output
+    assert json.loads(run("suggest", "--kb", str(gone), "--index", str(index), "--json", "disk-ful").stdout)[
+        "meant"
+    ] == ["disk-full"]
+    assert f"Did you mean disk-full? recur show --kb {gone} --index {index} disk-full" in r.stdout, r.stdout
+    assert "recur incident new" not in r.stdout, r.stdout
+
+
 def test_a_typo_of_one_id_is_in_the_json_answer_and_the_api_as_meant(run, tmp_path):
     """`recur suggest disk-ful` said "Did you mean disk-full? recur show disk-full" on the terminal, and --json,
     --queries and /api/suggest carried nothing of it: a script or an assistant could not see it. Every answer now

@@ -410,3 +410,26 @@ def test_the_site_search_link_keeps_the_words_constructor_and_proto(chromium, si
             assert page.errors == []
         finally:
             page.close()
+
+
+def test_without_a_model_a_japanese_text_finds_its_pattern_page(chromium, tmp_path):
+    """Found in a re-read: the word search split a text at anything but a-z, 0-9 and _, so on a page without
+    the model a Japanese text had no word and found nothing. It reads words as the in-browser ranker does: a
+    CJK run as its two-character pieces, the start of the pattern's title finds the pattern."""
+    kb = small_kb(tmp_path / "kb")
+    write(kb, "patterns/network/payment-timeout.md", pattern_text(
+        "payment-timeout", "network", title="決済APIゲートウェイへの接続タイムアウト",
+        symptoms=("決済が完了せず、ゲートウェイへの接続がタイムアウトする",), signals=("接続タイムアウト",),
+        summary="決済APIゲートウェイが応答せず、接続が時間切れになる。"))  # fmt: skip
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "-q", "--no-browser-search", "--index", str(tmp_path / "i")]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    with serve_dir(out) as url:
+        page = _static_box(chromium, url + "/index.html")
+        try:
+            assert _ask(page, "接続タイムアウト（決済ゲートウェイ）")[:1] == ["payment-timeout"]  # no A-Z word
+            assert _ask(page, "no space left on device")[:1] == ["disk-full"]  # English as before
+            assert page.errors == []
+        finally:
+            page.close()

@@ -161,3 +161,15 @@ def test_english_words_are_read_as_before_beside_other_characters():
     spaced = text.translate({ord(c): " " for c in "—“”…🔥⚠¡"})
     assert spaced.isascii() and tokens(text) == tokens(spaced) and words(text) == words(spaced)
     assert words("disk full ディスク")[:2] == ["disk", "full"]
+
+
+def test_indic_and_thai_words_keep_their_vowel_signs():
+    """Found in a re-read: the vowel signs and viramas of Devanagari, Bengali, Thai (combining marks, which \\w
+    is not) split a word at each: words('डिस्क भर गई') was ['ड', 'स', 'क', 'भर', 'गई'], and Bengali's
+    'ডিস্ক পূর্ণ' gave BM25 no word at all. Punctuation (the danda, Thai's ๚) still parts words."""
+    from recur.util.text import bm25_words, words
+
+    assert words("डिस्क भर गई।") == ["डिस्क", "भर", "गई"]
+    assert bm25_words("ডিস্ক পূর্ণ") == ["ডিস্ক", "পূর্ণ"]
+    assert words("ดิสก์เต็ม๚ไม่") == ["ดิสก์เต็ม", "ไม่"]  # Thai is not spaced: a run is one word
+    assert words("வட்டு நிரம்பியது") == ["வட்டு", "நிரம்பியது"]

@@ -237,7 +237,8 @@
       .replace(/["`\u201c\u201d]/g, " ").split(/\s+/).forEach(function (raw) {
         raw.split(":").forEach(function (w) {
           w = w.replace(/^[+\-~^*=(<{'.,;|\/\\]+/, "").replace(/[~^]\d*$/, "").replace(/[*.,;!?)>}'|\/\\~^]+$/, "");
-          if (!w || !/[A-Za-z0-9]/.test(w) || /^([A-Za-z]\.){2,}/.test(w) || /^\d{1,2}$/.test(w)) return;
+          if (!w || !(/[A-Za-z0-9]/.test(w) || (UNWORD && /[^\x00-\x7f]/.test(w) && rawWords(w).some(Boolean)))) return;
+          if (/^([A-Za-z]\.){2,}/.test(w) || /^\d{1,2}$/.test(w)) return;
           if (/^[a-z]+$/.test(w) && STOP.indexOf(w) >= 0) return;
           words.push(w);
         });
@@ -272,9 +273,44 @@
     w = w.length > 5 ? w.replace(/(ing|ed)$/, "") : w;
     return w.length > 4 ? w.replace(/e$/, "") : w;
   }
+  /* ranker.js words()' rule for text that is not ASCII, copied (a classic script imports no module; the twins are
+     checked alike, tests/test_browser_search.py): NFKC, Unicode's letters with their vowel signs (MARKS), a CJK run
+     as its overlapping two-character pieces. Split at [^a-z0-9_], a page without the model found nothing for a
+     Japanese text. Built at run time: a browser without \p{...} keeps the A-Z words, its box not dead. */
+  var CJK = "\\u1100-\\u115e\\u1161-\\u11ff\\u3005-\\u3007\\u3041-\\u3096\\u309d-\\u309f\\u30a1-\\u30fa\\u30fc-\\u30ff\\u3131-\\u3163" +
+      "\\u3165-\\u318e\\u31f0-\\u31ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\ua960-\\ua97c\\uac00-\\ud7a3\\ud7b0-\\ud7fb\\uf900-\\ufaff" +
+      "\\uff66-\\uff9d\\uffa1-\\uffdc\\u{20000}-\\u{3134f}";
+  var MARKS = "\\u0900-\\u0963\\u0966-\\u096f\\u0971-\\u09f1\\u09f4-\\u09f9\\u09fc\\u09fe-\\u0a75\\u0a77-\\u0aef\\u0af2-\\u0b6f" +
+      "\\u0b71-\\u0bf2\\u0bfb-\\u0c76\\u0c78-\\u0c7e\\u0c80-\\u0c83\\u0c85-\\u0d4e\\u0d50-\\u0d78\\u0d7a-\\u0df3\\u0df5-\\u0dff" +
+      "\\u0e00-\\u0e3e\\u0e40-\\u0e4e\\u0e50-\\u0e59\\u0e5c-\\u0eff\\u1000-\\u1049\\u1050-\\u109d\\u1780-\\u17d3\\u17d7\\u17dc-\\u17ff";
+  var UWORD = null, CJK_RUN = null, WORDISH = null, UNWORD = null;
+  try {
+    var LETTER = "(?:(?![" + CJK + "])[\\p{L}\\p{Nl}\\p{No}])", OTHER = "(?![\\x00-\\x7f])[\\p{L}\\p{N}" + MARKS + "]";
+    UWORD = new RegExp(LETTER + "(?:(?![" + CJK + "])[\\p{L}\\p{N}_'" + MARKS + "])*|\\p{Nd}+" + LETTER + "*|[" + CJK + "]+", "gu");
+    CJK_RUN = new RegExp("^[" + CJK + "]", "u");
+    WORDISH = new RegExp("(?:[a-z0-9_]|" + OTHER + ")+", "gu");  /* a run of A-Z words' characters and other letters */
+    UNWORD = new RegExp("(?:(?!" + OTHER + ")[^A-Za-z0-9_])+", "u");  /* what parts a text's words (rankPatterns) */
+  } catch (e) { UWORD = null; }
+  /* A text's raw words, lower case: an all-ASCII run as before (split at [^a-z0-9_]: English is read as it was),
+     one with other letters by UWORD, a CJK run in its pieces. */
+  function rawWords(text) {
+    var t = String(text).toLowerCase();
+    if (!UWORD || /^[\x00-\x7f]*$/.test(t)) return t.split(/[^a-z0-9_]+/);
+    var out = [];
+    (t.normalize("NFKC").toLowerCase().match(WORDISH) || []).forEach(function (run) {
+      if (/^[\x00-\x7f]*$/.test(run)) { out.push(run); return; }
+      (run.match(UWORD) || []).forEach(function (raw) {
+        if (!CJK_RUN.test(raw)) { out.push.apply(out, raw.split("'")); return; }
+        var cs = Array.from(raw);
+        if (cs.length === 1) out.push(raw);
+        for (var i = 0; i + 1 < cs.length; i++) out.push(cs[i] + cs[i + 1]);
+      });
+    });
+    return out;
+  }
   function terms(text) {
     var out = [];
-    String(text).toLowerCase().split(/[^a-z0-9_]+/).forEach(function (w) {
+    rawWords(text).forEach(function (w) {
       if (!w || /^\d{1,2}$/.test(w)) return;
       out.push(stem(w));
       var n = /^(\d{3,})[a-z]{1,2}$/.exec(w);
@@ -337,7 +373,8 @@
     var want = Object.create(null), shown = Object.create(null);
     queryLines(text).forEach(function (line) {
       queryWords(line).forEach(function (w) {
-        w.split(/[^A-Za-z0-9_]+/).forEach(function (piece) {  /* java.lang.OutOfMemoryError: its class counts */
+        /* java.lang.OutOfMemoryError: its class counts; a word's other letters kept (UNWORD: "接続タイムアウト") */
+        w.split(UNWORD || /[^A-Za-z0-9_]+/).forEach(function (piece) {
           terms(piece).forEach(function (t) {
             want[t] = Math.max(want[t] || 0, distinctive(piece) ? 3 : 1);
             if (!shown[t]) shown[t] = piece;  /* said as written */

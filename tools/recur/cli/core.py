@@ -153,7 +153,7 @@ def _changed_test(kb_dir, changed: tuple):
     kept = []
     for f in dict.fromkeys(changed):
         try:
-            kept += named_files(kb_dir, [f])
+            kept += named_files(kb_dir, [f], flag="--changed")
         except RecurError as exc:
             click.echo(f"recur check: --changed {exc} (left out; the check goes on)", err=True)
     if not kept:
@@ -656,7 +656,7 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, site_url, te
         flags = config.where_flags(kb_dir, index_dir)
         # read on stdin: the command reads it there again (a pipe's text is no shell argument)
         record = RecordAs(record_title(prepared, query), None if _reads_stdin(text) else query)
-        record = _looked_up(record, query, kb_dir, engine, answer.meant) if Path(kb_dir).is_dir() else None
+        record = _looked_up(record, query, kb_dir, engine) if Path(kb_dir).is_dir() else None
         click.echo(render_answer(answer, steps=steps, kb_dir=kb_dir, flags=flags, site_url=site_url, record=record))
 
 
@@ -668,7 +668,7 @@ def _say_typos(answer) -> None:
         click.echo(f"recur: {typo_note([(c['word'], c['read_as']) for c in answer.corrected])}.", err=True)
 
 
-def _looked_up(record, query: str, kb_dir, engine, meant: list):
+def _looked_up(record, query: str, kb_dir, engine):
     """``record`` (render.RecordAs) marked with what ``query`` already is: a pattern's id, or the title of a
     recorded incident; the footer then proposes no record (render.known_text). One line at most: an id or a
     title is, and a paste is loaded no KB for."""
@@ -687,8 +687,6 @@ def _looked_up(record, query: str, kb_dir, engine, meant: list):
         return dataclasses.replace(record, pattern=pid)
     if pid in gone.paths:
         return dataclasses.replace(record, pattern=pid, successors=tuple(gone.successors.get(pid, ())))
-    if meant:  # the answer's own (patterns.meant_ids), which --json, the API, MCP and Slack carry too
-        return dataclasses.replace(record, meant=meant[0])
     incident = recorded_with_title(kb_dir, query)
     return dataclasses.replace(record, incident=incident) if incident else record
 
@@ -1027,7 +1025,7 @@ def _show_eval(
                     "misses": [
                         {"query": r.query, "expect": r.expect, "got": r.ranked[:3], "rank": r.rank, "line": r.line}
                         for r in results
-                        if not r.rank or r.rank > 3
+                        if r.missed
                     ],
                     "unsearchable": unsearchable,
                     **({"baseline": baseline} if baseline is not None else {}),
@@ -1042,7 +1040,7 @@ def _show_eval(
         )
         if verbose:
             for r in results:
-                if not r.rank or r.rank > 3:
+                if r.missed:
                     click.echo(
                         f"  line {r.line}: rank {r.rank or '>10'} for {r.expect} — got {r.ranked[:3]}: {r.query[:80]}"
                     )

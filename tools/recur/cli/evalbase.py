@@ -35,10 +35,7 @@ def open_baseline(base_kb, base_index: Path, index_dir, model: str):
     from recur.kb.loader import require_kb_root
     from recur.retrieval.engine import Engine, ensure_index
 
-    try:
-        require_kb_root(base_kb)
-    except RecurError as exc:  # its "pass --kb DIR" is for this KB: the flag that named it is said instead
-        raise RecurError(f"--baseline {base_kb}: {str(exc).split(': ', 1)[-1].split(' (pass --kb')[0]}") from None
+    require_kb_root(base_kb, flag="--baseline")
     if base_index.resolve() == Path(index_dir).resolve():
         raise RecurError(f"--baseline-index {base_index}: that is this KB's index; the baseline needs its own")
     _seed(base_index, Path(index_dir))
@@ -149,7 +146,7 @@ def github_problems(cases_path: str, results: list, thresholds_failed: bool, com
     found = []
     if thresholds_failed:
         for r in results:
-            if not r.rank or r.rank > 3:
+            if r.missed:
                 got = ", ".join(r.ranked[:3]) or "nothing"
                 found.append(
                     Problem(

@@ -18,6 +18,7 @@ from recur.retrieval.results import (
     flat,
     likelier,
     match_line,
+    meant_line,
     prose_pieces,
     short,
     step_lines,
@@ -64,17 +65,12 @@ class RecordAs:
     incident: tuple[str, str] | None = None
     # ``pattern`` is retired: the patterns that superseded it (empty: none named), None when it is in use
     successors: tuple[str, ...] | None = None
-    # the one id the text, an id-shaped token no id has, is close to (`recur suggest disk-ful`): said before the
-    # results as `recur show` says it, and no record proposed for a typo (found in review)
-    meant: str | None = None
 
 
 def known_text(record_as: RecordAs, kb_dir: str = "kb", flags: str = "") -> str | None:
     """What the footer says in place of the command recording the text, when the text is a pattern's id or a
     recorded incident's title; None otherwise. The footer proposed `recur incident new -t disk-full …` for a
     lookup by id, and a duplicate record for a past incident's title pasted (found in a new-hire review)."""
-    if record_as.meant is not None:
-        return f"Did you mean {for_terminal(record_as.meant)}? recur show {flags}{for_terminal(record_as.meant)}"
     if record_as.pattern is not None:
         shown = for_terminal(record_as.pattern)
         if record_as.successors is not None:  # as `recur show` names a retired one (retrieval.patterns.PatternNotFound)
@@ -173,7 +169,8 @@ def render_answer(
     ``render_results`` takes it. ``record`` None (no KB folder: answered from the index alone) leaves the command
     out: it named a KB that does not exist (found in review: `recur suggest --kb /nonexist`)."""
     results = answer.results
-    known = known_text(record, kb_dir, for_terminal(flags)) if record else None
+    meant = _meant(answer, record, flags)
+    known = meant or (known_text(record, kb_dir, for_terminal(flags)) if record else None)
     if answer.no_known_pattern:
         nothing = record is not None and not known and about_no_failure(answer)
         newcomer = nothing and newcomer_paths(record, kb_dir)  # read once, said at the top and at the end
@@ -199,13 +196,24 @@ def render_answer(
     both = check_both(results, answer.likelier)
     said = match_line(results, answer.likelier, answer.credible)
     head = click.style(said + (f"; {for_terminal(both)}." if both else ":"), bold=True)
-    if record and record.meant is not None:  # a typo of an id: what it meant first, as the no-match head says it
+    if meant:  # a typo of an id: what it meant first, as the no-match head says it
         head = f"{click.style(known, fg='yellow', bold=True)}\n{head}"
     footer = [] if len(results) < 2 and not both else [click.style(_best_match(results, answer.likelier), dim=True)]
     if record:
         footer.append(known or _record_line(answer, record, flags))
     body = render_results(results, steps=steps, kb_dir=kb_dir, site_url=site_url, flags=flags)
     return f"{head}\n\n{body}\n" + "\n".join(footer)
+
+
+def _meant(answer, record: RecordAs | None, flags: str) -> str | None:
+    """The answer's own ``meant`` (patterns.meant_ids: the one id a typo of one is close to, `recur suggest
+    disk-ful`), said before the results as `recur show` says it, and no record proposed for a typo; None
+    when the text is a pattern's id in another case (`Disk-Full`, ``record.pattern``: a lookup). Read from
+    the answer, not the record, which there is none of without a KB folder: answered from the index alone,
+    the terminal said no "Did you mean" its --json gave (found in a re-read)."""
+    if not answer.meant or (record is not None and record.pattern is not None):
+        return None
+    return meant_line(for_terminal(answer.meant), for_terminal(flags))
 
 
 def _record_line(answer, record_as: RecordAs, flags: str = "") -> str:

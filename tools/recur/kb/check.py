@@ -1013,10 +1013,13 @@ def _command_property(text: str) -> str:
     return _command_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def named_files(root, files) -> list[str]:
+def named_files(root, files, flag: str = "FILES") -> list[str]:
     """Each of ``files`` (what `recur check FILES` was given) as a path relative to the KB folder
     ``root`` ("." for the folder itself). Raises one RecurError naming every file that does not
-    exist or is not in the KB (by its path, or by where it leads: a symlinked route in)."""
+    exist or is not in the KB (by its path, or by where it leads: a symlinked route in). ``flag`` is
+    what named them: FILES are told which KB holds them, or to name files under this one; any other
+    (--changed, an order to list problems in, whatever a change touches) is told "not a KB file"
+    alone, the advice for FILES being none for it."""
     import os
     from pathlib import Path
 
@@ -1031,7 +1034,7 @@ def named_files(root, files) -> list[str]:
             continue
         rel = _under(Path(os.path.abspath(path)), base) or _under(path.resolve(), real_base)
         if rel is None:
-            bad.append(f"{f}: {_not_in(root, path)}")
+            bad.append(f"{f}: {_not_in(root, path) if flag == 'FILES' else 'not a KB file'}")
         else:
             out.append(rel)
     if bad:

@@ -144,21 +144,33 @@ def onboarding_path_file(root, pid: str) -> str | None:
     return None
 
 
-def require_kb_root(root: str | os.PathLike) -> Path:
-    """``root`` if it is a KB folder (one with ``patterns/``), else a RecurError that says where one is."""
+def require_kb_root(root: str | os.PathLike, flag: str = "--kb") -> Path:
+    """``root`` if it is a KB folder (one with ``patterns/``), else a RecurError that says where one is.
+    ``flag`` is the option that named it: its hints say that flag (`recur eval --baseline DIR` is told
+    "did you mean --baseline DIR/kb?", not --kb, which names the other KB), and any other than --kb leads
+    the message."""
     root = Path(root)
+    said = f"{flag} {root}" if flag != "--kb" else str(root)
     if not root.is_dir():
-        raise RecurError(f"knowledge base folder not found: {root}{_where_is_the_kb(root)}")
+        where = _where_is_the_kb(root, flag)
+        if flag != "--kb":
+            raise RecurError(f"{said}: knowledge base folder not found{where}")
+        raise RecurError(f"knowledge base folder not found: {root}{where}")
     if not (root / "patterns").is_dir():  # the one folder the spec does not call optional (it may be empty)
         inner = _kb_within(root)
         if root.name == "patterns":
-            hint = f"; did you mean --kb {root.parent}?"
+            hint = f"; did you mean {flag} {root.parent}?"
         elif inner is not None:  # a KB repository's root, whose KB is its kb/
-            hint = f"; did you mean --kb {inner}?"
+            hint = f"; did you mean {flag} {inner}?"
         else:
-            hint = " (pass --kb DIR or set RECUR_KB)"
-        raise RecurError(f"{root}: not a knowledge base: it has no patterns/ folder{hint}")
+            hint = _pass_flag(flag)
+        raise RecurError(f"{said}: not a knowledge base: it has no patterns/ folder{hint}")
     return root
+
+
+def _pass_flag(flag: str) -> str:
+    """The hint when no KB is near: RECUR_KB stands for --kb alone."""
+    return " (pass --kb DIR or set RECUR_KB)" if flag == "--kb" else ""
 
 
 def _kb_within(root: Path) -> Path | None:
@@ -173,7 +185,7 @@ def _kb_within(root: Path) -> Path | None:
     return found[0] if len(found) == 1 else None
 
 
-def _where_is_the_kb(root: Path) -> str:
+def _where_is_the_kb(root: Path, flag: str = "--kb") -> str:
     """The hint for a KB folder that is not there: a newcomer who ran recur inside the KB repository's
     kb/ (or deeper) gets the --kb that works from there, instead of only "pass --kb DIR"."""
     if not root.is_absolute():
@@ -184,8 +196,8 @@ def _where_is_the_kb(root: Path) -> str:
                 marked = found != folder or any((found / f).is_file() for f in (FORMAT_FILE, "severity.yml"))
                 if marked and (found / "patterns").is_dir():
                     shown = os.path.relpath(found)
-                    return f"; there is one at {shown}: pass --kb {shown}, or run recur from {os.path.relpath(found.parent)}"
-    return " (pass --kb DIR or set RECUR_KB)"
+                    return f"; there is one at {shown}: pass {flag} {shown}, or run recur from {os.path.relpath(found.parent)}"
+    return _pass_flag(flag)
 
 
 def files_signature(root: Path) -> dict:

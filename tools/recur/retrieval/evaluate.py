@@ -25,6 +25,17 @@ class CaseResult:
                 return i + 1
         return None
 
+    @property
+    def missed(self) -> bool:
+        """Not in the top TOP: `recur eval`'s misses, --verbose's lines and --format github's annotations, one
+        test (it was written out three times, `not r.rank or r.rank > 3`)."""
+        return out_of_top(self.rank)
+
+
+def out_of_top(rank: int | None) -> bool:
+    """``rank`` (None: not in the top 10) is below what a responder reads."""
+    return rank is None or rank > TOP
+
 
 def metrics(results: list[CaseResult]) -> dict:
     n = len(results)
@@ -71,7 +82,7 @@ class Moved:
 
     @property
     def left_top(self) -> bool:
-        return self.before is not None and self.before <= TOP and (self.after is None or self.after > TOP)
+        return not out_of_top(self.before) and out_of_top(self.after)
 
 
 @dataclass

@@ -51,8 +51,9 @@ if TYPE_CHECKING:  # annotations only: a cold `recur suggest` reads docs.json an
 # index holds both (suggest printed "1. Run <!-- check this --> the command"), and nothing else told it apart: it
 # was fresh until a KB file changed.
 # 7: BM25 and vocab.json by Unicode letters (util.text.words): "Zeitüberschreitung" one word, not "zeit" and
-# "berschreitung"; a CJK run as its two-character pieces, where format 6 held none of it. The views and their
-# vectors are as format 6 made them.
+# "berschreitung"; a CJK run as its two-character pieces, where format 6 held none of it; an Indic or Thai word
+# whole with its vowel signs (util.text.MARKS: "डिस्क", which was "ड", "स", "क"; unreleased, so still format 7).
+# The views and their vectors are as format 6 made them.
 FORMAT = 7
 # Formats whose vectors an update reuses, a pattern at a time and only where its views' texts are unchanged:
 # ``_reusable`` keys the old vectors by the content hash of the pattern's view texts (``content_hash``), so a

@@ -541,10 +541,15 @@ def _rated(p) -> bool:
     return isinstance(p, (int, float)) and not isinstance(p, bool)
 
 
-def meant_line(meant) -> str | None:
-    """What an answer's ``meant`` (patterns.meant_ids) says, in the terminal's words (cli/render.known_text), for
-    MCP's text and Slack's reply: "Did you mean disk-full? recur show disk-full"; None when it is empty."""
-    return f"Did you mean {meant[0]}? recur show {meant[0]}" if meant else None
+def meant_line(meant, flags: str = "", code: bool = False) -> str | None:
+    """What an answer's ``meant`` (patterns.meant_ids) says, for the terminal (cli/render, with its run's
+    ``flags``, as every command printed to copy), MCP's text and Slack's reply (``code``: its command in
+    backticks): "Did you mean disk-full? recur show disk-full"; None when it is empty. The one sentence: it
+    was built three times, Slack's by splitting this one's output on "? "."""
+    if not meant:
+        return None
+    command = f"recur show {flags}{meant[0]}"
+    return f"Did you mean {meant[0]}? " + (f"`{command}`" if code else command)
 
 
 def corrected(read) -> list[dict]:

@@ -439,7 +439,7 @@ def answer_reply(
     shown = _typed(cut(query, 300))
     said = answer.get("query_note")  # a log searched by its error lines: said before the lines it shows
     said = f"_{_typed(said[0].upper() + said[1:])}._\n" if said else ""  # names a pasted alert, as typed
-    meant = _code_last(answer.get("meant"))  # a typo of one id, said as the terminal says it: no record for it
+    meant = meant_line(answer.get("meant"), code=True) or ""  # a typo of one id, said as the terminal says it
     if answer["no_known_pattern"] and meant:
         intro = f"{said}*No known pattern* matches “{shown}”. {meant}" + (
             "\nClosest patterns, for comparison only:" if results else ""
@@ -491,16 +491,6 @@ def _record_intro(answer: dict, head: str, text: str) -> str:
     line, stdin = _record_line(text, MAX_SECTION - len(tail) - len(head) - len(STDIN_HINT) - 6)
     head += (STDIN_HINT if stdin else "") + "```" + line + "```"
     return _cut_block(head, MAX_SECTION - len(tail)) + tail
-
-
-def _code_last(meant: list | None) -> str:
-    """results.meant_line of an answer's ``meant``, its command as code: "Did you mean disk-full? `recur show
-    disk-full`"; "" when it is empty."""
-    said = meant_line(meant)
-    if not said:
-        return ""
-    asked, command = said.split("? ", 1)
-    return f"{asked}? `{command}`"
 
 
 def _notified(results: list) -> str:

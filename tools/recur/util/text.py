@@ -26,9 +26,20 @@ CJK = (
 _CJK_RUN = re.compile(f"[{CJK}]+")
 # Any other text's words: Unicode's letters ("Zeitüberschreitung", "Maßnahmen", "нет"), as _WORD reads ASCII
 # ones. _WORD took only A-Z, and "Zeitüberschreitung" was the words "zeit" and "berschreitung". A letter is
-# what \w takes but a digit, "_" and CJK; after it, what \w takes but CJK, and "'". Identical to _WORD on ASCII.
+# what \w takes but a digit, "_" and CJK; after it, what \w takes but CJK, MARKS, and "'". Identical to _WORD on
+# ASCII.
+# The vowel signs and other combining marks of the scripts of India and South-East Asia are no letters to \w:
+# "डिस्क" was the words "ड", "स", "क" and Bengali's "ডিস্ক পূর্ণ" none at all. Within a word, so, these blocks
+# (Devanagari to Sinhala, Thai, Lao, Myanmar, Khmer) but their punctuation (the danda "।" ends a sentence) and
+# signs (currency, fractions): explicit ranges, which Python's re reads (it has no \p{M}); ranker.js has this
+# very class (MARKS), so the browser's words are these.
+MARKS = (
+    r"\u0900-\u0963\u0966-\u096f\u0971-\u09f1\u09f4-\u09f9\u09fc\u09fe-\u0a75\u0a77-\u0aef\u0af2-\u0b6f"
+    r"\u0b71-\u0bf2\u0bfb-\u0c76\u0c78-\u0c7e\u0c80-\u0c83\u0c85-\u0d4e\u0d50-\u0d78\u0d7a-\u0df3\u0df5-\u0dff"
+    r"\u0e00-\u0e3e\u0e40-\u0e4e\u0e50-\u0e59\u0e5c-\u0eff\u1000-\u1049\u1050-\u109d\u1780-\u17d3\u17d7\u17dc-\u17ff"
+)
 _LETTER = f"[^\\W\\d_{CJK}]"
-_UWORD = re.compile(f"{_LETTER}(?:[^\\W{CJK}]|')*|\\d+{_LETTER}*|[{CJK}]+")
+_UWORD = re.compile(f"{_LETTER}(?:[^\\W{CJK}]|[{MARKS}]|')*|\\d+{_LETTER}*|[{CJK}]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _IDENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]*[A-Za-z0-9]")
 _DIGITS = re.compile(r"\d+")

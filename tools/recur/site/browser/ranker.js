@@ -18,7 +18,13 @@ const CJK_RUN = new RegExp(`^[${CJK}]`, "u");
 /* util.text._UWORD, for text that is not ASCII: Unicode's letters. Python's \w is \p{L}, \p{N} and "_" (no marks),
    its \d \p{Nd}: a letter is \p{L}, \p{Nl} or \p{No}, and not CJK; after it any of \w but CJK, or "'" */
 const LETTER = `(?:(?![${CJK}])[\\p{L}\\p{Nl}\\p{No}])`;
-const UWORD = new RegExp(`${LETTER}(?:(?![${CJK}])[\\p{L}\\p{N}_'])*|\\p{Nd}+${LETTER}*|[${CJK}]+`, "gu");
+/* util.text.MARKS: the blocks of India's and South-East Asia's scripts but their punctuation and signs, within a word
+   (their vowel signs are combining marks, which \p{L} is not: "डिस्क" was "ड", "स", "क"). The same ranges as
+   Python's, not \p{M}: Python's re has no \p, and the two read the same words. */
+const MARKS = "\\u0900-\\u0963\\u0966-\\u096f\\u0971-\\u09f1\\u09f4-\\u09f9\\u09fc\\u09fe-\\u0a75\\u0a77-\\u0aef\\u0af2-\\u0b6f" +
+  "\\u0b71-\\u0bf2\\u0bfb-\\u0c76\\u0c78-\\u0c7e\\u0c80-\\u0c83\\u0c85-\\u0d4e\\u0d50-\\u0d78\\u0d7a-\\u0df3\\u0df5-\\u0dff" +
+  "\\u0e00-\\u0e3e\\u0e40-\\u0e4e\\u0e50-\\u0e59\\u0e5c-\\u0eff\\u1000-\\u1049\\u1050-\\u109d\\u1780-\\u17d3\\u17d7\\u17dc-\\u17ff";
+const UWORD = new RegExp(`${LETTER}(?:(?![${CJK}])[\\p{L}\\p{N}_'${MARKS}])*|\\p{Nd}+${LETTER}*|[${CJK}]+`, "gu");
 const ASCII = /^[\x00-\x7f]*$/;
 
 /* util.text._pieces: a run of CJK letters as its overlapping two-character pieces, or the one character (code points) */
