@@ -382,6 +382,19 @@ def test_make_passes_each_changed_file_name_as_one_shell_word(tmp_path):
 
 
 @needs_make
+def test_make_eval_takes_a_check_format_eval_has_not_as_text(tmp_path):
+    """Found in review: `make eval` passed --format $(CHECK_FORMAT), and eval has text and github only, so
+    `make test CHECK_FORMAT=json` failed at eval with a usage error (exit 2)."""
+    dest = tmp_path / "team"
+    assert CliRunner().invoke(cli, ["init", str(dest)]).exit_code == 0
+    _, env = _tools(tmp_path)
+    made = _make(dest, env, "eval", "CHECK_FORMAT=json")  # a new KB: no case yet, nothing measured, exit 0
+    assert made.returncode == 0 and "No retrieval cases" in made.stderr, made.stdout + made.stderr
+    planned = _make(dest, env, "-n", "eval", "CHECK_FORMAT=github")
+    assert "--format github" in planned.stdout, planned.stdout
+
+
+@needs_make
 @pytest.mark.skipif(shutil.which("git") is None, reason="no git")
 def test_the_workflow_passes_make_only_plain_changed_file_names(tmp_path):
     """A pull request chooses its file names, and make hands them to a shell: the check and near-duplicate
