@@ -141,7 +141,8 @@ def test_precommit_checks_the_whole_kb_on_every_commit():
         hooks = data if isinstance(data, list) else [h for r in data["repos"] for h in r["hooks"]]
         hook = {h["id"]: h for h in hooks}["recur-references"]
         assert hook["always_run"] is True and hook["pass_filenames"] is False, (name, hook)
-        assert recur_words(hook["entry"]) == ["recur", "check", "--quiet"], (name, hook)
+        # only the dangling references: one untracked draft with a YAML error blocked every commit (found in review)
+        assert recur_words(hook["entry"]) == ["recur", "check", "--references", "--quiet"], (name, hook)
 
 
 def test_a_failing_check_leaves_the_other_checks_to_run():
