@@ -257,8 +257,10 @@ def _elsewhere_note(kb_dir, elsewhere: list) -> str:
     return f"recur check: {plural(n, 'error')} elsewhere in {kb_dir} not shown (recur check without FILES lists them)"
 
 
-def _print_problems(problems: list, fmt: str, failed: bool) -> None:
-    """The problems on stdout in ``fmt``; the summary and the exit status are the caller's, the same in each."""
+def _print_problems(problems: list, fmt: str, failed: bool, title: str = "recur check") -> None:
+    """The problems on stdout in ``fmt``; the summary and the exit status are the caller's, the same in each.
+    ``title``: the command printing them (`recur eval --format github` prints its annotations through here too),
+    which names the notice of those left unannotated and the job summary's heading."""
     from recur.kb.check import check_document, github_annotated, github_command
 
     if fmt == "json":
@@ -277,7 +279,7 @@ def _print_problems(problems: list, fmt: str, failed: bool) -> None:
     for p in rest:  # GitHub would drop their annotation, and its log line shows the message only
         _say(str(p))
     if rest:
-        _unannotated(problems, len(rest), workspace)
+        _unannotated(problems, len(rest), workspace, title)
 
 
 _C1 = re.compile(r"[\x7f-\x9f]")
@@ -296,7 +298,7 @@ def _say(text: str, json_text: bool = False) -> None:
         click.echo(escape_controls(text, keep="\t"))
 
 
-def _unannotated(problems: list, left: int, workspace) -> None:
+def _unannotated(problems: list, left: int, workspace, title: str) -> None:
     """With more problems than GitHub annotates (the rest are dropped without a word): in the job summary
     when the runner names its file (GITHUB_STEP_SUMMARY), as many as GitHub keeps of it (errors first), and
     a last annotation, a notice, saying how many have none and where they all are."""
@@ -311,7 +313,7 @@ def _unannotated(problems: list, left: int, workspace) -> None:
             # one write, so no half summary is read
             with open(summary, "a", encoding="utf-8") as fh:
                 used = fh.tell()
-                text, rows = github_summary_rows(problems, left, workspace, SUMMARY_BYTES - used)
+                text, rows = github_summary_rows(problems, left, workspace, SUMMARY_BYTES - used, title)
                 if text:
                     fh.write(text + "\n")
             where = "the job summary lists them all with their files"
@@ -325,12 +327,12 @@ def _unannotated(problems: list, left: int, workspace) -> None:
                     f"the job summary lists {rows:,} of them, errors first, and the step's log those with no annotation"
                 )
         except OSError as exc:
-            click.echo(f"recur check: cannot write the job summary {summary}: {exc.strerror or exc}", err=True)
+            click.echo(f"{title}: cannot write the job summary {summary}: {exc.strerror or exc}", err=True)
     message = (
         f"{left} of {len(problems)} problems have no annotation (GitHub annotates at most {ANNOTATED_PER_LEVEL} "
         f"errors, {ANNOTATED_PER_LEVEL} warnings and {ANNOTATED_PER_LEVEL} notices of a step): {where}"
     )
-    _say(github_notice("recur check", message))
+    _say(github_notice(title, message))
 
 
 def _check_summary(kb, kb_dir, problems: list, named: list | None, elsewhere: list, broken=()) -> str:
@@ -960,16 +962,10 @@ def _below(m: dict, min_recall1: float, min_recall3: float, min_mrr: float) -> l
 
 
 def _annotate(problems: list) -> None:
-    """`recur eval --format github`'s workflow commands, as `recur check --format github` prints them (the
-    file from the repository's root, escaped); those GitHub would drop as plain lines, which keep their line."""
-    from recur.kb.check import github_annotated, github_command
-
-    workspace = config.get("github_workspace")
-    annotated, rest = github_annotated(problems)
-    for p in annotated:
-        _say(github_command(p, workspace))
-    for p in rest:
-        _say(str(p))
+    """`recur eval --format github`'s workflow commands, printed by `recur check --format github`'s own code (the
+    file from the repository's root, escaped; those GitHub would drop as plain lines, with the notice saying how
+    many have none and the job summary listing them all): a copy of it here had neither (found in review)."""
+    _print_problems(problems, "github", True, title="recur eval")
 
 
 def _against_baseline(kb_dir, index_dir, model, engine, cases, results, baseline, baseline_index, tolerance):
