@@ -192,3 +192,28 @@ def test_a_named_file_with_no_problems_is_no_ok_when_broken_references_elsewhere
         assert "warning: pattern has no signals" in r.output and "OK" not in r.output, r.output
         said = "Failing because of --strict, and of the errors elsewhere." in r.output
         assert said == bool(strict) and "Failing because of --strict." not in r.output, r.output
+
+
+def test_references_shows_and_fails_on_dangling_pattern_ids_alone(tmp_path, monkeypatch):
+    """Found in review: the recur-references pre-commit hook ran `recur check --quiet` on the whole KB, so one
+    unfinished draft with a YAML error blocked every commit, and the per-file hook's errors printed twice.
+    `--references` keeps the errors naming a pattern id no file has; the others are counted, and fail nothing."""
+    import json
+
+    kb = _kb(tmp_path, monkeypatch)  # BROKEN: an error of its own (symptoms: 5)
+    write(kb, "patterns/capacity/draft.md", "---\nid: draft\ntitle: [unfinished\n---\n")
+    n = len(json.loads(run("--format", "json").stdout)["problems"])
+    r = run("--references")
+    assert r.exit_code == 0 and r.stdout == "", r.output
+    assert f"OK: no reference to a pattern id no file has in kb; {n} other problems not shown" in r.stderr, r.stderr
+    q = run("--references", "--quiet")
+    assert q.exit_code == 0 and q.output == "", q.output
+    (kb / "patterns/capacity/disk-full.md").unlink()  # a deletion leaves references to disk-full dangling
+    whole = json.loads(run("--format", "json").stdout)["problems"]
+    dangling = [p for p in whole if "no pattern has id 'disk-full'" in p["message"]]
+    assert dangling and len(dangling) < len(whole)
+    r = run("--references", "--format", "json")
+    assert r.exit_code == 1 and json.loads(r.stdout)["problems"] == dangling, r.stdout
+    said = f"{len(dangling)} reference{'s' if len(dangling) > 1 else ''} to a pattern id no file has in kb"
+    assert said in r.stderr, r.stderr
+    assert run("--references", "--similar").exit_code == 2

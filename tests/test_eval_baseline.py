@@ -180,3 +180,39 @@ def test_format_github_annotates_each_case_that_moved_down_or_missed(kbs, monkey
     assert failed.exit_code == 1 and len(misses) == 1 and ",line=5,title=eval::missed the top 3: rank 6" in misses[0]
     assert not [line for line in run("--format", "github").stdout.splitlines() if line.startswith("::")]
     assert run("--format", "github", "--json").exit_code == 2
+
+
+def test_format_github_annotates_a_case_once_and_what_moved_down_first(kbs, monkeypatch):
+    """Found in review: a case that moved out of the top 3 while a threshold failed was annotated twice at its
+    line (moved down, and missed), and the misses came before what the change moved down (GitHub annotates 10)."""
+    from recur.cli.evalbase import github_problems
+    from recur.retrieval.evaluate import CaseResult, Comparison, Moved
+
+    base, now, run = kbs
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    res = run("--baseline", str(base), "--format", "github", "--min-recall3", "0.9")
+    said = [line for line in res.stdout.splitlines() if line.startswith("::")]
+    assert res.exit_code == 1 and len(said) == 1 and ",line=5,title=eval::moved down" in said[0], res.stdout
+    results = [CaseResult("a", ["x"], ["y", "z", "w", "x"], line=2), CaseResult("b", ["x"], ["y"], line=7)]
+    comp = Comparison({}, {}, [Moved(7, "b", ["x"], 1, None)], 0.0, ["failed"])
+    found = github_problems("kb/eval/cases.yml", results, True, comp)
+    assert [(p.line, p.message.split(":")[0]) for p in found] == [
+        (7, "moved down from the baseline"),
+        (2, "missed the top 3"),
+    ]
+
+
+def test_format_github_says_how_many_cases_have_no_annotation_as_check_does(tmp_path, monkeypatch, capsys):
+    """Found in review: eval's annotations were printed by a copy of check's code without its notice of those
+    GitHub drops (10 of each level) and without the job summary listing them all."""
+    from recur.cli.core import _annotate
+    from recur.util.errors import Problem
+
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    _annotate([Problem("kb/eval/cases.yml", n, "eval", f"missed the top 3: case {n}") for n in range(1, 13)])
+    out = capsys.readouterr().out.splitlines()
+    assert len([line for line in out if line.startswith("::error ")]) == 10
+    assert out[-1].startswith("::notice title=recur eval::2 of 12 problems have no annotation"), out[-1]
+    assert summary.read_text().startswith("### recur eval: 12 errors"), summary.read_text()

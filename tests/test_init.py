@@ -175,6 +175,12 @@ def test_a_pre_commit_hook_fails_a_commit_that_deletes_a_pattern_other_files_nam
 
     sound = commit_check()
     assert sound.returncode == 0 and sound.stdout == "", sound.stdout + sound.stderr  # quiet: no notices
+    # an unfinished draft of a teammate's, untracked, with a YAML error, is not this commit's: it blocked every one
+    draft = dest / "kb/patterns/capacity/half-written.md"
+    draft.write_text("---\nid: half-written\ntitle: [unfinished\n---\n")
+    unfinished = commit_check()
+    assert unfinished.returncode == 0 and unfinished.stdout == "", unfinished.stdout + unfinished.stderr
+    draft.unlink()
     (dest / "kb/patterns/capacity/disk-full.md").unlink()
     broken = commit_check()
     assert broken.returncode == 1 and "Traceback" not in broken.stderr, broken.stdout + broken.stderr

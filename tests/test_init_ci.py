@@ -359,3 +359,68 @@ def test_the_pull_requests_own_notice_is_annotated_before_the_starter_kbs(tmp_pa
         text=True,
     )
     assert proc.returncode == 0 and "changed file" not in proc.stderr, proc.stderr
+
+
+@needs_make
+def test_make_passes_each_changed_file_name_as_one_shell_word(tmp_path):
+    """Found in review: the Makefile put --changed names (and `make similar`'s CHANGED) into the recipe
+    unquoted: `kb/it's.md` failed the recipe ("Unterminated quoted string", make exit 2) and a name with
+    backticks ran a command. Each is one word now, a file no KB file said on stderr and left out."""
+    import shlex
+
+    dest = tmp_path / "team"
+    assert CliRunner().invoke(cli, ["init", str(dest)]).exit_code == 0
+    _, env = _tools(tmp_path)
+    names = "kb/it's.md kb/`date>pwned`.md"
+    made = _make(dest, env, "check", f"CHECK_CHANGED={names}")
+    assert made.returncode == 0, made.stdout[-3000:] + made.stderr[-3000:]
+    assert not (dest / "pwned").exists() and not (dest / "kb/pwned").exists()
+    assert "Unterminated" not in made.stderr and "kb/it's.md" in made.stderr, made.stderr
+    planned = _make(dest, env, "-n", "similar", f"CHANGED={names}")
+    line = next(ln for ln in planned.stdout.splitlines() if "--similar" in ln)
+    assert shlex.split(line)[-2:] == ["kb/it's.md", "kb/`date>pwned`.md"], line
+
+
+@needs_make
+def test_make_eval_takes_a_check_format_eval_has_not_as_text(tmp_path):
+    """Found in review: `make eval` passed --format $(CHECK_FORMAT), and eval has text and github only, so
+    `make test CHECK_FORMAT=json` failed at eval with a usage error (exit 2)."""
+    dest = tmp_path / "team"
+    assert CliRunner().invoke(cli, ["init", str(dest)]).exit_code == 0
+    _, env = _tools(tmp_path)
+    made = _make(dest, env, "eval", "CHECK_FORMAT=json")  # a new KB: no case yet, nothing measured, exit 0
+    assert made.returncode == 0 and "No retrieval cases" in made.stderr, made.stdout + made.stderr
+    planned = _make(dest, env, "-n", "eval", "CHECK_FORMAT=github")
+    assert "--format github" in planned.stdout, planned.stdout
+
+
+@needs_make
+@pytest.mark.skipif(shutil.which("git") is None, reason="no git")
+def test_the_workflow_passes_make_only_plain_changed_file_names(tmp_path):
+    """A pull request chooses its file names, and make hands them to a shell: the check and near-duplicate
+    steps drop a name with other characters than letters, digits, . _ / - and spaces (still checked with the
+    rest of the KB, only not listed first), and a change of such names alone still passes the step."""
+    dest = tmp_path / "team"
+    assert CliRunner().invoke(cli, ["init", str(dest), "--starter"]).exit_code == 0
+    _, env = _tools(tmp_path)
+    _git(dest, "init", "-q", "-b", "main")
+    _git(dest, "add", ".")
+    _git(dest, "commit", "-q", "-m", "base")
+    base = _git(dest, "rev-parse", "HEAD")
+    waf = dest / "kb/patterns/security/waf-false-positive.md"
+    text = waf.read_text()
+    for name in ("it's.md", "a`date>pwned`.md"):
+        (dest / "kb/patterns/security" / name).write_text(text)
+    _git(dest, "add", ".")
+    _git(dest, "commit", "-q", "-m", "odd names")
+    _, steps = _steps(dest, "kb.yml")
+    env["MAKEFLAGS"] = "n"  # the command make would run, printed
+    for step in ("Check the KB format", "Near-duplicates"):
+        script = next(s["run"] for s in steps if str(s.get("name", "")).startswith(step))
+        script = script.replace("${{ github.event.pull_request.base.sha }}", base)
+        proc = subprocess.run(
+            ["bash", "-e", "-o", "pipefail", "-c", script], cwd=dest, env=env, capture_output=True, text=True
+        )
+        assert proc.returncode == 0, (step, proc.stdout[-3000:] + proc.stderr[-3000:])
+        assert "it's" not in proc.stdout and "pwned" not in proc.stdout, proc.stdout
+    assert not (dest / "pwned").exists()

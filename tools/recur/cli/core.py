@@ -81,9 +81,29 @@ from recur.util.text import ONLY_INVISIBLE, escape_controls, has_text, plural
     "the job summary lists them all); the summary line says how many are theirs. Every problem is still shown "
     "and counted; a FILE that is no KB file is said on stderr and left out.",
 )
+@click.option(
+    "--references",
+    is_flag=True,
+    help="Only the errors of a reference to a pattern id no file has (a pattern renamed or deleted while other "
+    "files name it): every other problem is left out, counted on stderr, and fails nothing. The "
+    "recur-references pre-commit hook's check: one unfinished draft elsewhere in the KB blocked every commit.",
+)
 @click.argument("files", nargs=-1, type=click.Path())
-def check(
-    kb_dir, strict, similar, similar_threshold, index_dir, model, stale_days, today, quiet, fmt, as_json, changed, files
+def check(  # long: 14 flags, one parameter a line (ruff's format); the body is ~60 lines
+    kb_dir,
+    strict,
+    similar,
+    similar_threshold,
+    index_dir,
+    model,
+    stale_days,
+    today,
+    quiet,
+    fmt,
+    as_json,
+    changed,
+    references,
+    files,
 ):
     """Validate every KB file against the format; print all problems, then fail once.
 
@@ -100,6 +120,8 @@ def check(
     from recur.util.dates import given_date
 
     fmt = json_alias(fmt, as_json)
+    if references and similar:  # a near-duplicate is no reference
+        raise click.UsageError("--references and --similar exclude each other")
     from_env = click.get_current_context().get_parameter_source("today") == click.core.ParameterSource.ENVIRONMENT
     today = given_date(today, config.env("today") if from_env else "--today")
     named = named_files(kb_dir, files) if files else None
@@ -114,6 +136,7 @@ def check(
 
         compared = compare(kb, only=files or None, index_dir=index_dir, model=model, threshold=similar_threshold)
         problems += [*compared.problems, *compared.notices]
+    problems, others = _references_only(problems) if references else (problems, 0)
     elsewhere = []
     if in_named is not None:  # each problem sorted once: in a named file, or elsewhere (counted, not shown)
         shown = []
@@ -131,7 +154,10 @@ def check(
     _print_problems([p for p in [*problems, *broken] if not (quiet and p.level == "notice")], fmt, failed)
     if not quiet:
         click.echo(
-            _check_summary(kb, kb_dir, problems, named, elsewhere, broken) + _changed_said(problems, first, n_changed),
+            _references_summary(kb_dir, [*problems, *broken], others)
+            if references
+            else _check_summary(kb, kb_dir, problems, named, elsewhere, broken)
+            + _changed_said(problems, first, n_changed),
             err=True,
         )
         if compared is not None and not compared.problems and not compared.notices:
@@ -186,6 +212,26 @@ def _none_similar(compared, named: bool, patterns: int) -> str:
     )
 
 
+def _references_only(problems: list) -> tuple[list, int]:
+    """(the errors of a reference to a pattern id no file has, how many other problems were left out): the
+    recur-references hook's `check --references` runs on the whole KB on every commit, for a `git rm` of a
+    pattern that the per-file hooks never see (pre-commit passes no deleted file). Failing on every error, one
+    unfinished untracked draft with a YAML error blocked every commit, and the per-file hook's problems were
+    printed twice (found in review)."""
+    from recur.kb.check import UNKNOWN_ID
+
+    kept = [p for p in problems if p.is_error and p.code == UNKNOWN_ID]
+    return kept, len(problems) - len(kept)
+
+
+def _references_summary(kb_dir, broken: list, others: int) -> str:
+    """The last line of `recur check --references`: the references found, and the other problems not shown."""
+    rest = f"; {plural(others, 'other problem')} not shown (recur check lists them)" if others else ""
+    if not broken:
+        return f"OK: no reference to a pattern id no file has in {kb_dir}{rest}."
+    return f"{plural(len(broken), 'reference')} to a pattern id no file has in {kb_dir}{rest}"
+
+
 def _broken_elsewhere(elsewhere: list) -> list:
     """The errors outside the named files of a reference to a pattern id no file has: what renaming a
     pattern, changing its id or deleting it in the named files leaves in the files that name it. Shown with
@@ -211,8 +257,10 @@ def _elsewhere_note(kb_dir, elsewhere: list) -> str:
     return f"recur check: {plural(n, 'error')} elsewhere in {kb_dir} not shown (recur check without FILES lists them)"
 
 
-def _print_problems(problems: list, fmt: str, failed: bool) -> None:
-    """The problems on stdout in ``fmt``; the summary and the exit status are the caller's, the same in each."""
+def _print_problems(problems: list, fmt: str, failed: bool, title: str = "recur check") -> None:
+    """The problems on stdout in ``fmt``; the summary and the exit status are the caller's, the same in each.
+    ``title``: the command printing them (`recur eval --format github` prints its annotations through here too),
+    which names the notice of those left unannotated and the job summary's heading."""
     from recur.kb.check import check_document, github_annotated, github_command
 
     if fmt == "json":
@@ -231,7 +279,7 @@ def _print_problems(problems: list, fmt: str, failed: bool) -> None:
     for p in rest:  # GitHub would drop their annotation, and its log line shows the message only
         _say(str(p))
     if rest:
-        _unannotated(problems, len(rest), workspace)
+        _unannotated(problems, len(rest), workspace, title)
 
 
 _C1 = re.compile(r"[\x7f-\x9f]")
@@ -250,7 +298,7 @@ def _say(text: str, json_text: bool = False) -> None:
         click.echo(escape_controls(text, keep="\t"))
 
 
-def _unannotated(problems: list, left: int, workspace) -> None:
+def _unannotated(problems: list, left: int, workspace, title: str) -> None:
     """With more problems than GitHub annotates (the rest are dropped without a word): in the job summary
     when the runner names its file (GITHUB_STEP_SUMMARY), as many as GitHub keeps of it (errors first), and
     a last annotation, a notice, saying how many have none and where they all are."""
@@ -265,7 +313,7 @@ def _unannotated(problems: list, left: int, workspace) -> None:
             # one write, so no half summary is read
             with open(summary, "a", encoding="utf-8") as fh:
                 used = fh.tell()
-                text, rows = github_summary_rows(problems, left, workspace, SUMMARY_BYTES - used)
+                text, rows = github_summary_rows(problems, left, workspace, SUMMARY_BYTES - used, title)
                 if text:
                     fh.write(text + "\n")
             where = "the job summary lists them all with their files"
@@ -279,12 +327,12 @@ def _unannotated(problems: list, left: int, workspace) -> None:
                     f"the job summary lists {rows:,} of them, errors first, and the step's log those with no annotation"
                 )
         except OSError as exc:
-            click.echo(f"recur check: cannot write the job summary {summary}: {exc.strerror or exc}", err=True)
+            click.echo(f"{title}: cannot write the job summary {summary}: {exc.strerror or exc}", err=True)
     message = (
         f"{left} of {len(problems)} problems have no annotation (GitHub annotates at most {ANNOTATED_PER_LEVEL} "
         f"errors, {ANNOTATED_PER_LEVEL} warnings and {ANNOTATED_PER_LEVEL} notices of a step): {where}"
     )
-    _say(github_notice("recur check", message))
+    _say(github_notice(title, message))
 
 
 def _check_summary(kb, kb_dir, problems: list, named: list | None, elsewhere: list, broken=()) -> str:
@@ -912,16 +960,10 @@ def _below(m: dict, min_recall1: float, min_recall3: float, min_mrr: float) -> l
 
 
 def _annotate(problems: list) -> None:
-    """`recur eval --format github`'s workflow commands, as `recur check --format github` prints them (the
-    file from the repository's root, escaped); those GitHub would drop as plain lines, which keep their line."""
-    from recur.kb.check import github_annotated, github_command
-
-    workspace = config.get("github_workspace")
-    annotated, rest = github_annotated(problems)
-    for p in annotated:
-        _say(github_command(p, workspace))
-    for p in rest:
-        _say(str(p))
+    """`recur eval --format github`'s workflow commands, printed by `recur check --format github`'s own code (the
+    file from the repository's root, escaped; those GitHub would drop as plain lines, with the notice saying how
+    many have none and the job summary listing them all): a copy of it here had neither (found in review)."""
+    _print_problems(problems, "github", True, title="recur eval")
 
 
 def _against_baseline(kb_dir, index_dir, model, engine, cases, results, baseline, baseline_index, tolerance):

@@ -140,13 +140,22 @@ def _rank(rank: int | None) -> str:
 
 
 def github_problems(cases_path: str, results: list, thresholds_failed: bool, comp) -> list[Problem]:
-    """The annotations of `recur eval --format github`, at each case's line of the cases file: every miss
-    (not in the top 3) when a threshold failed, and every case that moved down from the baseline, an
-    error when the comparison failed (a warning within --tolerance)."""
+    """The annotations of `recur eval --format github`, at each case's line of the cases file: every case that
+    moved down from the baseline, an error when the comparison failed (a warning within --tolerance), then
+    every other miss (not in the top 3) when a threshold failed. The moved-down cases come first, as they are
+    what the change did (GitHub annotates 10 of each level), and a case is annotated once: one that moved out
+    of the top 3 was annotated twice at its line, as moved down and as missed (found in review)."""
     found = []
+    if comp is not None:
+        level = "error" if comp.failed else "warning"
+        for m in comp.moved_down:
+            out = " (out of the top 3)" if m.left_top else ""
+            said = f"moved down from the baseline: rank {_rank(m.before)} → {_rank(m.after)}{out} for {', '.join(m.expect)}: {m.query[:80]}"
+            found.append(Problem(cases_path, m.line, "eval", said, level))
+    moved = {p.line for p in found}
     if thresholds_failed:
         for r in results:
-            if r.missed:
+            if r.missed and r.line not in moved:
                 got = ", ".join(r.ranked[:3]) or "nothing"
                 found.append(
                     Problem(
@@ -156,10 +165,4 @@ def github_problems(cases_path: str, results: list, thresholds_failed: bool, com
                         f"missed the top 3: rank {_rank(r.rank)} for {', '.join(r.expect)} (got {got}): {r.query[:80]}",
                     )
                 )
-    if comp is not None:
-        level = "error" if comp.failed else "warning"
-        for m in comp.moved_down:
-            out = " (out of the top 3)" if m.left_top else ""
-            said = f"moved down from the baseline: rank {_rank(m.before)} → {_rank(m.after)}{out} for {', '.join(m.expect)}: {m.query[:80]}"
-            found.append(Problem(cases_path, m.line, "eval", said, level))
     return found

@@ -939,7 +939,7 @@ SUMMARY_BYTES = 1_000_000
 
 
 def github_summary_rows(
-    problems: list[Problem], unannotated: int, workspace=None, limit: int = SUMMARY_BYTES
+    problems: list[Problem], unannotated: int, workspace=None, limit: int = SUMMARY_BYTES, title: str = "recur check"
 ) -> tuple[str, int]:
     """``problems`` as Markdown for a GitHub job summary (the file GITHUB_STEP_SUMMARY names), and how many
     rows it has: a heading with the counts and one table row per problem, errors first, then warnings, then
@@ -947,10 +947,10 @@ def github_summary_rows(
     has room for); a last line says how many more were left out. ``unannotated``: how many of them have no
     annotation (``github_annotated``'s rest, which the caller has already split off to print them). Cells are
     escaped so a message's ``|`` keeps its row and ``<`` is shown, not read as HTML. ("", 0) when ``limit``
-    has no room for the heading and that last line: nothing is to be written."""
+    has no room for the heading and that last line: nothing is to be written. ``title``: the command, heading it."""
     counts = {level: sum(p.level == level for p in problems) for level in _LEVELS}
     head = [
-        f"### recur check: {plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
+        f"### {title}: {plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
         f"{plural(counts['notice'], 'notice')}",
         "",
         f"GitHub annotates at most {ANNOTATED_PER_LEVEL} problems of each level of a step: "

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from recur.util.text import plural
+
 MRR_DEPTH = 10
 
 
@@ -122,7 +124,7 @@ def compare(base: list[CaseResult], now: list[CaseResult], tolerance: float = 0.
         lines = ", ".join(str(m.line) for m in left)
         many = len(left) != 1
         failed.append(
-            f"{len(left)} case{'s' if many else ''} left the top {TOP} {'they' if many else 'it'} had in the baseline "
-            f"(line{'s' if many else ''} {lines})"
+            f"{plural(len(left), 'case')} left the top {TOP} {'they' if many else 'it'} had in the baseline "
+            f"({'lines' if many else 'line'} {lines})"
         )
     return Comparison(mb, mn, moved, tolerance, failed)
