@@ -32,7 +32,7 @@ import numpy as np
 from recur import config
 from recur.retrieval import calibrate
 from recur.retrieval.index import LoadedIndex
-from recur.util.language import OTHER_LANGUAGE_WORDS, mostly_non_latin, mostly_other_language
+from recur.util.language import AMBIGUOUS_WORDS, OTHER_LANGUAGE_WORDS, mostly_non_latin, mostly_other_language
 from recur.util.text import (
     STOPWORDS,
     bm25_words,
@@ -807,7 +807,8 @@ class Searcher:
         """Whether the model cannot read ``text`` (calibrate.UNREAD_CAP): its letters mostly in another script
         (mostly_non_latin), its words reading as another language (mostly_other_language), or at least
         UNREAD_WORDS[0] of its words, and UNREAD_WORDS[1] of them or more, no word the model's tokenizer has
-        whole (``_a_word``; a model with no tokenizer, the fake one: not read this way). Found in review:
+        whole (``_a_word``, or read as one: a typo; a model with no tokenizer, the fake one: not read this way).
+        Found in review:
         "Knoten startet nicht neu" and "Speicherleck im zahlungs-dienst" are word pieces to MiniLM, and were
         `high` (0.96, 0.92) for a German pattern sharing one word, its cosines alike for any German text."""
         if mostly_non_latin(text) or mostly_other_language(text):
@@ -817,7 +818,12 @@ class Searcher:
         ws = {w for w in bm25_words(text) if w.isalpha()}
         if not self._known_words or not ws:
             return False
-        unknown = sum(not self._a_word(w) for w in ws)
+        # a typo read as a word of the model's is the model's ("certficate expird": the text is English), but
+        # not beside another language's function word: "startet", "nicht", "neu" were read as "started",
+        # "night", "neue"
+        other = any(w in OTHER_LANGUAGE_WORDS and w not in AMBIGUOUS_WORDS for w in split_words(text))
+        read = {} if other else {w: r for w, r in self.corrections(text) if self._a_word(r)}
+        unknown = sum(not self._a_word(w) and w not in read for w in ws)
         least, share = calibrate.UNREAD_WORDS
         return unknown >= least and unknown >= share * len(ws)
 

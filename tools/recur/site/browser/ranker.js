@@ -439,8 +439,11 @@ export class Ranker {
     const ws = new Set(this.bm25Words(text).filter((w) => !this.stop.has(w) && !/^\p{Nd}+$/u.test(w)
       && (w.length > 2 || Array.from(w).length > 1 || isCjk(w)) && /^\p{L}+$/u.test(w)));
     if (!this.knownWords.size || !ws.size) return false;
+    /* a typo read as a word of the model's is the model's, but not beside another language's function word */
+    const other = this.bm25Words(text).some((w) => q && q.OTHER_LANGUAGE_WORDS.has(w) && !q.AMBIGUOUS_WORDS.has(w));
+    const read = new Map(other ? [] : this.corrections(text).filter(([, r]) => this.typos.aWord(r)));
     let unknown = 0;
-    for (const w of ws) if (!this.typos.aWord(w)) unknown += 1;
+    for (const w of ws) if (!this.typos.aWord(w) && !read.has(w)) unknown += 1;
     return unknown >= least && unknown >= share * ws.size;
   }
 
