@@ -208,6 +208,10 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
         "Zeitu\u0308berschreitung",
     ]
     texts += ["値 が 接続 x ü"]
+    # a text the model cannot read, one word shared: at most calibrate.UNREAD_CAP unless most of its words are the
+    # pattern's or a specific signal is whole in it (search.Searcher._unread, _words_said), alike in the browser
+    texts += ["Zahlungsanbieter antwortet nicht", "Speicherleck im Zahlungsanbieter", "Zahlungen hängen beim Anbieter"]
+    texts += ["Schreibvorgänge schlagen fehl: ENOSPC", "接続が遅い"]
     texts += ["invoices printed on 30 December carry next year's date"]  # a person's draft (the shipped KB's)
     # a bare number is no identifier but an HTTP status not followed by a unit (util.text.identifiers)
     texts += ['checkout is slow: p99 took 200 ms on 14 pods, "status": 200, the clients got 429 from us, 503/s']

@@ -1182,5 +1182,6 @@
                      aboutFailure: aboutFailure, aboutNoFailure: aboutNoFailure, FAILURE_WORDS: FAILURE_WORDS,
                      FAILURE_TOKENS: FAILURE_TOKENS, FOUND: FOUND, NOT_A_FAILURE_BELOW: NOT_A_FAILURE_BELOW,
                      NOT_A_FAILURE_MEANINGS: NOT_A_FAILURE_MEANINGS, NOT_A_FAILURE_MIN_WORDS: NOT_A_FAILURE_MIN_WORDS,
-                     VERDICT_TOP: VERDICT_TOP };
+                     VERDICT_TOP: VERDICT_TOP, mostlyNonLatin: mostlyNonLatin, mostlyOtherLanguage: mostlyOtherLanguage,
+                     OTHER_LANGUAGE_WORDS: OTHER_LANGUAGE_WORDS, AMBIGUOUS_WORDS: AMBIGUOUS_WORDS };
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -160,6 +160,15 @@ HIGH_AT, MEDIUM_AT = 0.8, 0.4
 # the server's: within this of a cut-off above, or of each other, the two can say different things,
 # and the box says so (site/browser/ranker.js: borderline).
 BORDERLINE = 0.05
+# A text the model cannot read (another language or script, or words its tokenizer has only in pieces: search.
+# Searcher._unread): the cosine features (best, zbest, title_1 ...) are the English model's reading of word pieces,
+# alike for any text in that language, and one shared word then made a near-certain `high` (found in review:
+# "Knoten startet nicht neu" 0.96 for "Festplatte voll auf Datenbank-Knoten"). Such a text's probability is at most
+# UNREAD_CAP (medium, outside BORDERLINE of high) unless it has evidence beyond shared words: a specific signal
+# whole, or more than half of its words in the pattern. Unread: at least UNREAD_WORDS[0] words, UNREAD_WORDS[1] of
+# them or more not the model's. English figures unchanged (docs/calibration.md, 2026-12-06).
+UNREAD_CAP = 0.7
+UNREAD_WORDS = (2, 0.66)
 VERDICT_TOP = 3  # the results the verdict reads, whatever the question's --top
 MIN_CANDIDATES = 10  # the features are z-scores over the candidates: with fewer patterns they mean little,
 #                      and results keep the rule-based confidence (search.Hit) with probability None
@@ -223,6 +232,14 @@ def probability(X: np.ndarray, model: dict | None = None) -> np.ndarray:
     if "lo" in m:  # no extrapolation: a feature beyond what the fit saw counts as its edge (CLIP_SHARE)
         z = np.clip(z, np.asarray(m["lo"]), np.asarray(m["hi"]))
     return 1.0 / (1.0 + np.exp(-(z @ np.asarray(m["coef"]) + m["intercept"])))
+
+
+def unread_capped(probs, evidence) -> np.ndarray:
+    """``probs`` (in ranked order) for a text the model cannot read (search.Searcher._unread), each at most
+    UNREAD_CAP unless ``evidence`` holds for it: a specific signal of the pattern whole in the text, or more
+    than half of the text's words (search.Searcher._words_said)."""
+    p = np.asarray(probs, dtype=np.float64)
+    return np.where(np.asarray(evidence, dtype=bool), p, np.minimum(p, UNREAD_CAP))
 
 
 def shown(p: float) -> float:

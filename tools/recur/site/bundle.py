@@ -112,7 +112,8 @@ def ranking_params() -> dict:
                         "min_candidates": calibrate.MIN_CANDIDATES, "no_match_below": calibrate.NO_MATCH_BELOW,
                         "verdict_top": calibrate.VERDICT_TOP,
                         "high_at": calibrate.HIGH_AT, "medium_at": calibrate.MEDIUM_AT,
-                        "borderline": calibrate.BORDERLINE},
+                        "borderline": calibrate.BORDERLINE, "unread_cap": calibrate.UNREAD_CAP,
+                        "unread_words": list(calibrate.UNREAD_WORDS)},
     }
 
 

@@ -503,6 +503,40 @@ export class Ranker {
     return { scores, terms, words: qwords.size, said: all.size };
   }
 
+  /* Searcher._words_said: per row, whether it has more than half of the query's words (lex.words), a word as
+     typed or as read when read as a word of the model's (aWord); other languages' function words never shared */
+  wordsSaid(text, words) {
+    const b = this.bm25, q = globalThis.RecurQuery, read = new Map(this.readNow(text));
+    const other = q && q.OTHER_LANGUAGE_WORDS ? q.OTHER_LANGUAGE_WORDS : new Set();
+    const shared = new Float64Array(b.rows.length), seen = new Set();
+    for (const w of this.bm25Words(text)) {
+      if (this.stop.has(w) || /^\p{Nd}+$/u.test(w) || (w.length <= 2 && Array.from(w).length <= 1 && !isCjk(w))) continue;
+      if (other.has(w)) continue;
+      const stem = this.stemOf(read.has(w) && this.typos.aWord(read.get(w)) ? read.get(w) : w);
+      const t = stem === undefined ? undefined : b.vocab.get(stem);
+      if (t === undefined || seen.has(t)) continue;
+      seen.add(t);
+      for (let j = b.indptr[t]; j < b.indptr[t + 1]; j++) shared[b.indices[j]] += 1;
+    }
+    return shared.map((x) => (x * 2 > words ? 1 : 0));
+  }
+
+  /* Searcher._unread: a text the model cannot read (calibrate.UNREAD_CAP): another script or language
+     (RecurQuery's readings, as query.prepare's note), or most of its words no word of the model's tokenizer */
+  unread(text) {
+    const q = globalThis.RecurQuery, [least, share] = this.p.calibration.unread_words;
+    if (q && (q.mostlyNonLatin(text) || q.mostlyOtherLanguage(text))) return true;
+    const ws = new Set(this.bm25Words(text).filter((w) => !this.stop.has(w) && !/^\p{Nd}+$/u.test(w)
+      && (w.length > 2 || Array.from(w).length > 1 || isCjk(w)) && /^\p{L}+$/u.test(w)));
+    if (!this.knownWords.size || !ws.size) return false;
+    /* a typo read as a word of the model's is the model's, but not beside another language's function word */
+    const other = this.bm25Words(text).some((w) => q && q.OTHER_LANGUAGE_WORDS.has(w) && !q.AMBIGUOUS_WORDS.has(w));
+    const read = new Map(other ? [] : this.corrections(text).filter(([, r]) => this.typos.aWord(r)));
+    let unknown = 0;
+    for (const w of ws) if (!this.typos.aWord(w) && !read.has(w)) unknown += 1;
+    return unknown >= least && unknown >= share * ws.size;
+  }
+
   /* Searcher._signals: pattern index -> [score, why entries, a specific signal whole in the text] for
      signals found in the query. */
   signalMatches(text) {
@@ -592,6 +626,13 @@ export class Ranker {
     const pool = [...sig.values()].some((v) => v[2]) || pin ? byScore : byScore.slice(0, top);
     const fitted = n >= this.p.calibration.min_candidates ? this.probabilities(byScore, pool, fused, comp, cidx, sig)
       : pool.map(() => null);
+    if (fitted.length && fitted[0] !== null && this.unread(text)) {  /* calibrate.unread_capped */
+      const cap = this.p.calibration.unread_cap, most = lex ? this.wordsSaid(text, lex.words) : null;
+      pool.forEach((j, r) => {
+        const saidMost = most !== null && this.lexOf[cidx[j]] >= 0 && most[this.lexOf[cidx[j]]] === 1;
+        if (!saidMost && !isVerbatim(j)) fitted[r] = Math.min(fitted[r], cap);
+      });
+    }
     const [moved, floored] = verbatimFirst(pool, fitted, pool.map(isVerbatim), this.p.verbatim.floor);
     const isDraft = moved.map((j) => unreviewed(this.docs[cidx[j]]));
     const [at, probs0] = importDraftsAfter(floored, isDraft, this.p.import_draft.cap);
