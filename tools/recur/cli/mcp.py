@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -71,7 +72,7 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
         pages = f", pages at {site_url} (the built site's)" if site_url else ""
     else:
         pages = f", pages at {site_url}"
-    stderr, stopped = _whole_lines(), []
+    stderr, stopped, stopping = _whole_lines(), [], threading.Event()  # stopping: set by run_stdio on a signal
     try:  # from here: severity_keys or build_server raising left stderr wrapped and the engine's thread running
         holder.start()
         severities = None
@@ -82,7 +83,7 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
         # the answers say the staleness the holder's own check found (the look it logs), not a second walk of the KB
         # made by the MCP side on a clock of its own, as under `recur serve`
         server = build_server(
-            holder_engine(holder),
+            holder_engine(holder, stopping=stopping),
             allow_writes=allow_writes,
             site_url=site_url,
             severities=severities,
@@ -92,8 +93,8 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
         )
         writes = "record_incident enabled" if allow_writes else "read-only"
         click.echo(f"Recur MCP server on stdio ({writes}{pages}). Loading the model and index...", err=True)
-        stopped = _stop_by_sigterm()
-        run_stdio(server)
+        stopped = _stop_by_sigterm()  # until the event loop receives the signals itself (mcp_stdio._stop_on_signal)
+        _acted_on(run_stdio(server, stopping), stopped)
     except KeyboardInterrupt:  # Ctrl-C: main() says "Interrupted." and exits 130
         if not stopped:
             raise
@@ -126,6 +127,16 @@ def _stop_by_sigterm() -> list:
 
     signal.signal(signal.SIGTERM, on_term)
     return stopped
+
+
+def _acted_on(signum: int | None, stopped: list) -> None:
+    """The signal that stopped the server (run_stdio returns it once its event loop has ended), acted on as the
+    handlers did: SIGTERM noted in ``stopped`` (the process then ends by it), Ctrl-C raised as KeyboardInterrupt
+    (main() says "Interrupted." and exits 130)."""
+    if signum == signal.SIGTERM:
+        stopped.append(signum)
+    elif signum is not None:
+        raise KeyboardInterrupt
 
 
 def _end_by(signum: int) -> None:

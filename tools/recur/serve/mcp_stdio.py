@@ -10,8 +10,9 @@ ends (``_InFlight``). The SDK is imported when the server runs, not with this mo
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from recur.retrieval import patterns as pat
@@ -22,17 +23,43 @@ if TYPE_CHECKING:
     from mcp.server.mcpserver import MCPServer
 
 
-def run_stdio(server: MCPServer) -> None:
+def run_stdio(server: MCPServer, stopping: threading.Event | None = None) -> int | None:
     """The server on stdio: the SDK's transport, reading the lines of ``_StdinLines``. The SDK's
     reader drops a line it cannot read as a message without a word, so a lone surrogate escape
     (``"\\udcff"``, not valid Unicode), a line that is not JSON and JSON that is not a JSON-RPC message
     each left the client waiting for an answer that never came. Such text now reaches the tools as
     U+FFFD (as bytes that are not UTF-8 already did), and the other two are answered with the JSON-RPC
-    error for them; the server serves on."""
+    error for them; the server serves on. Returns the signal that stopped it (SIGINT, SIGTERM: ``_stop_on_signal``),
+    None when stdin ended; ``stopping`` is set as the signal comes (``holder_engine`` then stops waiting)."""
     import anyio
 
     _sdk_warnings_said()
-    anyio.run(_serve_stdio, server)
+    stopped_by: list[int] = []
+    with _signals_noted(stopped_by):
+        anyio.run(_serve_stdio, server, stopped_by, stopping or threading.Event())
+    return stopped_by[0] if stopped_by else None
+
+
+@contextmanager
+def _signals_noted(stopped_by: list[int]):
+    """While the event loop runs, SIGINT and SIGTERM are only noted in ``stopped_by``, never raised: before its
+    signal watch starts (``_stop_on_signal`` then stops the server at once) and after it ends, as the loop closes.
+    A KeyboardInterrupt raised there lands in whatever the loop runs, as inside it (``_stop_on_signal``). The
+    handlers from before are put back once the loop has ended; run_stdio's caller acts on the signal."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():  # no handler can be set there
+        yield
+        return
+    before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig in before:
+        signal.signal(sig, lambda signum, frame: stopped_by.append(int(signum)))
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            if handler is not None:
+                signal.signal(sig, handler)
 
 
 class _LevelSaid(logging.Formatter):
@@ -52,53 +79,53 @@ def _sdk_warnings_said() -> None:
     sdk_warnings_to_stderr(_LevelSaid())
 
 
-async def _serve_stdio(server: MCPServer) -> None:
+async def _serve_stdio(server: MCPServer, stopped_by: list[int], stopping: threading.Event) -> None:
+    import anyio
     from mcp.server.stdio import stdio_server
 
     lines = _StdinLines(_take_stdin())
-    with _signals_wake_the_loop():
+    async with anyio.create_task_group() as serving:
+        await serving.start(_stop_on_signal, serving.cancel_scope, stopped_by, stopping)
         async with stdio_server(stdin=lines) as (read_stream, write_stream):
             lines.answer_on(write_stream)
             low = server._lowlevel_server  # what MCPServer.run("stdio") serves, on these streams
             await low.run(read_stream, _Watched(write_stream, lines.in_flight), low.create_initialization_options())
+        serving.cancel_scope.cancel()  # stdin ended and its requests are answered: the signal watch ends too
 
 
-@contextmanager
-def _signals_wake_the_loop():
-    """Every signal that has a Python handler (Ctrl-C's and SIGTERM's: cli.main, cli.mcp) wakes the event loop.
-    A signal only notes that its handler is due; Python runs it in the main thread, between two bytecodes. An idle
-    server's main thread sleeps in the event loop's epoll_wait with no timeout (a client that keeps stdin open
-    sends nothing), and a signal that did not interrupt that wait (taken by another thread, as the kernel may, or
-    come just before the wait began) was never acted on: `recur mcp` ran on, its main thread in selectors.select.
-    Python writes the signal's number to the wakeup fd from whichever thread took it; the loop watches that fd,
-    wakes, and the handler runs."""
-    import asyncio
+async def _stop_on_signal(scope, stopped_by: list[int], stopping: threading.Event, *, task_status) -> None:
+    """SIGINT and SIGTERM cancel ``scope`` (the serving task group's), and the signal is noted in ``stopped_by``;
+    the caller acts on it once the event loop has ended (run_stdio). Their Python handlers raised
+    KeyboardInterrupt wherever the main thread was, inside the event loop or a library's code, and about 1 run in
+    400 under load a task never finished its cancellation: the loop waited in selectors.select while closing
+    (asyncio.runners._cancel_all_tasks), and `recur mcp` never exited. Received by the event loop instead
+    (loop.add_signal_handler), a signal is a cancellation every task takes at an await. The loop's wakeup fd
+    takes it from whichever thread the kernel gave it to, so a signal another thread took wakes an idle server
+    too. Outside the main thread no handler can be set, and the server runs without. A tool running in a worker
+    thread is not cancelled (the SDK waits for it, shielded): ``stopping`` is set, and the one tool that waits long,
+    for the engine's load (``holder_engine``), stops waiting; without it Ctrl-C waited for the load (up to
+    LOAD_WAIT), where the KeyboardInterrupt had not."""
     import signal
-    import socket
-    import threading
 
-    if threading.current_thread() is not threading.main_thread():  # no handler runs there; set_wakeup_fd refuses
-        yield
+    import anyio
+
+    if threading.current_thread() is not threading.main_thread():
+        task_status.started()
         return
-    loop = asyncio.get_running_loop()
-    wake, wakeup = socket.socketpair()
-    wake.setblocking(False)
-    wakeup.setblocking(False)  # set_wakeup_fd: a signal handler may not block on a full buffer
-    loop.add_reader(wake.fileno(), _drained, wake)
-    before = signal.set_wakeup_fd(wakeup.fileno(), warn_on_full_buffer=False)
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        yield
-    finally:
-        signal.set_wakeup_fd(before)
-        loop.remove_reader(wake.fileno())
-        wake.close()
-        wakeup.close()
-
-
-def _drained(wake) -> None:
-    """The wakeup fd's bytes read: the loop woke, and Python runs the pending handlers as this code runs."""
-    with suppress(OSError):  # nothing left (another wake read it), or closed as the server stops
-        wake.recv(4096)
+        with anyio.open_signal_receiver(*handlers) as signals:
+            task_status.started()
+            if not stopped_by:  # else it came as the loop started, before this watch (_signals_noted noted it)
+                async for signum in signals:
+                    stopped_by.append(int(signum))
+                    break
+            stopping.set()
+            scope.cancel()
+    finally:  # the loop's removal leaves SIGTERM at its default: the handlers from before it (_signals_noted's) again
+        for sig, handler in handlers.items():
+            if handler is not None:
+                signal.signal(sig, handler)
 
 
 def _take_stdin() -> int:
@@ -291,14 +318,29 @@ def not_a_message(line: str):
     return JSONRPCError(jsonrpc="2.0", id=ident, error=error)
 
 
-def holder_engine(holder, wait: float = LOAD_WAIT) -> Callable:
-    """A getter over ``EngineHolder`` for stdio: waits for the first load, then answers at once."""
+def holder_engine(holder, wait: float = LOAD_WAIT, stopping: threading.Event | None = None) -> Callable:
+    """A getter over ``EngineHolder`` for stdio: waits for the first load, then answers at once; not once
+    ``stopping`` is set (run_stdio: the server is stopping on a signal, and waits for the tools running)."""
 
     def get():
-        if not holder.ready.wait(0 if holder.error else wait):
+        if not _loaded(holder, 0 if holder.error else wait, stopping):
             if holder.error:
                 raise pat.LookupFailure(f"the search engine failed to load: {holder.error}", "engine_failed")
             raise ApiError(503, "not_ready", holder.not_ready())
         return holder.engine
 
     return get
+
+
+def _loaded(holder, wait: float, stopping: threading.Event | None) -> bool:
+    """Whether ``holder`` loaded within ``wait`` seconds; False as soon as ``stopping`` is set. Looked at every
+    quarter second: the two events cannot be waited for at once."""
+    import time
+
+    if stopping is None:
+        return holder.ready.wait(wait)
+    end = time.monotonic() + wait
+    while not holder.ready.wait(max(0.0, min(0.25, end - time.monotonic()))):
+        if stopping.is_set() or time.monotonic() >= end:
+            return False
+    return True
