@@ -131,10 +131,13 @@ def _lifespan(holder: EngineHolder, bounded: int):
         _thread_room(bounded)
         holder.start()
         yield
-        # Slack commands promised an answer that will not come (the model still loading, say): told to run it again
+        # Slack commands promised an answer that will not come (the model still loading, say): told to run it again,
+        # in a worker thread (its posts take up to about 2 s, which held the event loop and every other task)
         owed = getattr(app.state, "slack_owed", None)
         if owed is not None:
-            owed.tell_restarted()
+            import anyio.to_thread
+
+            await anyio.to_thread.run_sync(owed.tell_restarted)
         holder.stop()
 
     return lifespan

@@ -81,7 +81,8 @@ USAGE = (
 # index load (after every restart), that Recur is starting; and what is posted there when the server stops first
 SEARCHING = "Searching the known failure patterns… the answer follows in a moment."
 STARTING = "Recur is starting (loading its model and index)… the answer follows once it has loaded."
-RESTARTED = "Recur restarted before answering; run the command again."
+# said on every stop, a final one too (it said "Recur restarted" then, found in review)
+STOPPED = "Recur stopped before answering (a restart, most likely); run the command again once it is back."
 
 
 class Owed:
@@ -106,7 +107,7 @@ class Owed:
             return self._urls.pop(key, None) is not None
 
     def tell_restarted(self, timeout: float = POST_TIMEOUT["restart notice"]) -> int:
-        """Post RESTARTED to each response_url still owed an answer, in parallel, within about ``timeout``
+        """Post STOPPED to each response_url still owed an answer, in parallel, within about ``timeout``
         seconds (best effort: the server is stopping); each is a warning in the log. Returns how many."""
         with self._lock:
             urls, self._urls = list(self._urls.values()), {}
@@ -117,7 +118,7 @@ class Owed:
             file=sys.stderr,
         )
         posts = [
-            threading.Thread(target=_post, args=(url, text_reply(RESTARTED), "restart notice"), daemon=True)
+            threading.Thread(target=_post, args=(url, text_reply(STOPPED), "restart notice"), daemon=True)
             for url in urls
         ]
         deadline = time.monotonic() + timeout + 0.5
