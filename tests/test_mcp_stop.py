@@ -181,3 +181,39 @@ def test_ctrl_c_stops_the_server_while_a_call_waits_for_the_model():
             proc.kill()
             proc.wait()
         proc.stdin.close()
+
+
+def test_a_second_ctrl_c_stops_the_server_while_a_call_is_stuck():
+    """A tool call stuck in a worker thread (here the engine getter never returns) is waited for by the cancelled
+    server, and a second Ctrl-C was only noted (found in review): `recur mcp` could not be stopped but by SIGKILL.
+    The second signal now ends the process as SIGINT's default does. The getter says when the call is stuck and
+    when the first signal has been taken (the loop's signal watch ended, the noting handler back), so the second
+    is sent then; on the code before, the process ran on (the wait below timed out)."""
+    stuck = """
+def stuck():
+    print("stuck", file=sys.stderr, flush=True)
+    while getattr(signal.getsignal(signal.SIGINT), "__module__", "") != "recur.serve.mcp_stdio":
+        time.sleep(0.01)  # the loop's own handler while it watches; the noting one again once it has taken Ctrl-C
+    print("first taken", file=sys.stderr, flush=True)
+    time.sleep(600)
+"""
+    proc = _run_stdio("run_stdio(build_server(stuck, stale_files=list))", stuck)
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True).start()
+    try:
+        _initialized(proc, lines)
+        call = {"name": "suggest_patterns", "arguments": {"text": "disk full"}}
+        proc.stdin.write(json.dumps({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": call}).encode())
+        proc.stdin.write(b"\n")
+        proc.stdin.flush()
+        assert proc.stderr.readline() == b"stuck\n"
+        proc.send_signal(signal.SIGINT)
+        assert proc.stderr.readline() == b"first taken\n"
+        proc.send_signal(signal.SIGINT)
+        rc = proc.wait(timeout=60)  # a guard against running on, not a timing
+        assert rc == -signal.SIGINT, proc.stderr.read().decode()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdin.close()

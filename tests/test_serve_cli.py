@@ -1345,3 +1345,21 @@ def test_a_blank_slack_secret_or_a_token_in_its_place_is_a_warning_at_start(tmp_
     secret_file.write_text("8f742231b10e8888abcd99yyyzzz85a5\n")  # a signing secret: nothing said
     assert _slack_secret(str(secret_file)) == "8f742231b10e8888abcd99yyyzzz85a5"
     assert _slack_secret(None) is None and capsys.readouterr().err == ""
+
+
+def test_the_slack_secret_from_the_environment_is_stripped_as_the_token_is(tmp_path, monkeypatch, capsys):
+    """Found in review: RECUR_SLACK_SIGNING_SECRET kept its trailing newline (a Kubernetes secret, an .env
+    file), so every Slack request's signature was computed with the wrong key and refused 401. It is read as
+    the API token is now (preflight.read_secret), and an empty secret file says so as an empty token file does."""
+    from recur.cli.serve import _slack_secret
+    from recur.util.errors import RecurError
+
+    monkeypatch.setenv("RECUR_SLACK_SIGNING_SECRET", "8f742231b10e8888abcd99yyyzzz85a5\n")
+    assert _slack_secret(None) == "8f742231b10e8888abcd99yyyzzz85a5"
+    monkeypatch.setenv("RECUR_SLACK_SIGNING_SECRET", "  xoxb-123-456-abcdef\r\n")
+    assert _slack_secret(None) == "xoxb-123-456-abcdef"
+    assert "holds a Slack token (xoxb-…)" in capsys.readouterr().err
+    empty = tmp_path / "empty"
+    empty.write_text("\n \n")
+    with pytest.raises(RecurError, match="--slack-signing-secret-file .*: the file is empty; put the signing secret"):
+        _slack_secret(str(empty))

@@ -183,3 +183,19 @@ def test_the_bearer_token_is_declared_so_docs_can_authorize(served):
     assert spec["paths"]["/api/feedback"]["post"]["security"] == [{"token": []}]
     assert spec["paths"]["/api/suggest"]["post"]["security"] == [{"token": []}]
     assert "security" not in spec["paths"]["/healthz"]["get"]  # open: a load balancer's probe
+
+
+def test_the_documentations_paths_are_served_where_the_middleware_reads_them(served):
+    """The documentation's paths were written in three modules (prefix.py, security.py, app.py's FastAPI
+    arguments) and could drift apart (found in review): app.py now serves them at prefix.py's, which the
+    middleware reads: the HTML pages (Swagger UI's script allowed by its hash), the schema and an asset."""
+    from recur.serve import prefix
+
+    base, _ = served
+    for path in prefix.DOCS_HTML:
+        r = httpx.get(base + path)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/html"), path
+    assert "'sha256-" in httpx.get(base + prefix.DOCS_UI).headers["content-security-policy"]  # its script allowed
+    assert httpx.get(base + prefix.DOCS_SCHEMA).json()["info"]["title"] == "Recur API"
+    assert httpx.get(base + prefix.DOCS_ASSETS + "/swagger-ui.css").status_code == 200
+    assert all(prefix.is_docs_path(path) for path in (*prefix.DOCS_HTML, prefix.DOCS_ASSETS + "/redoc.standalone.js"))

@@ -551,7 +551,9 @@ def test_a_command_promised_an_answer_is_told_when_the_server_stops_before_it(tm
             got = slack.wait(2)
     finally:
         release.set()
-    assert [g["text"] for g in got] == ["Recur restarted before answering; run the command again."] * 2
+    # said on every stop, a final one too: not "Recur restarted" (found in review)
+    stopped = "Recur stopped before answering (a restart, most likely); run the command again once it is back."
+    assert [g["text"] for g in got] == [stopped] * 2
     assert all(g["response_type"] == "ephemeral" and g["replace_original"] is False for g in got)
     assert "stopping with 2 Slack command(s) not answered yet" in capfd.readouterr().err
 
@@ -1334,3 +1336,26 @@ def test_a_long_card_is_cut_at_a_line_after_escaping_and_keeps_its_look_alike_li
         assert not re.search(r"&(?!amp;|lt;|gt;)", body), body[-300:]  # no entity cut inside
         assert body.count("```") % 2 == 0 and "…" in body
         assert body.count("<") == body.count(">")  # no link left open
+
+
+def test_a_long_card_line_with_no_space_near_its_end_is_cut_at_its_room():
+    """Found in review: a card line over its room was cut back to its last space, so a line with no space near the
+    end (Japanese prose, a long URL) became its first words and "…" ("*Preserve first:*…", the rest lost). With no
+    space within 40 characters of the room, it is cut there, stepping back only out of an entity ("&" is sent as
+    "&amp;", "<" as "&lt;": a quarter of the section, 750 characters, is less than 600 such characters)."""
+    import re
+
+    japanese = "書き込みが失敗&容量<90%" * 40  # 600 characters, no space: 1,120 once escaped
+    url = "see https://grafana.example.com/d/x?" + "v=a&" * 140  # 596 characters: 1,016 once escaped
+    for evidence, start in (
+        (japanese, "書き込みが失敗&amp;容量&lt;90%書き込み"),
+        (url, "see https://grafana.example.com/d/"),
+    ):
+        r = {"rank": 1, "id": "pool", "title": "Pool", "confidence": "high", "severity": "sev2",
+             "path": "patterns/data/pool.md", "runbook": ["Check the pool."], "evidence": [evidence],
+             "look_alikes": [{"id": "disk-full", "title": "Disk", "by": evidence}]}  # fmt: skip
+        body = answer_reply({"query": "pool", "no_known_pattern": False, "results": [r]})["blocks"][3]["text"]["text"]
+        for line, lead in zip(body.split("\n")[-2:], ("*Preserve first:* ", "*vs* `disk-full`: "), strict=True):
+            assert line.startswith(lead + start) and line.endswith("…"), line
+            assert MAX_SECTION // 4 - 6 <= len(line) <= MAX_SECTION // 4, (len(line), line)  # cut at its room
+            assert re.fullmatch(r"(?:[^&]|&amp;|&lt;)*…", line), line[-40:]  # no entity cut inside

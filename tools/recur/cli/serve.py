@@ -316,32 +316,26 @@ SLACK_TOKEN_PREFIXES = ("xoxb-", "xoxp-", "xapp-", "xoxa-", "xoxe-", "xoxr-", "x
 
 
 def _slack_secret(path) -> str | None:
-    """The signing secret from --slack-signing-secret-file, else RECUR_SLACK_SIGNING_SECRET, else None. Found in
-    review: the variable set but blank started the server with Slack off and nothing said, and a token pasted
-    where the secret goes was taken, every Slack request then refused 401: each is a warning at start."""
+    """The signing secret from --slack-signing-secret-file, else RECUR_SLACK_SIGNING_SECRET, else None, read
+    as the API token is (preflight.read_secret: stripped, so the variable's trailing newline is no 401). Found
+    in review: the variable set but blank started the server with Slack off and nothing said, and a token
+    pasted where the secret goes was taken, every Slack request then refused 401: each is a warning at start."""
     from recur import config
+    from recur.serve.preflight import read_secret
 
-    if path:
-        from recur.util.utf8 import decode
-
-        try:
-            secret = decode(Path(path).read_bytes(), f"--slack-signing-secret-file {path}").strip()
-        except OSError as exc:
-            raise RecurError(f"--slack-signing-secret-file {path}: cannot be read ({exc.strerror})") from None
-        if not secret:
-            raise RecurError(f"--slack-signing-secret-file {path}: the file is empty")
-        where = f"--slack-signing-secret-file {path}"
-    else:
-        secret, where = config.given("slack_signing_secret"), config.SETTINGS["slack_signing_secret"].env
-        if secret is None and config.raw("slack_signing_secret") is not None:
-            click.echo(
-                f"warning: {where} is set but blank: Slack is off (its routes answer 404 slack_not_configured); "
-                "set it to the app's signing secret, or unset it",
-                err=True,
-            )
-    if secret and secret.strip().lower().startswith(SLACK_TOKEN_PREFIXES):
+    option = "--slack-signing-secret-file"
+    secret = read_secret(path, config.raw("slack_signing_secret"), option=option, what="signing secret")
+    where = f"{option} {path}" if path else config.SETTINGS["slack_signing_secret"].env
+    if secret == "":
         click.echo(
-            f"warning: {where} holds a Slack token ({secret.strip()[:5]}…), not the app's signing secret: every "
+            f"warning: {where} is set but blank: Slack is off (its routes answer 404 slack_not_configured); "
+            "set it to the app's signing secret, or unset it",
+            err=True,
+        )
+        return None
+    if secret and secret.lower().startswith(SLACK_TOKEN_PREFIXES):
+        click.echo(
+            f"warning: {where} holds a Slack token ({secret[:5]}…), not the app's signing secret: every "
             "Slack request will be refused 401 bad_signature; the secret is under Basic Information, App "
             "Credentials, Signing Secret",
             err=True,

@@ -131,10 +131,13 @@ def _lifespan(holder: EngineHolder, bounded: int):
         _thread_room(bounded)
         holder.start()
         yield
-        # Slack commands promised an answer that will not come (the model still loading, say): told to run it again
+        # Slack commands promised an answer that will not come (the model still loading, say): told to run it again,
+        # in a worker thread (its posts take up to about 2 s, which held the event loop and every other task)
         owed = getattr(app.state, "slack_owed", None)
         if owed is not None:
-            owed.tell_restarted()
+            import anyio.to_thread
+
+            await anyio.to_thread.run_sync(owed.tell_restarted)
         holder.stop()
 
     return lifespan
@@ -179,13 +182,18 @@ def _fastapi(lifespan, max_body: int):
     from fastapi_offline import FastAPIOffline
 
     from recur import __version__
+    from recur.serve import prefix
     from recur.serve.slack import MAX_BODY as SLACK_MAX_BODY
 
     return FastAPIOffline(
         title="Recur API",
         version=__version__,
         lifespan=lifespan,
-        static_url="/_docs-assets",
+        docs_url=prefix.DOCS_UI,  # the documentation's paths as prefix.py has them, which the middleware reads
+        redoc_url=prefix.DOCS_REDOC,
+        openapi_url=prefix.DOCS_SCHEMA,
+        swagger_ui_oauth2_redirect_url=prefix.DOCS_OAUTH2_REDIRECT,
+        static_url=prefix.DOCS_ASSETS,
         description="Suggestions of known failure patterns for what a responder sees. Every error is "
         '`{"error": {"code", "message"}}` with a 4xx status; request bodies are limited to '
         f"{max_body // 1024} KiB ({ALERTMANAGER_MAX_BODY // 1024} KiB for /api/alertmanager, "

@@ -45,15 +45,25 @@ def _signals_noted(stopped_by: list[int]):
     """While the event loop runs, SIGINT and SIGTERM are only noted in ``stopped_by``, never raised: before its
     signal watch starts (``_stop_on_signal`` then stops the server at once) and after it ends, as the loop closes.
     A KeyboardInterrupt raised there lands in whatever the loop runs, as inside it (``_stop_on_signal``). The
-    handlers from before are put back once the loop has ended; run_stdio's caller acts on the signal."""
+    handlers from before are put back once the loop has ended; run_stdio's caller acts on the signal. A second
+    signal, once one is noted, ends the process at once, as the signal's default does (found in review: a tool
+    stuck in a worker thread, which a cancelled server waits for, kept `recur mcp` however often Ctrl-C came)."""
+    import os
     import signal
 
     if threading.current_thread() is not threading.main_thread():  # no handler can be set there
         yield
         return
+
+    def noted(signum, frame) -> None:
+        if stopped_by:  # the second: the default's action (SIGINT's and SIGTERM's is to end the process)
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+        stopped_by.append(int(signum))
+
     before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     for sig in before:
-        signal.signal(sig, lambda signum, frame: stopped_by.append(int(signum)))
+        signal.signal(sig, noted)
     try:
         yield
     finally:

@@ -59,8 +59,13 @@ def received_path(scope) -> bytes:
     return raw[len(root) :] if root and raw.startswith(root) else raw
 
 
-# the API's documentation, FastAPI's pages (Swagger UI, ReDoc), the schema they load and their assets (fastapi_offline)
-DOCS_PAGES = ("/docs", "/redoc", "/openapi.json")
+# the API's documentation, FastAPI's pages (Swagger UI, ReDoc), the schema they load and their assets (fastapi_offline):
+# written here alone (they were in three modules, found in review): app.py serves them at these paths, security.py
+# gives the HTML pages (DOCS_HTML: one inline script each) their CSP
+DOCS_UI, DOCS_REDOC, DOCS_SCHEMA = "/docs", "/redoc", "/openapi.json"
+DOCS_OAUTH2_REDIRECT = DOCS_UI + "/oauth2-redirect"  # Swagger UI's, where FastAPI puts it
+DOCS_PAGES = (DOCS_UI, DOCS_REDOC, DOCS_SCHEMA)
+DOCS_HTML = (DOCS_UI, DOCS_REDOC, DOCS_OAUTH2_REDIRECT)
 DOCS_ASSETS = "/_docs-assets"
 
 

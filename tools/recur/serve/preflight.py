@@ -13,30 +13,40 @@ from recur.util.errors import RecurError
 from recur.util.utf8 import decode
 
 
+def read_secret(path, env_value: str | None, *, option: str, what: str) -> str | None:
+    """A secret from ``option``'s file (its first line, stripped) or, with no file, its environment
+    variable (``env_value``: as set, ``config.raw``; None when unset), stripped too: a trailing newline,
+    as a Kubernetes secret or an .env file leaves, kept in RECUR_SLACK_SIGNING_SECRET made every Slack
+    request a 401 (found in review). None when neither is set; "" when the variable is set but blank,
+    for the caller to refuse or warn of. A file that cannot be read, is not UTF-8 or is empty is an
+    error. The API token and Slack's signing secret are both read here, so the two cannot drift apart."""
+    if not path:
+        return None if env_value is None else env_value.strip()
+    try:
+        with open(path, "rb") as fh:
+            text = decode(fh.read(4096), f"{option} {path}")
+    except OSError as exc:
+        raise RecurError(f"{option} {path}: cannot be read ({exc.strerror})") from None
+    secret = text.strip().splitlines()[0].strip() if text.strip() else ""
+    if not secret:
+        raise RecurError(f"{option} {path}: the file is empty; put the {what} on its first line")
+    return secret
+
+
 def read_token(token_file=None, env_value: str | None = None) -> str | None:
     """The token from a file (first line, stripped) or the environment (``env_value``: the token
     setting's variable as set, ``config.raw``; None when unset); None when neither is set. That
     variable set but blank is an error, as an empty --token-file is: it left the server open, treated
     as unset (found in review), when the operator meant to guard it (a secret store's empty value, a
     `$(cat missing)`)."""
-    if token_file:
-        try:
-            with open(token_file, "rb") as fh:
-                text = decode(fh.read(4096), f"--token-file {token_file}")
-        except OSError as exc:
-            raise RecurError(f"--token-file {token_file}: cannot be read ({exc.strerror})") from None
-        token = text.strip().splitlines()[0].strip() if text.strip() else ""
-        if not token:
-            raise RecurError(f"--token-file {token_file}: the file is empty; put the token on its first line")
-    else:
-        if env_value is None:
-            return None
-        token = env_value.strip()
-        if not token:
-            raise RecurError(
-                "RECUR_TOKEN is set but empty: put the token in it (or use --token-file), "
-                "or unset it to serve without a token"
-            )
+    token = read_secret(token_file, env_value, option="--token-file", what="token")
+    if token is None:
+        return None
+    if not token:
+        raise RecurError(
+            "RECUR_TOKEN is set but empty: put the token in it (or use --token-file), "
+            "or unset it to serve without a token"
+        )
     if len(token) < 16:
         raise RecurError(
             "the API token is shorter than 16 characters; generate one with: "

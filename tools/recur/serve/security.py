@@ -20,7 +20,7 @@ from fastapi.security import HTTPBearer
 from recur.serve.access import request_id
 from recur.serve.deps import Settings, get_settings
 from recur.serve.guard import ApiError, is_mcp_path
-from recur.serve.prefix import route_path
+from recur.serve.prefix import DOCS_HTML, route_path
 from recur.serve.preflight import hostname, is_address
 
 
@@ -260,8 +260,6 @@ HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
-# /docs and /redoc are fastapi's pages with one inline bootstrap script each: allowed by its hash
-DOC_PAGES = ("/docs", "/redoc", "/docs/oauth2-redirect")
 _INLINE = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
 
 
@@ -286,7 +284,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         rid = (b"x-request-id", request_id(scope).encode("ascii"))
-        if route_path(scope) in DOC_PAGES:
+        if route_path(scope) in DOCS_HTML:  # fastapi's pages, one inline bootstrap script each: allowed by its hash
             return await self._doc_page(scope, receive, send, rid)
 
         async def with_headers(message):

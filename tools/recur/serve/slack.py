@@ -81,7 +81,8 @@ USAGE = (
 # index load (after every restart), that Recur is starting; and what is posted there when the server stops first
 SEARCHING = "Searching the known failure patterns… the answer follows in a moment."
 STARTING = "Recur is starting (loading its model and index)… the answer follows once it has loaded."
-RESTARTED = "Recur restarted before answering; run the command again."
+# said on every stop, a final one too (it said "Recur restarted" then, found in review)
+STOPPED = "Recur stopped before answering (a restart, most likely); run the command again once it is back."
 
 
 class Owed:
@@ -106,7 +107,7 @@ class Owed:
             return self._urls.pop(key, None) is not None
 
     def tell_restarted(self, timeout: float = POST_TIMEOUT["restart notice"]) -> int:
-        """Post RESTARTED to each response_url still owed an answer, in parallel, within about ``timeout``
+        """Post STOPPED to each response_url still owed an answer, in parallel, within about ``timeout``
         seconds (best effort: the server is stopping); each is a warning in the log. Returns how many."""
         with self._lock:
             urls, self._urls = list(self._urls.values()), {}
@@ -117,7 +118,7 @@ class Owed:
             file=sys.stderr,
         )
         posts = [
-            threading.Thread(target=_post, args=(url, text_reply(RESTARTED), "restart notice"), daemon=True)
+            threading.Thread(target=_post, args=(url, text_reply(STOPPED), "restart notice"), daemon=True)
             for url in urls
         ]
         deadline = time.monotonic() + timeout + 0.5
@@ -348,8 +349,7 @@ def _fit_body(body: list[str], limit: int = MAX_SECTION) -> str:
 
 def _cut_lines(text: str, limit: int) -> str:
     """``text`` (mrkdwn, escaped) within ``limit`` characters: whole lines and a last "…" line, a ``` block left
-    open closed; a line over the room left cut at a space before it (an entity has none), before a link's ``<``
-    that would be left open, with "…"."""
+    open closed; a line over the room left cut (_cut_line) with "…"."""
     if len(text) <= limit:
         return text
     out: list[str] = []
@@ -372,9 +372,18 @@ def _cut_lines(text: str, limit: int) -> str:
     return "\n".join([*out, *(["```"] if fenced else []), "…"])
 
 
+WORD_BACK = 40  # characters a line is cut back to its last space at most; further, it is cut at its room
+
+
 def _cut_line(line: str, room: int) -> str:
+    """``line`` within ``room`` characters with "…": at its last space, whole words, when that is near; else at the
+    room (Japanese prose, a long URL: no space near, and the line was cut to "…" alone: found in review), stepping
+    back only out of an entity ("&amp;") it would cut."""
     said = line[: room - 1]
-    said = said[: max(said.rfind(" "), 0)]  # whole words: "&amp;" and a URL are never cut inside
+    if said.rfind(" ") >= len(said) - WORD_BACK:
+        said = said[: said.rfind(" ")]  # whole words: "&amp;" and a URL are never cut inside
+    elif said.rfind("&") > said.rfind(";"):  # "&" is sent as "&amp;": one after the last ";" opens an entity cut
+        said = said[: said.rfind("&")]
     if said.rfind("<") > said.rfind(">"):  # a link's <url|words> would be left open
         said = said[: said.rfind("<")]
     return said.rstrip() + "…"
