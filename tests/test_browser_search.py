@@ -675,6 +675,7 @@ def test_the_pages_query_tells_of_another_language_as_query_py(tmp_path):
     """assets/recur-query.js reads a Latin-script text in another language as recur.retrieval.query does (its word
     lists, its letters and ids), saying the same note; a non-Latin text gets the script note alone."""
     from recur.retrieval import query
+    from recur.util import language
 
     texts = [
         *OTHER_LANGUAGE.values(),
@@ -691,7 +692,7 @@ def test_the_pages_query_tells_of_another_language_as_query_py(tmp_path):
     source = QUERY_JS.read_text(encoding="utf-8")
     for name in ("OTHER_LANGUAGE_WORDS", "ENGLISH_WORDS", "AMBIGUOUS_WORDS"):
         (words,) = re.findall(name + r" = new Set\(`([^`]*)`", source)
-        assert sorted(words.split()) == sorted(getattr(query, name)), name
+        assert sorted(words.split()) == sorted(getattr(language, name)), name
     assert query.AMBIGUOUS_WORDS <= query.OTHER_LANGUAGE_WORDS
 
 

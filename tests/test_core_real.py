@@ -524,6 +524,11 @@ def test_check_similar_gives_a_notice_for_a_lookalike_no_distinguish_tells_apart
         "<what this failure shows and disk-full does not>}], or extend disk-full if they are one failure"
     ) in res.stdout, res.output
     assert res.exit_code == 0 and "no near-duplicates" not in res.output, res.output
+    # the whole KB: said once for the pair (it was said of each, "storage-exhausted looks like disk-full" and
+    # "disk-full looks like storage-exhausted"), and the starter KB's own siblings tell themselves apart
+    res = CliRunner().invoke(cli, check[:-1])
+    said = [line for line in res.stdout.splitlines() if "neither says how to tell them apart" in line]
+    assert len(said) == 1 and "storage-exhausted" in said[0] and "disk-full" in said[0], res.output
     declared = "distinguish:\n  - {from: disk-full, by: 'a quota, not the device, is full'}\nsymptoms:"
     new.write_text(STORAGE_EXHAUSTED.replace("symptoms:", declared, 1))
     build(load_kb(Path("kb")), Path("index"), real_encoder, progress=False)

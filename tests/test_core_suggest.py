@@ -333,9 +333,13 @@ def test_a_paste_of_colour_codes_alone_is_no_text(run):
     res = run("suggest", "-", input="\x1b[0m\n\x1b[1;32m \x1b[0m\n")
     assert res.exit_code == 2 and "No known pattern" not in res.output, res.output
     # piped all the same: said as the API and MCP say it (it said "stdin held no text to search: pipe it in")
-    assert "stdin has nothing to search (only terminal escape codes or invisible characters)" in res.output
+    assert "stdin has nothing to search (only terminal escape codes, invisible characters or emoji)" in res.output
     res = run("suggest", "\x1b[0m", "\u200b")
-    assert "TEXT has nothing to search (only terminal escape codes or invisible characters)" in res.output
+    assert "TEXT has nothing to search (only terminal escape codes, invisible characters or emoji)" in res.output
+    # found in review: emoji alone were searched as "" and answered "No known pattern" (exit 0)
+    res = run("suggest", "🔥🚨")
+    assert res.exit_code == 2 and "No known pattern" not in res.output, res.output
+    assert "TEXT has nothing to search (only terminal escape codes, invisible characters or emoji)" in res.output
 
 
 def test_a_paste_with_a_byte_order_mark_is_read_as_without_it(run):

@@ -184,6 +184,24 @@ def test_a_bracket_of_fields_with_a_ticket_leaves_the_title_alone(line):
     )
 
 
+@pytest.mark.parametrize(
+    ("line", "want"),
+    [
+        (
+            "ディスク監視を追加する（担当：佐藤、期限：2026-12-20）",
+            ("ディスク監視を追加する", "佐藤", dt.date(2026, 12, 20)),
+        ),
+        ("ディスク監視を追加する（担当：佐藤）", ("ディスク監視を追加する", "佐藤", None)),
+        ("Add disk alerts（owner: @sato, due: 2026-12-20）", ("Add disk alerts", "sato", dt.date(2026, 12, 20))),
+        ("タイムアウトを見直す（決済APIゲートウェイ）", ("タイムアウトを見直す（決済APIゲートウェイ）", None, None)),
+    ],
+)
+def test_a_full_width_bracket_of_fields_is_read_as_an_ascii_one(line, want):
+    """Found in review: the fields in （ ） were read and their brackets left in the title, "ディスク監視を追加する（ 、 ）"."""
+    (item,) = parse_action_items(f"- {line}")
+    assert (item["title"], item["owner"], item["due"]) == want, item
+
+
 def test_a_bracket_keeps_its_words_once_its_ticket_is_out():
     (item,) = parse_action_items("- Reconcile duplicates nightly (owner: Ann Lee, see runbook, PAY-78)")
     assert item["title"] == "Reconcile duplicates nightly (see runbook)", item  # was "(see runbook, )"

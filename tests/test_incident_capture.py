@@ -1106,7 +1106,11 @@ def test_an_empty_description_on_stdin_is_refused_and_nothing_is_written(kb_dir,
     r = new(kb_dir, tmp_path, "-t", "Checkout errors", "-s", "sev2", "-d", "-", input=given)
     assert r.exit_code == 2, r.output
     # a pipe of colour codes or zero-width characters alone held something: said as the API and MCP say it
-    was = "has nothing to record (only terminal escape codes or invisible characters)" if given.strip() else "was empty"
+    was = (
+        "has nothing to record (only terminal escape codes, invisible characters or emoji)"
+        if given.strip()
+        else "was empty"
+    )
     assert f"--description - (stdin): stdin {was}" in r.stderr and "pipe the description in" in r.stderr
     assert "Traceback" not in r.output and not r.stdout
     assert sorted((kb_dir / "incidents").rglob("*.md")) == before

@@ -1297,11 +1297,11 @@ def test_an_empty_pattern_in_a_vote_is_named_once(served):
     assert r.json()["error"]["message"] == "query: must not be empty: describe what you see", r.text
 
 
-@pytest.mark.parametrize("text", ["\x1b[31m\x1b[0m", "\u200b\u200d\ufeff", " \x1b[1m\u2060 \x1b[0m\n"])
+@pytest.mark.parametrize("text", ["\x1b[31m\x1b[0m", "\u200b\u200d\ufeff", " \x1b[1m\u2060 \x1b[0m\n", "🔥🚨"])
 def test_a_text_of_colour_codes_or_zero_width_characters_alone_is_refused_as_nothing_to_search(served, text):
     """Colour codes alone were searched as "" and zero-width characters alone as themselves: both answered 200,
     "no known pattern" with the closest patterns, where a blank text is a 422 saying what to send."""
-    said = "has nothing to search (only terminal escape codes or invisible characters): describe what you see"
+    said = "has nothing to search (only terminal escape codes, invisible characters or emoji): describe what you see"
     r = post(served["base"], "/api/suggest", {"text": text})
     assert r.status_code == 422 and r.json() == {"error": {"code": "invalid_request", "message": f"text: {said}"}}
     r = post(served["base"], "/api/feedback", {"query": text, "pattern": "disk-full", "useful": True})

@@ -103,6 +103,29 @@ def test_has_text_takes_colour_codes_and_zero_width_characters_alone_as_no_text(
         assert has_text(text), repr(text)
 
 
+def test_has_text_takes_emoji_alone_as_no_text_as_the_site_box_does():
+    """Found in review: "🔥🚨" was searched (query.prepare drops emoji, so as "") and answered "No known pattern",
+    exit 0, with advice to record it, where colour codes alone were refused. The box's hasText reads it alike."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    from recur.util.text import has_text
+
+    nothing = ["🔥🚨", " \U0001f525\u200d\ufe0f ", "\x1b[31m🚨\x1b[0m", "👍🏽", "🇩🇪"]
+    texts = ["🔥 disk full", "故障🔥", "a"]
+    assert [has_text(t) for t in nothing + texts] == [False] * len(nothing) + [True] * len(texts)
+    if not shutil.which("node"):
+        return
+    js = Path(__file__).parents[1] / "site_config/assets/recur-query.js"
+    code = f"require({str(js)!r}); const t = JSON.parse(process.argv[1]);"
+    code += " process.stdout.write(JSON.stringify(t.map(globalThis.RecurQuery.hasText)));"
+    import json
+
+    run = subprocess.run(["node", "-e", code, json.dumps(nothing + texts)], capture_output=True, text=True, timeout=60)
+    assert json.loads(run.stdout) == [False] * len(nothing) + [True] * len(texts), run.stderr
+
+
 def test_the_site_box_takes_the_same_characters_as_no_text():
     """recur-query.js's VISIBLE (hasText: the alert reader's and the box's blank check) is INVISIBLE, the
     characters above U+FFFF in JS's \\u{...} form; the box keeps no copy of it."""

@@ -82,7 +82,7 @@
   /* recur/util/text.py: has_text (a character that shows, outside escape sequences; INVISIBLE is what shows
      nothing: white space, control characters, the default-ignorable ones such as U+200B and U+FEFF) */
   var VISIBLE = /[^\x00-\x20\x7f-\xa0\xad\u034f\u061c\u115f\u1160\u1680\u17b4\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0000}-\u{e0fff}]/u;
-  function hasText(s) { return VISIBLE.test(s.indexOf("\x1b") >= 0 ? s.replace(ANSI, "") : s); }
+  function hasText(s) { return VISIBLE.test(withoutEmoji(s.indexOf("\x1b") >= 0 ? s.replace(ANSI, "") : s)); }  /* emoji alone: none */
 
   /* query.py's log reading (read_log): LOG_MIN_LINES, LOG_SHARE, PREAMBLE_LINES, PREAMBLE_CHARS, WS, LEVELS,
      _NO_COLON, LEVEL_AT, LEVEL_LATER, STAMP, CLOCK, KLOG, HOST, LOGFMT, LOGFMT_FIELD, STACK, TRACEBACK, CHAINED,

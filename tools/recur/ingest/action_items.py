@@ -249,8 +249,9 @@ _MENTION_IN_SENTENCE = re.compile(
 # begin with a run of spaces start at a run's first space only ("(?<!\s)"; the first is where a match
 # would start): tried at every space of a run they took time growing with the square of its length.
 _SEP_END = re.compile(r"(?<!\s)(?:\s*[,;]|\s+[-–—]+)?\s*$")
-# "(owner: @sam)", "[runbook]": a bracket and the spaces before it
-_BRACKET = re.compile(r"(?<!\s)\s*[(\[]([^()\[\]]*)[)\]]")
+# "(owner: @sam)", "[runbook]": a bracket and the spaces before it; CJK text's full-width （ ） too (its fields
+# were read and the brackets left in the title: "ディスク監視を追加する（ 、 ）", found in review)
+_BRACKET = re.compile(r"(?<!\s)\s*[(\[（]([^()\[\]（）]*)[)\]）]")
 # "— @ana, @bob": the mentions after the owner read, ending a title (_strip_mentions_end); what the
 # pattern ``(?<!\s)(?:\s*[,;]\s*@[\w.-]+)+\s*$`` took off, read from the end: that regex retried the whole
 # run of mentions from each one's start, and 4,000 of them took 1.3 s
@@ -789,14 +790,14 @@ _PROSE_OWNER = re.compile(
     rf"(?i:\b(?:assigned[ \t]+to|owner[ \t]+is))[ \t]+(@[\w.-]+|{_NAME_WORD}(?: {_NAME_WORD}){{0,2}})"
     r"(?=[ \t]*(?:$|[,;:.)\]]|[-–—]|(?i:by|due|before|until)\b))"
 )
-_END_BRACKET = re.compile(r"\(([^()\[\]]*)\)\s*(?:[-–—].*)?$")
+_END_BRACKET = re.compile(r"[(（]([^()\[\]（）]*)[)）]\s*(?:[-–—].*)?$")  # （ ） as _BRACKET
 
 
 def _bracket_owner(m, names: bool = False) -> bool:
     """Whether the bracket ``m`` ending an item (a dash-led tail after it at most) only names its
     owner; ``names``: other items of its list name theirs in a bracket (a single word is one then)."""
     after = m.string[m.end() :]
-    if m.group(0).lstrip()[:1] != "(" or not re.fullmatch(r"\s*(?:[-–—].*)?", after):
+    if m.group(0).lstrip()[:1] not in "(（" or not re.fullmatch(r"\s*(?:[-–—].*)?", after):
         return False
     name = m.group(1).strip()
     return bool((_FULL_NAME.fullmatch(name) or _ONE_NAME.fullmatch(name)) and (names or _due(after)[0] is not None))

@@ -111,8 +111,9 @@ def successors(patterns: dict, pattern_id: str, keep=None) -> list:
     return out
 
 
-# the Latin letters a handle spells without their stroke or as two letters (casefold made ß "ss" already)
-_LATIN_PLAIN = {"ł": "l", "ø": "o", "đ": "d", "æ": "ae", "œ": "oe", "ß": "ss"}
+# the Latin letters a handle spells without their stroke or dot or as two letters; no "ß": casefold made it "ss"
+# already. Turkish's dotless ı, Maltese's ħ and Sámi's ŧ were kept: "Işık Yılmaz" was no alias of @isik-yilmaz
+_LATIN_PLAIN = {"ł": "l", "ø": "o", "đ": "d", "æ": "ae", "œ": "oe", "ı": "i", "ħ": "h", "ŧ": "t"}
 
 
 def owner_key(name: str) -> str:
@@ -125,7 +126,7 @@ def owner_key(name: str) -> str:
     one. Only a mark on a letter a-z: one that makes another letter of its script (か and が, и and й) is kept,
     so two names never become one. The mark is read on the whole name, decomposed (NFKD), after the letter it
     follows: "İlker" casefolds to i + a lone dot above (U+0307), which a letter-by-letter reading kept, "İlker Çelik"
-    and "Ilker Celik" two owners. The Latin letters with no mark to drop (ł, ø, đ, æ, œ) are spelled as a handle
+    and "Ilker Celik" two owners. The Latin letters with no mark to drop (ł, ø, đ, æ, œ, ı, ħ, ŧ) are spelled as a handle
     spells them: "Łukasz Żak" is "@lukasz-zak"'s."""
     import unicodedata
 

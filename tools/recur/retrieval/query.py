@@ -95,10 +95,7 @@ from dataclasses import dataclass, field, replace
 
 from recur.util.dates import MONTH_NAMES
 from recur.util.language import AMBIGUOUS_WORDS as AMBIGUOUS_WORDS
-from recur.util.language import BLANKS as BLANKS
 from recur.util.language import ENGLISH_WORDS as ENGLISH_WORDS
-from recur.util.language import ID_CHARS as ID_CHARS
-from recur.util.language import LATIN_UNNAMED as LATIN_UNNAMED
 from recur.util.language import OTHER_LANGUAGE_WORDS as OTHER_LANGUAGE_WORDS
 from recur.util.language import mostly_non_latin, mostly_other_language
 from recur.util.text import has_text, strip_ansi, without_emoji

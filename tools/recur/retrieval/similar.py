@@ -67,7 +67,7 @@ def compare(kb: KB, only=None, *, index_dir, model: str | None, threshold: float
     sims = vecs[[pos[pid] for pid in queries]] @ vecs.T
     signals = _Signals(kb, ids)
     means = _Means(ids, vectors, views)
-    out, notices = [], []
+    out, notices, told = [], [], set()  # told: the look-alike pairs a notice named, each once
     for row, pid in enumerate(queries):
         sims[row, pos[pid]] = -1.0
         p = kb.patterns[pid]
@@ -86,19 +86,20 @@ def compare(kb: KB, only=None, *, index_dir, model: str | None, threshold: float
                     "warning",
                 )
             )
-        elif notice := _undeclared_lookalike(kb, pid, ids, means):
+        elif notice := _undeclared_lookalike(kb, pid, ids, means, told):
             notices.append(notice)
     return Compared(out, len(queries), len(ids), threshold, notices)
 
 
-def _undeclared_lookalike(kb: KB, pid: str, ids: list, means: _Means) -> Problem | None:
+def _undeclared_lookalike(kb: KB, pid: str, ids: list, means: _Means, told: set) -> Problem | None:
     """A notice for the pattern's nearest look-alike at ``lookalikes.TELL_APART`` or more (as `recur lookalikes`
     measures it), when neither declares a ``distinguish`` entry for the other; None. A pattern written anew in
     its own words (storage-exhausted: no text, no signal of disk-full's) was "no near-duplicates" while `recur
     lookalikes` said disk-full at 0.81, "no distinguishing signal declared", and it then outranked disk-full on
     "the server ran out of disk space" (found in review). A notice: siblings read alike too (the starter KB's
-    thread-pool-exhaustion and timeout-cascade-no-circuit-breaker, 0.81), and what tells them apart is
-    the author's to say, not a failure of the change."""
+    thread-pool-exhaustion and timeout-cascade-no-circuit-breaker, 0.81, now told apart), and what tells them apart is
+    the author's to say, not a failure of the change. A pair in ``told`` (frozensets of two ids, added to here) is
+    said once: each of two look-alikes is the other's nearest, and the pair was said twice, A of B and B of A."""
     from recur.retrieval.lookalikes import TELL_APART
 
     near = [(means.similarity(pid, other), other) for other in ids if other != pid]
@@ -106,6 +107,9 @@ def _undeclared_lookalike(kb: KB, pid: str, ids: list, means: _Means) -> Problem
     if not near:
         return None
     sim, other = max(near)
+    if (pair := frozenset((pid, other))) in told:
+        return None
+    told.add(pair)
     p = kb.patterns[pid]
     return Problem(
         display_path(kb.root / p.relpath),
@@ -222,8 +226,9 @@ def _named(pairs: list) -> str:
 
 class _Means:
     """Each pattern's L2-normalised mean view vector, the measure `recur lookalikes` gives (``lookalikes.centroids``):
-    built once, for every pattern, when the first pair sharing a signal asks (a KB with none asks for none). It was
-    built again for the two patterns of each such pair, from a walk over every view of the index."""
+    built once, for every pattern, when the first similarity is asked (a pair sharing a signal, or the look-alike
+    notice, which asks of every pattern no warning names). It was built again for the two patterns of each pair
+    sharing a signal, from a walk over every view of the index."""
 
     def __init__(self, ids: list, vectors, views):
         self._ids, self._vectors, self._views = ids, vectors, views

@@ -114,14 +114,15 @@ _VISIBLE = re.compile(f"[^{INVISIBLE}]")
 # why a text that was given holds nothing to search (has_text false, not empty): every surface's refusal says it so
 # (the API's and MCP's fields, `recur suggest`, `recur incident new -d -`). The CLI said "stdin held no text to
 # search: pipe it in" of a pipe that held colour codes alone (found in review)
-ONLY_INVISIBLE = "only terminal escape codes or invisible characters"
+ONLY_INVISIBLE = "only terminal escape codes, invisible characters or emoji"
 
 
 def has_text(text: str) -> bool:
     """Whether ``text`` holds anything to search: a character that shows, outside terminal escape sequences.
     Colour codes alone ("\x1b[0m" of a coloured grep that matched nothing), zero-width characters alone
-    (U+200B, U+FEFF of a copy from a web page) and white space are no text, on every surface alike."""
-    return _VISIBLE.search(strip_ansi(text)) is not None
+    (U+200B, U+FEFF of a copy from a web page), emoji alone (query.prepare drops them: "🔥🚨" was searched as ""
+    and answered "No known pattern", exit 0; found in review) and white space are no text, on every surface alike."""
+    return _VISIBLE.search(without_emoji(strip_ansi(text))) is not None
 
 
 # C0 and C1 control characters and DEL: not text. The one rule for what a KB field may not hold;
