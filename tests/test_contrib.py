@@ -318,7 +318,11 @@ def test_a_pull_requests_eval_step_compares_with_its_base():
 
     def planned(*args):
         out = subprocess.run(
-            ["make", "-n", "-o", "install", "eval", *args], cwd=ROOT, capture_output=True, text=True, check=True
+            ["make", "--no-print-directory", "-n", "-o", "install", "eval", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         return [recur_words(line) or shlex.split(line) for line in out.stdout.splitlines() if line.strip()]
 
