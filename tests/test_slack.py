@@ -503,11 +503,8 @@ def test_a_slow_answer_is_acknowledged_then_posted_to_response_url(tmp_path, kb_
     assert json.loads(late["blocks"][4]["elements"][0]["value"]) == {"q": "ENOSPC", "p": "disk-full"}
 
 
-def test_a_command_while_the_engine_loads_is_answered_once_it_has_loaded(tmp_path, kb_dir):
-    """Found restarting `recur serve` mid-incident: a /recur that came while the model loaded (~10 s with the
-    real one, after every deploy) was answered "the model and index are still loading; retry in a few
-    seconds", and the responder had to type it again. A command that has a response_url (every one from
-    Slack) gets "searching…" and its answer there once the engine has loaded; one without is told at once."""
+def loading_app(kb_dir, tmp_path):
+    """An app whose engine loads (fake:64) only once the event it returns is set (or after 60 s): (app, release)."""
     release = threading.Event()
 
     def slow_load():
@@ -515,6 +512,15 @@ def test_a_command_while_the_engine_loads_is_answered_once_it_has_loaded(tmp_pat
         return Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
 
     app = create_app(slow_load, site_dir=None, feedback_path=tmp_path / "fb.jsonl", slack_signing_secret=SECRET)
+    return app, release
+
+
+def test_a_command_while_the_engine_loads_is_answered_once_it_has_loaded(tmp_path, kb_dir):
+    """Found restarting `recur serve` mid-incident: a /recur that came while the model loaded (~10 s with the
+    real one, after every deploy) was answered "the model and index are still loading; retry in a few
+    seconds", and the responder had to type it again. A command that has a response_url (every one from
+    Slack) gets "searching…" and its answer there once the engine has loaded; one without is told at once."""
+    app, release = loading_app(kb_dir, tmp_path)
     slack = SlackStandIn()
     with running(slack.app, wait_ready=False) as hook, running(app, wait_ready=False) as base:
         body = command_body("ENOSPC", response_url=hook + "/hook")
@@ -533,13 +539,7 @@ def test_a_command_promised_an_answer_is_told_when_the_server_stops_before_it(tm
     """Found in review: commands sent while the model loaded were told "the answer follows in a moment", and a
     stop then (a rolling restart) lost them silently. At the stop, each response_url still owed an answer is told
     to run the command again, and the log says so."""
-    release = threading.Event()
-
-    def slow_load():
-        release.wait(60)
-        return Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
-
-    app = create_app(slow_load, site_dir=None, feedback_path=tmp_path / "fb.jsonl", slack_signing_secret=SECRET)
+    app, release = loading_app(kb_dir, tmp_path)
     slack = SlackStandIn()
     try:
         with running(slack.app, wait_ready=False) as hook:
