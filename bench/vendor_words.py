@@ -21,6 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
+from high_tally import print_tally  # noqa: E402  (bench/, the script's own folder)
+
 from recur.retrieval.engine import Engine  # noqa: E402
 
 CASES = ROOT / "bench/data/vendor-words.jsonl"
@@ -35,27 +37,7 @@ def main() -> None:
     cases = [json.loads(x) for x in CASES.read_text().splitlines() if x.strip()]
     engine = Engine.open(args.kb, args.index, quiet=True)
     got = engine.answer_many([c["query"] for c in cases], top=3)
-    tally: dict = {}
-    for case, answer in zip(cases, got):
-        first = answer.results[0] if answer.results else None
-        right = first is not None and first["id"] in case["expect"]
-        high = first is not None and first["confidence"] == "high"
-        t = tally.setdefault(case["kind"], {"n": 0, "right": 0, "wrong_high": 0, "right_high": 0})
-        t["n"] += 1
-        t["right"] += right
-        t["wrong_high"] += high and not right
-        t["right_high"] += high and right
-        if args.all or (high and not right):
-            what = "none" if first is None else f"{first['id']} {first['confidence']} {first['probability']}"
-            mark = "WRONG HIGH " if high and not right else ""
-            print(
-                f"  {mark}{case['kind']:<8} {case['query']!r} -> {what}{' no_known' if answer.no_known_pattern else ''}"
-            )
-    for kind, t in tally.items():
-        print(
-            f"{kind:<8} n={t['n']:<3} first right {t['right']}  wrong high {t['wrong_high']}  right high {t['right_high']}"
-        )
-    print(f"all      wrong high {sum(t['wrong_high'] for t in tally.values())}")
+    print_tally(cases, got, args.all)
 
 
 if __name__ == "__main__":

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import html.parser
 import posixpath
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from browser import serve_dir
 from kbfactory import small_kb, write, write_pattern
 
 AS_OF = "2026-05-01"
@@ -111,6 +113,16 @@ def recur_site(kb: Path, out: Path, *extra: str):
     return CliRunner().invoke(
         cli, ["site", "--kb", str(kb), "--out", str(out), "--as-of", AS_OF, "--index", index, *extra]
     )
+
+
+@contextlib.contextmanager
+def served_site(kb: Path, out: Path, *extra: str):
+    """``kb`` built with recur_site into ``out`` (``extra``: more options) and served on 127.0.0.1 (serve_dir);
+    yields (url, out): the module-scoped ``base`` of the browser tests."""
+    result = recur_site(kb, out, *extra)
+    assert result.exit_code == 0, result.output
+    with serve_dir(out) as url:
+        yield url, out
 
 
 class _Parser(html.parser.HTMLParser):

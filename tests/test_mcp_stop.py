@@ -6,6 +6,7 @@ as `recur serve` does) and exits 130 on Ctrl-C (docs/cli.md's exit status)."""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
@@ -35,6 +36,21 @@ def _recur_mcp(tmp_path) -> subprocess.Popen:
     )
 
 
+@contextlib.contextmanager
+def _serving(proc: subprocess.Popen):
+    """``proc``'s stdout lines read into a queue (yielded) by a thread; ``proc`` killed if the test left it
+    running, and its stdin closed."""
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True).start()
+    try:
+        yield lines
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdin.close()
+
+
 def _initialized(proc: subprocess.Popen, lines: queue.Queue) -> None:
     """The MCP handshake's first request answered: serving, stdin open and read from (stdin left open)."""
     proc.stdin.write(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": HELLO}).encode())
@@ -46,9 +62,7 @@ def _initialized(proc: subprocess.Popen, lines: queue.Queue) -> None:
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, -signal.SIGTERM), (signal.SIGINT, 130)])
 def test_recur_mcp_stops_on_a_signal_with_stdin_still_open(tmp_path, sig, code):
     proc = _recur_mcp(tmp_path)
-    lines: queue.Queue = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True).start()
-    try:
+    with _serving(proc) as lines:
         _initialized(proc, lines)
         proc.send_signal(sig)
         # a guard against the hang, not a timing: it ends by itself, with stdin still open
@@ -56,11 +70,6 @@ def test_recur_mcp_stops_on_a_signal_with_stdin_still_open(tmp_path, sig, code):
         err = proc.stderr.read().decode()
         assert rc == code, err
         assert ("Interrupted." in err) is (sig == signal.SIGINT), err
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        proc.stdin.close()
 
 
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, -signal.SIGTERM), (signal.SIGINT, 130)])
@@ -74,13 +83,11 @@ def test_recur_mcp_stops_on_a_signal_another_thread_took(tmp_path, sig, code):
     if tgkill is None:
         pytest.skip("no tgkill in this C library (glibc 2.30 and later have it)")
     proc = _recur_mcp(tmp_path)
-    lines: queue.Queue = queue.Queue()
     said: queue.Queue = queue.Queue()
     err: list[bytes] = []
-    threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True).start()
     reader = threading.Thread(target=lambda: [(err.append(x), said.put(x)) for x in proc.stderr], daemon=True)
     reader.start()
-    try:
+    with _serving(proc) as lines:
         _initialized(proc, lines)
         while not said.get(timeout=120).startswith(b"Ready:"):  # loaded: nothing left for the main thread to do
             pass
@@ -93,11 +100,6 @@ def test_recur_mcp_stops_on_a_signal_another_thread_took(tmp_path, sig, code):
         text = b"".join(err).decode()
         assert rc == code, text
         assert ("Interrupted." in text) is (sig == signal.SIGINT), text
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        proc.stdin.close()
 
 
 # run_stdio as `recur mcp` runs it, in a process of its own, SIGINT's handler raising KeyboardInterrupt as cli.main's
@@ -140,19 +142,12 @@ def test_a_signal_cancels_the_stdio_server_and_is_reported_after_its_loop(sig):
     stopped could keep the loop from ever closing: `recur mcp` never exited (1 run in about 400 under load, once
     in CI). Here, on the code before: KeyboardInterrupt from inside the loop for SIGINT, killed by SIGTERM."""
     proc = _run_stdio("run_stdio(build_server(lambda: None, stale_files=list))")
-    lines: queue.Queue = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True).start()
-    try:
+    with _serving(proc) as lines:
         _initialized(proc, lines)
         proc.send_signal(sig)
         rc = proc.wait(timeout=60)  # a guard against a hang, not a timing
         err = proc.stderr.read().decode()
         assert (rc, err.strip().splitlines()[-1:]) == (0, [f"stopped by {int(sig)}"]), err
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        proc.stdin.close()
 
 
 def test_ctrl_c_stops_the_server_while_a_call_waits_for_the_model():
@@ -163,9 +158,7 @@ def test_ctrl_c_stops_the_server_while_a_call_waits_for_the_model():
     proc = _run_stdio(
         "run_stdio(build_server(holder_engine(holder, stopping=stopping), stale_files=list), stopping)", loading
     )
-    lines: queue.Queue = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True).start()
-    try:
+    with _serving(proc) as lines:
         _initialized(proc, lines)
         call = {"name": "suggest_patterns", "arguments": {"text": "disk full"}}
         proc.stdin.write(json.dumps({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": call}).encode())
@@ -176,11 +169,6 @@ def test_ctrl_c_stops_the_server_while_a_call_waits_for_the_model():
         rc = proc.wait(timeout=60)  # a guard against the wait for the load, not a timing
         err = proc.stderr.read().decode()
         assert (rc, err.strip().splitlines()[-1:]) == (0, [f"stopped by {int(signal.SIGINT)}"]), err
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        proc.stdin.close()
 
 
 def test_a_second_ctrl_c_stops_the_server_while_a_call_is_stuck():
@@ -198,9 +186,7 @@ def stuck():
     time.sleep(600)
 """
     proc = _run_stdio("run_stdio(build_server(stuck, stale_files=list))", stuck)
-    lines: queue.Queue = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True).start()
-    try:
+    with _serving(proc) as lines:
         _initialized(proc, lines)
         call = {"name": "suggest_patterns", "arguments": {"text": "disk full"}}
         proc.stdin.write(json.dumps({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": call}).encode())
@@ -212,8 +198,3 @@ def stuck():
         proc.send_signal(signal.SIGINT)
         rc = proc.wait(timeout=60)  # a guard against running on, not a timing
         assert rc == -signal.SIGINT, proc.stderr.read().decode()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        proc.stdin.close()

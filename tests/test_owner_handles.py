@@ -148,11 +148,10 @@ def test_owner_key_reads_a_run_of_spaces_as_one():
     assert owner_key(" @Noor   Ahmed ") == owner_key("noor ahmed") == "noor ahmed"
 
 
-def _noors(root):
-    """Noor Ahmed's open follow-ups written as the full name and as the handle, and Noor Zafar's between them by
-    spelling ("@noor-ahmed" sorts after "noor zafar")."""
-    write(root, "patterns/capacity/disk-full.md", pattern_text("disk-full", fix="fix: {status: done, owner: Noor Ahmed}"))  # fmt: skip
-    items = [("Bee", "'@noor-ahmed'"), ("Cee", "Noor Zafar"), ("Dee", "Noor Ahmed")]
+def _disk_full_kb(root, fix: str, items: list[tuple[str, str]]):
+    """disk-full with ``fix`` (its front matter line), and one incident of it with a follow-up due 2026-05-01 for
+    each (title, owner) of ``items``."""
+    write(root, "patterns/capacity/disk-full.md", pattern_text("disk-full", fix=fix))
     fu = "".join(f"  - {{title: {t}, owner: {o}, due: 2026-05-01}}\n" for t, o in items)
     write(
         root,
@@ -161,6 +160,13 @@ def _noors(root):
         f"follow_ups:\n{fu}---\n\n## Summary\nx\n",
     )
     return root
+
+
+def _noors(root):
+    """Noor Ahmed's open follow-ups written as the full name and as the handle, and Noor Zafar's between them by
+    spelling ("@noor-ahmed" sorts after "noor zafar")."""
+    items = [("Bee", "'@noor-ahmed'"), ("Cee", "Noor Zafar"), ("Dee", "Noor Ahmed")]
+    return _disk_full_kb(root, "fix: {status: done, owner: Noor Ahmed}", items)
 
 
 def test_tables_by_owner_keep_a_persons_handle_and_full_name_together(tmp_path):
@@ -228,16 +234,8 @@ def test_the_owner_help_says_a_handle_and_its_full_name_are_one():
 def test_a_name_with_accents_and_its_handle_are_one_owner(tmp_path):
     """`Zoë Müller` and `@zoe-muller` (a mention has no accents) were two owners on the board, and `--owner` and the
     `--fail-on` owner check read them apart, while `Noor Ahmed` and `@noor-ahmed` were one. Another name stays apart."""
-    root = tmp_path / "kb"
-    write(root, "patterns/capacity/disk-full.md", pattern_text("disk-full", fix="fix: {status: open, owner: Zoë Müller, due: 2026-04-01}"))  # fmt: skip
     items = [("Aye", "'@zoe-muller'"), ("Bee", "Zoe Miller"), ("Cee", "zoë müller")]
-    fu = "".join(f"  - {{title: {t}, owner: {o}, due: 2026-05-01}}\n" for t, o in items)
-    write(
-        root,
-        "incidents/2026/INC-2026-0001.md",
-        "---\nid: INC-2026-0001\ntitle: Disk\ndate: 2026-05-02\nseverity: sev3\npatterns: [disk-full]\n"
-        f"follow_ups:\n{fu}---\n\n## Summary\nx\n",
-    )
+    root = _disk_full_kb(tmp_path / "kb", "fix: {status: open, owner: Zoë Müller, due: 2026-04-01}", items)
     b = json.loads(run("report", "--kb", root, "--as-of", AS_OF, "--json").output)
     assert list(b["by_owner"]) == ["Zoe Miller", "Zoë Müller", "(unowned)"], b["by_owner"]
     zoe = b["by_owner"]["Zoë Müller"]

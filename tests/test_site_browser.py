@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser import (  # the chromium fixture comes from conftest.py
+from browser import (  # the chromium and page fixtures come from conftest.py
     colour_contrast,
     dark_palette,
     page_errors,
@@ -19,7 +19,7 @@ from browser import (  # the chromium fixture comes from conftest.py
 )
 from click.testing import CliRunner
 from playwright.sync_api import expect
-from site_helpers import recur_site, site_kb
+from site_helpers import served_site, site_kb
 
 from recur.cli.main import cli
 from recur.site.plugin import SEARCH_SEPARATOR
@@ -31,19 +31,8 @@ pytestmark = pytest.mark.browser
 def base(tmp_path_factory):
     """The site_kb built with `recur site` and served on 127.0.0.1 for the whole module."""
     tmp = tmp_path_factory.mktemp("browser-site")
-    out = tmp / "out"
-    result = recur_site(site_kb(tmp / "kb"), out, "--strict", "-q")
-    assert result.exit_code == 0, result.output
-    with serve_dir(out) as url:
-        yield url, out
-
-
-@pytest.fixture
-def page(chromium, base):
-    pg = chromium.new_page()
-    pg.errors = page_errors(pg)
-    yield pg
-    pg.close()
+    with served_site(site_kb(tmp / "kb"), tmp / "out", "--strict", "-q") as served:
+        yield served
 
 
 def test_home_has_the_describe_box_and_recurring_patterns(page, base):

@@ -5,9 +5,8 @@ is searched, and Japanese punctuation ends a word as a space does."""
 from __future__ import annotations
 
 import pytest
-from browser import page_errors, serve_dir  # the chromium fixture comes from conftest.py
 from kbfactory import small_kb, write_pattern
-from site_helpers import recur_site
+from site_helpers import served_site  # the chromium and page fixtures come from conftest.py
 
 pytestmark = pytest.mark.browser
 
@@ -43,19 +42,8 @@ def intl_kb(root):
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("intl-site")
-    out = tmp / "out"
-    result = recur_site(intl_kb(tmp / "kb"), out, "--strict", "-q")
-    assert result.exit_code == 0, result.output
-    with serve_dir(out) as url:
-        yield url, out
-
-
-@pytest.fixture
-def page(chromium, base):
-    pg = chromium.new_page()
-    pg.errors = page_errors(pg)
-    yield pg
-    pg.close()
+    with served_site(intl_kb(tmp / "kb"), tmp / "out", "--strict", "-q") as served:
+        yield served
 
 
 def _searched(page, query: str, typed: bool = True) -> list[str]:

@@ -503,11 +503,8 @@ def test_a_slow_answer_is_acknowledged_then_posted_to_response_url(tmp_path, kb_
     assert json.loads(late["blocks"][4]["elements"][0]["value"]) == {"q": "ENOSPC", "p": "disk-full"}
 
 
-def test_a_command_while_the_engine_loads_is_answered_once_it_has_loaded(tmp_path, kb_dir):
-    """Found restarting `recur serve` mid-incident: a /recur that came while the model loaded (~10 s with the
-    real one, after every deploy) was answered "the model and index are still loading; retry in a few
-    seconds", and the responder had to type it again. A command that has a response_url (every one from
-    Slack) gets "searching…" and its answer there once the engine has loaded; one without is told at once."""
+def loading_app(kb_dir, tmp_path):
+    """An app whose engine loads (fake:64) only once the event it returns is set (or after 60 s): (app, release)."""
     release = threading.Event()
 
     def slow_load():
@@ -515,6 +512,15 @@ def test_a_command_while_the_engine_loads_is_answered_once_it_has_loaded(tmp_pat
         return Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
 
     app = create_app(slow_load, site_dir=None, feedback_path=tmp_path / "fb.jsonl", slack_signing_secret=SECRET)
+    return app, release
+
+
+def test_a_command_while_the_engine_loads_is_answered_once_it_has_loaded(tmp_path, kb_dir):
+    """Found restarting `recur serve` mid-incident: a /recur that came while the model loaded (~10 s with the
+    real one, after every deploy) was answered "the model and index are still loading; retry in a few
+    seconds", and the responder had to type it again. A command that has a response_url (every one from
+    Slack) gets "searching…" and its answer there once the engine has loaded; one without is told at once."""
+    app, release = loading_app(kb_dir, tmp_path)
     slack = SlackStandIn()
     with running(slack.app, wait_ready=False) as hook, running(app, wait_ready=False) as base:
         body = command_body("ENOSPC", response_url=hook + "/hook")
@@ -533,13 +539,7 @@ def test_a_command_promised_an_answer_is_told_when_the_server_stops_before_it(tm
     """Found in review: commands sent while the model loaded were told "the answer follows in a moment", and a
     stop then (a rolling restart) lost them silently. At the stop, each response_url still owed an answer is told
     to run the command again, and the log says so."""
-    release = threading.Event()
-
-    def slow_load():
-        release.wait(60)
-        return Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
-
-    app = create_app(slow_load, site_dir=None, feedback_path=tmp_path / "fb.jsonl", slack_signing_secret=SECRET)
+    app, release = loading_app(kb_dir, tmp_path)
     slack = SlackStandIn()
     try:
         with running(slack.app, wait_ready=False) as hook:
@@ -573,21 +573,27 @@ def test_a_slack_vote_that_cannot_be_written_is_a_503_as_on_the_api(tmp_path):
     assert health["feedback_failures"] == 1 and "cannot record the vote" in health["feedback_error"], health
 
 
+def press_with_reply_hook(base: str, query: str, pattern: str) -> httpx.Response:
+    """U1 presses 👍 on a reply's button for ``pattern`` (asked ``query``); its response_url is hooked_app's
+    /hook at ``base``, where the acknowledgement arrives."""
+    value = json.dumps({"q": query, "p": pattern})
+    payload = {
+        "type": "block_actions",
+        "user": {"id": "U1"},
+        "response_url": base + "/hook",
+        "actions": [{"action_id": "recur_useful", "value": value}],
+    }
+    body = urlencode({"payload": json.dumps(payload)})
+    return httpx.post(base + "/api/slack/interactions", content=body, headers=signed(body))
+
+
 def test_a_refused_press_is_told_to_the_voter_and_logged(tmp_path, kb_dir, capfd):
     """Found in a problem manager's review: a press refused (a retired pattern: 404) was answered to Slack
     alone, which shows nothing of it, and not logged: the voter saw nothing happen. It is acknowledged on the
     response_url with the reason, as a recorded vote is, and a warning line goes to the server's log."""
     app, got, arrived = hooked_app(kb_dir, tmp_path, errors=True)
     with running(app, wait_ready=False) as base:
-        value = json.dumps({"q": "deploy broke", "p": "old-retired"})
-        payload = {
-            "type": "block_actions",
-            "user": {"id": "U1"},
-            "response_url": base + "/hook",
-            "actions": [{"action_id": "recur_useful", "value": value}],
-        }
-        body = urlencode({"payload": json.dumps(payload)})
-        r = httpx.post(base + "/api/slack/interactions", content=body, headers=signed(body))
+        r = press_with_reply_hook(base, "deploy broke", "old-retired")
         assert r.status_code == 404 and r.json()["error"]["code"] == "pattern_not_found"
         assert arrived.wait(30), "the refused press was never acknowledged"
     assert got[0]["response_type"] == "ephemeral" and got[0]["replace_original"] is False
@@ -1293,15 +1299,7 @@ def test_a_vote_for_a_pattern_renamed_since_the_reply_says_so_not_did_you_mean(t
     typed id would; the voter typed nothing. They are told the pattern changed since the reply, and to ask again."""
     app, got, arrived = hooked_app(kb_dir, tmp_path, errors=True)
     with running(app, wait_ready=False) as base:
-        value = json.dumps({"q": "disk full", "p": "disk-fulll"})
-        payload = {
-            "type": "block_actions",
-            "user": {"id": "U1"},
-            "response_url": base + "/hook",
-            "actions": [{"action_id": "recur_useful", "value": value}],
-        }
-        body = urlencode({"payload": json.dumps(payload)})
-        r = httpx.post(base + "/api/slack/interactions", content=body, headers=signed(body))
+        r = press_with_reply_hook(base, "disk full", "disk-fulll")
         assert r.status_code == 404 and r.json()["error"]["code"] == "pattern_not_found"
         assert arrived.wait(30), "the refused press was never acknowledged"
     said = got[0]["text"]
