@@ -2243,6 +2243,33 @@ def test_the_pages_typo_reading_reads_a_short_word_as_search_py_does(tmp_path):
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_typo_reading_reads_no_typo_in_another_language_as_search_py(tmp_path):
+    """Found in review: "Knoten startet nicht neu" was read as "started" and "night" (search.Searcher._corrections
+    and recur-query.js's Typos alike). A text with another language's function word no English text has, or one
+    reading as another language, has no English typos (search.foreign_words); English typos are still read."""
+    from recur.retrieval import search
+
+    words = ["started", "night", "neue", "memory", "leak", "node"]
+    texts = ["Knoten startet nicht neu", "Der Knoten startet, nicht neu.", "memroy leek", "memroy leek, die node"]
+    shutil.copyfile(QUERY_JS, tmp_path / "recur-query.mjs")
+    (tmp_path / "t.mjs").write_text(
+        'import "./recur-query.mjs";\nconst q = globalThis.RecurQuery;\n'
+        f"const words = new Set({json.dumps(words)});\n"
+        "const t = new q.Typos({words, indexed: (w) => words.has(w), targetStem: (w) => w, english: () => new Set(),\n"
+        "  stop: new Set(), p: q.TYPO, endings: q.TYPO_WORD_ENDINGS, never: q.TYPO_NEVER});\n"
+        f"process.stdout.write(JSON.stringify({json.dumps(texts)}.map((x) => t.corrections(x))));\n"
+    )
+    out = subprocess.run([NODE, str(tmp_path / "t.mjs")], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == [
+        [],
+        [],
+        [["memroy", "memory"], ["leek", "leak"]],
+        [["memroy", "memory"], ["leek", "leak"]],
+    ]
+    assert [search.foreign_words(x) for x in texts] == [True, True, False, False]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_the_pages_typo_reading_has_search_pys_settings(tmp_path):
     """The box's word search has no bundle.json to read search.TYPO from (from disk, or a site built without the
     bundle): recur-query.js holds them, and they must be search.py's, which the bundle's params carry."""

@@ -108,10 +108,12 @@ def test_a_title_or_text_of_invisible_characters_alone_is_none(tmp_path):
     them as the Summary. A title is refused as one of escape codes is; the rest is left out as empty text is."""
     kb = small_kb(tmp_path / "kb")
     zw = "\u200b\ufeff"
-    r = run("incident", "new", "--kb", str(kb), "--no-suggest", "-s", "sev3", "-t", zw, "--description", "x")
-    assert r.exit_code == 1 and "title: is empty (only invisible characters)" in r.output, r.output
-    r = run("new", "incident", "--kb", str(kb), "--no-input", "--severity", "sev3", "--title", zw)
-    assert r.exit_code == 1 and "--title: a title is required (the one given is only invisible characters)" in r.output
+    for blank in (zw, "\U0001f525\U0001f6a8"):  # emoji alone are no text either (has_text), and said so
+        r = run("incident", "new", "--kb", str(kb), "--no-suggest", "-s", "sev3", "-t", blank, "--description", "x")
+        assert r.exit_code == 1 and "title: is empty (only invisible characters or emoji)" in r.output, r.output
+        r = run("new", "incident", "--kb", str(kb), "--no-input", "--severity", "sev3", "--title", blank)
+        said = "--title: a title is required (the one given is only invisible characters or emoji)"
+        assert r.exit_code == 1 and said in r.output, r.output
     r = run(
         "incident", "new", "--kb", str(kb), "--no-suggest", "--date", "2026-05-02", "-s", "sev3",
         "-t", "Pods restarting", "--description", f" {zw}\u2060 ", "--flag", zw, "--json",
@@ -142,11 +144,13 @@ def test_a_flag_or_follow_up_of_invisible_characters_alone_is_refused(tmp_path):
     iid = json.loads(r.stdout)["id"]
     path = kb / load_kb(kb).incidents[iid].relpath
     before = path.read_bytes()
-    for blank in ("\u200b\ufeff", "\x1b[0m \u2060"):
+    for blank in ("\u200b\ufeff", "\x1b[0m \u2060", "\U0001f525\U0001f6a8"):  # emoji alone: has_text
         r = run("incident", "flag", "--kb", str(kb), iid, blank)
-        assert r.exit_code == 1 and "flag: the text is empty (only invisible characters)" in r.output, r.output
+        assert r.exit_code == 1 and "flag: the text is empty (only invisible characters or emoji)" in r.output, r.output
         r = run("incident", "follow-up", "--kb", str(kb), iid, "--add", blank)
-        assert r.exit_code == 1 and "follow-up: the title is empty (only invisible characters)" in r.output, r.output
+        assert r.exit_code == 1 and "follow-up: the title is empty (only invisible characters or emoji)" in r.output, (
+            r.output
+        )
     assert path.read_bytes() == before
     r = run(
         "incident",

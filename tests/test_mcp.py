@@ -2048,13 +2048,15 @@ def test_record_incident_refuses_a_description_or_title_of_invisible_characters_
             await call(client, "record_incident", {**base, "description": "\u200b\ufeff\u2060"}),
             await call(client, "record_incident", {**base, "description": " \u00a0\u3164\n"}),
             await call(client, "record_incident", {**base, "title": "\u200b", "description": "pool at max"}),
+            await call(client, "record_incident", {**base, "description": "\U0001f525\U0001f6a8"}),
         ]
 
     said = session(in_process(kb, tmp_path / "index", allow_writes=True), work)
     assert [(err, text.split(";")[0]) for err, _, text in said] == [
-        (True, "description: is empty (only invisible characters)"),
-        (True, "description: is empty (only invisible characters)"),
-        (True, "title: is empty (only invisible characters)"),
+        (True, "description: is empty (only invisible characters or emoji)"),
+        (True, "description: is empty (only invisible characters or emoji)"),
+        (True, "title: is empty (only invisible characters or emoji)"),
+        (True, "description: is empty (only invisible characters or emoji)"),
     ], said
     assert sorted((kb / "incidents").rglob("*.md")) == before
 

@@ -1552,3 +1552,22 @@ def test_an_index_built_first_for_browser_search_is_said_on_stderr_and_timed_apa
     assert changed.exit_code == 0
     assert f"The knowledge base changed since the index was built: updating {index}." in changed.stderr
     assert "s building the index, " in changed.stderr
+
+
+def test_a_quiet_site_build_does_not_say_what_it_does_to_the_index(tmp_path):
+    """Found in review: `recur site --quiet` still printed "No index at .recur/index: building it now." on
+    stderr. Under --quiet only errors and warnings print (as `recur index --quiet`): the index is built, or
+    updated once the KB changed, without a word of it (without --quiet both are said: the test above)."""
+    from kbfactory import small_kb
+
+    kb, index, out = small_kb(tmp_path / "kb"), tmp_path / "index", tmp_path / "out"
+    runner = CliRunner(env={"RECUR_BROWSER_SEARCH": "on", "RECUR_MODEL": "fake:64"})
+    args = ["site", "--kb", str(kb), "--out", str(out), "--index", str(index), "--as-of", AS_OF, "--quiet"]
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    assert (index / "manifest.json").is_file() and "No index" not in first.stderr, first.stderr
+    assert "building it" not in first.stderr and "Built" not in first.stderr, first.stderr
+    pattern = kb / "patterns/capacity/disk-full.md"
+    pattern.write_text(pattern.read_text().replace("writes fail", "writes fail at once", 1))
+    changed = runner.invoke(cli, args)
+    assert changed.exit_code == 0 and "updating" not in changed.stderr, changed.stderr

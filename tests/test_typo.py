@@ -142,6 +142,16 @@ def test_another_languages_question_is_not_read_into_a_confident_wrong_match(rea
 
 
 @pytest.mark.model
+def test_a_question_with_another_languages_function_word_has_no_typo_read(real_engine):
+    """Found in review: "Knoten startet nicht neu" was read as "started" and "night" (and "Der Knoten ...", which
+    reads as German, too): another language's words are no English typos (search.foreign_words)."""
+    for text in ["Knoten startet nicht neu", "Der Knoten startet nicht neu"]:
+        assert real_engine.searcher.corrections(text) == [], text
+        assert real_engine.answer(text, top=3).corrected == [], text
+    assert real_engine.searcher.corrections("certficate expird on the chekout gateway") != []
+
+
+@pytest.mark.model
 def test_technical_words_the_kb_does_not_use_are_never_read(real_engine):
     """One edit from a KB word and not a whole word of the tokenizer (search.TYPO_NEVER): found in review, "grpc"
     was read as "rpc", "mime" as "time", "semver" as "server", "systemd" as "systems"."""

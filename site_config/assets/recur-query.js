@@ -1043,6 +1043,16 @@
     return out;
   }
 
+  /* search.foreign_words: a text that reads as another language, or has one of its function words no English text
+     has (OTHER_LANGUAGE_WORDS not AMBIGUOUS_WORDS), its words cut as typoWords cuts them: no English typos */
+  function foreignWords(text) {
+    if (mostlyOtherLanguage(text)) return true;
+    return String(text).split(PY_SPLIT).filter(Boolean).some(function (chunk) {
+      var w = stripOf(chunk, TYPO_TRIM).toLowerCase();
+      return OTHER_LANGUAGE_WORDS.has(w) && !AMBIGUOUS_WORDS.has(w);
+    });
+  }
+
   /* search._one_family: words [word, stem] of one stem, or of stems that start with the shortest of them */
   function oneFamily(near) {
     if (!near.length) return true;
@@ -1067,7 +1077,7 @@
   Typos.prototype.corrections = function (text) {
     if (this.last[0] === text) return this.last[1];
     var kb = this.kb, out = new Map(), unread = new Set(), self = this;
-    if (kb.words.size) {
+    if (kb.words.size && !foreignWords(text)) {
       typoWords(text, kb.p, kb.stop).forEach(function (w) {
         if (out.has(w) || unread.has(w) || self.never.has(w) || kb.words.has(w)) return;
         if (kb.indexed(w) || self.aWord(w)) return;

@@ -84,7 +84,12 @@ from recur.cli.options import DATE, http_url, index_option, kb_option, setting
     "over http(s).",
 )
 @click.option("--strict", is_flag=True, help="Fail on any mkdocs warning (as mkdocs build --strict).")
-@click.option("--quiet", "-q", is_flag=True, help="No summary line.")
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="No summary line, nor what is done to the index first (errors and warnings still print).",
+)
 def site(
     kb_dir,
     index_dir,
@@ -125,6 +130,7 @@ def site(
             model_dir=model_dir,
             browser_search=browser_search,
             file_search=file_search,
+            quiet=quiet,
         )
     _say_built(built, out_dir, quiet)
     if not quiet:

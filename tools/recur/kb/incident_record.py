@@ -358,7 +358,7 @@ def _added_safely(path: Path, key: str, new_front: list[str], before, check) -> 
 
 def _only_invisible(text: str) -> str:
     """What an empty text's error adds when something was given all the same: nothing of it shows."""
-    return " (only invisible characters)" if text else ""
+    return " (only invisible characters or emoji)" if text else ""
 
 
 def add_flag(kb, iid: str, text: str) -> tuple[Path, bool]:

@@ -137,7 +137,7 @@ def _line(value, flag: str, what: str) -> str:
     """A required one-line field (a title): ``one_line``, and still not empty."""
     text = one_line(_need(value, flag, what))
     if not has_text(text):  # escape sequences or zero-width characters alone (has_text): nothing of it is text
-        only = "invisible characters" if text else "control characters"
+        only = "invisible characters or emoji" if text else "control characters"
         raise RecurError(f"{flag}: {what} is required (the one given is only {only})")
     return text
 

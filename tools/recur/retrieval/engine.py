@@ -84,24 +84,26 @@ def ensure_index(
     return stats
 
 
-def ensure_index_saying(kb_dir, index_dir, model: str | None, progress: bool | None = None):
+def ensure_index_saying(kb_dir, index_dir, model: str | None, progress: bool | None = None, quiet: bool = False):
     """``ensure_index`` for a command that needs the index on its way (`recur site`'s browser search), with
     what it is about to do said first on stderr as `recur suggest` says it (no index: "building it now"; an
     out-of-date one: why it is updated; another model's: rebuilt), and a bar on a terminal (``progress``
     None) as `recur index` shows. `recur site` built a cold index of 1,000 patterns in 100 s without a word,
-    and its summary put the time down to generating pages (scale review). Returns BuildStats or None."""
+    and its summary put the time down to generating pages (scale review). ``quiet`` (`recur site --quiet`):
+    checked alike, nothing said and no bar; errors are still raised. Returns BuildStats or None."""
     step, manifest = _first_step(kb_dir, index_dir, model)
     if step == "build":
         embed.resolve(active_model(kb_dir, model))  # a model the build cannot use: said first
-        _say_first_build(kb_dir, index_dir, quiet=False)
+        _say_first_build(kb_dir, index_dir, quiet=quiet)
     elif step == "update":
-        say_build(kb_dir, index_dir, manifest, index_mod.stale_reason(manifest, index_dir, kb_dir), model=model)
+        said = None if quiet else index_mod.stale_reason(manifest, index_dir, kb_dir)
+        say_build(kb_dir, index_dir, manifest, said, model=model)
     elif step == "" and manifest is not None:
         spec = embed.resolve(active_model(kb_dir, model))
         if manifest.get("model") != spec.model_id:
             said = f"The index at {index_dir} was built with model {manifest.get('model')}: rebuilding it with {spec.model_id}."
-            say_build(kb_dir, index_dir, manifest, said, model=model)
-    return ensure_index(kb_dir, index_dir, model, quiet=True, progress=progress)
+            say_build(kb_dir, index_dir, manifest, None if quiet else said, model=model)
+    return ensure_index(kb_dir, index_dir, model, quiet=True, progress=False if quiet else progress)
 
 
 def say_build(

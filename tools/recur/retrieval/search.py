@@ -156,6 +156,17 @@ def typo_words(text: str) -> list[str]:
     return out
 
 
+def foreign_words(text: str) -> bool:
+    """Whether ``text`` reads as another language (mostly_other_language) or has one of another language's
+    function words no English text has (OTHER_LANGUAGE_WORDS not AMBIGUOUS_WORDS), its words as ``typo_words``
+    cuts them. Its words are then no English typos: found in review, "Knoten startet nicht neu" was read as
+    "started" and "night"."""
+    if mostly_other_language(text):
+        return True
+    chunks = {chunk.strip(_TYPO_TRIM).lower() for chunk in text.split()}
+    return any(w in OTHER_LANGUAGE_WORDS and w not in AMBIGUOUS_WORDS for w in chunks)
+
+
 @contextmanager
 def reading_typos() -> Iterator[None]:
     """Within it, the Searcher ranks a question with its typos read (TYPO, ``Searcher.corrections``): BM25, the
@@ -775,7 +786,7 @@ class Searcher:
         return list(got)
 
     def _corrections(self, text: str) -> list[tuple[str, str]]:
-        if self.index.bm25 is None or not self.index.vocab:
+        if self.index.bm25 is None or not self.index.vocab or foreign_words(text):
             return []
         vocab = self.index.bm25.vocab_dict
         out: dict = {}

@@ -27,7 +27,7 @@ def record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: b
     _intact(review_owner=given["review_owner"])  # one line of text, as the CLI's --review-owner
     if not has_text(description):  # required: the record's Summary, and what its suggestions are searched by
         # U+200B alone was recorded as the Summary, and searched: refused as blank is
-        only = " (only invisible characters)" if description.strip() else ""  # control ones: _intact
+        only = " (only invisible characters or emoji)" if description.strip() else ""  # control ones: _intact
         raise RecurError(f"description: is empty{only}; say what you see (it becomes the Summary); nothing written")
     engine = get_engine()
     # a long pasted log cut down as `recur incident new -d -` cuts it (its Summary and ## Log), said in

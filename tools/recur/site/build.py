@@ -134,7 +134,7 @@ class _Capture(logging.Handler):
 def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, edit_url: str | None = None,
                site_url: str | None = None, strict: bool = False, index_dir=None, model_dir=None,
                browser_search: bool | None = None, model: str | None = None,
-               file_search: bool | None = None) -> SiteBuild:
+               file_search: bool | None = None, quiet: bool = False) -> SiteBuild:
     """Build the site for ``kb_dir`` into ``out``; returns what was built (``SiteBuild``).
 
     ``site_url`` (default: mkdocs.yml's) is mkdocs' site_url: the 404 page, served at whatever URL was
@@ -142,7 +142,7 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
 
     ``browser_search`` (default: setting browser_search, on) writes the in-browser search bundle (recur.site.bundle);
     it needs the index, which is brought up to date first. ``file_search`` (default: setting file_search, off)
-    makes the header search work opened from disk (recur.site.file_search)."""
+    makes the header search work opened from disk (recur.site.file_search). ``quiet``: the index's build unsaid."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
@@ -155,7 +155,7 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
     _check_out(out)
     # the setting (on/off; another value is an error naming it) read before anything is written
     file_search = config.get("file_search") if file_search is None else file_search
-    browser = _browser_plan(kb_dir, index_dir, model, browser_search)
+    browser = _browser_plan(kb_dir, index_dir, model, browser_search, quiet)
     with writing(out, "the site"):
         work = work_folder(out).resolve()
     capture = _Capture()
@@ -215,7 +215,7 @@ def _swap_in(dst: Path, out: Path, kb_files: dict | None, kb_content: str | None
     return counted
 
 
-def _browser_plan(kb_dir, index_dir, model, wanted) -> BrowserPlan:
+def _browser_plan(kb_dir, index_dir, model, wanted, quiet: bool = False) -> BrowserPlan:
     """The fresh index when the bundle will be written (and how long building or updating it took, when it
     was), why not when it cannot be, neither when it is not wanted (``BrowserPlan``). The index is brought up
     to date first, so look-alikes use it too; what that does is said on stderr first, with a
@@ -233,7 +233,7 @@ def _browser_plan(kb_dir, index_dir, model, wanted) -> BrowserPlan:
     index_dir = Path(index_dir or config.get("index"))
     t0 = time.perf_counter()
     try:
-        stats = ensure_index_saying(kb_dir, index_dir, model)
+        stats = ensure_index_saying(kb_dir, index_dir, model, quiet=quiet)
     except RecurError as exc:
         return BrowserPlan(skipped=str(exc))
     return BrowserPlan(index_dir=index_dir, seconds=0.0 if stats is None else time.perf_counter() - t0)
