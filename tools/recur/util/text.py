@@ -493,11 +493,11 @@ def is_emoji(ch: str) -> bool:
 
 # An emoji's run as a query leaves it out (without_emoji): a pictograph of is_emoji's (its ranges and characters less
 # the joiners, selectors, keycap and tags, which alone are no emoji: a joiner is part of a Devanagari or Persian word),
-# then those that shape it. The site's box has the same class (site/theme/assets/recur-query.js, EMOJI_RUN)
-_PICTOGRAPH = "".join(
+# then those that shape it (PICTOGRAPHS: also in the API schema's not-blank pattern, serve/bodies.py). The site's box has the same class (site/theme/assets/recur-query.js, EMOJI_RUN)
+PICTOGRAPHS = "".join(
     re.escape(chr(lo)) + ("-" + re.escape(chr(hi)) if hi > lo else "") for lo, hi in _EMOJI_RANGES if lo < 0xE0000
 ) + "".join(re.escape(ch) for ch in sorted(_EMOJI_CHARS) if ch not in "\u200d\ufe0e\ufe0f\u20e3")
-EMOJI_RUN = re.compile(f"[{_PICTOGRAPH}][{_PICTOGRAPH}\u200d\ufe0e\ufe0f\u20e3\U000e0020-\U000e007f]*")
+EMOJI_RUN = re.compile(f"[{PICTOGRAPHS}][{PICTOGRAPHS}\u200d\ufe0e\ufe0f\u20e3\U000e0020-\U000e007f]*")
 
 
 def without_emoji(text: str) -> str:
