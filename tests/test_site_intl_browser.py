@@ -108,7 +108,10 @@ def test_a_pattern_cards_tag_and_service_links_land_on_their_section(page, base,
     url, _ = base
     page.goto(url + "/patterns/speicher/disk-yoryo-busoku.html")
     page.locator("article a", has_text=link).first.click()
-    page.wait_for_function("() => location.hash.length > 1")
+    # the new page's section, once it is parsed: the hash changes with the URL, before the page has loaded (a
+    # fresh-clone run read the element too early); an id that never comes fails on the wait's timeout
+    section = "() => location.hash.length > 1 && document.getElementById(decodeURIComponent(location.hash.slice(1)))"
+    page.wait_for_function(section)
     target = page.evaluate("() => document.getElementById(decodeURIComponent(location.hash.slice(1))).textContent")
     assert target.strip().rstrip("¶").strip().startswith(heading)
     assert page.evaluate("() => decodeURIComponent(location.hash)") in ("#tag-" + link, "#service-" + link)
