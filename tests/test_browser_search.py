@@ -2213,6 +2213,20 @@ def test_the_pages_query_limits_are_query_pys(tmp_path):
     assert json.loads(run.stdout) == [query.MAX_PASTE_CHARS, query.MAX_QUERY_CHARS]
 
 
+def _node_typo_corrections(tmp_path, words: list[str], texts: list[str]) -> str:
+    """recur-query.js's Typos over a KB of ``words`` (each its own stem, no English list, no stop words): each text's
+    corrections, as JSON printed by node."""
+    shutil.copyfile(QUERY_JS, tmp_path / "recur-query.mjs")
+    (tmp_path / "t.mjs").write_text(
+        'import "./recur-query.mjs";\nconst q = globalThis.RecurQuery;\n'
+        f"const words = new Set({json.dumps(words)});\n"
+        "const t = new q.Typos({words, indexed: (w) => words.has(w), targetStem: (w) => w, english: () => new Set(),\n"
+        "  stop: new Set(), p: q.TYPO, endings: q.TYPO_WORD_ENDINGS, never: q.TYPO_NEVER});\n"
+        f"process.stdout.write(JSON.stringify({json.dumps(texts)}.map((x) => t.corrections(x))));\n"
+    )
+    return subprocess.run([NODE, str(tmp_path / "t.mjs")], capture_output=True, text=True, check=True).stdout
+
+
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_the_pages_typo_reading_reads_a_short_word_as_search_py_does(tmp_path):
     """A 3-letter word is read only as a KB word with its dropped letter ("disk ful" as "full"; search.read_typo),
@@ -2222,15 +2236,7 @@ def test_the_pages_typo_reading_reads_a_short_word_as_search_py_does(tmp_path):
 
     words = ["disk", "full", "fit", "memory", "leak"]
     texts = ["disk ful", "fil", "memroy leek qzx vbq"]
-    shutil.copyfile(QUERY_JS, tmp_path / "recur-query.mjs")
-    (tmp_path / "t.mjs").write_text(
-        'import "./recur-query.mjs";\nconst q = globalThis.RecurQuery;\n'
-        f"const words = new Set({json.dumps(words)});\n"
-        "const t = new q.Typos({words, indexed: (w) => words.has(w), targetStem: (w) => w, english: () => new Set(),\n"
-        "  stop: new Set(), p: q.TYPO, endings: q.TYPO_WORD_ENDINGS, never: q.TYPO_NEVER});\n"
-        f"process.stdout.write(JSON.stringify({json.dumps(texts)}.map((x) => t.corrections(x))));\n"
-    )
-    out = subprocess.run([NODE, str(tmp_path / "t.mjs")], capture_output=True, text=True, check=True).stdout
+    out = _node_typo_corrections(tmp_path, words, texts)
     assert json.loads(out) == [[["ful", "full"]], [], [["memroy", "memory"], ["leek", "leak"]]]
     targets = search.typo_targets(set(words), lambda w: w)
     assert [search.read_typo(w, targets) for w in ("ful", "fil", "memroy", "leek", "qzx")] == [
@@ -2251,15 +2257,7 @@ def test_the_pages_typo_reading_reads_no_typo_in_another_language_as_search_py(t
 
     words = ["started", "night", "neue", "memory", "leak", "node"]
     texts = ["Knoten startet nicht neu", "Der Knoten startet, nicht neu.", "memroy leek", "memroy leek, die node"]
-    shutil.copyfile(QUERY_JS, tmp_path / "recur-query.mjs")
-    (tmp_path / "t.mjs").write_text(
-        'import "./recur-query.mjs";\nconst q = globalThis.RecurQuery;\n'
-        f"const words = new Set({json.dumps(words)});\n"
-        "const t = new q.Typos({words, indexed: (w) => words.has(w), targetStem: (w) => w, english: () => new Set(),\n"
-        "  stop: new Set(), p: q.TYPO, endings: q.TYPO_WORD_ENDINGS, never: q.TYPO_NEVER});\n"
-        f"process.stdout.write(JSON.stringify({json.dumps(texts)}.map((x) => t.corrections(x))));\n"
-    )
-    out = subprocess.run([NODE, str(tmp_path / "t.mjs")], capture_output=True, text=True, check=True).stdout
+    out = _node_typo_corrections(tmp_path, words, texts)
     assert json.loads(out) == [
         [],
         [],
