@@ -25,6 +25,7 @@ from browser import INSECURE_HOST, page_errors, serve_dir, serve_handler
 from click.testing import CliRunner
 from kbfactory import import_draft_text, write, write_pattern
 from playwright.sync_api import expect
+from query_js import NODE, QUERY_JS, run_query_js
 from site_helpers import AS_OF, recur_site, site_kb
 from test_query import ENGLISH_TOO, MIXED, NON_LATIN, OTHER_LANGUAGE, java_trace, node_trace, timeline
 from test_query_logs import (
@@ -63,8 +64,6 @@ from recur.retrieval.results import confidence_text
 from recur.site import bundle
 from recur.util.files import file_version
 
-NODE = shutil.which("node")
-QUERY_JS = Path(bundle.__file__).parent / "theme" / "assets" / "recur-query.js"  # the page's query condenser
 QUERIES = [
     "no space left on device on the checkout host, writes failing",
     "KubePodCrashLooping after the deploy",
@@ -80,18 +79,17 @@ NOISE = "".join(
     for i in range(40)
 )
 
+# run_query_js's body: the ranker with the page's condenser (q.prepare), given the index, its vectors (index.bin),
+# the ranking params, the queries' vectors and the tokenizer's whole words
 RANK_JS = """
-import { Ranker } from "./ranker.mjs";
-import { stem } from "./porter2.mjs";
-import "./recur-query.mjs";  /* the page's condenser: globalThis.RecurQuery */
-import fs from "node:fs";
-const [indexFile, binFile, paramsFile, qFile, knownFile] = process.argv.slice(2);
-const b = fs.readFileSync(binFile);
-const r = new Ranker(JSON.parse(fs.readFileSync(indexFile)), b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength),
-                     JSON.parse(fs.readFileSync(paramsFile)), stem, globalThis.RecurQuery.prepare);
-r.knownWords = new Set(JSON.parse(fs.readFileSync(knownFile)));  /* as the loader sets the tokenizer's whole words */
+const { Ranker } = await import("./ranker.mjs");
+const { stem } = await import("./porter2.mjs");
+const b = fs.readFileSync("index.bin");
+const r = new Ranker(input.index, b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength), input.params, stem,
+                     q.prepare);
+r.knownWords = new Set(input.known);  /* as the loader sets the tokenizer's whole words */
 const f32 = (v) => (v ? Float32Array.from(v) : null);
-const out = JSON.parse(fs.readFileSync(qFile)).map(({text, q, fq, rq, rfq}) => {
+return input.queries.map(({text, q, fq, rq, rfq}) => {
   const t = r.clipQuery(text);  /* as Engine.answer does: as typed, and with its typos read only when that finds nothing credible */
   const one = (top) => {
     const asked = Math.max(top, r.p.calibration.verdict_top);
@@ -105,7 +103,6 @@ const out = JSON.parse(fs.readFileSync(qFile)).map(({text, q, fq, rq, rfq}) => {
   answer.credible_top1 = one(1).credible;
   return answer;
 });
-process.stdout.write(JSON.stringify(out));
 """
 
 
@@ -176,13 +173,7 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     index_mod.build(load_kb(kb_dir), tmp_path / "index", embed.FakeEncoder(64), progress=False)
     engine = Engine(kb_dir, tmp_path / "index", "fake:64")
     data, blob = bundle.index_data(engine.searcher.index)
-    (tmp_path / "index.json").write_text(json.dumps(data))
     (tmp_path / "index.bin").write_bytes(blob)
-    (tmp_path / "params.json").write_text(json.dumps(bundle.ranking_params()))
-    shutil.copyfile(bundle.HERE / "ranker.js", tmp_path / "ranker.mjs")
-    shutil.copyfile(QUERY_JS, tmp_path / "recur-query.mjs")
-    shutil.copyfile(bundle.VENDOR / bundle.RUNTIME["stemmer"][0], tmp_path / "porter2.mjs")  # as the site has it
-    (tmp_path / "rank.mjs").write_text(RANK_JS)
     texts = QUERIES + ["writes fail ENOSPC", "nothing in this knowledge base talks about llamas or the moon"]
     texts += ["where can I get a coffee in the office"]  # one pattern with any BM25: z-BM25 clipped to the fit
     texts += ["deadlock", "parking", "disk full"]  # one-word queries: calibrate's best_1 and zbm25_1
@@ -260,25 +251,14 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     vecs = engine.searcher.encode_queries(prepared)  # as Engine: as typed, and with the typos read
     with reading_typos():
         rvecs = engine.searcher.encode_queries(prepared)
-    (tmp_path / "known.json").write_text(json.dumps(known))
-    (tmp_path / "q.json").write_text(
-        json.dumps(
-            [
-                {"text": t, "q": v.tolist(), "fq": f.tolist() if f is not None else None}
-                | {"rq": rv.tolist(), "rfq": rf.tolist() if rf is not None else None}
-                for t, (v, f), (rv, rf) in zip(texts, vecs, rvecs)
-            ]
-        )
-    )
-    run = subprocess.run(
-        [NODE, "rank.mjs", "index.json", "index.bin", "params.json", "q.json", "known.json"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert run.returncode == 0, run.stderr
-    js = json.loads(run.stdout)
+    queries = [
+        {"text": t, "q": v.tolist(), "fq": f.tolist() if f is not None else None}
+        | {"rq": rv.tolist(), "rfq": rf.tolist() if rf is not None else None}
+        for t, (v, f), (rv, rf) in zip(texts, vecs, rvecs)
+    ]
+    ranker = {"ranker.mjs": bundle.HERE / "ranker.js", "porter2.mjs": bundle.VENDOR / bundle.RUNTIME["stemmer"][0]}
+    inputs = {"index": data, "params": bundle.ranking_params(), "queries": queries, "known": known}
+    js = run_query_js(tmp_path, RANK_JS, inputs, modules=ranker)  # porter2.mjs: the stemmer as the site has it
     py = [a.to_json() for a in engine.answer_many(texts)]
     # the box's headline says the credible results not shown (recur-suggest.js matchLine): counted in the
     # browser as Answer.credible counts them, top 1 included (found in review: the ranker's answer had no count)
@@ -328,19 +308,12 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
 
 def js_prepared(tmp_path, texts: list[str]) -> list[list]:
     """RecurQuery.prepare and .note of assets/recur-query.js in Node for each text, as the list ``as_py`` gives."""
-    shutil.copyfile(QUERY_JS, tmp_path / "recur-query.mjs")
-    (tmp_path / "texts.json").write_text(json.dumps(texts))
-    (tmp_path / "prep.mjs").write_text(
-        'import "./recur-query.mjs";\nimport fs from "node:fs";\nconst q = globalThis.RecurQuery;\n'
-        'const out = JSON.parse(fs.readFileSync("texts.json")).map((t) => { const p = q.prepare(t); '
+    body = (
+        "return input.map((t) => { const p = q.prepare(t); "
         "return [p.text, p.chars, p.frames, p.middle, p.log_lines, p.log_kept, p.log_level, p.log_before, q.note(p), "
-        "p.log_unlevelled]; "
-        "});\n"
-        "process.stdout.write(JSON.stringify(out));\n"
+        "p.log_unlevelled]; });"
     )
-    run = subprocess.run([NODE, "prep.mjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
-    assert run.returncode == 0, run.stderr
-    return json.loads(run.stdout)
+    return run_query_js(tmp_path, body, texts)
 
 
 def as_py(text: str) -> list:
@@ -1951,17 +1924,8 @@ def test_the_pages_query_names_a_pasted_lists_other_alerts_with_a_surfaces_advic
         json.dumps([ALERT, {"labels": {"alertname": " X ", "severity": "none"}}]),
     ]
     others = "to have one answered, paste that alert alone"
-    shutil.copyfile(QUERY_JS, tmp_path / "recur-query.mjs")
-    (tmp_path / "texts.json").write_text(json.dumps(texts))
-    (tmp_path / "notes.mjs").write_text(
-        'import "./recur-query.mjs";\nimport fs from "node:fs";\nconst q = globalThis.RecurQuery;\n'
-        'const out = JSON.parse(fs.readFileSync("texts.json")).map((t) => { const p = q.prepare(t); '
-        f"return [q.note(p), q.note(p, {json.dumps(others)})]; }});\n"
-        "process.stdout.write(JSON.stringify(out));\n"
-    )
-    run = subprocess.run([NODE, "notes.mjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
-    assert run.returncode == 0, run.stderr
-    js = json.loads(run.stdout)
+    body = "return input.texts.map((t) => { const p = q.prepare(t); return [q.note(p), q.note(p, input.others)]; });"
+    js = run_query_js(tmp_path, body, {"texts": texts, "others": others})
     assert js == [[prepare(t).note or "", prepare(t).said(others) or ""] for t in texts]
     assert "7 more in it, not searched: 'A1', 'A2', 'A3', 'A4', 'A5', 2 more; " + others in js[-2][1], js[-2]
     assert js[-1][1].endswith("1 more in it, not searched: 'X' (always firing)"), js[-1]  # a heartbeat: no advice
@@ -2203,28 +2167,20 @@ def test_the_pages_query_limits_are_query_pys(tmp_path):
     side only would cut an alert's texts at another length in the browser than recur suggest does."""
     from recur.retrieval import query
 
-    shutil.copyfile(QUERY_JS, tmp_path / "recur-query.mjs")
-    (tmp_path / "limits.mjs").write_text(
-        'import "./recur-query.mjs";\nconst q = globalThis.RecurQuery;\n'
-        "process.stdout.write(JSON.stringify([q.MAX_PASTE_CHARS, q.MAX_QUERY_CHARS]));\n"
-    )
-    run = subprocess.run([NODE, "limits.mjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
-    assert run.returncode == 0, run.stderr
-    assert json.loads(run.stdout) == [query.MAX_PASTE_CHARS, query.MAX_QUERY_CHARS]
+    limits = run_query_js(tmp_path, "return [q.MAX_PASTE_CHARS, q.MAX_QUERY_CHARS];")
+    assert limits == [query.MAX_PASTE_CHARS, query.MAX_QUERY_CHARS]
 
 
-def _node_typo_corrections(tmp_path, words: list[str], texts: list[str]) -> str:
+def _node_typo_corrections(tmp_path, words: list[str], texts: list[str]) -> list:
     """recur-query.js's Typos over a KB of ``words`` (each its own stem, no English list, no stop words): each text's
-    corrections, as JSON printed by node."""
-    shutil.copyfile(QUERY_JS, tmp_path / "recur-query.mjs")
-    (tmp_path / "t.mjs").write_text(
-        'import "./recur-query.mjs";\nconst q = globalThis.RecurQuery;\n'
-        f"const words = new Set({json.dumps(words)});\n"
+    corrections."""
+    body = (
+        "const words = new Set(input.words);\n"
         "const t = new q.Typos({words, indexed: (w) => words.has(w), targetStem: (w) => w, english: () => new Set(),\n"
         "  stop: new Set(), p: q.TYPO, endings: q.TYPO_WORD_ENDINGS, never: q.TYPO_NEVER});\n"
-        f"process.stdout.write(JSON.stringify({json.dumps(texts)}.map((x) => t.corrections(x))));\n"
+        "return input.texts.map((x) => t.corrections(x));"
     )
-    return subprocess.run([NODE, str(tmp_path / "t.mjs")], capture_output=True, text=True, check=True).stdout
+    return run_query_js(tmp_path, body, {"words": words, "texts": texts})
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
@@ -2237,7 +2193,7 @@ def test_the_pages_typo_reading_reads_a_short_word_as_search_py_does(tmp_path):
     words = ["disk", "full", "fit", "memory", "leak"]
     texts = ["disk ful", "fil", "memroy leek qzx vbq"]
     out = _node_typo_corrections(tmp_path, words, texts)
-    assert json.loads(out) == [[["ful", "full"]], [], [["memroy", "memory"], ["leek", "leak"]]]
+    assert out == [[["ful", "full"]], [], [["memroy", "memory"], ["leek", "leak"]]]
     targets = search.typo_targets(set(words), lambda w: w)
     assert [search.read_typo(w, targets) for w in ("ful", "fil", "memroy", "leek", "qzx")] == [
         "full",
@@ -2258,12 +2214,7 @@ def test_the_pages_typo_reading_reads_no_typo_in_another_language_as_search_py(t
     words = ["started", "night", "neue", "memory", "leak", "node"]
     texts = ["Knoten startet nicht neu", "Der Knoten startet, nicht neu.", "memroy leek", "memroy leek, die node"]
     out = _node_typo_corrections(tmp_path, words, texts)
-    assert json.loads(out) == [
-        [],
-        [],
-        [["memroy", "memory"], ["leek", "leak"]],
-        [["memroy", "memory"], ["leek", "leak"]],
-    ]
+    assert out == [[], [], [["memroy", "memory"], ["leek", "leak"]], [["memroy", "memory"], ["leek", "leak"]]]
     assert [search.foreign_words(x) for x in texts] == [True, True, False, False]
 
 
@@ -2273,13 +2224,7 @@ def test_the_pages_typo_reading_has_search_pys_settings(tmp_path):
     bundle): recur-query.js holds them, and they must be search.py's, which the bundle's params carry."""
     from recur.retrieval import search
 
-    shutil.copyfile(QUERY_JS, tmp_path / "recur-query.mjs")
-    (tmp_path / "t.mjs").write_text(
-        'import "./recur-query.mjs";\nconst q = globalThis.RecurQuery;\n'
-        "process.stdout.write(JSON.stringify([q.TYPO, q.TYPO_WORD_ENDINGS, q.TYPO_NEVER]));\n"
-    )
-    out = subprocess.run([NODE, str(tmp_path / "t.mjs")], capture_output=True, text=True, check=True).stdout
-    typo, endings, never = json.loads(out)
+    typo, endings, never = run_query_js(tmp_path, "return [q.TYPO, q.TYPO_WORD_ENDINGS, q.TYPO_NEVER];")
     assert typo == search.TYPO and tuple(endings) == search.TYPO_WORD_ENDINGS and set(never) == search.TYPO_NEVER
     p = bundle.ranking_params()
     assert p["typo"] == typo and p["typo_word_endings"] == endings and p["typo_never"] == sorted(never)

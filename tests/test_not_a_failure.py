@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import click
 import httpx
 import pytest
 import yaml
+from query_js import NODE, run_query_js
 from serve_util import running
-from test_browser_search import NODE, QUERY_JS
 from test_serve_browser import ask, box_page, built, server  # noqa: F401  (fixtures, reused)
 
 from recur.cli.render import PATHS_HINT, RecordAs, render_answer
@@ -190,20 +189,16 @@ def test_failure_words_statuses_errnos_and_alert_names_are_about_a_failure():
     assert about_failure("") and about_failure("latency") and about_failure("two words")
 
 
-def _js_verdicts(tmp_path, answers: list[dict]) -> list:
-    shutil.copyfile(QUERY_JS, tmp_path / "recur-query.mjs")
-    (tmp_path / "answers.json").write_text(json.dumps(answers))
-    (tmp_path / "rule.mjs").write_text(
-        'import "./recur-query.mjs";\nimport fs from "node:fs";\nconst q = globalThis.RecurQuery;\n'
-        'const out = JSON.parse(fs.readFileSync("answers.json")).map((a) => '
+def _js_verdicts(tmp_path, answers: list[dict]) -> dict:
+    """recur-query.js's aboutFailure and aboutNoFailure of each answer, and the settings they read."""
+    body = (
+        "const out = input.map((a) => "
         "[q.aboutFailure(a.query), q.aboutNoFailure(a.query, a.no_known_pattern, a.results)]);\n"
         "const keys = ['FAILURE_WORDS', 'FAILURE_TOKENS', 'FOUND', 'NOT_A_FAILURE_BELOW', 'NOT_A_FAILURE_MEANINGS', "
         "'NOT_A_FAILURE_MIN_WORDS', 'VERDICT_TOP'];\n"
-        "process.stdout.write(JSON.stringify({out, settings: Object.fromEntries(keys.map((k) => [k, q[k]]))}));\n"
+        "return {out, settings: Object.fromEntries(keys.map((k) => [k, q[k]]))};"
     )
-    run = subprocess.run([NODE, "rule.mjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
-    assert run.returncode == 0, run.stderr
-    return json.loads(run.stdout)
+    return run_query_js(tmp_path, body, answers)
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
