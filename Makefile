@@ -14,7 +14,22 @@ CHANGED ?=
 # CI passes CHECK_FORMAT=github: each problem an annotation at its line of the pull request
 CHECK_FORMAT ?= text
 
-.PHONY: install browser proxy lint test run index site serve check similar eval bench clean wheel
+.PHONY: help install browser proxy lint test run index site serve check similar eval bench clean wheel
+
+# make help: the targets, one line each (working on Recur's own code: CONTRIBUTING.md, "Working on Recur's code")
+help:
+	@echo "make run      set everything up; serve the site and API on $(HOST):$(PORT) with the shipped KB"
+	@echo "make test     set up, then lint, check, eval, similar and every test (pytest -n $(TEST_WORKERS))"
+	@echo "make lint     ruff check + format check, import-linter's layers, function length"
+	@echo "make check    recur check --strict on $(KB)"
+	@echo "make eval     retrieval quality on $(KB)/eval/cases.yml (BASE=<commit>: and no case worse than there)"
+	@echo "make similar  near-duplicate patterns (CHANGED=\"files\": only those)"
+	@echo "make index | site | serve   one step of make run"
+	@echo "make bench    the benchmarks in bench/ (each against a baseline in the same run)"
+	@echo "make wheel    dist/recur-*.whl, the tool a team installs"
+	@echo "make install  the development venv ($(VENV)); every target runs it"
+	@echo "make clean    remove .recur, the site, bench output, node_modules, dist"
+	@echo "One test file: OMP_NUM_THREADS=1 $(BIN)/python -m pytest -q tests/test_docs.py  (-m 'not model': no model load)"
 
 # Re-installs only when pyproject.toml or the version (recur/__init__.py, which pyproject.toml reads)
 # changes; safe to run again and again.
@@ -89,11 +104,14 @@ eval: install
 	$(if $(BASE),rm -rf $(BASE_DIR) && mkdir -p $(BASE_DIR) && git archive --format=tar -o $(BASE_DIR)/kb.tar '$(BASE)' -- $(KB) && tar -xf $(BASE_DIR)/kb.tar -C $(BASE_DIR) && rm $(BASE_DIR)/kb.tar)
 	$(RECUR) eval --kb $(KB) --index $(INDEX) -v --format $(if $(filter github,$(CHECK_FORMAT)),github,text)$(if $(BASE), --baseline $(BASE_DIR)/$(KB))
 
-# Code hygiene: ruff (rules in pyproject.toml) and the layer contracts (import-linter).
+# Code hygiene: ruff (rules in pyproject.toml), the layer contracts (import-linter) and functions a reader can hold
+# (tests/function_length.py: at most 60 lines, or a `# long:` comment saying why). `ruff format tools tests bench
+# site_config` fixes what the format check finds.
 lint: install
 	$(BIN)/ruff check tools tests bench site_config
 	$(BIN)/ruff format --check tools tests bench site_config
 	$(BIN)/lint-imports
+	$(BIN)/python tests/function_length.py
 
 # The tests run on every core with pytest-xdist (CI has 2: on an idle 2-core machine, 1,137 s of test time ran in
 # 593 s on two workers, and 359 s once the slowest files shared their exports, trainings and servers, 2026-12-04).

@@ -465,3 +465,27 @@ def test_a_format_6_index_is_converted_to_read_japanese_and_german_words_its_vec
     assert np.array_equal(loaded.vectors, old_vectors)
     again = recur("index", "--kb", str(kb_dir), "--index", str(idx))
     assert again.exit_code == 0 and "has format" not in again.output and "up to date" in again.output, again.output
+
+
+# The keys of a pattern's stored doc (index.pattern_doc) per index format. Found by a contributor adding a
+# front-matter field: with FORMAT unchanged, every index built before stays "up to date" without the new key,
+# and `recur show --json`, the API and MCP answer without it where an index exists and with it where none does.
+DOC_KEYS = {
+    7: {
+        "id", "title", "category", "severity", "severity_name", "status", "import_draft", "symptoms", "signals",
+        "tags", "services", "owner", "fix", "related", "distinguish", "summary", "runbook", "evidence", "path",
+        "root_cause", "detection", "permanent_fix", "references", "sections", "incidents",
+    },
+}  # fmt: skip
+
+
+def test_a_change_to_the_stored_doc_bumps_the_index_format(kb_dir):
+    kb = load_kb(kb_dir)
+    keys = set(index_mod.pattern_doc(next(iter(kb.patterns.values())), kb))
+    known = DOC_KEYS.get(index_mod.FORMAT)
+    assert known is not None and keys == known, (
+        f"index.pattern_doc writes {sorted(keys ^ (known or set()))} unlike format {index_mod.FORMAT}'s docs: an "
+        "index built before would stay 'up to date' without them. Bump FORMAT in retrieval/index.py (and add the "
+        "old format to VECTORS_FROM when the views are unchanged, so the update reuses every vector), then add "
+        "the new format's keys to DOC_KEYS here"
+    )

@@ -3,7 +3,6 @@ on Recur's own code that no linter checks: functions a reader can hold."""
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import subprocess
 import sys
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from function_length import MAX_FUNCTION_LINES, long_functions
 from kbfactory import pattern_text, small_kb, write, write_pattern
 
 from recur.cli.main import cli
@@ -513,43 +513,6 @@ def test_help_and_light_commands_import_no_heavy_stack(tmp_path):
     assert not imported & set(LIGHT_FORBIDDEN), imported & set(LIGHT_FORBIDDEN)
 
 
-MAX_FUNCTION_LINES = 60  # docs/architecture.md: "functions a reader can hold"
-
-
-def _comments_above(lines: list[str], lineno: int) -> list[str]:
-    """The comment lines directly above line ``lineno`` (1-based), up to the first other line."""
-    block = []
-    n = lineno - 2
-    while n >= 0 and lines[n].lstrip().startswith("#"):
-        block.append(lines[n])
-        n -= 1
-    return block
-
-
-def _excused(lines: list[str], node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """A `# long:` comment saying why: right above the decorators (or the `def`), between the
-    decorators and the `def`, or on the `def` line itself."""
-    first = min([node.lineno] + [d.lineno for d in node.decorator_list])
-    near = _comments_above(lines, first) + _comments_above(lines, node.lineno) + [lines[node.lineno - 1]]
-    return any("# long:" in line for line in near)
-
-
-def long_functions(root: Path, base: Path = ROOT) -> list[str]:
-    """Every function under ``root`` over MAX_FUNCTION_LINES lines, from its `def` line (decorators
-    not counted) to its last line, with no `# long:` comment."""
-    found = []
-    for path in sorted(root.rglob("*.py")):
-        source = path.read_text(encoding="utf-8")
-        lines = source.splitlines()
-        for node in ast.walk(ast.parse(source, str(path))):
-            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                continue
-            length = node.end_lineno - node.lineno + 1
-            if length > MAX_FUNCTION_LINES and not _excused(lines, node):
-                found.append(f"{path.relative_to(base)}:{node.lineno}: {node.name} is {length} lines")
-    return found
-
-
 def test_functions_a_reader_can_hold():
     """At most 60 lines a function in tools/recur, or a `# long:` comment at its `def` saying why."""
     found = long_functions(ROOT / "tools" / "recur")
@@ -767,7 +730,7 @@ def test_a_runbook_warning_is_at_its_step_where_the_loader_and_markdown_read_a_f
     """lint finds each step's line reading the fences as the loader's list reader does (a "```" closes a
     "````" block), not as Markdown does (outside_fences: it does not): the nth line found is the nth
     step the loader kept. Read as Markdown, step 2 was inside the block, and its warning fell back to
-    the heading's line. fence_trouble says where the two readings part."""
+    the heading's line. fence_troubles says where the two readings part."""
     kb = small_kb(tmp_path / "kb")
     text = pattern_text("d", runbook=("Run `df -h` on the host.", "Restart it."))
     path = write(kb, "patterns/capacity/d.md", text.replace("\n2. ", "\n````\ndf -i\n```\n2. "))
@@ -812,7 +775,7 @@ def test_what_the_writer_writes_the_reader_and_markdown_read_alike():
     with its own marker: text from anywhere becomes one section on which check and the site agree."""
     import random
 
-    from recur.kb.lint import fence_trouble
+    from recur.kb.lint import fence_troubles
     from recur.kb.parse import sections_of
     from recur.kb.writer import section_text
 
@@ -822,7 +785,7 @@ def test_what_the_writer_writes_the_reader_and_markdown_read_alike():
     for _ in range(2000):
         text = section_text("\n".join(rng.choice(parts) for _ in range(rng.randrange(1, 9))) or "x")
         lines = ["## Summary", *text.split("\n"), "## Runbook", "1. Run `df -h`."]
-        assert fence_trouble(lines) is None, text
+        assert fence_troubles(lines) == [], text
         assert [s.title for s in sections_of(lines, 1)] == ["Summary", "Runbook"], text
 
 

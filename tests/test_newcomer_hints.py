@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from kbfactory import fake_model_flags
 from serve_util import started_on
@@ -536,3 +539,32 @@ def test_show_says_why_it_did_not_read_the_index_and_takes_no_look_alikes_from_a
     (index / "manifest.json").write_text("{")
     said = run("show", "disk-full").stderr
     assert f"not the index at {index} (it has a manifest.json that cannot be read: " in said, said
+
+
+SUGGEST_JS = Path(__file__).resolve().parents[1] / "site_config" / "assets" / "recur-suggest.js"
+
+
+def _js_constant(name: str) -> str:
+    """The literal a `var NAME = …;` line of recur-suggest.js gives (the box's copy of a Python constant)."""
+    found = re.search(rf"^  var {name} = (.+?);(?:\s*/\*.*\*/)?$", SUGGEST_JS.read_text(encoding="utf-8"), re.M)
+    assert found, f"recur-suggest.js has no `var {name} = …;` line"
+    return found.group(1)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_the_boxs_copies_of_the_terminals_rules_agree(tmp_path):
+    """recur-suggest.js keeps its own NEWCOMER, NOTHING_ABOUT_IT and WHY_TEXT_CHARS (a classic script, no import of
+    Python's); found in review, no test compared them, and the newcomer rule read "néstart" as a newcomer's "start" in
+    the browser (JavaScript's \\b is ASCII) and not in the terminal."""
+    from recur.cli.render import NEWCOMER, NOTHING_ABOUT_IT
+    from recur.retrieval.search import WHY_TEXT_CHARS
+
+    texts = ["where do I start", "new on call", "Neuling: néstart?", "caféstart", "onboarding_x", "first week here",
+             "restart the pod", "news", "Начало start", "startup", "begin", "x2start", "ſtart now"]  # fmt: skip
+    script = f"const re = {_js_constant('NEWCOMER')};\nconsole.log(JSON.stringify({json.dumps(texts)}.map(t => re.test(t))));"
+    (tmp_path / "n.mjs").write_text(script)
+    run = subprocess.run(["node", "n.mjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == [bool(NEWCOMER.search(t)) for t in texts]
+    assert json.loads(_js_constant("NOTHING_ABOUT_IT")) == NOTHING_ABOUT_IT
+    assert int(_js_constant("WHY_TEXT_CHARS")) == WHY_TEXT_CHARS

@@ -213,7 +213,7 @@ def _runbook_lines(kb: KB, p: Pattern) -> list[int]:
     # the fences as the loader's list reader reads them (parse.fence_lines, each line opening or closing
     # a block, one left open none), not as Markdown does (outside_fences): these lines must be those of
     # the items the loader kept in p.runbook, the nth line the nth step's. Where the two readings part
-    # ("```" inside a "````" block) lint's fence_trouble says so, and the file is fixed to one both read alike
+    # ("```" inside a "````" block) lint's fence_troubles says so, and the file is fixed to one both read alike
     fences = {start + k for k in fence_lines(lines[start:])}
     for n in range(start, len(lines)):  # lines[start] is the line after the heading
         line = lines[n]
@@ -844,12 +844,6 @@ def _future_dates(kb: KB, now: dt.date) -> list[Problem]:
         for relpath, line, name, day, what in sorted(found, key=lambda f: (f[0], f[1]))
         if day is not None and day > now
     ]
-
-
-def fence_trouble(lines: list[str], first: int = 1) -> tuple[int, str] | None:
-    """The first of ``fence_troubles``, or None."""
-    found = fence_troubles(lines, first)
-    return found[0] if found else None
 
 
 def fence_troubles(lines: list[str], first: int = 1, steps: bool = True) -> list[tuple[int, str]]:

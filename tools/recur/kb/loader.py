@@ -1387,7 +1387,7 @@ def _lookalike_lines(text: str, item: str = "a step") -> list[tuple[int, str]]:
     and the site's Markdown as text run into the step above (found by a KB author). A fence line is no
     item, opening or closing its block (the closing one was read as one: "'```' has U+00A0 ... not a
     step" of a block whose opening line, written the same, was not named). A fence line indented by a
-    look-alike space is text to the site, and to recur, but no item either: lint's fence_trouble names
+    look-alike space is text to the site, and to recur, but no item either: lint's fence_troubles names
     it, as the fence the author meant."""
     out = []
     for n, line in outside_fences(text.split("\n")):

@@ -1053,7 +1053,7 @@ def outside_fences(lines, first: int = 0):
     reads the fences (``fence_step``): what the checks of a section's or a body's text read. A fence
     line itself (opening, closing, or one that opens nothing, "```code```") is never yielded: it is a
     marker, not text, and where recur and the site read a fence line differently lint's
-    ``fence_trouble`` says so. A fence never closed opens none: it and the lines after it are text, as
+    ``fence_troubles`` says so. A fence never closed opens none: it and the lines after it are text, as
     the site shows them. Lines are yielded as read, so a caller may look at the next one."""
     lines = list(lines)
     longest = _longest_closers(lines)

@@ -174,17 +174,12 @@ def joined(parts: list[str]) -> str:
     return "\n".join(x for x in [line, *(p for p in parts if "\n" in p)] if x)
 
 
-def pasted_alerts(text: str) -> list[PastedAlert] | None:
-    """The alerts of a text pasted whole as JSON: an Alertmanager or Grafana webhook payload, the list
-    Alertmanager's API and `amtool` give (its ``status`` a mapping there), or one alert; firing ones
-    first, and of those the always-firing heartbeats (Watchdog, ``heartbeat``) last. None when the text
-    is no such thing (any other JSON, or not JSON): it is searched as text.
-    `recur suggest -` searched a pasted payload's JSON whole, keys and URLs too (found in review)."""
-    return alerts_in(paste_json(text))
-
-
 def alerts_in(data) -> list[PastedAlert] | None:
-    """pasted_alerts of a paste's JSON value (paste_json), parsed once for every reading of it."""
+    """The alerts of a text pasted whole as JSON (its value, paste_json, parsed once for every reading of it): an
+    Alertmanager or Grafana webhook payload, the list Alertmanager's API and `amtool` give (its ``status`` a mapping
+    there), or one alert; firing ones first, and of those the always-firing heartbeats (Watchdog, ``heartbeat``)
+    last. None when the value is no such thing (any other JSON, or none): the text is searched as text.
+    `recur suggest -` searched a pasted payload's JSON whole, keys and URLs too (found in review)."""
     if data is None:
         return None
     items = data.get("alerts") if isinstance(data, dict) and isinstance(data.get("alerts"), list) else data
