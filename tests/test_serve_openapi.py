@@ -180,8 +180,9 @@ def test_the_bearer_token_is_declared_so_docs_can_authorize(served):
     _, spec = served
     scheme = spec["components"]["securitySchemes"]["token"]
     assert (scheme["type"], scheme["scheme"]) == ("http", "bearer") and "--token-file" in scheme["description"]
-    assert spec["paths"]["/api/feedback"]["post"]["security"] == [{"token": []}]
-    assert spec["paths"]["/api/suggest"]["post"]["security"] == [{"token": []}]
+    # no token on this server: optional (tests/test_serve_answers.py: as the server's token and scope ask for it)
+    assert spec["paths"]["/api/feedback"]["post"]["security"] == [{}, {"token": []}]
+    assert spec["paths"]["/api/suggest"]["post"]["security"] == [{}, {"token": []}]
     assert "security" not in spec["paths"]["/healthz"]["get"]  # open: a load balancer's probe
 
 

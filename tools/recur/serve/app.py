@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 from recur import config
 from recur.serve.bodies import BODY_HINTS, BODY_TAKES, TOO_LARGE_HINTS
-from recur.serve.deps import ALERTMANAGER_MAX_BODY, SearchGate, Settings, errors, get_engine, share_of
+from recur.serve.deps import ALERTMANAGER_MAX_BODY, SearchGate, Settings, get_engine, share_of
 from recur.serve.guard import (
     CLIENT_GONE,
     DEFAULT_MAX_BODY,
@@ -195,32 +195,11 @@ def _fastapi(lifespan, max_body: int):
         swagger_ui_oauth2_redirect_url=prefix.DOCS_OAUTH2_REDIRECT,
         static_url=prefix.DOCS_ASSETS,
         description="Suggestions of known failure patterns for what a responder sees. Every error is "
-        '`{"error": {"code", "message"}}` with a 4xx status; request bodies are limited to '
+        '`{"error": {"code", "message"}}`, with a 4xx status, or 501 (a transfer coding other than chunked) or 503 '
+        "(not ready yet, overloaded, stopping, the feedback file not writable); request bodies are limited to "
         f"{max_body // 1024} KiB ({ALERTMANAGER_MAX_BODY // 1024} KiB for /api/alertmanager, "
         f"{max(max_body, SLACK_MAX_BODY) // 1024} KiB for /api/slack/*).",
     )
-
-
-def _one_error_shape(app) -> None:
-    """The published 422s in the one error shape: FastAPI documents its own validation error body
-    (HTTPValidationError) on a route with parameters that does not list 422 itself, a body this
-    server never sends (install_error_handlers answers validation errors in the one shape). And the
-    501 on every operation: the body guard answers it, before routing, to any request with a
-    transfer coding other than chunked, so no route lists it itself."""
-    plain = app.openapi  # builds the document once and keeps it (app.openapi_schema)
-
-    def openapi() -> dict:
-        spec = plain()
-        for operation in (op for path in spec.get("paths", {}).values() for op in path.values()):
-            responses = operation.get("responses", {})
-            if "HTTPValidationError" in str(responses.get("422", "")):
-                responses["422"] = errors(422)[422]
-            responses.setdefault("501", errors(501)[501])
-        for name in ("HTTPValidationError", "ValidationError"):
-            spec.get("components", {}).get("schemas", {}).pop(name, None)
-        return spec
-
-    app.openapi = openapi
 
 
 class _Gated:
@@ -244,6 +223,7 @@ class _Gated:
 
 def _routes(app, settings: Settings, *, slack: dict, mcp: dict) -> None:
     from recur.serve.mcp_http import http_router
+    from recur.serve.openapi_doc import publish
     from recur.serve.routes import alertmanager, feedback, meta, patterns, site, suggest
     from recur.serve.security import TokenGate
     from recur.serve.slack import slack_router
@@ -265,7 +245,7 @@ def _routes(app, settings: Settings, *, slack: dict, mcp: dict) -> None:
     # the catch-all 404/405 for /api goes after every API route, and the site after everything
     app.include_router(meta.fallback_router)
     site.mount_site(app, settings)
-    _one_error_shape(app)
+    publish(app)  # what /openapi.json says beyond the routes: the answers of the layers before them, the token
 
 
 def _middleware(app, *, max_body: int, pools: tuple[int, int, int], body_timeout: float) -> None:

@@ -54,12 +54,23 @@ ERROR_SCHEMA = {
 }
 
 
+# The statuses whose answers may carry Retry-After: 429 too_many_requests; 503 not_ready, overloaded and
+# shutting_down (not engine_failed nor feedback_unavailable, which a wait does not mend)
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before asking again (429; 503 not_ready, overloaded, shutting_down).",
+        "schema": {"type": "string"},
+    }
+}
+
+
 def errors(*statuses: int) -> dict:
     """OpenAPI ``responses`` for a route: every listed status has the one JSON error shape."""
     return {
         s: {
             "description": "One JSON error shape on every route",
             "content": {"application/json": {"schema": ERROR_SCHEMA}},
+            **({"headers": dict(RETRY_AFTER)} if s in (429, 503) else {}),
         }
         for s in statuses
     }

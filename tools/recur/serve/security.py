@@ -88,6 +88,13 @@ def _rule_of(route):
     return next((d.dependency for d in getattr(route, "dependencies", None) or [] if d.dependency in rules), None)
 
 
+def needs_token(route, settings: Settings) -> bool:
+    """Whether ``route`` asks for the bearer token on this server: a write route whenever a token is set, a read
+    route under ``--token-scope all`` (require_write, require_read); as /openapi.json publishes it (openapi_doc)."""
+    rule = _rule_of(route)
+    return bool(settings.token) and (rule is require_write or (rule is require_read and settings.token_scope == "all"))
+
+
 class TokenFirst:
     """The token rule at the door: a request to a route that needs the token and does not carry it
     is answered 401 before its body is read. The routes' own dependencies (require_write/read) ran

@@ -698,9 +698,20 @@ def _signed_form(fields: dict) -> dict:
     }
 
 
-COMMAND_DOC = {"responses": errors(400, 401, 404, 408, 413, 415, 503), "openapi_extra": _signed_form(COMMAND_FORM)}
+# A reply is Slack's message JSON (Block Kit), which Slack reads, not a client of this API: published as an object
+# (it was "schema": {}); an ssl_check's 200 is empty
+SLACK_REPLY = {
+    "description": "A Slack message (Block Kit JSON: text, blocks, response_type, replace_original), or an empty body",
+    "content": {"application/json": {"schema": {"type": "object", "additionalProperties": True}}},
+}
+COMMAND_DOC = {
+    "operation_id": "slackCommand",
+    "responses": {200: SLACK_REPLY, **errors(400, 401, 404, 408, 413, 415, 503)},
+    "openapi_extra": _signed_form(COMMAND_FORM),
+}
 INTERACTION_DOC = {
-    "responses": errors(400, 401, 404, 408, 413, 415, 422, 503),
+    "operation_id": "slackInteraction",
+    "responses": {200: SLACK_REPLY, **errors(400, 401, 404, 408, 413, 415, 422, 503)},
     "openapi_extra": _signed_form(INTERACTION_FORM),
 }
 

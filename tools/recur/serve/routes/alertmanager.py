@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Request
 
 from recur.retrieval.alerts import alert_read
+from recur.serve.answers import WebhookAnswer, ok
 from recur.serve.bodies import (
     MAX_TOP,
     WEBHOOK_BRIEF_TOP,
@@ -25,7 +26,11 @@ router = APIRouter(tags=["suggest"], dependencies=[Depends(require_read)])
 
 @router.post(
     "/api/alertmanager",
-    responses=errors(400, 401, 408, 413, 415, 422, 503),
+    operation_id="alertmanager",
+    responses={
+        200: ok(WebhookAnswer, "Suggestions for each alert of the group"),
+        **errors(400, 401, 408, 413, 415, 422, 503),
+    },
     dependencies=[Depends(only_query("top", "brief"))],
 )
 def alertmanager(

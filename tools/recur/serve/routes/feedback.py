@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends
 
 from recur.ingest import feedback as feedback_mod
 from recur.retrieval import patterns as pat
+from recur.serve.answers import FeedbackAnswer, ok
 from recur.serve.bodies import FeedbackIn
 from recur.serve.deps import JSONResponse, Settings, errors, get_engine, get_settings, only_query
 from recur.serve.guard import ApiError
@@ -38,8 +39,10 @@ router = APIRouter(tags=["feedback"], dependencies=[Depends(require_write), Depe
 @router.post(
     "/api/feedback",
     status_code=201,
+    operation_id="feedback",
     responses={
-        200: {"description": 'The same voter\'s same vote again: nothing written, `"status": "already recorded"`'},
+        201: ok(FeedbackAnswer, 'The vote was written: `"status": "recorded"` or `"changed"`'),
+        200: ok(FeedbackAnswer, 'The same voter\'s same vote again: nothing written, `"status": "already recorded"`'),
         **errors(400, 401, 404, 408, 413, 415, 422, 429, 503),
     },
     dependencies=[Depends(only_query())],

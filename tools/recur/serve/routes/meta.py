@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import PlainTextResponse, Response
 
+from recur.serve.answers import Health, ok
 from recur.serve.deps import Settings, errors, get_engine, get_holder, get_metrics, get_settings
 from recur.serve.guard import ApiError
 from recur.serve.prefix import api_route_match, not_found_message, route_path
@@ -15,7 +16,12 @@ router = APIRouter()
 fallback_router = APIRouter()  # included after every API router
 
 
-@router.get("/healthz", tags=["health"], responses=errors(503))
+@router.get(
+    "/healthz",
+    tags=["health"],
+    operation_id="healthz",
+    responses={200: ok(Health, "The index is loaded and the model warm"), **errors(503)},
+)
 @router.get("/api/healthz", tags=["health"], responses=errors(503), include_in_schema=False)
 def healthz(engine=Depends(get_engine), holder=Depends(get_holder), settings: Settings = Depends(get_settings)):
     """200 once the index is loaded and the model has answered one query; 503 before. Votes that cannot
@@ -59,6 +65,7 @@ def _feedback(settings: Settings) -> dict:
 @router.get(
     "/metrics",
     tags=["health"],
+    operation_id="metrics",
     dependencies=[Depends(require_read)],
     response_class=PlainTextResponse,
     responses=errors(401),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Request
 
 from recur.retrieval import patterns as pat
+from recur.serve.answers import PatternList, PatternObject, ok
 from recur.serve.deps import JSONResponse, errors, get_engine, only_query
 from recur.serve.guard import ApiError
 from recur.serve.prefix import not_found_message
@@ -18,7 +19,12 @@ PAGING = ("limit", "cursor")
 
 
 # an unknown or misspelt filter is an error: it was ignored, and ?categry=x listed every pattern
-@router.get("/api/patterns", responses=errors(401, 422, 503), dependencies=[Depends(only_query(*pat.FILTERS, *PAGING))])
+@router.get(
+    "/api/patterns",
+    operation_id="listPatterns",
+    responses={200: ok(PatternList, "The patterns, briefly, or a page of them"), **errors(401, 422, 503)},
+    dependencies=[Depends(only_query(*pat.FILTERS, *PAGING))],
+)
 def patterns(
     category: str | None = None,
     service: str | None = None,
@@ -50,7 +56,11 @@ def patterns(
 
 # :path, so that a pattern's file or page given for its id (`capacity/disk-full`, `patterns/data/x.md`) reaches the
 # route and is read as get_pattern reads it (patterns.given_pattern_id); the metrics label drops the converter
-@router.get("/api/patterns/{pattern_id:path}", responses=errors(401, 404, 503))
+@router.get(
+    "/api/patterns/{pattern_id:path}",
+    operation_id="getPattern",
+    responses={200: ok(PatternObject, "The pattern object"), **errors(401, 404, 503)},
+)
 def pattern(pattern_id: str, request: Request, engine=Depends(get_engine)):
     """One pattern as indexed: symptoms, signals, runbook, evidence, fix, incidents. The id in any letter case or
     with spaces around it, or its file or page (`capacity/disk-full`, `…/disk-full.html`), as MCP's get_pattern

@@ -6,6 +6,7 @@ import time
 
 from fastapi import APIRouter, Depends
 
+from recur.serve.answers import SuggestAnswer, ok
 from recur.serve.bodies import SuggestIn
 from recur.serve.deps import JSONResponse, errors, get_engine, get_metrics, get_slot, only_query
 from recur.serve.security import require_read
@@ -13,7 +14,16 @@ from recur.serve.security import require_read
 router = APIRouter(tags=["suggest"], dependencies=[Depends(require_read)])
 
 
-@router.post("/api/suggest", responses=errors(400, 401, 408, 413, 415, 422, 503), dependencies=[Depends(only_query())])
+# 429: past --max-concurrent-per-client searches of one client address (guard.ConcurrencyLimit)
+@router.post(
+    "/api/suggest",
+    operation_id="suggest",
+    responses={
+        200: ok(SuggestAnswer, "The answer `recur suggest --json` prints"),
+        **errors(400, 401, 408, 413, 415, 422, 429, 503),
+    },
+    dependencies=[Depends(only_query())],
+)
 def suggest(body: SuggestIn, engine=Depends(get_engine), slot=Depends(get_slot), metrics=Depends(get_metrics)):
     """Ranked patterns for a description: the same result objects as `recur suggest --json`."""
     t0 = time.perf_counter()

@@ -1,0 +1,261 @@
+"""The published shapes of the API's success answers: pydantic models for /openapi.json only.
+
+The routes still build their answers as before (``Answer.to_json``, ``patterns.pattern_object``, the webhook's
+``alert_entry``) and send them as ``deps.JSONResponse``: these models are named in each route's ``responses``, never
+its ``response_model``, which would validate and serialise the answer again and could drop or change a key. Every
+published answer had ``"schema": {}``, so a generated client's types were all ``unknown`` (found in an integration
+review). tests/test_serve_answers.py checks real answers of every route against these schemas, every key of them
+declared, so they cannot drift apart.
+
+A key every answer carries is required (a field without a default); a key only some answers carry (``total`` of a
+page, ``patterns`` of a brief webhook answer) is not, and has no default in the schema (``_sometimes``). The schemas
+stay open (no ``additionalProperties: false``): a key added to an answer is no break for a client.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Confidence = Literal["high", "medium", "low"]
+
+
+def _no_default(schema: dict) -> None:
+    schema.pop("default", None)
+
+
+def _sometimes(description: str):
+    """A key only some answers carry: not in ``required``, and no default in the schema (its absence is no value)."""
+    return Field(None, description=description, json_schema_extra=_no_default)
+
+
+class WhyEntry(BaseModel):
+    field: str = Field(description="What matched: signal, symptom, title, summary, incident, runbook_url, id, terms, …")
+    text: str = Field(description="The text that matched (a signal as written, the link, the shared words).")
+    score: float
+    match: Literal["exact", "identifier", "words", "meaning", "link", "id"] = _sometimes(
+        "How it matched (docs/architecture.md, result object); the shared-words entry (`terms`) has none."
+    )
+    identifier: str = _sometimes("A signal matched by one of its identifiers: which one, as the signal writes it.")
+    patterns: int = _sometimes("How many patterns list this signal, when more than one.")
+
+
+class Distinguish(BaseModel):
+    from_: str = Field(alias="from", description="The look-alike's id.")
+    by: str = Field(description="What tells the two apart.")
+
+
+class ResultLookAlike(BaseModel):
+    id: str
+    title: str
+    by: str | None = Field(description="The declared signal that tells the two apart (`distinguish:`), or null.")
+    similarity: float | None = _sometimes("As the pattern object's look-alike: when the index knows the pair.")
+    co_incidents: int = _sometimes("Incidents that linked both, when the index knows the pair.")
+    shared_signals: list[str] = Field(description="The signals both patterns declare.")
+
+
+class Scores(BaseModel):
+    dense: float
+    lexical: float
+    signal: float
+
+
+class PatternBody(BaseModel):
+    """A result object without what belongs to the query: the pattern's part, as the webhook's ``patterns`` map
+    gives it once per pattern (bodies.pattern_bodies)."""
+
+    id: str
+    title: str
+    category: str
+    severity: str
+    severity_name: str | None = Field(description="The level's name in severity.yml (`Major`); null if unnamed.")
+    status: str
+    draft: bool
+    import_draft: bool
+    runbook: list[str]
+    evidence: list[str]
+    summary: str
+    signals: list[str]
+    path: str = Field(description="The pattern's file, relative to the knowledge base.")
+    incidents: int = Field(description="How many incidents matched it (those dated up to today).")
+    related: list[str]
+    distinguish: list[Distinguish]
+
+
+class Result(PatternBody):
+    """A result object (docs/architecture.md): `recur suggest --json`'s, /api/suggest's, each webhook alert's."""
+
+    rank: int
+    score: float
+    confidence: Confidence
+    probability: float | None = Field(
+        ge=0, le=1, description="Calibrated probability that it is right; null on a KB of fewer than 10 patterns."
+    )
+    why: list[WhyEntry]
+    scores: Scores
+    look_alikes: list[ResultLookAlike]
+
+
+class BriefResult(Result):
+    """A result of a brief webhook answer (``?brief=true``): every key, the pattern's long fields cut; the body is
+    in the answer's ``patterns``."""
+
+    brief: Literal[True]
+
+
+class Corrected(BaseModel):
+    word: str = Field(description="A typed word …")
+    read_as: str = Field(description="… read as this word of the knowledge base.")
+
+
+class SuggestAnswer(BaseModel):
+    """POST /api/suggest: the answer `recur suggest --json` prints (retrieval.results.Answer.to_json)."""
+
+    query: str = Field(description="The text searched.")
+    query_note: str | None = Field(description="What was left out of the text given; null when nothing was.")
+    no_known_pattern: bool
+    results: list[Result]
+    likelier: Result | None = Field(description="A result `top` left out, rated more likely right than the first.")
+    credible: int = Field(description="Results ranked for the verdict of medium or high confidence, shown or not.")
+    corrected: list[Corrected]
+    meant: list[str] = Field(description="The pattern id a typo of one is meant to be; [] for any other text.")
+
+
+class WebhookAlert(BaseModel):
+    """One alert of a webhook answer (bodies.alert_entry)."""
+
+    alertname: str | None
+    status: str
+    resolved: bool
+    heartbeat: bool
+    fingerprint: str | None
+    labels: dict[str, str]
+    query: str
+    query_note: str | None
+    no_known_pattern: bool | None = Field(description="null for an alert not searched (resolved, a heartbeat).")
+    results: list[Result | BriefResult]
+    likelier: Result | BriefResult | None
+    credible: int | None = Field(description="null for an alert not searched.")
+    corrected: list[Corrected]
+    datasource_problem: Literal["no_data", "error"] | None
+    note: str | None
+
+
+class WebhookAnswer(BaseModel):
+    """POST /api/alertmanager."""
+
+    status: str
+    groupKey: str | None
+    source: Literal["alertmanager", "grafana"]
+    no_known_pattern: bool = Field(description="No firing alert of the group matches a known pattern.")
+    alerts: list[WebhookAlert]
+    skipped: int = Field(description="Alerts past the first 100, not answered.")
+    truncated_by_alertmanager: int = Field(description="The payload's truncatedAlerts (Alertmanager's max_alerts).")
+    top: int = Field(description="Results per alert at most.")
+    patterns: dict[str, PatternBody] = _sometimes("With ?brief=true: each suggested pattern's body, once.")
+
+
+class PatternBrief(BaseModel):
+    id: str
+    title: str
+    category: str
+    severity: str
+    status: str
+    summary: str
+    path: str
+
+
+class PatternList(BaseModel):
+    """GET /api/patterns: every pattern the filters keep, or with ``limit`` or ``cursor`` a page of them."""
+
+    patterns: list[PatternBrief]
+    total: int = _sometimes("A page's: how many patterns the filters keep.")
+    next_cursor: str | None = _sometimes("A page's: the next page's cursor, for ?cursor= (null on the last).")
+    severity_note: str = _sometimes("How a `severity` given as a priority or a level's name was read.")
+
+
+class Fix(BaseModel):
+    status: str
+    owner: str | None
+    due: str | None = Field(description="An ISO date, or null.")
+    done: str | None = Field(description="An ISO date, or null.")
+    tickets: list[str]
+
+
+class IncidentRef(BaseModel):
+    id: str
+    date: str = Field(description="An ISO date.")
+    title: str
+
+
+class PatternLookAlike(BaseModel):
+    id: str
+    title: str
+    similarity: float | None
+    co_incidents: int
+    by: str | None
+    shared_signals: list[str] = _sometimes("The signals both declare (an index built before they were recorded).")
+
+
+class PatternObject(BaseModel):
+    """GET /api/patterns/{id}: the pattern object (docs/architecture.md), as MCP's get_pattern gives it."""
+
+    id: str
+    title: str
+    category: str
+    severity: str
+    severity_name: str | None
+    status: str
+    import_draft: bool
+    symptoms: list[str]
+    signals: list[str]
+    tags: list[str]
+    services: list[str]
+    owner: str | None
+    fix: Fix | None
+    related: list[str]
+    distinguish: list[Distinguish]
+    summary: str
+    runbook: list[str]
+    evidence: list[str]
+    path: str
+    root_cause: str
+    detection: str
+    permanent_fix: str
+    references: str = Field(description="Markdown.")
+    sections: dict[str, str] = Field(description="The author's own sections, heading: Markdown, in file order.")
+    incidents: list[IncidentRef]
+    look_alikes: list[PatternLookAlike] = _sometimes("Its look-alikes, as the index last found them.")
+
+
+class FeedbackAnswer(BaseModel):
+    status: Literal["recorded", "changed", "already recorded"]
+    pattern: str = Field(description="The pattern's own id.")
+    useful: bool
+
+
+class Health(BaseModel):
+    """GET /healthz once the index is loaded and the model warm."""
+
+    status: Literal["ok"]
+    patterns: int
+    model: str | None
+    build_id: str | None
+    built: str | None
+    reloads: int
+    reload_error: str | None
+    stale: str | None
+    left_out: list[str]
+    site: bool
+    site_stale: str | None
+    feedback: bool
+    feedback_error: str | None
+    feedback_failed_at: str | None
+    feedback_failures: int
+    feedback_space_low: str | None
+
+
+def ok(model: type[BaseModel], description: str) -> dict:
+    """A route's ``responses`` entry for a success answer of ``model``'s shape."""
+    return {"model": model, "description": description}
