@@ -170,9 +170,10 @@ def new(
         path, review, text = _dry_run(kb, given, suggest)
         iid = path.stem
     else:
-        iid, path, review = record_incident(kb, given, suggest=suggest)
+        (iid, path, review), text = record_incident(kb, given, suggest=suggest), None
     out = recorded_json(kb, given, iid, path, review)
     _say_recorded(kb, out, review, (severity, asked_as), review_level, as_json, dry_run)
+    warned = _credentials_said(path, text)
     if copy is not None:
         out["same_as"] = copy[0].id
         _copy_note(copy[0], path, dry_run)
@@ -185,7 +186,21 @@ def new(
     elif not as_json:
         click.echo(_afterwards(out["path"], iid, duration, config.where_flags(kb_dir)))
     if as_json:  # description_note last, as in MCP's record_incident (stderr alone said a log was cut down)
-        click.echo(json.dumps(out | recorded.noted() | _dry(dry_run), ensure_ascii=False, indent=1))
+        click.echo(json.dumps(out | recorded.noted() | warned | _dry(dry_run), ensure_ascii=False, indent=1))
+
+
+def _credentials_said(path, text: str | None) -> dict:
+    """Each line of the record (written at ``path``, or a dry run's ``text``) that holds a likely credential, said on
+    stderr as `recur check` says it: the record is written all the same, mid-incident (privacy review: a password
+    and an AWS key pasted from a log went into the KB and its site without a word). ``{credential_warnings: [...]}``
+    for --json when there is one, else {}."""
+    from recur.kb.credentials import written_warnings
+    from recur.kb.loader import display_path
+
+    said = written_warnings(display_path(path), text)
+    for line in said:
+        click.echo(line, err=True)
+    return {"credential_warnings": said} if said else {}
 
 
 def _afterwards(path: str, iid: str, duration, flags: str = "") -> str:

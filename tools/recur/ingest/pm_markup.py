@@ -544,10 +544,33 @@ class Prepared:
 
 def _mime_headers(text: str) -> bool:
     """Whether ``text`` starts with a MIME header block: header lines only, down to a blank line,
-    MIME-Version and Content-Type among them."""
+    MIME-Version and Content-Type among them; or a saved email's without them (``_mail_headers``)."""
     head = text.lstrip("\ufeff").split("\n\n", 1)[0][:8000].split("\n")
     names = {ln.split(":", 1)[0].strip().lower() for ln in head if ln[:1] not in (" ", "\t")}
-    return all(_HEADER_LINE.fullmatch(ln) for ln in head) and {"mime-version", "content-type"} <= names
+    if not all(_HEADER_LINE.fullmatch(ln) for ln in head):
+        return False
+    return {"mime-version", "content-type"} <= names or ("\n\n" in text and _mail_headers(names))
+
+
+# the headers of an email as a mail program saves it (RFC 5322), MIME's or not; a block of these alone, down to a
+# blank line, is a mail's head whether or not it has MIME-Version (a plain-text mail saved as .eml, privacy review:
+# its Received:, From:, To:, Cc: and Message-ID: lines were the incident's Summary, and its Subject was not the title)
+_MAIL_HEADERS = frozenset(
+    """received return-path delivered-to envelope-to from sender to cc bcc reply-to subject date message-id
+    in-reply-to references mime-version content-type content-transfer-encoding content-language content-disposition
+    thread-topic thread-index importance priority user-agent organization authentication-results dkim-signature
+    received-spf list-id list-unsubscribe precedence auto-submitted accept-language""".split()
+)
+# what only a mail program writes: "From: … / Date: … / Subject: …" alone may be a write-up's own fields, which
+# postmortem._email_headers reads as it always has
+_TRANSPORT = frozenset({"received", "return-path", "delivered-to", "message-id", "mime-version", "content-type"})
+
+
+def _mail_headers(names: set) -> bool:
+    """Whether the header names ``names`` of a block are a saved email's: each one a mail header (or an ``X-``
+    one), a sender among them, and a header only a mail program writes."""
+    mail = all(n in _MAIL_HEADERS or n.startswith(("x-", "arc-")) for n in names)
+    return mail and "from" in names and bool(names & _TRANSPORT)
 
 
 def _part_text(part) -> str:

@@ -19,7 +19,7 @@ from bisect import bisect_left
 from pathlib import Path
 
 from recur import config
-from recur.kb import placeholders
+from recur.kb import credentials, placeholders
 from recur.kb.incident_record import done_before_why
 from recur.kb.loader import display_path, readable
 from recur.kb.parse import (
@@ -283,6 +283,7 @@ def authoring_warnings(
     out += _link_warnings(kb, bodies)
     out += control_warnings(bodies)
     out += script_link_warnings(bodies)
+    out += credential_warnings(kb, bodies, only)
     # the checks of the whole KB above are cheap (dates, tickets); theirs are kept to the files asked for too
     return out if only is None else [p for p in out if only(p.path)]
 
@@ -1082,18 +1083,36 @@ def _scanned_yaml(kb: KB, only=None) -> list:
     week" on the site."""
     import yaml
 
-    files = [path.relpath for path in kb.paths.values()]
-    if kb.cases:
-        files.append("eval/cases.yml")
     out = []
-    for name in (display_path(kb.root / rel) for rel in sorted(set(files))):
-        if only is not None and not only(name):
-            continue
+    for name in _yaml_files(kb, only):
         text = _file_text(kb, name)
         try:
             out.append((name, _yaml_lines(text), list(yaml.scan(text, Loader=yaml.SafeLoader)), 1))
         except (yaml.YAMLError, AttributeError):  # unread (None), or an error of its own
             continue
+    return out
+
+
+def _yaml_files(kb: KB, only=None) -> list[str]:
+    """The shown paths of the onboarding paths and the eval cases read (those ``only`` passes, when given)."""
+    files = [path.relpath for path in kb.paths.values()]
+    if kb.cases:
+        files.append("eval/cases.yml")
+    shown = (display_path(kb.root / rel) for rel in sorted(set(files)))
+    return [name for name in shown if only is None or only(name)]
+
+
+def credential_warnings(kb: KB, bodies: list, only=None) -> list[Problem]:
+    """A warning at each line of a pattern, an incident, an onboarding path or the eval cases that holds a likely
+    credential (recur.kb.credentials): the site published a key pasted from a log, and check said nothing
+    (privacy review)."""
+    out = []
+    for name, *_ in bodies:
+        text = _file_text(kb, name)
+        out += credentials.record_problems(name, text) if text is not None else []
+    for name in _yaml_files(kb, only):
+        text = _file_text(kb, name)
+        out += credentials.yaml_problems(name, text) if text is not None else []
     return out
 
 

@@ -130,6 +130,7 @@ def _recorded(kb, new, written: tuple, suggested: tuple, recorded) -> tuple[dict
     path, review). ``recorded``: what pasted_log.recorded_description made of the description; what the CLI
     says on stderr of a long one (its ``said``) is the tool's ``description_note``, as in the CLI's --json
     (``CutDescription.noted``), and its text's second line."""
+    from recur.kb.credentials import written_warnings
     from recur.kb.incident_record import no_match_text, recorded_json
 
     answer, candidates = suggested
@@ -142,6 +143,11 @@ def _recorded(kb, new, written: tuple, suggested: tuple, recorded) -> tuple[dict
     out.update(recorded.noted())  # only when something was said, as the CLI's --json has it
     if said := recorded.said:
         lines.append(f"{said[0].upper()}{said[1:]}")
+    # a likely credential in what was written, said as the CLI says it on stderr (and its --json's key): written all
+    # the same; the user redacts it (privacy review: a password and an AWS key went in without a word)
+    if warned := written_warnings(path):
+        out["credential_warnings"] = warned
+        lines += [f"Warning: {line} (the user can edit the record in the knowledge base's checkout)" for line in warned]
     if answer.no_known_pattern:
         lines.append(no_match_text(linked, report="the problem report"))
     else:

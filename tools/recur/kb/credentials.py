@@ -1,0 +1,201 @@
+"""Likely credentials in KB text: cloud and chat tokens, private keys, a password in a URL or after
+``password=``, a bearer token, a JWT. A KB is a git repository every engineer reads, and its site publishes
+each page's text (its pages, its search index, the browser bundle): a key pasted from a log into a pattern
+or an incident was published without a word (privacy review). One detector, shared by `recur check` (a
+warning per line, kb/lint.py) and the writers that record text a responder gives (`recur incident new`, MCP's
+record_incident, `recur import`: said, the record still written; the response matters more).
+
+Pure regular expressions, imported by `recur check`: no scanner library (detect-secrets took 10.5 s over the
+starter KB's 222 files, imported requests, and missed a password in a URL, ``password=`` and a bearer token).
+A value that reads as a placeholder (``<redacted>``, ``***``, ``$VAR``, ``${VAR}``, ``REDACTED``, ``…``,
+``AKIAXXXXXXXXXXXXXXXX``) is not reported: that is how an example is written so that nothing is said of it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from itertools import accumulate
+from pathlib import Path
+
+from recur.util.errors import Problem
+
+# the shapes the tokens' issuers document; each (what it is, its pattern, the group holding the value judged
+# as a placeholder or not: 0 the whole match)
+_TOKENS = (
+    ("an AWS access key id", re.compile(r"(?<![A-Za-z0-9])(?:AKIA|ASIA)([A-Z0-9]{16})(?![A-Za-z0-9])"), 1),
+    ("a GitHub token", re.compile(r"(?<![A-Za-z0-9])gh[pousr]_([A-Za-z0-9]{36,})"), 1),
+    ("a GitHub token", re.compile(r"(?<![A-Za-z0-9])github_pat_([A-Za-z0-9_]{22,})"), 1),
+    ("a Slack token", re.compile(r"(?<![A-Za-z0-9])xox[abprs]-([A-Za-z0-9-]{10,})"), 1),
+    ("a Google API key", re.compile(r"(?<![A-Za-z0-9])AIza([0-9A-Za-z_-]{35})(?![0-9A-Za-z_-])"), 1),
+    ("a JWT", re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ([A-Za-z0-9_-]{8,})\.[A-Za-z0-9_-]*"), 1),
+    (
+        "an AWS secret access key",
+        re.compile(
+            r"(?i:secret(?:[ _-]?access)?(?:[ _-]?key)?)[\"']?[ \t]{0,10}[=:]?[ \t]{0,10}[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"
+        ),
+        1,
+    ),
+    (
+        "a password in a URL",
+        re.compile(r"(?i)\b[a-z][a-z0-9+.-]{1,20}://[^\s/:@\"'<>]{0,100}:([^\s/@\"'<>]{1,200})@"),
+        1,
+    ),
+    ("a bearer token", re.compile(r"(?i)\bbearer\s+([A-Za-z0-9._~+/=-]{20,})"), 1),
+    (
+        "a password or key after its name",
+        re.compile(
+            r"(?i)(?:password|passwd|passphrase|pwd|secret|api[_-]?key|apikey|token)"
+            r"(?:[_-][A-Za-z0-9]+)*[\"']?[ \t]*[=:][ \t]*[\"'`]?([^\s\"'`,;&)}\]]+)"
+        ),
+        1,
+    ),
+)
+_PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
+_KEY_MATERIAL = re.compile(r"[A-Za-z0-9+/=]{20,}")
+# a word each shape above holds, lowercase: only the lines holding one are matched against them (`recur check`
+# reads every file; a case-blind regular expression took 0.18 s over the starter KB's 4,900 lines)
+_WORDS = re.compile(
+    "akia|asia|gh[pousr]_|github_pat_|xox|aiza|eyj|private key|secret|bearer|://|passw|passphrase|pwd|api_key|api-key"
+    "|apikey|token"
+)
+
+
+def _candidates(lines: list[str]) -> list[int]:
+    """The indices of ``lines`` holding one of ``_WORDS``, in order (one search of the lowercased text)."""
+    low = "\n".join(lines).lower()
+    if not _WORDS.search(low):
+        return []
+    starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+    return sorted({bisect_right(starts, m.start()) - 1 for m in _WORDS.finditer(low)})
+
+
+# a value written to stand for one: <redacted>, ***, $VAR, ${VAR}, {{ var }}, %s, …, REDACTED, "password"
+_PLACEHOLDER = re.compile(
+    r"<[^>]*>?|\[[^\]]*\]?|\{\{?[^}]*\}?\}?|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%\(?[a-z_]*\)?s|.*(?:\.\.\.|…).*"
+    r"|[*xX•#.0_-]+|(?i:.*redact.*|.*mask.*|.*hidden.*|.*removed.*|.*placeholder.*|your[_-].*)"
+    r"|(?i:password|passwd|pass|pwd|secret|token|key|none|null|nil|true|false|empty|changeme|example|value|string)"
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    """The likely credentials of a line: ``line``, its 0-based index; ``hits``, (what each looks like, its first
+    characters as shown: never the value, as a CI log keeps what `recur check` prints), one of a kind."""
+
+    line: int
+    hits: tuple[tuple[str, str], ...]
+
+
+def placeholder(value: str) -> bool:
+    """Whether ``value`` reads as standing for a credential rather than being one."""
+    return bool(_PLACEHOLDER.fullmatch(value.strip("\"'`.,;:()")))
+
+
+def _literal(value: str) -> bool:
+    """A value after a name (``password=``) that may be one: no placeholder, 6 characters or more, letters
+    with a digit or a sign ("Hunter2", "p@ssword"), so that prose ("password: expired") and a name are not."""
+    value = value.strip("\"'`.,;:()")
+    if len(value) < 6 or placeholder(value):
+        return False
+    # a sign but "-", "_", "." and "/": a kebab-case id or a path is a name ("secret: wrong-secret-or-env-var")
+    letters = any(c.isalpha() for c in value)
+    return letters and any(c.isdigit() or (not c.isalnum() and c not in "-_./:=") for c in value)
+
+
+def _judged(what: str, value: str) -> bool:
+    if what == "a password or key after its name":
+        return _literal(value)
+    if what in ("an AWS secret access key", "a bearer token"):  # 40 letters or 20 of a word: a mix of kinds
+        mixed = any(c.isdigit() or c in "/+" for c in value) and any(c.isalpha() for c in value)
+        return mixed and not placeholder(value)
+    return not placeholder(value)
+
+
+def found_in(lines: list[str]) -> list[Found]:
+    """The likely credentials of ``lines``, a ``Found`` for each line holding one; a private key at its BEGIN line
+    when key material follows it (the header alone, a scanner's signal, holds no key)."""
+    out = []
+    for n in _candidates(lines):
+        line = lines[n]
+        if len(line) > 20_000:  # a blob (an image's base64): no line of text
+            continue
+        hits = _hits(line)
+        header = _PRIVATE_KEY.search(line)
+        if header and _KEY_MATERIAL.search(line[header.end() :] + (lines[n + 1] if n + 1 < len(lines) else "")):
+            hits.append(("a private key", "-----BEGIN…"))
+        if hits:
+            out.append(Found(n, tuple(hits)))
+    return out
+
+
+def _hits(line: str) -> list[tuple[str, str]]:
+    """(what, its first characters) of the likely credentials of ``line``, the first of each kind."""
+    out: dict = {}
+    for what, pattern, group in _TOKENS:
+        for m in pattern.finditer(line):
+            if what not in out and _judged(what, m.group(group)):
+                out[what] = _shown(m.group(0), m.start(group) - m.start())
+    return list(out.items())
+
+
+def _shown(text: str, at: int) -> str:
+    """The match up to its value and 2 characters of it, then "…": enough to find it, not to use it."""
+    return text[: max(at, 0) + 2] + "…"
+
+
+_PUBLISHED = "the site publishes it (its page, search index and browser bundle) and the repository keeps it"
+
+
+def said(found: Found, kept: str = _PUBLISHED) -> str:
+    """The warning's text of a finding; ``kept``, where the text goes."""
+    kinds = ", ".join(f"{what} ({start!r})" for what, start in found.hits)
+    return f"looks like {kinds}: {kept}; redact it (<redacted>, ***, $VAR) and rotate it if it is real"
+
+
+def record_problems(shown: str, text: str) -> list[Problem]:
+    """A warning at each line of a pattern or incident file ``text`` (shown as ``shown``) holding a likely
+    credential, its field the front-matter key (``signals[2]``) or the body's section (``## Timeline``)."""
+    lines = text.split("\n")
+    found = found_in(lines)
+    if not found:
+        return []
+    from recur.kb.parse import front_matter_end, key_at
+
+    end = front_matter_end(lines) if lines and lines[0].strip() == "---" else None
+    front = "\n".join(lines[1:end]) if end else ""
+    out = []
+    for f in found:
+        if end and 0 < f.line < end:
+            field = key_at(front, f.line - 1) or "front matter"
+        else:
+            field = next((ln.strip() for ln in reversed(lines[: f.line + 1]) if ln.startswith("## ")), "text")
+        out.append(Problem(shown, f.line + 1, field, said(f), "warning"))
+    return out
+
+
+def yaml_problems(shown: str, text: str) -> list[Problem]:
+    """A warning at each line of a YAML file of the KB (an onboarding path, the eval cases) holding a likely
+    credential, its field the key there (``[3].query``)."""
+    lines = text.split("\n")
+    found = found_in(lines)
+    if not found:
+        return []
+    from recur.kb.parse import key_at
+
+    # a path's page shows its text; the site has no page of the eval cases
+    kept = "the repository keeps it" if shown.endswith("cases.yml") else _PUBLISHED
+    return [Problem(shown, f.line + 1, key_at(text, f.line) or "text", said(f, kept), "warning") for f in found]
+
+
+def written_warnings(path, text: str | None = None) -> list[str]:
+    """What a writer says of the record it wrote at ``path`` (``text``: its text, when it is not read from there, a dry
+    run's): a ``path:line: field: warning: …`` line for each line holding a likely credential, as `recur check`
+    says it; the record is kept as written (mid-incident the response matters more than the wording)."""
+    if text is None:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):  # its writer said why already
+            return []
+    return [str(p) for p in record_problems(str(path), text)]
