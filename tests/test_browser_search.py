@@ -242,6 +242,9 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     # counted against the others (search.TYPO short_letters)
     texts += ["disk ful", "databse conection qzx vbq"]
     texts += ["the blog had a patch; water the plant", "compress job filling dsik", "grpc calls timing out"]
+    # a CamelCase alert name the KB does not write: the model reads its words (Searcher.model_text, given to both
+    # sides as the vectors), the calibrator counts them, not the name, as words the model may not have (_unread)
+    texts += ["WorkerKernelPanicDetected", "[FIRING:1] NTPOffsetHigh (prod)", "KVMHostDown disk full"]
     texts += [NOISE + "ERROR HikariPool-1 - Connection is not available, request timed out after 30000ms.\n"]
     # words the model's tokenizer has whole are no typos (Encoder.known_words; the fake model has none): given
     # to both sides as the browser's loader gives the tokenizer's
@@ -742,6 +745,40 @@ def test_ranker_js_splits_words_and_cleans_surrogates_as_python(tmp_path):
     # "ड", "स", "क" and Bengali's "ডিস্ক পূর্ণ" no word at all), the danda "।" ends one
     assert json.loads(run.stdout)[-6][0] == ["डिस्क", "भर", "गई", "सर्वर", "५०३"]
     assert json.loads(run.stdout)[-5][0] == ["ডিস্ক", "পূর্ণ"]
+
+
+NAMES_JS = """
+import { camelNames, withNameWords } from "./ranker.mjs";
+import fs from "node:fs";
+const [texts, keep] = JSON.parse(fs.readFileSync("names.json"));
+process.stdout.write(JSON.stringify(texts.map((t) => [camelNames(t), withNameWords(t, new Set(keep))])));
+"""
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_ranker_js_reads_camel_case_names_as_their_words_as_python(tmp_path):
+    """The model reads a CamelCase name the KB does not write as its words (Searcher.model_text, found in review:
+    unlisted alert names answered "no known pattern" with the right pattern first); the browser encodes the same
+    text (ranker.js modelText, recur-browser-search.js) and counts the same words as unread (Ranker.unread)."""
+    from recur.util.text import camel_names, with_name_words
+
+    texts = [
+        "WorkerKernelPanicDetected", "[FIRING:1] MariadbReplicaLagTooHigh (prod eu-1)", "NTPOffsetHigh KVMHostDown",
+        "DBUp SSLOk CPUs IPv6 ERROR kube_pod_NotReady 2FastRetries", "java.lang.OutOfMemoryError: Java heap space",
+        "KubePodCrashLooping beside PgBouncerPoolExhausted", "HTTPServerError getHTTPResponse2XX x2Y iPhone",
+        "Zeitüberschreitung beim ZahlungsAnbieter", "disk full on db-07", "",
+    ]  # fmt: skip
+    keep = ["kubepodcrashlooping", "outofmemoryerror"]
+    (tmp_path / "names.json").write_text(json.dumps([texts, keep]))
+    shutil.copyfile(bundle.HERE / "ranker.js", tmp_path / "ranker.mjs")
+    (tmp_path / "names.mjs").write_text(NAMES_JS)
+    run = subprocess.run([NODE, "names.mjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    py = [[camel_names(t), with_name_words(t, frozenset(keep))] for t in texts]
+    assert json.loads(run.stdout) == py
+    assert py[1][1] == "[FIRING:1] Mariadb Replica Lag Too High (prod eu-1)" and py[5][1].startswith("KubePodCrash")
+    loader = (bundle.HERE / "recur-browser-search.js").read_text(encoding="utf-8")
+    assert "this.encode(r.modelText(read))" in loader  # what the model encodes, as Searcher.encode_queries
 
 
 TERMS_JS = """

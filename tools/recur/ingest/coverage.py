@@ -61,7 +61,7 @@ from recur.kb.parse import ParseError, load_yaml, nesting_problem
 from recur.kb.records import successors
 from recur.retrieval.alerts import heartbeat_named
 from recur.util.errors import RecurError
-from recur.util.text import edit_distance, plural
+from recur.util.text import CAMEL_CASE, edit_distance, name_words, plural
 
 # an alert name a signal gives unquoted: a Prometheus identifier (alertname=NodeDown, alert: NodeDown)
 BARE_NAME = re.compile(r"[A-Za-z_:][A-Za-z0-9_:]*")
@@ -1017,7 +1017,7 @@ def _texts(p) -> tuple[str, str, list, list, set, list]:
 # lower-case letters; an acronym's plural, CPUs, IPs, its one "s", is still a word), "_" or ":",
 # three letters and a digit side by side (Http2, etc_2); a name without it (Memory, 503, p99, Out of memory,
 # Connection refused: Grafana titles) is ordinary words
-IDENTIFIER = re.compile(r"[a-z][A-Z]|[A-Z]{3}(?:[a-z]{2}|[a-rt-z])|[_:]|[A-Za-z]{3}[0-9]|[0-9][A-Za-z]{3}")
+IDENTIFIER = re.compile(CAMEL_CASE + r"|[_:]|[A-Za-z]{3}[0-9]|[0-9][A-Za-z]{3}")
 
 
 def _mentioned_by(texts: tuple, name: str) -> bool:
@@ -1056,15 +1056,6 @@ def is_ours(url: str, site_url: str | None) -> bool:
     # below it at a '/' boundary: another site beside ours (/team-kb-old/ next to /team-kb/) is
     # not ours, and its pages must not count as links to our patterns
     return a.netloc.lower() == b.netloc.lower() and (a.path == base or a.path.startswith(base + "/"))
-
-
-# the words of an alert name: CamelCase parts (an acronym whole: PostgreSQL is postgre, sql), digits
-NAME_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
-
-
-def name_words(name: str) -> list[str]:
-    """An alert name's words, lower-cased: CamelCase split, ``_``, ``-``, spaces and other marks dropped."""
-    return [w.lower() for w in NAME_WORDS.findall(name)]
 
 
 def _slip(a: str, b: str) -> int | None:

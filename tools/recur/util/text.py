@@ -289,6 +289,49 @@ def _split(raw: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+# An alert name's words (recur coverage's did-you-mean, the model's reading of a CamelCase name): CamelCase parts
+# (an acronym whole: PostgreSQL is Postgre, SQL; KVMUp is KVM, Up), digits; "_", "-", spaces and other marks dropped
+NAME_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+# what marks a name as CamelCase: a lower-case letter before a capital (HostOutOfMemory), or an acronym before a
+# capitalised word (NTPDown, OOMKilled; of two letters too, DBUp, SSLOk; an acronym's plural, CPUs, its one "s",
+# is still a word). ASCII and no lookbehind: site/browser/ranker.js has these three as they are (its camelNames
+# and withNameWords are checked against these by tests/test_browser_search.py)
+CAMEL_CASE = r"[a-z][A-Z]|[A-Z]{3}(?:[a-z]{2}|[a-rt-z])"
+_CAMEL_CASE = re.compile(CAMEL_CASE)
+# a name as the model's reading takes it: letters and digits between other characters ("_" is a snake_case
+# name's, left as written: the model's tokenizer splits it there itself)
+_NAME = re.compile(r"[A-Za-z0-9_]+")
+
+
+def name_words(name: str) -> list[str]:
+    """An alert name's words, lower-cased: CamelCase split, ``_``, ``-``, spaces and other marks dropped."""
+    return [w.lower() for w in NAME_WORDS.findall(name)]
+
+
+def camel_names(text: str) -> list[str]:
+    """The CamelCase names of ``text`` as written (HostOutOfMemory, NTPDown, KVMUp): a run of ASCII letters and
+    digits, a letter first, with a CamelCase mark (CAMEL_CASE) and two words or more (NAME_WORDS)."""
+    return [
+        tok
+        for tok in _NAME.findall(text)
+        if tok[0].isalpha() and "_" not in tok and _CAMEL_CASE.search(tok) and len(NAME_WORDS.findall(tok)) > 1
+    ]
+
+
+def with_name_words(text: str, keep=frozenset()) -> str:
+    """``text`` with each CamelCase name (``camel_names``) whose lower-cased form ``keep`` does not hold written as
+    its words: "HostOutOfMemory firing" as "Host Out Of Memory firing"."""
+    names = set(camel_names(text))
+    if not names:
+        return text
+
+    def one(m: re.Match) -> str:
+        tok = m.group()
+        return " ".join(NAME_WORDS.findall(tok)) if tok in names and tok.lower() not in keep else tok
+
+    return _NAME.sub(one, text)
+
+
 # A hex literal over 32 bits (0x7ffde2a1c3b0), a UUID, or a bare hex run of 8 or more with a digit (an
 # address, a trace or commit id): a value, no word (the values _HEX_VALUE keeps from identifiers). Split
 # by _WORD, "0x7ffde2a1c3b0" gave BM25 "0x", "7ffde", "2a", "1c", "3b", words no two unrelated errors

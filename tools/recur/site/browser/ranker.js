@@ -45,6 +45,26 @@ export function isCjk(w) { return CJK_RUN.test(w); }
 const CAMEL = /[a-z0-9](?=[A-Z])|[A-Z](?=[A-Z][a-z])/g;
 const IDENT = /[A-Za-z0-9][A-Za-z0-9_.:/-]*[A-Za-z0-9]/g;
 
+/* util.text.NAME_WORDS, CAMEL_CASE and _NAME: an alert name's words (an acronym whole: KVMUp is KVM, Up), what marks a
+   name as CamelCase (HostOutOfMemory, NTPDown), and a run of letters, digits and "_" */
+const NAME_WORDS = /[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g;
+const CAMEL_CASE = /[a-z][A-Z]|[A-Z]{3}(?:[a-z]{2}|[a-rt-z])/;
+const NAME = /[A-Za-z0-9_]+/g;
+
+/* util.text.camel_names: the CamelCase names of a text as written */
+export function camelNames(text) {
+  return (String(text).match(NAME) || []).filter((t) => /^[A-Za-z]/.test(t) && !t.includes("_") && CAMEL_CASE.test(t)
+    && (t.match(NAME_WORDS) || []).length > 1);
+}
+
+/* util.text.with_name_words: the text with each CamelCase name whose lower-cased form keep (a Set) does not hold
+   written as its words ("HostOutOfMemory" as "Host Out Of Memory") */
+export function withNameWords(text, keep) {
+  const names = new Set(camelNames(text));
+  if (!names.size) return String(text);
+  return String(text).replace(NAME, (t) => (names.has(t) && !keep.has(t.toLowerCase()) ? t.match(NAME_WORDS).join(" ") : t));
+}
+
 /* util.text.words: lowercase words, CamelCase and snake_case split, the whole identifier kept too. */
 export function words(text) {
   const out = [];
@@ -432,6 +452,16 @@ export class Ranker {
     return this.bm25 ? this.typos.readTypos(text) : text;
   }
 
+  /* Searcher.model_text: the text as the model reads it, each CamelCase name the KB never writes as its words */
+  modelText(text) {
+    return withNameWords(text, this.vocab);
+  }
+
+  /* Searcher._read_names: the CamelCase names the model reads as their words (modelText), lower-cased */
+  readNames(text) {
+    return new Set(camelNames(text).map((t) => t.toLowerCase()).filter((t) => !this.vocab.has(t)));
+  }
+
   /* Searcher.focus_text: a long query cut down to the words the KB uses, else null. */
   focusText(text) {
     if (!this.vocab.size) return null;
@@ -526,8 +556,10 @@ export class Ranker {
   unread(text) {
     const q = globalThis.RecurQuery, [least, share] = this.p.calibration.unread_words;
     if (q && (q.mostlyNonLatin(text) || q.mostlyOtherLanguage(text))) return true;
+    /* a CamelCase name read as its words (modelText) is those words to the model, no unknown word of its own */
+    const names = this.readNames(text);
     const ws = new Set(this.bm25Words(text).filter((w) => !this.stop.has(w) && !/^\p{Nd}+$/u.test(w)
-      && (w.length > 2 || Array.from(w).length > 1 || isCjk(w)) && /^\p{L}+$/u.test(w)));
+      && (w.length > 2 || Array.from(w).length > 1 || isCjk(w)) && /^\p{L}+$/u.test(w) && !names.has(w)));
     if (!this.knownWords.size || !ws.size) return false;
     /* a typo read as a word of the model's is the model's, but not beside another language's function word */
     const other = this.bm25Words(text).some((w) => q && q.OTHER_LANGUAGE_WORDS.has(w) && !q.AMBIGUOUS_WORDS.has(w));

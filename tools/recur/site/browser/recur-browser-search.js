@@ -277,7 +277,7 @@ class Engine {
     const asked = Math.max(top, r.p.calibration.verdict_top);  /* the verdict reads the first 3, as the server */
     const vectors = async (read) => {
       const focus = r.focusText(read);
-      return [await this.encode(read), focus ? await this.encode(focus) : null];
+      return [await this.encode(r.modelText(read)), focus ? await this.encode(focus) : null];  /* Searcher.encode_queries */
     };
     const [q, fq] = await vectors(t);
     const typed = r.withReading(false, () => r.answer(t, r.search(t, q, fq, asked), top));
