@@ -767,6 +767,8 @@ def test_ranker_js_reads_camel_case_names_as_their_words_as_python(tmp_path):
         "DBUp SSLOk CPUs IPv6 ERROR kube_pod_NotReady 2FastRetries", "java.lang.OutOfMemoryError: Java heap space",
         "KubePodCrashLooping beside PgBouncerPoolExhausted", "HTTPServerError getHTTPResponse2XX x2Y iPhone",
         "Zeitüberschreitung beim ZahlungsAnbieter", "disk full on db-07", "",
+        "IPv6AddressUnreachable K8sNodeNotReady EC2InstanceStatusCheckFailed OAuth2TokenExpired Http5xxErrorsHigh",
+        "e2eTestFail Host2Down AwsS3BucketAccessDenied",
     ]  # fmt: skip
     keep = ["kubepodcrashlooping", "outofmemoryerror"]
     (tmp_path / "names.json").write_text(json.dumps([texts, keep]))

@@ -290,8 +290,10 @@ def _split(raw: str) -> tuple[str, ...]:
 
 
 # An alert name's words (recur coverage's did-you-mean, the model's reading of a CamelCase name): CamelCase parts
-# (an acronym whole: PostgreSQL is Postgre, SQL; KVMUp is KVM, Up), digits; "_", "-", spaces and other marks dropped
-NAME_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+# (an acronym whole: PostgreSQL is Postgre, SQL; KVMUp is KVM, Up), a word with its digits whole (IPv6, K8s, EC2,
+# OAuth2, Http5xx: split at each digit, "IPv6AddressUnreachable" was read as "I Pv 6 Address Unreachable" and
+# answered "no known pattern", found in review), other digits; "_", "-", spaces and other marks dropped
+NAME_WORDS = re.compile(r"[A-Z]*[a-z]*[0-9]+[a-z]*(?![a-z])|[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 # what marks a name as CamelCase: a lower-case letter before a capital (HostOutOfMemory), or an acronym before a
 # capitalised word (NTPDown, OOMKilled; of two letters too, DBUp, SSLOk; an acronym's plural, CPUs, its one "s",
 # is still a word). ASCII and no lookbehind: site/browser/ranker.js has these three as they are (its camelNames
@@ -310,12 +312,9 @@ def name_words(name: str) -> list[str]:
 
 def camel_names(text: str) -> list[str]:
     """The CamelCase names of ``text`` as written (HostOutOfMemory, NTPDown, KVMUp): a run of ASCII letters and
-    digits, a letter first, with a CamelCase mark (CAMEL_CASE) and two words or more (NAME_WORDS)."""
-    return [
-        tok
-        for tok in _NAME.findall(text)
-        if tok[0].isalpha() and "_" not in tok and _CAMEL_CASE.search(tok) and len(NAME_WORDS.findall(tok)) > 1
-    ]
+    digits, a letter first, with a CamelCase mark (CAMEL_CASE), which NAME_WORDS always splits into two words or
+    more (every word of it starts at a capital, or is all capitals)."""
+    return [tok for tok in _NAME.findall(text) if tok[0].isalpha() and "_" not in tok and _CAMEL_CASE.search(tok)]
 
 
 def with_name_words(text: str, keep=frozenset()) -> str:

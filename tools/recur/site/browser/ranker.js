@@ -47,14 +47,13 @@ const IDENT = /[A-Za-z0-9][A-Za-z0-9_.:/-]*[A-Za-z0-9]/g;
 
 /* util.text.NAME_WORDS, CAMEL_CASE and _NAME: an alert name's words (an acronym whole: KVMUp is KVM, Up), what marks a
    name as CamelCase (HostOutOfMemory, NTPDown), and a run of letters, digits and "_" */
-const NAME_WORDS = /[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g;
+const NAME_WORDS = /[A-Z]*[a-z]*[0-9]+[a-z]*(?![a-z])|[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g;
 const CAMEL_CASE = /[a-z][A-Z]|[A-Z]{3}(?:[a-z]{2}|[a-rt-z])/;
 const NAME = /[A-Za-z0-9_]+/g;
 
 /* util.text.camel_names: the CamelCase names of a text as written */
 export function camelNames(text) {
-  return (String(text).match(NAME) || []).filter((t) => /^[A-Za-z]/.test(t) && !t.includes("_") && CAMEL_CASE.test(t)
-    && (t.match(NAME_WORDS) || []).length > 1);
+  return (String(text).match(NAME) || []).filter((t) => /^[A-Za-z]/.test(t) && !t.includes("_") && CAMEL_CASE.test(t));
 }
 
 /* util.text.with_name_words: the text with each CamelCase name whose lower-cased form keep (a Set) does not hold
