@@ -208,6 +208,9 @@ def test_import_says_a_credential_it_writes(tmp_path):
         "## Root cause\nThe pods kept the old password.\n"
     )
     flags = ("--kb", kb, "--index", tmp_path / "idx", "--model", "fake:64", "--no-draft")
+    # a dry run says it of the record it would write, as `recur incident new --dry-run` does
+    dry = run("import", *flags, pm, "--dry-run")
+    assert dry.exit_code == 0 and "looks like a password in a URL" in dry.stderr, dry.output
     r = run("import", *flags, pm, "--json")
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
@@ -215,8 +218,10 @@ def test_import_says_a_credential_it_writes(tmp_path):
     said = [line for line in r.stderr.splitlines() if "looks like" in line]
     assert len(said) == 1 and f"{out['incident']}.md:" in said[0] and "a password in a URL" in said[0], r.stderr
     assert "FakePass9!" not in r.stderr
-    again = run("import", *flags, pm)  # the same document again: nothing written, nothing said
-    assert "looks like" not in again.stderr
+    # --json says them as `recur incident new --json` and MCP's record_incident do, after import's own keys
+    assert out["credential_warnings"] == said and list(out)[-1] == "credential_warnings", out
+    again = run("import", *flags, pm, "--json")  # the same document again: nothing written, nothing said
+    assert "looks like" not in again.stderr and "credential_warnings" not in json.loads(again.stdout)
 
 
 # how configuration names a credential it reads from elsewhere (a variable, a secret store), a secret's name, a path
