@@ -50,3 +50,40 @@ def test_a_write_ups_own_fields_at_the_top_are_not_read_as_an_email(kb_dir, tmp_
     out = json.loads(imp(kb_dir, tmp_path / "pm.md", None, "--json", raw=text.encode()).stdout)
     assert out["title"] == "Checkout outage" and out["severity"] == "sev2", out
     assert not any("email" in n for n in out["notes"]), out["notes"]
+
+
+def test_an_emails_accented_and_non_latin_text_is_kept_with_mime_headers_or_without(kb_dir, tmp_path):
+    """A mail's text outside ASCII ("—", "Naïve", "日本語") is kept, saved without MIME headers or sent as 8bit
+    UTF-8: it was read as one byte a letter and replaced ("Na\ufffd\ufffdve"), the record's words wrong."""
+    from recur.ingest.pm_markup import mime_text
+
+    text = "Checkout failed — the payments DB disk filled up. Naïve retry 10× made it worse. 日本語\n"
+    typed = "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n"
+    for head in (HEAD, HEAD.replace("Message-ID", typed + "Message-ID"), "MIME-Version: 1.0\n" + HEAD + typed):
+        for eol in ("\n", "\r\n"):
+            got = mime_text((head + "\n" + text).replace("\n", eol))
+            assert got is not None and got[0].endswith(text), (head, eol, got)
+    r = imp(kb_dir, tmp_path / "accents.eml", None, "--json", raw=(HEAD + "\nSummary\n" + text).encode())
+    assert r.exit_code == 0, r.output
+    assert "Naïve retry" in load_kb(kb_dir).incidents[json.loads(r.stdout)["incident"]].summary
+
+
+def test_an_email_with_mailing_list_or_outlook_headers_is_read_as_one(kb_dir, tmp_path):
+    """A mail whose head holds a header the list of mail headers lacks (a mailing list's List-Post:, Outlook's
+    Sensitivity:, Errors-To:, Autocrypt:, Resent-From:) is read as a mail: it was read as a write-up, its
+    Received:, From: and To: lines the Summary."""
+    from recur.ingest.pm_markup import mime_text
+
+    for extra in (
+        "List-Post: <mailto:sre@googlegroups.com>\nList-Archive: <https://groups.google.com/g/sre>\n"
+        "List-Help: <mailto:sre+help@googlegroups.com>\n",
+        "Sensitivity: Company-Confidential\n",
+        "Errors-To: bounces@example.com\n",
+        "Autocrypt: addr=jane.doe@example.com; keydata=mQINBF\n",
+        "Resent-From: list@example.com\n",
+    ):
+        got = mime_text(HEAD + extra + BODY)
+        assert got is not None and "Received" not in got[0] and "Checkout failed" in got[0], (extra, got)
+    r = imp(kb_dir, tmp_path / "list.eml", None, "--json", raw=(HEAD + "Sensitivity: Normal\n" + BODY).encode())
+    inc = load_kb(kb_dir).incidents[json.loads(r.stdout)["incident"]]
+    assert inc.title == "checkout outage on 2026-11-30" and "Received" not in inc.summary, (inc.title, inc.summary)

@@ -211,17 +211,12 @@ def _print_report(file: str, out, as_json: bool, indent: int | None) -> None:
 
 
 def _credentials_said(out) -> None:
-    """Each line of the record (and draft pattern) written that holds a likely credential, on stderr as `recur check`
-    says it: a postmortem's pasted connection string or key went into the KB and its site without a word (privacy
-    review). Written all the same, as the document has it; nothing said of a dry run or of a document imported before."""
-    from recur.kb.credentials import written_warnings
-    from recur.kb.loader import display_path
-
-    if out.already or out.dry_run:
-        return
-    for path in (out.incident_path, out.draft.path if out.draft else None):
-        for line in written_warnings(display_path(Path(path))) if path else ():
-            click.echo(line, err=True)
+    """Each line of the record (and draft pattern) written, or a dry run's, that holds a likely credential, on stderr
+    as `recur check` says it (and --json's ``credential_warnings``): a postmortem's pasted connection string or key
+    went into the KB and its site without a word (privacy review). Written all the same, as the document has it;
+    nothing said of a document imported before (nothing written)."""
+    for line in out.credential_warnings:
+        click.echo(line, err=True)
 
 
 def _refuse_for_folder(folder: str, given: list[str]) -> None:

@@ -100,7 +100,8 @@ class Already:
 class Written:
     """What ``_write`` wrote: the record's id (the plan's, or the next free number when another import
     or `recur incident new` took that one meanwhile), its path, the patterns it links, its follow-ups,
-    the draft, its review (level, status and due date from the severity framework)."""
+    the draft, its review (level, status and due date from the severity framework), and what `recur check` warns
+    of the lines of both (or of a dry run's texts) that look like a credential."""
 
     incident: str
     incident_path: str
@@ -108,6 +109,7 @@ class Written:
     follow_ups: int
     draft: Draft | None
     review: Review
+    credential_warnings: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,10 @@ class Imported:
     # timeline and action items too, is another text): nothing said the import searched part of it.
     query: str | None = None
     searched: tuple = ()
+    # the `path:line: field: warning: looks like …` lines of the record (and draft) written, or a dry run's, holding
+    # what looks like a credential (recur.kb.credentials), written all the same: said on stderr and, when any, as
+    # --json's last key, as `recur incident new` and MCP's record_incident say them (they were said on stderr alone)
+    credential_warnings: tuple = ()
 
     @property
     def closest(self) -> list[dict]:
@@ -210,7 +216,7 @@ class Imported:
             "suggestions": list(self.suggestions),
             "title": self.title,  # both objects: what the record was titled (a postmortem's may be rewritten)
             "query": self.query,  # after the keys both objects have: import's own (docs/incident-json.md)
-        }
+        } | ({"credential_warnings": list(self.credential_warnings)} if self.credential_warnings else {})
 
 
 INCIDENT_ORDER = [
@@ -1136,7 +1142,7 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     notes += _draft_notes(written, pending, plan.shared)
     notes += _review_notes(kb, pm, written, plan, today)
     out = _imported(plan, pm, written, Link(link, reason, pending), unknown, cands, notes)
-    return replace(out, dry_run=dry_run, **_searched(parts, answer))
+    return replace(out, dry_run=dry_run, credential_warnings=written.credential_warnings, **_searched(parts, answer))
 
 
 def _record_id(kb, iid, day: dt.date) -> tuple[str, bool]:
@@ -1610,7 +1616,17 @@ def _write(
     if draft_path is not None and not dry:
         _write_draft(draft_path, ptext, inc_path)
     made = Draft(draft_id, str(draft_path), plan.title, cat, unsorted) if draft_path else None
-    return Written(record_id, str(inc_path), list(new.patterns), len(fus), made, review)
+    warned = _credentials_in(((inc_path, itext(record_id)), (draft_path, ptext)))
+    return Written(record_id, str(inc_path), list(new.patterns), len(fus), made, review, warned)
+
+
+def _credentials_in(written) -> tuple:
+    """`recur check`'s warnings of the lines of each (path, text) ``written`` (a path None: not written) that look
+    like a credential, each path as `recur check` names it."""
+    from recur.kb.credentials import written_warnings
+    from recur.kb.loader import display_path
+
+    return tuple(w for path, text in written if path is not None for w in written_warnings(display_path(path), text))
 
 
 def _new_incident(pm, plan: ImportPlan, linked: list) -> NewIncident:

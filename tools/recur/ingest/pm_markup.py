@@ -552,28 +552,23 @@ def _mime_headers(text: str) -> bool:
     return {"mime-version", "content-type"} <= names or ("\n\n" in text and _mail_headers(names))
 
 
-# the headers of an email as a mail program saves it (RFC 5322), MIME's or not; a block of these alone, down to a
-# blank line, is a mail's head whether or not it has MIME-Version (a plain-text mail saved as .eml, privacy review:
-# its Received:, From:, To:, Cc: and Message-ID: lines were the incident's Summary, and its Subject was not the title)
-_MAIL_HEADERS = frozenset(
-    """received return-path delivered-to envelope-to from sender to cc bcc reply-to subject date message-id
-    in-reply-to references mime-version content-type content-transfer-encoding content-language content-disposition
-    thread-topic thread-index importance priority user-agent organization authentication-results dkim-signature
-    received-spf list-id list-unsubscribe precedence auto-submitted accept-language""".split()
-)
-# what only a mail program writes: "From: … / Date: … / Subject: …" alone may be a write-up's own fields, which
-# postmortem._email_headers reads as it always has
+# a block of header lines down to a blank line is a saved email's head, MIME-Version or not (a plain-text mail
+# saved as .eml, privacy review: its Received:, From:, To:, Cc: and Message-ID: lines were the incident's Summary,
+# its Subject not the title), when a sender and a header only a mail program writes are among them: "From: … /
+# Date: … / Subject: …" alone may be a write-up's own fields, which postmortem._email_headers reads as it always has
 _TRANSPORT = frozenset({"received", "return-path", "delivered-to", "message-id", "mime-version", "content-type"})
 
 
 def _mail_headers(names: set) -> bool:
-    """Whether the header names ``names`` of a block are a saved email's: each one a mail header (or an ``X-``
-    one), a sender among them, and a header only a mail program writes."""
-    mail = all(n in _MAIL_HEADERS or n.startswith(("x-", "arc-")) for n in names)
-    return mail and "from" in names and bool(names & _TRANSPORT)
+    """Whether the header names ``names`` of a block (each line header-shaped) are a saved email's: a sender among
+    them and a header only a mail program writes. Any other header may be there: mail programs and lists add their
+    own (List-Post:, Sensitivity:, Errors-To:, Autocrypt:, Resent-From:), and a list of them all missed those."""
+    return "from" in names and bool(names & _TRANSPORT)
 
 
 def _part_text(part) -> str:
+    if part.get_content_charset() is None:  # no charset named: what is saved now is UTF-8, not ASCII as RFC 2045 says
+        return (part.get_payload(decode=True) or b"").decode("utf-8", "replace")
     try:
         return part.get_content()
     except (LookupError, ValueError):  # an unknown charset: the bytes as UTF-8, wrong letters replaced
@@ -593,7 +588,8 @@ def mime_text(text: str) -> tuple[str, str] | None:
     import email
     from email import policy
 
-    msg = email.message_from_string(text.lstrip("\ufeff"), policy=policy.default)
+    # from bytes: from a str, a part's 8bit text (a plain mail's "Naïve", "—") is read back one byte a letter
+    msg = email.message_from_bytes(text.lstrip("\ufeff").encode("utf-8", "surrogatepass"), policy=policy.default)
     parts = [p for p in msg.walk() if not p.is_multipart() and p.get_content_disposition() != "attachment"]
     part = next((p for p in parts if p.get_content_type() == "text/html"), None)
     part = part or next((p for p in parts if p.get_content_type() == "text/plain"), None)

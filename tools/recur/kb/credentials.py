@@ -8,7 +8,10 @@ record_incident, `recur import`: said, the record still written; the response ma
 Pure regular expressions, imported by `recur check`: no scanner library (detect-secrets took 10.5 s over the
 starter KB's 222 files, imported requests, and missed a password in a URL, ``password=`` and a bearer token).
 A value that reads as a placeholder (``<redacted>``, ``***``, ``$VAR``, ``${VAR}``, ``REDACTED``, ``…``,
-``AKIAXXXXXXXXXXXXXXXX``) is not reported: that is how an example is written so that nothing is said of it.
+``AKIAXXXXXXXXXXXXXXXX``) is not reported: that is how an example is written so that nothing is said of it; nor is
+one naming where configuration reads it (``${VAR:-default}`` but for its default, ``$(VAR)``, ``${{ secrets.X }}``,
+``!vault``, ``os.environ["X"]``, ``vault:…``), a name after a name naming one (``secret_name: db-creds-2024``,
+``secret: payments-db-v2``), a path or a time, nor AWS's documented example key pair.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from pathlib import Path
 from recur.util.errors import Problem
 
 # the shapes the tokens' issuers document; each (what it is, its pattern, the group holding the value judged
-# as a placeholder or not: 0 the whole match)
+# as a placeholder or not: 0 the whole match; a name's, "key")
 _TOKENS = (
     ("an AWS access key id", re.compile(r"(?<![A-Za-z0-9])(?:AKIA|ASIA)([A-Z0-9]{16})(?![A-Za-z0-9])"), 1),
     ("a GitHub token", re.compile(r"(?<![A-Za-z0-9])gh[pousr]_([A-Za-z0-9]{36,})"), 1),
@@ -46,10 +49,10 @@ _TOKENS = (
     (
         "a password or key after its name",
         re.compile(
-            r"(?i)(?:password|passwd|passphrase|pwd|secret|api[_-]?key|apikey|token)"
-            r"(?:[_-][A-Za-z0-9]+)*[\"']?[ \t]*[=:][ \t]*[\"'`]?([^\s\"'`,;&)}\]]+)"
+            r"(?i)(?P<key>(?:password|passwd|passphrase|pwd|secret|api[_-]?key|apikey|token)"
+            r"(?:[_-][A-Za-z0-9]+)*)[\"']?[ \t]*[=:][ \t]*[\"'`]?([^\s\"'`,;&)}\]]+)"
         ),
-        1,
+        2,
     ),
 )
 _PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
@@ -71,12 +74,21 @@ def _candidates(lines: list[str]) -> list[int]:
     return sorted({bisect_right(starts, m.start()) - 1 for m in _WORDS.finditer(low)})
 
 
-# a value written to stand for one: <redacted>, ***, $VAR, ${VAR}, {{ var }}, %s, …, REDACTED, "password"
+# a value written to stand for one: <redacted>, ***, $VAR, ${VAR}, {{ var }}, %s, …, REDACTED, "password"; or
+# naming where it is read from: $(VAR) (Kubernetes', or a command's output), ${{ secrets.X }} (GitHub Actions'), a
+# YAML tag (Ansible's !vault, Home Assistant's !secret, CloudFormation's !Ref), the environment in code
+# (os.environ["X"], os.getenv(, process.env.X, ENV["X"]), a secret store (vault:…, secretRef, ref+…, op://…); and
+# AWS's documented example key pair (…EXAMPLE, …EXAMPLEKEY), as gitleaks allows it
 _PLACEHOLDER = re.compile(
     r"<[^>]*>?|\[[^\]]*\]?|\{\{?[^}]*\}?\}?|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%\(?[a-z_]*\)?s|.*(?:\.\.\.|…).*"
+    r"|\$\(.*|\$\{\{.*|![A-Za-z_][A-Za-z_:.-]*|.*EXAMPLE(?:KEY)?"
+    r"|(?:os\.)?(?:environ|getenv|Getenv)\b.*|process\.env\b.*|ENV(?:\[|\.fetch).*|System\.getenv.*"
+    r"|(?i:vault:.*|secret(?:key)?ref\b.*|ref\+[a-z]+:.*|op://.*)"
     r"|[*xX•#.0_-]+|(?i:.*redact.*|.*mask.*|.*hidden.*|.*removed.*|.*placeholder.*|your[_-].*)"
     r"|(?i:password|passwd|pass|pwd|secret|token|key|none|null|nil|true|false|empty|changeme|example|value|string)"
 )
+# a shell default, ${VAR:-default}: it stands for a credential when its default is none (${VAR:?message} has none)
+_SHELL_DEFAULT = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=?+])(.*?)\}?")
 
 
 @dataclass(frozen=True)
@@ -90,23 +102,58 @@ class Found:
 
 def placeholder(value: str) -> bool:
     """Whether ``value`` reads as standing for a credential rather than being one."""
-    return bool(_PLACEHOLDER.fullmatch(value.strip("\"'`.,;:()")))
-
-
-def _literal(value: str) -> bool:
-    """A value after a name (``password=``) that may be one: no placeholder, 6 characters or more, letters
-    with a digit or a sign ("Hunter2", "p@ssword"), so that prose ("password: expired") and a name are not."""
     value = value.strip("\"'`.,;:()")
-    if len(value) < 6 or placeholder(value):
+    default = _SHELL_DEFAULT.fullmatch(value)
+    if default:  # ${VAR:?message} and ${VAR:+alternative} have none
+        return any(c in "?+" for c in value[: default.start(1)]) or not _literal(default.group(1))
+    return bool(_PLACEHOLDER.fullmatch(value))
+
+
+# after a credential's name, what is no credential: a path ("/etc/tls/key.pem"), a date or time
+# ("2024-05-01T12:00:00Z"), a duration ("24h0m0s")
+_NO_SECRET = re.compile(
+    r"~?/[\w./-]*|\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?|(?:\d+(?:ms|[smhdw]))+"
+)
+# a kebab-case name, a Kubernetes Secret's or a chart's ("payments-db-v2", "db-creds-2024"): no credential after
+# "secret:" or "token:"; after "password:" words joined by "-" are a passphrase ("correct-horse-battery-staple")
+_KEBAB_NAME = re.compile(r"[a-z]{2,}\d{0,3}(?:-(?:[a-z]+\d{0,3}|\d{1,4}))+")
+_PASSPHRASE = re.compile(r"[A-Za-z]{3,}(?:-[A-Za-z]{3,}){3,}")
+# a name's last word saying it names, points at or times a credential: "secret_name:", "webhook_secret_ref:",
+# "token_expiry:", "tls_secret_file:" (but Vault's AppRole secret_id is one)
+_NAMES_ONE = frozenset("name names ref id file path expiry expires ttl url endpoint".split())
+
+
+def _literal(value: str, key: str = "", before: str = "") -> bool:
+    """A value after a name (``password=``; ``key`` the name, ``before`` the text before it) that may be one: no
+    placeholder, 6 characters or more, letters with a digit or a sign ("Hunter2", "p@ssword"), so that prose
+    ("password: expired") and a name are not; under a name naming a credential (``secret_name``,
+    ``existingSecret``) or the shell's working directory (``PWD=``, ``OLDPWD=``) nothing is one."""
+    value = value.strip("\"'`.,;:()")
+    if len(value) < 6 or placeholder(value) or _NO_SECRET.fullmatch(value) or _names_one(key, before):
+        return False
+    low = key.lower()
+    if low.startswith(("pass", "pwd")) and _PASSPHRASE.fullmatch(value):
+        return True
+    if _KEBAB_NAME.fullmatch(value):
         return False
     # a sign but "-", "_", "." and "/": a kebab-case id or a path is a name ("secret: wrong-secret-or-env-var")
     letters = any(c.isalpha() for c in value)
     return letters and any(c.isdigit() or (not c.isalnum() and c not in "-_./:=") for c in value)
 
 
-def _judged(what: str, value: str) -> bool:
+def _names_one(key: str, before: str) -> bool:
+    """Whether the name ``key`` (``before``: the text before it) names a credential rather than holding one."""
+    low = key.lower()
+    last = re.split(r"[_-]", low)[-1]
+    if (last in _NAMES_ONE and low != "secret_id") or before.lower().endswith("existing"):
+        return True
+    # PWD= in an environment's dump is the working directory, OLDPWD= the one before (DB_PWD= is a password)
+    return key == "PWD" and not before.endswith("_") and (not before[-1:].isalnum() or before.endswith("OLD"))
+
+
+def _judged(what: str, value: str, m: re.Match | None = None) -> bool:
     if what == "a password or key after its name":
-        return _literal(value)
+        return _literal(value, m.group("key") if m else "", m.string[: m.start()] if m else "")
     if what in ("an AWS secret access key", "a bearer token"):  # 40 letters or 20 of a word: a mix of kinds
         mixed = any(c.isdigit() or c in "/+" for c in value) and any(c.isalpha() for c in value)
         return mixed and not placeholder(value)
@@ -123,11 +170,28 @@ def found_in(lines: list[str]) -> list[Found]:
             continue
         hits = _hits(line)
         header = _PRIVATE_KEY.search(line)
-        if header and _KEY_MATERIAL.search(line[header.end() :] + (lines[n + 1] if n + 1 < len(lines) else "")):
+        if header and _key_follows(line[header.end() :], lines[n + 1 : n + 6]):
             hits.append(("a private key", "-----BEGIN…"))
         if hits:
             out.append(Found(n, tuple(hits)))
     return out
+
+
+# an armor header ("Proc-Type: 4,ENCRYPTED", "DEK-Info: …", PGP's "Comment: …"): no key material
+_ARMOR_HEADER = re.compile(r"[A-Za-z][A-Za-z0-9-]*:[ \t].*")
+
+
+def _key_follows(rest: str, after: list[str]) -> bool:
+    """Whether key material follows a private key's BEGIN line: ``rest`` of it, or one of the lines ``after`` it
+    before its END line, past blank lines and armor headers (PGP's block and an encrypted PEM key start so)."""
+    if _KEY_MATERIAL.search(rest):
+        return True
+    for line in after:
+        if line.lstrip().startswith("-----END"):
+            return False
+        if line.strip() and not _ARMOR_HEADER.fullmatch(line.strip()):
+            return bool(_KEY_MATERIAL.search(line))
+    return False
 
 
 def _hits(line: str) -> list[tuple[str, str]]:
@@ -135,7 +199,7 @@ def _hits(line: str) -> list[tuple[str, str]]:
     out: dict = {}
     for what, pattern, group in _TOKENS:
         for m in pattern.finditer(line):
-            if what not in out and _judged(what, m.group(group)):
+            if what not in out and _judged(what, m.group(group), m):
                 out[what] = _shown(m.group(0), m.start(group) - m.start())
     return list(out.items())
 
@@ -161,16 +225,18 @@ def record_problems(shown: str, text: str) -> list[Problem]:
     found = found_in(lines)
     if not found:
         return []
-    from recur.kb.parse import front_matter_end, key_at
+    from recur.kb.parse import front_matter_end, heading_lines, key_at
 
     end = front_matter_end(lines) if lines and lines[0].strip() == "---" else None
     front = "\n".join(lines[1:end]) if end else ""
+    body = (end or -1) + 1
+    heads = [body + i for i in heading_lines(lines[body:])]  # outside code fences, as the loader splits sections
     out = []
     for f in found:
         if end and 0 < f.line < end:
             field = key_at(front, f.line - 1) or "front matter"
         else:
-            field = next((ln.strip() for ln in reversed(lines[: f.line + 1]) if ln.startswith("## ")), "text")
+            field = next((lines[h].strip() for h in reversed(heads) if h <= f.line), "text")
         out.append(Problem(shown, f.line + 1, field, said(f), "warning"))
     return out
 
