@@ -80,6 +80,23 @@ NOISE = "".join(
     for i in range(40)
 )
 
+# a status, an errno, an exit code: found whole only with the same number (util.text.pinned_numbers)
+PINNED_SIGNALS = (
+    "Warmup check failed: relay answered with statuscode: 502",
+    "RelayClient: [Errno 111] Connection refused by relay-primary",
+    "relay drainer exited with code 3 after loading its config",
+)
+PINNED_TEXTS = {
+    "pod-7 04:12 Warmup check failed: relay answered with statuscode: 502 (try 9)": [(PINNED_SIGNALS[0], "exact")],
+    "pod-7 04:12 Warmup check failed: relay answered with statuscode: 403 (try 9)": [],
+    "RelayClient: [Errno 13] Connection refused by relay-primary; "
+    "RelayClient: [Errno 111] Connection refused by relay-primary": [(PINNED_SIGNALS[1], "exact")],
+    "\U0001f525 RelayClient: [Errno 13] Connection refused by relay-primary": [],
+    "relay drainer exited with code 0 after loading its config": [],
+    "\U0001f525 relay drainer exited with code \u0663 after loading its config": [],
+    "relay drainer exited with code 3 after loading its config": [(PINNED_SIGNALS[2], "exact")],
+}
+
 RANK_JS = """
 import { Ranker } from "./ranker.mjs";
 import { stem } from "./porter2.mjs";
@@ -160,6 +177,8 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
         kb_dir, "zeitueberschreitung-zahlungsanbieter", "network", title="Zeitüberschreitung beim Zahlungsanbieter",
         symptoms=("Zahlungen hängen, Maßnahmen greifen nicht",), summary="Der Anbieter antwortet langsam.",
     )  # fmt: skip
+    # a status or an errno of a signal found whole must be the same (util.text.pinned_numbers), other numbers not
+    write_pattern(kb_dir, "relay-refused", "network", signals=PINNED_SIGNALS, symptoms=("the relay refuses calls",))
     # a retired id a query names: what superseded it is pinned (search.named_pattern)
     retired = kb_dir / "patterns/deploys/old-retired.md"
     if retired.exists():
@@ -251,6 +270,7 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     # counted against the others (search.TYPO short_letters)
     texts += ["disk ful", "databse conection qzx vbq"]
     texts += ["the blog had a patch; water the plant", "compress job filling dsik", "grpc calls timing out"]
+    texts += list(PINNED_TEXTS)
     texts += [NOISE + "ERROR HikariPool-1 - Connection is not available, request timed out after 30000ms.\n"]
     # words the model's tokenizer has whole are no typos (Encoder.known_words; the fake model has none): given
     # to both sides as the browser's loader gives the tokenizer's
@@ -306,6 +326,17 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
             pin = {"field": "id", "text": said, "score": 1.0, "match": "id"}
             got = [a["results"][0] for a in (py[texts.index(text)], js[texts.index(text)])]
             assert [(r["id"], r["why"][:1], r["confidence"]) for r in got] == [("disk-full", [pin], "high")] * 2, got
+    for text, said in PINNED_TEXTS.items():  # found whole, by its words, or not at all: alike
+        got = [
+            [
+                (w["text"], w["match"])
+                for r in a["results"]
+                for w in r["why"]
+                if w["text"] in PINNED_SIGNALS and w["field"] == "signal" and w["match"] != "meaning"
+            ]
+            for a in (py[texts.index(text)], js[texts.index(text)])
+        ]
+        assert got == [said, said], (text, got)
     for p, j in zip(py, js):
         assert j["query"] == p["query"]  # the same text read: cut at the same character, surrogates cleaned
         assert [r["id"] for r in j["results"]] == [r["id"] for r in p["results"]], j["query"]

@@ -10,7 +10,7 @@ pattern, its title, each symptom, signal and linked incident), not one blob, and
 * ``title``  cosine to the title;
 * ``best``   the best single symptom / signal / incident view: one close match counts;
 * ``bm25``   lexical match on a fielded text (title and symptoms weigh more);
-* ``signal`` exact, number-insensitive alert-name / error-string match (a bonus).
+* ``signal`` exact alert-name / error-string match, numbers masked but a status, an errno or an exit code (a bonus).
 
 Scores live on different scales per query, so each component is z-normalised over the
 candidate patterns before the weighted sum. Weights were chosen on the project's own
@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import lru_cache
 from http import HTTPStatus
 
 import numpy as np
@@ -39,6 +40,9 @@ from recur.util.text import (
     identifiers,
     negates,
     normalise_signal,
+    numbers_at,
+    pinned_numbers,
+    signal_key,
     signal_words,
     split_words,
     stems,
@@ -287,8 +291,8 @@ def signal_evidence(signals: list) -> list[tuple]:
     by_norm: dict = {}
     by_id: dict = {}
     alone = []
-    for pid, raw, norm, toks, ids in signals:
-        by_norm.setdefault(norm, set()).add(pid)
+    for pid, raw, _, toks, ids in signals:
+        by_norm.setdefault(signal_key(raw), set()).add(pid)  # another status or errno: another signal
         statuses = {i for i in ids if not any(c.isalpha() for c in i)}  # an HTTP status (identifiers keeps few)
         strong = {
             i
@@ -304,9 +308,10 @@ def signal_evidence(signals: list) -> list[tuple]:
         for i in strong:
             by_id.setdefault(i, set()).add(pid)
     out = []
-    for (_, raw, norm, toks, ids), strong in zip(signals, alone):
+    for (_, raw, _, toks, ids), strong in zip(signals, alone):
         context = set(words(" ".join(sorted(ids - strong))))
-        out.append(({i: len(by_id[i]) for i in strong}, frozenset(toks - context), len(by_norm[norm]), negates(raw)))
+        listed = len(by_norm[signal_key(raw)])
+        out.append(({i: len(by_id[i]) for i in strong}, frozenset(toks - context), listed, negates(raw)))
     return out
 
 
@@ -324,26 +329,59 @@ def _status_line(toks: set, statuses: set) -> bool:
     return toks <= said
 
 
+@lru_cache(maxsize=100_000)
+def _pin_offsets(raw: str) -> tuple:
+    """The numbers a signal pins (util.text.pinned_numbers) as (where its "#" is in its normalised text, digits).
+    Cached: a query reads those of the signals it may match, the same few again and again."""
+    pins = pinned_numbers(raw)
+    if not pins:
+        return ()
+    runs = numbers_at(raw)[1]
+    return tuple((runs[k][0], digits) for k, digits in pins)
+
+
 def as_written(raw: str, ident: str) -> str:
     """``ident`` (an identifier, lowercased) as the signal ``raw`` writes it: shown in a why entry."""
     at = raw.lower().find(ident)
     return raw[at : at + len(ident)] if at >= 0 else ident
 
 
-def _signal_match(signal: tuple, evidence: tuple, norm_q: str, q_words: set, q_ids: set, q_negates: bool = False):
+def _found_whole(norm: str, pins: list, norm_q: str, q_numbers: dict) -> bool:
+    """Whether a signal's normalised text is in the query's with the numbers it pins (``pins``: (where its "#"
+    is in ``norm``, digits), util.text.pinned_numbers) the same there (``q_numbers``: the query's by where its
+    "#" is, util.text.numbers_at): at one place at least, a text may hold the line twice."""
+    at = norm_q.find(norm)
+    while at >= 0 and pins:
+        if all(q_numbers.get(at + off) == digits for off, digits in pins):
+            return True
+        at = norm_q.find(norm, at + 1)
+    return at >= 0
+
+
+def _signal_match(
+    signal: tuple, evidence: tuple, norm_q: str, q_words: set, q_ids: set, q_negates: bool = False, numbers=None
+):
     """(score, how, the shared identifier or None) for one signal in a query, or None: its normalised
     text inside the query's, a shared identifier that counts alone or one with most of the signal's
     other words, or most of its words (a signal that negates, only in a text that negates too:
-    ``q_negates``, util.text.NEGATIONS); with how many patterns list it (signal_evidence)."""
+    ``q_negates``, util.text.NEGATIONS); with how many patterns list it (signal_evidence). ``numbers``:
+    (the signal's pins, the query's numbers) as ``_found_whole`` reads them; its text found with another
+    status or errno is no evidence by its words either (only by an identifier that counts alone)."""
     _, _, norm, toks, ids = signal
     strong, rest, share, negated = evidence
     m = SIGNAL_MATCH
+    pins, q_numbers = numbers or ((), {})
+    contradicted = False
     if len(norm) >= m["exact_min_chars"] and norm in norm_q:
-        return m["exact"], "exact", None, share
+        if not pins or _found_whole(norm, pins, norm_q, q_numbers):
+            return m["exact"], "exact", None, share
+        contradicted = True
     shared = sorted(i for i in ids & q_ids if i in strong)
     if shared:
         ident = min(shared, key=lambda i: (strong[i], i))  # the one fewest patterns list
         return m["identifier"], "identifier", ident, strong[ident]
+    if contradicted:
+        return None
     context = sorted(ids & q_ids)
     if context and rest and len(rest & q_words) >= m["words_share"] * len(rest):
         return m["identifier"], "identifier", context[0], share
@@ -873,7 +911,8 @@ class Searcher:
     def _signals(self, text: str) -> dict:
         """pattern id -> (score in [0,1], why entries, whether a specific signal is in it whole:
         VERBATIM) for signals found in the query."""
-        norm_q = normalise_signal(text)
+        norm_q, q_runs = numbers_at(text)
+        q_numbers = dict(q_runs)
         q_words = {w for w in words(text) if w not in STOPWORDS}
         q_ids = identifiers(text)
         q_negates = negates(text)
@@ -884,7 +923,8 @@ class Searcher:
         verbatim = set()
         for n in sorted(near):
             pid, raw, norm, toks, ids = self.signal_list[n]
-            match = _signal_match(self.signal_list[n], self.evidence[n], norm_q, q_words, q_ids, q_negates)
+            numbers = (_pin_offsets(raw), q_numbers)  # a status, an errno: the same (_found_whole)
+            match = _signal_match(self.signal_list[n], self.evidence[n], norm_q, q_words, q_ids, q_negates, numbers)
             if match is None:
                 continue
             score, how, ident, listed = match

@@ -346,7 +346,7 @@ def _stems(vocab, bm25_vocab: dict) -> dict:
 def index_data(loaded) -> tuple[dict, bytes]:
     """(index.json, index.bin) for a loaded index: everything the ranking reads, nothing it does not."""
     from recur.retrieval.search import signal_evidence, specific_signals
-    from recur.util.text import identifiers, normalise_signal, signal_words
+    from recur.util.text import identifiers, normalise_signal, pinned_numbers, signal_words
 
     ids = sorted({v["pattern"] for v in loaded.views})
     pos = {pid: i for i, pid in enumerate(ids)}
@@ -377,6 +377,7 @@ def index_data(loaded) -> tuple[dict, bytes]:
     evidence = signal_evidence([(e[0], e[1], e[2], set(e[3]), set(e[4])) for e in signals])
     for entry, (strong, rest, share, negated) in zip(signals, evidence):
         entry.extend([sorted(strong.items()), sorted(rest), share, negated])
+        entry.append([list(pin) for pin in pinned_numbers(entry[1])])  # a status or errno found whole must agree
     data = {
         "format": FORMAT, "model": loaded.model_id, "build_id": loaded.build_id, "ids": ids,
         "views": [[pos[v["pattern"]], v["kind"], v["text"]] for v in loaded.views],

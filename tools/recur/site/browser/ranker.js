@@ -77,6 +77,20 @@ export function normaliseSignal(text) {
   return strip(String(text).toLowerCase().replace(/\p{Nd}+/gu, "#").replace(/\s+/g, " "), " .");
 }
 
+/* util.text.numbers_at: [normaliseSignal(text), Map(where each masked number's "#" is in it -> its digits)] */
+export function numbersAt(text) {
+  const keep = strip(String(text).toLowerCase().replace(/\s+/g, " "), " .");
+  const runs = new Map();
+  let norm = "", at = 0;
+  for (const m of keep.matchAll(/\p{Nd}+/gu)) {
+    norm += keep.slice(at, m.index);
+    runs.set(norm.length, m[0]);
+    norm += "#";
+    at = m.index + m[0].length;
+  }
+  return [norm + keep.slice(at), runs];
+}
+
 /* util.text._HEX_VALUE: a UUID, a trace or commit id (a long hex run with a digit), an address (a hex literal
  * over 32 bits) is a value, not a name */
 const HEX_VALUE = /^(?=[0-9a-f-]*[0-9])(?:[0-9a-f]{8,}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}|0x[0-9a-f]{9,})$/;
@@ -169,13 +183,18 @@ export function halfToFloat(h) {
    or a person's, search.unreviewed) rated at most cap and moved down past the results under it that are not drafts and are
    rated at least as likely right (none when probabilities are null); and the probabilities, capped. */
 /* search._signal_match: [score, how, the shared identifier or null, how many patterns list it] or null */
-function signalMatch(s, m, normQ, qWords, qIds, qNegates) {
-  if (s.norm.length >= m.exact_min_chars && normQ.includes(s.norm)) return [m.exact, "exact", null, s.share];
+function signalMatch(s, m, normQ, qWords, qIds, qNegates, qNumbers) {
+  let contradicted = false;
+  if (s.norm.length >= m.exact_min_chars && normQ.includes(s.norm)) {
+    if (!s.pins.length || foundWhole(s.norm, s.pins, normQ, qNumbers)) return [m.exact, "exact", null, s.share];
+    contradicted = true;  /* its text with another status or errno: no evidence by its words either */
+  }
   const shared = [...s.ids].filter((i) => qIds.has(i) && s.strong.has(i)).sort();
   if (shared.length) {
     const ident = shared.reduce((a, b) => (s.strong.get(b) < s.strong.get(a) ? b : a));
     return [m.identifier, "identifier", ident, s.strong.get(ident)];
   }
+  if (contradicted) return null;
   const context = [...s.ids].filter((i) => qIds.has(i)).sort();
   if (context.length && s.rest.size && [...s.rest].filter((t) => qWords.has(t)).length >= m.words_share * s.rest.size)
     return [m.identifier, "identifier", context[0], s.share];
@@ -183,6 +202,22 @@ function signalMatch(s, m, normQ, qWords, qIds, qNegates) {
   const n = [...s.toks].filter((t) => qWords.has(t)).length;
   if (s.toks.size >= m.words_min && n >= m.words_share * s.toks.size) return [m.words * n / s.toks.size, "words", null, s.share];
   return null;
+}
+
+/* search._found_whole: the signal's normalised text in the query's with the numbers it pins ([where its "#" is, digits])
+   the same there (qNumbers: numbersAt's map), at one place at least */
+/* search._pin_offsets: the numbers a signal pins (the bundle's [k, digits], util.text.pinned_numbers: its k-th number)
+   as [where its "#" is in the signal's normalised text, digits] */
+function pinOffsets(raw, pinned) {
+  if (!pinned.length) return [];
+  const at = [...numbersAt(raw)[1].keys()];
+  return pinned.map(([k, digits]) => [at[k], digits]);
+}
+
+function foundWhole(norm, pins, normQ, qNumbers) {
+  for (let at = normQ.indexOf(norm); at >= 0; at = normQ.indexOf(norm, at + 1))
+    if (pins.every(([off, digits]) => qNumbers.get(at + off) === digits)) return true;
+  return false;
 }
 
 /* search.as_written: an identifier (lowercased) as the signal writes it */
@@ -357,9 +392,10 @@ export class Ranker {
     this.others = this.rows.map((rows, i) => rows.filter((r) => r !== this.docRow[i] && r !== this.titleRow[i]));
     this.lexOf = new Int32Array(n).fill(-1);  /* pattern -> BM25 row */
     if (this.bm25) this.bm25.rows.forEach((pidx, row) => { if (pidx >= 0) this.lexOf[pidx] = row; });
-    this.signals = index.signals.map(([pidx, raw, norm, toks, ids, specific, strong, rest, share, negated]) =>
+    this.signals = index.signals.map(([pidx, raw, norm, toks, ids, specific, strong, rest, share, negated, pinned]) =>
       ({ pidx, raw, norm, toks: new Set(toks), ids: new Set(ids), specific: Boolean(specific),
-         strong: new Map(strong || []), rest: new Set(rest || []), share: share || 1, negated: Boolean(negated) }));
+         strong: new Map(strong || []), rest: new Set(rest || []), share: share || 1, negated: Boolean(negated),
+         pins: pinOffsets(raw, pinned || []) }));
     this.negations = new Set(params.negations);
     this.negatedNt = new RegExp(params.negated_nt, "i");
     this.hexRun = new RegExp(params.hex_run, "g");
@@ -541,7 +577,7 @@ export class Ranker {
      signals found in the query. */
   signalMatches(text) {
     const m = this.p.signal_match;
-    const normQ = normaliseSignal(text);
+    const [normQ, qNumbers] = numbersAt(text);
     const qWords = new Set(words(text).filter((w) => !this.stop.has(w)));
     const qIds = identifiers(text);
     /* util.text.negates */
@@ -551,7 +587,7 @@ export class Ranker {
     const found = new Map(), verbatim = new Set();
     for (const n of [...near].sort((a, b) => a - b)) {
       const s = this.signals[n];
-      const hit = signalMatch(s, m, normQ, qWords, qIds, qNegates);
+      const hit = signalMatch(s, m, normQ, qWords, qIds, qNegates, qNumbers);
       if (!hit) continue;
       const [score, how, ident, listed] = hit;
       if (how === "exact" && s.specific) verbatim.add(s.pidx);
