@@ -96,6 +96,12 @@ PINNED_TEXTS = {
     "\U0001f525 relay drainer exited with code \u0663 after loading its config": [],
     "relay drainer exited with code 3 after loading its config": [(PINNED_SIGNALS[2], "exact")],
 }
+# texts that contradict a pinned signal (search._contradicted): no evidence of it, by its words or its meaning
+UNLIKE_TEXTS = {
+    "warmup failed statuscode: 404": PINNED_SIGNALS[0],
+    "[Errno 13] refused by relay-primary": PINNED_SIGNALS[1],
+    "relay drainer exited with code 0": PINNED_SIGNALS[2],
+}
 
 RANK_JS = """
 import { Ranker } from "./ranker.mjs";
@@ -270,7 +276,7 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     # counted against the others (search.TYPO short_letters)
     texts += ["disk ful", "databse conection qzx vbq"]
     texts += ["the blog had a patch; water the plant", "compress job filling dsik", "grpc calls timing out"]
-    texts += list(PINNED_TEXTS)
+    texts += [*PINNED_TEXTS, *UNLIKE_TEXTS]
     texts += [NOISE + "ERROR HikariPool-1 - Connection is not available, request timed out after 30000ms.\n"]
     # words the model's tokenizer has whole are no typos (Encoder.known_words; the fake model has none): given
     # to both sides as the browser's loader gives the tokenizer's
@@ -337,6 +343,9 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
             for a in (py[texts.index(text)], js[texts.index(text)])
         ]
         assert got == [said, said], (text, got)
+    for text, signal in UNLIKE_TEXTS.items():  # not even close in meaning (its view at search.UNLIKE), in either
+        got = [[w for r in a[texts.index(text)]["results"] for w in r["why"] if w["text"] == signal] for a in (py, js)]
+        assert got == [[], []], (text, got)
     for p, j in zip(py, js):
         assert j["query"] == p["query"]  # the same text read: cut at the same character, surrogates cleaned
         assert [r["id"] for r in j["results"]] == [r["id"] for r in p["results"]], j["query"]
@@ -755,6 +764,43 @@ def test_the_box_and_the_loader_share_one_simd_probe():
     assert "wasmSimd: wasmSimd" in QUERY_JS.read_text(encoding="utf-8")
     assert "window.RecurQuery.wasmSimd()" in (QUERY_JS.parent / "recur-suggest.js").read_text(encoding="utf-8")
     assert "query.wasmSimd()" in (bundle.HERE / "recur-browser-search.js").read_text(encoding="utf-8")
+
+
+PINS_JS = """
+import { numbersAt, pinnedKinds } from "./ranker.mjs";
+import fs from "node:fs";
+const texts = JSON.parse(fs.readFileSync("texts.json"));
+process.stdout.write(JSON.stringify(texts.map((t) => [pinnedKinds(t), numbersAt(t)[0], [...numbersAt(t)[1].values()]])));
+"""
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_ranker_js_reads_a_texts_statuses_errnos_and_exit_codes_as_python(tmp_path):
+    """ranker.js's pinnedKinds, written without lookbehind, as util.text.pinned_kinds (the query's side of a
+    signal view a text contradicts, search.Searcher._unlike), and numbersAt as util.text.numbers_at."""
+    from recur.util import text
+
+    texts = [
+        "statuscode: 401", "xstatuscode: 500", "upstream_status=502 errorCode: 500 ErrorCode 404", "unicode 200 chars",
+        "HTTP 503, http/1.1 200, status=200 dur=18ms", 'rate(x{status="429"}[5m])', "Error 403: Quota 404",
+        "OSError: [Errno 24] Too many open files", "socket.gaierror: [Errno -3] x", "errno=111 ERRNO: 13",
+        "exit code 1; Exit Code: 137; ExitCode=2; exit_status 3; exited with code 4; EXITED WITH STATUS 5",
+        "exited 0", "connect() failed (110: Connection timed out)", "(64) busy (12:30) (7: x", "🔥 statuscode: 418",
+        "code ٣٠٠ and [Errno ٢٤]", "  HTTP  502  .", "status: 200ms code 500.5 code 5000",
+        "HTTPCode_ELB_503_Count barcode 404 opcode 500", "StatusCode 301 fooStatus 302 FOOStatus 303",
+    ]  # fmt: skip
+    (tmp_path / "texts.json").write_text(json.dumps(texts))
+    shutil.copyfile(bundle.HERE / "ranker.js", tmp_path / "ranker.mjs")
+    (tmp_path / "pins.mjs").write_text(PINS_JS)
+    run = subprocess.run([NODE, "pins.mjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    py = [
+        [[list(p) for p in text.pinned_kinds(t)], text.numbers_at(t)[0], [d for _, d in text.numbers_at(t)[1]]]
+        for t in texts
+    ]
+    assert json.loads(run.stdout) == py
+    assert py[0][0] == [[0, "401", "status"]] and py[1][0] == [] and py[7][0] == [[0, "24", "errno"]]
+    assert [kind for _, _, kind in text.pinned_kinds(texts[10])] == ["exit"] * 6 and py[11][0] == []
 
 
 WORDS_JS = """

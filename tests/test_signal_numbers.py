@@ -110,3 +110,27 @@ def test_signals_that_differ_in_their_status_are_two_signals_to_check_and_the_ra
     res = run("suggest", "--json", "--top", "10", f"pod-7: {STATUS}")
     (w,) = [w for r in json.loads(res.stdout)["results"] for w in r["why"] if w["text"] == STATUS]
     assert w["match"] == "exact" and "patterns" not in w, w
+
+
+def _said(run, text: str, signal: str) -> list:
+    """Every why entry naming ``signal`` (found, or close in meaning) in the answer for ``text``."""
+    res = run("suggest", "--json", "--top", "10", text)
+    assert res.exit_code == 0, res.output
+    return [(r["id"], w["match"]) for r in json.loads(res.stdout)["results"] for w in r["why"] if w["text"] == signal]
+
+
+def test_a_signal_whose_errno_or_status_the_text_contradicts_is_not_like_it_in_meaning_either(run, kb_dir):
+    """Search.Searcher._unlike: the text writes an errno (a status, an exit code) and not the signal's, so the
+    signal's view is no evidence by meaning: found in review, "OSError: [Errno 24] Too many open files" was "like
+    the signal `OSError: [Errno 99] Cannot assign requested address`". One of another kind contradicts nothing."""
+    _kb(kb_dir)
+    # close in meaning only (too few of the signal's words): the view's cosine alone
+    assert _said(run, "[Errno 13] refused by ledger", ERRNO) == []
+    assert _said(run, "warmup failed statuscode: 404", STATUS) == []
+    # by its words, or an identifier of its context with them: no evidence either
+    assert _said(run, "LedgerSync: [Errno 13] Connection refused by ledger primary", ERRNO) == []
+    assert _said(run, "Warmup check failed: relay answer had statuscode: 404", STATUS) == []
+    # the signal's own number said anywhere, or no number of that kind: as before
+    assert _said(run, "[Errno 13] then 111 refused by ledger", ERRNO) == [("ledger-refused", "meaning")]
+    assert _said(run, "HTTP 404: refused by ledger", ERRNO) == [("ledger-refused", "meaning")]
+    assert _said(run, "LedgerSync: Connection refused by ledger primary", ERRNO) == [("ledger-refused", "identifier")]

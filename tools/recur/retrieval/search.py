@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from http import HTTPStatus
 
 import numpy as np
@@ -41,6 +41,7 @@ from recur.util.text import (
     negates,
     normalise_signal,
     numbers_at,
+    pinned_kinds,
     pinned_numbers,
     signal_key,
     signal_words,
@@ -253,6 +254,12 @@ HIGH_COSINE, MEDIUM_COSINE = 0.60, 0.42  # MiniLM cosines: paraphrase-close vs. 
 # Measured on 20 subsets of 8 starter patterns (docs/calibration.md, "A KB under 10 patterns").
 # the "why" shown with a result (display only, not ranking): up to WHY_PER_PART views at cosine
 # >= WHY_MIN_COSINE (text cut to WHY_TEXT_CHARS), and the shared words when BM25 > WHY_MIN_BM25
+# A signal view whose status, errno or exit code the text contradicts (the text writes one of that kind, and that
+# view's number nowhere: Searcher._unlike) is read at this cosine, the least there is: no longer the pattern's best
+# view, its "like the signal" why, nor its evidence by meaning. Found in review: "OSError: [Errno 24] Too many open
+# files" (EMFILE) was said to be "like the signal `OSError: [Errno 99] Cannot assign requested address`"
+# (EADDRNOTAVAIL), and "... statuscode: 401" like bad-deploy-crashloop's "... statuscode: 500".
+UNLIKE = -1.0
 WHY_MIN_COSINE, WHY_TEXT_CHARS, WHY_PER_PART, WHY_MIN_BM25, WHY_TERMS = 0.35, 240, 3, 0.3, 8
 
 
@@ -346,6 +353,27 @@ def as_written(raw: str, ident: str) -> str:
     return raw[at : at + len(ident)] if at >= 0 else ident
 
 
+@lru_cache(maxsize=100_000)
+def _pin_kinds(raw: str) -> frozenset:
+    """The (kind, digits) of the numbers a signal pins (util.text.pinned_kinds): what ``_contradicted`` reads."""
+    return frozenset((kind, digits) for _, digits, kind in pinned_kinds(raw))
+
+
+def said_numbers(text: str) -> tuple[set, set]:
+    """(the kinds of number ``text`` writes as a status, an errno or an exit code: util.text.pinned_kinds; every
+    number in it, when it writes any): what ``_contradicted`` reads of a query."""
+    said = pinned_kinds(text)
+    return {kind for _, _, kind in said}, set(re.findall(r"\d+", text)) if said else set()
+
+
+def _contradicted(pins: frozenset, said: tuple) -> bool:
+    """Whether a text (``said``: said_numbers) contradicts a signal's pins (``_pin_kinds``): it writes a number of
+    that kind (an errno) and the signal's (99) nowhere. Then the signal is no evidence by its words or its meaning
+    (UNLIKE), only by an identifier of its own that counts alone."""
+    kinds, numbers = said
+    return any(kind in kinds and digits not in numbers for kind, digits in pins)
+
+
 def _found_whole(norm: str, pins: list, norm_q: str, q_numbers: dict) -> bool:
     """Whether a signal's normalised text is in the query's with the numbers it pins (``pins``: (where its "#"
     is in ``norm``, digits), util.text.pinned_numbers) the same there (``q_numbers``: the query's by where its
@@ -365,13 +393,12 @@ def _signal_match(
     text inside the query's, a shared identifier that counts alone or one with most of the signal's
     other words, or most of its words (a signal that negates, only in a text that negates too:
     ``q_negates``, util.text.NEGATIONS); with how many patterns list it (signal_evidence). ``numbers``:
-    (the signal's pins, the query's numbers) as ``_found_whole`` reads them; its text found with another
-    status or errno is no evidence by its words either (only by an identifier that counts alone)."""
+    (the signal's pins, the query's numbers) as ``_found_whole`` reads them, and whether the query contradicts
+    the signal (``_contradicted``); its text found with another status or errno contradicts it too."""
     _, _, norm, toks, ids = signal
     strong, rest, share, negated = evidence
     m = SIGNAL_MATCH
-    pins, q_numbers = numbers or ((), {})
-    contradicted = False
+    pins, q_numbers, contradicted = numbers or ((), {}, False)
     if len(norm) >= m["exact_min_chars"] and norm in norm_q:
         if not pins or _found_whole(norm, pins, norm_q, q_numbers):
             return m["exact"], "exact", None, share
@@ -731,6 +758,7 @@ class Searcher:
         not in the KB (leave-one-pattern-out measurements; BM25 IDF still counts them); ``pins``: pattern
         ids that are candidates whatever their scores (a runbook link's)."""
         allsims, ranked = self.view_similarities(q)  # every view's cosine; candidates index into it
+        allsims = self._unlike(allsims, text)
         parts = [self.row_pidx[ranked]]
         terms = None if dense_only or self.index.bm25 is None else self._query_terms(text)
         lex = None if terms is None else self._bm25(terms[0])
@@ -761,6 +789,24 @@ class Searcher:
             sval = np.fromiter((v[0] for v in sig.values()), dtype=np.float64, count=len(sig))
             fused[np.searchsorted(cidx, spos[spos >= 0])] += SIGNAL_BONUS * sval[spos >= 0]
         return cidx, comp, sig, allsims, fused
+
+    @cached_property
+    def pinned_views(self) -> dict:
+        """view row -> the (kind, digits) a signal view's text pins (``_pin_kinds``), for those with any."""
+        views = self.index.views
+        return {r: pins for r, v in enumerate(views) if v["kind"] == "signal" and (pins := _pin_kinds(v["text"]))}
+
+    def _unlike(self, allsims: np.ndarray, text: str) -> np.ndarray:
+        """``allsims`` with the signal views the text contradicts (``_contradicted``) at UNLIKE."""
+        said = said_numbers(text) if self.pinned_views else ((), ())
+        if not said[0]:
+            return allsims
+        rows = [r for r, pins in self.pinned_views.items() if _contradicted(pins, said)]
+        if not rows:
+            return allsims
+        allsims = allsims.copy()
+        allsims[rows] = UNLIKE
+        return allsims
 
     def _components(self, cidx, allsims, fq, lex) -> dict:
         """Raw component scores per candidate: doc, title, focus and best-view cosines, and BM25
@@ -916,6 +962,7 @@ class Searcher:
         q_words = {w for w in words(text) if w not in STOPWORDS}
         q_ids = identifiers(text)
         q_negates = negates(text)
+        said = said_numbers(text)
         near = set(self.signals_always)
         for key in q_words | q_ids:
             near.update(self.signals_by_word.get(key, ()))
@@ -923,7 +970,7 @@ class Searcher:
         verbatim = set()
         for n in sorted(near):
             pid, raw, norm, toks, ids = self.signal_list[n]
-            numbers = (_pin_offsets(raw), q_numbers)  # a status, an errno: the same (_found_whole)
+            numbers = (_pin_offsets(raw), q_numbers, _contradicted(_pin_kinds(raw), said))  # a status, an errno
             match = _signal_match(self.signal_list[n], self.evidence[n], norm_q, q_words, q_ids, q_negates, numbers)
             if match is None:
                 continue

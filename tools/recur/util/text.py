@@ -450,26 +450,33 @@ def identifiers(text: str, *, signal: bool = False) -> set[str]:
 # another failure (a probe refused, not a crash). Ports, PIDs, counts, times and sizes still differ from incident
 # to incident: masked.
 _ERRNO_BEFORE = re.compile(
-    r"(?<![A-Za-z0-9])(?i:errno|exit[ _-]?(?:code|status)|exited with (?:code|status))\W{0,4}$", re.ASCII
+    r"(?<![A-Za-z0-9])(?i:(errno)|exit[ _-]?(?:code|status)|exited with (?:code|status))\W{0,4}$", re.ASCII
 )
 _PAREN_CODE_AFTER = re.compile(r":[ \t]*[A-Za-z]")  # "(110: Connection timed out)": an errno before its message
+
+
+def pinned_kinds(text: str) -> list[tuple[int, str, str]]:
+    """(k, digits, kind) for each number of ``text`` that is an HTTP status written as one ("status"), an errno
+    ("errno") or an exit code ("exit"): its k-th run of digits, as normalise_signal masks them."""
+    runs = list(_DIGITS.finditer(text))
+    kinds = {
+        m.start(): "status"
+        for m in _IDENT.finditer(text)
+        if STATUS_CODE.fullmatch(m.group()) and _STATUS_BEFORE.search(text, max(0, m.start() - 16), m.start())
+    }
+    for m in runs:
+        if text[: m.start()].endswith("(") and _PAREN_CODE_AFTER.match(text, m.end()):
+            kinds[m.start()] = "errno"
+        elif said := _ERRNO_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+            kinds[m.start()] = "errno" if said.group(1) else "exit"
+    return [(k, m.group(), kinds[m.start()]) for k, m in enumerate(runs) if m.start() in kinds]
 
 
 def pinned_numbers(signal: str) -> list[tuple[int, str]]:
     """(k, digits) for each number of ``signal`` that a text must have the same for the signal to be found whole
     in it: its k-th run of digits (as normalise_signal masks them), an HTTP status written as one, an errno or an
-    exit code (_ERRNO_BEFORE). The server reads them from here, the browser's ranker from the bundle."""
-    runs = list(_DIGITS.finditer(signal))
-    pinned = {
-        m.start()
-        for m in _IDENT.finditer(signal)
-        if STATUS_CODE.fullmatch(m.group()) and _STATUS_BEFORE.search(signal, max(0, m.start() - 16), m.start())
-    }
-    for m in runs:
-        paren = signal[: m.start()].endswith("(") and _PAREN_CODE_AFTER.match(signal, m.end())
-        if paren or _ERRNO_BEFORE.search(signal, max(0, m.start() - 24), m.start()):
-            pinned.add(m.start())
-    return [(k, m.group()) for k, m in enumerate(runs) if m.start() in pinned]
+    exit code (pinned_kinds). The server reads them from here, the browser's ranker from the bundle."""
+    return [(k, digits) for k, digits, _ in pinned_kinds(signal)]
 
 
 def numbers_at(text: str) -> tuple[str, list[tuple[int, str]]]:
