@@ -79,6 +79,29 @@ NOISE = "".join(
     for i in range(40)
 )
 
+# a status, an errno, an exit code: found whole only with the same number (util.text.pinned_numbers)
+PINNED_SIGNALS = (
+    "Warmup check failed: relay answered with statuscode: 502",
+    "RelayClient: [Errno 111] Connection refused by relay-primary",
+    "relay drainer exited with code 3 after loading its config",
+)
+PINNED_TEXTS = {
+    "pod-7 04:12 Warmup check failed: relay answered with statuscode: 502 (try 9)": [(PINNED_SIGNALS[0], "exact")],
+    "pod-7 04:12 Warmup check failed: relay answered with statuscode: 403 (try 9)": [],
+    "RelayClient: [Errno 13] Connection refused by relay-primary; "
+    "RelayClient: [Errno 111] Connection refused by relay-primary": [(PINNED_SIGNALS[1], "exact")],
+    "\U0001f525 RelayClient: [Errno 13] Connection refused by relay-primary": [],
+    "relay drainer exited with code 0 after loading its config": [],
+    "\U0001f525 relay drainer exited with code \u0663 after loading its config": [],
+    "relay drainer exited with code 3 after loading its config": [(PINNED_SIGNALS[2], "exact")],
+}
+# texts that contradict a pinned signal (search._contradicted): no evidence of it, by its words or its meaning
+UNLIKE_TEXTS = {
+    "warmup failed statuscode: 404": PINNED_SIGNALS[0],
+    "[Errno 13] refused by relay-primary": PINNED_SIGNALS[1],
+    "relay drainer exited with code 0": PINNED_SIGNALS[2],
+}
+
 # run_query_js's body: the ranker with the page's condenser (q.prepare), given the index, its vectors (index.bin),
 # the ranking params, the queries' vectors and the tokenizer's whole words
 RANK_JS = """
@@ -157,6 +180,8 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
         kb_dir, "zeitueberschreitung-zahlungsanbieter", "network", title="Zeitüberschreitung beim Zahlungsanbieter",
         symptoms=("Zahlungen hängen, Maßnahmen greifen nicht",), summary="Der Anbieter antwortet langsam.",
     )  # fmt: skip
+    # a status or an errno of a signal found whole must be the same (util.text.pinned_numbers), other numbers not
+    write_pattern(kb_dir, "relay-refused", "network", signals=PINNED_SIGNALS, symptoms=("the relay refuses calls",))
     # a retired id a query names: what superseded it is pinned (search.named_pattern)
     retired = kb_dir / "patterns/deploys/old-retired.md"
     if retired.exists():
@@ -245,6 +270,7 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     # a CamelCase alert name the KB does not write: the model reads its words (Searcher.model_text, given to both
     # sides as the vectors), the calibrator counts them, not the name, as words the model may not have (_unread)
     texts += ["WorkerKernelPanicDetected", "[FIRING:1] NTPOffsetHigh (prod)", "KVMHostDown disk full"]
+    texts += [*PINNED_TEXTS, *UNLIKE_TEXTS]
     texts += [NOISE + "ERROR HikariPool-1 - Connection is not available, request timed out after 30000ms.\n"]
     # words the model's tokenizer has whole are no typos (Encoder.known_words; the fake model has none): given
     # to both sides as the browser's loader gives the tokenizer's
@@ -289,6 +315,20 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
             pin = {"field": "id", "text": said, "score": 1.0, "match": "id"}
             got = [a["results"][0] for a in (py[texts.index(text)], js[texts.index(text)])]
             assert [(r["id"], r["why"][:1], r["confidence"]) for r in got] == [("disk-full", [pin], "high")] * 2, got
+    for text, said in PINNED_TEXTS.items():  # found whole, by its words, or not at all: alike
+        got = [
+            [
+                (w["text"], w["match"])
+                for r in a["results"]
+                for w in r["why"]
+                if w["text"] in PINNED_SIGNALS and w["field"] == "signal" and w["match"] != "meaning"
+            ]
+            for a in (py[texts.index(text)], js[texts.index(text)])
+        ]
+        assert got == [said, said], (text, got)
+    for text, signal in UNLIKE_TEXTS.items():  # not even close in meaning (its view at search.UNLIKE), in either
+        got = [[w for r in a[texts.index(text)]["results"] for w in r["why"] if w["text"] == signal] for a in (py, js)]
+        assert got == [[], []], (text, got)
     for p, j in zip(py, js):
         assert j["query"] == p["query"]  # the same text read: cut at the same character, surrogates cleaned
         assert [r["id"] for r in j["results"]] == [r["id"] for r in p["results"]], j["query"]
@@ -700,6 +740,43 @@ def test_the_box_and_the_loader_share_one_simd_probe():
     assert "wasmSimd: wasmSimd" in QUERY_JS.read_text(encoding="utf-8")
     assert "window.RecurQuery.wasmSimd()" in (QUERY_JS.parent / "recur-suggest.js").read_text(encoding="utf-8")
     assert "query.wasmSimd()" in (bundle.HERE / "recur-browser-search.js").read_text(encoding="utf-8")
+
+
+PINS_JS = """
+import { numbersAt, pinnedKinds } from "./ranker.mjs";
+import fs from "node:fs";
+const texts = JSON.parse(fs.readFileSync("texts.json"));
+process.stdout.write(JSON.stringify(texts.map((t) => [pinnedKinds(t), numbersAt(t)[0], [...numbersAt(t)[1].values()]])));
+"""
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_ranker_js_reads_a_texts_statuses_errnos_and_exit_codes_as_python(tmp_path):
+    """ranker.js's pinnedKinds, written without lookbehind, as util.text.pinned_kinds (the query's side of a
+    signal view a text contradicts, search.Searcher._unlike), and numbersAt as util.text.numbers_at."""
+    from recur.util import text
+
+    texts = [
+        "statuscode: 401", "xstatuscode: 500", "upstream_status=502 errorCode: 500 ErrorCode 404", "unicode 200 chars",
+        "HTTP 503, http/1.1 200, status=200 dur=18ms", 'rate(x{status="429"}[5m])', "Error 403: Quota 404",
+        "OSError: [Errno 24] Too many open files", "socket.gaierror: [Errno -3] x", "errno=111 ERRNO: 13",
+        "exit code 1; Exit Code: 137; ExitCode=2; exit_status 3; exited with code 4; EXITED WITH STATUS 5",
+        "exited 0", "connect() failed (110: Connection timed out)", "(64) busy (12:30) (7: x", "🔥 statuscode: 418",
+        "code ٣٠٠ and [Errno ٢٤]", "  HTTP  502  .", "status: 200ms code 500.5 code 5000",
+        "HTTPCode_ELB_503_Count barcode 404 opcode 500", "StatusCode 301 fooStatus 302 FOOStatus 303",
+    ]  # fmt: skip
+    (tmp_path / "texts.json").write_text(json.dumps(texts))
+    shutil.copyfile(bundle.HERE / "ranker.js", tmp_path / "ranker.mjs")
+    (tmp_path / "pins.mjs").write_text(PINS_JS)
+    run = subprocess.run([NODE, "pins.mjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    py = [
+        [[list(p) for p in text.pinned_kinds(t)], text.numbers_at(t)[0], [d for _, d in text.numbers_at(t)[1]]]
+        for t in texts
+    ]
+    assert json.loads(run.stdout) == py
+    assert py[0][0] == [[0, "401", "status"]] and py[1][0] == [] and py[7][0] == [[0, "24", "errno"]]
+    assert [kind for _, _, kind in text.pinned_kinds(texts[10])] == ["exit"] * 6 and py[11][0] == []
 
 
 WORDS_JS = """

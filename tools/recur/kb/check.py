@@ -16,7 +16,7 @@ from pathlib import PurePath
 from recur.kb.loader import load_kb, onboarding_path_file
 from recur.kb.records import KB
 from recur.util.errors import Problem
-from recur.util.text import close_ids, is_emoji, normalise_signal, plural, query_key
+from recur.util.text import close_ids, is_emoji, plural, query_key, signal_key
 
 # the code of the error of a reference to a pattern id no file has (a related, a successor, an incident's
 # pattern, a path's step, a case's expect): what a rename or a deletion leaves in the files that name the id
@@ -164,8 +164,9 @@ def _shared_symptom(kb: KB, p, i: int, others: list, shown: dict) -> Problem:
 
 
 def shared_signal_notices(kb: KB, at: str | None = None) -> list[Problem]:
-    """A signal that other patterns list too, as the ranking reads it (``normalise_signal``: case, spacing and
-    numbers aside, so ``dial tcp 10.0.0.1:5432: i/o timeout`` is ``dial tcp 52.1.2.3:443: …``): a notice
+    """A signal that other patterns list too, as the ranking reads it (``signal_key``: case, spacing and numbers
+    aside but a status, an errno or an exit code, so ``dial tcp 10.0.0.1:5432: i/o timeout`` is ``dial tcp
+    52.1.2.3:443: …`` and ``[Errno 24]`` is not ``[Errno 99]``): a notice
     per shared signal, at the first file listing it (by path), naming the others' files and lines (the first
     ``SHARED_NAMED``, and how many more: one line per signal, so a KB whose signals 50 patterns share says
     each once). The ranking takes such a signal found in a text as strong evidence for every pattern listing
@@ -177,7 +178,7 @@ def shared_signal_notices(kb: KB, at: str | None = None) -> list[Problem]:
     by_norm: dict = {}
     for p in sorted(kb.active_patterns(), key=lambda p: p.relpath):
         for i, signal in enumerate(p.signals):
-            by_norm.setdefault(normalise_signal(signal), {}).setdefault(p.id, (p, i))  # a pattern's own repeat: once
+            by_norm.setdefault(signal_key(signal), {}).setdefault(p.id, (p, i))  # a pattern's own repeat: once
     shown: dict = {}  # relpath -> as shown, worked out once a file: display_path was 75% of this at 1,000 patterns
     out = []
     for same in by_norm.values():

@@ -10,7 +10,7 @@ pattern, its title, each symptom, signal and linked incident), not one blob, and
 * ``title``  cosine to the title;
 * ``best``   the best single symptom / signal / incident view: one close match counts;
 * ``bm25``   lexical match on a fielded text (title and symptoms weigh more);
-* ``signal`` exact, number-insensitive alert-name / error-string match (a bonus).
+* ``signal`` exact alert-name / error-string match, numbers masked but a status, an errno or an exit code (a bonus).
 
 Scores live on different scales per query, so each component is z-normalised over the
 candidate patterns before the weighted sum. Weights were chosen on the project's own
@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from http import HTTPStatus
 
 import numpy as np
@@ -40,6 +41,10 @@ from recur.util.text import (
     identifiers,
     negates,
     normalise_signal,
+    numbers_at,
+    pinned_kinds,
+    pinned_numbers,
+    signal_key,
     signal_words,
     split_words,
     stems,
@@ -251,6 +256,12 @@ HIGH_COSINE, MEDIUM_COSINE = 0.60, 0.42  # MiniLM cosines: paraphrase-close vs. 
 # Measured on 20 subsets of 8 starter patterns (docs/calibration.md, "A KB under 10 patterns").
 # the "why" shown with a result (display only, not ranking): up to WHY_PER_PART views at cosine
 # >= WHY_MIN_COSINE (text cut to WHY_TEXT_CHARS), and the shared words when BM25 > WHY_MIN_BM25
+# A signal view whose status, errno or exit code the text contradicts (the text writes one of that kind, and that
+# view's number nowhere: Searcher._unlike) is read at this cosine, the least there is: no longer the pattern's best
+# view, its "like the signal" why, nor its evidence by meaning. Found in review: "OSError: [Errno 24] Too many open
+# files" (EMFILE) was said to be "like the signal `OSError: [Errno 99] Cannot assign requested address`"
+# (EADDRNOTAVAIL), and "... statuscode: 401" like bad-deploy-crashloop's "... statuscode: 500".
+UNLIKE = -1.0
 WHY_MIN_COSINE, WHY_TEXT_CHARS, WHY_PER_PART, WHY_MIN_BM25, WHY_TERMS = 0.35, 240, 3, 0.3, 8
 
 
@@ -289,8 +300,8 @@ def signal_evidence(signals: list) -> list[tuple]:
     by_norm: dict = {}
     by_id: dict = {}
     alone = []
-    for pid, raw, norm, toks, ids in signals:
-        by_norm.setdefault(norm, set()).add(pid)
+    for pid, raw, _, toks, ids in signals:
+        by_norm.setdefault(signal_key(raw), set()).add(pid)  # another status or errno: another signal
         statuses = {i for i in ids if not any(c.isalpha() for c in i)}  # an HTTP status (identifiers keeps few)
         strong = {
             i
@@ -306,9 +317,10 @@ def signal_evidence(signals: list) -> list[tuple]:
         for i in strong:
             by_id.setdefault(i, set()).add(pid)
     out = []
-    for (_, raw, norm, toks, ids), strong in zip(signals, alone):
+    for (_, raw, _, toks, ids), strong in zip(signals, alone):
         context = set(words(" ".join(sorted(ids - strong))))
-        out.append(({i: len(by_id[i]) for i in strong}, frozenset(toks - context), len(by_norm[norm]), negates(raw)))
+        listed = len(by_norm[signal_key(raw)])
+        out.append(({i: len(by_id[i]) for i in strong}, frozenset(toks - context), listed, negates(raw)))
     return out
 
 
@@ -326,26 +338,79 @@ def _status_line(toks: set, statuses: set) -> bool:
     return toks <= said
 
 
+@lru_cache(maxsize=100_000)
+def _pin_offsets(raw: str) -> tuple:
+    """The numbers a signal pins (util.text.pinned_numbers) as (where its "#" is in its normalised text, digits).
+    Cached: a query reads those of the signals it may match, the same few again and again."""
+    pins = pinned_numbers(raw)
+    if not pins:
+        return ()
+    runs = numbers_at(raw)[1]
+    return tuple((runs[k][0], digits) for k, digits in pins)
+
+
 def as_written(raw: str, ident: str) -> str:
     """``ident`` (an identifier, lowercased) as the signal ``raw`` writes it: shown in a why entry."""
     at = raw.lower().find(ident)
     return raw[at : at + len(ident)] if at >= 0 else ident
 
 
-def _signal_match(signal: tuple, evidence: tuple, norm_q: str, q_words: set, q_ids: set, q_negates: bool = False):
+@lru_cache(maxsize=100_000)
+def _pin_kinds(raw: str) -> frozenset:
+    """The (kind, digits) of the numbers a signal pins (util.text.pinned_kinds): what ``_contradicted`` reads."""
+    return frozenset((kind, digits) for _, digits, kind in pinned_kinds(raw))
+
+
+def said_numbers(text: str) -> tuple[set, set]:
+    """(the kinds of number ``text`` writes as a status, an errno or an exit code: util.text.pinned_kinds; every
+    number in it, when it writes any): what ``_contradicted`` reads of a query."""
+    said = pinned_kinds(text)
+    return {kind for _, _, kind in said}, set(re.findall(r"\d+", text)) if said else set()
+
+
+def _contradicted(pins: frozenset, said: tuple) -> bool:
+    """Whether a text (``said``: said_numbers) contradicts a signal's pins (``_pin_kinds``): it writes a number of
+    that kind (an errno) and the signal's (99) nowhere. Then the signal is no evidence by its words or its meaning
+    (UNLIKE), only by an identifier of its own that counts alone."""
+    kinds, numbers = said
+    return any(kind in kinds and digits not in numbers for kind, digits in pins)
+
+
+def _found_whole(norm: str, pins: list, norm_q: str, q_numbers: dict) -> bool:
+    """Whether a signal's normalised text is in the query's with the numbers it pins (``pins``: (where its "#"
+    is in ``norm``, digits), util.text.pinned_numbers) the same there (``q_numbers``: the query's by where its
+    "#" is, util.text.numbers_at): at one place at least, a text may hold the line twice."""
+    at = norm_q.find(norm)
+    while at >= 0 and pins:
+        if all(q_numbers.get(at + off) == digits for off, digits in pins):
+            return True
+        at = norm_q.find(norm, at + 1)
+    return at >= 0
+
+
+def _signal_match(
+    signal: tuple, evidence: tuple, norm_q: str, q_words: set, q_ids: set, q_negates: bool = False, numbers=None
+):
     """(score, how, the shared identifier or None) for one signal in a query, or None: its normalised
     text inside the query's, a shared identifier that counts alone or one with most of the signal's
     other words, or most of its words (a signal that negates, only in a text that negates too:
-    ``q_negates``, util.text.NEGATIONS); with how many patterns list it (signal_evidence)."""
+    ``q_negates``, util.text.NEGATIONS); with how many patterns list it (signal_evidence). ``numbers``:
+    (the signal's pins, the query's numbers) as ``_found_whole`` reads them, and whether the query contradicts
+    the signal (``_contradicted``); its text found with another status or errno contradicts it too."""
     _, _, norm, toks, ids = signal
     strong, rest, share, negated = evidence
     m = SIGNAL_MATCH
+    pins, q_numbers, contradicted = numbers or ((), {}, False)
     if len(norm) >= m["exact_min_chars"] and norm in norm_q:
-        return m["exact"], "exact", None, share
+        if not pins or _found_whole(norm, pins, norm_q, q_numbers):
+            return m["exact"], "exact", None, share
+        contradicted = True
     shared = sorted(i for i in ids & q_ids if i in strong)
     if shared:
         ident = min(shared, key=lambda i: (strong[i], i))  # the one fewest patterns list
         return m["identifier"], "identifier", ident, strong[ident]
+    if contradicted:
+        return None
     context = sorted(ids & q_ids)
     if context and rest and len(rest & q_words) >= m["words_share"] * len(rest):
         return m["identifier"], "identifier", context[0], share
@@ -709,6 +774,7 @@ class Searcher:
         not in the KB (leave-one-pattern-out measurements; BM25 IDF still counts them); ``pins``: pattern
         ids that are candidates whatever their scores (a runbook link's)."""
         allsims, ranked = self.view_similarities(q)  # every view's cosine; candidates index into it
+        allsims = self._unlike(allsims, text)
         parts = [self.row_pidx[ranked]]
         terms = None if dense_only or self.index.bm25 is None else self._query_terms(text)
         lex = None if terms is None else self._bm25(terms[0])
@@ -739,6 +805,24 @@ class Searcher:
             sval = np.fromiter((v[0] for v in sig.values()), dtype=np.float64, count=len(sig))
             fused[np.searchsorted(cidx, spos[spos >= 0])] += SIGNAL_BONUS * sval[spos >= 0]
         return cidx, comp, sig, allsims, fused
+
+    @cached_property
+    def pinned_views(self) -> dict:
+        """view row -> the (kind, digits) a signal view's text pins (``_pin_kinds``), for those with any."""
+        views = self.index.views
+        return {r: pins for r, v in enumerate(views) if v["kind"] == "signal" and (pins := _pin_kinds(v["text"]))}
+
+    def _unlike(self, allsims: np.ndarray, text: str) -> np.ndarray:
+        """``allsims`` with the signal views the text contradicts (``_contradicted``) at UNLIKE."""
+        said = said_numbers(text) if self.pinned_views else ((), ())
+        if not said[0]:
+            return allsims
+        rows = [r for r, pins in self.pinned_views.items() if _contradicted(pins, said)]
+        if not rows:
+            return allsims
+        allsims = allsims.copy()
+        allsims[rows] = UNLIKE
+        return allsims
 
     def _components(self, cidx, allsims, fq, lex) -> dict:
         """Raw component scores per candidate: doc, title, focus and best-view cosines, and BM25
@@ -891,10 +975,12 @@ class Searcher:
     def _signals(self, text: str) -> dict:
         """pattern id -> (score in [0,1], why entries, whether a specific signal is in it whole:
         VERBATIM) for signals found in the query."""
-        norm_q = normalise_signal(text)
+        norm_q, q_runs = numbers_at(text)
+        q_numbers = dict(q_runs)
         q_words = {w for w in words(text) if w not in STOPWORDS}
         q_ids = identifiers(text)
         q_negates = negates(text)
+        said = said_numbers(text)
         near = set(self.signals_always)
         for key in q_words | q_ids:
             near.update(self.signals_by_word.get(key, ()))
@@ -902,7 +988,8 @@ class Searcher:
         verbatim = set()
         for n in sorted(near):
             pid, raw, norm, toks, ids = self.signal_list[n]
-            match = _signal_match(self.signal_list[n], self.evidence[n], norm_q, q_words, q_ids, q_negates)
+            numbers = (_pin_offsets(raw), q_numbers, _contradicted(_pin_kinds(raw), said))  # a status, an errno
+            match = _signal_match(self.signal_list[n], self.evidence[n], norm_q, q_words, q_ids, q_negates, numbers)
             if match is None:
                 continue
             score, how, ident, listed = match

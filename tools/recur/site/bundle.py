@@ -101,7 +101,7 @@ def ranking_params() -> dict:
         "runbook_link": dict(search.RUNBOOK_LINK), "id_pin": dict(search.ID_PIN),
         "candidate_views": search.CANDIDATE_VIEWS, "min_focus_words": search.MIN_FOCUS_WORDS,
         "focus_min_query_words": search.FOCUS_MIN_QUERY_WORDS, "max_query_chars": query.MAX_QUERY_CHARS,
-        "high_cosine": search.HIGH_COSINE, "medium_cosine": search.MEDIUM_COSINE,
+        "high_cosine": search.HIGH_COSINE, "medium_cosine": search.MEDIUM_COSINE, "unlike": search.UNLIKE,
         "why": {"min_cosine": search.WHY_MIN_COSINE, "text_chars": search.WHY_TEXT_CHARS,
                 "per_part": search.WHY_PER_PART, "min_bm25": search.WHY_MIN_BM25, "terms": search.WHY_TERMS},
         "lookalike_margin": lookalikes.MARGIN, "chars_per_token": CHARS_PER_TOKEN_BOUND,
@@ -346,7 +346,7 @@ def _stems(vocab, bm25_vocab: dict) -> dict:
 def index_data(loaded) -> tuple[dict, bytes]:
     """(index.json, index.bin) for a loaded index: everything the ranking reads, nothing it does not."""
     from recur.retrieval.search import signal_evidence, specific_signals
-    from recur.util.text import identifiers, normalise_signal, signal_words
+    from recur.util.text import identifiers, normalise_signal, pinned_kinds, signal_words
 
     ids = sorted({v["pattern"] for v in loaded.views})
     pos = {pid: i for i, pid in enumerate(ids)}
@@ -377,6 +377,7 @@ def index_data(loaded) -> tuple[dict, bytes]:
     evidence = signal_evidence([(e[0], e[1], e[2], set(e[3]), set(e[4])) for e in signals])
     for entry, (strong, rest, share, negated) in zip(signals, evidence):
         entry.extend([sorted(strong.items()), sorted(rest), share, negated])
+        entry.append([list(pin) for pin in pinned_kinds(entry[1])])  # its status, errno: [k, digits, kind]
     data = {
         "format": FORMAT, "model": loaded.model_id, "build_id": loaded.build_id, "ids": ids,
         "views": [[pos[v["pattern"]], v["kind"], v["text"]] for v in loaded.views],

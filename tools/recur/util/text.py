@@ -484,6 +484,68 @@ def identifiers(text: str, *, signal: bool = False) -> set[str]:
     return out - NOT_IDENTIFIERS
 
 
+# The numbers of a signal that are its evidence, kept when it is found whole (search._signal_match: every other
+# number is masked, normalise_signal): an HTTP status written as one (as ``identifiers`` reads a signal's:
+# "statuscode: 500", "Error 403", `status="401"`), an errno or an exit code ("[Errno 99]", "errno=24", "Exit Code:
+# 137", "exit status 2", "exited with code 1", "(110: Connection timed out)"). Found in review: "HTTP probe failed
+# with statuscode: 401" was found "exact" as "... statuscode: 500" (bad-deploy-crashloop first at medium), a 401
+# another failure (a probe refused, not a crash). Ports, PIDs, counts, times and sizes still differ from incident
+# to incident: masked.
+_ERRNO_BEFORE = re.compile(
+    r"(?<![A-Za-z0-9])(?i:(errno)|exit[ _-]?(?:code|status)|exited with (?:code|status))\W{0,4}$", re.ASCII
+)
+_PAREN_CODE_AFTER = re.compile(r":[ \t]*[A-Za-z]")  # "(110: Connection timed out)": an errno before its message
+
+
+def pinned_kinds(text: str) -> list[tuple[int, str, str]]:
+    """(k, digits, kind) for each number of ``text`` that is an HTTP status written as one ("status"), an errno
+    ("errno") or an exit code ("exit"): its k-th run of digits, as normalise_signal masks them."""
+    runs = list(_DIGITS.finditer(text))
+    kinds = {
+        m.start(): "status"
+        for m in _IDENT.finditer(text)
+        if STATUS_CODE.fullmatch(m.group()) and _STATUS_BEFORE.search(text, max(0, m.start() - 16), m.start())
+    }
+    for m in runs:
+        if text[: m.start()].endswith("(") and _PAREN_CODE_AFTER.match(text, m.end()):
+            kinds[m.start()] = "errno"
+        elif said := _ERRNO_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+            kinds[m.start()] = "errno" if said.group(1) else "exit"
+    return [(k, m.group(), kinds[m.start()]) for k, m in enumerate(runs) if m.start() in kinds]
+
+
+def pinned_numbers(signal: str) -> list[tuple[int, str]]:
+    """(k, digits) for each number of ``signal`` that a text must have the same for the signal to be found whole
+    in it: its k-th run of digits (as normalise_signal masks them), an HTTP status written as one, an errno or an
+    exit code (pinned_kinds). The server reads them from here, the browser's ranker from the bundle."""
+    return [(k, digits) for k, digits, _ in pinned_kinds(signal)]
+
+
+def numbers_at(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """(normalise_signal(text), each masked number as (where its "#" is in it, its digits)): the same text,
+    lowered and its spaces folded before its numbers are masked, which changes neither."""
+    keep = _SPACE.sub(" ", text.lower()).strip(" .")
+    parts, runs, at, length = [], [], 0, 0
+    for m in _DIGITS.finditer(keep):
+        parts += [keep[at : m.start()], "#"]
+        length += m.start() - at
+        runs.append((length, m.group()))
+        length += 1
+        at = m.end()
+    parts.append(keep[at:])
+    return "".join(parts), runs
+
+
+def signal_key(signal: str) -> str:
+    """A signal as the ranking tells signals apart: its normalised text with the numbers it pins (pinned_numbers)
+    as written, so "... statuscode: 500" and "... statuscode: 401" are two signals, "port 80" and "port 443" one."""
+    norm, runs = numbers_at(signal)
+    for k, digits in reversed(pinned_numbers(signal)):
+        at = runs[k][0]
+        norm = norm[:at] + digits + norm[at + 1 :]
+    return norm
+
+
 _SLUG_STOP = frozenset("the a an of on in for and to at with by after during".split())
 
 

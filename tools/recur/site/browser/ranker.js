@@ -96,6 +96,20 @@ export function normaliseSignal(text) {
   return strip(String(text).toLowerCase().replace(/\p{Nd}+/gu, "#").replace(/\s+/g, " "), " .");
 }
 
+/* util.text.numbers_at: [normaliseSignal(text), Map(where each masked number's "#" is in it -> its digits)] */
+export function numbersAt(text) {
+  const keep = strip(String(text).toLowerCase().replace(/\s+/g, " "), " .");
+  const runs = new Map();
+  let norm = "", at = 0;
+  for (const m of keep.matchAll(/\p{Nd}+/gu)) {
+    norm += keep.slice(at, m.index);
+    runs.set(norm.length, m[0]);
+    norm += "#";
+    at = m.index + m[0].length;
+  }
+  return [norm + keep.slice(at), runs];
+}
+
 /* util.text._HEX_VALUE: a UUID, a trace or commit id (a long hex run with a digit), an address (a hex literal
  * over 32 bits) is a value, not a name */
 const HEX_VALUE = /^(?=[0-9a-f-]*[0-9])(?:[0-9a-f]{8,}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}|0x[0-9a-f]{9,})$/;
@@ -188,13 +202,18 @@ export function halfToFloat(h) {
    or a person's, search.unreviewed) rated at most cap and moved down past the results under it that are not drafts and are
    rated at least as likely right (none when probabilities are null); and the probabilities, capped. */
 /* search._signal_match: [score, how, the shared identifier or null, how many patterns list it] or null */
-function signalMatch(s, m, normQ, qWords, qIds, qNegates) {
-  if (s.norm.length >= m.exact_min_chars && normQ.includes(s.norm)) return [m.exact, "exact", null, s.share];
+function signalMatch(s, m, normQ, qWords, qIds, qNegates, qNumbers, said) {
+  let contradicted = contradicts(s.kinds, said);
+  if (s.norm.length >= m.exact_min_chars && normQ.includes(s.norm)) {
+    if (!s.pins.length || foundWhole(s.norm, s.pins, normQ, qNumbers)) return [m.exact, "exact", null, s.share];
+    contradicted = true;  /* its text with another status or errno: no evidence by its words either */
+  }
   const shared = [...s.ids].filter((i) => qIds.has(i) && s.strong.has(i)).sort();
   if (shared.length) {
     const ident = shared.reduce((a, b) => (s.strong.get(b) < s.strong.get(a) ? b : a));
     return [m.identifier, "identifier", ident, s.strong.get(ident)];
   }
+  if (contradicted) return null;
   const context = [...s.ids].filter((i) => qIds.has(i)).sort();
   if (context.length && s.rest.size && [...s.rest].filter((t) => qWords.has(t)).length >= m.words_share * s.rest.size)
     return [m.identifier, "identifier", context[0], s.share];
@@ -202,6 +221,67 @@ function signalMatch(s, m, normQ, qWords, qIds, qNegates) {
   const n = [...s.toks].filter((t) => qWords.has(t)).length;
   if (s.toks.size >= m.words_min && n >= m.words_share * s.toks.size) return [m.words * n / s.toks.size, "words", null, s.share];
   return null;
+}
+
+/* util.text.pinned_kinds: [k, digits, kind] for each number of text that is an HTTP status written as one ("status"),
+   an errno ("errno") or an exit code ("exit"), its k-th run of digits. Python's lookbehinds (_STATUS_BEFORE,
+   _ERRNO_BEFORE) as a check of the character before each place the word may start: no lookbehind in this file. */
+const STATUS_WORD = /(?:http|status|statuscode|status_code|code|codes|error)[^A-Za-z0-9_]{0,4}$/iy;
+const STATUS_WORD_CASED = /(?:Http|HTTP|Status|Code|Codes|Error)[^A-Za-z0-9_]{0,4}$/y;
+const ERRNO_WORD = /(?:(errno)|exit[ _-]?(?:code|status)|exited with (?:code|status))[^A-Za-z0-9_]{0,4}$/iy;
+const ALNUM = /[A-Za-z0-9]/, LOWER_OR_DIGIT = /[a-z0-9]/;
+function wordBefore(text, end, span, re, cased) {
+  const before = text.slice(0, end);
+  for (let i = Math.max(0, end - span); i < end; i++) {
+    const prev = i > 0 ? before[i - 1] : "";
+    re.lastIndex = i;
+    const m = !ALNUM.test(prev) && re.exec(before);
+    if (m) return m;
+    STATUS_WORD_CASED.lastIndex = i;
+    if (cased && LOWER_OR_DIGIT.test(prev) && STATUS_WORD_CASED.exec(before)) return [""];
+  }
+  return null;
+}
+export function pinnedKinds(text) {
+  const t = String(text), kinds = new Map();
+  for (const m of t.matchAll(IDENT))
+    if (STATUS_CODE.test(m[0]) && wordBefore(t, m.index, 16, STATUS_WORD, true)) kinds.set(m.index, "status");
+  const runs = [...t.matchAll(/\p{Nd}+/gu)];
+  for (const m of runs) {
+    const end = m.index + m[0].length;
+    PAREN_CODE_AFTER.lastIndex = end;
+    if (t[m.index - 1] === "(" && PAREN_CODE_AFTER.test(t)) { kinds.set(m.index, "errno"); continue; }
+    const said = wordBefore(t, m.index, 24, ERRNO_WORD, false);
+    if (said) kinds.set(m.index, said[1] ? "errno" : "exit");
+  }
+  return runs.flatMap((m, k) => (kinds.has(m.index) ? [[k, m[0], kinds.get(m.index)]] : []));
+}
+const PAREN_CODE_AFTER = /:[ \t]*[A-Za-z]/y;
+
+/* search.said_numbers: [the kinds of number text writes as a status, an errno or an exit code; every number in it] */
+function saidNumbers(text) {
+  const said = pinnedKinds(text);
+  return [new Set(said.map(([, , kind]) => kind)), new Set(said.length ? String(text).match(/\p{Nd}+/gu) : [])];
+}
+/* search._contradicted: text (saidNumbers) writes a number of the kind a signal pins ([kind, digits]) and not its own */
+function contradicts(pins, [kinds, numbers]) {
+  return pins.some(([kind, digits]) => kinds.has(kind) && !numbers.has(digits));
+}
+
+/* search._found_whole: the signal's normalised text in the query's with the numbers it pins ([where its "#" is, digits])
+   the same there (qNumbers: numbersAt's map), at one place at least */
+/* search._pin_offsets: the numbers a signal pins (the bundle's [k, digits], util.text.pinned_numbers: its k-th number)
+   as [where its "#" is in the signal's normalised text, digits] */
+function pinOffsets(raw, pinned) {
+  if (!pinned.length) return [];
+  const at = [...numbersAt(raw)[1].keys()];
+  return pinned.map(([k, digits]) => [at[k], digits]);
+}
+
+function foundWhole(norm, pins, normQ, qNumbers) {
+  for (let at = normQ.indexOf(norm); at >= 0; at = normQ.indexOf(norm, at + 1))
+    if (pins.every(([off, digits]) => qNumbers.get(at + off) === digits)) return true;
+  return false;
 }
 
 /* search.as_written: an identifier (lowercased) as the signal writes it */
@@ -376,9 +456,10 @@ export class Ranker {
     this.others = this.rows.map((rows, i) => rows.filter((r) => r !== this.docRow[i] && r !== this.titleRow[i]));
     this.lexOf = new Int32Array(n).fill(-1);  /* pattern -> BM25 row */
     if (this.bm25) this.bm25.rows.forEach((pidx, row) => { if (pidx >= 0) this.lexOf[pidx] = row; });
-    this.signals = index.signals.map(([pidx, raw, norm, toks, ids, specific, strong, rest, share, negated]) =>
+    this.signals = index.signals.map(([pidx, raw, norm, toks, ids, specific, strong, rest, share, negated, pinned]) =>
       ({ pidx, raw, norm, toks: new Set(toks), ids: new Set(ids), specific: Boolean(specific),
-         strong: new Map(strong || []), rest: new Set(rest || []), share: share || 1, negated: Boolean(negated) }));
+         strong: new Map(strong || []), rest: new Set(rest || []), share: share || 1, negated: Boolean(negated),
+         pins: pinOffsets(raw, pinned || []), kinds: (pinned || []).map(([, digits, kind]) => [kind, digits]) }));
     this.negations = new Set(params.negations);
     this.negatedNt = new RegExp(params.negated_nt, "i");
     this.hexRun = new RegExp(params.hex_run, "g");
@@ -572,7 +653,7 @@ export class Ranker {
      signals found in the query. */
   signalMatches(text) {
     const m = this.p.signal_match;
-    const normQ = normaliseSignal(text);
+    const [normQ, qNumbers] = numbersAt(text), said = saidNumbers(text);
     const qWords = new Set(words(text).filter((w) => !this.stop.has(w)));
     const qIds = identifiers(text);
     /* util.text.negates */
@@ -582,7 +663,7 @@ export class Ranker {
     const found = new Map(), verbatim = new Set();
     for (const n of [...near].sort((a, b) => a - b)) {
       const s = this.signals[n];
-      const hit = signalMatch(s, m, normQ, qWords, qIds, qNegates);
+      const hit = signalMatch(s, m, normQ, qWords, qIds, qNegates, qNumbers, said);
       if (!hit) continue;
       const [score, how, ident, listed] = hit;
       if (how === "exact" && s.specific) verbatim.add(s.pidx);
@@ -603,6 +684,21 @@ export class Ranker {
     return out;
   }
 
+  /* Searcher._unlike: the signal views whose status, errno or exit code the text contradicts (it has one of that
+     kind written as one and that view's number nowhere) set to params.unlike, in place */
+  unlike(sims, text) {
+    if (this.pinnedViews === undefined) {
+      this.pinnedViews = new Map();
+      this.views.forEach((v, r) => {
+        const pins = v[1] === "signal" ? pinnedKinds(v[2]) : [];
+        if (pins.length) this.pinnedViews.set(r, pins.map(([, digits, kind]) => [kind, digits]));
+      });
+    }
+    const said = this.pinnedViews.size ? saidNumbers(text) : [new Set(), new Set()];
+    if (!said[0].size) return;
+    for (const [r, pins] of this.pinnedViews) if (contradicts(pins, said)) sims[r] = this.p.unlike;
+  }
+
   /* Searcher.search: ranked hits for text, given its vector q and its focus vector fq (or null). */
   search(text, q, fq, top) {
     if (!this.ids.length || blank(text)) return [];
@@ -612,6 +708,7 @@ export class Ranker {
     const order = Array.from(sims.keys());
     if (k < order.length) order.sort((a, b) => sims[b] - sims[a]);
     for (let i = 0; i < k; i++) cand.add(this.views[order[i]][0]);
+    this.unlike(sims, text);  /* after the views nominated candidates, as search.py's faiss does before it */
     const lex = this.lexical(text);
     if (lex) {
       const ls = lex.scores;
