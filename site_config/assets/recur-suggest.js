@@ -48,8 +48,9 @@
      newcomer asking for VPN access filed an incident (found in a new-hire review). */
   function notAFailure(query, results) { return window.RecurQuery.aboutNoFailure(query, true, results); }
   /* a newcomer's question, of such an answer: the onboarding paths are what it asks for (cli/render.NEWCOMER) */
-  /* a word whole: JavaScript's \b is ASCII ("néstart" began a word "start" to it), Python's reads letters of any script */
-  var NEWCOMER = /(?<![\p{L}\p{N}_])(new|start(s|ed|ing)?|begin(ning)?|read first|onboard(ing)?|first week)(?![\p{L}\p{N}_])/iu;
+  /* a word whole: JavaScript's \b is ASCII ("néstart" began a word "start" to it), Python's reads letters of any script;
+     no lookbehind (Safari before 16.4 cannot parse one: test_no_script_of_ours_has_a_lookbehind) */
+  var NEWCOMER = /(?:^|[^\p{L}\p{N}_])(new|start(s|ed|ing)?|begin(ning)?|read first|onboard(ing)?|first week)(?![\p{L}\p{N}_])/iu;
   var NOTHING_ABOUT_IT = "No known pattern matches this: nothing in the knowledge base is about this.";
   var NOTHING_STEPS = "If it is an incident, respond to it as a new one. " + RECORDED_AFTER;
 
