@@ -608,6 +608,24 @@ _NGINX_TIMEOUT = """\
 """
 
 
+def nginx_access_fd(requests: int = 24) -> str:
+    """An nginx container's output (`kubectl logs` of an ingress controller): ``requests`` access-log lines in the
+    combined format, all 200s and 304s, and among them, halfway, the one line of its error log that says what failed:
+    nginx out of file descriptors. Access lines start with the client's address, not a timestamp."""
+    agents = ["Mozilla/5.0 (X11; Linux x86_64)", "catalog-sync/2.4", "Go-http-client/1.1"]
+    out = []
+    for i in range(requests):
+        client, path = f"172.16.{i % 7}.{20 + i * 3 % 200}", f"/api/catalog/items/{4100 + i * 37}"
+        status, size = (304, 0) if i % 4 == 3 else (200, 1800 + i * 61)
+        out.append(
+            f'{client} - - [14/Nov/2026:17:21:{i % 60:02d} +0100] "GET {path} HTTP/2.0" {status} {size} '
+            f'"https://shop.example.org/" "{agents[i % 3]}" {300 + i} 0.0{i % 9 + 1}'
+        )
+        if i == requests // 2:
+            out.append(f"2026/11/14 17:21:{i % 60:02d} [crit] 27#27: *90412 accept4() failed (24: Too many open files)")
+    return "\n".join(out) + "\n"
+
+
 # each reviewed paste, the starter KB's pattern it belongs to, and what it exposed
 REVIEWED = {
     "py-deadlock": (_PSYCOPG, "database-deadlock"),  # a traceback's exception, psycopg2.errors.DeadlockDetected
@@ -626,4 +644,6 @@ REVIEWED = {
     "describe-oom": (_DESCRIBE_OOM, "memory-leak-oom-kill"),  # the last state's OOMKilled under the BackOff event
     "innodb-status": (_INNODB_STATUS, "database-deadlock"),  # InnoDB's own words for a deadlock
     "nginx-timeout": (_NGINX_TIMEOUT, "timeout-cascade-no-circuit-breaker"),  # nginx's words for a 504
+    # its access lines were no records: searched whole, "no known pattern"
+    "nginx-access-fd": (nginx_access_fd(), "file-descriptor-exhaustion"),
 }

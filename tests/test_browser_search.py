@@ -521,6 +521,11 @@ REVIEWED_SHAPES = [
     # integers over Python's 4,300-digit int() limit: JSON to both (a level, a template's hole, a field)
     '{"level":' + "9" * 5000 + ',"msg":"huge level"}\n{"level":"error","msg":"big","n":-' + "9" * 4400 + "}",
     '{"@l":"Error","@mt":"{N} {M} {S}","N":' + "9" * 5000 + ',"M":9007199254740993,"S":12}',
+    # access log lines (query.ACCESS): records with no level, saying something only at a 5xx; haproxy's after syslog's
+    '192.0.2.41 - - [14/Nov/2026:17:21:05 +0100] "GET /api/cart/7 HTTP/1.1" 502 157 "-" "curl/8.5.0"',
+    '2001:db8::7 - bob [14/Nov/2026:17:21:05 -0500] "POST /x HTTP/1.1" 404 0\n198.51.100.2 - - [bad] "GET /" 500 1',
+    "Nov 14 17:21:06 edge-2 haproxy[1408]: 198.51.100.7:51234 [14/Nov/2026:17:21:06.412] www~ app/app-1 "
+    '0/0/1/14/15 503 1043 - - ---- 41/41/2/1/0 0/0 "GET /api/cart HTTP/1.1"',
 ]
 
 
@@ -534,6 +539,7 @@ def test_the_pages_query_reads_the_reviewed_shapes_as_query_py(tmp_path):
     ordinary = [f"2026-12-01T10:00:{i:02d}Z INFO request {i} served in {i + 3} ms" for i in range(30)]
     journal = [f"Dec 03 11:50:{i:02d} ip-10-2-9-41 systemd[1]: Started Session {i} of User core." for i in range(20)]
     texts = [text for text, _ in pasted_logs.REVIEWED.values()] + [pasted_logs.docker_log()]
+    texts += [pasted_logs.nginx_access_fd(4)]  # a few lines: the error line alone
     texts += ["\n".join(ordinary[:12] + [shape] + ordinary[12:]) for shape in REVIEWED_SHAPES]
     texts += ["\n".join(journal[:6] + [shape] + journal[6:]) for shape in REVIEWED_SHAPES]
     texts += ["\r\n".join(ordinary[:4] + [shape] * 8) for shape in REVIEWED_SHAPES]  # mostly it: a storm

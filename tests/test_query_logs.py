@@ -19,6 +19,7 @@ from pasted_logs import (
     go_panic_log,
     journal_log,
     json_log,
+    nginx_access_fd,
     node_oom_log,
     plain_log,
 )
@@ -257,6 +258,36 @@ def test_lines_with_no_level_are_kept_beside_the_error_lines():
     # whole (ddos-abusive-traffic 1st at p 0.60, file-descriptor-exhaustion 2nd); its error lines alone then
     p = prepare(journal_log())
     assert p.log_kept == 2 and p.log_unlevelled == 0 and "Too many open files" in p.text
+
+
+ACCESS_200 = '192.0.2.41 - alice [14/Nov/2026:17:21:04 +0100] "POST /api/cart HTTP/1.1" 201 88 "-" "curl/8.5.0"'
+ACCESS_502 = '192.0.2.41 - - [14/Nov/2026:17:21:05 +0100] "GET /api/cart/7 HTTP/1.1" 502 157 "-" "curl/8.5.0"'
+HAPROXY_200 = (
+    "Nov 14 17:21:06 edge-2 haproxy[1408]: 198.51.100.7:51234 [14/Nov/2026:17:21:06.412] www~ app/app-1 "
+    '0/0/1/14/15 200 1043 - - ---- 41/41/2/1/0 0/0 "GET /api/cart HTTP/1.1"'
+)
+
+
+def test_an_access_log_line_is_a_record_that_says_nothing_but_a_server_error():
+    """Found in review: an nginx container's access lines (the client's address first, no timestamp) were no
+    records, so a log of them with nginx's one ``[crit] ... Too many open files`` line was searched whole, as prose,
+    and answered "no known pattern". An access line (nginx's and Apache's combined or common format, haproxy's
+    HTTP log after its syslog prefix) is a record with no level that says nothing unless its status is 5xx."""
+    assert read_line(ACCESS_200) == (True, "other", '"POST /api/cart HTTP/1.1" 201 88 "-" "curl/8.5.0"', False)
+    assert read_line(ACCESS_502) == (True, None, '"GET /api/cart/7 HTTP/1.1" 502 157 "-" "curl/8.5.0"', False)
+    record, level, said, _ = read_line(HAPROXY_200)
+    assert record and level == "other" and said.startswith("www~ app/app-1 0/0/1/14/15 200 1043")
+    assert read_line("10.0.0.1 - - said the log")[0] is False  # no request, no status: not one
+    p = prepare(nginx_access_fd())
+    assert p.log_level == "error" and p.log_kept == 1 and p.log_lines == 25
+    assert p.text == "27#27: *90412 accept4() failed (24: Too many open files)"
+    few = prepare(nginx_access_fd(4))  # under LOG_MIN_LINES: a few plain lines with a level word, its error alone
+    assert few.log_level == "error" and few.text == p.text
+    # a 5xx goes with the error line, as a line with no level does
+    lines = nginx_access_fd().split("\n")
+    p = prepare("\n".join([*lines[:3], ACCESS_502, *lines[3:]]))
+    assert p.text.split("\n") == ['"GET /api/cart/7 HTTP/1.1" 502 157 "-" "curl/8.5.0"', p.text.split("\n")[-1]]
+    assert p.log_unlevelled == 1 and "Too many open files" in p.text
 
 
 def test_a_time_of_day_alone_starts_no_record():
@@ -598,6 +629,7 @@ def test_the_responders_words_decide_which_pattern_a_logs_error_fits(real_engine
         # before: 4th under lb-health-check-misconfigured, "no known pattern": the pattern listed Envoy's "upstream
         # request timeout" and "HTTP 504 Gateway Timeout", not what nginx writes for a 504
         ("nginx-timeout", 1),
+        ("nginx-access-fd", 1),  # before: searched whole, "no known pattern"
     ],
 )
 def test_a_reviewed_paste_finds_its_pattern_on_the_shipped_kb(real_engine, name, first):
@@ -616,6 +648,7 @@ def test_a_reviewed_paste_finds_its_pattern_on_the_shipped_kb(real_engine, name,
         "chat",
         "describe-oom",
         "nginx-timeout",
+        "nginx-access-fd",
     ):
         assert answer.no_known_pattern is False, answer.results[0]
 

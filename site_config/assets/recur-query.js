@@ -118,6 +118,12 @@
   /* query.SPRING: Spring Boot's pid, "---", [thread] and logger before " : ", after its level */
   var SPRING = /^(?:\d+[ \t]+)?---[ \t]+(?:\[[^\]\n]*\][ \t]*){1,3}[^ \t]+[ \t]+:(?:[ \t]+|$)/;
   var LOGFMT = /^(?:ts|time|t|timestamp|level|lvl)=/;
+  /* query.ACCESS: an access log's line (nginx's and Apache's, haproxy's HTTP log), what is searched and its status */
+  var ACCESS = new RegExp(
+    "^(?:[^ \\t]+ [^ \\t]+ [^ \\t]+ \\[\\d{2}/[A-Z][a-z]{2}/\\d{4}:\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)? [+-]\\d{4}\\] " +
+    "(\"[^\"\\n]*\" (\\d{3}))(?![^ \\t])" +
+    "|[^ \\t]+:\\d+ \\[\\d{2}/[A-Z][a-z]{2}/\\d{4}:\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?\\] " +
+    "([^ \\t]+ [^ \\t]+ [+-]?\\d+(?:/[+-]?\\d+){4} (-?\\d{1,3}))(?![^ \\t]))");
   /* a key starts a token, as query.py's: the blank before it is matched here, not looked behind at */
   var LOGFMT_FIELD = /(?:^|[ \t])([\w.@-]+)=("(?:[^"\\]|\\[\s\S])*"?|[^ \t]*)/g;
   var STACK = new RegExp(
@@ -262,7 +268,7 @@
   /* query._logged: a plain line's level is a logger's (after a timestamp, bracketed or upper case), not typed
      ("warning: the certificate expires tomorrow" is prose) */
   function logged(line) {
-    if (STAMP.test(line) || KLOG.test(line)) return true;
+    if (STAMP.test(line) || KLOG.test(line) || ACCESS.test(line)) return true;
     var m = LEVEL_AT.exec(line);
     return m !== null && !m[4];
   }
@@ -354,6 +360,11 @@
       m = KLOG.exec(rest);
       if (m) { rest = rest.slice(m[0].length); record = true; level = KLOG_LEVEL[m[1]]; clock = false; }
       break;
+    }
+    var access = ACCESS.exec(rest);
+    if (access) {  /* query.read_line: of an access log's line, from its request on; a 5xx says what failed */
+      var said = access[1] !== undefined ? access[1] : access[3], status = access[1] !== undefined ? access[2] : access[4];
+      return [true, status.charAt(0) === "5" ? null : "other", rest.slice(access[0].length - said.length), false];
     }
     if (rest.charAt(0) === "{" && rest.charAt(rest.length - 1) === "}") {
       var fields = jsonFields(rest);

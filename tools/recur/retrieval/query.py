@@ -24,7 +24,14 @@ and 4th under "no known pattern" (tests/pasted_logs.py). So, before any condensi
    10:02:03``, dmesg's ``[ 8812.41]``; a time of day with no date, ``10:02:03``, only when a level, a
    host or a JSON or logfmt record follows it: a responder's timeline, "10:05:12 DB dashboards show ...",
    and a copied chat, "[10:02:41] alice: ...", are prose), klog's ``E1201 10:02:03.123 …]``, logfmt's
-   ``ts=``/``time=``/``level=``, or a level word (``ERROR``, ``[warn]``, ``error:``, .NET's ``fail:``).
+   ``ts=``/``time=``/``level=``, a level word (``ERROR``, ``[warn]``, ``error:``, .NET's ``fail:``), or an HTTP
+   server's access line (ACCESS: nginx's and Apache's combined or common format, ``10.0.0.1 - - [06/Dec/2026:09:14:02
+   +0000] "GET / HTTP/1.1" 200 ...``, and haproxy's HTTP log, ``10.0.0.1:50412 [06/Dec/2026:09:14:02.123] fe be/srv
+   0/0/1/12/13 200 ...``, after syslog's prefix): a record with no level that says nothing (as a benign level)
+   unless its status is a server error, 5xx, searched from its request on. Found in review: an ingress
+   controller's access lines (its client's address first, no timestamp) were no records, and nginx's one ``[alert]
+   ... socket() failed (24: Too many open files)`` among four of them was searched as prose, "no known pattern"
+   (file-descriptor-exhaustion p 0.02; alone, p 0.94).
    Indented lines and stack-trace lines belong to the record above them and count neither way, and so
    do PostgreSQL's DETAIL, HINT, CONTEXT and STATEMENT lines and a Python traceback's last line;
 2. its *error lines* are the records at an error level (LEVELS: error, fatal, critical, panic, severe,
@@ -187,6 +194,18 @@ HOST = re.compile(rf"(?!(?:{_UP})\b)[\w.-]+ [\w./@()-]+(?:\[\d+\])?:[ \t]+|(?:st
 # was searched from its pid on. The logger is one token ("[.[/]" in it), anchored: tried once a line
 SPRING = re.compile(r"(?:\d+[ \t]+)?---[ \t]+(?:\[[^\]\n]*\][ \t]*){1,3}[^ \t]+[ \t]+:(?:[ \t]+|$)", re.ASCII)
 LOGFMT = re.compile(r"(?:ts|time|t|timestamp|level|lvl)=", re.ASCII)
+# an HTTP server's access log line: nginx's and Apache's combined or common format, its client, ident, user and
+# time ("10.0.0.1 - - [06/Dec/2026:09:14:02 +0000] "GET / HTTP/1.1" 200 ..."), then what is searched (group 1) with
+# its status (group 2); haproxy's HTTP log (after its syslog prefix), its client:port and time, then its frontend,
+# backend/server, timers and status (groups 3 and 4). A record with no level that says nothing unless its status
+# is a server error (read_line)
+ACCESS = re.compile(
+    r"[^ \t]+ [^ \t]+ [^ \t]+ \[\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2}(?:\.\d+)? [+-]\d{4}\] "
+    r"(\"[^\"\n]*\" (\d{3}))(?![^ \t])"
+    r"|[^ \t]+:\d+ \[\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2}(?:\.\d+)?\] "
+    r"([^ \t]+ [^ \t]+ [+-]?\d+(?:/[+-]?\d+){4} (-?\d{1,3}))(?![^ \t])",
+    re.ASCII,
+)
 # a value in quotes, or to the line's end when its closing quote is missing (no backtracking). A key starts
 # a token (the line's start, or after a blank): unanchored, findall tried a key at every character of a run of
 # [\w.@-] with no "=" after it, each try to the run's end, 1.5-2.5 s for 20,000 characters (bench/log_read.py),
@@ -734,7 +753,7 @@ def _logged(line: str) -> bool:
     header), or its level word is bracketed or upper case (``[error]``, ``ERROR``). Found in review: two typed
     lines, "warning: the certificate expires tomorrow" and "error: TLS handshake failed", were read as "a 2-line
     log" and searched by the second alone; a lower-case "error:" starting a line is how people write too."""
-    if STAMP.match(line) or KLOG.match(line):
+    if STAMP.match(line) or KLOG.match(line) or ACCESS.match(line):
         return True
     m = LEVEL_AT.match(line)
     return m is not None and m.group("l") is None
@@ -864,6 +883,10 @@ def read_line(line: str) -> tuple[bool, str | None, str, bool]:
         if m:
             rest, record, level, clock = rest[m.end() :], True, KLOG_LEVEL[m.group(1)], False
         break
+    access = ACCESS.match(rest)
+    if access:  # of an access log's line, from its request on: a server error (5xx) says what failed, else nothing
+        said, status = access.group(1, 2) if access.group(1) else access.group(3, 4)
+        return True, None if status[:1] == "5" else "other", rest[access.end() - len(said) :], False
     if rest[:1] == "{" and rest[-1:] == "}":  # a JSON record, after a timestamp or not
         fields = _json_fields(rest)
         if fields is None:
