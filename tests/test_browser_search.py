@@ -551,6 +551,22 @@ def test_the_pages_query_reads_the_reviewed_shapes_as_query_py(tmp_path):
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_a_single_logged_line_as_query_py(tmp_path):
+    """A single line that starts as a logger writes it is searched without its timestamp, host and ids (query._one_line)
+    in the box as on the server, and prose and a line starting with its level are searched as they are."""
+    from test_query_logs import ONE_LINE, PROSE
+
+    texts = [*ONE_LINE, *PROSE, "  req=ab12cd34ef56 \r\n", "2026-11-14T17:21:04Z ip-10-0-0-1", "\u200b"]
+    texts += ["0af7651916cd43dd8448eb211c80319c " * 3 + "x", "ip-10-0-0-1.a " + "ip-1-2-3-4 " * 50 + "OOMKilled"]
+    texts += [t + "\n\n" for t in ONE_LINE]  # blank lines after it: one line still
+    texts += ["ip-1-2-3-4 " * 1817 + "OOMKilled", "ip-1-2-3-4 " * 1819 + "OOMKilled"]  # at the bound and over it
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text[:200]
+    assert sum(j[6] == "line" for j in js) == 2 * len(ONE_LINE) + 3  # not an id or a stamp alone, nor over the bound
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_the_pages_query_reads_amtools_table_as_query_py(tmp_path):
     """`amtool alert query`'s table is read as its alerts (retrieval.alerts.amtool_alerts), in the box as on the
     server: the first firing alert not a heartbeat, its cut summary's "…" off; other text beginning so is text."""

@@ -124,6 +124,8 @@
     "(\"[^\"\\n]*\" (\\d{3}))(?![^ \\t])" +
     "|[^ \\t]+:\\d+ \\[\\d{2}/[A-Z][a-z]{2}/\\d{4}:\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?\\] " +
     "([^ \\t]+ [^ \\t]+ [+-]?\\d+(?:/[+-]?\\d+){4} (-?\\d{1,3}))(?![^ \\t]))");
+  /* query.LINE_ID: an id or an EC2 host's name starting a logged line (oneLine) */
+  var LINE_ID = /^(?:(?:[\w.@-]+=)?(?:[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}|[0-9A-Fa-f]{16,})|[\w.@-]+=(?=[0-9A-Fa-f-]*[0-9])[0-9A-Fa-f][0-9A-Fa-f-]{7,}|ip-\d{1,3}(?:-\d{1,3}){3}(?:\.[\w-]+)*)(?:[ \t]+|$)/;
   /* a key starts a token, as query.py's: the blank before it is matched here, not looked behind at */
   var LOGFMT_FIELD = /(?:^|[ \t])([\w.@-]+)=("(?:[^"\\]|\\[\s\S])*"?|[^ \t]*)/g;
   var STACK = new RegExp(
@@ -181,7 +183,7 @@
     var lines = text.split("\n").filter(function (x) { return trim(x) !== ""; });
     var crash = traceback(lines) || goPanic(lines);
     if (crash) return crash;
-    if (lines.length < LOG_MIN_LINES) return fewRecords(lines);
+    if (lines.length < LOG_MIN_LINES) return fewRecords(lines) || (lines.length === 1 ? oneLine(lines[0]) : null);
     var before = beforeLog(lines), s = scan(lines.slice(before.length));
     if (!s.records || s.records < LOG_SHARE * (s.records + s.others)) return null;
     var picked = pick(s, lines.length);
@@ -264,6 +266,29 @@
     if (plain) return null;  /* plain lines all at one level: searched as they are, as a plain storm is */
     return logOf(before, distinct(said.map(function (e) { return e[1]; })), said.length, "record", 0);
   }
+
+  /* query._one_line: a single logged line without its timestamps, host, klog header, then ids and EC2 host names */
+  function oneLine(raw) {
+    var line = trim(raw), rest = line, m;
+    if (Array.from(line).length > MAX_QUERY_CHARS) return null;  /* no line copied from a log (code points) */
+    if (readLine(line)[0]) {
+      for (var k = 0; k < 4; k++) {
+        m = STAMP.exec(rest) || KLOG.exec(rest);
+        if (!m) break;
+        rest = rest.slice(m[0].length);
+        var host = HOST.exec(rest);
+        if (host) rest = rest.slice(host[0].length);
+      }
+      var later = rest === line || LEVEL_AT.test(rest) ? null : LEVEL_LATER.exec(rest);
+      if (later) {  /* the words before its level go, its level (a token) stays */
+        var said = rstripOf(later[0], " \t");
+        return saidLine(rest.slice(Math.max(said.lastIndexOf(" "), said.lastIndexOf("\t")) + 1));
+      }
+    }
+    while ((m = LINE_ID.exec(rest)) !== null) rest = rest.slice(m[0].length);
+    return rest === line ? null : saidLine(rest);
+  }
+  function saidLine(rest) { return hasText(rest) ? logOf([], [rest], 1, "line", 0) : null; }
 
   /* query._logged: a plain line's level is a logger's (after a timestamp, bracketed or upper case), not typed
      ("warning: the certificate expires tomorrow" is prose) */
@@ -972,6 +997,8 @@
       parts.push("searched the " + (one ? "" : n(p.log_lines) + " ") + "JSON or logfmt record" + (one ? "" : "s") +
                  " by " + its + " message fields, not " + its + " other keys, ids and timestamps" +
                  linesBefore(p, one ? "it" : "them"));
+    } else if (p.log_level === "line") {  /* a single logged line (query._one_line) */
+      parts.push("searched the log line without its timestamp, host and ids");
     } else if (own(CRASHES, p.log_level)) {  /* a Python traceback (query._traceback), a Go crash (query._go_panic) */
       var crash = CRASHES[p.log_level];
       parts.push("searched the " + crash[0] + " by its " + crash[1] + " line" + (p.log_kept === 1 ? "" : "s") +

@@ -78,7 +78,7 @@ PREAMBLE_LINES and together at most PREAMBLE_CHARS (the last one cut there), tha
 stack-trace lines nor indented; the line after them is the log's. Whether the rest is a log is judged
 without them: a sentence above a logged stack trace (one record) made it prose.
 
-Prose (a postmortem, an alert, a list of symptoms, a single log line) is never a log: no question of
+Prose (a postmortem, an alert, a list of symptoms, a single line) is never a log: no question of
 kb/eval/cases.yml and no incident of the starter KB changed (tests/test_query_logs.py). But a few JSON or logfmt
 records (fewer than LOG_MIN_LINES lines, each with a level and a message field, after the words written before
 them: a line or two copied from Kibana, Loki or `kubectl logs`) are searched by their message fields, each once:
@@ -88,6 +88,15 @@ plain lines with a level word each, as a logger writes it (after a timestamp, br
 a typed "error: ..."), when some are at an error (else warning) level beside others. And a Python
 traceback pasted alone is searched by its exception lines, a Go crash (a ``panic:`` or ``fatal error:`` and its
 goroutine dump) by its panic lines: whole, their frames outweighed what failed (_traceback, _go_panic).
+A single line that starts as a logger writes it is searched without what says nothing of what failed: its
+timestamps (a time of day alone only where a level or host follows, as above), syslog's host and process, klog's
+header, then the ids and EC2 host names after them (LINE_ID: a UUID, 16 hex digits or more, ``req=3f0c2a1e-…``,
+``ip-10-0-3-17.eu-west-1.compute.internal``) or, after a timestamp, the words before its level word (as a log's
+record's: PostgreSQL's ``UTC [2211] app@db``); its level word and all after it are kept, as a message is quoted
+with it ("FATAL: sorry, too many clients already" is a signal). Found in review: "Too many open files" alone found
+file-descriptor-exhaustion at p 0.95, after an EC2 host's name 0.42, after a timestamp, host, request and trace id
+0.36; "OOMKilled" 0.99, then 0.49 (_one_line). A line with none of those before it is searched as it is: no question
+of the eval sets changed.
 
 A text within the limit is searched as it is (its error lines, for a log). The site's box and its
 in-browser ranker do the same (site/theme/assets/recur-query.js, a port checked against this one by
@@ -211,6 +220,15 @@ ACCESS = re.compile(
 # [\w.@-] with no "=" after it, each try to the run's end, 1.5-2.5 s for 20,000 characters (bench/log_read.py),
 # the GIL held. The browser's port has no lookbehind (Safari < 16.4 cannot parse one): "(?:^|[ \t])" there
 LOGFMT_FIELD = re.compile(r'(?<![^ \t])([\w.@-]+)=("(?:[^"\\]|\\[\s\S])*"?|[^ \t]*)', re.ASCII)
+# what starts a logged line but says nothing of what failed (_one_line): an id (a UUID, 16 hex digits or more, or a
+# key=value of a hex id with a digit in it: "req=3f0c2a1e-9b7d-…", "trace=9f1c…"), an EC2 host's name
+# ("ip-10-0-3-17", "ip-10-0-3-17.eu-west-1.compute.internal")
+LINE_ID = re.compile(
+    r"(?:(?:[\w.@-]+=)?(?:[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}|[0-9A-Fa-f]{16,})"
+    r"|[\w.@-]+=(?=[0-9A-Fa-f-]*[0-9])[0-9A-Fa-f][0-9A-Fa-f-]{7,}"
+    r"|ip-\d{1,3}(?:-\d{1,3}){3}(?:\.[\w-]+)*)(?:[ \t]+|$)",
+    re.ASCII,
+)
 # unindented lines of a stack trace or a crash dump: part of the record above, counted neither way
 STACK = re.compile(
     r"Caused by:|Suppressed:|\.\.\. \d+ (?:more|common frames omitted)|Traceback \(most recent call last\)"
@@ -354,6 +372,8 @@ class Prepared:
         parts = [self._alert_note(others)] if self.alerts else []
         if self.log_level == "record":  # a few JSON or logfmt records (_few_records)
             parts.append(self._records_note())
+        elif self.log_level == "line":  # a single logged line (_one_line)
+            parts.append("searched the log line without its timestamp, host and ids")
         elif self.log_level in CRASHES:  # a Python traceback (_traceback), a Go crash (_go_panic)
             what, kept, rest = CRASHES[self.log_level]
             s = "" if self.log_kept == 1 else "s"
@@ -598,7 +618,7 @@ def read_log(text: str) -> Log | None:
     if crash is not None:
         return crash
     if len(lines) < LOG_MIN_LINES:
-        return _few_records(lines)
+        return _few_records(lines) or (_one_line(lines[0]) if len(lines) == 1 else None)
     before = _before_log(lines)
     scan = _scan(lines[len(before) :])  # the words before the log are not its lines: a log or not by its own
     if not scan.records or scan.records < LOG_SHARE * (scan.records + scan.others):
@@ -746,6 +766,45 @@ def _few_records(lines: list[str]) -> Log | None:
     if plain:  # plain lines all at one level: what they say is the lines themselves, as a plain storm's
         return None
     return _log_of(before, [m for _, m in said], len(said), "record")
+
+
+def _one_line(raw: str) -> Log | None:
+    """A single line pasted that starts as a logger writes it, searched without what says nothing of what failed:
+    its timestamps (a time of day alone only where read_line reads a record), syslog's host and process, klog's
+    header, then the ids and EC2 host names after them (LINE_ID) or, after a timestamp, any words before its level
+    word (as read_line reads a record's level: PostgreSQL's "UTC [2211] app@db"), at level "line"; its level word
+    and the rest kept, as they are part of many a message quoted ("FATAL: sorry, too many clients already", a
+    signal; "2026-12-06 09:14:22.123 UTC [2231] ERROR:  deadlock detected" p 0.93, without its timestamp alone 0.89,
+    as "ERROR:  deadlock detected" 0.96). None when nothing of it
+    goes, or nothing else is left. Found in review: "Too many open files" alone found file-descriptor-exhaustion at
+    p 0.95, after "ip-10-0-3-17.eu-west-1.compute.internal" at 0.42, after a timestamp, host, request and trace
+    id at 0.36; "OOMKilled" 0.99, after a timestamp and host 0.49."""
+    line = raw.strip(WS)
+    if len(line) > MAX_QUERY_CHARS:  # no line copied from a log; read_line on 1,000,000 characters costs
+        return None
+    rest = line
+    if read_line(line)[0]:  # a logged record: its timestamps, host and klog header go
+        for _ in range(4):
+            m = STAMP.match(rest) or KLOG.match(rest)
+            if not m:
+                break
+            rest = rest[m.end() :]
+            host = HOST.match(rest)
+            rest = rest[host.end() :] if host else rest
+        later = None if rest == line or LEVEL_AT.match(rest) else LEVEL_LATER.match(rest)
+        if later:  # the words before its level go (PostgreSQL's "UTC [2211] app@db", ids), its level stays: a token
+            said = later.group().rstrip(" \t")
+            return _said_line(rest[max(said.rfind(" "), said.rfind("\t")) + 1 :])
+    at = 0
+    while m := LINE_ID.match(rest, at):
+        at = m.end()
+    rest = rest[at:]
+    return None if rest == line else _said_line(rest)
+
+
+def _said_line(rest: str) -> Log | None:
+    """What _one_line searches of a line, ``rest``, at level "line", or None when nothing is left of it."""
+    return _log_of([], [rest], 1, "line") if has_text(rest) else None
 
 
 def _logged(line: str) -> bool:
