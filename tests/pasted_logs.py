@@ -626,6 +626,21 @@ def nginx_access_fd(requests: int = 24) -> str:
     return "\n".join(out) + "\n"
 
 
+def smoke_test_output(lines: int = 400) -> str:
+    """A CI job's smoke test, pasted whole (about 60,000 characters): the shell's trace of each request and the
+    status it got, no log records, and in its middle what the job printed of nginx's error log, one lower-case
+    ``[alert]`` line among them (over MAX_QUERY_CHARS: its middle is condensed)."""
+    out = []
+    for i in range(lines):
+        out.append(
+            f"+ curl -sS -o /dev/null -w '%{{http_code}} %{{time_total}}' https://staging.example.org/api/items/{i}"
+        )
+        out.append(f"200 0.0{i % 9 + 1}{i % 7} (item {i} of {lines}, attempt 1, cache {'hit' if i % 3 else 'miss'})")
+        if i == lines // 2:
+            out.append("2026/11/14 17:21:30 [alert] 27#27: *90412 socket() failed (24: Too many open files)")
+    return "\n".join(out) + "\n"
+
+
 # each reviewed paste, the starter KB's pattern it belongs to, and what it exposed
 REVIEWED = {
     "py-deadlock": (_PSYCOPG, "database-deadlock"),  # a traceback's exception, psycopg2.errors.DeadlockDetected

@@ -22,6 +22,7 @@ from pasted_logs import (
     nginx_access_fd,
     node_oom_log,
     plain_log,
+    smoke_test_output,
 )
 from procs import python_guarded
 from serve_util import alert_payload, fake_app, running
@@ -288,6 +289,17 @@ def test_an_access_log_line_is_a_record_that_says_nothing_but_a_server_error():
     p = prepare("\n".join([*lines[:3], ACCESS_502, *lines[3:]]))
     assert p.text.split("\n") == ['"GET /api/cart/7 HTTP/1.1" 502 157 "-" "curl/8.5.0"', p.text.split("\n")[-1]]
     assert p.log_unlevelled == 1 and "Too many open files" in p.text
+
+
+def test_a_long_pastes_middle_keeps_the_levels_nginx_writes_in_lower_case():
+    """Found in review: condensing a 53,000-character paste kept its upper-case ERROR line and lost nginx's
+    ``[alert] ... socket() failed (24: Too many open files)``: TELLING read upper-case levels only."""
+    text = smoke_test_output()
+    p = prepare(text)
+    assert len(text) > 2 * MAX_QUERY_CHARS and p.middle > 0 and not p.log_lines
+    assert "2026/11/14 17:21:30 [alert] 27#27: *90412 socket() failed (24: Too many open files)" in p.text.split("\n")
+    for level in ("error", "crit", "emerg", "proxy:error"):
+        assert f"[{level}] 27#27" in prepare(text.replace("[alert]", f"[{level}]")).text, level
 
 
 def test_a_time_of_day_alone_starts_no_record():

@@ -33,7 +33,7 @@
   var FRAME = /^[ \t]+at (?:(?:async|new) )?[A-Za-z_$<>\/\\.][\w$.<>\/:\\-]*(?:[ \t]*\(|:\d)/;
   var ELIDED = /^[ \t]*\.\.\. [0-9]+ (?:more|common frames omitted)[ \t\r]*$/;
   var FRAME_OR_ELIDED = /^[ \t]+at |\.\.\. [0-9]/m;
-  var TELLING = /Caused by:|\b(?:ERROR|FATAL|PANIC|SEVERE)\b|Exception|Error\b/;
+  var TELLING = /Caused by:|\b(?:ERROR|FATAL|PANIC|SEVERE|CRIT|CRITICAL|EMERG)\b|Exception|Error\b|\[(?:[a-z_]+:)?(?:error|crit|alert|emerg|fatal)\]/;
   /* recur/util/text.py: ANSI (strip_ansi), what prepare takes out first, as query.prepare does */
   var ANSI = /\x1b(?:\[[0-?]{0,64}[ -\/]{0,8}[@-~]|\][^\x07\x1b]{0,512}(?:\x07|\x1b\\)|[@-_])/g;
   /* util/text.py EMOJI_RUN and without_emoji: an emoji's run out of what is searched, with the spaces around it

@@ -10,7 +10,8 @@ MAX_QUERY_CHARS is condensed to fit rather than cut at its end. A pasted Java st
    lines go;
 2. still too long: the start (HEAD_SHARE of the limit) and the end (TAIL_SHARE) are kept, each cut at
    a line end when one is near, and of the middle only the lines that say what failed (TELLING:
-   ``Caused by:``, ERROR, FATAL, an exception or error class), the last ones first, each at most
+   ``Caused by:``, ERROR, FATAL, CRITICAL, an exception or error class, and the levels nginx and Apache write
+   in lower case, ``[error]``, ``[crit]``, ``[alert]``, ``[emerg]``), the last ones first, each at most
    LINE_CHARS long.
 
 A pasted log is searched by its error lines. 39 ordinary lines and one ``No space left on device``
@@ -140,7 +141,13 @@ NON_ENGLISH_NOTE = (
     "this text reads as another language than English; Recur's model reads English: the patterns it knows are "
     "matched best by an English description, an error message or a log line"
 )
-TELLING = re.compile(r"Caused by:|\b(?:ERROR|FATAL|PANIC|SEVERE)\b|Exception|Error\b", re.ASCII)
+# (and a level nginx or Apache writes: "[crit]", "[alert]", Apache's "[proxy:error]"; found in review, a 53,000-character
+# paste kept its one ERROR line and lost nginx's "[alert] ... socket() failed (24: Too many open files)")
+TELLING = re.compile(
+    r"Caused by:|\b(?:ERROR|FATAL|PANIC|SEVERE|CRIT|CRITICAL|EMERG)\b|Exception|Error\b"
+    r"|\[(?:[a-z_]+:)?(?:error|crit|alert|emerg|fatal)\]",
+    re.ASCII,
+)
 
 # a pasted log (read_log). Lines are split at "\n" and trimmed of WS only (Python's strip() and JS's
 # trim() take different characters off)
