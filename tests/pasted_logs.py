@@ -641,6 +641,42 @@ def smoke_test_output(lines: int = 400) -> str:
     return "\n".join(out) + "\n"
 
 
+def haproxy_syslog(requests: int = 40) -> str:
+    """haproxy logging to syslog: ``requests`` HTTP log lines (client:port, time, frontend, backend/server, timers,
+    status ...), all 200s, and among them the line that says one server failed its health checks; the requests
+    after it go to the others. Over syslog no line has a level."""
+    out = []
+    for i in range(requests):
+        server = f"app-{i % 3 + 1}" if i < requests // 2 else f"app-{i % 2 + 1}"
+        out.append(
+            f"Nov 14 17:22:{i % 60:02d} edge-2 haproxy[1408]: 198.51.100.{i % 250}:{40000 + i * 7} "
+            f"[14/Nov/2026:17:22:{i % 60:02d}.{i * 37 % 1000:03d}] www~ be_shop/{server} 0/0/1/{9 + i % 5}/{11 + i % 5} "
+            f'200 {700 + i * 13} - - ---- {30 + i % 4}/{30 + i % 4}/1/0/0 0/0 "GET /api/cart/{i} HTTP/1.1"'
+        )
+        if i == requests // 2:
+            out.append(
+                f"Nov 14 17:22:{i % 60:02d} edge-2 haproxy[1408]: Server be_shop/app-3 is DOWN, reason: Layer4 "
+                'connection problem, info: "Connection refused", check duration: 0ms. 2 active and 0 backup servers '
+                "left. 0 sessions active, 0 requeued, 0 remaining in queue."
+            )
+    return "\n".join(out) + "\n"
+
+
+# haproxy on stderr (a container's output): its levels in brackets, its pid before " : "
+HAPROXY_STDERR = """\
+[NOTICE]   (1) : haproxy version is 2.8.5-aaba8d0
+[NOTICE]   (1) : path to executable is /usr/local/sbin/haproxy
+[WARNING]  (1) : config : missing timeouts for frontend 'stats'.
+[NOTICE]   (1) : New worker (8) forked
+[NOTICE]   (1) : Loading success.
+[WARNING]  (8) : Server be_shop/app-1 is DOWN, reason: Layer7 wrong status, code: 503, info: "Service Unavailable", check duration: 3ms. 2 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.
+[WARNING]  (8) : Server be_shop/app-2 is DOWN, reason: Layer7 wrong status, code: 503, info: "Service Unavailable", check duration: 2ms. 1 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.
+[WARNING]  (8) : Server be_shop/app-3 is DOWN, reason: Layer7 wrong status, code: 503, info: "Service Unavailable", check duration: 2ms. 0 active and 0 backup servers left. 3 sessions active, 0 requeued, 0 remaining in queue.
+[ALERT]    (8) : backend 'be_shop' has no server available!
+[NOTICE]   (8) : haproxy stats: 0 sessions active
+"""
+
+
 # each reviewed paste, the starter KB's pattern it belongs to, and what it exposed
 REVIEWED = {
     "py-deadlock": (_PSYCOPG, "database-deadlock"),  # a traceback's exception, psycopg2.errors.DeadlockDetected

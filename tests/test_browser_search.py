@@ -544,6 +544,7 @@ def test_the_pages_query_reads_the_reviewed_shapes_as_query_py(tmp_path):
     journal = [f"Dec 03 11:50:{i:02d} ip-10-2-9-41 systemd[1]: Started Session {i} of User core." for i in range(20)]
     texts = [text for text, _ in pasted_logs.REVIEWED.values()] + [pasted_logs.docker_log()]
     texts += [pasted_logs.nginx_access_fd(4)]  # a few lines: the error line alone
+    texts += [pasted_logs.HAPROXY_STDERR, pasted_logs.haproxy_syslog()]  # haproxy's pid after its level; over syslog
     texts += ["\n".join(ordinary[:12] + [shape] + ordinary[12:]) for shape in REVIEWED_SHAPES]
     texts += ["\n".join(journal[:6] + [shape] + journal[6:]) for shape in REVIEWED_SHAPES]
     texts += ["\r\n".join(ordinary[:4] + [shape] * 8) for shape in REVIEWED_SHAPES]  # mostly it: a storm

@@ -117,6 +117,8 @@
   var HOST = new RegExp("^(?:(?!(?:" + UP + ")\\b)[\\w.-]+ [\\w./@()-]+(?:\\[\\d+\\])?:[ \\t]+|(?:stdout|stderr)[ \\t]+[FP][ \\t]+)");
   /* query.SPRING: Spring Boot's pid, "---", [thread] and logger before " : ", after its level */
   var SPRING = /^(?:\d+[ \t]+)?---[ \t]+(?:\[[^\]\n]*\][ \t]*){1,3}[^ \t]+[ \t]+:(?:[ \t]+|$)/;
+  /* query.HAPROXY_PID: haproxy's date and pid after its level on stderr, "(8) : " */
+  var HAPROXY_PID = /^(?:\d{3}\/\d{6}[ \t]+)?\(\d+\)[ \t]+:(?:[ \t]+|$)/;
   var LOGFMT = /^(?:ts|time|t|timestamp|level|lvl)=/;
   /* query.ACCESS: an access log's line (nginx's and Apache's, haproxy's HTTP log), what is searched and its status */
   var ACCESS = new RegExp(
@@ -401,7 +403,7 @@
       if (m) {
         var word = m.slice(1).filter(function (g) { return g; })[0];
         record = true; level = LEVEL_OF[word.toUpperCase()]; rest = rest.slice(m[0].length);
-        var spring = SPRING.exec(rest);
+        var spring = SPRING.exec(rest) || HAPROXY_PID.exec(rest);
         if (spring) rest = rest.slice(spring[0].length);
       } else if (clock) return [false, null, line, false];  /* a time of day, no date, no level: prose */
     }

@@ -56,7 +56,8 @@ and 4th under "no known pattern" (tests/pasted_logs.py). So, before any condensi
    Of a JSON or logfmt record its message fields are searched (MESSAGE_KEYS: msg, message, error,
    err.message, error.message, jsonPayload.message, Serilog's @m, or its @mt filled ...; keys, trace ids
    and timestamps are noise), of a plain one the line without its timestamp, host and level (and
-   PostgreSQL's ``UTC [2211] app@db``, Spring Boot's ``1 --- [exec-7] o.a.c.C.[.[/].[x] : ``: SPRING), of a
+   PostgreSQL's ``UTC [2211] app@db``, Spring Boot's ``1 --- [exec-7] o.a.c.C.[.[/].[x] : ``: SPRING, haproxy's
+   ``(8) : `` after its ``[WARNING]`` or ``[ALERT]`` on stderr: HAPROXY_PID), of a
    .NET ``fail: Category[EventId]`` the indented lines under it that are not stack frames. A log with no
    error line is searched by its warning lines the same way (a WARN that says what went wrong is then the
    best lead); next to an error line, warnings are left out:
@@ -209,6 +210,9 @@ HOST = re.compile(rf"(?!(?:{_UP})\b)[\w.-]+ [\w./@()-]+(?:\[\d+\])?:[ \t]+|(?:st
 # review: "ERROR 1 --- [http-nio-8080-exec-17] o.a.c.c.C.[.[.[/].[dispatcherServlet] : Servlet.service() ..."
 # was searched from its pid on. The logger is one token ("[.[/]" in it), anchored: tried once a line
 SPRING = re.compile(r"(?:\d+[ \t]+)?---[ \t]+(?:\[[^\]\n]*\][ \t]*){1,3}[^ \t]+[ \t]+:(?:[ \t]+|$)", re.ASCII)
+# after haproxy's level on stderr ("[WARNING]  (8) : Server be_api/api-3 is DOWN ..."; before 2.4 "[WARNING] 339/095110
+# (8) : "): its date and pid, before " : " and the message
+HAPROXY_PID = re.compile(r"(?:\d{3}/\d{6}[ \t]+)?\(\d+\)[ \t]+:(?:[ \t]+|$)", re.ASCII)
 LOGFMT = re.compile(r"(?:ts|time|t|timestamp|level|lvl)=", re.ASCII)
 # an HTTP server's access log line: nginx's and Apache's combined or common format, its client, ident, user and
 # time ("10.0.0.1 - - [06/Dec/2026:09:14:02 +0000] "GET / HTTP/1.1" 200 ..."), then what is searched (group 1) with
@@ -274,7 +278,11 @@ CHAINED = re.compile(r"During handling of the above exception|The above exceptio
 # lines below, bar stack frames and the end of an inner exception's trace
 DOTNET_CATEGORY = re.compile(r"[\w.]+\[\d+\]", re.ASCII)
 NOT_MESSAGE = re.compile(r"[ \t]*(?:File \"|--- End of )", re.ASCII)
-# a line with no level that says what failed
+# a line with no level that says what failed. Not haproxy's "Server be_api/api-3 is DOWN, reason: Layer4 connection
+# problem, info: "Connection refused" ..." (over syslog it has no level): found in review, a 200-line haproxy log
+# with one was searched whole, lb-health-check-misconfigured 1st at p 0.04 under "no known pattern"; by that line
+# alone db-connection-pool-exhausted was 1st (its "Connection refused", "sessions active", "queue"), and on our own
+# haproxy log (tests/pasted_logs.py haproxy_syslog) 1st at p 0.30, a known pattern, a wrong answer said surely
 TELLING_TEXT = re.compile(
     r"Caused by:|Exception|Error\b|\b(?:ERROR|FATAL|PANIC|SEVERE|CRITICAL|FAILED|[Ee]rror|[Ff]ailed|[Ff]atal|panic"
     r"|segfault)\b|[Oo]ut of memory",
@@ -964,7 +972,7 @@ def read_line(line: str) -> tuple[bool, str | None, str, bool]:
         m = LEVEL_AT.match(rest) or (LEVEL_LATER.match(rest) if record else None)
         if m:  # a level word starts a record, or follows its timestamp within a few words
             record, level, rest = True, LEVEL_OF[next(g for g in m.groups() if g).upper()], rest[m.end() :]
-            spring = SPRING.match(rest)
+            spring = SPRING.match(rest) or HAPROXY_PID.match(rest)
             rest = rest[spring.end() :] if spring else rest
         elif clock:
             return False, None, line, False  # "10:05:12 DB dashboards show ...": a timeline's line, prose
