@@ -608,6 +608,75 @@ _NGINX_TIMEOUT = """\
 """
 
 
+def nginx_access_fd(requests: int = 24) -> str:
+    """An nginx container's output (`kubectl logs` of an ingress controller): ``requests`` access-log lines in the
+    combined format, all 200s and 304s, and among them, halfway, the one line of its error log that says what failed:
+    nginx out of file descriptors. Access lines start with the client's address, not a timestamp."""
+    agents = ["Mozilla/5.0 (X11; Linux x86_64)", "catalog-sync/2.4", "Go-http-client/1.1"]
+    out = []
+    for i in range(requests):
+        client, path = f"172.16.{i % 7}.{20 + i * 3 % 200}", f"/api/catalog/items/{4100 + i * 37}"
+        status, size = (304, 0) if i % 4 == 3 else (200, 1800 + i * 61)
+        out.append(
+            f'{client} - - [14/Nov/2026:17:21:{i % 60:02d} +0100] "GET {path} HTTP/2.0" {status} {size} '
+            f'"https://shop.example.org/" "{agents[i % 3]}" {300 + i} 0.0{i % 9 + 1}'
+        )
+        if i == requests // 2:
+            out.append(f"2026/11/14 17:21:{i % 60:02d} [crit] 27#27: *90412 accept4() failed (24: Too many open files)")
+    return "\n".join(out) + "\n"
+
+
+def smoke_test_output(lines: int = 400) -> str:
+    """A CI job's smoke test, pasted whole (about 60,000 characters): the shell's trace of each request and the
+    status it got, no log records, and in its middle what the job printed of nginx's error log, one lower-case
+    ``[alert]`` line among them (over MAX_QUERY_CHARS: its middle is condensed)."""
+    out = []
+    for i in range(lines):
+        out.append(
+            f"+ curl -sS -o /dev/null -w '%{{http_code}} %{{time_total}}' https://staging.example.org/api/items/{i}"
+        )
+        out.append(f"200 0.0{i % 9 + 1}{i % 7} (item {i} of {lines}, attempt 1, cache {'hit' if i % 3 else 'miss'})")
+        if i == lines // 2:
+            out.append("2026/11/14 17:21:30 [alert] 27#27: *90412 socket() failed (24: Too many open files)")
+    return "\n".join(out) + "\n"
+
+
+def haproxy_syslog(requests: int = 40) -> str:
+    """haproxy logging to syslog: ``requests`` HTTP log lines (client:port, time, frontend, backend/server, timers,
+    status ...), all 200s, and among them the line that says one server failed its health checks; the requests
+    after it go to the others. Over syslog no line has a level."""
+    out = []
+    for i in range(requests):
+        server = f"app-{i % 3 + 1}" if i < requests // 2 else f"app-{i % 2 + 1}"
+        out.append(
+            f"Nov 14 17:22:{i % 60:02d} edge-2 haproxy[1408]: 198.51.100.{i % 250}:{40000 + i * 7} "
+            f"[14/Nov/2026:17:22:{i % 60:02d}.{i * 37 % 1000:03d}] www~ be_shop/{server} 0/0/1/{9 + i % 5}/{11 + i % 5} "
+            f'200 {700 + i * 13} - - ---- {30 + i % 4}/{30 + i % 4}/1/0/0 0/0 "GET /api/cart/{i} HTTP/1.1"'
+        )
+        if i == requests // 2:
+            out.append(
+                f"Nov 14 17:22:{i % 60:02d} edge-2 haproxy[1408]: Server be_shop/app-3 is DOWN, reason: Layer4 "
+                'connection problem, info: "Connection refused", check duration: 0ms. 2 active and 0 backup servers '
+                "left. 0 sessions active, 0 requeued, 0 remaining in queue."
+            )
+    return "\n".join(out) + "\n"
+
+
+# haproxy on stderr (a container's output): its levels in brackets, its pid before " : "
+HAPROXY_STDERR = """\
+[NOTICE]   (1) : haproxy version is 2.8.5-aaba8d0
+[NOTICE]   (1) : path to executable is /usr/local/sbin/haproxy
+[WARNING]  (1) : config : missing timeouts for frontend 'stats'.
+[NOTICE]   (1) : New worker (8) forked
+[NOTICE]   (1) : Loading success.
+[WARNING]  (8) : Server be_shop/app-1 is DOWN, reason: Layer7 wrong status, code: 503, info: "Service Unavailable", check duration: 3ms. 2 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.
+[WARNING]  (8) : Server be_shop/app-2 is DOWN, reason: Layer7 wrong status, code: 503, info: "Service Unavailable", check duration: 2ms. 1 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.
+[WARNING]  (8) : Server be_shop/app-3 is DOWN, reason: Layer7 wrong status, code: 503, info: "Service Unavailable", check duration: 2ms. 0 active and 0 backup servers left. 3 sessions active, 0 requeued, 0 remaining in queue.
+[ALERT]    (8) : backend 'be_shop' has no server available!
+[NOTICE]   (8) : haproxy stats: 0 sessions active
+"""
+
+
 # each reviewed paste, the starter KB's pattern it belongs to, and what it exposed
 REVIEWED = {
     "py-deadlock": (_PSYCOPG, "database-deadlock"),  # a traceback's exception, psycopg2.errors.DeadlockDetected
@@ -626,4 +695,6 @@ REVIEWED = {
     "describe-oom": (_DESCRIBE_OOM, "memory-leak-oom-kill"),  # the last state's OOMKilled under the BackOff event
     "innodb-status": (_INNODB_STATUS, "database-deadlock"),  # InnoDB's own words for a deadlock
     "nginx-timeout": (_NGINX_TIMEOUT, "timeout-cascade-no-circuit-breaker"),  # nginx's words for a 504
+    # its access lines were no records: searched whole, "no known pattern"
+    "nginx-access-fd": (nginx_access_fd(), "file-descriptor-exhaustion"),
 }

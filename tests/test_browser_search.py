@@ -392,7 +392,11 @@ def test_the_pages_query_condenser_condenses_as_query_py(tmp_path):
         "\x1b]0;build\x07"
         + "\n".join(f"\x1b[32m10:00:{i % 60:02d}\x1b[0m \x1b[1;31mERROR\x1b[0m quota exceeded {i}" for i in range(500))
     ]
-    for text, js in zip(texts, js_prepared(tmp_path, texts)):
+    from pasted_logs import smoke_test_output
+
+    smoke = smoke_test_output()  # nginx's lower-case levels are telling lines of its middle (query.TELLING)
+    levels = [smoke.replace("[alert]", f"[{level}]") for level in ("alert", "core:crit", "warn", "Error")]
+    for text, js in zip(texts + levels, js_prepared(tmp_path, texts + levels)):
         assert js == as_py(text), len(text)
     said = [query.prepare(t) for t in texts]
     assert [bool(p.frames) for p in said] == [
@@ -537,6 +541,11 @@ REVIEWED_SHAPES = [
     # integers over Python's 4,300-digit int() limit: JSON to both (a level, a template's hole, a field)
     '{"level":' + "9" * 5000 + ',"msg":"huge level"}\n{"level":"error","msg":"big","n":-' + "9" * 4400 + "}",
     '{"@l":"Error","@mt":"{N} {M} {S}","N":' + "9" * 5000 + ',"M":9007199254740993,"S":12}',
+    # access log lines (query.ACCESS): records with no level, saying something only at a 5xx; haproxy's after syslog's
+    '192.0.2.41 - - [14/Nov/2026:17:21:05 +0100] "GET /api/cart/7 HTTP/1.1" 502 157 "-" "curl/8.5.0"',
+    '2001:db8::7 - bob [14/Nov/2026:17:21:05 -0500] "POST /x HTTP/1.1" 404 0\n198.51.100.2 - - [bad] "GET /" 500 1',
+    "Nov 14 17:21:06 edge-2 haproxy[1408]: 198.51.100.7:51234 [14/Nov/2026:17:21:06.412] www~ app/app-1 "
+    '0/0/1/14/15 503 1043 - - ---- 41/41/2/1/0 0/0 "GET /api/cart HTTP/1.1"',
 ]
 
 
@@ -550,6 +559,8 @@ def test_the_pages_query_reads_the_reviewed_shapes_as_query_py(tmp_path):
     ordinary = [f"2026-12-01T10:00:{i:02d}Z INFO request {i} served in {i + 3} ms" for i in range(30)]
     journal = [f"Dec 03 11:50:{i:02d} ip-10-2-9-41 systemd[1]: Started Session {i} of User core." for i in range(20)]
     texts = [text for text, _ in pasted_logs.REVIEWED.values()] + [pasted_logs.docker_log()]
+    texts += [pasted_logs.nginx_access_fd(4)]  # a few lines: the error line alone
+    texts += [pasted_logs.HAPROXY_STDERR, pasted_logs.haproxy_syslog()]  # haproxy's pid after its level; over syslog
     texts += ["\n".join(ordinary[:12] + [shape] + ordinary[12:]) for shape in REVIEWED_SHAPES]
     texts += ["\n".join(journal[:6] + [shape] + journal[6:]) for shape in REVIEWED_SHAPES]
     texts += ["\r\n".join(ordinary[:4] + [shape] * 8) for shape in REVIEWED_SHAPES]  # mostly it: a storm
@@ -558,6 +569,22 @@ def test_the_pages_query_reads_the_reviewed_shapes_as_query_py(tmp_path):
         assert j == as_py(text), text[:200]
     logs = sum(1 for j in js if j[4])
     assert logs > len(texts) // 2 and any(j[9] for j in js)  # read as logs, some with lines with no level
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_a_single_logged_line_as_query_py(tmp_path):
+    """A single line that starts as a logger writes it is searched without its timestamp, host and ids (query._one_line)
+    in the box as on the server, and prose and a line starting with its level are searched as they are."""
+    from test_query_logs import ONE_LINE, PROSE
+
+    texts = [*ONE_LINE, *PROSE, "  req=ab12cd34ef56 \r\n", "2026-11-14T17:21:04Z ip-10-0-0-1", "\u200b"]
+    texts += ["0af7651916cd43dd8448eb211c80319c " * 3 + "x", "ip-10-0-0-1.a " + "ip-1-2-3-4 " * 50 + "OOMKilled"]
+    texts += [t + "\n\n" for t in ONE_LINE]  # blank lines after it: one line still
+    texts += ["ip-1-2-3-4 " * 1817 + "OOMKilled", "ip-1-2-3-4 " * 1819 + "OOMKilled"]  # at the bound and over it
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text[:200]
+    assert sum(j[6] == "line" for j in js) == 2 * len(ONE_LINE) + 3  # not an id or a stamp alone, nor over the bound
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")

@@ -33,7 +33,7 @@
   var FRAME = /^[ \t]+at (?:(?:async|new) )?[A-Za-z_$<>\/\\.][\w$.<>\/:\\-]*(?:[ \t]*\(|:\d)/;
   var ELIDED = /^[ \t]*\.\.\. [0-9]+ (?:more|common frames omitted)[ \t\r]*$/;
   var FRAME_OR_ELIDED = /^[ \t]+at |\.\.\. [0-9]/m;
-  var TELLING = /Caused by:|\b(?:ERROR|FATAL|PANIC|SEVERE)\b|Exception|Error\b/;
+  var TELLING = /Caused by:|\b(?:ERROR|FATAL|PANIC|SEVERE|CRIT|CRITICAL|EMERG)\b|Exception|Error\b|\[(?:[a-z_]+:)?(?:error|crit|alert|emerg|fatal)\]/;
   /* recur/util/text.py: ANSI (strip_ansi), what prepare takes out first, as query.prepare does */
   var ANSI = /\x1b(?:\[[0-?]{0,64}[ -\/]{0,8}[@-~]|\][^\x07\x1b]{0,512}(?:\x07|\x1b\\)|[@-_])/g;
   /* util/text.py EMOJI_RUN and without_emoji: an emoji's run out of what is searched, with the spaces around it
@@ -117,7 +117,17 @@
   var HOST = new RegExp("^(?:(?!(?:" + UP + ")\\b)[\\w.-]+ [\\w./@()-]+(?:\\[\\d+\\])?:[ \\t]+|(?:stdout|stderr)[ \\t]+[FP][ \\t]+)");
   /* query.SPRING: Spring Boot's pid, "---", [thread] and logger before " : ", after its level */
   var SPRING = /^(?:\d+[ \t]+)?---[ \t]+(?:\[[^\]\n]*\][ \t]*){1,3}[^ \t]+[ \t]+:(?:[ \t]+|$)/;
+  /* query.HAPROXY_PID: haproxy's date and pid after its level on stderr, "(8) : " */
+  var HAPROXY_PID = /^(?:\d{3}\/\d{6}[ \t]+)?\(\d+\)[ \t]+:(?:[ \t]+|$)/;
   var LOGFMT = /^(?:ts|time|t|timestamp|level|lvl)=/;
+  /* query.ACCESS: an access log's line (nginx's and Apache's, haproxy's HTTP log), what is searched and its status */
+  var ACCESS = new RegExp(
+    "^(?:[^ \\t]+ [^ \\t]+ [^ \\t]+ \\[\\d{2}/[A-Z][a-z]{2}/\\d{4}:\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)? [+-]\\d{4}\\] " +
+    "(\"[^\"\\n]*\" (\\d{3}))(?![^ \\t])" +
+    "|[^ \\t]+:\\d+ \\[\\d{2}/[A-Z][a-z]{2}/\\d{4}:\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?\\] " +
+    "([^ \\t]+ [^ \\t]+ [+-]?\\d+(?:/[+-]?\\d+){4} (-?\\d{1,3}))(?![^ \\t]))");
+  /* query.LINE_ID: an id or an EC2 host's name starting a logged line (oneLine) */
+  var LINE_ID = /^(?:(?:[\w.@-]+=)?(?:[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}|[0-9A-Fa-f]{16,})|[\w.@-]+=(?=[0-9A-Fa-f-]*[0-9])[0-9A-Fa-f][0-9A-Fa-f-]{7,}|ip-\d{1,3}(?:-\d{1,3}){3}(?:\.[\w-]+)*)(?:[ \t]+|$)/;
   /* a key starts a token, as query.py's: the blank before it is matched here, not looked behind at */
   var LOGFMT_FIELD = /(?:^|[ \t])([\w.@-]+)=("(?:[^"\\]|\\[\s\S])*"?|[^ \t]*)/g;
   var STACK = new RegExp(
@@ -175,7 +185,7 @@
     var lines = text.split("\n").filter(function (x) { return trim(x) !== ""; });
     var crash = traceback(lines) || goPanic(lines);
     if (crash) return crash;
-    if (lines.length < LOG_MIN_LINES) return fewRecords(lines);
+    if (lines.length < LOG_MIN_LINES) return fewRecords(lines) || (lines.length === 1 ? oneLine(lines[0]) : null);
     var before = beforeLog(lines), s = scan(lines.slice(before.length));
     if (!s.records || s.records < LOG_SHARE * (s.records + s.others)) return null;
     var picked = pick(s, lines.length);
@@ -259,10 +269,33 @@
     return logOf(before, distinct(said.map(function (e) { return e[1]; })), said.length, "record", 0);
   }
 
+  /* query._one_line: a single logged line without its timestamps, host, klog header, then ids and EC2 host names */
+  function oneLine(raw) {
+    var line = trim(raw), rest = line, m;
+    if (Array.from(line).length > MAX_QUERY_CHARS) return null;  /* no line copied from a log (code points) */
+    if (readLine(line)[0]) {
+      for (var k = 0; k < 4; k++) {
+        m = STAMP.exec(rest) || KLOG.exec(rest);
+        if (!m) break;
+        rest = rest.slice(m[0].length);
+        var host = HOST.exec(rest);
+        if (host) rest = rest.slice(host[0].length);
+      }
+      var later = rest === line || LEVEL_AT.test(rest) ? null : LEVEL_LATER.exec(rest);
+      if (later) {  /* the words before its level go, its level (a token) stays */
+        var said = rstripOf(later[0], " \t");
+        return saidLine(rest.slice(Math.max(said.lastIndexOf(" "), said.lastIndexOf("\t")) + 1));
+      }
+    }
+    while ((m = LINE_ID.exec(rest)) !== null) rest = rest.slice(m[0].length);
+    return rest === line ? null : saidLine(rest);
+  }
+  function saidLine(rest) { return hasText(rest) ? logOf([], [rest], 1, "line", 0) : null; }
+
   /* query._logged: a plain line's level is a logger's (after a timestamp, bracketed or upper case), not typed
      ("warning: the certificate expires tomorrow" is prose) */
   function logged(line) {
-    if (STAMP.test(line) || KLOG.test(line)) return true;
+    if (STAMP.test(line) || KLOG.test(line) || ACCESS.test(line)) return true;
     var m = LEVEL_AT.exec(line);
     return m !== null && !m[4];
   }
@@ -355,6 +388,11 @@
       if (m) { rest = rest.slice(m[0].length); record = true; level = KLOG_LEVEL[m[1]]; clock = false; }
       break;
     }
+    var access = ACCESS.exec(rest);
+    if (access) {  /* query.read_line: of an access log's line, from its request on; a 5xx says what failed */
+      var said = access[1] !== undefined ? access[1] : access[3], status = access[1] !== undefined ? access[2] : access[4];
+      return [true, status.charAt(0) === "5" ? null : "other", rest.slice(access[0].length - said.length), false];
+    }
     if (rest.charAt(0) === "{" && rest.charAt(rest.length - 1) === "}") {
       var fields = jsonFields(rest);
       return fields !== null ? [true].concat(structured(fields, rest), [true]) : [true, level, rest, false];
@@ -365,7 +403,7 @@
       if (m) {
         var word = m.slice(1).filter(function (g) { return g; })[0];
         record = true; level = LEVEL_OF[word.toUpperCase()]; rest = rest.slice(m[0].length);
-        var spring = SPRING.exec(rest);
+        var spring = SPRING.exec(rest) || HAPROXY_PID.exec(rest);
         if (spring) rest = rest.slice(spring[0].length);
       } else if (clock) return [false, null, line, false];  /* a time of day, no date, no level: prose */
     }
@@ -961,6 +999,8 @@
       parts.push("searched the " + (one ? "" : n(p.log_lines) + " ") + "JSON or logfmt record" + (one ? "" : "s") +
                  " by " + its + " message fields, not " + its + " other keys, ids and timestamps" +
                  linesBefore(p, one ? "it" : "them"));
+    } else if (p.log_level === "line") {  /* a single logged line (query._one_line) */
+      parts.push("searched the log line without its timestamp, host and ids");
     } else if (own(CRASHES, p.log_level)) {  /* a Python traceback (query._traceback), a Go crash (query._go_panic) */
       var crash = CRASHES[p.log_level];
       parts.push("searched the " + crash[0] + " by its " + crash[1] + " line" + (p.log_kept === 1 ? "" : "s") +

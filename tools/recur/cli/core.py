@@ -462,6 +462,9 @@ def _read_query(text: tuple) -> str:
     return utf8.clean(data)
 
 
+# what `recur suggest` calls the one line it quotes of a paste read as one thing (retrieval.query's log_level): a few
+# records' or a single line's message, a traceback's exception, a Go crash's panic; else "the first of them"
+SAID_ALONE = {"record": "what it says", "line": "what it says", "traceback": "its exception", "panic": "its panic"}
 # the most of stdin `recur suggest -` reads, keeping its end (read_stdin_tail): a log followed with -f never ends
 STDIN_MOST = 64 * 1024 * 1024
 
@@ -595,7 +598,8 @@ def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
             err=True,
         )
     read = [prepare(q) for q, _ in items]
-    logs = sum(1 for p in read if p.log_lines and p.log_level != "record")  # a few records: their note says it
+    # a few records, a single line: their note says it
+    logs = sum(1 for p in read if p.log_lines and p.log_level not in ("record", "line"))
     if logs:  # each answer's query_note says how many lines of how many
         click.echo(
             f"recur: {logs} quer{'y is a log' if logs == 1 else 'ies are logs'}: each is searched by its error lines "
@@ -688,7 +692,7 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, site_url, te
         from recur.cli.render import first_log_line
 
         # one record's message, or one traceback's exception or Go crash's panic, is no "first of them"
-        alone = {"record": "what it says", "traceback": "its exception", "panic": "its panic"}.get(prepared.log_level)
+        alone = SAID_ALONE.get(prepared.log_level)
         what = alone if alone and prepared.log_kept == 1 else "the first of them"
         click.echo(f"recur: {what}: {first_log_line(prepared)}", err=True)
     engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice)

@@ -10,7 +10,8 @@ MAX_QUERY_CHARS is condensed to fit rather than cut at its end. A pasted Java st
    lines go;
 2. still too long: the start (HEAD_SHARE of the limit) and the end (TAIL_SHARE) are kept, each cut at
    a line end when one is near, and of the middle only the lines that say what failed (TELLING:
-   ``Caused by:``, ERROR, FATAL, an exception or error class), the last ones first, each at most
+   ``Caused by:``, ERROR, FATAL, CRITICAL, an exception or error class, and the levels nginx and Apache write
+   in lower case, ``[error]``, ``[crit]``, ``[alert]``, ``[emerg]``), the last ones first, each at most
    LINE_CHARS long.
 
 A pasted log is searched by its error lines. 39 ordinary lines and one ``No space left on device``
@@ -24,7 +25,14 @@ and 4th under "no known pattern" (tests/pasted_logs.py). So, before any condensi
    10:02:03``, dmesg's ``[ 8812.41]``; a time of day with no date, ``10:02:03``, only when a level, a
    host or a JSON or logfmt record follows it: a responder's timeline, "10:05:12 DB dashboards show ...",
    and a copied chat, "[10:02:41] alice: ...", are prose), klog's ``E1201 10:02:03.123 …]``, logfmt's
-   ``ts=``/``time=``/``level=``, or a level word (``ERROR``, ``[warn]``, ``error:``, .NET's ``fail:``).
+   ``ts=``/``time=``/``level=``, a level word (``ERROR``, ``[warn]``, ``error:``, .NET's ``fail:``), or an HTTP
+   server's access line (ACCESS: nginx's and Apache's combined or common format, ``10.0.0.1 - - [06/Dec/2026:09:14:02
+   +0000] "GET / HTTP/1.1" 200 ...``, and haproxy's HTTP log, ``10.0.0.1:50412 [06/Dec/2026:09:14:02.123] fe be/srv
+   0/0/1/12/13 200 ...``, after syslog's prefix): a record with no level that says nothing (as a benign level)
+   unless its status is a server error, 5xx, searched from its request on. Found in review: an ingress
+   controller's access lines (its client's address first, no timestamp) were no records, and nginx's one ``[alert]
+   ... socket() failed (24: Too many open files)`` among four of them was searched as prose, "no known pattern"
+   (file-descriptor-exhaustion p 0.02; alone, p 0.94).
    Indented lines and stack-trace lines belong to the record above them and count neither way, and so
    do PostgreSQL's DETAIL, HINT, CONTEXT and STATEMENT lines and a Python traceback's last line;
 2. its *error lines* are the records at an error level (LEVELS: error, fatal, critical, panic, severe,
@@ -48,7 +56,8 @@ and 4th under "no known pattern" (tests/pasted_logs.py). So, before any condensi
    Of a JSON or logfmt record its message fields are searched (MESSAGE_KEYS: msg, message, error,
    err.message, error.message, jsonPayload.message, Serilog's @m, or its @mt filled ...; keys, trace ids
    and timestamps are noise), of a plain one the line without its timestamp, host and level (and
-   PostgreSQL's ``UTC [2211] app@db``, Spring Boot's ``1 --- [exec-7] o.a.c.C.[.[/].[x] : ``: SPRING), of a
+   PostgreSQL's ``UTC [2211] app@db``, Spring Boot's ``1 --- [exec-7] o.a.c.C.[.[/].[x] : ``: SPRING, haproxy's
+   ``(8) : `` after its ``[WARNING]`` or ``[ALERT]`` on stderr: HAPROXY_PID), of a
    .NET ``fail: Category[EventId]`` the indented lines under it that are not stack frames. A log with no
    error line is searched by its warning lines the same way (a WARN that says what went wrong is then the
    best lead); next to an error line, warnings are left out:
@@ -71,7 +80,7 @@ PREAMBLE_LINES and together at most PREAMBLE_CHARS (the last one cut there), tha
 stack-trace lines nor indented; the line after them is the log's. Whether the rest is a log is judged
 without them: a sentence above a logged stack trace (one record) made it prose.
 
-Prose (a postmortem, an alert, a list of symptoms, a single log line) is never a log: no question of
+Prose (a postmortem, an alert, a list of symptoms, a single line) is never a log: no question of
 kb/eval/cases.yml and no incident of the starter KB changed (tests/test_query_logs.py). But a few JSON or logfmt
 records (fewer than LOG_MIN_LINES lines, each with a level and a message field, after the words written before
 them: a line or two copied from Kibana, Loki or `kubectl logs`) are searched by their message fields, each once:
@@ -81,6 +90,15 @@ plain lines with a level word each, as a logger writes it (after a timestamp, br
 a typed "error: ..."), when some are at an error (else warning) level beside others. And a Python
 traceback pasted alone is searched by its exception lines, a Go crash (a ``panic:`` or ``fatal error:`` and its
 goroutine dump) by its panic lines: whole, their frames outweighed what failed (_traceback, _go_panic).
+A single line that starts as a logger writes it is searched without what says nothing of what failed: its
+timestamps (a time of day alone only where a level or host follows, as above), syslog's host and process, klog's
+header, then the ids and EC2 host names after them (LINE_ID: a UUID, 16 hex digits or more, ``req=3f0c2a1e-…``,
+``ip-10-0-3-17.eu-west-1.compute.internal``) or, after a timestamp, the words before its level word (as a log's
+record's: PostgreSQL's ``UTC [2211] app@db``); its level word and all after it are kept, as a message is quoted
+with it ("FATAL: sorry, too many clients already" is a signal). Found in review: "Too many open files" alone found
+file-descriptor-exhaustion at p 0.95, after an EC2 host's name 0.42, after a timestamp, host, request and trace id
+0.36; "OOMKilled" 0.99, then 0.49 (_one_line). A line with none of those before it is searched as it is: no question
+of the eval sets changed.
 
 A text within the limit is searched as it is (its error lines, for a log). The site's box and its
 in-browser ranker do the same (site/theme/assets/recur-query.js, a port checked against this one by
@@ -124,7 +142,13 @@ NON_ENGLISH_NOTE = (
     "this text reads as another language than English; Recur's model reads English: the patterns it knows are "
     "matched best by an English description, an error message or a log line"
 )
-TELLING = re.compile(r"Caused by:|\b(?:ERROR|FATAL|PANIC|SEVERE)\b|Exception|Error\b", re.ASCII)
+# (and a level nginx or Apache writes: "[crit]", "[alert]", Apache's "[proxy:error]"; found in review, a 53,000-character
+# paste kept its one ERROR line and lost nginx's "[alert] ... socket() failed (24: Too many open files)")
+TELLING = re.compile(
+    r"Caused by:|\b(?:ERROR|FATAL|PANIC|SEVERE|CRIT|CRITICAL|EMERG)\b|Exception|Error\b"
+    r"|\[(?:[a-z_]+:)?(?:error|crit|alert|emerg|fatal)\]",
+    re.ASCII,
+)
 
 # a pasted log (read_log). Lines are split at "\n" and trimmed of WS only (Python's strip() and JS's
 # trim() take different characters off)
@@ -186,12 +210,36 @@ HOST = re.compile(rf"(?!(?:{_UP})\b)[\w.-]+ [\w./@()-]+(?:\[\d+\])?:[ \t]+|(?:st
 # review: "ERROR 1 --- [http-nio-8080-exec-17] o.a.c.c.C.[.[.[/].[dispatcherServlet] : Servlet.service() ..."
 # was searched from its pid on. The logger is one token ("[.[/]" in it), anchored: tried once a line
 SPRING = re.compile(r"(?:\d+[ \t]+)?---[ \t]+(?:\[[^\]\n]*\][ \t]*){1,3}[^ \t]+[ \t]+:(?:[ \t]+|$)", re.ASCII)
+# after haproxy's level on stderr ("[WARNING]  (8) : Server be_api/api-3 is DOWN ..."; before 2.4 "[WARNING] 339/095110
+# (8) : "): its date and pid, before " : " and the message
+HAPROXY_PID = re.compile(r"(?:\d{3}/\d{6}[ \t]+)?\(\d+\)[ \t]+:(?:[ \t]+|$)", re.ASCII)
 LOGFMT = re.compile(r"(?:ts|time|t|timestamp|level|lvl)=", re.ASCII)
+# an HTTP server's access log line: nginx's and Apache's combined or common format, its client, ident, user and
+# time ("10.0.0.1 - - [06/Dec/2026:09:14:02 +0000] "GET / HTTP/1.1" 200 ..."), then what is searched (group 1) with
+# its status (group 2); haproxy's HTTP log (after its syslog prefix), its client:port and time, then its frontend,
+# backend/server, timers and status (groups 3 and 4). A record with no level that says nothing unless its status
+# is a server error (read_line)
+ACCESS = re.compile(
+    r"[^ \t]+ [^ \t]+ [^ \t]+ \[\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2}(?:\.\d+)? [+-]\d{4}\] "
+    r"(\"[^\"\n]*\" (\d{3}))(?![^ \t])"
+    r"|[^ \t]+:\d+ \[\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2}(?:\.\d+)?\] "
+    r"([^ \t]+ [^ \t]+ [+-]?\d+(?:/[+-]?\d+){4} (-?\d{1,3}))(?![^ \t])",
+    re.ASCII,
+)
 # a value in quotes, or to the line's end when its closing quote is missing (no backtracking). A key starts
 # a token (the line's start, or after a blank): unanchored, findall tried a key at every character of a run of
 # [\w.@-] with no "=" after it, each try to the run's end, 1.5-2.5 s for 20,000 characters (bench/log_read.py),
 # the GIL held. The browser's port has no lookbehind (Safari < 16.4 cannot parse one): "(?:^|[ \t])" there
 LOGFMT_FIELD = re.compile(r'(?<![^ \t])([\w.@-]+)=("(?:[^"\\]|\\[\s\S])*"?|[^ \t]*)', re.ASCII)
+# what starts a logged line but says nothing of what failed (_one_line): an id (a UUID, 16 hex digits or more, or a
+# key=value of a hex id with a digit in it: "req=3f0c2a1e-9b7d-…", "trace=9f1c…"), an EC2 host's name
+# ("ip-10-0-3-17", "ip-10-0-3-17.eu-west-1.compute.internal")
+LINE_ID = re.compile(
+    r"(?:(?:[\w.@-]+=)?(?:[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}|[0-9A-Fa-f]{16,})"
+    r"|[\w.@-]+=(?=[0-9A-Fa-f-]*[0-9])[0-9A-Fa-f][0-9A-Fa-f-]{7,}"
+    r"|ip-\d{1,3}(?:-\d{1,3}){3}(?:\.[\w-]+)*)(?:[ \t]+|$)",
+    re.ASCII,
+)
 # unindented lines of a stack trace or a crash dump: part of the record above, counted neither way
 STACK = re.compile(
     r"Caused by:|Suppressed:|\.\.\. \d+ (?:more|common frames omitted)|Traceback \(most recent call last\)"
@@ -230,7 +278,11 @@ CHAINED = re.compile(r"During handling of the above exception|The above exceptio
 # lines below, bar stack frames and the end of an inner exception's trace
 DOTNET_CATEGORY = re.compile(r"[\w.]+\[\d+\]", re.ASCII)
 NOT_MESSAGE = re.compile(r"[ \t]*(?:File \"|--- End of )", re.ASCII)
-# a line with no level that says what failed
+# a line with no level that says what failed. Not haproxy's "Server be_api/api-3 is DOWN, reason: Layer4 connection
+# problem, info: "Connection refused" ..." (over syslog it has no level): found in review, a 200-line haproxy log
+# with one was searched whole, lb-health-check-misconfigured 1st at p 0.04 under "no known pattern"; by that line
+# alone db-connection-pool-exhausted was 1st (its "Connection refused", "sessions active", "queue"), and on our own
+# haproxy log (tests/pasted_logs.py haproxy_syslog) 1st at p 0.30, a known pattern, a wrong answer said surely
 TELLING_TEXT = re.compile(
     r"Caused by:|Exception|Error\b|\b(?:ERROR|FATAL|PANIC|SEVERE|CRITICAL|FAILED|[Ee]rror|[Ff]ailed|[Ff]atal|panic"
     r"|segfault)\b|[Oo]ut of memory",
@@ -335,6 +387,8 @@ class Prepared:
         parts = [self._alert_note(others)] if self.alerts else []
         if self.log_level == "record":  # a few JSON or logfmt records (_few_records)
             parts.append(self._records_note())
+        elif self.log_level == "line":  # a single logged line (_one_line)
+            parts.append("searched the log line without its timestamp, host and ids")
         elif self.log_level in CRASHES:  # a Python traceback (_traceback), a Go crash (_go_panic)
             what, kept, rest = CRASHES[self.log_level]
             s = "" if self.log_kept == 1 else "s"
@@ -579,7 +633,7 @@ def read_log(text: str) -> Log | None:
     if crash is not None:
         return crash
     if len(lines) < LOG_MIN_LINES:
-        return _few_records(lines)
+        return _few_records(lines) or (_one_line(lines[0]) if len(lines) == 1 else None)
     before = _before_log(lines)
     scan = _scan(lines[len(before) :])  # the words before the log are not its lines: a log or not by its own
     if not scan.records or scan.records < LOG_SHARE * (scan.records + scan.others):
@@ -729,12 +783,51 @@ def _few_records(lines: list[str]) -> Log | None:
     return _log_of(before, [m for _, m in said], len(said), "record")
 
 
+def _one_line(raw: str) -> Log | None:
+    """A single line pasted that starts as a logger writes it, searched without what says nothing of what failed:
+    its timestamps (a time of day alone only where read_line reads a record), syslog's host and process, klog's
+    header, then the ids and EC2 host names after them (LINE_ID) or, after a timestamp, any words before its level
+    word (as read_line reads a record's level: PostgreSQL's "UTC [2211] app@db"), at level "line"; its level word
+    and the rest kept, as they are part of many a message quoted ("FATAL: sorry, too many clients already", a
+    signal; "2026-12-06 09:14:22.123 UTC [2231] ERROR:  deadlock detected" p 0.93, without its timestamp alone 0.89,
+    as "ERROR:  deadlock detected" 0.96). None when nothing of it
+    goes, or nothing else is left. Found in review: "Too many open files" alone found file-descriptor-exhaustion at
+    p 0.95, after "ip-10-0-3-17.eu-west-1.compute.internal" at 0.42, after a timestamp, host, request and trace
+    id at 0.36; "OOMKilled" 0.99, after a timestamp and host 0.49."""
+    line = raw.strip(WS)
+    if len(line) > MAX_QUERY_CHARS:  # no line copied from a log; read_line on 1,000,000 characters costs
+        return None
+    rest = line
+    if read_line(line)[0]:  # a logged record: its timestamps, host and klog header go
+        for _ in range(4):
+            m = STAMP.match(rest) or KLOG.match(rest)
+            if not m:
+                break
+            rest = rest[m.end() :]
+            host = HOST.match(rest)
+            rest = rest[host.end() :] if host else rest
+        later = None if rest == line or LEVEL_AT.match(rest) else LEVEL_LATER.match(rest)
+        if later:  # the words before its level go (PostgreSQL's "UTC [2211] app@db", ids), its level stays: a token
+            said = later.group().rstrip(" \t")
+            return _said_line(rest[max(said.rfind(" "), said.rfind("\t")) + 1 :])
+    at = 0
+    while m := LINE_ID.match(rest, at):
+        at = m.end()
+    rest = rest[at:]
+    return None if rest == line else _said_line(rest)
+
+
+def _said_line(rest: str) -> Log | None:
+    """What _one_line searches of a line, ``rest``, at level "line", or None when nothing is left of it."""
+    return _log_of([], [rest], 1, "line") if has_text(rest) else None
+
+
 def _logged(line: str) -> bool:
     """Whether a plain line with a level word is a logger's, not typed: it starts with a timestamp (or klog's
     header), or its level word is bracketed or upper case (``[error]``, ``ERROR``). Found in review: two typed
     lines, "warning: the certificate expires tomorrow" and "error: TLS handshake failed", were read as "a 2-line
     log" and searched by the second alone; a lower-case "error:" starting a line is how people write too."""
-    if STAMP.match(line) or KLOG.match(line):
+    if STAMP.match(line) or KLOG.match(line) or ACCESS.match(line):
         return True
     m = LEVEL_AT.match(line)
     return m is not None and m.group("l") is None
@@ -864,6 +957,10 @@ def read_line(line: str) -> tuple[bool, str | None, str, bool]:
         if m:
             rest, record, level, clock = rest[m.end() :], True, KLOG_LEVEL[m.group(1)], False
         break
+    access = ACCESS.match(rest)
+    if access:  # of an access log's line, from its request on: a server error (5xx) says what failed, else nothing
+        said, status = access.group(1, 2) if access.group(1) else access.group(3, 4)
+        return True, None if status[:1] == "5" else "other", rest[access.end() - len(said) :], False
     if rest[:1] == "{" and rest[-1:] == "}":  # a JSON record, after a timestamp or not
         fields = _json_fields(rest)
         if fields is None:
@@ -875,7 +972,7 @@ def read_line(line: str) -> tuple[bool, str | None, str, bool]:
         m = LEVEL_AT.match(rest) or (LEVEL_LATER.match(rest) if record else None)
         if m:  # a level word starts a record, or follows its timestamp within a few words
             record, level, rest = True, LEVEL_OF[next(g for g in m.groups() if g).upper()], rest[m.end() :]
-            spring = SPRING.match(rest)
+            spring = SPRING.match(rest) or HAPROXY_PID.match(rest)
             rest = rest[spring.end() :] if spring else rest
         elif clock:
             return False, None, line, False  # "10:05:12 DB dashboards show ...": a timeline's line, prose
