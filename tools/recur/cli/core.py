@@ -393,7 +393,9 @@ def _named_where(kb_dir, named: list) -> str:
     is_flag=True,
     help="Fail (exit 1) when a pattern file has errors and would not be searched; the index is left as it was.",
 )
-@click.option("--quiet", "-q", is_flag=True, help="No progress notes or summary line (errors still print).")
+@click.option(
+    "--quiet", "-q", is_flag=True, help="No progress notes or summary line (errors and warnings still print)."
+)
 def index(kb_dir, index_dir, model, rebuild, strict, quiet):
     """Build or update the search index (only changed patterns are re-embedded).
 
@@ -410,6 +412,8 @@ def index(kb_dir, index_dir, model, rebuild, strict, quiet):
     stats = ensure_index(
         kb_dir, index_dir, model, rebuild=rebuild, quiet=quiet, advise=retune_advice, verify=True, strict=strict
     )
+    if stats is None or quiet:  # a build not quiet warned already; -q keeps warnings, as `check -q` does
+        _warn_left_out(index_dir)
     if quiet:
         return
     if stats is None:
@@ -420,6 +424,17 @@ def index(kb_dir, index_dir, model, rebuild, strict, quiet):
             f"{stats.reused} unchanged, {stats.removed} removed ({time.perf_counter() - t0:.1f}s).",
             err=True,
         )
+
+
+def _warn_left_out(index_dir) -> None:
+    """The pattern files the index leaves out for errors, said on every run: an up-to-date index said only
+    "is up to date." and `-q` nothing, while `severity: sev9` kept disk-full out of every answer (CLI review)."""
+    from pathlib import Path
+
+    from recur.retrieval import index as index_mod
+    from recur.retrieval.engine import warn_left_out
+
+    warn_left_out((index_mod.read_manifest(Path(index_dir)) or {}).get("left_out") or [])
 
 
 def _say_format_change(index_dir, kb_dir, rebuild: bool, quiet: bool, model: str | None) -> None:
