@@ -492,7 +492,7 @@ def _read_paste() -> str:
     raw, total, stopped = read_stdin_tail(4 * (MAX_PASTE_CHARS + 1), STDIN_MOST)
     if len(raw) < total:  # the bytes kept may start inside a line, or inside a character: from the next line
         raw = raw[raw.find(b"\n") + 1 :]
-    data, _ = paste_tail(_decode_paste(raw))
+    data, _ = paste_tail(decode_paste(raw))
     left = total - len(data.encode("utf-8", "surrogateescape"))  # the bytes read before the text searched
     if left > 0:
         click.echo(
@@ -522,7 +522,7 @@ def read_stdin_tail(keep: int, most: int) -> tuple[bytes, int, bool]:
     return bytes(buf[-keep:]), total, stream.read(1) != b""
 
 
-def _decode_paste(raw: bytes) -> str:
+def decode_paste(raw: bytes) -> str:
     """stdin's bytes as text: UTF-8, bytes that are not kept as lone surrogates (said, then searched as
     U+FFFD), its byte-order mark dropped; UTF-16 with its byte-order mark (Notepad's "Unicode", Windows
     PowerShell's `>`, Event Viewer's text export) as UTF-16, as `recur import` reads it. Found in review: a
