@@ -1201,3 +1201,18 @@ def test_read_more_is_the_page_on_the_site_when_a_site_url_is_set(run, monkeypat
     assert "   read more: https://other.example.org/patterns/capacity/db-pool-exhausted.html" in res.stdout
     bad = run("suggest", "--site-url", "kb.example.com", query)
     assert bad.exit_code == 2 and "--site-url" in bad.stderr, bad.output
+
+
+def test_a_text_that_starts_with_a_dash_is_told_to_put_two_dashes_before_it(run):
+    """Found in a CLI review: `recur suggest "-bash: cannot create temp file: No space left on device"` said
+    "No such option '-b'" alone: a shell's error pasted as it is starts with a dash. The error says how."""
+    text = "-bash: cannot create temp file: No space left on device"
+    res = run("suggest", text)
+    assert res.exit_code == 2, res.output
+    assert "No such option '-b'; to search" in res.stderr
+    assert "to search a text that starts with -, put -- before it: recur suggest -- " in res.stderr, res.stderr
+    assert "'-bash: cannot create temp file: No space left on device'" in res.stderr
+    res = run("suggest", "--top", "1", "--", text)  # as told: searched
+    assert res.exit_code == 0 and "disk-full" in res.stdout, res.output
+    res = run("suggest", "--tpo", "3", "x")  # a misspelt flag: click's did-you-mean alone
+    assert res.exit_code == 2 and "--top" in res.stderr and "put -- before it" not in res.stderr, res.stderr
