@@ -704,6 +704,13 @@ def test_a_description_on_stdin_is_read_as_recur_suggest_reads_it(kb_dir, tmp_pa
     assert r.exit_code == 0, r.output
     assert "recur: 1 byte of stdin is not UTF-8; recording U+FFFD in its place." in r.stderr
     assert "pods \ufffd down on node-3" in load_kb(kb_dir).incidents["INC-2026-0004"].summary
+    u16 = "pods down on node-4\r\n".encode("utf-16-le")  # PowerShell's pipe: no byte-order mark
+    r = run("incident", "new", "--kb", str(kb_dir), "-t", "y", "-s", "sev2", "--no-suggest", "-d", "-", input=u16)
+    assert r.exit_code == 0 and "pods down on node-4" in load_kb(kb_dir).incidents["INC-2026-0005"].summary, r.output
+    import gzip
+
+    r = run("incident", "new", "--kb", str(kb_dir), "-t", "z", "-s", "sev2", "-d", "-", input=gzip.compress(b"x\n"))
+    assert r.exit_code == 2 and "stdin looks gzip-compressed: zcat it first" in r.output, r.output
     from recur.cli.incident import DESCRIPTION_MOST
     from recur.kb.parse import MAX_FILE_BYTES
 

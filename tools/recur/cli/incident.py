@@ -318,7 +318,7 @@ DESCRIPTION_MOST = 1_000_000
 def _read_description() -> str:
     """`-d -`'s stdin, read as `recur suggest -` reads it: a log longer than a record holds is kept by its end
     (DESCRIPTION_MOST bytes, from a line's start: its newest lines, where the error is), bytes that are not UTF-8
-    are recorded as U+FFFD, UTF-16 with its byte-order mark is read as UTF-16, each said on stderr. Found in a CLI
+    are recorded as U+FFFD, UTF-16 is read as UTF-16 (core.decode_paste), each said on stderr. Found in a CLI
     review: the `… | recur incident new … -d -` that `recur suggest -` prints after answering a 2.5 MB log was
     refused (more than 1 MiB, exit 2), and after a Latin-1 byte (not UTF-8, exit 1): the paste it had searched."""
     from recur.cli.core import STDIN_MOST, decode_paste, read_stdin_tail
@@ -326,7 +326,7 @@ def _read_description() -> str:
 
     raw, total, stopped = read_stdin_tail(DESCRIPTION_MOST, STDIN_MOST)
     cut = len(raw) < total
-    text = decode_paste(_from_a_line(raw) if cut else raw)
+    text, _ = decode_paste(raw, cut=cut, command="recur incident new … -d -")
     data = text.encode("utf-8", "surrogateescape")
     if len(data) > DESCRIPTION_MOST:  # UTF-16 read as more bytes of UTF-8 than it had
         cut, text = True, _from_a_line(data[-DESCRIPTION_MOST:]).decode("utf-8", "surrogateescape")
