@@ -96,12 +96,14 @@ def test_a_bad_value_from_a_variable_names_the_variable(tmp_path, monkeypatch, v
     RECUR_SITE_URL and RECUR_TODAY said "(from RECUR_SITE_URL)". Every option read from its variable says it."""
     kb = small_kb(tmp_path / "kb")
     (tmp_path / "FILE").write_text("not a folder\n")
+    monkeypatch.setenv("RECUR_MODEL", "fake:64")  # the runs that get past the flags build an index: a quick one
     monkeypatch.setenv(variable, str(tmp_path / value) if value == "FILE" else value)
     r = CliRunner().invoke(cli, [str(kb) if a == "KB" else a for a in args])
     assert r.exit_code == 2, r.output
     assert f"Invalid value for '{flag}'" in r.stderr and f"(from {variable})" in r.stderr, r.stderr
     assert r.stderr.count(f"(from {variable})") == 1, r.stderr
-    r = CliRunner().invoke(cli, [str(kb) if a == "KB" else a for a in args] + [flag, value if value != "FILE" else "x"])
+    given = value if value != "FILE" else str(tmp_path / "index")  # a folder in tmp_path, not in the current one
+    r = CliRunner().invoke(cli, [str(kb) if a == "KB" else a for a in args] + [flag, given])
     assert "(from RECUR_" not in r.output  # given on the command line: the flag alone, as before
 
 
