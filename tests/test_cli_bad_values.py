@@ -78,3 +78,40 @@ def test_a_bad_flag_value_is_a_usage_error_naming_the_flag(tmp_path, monkeypatch
     assert res.exit_code == 2, res.output
     assert f"Error: Invalid value for '{flag}'" in res.output and "Traceback" not in res.output, res.output
     assert sorted(kb.rglob("*")) == before  # nothing written
+
+
+@pytest.mark.parametrize(
+    "variable, value, args, flag",
+    [
+        ("RECUR_STALE_DAYS", "abc", ["check", "--kb", "KB"], "--stale-days"),
+        ("RECUR_SIMILAR_THRESHOLD", "2", ["check", "--kb", "KB"], "--similar-threshold"),
+        ("RECUR_MIN_RECALL3", "high", ["eval", "--kb", "KB"], "--min-recall3"),
+        ("RECUR_INDEX", "FILE", ["suggest", "--kb", "KB", "disk full"], "--index"),
+        ("RECUR_INDEX", "FILE", ["incident", "new", "--kb", "KB", "-t", "x", "-s", "sev2", "--dry-run"], "--index"),
+    ],
+)
+def test_a_bad_value_from_a_variable_names_the_variable(tmp_path, monkeypatch, variable, value, args, flag):
+    """Found in a CLI review: `RECUR_STALE_DAYS=abc recur check` said "Invalid value for '--stale-days'", a flag
+    the user never passed (RECUR_MIN_RECALL3, RECUR_SIMILAR_THRESHOLD and RECUR_INDEX the same), where
+    RECUR_SITE_URL and RECUR_TODAY said "(from RECUR_SITE_URL)". Every option read from its variable says it."""
+    kb = small_kb(tmp_path / "kb")
+    (tmp_path / "FILE").write_text("not a folder\n")
+    monkeypatch.setenv("RECUR_MODEL", "fake:64")  # the runs that get past the flags build an index: a quick one
+    monkeypatch.setenv(variable, str(tmp_path / value) if value == "FILE" else value)
+    r = CliRunner().invoke(cli, [str(kb) if a == "KB" else a for a in args])
+    assert r.exit_code == 2, r.output
+    assert f"Invalid value for '{flag}'" in r.stderr and f"(from {variable})" in r.stderr, r.stderr
+    assert r.stderr.count(f"(from {variable})") == 1, r.stderr
+    given = value if value != "FILE" else str(tmp_path / "index")  # a folder in tmp_path, not in the current one
+    r = CliRunner().invoke(cli, [str(kb) if a == "KB" else a for a in args] + [flag, given])
+    assert "(from RECUR_" not in r.output  # given on the command line: the flag alone, as before
+
+
+def test_a_kb_folder_not_found_from_recur_kb_names_the_variable(tmp_path, monkeypatch):
+    """`RECUR_KB=/nope/kb recur check`: "knowledge base folder not found: /nope/kb" named no variable."""
+    monkeypatch.setenv("RECUR_KB", str(tmp_path / "nope" / "kb"))
+    r = CliRunner().invoke(cli, ["check"])
+    assert r.exit_code == 1, r.output
+    assert f"knowledge base folder not found: {tmp_path / 'nope' / 'kb'} (from RECUR_KB)" in r.stderr, r.stderr
+    r = CliRunner().invoke(cli, ["check", "--kb", str(tmp_path / "nope" / "kb")])
+    assert r.exit_code == 1 and "knowledge base folder not found" in r.stderr and "(from RECUR_KB)" not in r.stderr

@@ -901,3 +901,23 @@ def test_a_pattern_file_that_is_a_dangling_link_is_left_out_and_named(kb_dir, tm
     res = CliRunner().invoke(cli, args)
     assert res.exit_code == 0, res.output
     assert index_mod.read_manifest(idx)["left_out"] == ["patterns/data/dangling.md"]
+
+
+def test_recur_index_quiet_keeps_the_warning_of_files_left_out_and_an_up_to_date_index_repeats_it(kb_dir, tmp_path):
+    """Found in a CLI review: with a pattern file left out for an error, `recur index -q` printed nothing and
+    exited 0 (a cron job's log kept no trace that disk-full was unsearchable), and every later run, -q or not,
+    said only "Index … is up to date.". -q keeps warnings, as `check -q` and `site -q` do; an up-to-date index
+    that leaves files out says so on every run."""
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+
+    path = kb_dir / "patterns/capacity/disk-full.md"
+    path.write_text(path.read_text().replace("severity: sev2", "severity: sev9"))
+    args = ["index", "--kb", str(kb_dir), "--index", str(tmp_path / "index"), "--model", FAKE]
+    said = "warning: 1 pattern file with errors is not searched: patterns/capacity/disk-full.md (run: recur check)"
+    for extra in (["-q"], ["-q"], []):  # built quietly; up to date quietly; up to date
+        res = CliRunner().invoke(cli, [*args, *extra])
+        assert res.exit_code == 0, res.output
+        assert res.stderr.count(said) == 1 and res.stdout == "", res.output
+    assert res.stderr.splitlines()[-1].startswith(f"Index {tmp_path / 'index'} is up to date")

@@ -1201,3 +1201,38 @@ def test_read_more_is_the_page_on_the_site_when_a_site_url_is_set(run, monkeypat
     assert "   read more: https://other.example.org/patterns/capacity/db-pool-exhausted.html" in res.stdout
     bad = run("suggest", "--site-url", "kb.example.com", query)
     assert bad.exit_code == 2 and "--site-url" in bad.stderr, bad.output
+
+
+def test_a_text_that_starts_with_a_dash_is_told_to_put_two_dashes_before_it(run):
+    """Found in a CLI review: `recur suggest "-bash: cannot create temp file: No space left on device"` said
+    "No such option '-b'" alone: a shell's error pasted as it is starts with a dash. The error says how."""
+    text = "-bash: cannot create temp file: No space left on device"
+    res = run("suggest", text)
+    assert res.exit_code == 2, res.output
+    assert "No such option '-b'; to search" in res.stderr
+    assert "to search a text that starts with -, put -- before it: recur suggest -- " in res.stderr, res.stderr
+    assert "'-bash: cannot create temp file: No space left on device'" in res.stderr
+    res = run("suggest", "--top", "1", "--", text)  # as told: searched
+    assert res.exit_code == 0 and "disk-full" in res.stdout, res.output
+    res = run("suggest", "--tpo", "3", "x")  # a misspelt flag: click's did-you-mean alone
+    assert res.exit_code == 2 and "--top" in res.stderr and "put -- before it" not in res.stderr, res.stderr
+
+
+def test_utf16_stdin_is_read_whole_with_or_without_its_bom_and_gzip_is_refused(run):
+    """Found in a CLI review: UTF-16 with its byte-order mark was searched with a false note, "stdin holds more
+    than 1,000,000 characters; searching its last 44 …" (its UTF-16 bytes counted against the text's UTF-8
+    ones); UTF-16LE without one (a PowerShell pipe) was searched as NUL-interleaved text; a gzip file piped in
+    was searched as text. UTF-16 is read as UTF-16, either byte order, with no note; gzip is refused."""
+    import gzip
+
+    text = "ERROR write failed: No space left on device\r\n"
+    answers = []
+    for data in (text.encode("utf-16"), text.encode("utf-16-le"), text.encode("utf-16-be")):
+        res = run("suggest", "--json", "-", input=data)
+        assert res.exit_code == 0, res.output
+        assert "characters; searching its last" not in res.stderr and "not UTF-8" not in res.stderr, res.stderr
+        answers.append(json.loads(res.stdout))
+    assert answers[0]["query"] == answers[1]["query"] == answers[2]["query"] == text.strip()
+    assert answers[1]["results"][0]["id"] == "disk-full"
+    res = run("suggest", "-", input=gzip.compress(text.encode() * 50))
+    assert res.exit_code == 2 and "stdin looks gzip-compressed: zcat it first" in res.stderr, res.output

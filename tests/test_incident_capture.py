@@ -270,8 +270,6 @@ def test_text_that_is_not_utf8_is_refused_naming_the_flag_and_nothing_is_written
     assert r.exit_code == 2 and "Invalid value for '--title' / '-t': is not valid UTF-8 text" in r.output
     r = new(kb_dir, tmp_path, "-t", "x", "-s", "sev2", "--flag", "lost \udce9", "--no-suggest")
     assert r.exit_code == 2 and "Invalid value for '--flag'" in r.output and "the byte 0xe9" in r.output
-    r = run("incident", "new", "--kb", str(kb_dir), "-t", "x", "-s", "sev2", "-d", "-", input=b"pods \xff down\n")
-    assert r.exit_code == 1 and "--description - (stdin): is not UTF-8 text (byte 0xff at column 6)" in r.output
     r = run("incident", "flag", "--kb", str(kb_dir), "INC-2026-0001", "why \udcff")
     assert r.exit_code == 2 and "Invalid value for '[TEXT]...'" in r.output
     assert "Traceback" not in r.output and sorted((kb_dir / "incidents").rglob("*.md")) == before
@@ -685,11 +683,38 @@ def test_linking_a_pattern_split_in_two_names_both_and_says_link_one_of_them(kb_
     assert "superseded by dns-failure and disk-full: link one of those instead if it fits;" in r.stderr, r.stderr
 
 
-def test_a_description_on_stdin_larger_than_a_record_can_hold_is_refused_unread(kb_dir, tmp_path):
-    """stdin is read only up to what an incident record may hold (recur check's 1 MiB), not whole."""
-    r = new(kb_dir, tmp_path, "-t", "Big paste", "-s", "sev2", "-d", "-", "--no-suggest", input="x" * (1024 * 1024 + 1))
-    assert r.exit_code == 2 and "--description - (stdin): more than 1048576 bytes" in r.output, r.output
-    assert not list((kb_dir / "incidents").rglob("INC-2026-0003.md"))
+def test_a_description_on_stdin_is_read_as_recur_suggest_reads_it(kb_dir, tmp_path):
+    """Found in a CLI review: the `… | recur incident new … -d -` that `recur suggest -` prints after answering a
+    2.5 MB log was refused (more than 1 MiB, exit 2), and after a Latin-1 byte ("is not UTF-8 text", exit 1): the
+    paste it had just searched. A log longer than a record holds is recorded by its end, from a line's start (the
+    newest lines, where the error is), and a byte that is not UTF-8 as U+FFFD, each said on stderr."""
+    lines = [
+        f"2026-05-02T10:{n // 600 % 60:02d}:{n // 10 % 60:02d}Z INFO worker {n:06d} heartbeat ok" for n in range(50_000)
+    ]
+    log = "\n".join([*lines, "2026-05-02T11:00:00Z ERROR write /data/wal: No space left on device", ""])
+    assert len(log.encode()) > 2_500_000
+    r = new(kb_dir, tmp_path, "-t", "Big paste", "-s", "sev2", "-d", "-", "--no-suggest", input=log)
+    assert r.exit_code == 0, r.output
+    assert f"recur: stdin held {len(log.encode()):,} bytes: more than an incident record holds (1 MiB)" in r.stderr
+    text = (kb_dir / "incidents/2026/INC-2026-0003.md").read_text(encoding="utf-8")
+    assert "No space left on device" in text and "worker 049999 heartbeat" in text
+    assert "worker 000000" not in load_kb(kb_dir).incidents["INC-2026-0003"].summary
+    latin1 = b"pods \xff down on node-3\n"
+    r = run("incident", "new", "--kb", str(kb_dir), "-t", "x", "-s", "sev2", "--no-suggest", "-d", "-", input=latin1)
+    assert r.exit_code == 0, r.output
+    assert "recur: 1 byte of stdin is not UTF-8; recording U+FFFD in its place." in r.stderr
+    assert "pods \ufffd down on node-3" in load_kb(kb_dir).incidents["INC-2026-0004"].summary
+    u16 = "pods down on node-4\r\n".encode("utf-16-le")  # PowerShell's pipe: no byte-order mark
+    r = run("incident", "new", "--kb", str(kb_dir), "-t", "y", "-s", "sev2", "--no-suggest", "-d", "-", input=u16)
+    assert r.exit_code == 0 and "pods down on node-4" in load_kb(kb_dir).incidents["INC-2026-0005"].summary, r.output
+    import gzip
+
+    r = run("incident", "new", "--kb", str(kb_dir), "-t", "z", "-s", "sev2", "-d", "-", input=gzip.compress(b"x\n"))
+    assert r.exit_code == 2 and "stdin looks gzip-compressed: zcat it first" in r.output, r.output
+    from recur.cli.incident import DESCRIPTION_MOST
+    from recur.kb.parse import MAX_FILE_BYTES
+
+    assert DESCRIPTION_MOST < MAX_FILE_BYTES  # what is kept leaves room for the rest of the record
 
 
 def test_a_record_is_not_written_through_a_folder_that_leads_outside_the_kb(kb_dir, tmp_path):

@@ -476,6 +476,23 @@ def test_show_answers_from_an_index_without_its_kb(run, kb_dir, tmp_path):
     assert r.exit_code == 1 and "no pattern with id 'disk-ful' in the index (did you mean 'disk-full'?)" in r.stderr
 
 
+def test_a_misspelt_kb_answered_from_another_kbs_index_names_that_kb(run, kb_dir, monkeypatch):
+    """Found in a CLI review: `recur suggest --kb kbb disk` (no such folder) and `RECUR_KB=/nope/kb recur show
+    disk-full` answered in full, exit 0, from the index built for kb, with "no knowledge base at kbb; answering
+    from the index at .recur/index as it was built": nothing named the KB the answer came from. Answering from
+    an index without its KB is an index-only deployment's (kept); the warning names the KB the index was built
+    from, and, that folder being there, how to search it as it is now."""
+    assert run("index").exit_code == 0
+    typo = kb_dir.parent / "kbb"
+    said = f"answering from the index at {kb_dir.parent / 'index'} as it was built from {kb_dir}"
+    r = run("suggest", "--kb", str(typo), "--top", "1", "disk full")
+    assert r.exit_code == 0 and "disk-full" in r.stdout, r.output
+    assert f"warning: no knowledge base at {typo}; {said} (--kb {kb_dir} searches it as it is now)" in r.stderr
+    monkeypatch.setenv("RECUR_KB", str(typo))
+    r = run("show", "disk-full")
+    assert r.exit_code == 0 and f"warning: no knowledge base at {typo}; {said} (" in r.stderr, r.output
+
+
 def test_show_names_the_error_of_an_incident_file_left_out(run, kb_dir):
     """An incident whose file has errors (outside its year folder, a bad severity) was "no incident with id …
     (did you mean …)"; its file's error is named now."""

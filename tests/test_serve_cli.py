@@ -1363,3 +1363,43 @@ def test_the_slack_secret_from_the_environment_is_stripped_as_the_token_is(tmp_p
     empty.write_text("\n \n")
     with pytest.raises(RecurError, match="--slack-signing-secret-file .*: the file is empty; put the signing secret"):
         _slack_secret(str(empty))
+
+
+def test_a_stop_signal_during_the_first_load_is_not_followed_by_ready(kb_dir, tmp_path, capfd, caplog):
+    """Found in a CLI review: SIGTERM right after the start line logged "stopping: SIGTERM received …", then
+    "Ready: 60 patterns …" when the load ended, as if the server had come up. The load that ends after a stop
+    signal still serves the requests in their grace period, but says no "Ready"."""
+    import logging
+    import threading
+
+    import uvicorn
+
+    from recur.cli.serve import _say_stopping
+    from recur.retrieval.engine import Engine
+    from recur.serve import applog
+    from recur.serve.runtime import EngineHolder
+
+    release = threading.Event()
+
+    def slow_load():
+        release.wait(60)
+        return Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
+
+    async def app(scope, receive, send):  # uvicorn's server is not run: its signal handler is
+        pass
+
+    server = uvicorn.Server(uvicorn.Config(app))
+    holder = EngineHolder(slow_load, reload_interval=3600)
+    _say_stopping(server, grace=5, holder=holder)
+    holder.start()
+    caplog.set_level(logging.INFO, logger=applog.LOGGER)
+    try:
+        server.handle_exit(signal.SIGTERM, None)
+        release.set()
+        assert holder.ready.wait(60) and holder.engine is not None  # what is in its grace period is answered
+    finally:
+        release.set()
+        holder.stop()
+    assert "stopping: SIGTERM received" in caplog.text, caplog.text
+    err = capfd.readouterr().err
+    assert "Ready:" not in err, err

@@ -393,7 +393,9 @@ def _named_where(kb_dir, named: list) -> str:
     is_flag=True,
     help="Fail (exit 1) when a pattern file has errors and would not be searched; the index is left as it was.",
 )
-@click.option("--quiet", "-q", is_flag=True, help="No progress notes or summary line (errors still print).")
+@click.option(
+    "--quiet", "-q", is_flag=True, help="No progress notes or summary line (errors and warnings still print)."
+)
 def index(kb_dir, index_dir, model, rebuild, strict, quiet):
     """Build or update the search index (only changed patterns are re-embedded).
 
@@ -410,6 +412,8 @@ def index(kb_dir, index_dir, model, rebuild, strict, quiet):
     stats = ensure_index(
         kb_dir, index_dir, model, rebuild=rebuild, quiet=quiet, advise=retune_advice, verify=True, strict=strict
     )
+    if stats is None or quiet:  # a build not quiet warned already; -q keeps warnings, as `check -q` does
+        _warn_left_out(index_dir)
     if quiet:
         return
     if stats is None:
@@ -420,6 +424,17 @@ def index(kb_dir, index_dir, model, rebuild, strict, quiet):
             f"{stats.reused} unchanged, {stats.removed} removed ({time.perf_counter() - t0:.1f}s).",
             err=True,
         )
+
+
+def _warn_left_out(index_dir) -> None:
+    """The pattern files the index leaves out for errors, said on every run: an up-to-date index said only
+    "is up to date." and `-q` nothing, while `severity: sev9` kept disk-full out of every answer (CLI review)."""
+    from pathlib import Path
+
+    from recur.retrieval import index as index_mod
+    from recur.retrieval.engine import warn_left_out
+
+    warn_left_out((index_mod.read_manifest(Path(index_dir)) or {}).get("left_out") or [])
 
 
 def _say_format_change(index_dir, kb_dir, rebuild: bool, quiet: bool, model: str | None) -> None:
@@ -478,13 +493,14 @@ def _read_paste() -> str:
     # read past what is searched: a long paste is condensed (retrieval.query), and a stack trace's
     # root cause is at its end; bytes enough for one character more than is kept
     raw, total, stopped = read_stdin_tail(4 * (MAX_PASTE_CHARS + 1), STDIN_MOST)
-    if len(raw) < total:  # the bytes kept may start inside a line, or inside a character: from the next line
-        raw = raw[raw.find(b"\n") + 1 :]
-    data, _ = paste_tail(_decode_paste(raw))
-    left = total - len(data.encode("utf-8", "surrogateescape"))  # the bytes read before the text searched
-    if left > 0:
+    text, encoding = decode_paste(raw, cut=len(raw) < total, command="recur suggest -")
+    data, dropped = paste_tail(text)
+    if len(raw) < total or dropped:
+        # in stdin's own bytes: UTF-16's were counted against the text's UTF-8 ones, and a whole UTF-16 paste of
+        # 90 bytes was said to be "more than 1,000,000 characters" (a CLI review)
+        left = total - len(data.encode(encoding, "surrogateescape" if encoding == "utf-8" else "replace"))
         click.echo(
-            f"recur: {over_paste_tail('stdin', len(data), left, stopped)}. Pass the part that matters, e.g. "
+            f"recur: {over_paste_tail('stdin', len(data), max(left, 0), stopped)}. Pass the part that matters, e.g. "
             "tail -n 200 app.log | recur suggest -",
             err=True,
         )
@@ -510,20 +526,48 @@ def read_stdin_tail(keep: int, most: int) -> tuple[bytes, int, bool]:
     return bytes(buf[-keep:]), total, stream.read(1) != b""
 
 
-def _decode_paste(raw: bytes) -> str:
-    """stdin's bytes as text: UTF-8, bytes that are not kept as lone surrogates (said, then searched as
-    U+FFFD), its byte-order mark dropped; UTF-16 with its byte-order mark (Notepad's "Unicode", Windows
-    PowerShell's `>`, Event Viewer's text export) as UTF-16, as `recur import` reads it. Found in review: a
-    UTF-16 file was searched as "x\\x005\\x000..." under "2 byte(s) of the text are not UTF-8", and a UTF-8 BOM
-    before an alert's JSON or a log's first record hid them (searched as pasted; the record taken for words
-    written before the log)."""
+def decode_paste(raw: bytes, cut: bool = False, command: str = "recur suggest -") -> tuple[str, str]:
+    """(stdin's bytes as text, the encoding they were read in). UTF-8, bytes that are not kept as lone surrogates
+    (said, then searched as U+FFFD), its byte-order mark dropped; UTF-16 with its byte-order mark (Notepad's
+    "Unicode", Windows PowerShell's `>`, Event Viewer's text export) as UTF-16, as `recur import` reads it, and
+    without one (PowerShell's pipe) by its NUL bytes, one in each ASCII character, all at odd offsets (UTF-16LE) or
+    all at even ones (BE). ``cut``: ``raw`` is the end of a longer stream, read from its first whole line. Gzip
+    (its magic bytes) is a usage error naming ``command`` to zcat it into. Found in review: a UTF-16 file was
+    searched as "x\\x005\\x000...", a UTF-8 BOM hid an alert's JSON, and in a CLI review UTF-16LE without a
+    BOM was searched NUL-interleaved, a gzip file as text."""
     import codecs
 
-    # and a NUL byte: UTF-16 has one in each character of ASCII (a space, a digit, a line end), text with none
-    # is UTF-8 whose first bytes are not (0xff 0xfe), read as before
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" in raw:
-        return raw.decode("utf-16", "replace")  # a stream cut at the read limit may end in half a character
-    return raw.removeprefix(codecs.BOM_UTF8).decode("utf-8", "surrogateescape")
+    if raw.startswith(b"\x1f\x8b"):
+        raise click.UsageError(f"stdin looks gzip-compressed: zcat it first, e.g. zcat app.log.gz | {command}")
+    encoding = _utf16(raw, cut)
+    if encoding is None:
+        text, encoding = raw.removeprefix(codecs.BOM_UTF8).decode("utf-8", "surrogateescape"), "utf-8"
+    else:
+        # the end of a stream ends on a whole character: an odd tail starts inside one
+        body = raw[1:] if cut and len(raw) % 2 else raw
+        text = body.decode(encoding, "replace")  # a stream cut at the read limit may end in half a character
+    if cut:  # the bytes kept may start inside a line, or inside a character: from the next line
+        text = text[text.find("\n") + 1 :]
+    return text, encoding
+
+
+def _utf16(raw: bytes, cut: bool) -> str | None:
+    """The UTF-16 ``raw`` is in ("utf-16" by its byte-order mark, "utf-16-le" or "utf-16-be" by where its NULs
+    are), or None: UTF-8. Text with no NUL is UTF-8 whose first bytes are not a BOM (0xff 0xfe), read as before."""
+    import codecs
+
+    if b"\x00" not in raw:
+        return None
+    if not cut and raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    sample = raw[1:4097] if cut and len(raw) % 2 else raw[:4096]
+    pairs = len(sample) // 2
+    odd, even = sample[1 : 2 * pairs : 2].count(0), sample[0 : 2 * pairs : 2].count(0)
+    if pairs >= 2 and odd >= 0.3 * pairs and even <= 0.02 * pairs:
+        return "utf-16-le"
+    if pairs >= 2 and even >= 0.3 * pairs and odd <= 0.02 * pairs:
+        return "utf-16-be"
+    return None
 
 
 def stdin_is_tty() -> bool:
@@ -616,7 +660,28 @@ def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
         click.echo(json.dumps(answer.to_json(extra), ensure_ascii=False))
 
 
-@click.command()
+class _Suggest(click.Command):
+    """`recur suggest`, whose unknown option may be a pasted text: `recur suggest "-bash: cannot create temp
+    file: No space left on device"` said "No such option '-b'" alone (a CLI review). An unknown option click
+    has no close flag for is told how to search it; a misspelt flag keeps click's "did you mean" alone."""
+
+    def parse_args(self, ctx, args):
+        given = list(args)  # click's parser consumes the list
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as exc:
+            if not exc.possibilities:
+                import shlex
+
+                text = next((a for a in given if a.startswith(exc.option_name)), exc.option_name)
+                exc.message = (
+                    f"{exc.message.rstrip('.')}; to search a text that starts with -, put -- before it: "
+                    f"recur suggest -- {shlex.quote(text)}"
+                )
+            raise
+
+
+@click.command(cls=_Suggest)
 @kb_option
 @index_option
 @model_option

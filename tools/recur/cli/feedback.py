@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from recur.cli.main import RecurGroup
-from recur.cli.options import OutFile, kb_option, setting
+from recur.cli.options import STDOUT, OutFile, kb_option, setting
 from recur.ingest.feedback import export_detail
 from recur.util.errors import RecurError
 from recur.util.text import close_ids, plural
@@ -32,7 +32,9 @@ def feedback():
 @feedback.command("export")
 @kb_option
 @feedback_option
-@click.option("--out", type=OutFile(), help="Write the cases here instead of appending to KB/eval/cases.yml.")
+@click.option(
+    "--out", type=OutFile(), help="Write the cases here instead of appending to KB/eval/cases.yml (- is stdout)."
+)
 def export_cmd(kb_dir, feedback_path, out):
     """Turn confirmed feedback into retrieval cases for an author to review in a PR.
 
@@ -47,7 +49,7 @@ def export_cmd(kb_dir, feedback_path, out):
     if _no_votes_yet(kb_dir, feedback_path):
         click.echo("Nothing to export.", err=True)
         return
-    result = export_detail(feedback_path, kb_dir, out)
+    result = _export_to_stdout(feedback_path, kb_dir) if out == STDOUT else export_detail(feedback_path, kb_dir, out)
     added, merged, target = result.added, result.merged, result.target
     if not added and not merged:
         click.echo(f"No new confirmed feedback in {feedback_path}: nothing to export.", err=True)
@@ -59,6 +61,19 @@ def export_cmd(kb_dir, feedback_path, out):
             done = f"Wrote {plural(added, 'case')} and added {to_cases}" if added else f"Added {to_cases}"
         click.echo(f"{done}: review them in a PR, then run `recur eval`.", err=True)
     click.echo("\n".join(breakdown(result, feedback_path, kb_dir)), err=True)
+
+
+def _export_to_stdout(feedback_path, kb_dir):
+    """`--out -`: the cases a new --out file would get, printed on stdout (a file named `-` was written)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="recur-export-") as tmp:
+        written = Path(tmp) / "cases.yml"
+        result = export_detail(feedback_path, kb_dir, written)
+        if written.is_file():
+            click.echo(written.read_text(encoding="utf-8"), nl=False)
+    result.target = "stdout"
+    return result
 
 
 @feedback.command("summary")

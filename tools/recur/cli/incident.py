@@ -304,18 +304,9 @@ def _ask(kb, tty: bool, title, severity, description):
     if severity:  # one the framework has not: said before stdin is read
         flag_severity(kb, severity)
     if description == "-":
-        from recur.cli.core import read_stdin
-        from recur.kb.parse import MAX_FILE_BYTES
-        from recur.util.utf8 import decode
-
         if stdin_is_tty():  # it waited without a word, as `recur suggest -` does not (found in review)
             click.echo("Paste the description, then press Ctrl-D on a line of its own.", err=True)
-        raw = read_stdin(MAX_FILE_BYTES + 1)
-        if len(raw) > MAX_FILE_BYTES:  # the record could not hold it (recur check's limit): not read on
-            raise click.UsageError(
-                f"--description - (stdin): more than {MAX_FILE_BYTES} bytes; an incident record holds at most that"
-            )
-        description = decode(raw, "--description - (stdin)")
+        description = _read_description()
         _stdin_had_text(description)
     if not title:
         if not tty:
@@ -332,6 +323,52 @@ def _ask(kb, tty: bool, title, severity, description):
     if description is None and tty:
         description = prompt("What do you see", default="", show_default=False, type=TEXT)
     return title, severity, description, asked_as
+
+
+# the most of a `-d -` description recorded: what a record may hold (recur check's 1 MiB, kb.parse.MAX_FILE_BYTES),
+# less room for its front matter, title and headings
+DESCRIPTION_MOST = 1_000_000
+
+
+def _read_description() -> str:
+    """`-d -`'s stdin, read as `recur suggest -` reads it: a log longer than a record holds is kept by its end
+    (DESCRIPTION_MOST bytes, from a line's start: its newest lines, where the error is), bytes that are not UTF-8
+    are recorded as U+FFFD, UTF-16 is read as UTF-16 (core.decode_paste), each said on stderr. Found in a CLI
+    review: the `… | recur incident new … -d -` that `recur suggest -` prints after answering a 2.5 MB log was
+    refused (more than 1 MiB, exit 2), and after a Latin-1 byte (not UTF-8, exit 1): the paste it had searched."""
+    from recur.cli.core import STDIN_MOST, decode_paste, read_stdin_tail
+    from recur.util import utf8
+
+    raw, total, stopped = read_stdin_tail(DESCRIPTION_MOST, STDIN_MOST)
+    cut = len(raw) < total
+    text, _ = decode_paste(raw, cut=cut, command="recur incident new … -d -")
+    data = text.encode("utf-8", "surrogateescape")
+    if len(data) > DESCRIPTION_MOST:  # UTF-16 read as more bytes of UTF-8 than it had
+        cut, text = True, _from_a_line(data[-DESCRIPTION_MOST:]).decode("utf-8", "surrogateescape")
+    if cut:
+        lines = len(text.splitlines())
+        click.echo(
+            f"recur: stdin held {total:,} bytes{', and goes on' if stopped else ''}: more than an incident record "
+            f"holds (1 MiB); recording its last {lines:,} line{'' if lines == 1 else 's'}, from a line's start (the newest). Pass the "
+            "part that matters, e.g. tail -n 200 app.log | recur incident new … -d -",
+            err=True,
+        )
+    bad = utf8.count_bad(text)
+    if bad:
+        are, their = ("is", "its") if bad == 1 else ("are", "their")
+        click.echo(
+            f"recur: {plural(bad, 'byte')} of stdin {are} not UTF-8; recording U+FFFD in {their} place.", err=True
+        )
+    return utf8.clean(text)
+
+
+def _from_a_line(data: bytes) -> bytes:
+    """The end of a stream ``data`` is, from its first whole line (else its first whole character)."""
+    at = data.find(b"\n")
+    if at >= 0:
+        return data[at + 1 :]
+    skip = next((n for n, byte in enumerate(data[:4]) if not 0x80 <= byte < 0xC0), 0)
+    return data[skip:]
 
 
 def _stdin_had_text(description: str) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from recur.cli.options import OutFile
+from recur.cli.options import OutFile, write_out
 from recur.util.files import current_branch, repository_root
 from recur.util.text import cut_list, plural
 
@@ -351,7 +351,7 @@ def _first_step(directory: str, install: str = "make install") -> str:
 @click.option(
     "--out",
     type=OutFile(),
-    help="Write it to FILE (replacing it, atomically) instead of printing it, e.g. --out KB-FORMAT.md.",
+    help="Write it to FILE (replacing it, atomically) instead of printing it, e.g. --out KB-FORMAT.md; - is stdout.",
 )
 def kb_format(out):
     """Print the KB format reference of this recur (Markdown): the files of a knowledge base and what
@@ -364,10 +364,9 @@ def kb_format(out):
     """
     from recur import __version__
     from recur.kb.init import format_reference
-    from recur.util.files import write_atomic
 
     text = format_reference(__version__)
     if out is None:
         click.echo(text, nl=False)
         return
-    click.echo(f"Wrote {write_atomic(out, text, overwrite=True)}.")
+    write_out(out, text)

@@ -72,13 +72,44 @@ class RecurGroup(click.Group):
             name, cmd, args = self.resolve_command(ctx, args)
             ctx.invoked_subcommand = name
             click.Command.invoke(self, ctx)
-            sub = cmd.make_context(name, args, parent=ctx)
+            try:
+                sub = cmd.make_context(name, args, parent=ctx)
+            except click.BadParameter as exc:
+                _name_variable(exc)
+                raise
+            ctx.meta["recur.command"] = sub  # the command run, for an error's variable (_kb_from_variable)
             with sub:
                 if not isinstance(cmd, click.Group) and not sub.resilient_parsing:
                     # a command that formats its own stderr (serve's log) sets it up before the warning
                     getattr(cmd, "before_warnings", lambda params: None)(sub.params)
                     _warn_unknown_variables()
                 return sub.command.invoke(sub)
+
+
+def _name_variable(exc: click.BadParameter) -> None:
+    """Add "(from RECUR_STALE_DAYS)", its variable, to a bad value read from the option's variable: click named the flag
+    alone, one the user never passed (`RECUR_STALE_DAYS=abc recur check`: "Invalid value for '--stale-days'";
+    a CLI review). The one place for every option a setting backs; a refusal that says it already is kept."""
+    ctx, param = exc.ctx, exc.param
+    if ctx is None or param is None or not isinstance(param.envvar, str) or f"(from {param.envvar})" in exc.message:
+        return
+    if ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT:
+        said = exc.message.rstrip()
+        end = "." if said.endswith(".") else ""  # "… a valid integer range (from RECUR_STALE_DAYS)."
+        exc.message = f"{said.removesuffix(end)} (from {param.envvar}){end}"
+
+
+def _kb_from_variable(ctx, message: str) -> str:
+    """``message`` with "(from RECUR_KB)" after the KB folder it says is not found, when the command run read
+    --kb from RECUR_KB: `RECUR_KB=/nope/kb recur check` said "knowledge base folder not found: /nope/kb"."""
+    sub = ctx.meta.get("recur.command")
+    if sub is None or "knowledge base folder not found" not in message or "kb_dir" not in sub.params:
+        return message
+    param = next((p for p in sub.command.params if p.name == "kb_dir"), None)
+    if param is None or sub.get_parameter_source("kb_dir") != click.core.ParameterSource.ENVIRONMENT:
+        return message
+    said = f"knowledge base folder not found: {sub.params['kb_dir']}"
+    return message.replace(said, f"{said} (from {param.envvar})", 1)
 
 
 class Interrupted(SystemExit):
@@ -100,7 +131,7 @@ class LazyGroup(RecurGroup):
         try:
             return super().invoke(ctx)
         except RecurError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(_kb_from_variable(ctx, str(exc))) from None
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             raise Interrupted(130) from None

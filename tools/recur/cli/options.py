@@ -47,6 +47,8 @@ class OutFile(click.Path):
         super().__init__(dir_okay=False)
 
     def convert(self, value, param, ctx):
+        if value == STDOUT:  # stdout, for the commands that write one file (write_out)
+            return value
         if isinstance(value, str) and value.endswith(("/", os.sep)):
             self.fail(f"{value!r} ends in a slash: it names a folder; give a file's path.", param, ctx)
         value = super().convert(value, param, ctx)
@@ -56,6 +58,22 @@ class OutFile(click.Path):
         if source is not click.core.ParameterSource.DEFAULT and not os.path.lexists(folder) and not _state(folder):
             self.fail(f"folder not found: {folder} (create it first){came_from(ctx, param) if ctx else ''}", param, ctx)
         return value
+
+
+# --out - : the one file an --out writes goes to stdout, as `-` reads stdin (a file named `-` was written)
+STDOUT = "-"
+
+
+def write_out(out, text: str) -> None:
+    """``text`` to --out's file (atomically, replacing it), said on stderr, "Wrote F.", so that stdout stays
+    clean when it is the output (``out`` STDOUT: ``text`` alone on stdout). `recur kb-format --out F` said it on
+    stdout and `recur report --out F` not at all; both wrote a file named `-` for `--out -` (a CLI review)."""
+    if out == STDOUT:
+        click.echo(text, nl=False)
+        return
+    from recur.util.files import write_atomic
+
+    click.echo(f"Wrote {write_atomic(out, text, overwrite=True)}.", err=True)
 
 
 def _state(folder: Path) -> bool:

@@ -8,7 +8,7 @@ import sys
 import click
 
 from recur import config
-from recur.cli.options import DATE, JSON_ALIAS, OutFile, http_url, json_alias, kb_option, setting
+from recur.cli.options import DATE, JSON_ALIAS, OutFile, http_url, json_alias, kb_option, setting, write_out
 from recur.cli.render import for_terminal
 from recur.problems.board import not_counted, report_board, uncounted_problems
 from recur.problems.report import (
@@ -60,7 +60,7 @@ from recur.util.text import plural
     help="--fail-on recurrence counts a recurrence after a fix whose incident is in the last N days "
     "(0: any date); the report lists them all.",
 )
-@click.option("--out", "out", type=OutFile(), help="Write the report to a file (atomically).")
+@click.option("--out", "out", type=OutFile(), help="Write the report to a file (atomically; - is stdout).")
 @click.option(
     "--owner",
     "owner",
@@ -133,9 +133,7 @@ def report(
     else:
         text = render_text(here, style=click.style, limit=limit, flags=config.where_flags(kb_dir))
     if out:
-        from recur.util.files import write_atomic
-
-        write_atomic(out, click.unstyle(text), overwrite=True)
+        write_out(out, click.unstyle(text))
     else:
         click.echo(text, nl=False)
     _gate(here, fail_on, recurrence_days, config.where_flags(kb_dir))

@@ -747,10 +747,11 @@ def _reload_on_hup(holder) -> None:
         signal.signal(signal.SIGHUP, on_hup)
 
 
-def _say_stopping(server, grace: float) -> list:
+def _say_stopping(server, grace: float, holder=None) -> list:
     """One line in the log when a stop signal arrives: SIGTERM (systemctl stop, Kubernetes) left none,
     so a log showed no cause for the server ending (found in an operator's review). uvicorn installs
-    ``server.handle_exit`` for SIGTERM and SIGINT when it runs; this wraps it. Returns the signals received."""
+    ``server.handle_exit`` for SIGTERM and SIGINT when it runs; this wraps it, and tells ``holder`` (the
+    EngineHolder: a load still running says no "Ready" after it). Returns the signals received."""
     import signal
 
     handle = server.handle_exit
@@ -758,6 +759,8 @@ def _say_stopping(server, grace: float) -> list:
 
     def handle_exit(sig, frame):
         received.append(sig)
+        if holder is not None:
+            holder.stopping.set()
         if not server.should_exit:  # the first signal; a second Ctrl-C forces the exit (uvicorn's)
             name = signal.Signals(sig).name
             _said_on_signal(
@@ -795,7 +798,7 @@ def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str, pa
     )
     serve_server.quiet_shutdown_cancel(app.state.answering)
     serve_server.sdk_logs_as_the_servers()
-    received = _say_stopping(stop.server, grace=5)
+    received = _say_stopping(stop.server, grace=5, holder=app.state.holder)
     sockets = None
     if port == 0:  # any free port: bound here, so that the line below can say which one
         sockets = _bind(host, 0)

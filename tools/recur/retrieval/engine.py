@@ -398,7 +398,7 @@ class Engine:
             # from the index as built, instead of failing on the KB it cannot compare it with; an index
             # of another format cannot be answered from, and cannot be updated without its KB
             _refuse_other_format(manifest, index_dir, _no_kb(kb_dir))
-            log(f"warning: no knowledge base at {kb_dir}; answering from the index at {index_dir} as it was built.")
+            log(index_mod.no_kb_said(kb_dir, index_dir, manifest))
         elif step == "build":
             said = _first_build(kb_dir, index_dir, model, quiet, advise, on_build, lean)
         elif step == "update":

@@ -733,6 +733,23 @@ def built_for_other_kb(manifest: dict, kb_dir) -> str | None:
     return None if same_kb(built_for, kb_dir) or same_files(manifest, kb_dir) else built_for
 
 
+def no_kb_said(kb_dir, index_dir, manifest: dict | None) -> str:
+    """The warning of an answer from the index alone, there being no KB folder at ``kb_dir``: an index-only
+    deployment's (kept), or a misspelt --kb or RECUR_KB's. The latter answered in full, exit 0, from the index
+    another KB was built into, naming neither (CLI review): the KB the manifest was built from is named when it
+    is another path, and, when that folder is there, how to search it as it is now."""
+    import shlex
+
+    from recur.retrieval.models import same_kb
+
+    said = f"warning: no knowledge base at {kb_dir}; answering from the index at {index_dir} as it was built"
+    built_for = (manifest or {}).get("kb")
+    if not isinstance(built_for, str) or not built_for or "\0" in built_for or same_kb(built_for, kb_dir):
+        return said + "."
+    there = f" (--kb {shlex.quote(built_for)} searches it as it is now)" if Path(built_for).is_dir() else ""
+    return f"{said} from {built_for}{there}."
+
+
 def refuse_other_kbs_index(index_dir, kb_dir) -> None:
     """For a server (`recur serve`, `recur mcp`): raise when the index at ``index_dir`` belongs to another
     knowledge base that is still there and opening it for ``kb_dir`` would rebuild it. `recur mcp --kb B

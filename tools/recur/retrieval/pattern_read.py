@@ -44,8 +44,7 @@ def read_pattern(kb_dir, index_dir, given: str, tell) -> Read:
     if docs is not None and has_kb and index_mod.built_for_other_kb(manifest, kb_dir):
         docs = None  # another KB's: its look-alikes are that KB's patterns (another pattern of the same id, shown)
     if docs is not None and not has_kb:  # an index-only deployment, as Engine.open answers from it
-        note = f"warning: no knowledge base at {kb_dir}; answering from the index at {index_dir} as it was built."
-        tell(note)
+        tell(index_mod.no_kb_said(kb_dir, index_dir, manifest))
         return _from_docs(docs, pattern_id, manifest, "the index", tell)
     if docs is not None and index_mod.is_fresh(index_dir, kb_dir, manifest):
         return _from_docs(docs, pattern_id, manifest, f"the knowledge base at {kb_dir}", tell, kb_dir)

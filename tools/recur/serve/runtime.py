@@ -103,6 +103,10 @@ class EngineHolder:
         self.loaded_at: float | None = None
         self.reloads = 0
         self._stop = threading.Event()
+        # a stop signal arrived (`recur serve`'s SIGTERM or Ctrl-C, cli/serve._say_stopping): a first load that ends
+        # after it serves the requests still in their grace period but says no "Ready", which followed "stopping:
+        # SIGTERM received" in the log when the signal came during the load (a CLI review)
+        self.stopping = threading.Event()
         self._threads: list[threading.Thread] = []
         # the index folder's files at the last look (index_files_signature), and those of the index
         # served: a rebuilt index that was refused is tried again when its files change (a copy that
@@ -149,7 +153,8 @@ class EngineHolder:
         self.engine = engine
         self._served = index_files_signature(engine.index_dir)
         self.loaded_at = time.time()
-        print(f"Ready: {len(engine.docs)} patterns, model {engine.manifest.get('model')}.", file=sys.stderr)
+        if not self.stopping.is_set():
+            print(f"Ready: {len(engine.docs)} patterns, model {engine.manifest.get('model')}.", file=sys.stderr)
         try:
             self.check_stale()
             self.check_site()
