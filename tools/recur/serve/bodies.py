@@ -74,6 +74,7 @@ WEBHOOK_TAKES = (
 # Added to the 413 of a route's body, by route path (guard.BodyGuard).
 TOO_LARGE_HINTS = {
     "/api/suggest": f"a text is searched up to {MAX_QUERY_CHARS:,} characters: {CUT_IT_DOWN}",
+    "/api/feedback": f"a vote's query is the text searched, at most {MAX_QUERY_CHARS:,} characters",
     "/mcp": f"for a long text to search, {MCP_CUT_IT_DOWN}",
     "/api/alertmanager": "set max_alerts in the webhook config to send fewer alerts in one call",
 }
