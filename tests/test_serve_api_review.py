@@ -93,3 +93,53 @@ def test_a_body_its_escapes_made_too_large_says_so(served):
     plain = json.dumps({"text": "x" * 140_000}).encode()  # no escapes: nothing said of them
     message = refused(httpx.post(base + "/api/suggest", content=plain, headers=JSON, timeout=60), 413, "body_too_large")
     assert "escape" not in message, message
+
+
+# 2. A path that is no route is a 404 naming the right one; Allow is right on every route for every method
+
+
+@pytest.mark.parametrize("server", ["site", "bare"])
+@pytest.mark.parametrize(
+    "method,path,meant",
+    [
+        ("POST", "//api/suggest", "/api/suggest"),
+        ("POST", "/webhook", "/api/alertmanager"),
+        ("POST", "/alertmanager", "/api/alertmanager"),
+        ("POST", "/api/webhook", "/api/alertmanager"),
+        ("PUT", "/suggest", None),
+        ("DELETE", "/nope.html", None),
+    ],
+)
+def test_a_method_on_a_path_that_is_no_route_is_a_404_naming_the_route(served, server, method, path, meant):
+    """Found in review: POST //api/suggest, /webhook and /alertmanager were the site's 405 "allow: GET, HEAD", and
+    Alertmanager does not retry a 4xx: the message must name the right path."""
+    status, headers, body = raw_request(served[server], method, path, b"{}", JSON)
+    assert status == 404 and set(body) == {"error"} and body["error"]["code"] == "not_found", (status, body)
+    message = body["error"]["message"]
+    assert message.startswith(f"no such route: {method} {path}"), message
+    assert ("did you mean" not in message) if meant is None else f"(did you mean {meant}?)" in message, message
+
+
+@pytest.mark.parametrize("server", ["site", "bare"])
+@pytest.mark.parametrize(
+    "method,path,allow",
+    [
+        ("PROPFIND", "/api/feedback", "POST"),
+        ("GET", "/api/suggest", "POST"),
+        ("MKCOL", "/api/alertmanager", "POST"),
+        ("DELETE", "/api/patterns/disk-full", "GET, HEAD"),
+        ("PROPFIND", "/api/patterns", "GET, HEAD"),
+        ("POST", "/healthz", "GET, HEAD"),
+    ],
+)
+def test_a_route_asked_with_another_method_is_a_405_with_its_allow(served, server, method, path, allow):
+    """Found in review: PROPFIND /api/feedback was the site's 405 "allow: GET, HEAD", where the route takes POST."""
+    status, headers, body = raw_request(served[server], method, path)
+    assert status == 405 and body["error"]["code"] == "method_not_allowed", (status, body)
+    assert headers["allow"] == allow, headers
+    assert body["error"]["message"] == f"{method} is not allowed on {path} (allowed: {allow})"
+
+
+def test_a_site_file_asked_with_another_method_is_still_a_405(served):
+    status, headers, body = raw_request(served["site"], "POST", "/index.html")
+    assert status == 405 and headers["allow"] == "GET, HEAD" and body["error"]["code"] == "method_not_allowed"

@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from recur import config
-from recur.serve.prefix import is_mcp_path, not_found_message, route_path
+from recur.serve.prefix import is_mcp_path, not_found_message, route_methods, route_path
 from recur.util.errors import RecurError
 from recur.util.text import ascii_int
 
@@ -217,7 +217,7 @@ def install_error_handlers(
         if exc.status_code == 404:
             message = not_found_message(request.method, request.scope)
         elif exc.status_code == 405:
-            message = f"{request.method} is not allowed on {request.url.path}"
+            return method_not_allowed(request, getattr(exc, "headers", None))
         else:
             message = str(exc.detail)
         return error_response(exc.status_code, code, message, getattr(exc, "headers", None))
@@ -239,6 +239,18 @@ def install_error_handlers(
         return error_response(
             500, "internal_error", unexpected_message(exc), {"X-Request-Id": request_id(request.scope)}
         )
+
+
+def method_not_allowed(request: Request, headers: dict | None = None) -> JSONResponse:
+    """The 405, its Allow every method the routes of its path take (prefix.route_methods), HEAD beside GET; a path
+    no route has (a site file) keeps the Allow it was given (``headers``). Starlette's said one route's methods,
+    "GET" where HEAD is answered too, and the site's "GET, HEAD" on an API route it had taken (found in review)."""
+    allow = ", ".join(route_methods(request.app, route_path(request.scope))) or (headers or {}).get("Allow", "")
+    said = f" (allowed: {allow})" if allow else ""
+    message = f"{request.method} is not allowed on {request.url.path}{said}"
+    return error_response(
+        405, "method_not_allowed", message, {**(headers or {}), **({"Allow": allow} if allow else {})}
+    )
 
 
 def _unreadable_json(exc: StarletteHTTPException) -> str | None:
