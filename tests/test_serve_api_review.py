@@ -143,3 +143,13 @@ def test_a_route_asked_with_another_method_is_a_405_with_its_allow(served, serve
 def test_a_site_file_asked_with_another_method_is_still_a_405(served):
     status, headers, body = raw_request(served["site"], "POST", "/index.html")
     assert status == 405 and headers["allow"] == "GET, HEAD" and body["error"]["code"] == "method_not_allowed"
+
+
+# 3. GET /api/patterns/{id} refuses a query parameter it does not read, as GET /api/patterns does
+
+
+def test_a_pattern_refuses_an_unknown_query_parameter(served):
+    base = served["bare"]
+    message = refused(httpx.get(base + "/api/patterns/disk-full?steps=3", timeout=30), 422, "invalid_request")
+    assert message.startswith("unknown query parameter(s): steps (it takes none"), message
+    assert httpx.get(base + "/api/patterns/disk-full", timeout=30).status_code == 200

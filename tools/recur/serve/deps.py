@@ -329,18 +329,19 @@ def get_slot(request: Request):
     return slot
 
 
-def only_query(*allowed: str, named: str | None = None):
+def only_query(*allowed: str, named: str | None = None, none: str = "the request is the JSON body"):
     """A route's dependency refusing query parameters it does not read, and any given twice, with the
     API's 422: POST /api/suggest?top=1 answered 5 results (top goes in the body), a webhook relay's
     ?breif=true got answers 10-20x bigger, and ?category=a&category=b used b alone, all without a
-    word (found in review). ``named``: what the message calls the parameters it takes ("filters")."""
+    word (found in review). ``named``: what the message calls the parameters it takes ("filters"); ``none``: where
+    the request is said instead, for a route that takes none."""
 
     def check(request: Request) -> None:
         names = [k for k, _ in request.query_params.multi_items()]
         unknown = sorted(set(names) - set(allowed))
         if unknown:
             takes = f"{named}: {', '.join(allowed)}" if named else f"it takes {', '.join(allowed)}"
-            takes = takes if allowed else "it takes none: the request is the JSON body"
+            takes = takes if allowed else f"it takes none: {none}"
             raise ApiError(422, "invalid_request", f"unknown query parameter(s): {', '.join(unknown)} ({takes})")
         twice = sorted({k for k in names if names.count(k) > 1})
         if twice:
