@@ -153,3 +153,31 @@ def test_a_pattern_refuses_an_unknown_query_parameter(served):
     message = refused(httpx.get(base + "/api/patterns/disk-full?steps=3", timeout=30), 422, "invalid_request")
     assert message.startswith("unknown query parameter(s): steps (it takes none"), message
     assert httpx.get(base + "/api/patterns/disk-full", timeout=30).status_code == 200
+
+
+# 4. A body in a declared charset other than UTF-8 is read in that charset
+
+
+@pytest.mark.parametrize("charset", ["iso-8859-1", "windows-1252", "latin1"])
+def test_a_body_in_its_declared_charset_is_read(served, charset):
+    """Found in review: `charset=iso-8859-1` with é was "not UTF-8 text: byte 0xe9 at offset 22" (PowerShell 5.1
+    sends its bodies in Latin-1)."""
+    base = served["bare"]
+    body = '{"text": "disque plein: écriture refusée", "top": 2}'.encode("latin-1")
+    r = httpx.post(
+        base + "/api/suggest", content=body, headers={"content-type": f"application/json; charset={charset}"}
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["query"] == "disque plein: écriture refusée"
+
+
+def test_a_body_its_charset_cannot_read_names_it(served):
+    base = served["bare"]
+    said = {"content-type": "application/json; charset=windows-1252"}
+    r = httpx.post(base + "/api/suggest", content=b'{"text": "disk \x81"}', headers=said, timeout=30)
+    message = refused(r, 400, "bad_json")
+    assert "windows-1252" in message and "0x81" in message, message
+    # undeclared, not UTF-8: said as before, with what to do
+    r = httpx.post(base + "/api/suggest", content='{"text": "é"}'.encode("latin-1"), headers=JSON, timeout=30)
+    message = refused(r, 400, "bad_json")
+    assert "not UTF-8 text: byte 0xe9 at offset 10" in message and "charset=" in message, message
