@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from kbfactory import small_kb
-from serve_util import fake_app, running
+from serve_util import alert_payload, fake_app, running
 
 from recur.retrieval.query import MAX_QUERY_CHARS
 
@@ -181,3 +181,27 @@ def test_a_body_its_charset_cannot_read_names_it(served):
     r = httpx.post(base + "/api/suggest", content='{"text": "é"}'.encode("latin-1"), headers=JSON, timeout=30)
     message = refused(r, 400, "bad_json")
     assert "not UTF-8 text: byte 0xe9 at offset 10" in message and "charset=" in message, message
+
+
+# 5. An alert's status is "firing" or "resolved": a misspelt one is refused, naming the alert
+
+
+@pytest.mark.parametrize("status", ["resovled", "pending", "", "FIRED"])
+def test_an_unknown_alert_status_is_refused_naming_the_alert(served, status):
+    """Found in review: "resovled" was read as firing, the alert searched and answered as if it fired."""
+    base = served["bare"]
+    payload = alert_payload({"labels": {"alertname": "HostDiskFull"}}, {"labels": {"alertname": "CoreDNSDown"}})
+    payload["alerts"][1]["status"] = status
+    message = refused(httpx.post(base + "/api/alertmanager", json=payload, timeout=30), 422, "invalid_request")
+    assert message.startswith('alerts.1.status: must be "firing" or "resolved"'), message
+    assert json.dumps(status) in message, message
+
+
+@pytest.mark.parametrize("status", ["firing", "resolved", "Resolved", " firing "])
+def test_the_statuses_alertmanager_and_grafana_send_are_read(served, status):
+    base = served["bare"]
+    payload = alert_payload({"labels": {"alertname": "HostDiskFull"}})
+    payload["alerts"][0]["status"] = status
+    r = httpx.post(base + "/api/alertmanager", json=payload, timeout=30)
+    assert r.status_code == 200, r.text
+    assert r.json()["alerts"][0]["resolved"] == (status.strip().lower() == "resolved")
