@@ -145,6 +145,19 @@ def test_a_site_file_asked_with_another_method_is_still_a_405(served):
     assert status == 405 and headers["allow"] == "GET, HEAD" and body["error"]["code"] == "method_not_allowed"
 
 
+def test_the_home_page_of_a_site_not_built_yet_takes_get_only(tmp_path):
+    """A --site folder not built yet: / is a page saying so, which POST got too (200); any other path is no route."""
+    with running(fake_app(small_kb(tmp_path / "kb"), tmp_path, site_dir=tmp_path / "unbuilt")) as base:
+        status, headers, body = raw_request(base, "POST", "/", b"{}", JSON)
+        assert status == 405 and headers["allow"] == "GET, HEAD" and body["error"]["code"] == "method_not_allowed"
+        status, _, body = raw_request(base, "POST", "/webhook", b"{}", JSON)
+        assert (
+            status == 404
+            and body["error"]["message"] == "no such route: POST /webhook (did you mean /api/alertmanager?)"
+        )
+        assert httpx.get(base + "/", timeout=30).status_code == 200
+
+
 # 3. GET /api/patterns/{id} refuses a query parameter it does not read, as GET /api/patterns does
 
 
