@@ -147,7 +147,7 @@ def test_feedback_is_rate_limited_per_client(tmp_path):
 def test_metrics_count_requests_answers_and_the_index(tmp_path):
     with running(app_for(tmp_path)) as base:
         httpx.post(base + "/api/suggest", json={"text": "No space left on device"})
-        httpx.post(base + "/api/suggest", json={"text": "x" * 70000})
+        httpx.post(base + "/api/suggest", json={"text": "x" * 140_000})  # over its 128 KiB
         httpx.get(base + "/api/patterns/nope")
         httpx.get(base + "/api/random/path/1")
         httpx.post(base + "/api/random/path/2", json={"text": "x" * 70000})  # turned away before routing

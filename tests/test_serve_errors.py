@@ -43,7 +43,7 @@ def assert_error(r: httpx.Response, status: int | tuple, code: str | None = None
         assert body["error"]["code"] == code, body
 
 
-BIG = "x" * (70 * 1024)
+HUGE = "x" * (130 * 1024)  # over the 128 KiB of /api/suggest and /api/feedback (deps.TEXT_MAX_BODY)
 CASES = [
     # (method, path, kwargs, status, code)
     ("POST", "/api/suggest", {"content": b"{not json", "headers": JSON}, 400, "bad_json"),
@@ -69,11 +69,11 @@ CASES = [
     ("POST", "/api/suggest", {"json": {"text": ""}}, 422, "invalid_request"),
     ("POST", "/api/suggest", {"json": {"text": " \n\t "}}, 422, "invalid_request"),
     ("POST", "/api/suggest", {"json": {"text": "disk full " * 3000}}, 422, "invalid_request"),
-    ("POST", "/api/suggest", {"json": {"text": BIG}}, 413, "body_too_large"),
+    ("POST", "/api/suggest", {"json": {"text": HUGE}}, 413, "body_too_large"),
     (
         "POST",
         "/api/suggest",
-        {"content": (c for c in [b'{"text": "', BIG.encode(), b'"}']), "headers": JSON},
+        {"content": (c for c in [b'{"text": "', HUGE.encode(), b'"}']), "headers": JSON},
         413,
         "body_too_large",
     ),
@@ -104,7 +104,7 @@ CASES = [
     ("POST", "/api/feedback", {"json": {"query": "", "pattern": "disk-full", "useful": True}}, 422, None),
     ("POST", "/api/feedback", {"json": {"query": "q", "pattern": 7, "useful": True}}, 422, None),
     ("POST", "/api/feedback", {"json": {"query": "q", "pattern": "nope", "useful": True}}, 404, "pattern_not_found"),
-    ("POST", "/api/feedback", {"json": {"query": BIG, "pattern": "disk-full", "useful": True}}, 413, None),
+    ("POST", "/api/feedback", {"json": {"query": HUGE, "pattern": "disk-full", "useful": True}}, 413, None),
     ("POST", "/api/feedback", {"content": b"query=q"}, 415, "unsupported_media_type"),
     ("GET", "/api/feedback", {}, 405, "method_not_allowed"),
     ("POST", "/api/alertmanager", {"content": b"{]", "headers": JSON}, 400, "bad_json"),

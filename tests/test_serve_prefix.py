@@ -162,7 +162,7 @@ def test_the_api_and_its_errors_under_the_prefix(proxied):
     assert wrong.status_code == 405 and wrong.json()["error"]["code"] == "method_not_allowed"
     plain = httpx.post(base + "/api/suggest", content=b'{"text": "x"}', headers={"Content-Type": "text/plain"})
     assert plain.status_code == 415 and plain.json()["error"]["code"] == "unsupported_media_type"
-    big = httpx.post(base + "/api/suggest", json={"text": "x" * 70000})
+    big = httpx.post(base + "/api/suggest", json={"text": "x" * 140_000})  # over 128 KiB
     assert big.status_code == 413 and big.json()["error"]["code"] == "body_too_large"
     assert httpx.get(base + "/assets/recur-api.json").json()["api"] == "/api"
     metrics = httpx.get(base + "/metrics").text

@@ -137,17 +137,20 @@ def test_a_too_large_body_says_how_to_cut_it_down(base):
     r = httpx.post(base + "/api/suggest", json={"text": text}, timeout=30)
     size = len(r.request.content)
     assert refused(r, 413, "body_too_large") == (
-        f"the request body is {size:,} bytes; the limit is 65,536 bytes; a text is searched up to "
+        f"the request body is {size:,} bytes; the limit is 131,072 bytes; a text is searched up to "
         f"{MAX_QUERY_CHARS:,} characters: {CUT}"
     )
     chunks = (c for c in [b'{"text": "', text.encode().replace(b"\n", b" "), b'"}'])
     r = httpx.post(base + "/api/suggest", content=chunks, headers={"Content-Type": "application/json"}, timeout=30)
     assert refused(r, 413, "body_too_large") == (
-        f"the request body is over the limit of 65,536 bytes; a text is searched up to {MAX_QUERY_CHARS:,} "
+        f"the request body is over the limit of 131,072 bytes; a text is searched up to {MAX_QUERY_CHARS:,} "
         f"characters: {CUT}"
     )
     r = httpx.post(base + "/api/feedback", json={"query": text, "pattern": "disk-full", "useful": True}, timeout=30)
-    assert refused(r, 413, "body_too_large").endswith("; the limit is 65,536 bytes")  # no text to search there
+    assert refused(r, 413, "body_too_large") == (  # 128 KiB: a text of 20,000 characters however JSON escapes them
+        f"the request body is {len(r.request.content):,} bytes; the limit is 131,072 bytes; a vote's query is the "
+        f"text searched, at most {MAX_QUERY_CHARS:,} characters"
+    )
 
 
 def test_a_too_large_webhook_body_says_to_set_max_alerts(base, caplog, tmp_path_factory):
@@ -199,7 +202,7 @@ def test_bodies_over_the_limit_are_logged_once_a_minute_a_route_and_all_counted(
         running(fake_app(small_kb(tmp_path / "kb"), tmp_path)) as base,
     ):
         for _ in range(5):
-            refused(httpx.post(base + "/api/suggest", json={"text": "x" * 70_000}), 413, "body_too_large")
+            refused(httpx.post(base + "/api/suggest", json={"text": "x" * 140_000}), 413, "body_too_large")
         for path in ("/api/nothing-here", "/api/or-here"):  # any other path: one line for all of them
             assert httpx.post(base + path, content=b"x" * 70_000).status_code == 413
         refused(webhook(base, {"version": "4", "alerts": [DISK], "x": "x" * 5_000_000}), 413, "body_too_large")

@@ -105,7 +105,12 @@ SETTINGS: dict[str, Setting] = {
     "log_format": Setting(
         "RECUR_LOG_FORMAT", "text", "recur serve's log lines on stderr: text | json (one object a line)"
     ),
-    "max_body_kib": Setting("RECUR_MAX_BODY_KIB", 64, "recur serve's request body limit for the API, in KiB"),
+    "max_body_kib": Setting(
+        "RECUR_MAX_BODY_KIB",
+        64,
+        # /api/suggest's and /api/feedback's: at least serve.deps.TEXT_MAX_BODY, 20,000 characters as \uXXXX escapes
+        "recur serve's request body limit for the API, in KiB (/api/suggest and /api/feedback: at least 128 KiB)",
+    ),
     "threads": Setting("RECUR_THREADS", 1, "threads for recur serve's query encoder (0: one per CPU core)"),
     "token_scope": Setting("RECUR_TOKEN_SCOPE", "write", "what recur serve's token guards: write (feedback) | all"),
     "feedback_rate": Setting("RECUR_FEEDBACK_RATE", 60, "votes per minute per client recur serve takes; 0 = no limit"),

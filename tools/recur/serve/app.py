@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 from recur import config
 from recur.serve.bodies import BODY_HINTS, BODY_TAKES, TOO_LARGE_HINTS
-from recur.serve.deps import ALERTMANAGER_MAX_BODY, SearchGate, Settings, get_engine, share_of
+from recur.serve.deps import ALERTMANAGER_MAX_BODY, TEXT_MAX_BODY, SearchGate, Settings, get_engine, share_of
 from recur.serve.guard import (
     CLIENT_GONE,
     DEFAULT_MAX_BODY,
@@ -35,6 +35,7 @@ from recur.serve.guard import (
 from recur.serve.runtime import EngineHolder
 
 JSON_PATHS = frozenset({"/api/suggest", "/api/alertmanager", "/api/feedback"})
+TEXT_PATHS = frozenset({"/api/suggest", "/api/feedback"})  # a text to search or vote on: deps.TEXT_MAX_BODY
 SLACK_PATHS = frozenset({"/api/slack/commands", "/api/slack/interactions"})  # signed forms, read as sent
 # the routes that search, and so wait for an inference slot: their own --max-concurrent pool (guard.ConcurrencyLimit)
 SEARCH_PATHS = frozenset({"/api/suggest"}) | SLACK_PATHS
@@ -197,7 +198,8 @@ def _fastapi(lifespan, max_body: int):
         description="Suggestions of known failure patterns for what a responder sees. Every error is "
         '`{"error": {"code", "message"}}`, with a 4xx status, or 501 (a transfer coding other than chunked) or 503 '
         "(not ready yet, overloaded, stopping, the feedback file not writable); request bodies are limited to "
-        f"{max_body // 1024} KiB ({ALERTMANAGER_MAX_BODY // 1024} KiB for /api/alertmanager, "
+        f"{max_body // 1024} KiB ({max(max_body, TEXT_MAX_BODY) // 1024} KiB for /api/suggest and /api/feedback, a text "
+        f"of 20,000 characters however JSON escapes it; {ALERTMANAGER_MAX_BODY // 1024} KiB for /api/alertmanager, "
         f"{max(max_body, SLACK_MAX_BODY) // 1024} KiB for /api/slack/*).",
     )
 
@@ -259,8 +261,9 @@ def _middleware(app, *, max_body: int, pools: tuple[int, int, int], body_timeout
     from recur.serve.slack import MAX_BODY as SLACK_MAX_BODY
 
     max_concurrent, webhooks, per_client = pools
-    slack = max(max_body, SLACK_MAX_BODY)
+    slack, text = max(max_body, SLACK_MAX_BODY), max(max_body, TEXT_MAX_BODY)
     limits = {"/api/alertmanager": ALERTMANAGER_MAX_BODY, **dict.fromkeys(SLACK_PATHS, slack)}
+    limits.update(dict.fromkeys(TEXT_PATHS, text))  # a text of 20,000 characters as \uXXXX escapes
     app.add_middleware(
         ConcurrencyLimit,
         limit=max_concurrent,

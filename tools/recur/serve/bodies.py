@@ -3,6 +3,7 @@ recur.retrieval.alerts."""
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 from pydantic import (
@@ -74,6 +75,7 @@ WEBHOOK_TAKES = (
 # Added to the 413 of a route's body, by route path (guard.BodyGuard).
 TOO_LARGE_HINTS = {
     "/api/suggest": f"a text is searched up to {MAX_QUERY_CHARS:,} characters: {CUT_IT_DOWN}",
+    "/api/feedback": f"a vote's query is the text searched, at most {MAX_QUERY_CHARS:,} characters",
     "/mcp": f"for a long text to search, {MCP_CUT_IT_DOWN}",
     "/api/alertmanager": "set max_alerts in the webhook config to send fewer alerts in one call",
 }
@@ -253,7 +255,16 @@ class Alert(BaseModel):
         """An alert as Alertmanager's /api/v2/alerts returns it has a status object, {"state": "active" |
         "suppressed" | "unprocessed", "silencedBy": [...], "inhibitedBy": [...]}: that API lists no resolved
         alert, so each state is firing. Such alerts put in a payload were refused "alerts.0.status: Input should
-        be a valid string"."""
+        be a valid string".
+
+        A string is "firing" or "resolved" (in any letter case), the two Alertmanager's webhook (version 4) and
+        Grafana's contact points send: Grafana notifies no pending alert, so "pending" is no status a payload
+        carries either. Any other was read as firing: a hand-written "resovled" was searched and answered as a
+        firing alert (found in review); it is refused, naming the alert."""
+        if isinstance(v, str) and v.strip().lower() not in ALERT_STATUSES:
+            raise ValueError(
+                f'must be "firing" or "resolved" (what Alertmanager and Grafana send), not {json.dumps(v)}'
+            )
         if isinstance(v, dict):
             state = v.get("state")
             if state in API_STATES:
@@ -266,6 +277,7 @@ class Alert(BaseModel):
 
 
 API_STATES = ("active", "suppressed", "unprocessed")  # an /api/v2/alerts alert's status.state: all firing
+ALERT_STATUSES = ("firing", "resolved")  # an alert's status in a webhook payload, read case-insensitively
 
 
 WEBHOOK_VERSIONS = {"4": "alertmanager", "1": "grafana"}  # Grafana's webhook contact point sends version "1"

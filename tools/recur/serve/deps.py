@@ -25,6 +25,13 @@ from recur.util.errors import RecurError
 # A storm group of ~1,000 alerts with their labels and annotations is 1-2 MB; refused whole, none of
 # them got an answer (only the first 100 are answered: the rest cost parsing, not search).
 ALERTMANAGER_MAX_BODY = 4 * 1024 * 1024
+# /api/suggest's and /api/feedback's body limit, at least (a larger --max-body-kib raises it): a text of
+# MAX_QUERY_CHARS (20,000) characters however JSON escapes them, \uXXXX at 6 bytes each (120,000 bytes; a
+# vote's pattern and voter, 200 characters each, another 2,400), and the keys around them. Under the 64 KiB
+# of the rest, 15,000 Japanese characters from Python's requests (json= escapes every one) were a 413 (found
+# in review), where the same text as UTF-8 was searched. A character past U+FFFF is two escapes, 12 bytes:
+# such a text can still pass it, and the 413 says the escapes made it large (guard._escaped).
+TEXT_MAX_BODY = 128 * 1024
 
 
 def _plain(obj):
@@ -322,18 +329,19 @@ def get_slot(request: Request):
     return slot
 
 
-def only_query(*allowed: str, named: str | None = None):
+def only_query(*allowed: str, named: str | None = None, none: str = "the request is the JSON body"):
     """A route's dependency refusing query parameters it does not read, and any given twice, with the
     API's 422: POST /api/suggest?top=1 answered 5 results (top goes in the body), a webhook relay's
     ?breif=true got answers 10-20x bigger, and ?category=a&category=b used b alone, all without a
-    word (found in review). ``named``: what the message calls the parameters it takes ("filters")."""
+    word (found in review). ``named``: what the message calls the parameters it takes ("filters"); ``none``: where
+    the request is said instead, for a route that takes none."""
 
     def check(request: Request) -> None:
         names = [k for k, _ in request.query_params.multi_items()]
         unknown = sorted(set(names) - set(allowed))
         if unknown:
             takes = f"{named}: {', '.join(allowed)}" if named else f"it takes {', '.join(allowed)}"
-            takes = takes if allowed else "it takes none: the request is the JSON body"
+            takes = takes if allowed else f"it takes none: {none}"
             raise ApiError(422, "invalid_request", f"unknown query parameter(s): {', '.join(unknown)} ({takes})")
         twice = sorted({k for k in names if names.count(k) > 1})
         if twice:

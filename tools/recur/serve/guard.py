@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from recur import config
-from recur.serve.prefix import is_mcp_path, not_found_message, route_path
+from recur.serve.prefix import is_mcp_path, not_found_message, route_methods, route_path
 from recur.util.errors import RecurError
 from recur.util.text import ascii_int
 
@@ -217,7 +217,7 @@ def install_error_handlers(
         if exc.status_code == 404:
             message = not_found_message(request.method, request.scope)
         elif exc.status_code == 405:
-            message = f"{request.method} is not allowed on {request.url.path}"
+            return method_not_allowed(request, getattr(exc, "headers", None))
         else:
             message = str(exc.detail)
         return error_response(exc.status_code, code, message, getattr(exc, "headers", None))
@@ -239,6 +239,18 @@ def install_error_handlers(
         return error_response(
             500, "internal_error", unexpected_message(exc), {"X-Request-Id": request_id(request.scope)}
         )
+
+
+def method_not_allowed(request: Request, headers: dict | None = None) -> JSONResponse:
+    """The 405, its Allow every method the routes of its path take (prefix.route_methods), HEAD beside GET; a path
+    no route has (a site file) keeps the Allow it was given (``headers``). Starlette's said one route's methods,
+    "GET" where HEAD is answered too, and the site's "GET, HEAD" on an API route it had taken (found in review)."""
+    allow = ", ".join(route_methods(request.app, route_path(request.scope))) or (headers or {}).get("Allow", "")
+    said = f" (allowed: {allow})" if allow else ""
+    message = f"{request.method} is not allowed on {request.url.path}{said}"
+    return error_response(
+        405, "method_not_allowed", message, {**(headers or {}), **({"Allow": allow} if allow else {})}
+    )
 
 
 def _unreadable_json(exc: StarletteHTTPException) -> str | None:
@@ -263,6 +275,8 @@ class _Reject(Exception):
         self.status, self.code, self.message, self.drain, self.headers = status, code, message, drain, headers
         # a 413's body as far as it was looked at: (its size as said, bytes scanned, alerts counted in them)
         self.seen: tuple = ("", 0, 0)
+        self.escapes = 0  # \uXXXX escapes counted in the bytes scanned (_escaped)
+        self.sized = ""  # a 413's first sentence, the sizes: said again with what the escapes did
 
 
 class _Gone(Exception):
@@ -329,7 +343,8 @@ class BodyGuard:
             self._check_headers(scope, path, limit, transfer)
             body = await self._read(receive, limit, held, path)
             if scope["method"] == "POST" and path in self.json_paths:
-                _check_encoding(body)
+                body, scope = _as_utf8(body, scope)
+                _check_encoding(body, declared_charset(scope))
                 _check_repeated_keys(body)
             return await self.app(
                 scope, replaying({"type": "http.request", "body": body, "more_body": False}, receive), send
@@ -340,10 +355,12 @@ class BodyGuard:
             self.held -= held[0]
             held[0] = 0
             if r.drain:
-                scanned, alerts = await self._drain(receive)
+                scanned, alerts, escapes = await self._drain(receive)
                 r.seen = (r.seen[0], r.seen[1] + scanned, r.seen[2] + alerts)
+                r.escapes += escapes
             if r.status == 413:
                 self._said_too_large(path, limit, r.seen)
+                r.message = self._too_large(path, r.sized + _escaped(r.escapes, r.seen[1]))
             return await send_error(send, r.status, r.code, r.message, r.headers, scope)
         finally:
             self.held -= held[0]
@@ -369,13 +386,14 @@ class BodyGuard:
             if ascii_int(length) is None:
                 raise _Reject(400, "bad_request", "Content-Length is not a number", drain=False)
             if int(length) > limit:
+                sized = f"the request body is {int(length):,} bytes; the limit is {limit:,} bytes"
                 r = _Reject(
                     413,
                     "body_too_large",
-                    self._too_large(path, f"the request body is {int(length):,} bytes; the limit is {limit:,} bytes"),
+                    self._too_large(path, sized),
                     drain=int(length) <= DRAIN_MAX_BYTES and not waiting,
                 )
-                r.seen = (f"{int(length):,} bytes", 0, 0)
+                r.seen, r.sized = (f"{int(length):,} bytes", 0, 0), sized
                 raise r
         if scope["method"] == "POST" and path in self.json_paths:
             ctype = headers.get("content-type", "").split(";")[0].strip().lower()
@@ -424,10 +442,11 @@ class BodyGuard:
             size += len(chunks[-1])
             more = message.get("more_body", False)
             if size > limit:  # nothing left to drain when that was the last chunk: answer at once
-                over = self._too_large(path, f"the request body is over the limit of {limit:,} bytes")
-                r = _Reject(413, "body_too_large", over, drain=more)
+                sized = f"the request body is over the limit of {limit:,} bytes"
+                r = _Reject(413, "body_too_large", self._too_large(path, sized), drain=more)
                 read = b"".join(chunks)
-                r.seen = (f"over {limit:,} bytes", len(read), read.count(ALERT_KEY))
+                r.seen, r.sized = (f"over {limit:,} bytes", len(read), read.count(ALERT_KEY)), sized
+                r.escapes = read.count(ESCAPE_KEY)
                 raise r
             self.held += len(chunks[-1])
             held[0] = size
@@ -444,11 +463,11 @@ class BodyGuard:
         return b"".join(chunks)
 
     @staticmethod
-    async def _drain(receive) -> tuple[int, int]:
+    async def _drain(receive) -> tuple[int, int, int]:
         """Read and throw away what is left of a refused body (bounded): (bytes read, alerts counted in them,
-        ALERT_KEY, for the 413's log line: ``_said_too_large``)."""
+        ALERT_KEY, for the 413's log line: ``_said_too_large``, and \\uXXXX escapes, ESCAPE_KEY, for its message)."""
         loop = asyncio.get_running_loop()
-        deadline, seen, alerts, tail = loop.time() + DRAIN_SECONDS, 0, 0, b""
+        deadline, seen, alerts, escapes, tail = loop.time() + DRAIN_SECONDS, 0, 0, 0, b""
         while seen <= DRAIN_MAX_BYTES and loop.time() < deadline:
             try:
                 message = await asyncio.wait_for(receive(), deadline - loop.time())
@@ -458,16 +477,32 @@ class BodyGuard:
             seen += len(body)
             # the key split between two chunks is counted once: the tail kept is shorter than the key
             alerts += (tail + body).count(ALERT_KEY)
+            escapes += (tail[-1:] + body).count(ESCAPE_KEY)  # tail[-1:]: the first byte of one split in two
             tail = (tail + body)[-(len(ALERT_KEY) - 1) :]
             if message["type"] == "http.disconnect" or not message.get("more_body", False):
                 break
-        return seen, alerts
+        return seen, alerts, escapes
 
 
 # Each alert of a webhook payload has its "labels" (the group's are "groupLabels", "commonLabels"): counted in
 # a refused body to say the max_alerts that would fit (_said_too_large)
 ALERT_KEY = b'"labels"'
 WEBHOOK_PATH = "/api/alertmanager"
+# A JSON string's \uXXXX escape: 6 bytes a character, where UTF-8 takes 1 to 3 (a character past U+FFFF, two escapes
+# for 4). Python's json.dumps and requests' json= write every non-ASCII character so: 15,000 Japanese characters
+# were a body of 90,022 bytes, a 413 under the 64 KiB limit that said only to send less text (found in review).
+ESCAPE_KEY = b"\\u"
+
+
+def _escaped(escapes: int, scanned: int) -> str:
+    """What a 413 says of a body that is mostly escapes (``escapes`` counted in ``scanned`` bytes of it): that
+    they made it large, and how to send the text without them; else nothing."""
+    if not scanned or escapes * 6 * 2 < scanned:
+        return ""
+    return (
+        f"; most of it is \\uXXXX escapes ({escapes:,} counted, 6 bytes a character where UTF-8 takes at most 3): "
+        "send the text as UTF-8, unescaped (Python: data=json.dumps(body, ensure_ascii=False).encode())"
+    )
 
 
 def _said_too_large(path: str, limit: int, size: str, scanned: int, alerts: int, before: str, window: float) -> None:
@@ -547,16 +582,69 @@ def replaying(first: dict, receive):
     return replay
 
 
-def _check_encoding(body: bytes) -> None:
-    """JSON is UTF-8 (RFC 8259; UTF-16 and UTF-32 with a BOM are read too, as ``json.loads`` does): a
-    body that does not decode is the ``bad_json`` error, said here before the parser sees it."""
+def declared_charset(scope) -> str | None:
+    """The ``charset`` parameter of the request's Content-Type, as sent (without quotes), or None."""
+    ctype = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == b"content-type"), "")
+    for param in ctype.split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"'):
+            return value.strip().strip('"')
+    return None
+
+
+def _codec(charset: str | None) -> str | None:
+    """Python's codec for a charset label (``windows-1252``: cp1252), or None: none, or one it does not know."""
+    import codecs
+
     try:
-        body.decode(json.detect_encoding(body))
+        return codecs.lookup(charset).name if charset else None
+    except LookupError:
+        return None
+
+
+def _as_utf8(body: bytes, scope) -> tuple[bytes, dict]:
+    """A JSON body in the charset its Content-Type declares, other than UTF-8, as UTF-8, and the scope with
+    its Content-Type and Content-Length saying so: ``charset=iso-8859-1`` with an é was "not UTF-8 text: byte
+    0xe9" (found in review; Windows PowerShell 5.1 sends Latin-1). JSON has no charset parameter (RFC 8259),
+    but a client that names one says what its bytes are. A body the declared charset does not decode is the
+    ``bad_json`` error naming it; a charset Python does not know is left to the UTF-8 check (_check_encoding)."""
+    charset = declared_charset(scope)
+    codec = _codec(charset)
+    if codec is None or codec in ("utf-8", "utf-8-sig", "ascii"):  # the parser reads UTF-8 (a BOM too), ASCII in it
+        return body, scope
+    try:
+        text = body.decode(codec)
     except UnicodeDecodeError as exc:
         raise _Reject(
             400,
             "bad_json",
-            f"the request body is not valid JSON (not UTF-8 text: byte 0x{body[exc.start]:02x} at offset {exc.start})",
+            f"the request body is not valid JSON (not {charset} text, as its Content-Type says: byte "
+            f"0x{body[exc.start]:02x} at offset {exc.start}); send it as UTF-8, or name its charset",
+            drain=False,
+        ) from None
+    body = text.encode("utf-8")
+    said = {b"content-type": b"application/json; charset=utf-8", b"content-length": str(len(body)).encode()}
+    headers = [(k, said.get(k.lower(), v)) for k, v in scope.get("headers", [])]
+    return body, {**scope, "headers": headers}
+
+
+def _check_encoding(body: bytes, charset: str | None = None) -> None:
+    """JSON is UTF-8 (RFC 8259; UTF-16 and UTF-32 with a BOM are read too, as ``json.loads`` does): a
+    body that does not decode is the ``bad_json`` error, said here before the parser sees it. ``charset``: the
+    one the Content-Type declares, which _as_utf8 could not read (a name Python does not know), said with it."""
+    try:
+        body.decode(json.detect_encoding(body))
+    except UnicodeDecodeError as exc:
+        todo = (
+            f"its Content-Type's charset={charset} is not one this server knows"
+            if charset
+            else "send UTF-8, or name the charset it is in: Content-Type: application/json; charset=windows-1252"
+        )
+        raise _Reject(
+            400,
+            "bad_json",
+            f"the request body is not valid JSON (not UTF-8 text: byte 0x{body[exc.start]:02x} at offset "
+            f"{exc.start}); {todo}",
             drain=False,
         ) from None
 

@@ -89,7 +89,7 @@ def not_found_message(method: str, scope) -> str:
             f"no such route: {method} {path} (this server runs with --root-path {root}: the proxy in front "
             f"must strip {root} before passing a request on)"
         )
-    return f"no such route: {method} {root}{path}{_slash_hint(method, path, root, scope)}"
+    return f"no such route: {method} {root}{path}{_slash_hint(method, path, root, scope) or _meant(method, path, root, scope)}"
 
 
 def _slash_hint(method: str, path: str, root: str, scope) -> str:
@@ -106,6 +106,57 @@ def _slash_hint(method: str, path: str, root: str, scope) -> str:
     if docs or api_route_match(scope.get("app"), bare, method)[0] == Match.FULL:
         return f" (did you mean {root}{bare}, without the trailing slash?)"
     return ""
+
+
+# A webhook URL's last segment that names no route but can only mean Alertmanager's: `/webhook`, `/alertmanager`
+WEBHOOK_NAMES = frozenset({"webhook", "webhooks", "alertmanager", "alerts"})
+
+
+def _meant(method: str, path: str, root: str, scope) -> str:
+    """A did-you-mean for a path that is no route but reads as one: ``//api/suggest`` (a base URL ending in a
+    slash, joined to "/api/suggest"), ``/suggest`` without /api, ``/webhook`` or ``/alertmanager`` for the
+    webhook. Alertmanager does not retry a 4xx: its 404 must name the URL to configure (found in review). Only a
+    route that takes the method is named."""
+    from starlette.routing import Match
+
+    single = re.sub("/{2,}", "/", path)
+    meant = [single] if single.startswith("/api/") else [single, "/api" + single]
+    if method == "POST" and single.rstrip("/").rsplit("/", 1)[-1].lower() in WEBHOOK_NAMES:
+        meant.append("/api/alertmanager")
+    for candidate in meant:
+        if candidate != path and api_route_match(scope.get("app"), candidate, method)[0] == Match.FULL:
+            return f" (did you mean {root}{candidate}?)"
+    return ""
+
+
+def route_methods(app, path: str) -> list[str]:
+    """The methods the app's routes take on ``path`` (a ``route_path``), sorted, with HEAD beside GET (HeadAsGet
+    answers it; not on /mcp): a 405's Allow. The catch-alls (the /api 404, the site) are none of them. A 405 said
+    "allow: GET, HEAD" for PROPFIND /api/feedback, the site's methods, where the route takes POST (found in review)."""
+    from starlette.routing import Route
+
+    methods: set[str] = set()
+    for route in _every_route(getattr(app, "router", None)):
+        if isinstance(route, Route) and route.name not in CATCH_ALLS and route.path_regex.match(path):
+            methods |= set(route.methods or ())
+    if "GET" in methods and not is_mcp_path(path):
+        methods.add("HEAD")
+    return sorted(methods)
+
+
+CATCH_ALLS = frozenset({"api_fallback"})  # routes.meta's: answers every /api path no route took
+
+
+def _every_route(router):
+    """The routes of ``router``, those of the routers included in it too: FastAPI 0.165 keeps an included router
+    whole (``original_router``) where earlier versions copied its routes in. Recur includes every router without
+    a prefix, so each route's path is its path in the app."""
+    for route in getattr(router, "routes", []):
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            yield from _every_route(inner)
+        else:
+            yield route
 
 
 def api_route_match(app, path: str, method: str) -> tuple:

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import FileResponse, MalformedRangeHeader, RangeNotSatisfiable
 from starlette.staticfiles import NotModifiedResponse
 
-from recur.serve.prefix import rebase_404, relative_redirect, up_to_root
+from recur.serve.prefix import rebase_404, relative_redirect, route_methods, route_path, up_to_root
 
 
 class SiteFiles(StaticFiles):
@@ -40,6 +40,8 @@ class SiteFiles(StaticFiles):
         (found in a security review); a built site links to none (no ``.well-known`` either)."""
         if any(part.startswith(".") and part not in (".", "..") for part in path.replace(os.sep, "/").split("/")):
             raise StarletteHTTPException(404)
+        if scope["method"] not in ("GET", "HEAD"):
+            await self._not_taken(path, scope)
         response = await super().get_response(path, scope)
         if response.status_code == 404:
             if not (_wants_html(scope) and response.media_type == "text/html") or too_deep_for_404_page(scope):
@@ -60,6 +62,18 @@ class SiteFiles(StaticFiles):
                 response.close()
                 return NotModifiedResponse(response.headers)
         return response
+
+    async def _not_taken(self, path, scope) -> None:
+        """A method the site does not take (it answers GET and HEAD): on a route's path the route's 405 (PROPFIND
+        /api/feedback reaches the site, a method no /api route lists), on a site file the site's, on any other
+        path the 404 naming the route it may have meant (guard's handler). Starlette answered every one "405
+        allow: GET, HEAD": POST //api/suggest, /webhook and /alertmanager too (found in review)."""
+        if route_methods(scope.get("app"), route_path(scope)):
+            raise StarletteHTTPException(405)  # the handler gives it the route's Allow
+        _, found = await anyio.to_thread.run_sync(self.lookup_path, path)
+        if found is None:
+            raise StarletteHTTPException(404)
+        raise StarletteHTTPException(405, headers={"Allow": "GET, HEAD"})
 
     def file_response(self, full_path, stat_result, scope, status_code: int = 200):
         """A ``SiteFile``, opened by ``get_response`` (off the event loop), which answers from the

@@ -7,7 +7,7 @@ from fastapi.responses import PlainTextResponse, Response
 
 from recur.serve.answers import Health, ok
 from recur.serve.deps import Settings, errors, get_engine, get_holder, get_metrics, get_settings
-from recur.serve.guard import ApiError
+from recur.serve.guard import ApiError, method_not_allowed
 from recur.serve.prefix import api_route_match, not_found_message, route_path
 from recur.serve.public import public
 from recur.serve.security import require_read
@@ -125,11 +125,5 @@ def api_fallback(request: Request, rest: str):
     match, route = api_route_match(request.app, route_path(request.scope), request.method)
     if match == Match.PARTIAL:
         request.scope["route"] = route  # the metrics label: this route's, not "/api/{unknown}"
-        allow = ", ".join(sorted(route.methods))
-        raise ApiError(
-            405,
-            "method_not_allowed",
-            f"{request.method} is not allowed on {request.url.path} (allowed: {allow})",
-            {"Allow": allow},
-        )
+        return method_not_allowed(request)
     raise ApiError(404, "not_found", not_found_message(request.method, request.scope))

@@ -59,7 +59,9 @@ def patterns(
 @router.get(
     "/api/patterns/{pattern_id:path}",
     operation_id="getPattern",
-    responses={200: ok(PatternObject, "The pattern object"), **errors(401, 404, 503)},
+    responses={200: ok(PatternObject, "The pattern object"), **errors(401, 404, 422, 503)},
+    # ?steps=3 was answered 200 without a word, where /api/patterns refuses a parameter it does not read (found in review)
+    dependencies=[Depends(only_query(none="the pattern is named by the path"))],
 )
 def pattern(pattern_id: str, request: Request, engine=Depends(get_engine)):
     """One pattern as indexed: symptoms, signals, runbook, evidence, fix, incidents. The id in any letter case or

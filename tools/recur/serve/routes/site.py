@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.responses import HTMLResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from recur.serve.deps import Settings, get_settings
 from recur.serve.site_files import SiteFiles
@@ -47,6 +48,8 @@ class SiteOrHome(SiteFiles):
 
     async def get_response(self, path, scope):
         if path in ("", ".") and not self.settings.site_built:
+            if scope["method"] not in ("GET", "HEAD"):  # POST / was answered the page, 200
+                raise StarletteHTTPException(405, headers={"Allow": "GET, HEAD"})
             return _home_page(self.settings.site)
         return await super().get_response(path, scope)
 
