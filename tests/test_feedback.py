@@ -40,17 +40,21 @@ def test_record_appends_json_lines(tmp_path):
     assert lines[0]["build_id"] == "b1" and lines[0]["ts"].endswith("+00:00")
 
 
-def test_the_feedback_file_is_made_with_the_mode_every_new_file_gets(tmp_path):
-    """Found in review: 0o644 whatever the umask, while every other file Recur writes is 0o666 less the
-    umask; under a group-shared umask (002) a second server or a teammate could not append votes."""
+def test_the_feedback_file_is_made_for_its_owner_and_group_never_others(tmp_path):
+    """Found in review: 0o644 whatever the umask; under a group-shared umask (002) a second server or a
+    teammate could not append votes. Then 0o666 less the umask made it world-readable under umask 022,
+    every voter's query in it (found in the privacy review): 0o660 less the umask."""
     import os
 
-    old = os.umask(0o002)
-    try:
-        record(tmp_path / "feedback.jsonl", "disk is full", "disk-full", True)
-    finally:
-        os.umask(old)
-    assert (tmp_path / "feedback.jsonl").stat().st_mode & 0o777 == 0o664
+    made = {}
+    for mask in (0o002, 0o022, 0o077):
+        old = os.umask(mask)
+        try:
+            record(tmp_path / f"fb-{mask:o}.jsonl", "disk is full", "disk-full", True)
+        finally:
+            os.umask(old)
+        made[mask] = (tmp_path / f"fb-{mask:o}.jsonl").stat().st_mode & 0o777
+    assert made == {0o002: 0o660, 0o022: 0o640, 0o077: 0o600}, {k: oct(v) for k, v in made.items()}
 
 
 def test_confirmed_feedback_rules(tmp_path):

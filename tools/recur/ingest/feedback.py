@@ -184,6 +184,13 @@ def _take_key(latest: dict, raw: bytes) -> None:
         latest[obj["vote_key"]] = obj["useful"]
 
 
+# The mode a new feedback log is made with, less the umask: owner and group, never others. Every voter's
+# query is in it, verbatim; 0o666 made it world-readable under the usual umask 022 (found in the privacy
+# review). Not 0o640 whatever the umask: under a group-shared umask (002) a second server or a teammate
+# in the group appends votes to it (0o644 kept them from it, found in an earlier review).
+FEEDBACK_MODE = 0o660
+
+
 def _append(path: Path, make_line) -> None:
     """Append ``make_line(fd)`` (called holding the locks; None: nothing to write) as one write.
 
@@ -193,10 +200,9 @@ def _append(path: Path, make_line) -> None:
     review: 2-8 of 480 votes under 30 renames). The vote then goes whole into the moved file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with _LOCK:
-        # 0o666 less the umask, as every file Recur writes (util.files): 0o644 kept a group that shares
-        # the checkout, or a second server, from appending votes (found in review)
-        # read and write: the last byte and record_once's earlier votes are read through it
-        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
+        # FEEDBACK_MODE less the umask; read and write: the last byte and record_once's earlier votes are
+        # read through it
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, FEEDBACK_MODE)
         try:
             _flock(fd)
             line = make_line(fd)
