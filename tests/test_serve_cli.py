@@ -442,6 +442,24 @@ def test_another_folders_own_feedback_log_is_not_said_to_be_votes_left_behind(kb
     assert own.read_text().count("\n") == 1
 
 
+def test_the_start_up_line_names_the_feedback_log_wherever_it_is(kb_dir, tmp_path):
+    """Found in the privacy review: the start-up line named the file votes (each voter's query) are written to
+    only when the server ran from another folder than the KB's repository; from the repository, or with
+    --feedback, nothing said where they went."""
+    env = {k: v for k, v in os.environ.items() if k != "RECUR_FEEDBACK"}
+    with serve_process(kb_dir, tmp_path, env=env, cwd=tmp_path, feedback=False) as (base, result):
+        wait_healthy(base)
+    said = [line for line in result["out"].splitlines() if "Recur on http" in line]
+    assert len(said) == 1 and "; votes go to .recur/feedback.jsonl" in said[0], result["out"]
+    assert "beside the KB" not in said[0], said
+    named = tmp_path / "votes" / "fb.jsonl"
+    named.parent.mkdir()
+    with serve_process(kb_dir, tmp_path, env=env, cwd=tmp_path, feedback=named) as (base, result):
+        wait_healthy(base)
+    said = [line for line in result["out"].splitlines() if "Recur on http" in line]
+    assert len(said) == 1 and "; votes go to votes/fb.jsonl" in said[0], result["out"]
+
+
 def test_run_from_another_folder_the_default_feedback_log_is_the_kbs(kb_dir, tmp_path):
     """Found in review: `cd /tmp && recur serve --kb /srv/team/kb` wrote the votes into /tmp/.recur/feedback.jsonl,
     where `recur feedback` and `recur tune` run in the KB's repository never look, and said nothing. The default
