@@ -9,7 +9,7 @@ import click
 
 from recur.cli.main import RecurGroup
 from recur.cli.options import OutFile, kb_option, setting
-from recur.ingest.feedback import export_detail
+from recur.ingest.feedback import export_detail, personal_data_said
 from recur.util.errors import RecurError
 from recur.util.text import close_ids, plural
 
@@ -42,7 +42,8 @@ def export_cmd(kb_dir, feedback_path, out):
     YAML) under a dated comment, or written to --out; a pattern confirmed for a query that
     already has a case in KB/eval/cases.yml joins that case's expect list when exporting into
     it, and is left out (with its line named) when writing to --out. What became of every vote
-    is printed on stderr. Review the cases, then run `recur eval`.
+    is printed on stderr, and each case written whose query holds an e-mail address or a likely
+    credential (queries are as voters typed them). Review the cases, then run `recur eval`.
     """
     if _no_votes_yet(kb_dir, feedback_path):
         click.echo("Nothing to export.", err=True)
@@ -58,6 +59,8 @@ def export_cmd(kb_dir, feedback_path, out):
         else:
             done = f"Wrote {plural(added, 'case')} and added {to_cases}" if added else f"Added {to_cases}"
         click.echo(f"{done}: review them in a PR, then run `recur eval`.", err=True)
+        for line in personal_data_said(result):
+            click.echo(line, err=True)
     click.echo("\n".join(breakdown(result, feedback_path, kb_dir)), err=True)
 
 
