@@ -40,17 +40,21 @@ def test_record_appends_json_lines(tmp_path):
     assert lines[0]["build_id"] == "b1" and lines[0]["ts"].endswith("+00:00")
 
 
-def test_the_feedback_file_is_made_with_the_mode_every_new_file_gets(tmp_path):
-    """Found in review: 0o644 whatever the umask, while every other file Recur writes is 0o666 less the
-    umask; under a group-shared umask (002) a second server or a teammate could not append votes."""
+def test_the_feedback_file_is_made_for_its_owner_and_group_never_others(tmp_path):
+    """Found in review: 0o644 whatever the umask; under a group-shared umask (002) a second server or a
+    teammate could not append votes. Then 0o666 less the umask made it world-readable under umask 022,
+    every voter's query in it (found in the privacy review): 0o660 less the umask."""
     import os
 
-    old = os.umask(0o002)
-    try:
-        record(tmp_path / "feedback.jsonl", "disk is full", "disk-full", True)
-    finally:
-        os.umask(old)
-    assert (tmp_path / "feedback.jsonl").stat().st_mode & 0o777 == 0o664
+    made = {}
+    for mask in (0o002, 0o022, 0o077):
+        old = os.umask(mask)
+        try:
+            record(tmp_path / f"fb-{mask:o}.jsonl", "disk is full", "disk-full", True)
+        finally:
+            os.umask(old)
+        made[mask] = (tmp_path / f"fb-{mask:o}.jsonl").stat().st_mode & 0o777
+    assert made == {0o002: 0o660, 0o022: 0o640, 0o077: 0o600}, {k: oct(v) for k, v in made.items()}
 
 
 def test_confirmed_feedback_rules(tmp_path):
@@ -205,6 +209,60 @@ def test_export_cli_says_when_it_only_added_patterns_to_existing_cases(tmp_path)
     votes(fb, ("disk and pool trouble", "dns-failure", True), ("a new one", "disk-full", True))
     r = CliRunner().invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb)])
     assert "Wrote 1 case and added a pattern to 1 existing case" in r.output, r.output
+
+
+def test_export_warns_of_a_case_that_holds_an_email_address_or_a_credential(tmp_path):
+    """A query is what a voter typed or pasted, and the cases go into the KB's repository for good: exporting
+    one with a customer's e-mail address or a password in it said nothing (found in the privacy review). Each
+    such case's line is named, the value not repeated; the case is still written (the author edits it)."""
+    kb = small_kb(tmp_path / "kb")
+    (kb / "eval" / "cases.yml").write_text("- query: disk and pool trouble\n  expect: [disk-full]\n")
+    fb = tmp_path / "f.jsonl"
+    password = "pass" + "word=Hunter" + "2Secret"  # built here: no credential-shaped string in the repository
+    votes(
+        fb,
+        ("login failed for alice@example.com", "disk-full", True),
+        ("disk full again", "disk-full", True),
+        (f"db refused: {password}", "db-pool-exhausted", True),
+    )
+    r = CliRunner().invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb)])
+    assert r.exit_code == 0, r.output
+    cases = kb / "eval" / "cases.yml"
+    lines = cases.read_text().splitlines()
+    said = [line for line in r.output.splitlines() if ": query: warning: looks like" in line]
+    at = {int(line.split(":")[1]) for line in said}
+    assert sorted(lines[n - 1] for n in at) == [
+        f'- query: "db refused: {password}"',
+        '- query: "login failed for alice@example.com"',
+    ], said
+    assert len(said) == 2 and "an e-mail address" in said[0] and "a password or key after its name" in said[1], said
+    assert password[-8:] not in r.output and "alice@" not in r.output, r.output
+    assert all(line.startswith(f"{cases}:") and "edit it out" in line for line in said), said
+    r = CliRunner().invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb)])
+    assert ": query: warning" not in r.output  # nothing new written: nothing said again
+
+
+def test_a_vote_deleted_by_hand_is_forgotten_by_the_running_server(tmp_path):
+    """docs/operating.md's "What Recur stores" says a vote's line can be deleted while the server runs: the
+    voter keys the process keeps are read again once the file changed, in place or replaced (`sed -i`)."""
+    import subprocess
+
+    from recur.ingest.feedback import record_once
+
+    fb = tmp_path / "feedback.jsonl"
+    record(fb, "disk full", "disk-full", True)
+    assert record_once(fb, "login failed for bob@example.com", "disk-full", True, "k1")[1] is None
+    assert record_once(fb, "login failed for bob@example.com", "disk-full", True, "k1")[0] is None  # kept: once
+    kept = [line for line in fb.read_text().splitlines(True) if "bob@" not in line]
+    with open(fb, "r+") as f:  # an editor writing over the file: the same inode, shorter
+        f.write("".join(kept))
+        f.truncate()
+    written, before = record_once(fb, "login failed for bob@example.com", "disk-full", True, "k1")
+    assert written is not None and before is None
+    subprocess.run(["sed", "-i", "/bob@/d", str(fb)], check=True)  # another file under the name
+    written, before = record_once(fb, "login failed for bob@example.com", "disk-full", True, "k1")
+    assert written is not None and before is None
+    assert [v["query"] for v in read_votes(fb)] == ["disk full", "login failed for bob@example.com"]
 
 
 def test_export_from_another_folder_names_the_kb_repositorys_feedback_log(tmp_path, monkeypatch):

@@ -359,6 +359,52 @@ def test_a_percent_encoded_token_name_is_kept_out_of_the_access_log_too(write_on
     assert '"POST /api/feedback?x=1&%74oken=REDACTED HTTP/1.1" 401' in logged[0], logged[0]
 
 
+def test_pasted_texts_and_secrets_are_kept_out_of_the_access_log(tmp_path, caplog):
+    """A shared describe link (or the header search's "Ask the describe box") put the pasted log line,
+    an e-mail address and a password in it, in the access log; ?password= and ?api_key= were written
+    whole, and the Referer never redacted (found in the privacy review). Their values are REDACTED, the
+    names kept, in the line and in the JSON fields alike; other parameters stay as sent."""
+    import logging
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<html></html>")
+    caplog.set_level(logging.INFO, logger="recur.access")
+    pasted = "describe=ERROR+login+failed+for+alice%40example.com+password%3DHunter2Secret"
+    query = f"{pasted}&q=bob%40example.com&h=carol&password=abc123&Api-Key=xyz789&x=1&tokens=2&author=dan"
+    query += "&X-Amz-Signature=sig0&client_secret=cs0&pwd=p0;sig=s0&k=v;describe=semi+colon"
+    referer = "http://other.example/index.html?token=REFTOKEN999&describe=erin%40example.com&page=2#access_token=F0"
+    with running(app_for(tmp_path, site_dir=site)) as base:
+        assert httpx.get(f"{base}/index.html?{query}", headers={"Referer": referer}).status_code == 200
+    records = [rec for rec in caplog.records if rec.name == "recur.access" and "index.html" in rec.getMessage()]
+    assert len(records) == 1, [rec.getMessage() for rec in caplog.records]
+    line, fields = records[0].getMessage(), records[0].request_fields
+    kept = (
+        "/index.html?describe=REDACTED&q=REDACTED&h=REDACTED&password=REDACTED&Api-Key=REDACTED&x=1&tokens=2"
+        "&author=dan&X-Amz-Signature=REDACTED&client_secret=REDACTED&pwd=REDACTED&k=v;describe=REDACTED"
+    )
+    said = "http://other.example/index.html?token=REDACTED&describe=REDACTED&page=2#access_token=REDACTED"
+    assert f'"GET {kept} HTTP/1.1" 200' in line and f'"{said}"' in line, line
+    assert fields["path"] == kept and fields["referer"] == said, fields
+    for secret in (
+        "alice",
+        "Hunter2",
+        "bob",
+        "carol",
+        "abc123",
+        "xyz789",
+        "sig0",
+        "cs0",
+        "p0",
+        "REFTOKEN999",
+        "erin",
+        "F0",
+        "s0",
+        "semi",
+    ):
+        assert secret not in line and secret not in str(fields), secret
+
+
 def test_readme_lists_every_metric_metrics_exposes(tmp_path):
     """docs/operating.md's "Metrics" names every series family /metrics exposes, and no other: it left out
     recur_index_patterns_left_out, which its own alert example elsewhere relies on (found in an

@@ -442,6 +442,24 @@ def test_another_folders_own_feedback_log_is_not_said_to_be_votes_left_behind(kb
     assert own.read_text().count("\n") == 1
 
 
+def test_the_start_up_line_names_the_feedback_log_wherever_it_is(kb_dir, tmp_path):
+    """Found in the privacy review: the start-up line named the file votes (each voter's query) are written to
+    only when the server ran from another folder than the KB's repository; from the repository, or with
+    --feedback, nothing said where they went."""
+    env = {k: v for k, v in os.environ.items() if k != "RECUR_FEEDBACK"}
+    with serve_process(kb_dir, tmp_path, env=env, cwd=tmp_path, feedback=False) as (base, result):
+        wait_healthy(base)
+    said = [line for line in result["out"].splitlines() if "Recur on http" in line]
+    assert len(said) == 1 and "; votes go to .recur/feedback.jsonl" in said[0], result["out"]
+    assert "beside the KB" not in said[0], said
+    named = tmp_path / "votes" / "fb.jsonl"
+    named.parent.mkdir()
+    with serve_process(kb_dir, tmp_path, env=env, cwd=tmp_path, feedback=named) as (base, result):
+        wait_healthy(base)
+    said = [line for line in result["out"].splitlines() if "Recur on http" in line]
+    assert len(said) == 1 and "; votes go to votes/fb.jsonl" in said[0], result["out"]
+
+
 def test_run_from_another_folder_the_default_feedback_log_is_the_kbs(kb_dir, tmp_path):
     """Found in review: `cd /tmp && recur serve --kb /srv/team/kb` wrote the votes into /tmp/.recur/feedback.jsonl,
     where `recur feedback` and `recur tune` run in the KB's repository never look, and said nothing. The default
@@ -1343,8 +1361,48 @@ def test_a_blank_slack_secret_or_a_token_in_its_place_is_a_warning_at_start(tmp_
     assert _slack_secret(str(secret_file)) == "xapp-1-A1-999-ffff"
     assert f"warning: --slack-signing-secret-file {secret_file} holds a Slack token" in capsys.readouterr().err
     secret_file.write_text("8f742231b10e8888abcd99yyyzzz85a5\n")  # a signing secret: nothing said
+    secret_file.chmod(0o600)  # (a file others can read is a warning)
     assert _slack_secret(str(secret_file)) == "8f742231b10e8888abcd99yyyzzz85a5"
     assert _slack_secret(None) is None and capsys.readouterr().err == ""
+
+
+def test_a_secret_file_other_users_can_read_is_a_warning_at_start(tmp_path, capsys):
+    """Found in the privacy review: a --token-file or --slack-signing-secret-file of mode 0644 was taken
+    silently. As ssh says of a key, the start says who can read it and how to stop that; a file the server
+    reads through its group, owned by another user (root:recur 0640), is how it should be: nothing said."""
+    import os
+
+    from recur.cli.serve import _slack_secret
+    from recur.serve.preflight import read_token
+
+    token, secret = tmp_path / "token", tmp_path / "slack.secret"
+    token.write_text("s3cret-token-for-tests-0123456789\n")
+    secret.write_text("8f742231b10e8888abcd99yyyzzz85a5\n")
+    said = {}
+    for mode in (0o644, 0o640, 0o604, 0o600, 0o400):
+        token.chmod(mode)
+        secret.chmod(mode)
+        assert read_token(str(token)) == "s3cret-token-for-tests-0123456789"
+        assert _slack_secret(str(secret)) == "8f742231b10e8888abcd99yyyzzz85a5"
+        said[mode] = capsys.readouterr().err.splitlines()
+    assert said[0o644] == [
+        f"warning: --token-file {token} is readable by group and others (mode 0644); chmod 600 it: it holds a secret",
+        f"warning: --slack-signing-secret-file {secret} is readable by group and others (mode 0644); chmod 600 it: "
+        "it holds a secret",
+    ], said
+    assert "by the group (mode 0640); chmod 600 it" in said[0o640][0] and "by others (mode 0604)" in said[0o604][0]
+    assert said[0o600] == said[0o400] == [], said
+    assert all("s3cret" not in line and "8f74" not in line for lines in said.values() for line in lines)
+    if os.geteuid() == 0:  # another owner, read through the group: as it should be; by others: o-rwx, not 600
+        os.chown(token, 65534, -1)
+        token.chmod(0o640)
+        read_token(str(token))
+        assert capsys.readouterr().err == ""
+        token.chmod(0o644)
+        read_token(str(token))
+        assert capsys.readouterr().err.endswith(
+            "readable by group and others (mode 0644); chmod o-rwx it: it holds a secret\n"
+        )
 
 
 def test_the_slack_secret_from_the_environment_is_stripped_as_the_token_is(tmp_path, monkeypatch, capsys):

@@ -174,3 +174,11 @@ def test_systemd_reads_the_second_unit(tmp_path):
     )
     said = [ln for ln in (res.stdout + res.stderr).splitlines() if "recur-b.service" in ln]
     assert res.returncode == 0 and said == [], res.stdout + res.stderr
+
+
+def test_every_service_keeps_what_it_writes_from_other_users():
+    """Under systemd's default umask 022 the feedback log, every voter's query in it, was made readable by
+    every user of the host (found in the privacy review): each unit that writes sets UMask=0027, so what it
+    makes is its owner's and its group's alone (the log is 0o640, the index and the site 0o640 too)."""
+    for marker in ("systemd-unit", "systemd-unit-second", "systemd-update-service"):
+        assert "UMask=0027" in readme_unit(marker).splitlines(), marker

@@ -9,7 +9,7 @@ import click
 
 from recur.cli.main import RecurGroup
 from recur.cli.options import STDOUT, OutFile, kb_option, setting
-from recur.ingest.feedback import export_detail
+from recur.ingest.feedback import export_detail, personal_data_said
 from recur.util.errors import RecurError
 from recur.util.text import close_ids, plural
 
@@ -44,12 +44,17 @@ def export_cmd(kb_dir, feedback_path, out):
     YAML) under a dated comment, or written to --out; a pattern confirmed for a query that
     already has a case in KB/eval/cases.yml joins that case's expect list when exporting into
     it, and is left out (with its line named) when writing to --out. What became of every vote
-    is printed on stderr. Review the cases, then run `recur eval`.
+    is printed on stderr, and each case written whose query holds an e-mail address or a likely
+    credential (queries are as voters typed them). Review the cases, then run `recur eval`.
     """
     if _no_votes_yet(kb_dir, feedback_path):
         click.echo("Nothing to export.", err=True)
         return
-    result = _export_to_stdout(feedback_path, kb_dir) if out == STDOUT else export_detail(feedback_path, kb_dir, out)
+    if out == STDOUT:
+        result, said = _export_to_stdout(feedback_path, kb_dir)
+    else:
+        result = export_detail(feedback_path, kb_dir, out)
+        said = personal_data_said(result)
     added, merged, target = result.added, result.merged, result.target
     if not added and not merged:
         click.echo(f"No new confirmed feedback in {feedback_path}: nothing to export.", err=True)
@@ -60,11 +65,14 @@ def export_cmd(kb_dir, feedback_path, out):
         else:
             done = f"Wrote {plural(added, 'case')} and added {to_cases}" if added else f"Added {to_cases}"
         click.echo(f"{done}: review them in a PR, then run `recur eval`.", err=True)
+        for line in said:
+            click.echo(line, err=True)
     click.echo("\n".join(breakdown(result, feedback_path, kb_dir)), err=True)
 
 
 def _export_to_stdout(feedback_path, kb_dir):
-    """`--out -`: the cases a new --out file would get, printed on stdout (a file named `-` was written)."""
+    """`--out -`: the cases a new --out file would get, printed on stdout (a file named `-` was written), and what
+    personal_data_said says of them."""
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="recur-export-") as tmp:
@@ -72,8 +80,10 @@ def _export_to_stdout(feedback_path, kb_dir):
         result = export_detail(feedback_path, kb_dir, written)
         if written.is_file():
             click.echo(written.read_text(encoding="utf-8"), nl=False)
+        # read while the file is there, each line named as the lines printed
+        said = [line.replace(str(written), "stdout", 1) for line in personal_data_said(result)]
     result.target = "stdout"
-    return result
+    return result, said
 
 
 @feedback.command("summary")

@@ -192,7 +192,8 @@ def _built_site_url(site, site_url: str | None) -> tuple[str | None, str]:
 
 def _feedback_file(kb_dir, feedback_path) -> tuple[str | None, str]:
     """(the feedback log the server writes, checked writable, or None for votes off (--no-feedback, or a default
-    log that cannot be made: _default_log_or_off), what the start-up line says of it). The default
+    log that cannot be made: _default_log_or_off), what the start-up line says of it: where votes go, always,
+    or that they are off). The default
     log, not named by --feedback or RECUR_FEEDBACK, goes beside the KB (its repository's .recur/feedback.jsonl)
     when the server runs from a folder that is neither the KB nor above it: `cd /tmp && recur serve --kb
     /srv/team/kb` wrote the votes into /tmp/.recur, where `recur feedback` and `recur tune` run in the KB's
@@ -216,7 +217,7 @@ def _feedback_file(kb_dir, feedback_path) -> tuple[str | None, str]:
             said = f"; votes go to {feedback_path}: {config.from_here(beside.parent)} cannot be written"
     if not _feedback_defaulted():
         check_writable(feedback_path)  # a log named (--feedback, RECUR_FEEDBACK) that cannot be written: an error
-        return feedback_path, said
+        return feedback_path, said or f"; votes go to {config.from_here(feedback_path)}"
     return _default_log_or_off(feedback_path, said)
 
 
@@ -279,7 +280,8 @@ def _default_log_or_off(feedback_path, said: str) -> tuple[str | None, str]:
             err=True,
         )
         return None, "; votes off (the default feedback log cannot be written)"
-    return feedback_path, said
+    # named whichever log it is: only a server run from another folder said where votes go (privacy review)
+    return feedback_path, said or f"; votes go to {config.from_here(feedback_path)}"
 
 
 def _votes_wanted(no_feedback: bool, feedback_path):

@@ -20,6 +20,7 @@ import datetime as dt
 import errno
 import json
 import os
+import re
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -184,6 +185,13 @@ def _take_key(latest: dict, raw: bytes) -> None:
         latest[obj["vote_key"]] = obj["useful"]
 
 
+# The mode a new feedback log is made with, less the umask: owner and group, never others. Every voter's
+# query is in it, verbatim; 0o666 made it world-readable under the usual umask 022 (found in the privacy
+# review). Not 0o640 whatever the umask: under a group-shared umask (002) a second server or a teammate
+# in the group appends votes to it (0o644 kept them from it, found in an earlier review).
+FEEDBACK_MODE = 0o660
+
+
 def _append(path: Path, make_line) -> None:
     """Append ``make_line(fd)`` (called holding the locks; None: nothing to write) as one write.
 
@@ -193,10 +201,9 @@ def _append(path: Path, make_line) -> None:
     review: 2-8 of 480 votes under 30 renames). The vote then goes whole into the moved file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with _LOCK:
-        # 0o666 less the umask, as every file Recur writes (util.files): 0o644 kept a group that shares
-        # the checkout, or a second server, from appending votes (found in review)
-        # read and write: the last byte and record_once's earlier votes are read through it
-        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
+        # FEEDBACK_MODE less the umask; read and write: the last byte and record_once's earlier votes are
+        # read through it
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, FEEDBACK_MODE)
         try:
             _flock(fd)
             line = make_line(fd)
@@ -480,6 +487,7 @@ class ExportResult:
     # {retired id: the patterns that superseded it} (KB.successors): a vote for a pattern since split or
     # merged is not exported, and the breakdown names where its knowledge went
     successors: dict = field(default_factory=dict)
+    new_from: int | None = None  # the 0-based line of the target where the cases written start (None: none)
 
 
 def export_detail(feedback_path, kb_dir, out=None) -> ExportResult:
@@ -518,6 +526,7 @@ def export_detail(feedback_path, kb_dir, out=None) -> ExportResult:
     if pairs:
         block = cases_yaml(pairs, f"recur feedback export from {feedback_path}")
         text = old + ("\n" if old and not old.endswith("\n") else "") + ("\n" if old.strip() else "") + block
+        result.new_from = text[: len(text) - len(block)].count("\n")
     try:  # appending text keeps the authors' comments; it only works on a block-style list
         appended = yaml.safe_load(text)
     except yaml.YAMLError:
@@ -531,6 +540,38 @@ def export_detail(feedback_path, kb_dir, out=None) -> ExportResult:
         text = text.replace("\r\n", "\n").replace("\n", "\r\n")
     write_atomic(target, text, overwrite=True)
     return result
+
+
+# an e-mail address as a pasted log line holds one (user@host.example); "looks like": said, never refused
+_EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
+
+
+def personal_data_said(result: ExportResult) -> list[str]:
+    """A ``path:line: query: warning: …`` line for each line of the cases ``export_detail`` wrote that holds an
+    e-mail address or a likely credential (kb.credentials, the detector `recur check` warns with): a query is
+    what a voter typed or pasted, and the cases file goes into the KB's repository for good once merged
+    (found in the privacy review: exported as it was, without a word). The values are not repeated."""
+    if result.new_from is None:
+        return []
+    from recur.kb import credentials
+
+    try:
+        lines = result.target.read_text(encoding="utf-8").split("\n")[result.new_from :]
+    except (OSError, UnicodeDecodeError):
+        return []
+    found = {f.line: f for f in credentials.found_in(lines)}
+    out = []
+    for n, line in enumerate(lines):
+        kinds = (["an e-mail address"] if _EMAIL.search(line) else []) + [
+            f"{what} ({start!r})" for what, start in (found[n].hits if n in found else ())
+        ]
+        if kinds:
+            out.append(
+                f"{result.target}:{result.new_from + n + 1}: query: warning: looks like {', '.join(kinds)}: the "
+                "repository keeps it once merged; edit it out of the case (or drop the case) before the pull "
+                "request, and delete or redact its votes in the feedback log"
+            )
+    return out
 
 
 def _same_file(a: Path, b: Path) -> bool:

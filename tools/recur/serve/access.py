@@ -9,9 +9,16 @@ nginx's ``$request_id`` is logged), so the id a user or a proxy's log gives an o
 Off by default: every request is a line, and query strings can carry what a responder typed. The
 request line, referrer and user agent come from the client, so a quote, a backslash or a control
 character in them is written as ``\\"``, ``\\\\`` or ``\\xHH`` (as nginx does): one request is always
-one line, and nobody can forge another. A ``token=`` or ``access_token=`` value in the query string (a
-client that put its bearer token in the URL; the name matched once percent-decoded) is written as
-``REDACTED``.
+one line, and nobody can forge another.
+
+What a responder typed or pasted, and what looks like a secret, is written as ``REDACTED`` (the name kept),
+in the request's query string and in the Referer alike, in both formats: the values of ``describe`` (the
+describe box's shared links and the header search's "Ask the describe box"), ``q`` (the site's search)
+and ``h`` (mkdocs-material's search.highlight puts the searched words on a result's link), and of a
+secret-looking name (``token``, ``access_token``, ``password``, ``api_key``, ``sig``, ``*_secret`` …:
+SECRET_NAMES). A name is matched once percent-decoded, in any case, ``-`` read as ``_``, as the app reads
+it (found in review: a pasted log line with an e-mail address and ``password=…`` in it was written whole
+from a shared describe link).
 """
 
 from __future__ import annotations
@@ -70,7 +77,7 @@ def request_id(scope) -> str:
 
 def _header(scope, name: bytes) -> str:
     value = header_value(scope.get("headers"), name)
-    return "-" if value is None else _escape(value)
+    return "-" if value is None else _escape(value if name != b"referer" else redacted_url(value))
 
 
 def _entry(client, request: str, status: int, size: int, referer: str, agent: str, took: str, rid: str) -> str:
@@ -98,19 +105,51 @@ def line(scope, status: int, size: int, seconds: float) -> str:
     return _entry(scope.get("client"), request, status, size, referer, agent, took, request_id(scope))
 
 
-# token=… or access_token=… (names in any case): a client that put its token in the URL (found in review:
-# written whole to the log); the value is replaced, the rest of the query kept as sent. The name is
-# matched once percent-decoded, as the app reads it: "%74oken=" was named a token by the 401 and
-# written whole here (found in the security review)
-_PARAM = re.compile(r"(^|[&;])([^&;=]*)=([^&;]*)")
+# The texts a responder pastes travel in these (the site's own links: recur-suggest.js, mkdocs-material)
+TEXT_NAMES = frozenset({"describe", "q", "h"})
+# Names a client or a link may put a credential under (found in review: only token and access_token were
+# redacted; ?password=… and ?api_key=… were written whole), and the endings of more such names
+SECRET_NAMES = frozenset(
+    {"token", "access_token", "refresh_token", "id_token", "auth", "authorization", "password", "passwd", "pwd"}
+    | {"pass", "secret", "client_secret", "api_key", "apikey", "key", "signature", "sig", "credential"}
+    | {"credentials", "session", "sessionid", "session_id", "jwt"}
+)
+_SECRET_ENDINGS = ("_token", "_secret", "_key", "_password", "_passwd", "_signature", "_credential", "_sig")
 
 
-def _redacted(query: bytes) -> str:
-    def redact(m: re.Match) -> str:
-        name = unquote_plus(m.group(2), encoding="latin-1").lower()
-        return m.group(1) + m.group(2) + "=" + ("REDACTED" if name in ("token", "access_token") else m.group(3))
+def sensitive(name: str) -> bool:
+    """Whether a query parameter's value is kept out of the log (``name`` as sent: percent-decoded here,
+    as the app reads it: "%74oken=" was named a token by the 401 and written whole, found in the security
+    review). Not "tokens" nor "author": a name that only contains one of these stays readable."""
+    key = unquote_plus(name, encoding="latin-1").strip().lower().replace("-", "_")
+    return key in TEXT_NAMES or key in SECRET_NAMES or key.endswith(_SECRET_ENDINGS) or "password" in key
 
-    return _PARAM.sub(redact, query.decode("latin-1"))
+
+def _redact_piece(piece: str) -> str:
+    # ';' separates parameters for some readers and not for Starlette, which reads "x=1;token=t" as x:
+    # from the first sensitive name on, all up to the next '&' is its value (no part of it is written)
+    parts = piece.split(";")
+    for i, part in enumerate(parts):
+        name, eq, _ = part.partition("=")
+        if eq and sensitive(name):
+            return ";".join([*parts[:i], name + "=REDACTED"])
+    return piece
+
+
+def _redacted(query: bytes | str) -> str:
+    """A query string with each sensitive value (``sensitive``) written as ``REDACTED``, the rest as sent."""
+    text = query.decode("latin-1") if isinstance(query, bytes) else query
+    return "&".join(_redact_piece(piece) for piece in text.split("&"))
+
+
+def redacted_url(url: str | None) -> str | None:
+    """A URL (a Referer) with its query's and its fragment's sensitive values redacted as a request's are
+    (found in review: a Referer with ?token=… was written whole); None stays None."""
+    if url is None or ("?" not in url and "#" not in url):
+        return url
+    url, hashed, fragment = url.partition("#")
+    base, asked, query = url.partition("?")
+    return base + asked + _redacted(query) + hashed + _redacted(fragment)
 
 
 def protocol_error(status: int, size: int, client, rid: str) -> None:
@@ -133,8 +172,8 @@ def answered(scope, status: int, size: int, seconds: float) -> None:
 
 def request_fields(scope, status: int, size: int, seconds: float) -> dict:
     """The line's parts, as they were (JSON escapes what it must), for ``--log-format json``'s object: a log
-    shipper reads them without parsing the line. The query's token values are redacted as in the line."""
-
+    shipper reads them without parsing the line. The query's and the Referer's sensitive values are redacted
+    as in the line."""
     return {
         "client": (scope.get("client") or (None,))[0],
         "method": scope.get("method"),
@@ -142,7 +181,7 @@ def request_fields(scope, status: int, size: int, seconds: float) -> dict:
         "protocol": f"HTTP/{scope.get('http_version', '1.1')}",
         "status": status,
         "size": size,
-        "referer": header_value(scope.get("headers"), b"referer"),
+        "referer": redacted_url(header_value(scope.get("headers"), b"referer")),
         "user_agent": header_value(scope.get("headers"), b"user-agent"),
         "duration_ms": round(seconds * 1000),
         "request_id": request_id(scope),

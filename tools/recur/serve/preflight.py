@@ -7,7 +7,10 @@ imports none of them, and must not (tests/test_serve_cli.py checks it); security
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+import sys
 
 from recur.util.errors import RecurError
 from recur.util.utf8 import decode
@@ -19,18 +22,39 @@ def read_secret(path, env_value: str | None, *, option: str, what: str) -> str |
     as a Kubernetes secret or an .env file leaves, kept in RECUR_SLACK_SIGNING_SECRET made every Slack
     request a 401 (found in review). None when neither is set; "" when the variable is set but blank,
     for the caller to refuse or warn of. A file that cannot be read, is not UTF-8 or is empty is an
-    error. The API token and Slack's signing secret are both read here, so the two cannot drift apart."""
+    error. The API token and Slack's signing secret are both read here, so the two cannot drift apart; a file
+    other users can read is a warning (``exposed``)."""
     if not path:
         return None if env_value is None else env_value.strip()
     try:
         with open(path, "rb") as fh:
             text = decode(fh.read(4096), f"{option} {path}")
+            said = exposed(os.fstat(fh.fileno()), f"{option} {path}")
     except OSError as exc:
         raise RecurError(f"{option} {path}: cannot be read ({exc.strerror})") from None
     secret = text.strip().splitlines()[0].strip() if text.strip() else ""
     if not secret:
         raise RecurError(f"{option} {path}: the file is empty; put the {what} on its first line")
+    if said:
+        print(f"warning: {said}", file=sys.stderr)  # a line of recur.serve's log (applog), as the CLI's warnings
     return secret
+
+
+def exposed(found: os.stat_result, where: str) -> str | None:
+    """What to say of a secret file that users other than the server's can read, as ssh says of a key
+    (found in the privacy review: a 0644 --token-file was taken silently), or None. Others: always. The
+    group: only when the file is the server's own; a file of root's that the server reads through its
+    group (``root:recur``, 0640, as a systemd service's secrets often are) is how it should be."""
+    if os.name != "posix":
+        return None  # no such modes to read
+    mode = stat.S_IMODE(found.st_mode)
+    own = found.st_uid == os.geteuid()
+    if not mode & stat.S_IROTH and not (own and mode & stat.S_IRGRP):
+        return None
+    who = "group and others" if mode & stat.S_IRGRP and mode & stat.S_IROTH else "others"
+    who = "the group" if not mode & stat.S_IROTH else who
+    fix = "chmod 600 it" if own else "chmod o-rwx it"
+    return f"{where} is readable by {who} (mode {mode:04o}); {fix}: it holds a secret"
 
 
 def read_token(token_file=None, env_value: str | None = None) -> str | None:

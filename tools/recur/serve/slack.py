@@ -22,6 +22,7 @@ one without (not from Slack) is not once its client has gone, as on /api/suggest
 from __future__ import annotations
 
 import json
+import logging
 import re
 import shlex
 import sys
@@ -68,6 +69,13 @@ MAX_BODY = 1024 * 1024
 # seconds a post to a response_url may take: a late answer, and (shorter: a thread per vote waits on it) a
 # vote's acknowledgement
 POST_TIMEOUT = {"late reply": 10, "acknowledgement": 5, "restart notice": 2}
+# The logger _post gives slack_sdk's WebhookClient, which says nothing: it logged each failed attempt as
+# `ERROR slack_sdk.webhook.client: Failed to send a request …` (two for one post: it retries once) before
+# _post's one warning said the same, where ERROR is for what stops the server (found in the privacy
+# review); and at DEBUG it logs the response_url and the reply, the user's query in it.
+_SDK_QUIET = logging.getLogger("recur.serve.slack_sdk")
+_SDK_QUIET.setLevel(logging.CRITICAL + 1)
+_SDK_QUIET.propagate = False
 # seconds a command that came while the engine loads waits for it, its answer then posted to its response_url
 # (which Slack takes for 30 minutes); the real model loads in ~10 s, a first index build takes longer
 LOAD_WAIT = 120
@@ -899,7 +907,7 @@ def _post(response_url: str, reply: dict, what: str = "late reply") -> None:
 
     body = {"replace_original": False, **reply} if what == "acknowledgement" else {**reply, "replace_original": False}
     try:
-        resp = WebhookClient(response_url, timeout=POST_TIMEOUT[what]).send_dict(body)
+        resp = WebhookClient(response_url, timeout=POST_TIMEOUT[what], logger=_SDK_QUIET).send_dict(body)
         if resp.status_code >= 300:
             print(f"warning: Slack refused the {what} ({resp.status_code}: {resp.body[:200]})", file=sys.stderr)
     except Exception as exc:  # noqa: BLE001 - a lost post must not kill the worker quietly
