@@ -242,6 +242,20 @@ def test_export_warns_of_a_case_that_holds_an_email_address_or_a_credential(tmp_
     assert ": query: warning" not in r.output  # nothing new written: nothing said again
 
 
+def test_export_to_stdout_warns_of_a_case_that_holds_an_email_address(tmp_path):
+    """`--out -` prints the cases a new file would get, and says the same of them, their lines named on stdout (the
+    two merged: the warning read the temporary file it printed, after it was gone, as a traceback)."""
+    kb = small_kb(tmp_path / "kb")
+    fb = tmp_path / "f.jsonl"
+    votes(fb, ("disk full again", "disk-full", True), ("login failed for alice@example.com", "disk-full", True))
+    r = CliRunner().invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb), "--out", "-"])
+    assert r.exit_code == 0 and r.exception is None, r.output
+    said = [line for line in r.stderr.splitlines() if ": query: warning: looks like an e-mail address" in line]
+    assert len(said) == 1 and said[0].startswith("stdout:"), r.stderr
+    printed = r.stdout.splitlines()
+    assert printed[int(said[0].split(":")[1]) - 1] == '- query: "login failed for alice@example.com"', printed
+
+
 def test_a_vote_deleted_by_hand_is_forgotten_by_the_running_server(tmp_path):
     """docs/operating.md's "What Recur stores" says a vote's line can be deleted while the server runs: the
     voter keys the process keeps are read again once the file changed, in place or replaced (`sed -i`)."""
