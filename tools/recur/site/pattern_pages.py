@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import PurePosixPath
 
-from recur.kb.parse import FENCE_LINE, evidence_parts, fence_step, list_parts
+from recur.kb.parse import FENCE_LINE, evidence_parts, fence_step, fenced_lines, list_parts
 from recur.kb.schema import LATER_SECTIONS, PLACED_SECTIONS
 from recur.problems.board import OPEN_FIX, fix_status
 from recur.retrieval.lookalikes import FLOOR, WORDING_ONLY, wording_only
@@ -229,7 +229,7 @@ def _evidence(p) -> str:
     if parts.items:
         body = _around(parts, _items(_item("    - ", kb_md(e), "        ") for e in parts.items), "    ")
     else:
-        body = "\n".join("    " + line for line in kb_md(evidence).splitlines())
+        body = "\n".join(_nested(kb_md(evidence).splitlines(), "    "))
     # its title is a heading (it was the admonition's <p>): in the page's outline and its "On this page",
     # with an anchor (kb.anchors._pattern_outline has it too), looking as the box's title did (recur.css)
     return f"!!! danger \"\"\n    {EVIDENCE_HEADING}\n\n    {EVIDENCE_LINE}\n\n{body}\n"
@@ -241,10 +241,25 @@ def _around(parts, items_md: str, indent: str) -> str:
     the last step)."""
     out = [items_md]
     if parts.intro:
-        out.insert(0, "\n".join(indent + line for line in kb_md(parts.intro).splitlines()))
+        out.insert(0, "\n".join(_nested(kb_md(parts.intro).splitlines(), indent)))
     if parts.outro:
-        out.append("\n".join(indent + line for line in kb_md(parts.outro).splitlines()))
+        outro = kb_md(parts.outro).splitlines()
+        if indent and outro and FENCE_LINE.match(outro[0]):
+            # an indented code block right under the list is read as more of its last item (a paragraph,
+            # its lines run together): a comment between them ends the list, as the fence at the margin did
+            out.append(indent + "<!-- -->")
+        out.append("\n".join(_nested(outro, indent)))
     return "\n\n".join(out)
+
+
+def _nested(lines, indent: str) -> list:
+    """Text's ``lines`` indented by ``indent`` (into an admonition), its fenced blocks as indented code blocks:
+    Python-Markdown's fenced_code reads a fence at the margin only, so a fence indented into the evidence box
+    became one inline code span, its lines and their indentation run together (found on phones' review). At
+    the margin (``indent`` ""), the lines as they are: a fence there keeps its language."""
+    if not indent:
+        return list(lines)
+    return _block_lines(lines, indent)
 
 
 def _items(items) -> str:
@@ -265,10 +280,18 @@ def _item(marker: str, text: str, indent: str) -> str:
     sub-bullets became steps of their own, renumbering the rest). Python-Markdown reads no fence
     inside a list item, so a fenced block becomes an indented one there (its language is dropped)."""
     first, *rest = text.split("\n")
-    out, fence = [marker + first], None
-    for line in rest:
+    return "\n".join([marker + first, *_block_lines(rest, indent)])
+
+
+def _block_lines(lines, indent: str) -> list:
+    """``lines`` indented by ``indent``, each fenced block as an indented code block (``indent`` and 4 more)
+    after a blank line; a fence recur does not read as one (``FENCE_LINE``), one never closed or "```code```"
+    (``fenced_lines``: as the checks and the page's Markdown read them) stays text."""
+    lines = list(lines)
+    out, fence, fenced = [], None, fenced_lines(lines)
+    for n, line in enumerate(lines):
         opener = FENCE_LINE.match(line)  # indented by spaces and tabs only, as recur reads a fence: not "\u00a0```"
-        if fence is None and opener:
+        if fence is None and opener and n in fenced and fence_step(None, *opener.groups())[1]:
             fence = opener.group(1)
             out.append("")  # a code block starts after a blank line
         elif fence is not None and opener and fence_step(fence, *opener.groups())[1]:  # as many or more, alone
@@ -278,7 +301,7 @@ def _item(marker: str, text: str, indent: str) -> str:
             out.append(indent + "    " + line if line.strip() else "")
         else:
             out.append(indent + line if line.strip() else "")
-    return "\n".join(out)
+    return out
 
 
 def _related(site: Site, p) -> str:
