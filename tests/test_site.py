@@ -76,7 +76,7 @@ def test_pattern_page_card_sections_and_links(kb):
         '!!! danger ""\n    ## Evidence to preserve {#evidence-to-preserve .admonition-title}\n\n    Capture it '
         in page
     )
-    assert "## Runbook {: .recur-runbook }\n\n1. Run `df -h`" in page and "3. Free space" in page
+    assert "## Runbook {: #runbook .recur-runbook }\n\n1. Run `df -h`" in page and "3. Free space" in page
     assert "<code>ENOSPC</code>" in page and "<code>KubePodCrashLooping</code>" in page
     assert '<a href="db-pool-exhausted.html">Database connection pool exhausted</a> · capacity' in page
     assert (

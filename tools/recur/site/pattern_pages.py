@@ -154,7 +154,7 @@ def pattern_page(site: Site, p) -> str:
     out = [front_matter(title=p.title, recur_kind="pattern", recur_id=p.id, recur_source=p.relpath,
                         recur_edit_url=site.edit_url(p.relpath), search={"boost": SEARCH_BOOST},
                         recur_card=card_words(site, p), recur_symptoms=list(p.symptoms) or None),
-           f"# {cell(p.title)}\n", card(site, p), path_here(site, p)]  # a path's step: its place and the way on
+           f"# {cell(p.title)}\n", _jump(p), card(site, p), path_here(site, p)]  # a path's step: its place and the way on
     if p.status == "draft":
         out.append('!!! note "Draft"\n    This pattern is still being written; check it against what you see.\n')
     elif p.status == "retired":
@@ -167,7 +167,9 @@ def pattern_page(site: Site, p) -> str:
         out += [f"- <code>{esc(s)}</code>" for s in p.signals]
     out.append("")
     out.append(_evidence(p))
-    out.append("## Runbook {: .recur-runbook }\n")  # recur.js adds copy buttons to the first list after it
+    # recur.js adds copy buttons to the first list after it; its id set, as the "Jump to" line links to it (a
+    # "### Runbook" in the Summary took "runbook" first, and this heading "runbook_1")
+    out.append(f"## Runbook {{: #{RUNBOOK_ANCHOR} .recur-runbook }}\n")
     runbook = list_parts(p.sections.get("Runbook", "").strip(), numbered=True)
     if runbook.items:
         steps = _items(_item(f"{n}. ", kb_md(step), "    ") for n, step in enumerate(runbook.items, 1))
@@ -187,6 +189,22 @@ def pattern_page(site: Site, p) -> str:
     out.append(path_places(site, p))  # a new hire came from a path's step: the way on to the next
     out.append(site.edit_line(p.relpath))
     return "\n".join(x for x in out if x)
+
+
+# the ids of the Runbook heading and of the evidence box's (EVIDENCE_HEADING), which the "Jump to" line links to
+RUNBOOK_ANCHOR = "runbook"
+EVIDENCE_ANCHOR = "evidence-to-preserve"
+
+
+def _jump(p) -> str:
+    """The line under the title that leads to the evidence box and the runbook: on a phone the page has no "On this
+    page" and pattern pages are not in the drawer, and the runbook began 2.6 to 4.3 screens down, under the card (at
+    320 px its first step was ~2,360 px down; found in review). Above the card, which alone is taller than a phone's
+    screen there. A named navigation landmark, for the keyboard and screen readers; out of the site search."""
+    links = [("Evidence to preserve", EVIDENCE_ANCHOR)] if p.sections.get("Evidence to preserve", "").strip() else []
+    links.append(("Runbook", RUNBOOK_ANCHOR))
+    items = " · ".join(f'<a href="#{anchor}">{esc(text)}</a>' for text, anchor in links)
+    return raw(f'<nav class="recur-jump" aria-label="Jump to" data-search-exclude>Jump to: {items}</nav>')
 
 
 def _retired_note(site: Site, p) -> str:
@@ -216,7 +234,7 @@ def _compared(site: Site, p, text: str) -> str:
 # the box's heading is its name alone, "capture it before you restore" its first line: the heading's words are a
 # search entry's title (weighed 1000x), which on every pattern page answered "restore" or "capture" (hook.on_page_context
 # folds that entry into the one before it, so no page is found by the box's heading)
-EVIDENCE_HEADING = "## Evidence to preserve {#evidence-to-preserve .admonition-title}"
+EVIDENCE_HEADING = f"## Evidence to preserve {{#{EVIDENCE_ANCHOR} .admonition-title}}"
 EVIDENCE_LINE = "Capture it before you restore."
 
 
