@@ -73,7 +73,7 @@ def test_pattern_page_card_sections_and_links(kb):
     # evidence is highlighted before the runbook, which is a numbered list in a copyable block
     assert page.index("Evidence to preserve") < page.index("## Runbook") < page.index("## Root cause")
     assert (
-        '!!! danger ""\n    ## Evidence to preserve {#evidence-to-preserve .admonition-title}\n\n    Capture it '
+        '!!! danger recur-evidence ""\n    ## Evidence to preserve {#evidence-to-preserve .admonition-title}\n\n    Capture it '
         in page
     )
     assert "## Runbook {: #runbook .recur-runbook }\n\n1. Run `df -h`" in page and "3. Free space" in page
@@ -978,7 +978,7 @@ def test_a_fence_in_the_evidence_box_is_a_code_block_with_its_lines(tmp_path, ev
     assert not kb.errors, kb.errors
     page = _pages(kb)["patterns/capacity/disk-full.md"]
     html = markdown.markdown(page.split("\n---\n", 1)[1], extensions=EXTENSIONS)
-    box = html[html.index('<div class="admonition danger">') :].split("</div>")[0]
+    box = html[html.index('<div class="admonition danger recur-evidence">') :].split("</div>")[0]
     assert LOG_HTML in box, box
     assert "<code>" not in box.replace("<pre><code>", "")  # no inline span left of it
     if "- The full log line" in evidence:

@@ -1399,3 +1399,16 @@ def test_with_a_phones_keyboard_up_the_suggest_button_stays_in_sight(chromium, b
         assert errors == []
     finally:
         pg.close()
+
+
+def test_the_evidence_box_reads_at_the_size_of_the_runbook_under_it(page, base):
+    """Found in review (phones): the evidence box had the smallest text on the page, its items 12.8 px and their
+    commands 10.88 px (an admonition's size) beside the runbook's 16 px steps. Its text is the page's size."""
+    url, _ = base
+    page.goto(url + "/patterns/capacity/disk-full.html")
+    size = "s => parseFloat(getComputedStyle(document.querySelector(s)).fontSize)"
+    body = page.evaluate(size, "article > p")
+    assert page.evaluate(size, ".admonition.danger li") == page.evaluate(size, "ol.recur-runbook-steps > li") == body
+    assert page.evaluate(size, ".admonition.danger li code") == page.evaluate(size, "ol.recur-runbook-steps > li code")
+    assert page.evaluate(size, ".admonition.danger > p") == body  # "Capture it before you restore."
+    assert page.errors == []

@@ -236,6 +236,7 @@ def _compared(site: Site, p, text: str) -> str:
 # folds that entry into the one before it, so no page is found by the box's heading)
 EVIDENCE_HEADING = f"## Evidence to preserve {{#{EVIDENCE_ANCHOR} .admonition-title}}"
 EVIDENCE_LINE = "Capture it before you restore."
+EVIDENCE_CLASS = "recur-evidence"  # kept by the page's sanitiser (site.inert.KEPT_CLASSES)
 
 
 def _evidence(p) -> str:
@@ -250,7 +251,8 @@ def _evidence(p) -> str:
         body = "\n".join(_nested(kb_md(evidence).splitlines(), "    "))
     # its title is a heading (it was the admonition's <p>): in the page's outline and its "On this page",
     # with an anchor (kb.anchors._pattern_outline has it too), looking as the box's title did (recur.css)
-    return f"!!! danger \"\"\n    {EVIDENCE_HEADING}\n\n    {EVIDENCE_LINE}\n\n{body}\n"
+    # recur-evidence: its text at the page's size (recur.css), where an admonition's is smaller
+    return f"!!! danger {EVIDENCE_CLASS} \"\"\n    {EVIDENCE_HEADING}\n\n    {EVIDENCE_LINE}\n\n{body}\n"
 
 
 def _around(parts, items_md: str, indent: str) -> str:
