@@ -283,3 +283,23 @@ def test_a_describe_link_on_data_saver_or_mobile_data_loads_no_model_by_itself(p
         page.wait_for_selector(".recur-suggest__card", timeout=60_000)
         assert _model_started(page)
     assert page.errors == []
+
+
+def test_on_a_small_phone_the_first_screen_says_what_the_first_question_loads_and_new_here(page, static_site):  # noqa: F811
+    """Found in review (phones): at 320x568 the status saying what the first question loads ("30 MB, once") and the
+    "New here? Start with the onboarding path ..." line (docs/site.md: on a phone's first screen) were below the
+    first screen. Both are in it, the page not scrolled."""
+    url, *_ = static_site
+    cdp = page.context.new_cdp_session(page)  # a touch screen, as a phone's: CSS's (pointer: coarse)
+    cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5})
+    page.set_viewport_size({"width": 320, "height": 568})
+    page.goto(url + "/index.html")
+    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    status = page.locator(STATUS)
+    expect(status).to_contain_text(re.compile(r"the first question loads the model \(\d+ MB, once\)"))
+    new_here = page.locator("p.recur-new-here")
+    expect(new_here).to_contain_text("New here? Start with the onboarding path")
+    assert page.evaluate("window.scrollY") == 0
+    for shown in (status, new_here):
+        expect(shown).to_be_in_viewport(ratio=1)
+    assert page.errors == []
