@@ -73,10 +73,10 @@ def test_pattern_page_card_sections_and_links(kb):
     # evidence is highlighted before the runbook, which is a numbered list in a copyable block
     assert page.index("Evidence to preserve") < page.index("## Runbook") < page.index("## Root cause")
     assert (
-        '!!! danger ""\n    ## Evidence to preserve {#evidence-to-preserve .admonition-title}\n\n    Capture it '
+        '!!! danger recur-evidence ""\n    ## Evidence to preserve {#evidence-to-preserve .admonition-title}\n\n    Capture it '
         in page
     )
-    assert "## Runbook {: .recur-runbook }\n\n1. Run `df -h`" in page and "3. Free space" in page
+    assert "## Runbook {: #runbook .recur-runbook }\n\n1. Run `df -h`" in page and "3. Free space" in page
     assert "<code>ENOSPC</code>" in page and "<code>KubePodCrashLooping</code>" in page
     assert '<a href="db-pool-exhausted.html">Database connection pool exhausted</a> · capacity' in page
     assert (
@@ -944,3 +944,44 @@ def test_unsearched_reads_a_long_heading_of_spaces_and_braces():
     worker.start()
     worker.join(timeout=60)
     assert len(done) == 3 and all(out.endswith("x {: data-search-exclude }") for out in done), len(done)
+
+
+LOG_FENCE = '```\n"pool-3-thread-1" #41 prio=5\n   java.lang.Thread.State: WAITING (parking)\n        at Unsafe.park(Native)\n```'
+LOG_HTML = (
+    '<pre><code>"pool-3-thread-1" #41 prio=5\n   java.lang.Thread.State: WAITING (parking)\n'
+    "        at Unsafe.park(Native)\n</code></pre>"
+)
+
+
+@pytest.mark.parametrize(
+    "evidence",
+    [
+        f"- The full log line:\n\n{LOG_FENCE}\n\nKeep the thread dump too.",  # right under the list
+        f"- The full log line\n\nKeep the thread dump's first lines too:\n\n{LOG_FENCE}",  # after a paragraph
+        f"Before anything:\n\n{LOG_FENCE}\n\n- The full log line",  # before the list
+        f"No list here, only the dump:\n\n{LOG_FENCE}",  # a section with no items
+    ],
+)
+def test_a_fence_in_the_evidence_box_is_a_code_block_with_its_lines(tmp_path, evidence):
+    """Found in review (phones): a fence at the start of a line in "Evidence to preserve" became one inline
+    code span, its lines and their indentation run together: the box's text was indented into the admonition,
+    where Python-Markdown's fenced_code sees no fence. The same fence in ## Summary was a code block."""
+    import markdown
+    from kbfactory import pattern_text, small_kb, write
+
+    from recur.site.plugin import EXTENSIONS
+
+    root = small_kb(tmp_path / "kb")
+    text = pattern_text("disk-full", summary=f"Logs:\n\n{LOG_FENCE}", evidence=("EVIDENCE",))
+    write(root, "patterns/capacity/disk-full.md", text.replace("- EVIDENCE", evidence))
+    kb = load_kb(root)
+    assert not kb.errors, kb.errors
+    page = _pages(kb)["patterns/capacity/disk-full.md"]
+    html = markdown.markdown(page.split("\n---\n", 1)[1], extensions=EXTENSIONS)
+    box = html[html.index('<div class="admonition danger recur-evidence">') :].split("</div>")[0]
+    assert LOG_HTML in box, box
+    assert "<code>" not in box.replace("<pre><code>", "")  # no inline span left of it
+    if "- The full log line" in evidence:
+        assert "<li>The full log line" in box and box.count("<li>") == 1, box
+    summary = html[html.index('id="summary"') : html.index('id="what-you-see"')]
+    assert LOG_HTML in summary.replace("&quot;", '"')  # as the Summary shows the same fence (its quotes escaped)

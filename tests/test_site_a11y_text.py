@@ -109,7 +109,7 @@ def test_the_evidence_box_has_a_heading_in_the_outline_and_on_this_page(built):
     article = page[page.index("<article") :]
     headings = re.findall(r'<h2[^>]*id="([^"]+)"', article)
     assert headings.index("what-you-see") + 1 == headings.index("evidence-to-preserve") == headings.index("runbook") - 1
-    box = article[article.index('<div class="admonition danger">') :].split("</div>")[0]
+    box = article[article.index('<div class="admonition danger recur-evidence">') :].split("</div>")[0]
     assert '<h2 class="admonition-title" id="evidence-to-preserve">Evidence to preserve</h2>\n<p>Capture it before you ' \
         'restore.</p>' in box and "<code>du</code> output of the full filesystem" in box  # fmt: skip
     toc = re.findall(r'href="#([^"]+)" class="md-nav__link">\s*<span class="md-ellipsis">\s*([^<]*?)\s*<', page)
@@ -137,7 +137,7 @@ def test_the_evidence_heading_looks_as_the_boxs_title_did(page, built):
     js = """props => {
       const h = document.querySelector('.admonition.danger > h2#evidence-to-preserve');
       const box = document.createElement('div');
-      box.className = 'admonition danger';
+      box.className = h.parentElement.className;  // as it would look in this box (recur-evidence: the body's size)
       box.innerHTML = '<p class="admonition-title">' + h.textContent + '</p><p>x</p>';
       h.parentElement.after(box);  // the box's title as it was, beside it
       const p = box.firstChild;

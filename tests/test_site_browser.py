@@ -1328,3 +1328,87 @@ def test_a_pattern_named_twice_on_a_path_counts_once(chromium, tmp_path):
             assert errors == []
         finally:
             page.close()
+
+
+def test_a_pattern_pages_evidence_and_runbook_are_one_tap_from_its_first_screen_on_a_small_phone(chromium, base):
+    """Found in review (phones): a phone has no "On this page" and pattern pages are not in the drawer, and the
+    runbook started 2.6 to 4.3 screens down (at 320 px its first step ~2,360 px down). A "Jump to" line under the
+    title, in the first screen at 320x568, leads to the evidence box and to the runbook, by tap or keyboard."""
+    url, _ = base
+    pg = chromium.new_page()
+    pg.set_viewport_size({"width": 320, "height": 568})
+    errors = page_errors(pg)
+    try:
+        pg.goto(url + "/patterns/capacity/disk-full.html")
+        assert pg.locator("h2#runbook").bounding_box()["y"] > 568  # it is below the first screen
+        jump = pg.get_by_role("navigation", name="Jump to")
+        for name, anchor in (("Evidence to preserve", "evidence-to-preserve"), ("Runbook", "runbook")):
+            pg.evaluate("window.scrollTo(0, 0)")
+            link = jump.get_by_role("link", name=name)
+            expect(link).to_be_in_viewport(ratio=1)
+            assert link.get_attribute("href") == f"#{anchor}"
+            link.focus()
+            pg.keyboard.press("Enter")
+            pg.wait_for_url(f"**/disk-full.html#{anchor}")
+            expect(pg.locator(f"h2#{anchor}")).to_be_in_viewport(ratio=1)
+        first_step = pg.locator("ol.recur-runbook-steps > li").first
+        expect(first_step).to_be_in_viewport()
+        assert errors == []
+    finally:
+        pg.close()
+
+
+def test_with_a_phones_keyboard_up_the_suggest_button_stays_in_sight(chromium, base):
+    """Found in review (phones): with the keyboard up (260 px of a 320x568 screen) the box scrolled into view left
+    the Suggest button under the keyboard, the box being 177 px high, and Enter adds a line. On a small touch screen
+    the box is shorter and the button's bar stays at the bottom of the screen while the box is in it; Enter still
+    adds a line (a pasted log has lines), so no key says "send" (enterkeyhint)."""
+    url, _ = base
+    pg = chromium.new_page()
+    errors = page_errors(pg)
+    try:
+        cdp = pg.context.new_cdp_session(pg)  # a touch screen: CSS's (pointer: coarse), as on a phone
+        cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5})
+        pg.set_viewport_size({"width": 320, "height": 568})
+        pg.goto(url + "/index.html")
+        pg.wait_for_selector("div.recur-suggest[data-mode]")
+        assert pg.evaluate("matchMedia('(pointer: coarse)').matches")
+        box = pg.locator(BOX)
+        assert box.bounding_box()["height"] <= 120  # it was 177
+        box.click()
+        pg.keyboard.type("checkout 502s")
+        pg.keyboard.press("Enter")
+        pg.keyboard.type("after the deploy")
+        assert pg.input_value(BOX) == "checkout 502s\nafter the deploy"
+        assert box.get_attribute("enterkeyhint") is None
+        button = pg.locator("button.recur-suggest__go")  # "Search the site" here: the site has no model
+        for block in ("end", "start"):  # the box scrolled up from below the keyboard, or down from above
+            pg.set_viewport_size({"width": 320, "height": 568 - 260})  # the keyboard up: the part left to see
+            box.evaluate(f"e => {{ e.scrollIntoView({{block: '{block}'}}); window.scrollBy(0, 0); }}")
+            expect(button).to_be_in_viewport(ratio=1)
+            centre = button.bounding_box()
+            x, y = centre["x"] + centre["width"] / 2, centre["y"] + centre["height"] / 2
+            assert pg.evaluate(
+                f"document.elementFromPoint({x}, {y}).closest('button')?.className"
+            ) == button.get_attribute("class")
+        button.click()
+        pg.wait_for_function(
+            "document.querySelector('.recur-suggest__status').textContent.includes('checkout') || "
+            "!!document.querySelector('.recur-suggest__results li')"
+        )
+        assert errors == []
+    finally:
+        pg.close()
+
+
+def test_the_evidence_box_reads_at_the_size_of_the_runbook_under_it(page, base):
+    """Found in review (phones): the evidence box had the smallest text on the page, its items 12.8 px and their
+    commands 10.88 px (an admonition's size) beside the runbook's 16 px steps. Its text is the page's size."""
+    url, _ = base
+    page.goto(url + "/patterns/capacity/disk-full.html")
+    size = "s => parseFloat(getComputedStyle(document.querySelector(s)).fontSize)"
+    body = page.evaluate(size, "article > p")
+    assert page.evaluate(size, ".admonition.danger li") == page.evaluate(size, "ol.recur-runbook-steps > li") == body
+    assert page.evaluate(size, ".admonition.danger li code") == page.evaluate(size, "ol.recur-runbook-steps > li code")
+    assert page.evaluate(size, ".admonition.danger > p") == body  # "Capture it before you restore."
+    assert page.errors == []

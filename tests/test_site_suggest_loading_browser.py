@@ -5,7 +5,11 @@ when the list is there."""
 
 from __future__ import annotations
 
+import re
+from urllib.parse import quote
+
 import pytest
+from playwright.sync_api import expect
 from test_browser_search import QUERIES, _suggest_cli, page, static_site  # noqa: F401  (fixtures, reused)
 
 pytestmark = pytest.mark.browser
@@ -216,4 +220,86 @@ def test_the_text_box_names_its_keys_hint(page, static_site):  # noqa: F811
     _open(page, url)
     hint = page.eval_on_selector(BOX, "t => document.getElementById(t.getAttribute('aria-describedby')).textContent")
     assert hint == "Ctrl+Enter to send \u00b7 Esc to leave the box"
+    assert page.errors == []
+
+
+def _connection(page, save_data: bool, kind: str):  # noqa: F811
+    """navigator.connection as a phone's browser has it: Data Saver on (``save_data``) and the connection's type
+    (``kind``: "wifi", "cellular"). Chromium's emulation has no Data Saver (Network.emulateNetworkConditions sets no
+    saveData), so the page's own object is replaced by an init script, before any of its scripts run."""
+    page.add_init_script(
+        "Object.defineProperty(Navigator.prototype, 'connection', {configurable: true, get: () => ({saveData: "
+        + ("true" if save_data else "false")
+        + f", type: '{kind}', effectiveType: '4g', addEventListener() {{}}, removeEventListener() {{}}}})}})"
+    )
+
+
+def _model_started(page) -> bool:  # noqa: F811
+    """Whether the box has begun loading the model (its engine's promise, set as the first file is asked for)."""
+    return page.evaluate("!!document.querySelector('.recur-suggest').recurEngine")
+
+
+LOAD = re.compile(r"^Load the model \(\d+ MB\)$")
+
+
+def test_with_data_saver_on_a_question_is_answered_by_words_until_the_model_is_asked_for(page, static_site):  # noqa: F811
+    """Found in review (phones): with Data Saver on, the first Suggest tap downloaded the 31 MB model with no word of
+    it. The box says the model waits for "Load the model (N MB)", answers by words meanwhile, and loads it on that
+    press; the model's answer is then the one `recur suggest` gives."""
+    url, kb, index, _ = static_site
+    _connection(page, True, "wifi")
+    _open(page, url)
+    load = page.get_by_role("button", name=LOAD)
+    expect(load).to_be_visible()
+    assert "with Data Saver on" in page.inner_text(STATUS)
+    page.fill(BOX, QUERIES[0])
+    page.click("button.recur-suggest__go")
+    page.locator(".recur-suggest__words").first.wait_for(timeout=30_000)
+    assert "Data Saver is on, so the suggestion model" in page.inner_text(STATUS)
+    assert not _model_started(page) and not [u for u in page.requests if "model.onnx" in u]
+    load.click()
+    page.wait_for_selector(".recur-suggest__card", timeout=60_000)
+    assert [u for u in page.requests if "model.onnx" in u]
+    shown = page.eval_on_selector_all(".recur-suggest__card", "els => els.map(e => e.dataset.pattern)")
+    assert tuple(shown[:3]) == _suggest_cli(kb, index, QUERIES[0])[:3]
+    expect(load).to_be_hidden()
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("save_data, kind", [(True, "wifi"), (False, "cellular")])
+def test_a_describe_link_on_data_saver_or_mobile_data_loads_no_model_by_itself(page, static_site, save_data, kind):  # noqa: F811
+    """Found in review (phones): opening /?describe=... (the header search's "Ask the describe box instead") downloaded
+    the model with no tap at all. With Data Saver on or on a mobile connection the text is answered by words and
+    "Load the model" offered; on a mobile connection without Data Saver a tap on Suggest loads it as before."""
+    url, *_ = static_site
+    _connection(page, save_data, kind)
+    page.goto(url + "/index.html?describe=" + quote(QUERIES[0]))
+    page.locator(".recur-suggest__words").first.wait_for(timeout=30_000)
+    expect(page.get_by_role("button", name=LOAD)).to_be_visible()
+    assert ("Data Saver is on" if save_data else "On a mobile connection, for a link alone") in page.inner_text(STATUS)
+    assert not _model_started(page) and not [u for u in page.requests if "model.onnx" in u]
+    if not save_data:  # a tap is a choice: on mobile data it loads the model
+        page.click("button.recur-suggest__go")
+        page.wait_for_selector(".recur-suggest__card", timeout=60_000)
+        assert _model_started(page)
+    assert page.errors == []
+
+
+def test_on_a_small_phone_the_first_screen_says_what_the_first_question_loads_and_new_here(page, static_site):  # noqa: F811
+    """Found in review (phones): at 320x568 the status saying what the first question loads ("30 MB, once") and the
+    "New here? Start with the onboarding path ..." line (docs/site.md: on a phone's first screen) were below the
+    first screen. Both are in it, the page not scrolled."""
+    url, *_ = static_site
+    cdp = page.context.new_cdp_session(page)  # a touch screen, as a phone's: CSS's (pointer: coarse)
+    cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5})
+    page.set_viewport_size({"width": 320, "height": 568})
+    page.goto(url + "/index.html")
+    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    status = page.locator(STATUS)
+    expect(status).to_contain_text(re.compile(r"the first question loads the model \(\d+ MB, once\)"))
+    new_here = page.locator("p.recur-new-here")
+    expect(new_here).to_contain_text("New here? Start with the onboarding path")
+    assert page.evaluate("window.scrollY") == 0
+    for shown in (status, new_here):
+        expect(shown).to_be_in_viewport(ratio=1)
     assert page.errors == []

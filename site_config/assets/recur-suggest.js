@@ -691,6 +691,8 @@
     /* a wait before asking again (Waits, Box.countDown): "Ask now" ends it; its time is said once, here, to a screen
        reader (a live region kept from the first: one added with its text in it may not be read) */
     this.nowButton = el("button", { type: "button", class: "recur-suggest__now", hidden: "", text: "Ask now" });
+    /* Data Saver or a link alone on a mobile connection: the model waits for this press (Box.holdsModel) */
+    this.loadButton = el("button", { type: "button", class: "recur-suggest__now recur-suggest__load", hidden: "" });
     this.announce = el("span", { class: "recur-suggest__sr", "aria-live": "polite" });
     this.wait = new Waits({ status: this.status, now: this.nowButton, announce: this.announce, back: this.text,
                             say: function (head) { self.say(head, "warn"); } });
@@ -707,13 +709,14 @@
       this.text,
       el("div", { class: "recur-suggest__bar" }, [this.button,
         el("span", { id: id + "-hint", class: "recur-suggest__hint", text: "Ctrl+Enter to send \u00b7 Esc to leave the box" })]),
-      this.status, this.nowButton, this.announce
+      this.status, this.nowButton, this.loadButton, this.announce
     ]);
     /* a press while an answer is on its way asks again only when the text changed: a phone has no Ctrl+Enter, and
        a press on an edited text was dropped while the model loaded, its old answer then shown under the new text
        (found in review); a press on the same text is a second press, ignored (Box.busy) */
     form.addEventListener("submit", function (e) { e.preventDefault(); if (!self.isBusy() || self.changed()) self.submit(); });
     this.nowButton.addEventListener("click", function () { self.wait.now(); });
+    this.loadButton.addEventListener("click", function () { self.loadModel(); });
     this.text.addEventListener("input", function () { self.edited(); self.staleNote(); });
     this.text.addEventListener("keydown", function (e) {
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); self.submit(); }
@@ -995,9 +998,52 @@
     /* the size, from the build (recur-api.json browser_bytes): a responder on a phone or a thin link
        knows what the first question costs before asking it */
     var size = this.browserBytes > 0 ? (this.browserBytes / 1e6).toFixed(0) + " MB, " : "";
-    this.say("Suggestions are ranked in your browser: the first question loads the model" +
-             (loadedBefore(this) ? "." : " (" + size + "once)."));
+    if (this.holdsModel(false)) {
+      this.say("Suggestions can be ranked in your browser, by a model of " + modelSize(this) + ": with Data Saver on, " +
+               "it loads only when you press \u201c" + this.loadLabel() + "\u201d; until then " + BY_WORDS);
+      this.offerLoad();
+    } else {
+      this.say("Suggestions are ranked in your browser: the first question loads the model" +
+               (loadedBefore(this) ? "." : " (" + size + "once)."));
+    }
+    /* a text from the address (?describe=) or the one the browser put back: asked with no press (auto) */
+    if (this.text.value.trim()) this.submit(true);
+  };
+
+  /* Data Saver and mobile data (found in review): the first Suggest tap downloaded the 31 MB model with no word of
+     it, and a link to ?describe= (the header search's "Ask the describe box instead") downloaded it with no tap at
+     all. With Data Saver on (navigator.connection.saveData) no question loads it until "Load the model" is
+     pressed; on a mobile connection (its type "cellular", where the browser says) a question from the address alone
+     does not. Those are answered by words meanwhile. A model this browser has loaded before (its files in its
+     caches) is not held; nor is one loading already. Browsers without navigator.connection (Firefox, Safari) load
+     as before. */
+  function connection() { return navigator.connection || {}; }
+  function modelSize(box) { return box.browserBytes > 0 ? (box.browserBytes / 1e6).toFixed(0) + " MB" : "tens of MB"; }
+  Box.prototype.holdsModel = function (auto) {
+    if (this.modelWanted || this.engineReady || this.loading || loadedBefore(this)) return false;
+    return connection().saveData === true || (auto && connection().type === "cellular");
+  };
+  Box.prototype.loadLabel = function () {
+    return "Load the model" + (this.browserBytes > 0 ? " (" + modelSize(this) + ")" : "");
+  };
+  /* the question answered by words, the model held (Box.holdsModel): said why, with the button that loads it */
+  Box.prototype.offerLoad = function () {
+    this.loadButton.textContent = this.loadLabel();
+    this.loadButton.hidden = false;
+  };
+  Box.prototype.heldByWords = function (text) {
+    this.offerLoad();
+    this.say((connection().saveData === true ? "Data Saver is on, so" : "On a mobile connection, for a link alone,") +
+             " the suggestion model (" + modelSize(this) + ") was not loaded: " + BY_WORDS + " \u201c" +
+             this.loadLabel() + "\u201d ranks it by meaning.", "warn");
+    this.fallback(text);
+  };
+  Box.prototype.loadModel = function () {
+    this.modelWanted = true;
+    this.loadButton.hidden = true;
+    this.button.focus();  /* the button pressed is gone: the keyboard's place is the box's own button (no phone keyboard) */
     if (this.text.value.trim()) this.submit();
+    else this.say("Suggestions are ranked in your browser: the first question loads the model (" + modelSize(this) + ", once).");
   };
 
   /* A file the box could not have, said as the loader says one (recur-browser-search.js loadError): ``transient``
@@ -1097,6 +1143,7 @@
 
   Box.prototype.submitBrowser = function (text, asked) {
     var self = this;
+    this.loadButton.hidden = true;  /* the model is asked for (Box.holdsModel): its button has done its part */
     this.beforeVerdict = null;  /* each question says its own status here (wordsVerdict keeps a failure's) */
     this.busy(true);
     if (!this.engineReady && !this.loadingLine && this.browserBytes > 0) this.loadingLine = loadingLine(loadedBefore(this) ? 0 : this.browserBytes);
@@ -1151,7 +1198,7 @@
   };
 
 
-  Box.prototype.submit = function () {
+  Box.prototype.submit = function (auto) {  /* auto: no press asked it (Box.toBrowser, Box.holdsModel) */
     this.fromUrl = false;
     this.wait.end("question");  /* a question asked again while the server was not ready: this one replaces it */
     this.waiting = null;
@@ -1181,7 +1228,7 @@
     this.askedAt = window.scrollY;  /* the answer scrolls into view only if the reader has not moved (Box.bringUp) */
     if (this.mode === "file") return this.byWords ? this.fallback(text) : this.toFile();
     if (this.mode === "static") return this.fallback(text);
-    if (this.mode === "browser") return this.submitBrowser(text, asked);
+    if (this.mode === "browser") return this.holdsModel(auto === true) ? this.heldByWords(text) : this.submitBrowser(text, asked);
     this.askApi(text, asked, 0);
   };
 

@@ -139,7 +139,7 @@ def _pattern_outline(p: Pattern) -> str:
     out = [f"# {_literal(p.title)}", "## Summary", sections.get("Summary", ""), "## What you see"]
     if "Evidence to preserve" in sections:  # the box's title is a heading with this id (site.pattern_pages)
         out += ["## Evidence to preserve {#evidence-to-preserve}", sections["Evidence to preserve"]]
-    out += ["## Runbook", sections.get("Runbook", "")]
+    out += ["## Runbook {#runbook}", sections.get("Runbook", "")]  # its id set, as the page's "Jump to" links to it
     for name in LATER_SECTIONS:
         if name in sections:
             out += [f"## {name}", sections[name]]

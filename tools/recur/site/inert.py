@@ -44,7 +44,7 @@ ATTRIBUTES = {
 # id is renamed (recur.kb.anchors.site_id: a heading "MD-5 sums" keeps an anchor, #h-md-5-sums, and the
 # links to it follow); such a class is dropped, but for the class Recur's own pattern page writes and
 # mkdocs-material's documented button classes (style only).
-KEPT_CLASSES = {"recur-runbook", "md-button", "md-button--primary"}
+KEPT_CLASSES = {"recur-runbook", "recur-evidence", "md-button", "md-button--primary"}
 # a link's fragment on a page of the site (no scheme: not another host's page, whose ids are its own)
 _LOCAL_FRAGMENT = re.compile(r"^(?![A-Za-z][A-Za-z0-9+.-]*:)([^#]*)#(.+)$")
 

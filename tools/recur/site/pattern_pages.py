@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import PurePosixPath
 
-from recur.kb.parse import FENCE_LINE, evidence_parts, fence_step, list_parts
+from recur.kb.parse import FENCE_LINE, evidence_parts, fence_step, fenced_lines, list_parts
 from recur.kb.schema import LATER_SECTIONS, PLACED_SECTIONS
 from recur.problems.board import OPEN_FIX, fix_status
 from recur.retrieval.lookalikes import FLOOR, WORDING_ONLY, wording_only
@@ -154,7 +154,7 @@ def pattern_page(site: Site, p) -> str:
     out = [front_matter(title=p.title, recur_kind="pattern", recur_id=p.id, recur_source=p.relpath,
                         recur_edit_url=site.edit_url(p.relpath), search={"boost": SEARCH_BOOST},
                         recur_card=card_words(site, p), recur_symptoms=list(p.symptoms) or None),
-           f"# {cell(p.title)}\n", card(site, p), path_here(site, p)]  # a path's step: its place and the way on
+           f"# {cell(p.title)}\n", _jump(p), card(site, p), path_here(site, p)]  # a path's step: its place and the way on
     if p.status == "draft":
         out.append('!!! note "Draft"\n    This pattern is still being written; check it against what you see.\n')
     elif p.status == "retired":
@@ -167,7 +167,9 @@ def pattern_page(site: Site, p) -> str:
         out += [f"- <code>{esc(s)}</code>" for s in p.signals]
     out.append("")
     out.append(_evidence(p))
-    out.append("## Runbook {: .recur-runbook }\n")  # recur.js adds copy buttons to the first list after it
+    # recur.js adds copy buttons to the first list after it; its id set, as the "Jump to" line links to it (a
+    # "### Runbook" in the Summary took "runbook" first, and this heading "runbook_1")
+    out.append(f"## Runbook {{: #{RUNBOOK_ANCHOR} .recur-runbook }}\n")
     runbook = list_parts(p.sections.get("Runbook", "").strip(), numbered=True)
     if runbook.items:
         steps = _items(_item(f"{n}. ", kb_md(step), "    ") for n, step in enumerate(runbook.items, 1))
@@ -187,6 +189,22 @@ def pattern_page(site: Site, p) -> str:
     out.append(path_places(site, p))  # a new hire came from a path's step: the way on to the next
     out.append(site.edit_line(p.relpath))
     return "\n".join(x for x in out if x)
+
+
+# the ids of the Runbook heading and of the evidence box's (EVIDENCE_HEADING), which the "Jump to" line links to
+RUNBOOK_ANCHOR = "runbook"
+EVIDENCE_ANCHOR = "evidence-to-preserve"
+
+
+def _jump(p) -> str:
+    """The line under the title that leads to the evidence box and the runbook: on a phone the page has no "On this
+    page" and pattern pages are not in the drawer, and the runbook began 2.6 to 4.3 screens down, under the card (at
+    320 px its first step was ~2,360 px down; found in review). Above the card, which alone is taller than a phone's
+    screen there. A named navigation landmark, for the keyboard and screen readers; out of the site search."""
+    links = [("Evidence to preserve", EVIDENCE_ANCHOR)] if p.sections.get("Evidence to preserve", "").strip() else []
+    links.append(("Runbook", RUNBOOK_ANCHOR))
+    items = " · ".join(f'<a href="#{anchor}">{esc(text)}</a>' for text, anchor in links)
+    return raw(f'<nav class="recur-jump" aria-label="Jump to" data-search-exclude>Jump to: {items}</nav>')
 
 
 def _retired_note(site: Site, p) -> str:
@@ -216,8 +234,9 @@ def _compared(site: Site, p, text: str) -> str:
 # the box's heading is its name alone, "capture it before you restore" its first line: the heading's words are a
 # search entry's title (weighed 1000x), which on every pattern page answered "restore" or "capture" (hook.on_page_context
 # folds that entry into the one before it, so no page is found by the box's heading)
-EVIDENCE_HEADING = "## Evidence to preserve {#evidence-to-preserve .admonition-title}"
+EVIDENCE_HEADING = f"## Evidence to preserve {{#{EVIDENCE_ANCHOR} .admonition-title}}"
 EVIDENCE_LINE = "Capture it before you restore."
+EVIDENCE_CLASS = "recur-evidence"  # kept by the page's sanitiser (site.inert.KEPT_CLASSES)
 
 
 def _evidence(p) -> str:
@@ -229,10 +248,11 @@ def _evidence(p) -> str:
     if parts.items:
         body = _around(parts, _items(_item("    - ", kb_md(e), "        ") for e in parts.items), "    ")
     else:
-        body = "\n".join("    " + line for line in kb_md(evidence).splitlines())
+        body = "\n".join(_nested(kb_md(evidence).splitlines(), "    "))
     # its title is a heading (it was the admonition's <p>): in the page's outline and its "On this page",
     # with an anchor (kb.anchors._pattern_outline has it too), looking as the box's title did (recur.css)
-    return f"!!! danger \"\"\n    {EVIDENCE_HEADING}\n\n    {EVIDENCE_LINE}\n\n{body}\n"
+    # recur-evidence: its text at the page's size (recur.css), where an admonition's is smaller
+    return f"!!! danger {EVIDENCE_CLASS} \"\"\n    {EVIDENCE_HEADING}\n\n    {EVIDENCE_LINE}\n\n{body}\n"
 
 
 def _around(parts, items_md: str, indent: str) -> str:
@@ -241,10 +261,25 @@ def _around(parts, items_md: str, indent: str) -> str:
     the last step)."""
     out = [items_md]
     if parts.intro:
-        out.insert(0, "\n".join(indent + line for line in kb_md(parts.intro).splitlines()))
+        out.insert(0, "\n".join(_nested(kb_md(parts.intro).splitlines(), indent)))
     if parts.outro:
-        out.append("\n".join(indent + line for line in kb_md(parts.outro).splitlines()))
+        outro = kb_md(parts.outro).splitlines()
+        if indent and outro and FENCE_LINE.match(outro[0]):
+            # an indented code block right under the list is read as more of its last item (a paragraph,
+            # its lines run together): a comment between them ends the list, as the fence at the margin did
+            out.append(indent + "<!-- -->")
+        out.append("\n".join(_nested(outro, indent)))
     return "\n\n".join(out)
+
+
+def _nested(lines, indent: str) -> list:
+    """Text's ``lines`` indented by ``indent`` (into an admonition), its fenced blocks as indented code blocks:
+    Python-Markdown's fenced_code reads a fence at the margin only, so a fence indented into the evidence box
+    became one inline code span, its lines and their indentation run together (found on phones' review). At
+    the margin (``indent`` ""), the lines as they are: a fence there keeps its language."""
+    if not indent:
+        return list(lines)
+    return _block_lines(lines, indent)
 
 
 def _items(items) -> str:
@@ -265,10 +300,18 @@ def _item(marker: str, text: str, indent: str) -> str:
     sub-bullets became steps of their own, renumbering the rest). Python-Markdown reads no fence
     inside a list item, so a fenced block becomes an indented one there (its language is dropped)."""
     first, *rest = text.split("\n")
-    out, fence = [marker + first], None
-    for line in rest:
+    return "\n".join([marker + first, *_block_lines(rest, indent)])
+
+
+def _block_lines(lines, indent: str) -> list:
+    """``lines`` indented by ``indent``, each fenced block as an indented code block (``indent`` and 4 more)
+    after a blank line; a fence recur does not read as one (``FENCE_LINE``), one never closed or "```code```"
+    (``fenced_lines``: as the checks and the page's Markdown read them) stays text."""
+    lines = list(lines)
+    out, fence, fenced = [], None, fenced_lines(lines)
+    for n, line in enumerate(lines):
         opener = FENCE_LINE.match(line)  # indented by spaces and tabs only, as recur reads a fence: not "\u00a0```"
-        if fence is None and opener:
+        if fence is None and opener and n in fenced and fence_step(None, *opener.groups())[1]:
             fence = opener.group(1)
             out.append("")  # a code block starts after a blank line
         elif fence is not None and opener and fence_step(fence, *opener.groups())[1]:  # as many or more, alone
@@ -278,7 +321,7 @@ def _item(marker: str, text: str, indent: str) -> str:
             out.append(indent + "    " + line if line.strip() else "")
         else:
             out.append(indent + line if line.strip() else "")
-    return "\n".join(out)
+    return out
 
 
 def _related(site: Site, p) -> str:
