@@ -1236,3 +1236,19 @@ def test_utf16_stdin_is_read_whole_with_or_without_its_bom_and_gzip_is_refused(r
     assert answers[1]["results"][0]["id"] == "disk-full"
     res = run("suggest", "-", input=gzip.compress(text.encode() * 50))
     assert res.exit_code == 2 and "stdin looks gzip-compressed: zcat it first" in res.stderr, res.output
+
+
+def test_gzip_stdin_longer_than_the_kept_end_is_refused_too(run, tmp_path):
+    """Found in review: stdin is read by its end (read_stdin_tail), and a .gz longer than that end lost its magic
+    bytes with its start: a 9 MB one was searched as text. Its first bytes are kept and looked at."""
+    import gzip
+    import os
+
+    from recur.retrieval.query import MAX_PASTE_CHARS
+
+    data = gzip.compress(b"".join(os.urandom(1000).hex().encode() + b" ERROR disk full\n" for _ in range(5000)))
+    assert len(data) > max(5_000_000, 4 * (MAX_PASTE_CHARS + 1))  # random hex does not compress small
+    (tmp_path / "big.log.gz").write_bytes(data)
+    res = run("suggest", "-", input=(tmp_path / "big.log.gz").read_bytes())
+    assert res.exit_code == 2, res.output
+    assert "stdin looks gzip-compressed: zcat it first, e.g. zcat app.log.gz | recur suggest -" in res.stderr

@@ -711,6 +711,12 @@ def test_a_description_on_stdin_is_read_as_recur_suggest_reads_it(kb_dir, tmp_pa
 
     r = run("incident", "new", "--kb", str(kb_dir), "-t", "z", "-s", "sev2", "-d", "-", input=gzip.compress(b"x\n"))
     assert r.exit_code == 2 and "stdin looks gzip-compressed: zcat it first" in r.output, r.output
+    import os
+
+    big = gzip.compress(b"".join(os.urandom(1000).hex().encode() + b" ERROR disk full\n" for _ in range(5000)))
+    assert len(big) > 5_000_000  # more than DESCRIPTION_MOST: its start, and gzip's magic bytes, not in the end kept
+    r = run("incident", "new", "--kb", str(kb_dir), "-t", "z", "-s", "sev2", "-d", "-", input=big)
+    assert r.exit_code == 2 and "stdin looks gzip-compressed: zcat it first" in r.output, r.output
     from recur.cli.incident import DESCRIPTION_MOST
     from recur.kb.parse import MAX_FILE_BYTES
 

@@ -339,9 +339,9 @@ def _read_description() -> str:
     from recur.cli.core import STDIN_MOST, decode_paste, read_stdin_tail
     from recur.util import utf8
 
-    raw, total, stopped = read_stdin_tail(DESCRIPTION_MOST, STDIN_MOST)
+    raw, total, stopped, head = read_stdin_tail(DESCRIPTION_MOST, STDIN_MOST)
     cut = len(raw) < total
-    text, _ = decode_paste(raw, cut=cut, command="recur incident new … -d -")
+    text, _ = decode_paste(raw, cut=cut, command="recur incident new … -d -", head=head)
     data = text.encode("utf-8", "surrogateescape")
     if len(data) > DESCRIPTION_MOST:  # UTF-16 read as more bytes of UTF-8 than it had
         cut, text = True, _from_a_line(data[-DESCRIPTION_MOST:]).decode("utf-8", "surrogateescape")
