@@ -723,6 +723,21 @@ def test_a_description_on_stdin_is_read_as_recur_suggest_reads_it(kb_dir, tmp_pa
     assert DESCRIPTION_MOST < MAX_FILE_BYTES  # what is kept leaves room for the rest of the record
 
 
+def test_a_long_latin1_description_on_stdin_is_cut_to_what_a_record_holds(kb_dir, tmp_path):
+    """Found in review: `-d -` cut a 1.4 MB Latin-1 log to its last 1,000,000 bytes, then recorded each byte that is
+    not UTF-8 as U+FFFD (3 bytes): 1.28 MB, refused as too large after "recording its last … lines". Cleaned
+    first, then cut: the record is written, with the log's newest line."""
+    lines = [f"Opération échouée: délai dépassé à l'étape de réplication, numéro {n}" for n in range(20_000)]
+    log = "\n".join([*lines, ""]).encode("latin-1")
+    assert len(log) > 1_400_000
+    r = new(kb_dir, tmp_path, "-t", "Réplication", "-s", "sev2", "-d", "-", "--no-suggest", input=log)
+    assert r.exit_code == 0, r.output
+    assert f"recur: stdin held {len(log):,} bytes: more than an incident record holds (1 MiB)" in r.stderr
+    assert "of stdin are not UTF-8; recording U+FFFD in their place." in r.stderr, r.stderr
+    text = (kb_dir / "incidents/2026/INC-2026-0003.md").read_text(encoding="utf-8")
+    assert "Op\ufffdration \ufffdchou\ufffde" in text and "num\ufffdro 19999" in text
+
+
 def test_a_record_is_not_written_through_a_folder_that_leads_outside_the_kb(kb_dir, tmp_path):
     """Found in review: with incidents/2026 a symlink to a folder outside the KB, `recur incident new`
     said 'Recorded' and wrote the record there, where the loader (which refuses such folders) and so
