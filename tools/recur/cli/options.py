@@ -56,7 +56,7 @@ class OutFile(click.Path):
         folder = Path(os.fsdecode(value)).parent
         # lexists: a file in the way is the write's own error, said as it is
         if source is not click.core.ParameterSource.DEFAULT and not os.path.lexists(folder) and not _state(folder):
-            self.fail(f"folder not found: {folder} (create it first){came_from(ctx, param) if ctx else ''}", param, ctx)
+            self.fail(f"folder not found: {folder} (create it first)", param, ctx)  # a variable's: main._name_variable
         return value
 
 
@@ -229,15 +229,16 @@ def http_url(ctx, param, value):
         return None
     try:
         return require_http_url(value)
-    except RecurError as exc:  # click's usage error names the option; came_from, the variable
-        raise click.BadParameter(f"{exc}{came_from(ctx, param)}") from None
+    except RecurError as exc:  # click's usage error names the option; main._name_variable, the variable
+        raise click.BadParameter(str(exc)) from None
 
 
 def came_from(ctx, param) -> str:
-    """What an option callback's refusal adds to say where the value came from: ' (from RECUR_SITE_URL)'
-    when it was read from the option's environment variable, else nothing. click's usage error names only
-    the option, and a bad value set in a service's environment is not on its command line; one place, so
-    each refusal says it alike."""
+    """What a refusal adds to say where the value came from: ' (from RECUR_SITE_URL)' when it was read from the
+    option's environment variable, else nothing. click's usage error names only the option, and a bad value set in
+    a service's environment is not on its command line; one place, so each refusal says it alike: main's hooks
+    add it to every usage error of an option (_name_variable) and every RecurError naming the value
+    (_from_variables); a message naming two options calls it itself (serve's --no-feedback and --feedback)."""
     from_env = ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT
     return f" (from {param.envvar})" if from_env else ""
 
