@@ -1218,6 +1218,19 @@ def test_a_text_that_starts_with_a_dash_is_told_to_put_two_dashes_before_it(run)
     assert res.exit_code == 2 and "--top" in res.stderr and "put -- before it" not in res.stderr, res.stderr
 
 
+def test_the_two_dashes_hint_keeps_every_word_of_the_text(run):
+    """Found in review: the hint kept only the word taken for an option, `recur suggest disk write failed -5 EIO`
+    was told `recur suggest -- -5`, and `recur suggest -bash: cannot create temp file` `recur suggest -- -bash:`:
+    run as told, a search for a word. The whole command line is given back, -- just before that word."""
+    res = run("suggest", "disk", "write", "failed", "-5", "EIO")
+    assert res.exit_code == 2, res.output
+    assert "put -- before it: recur suggest disk write failed -- -5 EIO\n" in res.stderr, res.stderr
+    res = run("suggest", "--top", "2", "-bash:", "cannot", "create", "temp", "file")
+    assert "put -- before it: recur suggest --top 2 -- -bash: cannot create temp file\n" in res.stderr, res.stderr
+    res = run("suggest", "--top", "2", "--", "-bash:", "cannot", "create", "temp", "file")  # as told: searched
+    assert res.exit_code == 0, res.output
+
+
 def test_utf16_stdin_is_read_whole_with_or_without_its_bom_and_gzip_is_refused(run):
     """Found in a CLI review: UTF-16 with its byte-order mark was searched with a false note, "stdin holds more
     than 1,000,000 characters; searching its last 44 …" (its UTF-16 bytes counted against the text's UTF-8

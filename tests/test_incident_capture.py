@@ -1396,3 +1396,17 @@ def test_ctrl_c_while_the_model_loads_keeps_the_record_and_its_exit_0(kb_dir, tm
     assert "Recorded INC-2026-0003" in out.decode() and "Traceback" not in said, (out, said)
     kb = load_kb(kb_dir)
     assert kb.incidents["INC-2026-0003"].title == "Pool" and not kb.problems
+
+
+def test_a_flag_that_starts_with_a_dash_is_told_to_put_two_dashes_before_it(kb_dir):
+    """Found in review: `recur incident flag ID "-5 EIO …"` said "No such option '-5'" alone, where `recur
+    suggest` told how to give such a text. The same hint, the command line whole, -- before the text."""
+    r = run("incident", "flag", "--kb", str(kb_dir), "INC-2026-0001", "-5 EIO on /dev/sdb")
+    assert r.exit_code == 2, r.output
+    said = f"put -- before it: recur incident flag --kb {kb_dir} INC-2026-0001 -- '-5 EIO on /dev/sdb'"
+    assert "No such option '-5'; to flag a text that starts with -" in r.stderr and said in r.stderr, r.stderr
+    r = run("incident", "flag", "--kb", str(kb_dir), "INC-2026-0001", "--", "-5 EIO on /dev/sdb")  # as told
+    assert (
+        r.exit_code == 0
+        and "-5 EIO on /dev/sdb" in run("incident", "flag", "--kb", str(kb_dir), "INC-2026-0001").stdout
+    )

@@ -15,6 +15,7 @@ from recur.cli.options import (
     DATE,
     JSON_ALIAS,
     UNIT,
+    TextCommand,
     http_url,
     index_option,
     json_alias,
@@ -669,25 +670,10 @@ def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
         click.echo(json.dumps(answer.to_json(extra), ensure_ascii=False))
 
 
-class _Suggest(click.Command):
-    """`recur suggest`, whose unknown option may be a pasted text: `recur suggest "-bash: cannot create temp
-    file: No space left on device"` said "No such option '-b'" alone (a CLI review). An unknown option click
-    has no close flag for is told how to search it; a misspelt flag keeps click's "did you mean" alone."""
+class _Suggest(TextCommand):
+    """`recur suggest TEXT`: a pasted text that starts with - is told to have -- before it."""
 
-    def parse_args(self, ctx, args):
-        given = list(args)  # click's parser consumes the list
-        try:
-            return super().parse_args(ctx, args)
-        except click.NoSuchOption as exc:
-            if not exc.possibilities:
-                import shlex
-
-                text = next((a for a in given if a.startswith(exc.option_name)), exc.option_name)
-                exc.message = (
-                    f"{exc.message.rstrip('.')}; to search a text that starts with -, put -- before it: "
-                    f"recur suggest -- {shlex.quote(text)}"
-                )
-            raise
+    doing = "search"
 
 
 @click.command(cls=_Suggest)

@@ -15,6 +15,7 @@ from recur.cli.options import (
     DATE,
     INCIDENT_ID,
     TEXT,
+    TextCommand,
     flag_severity,
     index_option,
     kb_option,
@@ -668,7 +669,13 @@ def _show(answer, linked=()) -> None:
             click.echo(f"     first step{low}: {flat(first)}")
 
 
-@incident.command("flag")
+class _Flag(TextCommand):
+    """`recur incident flag ID TEXT`: a text that starts with - (`-5 EIO …`) is told to have -- before it."""
+
+    doing = "flag"
+
+
+@incident.command("flag", cls=_Flag)
 @kb_option
 @click.argument("incident_id")
 @click.argument("text", nargs=-1, type=TEXT)

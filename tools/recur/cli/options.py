@@ -60,6 +60,35 @@ class OutFile(click.Path):
         return value
 
 
+class TextCommand(click.Command):
+    """A command whose words are a pasted text (`recur suggest`, `recur incident flag ID TEXT`), where an unknown
+    option may be that text: `recur suggest "-bash: cannot create temp file …"` said "No such option '-b'" alone
+    (a CLI review). An unknown option click has no close flag for is told how to give it: the command as typed,
+    shell-quoted, with ``--`` just before the word taken for an option (its words before and after kept: the hint
+    was `recur suggest -- -5` for `recur suggest disk write failed -5 EIO`, found in review). A misspelt flag keeps
+    click's "did you mean" alone. ``doing``: what the command does with the text, said in the hint."""
+
+    doing = "give"
+
+    def parse_args(self, ctx, args):
+        given = list(args)  # click's parser consumes the list
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as exc:
+            if not exc.possibilities:
+                import shlex
+
+                stop = given.index("--") if "--" in given else len(given)  # after a --, nothing is an option
+                at = next((n for n, a in enumerate(given[:stop]) if a.startswith(exc.option_name)), None)
+                if at is not None:
+                    command = " ".join(["recur", *ctx.command_path.split()[1:]])  # a test's runner calls it "cli"
+                    exc.message = (
+                        f"{exc.message.rstrip('.')}; to {self.doing} a text that starts with -, put -- before it: "
+                        f"{command} {shlex.join([*given[:at], '--', *given[at:]])}"
+                    )
+            raise
+
+
 # --out - : the one file an --out writes goes to stdout, as `-` reads stdin (a file named `-` was written)
 STDOUT = "-"
 
