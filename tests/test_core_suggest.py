@@ -1251,6 +1251,18 @@ def test_utf16_stdin_is_read_whole_with_or_without_its_bom_and_gzip_is_refused(r
     assert res.exit_code == 2 and "stdin looks gzip-compressed: zcat it first" in res.stderr, res.output
 
 
+def test_utf16_is_told_by_one_test_for_stdin_kb_files_and_postmortems(run):
+    """UTF-16 was told three ways (stdin, a KB file, a postmortem: util.utf8.utf16_encoding now, found in review):
+    stdin with a byte-order mark and no NUL byte (Chinese text) was searched as bytes that are not UTF-8, and a
+    KB file of NUL bytes alone was said to be UTF-16, not binary."""
+    from recur.kb.parse import ParseError, read_text
+
+    res = run("suggest", "--json", "-", input=("\ufeff\u78c1\u76d8\u5df2\u6ee1").encode("utf-16-le"))
+    assert res.exit_code == 0 and json.loads(res.stdout)["query"] == "\u78c1\u76d8\u5df2\u6ee1", res.output
+    with pytest.raises(ParseError, match="^file is binary, not UTF-8 text$"):
+        read_text(b"\x00" * 100)
+
+
 def test_gzip_stdin_longer_than_the_kept_end_is_refused_too(run, tmp_path):
     """Found in review: stdin is read by its end (read_stdin_tail), and a .gz longer than that end lost its magic
     bytes with its start: a 9 MB one was searched as text. Its first bytes are kept and looked at."""

@@ -23,6 +23,7 @@ from recur.cli.options import (
     model_option,
     setting,
 )
+from recur.util import utf8
 from recur.util.errors import RecurError
 from recur.util.text import ONLY_INVISIBLE, escape_controls, has_text, plural
 
@@ -549,7 +550,7 @@ def decode_paste(raw: bytes, cut: bool = False, command: str = "recur suggest -"
 
     if (head or raw).startswith(b"\x1f\x8b"):
         raise click.UsageError(f"stdin looks gzip-compressed: zcat it first, e.g. zcat app.log.gz | {command}")
-    encoding = _utf16(raw, cut)
+    encoding = utf8.utf16_encoding(raw, cut)
     if encoding is None:
         text, encoding = raw.removeprefix(codecs.BOM_UTF8).decode("utf-8", "surrogateescape"), "utf-8"
     else:
@@ -559,25 +560,6 @@ def decode_paste(raw: bytes, cut: bool = False, command: str = "recur suggest -"
     if cut:  # the bytes kept may start inside a line, or inside a character: from the next line
         text = text[text.find("\n") + 1 :]
     return text, encoding
-
-
-def _utf16(raw: bytes, cut: bool) -> str | None:
-    """The UTF-16 ``raw`` is in ("utf-16" by its byte-order mark, "utf-16-le" or "utf-16-be" by where its NULs
-    are), or None: UTF-8. Text with no NUL is UTF-8 whose first bytes are not a BOM (0xff 0xfe), read as before."""
-    import codecs
-
-    if b"\x00" not in raw:
-        return None
-    if not cut and raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    sample = raw[1:4097] if cut and len(raw) % 2 else raw[:4096]
-    pairs = len(sample) // 2
-    odd, even = sample[1 : 2 * pairs : 2].count(0), sample[0 : 2 * pairs : 2].count(0)
-    if pairs >= 2 and odd >= 0.3 * pairs and even <= 0.02 * pairs:
-        return "utf-16-le"
-    if pairs >= 2 and even >= 0.3 * pairs and odd <= 0.02 * pairs:
-        return "utf-16-be"
-    return None
 
 
 def stdin_is_tty() -> bool:
