@@ -115,3 +115,42 @@ def test_a_kb_folder_not_found_from_recur_kb_names_the_variable(tmp_path, monkey
     assert f"knowledge base folder not found: {tmp_path / 'nope' / 'kb'} (from RECUR_KB)" in r.stderr, r.stderr
     r = CliRunner().invoke(cli, ["check", "--kb", str(tmp_path / "nope" / "kb")])
     assert r.exit_code == 1 and "knowledge base folder not found" in r.stderr and "(from RECUR_KB)" not in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("./nope", "knowledge base folder not found: nope (from RECUR_KB) (pass --kb DIR)"),
+        ("NOPE/kb/", "knowledge base folder not found: NOPE/kb (from RECUR_KB) (pass --kb DIR)"),
+        ("EMPTY", "EMPTY (from RECUR_KB): not a knowledge base: it has no patterns/ folder (pass --kb DIR)"),
+    ],
+)
+def test_a_bad_kb_from_recur_kb_names_the_variable_however_it_is_spelt(tmp_path, monkeypatch, value, said):
+    """Found in review: "(from RECUR_KB)" was said only when the message spelt the folder as the variable did:
+    `RECUR_KB=./nope` ("not found: nope"), `RECUR_KB=/nope/kb/` and `RECUR_KB=/tmp` ("not a knowledge base")
+    named no variable; when it was named, the hint went on "(pass --kb DIR or set RECUR_KB)", the variable that is
+    wrong."""
+    (tmp_path / "empty").mkdir()
+    monkeypatch.chdir(tmp_path)
+    for word, path in {"NOPE": str(tmp_path / "nope"), "EMPTY": str(tmp_path / "empty")}.items():
+        value, said = value.replace(word, path), said.replace(word, path)
+    monkeypatch.setenv("RECUR_KB", value)
+    r = CliRunner().invoke(cli, ["check"])
+    assert r.exit_code == 1, r.output
+    assert f"Error: {said}\n" in r.stderr and "set RECUR_KB" not in r.stderr, r.stderr
+    monkeypatch.delenv("RECUR_KB")
+    r = CliRunner().invoke(cli, ["check", "--kb", value])  # given as the flag: no variable, and the hint as before
+    assert r.exit_code == 1 and "(from RECUR_KB)" not in r.stderr and "or set RECUR_KB" in r.stderr, r.stderr
+
+
+def test_a_model_not_found_from_recur_model_names_the_variable(tmp_path, monkeypatch):
+    """Found in review: `RECUR_MODEL=/nope/model recur suggest …` said "model folder not found: /nope/model",
+    naming no variable (docs/cli.md promises a bad value read from a variable is refused naming it)."""
+    kb = small_kb(tmp_path / "kb")
+    monkeypatch.setenv("RECUR_MODEL", str(tmp_path / "nope" / "model"))
+    monkeypatch.setenv("RECUR_INDEX", str(tmp_path / "index"))
+    r = CliRunner().invoke(cli, ["suggest", "--kb", str(kb), "disk full"])
+    assert r.exit_code == 1, r.output
+    assert f"model folder not found: {tmp_path / 'nope' / 'model'} (from RECUR_MODEL)" in r.stderr, r.stderr
+    r = CliRunner().invoke(cli, ["suggest", "--kb", str(kb), "--model", str(tmp_path / "nope" / "model"), "disk"])
+    assert r.exit_code == 1 and "model folder not found" in r.stderr and "(from RECUR_" not in r.stderr, r.stderr

@@ -1218,6 +1218,19 @@ def test_a_text_that_starts_with_a_dash_is_told_to_put_two_dashes_before_it(run)
     assert res.exit_code == 2 and "--top" in res.stderr and "put -- before it" not in res.stderr, res.stderr
 
 
+def test_the_two_dashes_hint_keeps_every_word_of_the_text(run):
+    """Found in review: the hint kept only the word taken for an option, `recur suggest disk write failed -5 EIO`
+    was told `recur suggest -- -5`, and `recur suggest -bash: cannot create temp file` `recur suggest -- -bash:`:
+    run as told, a search for a word. The whole command line is given back, -- just before that word."""
+    res = run("suggest", "disk", "write", "failed", "-5", "EIO")
+    assert res.exit_code == 2, res.output
+    assert "put -- before it: recur suggest disk write failed -- -5 EIO\n" in res.stderr, res.stderr
+    res = run("suggest", "--top", "2", "-bash:", "cannot", "create", "temp", "file")
+    assert "put -- before it: recur suggest --top 2 -- -bash: cannot create temp file\n" in res.stderr, res.stderr
+    res = run("suggest", "--top", "2", "--", "-bash:", "cannot", "create", "temp", "file")  # as told: searched
+    assert res.exit_code == 0, res.output
+
+
 def test_utf16_stdin_is_read_whole_with_or_without_its_bom_and_gzip_is_refused(run):
     """Found in a CLI review: UTF-16 with its byte-order mark was searched with a false note, "stdin holds more
     than 1,000,000 characters; searching its last 44 …" (its UTF-16 bytes counted against the text's UTF-8
@@ -1236,3 +1249,31 @@ def test_utf16_stdin_is_read_whole_with_or_without_its_bom_and_gzip_is_refused(r
     assert answers[1]["results"][0]["id"] == "disk-full"
     res = run("suggest", "-", input=gzip.compress(text.encode() * 50))
     assert res.exit_code == 2 and "stdin looks gzip-compressed: zcat it first" in res.stderr, res.output
+
+
+def test_utf16_is_told_by_one_test_for_stdin_kb_files_and_postmortems(run):
+    """UTF-16 was told three ways (stdin, a KB file, a postmortem: util.utf8.utf16_encoding now, found in review):
+    stdin with a byte-order mark and no NUL byte (Chinese text) was searched as bytes that are not UTF-8, and a
+    KB file of NUL bytes alone was said to be UTF-16, not binary."""
+    from recur.kb.parse import ParseError, read_text
+
+    res = run("suggest", "--json", "-", input=("\ufeff\u78c1\u76d8\u5df2\u6ee1").encode("utf-16-le"))
+    assert res.exit_code == 0 and json.loads(res.stdout)["query"] == "\u78c1\u76d8\u5df2\u6ee1", res.output
+    with pytest.raises(ParseError, match="^file is binary, not UTF-8 text$"):
+        read_text(b"\x00" * 100)
+
+
+def test_gzip_stdin_longer_than_the_kept_end_is_refused_too(run, tmp_path):
+    """Found in review: stdin is read by its end (read_stdin_tail), and a .gz longer than that end lost its magic
+    bytes with its start: a 9 MB one was searched as text. Its first bytes are kept and looked at."""
+    import gzip
+    import os
+
+    from recur.retrieval.query import MAX_PASTE_CHARS
+
+    data = gzip.compress(b"".join(os.urandom(1000).hex().encode() + b" ERROR disk full\n" for _ in range(5000)))
+    assert len(data) > max(5_000_000, 4 * (MAX_PASTE_CHARS + 1))  # random hex does not compress small
+    (tmp_path / "big.log.gz").write_bytes(data)
+    res = run("suggest", "-", input=(tmp_path / "big.log.gz").read_bytes())
+    assert res.exit_code == 2, res.output
+    assert "stdin looks gzip-compressed: zcat it first, e.g. zcat app.log.gz | recur suggest -" in res.stderr

@@ -308,9 +308,10 @@ def test_a_postmortem_that_is_binary_or_not_utf8_is_refused_naming_its_line(kb_d
 
 def test_a_utf16_postmortem_imports_as_its_utf8_twin(kb_dir, tmp_path):
     """Word's and Notepad's "Unicode text" is UTF-16 with a byte-order mark: it was refused as "byte
-    0xff at line 1, column 1". It now reads as the same text saved as UTF-8 would."""
+    0xff at line 1, column 1". It now reads as the same text saved as UTF-8 would; without its mark (PowerShell's
+    pipe, `recur suggest -` reads it) too, which was refused as holding a NUL byte (found in review)."""
     text = GOOGLE.replace("## Summary", "## Summary\nCafé checkout — naïve retry loop", 1)
-    encoded = [text.encode("utf-16"), b"\xfe\xff" + text.encode("utf-16-be"), text.encode()]
+    encoded = [text.encode("utf-16"), b"\xfe\xff" + text.encode("utf-16-be"), text.encode("utf-16-le"), text.encode()]
     made = []
     for n, raw in enumerate(encoded):
         (tmp_path / f"pm{n}.md").write_bytes(raw)
@@ -319,8 +320,8 @@ def test_a_utf16_postmortem_imports_as_its_utf8_twin(kb_dir, tmp_path):
         assert r.exit_code == 0, r.output
         record = Path(json.loads(r.output)["incident_path"]).read_text().splitlines()
         made.append([ln for ln in record if not ln.startswith(("id:", "imported:"))])  # the id, the source's hash
-    assert "Café checkout — naïve retry loop" in made[2]
-    assert made[0] == made[1] == made[2]
+    assert "Café checkout — naïve retry loop" in made[3]
+    assert made[0] == made[1] == made[2] == made[3]
 
 
 def test_a_draft_that_cannot_be_written_leaves_no_incident(kb_dir, tmp_path):

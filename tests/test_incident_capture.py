@@ -711,10 +711,31 @@ def test_a_description_on_stdin_is_read_as_recur_suggest_reads_it(kb_dir, tmp_pa
 
     r = run("incident", "new", "--kb", str(kb_dir), "-t", "z", "-s", "sev2", "-d", "-", input=gzip.compress(b"x\n"))
     assert r.exit_code == 2 and "stdin looks gzip-compressed: zcat it first" in r.output, r.output
+    import os
+
+    big = gzip.compress(b"".join(os.urandom(1000).hex().encode() + b" ERROR disk full\n" for _ in range(5000)))
+    assert len(big) > 5_000_000  # more than DESCRIPTION_MOST: its start, and gzip's magic bytes, not in the end kept
+    r = run("incident", "new", "--kb", str(kb_dir), "-t", "z", "-s", "sev2", "-d", "-", input=big)
+    assert r.exit_code == 2 and "stdin looks gzip-compressed: zcat it first" in r.output, r.output
     from recur.cli.incident import DESCRIPTION_MOST
     from recur.kb.parse import MAX_FILE_BYTES
 
     assert DESCRIPTION_MOST < MAX_FILE_BYTES  # what is kept leaves room for the rest of the record
+
+
+def test_a_long_latin1_description_on_stdin_is_cut_to_what_a_record_holds(kb_dir, tmp_path):
+    """Found in review: `-d -` cut a 1.4 MB Latin-1 log to its last 1,000,000 bytes, then recorded each byte that is
+    not UTF-8 as U+FFFD (3 bytes): 1.28 MB, refused as too large after "recording its last … lines". Cleaned
+    first, then cut: the record is written, with the log's newest line."""
+    lines = [f"Opération échouée: délai dépassé à l'étape de réplication, numéro {n}" for n in range(20_000)]
+    log = "\n".join([*lines, ""]).encode("latin-1")
+    assert len(log) > 1_400_000
+    r = new(kb_dir, tmp_path, "-t", "Réplication", "-s", "sev2", "-d", "-", "--no-suggest", input=log)
+    assert r.exit_code == 0, r.output
+    assert f"recur: stdin held {len(log):,} bytes: more than an incident record holds (1 MiB)" in r.stderr
+    assert "of stdin are not UTF-8; recording U+FFFD in their place." in r.stderr, r.stderr
+    text = (kb_dir / "incidents/2026/INC-2026-0003.md").read_text(encoding="utf-8")
+    assert "Op\ufffdration \ufffdchou\ufffde" in text and "num\ufffdro 19999" in text
 
 
 def test_a_record_is_not_written_through_a_folder_that_leads_outside_the_kb(kb_dir, tmp_path):
@@ -1375,3 +1396,17 @@ def test_ctrl_c_while_the_model_loads_keeps_the_record_and_its_exit_0(kb_dir, tm
     assert "Recorded INC-2026-0003" in out.decode() and "Traceback" not in said, (out, said)
     kb = load_kb(kb_dir)
     assert kb.incidents["INC-2026-0003"].title == "Pool" and not kb.problems
+
+
+def test_a_flag_that_starts_with_a_dash_is_told_to_put_two_dashes_before_it(kb_dir):
+    """Found in review: `recur incident flag ID "-5 EIO …"` said "No such option '-5'" alone, where `recur
+    suggest` told how to give such a text. The same hint, the command line whole, -- before the text."""
+    r = run("incident", "flag", "--kb", str(kb_dir), "INC-2026-0001", "-5 EIO on /dev/sdb")
+    assert r.exit_code == 2, r.output
+    said = f"put -- before it: recur incident flag --kb {kb_dir} INC-2026-0001 -- '-5 EIO on /dev/sdb'"
+    assert "No such option '-5'; to flag a text that starts with -" in r.stderr and said in r.stderr, r.stderr
+    r = run("incident", "flag", "--kb", str(kb_dir), "INC-2026-0001", "--", "-5 EIO on /dev/sdb")  # as told
+    assert (
+        r.exit_code == 0
+        and "-5 EIO on /dev/sdb" in run("incident", "flag", "--kb", str(kb_dir), "INC-2026-0001").stdout
+    )

@@ -310,7 +310,7 @@ def test_show_prints_an_incident_and_says_what_an_unknown_id_meant(run, kb_dir):
         for given, said in (
             (
                 "disk-ful",
-                f"Error: no pattern with id 'disk-ful' in the knowledge base at {kb_dir} (did you mean 'disk-full'?)",
+                f"Error: no pattern with id 'disk-ful' in the knowledge base at {kb_dir} (from RECUR_KB) (did you mean 'disk-full'?)",
             ),
             ("INC-2026-0003", "(did you mean 'INC-2026-0002', 'INC-2026-0001'?)"),
             ("old-retired", "Error: pattern 'old-retired' is retired"),

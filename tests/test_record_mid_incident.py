@@ -189,9 +189,10 @@ def test_reading_stdin_keeps_its_end_and_stops_at_its_most(monkeypatch):
     from recur.cli.core import read_stdin_tail
 
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"".join(b"%03d\n" % n for n in range(100)))))
-    assert read_stdin_tail(8, 10_000) == (b"098\n099\n", 400, False)
+    assert read_stdin_tail(8, 10_000) == (b"098\n099\n", 400, False, b"000\n001\n002\n003\n")
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"".join(b"%03d\n" % n for n in range(100)))))
-    assert read_stdin_tail(8, 40) == (b"008\n009\n", 40, True)  # a log followed with -f: what was read, its end
+    # a log followed with -f: what was read, its end; its start as read
+    assert read_stdin_tail(8, 40) == (b"008\n009\n", 40, True, b"000\n001\n002\n003\n")
 
 
 @pytest.mark.model

@@ -15,6 +15,7 @@ from recur.cli.options import (
     DATE,
     JSON_ALIAS,
     UNIT,
+    TextCommand,
     http_url,
     index_option,
     json_alias,
@@ -22,6 +23,7 @@ from recur.cli.options import (
     model_option,
     setting,
 )
+from recur.util import utf8
 from recur.util.errors import RecurError
 from recur.util.text import ONLY_INVISIBLE, escape_controls, has_text, plural
 
@@ -492,8 +494,8 @@ def _read_paste() -> str:
 
     # read past what is searched: a long paste is condensed (retrieval.query), and a stack trace's
     # root cause is at its end; bytes enough for one character more than is kept
-    raw, total, stopped = read_stdin_tail(4 * (MAX_PASTE_CHARS + 1), STDIN_MOST)
-    text, encoding = decode_paste(raw, cut=len(raw) < total, command="recur suggest -")
+    raw, total, stopped, head = read_stdin_tail(4 * (MAX_PASTE_CHARS + 1), STDIN_MOST)
+    text, encoding = decode_paste(raw, cut=len(raw) < total, command="recur suggest -", head=head)
     data, dropped = paste_tail(text)
     if len(raw) < total or dropped:
         # in stdin's own bytes: UTF-16's were counted against the text's UTF-8 ones, and a whole UTF-16 paste of
@@ -507,39 +509,48 @@ def _read_paste() -> str:
     return data
 
 
-def read_stdin_tail(keep: int, most: int) -> tuple[bytes, int, bool]:
+# how many of stdin's first bytes read_stdin_tail keeps beside its end: what tells a format by its start (gzip's magic)
+STDIN_HEAD = 16
+
+
+def read_stdin_tail(keep: int, most: int) -> tuple[bytes, int, bool, bytes]:
     """(the last ``keep`` bytes of stdin, or of its first ``most``; how many bytes were read in all; whether
-    reading stopped at ``most`` before stdin's end). A terminal's paste is read as read_stdin reads it."""
+    reading stopped at ``most`` before stdin's end; its first STDIN_HEAD bytes, which the end of a longer
+    stream no longer starts with: a 9 MB .gz was searched as text, its magic bytes gone with its start, found
+    in review). A terminal's paste is read as read_stdin reads it."""
     stream = getattr(sys.stdin, "buffer", None) if sys.stdin is not None else None
     if stream is None or stdin_is_tty():
         raw = read_stdin(keep)
-        return raw, len(raw), False
-    buf, total = bytearray(), 0
+        return raw, len(raw), False, raw[:STDIN_HEAD]
+    buf, total, head = bytearray(), 0, b""
     while total < most:
         chunk = stream.read(min(1 << 20, most - total))
         if not chunk:
-            return bytes(buf[-keep:]), total, False
+            return bytes(buf[-keep:]), total, False, head
+        if len(head) < STDIN_HEAD:
+            head += chunk[: STDIN_HEAD - len(head)]
         buf += chunk
         total += len(chunk)
         if len(buf) > 2 * keep:  # only the end is kept: memory stays under ~2 * keep
             del buf[: len(buf) - keep]
-    return bytes(buf[-keep:]), total, stream.read(1) != b""
+    return bytes(buf[-keep:]), total, stream.read(1) != b"", head
 
 
-def decode_paste(raw: bytes, cut: bool = False, command: str = "recur suggest -") -> tuple[str, str]:
+def decode_paste(raw: bytes, cut: bool = False, command: str = "recur suggest -", head: bytes = b"") -> tuple[str, str]:
     """(stdin's bytes as text, the encoding they were read in). UTF-8, bytes that are not kept as lone surrogates
     (said, then searched as U+FFFD), its byte-order mark dropped; UTF-16 with its byte-order mark (Notepad's
     "Unicode", Windows PowerShell's `>`, Event Viewer's text export) as UTF-16, as `recur import` reads it, and
     without one (PowerShell's pipe) by its NUL bytes, one in each ASCII character, all at odd offsets (UTF-16LE) or
     all at even ones (BE). ``cut``: ``raw`` is the end of a longer stream, read from its first whole line. Gzip
-    (its magic bytes) is a usage error naming ``command`` to zcat it into. Found in review: a UTF-16 file was
+    (its magic bytes, at the start of ``head``: the stream's first bytes, else ``raw``'s) is a usage error naming
+    ``command`` to zcat it into. Found in review: a UTF-16 file was
     searched as "x\\x005\\x000...", a UTF-8 BOM hid an alert's JSON, and in a CLI review UTF-16LE without a
     BOM was searched NUL-interleaved, a gzip file as text."""
     import codecs
 
-    if raw.startswith(b"\x1f\x8b"):
+    if (head or raw).startswith(b"\x1f\x8b"):
         raise click.UsageError(f"stdin looks gzip-compressed: zcat it first, e.g. zcat app.log.gz | {command}")
-    encoding = _utf16(raw, cut)
+    encoding = utf8.utf16_encoding(raw, cut)
     if encoding is None:
         text, encoding = raw.removeprefix(codecs.BOM_UTF8).decode("utf-8", "surrogateescape"), "utf-8"
     else:
@@ -549,25 +560,6 @@ def decode_paste(raw: bytes, cut: bool = False, command: str = "recur suggest -"
     if cut:  # the bytes kept may start inside a line, or inside a character: from the next line
         text = text[text.find("\n") + 1 :]
     return text, encoding
-
-
-def _utf16(raw: bytes, cut: bool) -> str | None:
-    """The UTF-16 ``raw`` is in ("utf-16" by its byte-order mark, "utf-16-le" or "utf-16-be" by where its NULs
-    are), or None: UTF-8. Text with no NUL is UTF-8 whose first bytes are not a BOM (0xff 0xfe), read as before."""
-    import codecs
-
-    if b"\x00" not in raw:
-        return None
-    if not cut and raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    sample = raw[1:4097] if cut and len(raw) % 2 else raw[:4096]
-    pairs = len(sample) // 2
-    odd, even = sample[1 : 2 * pairs : 2].count(0), sample[0 : 2 * pairs : 2].count(0)
-    if pairs >= 2 and odd >= 0.3 * pairs and even <= 0.02 * pairs:
-        return "utf-16-le"
-    if pairs >= 2 and even >= 0.3 * pairs and odd <= 0.02 * pairs:
-        return "utf-16-be"
-    return None
 
 
 def stdin_is_tty() -> bool:
@@ -660,25 +652,10 @@ def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
         click.echo(json.dumps(answer.to_json(extra), ensure_ascii=False))
 
 
-class _Suggest(click.Command):
-    """`recur suggest`, whose unknown option may be a pasted text: `recur suggest "-bash: cannot create temp
-    file: No space left on device"` said "No such option '-b'" alone (a CLI review). An unknown option click
-    has no close flag for is told how to search it; a misspelt flag keeps click's "did you mean" alone."""
+class _Suggest(TextCommand):
+    """`recur suggest TEXT`: a pasted text that starts with - is told to have -- before it."""
 
-    def parse_args(self, ctx, args):
-        given = list(args)  # click's parser consumes the list
-        try:
-            return super().parse_args(ctx, args)
-        except click.NoSuchOption as exc:
-            if not exc.possibilities:
-                import shlex
-
-                text = next((a for a in given if a.startswith(exc.option_name)), exc.option_name)
-                exc.message = (
-                    f"{exc.message.rstrip('.')}; to search a text that starts with -, put -- before it: "
-                    f"recur suggest -- {shlex.quote(text)}"
-                )
-            raise
+    doing = "search"
 
 
 @click.command(cls=_Suggest)

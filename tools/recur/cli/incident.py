@@ -15,6 +15,7 @@ from recur.cli.options import (
     DATE,
     INCIDENT_ID,
     TEXT,
+    TextCommand,
     flag_severity,
     index_option,
     kb_option,
@@ -339,12 +340,16 @@ def _read_description() -> str:
     from recur.cli.core import STDIN_MOST, decode_paste, read_stdin_tail
     from recur.util import utf8
 
-    raw, total, stopped = read_stdin_tail(DESCRIPTION_MOST, STDIN_MOST)
+    raw, total, stopped, head = read_stdin_tail(DESCRIPTION_MOST, STDIN_MOST)
     cut = len(raw) < total
-    text, _ = decode_paste(raw, cut=cut, command="recur incident new … -d -")
-    data = text.encode("utf-8", "surrogateescape")
-    if len(data) > DESCRIPTION_MOST:  # UTF-16 read as more bytes of UTF-8 than it had
-        cut, text = True, _from_a_line(data[-DESCRIPTION_MOST:]).decode("utf-8", "surrogateescape")
+    text, _ = decode_paste(raw, cut=cut, command="recur incident new … -d -", head=head)
+    # U+FFFD, recorded for a byte that is not UTF-8, is 3 bytes: cleaned before the cut, so that what is kept fits
+    # (a 1.4 MB Latin-1 log was cut to 1,000,000 bytes, then grew to 1.28 MB and was refused as too large)
+    read, text = text, utf8.clean(text)  # clean keeps each character's place: one U+FFFD for each byte
+    data = text.encode("utf-8")
+    if len(data) > DESCRIPTION_MOST:  # UTF-16, or bytes not UTF-8, read as more bytes of UTF-8 than they had
+        cut, text = True, _from_a_line(data[-DESCRIPTION_MOST:]).decode("utf-8")
+    bad = utf8.count_bad(read[len(read) - len(text) :])  # of the bytes kept
     if cut:
         lines = len(text.splitlines())
         click.echo(
@@ -353,13 +358,12 @@ def _read_description() -> str:
             "part that matters, e.g. tail -n 200 app.log | recur incident new … -d -",
             err=True,
         )
-    bad = utf8.count_bad(text)
     if bad:
         are, their = ("is", "its") if bad == 1 else ("are", "their")
         click.echo(
             f"recur: {plural(bad, 'byte')} of stdin {are} not UTF-8; recording U+FFFD in {their} place.", err=True
         )
-    return utf8.clean(text)
+    return text
 
 
 def _from_a_line(data: bytes) -> bytes:
@@ -665,7 +669,13 @@ def _show(answer, linked=()) -> None:
             click.echo(f"     first step{low}: {flat(first)}")
 
 
-@incident.command("flag")
+class _Flag(TextCommand):
+    """`recur incident flag ID TEXT`: a text that starts with - (`-5 EIO …`) is told to have -- before it."""
+
+    doing = "flag"
+
+
+@incident.command("flag", cls=_Flag)
 @kb_option
 @click.argument("incident_id")
 @click.argument("text", nargs=-1, type=TEXT)

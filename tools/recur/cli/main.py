@@ -77,7 +77,7 @@ class RecurGroup(click.Group):
             except click.BadParameter as exc:
                 _name_variable(exc)
                 raise
-            ctx.meta["recur.command"] = sub  # the command run, for an error's variable (_kb_from_variable)
+            ctx.meta["recur.command"] = sub  # the command run, for an error's variable (_from_variables)
             with sub:
                 if not isinstance(cmd, click.Group) and not sub.resilient_parsing:
                     # a command that formats its own stderr (serve's log) sets it up before the warning
@@ -89,27 +89,47 @@ class RecurGroup(click.Group):
 def _name_variable(exc: click.BadParameter) -> None:
     """Add "(from RECUR_STALE_DAYS)", its variable, to a bad value read from the option's variable: click named the flag
     alone, one the user never passed (`RECUR_STALE_DAYS=abc recur check`: "Invalid value for '--stale-days'";
-    a CLI review). The one place for every option a setting backs; a refusal that says it already is kept."""
+    a CLI review). The one place for every option a setting backs (a converter's or a callback's refusal too: each
+    said it on its own before); a refusal that says it already is kept."""
+    from recur.cli.options import came_from
+
     ctx, param = exc.ctx, exc.param
     if ctx is None or param is None or not isinstance(param.envvar, str) or f"(from {param.envvar})" in exc.message:
         return
-    if ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT:
+    if said_from := came_from(ctx, param):
         said = exc.message.rstrip()
         end = "." if said.endswith(".") else ""  # "… a valid integer range (from RECUR_STALE_DAYS)."
-        exc.message = f"{said.removesuffix(end)} (from {param.envvar}){end}"
+        exc.message = f"{said.removesuffix(end)}{said_from}{end}"
 
 
-def _kb_from_variable(ctx, message: str) -> str:
-    """``message`` with "(from RECUR_KB)" after the KB folder it says is not found, when the command run read
-    --kb from RECUR_KB: `RECUR_KB=/nope/kb recur check` said "knowledge base folder not found: /nope/kb"."""
+def _from_variables(ctx, message: str) -> str:
+    """``message`` (a RecurError's) with "(from RECUR_KB)" after each value it names that the command run read from
+    a variable, its option not given: `RECUR_KB=/nope/kb recur check` said "knowledge base folder not found:
+    /nope/kb", and then only for RECUR_KB spelt as shown (`RECUR_KB=./nope`, `RECUR_KB=/tmp`: "not a knowledge
+    base", `RECUR_MODEL=/nope/model` named none; found in review). A value is found as set or as its path
+    (``./nope`` is said "nope"), as a whole word of the message. With the KB from RECUR_KB, the hint to set it is
+    dropped: it is the variable that is wrong."""
+    import re
+    from pathlib import Path
+
+    from recur.cli.options import came_from
+
     sub = ctx.meta.get("recur.command")
-    if sub is None or "knowledge base folder not found" not in message or "kb_dir" not in sub.params:
+    if sub is None:
         return message
-    param = next((p for p in sub.command.params if p.name == "kb_dir"), None)
-    if param is None or sub.get_parameter_source("kb_dir") != click.core.ParameterSource.ENVIRONMENT:
-        return message
-    said = f"knowledge base folder not found: {sub.params['kb_dir']}"
-    return message.replace(said, f"{said} (from {param.envvar})", 1)
+    for param in sub.command.params:
+        value = sub.params.get(param.name)
+        if not isinstance(param.envvar, str) or not isinstance(value, (str, Path)) or not came_from(sub, param):
+            continue
+        for shown in dict.fromkeys((str(value), str(Path(value)))):
+            # the value whole: not the start of a longer path (/tmp of /tmp/x), nor the end of one
+            at = re.search(rf"(?<![\w/.-]){re.escape(shown)}(?![\w/-])", message) if shown.strip() else None
+            if at:
+                message = f"{message[: at.end()]}{came_from(sub, param)}{message[at.end() :]}"
+                if param.name == "kb_dir":
+                    message = message.replace(" (pass --kb DIR or set RECUR_KB)", " (pass --kb DIR)")
+                break
+    return message
 
 
 class Interrupted(SystemExit):
@@ -131,7 +151,7 @@ class LazyGroup(RecurGroup):
         try:
             return super().invoke(ctx)
         except RecurError as exc:
-            raise click.ClickException(_kb_from_variable(ctx, str(exc))) from None
+            raise click.ClickException(_from_variables(ctx, str(exc))) from None
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             raise Interrupted(130) from None

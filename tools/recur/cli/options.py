@@ -56,8 +56,37 @@ class OutFile(click.Path):
         folder = Path(os.fsdecode(value)).parent
         # lexists: a file in the way is the write's own error, said as it is
         if source is not click.core.ParameterSource.DEFAULT and not os.path.lexists(folder) and not _state(folder):
-            self.fail(f"folder not found: {folder} (create it first){came_from(ctx, param) if ctx else ''}", param, ctx)
+            self.fail(f"folder not found: {folder} (create it first)", param, ctx)  # a variable's: main._name_variable
         return value
+
+
+class TextCommand(click.Command):
+    """A command whose words are a pasted text (`recur suggest`, `recur incident flag ID TEXT`), where an unknown
+    option may be that text: `recur suggest "-bash: cannot create temp file …"` said "No such option '-b'" alone
+    (a CLI review). An unknown option click has no close flag for is told how to give it: the command as typed,
+    shell-quoted, with ``--`` just before the word taken for an option (its words before and after kept: the hint
+    was `recur suggest -- -5` for `recur suggest disk write failed -5 EIO`, found in review). A misspelt flag keeps
+    click's "did you mean" alone. ``doing``: what the command does with the text, said in the hint."""
+
+    doing = "give"
+
+    def parse_args(self, ctx, args):
+        given = list(args)  # click's parser consumes the list
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as exc:
+            if not exc.possibilities:
+                import shlex
+
+                stop = given.index("--") if "--" in given else len(given)  # after a --, nothing is an option
+                at = next((n for n, a in enumerate(given[:stop]) if a.startswith(exc.option_name)), None)
+                if at is not None:
+                    command = " ".join(["recur", *ctx.command_path.split()[1:]])  # a test's runner calls it "cli"
+                    exc.message = (
+                        f"{exc.message.rstrip('.')}; to {self.doing} a text that starts with -, put -- before it: "
+                        f"{command} {shlex.join([*given[:at], '--', *given[at:]])}"
+                    )
+            raise
 
 
 # --out - : the one file an --out writes goes to stdout, as `-` reads stdin (a file named `-` was written)
@@ -229,15 +258,16 @@ def http_url(ctx, param, value):
         return None
     try:
         return require_http_url(value)
-    except RecurError as exc:  # click's usage error names the option; came_from, the variable
-        raise click.BadParameter(f"{exc}{came_from(ctx, param)}") from None
+    except RecurError as exc:  # click's usage error names the option; main._name_variable, the variable
+        raise click.BadParameter(str(exc)) from None
 
 
 def came_from(ctx, param) -> str:
-    """What an option callback's refusal adds to say where the value came from: ' (from RECUR_SITE_URL)'
-    when it was read from the option's environment variable, else nothing. click's usage error names only
-    the option, and a bad value set in a service's environment is not on its command line; one place, so
-    each refusal says it alike."""
+    """What a refusal adds to say where the value came from: ' (from RECUR_SITE_URL)' when it was read from the
+    option's environment variable, else nothing. click's usage error names only the option, and a bad value set in
+    a service's environment is not on its command line; one place, so each refusal says it alike: main's hooks
+    add it to every usage error of an option (_name_variable) and every RecurError naming the value
+    (_from_variables); a message naming two options calls it itself (serve's --no-feedback and --feedback)."""
     from_env = ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT
     return f" (from {param.envvar})" if from_env else ""
 

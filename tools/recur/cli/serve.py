@@ -149,7 +149,7 @@ def _allowed_hosts(ctx, param, values) -> tuple:
         if not names_a_host(value):
             raise click.BadParameter(
                 f"{value!r} is not a host name: give the name the reverse proxy passes in Host, e.g. kb.example.com "
-                "(no scheme, path or wildcard; a port is ignored)" + came_from(ctx, param)
+                "(no scheme, path or wildcard; a port is ignored)"  # a variable's: main._name_variable
             )
     return tuple(values or ())
 

@@ -713,13 +713,15 @@ def _read(file):
 
 
 def _decode(raw: bytes, file: str) -> str:
-    """A postmortem's text: UTF-8, or UTF-16 with its byte-order mark (Word's and Notepad's "Unicode
-    text", which was refused as "byte 0xff at column 1"). Any other encoding is refused, naming the
+    """A postmortem's text: UTF-8, or UTF-16 (Word's and Notepad's "Unicode text", which was refused as "byte
+    0xff at column 1"; without its byte-order mark, by its NULs, as `recur suggest -` reads stdin:
+    utf8.utf16_encoding). Any other encoding is refused, naming the
     line and column of the first byte that is not UTF-8: Windows-1252 and Latin-1 cannot be told
     apart from the bytes, and a wrong guess would record wrong letters without a word."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    encoding = utf8.utf16_encoding(raw)
+    if encoding:
         try:
-            return raw.decode("utf-16")
+            return raw.decode(encoding)
         except UnicodeDecodeError:
             raise RecurError(f"{file}: starts as UTF-16 text but is not UTF-16 throughout; save it as UTF-8") from None
     try:

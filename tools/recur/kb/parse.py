@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from recur import config
+from recur.util import utf8
 from recur.util.text import LOOKALIKE_DASHES, LOOKALIKE_SPACES, plural, syntax_lookalike, yaml_string
 
 try:  # the C parser is ~10x faster on large KBs; the resolver below is pure Python either way
@@ -900,15 +901,11 @@ def _item_hint(text: str, mark, problem: str) -> str:
 
 def _utf16(raw: bytes) -> str | None:
     """The message for a file saved as UTF-16 (Windows Notepad's and Word's "Unicode", with its byte-order
-    mark, or without it: every other byte NUL), which was "file is binary". Not read as UTF-16, as
-    `recur import` reads a postmortem: a KB file lives in the repository, where a UTF-16 file shows as
+    mark, or without it: every other byte NUL; utf8.utf16_encoding), which was "file is binary". Not read as UTF-16,
+    as `recur import` reads a postmortem: a KB file lives in the repository, where a UTF-16 file shows as
     binary in the pull request's diff, and `recur incident flag|link` and other tools reading the
     format read and write it as UTF-8; saved as UTF-8 once, it is reviewed and read like the rest."""
-    head = raw[:400]
-    odd, even = head[1::2], head[0::2]
-    if not raw.startswith((b"\xff\xfe", b"\xfe\xff")) and not (
-        len(head) >= 4 and (odd.count(0) >= 0.9 * len(odd) or even.count(0) >= 0.9 * len(even))
-    ):
+    if utf8.utf16_encoding(raw) is None:
         return None
     return (
         'file is UTF-16 text (Windows\' "Unicode"), not UTF-8: save it as UTF-8 (in Notepad: Save as, Encoding: UTF-8)'
