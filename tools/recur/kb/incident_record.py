@@ -913,12 +913,17 @@ def write_incident(kb, new: CheckedIncident, *, suggest: Callable[[], tuple[list
 def recorded_today(kb, new: CheckedIncident):
     """The incident recorded on ``new``'s date with its title (case aside) and Summary as ``new``'s record
     has them, or None: a client whose call timed out after the write retries it (MCP's record_incident),
-    and each call wrote a record."""
+    and each call wrote a record. Of several such, the one ``new`` repeats field for field (``retried``),
+    else the first: the first alone was taken, so after a second record of the same title and description
+    (other patterns) a retry of that second call, or `recur incident new` with the same, wrote a third and a
+    fourth, each ``same_as`` the first (found in review)."""
     title, summary = caseless(new.title), new.description or new.title  # the Summary _new_text writes
-    for inc in kb.incidents.values():
-        if inc.date == new.date and caseless(one_line(inc.title)) == title and (inc.summary or "").strip() == summary:
-            return inc
-    return None
+    same = [
+        inc
+        for inc in kb.incidents.values()
+        if inc.date == new.date and caseless(one_line(inc.title)) == title and (inc.summary or "").strip() == summary
+    ]
+    return next((inc for inc in same if retried(new, inc)), same[0] if same else None)
 
 
 def retried(new: CheckedIncident, inc) -> bool:
