@@ -42,3 +42,31 @@ def test_a_retry_after_a_second_record_of_the_same_title_is_that_second_record_o
     made = json.loads(cli.stdout)
     assert made.get("already_recorded") is True and made["id"] == b["id"] and "same_as" not in made, made
     assert _records(kb_dir) - before == {a["id"], b["id"]}
+
+
+LINES = [
+    "2026-12-06T09:14:02Z ERROR payments-gw upstream connect error: 502 Bad Gateway",
+    "2026-12-06T09:14:03Z ERROR payments-gw upstream connect error: 502 Bad Gateway",
+    "2026-12-06T09:14:05Z WARN checkout retry 3/3 failed for order 88121",
+]
+LOG = "".join(line + "  \n" for line in LINES)  # each line's end spaces, as a terminal's copy has them
+
+
+def test_a_log_recorded_bare_by_the_cli_then_fenced_by_mcp_is_one_incident(run, kb_dir, tmp_path):
+    """Found in review: the same log recorded with `recur incident new -d -` (trailing spaces as a terminal copies
+    them) and then by record_incident inside a Markdown ```text fence (as an agent passes a log) was two incidents:
+    the Summaries were compared as written, and a fence or a line's end spaces are wrapping, not what was seen (the
+    search reads past both: retrieval.query.unfenced)."""
+    before = _records(kb_dir)
+    cli = run("incident", "new", "-t", TITLE, "-s", "sev2", "-d", "-", "--no-suggest", "--json", input=LOG)
+    assert cli.exit_code == 0, cli.output
+    first = json.loads(cli.stdout)["id"]
+    fenced = "```text\n" + "\n".join(LINES) + "\n```"
+
+    async def work(client):
+        return await call(client, "record_incident", {"title": TITLE, "severity": "sev2", "description": fenced})
+
+    err, out, said = session(in_process(kb_dir, tmp_path / "index", allow_writes=True), work)
+    assert not err, said
+    assert out.get("already_recorded") is True and out["id"] == first, out
+    assert _records(kb_dir) - before == {first}
