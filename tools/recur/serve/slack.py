@@ -48,8 +48,9 @@ from recur.retrieval.results import (
     prose_pieces,
     step_parts,
 )
-from recur.serve.deps import Settings, engine_loading, errors, load_pauses
+from recur.serve.deps import Settings, engine_loading, errors, index_stale, load_pauses
 from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, error_body, unexpected_message
+from recur.serve.mcp_text import stale_said
 from recur.util.text import cut, has_text
 
 WINDOW = 5 * 60  # seconds: Slack's own bound on a request's age, and how long a signature is remembered
@@ -456,6 +457,8 @@ def answer_reply(
     shown = _typed(cut(query, 300))
     said = answer.get("query_note")  # a log searched by its error lines: said before the lines it shows
     said = f"_{_typed(said[0].upper() + said[1:])}._\n" if said else ""  # names a pasted alert, as typed
+    # the KB changed since the served index was built: first, as /mcp's answers and the API's ``stale`` say it
+    said = (f"⚠️ _{_typed(stale_said(answer['stale']))}_\n" if answer.get("stale") else "") + said  # names files
     meant = meant_line(answer.get("meant"), code=True) or ""  # a typo of one id, said as the terminal says it
     if answer["no_known_pattern"] and meant:
         intro = f"{said}*No known pattern* matches “{shown}”. {meant}" + (
@@ -488,6 +491,8 @@ def answer_reply(
         "corrected": answer.get("corrected") or [],
         # and the pattern id a typo of one is meant to be (Answer.meant), which the intro says first
         "meant": answer.get("meant") or [],
+        # and that the index is older than the KB (the API's ``stale``), which the intro says first
+        "stale": answer.get("stale"),
     }
 
 
@@ -599,7 +604,7 @@ def slack_router(
         # with a response_url the answer can come late: a command while the engine loads waits for it, and
         # Slack is told "searching…" at once: the load holds the GIL, and the 2.5 s wait took 4.9 s (Slack: 3 s)
         wait = LOAD_WAIT if form.get("response_url") else 0
-        how = How(share=share, votes=settings.feedback_path is not None)
+        how = How(share=share, votes=settings.feedback_path is not None, stale=index_stale(request))
         loading = bool(wait) and engine_loading(get_engine)  # said: Recur is starting, not "searching"
         return JSONResponse(
             await _reply_in_time(
@@ -796,6 +801,7 @@ class How(NamedTuple):
 
     share: bool  # shared in the channel (`/recur share …`), not shown to its user alone
     votes: bool  # with 👍 / 👎 buttons: feedback is taken (a feedback log is set)
+    stale: dict | None = None  # the KB changed since the served index was built (deps.index_stale): said
 
 
 def _answer(get_engine: Callable, text: str, how: How, site_url: str | None, observe=None, wait=0.0) -> dict:
@@ -812,7 +818,8 @@ def _answer(get_engine: Callable, text: str, how: How, site_url: str | None, obs
         answer = _loaded(get_engine, wait).answer(q.text, top=q.top, others=OTHER_ALERTS)
         if observe is not None:
             observe(answer)
-        return answer_reply(answer.to_json(), site_url=site_url, share=how.share, votes=how.votes, text=q.text)
+        out = answer.to_json() | {"stale": how.stale}
+        return answer_reply(out, site_url=site_url, share=how.share, votes=how.votes, text=q.text)
     except ApiError as exc:
         return text_reply(exc.message)
     except ValidationError as exc:
