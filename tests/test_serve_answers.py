@@ -172,6 +172,29 @@ def test_a_vote_changed_and_the_same_vote_again_are_published(served):
     assert said == [(201, "recorded"), (201, "changed"), (200, "already recorded")]
 
 
+def test_an_answer_from_an_index_older_than_the_kb_is_published_with_its_stale(tmp_path):
+    """``stale`` (null above: the index is current) is the object /mcp's answers carry once a KB file changes under
+    the running server: declared on /api/suggest, /api/alertmanager and /api/patterns/{id}."""
+    import time
+
+    kb = small_kb(tmp_path / "kb")
+    with running(fake_app(kb, tmp_path)) as base:
+        spec = httpx.get(base + "/openapi.json").json()
+        edited = kb / "patterns/capacity/disk-full.md"
+        edited.write_text(edited.read_text().replace("Disk full on a host", "Disk full (edited)", 1))
+        deadline = time.monotonic() + 60  # the server looks at its KB every few seconds
+        while not httpx.get(base + "/healthz").json().get("stale") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for method, path, url, body in (
+            ("POST", "/api/suggest", "/api/suggest", {"text": "No space left on device"}),
+            ("POST", "/api/alertmanager", "/api/alertmanager?brief=true", alert_payload(FIRING)),
+            ("GET", "/api/patterns/{pattern_id}", "/api/patterns/disk-full", None),
+        ):
+            r = httpx.request(method, base + url, json=body, timeout=60)
+            assert r.status_code == 200 and r.json()["stale"]["files"] == ["patterns/capacity/disk-full.md"], r.text
+            assert_published(spec, method, path, r)
+
+
 def test_the_answers_checked_carry_every_kind_of_key(served):
     """The cases above reach what is optional or null in most answers, so the check reads it: each kind of why
     entry and its optional keys, a likelier result, typos read, an id meant, a page's keys."""

@@ -508,6 +508,36 @@ def test_box_says_no_known_pattern_plainly_and_names_the_next_step(chromium, ser
         assert not errors, errors
 
 
+def test_the_box_says_the_served_index_is_older_than_the_kb(chromium, built, tmp_path):
+    """Found in a consistency review: the box showed an edited pattern's old answer as current, where /mcp on the
+    same server said the index was stale. It says the API answer's ``stale`` after what it read of the text."""
+    import time
+
+    import httpx
+
+    kb = shutil.copytree(built[0], tmp_path / "kb")  # its own KB: the module's server stays current
+    with (
+        running(fake_app(kb, tmp_path, site_dir=built[1])) as base,
+        box_page(chromium, base + "/suggest.html", "api") as (page, errors),
+    ):
+        ask(page, "writes fail: No space left on device")
+        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        assert "changed since its index was built" not in page.inner_text(".recur-suggest__status")
+        edited = kb / "patterns/capacity/disk-full.md"
+        edited.write_text(edited.read_text().replace("Disk full on a host", "Disk full (edited)", 1))
+        deadline = time.monotonic() + 60  # the server looks at its KB every few seconds
+        while not httpx.get(base + "/healthz").json().get("stale") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        ask(page, "writes fail: No space left on device (again)")
+        page.wait_for_selector(".recur-suggest__status:has-text('index was built')", timeout=15000)
+        status = page.inner_text(".recur-suggest__status")
+        assert (
+            "The knowledge base changed since its index was built (patterns/capacity/disk-full.md): this answer "
+            "comes from the old index and may be out of date until it is rebuilt (recur index)." in status
+        ), status
+        assert not errors, errors
+
+
 def test_the_box_says_did_you_mean_for_an_id_typed_with_a_typo(chromium, server):
     """/api/suggest answered "disk-ful" with meant ["disk-full"] (the terminal's "Did you mean disk-full?") and the
     box showed nothing of it (found in review): its status says it, linking the pattern's page."""

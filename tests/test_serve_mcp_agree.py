@@ -289,7 +289,8 @@ def test_a_pattern_id_in_another_letter_case_is_answered_by_the_api_and_the_reso
         unknown = httpx.get(base + "/api/patterns/Disk-Fulll", timeout=30)
         (err, doc, _), markdown = session(base + "/mcp", work)
     assert r.status_code == spaced.status_code == 200 and r.json() == spaced.json() == exact.json()
-    assert r.json()["id"] == "disk-full" and not err and doc == r.json()
+    # the API's answer says "stale": null while the index is current; MCP's has no stale key then
+    assert r.json()["id"] == "disk-full" and not err and doc | {"stale": None} == r.json()
     assert markdown == (kb / EDITED).read_text()
     assert unknown.status_code == 404 and unknown.json() == {
         "error": {
@@ -297,3 +298,47 @@ def test_a_pattern_id_in_another_letter_case_is_answered_by_the_api_and_the_reso
             "message": "no pattern with id 'disk-fulll' in the index (did you mean 'disk-full'?)",
         }
     }
+
+
+def test_the_api_slack_and_mcp_answers_say_the_stale_index_alike(tmp_path):
+    """Found in a consistency review: /api/suggest, /api/alertmanager, /api/patterns/{id} and the Slack reply never
+    said the served index was older than the KB, where /mcp on the same server did (and /healthz). Each answer
+    carries ``stale``, the object MCP's answers carry (null while the index is current), and the Slack reply says
+    it first; here after a pattern's file changes under a running server."""
+    from serve_util import alert_payload
+    from test_slack import SECRET, slash
+
+    kb = small_kb(tmp_path / "kb")
+    app = create_app(
+        lambda: Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True),
+        site_dir=None,
+        feedback_path=None,
+        host="127.0.0.1",
+        slack_signing_secret=SECRET,
+    )
+    text = "No space left on device"
+    alert = alert_payload({"labels": {"alertname": "DiskFull"}, "annotations": {"summary": text}})
+
+    def answers(base):
+        return (
+            httpx.post(base + "/api/suggest", json={"text": text}, timeout=30).json(),
+            httpx.post(base + "/api/alertmanager", json=alert, timeout=30).json(),
+            httpx.get(base + "/api/patterns/disk-full", timeout=30).json(),
+            slash({"base": base}, text).json(),
+        )
+
+    async def work(client):
+        return await call(client, "suggest_patterns", {"text": text})
+
+    with running(app) as base:
+        fresh = answers(base)
+        _edit(kb)
+        assert _stale_healthz(base)["stale"]
+        stale = answers(base)
+        err, mcp, _ = session(base + "/mcp", work)
+    assert [a["stale"] for a in fresh] == [None] * 4, fresh
+    assert not err and mcp["stale"]["files"] == [EDITED] and not mcp["stale"]["only_incidents"]
+    assert [a["stale"] for a in stale] == [mcp["stale"]] * 4
+    intro = stale[3]["blocks"][0]["text"]["text"]
+    said = f"The knowledge base changed since its index was built ({EDITED}): this answer comes from the old index"
+    assert intro.startswith(f"⚠️ _{said}") and "⚠️" not in fresh[3]["blocks"][0]["text"]["text"], intro

@@ -1054,7 +1054,17 @@ class SlackStandIn:
         return self.got
 
 
-def vote(served, reply: dict, rank: int, useful: bool, response_url: str, *, ephemeral: bool = True, user="U7"):
+def vote(
+    served,
+    reply: dict,
+    rank: int,
+    useful: bool,
+    response_url: str,
+    *,
+    ephemeral: bool = True,
+    user="U7",
+    ts="1733.0001",
+):
     """A click of a reply's 👍 (or 👎) under result ``rank``, as Slack posts it: the user, the message it is
     in (its ts, and its blocks and text as Slack sends them back) and the response_url to answer on."""
     actions = [b for b in reply["blocks"] if b["type"] == "actions"][rank - 1]
@@ -1063,8 +1073,8 @@ def vote(served, reply: dict, rank: int, useful: bool, response_url: str, *, eph
         "type": "block_actions",
         "user": {"id": user},
         "team": {"id": "T1"},
-        "container": {"type": "message", "message_ts": "1733.0001", "is_ephemeral": ephemeral},
-        "message": {"ts": "1733.0001", "text": reply["text"], "blocks": reply["blocks"]},
+        "container": {"type": "message", "message_ts": ts, "is_ephemeral": ephemeral},
+        "message": {"ts": ts, "text": reply["text"], "blocks": reply["blocks"]},
         "response_url": response_url,
         "actions": [{**button, "block_id": actions["block_id"], "type": "button", "action_ts": str(next(_n))}],
     }
@@ -1121,6 +1131,44 @@ def test_a_vote_is_acknowledged_on_the_response_url_and_counted_once_per_voter(s
     ]
     assert lines[0]["vote_key"] == lines[1]["vote_key"] and "U7" not in lines[0]["vote_key"]  # no user id kept
     assert lines[2]["vote_key"] != lines[0]["vote_key"] and len(lines) == 4
+
+
+def test_one_persons_votes_on_replies_to_the_same_question_count_once(served):
+    """Found in review: a vote was keyed by its message too, so one person's 👍 on three replies to the same
+    question (asked again mid-incident) counted three times and outvoted two people's 👎, and `recur feedback
+    export` wrote a wrong case. One vote per person, query and pattern, as the site's box and the API's voter;
+    a vote recorded before by message (its key then) is found on that reply, and a change replaces it."""
+    import hashlib
+
+    from recur.ingest.feedback import judge_votes
+
+    text = "nf_conntrack: table full, dropping packet on node-7"
+    reply = slash(served, text).json()
+    button = [b for b in reply["blocks"] if b["type"] == "actions"][0]["elements"][0]
+    query, pid = json.loads(button["value"])["q"], json.loads(button["value"])["p"]
+    slack = SlackStandIn()
+    with running(slack.app, wait_ready=False) as hook:
+
+        def press(user, ts, useful):
+            r = vote(served, reply, 1, useful, hook + "/hook", user=user, ts=ts)
+            assert r.status_code == 200, r.text
+            return r.json()["votes"][0]["outcome"]
+
+        ups = [press("U1", ts, True) for ts in ("501.1", "502.2", "503.3")]
+        downs = [press(user, ts, False) for user, ts in (("U2", "504.4"), ("U3", "505.5"))]
+        # U4's 👍 on the reply at 506.6, as the version before recorded it (keyed by that message)
+        old = json.dumps(["T1", "U4", "None", "506.6", query, pid], ensure_ascii=False)
+        line = {"ts": "2026-12-01T00:00:00+00:00", "query": query, "pattern": pid, "useful": True}
+        line["vote_key"] = "slack:" + hashlib.sha256(old.encode("utf-8")).hexdigest()[:24]
+        with served["feedback"].open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+        again, changed = press("U4", "506.6", True), press("U4", "506.6", False)
+        slack.wait(7)
+    assert ups == ["recorded", "already recorded", "already recorded"] and downs == ["recorded", "recorded"]
+    assert (again, changed) == ("already recorded", "changed")
+    judged = [j for j in judge_votes(served["feedback"], served["kb"]) if j.query == query and j.pattern == pid]
+    assert [(j.up, j.down) for j in judged] == [(1, 3)], judged
+    assert judged[0].verdict != "confirmed"
 
 
 def test_a_vote_is_recorded_when_slack_cannot_be_reached(served, capfd, caplog, monkeypatch):

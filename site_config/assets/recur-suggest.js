@@ -1217,6 +1217,7 @@
     var chars = Array.from(prepared.text);
     var kept = chars.length;
     if (this.mode === "api" || this.mode === "starting") kept = fitBody(chars, kept, this.maxBody);
+    this.indexSaid = "";  /* the API's answer says it again (askApi); a ranker in the browser has no `stale` */
     this.readNote = (condensed ? " " + condensed.charAt(0).toUpperCase() + condensed.slice(1) + "." : "") +
       (kept < chars.length ? " Only the first " + kept.toLocaleString("en-US") + " characters of " +
        /* "that": the text as the note says it was condensed; a note that cut nothing (the non-Latin one) */
@@ -1242,7 +1243,10 @@
       if (asked !== self.asked) return;
       self.busy(false);
       self.waiting = null;
-      if (r.status === 200 && r.json && Array.isArray(r.json.results)) return self.show(text, r.json.results, r.json.no_known_pattern, 0, null, r.json.credible, r.json.corrected, r.json.meant);
+      if (r.status === 200 && r.json && Array.isArray(r.json.results)) {
+        self.indexSaid = indexNote(r.json.stale);  /* the served index older than the KB: said, as /mcp says it */
+        return self.show(text, r.json.results, r.json.no_known_pattern, 0, null, r.json.credible, r.json.corrected, r.json.meant);
+      }
       if (r.status === 429) return self.limited(r, text, asked, tries);
       /* asked again, or, its tries spent, the server's last word said */
       if (retries(r) && (tries < retries(r) || (r.json && r.json.error))) return self.notReady(r, text, asked, tries);
@@ -1514,6 +1518,20 @@
       " the knowledge base does not have, read as the nearest it has).";
   }
 
+  /* What the API's answer says of an index older than the knowledge base (its `stale`, the object /mcp's answers
+     carry), in the words of Slack's reply (mcp_text.stale_said): " The knowledge base changed since …" or "".
+     Only /mcp said it, and the box showed an edited pattern's old runbook as current (found in review). */
+  function indexNote(stale) {
+    if (!stale || typeof stale !== "object" || !Array.isArray(stale.files)) return "";
+    var more = Math.max(0, stale.files.length - 5) + (stale.more > 0 ? stale.more : 0);
+    var named = stale.files.slice(0, 5).join(", ") + (more ? " and " + more + " more" : "");
+    return stale.only_incidents
+      ? " Incident records changed since the index was built (" + named + "): the patterns are current, but " +
+        "incidents recorded since may be missing from this answer until the index is rebuilt (recur index)."
+      : " The knowledge base changed since its index was built (" + named + "): this answer comes from the old " +
+        "index and may be out of date until it is rebuilt (recur index).";
+  }
+
   /* credible: the answer's count of medium or high results, shown or not (Answer.credible; the browser ranker's);
      corrected: the typos read as the KB's words (Answer.corrected), said with what was read of the text;
      meant: the one pattern id the text is a typo of (Answer.meant, the API's and the browser ranker's meantIds) */
@@ -1527,7 +1545,7 @@
     var where = this.mode === "browser" ? " (ranked in your browser" + (ms ? ", " + duration(ms) : "") + ")" : "";
     edge = this.mode === "browser" && edge ? edge : null;
     var note = borderlineNote(edge, results);
-    var cut = (this.readNote || "") + typoNote(corrected);
+    var cut = (this.readNote || "") + typoNote(corrected) + (this.indexSaid || "");
     if (!results.length) {  /* nothing to rank: the knowledge base has no patterns yet */
       this.say("No known pattern matches this: the knowledge base has no patterns yet. " + NEXT_STEPS + cut, "warn");
       this.refocus(focused);

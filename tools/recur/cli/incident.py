@@ -221,10 +221,11 @@ def _recorded_today(kb, given) -> tuple | None:
     same too: the command run again) or None, by the rule of MCP's record_incident (incident_record.recorded_today
     and retried). Found in review: `recur incident new` run twice recorded two incidents without a word, where
     record_incident answered "Already recorded today"."""
+    from recur.ingest.pasted_log import as_said
     from recur.kb.incident_record import checked_incident, recorded_today, retried
 
     checked = checked_incident(kb, given)  # as it is written: the fields compared are the record's
-    same = recorded_today(kb, checked)
+    same = recorded_today(kb, checked, as_said)  # its Summary as the search reads it: a fence is no difference
     return None if same is None else (same, retried(checked, same))
 
 

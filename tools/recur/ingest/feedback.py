@@ -3,7 +3,8 @@
 The server appends one JSON line per vote to a feedback file (default
 ``.recur/feedback.jsonl``): ``{"ts", "query", "pattern", "useful"}``, and from Slack's buttons and API votes
 that name a ``voter`` ``vote_key`` (one person's vote on one result, hashed: ``record_once``) and ``"changed": true`` when it
-turns that person's earlier vote round; ``"query_cut": true`` when a button held only the query's start. Appends hold a lock
+turns that person's earlier vote round (``"replaces"``: that vote's key, when an earlier version keyed it otherwise);
+``"query_cut": true`` when a button held only the query's start. Appends hold a lock
 (a thread lock plus ``flock``, which also holds between processes), write each line in one
 ``write`` on an ``O_APPEND`` descriptor and ``fsync``, so concurrent votes never interleave;
 a line torn by a crash is skipped with a warning by every reader.
@@ -52,22 +53,32 @@ def record(path, query: str, pattern: str, useful: bool, **extra) -> dict:
     return entry
 
 
-def record_once(path, query: str, pattern: str, useful: bool, key: str, **extra) -> tuple[dict | None, bool | None]:
+def record_once(
+    path, query: str, pattern: str, useful: bool, key: str, earlier: str | None = None, **extra
+) -> tuple[dict | None, bool | None]:
     """``record``, at most one vote per ``key`` (one person's vote on one result of one message: Slack's
     buttons, clicked again): the line carries ``vote_key``; a vote that says what the key's latest line
     says is not written, and one that says the opposite is written with ``"changed": true``. The log stays
     append-only: every reader takes the latest vote of each ``vote_key``, so the change is the one that
     counts. Returns (the entry written or None, the key's latest ``useful`` before, or None). The check and
-    the append hold the file's lock together, so two clicks at once cannot both be written."""
+    the append hold the file's lock together, so two clicks at once cannot both be written. ``earlier``: the
+    key the same vote had in a version that keyed it otherwise (Slack's, by message): with no vote of ``key``,
+    that key's latest vote is the person's, and a vote written carries ``"replaces": earlier``, so that readers
+    (judge_votes) count the person once."""
     path = Path(path)
     seen: dict = {}
 
     def line(fd: int) -> bytes | None:
         seen["before"] = before = _latest_of(fd, key)
+        old = None
+        if before is None and earlier is not None and earlier != key:
+            seen["before"] = before = _latest_of(fd, earlier)
+            old = earlier if before is not None else None
         if before is bool(useful):
             return None
+        said = {"changed": True} if before is not None else {}
         seen["entry"] = _entry(
-            query, pattern, useful, vote_key=key, **({"changed": True} if before is not None else {}), **extra
+            query, pattern, useful, vote_key=key, **said, **({"replaces": old} if old else {}), **extra
         )
         return _line(seen["entry"])
 
@@ -397,10 +408,14 @@ def judge_votes(path, kb, warn=None) -> list[Judged]:
         )
         key = vote.get("vote_key")
         pair["voters"][key if isinstance(key, str) and key else n] = vote["useful"]
+        if isinstance(vote.get("replaces"), str):  # the same person's vote under its key of an earlier version
+            pair.setdefault("replaced", set()).add(vote["replaces"])
         pair["cut"] |= vote.get("query_cut") is True  # Slack kept only the query's start in the button
         pair["votes"] = pair.get("votes", 0) + 1
     out = []
     for (qkey, pid), pair in pairs.items():
+        for old in pair.get("replaced", ()):
+            pair["voters"].pop(old, None)
         up = sum(pair["voters"].values())
         down = len(pair["voters"]) - up
         useful = up > down

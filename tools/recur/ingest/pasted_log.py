@@ -39,6 +39,16 @@ class CutDescription:
         return {"description_note": self.said} if self.said else {}
 
 
+def as_said(summary: str) -> str:
+    """A Summary without its wrapping, as the search reads it: a Markdown code fence around a log out
+    (retrieval.query.unfenced; a bare log is recorded fenced, ``_fenced``), each line's end spaces and blank lines
+    out. Two records' Summaries are the same incident's (incident_record.recorded_today) when these are: a log
+    recorded bare by `recur incident new` and in a ```text fence by MCP's record_incident was two (found in review)."""
+    from recur.retrieval.query import unfenced
+
+    return "\n".join(line.rstrip() for line in unfenced(summary).replace("\r\n", "\n").split("\n") if line.strip())
+
+
 def recorded_description(description: str | None) -> CutDescription:
     """The Summary and ## Log to record for ``description``. A long log (over LOG_LINES_KEPT lines, read as a
     log by retrieval.query.prepare, as `recur suggest -` reads it) keeps as its Summary the lines the search

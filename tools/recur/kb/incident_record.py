@@ -910,15 +910,22 @@ def write_incident(kb, new: CheckedIncident, *, suggest: Callable[[], tuple[list
     return iid, path, review
 
 
-def recorded_today(kb, new: CheckedIncident):
+def recorded_today(kb, new: CheckedIncident, said: Callable[[str], str] = str.strip):
     """The incident recorded on ``new``'s date with its title (case aside) and Summary as ``new``'s record
     has them, or None: a client whose call timed out after the write retries it (MCP's record_incident),
-    and each call wrote a record."""
-    title, summary = caseless(new.title), new.description or new.title  # the Summary _new_text writes
-    for inc in kb.incidents.values():
-        if inc.date == new.date and caseless(one_line(inc.title)) == title and (inc.summary or "").strip() == summary:
-            return inc
-    return None
+    and each call wrote a record. Of several such, the one ``new`` repeats field for field (``retried``),
+    else the first: the first alone was taken, so after a second record of the same title and description
+    (other patterns) a retry of that second call, or `recur incident new` with the same, wrote a third and a
+    fourth, each ``same_as`` the first (found in review). ``said``: a Summary as compared, without its wrapping
+    (pasted_log.as_said: the callers', the search's reading, which kb/ may not import): compared as written, a log
+    recorded bare by the CLI and in a ```text fence by MCP was two incidents (found in review)."""
+    title, summary = caseless(new.title), said(new.description or new.title)  # the Summary _new_text writes
+    same = [
+        inc
+        for inc in kb.incidents.values()
+        if inc.date == new.date and caseless(one_line(inc.title)) == title and said(inc.summary or "") == summary
+    ]
+    return next((inc for inc in same if retried(new, inc)), same[0] if same else None)
 
 
 def retried(new: CheckedIncident, inc) -> bool:

@@ -109,6 +109,18 @@ class Corrected(BaseModel):
     read_as: str = Field(description="… read as this word of the knowledge base.")
 
 
+class Stale(BaseModel):
+    """The KB's files changed since the served index was built (/healthz's ``stale``), as /mcp's answers say it."""
+
+    files: list[str] = Field(description="The changed files, relative to the KB folder (the first 20).")
+    more: int = Field(description="Changed files past those named.")
+    message: str = Field(description="What to say of it (MCP's wording): the answer may be out of date.")
+    only_incidents: bool = Field(description="Only incident records changed: the patterns are current.")
+
+
+STALE = "The KB changed since the served index was built (it answers until `recur index` runs); null when it did not."
+
+
 class SuggestAnswer(BaseModel):
     """POST /api/suggest: the answer `recur suggest --json` prints (retrieval.results.Answer.to_json)."""
 
@@ -120,6 +132,7 @@ class SuggestAnswer(BaseModel):
     credible: int = Field(description="Results ranked for the verdict of medium or high confidence, shown or not.")
     corrected: list[Corrected]
     meant: list[str] = Field(description="The pattern id a typo of one is meant to be; [] for any other text.")
+    stale: Stale | None = Field(description=STALE)
 
 
 class WebhookAlert(BaseModel):
@@ -154,6 +167,7 @@ class WebhookAnswer(BaseModel):
     truncated_by_alertmanager: int = Field(description="The payload's truncatedAlerts (Alertmanager's max_alerts).")
     top: int = Field(description="Results per alert at most.")
     patterns: dict[str, PatternBody] = _sometimes("With ?brief=true: each suggested pattern's body, once.")
+    stale: Stale | None = Field(description=STALE)
 
 
 class PatternBrief(BaseModel):
@@ -227,6 +241,7 @@ class PatternObject(BaseModel):
     sections: dict[str, str] = Field(description="The author's own sections, heading: Markdown, in file order.")
     incidents: list[IncidentRef]
     look_alikes: list[PatternLookAlike] = _sometimes("Its look-alikes, as the index last found them.")
+    stale: Stale | None = Field(description=STALE)
 
 
 class FeedbackAnswer(BaseModel):

@@ -260,6 +260,16 @@ def get_holder(request: Request):
     return request.app.state.holder
 
 
+def index_stale(request: Request) -> dict | None:
+    """The answer's ``stale``: the object /mcp's answers carry (mcp_text.stale_object) when the KB's files changed
+    since the served index was built, from the server's one look at them (the holder's ``kb_changed``, which
+    /healthz's ``stale`` reports; no walk on the request path), else None."""
+    from recur.serve.mcp_text import stale_object
+
+    holder = getattr(request.app.state, "holder", None)  # an app of the Slack routes alone has none: nothing said
+    return stale_object(list(getattr(holder, "kb_changed", None) or []))
+
+
 def get_metrics(request: Request):
     return request.app.state.metrics
 

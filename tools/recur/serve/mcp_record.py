@@ -19,7 +19,7 @@ from recur.util.text import TEXT_SPACING, control_character, has_text
 def record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: bool) -> tuple[dict, str]:
     """record_incident's work: (structured, text)."""
     from recur.ingest.importer import candidates_of
-    from recur.ingest.pasted_log import recorded_description
+    from recur.ingest.pasted_log import as_said, recorded_description
     from recur.kb import incident_record as ir
 
     title, description = given["title"], given["description"]
@@ -55,7 +55,7 @@ def record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: b
         kb = server_kb(engine)
         # as it is written: a retry is found by the fields the record has, cleaned by the step that writes them
         checked = ir.checked_incident(kb, new, ir.Asked(patterns="patterns", listed_by="list_patterns"))
-        same = None if allow_duplicate else ir.recorded_today(kb, checked)
+        same = None if allow_duplicate else ir.recorded_today(kb, checked, as_said)
         _still_wanted()
         if same is not None and ir.retried(checked, same):  # its first call's answer lost: that record, not a second
             suggest()

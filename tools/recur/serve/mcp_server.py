@@ -37,14 +37,18 @@ from recur.serve.deps import load_pauses
 from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, error_body, invalid_message
 from recur.serve.mcp_text import (
     OTHER_ALERTS,
+    STALE_SHOWN,
     answer_text,
     linked_of,
     matched_said,
     no_such_value,
     only_low,
     page_suffix,
+    pattern_changes,
     pattern_text,
     resource_about,
+    stale_object,
+    stale_text,
 )
 from recur.util.errors import RecurError
 from recur.util.text import plural
@@ -429,7 +433,7 @@ class Staleness:
     server made its own look once, walking and hashing the KB a second time on its own clock; both production
     callers read the holder's, so that look served only tests, and went (found in review)."""
 
-    SHOWN = 20  # file names in the structured ``stale``; the text names 5 (shown_files)
+    SHOWN = STALE_SHOWN  # file names in the structured ``stale``; the text names 5 (shown_files)
 
     def __init__(self, get_engine: Callable, files: Callable[[], list[str]]):
         self._get_engine, self._files = get_engine, files
@@ -449,46 +453,15 @@ class Staleness:
             changed = await anyio.to_thread.run_sync(self.changed)  # a walk of the KB: not on the event loop
         except (ApiError, RecurError):
             return result
-        only_incidents = not pattern_changes(changed)
-        if not changed or (only_incidents and tool in CURRENT_INCIDENTS):
+        if not changed or (not pattern_changes(changed) and tool in CURRENT_INCIDENTS):
             return result
-        said = stale_text(changed) + (LINKED_LAG if tool == "get_pattern" else "")
-        result.structured_content["stale"] = {
-            "files": changed[: self.SHOWN],
-            "more": max(0, len(changed) - self.SHOWN),
-            "message": said,
-            "only_incidents": only_incidents,
-        }
+        # the object the API's answers carry too (mcp_text.stale_object): one wording of it
+        stale = stale_object(changed, LINKED_LAG if tool == "get_pattern" else "")
+        result.structured_content["stale"] = stale
         for block in result.content[:1]:
             if isinstance(block, TextContent):
-                block.text = f"{said}\n{block.text}"
+                block.text = f"{stale['message']}\n{block.text}"
         return result
-
-
-def pattern_changes(changed: list[str]) -> list[str]:
-    """The changed KB files that are not incident records: patterns, severity.yml, recur.yml."""
-    return [name for name in changed if not name.startswith("incidents/")]
-
-
-def stale_text(changed: list[str]) -> str:
-    """The note of an answer from an index older than the KB's files. Incident records alone changed (a
-    record_incident, a record pulled) leave every pattern current: the note says which incidents the answer may
-    lack, not "may be out of date", which every answer said after one record until `recur index` ran, and an
-    assistant told its user so each time (found in review)."""
-    from recur.retrieval.index import shown_files
-
-    if not pattern_changes(changed):
-        return (
-            f"Note: {plural(len(changed), 'incident record')} changed since the index was built, no pattern "
-            f"({shown_files(changed)}): the patterns here are current, but the linked and seen-before incidents in "
-            "this answer may not include them until the index is rebuilt (`recur index`, which the server picks "
-            "up without a restart)."
-        )
-    return (
-        f"Note: the knowledge base changed since its index was built ({shown_files(changed)}): this answer comes "
-        "from the old index, so tell the user it may be out of date; it is current once the index is rebuilt "
-        "(`recur index`), which the server picks up without a restart."
-    )
 
 
 LIST_ITEM = re.compile(r"(?:[-*•]|\d+[.)]) ")  # a line that starts an item of a list, kept on its own line

@@ -253,3 +253,67 @@ def linked_of(incident: dict, matched: list[str] | None) -> str:
 
 def _low_said(r: dict) -> str:
     return f"{r['confidence']}, {percent(r['probability'])}" if r.get("probability") is not None else r["confidence"]
+
+
+STALE_SHOWN = 20  # file names in the structured ``stale``; the text names 5 (shown_files)
+
+
+def stale_object(changed: list[str], tail: str = "") -> dict | None:
+    """The ``stale`` of an answer from an index older than the KB's files (``changed``: an EngineHolder's
+    ``kb_changed``), None when it is not: MCP's tool results (mcp_server.Staleness) and the API's answers
+    (/api/suggest, /api/alertmanager, /api/patterns/{id}) carry this one object. Only /mcp said it, and a responder
+    on the API, Slack or the site's box was never told an edited pattern's runbook was the old one (found in a
+    consistency review). ``tail``: more to say after the message (get_pattern's)."""
+    if not changed:
+        return None
+    return {
+        "files": changed[:STALE_SHOWN],
+        "more": max(0, len(changed) - STALE_SHOWN),
+        "message": stale_text(changed) + tail,
+        "only_incidents": not pattern_changes(changed),
+    }
+
+
+def stale_said(stale: dict | None) -> str:
+    """``stale`` (stale_object's) said to a person, not an assistant (Slack's reply; the site's box says it alike,
+    in recur-suggest.js's indexNote): "" when the index is current."""
+    from recur.retrieval.index import shown_files
+
+    if not stale:
+        return ""
+    files = shown_files([*stale["files"], *[""] * stale["more"]])  # the first names, then how many more
+    if stale["only_incidents"]:
+        return (
+            f"Incident records changed since the index was built ({files}): the patterns are current, but incidents "
+            "recorded since may be missing from this answer until the index is rebuilt (recur index)."
+        )
+    return (
+        f"The knowledge base changed since its index was built ({files}): this answer comes from the old index and "
+        "may be out of date until it is rebuilt (recur index)."
+    )
+
+
+def pattern_changes(changed: list[str]) -> list[str]:
+    """The changed KB files that are not incident records: patterns, severity.yml, recur.yml."""
+    return [name for name in changed if not name.startswith("incidents/")]
+
+
+def stale_text(changed: list[str]) -> str:
+    """The note of an answer from an index older than the KB's files. Incident records alone changed (a
+    record_incident, a record pulled) leave every pattern current: the note says which incidents the answer may
+    lack, not "may be out of date", which every answer said after one record until `recur index` ran, and an
+    assistant told its user so each time (found in review)."""
+    from recur.retrieval.index import shown_files
+
+    if not pattern_changes(changed):
+        return (
+            f"Note: {plural(len(changed), 'incident record')} changed since the index was built, no pattern "
+            f"({shown_files(changed)}): the patterns here are current, but the linked and seen-before incidents in "
+            "this answer may not include them until the index is rebuilt (`recur index`, which the server picks "
+            "up without a restart)."
+        )
+    return (
+        f"Note: the knowledge base changed since its index was built ({shown_files(changed)}): this answer comes "
+        "from the old index, so tell the user it may be out of date; it is current once the index is rebuilt "
+        "(`recur index`), which the server picks up without a restart."
+    )

@@ -3,7 +3,7 @@
 ``POST /api/slack/commands`` answers ``/recur <what you see>`` (ephemeral; ``/recur share …`` posts
 in the channel) with Block Kit blocks (``slack_sdk.models.blocks``) for the top 3 patterns.
 ``POST /api/slack/interactions`` takes the buttons' ``block_actions`` payloads and records each vote
-as ``POST /api/feedback`` does, once per voter, result and message (``vote_key``), and acknowledges it on
+as ``POST /api/feedback`` does, once per voter, query and result (``vote_keys``), and acknowledges it on
 the payload's ``response_url`` after answering (``acknowledgement``: Slack shows nothing of the answer). Both verify Slack's signature with
 ``slack_sdk.signature.SignatureVerifier`` (the signing secret: ``--slack-signing-secret-file`` or
 ``RECUR_SLACK_SIGNING_SECRET``) and refuse, with 401 in the API's error shape:
@@ -48,8 +48,9 @@ from recur.retrieval.results import (
     prose_pieces,
     step_parts,
 )
-from recur.serve.deps import Settings, engine_loading, errors, load_pauses
+from recur.serve.deps import Settings, engine_loading, errors, index_stale, load_pauses
 from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, error_body, unexpected_message
+from recur.serve.mcp_text import stale_said
 from recur.util.text import cut, has_text
 
 WINDOW = 5 * 60  # seconds: Slack's own bound on a request's age, and how long a signature is remembered
@@ -456,6 +457,8 @@ def answer_reply(
     shown = _typed(cut(query, 300))
     said = answer.get("query_note")  # a log searched by its error lines: said before the lines it shows
     said = f"_{_typed(said[0].upper() + said[1:])}._\n" if said else ""  # names a pasted alert, as typed
+    # the KB changed since the served index was built: first, as /mcp's answers and the API's ``stale`` say it
+    said = (f"⚠️ _{_typed(stale_said(answer['stale']))}_\n" if answer.get("stale") else "") + said  # names files
     meant = meant_line(answer.get("meant"), code=True) or ""  # a typo of one id, said as the terminal says it
     if answer["no_known_pattern"] and meant:
         intro = f"{said}*No known pattern* matches “{shown}”. {meant}" + (
@@ -488,6 +491,8 @@ def answer_reply(
         "corrected": answer.get("corrected") or [],
         # and the pattern id a typo of one is meant to be (Answer.meant), which the intro says first
         "meant": answer.get("meant") or [],
+        # and that the index is older than the KB (the API's ``stale``), which the intro says first
+        "stale": answer.get("stale"),
     }
 
 
@@ -599,7 +604,7 @@ def slack_router(
         # with a response_url the answer can come late: a command while the engine loads waits for it, and
         # Slack is told "searching…" at once: the load holds the GIL, and the 2.5 s wait took 4.9 s (Slack: 3 s)
         wait = LOAD_WAIT if form.get("response_url") else 0
-        how = How(share=share, votes=settings.feedback_path is not None)
+        how = How(share=share, votes=settings.feedback_path is not None, stale=index_stale(request))
         loading = bool(wait) and engine_loading(get_engine)  # said: Recur is starting, not "searching"
         return JSONResponse(
             await _reply_in_time(
@@ -634,7 +639,7 @@ async def _take_votes(get_engine: Callable, settings: Settings, payload: dict):
         for v, _cut in votes:  # every vote's pattern first: none is written when one is unknown
             _refuse_gone(get_engine(), v.pattern)
         recorded = [
-            await run_in_threadpool(_record, get_engine, settings, v, cut, vote_key(payload, v)) for v, cut in votes
+            await run_in_threadpool(_record, get_engine, settings, v, cut, *vote_keys(payload, v)) for v, cut in votes
         ]
     except ApiError as exc:
         # a refused press was answered to Slack alone, which shows nothing of it: the voter saw no
@@ -796,6 +801,7 @@ class How(NamedTuple):
 
     share: bool  # shared in the channel (`/recur share …`), not shown to its user alone
     votes: bool  # with 👍 / 👎 buttons: feedback is taken (a feedback log is set)
+    stale: dict | None = None  # the KB changed since the served index was built (deps.index_stale): said
 
 
 def _answer(get_engine: Callable, text: str, how: How, site_url: str | None, observe=None, wait=0.0) -> dict:
@@ -812,7 +818,8 @@ def _answer(get_engine: Callable, text: str, how: How, site_url: str | None, obs
         answer = _loaded(get_engine, wait).answer(q.text, top=q.top, others=OTHER_ALERTS)
         if observe is not None:
             observe(answer)
-        return answer_reply(answer.to_json(), site_url=site_url, share=how.share, votes=how.votes, text=q.text)
+        out = answer.to_json() | {"stale": how.stale}
+        return answer_reply(out, site_url=site_url, share=how.share, votes=how.votes, text=q.text)
     except ApiError as exc:
         return text_reply(exc.message)
     except ValidationError as exc:
@@ -956,31 +963,51 @@ def _votes(payload: dict) -> list[tuple]:
     return votes
 
 
-def _record(get_engine: Callable, settings: Settings, vote, cut: bool = False, key: str | None = None) -> dict:
+def _record(
+    get_engine: Callable,
+    settings: Settings,
+    vote,
+    cut: bool = False,
+    key: str | None = None,
+    earlier: str | None = None,
+) -> dict:
     """What ``POST /api/feedback`` does with a vote (and ``query_cut`` when the button's value held only the
-    start of the query), at most once per ``key`` (vote_key): a second click of a button was a second vote."""
+    start of the query), at most once per ``key`` (vote_keys; ``earlier``, its key before): a second click of a
+    button was a second vote."""
     from recur.serve.routes.feedback import record_vote
 
-    outcome = record_vote(settings, get_engine(), vote.query, vote.pattern, vote.useful, query_cut=cut, key=key)
+    outcome = record_vote(
+        settings, get_engine(), vote.query, vote.pattern, vote.useful, query_cut=cut, key=key, earlier_key=earlier
+    )
     return {"pattern": vote.pattern, "useful": vote.useful, "outcome": outcome}
 
 
-def vote_key(payload: dict, vote) -> str | None:
-    """One person's vote on one result of one message, as feedback.record_once keys it: the workspace, the
-    user, the message (its channel and ts, and the query it answers) and the pattern, hashed (the feedback
-    file keeps no Slack user id). None when the payload names no user: every click is recorded."""
+def vote_keys(payload: dict, vote) -> tuple[str | None, str | None]:
+    """(One person's vote on one query's result, as feedback.record_once keys it: the workspace, the user, the
+    query as the export groups it (query_key) and the pattern, hashed (the feedback file keeps no Slack user
+    id); the key of the same vote before, by message). One vote per person, query and pattern, as the API's
+    ``voter`` and the site's box have it: keyed by message too, one person's 👍 on three replies to the same
+    question (asked again mid-incident) counted three times and outvoted two people's 👎 (found in review).
+    The key before (the message's channel and ts in it) is read when the person has no vote under the new key:
+    a press on a reply voted on before this version is "already recorded", or replaces that vote. (None, None)
+    when the payload names no user: every click is recorded."""
     import hashlib
+
+    from recur.util.text import query_key
 
     user, team = payload.get("user"), payload.get("team")
     user = user.get("id") if isinstance(user, dict) else None
     if not isinstance(user, str) or not user:
-        return None
-    container = payload.get("container") if isinstance(payload.get("container"), dict) else {}
-    # a message's ts is unique within its channel; the query too, as a message answers one
-    message = [container.get("channel_id"), container.get("message_ts"), vote.query]
+        return None, None
     team = team.get("id") if isinstance(team, dict) else None
-    parts = json.dumps([team, user, *map(str, message), vote.pattern], ensure_ascii=False)
-    return "slack:" + hashlib.sha256(parts.encode("utf-8")).hexdigest()[:24]
+    container = payload.get("container") if isinstance(payload.get("container"), dict) else {}
+    message = [container.get("channel_id"), container.get("message_ts"), vote.query]
+    keys = (
+        [team, user, query_key(vote.query), vote.pattern],
+        [team, user, *map(str, message), vote.pattern],  # the key before 0.2.1: by message
+    )
+    hashed = (hashlib.sha256(json.dumps(k, ensure_ascii=False).encode("utf-8")).hexdigest()[:24] for k in keys)
+    return tuple("slack:" + h for h in hashed)
 
 
 VOTED = {

@@ -17,7 +17,7 @@ from recur.serve.bodies import (
     not_searched,
     pattern_bodies,
 )
-from recur.serve.deps import JSONResponse, errors, get_engine, get_metrics, get_slot, only_query
+from recur.serve.deps import JSONResponse, errors, get_engine, get_metrics, get_slot, index_stale, only_query
 from recur.serve.guard import ApiError
 from recur.serve.security import require_read
 
@@ -92,4 +92,4 @@ def alertmanager(
     }
     if brief:
         answer["patterns"] = pattern_bodies(by_query.values())
-    return JSONResponse(answer)
+    return JSONResponse(answer | {"stale": index_stale(request)})  # the KB changed since the index was built

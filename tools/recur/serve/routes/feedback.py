@@ -80,13 +80,21 @@ def refuse_unknown(engine, pattern: str) -> None:
 
 
 def record_vote(
-    settings: Settings, engine, query: str, pattern: str, useful: bool, query_cut: bool = False, key: str | None = None
+    settings: Settings,
+    engine,
+    query: str,
+    pattern: str,
+    useful: bool,
+    query_cut: bool = False,
+    key: str | None = None,
+    earlier_key: str | None = None,
 ) -> str:
     """Append one vote (the API's and Slack's). A write that fails is the server's disk, not the
     client's request: a 503 (the vote was not taken) and a warning in the server's log, since the
     operator, not the voter, can fix it and lost votes must not go unnoticed; ``settings`` says where votes
     go (its feedback_path) and keeps the failure for /healthz and /metrics (its feedback_health). ``key``:
-    one voter's vote on one result (Slack's), recorded at most once (feedback.record_once). Returns
+    one voter's vote on one result (Slack's), recorded at most once (feedback.record_once); ``earlier_key``: the
+    key an earlier version gave the same vote (Slack's, by message), read when ``key`` has none. Returns
     "recorded", "changed" (the key's earlier vote said the opposite) or "already recorded" (it said the
     same: nothing written)."""
     refuse_when_off(settings)  # Slack's buttons come here without the API route's dependency
@@ -98,7 +106,7 @@ def record_vote(
             feedback_mod.record(path, query, pattern, useful, **extra)
             health.written()
             return "recorded"
-        written, before = feedback_mod.record_once(path, query, pattern, useful, key, **extra)
+        written, before = feedback_mod.record_once(path, query, pattern, useful, key, earlier_key, **extra)
     except RecurError as exc:
         print(f"warning: {exc}", file=sys.stderr)  # the file and why: for the operator, in the server's log
         # /healthz is open to anyone: the reason without the server's path to the file

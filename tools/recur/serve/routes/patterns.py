@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from recur.retrieval import patterns as pat
 from recur.serve.answers import PatternList, PatternObject, ok
-from recur.serve.deps import JSONResponse, errors, get_engine, only_query
+from recur.serve.deps import JSONResponse, errors, get_engine, index_stale, only_query
 from recur.serve.guard import ApiError
 from recur.serve.prefix import not_found_message
 from recur.serve.security import require_read
@@ -71,7 +71,8 @@ def pattern(pattern_id: str, request: Request, engine=Depends(get_engine)):
         raise ApiError(404, "not_found", not_found_message(request.method, request.scope))
     given = pat.given_pattern_id(pattern_id)
     try:
-        return JSONResponse(pat.pattern_object(engine.docs, given, pat.retired(engine.manifest), kb_dir=engine.kb_dir))
+        found = pat.pattern_object(engine.docs, given, pat.retired(engine.manifest), kb_dir=engine.kb_dir)
+        return JSONResponse(found | {"stale": index_stale(request)})  # an edited pattern's old text: said, as /mcp
     except pat.PatternNotFound as exc:
         if isinstance(given, pat.FromPath) and not pattern_id.strip().lower().endswith((".md", ".html")):
             # `/api/patterns/disk-full/extra`: a path under a pattern is no route, and was said so before :path;
