@@ -242,3 +242,20 @@ def test_the_statuses_alertmanager_and_grafana_send_are_read(served, status):
     r = httpx.post(base + "/api/alertmanager", json=payload, timeout=30)
     assert r.status_code == 200, r.text
     assert r.json()["alerts"][0]["resolved"] == (status.strip().lower() == "resolved")
+
+
+@pytest.mark.parametrize("status", ["FIRING", "resovled"])
+def test_a_pasted_alerts_status_is_read_as_the_webhook_reads_it(served, status):
+    """Found in re-review: pasted to /api/suggest, "FIRING" was read as resolved and "resovled" silently as
+    resolved, where the webhook reads the one as firing and refuses the other; a paste cannot be refused, so an
+    unknown status is read as firing and the query_note says so."""
+    base = served["bare"]
+    payload = alert_payload({"labels": {"alertname": "Gone"}}, {"labels": {"alertname": "HostDiskFull"}})
+    payload["alerts"][0]["status"], payload["alerts"][1]["status"] = "resolved", status
+    r = httpx.post(base + "/api/suggest", json={"text": json.dumps(payload)}, timeout=30)
+    assert r.status_code == 200, r.text
+    note = r.json()["query_note"]
+    assert r.json()["query"] == "HostDiskFull", r.json()["query"]
+    assert "searched alert 'HostDiskFull' by" in note and "resolved (none" not in note, note
+    unread = f"its status '{status}' is neither firing nor resolved: read as firing"
+    assert (unread in note) == (status == "resovled"), note
