@@ -1385,10 +1385,12 @@ def test_a_secret_file_other_users_can_read_is_a_warning_at_start(tmp_path, caps
         assert read_token(str(token)) == "s3cret-token-for-tests-0123456789"
         assert _slack_secret(str(secret)) == "8f742231b10e8888abcd99yyyzzz85a5"
         said[mode] = capsys.readouterr().err.splitlines()
+    k8s = "(a Kubernetes secret volume: defaultMode: 0400)"  # 0644 there by default, and no chmod can be followed
     assert said[0o644] == [
-        f"warning: --token-file {token} is readable by group and others (mode 0644); chmod 600 it: it holds a secret",
-        f"warning: --slack-signing-secret-file {secret} is readable by group and others (mode 0644); chmod 600 it: "
-        "it holds a secret",
+        f"warning: --token-file {token} is readable by group and others (mode 0644); chmod 600 it {k8s}: it holds "
+        "a secret",
+        f"warning: --slack-signing-secret-file {secret} is readable by group and others (mode 0644); chmod 600 it "
+        f"{k8s}: it holds a secret",
     ], said
     assert "by the group (mode 0640); chmod 600 it" in said[0o640][0] and "by others (mode 0604)" in said[0o604][0]
     assert said[0o600] == said[0o400] == [], said
@@ -1401,7 +1403,7 @@ def test_a_secret_file_other_users_can_read_is_a_warning_at_start(tmp_path, caps
         token.chmod(0o644)
         read_token(str(token))
         assert capsys.readouterr().err.endswith(
-            "readable by group and others (mode 0644); chmod o-rwx it: it holds a secret\n"
+            f"readable by group and others (mode 0644); chmod o-rwx it {k8s}: it holds a secret\n"
         )
 
 
