@@ -1407,6 +1407,23 @@ def test_a_secret_file_other_users_can_read_is_a_warning_at_start(tmp_path, caps
         )
 
 
+def test_a_feedback_log_others_can_read_is_warned_of_at_start(kb_dir, tmp_path):
+    """Found in re-review: a feedback log an older Recur made 0644 (each voter's query, verbatim) was served with
+    nothing said, where a secret file others can read is a warning. Its group is meant to read it: 0640 is not."""
+    log = tmp_path / "votes" / "fb.jsonl"
+    log.parent.mkdir()
+    log.write_text("")
+    said = {}
+    for mode in (0o644, 0o604, 0o640):
+        log.chmod(mode)
+        with serve_process(kb_dir, tmp_path, feedback=log) as (base, result):
+            wait_healthy(base)
+        said[mode] = result["out"]
+    warned = f"WARNING recur.serve: the feedback log {log} is readable by others (mode 0644), as an older Recur made it"
+    assert warned + "; chmod o-rwx it: it holds what voters searched" in said[0o644], said[0o644]
+    assert "is readable by others (mode 0604)" in said[0o604] and "readable by" not in said[0o640], said
+
+
 def test_the_slack_secret_from_the_environment_is_stripped_as_the_token_is(tmp_path, monkeypatch, capsys):
     """Found in review: RECUR_SLACK_SIGNING_SECRET kept its trailing newline (a Kubernetes secret, an .env
     file), so every Slack request's signature was computed with the wrong key and refused 401. It is read as
