@@ -613,6 +613,23 @@ def test_the_pages_query_reads_amtools_table_as_query_py(tmp_path):
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_a_pasted_alerts_status_as_query_py(tmp_path):
+    """A pasted alert's status is read as the webhook reads it, in the box as in recur.retrieval.alerts: "firing" or
+    "resolved" in any letter case ("FIRING" was read as resolved); any other read as firing and said in the note."""
+    statuses = ["FIRING", " Resolved ", "resovled", "", "𝔸" * 45 + "x", "\u0130", None, {"state": "active"}]
+    texts = []
+    for status in statuses:
+        alert = {"labels": {"alertname": "DiskFull"}} | ({} if status is None else {"status": status})
+        texts.append(json.dumps({"alerts": [{"status": "resolved", "labels": {"alertname": "Old"}}, alert]}))
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text
+    assert "its status 'resovled' is neither firing nor resolved: read as firing" in js[2][8], js[2][8]
+    assert "resolved (none in it is firing)" not in js[0][8] and "resolved (none" in js[1][8]
+    assert "its status '" + "𝔸" * 40 + "…' is neither" in js[4][8], js[4][8]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_the_pages_query_condenses_a_pasted_alerts_long_annotation_as_query_py(tmp_path):
     """A pasted alert whose annotation is longer than what is searched is read whole and condensed, in the box as
     in recur.retrieval.alerts (texts_joined): cut at MAX_QUERY_CHARS first, a 30 KB trace in a description lost its

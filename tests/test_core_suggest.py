@@ -989,6 +989,21 @@ def test_a_pasted_alert_payload_is_searched_as_the_webhook_searches_it(run):
     assert json.loads(res.stdout)["query"] == '{"error": "disk full"}' and "pasted alert" not in res.stderr
 
 
+@pytest.mark.parametrize("status", ["FIRING", " Firing ", "resovled"])
+def test_a_pasted_alerts_status_is_read_as_the_webhook_reads_it(run, status):
+    """Found in re-review: a pasted alert's status was compared as given, "FIRING" read as resolved (the resolved
+    alert before it searched) and "resovled" silently as resolved; the webhook reads the first as firing and
+    refuses the second. A paste is not refused: its unknown status is read as firing, and said."""
+    payload = {"alerts": [{"status": "resolved", "labels": {"alertname": "Gone"}}]}
+    payload["alerts"].append({"status": status, "labels": {"alertname": "DiskFullAlert"}})
+    res = run("suggest", "--json", "-", input=json.dumps(payload))
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["query"] == "DiskFullAlert", res.stdout
+    assert "searched alert 'DiskFullAlert' by" in res.stderr and "resolved (none" not in res.stderr, res.stderr
+    unread = f"its status '{status}' is neither firing nor resolved: read as firing"
+    assert (unread in res.stderr) == (status == "resovled"), res.stderr
+
+
 AMTOOL_TABLE = """\
 Alertname                 Starts At                Summary                                            State
 Watchdog                  2026-11-30 08:00:00 UTC  An alert that should always be firing to certify\u2026  active

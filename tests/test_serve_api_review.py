@@ -196,6 +196,30 @@ def test_a_body_its_charset_cannot_read_names_it(served):
     assert "not UTF-8 text: byte 0xe9 at offset 10" in message and "charset=" in message, message
 
 
+@pytest.mark.parametrize("charset", ["base64", "rot13", "hex", "zlib", "undefined"])
+def test_a_charset_naming_no_text_encoding_is_an_unknown_charset(served, charset):
+    """Found in review: Python names bytes-to-bytes codecs too; as a charset, a 500 with a traceback."""
+    base = served["bare"]
+    said = {"content-type": f"application/json; charset={charset}"}
+    r = httpx.post(base + "/api/suggest", content=b'{"text": "disk full caf\xe9"}', headers=said, timeout=30)
+    message = refused(r, 400, "bad_json")
+    assert f"charset={charset} is not one this server knows" in message, message
+    # a UTF-8 body under such a label is read as UTF-8, as under a name Python does not know at all
+    r = httpx.post(base + "/api/suggest", content='{"text": "disk full café"}'.encode(), headers=said, timeout=30)
+    assert r.status_code == 200 and r.json()["query"] == "disk full café", r.text
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "UTF8", '"utf-8"'])
+def test_a_body_declared_utf8_that_is_not_is_not_told_its_charset_is_unknown(served, charset):
+    """Found in review: a Latin-1 body declared UTF-8 was told "charset=utf-8 is not one this server knows"."""
+    base = served["bare"]
+    said = {"content-type": f"application/json; charset={charset}"}
+    r = httpx.post(base + "/api/suggest", content=b'{"text": "caf\xe9"}', headers=said, timeout=30)
+    message = refused(r, 400, "bad_json")
+    assert "not UTF-8 text: byte 0xe9 at offset 13" in message, message
+    assert "not one this server knows" not in message and "name the charset it is in" in message, message
+
+
 # 5. An alert's status is "firing" or "resolved": a misspelt one is refused, naming the alert
 
 
@@ -218,3 +242,20 @@ def test_the_statuses_alertmanager_and_grafana_send_are_read(served, status):
     r = httpx.post(base + "/api/alertmanager", json=payload, timeout=30)
     assert r.status_code == 200, r.text
     assert r.json()["alerts"][0]["resolved"] == (status.strip().lower() == "resolved")
+
+
+@pytest.mark.parametrize("status", ["FIRING", "resovled"])
+def test_a_pasted_alerts_status_is_read_as_the_webhook_reads_it(served, status):
+    """Found in re-review: pasted to /api/suggest, "FIRING" was read as resolved and "resovled" silently as
+    resolved, where the webhook reads the one as firing and refuses the other; a paste cannot be refused, so an
+    unknown status is read as firing and the query_note says so."""
+    base = served["bare"]
+    payload = alert_payload({"labels": {"alertname": "Gone"}}, {"labels": {"alertname": "HostDiskFull"}})
+    payload["alerts"][0]["status"], payload["alerts"][1]["status"] = "resolved", status
+    r = httpx.post(base + "/api/suggest", json={"text": json.dumps(payload)}, timeout=30)
+    assert r.status_code == 200, r.text
+    note = r.json()["query_note"]
+    assert r.json()["query"] == "HostDiskFull", r.json()["query"]
+    assert "searched alert 'HostDiskFull' by" in note and "resolved (none" not in note, note
+    unread = f"its status '{status}' is neither firing nor resolved: read as firing"
+    assert (unread in note) == (status == "resovled"), note

@@ -158,7 +158,7 @@ def test_access_log_one_combined_format_line_per_request(kb_dir, tmp_path):
     with serve_process(kb_dir, tmp_path, env=env) as (base, result):
         wait_healthy(base)
         httpx.post(base + "/api/suggest", json={"text": "ENOSPC", "top": 1}, headers={"User-Agent": 'x"\\\t" 1.2.3.4'})
-        httpx.get(base + "/api/patterns/nope?x=1")
+        httpx.get(base + "/api/patterns/nope?x=1")  # a parameter it does not take: the 422, its query logged
         given = httpx.get(base + "/healthz", headers={"X-Request-Id": "lb-probe-7"})
         with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), timeout=30) as s:
             asked = time.time()
@@ -177,7 +177,7 @@ def test_access_log_one_combined_format_line_per_request(kb_dir, tmp_path):
     assert len(suggest) == 1, lines
     assert int(re.match(pat % (".*", 200, ".*"), suggest[0]).group(1)) > 100  # the answer's bytes
     assert any(
-        re.match(pat % (r"GET /api/patterns/nope\?x=1 HTTP/1\.1", 404, r"python-httpx/[\d.]+"), ln) for ln in lines
+        re.match(pat % (r"GET /api/patterns/nope\?x=1 HTTP/1\.1", 422, r"python-httpx/[\d.]+"), ln) for ln in lines
     )
     assert not any(ln.startswith("1.2.3.4") for ln in lines)
     assert given.headers["x-request-id"] == "lb-probe-7"
@@ -757,8 +757,9 @@ def test_service_limits_come_from_the_environment_too(kb_dir, tmp_path):
         wait_healthy(base)
         auth = {"Authorization": "Bearer " + "t" * 20}
         assert httpx.post(base + "/api/suggest", json={"text": "ENOSPC"}).status_code == 401  # scope: all
-        big = httpx.post(base + "/api/suggest", json={"text": "x" * 2000}, headers=auth)
-        assert big.status_code == 413 and "limit is 1,024 bytes" in big.json()["error"]["message"], big.text
+        # /mcp's limit is --max-body-kib's (/api/suggest's is at least 128 KiB: a 20,000-character text, escaped)
+        big = httpx.post(base + "/mcp", json={"text": "x" * 2000}, headers=auth)
+        assert big.status_code == 413 and "limit is 1,024 bytes" in big.text, big.text
     bad = {**os.environ, "RECUR_MAX_CONCURRENT": "lots"}
     r = recur_run(["serve", "--kb", str(kb_dir)], env=bad)
     assert r.returncode == 2 and "Invalid value for '--max-concurrent'" in r.stderr, r.stderr
@@ -1385,10 +1386,12 @@ def test_a_secret_file_other_users_can_read_is_a_warning_at_start(tmp_path, caps
         assert read_token(str(token)) == "s3cret-token-for-tests-0123456789"
         assert _slack_secret(str(secret)) == "8f742231b10e8888abcd99yyyzzz85a5"
         said[mode] = capsys.readouterr().err.splitlines()
+    k8s = "(a Kubernetes secret volume: defaultMode: 0400)"  # 0644 there by default, and no chmod can be followed
     assert said[0o644] == [
-        f"warning: --token-file {token} is readable by group and others (mode 0644); chmod 600 it: it holds a secret",
-        f"warning: --slack-signing-secret-file {secret} is readable by group and others (mode 0644); chmod 600 it: "
-        "it holds a secret",
+        f"warning: --token-file {token} is readable by group and others (mode 0644); chmod 600 it {k8s}: it holds "
+        "a secret",
+        f"warning: --slack-signing-secret-file {secret} is readable by group and others (mode 0644); chmod 600 it "
+        f"{k8s}: it holds a secret",
     ], said
     assert "by the group (mode 0640); chmod 600 it" in said[0o640][0] and "by others (mode 0604)" in said[0o604][0]
     assert said[0o600] == said[0o400] == [], said
@@ -1401,8 +1404,25 @@ def test_a_secret_file_other_users_can_read_is_a_warning_at_start(tmp_path, caps
         token.chmod(0o644)
         read_token(str(token))
         assert capsys.readouterr().err.endswith(
-            "readable by group and others (mode 0644); chmod o-rwx it: it holds a secret\n"
+            f"readable by group and others (mode 0644); chmod o-rwx it {k8s}: it holds a secret\n"
         )
+
+
+def test_a_feedback_log_others_can_read_is_warned_of_at_start(kb_dir, tmp_path):
+    """Found in re-review: a feedback log an older Recur made 0644 (each voter's query, verbatim) was served with
+    nothing said, where a secret file others can read is a warning. Its group is meant to read it: 0640 is not."""
+    log = tmp_path / "votes" / "fb.jsonl"
+    log.parent.mkdir()
+    log.write_text("")
+    said = {}
+    for mode in (0o644, 0o604, 0o640):
+        log.chmod(mode)
+        with serve_process(kb_dir, tmp_path, feedback=log) as (base, result):
+            wait_healthy(base)
+        said[mode] = result["out"]
+    warned = f"WARNING recur.serve: the feedback log {log} is readable by others (mode 0644), as an older Recur made it"
+    assert warned + "; chmod o-rwx it: it holds what voters searched" in said[0o644], said[0o644]
+    assert "is readable by others (mode 0604)" in said[0o604] and "readable by" not in said[0o640], said
 
 
 def test_the_slack_secret_from_the_environment_is_stripped_as_the_token_is(tmp_path, monkeypatch, capsys):

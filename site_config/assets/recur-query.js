@@ -596,9 +596,13 @@
       Object.keys(o).forEach(function (k) { out[wellFormed(k)] = wellFormed(o[k]); });
       return out;
     });
-    var status = get(item, "status");
-    return { status: typeof status === "string" ? wellFormed(status) : "firing", labels: clean[0], annotations: clean[1] };
+    var status = get(item, "status"), said = typeof status === "string" ? wellFormed(status) : null;
+    var read = said === null ? "firing" : pyStrip(said).toLowerCase(), known = ALERT_STATUSES.indexOf(read) >= 0;
+    return { status: known ? read : "firing", labels: clean[0], annotations: clean[1], unread: known ? null : said };
   }
+  /* alerts._status: "firing" or "resolved" in any letter case, as the webhook reads them; any other, read as
+     firing and said (unread) */
+  var ALERT_STATUSES = ["firing", "resolved"];
 
   function label(alert, k) { return typeof get(alert.labels, k) === "string" ? alert.labels[k] : ""; }
   function datasourceProblem(alert) { return get(DATASOURCE_ALERTS, pyStrip(label(alert, "alertname"))) || null; }
@@ -820,7 +824,7 @@
       var labels = Object.create(null), annotations = Object.create(null);
       labels.alertname = m[1];
       if (summary) annotations.summary = summary;
-      return { status: "firing", labels: labels, annotations: annotations };
+      return { status: "firing", labels: labels, annotations: annotations, unread: null };
     });
     return alerts.filter(function (a) { return !heartbeat(a); }).concat(alerts.filter(heartbeat));
   }
@@ -842,7 +846,7 @@
     q = wellFormed(q.indexOf("\x1b") >= 0 ? q.replace(ANSI, "") : q);
     if (!q) return [text, null];  /* an alert that says nothing ({"labels": {}}): the paste is searched */
     var said = { alert: alertName(first), alerts: alerts.length,
-                 alert_resolved: first.status !== "firing", alert_note: alertNote(first),
+                 alert_resolved: first.status !== "firing", alert_note: alertNote(first), alert_unread: first.unread,
                  alert_others: alerts.slice(1).map(function (a) { return named(a, heartbeat(a)); }),
                  alert_table: table };
     return [q, said];
@@ -876,7 +880,7 @@
     text = pasted[0];
     var chars = Array.from(text).length, log = readLog(text);
     var p = { text: text, chars: chars, frames: 0, middle: 0, log_lines: 0, log_kept: 0, log_level: "", log_before: 0,
-              log_unlevelled: 0, alert: "", alerts: 0, alert_resolved: false, alert_note: "", alert_others: [],
+              log_unlevelled: 0, alert: "", alerts: 0, alert_resolved: false, alert_note: "", alert_unread: null, alert_others: [],
               alert_table: false, alert_said: "", non_latin: false, non_english: false };
     if (pasted[1]) Object.keys(pasted[1]).forEach(function (k) { p[k] = pasted[1][k]; });
     if (log) {
@@ -960,7 +964,13 @@
 
   /* query.py's OTHERS_NAMED, ALWAYS_FIRING, RESOLVED, API_OTHERS, API_TABLE_OTHERS: a pasted list's other alerts in
      the note (moreAlerts) */
-  var OTHERS_NAMED = 5, ALWAYS_FIRING = " (always firing)", RESOLVED = " (resolved)";
+  var OTHERS_NAMED = 5, ALWAYS_FIRING = " (always firing)", RESOLVED = " (resolved)", UNREAD_SHOWN = 40;
+  /* query.Prepared._unread: a pasted alert's status neither firing nor resolved, said (cut, in code points) */
+  function unreadStatus(status) {
+    if (status === null || status === undefined) return "";
+    var shown = head(status, UNREAD_SHOWN) + (Array.from(status).length > UNREAD_SHOWN ? "\u2026" : "");
+    return "; its status '" + shown + "' is neither firing nor resolved: read as firing";
+  }
   var API_OTHERS = "to have each answered, POST the payload to /api/alertmanager";
   var API_TABLE_OTHERS = "to have one answered, POST that alert alone to /api/suggest (its name and summary)";
 
@@ -990,7 +1000,7 @@
     if (p.alert_said) parts.push(p.alert_said);  /* a pasted alert of another system (alert_sources) */
     else if (p.alerts) {  /* query.Prepared._alert_note */
       parts.push("a pasted alert: searched alert '" + p.alert + "'" + (p.alert_resolved ? ", resolved (none in it is firing)" : "") +
-                 " by its name, annotations and labels, as the webhook does" +
+                 " by its name, annotations and labels, as the webhook does" + unreadStatus(p.alert_unread) +
                  (p.alerts > 1 ? moreAlerts(p, others) : "") +
                  (p.alert_note ? "; " + rstripOf(p.alert_note, ".") : ""));
     }

@@ -26,9 +26,13 @@ OPTIONAL = ("startsAt", "generatorURL", "fingerprint")  # strings or null, as th
 class PastedAlert:
     """An alert of a pasted payload: the fields alert_query and alert_note read."""
 
-    status: str = "firing"
+    status: str = "firing"  # "firing" or "resolved" (_status)
     labels: dict = field(default_factory=dict)
     annotations: dict = field(default_factory=dict)
+    unread: str | None = None  # a status given that is neither, read as firing (_status)
+
+
+ALERT_STATUSES = ("firing", "resolved")  # an alert's status in a webhook payload, read case-insensitively
 
 
 # Labels that identify where an alert fired, not what went wrong: left out of the query.
@@ -219,7 +223,23 @@ def _alert(item) -> PastedAlert | None:
     if any(not isinstance(item.get(k), (str, type(None))) for k in OPTIONAL):
         return None
     labels, annotations = ({clean(k): clean(v) for k, v in m.items()} for m in maps)
-    return PastedAlert(clean(status) if isinstance(status, str) else "firing", labels, annotations)
+    read, unread = _status(status)
+    return PastedAlert(read, labels, annotations, unread)
+
+
+def _status(status) -> tuple[str, str | None]:
+    """A pasted alert's status, read as the webhook reads one (serve.bodies.Alert, ALERT_STATUSES): "firing" or
+    "resolved" in any letter case, blanks around; and, second, a string that is neither (else None). The paste compared its
+    status as given: "FIRING" was read as resolved, "resovled" silently as resolved too (found in re-review).
+    The webhook refuses any other status (a 422); a paste cannot be refused, and it is searched whatever its
+    status, so the other is read as firing (an alert not known resolved is one a responder must still look at)
+    and the note says so (query.Prepared.alert_unread). The API's {"state": "active", ...}: an alert it lists,
+    firing."""
+    if not isinstance(status, str):
+        return "firing", None
+    said = clean(status)
+    read = said.strip().lower()
+    return (read, None) if read in ALERT_STATUSES else ("firing", said)
 
 
 # `amtool alert query`'s default output, a table: a header "Alertname  Starts At  Summary" (and "State" in newer

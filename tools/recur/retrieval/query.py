@@ -331,6 +331,7 @@ API_OTHERS = "to have each answered, POST the payload to /api/alertmanager"
 API_TABLE_OTHERS = "to have one answered, POST that alert alone to /api/suggest (its name and summary)"
 ALWAYS_FIRING = " (always firing)"  # how the note names a heartbeat (retrieval.alerts.heartbeat)
 RESOLVED = " (resolved)"
+UNREAD_SHOWN = 40  # characters of a pasted alert's unread status the note quotes (Prepared._unread)
 # a crash pasted alone, by its log_level: what it is, the lines searched and what was not (Prepared.said)
 CRASHES = {
     "traceback": ("Python traceback", "exception", "frames"),  # _traceback
@@ -362,6 +363,8 @@ class Prepared:
     alerts: int = 0
     alert_resolved: bool = False
     alert_note: str = ""
+    # its status, when neither "firing" nor "resolved" (the webhook refuses it): read as firing (alerts._status)
+    alert_unread: str | None = None
     # the other alerts of the paste, in the order after it, each named as the note names it ("'X'", "'Watchdog'
     # (always firing)"): a surface whose user cannot POST the payload to /api/alertmanager is told which they are
     alert_others: tuple[str, ...] = ()
@@ -425,7 +428,16 @@ class Prepared:
         resolved = ", resolved (none in it is firing)" if self.alert_resolved else ""
         more = self._more_alerts(others) if self.alerts > 1 else ""
         said = f"a pasted alert: searched alert '{self.alert}'{resolved} by its name, annotations and labels, as "
-        return said + "the webhook does" + more + (f"; {self.alert_note.rstrip('.')}" if self.alert_note else "")
+        note = f"; {self.alert_note.rstrip('.')}" if self.alert_note else ""
+        return said + "the webhook does" + self._unread() + more + note
+
+    def _unread(self) -> str:
+        """What the note says of a status neither "firing" nor "resolved": the webhook refuses it (a 422), a paste
+        is read, the status as firing (alerts._status), and said, a long one cut (a status of 5,000 characters)."""
+        if self.alert_unread is None:
+            return ""
+        shown = self.alert_unread[:UNREAD_SHOWN] + ("…" if len(self.alert_unread) > UNREAD_SHOWN else "")
+        return f"; its status '{shown}' is neither firing nor resolved: read as firing"
 
     def _more_alerts(self, others: str | None) -> str:
         """The other alerts of a pasted list, named, and ``others`` (by default the API's advice, API_OTHERS)
@@ -577,6 +589,7 @@ def _alert_paste(text: str) -> tuple[str, dict]:
         "alerts": len(alerts),
         "alert_resolved": first.status != "firing",
         "alert_note": alert_note(first) or "",
+        "alert_unread": first.unread,
         "alert_others": tuple(_named(a, heartbeat(a)) for a in alerts[1:]),
         "alert_table": table,
     }

@@ -184,8 +184,8 @@ def _fastapi(lifespan, max_body: int):
 
     from recur import __version__
     from recur.serve import prefix
-    from recur.serve.slack import MAX_BODY as SLACK_MAX_BODY
 
+    text, slack = _limits(max_body)
     return FastAPIOffline(
         title="Recur API",
         version=__version__,
@@ -198,10 +198,19 @@ def _fastapi(lifespan, max_body: int):
         description="Suggestions of known failure patterns for what a responder sees. Every error is "
         '`{"error": {"code", "message"}}`, with a 4xx status, or 501 (a transfer coding other than chunked) or 503 '
         "(not ready yet, overloaded, stopping, the feedback file not writable); request bodies are limited to "
-        f"{max_body // 1024} KiB ({max(max_body, TEXT_MAX_BODY) // 1024} KiB for /api/suggest and /api/feedback, a text "
+        f"{max_body // 1024} KiB ({text // 1024} KiB for /api/suggest and /api/feedback, a text "
         f"of 20,000 characters however JSON escapes it; {ALERTMANAGER_MAX_BODY // 1024} KiB for /api/alertmanager, "
-        f"{max(max_body, SLACK_MAX_BODY) // 1024} KiB for /api/slack/*).",
+        f"{slack // 1024} KiB for /api/slack/*).",
     )
+
+
+def _limits(max_body: int) -> tuple[int, int]:
+    """(the body limit of /api/suggest and /api/feedback, that of the Slack routes) under --max-body-kib
+    ``max_body``: each its own floor or ``max_body`` when larger. One rule for what the middleware enforces
+    (_middleware) and what /docs says (_fastapi), which computed it apart."""
+    from recur.serve.slack import MAX_BODY as SLACK_MAX_BODY
+
+    return max(max_body, TEXT_MAX_BODY), max(max_body, SLACK_MAX_BODY)
 
 
 class _Gated:
@@ -246,7 +255,9 @@ def _routes(app, settings: Settings, *, slack: dict, mcp: dict) -> None:
         app.include_router(router)
     # the catch-all 404/405 for /api goes after every API route, and the site after everything
     app.include_router(meta.fallback_router)
-    site.mount_site(app, settings)
+    home = site.mount_site(app, settings)
+    # every router included, for a 405's Allow (prefix.route_methods): FastAPI keeps one whole, its routes not the app's
+    app.state.included_routers = [*app.state.api_routers, meta.fallback_router, *([home] if home else [])]
     publish(app)  # what /openapi.json says beyond the routes: the answers of the layers before them, the token
 
 
@@ -258,10 +269,9 @@ def _middleware(app, *, max_body: int, pools: tuple[int, int, int], body_timeout
     bounded to what ``max_concurrent`` of the largest could hold), then the concurrency bound (``pools``:
     ``max_concurrent``, the webhooks' share of it, and one client's searches of /api/suggest)."""
     from recur.serve.security import TokenFirst
-    from recur.serve.slack import MAX_BODY as SLACK_MAX_BODY
 
     max_concurrent, webhooks, per_client = pools
-    slack, text = max(max_body, SLACK_MAX_BODY), max(max_body, TEXT_MAX_BODY)
+    text, slack = _limits(max_body)
     limits = {"/api/alertmanager": ALERTMANAGER_MAX_BODY, **dict.fromkeys(SLACK_PATHS, slack)}
     limits.update(dict.fromkeys(TEXT_PATHS, text))  # a text of 20,000 characters as \uXXXX escapes
     app.add_middleware(

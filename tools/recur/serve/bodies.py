@@ -23,7 +23,7 @@ from pydantic_core import PydanticCustomError
 from recur import config
 
 # an alert's query, note and datasource problem are read in the retrieval layer, where every surface's pasted alert is
-from recur.retrieval.alerts import alert_note, datasource_problem, heartbeat
+from recur.retrieval.alerts import ALERT_STATUSES, alert_note, datasource_problem, heartbeat
 from recur.retrieval.patterns import given_pattern_id
 from recur.retrieval.query import MAX_PASTE_CHARS, MAX_QUERY_CHARS
 from recur.util.text import INVISIBLE, ONLY_INVISIBLE, PICTOGRAPHS, has_text
@@ -277,7 +277,6 @@ class Alert(BaseModel):
 
 
 API_STATES = ("active", "suppressed", "unprocessed")  # an /api/v2/alerts alert's status.state: all firing
-ALERT_STATUSES = ("firing", "resolved")  # an alert's status in a webhook payload, read case-insensitively
 
 
 WEBHOOK_VERSIONS = {"4": "alertmanager", "1": "grafana"}  # Grafana's webhook contact point sends version "1"

@@ -343,8 +343,8 @@ class BodyGuard:
             self._check_headers(scope, path, limit, transfer)
             body = await self._read(receive, limit, held, path)
             if scope["method"] == "POST" and path in self.json_paths:
-                body, scope = _as_utf8(body, scope)
-                _check_encoding(body, declared_charset(scope))
+                body, scope, unread = _as_utf8(body, scope)
+                _check_encoding(body, unread)
                 _check_repeated_keys(body)
             return await self.app(
                 scope, replaying({"type": "http.request", "body": body, "more_body": False}, receive), send
@@ -593,25 +593,31 @@ def declared_charset(scope) -> str | None:
 
 
 def _codec(charset: str | None) -> str | None:
-    """Python's codec for a charset label (``windows-1252``: cp1252), or None: none, or one it does not know."""
+    """Python's codec for a charset label (``windows-1252``: cp1252), or None: none, or one it does not know as
+    a text encoding. ``codecs.lookup`` also names bytes-to-bytes codecs (base64, rot13, hex, zlib): as a charset,
+    bytes.decode raised LookupError, a 500 with a traceback (found in review)."""
     import codecs
 
     try:
-        return codecs.lookup(charset).name if charset else None
+        info = codecs.lookup(charset) if charset else None
     except LookupError:
         return None
+    return info.name if info is not None and info._is_text_encoding else None
 
 
-def _as_utf8(body: bytes, scope) -> tuple[bytes, dict]:
+def _as_utf8(body: bytes, scope) -> tuple[bytes, dict, str | None]:
     """A JSON body in the charset its Content-Type declares, other than UTF-8, as UTF-8, and the scope with
     its Content-Type and Content-Length saying so: ``charset=iso-8859-1`` with an é was "not UTF-8 text: byte
     0xe9" (found in review; Windows PowerShell 5.1 sends Latin-1). JSON has no charset parameter (RFC 8259),
     but a client that names one says what its bytes are. A body the declared charset does not decode is the
-    ``bad_json`` error naming it; a charset Python does not know is left to the UTF-8 check (_check_encoding)."""
+    ``bad_json`` error naming it; a charset Python cannot read text in is left to the UTF-8 check
+    (_check_encoding), and returned third to be named there (None when it was none, or one read)."""
     charset = declared_charset(scope)
     codec = _codec(charset)
-    if codec is None or codec in ("utf-8", "utf-8-sig", "ascii"):  # the parser reads UTF-8 (a BOM too), ASCII in it
-        return body, scope
+    if codec is None:
+        return body, scope, charset
+    if codec in ("utf-8", "utf-8-sig", "ascii"):  # the parser reads UTF-8 (a BOM too), ASCII in it
+        return body, scope, None
     try:
         text = body.decode(codec)
     except UnicodeDecodeError as exc:
@@ -622,16 +628,19 @@ def _as_utf8(body: bytes, scope) -> tuple[bytes, dict]:
             f"0x{body[exc.start]:02x} at offset {exc.start}); send it as UTF-8, or name its charset",
             drain=False,
         ) from None
+    except UnicodeError:  # a codec that decodes nothing (``undefined``): a charset this server cannot read
+        return body, scope, charset
     body = text.encode("utf-8")
     said = {b"content-type": b"application/json; charset=utf-8", b"content-length": str(len(body)).encode()}
     headers = [(k, said.get(k.lower(), v)) for k, v in scope.get("headers", [])]
-    return body, {**scope, "headers": headers}
+    return body, {**scope, "headers": headers}, None
 
 
 def _check_encoding(body: bytes, charset: str | None = None) -> None:
     """JSON is UTF-8 (RFC 8259; UTF-16 and UTF-32 with a BOM are read too, as ``json.loads`` does): a
     body that does not decode is the ``bad_json`` error, said here before the parser sees it. ``charset``: the
-    one the Content-Type declares, which _as_utf8 could not read (a name Python does not know), said with it."""
+    one the Content-Type declares, which _as_utf8 could not read (a name Python does not know), said with it;
+    None when it declares none or UTF-8 (``charset=utf-8`` was said to be "not one this server knows")."""
     try:
         body.decode(json.detect_encoding(body))
     except UnicodeDecodeError as exc:

@@ -132,11 +132,16 @@ def _meant(method: str, path: str, root: str, scope) -> str:
 def route_methods(app, path: str) -> list[str]:
     """The methods the app's routes take on ``path`` (a ``route_path``), sorted, with HEAD beside GET (HeadAsGet
     answers it; not on /mcp): a 405's Allow. The catch-alls (the /api 404, the site) are none of them. A 405 said
-    "allow: GET, HEAD" for PROPFIND /api/feedback, the site's methods, where the route takes POST (found in review)."""
+    "allow: GET, HEAD" for PROPFIND /api/feedback, the site's methods, where the route takes POST (found in review).
+    The routes asked: those of every router the app includes, as ``state.included_routers`` lists them (app.py:
+    FastAPI 0.165 keeps an included router whole, no route of it among the app's, where earlier versions copied
+    them in), and FastAPI's own (/openapi.json, /docs, /redoc), the app's routes that are routes."""
     from starlette.routing import Route
 
+    state = getattr(app, "state", None)
+    included = [r for router in getattr(state, "included_routers", None) or [] for r in router.routes]
     methods: set[str] = set()
-    for route in _every_route(getattr(app, "router", None)):
+    for route in (*included, *getattr(getattr(app, "router", None), "routes", [])):
         if isinstance(route, Route) and route.name not in CATCH_ALLS and route.path_regex.match(path):
             methods |= set(route.methods or ())
     if "GET" in methods and not is_mcp_path(path):
@@ -145,18 +150,6 @@ def route_methods(app, path: str) -> list[str]:
 
 
 CATCH_ALLS = frozenset({"api_fallback"})  # routes.meta's: answers every /api path no route took
-
-
-def _every_route(router):
-    """The routes of ``router``, those of the routers included in it too: FastAPI 0.165 keeps an included router
-    whole (``original_router``) where earlier versions copied its routes in. Recur includes every router without
-    a prefix, so each route's path is its path in the app."""
-    for route in getattr(router, "routes", []):
-        inner = getattr(route, "original_router", None)
-        if inner is not None:
-            yield from _every_route(inner)
-        else:
-            yield route
 
 
 def api_route_match(app, path: str, method: str) -> tuple:

@@ -54,7 +54,11 @@ def exposed(found: os.stat_result, where: str) -> str | None:
     who = "group and others" if mode & stat.S_IRGRP and mode & stat.S_IROTH else "others"
     who = "the group" if not mode & stat.S_IROTH else who
     fix = "chmod 600 it" if own else "chmod o-rwx it"
-    return f"{where} is readable by {who} (mode {mode:04o}); {fix}: it holds a secret"
+    # a Kubernetes secret volume is read-only and 0644 by default: no chmod can be followed there (re-review)
+    return f"{where} is readable by {who} (mode {mode:04o}); {fix}{K8S_SECRET}: it holds a secret"
+
+
+K8S_SECRET = " (a Kubernetes secret volume: defaultMode: 0400)"
 
 
 def read_token(token_file=None, env_value: str | None = None) -> str | None:

@@ -54,9 +54,11 @@ class SiteOrHome(SiteFiles):
         return await super().get_response(path, scope)
 
 
-def mount_site(app: FastAPI, settings: Settings) -> None:
-    """Last of all routes: the site answers every path no API route took."""
+def mount_site(app: FastAPI, settings: Settings) -> APIRouter | None:
+    """Last of all routes: the site answers every path no API route took. The router included, when one is
+    (no --site: the home page alone), for app.state.included_routers."""
     if settings.site:
         app.mount("/", SiteOrHome(settings), name="site")
-    else:
-        app.include_router(router)
+        return None
+    app.include_router(router)
+    return router
