@@ -1362,7 +1362,8 @@ def test_with_a_phones_keyboard_up_the_suggest_button_stays_in_sight(chromium, b
     """Found in review (phones): with the keyboard up (260 px of a 320x568 screen) the box scrolled into view left
     the Suggest button under the keyboard, the box being 177 px high, and Enter adds a line. On a small touch screen
     the box is shorter and the button's bar stays at the bottom of the screen while the box is in it; Enter still
-    adds a line (a pasted log has lines), so no key says "send" (enterkeyhint)."""
+    adds a line (a pasted log has lines), so no key says "send" (enterkeyhint). Five lines typed there, the line
+    typed was behind the bar: the page keeps the bar's height free under it."""
     url, _ = base
     pg = chromium.new_page()
     errors = page_errors(pg)
@@ -1391,6 +1392,18 @@ def test_with_a_phones_keyboard_up_the_suggest_button_stays_in_sight(chromium, b
             assert pg.evaluate(
                 f"document.elementFromPoint({x}, {y}).closest('button')?.className"
             ) == button.get_attribute("class")
+        # five lines typed with the keyboard up: the line typed, the box's last one shown, was behind the bar (found
+        # in review); the page scrolls it into view above the bar
+        box.fill("")
+        pg.evaluate("window.scrollTo(0, 0)")
+        box.click()
+        pg.keyboard.type("checkout 502s\nafter the deploy\non node 3\nsince 10:02\nfrom the load balancer")
+        assert pg.input_value(BOX).count("\n") == 4
+        assert box.evaluate("e => e === document.activeElement && e.selectionStart === e.value.length")
+        bar = pg.locator(".recur-suggest__bar").bounding_box()
+        typed = box.bounding_box()
+        assert typed["y"] + typed["height"] <= bar["y"] + 0.5, (typed, bar)  # the caret's line above the bar
+        assert bar["y"] + bar["height"] <= 568 - 260 + 0.5  # the bar in sight
         button.click()
         pg.wait_for_function(
             "document.querySelector('.recur-suggest__status').textContent.includes('checkout') || "
