@@ -1425,3 +1425,15 @@ def test_the_evidence_box_reads_at_the_size_of_the_runbook_under_it(page, base):
     assert page.evaluate(size, ".admonition.danger li code") == page.evaluate(size, "ol.recur-runbook-steps > li code")
     assert page.evaluate(size, ".admonition.danger > p") == body  # "Capture it before you restore."
     assert page.errors == []
+
+
+def test_every_page_has_the_keyboard_resize_the_page_so_the_suggest_bar_stays_above_it(page, base):
+    """Found in review (phones): Chrome 108+ on Android shrinks only the visual viewport when the keyboard opens, so
+    the describe box's Suggest bar, sticky at the page's bottom, could sit under the keyboard. The theme's viewport
+    line asks for the page to be resized (interactive-widget=resizes-content), once, on every page."""
+    url, _ = base
+    for path in ("/index.html", "/patterns/capacity/disk-full.html"):
+        page.goto(url + path)
+        metas = page.eval_on_selector_all("meta[name=viewport]", "ms => ms.map(m => m.content)")
+        assert metas == ["width=device-width,initial-scale=1,interactive-widget=resizes-content"], metas
+    assert page.errors == []
