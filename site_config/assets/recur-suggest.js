@@ -999,8 +999,9 @@
        knows what the first question costs before asking it */
     var size = this.browserBytes > 0 ? (this.browserBytes / 1e6).toFixed(0) + " MB, " : "";
     if (this.holdsModel(false)) {
-      this.say("Suggestions can be ranked in your browser, by a model of " + modelSize(this) + ": with Data Saver on, " +
-               "it loads only when you press \u201c" + this.loadLabel() + "\u201d; until then " + BY_WORDS);
+      /* one line above the button that loads it (its label says the size): at 320x568 the six lines this said pushed
+         "New here?" off a phone's first screen (found in review) */
+      this.say("Data Saver is on: answers match by words until you load the model.");
       this.offerLoad();
     } else {
       this.say("Suggestions are ranked in your browser: the first question loads the model" +
