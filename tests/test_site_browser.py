@@ -1437,3 +1437,18 @@ def test_every_page_has_the_keyboard_resize_the_page_so_the_suggest_bar_stays_ab
         metas = page.eval_on_selector_all("meta[name=viewport]", "ms => ms.map(m => m.content)")
         assert metas == ["width=device-width,initial-scale=1,interactive-widget=resizes-content"], metas
     assert page.errors == []
+
+
+def test_on_a_short_desktop_window_the_describe_box_keeps_its_five_rows(page, base):
+    """Found in review (phones): the 3-row box meant for a phone's keyboard (a short screen) was a laptop's too, at
+    1280x600 with a mouse, where no keyboard covers the page. There the box is its 5 rows (177 px), as at 1280x800."""
+    url, _ = base
+    heights = []
+    for height in (800, 600):
+        page.set_viewport_size({"width": 1280, "height": height})
+        page.goto(url + "/index.html")
+        page.wait_for_selector("div.recur-suggest[data-mode]")
+        assert not page.evaluate("matchMedia('(pointer: coarse)').matches")
+        heights.append(page.locator(BOX).bounding_box()["height"])
+    assert heights[0] > 150 and heights[1] == heights[0], heights
+    assert page.errors == []
