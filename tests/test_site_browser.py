@@ -1452,3 +1452,15 @@ def test_on_a_short_desktop_window_the_describe_box_keeps_its_five_rows(page, ba
         heights.append(page.locator(BOX).bounding_box()["height"])
     assert heights[0] > 150 and heights[1] == heights[0], heights
     assert page.errors == []
+
+
+def test_a_printed_pattern_page_has_no_jump_to_line(page, base):
+    """Found in review (phones): the "Jump to: Evidence to preserve · Runbook" line was printed, links on paper."""
+    url, _ = base
+    page.goto(url + "/patterns/capacity/disk-full.html")
+    jump = page.get_by_role("navigation", name="Jump to")
+    expect(jump).to_be_visible()
+    page.emulate_media(media="print")
+    expect(jump).to_be_hidden()
+    expect(page.locator("h2#runbook")).to_be_visible()
+    assert page.errors == []
