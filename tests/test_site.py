@@ -985,3 +985,26 @@ def test_a_fence_in_the_evidence_box_is_a_code_block_with_its_lines(tmp_path, ev
         assert "<li>The full log line" in box and box.count("<li>") == 1, box
     summary = html[html.index('id="summary"') : html.index('id="what-you-see"')]
     assert LOG_HTML in summary.replace("&quot;", '"')  # as the Summary shows the same fence (its quotes escaped)
+
+
+def test_a_fence_in_a_sub_item_of_the_evidence_list_is_a_code_block_in_that_sub_item(tmp_path):
+    """Found in review (phones): a fence under a sub-item ("- Item" / "  - sub:" / its fence 4 spaces in) was
+    indented as one right under the item, its lines 2 spaces past the sub-item's where Python-Markdown wants 4:
+    a paragraph, its lines run together. Its lines lose the fence's own indent and sit 4 past the sub-item's."""
+    import markdown
+    from kbfactory import pattern_text, small_kb, write
+
+    from recur.site.plugin import EXTENSIONS
+
+    fence = "\n".join("    " + line for line in LOG_FENCE.split("\n"))
+    root = small_kb(tmp_path / "kb")
+    text = pattern_text("disk-full", evidence=("EVIDENCE",))
+    write(root, "patterns/capacity/disk-full.md", text.replace("- EVIDENCE", f"- Item\n  - sub:\n\n{fence}\n- Other"))
+    kb = load_kb(root)
+    assert not kb.errors, kb.errors
+    page = _pages(kb)["patterns/capacity/disk-full.md"]
+    html = markdown.markdown(page.split("\n---\n", 1)[1], extensions=EXTENSIONS)
+    box = html[html.index('<div class="admonition danger recur-evidence">') :].split("</div>")[0]
+    sub = box[box.index("<p>sub:</p>") :]
+    assert sub.startswith("<p>sub:</p>\n" + LOG_HTML + "\n</li>\n</ul>"), box  # in the sub-item, its lines kept
+    assert "<li>\n<p>Other</p>" in box and box.count("<li>") == 3, box

@@ -1362,7 +1362,8 @@ def test_with_a_phones_keyboard_up_the_suggest_button_stays_in_sight(chromium, b
     """Found in review (phones): with the keyboard up (260 px of a 320x568 screen) the box scrolled into view left
     the Suggest button under the keyboard, the box being 177 px high, and Enter adds a line. On a small touch screen
     the box is shorter and the button's bar stays at the bottom of the screen while the box is in it; Enter still
-    adds a line (a pasted log has lines), so no key says "send" (enterkeyhint)."""
+    adds a line (a pasted log has lines), so no key says "send" (enterkeyhint). Five lines typed there, the line
+    typed was behind the bar: the page keeps the bar's height free under it."""
     url, _ = base
     pg = chromium.new_page()
     errors = page_errors(pg)
@@ -1391,6 +1392,18 @@ def test_with_a_phones_keyboard_up_the_suggest_button_stays_in_sight(chromium, b
             assert pg.evaluate(
                 f"document.elementFromPoint({x}, {y}).closest('button')?.className"
             ) == button.get_attribute("class")
+        # five lines typed with the keyboard up: the line typed, the box's last one shown, was behind the bar (found
+        # in review); the page scrolls it into view above the bar
+        box.fill("")
+        pg.evaluate("window.scrollTo(0, 0)")
+        box.click()
+        pg.keyboard.type("checkout 502s\nafter the deploy\non node 3\nsince 10:02\nfrom the load balancer")
+        assert pg.input_value(BOX).count("\n") == 4
+        assert box.evaluate("e => e === document.activeElement && e.selectionStart === e.value.length")
+        bar = pg.locator(".recur-suggest__bar").bounding_box()
+        typed = box.bounding_box()
+        assert typed["y"] + typed["height"] <= bar["y"] + 0.5, (typed, bar)  # the caret's line above the bar
+        assert bar["y"] + bar["height"] <= 568 - 260 + 0.5  # the bar in sight
         button.click()
         pg.wait_for_function(
             "document.querySelector('.recur-suggest__status').textContent.includes('checkout') || "
@@ -1411,4 +1424,43 @@ def test_the_evidence_box_reads_at_the_size_of_the_runbook_under_it(page, base):
     assert page.evaluate(size, ".admonition.danger li") == page.evaluate(size, "ol.recur-runbook-steps > li") == body
     assert page.evaluate(size, ".admonition.danger li code") == page.evaluate(size, "ol.recur-runbook-steps > li code")
     assert page.evaluate(size, ".admonition.danger > p") == body  # "Capture it before you restore."
+    assert page.errors == []
+
+
+def test_every_page_has_the_keyboard_resize_the_page_so_the_suggest_bar_stays_above_it(page, base):
+    """Found in review (phones): Chrome 108+ on Android shrinks only the visual viewport when the keyboard opens, so
+    the describe box's Suggest bar, sticky at the page's bottom, could sit under the keyboard. The theme's viewport
+    line asks for the page to be resized (interactive-widget=resizes-content), once, on every page."""
+    url, _ = base
+    for path in ("/index.html", "/patterns/capacity/disk-full.html"):
+        page.goto(url + path)
+        metas = page.eval_on_selector_all("meta[name=viewport]", "ms => ms.map(m => m.content)")
+        assert metas == ["width=device-width,initial-scale=1,interactive-widget=resizes-content"], metas
+    assert page.errors == []
+
+
+def test_on_a_short_desktop_window_the_describe_box_keeps_its_five_rows(page, base):
+    """Found in review (phones): the 3-row box meant for a phone's keyboard (a short screen) was a laptop's too, at
+    1280x600 with a mouse, where no keyboard covers the page. There the box is its 5 rows (177 px), as at 1280x800."""
+    url, _ = base
+    heights = []
+    for height in (800, 600):
+        page.set_viewport_size({"width": 1280, "height": height})
+        page.goto(url + "/index.html")
+        page.wait_for_selector("div.recur-suggest[data-mode]")
+        assert not page.evaluate("matchMedia('(pointer: coarse)').matches")
+        heights.append(page.locator(BOX).bounding_box()["height"])
+    assert heights[0] > 150 and heights[1] == heights[0], heights
+    assert page.errors == []
+
+
+def test_a_printed_pattern_page_has_no_jump_to_line(page, base):
+    """Found in review (phones): the "Jump to: Evidence to preserve · Runbook" line was printed, links on paper."""
+    url, _ = base
+    page.goto(url + "/patterns/capacity/disk-full.html")
+    jump = page.get_by_role("navigation", name="Jump to")
+    expect(jump).to_be_visible()
+    page.emulate_media(media="print")
+    expect(jump).to_be_hidden()
+    expect(page.locator("h2#runbook")).to_be_visible()
     assert page.errors == []

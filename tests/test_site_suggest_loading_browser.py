@@ -251,7 +251,7 @@ def test_with_data_saver_on_a_question_is_answered_by_words_until_the_model_is_a
     _open(page, url)
     load = page.get_by_role("button", name=LOAD)
     expect(load).to_be_visible()
-    assert "with Data Saver on" in page.inner_text(STATUS)
+    assert page.inner_text(STATUS) == "Data Saver is on: answers match by words until you load the model."
     page.fill(BOX, QUERIES[0])
     page.click("button.recur-suggest__go")
     page.locator(".recur-suggest__words").first.wait_for(timeout=30_000)
@@ -285,21 +285,31 @@ def test_a_describe_link_on_data_saver_or_mobile_data_loads_no_model_by_itself(p
     assert page.errors == []
 
 
-def test_on_a_small_phone_the_first_screen_says_what_the_first_question_loads_and_new_here(page, static_site):  # noqa: F811
+@pytest.mark.parametrize("save_data", [False, True])
+def test_on_a_small_phone_the_first_screen_says_what_the_first_question_loads_and_new_here(
+    page,  # noqa: F811
+    static_site,  # noqa: F811
+    save_data,
+):
     """Found in review (phones): at 320x568 the status saying what the first question loads ("30 MB, once") and the
     "New here? Start with the onboarding path ..." line (docs/site.md: on a phone's first screen) were below the
-    first screen. Both are in it, the page not scrolled."""
+    first screen. Both are in it, the page not scrolled; with Data Saver on too, where the status's six lines and
+    the "Load the model" button under it pushed "New here?" off it (found in review)."""
     url, *_ = static_site
+    if save_data:
+        _connection(page, True, "wifi")
     cdp = page.context.new_cdp_session(page)  # a touch screen, as a phone's: CSS's (pointer: coarse)
     cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5})
     page.set_viewport_size({"width": 320, "height": 568})
     page.goto(url + "/index.html")
     page.wait_for_selector("div.recur-suggest[data-mode=browser]")
     status = page.locator(STATUS)
-    expect(status).to_contain_text(re.compile(r"the first question loads the model \(\d+ MB, once\)"))
+    said = "Data Saver is on" if save_data else re.compile(r"the first question loads the model \(\d+ MB, once\)")
+    expect(status).to_contain_text(said)
     new_here = page.locator("p.recur-new-here")
     expect(new_here).to_contain_text("New here? Start with the onboarding path")
     assert page.evaluate("window.scrollY") == 0
-    for shown in (status, new_here):
-        expect(shown).to_be_in_viewport(ratio=1)
+    shown = (status, new_here) + ((page.get_by_role("button", name=LOAD),) if save_data else ())
+    for each in shown:
+        expect(each).to_be_in_viewport(ratio=1)
     assert page.errors == []

@@ -995,16 +995,13 @@
     this.mode = "browser";
     this.node.dataset.mode = "browser";
     this.bundle = new URL(bundle, siteRoot()).href;
-    /* the size, from the build (recur-api.json browser_bytes): a responder on a phone or a thin link
-       knows what the first question costs before asking it */
-    var size = this.browserBytes > 0 ? (this.browserBytes / 1e6).toFixed(0) + " MB, " : "";
     if (this.holdsModel(false)) {
-      this.say("Suggestions can be ranked in your browser, by a model of " + modelSize(this) + ": with Data Saver on, " +
-               "it loads only when you press \u201c" + this.loadLabel() + "\u201d; until then " + BY_WORDS);
+      /* one line above the button that loads it (its label says the size): at 320x568 the six lines this said pushed
+         "New here?" off a phone's first screen (found in review) */
+      this.say("Data Saver is on: answers match by words until you load the model.");
       this.offerLoad();
     } else {
-      this.say("Suggestions are ranked in your browser: the first question loads the model" +
-               (loadedBefore(this) ? "." : " (" + size + "once)."));
+      this.say(firstQuestionLine(this));
     }
     /* a text from the address (?describe=) or the one the browser put back: asked with no press (auto) */
     if (this.text.value.trim()) this.submit(true);
@@ -1018,7 +1015,15 @@
      caches) is not held; nor is one loading already. Browsers without navigator.connection (Firefox, Safari) load
      as before. */
   function connection() { return navigator.connection || {}; }
-  function modelSize(box) { return box.browserBytes > 0 ? (box.browserBytes / 1e6).toFixed(0) + " MB" : "tens of MB"; }
+  /* the model's size, from the build (recur-api.json browser_bytes): a responder on a phone or a thin link knows what
+     the first question costs before asking it */
+  function megabytes(bytes) { return (bytes / 1e6).toFixed(0) + " MB"; }
+  function modelSize(box) { return box.browserBytes > 0 ? megabytes(box.browserBytes) : "tens of MB"; }
+  /* what the box says before the model's first question (Box.toBrowser, and Box.loadModel with nothing to ask) */
+  function firstQuestionLine(box) {
+    return "Suggestions are ranked in your browser: the first question loads the model" +
+           (loadedBefore(box) ? "." : " (" + modelSize(box) + ", once).");
+  }
   Box.prototype.holdsModel = function (auto) {
     if (this.modelWanted || this.engineReady || this.loading || loadedBefore(this)) return false;
     return connection().saveData === true || (auto && connection().type === "cellular");
@@ -1043,7 +1048,7 @@
     this.loadButton.hidden = true;
     this.button.focus();  /* the button pressed is gone: the keyboard's place is the box's own button (no phone keyboard) */
     if (this.text.value.trim()) this.submit();
-    else this.say("Suggestions are ranked in your browser: the first question loads the model (" + modelSize(this) + ", once).");
+    else this.say(firstQuestionLine(this));
   };
 
   /* A file the box could not have, said as the loader says one (recur-browser-search.js loadError): ``transient``
@@ -1123,7 +1128,7 @@
 
   /* the loading status, said once (the percentage is Box.progress's): with the size when the build said it */
   function loadingLine(bytes) {
-    return "Loading the suggestion model" + (bytes > 0 ? " (" + (bytes / 1e6).toFixed(0) + " MB, once)" : "") + "\u2026";
+    return "Loading the suggestion model" + (bytes > 0 ? " (" + megabytes(bytes) + ", once)" : "") + "\u2026";
   }
 
   /* The first question waits for the model: 30 MB, at 1.5 Mbit/s nearly 3 minutes (measured in Chromium: 168 s)

@@ -304,24 +304,58 @@ def _item(marker: str, text: str, indent: str) -> str:
 
 
 def _block_lines(lines, indent: str) -> list:
-    """``lines`` indented by ``indent``, each fenced block as an indented code block (``indent`` and 4 more)
-    after a blank line; a fence recur does not read as one (``FENCE_LINE``), one never closed or "```code```"
+    """``lines`` indented by ``indent``, each fenced block as an indented code block after a blank line: its lines
+    less the fence's own indent, indented by ``indent``, 4 more per list level it sits under (``_list_depth``) and 4
+    for the code block. A fence recur does not read as one (``FENCE_LINE``), one never closed or "```code```"
     (``fenced_lines``: as the checks and the page's Markdown read them) stays text."""
     lines = list(lines)
     out, fence, fenced = [], None, fenced_lines(lines)
+    code, cut = "", 0  # an open block's indentation, and the fence's own indent taken off its lines
     for n, line in enumerate(lines):
         opener = FENCE_LINE.match(line)  # indented by spaces and tabs only, as recur reads a fence: not "\u00a0```"
         if fence is None and opener and n in fenced and fence_step(None, *opener.groups())[1]:
-            fence = opener.group(1)
+            fence, cut = opener.group(1), len(line) - len(line.lstrip(" \t"))
+            code = indent + "    " * (_list_depth(lines[:n], cut) + 1)
             out.append("")  # a code block starts after a blank line
         elif fence is not None and opener and fence_step(fence, *opener.groups())[1]:  # as many or more, alone
             fence = None
             out.append("")
         elif fence is not None:
-            out.append(indent + "    " + line if line.strip() else "")
+            out.append(code + _unindent(line, cut) if line.strip() else "")
         else:
             out.append(indent + line if line.strip() else "")
     return out
+
+
+_LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\S")
+
+
+def _list_depth(before: list, col: int) -> int:
+    """How many list items the line at indent ``col`` after the lines ``before`` sits in: a fence in a sub-item
+    ("- sub:", its fence 2 spaces in) was indented as one right under the item, 2 spaces past the sub-item where
+    Python-Markdown wants 4, and showed as a paragraph, its lines run together (found in review). A marker ends the
+    items at or past its indent; text after a blank line ends those past its indent."""
+    open_at: list = []  # the indents of the markers of the items open
+    fenced, blank = fenced_lines(before), False
+    for n, line in enumerate(before):
+        if not line.strip():
+            blank = True
+        if not line.strip() or n in fenced:
+            continue
+        at = len(line) - len(line.lstrip(" \t"))
+        marker = _LIST_MARKER.match(line)
+        if marker or blank:
+            open_at = [i for i in open_at if i < at]
+        if marker:
+            open_at.append(at)
+        blank = False
+    return sum(1 for i in open_at if i < col)
+
+
+def _unindent(line: str, cut: int) -> str:
+    """``line`` less up to ``cut`` leading spaces or tabs: a fenced block's line less the fence's own indent,
+    as CommonMark takes it off."""
+    return line[min(cut, len(line) - len(line.lstrip(" \t"))) :]
 
 
 def _related(site: Site, p) -> str:
