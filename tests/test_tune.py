@@ -481,6 +481,21 @@ def test_report_of_an_intact_report_file(tmp_path, monkeypatch):
     assert res.exit_code == 0 and json.loads(res.output) == report
 
 
+def test_a_report_of_a_model_that_learned_its_held_out_incidents_after_the_measurement_says_so():
+    """Found in review: after an accepted gate the model learns the held-out incidents in one more pass,
+    yet the report gave the training pairs without it and did not say the figures are from before it."""
+    from recur.tuning.report import render_report
+
+    gate = {"verdict": "better", "n": 1, "mean_delta": 0.5, "interval": [0.5, 0.5], "recall3_lost": 0}
+    gate |= {"recall3_allowed": 0, "reason": "a mean gain"}
+    on_incidents = {**_REPORT, "eval_source": "held-out incidents (time split)", "gate": gate}
+    text = render_report({**on_incidents, "final_pass_pairs": 20, "trained_incident_count": 17})
+    assert "on 38 pairs (20 of them in the final pass), 1 epoch" in text, text
+    assert "  1 held-out incidents (time split) before training on them in a final pass (20 pairs):" in text
+    plain = render_report({**_REPORT, "final_pass_pairs": 0})  # none: as before
+    assert "on 18 pairs, 1 epoch" in plain and "final pass" not in plain
+
+
 def test_report_shows_the_model_in_use_and_names_a_newer_refused_candidate(tmp_path, monkeypatch):
     """Found in review: after a refused re-tune, `recur tune --report` showed the newest report, the
     refused candidate's, and the report of the model the KB uses could not be shown at all."""

@@ -31,7 +31,7 @@ from pathlib import Path
 from recur.retrieval.embed import TUNED_MANIFEST
 from recur.retrieval.models import DEFAULT_OUT, read_tuned_manifest, tuned_on
 from recur.tuning.data import INCIDENT_FLOOR, INCIDENT_FLOOR_PATTERNS, MEASURE_FLOOR, eval_kb, training_data
-from recur.tuning.report import REPORT, measured_on, previous_dir, rejected_dir
+from recur.tuning.report import REPORT, final_pass, measured_on, measured_text, previous_dir, rejected_dir
 from recur.util.errors import NotWritable, RecurError
 from recur.util.files import check_writable, only_one, share_files, swap_folder, work_folder, writing
 from recur.util.text import plural
@@ -701,7 +701,9 @@ def start_line(data) -> str:
     line = (
         f"{len(data.pairs)} training pairs from {len(data.docs)} patterns "
         f"({', '.join(f'{v} {k}' for k, v in sorted(data.kinds.items()))}); "
-        f"{measured_on(len(data.cases), data.eval_source, data.held_incidents)}, never trained on."
+        f"{measured_on(len(data.cases), data.eval_source, data.held_incidents)}, never trained on"
+        # found in review: an accepted model does learn the held-out incidents, after it was measured
+        + (" before the measurement (an accepted model learns them in a final pass)." if data.held_incidents else ".")
     )
     notes = [f"\nnote: {n}." for n in (data.note, data.feedback_note) if n]
     return line + "".join(notes)
@@ -715,7 +717,7 @@ def summary_lines(m: dict, cost: bool = True) -> list:
     bd, ad = m["eval_before_dense"], m["eval_after_dense"]
     lines = [f"note: {m['compared_note']}."] if m.get("compared_note") else []
     lines += [
-        f"{measured_on(m['eval_cases'], m['eval_source'], m.get('gate'))}:",
+        f"{measured_text(m, m['eval_cases'], m.get('gate'))}:",  # before the final pass, when there was one
         f"  hybrid      recall@1 {b['recall@1']:.3f} → {a['recall@1']:.3f} · recall@3 {b['recall@3']:.3f} → "
         f"{a['recall@3']:.3f} · MRR {b['mrr']:.3f} → {a['mrr']:.3f}",
         f"  dense-only  recall@1 {bd['recall@1']:.3f} → {ad['recall@1']:.3f} · recall@3 {bd['recall@3']:.3f} → "
@@ -730,8 +732,9 @@ def summary_lines(m: dict, cost: bool = True) -> list:
     resumed = (
         " (with the interrupted run it resumed)" if m.get("resumed_from_epoch") or m.get("resumed_at_step") else ""
     )
+    extra = f" + {final_pass(m)} in the final pass" if final_pass(m) else ""
     lines.append(
-        f"{m['pairs']} pairs × {plural(m['epochs'], 'epoch')} in {m['train_s']:.0f}s{resumed} ({m['pairs_per_s']:.1f} pairs/s, "
+        f"{m['pairs']} pairs × {plural(m['epochs'], 'epoch')}{extra} in {m['train_s']:.0f}s{resumed} ({m['pairs_per_s']:.1f} pairs/s, "
         f"{m['train_cpu_s']:.0f} CPU-s on {m['threads']} thread{'s' if m['threads'] != 1 else ''}); {m['duration_s']:.0f}s in all."
     )
     return lines
