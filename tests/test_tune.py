@@ -266,6 +266,32 @@ def test_a_rerun_with_nothing_changed_stops_before_training(tuned):
     assert {p.name for p in out.parent.iterdir()} == before and (out / "recur-model.json").read_text() == manifest
 
 
+def test_a_run_that_stops_before_training_removes_the_folder_a_killed_run_left(tmp_path):
+    """Found in review: the OUT.tmp-<pid> a run killed by SIGKILL left stayed when the next run stopped
+    early ("Not trained: … already is"), though docs/tuning.md says the next run removes it."""
+    import subprocess
+    import sys
+
+    from kbfactory import tune_kb
+
+    from recur.tuning.train import TrainConfig
+    from recur.tuning.tune import _prepare, run_tune
+
+    kb, out = tune_kb(tmp_path / "kb"), tmp_path / ".recur" / "model"
+    cfg = TrainConfig(epochs=1, seed=0, batch_size=8, lr=3e-5, freeze_layers=0)
+    model_id = _prepare(kb, out, None, None, cfg, 0.0, True, False, None, True).model_id  # nothing is loaded
+    out.mkdir(parents=True)  # OUT already holds the model this run would train
+    (out / "recur-model.json").write_text(json.dumps({"model_id": model_id, "kb": str(kb.resolve()), "accepted": True}))
+    gone = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    gone.kill()  # SIGKILL, as kill -9: the folder of its run stays
+    gone.wait()
+    left = out.with_name(f"model.tmp-{gone.pid}")
+    (left / "model").mkdir(parents=True)
+    done = run_tune(kb, out, None, epochs=1, seed=0, batch_size=8, progress=False)
+    assert done.manifest.get("unchanged") and not done.trained, done
+    assert not left.exists() and (out / "recur-model.json").is_file()
+
+
 @pytest.fixture(scope="module")
 def refused(tuned):
     """The same KB tuned again with another seed, demanding an impossible MRR gain: refused (the same

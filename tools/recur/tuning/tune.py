@@ -33,7 +33,7 @@ from recur.retrieval.models import DEFAULT_OUT, read_tuned_manifest, tuned_on
 from recur.tuning.data import INCIDENT_FLOOR, INCIDENT_FLOOR_PATTERNS, MEASURE_FLOOR, eval_kb, training_data
 from recur.tuning.report import REPORT, final_pass, measured_on, measured_text, previous_dir, rejected_dir
 from recur.util.errors import NotWritable, RecurError
-from recur.util.files import check_writable, only_one, share_files, swap_folder, work_folder, writing
+from recur.util.files import check_writable, only_one, remove_stale, share_files, swap_folder, work_folder, writing
 from recur.util.text import plural
 
 REFUSED = 3
@@ -176,6 +176,9 @@ def run_tune(
             check_writable(Path(index_dir), folder=True)  # makes its parent folder (.recur/)
     # two runs on one model folder would share its checkpoint (.partial) and swap over each other
     with only_one(out.with_name(out.name + ".lock"), f"{out}: recur tune"):
+        # before the early exits: found in review, a run stopped there (unchanged, refused before) left
+        # the OUT.tmp-<pid> of a run killed by SIGKILL (~270 MB), which work_folder removes only later
+        remove_stale(out)
         if unchanged(run):
             return _unchanged_outcome(run)
         if not force and (refused := refused_before(run)) is not None:
