@@ -195,10 +195,13 @@ def test_rollback_goes_back_to_the_previous_model_and_reindexes(tuned, tmp_path,
     res = CliRunner().invoke(cli, ["tune", "--rollback", "--kb", "kb"])
     assert res.exit_code == 0, res.output
     assert "Rolled back to the bundled base model" in res.output and "recur tune --rollback again" in res.output
+    base_id = embed.resolve(embed.DEFAULT).model_id
+    assert f"rebuilt with {base_id} (the model it replaced" in res.output, res.output  # not "with default"
     assert tuned_model_for(root / "kb") is None and (previous / "recur-model.json").is_file()
     assert index_model() == embed.resolve(embed.DEFAULT).model_id
     res = CliRunner().invoke(cli, ["tune", "--rollback", "--kb", "kb"])  # and back again
     assert res.exit_code == 0 and f"is {m['model_id']} again" in res.output, res.output
+    assert f"rebuilt with {m['model_id']}." in res.output, res.output  # its id, not its folder
     assert tuned_model_for(root / "kb") == model.resolve() and index_model() == m["model_id"]
     # an activation keeps the model it replaces at OUT.previous
     (model / "recur-model.json").write_text(json.dumps({**m, "model_id": "tuned:older"}))  # to tell them apart

@@ -767,6 +767,7 @@ def rollback(kb_dir, out_dir, index_dir) -> str:
     when none was kept (the bundled base model was in use), set the tuned model aside so the base
     model is used; the one replaced is kept at OUT.previous (a second rollback swaps back). Then
     the index is rebuilt with the model now in use, as `recur tune` does. Returns what was done."""
+    from recur.retrieval import embed
     from recur.retrieval.engine import ensure_index
     from recur.retrieval.models import active_model
 
@@ -792,6 +793,8 @@ def rollback(kb_dir, out_dir, index_dir) -> str:
             raise RecurError(f"nothing to roll back: no tuned model in {out} and none kept at {prev}")
     if index_dir is not None:
         ensure_index(kb_dir, index_dir, None, quiet=True)
-        done += f"; index {index_dir} rebuilt with {active_model(kb_dir, None)}"
+        # the model's id, as the other rollback names it: found in review, "rebuilt with default" one
+        # way and "rebuilt with /path/.recur/model" the other
+        done += f"; index {index_dir} rebuilt with {embed.resolve(active_model(kb_dir, None)).model_id}"
     undo = f" (the model it replaced is at {prev}: recur tune --rollback again swaps back)" if prev.is_dir() else ""
     return done + undo + "."
