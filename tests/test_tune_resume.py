@@ -358,3 +358,26 @@ def test_ctrl_c_while_training_says_where_the_checkpoint_is_and_that_a_rerun_res
     assert res.exit_code in (0, 3) and "Resuming from the checkpoint at step " in res.output, res.output
     name = edited.relative_to(kb).as_posix()
     assert f"note: {name} changed while this run tuned: the model learned, and was measured on," in res.output
+
+
+def test_ctrl_c_while_the_current_model_is_measured_says_nothing_was_written(tmp_path, monkeypatch, real_encoder):
+    """Found in review: Ctrl-C before training (while the current model is measured, the first minute of a
+    run on a large KB) printed only "Interrupted.", though docs/tuning.md's exit-130 row promises a line
+    saying no checkpoint was written and the model and index are as they were."""
+    from click.testing import CliRunner
+    from kbfactory import tune_kb
+
+    from recur.cli.main import cli
+    from recur.tuning import tune as tune_mod
+
+    def ctrl_c(*args):  # what Ctrl-C raises as the measurement runs
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(tune_mod, "measure", ctrl_c)
+    kb = tune_kb(tmp_path / "kb")
+    out = tmp_path / ".recur" / "model"
+    res = CliRunner().invoke(cli, ["tune", "--kb", str(kb), "--out", str(out), "--index", str(tmp_path / "idx")])
+    assert res.exit_code == 130, res.output
+    said = "Stopped before training: no checkpoint was written, the next run starts over. The previous model and"
+    assert said in res.output and res.output.rstrip().endswith("Interrupted."), res.output
+    assert not out.exists() and not list(out.parent.glob("model.tmp-*")) and not out.with_name("model.partial").exists()

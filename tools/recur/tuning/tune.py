@@ -186,7 +186,7 @@ def run_tune(
         with writing(out, "the tuned model"):
             run.work = work_folder(out)
         try:
-            before, fold_kb = _measure_current(run)
+            before, fold_kb = _measure_before(run)
             if at_ceiling(run, before):
                 return _ceiling_outcome(run, before, t_start)
             try:
@@ -349,6 +349,15 @@ def _measure_current(run: Run) -> tuple:
         f"(dense-only recall@3 {before.dense['recall@3']:.3f})"
     )
     return before, fold_kb
+
+
+def _measure_before(run: Run) -> tuple:
+    """_measure_current, with what Ctrl-C there leaves said: found in review, only "Interrupted."."""
+    try:
+        return _measure_current(run)
+    except KeyboardInterrupt:
+        log(interrupted_line(run.ckpt, training=False))
+        raise
 
 
 def _train_and_measure(run: Run, fold_kb) -> tuple:
@@ -681,10 +690,16 @@ def _final_index(run: Run, model) -> Path:
     return staged
 
 
-def interrupted_line(ckpt: Path) -> str:
-    """What Ctrl-C during training leaves: found in review, only "Interrupted." was said, not that the
-    work done was kept and a rerun goes on from it."""
+def interrupted_line(ckpt: Path, training: bool = True) -> str:
+    """What Ctrl-C during training (or, not ``training``, while the current model is measured before it)
+    leaves: found in review, only "Interrupted." was said, not that the work done was kept and a rerun goes
+    on from it, nor (before training) that nothing was written and the model and index in use stand."""
     files = [f for f in ckpt.rglob("*") if f.is_file()] if ckpt.is_dir() else []
+    if not files and not training:
+        return (
+            "Stopped before training: no checkpoint was written, the next run starts over. The previous model "
+            "and index are as they were."
+        )
     if not files:
         return (
             "No checkpoint was written yet (one is, each epoch and every 5 minutes within one): the next "
