@@ -232,6 +232,15 @@ def test_without_a_progress_bar_a_long_epoch_says_where_it_is(monkeypatch, capsy
     within = re.findall(r"epoch 1/1: batch (\d)/5, mean loss [0-9.]+, \d+s \(about \d+s more for this epoch\)", err)
     assert within == ["1", "2", "3", "4"], err
     assert re.search(r"epoch 1/1: mean loss [0-9.]+ over 5 batch", err)
+    # more epochs to come: the time to the end of the training too (found in review: this epoch's alone)
+    cfg = train_mod.TrainConfig(epochs=2, **LIGHT)
+    train_mod.train(train_mod.load_trainable(embed.resolve(embed.DEFAULT).path), PAIRS, DOCS, cfg, progress=False)
+    err = capsys.readouterr().err
+    first = re.findall(
+        r"epoch 1/2: batch \d/5, .*\(about \d+s more for this epoch, about \d+s to the end of epoch 2\)", err
+    )
+    last = re.findall(r"epoch 2/2: batch \d/5, mean loss [0-9.]+, \d+s \(about \d+s more for this epoch\)", err)
+    assert len(first) == len(last) == 4, err
 
 
 def test_a_checkpoint_that_cannot_be_written_is_a_clean_error_and_leaves_no_temp_file(tmp_path, real_encoder):
