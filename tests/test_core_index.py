@@ -921,3 +921,21 @@ def test_recur_index_quiet_keeps_the_warning_of_files_left_out_and_an_up_to_date
         assert res.exit_code == 0, res.output
         assert res.stderr.count(said) == 1 and res.stdout == "", res.output
     assert res.stderr.splitlines()[-1].startswith(f"Index {tmp_path / 'index'} is up to date")
+
+
+def test_recur_index_names_the_model_the_index_is_built_with(kb_dir, tmp_path):
+    """Found in review: neither `recur index` nor `recur suggest` named the model, so after a rollback or a
+    re-tune which model answers was left to be guessed. The summary line names it; -q stays quiet."""
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+    from recur.retrieval import embed
+
+    model_id = embed.resolve(FAKE).model_id
+    args = ["index", "--kb", str(kb_dir), "--index", str(tmp_path / "index"), "--model", FAKE]
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 0, res.output
+    assert res.stderr.splitlines()[-1].startswith(f"Indexed 3 patterns into {tmp_path / 'index'} (model {model_id}): ")
+    res = CliRunner().invoke(cli, args)
+    assert res.stderr.splitlines()[-1] == f"Index {tmp_path / 'index'} is up to date (model {model_id}).", res.output
+    assert CliRunner().invoke(cli, [*args, "-q"]).output == ""

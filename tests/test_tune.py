@@ -195,10 +195,13 @@ def test_rollback_goes_back_to_the_previous_model_and_reindexes(tuned, tmp_path,
     res = CliRunner().invoke(cli, ["tune", "--rollback", "--kb", "kb"])
     assert res.exit_code == 0, res.output
     assert "Rolled back to the bundled base model" in res.output and "recur tune --rollback again" in res.output
+    base_id = embed.resolve(embed.DEFAULT).model_id
+    assert f"rebuilt with {base_id} (the model it replaced" in res.output, res.output  # not "with default"
     assert tuned_model_for(root / "kb") is None and (previous / "recur-model.json").is_file()
     assert index_model() == embed.resolve(embed.DEFAULT).model_id
     res = CliRunner().invoke(cli, ["tune", "--rollback", "--kb", "kb"])  # and back again
     assert res.exit_code == 0 and f"is {m['model_id']} again" in res.output, res.output
+    assert f"rebuilt with {m['model_id']}." in res.output, res.output  # its id, not its folder
     assert tuned_model_for(root / "kb") == model.resolve() and index_model() == m["model_id"]
     # an activation keeps the model it replaces at OUT.previous
     (model / "recur-model.json").write_text(json.dumps({**m, "model_id": "tuned:older"}))  # to tell them apart
@@ -264,6 +267,32 @@ def test_a_rerun_with_nothing_changed_stops_before_training(tuned):
     assert "another --seed" in res.output and "The current model stays." in res.output
     assert "Training " not in res.output
     assert {p.name for p in out.parent.iterdir()} == before and (out / "recur-model.json").read_text() == manifest
+
+
+def test_a_run_that_stops_before_training_removes_the_folder_a_killed_run_left(tmp_path):
+    """Found in review: the OUT.tmp-<pid> a run killed by SIGKILL left stayed when the next run stopped
+    early ("Not trained: … already is"), though docs/tuning.md says the next run removes it."""
+    import subprocess
+    import sys
+
+    from kbfactory import tune_kb
+
+    from recur.tuning.train import TrainConfig
+    from recur.tuning.tune import _prepare, run_tune
+
+    kb, out = tune_kb(tmp_path / "kb"), tmp_path / ".recur" / "model"
+    cfg = TrainConfig(epochs=1, seed=0, batch_size=8, lr=3e-5, freeze_layers=0)
+    model_id = _prepare(kb, out, None, None, cfg, 0.0, True, False, None, True).model_id  # nothing is loaded
+    out.mkdir(parents=True)  # OUT already holds the model this run would train
+    (out / "recur-model.json").write_text(json.dumps({"model_id": model_id, "kb": str(kb.resolve()), "accepted": True}))
+    gone = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    gone.kill()  # SIGKILL, as kill -9: the folder of its run stays
+    gone.wait()
+    left = out.with_name(f"model.tmp-{gone.pid}")
+    (left / "model").mkdir(parents=True)
+    done = run_tune(kb, out, None, epochs=1, seed=0, batch_size=8, progress=False)
+    assert done.manifest.get("unchanged") and not done.trained, done
+    assert not left.exists() and (out / "recur-model.json").is_file()
 
 
 @pytest.fixture(scope="module")
@@ -479,6 +508,21 @@ def test_report_of_an_intact_report_file(tmp_path, monkeypatch):
     assert "in use for" not in res.output
     res = CliRunner().invoke(cli, ["tune", "--out", str(model), "--report", "--json"])
     assert res.exit_code == 0 and json.loads(res.output) == report
+
+
+def test_a_report_of_a_model_that_learned_its_held_out_incidents_after_the_measurement_says_so():
+    """Found in review: after an accepted gate the model learns the held-out incidents in one more pass,
+    yet the report gave the training pairs without it and did not say the figures are from before it."""
+    from recur.tuning.report import render_report
+
+    gate = {"verdict": "better", "n": 1, "mean_delta": 0.5, "interval": [0.5, 0.5], "recall3_lost": 0}
+    gate |= {"recall3_allowed": 0, "reason": "a mean gain"}
+    on_incidents = {**_REPORT, "eval_source": "held-out incidents (time split)", "gate": gate}
+    text = render_report({**on_incidents, "final_pass_pairs": 20, "trained_incident_count": 17})
+    assert "on 38 pairs (20 of them in the final pass), 1 epoch" in text, text
+    assert "  1 held-out incidents (time split) before training on them in a final pass (20 pairs):" in text
+    plain = render_report({**_REPORT, "final_pass_pairs": 0})  # none: as before
+    assert "on 18 pairs, 1 epoch" in plain and "final pass" not in plain
 
 
 def test_report_shows_the_model_in_use_and_names_a_newer_refused_candidate(tmp_path, monkeypatch):

@@ -389,7 +389,10 @@ def test_enough_linked_incidents_measure_on_the_newest_ones(tmp_path):
     assert data.kinds["incident"] == 26 and len(data.late_pairs) == 11
     from recur.tuning.tune import start_line  # said "11 incidents (held-out incidents (time split))"
 
-    assert start_line(data).endswith("; 11 held-out incidents (time split), never trained on.")
+    assert start_line(data).endswith(
+        "; 11 held-out incidents (time split), never trained on before the measurement (an accepted model "
+        "learns them in a final pass)."
+    )
     fold = eval_kb(kb, data)  # the measuring index's KB: without the held-out incidents
     assert set(fold.incidents) == set(kb.incidents) - set(newest) and len(kb.incidents) == 38
     assert all(i not in {x.id for x in fold.incidents_for(pid)} for pid in kb.patterns for i in newest)

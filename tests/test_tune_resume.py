@@ -232,6 +232,15 @@ def test_without_a_progress_bar_a_long_epoch_says_where_it_is(monkeypatch, capsy
     within = re.findall(r"epoch 1/1: batch (\d)/5, mean loss [0-9.]+, \d+s \(about \d+s more for this epoch\)", err)
     assert within == ["1", "2", "3", "4"], err
     assert re.search(r"epoch 1/1: mean loss [0-9.]+ over 5 batch", err)
+    # more epochs to come: the time to the end of the training too (found in review: this epoch's alone)
+    cfg = train_mod.TrainConfig(epochs=2, **LIGHT)
+    train_mod.train(train_mod.load_trainable(embed.resolve(embed.DEFAULT).path), PAIRS, DOCS, cfg, progress=False)
+    err = capsys.readouterr().err
+    first = re.findall(
+        r"epoch 1/2: batch \d/5, .*\(about \d+s more for this epoch, about \d+s to the end of epoch 2\)", err
+    )
+    last = re.findall(r"epoch 2/2: batch \d/5, mean loss [0-9.]+, \d+s \(about \d+s more for this epoch\)", err)
+    assert len(first) == len(last) == 4, err
 
 
 def test_a_checkpoint_that_cannot_be_written_is_a_clean_error_and_leaves_no_temp_file(tmp_path, real_encoder):
@@ -358,3 +367,26 @@ def test_ctrl_c_while_training_says_where_the_checkpoint_is_and_that_a_rerun_res
     assert res.exit_code in (0, 3) and "Resuming from the checkpoint at step " in res.output, res.output
     name = edited.relative_to(kb).as_posix()
     assert f"note: {name} changed while this run tuned: the model learned, and was measured on," in res.output
+
+
+def test_ctrl_c_while_the_current_model_is_measured_says_nothing_was_written(tmp_path, monkeypatch, real_encoder):
+    """Found in review: Ctrl-C before training (while the current model is measured, the first minute of a
+    run on a large KB) printed only "Interrupted.", though docs/tuning.md's exit-130 row promises a line
+    saying no checkpoint was written and the model and index are as they were."""
+    from click.testing import CliRunner
+    from kbfactory import tune_kb
+
+    from recur.cli.main import cli
+    from recur.tuning import tune as tune_mod
+
+    def ctrl_c(*args):  # what Ctrl-C raises as the measurement runs
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(tune_mod, "measure", ctrl_c)
+    kb = tune_kb(tmp_path / "kb")
+    out = tmp_path / ".recur" / "model"
+    res = CliRunner().invoke(cli, ["tune", "--kb", str(kb), "--out", str(out), "--index", str(tmp_path / "idx")])
+    assert res.exit_code == 130, res.output
+    said = "Stopped before training: no checkpoint was written, the next run starts over. The previous model and"
+    assert said in res.output and res.output.rstrip().endswith("Interrupted."), res.output
+    assert not out.exists() and not list(out.parent.glob("model.tmp-*")) and not out.with_name("model.partial").exists()

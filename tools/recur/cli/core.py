@@ -405,7 +405,9 @@ def index(kb_dir, index_dir, model, rebuild, strict, quiet):
     nothing is written and the command fails instead (for a scheduled update: the index served
     keeps the pattern as it was until the file is fixed)."""
     import time
+    from pathlib import Path
 
+    from recur.retrieval import index as index_mod
     from recur.retrieval.engine import ensure_index
     from recur.tuning.data import retune_advice
 
@@ -418,11 +420,14 @@ def index(kb_dir, index_dir, model, rebuild, strict, quiet):
         _warn_left_out(index_dir)
     if quiet:
         return
+    # the model the index was built with, which suggest and serve search with: found in review, neither
+    # `recur index` nor `recur suggest` named it, so a rollback or a re-tune left it to be guessed
+    model_id = (index_mod.read_manifest(Path(index_dir)) or {}).get("model") or "?"
     if stats is None:
-        click.echo(f"Index {index_dir} is up to date.", err=True)
+        click.echo(f"Index {index_dir} is up to date (model {model_id}).", err=True)
     else:
         click.echo(
-            f"Indexed {stats.patterns} patterns into {index_dir}: {stats.embedded} embedded, "
+            f"Indexed {stats.patterns} patterns into {index_dir} (model {model_id}): {stats.embedded} embedded, "
             f"{stats.reused} unchanged, {stats.removed} removed ({time.perf_counter() - t0:.1f}s).",
             err=True,
         )

@@ -227,6 +227,7 @@ class EngineHolder:
             return self._check_served(engine, files)
         if not build:
             return False
+        served_model = engine.manifest.get("model")  # a rollback or a re-tune swaps it under the server
         try:
             changed = engine.reload_if_changed()
         except RecurError as exc:
@@ -238,7 +239,7 @@ class EngineHolder:
             self._served = files
             self.reloads += 1
             self.loaded_at = time.time()
-            _say_reloaded(engine, build)
+            _say_reloaded(engine, build, served_model)
         return changed
 
     def _check_served(self, engine, files: tuple) -> bool:
@@ -429,12 +430,21 @@ class EngineHolder:
         return False
 
 
-def _say_reloaded(engine, build: str) -> None:
+def _say_reloaded(engine, build: str, served_model) -> None:
+    """The reload's line (reloaded_line) on stderr."""
+    print(reloaded_line(engine.manifest, len(engine.docs), build, served_model), file=sys.stderr)
+
+
+def reloaded_line(manifest: dict, count: int, build: str, served_model) -> str:
     """The reload's line; a warning when the rebuilt index left pattern files out (a non-strict `recur
     index` over a KB with a broken file): a pattern that silently stopped answering was said at no level,
-    like a plain reload (found in an operator's review)."""
-    warn = "warning: " if engine.manifest.get("left_out") else ""
-    print(f"{warn}Reloaded the index ({_patterns(engine.manifest, len(engine.docs))}, build {build}).", file=sys.stderr)
+    like a plain reload (found in an operator's review). It names the model when the new index's is not
+    the one served before (``served_model``): found in review, a `recur tune --rollback` under a running
+    server was logged as a plain reload, the model that answers changed unsaid."""
+    warn = "warning: " if manifest.get("left_out") else ""
+    now = manifest.get("model")
+    model = f", model {served_model} → {now}" if served_model and now and now != served_model else ""
+    return f"{warn}Reloaded the index ({_patterns(manifest, count)}, build {build}{model})."
 
 
 def _patterns(manifest: dict, count: int) -> str:

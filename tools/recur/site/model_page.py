@@ -95,10 +95,17 @@ def _row(label: str, value: str) -> str:
 def _measured(r: dict) -> str:
     """What the model was measured on, e.g. "13 held-out incidents (time split)": found in review, a model
     measured on held-out incidents was said to be measured on "13 eval cases (held-out incidents ...)"."""
-    from recur.tuning.report import measured_on
+    from recur.tuning.report import measured_text
 
     n = (r.get("before", {}).get("hybrid") or {}).get("cases", len(r.get("cases") or []))
-    return measured_on(n, str(r.get("eval_source", "?")), r.get("gate"))
+    return measured_text(r, n, r.get("gate"))
+
+
+def _pairs(r: dict) -> str:
+    """The pairs trained on, a final pass's included (tuning.report.pairs_text); "?" when not recorded."""
+    from recur.tuning.report import pairs_text
+
+    return pairs_text(r) if "pairs" in r else "? pairs"
 
 
 def _questions(r: dict) -> str:
@@ -126,6 +133,8 @@ def _decision(r: dict, live: dict) -> list:
 
 
 def _card(r: dict, state: str, folder) -> str:
+    from recur.tuning.report import final_pass
+
     if state == "active" and r.get("activated", True) is False:  # --model-dir: a folder this KB does not use
         status = (
             badge("accepted", "st-draft")
@@ -145,9 +154,9 @@ def _card(r: dict, state: str, folder) -> str:
         _row("Tuned on", esc(str(r.get("date", "?"))[:16].replace("T", " "))),
         _row(
             "Training",
-            f"{esc(r.get('pairs', '?'))} pairs · {esc(_epochs(r.get('epochs')))} · seed {esc(r.get('seed', '?'))}",
+            f"{esc(_pairs(r))} · {esc(_epochs(r.get('epochs')))} · seed {esc(r.get('seed', '?'))}",
         ),
-        _row("Measured on", f"{esc(_measured(r))}, never trained on"),
+        _row("Measured on", esc(_measured(r)) + ("" if final_pass(r) else ", never trained on")),
         _row("Folder", f"<code>{esc(folder)}</code>"),
     ]
     return raw('<dl class="recur-card" data-search-exclude>\n' + "\n".join(rows) + "\n</dl>")

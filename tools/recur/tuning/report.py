@@ -115,6 +115,10 @@ def build_report(manifest: dict, data, before, after, kb) -> dict:
         "incident_note": manifest.get("incident_note", ""),
         "compared_note": manifest.get("compared_note", ""),
         "linked_incidents": manifest.get("linked_incidents", 0),
+        # an accepted model measured on held-out incidents then learns them in one more pass: the figures
+        # are the model's before it (found in review: "never trained on" was said of the final model)
+        "final_pass_pairs": manifest.get("final_pass_pairs", 0),
+        "trained_incident_count": len(manifest.get("trained_incidents") or []),
         "before": {"hybrid": before.hybrid, "dense": before.dense},
         "after": {"hybrid": after.hybrid, "dense": after.dense},
         "summary": {
@@ -279,18 +283,44 @@ def measured_on(n: int, source: str, gate) -> str:
     return f"{n} {source}" if source.startswith(what) else f"{n} {what} ({source})"
 
 
+def final_pass(r: dict) -> int:
+    """The pairs of the final pass over the held-out incidents after the measurement (0: none; an older
+    report, or one of a refused candidate or measured on eval cases, has none)."""
+    n = r.get("final_pass_pairs")
+    return n if isinstance(n, int) and not isinstance(n, bool) and n > 0 else 0
+
+
+def measured_text(r: dict, n: int, gate) -> str:
+    """What the report's figures were measured on, and when: "17 held-out incidents (time split) before
+    training on them in a final pass (20 pairs)" for a model that learned them after the measurement,
+    else measured_on's "17 held-out incidents (time split)" (never trained on)."""
+    what = measured_on(n, str(r.get("eval_source", "?")), gate)
+    if final_pass(r):
+        return f"{what} before training on them in a final pass ({plural(final_pass(r), 'pair')})"
+    return what
+
+
+def pairs_text(r: dict) -> str:
+    """The pairs trained on, the final pass's included: "866 pairs (20 of them in the final pass)"."""
+    extra = final_pass(r)
+    pairs = r["pairs"]
+    if not extra or not isinstance(pairs, int):
+        return f"{pairs} pairs"
+    return f"{pairs + extra} pairs ({extra} of them in the final pass)"
+
+
 def render_report(r: dict, live: dict | None = None) -> str:
     """The report as text; ``live`` (in_use) says what the KB uses now, else the report's record."""
     b, a = r["before"], r["after"]
     gate = r.get("gate")
     lines = [
         f"Tuned model {r['model_id']} — {state_text(r, live or {})}",
-        f"  tuned {r['date'][:16]} on {r['pairs']} pairs, {plural(r['epochs'], 'epoch')}, seed {r['seed']}; "
+        f"  tuned {r['date'][:16]} on {pairs_text(r)}, {plural(r['epochs'], 'epoch')}, seed {r['seed']}; "
         f"compared with {r['compared_with']}",
     ]
     if live and not live["active"]:
         lines.append(f"  in use for {live['kb']}: {live['uses']}")
-    lines.append(f"  {measured_on(len(r['cases']), r['eval_source'], gate)}:")
+    lines.append(f"  {measured_text(r, len(r['cases']), gate)}:")
     for mode in ("hybrid", "dense"):
         lines.append(
             f"    {mode:7} recall@1 {b[mode]['recall@1']:.3f} → {a[mode]['recall@1']:.3f} · recall@3 "

@@ -307,10 +307,14 @@ def _progress_line(epoch: int, epochs: int, at: tuple, loss: float, began: tuple
     training and this epoch began). The time is the training's so far, as the epoch's line says it."""
     finished, total, done = at
     now = time.perf_counter()
-    spent, left = now - began[0], (now - began[1]) / max(done, 1) * (total - finished)
+    pace = (now - began[1]) / max(done, 1)
+    spent, left = now - began[0], pace * (total - finished)
+    # found in review: the estimate covered this epoch only, and a default run trains up to 5 of them
+    later = epochs - epoch - 1
+    rest = f", about {left + pace * total * later:.0f}s to the end of epoch {epochs}" if later > 0 else ""
     print(
         f"  epoch {epoch + 1}/{epochs}: batch {finished}/{total}, mean loss {loss:.3f}, {spent:.0f}s "
-        f"(about {left:.0f}s more for this epoch)",
+        f"(about {left:.0f}s more for this epoch{rest})",
         file=sys.stderr,
     )
 

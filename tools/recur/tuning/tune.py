@@ -31,9 +31,9 @@ from pathlib import Path
 from recur.retrieval.embed import TUNED_MANIFEST
 from recur.retrieval.models import DEFAULT_OUT, read_tuned_manifest, tuned_on
 from recur.tuning.data import INCIDENT_FLOOR, INCIDENT_FLOOR_PATTERNS, MEASURE_FLOOR, eval_kb, training_data
-from recur.tuning.report import REPORT, measured_on, previous_dir, rejected_dir
+from recur.tuning.report import REPORT, final_pass, measured_on, measured_text, previous_dir, rejected_dir
 from recur.util.errors import NotWritable, RecurError
-from recur.util.files import check_writable, only_one, share_files, swap_folder, work_folder, writing
+from recur.util.files import check_writable, only_one, remove_stale, share_files, swap_folder, work_folder, writing
 from recur.util.text import plural
 
 REFUSED = 3
@@ -176,6 +176,9 @@ def run_tune(
             check_writable(Path(index_dir), folder=True)  # makes its parent folder (.recur/)
     # two runs on one model folder would share its checkpoint (.partial) and swap over each other
     with only_one(out.with_name(out.name + ".lock"), f"{out}: recur tune"):
+        # before the early exits: found in review, a run stopped there (unchanged, refused before) left
+        # the OUT.tmp-<pid> of a run killed by SIGKILL (~270 MB), which work_folder removes only later
+        remove_stale(out)
         if unchanged(run):
             return _unchanged_outcome(run)
         if not force and (refused := refused_before(run)) is not None:
@@ -183,7 +186,7 @@ def run_tune(
         with writing(out, "the tuned model"):
             run.work = work_folder(out)
         try:
-            before, fold_kb = _measure_current(run)
+            before, fold_kb = _measure_before(run)
             if at_ceiling(run, before):
                 return _ceiling_outcome(run, before, t_start)
             try:
@@ -346,6 +349,15 @@ def _measure_current(run: Run) -> tuple:
         f"(dense-only recall@3 {before.dense['recall@3']:.3f})"
     )
     return before, fold_kb
+
+
+def _measure_before(run: Run) -> tuple:
+    """_measure_current, with what Ctrl-C there leaves said: found in review, only "Interrupted."."""
+    try:
+        return _measure_current(run)
+    except KeyboardInterrupt:
+        log(interrupted_line(run.ckpt, training=False))
+        raise
 
 
 def _train_and_measure(run: Run, fold_kb) -> tuple:
@@ -678,10 +690,16 @@ def _final_index(run: Run, model) -> Path:
     return staged
 
 
-def interrupted_line(ckpt: Path) -> str:
-    """What Ctrl-C during training leaves: found in review, only "Interrupted." was said, not that the
-    work done was kept and a rerun goes on from it."""
+def interrupted_line(ckpt: Path, training: bool = True) -> str:
+    """What Ctrl-C during training (or, not ``training``, while the current model is measured before it)
+    leaves: found in review, only "Interrupted." was said, not that the work done was kept and a rerun goes
+    on from it, nor (before training) that nothing was written and the model and index in use stand."""
     files = [f for f in ckpt.rglob("*") if f.is_file()] if ckpt.is_dir() else []
+    if not files and not training:
+        return (
+            "Stopped before training: no checkpoint was written, the next run starts over. The previous model "
+            "and index are as they were."
+        )
     if not files:
         return (
             "No checkpoint was written yet (one is, each epoch and every 5 minutes within one): the next "
@@ -701,7 +719,9 @@ def start_line(data) -> str:
     line = (
         f"{len(data.pairs)} training pairs from {len(data.docs)} patterns "
         f"({', '.join(f'{v} {k}' for k, v in sorted(data.kinds.items()))}); "
-        f"{measured_on(len(data.cases), data.eval_source, data.held_incidents)}, never trained on."
+        f"{measured_on(len(data.cases), data.eval_source, data.held_incidents)}, never trained on"
+        # found in review: an accepted model does learn the held-out incidents, after it was measured
+        + (" before the measurement (an accepted model learns them in a final pass)." if data.held_incidents else ".")
     )
     notes = [f"\nnote: {n}." for n in (data.note, data.feedback_note) if n]
     return line + "".join(notes)
@@ -715,7 +735,7 @@ def summary_lines(m: dict, cost: bool = True) -> list:
     bd, ad = m["eval_before_dense"], m["eval_after_dense"]
     lines = [f"note: {m['compared_note']}."] if m.get("compared_note") else []
     lines += [
-        f"{measured_on(m['eval_cases'], m['eval_source'], m.get('gate'))}:",
+        f"{measured_text(m, m['eval_cases'], m.get('gate'))}:",  # before the final pass, when there was one
         f"  hybrid      recall@1 {b['recall@1']:.3f} → {a['recall@1']:.3f} · recall@3 {b['recall@3']:.3f} → "
         f"{a['recall@3']:.3f} · MRR {b['mrr']:.3f} → {a['mrr']:.3f}",
         f"  dense-only  recall@1 {bd['recall@1']:.3f} → {ad['recall@1']:.3f} · recall@3 {bd['recall@3']:.3f} → "
@@ -730,8 +750,9 @@ def summary_lines(m: dict, cost: bool = True) -> list:
     resumed = (
         " (with the interrupted run it resumed)" if m.get("resumed_from_epoch") or m.get("resumed_at_step") else ""
     )
+    extra = f" + {final_pass(m)} in the final pass" if final_pass(m) else ""
     lines.append(
-        f"{m['pairs']} pairs × {plural(m['epochs'], 'epoch')} in {m['train_s']:.0f}s{resumed} ({m['pairs_per_s']:.1f} pairs/s, "
+        f"{m['pairs']} pairs × {plural(m['epochs'], 'epoch')}{extra} in {m['train_s']:.0f}s{resumed} ({m['pairs_per_s']:.1f} pairs/s, "
         f"{m['train_cpu_s']:.0f} CPU-s on {m['threads']} thread{'s' if m['threads'] != 1 else ''}); {m['duration_s']:.0f}s in all."
     )
     return lines
@@ -761,6 +782,7 @@ def rollback(kb_dir, out_dir, index_dir) -> str:
     when none was kept (the bundled base model was in use), set the tuned model aside so the base
     model is used; the one replaced is kept at OUT.previous (a second rollback swaps back). Then
     the index is rebuilt with the model now in use, as `recur tune` does. Returns what was done."""
+    from recur.retrieval import embed
     from recur.retrieval.engine import ensure_index
     from recur.retrieval.models import active_model
 
@@ -786,6 +808,8 @@ def rollback(kb_dir, out_dir, index_dir) -> str:
             raise RecurError(f"nothing to roll back: no tuned model in {out} and none kept at {prev}")
     if index_dir is not None:
         ensure_index(kb_dir, index_dir, None, quiet=True)
-        done += f"; index {index_dir} rebuilt with {active_model(kb_dir, None)}"
+        # the model's id, as the other rollback names it: found in review, "rebuilt with default" one
+        # way and "rebuilt with /path/.recur/model" the other
+        done += f"; index {index_dir} rebuilt with {embed.resolve(active_model(kb_dir, None)).model_id}"
     undo = f" (the model it replaced is at {prev}: recur tune --rollback again swaps back)" if prev.is_dir() else ""
     return done + undo + "."
