@@ -88,6 +88,8 @@ PINNED_SIGNALS = (
 PINNED_TEXTS = {
     "pod-7 04:12 Warmup check failed: relay answered with statuscode: 502 (try 9)": [(PINNED_SIGNALS[0], "exact")],
     "pod-7 04:12 Warmup check failed: relay answered with statuscode: 403 (try 9)": [],
+    # a status of the signal's class: its 502 an example (util.text.pin_value)
+    "pod-7 04:12 Warmup check failed: relay answered with statuscode: 503 (try 9)": [(PINNED_SIGNALS[0], "exact")],
     "RelayClient: [Errno 13] Connection refused by relay-primary; "
     "RelayClient: [Errno 111] Connection refused by relay-primary": [(PINNED_SIGNALS[1], "exact")],
     "\U0001f525 RelayClient: [Errno 13] Connection refused by relay-primary": [],
@@ -791,6 +793,7 @@ def test_ranker_js_reads_a_texts_statuses_errnos_and_exit_codes_as_python(tmp_pa
         "exited 0", "connect() failed (110: Connection timed out)", "(64) busy (12:30) (7: x", "🔥 statuscode: 418",
         "code ٣٠٠ and [Errno ٢٤]", "  HTTP  502  .", "status: 200ms code 500.5 code 5000",
         "HTTPCode_ELB_503_Count barcode 404 opcode 500", "StatusCode 301 fooStatus 302 FOOStatus 303",
+        "[Errno -2] Name or service not known; exit code -1; statuscode: -500 statuscode: 503",
     ]  # fmt: skip
     (tmp_path / "texts.json").write_text(json.dumps(texts))
     shutil.copyfile(bundle.HERE / "ranker.js", tmp_path / "ranker.mjs")
@@ -804,6 +807,7 @@ def test_ranker_js_reads_a_texts_statuses_errnos_and_exit_codes_as_python(tmp_pa
     assert json.loads(run.stdout) == py
     assert py[0][0] == [[0, "401", "status"]] and py[1][0] == [] and py[7][0] == [[0, "24", "errno"]]
     assert [kind for _, _, kind in text.pinned_kinds(texts[10])] == ["exit"] * 6 and py[11][0] == []
+    assert py[20][0] == [[3, "503", "status"]]  # none after "-": a resolver's errno
 
 
 WORDS_JS = """

@@ -42,8 +42,8 @@ from recur.util.text import (
     negates,
     normalise_signal,
     numbers_at,
+    pin_value,
     pinned_kinds,
-    pinned_numbers,
     signal_key,
     signal_words,
     split_words,
@@ -340,13 +340,13 @@ def _status_line(toks: set, statuses: set) -> bool:
 
 @lru_cache(maxsize=100_000)
 def _pin_offsets(raw: str) -> tuple:
-    """The numbers a signal pins (util.text.pinned_numbers) as (where its "#" is in its normalised text, digits).
-    Cached: a query reads those of the signals it may match, the same few again and again."""
-    pins = pinned_numbers(raw)
+    """The numbers a signal pins (util.text.pinned_kinds) as (where its "#" is in its normalised text, kind,
+    pin_value). Cached: a query reads those of the signals it may match, the same few again and again."""
+    pins = pinned_kinds(raw)
     if not pins:
         return ()
     runs = numbers_at(raw)[1]
-    return tuple((runs[k][0], digits) for k, digits in pins)
+    return tuple((runs[k][0], kind, pin_value(kind, digits)) for k, digits, kind in pins)
 
 
 def as_written(raw: str, ident: str) -> str:
@@ -357,20 +357,24 @@ def as_written(raw: str, ident: str) -> str:
 
 @lru_cache(maxsize=100_000)
 def _pin_kinds(raw: str) -> frozenset:
-    """The (kind, digits) of the numbers a signal pins (util.text.pinned_kinds): what ``_contradicted`` reads."""
-    return frozenset((kind, digits) for _, digits, kind in pinned_kinds(raw))
+    """The (kind, pin_value) of the numbers a signal pins (util.text.pinned_kinds): what ``_contradicted`` reads."""
+    return frozenset((kind, pin_value(kind, digits)) for _, digits, kind in pinned_kinds(raw))
 
 
 def said_numbers(text: str) -> tuple[set, set]:
     """(the kinds of number ``text`` writes as a status, an errno or an exit code: util.text.pinned_kinds; every
-    number in it, when it writes any): what ``_contradicted`` reads of a query."""
+    number in it and each one's class as a status (util.text.pin_value), when it writes any): what
+    ``_contradicted`` reads of a query."""
     said = pinned_kinds(text)
-    return {kind for _, _, kind in said}, set(re.findall(r"\d+", text)) if said else set()
+    if not said:
+        return set(), set()
+    numbers = set(re.findall(r"\d+", text))
+    return {kind for _, _, kind in said}, numbers | {pin_value("status", n) for n in numbers}
 
 
 def _contradicted(pins: frozenset, said: tuple) -> bool:
     """Whether a text (``said``: said_numbers) contradicts a signal's pins (``_pin_kinds``): it writes a number of
-    that kind (an errno) and the signal's (99) nowhere. Then the signal is no evidence by its words or its meaning
+    that kind (an errno) and the signal's (99; a status of its class, 5xx) nowhere. Then the signal is no evidence by its words or its meaning
     (UNLIKE), only by an identifier of its own that counts alone."""
     kinds, numbers = said
     return any(kind in kinds and digits not in numbers for kind, digits in pins)
@@ -378,11 +382,12 @@ def _contradicted(pins: frozenset, said: tuple) -> bool:
 
 def _found_whole(norm: str, pins: list, norm_q: str, q_numbers: dict) -> bool:
     """Whether a signal's normalised text is in the query's with the numbers it pins (``pins``: (where its "#"
-    is in ``norm``, digits), util.text.pinned_numbers) the same there (``q_numbers``: the query's by where its
-    "#" is, util.text.numbers_at): at one place at least, a text may hold the line twice."""
+    is in ``norm``, kind, pin_value), ``_pin_offsets``) the same there (``q_numbers``: the query's by where its
+    "#" is, util.text.numbers_at; a status of the same class): at one place at least, a text may hold the line
+    twice."""
     at = norm_q.find(norm)
     while at >= 0 and pins:
-        if all(q_numbers.get(at + off) == digits for off, digits in pins):
+        if all(pin_value(kind, q_numbers.get(at + off, "")) == value for off, kind, value in pins):
             return True
         at = norm_q.find(norm, at + 1)
     return at >= 0

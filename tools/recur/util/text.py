@@ -511,14 +511,30 @@ def pinned_kinds(text: str) -> list[tuple[int, str, str]]:
             kinds[m.start()] = "errno"
         elif said := _ERRNO_BEFORE.search(text, max(0, m.start() - 24), m.start()):
             kinds[m.start()] = "errno" if said.group(1) else "exit"
-    return [(k, m.group(), kinds[m.start()]) for k, m in enumerate(runs) if m.start() in kinds]
+    # a number after "-" is none of them: a resolver's errno ("[Errno -2] Name or service not known", "[Errno -3]
+    # Temporary failure in name resolution") is one of a few ways of saying the name did not resolve, and
+    # pinned, -2 contradicted a signal of -3 (review: dns-resolution-failure 0.845 -> 0.682)
+    return [
+        (k, m.group(), kinds[m.start()])
+        for k, m in enumerate(runs)
+        if m.start() in kinds and not (m.start() and text[m.start() - 1] == "-")
+    ]
+
+
+def pin_value(kind: str, digits: str) -> str:
+    """What of a pinned number (pinned_kinds) a text must say the same: an HTTP status's class ("5xx": a signal's
+    500 was an example, a 503 is the same failure, a 401 another), an errno's or an exit code's digits. Found in
+    review: "... statuscode: 503" contradicted bad-deploy-crashloop's "... statuscode: 500" (0.845 high -> 0.505),
+    "googleapi: Error 429: Quota exceeded" the signal "... Error 403: ..." (0.943 -> 0.75)."""
+    return f"{digits[0]}xx" if kind == "status" and len(digits) == 3 else digits
 
 
 def pinned_numbers(signal: str) -> list[tuple[int, str]]:
-    """(k, digits) for each number of ``signal`` that a text must have the same for the signal to be found whole
-    in it: its k-th run of digits (as normalise_signal masks them), an HTTP status written as one, an errno or an
-    exit code (pinned_kinds). The server reads them from here, the browser's ranker from the bundle."""
-    return [(k, digits) for k, digits, _ in pinned_kinds(signal)]
+    """(k, value) for each number of ``signal`` that a text must have the same (``pin_value``: an HTTP status's
+    class, an errno's or an exit code's digits) for the signal to be found whole in it: its k-th run of digits (as
+    normalise_signal masks them), an HTTP status written as one, an errno or an exit code (pinned_kinds). The
+    server reads them from here, the browser's ranker (its pinValue) from the bundle's pinned_kinds."""
+    return [(k, pin_value(kind, digits)) for k, digits, kind in pinned_kinds(signal)]
 
 
 def numbers_at(text: str) -> tuple[str, list[tuple[int, str]]]:
@@ -537,8 +553,9 @@ def numbers_at(text: str) -> tuple[str, list[tuple[int, str]]]:
 
 
 def signal_key(signal: str) -> str:
-    """A signal as the ranking tells signals apart: its normalised text with the numbers it pins (pinned_numbers)
-    as written, so "... statuscode: 500" and "... statuscode: 401" are two signals, "port 80" and "port 443" one."""
+    """A signal as the ranking tells signals apart: its normalised text with the numbers it pins (pinned_numbers:
+    a status's class, an errno's digits), so "... statuscode: 500" and "... statuscode: 401" are two signals,
+    "... statuscode: 500" and "... statuscode: 503" one, as "port 80" and "port 443" are."""
     norm, runs = numbers_at(signal)
     for k, digits in reversed(pinned_numbers(signal)):
         at = runs[k][0]
