@@ -176,3 +176,26 @@ def test_pinned_kinds_leaves_a_number_after_a_minus_and_pin_value_reads_a_status
     assert pinned_kinds("[Errno -2] x; exit code -1; statuscode: -500") == []
     assert pin_value("status", "503") == pin_value("status", "500") == "5xx" != pin_value("status", "401")
     assert pin_value("errno", "24") == "24" and pin_value("status", "5000") == "5000"
+
+
+def test_signals_that_differ_only_in_a_pinned_number_are_each_specific_on_the_server_and_in_the_bundle(
+    kb_dir, tmp_path
+):
+    """search.specific_signals read the signals' masked text while signal_evidence read signal_key: two patterns'
+    "... statuscode: 502" and "... statuscode: 403" were one signal inside the other, neither specific (VERBATIM),
+    though a text holds one of them whole only. Found in a re-read; the site's bundle decides it as the server."""
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval import index as index_mod
+    from recur.retrieval.engine import Engine
+    from recur.site import bundle
+
+    other = STATUS.replace("502", "403")
+    write(kb_dir, "patterns/capacity/relay-warmup.md", pattern_text("relay-warmup", signals=[STATUS]))
+    write(kb_dir, "patterns/capacity/relay-refused.md", pattern_text("relay-refused", signals=[other]))
+    index_mod.build(load_kb(kb_dir), tmp_path / "index", embed.FakeEncoder(64), progress=False)
+    searcher = Engine(kb_dir, tmp_path / "index", "fake:64").searcher
+    specific = {raw: searcher.specific[n] for n, (_, raw, _, _, _) in enumerate(searcher.signal_list)}
+    assert specific[STATUS] and specific[other]
+    data, _ = bundle.index_data(searcher.index)
+    assert {e[1]: e[5] for e in data["signals"] if e[1] in (STATUS, other)} == {STATUS: True, other: True}

@@ -266,9 +266,10 @@ WHY_MIN_COSINE, WHY_TEXT_CHARS, WHY_PER_PART, WHY_MIN_BM25, WHY_TERMS = 0.35, 24
 
 
 def specific_signals(signals: list) -> list[bool]:
-    """Per signal (pattern id, normalised text, signal words): whether it is specific (VERBATIM). A
-    long signal that is inside another pattern's long signal has all of its words: only the signals
-    holding every word of it are compared, not every pair (a KB of 1,000 patterns has ~5,000)."""
+    """Per signal (pattern id, its text as the ranking tells signals apart: util.text.signal_key, signal words):
+    whether it is specific (VERBATIM). A long signal that is inside another pattern's long signal has all of its
+    words: only the signals holding every word of it are compared, not every pair (a KB of 1,000 patterns has
+    ~5,000). Two differing only in a status's class or an errno are each specific: each is found whole alone."""
     long = [len(norm) >= VERBATIM["min_chars"] and len(toks) >= VERBATIM["min_words"] for _, norm, toks in signals]
     by_word: dict = {}
     for n, (_, _, toks) in enumerate(signals):
@@ -625,7 +626,8 @@ class Searcher:
                     self.signals_by_word.setdefault(key, []).append(n)
                 if not toks and not ids:
                     self.signals_always.append(n)
-        self.specific = specific_signals([(pid, norm, toks) for pid, _, norm, toks, _ in self.signal_list])
+        # as signal_evidence tells signals apart (signal_key): "... statuscode: 401" is not inside "... statuscode: 500"
+        self.specific = specific_signals([(pid, signal_key(raw), toks) for pid, raw, _, toks, _ in self.signal_list])
         self.evidence = signal_evidence(self.signal_list)
 
     @property
