@@ -794,6 +794,8 @@ def test_ranker_js_reads_a_texts_statuses_errnos_and_exit_codes_as_python(tmp_pa
         "code ٣٠٠ and [Errno ٢٤]", "  HTTP  502  .", "status: 200ms code 500.5 code 5000",
         "HTTPCode_ELB_503_Count barcode 404 opcode 500", "StatusCode 301 fooStatus 302 FOOStatus 303",
         "[Errno -2] Name or service not known; exit code -1; statuscode: -500 statuscode: 503",
+        "09:14:22.123 ERROR 312 --- [main] o.s.b.X : x", "ERROR: 250 requests", "a\n error:\t250 x\nERROR:\n500",
+        "returned error: 403 Error 500 ---", "xERROR: 404, Error: 405",
     ]  # fmt: skip
     (tmp_path / "texts.json").write_text(json.dumps(texts))
     shutil.copyfile(bundle.HERE / "ranker.js", tmp_path / "ranker.mjs")
@@ -808,6 +810,8 @@ def test_ranker_js_reads_a_texts_statuses_errnos_and_exit_codes_as_python(tmp_pa
     assert py[0][0] == [[0, "401", "status"]] and py[1][0] == [] and py[7][0] == [[0, "24", "errno"]]
     assert [kind for _, _, kind in text.pinned_kinds(texts[10])] == ["exit"] * 6 and py[11][0] == []
     assert py[20][0] == [[3, "503", "status"]]  # none after "-": a resolver's errno
+    assert py[21][0] == py[22][0] == [] and [p[1] for p in py[23][0]] == ["500"]  # a pid, a count after a level
+    assert [p[1] for p in py[24][0]] == ["403"] and [p[1] for p in py[25][0]] == ["405"]
 
 
 WORDS_JS = """

@@ -199,3 +199,13 @@ def test_signals_that_differ_only_in_a_pinned_number_are_each_specific_on_the_se
     assert specific[STATUS] and specific[other]
     data, _ = bundle.index_data(searcher.index)
     assert {e[1]: e[5] for e in data["signals"] if e[1] in (STATUS, other)} == {STATUS: True, other: True}
+
+
+def test_a_spring_boot_pid_or_a_count_after_a_level_is_no_status():
+    """Found in a re-read: "ERROR 312 --- [main] ..." pinned 312 as an HTTP status (Spring Boot's pid after its
+    level), "ERROR: 250 requests ..." 250; a status after "error" written as one still is."""
+    assert pinned_kinds("2026-12-06 09:14:22.123 ERROR 312 --- [main] o.s.b.SpringApplication : x") == []
+    for text in ("ERROR: 250 requests failed", "error: 250 requests failed", "sync\n  Error:  250 rows"):
+        assert pinned_kinds(text) == [], text
+    assert pinned_kinds("curl: (22) The requested URL returned error: 403") == [(1, "403", "status")]
+    assert pinned_kinds(QUOTA) == [(0, "403", "status")]

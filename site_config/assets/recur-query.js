@@ -284,11 +284,20 @@
       var later = rest === line || LEVEL_AT.test(rest) ? null : LEVEL_LATER.exec(rest);
       if (later) {  /* the words before its level go, its level (a token) stays */
         var said = rstripOf(later[0], " \t");
-        return saidLine(rest.slice(Math.max(said.lastIndexOf(" "), said.lastIndexOf("\t")) + 1));
+        return saidLine(afterLevel(rest.slice(Math.max(said.lastIndexOf(" "), said.lastIndexOf("\t")) + 1)));
       }
     }
     while ((m = LINE_ID.exec(rest)) !== null) rest = rest.slice(m[0].length);
+    rest = afterLevel(rest);
     return rest === line ? null : saidLine(rest);
+  }
+  /* query._after_level: without Spring Boot's pid, thread and logger or haproxy's pid after the level word it starts
+     with (SPRING, HAPROXY_PID), that word kept */
+  function afterLevel(rest) {
+    var m = LEVEL_AT.exec(rest);
+    if (!m) return rest;
+    var after = SPRING.exec(rest.slice(m[0].length)) || HAPROXY_PID.exec(rest.slice(m[0].length));
+    return after ? rest.slice(0, m[0].length) + rest.slice(m[0].length + after[0].length) : rest;
   }
   function saidLine(rest) { return hasText(rest) ? logOf([], [rest], 1, "line", 0) : null; }
 

@@ -809,12 +809,21 @@ def _one_line(raw: str) -> Log | None:
         later = None if rest == line or LEVEL_AT.match(rest) else LEVEL_LATER.match(rest)
         if later:  # the words before its level go (PostgreSQL's "UTC [2211] app@db", ids), its level stays: a token
             said = later.group().rstrip(" \t")
-            return _said_line(rest[max(said.rfind(" "), said.rfind("\t")) + 1 :])
+            return _said_line(_after_level(rest[max(said.rfind(" "), said.rfind("\t")) + 1 :]))
     at = 0
     while m := LINE_ID.match(rest, at):
         at = m.end()
-    rest = rest[at:]
+    rest = _after_level(rest[at:])
     return None if rest == line else _said_line(rest)
+
+
+def _after_level(rest: str) -> str:
+    """``rest`` without Spring Boot's pid, thread and logger or haproxy's pid after the level word it starts with
+    (SPRING, HAPROXY_PID: as read_line reads a record), that word kept. Found in a re-read: "... ERROR 312 ---
+    [main] o.s.b.SpringApplication : Application run failed" was searched with its pid, read as an HTTP status."""
+    m = LEVEL_AT.match(rest)
+    after = m and (SPRING.match(rest, m.end()) or HAPROXY_PID.match(rest, m.end()))
+    return rest[: m.end()] + rest[after.end() :] if after else rest
 
 
 def _said_line(rest: str) -> Log | None:

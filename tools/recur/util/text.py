@@ -495,6 +495,17 @@ _ERRNO_BEFORE = re.compile(
     r"(?<![A-Za-z0-9])(?i:(errno)|exit[ _-]?(?:code|status)|exited with (?:code|status))\W{0,4}$", re.ASCII
 )
 _PAREN_CODE_AFTER = re.compile(r":[ \t]*[A-Za-z]")  # "(110: Connection timed out)": an errno before its message
+# a number after "error" that is no status (found in a re-read, both read as one): Spring Boot's pid after its level
+# ("ERROR 312 --- [main] o.s.b.SpringApplication : ..."), a count after a level and its colon ("ERROR: 250 requests
+# failed", a line's "error: 250 ..."). curl's "The requested URL returned error: 403" is one: "error:" within a line
+# in lower case is not read so. Read in the 24 characters before the number (site/browser/ranker.js, notStatus)
+_SPRING_PID_AFTER = re.compile(r"[ \t]+---")
+_LEVEL_COLON_BEFORE = re.compile(r"ERROR:[ \t]*\Z|(?:^|\n)[ \t]*[Ee][Rr][Rr][Oo][Rr]:[ \t]*\Z")
+
+
+def _no_status(text: str, start: int, end: int) -> bool:
+    """Whether the number at ``text[start:end]``, after a status word, is none all the same (_LEVEL_COLON_BEFORE)."""
+    return bool(_SPRING_PID_AFTER.match(text, end) or _LEVEL_COLON_BEFORE.search(text[max(0, start - 24) : start]))
 
 
 def pinned_kinds(text: str) -> list[tuple[int, str, str]]:
@@ -504,7 +515,9 @@ def pinned_kinds(text: str) -> list[tuple[int, str, str]]:
     kinds = {
         m.start(): "status"
         for m in _IDENT.finditer(text)
-        if STATUS_CODE.fullmatch(m.group()) and _STATUS_BEFORE.search(text, max(0, m.start() - 16), m.start())
+        if STATUS_CODE.fullmatch(m.group())
+        and _STATUS_BEFORE.search(text, max(0, m.start() - 16), m.start())
+        and not _no_status(text, m.start(), m.end())
     }
     for m in runs:
         if text[: m.start()].endswith("(") and _PAREN_CODE_AFTER.match(text, m.end()):

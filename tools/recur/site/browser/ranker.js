@@ -245,7 +245,8 @@ function wordBefore(text, end, span, re, cased) {
 export function pinnedKinds(text) {
   const t = String(text), kinds = new Map();
   for (const m of t.matchAll(IDENT))
-    if (STATUS_CODE.test(m[0]) && wordBefore(t, m.index, 16, STATUS_WORD, true)) kinds.set(m.index, "status");
+    if (STATUS_CODE.test(m[0]) && wordBefore(t, m.index, 16, STATUS_WORD, true) && !noStatus(t, m.index, m.index + m[0].length))
+      kinds.set(m.index, "status");
   const runs = [...t.matchAll(/\p{Nd}+/gu)];
   for (const m of runs) {
     const end = m.index + m[0].length;
@@ -260,6 +261,14 @@ export function pinnedKinds(text) {
 /* util.text.pin_value: what of a pinned number a text must say the same, an HTTP status's class ("5xx"), else its digits */
 function pinValue(kind, digits) { return kind === "status" && digits.length === 3 ? `${digits[0]}xx` : digits; }
 const PAREN_CODE_AFTER = /:[ \t]*[A-Za-z]/y;
+/* util.text._no_status: Spring Boot's pid after its level ("ERROR 312 --- [main] ..."), a count after "ERROR:" or a
+   line's "error:" is no status; the same 24 characters read before the number */
+const SPRING_PID_AFTER = /[ \t]+---/y;
+const LEVEL_COLON_BEFORE = /ERROR:[ \t]*$|(?:^|\n)[ \t]*[Ee][Rr][Rr][Oo][Rr]:[ \t]*$/;
+function noStatus(text, start, end) {
+  SPRING_PID_AFTER.lastIndex = end;
+  return SPRING_PID_AFTER.test(text) || LEVEL_COLON_BEFORE.test(text.slice(Math.max(0, start - 24), start));
+}
 
 /* search.said_numbers: [the kinds of number text writes as a status, an errno or an exit code; every number in it and
    its class as a status] */
