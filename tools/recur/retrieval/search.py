@@ -781,14 +781,15 @@ class Searcher:
         not in the KB (leave-one-pattern-out measurements; BM25 IDF still counts them); ``pins``: pattern
         ids that are candidates whatever their scores (a runbook link's)."""
         allsims, ranked = self.view_similarities(q)  # every view's cosine; candidates index into it
-        allsims = self._unlike(allsims, text)
+        said = said_numbers(text)  # once: the views it contradicts and the signals found read it
+        allsims = self._unlike(allsims, said)
         parts = [self.row_pidx[ranked]]
         terms = None if dense_only or self.index.bm25 is None else self._query_terms(text)
         lex = None if terms is None else self._bm25(terms[0])
         if lex is not None:
             order = np.argsort(-lex)[: max(top * 4, 50)]
             parts.append(self.ids_pidx[order[lex[order] > 0]])
-        sig = {} if dense_only else self._signals(text)
+        sig = {} if dense_only else self._signals(text, said)
         if exclude:
             sig = {pid: v for pid, v in sig.items() if pid not in exclude}
         parts.append(np.asarray([self.pid_pos.get(pid, -1) for pid in [*sig, *(pins or ())]], dtype=np.int64))
@@ -819,10 +820,10 @@ class Searcher:
         views = self.index.views
         return {r: pins for r, v in enumerate(views) if v["kind"] == "signal" and (pins := _pin_kinds(v["text"]))}
 
-    def _unlike(self, allsims: np.ndarray, text: str) -> np.ndarray:
-        """``allsims`` with the signal views the text contradicts (``_contradicted``) at UNLIKE."""
-        said = said_numbers(text) if self.pinned_views else ((), ())
-        if not said[0]:
+    def _unlike(self, allsims: np.ndarray, said: tuple) -> np.ndarray:
+        """``allsims`` with the signal views the text (``said``: said_numbers) contradicts (``_contradicted``) at
+        UNLIKE."""
+        if not said[0] or not self.pinned_views:
             return allsims
         rows = [r for r, pins in self.pinned_views.items() if _contradicted(pins, said)]
         if not rows:
@@ -979,15 +980,14 @@ class Searcher:
         lex_rows = self.lex_of[cidx]
         return np.where(lex_rows >= 0, shared[np.maximum(lex_rows, 0)], 0) <= 1
 
-    def _signals(self, text: str) -> dict:
+    def _signals(self, text: str, said: tuple) -> dict:
         """pattern id -> (score in [0,1], why entries, whether a specific signal is in it whole:
-        VERBATIM) for signals found in the query."""
+        VERBATIM) for signals found in the query (``said``: its said_numbers)."""
         norm_q, q_runs = numbers_at(text)
         q_numbers = dict(q_runs)
         q_words = {w for w in words(text) if w not in STOPWORDS}
         q_ids = identifiers(text)
         q_negates = negates(text)
-        said = said_numbers(text)
         near = set(self.signals_always)
         for key in q_words | q_ids:
             near.update(self.signals_by_word.get(key, ()))

@@ -520,7 +520,8 @@ def pinned_kinds(text: str) -> list[tuple[int, str, str]]:
         and not _no_status(text, m.start(), m.end())
     }
     for m in runs:
-        if text[: m.start()].endswith("(") and _PAREN_CODE_AFTER.match(text, m.end()):
+        # the character before, not text[: m.start()].endswith("("): a copy of the text per number, 22 s on 1,000,000
+        if m.start() and text[m.start() - 1] == "(" and _PAREN_CODE_AFTER.match(text, m.end()):
             kinds[m.start()] = "errno"
         elif said := _ERRNO_BEFORE.search(text, max(0, m.start() - 24), m.start()):
             kinds[m.start()] = "errno" if said.group(1) else "exit"
