@@ -791,7 +791,7 @@ def _one_line(raw: str) -> Log | None:
     that are no prose, NOT_PROSE), at level "line"; its level word
     and the rest kept, as they are part of many a message quoted ("FATAL: sorry, too many clients already", a
     signal; "2026-12-06 09:14:22.123 UTC [2231] ERROR:  deadlock detected" p 0.93, without its timestamp alone 0.89,
-    as "ERROR:  deadlock detected" 0.96). None when nothing of it
+    as "ERROR:  deadlock detected" 0.98, docs/ranking.md). None when nothing of it
     goes, or nothing else is left. Found in review: "Too many open files" alone found file-descriptor-exhaustion at
     p 0.95, after "ip-10-0-3-17.eu-west-1.compute.internal" at 0.42, after a timestamp, host, request and trace
     id at 0.36; "OOMKilled" 0.99, after a timestamp and host 0.49."""

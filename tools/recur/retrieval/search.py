@@ -35,6 +35,7 @@ from recur.retrieval import calibrate
 from recur.retrieval.index import LoadedIndex
 from recur.util.language import AMBIGUOUS_WORDS, OTHER_LANGUAGE_WORDS, mostly_non_latin, mostly_other_language
 from recur.util.text import (
+    DIGITS,
     STOPWORDS,
     bm25_words,
     camel_names,
@@ -369,7 +370,7 @@ def said_numbers(text: str) -> tuple[set, set]:
     said = pinned_kinds(text)
     if not said:
         return set(), set()
-    numbers = set(re.findall(r"\d+", text))
+    numbers = set(DIGITS.findall(text))
     return {kind for _, _, kind in said}, numbers | {pin_value("status", n) for n in numbers}
 
 

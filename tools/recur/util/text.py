@@ -42,7 +42,7 @@ _LETTER = f"[^\\W\\d_{CJK}]"
 _UWORD = re.compile(f"{_LETTER}(?:[^\\W{CJK}]|[{MARKS}]|')*|\\d+{_LETTER}*|[{CJK}]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _IDENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]*[A-Za-z0-9]")
-_DIGITS = re.compile(r"\d+")
+DIGITS = re.compile(r"\d+")  # a run of digits, as normalise_signal masks them (search.said_numbers reads them so)
 _UNDERSCORE = re.compile(r"[_']")
 _SPACE = re.compile(r"\s+")
 _MD = re.compile(r"`|\*\*|__|\[|\]\([^)]*\)")
@@ -418,7 +418,7 @@ def plain(text: str) -> str:
 
 def normalise_signal(text: str) -> str:
     """Lowercase, numbers masked, whitespace folded: '...after 30000ms' == '...after 5000ms'."""
-    return _SPACE.sub(" ", _DIGITS.sub("#", text.lower())).strip(" .")
+    return _SPACE.sub(" ", DIGITS.sub("#", text.lower())).strip(" .")
 
 
 # Upper-case words every log line has: a log level or the protocol is not an identifier. As one,
@@ -511,7 +511,7 @@ def _no_status(text: str, start: int, end: int) -> bool:
 def pinned_kinds(text: str) -> list[tuple[int, str, str]]:
     """(k, digits, kind) for each number of ``text`` that is an HTTP status written as one ("status"), an errno
     ("errno") or an exit code ("exit"): its k-th run of digits, as normalise_signal masks them."""
-    runs = list(_DIGITS.finditer(text))
+    runs = list(DIGITS.finditer(text))
     kinds = {
         m.start(): "status"
         for m in _IDENT.finditer(text)
@@ -556,7 +556,7 @@ def numbers_at(text: str) -> tuple[str, list[tuple[int, str]]]:
     lowered and its spaces folded before its numbers are masked, which changes neither."""
     keep = _SPACE.sub(" ", text.lower()).strip(" .")
     parts, runs, at, length = [], [], 0, 0
-    for m in _DIGITS.finditer(keep):
+    for m in DIGITS.finditer(keep):
         parts += [keep[at : m.start()], "#"]
         length += m.start() - at
         runs.append((length, m.group()))
