@@ -88,6 +88,8 @@ PINNED_SIGNALS = (
 PINNED_TEXTS = {
     "pod-7 04:12 Warmup check failed: relay answered with statuscode: 502 (try 9)": [(PINNED_SIGNALS[0], "exact")],
     "pod-7 04:12 Warmup check failed: relay answered with statuscode: 403 (try 9)": [],
+    # a status of the signal's class: its 502 an example (util.text.pin_value)
+    "pod-7 04:12 Warmup check failed: relay answered with statuscode: 503 (try 9)": [(PINNED_SIGNALS[0], "exact")],
     "RelayClient: [Errno 13] Connection refused by relay-primary; "
     "RelayClient: [Errno 111] Connection refused by relay-primary": [(PINNED_SIGNALS[1], "exact")],
     "\U0001f525 RelayClient: [Errno 13] Connection refused by relay-primary": [],
@@ -808,6 +810,9 @@ def test_ranker_js_reads_a_texts_statuses_errnos_and_exit_codes_as_python(tmp_pa
         "exited 0", "connect() failed (110: Connection timed out)", "(64) busy (12:30) (7: x", "🔥 statuscode: 418",
         "code ٣٠٠ and [Errno ٢٤]", "  HTTP  502  .", "status: 200ms code 500.5 code 5000",
         "HTTPCode_ELB_503_Count barcode 404 opcode 500", "StatusCode 301 fooStatus 302 FOOStatus 303",
+        "[Errno -2] Name or service not known; exit code -1; statuscode: -500 statuscode: 503",
+        "09:14:22.123 ERROR 312 --- [main] o.s.b.X : x", "ERROR: 250 requests", "a\n error:\t250 x\nERROR:\n500",
+        "returned error: 403 Error 500 ---", "xERROR: 404, Error: 405",
     ]  # fmt: skip
     (tmp_path / "texts.json").write_text(json.dumps(texts))
     shutil.copyfile(bundle.HERE / "ranker.js", tmp_path / "ranker.mjs")
@@ -821,6 +826,9 @@ def test_ranker_js_reads_a_texts_statuses_errnos_and_exit_codes_as_python(tmp_pa
     assert json.loads(run.stdout) == py
     assert py[0][0] == [[0, "401", "status"]] and py[1][0] == [] and py[7][0] == [[0, "24", "errno"]]
     assert [kind for _, _, kind in text.pinned_kinds(texts[10])] == ["exit"] * 6 and py[11][0] == []
+    assert py[20][0] == [[3, "503", "status"]]  # none after "-": a resolver's errno
+    assert py[21][0] == py[22][0] == [] and [p[1] for p in py[23][0]] == ["500"]  # a pid, a count after a level
+    assert [p[1] for p in py[24][0]] == ["403"] and [p[1] for p in py[25][0]] == ["405"]
 
 
 WORDS_JS = """

@@ -222,3 +222,23 @@ def test_a_draft_in_a_kb_with_no_pattern_is_filed_as_uncategorised_and_said(tmp_
     ), r.output
     check = CliRunner().invoke(cli, ["check", "--kb", str(kb_dir)])
     assert check.exit_code == 0, check.output
+
+
+def test_a_drafts_signal_with_another_status_or_errno_is_not_a_known_patterns(kb_dir):
+    """signal_sharers and _known_signals read a signal as the ranking does (util.text.signal_key): found in a
+    re-read, a draft listing `... statuscode: 401` or `[Errno 24] ...` was said to share it with the pattern listing
+    `... statuscode: 500` or `[Errno 99] ...` (numbers masked), which the ranking never finds in such a text."""
+    from kbfactory import pattern_text, write
+
+    from recur.ingest.importer import _known_signals, signal_sharers
+
+    probe, errno = "Readiness probe failed: HTTP probe failed with statuscode: 500", "OSError: [Errno 99] Cannot bind"
+    write(kb_dir, "patterns/capacity/probe-crash.md", pattern_text("probe-crash", signals=[probe, errno]))
+    kb = load_kb(kb_dir)
+    other = [probe.replace("500", "401"), errno.replace("99", "24")]
+    assert signal_sharers(kb, other) == {}
+    assert _known_signals({"probe-crash": [probe, errno]}, other) == []
+    # the same status class, another port: the same signal
+    same = [probe.replace("500", "503"), errno.replace("Cannot bind", "Cannot bind")]
+    assert signal_sharers(kb, same) == {"probe-crash": same}
+    assert _known_signals({"probe-crash": [probe, errno]}, same) == same

@@ -520,6 +520,26 @@ ONE_LINE = {
     "2026-11-14T17:21:04Z ip-10-4-2-9 req=7d1c0e4a52b84f0e [error] upstream prematurely closed": (
         "[error] upstream prematurely closed"
     ),
+    # Spring Boot's pid, thread and logger after its level, haproxy's pid after its, as read_line reads a record's
+    # (found in a re-read: the pid was searched, and read as an HTTP status, util.text.pinned_kinds)
+    "2026-11-14 17:21:04.518 ERROR 4411 --- [main] o.s.b.SpringApplication : Application run failed": (
+        "ERROR Application run failed"
+    ),
+    "ERROR 1 --- [exec-7] o.a.c.c.C.[.[.[/].[dispatcherServlet] : Servlet.service() failed": (
+        "ERROR Servlet.service() failed"
+    ),
+    "2026-11-14 17:21:04 req=7d1c0e4a52b84f0e [ALERT] 339/095110 (8) : Server be_api/api-3 is DOWN": (
+        "[ALERT] Server be_api/api-3 is DOWN"
+    ),
+    # after a timestamp alone, prose before a capitalised level word stays (found in a re-read: it was dropped), and
+    # ctime's year is part of its stamp (Apache's too, in its brackets)
+    "2026-12-06 09:14:22 after the deploy ERROR rates spiked on checkout": (
+        "after the deploy ERROR rates spiked on checkout"
+    ),
+    "Mon Dec  6 09:14:22 2026 the backup job failed": "the backup job failed",
+    "[Mon Dec 06 09:14:22.123456 2026] [core:error] AH00094: Command line: httpd": (
+        "[core:error] AH00094: Command line: httpd"
+    ),
 }
 
 

@@ -126,6 +126,9 @@
     "(\"[^\"\\n]*\" (\\d{3}))(?![^ \\t])" +
     "|[^ \\t]+:\\d+ \\[\\d{2}/[A-Z][a-z]{2}/\\d{4}:\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?\\] " +
     "([^ \\t]+ [^ \\t]+ [+-]?\\d+(?:/[+-]?\\d+){4} (-?\\d{1,3}))(?![^ \\t]))");
+  /* query.CTIME, CTIME_YEAR: ctime's stamp and its year after it; query.NOT_PROSE: a logger's words before a level */
+  var CTIME = new RegExp("^\\[?(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )?" + MONTH + " ");
+  var CTIME_YEAR = /^\d{4}\]?(?:[ \t]+|$)/, NOT_PROSE = /[\d\[\]@=\/_]/;
   /* query.LINE_ID: an id or an EC2 host's name starting a logged line (oneLine) */
   var LINE_ID = /^(?:(?:[\w.@-]+=)?(?:[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}|[0-9A-Fa-f]{16,})|[\w.@-]+=(?=[0-9A-Fa-f-]*[0-9])[0-9A-Fa-f][0-9A-Fa-f-]{7,}|ip-\d{1,3}(?:-\d{1,3}){3}(?:\.[\w-]+)*)(?:[ \t]+|$)/;
   /* a key starts a token, as query.py's: the blank before it is matched here, not looked behind at */
@@ -271,24 +274,37 @@
 
   /* query._one_line: a single logged line without its timestamps, host, klog header, then ids and EC2 host names */
   function oneLine(raw) {
-    var line = trim(raw), rest = line, m;
+    var line = trim(raw), rest = line, headed = false, m;
     if (Array.from(line).length > MAX_QUERY_CHARS) return null;  /* no line copied from a log (code points) */
     if (readLine(line)[0]) {
       for (var k = 0; k < 4; k++) {
-        m = STAMP.exec(rest) || KLOG.exec(rest);
+        var stamp = STAMP.exec(rest);
+        m = stamp || KLOG.exec(rest);
         if (!m) break;
         rest = rest.slice(m[0].length);
+        if (!stamp) headed = true;
+        var year = stamp && CTIME.test(m[0]) ? CTIME_YEAR.exec(rest) : null;
+        if (year) rest = rest.slice(year[0].length);
         var host = HOST.exec(rest);
-        if (host) rest = rest.slice(host[0].length);
+        if (host) { rest = rest.slice(host[0].length); headed = true; }
       }
       var later = rest === line || LEVEL_AT.test(rest) ? null : LEVEL_LATER.exec(rest);
-      if (later) {  /* the words before its level go, its level (a token) stays */
-        var said = rstripOf(later[0], " \t");
-        return saidLine(rest.slice(Math.max(said.lastIndexOf(" "), said.lastIndexOf("\t")) + 1));
+      var said = later ? rstripOf(later[0], " \t") : "", cut = Math.max(said.lastIndexOf(" "), said.lastIndexOf("\t")) + 1;
+      if (later && (headed || NOT_PROSE.test(rest.slice(0, cut)))) {  /* the words before its level go, its level stays */
+        return saidLine(afterLevel(rest.slice(cut)));
       }
     }
     while ((m = LINE_ID.exec(rest)) !== null) rest = rest.slice(m[0].length);
+    rest = afterLevel(rest);
     return rest === line ? null : saidLine(rest);
+  }
+  /* query._after_level: without Spring Boot's pid, thread and logger or haproxy's pid after the level word it starts
+     with (SPRING, HAPROXY_PID), that word kept */
+  function afterLevel(rest) {
+    var m = LEVEL_AT.exec(rest);
+    if (!m) return rest;
+    var after = SPRING.exec(rest.slice(m[0].length)) || HAPROXY_PID.exec(rest.slice(m[0].length));
+    return after ? rest.slice(0, m[0].length) + rest.slice(m[0].length + after[0].length) : rest;
   }
   function saidLine(rest) { return hasText(rest) ? logOf([], [rest], 1, "line", 0) : null; }
 

@@ -25,7 +25,7 @@ from recur.retrieval.results import CONFIDENCE_RANK, choose_link
 from recur.util import utf8
 from recur.util.dates import after_today, in_range, out_of_range
 from recur.util.errors import RecurError
-from recur.util.text import normalise_signal, plural
+from recur.util.text import normalise_signal, plural, signal_key
 
 
 class Candidate(TypedDict):
@@ -300,12 +300,14 @@ def _compare_line(r: dict, shared: dict) -> str:
 
 def signal_sharers(kb, signals: list[str]) -> dict[str, list[str]]:
     """{pattern id: those of ``signals`` it lists} of the patterns a search can answer with, as the ranking
-    and `recur check` read a signal (``normalise_signal``), in the KB's order."""
-    wanted = {normalise_signal(x): x for x in reversed(signals)}  # a signal written twice: its first form
+    and `recur check` read a signal (``signal_key``: case, spacing and numbers aside, but not a status's class, an
+    errno or an exit code: a draft's `... statuscode: 401` is not a pattern's `... statuscode: 500`), in the KB's
+    order."""
+    wanted = {signal_key(x): x for x in reversed(signals)}  # a signal written twice: its first form
     out: dict = {}
     for p in kb.active_patterns():
-        mine = {normalise_signal(x) for x in p.signals}
-        if found := [wanted[n] for n in dict.fromkeys(normalise_signal(x) for x in signals) if n in mine]:
+        mine = {signal_key(x) for x in p.signals}
+        if found := [wanted[n] for n in dict.fromkeys(signal_key(x) for x in signals) if n in mine]:
             out[p.id] = found
     return out
 
@@ -631,12 +633,12 @@ def lifted_signals(pm) -> list[str]:
 
 def _known_signals(shared: dict, signals: list[str]) -> list[str]:
     """Those of ``signals`` that a pattern the search can answer with lists, as the ranking reads a signal
-    (``normalise_signal``: case, spacing and numbers aside): found whole in the text searched, the engine
+    (``signal_key``: case, spacing and numbers aside, not those it pins): found whole in the text searched, the engine
     takes it as strong evidence for that pattern (search.VERBATIM); quoted outside the searched sections
     (a timeline's line) it was left out, and a draft listing it written beside the pattern. ``shared``:
     ``signal_sharers`` of ``signals``."""
-    known = {normalise_signal(x) for found in shared.values() for x in found}
-    return [x for x in dict.fromkeys(signals) if normalise_signal(x) in known]
+    known = {signal_key(x) for found in shared.values() for x in found}
+    return [x for x in dict.fromkeys(signals) if signal_key(x) in known]
 
 
 def _searched(parts: list[tuple[str, str]], answer) -> dict:

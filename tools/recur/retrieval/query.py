@@ -799,35 +799,59 @@ def _few_records(lines: list[str]) -> Log | None:
 def _one_line(raw: str) -> Log | None:
     """A single line pasted that starts as a logger writes it, searched without what says nothing of what failed:
     its timestamps (a time of day alone only where read_line reads a record), syslog's host and process, klog's
-    header, then the ids and EC2 host names after them (LINE_ID) or, after a timestamp, any words before its level
-    word (as read_line reads a record's level: PostgreSQL's "UTC [2211] app@db"), at level "line"; its level word
+    header, then the ids and EC2 host names after them (LINE_ID) or, after a timestamp, the words before its level
+    word (as read_line reads a record's level: PostgreSQL's "UTC [2211] app@db"; after a timestamp alone only words
+    that are no prose, NOT_PROSE), at level "line"; its level word
     and the rest kept, as they are part of many a message quoted ("FATAL: sorry, too many clients already", a
     signal; "2026-12-06 09:14:22.123 UTC [2231] ERROR:  deadlock detected" p 0.93, without its timestamp alone 0.89,
-    as "ERROR:  deadlock detected" 0.96). None when nothing of it
+    as "ERROR:  deadlock detected" 0.98, docs/ranking.md). None when nothing of it
     goes, or nothing else is left. Found in review: "Too many open files" alone found file-descriptor-exhaustion at
     p 0.95, after "ip-10-0-3-17.eu-west-1.compute.internal" at 0.42, after a timestamp, host, request and trace
     id at 0.36; "OOMKilled" 0.99, after a timestamp and host 0.49."""
     line = raw.strip(WS)
     if len(line) > MAX_QUERY_CHARS:  # no line copied from a log; read_line on 1,000,000 characters costs
         return None
-    rest = line
+    rest, headed = line, False
     if read_line(line)[0]:  # a logged record: its timestamps, host and klog header go
         for _ in range(4):
             m = STAMP.match(rest) or KLOG.match(rest)
             if not m:
                 break
-            rest = rest[m.end() :]
+            rest, headed = rest[m.end() :], headed or m.re is KLOG
+            year = CTIME_YEAR.match(rest) if CTIME.match(m.group()) else None
+            rest = rest[year.end() :] if year else rest
             host = HOST.match(rest)
-            rest = rest[host.end() :] if host else rest
+            rest, headed = (rest[host.end() :], True) if host else (rest, headed)
         later = None if rest == line or LEVEL_AT.match(rest) else LEVEL_LATER.match(rest)
-        if later:  # the words before its level go (PostgreSQL's "UTC [2211] app@db", ids), its level stays: a token
-            said = later.group().rstrip(" \t")
-            return _said_line(rest[max(said.rfind(" "), said.rfind("\t")) + 1 :])
+        said = later.group().rstrip(" \t") if later else ""
+        cut = max(said.rfind(" "), said.rfind("\t")) + 1
+        if later and (headed or NOT_PROSE.search(rest, 0, cut)):
+            # the words before its level go (PostgreSQL's "UTC [2211] app@db", ids), its level stays: a token
+            return _said_line(_after_level(rest[cut:]))
     at = 0
     while m := LINE_ID.match(rest, at):
         at = m.end()
-    rest = rest[at:]
+    rest = _after_level(rest[at:])
     return None if rest == line else _said_line(rest)
+
+
+# ctime's stamp, "Mon Dec  6 09:14:22 2026" (STAMP reads it to its time), and its year after it (_one_line; Apache's
+# "[Mon Dec 06 09:14:22.123456 2026]" with its bracket)
+CTIME = re.compile(r"\[?(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )?" + _MONTH + " ", re.ASCII)
+CTIME_YEAR = re.compile(r"\d{4}\]?(?:[ \t]+|$)", re.ASCII)
+# words before a level word that are a logger's (_one_line), not prose: an id, a pid in brackets, user@db, key=value.
+# Found in a re-read: "2026-12-06 09:14:22 after the deploy ERROR rates spiked" was searched as "ERROR rates spiked",
+# after a timestamp alone (a host or klog's header stripped too: any words go, as read_line reads a record)
+NOT_PROSE = re.compile(r"[\d\[\]@=/_]", re.ASCII)
+
+
+def _after_level(rest: str) -> str:
+    """``rest`` without Spring Boot's pid, thread and logger or haproxy's pid after the level word it starts with
+    (SPRING, HAPROXY_PID: as read_line reads a record), that word kept. Found in a re-read: "... ERROR 312 ---
+    [main] o.s.b.SpringApplication : Application run failed" was searched with its pid, read as an HTTP status."""
+    m = LEVEL_AT.match(rest)
+    after = m and (SPRING.match(rest, m.end()) or HAPROXY_PID.match(rest, m.end()))
+    return rest[: m.end()] + rest[after.end() :] if after else rest
 
 
 def _said_line(rest: str) -> Log | None:

@@ -35,6 +35,7 @@ from recur.retrieval import calibrate
 from recur.retrieval.index import LoadedIndex
 from recur.util.language import AMBIGUOUS_WORDS, OTHER_LANGUAGE_WORDS, mostly_non_latin, mostly_other_language
 from recur.util.text import (
+    DIGITS,
     STOPWORDS,
     bm25_words,
     camel_names,
@@ -42,8 +43,8 @@ from recur.util.text import (
     negates,
     normalise_signal,
     numbers_at,
+    pin_value,
     pinned_kinds,
-    pinned_numbers,
     signal_key,
     signal_words,
     split_words,
@@ -266,9 +267,10 @@ WHY_MIN_COSINE, WHY_TEXT_CHARS, WHY_PER_PART, WHY_MIN_BM25, WHY_TERMS = 0.35, 24
 
 
 def specific_signals(signals: list) -> list[bool]:
-    """Per signal (pattern id, normalised text, signal words): whether it is specific (VERBATIM). A
-    long signal that is inside another pattern's long signal has all of its words: only the signals
-    holding every word of it are compared, not every pair (a KB of 1,000 patterns has ~5,000)."""
+    """Per signal (pattern id, its text as the ranking tells signals apart: util.text.signal_key, signal words):
+    whether it is specific (VERBATIM). A long signal that is inside another pattern's long signal has all of its
+    words: only the signals holding every word of it are compared, not every pair (a KB of 1,000 patterns has
+    ~5,000). Two differing only in a status's class or an errno are each specific: each is found whole alone."""
     long = [len(norm) >= VERBATIM["min_chars"] and len(toks) >= VERBATIM["min_words"] for _, norm, toks in signals]
     by_word: dict = {}
     for n, (_, _, toks) in enumerate(signals):
@@ -340,13 +342,13 @@ def _status_line(toks: set, statuses: set) -> bool:
 
 @lru_cache(maxsize=100_000)
 def _pin_offsets(raw: str) -> tuple:
-    """The numbers a signal pins (util.text.pinned_numbers) as (where its "#" is in its normalised text, digits).
-    Cached: a query reads those of the signals it may match, the same few again and again."""
-    pins = pinned_numbers(raw)
+    """The numbers a signal pins (util.text.pinned_kinds) as (where its "#" is in its normalised text, kind,
+    pin_value). Cached: a query reads those of the signals it may match, the same few again and again."""
+    pins = pinned_kinds(raw)
     if not pins:
         return ()
     runs = numbers_at(raw)[1]
-    return tuple((runs[k][0], digits) for k, digits in pins)
+    return tuple((runs[k][0], kind, pin_value(kind, digits)) for k, digits, kind in pins)
 
 
 def as_written(raw: str, ident: str) -> str:
@@ -357,20 +359,24 @@ def as_written(raw: str, ident: str) -> str:
 
 @lru_cache(maxsize=100_000)
 def _pin_kinds(raw: str) -> frozenset:
-    """The (kind, digits) of the numbers a signal pins (util.text.pinned_kinds): what ``_contradicted`` reads."""
-    return frozenset((kind, digits) for _, digits, kind in pinned_kinds(raw))
+    """The (kind, pin_value) of the numbers a signal pins (util.text.pinned_kinds): what ``_contradicted`` reads."""
+    return frozenset((kind, pin_value(kind, digits)) for _, digits, kind in pinned_kinds(raw))
 
 
 def said_numbers(text: str) -> tuple[set, set]:
     """(the kinds of number ``text`` writes as a status, an errno or an exit code: util.text.pinned_kinds; every
-    number in it, when it writes any): what ``_contradicted`` reads of a query."""
+    number in it and each one's class as a status (util.text.pin_value), when it writes any): what
+    ``_contradicted`` reads of a query."""
     said = pinned_kinds(text)
-    return {kind for _, _, kind in said}, set(re.findall(r"\d+", text)) if said else set()
+    if not said:
+        return set(), set()
+    numbers = set(DIGITS.findall(text))
+    return {kind for _, _, kind in said}, numbers | {pin_value("status", n) for n in numbers}
 
 
 def _contradicted(pins: frozenset, said: tuple) -> bool:
     """Whether a text (``said``: said_numbers) contradicts a signal's pins (``_pin_kinds``): it writes a number of
-    that kind (an errno) and the signal's (99) nowhere. Then the signal is no evidence by its words or its meaning
+    that kind (an errno) and the signal's (99; a status of its class, 5xx) nowhere. Then the signal is no evidence by its words or its meaning
     (UNLIKE), only by an identifier of its own that counts alone."""
     kinds, numbers = said
     return any(kind in kinds and digits not in numbers for kind, digits in pins)
@@ -378,11 +384,12 @@ def _contradicted(pins: frozenset, said: tuple) -> bool:
 
 def _found_whole(norm: str, pins: list, norm_q: str, q_numbers: dict) -> bool:
     """Whether a signal's normalised text is in the query's with the numbers it pins (``pins``: (where its "#"
-    is in ``norm``, digits), util.text.pinned_numbers) the same there (``q_numbers``: the query's by where its
-    "#" is, util.text.numbers_at): at one place at least, a text may hold the line twice."""
+    is in ``norm``, kind, pin_value), ``_pin_offsets``) the same there (``q_numbers``: the query's by where its
+    "#" is, util.text.numbers_at; a status of the same class): at one place at least, a text may hold the line
+    twice."""
     at = norm_q.find(norm)
     while at >= 0 and pins:
-        if all(q_numbers.get(at + off) == digits for off, digits in pins):
+        if all(pin_value(kind, q_numbers.get(at + off, "")) == value for off, kind, value in pins):
             return True
         at = norm_q.find(norm, at + 1)
     return at >= 0
@@ -620,7 +627,8 @@ class Searcher:
                     self.signals_by_word.setdefault(key, []).append(n)
                 if not toks and not ids:
                     self.signals_always.append(n)
-        self.specific = specific_signals([(pid, norm, toks) for pid, _, norm, toks, _ in self.signal_list])
+        # as signal_evidence tells signals apart (signal_key): "... statuscode: 401" is not inside "... statuscode: 500"
+        self.specific = specific_signals([(pid, signal_key(raw), toks) for pid, raw, _, toks, _ in self.signal_list])
         self.evidence = signal_evidence(self.signal_list)
 
     @property
@@ -774,14 +782,15 @@ class Searcher:
         not in the KB (leave-one-pattern-out measurements; BM25 IDF still counts them); ``pins``: pattern
         ids that are candidates whatever their scores (a runbook link's)."""
         allsims, ranked = self.view_similarities(q)  # every view's cosine; candidates index into it
-        allsims = self._unlike(allsims, text)
+        said = said_numbers(text)  # once: the views it contradicts and the signals found read it
+        allsims = self._unlike(allsims, said)
         parts = [self.row_pidx[ranked]]
         terms = None if dense_only or self.index.bm25 is None else self._query_terms(text)
         lex = None if terms is None else self._bm25(terms[0])
         if lex is not None:
             order = np.argsort(-lex)[: max(top * 4, 50)]
             parts.append(self.ids_pidx[order[lex[order] > 0]])
-        sig = {} if dense_only else self._signals(text)
+        sig = {} if dense_only else self._signals(text, said)
         if exclude:
             sig = {pid: v for pid, v in sig.items() if pid not in exclude}
         parts.append(np.asarray([self.pid_pos.get(pid, -1) for pid in [*sig, *(pins or ())]], dtype=np.int64))
@@ -812,10 +821,10 @@ class Searcher:
         views = self.index.views
         return {r: pins for r, v in enumerate(views) if v["kind"] == "signal" and (pins := _pin_kinds(v["text"]))}
 
-    def _unlike(self, allsims: np.ndarray, text: str) -> np.ndarray:
-        """``allsims`` with the signal views the text contradicts (``_contradicted``) at UNLIKE."""
-        said = said_numbers(text) if self.pinned_views else ((), ())
-        if not said[0]:
+    def _unlike(self, allsims: np.ndarray, said: tuple) -> np.ndarray:
+        """``allsims`` with the signal views the text (``said``: said_numbers) contradicts (``_contradicted``) at
+        UNLIKE."""
+        if not said[0] or not self.pinned_views:
             return allsims
         rows = [r for r, pins in self.pinned_views.items() if _contradicted(pins, said)]
         if not rows:
@@ -972,15 +981,14 @@ class Searcher:
         lex_rows = self.lex_of[cidx]
         return np.where(lex_rows >= 0, shared[np.maximum(lex_rows, 0)], 0) <= 1
 
-    def _signals(self, text: str) -> dict:
+    def _signals(self, text: str, said: tuple) -> dict:
         """pattern id -> (score in [0,1], why entries, whether a specific signal is in it whole:
-        VERBATIM) for signals found in the query."""
+        VERBATIM) for signals found in the query (``said``: its said_numbers)."""
         norm_q, q_runs = numbers_at(text)
         q_numbers = dict(q_runs)
         q_words = {w for w in words(text) if w not in STOPWORDS}
         q_ids = identifiers(text)
         q_negates = negates(text)
-        said = said_numbers(text)
         near = set(self.signals_always)
         for key in q_words | q_ids:
             near.update(self.signals_by_word.get(key, ()))

@@ -346,7 +346,7 @@ def _stems(vocab, bm25_vocab: dict) -> dict:
 def index_data(loaded) -> tuple[dict, bytes]:
     """(index.json, index.bin) for a loaded index: everything the ranking reads, nothing it does not."""
     from recur.retrieval.search import signal_evidence, specific_signals
-    from recur.util.text import identifiers, normalise_signal, pinned_kinds, signal_words
+    from recur.util.text import identifiers, normalise_signal, pinned_kinds, signal_key, signal_words
 
     ids = sorted({v["pattern"] for v in loaded.views})
     pos = {pid: i for i, pid in enumerate(ids)}
@@ -371,7 +371,7 @@ def index_data(loaded) -> tuple[dict, bytes]:
             toks = sorted(signal_words(s))
             signals.append([pos[pid], s, normalise_signal(s), toks, sorted(identifiers(s, signal=True))])
     # whether each is specific (search.VERBATIM), decided here once as the server decides it
-    for entry, specific in zip(signals, specific_signals([(e[0], e[2], set(e[3])) for e in signals])):
+    for entry, specific in zip(signals, specific_signals([(e[0], signal_key(e[1]), set(e[3])) for e in signals])):
         entry.append(specific)
     # and what a shared identifier proves and how many patterns share each (search.signal_evidence)
     evidence = signal_evidence([(e[0], e[1], e[2], set(e[3]), set(e[4])) for e in signals])

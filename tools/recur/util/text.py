@@ -42,7 +42,7 @@ _LETTER = f"[^\\W\\d_{CJK}]"
 _UWORD = re.compile(f"{_LETTER}(?:[^\\W{CJK}]|[{MARKS}]|')*|\\d+{_LETTER}*|[{CJK}]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _IDENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]*[A-Za-z0-9]")
-_DIGITS = re.compile(r"\d+")
+DIGITS = re.compile(r"\d+")  # a run of digits, as normalise_signal masks them (search.said_numbers reads them so)
 _UNDERSCORE = re.compile(r"[_']")
 _SPACE = re.compile(r"\s+")
 _MD = re.compile(r"`|\*\*|__|\[|\]\([^)]*\)")
@@ -418,7 +418,7 @@ def plain(text: str) -> str:
 
 def normalise_signal(text: str) -> str:
     """Lowercase, numbers masked, whitespace folded: '...after 30000ms' == '...after 5000ms'."""
-    return _SPACE.sub(" ", _DIGITS.sub("#", text.lower())).strip(" .")
+    return _SPACE.sub(" ", DIGITS.sub("#", text.lower())).strip(" .")
 
 
 # Upper-case words every log line has: a log level or the protocol is not an identifier. As one,
@@ -495,30 +495,60 @@ _ERRNO_BEFORE = re.compile(
     r"(?<![A-Za-z0-9])(?i:(errno)|exit[ _-]?(?:code|status)|exited with (?:code|status))\W{0,4}$", re.ASCII
 )
 _PAREN_CODE_AFTER = re.compile(r":[ \t]*[A-Za-z]")  # "(110: Connection timed out)": an errno before its message
+# a number after "error" that is no status (found in a re-read, both read as one): Spring Boot's pid after its level
+# ("ERROR 312 --- [main] o.s.b.SpringApplication : ..."), a count after a level and its colon ("ERROR: 250 requests
+# failed", a line's "error: 250 ..."). curl's "The requested URL returned error: 403" is one: "error:" within a line
+# in lower case is not read so. Read in the 24 characters before the number (site/browser/ranker.js, notStatus)
+_SPRING_PID_AFTER = re.compile(r"[ \t]+---")
+_LEVEL_COLON_BEFORE = re.compile(r"ERROR:[ \t]*\Z|(?:^|\n)[ \t]*[Ee][Rr][Rr][Oo][Rr]:[ \t]*\Z")
+
+
+def _no_status(text: str, start: int, end: int) -> bool:
+    """Whether the number at ``text[start:end]``, after a status word, is none all the same (_LEVEL_COLON_BEFORE)."""
+    return bool(_SPRING_PID_AFTER.match(text, end) or _LEVEL_COLON_BEFORE.search(text[max(0, start - 24) : start]))
 
 
 def pinned_kinds(text: str) -> list[tuple[int, str, str]]:
     """(k, digits, kind) for each number of ``text`` that is an HTTP status written as one ("status"), an errno
     ("errno") or an exit code ("exit"): its k-th run of digits, as normalise_signal masks them."""
-    runs = list(_DIGITS.finditer(text))
+    runs = list(DIGITS.finditer(text))
     kinds = {
         m.start(): "status"
         for m in _IDENT.finditer(text)
-        if STATUS_CODE.fullmatch(m.group()) and _STATUS_BEFORE.search(text, max(0, m.start() - 16), m.start())
+        if STATUS_CODE.fullmatch(m.group())
+        and _STATUS_BEFORE.search(text, max(0, m.start() - 16), m.start())
+        and not _no_status(text, m.start(), m.end())
     }
     for m in runs:
-        if text[: m.start()].endswith("(") and _PAREN_CODE_AFTER.match(text, m.end()):
+        # the character before, not text[: m.start()].endswith("("): a copy of the text per number, 22 s on 1,000,000
+        if m.start() and text[m.start() - 1] == "(" and _PAREN_CODE_AFTER.match(text, m.end()):
             kinds[m.start()] = "errno"
         elif said := _ERRNO_BEFORE.search(text, max(0, m.start() - 24), m.start()):
             kinds[m.start()] = "errno" if said.group(1) else "exit"
-    return [(k, m.group(), kinds[m.start()]) for k, m in enumerate(runs) if m.start() in kinds]
+    # a number after "-" is none of them: a resolver's errno ("[Errno -2] Name or service not known", "[Errno -3]
+    # Temporary failure in name resolution") is one of a few ways of saying the name did not resolve, and
+    # pinned, -2 contradicted a signal of -3 (review: dns-resolution-failure 0.845 -> 0.682)
+    return [
+        (k, m.group(), kinds[m.start()])
+        for k, m in enumerate(runs)
+        if m.start() in kinds and not (m.start() and text[m.start() - 1] == "-")
+    ]
+
+
+def pin_value(kind: str, digits: str) -> str:
+    """What of a pinned number (pinned_kinds) a text must say the same: an HTTP status's class ("5xx": a signal's
+    500 was an example, a 503 is the same failure, a 401 another), an errno's or an exit code's digits. Found in
+    review: "... statuscode: 503" contradicted bad-deploy-crashloop's "... statuscode: 500" (0.845 high -> 0.505),
+    "googleapi: Error 429: Quota exceeded" the signal "... Error 403: ..." (0.943 -> 0.75)."""
+    return f"{digits[0]}xx" if kind == "status" and len(digits) == 3 else digits
 
 
 def pinned_numbers(signal: str) -> list[tuple[int, str]]:
-    """(k, digits) for each number of ``signal`` that a text must have the same for the signal to be found whole
-    in it: its k-th run of digits (as normalise_signal masks them), an HTTP status written as one, an errno or an
-    exit code (pinned_kinds). The server reads them from here, the browser's ranker from the bundle."""
-    return [(k, digits) for k, digits, _ in pinned_kinds(signal)]
+    """(k, value) for each number of ``signal`` that a text must have the same (``pin_value``: an HTTP status's
+    class, an errno's or an exit code's digits) for the signal to be found whole in it: its k-th run of digits (as
+    normalise_signal masks them), an HTTP status written as one, an errno or an exit code (pinned_kinds). The
+    server reads them from here, the browser's ranker (its pinValue) from the bundle's pinned_kinds."""
+    return [(k, pin_value(kind, digits)) for k, digits, kind in pinned_kinds(signal)]
 
 
 def numbers_at(text: str) -> tuple[str, list[tuple[int, str]]]:
@@ -526,7 +556,7 @@ def numbers_at(text: str) -> tuple[str, list[tuple[int, str]]]:
     lowered and its spaces folded before its numbers are masked, which changes neither."""
     keep = _SPACE.sub(" ", text.lower()).strip(" .")
     parts, runs, at, length = [], [], 0, 0
-    for m in _DIGITS.finditer(keep):
+    for m in DIGITS.finditer(keep):
         parts += [keep[at : m.start()], "#"]
         length += m.start() - at
         runs.append((length, m.group()))
@@ -537,8 +567,9 @@ def numbers_at(text: str) -> tuple[str, list[tuple[int, str]]]:
 
 
 def signal_key(signal: str) -> str:
-    """A signal as the ranking tells signals apart: its normalised text with the numbers it pins (pinned_numbers)
-    as written, so "... statuscode: 500" and "... statuscode: 401" are two signals, "port 80" and "port 443" one."""
+    """A signal as the ranking tells signals apart: its normalised text with the numbers it pins (pinned_numbers:
+    a status's class, an errno's digits), so "... statuscode: 500" and "... statuscode: 401" are two signals,
+    "... statuscode: 500" and "... statuscode: 503" one, as "port 80" and "port 443" are."""
     norm, runs = numbers_at(signal)
     for k, digits in reversed(pinned_numbers(signal)):
         at = runs[k][0]

@@ -245,7 +245,8 @@ function wordBefore(text, end, span, re, cased) {
 export function pinnedKinds(text) {
   const t = String(text), kinds = new Map();
   for (const m of t.matchAll(IDENT))
-    if (STATUS_CODE.test(m[0]) && wordBefore(t, m.index, 16, STATUS_WORD, true)) kinds.set(m.index, "status");
+    if (STATUS_CODE.test(m[0]) && wordBefore(t, m.index, 16, STATUS_WORD, true) && !noStatus(t, m.index, m.index + m[0].length))
+      kinds.set(m.index, "status");
   const runs = [...t.matchAll(/\p{Nd}+/gu)];
   for (const m of runs) {
     const end = m.index + m[0].length;
@@ -254,33 +255,47 @@ export function pinnedKinds(text) {
     const said = wordBefore(t, m.index, 24, ERRNO_WORD, false);
     if (said) kinds.set(m.index, said[1] ? "errno" : "exit");
   }
-  return runs.flatMap((m, k) => (kinds.has(m.index) ? [[k, m[0], kinds.get(m.index)]] : []));
+  /* a number after "-" is none of them: a resolver's errno ([Errno -2], [Errno -3]) */
+  return runs.flatMap((m, k) => (kinds.has(m.index) && t[m.index - 1] !== "-" ? [[k, m[0], kinds.get(m.index)]] : []));
 }
+/* util.text.pin_value: what of a pinned number a text must say the same, an HTTP status's class ("5xx"), else its digits */
+function pinValue(kind, digits) { return kind === "status" && digits.length === 3 ? `${digits[0]}xx` : digits; }
 const PAREN_CODE_AFTER = /:[ \t]*[A-Za-z]/y;
+/* util.text._no_status: Spring Boot's pid after its level ("ERROR 312 --- [main] ..."), a count after "ERROR:" or a
+   line's "error:" is no status; the same 24 characters read before the number */
+const SPRING_PID_AFTER = /[ \t]+---/y;
+const LEVEL_COLON_BEFORE = /ERROR:[ \t]*$|(?:^|\n)[ \t]*[Ee][Rr][Rr][Oo][Rr]:[ \t]*$/;
+function noStatus(text, start, end) {
+  SPRING_PID_AFTER.lastIndex = end;
+  return SPRING_PID_AFTER.test(text) || LEVEL_COLON_BEFORE.test(text.slice(Math.max(0, start - 24), start));
+}
 
-/* search.said_numbers: [the kinds of number text writes as a status, an errno or an exit code; every number in it] */
+/* search.said_numbers: [the kinds of number text writes as a status, an errno or an exit code; every number in it and
+   its class as a status] */
 function saidNumbers(text) {
   const said = pinnedKinds(text);
-  return [new Set(said.map(([, , kind]) => kind)), new Set(said.length ? String(text).match(/\p{Nd}+/gu) : [])];
+  if (!said.length) return [new Set(), new Set()];
+  const numbers = String(text).match(/\p{Nd}+/gu);
+  return [new Set(said.map(([, , kind]) => kind)), new Set([...numbers, ...numbers.map((n) => pinValue("status", n))])];
 }
-/* search._contradicted: text (saidNumbers) writes a number of the kind a signal pins ([kind, digits]) and not its own */
+/* search._contradicted: text (saidNumbers) writes a number of the kind a signal pins ([kind, pinValue]) and not its own */
 function contradicts(pins, [kinds, numbers]) {
   return pins.some(([kind, digits]) => kinds.has(kind) && !numbers.has(digits));
 }
 
-/* search._found_whole: the signal's normalised text in the query's with the numbers it pins ([where its "#" is, digits])
-   the same there (qNumbers: numbersAt's map), at one place at least */
-/* search._pin_offsets: the numbers a signal pins (the bundle's [k, digits], util.text.pinned_numbers: its k-th number)
-   as [where its "#" is in the signal's normalised text, digits] */
+/* search._pin_offsets: the numbers a signal pins (the bundle's [k, digits, kind], util.text.pinned_kinds: its k-th
+   number) as [where its "#" is in the signal's normalised text, kind, pinValue] */
 function pinOffsets(raw, pinned) {
   if (!pinned.length) return [];
   const at = [...numbersAt(raw)[1].keys()];
-  return pinned.map(([k, digits]) => [at[k], digits]);
+  return pinned.map(([k, digits, kind]) => [at[k], kind, pinValue(kind, digits)]);
 }
 
+/* search._found_whole: the signal's normalised text in the query's with the numbers it pins ([where its "#" is, kind,
+   pinValue]) the same there (qNumbers: numbersAt's map; a status of the same class), at one place at least */
 function foundWhole(norm, pins, normQ, qNumbers) {
   for (let at = normQ.indexOf(norm); at >= 0; at = normQ.indexOf(norm, at + 1))
-    if (pins.every(([off, digits]) => qNumbers.get(at + off) === digits)) return true;
+    if (pins.every(([off, kind, value]) => pinValue(kind, qNumbers.get(at + off) || "") === value)) return true;
   return false;
 }
 
@@ -459,7 +474,7 @@ export class Ranker {
     this.signals = index.signals.map(([pidx, raw, norm, toks, ids, specific, strong, rest, share, negated, pinned]) =>
       ({ pidx, raw, norm, toks: new Set(toks), ids: new Set(ids), specific: Boolean(specific),
          strong: new Map(strong || []), rest: new Set(rest || []), share: share || 1, negated: Boolean(negated),
-         pins: pinOffsets(raw, pinned || []), kinds: (pinned || []).map(([, digits, kind]) => [kind, digits]) }));
+         pins: pinOffsets(raw, pinned || []), kinds: (pinned || []).map(([, digits, kind]) => [kind, pinValue(kind, digits)]) }));
     this.negations = new Set(params.negations);
     this.negatedNt = new RegExp(params.negated_nt, "i");
     this.hexRun = new RegExp(params.hex_run, "g");
@@ -691,7 +706,7 @@ export class Ranker {
       this.pinnedViews = new Map();
       this.views.forEach((v, r) => {
         const pins = v[1] === "signal" ? pinnedKinds(v[2]) : [];
-        if (pins.length) this.pinnedViews.set(r, pins.map(([, digits, kind]) => [kind, digits]));
+        if (pins.length) this.pinnedViews.set(r, pins.map(([, digits, kind]) => [kind, pinValue(kind, digits)]));
       });
     }
     const said = this.pinnedViews.size ? saidNumbers(text) : [new Set(), new Set()];
