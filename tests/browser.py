@@ -108,6 +108,19 @@ def page_errors(page) -> list[str]:
     return errors
 
 
+@contextlib.contextmanager
+def sized_page(chromium, width: int, height: int):
+    """A new page of ``chromium`` at ``width`` x ``height`` (a phone's screen, say) and the list its JavaScript
+    errors collect in (``page_errors``): yields (page, errors); the page is closed after the block."""
+    pg = chromium.new_page()
+    pg.set_viewport_size({"width": width, "height": height})
+    errors = page_errors(pg)
+    try:
+        yield pg, errors
+    finally:
+        pg.close()
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # keep pytest output clean
         pass

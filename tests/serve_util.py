@@ -7,6 +7,7 @@ import contextlib
 import socket
 import threading
 import time
+from pathlib import Path
 
 import httpx
 
@@ -163,6 +164,16 @@ def fake_app(kb, root, **kw):
         lambda: Engine.open(kb, root / "index", model="fake:64", quiet=True),
         **{"site_dir": None, "feedback_path": root / "fb.jsonl", **kw},
     )
+
+
+def stub_site(root) -> Path:
+    """A built site's stand-in at ``root``/site, for the tests of how `recur serve` serves one without building
+    it: an assets folder, index.html ("<h1>Recur site</h1>") and mkdocs's 404.html ("<h1>mkdocs 404</h1>")."""
+    site = Path(root) / "site"
+    (site / "assets").mkdir(parents=True)
+    (site / "index.html").write_text("<h1>Recur site</h1>")
+    (site / "404.html").write_text("<h1>mkdocs 404</h1>")
+    return site
 
 
 def readme_nginx_location() -> str:

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from kbfactory import small_kb
-from serve_util import alert_payload, fake_app, running
+from serve_util import alert_payload, fake_app, running, stub_site
 
 from recur.retrieval.query import MAX_QUERY_CHARS
 
@@ -24,10 +24,7 @@ def served(tmp_path_factory):
     """A server with a built site at / (whose handler answered every path no route took) and one without."""
     root = tmp_path_factory.mktemp("review")
     kb = small_kb(root / "kb")
-    site = root / "site"
-    (site / "assets").mkdir(parents=True)
-    (site / "index.html").write_text("<h1>Recur site</h1>")
-    (site / "404.html").write_text("<h1>mkdocs 404</h1>")
+    site = stub_site(root)
     with running(fake_app(kb, root, site_dir=site, feedback_path=root / "fb.jsonl")) as with_site:
         other = tmp_path_factory.mktemp("review-bare")
         with running(fake_app(kb, other)) as bare:
@@ -98,18 +95,31 @@ def test_a_body_its_escapes_made_too_large_says_so(served):
 # 2. A path that is no route is a 404 naming the right one; Allow is right on every route for every method
 
 
+# Requests refused for their path or their method, each asked of both servers: (method, path, the status, what the
+# answer names: for a 404 the route meant, None where there is none; for a 405 the route's Allow)
+WRONG_PATH_OR_METHOD = [
+    ("POST", "//api/suggest", 404, "/api/suggest"),
+    ("POST", "/webhook", 404, "/api/alertmanager"),
+    ("POST", "/alertmanager", 404, "/api/alertmanager"),
+    ("POST", "/api/webhook", 404, "/api/alertmanager"),
+    ("PUT", "/suggest", 404, None),
+    ("DELETE", "/nope.html", 404, None),
+    ("PROPFIND", "/api/feedback", 405, "POST"),
+    ("GET", "/api/suggest", 405, "POST"),
+    ("MKCOL", "/api/alertmanager", 405, "POST"),
+    ("DELETE", "/api/patterns/disk-full", 405, "GET, HEAD"),
+    ("PROPFIND", "/api/patterns", 405, "GET, HEAD"),
+    ("POST", "/healthz", 405, "GET, HEAD"),
+]
+
+
+def answered(status: int) -> list[tuple]:
+    """The requests of WRONG_PATH_OR_METHOD answered ``status``: (method, path, what the answer names)."""
+    return [(method, path, named) for method, path, said, named in WRONG_PATH_OR_METHOD if said == status]
+
+
 @pytest.mark.parametrize("server", ["site", "bare"])
-@pytest.mark.parametrize(
-    "method,path,meant",
-    [
-        ("POST", "//api/suggest", "/api/suggest"),
-        ("POST", "/webhook", "/api/alertmanager"),
-        ("POST", "/alertmanager", "/api/alertmanager"),
-        ("POST", "/api/webhook", "/api/alertmanager"),
-        ("PUT", "/suggest", None),
-        ("DELETE", "/nope.html", None),
-    ],
-)
+@pytest.mark.parametrize("method,path,meant", answered(404))
 def test_a_method_on_a_path_that_is_no_route_is_a_404_naming_the_route(served, server, method, path, meant):
     """Found in review: POST //api/suggest, /webhook and /alertmanager were the site's 405 "allow: GET, HEAD", and
     Alertmanager does not retry a 4xx: the message must name the right path."""
@@ -121,17 +131,7 @@ def test_a_method_on_a_path_that_is_no_route_is_a_404_naming_the_route(served, s
 
 
 @pytest.mark.parametrize("server", ["site", "bare"])
-@pytest.mark.parametrize(
-    "method,path,allow",
-    [
-        ("PROPFIND", "/api/feedback", "POST"),
-        ("GET", "/api/suggest", "POST"),
-        ("MKCOL", "/api/alertmanager", "POST"),
-        ("DELETE", "/api/patterns/disk-full", "GET, HEAD"),
-        ("PROPFIND", "/api/patterns", "GET, HEAD"),
-        ("POST", "/healthz", "GET, HEAD"),
-    ],
-)
+@pytest.mark.parametrize("method,path,allow", answered(405))
 def test_a_route_asked_with_another_method_is_a_405_with_its_allow(served, server, method, path, allow):
     """Found in review: PROPFIND /api/feedback was the site's 405 "allow: GET, HEAD", where the route takes POST."""
     status, headers, body = raw_request(served[server], method, path)

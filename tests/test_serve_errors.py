@@ -12,7 +12,7 @@ import socket
 import httpx
 import pytest
 from kbfactory import small_kb
-from serve_util import alert_payload, fake_app, running
+from serve_util import alert_payload, fake_app, running, stub_site
 
 JSON = {"content-type": "application/json"}
 GOOD_ALERT = alert_payload({"labels": {"alertname": "CoreDNSErrorsHigh"}})
@@ -22,10 +22,7 @@ GOOD_ALERT = alert_payload({"labels": {"alertname": "CoreDNSErrorsHigh"}})
 def base(tmp_path_factory):
     root = tmp_path_factory.mktemp("errors")
     kb = small_kb(root / "kb")
-    site = root / "site"
-    (site / "assets").mkdir(parents=True)
-    (site / "index.html").write_text("<h1>Recur site</h1>")
-    (site / "404.html").write_text("<h1>mkdocs 404</h1>")
+    site = stub_site(root)
     app = fake_app(kb, root, site_dir=site, feedback_path=root / "feedback.jsonl")
     with running(app) as url:
         yield url
@@ -457,10 +454,8 @@ def test_dotfiles_of_the_site_folder_are_not_served(tmp_path):
     id, the KB's files) to anyone, and a ``.env`` or ``.git/`` left in the site folder was served as well. Any
     path with a part starting with "." is the JSON 404 a missing file gets, for a browser too."""
     kb = small_kb(tmp_path / "kb")
-    site = tmp_path / "site"
-    (site / "assets" / ".cache").mkdir(parents=True)
-    (site / "index.html").write_text("<h1>Recur site</h1>")
-    (site / "404.html").write_text("<h1>mkdocs 404</h1>")
+    site = stub_site(tmp_path)
+    (site / "assets" / ".cache").mkdir()
     (site / "assets" / "a.js").write_text("1")
     for hidden in (".recur-site", ".env", "assets/.secret", "assets/.cache/x.js"):
         (site / hidden).write_text("SECRET=1")

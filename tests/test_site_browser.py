@@ -15,6 +15,7 @@ from browser import (  # the chromium and page fixtures come from conftest.py
     page_errors,
     serve_dir,
     serve_handler,
+    sized_page,
     text_contrast,
 )
 from click.testing import CliRunner
@@ -53,10 +54,7 @@ def test_a_new_hire_on_a_phone_finds_onboarding_on_the_home_pages_first_screen(c
     """At 390x844 the home page's only link to the onboarding paths was under "Ways in", 2.5 screens down:
     a new hire opening the site on a phone on their first day did not scroll to it."""
     url, _ = base
-    pg = chromium.new_page()
-    pg.set_viewport_size({"width": 390, "height": 844})
-    errors = page_errors(pg)
-    try:
+    with sized_page(chromium, 390, 844) as (pg, errors):
         pg.goto(url + "/index.html")
         pg.wait_for_selector("div.recur-suggest[data-mode]")  # the box drawn at its full height
         link = pg.locator("article a[href^='paths/']").first  # the first link to a path or to the list of them
@@ -66,8 +64,6 @@ def test_a_new_hire_on_a_phone_finds_onboarding_on_the_home_pages_first_screen(c
         pg.wait_for_url("**/paths/first-week.html")
         assert pg.locator("article h1").inner_text() == "First week"
         assert errors == []
-    finally:
-        pg.close()
 
 
 def test_a_describe_box_whose_script_did_not_load_says_where_to_look_instead(page, base):
@@ -243,10 +239,7 @@ def test_a_pattern_pages_card_and_copy_buttons_on_a_phone(chromium, base):
     it, its year labels 6 px high, its dots 5 px to tap; and each step's Copy button was 46x18 px, under the
     24x24 px of a pointer target (WCAG 2.5.8)."""
     url, _ = base
-    pg = chromium.new_page()
-    pg.set_viewport_size({"width": 390, "height": 844})
-    errors = page_errors(pg)
-    try:
+    with sized_page(chromium, 390, 844) as (pg, errors):
         pg.goto(url + "/patterns/capacity/disk-full.html")
         assert pg.locator(".recur-timeline svg text.tk").first.bounding_box()["height"] >= 8
         assert pg.locator(".recur-timeline svg circle").first.bounding_box()["width"] >= 8
@@ -255,8 +248,6 @@ def test_a_pattern_pages_card_and_copy_buttons_on_a_phone(chromium, base):
         assert all(a["y"] + a["height"] <= b["y"] for a, b in zip(boxes, boxes[1:])), boxes  # none overlaps the next
         assert pg.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
         assert errors == []
-    finally:
-        pg.close()
 
 
 def test_onboarding_path_progress_persists(page, base):
@@ -353,10 +344,7 @@ def test_a_pattern_page_says_its_step_at_the_top_and_leads_to_it_on_a_phone(chro
     the top said the page was a step; "Step 1 of 2 on <path>" led to the top of the path's page. A line under the
     card says it, and the path's name opens the path at that step, in view."""
     url, _ = base
-    pg = chromium.new_page()
-    pg.set_viewport_size({"width": 390, "height": 844})
-    errors = page_errors(pg)
-    try:
+    with sized_page(chromium, 390, 844) as (pg, errors):
         pg.goto(url + "/patterns/capacity/disk-full.html")
         here = pg.locator(".recur-path-here")
         assert here.inner_text().strip() == "Step 1 of 2 on Storage basics · next: Database connection pool exhausted"
@@ -378,8 +366,6 @@ def test_a_pattern_page_says_its_step_at_the_top_and_leads_to_it_on_a_phone(chro
             "try the describe box: paste an alert and see what it matches",
         ]
         assert errors == []
-    finally:
-        pg.close()
 
 
 def test_a_finished_path_says_what_to_do_next(page, base):
@@ -424,10 +410,7 @@ def test_the_lists_of_incidents_and_paths_read_on_a_phone(chromium, base, list_p
         return {left: r.left, right: r.right, top: r.top, width: r.width, inline: td.classList.contains("recur-inline"),
                 text: td.innerText}; })"""
     for width, height in ((390, 844), (1280, 900)):
-        pg = chromium.new_page()
-        pg.set_viewport_size({"width": width, "height": height})
-        errors = page_errors(pg)
-        try:
+        with sized_page(chromium, width, height) as (pg, errors):
             pg.goto(url + "/" + list_page)
             found = pg.evaluate(cells)
             assert len(found) >= 8 and pg.evaluate("document.documentElement.scrollWidth") <= width
@@ -444,8 +427,6 @@ def test_the_lists_of_incidents_and_paths_read_on_a_phone(chromium, base, list_p
                     .map(tr => new Set([...tr.cells].map(td => Math.round(td.getBoundingClientRect().top))).size)""")
                 assert set(rows) == {1}, rows  # a row's cells side by side
             assert errors == []
-        finally:
-            pg.close()
 
 
 def test_the_boards_tables_are_cards_on_a_phone(chromium, base):
@@ -454,10 +435,7 @@ def test_the_boards_tables_are_cards_on_a_phone(chromium, base):
     url, _ = base
     cells = """() => [...document.querySelectorAll("article .recur-stack tbody td")].filter(td => td.offsetParent)
         .map(td => { const r = td.getBoundingClientRect(); return {left: r.left, right: r.right, label: td.dataset.label}; })"""
-    pg = chromium.new_page()
-    errors = page_errors(pg)
-    try:
-        pg.set_viewport_size({"width": 390, "height": 844})
+    with sized_page(chromium, 390, 844) as (pg, errors):
         pg.goto(url + "/board/index.html")
         found = pg.evaluate(cells)
         assert len(found) >= 8, found
@@ -466,8 +444,6 @@ def test_the_boards_tables_are_cards_on_a_phone(chromium, base):
             assert c["left"] >= 0 and c["right"] <= 390, c
         assert any(c["label"] == "owner" for c in found), found  # a card's cell says its column (recur.css ::before)
         assert errors == []
-    finally:
-        pg.close()
 
 
 def _ax_names(page, selector: str) -> list[str]:
@@ -488,10 +464,7 @@ def test_a_phones_table_card_says_each_cells_column_once(chromium, base):
     ::before), and a screen reader heard the label in the cell's name on top of the column's header. The label is
     CSS's alternative text "": shown, not in the accessible name."""
     url, _ = base
-    pg = chromium.new_page()
-    errors = page_errors(pg)
-    try:
-        pg.set_viewport_size({"width": 390, "height": 844})
+    with sized_page(chromium, 390, 844) as (pg, errors):
         pg.goto(url + "/board/index.html")
         cells = pg.locator("article .recur-stack td[data-label]:not(:empty)")
         labels = cells.evaluate_all("els => els.map(e => e.dataset.label)")
@@ -502,8 +475,6 @@ def test_a_phones_table_card_says_each_cells_column_once(chromium, base):
         for name, label, text in zip(names, labels, cells.all_text_contents()):
             assert name == " ".join(text.split()), (label, name, text)  # its text alone, no "owner: " before it
         assert errors == []
-    finally:
-        pg.close()
 
 
 def test_a_board_table_wider_than_its_box_scrolls_from_the_keyboard(chromium, base):
@@ -514,10 +485,7 @@ def test_a_board_table_wider_than_its_box_scrolls_from_the_keyboard(chromium, ba
     boxes = """() => [...document.querySelectorAll(".md-typeset__scrollwrap")].map(b => ({
         scrolls: b.scrollWidth > b.clientWidth + 1, tabindex: b.getAttribute("tabindex"), role: b.getAttribute("role"),
         label: b.getAttribute("aria-label")}))"""
-    pg = chromium.new_page()
-    errors = page_errors(pg)
-    try:
-        pg.set_viewport_size({"width": 640, "height": 900})
+    with sized_page(chromium, 640, 900) as (pg, errors):
         pg.goto(url + "/board/index.html")
         pg.wait_for_load_state("load")
         wide = [b for b in pg.evaluate(boxes) if b["scrolls"]]
@@ -526,8 +494,6 @@ def test_a_board_table_wider_than_its_box_scrolls_from_the_keyboard(chromium, ba
             assert b["tabindex"] == "0" and b["role"] == "region" and b["label"].endswith("(scrolls sideways)"), b
         assert not [b for b in pg.evaluate(boxes) if not b["scrolls"] and b["tabindex"] is not None]
         assert errors == []
-    finally:
-        pg.close()
 
 
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
@@ -801,10 +767,7 @@ def test_the_list_of_paths_shows_progress_on_a_phone(chromium, base):
     """At 375 px the list's last column, "your progress", was off the screen, behind the audience's text:
     what a new hire opens the list for. It comes right after the path's name."""
     url, _ = base
-    pg = chromium.new_page()
-    pg.set_viewport_size({"width": 375, "height": 740})
-    errors = page_errors(pg)
-    try:
+    with sized_page(chromium, 375, 740) as (pg, errors):
         pg.goto(url + "/paths/index.html")
         assert pg.locator("thead th").all_inner_texts()[:2] == ["path", "your progress"]
         for n in range(pg.locator(".recur-path-progress").count()):
@@ -813,8 +776,6 @@ def test_the_list_of_paths_shows_progress_on_a_phone(chromium, base):
             box = cell.bounding_box()
             assert box["x"] + box["width"] <= 375
         assert errors == []
-    finally:
-        pg.close()
 
 
 def test_the_board_reads_on_a_phone(chromium, base):
@@ -823,10 +784,7 @@ def test_the_board_reads_on_a_phone(chromium, base):
     owner, the due date and the ticket off it: test_the_boards_tables_are_cards_on_a_phone), and the count tiles
     lead to their sections."""
     url, _ = base
-    pg = chromium.new_page()
-    pg.set_viewport_size({"width": 390, "height": 844})
-    errors = page_errors(pg)
-    try:
+    with sized_page(chromium, 390, 844) as (pg, errors):
         pg.goto(url + "/board/index.html")
         assert pg.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         for section, name in (("fixes", "pattern"), ("reviews", "incident"), ("follow-ups", "follow-up")):
@@ -842,8 +800,6 @@ def test_the_board_reads_on_a_phone(chromium, base):
         pg.locator("a.recur-tile", has_text="Follow-ups open").click()
         pg.wait_for_url("**/board/index.html#follow-ups")
         assert errors == []
-    finally:
-        pg.close()
 
 
 def test_the_site_is_dark_where_the_readers_system_is_and_the_header_toggle_switches_it(chromium, base):
@@ -1006,17 +962,13 @@ def test_trend_charts_stay_readable_on_a_phone(chromium, base):
     """At 390px the 640-wide charts were scaled to the screen, their labels 5px high: they keep a
     readable size and their box scrolls sideways, while the page itself does not."""
     url, _ = base
-    pg = chromium.new_page()
-    pg.set_viewport_size({"width": 390, "height": 800})
-    try:
+    with sized_page(chromium, 390, 800) as (pg, _):
         pg.goto(url + "/board/trends.html")
         tick = pg.locator(".recur-chart-box svg.recur-chart text.tk").first
         assert tick.bounding_box()["height"] >= 8, tick.bounding_box()
         box = pg.locator(".recur-chart-box").first
         assert box.evaluate("b => b.scrollWidth > b.clientWidth")  # the chart scrolls inside its box
         assert pg.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    finally:
-        pg.close()
 
 
 def test_search_finds_error_strings_and_alert_names(page, base):
@@ -1335,10 +1287,7 @@ def test_a_pattern_pages_evidence_and_runbook_are_one_tap_from_its_first_screen_
     runbook started 2.6 to 4.3 screens down (at 320 px its first step ~2,360 px down). A "Jump to" line under the
     title, in the first screen at 320x568, leads to the evidence box and to the runbook, by tap or keyboard."""
     url, _ = base
-    pg = chromium.new_page()
-    pg.set_viewport_size({"width": 320, "height": 568})
-    errors = page_errors(pg)
-    try:
+    with sized_page(chromium, 320, 568) as (pg, errors):
         pg.goto(url + "/patterns/capacity/disk-full.html")
         assert pg.locator("h2#runbook").bounding_box()["y"] > 568  # it is below the first screen
         jump = pg.get_by_role("navigation", name="Jump to")
@@ -1354,8 +1303,6 @@ def test_a_pattern_pages_evidence_and_runbook_are_one_tap_from_its_first_screen_
         first_step = pg.locator("ol.recur-runbook-steps > li").first
         expect(first_step).to_be_in_viewport()
         assert errors == []
-    finally:
-        pg.close()
 
 
 def test_with_a_phones_keyboard_up_the_suggest_button_stays_in_sight(chromium, base):
@@ -1365,12 +1312,9 @@ def test_with_a_phones_keyboard_up_the_suggest_button_stays_in_sight(chromium, b
     adds a line (a pasted log has lines), so no key says "send" (enterkeyhint). Five lines typed there, the line
     typed was behind the bar: the page keeps the bar's height free under it."""
     url, _ = base
-    pg = chromium.new_page()
-    errors = page_errors(pg)
-    try:
+    with sized_page(chromium, 320, 568) as (pg, errors):
         cdp = pg.context.new_cdp_session(pg)  # a touch screen: CSS's (pointer: coarse), as on a phone
         cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5})
-        pg.set_viewport_size({"width": 320, "height": 568})
         pg.goto(url + "/index.html")
         pg.wait_for_selector("div.recur-suggest[data-mode]")
         assert pg.evaluate("matchMedia('(pointer: coarse)').matches")
@@ -1410,8 +1354,6 @@ def test_with_a_phones_keyboard_up_the_suggest_button_stays_in_sight(chromium, b
             "!!document.querySelector('.recur-suggest__results li')"
         )
         assert errors == []
-    finally:
-        pg.close()
 
 
 def test_the_evidence_box_reads_at_the_size_of_the_runbook_under_it(page, base):
