@@ -338,7 +338,14 @@ def test_the_api_slack_and_mcp_answers_say_the_stale_index_alike(tmp_path):
         err, mcp, _ = session(base + "/mcp", work)
     assert [a["stale"] for a in fresh] == [None] * 4, fresh
     assert not err and mcp["stale"]["files"] == [EDITED] and not mcp["stale"]["only_incidents"]
-    assert [a["stale"] for a in stale] == [mcp["stale"]] * 4
-    intro = stale[3]["blocks"][0]["text"]["text"]
+    # the same object but its message: MCP's tells an assistant what to tell the user, the API's (which Slack's
+    # reply and the site's box show) is said to a person (found in review)
+    but_message = {k: v for k, v in mcp["stale"].items() if k != "message"}
+    assert [{k: v for k, v in a["stale"].items() if k != "message"} for a in stale] == [but_message] * 4
     said = f"The knowledge base changed since its index was built ({EDITED}): this answer comes from the old index"
+    assert [a["stale"]["message"] for a in stale] == [
+        f"{said} and may be out of date until it is rebuilt (recur index)."
+    ] * 4
+    assert "tell the user" in mcp["stale"]["message"] and "tell the user" not in stale[0]["stale"]["message"]
+    intro = stale[3]["blocks"][0]["text"]["text"]
     assert intro.startswith(f"⚠️ _{said}") and "⚠️" not in fresh[3]["blocks"][0]["text"]["text"], intro

@@ -50,7 +50,6 @@ from recur.retrieval.results import (
 )
 from recur.serve.deps import Settings, engine_loading, errors, index_stale, load_pauses
 from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, error_body, unexpected_message
-from recur.serve.mcp_text import stale_said
 from recur.util.text import cut, has_text
 
 WINDOW = 5 * 60  # seconds: Slack's own bound on a request's age, and how long a signature is remembered
@@ -458,7 +457,7 @@ def answer_reply(
     said = answer.get("query_note")  # a log searched by its error lines: said before the lines it shows
     said = f"_{_typed(said[0].upper() + said[1:])}._\n" if said else ""  # names a pasted alert, as typed
     # the KB changed since the served index was built: first, as /mcp's answers and the API's ``stale`` say it
-    said = (f"⚠️ _{_typed(stale_said(answer['stale']))}_\n" if answer.get("stale") else "") + said  # names files
+    said = (f"⚠️ _{_typed(answer['stale']['message'])}_\n" if answer.get("stale") else "") + said  # names files
     meant = meant_line(answer.get("meant"), code=True) or ""  # a typo of one id, said as the terminal says it
     if answer["no_known_pattern"] and meant:
         intro = f"{said}*No known pattern* matches “{shown}”. {meant}" + (
