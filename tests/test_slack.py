@@ -535,6 +535,31 @@ def test_a_command_while_the_engine_loads_is_answered_once_it_has_loaded(tmp_pat
     assert json.loads(got[0]["blocks"][4]["elements"][0]["value"]) == {"q": "ENOSPC", "p": "disk-full"}
 
 
+def test_a_command_while_the_engine_loads_says_a_kb_edited_meanwhile(tmp_path, kb_dir):
+    """Found in review: the reply's stale warning was read when the command came, while the engine loaded, when
+    the server had not looked at its KB yet: a pattern edited during the load (a `git pull` with a restart) was
+    never said by a reply that waited for it. It is read once the engine has loaded and the server has looked."""
+    Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)  # built from the KB as it was
+    release = threading.Event()
+
+    def slow_load():  # the index as built: the edit below is what the server's first look finds
+        release.wait(60)
+        return Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True, update=False)
+
+    app = create_app(slow_load, site_dir=None, feedback_path=tmp_path / "fb.jsonl", slack_signing_secret=SECRET)
+    slack = SlackStandIn()
+    edited = kb_dir / "patterns/capacity/disk-full.md"
+    with running(slack.app, wait_ready=False) as hook, running(app, wait_ready=False) as base:
+        body = command_body("ENOSPC", response_url=hook + "/hook")
+        r = httpx.post(base + "/api/slack/commands", content=body, headers=signed(body), timeout=30)
+        edited.write_text(edited.read_text() + "\nEdited while the server loaded.\n")
+        release.set()
+        got = slack.wait(1)
+    assert r.status_code == 200 and r.json()["text"].startswith("Recur is starting"), r.text
+    assert got and got[0]["stale"]["files"] == ["patterns/capacity/disk-full.md"], got
+    assert got[0]["blocks"][0]["text"]["text"].startswith("⚠️ _The knowledge base changed since its index was built")
+
+
 def test_a_command_promised_an_answer_is_told_when_the_server_stops_before_it(tmp_path, kb_dir, capfd):
     """Found in review: commands sent while the model loaded were told "the answer follows in a moment", and a
     stop then (a rolling restart) lost them silently. At the stop, each response_url still owed an answer is told

@@ -603,7 +603,7 @@ def slack_router(
         # with a response_url the answer can come late: a command while the engine loads waits for it, and
         # Slack is told "searching…" at once: the load holds the GIL, and the 2.5 s wait took 4.9 s (Slack: 3 s)
         wait = LOAD_WAIT if form.get("response_url") else 0
-        how = How(share=share, votes=settings.feedback_path is not None, stale=index_stale(request))
+        how = How(share=share, votes=settings.feedback_path is not None, stale=lambda: _stale_once_looked(request))
         loading = bool(wait) and engine_loading(get_engine)  # said: Recur is starting, not "searching"
         return JSONResponse(
             await _reply_in_time(
@@ -800,7 +800,9 @@ class How(NamedTuple):
 
     share: bool  # shared in the channel (`/recur share …`), not shown to its user alone
     votes: bool  # with 👍 / 👎 buttons: feedback is taken (a feedback log is set)
-    stale: dict | None = None  # the KB changed since the served index was built (deps.index_stale): said
+    # the KB changed since the served index was built (deps.index_stale): said. Read once the engine is loaded:
+    # read when the command came, a command sent while the server loaded never said it (found in review)
+    stale: Callable[[], dict | None] = lambda: None
 
 
 def _answer(get_engine: Callable, text: str, how: How, site_url: str | None, observe=None, wait=0.0) -> dict:
@@ -817,12 +819,25 @@ def _answer(get_engine: Callable, text: str, how: How, site_url: str | None, obs
         answer = _loaded(get_engine, wait).answer(q.text, top=q.top, others=OTHER_ALERTS)
         if observe is not None:
             observe(answer)
-        out = answer.to_json() | {"stale": how.stale}
+        out = answer.to_json() | {"stale": how.stale()}
         return answer_reply(out, site_url=site_url, share=how.share, votes=how.votes, text=q.text)
     except ApiError as exc:
         return text_reply(exc.message)
     except ValidationError as exc:
         return text_reply(invalid_message(exc.errors()))
+
+
+def _stale_once_looked(request: Request) -> dict | None:
+    """The answer's ``stale`` (deps.index_stale), once the server's first look at the KB after loading is made:
+    the engine is served just before that look, and a command answered in between said nothing of a KB edited
+    while it loaded. In the answer's worker thread: it may block, at most a few seconds (a walk of the KB)."""
+    ready = getattr(getattr(request.app.state, "holder", None), "ready", None)
+    if ready is not None:
+        ready.wait(LOOK_WAIT)
+    return index_stale(request)
+
+
+LOOK_WAIT = 30  # seconds, at most, for the server's first look at its KB after loading (a stat walk)
 
 
 def _loaded(get_engine: Callable, wait: float):
