@@ -1438,3 +1438,26 @@ def test_a_long_card_line_with_no_space_near_its_end_is_cut_at_its_room():
             assert line.startswith(lead + start) and line.endswith("…"), line
             assert MAX_SECTION // 4 - 6 <= len(line) <= MAX_SECTION // 4, (len(line), line)  # cut at its room
             assert re.fullmatch(r"(?:[^&]|&amp;|&lt;)*…", line), line[-40:]  # no entity cut inside
+
+
+def test_the_api_and_slack_vote_keys_are_the_keys_written_before_they_shared_hashed_key():
+    """api_vote_key and vote_keys each hashed their parts alike, in two copies; they share feedback.hashed_key
+    now, and every key must stay byte-identical: a changed key would count a person's earlier vote apart
+    (values computed by the copies before)."""
+    from types import SimpleNamespace
+
+    from recur.serve.routes.feedback import api_vote_key
+    from recur.serve.slack import vote_keys
+
+    assert api_vote_key("ana", "Disk full  on db-1", "disk-full") == "api:8bd068131dad1a4a4b7a3611"
+    assert api_vote_key("zoë", "ünïcode ✓", "disk-full") == "api:17765990aabd97a39059c0e2"
+    where = {"channel_id": "C1", "message_ts": "1700000000.000100"}
+    payload = {"user": {"id": "U1"}, "team": {"id": "T1"}, "container": where}
+    assert vote_keys(payload, SimpleNamespace(query="Disk full  on db-1", pattern="disk-full")) == (
+        "slack:6c928892ea6c8c48ea7c0a6c",
+        "slack:431d1dd2e782d2c29dd931f7",
+    )
+    assert vote_keys({"user": {"id": "U1"}}, SimpleNamespace(query="ünïcode ✓", pattern="disk-full")) == (
+        "slack:f4fabb5d3227cbc287020224",
+        "slack:7be0f9f3ee6da3244aa5788a",
+    )

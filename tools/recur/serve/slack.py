@@ -1005,8 +1005,7 @@ def vote_keys(payload: dict, vote) -> tuple[str | None, str | None]:
     The key before (the message's channel and ts in it) is read when the person has no vote under the new key:
     a press on a reply voted on before this version is "already recorded", or replaces that vote. (None, None)
     when the payload names no user: every click is recorded."""
-    import hashlib
-
+    from recur.ingest.feedback import hashed_key
     from recur.util.text import query_key
 
     user, team = payload.get("user"), payload.get("team")
@@ -1020,8 +1019,7 @@ def vote_keys(payload: dict, vote) -> tuple[str | None, str | None]:
         [team, user, query_key(vote.query), vote.pattern],
         [team, user, *map(str, message), vote.pattern],  # the key before 0.2.1: by message
     )
-    hashed = (hashlib.sha256(json.dumps(k, ensure_ascii=False).encode("utf-8")).hexdigest()[:24] for k in keys)
-    return tuple("slack:" + h for h in hashed)
+    return hashed_key("slack", keys[0]), hashed_key("slack", keys[1])
 
 
 VOTED = {
