@@ -352,3 +352,19 @@ def test_the_api_slack_and_mcp_answers_say_the_stale_index_alike(tmp_path):
     assert "tell the user" in mcp["stale"]["message"] and "tell the user" not in stale[0]["stale"]["message"]
     intro = stale[3]["blocks"][0]["text"]["text"]
     assert intro.startswith(f"⚠️ _{said}") and "⚠️" not in fresh[3]["blocks"][0]["text"]["text"], intro
+
+
+def test_the_pattern_list_says_nothing_when_incident_records_alone_changed(tmp_path):
+    """GET /api/patterns' ``stale`` follows MCP's list_patterns (CURRENT_INCIDENTS): an incident record added
+    under a running server leaves the patterns listed current, so the list says nothing, where a pattern's own
+    answer (its linked incidents are the index's) says it, only_incidents."""
+    kb = small_kb(tmp_path / "kb")
+    with running(_app(kb, tmp_path / "index")) as base:
+        record = next((kb / "incidents").rglob("*.md"))
+        (record.parent / "INC-2026-999.md").write_text(record.read_text())
+        assert _stale_healthz(base)["stale"]
+        listed = httpx.get(base + "/api/patterns", timeout=30).json()
+        one = httpx.get(base + "/api/patterns/disk-full", timeout=30).json()
+        (_, mcp, _) = session(base + "/mcp", lambda client: call(client, "list_patterns", {}))
+    assert listed["stale"] is None and "stale" not in mcp and listed["patterns"] == mcp["patterns"]
+    assert one["stale"]["only_incidents"] is True and one["stale"]["files"][0].startswith("incidents/")
