@@ -705,7 +705,13 @@ def test_the_pages_query_takes_a_pastes_code_fences_out_as_query_py(tmp_path):
 
     texts = [fence.format(log=FIVE) for fence in FENCED] + ["before:\n```json\u2028x\n```", "a ```b``` c", "```ERROR x"]
     # the first line glued to the fence is the log's unless a line of ``` alone closes the block (query.unfenced)
-    texts += [*GLUED, "```yaml\na: 1\n```\n```oom\nx```", "```a\n```b\n```", "```" + "x" * 21 + "\ny\n```"]
+    texts += [
+        *GLUED,
+        "```yaml\na: 1\n```\n```oom\nx```",
+        "```a\n```b\n```",
+        "```" + "x" * 21 + "\ny\n```",
+        "a ~~~b~~~ c",
+    ]
     texts += ["```\n" + "\n".join(f"2026-12-01T10:00:{i:02d}Z INFO ok {i}" for i in range(20)) + "\n2026 ERROR x\n```"]
     js = js_prepared(tmp_path, texts)
     for text, j in zip(texts, js):

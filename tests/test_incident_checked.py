@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from kbfactory import small_kb
 
+from recur.ingest.pasted_log import as_said
 from recur.kb import scaffold
 from recur.kb.incident_record import NewIncident, checked_incident, recorded_today, retried, write_incident
 from recur.kb.loader import load_kb
@@ -63,11 +64,11 @@ def test_a_record_is_found_again_by_the_same_call_and_not_by_another(tmp_path):
     iid, _, _ = write_incident(load_kb(kb_dir), first)
     kb = load_kb(kb_dir)
     again = checked_incident(kb, replace(GIVEN, title="checkout HANGS", severity="SEV2"))
-    found = recorded_today(kb, again)
+    found = recorded_today(kb, again, as_said)
     assert found is not None and found.id == iid and retried(again, found)
     other = checked_incident(kb, replace(GIVEN, flags=("why now", "and how")))
-    assert recorded_today(kb, other).id == iid and not retried(other, recorded_today(kb, other))
-    assert recorded_today(kb, checked_incident(kb, replace(GIVEN, date=DAY + dt.timedelta(days=1)))) is None
+    assert recorded_today(kb, other, as_said).id == iid and not retried(other, recorded_today(kb, other, as_said))
+    assert recorded_today(kb, checked_incident(kb, replace(GIVEN, date=DAY + dt.timedelta(days=1))), as_said) is None
 
 
 def test_a_pattern_or_service_given_twice_is_recorded_once_by_every_surface(tmp_path):

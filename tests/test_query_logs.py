@@ -1352,7 +1352,19 @@ FENCED = [
     "```text\n{log}\n```\n",
     "```{log}```",  # Slack's composer: the fences on the first and last line
     "  ````log  \r\n{log}\r\n````",
+    "~~~\n{log}\n~~~",  # CommonMark's other fence: its lines were searched as the log's (found in review)
+    "~~~text\n{log}\n~~~\n",
 ]
+
+
+def test_a_summary_fenced_in_tildes_is_said_as_in_backticks():
+    """pasted_log.as_said (how recorded_today compares two records' Summaries) read "~~~\nERROR …\n~~~" as
+    other than the same log in ```: unfenced knew only ``` (found in review). ~~~ inside a line is kept."""
+    from recur.ingest.pasted_log import as_said
+
+    assert as_said("~~~\nERROR disk full\n~~~") == as_said("```\nERROR disk full\n```") == "ERROR disk full"
+    assert as_said("~~~log\nERROR disk full\n~~~~") == "ERROR disk full"
+    assert as_said("a ~~~b~~~ c") == "a ~~~b~~~ c"
 
 
 @pytest.mark.parametrize("fence", FENCED)

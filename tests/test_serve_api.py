@@ -150,7 +150,8 @@ def test_patterns_list_pages_by_limit_and_cursor_as_list_patterns_does(served):
     the filters applied first; with neither the answer is as it was, its one key. A bad value is the API's 422."""
     base = served["base"] + "/api/patterns"
     whole = httpx.get(base).json()
-    assert list(whole) == ["patterns"] and len(whole["patterns"]) == 3  # as before: no paging keys
+    # as before: no paging keys (stale: null while the index is current, as every answer from the index says it)
+    assert list(whole) == ["patterns", "stale"] and len(whole["patterns"]) == 3 and whole["stale"] is None
     every = [p["id"] for p in whole["patterns"]]
     pages, params = [], {"limit": 1}
     while True:
@@ -161,11 +162,11 @@ def test_patterns_list_pages_by_limit_and_cursor_as_list_patterns_does(served):
             break
         params = {"limit": 1, "cursor": pages[-1]["next_cursor"]}
     assert [p["id"] for page in pages for p in page["patterns"]] == every and len(pages) == 3
-    assert all(list(page) == ["patterns", "total", "next_cursor"] and page["total"] == 3 for page in pages)
+    assert all(list(page) == ["patterns", "total", "next_cursor", "stale"] and page["total"] == 3 for page in pages)
     assert pages[0]["next_cursor"] == f"after:{every[0]}" and pages[0]["patterns"] == whole["patterns"][:1]
     # a cursor alone: the rest, up to list_patterns' page of 50; the filter first, then the page
     rest = httpx.get(base, params={"cursor": f"after:{every[0]}"}).json()
-    assert rest == {"patterns": whole["patterns"][1:], "total": 3, "next_cursor": None}
+    assert rest == {"patterns": whole["patterns"][1:], "total": 3, "next_cursor": None, "stale": None}
     capacity = httpx.get(base, params={"category": "capacity", "limit": 1}).json()
     assert capacity["total"] == 2 and [p["category"] for p in capacity["patterns"]] == ["capacity"]
     assert capacity["next_cursor"] == f"after:{capacity['patterns'][0]['id']}"

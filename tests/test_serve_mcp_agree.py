@@ -325,20 +325,46 @@ def test_the_api_slack_and_mcp_answers_say_the_stale_index_alike(tmp_path):
             httpx.post(base + "/api/alertmanager", json=alert, timeout=30).json(),
             httpx.get(base + "/api/patterns/disk-full", timeout=30).json(),
             slash({"base": base}, text).json(),
+            # it had no stale, where MCP's list_patterns said it (found in review)
+            httpx.get(base + "/api/patterns", timeout=30).json(),
         )
 
     async def work(client):
-        return await call(client, "suggest_patterns", {"text": text})
+        return await call(client, "suggest_patterns", {"text": text}), await call(client, "list_patterns", {})
 
     with running(app) as base:
         fresh = answers(base)
         _edit(kb)
         assert _stale_healthz(base)["stale"]
         stale = answers(base)
-        err, mcp, _ = session(base + "/mcp", work)
-    assert [a["stale"] for a in fresh] == [None] * 4, fresh
+        (err, mcp, _), (_, listed, _) = session(base + "/mcp", work)
+    assert [a["stale"] for a in fresh] == [None] * 5, fresh
+    assert listed["stale"] == mcp["stale"]
     assert not err and mcp["stale"]["files"] == [EDITED] and not mcp["stale"]["only_incidents"]
-    assert [a["stale"] for a in stale] == [mcp["stale"]] * 4
-    intro = stale[3]["blocks"][0]["text"]["text"]
+    # the same object but its message: MCP's tells an assistant what to tell the user, the API's (which Slack's
+    # reply and the site's box show) is said to a person (found in review)
+    but_message = {k: v for k, v in mcp["stale"].items() if k != "message"}
+    assert [{k: v for k, v in a["stale"].items() if k != "message"} for a in stale] == [but_message] * 5
     said = f"The knowledge base changed since its index was built ({EDITED}): this answer comes from the old index"
+    assert [a["stale"]["message"] for a in stale] == [
+        f"{said} and may be out of date until it is rebuilt (recur index)."
+    ] * 5
+    assert "tell the user" in mcp["stale"]["message"] and "tell the user" not in stale[0]["stale"]["message"]
+    intro = stale[3]["blocks"][0]["text"]["text"]
     assert intro.startswith(f"⚠️ _{said}") and "⚠️" not in fresh[3]["blocks"][0]["text"]["text"], intro
+
+
+def test_the_pattern_list_says_nothing_when_incident_records_alone_changed(tmp_path):
+    """GET /api/patterns' ``stale`` follows MCP's list_patterns (CURRENT_INCIDENTS): an incident record added
+    under a running server leaves the patterns listed current, so the list says nothing, where a pattern's own
+    answer (its linked incidents are the index's) says it, only_incidents."""
+    kb = small_kb(tmp_path / "kb")
+    with running(_app(kb, tmp_path / "index")) as base:
+        record = next((kb / "incidents").rglob("*.md"))
+        (record.parent / "INC-2026-999.md").write_text(record.read_text())
+        assert _stale_healthz(base)["stale"]
+        listed = httpx.get(base + "/api/patterns", timeout=30).json()
+        one = httpx.get(base + "/api/patterns/disk-full", timeout=30).json()
+        (_, mcp, _) = session(base + "/mcp", lambda client: call(client, "list_patterns", {}))
+    assert listed["stale"] is None and "stale" not in mcp and listed["patterns"] == mcp["patterns"]
+    assert one["stale"]["only_incidents"] is True and one["stale"]["files"][0].startswith("incidents/")

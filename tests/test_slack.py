@@ -535,6 +535,31 @@ def test_a_command_while_the_engine_loads_is_answered_once_it_has_loaded(tmp_pat
     assert json.loads(got[0]["blocks"][4]["elements"][0]["value"]) == {"q": "ENOSPC", "p": "disk-full"}
 
 
+def test_a_command_while_the_engine_loads_says_a_kb_edited_meanwhile(tmp_path, kb_dir):
+    """Found in review: the reply's stale warning was read when the command came, while the engine loaded, when
+    the server had not looked at its KB yet: a pattern edited during the load (a `git pull` with a restart) was
+    never said by a reply that waited for it. It is read once the engine has loaded and the server has looked."""
+    Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)  # built from the KB as it was
+    release = threading.Event()
+
+    def slow_load():  # the index as built: the edit below is what the server's first look finds
+        release.wait(60)
+        return Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True, update=False)
+
+    app = create_app(slow_load, site_dir=None, feedback_path=tmp_path / "fb.jsonl", slack_signing_secret=SECRET)
+    slack = SlackStandIn()
+    edited = kb_dir / "patterns/capacity/disk-full.md"
+    with running(slack.app, wait_ready=False) as hook, running(app, wait_ready=False) as base:
+        body = command_body("ENOSPC", response_url=hook + "/hook")
+        r = httpx.post(base + "/api/slack/commands", content=body, headers=signed(body), timeout=30)
+        edited.write_text(edited.read_text() + "\nEdited while the server loaded.\n")
+        release.set()
+        got = slack.wait(1)
+    assert r.status_code == 200 and r.json()["text"].startswith("Recur is starting"), r.text
+    assert got and got[0]["stale"]["files"] == ["patterns/capacity/disk-full.md"], got
+    assert got[0]["blocks"][0]["text"]["text"].startswith("⚠️ _The knowledge base changed since its index was built")
+
+
 def test_a_command_promised_an_answer_is_told_when_the_server_stops_before_it(tmp_path, kb_dir, capfd):
     """Found in review: commands sent while the model loaded were told "the answer follows in a moment", and a
     stop then (a rolling restart) lost them silently. At the stop, each response_url still owed an answer is told
@@ -1413,3 +1438,26 @@ def test_a_long_card_line_with_no_space_near_its_end_is_cut_at_its_room():
             assert line.startswith(lead + start) and line.endswith("…"), line
             assert MAX_SECTION // 4 - 6 <= len(line) <= MAX_SECTION // 4, (len(line), line)  # cut at its room
             assert re.fullmatch(r"(?:[^&]|&amp;|&lt;)*…", line), line[-40:]  # no entity cut inside
+
+
+def test_the_api_and_slack_vote_keys_are_the_keys_written_before_they_shared_hashed_key():
+    """api_vote_key and vote_keys each hashed their parts alike, in two copies; they share feedback.hashed_key
+    now, and every key must stay byte-identical: a changed key would count a person's earlier vote apart
+    (values computed by the copies before)."""
+    from types import SimpleNamespace
+
+    from recur.serve.routes.feedback import api_vote_key
+    from recur.serve.slack import vote_keys
+
+    assert api_vote_key("ana", "Disk full  on db-1", "disk-full") == "api:8bd068131dad1a4a4b7a3611"
+    assert api_vote_key("zoë", "ünïcode ✓", "disk-full") == "api:17765990aabd97a39059c0e2"
+    where = {"channel_id": "C1", "message_ts": "1700000000.000100"}
+    payload = {"user": {"id": "U1"}, "team": {"id": "T1"}, "container": where}
+    assert vote_keys(payload, SimpleNamespace(query="Disk full  on db-1", pattern="disk-full")) == (
+        "slack:6c928892ea6c8c48ea7c0a6c",
+        "slack:431d1dd2e782d2c29dd931f7",
+    )
+    assert vote_keys({"user": {"id": "U1"}}, SimpleNamespace(query="ünïcode ✓", pattern="disk-full")) == (
+        "slack:f4fabb5d3227cbc287020224",
+        "slack:7be0f9f3ee6da3244aa5788a",
+    )

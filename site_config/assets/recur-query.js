@@ -66,10 +66,10 @@
     return done.join("");
   }
   /* query.FENCE_LINE and FENCE: Markdown's code fence around a paste, out (query.unfenced) */
-  var FENCE_LINE = /(^|\n)[ \t]*`{3,}([a-z][a-z0-9+#-]{0,19})?[ \t\r]*(?![^\n])/g, FENCE = /`{3,}/g;
+  var FENCE_LINE = /(^|\n)[ \t]*(?:`{3,}|~{3,})([a-z][a-z0-9+#-]{0,19})?[ \t\r]*(?![^\n])/g, FENCE = /`{3,}/g;
   /* query.unfenced: an info string goes only before a line of ``` alone, which closes its block */
   function unfenced(text) {
-    if (text.indexOf("```") < 0) return text;
+    if (text.indexOf("```") < 0 && text.indexOf("~~~") < 0) return text;
     var closing = -1, m;
     FENCE_LINE.lastIndex = 0;
     while ((m = FENCE_LINE.exec(text)) !== null) {

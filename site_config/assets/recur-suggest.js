@@ -1249,7 +1249,10 @@
       self.busy(false);
       self.waiting = null;
       if (r.status === 200 && r.json && Array.isArray(r.json.results)) {
-        self.indexSaid = indexNote(r.json.stale);  /* the served index older than the KB: said, as /mcp says it */
+        /* the served index older than the KB: said in the API's words to a person (mcp_text.stale_said), which
+           Slack's reply says too; a hand copy of them here had to be kept in step (found in review) */
+        var stale = r.json.stale;
+        self.indexSaid = stale && typeof stale.message === "string" && stale.message ? " " + stale.message : "";
         return self.show(text, r.json.results, r.json.no_known_pattern, 0, null, r.json.credible, r.json.corrected, r.json.meant);
       }
       if (r.status === 429) return self.limited(r, text, asked, tries);
@@ -1521,20 +1524,6 @@
     var listed = said.length === 1 ? said[0] : said.slice(0, -1).join(", ") + " and " + said[said.length - 1];
     return " Read " + listed + " (" + (said.length === 1 ? "a word" : "words") +
       " the knowledge base does not have, read as the nearest it has).";
-  }
-
-  /* What the API's answer says of an index older than the knowledge base (its `stale`, the object /mcp's answers
-     carry), in the words of Slack's reply (mcp_text.stale_said): " The knowledge base changed since …" or "".
-     Only /mcp said it, and the box showed an edited pattern's old runbook as current (found in review). */
-  function indexNote(stale) {
-    if (!stale || typeof stale !== "object" || !Array.isArray(stale.files)) return "";
-    var more = Math.max(0, stale.files.length - 5) + (stale.more > 0 ? stale.more : 0);
-    var named = stale.files.slice(0, 5).join(", ") + (more ? " and " + more + " more" : "");
-    return stale.only_incidents
-      ? " Incident records changed since the index was built (" + named + "): the patterns are current, but " +
-        "incidents recorded since may be missing from this answer until the index is rebuilt (recur index)."
-      : " The knowledge base changed since its index was built (" + named + "): this answer comes from the old " +
-        "index and may be out of date until it is rebuilt (recur index).";
   }
 
   /* credible: the answer's count of medium or high results, shown or not (Answer.credible; the browser ranker's);

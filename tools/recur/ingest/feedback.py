@@ -53,11 +53,21 @@ def record(path, query: str, pattern: str, useful: bool, **extra) -> dict:
     return entry
 
 
+def hashed_key(prefix: str, parts: list) -> str:
+    """A ``vote_key`` for record_once: ``prefix`` (``api``, ``slack``) and the parts that name one person's vote,
+    hashed, so that the feedback file keeps no client's or Slack user's id. One rule for the API's key
+    (routes.feedback.api_vote_key) and Slack's (slack.vote_keys), which each wrote it alike."""
+    import hashlib
+
+    said = json.dumps(parts, ensure_ascii=False)
+    return f"{prefix}:" + hashlib.sha256(said.encode("utf-8")).hexdigest()[:24]
+
+
 def record_once(
     path, query: str, pattern: str, useful: bool, key: str, earlier: str | None = None, **extra
 ) -> tuple[dict | None, bool | None]:
-    """``record``, at most one vote per ``key`` (one person's vote on one result of one message: Slack's
-    buttons, clicked again): the line carries ``vote_key``; a vote that says what the key's latest line
+    """``record``, at most one vote per ``key`` (one person's vote on one query's result: Slack's buttons,
+    clicked again, or the API's ``voter``; hashed_key makes both): the line carries ``vote_key``; a vote that says what the key's latest line
     says is not written, and one that says the opposite is written with ``"changed": true``. The log stays
     append-only: every reader takes the latest vote of each ``vote_key``, so the change is the one that
     counts. Returns (the entry written or None, the key's latest ``useful`` before, or None). The check and

@@ -910,7 +910,7 @@ def write_incident(kb, new: CheckedIncident, *, suggest: Callable[[], tuple[list
     return iid, path, review
 
 
-def recorded_today(kb, new: CheckedIncident, said: Callable[[str], str] = str.strip):
+def recorded_today(kb, new: CheckedIncident, said: Callable[[str], str]):
     """The incident recorded on ``new``'s date with its title (case aside) and Summary as ``new``'s record
     has them, or None: a client whose call timed out after the write retries it (MCP's record_incident),
     and each call wrote a record. Of several such, the one ``new`` repeats field for field (``retried``),
@@ -918,7 +918,8 @@ def recorded_today(kb, new: CheckedIncident, said: Callable[[str], str] = str.st
     (other patterns) a retry of that second call, or `recur incident new` with the same, wrote a third and a
     fourth, each ``same_as`` the first (found in review). ``said``: a Summary as compared, without its wrapping
     (pasted_log.as_said: the callers', the search's reading, which kb/ may not import): compared as written, a log
-    recorded bare by the CLI and in a ```text fence by MCP was two incidents (found in review)."""
+    recorded bare by the CLI and in a ```text fence by MCP was two incidents (found in review). Required: its
+    default, ``str.strip``, served only tests, which then compared as no caller does."""
     title, summary = caseless(new.title), said(new.description or new.title)  # the Summary _new_text writes
     same = [
         inc

@@ -318,7 +318,8 @@ JSON_NOT_BRACKET_OR_QUOTE = re.compile(r'[^\[\]{}"]+', re.ASCII)
 # style, "```oom-kill\nmemory cgroup out of memory```", the word is the log's first line. The line's start is
 # matched, not looked behind at (the browser's port has no lookbehind), and its end looked ahead at: JavaScript's $
 # is not Python's
-FENCE_LINE = re.compile(r"(^|\n)[ \t]*`{3,}([a-z][a-z0-9+#-]{0,19})?[ \t\r]*(?![^\n])", re.ASCII)
+# a line of ``` or ~~~ (CommonMark's two fences; a ~~~ fence line alone: ~~~ inside a line is kept)
+FENCE_LINE = re.compile(r"(^|\n)[ \t]*(?:`{3,}|~{3,})([a-z][a-z0-9+#-]{0,19})?[ \t\r]*(?![^\n])", re.ASCII)
 FENCE = re.compile(r"`{3,}", re.ASCII)
 
 
@@ -517,8 +518,10 @@ def unfenced(text: str) -> str:
     1,500-line one counted its closing fence as "1 line with no level" (found in an integrator's review; Slack
     unfenced its commands itself, so its answers differed from MCP's and the API's). In Slack's record line each ```
     closed the description's shell quotes. A word glued to the opening ``` is its info string only when a line of
-    ``` alone follows: "```java.lang.NullPointerException\n\tat …```" searched only its frames (found in review)."""
-    if "```" not in text:
+    ``` alone follows: "```java.lang.NullPointerException\n\tat …```" searched only its frames (found in review).
+    A ~~~ fence line goes as a ``` one does: a log in ~~~ was searched with its fences as lines, and a record's
+    Summary in ~~~ (pasted_log.as_said) differed from the same in ``` (found in review)."""
+    if "```" not in text and "~~~" not in text:
         return text
     lines = list(FENCE_LINE.finditer(text))
     # where the last line of ``` alone starts: an info string before it opens a block it closes

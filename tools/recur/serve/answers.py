@@ -187,6 +187,7 @@ class PatternList(BaseModel):
     total: int = _sometimes("A page's: how many patterns the filters keep.")
     next_cursor: str | None = _sometimes("A page's: the next page's cursor, for ?cursor= (null on the last).")
     severity_note: str = _sometimes("How a `severity` given as a priority or a level's name was read.")
+    stale: Stale | None = Field(description=STALE + " Null too when incident records alone changed.")
 
 
 class Fix(BaseModel):

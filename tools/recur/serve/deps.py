@@ -263,11 +263,12 @@ def get_holder(request: Request):
 def index_stale(request: Request) -> dict | None:
     """The answer's ``stale``: the object /mcp's answers carry (mcp_text.stale_object) when the KB's files changed
     since the served index was built, from the server's one look at them (the holder's ``kb_changed``, which
-    /healthz's ``stale`` reports; no walk on the request path), else None."""
-    from recur.serve.mcp_text import stale_object
+    /healthz's ``stale`` reports; no walk on the request path), else None. Its ``message`` is said to a person
+    (mcp_text.stale_said), as Slack's reply and the site's box show it, not MCP's words to an assistant."""
+    from recur.serve.mcp_text import stale_object, stale_said
 
     holder = getattr(request.app.state, "holder", None)  # an app of the Slack routes alone has none: nothing said
-    return stale_object(list(getattr(holder, "kb_changed", None) or []))
+    return stale_object(list(getattr(holder, "kb_changed", None) or []), said=stale_said)
 
 
 def get_metrics(request: Request):

@@ -37,7 +37,6 @@ from recur.serve.deps import load_pauses
 from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, error_body, invalid_message
 from recur.serve.mcp_text import (
     OTHER_ALERTS,
-    STALE_SHOWN,
     answer_text,
     linked_of,
     matched_said,
@@ -432,8 +431,6 @@ class Staleness:
     retrieval.index's ``kb_changes``, incident records included, nothing to compare with no KB folder). This
     server made its own look once, walking and hashing the KB a second time on its own clock; both production
     callers read the holder's, so that look served only tests, and went (found in review)."""
-
-    SHOWN = STALE_SHOWN  # file names in the structured ``stale``; the text names 5 (shown_files)
 
     def __init__(self, get_engine: Callable, files: Callable[[], list[str]]):
         self._get_engine, self._files = get_engine, files

@@ -258,25 +258,28 @@ def _low_said(r: dict) -> str:
 STALE_SHOWN = 20  # file names in the structured ``stale``; the text names 5 (shown_files)
 
 
-def stale_object(changed: list[str], tail: str = "") -> dict | None:
+def stale_object(changed: list[str], tail: str = "", said: Callable[[dict], str] | None = None) -> dict | None:
     """The ``stale`` of an answer from an index older than the KB's files (``changed``: an EngineHolder's
     ``kb_changed``), None when it is not: MCP's tool results (mcp_server.Staleness) and the API's answers
     (/api/suggest, /api/alertmanager, /api/patterns/{id}) carry this one object. Only /mcp said it, and a responder
     on the API, Slack or the site's box was never told an edited pattern's runbook was the old one (found in a
-    consistency review). ``tail``: more to say after the message (get_pattern's)."""
+    consistency review). ``tail``: more to say after the message (get_pattern's). ``said``: the message's words
+    from the object (the API's: stale_said, to a person; MCP's stale_text tells an assistant what to tell the user,
+    and the box and Slack each reworded it by hand)."""
     if not changed:
         return None
-    return {
+    stale = {
         "files": changed[:STALE_SHOWN],
         "more": max(0, len(changed) - STALE_SHOWN),
-        "message": stale_text(changed) + tail,
+        "message": "",
         "only_incidents": not pattern_changes(changed),
     }
+    return stale | {"message": (said(stale) if said else stale_text(changed)) + tail}
 
 
 def stale_said(stale: dict | None) -> str:
-    """``stale`` (stale_object's) said to a person, not an assistant (Slack's reply; the site's box says it alike,
-    in recur-suggest.js's indexNote): "" when the index is current."""
+    """``stale`` (stale_object's) said to a person, not an assistant: the API's answers' ``stale.message``
+    (index_stale's), which Slack's reply and the site's box show: "" when the index is current."""
     from recur.retrieval.index import shown_files
 
     if not stale:

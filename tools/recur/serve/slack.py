@@ -50,7 +50,6 @@ from recur.retrieval.results import (
 )
 from recur.serve.deps import Settings, engine_loading, errors, index_stale, load_pauses
 from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, error_body, unexpected_message
-from recur.serve.mcp_text import stale_said
 from recur.util.text import cut, has_text
 
 WINDOW = 5 * 60  # seconds: Slack's own bound on a request's age, and how long a signature is remembered
@@ -458,7 +457,7 @@ def answer_reply(
     said = answer.get("query_note")  # a log searched by its error lines: said before the lines it shows
     said = f"_{_typed(said[0].upper() + said[1:])}._\n" if said else ""  # names a pasted alert, as typed
     # the KB changed since the served index was built: first, as /mcp's answers and the API's ``stale`` say it
-    said = (f"⚠️ _{_typed(stale_said(answer['stale']))}_\n" if answer.get("stale") else "") + said  # names files
+    said = (f"⚠️ _{_typed(answer['stale']['message'])}_\n" if answer.get("stale") else "") + said  # names files
     meant = meant_line(answer.get("meant"), code=True) or ""  # a typo of one id, said as the terminal says it
     if answer["no_known_pattern"] and meant:
         intro = f"{said}*No known pattern* matches “{shown}”. {meant}" + (
@@ -604,7 +603,7 @@ def slack_router(
         # with a response_url the answer can come late: a command while the engine loads waits for it, and
         # Slack is told "searching…" at once: the load holds the GIL, and the 2.5 s wait took 4.9 s (Slack: 3 s)
         wait = LOAD_WAIT if form.get("response_url") else 0
-        how = How(share=share, votes=settings.feedback_path is not None, stale=index_stale(request))
+        how = How(share=share, votes=settings.feedback_path is not None, stale=lambda: _stale_once_looked(request))
         loading = bool(wait) and engine_loading(get_engine)  # said: Recur is starting, not "searching"
         return JSONResponse(
             await _reply_in_time(
@@ -801,7 +800,9 @@ class How(NamedTuple):
 
     share: bool  # shared in the channel (`/recur share …`), not shown to its user alone
     votes: bool  # with 👍 / 👎 buttons: feedback is taken (a feedback log is set)
-    stale: dict | None = None  # the KB changed since the served index was built (deps.index_stale): said
+    # the KB changed since the served index was built (deps.index_stale): said. Read once the engine is loaded:
+    # read when the command came, a command sent while the server loaded never said it (found in review)
+    stale: Callable[[], dict | None] = lambda: None
 
 
 def _answer(get_engine: Callable, text: str, how: How, site_url: str | None, observe=None, wait=0.0) -> dict:
@@ -818,12 +819,25 @@ def _answer(get_engine: Callable, text: str, how: How, site_url: str | None, obs
         answer = _loaded(get_engine, wait).answer(q.text, top=q.top, others=OTHER_ALERTS)
         if observe is not None:
             observe(answer)
-        out = answer.to_json() | {"stale": how.stale}
+        out = answer.to_json() | {"stale": how.stale()}
         return answer_reply(out, site_url=site_url, share=how.share, votes=how.votes, text=q.text)
     except ApiError as exc:
         return text_reply(exc.message)
     except ValidationError as exc:
         return text_reply(invalid_message(exc.errors()))
+
+
+def _stale_once_looked(request: Request) -> dict | None:
+    """The answer's ``stale`` (deps.index_stale), once the server's first look at the KB after loading is made:
+    the engine is served just before that look, and a command answered in between said nothing of a KB edited
+    while it loaded. In the answer's worker thread: it may block, at most a few seconds (a walk of the KB)."""
+    ready = getattr(getattr(request.app.state, "holder", None), "ready", None)
+    if ready is not None:
+        ready.wait(LOOK_WAIT)
+    return index_stale(request)
+
+
+LOOK_WAIT = 30  # seconds, at most, for the server's first look at its KB after loading (a stat walk)
 
 
 def _loaded(get_engine: Callable, wait: float):
@@ -991,8 +1005,7 @@ def vote_keys(payload: dict, vote) -> tuple[str | None, str | None]:
     The key before (the message's channel and ts in it) is read when the person has no vote under the new key:
     a press on a reply voted on before this version is "already recorded", or replaces that vote. (None, None)
     when the payload names no user: every click is recorded."""
-    import hashlib
-
+    from recur.ingest.feedback import hashed_key
     from recur.util.text import query_key
 
     user, team = payload.get("user"), payload.get("team")
@@ -1006,8 +1019,7 @@ def vote_keys(payload: dict, vote) -> tuple[str | None, str | None]:
         [team, user, query_key(vote.query), vote.pattern],
         [team, user, *map(str, message), vote.pattern],  # the key before 0.2.1: by message
     )
-    hashed = (hashlib.sha256(json.dumps(k, ensure_ascii=False).encode("utf-8")).hexdigest()[:24] for k in keys)
-    return tuple("slack:" + h for h in hashed)
+    return hashed_key("slack", keys[0]), hashed_key("slack", keys[1])
 
 
 VOTED = {

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import sys
 
 from fastapi import APIRouter, Depends
@@ -63,11 +61,10 @@ def feedback(body: FeedbackIn, engine=Depends(get_engine), settings: Settings = 
 
 def api_vote_key(voter: str, query: str, pattern: str) -> str:
     """One API voter's vote on one query and pattern, as feedback.record_once keys it (Slack's is
-    slack.vote_key). Without it a responder who voted 👎 and then, on a second look, 👍 on the same
+    slack.vote_keys'). Without it a responder who voted 👎 and then, on a second look, 👍 on the same
     answer was two voters, a tie (found in review). The query as the export groups it (query_key), and
-    hashed: the feedback file keeps no client's id."""
-    parts = json.dumps([voter, query_key(query), pattern], ensure_ascii=False)
-    return "api:" + hashlib.sha256(parts.encode("utf-8")).hexdigest()[:24]
+    hashed (feedback.hashed_key): the feedback file keeps no client's id."""
+    return feedback_mod.hashed_key("api", [voter, query_key(query), pattern])
 
 
 def refuse_unknown(engine, pattern: str) -> None:

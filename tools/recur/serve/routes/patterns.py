@@ -33,6 +33,8 @@ def patterns(
     # the range is published here and checked by retrieval.patterns.list_page, in MCP's words
     limit: int | None = Query(None, json_schema_extra={"minimum": 1, "maximum": pat.LIST_MOST}),
     cursor: str | None = None,
+    *,
+    request: Request,
     engine=Depends(get_engine),
 ):
     """Every indexed pattern, briefly; `category`, `service`, `tag` and `severity` filter it
@@ -40,7 +42,9 @@ def patterns(
     by its number or a priority (Sev-1, P1) read as the patterns' one severity of that number, and a level's name
     in severity.yml (critical) as that level, said in `severity_note`. With `limit` (1 to 500) or `cursor` (a page's `next_cursor`), a page of them, as
     list_patterns pages (50 when only `cursor` is given): `total` counts the patterns the filters keep, and
-    `next_cursor` is the cursor of the next page (null on the last). With neither, every pattern, as before."""
+    `next_cursor` is the cursor of the next page (null on the last). With neither, every pattern, as before.
+    `stale`: as /api/suggest's, null when incident records alone changed (the patterns listed are current, as
+    MCP's list_patterns says nothing then: CURRENT_INCIDENTS); it had none, where list_patterns said it."""
     read, note = pat.pattern_severity(engine.docs, severity)
     filters = {"category": category, "service": service, "tag": tag, "severity": read}
     listed = pat.pattern_list(engine.docs, **filters)  # filtered, then paged
@@ -51,7 +55,9 @@ def patterns(
             raise ApiError(422, "invalid_request", "cursor: must not be empty (leave it out for the first page)")
         rows, _, next_cursor = pat.list_page(listed, pat.LIST_PAGE if limit is None else limit, cursor)
         out = {"patterns": rows, "total": len(listed), "next_cursor": next_cursor}
-    return JSONResponse({**out, **({"severity_note": note} if note else {})})
+    stale = index_stale(request)
+    stale = None if stale and stale["only_incidents"] else stale
+    return JSONResponse({**out, **({"severity_note": note} if note else {}), "stale": stale})
 
 
 # :path, so that a pattern's file or page given for its id (`capacity/disk-full`, `patterns/data/x.md`) reaches the
