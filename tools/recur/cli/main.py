@@ -121,6 +121,8 @@ def _from_variables(ctx, message: str) -> str:
         value = sub.params.get(param.name)
         if not isinstance(param.envvar, str) or not isinstance(value, (str, Path)) or not came_from(sub, param):
             continue
+        if f"{param.envvar}: " in message or f"from {param.envvar}" in message:  # named already: not twice
+            continue  # ("RECUR_TODAY: 0001-01-01 is outside …"; "(pass --kb DIR or set RECUR_KB)" is no naming)
         for shown in dict.fromkeys((str(value), str(Path(value)))):
             # the value whole: not the start of a longer path (/tmp of /tmp/x), nor the end of one
             at = re.search(rf"(?<![\w/.-]){re.escape(shown)}(?![\w/-])", message) if shown.strip() else None

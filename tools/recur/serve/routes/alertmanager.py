@@ -48,11 +48,10 @@ def alertmanager(
     not answered; ``truncated_by_alertmanager``: alerts Alertmanager left out (``truncatedAlerts``); a
     heartbeat (Watchdog, InfoInhibitor, severity none) beside another firing alert: reported, not searched.
 
-    The query is the alertname, then the summary and description annotations, then the
-    labels that say what is affected, on one line; an annotation of several lines (a log in a
-    description) on its own lines after it. Point a webhook receiver at this URL. An alert whose
-    ``runbook_url`` is a pattern's page (as `recur coverage` reads it) gets that pattern first, rated
-    high, its first ``why`` the link.
+    The query is the alertname, then the summary and description annotations, then the labels that say what is
+    affected, on one line; an annotation of several lines (a log in a description) on its own lines after it. Point
+    a webhook receiver at this URL. An alert whose ``runbook_url`` is a pattern's page (as `recur coverage` reads
+    it) gets that pattern first, rated high, its first ``why`` the link.
 
     ``brief=true`` (for a relay that posts a line per alert): each alert gets at most 5 results
     (``top`` above 5 is answered with 5), brief: the first runbook steps and evidence; each
@@ -89,7 +88,8 @@ def alertmanager(
         # `skipped`; `alerts: []` with 250 of them said "skipped: 0", as if the group were whole
         "truncated_by_alertmanager": body.truncatedAlerts or 0,
         "top": top,  # results per alert at most: ?top (with ?brief, at most WEBHOOK_BRIEF_TOP)
+        "stale": index_stale(request),  # the KB changed since the index was built
     }
-    if brief:
+    if brief:  # last, as docs/api.md has it: after every key of the whole answer
         answer["patterns"] = pattern_bodies(by_query.values())
-    return JSONResponse(answer | {"stale": index_stale(request)})  # the KB changed since the index was built
+    return JSONResponse(answer)
