@@ -304,21 +304,23 @@ def test_a_rejected_candidate_names_the_model_in_use_not_the_one_it_was_compared
     assert "use that model" not in page
 
 
+# the gate's decision of an accepted model, as tuning.gate writes it into report.json: 5 held-out incidents
+BETTER_GATE = {
+    "verdict": "better",
+    "n": 5,
+    "mean_delta": 0.1333,
+    "interval": [0.01, 0.3],
+    "recall3_lost": -1,
+    "recall3_allowed": 1,
+    "reason": "a mean gain, and the interval rules out a loss larger than 0.02",
+}
+
+
 def test_a_model_measured_on_held_out_incidents_says_so_and_shows_the_decision(kb_dir, tmp_path):
     """Found in review: a model measured on held-out incidents was "Measured on 13 eval cases (held-out
     incidents (time split))", its cases were "Eval cases that moved", and the gate's decision (the line
     `recur tune --report` prints: verdict, interval, the notes) was not on the page."""
-    gate = {
-        "verdict": "better",
-        "n": 5,
-        "mean_delta": 0.1333,
-        "interval": [0.01, 0.3],
-        "recall3_lost": -1,
-        "recall3_allowed": 1,
-        "reason": "a mean gain, and the interval rules out a loss larger than 0.02",
-        "dense_mean_delta": 0.2,
-        "dense_interval": [0.05, 0.4],
-    }
+    gate = {**BETTER_GATE, "dense_mean_delta": 0.2, "dense_interval": [0.05, 0.4]}
     note = "the active model tuned:old was trained on 3 of the 5 held-out incidents"
     rep = {**report(kb_dir), "eval_source": "held-out incidents (time split)", "gate": gate, "compared_note": note}
     write_model(tmp_path / ".recur" / "model", rep)
@@ -337,16 +339,7 @@ def test_a_model_measured_on_held_out_incidents_says_so_and_shows_the_decision(k
 def test_a_model_that_learned_its_held_out_incidents_after_the_measurement_says_so(kb_dir, tmp_path):
     """Found in review: an accepted model learns the held-out incidents in a final pass after it was measured,
     yet the page said they were "never trained on" and gave the training pairs without that pass."""
-    gate = {
-        "verdict": "better",
-        "n": 5,
-        "mean_delta": 0.1333,
-        "interval": [0.01, 0.3],
-        "recall3_lost": -1,
-        "recall3_allowed": 1,
-        "reason": "a mean gain, and the interval rules out a loss larger than 0.02",
-    }
-    rep = {**report(kb_dir), "eval_source": "held-out incidents (time split)", "gate": gate}
+    rep = {**report(kb_dir), "eval_source": "held-out incidents (time split)", "gate": BETTER_GATE}
     write_model(tmp_path / ".recur" / "model", {**rep, "final_pass_pairs": 20, "trained_incident_count": 17})
     page = _model_md(kb_dir, tmp_path / "src")
     assert "never trained on" not in page, page
