@@ -24,7 +24,7 @@ NOT_PERSONAL = (
     "page oncall@acme.io, payments-oncall@acme.io or security@acme.io; mail from noreply@acme.io",
     "ssh ubuntu@ip-10-0-1-2.ec2.internal then deploy@web1.acme.io",
     "git clone git@github.com:acme/payments.git",
-    "postgres://app@db.acme.io:5432/pay and https://jane@host.acme.io/x",
+    "postgres://app@db.acme.io:5432/pay, https://jane@host.acme.io/x and (redis://u:${REDIS_PASSWORD}@cache.acme.io)",
     "user@company.com and first.last@company.com stand for one",
     "@app.route('/x') and pkg@1.2.3 and image@sha256:abc",
 )
@@ -54,6 +54,7 @@ def test_a_person_s_address_is_found_and_reserved_role_and_placeholder_ones_are_
 
     assert emails.found_in(f"Customer {CUSTOMER} reported 502s") == ["j…@e…"]
     assert emails.found_in(f"mailto:{CUSTOMER}, and {COLLEAGUE} twice: {COLLEAGUE}") == ["j…@e…", "a…@a…"]
+    assert emails.found_in(f"Reported by:{CUSTOMER} via https://status.acme.io") == ["j…@e…"]
     for text in NOT_PERSONAL:
         assert emails.found_in(text) == [], text
     assert emails.contact_key("follow_ups[2].owner") and emails.contact_key("review.owner")

@@ -15,7 +15,7 @@ Not said, as no person's address is there to publish:
   ``payments-oncall@``, ``noreply@``, ``support@``, ``security@``, ``root@``, ``git@github.com``): a team's mailbox or
   a login, which a runbook names on purpose;
 - a placeholder's (``user@``, ``first.last@``, ``name@``), and a URL's user (``postgres://app@db.acme.io``,
-  ``https://jane@host``: the part before ``@`` after ``://`` or ``:``; ``mailto:`` is an address).
+  ``https://jane:pw@host``: in a word holding ``://``; ``mailto:`` is an address).
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def personal(m: re.Match) -> bool:
     placeholder's, nor a URL's user."""
     local, domain = m.group(1).lower(), m.group(2)
     before = m.string[: m.start()]
-    if before.endswith(("://", ":", "/")) and not before.lower().endswith("mailto:"):
+    if "://" in (before.split() or [""])[-1] and not before[-1:].isspace():  # a URL's user (and password)
         return False
     if _RESERVED_DOMAIN.fullmatch(domain) or local in _PLACEHOLDERS:
         return False
