@@ -59,8 +59,10 @@ def personal(m: re.Match) -> bool:
     """Whether the address ``m`` (an ``_EMAIL`` match) may be a person's: not a reserved domain's, a role's, a
     placeholder's, nor a URL's user."""
     local, domain = m.group(1).lower(), m.group(2)
-    before = m.string[: m.start()]
-    if "://" in (before.split() or [""])[-1] and not before[-1:].isspace():  # a URL's user (and password)
+    # a URL's user (and password): its word holds "://" (the word's last 2,000 characters: a line of many
+    # addresses split whole for each took 0.2 s)
+    before = m.string[max(m.start() - 2000, 0) : m.start()]
+    if before and not before[-1].isspace() and "://" in before.rsplit(None, 1)[-1]:
         return False
     if _RESERVED_DOMAIN.fullmatch(domain) or local in _PLACEHOLDERS:
         return False
