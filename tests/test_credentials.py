@@ -180,6 +180,26 @@ def test_incident_new_says_a_credential_it_writes_and_writes_it(tmp_path):
     assert "looks like" not in clean.stderr and "credential_warnings" not in json.loads(clean.stdout)
 
 
+def test_new_incident_and_new_pattern_say_a_credential_they_write_as_check_does(tmp_path):
+    """`recur new incident` and `recur new pattern` (the file-writing commands) say it too: each writes, then runs
+    `recur check` on the new file and prints its warnings on stderr (their _finish); locked here, as the privacy
+    review's list named `recur incident new`, MCP and `recur import` alone."""
+    kb = small_kb(tmp_path / "kb")
+    r = run("new", "incident", "--kb", kb, "-t", "Login broken", "-s", "sev3", "--summary", PASSWORD, "--no-input")
+    assert r.exit_code == 0, r.output
+    written = [f for f in (kb / "incidents").rglob("*.md") if "Login broken" in f.read_text()]
+    assert len(written) == 1 and PASSWORD in written[0].read_text()  # written as given
+    said = [line.strip() for line in r.stderr.splitlines() if "looks like" in line]
+    assert len(said) == 1 and ": ## Summary: warning: looks like a password or key after its name" in said[0], r.stderr
+    assert PASSWORD not in r.output  # said by its start only
+    r = run(
+        "new", "pattern", "--kb", kb, "--title", "Token in a log", "--category", "security", "--severity", "sev3",
+        "--symptom", "login fails", "--signal", f"leaked {GITHUB}", "--no-input",
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert any("signals[0]: warning: looks like a GitHub token" in line for line in r.stderr.splitlines()), r.stderr
+
+
 def test_record_incident_says_a_credential_it_writes_in_its_text_and_answer(tmp_path):
     kb = small_kb(tmp_path / "kb")
     server = in_process(kb, tmp_path / "index", allow_writes=True)

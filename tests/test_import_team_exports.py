@@ -417,6 +417,13 @@ def test_dry_run_writes_nothing_and_says_what_it_would(kb_dir, tmp_path):
     assert (a["id"], a["path"], a["follow_ups"], a["severity"]) == (b["id"], b["path"], b["follow_ups"], b["severity"])
     again = imp(kb_dir, path, ATLASSIAN, "--dry-run")  # imported now: the dry run says so, as an import does
     assert again.exit_code == 0 and again.output.startswith("Already imported as")
+    # edited since: the dry run says what the import would (changed, not updated: exit 3, what differs), in its words
+    edited = ATLASSIAN.replace("All mobile logins failed", "All mobile and web logins failed")
+    before = {p: p.read_bytes() for p in kb_dir.rglob("*") if p.is_file()}
+    dry, real = imp(kb_dir, path, edited, "--dry-run"), imp(kb_dir, path, edited)
+    assert dry.exit_code == real.exit_code == 3 and dry.output == real.output, (dry.output, real.output)
+    assert "changed since it was imported" in dry.output and "Summary section" in dry.output, dry.output
+    assert {p: p.read_bytes() for p in kb_dir.rglob("*") if p.is_file()} == before  # neither wrote
 
 
 def test_a_blocked_status_in_the_google_template_bug_column_and_a_full_name_mention_between_dashes():

@@ -225,16 +225,17 @@ def record_problems(shown: str, text: str) -> list[Problem]:
     found = found_in(lines)
     if not found:
         return []
-    from recur.kb.parse import front_matter_end, heading_lines, key_at
+    from recur.kb.parse import front_matter_end, heading_lines, keys_at
 
     end = front_matter_end(lines) if lines and lines[0].strip() == "---" else None
-    front = "\n".join(lines[1:end]) if end else ""
+    # parsed once for all its lines: once a line, 2,000 signals holding one took 12 s
+    key_at = keys_at("\n".join(lines[1:end])) if end and any(0 < f.line < end for f in found) else None
     body = (end or -1) + 1
     heads = [body + i for i in heading_lines(lines[body:])]  # outside code fences, as the loader splits sections
     out = []
     for f in found:
-        if end and 0 < f.line < end:
-            field = key_at(front, f.line - 1) or "front matter"
+        if key_at and 0 < f.line < end:
+            field = key_at(f.line - 1) or "front matter"
         else:
             field = next((lines[h].strip() for h in reversed(heads) if h <= f.line), "text")
         out.append(Problem(shown, f.line + 1, field, said(f), "warning"))
@@ -248,11 +249,12 @@ def yaml_problems(shown: str, text: str) -> list[Problem]:
     found = found_in(lines)
     if not found:
         return []
-    from recur.kb.parse import key_at
+    from recur.kb.parse import keys_at
 
     # a path's page shows its text; the site has no page of the eval cases
     kept = "the repository keeps it" if shown.endswith("cases.yml") else _PUBLISHED
-    return [Problem(shown, f.line + 1, key_at(text, f.line) or "text", said(f, kept), "warning") for f in found]
+    key_at = keys_at(text)
+    return [Problem(shown, f.line + 1, key_at(f.line) or "text", said(f, kept), "warning") for f in found]
 
 
 def written_warnings(path, text: str | None = None) -> list[str]:

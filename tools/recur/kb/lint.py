@@ -19,7 +19,7 @@ from bisect import bisect_left
 from pathlib import Path
 
 from recur import config
-from recur.kb import credentials, placeholders
+from recur.kb import credentials, emails, placeholders
 from recur.kb.incident_record import done_before_why
 from recur.kb.loader import display_path, readable
 from recur.kb.parse import (
@@ -284,6 +284,7 @@ def authoring_warnings(
     out += control_warnings(bodies)
     out += script_link_warnings(bodies)
     out += credential_warnings(kb, bodies, only)
+    out += email_warnings(kb, bodies, only)
     # the checks of the whole KB above are cheap (dates, tickets); theirs are kept to the files asked for too
     return out if only is None else [p for p in out if only(p.path)]
 
@@ -1113,6 +1114,21 @@ def credential_warnings(kb: KB, bodies: list, only=None) -> list[Problem]:
     for name in _yaml_files(kb, only):
         text = _file_text(kb, name)
         out += credentials.yaml_problems(name, text) if text is not None else []
+    return out
+
+
+def email_warnings(kb: KB, bodies: list, only=None) -> list[Problem]:
+    """A warning at each line of a pattern, an incident or an onboarding path holding an e-mail address that may be
+    a person's, outside the fields meant for contacts (recur.kb.emails): the site published a customer's address
+    pasted into an incident's text, and check said nothing (privacy review). Not the eval cases: the site has no
+    page of them, and `recur feedback export` names each query it writes with an address."""
+    out = []
+    for name, *_ in bodies:
+        text = _file_text(kb, name)
+        out += emails.record_problems(name, text) if text is not None else []
+    for name in _yaml_files(kb, only):
+        text = _file_text(kb, name) if not name.endswith("cases.yml") else None
+        out += emails.yaml_problems(name, text) if text is not None else []
     return out
 
 

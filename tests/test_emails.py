@@ -1,0 +1,125 @@
+"""E-mail addresses in KB prose (recur.kb.emails): `recur check` warns of each line of a pattern, an incident or an
+onboarding path holding one that may be a person's, naming file, line and field with the address masked, so
+`--strict` fails on it. Found in the privacy review: "customer jane.doe@… reported 502s" in an incident's text passed
+`recur check --strict`, and `recur site` published it (its page, search index and browser bundle). Fields meant for
+a contact (owners, a review's owner, a team's own contact keys, an incident's ## People), documentation's reserved
+domains, role and system addresses, placeholders and a URL's user are not said."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+from kbfactory import small_kb, write, write_pattern
+
+from recur.cli.main import cli
+
+CUSTOMER = "jane.doe@example-customer.com"
+COLLEAGUE = "ana.ruiz@acme.io"
+
+# no person's address to publish: never said
+NOT_PERSONAL = (
+    "write to someone@example.com or ops@example.org",
+    "a bounce for test@mail.example.net and x@host.example, y@a.test, z@b.invalid, w@localhost",
+    "page oncall@acme.io, payments-oncall@acme.io or security@acme.io; mail from noreply@acme.io",
+    "ssh ubuntu@ip-10-0-1-2.ec2.internal then deploy@web1.acme.io",
+    "git clone git@github.com:acme/payments.git",
+    "postgres://app@db.acme.io:5432/pay, https://jane@host.acme.io/x and (redis://u:${REDIS_PASSWORD}@cache.acme.io)",
+    "user@company.com and first.last@company.com stand for one",
+    "@app.route('/x') and pkg@1.2.3 and image@sha256:abc",
+)
+
+
+def run(*args):
+    r = CliRunner().invoke(cli, [str(a) for a in args])
+    assert "Traceback" not in r.output, r.output
+    return r
+
+
+def _check(kb, *flags):
+    r = run("check", "--kb", kb, "--stale-days", "0", "--format", "json", *flags)
+    return r.exit_code, json.loads(r.stdout)
+
+
+def _addresses(doc) -> list[tuple[str, int, str, str]]:
+    return [
+        (p["file"].split("/kb/", 1)[1], p["line"], p["field"], p["level"])
+        for p in doc["problems"]
+        if "e-mail address" in p["message"]
+    ]
+
+
+def test_a_person_s_address_is_found_and_reserved_role_and_placeholder_ones_are_not():
+    from recur.kb import emails
+
+    assert emails.found_in(f"Customer {CUSTOMER} reported 502s") == ["j…@e…"]
+    assert emails.found_in(f"mailto:{CUSTOMER}, and {COLLEAGUE} twice: {COLLEAGUE}") == ["j…@e…", "a…@a…"]
+    assert emails.found_in(f"Reported by:{CUSTOMER} via https://status.acme.io") == ["j…@e…"]
+    for text in NOT_PERSONAL:
+        assert emails.found_in(text) == [], text
+    assert emails.contact_key("follow_ups[2].owner") and emails.contact_key("review.owner")
+    assert emails.contact_key("team_email") and emails.contact_key("contacts[1]")
+    assert (
+        not emails.contact_key("customer_email") and not emails.contact_key("summary") and not emails.contact_key(None)
+    )
+
+
+def test_check_warns_of_an_address_in_prose_by_file_line_and_field_but_not_in_contact_fields(tmp_path):
+    kb = small_kb(tmp_path / "kb")
+    assert _check(kb, "--strict")[0] == 0  # the small KB is clean
+    write_pattern(
+        kb,
+        "mail-bounces",
+        "dependencies",
+        title="Transactional mail bounces",
+        signals=("550 5.1.1 user unknown", f"delivery failed for {CUSTOMER}", *NOT_PERSONAL),
+        extra_front=f"owner: {COLLEAGUE}\nfix: {{status: open, owner: {COLLEAGUE}}}\nteam_email: payments@acme.io",
+    )
+    write(
+        kb,
+        "incidents/2026/INC-2026-0003.md",
+        f"""---
+id: INC-2026-0003
+title: Checkout 502s
+date: 2026-03-05
+severity: sev3
+review: {{level: light, status: pending, due: 2026-03-20, owner: {COLLEAGUE}}}
+follow_ups:
+  - title: Add a canary
+    owner: {COLLEAGUE}
+    status: open
+customer_email: {CUSTOMER}
+---
+
+## Summary
+Customer {CUSTOMER} reported 502s at checkout; oncall@acme.io was paged.
+
+## People
+- Incident commander: {COLLEAGUE}
+""",
+    )
+    write(kb, "paths/mail.yml", f"title: Mail\nsteps:\n  - pattern: mail-bounces\n    why: {CUSTOMER} saw it first\n")
+    status, doc = _check(kb, "--strict")
+    assert status == 1 and not doc["ok"], doc
+    assert sorted(_addresses(doc)) == [
+        ("incidents/2026/INC-2026-0003.md", 11, "customer_email", "warning"),
+        ("incidents/2026/INC-2026-0003.md", 15, "## Summary", "warning"),
+        ("paths/mail.yml", 4, "steps[0].why", "warning"),
+        ("patterns/dependencies/mail-bounces.md", 10, "signals[1]", "warning"),
+    ], doc["problems"]
+    said = [p["message"] for p in doc["problems"] if "e-mail address" in p["message"]]
+    assert all("'j…@e…'" in m and "the site publishes it" in m for m in said), said
+    assert CUSTOMER not in json.dumps(doc) and "example-customer" not in json.dumps(doc)  # masked
+    assert COLLEAGUE not in json.dumps(doc)  # its contact fields are not said at all
+    assert _check(kb)[0] == 0  # a warning: only --strict fails on it
+    # written without the address, it is said no more, and --strict passes
+    for rel in ("incidents/2026/INC-2026-0003.md", "paths/mail.yml", "patterns/dependencies/mail-bounces.md"):
+        (kb / rel).write_text((kb / rel).read_text().replace(CUSTOMER, "a customer"))
+    assert _check(kb, "--strict")[0] == 0
+
+
+def test_the_eval_cases_are_not_said_the_site_has_no_page_of_them(tmp_path):
+    kb = small_kb(tmp_path / "kb")
+    cases = (kb / "eval/cases.yml").read_text() + f'- query: "mail to {CUSTOMER} bounces"\n  expect: [disk-full]\n'
+    write(kb, "eval/cases.yml", cases)
+    assert _addresses(_check(kb)[1]) == []

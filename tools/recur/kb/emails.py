@@ -1,0 +1,162 @@
+"""E-mail addresses in a KB's prose: "customer jane.doe@… reported 502s" in a pattern's or an incident's text, or
+an onboarding path's, was published by the site (its page, search index and browser bundle) and kept by the
+repository, and `recur check` said nothing (privacy review). A warning per line, by file, line and field, the
+address masked (a CI log keeps what `recur check` prints), so `--strict` fails on it as on a credential.
+
+Not said, as no person's address is there to publish:
+- in a field meant for a contact: a front-matter key whose last word names one (``owner``, ``fix.owner``,
+  ``review.owner``, ``follow_ups[0].owner``, a team's own ``team_email:``, ``contacts[1]``; not when a word of it
+  names a customer or user, ``customer_email:``), and an incident's ``## People`` section (the response's roles,
+  where `recur import` writes a postmortem's owner and commander);
+- at a domain reserved for documentation (RFC 2606, RFC 6761): ``example.com``, ``.org``, ``.net`` and their
+  subdomains, ``*.example``, ``*.test``, ``*.invalid``, ``localhost``; nor at a name no mail goes to (``*.internal``,
+  ``*.local``, ``*.lan``, ``*.corp``, ``*.home.arpa``): a host in a runbook (``ssh ubuntu@ip-10-0-1-2.ec2.internal``);
+- a role or system account's address, whose local part has a word naming no person (``oncall@``,
+  ``payments-oncall@``, ``noreply@``, ``support@``, ``security@``, ``root@``, ``git@github.com``): a team's mailbox or
+  a login, which a runbook names on purpose;
+- a placeholder's (``user@``, ``first.last@``, ``name@``), and a URL's user (``postgres://app@db.acme.io``,
+  ``https://jane:pw@host``: in a word holding ``://``; ``mailto:`` is an address).
+"""
+
+from __future__ import annotations
+
+import re
+
+from recur.util.errors import Problem
+
+# as `recur feedback export` finds one (ingest/feedback.py), a name and a domain with a dot and a top-level domain
+_EMAIL = re.compile(r"(?<![\w.%+-])([\w.%+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.([A-Za-z]{2,}))(?![\w-])")
+# RFC 2606's and RFC 6761's names for documentation and testing, and names mail is not sent to
+_RESERVED_DOMAIN = re.compile(
+    r"(?:.*\.)?(?:example\.(?:com|org|net)|[^.]+\.(?:example|test|invalid|localhost|internal|local|lan|corp)"
+    r"|localhost|home\.arpa)",
+    re.IGNORECASE,
+)
+# a local part's word that names a mailbox or a login, no person
+_ROLE_WORDS = frozenset(
+    """oncall on-call noreply no-reply donotreply do-not-reply mailer-daemon postmaster hostmaster webmaster abuse
+    root admin administrator sysadmin info support help helpdesk security ops devops sre alerts alert alerting
+    alertmanager monitoring pager pagerduty notifications notify incidents incident billing sales contact team
+    privacy legal nobody git deploy ubuntu ec2-user centos debian postgres www-data jenkins ci bot""".split()
+)
+# a placeholder's local part: the address stands for one
+_PLACEHOLDERS = frozenset(
+    "user username name someone somebody you your.name first.last firstname.lastname me email foo bar".split()
+)
+# a front-matter key's last word naming a contact, and the words that make it a customer's after all
+_CONTACT_KEYS = frozenset(
+    """owner owners team teams contact contacts email emails mail author authors maintainer maintainers oncall
+    escalation reviewer reviewers assignee assignees commander lead people""".split()
+)
+_NOT_STAFF = frozenset("customer customers client clients user users reporter requester affected".split())
+# an incident's section naming the response's people (`recur import` writes its roles there)
+_CONTACT_SECTIONS = frozenset({"## people"})
+
+_PUBLISHED = "the site publishes it (its page, search index and browser bundle) and the repository keeps it"
+
+
+def personal(m: re.Match) -> bool:
+    """Whether the address ``m`` (an ``_EMAIL`` match) may be a person's: not a reserved domain's, a role's, a
+    placeholder's, nor a URL's user."""
+    local, domain = m.group(1).lower(), m.group(2)
+    # a URL's user (and password): its word holds "://" (the word's last 2,000 characters: a line of many
+    # addresses split whole for each took 0.2 s)
+    before = m.string[max(m.start() - 2000, 0) : m.start()]
+    if before and not before[-1].isspace() and "://" in before.rsplit(None, 1)[-1]:
+        return False
+    if _RESERVED_DOMAIN.fullmatch(domain) or local in _PLACEHOLDERS:
+        return False
+    return not any(word in _ROLE_WORDS for word in [local, *re.split(r"[._+-]", local)])
+
+
+def masked(address: str) -> str:
+    """``address`` shown by its first letters: enough to find it at its line, not to read it (``j…@e…``)."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}…@{domain[:1]}…"
+
+
+def found_in(line: str) -> list[str]:
+    """The masked addresses of ``line`` that may be a person's, once each, in order."""
+    if "@" not in line:
+        return []
+    return list(dict.fromkeys(masked(m.group(0)) for m in _EMAIL.finditer(line) if personal(m)))
+
+
+def contact_key(key: str | None) -> bool:
+    """Whether the front-matter key ``key`` (``fix.owner``, ``follow_ups[0].owner``) is meant for a contact."""
+    if not key:
+        return False
+    last = re.sub(r"\[\d+\]", "", key).split(".")[-1].lower()
+    words = re.split(r"[_-]", last)
+    return (words[-1] in _CONTACT_KEYS or last.replace("_", "-") == "on-call") and not _NOT_STAFF & set(words)
+
+
+# a key written just before a value on the line (``{owner: jane@…}``, a flow mapping on one line whose key_at is
+# the mapping's)
+_KEY_BEFORE = re.compile(r"([A-Za-z_][\w-]*)[\"']?\s*:\s*[\"']?$")
+
+
+def _said(shown: str, line: int, field: str, addresses: list[str]) -> Problem:
+    listed = ", ".join(repr(a) for a in addresses)
+    what = "an e-mail address" if len(addresses) == 1 else "e-mail addresses"
+    return Problem(
+        shown,
+        line,
+        field,
+        f"looks like {what} ({listed}): {_PUBLISHED}; say who without it ('a customer', a colleague's name or "
+        "team; an example's at @example.com)",
+        "warning",
+    )
+
+
+def _front_addresses(line: str, key: str | None) -> list[str]:
+    """The addresses of a front-matter ``line`` (its value's key ``key``) in no contact field."""
+    if "@" not in line or contact_key(key):
+        return []
+    out = []
+    for m in _EMAIL.finditer(line):
+        near = _KEY_BEFORE.search(line[: m.start()])
+        if personal(m) and not (near and contact_key(near.group(1))):
+            out.append(masked(m.group(0)))
+    return list(dict.fromkeys(out))
+
+
+def record_problems(shown: str, text: str) -> list[Problem]:
+    """A warning at each line of a pattern or incident file ``text`` (shown as ``shown``) holding an e-mail address
+    that may be a person's, outside the fields meant for contacts; its field the front-matter key or the section."""
+    if "@" not in text:
+        return []
+    from recur.kb.parse import front_matter_end, heading_lines, keys_at
+
+    lines = text.split("\n")
+    end = front_matter_end(lines) if lines and lines[0].strip() == "---" else None
+    key_at = keys_at("\n".join(lines[1:end])) if end and "@" in "".join(lines[1:end]) else None
+    body = (end or -1) + 1
+    heads = [body + i for i in heading_lines(lines[body:])]
+    out = []
+    for n, line in enumerate(lines):
+        if "@" not in line:
+            continue
+        if key_at and 0 < n < end:
+            key = key_at(n - 1)
+            found, field = _front_addresses(line, key), key or "front matter"
+        else:
+            field = next((lines[h].strip() for h in reversed(heads) if h <= n), "text")
+            found = [] if field.lower() in _CONTACT_SECTIONS else found_in(line)
+        if found:
+            out.append(_said(shown, n + 1, field, found))
+    return out
+
+
+def yaml_problems(shown: str, text: str) -> list[Problem]:
+    """A warning at each line of an onboarding path ``text`` (its title, audience, a step's why: the site shows
+    them) holding an e-mail address that may be a person's, its field the key there (``steps[1].why``)."""
+    if "@" not in text:
+        return []
+    from recur.kb.parse import keys_at
+
+    out, key_at = [], keys_at(text)
+    for n, line in enumerate(text.split("\n")):
+        if "@" in line and (found := _front_addresses(line, key := key_at(n))):
+            out.append(_said(shown, n + 1, key or "text", found))
+    return out
