@@ -88,6 +88,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from typing import TypedDict
 
 from recur.kb.records import owner_key, successors  # owner_key: in kb, where record_incident's retry check reads it
@@ -585,6 +586,21 @@ def owner_of(name: str, aliases: dict) -> str:
     """The key of the person ``name`` is (``owner_key``), a handle in ``aliases`` its full name's."""
     key = owner_key(name)
     return owner_key(aliases[key]) if key in aliases else key
+
+
+def owner_names(b) -> Callable[[str | None], str]:
+    """``name(owner)``: an item's owner as the board's By owner table names that person (``by_owner``'s key: "@bob"
+    as "Bob", "@lena-fischer" as "Lena Fischer"), the written spelling when By owner has no row of theirs,
+    ``UNOWNED`` for none. The rows of `recur report`, MCP's report and the site's board show it: a follow-up of
+    "@lena-fischer" beside one of "Lena Fischer" read as two owners where By owner counted one (found in review)."""
+    aliases = b.get("owner_aliases") or {}
+    shown = {owner_of(n, aliases): n for n in b.get("by_owner") or {} if n != UNOWNED}
+
+    def name(owner: str | None) -> str:
+        written = (owner or "").strip()
+        return shown.get(owner_of(written, aliases), written) if written else UNOWNED
+
+    return name
 
 
 def _by_owner(follow_ups: list, fixes: list, reviews: list, aliases: dict | None = None) -> dict:
