@@ -209,6 +209,13 @@ def test_a_row_names_its_owner_as_by_owner_does(tmp_path):
     day = dt.date.fromisoformat(AS_OF)
     page = pages(kb, as_of=day, board=report_board(kb, day, today=day))["board/index.md"]
     assert "@noor" not in page and "@sam-lee" in page, page
+    # MCP's problem_report text, whole and narrowed to the handle
+    from recur.serve.mcp_board import board_answer
+
+    for given in (None, "@noor-ahmed"):
+        _, said = board_answer(report_board(kb, day, owner=given), owner=given, limit=None, paged=lambda rows: rows)
+        lines = [x for x in said.splitlines() if x.startswith("- ")]
+        assert not any("@noor" in x for x in lines) and sum("Noor Ahmed" in x for x in lines) >= 4, said
 
 
 def test_did_you_mean_never_suggests_the_owner_asked_for(tmp_path):
