@@ -8,7 +8,7 @@ import json
 LOG_LINE = "[2026/12/06 13:02:03] [error] [storage] x: No space left on device"
 
 
-def test_a_summary_pasted_from_a_log_keeps_its_brackets(run):
+def test_a_summary_pasted_from_a_log_keeps_its_brackets(run, kb_dir):
     """Found in review: `recur show` printed "2026/12/06 13:02:03] error] storage] x" for this summary, and
     its --json the same (util.text.plain took out every "[")."""
     args = ("incident", "new", "--no-input", "--no-suggest", "-t", "t", "-s", "sev4", "-d", "-", "--json")
@@ -17,6 +17,10 @@ def test_a_summary_pasted_from_a_log_keeps_its_brackets(run):
     iid = json.loads(new.stdout)["id"]
     assert LOG_LINE in run("show", iid).stdout
     assert json.loads(run("show", iid, "--json").stdout)["summary"] == LOG_LINE
+    # the text a suggestion's why quotes ("like the incident …"), the index's and the site box's alike
+    from recur.kb.loader import load_kb
+
+    assert load_kb(kb_dir).incidents[iid].text == f"t. {LOG_LINE}"
 
 
 HANDOFF = """---
