@@ -98,11 +98,12 @@ def test_problem_report_text_is_a_bounded_summary_an_assistant_can_act_on(tmp_pa
     # 15 overdue, 10 shown
     assert '- … and 5 more (pass cursor="from:10" for more, or a larger limit, up to 100)' in lines
     assert "Recurred in the last 30 days (1):" in lines
+    # the fix's "team-b" is the follow-ups' "@Team-B", one owner: named as By owner names them, in every line
     assert (
-        "- disk-full: Disk full on a host (2 incidents, last 2026-05-20; fix open, owner team-b, due 2026-05-15, 17 days late)"
+        "- disk-full: Disk full on a host (2 incidents, last 2026-05-20; fix open, owner @Team-B, due 2026-05-15, 17 days late)"
         in lines
     )
-    assert "- disk-full: Disk full on a host (open; owner team-b, due 2026-05-15, 17 days late)" in lines
+    assert "- disk-full: Disk full on a host (open; owner @Team-B, due 2026-05-15, 17 days late)" in lines
     assert (
         "Needs analysis (no known pattern) (13):" in lines
         and '- … and 3 more (pass cursor="from:10" for more, or a larger limit, up to 100)' in lines

@@ -186,7 +186,36 @@ def test_tables_by_owner_keep_a_persons_handle_and_full_name_together(tmp_path):
     page = pages(kb, as_of=day, board=report_board(kb, day, today=day))["board/index.md"]
     site = page.split("## Open follow-ups")[1].split("## ")[0]
     owners = re.findall(r"<td[^>]*>(Noor Ahmed|Noor Zafar|@noor-ahmed)</td>", site)
-    assert owners in (["Noor Ahmed", "@noor-ahmed", "Noor Zafar"], ["@noor-ahmed", "Noor Ahmed", "Noor Zafar"]), owners
+    assert owners == ["Noor Ahmed", "Noor Ahmed", "Noor Zafar"], owners  # one person, one name (the test below)
+
+
+def test_a_row_names_its_owner_as_by_owner_does(tmp_path):
+    """Found in review: the follow-up rows of `recur report` and the site's board showed one person two ways,
+    "@noor-ahmed" and "Noor Ahmed", where By owner (and docs/problems.md) said one owner, shown as Noor Ahmed.
+    Every row of follow-ups, fixes and reviews now names them so; the JSON keeps each item's owner as written."""
+    import datetime as dt
+
+    from recur.site import pages
+
+    root = _kb(tmp_path / "kb")
+    text = run("report", "--kb", root, "--as-of", AS_OF).output
+    markdown = run("report", "--kb", root, "--as-of", AS_OF, "--format", "markdown").output
+    for shown in (text, markdown):
+        assert "@noor" not in shown, shown
+        assert shown.count("Noor Ahmed") >= 7 and "@sam-lee" in shown and "Nora Ahmed" in shown, shown
+    b = json.loads(run("report", "--kb", root, "--as-of", AS_OF, "--json").output)
+    assert "@noor_ahmed" in [f["owner"] for f in b["follow_ups"]]  # as the record writes it
+    kb = load_kb(root)
+    day = dt.date.fromisoformat(AS_OF)
+    page = pages(kb, as_of=day, board=report_board(kb, day, today=day))["board/index.md"]
+    assert "@noor" not in page and "@sam-lee" in page, page
+    # MCP's problem_report text, whole and narrowed to the handle
+    from recur.serve.mcp_board import board_answer
+
+    for given in (None, "@noor-ahmed"):
+        _, said = board_answer(report_board(kb, day, owner=given), owner=given, limit=None, paged=lambda rows: rows)
+        lines = [x for x in said.splitlines() if x.startswith("- ")]
+        assert not any("@noor" in x for x in lines) and sum("Noor Ahmed" in x for x in lines) >= 4, said
 
 
 def test_did_you_mean_never_suggests_the_owner_asked_for(tmp_path):

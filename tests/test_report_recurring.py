@@ -112,7 +112,8 @@ def test_the_board_page_says_what_keeps_recurring_with_each_fix(built):
         assert shown == want, days
     disk = _rows(thirty)[0]
     assert "Disk full" in disk[0] and disk[1:4] == ["3", "2026-04-25", "open"]
-    assert "overdue 30d" in disk[4] and disk[5:] == ["Bob", "2026-04-01"]
+    # "Bob" written, "@bob" shown: one owner, named in every row as By owner names them ("@bob", written most)
+    assert "overdue 30d" in disk[4] and disk[5:] == ["@bob", "2026-04-01"]
     queue = next(r for r in _rows(thirty) if "Queue lag" in r[0])
     assert queue[3:] == ["none recorded", "", "-", "-"]
     cert = next(r for r in _rows(thirty) if "Cert expired" in r[0])

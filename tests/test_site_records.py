@@ -286,6 +286,19 @@ def test_a_held_review_shows_its_day_and_is_pending_before_it(tmp_path):
     assert _review_row(old) == "light review, done, due 2025-11-23"  # held, no day recorded: as before
 
 
+def test_an_incident_page_names_its_reviews_owner(tmp_path):
+    """Found in a handoff review: the board's reviews table named who holds a review, the incident's own page
+    did not (its Review row said level, status and due date alone)."""
+    root = site_kb(tmp_path / "kb")
+    path = root / "incidents/2026/INC-2026-0003.md"
+    path.write_text(path.read_text().replace("follow_ups:", "review: {level: full, status: pending, due: 2026-05-25, "
+                                             "owner: Aylin <Demir>}\nfollow_ups:", 1))  # fmt: skip
+    kb = load_kb(root)
+    assert not kb.errors, kb.errors
+    page = pages(kb, as_of=DAY, board=board(kb, DAY))["incidents/2026/INC-2026-0003.md"]
+    assert _review_row(page) == "full review, pending, due 2026-05-25, owner Aylin &lt;Demir&gt;"
+
+
 def _path_here(page: str) -> str:
     return page.split('<div class="recur-path-here" data-search-exclude>')[1].split("</div>")[0]
 

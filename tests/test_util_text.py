@@ -12,18 +12,26 @@ def test_cut_list_keeps_a_short_list_and_says_how_many_it_left_out():
     assert cut_list(["x"] * 3, 1, "... and {n} more line(s) like these") == ["x", "... and 2 more line(s) like these"]
 
 
-def test_plain_takes_out_marks_and_link_targets_as_its_pattern_says():
-    """plain reads every short text of Markdown's marks as the one pattern it was written as (the part after the
-    text's last ")" is read without the link alternative, which can match nothing there)."""
+def test_plain_takes_a_link_as_its_label_and_marks_out_as_its_patterns_say():
+    """plain reads every short text as two patterns, line by line: a link ``[label](target)`` as its label, then
+    code and strong-emphasis marks out; any other bracket is kept."""
     import re
     from itertools import product
 
-    pattern = re.compile(r"`|\*\*|__|\[|\]\([^)]*\)")
+    link, marks = re.compile(r"\[([^\]]*)\]\([^)]*\)"), re.compile(r"`|\*\*|__")
     for n in range(7):
         for chars in product("[]()*`a ", repeat=n):
             text = "".join(chars)
-            assert plain(text) == " ".join(pattern.sub("", text).split()), repr(text)
-    assert plain("**Disk** [full](https://x)\n on `db-7` ](a [b](c) [x](") == "Disk full on db-7 x]("
+            assert plain(text) == " ".join(marks.sub("", link.sub(r"\1", text)).split()), repr(text)
+    assert plain("**Disk** [full](https://x)\n on `db-7` ](a [b](c) [x](") == "Disk full on db-7 ](a b [x]("
+
+
+def test_plain_keeps_a_log_lines_brackets():
+    """Found in review: every "[" was taken out, and an incident whose summary was a pasted log line was shown by
+    `recur show`, its --json, the API and a suggestion's why as "2026/12/06 13:02:03] error] storage] x"."""
+    line = "[2026/12/06 13:02:03] [error] [storage] x: No space left on device"
+    assert plain(line) == line
+    assert plain("[ERROR] disk full, see [the runbook](https://kb/x) [x]") == "[ERROR] disk full, see the runbook [x]"
 
 
 def test_plain_reads_runs_of_unclosed_link_targets_in_linear_time():
@@ -31,7 +39,7 @@ def test_plain_reads_runs_of_unclosed_link_targets_in_linear_time():
     minutes); likewise "[a](". In a process of its own, whose timeout guards against a hang, not a speed check."""
     code = "from recur.util.text import plain\nprint(len(plain('](' * 250_000)), len(plain('[a](' * 125_000)))"
     run = python_guarded(code)
-    assert run.returncode == 0 and run.stdout.split() == ["500000", "375000"], run.stderr
+    assert run.returncode == 0 and run.stdout.split() == ["500000", "500000"], run.stderr
 
 
 def test_config_reads_a_setting_as_its_defaults_type_or_says_which_variable_is_wrong(monkeypatch):

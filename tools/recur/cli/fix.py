@@ -86,6 +86,8 @@ def fix(kb_dir, pattern_id, status, done, done_on, owner, due, tickets, as_json,
     had = written is not None  # none recorded: JSON's fix is null, as the report's is
     if change.empty():
         _say(pid, display_path(path), was if had else None, [], as_json, dry_run, kb_dir, changing=False)
+        if had and not as_json:
+            _since_lines(kb, pid)
         return
     warned: list = []
     edits, _ = set_fix(kb, path, change, dry=dry_run, warned=warned)
@@ -170,6 +172,8 @@ def _say(pid: str, shown: str, fix: dict | None, said: list, as_json: bool, dry:
     """The fix (None: the pattern has none) shown, or what changed, in text or JSON (one layout for every answer)."""
     if as_json:
         doc = {"id": pid, "path": shown, "fix": fix, "changed": said, "dry_run": dry}
+        if fix is not None and not changing:  # the incidents after its done day, as the text lists them
+            doc["incidents_since_done"] = _since(kb_dir, pid)[1]
         click.echo(json.dumps(doc, ensure_ascii=False, indent=1))
         return
     if fix is None:
@@ -186,6 +190,37 @@ def _say(pid: str, shown: str, fix: dict | None, said: list, as_json: bool, dry:
     click.echo(f"{pid}: fix {', '.join(said)}{note} ({shown})")
     if not dry:
         click.echo(f"See it on the board: recur report {config.where_flags(kb_dir)}".rstrip())
+
+
+def _since(kb, pid: str) -> tuple[str | None, list[dict]]:
+    """(its fix's done day, the incidents linking ``pid`` dated after it, oldest first: {id, date, title, path}),
+    the ones the report counts as recurrences after the fix; (None, []) when it has no done day (``kb``: a KB or
+    its folder)."""
+    from recur.kb.loader import load_kb
+    from recur.problems.board import incidents_after_done
+
+    kb = load_kb(kb) if not hasattr(kb, "incidents") else kb
+    p = kb.patterns.get(pid)
+    if p is None or p.fix is None or p.fix.done is None:
+        return None, []
+    after = incidents_after_done(kb.incidents.values(), pid, p.fix.done)
+    return p.fix.done.isoformat(), [
+        {"id": i.id, "date": i.date.isoformat(), "title": i.title, "path": i.relpath} for i in after
+    ]
+
+
+def _since_lines(kb, pid: str) -> None:
+    """`recur fix ID` of a fix with a done day: the incidents since it, which say whether it held (found in a
+    handoff review: only the weekly report said "did not hold", and the fix's own command named none)."""
+    done, since = _since(kb, pid)
+    if done is None:
+        return
+    if not since:
+        click.echo(f"No incident linked to {pid} since its fix was marked done {done}.")
+        return
+    click.echo(f"Incidents linked to {pid} since its fix was marked done {done} ({len(since)}):")
+    for i in since:
+        click.echo(f"  - {i['date']} {i['id']}: {one_line(i['title'])}")
 
 
 def _line(fix: dict) -> str:

@@ -182,12 +182,21 @@ def new(
         click.echo(text)  # a blank line, then the suggestions
     if suggest is not None:
         _suggested(out, found, kb, kb_dir, tty and not dry_run, as_json, dry_run)
-    if dry_run and not as_json:
-        click.echo(f"Dry run: nothing written. To record {iid}, run the same command without --dry-run.")
-    elif not as_json:
-        click.echo(_afterwards(out["path"], iid, duration, config.where_flags(kb_dir)))
+    _ending(kb, out, day, recorded.noted() | warned, (as_json, dry_run), duration)
+
+
+def _ending(kb, out: dict, day, noted: dict, modes: tuple, duration) -> None:
+    """`recur incident new`'s last words: a pattern linked whose fix did not hold (``_fix_not_held_note``, of the
+    links as they end: --pattern's, --link-top's and those picked), then the --json object (``noted``: its
+    description_note and credential_warnings), or what a dry run did, or where to add what happened."""
+    as_json, dry_run = modes
+    after = _fix_not_held_note(kb, out["linked"], day)
     if as_json:  # description_note last, as in MCP's record_incident (stderr alone said a log was cut down)
-        click.echo(json.dumps(out | recorded.noted() | warned | _dry(dry_run), ensure_ascii=False, indent=1))
+        click.echo(json.dumps(out | noted | after | _dry(dry_run), ensure_ascii=False, indent=1))
+    elif dry_run:
+        click.echo(f"Dry run: nothing written. To record {out['id']}, run the same command without --dry-run.")
+    else:
+        click.echo(_afterwards(out["path"], out["id"], duration, config.where_flags(kb.root)))
 
 
 def _credentials_said(path, text: str | None) -> dict:
@@ -825,6 +834,20 @@ def _link_given(kb, incident_id: str, pattern_ids) -> None:
     inc = kb.incidents.get(incident_id)
     _draft_note(kb, incident_id, added, [*(inc.patterns if inc is not None else ()), *added])
     _not_a_candidate_note(kb, incident_id, added)
+    if inc is not None:
+        _fix_not_held_note(kb, added, inc.date)
+
+
+def _fix_not_held_note(kb, linked, day) -> dict:
+    """A pattern linked whose permanent fix was marked done before the incident's date: said on stderr when it is
+    linked (problems.board.fix_not_held), not left to the next weekly report's "did not hold"; ``{recurrence_after_fix:
+    [...]}`` for --json when there is one, else {}."""
+    from recur.problems.board import fix_not_held
+
+    after = fix_not_held(kb.patterns, linked, day, config.where_flags(kb.root))
+    for a in after:
+        click.echo(f"warning: {a['said']}", err=True)
+    return {"recurrence_after_fix": after} if after else {}
 
 
 def _unlink(kb, incident_id: str, removed) -> None:

@@ -24,7 +24,7 @@ from recur.retrieval.results import (
     step_lines,
     why_text,
 )
-from recur.util.text import plural
+from recur.util.text import cut, plural
 
 SEV_COLOUR = {"sev1": "red", "sev2": "yellow", "sev3": "cyan", "sev4": "white"}
 CONF_COLOUR = {"high": "green", "medium": "yellow", "low": "white"}
@@ -438,23 +438,118 @@ def _told_apart(a: dict) -> str:
 
 
 def render_incident(doc: dict, titles: dict | None = None, kb_dir: str = "kb") -> str:
-    """An incident object (retrieval.patterns.incident_object) for `recur show INC-…`: title, date, severity,
-    services, the patterns it links (``titles``: {id: title}) or "needs analysis", its summary, its review."""
+    """An incident object (retrieval.patterns.incident_object) for `recur show INC-…`, the terminal's handoff view:
+    title, date, severity, services, duration, review (with its owner), summary, the open flags and follow-ups (the
+    next shift's work, open first, each with its owner, due date and ticket), the record's other sections in brief
+    (``_section_lines``), the patterns it links (``titles``: {id: title}) or "needs analysis", its file. Found in a
+    handoff review: it printed the title, review and summary alone, and the follow-ups, flags, review owner and a
+    postmortem's root cause were read only by opening the file."""
     doc, titles = for_terminal(doc), for_terminal(titles or {})
     sev = click.style(doc["severity"], fg=SEV_COLOUR.get(doc["severity"], "white"), bold=True)
     out = [click.style(doc["title"], bold=True) + f"  ({doc['id']} · {doc['date']} · {sev})"]
     if doc.get("services"):
         out.append(f"services: {', '.join(doc['services'])}")
+    if doc.get("duration_minutes") is not None:
+        from recur.util.dates import duration_text
+
+        out.append(f"duration: {duration_text(doc['duration_minutes'])}")
     if doc.get("review"):
         review = doc["review"]
         due = f", due {review['due']}" if review.get("due") else ""
-        out.append(f"review: {review.get('level')}, {review.get('status')}{due}")
+        done = f" {review['done']}" if review.get("status") == "done" and review.get("done") else ""
+        owner = f", owner {review['owner']}" if review.get("owner") else ", no owner recorded"
+        out.append(f"review: {review.get('level')}, {review.get('status')}{done}{due}{owner}")
     if doc.get("summary"):
         out += ["", flat(doc["summary"])]
+    out += _flag_lines(doc.get("flags") or []) + _follow_up_lines(doc.get("follow_ups") or [])
+    out += _section_lines(doc.get("sections") or {}, bool(doc.get("follow_ups")))
     linked = [f"  - {pid}" + (f" ({titles[pid]})" if pid in titles else "") for pid in doc.get("patterns") or []]
     out += ["", _heading("Patterns:")] + linked if linked else ["", "Patterns: none linked (needs analysis)"]
     out += ["", f"read more: {read_more(doc['path'], kb_dir, None)}"]
     return "\n".join(out)
+
+
+def _flag_lines(flags: list) -> list[str]:
+    """The flags ("dig into this later"): the open ones in full, then the ones done with their note."""
+    if not flags:
+        return []
+    still = [f for f in flags if f["status"] != "done"]
+    lines = ["", _heading(f"Flags, to dig into ({len(still)} open of {len(flags)}):")]
+    lines += [f"  - {flat(f['text'])}" + (f" ({flat(f['note'])})" if f.get("note") else "") for f in still]
+    for f in (f for f in flags if f["status"] == "done"):
+        when = f" {f['done']}" if f.get("done") else ""
+        lines.append(f"  - done{when}: {flat(f['text'])}" + (f" ({flat(f['note'])})" if f.get("note") else ""))
+    return lines
+
+
+def _follow_up_lines(follow_ups: list) -> list[str]:
+    """The follow-ups, the open ones first (the soonest due first, then those with no due date), each with its
+    owner, due date (and how overdue on today's date) and ticket; then the closed ones with the day each was done."""
+    if not follow_ups:
+        return []
+    import datetime as dt
+
+    from recur import config
+
+    today = config.today()
+    still = sorted((f for f in follow_ups if f["status"] != "done"), key=lambda f: f.get("due") or "9999")
+    lines = ["", _heading(f"Follow-ups ({len(still)} open of {len(follow_ups)}):")]
+    for f in still + [f for f in follow_ups if f["status"] == "done"]:
+        state = "open" if f["status"] != "done" else "won't do" if f.get("resolution") == "wont-do" else "done"
+        state += f" {f['done']}" if f["status"] == "done" and f.get("done") else ""
+        days = (today - dt.date.fromisoformat(f["due"])).days if f["status"] != "done" and f.get("due") else 0
+        late = f" (overdue {plural(days, 'day')})" if days > 0 else ""
+        said = [f"owner {f['owner']}" if f.get("owner") else "no owner"]
+        said += [f"due {f['due']}{late}"] if f.get("due") else []
+        said += [f"ticket {f['ticket']}"] if f.get("ticket") else []
+        lines.append(f"  - [{state}] {flat(f['title'])} · {' · '.join(said)}")
+    return lines
+
+
+# the sections shown whole: why it happened (what tells the next occurrence apart), what restored service (what the
+# next shift does again if it comes back) and who to ask; the others are read in the file, and shown here by their
+# first entry and how many there are (a timeline by its first and last: when it began, where it stood at the end)
+_WHOLE_SECTIONS = ("root cause", "mitigations", "mitigation", "people")
+
+
+def _section_lines(sections: dict, has_follow_ups: bool) -> list[str]:
+    """The record's sections but its Summary, in its order: a root cause, mitigations and the people in full, a timeline as
+    how many entries and its first and last (when it began, where it stood at the end), any other as its first
+    entry and how many more. The Action items table of an import is left out when the follow-ups (its items, as
+    the record holds them) are shown above."""
+    lines = []
+    for name, text in sections.items():
+        key = name.strip().casefold()
+        if key in _WHOLE_SECTIONS:
+            lines += [""] + _text_lines(f"{name}:", text)
+            continue
+        if key == "action items" and has_follow_ups:
+            continue
+        entries = _entries(text)
+        if not entries:
+            continue
+        if key == "timeline" and len(entries) > 1:
+            said = f"{len(entries)} entries, first {cut(entries[0], 100)} … last {cut(entries[-1], 100)}"
+        else:
+            said = cut(entries[0], 160) + (f" (and {len(entries) - 1} more)" if len(entries) > 1 else "")
+        lines += ["", _heading(f"{name}:") + f" {said}"]
+    return lines
+
+
+_LIST_ITEM = re.compile(r"^(?:[-*+]|\d{1,9}[.)])\s+")
+
+
+def _entries(text: str) -> list[str]:
+    """A section's entries, each on one line: a table's rows but its header (cells joined), a list's items, or
+    the paragraphs of prose."""
+    rows = [x.strip() for x in text.splitlines() if x.strip()]
+    if rows and all(r.startswith("|") for r in rows):
+        cells = [[c.strip() for c in r.strip("|").split("|")] for r in rows]
+        data = [c for c in cells[1:] if not all(re.fullmatch(r":?-+:?", x) for x in c if x)]
+        return [" ".join(x for x in c if x) for c in data if any(c)]
+    if rows and _LIST_ITEM.match(rows[0]):
+        return [_LIST_ITEM.sub("", r) for r in rows if _LIST_ITEM.match(r)]
+    return [flat(p) for p in re.split(r"\n\s*\n", text) if p.strip()]
 
 
 def render_paths(paths: list[dict], kb_dir: str = "kb") -> str:

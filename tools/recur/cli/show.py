@@ -30,7 +30,8 @@ _INCIDENT = re.compile(r"^INC-\d{4}-\d+$", re.IGNORECASE)
     "as_json",
     is_flag=True,
     help="Print the JSON object: a pattern's as GET /api/patterns/ID gives it, an incident's as MCP's past_incidents "
-    "lists it (id, title, date, severity, services, patterns, summary, review, path).",
+    "lists it (id, title, date, severity, services, patterns, summary, review, path, duration_minutes, follow_ups, "
+    "flags, sections).",
 )
 @click.option("--steps", default=0, type=click.IntRange(0), help="Runbook steps shown (default 0: all of them).")
 @click.argument("item_id", metavar="ID")
@@ -39,7 +40,7 @@ def show(kb_dir, index_dir, model, as_json, steps, item_id):
 
     \b
     recur show disk-full         title, severity, summary, symptoms, runbook, root cause, fix
-    recur show INC-2026-0101     title, date, severity, services, linked patterns, summary
+    recur show INC-2026-0101     title, date, severity, review, summary, flags, follow-ups, root cause, patterns
     recur show disk-full --json  the pattern as the API and MCP give it
 
     A pattern is read from the index while it is up to date with the KB, else from the KB's files

@@ -740,6 +740,29 @@ def review_json(review) -> dict:
     }
 
 
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
+
+
+def follow_up_json(f) -> dict:
+    """A record's follow-up as `recur show --json` and MCP's past_incidents give it, its keys the record's
+    (``resolution``: ``wont-do`` on one closed undone, else null)."""
+    return {
+        "title": f.title,
+        "status": f.status,
+        "owner": f.owner,
+        "due": _iso(f.due),
+        "done": _iso(f.done),
+        "ticket": f.ticket,
+        "resolution": f.resolution,
+    }
+
+
+def flag_json(f) -> dict:
+    """A record's flag ("dig into this later") as `recur show --json` and MCP's past_incidents give it."""
+    return {"text": f.text, "status": f.status, "note": f.note, "done": _iso(f.done)}
+
+
 def recorded_json(kb, new: NewIncident, iid: str, path, review) -> dict:
     """What `recur incident new --json` and MCP's record_incident answer for a written record, before
     suggestions: one definition, as the MCP tool promises the CLI's object (found in review: two

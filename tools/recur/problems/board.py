@@ -88,6 +88,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from typing import TypedDict
 
 from recur.kb.records import owner_key, successors  # owner_key: in kb, where record_incident's retry check reads it
@@ -587,6 +588,21 @@ def owner_of(name: str, aliases: dict) -> str:
     return owner_key(aliases[key]) if key in aliases else key
 
 
+def owner_names(b) -> Callable[[str | None], str]:
+    """``name(owner)``: an item's owner as the board's By owner table names that person (``by_owner``'s key: "@bob"
+    as "Bob", "@lena-fischer" as "Lena Fischer"), the written spelling when By owner has no row of theirs,
+    ``UNOWNED`` for none. The rows of `recur report`, MCP's report and the site's board show it: a follow-up of
+    "@lena-fischer" beside one of "Lena Fischer" read as two owners where By owner counted one (found in review)."""
+    aliases = b.get("owner_aliases") or {}
+    shown = {owner_of(n, aliases): n for n in b.get("by_owner") or {} if n != UNOWNED}
+
+    def name(owner: str | None) -> str:
+        written = (owner or "").strip()
+        return shown.get(owner_of(written, aliases), written) if written else UNOWNED
+
+    return name
+
+
 def _by_owner(follow_ups: list, fixes: list, reviews: list, aliases: dict | None = None) -> dict:
     """Counts per owner, by name with the unowned last, as every table of owners is ordered (``(unowned)``
     sorted first here, and the site's board ordered it another way again). "Bob", "bob" and "@bob"
@@ -741,6 +757,34 @@ def _after_fix(patterns, incidents) -> list:
                     }
                 )
     return after_fix
+
+
+def fix_not_held(patterns, pattern_ids, day: dt.date, flags: str = "") -> list[dict]:
+    """Each of ``pattern_ids`` whose permanent fix is marked done (and not reopened) before ``day``, an incident's
+    date, by ``_after_fix``'s rule: {pattern, fix_done, tickets, said}, ``said`` the sentence `recur incident link`,
+    `recur incident new` and MCP's record_incident say when the incident is linked (``flags``: the run's --kb for
+    the command to copy). Found in a handoff review: such a link said nothing, and only the next weekly report said
+    the fix "did not hold"."""
+    out = []
+    for pid in dict.fromkeys(pattern_ids):
+        p = patterns.get(pid)
+        fix = p.fix if p is not None else None
+        if fix is None or fix.status != "done" or fix.done is None or not fix.done < day:
+            continue
+        tickets = [str(t) for t in fix.tickets or []]
+        named = f" ({', '.join(tickets)})" if tickets else ""
+        said = (
+            f"{pid}'s fix{named} was marked done {fix.done.isoformat()}: this incident is a recurrence after the fix; "
+            f"reopen it with `recur fix {flags}{pid} --status open`"
+        )
+        out.append({"pattern": pid, "fix_done": fix.done.isoformat(), "tickets": tickets, "said": said})
+    return out
+
+
+def incidents_after_done(incidents, pid: str, done: dt.date) -> list:
+    """The incidents linking ``pid`` dated after ``done`` (its fix's done day), oldest first: what `recur fix ID`
+    lists beside a fix marked done, as the report counts them (``_after_fix``)."""
+    return sorted((i for i in incidents if pid in i.patterns and done < i.date), key=lambda i: (i.date, i.id))
 
 
 def _trends(patterns, incidents, as_of: dt.date, months: int, drafts: set = frozenset()) -> dict:

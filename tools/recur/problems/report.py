@@ -9,7 +9,7 @@ import datetime as dt
 import html
 import re
 
-from recur.problems.board import OPEN_FIX, UNOWNED, Board, month_so_far, other_dues_note, owner_of
+from recur.problems.board import OPEN_FIX, UNOWNED, Board, month_so_far, other_dues_note, owner_names, owner_of
 from recur.problems.owner import NOT_OWNED, filtered_sentence
 from recur.util.text import display_width, plural
 
@@ -77,9 +77,9 @@ def _by_owner_name(b: Board, kind: str) -> list:
 def _reviews(b: Board) -> tuple:
     """The pending reviews, with who holds each (Recur's ``review.owner``; ``(unowned)`` when none is recorded):
     the overdue ones named no one to chase (found in a problem manager's review)."""
-    c = b["counts"]
+    c, named = b["counts"], owner_names(b)
     rows = [
-        [r["incident"], r.get("owner") or UNOWNED, r["severity"], r["level"], r["due"] or "-", _late(r), r["title"]]
+        [r["incident"], named(r.get("owner")), r["severity"], r["level"], r["due"] or "-", _late(r), r["title"]]
         for r in b["reviews"]
     ]
     return (
@@ -90,9 +90,9 @@ def _reviews(b: Board) -> tuple:
 
 
 def _follow_ups(b: Board) -> tuple:
-    c = b["counts"]
+    c, named = b["counts"], owner_names(b)
     rows = [
-        [f["owner"] or UNOWNED, f["incident"], _due(f), f"{f['age_days']}d", _late(f), f["ticket"] or "-", f["title"]]
+        [named(f["owner"]), f["incident"], _due(f), f"{f['age_days']}d", _late(f), f["ticket"] or "-", f["title"]]
         for f in _by_owner_name(b, "follow_ups")
     ]
     return (
@@ -104,8 +104,9 @@ def _follow_ups(b: Board) -> tuple:
 
 def _no_due(b: Board) -> tuple:
     """The open follow-ups with no due date: never overdue, no count or gate pointed them out."""
+    named = owner_names(b)
     rows = [
-        [f["owner"] or UNOWNED, f["incident"], f"{f['age_days']}d", f["ticket"] or "-", f["title"]]
+        [named(f["owner"]), f["incident"], f"{f['age_days']}d", f["ticket"] or "-", f["title"]]
         for f in b.get("follow_ups_no_due", [])
     ]
     return (
@@ -117,10 +118,10 @@ def _no_due(b: Board) -> tuple:
 
 
 def _fixes(b: Board) -> tuple:
-    c = b["counts"]
+    c, named = b["counts"], owner_names(b)
     rows = [
         [
-            f["owner"] or UNOWNED,
+            named(f["owner"]),
             f["pattern"],
             f["status"],
             _due(f),
@@ -140,9 +141,10 @@ def _fixes(b: Board) -> tuple:
 
 def _fixes_no_due(b: Board) -> tuple:
     """The open permanent fixes with no due date: never overdue, as the follow-ups with none."""
+    named = owner_names(b)
     rows = [
         [
-            f["owner"] or UNOWNED,
+            named(f["owner"]),
             f["pattern"],
             f["status"],
             f"{f['age_days']}d" if f["age_days"] is not None else "-",
@@ -264,15 +266,15 @@ def fix_words(parts: dict, after: str = "", text=str) -> str:
     return text(parts["fix"]["status"])
 
 
-def fix_cell(r: dict) -> str:
+def fix_cell(r: dict, named=None) -> str:
     """A recurring pattern's permanent fix in a few words: whose, due when, late or not; a done one
     that the pattern outlived says so; a retired pattern says it is retired and what replaced it, not
-    a fix to chase (``fix_state``)."""
+    a fix to chase (``fix_state``). ``named``: the board's ``owner_names``, the owner as By owner names them."""
     parts = fix_state(r)
     if parts["kind"] == "open":
         f = parts["fix"]
         late = f", {_late(f)}" if f["overdue"] else ""
-        return f"{f['status']}, {f['owner'] or UNOWNED}, due {f['due'] or '-'}{late}"
+        return f"{f['status']}, {named(f['owner']) if named else f['owner'] or UNOWNED}, due {f['due'] or '-'}{late}"
     return fix_words(parts, ", ".join(parts.get("successors", ())))
 
 
@@ -300,7 +302,7 @@ def _recurring(b: Board, days: str) -> tuple:
     return (
         f"Most recurring patterns, last {days} days (two or more incidents)",
         ["count", "pattern", "last", "fix", "title"],
-        [[str(r["count"]), r["pattern"], r["last"], fix_cell(r), r["title"]] for r in rows],
+        [[str(r["count"]), r["pattern"], r["last"], fix_cell(r, owner_names(b)), r["title"]] for r in rows],
         f"Nothing recurred: no pattern matched two or more incidents in the last {days} days.",
         note and f"{note} (JSON: recurring_more)",
     )

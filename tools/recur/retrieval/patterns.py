@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from recur import config
-from recur.kb.incident_record import review_json
+from recur.kb.incident_record import flag_json, follow_up_json, review_json
 from recur.kb.loader import onboarding_path_file, read_again
 from recur.kb.schema import KEBAB, given_id
 from recur.retrieval.lookalikes import shared_signals
@@ -455,7 +455,10 @@ def site_page(site_url: str | None, relpath: str) -> str | None:
 
 
 def incident_object(i) -> dict:
-    """A recorded incident, briefly (JSON-safe)."""
+    """A recorded incident (JSON-safe): `recur show INC-… --json` and each of MCP's past_incidents. After the
+    brief keys, what a next shift picks up (found in a handoff review: none of them was given): the duration,
+    the follow-ups and flags as the record holds them, and its other sections ({heading: Markdown}, in the
+    record's order: a postmortem's root cause, timeline, mitigations, people)."""
     review = i.review
     return {
         "id": i.id,
@@ -467,6 +470,10 @@ def incident_object(i) -> dict:
         "summary": plain(i.summary),
         "review": None if review is None else review_json(review),
         "path": i.relpath,
+        "duration_minutes": i.duration_minutes,
+        "follow_ups": [follow_up_json(f) for f in i.follow_ups],
+        "flags": [flag_json(f) for f in i.flags],
+        "sections": {name: text.strip() for name, text in i.sections.items() if name != "Summary" and text.strip()},
     }
 
 

@@ -19,8 +19,9 @@ list could be had only by narrowing the board to one owner.
 from __future__ import annotations
 
 import re
+from functools import partial
 
-from recur.problems.board import UNOWNED, Board, owner_key
+from recur.problems.board import UNOWNED, Board, owner_key, owner_names
 from recur.problems.owner import NOT_OWNED, OWNED, filtered_sentence, for_owner, nothing_owned, owns_nothing
 from recur.problems.report import fix_state, fix_words
 from recur.retrieval.patterns import MAX_INCIDENTS as MOST  # problem_report's largest limit
@@ -134,11 +135,32 @@ def board_text(  # long: one section after another, each bounded and paged alike
     overdue_reviews = _late_first(b["reviews"]) if mine else [r for r in b["reviews"] if r.get("overdue")]
     # (title, the whole list, its page, line): the overdue lists are the text's own (a filter of the board's, or
     # one owner's reordered), paged here; the others are the structured content's, paged by board_answer
+    named = owner_names(b)  # one person one name in every line, as By owner names them (`recur report`'s rows too)
     sections = [
-        ("Open permanent fixes, overdue first" if mine else "Overdue permanent fixes", overdue_fixes, None, _fix_line),
-        ("Open follow-ups, overdue first" if mine else "Overdue follow-ups", overdue_follow_ups, None, _follow_up_line),
-        ("Pending reviews, overdue first" if mine else "Overdue reviews", overdue_reviews, None, _review_line),
-        ("Recurred in the last 30 days", b["recurring"]["30"], page["recurring"]["30"], _recurring_line),
+        (
+            "Open permanent fixes, overdue first" if mine else "Overdue permanent fixes",
+            overdue_fixes,
+            None,
+            partial(_fix_line, named=named),
+        ),
+        (
+            "Open follow-ups, overdue first" if mine else "Overdue follow-ups",
+            overdue_follow_ups,
+            None,
+            partial(_follow_up_line, named=named),
+        ),
+        (
+            "Pending reviews, overdue first" if mine else "Overdue reviews",
+            overdue_reviews,
+            None,
+            partial(_review_line, named=named),
+        ),
+        (
+            "Recurred in the last 30 days",
+            b["recurring"]["30"],
+            page["recurring"]["30"],
+            partial(_recurring_line, named=named),
+        ),
         ("Recurred after a permanent fix", b["recurrence_after_fix"], page["recurrence_after_fix"], _after_fix_line),
         ("Needs analysis (no known pattern)", b["unknown"], page["unknown"], _unknown_line),
     ]
@@ -229,30 +251,35 @@ def _late(item: dict) -> str:
     return f", {item['days_overdue']} days late" if item.get("overdue") else ""
 
 
-def _fix_line(f: dict) -> str:
+def _fix_line(f: dict, named) -> str:
     return (
-        f"{f['pattern']}: {_short(f['title'])} ({f['status']}; owner {f['owner'] or 'none'}, due {f['due'] or '-'}"
+        f"{f['pattern']}: {_short(f['title'])} ({f['status']}; owner {_owner(f, named)}, due {f['due'] or '-'}"
         f"{_late(f)}){_page(f)}"
     )
 
 
-def _follow_up_line(f: dict) -> str:
+def _owner(item: dict, named) -> str:
+    """An item's owner as By owner names them (``named``: the board's ``owner_names``), "none" for no one."""
+    return named(item["owner"]) if item.get("owner") else "none"
+
+
+def _follow_up_line(f: dict, named) -> str:
     ticket = f" [{f['ticket']}]" if f.get("ticket") else ""
     return (
-        f"{f['incident']}{ticket}: {_short(f['title'])} (owner {f['owner'] or 'none'}, due {f['due'] or '-'}{_late(f)})"
+        f"{f['incident']}{ticket}: {_short(f['title'])} (owner {_owner(f, named)}, due {f['due'] or '-'}{_late(f)})"
         f"{_page(f)}"
     )
 
 
-def _review_line(r: dict) -> str:
-    owner = f", {r['owner']}" if r.get("owner") else ""  # who holds it (review.owner), when recorded
+def _review_line(r: dict, named) -> str:
+    owner = f", {_owner(r, named)}" if r.get("owner") else ""  # who holds it (review.owner), when recorded
     return (
         f"{r['incident']}: {_short(r['title'])} ({r['severity']}, {r['level']} review due {r['due']}{owner}{_late(r)})"
         f"{_page(r)}"
     )
 
 
-def _recurring_line(r: dict) -> str:
+def _recurring_line(r: dict, named) -> str:
     """A recurring pattern with its fix's state by the one rule (``fix_state``) `recur report`'s fix column and the
     site's board follow: a done fix the pattern recurred after "did not hold" (this text had its own rule, and
     said "fix done" of it as of one that held)."""
@@ -263,7 +290,7 @@ def _recurring_line(r: dict) -> str:
         fix = "no permanent fix recorded"
     else:
         f = parts["fix"]
-        fix = f"fix {fix_words(parts)}" + (f", owner {f['owner']}" if f.get("owner") else "")
+        fix = f"fix {fix_words(parts)}" + (f", owner {_owner(f, named)}" if f.get("owner") else "")
         if parts["kind"] == "open":  # by when, and how late: a fix still to chase
             fix += (f", due {f['due']}" if f.get("due") else "") + _late(f)
     return f"{r['pattern']}: {_short(r['title'])} ({r['count']} incidents, last {r['last']}; {fix})"

@@ -62,6 +62,7 @@ def record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: b
             return _severity_noted(kb, new, *_already(kb, new, same, found[0], recorded))
         written = ir.write_incident(kb, checked, suggest=suggest)
     out, text = _severity_noted(kb, new, *_recorded(kb, new, written, found[0], recorded))
+    out, text = _fix_not_held(kb, new, out, text)
     if same is not None:  # the same title and description, other severity, links or flags: written, and said
         out["same_as"] = same.id
         text += (
@@ -69,6 +70,19 @@ def record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: b
             "patterns or flags); if this was meant as that incident, the user can remove this record."
         )
     return out, text
+
+
+def _fix_not_held(kb, new, out: dict, text: str) -> tuple[dict, str]:
+    """A pattern linked (``patterns``) whose permanent fix was marked done before the incident's date: said in the
+    answer, as `recur incident new` says it on stderr (``recurrence_after_fix``, as its --json has it)."""
+    from recur.problems.board import fix_not_held
+
+    after = fix_not_held(kb.patterns, out["linked"], new.date)
+    if not after:
+        return out, text
+    out["recurrence_after_fix"] = after
+    said = [f"Warning: {a['said']} (the user can, in the knowledge base's checkout)." for a in after]
+    return out, "\n".join([text, *said])
 
 
 def _severity_noted(kb, new, out: dict, text: str) -> tuple[dict, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from recur.problems.board import UNOWNED, month_so_far, other_dues_note, owner_of
+from recur.problems.board import month_so_far, other_dues_note, owner_names, owner_of
 from recur.problems.report import (
     BY_OWNER,
     fix_done_cell,
@@ -117,8 +117,8 @@ def _recurring_tables(site: Site, b: dict, page: str) -> list:
            + ".\n"]
     for days in ("30", "90"):
         out.append(f"### Last {days} days {{#{SECTIONS['recurring']}-{days}}}\n")
-        rows = [[_pl(site, page, r["pattern"], r["title"]), str(r["count"]), esc(r["last"]), *_fix_cells(site, page, r)]
-                for r in b["recurring"][days]]
+        rows = [[_pl(site, page, r["pattern"], r["title"]), str(r["count"]), esc(r["last"]),
+                 *_fix_cells(site, page, r, owner_names(b))] for r in b["recurring"][days]]
         out.append(card_table(["pattern", "incidents", "last", "fix", "overdue", "owner", "due"], rows,
                              f"Nothing recurred: no pattern matched two or more incidents in the last {days} days.\n"))
         note = recurring_more_note(b, days)  # the list is cut at ten rows: say what it leaves out, as the report does
@@ -127,9 +127,10 @@ def _recurring_tables(site: Site, b: dict, page: str) -> list:
     return out
 
 
-def _fix_cells(site: Site, page: str, r: dict) -> list:
+def _fix_cells(site: Site, page: str, r: dict, named) -> list:
     """A recurring pattern's fix as the fixes table shows one: its state (``fix_state``, as `recur report` has
-    it), the overdue badge, whose, due when; a retired pattern links what replaced it (no fix to chase)."""
+    it), the overdue badge, whose (``named``: the board's ``owner_names``), due when; a retired pattern links what
+    replaced it (no fix to chase)."""
     parts = fix_state(r)
     if parts["kind"] == "retired":
         after = site.successor_links(page, site.kb.patterns[r["pattern"]]) if r["pattern"] in site.kb.patterns else ""
@@ -137,7 +138,7 @@ def _fix_cells(site: Site, page: str, r: dict) -> list:
     if parts["kind"] == "none":
         return [fix_words(parts), "", "-", "-"]
     f = parts["fix"]
-    return [fix_words(parts, text=esc), _late(f), esc(f["owner"] or UNOWNED), esc(f["due"] or "-")]
+    return [fix_words(parts, text=esc), _late(f), esc(named(f["owner"])), esc(f["due"] or "-")]
 
 
 # In the fixes, reviews and follow-ups tables "overdue" comes right after the item's name: on a phone a
@@ -146,7 +147,8 @@ def _fix_cells(site: Site, page: str, r: dict) -> list:
 def _work_tables(site: Site, b: dict, page: str) -> list:
     how = fix_howto(lambda k: f"`{k}`")
     out = [f"## Open and overdue permanent fixes {{#{SECTIONS['fixes']}}}\n\n{how[0].upper() + how[1:]}.\n"]
-    rows = [[_pl(site, page, f["pattern"], f["title"]), _late(f), esc(f["owner"] or UNOWNED), esc(f["status"]),
+    named = owner_names(b)  # one person one name, as By owner names them
+    rows = [[_pl(site, page, f["pattern"], f["title"]), _late(f), esc(named(f["owner"])), esc(f["status"]),
              _due(f), f"{f['age_days']}d" if f["age_days"] is not None else "-",
              str(f["incidents"]), esc(", ".join(f["tickets"]) or "-")] for f in b["fixes"]]
     out.append(card_table(["pattern", "overdue", "owner", "status", "due", "age", "incidents", "tickets"], rows,
@@ -157,7 +159,7 @@ def _work_tables(site: Site, b: dict, page: str) -> list:
                "severity sets the review level and how many days it may take. Held: `recur incident review ID "
                "--done`; postponed: `recur incident review ID --due YYYY-MM-DD`.\n")
     # who holds it (review.owner): an overdue review named no one to chase
-    rows = [[_il(site, page, r["incident"]), _late(r), esc(r.get("owner") or UNOWNED), esc(site.sev_label(r["severity"])),
+    rows = [[_il(site, page, r["incident"]), _late(r), esc(named(r.get("owner"))), esc(site.sev_label(r["severity"])),
              esc(r["level"]), esc(r["due"] or "-"), title_html(r["title"])] for r in b["reviews"]]
     out.append(card_table(["incident", "overdue", "owner", "severity", "review", "due", "title"], rows,
                           "No review pending.\n"))
@@ -165,7 +167,7 @@ def _work_tables(site: Site, b: dict, page: str) -> list:
     out.append(f"## Open follow-ups {{#{SECTIONS['follow_ups']}}}\n\nDone: `recur incident follow-up ID WHICH --done` "
                "(WHICH: its number, ticket or title words).\n")
     aliases = b.get("owner_aliases") or {}
-    rows = [[title_html(f["title"]), _late(f), esc(f["owner"] or UNOWNED), _il(site, page, f["incident"]), _due(f),
+    rows = [[title_html(f["title"]), _late(f), esc(named(f["owner"])), _il(site, page, f["incident"]), _due(f),
              f"{f['age_days']}d", esc(f["ticket"] or "-")]
             for f in sorted(b["follow_ups"], key=lambda f: _owner_then_most_overdue(f, aliases))]
     out.append(card_table(["follow-up", "overdue", "owner", "incident", "due", "age", "ticket"], rows,
@@ -179,7 +181,8 @@ def _no_due_table(site: Site, b: dict, page: str) -> list:
     out = [f"## Follow-ups with no due date {{#{SECTIONS['no_due']}}}\n\nNever overdue, so nothing else on "
            "this board points them out; oldest first. Give each one: `recur incident follow-up ID WHICH --due "
            "YYYY-MM-DD` (WHICH: its number, ticket or title words).\n"]
-    rows = [[title_html(f["title"]), esc(f["owner"] or UNOWNED), _il(site, page, f["incident"]), f"{f['age_days']}d",
+    named = owner_names(b)
+    rows = [[title_html(f["title"]), esc(named(f["owner"])), _il(site, page, f["incident"]), f"{f['age_days']}d",
              esc(f["ticket"] or "-")] for f in b.get("follow_ups_no_due", [])]
     out.append(card_table(["follow-up", "owner", "incident", "age", "ticket"], rows,
                          "None: every open follow-up has a due date.\n"))

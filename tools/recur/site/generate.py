@@ -15,7 +15,7 @@ import re
 from pathlib import Path, PurePosixPath
 
 from recur.kb.loader import display_path
-from recur.problems.board import recurring_row
+from recur.problems.board import owner_names, recurring_row
 from recur.problems.report import fix_cell
 from recur.site import board_pages, model_page, pattern_pages, record_pages
 from recur.site.context import (
@@ -68,7 +68,7 @@ def home_page(site: Site, file_search: bool = False) -> str:
         p = site.kb.patterns.get(r["pattern"])
         if p is not None:  # its permanent fix beside it, as the report has it: is it being fixed, whose, when
             rows.append([mdlink(page, p.relpath, p.title), str(r["count"]), cell(r["last"]), cell(site.sev_label(p.severity)),
-                         cell(p.category), cell(fix_cell(r))])
+                         cell(p.category), cell(fix_cell(r, owner_names(b)))])
     out.append(table(["pattern", "incidents", "last", "severity", "category", "permanent fix"], rows) or
                "Nothing has recurred yet: no pattern has matched two or more incidents.\n")
     out.append("## Ways in\n")

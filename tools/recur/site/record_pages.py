@@ -94,7 +94,8 @@ def _review_text(site: Site, r) -> str:
         late = site.overdue(r.due) if pending and r.level != "none" else 0
         if late:
             text += " " + badge(f"overdue {late}d", "overdue")
-    return text
+    # who holds it: the board's reviews table names them, the incident's page did not (found in a handoff review)
+    return text + (f", owner {esc(r.owner)}" if r.owner else "")
 
 
 def _follow_up_status(site: Site, f) -> str:

@@ -45,8 +45,7 @@ _IDENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]*[A-Za-z0-9]")
 DIGITS = re.compile(r"\d+")  # a run of digits, as normalise_signal masks them (search.said_numbers reads them so)
 _UNDERSCORE = re.compile(r"[_']")
 _SPACE = re.compile(r"\s+")
-_MD = re.compile(r"`|\*\*|__|\[|\]\([^)]*\)")
-_MD_MARKS = re.compile(r"`|\*\*|__|\[")  # _MD past the text's last ")", where no link target can end
+_MD_MARKS = re.compile(r"`|\*\*|__")  # code and strong emphasis; links are link_spans'
 
 
 # a terminal's escape sequences: colour and cursor (CSI "\x1b[1;31m"), title (OSC "\x1b]0;…\x07"), and
@@ -409,11 +408,12 @@ def tokens(text: str) -> list[str]:
 
 
 def plain(text: str) -> str:
-    """Markdown to a single line of plain text, for embedding and display. Past the last ")" only the marks are
-    taken out: there ``\\]\\([^)]*\\)`` read on from each "](" to the end and failed, and a run of 10,000 "]("
-    took seconds (bench/pathological.py). Up to it each "](" finds its ")" and the match takes what it read."""
-    end = text.rfind(")") + 1
-    return _SPACE.sub(" ", _MD.sub("", text[:end]) + _MD_MARKS.sub("", text[end:])).strip()
+    """Markdown to a single line of plain text, for embedding and display: a link ``[label](target)`` as its label
+    (``link_spans``, linear), code and strong-emphasis marks out, any other bracket kept. Every "[" was taken out,
+    and a log line in a summary, "[2026/12/06 13:02:03] [error] [storage] x", was shown by `recur show`, the API,
+    a suggestion's why and the site's box as "2026/12/06 13:02:03] error] storage] x" (found in review)."""
+    lines = (_MD_MARKS.sub("", replace_links(line)) for line in text.split("\n"))
+    return _SPACE.sub(" ", " ".join(lines)).strip()
 
 
 def normalise_signal(text: str) -> str:

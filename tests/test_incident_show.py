@@ -1,0 +1,157 @@
+"""`recur show INC-…`, the terminal's handoff view of an incident record, and its --json (the incident object the
+API and MCP share: retrieval.patterns.incident_object)."""
+
+from __future__ import annotations
+
+import json
+
+LOG_LINE = "[2026/12/06 13:02:03] [error] [storage] x: No space left on device"
+
+
+def test_a_summary_pasted_from_a_log_keeps_its_brackets(run, kb_dir):
+    """Found in review: `recur show` printed "2026/12/06 13:02:03] error] storage] x" for this summary, and
+    its --json the same (util.text.plain took out every "[")."""
+    args = ("incident", "new", "--no-input", "--no-suggest", "-t", "t", "-s", "sev4", "-d", "-", "--json")
+    new = run(*args, input=LOG_LINE + "\n")
+    assert new.exit_code == 0, new.output
+    iid = json.loads(new.stdout)["id"]
+    assert LOG_LINE in run("show", iid).stdout
+    assert json.loads(run("show", iid, "--json").stdout)["summary"] == LOG_LINE
+    # the text a suggestion's why quotes ("like the incident …"), the index's and the site box's alike
+    from recur.kb.loader import load_kb
+
+    assert load_kb(kb_dir).incidents[iid].text == f"t. {LOG_LINE}"
+
+
+HANDOFF = """---
+id: INC-2026-0217
+title: fluent-bit crashloop on ingest nodes
+date: 2026-03-06
+severity: sev2
+patterns: [disk-full]
+duration_minutes: 47
+review: {level: full, status: pending, due: 2026-03-16, owner: "Aylin Demir"}
+flags:
+  - "why did the PRB-087 cleanup not cover /var/fluent-bit?"
+  - {text: "restored by deleting buffer chunks", status: done, note: "40 min of logs lost", done: 2026-03-07}
+follow_ups:
+  - {title: "Extend the tmpfiles cleanup", status: done, owner: team-platform, ticket: PRB-301, done: 2026-03-06}
+  - {title: "Alert on inodes filling up", status: open, owner: team-observability}
+  - {title: "Cap the buffer size", status: open, owner: "@lena-fischer", due: 2026-03-20}
+  - {title: "Move the buffer to tmpfs", status: done, owner: Tom Becker, resolution: wont-do}
+---
+
+## Summary
+fluent-bit crash-looped with No space left on device while df -h showed 41%.
+
+## People
+- Incident commander: Tom Becker
+
+## Root cause
+Elasticsearch rejected bulk writes; fluent-bit buffered one small file per chunk.
+ext4 ran out of inodes at 41% bytes.
+
+## Mitigations
+- Deleted buffer chunks older than 30 minutes
+- Throttled bulk ingest
+
+## Timeline
+| Time | Event |
+| --- | --- |
+| 12:40 | shard rebalance starts |
+| 13:02 | pager fires |
+| 13:42 | logs flowing again |
+
+## Lessons learned
+- df -h alone misled us.
+- The runbook's df -i step found it.
+
+## Action items
+| Action item | Owner |
+| --- | --- |
+| Cap the buffer size | Lena Fischer |
+"""
+
+
+def _handoff(kb_dir):
+    (kb_dir / "incidents/2026/INC-2026-0217.md").write_text(HANDOFF)
+
+
+def test_show_gives_the_next_shift_the_follow_ups_flags_review_owner_and_sections(run, kb_dir, monkeypatch):
+    """Found in a handoff review: `recur show INC-…` printed the title, review and summary alone: no follow-ups (nor
+    their owners, due dates, tickets), no flags, not who holds the review, and of a postmortem's record not its root
+    cause, timeline, mitigations or people."""
+    _handoff(kb_dir)
+    monkeypatch.setenv("RECUR_TODAY", "2026-03-22")
+    out = run("show", "INC-2026-0217").stdout
+    lines = out.splitlines()
+    assert "duration: 47 min" in lines, out
+    assert "review: full, pending, due 2026-03-16, owner Aylin Demir" in lines, out
+    # the open flag in full, the done one with its day and note
+    flags = lines.index("Flags, to dig into (1 open of 2):")
+    assert lines[flags + 1 : flags + 3] == [
+        "  - why did the PRB-087 cleanup not cover /var/fluent-bit?",
+        "  - done 2026-03-07: restored by deleting buffer chunks (40 min of logs lost)",
+    ], out
+    # the open follow-ups first (the soonest due first), then the closed ones
+    head = lines.index("Follow-ups (2 open of 4):")
+    assert lines[head + 1 : head + 5] == [
+        "  - [open] Cap the buffer size · owner @lena-fischer · due 2026-03-20 (overdue 2 days)",
+        "  - [open] Alert on inodes filling up · owner team-observability",
+        "  - [done 2026-03-06] Extend the tmpfiles cleanup · owner team-platform · ticket PRB-301",
+        "  - [won't do] Move the buffer to tmpfs · owner Tom Becker",
+    ], out
+    # the root cause, mitigations and people whole; the timeline by its count, first and last; others by a first entry
+    cause = lines.index("Root cause:")
+    assert lines[cause + 1 : cause + 3] == [
+        "  Elasticsearch rejected bulk writes; fluent-bit buffered one small file per chunk.",
+        "  ext4 ran out of inodes at 41% bytes.",
+    ], out
+    assert "  - Throttled bulk ingest" in lines and "  - Incident commander: Tom Becker" in lines, out
+    assert "Timeline: 3 entries, first 12:40 shard rebalance starts … last 13:42 logs flowing again" in lines, out
+    assert "Lessons learned: df -h alone misled us. (and 1 more)" in lines, out
+    assert "Action items" not in out  # the follow-ups above are its items, as the record holds them
+
+
+def test_show_json_adds_the_same_keys_and_mcp_lists_the_same_object(run, kb_dir, tmp_path):
+    """`recur show INC-… --json` keeps its keys and adds the follow-ups, flags, duration and sections; MCP's
+    past_incidents lists each incident as that one object (retrieval.patterns.incident_object)."""
+    from test_mcp_review import calls
+
+    from recur.retrieval.engine import Engine
+    from recur.serve.mcp_server import build_server
+
+    _handoff(kb_dir)
+    doc = json.loads(run("show", "INC-2026-0217", "--json").stdout)
+    assert list(doc)[:9] == ["id", "title", "date", "severity", "services", "patterns", "summary", "review", "path"]
+    assert doc["review"]["owner"] == "Aylin Demir" and doc["duration_minutes"] == 47
+    assert doc["follow_ups"][2] == {
+        "title": "Cap the buffer size",
+        "status": "open",
+        "owner": "@lena-fischer",
+        "due": "2026-03-20",
+        "done": None,
+        "ticket": None,
+        "resolution": None,
+    }
+    assert doc["follow_ups"][3]["resolution"] == "wont-do"
+    assert doc["flags"][1] == {
+        "text": "restored by deleting buffer chunks",
+        "status": "done",
+        "note": "40 min of logs lost",
+        "done": "2026-03-07",
+    }
+    assert list(doc["sections"]) == [
+        "People",
+        "Root cause",
+        "Mitigations",
+        "Timeline",
+        "Lessons learned",
+        "Action items",
+    ]
+    assert doc["sections"]["Mitigations"] == "- Deleted buffer chunks older than 30 minutes\n- Throttled bulk ingest"
+    engine = Engine.open(kb_dir, tmp_path / "i", model="fake:64", quiet=True)
+    ((err, out, _),) = calls(
+        build_server(lambda: engine, stale_files=list), ("past_incidents", {"pattern_id": "disk-full"})
+    )
+    assert not err and next(i for i in out["incidents"] if i["id"] == "INC-2026-0217") == doc
