@@ -207,6 +207,9 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     # one BM25 word in a question that says more (stop words, a number): title_1 and best_1s; with a signal of
     # the pattern, title_1 reads the best cosine
     texts += ["github down", "nginx 502", "the ENOSPC", "ENOSPC"]
+    # ...with a signal other patterns list too ("HTTP 503 Service Unavailable": three in the shipped KB), which names
+    # none of them: title_1 reads the title; and a question BM25 reads no word of: its signals' patterns first
+    texts += ["HTTP 503", "503", "429", "2147483647"]
     # words the KB does not have in these forms: stemmed by the browser's porter2, not its stem table
     # (found in review: "certificate management" was high on the server and low in the browser)
     texts += ["certificate management", "alerts firing: connectivity lost", "cancellation of requests"]

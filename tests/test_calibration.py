@@ -174,6 +174,46 @@ def test_a_bare_word_is_not_raised_by_the_titles(real_engine):
         assert bool(comp["said"].any()) == said, text
 
 
+def test_a_signal_other_patterns_list_too_does_not_name_one_of_them(real_engine):
+    """ "HTTP 503": BM25 reads "http" alone, so the question is weighed by ``title_1``, which reads the best cosine
+    when a signal of the pattern is in the question, as a title would name it. "HTTP 503 Service Unavailable" is the
+    signal of three patterns and names none: third-party-api-outage was 0.946 and retry-storm 0.797 (its title's
+    cosine 0.04). A status one pattern lists alone still names it ("HTTP 401": expired-api-credentials `high`)."""
+    results = real_engine.answer("HTTP 503", top=5).results
+    shared = [r for r in results if any(w.get("patterns", 1) > 1 for w in r["why"] if w["field"] == "signal")]
+    assert {r["id"] for r in shared} >= {"third-party-api-outage", "retry-storm"}, results
+    assert [r["id"] for r in shared if r["probability"] >= calibrate.MEDIUM_AT] == ["third-party-api-outage"], results
+    top = real_engine.answer("HTTP 401", top=3).results[0]
+    assert (top["id"], top["confidence"]) == ("expired-api-credentials", "high"), top["probability"]
+    comp = calibrate.features(
+        np.asarray([2.0, 1.0]),
+        {"doc": np.asarray([0.2, 0.1]), "title": np.asarray([0.05, 0.1]), "best": np.asarray([0.7, 0.3]),
+         "bm25": np.asarray([1.0, 0.5]), "solo": np.asarray([True, True]), "said": np.asarray([True, True]),
+         "named": np.asarray([False, False])},
+        np.asarray([0.9, 0.0]),
+        top=None,
+    )[1]  # fmt: skip
+    assert comp[0, calibrate.FEATURES.index("title_1")] == pytest.approx(0.05)  # the title's, not the signal's 0.7
+
+
+def test_a_status_alone_ranks_the_patterns_whose_signal_holds_it_first(real_engine):
+    """A question BM25 reads no word of ("503": numbers are no BM25 word) has no lexical leg, and its meaning legs read
+    "a number": integer-id-overflow, whose text is full of numbers, was first for "503", "504" and "429" (doc cosine
+    0.16), with no why, above the patterns whose signal holds the status. Every answer stays "no known pattern": a
+    status several patterns list is no one pattern's."""
+    for text, pids in (
+        ("503", {"third-party-api-outage", "retry-storm", "traffic-spike-beyond-autoscaling"}),
+        ("504", {"timeout-cascade-no-circuit-breaker"}),
+        ("429", {"ddos-abusive-traffic", "retry-storm"}),
+    ):
+        answer = real_engine.answer(text, top=5)
+        first = answer.results[0]
+        assert first["id"] in pids and any(w["field"] == "signal" for w in first["why"]), (text, answer.results)
+        assert answer.no_known_pattern, text
+    top = real_engine.answer("2147483647", top=3).results[0]  # no signal found: the meaning's order, as before
+    assert top["id"] == "integer-id-overflow"
+
+
 def test_every_surface_carries_the_verdict(real_engine, tmp_path, monkeypatch):
     """CLI --json, --queries lines and /api/suggest: the same no_known_pattern and probabilities."""
     idx = real_engine.index_dir

@@ -110,6 +110,13 @@ IMPORT_DRAFT = {"cap": 0.6}
 # in review: `recur coverage` counted such an alert as detecting the pattern while the webhook
 # answered it "no known pattern", the pattern not in its top 10.
 RUNBOOK_LINK = {"floor": 0.8}
+# A wordless question, one BM25 reads no word of (a status, a number: "503", "429"; BM25 drops numbers), has no
+# lexical leg; its meaning legs read "a number", alike for any: on the starter KB integer-id-overflow, whose text is
+# full of numbers, was first for "503", "504" and "429" (doc cosines 0.16-0.17, z-scored to +3 over candidates that
+# barely spread) with nothing to show for it, above the patterns whose signal holds that status ("HTTP 503 Service
+# Unavailable"). Such a question's patterns with a signal found in it go first, in their order, their probabilities
+# as they are (the verdict reads them). Measured in docs/calibration.md ("Short questions: a status, a code, an alert
+# name"); no question of the eval sets is one.
 # A query that is a pattern's id, or names one id whole among at most ``max_words`` words (a page URL
 # ending in one counts), asks for that pattern: ``named_pattern`` pins it as a runbook link is pinned
 # (RUNBOOK_LINK), its why entry naming the id; a retired id, the pattern that superseded it. A rule, not
@@ -324,6 +331,13 @@ def signal_evidence(signals: list) -> list[tuple]:
         listed = len(by_norm[signal_key(raw)])
         out.append(({i: len(by_id[i]) for i in strong}, frozenset(toks - context), listed, negates(raw)))
     return out
+
+
+def named_by_signal(found) -> bool:
+    """Whether a pattern's signal matches (``Searcher._signals``'s value for it, or None) name it: one of its why
+    entries is a signal no other pattern lists (no ``"patterns"``). A status line three patterns list ("HTTP 503
+    Service Unavailable") is evidence for each, the name of none (calibrate's ``title_1``)."""
+    return found is not None and found[0] > 0 and any("patterns" not in w for w in found[1])
 
 
 def _status_line(toks: set, statuses: set) -> bool:
@@ -730,15 +744,15 @@ class Searcher:
             return []
         cidx, comp, sig, allsims, fused = scored
         sigarr = np.asarray([sig.get(self.pids[c], (0.0,))[0] for c in cidx], dtype=np.float64)
-        # every candidate's features only when a specific signal may move one up from beyond ``top``
-        some_verbatim = any(v[2] for v in sig.values()) or link is not None
+        # every candidate's features only when a specific signal may move one up from beyond ``top`` (or any, wordless)
+        some_verbatim = any(v[2] for v in sig.values()) or link is not None or bool(comp["wordless"][0])
         order, feats = calibrate.features(fused, comp, sigarr, top=None if some_verbatim else top)  # ties by id
         calibrated = not dense_only and len(cidx) >= calibrate.MIN_CANDIDATES
         probs = calibrate.probability(feats) if calibrated else [None] * len(order)
         verbatim = [sig.get(self.pids[cidx[j]], (0.0, [], False))[2] for j in order]
         if calibrated and self._unread(text):  # the cosines of a text the model cannot read: no `high` on them
             probs = calibrate.unread_capped(probs, self._words_said(text, cidx[order]) | np.asarray(verbatim, bool))
-        order, probs = self._reorder(order, probs, verbatim, cidx, link)
+        order, probs = self._reorder(order, probs, verbatim, cidx, link, sig if comp["wordless"][0] else None)
         hits = []
         for j, prob in zip(order[:top], probs[:top]):  # the why only for what is shown
             pid = self.pids[cidx[j]]
@@ -763,9 +777,13 @@ class Searcher:
             )
         return rate_in_rank(hits)
 
-    def _reorder(self, order, probs, verbatim: list, cidx, link: RunbookLink | None) -> tuple:
-        """The ranking's rules over the fitted order: a specific signal found whole first, drafts
-        after (``unreviewed``), and before all a pattern the alert's runbook link names."""
+    def _reorder(self, order, probs, verbatim: list, cidx, link: RunbookLink | None, wordless=None) -> tuple:
+        """The ranking's rules over the fitted order: a wordless question's patterns with a signal found in it
+        first (``wordless``: its signal matches; see above RUNBOOK_LINK's), a specific signal found whole first,
+        drafts after (``unreviewed``), and before all a pattern the alert's runbook link names."""
+        if wordless:
+            found = [wordless.get(self.pids[cidx[j]], (0.0,))[0] > 0 for j in order]
+            order, probs = _verbatim_first(order, probs, found, floor=0.0)
         order, probs = _verbatim_first(order, probs, verbatim)
         drafts = [unreviewed(self.index.docs[self.pids[cidx[j]]]) for j in order]
         order, probs = _import_drafts_after(order, probs, drafts)
@@ -807,6 +825,11 @@ class Searcher:
         comp["solo"] = np.full(len(cidx), terms is not None and terms[1] < 2)
         # ...and one that says more than that word ("github down", "is github down": stop words BM25 drops)
         comp["said"] = np.full(len(cidx), terms is not None and terms[1] < 2 and terms[2] >= 2)
+        # a wordless question, BM25 reads none of its words, with a signal found in it: those patterns first (above)
+        wordless = terms is not None and terms[1] == 0 and any(v[0] > 0 for v in sig.values())
+        comp["wordless"] = np.full(len(cidx), wordless)
+        # a pattern a signal found names as its title would, when no other pattern lists that signal (calibrate)
+        comp["named"] = np.asarray([named_by_signal(sig.get(self.pids[c])) for c in cidx], dtype=bool)
         weights = DENSE_WEIGHTS if dense_only else WEIGHTS
         fused = sum(w * _z(comp[name]) for name, w in weights.items()).astype(np.float64)
         if sig:  # every signal's pattern is a candidate (added above)

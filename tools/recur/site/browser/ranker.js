@@ -198,6 +198,12 @@ export function halfToFloat(h) {
   return out;
 }
 
+/* search.named_by_signal: a pattern's signal matches ([score, why entries, verbatim] or undefined) name it: one of
+   its why entries is a signal no other pattern lists (no `patterns`) */
+function namedBySignal(found) {
+  return Boolean(found) && found[0] > 0 && found[1].some((w) => !("patterns" in w));
+}
+
 /* search._import_drafts_after: the order of probs (indexes) with each draft (isDraft, per result: an import's
    or a person's, search.unreviewed) rated at most cap and moved down past the results under it that are not drafts and are
    rated at least as likely right (none when probabilities are null); and the probabilities, capped. */
@@ -746,10 +752,12 @@ export class Ranker {
     comp.oneWord = new Array(n).fill(false);  /* calibrate zbm25_1: at most one word shared with the query */
     comp.solo = false;  /* calibrate best_1: a one-word query */
     comp.said = false;  /* calibrate title_1 and best_1s: a one-word query that says more ("github down") */
+    comp.wordless = false;  /* no word BM25 reads ("503"): its signals' patterns first (search.py: a wordless question) */
     if (lex) {  /* relative to the best candidate (Searcher._components) */
       comp.oneWord = cidx.map((c) => (this.lexOf[c] >= 0 ? lex.terms[this.lexOf[c]] : 0) <= 1);
       comp.solo = lex.words < 2;
       comp.said = comp.solo && lex.said >= 2;
+      comp.wordless = lex.words === 0;
       const raw = cidx.map((c) => (this.lexOf[c] >= 0 ? lex.scores[this.lexOf[c]] : 0));
       let lexMax = 0;
       for (const x of raw) lexMax = Math.max(lexMax, x);
@@ -766,7 +774,8 @@ export class Ranker {
     /* search._verbatim_first: a specific signal found whole first, its probability at least the floor; every
        candidate is scored only then (one may move up from beyond top), else the top as before */
     const isVerbatim = (j) => Boolean(sig.has(cidx[j]) && sig.get(cidx[j])[2]);
-    const pool = [...sig.values()].some((v) => v[2]) || pin ? byScore : byScore.slice(0, top);
+    const bySignal = comp.wordless && [...sig.values()].some((v) => v[0] > 0);
+    const pool = [...sig.values()].some((v) => v[2]) || pin || bySignal ? byScore : byScore.slice(0, top);
     const fitted = n >= this.p.calibration.min_candidates ? this.probabilities(byScore, pool, fused, comp, cidx, sig)
       : pool.map(() => null);
     if (fitted.length && fitted[0] !== null && this.unread(text)) {  /* calibrate.unread_capped */
@@ -776,7 +785,9 @@ export class Ranker {
         if (!saidMost && !isVerbatim(j)) fitted[r] = Math.min(fitted[r], cap);
       });
     }
-    const [moved, floored] = verbatimFirst(pool, fitted, pool.map(isVerbatim), this.p.verbatim.floor);
+    const found = (j) => sig.has(cidx[j]) && sig.get(cidx[j])[0] > 0;
+    const [pool1, fitted1] = bySignal ? verbatimFirst(pool, fitted, pool.map(found), 0) : [pool, fitted];
+    const [moved, floored] = verbatimFirst(pool1, fitted1, pool1.map(isVerbatim), this.p.verbatim.floor);
     const isDraft = moved.map((j) => unreviewed(this.docs[cidx[j]]));
     const [at, probs0] = importDraftsAfter(floored, isDraft, this.p.import_draft.cap);
     let [order2, probs2] = [at.map((i) => moved[i]), at.map((i) => probs0[i])];
@@ -828,7 +839,7 @@ export class Ranker {
       const x = [f[r], f[r] - f[0], f[r] - next, best[j], zbest[j], comp.bm25[j], zbm[j],
                  sig.has(cidx[j]) ? sig.get(cidx[j])[0] : 0, Math.log(r + 1), comp.oneWord[j] ? zbm[j] : 0,
                  comp.solo && !comp.said ? best[j] : 0,
-                 !comp.said ? 0 : sig.has(cidx[j]) && sig.get(cidx[j])[0] > 0 ? best[j] : comp.title[j],
+                 !comp.said ? 0 : namedBySignal(sig.get(cidx[j])) ? best[j] : comp.title[j],
                  comp.said ? best[j] : 0];
       let z = m.intercept;
       for (let k = 0; k < x.length; k++) {
