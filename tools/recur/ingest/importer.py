@@ -121,6 +121,9 @@ class ReviewDates:
     due: dt.date | None
     done: dt.date | None
     given: bool
+    # the day the postmortem says the review is held is after today: a review scheduled, recorded pending and due
+    # that day, whatever its status says (it was recorded done on a day ahead, which `recur check --strict` fails)
+    scheduled: bool = False
 
 
 @dataclass(frozen=True)
@@ -1176,6 +1179,8 @@ def _review_dates(pm, day: dt.date, today: dt.date, iid: str, *, due=None, done=
         require_done_from(done, day, "review", "--review-done")
         return ReviewDates(due_day, done, True), notes + _held_given(pm, day, done)
     done_day, said = _review_done(pm, day, today, iid)
+    if done_day is not None and done_day > today:  # scheduled: due that day, unless a due date is given too
+        return ReviewDates(due_day or done_day, None, False, scheduled=True), notes + said
     return ReviewDates(due_day, done_day, False), notes + said
 
 
@@ -1187,7 +1192,7 @@ def _review_due(pm, day: dt.date, given, iid: str) -> tuple:
     from recur.ingest.postmortem import slash_order
 
     if given is not None:
-        return given, _due_before(given, day, "--review-due")
+        return given, _due_before(given, day, f"--review-due {given.isoformat()}")
     if pm.review_due is None:
         return None, []
     words, where = pm.review_due
@@ -1198,7 +1203,7 @@ def _review_due(pm, day: dt.date, given, iid: str) -> tuple:
             f"the day, recur incident review {iid} --due YYYY-MM-DD (or import with --review-due)"
         ]
     return due, [f"review: due {due.isoformat()}, as the postmortem says ({words!r}, {where})"] + _due_before(
-        due, day, f"the review date {words!r}"
+        due, day, f"the review date {_as_said(words, due)}"
     )
 
 
@@ -1210,10 +1215,18 @@ def _said_due(pm, day: dt.date):
     return read_review_due(pm.review_due[0], pm.date or day, slash_order(pm)) if pm.review_due else None
 
 
+def _as_said(words: str, day: dt.date) -> str:
+    """A date as the postmortem wrote it and as it was read, each once: "'Dec 15' (2026-12-15)", "'2026-12-15'"
+    (a note said "'2026-12-15' 2026-12-15 is after today", found in review)."""
+    return repr(words) if words.strip() == day.isoformat() else f"{words!r} ({day.isoformat()})"
+
+
 def _due_before(due: dt.date, day: dt.date, what: str) -> list[str]:
-    """A review due before its incident is written as given, with a warning: the board shows it overdue from
+    """A review due before its incident (``what``: the date as said) is written as given, with a warning: the board shows it overdue from
     the start (as `recur incident new --review-due` warns; `recur check` warns of it too)."""
-    return [f"warning: {what} {due.isoformat()} is before the incident's date {day.isoformat()}"] if due < day else []
+    if due >= day:
+        return []
+    return [f"warning: {what} is before the incident's date {day.isoformat()}"]
 
 
 def _held_given(pm, day: dt.date, held: dt.date) -> list[str]:
@@ -1229,7 +1242,7 @@ def _held_given(pm, day: dt.date, held: dt.date) -> list[str]:
 
 
 def _review_done(pm, day: dt.date, today: dt.date, iid: str) -> tuple:
-    """(the day the review was held, or None; notes): the day a completed postmortem gives it ("Complete,
+    """(the day the review was held, or None; notes; a day after today is returned too, a review scheduled): the day a completed postmortem gives it ("Complete,
     reviewed on 2026-12-01", "Review held: Dec 1", front matter's reviewed:), read as a due date is (a day
     without its year the first on or after the incident's date). Never today: a day not said is none."""
     from recur.ingest.pm_text import read_review_due
@@ -1248,14 +1261,19 @@ def _review_done(pm, day: dt.date, today: dt.date, iid: str) -> tuple:
             f"review: the day it was held, {words!r} ({where}), not read as a date; done: left out: to record it, "
             f"recur incident review {iid} --done --on YYYY-MM-DD"
         ]
+    if held > today:  # not held yet: scheduled for that day (_review_dates records it pending, due then)
+        status = f", whatever the status {pm.status[0]!r} says" if pm.status is not None else ""
+        return held, [
+            f"review: {_as_said(words, held)} ({where}) is after today ({today.isoformat()}): a review scheduled, "
+            f"not held; recorded pending, due {held.isoformat()}{status}; once it is held: recur incident review "
+            f"{iid} --done"
+        ]
     recorded = "recorded done, " if pm.status is None else ""  # no Status line: the day says it was held
     notes = [f"review: {recorded}held {held.isoformat()}, as the postmortem says ({words!r}, {where})"]
     if held < day:  # written as given, as a due date before the incident is; `recur check` warns of it too
         notes.append(
-            f"warning: the review held {words!r} {held.isoformat()} is before the incident's date {day.isoformat()}"
+            f"warning: the review held {_as_said(words, held)} is before the incident's date {day.isoformat()}"
         )
-    if held > today:
-        notes.append(f"warning: {after_today(f'the review held {words!r}', held, today)}")
     return held, notes
 
 
@@ -1283,7 +1301,8 @@ def _review_notes(kb, pm, written: Written, plan: ImportPlan, today: dt.date) ->
     and `recur report --fail-on overdue` failed on it from the first run without a word here."""
     iid, review, notes = written.incident, written.review, _review_owner_note(pm, written.incident)
     late = review.status == "pending" and review.level != "none" and review.due is not None and review.due < today
-    if pm.status and not plan.review.given:  # --review-done said how it was recorded (_held_given)
+    # --review-done said how it was recorded (_held_given); a scheduled review's note said it (_review_done)
+    if pm.status and not plan.review.given and not plan.review.scheduled:
         text, where, said = pm.status
         then = "" if said == "done" or late else f"; once it is reviewed: recur incident review {iid} --done"
         if said == "done" and _ITEMS_OPEN.search(text) and (still := _open_follow_ups(pm)):
@@ -1654,7 +1673,7 @@ def _review(kb, pm, plan: ImportPlan) -> Review:
     # a postmortem that says it is complete was reviewed: its review recorded pending and, dated
     # weeks back, overdue failed `recur report --fail-on overdue` for a review already held
     said = plan.review
-    done = said.given or _says_done(pm, said.done)  # --review-done over the postmortem's word
+    done = said.given or (not said.scheduled and _says_done(pm, said.done))  # --review-done over the postmortem's
     given = {"status": "done", "done": said.done} if done else {}
     given |= {"owner": owner} if (owner := review_owner(pm)) else {}
     return review_defaults(kb, plan.sev, plan.day, given | ({"due": said.due} if said.due else {}))
