@@ -188,3 +188,17 @@ def test_a_hand_written_record_keeps_its_layout_and_comments(fresh_kb, run, tmp_
     assert inc.summary.startswith("The log shipper's buffer filled /var") and inc.sections["Log"].startswith("No space")
     assert "Kept the record's follow-up 'Nightly buffer cleanup' title (the postmortem's: 'Clean the buffer" in r.output
     assert run("check", "--strict").exit_code == 0
+
+
+def test_a_record_in_a_layout_not_edited_is_refused_and_left_as_it_is(fresh_kb, run, tmp_path, monkeypatch):
+    path = fresh_kb / "incidents" / "2026" / "INC-2026-0043.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        '---\n{id: INC-2026-0043, title: "ingest disk", date: 2026-12-06, severity: sev2, patterns: []}\n---\n\n'
+        "## Summary\ningest disk\n"
+    )
+    before = path.read_bytes()
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref="INC-2026-0043"))
+    assert r.exit_code == 1 and "written as one {...} mapping, a layout this tool does not edit" in r.output, r.output
+    assert "Traceback" not in r.output and path.read_bytes() == before
+    assert _records(fresh_kb) == ["INC-2026-0043.md"]

@@ -94,11 +94,13 @@ def merge_into(kb, iid: str, ours: str, *, dry: bool) -> Merged:
 def _merged(path: Path, shown: str, ours: str):
     front, rest, doc, as_written = read_front(path)
     first = next((line for line in front if line.strip() and not line.lstrip().startswith("#")), "")
-    if first.lstrip()[:1] in "{[" or not isinstance(doc.data, dict):
+    if first.lstrip().startswith(("{", "[")):
         raise RecurError(
             f"{shown}:2: front matter: written as one {{...}} mapping, a layout this tool does not edit; nothing "
             "written: write a line per key as `recur incident new` does, then import again"
         )
+    if not isinstance(doc.data, dict):
+        raise RecurError(f"{shown}:2: front matter: holds no keys (recur check names the problem); nothing written")
     ours_front, ours_rest = split_front(ours, Path(shown))
     m = _Merge(shown, "\n".join(front), doc.data, "\n".join(ours_front))
     m.run()
