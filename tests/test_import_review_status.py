@@ -336,12 +336,11 @@ def test_a_review_day_held_not_read_before_the_incident_or_ahead_is_said_and_nev
     # a day before the incident: written as given, with a warning (as a due date before it is)
     early = imported("b.md", "**Status:** Complete, reviewed on 2026-11-20")
     assert early["review"]["done"] == "2026-11-20"
-    assert "warning: the review held '2026-11-20' 2026-11-20 is before the incident's date 2026-11-30" in early["notes"]
-    # a day after today: written as given, with a warning
+    assert "warning: the review held '2026-11-20' is before the incident's date 2026-11-30" in early["notes"]
+    # a day after today: not held yet, a review scheduled for that day (it was recorded done, held ahead)
     day = (dt.date.today() + dt.timedelta(days=30)).isoformat()
     ahead = imported("c.md", f"**Status:** Complete, reviewed on {day}")
-    assert ahead["review"]["done"] == day
-    assert any(n.startswith(f"warning: the review held '{day}' {day} is after today (") for n in ahead["notes"])
+    assert (ahead["review"]["status"], ahead["review"]["due"], ahead["review"]["done"]) == ("pending", day, None)
     # no Status line: a Review held: day says the review was held
     bare = imported("d.md", "**Review held:** 2026-12-02")
     assert (bare["review"]["status"], bare["review"]["done"]) == ("done", "2026-12-02")
@@ -465,3 +464,42 @@ def test_review_done_refuses_a_day_after_today_and_a_file_taken_for_its_date(fre
     imp(fresh_kb, path, LOCK.format(status="Draft"))
     again = json.loads(imp(fresh_kb, path, LOCK.format(status="Draft"), "--review-done").stdout)
     assert any(n.startswith("--review-done not applied") for n in again["notes"]), again["notes"]
+
+
+FUTURE_REVIEW = """\
+# Log shipping outage on ingest nodes
+
+**Date:** 2026-12-06
+**Severity:** SEV-2
+**Status:** Final
+**Review date:** {review}
+
+## Summary
+
+fluent-bit crash-looped on the ingest nodes: its buffer directory had used every inode of /var.
+"""
+
+
+@pytest.mark.parametrize("review", ["2026-12-15", "Dec 15"])
+def test_a_final_postmortem_with_a_review_date_after_today_records_a_scheduled_review(
+    fresh_kb, tmp_path, monkeypatch, review
+):
+    # found in review: "Status: Final" and "Review date: 2026-12-15" on the 6th was recorded
+    # {status: done, due: 2026-12-16, done: 2026-12-15}, a note saying "'2026-12-15' 2026-12-15 is after today",
+    # and `recur check --strict` then failed on the record import had just written
+    monkeypatch.setenv("RECUR_TODAY", "2026-12-06")
+    r = imp(fresh_kb, tmp_path / "pm.md", FUTURE_REVIEW.format(review=review))
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["review"]["status"] == "pending" and out["review"]["due"] == "2026-12-15", out["review"]
+    assert out["review"]["done"] is None
+    said = [n for n in out["notes"] if n.startswith("review:")]
+    shown = "'2026-12-15'" if review == "2026-12-15" else "'Dec 15' (2026-12-15)"
+    assert said == [
+        f"review: {shown} (the 'Review date:' line 6) is after today (2026-12-06): a review scheduled, not held; "
+        f"recorded pending, due 2026-12-15, whatever the status 'Final' says; once it is held: recur incident "
+        f"review {out['incident']} --done"
+    ], out["notes"]
+    assert not any("2026-12-15' 2026-12-15" in n for n in out["notes"])
+    strict = CliRunner().invoke(cli, ["check", "--kb", str(fresh_kb), "--strict"])
+    assert strict.exit_code == 0, strict.output

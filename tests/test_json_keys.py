@@ -87,8 +87,8 @@ IMPORT_ADDED = ["id", "path", "linked", "review", "suggestions"]
 INCIDENT_NEW_ADDED = ["incident", "incident_path", "patterns", "date", "severity", "candidates", "triage", "follow_ups"]
 # then the key both lacked: the record's title
 BOTH_ADDED = ["title"]
-# then import's own key added after those: the text its candidates were searched for (null: no search made)
-IMPORT_LAST = ["query"]
+# then import's own keys added after those: the text its candidates were searched for (null: no search made)
+IMPORT_LAST = ["query", "updated"]  # updated: a record there already, updated (pm_merge); else null
 CANDIDATE_KEYS = ["id", "rank", "confidence", "probability", "score", "title", "why", "import_draft"]
 POSTMORTEM = """# Postmortem: Thumbnails stopped rendering for every tenant
 

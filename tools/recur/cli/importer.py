@@ -70,6 +70,14 @@ def _refuse_stdin(file: str) -> None:
 @model_option
 @click.argument("file", type=click.Path(exists=True, allow_dash=True))
 @click.option("--id", "iid", type=INCIDENT_ID, help="Incident id (default: next INC-<year>-NNNN).")
+@click.option(
+    "--into",
+    type=INCIDENT_ID,
+    metavar="ID",
+    help="Update the incident ID recorded already (during the response) from the postmortem, not a new record: "
+    "what it lacks is added, what it holds is kept and said. Default: the record the postmortem names "
+    "('Incident: INC-2026-0217') when the KB has it.",
+)
 @click.option("--date", type=DATE, help="Override the incident date (YYYY-MM-DD).")
 @click.option("--severity", help="Override the severity key.")
 @click.option(
@@ -124,6 +132,7 @@ def import_cmd(
     model,
     file,
     iid,
+    into,
     date,
     severity,
     review_due,
@@ -152,16 +161,20 @@ def import_cmd(
     from recur.util.dates import given_date
 
     _refuse_stdin(file)
+    if iid and into:
+        raise click.UsageError("--id and --into: give one (--id writes a new record, --into updates one)")
     folder = Path(file).is_dir()
     if folder:
-        one = {"--id": iid, "--date": date, "--severity": severity, "--review-due": review_due}
+        one = {"--id": iid, "--into": into, "--date": date, "--severity": severity, "--review-due": review_due}
         one.update({"--review-done DATE": click.get_current_context().meta.get(_HELD_ON), "--pattern": patterns})
         _refuse_for_folder(file, [name for name, value in one.items() if value])
     kb = None  # loaded here for a --severity to check, and read by the import: once, not twice (~2 s a load
     if severity:  # at 1,000+1,000). A level the framework has not: the command line's mistake (exit 2), said first
         kb = load_kb(kb_dir)
         flag_severity(kb, severity)
-    flags = dict(index_dir=index_dir, model=model, iid=iid, date=given_date(date, "--date"), severity=severity)
+    flags = dict(
+        index_dir=index_dir, model=model, iid=iid, into=into, date=given_date(date, "--date"), severity=severity
+    )
     flags.update(patterns=patterns, category=category, draft=not no_draft, threshold=accept, dry_run=dry_run)
     flags.update(review_due=given_date(review_due, "--review-due"), review_done=review_done)
     if folder:

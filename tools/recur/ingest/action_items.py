@@ -18,6 +18,7 @@ from recur.ingest.pm_text import (
     BLANK_FIELD,
     LOWER,
     MONTH_NAME,
+    PROSE_TICKET,
     TICKET,
     UPPER,
     ambiguous_date,
@@ -900,14 +901,34 @@ _DATE_MENTION = re.compile(rf"(?<![\w.])@(?=(?i:{MONTH_NAME})[ \t]+\d{{1,2}},?[ 
 _MASKED_AT = "\ue000"
 
 
+def _other_ticket(bracket: str, ticket: str | None) -> bool:
+    """Whether ``bracket`` names a ticket other than the item's ``ticket`` (read from its ticket column): "Add the
+    buffer dir to the cleanup (extend PRB-087)" with PRB-301 in the column was recorded as "Add the buffer dir to
+    the cleanup", PRB-301, the mention of PRB-087 dropped unsaid (found in review). With no ticket of its own the
+    item's is read from the title (the bracket's, then), and the bracket goes as before."""
+    if not ticket:
+        return False
+    # the same ticket as a link to it too: "([PAY-7](https://acme.atlassian.net/browse/PAY-7))" beside PAY-7
+    return any(not (_within(ticket, m.group(0)) or _within(m.group(0), ticket)) for m in PROSE_TICKET.finditer(bracket))
+
+
+def _within(ref: str, text: str) -> bool:
+    """Whether the ticket reference ``ref`` is in ``text`` as a word of its own ("PAY-7" in a link to it, not in
+    "PAY-70")."""
+    return re.search(rf"(?<![\w-]){re.escape(ref)}(?!\w)", text, re.I) is not None
+
+
 def _plain_labels(title: str) -> str:
     title = _DATE_MENTION.sub("", title)
     return _EMPHASISED_LABEL.sub(lambda m: m.group(2) + (":" if m.group(3) or m.group(4) else ""), title)
 
 
-def _inline_fields(title: str, names: bool = False, beside: bool = False, people: frozenset = frozenset()) -> tuple:
+def _inline_fields(  # long: each kind of bracket read in turn
+    title: str, names: bool = False, beside: bool = False, people: frozenset = frozenset(), ticket: str | None = None
+) -> tuple:
     """``title`` without the owner and due date written in it, and those (the first of each);
-    ``names``: as ``_bracket_owner``'s; ``beside`` and ``people``: as ``_dash_tail``'s."""
+    ``names``: as ``_bracket_owner``'s; ``beside`` and ``people``: as ``_dash_tail``'s; ``ticket``: the item's,
+    a bracket naming another one is kept in the title (``_other_ticket``)."""
     said: dict = {"owner": None, "due": None, "due_unread": None, "maybe": None}
     title = _plain_labels(title)
 
@@ -939,9 +960,12 @@ def _inline_fields(title: str, names: bool = False, beside: bool = False, people
         if any(got.values()):  # "(owner @lee)", "(@lee, @kim)": nothing but who and when is dropped whole
             # nor with a ticket, which the item's ticket reads from the whole title: "(owner: A, due: D, ticket: T)"
             # kept "(ticket: )" in the title once the ticket was taken out of it
-            return f" ({rest}) " if _LEFTOVER.sub("", TICKET.sub("", _TICKET_LABEL.sub("", rest))) else " "
+            kept = _other_ticket(rest, ticket) or _LEFTOVER.sub("", TICKET.sub("", _TICKET_LABEL.sub("", rest)))
+            return f" ({rest}) " if kept else " "
         dates = any(_date_mention(m.group(1), at) for at in _MENTION.finditer(m.group(1)))
         meta = _BRACKET_META.search(m.group(1)) or prose_ticket(m.group(1))
+        if _other_ticket(m.group(1), ticket):  # "(extend PRB-087)" beside the item's PRB-301: said only here
+            return m.group(0)
         return " " if meta and not dates else m.group(0)  # "(@May 3)" is kept
 
     title = _BRACKET.sub(bracket, title)
@@ -1174,7 +1198,7 @@ def item(
     if ticket is None and ticket_text and not is_placeholder(ticket_text):
         rest = status_of(ticket_text)[1]
         ticket = _plain(rest) or None if rest and not re.fullmatch(r"(?i)n/?a|none|-+", rest.strip()) else None
-    title, said = _inline_fields(title, names, beside=tail_status is not None or marked, people=people)
+    title, said = _inline_fields(title, names, beside=tail_status is not None or marked, people=people, ticket=ticket)
     owner = owner or said["owner"] or done_owner
     due = due or said["due"]
     if ticket:

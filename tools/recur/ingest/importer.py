@@ -110,6 +110,7 @@ class Written:
     draft: Draft | None
     review: Review
     credential_warnings: tuple = ()
+    merged: object = None  # pm_merge.Merged: the record updated, not written anew
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,9 @@ class ReviewDates:
     due: dt.date | None
     done: dt.date | None
     given: bool
+    # the day the postmortem says the review is held is after today: a review scheduled, recorded pending and due
+    # that day, whatever its status says (it was recorded done on a day ahead, which `recur check --strict` fails)
+    scheduled: bool = False
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,8 @@ class ImportPlan:
     date_from: str | None
     review: ReviewDates
     shared: dict[str, list[str]]
+    # the record ``iid`` is there already, the import merged into it (pm_merge): how it was named; None: a new one
+    into: str | None = None
 
 
 @dataclass(frozen=True)
@@ -183,6 +189,9 @@ class Imported:
     # what looks like a credential (recur.kb.credentials), written all the same: said on stderr and, when any, as
     # --json's last key, as `recur incident new` and MCP's record_incident say them (they were said on stderr alone)
     credential_warnings: tuple = ()
+    # the record was there already (the postmortem names it, or --into): {"by", "added", "kept"}, what the import
+    # added to it and what it kept of the record where the postmortem says otherwise; None: a new record
+    updated: dict | None = None
 
     @property
     def closest(self) -> list[dict]:
@@ -216,6 +225,7 @@ class Imported:
             "suggestions": list(self.suggestions),
             "title": self.title,  # both objects: what the record was titled (a postmortem's may be rewritten)
             "query": self.query,  # after the keys both objects have: import's own (docs/incident-json.md)
+            "updated": self.updated,
         } | ({"credential_warnings": list(self.credential_warnings)} if self.credential_warnings else {})
 
 
@@ -1102,11 +1112,13 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     review_done=None,
     kb=None,
     engine: OneEngine | None = None,
+    into=None,
 ) -> Imported:
     """Write the incident record (and a draft pattern when no known pattern matches); returns what was written, or
     ``already`` when the same document was imported before (nothing written); ``dry_run``: every check, no write.
     ``review_due``, ``review_done``: the review's due and held days, over the postmortem's; ``kb``, ``engine``: the
-    caller's (``engine``: a folder's imports share one, OneEngine)."""
+    caller's (``engine``: a folder's imports share one, OneEngine); ``into``: the record to update (--into), else
+    the one the postmortem names when the KB has it (``_target``)."""
     from recur.ingest.postmortem import dones_by, dues_against
     from recur.kb.loader import load_kb, require_patterns
 
@@ -1128,25 +1140,82 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     if date:  # a due date without its year is read against the date given, not the document's
         dues_against(pm, day)
     dones_by(pm, today)
-    notes += _same_source_notes(kb, source, sources) + _look_alike_notes(kb, title, day)
-    iid, numbered = _record_id(kb, iid, day)
+    target, by, said = _target(kb, pm, into, iid)
+    notes += said if target else said + _same_source_notes(kb, source, sources) + _look_alike_notes(kb, title, day)
+    iid, numbered = (target, False) if target else _record_id(kb, iid, day)
     notes += ([] if "Summary" in pm.sections else ["no summary section; used the title"]) + read_notes
     notes += _unrecorded_notes(pm, today, iid)
     search = (lambda q: (engine or OneEngine()).answer(kb_dir, index_dir, model, q, top)) if not patterns else None
     parts = _query_parts(title, pm, shared := signal_sharers(kb, lifted_signals(pm)))
-    link, reason, unknown, answer, pending = _link(kb, search, _query(parts), patterns, threshold)
+    patterns, (link, reason, unknown, answer, pending) = _target_link(kb, target, search, parts, patterns, threshold)
     cands = candidates_of(answer.results if answer else [], kb.import_drafts())
     linked = list(dict.fromkeys(patterns)) or ([link] if link else [])
     days, said = _review_dates(pm, day, today, iid, due=review_due, done=review_done)
-    notes += said
+    # updating a record, its own review is kept: what the postmortem says of it is in the merge's "kept"
+    notes += [n for n in said if not n.startswith("review:")] if target else said
     date_from = "--date" if date else pm.date_source
-    plan = ImportPlan(iid, numbered, title, day, sev, triage, digests[0], source, date_from, days, shared)
+    plan = ImportPlan(iid, numbered, title, day, sev, triage, digests[0], source, date_from, days, shared, by)
     draft = draft and not linked and unknown and not pending  # a second draft would split one failure in two
+    notes += _no_draft_note(target) if draft and target else []
+    draft = draft and not target
     written = _write(kb, pm, plan, linked, cands, draft=draft, category=category, source_file=source, dry=dry_run)
     notes += _draft_notes(written, pending, plan.shared)
-    notes += _review_notes(kb, pm, written, plan, today)
+    notes += _review_notes(kb, pm, written, plan, today) if not target else []  # the merge says what it kept
     out = _imported(plan, pm, written, Link(link, reason, pending), unknown, cands, notes)
     return replace(out, dry_run=dry_run, credential_warnings=written.credential_warnings, **_searched(parts, answer))
+
+
+def _target_link(kb, target, search, parts, patterns, threshold) -> tuple:
+    """(the patterns given, ``_link``'s answer): a record updated (``target``) that links patterns keeps them, and
+    no search is made for another (a second link is a person's choice), unless --pattern gives one."""
+    have = kb.incidents[target].patterns if target in kb.incidents else []
+    if target and not patterns and have:
+        return tuple(have), (have[0], "linked in the record already", False, None, None)
+    return patterns, _link(kb, search, _query(parts), patterns, threshold)
+
+
+def _no_draft_note(target: str) -> list[str]:
+    return [
+        f"no draft pattern written: {target} is updated, not recorded; if no known pattern fits, draft one (recur "
+        f"new pattern) and link it: recur incident link {target} PATTERN"
+    ]
+
+
+def _target(kb, pm, into, iid) -> tuple:
+    """(the record to update or None, how it was named, notes): --into, which must name a record of the KB;
+    else the one the postmortem names ("Incident: INC-2026-0217") when the KB has it and no --id asks for a new
+    one. A record written during the response was recorded a second time by the import of its postmortem (found
+    in review: a false recurrence, every follow-up twice)."""
+    from recur.ingest.pm_merge import named_incident
+    from recur.kb.incident_record import find_incident
+
+    if into:
+        find_incident(kb, into)  # no such record: the error names the folder looked in, and the id's likely typo
+        if into not in kb.incidents:
+            raise RecurError(f"--into: {into} has errors (recur check names them); fix them, then import again")
+        return into, "as --into asks", []
+    named = named_incident(pm, kb)
+    if named is None:
+        return None, None, []
+    said = f"the postmortem's {named.label!r} line names {named.iid}"
+    if not named.known:
+        return None, None, [f"{said}, which the KB has no record of: recorded as a new incident (to fill in a record "
+                            "written during the response instead: --into ID)"]  # fmt: skip
+    if iid:
+        return None, None, [f"{said}, a record of the KB: not updated, as --id asks for a new record (to fill "
+                            f"{named.iid} in instead: --into {named.iid})"]  # fmt: skip
+    if named.iid not in kb.incidents:
+        raise RecurError(f"{said}, whose record has errors (recur check names them); fix them, then import again")
+    return named.iid, f"the postmortem's {named.label!r} line names it", []
+
+
+def _updated(out: Imported, merged, by: str) -> Imported:
+    """The report of an import merged into an existing record: what the record holds now."""
+    return replace(
+        out,
+        title=str(merged.data.get("title")),
+        updated={"by": by, "added": list(merged.added), "kept": list(merged.kept)},
+    )
 
 
 def _record_id(kb, iid, day: dt.date) -> tuple[str, bool]:
@@ -1155,7 +1224,13 @@ def _record_id(kb, iid, day: dt.date) -> tuple[str, bool]:
     from recur.kb.incident_record import next_id
 
     numbered, iid = not iid, iid or next_id(kb, day.year)
-    IMPORTING.free(kb, iid)  # before the search (it may load a model): the check _write makes again
+    try:
+        IMPORTING.free(kb, iid)  # before the search (it may load a model): the check _write makes again
+    except RecurError as exc:
+        if numbered or iid not in kb.incidents:
+            raise
+        # "already exists", and no way forward was said (found in review: the responder's record of it)
+        raise RecurError(f"{exc}; to fill it in from this postmortem instead: --into {iid}") from None
     return iid, numbered
 
 
@@ -1176,6 +1251,8 @@ def _review_dates(pm, day: dt.date, today: dt.date, iid: str, *, due=None, done=
         require_done_from(done, day, "review", "--review-done")
         return ReviewDates(due_day, done, True), notes + _held_given(pm, day, done)
     done_day, said = _review_done(pm, day, today, iid)
+    if done_day is not None and done_day > today:  # scheduled: due that day, unless a due date is given too
+        return ReviewDates(due_day or done_day, None, False, scheduled=True), notes + said
     return ReviewDates(due_day, done_day, False), notes + said
 
 
@@ -1187,7 +1264,7 @@ def _review_due(pm, day: dt.date, given, iid: str) -> tuple:
     from recur.ingest.postmortem import slash_order
 
     if given is not None:
-        return given, _due_before(given, day, "--review-due")
+        return given, _due_before(given, day, f"--review-due {given.isoformat()}")
     if pm.review_due is None:
         return None, []
     words, where = pm.review_due
@@ -1198,7 +1275,7 @@ def _review_due(pm, day: dt.date, given, iid: str) -> tuple:
             f"the day, recur incident review {iid} --due YYYY-MM-DD (or import with --review-due)"
         ]
     return due, [f"review: due {due.isoformat()}, as the postmortem says ({words!r}, {where})"] + _due_before(
-        due, day, f"the review date {words!r}"
+        due, day, f"the review date {_as_said(words, due)}"
     )
 
 
@@ -1210,10 +1287,18 @@ def _said_due(pm, day: dt.date):
     return read_review_due(pm.review_due[0], pm.date or day, slash_order(pm)) if pm.review_due else None
 
 
+def _as_said(words: str, day: dt.date) -> str:
+    """A date as the postmortem wrote it and as it was read, each once: "'Dec 15' (2026-12-15)", "'2026-12-15'"
+    (a note said "'2026-12-15' 2026-12-15 is after today", found in review)."""
+    return repr(words) if words.strip() == day.isoformat() else f"{words!r} ({day.isoformat()})"
+
+
 def _due_before(due: dt.date, day: dt.date, what: str) -> list[str]:
-    """A review due before its incident is written as given, with a warning: the board shows it overdue from
+    """A review due before its incident (``what``: the date as said) is written as given, with a warning: the board shows it overdue from
     the start (as `recur incident new --review-due` warns; `recur check` warns of it too)."""
-    return [f"warning: {what} {due.isoformat()} is before the incident's date {day.isoformat()}"] if due < day else []
+    if due >= day:
+        return []
+    return [f"warning: {what} is before the incident's date {day.isoformat()}"]
 
 
 def _held_given(pm, day: dt.date, held: dt.date) -> list[str]:
@@ -1229,7 +1314,7 @@ def _held_given(pm, day: dt.date, held: dt.date) -> list[str]:
 
 
 def _review_done(pm, day: dt.date, today: dt.date, iid: str) -> tuple:
-    """(the day the review was held, or None; notes): the day a completed postmortem gives it ("Complete,
+    """(the day the review was held, or None; notes; a day after today is returned too, a review scheduled): the day a completed postmortem gives it ("Complete,
     reviewed on 2026-12-01", "Review held: Dec 1", front matter's reviewed:), read as a due date is (a day
     without its year the first on or after the incident's date). Never today: a day not said is none."""
     from recur.ingest.pm_text import read_review_due
@@ -1248,14 +1333,19 @@ def _review_done(pm, day: dt.date, today: dt.date, iid: str) -> tuple:
             f"review: the day it was held, {words!r} ({where}), not read as a date; done: left out: to record it, "
             f"recur incident review {iid} --done --on YYYY-MM-DD"
         ]
+    if held > today:  # not held yet: scheduled for that day (_review_dates records it pending, due then)
+        status = f", whatever the status {pm.status[0]!r} says" if pm.status is not None else ""
+        return held, [
+            f"review: {_as_said(words, held)} ({where}) is after today ({today.isoformat()}): a review scheduled, "
+            f"not held; recorded pending, due {held.isoformat()}{status}; once it is held: recur incident review "
+            f"{iid} --done"
+        ]
     recorded = "recorded done, " if pm.status is None else ""  # no Status line: the day says it was held
     notes = [f"review: {recorded}held {held.isoformat()}, as the postmortem says ({words!r}, {where})"]
     if held < day:  # written as given, as a due date before the incident is; `recur check` warns of it too
         notes.append(
-            f"warning: the review held {words!r} {held.isoformat()} is before the incident's date {day.isoformat()}"
+            f"warning: the review held {_as_said(words, held)} is before the incident's date {day.isoformat()}"
         )
-    if held > today:
-        notes.append(f"warning: {after_today(f'the review held {words!r}', held, today)}")
     return held, notes
 
 
@@ -1283,7 +1373,8 @@ def _review_notes(kb, pm, written: Written, plan: ImportPlan, today: dt.date) ->
     and `recur report --fail-on overdue` failed on it from the first run without a word here."""
     iid, review, notes = written.incident, written.review, _review_owner_note(pm, written.incident)
     late = review.status == "pending" and review.level != "none" and review.due is not None and review.due < today
-    if pm.status and not plan.review.given:  # --review-done said how it was recorded (_held_given)
+    # --review-done said how it was recorded (_held_given); a scheduled review's note said it (_review_done)
+    if pm.status and not plan.review.given and not plan.review.scheduled:
         text, where, said = pm.status
         then = "" if said == "done" or late else f"; once it is reviewed: recur incident review {iid} --done"
         if said == "done" and _ITEMS_OPEN.search(text) and (still := _open_follow_ups(pm)):
@@ -1369,7 +1460,7 @@ class OneEngine:
 
 def _imported(plan: ImportPlan, pm, written: Written, link: Link, unknown: bool, cands: list, notes: list) -> Imported:
     """What ``import_postmortem`` reports (the JSON of `recur import --json`)."""
-    return Imported(
+    out = Imported(
         incident=written.incident,
         incident_path=written.incident_path,
         patterns=written.patterns,
@@ -1389,6 +1480,7 @@ def _imported(plan: ImportPlan, pm, written: Written, link: Link, unknown: bool,
         review=written.review,
         title=plan.title,
     )
+    return _updated(out, written.merged, plan.into) if written.merged is not None else out
 
 
 def _already(dup, pm, given: list, changes: list | None = None, digests: tuple = ("",), kb=None) -> Imported:
@@ -1559,6 +1651,7 @@ class _Importing(Asked):
 
     draft: str | None = None
     target: Path | None = None
+    updating: bool = False  # the record is there: merged into (pm_merge), its id not free
 
     def title(self, given: str) -> str:
         return given
@@ -1571,6 +1664,8 @@ class _Importing(Asked):
         return tuple(ids)
 
     def free(self, kb, iid: str) -> None:
+        if self.updating:
+            return
         super().free(kb, iid)
         if self.target is not None and (self.target.exists() or self.target.is_symlink()):
             raise RecurError(f"{self.target}: already exists; refusing to overwrite it")
@@ -1605,7 +1700,7 @@ def _write(
             require_inside(kb.root, target)
     # a number chosen here is taken care of by write_new_record: another import or `recur incident new`
     # may take it meanwhile, and then the next free one is written
-    asked = _Importing(draft=draft_id, target=None if plan.numbered else inc_path)
+    asked = _Importing(draft=draft_id, target=None if plan.numbered or plan.into else inc_path, updating=plan.into)
     new = checked_incident(kb, _new_incident(pm, plan, linked), asked)
     if draft_path is not None and (draft_path.exists() or draft_path.is_symlink()):
         raise RecurError(f"{draft_path}: already exists; refusing to overwrite it")
@@ -1614,6 +1709,8 @@ def _write(
     def itext(iid: str) -> str:  # the text for whichever number is free
         return record_text(new, iid, review=review, follow_ups=fus, sections=sections, extra=extra)
 
+    if plan.into:
+        return _merge_write(kb, plan, itext(plan.iid), fus, review, dry)
     record_id = new.iid
     if not dry:
         record_id, inc_path = write_new_record(kb, new.date.year, new.iid, itext, new.numbered)
@@ -1622,6 +1719,19 @@ def _write(
     made = Draft(draft_id, str(draft_path), plan.title, cat, unsorted) if draft_path else None
     warned = _credentials_in(((inc_path, itext(record_id)), (draft_path, ptext)))
     return Written(record_id, str(inc_path), list(new.patterns), len(fus), made, review, warned)
+
+
+def _merge_write(kb, plan: ImportPlan, text: str, fus: list, review: Review, dry: bool) -> Written:
+    """``_write`` for a record there already: the import's record ``text`` merged into it (pm_merge)."""
+    from recur.ingest.pm_merge import merge_into, review_of
+
+    merged = merge_into(kb, plan.iid, text, dry=dry)
+    warned = _credentials_in(((merged.path, merged.text),))
+    pats, fus = merged.data.get("patterns"), merged.data.get("follow_ups")
+    count = len(fus) if isinstance(fus, list) else 0  # the record's, as it holds them now
+    return Written(
+        plan.iid, str(merged.path), list(pats or []), count, None, review_of(kb, merged.data), warned, merged
+    )
 
 
 def _credentials_in(written) -> tuple:
@@ -1654,7 +1764,7 @@ def _review(kb, pm, plan: ImportPlan) -> Review:
     # a postmortem that says it is complete was reviewed: its review recorded pending and, dated
     # weeks back, overdue failed `recur report --fail-on overdue` for a review already held
     said = plan.review
-    done = said.given or _says_done(pm, said.done)  # --review-done over the postmortem's word
+    done = said.given or (not said.scheduled and _says_done(pm, said.done))  # --review-done over the postmortem's
     given = {"status": "done", "done": said.done} if done else {}
     given |= {"owner": owner} if (owner := review_owner(pm)) else {}
     return review_defaults(kb, plan.sev, plan.day, given | ({"due": said.due} if said.due else {}))
@@ -1824,6 +1934,8 @@ def render_text(out: Imported) -> str:
                          + [f"Note: {n}" for n in out.notes[1:]])  # fmt: skip
     wrote = "Dry run, nothing written: would write" if out.dry_run else "Wrote"
     lines = [f"{wrote} incident {out.incident}: {out.incident_path} ({plural(out.follow_ups, 'follow-up')})."]
+    if out.updated is not None:
+        lines = _updated_lines(out)
     lines.append("Mapped: " + (", ".join(f"{h} → {c}" for h, c in out.mapped) or "nothing"))
     if out.unmapped:
         lines.append("Could not map (kept as they are): " + ", ".join(out.unmapped))
@@ -1844,6 +1956,21 @@ def render_text(out: Imported) -> str:
         if out.searched:
             lines.append(_searched_line(out.searched))
     return "\n".join(lines)
+
+
+def _updated_lines(out: Imported) -> list[str]:
+    """render_text's first lines for an import merged into a record there already: what it added, what it kept."""
+    up = out.updated or {}
+    if not up["added"]:
+        did = f"{out.incident} holds all the postmortem gives already: nothing written"
+    else:
+        did = f"{'Dry run, nothing written: would update' if out.dry_run else 'Updated'} incident {out.incident}"
+    lines = [f"{did}, {up['by']}: {out.incident_path} ({plural(out.follow_ups, 'follow-up')})."]
+    if up["added"]:
+        lines.append(f"{'Would add' if out.dry_run else 'Added'}: {'; '.join(up['added'])}.")
+    # the responder's: never overwritten; each said with the postmortem's value (and the command that sets it)
+    lines += [f"Kept the record's {kept}" for kept in up["kept"]]
+    return lines
 
 
 def _searched_line(parts: tuple) -> str:

@@ -1,0 +1,204 @@
+"""`recur import` of the postmortem of an incident recorded during the response (review of one incident lived
+through Recur, 2026-12): the responder's `recur incident new` wrote INC-2026-0001; the postmortem, naming it on
+its "Incident:" line, was imported as a second record, INC-2026-0002, and the weekly report showed a recurrence
+that never happened, every follow-up twice. Now the import updates the record it names (or --into's): what the
+record lacks added, what the responder wrote kept and said. Our own texts."""
+
+import json
+import textwrap
+
+from kbfactory import fake_model_flags
+
+from recur.kb.loader import load_kb
+
+POSTMORTEM = """\
+# Postmortem: Ingest nodes ran out of disk for the log buffer
+
+**Incident:** {ref}
+**Date:** 2026-12-06
+**Severity:** SEV-2
+**Status:** Draft
+**Postmortem owner:** Aylin Demir
+
+## Summary
+
+The log shipper's buffer filled /var on every ingest node for 47 minutes: the search cluster refused bulk
+writes and the shipper kept every chunk.
+
+## Root Cause
+
+No size limit on the shipper's file buffer.
+
+## Action Items
+
+| Action item | Owner | Due | Ticket |
+| --- | --- | --- | --- |
+| Clean the buffer directory nightly | team-platform | 2026-12-13 | PRB-301 |
+| Cap the buffer size per input | Lena Fischer | 2026-12-20 | |
+"""
+
+
+def _env(monkeypatch, kb, tmp_path):
+    monkeypatch.setenv("RECUR_TODAY", "2026-12-06")
+    return [*fake_model_flags(kb, tmp_path / "idx")]
+
+
+def _responder_record(run):
+    """The record written during the response, as a responder writes it: a log line, a pattern, one follow-up."""
+    made = run(
+        "incident", "new", "-t", "ingest disk full", "-s", "sev3", "-d", "-", "--no-suggest", "--json",
+        "--pattern", "disk-full", "--date", "2026-12-06",
+        input="write failed: No space left on device\n",
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    iid = json.loads(made.stdout)["id"]
+    added = run("incident", "follow-up", iid, "--add", "Nightly buffer cleanup", "--ticket", "PRB-301")
+    assert added.exit_code == 0, added.output
+    return iid
+
+
+def _import(run, kb, tmp_path, monkeypatch, text, *extra, name="pm.md"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return run("import", *_env(monkeypatch, kb, tmp_path), str(path), "--no-draft", *extra)
+
+
+def _records(kb):
+    return sorted(p.name for p in (kb / "incidents").rglob("*.md"))
+
+
+def test_a_postmortem_naming_the_record_written_during_the_response_updates_it(fresh_kb, run, tmp_path, monkeypatch):
+    iid = _responder_record(run)
+    path = next((fresh_kb / "incidents").rglob(f"{iid}.md"))
+    path.write_text(path.read_text().replace("severity: sev3", "severity: sev3  # paged at 13:02"))
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref=iid))
+    assert r.exit_code == 0, r.output
+    assert _records(fresh_kb) == [f"{iid}.md"]  # no second record: no false recurrence
+    assert r.output.startswith(f"Updated incident {iid}, the postmortem's 'Incident' line names it: "), r.output
+    inc = load_kb(fresh_kb).incidents[iid]
+    # the responder's, kept and said: title, severity, Summary, the pattern linked, their comment
+    assert (inc.title, inc.severity, inc.patterns) == ("ingest disk full", "sev3", ["disk-full"])
+    assert "No space left on device" in inc.sections["Summary"]
+    assert "severity: sev3  # paged at 13:02" in path.read_text()
+    assert "Kept the record's severity 'sev3' (the postmortem's: 'sev2'; edit the record to take it)" in r.output
+    assert "Kept the record's Summary section (the postmortem's differs; not written)" in r.output
+    # what it lacked, added: the same ticket is the same follow-up (its empty fields filled), the other added
+    assert [(f.title, f.ticket, f.owner) for f in inc.follow_ups] == [
+        ("Nightly buffer cleanup", "PRB-301", "team-platform"),
+        ("Cap the buffer size per input", None, "Lena Fischer"),
+    ]
+    assert str(inc.follow_ups[0].due) == "2026-12-13"
+    assert "No size limit" in inc.sections["Root cause"] and "Aylin Demir" in inc.sections["People"]
+    assert inc.review.owner == "Aylin Demir" and inc.duration_minutes == 47  # "for 47 minutes"
+    assert inc.imported["source"] == "pm.md"
+    check = run("check", "--strict")
+    assert check.exit_code == 0, check.output
+    # the same postmortem again: a re-import, nothing written
+    again = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref=iid))
+    assert again.exit_code == 0 and again.output.startswith(f"Already imported as {iid} (same content)"), again.output
+
+
+def test_a_dry_run_says_what_it_would_add_and_writes_nothing(fresh_kb, run, tmp_path, monkeypatch):
+    iid = _responder_record(run)
+    path = next((fresh_kb / "incidents").rglob(f"{iid}.md"))
+    before = path.read_bytes()
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref=iid), "--dry-run", "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert path.read_bytes() == before and _records(fresh_kb) == [f"{iid}.md"]
+    assert out["id"] == iid
+    assert out["updated"]["by"] == "the postmortem's 'Incident' line names it"
+    assert "follow-ups 'Cap the buffer size per input'" in out["updated"]["added"], out["updated"]
+    assert "follow-up 'Nightly buffer cleanup' owner 'team-platform'" in out["updated"]["added"]
+    assert "severity 'sev3' (the postmortem's: 'sev2'; edit the record to take it)" in out["updated"]["kept"]
+
+
+def test_into_names_the_record_and_is_refused_where_it_cannot_be(fresh_kb, run, tmp_path, monkeypatch):
+    iid = _responder_record(run)
+    unnamed = POSTMORTEM.replace("**Incident:** {ref}\n", "")
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed, "--into", iid)
+    assert r.exit_code == 0 and r.output.startswith(f"Updated incident {iid}, as --into asks: "), r.output
+    assert _records(fresh_kb) == [f"{iid}.md"]
+    other = unnamed.replace("47 minutes", "48 minutes")  # another document: not a re-import of the first
+    missing = _import(run, fresh_kb, tmp_path, monkeypatch, other, "--into", "INC-2026-0999", name="b.md")
+    assert missing.exit_code == 1 and "no incident 'INC-2026-0999'" in missing.output, missing.output
+    both = _import(run, fresh_kb, tmp_path, monkeypatch, other, "--into", iid, "--id", "INC-2026-0500", name="c.md")
+    assert both.exit_code == 2 and "--id and --into: give one" in both.output, both.output
+    assert _records(fresh_kb) == [f"{iid}.md"]
+
+
+def test_a_named_id_the_kb_lacks_is_said_and_an_existing_id_says_how_to_update_it(fresh_kb, run, tmp_path, monkeypatch):
+    iid = _responder_record(run)
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref="INC-2026-0777"), "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["updated"] is None and out["id"] != iid
+    assert (
+        "the postmortem's 'Incident' line names INC-2026-0777, which the KB has no record of: recorded as a new "
+        "incident (to fill in a record written during the response instead: --into ID)"
+    ) in out["notes"]
+    # --id of the record there: "already exists", now with the way forward
+    taken = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref="x").replace("Ingest", "Other"),
+                    "--id", iid, name="other.md")  # fmt: skip
+    assert taken.exit_code == 1 and "already exists" in taken.output and f"--into {iid}" in taken.output, taken.output
+
+
+HAND_WRITTEN = """\
+---
+id: INC-2026-0042
+title: "ingest disk"   # first guess, on the bridge
+date: 2026-12-06
+severity: sev2
+patterns: []
+review:
+  level: full
+  status: pending
+follow_ups:
+  - title: Nightly buffer cleanup
+    ticket: PRB-301
+    status: open
+---
+
+## Summary
+ingest disk
+
+## Log
+No space left on device
+"""
+
+
+def test_a_hand_written_record_keeps_its_layout_and_comments(fresh_kb, run, tmp_path, monkeypatch):
+    path = fresh_kb / "incidents" / "2026" / "INC-2026-0042.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HAND_WRITTEN)
+    text = POSTMORTEM.format(ref="INC-2026-0042")
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, text, "--pattern", "disk-full")
+    assert r.exit_code == 0, r.output
+    written = path.read_text()
+    # block mappings stay block mappings, the comment stays; the empty list filled; the Summary that was the
+    # title alone given the postmortem's; the responder's own section kept
+    assert 'title: "ingest disk"   # first guess, on the bridge\n' in written
+    assert "  - title: Nightly buffer cleanup\n    ticket: PRB-301\n    status: open\n    owner: " in written
+    assert "  level: full\n  status: pending\n" in written
+    inc = load_kb(fresh_kb).incidents["INC-2026-0042"]
+    assert inc.patterns == ["disk-full"] and [f.title for f in inc.follow_ups] == [
+        "Nightly buffer cleanup",
+        "Cap the buffer size per input",
+    ]
+    assert inc.summary.startswith("The log shipper's buffer filled /var") and inc.sections["Log"].startswith("No space")
+    assert "Kept the record's follow-up 'Nightly buffer cleanup' title (the postmortem's: 'Clean the buffer" in r.output
+    assert run("check", "--strict").exit_code == 0
+
+
+def test_a_record_in_a_layout_not_edited_is_refused_and_left_as_it_is(fresh_kb, run, tmp_path, monkeypatch):
+    path = fresh_kb / "incidents" / "2026" / "INC-2026-0043.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        '---\n{id: INC-2026-0043, title: "ingest disk", date: 2026-12-06, severity: sev2, patterns: []}\n---\n\n'
+        "## Summary\ningest disk\n"
+    )
+    before = path.read_bytes()
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref="INC-2026-0043"))
+    assert r.exit_code == 1 and "written as one {...} mapping, a layout this tool does not edit" in r.output, r.output
+    assert "Traceback" not in r.output and path.read_bytes() == before
+    assert _records(fresh_kb) == ["INC-2026-0043.md"]

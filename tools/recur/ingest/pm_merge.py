@@ -1,0 +1,360 @@
+"""`recur import` into a record written during the response (`recur incident new`): the postmortem fills in what
+the record lacks, and what the responder wrote is kept.
+
+Found in review: a responder recorded INC-2026-0217 while the incident ran; the postmortem, naming it on its
+``**Incident:** INC-2026-0217`` line, was imported as a second record, INC-2026-0218, and the weekly report showed
+a recurrence that never happened, every follow-up twice. Here the import's own record text (the one it would
+write as a new record) is read beside the existing one and merged into it: keys and sections the record has not
+are added, follow-ups merged (one with the same ticket or title is the same follow-up: its empty fields filled),
+pattern and service lists joined; a value the record holds otherwise is kept and said. The front matter is
+edited as text (``record_edit``), so the responder's layout and comments stay, and read back before the file is
+atomically replaced under the folder's edit lock.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from recur.kb.incident_record import add_list_item, find_incident, read_front, split_front
+from recur.kb.parse import MAX_FILE_BYTES, compose, heading_lines, load_yaml, sections_of
+from recur.kb.record_edit import add_to_list, set_value
+from recur.util.errors import RecurError
+from recur.util.files import editing, write_atomic
+from recur.util.text import caseless, one_line
+
+# an incident the postmortem names, as its parse keeps it in References ("- Incident: INC-2026-0217": a labelled
+# line, a table's Incident row, a title's "(incident INC-…)"): the label, and the id it opens with
+_NAMED = re.compile(
+    r"^\s*[-*]\s*(incident(?:\s+(?:id|key|number|no|#|ticket))?)\s*:\s*[\[(`]*\s*([A-Za-z0-9][\w.-]*)", re.I
+)
+# an id of the shape Recur numbers records with: named and not in the KB, it is said (another tool's number is not)
+NUMBERED_ID = re.compile(r"INC-\d{4}-\d+")
+
+
+@dataclass(frozen=True)
+class Named:
+    """An incident id the postmortem names (``label``: as written, "Incident"), and whether the KB has it."""
+
+    iid: str
+    label: str
+    known: bool
+
+
+def named_incident(pm, kb) -> Named | None:
+    """The record the postmortem names on an "Incident:" line, if the KB has it; else the first id of Recur's
+    shape it names (not in the KB: said, and a new record written); None when it names none."""
+    missing = None
+    for line in pm.sections.get("References", "").splitlines():
+        m = _NAMED.match(line)
+        if not m:
+            continue
+        label, iid = m.group(1), m.group(2).rstrip(".")
+        if iid in kb.incidents or iid in kb.incident_files:
+            return Named(iid, label, True)
+        if missing is None and NUMBERED_ID.fullmatch(iid):
+            missing = Named(iid, label, False)
+    return missing
+
+
+@dataclass(frozen=True)
+class Merged:
+    """What merging the import into record ``iid`` changed (``added``) and kept (``kept``: the record holds it
+    otherwise), the record's text as written (or as a dry run would write it) and its front matter read."""
+
+    iid: str
+    path: Path
+    text: str
+    added: list
+    kept: list
+    data: dict
+
+
+def merge_into(kb, iid: str, ours: str, *, dry: bool) -> Merged:
+    """Merge ``ours`` (the record text the import would write for ``iid``) into the record ``iid``; written
+    atomically under the folder's edit lock unless ``dry`` or nothing is to be added."""
+    from recur.kb.loader import display_path
+
+    path = find_incident(kb, iid)
+    shown = display_path(path)
+    if dry:
+        return _merged(path, shown, ours)[0]
+    with editing(path.parent, shown):  # read to replace under one lock: no responder's edit lost
+        merged, as_written = _merged(path, shown, ours)
+        if merged.added:
+            write_atomic(path, as_written(merged.text), overwrite=True)
+    return merged
+
+
+def _merged(path: Path, shown: str, ours: str):
+    front, rest, doc, as_written = read_front(path)
+    first = next((line for line in front if line.strip() and not line.lstrip().startswith("#")), "")
+    if first.lstrip().startswith(("{", "[")):
+        raise RecurError(
+            f"{shown}:2: front matter: written as one {{...}} mapping, a layout this tool does not edit; nothing "
+            "written: write a line per key as `recur incident new` does, then import again"
+        )
+    if not isinstance(doc.data, dict):
+        raise RecurError(f"{shown}:2: front matter: holds no keys (recur check names the problem); nothing written")
+    ours_front, ours_rest = split_front(ours, Path(shown))
+    m = _Merge(shown, "\n".join(front), doc.data, "\n".join(ours_front))
+    m.run()
+    body = _merged_body(rest, ours_rest, str(doc.data.get("title") or ""), m)
+    text = "\n".join(["---", m.text, body])
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_FILE_BYTES:
+        raise RecurError(
+            f"{shown}: not updated: it would be {size:,} bytes, over the {MAX_FILE_BYTES:,} a KB file may hold"
+        )
+    return Merged(path.stem, path, text, m.added, m.kept, m.expected), as_written
+
+
+def _node(mapping, key: str):
+    found = [v for k, v in getattr(mapping, "value", []) if isinstance(k, yaml.ScalarNode) and k.value == key]
+    return found[-1] if found else None
+
+
+def _empty(value) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _shown(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+class _Merge:
+    """The front matter's merge: ``text`` edited, ``expected`` what it must read as afterwards (checked in
+    ``run``), ``added`` and ``kept`` said in the import's report."""
+
+    def __init__(self, shown: str, text: str, theirs: dict, ours: str) -> None:
+        self.shown, self.text, self.theirs, self.before = shown, text, theirs, text
+        self.expected = copy.deepcopy(theirs)
+        self.ours_text, self.ours = ours, load_yaml(ours, offset=1).data
+        self.ours_node = compose(ours)
+        self.added: list[str] = []
+        self.kept: list[str] = []
+        self.iid = str(theirs.get("id") or Path(shown).stem)
+
+    def slice(self, node) -> str:
+        return self.ours_text[node.start_mark.index : node.end_mark.index]
+
+    def run(self) -> None:
+        for key, value in self.ours.items():
+            if key in ("id", "triage"):  # the record's id; its date and severity are the responder's, no placeholder
+                continue
+            if key == "follow_ups":
+                self.follow_ups(value)
+            elif key == "review":
+                self.review(value)
+            elif isinstance(value, list) and key in ("patterns", "services", "flags"):
+                self.join(key, value)
+            else:
+                self.one(key, value)
+        # read back as `recur check` reads it: what was added, and nothing else changed (a key added twice, a
+        # value that went into the wrong item), else nothing is written
+        doc, before = load_yaml(self.text, offset=1), load_yaml(self.before, offset=1)
+        if doc.data != self.expected or len(doc.duplicates) > len(before.duplicates):
+            raise RecurError(f"{self.shown}: front matter: could not add the postmortem's fields safely in this layout; "
+                             "nothing written: add them by hand")  # fmt: skip
+
+    def put(self, key: str, value) -> None:
+        """Add top-level ``key`` (absent or empty in the record) as the import writes it."""
+        node = _node(self.ours_node, key)
+        if isinstance(node, yaml.SequenceNode) and not node.flow_style:  # follow_ups, candidates: an item a line
+            lines = self.text.split("\n")
+            for item in node.value:
+                lines = add_list_item(lines, key, self.slice(item), Path(self.shown))
+            self.text = "\n".join(lines)
+        elif isinstance(node, yaml.SequenceNode):  # "patterns: []" filled, or the key added
+            self.text = add_to_list(self.text, (key,), [self.slice(v) for v in node.value], self.shown)
+        else:
+            self.text = set_value(self.text, (key,), self.slice(node), self.shown)
+        self.expected[key] = copy.deepcopy(value)
+
+    def one(self, key: str, value) -> None:
+        have = self.theirs.get(key)
+        if _empty(have):
+            self.put(key, value)
+            self.added.append(key)
+        elif have != value:
+            self.kept.append(f"{key} {_shown(have)} (the postmortem's: {_shown(value)}; edit the record to take it)")
+
+    def join(self, key: str, value: list) -> None:
+        have = self.theirs.get(key)
+        if _empty(have):
+            if value:
+                self.put(key, value)
+                self.added.append(f"{key} {_shown(value)}")
+            return
+        if not isinstance(have, list):
+            self.kept.append(f"{key} {_shown(have)} (not a list; the postmortem's: {_shown(value)})")
+            return
+        new = [v for v in value if v not in have]
+        for v, node in ((v, n) for v, n in zip(value, _node(self.ours_node, key).value) if v in new):
+            self.text = "\n".join(add_list_item(self.text.split("\n"), key, self.slice(node), Path(self.shown)))
+            self.expected[key] = [*self.expected[key], v]
+        if new:
+            self.added.append(f"{key} {_shown(new)}")
+
+    def review(self, value: dict) -> None:
+        have = self.theirs.get("review")
+        if _empty(have):
+            self.put("review", value)
+            self.added.append("review")
+            return
+        if not isinstance(have, dict):
+            return
+        nodes = {k.value: v for k, v in _node(self.ours_node, "review").value}
+        for sub, said in value.items():
+            now = have.get(sub)
+            if said == now or (sub in ("level", "status") and now is None):
+                continue
+            if now is None and sub in ("owner", "due") and have.get("level") != "none":
+                self.text = set_value(self.text, ("review", sub), self.slice(nodes[sub]), self.shown)
+                self.expected["review"][sub] = said
+                self.added.append(f"review {sub} {_shown(said)}")
+            else:
+                self.kept.append(f"review {sub} {_shown(now) if now is not None else 'none'} (the postmortem's: "
+                                 f"{_shown(said)}){_review_cmd(self.iid, sub, said)}")  # fmt: skip
+
+    def follow_ups(self, value: list) -> None:
+        have = self.theirs.get("follow_ups")
+        if _empty(have):
+            self.put("follow_ups", value)
+            self.added.append(f"follow-ups {', '.join(repr(f.get('title')) for f in value)}")
+            return
+        if not isinstance(have, list):
+            return
+        nodes = _node(self.ours_node, "follow_ups").value
+        new = []
+        for item, node in zip(value, nodes):
+            k = _same_follow_up(have, item)
+            if k is None:
+                self.text = "\n".join(
+                    add_list_item(self.text.split("\n"), "follow_ups", self.slice(node), Path(self.shown))
+                )
+                self.expected["follow_ups"].append(copy.deepcopy(item))
+                new.append(repr(item.get("title")))
+            else:
+                self.fill_follow_up(k, have[k], item, {k.value: v for k, v in node.value})
+        if new:
+            self.added.append(f"follow-ups {', '.join(new)}")
+
+    def fill_follow_up(self, k: int, have, item: dict, nodes: dict) -> None:
+        """Follow-up ``k`` of the record is the postmortem's ``item``: its empty fields filled, others said."""
+        if not isinstance(have, dict):
+            return
+        title, status = have.get("title"), have.get("status") or "open"
+        if caseless(one_line(str(title or ""))) != caseless(one_line(str(item.get("title") or ""))):
+            self.kept.append(f"follow-up {title!r} title (the postmortem's: {item.get('title')!r}, the same ticket)")
+        for field, said in item.items():
+            now = have.get(field)
+            if field == "title" or said == now or (field == "status" and said == status):
+                continue
+            # an empty field is filled; a status is the responder's (an open one the postmortem says done: said)
+            if now is None and (field in ("owner", "due", "ticket") or (field == "done" and status == "done")):
+                self.text = set_value(self.text, ("follow_ups", k, field), self.slice(nodes[field]), self.shown)
+                self.expected["follow_ups"][k][field] = said
+                self.added.append(f"follow-up {title!r} {field} {_shown(said)}")
+            else:
+                shown = _shown(now) if now is not None else ("open" if field == "status" else "none")
+                self.kept.append(f"follow-up {title!r} {field} {shown} (the postmortem's: {_shown(said)}"
+                                 f"{_follow_up_cmd(self.iid, k, field, said)})")  # fmt: skip
+
+
+def _review_cmd(iid: str, sub: str, said) -> str:
+    """How to take the postmortem's value of review ``sub`` over the record's kept one."""
+    flag = {"due": f"--due {said}", "owner": f"--owner {said!r}", "done": f"--done --on {said}"}.get(sub)
+    if sub == "status" and said == "done":
+        flag = "--done"
+    return f"; recur incident review {iid} {flag} sets it" if flag else ""
+
+
+def _follow_up_cmd(iid: str, k: int, field: str, said) -> str:
+    """How to take the postmortem's value of follow-up ``k``'s ``field`` over the record's kept one."""
+    flag = {
+        "status": "--done" if said == "done" else "--open" if said == "open" else None,
+        "done": f"--done --on {said}",
+        "resolution": "--wont-do" if said == "wont-do" else None,
+        "owner": f"--owner {said!r}",
+        "due": f"--due {said}",
+        "ticket": f"--ticket {said}",
+    }.get(field)
+    return f"; recur incident follow-up {iid} {k + 1} {flag} sets it" if flag else ""
+
+
+def _same_follow_up(have: list, item: dict) -> int | None:
+    """The index of the record's follow-up that is ``item``: the same ticket, else the same title (case and
+    spacing aside); None: a new one."""
+    ticket = caseless(str(item.get("ticket") or ""))
+    title = caseless(one_line(str(item.get("title") or "")))
+    for by_ticket in (True, False):
+        for k, f in enumerate(have):
+            theirs = f if isinstance(f, dict) else {"title": f}
+            if by_ticket and ticket and caseless(str(theirs.get("ticket") or "")) == ticket:
+                return k
+            if not by_ticket and caseless(one_line(str(theirs.get("title") or ""))) == title:
+                return k
+    return None
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _merged_body(rest: str, ours_rest: str, title: str, m: _Merge) -> str:
+    """The record's body (``rest``: from its closing ``---`` line on) with the sections of the import's
+    (``ours_rest``) it has not added at its end, References' lines joined, and a Summary that only says the
+    title (`recur incident new` with no description) given the postmortem's; a section it has otherwise kept."""
+    lines = rest.split("\n")
+    closing, body = lines[0], lines[1:]
+    theirs = {caseless(s.title): s for s in sections_of(body, 0)}
+    swaps, adds = [], []
+    for s in sections_of(ours_rest.split("\n")[1:], 0):
+        have = theirs.get(caseless(s.title))
+        if have is None:
+            adds.append(s)
+            m.added.append(f"{s.title} section")
+        elif _flat(have.text) == _flat(s.text):
+            continue
+        elif s.title == "References":
+            known = {_flat(ln) for ln in have.text.split("\n")}
+            if more := [ln for ln in s.text.split("\n") if ln.strip() and _flat(ln) not in known]:
+                swaps.append((have.line, have.text.rstrip("\n") + "\n" + "\n".join(more)))
+                m.added.append("References lines")
+        elif s.title == "Summary" and _flat(have.text).casefold().rstrip(". ") == _flat(title).casefold().rstrip(". "):
+            swaps.append((have.line, s.text))
+            m.added.append("Summary section (it said the title only)")
+        else:
+            m.kept.append(f"{have.title} section (the postmortem's differs; not written)")
+    for at, text in sorted(swaps, reverse=True):
+        heads = [h for h in heading_lines(body) if h > at]
+        end = heads[0] if heads else len(body)
+        body[at + 1 : end] = text.split("\n") + ([""] if heads else [])
+    while body and not body[-1].strip():
+        body.pop()
+    for s in adds:
+        body += ["", f"## {s.title}", s.text]
+    return "\n".join([closing, *body, ""])
+
+
+def review_of(kb, data: dict):
+    """The record's review as the KB reads it, from its front matter ``data`` (dates as written)."""
+    from recur.kb.loader import review_defaults
+
+    def day(value):
+        return (
+            dt.date.fromisoformat(value)
+            if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", value)
+            else value
+        )
+
+    given = {k: day(v) for k, v in (data.get("review") or {}).items()} if isinstance(data.get("review"), dict) else {}
+    return review_defaults(kb, str(data.get("severity")), day(str(data.get("date"))), given)
