@@ -236,9 +236,15 @@ def test_a_queries_line_echoes_any_key_and_takes_a_whole_float_top(run, tmp_path
 
 
 def test_a_dash_with_more_text_is_a_usage_error(run):
-    # "recur suggest - foo" searched the text "- foo" and read no stdin
-    res = run("suggest", "-", "disk", "full")
-    assert res.exit_code == 2 and "- reads the text from stdin: give - alone, or the text without it" in res.output
+    # "recur suggest - foo" searched the text "- foo", and "recur suggest disk -" (found in review) "disk -",
+    # reading no stdin
+    for args in (("-", "disk", "full"), ("disk", "full", "-")):
+        res = run("suggest", *args)
+        assert res.exit_code == 2, res.output
+        assert (
+            "a lone - beside the words: give the words alone (recur suggest disk full), or - alone to read stdin"
+            in res.stderr
+        )
     res = run("suggest", "--json", "502", "-", "bad", "gateway")  # a dash inside the text is text
     assert res.exit_code == 0 and json.loads(res.stdout)["query"] == "502 - bad gateway", res.output
 

@@ -714,9 +714,7 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, site_url, te
             raise click.UsageError("give TEXT or --queries FILE, not both")
         _suggest_batch(kb_dir, index_dir, model, top, queries)
         return
-    # "recur suggest - foo" searched "- foo" and read no stdin; a dash inside the text ("502 - bad") is text
-    if len(text) > 1 and text[0] == "-":
-        raise click.UsageError("- reads the text from stdin: give - alone, or the text without it")
+    _refuse_lone_dash(text)
     query = _read_query(text).strip()
     # colour codes alone ("\x1b[0m" of a coloured grep that matched nothing) and zero-width characters alone
     # are no text: searched, nothing was left, and the answer advised recording a new failure ("No known
@@ -757,6 +755,18 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, site_url, te
         record = RecordAs(record_title(prepared, query), None if _reads_stdin(text) else query)
         record = _looked_up(record, query, kb_dir, engine) if Path(kb_dir).is_dir() else None
         click.echo(render_answer(answer, steps=steps, kb_dir=kb_dir, flags=flags, site_url=site_url, record=record))
+
+
+def _refuse_lone_dash(text: tuple) -> None:
+    """`recur suggest - foo` searched "- foo", and `recur suggest disk -` "disk -", reading no stdin (found in
+    review): a lone - first or last is meant as stdin's, a usage error; one between words ("502 - bad gateway")
+    is text."""
+    if len(text) > 1 and "-" in (text[0], text[-1]):
+        words = " ".join(t for t in text if t != "-")
+        raise click.UsageError(
+            f"a lone - beside the words: give the words alone (recur suggest {words}), or - alone to read stdin "
+            "(… | recur suggest -)"
+        )
 
 
 def _say_typos(answer) -> None:
