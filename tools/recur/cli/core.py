@@ -744,6 +744,7 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, site_url, te
     answer = engine.answer(query, top=top, others=TERMINAL_OTHERS)
     if not as_json:
         _say_typos(answer)
+        _say_model(engine.manifest.get("model"))
     if as_json:
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
     else:
@@ -767,6 +768,24 @@ def _refuse_lone_dash(text: tuple) -> None:
             f"a lone - beside the words: give the words alone (recur suggest {words}), or - alone to read stdin "
             "(… | recur suggest -)"
         )
+
+
+def _say_model(model_id) -> None:
+    """The model that answered, said on stderr when it is not the bundled one (a tuned model, `--model` another),
+    named as `recur index` names it (the index's manifest): after a `recur tune`, a `--rollback` or a RECUR_TUNED
+    change, which model answered was left to be guessed (found in review; `recur index` and serve name it). The
+    bundled model, and the fake encoder of tests, go unsaid."""
+    from recur.retrieval import embed
+
+    if not isinstance(model_id, str) or not model_id or model_id.startswith("fake-hash-"):
+        return
+    try:
+        bundled = embed.resolve(embed.DEFAULT).model_id
+    except RecurError:  # the bundled package missing: whatever answered is another model
+        bundled = None
+    if model_id != bundled:
+        what = "the tuned model" if model_id.startswith("tuned:") else "model"
+        click.echo(f"recur: answered with {what} {model_id}, not the bundled one.", err=True)
 
 
 def _say_typos(answer) -> None:
