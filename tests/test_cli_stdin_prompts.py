@@ -246,3 +246,30 @@ def test_the_id_prompt_names_a_misplaced_pattern_that_has_the_titles_id(tmp_path
     assert b"pattern 'disk-full' already exists (kb/patterns/capacity/disk-full.MD)" in err, err
     assert proc.returncode == 0, err
     assert (tmp_path / "kb/patterns/capacity/disk-full-on-nfs.md").is_file(), (out, err)
+
+
+def test_a_closed_stdout_is_an_error_naming_it_as_coreutils_fail(tmp_path):
+    """Found in review: `recur suggest x >&-` exited 0 having written nothing (Python sets sys.stdout to None, and
+    click then writes nothing without a word). A write to a closed stdout is one `Error:` line naming it, exit 1;
+    a command that writes nothing there (`recur index`) is as before, and a reader that stopped (`| head`) stays
+    exit 0 (docs/cli.md's exit status)."""
+    small_kb(tmp_path / "kb")
+    env = dict(os.environ, PYTHONPATH=TOOLS, RECUR_MODEL="fake:64", RECUR_INDEX=str(tmp_path / "idx"))
+
+    def closed(*args: str) -> subprocess.CompletedProcess:
+        shell = ["sh", "-c", 'exec "$0" "$@" >&-', sys.executable, "-m", "recur", *args]
+        return subprocess.run(shell, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False)
+
+    res = closed("index")
+    assert res.returncode == 0 and "Indexed " in res.stderr, res.stderr
+    for args in (["suggest", "disk", "full"], ["suggest", "--json", "disk", "full"], ["--version"]):
+        res = closed(*args)
+        assert res.returncode == 1, (args, res.stderr)
+        assert res.stderr.splitlines()[-1] == "Error: cannot write to standard output: it is closed (>&-)", res.stderr
+        assert "Traceback" not in res.stderr, res.stderr
+    # a pipe whose reader is gone before the answer is written (`| head` that stopped): exit 0, as documented
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "recur", "suggest", "disk", "full"], cwd=tmp_path, env=env, stdout=subprocess.PIPE
+    )
+    proc.stdout.close()
+    assert proc.wait(timeout=300) == 0
