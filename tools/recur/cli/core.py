@@ -470,8 +470,7 @@ def _read_query(text: tuple) -> str:
     from recur.util import utf8
 
     if _reads_stdin(text):
-        if stdin_is_tty():  # `recur suggest -` typed at a terminal: a silent wait looks like a hang
-            click.echo("Paste the text, then press Ctrl-D on a line of its own.", err=True)
+        say_paste("text")  # `recur suggest -` typed at a terminal: a silent wait looks like a hang
         data = _read_paste()
     else:
         data = " ".join(text)  # arguments arrive decoded with surrogateescape
@@ -499,7 +498,7 @@ def _read_paste() -> str:
 
     # read past what is searched: a long paste is condensed (retrieval.query), and a stack trace's
     # root cause is at its end; bytes enough for one character more than is kept
-    raw, total, stopped, head = read_stdin_tail(4 * (MAX_PASTE_CHARS + 1), STDIN_MOST)
+    raw, total, stopped, head = read_stdin_tail(4 * (MAX_PASTE_CHARS + 1), STDIN_MOST, "recur suggest -")
     text, encoding = decode_paste(raw, cut=len(raw) < total, command="recur suggest -", head=head)
     data, dropped = paste_tail(text)
     if len(raw) < total or dropped:
@@ -518,15 +517,68 @@ def _read_paste() -> str:
 STDIN_HEAD = 16
 
 
-def read_stdin_tail(keep: int, most: int) -> tuple[bytes, int, bool, bytes]:
+def say_paste(what: str) -> None:
+    """At a terminal, before stdin is read: how to end the paste (read_stdin stops at one Ctrl-D on a line of its
+    own; Windows' console ends input with Ctrl-Z then Enter). Off a terminal nothing (STILL_READING, later)."""
+    if stdin_is_tty():
+        click.echo(
+            f"Paste or type the {what}, then press Ctrl-D on a line of its own (Ctrl-Z then Enter on Windows).",
+            err=True,
+        )
+
+
+# how long a pipe may stay open, read from, before read_stdin_tail says it reads it to its end: `kubectl logs -f
+# deploy/x | recur suggest -` waited in silence for ever (a followed log never ends; found in review)
+STILL_READING_AFTER = 2.0
+
+
+def _still_reading(command: str) -> str:
+    return (
+        "recur: reading standard input until it ends, and it is still open (a log followed with -f never ends): "
+        f"pass a part of it, e.g. kubectl logs deploy/x | head -n 500 | {command}; typed at a terminal, "
+        "Ctrl-D on a line of its own ends it; Ctrl-C stops."
+    )
+
+
+def _is_pipe(stream) -> bool:
+    """Whether ``stream`` is a pipe or a socket, which may stay open for ever (a file, or a test's
+    in-memory stdin, ends)."""
+    import os
+    import stat
+
+    try:
+        mode = os.fstat(stream.fileno()).st_mode
+    except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is an OSError
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
+
+
+def read_stdin_tail(keep: int, most: int, command: str = "recur suggest -") -> tuple[bytes, int, bool, bytes]:
     """(the last ``keep`` bytes of stdin, or of its first ``most``; how many bytes were read in all; whether
     reading stopped at ``most`` before stdin's end; its first STDIN_HEAD bytes, which the end of a longer
     stream no longer starts with: a 9 MB .gz was searched as text, its magic bytes gone with its start, found
-    in review). A terminal's paste is read as read_stdin reads it."""
+    in review). A terminal's paste is read as read_stdin reads it. A pipe still open after STILL_READING_AFTER
+    seconds is said once on stderr, with how to end it (``command``, the one reading it, in the example)."""
+    import threading
+
     stream = getattr(sys.stdin, "buffer", None) if sys.stdin is not None else None
     if stream is None or stdin_is_tty():
         raw = read_stdin(keep)
         return raw, len(raw), False, raw[:STDIN_HEAD]
+    note = None
+    if _is_pipe(stream):
+        note = threading.Timer(STILL_READING_AFTER, click.echo, (_still_reading(command),), {"err": True})
+        note.daemon = True  # never holds the process: the read ends it, or Ctrl-C
+        note.start()
+    try:
+        return _read_tail(stream, keep, most)
+    finally:
+        if note is not None:
+            note.cancel()
+
+
+def _read_tail(stream, keep: int, most: int) -> tuple[bytes, int, bool, bytes]:
+    """read_stdin_tail's reading of a stream that is no terminal."""
     buf, total, head = bytearray(), 0, b""
     while total < most:
         chunk = stream.read(min(1 << 20, most - total))
