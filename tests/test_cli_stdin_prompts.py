@@ -331,7 +331,8 @@ def test_a_closed_stdout_is_an_error_naming_it_as_coreutils_fail(tmp_path):
 
     res = closed("index")
     assert res.returncode == 0 and "Indexed " in res.stderr, res.stderr
-    for args in (["suggest", "disk", "full"], ["suggest", "--json", "disk", "full"], ["--version"]):
+    # `recur mcp`, whose stdout is the protocol's channel, was the MCP SDK's AttributeError traceback
+    for args in (["suggest", "disk", "full"], ["suggest", "--json", "disk", "full"], ["--version"], ["mcp"]):
         res = closed(*args)
         assert res.returncode == 1, (args, res.stderr)
         assert res.stderr.splitlines()[-1] == "Error: cannot write to standard output: it is closed (>&-)", res.stderr

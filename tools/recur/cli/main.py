@@ -168,6 +168,11 @@ class _ClosedStdout:
         return True
 
 
+def stdout_closed() -> bool:
+    """Whether the process was started with standard output closed (`>&-`; _stdout_closed)."""
+    return isinstance(sys.stdout, _ClosedStdout)
+
+
 def _stdout_closed() -> None:
     """Started with fd 1 closed: /dev/null takes it, so that no file the command opens (an index, a record) gets fd 1
     and what a native library prints to stdout (ONNX Runtime, torch) lands in it; Python's writes raise
