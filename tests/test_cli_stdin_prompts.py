@@ -3,6 +3,7 @@ prompts kept off stdout, which carries the result alone."""
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import select
@@ -246,3 +247,99 @@ def test_the_id_prompt_names_a_misplaced_pattern_that_has_the_titles_id(tmp_path
     assert b"pattern 'disk-full' already exists (kb/patterns/capacity/disk-full.MD)" in err, err
     assert proc.returncode == 0, err
     assert (tmp_path / "kb/patterns/capacity/disk-full-on-nfs.md").is_file(), (out, err)
+
+
+def _stderr_until(proc: subprocess.Popen, text: bytes, guard: float = 120.0) -> bytes:
+    """What ``proc``'s stderr (a pipe) gives until ``text`` is among it, read by a thread: fails, not hangs, when it
+    ends first or nothing of the kind comes within ``guard`` seconds (a hang guard, not a measure)."""
+    import queue
+    import threading
+
+    chunks: queue.Queue = queue.Queue()
+    threading.Thread(
+        target=lambda: [chunks.put(c) for c in iter(lambda: proc.stderr.read1(1000), b"")], daemon=True
+    ).start()
+    shown = b""
+    while text not in shown:
+        try:
+            shown += chunks.get(timeout=guard)
+        except queue.Empty:
+            raise AssertionError(f"nothing said of stdin still being read: {shown!r}") from None
+    return shown
+
+
+STILL_READING = b"reading standard input until it ends"
+
+
+def test_a_pipe_left_open_is_said_on_stderr_and_the_answer_still_comes_when_it_closes(tmp_path):
+    """Found in review: `kubectl logs -f deploy/x | recur suggest -` (and `recur incident new … -d -`, which reads
+    stdin as suggest does) waited in silence for ever: a followed log never ends. With the pipe still open, one note
+    on stderr says stdin is read until it ends and how to end it; stdout stays the answer alone, which comes once
+    the pipe closes."""
+    small_kb(tmp_path / "kb")
+    env = dict(os.environ, PYTHONPATH=TOOLS, RECUR_MODEL="fake:64", RECUR_INDEX=str(tmp_path / "idx"))
+    suggest = ["suggest", "--json", "-"]
+    record = ["incident", "new", "-t", "Disk filled", "-s", "sev2", "--no-suggest", "--json", "-d", "-"]
+    for args, command in ((suggest, b"| recur suggest -"), (record, b"| recur incident new \xe2\x80\xa6 -d -")):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "recur", *args],
+            cwd=tmp_path,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            said = _stderr_until(proc, b"Ctrl-C stops.")
+            proc.stdin.write(b"ERROR write failed: No space left on device\n")
+            out, err = proc.communicate(timeout=120)
+        finally:
+            proc.kill()
+        assert proc.returncode == 0, said + err
+        assert said.count(STILL_READING) == 1 and STILL_READING not in err, said + err
+        assert b"head -n 500 " + command in said and b"Ctrl-D" in said, said
+        answer = json.loads(out)  # stdout is the JSON alone
+        text = answer["query"] if "query" in answer else (tmp_path / answer["path"]).read_text(encoding="utf-8")
+        assert "No space left on device" in text, answer
+
+
+def test_a_paste_at_a_terminal_is_asked_for_with_how_to_end_it_on_windows_too(tmp_path):
+    """At a terminal the note comes at once, before reading: Ctrl-D ends the paste, Ctrl-Z then Enter on Windows."""
+    import time
+
+    small_kb(tmp_path / "kb")
+    for args in (["suggest", "-"], ["incident", "new", "-t", "x", "-s", "sev2", "--no-suggest", "-d", "-"]):
+        proc, controller, shown = _at_prompt(args, tmp_path, b"Ctrl-D")
+        guard = time.monotonic() + 120  # against a hang (the note's end never shown), not a measure
+        while b"Enter on Windows)" not in shown and proc.poll() is None and time.monotonic() < guard:
+            shown += _read_for(controller, 1.0, proc)
+        _interrupted(proc, controller)
+        assert b"Paste or type the " in shown and b"Ctrl-D on a line of its own (Ctrl-Z then Enter on Windows)" in shown
+
+
+def test_a_closed_stdout_is_an_error_naming_it_as_coreutils_fail(tmp_path):
+    """Found in review: `recur suggest x >&-` exited 0 having written nothing (Python sets sys.stdout to None, and
+    click then writes nothing without a word). A write to a closed stdout is one `Error:` line naming it, exit 1;
+    a command that writes nothing there (`recur index`) is as before, and a reader that stopped (`| head`) stays
+    exit 0 (docs/cli.md's exit status)."""
+    small_kb(tmp_path / "kb")
+    env = dict(os.environ, PYTHONPATH=TOOLS, RECUR_MODEL="fake:64", RECUR_INDEX=str(tmp_path / "idx"))
+
+    def closed(*args: str) -> subprocess.CompletedProcess:
+        shell = ["sh", "-c", 'exec "$0" "$@" >&-', sys.executable, "-m", "recur", *args]
+        return subprocess.run(shell, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False)
+
+    res = closed("index")
+    assert res.returncode == 0 and "Indexed " in res.stderr, res.stderr
+    # `recur mcp`, whose stdout is the protocol's channel, was the MCP SDK's AttributeError traceback
+    for args in (["suggest", "disk", "full"], ["suggest", "--json", "disk", "full"], ["--version"], ["mcp"]):
+        res = closed(*args)
+        assert res.returncode == 1, (args, res.stderr)
+        assert res.stderr.splitlines()[-1] == "Error: cannot write to standard output: it is closed (>&-)", res.stderr
+        assert "Traceback" not in res.stderr, res.stderr
+    # a pipe whose reader is gone before the answer is written (`| head` that stopped): exit 0, as documented
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "recur", "suggest", "disk", "full"], cwd=tmp_path, env=env, stdout=subprocess.PIPE
+    )
+    proc.stdout.close()
+    assert proc.wait(timeout=300) == 0

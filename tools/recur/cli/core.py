@@ -470,8 +470,7 @@ def _read_query(text: tuple) -> str:
     from recur.util import utf8
 
     if _reads_stdin(text):
-        if stdin_is_tty():  # `recur suggest -` typed at a terminal: a silent wait looks like a hang
-            click.echo("Paste the text, then press Ctrl-D on a line of its own.", err=True)
+        say_paste("text")  # `recur suggest -` typed at a terminal: a silent wait looks like a hang
         data = _read_paste()
     else:
         data = " ".join(text)  # arguments arrive decoded with surrogateescape
@@ -499,7 +498,7 @@ def _read_paste() -> str:
 
     # read past what is searched: a long paste is condensed (retrieval.query), and a stack trace's
     # root cause is at its end; bytes enough for one character more than is kept
-    raw, total, stopped, head = read_stdin_tail(4 * (MAX_PASTE_CHARS + 1), STDIN_MOST)
+    raw, total, stopped, head = read_stdin_tail(4 * (MAX_PASTE_CHARS + 1), STDIN_MOST, "recur suggest -")
     text, encoding = decode_paste(raw, cut=len(raw) < total, command="recur suggest -", head=head)
     data, dropped = paste_tail(text)
     if len(raw) < total or dropped:
@@ -518,15 +517,68 @@ def _read_paste() -> str:
 STDIN_HEAD = 16
 
 
-def read_stdin_tail(keep: int, most: int) -> tuple[bytes, int, bool, bytes]:
+def say_paste(what: str) -> None:
+    """At a terminal, before stdin is read: how to end the paste (read_stdin stops at one Ctrl-D on a line of its
+    own; Windows' console ends input with Ctrl-Z then Enter). Off a terminal nothing (STILL_READING, later)."""
+    if stdin_is_tty():
+        click.echo(
+            f"Paste or type the {what}, then press Ctrl-D on a line of its own (Ctrl-Z then Enter on Windows).",
+            err=True,
+        )
+
+
+# how long a pipe may stay open, read from, before read_stdin_tail says it reads it to its end: `kubectl logs -f
+# deploy/x | recur suggest -` waited in silence for ever (a followed log never ends; found in review)
+STILL_READING_AFTER = 2.0
+
+
+def _still_reading(command: str) -> str:
+    return (
+        "recur: reading standard input until it ends, and it is still open (a log followed with -f never ends): "
+        f"pass a part of it, e.g. kubectl logs deploy/x | head -n 500 | {command}; typed at a terminal, "
+        "Ctrl-D on a line of its own ends it; Ctrl-C stops."
+    )
+
+
+def _is_pipe(stream) -> bool:
+    """Whether ``stream`` is a pipe or a socket, which may stay open for ever (a file, or a test's
+    in-memory stdin, ends)."""
+    import os
+    import stat
+
+    try:
+        mode = os.fstat(stream.fileno()).st_mode
+    except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is an OSError
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
+
+
+def read_stdin_tail(keep: int, most: int, command: str = "recur suggest -") -> tuple[bytes, int, bool, bytes]:
     """(the last ``keep`` bytes of stdin, or of its first ``most``; how many bytes were read in all; whether
     reading stopped at ``most`` before stdin's end; its first STDIN_HEAD bytes, which the end of a longer
     stream no longer starts with: a 9 MB .gz was searched as text, its magic bytes gone with its start, found
-    in review). A terminal's paste is read as read_stdin reads it."""
+    in review). A terminal's paste is read as read_stdin reads it. A pipe still open after STILL_READING_AFTER
+    seconds is said once on stderr, with how to end it (``command``, the one reading it, in the example)."""
+    import threading
+
     stream = getattr(sys.stdin, "buffer", None) if sys.stdin is not None else None
     if stream is None or stdin_is_tty():
         raw = read_stdin(keep)
         return raw, len(raw), False, raw[:STDIN_HEAD]
+    note = None
+    if _is_pipe(stream):
+        note = threading.Timer(STILL_READING_AFTER, click.echo, (_still_reading(command),), {"err": True})
+        note.daemon = True  # never holds the process: the read ends it, or Ctrl-C
+        note.start()
+    try:
+        return _read_tail(stream, keep, most)
+    finally:
+        if note is not None:
+            note.cancel()
+
+
+def _read_tail(stream, keep: int, most: int) -> tuple[bytes, int, bool, bytes]:
+    """read_stdin_tail's reading of a stream that is no terminal."""
     buf, total, head = bytearray(), 0, b""
     while total < most:
         chunk = stream.read(min(1 << 20, most - total))
@@ -714,9 +766,7 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, site_url, te
             raise click.UsageError("give TEXT or --queries FILE, not both")
         _suggest_batch(kb_dir, index_dir, model, top, queries)
         return
-    # "recur suggest - foo" searched "- foo" and read no stdin; a dash inside the text ("502 - bad") is text
-    if len(text) > 1 and text[0] == "-":
-        raise click.UsageError("- reads the text from stdin: give - alone, or the text without it")
+    _refuse_lone_dash(text)
     query = _read_query(text).strip()
     # colour codes alone ("\x1b[0m" of a coloured grep that matched nothing) and zero-width characters alone
     # are no text: searched, nothing was left, and the answer advised recording a new failure ("No known
@@ -746,6 +796,7 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, site_url, te
     answer = engine.answer(query, top=top, others=TERMINAL_OTHERS)
     if not as_json:
         _say_typos(answer)
+        _say_model(engine.manifest.get("model"))
     if as_json:
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
     else:
@@ -757,6 +808,36 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, site_url, te
         record = RecordAs(record_title(prepared, query), None if _reads_stdin(text) else query)
         record = _looked_up(record, query, kb_dir, engine) if Path(kb_dir).is_dir() else None
         click.echo(render_answer(answer, steps=steps, kb_dir=kb_dir, flags=flags, site_url=site_url, record=record))
+
+
+def _refuse_lone_dash(text: tuple) -> None:
+    """`recur suggest - foo` searched "- foo", and `recur suggest disk -` "disk -", reading no stdin (found in
+    review): a lone - first or last is meant as stdin's, a usage error; one between words ("502 - bad gateway")
+    is text."""
+    if len(text) > 1 and "-" in (text[0], text[-1]):
+        words = " ".join(t for t in text if t != "-")
+        raise click.UsageError(
+            f"a lone - beside the words: give the words alone (recur suggest {words}), or - alone to read stdin "
+            "(… | recur suggest -)"
+        )
+
+
+def _say_model(model_id) -> None:
+    """The model that answered, said on stderr when it is not the bundled one (a tuned model, `--model` another),
+    named as `recur index` names it (the index's manifest): after a `recur tune`, a `--rollback` or a RECUR_TUNED
+    change, which model answered was left to be guessed (found in review; `recur index` and serve name it). The
+    bundled model, and the fake encoder of tests, go unsaid."""
+    from recur.retrieval import embed
+
+    if not isinstance(model_id, str) or not model_id or model_id.startswith("fake-hash-"):
+        return
+    try:
+        bundled = embed.resolve(embed.DEFAULT).model_id
+    except RecurError:  # the bundled package missing: whatever answered is another model
+        bundled = None
+    if model_id != bundled:
+        what = "the tuned model" if model_id.startswith("tuned:") else "model"
+        click.echo(f"recur: answered with {what} {model_id}, not the bundled one.", err=True)
 
 
 def _say_typos(answer) -> None:

@@ -315,8 +315,10 @@ def _ask(kb, tty: bool, title, severity, description):
     if severity:  # one the framework has not: said before stdin is read
         flag_severity(kb, severity)
     if description == "-":
-        if stdin_is_tty():  # it waited without a word, as `recur suggest -` does not (found in review)
-            click.echo("Paste the description, then press Ctrl-D on a line of its own.", err=True)
+        from recur.cli.core import say_paste
+
+        # at a terminal it waited without a word, as `recur suggest -` does not (found in review)
+        say_paste("description")
         description = _read_description()
         _stdin_had_text(description)
     if not title:
@@ -350,7 +352,7 @@ def _read_description() -> str:
     from recur.cli.core import STDIN_MOST, decode_paste, read_stdin_tail
     from recur.util import utf8
 
-    raw, total, stopped, head = read_stdin_tail(DESCRIPTION_MOST, STDIN_MOST)
+    raw, total, stopped, head = read_stdin_tail(DESCRIPTION_MOST, STDIN_MOST, "recur incident new … -d -")
     cut = len(raw) < total
     text, _ = decode_paste(raw, cut=cut, command="recur incident new … -d -", head=head)
     # U+FFFD, recorded for a byte that is not UTF-8, is 3 bytes: cleaned before the cut, so that what is kept fits

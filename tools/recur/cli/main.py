@@ -139,6 +139,56 @@ class Interrupted(SystemExit):
     runner sees exit code 130 as before; ``main`` ends the process on it without Python's shutdown."""
 
 
+STDOUT_CLOSED = "cannot write to standard output: it is closed (>&-)"
+
+
+class StdoutClosed(Exception):
+    """A write to standard output, which the process was started without (`>&-`): ``LazyGroup`` says it."""
+
+
+class _ClosedStdout:
+    """``sys.stdout`` for a process started with standard output closed, where Python sets it to None and click
+    writes nothing without a word: `recur suggest x >&-` exited 0 having written nothing (found in review). A write
+    raises StdoutClosed, one `Error:` line and exit 1, as coreutils' commands fail ("write error: Bad file
+    descriptor"); a command that writes nothing to stdout (`recur index`) does as before."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def write(self, text):
+        raise StdoutClosed
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+    def writable(self):
+        return True
+
+
+def stdout_closed() -> bool:
+    """Whether the process was started with standard output closed (`>&-`; _stdout_closed)."""
+    return isinstance(sys.stdout, _ClosedStdout)
+
+
+def _stdout_closed() -> None:
+    """Started with fd 1 closed: /dev/null takes it, so that no file the command opens (an index, a record) gets fd 1
+    and what a native library prints to stdout (ONNX Runtime, torch) lands in it; Python's writes raise
+    (_ClosedStdout)."""
+    import os
+
+    if sys.stdout is not None:
+        return
+    with contextlib.suppress(OSError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        if null != 1:
+            os.dup2(null, 1)
+            os.close(null)
+    sys.stdout = _ClosedStdout()
+
+
 class LazyGroup(RecurGroup):
     def list_commands(self, ctx):
         return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
@@ -164,6 +214,8 @@ class LazyGroup(RecurGroup):
                 raise
             click.echo("\nInterrupted.", err=True)  # after the question's line, which Ctrl-C left open
             raise Interrupted(130) from None
+        except StdoutClosed:
+            raise click.ClickException(STDOUT_CLOSED) from None
         except BrokenPipeError:  # `recur suggest ... | head`
             sys.stderr.close()
             sys.exit(0)
@@ -249,8 +301,12 @@ def main():
     if ignored or signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started ignoring it
         signal.signal(signal.SIGINT, _interrupt)  # Python's KeyboardInterrupt, the interrupt noted
     _PROCESS.update(own=True, ignored=False)
+    _stdout_closed()
     try:
         cli(prog_name="recur")
+    except StdoutClosed:  # `recur --help >&-`, `recur --version >&-`: the group's own output, before a command
+        click.echo(f"Error: {STDOUT_CLOSED}", err=True)
+        sys.exit(1)
     except Interrupted:
         _leave(130)
     except SystemExit as done:
