@@ -66,3 +66,49 @@ def test_every_column_of_the_home_pages_tables_is_on_a_phones_screen(chromium, b
             assert c["left"] >= 0 and c["right"] <= width, c
         assert pg.evaluate("document.documentElement.scrollWidth") <= width
         assert errors == []
+
+
+# each line break inside a piece of inline code next to a hyphen, with no blank on either side: "kubectl --|namespace"
+HYPHEN_BREAKS = """() => { const out = [];
+  for (const code of document.querySelectorAll("article code")) {
+    if (code.closest("pre")) continue;
+    const walk = document.createTreeWalker(code, NodeFilter.SHOW_TEXT), chars = [];
+    for (let t = walk.nextNode(); t; t = walk.nextNode()) {
+      for (let i = 0; i < t.nodeValue.length; i++) {
+        const r = document.createRange(); r.setStart(t, i); r.setEnd(t, i + 1);
+        const box = r.getClientRects()[0];
+        chars.push([t.nodeValue[i], box ? box.top : null]);
+      }
+    }
+    const s = chars.map(c => c[0]).join("");
+    let top = null;
+    chars.forEach(([ch, at], i) => {
+      if (at === null) return;
+      if (top !== null && at > top + 2 && ch !== " " && s[i - 1] !== " " && (ch === "-" || s[i - 1] === "-"))
+        out.push(s.slice(0, i) + " | " + s.slice(i));
+      top = at;
+    });
+  }
+  return out; }"""
+
+
+@pytest.mark.parametrize("width", PHONES)
+def test_a_runbooks_commands_do_not_break_at_their_hyphens_on_a_phone(chromium, base, width):
+    """Found on a phone: a runbook's inline commands broke at their hyphens, "kubectl --" on one line and
+    "namespace" on the next (the real KB's pattern pages: 53 such breaks at 320 px, 40 at 375). A word with a hyphen
+    moves to the next line whole, one wider than the line scrolls inside itself; the page does not scroll sideways,
+    and the commands' text (what a reader or the copy button copies) is unchanged."""
+    url, _ = base
+    with phone(chromium, width) as (pg, errors):
+        pg.goto(url + "/patterns/capacity/quota-hit.html")
+        pg.wait_for_load_state("load")
+        codes = pg.locator("ol.recur-runbook-steps > li code").all_text_contents()
+        assert codes == list(COMMANDS)
+        breaks = pg.evaluate(HYPHEN_BREAKS)
+        assert breaks == [], breaks
+        lines = pg.locator("ol.recur-runbook-steps > li code").evaluate_all(
+            "els => els.map(c => new Set([...c.getClientRects()].map(r => Math.round(r.top))).size)"
+        )
+        assert max(lines) > 1  # the commands still wrap, at their blanks
+        assert pg.evaluate("document.documentElement.scrollWidth") <= width
+        assert errors == []
