@@ -112,3 +112,19 @@ def test_a_runbooks_commands_do_not_break_at_their_hyphens_on_a_phone(chromium, 
         assert max(lines) > 1  # the commands still wrap, at their blanks
         assert pg.evaluate("document.documentElement.scrollWidth") <= width
         assert errors == []
+
+
+@pytest.mark.parametrize("width", PHONES)
+def test_the_charts_labels_are_at_least_12_px_on_a_phone(chromium, base, width):
+    """Found on a phone: the trends page's charts (640 units wide) were drawn 560 px wide, their ticks 8.75 px and
+    their legend 9.6 px high. On a phone they are drawn at 1.2 times their size, every label at least 12 px; the
+    chart's box scrolls sideways, the page does not."""
+    url, _ = base
+    with phone(chromium, width) as (pg, errors):
+        pg.goto(url + "/board/trends.html")
+        sizes = pg.evaluate("""() => [...document.querySelectorAll(".recur-chart-box svg.recur-chart text")]
+            .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)""")
+        assert len(sizes) >= 10, sizes
+        assert min(sizes) >= 12 - 1e-6, sorted(set(sizes))
+        assert pg.evaluate("document.documentElement.scrollWidth") <= width
+        assert errors == []
