@@ -128,3 +128,38 @@ def test_the_charts_labels_are_at_least_12_px_on_a_phone(chromium, base, width):
         assert min(sizes) >= 12 - 1e-6, sorted(set(sizes))
         assert pg.evaluate("document.documentElement.scrollWidth") <= width
         assert errors == []
+
+
+@pytest.mark.parametrize("width", PHONES)
+def test_the_describe_box_is_there_before_its_script_has_loaded(chromium, base, width):
+    """Found on a phone on a slow link: the describe box's space was empty (120 px of nothing) until
+    recur-suggest.js arrived, seconds after the page showed. The page is sent with the box (a text field, Suggest and
+    "Loading the describe box…"); what is typed into it meanwhile, and the focus, carry into the box the script
+    draws. The script is held here until the early box has been used."""
+    url, _ = base
+    with phone(chromium, width) as (pg, errors):
+        held: list = []
+
+        def script(u: str) -> bool:
+            return "recur-suggest.js" in u
+
+        pg.route(script, lambda route: held.append(route))
+        pg.goto(url + "/index.html", wait_until="commit")
+        pg.wait_for_function("performance.getEntriesByType('paint').some(e => e.name === 'first-contentful-paint')")
+        box = pg.locator("div.recur-suggest")
+        field = box.get_by_role("textbox", name="Describe what you see")
+        assert field.is_visible() and field.bounding_box()["height"] >= 80
+        assert box.get_by_role("button", name="Suggest").is_visible()
+        assert box.get_by_role("status").inner_text() == "Loading the describe box\u2026"
+        field.fill("checkout 502s after the deploy")
+        field.focus()
+        assert held  # the script has not run: what was used is the box the page came with
+        for route in held:
+            route.continue_()
+        pg.unroute(script)
+        pg.wait_for_selector("div.recur-suggest[data-ready]")
+        assert pg.locator(".recur-suggest__early").count() == 0
+        real = pg.locator("textarea.recur-suggest__input")
+        assert real.count() == 1 and real.input_value() == "checkout 502s after the deploy"
+        assert real.evaluate("t => t === document.activeElement")
+        assert errors == []

@@ -127,10 +127,28 @@ def describe_box(page: str, paths: bool = False) -> str:
     # out of the site search: the note is no answer to a search, and the box's results are drawn after it ran
     has = " data-paths" if paths else ""
     return (f'<div class="recur-suggest recur-suggest-home" data-api="/api" data-focus="load"{has} data-search-exclude>'
-            '<noscript>'
+            f"{EARLY_BOX}<noscript>"
+            # with JavaScript off the early box cannot answer: the note alone is shown
+            "<style>.recur-suggest__early { display: none; }</style>"
             '<p class="recur-suggest__nojs">The describe box did not start here: it needs JavaScript and the '
             f"site's scripts (<code>assets/recur-*.js</code>). Look the pattern up by {ways} instead.</p>"
             "</noscript></div>\n")
+
+
+# The box as the page arrives, before its scripts: on a slow link (Chromium's Slow 3G) the box's space was empty for
+# ~4.6 s until recur-suggest.js drew it (found on a phone). The same form, with the box's own classes, says it is
+# loading; what is typed into it meanwhile, and its focus, move into the box recur-suggest.js draws (Box.render).
+# Sent before then, it asks the page again with ?describe=, which the box answers once it has started.
+EARLY_BOX = (
+    '<form class="recur-suggest__form recur-suggest__early" method="get">'
+    '<label for="recur-q-early" class="recur-suggest__label">Describe what you see</label>'
+    '<textarea id="recur-q-early" name="describe" class="recur-suggest__input" rows="5" spellcheck="false" '
+    'placeholder="Describe what you see: \u201ccheckout 502s after the deploy, pods restarting\u201d, an alert name, '
+    'or paste a log line\u2026"></textarea>'
+    '<div class="recur-suggest__bar"><button type="submit" class="md-button md-button--primary recur-suggest__go">'
+    "Suggest</button></div>"
+    '<p class="recur-suggest__status" role="status">Loading the describe box\u2026</p></form>'
+)
 
 
 def suggest_page(site: Site) -> str:
