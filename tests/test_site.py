@@ -379,7 +379,8 @@ def test_home_and_suggest_carry_the_suggest_box(kb):
     )
     assert home.index(focused) < home.index("## Most recurring patterns")
     # seen once in 90 days is not recurring (issue 14): the home page falls back to all time, two or more
-    assert "(all time)" in home and "[Disk full on a host](patterns/capacity/disk-full.md) | 2 |" in home
+    row = '<a href="patterns/capacity/disk-full.html">Disk full on a host</a></td><td data-label="incidents">2</td>'
+    assert "(all time)" in home and row in home
     assert focused in out["suggest.md"]
     assert kb.paths and " data-paths" in home
     kb.paths.clear()  # no onboarding path: no paths page to point a newcomer to (its list is empty)
@@ -452,7 +453,7 @@ def test_pages_as_of_a_date_count_only_the_incidents_up_to_it_as_the_board_does(
     out = pages(kb, as_of=day, board=b)
     card = out["patterns/capacity/db-pool-exhausted.md"]
     assert "1 incident, last on 2026-03-02" in card and "2026-04-0" not in card
-    assert "db-pool-exhausted.md" not in out["index.md"].split("## Most recurring")[1].split("## Ways in")[0]
+    assert "db-pool-exhausted.html" not in out["index.md"].split("## Most recurring")[1].split("## Ways in")[0]
     assert "0 with no known pattern yet" in out["incidents/index.md"]
 
 
@@ -869,8 +870,8 @@ def test_the_home_pages_most_recurring_patterns_say_their_permanent_fix(tmp_path
     kb = load_kb(root)
     day = dt.date(2026, 3, 5)
     home = pages(kb, as_of=day, board=board(kb, day))["index.md"].split("## Most recurring")[1].split("## Ways")[0]
-    row = next(ln for ln in home.splitlines() if "db-pool-exhausted.md" in ln)
-    assert "| permanent fix |" in home and "open, team-db, due 2026-02-01, OVERDUE 32d" in row, home
+    row = next(ln for ln in home.splitlines() if "db-pool-exhausted.html" in ln)
+    assert "<th>permanent fix</th>" in home and "open, team-db, due 2026-02-01, OVERDUE 32d" in row, home
 
 
 def test_the_severity_framework_is_on_the_site_and_levels_are_named_where_keys_are_listed(tmp_path):
@@ -897,7 +898,7 @@ def test_the_severity_framework_is_on_the_site_and_levels_are_named_where_keys_a
     assert "Under [the severity framework](../patterns/by-severity.md#levels)" in board_md
     assert "## Severity levels" not in out["patterns/by-tag.md"]
     home = out["index.md"]
-    assert "| sev1 · Critical |" in home  # the latest incidents' severity
+    assert '<td data-label="severity">sev1 · Critical</td>' in home.split("## Latest incidents")[1]  # their severity
     # the incident list, a pattern's incidents table and the board's Needs triage showed the bare key
     assert '<td class="recur-inline">sev1 · Critical</td>' in out["incidents/index.md"]
     assert "<td>sev1 · Critical</td>" in out["patterns/capacity/disk-full.md"].split("## Incidents (")[1]

@@ -724,6 +724,10 @@
          them back, as leaving the box by Tab does (the text stays) */
       if (e.key === "Escape" && !e.isComposing) self.text.blur();
     });
+    /* the box the page was sent with (recur.site.generate.EARLY_BOX), shown while this script loaded: what was
+       typed into it and its focus carry over */
+    var early = this.node.querySelector(".recur-suggest__early textarea");
+    var typed = early ? early.value : "", hadFocus = !!early && document.activeElement === early;
     this.node.textContent = "";
     this.node.appendChild(form);
     this.node.appendChild(this.stale);
@@ -732,6 +736,8 @@
     this.hintDescribes(id + "-hint");
     var q = new URLSearchParams(window.location.search).get("describe");
     if (q) this.text.value = q;
+    else if (typed) this.text.value = typed;
+    if (hadFocus) this.text.focus({ preventScroll: true });
     this.fromUrl = !!(q && q.trim());  /* answered once the mode is known, a static one too */
   };
 

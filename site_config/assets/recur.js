@@ -354,7 +354,38 @@
   });
   window.addEventListener("load", scrollBoxes);
 
+  /* Inline code (a runbook's `kubectl --namespace payments get pods`) broke at its hyphens on a phone, "kubectl --"
+     on one line and "namespace" on the next (Chromium breaks a line after a hyphen; found at 320 and 375 px). Each
+     word of it that holds a hyphen becomes a span that recur.css keeps whole (an inline block): it moves to the next
+     line as one; one wider than its line scrolls inside itself. The text, and so what is copied, is unchanged. */
+  function keepCodeWordsWhole(root) {
+    var codes = root.querySelectorAll("article code");
+    for (var i = 0; i < codes.length; i++) {
+      var code = codes[i];
+      if (code.closest("pre") || code.dataset.recurWhole) continue;
+      code.dataset.recurWhole = "1";
+      var texts = [];
+      for (var n = code.firstChild; n; n = n.nextSibling) {
+        if (n.nodeType === 3 && n.nodeValue.indexOf("-") >= 0) texts.push(n);
+      }
+      texts.forEach(wholeWords);
+    }
+  }
+  function wholeWords(text) {
+    var frag = document.createDocumentFragment();
+    text.nodeValue.split(/(\s+)/).forEach(function (part) {
+      if (!part) return;
+      if (part.indexOf("-") < 0 || /\s/.test(part)) { frag.appendChild(document.createTextNode(part)); return; }
+      var word = document.createElement("span");
+      word.className = "recur-whole";
+      word.textContent = part;
+      frag.appendChild(word);
+    });
+    text.parentNode.replaceChild(frag, text);
+  }
+
   function setup() {
+    keepCodeWordsWhole(document);
     setupRunbooks(document); setupPaths(document); setupPathList(document); setupReadMarks(document); nameSearchDialog();
     scrollBoxes();  /* material has wrapped the tables by now (its own document$ subscriber runs first); load: again */
   }

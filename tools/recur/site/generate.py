@@ -34,7 +34,7 @@ from recur.site.context import (
     Site,
     incident_year,
 )
-from recur.site.md import alink, cell, front_matter, href, inline_md, mdlink, raw, table, unsearched
+from recur.site.md import alink, card_table, esc, front_matter, href, inline_md, mdlink, raw, title_html, unsearched
 from recur.util import resources, utf8
 from recur.util.errors import RecurError
 
@@ -67,10 +67,12 @@ def home_page(site: Site, file_search: bool = False) -> str:
     for r in recurring:
         p = site.kb.patterns.get(r["pattern"])
         if p is not None:  # its permanent fix beside it, as the report has it: is it being fixed, whose, when
-            rows.append([mdlink(page, p.relpath, p.title), str(r["count"]), cell(r["last"]), cell(site.sev_label(p.severity)),
-                         cell(p.category), cell(fix_cell(r, owner_names(b)))])
-    out.append(table(["pattern", "incidents", "last", "severity", "category", "permanent fix"], rows) or
-               "Nothing has recurred yet: no pattern has matched two or more incidents.\n")
+            rows.append([_title_link(page, p.relpath, p.title), esc(r["count"]), esc(r["last"]),
+                         esc(site.sev_label(p.severity)), esc(p.category), esc(fix_cell(r, owner_names(b)))])
+    # a card per row on a phone (md.card_table): at 320 px the six columns were 630 px wide, the severity, category
+    # and permanent fix off the screen behind the table's sideways scroll (found on a phone)
+    out.append(card_table(["pattern", "incidents", "last", "severity", "category", "permanent fix"], rows,
+                          "Nothing has recurred yet: no pattern has matched two or more incidents.\n"))
     out.append("## Ways in\n")
     out += [f"- {mdlink(page, PATTERNS, 'Patterns by category')} · {mdlink(page, BY_SERVICE, 'by service')} · "
             f"{mdlink(page, BY_TAG, 'by tag')} · {mdlink(page, BY_SEVERITY, 'by severity')} "
@@ -83,10 +85,15 @@ def home_page(site: Site, file_search: bool = False) -> str:
     recent = site.listed[-5:][::-1]
     if recent:
         out.append("## Latest incidents\n")
-        out.append(table(["date", "incident", "severity", "title"],
-                         [[i.date.isoformat(), mdlink(page, i.relpath, i.id), cell(site.sev_label(i.severity)), cell(i.title)]
-                          for i in recent]))
+        out.append(card_table(["date", "incident", "severity", "title"],  # 434 px at 320: cards too
+                              [[esc(i.date.isoformat()), _title_link(page, i.relpath, i.id), esc(site.sev_label(i.severity)),
+                                title_html(i.title)] for i in recent]))
     return unsearched("\n".join(out))  # the title and intro indexed, not the lists
+
+
+def _title_link(page: str, to: str, title) -> str:
+    """A link to a record's page in a raw table, its title as the record's page shows it (``title_html``)."""
+    return f'<a href="{href(page, to)}">{title_html(title)}</a>'
 
 
 # the home page's words without --file-search: opened from disk (file://) neither the box's list by words nor
@@ -120,10 +127,28 @@ def describe_box(page: str, paths: bool = False) -> str:
     # out of the site search: the note is no answer to a search, and the box's results are drawn after it ran
     has = " data-paths" if paths else ""
     return (f'<div class="recur-suggest recur-suggest-home" data-api="/api" data-focus="load"{has} data-search-exclude>'
-            '<noscript>'
+            f"{EARLY_BOX}<noscript>"
+            # with JavaScript off the early box cannot answer: the note alone is shown
+            "<style>.recur-suggest__early { display: none; }</style>"
             '<p class="recur-suggest__nojs">The describe box did not start here: it needs JavaScript and the '
             f"site's scripts (<code>assets/recur-*.js</code>). Look the pattern up by {ways} instead.</p>"
             "</noscript></div>\n")
+
+
+# The box as the page arrives, before its scripts: on a slow link (Chromium's Slow 3G) the box's space was empty for
+# ~4.6 s until recur-suggest.js drew it (found on a phone). The same form, with the box's own classes, says it is
+# loading; what is typed into it meanwhile, and its focus, move into the box recur-suggest.js draws (Box.render).
+# Sent before then, it asks the page again with ?describe=, which the box answers once it has started.
+EARLY_BOX = (
+    '<form class="recur-suggest__form recur-suggest__early" method="get">'
+    '<label for="recur-q-early" class="recur-suggest__label">Describe what you see</label>'
+    '<textarea id="recur-q-early" name="describe" class="recur-suggest__input" rows="5" spellcheck="false" '
+    'placeholder="Describe what you see: \u201ccheckout 502s after the deploy, pods restarting\u201d, an alert name, '
+    'or paste a log line\u2026"></textarea>'
+    '<div class="recur-suggest__bar"><button type="submit" class="md-button md-button--primary recur-suggest__go">'
+    "Suggest</button></div>"
+    '<p class="recur-suggest__status" role="status">Loading the describe box\u2026</p></form>'
+)
 
 
 def suggest_page(site: Site) -> str:

@@ -1,0 +1,165 @@
+"""The built site on a phone's screen (320 and 375 px, a touch screen, Chromium's mobile emulation): the home page's
+tables, a runbook's inline commands, the charts' labels and the describe box before its script has loaded."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from browser import page_errors
+from kbfactory import write_pattern
+from site_helpers import served_site, site_kb
+
+pytestmark = pytest.mark.browser
+
+PHONES = (320, 375)
+# a runbook's commands whose flags and words hold hyphens (they broke at them on a phone)
+COMMANDS = (
+    "kubectl --namespace payments-production get pods --field-selector=status.phase!=Running",
+    "aws autoscaling describe-scaling-activities --auto-scaling-group-name checkout-asg --max-items 5",
+    "gcloud compute operations list --filter=status=DONE --limit 5",
+)
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    """The site_kb, with a pattern whose runbook holds COMMANDS, built with `recur site` and served."""
+    tmp = tmp_path_factory.mktemp("phone-site")
+    kb = site_kb(tmp / "kb")
+    steps = tuple(f"On the cluster, run `{c}` and read what it says." for c in COMMANDS)
+    write_pattern(kb, "quota-hit", title="Cloud quota hit", runbook=steps, signals=("LimitExceeded",))
+    with served_site(kb, tmp / "out", "--strict", "-q") as served:
+        yield served
+
+
+@contextlib.contextmanager
+def phone(chromium, width: int, height: int = 640):
+    """A page of ``chromium`` as a phone shows it: ``width`` x ``height`` CSS px at 2 device px each, the mobile
+    viewport and a touch screen (CSS's (pointer: coarse)). Yields (page, its JavaScript errors)."""
+    pg = chromium.new_page()
+    cdp = pg.context.new_cdp_session(pg)
+    metrics = {"width": width, "height": height, "deviceScaleFactor": 2, "mobile": True}
+    cdp.send("Emulation.setDeviceMetricsOverride", metrics)
+    cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5})
+    errors = page_errors(pg)
+    try:
+        yield pg, errors
+    finally:
+        pg.close()
+
+
+@pytest.mark.parametrize("width", PHONES)
+def test_every_column_of_the_home_pages_tables_is_on_a_phones_screen(chromium, base, width):
+    """Found on a phone: at 320 px the home page's "Most recurring patterns" table was 630 px wide, its severity,
+    category and permanent fix off the screen (behind a sideways scroll of the table), and "Latest incidents" 434 px.
+    On a phone each row is a card (md.card_table) and every cell is within the screen; the page does not scroll."""
+    url, _ = base
+    with phone(chromium, width) as (pg, errors):
+        pg.goto(url + "/index.html")
+        cells = pg.evaluate("""() => [...document.querySelectorAll("article table tbody td")].map(td => {
+            const r = td.getBoundingClientRect();
+            return {left: r.left, right: r.right, text: td.innerText, table: td.closest("table").rows[0].innerText}; })""")
+        tables = {c["table"] for c in cells}
+        assert len(tables) == 2, tables  # the recurring patterns and the latest incidents
+        assert any("Disk full on a host" in c["text"] for c in cells), cells
+        for c in cells:
+            assert c["left"] >= 0 and c["right"] <= width, c
+        assert pg.evaluate("document.documentElement.scrollWidth") <= width
+        assert errors == []
+
+
+# each line break inside a piece of inline code next to a hyphen, with no blank on either side: "kubectl --|namespace"
+HYPHEN_BREAKS = """() => { const out = [];
+  for (const code of document.querySelectorAll("article code")) {
+    if (code.closest("pre")) continue;
+    const walk = document.createTreeWalker(code, NodeFilter.SHOW_TEXT), chars = [];
+    for (let t = walk.nextNode(); t; t = walk.nextNode()) {
+      for (let i = 0; i < t.nodeValue.length; i++) {
+        const r = document.createRange(); r.setStart(t, i); r.setEnd(t, i + 1);
+        const box = r.getClientRects()[0];
+        chars.push([t.nodeValue[i], box ? box.top : null]);
+      }
+    }
+    const s = chars.map(c => c[0]).join("");
+    let top = null;
+    chars.forEach(([ch, at], i) => {
+      if (at === null) return;
+      if (top !== null && at > top + 2 && ch !== " " && s[i - 1] !== " " && (ch === "-" || s[i - 1] === "-"))
+        out.push(s.slice(0, i) + " | " + s.slice(i));
+      top = at;
+    });
+  }
+  return out; }"""
+
+
+@pytest.mark.parametrize("width", PHONES)
+def test_a_runbooks_commands_do_not_break_at_their_hyphens_on_a_phone(chromium, base, width):
+    """Found on a phone: a runbook's inline commands broke at their hyphens, "kubectl --" on one line and
+    "namespace" on the next (the real KB's pattern pages: 53 such breaks at 320 px, 40 at 375). A word with a hyphen
+    moves to the next line whole, one wider than the line scrolls inside itself; the page does not scroll sideways,
+    and the commands' text (what a reader or the copy button copies) is unchanged."""
+    url, _ = base
+    with phone(chromium, width) as (pg, errors):
+        pg.goto(url + "/patterns/capacity/quota-hit.html")
+        pg.wait_for_load_state("load")
+        codes = pg.locator("ol.recur-runbook-steps > li code").all_text_contents()
+        assert codes == list(COMMANDS)
+        breaks = pg.evaluate(HYPHEN_BREAKS)
+        assert breaks == [], breaks
+        lines = pg.locator("ol.recur-runbook-steps > li code").evaluate_all(
+            "els => els.map(c => new Set([...c.getClientRects()].map(r => Math.round(r.top))).size)"
+        )
+        assert max(lines) > 1  # the commands still wrap, at their blanks
+        assert pg.evaluate("document.documentElement.scrollWidth") <= width
+        assert errors == []
+
+
+@pytest.mark.parametrize("width", PHONES)
+def test_the_charts_labels_are_at_least_12_px_on_a_phone(chromium, base, width):
+    """Found on a phone: the trends page's charts (640 units wide) were drawn 560 px wide, their ticks 8.75 px and
+    their legend 9.6 px high. On a phone they are drawn at 1.2 times their size, every label at least 12 px; the
+    chart's box scrolls sideways, the page does not."""
+    url, _ = base
+    with phone(chromium, width) as (pg, errors):
+        pg.goto(url + "/board/trends.html")
+        sizes = pg.evaluate("""() => [...document.querySelectorAll(".recur-chart-box svg.recur-chart text")]
+            .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)""")
+        assert len(sizes) >= 10, sizes
+        assert min(sizes) >= 12 - 1e-6, sorted(set(sizes))
+        assert pg.evaluate("document.documentElement.scrollWidth") <= width
+        assert errors == []
+
+
+@pytest.mark.parametrize("width", PHONES)
+def test_the_describe_box_is_there_before_its_script_has_loaded(chromium, base, width):
+    """Found on a phone on a slow link: the describe box's space was empty (120 px of nothing) until
+    recur-suggest.js arrived, seconds after the page showed. The page is sent with the box (a text field, Suggest and
+    "Loading the describe box…"); what is typed into it meanwhile, and the focus, carry into the box the script
+    draws. The script is held here until the early box has been used."""
+    url, _ = base
+    with phone(chromium, width) as (pg, errors):
+        held: list = []
+
+        def script(u: str) -> bool:
+            return "recur-suggest.js" in u
+
+        pg.route(script, lambda route: held.append(route))
+        pg.goto(url + "/index.html", wait_until="commit")
+        pg.wait_for_function("performance.getEntriesByType('paint').some(e => e.name === 'first-contentful-paint')")
+        box = pg.locator("div.recur-suggest")
+        field = box.get_by_role("textbox", name="Describe what you see")
+        assert field.is_visible() and field.bounding_box()["height"] >= 80
+        assert box.get_by_role("button", name="Suggest").is_visible()
+        assert box.get_by_role("status").inner_text() == "Loading the describe box\u2026"
+        field.fill("checkout 502s after the deploy")
+        field.focus()
+        assert held  # the script has not run: what was used is the box the page came with
+        for route in held:
+            route.continue_()
+        pg.unroute(script)
+        pg.wait_for_selector("div.recur-suggest[data-ready]")
+        assert pg.locator(".recur-suggest__early").count() == 0
+        real = pg.locator("textarea.recur-suggest__input")
+        assert real.count() == 1 and real.input_value() == "checkout 502s after the deploy"
+        assert real.evaluate("t => t === document.activeElement")
+        assert errors == []
