@@ -69,13 +69,7 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
         lambda: open_engine(kb_dir, index_dir, model),
         retry_when=lambda: index_files_signature(index_dir),  # as serve: any file of it, not the manifest only
     )
-    if site_url is None:  # found: a team that set mkdocs.yml's site_url got links on /mcp, none on stdio
-        from recur.kb.site_record import built_site_url
-
-        site_url = built_site_url(repository_site(kb_dir, site_dir))
-        pages = f", pages at {site_url} (the built site's)" if site_url else ""
-    else:
-        pages = f", pages at {site_url}"
+    site_url, pages = _pages(kb_dir, site_url, site_dir)
     stderr, stopped, stopping = _whole_lines(), [], threading.Event()  # stopping: set by run_stdio on a signal
     try:  # from here: severity_keys or build_server raising left stderr wrapped and the engine's thread running
         holder.start()
@@ -107,6 +101,17 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
         sys.stderr = stderr
     if stopped:
         _end_by(signal.SIGTERM)
+
+
+def _pages(kb_dir, site_url, site_dir):
+    """The URL answers link pages at, and how the start line says it."""
+    if site_url is not None:
+        return site_url, f", pages at {site_url}"
+    # found: a team that set mkdocs.yml's site_url got links on /mcp, none on stdio
+    from recur.kb.site_record import built_site_url
+
+    site_url = built_site_url(repository_site(kb_dir, site_dir))
+    return site_url, (f", pages at {site_url} (the built site's)" if site_url else "")
 
 
 def _whole_lines():
