@@ -261,10 +261,7 @@ class Alert(BaseModel):
         Grafana's contact points send: Grafana notifies no pending alert, so "pending" is no status a payload
         carries either. Any other was read as firing: a hand-written "resovled" was searched and answered as a
         firing alert (found in review); it is refused, naming the alert."""
-        if isinstance(v, str) and v.strip().lower() not in ALERT_STATUSES:
-            raise ValueError(
-                f'must be "firing" or "resolved" (what Alertmanager and Grafana send), not {json.dumps(v)}'
-            )
+        _check_status(v)
         if isinstance(v, dict):
             state = v.get("state")
             if state in API_STATES:
@@ -277,6 +274,12 @@ class Alert(BaseModel):
 
 
 API_STATES = ("active", "suppressed", "unprocessed")  # an /api/v2/alerts alert's status.state: all firing
+
+
+def _check_status(v) -> None:
+    """A status string is "firing" or "resolved", in any letter case: an alert's and its group's alike."""
+    if isinstance(v, str) and v.strip().lower() not in ALERT_STATUSES:
+        raise ValueError(f'must be "firing" or "resolved" (what Alertmanager and Grafana send), not {json.dumps(v)}')
 
 
 WEBHOOK_VERSIONS = {"4": "alertmanager", "1": "grafana"}  # Grafana's webhook contact point sends version "1"
@@ -304,6 +307,14 @@ class AlertmanagerIn(BaseModel):
     truncatedAlerts: Annotated[StrictInt, Field(ge=0), BeforeValidator(_whole)] | None = Field(
         None, description="Alerts of the group Alertmanager left out (its max_alerts); reported, never searched."
     )
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _group_status(cls, v):
+        """The group's status, by the alerts' rule: a misspelt "resovled" was taken and said back in the
+        answer's status, where the same word on an alert was a 422 (found in review)."""
+        _check_status(v)
+        return v
 
     @field_validator("alerts", mode="before")
     @classmethod
