@@ -26,7 +26,7 @@ from recur import config
 from recur.retrieval.alerts import ALERT_STATUSES, alert_note, datasource_problem, heartbeat
 from recur.retrieval.patterns import given_pattern_id
 from recur.retrieval.query import MAX_PASTE_CHARS, MAX_QUERY_CHARS
-from recur.util.text import INVISIBLE, ONLY_INVISIBLE, PICTOGRAPHS, has_text
+from recur.util.text import INVISIBLE, ONLY_INVISIBLE, PICTOGRAPHS, ecma_any_but, has_text
 from recur.util.utf8 import clean
 
 # A JSON string may hold a lone surrogate ("\udcff"): it can be neither searched nor encoded in
@@ -45,8 +45,10 @@ MAX_VOTER = 200  # characters of a vote's voter id: an opaque token the client k
 # matches anywhere in the string), as ``_text`` checks; a blank one is a 422. What shows nothing is spelled
 # out (recur.util.text.INVISIBLE): a JSON Schema ``\S`` (ECMA-262) counts U+001C-U+001F and U+0085 as text
 # and U+FEFF as space, where Python does the opposite. Terminal escape sequences alone ("\x1b[0m") are
-# refused too, which no pattern says: the schema's is the rule per character.
-NOT_BLANK = {"pattern": f"[^{INVISIBLE}{PICTOGRAPHS}]"}  # emoji alone are no text either (has_text)
+# refused too, which no pattern says: the schema's is the rule per character. Written for ECMA-262 with no
+# flags (ecma_any_but): the class as Python writes it needed JavaScript's ``u`` flag, and a validator that
+# compiles it flagless (Node: "Range out of order in character class") could not read the schema at all.
+NOT_BLANK = {"pattern": ecma_any_but(f"{INVISIBLE}{PICTOGRAPHS}")}  # emoji alone are no text either (has_text)
 MAX_ALERTS = 100  # alerts answered from one webhook call; the rest are reported as skipped
 # Alerts read from one webhook call, counted before any is parsed. Each costs ~10 µs and ~800 bytes to
 # parse: 4 MiB of empty alerts ({}) was 1.4 million of them, 13 s of the event loop and 1.2 GB. A real
