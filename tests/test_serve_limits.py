@@ -16,7 +16,7 @@ from contextlib import contextmanager
 import httpx
 import pytest
 from kbfactory import small_kb
-from serve_util import alert_payload, fake_app, metric, running
+from serve_util import MCP_ACCEPT, MCP_INIT, alert_payload, fake_app, metric, running
 
 from recur.retrieval.engine import Engine
 from recur.serve import create_app
@@ -912,13 +912,7 @@ def test_one_mcp_client_cannot_take_every_mcp_place_from_the_others(tmp_path):
     assert codes == [200] * 4
 
 
-MCP_HEADERS = {"content-type": "application/json", "accept": "application/json, text/event-stream"}
-MCP_INIT = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {"protocolVersion": "2025-03-26", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
-}
+MCP_HEADERS = {"content-type": "application/json", **MCP_ACCEPT}
 
 
 def padded(body: dict, size: int) -> bytes:
