@@ -25,6 +25,7 @@ from recur.serve.guard import (
     Answering,
     BodyGuard,
     ClientGone,
+    Compressed,
     ConcurrencyLimit,
     HeadAsGet,
     StopAnswer,
@@ -268,7 +269,7 @@ def _routes(app, settings: Settings, *, slack: dict, mcp: dict) -> None:
 def _middleware(app, *, max_body: int, pools: tuple[int, int, int], body_timeout: float) -> None:
     """Outermost last: security headers on everything, then metrics and the access log (they see
     every status, 503s included), then the Host and Origin check (these three: create_app adds them
-    after this), then the answer to a request cut short by a stop, then the token
+    after this), then the answer to a request cut short by a stop, then HEAD as GET, then gzip (guard.Compressed), then the token
     (a route that needs it is refused before its body is read), then the body guard (a client still sending its body holds no slot; the bodies held at once are
     bounded to what ``max_concurrent`` of the largest could hold), then the concurrency bound (``pools``:
     ``max_concurrent``, the webhooks' share of it, and one client's searches of /api/suggest)."""
@@ -300,6 +301,8 @@ def _middleware(app, *, max_body: int, pools: tuple[int, int, int], body_timeout
         hints=TOO_LARGE_HINTS,  # what to send instead of a body over the limit
     )
     app.add_middleware(TokenFirst, settings=app.state.settings, fastapi_app=app)  # before any body is read
+    # inside HeadAsGet: a HEAD's head is the GET's, compressed; outside every answer the app makes, errors too
+    app.add_middleware(Compressed)
     app.add_middleware(HeadAsGet)
     app.state.answering = Answering()  # read by the stop's log line (server.quiet_shutdown_cancel)
     app.add_middleware(StopAnswer, answering=app.state.answering)
