@@ -290,7 +290,12 @@ def prefix_proxy(upstream: str, prefix: str):
             headers += [("X-Forwarded-For", self.client_address[0]), ("X-Forwarded-Proto", "http")]
             url = upstream + self.path[len(prefix) :]
             r = client.request(self.command, url, headers=headers, content=body or None)
-            kept = [(k, v) for k, v in r.headers.multi_items() if k.lower() not in hop | {"content-length"}]
+            # r.content is decoded: sent on without the Content-Encoding it had (gzip, recur serve's to a browser)
+            kept = [
+                (k, v)
+                for k, v in r.headers.multi_items()
+                if k.lower() not in hop | {"content-length", "content-encoding"}
+            ]
             self._reply(r.status_code, kept, r.content)
 
         def _reply(self, status: int, headers: list, body: bytes):

@@ -747,7 +747,7 @@ def test_http_mcp_goes_through_the_app_middleware(served):
     the API's 413 before the MCP SDK reads it, as a JSON-RPC error (the API's code in its data)."""
     r = httpx.post(
         served["base"] + "/mcp",
-        content=b"{" + b" " * (70 * 1024) + b"}",
+        content=b"{" + b" " * (130 * 1024) + b"}",
         headers={"Content-Type": "application/json", "Accept": "application/json, text/event-stream"},
     )
     body = r.json()
@@ -762,7 +762,7 @@ def test_the_sdk_client_gets_an_over_limit_call_as_a_json_rpc_error_naming_the_l
 
     async def work(client):
         try:
-            await client.call_tool("suggest_patterns", {"text": "No space left on device " * 3000})
+            await client.call_tool("suggest_patterns", {"text": "No space left on device " * 6000})
             refused = None
         except MCPError as exc:
             refused = exc.error
@@ -774,7 +774,7 @@ def test_the_sdk_client_gets_an_over_limit_call_as_a_json_rpc_error_naming_the_l
     # the counts grouped, and what an assistant can do with a long text (it cannot pipe the log through `recur
     # suggest -`, which the terminal is told: found in an MCP integrator's review)
     assert refused.message.endswith(
-        "; the limit is 65,536 bytes; for a long text to search, send the error lines, or the last 200 lines of "
+        "; the limit is 131,072 bytes; for a long text to search, send the error lines, or the last 200 lines of "
         "the log, in a new call"
     ), refused.message
     assert not after[0] and after[1]["results"][0]["id"] == "disk-full"
@@ -889,7 +889,7 @@ def test_http_mcp_needs_the_token_with_scope_all_and_slack_does_not(tmp_path):
         assert wrong.status_code == 401
         for path in ("/mcp", "/mcp/"):  # refused at the door: no token, no body read (was the body guard's 413)
             big = httpx.post(
-                base + path, content=b"{" + b" " * (70 * 1024) + b"}", headers={"Content-Type": "application/json"}
+                base + path, content=b"{" + b" " * (130 * 1024) + b"}", headers={"Content-Type": "application/json"}
             )
             assert big.status_code == 401 and big.json()["error"]["data"]["code"] == "unauthorized", (path, big.text)
         api = httpx.get(base + "/api/patterns")  # the API's own routes keep the API's shape
@@ -1603,7 +1603,7 @@ from dataclasses import replace
 from recur import config
 from recur.retrieval import patterns, query
 
-config.SETTINGS["max_body_kib"] = replace(config.SETTINGS["max_body_kib"], default=96)
+config.SETTINGS["max_body_kib"] = replace(config.SETTINGS["max_body_kib"], default=196)
 query.MAX_QUERY_CHARS, patterns.MAX_INCIDENTS = 12_345, 77
 from mcp import Client
 
@@ -1629,7 +1629,7 @@ def test_tool_arguments_say_the_limits_the_server_applies():
     assert res.returncode == 0, res.stderr
     props = json.loads(res.stdout)
     text = props["suggest_patterns"]["text"]["description"]
-    assert "up to 12,345 characters" in text and "96 KiB unless set" in text, text
+    assert "up to 12,345 characters" in text and "196 KiB unless set larger" in text, text
     limit = props["past_incidents"]["limit"]
     assert limit["maximum"] == 77 and "(1 to 77)" in limit["description"], limit
 

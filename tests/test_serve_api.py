@@ -877,7 +877,7 @@ def test_concurrent_queries_are_answered_like_one_at_a_time(served):
 def test_site_discovery_file_names_the_api(served):
     """The static build ships assets/recur-api.json with {"api": null}; the server overrides it."""
     r = httpx.get(served["base"] + "/assets/recur-api.json")
-    assert r.status_code == 200 and r.json() == {"api": "/api", "max_body": 64 * 1024, "feedback": True}
+    assert r.status_code == 200 and r.json() == {"api": "/api", "max_body": 128 * 1024, "feedback": True}
     shipped = json.loads((ROOT / "site_config" / "assets" / "recur-api.json").read_text())
     assert shipped["api"] is None
 

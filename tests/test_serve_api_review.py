@@ -259,3 +259,24 @@ def test_a_pasted_alerts_status_is_read_as_the_webhook_reads_it(served, status):
     assert "searched alert 'HostDiskFull' by" in note and "resolved (none" not in note, note
     unread = f"its status '{status}' is neither firing nor resolved: read as firing"
     assert (unread in note) == (status == "resovled"), note
+
+
+@pytest.mark.parametrize("status", ["resovled", "pending", "", "FIRED"])
+def test_an_unknown_group_status_is_refused_as_an_alerts_is(served, status):
+    """Found in review: the group's top-level status was taken whatever it said ("resovled" said back in the
+    answer's status), where the same word on an alert was a 422."""
+    payload = alert_payload({"labels": {"alertname": "HostDiskFull"}})
+    payload["status"] = status
+    message = refused(
+        httpx.post(served["bare"] + "/api/alertmanager", json=payload, timeout=30), 422, "invalid_request"
+    )
+    assert message.startswith('status: must be "firing" or "resolved"'), message
+    assert json.dumps(status) in message, message
+
+
+@pytest.mark.parametrize("status", ["firing", "resolved", "Resolved", " firing "])
+def test_the_group_statuses_alertmanager_and_grafana_send_are_read(served, status):
+    payload = alert_payload({"labels": {"alertname": "HostDiskFull"}})
+    payload["status"] = status
+    r = httpx.post(served["bare"] + "/api/alertmanager", json=payload, timeout=30)
+    assert r.status_code == 200 and r.json()["status"] == status, r.text

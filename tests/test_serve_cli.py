@@ -757,9 +757,12 @@ def test_service_limits_come_from_the_environment_too(kb_dir, tmp_path):
         wait_healthy(base)
         auth = {"Authorization": "Bearer " + "t" * 20}
         assert httpx.post(base + "/api/suggest", json={"text": "ENOSPC"}).status_code == 401  # scope: all
-        # /mcp's limit is --max-body-kib's (/api/suggest's is at least 128 KiB: a 20,000-character text, escaped)
-        big = httpx.post(base + "/mcp", json={"text": "x" * 2000}, headers=auth)
+        # a route with no limit of its own has --max-body-kib's (/api/suggest's and /mcp's are at least 128 KiB: a
+        # 20,000-character text, escaped)
+        big = httpx.post(base + "/api/patterns", content=b"x" * 2000, headers=auth)
         assert big.status_code == 413 and "limit is 1,024 bytes" in big.text, big.text
+        big = httpx.post(base + "/mcp", content=b" " * 132_000, headers={**auth, "content-type": "application/json"})
+        assert big.status_code == 413 and "limit is 131,072 bytes" in big.text, big.text
     bad = {**os.environ, "RECUR_MAX_CONCURRENT": "lots"}
     r = recur_run(["serve", "--kb", str(kb_dir)], env=bad)
     assert r.returncode == 2 and "Invalid value for '--max-concurrent'" in r.stderr, r.stderr

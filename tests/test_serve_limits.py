@@ -16,7 +16,7 @@ from contextlib import contextmanager
 import httpx
 import pytest
 from kbfactory import small_kb
-from serve_util import alert_payload, metric, running
+from serve_util import MCP_ACCEPT, MCP_INIT, alert_payload, fake_app, metric, running
 
 from recur.retrieval.engine import Engine
 from recur.serve import create_app
@@ -910,3 +910,45 @@ def test_one_mcp_client_cannot_take_every_mcp_place_from_the_others(tmp_path):
         [t.join(60) for t in held]
         assert httpx.post(base + "/mcp", headers=greedy, json=ping, timeout=30).status_code == 200
     assert codes == [200] * 4
+
+
+MCP_HEADERS = {"content-type": "application/json", **MCP_ACCEPT}
+
+
+def padded(body: dict, size: int) -> bytes:
+    """``body`` as JSON, white space after it up to ``size`` bytes: a valid body of exactly that size."""
+    raw = json.dumps(body).encode()
+    return raw + b" " * (size - len(raw))
+
+
+def assert_limit_enforced(base: str, limit: int) -> None:
+    """A body of exactly ``limit`` bytes is read, on /api/suggest (where the site's box sends) and /mcp; one
+    byte more is the 413 that names that limit."""
+    asks = {
+        "/api/suggest": ({"text": "No space left on device"}, {"content-type": "application/json"}),
+        "/mcp": (MCP_INIT, MCP_HEADERS),
+    }
+    for path, (body, headers) in asks.items():
+        r = httpx.post(base + path, content=padded(body, limit), headers=headers, timeout=60)
+        assert r.status_code == 200, (path, r.status_code, r.text[:300])
+        r = httpx.post(base + path, content=padded(body, limit + 1), headers=headers, timeout=60)
+        assert r.status_code == 413, (path, r.status_code, r.text[:300])
+        said = r.json()["error"]["message"]
+        assert f"the limit is {limit:,} bytes" in said, (path, said)
+
+
+@pytest.mark.parametrize("max_body_kib", [None, 32, 256])
+def test_the_published_body_limit_is_the_one_enforced(tmp_path, max_body_kib):
+    """Found in review: /api/suggest took 128 KiB, but /assets/recur-api.json (what the site's box cuts a paste
+    to) said --max-body-kib's 64 KiB, and /mcp held an assistant's text to 64 KiB: one limit now
+    (config.TEXT_MAX_BODY_KIB, or --max-body-kib when larger), read here from the served file, then enforced;
+    /docs says it too."""
+    from recur.serve.deps import TEXT_MAX_BODY
+
+    kw = {} if max_body_kib is None else {"max_body": max_body_kib * 1024}
+    with running(fake_app(small_kb(tmp_path / "kb"), tmp_path, **kw)) as url:
+        published = httpx.get(url + "/assets/recur-api.json").json()["max_body"]
+        assert_limit_enforced(url, published)
+        assert published == max(TEXT_MAX_BODY, (max_body_kib or 0) * 1024)
+        described = httpx.get(url + "/openapi.json").json()["info"]["description"]
+        assert f"{published // 1024} KiB for /api/suggest, /api/feedback and /mcp" in described, described

@@ -221,7 +221,7 @@ def test_a_too_large_mcp_body_says_what_to_do_with_or_without_the_trailing_slash
     """Found in the change's re-read: the hint was looked up by the exact path "/mcp"; "/mcp/" is the same endpoint
     (some MCP clients are configured with the slash) and got the bare limit."""
     call = {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "suggest_patterns"}}
-    call["params"]["arguments"] = {"text": "10:00:00 ERROR checkout upstream reset\n" * 3000}
+    call["params"]["arguments"] = {"text": "10:00:00 ERROR checkout upstream reset\n" * 4000}
     headers = {"Accept": "application/json, text/event-stream"}
     said = [httpx.post(base + path, json=call, headers=headers, timeout=30).text for path in ("/mcp", "/mcp/")]
     assert all("; for a long text to search, send the error lines" in s for s in said), said

@@ -15,6 +15,11 @@ from pathlib import Path
 
 STATE_DIR = Path(".recur")  # the working state of a KB checkout: index, tuned model, feedback
 MODEL_DIR = STATE_DIR / "model"  # where `recur tune` puts the KB's tuned model (its active model)
+# recur serve's request body limit, at least, of the routes that take a person's text: /api/suggest, /api/feedback
+# and /mcp (--max-body-kib raises it, never lowers it). 20,000 characters as \uXXXX escapes, 6 bytes each, and the
+# keys around them. The one number the server enforces, /docs and the site's assets/recur-api.json say, and the
+# MCP tools' schema: /mcp was held to --max-body-kib's 64 KiB and recur-api.json said 64 KiB while /api/suggest took 128.
+TEXT_MAX_BODY_KIB = 128
 MAX_TOP = 50  # the most results one question may ask for: suggest --top, a --queries line, the API, MCP
 # the most `recur import` reads of a postmortem file: inline images (data: URIs) and a MIME file's other
 # parts are taken out before the record's own limit (1 MiB, recur check's) applies to the text
@@ -108,8 +113,8 @@ SETTINGS: dict[str, Setting] = {
     "max_body_kib": Setting(
         "RECUR_MAX_BODY_KIB",
         64,
-        # /api/suggest's and /api/feedback's: at least serve.deps.TEXT_MAX_BODY, 20,000 characters as \uXXXX escapes
-        "recur serve's request body limit for the API, in KiB (/api/suggest and /api/feedback: at least 128 KiB)",
+        "recur serve's request body limit for the API, in KiB "
+        f"(/api/suggest, /api/feedback and /mcp: at least {TEXT_MAX_BODY_KIB} KiB)",
     ),
     "threads": Setting("RECUR_THREADS", 1, "threads for recur serve's query encoder (0: one per CPU core)"),
     "token_scope": Setting("RECUR_TOKEN_SCOPE", "write", "what recur serve's token guards: write (feedback) | all"),

@@ -25,6 +25,7 @@ from recur.serve.guard import (
     Answering,
     BodyGuard,
     ClientGone,
+    Compressed,
     ConcurrencyLimit,
     HeadAsGet,
     StopAnswer,
@@ -35,7 +36,9 @@ from recur.serve.guard import (
 from recur.serve.runtime import EngineHolder
 
 JSON_PATHS = frozenset({"/api/suggest", "/api/alertmanager", "/api/feedback"})
-TEXT_PATHS = frozenset({"/api/suggest", "/api/feedback"})  # a text to search or vote on: deps.TEXT_MAX_BODY
+# a text to search or vote on, or an MCP tool's call (suggest_patterns' text, record_incident's description): each
+# with deps.TEXT_MAX_BODY, at least. /mcp was held to --max-body-kib's 64 KiB, half of /api/suggest's for one text
+TEXT_PATHS = frozenset({"/api/suggest", "/api/feedback", "/mcp", "/mcp/"})
 SLACK_PATHS = frozenset({"/api/slack/commands", "/api/slack/interactions"})  # signed forms, read as sent
 # the routes that search, and so wait for an inference slot: their own --max-concurrent pool (guard.ConcurrencyLimit)
 SEARCH_PATHS = frozenset({"/api/suggest"}) | SLACK_PATHS
@@ -108,7 +111,9 @@ def create_app(
     app.state.holder, app.state.settings = holder, settings
     app.state.metrics = Metrics(holder, settings)
     app.state.feedback_limiter = RateLimiter(feedback_per_minute)
-    app.state.max_body, app.state.site_url = max_body, site_url  # paste cut (recur-api.json); runbook_url pages
+    # the limit of /api/suggest, where the site's box sends (recur-api.json: the box cuts a paste to it; it said
+    # --max-body-kib, 64 KiB, where /api/suggest took 128); runbook_url pages
+    app.state.max_body, app.state.site_url = _limits(max_body)[0], site_url
     app.state.stopping = Stopping()  # told by the protocol when uvicorn begins a stop (server.config)
     install_error_handlers(app, BODY_HINTS, BODY_TAKES)  # what a route takes, with a refusal of its body
     slack = {"signing_secret": slack_signing_secret, "site_url": site_url}
@@ -198,14 +203,14 @@ def _fastapi(lifespan, max_body: int):
         description="Suggestions of known failure patterns for what a responder sees. Every error is "
         '`{"error": {"code", "message"}}`, with a 4xx status, or 501 (a transfer coding other than chunked) or 503 '
         "(not ready yet, overloaded, stopping, the feedback file not writable); request bodies are limited to "
-        f"{max_body // 1024} KiB ({text // 1024} KiB for /api/suggest and /api/feedback, a text "
+        f"{max_body // 1024} KiB ({text // 1024} KiB for /api/suggest, /api/feedback and /mcp, a text "
         f"of 20,000 characters however JSON escapes it; {ALERTMANAGER_MAX_BODY // 1024} KiB for /api/alertmanager, "
         f"{slack // 1024} KiB for /api/slack/*).",
     )
 
 
 def _limits(max_body: int) -> tuple[int, int]:
-    """(the body limit of /api/suggest and /api/feedback, that of the Slack routes) under --max-body-kib
+    """(the body limit of /api/suggest, /api/feedback and /mcp, that of the Slack routes) under --max-body-kib
     ``max_body``: each its own floor or ``max_body`` when larger. One rule for what the middleware enforces
     (_middleware) and what /docs says (_fastapi), which computed it apart."""
     from recur.serve.slack import MAX_BODY as SLACK_MAX_BODY
@@ -264,7 +269,7 @@ def _routes(app, settings: Settings, *, slack: dict, mcp: dict) -> None:
 def _middleware(app, *, max_body: int, pools: tuple[int, int, int], body_timeout: float) -> None:
     """Outermost last: security headers on everything, then metrics and the access log (they see
     every status, 503s included), then the Host and Origin check (these three: create_app adds them
-    after this), then the answer to a request cut short by a stop, then the token
+    after this), then the answer to a request cut short by a stop, then HEAD as GET, then gzip (guard.Compressed), then the token
     (a route that needs it is refused before its body is read), then the body guard (a client still sending its body holds no slot; the bodies held at once are
     bounded to what ``max_concurrent`` of the largest could hold), then the concurrency bound (``pools``:
     ``max_concurrent``, the webhooks' share of it, and one client's searches of /api/suggest)."""
@@ -296,6 +301,8 @@ def _middleware(app, *, max_body: int, pools: tuple[int, int, int], body_timeout
         hints=TOO_LARGE_HINTS,  # what to send instead of a body over the limit
     )
     app.add_middleware(TokenFirst, settings=app.state.settings, fastapi_app=app)  # before any body is read
+    # inside HeadAsGet: a HEAD's head is the GET's, compressed; outside every answer the app makes, errors too
+    app.add_middleware(Compressed)
     app.add_middleware(HeadAsGet)
     app.state.answering = Answering()  # read by the stop's log line (server.quiet_shutdown_cancel)
     app.add_middleware(StopAnswer, answering=app.state.answering)

@@ -26,7 +26,7 @@ from recur import config
 from recur.retrieval.alerts import ALERT_STATUSES, alert_note, datasource_problem, heartbeat
 from recur.retrieval.patterns import given_pattern_id
 from recur.retrieval.query import MAX_PASTE_CHARS, MAX_QUERY_CHARS
-from recur.util.text import INVISIBLE, ONLY_INVISIBLE, PICTOGRAPHS, has_text
+from recur.util.text import INVISIBLE, ONLY_INVISIBLE, PICTOGRAPHS, ecma_any_but, has_text
 from recur.util.utf8 import clean
 
 # A JSON string may hold a lone surrogate ("\udcff"): it can be neither searched nor encoded in
@@ -45,8 +45,10 @@ MAX_VOTER = 200  # characters of a vote's voter id: an opaque token the client k
 # matches anywhere in the string), as ``_text`` checks; a blank one is a 422. What shows nothing is spelled
 # out (recur.util.text.INVISIBLE): a JSON Schema ``\S`` (ECMA-262) counts U+001C-U+001F and U+0085 as text
 # and U+FEFF as space, where Python does the opposite. Terminal escape sequences alone ("\x1b[0m") are
-# refused too, which no pattern says: the schema's is the rule per character.
-NOT_BLANK = {"pattern": f"[^{INVISIBLE}{PICTOGRAPHS}]"}  # emoji alone are no text either (has_text)
+# refused too, which no pattern says: the schema's is the rule per character. Written for ECMA-262 with no
+# flags (ecma_any_but): the class as Python writes it needed JavaScript's ``u`` flag, and a validator that
+# compiles it flagless (Node: "Range out of order in character class") could not read the schema at all.
+NOT_BLANK = {"pattern": ecma_any_but(f"{INVISIBLE}{PICTOGRAPHS}")}  # emoji alone are no text either (has_text)
 MAX_ALERTS = 100  # alerts answered from one webhook call; the rest are reported as skipped
 # Alerts read from one webhook call, counted before any is parsed. Each costs ~10 µs and ~800 bytes to
 # parse: 4 MiB of empty alerts ({}) was 1.4 million of them, 13 s of the event loop and 1.2 GB. A real
@@ -174,7 +176,7 @@ class PasteIn(SuggestIn):
     site's box condense it (retrieval.query.prepare; the answer's query_note says what was left out). Both
     refused a text over MAX_TEXT ("text is 30000 characters; the limit is 20000", found in review), where the
     other surfaces a person pastes into shorten it. ``POST /api/suggest`` keeps its limit: its callers are
-    programs (the site's box condenses before it sends), and its body limit (64 KiB) is the bound there."""
+    programs (the site's box condenses before it sends), and its body limit (deps.TEXT_MAX_BODY) is the bound there."""
 
     @field_validator("text")
     @classmethod
@@ -261,10 +263,7 @@ class Alert(BaseModel):
         Grafana's contact points send: Grafana notifies no pending alert, so "pending" is no status a payload
         carries either. Any other was read as firing: a hand-written "resovled" was searched and answered as a
         firing alert (found in review); it is refused, naming the alert."""
-        if isinstance(v, str) and v.strip().lower() not in ALERT_STATUSES:
-            raise ValueError(
-                f'must be "firing" or "resolved" (what Alertmanager and Grafana send), not {json.dumps(v)}'
-            )
+        _check_status(v)
         if isinstance(v, dict):
             state = v.get("state")
             if state in API_STATES:
@@ -277,6 +276,12 @@ class Alert(BaseModel):
 
 
 API_STATES = ("active", "suppressed", "unprocessed")  # an /api/v2/alerts alert's status.state: all firing
+
+
+def _check_status(v) -> None:
+    """A status string is "firing" or "resolved", in any letter case: an alert's and its group's alike."""
+    if isinstance(v, str) and v.strip().lower() not in ALERT_STATUSES:
+        raise ValueError(f'must be "firing" or "resolved" (what Alertmanager and Grafana send), not {json.dumps(v)}')
 
 
 WEBHOOK_VERSIONS = {"4": "alertmanager", "1": "grafana"}  # Grafana's webhook contact point sends version "1"
@@ -304,6 +309,14 @@ class AlertmanagerIn(BaseModel):
     truncatedAlerts: Annotated[StrictInt, Field(ge=0), BeforeValidator(_whole)] | None = Field(
         None, description="Alerts of the group Alertmanager left out (its max_alerts); reported, never searched."
     )
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _group_status(cls, v):
+        """The group's status, by the alerts' rule: a misspelt "resovled" was taken and said back in the
+        answer's status, where the same word on an alert was a 422 (found in review)."""
+        _check_status(v)
+        return v
 
     @field_validator("alerts", mode="before")
     @classmethod

@@ -61,7 +61,7 @@ ACTIONS = {"recur_useful": True, "recur_not_useful": False}
 MAX_SECTION = 3000  # Slack's limit on a section's text
 MAX_VALUE_QUERY = 1500  # characters of the query kept in a button's value (Slack: 2,000 per value)
 MAX_VALUE = 2000  # Slack's limit on a button's value, which slack_sdk enforces by refusing the blocks
-# The body limit of both routes (the API's is 64 KiB). A button press on a reply posted in the channel
+# The body limit of both routes (the API's is 64 KiB, 128 KiB for a text). A button press on a reply posted in the channel
 # carries the whole message back: six buttons' values and up to ten sections, JSON-escaped inside a
 # JSON payload and then form-encoded (a quote: 12 bytes; a CJK character: 9), so a reply to a long
 # paste is well over 64 KiB. 1 MiB holds the largest reply answer_reply can make.

@@ -96,12 +96,13 @@ def strip_ansi(text: str) -> str:
     return _ANSI.sub("", text) if "\x1b" in text else text
 
 
-# What shows nothing, as a class of a regular expression that Python's re and ECMA-262 (a published JSON
-# Schema ``pattern``) read alike: white space (every character str.isspace() takes), the control characters
+# What shows nothing, as a class of a regular expression that Python's re and ECMA-262 with the ``u`` flag read
+# alike: white space (every character str.isspace() takes), the control characters
 # (Cc) and Unicode's default-ignorable code points (DerivedCoreProperties.txt: the zero-width space U+200B,
 # the joiners, U+FEFF, direction marks, variation selectors, the tags). A text of these alone has nothing to
 # search: "\u200b" was searched, and answered "no known pattern" with the closest patterns. The characters
-# above U+FFFF are written as themselves, which both read (the escapes for them differ).
+# above U+FFFF are written as themselves (the escapes for them differ), which ECMA-262 reads as meant only with
+# the ``u`` flag: JSON Schema's pattern is written from this class by ecma_any_but.
 INVISIBLE = (
     r"\x00-\x20\x7f-\xa0\xad\u034f\u061c\u115f\u1160\u1680\u17b4\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f"
     r"\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
@@ -867,3 +868,78 @@ def typo_distance(a: str, b: str, most: int) -> int:
             return most + 1
         before, row = row, cur
     return row[-1]
+
+
+# A character class's body as Python's re writes it here (INVISIBLE, PICTOGRAPHS): an escape (\xHH, \uHHHH,
+# \UHHHHHHHH, or a character escaped), or a character as itself; two joined by "-" a range.
+_CLASS_ITEM = re.compile(r"\\x([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})|\\(.)|(.)", re.S)
+_SURROGATES = (0xD800, 0xDFFF)
+
+
+def _class_ranges(body: str) -> list[tuple[int, int]]:
+    """The code points of the class ``body`` (no "^", no nested class), as sorted, merged (first, last) ranges."""
+    points = [int(h, 16) if (h := m[1] or m[2] or m[3]) else ord(m[4] or m[5]) for m in _CLASS_ITEM.finditer(body)]
+    items = [m[0] for m in _CLASS_ITEM.finditer(body)]
+    ranges, i = [], 0
+    while i < len(points):
+        if i + 2 < len(points) and items[i + 1] == "-":
+            ranges.append((points[i], points[i + 2]))
+            i += 3
+        else:
+            ranges.append((points[i], points[i]))
+            i += 1
+    merged: list[tuple[int, int]] = []
+    for lo, hi in sorted(ranges):
+        if merged and lo <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def _u(c: int) -> str:
+    return f"\\u{c:04X}"
+
+
+def _span(lo: int, hi: int) -> str:
+    return _u(lo) if lo == hi else f"{_u(lo)}-{_u(hi)}"
+
+
+def _pairs(lo: int, hi: int) -> list[str]:
+    """The code points ``lo``..``hi`` (all past U+FFFF) as UTF-16 surrogate pairs: a high half and its low halves."""
+    out = []
+    while lo <= hi:
+        high, low = 0xD800 + ((lo - 0x10000) >> 10), 0xDC00 + ((lo - 0x10000) & 0x3FF)
+        if low == 0xDC00 and hi - lo >= 0x3FF:  # whole high halves: one alternative for all of them
+            n = (hi - lo + 1) >> 10
+            out.append(f"[{_span(high, high + n - 1)}][\\uDC00-\\uDFFF]")
+            lo += n << 10
+        else:
+            last = min(hi, lo + (0xDFFF - low))
+            out.append(f"{_u(high)}[{_span(low, low + last - lo)}]")
+            lo = last + 1
+    return out
+
+
+def ecma_any_but(body: str) -> str:
+    """A regular expression that finds a character outside the class ``body`` (Python's form, INVISIBLE's), as
+    ECMA-262 reads it with no flags: what JSON Schema's ``pattern`` is (validators compile it flagless; a
+    browser's ``new RegExp(p)``). There a string is UTF-16 code units, so a character past U+FFFF is a surrogate
+    pair: the class with U+1BCA0-U+1BCA3 written as themselves had a range from a low half to a high half, which
+    Node refused ("Range out of order in character class") and which only the ``u`` flag reads as meant.
+    Here the class's complement is spelled out in code units: the characters up to U+FFFF, the pairs of those
+    past it, and a lone surrogate (a character too, as a code point reads). One more alternative, a code
+    point past U+FFFF (``[^\\x00-\\uFFFF]``), matches no code unit, so means nothing to ECMA-262; Python's re
+    (the jsonschema package) reads characters as code points, and there it keeps every text past U+FFFF a
+    text rather than none: a validator errs on the side of sending."""
+    excluded = _class_ranges(body) + [_SURROGATES]
+    allowed, start = [], 0
+    for lo, hi in sorted(excluded):
+        if lo > start:
+            allowed.append((start, lo - 1))
+        start = max(start, hi + 1)
+    allowed.append((start, 0x10FFFF))
+    bmp = "".join(_span(lo, min(hi, 0xFFFF)) for lo, hi in allowed if lo <= 0xFFFF)
+    astral = [p for lo, hi in allowed if hi > 0xFFFF for p in _pairs(max(lo, 0x10000), hi)]
+    lone = [r"[\uD800-\uDBFF](?![\uDC00-\uDFFF])", r"(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]"]
+    return "|".join([f"[{bmp}]", *astral, *lone, r"[^\x00-\uFFFF]"])

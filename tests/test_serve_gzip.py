@@ -1,0 +1,137 @@
+"""Compressed answers (guard.Compressed, Starlette's GZipMiddleware): the site's files and the JSON answers gzipped for
+a client that accepts it, never /mcp's event streams; errors keep their one shape; a site file's repeated request is
+still a 304. Against a real uvicorn server (fake:64 encoder), the MCP SDK's own client on /mcp."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import socket
+
+import httpx
+import pytest
+from kbfactory import small_kb
+from serve_util import MCP_ACCEPT, MCP_INIT, fake_app, run_async, running, stub_site
+
+GZ = {"accept-encoding": "gzip"}
+GZIP_MIN_BYTES = 1024  # guard.GZIP_MIN_BYTES: a literal, so that this file runs on code before it too
+PLAIN = {"accept-encoding": "identity"}  # httpx asks for gzip unless told
+PAGE = (
+    "<html><body>" + "".join(f"<p>Disk full on node {i}: No space left on device</p>" for i in range(200)) + "</body>"
+)
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    root = tmp_path_factory.mktemp("gzip")
+    site = stub_site(root)
+    (site / "patterns").mkdir()
+    (site / "patterns" / "index.html").write_text(PAGE)
+    with running(fake_app(small_kb(root / "kb"), root, site_dir=site, host="127.0.0.1")) as url:
+        yield url
+
+
+def fetch(base: str, path: str, headers: dict, method: str = "GET", body=None) -> tuple[httpx.Response, bytes]:
+    """(the answer, its body's bytes as sent)."""
+    with httpx.Client(timeout=60) as client, client.stream(method, base + path, headers=headers, json=body) as r:
+        return r, b"".join(r.iter_raw())
+
+
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("GET", "/patterns/", None),
+        ("GET", "/openapi.json", None),
+        ("POST", "/api/suggest", {"text": "No space left on device", "top": 5}),
+    ],
+)
+def test_a_large_answer_is_gzipped_for_a_client_that_accepts_it(base, method, path, body):
+    """Found in an operator's review: every page, the search index and the JSON answers went uncompressed."""
+    plain, sent_plain = fetch(base, path, PLAIN, method, body)
+    zipped, sent_zipped = fetch(base, path, GZ, method, body)
+    assert plain.status_code == zipped.status_code == 200
+    assert "content-encoding" not in plain.headers and len(sent_plain) >= GZIP_MIN_BYTES
+    assert zipped.headers["content-encoding"] == "gzip" and "accept-encoding" in zipped.headers["vary"].lower()
+    assert gzip.decompress(sent_zipped) == sent_plain and len(sent_zipped) < len(sent_plain) / 2
+    assert zipped.headers["content-type"] == plain.headers["content-type"]
+    assert zipped.headers["x-content-type-options"] == "nosniff"  # the security headers are put on outside it
+
+
+def test_a_small_answer_is_sent_as_it_is(base):
+    r, sent = fetch(base, "/healthz", GZ)
+    assert r.status_code == 200 and len(sent) < GZIP_MIN_BYTES
+    assert "content-encoding" not in r.headers and json.loads(sent)["status"] in ("ok", "degraded")
+
+
+@pytest.mark.parametrize(
+    "method, path, body, status, code",
+    [
+        ("GET", "/api/nothing-here", None, 404, "not_found"),
+        ("POST", "/api/suggest", {"text": "x" * 200_000}, 413, "body_too_large"),
+        ("POST", "/api/suggest", {"text": ""}, 422, "invalid_request"),
+        ("POST", "/api/alertmanager", [{"labels": {"alertname": f"A{i}" * 40}} for i in range(30)], 422, None),
+    ],
+)
+def test_error_answers_keep_their_one_shape_through_gzip(base, method, path, body, status, code):
+    """Each error is {"error": {"code", "message"}} in JSON whatever the client accepts, compressed or not."""
+    r = httpx.request(method, base + path, json=body, headers=GZ, timeout=60)
+    assert r.status_code == status and r.headers["content-type"].startswith("application/json"), r.text[:300]
+    got = r.json()  # httpx decodes what was gzipped
+    assert set(got) == {"error"} and set(got["error"]) == {"code", "message"}, got
+    assert code is None or got["error"]["code"] == code, got
+
+
+def test_a_site_files_repeated_request_is_a_304_through_gzip(base):
+    """A browser sends back the ETag (or the Last-Modified) it was given: the compressed answer's ETag is the
+    file's made weak (the bytes are not the file's, as nginx says it), and the 304 comes as before."""
+    plain, _ = fetch(base, "/patterns/", PLAIN)
+    zipped, _ = fetch(base, "/patterns/", GZ)
+    strong = plain.headers["etag"]
+    assert not strong.startswith("W/") and zipped.headers["etag"] == "W/" + strong
+    for etag in (zipped.headers["etag"], strong):
+        again = httpx.get(base + "/patterns/", headers={**GZ, "if-none-match": etag}, timeout=30)
+        assert again.status_code == 304 and again.content == b"", (etag, again.status_code)
+    since = {**GZ, "if-modified-since": zipped.headers["last-modified"]}
+    assert httpx.get(base + "/patterns/", headers=since, timeout=30).status_code == 304
+
+
+def test_a_head_says_what_the_get_sends_and_a_range_is_not_compressed(base):
+    head, sent = fetch(base, "/patterns/", GZ, method="HEAD")
+    assert head.status_code == 200 and head.headers["content-encoding"] == "gzip" and sent == b""
+    part, sent = fetch(base, "/patterns/", {**GZ, "range": "bytes=0-99"})
+    assert part.status_code == 206 and "content-encoding" not in part.headers and sent == PAGE.encode()[:100]
+
+
+def test_mcp_event_stream_is_answered_at_once_and_never_compressed(base):
+    """GET /mcp, a session's event stream, sends nothing until the server has something to say: its head must come
+    at once (a compressor that waits for a body to decide would hold it for ever), and every event as it is."""
+    sid = httpx.post(base + "/mcp", json=MCP_INIT, headers={**MCP_ACCEPT, **GZ}, timeout=30)
+    assert sid.status_code == 200 and "content-encoding" not in sid.headers, sid.headers
+    done = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+    session = {**MCP_ACCEPT, "mcp-session-id": sid.headers["mcp-session-id"], "mcp-protocol-version": "2025-06-18"}
+    httpx.post(base + "/mcp", json=done, headers=session, timeout=30)
+    host, port = base.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=30) as s:
+        lines = "".join(f"{k}: {v}\r\n" for k, v in {**session, "accept": "text/event-stream", **GZ}.items())
+        s.sendall(f"GET /mcp HTTP/1.1\r\nHost: {host}\r\n{lines}\r\n".encode())
+        head = s.recv(65536).decode("latin-1").lower()
+    assert head.startswith("http/1.1 200 ") and "content-type: text/event-stream" in head, head
+    assert "content-encoding" not in head, head
+
+
+def test_the_mcp_sdk_client_works_over_http_with_gzip_on(base):
+    """The SDK's client (httpx: it accepts gzip) lists and calls tools through the compressing server; a list of
+    every pattern is well over the minimum size."""
+    from mcp import Client
+
+    async def main():
+        async with Client(base + "/mcp", read_timeout_seconds=120) as client:
+            tools = {t.name for t in (await client.list_tools()).tools}
+            listed = await client.call_tool("list_patterns", {})
+            found = await client.call_tool("suggest_patterns", {"text": "No space left on device", "top": 3})
+            return tools, listed, found
+
+    tools, listed, found = run_async(main())
+    assert {"suggest_patterns", "list_patterns"} <= tools
+    assert not listed.is_error and listed.structured_content["total"] >= 3, listed
+    assert not found.is_error and found.structured_content["results"][0]["id"] == "disk-full", found
