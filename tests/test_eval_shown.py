@@ -77,3 +77,13 @@ def test_no_cases_json_has_the_new_keys_too(run, kb_dir):
     out = json.loads(run("eval", "--json").stdout)
     assert out["answerable"] == 0 and out["flagged"] == 0 and out["flagged_share"] is None
     assert out["confidence"] is None and out["flagged_cases"] == []
+
+
+def test_format_github_annotates_the_flagged_cases_when_max_flagged_fails(run, cases):
+    res = run("eval", "--cases", str(cases), *LAX, "--max-flagged", "0.4", "--format", "github")
+    assert res.exit_code == 1, res.output
+    assert "line=3" in res.stdout and "answered 'no known pattern', though disk-full is rank 2 (low confidence)" in (
+        res.stdout
+    ), res.stdout
+    quiet = run("eval", "--cases", str(cases), *LAX, "--format", "github")  # not asked: nothing annotated
+    assert quiet.exit_code == 0 and "no known pattern', though" not in quiet.stdout, quiet.stdout

@@ -958,8 +958,8 @@ def eval_cmd(
     results = run_cases(engine, cases)
     m = metrics(results)
     seen = shown(results, len(cases) - len(lost))
-    fails = _below(m, min_recall1, min_recall3, min_mrr) + _flagged_over(seen, max_flagged)
-    below = bool(fails)
+    below, flagged = _below(m, min_recall1, min_recall3, min_mrr), _flagged_over(seen, max_flagged)
+    fails = below + flagged
     comp = extra = None
     if baseline:
         comp, extra = _against_baseline(
@@ -974,7 +974,7 @@ def eval_cmd(
     if fmt == "github":
         from recur.cli.evalbase import github_problems
 
-        _annotate(github_problems(display_path(path), results, below, comp))
+        _annotate(github_problems(display_path(path), results, bool(below), comp, bool(flagged)))
     if fails:
         click.echo("FAILED: " + "; ".join(fails), err=True)
         sys.exit(1)
