@@ -96,7 +96,7 @@ def test_a_renamed_pattern_is_told_once_to_keep_a_retired_stub(tmp_path):
     lines = _lines(kb)
     advice = (
         "; if disk-full was renamed, keep disk-full.md as status: retired with superseded_by: volume-full, so links "
-        "and votes keep working (docs/kb-format.md#renaming-a-pattern)"
+        'and votes keep working ("Renaming a pattern" in the KB format reference: KB-FORMAT.md, or recur kb-format)'
     )
     said = [ln for ln in lines if advice in ln]
     assert said == [

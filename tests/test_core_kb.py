@@ -553,7 +553,7 @@ def test_each_copy_of_a_duplicate_incident_id_is_checked_at_its_own_file(kb_dir)
     line = text.splitlines().index("patterns: [db-pool-exhausted]") + 1
     # an incident names patterns that were: the first error naming it says how a rename keeps it (check.py)
     renamed = "; if no-such-id was renamed, keep no-such-id.md as status: retired with superseded_by: <its new id>"
-    renamed += ", so links and votes keep working (docs/kb-format.md#renaming-a-pattern)"
+    renamed += ', so links and votes keep working ("Renaming a pattern" in the KB format reference: KB-FORMAT.md, or recur kb-format)'
     assert ("incidents/2027/INC-2026-0001.md", line, "patterns[0]", NO_SUCH_ID + renamed, "error") in found
     assert not [p for p in found if p[0] == "incidents/2026/INC-2026-0001.md" and p[2].startswith("patterns")]
     assert [p[0] for p in found if p[2] == "id"] == [

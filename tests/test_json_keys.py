@@ -277,6 +277,8 @@ def test_suggest_json_keys_keep_their_order_with_meant_last(kb_dir, tmp_path):
 
 # `recur eval --json`'s keys, as they were; with --baseline one more, its object's keys as docs/cli.md lists them
 EVAL_KEYS = ["cases", "recall@1", "recall@3", "recall@5", "mrr", "model", "failed", "misses", "unsearchable"]
+# what responders are shown for the cases, added after (found adopting: the ranks read 1.000, 4 of 11 flagged)
+EVAL_KEYS += ["answerable", "flagged", "flagged_share", "confidence", "flagged_cases"]
 EVAL_BASELINE_KEYS = ["kb", "index", "compared", "left_out", "tolerance", "base", "now", "moved_down", "failed"]
 MOVED_KEYS = ["line", "query", "expect", "before", "after", "left_top3"]
 

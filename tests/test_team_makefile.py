@@ -252,6 +252,33 @@ def test_make_install_installs_a_wheel_rebuilt_under_the_same_name_again(indexes
     assert installed_says() == "build 2"
 
 
+def test_make_install_says_to_run_make_constraints_after_a_new_wheel(indexes, made_venv, tmp_path):
+    """Found by a team upgrading its committed wheel: after naming the new wheel in requirements.txt, `make install`
+    installed it with constraints.txt still saying "installed with recur <the old version>" (a dependency the new
+    version added pinned nowhere, KB-FORMAT.md the old version's) and said nothing. It says to run make constraints
+    when the recur installed is not the version constraints.txt was written for; not when it is."""
+    (main_url, _), (torch_url, _), _, _ = indexes
+    first = _wheel(tmp_path / "dist1", "recur", __version__, "recur_standin", [MODEL], script="recur")
+    repo = tmp_path / "team"
+    res = CliRunner().invoke(cli, ["init", str(repo), "--wheel", str(first)])
+    assert res.exit_code == 0, res.output
+    _with_venv(repo, made_venv)
+    proc, _ = _make(repo, main_url, f"TORCH_INDEX={torch_url}")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "make constraints" not in proc.stderr, proc.stderr  # the version constraints.txt was written for
+    newer = _wheel(tmp_path / "dist2", "recur", "99.0.0", "recur_standin", [MODEL], script="recur")
+    shutil.copyfile(newer, repo / "wheels" / newer.name)
+    (repo / "wheels" / first.name).unlink()
+    req = repo / "requirements.txt"
+    req.write_text(req.read_text().replace(first.name, newer.name))
+    proc, _ = _make(repo, main_url, f"TORCH_INDEX={torch_url}")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert (
+        f"make install: constraints.txt pins what recur {__version__} was installed with, and this is recur 99.0.0: "
+        "run make constraints" in proc.stderr
+    ), proc.stderr
+
+
 class _Proxy(http.server.BaseHTTPRequestHandler):
     """A forward proxy for plain HTTP (the request line holds the whole URL) to ``upstream``, its hosts
     reached through it alone: ``torch-index.invalid`` resolves nowhere. ``seen``: the URLs asked."""

@@ -103,6 +103,12 @@ SETTINGS: dict[str, Setting] = {
     "min_recall1": Setting("RECUR_MIN_RECALL1", 0.0, "recur eval fails below this recall@1"),
     "min_recall3": Setting("RECUR_MIN_RECALL3", 0.80, "recur eval fails below this recall@3"),
     "min_mrr": Setting("RECUR_MIN_MRR", 0.65, "recur eval fails below this MRR"),
+    "max_flagged": Setting(
+        "RECUR_MAX_FLAGGED",
+        None,
+        "recur eval fails when a larger share of its answerable cases is answered 'no known pattern' "
+        "with the pattern in the top 3; unset: not checked",
+    ),
     "token": Setting("RECUR_TOKEN", None, "bearer token recur serve requires (see --token-scope)"),
     "host": Setting("RECUR_HOST", "127.0.0.1", "address recur serve listens on"),
     "port": Setting("RECUR_PORT", 8000, "port recur serve listens on"),

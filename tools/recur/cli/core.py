@@ -967,6 +967,13 @@ def _jsonl_item(raw: bytes, where: str):
     "--min-mrr", **setting("min_mrr"), show_default=True, type=UNIT, help="Fail below this MRR (env RECUR_MIN_MRR)."
 )
 @click.option(
+    "--max-flagged",
+    **setting("max_flagged"),
+    type=UNIT,
+    help="Fail when more than this share of the answerable cases is answered 'no known pattern' with its "
+    "pattern in the top 3 (env RECUR_MAX_FLAGGED; default: not checked).",
+)
+@click.option(
     "--baseline",
     "baseline",
     type=click.Path(file_okay=False, exists=True),
@@ -1000,6 +1007,7 @@ def eval_cmd(
     min_recall1,
     min_recall3,
     min_mrr,
+    max_flagged,
     baseline,
     baseline_index,
     tolerance,
@@ -1010,13 +1018,15 @@ def eval_cmd(
     """Measure retrieval on the KB's own cases: recall@1, recall@3, MRR.
 
     A case is a hit at k when any one of its expect ids ranks in the top k (not all of them);
-    MRR takes the best-ranked one. Exits 1 below the thresholds, so a KB's CI catches a change
+    MRR takes the best-ranked one. It also says what responders are shown: how many cases are
+    answered "no known pattern" with their pattern in the top 3, and the right result's confidence
+    (high, medium, low). Exits 1 below the thresholds (and above --max-flagged), so a KB's CI catches a change
     that makes search worse; with --baseline also when it ranks the same cases worse than the
     baseline KB (a pull request's base) does.
     """
     from recur.kb.loader import display_path
     from recur.retrieval.engine import Engine
-    from recur.retrieval.evaluate import metrics, run_cases
+    from recur.retrieval.evaluate import metrics, run_cases, shown
     from recur.tuning.data import retune_advice
 
     _eval_usage(as_json, fmt, baseline, baseline_index, tolerance)
@@ -1028,17 +1038,16 @@ def eval_cmd(
     lost = _note_unsearchable(path, cases, set(engine.searcher.index.docs), engine.manifest)
     results = run_cases(engine, cases)
     m = metrics(results)
-    fails = _below(m, min_recall1, min_recall3, min_mrr)
-    below = bool(fails)
+    seen = shown(results, len(cases) - len(lost))
+    below, flagged = _below(m, min_recall1, min_recall3, min_mrr), _flagged_over(seen, max_flagged)
+    fails = below + flagged
     comp = extra = None
     if baseline:
         comp, extra = _against_baseline(
             kb_dir, index_dir, model, engine, cases, results, baseline, baseline_index, tolerance or 0.0
         )
         fails += comp.failed
-    _show_eval(
-        m, engine.manifest["model"], results, fails, as_json=as_json, verbose=verbose, unsearchable=lost, baseline=extra
-    )
+    _show_eval(m, engine.manifest["model"], results, fails, (as_json, verbose), lost, seen, extra)
     if comp is not None and not as_json:
         from recur.cli.evalbase import show_comparison
 
@@ -1046,7 +1055,7 @@ def eval_cmd(
     if fmt == "github":
         from recur.cli.evalbase import github_problems
 
-        _annotate(github_problems(display_path(path), results, below, comp))
+        _annotate(github_problems(display_path(path), results, bool(below), comp, bool(flagged)))
     if fails:
         click.echo("FAILED: " + "; ".join(fails), err=True)
         sys.exit(1)
@@ -1076,7 +1085,8 @@ def _no_cases(path: Path, as_json: bool) -> None:
     if as_json:
         # the keys of a measured run, so a script reads them either way: nothing measured is null
         empty = {"cases": 0, "recall@1": None, "recall@3": None, "recall@5": None, "mrr": None, "model": None}
-        click.echo(json.dumps({**empty, "failed": [], "misses": [], "unsearchable": []}, indent=1))
+        seen = {"answerable": 0, "flagged": 0, "flagged_share": None, "confidence": None, "flagged_cases": []}
+        click.echo(json.dumps({**empty, "failed": [], "misses": [], "unsearchable": [], **seen}, indent=1))
 
 
 def _below(m: dict, min_recall1: float, min_recall3: float, min_mrr: float) -> list[str]:
@@ -1089,6 +1099,17 @@ def _below(m: dict, min_recall1: float, min_recall3: float, min_mrr: float) -> l
     if m["mrr"] < min_mrr:
         fails.append(f"MRR {m['mrr']:.3f} < {min_mrr}")
     return fails
+
+
+def _flagged_over(seen: dict, max_flagged: float | None) -> list[str]:
+    """--max-flagged's failure, as FAILED says it (none when the flag is not given or nothing is answerable)."""
+    share = seen["flagged_share"]
+    if max_flagged is None or share is None or share <= max_flagged:
+        return []
+    return [
+        f"{seen['flagged']} of {seen['answerable']} answerable cases answered 'no known pattern' with their "
+        f"pattern in the top 3 ({share:.3f} > {max_flagged})"
+    ]
 
 
 def _annotate(problems: list) -> None:
@@ -1181,14 +1202,15 @@ def _show_eval(
     model_id: str,
     results: list,
     fails: list,
-    *,
-    as_json: bool,
-    verbose: bool,
+    how: tuple[bool, bool],
     unsearchable: list,
+    seen: dict,
     baseline: dict | None = None,
 ) -> None:
     """The metrics as JSON (with the misses, each with its line as -v gives it, and the cases that can only
-    miss), or as one line (and with --verbose each miss); ``model_id`` is the index's model, from its manifest."""
+    miss), or as one line (and with --verbose each miss); ``model_id`` is the index's model, from its manifest;
+    ``how``: (--json, --verbose); ``seen``: what responders are shown (evaluate.shown), after the metrics."""
+    as_json, verbose = how
     if as_json:
         click.echo(
             json.dumps(
@@ -1202,6 +1224,7 @@ def _show_eval(
                         if r.missed
                     ],
                     "unsearchable": unsearchable,
+                    **seen,
                     **({"baseline": baseline} if baseline is not None else {}),
                 },
                 indent=1,
@@ -1212,9 +1235,28 @@ def _show_eval(
             f"{m['cases']} cases · recall@1 {m['recall@1']:.3f} · recall@3 {m['recall@3']:.3f} · "
             f"recall@5 {m['recall@5']:.3f} · MRR {m['mrr']:.3f}  (model {model_id})"
         )
+        _show_shown(seen, results, verbose)
         if verbose:
             for r in results:
                 if r.missed:
                     click.echo(
                         f"  line {r.line}: rank {r.rank or '>10'} for {r.expect} — got {r.ranked[:3]}: {r.query[:80]}"
                     )
+
+
+def _show_shown(seen: dict, results: list, verbose: bool) -> None:
+    """The line under the metrics saying what responders are shown for the cases (the ranks alone read 1.000
+    while 4 of 11 cases were answered "no known pattern"), and with --verbose each case so answered."""
+    c = seen["confidence"]
+    click.echo(
+        f"Shown to responders: {seen['flagged']} of {plural(seen['answerable'], 'answerable case')} answered "
+        f"'no known pattern' with their pattern in the top 3 · the right result's confidence: "
+        f"{c['high']} high, {c['medium']} medium, {c['low']} low"
+    )
+    if verbose:
+        for r in results:
+            if r.flagged_in_top:
+                click.echo(
+                    f"  line {r.line}: 'no known pattern', though {r.ranked[r.rank - 1]} is rank {r.rank} "
+                    f"({r.confidence} confidence): {r.query[:80]}"
+                )

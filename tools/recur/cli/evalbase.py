@@ -139,12 +139,15 @@ def _rank(rank: int | None) -> str:
     return str(rank) if rank is not None else ">10"
 
 
-def github_problems(cases_path: str, results: list, thresholds_failed: bool, comp) -> list[Problem]:
+def github_problems(
+    cases_path: str, results: list, thresholds_failed: bool, comp, flagged_failed: bool = False
+) -> list[Problem]:
     """The annotations of `recur eval --format github`, at each case's line of the cases file: every case that
     moved down from the baseline, an error when the comparison failed (a warning within --tolerance), then
     every other miss (not in the top 3) when a threshold failed. The moved-down cases come first, as they are
     what the change did (GitHub annotates 10 of each level), and a case is annotated once: one that moved out
-    of the top 3 was annotated twice at its line, as moved down and as missed (found in review)."""
+    of the top 3 was annotated twice at its line, as moved down and as missed (found in review). When --max-flagged
+    failed, each case answered "no known pattern" with its pattern in the top 3 is annotated after them."""
     found = []
     if comp is not None:
         level = "error" if comp.failed else "warning"
@@ -165,4 +168,16 @@ def github_problems(cases_path: str, results: list, thresholds_failed: bool, com
                         f"missed the top 3: rank {_rank(r.rank)} for {', '.join(r.expect)} (got {got}): {r.query[:80]}",
                     )
                 )
+    if flagged_failed:
+        found += [
+            Problem(
+                cases_path,
+                r.line,
+                "eval",
+                f"answered 'no known pattern', though {r.ranked[r.rank - 1]} is rank {r.rank} ({r.confidence} "
+                f"confidence): {r.query[:80]}",
+            )
+            for r in results
+            if r.flagged_in_top and r.line not in moved
+        ]
     return found

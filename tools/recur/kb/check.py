@@ -548,7 +548,7 @@ def _with_rename_advice(kb: KB, problems: list[Problem]) -> list[Problem]:
 def _renamed_said(pid: str, new: str | None) -> str:
     return (
         f"if {pid} was renamed, keep {pid}.md as status: retired with superseded_by: {new or '<its new id>'}, so "
-        "links and votes keep working (docs/kb-format.md#renaming-a-pattern)"
+        'links and votes keep working ("Renaming a pattern" in the KB format reference: KB-FORMAT.md, or recur kb-format)'
     )
 
 

@@ -181,7 +181,26 @@ def format_reference(version: str) -> str:
         f"> The KB format reference of Recur {version}, from its installed package. `recur kb-format` prints the "
         f"installed Recur's; in a KB repository, `make constraints` writes it to {FORMAT_DOC} again after an upgrade."
     )
-    return f"{title}\n\n{note}\n{rest}"
+    return f"{title}\n\n{note}\n{_plain_doc_links(rest)}"
+
+
+# A Markdown code span or fence (left as written: its links are examples), or a link to another page of Recur's
+# docs/ ("[ranking](ranking.md#typos)"), which the copy has not: KB-FORMAT.md linked ranking.md (found adopting)
+_CODE_OR_DOC_LINK = re.compile(r"(`+).*?\1|\[([^\]\n]+)\]\(([\w-]+\.md)(?:#([\w-]+))?\)", re.S)
+
+
+def _plain_doc_links(text: str) -> str:
+    """``text`` with its links to Recur's other docs pages as plain text naming the page in Recur's source tree,
+    ``ranking, in Recur's docs/ranking.md, "How suggestions are ranked"``: the reference's own anchors (#...) and
+    the examples in code stay."""
+
+    def plain(m: re.Match) -> str:
+        if m.group(1):
+            return m.group(0)
+        section = f', "{m.group(4).replace("-", " ").capitalize()}"' if m.group(4) else ""
+        return f"{m.group(2)}, in Recur's docs/{m.group(3)}{section}"
+
+    return _CODE_OR_DOC_LINK.sub(plain, text)
 
 
 def constraints(version: str) -> str:

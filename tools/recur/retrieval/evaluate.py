@@ -6,7 +6,7 @@ MRR: mean over cases of 1/rank of the first expected pattern (0 if not in the to
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from recur.util.text import plural
 
@@ -19,6 +19,11 @@ class CaseResult:
     expect: list
     ranked: list  # pattern ids, best first
     line: int = 0
+    # what a responder is shown beside the ranks (run_cases): the answer's "no known pattern" verdict, and each
+    # ranked id's confidence (high | medium | low), in ``ranked``'s order; a 1.000 recall@1 hid 4 of 11 cases
+    # answered "no known pattern" with their pattern first, and 10 of 11 of low confidence (found adopting)
+    flagged: bool = False
+    confidences: list = field(default_factory=list)
 
     @property
     def rank(self) -> int | None:
@@ -32,6 +37,19 @@ class CaseResult:
         """Not in the top TOP: `recur eval`'s misses, --verbose's lines and --format github's annotations, one
         test (it was written out three times, `not r.rank or r.rank > 3`)."""
         return out_of_top(self.rank)
+
+    @property
+    def confidence(self) -> str | None:
+        """The confidence of the right result (the first expected id ranked) when it is in the top TOP, else None."""
+        rank = self.rank
+        if out_of_top(rank) or len(self.confidences) < rank:
+            return None
+        return self.confidences[rank - 1]
+
+    @property
+    def flagged_in_top(self) -> bool:
+        """Answered "no known pattern" while its pattern is in the top TOP: right, and shown as a guess."""
+        return self.flagged and not out_of_top(self.rank)
 
 
 def out_of_top(rank: int | None) -> bool:
@@ -58,12 +76,43 @@ def metrics(results: list[CaseResult]) -> dict:
 
 
 def run_cases(engine, cases, top: int = MRR_DEPTH) -> list[CaseResult]:
-    """Rank every case with the engine (batch-encoded)."""
-    lists = engine.ranked_many([c.query for c in cases], top=top)
+    """Ask every case as a responder does (engine.answer_many, batch-encoded: the same ranks as ranked_many),
+    keeping the answer's verdict and the results' confidence beside the ranks."""
+    answers = engine.answer_many([c.query for c in cases], top=top)
     return [
-        CaseResult(c.query, list(c.expect), [r["id"] for r in results], getattr(c, "line", 0))
-        for c, results in zip(cases, lists)
+        CaseResult(
+            c.query,
+            list(c.expect),
+            [r["id"] for r in a.results],
+            getattr(c, "line", 0),
+            a.no_known_pattern,
+            [r["confidence"] for r in a.results],
+        )
+        for c, a in zip(cases, answers)
     ]
+
+
+def shown(results: list[CaseResult], answerable: int) -> dict:
+    """What responders are shown for the cases, as `recur eval --json` gives it: ``answerable`` (cases with an
+    expected pattern in the index), ``flagged`` (of them, answered "no known pattern" while their pattern is in
+    the top TOP), ``flagged_share`` (flagged / answerable; None when none is answerable) and ``confidence``
+    (the right result's, counted over the cases with it in the top TOP), and the ``flagged_cases``."""
+    flagged = sum(1 for r in results if r.flagged_in_top)
+    counts = {"high": 0, "medium": 0, "low": 0}
+    for r in results:
+        if r.confidence in counts:
+            counts[r.confidence] += 1
+    return {
+        "answerable": answerable,
+        "flagged": flagged,
+        "flagged_share": round(flagged / answerable, 4) if answerable else None,
+        "confidence": counts,
+        "flagged_cases": [
+            {"line": r.line, "query": r.query, "expect": r.expect, "rank": r.rank, "confidence": r.confidence}
+            for r in results
+            if r.flagged_in_top
+        ],
+    }
 
 
 # A case below this rank is out of what a responder reads: `recur eval`'s misses and its recall@3 gate

@@ -35,7 +35,9 @@ class WhyEntry(BaseModel):
     text: str = Field(description="The text that matched (a signal as written, the link, the shared words).")
     score: float
     match: Literal["exact", "identifier", "words", "meaning", "link", "id"] = _sometimes(
-        "How it matched (docs/architecture.md, result object); the shared-words entry (`terms`) has none."
+        "How it matched: exact (a signal found whole in the text), identifier (one of a signal's identifiers found "
+        "in it), words (most of a signal's words found in it), meaning (a view close in meaning), link (an alert's "
+        "runbook link), id (the text names the pattern's id); the shared-words entry (`terms`) has none."
     )
     identifier: str = _sometimes("A signal matched by one of its identifiers: which one, as the signal writes it.")
     patterns: int = _sometimes("How many patterns list this signal, when more than one.")

@@ -345,7 +345,8 @@ def _say_removed(own_pages: Path | None, rel: str, before: str, after: str) -> N
         where = own_pages / rel if own_pages else Path(rel)
         tags = ", ".join(f"<{tag}>" + (f" ({n})" if n > 1 else "") for tag, n in sorted(removed.items()))
         log.warning(f"recur: {where}: the site removed {tags} from this page: it publishes no script, SVG, "
-                    "form or other HTML outside its allow-list (docs/site.md), raw or written by an extension")
+                    "form or other HTML outside its allow-list (the HTML Markdown writes), raw or written by an extension "
+                    "(for icons, pymdownx.emoji's to_png or Markdown images)")
 
 
 def _renamed_toc(items) -> None:

@@ -1,0 +1,89 @@
+"""`recur eval` says what responders are shown, not the ranks alone: a team's eval read recall@1 1.000 while
+4 of its 11 cases were answered "no known pattern" with the right pattern first, 10 of 11 of low confidence."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+# on the small KB (fake encoder): answered "no known pattern", every result low, disk-full 2nd
+VAGUE = "- query: something weird\n  expect: [disk-full]\n"
+CLEAR = '- query: "FATAL: sorry, too many clients already"\n  expect: [db-pool-exhausted]\n'
+LAX = ("--min-recall1", "0", "--min-recall3", "0", "--min-mrr", "0")
+
+
+@pytest.fixture
+def cases(tmp_path):
+    path = tmp_path / "cases.yml"
+    path.write_text(CLEAR + VAGUE)
+    return path
+
+
+def test_eval_says_how_many_right_answers_are_flagged_no_known_pattern(run, cases):
+    res = run("eval", "--cases", str(cases), *LAX, "-v")
+    assert res.exit_code == 0 and "recall@3 1.000" in res.stdout, res.output
+    assert (
+        "Shown to responders: 1 of 2 answerable cases answered 'no known pattern' with their pattern in the top 3"
+        in res.stdout
+    )
+    assert "the right result's confidence: 1 high, 0 medium, 1 low" in res.stdout
+    assert "  line 3: 'no known pattern', though disk-full is rank 2 (low confidence): something weird" in res.stdout
+
+
+def test_eval_json_adds_what_responders_are_shown(run, cases, tmp_path):
+    res = run("eval", "--cases", str(cases), *LAX, "--json")
+    out = json.loads(res.stdout)
+    assert res.exit_code == 0 and out["recall@3"] == 1.0, res.output
+    assert (out["answerable"], out["flagged"], out["flagged_share"]) == (2, 1, 0.5)
+    assert out["confidence"] == {"high": 1, "medium": 0, "low": 1}
+    assert out["flagged_cases"] == [
+        {"line": 3, "query": "something weird", "expect": ["disk-full"], "rank": 2, "confidence": "low"}
+    ]
+
+
+def test_a_case_that_can_only_miss_is_not_answerable(run, tmp_path):
+    path = tmp_path / "cases.yml"
+    path.write_text(CLEAR + VAGUE + "- query: deploy broke everything\n  expect: [old-retired]\n")
+    out = json.loads(run("eval", "--cases", str(path), *LAX, "--json").stdout)
+    assert (out["cases"], out["answerable"], out["flagged"], out["flagged_share"]) == (3, 2, 1, 0.5)
+
+
+def test_max_flagged_fails_eval_when_more_are_flagged(run, cases, monkeypatch):
+    over = run("eval", "--cases", str(cases), *LAX, "--max-flagged", "0.4")
+    assert over.exit_code == 1, over.output
+    assert (
+        "FAILED: 1 of 2 answerable cases answered 'no known pattern' with their pattern in the top 3 (0.500 > 0.4)"
+        in over.stderr
+    )
+    assert run("eval", "--cases", str(cases), *LAX, "--max-flagged", "0.5").exit_code == 0
+    assert run("eval", "--cases", str(cases), *LAX).exit_code == 0  # opt-in: not checked unless asked
+    out = json.loads(run("eval", "--cases", str(cases), *LAX, "--json", "--max-flagged", "0").stdout)
+    assert out["failed"] == [
+        "1 of 2 answerable cases answered 'no known pattern' with their pattern in the top 3 (0.500 > 0.0)"
+    ]
+    monkeypatch.setenv("RECUR_MAX_FLAGGED", "0.25")
+    assert run("eval", "--cases", str(cases), *LAX).exit_code == 1
+
+
+@pytest.mark.parametrize("value", ["nan", "-0.1", "1.5"])
+def test_max_flagged_is_a_share_from_0_to_1(run, value):
+    res = run("eval", "--max-flagged", value)
+    assert res.exit_code == 2 and "Invalid value for '--max-flagged'" in res.output, res.output
+
+
+def test_no_cases_json_has_the_new_keys_too(run, kb_dir):
+    (kb_dir / "eval/cases.yml").write_text("[]\n")
+    out = json.loads(run("eval", "--json").stdout)
+    assert out["answerable"] == 0 and out["flagged"] == 0 and out["flagged_share"] is None
+    assert out["confidence"] is None and out["flagged_cases"] == []
+
+
+def test_format_github_annotates_the_flagged_cases_when_max_flagged_fails(run, cases):
+    res = run("eval", "--cases", str(cases), *LAX, "--max-flagged", "0.4", "--format", "github")
+    assert res.exit_code == 1, res.output
+    assert "line=3" in res.stdout and "answered 'no known pattern', though disk-full is rank 2 (low confidence)" in (
+        res.stdout
+    ), res.stdout
+    quiet = run("eval", "--cases", str(cases), *LAX, "--format", "github")  # not asked: nothing annotated
+    assert quiet.exit_code == 0 and "no known pattern', though" not in quiet.stdout, quiet.stdout
