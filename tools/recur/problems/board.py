@@ -759,32 +759,11 @@ def _after_fix(patterns, incidents) -> list:
     return after_fix
 
 
-def fix_not_held(patterns, pattern_ids, day: dt.date, flags: str = "") -> list[dict]:
-    """Each of ``pattern_ids`` whose permanent fix is marked done (and not reopened) before ``day``, an incident's
-    date, by ``_after_fix``'s rule: {pattern, fix_done, tickets, said}, ``said`` the sentence `recur incident link`,
-    `recur incident new` and MCP's record_incident say when the incident is linked (``flags``: the run's --kb for
-    the command to copy). Found in a handoff review: such a link said nothing, and only the next weekly report said
-    the fix "did not hold"."""
-    out = []
-    for pid in dict.fromkeys(pattern_ids):
-        p = patterns.get(pid)
-        fix = p.fix if p is not None else None
-        if fix is None or fix.status != "done" or fix.done is None or not fix.done < day:
-            continue
-        tickets = [str(t) for t in fix.tickets or []]
-        named = f" ({', '.join(tickets)})" if tickets else ""
-        said = (
-            f"{pid}'s fix{named} was marked done {fix.done.isoformat()}: this incident is a recurrence after the fix; "
-            f"reopen it with `recur fix {flags}{pid} --status open`"
-        )
-        out.append({"pattern": pid, "fix_done": fix.done.isoformat(), "tickets": tickets, "said": said})
-    return out
-
-
-def incidents_after_done(incidents, pid: str, done: dt.date) -> list:
-    """The incidents linking ``pid`` dated after ``done`` (its fix's done day), oldest first: what `recur fix ID`
-    lists beside a fix marked done, as the report counts them (``_after_fix``)."""
-    return sorted((i for i in incidents if pid in i.patterns and done < i.date), key=lambda i: (i.date, i.id))
+def incidents_after_done(incidents, pid: str, done: dt.date, as_of: dt.date) -> list:
+    """The incidents linking ``pid`` dated after ``done`` (its fix's done day) and by ``as_of``, oldest first: what
+    `recur fix ID` lists beside a fix marked done, as the report of ``as_of`` counts them (``_after_fix``; one dated
+    later is not on the board yet, and `recur fix` listed it: found in a re-read)."""
+    return sorted((i for i in incidents if pid in i.patterns and done < i.date <= as_of), key=lambda i: (i.date, i.id))
 
 
 def _trends(patterns, incidents, as_of: dt.date, months: int, drafts: set = frozenset()) -> dict:
