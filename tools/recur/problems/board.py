@@ -115,6 +115,12 @@ def is_overdue(due, as_of: dt.date) -> bool:
     return _overdue(due, as_of)[0]
 
 
+def days_overdue(due, as_of: dt.date) -> int:
+    """How many days an item due ``due`` is overdue on ``as_of`` (0: not overdue), by the board's rule: `recur show
+    INC-…` says it of a review and follow-ups (it had its own copy of the comparison)."""
+    return _overdue(due, as_of)[1]
+
+
 def _month(d: dt.date) -> str:
     return f"{d.year:04d}-{d.month:02d}"
 
