@@ -796,21 +796,23 @@ def _trends(patterns, incidents, as_of: dt.date, months: int, drafts: set = froz
 
 
 def overdue_items(b: Board) -> list[str]:
-    """One line per overdue review, follow-up or permanent fix on a board (for ``--fail-on overdue``)."""
+    """One line per overdue review, follow-up or permanent fix on a board (for ``--fail-on overdue``), each owner
+    named as the report's rows name them (``owner_names``): "@lena-fischer" here, "Lena Fischer" there (a re-read)."""
+    named = owner_names(b)
     out = [
-        f"review of {r['incident']}{f' ({o})' if (o := r.get('owner')) else ''} overdue by "
+        f"review of {r['incident']}{f' ({named(o)})' if (o := r.get('owner')) else ''} overdue by "
         f"{plural(r['days_overdue'], 'day')}"
         for r in b["reviews"]
         if r["overdue"]
     ]
     # whose, as the report's tables say: a gate's message posted to a channel named the work, not who to ask
     out += [
-        f"follow-up {f['title']!r} of {f['incident']} ({f['owner'] or UNOWNED}) overdue by {plural(f['days_overdue'], 'day')}"
+        f"follow-up {f['title']!r} of {f['incident']} ({named(f['owner'])}) overdue by {plural(f['days_overdue'], 'day')}"
         for f in b["follow_ups"]
         if f["overdue"]
     ]
     out += [
-        f"permanent fix of {f['pattern']} ({f['owner'] or UNOWNED}) overdue by {plural(f['days_overdue'], 'day')}"
+        f"permanent fix of {f['pattern']} ({named(f['owner'])}) overdue by {plural(f['days_overdue'], 'day')}"
         for f in b["fixes"]
         if f["overdue"]
     ]
