@@ -93,14 +93,10 @@ from typing import TypedDict
 
 from recur.kb.records import owner_key, successors  # owner_key: in kb, where record_incident's retry check reads it
 from recur.kb.schema import OPEN_FIX
-from recur.util.dates import shift
+from recur.util.dates import iso_day, shift
 from recur.util.text import plural
 
 UNOWNED = "(unowned)"
-
-
-def _iso(d):
-    return d.isoformat() if d is not None else None
 
 
 def _overdue(due, as_of: dt.date) -> tuple[bool, int]:
@@ -225,7 +221,7 @@ def board(
         "dated_after": len(ahead),
     }
     return {
-        "as_of": _iso(as_of),
+        "as_of": iso_day(as_of),
         "counts": counts,
         "reviews": reviews,
         "follow_ups": follow_ups,
@@ -261,7 +257,7 @@ def _dated_after(ahead: list, as_of: dt.date) -> list:
         {
             "incident": i.id,
             "title": i.title,
-            "date": _iso(i.date),
+            "date": iso_day(i.date),
             "days_ahead": (i.date - as_of).days,
             "path": i.relpath,
         }
@@ -342,7 +338,7 @@ def _unknown(incidents, as_of: dt.date, drafts: set) -> list:
         {
             "incident": i.id,
             "title": i.title,
-            "date": _iso(i.date),
+            "date": iso_day(i.date),
             "severity": i.severity,
             "services": list(i.services),
             "age_days": _age(as_of, i.date),
@@ -361,7 +357,7 @@ def _triage(incidents) -> list:
         {
             "incident": i.id,
             "title": i.title,
-            "date": _iso(i.date),
+            "date": iso_day(i.date),
             "severity": i.severity,
             "fields": list(i.triage),
             "path": i.relpath,
@@ -380,7 +376,7 @@ def _flags(incidents, as_of: dt.date) -> list:
             "incident": i.id,
             "text": f.text,
             "note": f.note,
-            "date": _iso(i.date),
+            "date": iso_day(i.date),
             "age_days": _age(as_of, i.date),
             "severity": i.severity,
             "path": i.relpath,
@@ -404,10 +400,10 @@ def _reviews(incidents, as_of: dt.date) -> list:
             {
                 "incident": i.id,
                 "title": i.title,
-                "date": _iso(i.date),
+                "date": iso_day(i.date),
                 "severity": i.severity,
                 "level": r.level,
-                "due": _iso(r.due),
+                "due": iso_day(r.due),
                 "overdue": late,
                 "days_overdue": days,
                 "path": i.relpath,
@@ -430,7 +426,7 @@ def _follow_ups(incidents, as_of: dt.date) -> list:
                     "incident": i.id,
                     "title": f.title,
                     "owner": f.owner,
-                    "due": _iso(f.due),
+                    "due": iso_day(f.due),
                     "ticket": f.ticket,
                     "age_days": _age(as_of, i.date),
                     "overdue": late,
@@ -504,7 +500,7 @@ def _fixes(patterns, incidents, as_of: dt.date) -> list:
                 **{k: state[k] for k in ("status", "owner", "due", "overdue", "days_overdue")},
                 "tickets": list(p.fix.tickets),
                 "incidents": len(seen),
-                "last_incident": _iso(seen[-1].date) if seen else None,
+                "last_incident": iso_day(seen[-1].date) if seen else None,
                 "age_days": (as_of - min(starts)).days if starts else None,
                 "path": p.relpath,
             }
@@ -709,7 +705,7 @@ def recurring_row(patterns: dict, pid: str, count: int, last: dt.date, as_of: dt
         "title": p.title if p else pid,
         "category": p.category if p else None,
         "count": count,
-        "last": _iso(last),
+        "last": iso_day(last),
         "fix": fix_state(p, as_of) if p else None,
         "retired": bool(p and p.status == "retired"),
         "superseded_by": successors(patterns, pid) if p and p.status == "retired" else [],
@@ -728,8 +724,8 @@ def fix_state(p, as_of: dt.date) -> dict | None:
     return {
         "status": status,
         "owner": p.fix.owner or p.owner,
-        "due": _iso(p.fix.due),
-        "done": _iso(p.fix.done) if status == "done" else None,
+        "due": iso_day(p.fix.due),
+        "done": iso_day(p.fix.done) if status == "done" else None,
         "overdue": late,
         "days_overdue": days,
     }
@@ -754,8 +750,8 @@ def _after_fix(patterns, incidents) -> list:
                         "title": i.title,
                         "pattern": pid,
                         "pattern_title": p.title,
-                        "fix_done": _iso(p.fix.done),
-                        "incident_date": _iso(i.date),
+                        "fix_done": iso_day(p.fix.done),
+                        "incident_date": iso_day(i.date),
                         "days_after_fix": (i.date - p.fix.done).days,
                         "fix_owner": p.fix.owner or p.owner,
                         "path": i.relpath,  # the incident's, as every incident row's: a page to link
