@@ -78,3 +78,58 @@ def test_record_incident_says_it_too(done_fix, kb_dir, tmp_path, monkeypatch):
     )
     assert not err and out["recurrence_after_fix"][0]["pattern"] == "disk-full", text
     assert "Warning: disk-full's fix (PRB-087) was marked done 2026-03-05: this incident is a recurrence" in text, text
+
+
+POSTMORTEM = """\
+# Postmortem: Writes fail on the reports volume
+
+**Date:** 2026-03-09
+**Severity:** SEV-3
+
+## Summary
+
+The reports volume filled up again and writes failed for twenty minutes.
+
+## Root cause
+
+The cleanup job skipped a new export folder.
+"""
+
+
+def test_an_import_linking_a_fix_done_before_says_it_is_a_recurrence(done_fix, kb_dir, tmp_path):
+    """Found in a re-read: `recur import --pattern` of a postmortem dated after the fix's done day linked it and
+    said nothing, where `recur incident new` and `link` warn; its --json had no ``recurrence_after_fix``."""
+    from kbfactory import fake_model_flags
+
+    run = done_fix
+    pm = tmp_path / "pm.md"
+    pm.write_text(POSTMORTEM)
+    flags = (*fake_model_flags(kb_dir, tmp_path / "idx"), "--pattern", "disk-full")
+    dry = run("import", *flags, str(pm), "--dry-run", "--json")
+    assert dry.exit_code == 0, dry.output
+    assert json.loads(dry.stdout)["recurrence_after_fix"] == [
+        {"pattern": "disk-full", "fix_done": "2026-03-05", "tickets": ["PRB-087"], "said": SAID}
+    ]
+    assert f"warning: {SAID}" in dry.stderr.splitlines(), dry.stderr
+    made = run("import", *flags, str(pm))
+    assert made.exit_code == 0 and f"warning: {SAID}" in made.stderr.splitlines(), made.stderr
+    # imported before: nothing linked now, nothing said
+    again = run("import", *flags, str(pm), "--json")
+    assert "recurrence_after_fix" not in json.loads(again.stdout) and "recurrence" not in again.stderr, again.stderr
+
+
+def test_fix_lists_no_incident_dated_after_today_and_null_with_no_done_day(done_fix, monkeypatch):
+    """Found in a re-read: `recur fix ID` listed an incident dated after today (RECUR_TODAY) among those since its
+    done day, which today's report leaves out; an open fix with no done day gave ``incidents_since_done: []``, a
+    list read as "none since", where docs/cli.md gives the key with a done day."""
+    run = done_fix
+    for title, day in (("Disk full in March", "2026-03-06"), ("Disk full in April", "2026-04-02")):
+        made = _new(run, "-t", title, "--date", day, "--pattern", "disk-full")
+        assert made.exit_code == 0, made.output
+    monkeypatch.setenv("RECUR_TODAY", "2026-03-10")
+    shown = run("fix", "disk-full").stdout
+    assert "since its fix was marked done 2026-03-05 (1):" in shown and "April" not in shown, shown
+    doc = json.loads(run("fix", "disk-full", "--json").stdout)
+    assert [i["title"] for i in doc["incidents_since_done"]] == ["Disk full in March"], doc
+    assert run("fix", "db-pool-exhausted", "--status", "open", "--owner", "team-db").exit_code == 0
+    assert json.loads(run("fix", "db-pool-exhausted", "--json").stdout)["incidents_since_done"] is None

@@ -86,7 +86,7 @@ def test_show_gives_the_next_shift_the_follow_ups_flags_review_owner_and_section
     out = run("show", "INC-2026-0217").stdout
     lines = out.splitlines()
     assert "duration: 47 min" in lines, out
-    assert "review: full, pending, due 2026-03-16, owner Aylin Demir" in lines, out
+    assert "review: full, pending, due 2026-03-16 (overdue 6 days), owner Aylin Demir" in lines, out
     # the open flag in full, the done one with its day and note
     flags = lines.index("Flags, to dig into (1 open of 2):")
     assert lines[flags + 1 : flags + 3] == [
@@ -155,3 +155,50 @@ def test_show_json_adds_the_same_keys_and_mcp_lists_the_same_object(run, kb_dir,
         build_server(lambda: engine, stale_files=list), ("past_incidents", {"pattern_id": "disk-full"})
     )
     assert not err and next(i for i in out["incidents"] if i["id"] == "INC-2026-0217") == doc
+
+
+LEAD_AND_NOTE = """---
+id: INC-2026-0218
+title: Ingest stalled
+date: 2026-03-06
+severity: sev2
+review: {level: full, status: pending, due: 2026-03-16}
+---
+
+## Summary
+Ingest stalled.
+
+## Timeline
+All times UTC.
+
+- 12:40 shard rebalance starts
+- 13:02 pager fires, see [the alert](https://alerts.example/x)
+- 13:42 logs `flowing` again
+
+Times from the pager and chat.
+
+## Notes \x1b]0;pwned\x07
+- a note
+"""
+
+
+def test_show_counts_a_timeline_under_a_lead_sentence_and_escapes_headings(run, kb_dir, monkeypatch):
+    """Found in a re-read: a timeline opening with "All times UTC." was one entry of prose, its first and last the
+    same; a link or code marks were shown as written; a heading holding a terminal escape (a window title set)
+    reached the terminal raw, as for_terminal escaped a dict's values but not its keys; and a pending review past
+    its due day was not said to be overdue."""
+    (kb_dir / "incidents/2026/INC-2026-0218.md").write_text(LEAD_AND_NOTE)
+    monkeypatch.setenv("RECUR_TODAY", "2026-03-22")
+    out = run("show", "INC-2026-0218").stdout
+    lines = out.splitlines()
+    assert "Timeline: 3 entries, first 12:40 shard rebalance starts … last 13:42 logs flowing again" in lines, out
+    assert "\x1b" not in out and "\x07" not in out and "Notes \\x1b]0;pwned\\x07:" in out, out
+    assert "review: full, pending, due 2026-03-16 (overdue 6 days), no owner recorded" in lines, out
+
+
+def test_show_a_review_of_level_none_misses_no_owner(run, kb_dir, monkeypatch):
+    text = LEAD_AND_NOTE.replace("{level: full, status: pending, due: 2026-03-16}", "{level: none, status: pending}")
+    (kb_dir / "incidents/2026/INC-2026-0218.md").write_text(text.replace("severity: sev2", "severity: sev4"))
+    monkeypatch.setenv("RECUR_TODAY", "2026-03-22")
+    out = run("show", "INC-2026-0218").stdout
+    assert "review: none, pending" in out.splitlines(), out

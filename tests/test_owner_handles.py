@@ -82,7 +82,7 @@ def test_owner_takes_the_handle_or_the_full_name(tmp_path):
     assert [f["title"] for f in nora["follow_ups"]] == ["Page the owner"] and nora["fixes"] == [], nora
     # a gate on the handle fails on the full name's overdue work, not "no record names this owner"
     gate = run("report", "--kb", root, "--as-of", AS_OF, "--owner", "@noor-ahmed", "--fail-on", "overdue")
-    assert gate.exit_code == 1 and "permanent fix of disk-full (@noor-ahmed) overdue" in gate.output, gate.output
+    assert gate.exit_code == 1 and "permanent fix of disk-full (Noor Ahmed) overdue" in gate.output, gate.output
 
 
 def test_a_handle_of_a_full_name_written_nowhere_else_is_matched(tmp_path):
@@ -305,3 +305,16 @@ def test_a_dotted_capital_i_and_a_stroked_letter_fold_as_a_handle_spells_them():
     assert (
         owner_key("か") != owner_key("が") and owner_key("и") != owner_key("й") and owner_key("한") != owner_key("하")
     )
+
+
+def test_the_overdue_gate_names_an_owner_as_the_rows_do(tmp_path):
+    """Found in a re-read: `--fail-on overdue` said "(@noor-ahmed)" of a fix, a review and a follow-up whose report
+    rows say "Noor Ahmed"; it names them as By owner does now, a handle with no full name as written."""
+    root = _kb(tmp_path / "kb")
+    gate = run("report", "--kb", root, "--as-of", AS_OF, "--fail-on", "overdue")
+    said = [x for x in gate.output.splitlines() if "overdue by" in x]
+    assert gate.exit_code == 1 and not any("@noor" in x for x in said), gate.output
+    assert any(x.strip().startswith("review of INC-2026-0001 (Noor Ahmed) overdue by") for x in said), said
+    assert any("permanent fix of disk-full (Noor Ahmed) overdue by" in x for x in said), said
+    assert any("'Grow the volume' of INC-2026-0001 (Noor Ahmed)" in x for x in said), said
+    assert any("'Rotate the logs' of INC-2026-0001 (@sam-lee)" in x for x in said), said

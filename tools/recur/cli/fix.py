@@ -85,18 +85,18 @@ def fix(kb_dir, pattern_id, status, done, done_on, owner, due, tickets, as_json,
     was, written = fix_now(path), fix_as_written(path)
     had = written is not None  # none recorded: JSON's fix is null, as the report's is
     if change.empty():
-        _say(pid, display_path(path), was if had else None, [], as_json, dry_run, kb_dir, changing=False)
+        _say(pid, display_path(path), was if had else None, [], as_json, dry_run, kb, changing=False)
         if had and not as_json:
             _since_lines(kb, pid)
         return
     warned: list = []
     edits, _ = set_fix(kb, path, change, dry=dry_run, warned=warned)
     if not edits and not had:  # --owner - on no fix: none recorded, not "fix already open: nothing to change"
-        _say(pid, display_path(path), None, [], as_json, dry_run, kb_dir, changing=False)
+        _say(pid, display_path(path), None, [], as_json, dry_run, kb, changing=False)
         return
     now = _after(was, edits) if dry_run else fix_now(path)
     said = _changes(was, now, edits, (written or {}).get("tickets"))
-    _say(pid, display_path(path), now, said, as_json, dry_run, kb_dir)
+    _say(pid, display_path(path), now, said, as_json, dry_run, kb)
     for problem in warned:  # recur check's words, as follow-up's --ticket note says them
         click.echo(str(problem), err=True)
 
@@ -168,12 +168,14 @@ def _changes(was: dict, now: dict, edits: list, tickets_written=None) -> list[st
     return said
 
 
-def _say(pid: str, shown: str, fix: dict | None, said: list, as_json: bool, dry: bool, kb_dir, changing=True) -> None:
-    """The fix (None: the pattern has none) shown, or what changed, in text or JSON (one layout for every answer)."""
+def _say(pid: str, shown: str, fix: dict | None, said: list, as_json: bool, dry: bool, kb, changing=True) -> None:
+    """The fix (None: the pattern has none) shown, or what changed, in text or JSON (one layout for every answer;
+    ``kb``: the KB the command loaded, read again by no one)."""
+    kb_dir = kb.root
     if as_json:
         doc = {"id": pid, "path": shown, "fix": fix, "changed": said, "dry_run": dry}
-        if fix is not None and not changing:  # the incidents after its done day, as the text lists them
-            doc["incidents_since_done"] = _since(kb_dir, pid)[1]
+        if fix is not None and not changing:  # the incidents after its done day, as the text lists them; null with
+            doc["incidents_since_done"] = _since(kb, pid)[1]  # no done day (no list to read as "none since")
         click.echo(json.dumps(doc, ensure_ascii=False, indent=1))
         return
     if fix is None:
@@ -192,18 +194,16 @@ def _say(pid: str, shown: str, fix: dict | None, said: list, as_json: bool, dry:
         click.echo(f"See it on the board: recur report {config.where_flags(kb_dir)}".rstrip())
 
 
-def _since(kb, pid: str) -> tuple[str | None, list[dict]]:
-    """(its fix's done day, the incidents linking ``pid`` dated after it, oldest first: {id, date, title, path}),
-    the ones the report counts as recurrences after the fix; (None, []) when it has no done day (``kb``: a KB or
-    its folder)."""
-    from recur.kb.loader import load_kb
+def _since(kb, pid: str) -> tuple[str | None, list[dict] | None]:
+    """(its fix's done day, the incidents linking ``pid`` dated after it and by today, oldest first: {id, date,
+    title, path}), the ones today's report counts as recurrences after the fix; (None, None) when it has no done
+    day (``kb``: the KB `recur fix` loaded, not loaded again)."""
     from recur.problems.board import incidents_after_done
 
-    kb = load_kb(kb) if not hasattr(kb, "incidents") else kb
     p = kb.patterns.get(pid)
     if p is None or p.fix is None or p.fix.done is None:
-        return None, []
-    after = incidents_after_done(kb.incidents.values(), pid, p.fix.done)
+        return None, None
+    after = incidents_after_done(kb.incidents.values(), pid, p.fix.done, config.today())
     return p.fix.done.isoformat(), [
         {"id": i.id, "date": i.date.isoformat(), "title": i.title, "path": i.relpath} for i in after
     ]

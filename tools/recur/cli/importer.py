@@ -221,6 +221,8 @@ def _print_report(file: str, out, as_json: bool, indent: int | None) -> None:
     if out.changed:
         click.echo(f"{file}: changed since it was imported as {out.incident}; not updated (exit {CHANGED})", err=True)
     _credentials_said(out)
+    for a in out.recurrence_after_fix:  # as `recur incident new` and `link` warn of it (found in a re-read)
+        click.echo(f"warning: {a['said']}", err=True)
 
 
 def _credentials_said(out) -> None:

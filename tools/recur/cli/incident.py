@@ -844,7 +844,7 @@ def _fix_not_held_note(kb, linked, day) -> dict:
     """A pattern linked whose permanent fix was marked done before the incident's date: said on stderr when it is
     linked (problems.board.fix_not_held), not left to the next weekly report's "did not hold"; ``{recurrence_after_fix:
     [...]}`` for --json when there is one, else {}."""
-    from recur.problems.board import fix_not_held
+    from recur.kb.pattern_fix import fix_not_held
 
     after = fix_not_held(kb.patterns, linked, day, config.where_flags(kb.root))
     for a in after:

@@ -24,7 +24,7 @@ from recur.retrieval.results import (
     step_lines,
     why_text,
 )
-from recur.util.text import cut, plural
+from recur.util.text import cut, plain, plural
 
 SEV_COLOUR = {"sev1": "red", "sev2": "yellow", "sev3": "cyan", "sev4": "white"}
 CONF_COLOUR = {"high": "green", "medium": "yellow", "low": "white"}
@@ -144,8 +144,8 @@ def for_terminal(value):
 
     if isinstance(value, str):
         return escape_controls(value)
-    if isinstance(value, dict):
-        return {k: for_terminal(v) for k, v in value.items()}
+    if isinstance(value, dict):  # its keys too: a record's section heading is one (a title-setting escape in it)
+        return {for_terminal(k): for_terminal(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return type(value)(for_terminal(v) for v in value)
     return value
@@ -454,11 +454,7 @@ def render_incident(doc: dict, titles: dict | None = None, kb_dir: str = "kb") -
 
         out.append(f"duration: {duration_text(doc['duration_minutes'])}")
     if doc.get("review"):
-        review = doc["review"]
-        due = f", due {review['due']}" if review.get("due") else ""
-        done = f" {review['done']}" if review.get("status") == "done" and review.get("done") else ""
-        owner = f", owner {review['owner']}" if review.get("owner") else ", no owner recorded"
-        out.append(f"review: {review.get('level')}, {review.get('status')}{done}{due}{owner}")
+        out.append(_review_line(doc["review"]))
     if doc.get("summary"):
         out += ["", flat(doc["summary"])]
     out += _flag_lines(doc.get("flags") or []) + _follow_up_lines(doc.get("follow_ups") or [])
@@ -467,6 +463,29 @@ def render_incident(doc: dict, titles: dict | None = None, kb_dir: str = "kb") -
     out += ["", _heading("Patterns:")] + linked if linked else ["", "Patterns: none linked (needs analysis)"]
     out += ["", f"read more: {read_more(doc['path'], kb_dir, None)}"]
     return "\n".join(out)
+
+
+def _review_line(review: dict) -> str:
+    """The review: level, status (the day held), due day, how overdue today by the board's rule (a pending review
+    past its due day was not said to be overdue, found in a re-read), and who holds it; a review of level none (a
+    sev4's) is none to hold, and has no owner to miss."""
+    level, status = review.get("level"), review.get("status")
+    done = f" {review['done']}" if status == "done" and review.get("done") else ""
+    due = f", due {review['due']}" if review.get("due") else ""
+    if status == "pending" and level != "none" and (days := _days_overdue(review.get("due"))):
+        due += f" (overdue {plural(days, 'day')})"
+    owner = f", owner {review['owner']}" if review.get("owner") else ", no owner recorded" if level != "none" else ""
+    return f"review: {level}, {status}{done}{due}{owner}"
+
+
+def _days_overdue(due: str | None) -> int:
+    """How many days an item due ``due`` (ISO text, None: no due day) is overdue today, by the board's rule."""
+    import datetime as dt
+
+    from recur import config
+    from recur.problems.board import days_overdue
+
+    return days_overdue(dt.date.fromisoformat(due) if due else None, config.today())
 
 
 def _flag_lines(flags: list) -> list[str]:
@@ -487,18 +506,13 @@ def _follow_up_lines(follow_ups: list) -> list[str]:
     owner, due date (and how overdue on today's date) and ticket; then the closed ones with the day each was done."""
     if not follow_ups:
         return []
-    import datetime as dt
-
-    from recur import config
-
-    today = config.today()
     still = sorted((f for f in follow_ups if f["status"] != "done"), key=lambda f: f.get("due") or "9999")
     lines = ["", _heading(f"Follow-ups ({len(still)} open of {len(follow_ups)}):")]
     for f in still + [f for f in follow_ups if f["status"] == "done"]:
         state = "open" if f["status"] != "done" else "won't do" if f.get("resolution") == "wont-do" else "done"
         state += f" {f['done']}" if f["status"] == "done" and f.get("done") else ""
-        days = (today - dt.date.fromisoformat(f["due"])).days if f["status"] != "done" and f.get("due") else 0
-        late = f" (overdue {plural(days, 'day')})" if days > 0 else ""
+        days = _days_overdue(f.get("due")) if f["status"] != "done" else 0
+        late = f" (overdue {plural(days, 'day')})" if days else ""
         said = [f"owner {f['owner']}" if f.get("owner") else "no owner"]
         said += [f"due {f['due']}{late}"] if f.get("due") else []
         said += [f"ticket {f['ticket']}"] if f.get("ticket") else []
@@ -540,16 +554,18 @@ _LIST_ITEM = re.compile(r"^(?:[-*+]|\d{1,9}[.)])\s+")
 
 
 def _entries(text: str) -> list[str]:
-    """A section's entries, each on one line: a table's rows but its header (cells joined), a list's items, or
-    the paragraphs of prose."""
+    """A section's entries, each on one line of plain text (util.text.plain: a link's label, no code or emphasis
+    marks): a table's rows but its header (cells joined), else a list's items, wherever they sit in the section,
+    else the paragraphs of prose. A timeline under a lead sentence ("All times UTC.") or over a closing note was
+    read as prose, one entry, its first and last the same (found in a re-read)."""
     rows = [x.strip() for x in text.splitlines() if x.strip()]
-    if rows and all(r.startswith("|") for r in rows):
-        cells = [[c.strip() for c in r.strip("|").split("|")] for r in rows]
+    if table := [r for r in rows if r.startswith("|")]:
+        cells = [[c.strip() for c in r.strip("|").split("|")] for r in table]
         data = [c for c in cells[1:] if not all(re.fullmatch(r":?-+:?", x) for x in c if x)]
-        return [" ".join(x for x in c if x) for c in data if any(c)]
-    if rows and _LIST_ITEM.match(rows[0]):
-        return [_LIST_ITEM.sub("", r) for r in rows if _LIST_ITEM.match(r)]
-    return [flat(p) for p in re.split(r"\n\s*\n", text) if p.strip()]
+        return [plain(" ".join(x for x in c if x)) for c in data if any(c)]
+    if items := [r for r in rows if _LIST_ITEM.match(r)]:
+        return [plain(_LIST_ITEM.sub("", r)) for r in items]
+    return [plain(p) for p in re.split(r"\n\s*\n", text) if p.strip()]
 
 
 def render_paths(paths: list[dict], kb_dir: str = "kb") -> str:

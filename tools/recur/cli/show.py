@@ -113,7 +113,8 @@ def _incident(kb_dir, iid: str) -> tuple[dict, str]:
             )
         raise RecurError(f"no incident with id {iid!r} in {kb_dir}{_meant(iid, kb.incidents)}")
     titles = {pid: kb.patterns[pid].title for pid in incident.patterns if pid in kb.patterns}
-    return incident_object(incident), render_incident(incident_object(incident), titles, kb_dir=str(kb_dir))
+    doc = incident_object(incident)  # built once: the --json object and the text's (render_incident copies it)
+    return doc, render_incident(doc, titles, kb_dir=str(kb_dir))
 
 
 @click.command("paths")

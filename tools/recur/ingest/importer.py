@@ -192,6 +192,9 @@ class Imported:
     # the record was there already (the postmortem names it, or --into): {"by", "added", "kept"}, what the import
     # added to it and what it kept of the record where the postmortem says otherwise; None: a new record
     updated: dict | None = None
+    # a pattern linked whose permanent fix was marked done before the incident's date (kb.pattern_fix.fix_not_held):
+    # said on stderr and as --json's last key, as `recur incident new` says it; the import linked it without a word
+    recurrence_after_fix: tuple = ()
 
     @property
     def closest(self) -> list[dict]:
@@ -226,7 +229,13 @@ class Imported:
             "title": self.title,  # both objects: what the record was titled (a postmortem's may be rewritten)
             "query": self.query,  # after the keys both objects have: import's own (docs/incident-json.md)
             "updated": self.updated,
-        } | ({"credential_warnings": list(self.credential_warnings)} if self.credential_warnings else {})
+        } | self._warnings()
+
+    def _warnings(self) -> dict:
+        """The last keys, each when there is one, as `recur incident new --json` has them: credential_warnings,
+        then recurrence_after_fix."""
+        out = {"credential_warnings": list(self.credential_warnings)} if self.credential_warnings else {}
+        return out | ({"recurrence_after_fix": list(self.recurrence_after_fix)} if self.recurrence_after_fix else {})
 
 
 INCIDENT_ORDER = [
@@ -1162,7 +1171,21 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     notes += _draft_notes(written, pending, plan.shared)
     notes += _review_notes(kb, pm, written, plan, today) if not target else []  # the merge says what it kept
     out = _imported(plan, pm, written, Link(link, reason, pending), unknown, cands, notes)
-    return replace(out, dry_run=dry_run, credential_warnings=written.credential_warnings, **_searched(parts, answer))
+    return replace(
+        out,
+        dry_run=dry_run,
+        credential_warnings=written.credential_warnings,
+        recurrence_after_fix=_fix_not_held(kb, written.patterns, kb.incidents[target].date if target else day),
+        **_searched(parts, answer),
+    )
+
+
+def _fix_not_held(kb, linked, day: dt.date) -> tuple:
+    """The patterns linked whose permanent fix was marked done before ``day``, the incident's date: a recurrence
+    after the fix, as `recur incident new` and `link` say it (found in a re-read: an import said nothing)."""
+    from recur.kb.pattern_fix import fix_not_held
+
+    return tuple(fix_not_held(kb.patterns, linked, day, config.where_flags(kb.root)))
 
 
 def _target_link(kb, target, search, parts, patterns, threshold) -> tuple:

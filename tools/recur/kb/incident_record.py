@@ -17,7 +17,7 @@ from recur.kb.record_edit import add_to_flow_list
 from recur.kb.records import owner_key
 from recur.kb.schema import given_id
 from recur.kb.writer import dumps, flow_list, plain, q, section_text
-from recur.util.dates import require_in_range
+from recur.util.dates import iso_day, require_in_range
 from recur.util.errors import AlreadyExists, RecurError
 from recur.util.files import editing, write_atomic
 from recur.util.text import caseless, cut, has_text, one_line, without_controls
@@ -740,10 +740,6 @@ def review_json(review) -> dict:
     }
 
 
-def _iso(day) -> str | None:
-    return day.isoformat() if day else None
-
-
 def follow_up_json(f) -> dict:
     """A record's follow-up as `recur show --json` and MCP's past_incidents give it, its keys the record's
     (``resolution``: ``wont-do`` on one closed undone, else null)."""
@@ -751,8 +747,8 @@ def follow_up_json(f) -> dict:
         "title": f.title,
         "status": f.status,
         "owner": f.owner,
-        "due": _iso(f.due),
-        "done": _iso(f.done),
+        "due": iso_day(f.due),
+        "done": iso_day(f.done),
         "ticket": f.ticket,
         "resolution": f.resolution,
     }
@@ -760,7 +756,7 @@ def follow_up_json(f) -> dict:
 
 def flag_json(f) -> dict:
     """A record's flag ("dig into this later") as `recur show --json` and MCP's past_incidents give it."""
-    return {"text": f.text, "status": f.status, "note": f.note, "done": _iso(f.done)}
+    return {"text": f.text, "status": f.status, "note": f.note, "done": iso_day(f.done)}
 
 
 def recorded_json(kb, new: NewIncident, iid: str, path, review) -> dict:

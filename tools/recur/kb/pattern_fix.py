@@ -188,3 +188,26 @@ def fix_now(path: Path) -> dict:
     for k in ("owner", "due", "done"):
         out[k] = None if out[k] in (None, "") else one_line(str(out[k]))
     return out
+
+
+def fix_not_held(patterns, pattern_ids, day: dt.date, flags: str = "") -> list[dict]:
+    """Each of ``pattern_ids`` whose permanent fix is marked done (and not reopened) before ``day``, an incident's
+    date, by problems.board ``_after_fix``'s rule: {pattern, fix_done, tickets, said}, ``said`` the sentence
+    `recur incident link`, `recur incident new`, `recur import` and MCP's record_incident say when the incident is
+    linked (``flags``: the run's --kb for the command to copy). Found in a handoff review: such a link said nothing,
+    and only the next weekly report said the fix "did not hold". In kb, not problems: ingest (`recur import`) may
+    not import problems."""
+    out = []
+    for pid in dict.fromkeys(pattern_ids):
+        p = patterns.get(pid)
+        fix = p.fix if p is not None else None
+        if fix is None or fix.status != "done" or fix.done is None or not fix.done < day:
+            continue
+        tickets = [str(t) for t in fix.tickets or []]
+        named = f" ({', '.join(tickets)})" if tickets else ""
+        said = (
+            f"{pid}'s fix{named} was marked done {fix.done.isoformat()}: this incident is a recurrence after the fix; "
+            f"reopen it with `recur fix {flags}{pid} --status open`"
+        )
+        out.append({"pattern": pid, "fix_done": fix.done.isoformat(), "tickets": tickets, "said": said})
+    return out

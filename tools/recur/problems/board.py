@@ -93,14 +93,10 @@ from typing import TypedDict
 
 from recur.kb.records import owner_key, successors  # owner_key: in kb, where record_incident's retry check reads it
 from recur.kb.schema import OPEN_FIX
-from recur.util.dates import shift
+from recur.util.dates import iso_day, shift
 from recur.util.text import plural
 
 UNOWNED = "(unowned)"
-
-
-def _iso(d):
-    return d.isoformat() if d is not None else None
 
 
 def _overdue(due, as_of: dt.date) -> tuple[bool, int]:
@@ -113,6 +109,12 @@ def is_overdue(due, as_of: dt.date) -> bool:
     """Whether an item due ``due`` (None: no due date, never overdue) is overdue on ``as_of``: the board's rule,
     which `recur incident list` asks too (it had its own copy of the comparison)."""
     return _overdue(due, as_of)[0]
+
+
+def days_overdue(due, as_of: dt.date) -> int:
+    """How many days an item due ``due`` is overdue on ``as_of`` (0: not overdue), by the board's rule: `recur show
+    INC-…` says it of a review and follow-ups (it had its own copy of the comparison)."""
+    return _overdue(due, as_of)[1]
 
 
 def _month(d: dt.date) -> str:
@@ -219,7 +221,7 @@ def board(
         "dated_after": len(ahead),
     }
     return {
-        "as_of": _iso(as_of),
+        "as_of": iso_day(as_of),
         "counts": counts,
         "reviews": reviews,
         "follow_ups": follow_ups,
@@ -255,7 +257,7 @@ def _dated_after(ahead: list, as_of: dt.date) -> list:
         {
             "incident": i.id,
             "title": i.title,
-            "date": _iso(i.date),
+            "date": iso_day(i.date),
             "days_ahead": (i.date - as_of).days,
             "path": i.relpath,
         }
@@ -336,7 +338,7 @@ def _unknown(incidents, as_of: dt.date, drafts: set) -> list:
         {
             "incident": i.id,
             "title": i.title,
-            "date": _iso(i.date),
+            "date": iso_day(i.date),
             "severity": i.severity,
             "services": list(i.services),
             "age_days": _age(as_of, i.date),
@@ -355,7 +357,7 @@ def _triage(incidents) -> list:
         {
             "incident": i.id,
             "title": i.title,
-            "date": _iso(i.date),
+            "date": iso_day(i.date),
             "severity": i.severity,
             "fields": list(i.triage),
             "path": i.relpath,
@@ -374,7 +376,7 @@ def _flags(incidents, as_of: dt.date) -> list:
             "incident": i.id,
             "text": f.text,
             "note": f.note,
-            "date": _iso(i.date),
+            "date": iso_day(i.date),
             "age_days": _age(as_of, i.date),
             "severity": i.severity,
             "path": i.relpath,
@@ -398,10 +400,10 @@ def _reviews(incidents, as_of: dt.date) -> list:
             {
                 "incident": i.id,
                 "title": i.title,
-                "date": _iso(i.date),
+                "date": iso_day(i.date),
                 "severity": i.severity,
                 "level": r.level,
-                "due": _iso(r.due),
+                "due": iso_day(r.due),
                 "overdue": late,
                 "days_overdue": days,
                 "path": i.relpath,
@@ -424,7 +426,7 @@ def _follow_ups(incidents, as_of: dt.date) -> list:
                     "incident": i.id,
                     "title": f.title,
                     "owner": f.owner,
-                    "due": _iso(f.due),
+                    "due": iso_day(f.due),
                     "ticket": f.ticket,
                     "age_days": _age(as_of, i.date),
                     "overdue": late,
@@ -498,7 +500,7 @@ def _fixes(patterns, incidents, as_of: dt.date) -> list:
                 **{k: state[k] for k in ("status", "owner", "due", "overdue", "days_overdue")},
                 "tickets": list(p.fix.tickets),
                 "incidents": len(seen),
-                "last_incident": _iso(seen[-1].date) if seen else None,
+                "last_incident": iso_day(seen[-1].date) if seen else None,
                 "age_days": (as_of - min(starts)).days if starts else None,
                 "path": p.relpath,
             }
@@ -703,7 +705,7 @@ def recurring_row(patterns: dict, pid: str, count: int, last: dt.date, as_of: dt
         "title": p.title if p else pid,
         "category": p.category if p else None,
         "count": count,
-        "last": _iso(last),
+        "last": iso_day(last),
         "fix": fix_state(p, as_of) if p else None,
         "retired": bool(p and p.status == "retired"),
         "superseded_by": successors(patterns, pid) if p and p.status == "retired" else [],
@@ -722,8 +724,8 @@ def fix_state(p, as_of: dt.date) -> dict | None:
     return {
         "status": status,
         "owner": p.fix.owner or p.owner,
-        "due": _iso(p.fix.due),
-        "done": _iso(p.fix.done) if status == "done" else None,
+        "due": iso_day(p.fix.due),
+        "done": iso_day(p.fix.done) if status == "done" else None,
         "overdue": late,
         "days_overdue": days,
     }
@@ -748,8 +750,8 @@ def _after_fix(patterns, incidents) -> list:
                         "title": i.title,
                         "pattern": pid,
                         "pattern_title": p.title,
-                        "fix_done": _iso(p.fix.done),
-                        "incident_date": _iso(i.date),
+                        "fix_done": iso_day(p.fix.done),
+                        "incident_date": iso_day(i.date),
                         "days_after_fix": (i.date - p.fix.done).days,
                         "fix_owner": p.fix.owner or p.owner,
                         "path": i.relpath,  # the incident's, as every incident row's: a page to link
@@ -759,32 +761,11 @@ def _after_fix(patterns, incidents) -> list:
     return after_fix
 
 
-def fix_not_held(patterns, pattern_ids, day: dt.date, flags: str = "") -> list[dict]:
-    """Each of ``pattern_ids`` whose permanent fix is marked done (and not reopened) before ``day``, an incident's
-    date, by ``_after_fix``'s rule: {pattern, fix_done, tickets, said}, ``said`` the sentence `recur incident link`,
-    `recur incident new` and MCP's record_incident say when the incident is linked (``flags``: the run's --kb for
-    the command to copy). Found in a handoff review: such a link said nothing, and only the next weekly report said
-    the fix "did not hold"."""
-    out = []
-    for pid in dict.fromkeys(pattern_ids):
-        p = patterns.get(pid)
-        fix = p.fix if p is not None else None
-        if fix is None or fix.status != "done" or fix.done is None or not fix.done < day:
-            continue
-        tickets = [str(t) for t in fix.tickets or []]
-        named = f" ({', '.join(tickets)})" if tickets else ""
-        said = (
-            f"{pid}'s fix{named} was marked done {fix.done.isoformat()}: this incident is a recurrence after the fix; "
-            f"reopen it with `recur fix {flags}{pid} --status open`"
-        )
-        out.append({"pattern": pid, "fix_done": fix.done.isoformat(), "tickets": tickets, "said": said})
-    return out
-
-
-def incidents_after_done(incidents, pid: str, done: dt.date) -> list:
-    """The incidents linking ``pid`` dated after ``done`` (its fix's done day), oldest first: what `recur fix ID`
-    lists beside a fix marked done, as the report counts them (``_after_fix``)."""
-    return sorted((i for i in incidents if pid in i.patterns and done < i.date), key=lambda i: (i.date, i.id))
+def incidents_after_done(incidents, pid: str, done: dt.date, as_of: dt.date) -> list:
+    """The incidents linking ``pid`` dated after ``done`` (its fix's done day) and by ``as_of``, oldest first: what
+    `recur fix ID` lists beside a fix marked done, as the report of ``as_of`` counts them (``_after_fix``; one dated
+    later is not on the board yet, and `recur fix` listed it: found in a re-read)."""
+    return sorted((i for i in incidents if pid in i.patterns and done < i.date <= as_of), key=lambda i: (i.date, i.id))
 
 
 def _trends(patterns, incidents, as_of: dt.date, months: int, drafts: set = frozenset()) -> dict:
@@ -811,21 +792,23 @@ def _trends(patterns, incidents, as_of: dt.date, months: int, drafts: set = froz
 
 
 def overdue_items(b: Board) -> list[str]:
-    """One line per overdue review, follow-up or permanent fix on a board (for ``--fail-on overdue``)."""
+    """One line per overdue review, follow-up or permanent fix on a board (for ``--fail-on overdue``), each owner
+    named as the report's rows name them (``owner_names``): "@lena-fischer" here, "Lena Fischer" there (a re-read)."""
+    named = owner_names(b)
     out = [
-        f"review of {r['incident']}{f' ({o})' if (o := r.get('owner')) else ''} overdue by "
+        f"review of {r['incident']}{f' ({named(o)})' if (o := r.get('owner')) else ''} overdue by "
         f"{plural(r['days_overdue'], 'day')}"
         for r in b["reviews"]
         if r["overdue"]
     ]
     # whose, as the report's tables say: a gate's message posted to a channel named the work, not who to ask
     out += [
-        f"follow-up {f['title']!r} of {f['incident']} ({f['owner'] or UNOWNED}) overdue by {plural(f['days_overdue'], 'day')}"
+        f"follow-up {f['title']!r} of {f['incident']} ({named(f['owner'])}) overdue by {plural(f['days_overdue'], 'day')}"
         for f in b["follow_ups"]
         if f["overdue"]
     ]
     out += [
-        f"permanent fix of {f['pattern']} ({f['owner'] or UNOWNED}) overdue by {plural(f['days_overdue'], 'day')}"
+        f"permanent fix of {f['pattern']} ({named(f['owner'])}) overdue by {plural(f['days_overdue'], 'day')}"
         for f in b["fixes"]
         if f["overdue"]
     ]

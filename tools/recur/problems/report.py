@@ -9,7 +9,7 @@ import datetime as dt
 import html
 import re
 
-from recur.problems.board import OPEN_FIX, UNOWNED, Board, month_so_far, other_dues_note, owner_names, owner_of
+from recur.problems.board import OPEN_FIX, Board, month_so_far, other_dues_note, owner_names, owner_of
 from recur.problems.owner import NOT_OWNED, filtered_sentence
 from recur.util.text import display_width, plural
 
@@ -266,7 +266,7 @@ def fix_words(parts: dict, after: str = "", text=str) -> str:
     return text(parts["fix"]["status"])
 
 
-def fix_cell(r: dict, named=None) -> str:
+def fix_cell(r: dict, named) -> str:
     """A recurring pattern's permanent fix in a few words: whose, due when, late or not; a done one
     that the pattern outlived says so; a retired pattern says it is retired and what replaced it, not
     a fix to chase (``fix_state``). ``named``: the board's ``owner_names``, the owner as By owner names them."""
@@ -274,7 +274,7 @@ def fix_cell(r: dict, named=None) -> str:
     if parts["kind"] == "open":
         f = parts["fix"]
         late = f", {_late(f)}" if f["overdue"] else ""
-        return f"{f['status']}, {named(f['owner']) if named else f['owner'] or UNOWNED}, due {f['due'] or '-'}{late}"
+        return f"{f['status']}, {named(f['owner'])}, due {f['due'] or '-'}{late}"
     return fix_words(parts, ", ".join(parts.get("successors", ())))
 
 
@@ -296,13 +296,13 @@ def recurring_more_note(b: Board, days: str) -> str | None:
 
 
 def _recurring(b: Board, days: str) -> tuple:
-    rows = b["recurring"][days]
+    rows, named = b["recurring"][days], owner_names(b)  # once for the table, not per row
     # cut at ten rows with no word, a pattern recurring as often as the tenth looked like none (found in review)
     note = recurring_more_note(b, days)
     return (
         f"Most recurring patterns, last {days} days (two or more incidents)",
         ["count", "pattern", "last", "fix", "title"],
-        [[str(r["count"]), r["pattern"], r["last"], fix_cell(r, owner_names(b)), r["title"]] for r in rows],
+        [[str(r["count"]), r["pattern"], r["last"], fix_cell(r, named), r["title"]] for r in rows],
         f"Nothing recurred: no pattern matched two or more incidents in the last {days} days.",
         note and f"{note} (JSON: recurring_more)",
     )

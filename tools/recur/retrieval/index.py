@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from recur import __version__
+from recur.util.dates import iso_day
 from recur.util.errors import RecurError
 from recur.util.files import check_swappable, file_sha256, folder_options, swap_folder, work_folder, writing
 from recur.util.text import escape_controls, plain, tokens, words
@@ -120,8 +121,8 @@ def pattern_doc(p: Pattern, kb: KB) -> dict:
         fix = {
             "status": p.fix.status,
             "owner": p.fix.owner,
-            "due": _iso(p.fix.due),
-            "done": _iso(p.fix.done),
+            "due": iso_day(p.fix.due),
+            "done": iso_day(p.fix.done),
             "tickets": p.fix.tickets,
         }
     incidents = kb.incidents_for(p.id)
@@ -156,10 +157,6 @@ def pattern_doc(p: Pattern, kb: KB) -> dict:
         "sections": {k: v.strip() for k, v in p.sections.items() if k not in PLACED_SECTIONS and v.strip()},
         "incidents": [{"id": i.id, "date": i.date.isoformat(), "title": i.title} for i in incidents],
     }
-
-
-def _iso(d):
-    return d.isoformat() if d else None
 
 
 def content_hash(model_id: str, views: list) -> str:

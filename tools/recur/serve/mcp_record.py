@@ -75,7 +75,7 @@ def record(get_engine: Callable, given: dict, patterns: list, allow_duplicate: b
 def _fix_not_held(kb, new, out: dict, text: str) -> tuple[dict, str]:
     """A pattern linked (``patterns``) whose permanent fix was marked done before the incident's date: said in the
     answer, as `recur incident new` says it on stderr (``recurrence_after_fix``, as its --json has it)."""
-    from recur.problems.board import fix_not_held
+    from recur.kb.pattern_fix import fix_not_held
 
     after = fix_not_held(kb.patterns, out["linked"], new.date)
     if not after:

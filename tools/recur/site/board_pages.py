@@ -115,10 +115,11 @@ def _recurring_tables(site: Site, b: dict, page: str) -> list:
     out = [f"## What keeps recurring {{#{SECTIONS['recurring']}}}\n\nPatterns matched by two or more incidents "
            "in the window, most first, with their permanent fix. As a chart: " + mdlink(page, TRENDS, "trends")
            + ".\n"]
+    named = owner_names(b)  # once for both tables, not per row
     for days in ("30", "90"):
         out.append(f"### Last {days} days {{#{SECTIONS['recurring']}-{days}}}\n")
         rows = [[_pl(site, page, r["pattern"], r["title"]), str(r["count"]), esc(r["last"]),
-                 *_fix_cells(site, page, r, owner_names(b))] for r in b["recurring"][days]]
+                 *_fix_cells(site, page, r, named)] for r in b["recurring"][days]]
         out.append(card_table(["pattern", "incidents", "last", "fix", "overdue", "owner", "due"], rows,
                              f"Nothing recurred: no pattern matched two or more incidents in the last {days} days.\n"))
         note = recurring_more_note(b, days)  # the list is cut at ten rows: say what it leaves out, as the report does

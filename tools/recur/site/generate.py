@@ -63,12 +63,12 @@ def home_page(site: Site, file_search: bool = False) -> str:
            "lists the pattern pages that share your text's telling words instead. Or use the search at the top "
            f"of the page.{'' if file_search else FROM_DISK}\n"]
     out.append(f"## Most recurring patterns ({window})\n")
-    rows = []
+    rows, named = [], owner_names(b)  # once for the table, not per row
     for r in recurring:
         p = site.kb.patterns.get(r["pattern"])
         if p is not None:  # its permanent fix beside it, as the report has it: is it being fixed, whose, when
             rows.append([_title_link(page, p.relpath, p.title), esc(r["count"]), esc(r["last"]),
-                         esc(site.sev_label(p.severity)), esc(p.category), esc(fix_cell(r, owner_names(b)))])
+                         esc(site.sev_label(p.severity)), esc(p.category), esc(fix_cell(r, named))])
     # a card per row on a phone (md.card_table): at 320 px the six columns were 630 px wide, the severity, category
     # and permanent fix off the screen behind the table's sideways scroll (found on a phone)
     out.append(card_table(["pattern", "incidents", "last", "severity", "category", "permanent fix"], rows,

@@ -134,6 +134,12 @@ def _written_as(found: list, written: tuple) -> str:
     return f"; {name} {year} has no day {day}: a date is year-month-day, YYYY-MM-DD"
 
 
+def iso_day(day) -> str | None:
+    """A date (or datetime) as ISO text, None for none: the one helper the board, the index's docs and an incident's
+    JSON share (each had its own copy)."""
+    return day.isoformat() if day is not None else None
+
+
 def local_date(moment: dt.datetime) -> dt.date:
     """The date of ``moment`` on the clock "today" is read with (``date.today()``: local time).
     ``2026-12-04T01:00:00+10:00`` is 2026-12-03 15:00 UTC: its written date part, 12-04, was "after
