@@ -202,3 +202,55 @@ def test_a_record_in_a_layout_not_edited_is_refused_and_left_as_it_is(fresh_kb, 
     assert r.exit_code == 1 and "written as one {...} mapping, a layout this tool does not edit" in r.output, r.output
     assert "Traceback" not in r.output and path.read_bytes() == before
     assert _records(fresh_kb) == ["INC-2026-0043.md"]
+
+
+JULY = """\
+---
+id: INC-2026-0105
+title: Postgres primary hangs, Patroni never promotes a replica
+date: 2026-07-08
+severity: sev1
+patterns: []
+---
+
+## Summary
+The primary's storage stalled; no failover.
+"""
+
+
+def test_a_named_record_of_another_date_is_not_updated_and_a_mention_names_none(fresh_kb, run, tmp_path, monkeypatch):
+    # found in review: a typo'd id updated July's record with December's postmortem; a References line that
+    # mentions a record ("- Incident: INC-… had the same root cause") was read as the postmortem's own
+    path = fresh_kb / "incidents" / "2026" / "INC-2026-0105.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(JULY)
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref="INC-2026-0105"), "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["updated"] is None and out["id"] != "INC-2026-0105" and path.read_text() == JULY
+    assert (
+        "the postmortem's 'Incident' line names INC-2026-0105, dated 2026-07-08 ('Postgres primary hangs, Patroni "
+        "never promotes a replica'), not within 2 days of the postmortem's 2026-12-06: not updated, recorded as a "
+        "new incident (if it is that incident: --into INC-2026-0105)"
+    ) in out["notes"]
+    mention = POSTMORTEM.replace("**Incident:** {ref}\n", "") + (
+        "\n## References\n\n- Incident: INC-2026-0105 had the same root cause last summer\n"
+    )
+    m = _import(run, fresh_kb, tmp_path, monkeypatch, mention.replace("47", "46"), "--json", name="b.md")
+    assert m.exit_code == 0, m.output
+    assert json.loads(m.stdout)["updated"] is None and not any(
+        "INC-2026-0105" in n for n in json.loads(m.stdout)["notes"]
+    )
+    assert path.read_text() == JULY
+
+
+def test_only_an_incident_line_whose_value_is_the_id_names_a_record():
+    from recur.ingest.pm_merge import _NAMED
+
+    named = ["- Incident: INC-2026-0105", "- Incident: INC-2026-0105.", "- Incident ID: [INC-2026-0105]",
+             "- Incident: [INC-2026-0105](https://x/INC-2026-0105)", "- Incident: (INC-2026-0105)"]  # fmt: skip
+    for line in named:
+        assert _NAMED.match(line).group(2) == "INC-2026-0105", line
+    for line in ["- Incident: INC-2026-0105 had the same root cause", "- Incident: INC-2026-0999, INC-2026-0105",
+                 "- Incident: PD-12345 (INC-2026-0105)"]:  # fmt: skip
+        assert _NAMED.match(line) is None, line

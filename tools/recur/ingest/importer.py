@@ -1140,7 +1140,7 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     if date:  # a due date without its year is read against the date given, not the document's
         dues_against(pm, day)
     dones_by(pm, today)
-    target, by, said = _target(kb, pm, into, iid)
+    target, by, said = _target(kb, pm, into, iid, date or pm.date, title)
     notes += said if target else said + _same_source_notes(kb, source, sources) + _look_alike_notes(kb, title, day)
     iid, numbered = (target, False) if target else _record_id(kb, iid, day)
     notes += ([] if "Summary" in pm.sections else ["no summary section; used the title"]) + read_notes
@@ -1181,10 +1181,10 @@ def _no_draft_note(target: str) -> list[str]:
     ]
 
 
-def _target(kb, pm, into, iid) -> tuple:
+def _target(kb, pm, into, iid, day, title: str) -> tuple:
     """(the record to update or None, how it was named, notes): --into, which must name a record of the KB;
-    else the one the postmortem names ("Incident: INC-2026-0217") when the KB has it and no --id asks for a new
-    one. A record written during the response was recorded a second time by the import of its postmortem (found
+    else the one the postmortem names ("Incident: INC-2026-0217") when the KB has it, no --id asks for a new
+    one, and its date is near the postmortem's ``day`` (None: it has none; then its ``title``, _not_this_incident). A record written during the response was recorded a second time by the import of its postmortem (found
     in review: a false recurrence, every follow-up twice)."""
     from recur.ingest.pm_merge import named_incident
     from recur.kb.incident_record import find_incident
@@ -1206,7 +1206,21 @@ def _target(kb, pm, into, iid) -> tuple:
                             f"{named.iid} in instead: --into {named.iid})"]  # fmt: skip
     if named.iid not in kb.incidents:
         raise RecurError(f"{said}, whose record has errors (recur check names them); fix them, then import again")
+    if far := _not_this_incident(kb.incidents[named.iid], day, title):
+        return None, None, [f"{said}, {far}: not updated, recorded as a new incident (if it is that incident: "
+                            f"--into {named.iid})"]  # fmt: skip
     return named.iid, f"the postmortem's {named.label!r} line names it", []
+
+
+def _not_this_incident(inc, day, title: str) -> str | None:
+    """Why record ``inc``, named by the postmortem, is not the incident it tells of (None: it may be): a date
+    more than 2 days from the postmortem's, or with no date in it, a title sharing few words. A typo'd id
+    ("INC-2026-0105" for 0150) updated a record of July with December's postmortem (found in review)."""
+    if day is not None and abs((inc.date - day).days) > 2:
+        return f"dated {inc.date.isoformat()} ({inc.title!r}), not within 2 days of the postmortem's {day.isoformat()}"
+    if day is None and not _titles_overlap(inc.title, title):
+        return f"titled {inc.title!r}, unlike the postmortem's {title!r}"
+    return None
 
 
 def _updated(out: Imported, merged, by: str) -> Imported:

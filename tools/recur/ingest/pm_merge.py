@@ -29,9 +29,13 @@ from recur.util.files import editing, write_atomic
 from recur.util.text import caseless, one_line
 
 # an incident the postmortem names, as its parse keeps it in References ("- Incident: INC-2026-0217": a labelled
-# line, a table's Incident row, a title's "(incident INC-…)"): the label, and the id it opens with
+# line, a table's Incident row, a title's "(incident INC-…)"): the label, and the id that is its whole value (a
+# bracket, a link's address or a stop after it at most). The id a value opened with was enough, and a References
+# line "- Incident: INC-2026-0105 had the same root cause" updated that other record (found in review)
 _NAMED = re.compile(
-    r"^\s*[-*]\s*(incident(?:\s+(?:id|key|number|no|#|ticket))?)\s*:\s*[\[(`]*\s*([A-Za-z0-9][\w.-]*)", re.I
+    r"^\s*[-*]\s*(incident(?:\s+(?:id|key|number|no|#|ticket))?)\s*:\s*[\[(`]*\s*([A-Za-z0-9][\w.-]*?)"
+    r"(?:\]\([^()\s]*\))?[\])`]*[.,;:!]?\s*$",
+    re.I,
 )
 # an id of the shape Recur numbers records with: named and not in the KB, it is said (another tool's number is not)
 NUMBERED_ID = re.compile(r"INC-\d{4}-\d+")
