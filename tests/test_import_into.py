@@ -254,3 +254,38 @@ def test_only_an_incident_line_whose_value_is_the_id_names_a_record():
     for line in ["- Incident: INC-2026-0105 had the same root cause", "- Incident: INC-2026-0999, INC-2026-0105",
                  "- Incident: PD-12345 (INC-2026-0105)"]:  # fmt: skip
         assert _NAMED.match(line) is None, line
+
+
+def test_items_sharing_one_ticket_are_not_merged_into_one_follow_up(fresh_kb, run, tmp_path, monkeypatch):
+    # found in review: three items of one epic (PRB-301) became the record's one follow-up, the last one's owner
+    iid = _responder_record(run)  # "Nightly buffer cleanup", PRB-301
+    epic = POSTMORTEM.format(ref=iid).replace(
+        "| Cap the buffer size per input | Lena Fischer | 2026-12-20 | |",
+        "| Cap the buffer size per input | Lena Fischer | 2026-12-20 | PRB-301 |\n"
+        "| Alert on buffer usage | Sam Ortiz | 2026-12-22 | PRB-301 |",
+    )
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, epic)
+    assert r.exit_code == 0, r.output
+    inc = load_kb(fresh_kb).incidents[iid]
+    assert [(f.title, f.ticket, f.owner, str(f.due)) for f in inc.follow_ups] == [
+        ("Nightly buffer cleanup", "PRB-301", "team-platform", "2026-12-13"),
+        ("Cap the buffer size per input", "PRB-301", "Lena Fischer", "2026-12-20"),
+        ("Alert on buffer usage", "PRB-301", "Sam Ortiz", "2026-12-22"),
+    ]
+
+
+def test_the_same_title_is_matched_before_a_shared_ticket(fresh_kb, run, tmp_path, monkeypatch):
+    iid = _responder_record(run)  # "Nightly buffer cleanup", PRB-301
+    text = POSTMORTEM.format(ref=iid).replace(
+        "| Clean the buffer directory nightly | team-platform | 2026-12-13 | PRB-301 |",
+        "| Cap the buffer dir | Sam Ortiz | 2026-12-11 | PRB-301 |\n"
+        "| Nightly buffer cleanup | team-platform | 2026-12-13 | PRB-301 |",
+    )
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, text)
+    assert r.exit_code == 0, r.output
+    inc = load_kb(fresh_kb).incidents[iid]
+    assert [(f.title, f.owner) for f in inc.follow_ups] == [
+        ("Nightly buffer cleanup", "team-platform"),
+        ("Cap the buffer dir", "Sam Ortiz"),
+        ("Cap the buffer size per input", "Lena Fischer"),
+    ]

@@ -5,8 +5,8 @@ Found in review: a responder recorded INC-2026-0217 while the incident ran; the 
 ``**Incident:** INC-2026-0217`` line, was imported as a second record, INC-2026-0218, and the weekly report showed
 a recurrence that never happened, every follow-up twice. Here the import's own record text (the one it would
 write as a new record) is read beside the existing one and merged into it: keys and sections the record has not
-are added, follow-ups merged (one with the same ticket or title is the same follow-up: its empty fields filled),
-pattern and service lists joined; a value the record holds otherwise is kept and said. The front matter is
+are added, follow-ups merged (one with the same title, else the same ticket, is the same follow-up: its empty
+fields filled; each of the record's is one item at most), pattern and service lists joined; a value the record holds otherwise is kept and said. The front matter is
 edited as text (``record_edit``), so the responder's layout and comments stay, and read back before the file is
 atomically replaced under the folder's edit lock.
 """
@@ -237,9 +237,9 @@ class _Merge:
         if not isinstance(have, list):
             return
         nodes = _node(self.ours_node, "follow_ups").value
-        new = []
-        for item, node in zip(value, nodes):
-            k = _same_follow_up(have, item)
+        new, pairs = [], _same_follow_ups(have, value)
+        for i, (item, node) in enumerate(zip(value, nodes)):
+            k = pairs.get(i)
             if k is None:
                 self.text = "\n".join(
                     add_list_item(self.text.split("\n"), "follow_ups", self.slice(node), Path(self.shown))
@@ -294,19 +294,28 @@ def _follow_up_cmd(iid: str, k: int, field: str, said) -> str:
     return f"; recur incident follow-up {iid} {k + 1} {flag} sets it" if flag else ""
 
 
-def _same_follow_up(have: list, item: dict) -> int | None:
-    """The index of the record's follow-up that is ``item``: the same ticket, else the same title (case and
-    spacing aside); None: a new one."""
-    ticket = caseless(str(item.get("ticket") or ""))
-    title = caseless(one_line(str(item.get("title") or "")))
-    for by_ticket in (True, False):
-        for k, f in enumerate(have):
-            theirs = f if isinstance(f, dict) else {"title": f}
-            if by_ticket and ticket and caseless(str(theirs.get("ticket") or "")) == ticket:
-                return k
-            if not by_ticket and caseless(one_line(str(theirs.get("title") or ""))) == title:
-                return k
-    return None
+def _same_follow_ups(have: list, value: list) -> dict[int, int]:
+    """{index of the postmortem's item: index of the record's follow-up that is it}; an item not in it is new.
+    Each record follow-up is one item at most: the same title first (case and spacing aside), then the same
+    ticket when that ticket is on one record follow-up alone. A ticket matched any number of items, and three
+    items of one epic (PRB-301) became the record's one follow-up, the last item's owner and due (found in review)."""
+
+    def title(f) -> str:
+        return caseless(one_line(str((f if isinstance(f, dict) else {"title": f}).get("title") or "")))
+
+    def ticket(f) -> str:
+        return caseless(str(f.get("ticket") or "")) if isinstance(f, dict) else ""
+
+    pairs: dict[int, int] = {}
+    for i, item in enumerate(value):
+        k = next((k for k, f in enumerate(have) if k not in pairs.values() and title(f) == title(item)), None)
+        if k is not None and title(item):
+            pairs[i] = k
+    for i, item in enumerate(value):
+        same = [k for k, f in enumerate(have) if ticket(item) and ticket(f) == ticket(item)]
+        if i not in pairs and len(same) == 1 and same[0] not in pairs.values():
+            pairs[i] = same[0]
+    return pairs
 
 
 def _flat(text: str) -> str:
