@@ -289,3 +289,17 @@ def test_the_same_title_is_matched_before_a_shared_ticket(fresh_kb, run, tmp_pat
         ("Cap the buffer dir", "Sam Ortiz"),
         ("Cap the buffer size per input", "Lena Fischer"),
     ]
+
+
+def test_a_re_import_reads_a_review_date_ahead_as_the_first_import_did(fresh_kb, run, tmp_path, monkeypatch):
+    # found in review: Final with a review date after today was recorded pending, due that day; an edited copy
+    # re-imported then said "differs … in: review (done); review held (2026-12-15)" of what the import wrote
+    text = POSTMORTEM.format(ref="x").replace("**Status:** Draft", "**Status:** Final\n**Review date:** 2026-12-15")
+    first = _import(run, fresh_kb, tmp_path, monkeypatch, text, "--json")
+    assert first.exit_code == 0, first.output
+    iid = json.loads(first.stdout)["id"]
+    review = load_kb(fresh_kb).incidents[iid].review
+    assert (review.status, str(review.due)) == ("pending", "2026-12-15")
+    again = _import(run, fresh_kb, tmp_path, monkeypatch, text.replace("47 minutes", "48 minutes"))
+    assert again.exit_code == 3, again.output
+    assert "Summary section" in again.output and "review" not in again.output.split("differs")[1], again.output

@@ -1133,7 +1133,7 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     if dup:
         # the same path with other content: a changed document, what differs named
         flags = {"iid": iid, "date": date, "severity": severity, "pattern": patterns, "review_due": review_due}
-        changes = _changes(kb, dup[0], pm, source) if dup[2] == "source path" else None
+        changes = _changes(kb, dup[0], pm, source, today) if dup[2] == "source path" else None
         out = _already(dup, pm, _given(**flags, review_done=review_done), changes, digests, kb=kb)
         return replace(out, notes=out.notes + runbook)
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
@@ -1551,14 +1551,18 @@ def _unowned_review(kb, iid: str, pm) -> str | None:
     )
 
 
-def _changes(kb, iid: str, pm, source: str) -> list[str]:
+def _changes(kb, iid: str, pm, source: str, today: dt.date) -> list[str]:
     """What the postmortem now says that incident ``iid`` (imported from it) does not: the fields it
     names, the sections whose text differs, the follow-ups added, gone or changed. The record may
-    have been edited since: a difference is said, not judged."""
+    have been edited since: a difference is said, not judged. A review held after ``today`` is read as the
+    first import read it (_review_dates): pending, due that day; it was said "review (done); review held" of a
+    record that import had written itself (found in review)."""
     from recur.ingest.postmortem import severity_key
     from recur.kb.writer import section_text
 
     inc = kb.incidents[iid]
+    held, due = _said_done(pm, inc.date), _said_due(pm, inc.date)
+    ahead = held is not None and held > today
     said = {
         "title": (pm.title, inc.title),
         "date": (pm.date, inc.date),
@@ -1566,14 +1570,11 @@ def _changes(kb, iid: str, pm, source: str) -> list[str]:
         "services": (sorted(pm.services) or None, sorted(inc.services)),
         "duration": (pm.duration_minutes, inc.duration_minutes),
         # a draft imported, then completed: the record's review is still pending
-        "review": (
-            "done" if _says_done(pm, _said_done(pm, inc.date)) else None,
-            inc.review.status if inc.review else None,
-        ),
+        "review": ("done" if _says_done(pm, held) and not ahead else None, inc.review.status if inc.review else None),
         # "review scheduled 2026-12-09" moved to the 16th: the record keeps the first
-        "review due": (_said_due(pm, inc.date), inc.review.due if inc.review else None),
+        "review due": ((due or held) if ahead else due, inc.review.due if inc.review else None),
         # "Complete, reviewed on 2026-12-01" where the record has another day, or none
-        "review held": (_said_done(pm, inc.date), inc.review.done if inc.review else None),
+        "review held": (None if ahead else held, inc.review.done if inc.review else None),
         # the postmortem handed to another owner: said as the other fields are (it was "holds what it says")
         "review owner": (review_owner(pm), inc.review.owner if inc.review else None),
     }
