@@ -303,3 +303,18 @@ def test_a_re_import_reads_a_review_date_ahead_as_the_first_import_did(fresh_kb,
     again = _import(run, fresh_kb, tmp_path, monkeypatch, text.replace("47 minutes", "48 minutes"))
     assert again.exit_code == 3, again.output
     assert "Summary section" in again.output and "review" not in again.output.split("differs")[1], again.output
+
+
+def test_an_edited_postmortem_re_imported_adds_what_is_new_to_the_record_it_named(fresh_kb, run, tmp_path, monkeypatch):
+    # found in review: exit 3 "not updated: edit it by hand", naming the title and severity the merge keeps on
+    # purpose, and "Kept the record's imported {…}" (the import's bookkeeping) said as a value kept
+    iid = _responder_record(run)
+    first = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref=iid))
+    assert first.exit_code == 0, first.output
+    edited = POSTMORTEM.format(ref=iid) + "| Page on buffer growth | Sam Ortiz | 2026-12-23 | PRB-306 |\n"
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, edited)
+    assert r.exit_code == 0 and r.output.startswith(f"Updated incident {iid}, "), r.output
+    assert "Added: follow-ups 'Page on buffer growth'" in r.output and "imported" not in r.output, r.output
+    assert [f.title for f in load_kb(fresh_kb).incidents[iid].follow_ups][-1] == "Page on buffer growth"
+    again = _import(run, fresh_kb, tmp_path, monkeypatch, edited)  # its digest recorded: this version imported
+    assert again.exit_code == 0 and again.output.startswith(f"Already imported as {iid} (same content)"), again.output

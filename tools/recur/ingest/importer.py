@@ -1128,7 +1128,7 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     kb = load_kb(kb_dir) if kb is None else kb
     patterns = require_patterns(kb, patterns, "--pattern")  # as the patterns have them: "Disk-Full" too
     digests, source, sources = document_hashes(text, pm.markdown), source_key(kb, file), _sources(kb, file)
-    dup = find_duplicate(kb, digests, sources, pm.title, date or pm.date)
+    dup = _earlier_import(kb, pm, digests, sources, into, iid, date or pm.date)
     runbook = _runbook_note(file, pm, dup)
     if dup:
         # the same path with other content: a changed document, what differs named
@@ -1210,6 +1210,19 @@ def _target(kb, pm, into, iid, day, title: str) -> tuple:
         return None, None, [f"{said}, {far}: not updated, recorded as a new incident (if it is that incident: "
                             f"--into {named.iid})"]  # fmt: skip
     return named.iid, f"the postmortem's {named.label!r} line names it", []
+
+
+def _earlier_import(kb, pm, digests, sources, into, iid, day):
+    """find_duplicate's answer, but None for a record imported from this path that the edited postmortem names
+    (or --into's): the import merges into it again (what is new added) instead of "changed since: edit it by
+    hand", which listed the title and severity the merge keeps on purpose (found in review)."""
+    dup = find_duplicate(kb, digests, sources, pm.title, day)
+    if not dup or dup[2] != "source path":
+        return dup
+    try:
+        return None if _target(kb, pm, into, iid, day, pm.title or "")[0] == dup[0] else dup
+    except RecurError:  # a target in error: not this one
+        return dup
 
 
 def _not_this_incident(inc, day, title: str) -> str | None:

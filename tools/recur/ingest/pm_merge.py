@@ -109,6 +109,7 @@ def _merged(path: Path, shown: str, ours: str):
     m = _Merge(shown, "\n".join(front), doc.data, "\n".join(ours_front))
     m.run()
     body = _merged_body(rest, ours_rest, str(doc.data.get("title") or ""), m)
+    m.imported()
     text = "\n".join(["---", m.text, body])
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_FILE_BYTES:
@@ -153,6 +154,8 @@ class _Merge:
         for key, value in self.ours.items():
             if key in ("id", "triage"):  # the record's id; its date and severity are the responder's, no placeholder
                 continue
+            if key == "imported" and not _empty(self.theirs.get(key)):  # bookkeeping, never said: imported()
+                continue
             if key == "follow_ups":
                 self.follow_ups(value)
             elif key == "review":
@@ -161,6 +164,22 @@ class _Merge:
                 self.join(key, value)
             else:
                 self.one(key, value)
+        self.check()
+
+    def imported(self) -> None:
+        """A record imported from this document before, something added now: its ``imported:`` digest is this
+        version's, so a re-import of it is "already imported" (the digest was said as a value kept)."""
+        have, ours = self.theirs.get("imported"), self.ours.get("imported")
+        if not (self.added and isinstance(have, dict) and isinstance(ours, dict) and "sha256" in have):
+            return
+        if have.get("source") != ours.get("source") or have.get("sha256") == ours.get("sha256"):
+            return  # imported from another document (--into): its own bookkeeping
+        self.text = set_value(self.text, ("imported", "sha256"), self.slice(_node(_node(self.ours_node, "imported"),
+                              "sha256")), self.shown)  # fmt: skip
+        self.expected["imported"]["sha256"] = ours["sha256"]
+        self.check()
+
+    def check(self) -> None:
         # read back as `recur check` reads it: what was added, and nothing else changed (a key added twice, a
         # value that went into the wrong item), else nothing is written
         doc, before = load_yaml(self.text, offset=1), load_yaml(self.before, offset=1)
