@@ -318,3 +318,26 @@ def test_an_edited_postmortem_re_imported_adds_what_is_new_to_the_record_it_name
     assert [f.title for f in load_kb(fresh_kb).incidents[iid].follow_ups][-1] == "Page on buffer growth"
     again = _import(run, fresh_kb, tmp_path, monkeypatch, edited)  # its digest recorded: this version imported
     assert again.exit_code == 0 and again.output.startswith(f"Already imported as {iid} (same content)"), again.output
+
+
+def test_flags_and_triage_defaults_are_not_said_as_the_postmortems(fresh_kb, run, tmp_path, monkeypatch):
+    # found in review: --severity sev1 was said as "the postmortem's: 'sev1'", and so was the triage default of a
+    # postmortem naming no severity; the flags changed nothing on the record, unsaid
+    iid = _responder_record(run)  # sev3, 2026-12-06
+    unnamed = POSTMORTEM.replace("**Incident:** {ref}\n", "").replace("**Severity:** SEV-2\n", "")
+    flags = ("--into", iid, "--severity", "sev1", "--date", "2026-12-05", "--json")
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed, *flags)
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert not [k for k in out["updated"]["kept"] if k.startswith(("severity", "date", "review level"))], out
+    assert (
+        f"--date, --severity not applied with --into: {iid} keeps its own (edit the record to change it)"
+        in (out["notes"])
+    )
+    inc = load_kb(fresh_kb).incidents[iid]
+    assert (inc.severity, str(inc.date)) == ("sev3", "2026-12-06")
+    bare = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed.replace("47", "46"), "--into", iid, "--json",
+                   name="b.md")  # fmt: skip
+    assert bare.exit_code == 0, bare.output
+    kept = json.loads(bare.stdout)["updated"]["kept"]
+    assert not [k for k in kept if k.startswith(("severity", "review level"))], kept  # the triage default's

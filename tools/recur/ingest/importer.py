@@ -147,6 +147,11 @@ class ImportPlan:
     shared: dict[str, list[str]]
     # the record ``iid`` is there already, the import merged into it (pm_merge): how it was named; None: a new one
     into: str | None = None
+    # merging: the flags given that describe a new record (--date, --severity, --review-due), and the keys whose
+    # value is no postmortem's (a flag's, a triage default's), not said as "the postmortem's" where the record's
+    # is kept (found in review: --severity sev1 said as the postmortem's, and so the triage default)
+    flags: tuple = ()
+    unsaid: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
@@ -1154,7 +1159,8 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     # updating a record, its own review is kept: what the postmortem says of it is in the merge's "kept"
     notes += [n for n in said if not n.startswith("review:")] if target else said
     date_from = "--date" if date else pm.date_source
-    plan = ImportPlan(iid, numbered, title, day, sev, triage, digests[0], source, date_from, days, shared, by)
+    plan = ImportPlan(iid, numbered, title, day, sev, triage, digests[0], source, date_from, days, shared, by,
+                      *_not_the_postmortems(triage, days, date=date, severity=severity, review_due=review_due))  # fmt: skip
     draft = draft and not linked and unknown and not pending  # a second draft would split one failure in two
     notes += _no_draft_note(target) if draft and target else []
     draft = draft and not target
@@ -1236,12 +1242,30 @@ def _not_this_incident(inc, day, title: str) -> str | None:
     return None
 
 
-def _updated(out: Imported, merged, by: str) -> Imported:
-    """The report of an import merged into an existing record: what the record holds now."""
+def _not_the_postmortems(triage: list, days: ReviewDates, **flags) -> tuple[tuple, frozenset]:
+    """ImportPlan's ``flags`` and ``unsaid``: the flags given of --date, --severity and --review-due, and the
+    keys whose value is a flag's or a default's: a review's level is the severity's, a due date none gives the
+    framework's."""
+    given = tuple(_given(**flags))
+    unsaid = set(triage) | {k for k, v in flags.items() if v and k != "review_due"}
+    unsaid |= {"review level"} if "severity" in unsaid else set()
+    unsaid |= {"review due"} if flags.get("review_due") or days.due is None else set()
+    return given, frozenset(unsaid)
+
+
+def _updated(out: Imported, merged, plan: ImportPlan) -> Imported:
+    """The report of an import merged into an existing record: what the record holds now, and the flags that
+    changed nothing on it (a record's date and severity are its own; --review-due fills a due date it lacks)."""
+    idle = [
+        f for f in plan.flags if not (f == "--review-due" and any(a.startswith("review due") for a in merged.added))
+    ]
+    how = "with --into" if plan.into == "as --into asks" else "to the record the postmortem names"
+    note = [f"{', '.join(idle)} not applied {how}: {merged.iid} keeps its own (edit the record to change it)"]
     return replace(
         out,
         title=str(merged.data.get("title")),
-        updated={"by": by, "added": list(merged.added), "kept": list(merged.kept)},
+        updated={"by": plan.into, "added": list(merged.added), "kept": list(merged.kept)},
+        notes=(note if idle else []) + out.notes,
     )
 
 
@@ -1507,7 +1531,7 @@ def _imported(plan: ImportPlan, pm, written: Written, link: Link, unknown: bool,
         review=written.review,
         title=plan.title,
     )
-    return _updated(out, written.merged, plan.into) if written.merged is not None else out
+    return _updated(out, written.merged, plan) if written.merged is not None else out
 
 
 def _already(dup, pm, given: list, changes: list | None = None, digests: tuple = ("",), kb=None) -> Imported:
@@ -1753,7 +1777,7 @@ def _merge_write(kb, plan: ImportPlan, text: str, fus: list, review: Review, dry
     """``_write`` for a record there already: the import's record ``text`` merged into it (pm_merge)."""
     from recur.ingest.pm_merge import merge_into, review_of
 
-    merged = merge_into(kb, plan.iid, text, dry=dry)
+    merged = merge_into(kb, plan.iid, text, dry=dry, unsaid=plan.unsaid)
     warned = _credentials_in(((merged.path, merged.text),))
     pats, fus = merged.data.get("patterns"), merged.data.get("follow_ups")
     count = len(fus) if isinstance(fus, list) else 0  # the record's, as it holds them now

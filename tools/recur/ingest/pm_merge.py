@@ -79,23 +79,24 @@ class Merged:
     data: dict
 
 
-def merge_into(kb, iid: str, ours: str, *, dry: bool) -> Merged:
+def merge_into(kb, iid: str, ours: str, *, dry: bool, unsaid=frozenset()) -> Merged:
     """Merge ``ours`` (the record text the import would write for ``iid``) into the record ``iid``; written
-    atomically under the folder's edit lock unless ``dry`` or nothing is to be added."""
+    atomically under the folder's edit lock unless ``dry`` or nothing is to be added. ``unsaid``: keys ("date",
+    "review due") whose value is no postmortem's (a flag's, a default's): the record's kept without a word."""
     from recur.kb.loader import display_path
 
     path = find_incident(kb, iid)
     shown = display_path(path)
     if dry:
-        return _merged(path, shown, ours)[0]
+        return _merged(path, shown, ours, unsaid)[0]
     with editing(path.parent, shown):  # read to replace under one lock: no responder's edit lost
-        merged, as_written = _merged(path, shown, ours)
+        merged, as_written = _merged(path, shown, ours, unsaid)
         if merged.added:
             write_atomic(path, as_written(merged.text), overwrite=True)
     return merged
 
 
-def _merged(path: Path, shown: str, ours: str):
+def _merged(path: Path, shown: str, ours: str, unsaid=frozenset()):
     front, rest, doc, as_written = read_front(path)
     first = next((line for line in front if line.strip() and not line.lstrip().startswith("#")), "")
     if first.lstrip().startswith(("{", "[")):
@@ -108,6 +109,7 @@ def _merged(path: Path, shown: str, ours: str):
     ours_front, ours_rest = split_front(ours, Path(shown))
     m = _Merge(shown, "\n".join(front), doc.data, "\n".join(ours_front))
     m.run()
+    m.kept = [k for k in m.kept if not any(k.startswith(f"{u} ") for u in unsaid)]
     body = _merged_body(rest, ours_rest, str(doc.data.get("title") or ""), m)
     m.imported()
     text = "\n".join(["---", m.text, body])
