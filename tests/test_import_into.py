@@ -341,3 +341,15 @@ def test_flags_and_triage_defaults_are_not_said_as_the_postmortems(fresh_kb, run
     assert bare.exit_code == 0, bare.output
     kept = json.loads(bare.stdout)["updated"]["kept"]
     assert not [k for k in kept if k.startswith(("severity", "review level"))], kept  # the triage default's
+
+
+def test_into_for_a_document_imported_before_is_said_not_applied(fresh_kb, run, tmp_path, monkeypatch):
+    iid = _responder_record(run)
+    unnamed = POSTMORTEM.replace("**Incident:** {ref}\n", "")
+    first = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed, "--json")
+    assert first.exit_code == 0, first.output
+    other = json.loads(first.stdout)["id"]
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed, "--into", iid, "--json")
+    assert r.exit_code == 0, r.output
+    notes = json.loads(r.stdout)["notes"]
+    assert f"--into not applied: the document was imported before, as {other}; not merged into another" in notes

@@ -1137,7 +1137,9 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     runbook = _runbook_note(file, pm, dup)
     if dup:
         # the same path with other content: a changed document, what differs named
-        flags = {"iid": iid, "date": date, "severity": severity, "pattern": patterns, "review_due": review_due}
+        # --into was said of none (found in review); into the record imported already, no flag to say
+        flags = {"iid": iid, "date": date, "severity": severity, "pattern": patterns, "review_due": review_due,
+                 "into": into != dup[0] and into}  # fmt: skip
         changes = _changes(kb, dup[0], pm, source, today) if dup[2] == "source path" else None
         out = _already(dup, pm, _given(**flags, review_done=review_done), changes, digests, kb=kb)
         return replace(out, notes=out.notes + runbook)
@@ -1550,7 +1552,9 @@ def _already(dup, pm, given: list, changes: list | None = None, digests: tuple =
             f"the document changed since it was imported ({differs}); {iid} is not updated: edit it by hand, "
             f'then set "sha256" in its imported: field to "{digests[0]}", so this version counts as imported'
         )
-    if given:
+    if "--into" in given:  # no field to set by hand: the document is another record's already
+        notes.append(f"--into not applied: the document was imported before, as {iid}; not merged into another")
+    if given := [g for g in given if g != "--into"]:
         notes.append(f"{', '.join(given)} not applied: set it in {iid} by hand (recur incident link for patterns)")
     return Imported(
         incident=iid,
