@@ -202,3 +202,154 @@ def test_a_record_in_a_layout_not_edited_is_refused_and_left_as_it_is(fresh_kb, 
     assert r.exit_code == 1 and "written as one {...} mapping, a layout this tool does not edit" in r.output, r.output
     assert "Traceback" not in r.output and path.read_bytes() == before
     assert _records(fresh_kb) == ["INC-2026-0043.md"]
+
+
+JULY = """\
+---
+id: INC-2026-0105
+title: Postgres primary hangs, Patroni never promotes a replica
+date: 2026-07-08
+severity: sev1
+patterns: []
+---
+
+## Summary
+The primary's storage stalled; no failover.
+"""
+
+
+def test_a_named_record_of_another_date_is_not_updated_and_a_mention_names_none(fresh_kb, run, tmp_path, monkeypatch):
+    # found in review: a typo'd id updated July's record with December's postmortem; a References line that
+    # mentions a record ("- Incident: INC-… had the same root cause") was read as the postmortem's own
+    path = fresh_kb / "incidents" / "2026" / "INC-2026-0105.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(JULY)
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref="INC-2026-0105"), "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["updated"] is None and out["id"] != "INC-2026-0105" and path.read_text() == JULY
+    assert (
+        "the postmortem's 'Incident' line names INC-2026-0105, dated 2026-07-08 ('Postgres primary hangs, Patroni "
+        "never promotes a replica'), not within 2 days of the postmortem's 2026-12-06: not updated, recorded as a "
+        "new incident (if it is that incident: --into INC-2026-0105)"
+    ) in out["notes"]
+    mention = POSTMORTEM.replace("**Incident:** {ref}\n", "") + (
+        "\n## References\n\n- Incident: INC-2026-0105 had the same root cause last summer\n"
+    )
+    m = _import(run, fresh_kb, tmp_path, monkeypatch, mention.replace("47", "46"), "--json", name="b.md")
+    assert m.exit_code == 0, m.output
+    assert json.loads(m.stdout)["updated"] is None and not any(
+        "INC-2026-0105" in n for n in json.loads(m.stdout)["notes"]
+    )
+    assert path.read_text() == JULY
+
+
+def test_only_an_incident_line_whose_value_is_the_id_names_a_record():
+    from recur.ingest.pm_merge import _NAMED
+
+    named = ["- Incident: INC-2026-0105", "- Incident: INC-2026-0105.", "- Incident ID: [INC-2026-0105]",
+             "- Incident: [INC-2026-0105](https://x/INC-2026-0105)", "- Incident: (INC-2026-0105)"]  # fmt: skip
+    for line in named:
+        assert _NAMED.match(line).group(2) == "INC-2026-0105", line
+    for line in ["- Incident: INC-2026-0105 had the same root cause", "- Incident: INC-2026-0999, INC-2026-0105",
+                 "- Incident: PD-12345 (INC-2026-0105)"]:  # fmt: skip
+        assert _NAMED.match(line) is None, line
+
+
+def test_items_sharing_one_ticket_are_not_merged_into_one_follow_up(fresh_kb, run, tmp_path, monkeypatch):
+    # found in review: three items of one epic (PRB-301) became the record's one follow-up, the last one's owner
+    iid = _responder_record(run)  # "Nightly buffer cleanup", PRB-301
+    epic = POSTMORTEM.format(ref=iid).replace(
+        "| Cap the buffer size per input | Lena Fischer | 2026-12-20 | |",
+        "| Cap the buffer size per input | Lena Fischer | 2026-12-20 | PRB-301 |\n"
+        "| Alert on buffer usage | Sam Ortiz | 2026-12-22 | PRB-301 |",
+    )
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, epic)
+    assert r.exit_code == 0, r.output
+    inc = load_kb(fresh_kb).incidents[iid]
+    assert [(f.title, f.ticket, f.owner, str(f.due)) for f in inc.follow_ups] == [
+        ("Nightly buffer cleanup", "PRB-301", "team-platform", "2026-12-13"),
+        ("Cap the buffer size per input", "PRB-301", "Lena Fischer", "2026-12-20"),
+        ("Alert on buffer usage", "PRB-301", "Sam Ortiz", "2026-12-22"),
+    ]
+
+
+def test_the_same_title_is_matched_before_a_shared_ticket(fresh_kb, run, tmp_path, monkeypatch):
+    iid = _responder_record(run)  # "Nightly buffer cleanup", PRB-301
+    text = POSTMORTEM.format(ref=iid).replace(
+        "| Clean the buffer directory nightly | team-platform | 2026-12-13 | PRB-301 |",
+        "| Cap the buffer dir | Sam Ortiz | 2026-12-11 | PRB-301 |\n"
+        "| Nightly buffer cleanup | team-platform | 2026-12-13 | PRB-301 |",
+    )
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, text)
+    assert r.exit_code == 0, r.output
+    inc = load_kb(fresh_kb).incidents[iid]
+    assert [(f.title, f.owner) for f in inc.follow_ups] == [
+        ("Nightly buffer cleanup", "team-platform"),
+        ("Cap the buffer dir", "Sam Ortiz"),
+        ("Cap the buffer size per input", "Lena Fischer"),
+    ]
+
+
+def test_a_re_import_reads_a_review_date_ahead_as_the_first_import_did(fresh_kb, run, tmp_path, monkeypatch):
+    # found in review: Final with a review date after today was recorded pending, due that day; an edited copy
+    # re-imported then said "differs … in: review (done); review held (2026-12-15)" of what the import wrote
+    text = POSTMORTEM.format(ref="x").replace("**Status:** Draft", "**Status:** Final\n**Review date:** 2026-12-15")
+    first = _import(run, fresh_kb, tmp_path, monkeypatch, text, "--json")
+    assert first.exit_code == 0, first.output
+    iid = json.loads(first.stdout)["id"]
+    review = load_kb(fresh_kb).incidents[iid].review
+    assert (review.status, str(review.due)) == ("pending", "2026-12-15")
+    again = _import(run, fresh_kb, tmp_path, monkeypatch, text.replace("47 minutes", "48 minutes"))
+    assert again.exit_code == 3, again.output
+    assert "Summary section" in again.output and "review" not in again.output.split("differs")[1], again.output
+
+
+def test_an_edited_postmortem_re_imported_adds_what_is_new_to_the_record_it_named(fresh_kb, run, tmp_path, monkeypatch):
+    # found in review: exit 3 "not updated: edit it by hand", naming the title and severity the merge keeps on
+    # purpose, and "Kept the record's imported {…}" (the import's bookkeeping) said as a value kept
+    iid = _responder_record(run)
+    first = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref=iid))
+    assert first.exit_code == 0, first.output
+    edited = POSTMORTEM.format(ref=iid) + "| Page on buffer growth | Sam Ortiz | 2026-12-23 | PRB-306 |\n"
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, edited)
+    assert r.exit_code == 0 and r.output.startswith(f"Updated incident {iid}, "), r.output
+    assert "Added: follow-ups 'Page on buffer growth'" in r.output and "imported" not in r.output, r.output
+    assert [f.title for f in load_kb(fresh_kb).incidents[iid].follow_ups][-1] == "Page on buffer growth"
+    again = _import(run, fresh_kb, tmp_path, monkeypatch, edited)  # its digest recorded: this version imported
+    assert again.exit_code == 0 and again.output.startswith(f"Already imported as {iid} (same content)"), again.output
+
+
+def test_flags_and_triage_defaults_are_not_said_as_the_postmortems(fresh_kb, run, tmp_path, monkeypatch):
+    # found in review: --severity sev1 was said as "the postmortem's: 'sev1'", and so was the triage default of a
+    # postmortem naming no severity; the flags changed nothing on the record, unsaid
+    iid = _responder_record(run)  # sev3, 2026-12-06
+    unnamed = POSTMORTEM.replace("**Incident:** {ref}\n", "").replace("**Severity:** SEV-2\n", "")
+    flags = ("--into", iid, "--severity", "sev1", "--date", "2026-12-05", "--json")
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed, *flags)
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert not [k for k in out["updated"]["kept"] if k.startswith(("severity", "date", "review level"))], out
+    assert (
+        f"--date, --severity not applied with --into: {iid} keeps its own (edit the record to change it)"
+        in (out["notes"])
+    )
+    inc = load_kb(fresh_kb).incidents[iid]
+    assert (inc.severity, str(inc.date)) == ("sev3", "2026-12-06")
+    bare = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed.replace("47", "46"), "--into", iid, "--json",
+                   name="b.md")  # fmt: skip
+    assert bare.exit_code == 0, bare.output
+    kept = json.loads(bare.stdout)["updated"]["kept"]
+    assert not [k for k in kept if k.startswith(("severity", "review level"))], kept  # the triage default's
+
+
+def test_into_for_a_document_imported_before_is_said_not_applied(fresh_kb, run, tmp_path, monkeypatch):
+    iid = _responder_record(run)
+    unnamed = POSTMORTEM.replace("**Incident:** {ref}\n", "")
+    first = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed, "--json")
+    assert first.exit_code == 0, first.output
+    other = json.loads(first.stdout)["id"]
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed, "--into", iid, "--json")
+    assert r.exit_code == 0, r.output
+    notes = json.loads(r.stdout)["notes"]
+    assert f"--into not applied: the document was imported before, as {other}; not merged into another" in notes

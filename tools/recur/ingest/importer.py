@@ -147,6 +147,11 @@ class ImportPlan:
     shared: dict[str, list[str]]
     # the record ``iid`` is there already, the import merged into it (pm_merge): how it was named; None: a new one
     into: str | None = None
+    # merging: the flags given that describe a new record (--date, --severity, --review-due), and the keys whose
+    # value is no postmortem's (a flag's, a triage default's), not said as "the postmortem's" where the record's
+    # is kept (found in review: --severity sev1 said as the postmortem's, and so the triage default)
+    flags: tuple = ()
+    unsaid: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
@@ -1137,19 +1142,21 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     kb = load_kb(kb_dir) if kb is None else kb
     patterns = require_patterns(kb, patterns, "--pattern")  # as the patterns have them: "Disk-Full" too
     digests, source, sources = document_hashes(text, pm.markdown), source_key(kb, file), _sources(kb, file)
-    dup = find_duplicate(kb, digests, sources, pm.title, date or pm.date)
+    dup = _earlier_import(kb, pm, digests, sources, into, iid, date or pm.date)
     runbook = _runbook_note(file, pm, dup)
     if dup:
         # the same path with other content: a changed document, what differs named
-        flags = {"iid": iid, "date": date, "severity": severity, "pattern": patterns, "review_due": review_due}
-        changes = _changes(kb, dup[0], pm, source) if dup[2] == "source path" else None
+        # --into was said of none (found in review); into the record imported already, no flag to say
+        flags = {"iid": iid, "date": date, "severity": severity, "pattern": patterns, "review_due": review_due,
+                 "into": into != dup[0] and into}  # fmt: skip
+        changes = _changes(kb, dup[0], pm, source, today) if dup[2] == "source path" else None
         out = _already(dup, pm, _given(**flags, review_done=review_done), changes, digests, kb=kb)
         return replace(out, notes=out.notes + runbook)
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
     if date:  # a due date without its year is read against the date given, not the document's
         dues_against(pm, day)
     dones_by(pm, today)
-    target, by, said = _target(kb, pm, into, iid)
+    target, by, said = _target(kb, pm, into, iid, date or pm.date, title)
     notes += said if target else said + _same_source_notes(kb, source, sources) + _look_alike_notes(kb, title, day)
     iid, numbered = (target, False) if target else _record_id(kb, iid, day)
     notes += ([] if "Summary" in pm.sections else ["no summary section; used the title"]) + read_notes
@@ -1163,7 +1170,8 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     # updating a record, its own review is kept: what the postmortem says of it is in the merge's "kept"
     notes += [n for n in said if not n.startswith("review:")] if target else said
     date_from = "--date" if date else pm.date_source
-    plan = ImportPlan(iid, numbered, title, day, sev, triage, digests[0], source, date_from, days, shared, by)
+    plan = ImportPlan(iid, numbered, title, day, sev, triage, digests[0], source, date_from, days, shared, by,
+                      *_not_the_postmortems(triage, days, date=date, severity=severity, review_due=review_due))  # fmt: skip
     draft = draft and not linked and unknown and not pending  # a second draft would split one failure in two
     notes += _no_draft_note(target) if draft and target else []
     draft = draft and not target
@@ -1204,10 +1212,10 @@ def _no_draft_note(target: str) -> list[str]:
     ]
 
 
-def _target(kb, pm, into, iid) -> tuple:
+def _target(kb, pm, into, iid, day, title: str) -> tuple:
     """(the record to update or None, how it was named, notes): --into, which must name a record of the KB;
-    else the one the postmortem names ("Incident: INC-2026-0217") when the KB has it and no --id asks for a new
-    one. A record written during the response was recorded a second time by the import of its postmortem (found
+    else the one the postmortem names ("Incident: INC-2026-0217") when the KB has it, no --id asks for a new
+    one, and its date is near the postmortem's ``day`` (None: it has none; then its ``title``, _not_this_incident). A record written during the response was recorded a second time by the import of its postmortem (found
     in review: a false recurrence, every follow-up twice)."""
     from recur.ingest.pm_merge import named_incident
     from recur.kb.incident_record import find_incident
@@ -1229,15 +1237,60 @@ def _target(kb, pm, into, iid) -> tuple:
                             f"{named.iid} in instead: --into {named.iid})"]  # fmt: skip
     if named.iid not in kb.incidents:
         raise RecurError(f"{said}, whose record has errors (recur check names them); fix them, then import again")
+    if far := _not_this_incident(kb.incidents[named.iid], day, title):
+        return None, None, [f"{said}, {far}: not updated, recorded as a new incident (if it is that incident: "
+                            f"--into {named.iid})"]  # fmt: skip
     return named.iid, f"the postmortem's {named.label!r} line names it", []
 
 
-def _updated(out: Imported, merged, by: str) -> Imported:
-    """The report of an import merged into an existing record: what the record holds now."""
+def _earlier_import(kb, pm, digests, sources, into, iid, day):
+    """find_duplicate's answer, but None for a record imported from this path that the edited postmortem names
+    (or --into's): the import merges into it again (what is new added) instead of "changed since: edit it by
+    hand", which listed the title and severity the merge keeps on purpose (found in review)."""
+    dup = find_duplicate(kb, digests, sources, pm.title, day)
+    if not dup or dup[2] != "source path":
+        return dup
+    try:
+        return None if _target(kb, pm, into, iid, day, pm.title or "")[0] == dup[0] else dup
+    except RecurError:  # a target in error: not this one
+        return dup
+
+
+def _not_this_incident(inc, day, title: str) -> str | None:
+    """Why record ``inc``, named by the postmortem, is not the incident it tells of (None: it may be): a date
+    more than 2 days from the postmortem's, or with no date in it, a title sharing few words. A typo'd id
+    ("INC-2026-0105" for 0150) updated a record of July with December's postmortem (found in review)."""
+    if day is not None and abs((inc.date - day).days) > 2:
+        return f"dated {inc.date.isoformat()} ({inc.title!r}), not within 2 days of the postmortem's {day.isoformat()}"
+    if day is None and not _titles_overlap(inc.title, title):
+        return f"titled {inc.title!r}, unlike the postmortem's {title!r}"
+    return None
+
+
+def _not_the_postmortems(triage: list, days: ReviewDates, **flags) -> tuple[tuple, frozenset]:
+    """ImportPlan's ``flags`` and ``unsaid``: the flags given of --date, --severity and --review-due, and the
+    keys whose value is a flag's or a default's: a review's level is the severity's, a due date none gives the
+    framework's."""
+    given = tuple(_given(**flags))
+    unsaid = set(triage) | {k for k, v in flags.items() if v and k != "review_due"}
+    unsaid |= {"review level"} if "severity" in unsaid else set()
+    unsaid |= {"review due"} if flags.get("review_due") or days.due is None else set()
+    return given, frozenset(unsaid)
+
+
+def _updated(out: Imported, merged, plan: ImportPlan) -> Imported:
+    """The report of an import merged into an existing record: what the record holds now, and the flags that
+    changed nothing on it (a record's date and severity are its own; --review-due fills a due date it lacks)."""
+    idle = [
+        f for f in plan.flags if not (f == "--review-due" and any(a.startswith("review due") for a in merged.added))
+    ]
+    how = "with --into" if plan.into == "as --into asks" else "to the record the postmortem names"
+    note = [f"{', '.join(idle)} not applied {how}: {merged.iid} keeps its own (edit the record to change it)"]
     return replace(
         out,
         title=str(merged.data.get("title")),
-        updated={"by": by, "added": list(merged.added), "kept": list(merged.kept)},
+        updated={"by": plan.into, "added": list(merged.added), "kept": list(merged.kept)},
+        notes=(note if idle else []) + out.notes,
     )
 
 
@@ -1503,7 +1556,7 @@ def _imported(plan: ImportPlan, pm, written: Written, link: Link, unknown: bool,
         review=written.review,
         title=plan.title,
     )
-    return _updated(out, written.merged, plan.into) if written.merged is not None else out
+    return _updated(out, written.merged, plan) if written.merged is not None else out
 
 
 def _already(dup, pm, given: list, changes: list | None = None, digests: tuple = ("",), kb=None) -> Imported:
@@ -1522,7 +1575,9 @@ def _already(dup, pm, given: list, changes: list | None = None, digests: tuple =
             f"the document changed since it was imported ({differs}); {iid} is not updated: edit it by hand, "
             f'then set "sha256" in its imported: field to "{digests[0]}", so this version counts as imported'
         )
-    if given:
+    if "--into" in given:  # no field to set by hand: the document is another record's already
+        notes.append(f"--into not applied: the document was imported before, as {iid}; not merged into another")
+    if given := [g for g in given if g != "--into"]:
         notes.append(f"{', '.join(given)} not applied: set it in {iid} by hand (recur incident link for patterns)")
     return Imported(
         incident=iid,
@@ -1560,14 +1615,18 @@ def _unowned_review(kb, iid: str, pm) -> str | None:
     )
 
 
-def _changes(kb, iid: str, pm, source: str) -> list[str]:
+def _changes(kb, iid: str, pm, source: str, today: dt.date) -> list[str]:
     """What the postmortem now says that incident ``iid`` (imported from it) does not: the fields it
     names, the sections whose text differs, the follow-ups added, gone or changed. The record may
-    have been edited since: a difference is said, not judged."""
+    have been edited since: a difference is said, not judged. A review held after ``today`` is read as the
+    first import read it (_review_dates): pending, due that day; it was said "review (done); review held" of a
+    record that import had written itself (found in review)."""
     from recur.ingest.postmortem import severity_key
     from recur.kb.writer import section_text
 
     inc = kb.incidents[iid]
+    held, due = _said_done(pm, inc.date), _said_due(pm, inc.date)
+    ahead = held is not None and held > today
     said = {
         "title": (pm.title, inc.title),
         "date": (pm.date, inc.date),
@@ -1575,14 +1634,11 @@ def _changes(kb, iid: str, pm, source: str) -> list[str]:
         "services": (sorted(pm.services) or None, sorted(inc.services)),
         "duration": (pm.duration_minutes, inc.duration_minutes),
         # a draft imported, then completed: the record's review is still pending
-        "review": (
-            "done" if _says_done(pm, _said_done(pm, inc.date)) else None,
-            inc.review.status if inc.review else None,
-        ),
+        "review": ("done" if _says_done(pm, held) and not ahead else None, inc.review.status if inc.review else None),
         # "review scheduled 2026-12-09" moved to the 16th: the record keeps the first
-        "review due": (_said_due(pm, inc.date), inc.review.due if inc.review else None),
+        "review due": ((due or held) if ahead else due, inc.review.due if inc.review else None),
         # "Complete, reviewed on 2026-12-01" where the record has another day, or none
-        "review held": (_said_done(pm, inc.date), inc.review.done if inc.review else None),
+        "review held": (None if ahead else held, inc.review.done if inc.review else None),
         # the postmortem handed to another owner: said as the other fields are (it was "holds what it says")
         "review owner": (review_owner(pm), inc.review.owner if inc.review else None),
     }
@@ -1748,7 +1804,7 @@ def _merge_write(kb, plan: ImportPlan, text: str, fus: list, review: Review, dry
     """``_write`` for a record there already: the import's record ``text`` merged into it (pm_merge)."""
     from recur.ingest.pm_merge import merge_into, review_of
 
-    merged = merge_into(kb, plan.iid, text, dry=dry)
+    merged = merge_into(kb, plan.iid, text, dry=dry, unsaid=plan.unsaid)
     warned = _credentials_in(((merged.path, merged.text),))
     pats, fus = merged.data.get("patterns"), merged.data.get("follow_ups")
     count = len(fus) if isinstance(fus, list) else 0  # the record's, as it holds them now

@@ -5,8 +5,8 @@ Found in review: a responder recorded INC-2026-0217 while the incident ran; the 
 ``**Incident:** INC-2026-0217`` line, was imported as a second record, INC-2026-0218, and the weekly report showed
 a recurrence that never happened, every follow-up twice. Here the import's own record text (the one it would
 write as a new record) is read beside the existing one and merged into it: keys and sections the record has not
-are added, follow-ups merged (one with the same ticket or title is the same follow-up: its empty fields filled),
-pattern and service lists joined; a value the record holds otherwise is kept and said. The front matter is
+are added, follow-ups merged (one with the same title, else the same ticket, is the same follow-up: its empty
+fields filled; each of the record's is one item at most), pattern and service lists joined; a value the record holds otherwise is kept and said. The front matter is
 edited as text (``record_edit``), so the responder's layout and comments stay, and read back before the file is
 atomically replaced under the folder's edit lock.
 """
@@ -21,17 +21,21 @@ from pathlib import Path
 
 import yaml
 
-from recur.kb.incident_record import add_list_item, find_incident, read_front, split_front
-from recur.kb.parse import MAX_FILE_BYTES, compose, heading_lines, load_yaml, sections_of
+from recur.kb.incident_record import _within_limit, add_list_item, find_incident, read_front, split_front
+from recur.kb.parse import compose, heading_lines, load_yaml, sections_of
 from recur.kb.record_edit import add_to_list, set_value
 from recur.util.errors import RecurError
 from recur.util.files import editing, write_atomic
 from recur.util.text import caseless, one_line
 
 # an incident the postmortem names, as its parse keeps it in References ("- Incident: INC-2026-0217": a labelled
-# line, a table's Incident row, a title's "(incident INC-…)"): the label, and the id it opens with
+# line, a table's Incident row, a title's "(incident INC-…)"): the label, and the id that is its whole value (a
+# bracket, a link's address or a stop after it at most). The id a value opened with was enough, and a References
+# line "- Incident: INC-2026-0105 had the same root cause" updated that other record (found in review)
 _NAMED = re.compile(
-    r"^\s*[-*]\s*(incident(?:\s+(?:id|key|number|no|#|ticket))?)\s*:\s*[\[(`]*\s*([A-Za-z0-9][\w.-]*)", re.I
+    r"^\s*[-*]\s*(incident(?:\s+(?:id|key|number|no|#|ticket))?)\s*:\s*[\[(`]*\s*([A-Za-z0-9][\w.-]*?)"
+    r"(?:\]\([^()\s]*\))?[\])`]*[.,;:!]?\s*$",
+    re.I,
 )
 # an id of the shape Recur numbers records with: named and not in the KB, it is said (another tool's number is not)
 NUMBERED_ID = re.compile(r"INC-\d{4}-\d+")
@@ -75,23 +79,24 @@ class Merged:
     data: dict
 
 
-def merge_into(kb, iid: str, ours: str, *, dry: bool) -> Merged:
+def merge_into(kb, iid: str, ours: str, *, dry: bool, unsaid=frozenset()) -> Merged:
     """Merge ``ours`` (the record text the import would write for ``iid``) into the record ``iid``; written
-    atomically under the folder's edit lock unless ``dry`` or nothing is to be added."""
+    atomically under the folder's edit lock unless ``dry`` or nothing is to be added. ``unsaid``: keys ("date",
+    "review due") whose value is no postmortem's (a flag's, a default's): the record's kept without a word."""
     from recur.kb.loader import display_path
 
     path = find_incident(kb, iid)
     shown = display_path(path)
     if dry:
-        return _merged(path, shown, ours)[0]
+        return _merged(path, shown, ours, unsaid)[0]
     with editing(path.parent, shown):  # read to replace under one lock: no responder's edit lost
-        merged, as_written = _merged(path, shown, ours)
+        merged, as_written = _merged(path, shown, ours, unsaid)
         if merged.added:
             write_atomic(path, as_written(merged.text), overwrite=True)
     return merged
 
 
-def _merged(path: Path, shown: str, ours: str):
+def _merged(path: Path, shown: str, ours: str, unsaid=frozenset()):
     front, rest, doc, as_written = read_front(path)
     first = next((line for line in front if line.strip() and not line.lstrip().startswith("#")), "")
     if first.lstrip().startswith(("{", "[")):
@@ -104,13 +109,10 @@ def _merged(path: Path, shown: str, ours: str):
     ours_front, ours_rest = split_front(ours, Path(shown))
     m = _Merge(shown, "\n".join(front), doc.data, "\n".join(ours_front))
     m.run()
+    m.kept = [k for k in m.kept if not any(k.startswith(f"{u} ") for u in unsaid)]
     body = _merged_body(rest, ours_rest, str(doc.data.get("title") or ""), m)
-    text = "\n".join(["---", m.text, body])
-    size = len(text.encode("utf-8", "surrogatepass"))
-    if size > MAX_FILE_BYTES:
-        raise RecurError(
-            f"{shown}: not updated: it would be {size:,} bytes, over the {MAX_FILE_BYTES:,} a KB file may hold"
-        )
+    m.imported()
+    text = _within_limit(Path(shown), "\n".join(["---", m.text, body]))  # as a new record is held to it
     return Merged(path.stem, path, text, m.added, m.kept, m.expected), as_written
 
 
@@ -149,6 +151,8 @@ class _Merge:
         for key, value in self.ours.items():
             if key in ("id", "triage"):  # the record's id; its date and severity are the responder's, no placeholder
                 continue
+            if key == "imported" and not _empty(self.theirs.get(key)):  # bookkeeping, never said: imported()
+                continue
             if key == "follow_ups":
                 self.follow_ups(value)
             elif key == "review":
@@ -157,6 +161,22 @@ class _Merge:
                 self.join(key, value)
             else:
                 self.one(key, value)
+        self.check()
+
+    def imported(self) -> None:
+        """A record imported from this document before, something added now: its ``imported:`` digest is this
+        version's, so a re-import of it is "already imported" (the digest was said as a value kept)."""
+        have, ours = self.theirs.get("imported"), self.ours.get("imported")
+        if not (self.added and isinstance(have, dict) and isinstance(ours, dict) and "sha256" in have):
+            return
+        if have.get("source") != ours.get("source") or have.get("sha256") == ours.get("sha256"):
+            return  # imported from another document (--into): its own bookkeeping
+        self.text = set_value(self.text, ("imported", "sha256"), self.slice(_node(_node(self.ours_node, "imported"),
+                              "sha256")), self.shown)  # fmt: skip
+        self.expected["imported"]["sha256"] = ours["sha256"]
+        self.check()
+
+    def check(self) -> None:
         # read back as `recur check` reads it: what was added, and nothing else changed (a key added twice, a
         # value that went into the wrong item), else nothing is written
         doc, before = load_yaml(self.text, offset=1), load_yaml(self.before, offset=1)
@@ -233,9 +253,9 @@ class _Merge:
         if not isinstance(have, list):
             return
         nodes = _node(self.ours_node, "follow_ups").value
-        new = []
-        for item, node in zip(value, nodes):
-            k = _same_follow_up(have, item)
+        new, pairs = [], _same_follow_ups(have, value)
+        for i, (item, node) in enumerate(zip(value, nodes)):
+            k = pairs.get(i)
             if k is None:
                 self.text = "\n".join(
                     add_list_item(self.text.split("\n"), "follow_ups", self.slice(node), Path(self.shown))
@@ -290,19 +310,28 @@ def _follow_up_cmd(iid: str, k: int, field: str, said) -> str:
     return f"; recur incident follow-up {iid} {k + 1} {flag} sets it" if flag else ""
 
 
-def _same_follow_up(have: list, item: dict) -> int | None:
-    """The index of the record's follow-up that is ``item``: the same ticket, else the same title (case and
-    spacing aside); None: a new one."""
-    ticket = caseless(str(item.get("ticket") or ""))
-    title = caseless(one_line(str(item.get("title") or "")))
-    for by_ticket in (True, False):
-        for k, f in enumerate(have):
-            theirs = f if isinstance(f, dict) else {"title": f}
-            if by_ticket and ticket and caseless(str(theirs.get("ticket") or "")) == ticket:
-                return k
-            if not by_ticket and caseless(one_line(str(theirs.get("title") or ""))) == title:
-                return k
-    return None
+def _same_follow_ups(have: list, value: list) -> dict[int, int]:
+    """{index of the postmortem's item: index of the record's follow-up that is it}; an item not in it is new.
+    Each record follow-up is one item at most: the same title first (case and spacing aside), then the same
+    ticket when that ticket is on one record follow-up alone. A ticket matched any number of items, and three
+    items of one epic (PRB-301) became the record's one follow-up, the last item's owner and due (found in review)."""
+
+    def title(f) -> str:
+        return caseless(one_line(str((f if isinstance(f, dict) else {"title": f}).get("title") or "")))
+
+    def ticket(f) -> str:
+        return caseless(str(f.get("ticket") or "")) if isinstance(f, dict) else ""
+
+    pairs: dict[int, int] = {}
+    for i, item in enumerate(value):
+        k = next((k for k, f in enumerate(have) if k not in pairs.values() and title(f) == title(item)), None)
+        if k is not None and title(item):
+            pairs[i] = k
+    for i, item in enumerate(value):
+        same = [k for k, f in enumerate(have) if ticket(item) and ticket(f) == ticket(item)]
+        if i not in pairs and len(same) == 1 and same[0] not in pairs.values():
+            pairs[i] = same[0]
+    return pairs
 
 
 def _flat(text: str) -> str:
