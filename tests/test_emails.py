@@ -171,3 +171,43 @@ def test_check_says_them_of_more_than_one_address_or_credential_on_a_line(tmp_pa
     said = {p["field"]: p["message"] for p in _check(kb)[1]["problems"] if "looks like" in p["message"]}
     assert "the site publishes them" in said["signals[0]"] and "say who without them" in said["signals[0]"], said
     assert "the site publishes them" in said["signals[1]"] and "rotate them if they are real" in said["signals[1]"]
+
+
+def test_the_writers_say_a_persons_address_they_write_as_personal_data_warnings(tmp_path):
+    """`recur incident new`, `recur import` and MCP's record_incident said a credential they wrote, and nothing of a
+    customer's address (found in review: `recur check` alone said it): each says it now, on stderr (the tool's
+    text) and as --json's personal_data_warnings, never under credential_warnings, and writes it all the same."""
+    from test_mcp import call, in_process, session
+
+    kb = small_kb(tmp_path / "kb")
+    base = ("incident", "new", "--kb", kb, "-t", "Checkout 502s", "-s", "sev3", "--no-suggest", "-d")
+    r = run(*base, f"Customer {CUSTOMER} reported 502s", "--json")
+    out = json.loads(r.stdout)
+    said = [line for line in r.stderr.splitlines() if "e-mail address" in line]
+    assert len(said) == 1 and ": ## Summary: warning: looks like an e-mail address ('j…@e…')" in said[0], r.stderr
+    assert out["personal_data_warnings"] == said and "credential_warnings" not in out, out
+    assert CUSTOMER in (kb / "incidents/2026" / f"{out['id']}.md").read_text()  # written as given
+    clean = json.loads(run(*base, "Checkout 502s for a customer", "--json").stdout)
+    assert "personal_data_warnings" not in clean
+
+    pm = tmp_path / "pm.md"
+    pm.write_text(
+        "# Mail bounced for a customer\n\nDate: 2026-03-05\nSeverity: sev2\n\n"
+        f"## Summary\nMail to {CUSTOMER} bounced for a day.\n\n## Root cause\nA bad SPF record.\n"
+    )
+    flags = ("--kb", kb, "--index", tmp_path / "idx", "--model", "fake:64", "--no-draft", "--json")
+    r = run("import", *flags, pm)
+    out = json.loads(r.stdout)
+    said = [line for line in r.stderr.splitlines() if "e-mail address" in line]
+    assert len(said) == 1 and f"{out['incident']}.md:" in said[0], r.stderr
+    assert out["personal_data_warnings"] == said and list(out)[-1] == "personal_data_warnings", out
+
+    server = in_process(kb, tmp_path / "index", allow_writes=True)
+    args = {"title": "Login broken", "severity": "sev3", "description": f"{CUSTOMER} cannot log in"}
+
+    async def work(client):
+        return await call(client, "record_incident", args)
+
+    err, out, text = session(server, work)
+    assert not err and len(out["personal_data_warnings"]) == 1 and "credential_warnings" not in out, out
+    assert "Warning: " in text and "looks like an e-mail address ('j…@e…')" in text and CUSTOMER not in text, text

@@ -247,13 +247,21 @@ def yaml_problems(shown: str, text: str) -> list[Problem]:
     return [Problem(shown, f.line + 1, key_at(f.line) or "text", said(f, cases), "warning") for f in found]
 
 
-def written_warnings(path, text: str | None = None) -> list[str]:
+def written_warnings(path, text: str | None = None) -> dict[str, list[str]]:
     """What a writer says of the record it wrote at ``path`` (``text``: its text, when it is not read from there, a dry
-    run's): a ``path:line: field: warning: …`` line for each line holding a likely credential, as `recur check`
-    says it; the record is kept as written (mid-incident the response matters more than the wording)."""
+    run's), as `recur check` says it, ``path:line: field: warning: …`` lines: ``credential_warnings``, a line's likely
+    credential, and ``personal_data_warnings``, an e-mail address that may be a person's (kb.emails: a customer's
+    address pasted from a ticket went into the KB without a word; `recur check` alone said it), each key only when
+    any. The record is kept as written (mid-incident the response matters more than the wording)."""
+    from recur.kb import emails
+
     if text is None:
         try:
             text = Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):  # its writer said why already
-            return []
-    return [str(p) for p in record_problems(str(path), text)]
+            return {}
+    found = {
+        "credential_warnings": record_problems(str(path), text),
+        "personal_data_warnings": emails.record_problems(str(path), text),
+    }
+    return {key: [str(p) for p in problems] for key, problems in found.items() if problems}
