@@ -249,58 +249,95 @@ def test_the_id_prompt_names_a_misplaced_pattern_that_has_the_titles_id(tmp_path
     assert (tmp_path / "kb/patterns/capacity/disk-full-on-nfs.md").is_file(), (out, err)
 
 
-def _stderr_until(proc: subprocess.Popen, text: bytes, guard: float = 120.0) -> bytes:
-    """What ``proc``'s stderr (a pipe) gives until ``text`` is among it, read by a thread: fails, not hangs, when it
-    ends first or nothing of the kind comes within ``guard`` seconds (a hang guard, not a measure)."""
-    import queue
-    import threading
-
-    chunks: queue.Queue = queue.Queue()
-    threading.Thread(
-        target=lambda: [chunks.put(c) for c in iter(lambda: proc.stderr.read1(1000), b"")], daemon=True
-    ).start()
+def _terminal_until(controller: int, text: bytes, guard: float = 120.0) -> bytes:
+    """What the terminal ``controller`` shows until ``text`` is among it: fails, not hangs, when it closes first or
+    nothing of the kind comes within ``guard`` seconds (a hang guard, not a measure)."""
     shown = b""
     while text not in shown:
-        try:
-            shown += chunks.get(timeout=guard)
-        except queue.Empty:
-            raise AssertionError(f"nothing said of stdin still being read: {shown!r}") from None
+        ready, _, _ = select.select([controller], [], [], guard)
+        chunk = os.read(controller, 1000) if ready else b""
+        if not chunk:
+            raise AssertionError(f"nothing said of stdin still being read: {shown!r}")
+        shown += chunk
     return shown
+
+
+def _reading_stdin(proc: subprocess.Popen, guard: float = 120.0) -> None:
+    """Wait until ``proc``'s main thread is blocked reading its stdin pipe (Linux's /proc: its wait channel a
+    pipe's read); a hang guard, not a measure."""
+    import time
+
+    wchan = Path(f"/proc/{proc.pid}/wchan")
+    until = time.monotonic() + guard
+    while "pipe" not in wchan.read_text():
+        assert proc.poll() is None and time.monotonic() < until, "never read its stdin"
+        time.sleep(0.05)
 
 
 STILL_READING = b"reading standard input until it ends"
 
 
-def test_a_pipe_left_open_is_said_on_stderr_and_the_answer_still_comes_when_it_closes(tmp_path):
+def _reader(args: list, cwd: Path, stderr) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=TOOLS, RECUR_MODEL="fake:64", RECUR_INDEX=str(cwd / "idx"))
+    return subprocess.Popen(
+        [sys.executable, "-m", "recur", *args], cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=stderr,
+    )  # fmt: skip
+
+
+def _answer_of(out: bytes, cwd: Path) -> str:
+    answer = json.loads(out)  # stdout is the JSON alone
+    return answer["query"] if "query" in answer else (cwd / answer["path"]).read_text(encoding="utf-8")
+
+
+SUGGEST = ["suggest", "--json", "-"]
+RECORD = ["incident", "new", "-t", "Disk filled", "-s", "sev2", "--no-suggest", "--json", "-d", "-"]
+
+
+def test_a_pipe_left_open_is_said_on_a_terminals_stderr_and_the_answer_still_comes_when_it_closes(tmp_path):
     """Found in review: `kubectl logs -f deploy/x | recur suggest -` (and `recur incident new … -d -`, which reads
     stdin as suggest does) waited in silence for ever: a followed log never ends. With the pipe still open, one note
-    on stderr says stdin is read until it ends and how to end it; stdout stays the answer alone, which comes once
-    the pipe closes."""
+    on stderr, a terminal (a person waiting), says stdin is read until it ends and how to end it; stdout stays the
+    answer alone, which comes once the pipe closes."""
     small_kb(tmp_path / "kb")
-    env = dict(os.environ, PYTHONPATH=TOOLS, RECUR_MODEL="fake:64", RECUR_INDEX=str(tmp_path / "idx"))
-    suggest = ["suggest", "--json", "-"]
-    record = ["incident", "new", "-t", "Disk filled", "-s", "sev2", "--no-suggest", "--json", "-d", "-"]
-    for args, command in ((suggest, b"| recur suggest -"), (record, b"| recur incident new \xe2\x80\xa6 -d -")):
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "recur", *args],
-            cwd=tmp_path,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
+    for args, command in ((SUGGEST, b"| recur suggest -"), (RECORD, b"| recur incident new \xe2\x80\xa6 -d -")):
+        controller, terminal = pty.openpty()
+        proc = _reader(args, tmp_path, terminal)
+        os.close(terminal)
         try:
-            said = _stderr_until(proc, b"Ctrl-C stops.")
+            said = _terminal_until(controller, b"Ctrl-C stops.")
             proc.stdin.write(b"ERROR write failed: No space left on device\n")
-            out, err = proc.communicate(timeout=120)
+            out, _ = proc.communicate(timeout=120)
+            said += _read_for(controller, 0.5, proc)
         finally:
             proc.kill()
-        assert proc.returncode == 0, said + err
-        assert said.count(STILL_READING) == 1 and STILL_READING not in err, said + err
-        assert b"head -n 500 " + command in said and b"Ctrl-D" in said, said
-        answer = json.loads(out)  # stdout is the JSON alone
-        text = answer["query"] if "query" in answer else (tmp_path / answer["path"]).read_text(encoding="utf-8")
-        assert "No space left on device" in text, answer
+            os.close(controller)
+        assert proc.returncode == 0, said
+        assert said.count(STILL_READING) == 1, said
+        assert b"if it is a followed log (-f), it never ends" in said and b"head -n 500 " + command in said, said
+        assert "No space left on device" in _answer_of(out, tmp_path)
+
+
+def test_a_slow_producer_that_ends_is_not_said_when_stderr_is_no_terminal(tmp_path):
+    """Found in review: `(sleep 6; echo disk full) | recur suggest - --json` in cron had the note mailed every run:
+    it is for a person waiting at a terminal. Stderr a pipe (cron's mail, a log), stdin open past the note's 2 s:
+    nothing said of it."""
+    import time
+
+    from recur.cli.core import STILL_READING_AFTER
+
+    small_kb(tmp_path / "kb")
+    for args in (SUGGEST, RECORD):
+        proc = _reader(args, tmp_path, subprocess.PIPE)
+        try:
+            _reading_stdin(proc)
+            time.sleep(STILL_READING_AFTER + 1.5)  # past the note's time: the producer is slow, not endless
+            out, err = proc.communicate(b"ERROR write failed: No space left on device\n", timeout=120)
+        finally:
+            proc.kill()
+        assert proc.returncode == 0, err
+        assert STILL_READING not in err and b"Traceback" not in err, err
+        assert "No space left on device" in _answer_of(out, tmp_path)
 
 
 def test_a_paste_at_a_terminal_is_asked_for_with_how_to_end_it_on_windows_too(tmp_path):

@@ -245,6 +245,10 @@ def test_a_dash_with_more_text_is_a_usage_error(run):
             "a lone - beside the words: give the words alone (recur suggest disk full), or - alone to read stdin"
             in res.stderr
         )
+    # no words left to give alone: "give the words alone (recur suggest ), …" was said (found in review)
+    res = run("suggest", "-", "-")
+    assert res.exit_code == 2 and "a lone - beside the words: give - once to read stdin" in res.stderr, res.output
+    assert "recur suggest )" not in res.stderr
     res = run("suggest", "--json", "502", "-", "bad", "gateway")  # a dash inside the text is text
     assert res.exit_code == 0 and json.loads(res.stdout)["query"] == "502 - bad gateway", res.output
 

@@ -534,10 +534,17 @@ STILL_READING_AFTER = 2.0
 
 def _still_reading(command: str) -> str:
     return (
-        "recur: reading standard input until it ends, and it is still open (a log followed with -f never ends): "
-        f"pass a part of it, e.g. kubectl logs deploy/x | head -n 500 | {command}; typed at a terminal, "
-        "Ctrl-D on a line of its own ends it; Ctrl-C stops."
+        "recur: reading standard input until it ends, and it is still open; if it is a followed log (-f), it never "
+        f"ends: pass a part of it, e.g. kubectl logs deploy/x | head -n 500 | {command}; Ctrl-C stops."
     )
+
+
+def _stderr_is_tty() -> bool:
+    """Whether stderr is a terminal, a person watching it (closed, `2>&-`: None, no terminal)."""
+    try:
+        return sys.stderr is not None and sys.stderr.isatty()
+    except (ValueError, AttributeError):  # closed, or a stand-in with no isatty
+        return False
 
 
 def _is_pipe(stream) -> bool:
@@ -558,7 +565,9 @@ def read_stdin_tail(keep: int, most: int, command: str = "recur suggest -") -> t
     reading stopped at ``most`` before stdin's end; its first STDIN_HEAD bytes, which the end of a longer
     stream no longer starts with: a 9 MB .gz was searched as text, its magic bytes gone with its start, found
     in review). A terminal's paste is read as read_stdin reads it. A pipe still open after STILL_READING_AFTER
-    seconds is said once on stderr, with how to end it (``command``, the one reading it, in the example)."""
+    seconds is said once on stderr, with how to end it (``command``, the one reading it, in the example), when stderr
+    is a terminal: the note is for a person waiting; a slow producer that ends, `(sleep 6; echo disk full) | recur
+    suggest -` in cron, had it mailed every run (found in review)."""
     import threading
 
     stream = getattr(sys.stdin, "buffer", None) if sys.stdin is not None else None
@@ -566,7 +575,7 @@ def read_stdin_tail(keep: int, most: int, command: str = "recur suggest -") -> t
         raw = read_stdin(keep)
         return raw, len(raw), False, raw[:STDIN_HEAD]
     note = None
-    if _is_pipe(stream):
+    if _is_pipe(stream) and _stderr_is_tty():
         note = threading.Timer(STILL_READING_AFTER, click.echo, (_still_reading(command),), {"err": True})
         note.daemon = True  # never holds the process: the read ends it, or Ctrl-C
         note.start()
@@ -816,10 +825,9 @@ def _refuse_lone_dash(text: tuple) -> None:
     is text."""
     if len(text) > 1 and "-" in (text[0], text[-1]):
         words = " ".join(t for t in text if t != "-")
-        raise click.UsageError(
-            f"a lone - beside the words: give the words alone (recur suggest {words}), or - alone to read stdin "
-            "(… | recur suggest -)"
-        )
+        # `recur suggest - -` has no words to give alone: "(recur suggest )" was said (found in review)
+        alone = f"give the words alone (recur suggest {words}), or - alone" if words else "give - once"
+        raise click.UsageError(f"a lone - beside the words: {alone} to read stdin (… | recur suggest -)")
 
 
 def _say_model(model_id) -> None:

@@ -227,10 +227,11 @@ def _print_report(file: str, out, as_json: bool, indent: int | None) -> None:
 
 def _credentials_said(out) -> None:
     """Each line of the record (and draft pattern) written, or a dry run's, that holds a likely credential, on stderr
-    as `recur check` says it (and --json's ``credential_warnings``): a postmortem's pasted connection string or key
+    as `recur check` says it (and --json's ``credential_warnings``), and each holding a person's e-mail address
+    (``personal_data_warnings``): a postmortem's pasted connection string or key
     went into the KB and its site without a word (privacy review). Written all the same, as the document has it;
     nothing said of a document imported before (nothing written)."""
-    for line in out.credential_warnings:
+    for line in [line for _, lines in out.warnings for line in lines]:
         click.echo(line, err=True)
 
 

@@ -202,15 +202,16 @@ def _ending(kb, out: dict, day, noted: dict, modes: tuple, duration) -> None:
 def _credentials_said(path, text: str | None) -> dict:
     """Each line of the record (written at ``path``, or a dry run's ``text``) that holds a likely credential, said on
     stderr as `recur check` says it: the record is written all the same, mid-incident (privacy review: a password
-    and an AWS key pasted from a log went into the KB and its site without a word). ``{credential_warnings: [...]}``
-    for --json when there is one, else {}."""
+    and an AWS key pasted from a log went into the KB and its site without a word), and each holding an e-mail address
+    that may be a person's. ``{credential_warnings: [...], personal_data_warnings: [...]}`` for --json, each key
+    when there is one."""
     from recur.kb.credentials import written_warnings
     from recur.kb.loader import display_path
 
     said = written_warnings(display_path(path), text)
-    for line in said:
+    for line in [line for lines in said.values() for line in lines]:
         click.echo(line, err=True)
-    return {"credential_warnings": said} if said else {}
+    return said
 
 
 def _afterwards(path: str, iid: str, duration, flags: str = "") -> str:

@@ -21,7 +21,6 @@ import datetime as dt
 import errno
 import json
 import os
-import re
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -567,10 +566,6 @@ def export_detail(feedback_path, kb_dir, out=None) -> ExportResult:
     return result
 
 
-# an e-mail address as a pasted log line holds one (user@host.example); "looks like": said, never refused
-_EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
-
-
 def personal_data_said(result: ExportResult) -> list[str]:
     """A ``path:line: query: warning: …`` line for each line of the cases ``export_detail`` wrote that holds an
     e-mail address or a likely credential (kb.credentials, the detector `recur check` warns with): a query is
@@ -579,6 +574,7 @@ def personal_data_said(result: ExportResult) -> list[str]:
     if result.new_from is None:
         return []
     from recur.kb import credentials
+    from recur.kb.emails import EMAIL  # any address, as a pasted log line holds one: "looks like", never refused
 
     try:
         lines = result.target.read_text(encoding="utf-8").split("\n")[result.new_from :]
@@ -587,7 +583,7 @@ def personal_data_said(result: ExportResult) -> list[str]:
     found = {f.line: f for f in credentials.found_in(lines)}
     out = []
     for n, line in enumerate(lines):
-        kinds = (["an e-mail address"] if _EMAIL.search(line) else []) + [
+        kinds = (["an e-mail address"] if EMAIL.search(line) else []) + [
             f"{what} ({start!r})" for what, start in (found[n].hits if n in found else ())
         ]
         if kinds:

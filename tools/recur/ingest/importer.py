@@ -101,7 +101,8 @@ class Written:
     """What ``_write`` wrote: the record's id (the plan's, or the next free number when another import
     or `recur incident new` took that one meanwhile), its path, the patterns it links, its follow-ups,
     the draft, its review (level, status and due date from the severity framework), and what `recur check` warns
-    of the lines of both (or of a dry run's texts) that look like a credential."""
+    of the lines of both (or of a dry run's texts) that look like a credential or a person's e-mail address
+    (``warnings``: (key, lines) pairs, credential_warnings and personal_data_warnings: written_warnings')."""
 
     incident: str
     incident_path: str
@@ -109,7 +110,7 @@ class Written:
     follow_ups: int
     draft: Draft | None
     review: Review
-    credential_warnings: tuple = ()
+    warnings: tuple = ()  # (key, its lines) pairs, in written_warnings' order
     merged: object = None  # pm_merge.Merged: the record updated, not written anew
 
 
@@ -191,9 +192,10 @@ class Imported:
     query: str | None = None
     searched: tuple = ()
     # the `path:line: field: warning: looks like …` lines of the record (and draft) written, or a dry run's, holding
-    # what looks like a credential (recur.kb.credentials), written all the same: said on stderr and, when any, as
-    # --json's last key, as `recur incident new` and MCP's record_incident say them (they were said on stderr alone)
-    credential_warnings: tuple = ()
+    # what looks like a credential or a person's e-mail address (kb.credentials.written_warnings), written all the
+    # same: said on stderr and, when any, as --json's last keys (credential_warnings, personal_data_warnings), as
+    # `recur incident new` and MCP's record_incident say them (they were said on stderr alone): (key, lines) pairs
+    warnings: tuple = ()
     # the record was there already (the postmortem names it, or --into): {"by", "added", "kept"}, what the import
     # added to it and what it kept of the record where the postmortem says otherwise; None: a new record
     updated: dict | None = None
@@ -238,8 +240,8 @@ class Imported:
 
     def _warnings(self) -> dict:
         """The last keys, each when there is one, as `recur incident new --json` has them: credential_warnings,
-        then recurrence_after_fix."""
-        out = {"credential_warnings": list(self.credential_warnings)} if self.credential_warnings else {}
+        personal_data_warnings, then recurrence_after_fix."""
+        out = {key: list(lines) for key, lines in self.warnings}
         return out | ({"recurrence_after_fix": list(self.recurrence_after_fix)} if self.recurrence_after_fix else {})
 
 
@@ -1182,7 +1184,7 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     return replace(
         out,
         dry_run=dry_run,
-        credential_warnings=written.credential_warnings,
+        warnings=written.warnings,
         recurrence_after_fix=_fix_not_held(kb, written.patterns, kb.incidents[target].date if target else day),
         **_searched(parts, answer),
     )
@@ -1815,11 +1817,16 @@ def _merge_write(kb, plan: ImportPlan, text: str, fus: list, review: Review, dry
 
 def _credentials_in(written) -> tuple:
     """`recur check`'s warnings of the lines of each (path, text) ``written`` (a path None: not written) that look
-    like a credential, each path as `recur check` names it."""
+    like a credential or a person's e-mail address, each path as `recur check` names it: (key, lines) pairs, as
+    Written.warnings holds them."""
     from recur.kb.credentials import written_warnings
     from recur.kb.loader import display_path
 
-    return tuple(w for path, text in written if path is not None for w in written_warnings(display_path(path), text))
+    out: dict = {}
+    for path, text in written:
+        for key, lines in (written_warnings(display_path(path), text) if path is not None else {}).items():
+            out[key] = out.get(key, ()) + tuple(lines)
+    return tuple(out.items())
 
 
 def _new_incident(pm, plan: ImportPlan, linked: list) -> NewIncident:

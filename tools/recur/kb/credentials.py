@@ -209,13 +209,14 @@ def _shown(text: str, at: int) -> str:
     return text[: max(at, 0) + 2] + "…"
 
 
-_PUBLISHED = "the site publishes it (its page, search index and browser bundle) and the repository keeps it"
+def said(found: Found, cases: bool = False) -> str:
+    """The warning's text of a finding; ``cases``: of the eval cases, which the site has no page of."""
+    from recur.kb.emails import published
 
-
-def said(found: Found, kept: str = _PUBLISHED) -> str:
-    """The warning's text of a finding; ``kept``, where the text goes."""
     kinds = ", ".join(f"{what} ({start!r})" for what, start in found.hits)
-    return f"looks like {kinds}: {kept}; redact it (<redacted>, ***, $VAR) and rotate it if it is real"
+    it, they = ("it", "it is") if len(found.hits) == 1 else ("them", "they are")
+    kept = f"the repository keeps {it}" if cases else published(it)
+    return f"looks like {kinds}: {kept}; redact {it} (<redacted>, ***, $VAR) and rotate {it} if {they} real"
 
 
 def record_problems(shown: str, text: str) -> list[Problem]:
@@ -225,21 +226,10 @@ def record_problems(shown: str, text: str) -> list[Problem]:
     found = found_in(lines)
     if not found:
         return []
-    from recur.kb.parse import front_matter_end, heading_lines, keys_at
+    from recur.kb.parse import line_fields
 
-    end = front_matter_end(lines) if lines and lines[0].strip() == "---" else None
-    # parsed once for all its lines: once a line, 2,000 signals holding one took 12 s
-    key_at = keys_at("\n".join(lines[1:end])) if end and any(0 < f.line < end for f in found) else None
-    body = (end or -1) + 1
-    heads = [body + i for i in heading_lines(lines[body:])]  # outside code fences, as the loader splits sections
-    out = []
-    for f in found:
-        if key_at and 0 < f.line < end:
-            field = key_at(f.line - 1) or "front matter"
-        else:
-            field = next((lines[h].strip() for h in reversed(heads) if h <= f.line), "text")
-        out.append(Problem(shown, f.line + 1, field, said(f), "warning"))
-    return out
+    field = line_fields(lines)
+    return [Problem(shown, f.line + 1, field(f.line)[0], said(f), "warning") for f in found]
 
 
 def yaml_problems(shown: str, text: str) -> list[Problem]:
@@ -252,18 +242,26 @@ def yaml_problems(shown: str, text: str) -> list[Problem]:
     from recur.kb.parse import keys_at
 
     # a path's page shows its text; the site has no page of the eval cases
-    kept = "the repository keeps it" if shown.endswith("cases.yml") else _PUBLISHED
+    cases = shown.endswith("cases.yml")
     key_at = keys_at(text)
-    return [Problem(shown, f.line + 1, key_at(f.line) or "text", said(f, kept), "warning") for f in found]
+    return [Problem(shown, f.line + 1, key_at(f.line) or "text", said(f, cases), "warning") for f in found]
 
 
-def written_warnings(path, text: str | None = None) -> list[str]:
+def written_warnings(path, text: str | None = None) -> dict[str, list[str]]:
     """What a writer says of the record it wrote at ``path`` (``text``: its text, when it is not read from there, a dry
-    run's): a ``path:line: field: warning: …`` line for each line holding a likely credential, as `recur check`
-    says it; the record is kept as written (mid-incident the response matters more than the wording)."""
+    run's), as `recur check` says it, ``path:line: field: warning: …`` lines: ``credential_warnings``, a line's likely
+    credential, and ``personal_data_warnings``, an e-mail address that may be a person's (kb.emails: a customer's
+    address pasted from a ticket went into the KB without a word; `recur check` alone said it), each key only when
+    any. The record is kept as written (mid-incident the response matters more than the wording)."""
+    from recur.kb import emails
+
     if text is None:
         try:
             text = Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):  # its writer said why already
-            return []
-    return [str(p) for p in record_problems(str(path), text)]
+            return {}
+    found = {
+        "credential_warnings": record_problems(str(path), text),
+        "personal_data_warnings": emails.record_problems(str(path), text),
+    }
+    return {key: [str(p) for p in problems] for key, problems in found.items() if problems}

@@ -15,7 +15,13 @@ Not said, as no person's address is there to publish:
   ``payments-oncall@``, ``noreply@``, ``support@``, ``security@``, ``root@``, ``git@github.com``): a team's mailbox or
   a login, which a runbook names on purpose;
 - a placeholder's (``user@``, ``first.last@``, ``name@``), and a URL's user (``postgres://app@db.acme.io``,
-  ``https://jane:pw@host``: in a word holding ``://``; ``mailto:`` is an address).
+  ``https://jane:pw@host``: after a ``://`` with no ``/``, ``?`` or ``#`` between; one in a URL's path or query,
+  ``https://admin.acme.io/customers?email=jane.doe@…``, ``s3://bucket/jane.doe@…/file``, is said; ``mailto:`` is an
+  address);
+- what has an address's shape and is no address: a systemd template unit (``pgbouncer@payments.service``,
+  ``postgresql@14-main.service``, ``wg-quick@wg0.service``), a Google Cloud service account
+  (``…@….iam.gserviceaccount.com``), a mail's Message-ID (``message-id=<…@mail.acme.io>``, a ``Message-ID:``,
+  ``In-Reply-To:`` or ``References:`` header's).
 """
 
 from __future__ import annotations
@@ -24,20 +30,30 @@ import re
 
 from recur.util.errors import Problem
 
-# as `recur feedback export` finds one (ingest/feedback.py), a name and a domain with a dot and a top-level domain
-_EMAIL = re.compile(r"(?<![\w.%+-])([\w.%+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.([A-Za-z]{2,}))(?![\w-])")
+# a name and a domain with a dot and a top-level domain; `recur feedback export` finds one so too (ingest/feedback.py)
+EMAIL = re.compile(r"(?<![\w.%+-])([\w.%+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.([A-Za-z]{2,}))(?![\w-])")
 # RFC 2606's and RFC 6761's names for documentation and testing, and names mail is not sent to
 _RESERVED_DOMAIN = re.compile(
     r"(?:.*\.)?(?:example\.(?:com|org|net)|[^.]+\.(?:example|test|invalid|localhost|internal|local|lan|corp)"
-    r"|localhost|home\.arpa)",
+    r"|localhost|home\.arpa"
+    # a Google Cloud service account's (a login, no mailbox: ….iam.gserviceaccount.com, developer.gserviceaccount.com)
+    r"|gserviceaccount\.com)",
     re.IGNORECASE,
+)
+# a systemd unit's types: `pgbouncer@payments.service` is a template unit's instance, no address
+_UNIT_TYPES = frozenset("service socket timer mount automount target slice scope path device swap".split())
+# a mail's Message-ID and the headers naming one (a postfix log's message-id=<…>, References: <…> <…>)
+_MESSAGE_ID = re.compile(
+    r"\b(?:message-id|in-reply-to|references)\s*[:=](?:\s*<[^<>\s]*>)*\s*<?[^<>\s]*$", re.IGNORECASE
 )
 # a local part's word that names a mailbox or a login, no person
 _ROLE_WORDS = frozenset(
     """oncall on-call noreply no-reply donotreply do-not-reply mailer-daemon postmaster hostmaster webmaster abuse
     root admin administrator sysadmin info support help helpdesk security ops devops sre alerts alert alerting
     alertmanager monitoring pager pagerduty notifications notify incidents incident billing sales contact team
-    privacy legal nobody git deploy ubuntu ec2-user centos debian postgres www-data jenkins ci bot""".split()
+    privacy legal nobody git deploy ubuntu ec2-user centos debian postgres www-data jenkins ci bot
+    nagios icinga zabbix grafana prometheus sentry redis mysql nginx apache kafka rabbitmq elasticsearch backup
+    bounce bounces mailer daemon cron system service svc automation build release deployer ansible terraform""".split()
 )
 # a placeholder's local part: the address stands for one
 _PLACEHOLDERS = frozenset(
@@ -52,19 +68,26 @@ _NOT_STAFF = frozenset("customer customers client clients user users reporter re
 # an incident's section naming the response's people (`recur import` writes its roles there)
 _CONTACT_SECTIONS = frozenset({"## people"})
 
-_PUBLISHED = "the site publishes it (its page, search index and browser bundle) and the repository keeps it"
+
+def published(it: str = "it") -> str:
+    """Where `recur check` says a finding of ``it`` (``them``: more than one) goes, of an address here and of a
+    credential (kb.credentials)."""
+    return f"the site publishes {it} (its page, search index and browser bundle) and the repository keeps {it}"
 
 
 def personal(m: re.Match) -> bool:
-    """Whether the address ``m`` (an ``_EMAIL`` match) may be a person's: not a reserved domain's, a role's, a
-    placeholder's, nor a URL's user."""
+    """Whether the address ``m`` (an ``EMAIL`` match) may be a person's: not a reserved domain's, a role's, a
+    placeholder's, a URL's user, a systemd unit or a Message-ID."""
     local, domain = m.group(1).lower(), m.group(2)
-    # a URL's user (and password): its word holds "://" (the word's last 2,000 characters: a line of many
-    # addresses split whole for each took 0.2 s)
+    # the line's last 2,000 characters before it: a line of many addresses split whole for each took 0.2 s
     before = m.string[max(m.start() - 2000, 0) : m.start()]
-    if before and not before[-1].isspace() and "://" in before.rsplit(None, 1)[-1]:
+    # a URL's user (and password): "://" then the user, no path, query or fragment between (an address in a URL's
+    # path or query, ?email=jane.doe@…, is a person's: it was taken for a user, and not said)
+    if before and not before[-1].isspace() and re.search(r"://[^/?#]*$", before.rsplit(None, 1)[-1]):
         return False
-    if _RESERVED_DOMAIN.fullmatch(domain) or local in _PLACEHOLDERS:
+    if _RESERVED_DOMAIN.fullmatch(domain) or local in _PLACEHOLDERS or m.group(3).lower() in _UNIT_TYPES:
+        return False
+    if _MESSAGE_ID.search(before):
         return False
     return not any(word in _ROLE_WORDS for word in [local, *re.split(r"[._+-]", local)])
 
@@ -79,7 +102,7 @@ def found_in(line: str) -> list[str]:
     """The masked addresses of ``line`` that may be a person's, once each, in order."""
     if "@" not in line:
         return []
-    return list(dict.fromkeys(masked(m.group(0)) for m in _EMAIL.finditer(line) if personal(m)))
+    return list(dict.fromkeys(masked(m.group(0)) for m in EMAIL.finditer(line) if personal(m)))
 
 
 def contact_key(key: str | None) -> bool:
@@ -98,12 +121,12 @@ _KEY_BEFORE = re.compile(r"([A-Za-z_][\w-]*)[\"']?\s*:\s*[\"']?$")
 
 def _said(shown: str, line: int, field: str, addresses: list[str]) -> Problem:
     listed = ", ".join(repr(a) for a in addresses)
-    what = "an e-mail address" if len(addresses) == 1 else "e-mail addresses"
+    what, it = ("an e-mail address", "it") if len(addresses) == 1 else ("e-mail addresses", "them")
     return Problem(
         shown,
         line,
         field,
-        f"looks like {what} ({listed}): {_PUBLISHED}; say who without it ('a customer', a colleague's name or "
+        f"looks like {what} ({listed}): {published(it)}; say who without {it} ('a customer', a colleague's name or "
         "team; an example's at @example.com)",
         "warning",
     )
@@ -114,7 +137,7 @@ def _front_addresses(line: str, key: str | None) -> list[str]:
     if "@" not in line or contact_key(key):
         return []
     out = []
-    for m in _EMAIL.finditer(line):
+    for m in EMAIL.finditer(line):
         near = _KEY_BEFORE.search(line[: m.start()])
         if personal(m) and not (near and contact_key(near.group(1))):
             out.append(masked(m.group(0)))
@@ -126,22 +149,17 @@ def record_problems(shown: str, text: str) -> list[Problem]:
     that may be a person's, outside the fields meant for contacts; its field the front-matter key or the section."""
     if "@" not in text:
         return []
-    from recur.kb.parse import front_matter_end, heading_lines, keys_at
+    from recur.kb.parse import line_fields
 
-    lines = text.split("\n")
-    end = front_matter_end(lines) if lines and lines[0].strip() == "---" else None
-    key_at = keys_at("\n".join(lines[1:end])) if end and "@" in "".join(lines[1:end]) else None
-    body = (end or -1) + 1
-    heads = [body + i for i in heading_lines(lines[body:])]
-    out = []
+    lines, out = text.split("\n"), []
+    where = line_fields(lines)
     for n, line in enumerate(lines):
         if "@" not in line:
             continue
-        if key_at and 0 < n < end:
-            key = key_at(n - 1)
-            found, field = _front_addresses(line, key), key or "front matter"
+        field, front = where(n)
+        if front:
+            found = _front_addresses(line, None if field == "front matter" else field)
         else:
-            field = next((lines[h].strip() for h in reversed(heads) if h <= n), "text")
             found = [] if field.lower() in _CONTACT_SECTIONS else found_in(line)
         if found:
             out.append(_said(shown, n + 1, field, found))

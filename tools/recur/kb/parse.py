@@ -1214,6 +1214,27 @@ def heading_lines(lines: list, fences: set | None = None) -> list[int]:
     return heads
 
 
+def line_fields(lines: list[str]):
+    """A function of a 0-based line of a pattern's or an incident's ``lines``: (the field `recur check` names it by,
+    whether it is in the front matter): its front-matter key (``signals[2]``, else ``front matter``), or the body's
+    section above it outside code fences, as the loader splits them (``## Timeline``, else ``text``). The front
+    matter is parsed at the first of its lines asked, once for all (once a line, 2,000 signals took 12 s);
+    kb.credentials and kb.emails name their warnings' fields by it."""
+    end = front_matter_end(lines) if lines and lines[0].strip() == "---" else None
+    body = (end or -1) + 1
+    heads = [body + i for i in heading_lines(lines[body:])]
+    parsed: list = []
+
+    def field(n: int) -> tuple[str, bool]:
+        if end and 0 < n < end:
+            if not parsed:
+                parsed.append(keys_at("\n".join(lines[1:end])))
+            return parsed[0](n - 1) or "front matter", True
+        return next((lines[h].strip() for h in reversed(heads) if h <= n), "text"), False
+
+    return field
+
+
 def sections_of(body_lines: list, first_line: int) -> list:
     """Split Markdown into ``## `` sections, ignoring headings inside fenced code."""
     sections: list = []

@@ -159,9 +159,14 @@ def _recorded(kb, new, written: tuple, suggested: tuple, recorded) -> tuple[dict
         lines.append(f"{said[0].upper()}{said[1:]}")
     # a likely credential in what was written, said as the CLI says it on stderr (and its --json's key): written all
     # the same; the user redacts it (privacy review: a password and an AWS key went in without a word)
-    if warned := written_warnings(path):
-        out["credential_warnings"] = warned
-        lines += [f"Warning: {line} (the user can edit the record in the knowledge base's checkout)" for line in warned]
+    # and an e-mail address that may be a person's, under personal_data_warnings
+    warned = written_warnings(path)
+    out.update(warned)
+    lines += [
+        f"Warning: {line} (the user can edit the record in the knowledge base's checkout)"
+        for said in warned.values()
+        for line in said
+    ]
     if answer.no_known_pattern:
         lines.append(no_match_text(linked, report="the problem report"))
     else:
