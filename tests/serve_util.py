@@ -364,7 +364,7 @@ def asked_engine(kb, index) -> tuple:
 def latency_answer() -> dict:
     """The answer "latency" had on the shipped KB when reviewed (results as /api/suggest gives them, cut to
     the keys the replies read): three results of low confidence, the third rated more likely right (39%)
-    than the first (26%). Calibrated probabilities need a KB of 10 patterns or more and the real model; the
+    than the first (26%). Calibrated probabilities need a KB of 30 patterns or more and the real model; the
     replies are functions of the answer, so it is written out here."""
 
     def result(rank: int, pid: str, title: str, p: float, category: str = "capacity") -> dict:

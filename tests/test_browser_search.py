@@ -2405,3 +2405,31 @@ def test_the_pages_typo_reading_has_search_pys_settings(tmp_path):
     assert typo == search.TYPO and tuple(endings) == search.TYPO_WORD_ENDINGS and set(never) == search.TYPO_NEVER
     p = bundle.ranking_params()
     assert p["typo"] == typo and p["typo_word_endings"] == endings and p["typo_never"] == sorted(never)
+
+
+RULE_JS = """
+const { Ranker } = await import("./ranker.mjs");
+return input.hits.map((h) => Ranker.prototype.confidence.call({ p: input.params }, h));
+"""
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_ranker_js_rates_by_rule_as_search_py(tmp_path):
+    """The rule of a KB too small to calibrate (search.Hit.confidence) in ranker.js, evidence by evidence: one word
+    shared with the text (Hit.one_word) needs a signal or a close view for medium, in both (found by a team adopting
+    Recur: "lag" alone made a Postgres replica-lag pattern medium for a Kafka question)."""
+    from recur.retrieval.search import Hit
+
+    cases = [
+        dict(best=b, own=o, signal=s, one_word=w, linked=False, draft=False)
+        for b, o in ((0.30, 0.30), (0.48, 0.48), (0.62, 0.50), (0.70, 0.70))
+        for s in (0.0, 0.5, 0.9)
+        for w in (False, True)
+    ]
+    py = [Hit("p", 1.0, 0.3, 0.5, **c).confidence for c in cases]
+    hits = [{"best": c["best"], "own": c["own"], "signal": c["signal"], "oneWord": c["one_word"], "linked": False,
+             "draft": False, "probability": None} for c in cases]  # fmt: skip
+    ranker = {"ranker.mjs": bundle.HERE / "ranker.js"}
+    js = run_query_js(tmp_path, RULE_JS, {"hits": hits, "params": bundle.ranking_params()}, modules=ranker)
+    assert js == py
+    assert py[cases.index(dict(best=0.48, own=0.48, signal=0.0, one_word=True, linked=False, draft=False))] == "low"

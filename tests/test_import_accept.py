@@ -2,7 +2,7 @@
 (found in a problem manager's review): a postmortem of an export that hung on an advisory lock left by a
 crashed run was linked to dst-timezone-bug at medium (46%), raising that pattern's fix-incident count with
 nobody reviewing. A medium top is kept among the candidates for a person (`recur incident link ID`);
-`--accept medium` links it, as before. Real model, on a copy of the shipped KB (at least 10 patterns, so
+`--accept medium` links it, as before. Real model, on a copy of the shipped KB (at least 30 patterns, so
 rated by the calibrated probability, not by rule). Our own text."""
 
 import json

@@ -232,7 +232,7 @@ def test_the_boxs_rule_gives_the_same_verdicts(real_engine, tmp_path):
 @pytest.fixture(scope="module")
 def real_server(built, real_engine, tmp_path_factory):  # noqa: F811
     """The browser tests' site served over the starter KB with the bundled model (calibrated, as a team's KB of
-    10 patterns or more is), its suggest page's box marked as a site with onboarding paths has it (data-paths,
+    30 patterns or more is), its suggest page's box marked as a site with onboarding paths has it (data-paths,
     site/generate.describe_box); its nested page's box is not."""
     _, site = built
     work = tmp_path_factory.mktemp("real-box")

@@ -16,6 +16,9 @@ import pytest
 from kbfactory import small_kb, write_pattern
 from serve_util import alert_payload, fake_app, running
 
+from recur.kb.loader import load_kb
+from recur.retrieval import calibrate
+
 INODES = """owner: storage-team
 tags: [disk, filesystem]
 services: [db, checkout]
@@ -42,8 +45,12 @@ def kb_with_everything(root):
         summary="A filesystem runs out of inodes.",
     )
     path.write_text(path.read_text() + "\n## Escalation\n\nPage the storage team.\n")
-    for pid, title, signal in MORE:  # ten patterns or more: a result's probability is a number, not null
+    for pid, title, signal in MORE:
         write_pattern(kb, pid, "runtime", title=title, symptoms=(title.lower(),), signals=(signal,))
+    # calibrate.MIN_CANDIDATES patterns in use or more (a retired one is no candidate): a probability, not null
+    searched = [p for p in load_kb(kb).patterns.values() if p.status != "retired"]
+    for n in range(calibrate.MIN_CANDIDATES - len(searched)):
+        write_pattern(kb, f"batch-{n:02d}", "batch", title=f"Batch job {n} misses its window")
     return kb
 
 
@@ -107,7 +114,7 @@ NO_DATA = {"labels": {"alertname": "DatasourceNoData", "rulename": "Disk usage"}
 
 ANSWERS = [
     # why entries of every kind: a signal found whole (two patterns list it: "patterns"), most of its words, one
-    # of its identifiers, the pattern's id, by meaning, shared words; look-alikes; a probability (ten patterns)
+    # of its identifiers, the pattern's id, by meaning, shared words; look-alikes; a probability (calibrate.MIN_CANDIDATES patterns)
     ("POST", "/api/suggest", "/api/suggest", {"text": "No space left on device ENOSPC", "top": 5}, 200),
     ("POST", "/api/suggest", "/api/suggest", {"text": "sorry too many clients already"}, 200),
     ("POST", "/api/suggest", "/api/suggest", {"text": "HikariPool-1 connection timeout"}, 200),

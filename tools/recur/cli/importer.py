@@ -111,7 +111,7 @@ def _refuse_stdin(file: str) -> None:
     default="high",
     show_default=True,
     help="Lowest confidence at which the top-ranked existing pattern is linked with no person choosing (never "
-    "when the answer is 'no known pattern'; medium: also a medium one, on a KB of 10 patterns or more). "
+    "when the answer is 'no known pattern'; medium: also a medium one, on a KB of 30 patterns or more). "
     "Below it the candidates are stored for a person: recur incident link ID.",
 )
 @click.option(

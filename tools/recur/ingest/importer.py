@@ -187,7 +187,7 @@ class Imported:
     # the text the candidates were searched for, as `recur suggest --json`'s query (None: no search made),
     # and the postmortem's parts it was made of (``_query``): said with the candidates. Found in review: a
     # TLS postmortem's import rated a pool-exhaustion pattern medium, `recur suggest` on the whole file low
-    # (a KB under 10 patterns rates by a cosine threshold, search.MEDIUM_COSINE, and the whole file, its
+    # (a KB under 30 patterns rates by a cosine threshold, search.MEDIUM_COSINE, and the whole file, its
     # timeline and action items too, is another text): nothing said the import searched part of it.
     query: str | None = None
     searched: tuple = ()
@@ -2061,7 +2061,7 @@ def _updated_lines(out: Imported) -> list[str]:
 
 def _searched_line(parts: tuple) -> str:
     """What the candidates were searched for: `recur suggest` given the whole file searches all of it, and
-    may rank or rate them otherwise (on a KB under 10 patterns a word apart, by a cosine threshold)."""
+    may rank or rate them otherwise (on a KB under 30 patterns a word apart, by a cosine threshold)."""
     named = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
     return (
         f"Searched for the postmortem's {named}; recur suggest given the whole file searches all of it, and can "

@@ -170,8 +170,14 @@ BORDERLINE = 0.05
 UNREAD_CAP = 0.7
 UNREAD_WORDS = (2, 0.66)
 VERDICT_TOP = 3  # the results the verdict reads, whatever the question's --top
-MIN_CANDIDATES = 10  # the features are z-scores over the candidates: with fewer patterns they mean little,
-#                      and results keep the rule-based confidence (search.Hit) with probability None
+# The features are z-scores over the candidates: with fewer patterns they mean little (a z-score over n is at most
+# sqrt(n - 1): the fused score of a right first result on a KB of 10 is far under any the fit saw), and results keep
+# the rule-based confidence (search.Hit) with probability None. 30, not 10: on KBs of 10 to 50 patterns cut from the
+# starter and the fixture KB (bench/small_kb.py), the calibrated verdict's balanced accuracy is under the rule's
+# below 20 patterns (it flags 53-100% of answerable questions and rates 66-100% of right first results low), level
+# with it at 20 and 25 (averaged over both KBs) and ahead from 30 (docs/calibration.md, "A KB under 30 patterns").
+# Found by a team adopting Recur: its 10th pattern turned right answers from `high` into "no known pattern".
+MIN_CANDIDATES = 30
 
 
 def features(fused, comp: dict, signal, top: int | None) -> tuple[np.ndarray, np.ndarray]:

@@ -112,10 +112,10 @@ def choose_link(answer: Answer, drafts=frozenset(), accept: str = "medium") -> L
         why = f"the best candidate {top['id']} is a draft written by an earlier import"
         return LinkChoice(None, f"{why}; a person must promote it before it counts", no_known_pattern(rest))
     if top.get("probability") is None and top["confidence"] == "medium":
-        # a KB under 10 patterns is rated by rule (search.Hit.confidence), whose "medium" is "on the same
+        # a KB under 30 patterns (calibrate.MIN_CANDIDATES) is rated by rule (search.Hit.confidence), whose "medium" is "on the same
         # topic": on 8-pattern subsets of the starter KB a rank-1 medium linked this way was right 18 times
         # in 110 (docs/calibration.md); it is kept as a candidate for a person, only a high one is linked
-        why = "rated by rule on a KB under 10 patterns, where only high is linked"
+        why = "rated by rule on a KB under 30 patterns, where only high is linked"
         return LinkChoice(None, f"the best candidate {top['id']} is only medium confidence, {why}", False)
     if CONFIDENCE_RANK[top["confidence"]] < CONFIDENCE_RANK[accept]:
         return LinkChoice(None, f"the best candidate {top['id']} is only {top['confidence']} confidence", False)
@@ -174,7 +174,7 @@ def percent(p: float) -> str:
 
 def confidence_text(r: dict) -> str:
     """A result's confidence as a responder reads it. Calibrated: with its chance of being right. A KB
-    too small to calibrate on (under 10 patterns, ``probability`` null) has a rule's confidence instead
+    too small to calibrate on (under 30 patterns, ``probability`` null) has a rule's confidence instead
     (an exact signal or a close match), said so; its fused score is left out, as a z-score over a
     handful of candidates means nothing (a lone pattern scored 0.00 beside "high confidence")."""
     if r.get("probability") is None:

@@ -261,7 +261,8 @@ HIGH_COSINE, MEDIUM_COSINE = 0.60, 0.42  # MiniLM cosines: paraphrase-close vs. 
 # linked "high" to a webhook-retry pattern through one incident's text), or an exact or identifier
 # signal match whose meaning is at least on topic (best >= MEDIUM_COSINE: an "HTTP 503" in a text
 # about something else). Results are rated monotone in rank: never above the result before them.
-# Measured on 20 subsets of 8 starter patterns (docs/calibration.md, "A KB under 10 patterns").
+# Measured on 20 subsets of 8 starter patterns (docs/calibration.md, "A KB under 10 patterns"); a KB under
+# calibrate.MIN_CANDIDATES (30) patterns is rated so.
 # the "why" shown with a result (display only, not ranking): up to WHY_PER_PART views at cosine
 # >= WHY_MIN_COSINE (text cut to WHY_TEXT_CHARS), and the shared words when BM25 > WHY_MIN_BM25
 # A signal view whose status, errno or exit code the text contradicts (the text writes one of that kind, and that
@@ -539,12 +540,15 @@ class Hit:
     own: float | None = None  # best cosine over the pattern's own views, not its linked incidents' (None: best)
     ceiling: str = "high"  # by rule, never above the result ranked before it (``rate_in_rank``)
     linked: bool = False  # the alert's runbook link names this pattern (RUNBOOK_LINK): high by rule
+    one_word: bool = False  # it shares at most one distinct word with the question (Searcher._one_word)
 
     @property
     def confidence(self) -> str:
         """From the calibrated probability when there is one; else (a KB too small to calibrate)
         a rule: an exact signal on topic, or a close match on the pattern's own views, is strong
-        evidence; a signal or a same-topic view, some. Capped by ``ceiling``."""
+        evidence; a signal or a same-topic view, some, but a pattern sharing at most one word with the
+        question (``one_word``) needs a close view for that: one ordinary word ("lag") lifts a cosine to
+        the same-topic bar alone (the calibrated path's ``zbm25_1`` caution). Capped by ``ceiling``."""
         if self.probability is not None:
             return calibrate.confidence(self.probability)
         own = self.best if self.own is None else self.own
@@ -554,7 +558,7 @@ class Hit:
             and not self.draft
         ):
             rated = "high"
-        elif self.signal > 0 or self.best >= MEDIUM_COSINE:
+        elif self.signal > 0 or self.best >= (HIGH_COSINE if self.one_word else MEDIUM_COSINE):
             rated = "medium"
         else:
             rated = "low"
@@ -716,6 +720,7 @@ class Searcher:
         return out
 
     # -- ranking ------------------------------------------------------------------
+    # long: the ranking's steps in their order, then one Hit a shown result, its evidence field by field
     def search(
         self, text: str, top: int = 5, qvec=None, mode: str = "hybrid", exclude=None, link: RunbookLink | None = None
     ) -> list[Hit]:
@@ -773,6 +778,7 @@ class Searcher:
                     draft=unreviewed(self.index.docs[pid]),
                     own=float(allsims[self.own_arr[pid]].max()),
                     linked=linked,
+                    one_word=bool(comp["one_word"][j]),
                 )
             )
         return rate_in_rank(hits)

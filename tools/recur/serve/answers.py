@@ -92,7 +92,7 @@ class Result(PatternBody):
     score: float
     confidence: Confidence
     probability: float | None = Field(
-        ge=0, le=1, description="Calibrated probability that it is right; null on a KB of fewer than 10 patterns."
+        ge=0, le=1, description="Calibrated probability that it is right; null on a KB of fewer than 30 patterns."
     )
     why: list[WhyEntry]
     scores: Scores

@@ -805,7 +805,7 @@ export class Ranker {
       const own = psims.filter((x, i) => this.views[this.rows[c][i]][1] !== "incident");
       return { pidx: c, id: this.ids[c], score: fused[j], dense: comp.doc[j], lexical: comp.bm25[j], signal: sscore,
                why, best: Math.max(...psims), own: own.length ? Math.max(...own) : Math.max(...psims),
-               probability: probs[r], draft: unreviewed(this.docs[c]), linked };
+               probability: probs[r], draft: unreviewed(this.docs[c]), linked, oneWord: comp.oneWord[j] };
     });
   }
 
@@ -895,7 +895,8 @@ export class Ranker {
     const own = hit.own === undefined ? hit.best : hit.own;  /* 0.9: an identifier match, on topic */
     if (hit.linked || (((hit.signal >= this.p.signal_match.identifier && hit.best >= this.p.medium_cosine)
         || own >= this.p.high_cosine) && !hit.draft)) return "high";
-    if (hit.signal > 0 || hit.best >= this.p.medium_cosine) return "medium";
+    /* at most one word shared with the question (Hit.one_word): medium only by a signal or a close view */
+    if (hit.signal > 0 || hit.best >= (hit.oneWord ? this.p.high_cosine : this.p.medium_cosine)) return "medium";
     return "low";
   }
 
