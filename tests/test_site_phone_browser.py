@@ -264,3 +264,34 @@ def test_a_screen_reader_reads_a_commands_blanks(chromium, base, width):
         for i, command in enumerate(COMMANDS, 1):
             assert accessible_text(pg, f"ol.recur-runbook-steps > li:nth-child({i}) code") == command
         assert errors == []
+
+
+@pytest.mark.parametrize("width", PHONES)
+def test_the_describe_box_keeps_its_early_field(chromium, base, width):
+    """Found in a re-read: the box's script replaced the early box's text field with its own, the typed text and the
+    focus copied over but the caret put at the end, and a phone's keyboard, or an IME's text being composed, dropped
+    with the field. The field is the same one, never out of the page: the caret stays where it was."""
+    url, _ = base
+    with phone(chromium, width) as (pg, errors):
+        held: list = []
+
+        def script(u: str) -> bool:
+            return "recur-suggest.js" in u
+
+        pg.route(script, lambda route: held.append(route))
+        pg.goto(url + "/index.html", wait_until="commit")
+        field = pg.get_by_role("textbox", name="Describe what you see")
+        field.fill("checkout 502s after the deploy")
+        field.evaluate("t => { t.focus(); t.setSelectionRange(8, 8); window.recurEarly = t; }")
+        assert held
+        for route in held:
+            route.continue_()
+        pg.unroute(script)
+        pg.wait_for_selector("div.recur-suggest[data-ready]")
+        kept = pg.evaluate("""() => { const t = document.querySelector("textarea.recur-suggest__input");
+            return [t === window.recurEarly, t === document.activeElement, t.selectionStart, t.value,
+                    document.querySelectorAll("div.recur-suggest textarea, div.recur-suggest form").length]; }""")
+        assert kept == [True, True, 8, "checkout 502s after the deploy", 2], kept
+        assert field.input_value() == "checkout 502s after the deploy"  # named by the box's own label
+        assert pg.locator("div.recur-suggest button[type=submit]").count() == 1  # the script's
+        assert errors == []
