@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from site_helpers import AS_OF, loaded_site_kb, site_kb
@@ -1009,3 +1011,26 @@ def test_a_fence_in_a_sub_item_of_the_evidence_list_is_a_code_block_in_that_sub_
     sub = box[box.index("<p>sub:</p>") :]
     assert sub.startswith("<p>sub:</p>\n" + LOG_HTML + "\n</li>\n</ul>"), box  # in the sub-item, its lines kept
     assert "<li>\n<p>Other</p>" in box and box.count("<li>") == 3, box
+
+
+def test_the_early_describe_box_is_the_scripts_box():
+    """The box the page is sent with (generate.EARLY_BOX) and the one recur-suggest.js draws where a page has none
+    are one box: the same label, field class, rows and placeholder (found in a re-read: each written out apart)."""
+    from recur.site.generate import EARLY_BOX
+
+    js = (Path(__file__).resolve().parents[1] / "site_config" / "assets" / "recur-suggest.js").read_text(
+        encoding="utf-8"
+    )
+    field = re.search(
+        r'el\("textarea", \{\s*class: "([^"]+)", rows: "(\d+)", spellcheck: "false",\s*'
+        r'placeholder: ("[^"]*")',
+        js,
+    )
+    assert field, "recur-suggest.js draws no describe field"
+    label = re.search(r'el\("label", \{ for: id, class: "([^"]+)", text: ("[^"]*") \}\)', js)
+    assert label, "recur-suggest.js draws no label"
+    placeholder = json.loads(field.group(3))  # the JS string's \u escapes, read as JSON reads them
+    assert f'<label for="recur-q-early" class="{label.group(1)}">{json.loads(label.group(2))}</label>' in EARLY_BOX
+    assert (
+        f'class="{field.group(1)}" rows="{field.group(2)}" spellcheck="false" placeholder="{placeholder}"' in EARLY_BOX
+    )

@@ -20,6 +20,13 @@ COMMANDS = (
     "gcloud compute operations list --filter=status=DONE --limit 5",
 )
 
+# words of a command too wide for a line: a phone's (the first) or a desktop's too (the second: the starter KB's)
+WIDE_WORDS = (
+    "aws-autoscaling-describe-scaling-activities-for-the-checkout-group",
+    "kubectl get hpa -A -o custom-columns=NS:.metadata.namespace,NAME:.metadata.name,"
+    "CURRENT:.status.currentReplicas,MAX:.spec.maxReplicas,DESIRED:.status.desiredReplicas",
+)
+
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
@@ -28,19 +35,28 @@ def base(tmp_path_factory):
     kb = site_kb(tmp / "kb")
     steps = tuple(f"On the cluster, run `{c}` and read what it says." for c in COMMANDS)
     write_pattern(kb, "quota-hit", title="Cloud quota hit", runbook=steps, signals=("LimitExceeded",))
+    write_pattern(
+        kb,
+        "hpa-maxed",
+        title="Autoscaler at its maximum",
+        signals=("ScalingLimited",),
+        runbook=tuple(f"Then `{w}` and read it." for w in WIDE_WORDS),
+    )
     with served_site(kb, tmp / "out", "--strict", "-q") as served:
         yield served
 
 
 @contextlib.contextmanager
-def phone(chromium, width: int, height: int = 640):
+def phone(chromium, width: int, height: int = 640, touch: bool = True):
     """A page of ``chromium`` as a phone shows it: ``width`` x ``height`` CSS px at 2 device px each, the mobile
-    viewport and a touch screen (CSS's (pointer: coarse)). Yields (page, its JavaScript errors)."""
+    viewport and a touch screen (CSS's (pointer: coarse)). Yields (page, its JavaScript errors). ``touch`` False:
+    a desktop's window of that size (no mobile viewport, a mouse)."""
     pg = chromium.new_page()
     cdp = pg.context.new_cdp_session(pg)
-    metrics = {"width": width, "height": height, "deviceScaleFactor": 2, "mobile": True}
+    metrics = {"width": width, "height": height, "deviceScaleFactor": 2 if touch else 1, "mobile": touch}
     cdp.send("Emulation.setDeviceMetricsOverride", metrics)
-    cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5})
+    if touch:
+        cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5})
     errors = page_errors(pg)
     try:
         yield pg, errors
@@ -68,12 +84,16 @@ def test_every_column_of_the_home_pages_tables_is_on_a_phones_screen(chromium, b
         assert errors == []
 
 
-# each line break inside a piece of inline code next to a hyphen, with no blank on either side: "kubectl --|namespace"
+# each line break inside a piece of inline code next to a hyphen, with no blank on either side: "kubectl --|namespace";
+# but in a word wider than its line (as wide as the line's box, max-width: 100%), which breaks where it must
 HYPHEN_BREAKS = """() => { const out = [];
+  const full = s => { const b = s.closest("li, p"), css = getComputedStyle(b);
+    return s.getBoundingClientRect().width >= b.clientWidth - parseFloat(css.paddingLeft) - parseFloat(css.paddingRight) - 1; };
   for (const code of document.querySelectorAll("article code")) {
     if (code.closest("pre")) continue;
     const walk = document.createTreeWalker(code, NodeFilter.SHOW_TEXT), chars = [];
     for (let t = walk.nextNode(); t; t = walk.nextNode()) {
+      if (t.parentNode.matches(".recur-whole") && full(t.parentNode)) { chars.push(...[...t.nodeValue].map(c => [c, null])); continue; }
       for (let i = 0; i < t.nodeValue.length; i++) {
         const r = document.createRange(); r.setStart(t, i); r.setEnd(t, i + 1);
         const box = r.getClientRects()[0];
@@ -96,7 +116,7 @@ HYPHEN_BREAKS = """() => { const out = [];
 def test_a_runbooks_commands_do_not_break_at_their_hyphens_on_a_phone(chromium, base, width):
     """Found on a phone: a runbook's inline commands broke at their hyphens, "kubectl --" on one line and
     "namespace" on the next (the real KB's pattern pages: 53 such breaks at 320 px, 40 at 375). A word with a hyphen
-    moves to the next line whole, one wider than the line scrolls inside itself; the page does not scroll sideways,
+    moves to the next line whole, one wider than the line breaks inside itself; the page does not scroll sideways,
     and the commands' text (what a reader or the copy button copies) is unchanged."""
     url, _ = base
     with phone(chromium, width) as (pg, errors):
@@ -114,19 +134,35 @@ def test_a_runbooks_commands_do_not_break_at_their_hyphens_on_a_phone(chromium, 
         assert errors == []
 
 
-@pytest.mark.parametrize("width", PHONES)
-def test_the_charts_labels_are_at_least_12_px_on_a_phone(chromium, base, width):
+@pytest.mark.parametrize(("width", "height"), [(320, 640), (375, 640), (568, 320), (667, 375)])
+def test_the_charts_labels_are_at_least_12_px_on_a_phone(chromium, base, width, height):
     """Found on a phone: the trends page's charts (640 units wide) were drawn 560 px wide, their ticks 8.75 px and
     their legend 9.6 px high. On a phone they are drawn at 1.2 times their size, every label at least 12 px; the
-    chart's box scrolls sideways, the page does not."""
+    chart's box scrolls sideways, the page does not. A phone held sideways too (568x320, 667x375: its ticks were
+    8.75 and 9.9 px, found in a re-read)."""
     url, _ = base
-    with phone(chromium, width) as (pg, errors):
+    with phone(chromium, width, height) as (pg, errors):
+        assert pg.evaluate("matchMedia('(pointer: coarse)').matches")
         pg.goto(url + "/board/trends.html")
         sizes = pg.evaluate("""() => [...document.querySelectorAll(".recur-chart-box svg.recur-chart text")]
             .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)""")
         assert len(sizes) >= 10, sizes
         assert min(sizes) >= 12 - 1e-6, sorted(set(sizes))
         assert pg.evaluate("document.documentElement.scrollWidth") <= width
+        assert errors == []
+
+
+@pytest.mark.parametrize(("width", "height"), [(568, 320), (1280, 640)])
+def test_a_desktops_charts_are_drawn_as_before(chromium, base, width, height):
+    """A desktop's window, however short, draws the charts as it did (at least 560 px wide, scaled to the box): a
+    touch screen's rule is for a phone held sideways."""
+    url, _ = base
+    with phone(chromium, width, height, touch=False) as (pg, errors):
+        pg.goto(url + "/board/trends.html")
+        assert not pg.evaluate("matchMedia('(pointer: coarse)').matches")
+        charts = pg.locator(".recur-chart-box > svg.recur-chart")
+        assert charts.count() >= 2
+        assert set(charts.evaluate_all("els => els.map(e => getComputedStyle(e).minWidth)")) == {"560px"}
         assert errors == []
 
 
@@ -162,4 +198,100 @@ def test_the_describe_box_is_there_before_its_script_has_loaded(chromium, base, 
         real = pg.locator("textarea.recur-suggest__input")
         assert real.count() == 1 and real.input_value() == "checkout 502s after the deploy"
         assert real.evaluate("t => t === document.activeElement")
+        assert errors == []
+
+
+# the words of inline code kept whole (recur.js keepCodeWordsWhole) that hide some of their text (scroll inside
+# themselves), stick out of their line, or take the keyboard's focus
+HIDDEN_WORDS = """() => [...document.querySelectorAll(".recur-whole")].filter(s => {
+    const line = s.closest("li, p").getBoundingClientRect(), r = s.getBoundingClientRect();
+    s.focus();
+    return s.scrollWidth > s.clientWidth || r.right > line.right + 1 || document.activeElement === s;
+  }).map(s => s.textContent)"""
+
+
+@pytest.mark.parametrize(("width", "touch"), [(320, True), (375, True), (1280, False)])
+def test_a_word_wider_than_its_line_shows_all_of_its_text(chromium, base, width, touch):
+    """Found in a re-read: a word of inline code wider than its line scrolled inside itself, its end hidden (a phone
+    shows no scrollbar) and each such word a Tab stop: 53 words on 42 of the starter KB's 60 pattern pages at 320 px,
+    `describe-scaling-activit`, and one at 1280 px, `custom-columns=…`. It breaks where it must, shows all of its
+    text and is no Tab stop; the page is never wider than the screen."""
+    url, _ = base
+    with phone(chromium, width, touch=touch) as (pg, errors):
+        pg.goto(url + "/patterns/capacity/hpa-maxed.html")
+        pg.wait_for_load_state("load")
+        assert pg.locator(".recur-whole").count() >= 2
+        hidden = pg.evaluate(HIDDEN_WORDS)
+        assert hidden == [], hidden
+        codes = pg.locator("ol.recur-runbook-steps > li code").all_text_contents()
+        assert codes == list(WIDE_WORDS)  # what is copied is unchanged
+        assert pg.evaluate("document.documentElement.scrollWidth") <= width
+        assert errors == []
+
+
+def accessible_text(pg, selector: str) -> str:
+    """The text Chromium's accessibility tree (what a screen reader reads) has for the element at ``selector``: its
+    static texts' names in order."""
+    cdp = pg.context.new_cdp_session(pg)
+    root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    backend = cdp.send("DOM.describeNode", {"nodeId": node})["node"]["backendNodeId"]
+    nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    by_id = {n["nodeId"]: n for n in nodes}
+    out: list[str] = []
+
+    def walk(n):
+        if n["role"]["value"] == "StaticText":
+            out.append(n.get("name", {}).get("value", ""))
+        for c in () if n["role"]["value"] == "StaticText" else n.get("childIds", ()):
+            walk(by_id[c])
+
+    walk(next(n for n in nodes if n.get("backendDOMNodeId") == backend))
+    cdp.detach()
+    return "".join(out)
+
+
+@pytest.mark.parametrize("width", PHONES)
+def test_a_screen_reader_reads_a_commands_blanks(chromium, base, width):
+    """Found in a re-read: the blanks of a command between its words kept whole were each a text of their own between
+    two inline blocks, left out of the accessibility tree: a screen reader read
+    "aws autoscalingdescribe-scaling-activities--auto-scaling-group-name". Its accessible text is the command's."""
+    url, _ = base
+    with phone(chromium, width) as (pg, errors):
+        pg.goto(url + "/patterns/capacity/quota-hit.html")
+        pg.wait_for_load_state("load")
+        assert pg.locator("ol.recur-runbook-steps .recur-whole").count() > 0
+        for i, command in enumerate(COMMANDS, 1):
+            assert accessible_text(pg, f"ol.recur-runbook-steps > li:nth-child({i}) code") == command
+        assert errors == []
+
+
+@pytest.mark.parametrize("width", PHONES)
+def test_the_describe_box_keeps_its_early_field(chromium, base, width):
+    """Found in a re-read: the box's script replaced the early box's text field with its own, the typed text and the
+    focus copied over but the caret put at the end, and a phone's keyboard, or an IME's text being composed, dropped
+    with the field. The field is the same one, never out of the page: the caret stays where it was."""
+    url, _ = base
+    with phone(chromium, width) as (pg, errors):
+        held: list = []
+
+        def script(u: str) -> bool:
+            return "recur-suggest.js" in u
+
+        pg.route(script, lambda route: held.append(route))
+        pg.goto(url + "/index.html", wait_until="commit")
+        field = pg.get_by_role("textbox", name="Describe what you see")
+        field.fill("checkout 502s after the deploy")
+        field.evaluate("t => { t.focus(); t.setSelectionRange(8, 8); window.recurEarly = t; }")
+        assert held
+        for route in held:
+            route.continue_()
+        pg.unroute(script)
+        pg.wait_for_selector("div.recur-suggest[data-ready]")
+        kept = pg.evaluate("""() => { const t = document.querySelector("textarea.recur-suggest__input");
+            return [t === window.recurEarly, t === document.activeElement, t.selectionStart, t.value,
+                    document.querySelectorAll("div.recur-suggest textarea, div.recur-suggest form").length]; }""")
+        assert kept == [True, True, 8, "checkout 502s after the deploy", 2], kept
+        assert field.input_value() == "checkout 502s after the deploy"  # named by the box's own label
+        assert pg.locator("div.recur-suggest button[type=submit]").count() == 1  # the script's
         assert errors == []

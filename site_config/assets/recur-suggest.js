@@ -668,6 +668,19 @@
     if (kind) this.fire(kind);
   };
 
+  /* The box's form: the early one (``early``, or null) made it, ``kept`` (its text field) left where it is and the
+     rest of ``parts`` put around it, or a new one of ``parts``. */
+  function keptForm(early, kept, parts) {
+    if (!early) return el("form", { class: "recur-suggest__form" }, parts);
+    Array.prototype.slice.call(early.childNodes).forEach(function (n) { if (n !== kept) early.removeChild(n); });
+    var at = parts.indexOf(kept);
+    parts.slice(0, at).forEach(function (p) { early.insertBefore(p, kept); });
+    parts.slice(at + 1).forEach(function (p) { early.appendChild(p); });
+    early.className = "recur-suggest__form";
+    early.removeAttribute("method");
+    return early;
+  }
+
   function Box(node) {
     this.node = node;
     this.api = apiBase(node.dataset.api || "/api");
@@ -682,10 +695,16 @@
 
   Box.prototype.render = function () {
     var self = this, id = "recur-q-" + Math.random().toString(36).slice(2, 8);
-    this.text = el("textarea", {
-      id: id, class: "recur-suggest__input", rows: "5", spellcheck: "false",
+    /* the box the page was sent with (recur.site.generate.EARLY_BOX), shown while this script loaded: its form and
+       text field are kept, never taken out of the page, so what was typed, the caret, a phone's keyboard and text
+       being composed (an IME's) stay as they were; they were replaced, the text and focus copied over (found in a
+       re-read). Without it (a page of another build), the same field is drawn. */
+    var early = this.node.querySelector("form.recur-suggest__early");
+    this.text = (early && early.querySelector("textarea")) || el("textarea", {
+      class: "recur-suggest__input", rows: "5", spellcheck: "false",
       placeholder: "Describe what you see: \u201ccheckout 502s after the deploy, pods restarting\u201d, an alert name, or paste a log line\u2026"
     });
+    this.text.id = id;
     this.button = el("button", { type: "submit", class: "md-button md-button--primary recur-suggest__go", text: "Suggest" });
     this.status = el("p", { class: "recur-suggest__status", role: "status", "aria-live": "polite" });
     /* a wait before asking again (Waits, Box.countDown): "Ask now" ends it; its time is said once, here, to a screen
@@ -704,7 +723,7 @@
     this.caption = el("p", { class: "recur-suggest__caption", hidden: "" });
     /* which text the answer below answers, once the box holds another (Box.staleNote) */
     this.stale = el("p", { class: "recur-suggest__stale", hidden: "" });
-    var form = el("form", { class: "recur-suggest__form" }, [
+    var form = keptForm(early, this.text, [
       el("label", { for: id, class: "recur-suggest__label", text: "Describe what you see" }),
       this.text,
       el("div", { class: "recur-suggest__bar" }, [this.button,
@@ -724,20 +743,15 @@
          them back, as leaving the box by Tab does (the text stays) */
       if (e.key === "Escape" && !e.isComposing) self.text.blur();
     });
-    /* the box the page was sent with (recur.site.generate.EARLY_BOX), shown while this script loaded: what was
-       typed into it and its focus carry over */
-    var early = this.node.querySelector(".recur-suggest__early textarea");
-    var typed = early ? early.value : "", hadFocus = !!early && document.activeElement === early;
-    this.node.textContent = "";
-    this.node.appendChild(form);
+    var node = this.node;  /* the early box's <noscript> goes, its form stays */
+    Array.prototype.slice.call(node.childNodes).forEach(function (n) { if (n !== form) node.removeChild(n); });
+    if (!form.parentNode) this.node.appendChild(form);
     this.node.appendChild(this.stale);
     this.node.appendChild(this.caption);
     this.node.appendChild(this.results);
     this.hintDescribes(id + "-hint");
     var q = new URLSearchParams(window.location.search).get("describe");
     if (q) this.text.value = q;
-    else if (typed) this.text.value = typed;
-    if (hadFocus) this.text.focus({ preventScroll: true });
     this.fromUrl = !!(q && q.trim());  /* answered once the mode is known, a static one too */
   };
 

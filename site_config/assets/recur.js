@@ -357,7 +357,7 @@
   /* Inline code (a runbook's `kubectl --namespace payments get pods`) broke at its hyphens on a phone, "kubectl --"
      on one line and "namespace" on the next (Chromium breaks a line after a hyphen; found at 320 and 375 px). Each
      word of it that holds a hyphen becomes a span that recur.css keeps whole (an inline block): it moves to the next
-     line as one; one wider than its line scrolls inside itself. The text, and so what is copied, is unchanged. */
+     line as one; one wider than its line breaks inside itself. The text, and so what is copied, is unchanged. */
   function keepCodeWordsWhole(root) {
     var codes = root.querySelectorAll("article code");
     for (var i = 0; i < codes.length; i++) {
@@ -373,9 +373,12 @@
   }
   function wholeWords(text) {
     var frag = document.createDocumentFragment();
-    text.nodeValue.split(/(\s+)/).forEach(function (part) {
+    /* each word with a hyphen apart (odd parts), with the blank after it: a blank alone between two inline blocks was
+       left out of the accessible text, "autoscalingdescribe-scaling-activities--auto-scaling-group-name" (found in a
+       re-read); the text between them stays one node with its blanks */
+    text.nodeValue.split(/(\S*-\S* ?)/).forEach(function (part, i) {
       if (!part) return;
-      if (part.indexOf("-") < 0 || /\s/.test(part)) { frag.appendChild(document.createTextNode(part)); return; }
+      if (i % 2 === 0) { frag.appendChild(document.createTextNode(part)); return; }
       var word = document.createElement("span");
       word.className = "recur-whole";
       word.textContent = part;

@@ -34,7 +34,19 @@ from recur.site.context import (
     Site,
     incident_year,
 )
-from recur.site.md import alink, card_table, esc, front_matter, href, inline_md, mdlink, raw, title_html, unsearched
+from recur.site.md import (
+    alink,
+    card_table,
+    esc,
+    front_matter,
+    href,
+    inline_md,
+    mdlink,
+    raw,
+    title_html,
+    title_link,
+    unsearched,
+)
 from recur.util import resources, utf8
 from recur.util.errors import RecurError
 
@@ -67,7 +79,7 @@ def home_page(site: Site, file_search: bool = False) -> str:
     for r in recurring:
         p = site.kb.patterns.get(r["pattern"])
         if p is not None:  # its permanent fix beside it, as the report has it: is it being fixed, whose, when
-            rows.append([_title_link(page, p.relpath, p.title), esc(r["count"]), esc(r["last"]),
+            rows.append([title_link(page, p.relpath, p.title), esc(r["count"]), esc(r["last"]),
                          esc(site.sev_label(p.severity)), esc(p.category), esc(fix_cell(r, named))])
     # a card per row on a phone (md.card_table): at 320 px the six columns were 630 px wide, the severity, category
     # and permanent fix off the screen behind the table's sideways scroll (found on a phone)
@@ -86,14 +98,9 @@ def home_page(site: Site, file_search: bool = False) -> str:
     if recent:
         out.append("## Latest incidents\n")
         out.append(card_table(["date", "incident", "severity", "title"],  # 434 px at 320: cards too
-                              [[esc(i.date.isoformat()), _title_link(page, i.relpath, i.id), esc(site.sev_label(i.severity)),
+                              [[esc(i.date.isoformat()), title_link(page, i.relpath, i.id), esc(site.sev_label(i.severity)),
                                 title_html(i.title)] for i in recent]))
     return unsearched("\n".join(out))  # the title and intro indexed, not the lists
-
-
-def _title_link(page: str, to: str, title) -> str:
-    """A link to a record's page in a raw table, its title as the record's page shows it (``title_html``)."""
-    return f'<a href="{href(page, to)}">{title_html(title)}</a>'
 
 
 # the home page's words without --file-search: opened from disk (file://) neither the box's list by words nor
