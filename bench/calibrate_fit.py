@@ -156,6 +156,8 @@ def main(argv=None):
     a = ap.parse_args(argv)
     with open(a.records, "rb") as fh:
         recs = pickle.load(fh)
+    if any("named" not in r["comp"] for r in recs):  # calibrate.features reads it for title_1
+        sys.exit(f"{a.records}: recorded before comp['named'] was (title_1's signal); re-run bench/calibrate_data.py")
     sets = a.sets.split(",")
     train = [r for r in recs if r["set"] in sets]
     X, y, q = rows(train)

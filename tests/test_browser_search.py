@@ -210,6 +210,9 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     # ...with a signal other patterns list too ("HTTP 503 Service Unavailable": three in the shipped KB), which names
     # none of them: title_1 reads the title; and a question BM25 reads no word of: its signals' patterns first
     texts += ["HTTP 503", "503", "429", "2147483647"]
+    # ...a code other patterns list names each (only a status line names none); no word the KB knows is wordless
+    texts += ["ENOSPC again", "seeing 503", "error 503", "HTTP 403", "status 429"]
+    texts += ["429 Fehler", "504 Fehler", "503 lol"]
     # words the KB does not have in these forms: stemmed by the browser's porter2, not its stem table
     # (found in review: "certificate management" was high on the server and low in the browser)
     texts += ["certificate management", "alerts firing: connectivity lost", "cancellation of requests"]

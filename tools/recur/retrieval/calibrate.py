@@ -25,7 +25,7 @@ features into P(this result is a right answer):
 * ``title_1``   the title's cosine when BM25 reads one word in a question that says more (``comp["said"]``:
   "github down", "is github down": stop words BM25 drops; 0 otherwise; ``best`` when the query has a
   signal of the pattern, which names it as a title would), and ``best_1s`` its best cosine (``best_1``
-  there; not for a signal other patterns list too: it names none of them). The best view can be one symptom that names the word in passing: "github down" was 0.85
+  there; not for a status line other patterns list too: it names none of them). The best view can be one symptom that names the word in passing: "github down" was 0.85
   `high` for leaked-credentials on its symptom "AWS key pushed to a public GitHub repo" (best cosine
   0.49), much as "dns down" was for dns-resolution-failure (0.53). The title says what a pattern is
   about: 0.11 for the first, 0.53 for the second; now 0.76 (medium) and 0.95. Not for a bare word: a
@@ -206,11 +206,9 @@ def features(fused, comp: dict, signal, top: int | None) -> tuple[np.ndarray, np
     solo_best = np.where(solo & ~said, best, 0.0)  # a bare word: best_1 as fitted before title_1
     # a signal the pattern lists, found in the query (an error code, "ENOSPC"), names the pattern as its title
     # would: an identifier's cosine to a title means little ("0x80004005" and "Date rollover bug at month…").
-    # Not one that other patterns list too (``comp["named"]``, Searcher.score_candidates): "HTTP 503 Service
+    # Not a status line other patterns list too (``comp["named"]``, search.named_by_signal): "HTTP 503 Service
     # Unavailable" is three patterns' signal, and "HTTP 503" was 0.946 `high` for one of them and 0.797 for another
-    own = comp.get("named")
-    own = np.asarray(signal, dtype=np.float64) > 0 if own is None else np.asarray(own, dtype=bool)
-    named = np.where(own, best, np.asarray(comp["title"], dtype=np.float64))
+    named = np.where(np.asarray(comp["named"], dtype=bool), best, np.asarray(comp["title"], dtype=np.float64))
     said_title, said_best = np.where(said, named, 0.0), np.where(said, best, 0.0)
     f = fused[order]
     nxt = np.append(f[1:], f[-1] if n else 0.0)

@@ -110,13 +110,15 @@ IMPORT_DRAFT = {"cap": 0.6}
 # in review: `recur coverage` counted such an alert as detecting the pattern while the webhook
 # answered it "no known pattern", the pattern not in its top 10.
 RUNBOOK_LINK = {"floor": 0.8}
-# A wordless question, one BM25 reads no word of (a status, a number: "503", "429"; BM25 drops numbers), has no
-# lexical leg; its meaning legs read "a number", alike for any: on the starter KB integer-id-overflow, whose text is
-# full of numbers, was first for "503", "504" and "429" (doc cosines 0.16-0.17, z-scored to +3 over candidates that
-# barely spread) with nothing to show for it, above the patterns whose signal holds that status ("HTTP 503 Service
-# Unavailable"). Such a question's patterns with a signal found in it go first, in their order, their probabilities
-# as they are (the verdict reads them). Measured in docs/calibration.md ("Short questions: a status, a code, an alert
-# name"); no question of the eval sets is one.
+# A wordless question, one with no word the KB knows (a status, a number: "503", "429"; BM25 drops numbers; or a
+# status and a word no pattern has: "429 Fehler", "503 lol"), has no lexical leg; its meaning legs read "a number",
+# alike for any: on the starter KB integer-id-overflow, whose text is full of numbers, was first for "503", "504"
+# and "429" (doc cosines 0.16-0.17, z-scored to +3 over candidates that barely spread) with nothing to show for it,
+# above the patterns whose signal holds that status ("HTTP 503 Service Unavailable"). Such a question's patterns
+# with a signal found in it go first, in their order, their probabilities as they are (the verdict reads them).
+# Measured in docs/calibration.md ("Short questions: a status, a code, an alert name"); no question of the eval
+# sets is one. Found in review: "429 Fehler" was integer-id-overflow first when only a question of no word at all
+# counted.
 # A query that is a pattern's id, or names one id whole among at most ``max_words`` words (a page URL
 # ending in one counts), asks for that pattern: ``named_pattern`` pins it as a runbook link is pinned
 # (RUNBOOK_LINK), its why entry naming the id; a retired id, the pattern that superseded it. A rule, not
@@ -334,11 +336,17 @@ def signal_evidence(signals: list) -> list[tuple]:
     return out
 
 
-def named_by_signal(found) -> bool:
+def named_by_signal(found, status_lines: frozenset) -> bool:
     """Whether a pattern's signal matches (``Searcher._signals``'s value for it, or None) name it: one of its why
-    entries is a signal no other pattern lists (no ``"patterns"``). A status line three patterns list ("HTTP 503
-    Service Unavailable") is evidence for each, the name of none (calibrate's ``title_1``)."""
-    return found is not None and found[0] > 0 and any("patterns" not in w for w in found[1])
+    entries is a signal no other pattern lists (no ``"patterns"``) or, listed by others too, no status line
+    (``status_lines``: "ENOSPC", which disk-full and inode-exhaustion list, names either as a title would). A status
+    line three patterns list ("HTTP 503 Service Unavailable") is evidence for each, the name of none (calibrate's
+    ``title_1``); measured in docs/calibration.md ("Short questions")."""
+    return (
+        found is not None
+        and found[0] > 0
+        and any("patterns" not in w or w["text"] not in status_lines for w in found[1])
+    )
 
 
 def _status_line(toks: set, statuses: set) -> bool:
@@ -730,12 +738,7 @@ class Searcher:
         pattern an alert's runbook link names, first (RUNBOOK_LINK)."""
         if not self.ids or not text.strip():
             return []
-        if qvec is None:
-            q, fq = self.encode_queries([text])[0]
-        elif isinstance(qvec, tuple):
-            q, fq = qvec
-        else:
-            q, fq = qvec, None
+        q, fq = self.encode_queries([text])[0] if qvec is None else qvec if isinstance(qvec, tuple) else (qvec, None)
         dense_only = mode == "dense"
         if link is None and not dense_only:
             link = named_pattern(text, self.pid_pos, self.index.manifest.get("superseded_by"))
@@ -749,15 +752,16 @@ class Searcher:
             return []
         cidx, comp, sig, allsims, fused = scored
         sigarr = np.asarray([sig.get(self.pids[c], (0.0,))[0] for c in cidx], dtype=np.float64)
+        by_signal = comp["wordless"] and any(v[0] > 0 for v in sig.values())  # those patterns first (_reorder)
         # every candidate's features only when a specific signal may move one up from beyond ``top`` (or any, wordless)
-        some_verbatim = any(v[2] for v in sig.values()) or link is not None or bool(comp["wordless"][0])
+        some_verbatim = any(v[2] for v in sig.values()) or link is not None or by_signal
         order, feats = calibrate.features(fused, comp, sigarr, top=None if some_verbatim else top)  # ties by id
         calibrated = not dense_only and len(cidx) >= calibrate.MIN_CANDIDATES
         probs = calibrate.probability(feats) if calibrated else [None] * len(order)
         verbatim = [sig.get(self.pids[cidx[j]], (0.0, [], False))[2] for j in order]
         if calibrated and self._unread(text):  # the cosines of a text the model cannot read: no `high` on them
             probs = calibrate.unread_capped(probs, self._words_said(text, cidx[order]) | np.asarray(verbatim, bool))
-        order, probs = self._reorder(order, probs, verbatim, cidx, link, sig if comp["wordless"][0] else None)
+        order, probs = self._reorder(order, probs, verbatim, cidx, link, sig if by_signal else None)
         hits = []
         for j, prob in zip(order[:top], probs[:top]):  # the why only for what is shown
             pid = self.pids[cidx[j]]
@@ -831,11 +835,10 @@ class Searcher:
         comp["solo"] = np.full(len(cidx), terms is not None and terms[1] < 2)
         # ...and one that says more than that word ("github down", "is github down": stop words BM25 drops)
         comp["said"] = np.full(len(cidx), terms is not None and terms[1] < 2 and terms[2] >= 2)
-        # a wordless question, BM25 reads none of its words, with a signal found in it: those patterns first (above)
-        wordless = terms is not None and terms[1] == 0 and any(v[0] > 0 for v in sig.values())
-        comp["wordless"] = np.full(len(cidx), wordless)
-        # a pattern a signal found names as its title would, when no other pattern lists that signal (calibrate)
-        comp["named"] = np.asarray([named_by_signal(sig.get(self.pids[c])) for c in cidx], dtype=bool)
+        # a wordless question: no word the KB knows ("503", "429 Fehler"; BM25 drops numbers), one scalar (rank)
+        comp["wordless"] = terms is not None and not terms[0]
+        # a pattern a signal found names as its title would, but for a status line other patterns list (calibrate)
+        comp["named"] = np.asarray([named_by_signal(sig.get(self.pids[c]), self.status_lines) for c in cidx], bool)
         weights = DENSE_WEIGHTS if dense_only else WEIGHTS
         fused = sum(w * _z(comp[name]) for name, w in weights.items()).astype(np.float64)
         if sig:  # every signal's pattern is a candidate (added above)
@@ -843,6 +846,16 @@ class Searcher:
             sval = np.fromiter((v[0] for v in sig.values()), dtype=np.float64, count=len(sig))
             fused[np.searchsorted(cidx, spos[spos >= 0])] += SIGNAL_BONUS * sval[spos >= 0]
         return cidx, comp, sig, allsims, fused
+
+    @cached_property
+    def status_lines(self) -> frozenset:
+        """The signals (raw texts) that are status lines ("HTTP 503 Service Unavailable"): an HTTP status, no
+        letter in it, counts alone in them (signal_evidence); ``named_by_signal`` reads them."""
+        return frozenset(
+            raw
+            for (_, raw, _, _, _), (strong, *_) in zip(self.signal_list, self.evidence)
+            if any(not any(c.isalpha() for c in i) for i in strong)
+        )
 
     @cached_property
     def pinned_views(self) -> dict:

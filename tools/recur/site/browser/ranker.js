@@ -199,9 +199,10 @@ export function halfToFloat(h) {
 }
 
 /* search.named_by_signal: a pattern's signal matches ([score, why entries, verbatim] or undefined) name it: one of
-   its why entries is a signal no other pattern lists (no `patterns`) */
-function namedBySignal(found) {
-  return Boolean(found) && found[0] > 0 && found[1].some((w) => !("patterns" in w));
+   its why entries is a signal no other pattern lists (no `patterns`) or, listed by others too, no status line
+   (statusLines: their raw texts) */
+function namedBySignal(found, statusLines) {
+  return Boolean(found) && found[0] > 0 && found[1].some((w) => !("patterns" in w) || !statusLines.has(w.text));
 }
 
 /* search._import_drafts_after: the order of probs (indexes) with each draft (isDraft, per result: an import's
@@ -481,6 +482,9 @@ export class Ranker {
       ({ pidx, raw, norm, toks: new Set(toks), ids: new Set(ids), specific: Boolean(specific),
          strong: new Map(strong || []), rest: new Set(rest || []), share: share || 1, negated: Boolean(negated),
          pins: pinOffsets(raw, pinned || []), kinds: (pinned || []).map(([, digits, kind]) => [kind, pinValue(kind, digits)]) }));
+    /* Searcher.status_lines: an HTTP status (no letter) counts alone in them (signal_evidence's strong) */
+    this.statusLines = new Set(this.signals.filter((s) => [...s.strong.keys()].some((i) => !/\p{L}/u.test(i)))
+      .map((s) => s.raw));
     this.negations = new Set(params.negations);
     this.negatedNt = new RegExp(params.negated_nt, "i");
     this.hexRun = new RegExp(params.hex_run, "g");
@@ -610,7 +614,8 @@ export class Ranker {
   }
 
   /* BM25 per row (scores), the distinct query tokens each row's text has (terms; Searcher._one_word)
-     and the query's distinct words (words; Searcher._query_terms), with those BM25 drops (said). */
+     and the query's distinct words (words; Searcher._query_terms), with those BM25 drops (said), and how many
+     of them the KB knows (known: none, a wordless question). */
   lexical(text) {
     if (!this.bm25) return null;
     const b = this.bm25, scores = new Float32Array(b.rows.length), terms = new Float64Array(b.rows.length);
@@ -631,7 +636,7 @@ export class Ranker {
         if (first) terms[b.indices[j]] += 1;
       }
     }
-    return { scores, terms, words: qwords.size, said: all.size };
+    return { scores, terms, words: qwords.size, said: all.size, known: seen.size };
   }
 
   /* Searcher._words_said: per row, whether it has more than half of the query's words (lex.words), a word as
@@ -752,12 +757,12 @@ export class Ranker {
     comp.oneWord = new Array(n).fill(false);  /* calibrate zbm25_1: at most one word shared with the query */
     comp.solo = false;  /* calibrate best_1: a one-word query */
     comp.said = false;  /* calibrate title_1 and best_1s: a one-word query that says more ("github down") */
-    comp.wordless = false;  /* no word BM25 reads ("503"): its signals' patterns first (search.py: a wordless question) */
+    comp.wordless = false;  /* no word the KB knows ("503", "429 Fehler"): its signals' patterns first (search.py) */
     if (lex) {  /* relative to the best candidate (Searcher._components) */
       comp.oneWord = cidx.map((c) => (this.lexOf[c] >= 0 ? lex.terms[this.lexOf[c]] : 0) <= 1);
       comp.solo = lex.words < 2;
       comp.said = comp.solo && lex.said >= 2;
-      comp.wordless = lex.words === 0;
+      comp.wordless = lex.known === 0;
       const raw = cidx.map((c) => (this.lexOf[c] >= 0 ? lex.scores[this.lexOf[c]] : 0));
       let lexMax = 0;
       for (const x of raw) lexMax = Math.max(lexMax, x);
@@ -839,7 +844,7 @@ export class Ranker {
       const x = [f[r], f[r] - f[0], f[r] - next, best[j], zbest[j], comp.bm25[j], zbm[j],
                  sig.has(cidx[j]) ? sig.get(cidx[j])[0] : 0, Math.log(r + 1), comp.oneWord[j] ? zbm[j] : 0,
                  comp.solo && !comp.said ? best[j] : 0,
-                 !comp.said ? 0 : namedBySignal(sig.get(cidx[j])) ? best[j] : comp.title[j],
+                 !comp.said ? 0 : namedBySignal(sig.get(cidx[j]), this.statusLines) ? best[j] : comp.title[j],
                  comp.said ? best[j] : 0];
       let z = m.intercept;
       for (let k = 0; k < x.length; k++) {
