@@ -1184,6 +1184,21 @@ def test_feedback_rate_help_says_where_the_client_address_comes_from():
     assert "X-Forwarded-For" in said and "FORWARDED_ALLOW_IPS" in said and "trusted reverse proxy" in said, said
 
 
+def test_max_body_kib_help_names_every_text_route_and_the_limit_it_has():
+    """Found in re-review: --max-body-kib's help said "/api/suggest and /api/feedback: at least 128 KiB" by hand and
+    left /mcp out, which takes the same limit; it is made from config.TEXT_MAX_BODY_KIB, and docs/cli.md agrees."""
+    from click.testing import CliRunner
+
+    from recur import config
+    from recur.cli.main import cli
+
+    out = " ".join(CliRunner().invoke(cli, ["serve", "--help"], terminal_width=400).output.split())
+    said = out.split("--max-body-kib", 1)[1].split("--threads", 1)[0]
+    assert f"/api/suggest, /api/feedback and /mcp: at least {config.TEXT_MAX_BODY_KIB} KiB" in said, said
+    docs = (Path(__file__).parent.parent / "docs" / "cli.md").read_text()
+    assert f"`/mcp` at least {config.TEXT_MAX_BODY_KIB} KiB" in docs
+
+
 def test_requests_that_are_not_http_are_logged_once_a_minute_not_once_each(kb_dir, tmp_path):
     """Found in an operator's review: a port scanner's sweep, or a TLS client sent to plain http, logged
     uvicorn's bare "WARNING:  Invalid HTTP request received." once per request, hundreds of lines that

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 import socket
 
 import httpx
@@ -21,12 +22,19 @@ PAGE = (
 )
 
 
+# files the site stores gzipped (the browser model and ONNX Runtime's wasm: application/octet-stream, application/wasm)
+STORED_GZIPPED = ("model.onnx.gz", "ort-wasm-simd-threaded.wasm.gz", "Model.ONNX.GZ")
+WEIGHTS = random.Random(0).randbytes(64 * 1024)  # as a model's weights, bytes gzip can do little with
+
+
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
     root = tmp_path_factory.mktemp("gzip")
     site = stub_site(root)
     (site / "patterns").mkdir()
     (site / "patterns" / "index.html").write_text(PAGE)
+    for name in STORED_GZIPPED:
+        (site / "assets" / name).write_bytes(gzip.compress(WEIGHTS))
     with running(fake_app(small_kb(root / "kb"), root, site_dir=site, host="127.0.0.1")) as url:
         yield url
 
@@ -135,3 +143,40 @@ def test_the_mcp_sdk_client_works_over_http_with_gzip_on(base):
     assert {"suggest_patterns", "list_patterns"} <= tools
     assert not listed.is_error and listed.structured_content["total"] >= 3, listed
     assert not found.is_error and found.structured_content["results"][0]["id"] == "disk-full", found
+
+
+@pytest.mark.parametrize("name", STORED_GZIPPED)
+def test_a_file_stored_gzipped_is_sent_as_stored(base, name):
+    """Found in re-review: the site's model.onnx.gz (22.8 MB) and ort-wasm's .wasm.gz went through gzip again on
+    every download (their types are none Starlette leaves alone): 1.5 s of the event loop's CPU each, for bytes
+    that do not get smaller."""
+    zipped, sent = fetch(base, "/assets/" + name, GZ)
+    plain, sent_plain = fetch(base, "/assets/" + name, PLAIN)
+    assert zipped.status_code == plain.status_code == 200
+    assert "content-encoding" not in zipped.headers, zipped.headers
+    assert sent == sent_plain and gzip.decompress(sent) == WEIGHTS
+    assert zipped.headers["etag"] == plain.headers["etag"] and not zipped.headers["etag"].startswith("W/")
+
+
+def test_a_range_request_answered_whole_is_not_compressed(base):
+    """Found in re-review: before Starlette 1.5 a 206 was gzipped under its uncompressed Content-Range (a corrupt
+    part); a request with a Range header is answered as the bytes are, whole (If-Range of another version) too."""
+    part, sent = fetch(base, "/patterns/", {**GZ, "range": "bytes=0-99"})
+    assert part.status_code == 206 and "content-encoding" not in part.headers and sent == PAGE.encode()[:100]
+    whole, sent = fetch(base, "/patterns/", {**GZ, "range": "bytes=0-99", "if-range": '"another-version"'})
+    assert whole.status_code == 200 and "content-encoding" not in whole.headers, whole.headers
+    assert sent == PAGE.encode() and "accept-encoding" in whole.headers["vary"].lower()
+
+
+@pytest.mark.parametrize("said", ["gzip;q=0", "gzip; q=0.000, deflate", "identity, GZIP;Q=0", "x-gzip;q=0, gzip;q=0"])
+def test_gzip_refused_with_q_0_is_not_sent(base, said):
+    """Found in re-review: Accept-Encoding: gzip;q=0 (gzip not acceptable, RFC 9110 section 12.5.3) got gzip."""
+    r, sent = fetch(base, "/patterns/", {"accept-encoding": said})
+    assert r.status_code == 200 and "content-encoding" not in r.headers and sent == PAGE.encode(), r.headers
+    assert "accept-encoding" in r.headers["vary"].lower()
+
+
+@pytest.mark.parametrize("said", ["gzip;q=0.5", "deflate;q=0, gzip", "gzip;q=0, x-gzip"])
+def test_gzip_accepted_with_a_q_over_0_is_sent(base, said):
+    r, sent = fetch(base, "/patterns/", {"accept-encoding": said})
+    assert r.headers.get("content-encoding") == "gzip" and gzip.decompress(sent) == PAGE.encode(), said

@@ -477,7 +477,8 @@
   }
 
   /* How many of ``chars`` (at most ``n``) fit the API's body limit as the JSON apiFetch sends: 20,000
-     characters of CJK, emoji or escaped control characters are 60-120 KB, over the default 64 KiB.
+     characters of CJK, emoji or escaped control characters are 60-120 KB, over the 64 KiB assumed of an
+     older server, whose recur-api.json says no max_body (recur serve's own is 128 KiB, and says so).
      The vote on an answer sends the same text with a pattern id (up to 200 characters) and more keys,
      so the text is cut to fit that body: 512 bytes are kept for them. */
   var VOTE_ROOM = 512;
@@ -684,7 +685,7 @@
   function Box(node) {
     this.node = node;
     this.api = apiBase(node.dataset.api || "/api");
-    this.maxBody = 64 * 1024;  /* recur serve's default (--max-body-kib), until recur-api.json says */
+    this.maxBody = 64 * 1024;  /* the fallback for an older server, until recur-api.json's max_body says (128 KiB now) */
     this.mode = "probing";  /* probing | api | starting | browser | static | file */
     this.voteWaits = [];  /* the cards' votes' waits (Box.votes), ended with them (Box.clearResults) */
     this.votesOff = false;  /* recur-api.json's "feedback": false: the server takes no votes (Box.discover) */

@@ -204,6 +204,13 @@ def default(name: str):
     return SETTINGS[name].default
 
 
+def text_max_body(max_body: int) -> int:
+    """The body limit, in bytes, of /api/suggest, /api/feedback and /mcp under an API limit (--max-body-kib) of
+    ``max_body`` bytes: TEXT_MAX_BODY_KIB, or ``max_body`` when larger. One rule for the server (serve.app) and
+    what MCP's tool schema says (serve.mcp_server), which computed it apart."""
+    return max(max_body, TEXT_MAX_BODY_KIB * 1024)
+
+
 def today(given=None):
     """The day Recur counts from: ``given`` (a date or an ISO string), else RECUR_TODAY, else the clock's date.
     The one rule for every date a person counts from today: the dates a new record, a pattern's ``created``

@@ -403,8 +403,8 @@ def _slack_secret(path) -> str | None:
     **setting("max_body_kib"),
     show_default=True,
     type=click.IntRange(1, 4096),
-    help="Request body limit for the API (Alertmanager: 4 MiB; Slack: 1 MiB; /api/suggest and /api/feedback: at "
-    "least 128 KiB, a text of 20,000 characters as JSON escapes); env RECUR_MAX_BODY_KIB.",
+    help="Request body limit for the API (Alertmanager: 4 MiB; Slack: 1 MiB; /api/suggest, /api/feedback and /mcp: at "
+    f"least {config.TEXT_MAX_BODY_KIB} KiB, a text of 20,000 characters as JSON escapes); env RECUR_MAX_BODY_KIB.",
 )
 @click.option(
     "--threads",

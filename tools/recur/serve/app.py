@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 from recur import config
 from recur.serve.bodies import BODY_HINTS, BODY_TAKES, TOO_LARGE_HINTS
-from recur.serve.deps import ALERTMANAGER_MAX_BODY, TEXT_MAX_BODY, SearchGate, Settings, get_engine, share_of
+from recur.serve.deps import ALERTMANAGER_MAX_BODY, SearchGate, Settings, get_engine, share_of
 from recur.serve.guard import (
     CLIENT_GONE,
     DEFAULT_MAX_BODY,
@@ -215,7 +215,7 @@ def _limits(max_body: int) -> tuple[int, int]:
     (_middleware) and what /docs says (_fastapi), which computed it apart."""
     from recur.serve.slack import MAX_BODY as SLACK_MAX_BODY
 
-    return max(max_body, TEXT_MAX_BODY), max(max_body, SLACK_MAX_BODY)
+    return config.text_max_body(max_body), max(max_body, SLACK_MAX_BODY)
 
 
 class _Gated:

@@ -272,7 +272,7 @@ class Alert(BaseModel):
                 f"a status object's state is one of {', '.join(API_STATES)} (Alertmanager's /api/v2/alerts), "
                 f'not {state!r}; or send status as "firing" or "resolved"'
             )
-        return v
+        return _status(v)
 
 
 API_STATES = ("active", "suppressed", "unprocessed")  # an /api/v2/alerts alert's status.state: all firing
@@ -282,6 +282,12 @@ def _check_status(v) -> None:
     """A status string is "firing" or "resolved", in any letter case: an alert's and its group's alike."""
     if isinstance(v, str) and v.strip().lower() not in ALERT_STATUSES:
         raise ValueError(f'must be "firing" or "resolved" (what Alertmanager and Grafana send), not {json.dumps(v)}')
+
+
+def _status(v):
+    """A status string as read, "firing" or "resolved": the answer said " FIRING" back as sent, a relay that
+    compares it with "firing" reading it as something else (found in re-review)."""
+    return v.strip().lower() if isinstance(v, str) else v
 
 
 WEBHOOK_VERSIONS = {"4": "alertmanager", "1": "grafana"}  # Grafana's webhook contact point sends version "1"
@@ -314,9 +320,10 @@ class AlertmanagerIn(BaseModel):
     @classmethod
     def _group_status(cls, v):
         """The group's status, by the alerts' rule: a misspelt "resovled" was taken and said back in the
-        answer's status, where the same word on an alert was a 422 (found in review)."""
+        answer's status, where the same word on an alert was a 422 (found in review). Said back as read,
+        "firing" or "resolved" (``_status``)."""
         _check_status(v)
-        return v
+        return _status(v)
 
     @field_validator("alerts", mode="before")
     @classmethod

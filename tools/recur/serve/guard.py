@@ -949,7 +949,14 @@ class Compressed:
     1.5 and later flush each streamed chunk; before 1.8 the head waited for a first body (an idle GET /mcp: never),
     before 1.5 chunks waited in the compressor, and fastapi>=0.110 allows those versions. A compressed answer's
     ETag is made weak, as nginx makes it: the bytes are not the file's; If-None-Match compares weakly, so a
-    repeated request is still a 304."""
+    repeated request is still a 304.
+
+    Passed by, whatever the client accepts: a file already compressed (``COMPRESSED_SUFFIXES``: the site's
+    model.onnx.gz, 22.8 MB, went through gzip again on every download, application/octet-stream and
+    application/wasm being no type Starlette leaves alone: 1.5 s of the event loop's CPU each, /healthz's median
+    5.7 → 17.1 ms under 3 downloads), and a request with a Range header (before Starlette 1.5 a 206 was gzipped
+    under its uncompressed Content-Range, a corrupt part). ``gzip;q=0`` is gzip refused (RFC 9110 section
+    12.5.3), where Starlette looks for the word "gzip" alone: the header handed on leaves it out."""
 
     def __init__(self, app):
         from starlette.middleware.gzip import GZipMiddleware
@@ -958,8 +965,11 @@ class Compressed:
         self.gzip = GZipMiddleware(app, minimum_size=GZIP_MIN_BYTES, compresslevel=GZIP_LEVEL)
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or is_mcp_path(route_path(scope)):
+        if scope["type"] != "http" or is_mcp_path(route_path(scope)) or _precompressed(scope):
             return await self.app(scope, receive, send)
+        # through Starlette's identity responder: an answer that may be compressed for another request still
+        # says Vary: Accept-Encoding
+        inner = _gzip_refused(scope)
 
         async def weak_etag(message):
             if message["type"] == "http.response.start":
@@ -969,7 +979,62 @@ class Compressed:
                     headers["etag"] = "W/" + etag
             await send(message)
 
-        await self.gzip(scope, receive, weak_etag)
+        try:
+            await self.gzip(inner, receive, weak_etag)
+        finally:
+            if inner is not scope:  # what the layers inside put in their copy (the route, for the metrics' label)
+                scope.update({key: value for key, value in inner.items() if key != "headers"})
+
+
+# Files whose bytes are compressed already: gzip finds nothing to take out of them, at the full CPU cost of a pass
+# (the site's model.onnx.gz and ort-wasm's .wasm.gz, fonts, images, archives).
+COMPRESSED_SUFFIXES = (
+    ".gz",
+    ".br",
+    ".zst",
+    ".zip",
+    ".woff2",
+    ".woff",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".webp",
+    ".avif",
+)
+
+
+def _precompressed(scope) -> bool:
+    """Whether the request names a file compressed already (its path's suffix, in any letter case)."""
+    return scope["path"].lower().endswith(COMPRESSED_SUFFIXES)
+
+
+def _gzip_refused(scope):
+    """``scope`` with gzip taken out of the copy of Accept-Encoding Starlette reads, where the client refused it
+    (``q=0``) or asked for a range (a part of the bytes as they are); else ``scope`` itself."""
+    headers = scope.get("headers") or []
+    said = ", ".join(value.decode("latin-1") for name, value in headers if name == b"accept-encoding").split(",")
+    ranged = any(name == b"range" for name, _ in headers)
+    kept = [c.strip() for c in said if "gzip" not in c.lower() or not (ranged or _refused_gzip(c))]
+    if len(kept) == len(said):
+        return scope
+    others = [(name, value) for name, value in headers if name != b"accept-encoding"]
+    return {**scope, "headers": [*others, (b"accept-encoding", ", ".join(kept).encode("latin-1"))]}
+
+
+def _refused_gzip(coding: str) -> bool:
+    """Whether one coding of Accept-Encoding is gzip (or x-gzip) with a q of 0 ("gzip;q=0", "gzip; q=0.000")."""
+    name, _, params = coding.partition(";")
+    if name.strip().lower() not in ("gzip", "x-gzip"):
+        return False
+    for param in params.split(";"):
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "q":
+            try:
+                return float(value.strip()) == 0
+            except ValueError:
+                return False
+    return False
 
 
 class HeadAsGet:

@@ -72,7 +72,7 @@ Text = Annotated[
     Field(
         description=f"What you see: a description, an alert, a log line; up to {MAX_TEXT:,} characters are searched, "
         f"and a longer text (at most {MAX_PASTE:,} characters; over HTTP the whole request within the server's body "
-        f"limit, {max(config.TEXT_MAX_BODY_KIB, config.default('max_body_kib'))} KiB unless set larger) is condensed to them as `recur suggest` condenses "
+        f"limit, {config.text_max_body(config.default('max_body_kib') * 1024) // 1024} KiB unless set larger) is condensed to them as `recur suggest` condenses "
         "it: a log by its error lines, a stack trace by its start, end and Caused by lines (query_note says so)."
     ),
 ]
