@@ -28,7 +28,10 @@ def test_eval_says_how_many_right_answers_are_flagged_no_known_pattern(run, case
         in res.stdout
     )
     assert "the right result's confidence: 1 high, 0 medium, 1 low" in res.stdout
-    assert "  line 3: 'no known pattern', though disk-full is rank 2 (low confidence): something weird" in res.stdout
+    assert (
+        "  line 3: answered 'no known pattern', though disk-full is rank 2 (low confidence): something weird"
+        in res.stdout
+    )
 
 
 def test_eval_json_adds_what_responders_are_shown(run, cases, tmp_path):

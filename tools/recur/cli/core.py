@@ -1268,7 +1268,4 @@ def _show_shown(seen: dict, results: list, verbose: bool) -> None:
     if verbose:
         for r in results:
             if r.flagged_in_top:
-                click.echo(
-                    f"  line {r.line}: 'no known pattern', though {r.ranked[r.rank - 1]} is rank {r.rank} "
-                    f"({r.confidence} confidence): {r.query[:80]}"
-                )
+                click.echo(f"  line {r.line}: {r.flagged_said}: {r.query[:80]}")
