@@ -1056,7 +1056,17 @@ def eval_cmd(
             kb_dir, index_dir, model, engine, cases, results, baseline, baseline_index, tolerance or 0.0
         )
         fails += comp.failed
-    _show_eval(m, engine.manifest["model"], results, fails, (as_json, verbose), lost, seen, extra)
+    _show_eval(
+        m,
+        engine.manifest["model"],
+        results,
+        fails,
+        as_json=as_json,
+        verbose=verbose,
+        unsearchable=lost,
+        seen=seen,
+        baseline=extra,
+    )
     if comp is not None and not as_json:
         from recur.cli.evalbase import show_comparison
 
@@ -1085,6 +1095,7 @@ def _no_cases(path: Path, as_json: bool) -> None:
     """Said of a cases file with no case: a new KB (recur init) has none yet, and its first `make test` must
     not fail on them."""
     from recur.kb.loader import display_path
+    from recur.retrieval.evaluate import shown
 
     click.echo(
         f"No retrieval cases in {display_path(path)} yet: nothing to measure. Add one per pattern, "
@@ -1094,7 +1105,7 @@ def _no_cases(path: Path, as_json: bool) -> None:
     if as_json:
         # the keys of a measured run, so a script reads them either way: nothing measured is null
         empty = {"cases": 0, "recall@1": None, "recall@3": None, "recall@5": None, "mrr": None, "model": None}
-        seen = {"answerable": 0, "flagged": 0, "flagged_share": None, "confidence": None, "flagged_cases": []}
+        seen = {**shown([], 0), "confidence": None}  # shown()'s keys, not typed out again
         click.echo(json.dumps({**empty, "failed": [], "misses": [], "unsearchable": [], **seen}, indent=1))
 
 
@@ -1214,15 +1225,16 @@ def _show_eval(
     model_id: str,
     results: list,
     fails: list,
-    how: tuple[bool, bool],
+    *,
+    as_json: bool,
+    verbose: bool,
     unsearchable: list,
     seen: dict,
     baseline: dict | None = None,
 ) -> None:
     """The metrics as JSON (with the misses, each with its line as -v gives it, and the cases that can only
     miss), or as one line (and with --verbose each miss); ``model_id`` is the index's model, from its manifest;
-    ``how``: (--json, --verbose); ``seen``: what responders are shown (evaluate.shown), after the metrics."""
-    as_json, verbose = how
+    ``seen``: what responders are shown (evaluate.shown), after the metrics."""
     if as_json:
         click.echo(
             json.dumps(
