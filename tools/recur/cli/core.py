@@ -1033,6 +1033,7 @@ def eval_cmd(
     that makes search worse; with --baseline also when it ranks the same cases worse than the
     baseline KB (a pull request's base) does.
     """
+    from recur.cli.evalbase import github_problems, show_comparison
     from recur.kb.loader import display_path
     from recur.retrieval.engine import Engine
     from recur.retrieval.evaluate import metrics, run_cases, shown
@@ -1056,24 +1057,13 @@ def eval_cmd(
             kb_dir, index_dir, model, engine, cases, results, baseline, baseline_index, tolerance or 0.0
         )
         fails += comp.failed
+    model_id = engine.manifest["model"]
     _show_eval(
-        m,
-        engine.manifest["model"],
-        results,
-        fails,
-        as_json=as_json,
-        verbose=verbose,
-        unsearchable=lost,
-        seen=seen,
-        baseline=extra,
+        m, model_id, results, fails, as_json=as_json, verbose=verbose, unsearchable=lost, seen=seen, baseline=extra
     )
     if comp is not None and not as_json:
-        from recur.cli.evalbase import show_comparison
-
         show_comparison(comp, baseline, display_path(path), extra["left_out"])
     if fmt == "github":
-        from recur.cli.evalbase import github_problems
-
         _annotate(github_problems(display_path(path), results, bool(below), comp, bool(flagged)))
     if fails:
         click.echo("FAILED: " + "; ".join(fails), err=True)
