@@ -172,7 +172,10 @@ def test_format_github_annotates_each_case_that_moved_down_or_missed(kbs, monkey
     errors = [line for line in res.stdout.splitlines() if line.startswith("::")]
     assert errors == [
         "::error file=now/kb/eval/cases.yml,line=5,title=eval::moved down from the baseline: rank 1 → 6 "
-        "(out of the top 3) for disk-full: no space left on device"
+        "(out of the top 3) for disk-full: no space left on device",
+        # stripped of its words, disk-full is still first for this case, but low: no longer a known pattern
+        "::warning file=now/kb/eval/cases.yml,line=3,title=eval::newly answered 'no known pattern', though "
+        "disk-full is rank 1 (low confidence), where the baseline did not: ENOSPC while writing the WAL",
     ], res.stdout
     # without a baseline: each miss annotated when a threshold failed, none when they pass
     failed = run("--format", "github", "--min-recall3", "0.9")
@@ -191,8 +194,8 @@ def test_format_github_annotates_a_case_once_and_what_moved_down_first(kbs, monk
     base, now, run = kbs
     monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
     res = run("--baseline", str(base), "--format", "github", "--min-recall3", "0.9")
-    said = [line for line in res.stdout.splitlines() if line.startswith("::")]
-    assert res.exit_code == 1 and len(said) == 1 and ",line=5,title=eval::moved down" in said[0], res.stdout
+    said = [line.split(",", 1)[1].split("::")[0] for line in res.stdout.splitlines() if line.startswith("::")]
+    assert res.exit_code == 1 and said == ["line=5,title=eval", "line=3,title=eval"], res.stdout  # the newly flagged
     results = [CaseResult("a", ["x"], ["y", "z", "w", "x"], line=2), CaseResult("b", ["x"], ["y"], line=7)]
     comp = Comparison({}, {}, [Moved(7, "b", ["x"], 1, None)], 0.0, ["failed"])
     found = github_problems("kb/eval/cases.yml", results, True, comp)
@@ -216,3 +219,40 @@ def test_format_github_says_how_many_cases_have_no_annotation_as_check_does(tmp_
     assert len([line for line in out if line.startswith("::error ")]) == 10
     assert out[-1].startswith("::notice title=recur eval::2 of 12 problems have no annotation"), out[-1]
     assert summary.read_text().startswith("### recur eval: 12 errors"), summary.read_text()
+
+
+def test_a_case_newly_answered_no_known_pattern_is_said_and_fails_only_through_max_flagged(tmp_path, monkeypatch):
+    """Found in review: the comparison gated on ranks alone, so a change that turned a rank-1 answer into "no known
+    pattern" (its pattern still first) passed `make eval BASE=…` and said nothing of it. It is said: on the terminal,
+    in --json's baseline.newly_flagged, as a warning annotation; it fails nothing unless --max-flagged does."""
+    base = team_kb(tmp_path / "base" / "kb")
+    now = tmp_path / "now" / "kb"
+    shutil.copytree(base, now)
+    path = now / "patterns/capacity/db-pool-exhausted.md"  # its signal gone, a vaguer symptom: first still, all low
+    text = path.read_text().replace('  - "FATAL: sorry, too many clients already"\n', "")
+    path.write_text(text.replace('  - "too many clients"\n', '  - "clients rejected, clients queued"\n'))
+    flags = ["--kb", str(now), "--index", str(tmp_path / "index"), "--model", "fake:64", "--baseline", str(base)]
+
+    def run(*args):
+        return CliRunner().invoke(cli, ["eval", *flags, *args], catch_exceptions=False)
+
+    query = "FATAL: sorry, too many clients already"
+    said = f"answered 'no known pattern', though db-pool-exhausted is rank 1 (low confidence): {query}"
+    res = run()
+    assert res.exit_code == 0 and "No case moved down." in res.stdout, res.output
+    assert "Newly answered 'no known pattern' (the baseline did not): 1 case" in res.stdout, res.stdout
+    assert f"eval/cases.yml:1: {said}" in res.stdout
+    out = json.loads(run("--json").stdout)
+    assert out["failed"] == [] and out["baseline"]["newly_flagged"] == [
+        {"line": 1, "query": query, "expect": ["db-pool-exhausted"], "rank": 1, "confidence": "low"}
+    ], out["baseline"]
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    github = run("--format", "github")
+    assert github.exit_code == 0 and [line for line in github.stdout.splitlines() if line.startswith("::")] == [
+        "::warning file=now/kb/eval/cases.yml,line=1,title=eval::newly answered 'no known pattern', though "
+        f"db-pool-exhausted is rank 1 (low confidence), where the baseline did not: {query}"
+    ], github.stdout
+    strict = run("--format", "github", "--max-flagged", "0")
+    annotated = [line for line in strict.stdout.splitlines() if line.startswith("::")]
+    assert strict.exit_code == 1 and len(annotated) == 1 and annotated[0].startswith("::error file="), strict.stdout

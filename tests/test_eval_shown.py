@@ -28,7 +28,10 @@ def test_eval_says_how_many_right_answers_are_flagged_no_known_pattern(run, case
         in res.stdout
     )
     assert "the right result's confidence: 1 high, 0 medium, 1 low" in res.stdout
-    assert "  line 3: 'no known pattern', though disk-full is rank 2 (low confidence): something weird" in res.stdout
+    assert (
+        "  line 3: answered 'no known pattern', though disk-full is rank 2 (low confidence): something weird"
+        in res.stdout
+    )
 
 
 def test_eval_json_adds_what_responders_are_shown(run, cases, tmp_path):
@@ -53,17 +56,35 @@ def test_max_flagged_fails_eval_when_more_are_flagged(run, cases, monkeypatch):
     over = run("eval", "--cases", str(cases), *LAX, "--max-flagged", "0.4")
     assert over.exit_code == 1, over.output
     assert (
-        "FAILED: 1 of 2 answerable cases answered 'no known pattern' with their pattern in the top 3 (0.500 > 0.4)"
+        "FAILED: 1 of 2 answerable cases answered 'no known pattern' with their pattern in the top 3 (1/2 = 0.5000 > 0.4)"
         in over.stderr
     )
     assert run("eval", "--cases", str(cases), *LAX, "--max-flagged", "0.5").exit_code == 0
     assert run("eval", "--cases", str(cases), *LAX).exit_code == 0  # opt-in: not checked unless asked
     out = json.loads(run("eval", "--cases", str(cases), *LAX, "--json", "--max-flagged", "0").stdout)
     assert out["failed"] == [
-        "1 of 2 answerable cases answered 'no known pattern' with their pattern in the top 3 (0.500 > 0.0)"
+        "1 of 2 answerable cases answered 'no known pattern' with their pattern in the top 3 (1/2 = 0.5000 > 0)"
     ]
     monkeypatch.setenv("RECUR_MAX_FLAGGED", "0.25")
     assert run("eval", "--cases", str(cases), *LAX).exit_code == 1
+
+
+def test_max_flagged_compares_the_share_itself_not_its_rounding():
+    """Found in review: the share was rounded to 4 places before --max-flagged read it, so `--max-flagged 0.14737`
+    failed 14 of 95 flagged (0.147368...), and `--max-flagged 0.147` failed saying "(0.147 > 0.147)"."""
+    from recur.cli.core import _flagged_over
+    from recur.retrieval.evaluate import CaseResult, shown
+
+    def seen(flagged: int, answerable: int) -> dict:
+        results = [CaseResult("q", ["x"], ["x"], n, n < flagged, ["low"]) for n in range(answerable)]
+        return shown(results, answerable)
+
+    assert _flagged_over(seen(14, 95), 0.14737) == []
+    assert _flagged_over(seen(14, 95), 0.147) == [
+        "14 of 95 answerable cases answered 'no known pattern' with their pattern in the top 3 (14/95 = 0.1474 > 0.147)"
+    ]
+    assert _flagged_over(seen(57, 100), 0.57) == []  # at the limit as written (0.57 * 100 is 56.99999999999999)
+    assert _flagged_over(seen(0, 0), 0.0) == [] and _flagged_over(seen(3, 4), None) == []
 
 
 @pytest.mark.parametrize("value", ["nan", "-0.1", "1.5"])

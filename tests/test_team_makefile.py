@@ -273,10 +273,46 @@ def test_make_install_says_to_run_make_constraints_after_a_new_wheel(indexes, ma
     req.write_text(req.read_text().replace(first.name, newer.name))
     proc, _ = _make(repo, main_url, f"TORCH_INDEX={torch_url}")
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    assert (
-        f"make install: constraints.txt pins what recur {__version__} was installed with, and this is recur 99.0.0: "
-        "run make constraints" in proc.stderr
-    ), proc.stderr
+    said = f"make install: constraints.txt pins what recur {__version__} was installed with, and requirements.txt "
+    assert proc.stderr.count(said) == 1 and f"{said}asks for recur 99.0.0: run make constraints" in proc.stderr, (
+        proc.stderr
+    )
+
+
+def test_make_install_says_make_constraints_before_pip_fails_on_the_old_pins(indexes, made_venv, tmp_path):
+    """Found in review: the make-constraints note ran after pip, so a new recur needing a newer dependency than
+    constraints.txt's pins failed pip (ResolutionImpossible), make install spoke of the package index alone, and
+    the note never printed. The version requirements.txt asks for (the wheel's file name, or the pin) is compared
+    with the one constraints.txt names before pip runs, and pip's failure says to run make constraints too."""
+    (main_url, main_dir), (torch_url, _), _, model_pin = indexes
+    first = _wheel(tmp_path / "dist1", "recur", __version__, "recur_standin", [MODEL], script="recur")
+    repo = tmp_path / "team"
+    res = CliRunner().invoke(cli, ["init", str(repo), "--wheel", str(first)])
+    assert res.exit_code == 0, res.output
+    _with_venv(repo, made_venv)
+    needs = [f"{MODEL}>{model_pin}"]  # a newer model package than constraints.txt pins
+    newer = _wheel(tmp_path / "dist2", "recur", "99.0.0", "recur_standin", needs, script="recur")
+    shutil.copyfile(newer, repo / "wheels" / newer.name)
+    req = repo / "requirements.txt"
+    req.write_text(req.read_text().replace(first.name, newer.name))
+    said = (
+        f"make install: constraints.txt pins what recur {__version__} was installed with, and requirements.txt "
+        "asks for recur 99.0.0: run make constraints"
+    )
+    failed = "Changed recur's pin or wheel? Run make constraints: constraints.txt pins the old version's dependencies"
+    proc, _ = _make(repo, main_url, f"TORCH_INDEX={torch_url}")
+    assert proc.returncode != 0 and "ResolutionImpossible" in proc.stderr, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert said in proc.stderr and proc.stderr.index(said) < proc.stderr.index("ResolutionImpossible"), proc.stderr
+    assert failed in proc.stderr
+    # a pin, the new version in the package index
+    shutil.copytree(newer.parent, main_dir / "recur", dirs_exist_ok=True)
+    try:
+        req.write_text(req.read_text().replace(f"./wheels/{newer.name}", "recur == 99.0.0  # upgraded"))
+        proc, _ = _make(repo, main_url, f"TORCH_INDEX={torch_url}")
+    finally:
+        (main_dir / "recur" / newer.name).unlink()
+    assert proc.returncode != 0 and said in proc.stderr and failed in proc.stderr, proc.stderr[-3000:]
+    assert "Could not find a version" not in proc.stderr  # pip found it: the pins failed it
 
 
 class _Proxy(http.server.BaseHTTPRequestHandler):

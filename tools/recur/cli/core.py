@@ -6,6 +6,7 @@ import json
 import math
 import re
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 import click
@@ -1032,6 +1033,7 @@ def eval_cmd(
     that makes search worse; with --baseline also when it ranks the same cases worse than the
     baseline KB (a pull request's base) does.
     """
+    from recur.cli.evalbase import github_problems, show_comparison
     from recur.kb.loader import display_path
     from recur.retrieval.engine import Engine
     from recur.retrieval.evaluate import metrics, run_cases, shown
@@ -1055,14 +1057,13 @@ def eval_cmd(
             kb_dir, index_dir, model, engine, cases, results, baseline, baseline_index, tolerance or 0.0
         )
         fails += comp.failed
-    _show_eval(m, engine.manifest["model"], results, fails, (as_json, verbose), lost, seen, extra)
+    model_id = engine.manifest["model"]
+    _show_eval(
+        m, model_id, results, fails, as_json=as_json, verbose=verbose, unsearchable=lost, seen=seen, baseline=extra
+    )
     if comp is not None and not as_json:
-        from recur.cli.evalbase import show_comparison
-
         show_comparison(comp, baseline, display_path(path), extra["left_out"])
     if fmt == "github":
-        from recur.cli.evalbase import github_problems
-
         _annotate(github_problems(display_path(path), results, bool(below), comp, bool(flagged)))
     if fails:
         click.echo("FAILED: " + "; ".join(fails), err=True)
@@ -1084,6 +1085,7 @@ def _no_cases(path: Path, as_json: bool) -> None:
     """Said of a cases file with no case: a new KB (recur init) has none yet, and its first `make test` must
     not fail on them."""
     from recur.kb.loader import display_path
+    from recur.retrieval.evaluate import shown
 
     click.echo(
         f"No retrieval cases in {display_path(path)} yet: nothing to measure. Add one per pattern, "
@@ -1093,7 +1095,7 @@ def _no_cases(path: Path, as_json: bool) -> None:
     if as_json:
         # the keys of a measured run, so a script reads them either way: nothing measured is null
         empty = {"cases": 0, "recall@1": None, "recall@3": None, "recall@5": None, "mrr": None, "model": None}
-        seen = {"answerable": 0, "flagged": 0, "flagged_share": None, "confidence": None, "flagged_cases": []}
+        seen = {**shown([], 0), "confidence": None}  # shown()'s keys, not typed out again
         click.echo(json.dumps({**empty, "failed": [], "misses": [], "unsearchable": [], **seen}, indent=1))
 
 
@@ -1110,13 +1112,16 @@ def _below(m: dict, min_recall1: float, min_recall3: float, min_mrr: float) -> l
 
 
 def _flagged_over(seen: dict, max_flagged: float | None) -> list[str]:
-    """--max-flagged's failure, as FAILED says it (none when the flag is not given or nothing is answerable)."""
-    share = seen["flagged_share"]
-    if max_flagged is None or share is None or share <= max_flagged:
+    """--max-flagged's failure, as FAILED says it (none when the flag is not given or nothing is answerable). The
+    share itself against the limit as written, in fractions: flagged_share, rounded to 4 places, failed 14 of 95
+    (0.147368...) at 0.14737 and said "(0.147 > 0.147)" at 0.147; and in floats 0.57 * 100 is 56.99999999999999, so
+    57 of 100 would fail a limit of 0.57."""
+    flagged, answerable = seen["flagged"], seen["answerable"]
+    if max_flagged is None or not answerable or Fraction(flagged, answerable) <= Fraction(repr(max_flagged)):
         return []
     return [
-        f"{seen['flagged']} of {seen['answerable']} answerable cases answered 'no known pattern' with their "
-        f"pattern in the top 3 ({share:.3f} > {max_flagged})"
+        f"{flagged} of {answerable} answerable cases answered 'no known pattern' with their pattern in the top 3 "
+        f"({flagged}/{answerable} = {flagged / answerable:.4f} > {max_flagged:g})"
     ]
 
 
@@ -1210,15 +1215,16 @@ def _show_eval(
     model_id: str,
     results: list,
     fails: list,
-    how: tuple[bool, bool],
+    *,
+    as_json: bool,
+    verbose: bool,
     unsearchable: list,
     seen: dict,
     baseline: dict | None = None,
 ) -> None:
     """The metrics as JSON (with the misses, each with its line as -v gives it, and the cases that can only
     miss), or as one line (and with --verbose each miss); ``model_id`` is the index's model, from its manifest;
-    ``how``: (--json, --verbose); ``seen``: what responders are shown (evaluate.shown), after the metrics."""
-    as_json, verbose = how
+    ``seen``: what responders are shown (evaluate.shown), after the metrics."""
     if as_json:
         click.echo(
             json.dumps(
@@ -1264,7 +1270,4 @@ def _show_shown(seen: dict, results: list, verbose: bool) -> None:
     if verbose:
         for r in results:
             if r.flagged_in_top:
-                click.echo(
-                    f"  line {r.line}: 'no known pattern', though {r.ranked[r.rank - 1]} is rank {r.rank} "
-                    f"({r.confidence} confidence): {r.query[:80]}"
-                )
+                click.echo(f"  line {r.line}: {r.flagged_said}: {r.query[:80]}")

@@ -101,12 +101,14 @@ def comparison_json(comp, base_kb, base_index, compared: int, left: list) -> dic
             for m in comp.moved_down
         ],
         "failed": comp.failed,
+        "newly_flagged": [r.flagged_case for r in comp.newly_flagged],
     }
 
 
 def show_comparison(comp, base_kb, cases_path: str, left: list) -> None:
     """The metrics of the baseline and of this KB side by side on stdout, then each case that moved down
-    with its line; the cases left out of the comparison in a note on stderr."""
+    with its line, and each newly answered "no known pattern"; the cases left out of the comparison in a note on
+    stderr."""
     if left:
         rows = [f"  {cases_path}:{c['line']}: {', '.join(c['expect'])}: {c['why']}" for c in left[:10]]
         more = [f"  ... and {len(left) - 10} more"] if len(left) > 10 else []
@@ -123,8 +125,8 @@ def show_comparison(comp, base_kb, cases_path: str, left: list) -> None:
         click.echo(f"  {name:9} {comp.base[key]:6.3f} {comp.now[key]:6.3f}  {sign}")
     if not comp.moved_down:
         click.echo("No case moved down.")
-        return
-    click.echo(f"Moved down: {plural(len(comp.moved_down), 'case')}")
+    else:
+        click.echo(f"Moved down: {plural(len(comp.moved_down), 'case')}")
     for m in comp.moved_down:
         out = " (left the top 3)" if m.left_top else ""
         click.echo(
@@ -133,6 +135,12 @@ def show_comparison(comp, base_kb, cases_path: str, left: list) -> None:
                 keep="\t",
             )
         )
+    if comp.newly_flagged:
+        click.echo(
+            f"Newly answered 'no known pattern' (the baseline did not): {plural(len(comp.newly_flagged), 'case')}"
+        )
+    for r in comp.newly_flagged:
+        click.echo(escape_controls(f"  {cases_path}:{r.line}: {r.flagged_said}: {r.query[:80]}", keep="\t"))
 
 
 def _rank(rank: int | None) -> str:
@@ -146,15 +154,31 @@ def github_problems(
     moved down from the baseline, an error when the comparison failed (a warning within --tolerance), then
     every other miss (not in the top 3) when a threshold failed. The moved-down cases come first, as they are
     what the change did (GitHub annotates 10 of each level), and a case is annotated once: one that moved out
-    of the top 3 was annotated twice at its line, as moved down and as missed (found in review). When --max-flagged
-    failed, each case answered "no known pattern" with its pattern in the top 3 is annotated after them."""
+    of the top 3 was annotated twice at its line, as moved down and as missed (found in review). Each case newly
+    answered "no known pattern" follows them (a warning; an error when --max-flagged failed), or is said in its
+    moved-down annotation. When --max-flagged failed, each other case answered "no known pattern" with its pattern
+    in the top 3 is annotated after them."""
     found = []
     if comp is not None:
         level = "error" if comp.failed else "warning"
+        newly = {r.line for r in comp.newly_flagged}
         for m in comp.moved_down:
             out = " (out of the top 3)" if m.left_top else ""
-            said = f"moved down from the baseline: rank {_rank(m.before)} → {_rank(m.after)}{out} for {', '.join(m.expect)}: {m.query[:80]}"
+            now = ", now answered 'no known pattern'" if m.line in newly else ""
+            said = f"moved down from the baseline: rank {_rank(m.before)} → {_rank(m.after)}{out}{now} for {', '.join(m.expect)}: {m.query[:80]}"
             found.append(Problem(cases_path, m.line, "eval", said, level))
+        moved = {p.line for p in found}
+        found += [
+            Problem(
+                cases_path,
+                r.line,
+                "eval",
+                f"newly {r.flagged_said}, where the baseline did not: {r.query[:80]}",
+                "error" if flagged_failed else "warning",
+            )
+            for r in comp.newly_flagged
+            if r.line not in moved
+        ]
     moved = {p.line for p in found}
     if thresholds_failed:
         for r in results:
@@ -170,13 +194,7 @@ def github_problems(
                 )
     if flagged_failed:
         found += [
-            Problem(
-                cases_path,
-                r.line,
-                "eval",
-                f"answered 'no known pattern', though {r.ranked[r.rank - 1]} is rank {r.rank} ({r.confidence} "
-                f"confidence): {r.query[:80]}",
-            )
+            Problem(cases_path, r.line, "eval", f"{r.flagged_said}: {r.query[:80]}")
             for r in results
             if r.flagged_in_top and r.line not in moved
         ]

@@ -469,8 +469,9 @@ class Engine:
         """The first ``top`` results for ``text``, bare: no verdict (``no_known_pattern``), no ``likelier``
         (only ``top`` are ranked, where ``answer`` ranks at least the ``VERDICT_TOP`` its verdict reads) and
         no ``query_note``: a text over ``MAX_QUERY_CHARS`` is condensed (recur.retrieval.query) without a
-        word of it, and a lone surrogate is searched as U+FFFD (recur.util.utf8.clean). For measuring (eval,
-        tune, bench) and the server's warm-up; what a person reads comes from ``answer``."""
+        word of it, and a lone surrogate is searched as U+FFFD (recur.util.utf8.clean). For measuring ranks alone
+        (tune, bench) and the server's warm-up; what a person reads comes from ``answer``, and so does `recur eval`
+        (answer_many: the verdict and confidence beside the same ranks)."""
         return self.ranked_many([text], top=top)[0]
 
     def answer(self, text: str, top: int = 5, *, exclude=None, link=None, others: str | None = None) -> Answer:

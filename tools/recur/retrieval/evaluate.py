@@ -51,6 +51,26 @@ class CaseResult:
         """Answered "no known pattern" while its pattern is in the top TOP: right, and shown as a guess."""
         return self.flagged and not out_of_top(self.rank)
 
+    @property
+    def flagged_said(self) -> str:
+        """A case flagged_in_top, as -v's line, --format github's annotation and the baseline's newly flagged say
+        it (the sentence was written out in two places)."""
+        return (
+            f"answered 'no known pattern', though {self.ranked[self.rank - 1]} is rank {self.rank} "
+            f"({self.confidence} confidence)"
+        )
+
+    @property
+    def flagged_case(self) -> dict:
+        """A case flagged_in_top as `recur eval --json` gives it, in ``flagged_cases`` and ``baseline.newly_flagged``."""
+        return {
+            "line": self.line,
+            "query": self.query,
+            "expect": self.expect,
+            "rank": self.rank,
+            "confidence": self.confidence,
+        }
+
 
 def out_of_top(rank: int | None) -> bool:
     """``rank`` (None: not in the top 10) is below what a responder reads."""
@@ -107,11 +127,7 @@ def shown(results: list[CaseResult], answerable: int) -> dict:
         "flagged": flagged,
         "flagged_share": round(flagged / answerable, 4) if answerable else None,
         "confidence": counts,
-        "flagged_cases": [
-            {"line": r.line, "query": r.query, "expect": r.expect, "rank": r.rank, "confidence": r.confidence}
-            for r in results
-            if r.flagged_in_top
-        ],
+        "flagged_cases": [r.flagged_case for r in results if r.flagged_in_top],
     }
 
 
@@ -139,13 +155,17 @@ class Moved:
 @dataclass
 class Comparison:
     """The same cases asked of the baseline KB and of this one: their metrics, the cases that moved down
-    (in the cases file's order), and what fails the gate (empty: not worse, within ``tolerance``)."""
+    (in the cases file's order), what fails the gate (empty: not worse, within ``tolerance``), and the cases
+    ``newly_flagged`` (this KB's CaseResults): answered "no known pattern" with their pattern in the top TOP,
+    where the baseline did not say "no known pattern". They fail nothing (--max-flagged counts them all), but
+    the ranks alone passed a change that turned a rank-1 answer into "no known pattern" (found in review)."""
 
     base: dict
     now: dict
     moved_down: list
     tolerance: float
     failed: list
+    newly_flagged: list = field(default_factory=list)
 
 
 def _depth(rank: int | None) -> int:
@@ -176,4 +196,5 @@ def compare(base: list[CaseResult], now: list[CaseResult], tolerance: float = 0.
             f"{plural(len(left), 'case')} left the top {TOP} {'they' if many else 'it'} had in the baseline "
             f"({'lines' if many else 'line'} {lines})"
         )
-    return Comparison(mb, mn, moved, tolerance, failed)
+    newly = [n for b, n in zip(base, now) if n.flagged_in_top and not b.flagged]
+    return Comparison(mb, mn, moved, tolerance, failed, newly)
