@@ -1,4 +1,4 @@
-"""The rule-based confidence of a KB under 10 patterns (search.Hit.confidence), measured on small
+"""The rule-based confidence of a KB under 30 patterns (search.Hit.confidence), measured on small
 KBs cut from the starter KB: what a team's first weeks look like.
 
     python bench/rule_confidence.py [--subsets 20] [--size 8] [--seed 7]

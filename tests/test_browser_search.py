@@ -204,6 +204,8 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     texts = QUERIES + ["writes fail ENOSPC", "nothing in this knowledge base talks about llamas or the moon"]
     texts += ["where can I get a coffee in the office"]  # one pattern with any BM25: z-BM25 clipped to the fit
     texts += ["deadlock", "parking", "disk full"]  # one-word queries: calibrate's best_1 and zbm25_1
+    # the rule's one-shared-word caution only for a question of search.ONE_WORD_CAUTION_WORDS words or more
+    texts += ["disk", "is the disk down", "disk alert", "disk alert on db", "pool timeouts", "connection pool timeouts"]
     # one BM25 word in a question that says more (stop words, a number): title_1 and best_1s; with a signal of
     # the pattern, title_1 reads the best cosine
     texts += ["github down", "nginx 502", "the ENOSPC", "ENOSPC"]

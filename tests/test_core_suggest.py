@@ -677,7 +677,7 @@ def test_a_probability_is_never_shown_as_certain(probability, shown):
 
 
 def test_a_kb_too_small_to_calibrate_says_its_confidence_is_a_rule(run, kb_dir, tmp_path):
-    """Found in an audit: on a KB under 10 patterns (no probability) a lone candidate read "high
+    """Found in an audit: on a KB under 30 patterns (no probability) a lone candidate read "high
     confidence, score 0.00": the fused score is a z-score over the candidates, meaningless for a
     handful of them. The view says the confidence is a rule's, and leaves the score out."""
     res = run("suggest", "--top", "1", "FATAL: sorry, too many clients already")

@@ -171,7 +171,7 @@ def test_atlassian_postmortem_with_no_match_writes_a_draft(kb_dir, tmp_path):
     draft = out["draft"]
     assert draft and draft["id"] == "thumbnails-stopped-rendering-every-tenant"
     assert out["patterns"] == [draft["id"]] and len(out["closest"]) >= 1
-    # each candidate is a suggestion result: its probability beside its confidence (null: a KB under 10 patterns)
+    # each candidate is a suggestion result: its probability beside its confidence (null: a KB under 30 patterns)
     assert all("probability" in c for c in out["candidates"] + out["closest"])
     kb = load_kb(kb_dir)
     assert not kb.problems, kb.problems

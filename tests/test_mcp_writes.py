@@ -116,7 +116,7 @@ def test_past_incidents_by_text_names_the_closest_low_patterns_incidents(tmp_pat
     incidents" when every result was of low confidence (none is searched for incidents) though the closest,
     traffic-spike-beyond-autoscaling (low, 28%), had three: a model read it as no incidents at all. The text
     says no pattern matches with medium or high confidence, and names the closest and how many it has, with the
-    call that lists them. Calibrated (low without no_known_pattern) needs the real model and a KB of 10 patterns
+    call that lists them. Calibrated (low without no_known_pattern) needs the real model and a KB of 30 patterns
     or more, so the answer is the reviewed one (serve_util.latency_answer) over a real KB's incidents."""
     from serve_util import latency_answer
 

@@ -265,6 +265,12 @@ HIGH_COSINE, MEDIUM_COSINE = 0.60, 0.42  # MiniLM cosines: paraphrase-close vs. 
 # about something else). Results are rated monotone in rank: never above the result before them.
 # Measured on 20 subsets of 8 starter patterns (docs/calibration.md, "A KB under 10 patterns"); a KB under
 # calibrate.MIN_CANDIDATES (30) patterns is rated so.
+# A pattern sharing at most one word with the question is `medium` by the rule only by a signal or a close
+# view (Hit.one_word), for a question of at least ONE_WORD_CAUTION_WORDS words BM25 reads: a one-word question
+# ("dns", "is dns down") shares at most one with every pattern, and the caution rated all its answers low. From 3
+# words on, two-word questions kept theirs too but two-fifths of the wrong `medium`s it takes out came back
+# (bench/small_kb.py; docs/calibration.md, "One shared word").
+ONE_WORD_CAUTION_WORDS = 2
 # the "why" shown with a result (display only, not ranking): up to WHY_PER_PART views at cosine
 # >= WHY_MIN_COSINE (text cut to WHY_TEXT_CHARS), and the shared words when BM25 > WHY_MIN_BM25
 # A signal view whose status, errno or exit code the text contradicts (the text writes one of that kind, and that
@@ -548,7 +554,8 @@ class Hit:
     own: float | None = None  # best cosine over the pattern's own views, not its linked incidents' (None: best)
     ceiling: str = "high"  # by rule, never above the result ranked before it (``rate_in_rank``)
     linked: bool = False  # the alert's runbook link names this pattern (RUNBOOK_LINK): high by rule
-    one_word: bool = False  # it shares at most one distinct word with the question (Searcher._one_word)
+    # it shares at most one distinct word with a question of ONE_WORD_CAUTION_WORDS words or more (Searcher._one_word)
+    one_word: bool = False
 
     @property
     def confidence(self) -> str:
@@ -782,7 +789,7 @@ class Searcher:
                     draft=unreviewed(self.index.docs[pid]),
                     own=float(allsims[self.own_arr[pid]].max()),
                     linked=linked,
-                    one_word=bool(comp["one_word"][j]),
+                    one_word=bool(comp["one_word"][j]) and comp["words"] >= ONE_WORD_CAUTION_WORDS,
                 )
             )
         return rate_in_rank(hits)
@@ -833,6 +840,7 @@ class Searcher:
         comp["one_word"] = np.zeros(len(cidx), dtype=bool) if terms is None else self._one_word(terms[0], cidx)
         # a question of one word (a search box: "dns", "marketing"): calibrate weighs it on its own
         comp["solo"] = np.full(len(cidx), terms is not None and terms[1] < 2)
+        comp["words"] = 0 if terms is None else terms[1]  # how many words it says (the rule's one-word caution)
         # ...and one that says more than that word ("github down", "is github down": stop words BM25 drops)
         comp["said"] = np.full(len(cidx), terms is not None and terms[1] < 2 and terms[2] >= 2)
         # a wordless question: no word the KB knows ("503", "429 Fehler"; BM25 drops numbers), one scalar (rank)

@@ -102,6 +102,7 @@ def ranking_params() -> dict:
         "candidate_views": search.CANDIDATE_VIEWS, "min_focus_words": search.MIN_FOCUS_WORDS,
         "focus_min_query_words": search.FOCUS_MIN_QUERY_WORDS, "max_query_chars": query.MAX_QUERY_CHARS,
         "high_cosine": search.HIGH_COSINE, "medium_cosine": search.MEDIUM_COSINE, "unlike": search.UNLIKE,
+        "one_word_caution_words": search.ONE_WORD_CAUTION_WORDS,
         "why": {"min_cosine": search.WHY_MIN_COSINE, "text_chars": search.WHY_TEXT_CHARS,
                 "per_part": search.WHY_PER_PART, "min_bm25": search.WHY_MIN_BM25, "terms": search.WHY_TERMS},
         "lookalike_margin": lookalikes.MARGIN, "chars_per_token": CHARS_PER_TOKEN_BOUND,

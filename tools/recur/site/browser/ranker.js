@@ -810,7 +810,9 @@ export class Ranker {
       const own = psims.filter((x, i) => this.views[this.rows[c][i]][1] !== "incident");
       return { pidx: c, id: this.ids[c], score: fused[j], dense: comp.doc[j], lexical: comp.bm25[j], signal: sscore,
                why, best: Math.max(...psims), own: own.length ? Math.max(...own) : Math.max(...psims),
-               probability: probs[r], draft: unreviewed(this.docs[c]), linked, oneWord: comp.oneWord[j] };
+               probability: probs[r], draft: unreviewed(this.docs[c]), linked,
+               /* the rule's caution only for a question of one_word_caution_words or more (search.py) */
+               oneWord: comp.oneWord[j] && (lex ? lex.words : 0) >= this.p.one_word_caution_words };
     });
   }
 
