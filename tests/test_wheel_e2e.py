@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from recur.kb.init import _plain_doc_links
+
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
 
@@ -194,7 +196,9 @@ def test_a_blank_repository_and_its_first_pattern(installed):
     # the KB format reference, which the wheel carries as docs/kb-format.md is (found in review: none)
     doc = (ROOT / "docs/kb-format.md").read_text(encoding="utf-8")
     written = (repo / "KB-FORMAT.md").read_text(encoding="utf-8")
-    assert written.endswith(doc.partition("\n")[2]) and "KB-FORMAT.md" in (repo / "kb/recur.yml").read_text()
+    # its links to Recur's other docs pages as plain text (the team's repository has no ranking.md: re-read)
+    assert written.endswith(_plain_doc_links(doc.partition("\n")[2]))
+    assert "](ranking.md" not in written and "KB-FORMAT.md" in (repo / "kb/recur.yml").read_text()
     assert _sh([recur, "kb-format"], cwd=work, env=env).stdout == written
     # the installed wheel's own dependency closure, pinned (not "ran from a source tree")
     pins = (repo / "constraints.txt").read_text()
