@@ -37,6 +37,15 @@ _NAMED = re.compile(
     r"(?:\]\([^()\s]*\))?[\])`]*[.,;:!]?\s*$",
     re.I,
 )
+# the same line with words after the id, set off by a bracket, a dash, a comma or a colon ("INC-2026-0217 (SEV-2)",
+# "INC-2026-0217 — checkout 502s"): it names the record when the KB has that id (such a line named nothing, and the
+# import wrote a second record of the incident without a word; found in review); "INC-… had the same cause" stays
+# a mention
+_NAMED_LEAD = re.compile(
+    r"^\s*[-*]\s*(incident(?:\s+(?:id|key|number|no|#|ticket))?)\s*:\s*[\[(`]*\s*([A-Za-z0-9][\w.-]*?)"
+    r"(?:\]\([^()\s]*\))?[\])`]*\s*(?:[(—–,:]|\s-)\s*.*\w.*$",
+    re.I,
+)
 # an id of the shape Recur numbers records with: named and not in the KB, it is said (another tool's number is not)
 NUMBERED_ID = re.compile(r"INC-\d{4}-\d+")
 
@@ -51,12 +60,16 @@ class Named:
 
 
 def named_incident(pm, kb) -> Named | None:
-    """The record the postmortem names on an "Incident:" line, if the KB has it; else the first id of Recur's
+    """The record the postmortem names on an "Incident:" line (the id alone, or an id the KB has then words, _NAMED_LEAD),
+    if the KB has it; else the first id of Recur's
     shape it names (not in the KB: said, and a new record written); None when it names none."""
     missing = None
     for line in pm.sections.get("References", "").splitlines():
         m = _NAMED.match(line)
         if not m:
+            lead = _NAMED_LEAD.match(line)
+            if lead and (lead.group(2) in kb.incidents or lead.group(2) in kb.incident_files):
+                return Named(lead.group(2), lead.group(1), True)
             continue
         label, iid = m.group(1), m.group(2).rstrip(".")
         if iid in kb.incidents or iid in kb.incident_files:
