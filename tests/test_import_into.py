@@ -382,3 +382,25 @@ def test_an_incident_line_with_words_after_the_id_names_the_record_the_kb_has(fr
                   name="far.md")  # fmt: skip
     assert far.exit_code == 0 and json.loads(far.stdout)["updated"] is None and path.read_text() == JULY
     assert any("names INC-2026-0105, dated 2026-07-08" in n for n in json.loads(far.stdout)["notes"]), far.stdout
+
+
+def test_a_re_import_whose_correction_is_kept_exits_3_and_keeps_saying_it(fresh_kb, run, tmp_path, monkeypatch):
+    # found in review: the postmortem's Root cause corrected and re-imported said "Kept the record's Root cause
+    # section" (which the first import wrote), exit 0, and with something added the record's digest moved to this
+    # version: the next run said "Already imported (same content)", the correction hidden for good
+    iid = _responder_record(run)
+    first = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref=iid))
+    assert first.exit_code == 0, first.output
+    path = next((fresh_kb / "incidents").rglob(f"{iid}.md"))
+    digest = load_kb(fresh_kb).incidents[iid].imported["sha256"]
+    edited = POSTMORTEM.format(ref=iid).replace("No size limit on", "A config typo removed the size limit of")
+    edited += "| Page on buffer growth | Sam Ortiz | 2026-12-23 | PRB-306 |\n"
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, edited)
+    assert r.exit_code == 3, r.output
+    assert "Kept the record's Root cause section (the postmortem's differs; not written)" in r.output
+    assert f"changed since it was imported into {iid}" in r.stderr, r.stderr
+    inc = load_kb(fresh_kb).incidents[iid]
+    assert inc.follow_ups[-1].title == "Page on buffer growth"  # what is new, added
+    assert inc.imported["sha256"] == digest and "No size limit" in path.read_text()
+    again = _import(run, fresh_kb, tmp_path, monkeypatch, edited)  # said again, never "Already imported"
+    assert again.exit_code == 3 and "Kept the record's Root cause section" in again.output, again.output

@@ -1293,6 +1293,9 @@ def _updated(out: Imported, merged, plan: ImportPlan) -> Imported:
         title=str(merged.data.get("title")),
         updated={"by": plan.into, "added": list(merged.added), "kept": list(merged.kept)},
         notes=(note if idle else []) + out.notes,
+        # the same document edited since its import, and what it now says otherwise not written: exit CHANGED, as
+        # docs/cli.md's exit statuses promise of a document changed since, until the record is edited by hand
+        changed=bool(merged.held),
     )
 
 
