@@ -353,3 +353,54 @@ def test_into_for_a_document_imported_before_is_said_not_applied(fresh_kb, run, 
     assert r.exit_code == 0, r.output
     notes = json.loads(r.stdout)["notes"]
     assert f"--into not applied: the document was imported before, as {other}; not merged into another" in notes
+
+
+def test_an_incident_line_with_words_after_the_id_names_the_record_the_kb_has(fresh_kb, run, tmp_path, monkeypatch):
+    # found in review: "**Incident:** INC-… (SEV-2)" and "INC-… — checkout 502s" named nothing, and the import wrote
+    # a second record of the incident without a word; an id the KB has, then a bracket, a dash, a comma or a colon
+    # and more words, names that record (a mention, "INC-… had the same cause", still names none)
+    from recur.ingest.pm_merge import _NAMED_LEAD
+
+    for line in ["- Incident: INC-2026-0105 (SEV-2)", "- Incident: INC-2026-0105 — checkout 502s",
+                 "- Incident: INC-2026-0105 – checkout", "- Incident: INC-2026-0105 - checkout 502s",
+                 "- Incident: INC-2026-0105, checkout", "- Incident ID: INC-2026-0105: checkout 502s"]:  # fmt: skip
+        assert _NAMED_LEAD.match(line).group(2) == "INC-2026-0105", line
+    for line in ["- Incident: INC-2026-0105 had the same root cause", "- Incident: INC-2026-0105-b",
+                 "- Incident: INC-2026-0105 (", "- Incident: PD-12345 (INC-2026-0105)"]:  # fmt: skip
+        m = _NAMED_LEAD.match(line)
+        assert m is None or m.group(2) != "INC-2026-0105", line
+    iid = _responder_record(run)
+    for n, ref in enumerate([f"{iid} (SEV-2)", f"{iid} — ingest disk full"]):
+        r = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref=ref).replace("47", str(40 + n)),
+                    name=f"pm{n}.md")  # fmt: skip
+        assert r.exit_code == 0 and r.output.startswith(f"Updated incident {iid}, "), r.output
+        assert _records(fresh_kb) == [f"{iid}.md"], r.output  # no second record
+    # of another date, still not updated: the 2-day check applies
+    path = fresh_kb / "incidents" / "2026" / "INC-2026-0105.md"
+    path.write_text(JULY)
+    far = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref="INC-2026-0105 (SEV-2)"), "--json",
+                  name="far.md")  # fmt: skip
+    assert far.exit_code == 0 and json.loads(far.stdout)["updated"] is None and path.read_text() == JULY
+    assert any("names INC-2026-0105, dated 2026-07-08" in n for n in json.loads(far.stdout)["notes"]), far.stdout
+
+
+def test_a_re_import_whose_correction_is_kept_exits_3_and_keeps_saying_it(fresh_kb, run, tmp_path, monkeypatch):
+    # found in review: the postmortem's Root cause corrected and re-imported said "Kept the record's Root cause
+    # section" (which the first import wrote), exit 0, and with something added the record's digest moved to this
+    # version: the next run said "Already imported (same content)", the correction hidden for good
+    iid = _responder_record(run)
+    first = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref=iid))
+    assert first.exit_code == 0, first.output
+    path = next((fresh_kb / "incidents").rglob(f"{iid}.md"))
+    digest = load_kb(fresh_kb).incidents[iid].imported["sha256"]
+    edited = POSTMORTEM.format(ref=iid).replace("No size limit on", "A config typo removed the size limit of")
+    edited += "| Page on buffer growth | Sam Ortiz | 2026-12-23 | PRB-306 |\n"
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, edited)
+    assert r.exit_code == 3, r.output
+    assert "Kept the record's Root cause section (the postmortem's differs; not written)" in r.output
+    assert f"changed since it was imported into {iid}" in r.stderr, r.stderr
+    inc = load_kb(fresh_kb).incidents[iid]
+    assert inc.follow_ups[-1].title == "Page on buffer growth"  # what is new, added
+    assert inc.imported["sha256"] == digest and "No size limit" in path.read_text()
+    again = _import(run, fresh_kb, tmp_path, monkeypatch, edited)  # said again, never "Already imported"
+    assert again.exit_code == 3 and "Kept the record's Root cause section" in again.output, again.output

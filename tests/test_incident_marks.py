@@ -1092,3 +1092,16 @@ def test_follow_up_owner_and_due_dash_take_them_out_as_fix_and_review_do(kb):
     new = load_kb(kb).incidents["INC-2026-0300"].follow_ups[-1]
     assert (new.title, new.owner, new.due) == ("Page the DBA", None, None)
     assert run(*args, "INC-2026-0300", "1", "--owner", " ").exit_code == 2  # empty: refused, not read as '-'
+
+
+def test_review_overdue_said_as_recur_show_says_it(kb, monkeypatch):
+    """`recur incident review` counted the days itself ("overdue by 1 days"); it says what `recur show`
+    says, by the board's rule: "overdue 1 day", "overdue 3 days"."""
+    monkeypatch.setenv("RECUR_TODAY", "2026-11-08")
+    r = run("incident", "review", "--kb", str(kb), "INC-2026-0301")
+    assert r.exit_code == 0 and r.output.strip().endswith("due 2026-11-07 (overdue 1 day)"), r.output
+    shown = run("show", "--kb", str(kb), "INC-2026-0301")
+    assert "(overdue 1 day)" in shown.output, shown.output
+    monkeypatch.setenv("RECUR_TODAY", "2026-11-10")
+    r = run("incident", "review", "--kb", str(kb), "INC-2026-0301")
+    assert r.output.strip().endswith("(overdue 3 days)"), r.output

@@ -218,7 +218,10 @@ def _print_report(file: str, out, as_json: bool, indent: int | None) -> None:
     else:
         click.echo(render_text(out))
     sys.stdout.flush()
-    if out.changed:
+    if out.changed and out.updated:  # merged again: what was new added, what it says otherwise kept
+        click.echo(f"{file}: changed since it was imported into {out.incident}; what it says otherwise is kept, not "
+                   f"written (Kept the record's …): edit the record by hand (exit {CHANGED})", err=True)  # fmt: skip
+    elif out.changed:
         click.echo(f"{file}: changed since it was imported as {out.incident}; not updated (exit {CHANGED})", err=True)
     _credentials_said(out)
     for a in out.recurrence_after_fix:  # as `recur incident new` and `link` warn of it (found in a re-read)

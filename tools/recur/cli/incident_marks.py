@@ -11,6 +11,8 @@ import click
 
 from recur import config
 from recur.cli.options import DATE, DATE_OR_DASH, TEXT, day_come, kb_option
+from recur.problems.board import days_overdue
+from recur.util.text import plural
 
 
 def _review_line(kb, iid: str, why: bool = True) -> str:
@@ -23,9 +25,9 @@ def _review_line(kb, iid: str, why: bool = True) -> str:
     due = f", due {r.due.isoformat()}" if r.due else ""
     if r.level == "none":  # "none review, done" read as a review held; the board lists none of these
         return f"{iid}: no review to hold (level none{due}; the board does not list it)"
-    late, today = "", config.today()  # read once: a line written across midnight says one day
-    if r.status == "pending" and r.due and r.due < today:
-        late = f" (overdue by {(today - r.due).days} days)"
+    late = ""  # said as `recur show INC-…` says it, by the board's rule
+    if r.status == "pending" and (days := days_overdue(r.due, config.today())):
+        late = f" (overdue {plural(days, 'day')})"
     held = f" {r.done.isoformat()}" if r.status == "done" and r.done else ""  # the day it was held, when kept
     owner = f", owner {r.owner}" if r.owner else ""  # who holds it, when recorded (review.owner)
     return f"{iid}: {r.level} review, {r.status}{held}{due}{owner}{late}"

@@ -23,7 +23,7 @@ from recur.kb.schema import WONT_DO
 from recur.kb.writer import Bullets, Numbered, Raw, dumps, pattern_markdown, plain
 from recur.retrieval.results import CONFIDENCE_RANK, choose_link
 from recur.util import utf8
-from recur.util.dates import after_today, in_range, out_of_range
+from recur.util.dates import after_today, in_range, iso_day, out_of_range
 from recur.util.errors import RecurError
 from recur.util.text import normalise_signal, plural, signal_key
 
@@ -219,7 +219,7 @@ class Imported:
             "candidates": self.candidates,
             "closest": self.closest,
             "triage": self.triage,
-            "date": self.date.isoformat() if self.date else None,
+            "date": iso_day(self.date),
             "date_source": self.date_source,
             "severity": self.severity,
             "mapped": [{"heading": h, "section": c} for h, c in self.mapped],
@@ -1293,6 +1293,9 @@ def _updated(out: Imported, merged, plan: ImportPlan) -> Imported:
         title=str(merged.data.get("title")),
         updated={"by": plan.into, "added": list(merged.added), "kept": list(merged.kept)},
         notes=(note if idle else []) + out.notes,
+        # the same document edited since its import, and what it now says otherwise not written: exit CHANGED, as
+        # docs/cli.md's exit statuses promise of a document changed since, until the record is edited by hand
+        changed=bool(merged.held),
     )
 
 

@@ -37,6 +37,20 @@ _NAMED = re.compile(
     r"(?:\]\([^()\s]*\))?[\])`]*[.,;:!]?\s*$",
     re.I,
 )
+# the same line with words after the id, set off by a bracket, a dash, a comma or a colon ("INC-2026-0217 (SEV-2)",
+# "INC-2026-0217 — checkout 502s"): it names the record when the KB has that id (such a line named nothing, and the
+# import wrote a second record of the incident without a word; found in review); "INC-… had the same cause" stays
+# a mention
+_NAMED_LEAD = re.compile(
+    r"^\s*[-*]\s*(incident(?:\s+(?:id|key|number|no|#|ticket))?)\s*:\s*[\[(`]*\s*([A-Za-z0-9][\w.-]*?)"
+    r"(?:\]\([^()\s]*\))?[\])`]*\s*(?:[(—–,:]|\s-)\s*.*\w.*$",
+    re.I,
+)
+# what the merge keeps of the responder's on purpose, whatever the postmortem says (docs/problems.md), and the Action
+# items section, whose items are merged as follow-ups one by one (one kept is said as a follow-up's): a re-import
+# that keeps only these leaves no change unwritten
+RESPONDERS = ("title ", "severity ", "date ", "review level ", "Summary section ", "Action items section ")
+_TITLE_KEPT = re.compile(r"follow-up .* title \(the postmortem's: .*, the same ticket\)$")  # the responder's title
 # an id of the shape Recur numbers records with: named and not in the KB, it is said (another tool's number is not)
 NUMBERED_ID = re.compile(r"INC-\d{4}-\d+")
 
@@ -51,12 +65,16 @@ class Named:
 
 
 def named_incident(pm, kb) -> Named | None:
-    """The record the postmortem names on an "Incident:" line, if the KB has it; else the first id of Recur's
+    """The record the postmortem names on an "Incident:" line (the id alone, or an id the KB has then words, _NAMED_LEAD),
+    if the KB has it; else the first id of Recur's
     shape it names (not in the KB: said, and a new record written); None when it names none."""
     missing = None
     for line in pm.sections.get("References", "").splitlines():
         m = _NAMED.match(line)
         if not m:
+            lead = _NAMED_LEAD.match(line)
+            if lead and (lead.group(2) in kb.incidents or lead.group(2) in kb.incident_files):
+                return Named(lead.group(2), lead.group(1), True)
             continue
         label, iid = m.group(1), m.group(2).rstrip(".")
         if iid in kb.incidents or iid in kb.incident_files:
@@ -77,6 +95,7 @@ class Merged:
     added: list
     kept: list
     data: dict
+    held: list = ()  # a re-import of the same, edited document: what it says otherwise, kept (exit 3)
 
 
 def merge_into(kb, iid: str, ours: str, *, dry: bool, unsaid=frozenset()) -> Merged:
@@ -113,7 +132,7 @@ def _merged(path: Path, shown: str, ours: str, unsaid=frozenset()):
     body = _merged_body(rest, ours_rest, str(doc.data.get("title") or ""), m)
     m.imported()
     text = _within_limit(Path(shown), "\n".join(["---", m.text, body]))  # as a new record is held to it
-    return Merged(path.stem, path, text, m.added, m.kept, m.expected), as_written
+    return Merged(path.stem, path, text, m.added, m.kept, m.expected, m.held), as_written
 
 
 def _node(mapping, key: str):
@@ -142,6 +161,7 @@ class _Merge:
         self.ours_node = compose(ours)
         self.added: list[str] = []
         self.kept: list[str] = []
+        self.held: list[str] = []  # of a re-import of the same document: what it says otherwise, kept (imported())
         self.iid = str(theirs.get("id") or Path(shown).stem)
 
     def slice(self, node) -> str:
@@ -165,12 +185,18 @@ class _Merge:
 
     def imported(self) -> None:
         """A record imported from this document before, something added now: its ``imported:`` digest is this
-        version's, so a re-import of it is "already imported" (the digest was said as a value kept)."""
+        version's, so a re-import of it is "already imported" (the digest was said as a value kept). Unless
+        something the edited version says otherwise was kept (``held``): the digest stays the earlier version's,
+        so each run says it, exit 3 (a corrected Root cause was said kept, exit 0, and with a pattern link added
+        the digest moved: the next run said "Already imported", the correction hidden for good; found in review)."""
         have, ours = self.theirs.get("imported"), self.ours.get("imported")
-        if not (self.added and isinstance(have, dict) and isinstance(ours, dict) and "sha256" in have):
+        if not (isinstance(have, dict) and isinstance(ours, dict) and "sha256" in have):
             return
         if have.get("source") != ours.get("source") or have.get("sha256") == ours.get("sha256"):
             return  # imported from another document (--into): its own bookkeeping
+        self.held = [k for k in self.kept if not k.startswith(RESPONDERS) and not _TITLE_KEPT.match(k)]
+        if not self.added or self.held:
+            return
         self.text = set_value(self.text, ("imported", "sha256"), self.slice(_node(_node(self.ours_node, "imported"),
                               "sha256")), self.shown)  # fmt: skip
         self.expected["imported"]["sha256"] = ours["sha256"]

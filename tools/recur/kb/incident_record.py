@@ -734,8 +734,8 @@ def review_json(review) -> dict:
     return {
         "level": review.level,
         "status": review.status,
-        "due": review.due.isoformat() if review.due else None,
-        "done": review.done.isoformat() if review.done else None,
+        "due": iso_day(review.due),
+        "done": iso_day(review.done),
         "owner": review.owner,
     }
 
