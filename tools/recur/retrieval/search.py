@@ -556,11 +556,14 @@ class Hit:
     linked: bool = False  # the alert's runbook link names this pattern (RUNBOOK_LINK): high by rule
     # it shares at most one distinct word with a question of ONE_WORD_CAUTION_WORDS words or more (Searcher._one_word)
     one_word: bool = False
+    # a signal match names it (named_by_signal): not only a status line other patterns list too ("HTTP 503 ...")
+    named: bool = True
 
     @property
     def confidence(self) -> str:
         """From the calibrated probability when there is one; else (a KB too small to calibrate)
-        a rule: an exact signal on topic, or a close match on the pattern's own views, is strong
+        a rule: an exact signal on topic that names the pattern (``named``: a status line three patterns list
+        names none, and rated "503" high on each), or a close match on the pattern's own views, is strong
         evidence; a signal or a same-topic view, some, but a pattern sharing at most one word with the
         question (``one_word``) needs a close view for that: one ordinary word ("lag") lifts a cosine to
         the same-topic bar alone (the calibrated path's ``zbm25_1`` caution). Capped by ``ceiling``."""
@@ -569,7 +572,7 @@ class Hit:
         own = self.best if self.own is None else self.own
         if (
             self.linked
-            or ((self.signal >= 0.9 and self.best >= MEDIUM_COSINE) or own >= HIGH_COSINE)
+            or ((self.signal >= 0.9 and self.named and self.best >= MEDIUM_COSINE) or own >= HIGH_COSINE)
             and not self.draft
         ):
             rated = "high"
@@ -790,6 +793,7 @@ class Searcher:
                     own=float(allsims[self.own_arr[pid]].max()),
                     linked=linked,
                     one_word=bool(comp["one_word"][j]) and comp["words"] >= ONE_WORD_CAUTION_WORDS,
+                    named=bool(comp["named"][j]),
                 )
             )
         return rate_in_rank(hits)

@@ -812,7 +812,9 @@ export class Ranker {
                why, best: Math.max(...psims), own: own.length ? Math.max(...own) : Math.max(...psims),
                probability: probs[r], draft: unreviewed(this.docs[c]), linked,
                /* the rule's caution only for a question of one_word_caution_words or more (search.py) */
-               oneWord: comp.oneWord[j] && (lex ? lex.words : 0) >= this.p.one_word_caution_words };
+               oneWord: comp.oneWord[j] && (lex ? lex.words : 0) >= this.p.one_word_caution_words,
+               /* a signal match names it (search.named_by_signal): high by the rule only then */
+               named: namedBySignal(sig.get(c), this.statusLines) };
     });
   }
 
@@ -900,7 +902,8 @@ export class Ranker {
       return p >= cal.high_at ? "high" : p >= cal.medium_at ? "medium" : "low";
     }
     const own = hit.own === undefined ? hit.best : hit.own;  /* 0.9: an identifier match, on topic */
-    if (hit.linked || (((hit.signal >= this.p.signal_match.identifier && hit.best >= this.p.medium_cosine)
+    if (hit.linked || (((hit.signal >= this.p.signal_match.identifier && hit.named !== false
+        && hit.best >= this.p.medium_cosine)
         || own >= this.p.high_cosine) && !hit.draft)) return "high";
     /* at most one word shared with the question (Hit.one_word): medium only by a signal or a close view */
     if (hit.signal > 0 || hit.best >= (hit.oneWord ? this.p.high_cosine : this.p.medium_cosine)) return "medium";
