@@ -404,3 +404,25 @@ def test_a_re_import_whose_correction_is_kept_exits_3_and_keeps_saying_it(fresh_
     assert inc.imported["sha256"] == digest and "No size limit" in path.read_text()
     again = _import(run, fresh_kb, tmp_path, monkeypatch, edited)  # said again, never "Already imported"
     assert again.exit_code == 3 and "Kept the record's Root cause section" in again.output, again.output
+
+
+def test_a_review_marked_done_since_the_import_is_not_held_on_re_import(fresh_kb, run, tmp_path, monkeypatch):
+    # found in a re-read: a review marked done after the import (the record's own state, not the postmortem's) was
+    # held as a correction: a re-import of the edited postmortem exited 3 on every run, "edit the record by hand"
+    iid = _responder_record(run)
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref=iid)).exit_code == 0
+    assert run("incident", "review", iid, "--done").exit_code == 0
+    edited = POSTMORTEM.format(ref=iid) + "| Page on buffer growth | Sam Ortiz | 2026-12-23 | PRB-306 |\n"
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, edited)
+    assert r.exit_code == 0 and "changed since it was imported" not in r.stderr, (r.output, r.stderr)
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, edited).exit_code == 0  # then "Already imported"
+
+
+def test_a_named_id_the_kb_lacks_with_words_after_it_is_said(fresh_kb, run, tmp_path, monkeypatch):
+    # found in a re-read: "INC-2026-0999 (SEV-2)" (a typo'd id, words after it) wrote a second record with no word
+    _responder_record(run)
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref="INC-2026-0999 (SEV-2)"), "--json")
+    assert r.exit_code == 0, r.output
+    assert any("names INC-2026-0999, which the KB has no record of" in n for n in json.loads(r.stdout)["notes"]), (
+        r.stdout
+    )

@@ -46,11 +46,13 @@ _NAMED_LEAD = re.compile(
     r"(?:\]\([^()\s]*\))?[\])`]*\s*(?:[(—–,:]|\s-)\s*.*\w.*$",
     re.I,
 )
-# what the merge keeps of the responder's on purpose, whatever the postmortem says (docs/problems.md), and the Action
-# items section, whose items are merged as follow-ups one by one (one kept is said as a follow-up's): a re-import
-# that keeps only these leaves no change unwritten
-RESPONDERS = ("title ", "severity ", "date ", "review level ", "Summary section ", "Action items section ")
-_TITLE_KEPT = re.compile(r"follow-up .* title \(the postmortem's: .*, the same ticket\)$")  # the responder's title
+# what a re-import holds back: a section of the postmortem's (a corrected Root cause) that the record has otherwise;
+# not the Summary (the responder's, kept on purpose, docs/problems.md) nor the Action items (merged as follow-ups one
+# by one). Values kept of the record are not: the title, severity, date, a review marked done or a follow-up closed
+# since are the record's own (a first list of what to pass over held a review marked done, exit 3 on every run)
+_SECTION_HELD = re.compile(
+    r"^(?!Summary section |Action items section ).+ section \(the postmortem's differs; not written\)$"
+)
 # an id of the shape Recur numbers records with: named and not in the KB, it is said (another tool's number is not)
 NUMBERED_ID = re.compile(r"INC-\d{4}-\d+")
 
@@ -75,6 +77,8 @@ def named_incident(pm, kb) -> Named | None:
             lead = _NAMED_LEAD.match(line)
             if lead and (lead.group(2) in kb.incidents or lead.group(2) in kb.incident_files):
                 return Named(lead.group(2), lead.group(1), True)
+            if lead and missing is None and NUMBERED_ID.fullmatch(lead.group(2)):  # a typo'd id, words after it: said
+                missing = Named(lead.group(2), lead.group(1), False)
             continue
         label, iid = m.group(1), m.group(2).rstrip(".")
         if iid in kb.incidents or iid in kb.incident_files:
@@ -194,7 +198,7 @@ class _Merge:
             return
         if have.get("source") != ours.get("source") or have.get("sha256") == ours.get("sha256"):
             return  # imported from another document (--into): its own bookkeeping
-        self.held = [k for k in self.kept if not k.startswith(RESPONDERS) and not _TITLE_KEPT.match(k)]
+        self.held = [k for k in self.kept if _SECTION_HELD.match(k)]
         if not self.added or self.held:
             return
         self.text = set_value(self.text, ("imported", "sha256"), self.slice(_node(_node(self.ours_node, "imported"),
