@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from recur.kb.incident_record import _within_limit, add_list_item, find_incident, read_front, split_front
+from recur.kb.incident_record import add_list_item, find_incident, read_front, split_front, within_limit
 from recur.kb.parse import compose, heading_lines, load_yaml, sections_of
 from recur.kb.record_edit import add_to_list, set_value
 from recur.util.errors import RecurError
@@ -135,7 +135,7 @@ def _merged(path: Path, shown: str, ours: str, unsaid=frozenset()):
     m.kept = [k for k in m.kept if not any(k.startswith(f"{u} ") for u in unsaid)]
     body = _merged_body(rest, ours_rest, str(doc.data.get("title") or ""), m)
     m.imported()
-    text = _within_limit(Path(shown), "\n".join(["---", m.text, body]))  # as a new record is held to it
+    text = within_limit(Path(shown), "\n".join(["---", m.text, body]))  # as a new record is held to it
     return Merged(path.stem, path, text, m.added, m.kept, m.expected, m.held), as_written
 
 

@@ -49,7 +49,7 @@ def write_new_record(kb, year: int, iid: str, text, numbered: bool) -> tuple[str
     for _ in range(_RETRIES):
         path = Path(kb.root) / "incidents" / str(year) / f"{iid}.md"
         try:
-            return iid, write_atomic(path, _within_limit(path, text(iid)))
+            return iid, write_atomic(path, within_limit(path, text(iid)))
         except AlreadyExists:
             if not numbered:
                 raise
@@ -60,7 +60,7 @@ def write_new_record(kb, year: int, iid: str, text, numbered: bool) -> tuple[str
 _RETRIES = 100  # each try means another record was written in the meantime
 
 
-def _within_limit(path: Path, text: str) -> str:
+def within_limit(path: Path, text: str) -> str:
     """``text``, unless it is larger than a KB file may be: `recur import` of a postmortem with
     thousands of action items (each one in the front matter too) wrote a record `recur check` then
     refused and left out of the KB, so a second import could not see it and wrote it again."""

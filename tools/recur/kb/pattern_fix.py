@@ -192,7 +192,7 @@ def fix_now(path: Path) -> dict:
 
 def fix_not_held(patterns, pattern_ids, day: dt.date, flags: str = "") -> list[dict]:
     """Each of ``pattern_ids`` whose permanent fix is marked done (and not reopened) before ``day``, an incident's
-    date, by problems.board ``_after_fix``'s rule: {pattern, fix_done, tickets, said}, ``said`` the sentence
+    date (problems.board ``_after_fix`` also counts a fix reopened since; a warning is for one still marked done): {pattern, fix_done, tickets, said}, ``said`` the sentence
     `recur incident link`, `recur incident new`, `recur import` and MCP's record_incident say when the incident is
     linked (``flags``: the run's --kb for the command to copy). Found in a handoff review: such a link said nothing,
     and only the next weekly report said the fix "did not hold". In kb, not problems: ingest (`recur import`) may
