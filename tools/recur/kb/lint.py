@@ -1118,16 +1118,17 @@ def credential_warnings(kb: KB, bodies: list, only=None) -> list[Problem]:
 
 
 def email_warnings(kb: KB, bodies: list, only=None) -> list[Problem]:
-    """A warning at each line of a pattern, an incident or an onboarding path holding an e-mail address that may be
-    a person's, outside the fields meant for contacts (recur.kb.emails): the site published a customer's address
-    pasted into an incident's text, and check said nothing (privacy review). Not the eval cases: the site has no
-    page of them, and `recur feedback export` names each query it writes with an address."""
+    """A warning at each line of a pattern, an incident, an onboarding path or the eval cases holding an e-mail
+    address that may be a person's, outside the fields meant for contacts (recur.kb.emails): the site published a
+    customer's address pasted into an incident's text, and check said nothing (privacy review). The eval cases too:
+    the site has no page of them, but `recur feedback export` writes what people asked there, and the repository
+    keeps it (a customer's address in a query passed `--strict`)."""
     out = []
     for name, *_ in bodies:
         text = _file_text(kb, name)
         out += emails.record_problems(name, text) if text is not None else []
     for name in _yaml_files(kb, only):
-        text = _file_text(kb, name) if not name.endswith("cases.yml") else None
+        text = _file_text(kb, name)
         out += emails.yaml_problems(name, text) if text is not None else []
     return out
 
