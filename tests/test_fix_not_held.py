@@ -5,9 +5,16 @@ named no incident since its done day."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
+from kbfactory import write, write_pattern
+
+from recur.kb.loader import load_kb
+from recur.kb.pattern_fix import fix_not_held
+from recur.kb.records import Fix, recurred_after_fix
+from recur.problems.board import board
 
 SAID = (
     "disk-full's fix (PRB-087) was marked done 2026-03-05: this incident is a recurrence after the fix; "
@@ -133,3 +140,53 @@ def test_fix_lists_no_incident_dated_after_today_and_null_with_no_done_day(done_
     assert [i["title"] for i in doc["incidents_since_done"]] == ["Disk full in March"], doc
     assert run("fix", "db-pool-exhausted", "--status", "open", "--owner", "team-db").exit_code == 0
     assert json.loads(run("fix", "db-pool-exhausted", "--json").stdout)["incidents_since_done"] is None
+
+
+DONE = dt.date(2026, 3, 5)
+
+
+@pytest.mark.parametrize(
+    ("fix", "day", "as_board", "as_warning"),
+    [
+        (Fix(status="done", done=DONE), DONE + dt.timedelta(days=1), True, True),  # the day after: it did not hold
+        (Fix(status="done", done=DONE), DONE, False, False),  # the same day as done: not after it
+        (Fix(status="done", done=DONE), DONE - dt.timedelta(days=1), False, False),  # before it landed
+        (Fix(status="open", done=DONE), DONE + dt.timedelta(days=1), True, False),  # reopened: listed, not warned
+        (Fix(status="in-progress", done=DONE), DONE + dt.timedelta(days=1), True, False),
+        (Fix(status="open", done=DONE), DONE, False, False),  # reopened, the same day
+        (Fix(status="done"), DONE, False, False),  # no done date: nothing to compare
+        (Fix(status="open"), DONE, False, False),
+        (Fix(status="wont-fix", done=DONE), DONE + dt.timedelta(days=1), False, False),  # no fix to hold
+        (None, DONE, False, False),  # no fix recorded
+    ],
+)
+def test_the_shared_rule_of_a_recurrence_after_a_fix(fix, day, as_board, as_warning):
+    """One predicate (kb.records) decides it for the board's recurrence_after_fix and for the warning when an
+    incident is linked (pattern_fix.fix_not_held); the one difference is a parameter (``reopened``)."""
+    assert recurred_after_fix(fix, day, reopened=True) is as_board
+    assert recurred_after_fix(fix, day, reopened=False) is as_warning
+
+
+def test_the_board_and_the_warning_agree_on_each_edge(tmp_path):
+    """The two callers on one KB: a fix done the incident's day, one reopened, one with no done date, one done
+    the day before. The board lists the reopened one too; the warning only the fix still marked done."""
+    root = tmp_path / "kb"
+    fixes = {
+        "same-day": "fix: {status: done, done: 2026-03-05}",
+        "reopened": "fix: {status: open, done: 2026-03-04}",
+        "no-done-day": "fix: {status: done}",
+        "day-before": "fix: {status: done, done: 2026-03-04}",
+    }
+    for pid, fix in fixes.items():
+        write_pattern(root, pid, fix=fix)
+    write(
+        root,
+        "incidents/2026/INC-2026-0001.md",
+        f"---\nid: INC-2026-0001\ntitle: Again\ndate: 2026-03-05\nseverity: sev4\npatterns: [{', '.join(fixes)}]\n"
+        "---\n\n## Summary\nIt happened again.\n",
+    )
+    kb = load_kb(root)
+    rows = board(kb, dt.date(2026, 3, 10))["recurrence_after_fix"]
+    assert sorted((r["pattern"], r["fix_reopened"]) for r in rows) == [("day-before", False), ("reopened", True)]
+    warned = fix_not_held(kb.patterns, list(fixes), dt.date(2026, 3, 5))
+    assert [w["pattern"] for w in warned] == ["day-before"]

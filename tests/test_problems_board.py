@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+from functools import partial
 
 import pytest
 from kbfactory import write, write_pattern
@@ -332,3 +333,25 @@ def test_a_retired_recurring_pattern_is_shown_retired_not_its_open_fix(pm_kb):
     assert "retired, superseded by dns-failure" in lines["old-dns"] and "OVERDUE" not in lines["old-dns"], text
     assert " retired " in lines["old"] and "open" not in lines["old"], text
     assert "in-progress, team-b, due 2026-04-30, OVERDUE 15d" in lines["pool-exhausted"]
+
+
+def test_a_report_builds_its_owner_names_once(pm_kb, monkeypatch):
+    """The rows' owner names (board.owner_names, read from by_owner and owner_aliases) were built once per
+    section that names owners, seven times a report; now once per rendering, passed to each section, whose rows
+    still name each owner as By owner does."""
+    from recur.problems import board as board_module
+    from recur.problems import report
+
+    built = []
+
+    def counted(b):
+        built.append(b["as_of"])
+        return board_module.owner_names(b)
+
+    monkeypatch.setattr(report, "owner_names", counted)
+    b = board(pm_kb, AS_OF)
+    for render in (report.render_text, report.render_markdown, partial(report.render_text, limit=1)):
+        built.clear()
+        text = render(b)
+        assert built == [AS_OF.isoformat()], render
+        assert "team-b" in text and "(unowned)" in text

@@ -25,6 +25,8 @@ PAGE = (
 # files the site stores gzipped (the browser model and ONNX Runtime's wasm: application/octet-stream, application/wasm)
 STORED_GZIPPED = ("model.onnx.gz", "ort-wasm-simd-threaded.wasm.gz", "Model.ONNX.GZ")
 WEIGHTS = random.Random(0).randbytes(64 * 1024)  # as a model's weights, bytes gzip can do little with
+# a file sent in several parts (Starlette reads a file 64 KiB at a time): compressed as a stream, no Content-Length
+BIG_JS = "".join(f"const pattern{i} = 'No space left on device on node {i}';\n" for i in range(8000))
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +37,7 @@ def base(tmp_path_factory):
     (site / "patterns" / "index.html").write_text(PAGE)
     for name in STORED_GZIPPED:
         (site / "assets" / name).write_bytes(gzip.compress(WEIGHTS))
+    (site / "assets" / "big.js").write_text(BIG_JS)
     with running(fake_app(small_kb(root / "kb"), root, site_dir=site, host="127.0.0.1")) as url:
         yield url
 
@@ -108,6 +111,26 @@ def test_a_head_says_what_the_get_sends_and_a_range_is_not_compressed(base):
     assert head.status_code == 200 and head.headers["content-encoding"] == "gzip" and sent == b""
     part, sent = fetch(base, "/patterns/", {**GZ, "range": "bytes=0-99"})
     assert part.status_code == 206 and "content-encoding" not in part.headers and sent == PAGE.encode()[:100]
+
+
+@pytest.mark.parametrize("path", ["/patterns/", "/assets/big.js", "/openapi.json"])
+def test_a_head_has_the_gets_head_and_no_body_is_compressed_for_it(base, path):
+    """A HEAD is answered as a GET (guard.HeadAsGet) whose body is thrown away: it went through gzip whole first, a
+    large file's CPU for nothing. Its head is still the GET's (Content-Type, Content-Encoding, Vary, ETag); the
+    length of a body compressed is known only by compressing it all, so a compressed HEAD says none (RFC 9110
+    section 8.6 lets a HEAD leave it out, and forbids one that is not the GET's): what shows none was compressed.
+    Not compressed, its Content-Length is the GET's."""
+    for accepts in (GZ, PLAIN):
+        get, sent = fetch(base, path, accepts)
+        head, nothing = fetch(base, path, accepts, method="HEAD")
+        assert head.status_code == get.status_code == 200 and nothing == b"" and sent
+        assert get.headers.get("content-encoding") == ("gzip" if accepts is GZ else None), get.headers
+        for name in ("content-type", "content-encoding", "vary", "etag", "last-modified"):
+            assert head.headers.get(name) == get.headers.get(name), (accepts, name, head.headers)
+        if accepts is GZ:
+            assert "content-length" not in head.headers, head.headers
+        else:
+            assert head.headers["content-length"] == get.headers["content-length"] == str(len(sent))
 
 
 def test_mcp_event_stream_is_answered_at_once_and_never_compressed(base):

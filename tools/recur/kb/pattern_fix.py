@@ -16,6 +16,7 @@ from pathlib import Path
 
 from recur import config
 from recur.kb.incident_marks import Edit, _Unlike, change_record
+from recur.kb.records import recurred_after_fix
 from recur.util.errors import RecurError
 from recur.util.text import one_line
 
@@ -192,7 +193,8 @@ def fix_now(path: Path) -> dict:
 
 def fix_not_held(patterns, pattern_ids, day: dt.date, flags: str = "") -> list[dict]:
     """Each of ``pattern_ids`` whose permanent fix is marked done (and not reopened) before ``day``, an incident's
-    date (problems.board ``_after_fix`` also counts a fix reopened since; a warning is for one still marked done): {pattern, fix_done, tickets, said}, ``said`` the sentence
+    date (``records.recurred_after_fix``, the board's rule; the board also counts a fix reopened since, a warning is
+    for one still marked done): {pattern, fix_done, tickets, said}, ``said`` the sentence
     `recur incident link`, `recur incident new`, `recur import` and MCP's record_incident say when the incident is
     linked (``flags``: the run's --kb for the command to copy). Found in a handoff review: such a link said nothing,
     and only the next weekly report said the fix "did not hold". In kb, not problems: ingest (`recur import`) may
@@ -201,7 +203,7 @@ def fix_not_held(patterns, pattern_ids, day: dt.date, flags: str = "") -> list[d
     for pid in dict.fromkeys(pattern_ids):
         p = patterns.get(pid)
         fix = p.fix if p is not None else None
-        if fix is None or fix.status != "done" or fix.done is None or not fix.done < day:
+        if not recurred_after_fix(fix, day, reopened=False):  # the board's rule, but of a fix still marked done
             continue
         tickets = [str(t) for t in fix.tickets or []]
         named = f" ({', '.join(tickets)})" if tickets else ""

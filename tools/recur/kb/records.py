@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from recur.kb.schema import OPEN_FIX
 from recur.util.errors import RecurError
 
 
@@ -30,6 +31,18 @@ class Fix:
     due: dt.date | None = None
     done: dt.date | None = None
     tickets: list = field(default_factory=list)
+
+
+def recurred_after_fix(fix: Fix | None, day: dt.date, *, reopened: bool) -> bool:
+    """Whether an incident of ``day`` came after the permanent fix ``fix`` was done, "the fix did not hold": its
+    ``done:`` day is before ``day`` (an incident the same day is not after it) and the fix is marked done, or, with
+    ``reopened``, open or in progress again keeping that ``done:`` day. The one rule of the board's
+    ``recurrence_after_fix`` (``reopened=True``: the report goes on listing a reopened fix's recurrences) and of the
+    warning when an incident is linked (``kb.pattern_fix.fix_not_held``, ``reopened=False``: reopen it, it says, so
+    not of one reopened already); each wrote its own comparison. No ``done:`` day (or no fix): never."""
+    if fix is None or fix.done is None or not fix.done < day:
+        return False
+    return fix.status == "done" or (reopened and fix.status in OPEN_FIX)
 
 
 @dataclass

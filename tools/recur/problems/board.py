@@ -91,7 +91,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import TypedDict
 
-from recur.kb.records import owner_key, successors  # owner_key: in kb, where record_incident's retry check reads it
+# owner_key: in kb, where record_incident's retry check reads it; recurred_after_fix: where fix_not_held reads it
+from recur.kb.records import owner_key, recurred_after_fix, successors
 from recur.kb.schema import OPEN_FIX
 from recur.util.dates import iso_day, shift
 from recur.util.text import plural
@@ -741,23 +742,23 @@ def _after_fix(patterns, incidents) -> list:
     for i in reversed(incidents):
         for pid in dict.fromkeys(i.patterns):
             p = patterns.get(pid)
-            if p is None or p.fix is None or p.fix.done is None or p.fix.status not in ("done", *OPEN_FIX):
+            # the rule of the warning when an incident is linked (kb.pattern_fix.fix_not_held), reopened fixes too
+            if p is None or not recurred_after_fix(p.fix, i.date, reopened=True):
                 continue
-            if p.fix.done < i.date:
-                after_fix.append(
-                    {
-                        "incident": i.id,
-                        "title": i.title,
-                        "pattern": pid,
-                        "pattern_title": p.title,
-                        "fix_done": iso_day(p.fix.done),
-                        "incident_date": iso_day(i.date),
-                        "days_after_fix": (i.date - p.fix.done).days,
-                        "fix_owner": p.fix.owner or p.owner,
-                        "path": i.relpath,  # the incident's, as every incident row's: a page to link
-                        "fix_reopened": p.fix.status != "done",
-                    }
-                )
+            after_fix.append(
+                {
+                    "incident": i.id,
+                    "title": i.title,
+                    "pattern": pid,
+                    "pattern_title": p.title,
+                    "fix_done": iso_day(p.fix.done),
+                    "incident_date": iso_day(i.date),
+                    "days_after_fix": (i.date - p.fix.done).days,
+                    "fix_owner": p.fix.owner or p.owner,
+                    "path": i.relpath,  # the incident's, as every incident row's: a page to link
+                    "fix_reopened": p.fix.status != "done",
+                }
+            )
     return after_fix
 
 

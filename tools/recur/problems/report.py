@@ -74,10 +74,10 @@ def _by_owner_name(b: Board, kind: str) -> list:
     return sorted(b[kind], key=lambda f: (not f["owner"], owner_of(f["owner"] or "", aliases)))
 
 
-def _reviews(b: Board) -> tuple:
+def _reviews(b: Board, named) -> tuple:
     """The pending reviews, with who holds each (Recur's ``review.owner``; ``(unowned)`` when none is recorded):
     the overdue ones named no one to chase (found in a problem manager's review)."""
-    c, named = b["counts"], owner_names(b)
+    c = b["counts"]
     rows = [
         [r["incident"], named(r.get("owner")), r["severity"], r["level"], r["due"] or "-", _late(r), r["title"]]
         for r in b["reviews"]
@@ -89,8 +89,8 @@ def _reviews(b: Board) -> tuple:
     )
 
 
-def _follow_ups(b: Board) -> tuple:
-    c, named = b["counts"], owner_names(b)
+def _follow_ups(b: Board, named) -> tuple:
+    c = b["counts"]
     rows = [
         [named(f["owner"]), f["incident"], _due(f), f"{f['age_days']}d", _late(f), f["ticket"] or "-", f["title"]]
         for f in _by_owner_name(b, "follow_ups")
@@ -102,9 +102,8 @@ def _follow_ups(b: Board) -> tuple:
     )
 
 
-def _no_due(b: Board) -> tuple:
+def _no_due(b: Board, named) -> tuple:
     """The open follow-ups with no due date: never overdue, no count or gate pointed them out."""
-    named = owner_names(b)
     rows = [
         [named(f["owner"]), f["incident"], f"{f['age_days']}d", f["ticket"] or "-", f["title"]]
         for f in b.get("follow_ups_no_due", [])
@@ -117,8 +116,8 @@ def _no_due(b: Board) -> tuple:
     )
 
 
-def _fixes(b: Board) -> tuple:
-    c, named = b["counts"], owner_names(b)
+def _fixes(b: Board, named) -> tuple:
+    c = b["counts"]
     rows = [
         [
             named(f["owner"]),
@@ -139,9 +138,8 @@ def _fixes(b: Board) -> tuple:
     )
 
 
-def _fixes_no_due(b: Board) -> tuple:
+def _fixes_no_due(b: Board, named) -> tuple:
     """The open permanent fixes with no due date: never overdue, as the follow-ups with none."""
-    named = owner_names(b)
     rows = [
         [
             named(f["owner"]),
@@ -168,17 +166,18 @@ BY_OWNER = (("fixes", "fixes open"), ("fixes_overdue", "fixes overdue"), ("follo
             ("reviews_overdue", "reviews overdue"))  # fmt: skip
 
 
-def _by_owner(b: Board, order=None) -> tuple:
+def _by_owner(b: Board, named=None, order=None) -> tuple:
     """Fixes, then follow-ups, as the site's board has them ("Open fixes, follow-ups and reviews by owner", its
     tiles and tables fixes first): the report had them the other way, and a problem manager comparing
     the two read one's fixes as the other's follow-ups (found in review); then the reviews each holds (its
-    review.owner). The JSON keeps its keys. ``order``: a key on (owner, counts) to sort the owners by."""
+    review.owner). The JSON keeps its keys. ``order``: a key on (owner, counts) to sort the owners by. Its rows are
+    by_owner's own names (``named`` not needed)."""
     owners = sorted(b["by_owner"].items(), key=order) if order else b["by_owner"].items()
     rows = [[o, *(str(v.get(k, 0)) for k, _ in BY_OWNER)] for o, v in owners]
     return ("By owner", ["owner", *(name for _, name in BY_OWNER)], rows)
 
 
-def _triage(b: Board) -> tuple:
+def _triage(b: Board, named=None) -> tuple:
     return (
         f"Needs triage: imported with placeholders ({b['counts'].get('triage', 0)})",
         ["incident", "date", "severity", "placeholders", "title"],
@@ -186,7 +185,7 @@ def _triage(b: Board) -> tuple:
     )
 
 
-def _unknown(b: Board) -> tuple:
+def _unknown(b: Board, named=None) -> tuple:
     rows = [
         [u["incident"], u["date"], u["severity"], f"{u['age_days']}d", unknown_cell(u), u["title"]]
         for u in b["unknown"]
@@ -205,7 +204,7 @@ def unknown_cell(u: dict) -> str:
     return candidates_cell(u.get("candidates"))
 
 
-def _flags(b: Board) -> tuple:
+def _flags(b: Board, named=None) -> tuple:
     return (
         f"Dig into this later: open flags ({b['counts']['flags_open']})",
         ["incident", "date", "age", "flag"],
@@ -217,7 +216,7 @@ def _flags(b: Board) -> tuple:
     )
 
 
-def _recurrence_after_fix(b: Board) -> tuple:
+def _recurrence_after_fix(b: Board, named=None) -> tuple:
     rows = [
         [r["incident"], r["incident_date"], r["pattern"], fix_done_cell(r), str(r["days_after_fix"])]
         for r in b["recurrence_after_fix"]
@@ -295,8 +294,8 @@ def recurring_more_note(b: Board, days: str) -> str | None:
     return f"{plural(more, 'more pattern')} recurred, each fewer times than those above ({k - 1} or fewer), not listed"
 
 
-def _recurring(b: Board, days: str) -> tuple:
-    rows, named = b["recurring"][days], owner_names(b)  # once for the table, not per row
+def _recurring(b: Board, days: str, named) -> tuple:
+    rows = b["recurring"][days]
     # cut at ten rows with no word, a pattern recurring as often as the tenth looked like none (found in review)
     note = recurring_more_note(b, days)
     return (
@@ -328,6 +327,7 @@ def _trends(b: Board) -> tuple:
     return (f"Incidents per month {span} (· = none that month{so_far})", ["", "trend", "total"], rows)
 
 
+# each section(board, named): ``named`` the board's ``owner_names``, which ``sections`` builds once for the report
 _SECTIONS = (
     _reviews,
     _follow_ups,
@@ -351,8 +351,10 @@ def sections(b: Board, limit: int | None = None) -> list[tuple[str, list[str], l
     board narrowed to one owner (``filtered``) has no section for the lists no one owns. With a ``limit``
     (``_cut`` keeps that many rows) the lists with due dates are put most overdue first (``_URGENT``)."""
     gone = set((b.get("filtered") or {}).get("left_out", ()))
-    out = [_urgent_first(f, b) if limit is not None else f(b) for f in _SECTIONS if UNOWNED_LISTS.get(f) not in gone]
-    out += [_recurring(b, days) for days in ("30", "90")]
+    named = owner_names(b)  # once for the report: each section that names owners built its own (seven a report)
+    kept = [f for f in _SECTIONS if UNOWNED_LISTS.get(f) not in gone]
+    out = [_urgent_first(f, b, named) if limit is not None else f(b, named) for f in kept]
+    out += [_recurring(b, days, named) for days in ("30", "90")]
     out.append(_trends(b))
     return [(*x, *(None,) * (5 - len(x))) for x in out]
 
@@ -365,13 +367,13 @@ _URGENT = {
 }
 
 
-def _urgent_first(section, b: Board) -> tuple:
-    """``section(b)`` with its rows most overdue first, then due soonest, then in the order it has: `--limit`
+def _urgent_first(section, b: Board, named) -> tuple:
+    """``section(b, named)`` with its rows most overdue first, then due soonest, then in the order it has: `--limit`
     kept the first rows in owner-name order, and so cut most overdue items (10 of 43 fixes shown, a fix not
     yet due first, 5 of 20 overdue ones; found in a docs-vs-behaviour review). The JSON keeps its order."""
-    out = section(b)
     if section is _by_owner:
         return _by_owner(b, order=_busiest)
+    out = section(b, named)
     if section not in _URGENT:
         return out
     items = _URGENT[section](b)

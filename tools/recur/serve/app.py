@@ -301,7 +301,8 @@ def _middleware(app, *, max_body: int, pools: tuple[int, int, int], body_timeout
         hints=TOO_LARGE_HINTS,  # what to send instead of a body over the limit
     )
     app.add_middleware(TokenFirst, settings=app.state.settings, fastapi_app=app)  # before any body is read
-    # inside HeadAsGet: a HEAD's head is the GET's, compressed; outside every answer the app makes, errors too
+    # inside HeadAsGet: a HEAD's head is the GET's, compressed (no body compressed for it); outside every answer the
+    # app makes, errors too
     app.add_middleware(Compressed)
     app.add_middleware(HeadAsGet)
     app.state.answering = Answering()  # read by the stop's log line (server.quiet_shutdown_cancel)

@@ -937,6 +937,8 @@ class Stopping:
 # 18 bytes and the lost Content-Length save little (nginx's gzip_min_length is 20; a whole TCP segment is ~1.4 KB).
 GZIP_MIN_BYTES = 1024
 GZIP_LEVEL = 6  # zlib's default: level 9 (Starlette's) costs ~2x the CPU for 1-2% fewer bytes on the site's files
+# A key of the scope HeadAsGet hands on: the GET is a HEAD's, its body never sent (Compressed does not compress it)
+HEAD_AS_GET = "recur.head_as_get"
 
 
 class Compressed:
@@ -947,9 +949,11 @@ class Compressed:
     Never on /mcp: an event stream (GET, and a POST's answer) must reach the client event by event, its head
     before any event. Starlette 1.8 and later send the head of a text/event-stream at once and leave it whole, and
     1.5 and later flush each streamed chunk; before 1.8 the head waited for a first body (an idle GET /mcp: never),
-    before 1.5 chunks waited in the compressor, and fastapi>=0.110 allows those versions. A compressed answer's
+    before 1.5 chunks waited in the compressor: pyproject.toml asks for 1.5 or later (fastapi>=0.110 allowed 0.36),
+    not 1.8, which needs Python 3.11 (so /mcp is passed by, not left to 1.8). A compressed answer's
     ETag is made weak, as nginx makes it: the bytes are not the file's; If-None-Match compares weakly, so a
-    repeated request is still a 304.
+    repeated request is still a 304. A HEAD (HeadAsGet's GET) gets the GET's head, Content-Encoding, Vary and ETag,
+    but no body is compressed for it (``_HeadBody``), so a compressed one says no Content-Length.
 
     Passed by, whatever the client accepts: a file already compressed (``COMPRESSED_SUFFIXES``: the site's
     model.onnx.gz, 22.8 MB, went through gzip again on every download, application/octet-stream and
@@ -959,10 +963,8 @@ class Compressed:
     12.5.3), where Starlette looks for the word "gzip" alone: the header handed on leaves it out."""
 
     def __init__(self, app):
-        from starlette.middleware.gzip import GZipMiddleware
-
         self.app = app
-        self.gzip = GZipMiddleware(app, minimum_size=GZIP_MIN_BYTES, compresslevel=GZIP_LEVEL)
+        self.gzip = _gzip(app)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or is_mcp_path(route_path(scope)) or _precompressed(scope):
@@ -970,6 +972,7 @@ class Compressed:
         # through Starlette's identity responder: an answer that may be compressed for another request still
         # says Vary: Accept-Encoding
         inner = _gzip_refused(scope)
+        head = _HeadBody(self.app) if scope.get(HEAD_AS_GET) else None
 
         async def weak_etag(message):
             if message["type"] == "http.response.start":
@@ -977,13 +980,51 @@ class Compressed:
                 etag = headers.get("etag")
                 if headers.get("content-encoding") == "gzip" and etag and not etag.startswith("W/"):
                     headers["etag"] = "W/" + etag
+                if head is not None and head.cut and headers.get("content-encoding") == "gzip":
+                    # the length of the cut body's gzip, not the GET's, known only by compressing all of it: left
+                    # out, as RFC 9110 section 8.6 lets a HEAD (a wrong one it forbids)
+                    del headers["content-length"]
             await send(message)
 
         try:
-            await self.gzip(inner, receive, weak_etag)
+            await (self.gzip if head is None else _gzip(head))(inner, receive, weak_etag)
         finally:
             if inner is not scope:  # what the layers inside put in their copy (the route, for the metrics' label)
                 scope.update({key: value for key, value in inner.items() if key != "headers"})
+
+
+def _gzip(app):
+    from starlette.middleware.gzip import GZipMiddleware
+
+    return GZipMiddleware(app, minimum_size=GZIP_MIN_BYTES, compresslevel=GZIP_LEVEL)
+
+
+class _HeadBody:
+    """The app answering a HEAD (HeadAsGet's GET), its body cut before GZipMiddleware compresses what HeadAsGet then
+    throws away: a HEAD of the site's search index (300 KB) or a large file was gzipped whole, at a GET's CPU cost
+    and none of its use. The first part is cut to ``GZIP_MIN_BYTES``, so that GZipMiddleware decides as it would on
+    the whole body (under the minimum and whole: sent as it is; else compressed, or a stream), and each later part
+    to nothing: at most 1 KiB compressed a HEAD. ``cut``: whether it cut (not an answer the app encoded itself or a
+    206, each passed by as it is), so that ``Compressed`` leaves out the cut body's Content-Length."""
+
+    def __init__(self, app):
+        self.app = app
+        self.cut = False
+
+    async def __call__(self, scope, receive, send):
+        first = True
+
+        async def cut_send(message):
+            nonlocal first
+            if message["type"] == "http.response.start":
+                coded = any(name.lower() == b"content-encoding" for name, _ in message.get("headers", []))
+                self.cut = not coded and message["status"] != 206
+            elif message["type"] == "http.response.body" and self.cut:
+                message = {**message, "body": message.get("body", b"")[:GZIP_MIN_BYTES] if first else b""}
+                first = False
+            await send(message)
+
+        await self.app(scope, receive, cut_send)
 
 
 # Files whose bytes are compressed already: gzip finds nothing to take out of them, at the full CPU cost of a pass
@@ -1040,7 +1081,8 @@ def _refused_gzip(coding: str) -> bool:
 class HeadAsGet:
     """ASGI middleware: HEAD is answered as GET without the body (load balancers probe /healthz
     with HEAD; FastAPI routes answer GET only, so HEAD was a 405). Not on /mcp, where a GET is
-    an event stream that stays open."""
+    an event stream that stays open. Its scope says ``HEAD_AS_GET``: the head is the GET's, compressed or not
+    (Compressed), but no body is compressed for it."""
 
     def __init__(self, app):
         self.app = app
@@ -1054,7 +1096,7 @@ class HeadAsGet:
                 message = {**message, "body": b""}
             await send(message)
 
-        inner = {**scope, "method": "GET"}
+        inner = {**scope, "method": "GET", HEAD_AS_GET: True}  # Compressed compresses no body of it
         try:
             await self.app(inner, receive, without_body)
         finally:
