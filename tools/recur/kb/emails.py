@@ -182,6 +182,27 @@ def body_found_in(line: str) -> list[str]:
 # a key written just before a value on the line (``{owner: jane@…}``, a flow mapping on one line whose key_at is
 # the mapping's)
 _KEY_BEFORE = re.compile(r"([A-Za-z_][\w-]*)[\"']?\s*:\s*[\"']?$")
+# what a YAML mapping's key follows on its line: the indent, "- ", "? ", a flow collection's "{", "[" or ","
+_KEY_PLACES = ("", "-", "?", "{", "[", ",")
+
+
+def _a_key(before: str) -> bool:
+    """Whether a ``_KEY_BEFORE`` key after ``before`` (the line's text before it) is a mapping's key: at a key's
+    place and not inside a quoted text. A query pasted from a ticket, ``query: "Email: jane@…"``, holds no key (it
+    was taken for one, a contact's, and its address passed ``--strict``). A text spanning lines is not followed."""
+    before = before[:-1] if before[-1:] in ('"', "'") else before  # a quoted key's own quote
+    quote, last, i = "", "", 0  # the quote open, the last character outside one
+    while i < len(before):
+        c = before[i]
+        if not quote:
+            quote = c if c in "\"'" and last in _KEY_PLACES + (":",) else ""
+            last = c if not (quote or c.isspace()) else last
+        elif c == "\\" and quote == '"' or c == quote == "'" and before[i + 1 : i + 2] == "'":
+            i += 1  # an escaped character, a doubled '
+        elif c == quote:
+            quote, last = "", c
+        i += 1
+    return not quote and last in _KEY_PLACES
 
 
 def _said(shown: str, line: int, field: str, addresses: list[str], cases: bool = False) -> Problem:
@@ -206,7 +227,7 @@ def _front_addresses(line: str, key: str | None) -> list[str]:
     out = []
     for m in EMAIL.finditer(line):
         near = _KEY_BEFORE.search(line[: m.start()])
-        if personal(m) and not (near and contact_key(near.group(1))):
+        if personal(m) and not (near and contact_key(near.group(1)) and _a_key(line[: near.start()])):
             out.append(masked(m.group(0)))
     return list(dict.fromkeys(out))
 
