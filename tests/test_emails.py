@@ -309,3 +309,12 @@ def test_a_label_inside_a_quoted_yaml_text_is_no_contact_key(tmp_path):
         ("patterns/dependencies/mail-bounces.md", 3),  # its title
     ], doc["problems"]
     assert [found[0][2], found[2][2], found[3][2]] == [f"[{n}].query", f"[{n + 2}].query", "title"], found
+
+
+def test_an_eval_cases_warning_is_told_by_its_path_not_a_name_ending_cases(tmp_path):
+    """An onboarding path named `paths/cases.yml` (the site publishes it) was said as the eval cases are, "the
+    repository keeps it" alone (found in a re-read: the file was told by its name's end)."""
+    kb = small_kb(tmp_path / "kb")
+    write(kb, "paths/cases.yml", f"title: Cases\nsteps:\n  - pattern: disk-full\n    why: {CUSTOMER} saw it first\n")
+    said = [p for p in _check(kb)[1]["problems"] if "e-mail address" in p["message"]]
+    assert len(said) == 1 and "the site publishes it" in said[0]["message"], said

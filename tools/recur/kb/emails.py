@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from pathlib import Path
 
 from recur.util.errors import Problem
 
@@ -263,7 +264,8 @@ def yaml_problems(shown: str, text: str) -> list[Problem]:
         return []
     from recur.kb.parse import keys_at
 
-    out, key_at, cases = [], keys_at(text), shown.endswith("cases.yml")
+    # the eval cases by their folder too: an onboarding path may be paths/cases.yml, and the site publishes it
+    out, key_at, cases = [], keys_at(text), Path(shown).parts[-2:] == ("eval", "cases.yml")
     for n, line in enumerate(text.split("\n")):
         if "@" in line and (found := _front_addresses(line, key := key_at(n))):
             out.append(_said(shown, n + 1, key or "text", found, cases))
