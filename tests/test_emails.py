@@ -151,6 +151,9 @@ CONTACT_LINES = (
     f"**Escalation**: {COLLEAGUE} then bo.li@acme.io",
     f"Team email: {COLLEAGUE}",
     f"Contacts: {COLLEAGUE}; bo.li@acme.io",
+    f"Owner: {COLLEAGUE} (Ana Ruiz, DBA)",
+    f"Owner: [{COLLEAGUE}](mailto:{COLLEAGUE})",
+    f"Owner: A. Ruiz <{COLLEAGUE}>, Dr. Bo Li <bo.li@acme.io>",
 )
 # a label naming no contact of the response, or prose after a contact's label: said
 NOT_CONTACT_LINES = (
@@ -163,6 +166,13 @@ NOT_CONTACT_LINES = (
     f"Owner: {COLLEAGUE}. Jane said {CUSTOMER} was hit by it first",
     f"Escalation: if the customer {CUSTOMER} complains again, page the DBA",
     f"We mailed {CUSTOMER} back. Owner: {COLLEAGUE}",
+    # prose in the value itself, each passed as a contact (found in a re-read: four words or fewer besides the address)
+    f"Escalation: {CUSTOMER} complained twice",
+    f"Team: {CUSTOMER} reported the outage",
+    f"Owner: {COLLEAGUE}. We emailed {CUSTOMER}",
+    f"Owner: {COLLEAGUE}. Jane said {CUSTOMER} saw it",
+    f"Owner: {COLLEAGUE} ({CUSTOMER} first saw it)",
+    f"Lead: {COLLEAGUE} and {CUSTOMER} from Globex",
 )
 
 
