@@ -151,6 +151,9 @@ CONTACT_LINES = (
     f"**Escalation**: {COLLEAGUE} then bo.li@acme.io",
     f"Team email: {COLLEAGUE}",
     f"Contacts: {COLLEAGUE}; bo.li@acme.io",
+    f"Owner: {COLLEAGUE} (Ana Ruiz, DBA)",
+    f"Owner: [{COLLEAGUE}](mailto:{COLLEAGUE})",
+    f"Owner: A. Ruiz <{COLLEAGUE}>, Dr. Bo Li <bo.li@acme.io>",
 )
 # a label naming no contact of the response, or prose after a contact's label: said
 NOT_CONTACT_LINES = (
@@ -163,6 +166,13 @@ NOT_CONTACT_LINES = (
     f"Owner: {COLLEAGUE}. Jane said {CUSTOMER} was hit by it first",
     f"Escalation: if the customer {CUSTOMER} complains again, page the DBA",
     f"We mailed {CUSTOMER} back. Owner: {COLLEAGUE}",
+    # prose in the value itself, each passed as a contact (found in a re-read: four words or fewer besides the address)
+    f"Escalation: {CUSTOMER} complained twice",
+    f"Team: {CUSTOMER} reported the outage",
+    f"Owner: {COLLEAGUE}. We emailed {CUSTOMER}",
+    f"Owner: {COLLEAGUE}. Jane said {CUSTOMER} saw it",
+    f"Owner: {COLLEAGUE} ({CUSTOMER} first saw it)",
+    f"Lead: {COLLEAGUE} and {CUSTOMER} from Globex",
 )
 
 
@@ -282,3 +292,39 @@ def test_the_writers_say_a_persons_address_they_write_as_personal_data_warnings(
     err, out, text = session(server, work)
     assert not err and len(out["personal_data_warnings"]) == 1 and "credential_warnings" not in out, out
     assert "Warning: " in text and "looks like an e-mail address ('j…@e…')" in text and CUSTOMER not in text, text
+
+
+def test_a_label_inside_a_quoted_yaml_text_is_no_contact_key(tmp_path):
+    """A query pasted from a ticket ("Email: jane@…", "Contact: jane@…") was taken for a flow mapping's contact key
+    (`{owner: jane@…}`) and passed `--strict` (found in a re-read: the eval cases are read as of this change, and a
+    pattern's quoted title or a path's `why` so too); a real flow mapping's contact key is still one."""
+    kb = small_kb(tmp_path / "kb")
+    old = (kb / "eval/cases.yml").read_text()
+    old += "" if old.endswith("\n") else "\n"
+    first, n = old.count("\n") + 1, len(__import__("yaml").safe_load(old) or [])
+    added = (
+        f'- query: "Email: {CUSTOMER} checkout 502"\n  expect: [disk-full]\n'
+        f"- {{query: 'Contact: {CUSTOMER} cannot log in', expect: [disk-full]}}\n"
+        f'- query: "disk full, owner: {CUSTOMER}"\n  expect: [disk-full]\n'
+        f'- {{query: disk full again, expect: [disk-full], "owner": {COLLEAGUE}}}\n'
+    )
+    write(kb, "eval/cases.yml", old + added)
+    write_pattern(kb, "mail-bounces", "dependencies", title=f"Contact: {CUSTOMER}")
+    status, doc = _check(kb, "--strict")
+    found = sorted(_addresses(doc))
+    assert status == 1 and [where[:2] for where in found] == [
+        ("eval/cases.yml", first),
+        ("eval/cases.yml", first + 2),  # a flow mapping's (its field key_at's: the mapping's deepest value)
+        ("eval/cases.yml", first + 3),
+        ("patterns/dependencies/mail-bounces.md", 3),  # its title
+    ], doc["problems"]
+    assert [found[0][2], found[2][2], found[3][2]] == [f"[{n}].query", f"[{n + 2}].query", "title"], found
+
+
+def test_an_eval_cases_warning_is_told_by_its_path_not_a_name_ending_cases(tmp_path):
+    """An onboarding path named `paths/cases.yml` (the site publishes it) was said as the eval cases are, "the
+    repository keeps it" alone (found in a re-read: the file was told by its name's end)."""
+    kb = small_kb(tmp_path / "kb")
+    write(kb, "paths/cases.yml", f"title: Cases\nsteps:\n  - pattern: disk-full\n    why: {CUSTOMER} saw it first\n")
+    said = [p for p in _check(kb)[1]["problems"] if "e-mail address" in p["message"]]
+    assert len(said) == 1 and "the site publishes it" in said[0]["message"], said

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from pathlib import Path
 
 from recur.util.errors import Problem
 
@@ -127,8 +128,14 @@ _LABELLED = re.compile(
 # a label's role words: a contact key's, less the address words (a pasted ticket's "Email: jane@…" is a customer's)
 _ADDRESS_WORDS = frozenset("email emails e mail address addresses".split())
 _LABEL_ROLES = _CONTACT_KEYS - _ADDRESS_WORDS
-# where a label's value goes on to another item: "Ana <ana@…>, Bo <bo@…>", "ana@…. Customer jane@… said …"
-_ITEM_END = re.compile(r"[,;]|\.(?=\s)|\s(?:and|or|&|/)\s", re.IGNORECASE)
+# where a label's value goes on to another item: "Ana <ana@…>, Bo <bo@…>", "ana@… then bo@…"
+_ITEM_END = re.compile(r"[,;]|\s(?:and|or|then|&|/)\s", re.IGNORECASE)
+# where a label's value ends: its first sentence's ("ana@…. We mailed jane@… back" goes on in prose); not an
+# initial's or a title's dot ("A. Ruiz <ana@…>", "Dr. Ruiz")
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\b(?:Dr|Mr|Ms|Jr|Sr))(?<!\bMrs)[.!?](?=\s)")
+# what an item's address may be followed by: a bracket's words ("ana@… (Ana Ruiz, DBA)", "[ana@…](mailto:ana@…)";
+# one a "," cut is open to the item's end)
+_BRACKETED = re.compile(r"\([^()]*(?:\)|$)|<[^<>]*(?:>|$)|\[[^\[\]]*(?:\]|$)")
 
 
 def contact_label(label: str) -> bool:
@@ -145,7 +152,14 @@ def contact_label(label: str) -> bool:
 
 def _a_contact(item: str) -> bool:
     """Whether an item of a contact label's value is a contact (a name, a handle, an address: ``Ana Ruiz
-    <ana@…>``), not prose: at most four words besides its addresses, none naming a customer or user."""
+    <ana@…>``, ``ana@… (Ana Ruiz)``), not prose: one address (``[ana@…](mailto:ana@…)`` writes it twice), at most
+    four words besides it, none naming a customer or user, and after it only words in brackets (``jane@… complained
+    twice`` is prose, however short)."""
+    first = EMAIL.search(item)
+    if first and re.search(r"\w", _BRACKETED.sub(" ", item[first.end() :])):
+        return False
+    if len({m.group(0).lower() for m in EMAIL.finditer(item)}) > 1:
+        return False
     rest = EMAIL.sub(" ", item)
     words = re.findall(r"\w+(?:['’.-]\w+)*", rest)
     return len(words) <= 4 and not _NOT_STAFF & set(re.findall(r"[a-z]+", rest.lower()))
@@ -153,12 +167,13 @@ def _a_contact(item: str) -> bool:
 
 def contact_spans(line: str) -> list[tuple[int, int]]:
     """The spans of a body ``line`` holding a contact given on purpose: the items of a contact label's value that
-    are contacts (``Owner: Ana Ruiz <ana@…>, Bo <bo@…>``). An item of prose after it (``Owner: ana@…; customer
-    jane@… reported it``) is none: its address is said as anywhere."""
+    are contacts (``Owner: Ana Ruiz <ana@…>, Bo <bo@…>``), up to the value's first sentence's end. An item of prose
+    (``Owner: ana@…; customer jane@… reported it``), or what follows that end, is none: its address is said."""
     m = _LABELLED.match(line)
     if not m or not contact_label(m.group(1)):
         return []
-    value, offset = m.group(2), m.start(2)
+    end = _SENTENCE_END.search(m.group(2))
+    value, offset = m.group(2)[: end.start() if end else None], m.start(2)
     cuts = [(0, 0), *((c.start(), c.end()) for c in _ITEM_END.finditer(value)), (len(value), len(value))]
     items = ((a[1], b[0]) for a, b in zip(cuts, cuts[1:]))
     return [(offset + a, offset + b) for a, b in items if _a_contact(value[a:b])]
@@ -182,6 +197,27 @@ def body_found_in(line: str) -> list[str]:
 # a key written just before a value on the line (``{owner: jane@…}``, a flow mapping on one line whose key_at is
 # the mapping's)
 _KEY_BEFORE = re.compile(r"([A-Za-z_][\w-]*)[\"']?\s*:\s*[\"']?$")
+# what a YAML mapping's key follows on its line: the indent, "- ", "? ", a flow collection's "{", "[" or ","
+_KEY_PLACES = ("", "-", "?", "{", "[", ",")
+
+
+def _a_key(before: str) -> bool:
+    """Whether a ``_KEY_BEFORE`` key after ``before`` (the line's text before it) is a mapping's key: at a key's
+    place and not inside a quoted text. A query pasted from a ticket, ``query: "Email: jane@…"``, holds no key (it
+    was taken for one, a contact's, and its address passed ``--strict``). A text spanning lines is not followed."""
+    before = before[:-1] if before[-1:] in ('"', "'") else before  # a quoted key's own quote
+    quote, last, i = "", "", 0  # the quote open, the last character outside one
+    while i < len(before):
+        c = before[i]
+        if not quote:
+            quote = c if c in "\"'" and last in _KEY_PLACES + (":",) else ""
+            last = c if not (quote or c.isspace()) else last
+        elif c == "\\" and quote == '"' or c == quote == "'" and before[i + 1 : i + 2] == "'":
+            i += 1  # an escaped character, a doubled '
+        elif c == quote:
+            quote, last = "", c
+        i += 1
+    return not quote and last in _KEY_PLACES
 
 
 def _said(shown: str, line: int, field: str, addresses: list[str], cases: bool = False) -> Problem:
@@ -206,7 +242,7 @@ def _front_addresses(line: str, key: str | None) -> list[str]:
     out = []
     for m in EMAIL.finditer(line):
         near = _KEY_BEFORE.search(line[: m.start()])
-        if personal(m) and not (near and contact_key(near.group(1))):
+        if personal(m) and not (near and contact_key(near.group(1)) and _a_key(line[: near.start()])):
             out.append(masked(m.group(0)))
     return list(dict.fromkeys(out))
 
@@ -242,7 +278,8 @@ def yaml_problems(shown: str, text: str) -> list[Problem]:
         return []
     from recur.kb.parse import keys_at
 
-    out, key_at, cases = [], keys_at(text), shown.endswith("cases.yml")
+    # the eval cases by their folder too: an onboarding path may be paths/cases.yml, and the site publishes it
+    out, key_at, cases = [], keys_at(text), Path(shown).parts[-2:] == ("eval", "cases.yml")
     for n, line in enumerate(text.split("\n")):
         if "@" in line and (found := _front_addresses(line, key := key_at(n))):
             out.append(_said(shown, n + 1, key or "text", found, cases))
