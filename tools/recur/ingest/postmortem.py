@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 from recur.ingest.action_items import due_column, from_mappings, merged, paired_names, parse_action_items, people_named
 from recur.ingest.pm_clock import entry, minutes_between, moment, zoned_range
@@ -2728,6 +2728,8 @@ def _timeline_duration(pm: Postmortem) -> None:
         return
     span = entries[first : ends[-1] + 1]
     (a, _, said_a), (b, _, said_b) = span[0], span[-1]
+    if not (a.day or b.day) and pm.date and len({a.zone, b.zone} - {None}) == 1:
+        a = replace(a, day=pm.date)  # on the incident's day: a zone's clocks may change then (PT on 2026-03-08)
     minutes, why, zones = minutes_between(a, b)
     where = f"the timeline ({said_a!r} to {said_b!r})"
     # without both dates the end is within a day of the start: each step between two entries is, summed
