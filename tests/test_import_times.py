@@ -582,3 +582,16 @@ def test_a_timeline_in_a_us_zone_over_its_clock_change_is_counted_on_the_inciden
     pm = parse(text)
     assert pm.duration_minutes == 40, pm.duration_note
     assert parse(text.replace("2026-03-08", "2026-03-09")).duration_minutes == 100
+
+
+def test_a_start_and_end_on_dates_either_order_of_day_and_month_reads_give_no_duration_and_say_both():
+    # the dates were not read, the times counted as of one day: 100 minutes for 2 days, or 2 months
+    pm = _start_end("03/08/2026 10:30 UTC", "05/08/2026 12:10 UTC")
+    assert pm.duration_minutes is None
+    assert "'03/08/2026' may be 8 March 2026 or 3 August 2026" in pm.duration_note
+    assert "'05/08/2026' may be 8 May 2026 or 5 August 2026: the days between them are not known" in pm.duration_note
+    assert _start_end("03/08/2026 10:30 UTC", "2026-03-09 12:10 UTC").duration_minutes is None
+    # one date written the same on both, or none beside the end: the days between them are known
+    assert _start_end("03/08/2026 10:30 UTC", "03/08/2026 12:10 UTC").duration_minutes == 100
+    assert _start_end("03/08/2026 23:30 UTC", "00:10 UTC").duration_minutes == 40
+    assert _start_end("13/03/2026 23:30 UTC", "14/03/2026 00:10 UTC").duration_minutes == 40

@@ -2817,6 +2817,21 @@ def _no_time(start: str, end: str) -> str:
     return "no time of day in one of them"
 
 
+def _either_days(start: str, end: str) -> str | None:
+    """Why a Start: and an End: give no duration when a date of theirs either order of day and month reads
+    ("03/08/2026", not read: pm_text) and the other's date differs as written: the days between them are not known.
+    Their times were counted as of one day: "03/08/2026 10:30 UTC" to "05/08/2026 12:10 UTC" was 100 minutes,
+    where 2 months or 2 days are meant (found by a review of dates and times). None for any other two."""
+    from recur.ingest.pm_text import ambiguous_date, slash_date
+
+    said = [m.group(0) if (m := slash_date(t)) and ambiguous_date(t) else (find_date(t)[1]) for t in (start, end)]
+    if not any(ambiguous_date(t) for t in (start, end)) or None in said or said[0] == said[1]:
+        return None  # no date beside it: the same day, or the next ("03/08/2026 23:30" to "00:10")
+    either = [(w, ambiguous_date(t)) for w, t in zip(said, (start, end)) if ambiguous_date(t)]
+    shown = "; ".join(f"{w!r} may be {a:%-d %B %Y} or {b:%-d %B %Y}" for w, (a, b) in either)
+    return f"{shown}: the days between them are not known (write the dates year-month-day)"
+
+
 def _start_end_duration(pm: Postmortem) -> None:
     """The duration from the Start: and End: (else Resolved: or Recovered:) fields when no field gives
     one and both read as times: the dates they give, else the same day, or across midnight when the
@@ -2846,6 +2861,8 @@ def _start_end_duration(pm: Postmortem) -> None:
     (start, s_where), (end, e_where) = pm.start, ended
     a, b = moment(start), moment(end)
     minutes, why, zones = minutes_between(a, b) if a and b else (None, _no_time(start, end), [])
+    if minutes is not None and (either := _either_days(start, end)):
+        minutes, why = None, either
     if minutes is None or minutes < 0:
         pm.duration_note = f"duration: not read from {s_where} ({start!r}) and {e_where} ({end!r}): {why}; left empty"
         if said:
