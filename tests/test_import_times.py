@@ -595,3 +595,16 @@ def test_a_start_and_end_on_dates_either_order_of_day_and_month_reads_give_no_du
     assert _start_end("03/08/2026 10:30 UTC", "03/08/2026 12:10 UTC").duration_minutes == 100
     assert _start_end("03/08/2026 23:30 UTC", "00:10 UTC").duration_minutes == 40
     assert _start_end("13/03/2026 23:30 UTC", "14/03/2026 00:10 UTC").duration_minutes == 40
+
+
+def test_a_range_in_a_us_zone_in_prose_or_a_duration_field_is_counted_on_the_incidents_date():
+    # "from 01:30 PT to 03:10 PT" on 2026-03-08 was 100 minutes: PST to PDT is 40
+    def read(body: str):
+        return parse(f"# Checkout down\n\nDate: 2026-03-08\n{body}")
+
+    prose = read("\n## Summary\nCheckout failed from 01:30 PT to 03:10 PT.\n")
+    assert prose.duration_minutes == 40 and "03:10 PT on 2026-03-08 read as PDT" in prose.duration_note
+    assert read("Duration: 01:30 PT to 03:10 PT\n\n## Summary\nx\n").duration_minutes == 40
+    # another day, or a zone of fixed offset, as ever
+    assert parse("# Down\n\nDate: 2026-03-09\n\n## Summary\nDown from 01:30 PT to 03:10 PT.\n").duration_minutes == 100
+    assert read("\n## Summary\nCheckout failed from 01:30 CET to 03:10 CET.\n").duration_minutes == 100

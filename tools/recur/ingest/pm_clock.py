@@ -247,11 +247,12 @@ def minutes_between(a: Moment, b: Moment) -> tuple[int | None, str, list[str]]:
 # between the two times of a range in prose: "from 09:12 UTC to 10:05 UTC", "between 14:05 CET and 15:20 CET"
 
 
-def zoned_range(text: str) -> tuple[int | None, str, list[str]] | None:
+def zoned_range(text: str, day: dt.date | None = None) -> tuple[int | None, str, list[str]] | None:
     """(minutes or None, the words read, notes or why none) of a range of two times opening ``text`` whose first
     names its zone or am/pm ("09:12 UTC to 10:05 UTC", "9:12am to 10:05am PT": the words between the
     times kept pm_text from reading them as a range); None for any other text. One zone is both
-    times', as a sentence says it ("between 9:12am and 10:05am PT")."""
+    times', as a sentence says it ("between 9:12am and 10:05am PT"). Two times in one zone with no date of their
+    own are on ``day`` (the incident's), by which a US zone's clocks may change between them (PT on 2026-03-08)."""
     first = _CLOCK.match(text)
     sep = CLOCK_RANGE.match(text, first.end()) if first else None
     second = _CLOCK.match(text, sep.end()) if sep else None
@@ -261,7 +262,8 @@ def zoned_range(text: str) -> tuple[int | None, str, list[str]] | None:
     if a is None or b is None or (a.zone is None and not first.group(3)):
         return None
     zone = a.zone or b.zone
-    a, b = Moment(a.day, a.minute, zone, a.words), Moment(b.day, b.minute, b.zone or zone, b.words)
+    on = day if not (a.day or b.day) and b.zone in (None, zone) else a.day
+    a, b = Moment(on, a.minute, zone, a.words), Moment(b.day, b.minute, b.zone or zone, b.words)
     minutes, why, notes = minutes_between(a, b)
     return minutes, text[: second.end()].strip(), notes if minutes is not None else [why]
 

@@ -596,7 +596,7 @@ def _set_duration(pm: Postmortem, value, where: str) -> None:
         pm.duration_minutes = int(round(float(text)))
         pm.duration_note = f"duration: {text!r} ({where}) has no unit; read as {pm.duration_minutes} minutes"
         return
-    if (zoned := zoned_range(text)) is not None:  # "09:12 UTC – 10:05 UTC" was no duration read
+    if (zoned := zoned_range(text, pm.date)) is not None:  # "09:12 UTC – 10:05 UTC" was no duration read
         if zoned[0] is None:
             pm.duration_note = f"duration: {text[:80]!r} ({where}) not read: {zoned[2][0]}; left empty"
         else:
@@ -2749,7 +2749,7 @@ def _timeline_duration(pm: Postmortem) -> None:
 def _zoned_prose(pm: Postmortem, name: str, text: str, m) -> bool:
     """Whether a range of times in zones opens the prose after ``m`` ("from 09:12 UTC to 10:05 UTC",
     "between 14:05 CET and 13:50 UTC", which gave no duration), read as the duration with its note."""
-    read = zoned_range(text[m.end() : m.end() + 80])
+    read = zoned_range(text[m.end() : m.end() + 80], pm.date)
     if read is None or read[0] == 0:
         return False
     said = (text[m.start() : m.end()] + read[1]).strip()
