@@ -157,7 +157,11 @@ def test_a_two_digit_year_slash_date_is_read_when_one_order_alone_makes_a_day(fr
     }
     # 01/12/26 alone may be 12 January or 1 December: not read, said; the other forms in list items
     out = json.loads(imp(fresh_kb, tmp_path / "b.md", JIRA.format(date="2026-11-10", table=AMBIGUOUS)).stdout)
-    assert "follow-up 'Cap bulk size at 2k documents': due '01/12/26' not read as a date, left empty" in out["notes"]
+    assert (
+        "follow-up 'Cap bulk size at 2k documents': due '01/12/26' not read as a date, left empty: day and month could "
+        "be either way round (12 January 2026 or 1 December 2026); set it with recur incident follow-up "
+        f"{out['incident']} "
+    ) in " ".join(out["notes"]), out["notes"]
     assert follow_ups(fresh_kb, out["incident"]) == {
         "Cap bulk size at 2k documents": ("open", None, None),
         "Alert on rejected bulk requests": ("open", dt.date(2026, 12, 3), None),
@@ -285,7 +289,11 @@ def test_a_two_digit_year_dash_date_is_read_as_the_slash_one(fresh_kb, tmp_path)
     # one that either order makes a day is said not read, as '01/12/26' is
     text = JIRA.format(date="2026-11-10", table=AMBIGUOUS.replace("01/12/26", "01-12-26"))
     out = json.loads(imp(fresh_kb, tmp_path / "b.md", text).stdout)
-    assert "follow-up 'Cap bulk size at 2k documents': due '01-12-26' not read as a date, left empty" in out["notes"]
+    assert (
+        "follow-up 'Cap bulk size at 2k documents': due '01-12-26' not read as a date, left empty: day and month could "
+        "be either way round (12 January 2026 or 1 December 2026); set it with recur incident follow-up "
+        f"{out['incident']} "
+    ) in " ".join(out["notes"]), out["notes"]
 
 
 def test_numbers_with_dashes_in_prose_are_no_incident_date(fresh_kb, tmp_path):

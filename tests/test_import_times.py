@@ -552,3 +552,59 @@ def test_a_duration_field_the_start_and_end_disagree_with_is_kept_and_said(fresh
     # the two agreeing (a minute apart at most: seconds): nothing said
     pm = parse(text.replace("16:30", "15:31"))
     assert pm.duration_minutes == 90 and pm.duration_note is None
+
+
+def test_a_us_zone_without_standard_or_daylight_is_read_by_the_time_on_the_day_its_clocks_change():
+    # 01:30 PT on 2026-03-08 is PST and 03:10 PT PDT (02:00 became 03:00): 40 minutes, read as 100 by the day
+    spring = _start_end("2026-03-08 01:30 PT", "2026-03-08 03:10 PT")
+    assert spring.duration_minutes == 40, spring.duration_note
+    assert "01:30 PT on 2026-03-08 read as PST (UTC-08:00)" in spring.duration_note
+    assert "03:10 PT on 2026-03-08 read as PDT (UTC-07:00)" in spring.duration_note
+    # from the evening before, the end on its own date
+    assert _start_end("2026-03-07 23:30 PT", "2026-03-08 03:10 PT").duration_minutes == 160
+    # 00:30 PDT on 2026-11-01, and 02:30 PST after 01:00 to 02:00 happened twice: 180 minutes
+    assert _start_end("2026-11-01 00:30 PT", "2026-11-01 02:30 PT").duration_minutes == 180
+    # a time of that hour is either: 50 or 110 minutes, not read one way without a word
+    twice = _start_end("2026-11-01 00:30 PT", "2026-11-01 01:20 PT")
+    assert twice.duration_minutes is None and "01:20 PT on 2026-11-01 happened twice" in twice.duration_note
+    gone = _start_end("2026-03-08 01:30 ET", "2026-03-08 02:30 ET")
+    assert gone.duration_minutes is None and "02:30 ET on 2026-03-08 did not happen" in gone.duration_note
+    # the same zone on another day, and a time with no zone beside one, as ever
+    assert _start_end("2026-07-01 09:00 PT", "2026-07-01 10:30 PT").duration_minutes == 90
+    assert _start_end("2026-03-08 01:30 PT", "03:10").duration_minutes == 40
+
+
+def test_a_timeline_in_a_us_zone_over_its_clock_change_is_counted_on_the_incidents_date():
+    text = (
+        "# Checkout down\n\nDate: 2026-03-08\n\n## Summary\nCheckout failed.\n\n## Timeline\n"
+        "- 01:30 PT: alert fired, checkout down\n- 02:00 PT: paged\n- 03:10 PT: rolled back, resolved\n"
+    )
+    pm = parse(text)
+    assert pm.duration_minutes == 40, pm.duration_note
+    assert parse(text.replace("2026-03-08", "2026-03-09")).duration_minutes == 100
+
+
+def test_a_start_and_end_on_dates_either_order_of_day_and_month_reads_give_no_duration_and_say_both():
+    # the dates were not read, the times counted as of one day: 100 minutes for 2 days, or 2 months
+    pm = _start_end("03/08/2026 10:30 UTC", "05/08/2026 12:10 UTC")
+    assert pm.duration_minutes is None
+    assert "'03/08/2026' may be 8 March 2026 or 3 August 2026" in pm.duration_note
+    assert "'05/08/2026' may be 8 May 2026 or 5 August 2026: the days between them are not known" in pm.duration_note
+    assert _start_end("03/08/2026 10:30 UTC", "2026-03-09 12:10 UTC").duration_minutes is None
+    # one date written the same on both, or none beside the end: the days between them are known
+    assert _start_end("03/08/2026 10:30 UTC", "03/08/2026 12:10 UTC").duration_minutes == 100
+    assert _start_end("03/08/2026 23:30 UTC", "00:10 UTC").duration_minutes == 40
+    assert _start_end("13/03/2026 23:30 UTC", "14/03/2026 00:10 UTC").duration_minutes == 40
+
+
+def test_a_range_in_a_us_zone_in_prose_or_a_duration_field_is_counted_on_the_incidents_date():
+    # "from 01:30 PT to 03:10 PT" on 2026-03-08 was 100 minutes: PST to PDT is 40
+    def read(body: str):
+        return parse(f"# Checkout down\n\nDate: 2026-03-08\n{body}")
+
+    prose = read("\n## Summary\nCheckout failed from 01:30 PT to 03:10 PT.\n")
+    assert prose.duration_minutes == 40 and "03:10 PT on 2026-03-08 read as PDT" in prose.duration_note
+    assert read("Duration: 01:30 PT to 03:10 PT\n\n## Summary\nx\n").duration_minutes == 40
+    # another day, or a zone of fixed offset, as ever
+    assert parse("# Down\n\nDate: 2026-03-09\n\n## Summary\nDown from 01:30 PT to 03:10 PT.\n").duration_minutes == 100
+    assert read("\n## Summary\nCheckout failed from 01:30 CET to 03:10 CET.\n").duration_minutes == 100

@@ -122,3 +122,15 @@ def test_a_review_date_either_order_reads_follows_the_documents_order(kb_dir, tm
     body = HEAD.format(date="11/20/2026").replace("Severity:", "Review date: 12/03\nSeverity:") + "- Add a probe\n"
     out, inc = imported_record(kb_dir, tmp_path, body)
     assert inc.review.due == dt.date(2026, 12, 3), out["notes"]
+
+
+def test_a_due_date_with_its_year_either_order_reads_is_said_with_both_days_and_how_to_set_it(kb_dir, tmp_path):
+    # "03/08/2026" was said "not read as a date, left empty", no word of why nor of the two days it may be
+    text = HEAD.format(date="2026-03-08") + "- Add config validation — owner: alice — due: 03/08/2026\n"
+    out, inc = imported_record(kb_dir, tmp_path, text)
+    assert inc.follow_ups[0].due is None
+    assert (
+        f"follow-up 'Add config validation': due '03/08/2026' not read as a date, left empty: day and month could be "
+        f"either way round (8 March 2026 or 3 August 2026); set it with recur incident follow-up {out['incident']} 1 "
+        "--due YYYY-MM-DD"
+    ) in out["notes"], out["notes"]

@@ -94,13 +94,23 @@ def test_out_file_and_bad_input(kb_dir, tmp_path):
     assert missing.exit_code == 1 and "knowledge base folder not found" in missing.output
 
 
-def test_as_of_with_trailing_characters_is_not_a_date(kb_dir):
+def test_as_of_with_trailing_characters_is_not_a_date(kb_dir, monkeypatch):
     # only the first ten characters were read: --as-of 2026-05-011 (a typo) gave a report as of 2026-05-01
     for typo in ("2026-05-011", "2026-05-01x", "2026-05-01 extra"):
         r = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", typo])
         assert r.exit_code == 2 and f"Invalid value for '--as-of': {typo!r} is not a date" in r.output, (typo, r.output)
-    stamp = run("report", "--kb", str(kb_dir), "--as-of", "2026-05-01T09:30:00Z", "--format", "json")
-    assert stamp.exit_code == 0 and json.loads(stamp.output)["as_of"] == "2026-05-01"  # a timestamp: its date
+    # a timestamp: its date on this machine's clock (util.dates.local_date), so the machine's zone is set: on one
+    # at UTC-10 09:30Z is 2026-04-30, and the test failed there (found by a review of dates and times)
+    import time
+
+    monkeypatch.setenv("TZ", "UTC0")
+    time.tzset()
+    try:
+        stamp = run("report", "--kb", str(kb_dir), "--as-of", "2026-05-01T09:30:00Z", "--format", "json")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert stamp.exit_code == 0 and json.loads(stamp.output)["as_of"] == "2026-05-01"
 
 
 def test_out_naming_a_folder_is_an_error_naming_out(kb_dir, tmp_path):

@@ -1003,7 +1003,8 @@ def _due_notes(pm, iid: str | None = None) -> list[str]:
     notes = []
     for title, due in pm.unread_dues:
         notes.append(
-            _either_way(pm, title, due, iid) or f"follow-up {title!r}: due {due!r} not read as a date, left empty"
+            _either_way(pm, title, due, iid)
+            or f"follow-up {title!r}: due {due!r} not read as a date, left empty{_both_readings(pm, title, due, iid)}"
         )
     for title, due, day, start in pm.inferred_dues:
         lacks, first = ("month", re.sub(r"(?i)^the\s+", "", due)) if day_of_month(due) else ("year", due)  # "the 19th"
@@ -1016,6 +1017,21 @@ def _due_notes(pm, iid: str | None = None) -> list[str]:
 
 
 _FIRST = {"md": "month", "dm": "day"}
+
+
+def _both_readings(pm, title: str, due: str, iid: str | None) -> str:
+    """The end of the note of a due date with its year that either order of day and month makes ("03/08/2026"):
+    both days and how to set the one meant; "" for other words. It said "not read as a date" alone, and the
+    author did not see why a date so plain was left out (found by a review of dates and times)."""
+    from recur.ingest.pm_text import ambiguous_date
+
+    if len(pair := ambiguous_date(due)) != 2 or pair[0].year != pair[1].year:
+        return ""
+    a, b = pair
+    return (
+        f": day and month could be either way round ({a:%-d %B %Y} or {b:%-d %B %Y}); set it with "
+        f"{_follow_up_cmd(pm, iid, title)} --due YYYY-MM-DD"
+    )
 
 
 def _order_said(pm, words: str) -> str:

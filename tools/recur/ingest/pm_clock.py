@@ -6,7 +6,7 @@ fixed offset: ``CET`` is UTC+01:00 whatever the date (a writer who means summer 
 ``CEST``). Two are read one way, the note saying which (``ASSUMED``: ``CST`` US Central, ``BST``
 British Summer Time); three are not read at all (``AMBIGUOUS``: ``IST``, ``AST``, ``SST``); the
 US ones without standard or daylight (``ET``, ``CT``, ``MT``, ``PT``) are read by the US daylight
-saving rule on the time's date, and not without a date. docs/cli.md ("Times and zones") lists them.
+saving rule on the time's date (and time, on a day the clocks change), and not without a date. docs/cli.md ("Times and zones") lists them.
 A time glued after a name and a minus ("10:00 UTC-11:00") may be an offset or the end of a range
 (``_glued``): a range where one is looked for (``zoned_range``), the offset beside a time that gives
 its own offset too (``_shift``), else not read when it may be both.
@@ -128,17 +128,32 @@ def _signed(minutes: int) -> str:
     return f"UTC{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
-def _us_daylight(day: dt.date) -> bool:
-    """Whether US daylight saving time is on for ``day``: the second Sunday of March to the first
-    Sunday of November (the change days read as after the change)."""
-    march, november = dt.date(day.year, 3, 8), dt.date(day.year, 11, 1)
-    start = march + dt.timedelta(days=(6 - march.weekday()) % 7)
-    end = november + dt.timedelta(days=(6 - november.weekday()) % 7)
+def _us_change_days(year: int) -> tuple[dt.date, dt.date]:
+    """The days US daylight saving time starts and ends in ``year`` (since 2007): the second Sunday of
+    March and the first Sunday of November, each at 02:00 local time."""
+    march, november = dt.date(year, 3, 8), dt.date(year, 11, 1)
+    start, end = (day + dt.timedelta(days=(6 - day.weekday()) % 7) for day in (march, november))
+    return start, end
+
+
+def _us_daylight(day: dt.date, minute: int | None = None) -> bool | None:
+    """Whether US daylight saving time is on at ``minute`` of ``day``: from 02:00 on the second Sunday of
+    March (02:00 PST is 03:00 PDT) to 02:00 PDT on the first Sunday of November (01:00 to 02:00 happens
+    twice). None for a time of a change day that is both or neither (01:30 on 2026-11-01, 02:30 on
+    2026-03-08). Without ``minute`` a change day reads as after the change. The day alone read 01:30 PT on
+    2026-03-08 as PDT, and 01:30 PT to 03:10 PT that day as 100 minutes, not 40 (found by a review of
+    dates and times)."""
+    start, end = _us_change_days(day.year)
+    if minute is not None and day == start:
+        return None if 120 <= minute < 180 else minute >= 180
+    if minute is not None and day == end:
+        return None if 60 <= minute < 120 else minute < 60
     return start <= day < end
 
 
-def offset(zone: str, day: dt.date | None) -> tuple[int | None, str]:
-    """(minutes east of UTC or None, how it was read, or why not) of a zone as ``moment`` gives it."""
+def offset(zone: str, day: dt.date | None, minute: int | None = None) -> tuple[int | None, str]:
+    """(minutes east of UTC or None, how it was read, or why not) of a zone as ``moment`` gives it, at
+    ``minute`` of ``day`` (a US zone without standard or daylight on the day its clocks change)."""
     rel = re.fullmatch(r"(?:UTC|GMT|UT)?([+-])(\d{1,2}):?(\d\d)?", zone)
     if rel:
         minutes = (int(rel.group(2)) * 60 + int(rel.group(3) or 0)) * (1 if rel.group(1) == "+" else -1)
@@ -152,10 +167,23 @@ def offset(zone: str, day: dt.date | None) -> tuple[int | None, str]:
     if zone in US_GENERIC:
         if day is None:
             return None, f"{zone} is standard or daylight time by the date, and its time has none"
-        name = US_GENERIC[zone][_us_daylight(day)]
+        daylight = _us_daylight(day, minute)
+        if daylight is None:
+            return None, _no_such_time(zone, day, minute)
+        name = US_GENERIC[zone][daylight]
         minutes = ZONES[name] if name in ZONES else ASSUMED[name][0]  # CST: US Central, as written alone
-        return minutes, f"{zone} on {day.isoformat()} read as {name} ({_signed(minutes)})"
+        at = f"{minute // 60:02d}:{minute % 60:02d} " if minute is not None and day in _us_change_days(day.year) else ""
+        return minutes, f"{at}{zone} on {day.isoformat()} read as {name} ({_signed(minutes)})"
     return None, f"{zone!r} is no time zone this reads"
+
+
+def _no_such_time(zone: str, day: dt.date, minute: int) -> str:
+    """Why ``minute`` of ``day`` in a US ``zone`` (PT) has no one offset: the clocks changed over it."""
+    at = f"{minute // 60:02d}:{minute % 60:02d} {zone} on {day.isoformat()}"
+    std, dst = US_GENERIC[zone]
+    if day.month == 3:
+        return f"{at} did not happen (clocks went from 02:00 {std} to 03:00 {dst}): not read (write {std} or {dst})"
+    return f"{at} happened twice ({dst}, then {std}): not read (write {dst} or {std}, or the offset)"
 
 
 # a zone written as an offset, as docs/cli.md names them: "Z", "+01:00", "-0530", "UTC+2", "GMT-05:00"
@@ -168,19 +196,41 @@ def _shift(a: Moment, b: Moment) -> tuple[int | None, list[str]]:
     may be an offset or a range ("03:00 UTC-05:00") is the offset when the other gives its own offset
     too ("09:10 UTC+01:00", "08:40Z"): a writer of offsets, two points in time (it was not read)."""
     if a.zone == b.zone:  # "10:00 UTC-11:00" to "12:00 UTC-11:00": the same offset twice is one
-        return 0, []
+        return _one_zone(a.zone, a, b, [])
     if (a.unsure or b.unsure) and not all(x.zone and _OFFSET.fullmatch(x.zone) for x in (a, b)):
         return None, [why for why in (a.unsure, b.unsure) if why]
     glued = [x.as_offset for x in (a, b) if x.as_offset]
     if a.zone is None or b.zone is None:
         zoned, bare = (a, b) if b.zone is None else (b, a)
         where = "UTC" if zoned.zone == "Z" else zoned.zone
-        return 0, [f"{bare.words!r} names no zone: read in {where}, as {zoned.words!r}"]
-    (oa, how_a), (ob, how_b) = offset(a.zone, a.day or b.day), offset(b.zone, b.day or a.day)
+        return _one_zone(zoned.zone, a, b, [f"{bare.words!r} names no zone: read in {where}, as {zoned.words!r}"])
+    (oa, how_a), (ob, how_b) = offset(a.zone, a.day or b.day, a.minute), offset(b.zone, b.day or a.day, b.minute)
     said = [how for how in dict.fromkeys((how_a, how_b)) if how]
     if oa is None or ob is None:
         return None, said
     return oa - ob, glued + said
+
+
+def _one_zone(zone: str | None, a: Moment, b: Moment, notes: list[str]) -> tuple[int | None, list[str]]:
+    """``_shift`` for two times read in one ``zone``: none, but for a US zone without standard or daylight
+    (PT) whose clocks changed between them on their dates (01:30 PT to 03:10 PT on 2026-03-08: 40 minutes),
+    or at a time its change day has twice or not at all (01:30 PT on 2026-11-01: not read)."""
+    if zone not in US_GENERIC or not (a.day or b.day):
+        return 0, notes
+    day_a, day_b = _days(a, b)
+    (oa, how_a), (ob, how_b) = offset(zone, day_a, a.minute), offset(zone, day_b, b.minute)
+    if oa is None or ob is None:
+        return None, [how for off, how in ((oa, how_a), (ob, how_b)) if off is None]
+    return oa - ob, notes + ([] if oa == ob else [how_a, how_b])
+
+
+def _days(a: Moment, b: Moment) -> tuple[dt.date, dt.date]:
+    """The dates of ``a`` and ``b``, one of which gives its own: the other the same day, or the next (the
+    day before) when its time is earlier (later), as ``minutes_between`` counts them."""
+    if a.day and b.day:
+        return a.day, b.day
+    later = dt.timedelta(days=1 if b.minute < a.minute else 0)
+    return (a.day, a.day + later) if a.day else (b.day - later, b.day)
 
 
 def minutes_between(a: Moment, b: Moment) -> tuple[int | None, str, list[str]]:
@@ -197,11 +247,12 @@ def minutes_between(a: Moment, b: Moment) -> tuple[int | None, str, list[str]]:
 # between the two times of a range in prose: "from 09:12 UTC to 10:05 UTC", "between 14:05 CET and 15:20 CET"
 
 
-def zoned_range(text: str) -> tuple[int | None, str, list[str]] | None:
+def zoned_range(text: str, day: dt.date | None = None) -> tuple[int | None, str, list[str]] | None:
     """(minutes or None, the words read, notes or why none) of a range of two times opening ``text`` whose first
     names its zone or am/pm ("09:12 UTC to 10:05 UTC", "9:12am to 10:05am PT": the words between the
     times kept pm_text from reading them as a range); None for any other text. One zone is both
-    times', as a sentence says it ("between 9:12am and 10:05am PT")."""
+    times', as a sentence says it ("between 9:12am and 10:05am PT"). Two times in one zone with no date of their
+    own are on ``day`` (the incident's), by which a US zone's clocks may change between them (PT on 2026-03-08)."""
     first = _CLOCK.match(text)
     sep = CLOCK_RANGE.match(text, first.end()) if first else None
     second = _CLOCK.match(text, sep.end()) if sep else None
@@ -211,7 +262,8 @@ def zoned_range(text: str) -> tuple[int | None, str, list[str]] | None:
     if a is None or b is None or (a.zone is None and not first.group(3)):
         return None
     zone = a.zone or b.zone
-    a, b = Moment(a.day, a.minute, zone, a.words), Moment(b.day, b.minute, b.zone or zone, b.words)
+    on = day if not (a.day or b.day) and b.zone in (None, zone) else a.day
+    a, b = Moment(on, a.minute, zone, a.words), Moment(b.day, b.minute, b.zone or zone, b.words)
     minutes, why, notes = minutes_between(a, b)
     return minutes, text[: second.end()].strip(), notes if minutes is not None else [why]
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 from recur.ingest.action_items import due_column, from_mappings, merged, paired_names, parse_action_items, people_named
 from recur.ingest.pm_clock import entry, minutes_between, moment, zoned_range
@@ -596,7 +596,7 @@ def _set_duration(pm: Postmortem, value, where: str) -> None:
         pm.duration_minutes = int(round(float(text)))
         pm.duration_note = f"duration: {text!r} ({where}) has no unit; read as {pm.duration_minutes} minutes"
         return
-    if (zoned := zoned_range(text)) is not None:  # "09:12 UTC – 10:05 UTC" was no duration read
+    if (zoned := zoned_range(text, pm.date)) is not None:  # "09:12 UTC – 10:05 UTC" was no duration read
         if zoned[0] is None:
             pm.duration_note = f"duration: {text[:80]!r} ({where}) not read: {zoned[2][0]}; left empty"
         else:
@@ -2728,6 +2728,8 @@ def _timeline_duration(pm: Postmortem) -> None:
         return
     span = entries[first : ends[-1] + 1]
     (a, _, said_a), (b, _, said_b) = span[0], span[-1]
+    if not (a.day or b.day) and pm.date and len({a.zone, b.zone} - {None}) == 1:
+        a = replace(a, day=pm.date)  # on the incident's day: a zone's clocks may change then (PT on 2026-03-08)
     minutes, why, zones = minutes_between(a, b)
     where = f"the timeline ({said_a!r} to {said_b!r})"
     # without both dates the end is within a day of the start: each step between two entries is, summed
@@ -2747,7 +2749,7 @@ def _timeline_duration(pm: Postmortem) -> None:
 def _zoned_prose(pm: Postmortem, name: str, text: str, m) -> bool:
     """Whether a range of times in zones opens the prose after ``m`` ("from 09:12 UTC to 10:05 UTC",
     "between 14:05 CET and 13:50 UTC", which gave no duration), read as the duration with its note."""
-    read = zoned_range(text[m.end() : m.end() + 80])
+    read = zoned_range(text[m.end() : m.end() + 80], pm.date)
     if read is None or read[0] == 0:
         return False
     said = (text[m.start() : m.end()] + read[1]).strip()
@@ -2815,6 +2817,21 @@ def _no_time(start: str, end: str) -> str:
     return "no time of day in one of them"
 
 
+def _either_days(start: str, end: str) -> str | None:
+    """Why a Start: and an End: give no duration when a date of theirs either order of day and month reads
+    ("03/08/2026", not read: pm_text) and the other's date differs as written: the days between them are not known.
+    Their times were counted as of one day: "03/08/2026 10:30 UTC" to "05/08/2026 12:10 UTC" was 100 minutes,
+    where 2 months or 2 days are meant (found by a review of dates and times). None for any other two."""
+    from recur.ingest.pm_text import ambiguous_date, slash_date
+
+    said = [m.group(0) if (m := slash_date(t)) and ambiguous_date(t) else (find_date(t)[1]) for t in (start, end)]
+    if not any(ambiguous_date(t) for t in (start, end)) or None in said or said[0] == said[1]:
+        return None  # no date beside it: the same day, or the next ("03/08/2026 23:30" to "00:10")
+    either = [(w, ambiguous_date(t)) for w, t in zip(said, (start, end)) if ambiguous_date(t)]
+    shown = "; ".join(f"{w!r} may be {a:%-d %B %Y} or {b:%-d %B %Y}" for w, (a, b) in either)
+    return f"{shown}: the days between them are not known (write the dates year-month-day)"
+
+
 def _start_end_duration(pm: Postmortem) -> None:
     """The duration from the Start: and End: (else Resolved: or Recovered:) fields when no field gives
     one and both read as times: the dates they give, else the same day, or across midnight when the
@@ -2844,6 +2861,8 @@ def _start_end_duration(pm: Postmortem) -> None:
     (start, s_where), (end, e_where) = pm.start, ended
     a, b = moment(start), moment(end)
     minutes, why, zones = minutes_between(a, b) if a and b else (None, _no_time(start, end), [])
+    if minutes is not None and (either := _either_days(start, end)):
+        minutes, why = None, either
     if minutes is None or minutes < 0:
         pm.duration_note = f"duration: not read from {s_where} ({start!r}) and {e_where} ({end!r}): {why}; left empty"
         if said:
