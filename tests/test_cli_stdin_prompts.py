@@ -405,9 +405,11 @@ def test_a_command_that_writes_the_kb_refuses_a_closed_stdout_before_writing(tmp
         ["incident", "link", "INC-2026-0002", "disk-full"],
         ["incident", "flag", "INC-2026-0002", "why slow"],
         ["incident", "follow-up", "INC-2026-0001", "--add", "Add an alert"],
+        ["incident", "review", "INC-2026-0001", "--done"],
         ["import", "--json", "pm.md"],
         ["fix", "disk-full", "--owner", "bob"],
         ["new", "incident", "--no-input", "-t", "Cert expired", "-s", "sev2", "--summary", "s"],
+        ["new", "path", "--no-input", "--id", "p2", "--title", "P2", "--audience", "all", "--step", "disk-full: why"],
         ["init", "newkb"],
     ):
         shell = ["sh", "-c", 'exec "$0" "$@" >&-', sys.executable, "-m", "recur", *args]
