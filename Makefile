@@ -93,10 +93,11 @@ similar: install
 	$(RECUR) check --kb $(KB) --index $(INDEX) --similar --strict --format $(CHECK_FORMAT) $(CHANGED)
 
 # make eval BASE=<commit>: the cases also asked of kb/ as it was at that commit (CI passes a pull request's base),
-# failing when recall@3 or MRR dropped or a case left the top 3, as the Makefile `recur init` writes does: with
-# the thresholds alone a pull request that made search worse passed while it stayed above them. The base's kb/
-# is taken out of git into .recur/baseline/ (git archive: no checkout is touched). Without BASE (a push, `make
-# test`), the thresholds alone. -v lists each case that missed the top 3 with its line.
+# failing when recall@3 or MRR dropped, a case left the top 3 or one it answered is answered "no known pattern",
+# as the Makefile `recur init` writes does: with the thresholds alone a pull request that made search worse
+# passed while it stayed above them. The base's kb/ is taken out of git into .recur/baseline/ (git archive: no
+# checkout is touched). Without BASE (a push, `make test`), the thresholds alone. -v lists each case that missed
+# the top 3 with its line.
 BASE ?=
 BASE_DIR := .recur/baseline
 

@@ -380,3 +380,45 @@ def test_a_closed_stdout_is_an_error_naming_it_as_coreutils_fail(tmp_path):
     )
     proc.stdout.close()
     assert proc.wait(timeout=300) == 0
+
+
+def _files(root: Path) -> dict:
+    """Every file under ``root`` and its bytes, to tell a command wrote nothing there (but the index, a cache)."""
+    files = (p for p in sorted(root.rglob("*")) if p.is_file() and "idx" not in p.relative_to(root).parts)
+    return {p.relative_to(root): p.read_bytes() for p in files}
+
+
+def test_a_command_that_writes_the_kb_refuses_a_closed_stdout_before_writing(tmp_path):
+    """`recur incident new … >&-` recorded the incident, then failed at its first line of output, exit 1: a script
+    retrying on the error recorded it again. Each command that changes the KB (or makes one) and then says what it
+    did checks stdout first: the same `Error:` line, exit 1, nothing written; --json and --dry-run alike."""
+    small_kb(tmp_path / "kb")
+    (tmp_path / "pm.md").write_text(
+        "# Postmortem: Checkout down\n\nDate: 2026-11-20\nSeverity: SEV2\n\n## Summary\nNo space left on device.\n"
+    )
+    env = dict(os.environ, PYTHONPATH=TOOLS, RECUR_MODEL="fake:64", RECUR_INDEX=str(tmp_path / "idx"))
+    before = _files(tmp_path)
+    new = ["incident", "new", "-t", "Disk full", "-s", "sev2", "-d", "no space left"]
+    for args in (
+        new,
+        [*new, "--json"],
+        ["incident", "link", "INC-2026-0002", "disk-full"],
+        ["incident", "flag", "INC-2026-0002", "why slow"],
+        ["incident", "follow-up", "INC-2026-0001", "--add", "Add an alert"],
+        ["incident", "review", "INC-2026-0001", "--done"],
+        ["import", "--json", "pm.md"],
+        ["fix", "disk-full", "--owner", "bob"],
+        ["new", "incident", "--no-input", "-t", "Cert expired", "-s", "sev2", "--summary", "s"],
+        ["new", "path", "--no-input", "--id", "p2", "--title", "P2", "--audience", "all", "--step", "disk-full: why"],
+        ["init", "newkb"],
+    ):
+        shell = ["sh", "-c", 'exec "$0" "$@" >&-', sys.executable, "-m", "recur", *args]
+        res = subprocess.run(shell, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False)
+        assert res.returncode == 1, (args, res.stderr)
+        assert res.stderr.splitlines()[-1] == "Error: cannot write to standard output: it is closed (>&-)", res.stderr
+        assert _files(tmp_path) == before, args
+    # the same command with stdout open records the incident (the refusal is the closed stdout's alone)
+    res = subprocess.run(
+        [sys.executable, "-m", "recur", *new], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert res.returncode == 0 and "INC-2026-0003" in res.stdout, res.stderr

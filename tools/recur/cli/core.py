@@ -987,7 +987,8 @@ def _jsonl_item(raw: bytes, where: str):
     "baseline",
     type=click.Path(file_okay=False, exists=True),
     help="The KB folder of the commit to compare with (a pull request's base): the same cases asked of it; "
-    "exits 1 when recall@3 or MRR dropped, or a case left the top 3.",
+    "exits 1 when recall@3 or MRR dropped, a case left the top 3, or a case it answered is answered "
+    "'no known pattern' now.",
 )
 @click.option(
     "--baseline-index",
@@ -1031,7 +1032,7 @@ def eval_cmd(
     answered "no known pattern" with their pattern in the top 3, and the right result's confidence
     (high, medium, low). Exits 1 below the thresholds (and above --max-flagged), so a KB's CI catches a change
     that makes search worse; with --baseline also when it ranks the same cases worse than the
-    baseline KB (a pull request's base) does.
+    baseline KB (a pull request's base) does, or answers "no known pattern" where that KB answered.
     """
     from recur.cli.evalbase import github_problems, show_comparison
     from recur.kb.loader import display_path

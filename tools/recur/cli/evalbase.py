@@ -101,7 +101,11 @@ def comparison_json(comp, base_kb, base_index, compared: int, left: list) -> dic
             for m in comp.moved_down
         ],
         "failed": comp.failed,
-        "newly_flagged": [r.flagged_case for r in comp.newly_flagged],
+        # each with the baseline's rank, and whether it fails the comparison (the baseline answered it)
+        "newly_flagged": [
+            r.flagged_case | {"before": comp.flagged_before[i], "fails": comp.lost_answer(i)}
+            for i, r in enumerate(comp.newly_flagged)
+        ],
     }
 
 
@@ -139,8 +143,17 @@ def show_comparison(comp, base_kb, cases_path: str, left: list) -> None:
         click.echo(
             f"Newly answered 'no known pattern' (the baseline did not): {plural(len(comp.newly_flagged), 'case')}"
         )
-    for r in comp.newly_flagged:
-        click.echo(escape_controls(f"  {cases_path}:{r.line}: {r.flagged_said}: {r.query[:80]}", keep="\t"))
+    for i, r in enumerate(comp.newly_flagged):
+        click.echo(escape_controls(f"  {cases_path}:{r.line}: {_newly_said(comp, i)}: {r.query[:80]}", keep="\t"))
+
+
+def _newly_said(comp, i: int) -> str:
+    """A case newly answered "no known pattern", and what the baseline did with it: answered it (which fails the
+    comparison), or had it below the top 3."""
+    r, before = comp.newly_flagged[i], comp.flagged_before[i]
+    if comp.lost_answer(i):
+        return f"{r.flagged_said}, where the baseline answered it at rank {before}"
+    return f"{r.flagged_said}, where the baseline did not (its pattern at rank {_rank(before)})"
 
 
 def _rank(rank: int | None) -> str:
@@ -155,9 +168,9 @@ def github_problems(
     every other miss (not in the top 3) when a threshold failed. The moved-down cases come first, as they are
     what the change did (GitHub annotates 10 of each level), and a case is annotated once: one that moved out
     of the top 3 was annotated twice at its line, as moved down and as missed (found in review). Each case newly
-    answered "no known pattern" follows them (a warning; an error when --max-flagged failed), or is said in its
-    moved-down annotation. When --max-flagged failed, each other case answered "no known pattern" with its pattern
-    in the top 3 is annotated after them."""
+    answered "no known pattern" follows them (an error when the baseline answered it or --max-flagged failed, else
+    a warning), or is said in its moved-down annotation. When --max-flagged failed, each other case answered "no
+    known pattern" with its pattern in the top 3 is annotated after them."""
     found = []
     if comp is not None:
         level = "error" if comp.failed else "warning"
@@ -173,10 +186,10 @@ def github_problems(
                 cases_path,
                 r.line,
                 "eval",
-                f"newly {r.flagged_said}, where the baseline did not: {r.query[:80]}",
-                "error" if flagged_failed else "warning",
+                f"newly {_newly_said(comp, i)}: {r.query[:80]}",
+                "error" if flagged_failed or comp.lost_answer(i) else "warning",
             )
-            for r in comp.newly_flagged
+            for i, r in enumerate(comp.newly_flagged)
             if r.line not in moved
         ]
     moved = {p.line for p in found}

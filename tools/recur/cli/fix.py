@@ -11,11 +11,12 @@ import json
 import click
 
 from recur import config
-from recur.cli.options import DATE, DATE_OR_DASH, TEXT, kb_option
+from recur.cli.options import DATE, DATE_OR_DASH, TEXT, kb_option, writes_then_says
 from recur.kb.schema import FIX_STATUS
 from recur.util.text import one_line
 
 
+@writes_then_says
 @click.command("fix")
 @kb_option
 @click.argument("pattern_id", metavar="ID")

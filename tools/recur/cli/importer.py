@@ -18,6 +18,7 @@ from recur.cli.options import (
     index_option,
     kb_option,
     model_option,
+    writes_then_says,
 )
 from recur.ingest.importer import CHANGED, NotAPostmortem, OneEngine, import_postmortem, render_text
 from recur.util.errors import RecurError
@@ -64,6 +65,7 @@ def _refuse_stdin(file: str) -> None:
         )
 
 
+@writes_then_says
 @click.command("import")
 @kb_option
 @index_option

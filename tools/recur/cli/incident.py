@@ -23,6 +23,7 @@ from recur.cli.options import (
     prompt,
     say_priority,
     severity_level,
+    writes_then_says,
 )
 from recur.cli.render import confidence_text, for_terminal
 from recur.retrieval.results import flat
@@ -52,6 +53,7 @@ def _answer(kb_dir, index_dir, model, text: str, top: int, linked=()):
     return Engine.open(kb_dir, index_dir, model, quiet=True).answer(text, top=top, exclude=set(linked))
 
 
+@writes_then_says
 @incident.command("new")
 @kb_option
 @index_option
@@ -688,6 +690,7 @@ class _Flag(TextCommand):
     doing = "flag"
 
 
+@writes_then_says
 @incident.command("flag", cls=_Flag)
 @kb_option
 @click.argument("incident_id")
@@ -772,6 +775,7 @@ def _day_done(f) -> str:
     return f" {f.done.isoformat()}" if f.status == "done" and f.done else ""
 
 
+@writes_then_says
 @incident.command("link")
 @kb_option
 @index_option

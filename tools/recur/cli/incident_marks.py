@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from recur import config
-from recur.cli.options import DATE, DATE_OR_DASH, TEXT, day_come, kb_option
+from recur.cli.options import DATE, DATE_OR_DASH, TEXT, day_come, kb_option, writes_then_says
 from recur.problems.board import days_overdue
 from recur.util.text import plural
 
@@ -51,6 +51,7 @@ def _left_out_head(kb, iid: str) -> str:
     )
 
 
+@writes_then_says
 @click.command("review")
 @kb_option
 @click.argument("incident_id")
@@ -248,6 +249,7 @@ def _follow_up_lines(kb, iid: str) -> list[str]:
     return item_lines(kb, iid, "follow-up", lambda inc: inc.follow_ups, _follow_up_line, f"{iid} has no follow-ups")
 
 
+@writes_then_says
 @click.command("follow-up")
 @kb_option
 @click.argument("incident_id")

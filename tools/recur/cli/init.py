@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
-from recur.cli.options import OutFile, write_out
+from recur.cli.options import OutFile, write_out, writes_then_says
 from recur.util.files import current_branch, repository_root
 from recur.util.text import cut_list, plural
 
 
+@writes_then_says
 @click.command("init")
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.option(

@@ -83,6 +83,9 @@ class RecurGroup(click.Group):
                     # a command that formats its own stderr (serve's log) sets it up before the warning
                     getattr(cmd, "before_warnings", lambda params: None)(sub.params)
                     _warn_unknown_variables()
+                # fd 1 is /dev/null by now (_stdout_closed), so os.fstat(1) cannot tell: the stand-in says it
+                if getattr(cmd, "writes_then_says", False) and stdout_closed():
+                    raise StdoutClosed  # before the change, not at its report: nothing written (options.writes_then_says)
                 return sub.command.invoke(sub)
 
 

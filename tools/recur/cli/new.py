@@ -32,6 +32,7 @@ from recur.cli.options import (
     prompt,
     say_priority,
     severity_level,
+    writes_then_says,
 )
 from recur.util.dates import given_date
 from recur.util.errors import RecurError
@@ -331,6 +332,7 @@ def _publish_when_reviewed(status: str) -> None:
     )
 
 
+@writes_then_says
 @new.command()
 @kb_option
 @click.option("--id", "pid", type=PATTERN_ID, help="Kebab-case id; the file name (default: from the title).")
@@ -421,6 +423,7 @@ def pattern(
             click.echo(f"Also add {path.stem} to the related list of {rid}: a link goes both ways.")
 
 
+@writes_then_says
 @new.command()
 @kb_option
 @click.option("--id", "iid", type=INCIDENT_ID, help="Incident id (default: the next INC-<year>-NNNN).")
@@ -496,6 +499,7 @@ def _path_id_taken(kb, pid: str) -> bool:
     return False
 
 
+@writes_then_says
 @new.command("path")
 @kb_option
 @click.option("--id", "pid", type=KEBAB_ID, help="Kebab-case id; the file name (default: from the title).")

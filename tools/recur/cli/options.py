@@ -18,6 +18,15 @@ def setting(name: str) -> dict:
     return {"default": config.default(name), "envvar": config.env(name)}
 
 
+def writes_then_says(command: click.Command) -> click.Command:
+    """Mark a command that changes files (the KB, a new repository, the tuned model) and then says what it did on
+    stdout: started with stdout closed (`>&-`), RecurGroup refuses it before it runs. Its first write to stdout
+    failed only after the change was made: `recur incident new … >&-` recorded the incident and exited 1, and a
+    script retrying on the error recorded it again. Stacked above the command's own decorator."""
+    command.writes_then_says = True
+    return command
+
+
 class Range(click.FloatRange):
     """click.FloatRange that also refuses NaN: every comparison with NaN is false, so a plain
     range lets it through (and `--min-mrr nan` would turn the eval gate off)."""

@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING
 import click
 
 from recur import config
-from recur.cli.options import Range, index_option, kb_option, setting
+from recur.cli.options import Range, index_option, kb_option, setting, writes_then_says
 
 # recur.tuning (numpy, and torch when it trains) is imported when the command runs, not for --help
 if TYPE_CHECKING:
     from recur.tuning.tune import TuneOutcome
 
 
+@writes_then_says
 @click.command()
 @kb_option
 @index_option

@@ -157,8 +157,10 @@ class Comparison:
     """The same cases asked of the baseline KB and of this one: their metrics, the cases that moved down
     (in the cases file's order), what fails the gate (empty: not worse, within ``tolerance``), and the cases
     ``newly_flagged`` (this KB's CaseResults): answered "no known pattern" with their pattern in the top TOP,
-    where the baseline did not say "no known pattern". They fail nothing (--max-flagged counts them all), but
-    the ranks alone passed a change that turned a rank-1 answer into "no known pattern" (found in review)."""
+    where the baseline did not say "no known pattern", and ``flagged_before``, the baseline's rank of each. One
+    the baseline answered (its pattern in the top TOP: ``lost_answer``) fails as a case leaving the top TOP does:
+    the ranks alone passed a change that turned a rank-1 answer into "no known pattern" (found in review). One
+    the baseline had below the top TOP moved up, and fails nothing of itself (--max-flagged counts it)."""
 
     base: dict
     now: dict
@@ -166,6 +168,12 @@ class Comparison:
     tolerance: float
     failed: list
     newly_flagged: list = field(default_factory=list)
+    flagged_before: list = field(default_factory=list)
+
+    def lost_answer(self, n: int) -> bool:
+        """Whether ``newly_flagged[n]`` was answered by the baseline: its pattern in the top TOP, no "no known
+        pattern" (newly flagged: the baseline did not say it)."""
+        return not out_of_top(self.flagged_before[n])
 
 
 def _depth(rank: int | None) -> int:
@@ -196,5 +204,14 @@ def compare(base: list[CaseResult], now: list[CaseResult], tolerance: float = 0.
             f"{plural(len(left), 'case')} left the top {TOP} {'they' if many else 'it'} had in the baseline "
             f"({'lines' if many else 'line'} {lines})"
         )
-    newly = [n for b, n in zip(base, now) if n.flagged_in_top and not b.flagged]
-    return Comparison(mb, mn, moved, tolerance, failed, newly)
+    pairs = [(b, n) for b, n in zip(base, now) if n.flagged_in_top and not b.flagged]
+    comp = Comparison(mb, mn, moved, tolerance, failed, [n for _, n in pairs], [b.rank for b, _ in pairs])
+    lost = [r for i, r in enumerate(comp.newly_flagged) if comp.lost_answer(i)]
+    if lost:  # whatever --tolerance, as a case leaving the top 3: a responder lost a right answer
+        lines = ", ".join(str(r.line) for r in lost)
+        many = len(lost) != 1
+        failed.append(
+            f"{plural(len(lost), 'case')} newly answered 'no known pattern' where the baseline answered "
+            f"{'them' if many else 'it'} in the top {TOP} ({'lines' if many else 'line'} {lines})"
+        )
+    return comp
