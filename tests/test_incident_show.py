@@ -202,3 +202,48 @@ def test_show_a_review_of_level_none_misses_no_owner(run, kb_dir, monkeypatch):
     monkeypatch.setenv("RECUR_TODAY", "2026-03-22")
     out = run("show", "INC-2026-0218").stdout
     assert "review: none, pending" in out.splitlines(), out
+
+
+PASTED_LOG = """---
+id: INC-2026-0219
+title: fluent-bit crashloop
+date: 2026-03-06
+severity: sev2
+---
+
+## Summary
+fluent-bit crash-looped on the ingest nodes,
+see [the alert](https://alerts.example/x). The log said:
+
+```text
+[2026/03/06 13:02:03] [error] [storage] chunk write failed
+
+[2026/03/06 13:02:04] [error] [engine] No space left on device
+    at flush (`out_es.c`:412)
+```
+
+df -h showed `41%` used;
+it was the inodes.
+"""
+
+PASTED_LINES = [
+    "fluent-bit crash-looped on the ingest nodes, see the alert. The log said:",
+    "",
+    "    [2026/03/06 13:02:03] [error] [storage] chunk write failed",
+    "",
+    "    [2026/03/06 13:02:04] [error] [engine] No space left on device",
+    "        at flush (`out_es.c`:412)",
+    "",
+    "df -h showed 41% used; it was the inodes.",
+]
+
+
+def test_a_summary_with_a_pasted_log_keeps_the_log_lines(run, kb_dir):
+    """Found in a handoff review: a Summary holding a fenced block (a pasted log) printed as one line, the log's
+    entries run together, and its --json the same. The block's lines are kept as written (indented, its fences
+    and language word out), the prose on one line as before (the terminal wraps it, a link as its label)."""
+    (kb_dir / "incidents/2026/INC-2026-0219.md").write_text(PASTED_LOG)
+    lines = run("show", "INC-2026-0219").stdout.splitlines()
+    at = lines.index(PASTED_LINES[0])
+    assert lines[at : at + len(PASTED_LINES)] == PASTED_LINES, lines
+    assert json.loads(run("show", "INC-2026-0219", "--json").stdout)["summary"] == "\n".join(PASTED_LINES)

@@ -18,7 +18,7 @@ from recur.kb.incident_record import flag_json, follow_up_json, review_json
 from recur.kb.loader import onboarding_path_file, read_again
 from recur.kb.schema import KEBAB, given_id
 from recur.retrieval.lookalikes import shared_signals
-from recur.retrieval.results import happened_incidents
+from recur.retrieval.results import happened_incidents, step_parts
 from recur.util.dates import happened
 from recur.util.errors import RecurError
 from recur.util.text import close_ids, plain
@@ -467,7 +467,7 @@ def incident_object(i) -> dict:
         "severity": i.severity,
         "services": list(i.services),
         "patterns": list(i.patterns),
-        "summary": plain(i.summary),
+        "summary": summary_text(i.summary),
         "review": None if review is None else review_json(review),
         "path": i.relpath,
         "duration_minutes": i.duration_minutes,
@@ -475,6 +475,24 @@ def incident_object(i) -> dict:
         "flags": [flag_json(f) for f in i.flags],
         "sections": {name: text.strip() for name, text in i.sections.items() if name != "Summary" and text.strip()},
     }
+
+
+def summary_text(summary: str) -> str:
+    """An incident's Summary as plain text: its prose on one line (``plain``: a link's label, no code marks), and
+    each fenced code block's lines as written, indented four spaces, apart from the prose by a blank line. A pasted
+    log in a summary was one line, its entries run together, in `recur show INC-…` and its --json alike (found in a
+    handoff review); the prose is still one line between code blocks, as it was, for the terminal to wrap."""
+    out: list[str] = []
+    prose: list[str] = []
+    for kind, body in step_parts(summary):  # the fences read as a runbook step's are
+        if kind == "text":
+            prose.append(body)
+            continue
+        out += [plain(" ".join(prose))] if prose else []
+        prose = []
+        out.append("\n".join(f"    {line}".rstrip() for line in body))
+    out += [plain(" ".join(prose))] if prose else []
+    return "\n\n".join(x for x in out if x.strip())
 
 
 def incidents_of(kb, pattern_ids: list[str], limit: int = MAX_INCIDENTS, as_of: dt.date | None = None) -> list[dict]:
