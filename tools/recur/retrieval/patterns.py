@@ -495,6 +495,39 @@ def summary_text(summary: str) -> str:
     return "\n\n".join(x for x in out if x.strip())
 
 
+def cut_sections(doc: dict, limit: int) -> dict:
+    """An incident object (``incident_object``) with its summary and each section cut at ``limit`` characters
+    (0: none cut), at a line's end where one falls in the second half, else at a word's, then a line saying so and
+    what prints it whole (the object has its file's path, and page); ``cut_sections``: {the heading of each one
+    cut ("Summary" for the summary): its whole length}. MCP's past_incidents: twenty imported postmortems were some
+    240 KB of sections (60,000 tokens of an assistant's context), a record holding a pasted day of logs 900 KB alone
+    (bench/mcp_incident_size.py)."""
+    out = {**doc, "cut_sections": {}}
+    if limit <= 0:
+        return out
+
+    def held(name: str, text: str) -> str:
+        if len(text) <= limit:
+            return text
+        out["cut_sections"][name] = len(text)
+        kept = _cut_at(text, limit)
+        shown = f"{len(kept):,} of {len(text):,} characters shown"
+        return f"{kept}\n[… cut: {shown}; `recur show {doc['id']}` prints it whole]"
+
+    out["summary"] = held("Summary", doc["summary"])
+    out["sections"] = {name: held(name, text) for name, text in doc["sections"].items()}
+    return out
+
+
+def _cut_at(text: str, limit: int) -> str:
+    """``text``'s first ``limit`` characters or fewer: up to the last line's end among them when it is past half
+    of them (a table's rows, a log's lines whole), else the last space's (words whole), else all of them."""
+    end = text.rfind("\n", 0, limit + 1)
+    if end < limit // 2:
+        end = text.rfind(" ", 0, limit + 1)
+    return text[: end if end >= limit // 2 else limit].rstrip()
+
+
 def incidents_of(kb, pattern_ids: list[str], limit: int = MAX_INCIDENTS, as_of: dt.date | None = None) -> list[dict]:
     """Incidents linked to any of ``pattern_ids`` dated up to ``as_of`` (default ``config.today()``,
     as the board lists them: ``dates.happened``), newest first, each once."""
