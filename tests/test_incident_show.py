@@ -154,7 +154,8 @@ def test_show_json_adds_the_same_keys_and_mcp_lists_the_same_object(run, kb_dir,
     ((err, out, _),) = calls(
         build_server(lambda: engine, stale_files=list), ("past_incidents", {"pattern_id": "disk-full"})
     )
-    assert not err and next(i for i in out["incidents"] if i["id"] == "INC-2026-0217") == doc
+    listed = next(i for i in out["incidents"] if i["id"] == "INC-2026-0217")
+    assert not err and listed == {**doc, "cut_sections": {}}  # nothing cut: its sections are short
 
 
 LEAD_AND_NOTE = """---
@@ -202,3 +203,110 @@ def test_show_a_review_of_level_none_misses_no_owner(run, kb_dir, monkeypatch):
     monkeypatch.setenv("RECUR_TODAY", "2026-03-22")
     out = run("show", "INC-2026-0218").stdout
     assert "review: none, pending" in out.splitlines(), out
+
+
+PASTED_LOG = """---
+id: INC-2026-0219
+title: fluent-bit crashloop
+date: 2026-03-06
+severity: sev2
+---
+
+## Summary
+fluent-bit crash-looped on the ingest nodes,
+see [the alert](https://alerts.example/x). The log said:
+
+```text
+[2026/03/06 13:02:03] [error] [storage] chunk write failed
+
+[2026/03/06 13:02:04] [error] [engine] No space left on device
+    at flush (`out_es.c`:412)
+```
+
+df -h showed `41%` used;
+it was the inodes.
+"""
+
+PASTED_LINES = [
+    "fluent-bit crash-looped on the ingest nodes, see the alert. The log said:",
+    "",
+    "    [2026/03/06 13:02:03] [error] [storage] chunk write failed",
+    "",
+    "    [2026/03/06 13:02:04] [error] [engine] No space left on device",
+    "        at flush (`out_es.c`:412)",
+    "",
+    "df -h showed 41% used; it was the inodes.",
+]
+
+
+def test_a_summary_with_a_pasted_log_keeps_the_log_lines(run, kb_dir):
+    """Found in a handoff review: a Summary holding a fenced block (a pasted log) printed as one line, the log's
+    entries run together, and its --json the same. The block's lines are kept as written (indented, its fences
+    and language word out), the prose on one line as before (the terminal wraps it, a link as its label)."""
+    (kb_dir / "incidents/2026/INC-2026-0219.md").write_text(PASTED_LOG)
+    lines = run("show", "INC-2026-0219").stdout.splitlines()
+    at = lines.index(PASTED_LINES[0])
+    assert lines[at : at + len(PASTED_LINES)] == PASTED_LINES, lines
+    assert json.loads(run("show", "INC-2026-0219", "--json").stdout)["summary"] == "\n".join(PASTED_LINES)
+
+
+def _long_postmortem(n: int, root_cause: str) -> str:
+    rows = "\n".join(f"| 13:{m:02d} | step {m} of the recovery, as the chat logged it |" for m in range(60))
+    return f"""---
+id: INC-2026-03{n:02d}
+title: Ingest stalled {n}
+date: 2026-03-{n:02d}
+severity: sev2
+patterns: [disk-full]
+---
+
+## Summary
+Ingest stalled {n}.
+
+## Root cause
+{root_cause}
+
+## Timeline
+| Time | Event |
+| --- | --- |
+{rows}
+"""
+
+
+def test_mcp_past_incidents_cuts_long_sections_and_says_so(run, kb_dir, tmp_path, monkeypatch):
+    """MCP's past_incidents carried each listed incident's sections whole: twenty imported postmortems were some
+    240 KB (60,000 tokens) of an assistant's context, one record with a day's log pasted in 900 KB alone
+    (bench/mcp_incident_size.py). Each summary and section is cut at RECUR_MCP_SECTION_CHARS (fewer when many
+    are listed), at a line's end, marked with what prints it whole, and named in cut_sections with its length."""
+    from test_mcp_review import calls
+
+    from recur.retrieval.engine import Engine
+    from recur.serve.mcp_server import build_server
+
+    cause = "Elasticsearch rejected bulk writes. " * 5  # 180 characters: never cut
+    for n in range(1, 31):
+        (kb_dir / f"incidents/2026/INC-2026-03{n:02d}.md").write_text(_long_postmortem(n, cause))
+    whole = json.loads(run("show", "INC-2026-0330", "--json").stdout)["sections"]["Timeline"]
+    engine = Engine.open(kb_dir, tmp_path / "i", model="fake:64", quiet=True)
+    server = build_server(lambda: engine, stale_files=list)
+    asked = [("past_incidents", {"pattern_id": "disk-full", "limit": k}) for k in (1, 30)]
+    ((e1, one, text1), (e30, many, text30)) = calls(server, *asked)
+    assert not e1 and not e30
+    newest = one["incidents"][0]
+    assert one["section_chars"] == 1000 and newest["cut_sections"] == {"Timeline": len(whole)}, newest
+    kept, marker = newest["sections"]["Timeline"].rsplit("\n", 1)
+    assert whole.startswith(kept + "\n") and len(kept) <= 1000 and kept.endswith("|"), kept  # whole rows
+    assert (
+        marker
+        == f"[… cut: {len(kept):,} of {len(whole):,} characters shown; `recur show INC-2026-0330` prints it whole]"
+    )
+    assert newest["sections"]["Root cause"] == cause.strip() and newest["summary"] == "Ingest stalled 30."
+    assert "Sections over 1,000 characters are cut (cut_sections names them" in text1
+    # thirty listed share the answer's characters: each section cut shorter than 1,000, none under 200
+    assert 200 <= many["section_chars"] < 1000 and "Sections over" in text30
+    assert all(len(i["sections"]["Timeline"].rsplit("\n", 1)[0]) <= many["section_chars"] for i in many["incidents"])
+    monkeypatch.setenv("RECUR_MCP_SECTION_CHARS", "0")  # no limit: as before, every section whole
+    ((_, none, text0), (_, all_whole, _)) = calls(server, *asked)
+    assert none["incidents"][0]["sections"]["Timeline"] == whole and none["section_chars"] == 0
+    assert none["incidents"][0]["cut_sections"] == {} and "Sections over" not in text0
+    assert len(json.dumps(many)) * 3 < len(json.dumps(all_whole))

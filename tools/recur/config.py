@@ -20,6 +20,11 @@ MODEL_DIR = STATE_DIR / "model"  # where `recur tune` puts the KB's tuned model 
 # keys around them. The one number the server enforces, /docs and the site's assets/recur-api.json say, and the
 # MCP tools' schema: /mcp was held to --max-body-kib's 64 KiB and recur-api.json said 64 KiB while /api/suggest took 128.
 TEXT_MAX_BODY_KIB = 128
+# MCP's past_incidents: the characters of summaries and sections one answer shares (each cut at this divided by how
+# many it lists, when that is under RECUR_MCP_SECTION_CHARS), and the fewest one is cut to. Twenty imported
+# postmortems, ten sections each, cut at 1,000 alone were 160 KB (40,000 tokens; Claude Code refuses a tool result
+# over 25,000 unless MAX_MCP_OUTPUT_TOKENS says more): bench/mcp_incident_size.py
+MCP_ANSWER_SECTION_CHARS, MCP_SECTION_FLOOR = 40_000, 200
 MAX_TOP = 50  # the most results one question may ask for: suggest --top, a --queries line, the API, MCP
 # the most `recur import` reads of a postmortem file: inline images (data: URIs) and a MIME file's other
 # parts are taken out before the record's own limit (1 MiB, recur check's) applies to the text
@@ -173,6 +178,12 @@ SETTINGS: dict[str, Setting] = {
         "MCP sessions one client address keeps open on /mcp; past it its least recently used idle one is closed",
     ),
     "mcp_idle_timeout": Setting("RECUR_MCP_IDLE_TIMEOUT", 1800.0, "seconds an idle MCP session on /mcp stays open"),
+    "mcp_section_chars": Setting(
+        "RECUR_MCP_SECTION_CHARS",
+        1000,
+        "characters of each incident section (the summary too) MCP's past_incidents gives; longer ones are cut, "
+        "marked; 0 = no limit",
+    ),
     "mcp_allowed_hosts": Setting(
         "RECUR_MCP_ALLOWED_HOSTS",
         None,

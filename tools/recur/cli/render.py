@@ -456,7 +456,7 @@ def render_incident(doc: dict, titles: dict | None = None, kb_dir: str = "kb") -
     if doc.get("review"):
         out.append(_review_line(doc["review"]))
     if doc.get("summary"):
-        out += ["", flat(doc["summary"])]
+        out += ["", *doc["summary"].split("\n")]  # one line a paragraph, a code block's lines kept (summary_text)
     out += _flag_lines(doc.get("flags") or []) + _follow_up_lines(doc.get("follow_ups") or [])
     out += _section_lines(doc.get("sections") or {}, bool(doc.get("follow_ups")))
     linked = [f"  - {pid}" + (f" ({titles[pid]})" if pid in titles else "") for pid in doc.get("patterns") or []]

@@ -18,7 +18,7 @@ from recur.kb.incident_record import flag_json, follow_up_json, review_json
 from recur.kb.loader import onboarding_path_file, read_again
 from recur.kb.schema import KEBAB, given_id
 from recur.retrieval.lookalikes import shared_signals
-from recur.retrieval.results import happened_incidents
+from recur.retrieval.results import happened_incidents, step_parts
 from recur.util.dates import happened
 from recur.util.errors import RecurError
 from recur.util.text import close_ids, plain
@@ -467,7 +467,7 @@ def incident_object(i) -> dict:
         "severity": i.severity,
         "services": list(i.services),
         "patterns": list(i.patterns),
-        "summary": plain(i.summary),
+        "summary": summary_text(i.summary),
         "review": None if review is None else review_json(review),
         "path": i.relpath,
         "duration_minutes": i.duration_minutes,
@@ -475,6 +475,57 @@ def incident_object(i) -> dict:
         "flags": [flag_json(f) for f in i.flags],
         "sections": {name: text.strip() for name, text in i.sections.items() if name != "Summary" and text.strip()},
     }
+
+
+def summary_text(summary: str) -> str:
+    """An incident's Summary as plain text: its prose on one line (``plain``: a link's label, no code marks), and
+    each fenced code block's lines as written, indented four spaces, apart from the prose by a blank line. A pasted
+    log in a summary was one line, its entries run together, in `recur show INC-…` and its --json alike (found in a
+    handoff review); the prose is still one line between code blocks, as it was, for the terminal to wrap."""
+    out: list[str] = []
+    prose: list[str] = []
+    for kind, body in step_parts(summary):  # the fences read as a runbook step's are
+        if kind == "text":
+            prose.append(body)
+            continue
+        out += [plain(" ".join(prose))] if prose else []
+        prose = []
+        out.append("\n".join(f"    {line}".rstrip() for line in body))
+    out += [plain(" ".join(prose))] if prose else []
+    return "\n\n".join(x for x in out if x.strip())
+
+
+def cut_sections(doc: dict, limit: int) -> dict:
+    """An incident object (``incident_object``) with its summary and each section cut at ``limit`` characters
+    (0: none cut), at a line's end where one falls in the second half, else at a word's, then a line saying so and
+    what prints it whole (the object has its file's path, and page); ``cut_sections``: {the heading of each one
+    cut ("Summary" for the summary): its whole length}. MCP's past_incidents: twenty imported postmortems were some
+    240 KB of sections (60,000 tokens of an assistant's context), a record holding a pasted day of logs 900 KB alone
+    (bench/mcp_incident_size.py)."""
+    out = {**doc, "cut_sections": {}}
+    if limit <= 0:
+        return out
+
+    def held(name: str, text: str) -> str:
+        if len(text) <= limit:
+            return text
+        out["cut_sections"][name] = len(text)
+        kept = _cut_at(text, limit)
+        shown = f"{len(kept):,} of {len(text):,} characters shown"
+        return f"{kept}\n[… cut: {shown}; `recur show {doc['id']}` prints it whole]"
+
+    out["summary"] = held("Summary", doc["summary"])
+    out["sections"] = {name: held(name, text) for name, text in doc["sections"].items()}
+    return out
+
+
+def _cut_at(text: str, limit: int) -> str:
+    """``text``'s first ``limit`` characters or fewer: up to the last line's end among them when it is past half
+    of them (a table's rows, a log's lines whole), else the last space's (words whole), else all of them."""
+    end = text.rfind("\n", 0, limit + 1)
+    if end < limit // 2:
+        end = text.rfind(" ", 0, limit + 1)
+    return text[: end if end >= limit // 2 else limit].rstrip()
 
 
 def incidents_of(kb, pattern_ids: list[str], limit: int = MAX_INCIDENTS, as_of: dt.date | None = None) -> list[dict]:

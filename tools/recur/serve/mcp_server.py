@@ -602,7 +602,9 @@ def _read_tools(
     @server.tool(annotations=READ_ONLY)
     def past_incidents(pattern_id: IncidentsOf = None, text: IncidentsFor = None, limit: Limit = 20) -> CallToolResult:
         """Recorded incidents, newest first: those linked to a pattern (pattern_id), or those linked to the
-        patterns a description matches with high or medium confidence (text). Give one of the two."""
+        patterns a description matches with high or medium confidence (text). Give one of the two. Each incident's
+        summary and sections are cut at the server's limit (1,000 characters unless set; fewer when many incidents
+        are listed: section_chars says it), marked, and named in its cut_sections."""
 
         def work():
             return _past_incidents(get_engine, kbs, pat.given_pattern_id(pattern_id), text, limit, site_url)
@@ -832,7 +834,9 @@ def _past_incidents(get_engine: Callable, kbs, pattern_id, text, limit: int, sit
         answer = engine.answer(q.text, top=q.top)
     kb = kbs.kb(engine)
     out = pat.past_incidents(engine, kb, pattern_id=pattern_id, answer=answer, limit=limit)
-    out["incidents"] = with_urls(out["incidents"], site_url)
+    chars = _section_chars(out["incidents"])  # each section cut, and said to be: for an assistant's context
+    out["incidents"] = [pat.cut_sections(i, chars) for i in with_urls(out["incidents"], site_url)]
+    out["section_chars"] = chars
     matched = out.get("patterns")  # by text: which of the matched patterns each incident is listed for
     lines = [
         f"- {i['date']} {i['id']} ({i['severity']}): {i['title']}{linked_of(i, matched)}{page_suffix(i)}"
@@ -845,7 +849,24 @@ def _past_incidents(get_engine: Callable, kbs, pattern_id, text, limit: int, sit
         head = only_low(answer.results, kb)
     elif matched:  # "No recorded incidents linked to …", "2 incidents, newest first, linked to …"
         head += ("," if lines else "") + matched_said(matched)
+    if any(i["cut_sections"] for i in out["incidents"]):
+        lines.append(
+            f"Sections over {chars:,} characters are cut (cut_sections names them; fewer incidents, by limit, leave "
+            "each longer): `recur show INC-…` prints an incident whole, as its file holds it"
+        )
     return out, head + ("\n" + "\n".join(lines) if lines else "")
+
+
+def _section_chars(incidents: list[dict]) -> int:
+    """The characters past_incidents gives of each summary and section of ``incidents`` (0: no limit):
+    RECUR_MCP_SECTION_CHARS, or fewer when they are many, sharing config.MCP_ANSWER_SECTION_CHARS (at least
+    config.MCP_SECTION_FLOOR each), so that twenty long postmortems fit an assistant's context too."""
+    most = config.get("mcp_section_chars")
+    if most < 0:
+        raise RecurError(f"RECUR_MCP_SECTION_CHARS={most}: must be 0 (no limit) or a number of characters")
+    listed = sum(1 + len(i["sections"]) for i in incidents)  # each one's summary, and its sections
+    share = config.MCP_ANSWER_SECTION_CHARS // max(listed, 1)
+    return min(most, max(config.MCP_SECTION_FLOOR, share)) if most else 0
 
 
 ReportOwner = Annotated[
