@@ -426,3 +426,35 @@ def test_a_named_id_the_kb_lacks_with_words_after_it_is_said(fresh_kb, run, tmp_
     assert any("names INC-2026-0999, which the KB has no record of" in n for n in json.loads(r.stdout)["notes"]), (
         r.stdout
     )
+
+
+def test_a_folder_counts_a_merge_with_a_correction_held_as_updated(fresh_kb, run, tmp_path, monkeypatch):
+    # found in review: `recur import DIR`'s total counted a postmortem merged into the record it names, what was new
+    # added and a corrected Root cause held back (exit 3), as "1 changed since imported (not updated)"; and a
+    # merge that added something as "recorded", though no record was written
+    iid = _responder_record(run)
+    folder = tmp_path / "pms"
+    folder.mkdir()
+    (folder / "pm.md").write_text(POSTMORTEM.format(ref=iid))
+    flags = _env(monkeypatch, fresh_kb, tmp_path)
+    first = run("import", *flags, str(folder), "--no-draft")
+    assert first.exit_code == 0, first.output
+    assert (
+        first.stdout.splitlines()[-1]
+        == "Imported 1 postmortem: 0 recorded, 1 updated, 0 unchanged (re-import), 0 refused"
+    )
+    edited = POSTMORTEM.format(ref=iid).replace("No size limit on", "A config typo removed the size limit of")
+    (folder / "pm.md").write_text(edited + "| Page on buffer growth | Sam Ortiz | 2026-12-23 | PRB-306 |\n")
+    again = run("import", *flags, str(folder), "--no-draft")
+    assert again.exit_code == 3, again.output
+    assert again.stdout.splitlines()[-1] == (
+        "Imported 1 postmortem: 0 recorded, 1 updated (1 with a correction held back for a hand edit), "
+        "0 unchanged (re-import), 0 refused"
+    )
+    assert load_kb(fresh_kb).incidents[iid].follow_ups[-1].title == "Page on buffer growth"
+    # nothing new now, the correction still held: the record not updated, changed since imported
+    third = run("import", *flags, str(folder), "--no-draft")
+    assert third.exit_code == 3, third.output
+    assert third.stdout.splitlines()[-1] == (
+        "Imported 1 postmortem: 0 recorded, 0 unchanged (re-import), 1 changed since imported (not updated), 0 refused"
+    )
