@@ -458,3 +458,47 @@ def test_a_folder_counts_a_merge_with_a_correction_held_as_updated(fresh_kb, run
     assert third.stdout.splitlines()[-1] == (
         "Imported 1 postmortem: 0 recorded, 0 unchanged (re-import), 1 changed since imported (not updated), 0 refused"
     )
+
+
+def test_a_corrected_summary_the_import_wrote_is_taken_and_one_edited_since_is_held(
+    fresh_kb, run, tmp_path, monkeypatch
+):
+    # found in review: the Summary the first import wrote (over a record's title-only one), corrected in the
+    # postmortem and imported again, was kept with exit 0 and, something else added, the digest moved: dropped
+    path = fresh_kb / "incidents" / "2026" / "INC-2026-0042.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HAND_WRITTEN)
+    v1 = POSTMORTEM.format(ref="INC-2026-0042")
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, v1).exit_code == 0
+    assert load_kb(fresh_kb).incidents["INC-2026-0042"].summary.startswith("The log shipper's buffer filled /var")
+    v2 = v1.replace("for 47 minutes", "for 52 minutes")
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, v2)
+    assert r.exit_code == 0, r.output
+    assert "Summary section (the postmortem's corrected; the record's was the one the import wrote" in r.output
+    inc = load_kb(fresh_kb).incidents["INC-2026-0042"]
+    assert "for 52 minutes" in inc.summary and inc.imported["summary_sha256"]
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, v2).output.startswith("Already imported")
+    # the responder edits the Summary; the postmortem is corrected again: held back, exit 3, on every run
+    path.write_text(path.read_text().replace("kept every chunk.", "kept every chunk (on-call's note: and the WAL)."))
+    v3 = v2.replace("for 52 minutes", "for 53 minutes")
+    held = _import(run, fresh_kb, tmp_path, monkeypatch, v3)
+    assert held.exit_code == 3, held.output
+    assert (
+        "Kept the record's Summary section (edited since the import wrote it; the postmortem's differs" in held.output
+    )
+    assert "on-call's note" in path.read_text() and "53 minutes" not in path.read_text()
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, v3).exit_code == 3
+    assert run("check", "--strict").exit_code == 0
+
+
+def test_a_record_the_import_wrote_takes_a_corrected_summary_once_the_postmortem_names_it(
+    fresh_kb, run, tmp_path, monkeypatch
+):
+    # a postmortem imported as a new record, then given its "Incident:" line and a corrected Summary: merged again
+    unnamed = POSTMORTEM.replace("**Incident:** {ref}\n", "")
+    first = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed, "--json")
+    assert first.exit_code == 0, first.output
+    iid = json.loads(first.stdout)["id"]
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref=iid).replace("47 minutes", "52 minutes"))
+    assert r.exit_code == 0 and r.output.startswith(f"Updated incident {iid}"), r.output
+    assert "for 52 minutes" in load_kb(fresh_kb).incidents[iid].summary

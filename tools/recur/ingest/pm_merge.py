@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ import yaml
 
 from recur.kb.incident_record import add_list_item, find_incident, read_front, split_front, within_limit
 from recur.kb.parse import compose, heading_lines, load_yaml, sections_of
-from recur.kb.record_edit import add_to_list, set_value
+from recur.kb.record_edit import add_to_list, drop_value, set_value
 from recur.util.errors import RecurError
 from recur.util.files import editing, write_atomic
 from recur.util.text import caseless, one_line
@@ -134,6 +135,7 @@ def _merged(path: Path, shown: str, ours: str, unsaid=frozenset()):
     m.run()
     m.kept = [k for k in m.kept if not any(k.startswith(f"{u} ") for u in unsaid)]
     body = _merged_body(rest, ours_rest, str(doc.data.get("title") or ""), m)
+    m.mark_summary()
     m.imported()
     text = within_limit(Path(shown), "\n".join(["---", m.text, body]))  # as a new record is held to it
     return Merged(path.stem, path, text, m.added, m.kept, m.expected, m.held), as_written
@@ -161,12 +163,20 @@ class _Merge:
     def __init__(self, shown: str, text: str, theirs: dict, ours: str) -> None:
         self.shown, self.text, self.theirs, self.before = shown, text, theirs, text
         self.expected = copy.deepcopy(theirs)
+        # the hash of the Summary the import writes (summary_digest): stored only where the record's Summary is
+        # the import's (mark_summary), never beside a responder's own kept
+        self.summary = (load_yaml(ours, offset=1).data.get("imported") or {}).get("summary_sha256")
+        ours = drop_value(ours, ("imported", "summary_sha256"), shown) if self.summary else ours
         self.ours_text, self.ours = ours, load_yaml(ours, offset=1).data
         self.ours_node = compose(ours)
         self.added: list[str] = []
         self.kept: list[str] = []
         self.held: list[str] = []  # of a re-import of the same document: what it says otherwise, kept (imported())
+        self.must_hold: list[str] = []  # kept lines held whatever _SECTION_HELD says (a Summary edited since)
+        self.summary_written = False  # the record's Summary is (now) the import's
         self.iid = str(theirs.get("id") or Path(shown).stem)
+        have, source = theirs.get("imported"), (self.ours.get("imported") or {}).get("source")
+        self.same_source = isinstance(have, dict) and source is not None and have.get("source") == source
 
     def slice(self, node) -> str:
         return self.ours_text[node.start_mark.index : node.end_mark.index]
@@ -198,13 +208,30 @@ class _Merge:
             return
         if have.get("source") != ours.get("source") or have.get("sha256") == ours.get("sha256"):
             return  # imported from another document (--into): its own bookkeeping
-        self.held = [k for k in self.kept if _SECTION_HELD.match(k)]
+        self.held = [k for k in self.kept if _SECTION_HELD.match(k) or k in self.must_hold]
         if not self.added or self.held:
             return
         self.text = set_value(self.text, ("imported", "sha256"), self.slice(_node(_node(self.ours_node, "imported"),
                               "sha256")), self.shown)  # fmt: skip
         self.expected["imported"]["sha256"] = ours["sha256"]
         self.check()
+
+    def summary_edited(self, text: str) -> bool | None:
+        """Whether the record's Summary (``text``), which the import of this document wrote, was edited since:
+        None when the import did not write it, or the record keeps no hash of it (imported before Recur kept one)."""
+        stored = self.theirs["imported"].get("summary_sha256") if self.same_source else None
+        return None if not isinstance(stored, str) else _digest(text) != stored
+
+    def mark_summary(self) -> None:
+        """The hash of the Summary the import wrote (or found as it would write it) in the record's ``imported:``
+        of this document, so that a later version's correction is taken while no one has edited it."""
+        have, source = self.expected.get("imported"), (self.ours.get("imported") or {}).get("source")
+        if not (self.summary_written and self.summary and isinstance(have, dict) and have.get("source") == source):
+            return
+        if have.get("summary_sha256") != self.summary:
+            self.text = set_value(self.text, ("imported", "summary_sha256"), f'"{self.summary}"', self.shown)
+            self.expected["imported"]["summary_sha256"] = self.summary
+            self.check()
 
     def check(self) -> None:
         # read back as `recur check` reads it: what was added, and nothing else changed (a key added twice, a
@@ -368,6 +395,19 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def summary_digest(record: str) -> str | None:
+    """The record's ``imported.summary_sha256``: the hash of the Summary section of ``record`` (a record's text),
+    its spacing aside; None when it has none. The import stores the one it wrote, so that a re-import knows a
+    Summary no one has edited since (a correction taken) from one the responder edited (held back, exit 3)."""
+    body = split_front(record, Path("record"))[1].split("\n")[1:]  # after the closing line
+    summary = next((s for s in sections_of(body, 0) if s.title == "Summary"), None)
+    return None if summary is None else _digest(summary.text)
+
+
+def _digest(section: str) -> str:
+    return hashlib.sha256(_flat(section).encode()).hexdigest()
+
+
 def _merged_body(rest: str, ours_rest: str, title: str, m: _Merge) -> str:
     """The record's body (``rest``: from its closing ``---`` line on) with the sections of the import's
     (``ours_rest``) it has not added at its end, References' lines joined, and a Summary that only says the
@@ -381,16 +421,16 @@ def _merged_body(rest: str, ours_rest: str, title: str, m: _Merge) -> str:
         if have is None:
             adds.append(s)
             m.added.append(f"{s.title} section")
+            m.summary_written |= s.title == "Summary"
         elif _flat(have.text) == _flat(s.text):
-            continue
+            m.summary_written |= s.title == "Summary"
+        elif s.title == "Summary":
+            _summary(m, have, s, title, swaps)
         elif s.title == "References":
             known = {_flat(ln) for ln in have.text.split("\n")}
             if more := [ln for ln in s.text.split("\n") if ln.strip() and _flat(ln) not in known]:
                 swaps.append((have.line, have.text.rstrip("\n") + "\n" + "\n".join(more)))
                 m.added.append("References lines")
-        elif s.title == "Summary" and _flat(have.text).casefold().rstrip(". ") == _flat(title).casefold().rstrip(". "):
-            swaps.append((have.line, s.text))
-            m.added.append("Summary section (it said the title only)")
         else:
             m.kept.append(f"{have.title} section (the postmortem's differs; not written)")
     for at, text in sorted(swaps, reverse=True):
@@ -402,6 +442,26 @@ def _merged_body(rest: str, ours_rest: str, title: str, m: _Merge) -> str:
     for s in adds:
         body += ["", f"## {s.title}", s.text]
     return "\n".join([closing, *body, ""])
+
+
+def _summary(m: _Merge, have, s, title: str, swaps: list) -> None:
+    """The record's Summary (``have``) where the postmortem's (``s``) differs: the postmortem's taken when the
+    record's said the title only, or is the one the import of this document wrote and no one has edited since (a
+    corrected Summary was kept, exit 0, and dropped for good: found in review); one the import wrote and the
+    responder edited since is held back as a corrected Root cause is (exit 3); the responder's own is kept."""
+    edited = m.summary_edited(have.text)
+    if _flat(have.text).casefold().rstrip(". ") == _flat(title).casefold().rstrip(". "):
+        said = "it said the title only"
+    elif edited is False:
+        said = "the postmortem's corrected; the record's was the one the import wrote, not edited since"
+    else:
+        edit = "edited since the import wrote it; " if edited else ""
+        m.kept.append(f"Summary section ({edit}the postmortem's differs; not written)")
+        m.must_hold += m.kept[-1:] if edited else []
+        return
+    swaps.append((have.line, s.text))
+    m.added.append(f"Summary section ({said})")
+    m.summary_written = True
 
 
 def review_of(kb, data: dict):
