@@ -322,20 +322,34 @@ def test_an_edited_postmortem_re_imported_adds_what_is_new_to_the_record_it_name
 
 def test_flags_and_triage_defaults_are_not_said_as_the_postmortems(fresh_kb, run, tmp_path, monkeypatch):
     # found in review: --severity sev1 was said as "the postmortem's: 'sev1'", and so was the triage default of a
-    # postmortem naming no severity; the flags changed nothing on the record, unsaid
-    iid = _responder_record(run)  # sev3, 2026-12-06
+    # postmortem naming no severity. Then the flags were "not applied with --into", the record's kept, though the
+    # person typed them to change it (found in review): they are set now, and the review the framework derived
+    # from the old severity and date follows them
+    iid = _responder_record(run)  # sev3, 2026-12-06: review light, due 2026-12-26
+    path = next((fresh_kb / "incidents").rglob(f"{iid}.md"))
+    path.write_text(path.read_text().replace("severity: sev3", "severity: sev3  # paged at 13:02"))
     unnamed = POSTMORTEM.replace("**Incident:** {ref}\n", "").replace("**Severity:** SEV-2\n", "")
     flags = ("--into", iid, "--severity", "sev1", "--date", "2026-12-05", "--json")
     r = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed, *flags)
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
     assert not [k for k in out["updated"]["kept"] if k.startswith(("severity", "date", "review level"))], out
-    assert (
-        f"--date, --severity not applied with --into: {iid} keeps its own (edit the record to change it)"
-        in (out["notes"])
-    )
+    assert not [n for n in out["notes"] if "not applied" in n], out["notes"]
+    assert out["updated"]["set"] == [
+        "date '2026-12-05' (was '2026-12-06'; --date)",
+        "severity 'sev1' (was 'sev3'; --severity)",
+        "review level 'full' (was 'light', the severity framework's for the severity and date given)",
+        "review due '2026-12-10' (was '2026-12-26', the severity framework's for the severity and date given)",
+    ]
     inc = load_kb(fresh_kb).incidents[iid]
-    assert (inc.severity, str(inc.date)) == ("sev3", "2026-12-06")
+    assert (inc.severity, str(inc.date), inc.review.level, str(inc.review.due)) == (
+        "sev1",
+        "2026-12-05",
+        "full",
+        "2026-12-10",
+    )
+    assert "severity: sev1  # paged at 13:02" in path.read_text()  # the layout and the comment kept
+    assert run("check", "--strict").exit_code == 0
     bare = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed.replace("47", "46"), "--into", iid, "--json",
                    name="b.md")  # fmt: skip
     assert bare.exit_code == 0, bare.output
@@ -502,3 +516,44 @@ def test_a_record_the_import_wrote_takes_a_corrected_summary_once_the_postmortem
     r = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref=iid).replace("47 minutes", "52 minutes"))
     assert r.exit_code == 0 and r.output.startswith(f"Updated incident {iid}"), r.output
     assert "for 52 minutes" in load_kb(fresh_kb).incidents[iid].summary
+
+
+def test_severity_given_with_a_postmortem_naming_the_record_is_set_on_it(fresh_kb, run, tmp_path, monkeypatch):
+    # found in review: --severity with an "Incident:" line naming the record was "not applied", the record's kept
+    iid = _responder_record(run)  # sev3, review light due 2026-12-26
+    path = next((fresh_kb / "incidents").rglob(f"{iid}.md"))
+    run("incident", "review", iid, "--due", "2026-12-20")  # a due date the responder chose: theirs, kept
+    dry = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref=iid), "--severity", "sev2", "--dry-run")
+    assert dry.exit_code == 0 and "Would set as given: severity 'sev2' (was 'sev3'; --severity); review level" in (
+        dry.output
+    ), dry.output
+    before = path.read_bytes()
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref=iid), "--severity", "sev2")
+    assert r.exit_code == 0, r.output
+    assert "Set as given: severity 'sev2' (was 'sev3'; --severity); review level 'full' (was 'light'" in r.output
+    assert "Kept the record's severity" not in r.output and "not applied" not in r.output, r.output
+    inc = load_kb(fresh_kb).incidents[iid]
+    assert (inc.severity, inc.review.level, str(inc.review.due)) == ("sev2", "full", "2026-12-20")
+    assert path.read_bytes() != before and run("check", "--strict").exit_code == 0
+    # the same document again, --severity sev1: set too (it was "not applied: set it by hand")
+    again = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref=iid), "--severity", "sev1")
+    assert again.exit_code == 0 and "Set as given: severity 'sev1' (was 'sev2'; --severity)" in again.output, (
+        again.output
+    )
+    assert load_kb(fresh_kb).incidents[iid].severity == "sev1"
+
+
+def test_a_date_the_record_cannot_take_is_a_usage_error_and_nothing_is_written(fresh_kb, run, tmp_path, monkeypatch):
+    iid = _responder_record(run)  # 2026-12-06, filed under incidents/2026/
+    path = next((fresh_kb / "incidents").rglob(f"{iid}.md"))
+    assert run("incident", "review", iid, "--done", "--on", "2026-12-06").exit_code == 0
+    before = path.read_bytes()
+    unnamed = POSTMORTEM.replace("**Incident:** {ref}\n", "")
+    other_year = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed, "--into", iid, "--date", "2025-12-31")
+    assert other_year.exit_code == 2, other_year.output
+    assert f"--date 2025-12-31: {iid} is filed under incidents/2026/" in other_year.output
+    after_review = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed, "--into", iid, "--date", "2026-12-07")
+    assert after_review.exit_code == 2, after_review.output
+    assert "the review was held 2026-12-06, before the incident's date 2026-12-07" in after_review.output
+    assert "Traceback" not in after_review.output and path.read_bytes() == before
+    assert _records(fresh_kb) == [f"{iid}.md"]

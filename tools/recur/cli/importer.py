@@ -20,6 +20,7 @@ from recur.cli.options import (
     model_option,
 )
 from recur.ingest.importer import CHANGED, NotAPostmortem, OneEngine, import_postmortem, render_text
+from recur.ingest.pm_merge import FlagRefused
 from recur.util.errors import RecurError
 from recur.util.text import plural
 
@@ -78,8 +79,17 @@ def _refuse_stdin(file: str) -> None:
     "what it lacks is added, what it holds is kept and said. Default: the record the postmortem names "
     "('Incident: INC-2026-0217') when the KB has it.",
 )
-@click.option("--date", type=DATE, help="Override the incident date (YYYY-MM-DD).")
-@click.option("--severity", help="Override the severity key.")
+@click.option(
+    "--date",
+    type=DATE,
+    help="Override the incident date (YYYY-MM-DD); set on the record updated (--into, or the one the postmortem "
+    "names), its review's due date following when it is the framework's.",
+)
+@click.option(
+    "--severity",
+    help="Override the severity key; set on the record updated (--into, or the one the postmortem names), its "
+    "review's level and due date following when they are the framework's.",
+)
 @click.option(
     "--review-due",
     type=DATE,
@@ -191,6 +201,8 @@ def _import_one(kb_dir, file: str, flags: dict, kb, *, as_json: bool) -> int:
     exit 2 for a runbook, 1 for any other; without, the error (exit 2 for a runbook)."""
     try:
         out = import_postmortem(kb_dir, file, **flags, kb=kb)
+    except FlagRefused as exc:  # --date the record updated cannot take: the command line's mistake
+        raise click.UsageError(str(exc)) from None
     except RecurError as exc:
         runbook = isinstance(exc, NotAPostmortem)
         if as_json:

@@ -1144,7 +1144,7 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     kb = load_kb(kb_dir) if kb is None else kb
     patterns = require_patterns(kb, patterns, "--pattern")  # as the patterns have them: "Disk-Full" too
     digests, source, sources = document_hashes(text, pm.markdown), source_key(kb, file), _sources(kb, file)
-    dup = _earlier_import(kb, pm, digests, sources, into, iid, date or pm.date)
+    dup = _earlier_import(kb, pm, digests, sources, (into, iid, date or pm.date), bool(severity or date))
     runbook = _runbook_note(file, pm, dup)
     if dup:
         # the same path with other content: a changed document, what differs named
@@ -1245,12 +1245,15 @@ def _target(kb, pm, into, iid, day, title: str) -> tuple:
     return named.iid, f"the postmortem's {named.label!r} line names it", []
 
 
-def _earlier_import(kb, pm, digests, sources, into, iid, day):
+def _earlier_import(kb, pm, digests, sources, asked: tuple, flagged: bool):
     """find_duplicate's answer, but None for a record imported from this path that the edited postmortem names
     (or --into's): the import merges into it again (what is new added) instead of "changed since: edit it by
-    hand", which listed the title and severity the merge keeps on purpose (found in review)."""
+    hand", which listed the title and severity the merge keeps on purpose (found in review). So too for the same
+    document again with --severity or --date (``flagged``): merged, the flags set on the record (they were "not
+    applied: set it by hand"). ``asked``: (--into, --id, the postmortem's day)."""
+    into, iid, day = asked
     dup = find_duplicate(kb, digests, sources, pm.title, day)
-    if not dup or dup[2] != "source path":
+    if not dup or (dup[2] != "source path" and not flagged):
         return dup
     try:
         return None if _target(kb, pm, into, iid, day, pm.title or "")[0] == dup[0] else dup
@@ -1281,17 +1284,16 @@ def _not_the_postmortems(triage: list, days: ReviewDates, **flags) -> tuple[tupl
 
 
 def _updated(out: Imported, merged, plan: ImportPlan) -> Imported:
-    """The report of an import merged into an existing record: what the record holds now, and the flags that
-    changed nothing on it (a record's date and severity are its own; --review-due fills a due date it lacks)."""
-    idle = [
-        f for f in plan.flags if not (f == "--review-due" and any(a.startswith("review due") for a in merged.added))
-    ]
+    """The report of an import merged into an existing record: what the record holds now, what the flags set on
+    it (--severity, --date: ``set``), and a --review-due that changed nothing (it fills a due date the record
+    lacks; one it holds is the responder's)."""
+    idle = [f for f in plan.flags if f == "--review-due" and not any(a.startswith("review due") for a in merged.added)]
     how = "with --into" if plan.into == "as --into asks" else "to the record the postmortem names"
     note = [f"{', '.join(idle)} not applied {how}: {merged.iid} keeps its own (edit the record to change it)"]
     return replace(
         out,
         title=str(merged.data.get("title")),
-        updated={"by": plan.into, "added": list(merged.added), "kept": list(merged.kept)},
+        updated={"by": plan.into, "added": list(merged.added), "kept": list(merged.kept), "set": list(merged.set)},
         notes=(note if idle else []) + out.notes,
         # the same document edited since its import, and what it now says otherwise not written: exit CHANGED, as
         # docs/cli.md's exit statuses promise of a document changed since, until the record is edited by hand
@@ -1813,7 +1815,8 @@ def _merge_write(kb, plan: ImportPlan, text: str, fus: list, review: Review, dry
     """``_write`` for a record there already: the import's record ``text`` merged into it (pm_merge)."""
     from recur.ingest.pm_merge import merge_into, review_of
 
-    merged = merge_into(kb, plan.iid, text, dry=dry, unsaid=plan.unsaid)
+    given = frozenset(f[2:].replace("-", "_") for f in plan.flags)  # "--review-due": "review_due"
+    merged = merge_into(kb, plan.iid, text, dry=dry, unsaid=plan.unsaid, given=given)
     warned = _credentials_in(((merged.path, merged.text),))
     pats, fus = merged.data.get("patterns"), merged.data.get("follow_ups")
     count = len(fus) if isinstance(fus, list) else 0  # the record's, as it holds them now
@@ -2054,13 +2057,15 @@ def render_text(out: Imported) -> str:
 def _updated_lines(out: Imported) -> list[str]:
     """render_text's first lines for an import merged into a record there already: what it added, what it kept."""
     up = out.updated or {}
-    if not up["added"]:
+    if not (up["added"] or up["set"]):
         did = f"{out.incident} holds all the postmortem gives already: nothing written"
     else:
         did = f"{'Dry run, nothing written: would update' if out.dry_run else 'Updated'} incident {out.incident}"
     lines = [f"{did}, {up['by']}: {out.incident_path} ({plural(out.follow_ups, 'follow-up')})."]
     if up["added"]:
         lines.append(f"{'Would add' if out.dry_run else 'Added'}: {'; '.join(up['added'])}.")
+    if up["set"]:  # the flags given: the person's word over the record's (pm_merge._Merge.apply)
+        lines.append(f"{'Would set' if out.dry_run else 'Set'} as given: {'; '.join(up['set'])}.")
     # the responder's: never overwritten; each said with the postmortem's value (and the command that sets it)
     lines += [f"Kept the record's {kept}" for kept in up["kept"]]
     return lines
