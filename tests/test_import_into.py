@@ -541,6 +541,10 @@ def test_severity_given_with_a_postmortem_naming_the_record_is_set_on_it(fresh_k
         again.output
     )
     assert load_kb(fresh_kb).incidents[iid].severity == "sev1"
+    dated = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref=iid), "--date", "2026-12-07")
+    assert dated.exit_code == 0 and "date '2026-12-07' (was '2026-12-06'; --date)" in dated.output, dated.output
+    inc = load_kb(fresh_kb).incidents[iid]
+    assert (str(inc.date), inc.imported["date_from"]) == ("2026-12-07", "--date")  # where the date was read
 
 
 def test_a_date_the_record_cannot_take_is_a_usage_error_and_nothing_is_written(fresh_kb, run, tmp_path, monkeypatch):

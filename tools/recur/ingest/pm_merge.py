@@ -278,6 +278,10 @@ class _Merge:
         if not changed or framework is None:
             return
         self.untriage(changed)
+        mine = self.expected.get("imported")
+        if "date" in changed and self.same_source and isinstance(mine, dict) and mine.get("date_from") != "--date":
+            self.text = set_value(self.text, ("imported", "date_from"), '"--date"', self.shown)  # where it was read
+            mine["date_from"] = "--date"
         review, days = self.theirs.get("review"), [_day(d.get("date")) for d in (self.theirs, self.expected)]
         if isinstance(review, dict) and review.get("status") != "done" and all(days):
             old = framework(str(self.theirs.get("severity")), days[0])
