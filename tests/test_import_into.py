@@ -322,20 +322,34 @@ def test_an_edited_postmortem_re_imported_adds_what_is_new_to_the_record_it_name
 
 def test_flags_and_triage_defaults_are_not_said_as_the_postmortems(fresh_kb, run, tmp_path, monkeypatch):
     # found in review: --severity sev1 was said as "the postmortem's: 'sev1'", and so was the triage default of a
-    # postmortem naming no severity; the flags changed nothing on the record, unsaid
-    iid = _responder_record(run)  # sev3, 2026-12-06
+    # postmortem naming no severity. Then the flags were "not applied with --into", the record's kept, though the
+    # person typed them to change it (found in review): they are set now, and the review the framework derived
+    # from the old severity and date follows them
+    iid = _responder_record(run)  # sev3, 2026-12-06: review light, due 2026-12-26
+    path = next((fresh_kb / "incidents").rglob(f"{iid}.md"))
+    path.write_text(path.read_text().replace("severity: sev3", "severity: sev3  # paged at 13:02"))
     unnamed = POSTMORTEM.replace("**Incident:** {ref}\n", "").replace("**Severity:** SEV-2\n", "")
     flags = ("--into", iid, "--severity", "sev1", "--date", "2026-12-05", "--json")
     r = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed, *flags)
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
     assert not [k for k in out["updated"]["kept"] if k.startswith(("severity", "date", "review level"))], out
-    assert (
-        f"--date, --severity not applied with --into: {iid} keeps its own (edit the record to change it)"
-        in (out["notes"])
-    )
+    assert not [n for n in out["notes"] if "not applied" in n], out["notes"]
+    assert out["updated"]["set"] == [
+        "date '2026-12-05' (was '2026-12-06'; --date)",
+        "severity 'sev1' (was 'sev3'; --severity)",
+        "review level 'full' (was 'light', the severity framework's for the severity and date given)",
+        "review due '2026-12-10' (was '2026-12-26', the severity framework's for the severity and date given)",
+    ]
     inc = load_kb(fresh_kb).incidents[iid]
-    assert (inc.severity, str(inc.date)) == ("sev3", "2026-12-06")
+    assert (inc.severity, str(inc.date), inc.review.level, str(inc.review.due)) == (
+        "sev1",
+        "2026-12-05",
+        "full",
+        "2026-12-10",
+    )
+    assert "severity: sev1  # paged at 13:02" in path.read_text()  # the layout and the comment kept
+    assert run("check", "--strict").exit_code == 0
     bare = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed.replace("47", "46"), "--into", iid, "--json",
                    name="b.md")  # fmt: skip
     assert bare.exit_code == 0, bare.output
@@ -426,3 +440,124 @@ def test_a_named_id_the_kb_lacks_with_words_after_it_is_said(fresh_kb, run, tmp_
     assert any("names INC-2026-0999, which the KB has no record of" in n for n in json.loads(r.stdout)["notes"]), (
         r.stdout
     )
+
+
+def test_a_folder_counts_a_merge_with_a_correction_held_as_updated(fresh_kb, run, tmp_path, monkeypatch):
+    # found in review: `recur import DIR`'s total counted a postmortem merged into the record it names, what was new
+    # added and a corrected Root cause held back (exit 3), as "1 changed since imported (not updated)"; and a
+    # merge that added something as "recorded", though no record was written
+    iid = _responder_record(run)
+    folder = tmp_path / "pms"
+    folder.mkdir()
+    (folder / "pm.md").write_text(POSTMORTEM.format(ref=iid))
+    flags = _env(monkeypatch, fresh_kb, tmp_path)
+    first = run("import", *flags, str(folder), "--no-draft")
+    assert first.exit_code == 0, first.output
+    assert (
+        first.stdout.splitlines()[-1]
+        == "Imported 1 postmortem: 0 recorded, 1 updated, 0 unchanged (re-import), 0 refused"
+    )
+    edited = POSTMORTEM.format(ref=iid).replace("No size limit on", "A config typo removed the size limit of")
+    (folder / "pm.md").write_text(edited + "| Page on buffer growth | Sam Ortiz | 2026-12-23 | PRB-306 |\n")
+    again = run("import", *flags, str(folder), "--no-draft")
+    assert again.exit_code == 3, again.output
+    assert again.stdout.splitlines()[-1] == (
+        "Imported 1 postmortem: 0 recorded, 1 updated (1 with a correction held back for a hand edit), "
+        "0 unchanged (re-import), 0 refused"
+    )
+    assert load_kb(fresh_kb).incidents[iid].follow_ups[-1].title == "Page on buffer growth"
+    # nothing new now, the correction still held: the record not updated, changed since imported
+    third = run("import", *flags, str(folder), "--no-draft")
+    assert third.exit_code == 3, third.output
+    assert third.stdout.splitlines()[-1] == (
+        "Imported 1 postmortem: 0 recorded, 0 unchanged (re-import), 1 changed since imported (not updated), 0 refused"
+    )
+
+
+def test_a_corrected_summary_the_import_wrote_is_taken_and_one_edited_since_is_held(
+    fresh_kb, run, tmp_path, monkeypatch
+):
+    # found in review: the Summary the first import wrote (over a record's title-only one), corrected in the
+    # postmortem and imported again, was kept with exit 0 and, something else added, the digest moved: dropped
+    path = fresh_kb / "incidents" / "2026" / "INC-2026-0042.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HAND_WRITTEN)
+    v1 = POSTMORTEM.format(ref="INC-2026-0042")
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, v1).exit_code == 0
+    assert load_kb(fresh_kb).incidents["INC-2026-0042"].summary.startswith("The log shipper's buffer filled /var")
+    v2 = v1.replace("for 47 minutes", "for 52 minutes")
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, v2)
+    assert r.exit_code == 0, r.output
+    assert "Summary section (the postmortem's corrected; the record's was the one the import wrote" in r.output
+    inc = load_kb(fresh_kb).incidents["INC-2026-0042"]
+    assert "for 52 minutes" in inc.summary and inc.imported["summary_sha256"]
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, v2).output.startswith("Already imported")
+    # the responder edits the Summary; the postmortem is corrected again: held back, exit 3, on every run
+    path.write_text(path.read_text().replace("kept every chunk.", "kept every chunk (on-call's note: and the WAL)."))
+    v3 = v2.replace("for 52 minutes", "for 53 minutes")
+    held = _import(run, fresh_kb, tmp_path, monkeypatch, v3)
+    assert held.exit_code == 3, held.output
+    assert (
+        "Kept the record's Summary section (edited since the import wrote it; the postmortem's differs" in held.output
+    )
+    assert "on-call's note" in path.read_text() and "53 minutes" not in path.read_text()
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, v3).exit_code == 3
+    assert run("check", "--strict").exit_code == 0
+
+
+def test_a_record_the_import_wrote_takes_a_corrected_summary_once_the_postmortem_names_it(
+    fresh_kb, run, tmp_path, monkeypatch
+):
+    # a postmortem imported as a new record, then given its "Incident:" line and a corrected Summary: merged again
+    unnamed = POSTMORTEM.replace("**Incident:** {ref}\n", "")
+    first = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed, "--json")
+    assert first.exit_code == 0, first.output
+    iid = json.loads(first.stdout)["id"]
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref=iid).replace("47 minutes", "52 minutes"))
+    assert r.exit_code == 0 and r.output.startswith(f"Updated incident {iid}"), r.output
+    assert "for 52 minutes" in load_kb(fresh_kb).incidents[iid].summary
+
+
+def test_severity_given_with_a_postmortem_naming_the_record_is_set_on_it(fresh_kb, run, tmp_path, monkeypatch):
+    # found in review: --severity with an "Incident:" line naming the record was "not applied", the record's kept
+    iid = _responder_record(run)  # sev3, review light due 2026-12-26
+    path = next((fresh_kb / "incidents").rglob(f"{iid}.md"))
+    run("incident", "review", iid, "--due", "2026-12-20")  # a due date the responder chose: theirs, kept
+    dry = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref=iid), "--severity", "sev2", "--dry-run")
+    assert dry.exit_code == 0 and "Would set as given: severity 'sev2' (was 'sev3'; --severity); review level" in (
+        dry.output
+    ), dry.output
+    before = path.read_bytes()
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref=iid), "--severity", "sev2")
+    assert r.exit_code == 0, r.output
+    assert "Set as given: severity 'sev2' (was 'sev3'; --severity); review level 'full' (was 'light'" in r.output
+    assert "Kept the record's severity" not in r.output and "not applied" not in r.output, r.output
+    inc = load_kb(fresh_kb).incidents[iid]
+    assert (inc.severity, inc.review.level, str(inc.review.due)) == ("sev2", "full", "2026-12-20")
+    assert path.read_bytes() != before and run("check", "--strict").exit_code == 0
+    # the same document again, --severity sev1: set too (it was "not applied: set it by hand")
+    again = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref=iid), "--severity", "sev1")
+    assert again.exit_code == 0 and "Set as given: severity 'sev1' (was 'sev2'; --severity)" in again.output, (
+        again.output
+    )
+    assert load_kb(fresh_kb).incidents[iid].severity == "sev1"
+    dated = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref=iid), "--date", "2026-12-07")
+    assert dated.exit_code == 0 and "date '2026-12-07' (was '2026-12-06'; --date)" in dated.output, dated.output
+    inc = load_kb(fresh_kb).incidents[iid]
+    assert (str(inc.date), inc.imported["date_from"]) == ("2026-12-07", "--date")  # where the date was read
+
+
+def test_a_date_the_record_cannot_take_is_a_usage_error_and_nothing_is_written(fresh_kb, run, tmp_path, monkeypatch):
+    iid = _responder_record(run)  # 2026-12-06, filed under incidents/2026/
+    path = next((fresh_kb / "incidents").rglob(f"{iid}.md"))
+    assert run("incident", "review", iid, "--done", "--on", "2026-12-06").exit_code == 0
+    before = path.read_bytes()
+    unnamed = POSTMORTEM.replace("**Incident:** {ref}\n", "")
+    other_year = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed, "--into", iid, "--date", "2025-12-31")
+    assert other_year.exit_code == 2, other_year.output
+    assert f"--date 2025-12-31: {iid} is filed under incidents/2026/" in other_year.output
+    after_review = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed, "--into", iid, "--date", "2026-12-07")
+    assert after_review.exit_code == 2, after_review.output
+    assert "the review was held 2026-12-06, before the incident's date 2026-12-07" in after_review.output
+    assert "Traceback" not in after_review.output and path.read_bytes() == before
+    assert _records(fresh_kb) == [f"{iid}.md"]

@@ -21,6 +21,7 @@ from recur.cli.options import (
     writes_then_says,
 )
 from recur.ingest.importer import CHANGED, NotAPostmortem, OneEngine, import_postmortem, render_text
+from recur.ingest.pm_merge import FlagRefused
 from recur.util.errors import RecurError
 from recur.util.text import plural
 
@@ -80,8 +81,17 @@ def _refuse_stdin(file: str) -> None:
     "what it lacks is added, what it holds is kept and said. Default: the record the postmortem names "
     "('Incident: INC-2026-0217') when the KB has it.",
 )
-@click.option("--date", type=DATE, help="Override the incident date (YYYY-MM-DD).")
-@click.option("--severity", help="Override the severity key.")
+@click.option(
+    "--date",
+    type=DATE,
+    help="Override the incident date (YYYY-MM-DD); set on the record updated (--into, or the one the postmortem "
+    "names), its review's due date following when it is the framework's.",
+)
+@click.option(
+    "--severity",
+    help="Override the severity key; set on the record updated (--into, or the one the postmortem names), its "
+    "review's level and due date following when they are the framework's.",
+)
 @click.option(
     "--review-due",
     type=DATE,
@@ -156,7 +166,8 @@ def import_cmd(
     \b
     Exit status: 0 imported, or imported before and unchanged; 1 an error (nothing written); 2 a
     runbook, not a postmortem (nothing written; it says how to make it a pattern) or a usage error;
-    3 imported before and changed since: the incident is not updated, what differs is named.
+    3 imported before and changed since: the incident is not updated, what differs is named; or merged
+    again into the record it names (or --into's): what was new added, a correction held back for a hand edit.
     A folder: the worst of its files' (1 over 2 over 3 over 0).
     """
     from recur.kb.loader import load_kb
@@ -192,6 +203,8 @@ def _import_one(kb_dir, file: str, flags: dict, kb, *, as_json: bool) -> int:
     exit 2 for a runbook, 1 for any other; without, the error (exit 2 for a runbook)."""
     try:
         out = import_postmortem(kb_dir, file, **flags, kb=kb)
+    except FlagRefused as exc:  # --date the record updated cannot take: the command line's mistake
+        raise click.UsageError(str(exc)) from None
     except RecurError as exc:
         runbook = isinstance(exc, NotAPostmortem)
         if as_json:
@@ -284,7 +297,7 @@ def _import_folder(kb_dir, folder: Path, flags: dict, kb, *, as_json: bool) -> i
         )
     if not files:
         raise RecurError(f"{folder}: holds no postmortem file ({', '.join(FOLDER_KINDS)}); nothing imported")
-    kinds = ("recorded", "unchanged", "changed", "refused", "runbooks")
+    kinds = ("recorded", "updated", "held", "nothing new", "unchanged", "changed", "refused", "runbooks")
     engine, counts, status = OneEngine(), dict.fromkeys(kinds, 0), 0
     for n, path in enumerate(files):
         try:  # the --severity check's KB for the first; each later one reads the KB the imports before wrote
@@ -297,8 +310,8 @@ def _import_folder(kb_dir, folder: Path, flags: dict, kb, *, as_json: bool) -> i
             status = 1 if not runbook or status == 1 else 2
             _said_refused(path, str(exc), as_json, "runbook" if runbook else None)
             continue
-        kind = "changed" if out.changed else "unchanged" if out.already else "recorded"
-        counts[kind] += 1
+        for kind in _kinds(out):
+            counts[kind] += 1
         status = status or (CHANGED if out.changed else 0)
         if not as_json:
             click.echo(("" if n == 0 else "\n") + f"== {path}")  # the file's report under its name
@@ -331,14 +344,45 @@ ALONE = (
 )
 
 
+def _kinds(out) -> tuple[str, ...]:
+    """What became of one imported file, as the folder's total counts it. A postmortem merged into a record there
+    already (``updated``) is no new record, and one whose correction was held back (exit 3) had what was new added
+    all the same: it was counted "changed since imported (not updated)" (found in review). ``held``, of those
+    updated, is counted beside "updated"; merged with nothing added and a correction held, the record was not
+    updated: changed since imported."""
+    if out.already:
+        return ("changed",) if out.changed else ("unchanged",)
+    if out.updated is None:
+        return ("recorded",)
+    if out.updated["added"] or out.updated.get("set"):
+        return ("updated", "held") if out.changed else ("updated",)
+    return ("changed",) if out.changed else ("nothing new",)
+
+
 def _total(n: int, counts: dict, dry_run: bool) -> str:
-    """The folder's last line: `Imported 3 postmortems: 2 recorded, 1 unchanged (re-import), 0 refused`."""
+    """The folder's last line: `Imported 3 postmortems: 2 recorded, 1 unchanged (re-import), 0 refused`; with
+    `1 updated (1 with a correction held back for a hand edit)` after "recorded" when a postmortem was merged
+    into a record there already."""
     changed = f", {counts['changed']} changed since imported (not updated)" if counts["changed"] else ""
     runbooks = f", {plural(counts['runbooks'], 'runbook')} (not imported)" if counts["runbooks"] else ""
     head = f"Dry run, nothing written: read {n}" if dry_run else f"Imported {n}"
     recorded = "would be recorded" if dry_run else "recorded"
     return (
-        f"{head} postmortem{'s' if n != 1 else ''}: {counts['recorded']} {recorded}, "
+        f"{head} postmortem{'s' if n != 1 else ''}: {counts['recorded']} {recorded}{_merged_counts(counts, dry_run)}, "
         f"{counts['unchanged']} unchanged (re-import){changed}, {counts['refused']} refused{runbooks}"
         + (f"; {ALONE}" if dry_run else "")
     )
+
+
+def _merged_counts(counts: dict, dry_run: bool) -> str:
+    """The total's part for postmortems merged into a record there already (--into, or the one it names): said
+    only when any was."""
+    out = ""
+    if counts["updated"]:
+        held = counts["held"]
+        out = f", {counts['updated']} {'would be updated' if dry_run else 'updated'}" + (
+            f" ({held} with a correction held back for a hand edit)" if held else ""
+        )
+    if counts["nothing new"]:
+        out += f", {counts['nothing new']} with nothing new for the record there already"
+    return out

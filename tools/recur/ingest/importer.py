@@ -1160,7 +1160,7 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     kb = load_kb(kb_dir) if kb is None else kb
     patterns = require_patterns(kb, patterns, "--pattern")  # as the patterns have them: "Disk-Full" too
     digests, source, sources = document_hashes(text, pm.markdown), source_key(kb, file), _sources(kb, file)
-    dup = _earlier_import(kb, pm, digests, sources, into, iid, date or pm.date)
+    dup = _earlier_import(kb, pm, digests, sources, (into, iid, date or pm.date), bool(severity or date))
     runbook = _runbook_note(file, pm, dup)
     if dup:
         # the same path with other content: a changed document, what differs named
@@ -1261,12 +1261,15 @@ def _target(kb, pm, into, iid, day, title: str) -> tuple:
     return named.iid, f"the postmortem's {named.label!r} line names it", []
 
 
-def _earlier_import(kb, pm, digests, sources, into, iid, day):
+def _earlier_import(kb, pm, digests, sources, asked: tuple, flagged: bool):
     """find_duplicate's answer, but None for a record imported from this path that the edited postmortem names
     (or --into's): the import merges into it again (what is new added) instead of "changed since: edit it by
-    hand", which listed the title and severity the merge keeps on purpose (found in review)."""
+    hand", which listed the title and severity the merge keeps on purpose (found in review). So too for the same
+    document again with --severity or --date (``flagged``): merged, the flags set on the record (they were "not
+    applied: set it by hand"). ``asked``: (--into, --id, the postmortem's day)."""
+    into, iid, day = asked
     dup = find_duplicate(kb, digests, sources, pm.title, day)
-    if not dup or dup[2] != "source path":
+    if not dup or (dup[2] != "source path" and not flagged):
         return dup
     try:
         return None if _target(kb, pm, into, iid, day, pm.title or "")[0] == dup[0] else dup
@@ -1297,17 +1300,16 @@ def _not_the_postmortems(triage: list, days: ReviewDates, **flags) -> tuple[tupl
 
 
 def _updated(out: Imported, merged, plan: ImportPlan) -> Imported:
-    """The report of an import merged into an existing record: what the record holds now, and the flags that
-    changed nothing on it (a record's date and severity are its own; --review-due fills a due date it lacks)."""
-    idle = [
-        f for f in plan.flags if not (f == "--review-due" and any(a.startswith("review due") for a in merged.added))
-    ]
+    """The report of an import merged into an existing record: what the record holds now, what the flags set on
+    it (--severity, --date: ``set``), and a --review-due that changed nothing (it fills a due date the record
+    lacks; one it holds is the responder's)."""
+    idle = [f for f in plan.flags if f == "--review-due" and not any(a.startswith("review due") for a in merged.added)]
     how = "with --into" if plan.into == "as --into asks" else "to the record the postmortem names"
     note = [f"{', '.join(idle)} not applied {how}: {merged.iid} keeps its own (edit the record to change it)"]
     return replace(
         out,
         title=str(merged.data.get("title")),
-        updated={"by": plan.into, "added": list(merged.added), "kept": list(merged.kept)},
+        updated={"by": plan.into, "added": list(merged.added), "kept": list(merged.kept), "set": list(merged.set)},
         notes=(note if idle else []) + out.notes,
         # the same document edited since its import, and what it now says otherwise not written: exit CHANGED, as
         # docs/cli.md's exit statuses promise of a document changed since, until the record is edited by hand
@@ -1777,6 +1779,7 @@ IMPORTING = _Importing()
 def _write(
     kb, pm, plan: ImportPlan, linked: list, cands: list, *, draft: bool, category, source_file, dry=False
 ) -> Written:
+    from recur.ingest.pm_merge import summary_digest
     from recur.kb.incident_record import record_text, stored_candidates, write_new_record
     from recur.kb.loader import require_inside
 
@@ -1809,6 +1812,9 @@ def _write(
     def itext(iid: str) -> str:  # the text for whichever number is free
         return record_text(new, iid, review=review, follow_ups=fus, sections=sections, extra=extra)
 
+    if summary := summary_digest(itext(plan.iid)):  # the Summary as written: a later correction taken (pm_merge)
+        extra["imported"]["summary_sha256"] = summary
+
     if plan.into:
         return _merge_write(kb, plan, itext(plan.iid), fus, review, dry)
     record_id = new.iid
@@ -1825,7 +1831,8 @@ def _merge_write(kb, plan: ImportPlan, text: str, fus: list, review: Review, dry
     """``_write`` for a record there already: the import's record ``text`` merged into it (pm_merge)."""
     from recur.ingest.pm_merge import merge_into, review_of
 
-    merged = merge_into(kb, plan.iid, text, dry=dry, unsaid=plan.unsaid)
+    given = frozenset(f[2:].replace("-", "_") for f in plan.flags)  # "--review-due": "review_due"
+    merged = merge_into(kb, plan.iid, text, dry=dry, unsaid=plan.unsaid, given=given)
     warned = _credentials_in(((merged.path, merged.text),))
     pats, fus = merged.data.get("patterns"), merged.data.get("follow_ups")
     count = len(fus) if isinstance(fus, list) else 0  # the record's, as it holds them now
@@ -2066,13 +2073,15 @@ def render_text(out: Imported) -> str:
 def _updated_lines(out: Imported) -> list[str]:
     """render_text's first lines for an import merged into a record there already: what it added, what it kept."""
     up = out.updated or {}
-    if not up["added"]:
+    if not (up["added"] or up["set"]):
         did = f"{out.incident} holds all the postmortem gives already: nothing written"
     else:
         did = f"{'Dry run, nothing written: would update' if out.dry_run else 'Updated'} incident {out.incident}"
     lines = [f"{did}, {up['by']}: {out.incident_path} ({plural(out.follow_ups, 'follow-up')})."]
     if up["added"]:
         lines.append(f"{'Would add' if out.dry_run else 'Added'}: {'; '.join(up['added'])}.")
+    if up["set"]:  # the flags given: the person's word over the record's (pm_merge._Merge.apply)
+        lines.append(f"{'Would set' if out.dry_run else 'Set'} as given: {'; '.join(up['set'])}.")
     # the responder's: never overwritten; each said with the postmortem's value (and the command that sets it)
     lines += [f"Kept the record's {kept}" for kept in up["kept"]]
     return lines

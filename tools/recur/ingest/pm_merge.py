@@ -6,7 +6,8 @@ Found in review: a responder recorded INC-2026-0217 while the incident ran; the 
 a recurrence that never happened, every follow-up twice. Here the import's own record text (the one it would
 write as a new record) is read beside the existing one and merged into it: keys and sections the record has not
 are added, follow-ups merged (one with the same title, else the same ticket, is the same follow-up: its empty
-fields filled; each of the record's is one item at most), pattern and service lists joined; a value the record holds otherwise is kept and said. The front matter is
+fields filled; each of the record's is one item at most), pattern and service lists joined; a value the record holds otherwise is kept and said (but the severity and
+date a person gave as flags are set: _Merge.apply). The front matter is
 edited as text (``record_edit``), so the responder's layout and comments stay, and read back before the file is
 atomically replaced under the folder's edit lock.
 """
@@ -15,15 +16,23 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from recur.kb.incident_record import add_list_item, find_incident, read_front, split_front, within_limit
+from recur.kb.incident_record import (
+    add_list_item,
+    done_before_why,
+    find_incident,
+    read_front,
+    split_front,
+    within_limit,
+)
 from recur.kb.parse import compose, heading_lines, load_yaml, sections_of
-from recur.kb.record_edit import add_to_list, set_value
+from recur.kb.record_edit import add_to_list, drop_value, set_value
 from recur.util.errors import RecurError
 from recur.util.files import editing, write_atomic
 from recur.util.text import caseless, one_line
@@ -47,14 +56,19 @@ _NAMED_LEAD = re.compile(
     re.I,
 )
 # what a re-import holds back: a section of the postmortem's (a corrected Root cause) that the record has otherwise;
-# not the Summary (the responder's, kept on purpose, docs/problems.md) nor the Action items (merged as follow-ups one
-# by one). Values kept of the record are not: the title, severity, date, a review marked done or a follow-up closed
+# not the Summary (the responder's, kept on purpose, docs/problems.md; one the import wrote is _summary's) nor the
+# Action items (merged as follow-ups one by one). Values kept of the record are not: the title, severity, date, a review marked done or a follow-up closed
 # since are the record's own (a first list of what to pass over held a review marked done, exit 3 on every run)
 _SECTION_HELD = re.compile(
     r"^(?!Summary section |Action items section ).+ section \(the postmortem's differs; not written\)$"
 )
 # an id of the shape Recur numbers records with: named and not in the KB, it is said (another tool's number is not)
 NUMBERED_ID = re.compile(r"INC-\d{4}-\d+")
+
+
+class FlagRefused(RecurError):
+    """A flag given to change the record being updated (--date) that cannot be applied to it: the command line's
+    mistake (`recur import` exits 2, a usage error), nothing written."""
 
 
 @dataclass(frozen=True)
@@ -100,26 +114,30 @@ class Merged:
     kept: list
     data: dict
     held: list = ()  # a re-import of the same, edited document: what it says otherwise, kept (exit 3)
+    set: list = ()  # the record's values a flag changed (--severity, --date) and the review's that follow them
 
 
-def merge_into(kb, iid: str, ours: str, *, dry: bool, unsaid=frozenset()) -> Merged:
+def merge_into(kb, iid: str, ours: str, *, dry: bool, unsaid=frozenset(), given=frozenset()) -> Merged:
     """Merge ``ours`` (the record text the import would write for ``iid``) into the record ``iid``; written
     atomically under the folder's edit lock unless ``dry`` or nothing is to be added. ``unsaid``: keys ("date",
-    "review due") whose value is no postmortem's (a flag's, a default's): the record's kept without a word."""
-    from recur.kb.loader import display_path
+    "review due") whose value is no postmortem's (a flag's, a default's): the record's kept without a word.
+    ``given``: the flags given ("severity", "date", "review_due"): the record's severity and date are set to
+    ``ours``'s (the flag's), as a person who typed them means (_Merge.apply)."""
+    from recur.kb.loader import display_path, review_defaults
 
     path = find_incident(kb, iid)
     shown = display_path(path)
+    framework = lambda sev, day: review_defaults(kb, sev, day, {})  # noqa: E731
     if dry:
-        return _merged(path, shown, ours, unsaid)[0]
+        return _merged(path, shown, ours, unsaid, (given, framework))[0]
     with editing(path.parent, shown):  # read to replace under one lock: no responder's edit lost
-        merged, as_written = _merged(path, shown, ours, unsaid)
-        if merged.added:
+        merged, as_written = _merged(path, shown, ours, unsaid, (given, framework))
+        if merged.added or merged.set:
             write_atomic(path, as_written(merged.text), overwrite=True)
     return merged
 
 
-def _merged(path: Path, shown: str, ours: str, unsaid=frozenset()):
+def _merged(path: Path, shown: str, ours: str, unsaid=frozenset(), given=(frozenset(), None)):
     front, rest, doc, as_written = read_front(path)
     first = next((line for line in front if line.strip() and not line.lstrip().startswith("#")), "")
     if first.lstrip().startswith(("{", "[")):
@@ -130,13 +148,15 @@ def _merged(path: Path, shown: str, ours: str, unsaid=frozenset()):
     if not isinstance(doc.data, dict):
         raise RecurError(f"{shown}:2: front matter: holds no keys (recur check names the problem); nothing written")
     ours_front, ours_rest = split_front(ours, Path(shown))
-    m = _Merge(shown, "\n".join(front), doc.data, "\n".join(ours_front))
+    m = _Merge(shown, "\n".join(front), doc.data, "\n".join(ours_front), given[0])
     m.run()
     m.kept = [k for k in m.kept if not any(k.startswith(f"{u} ") for u in unsaid)]
+    m.follow(given[1])
     body = _merged_body(rest, ours_rest, str(doc.data.get("title") or ""), m)
+    m.mark_summary()
     m.imported()
     text = within_limit(Path(shown), "\n".join(["---", m.text, body]))  # as a new record is held to it
-    return Merged(path.stem, path, text, m.added, m.kept, m.expected, m.held), as_written
+    return Merged(path.stem, path, text, m.added, m.kept, m.expected, m.held, m.set), as_written
 
 
 def _node(mapping, key: str):
@@ -158,15 +178,24 @@ class _Merge:
     """The front matter's merge: ``text`` edited, ``expected`` what it must read as afterwards (checked in
     ``run``), ``added`` and ``kept`` said in the import's report."""
 
-    def __init__(self, shown: str, text: str, theirs: dict, ours: str) -> None:
+    def __init__(self, shown: str, text: str, theirs: dict, ours: str, given=frozenset()) -> None:
         self.shown, self.text, self.theirs, self.before = shown, text, theirs, text
+        self.given, self.set = given, []  # the flags given; the values they changed (apply, follow)
         self.expected = copy.deepcopy(theirs)
+        # the hash of the Summary the import writes (summary_digest): stored only where the record's Summary is
+        # the import's (mark_summary), never beside a responder's own kept
+        self.summary = (load_yaml(ours, offset=1).data.get("imported") or {}).get("summary_sha256")
+        ours = drop_value(ours, ("imported", "summary_sha256"), shown) if self.summary else ours
         self.ours_text, self.ours = ours, load_yaml(ours, offset=1).data
         self.ours_node = compose(ours)
         self.added: list[str] = []
         self.kept: list[str] = []
         self.held: list[str] = []  # of a re-import of the same document: what it says otherwise, kept (imported())
+        self.must_hold: list[str] = []  # kept lines held whatever _SECTION_HELD says (a Summary edited since)
+        self.summary_written = False  # the record's Summary is (now) the import's
         self.iid = str(theirs.get("id") or Path(shown).stem)
+        have, source = theirs.get("imported"), (self.ours.get("imported") or {}).get("source")
+        self.same_source = isinstance(have, dict) and source is not None and have.get("source") == source
 
     def slice(self, node) -> str:
         return self.ours_text[node.start_mark.index : node.end_mark.index]
@@ -177,7 +206,9 @@ class _Merge:
                 continue
             if key == "imported" and not _empty(self.theirs.get(key)):  # bookkeeping, never said: imported()
                 continue
-            if key == "follow_ups":
+            if key in ("severity", "date") and key in self.given:
+                self.apply(key, value)
+            elif key == "follow_ups":
                 self.follow_ups(value)
             elif key == "review":
                 self.review(value)
@@ -198,13 +229,99 @@ class _Merge:
             return
         if have.get("source") != ours.get("source") or have.get("sha256") == ours.get("sha256"):
             return  # imported from another document (--into): its own bookkeeping
-        self.held = [k for k in self.kept if _SECTION_HELD.match(k)]
-        if not self.added or self.held:
+        self.held = [k for k in self.kept if _SECTION_HELD.match(k) or k in self.must_hold]
+        if not (self.added or self.set) or self.held:
             return
         self.text = set_value(self.text, ("imported", "sha256"), self.slice(_node(_node(self.ours_node, "imported"),
                               "sha256")), self.shown)  # fmt: skip
         self.expected["imported"]["sha256"] = ours["sha256"]
         self.check()
+
+    def apply(self, key: str, value) -> None:
+        """--severity or --date given: the record's ``key`` set to ``value``, the flag's (it was said "not applied
+        with --into", the record's kept, though the person typed it to change it; found in review). A date the
+        record cannot take is refused (_refuse_date)."""
+        have = self.theirs.get(key)
+        if have == value:
+            return
+        if key == "date":
+            self.refuse_date(str(value))
+        self.text = set_value(self.text, (key,), self.slice(_node(self.ours_node, key)), self.shown)
+        self.expected[key] = copy.deepcopy(value)
+        self.set.append(f"{key} {_shown(value)} (was {_shown(have) if have is not None else 'none'}; --{key})")
+
+    def refuse_date(self, value: str) -> None:
+        """--date of another year than the record's folder and id (the file would have to move: incidents/<year>/),
+        or after a day the record says its review, a follow-up or a flag was closed (`recur check --strict` fails
+        such a record): refused, nothing written."""
+        year = Path(self.shown).parent.name
+        if year.isdigit() and not value.startswith(f"{year}-"):
+            raise FlagRefused(f"--date {value}: {self.iid} is filed under incidents/{year}/, a year its id names too; "
+                              "not applied, nothing written: give a date of that year, or move the record by hand")  # fmt: skip
+        review = self.theirs.get("review") if isinstance(self.theirs.get("review"), dict) else {}
+        dones = [("review", review.get("done"))] + [
+            (what, item.get("done"))
+            for what, key in (("follow-up", "follow_ups"), ("flag", "flags"))
+            for item in (self.theirs.get(key) if isinstance(self.theirs.get(key), list) else [])
+            if isinstance(item, dict)
+        ]
+        for what, done in dones:
+            if (day := _day(done)) and (why := done_before_why(what, day, dt.date.fromisoformat(value))):
+                raise FlagRefused(f"--date {value}: {self.shown}: {why}; not applied, nothing written")
+
+    def follow(self, framework) -> None:
+        """After ``apply``: the review's level and due date that are the severity framework's for the record's
+        old severity and date become the new ones' (a level or due date set otherwise is the responder's, kept;
+        not the due date with --review-due, nor a review done), and the triage placeholders the flags filled are
+        taken out (`triage:` dropped when they were all it listed)."""
+        changed = [k for k in ("severity", "date") if k in self.given and self.expected.get(k) != self.theirs.get(k)]
+        if not changed or framework is None:
+            return
+        self.untriage(changed)
+        mine = self.expected.get("imported")
+        if "date" in changed and self.same_source and isinstance(mine, dict) and mine.get("date_from") != "--date":
+            self.text = set_value(self.text, ("imported", "date_from"), '"--date"', self.shown)  # where it was read
+            mine["date_from"] = "--date"
+        review, days = self.theirs.get("review"), [_day(d.get("date")) for d in (self.theirs, self.expected)]
+        if isinstance(review, dict) and review.get("status") != "done" and all(days):
+            old = framework(str(self.theirs.get("severity")), days[0])
+            new = framework(str(self.expected.get("severity")), days[1])
+            for sub in ("level",) if "review_due" in self.given else ("level", "due"):
+                was, now = _iso(getattr(old, sub)), _iso(getattr(new, sub))
+                if review.get(sub) is not None and _iso(review.get(sub)) == was and now not in (None, was):
+                    self.text = set_value(self.text, ("review", sub), now, self.shown)
+                    self.expected["review"][sub] = now
+                    self.set.append(f"review {sub} {now!r} (was {was!r}, the severity framework's for the "
+                                    f"{' and '.join(changed)} given)")  # fmt: skip
+        self.check()
+
+    def untriage(self, changed: list) -> None:
+        triage = self.theirs.get("triage")
+        if not isinstance(triage, list) or not set(changed) & set(triage):
+            return
+        if rest := [t for t in triage if t not in changed]:
+            self.kept.append(f"triage {_shown(triage)} (take {', '.join(changed)} out of it by hand; {_shown(rest)} "
+                             "left)")  # fmt: skip
+            return
+        self.text = drop_value(self.text, ("triage",), self.shown)
+        del self.expected["triage"]
+
+    def summary_edited(self, text: str) -> bool | None:
+        """Whether the record's Summary (``text``), which the import of this document wrote, was edited since:
+        None when the import did not write it, or the record keeps no hash of it (imported before Recur kept one)."""
+        stored = self.theirs["imported"].get("summary_sha256") if self.same_source else None
+        return None if not isinstance(stored, str) else _digest(text) != stored
+
+    def mark_summary(self) -> None:
+        """The hash of the Summary the import wrote (or found as it would write it) in the record's ``imported:``
+        of this document, so that a later version's correction is taken while no one has edited it."""
+        have, source = self.expected.get("imported"), (self.ours.get("imported") or {}).get("source")
+        if not (self.summary_written and self.summary and isinstance(have, dict) and have.get("source") == source):
+            return
+        if have.get("summary_sha256") != self.summary:
+            self.text = set_value(self.text, ("imported", "summary_sha256"), f'"{self.summary}"', self.shown)
+            self.expected["imported"]["summary_sha256"] = self.summary
+            self.check()
 
     def check(self) -> None:
         # read back as `recur check` reads it: what was added, and nothing else changed (a key added twice, a
@@ -364,8 +481,35 @@ def _same_follow_ups(have: list, value: list) -> dict[int, int]:
     return pairs
 
 
+def _day(value) -> dt.date | None:
+    """A date as the front matter holds it (written as YYYY-MM-DD, read as text), or None."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if isinstance(value, dt.date) else None if value is None else str(value)
+
+
 def _flat(text: str) -> str:
     return " ".join(text.split())
+
+
+def summary_digest(record: str) -> str | None:
+    """The record's ``imported.summary_sha256``: the hash of the Summary section of ``record`` (a record's text),
+    its spacing aside; None when it has none. The import stores the one it wrote, so that a re-import knows a
+    Summary no one has edited since (a correction taken) from one the responder edited (held back, exit 3)."""
+    body = split_front(record, Path("record"))[1].split("\n")[1:]  # after the closing line
+    summary = next((s for s in sections_of(body, 0) if s.title == "Summary"), None)
+    return None if summary is None else _digest(summary.text)
+
+
+def _digest(section: str) -> str:
+    return hashlib.sha256(_flat(section).encode()).hexdigest()
 
 
 def _merged_body(rest: str, ours_rest: str, title: str, m: _Merge) -> str:
@@ -381,16 +525,16 @@ def _merged_body(rest: str, ours_rest: str, title: str, m: _Merge) -> str:
         if have is None:
             adds.append(s)
             m.added.append(f"{s.title} section")
+            m.summary_written |= s.title == "Summary"
         elif _flat(have.text) == _flat(s.text):
-            continue
+            m.summary_written |= s.title == "Summary"
+        elif s.title == "Summary":
+            _summary(m, have, s, title, swaps)
         elif s.title == "References":
             known = {_flat(ln) for ln in have.text.split("\n")}
             if more := [ln for ln in s.text.split("\n") if ln.strip() and _flat(ln) not in known]:
                 swaps.append((have.line, have.text.rstrip("\n") + "\n" + "\n".join(more)))
                 m.added.append("References lines")
-        elif s.title == "Summary" and _flat(have.text).casefold().rstrip(". ") == _flat(title).casefold().rstrip(". "):
-            swaps.append((have.line, s.text))
-            m.added.append("Summary section (it said the title only)")
         else:
             m.kept.append(f"{have.title} section (the postmortem's differs; not written)")
     for at, text in sorted(swaps, reverse=True):
@@ -402,6 +546,26 @@ def _merged_body(rest: str, ours_rest: str, title: str, m: _Merge) -> str:
     for s in adds:
         body += ["", f"## {s.title}", s.text]
     return "\n".join([closing, *body, ""])
+
+
+def _summary(m: _Merge, have, s, title: str, swaps: list) -> None:
+    """The record's Summary (``have``) where the postmortem's (``s``) differs: the postmortem's taken when the
+    record's said the title only, or is the one the import of this document wrote and no one has edited since (a
+    corrected Summary was kept, exit 0, and dropped for good: found in review); one the import wrote and the
+    responder edited since is held back as a corrected Root cause is (exit 3); the responder's own is kept."""
+    edited = m.summary_edited(have.text)
+    if _flat(have.text).casefold().rstrip(". ") == _flat(title).casefold().rstrip(". "):
+        said = "it said the title only"
+    elif edited is False:
+        said = "the postmortem's corrected; the record's was the one the import wrote, not edited since"
+    else:
+        edit = "edited since the import wrote it; " if edited else ""
+        m.kept.append(f"Summary section ({edit}the postmortem's differs; not written)")
+        m.must_hold += m.kept[-1:] if edited else []
+        return
+    swaps.append((have.line, s.text))
+    m.added.append(f"Summary section ({said})")
+    m.summary_written = True
 
 
 def review_of(kb, data: dict):

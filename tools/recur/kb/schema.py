@@ -138,6 +138,8 @@ IMPORTED = {  # extension: where recur import read a record from (duplicate impo
     "source": Field("str"),
     "sha256": Field("str"),
     "date_from": Field("str"),
+    # the hash of the Summary the import wrote: a re-import takes a corrected Summary while no one has edited it
+    "summary_sha256": Field("str"),
 }
 CANDIDATE = {  # extension: a ranked candidate pattern stored for the reviewer of an unlinked incident
     "id": Field("kebab", required=True),
