@@ -133,6 +133,62 @@ def test_a_head_has_the_gets_head_and_no_body_is_compressed_for_it(base, path):
             assert head.headers["content-length"] == get.headers["content-length"] == str(len(sent))
 
 
+def _through_head_as_get(app, method: str) -> tuple[dict, int, bytes]:
+    """``app`` behind guard.HeadAsGet and guard.Compressed as serve/app.py stacks them, asked ``method`` with
+    Accept-Encoding: gzip: (the head sent, the body bytes Compressed handed to HeadAsGet, the body sent). What
+    Compressed hands on is seen nowhere past HeadAsGet, which throws a HEAD's body away."""
+    from recur.serve.guard import Compressed, HeadAsGet
+
+    compressed, handed, out = Compressed(app), [], {"head": None, "body": b""}
+
+    async def between(scope, receive, send):
+        async def record(message):
+            if message["type"] == "http.response.body":
+                handed.append(len(message.get("body", b"")))
+            await send(message)
+
+        await compressed(scope, receive, record)
+
+    async def client(message):
+        if message["type"] == "http.response.start":
+            out["head"] = {k.decode().lower(): v.decode() for k, v in message["headers"]}
+        else:
+            out["body"] += message.get("body", b"")
+
+    async def connected():  # a client that stays until the answer ends (Starlette listens for it going)
+        import asyncio
+
+        await asyncio.Event().wait()
+
+    scope = {"type": "http", "method": method, "path": "/assets/big.js", "root_path": "", "query_string": b"",
+             "headers": [(b"accept-encoding", b"gzip")], "http_version": "1.1"}  # fmt: skip
+    run_async(HeadAsGet(between)(scope, connected, client))
+    return out["head"], sum(handed), out["body"]
+
+
+@pytest.mark.parametrize("streamed", [True, False], ids=["file in parts", "whole"])
+def test_a_head_has_no_body_compressed_for_it(tmp_path, streamed):
+    """Found in re-review: the HEAD test above could not fail for a file sent in parts (no Content-Length either
+    way), the case that cost most: a HEAD of a 7.5 MB file went through gzip whole, for a body thrown away. At most
+    its first KiB is compressed now (GZipMiddleware's size decision), and each later part nothing."""
+    from starlette.responses import FileResponse, Response
+
+    text = "".join(f"{random.Random(i).getrandbits(128):032x}\n" for i in range(60_000))  # 1.9 MB, ~30 parts
+    (tmp_path / "big.js").write_text(text)
+
+    async def app(scope, receive, send):
+        answer = FileResponse(tmp_path / "big.js") if streamed else Response(text, media_type="text/javascript")
+        await answer(scope, receive, send)
+
+    get_head, get_handed, get_body = _through_head_as_get(app, "GET")
+    head, handed, body = _through_head_as_get(app, "HEAD")
+    assert gzip.decompress(get_body).decode() == text and get_handed == len(get_body) > len(text) / 4
+    assert body == b"" and handed < 2 * GZIP_MIN_BYTES, (handed, get_handed)
+    for name in ("content-type", "content-encoding", "vary", "etag"):
+        assert head.get(name) == get_head.get(name), (name, head, get_head)
+    assert head["content-encoding"] == "gzip" and "content-length" not in head, head
+
+
 def test_mcp_event_stream_is_answered_at_once_and_never_compressed(base):
     """GET /mcp, a session's event stream, sends nothing until the server has something to say: its head must come
     at once (a compressor that waits for a body to decide would hold it for ever), and every event as it is."""

@@ -937,7 +937,8 @@ class Stopping:
 # 18 bytes and the lost Content-Length save little (nginx's gzip_min_length is 20; a whole TCP segment is ~1.4 KB).
 GZIP_MIN_BYTES = 1024
 GZIP_LEVEL = 6  # zlib's default: level 9 (Starlette's) costs ~2x the CPU for 1-2% fewer bytes on the site's files
-# A key of the scope HeadAsGet hands on: the GET is a HEAD's, its body never sent (Compressed does not compress it)
+# A key of the scope HeadAsGet hands on: the GET is a HEAD's, its body never sent (Compressed compresses its first
+# KiB at most)
 HEAD_AS_GET = "recur.head_as_get"
 
 
@@ -953,7 +954,7 @@ class Compressed:
     not 1.8, which needs Python 3.11 (so /mcp is passed by, not left to 1.8). A compressed answer's
     ETag is made weak, as nginx makes it: the bytes are not the file's; If-None-Match compares weakly, so a
     repeated request is still a 304. A HEAD (HeadAsGet's GET) gets the GET's head, Content-Encoding, Vary and ETag,
-    but no body is compressed for it (``_HeadBody``), so a compressed one says no Content-Length.
+    but at most its body's first KiB is compressed for it (``_HeadBody``), so a compressed one says no Content-Length.
 
     Passed by, whatever the client accepts: a file already compressed (``COMPRESSED_SUFFIXES``: the site's
     model.onnx.gz, 22.8 MB, went through gzip again on every download, application/octet-stream and
@@ -1082,7 +1083,7 @@ class HeadAsGet:
     """ASGI middleware: HEAD is answered as GET without the body (load balancers probe /healthz
     with HEAD; FastAPI routes answer GET only, so HEAD was a 405). Not on /mcp, where a GET is
     an event stream that stays open. Its scope says ``HEAD_AS_GET``: the head is the GET's, compressed or not
-    (Compressed), but no body is compressed for it."""
+    (Compressed), but at most its body's first KiB is compressed for it."""
 
     def __init__(self, app):
         self.app = app
@@ -1096,7 +1097,7 @@ class HeadAsGet:
                 message = {**message, "body": b""}
             await send(message)
 
-        inner = {**scope, "method": "GET", HEAD_AS_GET: True}  # Compressed compresses no body of it
+        inner = {**scope, "method": "GET", HEAD_AS_GET: True}  # Compressed compresses no more than 1 KiB of it
         try:
             await self.app(inner, receive, without_body)
         finally:
