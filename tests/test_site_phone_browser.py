@@ -161,6 +161,31 @@ def test_the_charts_labels_are_at_least_12_px_on_a_phone(chromium, base, width, 
         assert errors == []
 
 
+# a pattern page's recurrence timeline: its labels' size on the screen, and its labels and dots that stick out of it
+TIMELINE = """() => { const svg = document.querySelector(".recur-timeline svg"), box = svg.getBoundingClientRect();
+    const out = [...svg.querySelectorAll("text, circle")].filter(e => { const r = e.getBoundingClientRect();
+      return r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5 || r.left < box.left - 0.5 || r.right > box.right + 0.5; });
+    return {sizes: [...svg.querySelectorAll("text")].map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a),
+            dots: [...svg.querySelectorAll("circle")].map(c => c.getBoundingClientRect().width),
+            out: out.map(e => e.outerHTML), width: box.width}; }"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(320, 640), (375, 640), (568, 320), (667, 375)])
+def test_a_pattern_pages_timeline_labels_are_at_least_12_px_on_a_phone(chromium, base, width, height):
+    """Found on a phone: a pattern page's recurrence timeline (360 units wide) was drawn in the card's 247 px at 320
+    px, scaled with it: its year labels 6.9 px high and its dots 6.9 px wide. It spreads over the card's width, its
+    labels 12 px on a phone (upright or sideways) and its dots 10 px wide, none cut off; the page does not scroll."""
+    url, _ = base
+    with phone(chromium, width, height) as (pg, errors):
+        pg.goto(url + "/patterns/capacity/disk-full.html")
+        drawn = pg.evaluate(TIMELINE)
+        assert drawn["sizes"] and min(drawn["sizes"]) >= 12 - 1e-6, drawn
+        assert len(drawn["dots"]) == 2 and min(drawn["dots"]) >= 10 - 1e-6, drawn
+        assert drawn["out"] == [], drawn
+        assert pg.evaluate("document.documentElement.scrollWidth") <= width
+        assert errors == []
+
+
 @pytest.mark.parametrize(("width", "height"), [(568, 320), (1280, 640)])
 def test_a_desktops_charts_are_drawn_as_before(chromium, base, width, height):
     """A desktop's window, however short, draws the charts as it did (at least 560 px wide, scaled to the box): a
@@ -173,6 +198,10 @@ def test_a_desktops_charts_are_drawn_as_before(chromium, base, width, height):
         assert charts.count() >= 2
         assert set(charts.evaluate_all("els => els.map(e => getComputedStyle(e).minWidth)")) == {"560px"}
         assert errors == []
+        pg.goto(url + "/patterns/capacity/disk-full.html")  # a pattern page's timeline: 10 px labels, 360 px wide
+        drawn = pg.evaluate(TIMELINE)
+        assert set(drawn["sizes"]) == {10} and drawn["out"] == [], drawn
+        assert drawn["width"] == 360 or width < 1280, drawn
 
 
 @pytest.mark.parametrize("width", PHONES)
