@@ -463,13 +463,15 @@ def test_static_site_says_so_and_falls_back_to_search(chromium, built):
     _, site = built
     with serve_dir(site) as base, box_page(chromium, base + "/index.html", "static") as (page, errors):
         status = page.inner_text(".recur-suggest__status")
-        assert "cannot suggest by meaning" in status and "matched by words, not meaning" in status
+        assert status == "This site cannot suggest by meaning, only by words."
         assert "recur serve" not in status  # a command for whoever runs the site, not for the reader
         assert "site's search" not in status  # it said the text went there: the box lists pattern pages itself
         assert page.inner_text(".recur-suggest__go") == "Search the site"
         ask(page, "ENOSPC\nsecond line of a pasted log")
         page.wait_for_selector(".recur-suggest__words", timeout=15000)  # ranked in the box, by words
         assert page.get_attribute(".recur-suggest__words", "data-pattern") == "disk-full"
+        # how far to trust the list is said over it (the status is one line: the room kept for it from the start)
+        assert "(matched by words, not meaning)" in page.inner_text(".recur-suggest__caption")
         link = page.get_attribute(".recur-suggest__search-link", "href")
         assert link == base + "/index.html?q=ENOSPC" or link.endswith("?q=ENOSPC")
         page.click(".recur-suggest__search-link")  # the whole site's search, with the same words

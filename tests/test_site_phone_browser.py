@@ -8,6 +8,7 @@ import contextlib
 import pytest
 from browser import page_errors
 from kbfactory import write_pattern
+from serve_util import fake_app, running
 from site_helpers import served_site, site_kb
 
 pytestmark = pytest.mark.browser
@@ -44,6 +45,14 @@ def base(tmp_path_factory):
     )
     with served_site(kb, tmp / "out", "--strict", "-q") as served:
         yield served
+
+
+@pytest.fixture(scope="module")
+def api_base(base):
+    """``base``'s built site served by `recur serve`'s app (the fake encoder) instead of a file server: its URL."""
+    _, out = base
+    with running(fake_app(out.parent / "kb", out.parent, site_dir=out)) as url:
+        yield url
 
 
 @contextlib.contextmanager
@@ -152,6 +161,31 @@ def test_the_charts_labels_are_at_least_12_px_on_a_phone(chromium, base, width, 
         assert errors == []
 
 
+# a pattern page's recurrence timeline: its labels' size on the screen, and its labels and dots that stick out of it
+TIMELINE = """() => { const svg = document.querySelector(".recur-timeline svg"), box = svg.getBoundingClientRect();
+    const out = [...svg.querySelectorAll("text, circle")].filter(e => { const r = e.getBoundingClientRect();
+      return r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5 || r.left < box.left - 0.5 || r.right > box.right + 0.5; });
+    return {sizes: [...svg.querySelectorAll("text")].map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a),
+            dots: [...svg.querySelectorAll("circle")].map(c => c.getBoundingClientRect().width),
+            out: out.map(e => e.outerHTML), width: box.width}; }"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(320, 640), (375, 640), (568, 320), (667, 375)])
+def test_a_pattern_pages_timeline_labels_are_at_least_12_px_on_a_phone(chromium, base, width, height):
+    """Found on a phone: a pattern page's recurrence timeline (360 units wide) was drawn in the card's 247 px at 320
+    px, scaled with it: its year labels 6.9 px high and its dots 6.9 px wide. It spreads over the card's width, its
+    labels 12 px on a phone (upright or sideways) and its dots 10 px wide, none cut off; the page does not scroll."""
+    url, _ = base
+    with phone(chromium, width, height) as (pg, errors):
+        pg.goto(url + "/patterns/capacity/disk-full.html")
+        drawn = pg.evaluate(TIMELINE)
+        assert drawn["sizes"] and min(drawn["sizes"]) >= 12 - 1e-6, drawn
+        assert len(drawn["dots"]) == 2 and min(drawn["dots"]) >= 10 - 1e-6, drawn
+        assert drawn["out"] == [], drawn
+        assert pg.evaluate("document.documentElement.scrollWidth") <= width
+        assert errors == []
+
+
 @pytest.mark.parametrize(("width", "height"), [(568, 320), (1280, 640)])
 def test_a_desktops_charts_are_drawn_as_before(chromium, base, width, height):
     """A desktop's window, however short, draws the charts as it did (at least 560 px wide, scaled to the box): a
@@ -164,6 +198,10 @@ def test_a_desktops_charts_are_drawn_as_before(chromium, base, width, height):
         assert charts.count() >= 2
         assert set(charts.evaluate_all("els => els.map(e => getComputedStyle(e).minWidth)")) == {"560px"}
         assert errors == []
+        pg.goto(url + "/patterns/capacity/disk-full.html")  # a pattern page's timeline: 10 px labels, 360 px wide
+        drawn = pg.evaluate(TIMELINE)
+        assert set(drawn["sizes"]) == {10} and drawn["out"] == [], drawn
+        assert drawn["width"] == 360 or width < 1280, drawn
 
 
 @pytest.mark.parametrize("width", PHONES)
@@ -295,4 +333,41 @@ def test_the_describe_box_keeps_its_early_field(chromium, base, width):
         assert kept == [True, True, 8, "checkout 502s after the deploy", 2], kept
         assert field.input_value() == "checkout 502s after the deploy"  # named by the box's own label
         assert pg.locator("div.recur-suggest button[type=submit]").count() == 1  # the script's
+        assert errors == []
+
+
+# the describe box's height and the top of what is under it ("New here?": the page's next paragraph)
+BOX_AND_BELOW = """() => { const box = document.querySelector("div.recur-suggest");
+    return [box.getBoundingClientRect().height, box.nextElementSibling.getBoundingClientRect().top,
+            box.querySelector(".recur-suggest__status").innerText]; }"""
+
+
+@pytest.mark.parametrize("served", ["static", "recur serve"])
+@pytest.mark.parametrize(("width", "touch"), [(320, True), (1280, False)])
+def test_the_describe_box_keeps_its_height_when_its_script_starts(chromium, base, api_base, served, width, touch):
+    """Found on a phone: the box the page is sent with said "Loading the describe box…" in one line; its script then
+    said how it suggests here in two or three (six on a static host without the browser model), and the box grew
+    by 25 px under `recur serve` and 144 px on a static host at 320 px, moving the page under it down. The status
+    keeps the room of what the box first says: the box is as high, and what is under it where it was."""
+    url = base[0] if served == "static" else api_base
+    with phone(chromium, width, touch=touch) as (pg, errors):
+        held: list = []
+
+        def script(u: str) -> bool:
+            return "recur-suggest.js" in u
+
+        pg.route(script, lambda route: held.append(route))
+        pg.goto(url + "/index.html", wait_until="commit")
+        pg.wait_for_selector(".recur-suggest__early textarea", state="visible")
+        pg.wait_for_function("document.fonts.status === 'loaded'")
+        early = pg.evaluate(BOX_AND_BELOW)
+        assert held and early[2] == "Loading the describe box\u2026", early
+        for route in held:
+            route.continue_()
+        pg.unroute(script)
+        pg.wait_for_selector("div.recur-suggest[data-mode]")
+        started = pg.evaluate(BOX_AND_BELOW)
+        said = "cannot suggest by meaning" if served == "static" else "Suggestions from 5 known failure patterns."
+        assert said in started[2], started
+        assert abs(started[0] - early[0]) <= 1 and abs(started[1] - early[1]) <= 1, (early, started)
         assert errors == []

@@ -93,7 +93,7 @@ def test_a_static_copy_says_it_is_static_not_the_token_scope_reason(page, base):
     page.goto(base + "/index.html")
     page.wait_for_selector("div.recur-suggest[data-mode=static]")
     said = page.inner_text(".recur-suggest__status")
-    assert "This copy of the site cannot suggest by meaning (it has no suggestion service)" in said, said
+    assert "This site cannot suggest by meaning, only by words." in said, said
     assert "No suggestion service for this browser" not in said and "recur serve` answers this file" not in said, said
     assert page.errors == []
 

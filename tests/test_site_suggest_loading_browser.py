@@ -11,6 +11,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import expect
 from test_browser_search import QUERIES, _suggest_cli, page, static_site  # noqa: F401  (fixtures, reused)
+from test_site_phone_browser import BOX_AND_BELOW
 
 pytestmark = pytest.mark.browser
 
@@ -312,4 +313,33 @@ def test_on_a_small_phone_the_first_screen_says_what_the_first_question_loads_an
     shown = (status, new_here) + ((page.get_by_role("button", name=LOAD),) if save_data else ())
     for each in shown:
         expect(each).to_be_in_viewport(ratio=1)
+    assert page.errors == []
+
+
+@pytest.mark.parametrize(("width", "touch"), [(320, True), (1280, False)])
+def test_the_describe_box_keeps_its_height_when_it_says_what_the_first_question_loads(  # noqa: F811
+    page,  # noqa: F811
+    static_site,  # noqa: F811
+    width,
+    touch,
+):
+    """Found on a phone: the status saying what the first question loads ("31 MB, once": three lines at 320 px)
+    replaced the early box's one line, and the page under the box moved down by 51 px as its script started
+    (test_site_phone_browser has the same under `recur serve` and on a static host without the model)."""
+    url, *_ = static_site
+    if touch:
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5})
+    page.set_viewport_size({"width": width, "height": 640})
+    hold = _hold(page, "recur-suggest.js")
+    page.goto(url + "/index.html", wait_until="commit")
+    page.wait_for_selector(".recur-suggest__early textarea", state="visible")
+    page.wait_for_function("document.fonts.status === 'loaded'")
+    early = page.evaluate(BOX_AND_BELOW)
+    assert hold[0] and early[2] == "Loading the describe box\u2026", early
+    _release(page, hold)
+    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    started = page.evaluate(BOX_AND_BELOW)
+    assert re.search(r"the first question loads the model \(\d+ MB, once\)", started[2]), started
+    assert abs(started[0] - early[0]) <= 1 and abs(started[1] - early[1]) <= 1, (early, started)
     assert page.errors == []

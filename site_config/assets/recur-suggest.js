@@ -984,8 +984,10 @@
     this.button.textContent = "Search the site";
     /* for the reader: what they get here and how far to trust it. The how (a site served by `recur serve`, or
        built with its browser model, suggests by meaning) is for whoever runs the site: docs/site.md */
-    this.say(why || ("This copy of the site cannot suggest by meaning (it has no suggestion service): " +
-             BY_WORDS), "warn");
+    /* one line on a desktop, two on a phone: the room the status keeps from the page's first paint
+       (recur-suggest.css). Its six lines at 320 px pushed the page down by 144 px as the script started; what the
+       words' list is, is said over it (Box.fallback's caption: "matched by words, not meaning") */
+    this.say(why || "This site cannot suggest by meaning, only by words.", "warn");
     if (this.fromUrl) this.submit();  /* sent here by ?describe= (the header search's "Ask the describe box") */
   };
 

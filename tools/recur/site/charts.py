@@ -26,25 +26,36 @@ def _svg(width: int, height: int, body: list, label: str, image: str | None = No
             f"<title>{esc(label)}</title>{''.join(body)}</svg>")
 
 
-def timeline(events: list, start: dt.date, end: dt.date, *, width: int = 360, height: int = 34,
+def timeline(events: list, start: dt.date, end: dt.date, *, width: int = 360, height: int = 40,
              label: str = "incidents over time") -> str:
     """A strip with one dot per event between ``start`` and ``end``.
 
     ``events`` are (date, title, href-or-None); dots link to the incident when href is given.
+
+    Its places across are fractions of its width (x="42.5%") and it has no viewBox: a narrower box (a phone's
+    card, 247 px at 320) spreads the same places over fewer pixels, while its labels and dots keep their CSS size.
+    Drawn scaled to the box, its year labels were 6.9 px high and its dots 6.9 px wide at 320 px (found on a phone);
+    recur.css sets the labels' size on a phone. ``width`` is the strip's width where the box has room for it.
     """
     span = max((end - start).days, 1)
-    pad, base = 8, height - 12
-    body = [f'<line class="ax" x1="{pad}" y1="{base}" x2="{width - pad}" y2="{base}"/>']
+    # the axis 18 above the bottom, the labels' baseline 4: a 12 px label's line (a phone's) fits under its tick
+    pad, base = 8, height - 18
+
+    def across(days: int) -> str:  # a day's place, as a percentage of the strip's width (with ``pad`` at each end)
+        return f"{(pad + min(max(days, 0), span) / span * (width - 2 * pad)) / width * 100:.2f}%"
+
+    body = [f'<line class="ax" x1="{across(0)}" y1="{base}" x2="{across(span)}" y2="{base}"/>']
     for year in range(start.year + 1, end.year + 1):  # a tick on each 1 January in the span
-        x = pad + (dt.date(year, 1, 1) - start).days / span * (width - 2 * pad)
-        body.append(f'<line class="ax" x1="{x:.1f}" y1="{base - 6}" x2="{x:.1f}" y2="{base + 2}"/>'
-                    f'<text class="tk" x="{x:.1f}" y="{height - 1}" text-anchor="middle">{year}</text>')
+        x = across((dt.date(year, 1, 1) - start).days)
+        body.append(f'<line class="ax" x1="{x}" y1="{base - 6}" x2="{x}" y2="{base + 2}"/>'
+                    f'<text class="tk" x="{x}" y="{height - 4}" text-anchor="middle">{year}</text>')
     for d, title, link in events:
-        x = pad + min(max((d - start).days, 0), span) / span * (width - 2 * pad)
-        dot = (f'<circle class="dt" cx="{x:.1f}" cy="{base - 8}" r="5">'
+        dot = (f'<circle class="dt" cx="{across((d - start).days)}" cy="{base - 8}" r="5">'
                f'<title>{esc(d.isoformat())}: {esc(title)}</title></circle>')
         body.append(f'<a href="{link}">{dot}</a>' if link else dot)
-    return _svg(width, height, body, label)
+    # its height as drawn (.recur-chart's height: auto would take the width's ratio: 27 px high at 320, its labels cut)
+    return (f'<svg class="recur-chart" width="{width}" height="{height}" style="height: {height}px">'
+            f"<title>{esc(label)}</title>{''.join(body)}</svg>")
 
 
 def stack_layers(series: dict, months: int, *, top: int = 6) -> list:
