@@ -287,6 +287,65 @@ def test_failed_build_keeps_the_previous_site(built, tmp_path):
     assert (out / "index.html").read_text() == before
 
 
+def test_a_full_disk_names_the_site_and_keeps_the_previous_one(built, tmp_path):
+    """A disk that fills while the site is built (here RLIMIT_FSIZE: a real write refused, EFBIG, as a full
+    disk refuses with ENOSPC) was said as the mkdocs-material asset being copied, a file in the
+    virtualenv, which sent the operator to the wrong disk (found in a crash review on a 8 MB tmpfs)."""
+    import resource
+
+    kb, _ = built
+    out = tmp_path / "site"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--as-of", AS_OF, "-q", "--index", str(tmp_path / "x")]
+    args += ["--no-browser-search"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    before = (out / "index.html").read_text()
+
+    def small_files():  # SIGXFSZ ignored: the write fails with EFBIG instead of killing the process
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "tools"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "recur", *args], env=env, capture_output=True, text=True, preexec_fn=small_files
+    )
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.startswith(f"Error: {out}: cannot write the site there: File too large"), proc.stderr
+    assert (out / "index.html").read_text() == before
+    assert [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name] == []
+
+
+COPY_ON_A_FULL_DISK = """
+import resource, shutil, signal, sys
+import click
+from recur.cli.main import LazyGroup
+
+@click.group(cls=LazyGroup)
+def recur():
+    pass
+
+@recur.command()
+def copy():
+    shutil.copyfile(sys.argv[1], sys.argv[2])  # as the browser bundle copies the model and the runtime
+
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+recur(["copy"])
+"""
+
+
+def test_a_copy_on_a_full_disk_names_the_file_written_not_the_one_read(tmp_path):
+    """The browser bundle (model, runtime) is copied into the site with shutil, whose error on a full disk
+    names the file it read first: `recur site` said `Error: .recur/browser-model/.../model.onnx...gz: No space
+    left on device`, a cache on another disk, or a file in the virtualenv. The CLI names the file written."""
+    src, dst = tmp_path / "model.bin", tmp_path / "out" / "model.bin"
+    src.write_bytes(os.urandom(300_000))
+    dst.parent.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "tools"))
+    cmd = [sys.executable, "-c", COPY_ON_A_FULL_DISK, str(src), str(dst)]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    assert proc.returncode == 1 and proc.stderr == f"Error: {dst}: File too large\n", proc.stderr
+
+
 def test_missing_kb_is_a_clean_error(tmp_path):
     result = CliRunner().invoke(cli, ["site", "--kb", str(tmp_path / "nope"), "--out", str(tmp_path / "o")])
     assert result.exit_code == 1 and "knowledge base folder not found" in result.output

@@ -223,7 +223,12 @@ class LazyGroup(RecurGroup):
             sys.stderr.close()
             sys.exit(0)
         except OSError as exc:  # a folder we may not write, a full disk: a message, not a traceback
-            where = f"{exc.filename}: " if exc.filename else ""
+            from recur.util.files import FULL  # here: not imported by every command's start
+
+            # a copy's full disk is its destination's (filename2): shutil names its source first, a file
+            # elsewhere (the browser bundle's model in its cache, a runtime in the virtualenv)
+            full = exc.errno in FULL and exc.filename2
+            where = f"{exc.filename2 if full else exc.filename}: " if exc.filename else ""
             raise click.ClickException(f"{where}{exc.strerror or exc}") from None
         finally:
             _settled()

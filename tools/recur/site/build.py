@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from recur import config
 from recur.kb.site_record import SITE_MARKER, site_marker
 from recur.util.errors import RecurError
-from recur.util.files import repository_root, swap_folder, work_folder, writing
+from recur.util.files import FULL, repository_root, swap_folder, work_folder, writing
 from recur.util.text import yaml_string
 
 if TYPE_CHECKING:  # recur.site.bundle (numpy) is imported only when the bundle is written
@@ -158,28 +158,28 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
     browser = _browser_plan(kb_dir, index_dir, model, browser_search, quiet)
     with writing(out, "the site"):
         work = work_folder(out).resolve()
-    capture = _Capture()
-    mk_log = logging.getLogger("mkdocs")
+    capture, mk_log = _Capture(), logging.getLogger("mkdocs")
     mk_log.addHandler(capture)
     try:
         src, dst = work / "src", work / "site"
-        src.mkdir()
-        cfg_path, own_pages = _config_file(config_file, kb_dir, work)
-        try:
-            cfg = load_config(config_file=str(cfg_path), docs_dir=str(src), site_dir=str(dst), strict=strict,
-                              site_url=site_url)  # None: mkdocs.yml's
-        except MkDocsException as exc:
-            raise RecurError(f"{cfg_path}: {exc}" + "".join(f"\n  {m}" for m in capture.messages[:10])) from None
-        # the plugin's state for this build (file_search: read by its on_config): the tree is generated here
-        build = _require_plugin(cfg, cfg_path).build = hook.BuildState(pregenerated=True, file_search=file_search)
-        made = build.made = hook.prepare(  # file_search: what the home page says (mkdocs' on_config warns of it)
-            kb_dir, src, as_of=as_of or config.as_of(), edit_url=hook.edit_base(cfg, edit_url), model_dir=model_dir,
-            index_path=browser.index_dir or index_dir, extra_dir=own_pages, extra_scripts=hook.own_scripts(cfg),
-            extra_base=cfg_path.parent, file_search=hook.file_search(file_search) and hook.english_search(cfg, False))
-        generated = time.perf_counter() - t0 - browser.seconds
-        if strict and capture.messages:  # as mkdocs --strict: KB files left out of the site fail the build
-            raise RecurError("site not built (--strict): " + "\n  ".join(capture.messages[:10]))
-        _mkdocs_build(cfg, capture.messages)
+        with writing(out, "the site", only=FULL):  # a full disk named as out, not a copied asset
+            src.mkdir()
+            cfg_path, own_pages = _config_file(config_file, kb_dir, work)
+            try:
+                cfg = load_config(config_file=str(cfg_path), docs_dir=str(src), site_dir=str(dst), strict=strict,
+                                  site_url=site_url)  # None: mkdocs.yml's
+            except MkDocsException as exc:
+                raise RecurError(f"{cfg_path}: {exc}" + "".join(f"\n  {m}" for m in capture.messages[:10])) from None
+            # the plugin's state for this build (file_search: read by its on_config): the tree is generated here
+            build = _require_plugin(cfg, cfg_path).build = hook.BuildState(pregenerated=True, file_search=file_search)
+            made = build.made = hook.prepare(  # file_search: what the home page says (mkdocs' on_config warns of it)
+                kb_dir, src, as_of=as_of or config.as_of(), edit_url=hook.edit_base(cfg, edit_url), model_dir=model_dir,
+                index_path=browser.index_dir or index_dir, extra_dir=own_pages, extra_scripts=hook.own_scripts(cfg),
+                extra_base=cfg_path.parent, file_search=hook.file_search(file_search) and hook.english_search(cfg, False))
+            generated = time.perf_counter() - t0 - browser.seconds
+            if strict and capture.messages:  # as mkdocs --strict: KB files left out of the site fail the build
+                raise RecurError("site not built (--strict): " + "\n  ".join(capture.messages[:10]))
+            _mkdocs_build(cfg, capture.messages)
         built = time.perf_counter() - t0 - browser.seconds
         bundle, skipped = _browser_bundle(dst, kb_dir, browser, model)
         warnings = tuple(capture.messages)
@@ -208,7 +208,8 @@ def _swap_in(dst: Path, out: Path, kb_files: dict | None, kb_content: str | None
     """Mark the built site as Recur's (with the KB files it was built from: ``kb.site_record``), count
     it (HTML pages, bytes), and swap it in for ``out`` (``swap_folder``: in one step on Linux, so a web
     server or `recur serve` never finds the folder missing)."""
-    (dst / SITE_MARKER).write_text(site_marker("recur site", kb_files, kb_content, url))
+    with writing(out, "the site", only=FULL):
+        (dst / SITE_MARKER).write_text(site_marker("recur site", kb_files, kb_content, url))
     files = [p for p in dst.rglob("*") if p.is_file()]
     counted = sum(1 for p in files if p.suffix == ".html"), sum(p.stat().st_size for p in files)
     swap_folder(dst, out)

@@ -16,14 +16,21 @@ from pathlib import Path
 from recur.util import utf8
 from recur.util.errors import AlreadyExists, Busy, NotWritable, RecurError
 
+# What a file system being written says when it is full or read-only, whatever the step that met it
+FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
+
 
 @contextmanager
-def writing(target, what: str):
+def writing(target, what: str, only: frozenset | None = None):
     """Name the target, not a temp sibling, when the OS refuses a write (no such folder,
-    permission denied, disk full)."""
+    permission denied, disk full). ``only``: just these errnos (``FULL``), for a block that also
+    reads, whose other errors name their own file: there a full disk was said as the file a copy
+    read from (shutil names its source), or as no file at all (a write() after open())."""
     try:
         yield
     except OSError as exc:
+        if only is not None and exc.errno not in only:
+            raise
         why = exc.strerror or str(exc)
         if exc.errno in (errno.EEXIST, errno.ENOTDIR):  # mkdir's "File exists" hid what is in the way
             blocker = next((p for p in Path(target).parents if p.exists() and not p.is_dir()), None)
