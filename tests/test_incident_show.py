@@ -310,3 +310,35 @@ def test_mcp_past_incidents_cuts_long_sections_and_says_so(run, kb_dir, tmp_path
     assert none["incidents"][0]["sections"]["Timeline"] == whole and none["section_chars"] == 0
     assert none["incidents"][0]["cut_sections"] == {} and "Sections over" not in text0
     assert len(json.dumps(many)) * 3 < len(json.dumps(all_whole))
+
+
+def test_a_cut_inside_a_fenced_log_closes_the_fence_before_its_marker():
+    """Found in a re-read: a section cut inside a fenced block (a pasted log) ended with the block still open, so
+    the marker saying it was cut was read as one more log line, and the section's Markdown never closed its
+    fence. The block is closed as it was opened (its marker and indentation), the marker after it, outside."""
+    from recur.kb.parse import FENCE_LINE, fence_step
+    from recur.retrieval.patterns import cut_sections
+
+    log = "\n".join(f"2026-03-06T13:{m:02d}:00Z ERROR ingest write failed chunk={m}" for m in range(60))
+    sections = {
+        "Timeline": f"The log:\n\n```text\n{log}\n```\n\nAfter the log.",
+        "Detection": f"- an item:\n  ~~~~\n  {log}\n  ~~~~",
+        "Root cause": "```\nbrief\n```\n" + "Words after the block, " * 40,  # cut past the block: no fence added
+    }
+    doc = {"id": "INC-2026-0950", "summary": "Short.", "sections": sections}
+    cut = cut_sections(doc, 300)
+    assert set(cut["cut_sections"]) == set(sections)
+    for name, closer in (("Timeline", "```"), ("Detection", "  ~~~~"), ("Root cause", None)):
+        *kept, marker = cut["sections"][name].split("\n")
+        assert marker.startswith("[… cut: ") and marker.endswith("prints it whole]"), marker
+        opened = None
+        for line in kept:
+            m = FENCE_LINE.match(line)
+            opened = fence_step(opened, m.group(1), m.group(2))[0] if m else opened
+        assert opened is None, (name, kept)  # the marker is outside any block
+        if closer:
+            assert kept[-1] == closer and sections[name].startswith("\n".join(kept[:-1]) + "\n"), (name, kept)
+            shown = len("\n".join(kept[:-1]))  # the characters of the section shown, not the fence added
+            assert marker.startswith(f"[… cut: {shown} of {len(sections[name]):,} characters shown"), marker
+        else:
+            assert sections[name].startswith("\n".join(kept)), kept

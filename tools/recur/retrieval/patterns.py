@@ -16,6 +16,7 @@ from pathlib import Path
 from recur import config
 from recur.kb.incident_record import flag_json, follow_up_json, review_json
 from recur.kb.loader import onboarding_path_file, read_again
+from recur.kb.parse import FENCE_LINE, fence_step
 from recur.kb.schema import KEBAB, given_id
 from recur.retrieval.lookalikes import shared_signals
 from recur.retrieval.results import happened_incidents, step_parts
@@ -512,7 +513,7 @@ def cut_sections(doc: dict, limit: int) -> dict:
         out["cut_sections"][name] = len(text)
         kept = _cut_at(text, limit)
         shown = f"{len(kept):,} of {len(text):,} characters shown"
-        return f"{kept}\n[… cut: {shown}; `recur show {doc['id']}` prints it whole]"
+        return f"{kept}{_closing_fence(kept)}\n[… cut: {shown}; `recur show {doc['id']}` prints it whole]"
 
     out["summary"] = held("Summary", doc["summary"])
     out["sections"] = {name: held(name, text) for name, text in doc["sections"].items()}
@@ -526,6 +527,20 @@ def _cut_at(text: str, limit: int) -> str:
     if end < limit // 2:
         end = text.rfind(" ", 0, limit + 1)
     return text[: end if end >= limit // 2 else limit].rstrip()
+
+
+def _closing_fence(kept: str) -> str:
+    """A line closing the fenced block ``kept`` ends inside, as it was opened (its indentation and marker), or "".
+    A section cut inside a pasted log left its block open: the cut's marker was read as one more log line, and
+    the section's Markdown never closed (found in a re-read). Fences are read as a runbook step's are."""
+    opened = indent = None
+    for line in kept.split("\n"):
+        m = FENCE_LINE.match(line)
+        if m:
+            now, fence = fence_step(opened, m.group(1), m.group(2))
+            indent = line[: m.start(1)] if fence and opened is None else indent
+            opened = now
+    return f"\n{indent}{opened}" if opened else ""
 
 
 def incidents_of(kb, pattern_ids: list[str], limit: int = MAX_INCIDENTS, as_of: dt.date | None = None) -> list[dict]:
