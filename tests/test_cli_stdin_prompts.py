@@ -409,8 +409,10 @@ def test_a_command_that_writes_the_kb_refuses_a_closed_stdout_before_writing(tmp
         ["import", "--json", "pm.md"],
         ["fix", "disk-full", "--owner", "bob"],
         ["new", "incident", "--no-input", "-t", "Cert expired", "-s", "sev2", "--summary", "s"],
+        ["new", "pattern", "--no-input", "--title", "Cert expired", "--category", "network", "--symptom", "x"],
         ["new", "path", "--no-input", "--id", "p2", "--title", "P2", "--audience", "all", "--step", "disk-full: why"],
         ["init", "newkb"],
+        ["tune"],  # refused before it reads the KB (this one is too small to tune: another error, after)
     ):
         shell = ["sh", "-c", 'exec "$0" "$@" >&-', sys.executable, "-m", "recur", *args]
         res = subprocess.run(shell, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False)
