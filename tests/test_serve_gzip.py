@@ -259,3 +259,20 @@ def test_gzip_refused_with_q_0_is_not_sent(base, said):
 def test_gzip_accepted_with_a_q_over_0_is_sent(base, said):
     r, sent = fetch(base, "/patterns/", {"accept-encoding": said})
     assert r.headers.get("content-encoding") == "gzip" and gzip.decompress(sent) == PAGE.encode(), said
+
+
+@pytest.mark.parametrize("path", ["/patterns/", "/assets/big.js", "/index.html", "/assets/model.onnx.gz"])
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_a_304_has_the_etag_and_vary_of_the_200(base, path, method):
+    """Found in a re-read: a 304 to a gzip request said the file's strong ETag and no Vary, where the 200 had said the
+    weak one and Vary: Accept-Encoding; RFC 9110 section 15.4.5 asks a 304 for the ETag and Vary the 200 would have
+    sent (a cache keeps the variant it was told of). A file under the gzip minimum (index.html) and one stored
+    compressed have a strong ETag and no Vary: their 304 too."""
+    for accepts in (GZ, PLAIN):
+        got, _ = fetch(base, path, accepts, method)
+        assert got.status_code == 200, (path, got.status_code)
+        for asked in ({"if-none-match": got.headers["etag"]}, {"if-modified-since": got.headers["last-modified"]}):
+            again, sent = fetch(base, path, {**accepts, **asked}, method)
+            assert again.status_code == 304 and sent == b"", (path, asked, again.status_code)
+            for name in ("etag", "vary"):
+                assert again.headers.get(name) == got.headers.get(name), (path, accepts, asked, name, again.headers)

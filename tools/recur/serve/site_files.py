@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import FileResponse, MalformedRangeHeader, RangeNotSatisfiable
 from starlette.staticfiles import NotModifiedResponse
 
+from recur.serve.guard import NOT_MODIFIED_OF
 from recur.serve.prefix import rebase_404, relative_redirect, route_methods, route_path, up_to_root
 
 
@@ -60,6 +61,7 @@ class SiteFiles(StaticFiles):
                 raise StarletteHTTPException(404) from None
             if self.is_not_modified(response.headers, Headers(scope=scope)):
                 response.close()
+                scope[NOT_MODIFIED_OF] = response.raw_headers  # its ETag and Vary are the 200's (guard.Compressed)
                 return NotModifiedResponse(response.headers)
         return response
 
