@@ -259,3 +259,87 @@ def test_gzip_refused_with_q_0_is_not_sent(base, said):
 def test_gzip_accepted_with_a_q_over_0_is_sent(base, said):
     r, sent = fetch(base, "/patterns/", {"accept-encoding": said})
     assert r.headers.get("content-encoding") == "gzip" and gzip.decompress(sent) == PAGE.encode(), said
+
+
+@pytest.mark.parametrize("path", ["/patterns/", "/assets/big.js", "/index.html", "/assets/model.onnx.gz"])
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_a_304_has_the_etag_and_vary_of_the_200(base, path, method):
+    """Found in a re-read: a 304 to a gzip request said the file's strong ETag and no Vary, where the 200 had said the
+    weak one and Vary: Accept-Encoding; RFC 9110 section 15.4.5 asks a 304 for the ETag and Vary the 200 would have
+    sent (a cache keeps the variant it was told of). A file under the gzip minimum (index.html) and one stored
+    compressed have a strong ETag and no Vary: their 304 too."""
+    for accepts in (GZ, PLAIN):
+        got, _ = fetch(base, path, accepts, method)
+        assert got.status_code == 200, (path, got.status_code)
+        for asked in ({"if-none-match": got.headers["etag"]}, {"if-modified-since": got.headers["last-modified"]}):
+            again, sent = fetch(base, path, {**accepts, **asked}, method)
+            assert again.status_code == 304 and sent == b"", (path, asked, again.status_code)
+            for name in ("etag", "vary"):
+                assert again.headers.get(name) == got.headers.get(name), (path, accepts, asked, name, again.headers)
+
+
+def _site_file_through_head_as_get(site, path: str, method: str, headers: dict) -> tuple[dict, int]:
+    """serve.site_files.SiteFiles on ``site`` behind guard.HeadAsGet and guard.Compressed as serve/app.py stacks
+    them: (the head sent, the body bytes the site file handed on: what it read of the file)."""
+    from recur.serve.guard import Compressed, HeadAsGet
+    from recur.serve.site_files import SiteFiles
+
+    files, out = SiteFiles(directory=str(site)), {"head": None, "handed": 0}
+
+    async def counted(scope, receive, send):
+        async def record(message):
+            if message["type"] == "http.response.body":
+                out["handed"] += len(message.get("body", b""))
+            await send(message)
+
+        await files(scope, receive, record)
+
+    async def client(message):
+        if message["type"] == "http.response.start":
+            out["head"] = {k.decode().lower(): v.decode() for k, v in message["headers"]}
+
+    async def connected():  # a client that stays until the answer ends (Starlette listens for it going)
+        import asyncio
+
+        await asyncio.Event().wait()
+
+    said = [(k.encode(), v.encode()) for k, v in headers.items()]
+    scope = {"type": "http", "method": method, "path": path, "root_path": "", "query_string": b"", "headers": said,
+             "http_version": "1.1"}  # fmt: skip
+    run_async(HeadAsGet(Compressed(counted))(scope, connected, client))
+    return out["head"], out["handed"]
+
+
+@pytest.mark.parametrize("size", [0, 700, 1024, 20_000, 64 * 1024, 64 * 1024 + 1, 1_900_000])
+def test_a_head_of_a_site_file_reads_at_most_its_first_kib(tmp_path, size):
+    """Found in a re-read: a HEAD of a site file read the whole file from disk and sent it up the layers, each part
+    of it, to be thrown away (guard._HeadBody cut what gzip got of it, not what was read). It reads the first KiB
+    at most, and its head is still the GET's, compressed or not: gzip decides on the first part and whether more
+    follows, which it is handed as the GET's (sizes around the gzip minimum and Starlette's 64 KiB part)."""
+    text = "".join(f"{random.Random(i).getrandbits(128):032x}\n" for i in range(size // 33 + 1))[:size]
+    (tmp_path / "big.js").write_text(text)
+    for accepts in (GZ, PLAIN):
+        get, read_get = _site_file_through_head_as_get(tmp_path, "/big.js", "GET", accepts)
+        head, read_head = _site_file_through_head_as_get(tmp_path, "/big.js", "HEAD", accepts)
+        assert read_get == size and read_head <= min(size, GZIP_MIN_BYTES), (accepts, read_get, read_head)
+        for name in ("content-type", "content-encoding", "vary", "etag", "last-modified"):
+            assert head.get(name) == get.get(name), (accepts, name, head, get)
+        if "content-encoding" not in get:
+            assert head["content-length"] == get["content-length"] == str(size), (head, get)
+    if size >= GZIP_MIN_BYTES:  # the sizes gzip takes: the test asks what it should
+        assert head.get("vary") and get.get("content-encoding") is None
+
+
+@pytest.mark.parametrize("ranges", ["bytes=0-", "bytes=100-199, 5000-", "items=0-5"])
+def test_a_head_of_a_range_reads_none_of_it(tmp_path, ranges):
+    """A HEAD with a Range (bytes=0-: the whole file) read the range from disk, as a GET does; gzip leaves a 206
+    alone, so its head is sent alone. A range in a unit other than bytes is no range: the whole file's HEAD."""
+    (tmp_path / "big.js").write_text(BIG_JS)
+    asked = {**GZ, "range": ranges}
+    get, read_get = _site_file_through_head_as_get(tmp_path, "/big.js", "GET", asked)
+    head, read_head = _site_file_through_head_as_get(tmp_path, "/big.js", "HEAD", asked)
+    assert read_get >= int(get["content-length"]) > 0 and read_head <= GZIP_MIN_BYTES, (read_get, read_head)
+    for name in ("content-length", "content-range", "etag"):
+        assert head.get(name) == get.get(name), (name, head, get)
+    # a multipart answer's boundary is drawn for each answer; the lengths are the same all the same
+    assert head["content-type"].partition(";")[0] == get["content-type"].partition(";")[0], (head, get)

@@ -940,6 +940,9 @@ GZIP_LEVEL = 6  # zlib's default: level 9 (Starlette's) costs ~2x the CPU for 1-
 # A key of the scope HeadAsGet hands on: the GET is a HEAD's, its body never sent (Compressed compresses its first
 # KiB at most)
 HEAD_AS_GET = "recur.head_as_get"
+# A key of the scope a 304 of a site file (site_files.SiteFiles) puts there: the raw headers of the 200 it stands for,
+# so that Compressed gives the 304 the ETag and Vary that 200 would have had through gzip
+NOT_MODIFIED_OF = "recur.not_modified_of"
 
 
 class Compressed:
@@ -955,6 +958,8 @@ class Compressed:
     ETag is made weak, as nginx makes it: the bytes are not the file's; If-None-Match compares weakly, so a
     repeated request is still a 304. A HEAD (HeadAsGet's GET) gets the GET's head, Content-Encoding, Vary and ETag,
     but at most its body's first KiB is compressed for it (``_HeadBody``), so a compressed one says no Content-Length.
+    A site file's 304 gets the ETag and Vary its 200 would have (RFC 9110 section 15.4.5): it said the strong ETag and
+    no Vary to a client that had been sent the weak one and Vary: Accept-Encoding (``_as_the_200``).
 
     Passed by, whatever the client accepts: a file already compressed (``COMPRESSED_SUFFIXES``: the site's
     model.onnx.gz, 22.8 MB, went through gzip again on every download, application/octet-stream and
@@ -978,8 +983,11 @@ class Compressed:
         async def weak_etag(message):
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(raw=message["headers"])
+                coding = headers.get("content-encoding")
+                if message["status"] == 304 and inner.get(NOT_MODIFIED_OF) is not None:
+                    coding = await _as_the_200(inner, headers)
                 etag = headers.get("etag")
-                if headers.get("content-encoding") == "gzip" and etag and not etag.startswith("W/"):
+                if coding == "gzip" and etag and not etag.startswith("W/"):
                     headers["etag"] = "W/" + etag
                 if head is not None and head.cut and headers.get("content-encoding") == "gzip":
                     # the length of the cut body's gzip, not the GET's, known only by compressing all of it: left
@@ -998,6 +1006,39 @@ def _gzip(app):
     from starlette.middleware.gzip import GZipMiddleware
 
     return GZipMiddleware(app, minimum_size=GZIP_MIN_BYTES, compresslevel=GZIP_LEVEL)
+
+
+async def _as_the_200(scope, headers: MutableHeaders) -> str | None:
+    """The 304 of a site file (``headers``) given the Vary of the 200 it stands for (its raw headers are the scope's
+    ``NOT_MODIFIED_OF``), and that 200's Content-Encoding returned (for its ETag). A 304 has no body, so GZipMiddleware
+    left it as it is; the 200's head is what GZipMiddleware makes of that 200, asked as the 304 was: it decides on the
+    first part's size and whether more follows, handed here as the file would send them (its first part cut to
+    ``GZIP_MIN_BYTES``, as ``_HeadBody`` cuts a HEAD's: the same decision)."""
+    from starlette.responses import FileResponse
+
+    of_200 = list(scope[NOT_MODIFIED_OF])
+    size = int(MutableHeaders(raw=of_200).get("content-length") or 0)
+    # the file's first part is a whole chunk: more follows (an empty part at least)
+    more = size >= FileResponse.chunk_size
+    said = {}
+
+    async def the_200(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": of_200})
+        await send({"type": "http.response.body", "body": bytes(min(size, GZIP_MIN_BYTES)), "more_body": more})
+        if more:
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def head(message):
+        if message["type"] == "http.response.start":
+            said.update(MutableHeaders(raw=message["headers"]))
+
+    async def nothing():  # pragma: no cover - GZipMiddleware hands it on, and the_200 reads no body
+        return {"type": "http.disconnect"}
+
+    await _gzip(the_200)(scope, nothing, head)
+    if "vary" in said:
+        headers["vary"] = said["vary"]
+    return said.get("content-encoding")
 
 
 class _HeadBody:

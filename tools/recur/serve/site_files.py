@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import FileResponse, MalformedRangeHeader, RangeNotSatisfiable
 from starlette.staticfiles import NotModifiedResponse
 
+from recur.serve.guard import GZIP_MIN_BYTES, HEAD_AS_GET, NOT_MODIFIED_OF
 from recur.serve.prefix import rebase_404, relative_redirect, route_methods, route_path, up_to_root
 
 
@@ -60,6 +61,7 @@ class SiteFiles(StaticFiles):
                 raise StarletteHTTPException(404) from None
             if self.is_not_modified(response.headers, Headers(scope=scope)):
                 response.close()
+                scope[NOT_MODIFIED_OF] = response.raw_headers  # its ETag and Vary are the 200's (guard.Compressed)
                 return NotModifiedResponse(response.headers)
         return response
 
@@ -94,9 +96,15 @@ class SiteFile(FileResponse):
     than bytes, or with no unit, is ignored and the whole file is sent; bytes ranges that are
     invalid or start past the end are the JSON 416 ``range_not_satisfiable`` with
     ``Content-Range: bytes */size``. Starlette answered these itself, in plain text: a 400 with
-    a sentence, an empty 416."""
+    a sentence, an empty 416.
+
+    A HEAD (guard.HeadAsGet's GET, its body thrown away) reads at most the file's first ``GZIP_MIN_BYTES``: it read
+    and sent the whole file (a range of it: the range), for nothing. What it sends is what guard.Compressed hands
+    gzip of a HEAD's GET, the first part cut to that size and whether more follows, so gzip decides as for the GET
+    and the head is the GET's; a 206 is sent its head alone (gzip leaves a 206 as it is)."""
 
     _file = None
+    _head = False  # answering a HEAD: set by __call__ from the scope
 
     def open(self) -> None:
         """Open the file and take its headers from that open file (blocking: run in a thread)."""
@@ -116,6 +124,7 @@ class SiteFile(FileResponse):
             self._file.close()
 
     async def __call__(self, scope, receive, send) -> None:
+        self._head = bool(scope.get(HEAD_AS_GET))
         try:
             await super().__call__(scope, receive, send)
         finally:
@@ -127,8 +136,27 @@ class SiteFile(FileResponse):
         yield anyio.wrap_file(self._file)
 
     async def _handle_simple(self, send, send_header_only: bool, send_pathsend: bool) -> None:
+        if self._head and not send_header_only:
+            return await self._send_first_part(send)
         # never the ASGI pathsend extension either: the server would open the path again
         await super()._handle_simple(send, send_header_only, False)
+
+    async def _send_first_part(self, send) -> None:
+        """A HEAD's body: the GET's first part (a whole chunk, more following, or the whole file) cut to
+        ``GZIP_MIN_BYTES``, then its end. What guard._HeadBody handed gzip of the whole file read, read alone."""
+        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        more = self.stat_result.st_size >= self.chunk_size  # as _handle_simple: a whole chunk has more after it
+        async with self._open_file() as file:
+            first = await file.read(min(self.stat_result.st_size, GZIP_MIN_BYTES))
+        await send({"type": "http.response.body", "body": first, "more_body": more})
+        if more:
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def _handle_single_range(self, send, start: int, end: int, file_size: int, send_header_only: bool) -> None:
+        await super()._handle_single_range(send, start, end, file_size, send_header_only or self._head)
+
+    async def _handle_multiple_ranges(self, send, ranges, file_size: int, send_header_only: bool) -> None:
+        await super()._handle_multiple_ranges(send, ranges, file_size, send_header_only or self._head)
 
     @classmethod
     def _parse_range_header(cls, http_range: str, file_size: int) -> list[tuple[int, int]]:
