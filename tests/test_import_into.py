@@ -561,3 +561,27 @@ def test_a_date_the_record_cannot_take_is_a_usage_error_and_nothing_is_written(f
     assert "the review was held 2026-12-06, before the incident's date 2026-12-07" in after_review.output
     assert "Traceback" not in after_review.output and path.read_bytes() == before
     assert _records(fresh_kb) == [f"{iid}.md"]
+
+
+def test_a_flag_given_takes_its_placeholder_out_of_triage(fresh_kb, run, tmp_path, monkeypatch):
+    # found in a re-read: a postmortem with no date or severity, imported (triage: [date, severity]), then again
+    # with --severity: the severity was set but `triage:` kept listing it, so `recur check` warned that the value
+    # the person typed was a placeholder ("set the real severity"), and the import's own line said "Needs triage:
+    # date"; a flag confirming the placeholder's value (--date of the day recorded) changed nothing at all
+    bare = POSTMORTEM.replace("**Incident:** {ref}\n", "").replace("**Date:** 2026-12-06\n", "")
+    bare = bare.replace("**Severity:** SEV-2\n", "")
+    first = _import(run, fresh_kb, tmp_path, monkeypatch, bare, "--json")
+    assert first.exit_code == 0, first.output
+    iid = json.loads(first.stdout)["id"]
+    path = next((fresh_kb / "incidents").rglob(f"{iid}.md"))
+    assert 'triage: ["date", "severity"]' in path.read_text()
+    sev = _import(run, fresh_kb, tmp_path, monkeypatch, bare, "--into", iid, "--severity", "sev2", "--json")
+    assert sev.exit_code == 0, sev.output
+    assert "triage date (was date, severity; --severity)" in json.loads(sev.stdout)["updated"]["set"], sev.stdout
+    assert 'triage: ["date"]' in path.read_text()
+    check = run("check")
+    assert "severity: warning: needs triage" not in check.output and "date: warning: needs triage" in check.output
+    day = _import(run, fresh_kb, tmp_path, monkeypatch, bare, "--into", iid, "--date", "2026-12-06")
+    assert day.exit_code == 0 and "Set as given: triage taken out (was date; --date)" in day.output, day.output
+    assert "triage" not in path.read_text() and "needs triage" not in run("check").output
+    assert run("check", "--strict").exit_code == 0
