@@ -585,3 +585,19 @@ def test_a_flag_given_takes_its_placeholder_out_of_triage(fresh_kb, run, tmp_pat
     assert day.exit_code == 0 and "Set as given: triage taken out (was date; --date)" in day.output, day.output
     assert "triage" not in path.read_text() and "needs triage" not in run("check").output
     assert run("check", "--strict").exit_code == 0
+
+
+def test_a_flag_not_applied_to_a_re_import_names_into_which_applies_it(fresh_kb, run, tmp_path, monkeypatch):
+    # found in a re-read: the same document imported again with --severity, naming no record (or one dated more
+    # than 2 days from --date), is "already imported", the flag "not applied: set it in … by hand", though
+    # --into that record now applies it
+    unnamed = POSTMORTEM.replace("**Incident:** {ref}\n", "")
+    first = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed, "--json")
+    iid = json.loads(first.stdout)["id"]
+    again = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed, "--severity", "sev1")
+    assert again.exit_code == 0 and again.output.startswith(f"Already imported as {iid}"), again.output
+    assert f"--severity not applied: set it in {iid} by hand, or import again with --into {iid}" in again.output
+    into = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed, "--severity", "sev1", "--into", iid)
+    assert into.exit_code == 0 and "Set as given: severity 'sev1' (was 'sev2'; --severity)" in into.output
+    patterned = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed, "--pattern", "disk-full")
+    assert "--pattern not applied: set it in" in patterned.output and "--into" not in patterned.output
