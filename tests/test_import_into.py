@@ -601,3 +601,29 @@ def test_a_flag_not_applied_to_a_re_import_names_into_which_applies_it(fresh_kb,
     assert into.exit_code == 0 and "Set as given: severity 'sev1' (was 'sev2'; --severity)" in into.output
     patterned = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed, "--pattern", "disk-full")
     assert "--pattern not applied: set it in" in patterned.output and "--into" not in patterned.output
+
+
+def test_a_summary_edited_since_is_kept_without_exit_3_while_the_postmortem_has_not_corrected_it(
+    fresh_kb, run, tmp_path, monkeypatch
+):
+    # found in a re-read: the responder edits the Summary the import wrote; the postmortem, its Summary as it was,
+    # gains an action item: merged, the item added, but the Summary was held back as a correction (exit 3, and
+    # the digest kept the earlier version's: exit 3 on every run), though the postmortem corrected nothing there;
+    # before imported.summary_sha256 such an edit was kept, exit 0
+    path = fresh_kb / "incidents" / "2026" / "INC-2026-0042.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HAND_WRITTEN)
+    v1 = POSTMORTEM.format(ref="INC-2026-0042")
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, v1).exit_code == 0
+    path.write_text(path.read_text().replace("kept every chunk.", "kept every chunk (on-call's note: and the WAL)."))
+    v2 = v1 + "| Page on buffer growth | Sam Ortiz | 2026-12-23 | PRB-306 |\n"
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, v2)
+    assert r.exit_code == 0, r.output
+    assert "Kept the record's Summary section (edited since the import wrote it; the postmortem's has not" in r.output
+    inc = load_kb(fresh_kb).incidents["INC-2026-0042"]
+    assert inc.follow_ups[-1].title == "Page on buffer growth" and "on-call's note" in inc.summary
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, v2).output.startswith("Already imported")
+    # corrected in the postmortem now: held back, exit 3 (the responder's edit is not overwritten)
+    held = _import(run, fresh_kb, tmp_path, monkeypatch, v2.replace("for 47 minutes", "for 52 minutes"))
+    assert held.exit_code == 3 and "edited since the import wrote it; the postmortem's differs" in held.output
+    assert "on-call's note" in path.read_text()

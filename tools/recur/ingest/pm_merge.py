@@ -565,12 +565,17 @@ def _summary(m: _Merge, have, s, title: str, swaps: list) -> None:
     """The record's Summary (``have``) where the postmortem's (``s``) differs: the postmortem's taken when the
     record's said the title only, or is the one the import of this document wrote and no one has edited since (a
     corrected Summary was kept, exit 0, and dropped for good: found in review); one the import wrote and the
-    responder edited since is held back as a corrected Root cause is (exit 3); the responder's own is kept."""
+    responder edited since is held back as a corrected Root cause is (exit 3), unless the postmortem's is still the
+    one the import wrote (it corrects nothing: the edit kept, exit 0, as before the hash was kept; it was held on
+    every run, found in a re-read); the responder's own is kept."""
     edited = m.summary_edited(have.text)
     if _flat(have.text).casefold().rstrip(". ") == _flat(title).casefold().rstrip(". "):
         said = "it said the title only"
     elif edited is False:
         said = "the postmortem's corrected; the record's was the one the import wrote, not edited since"
+    elif edited and m.summary_edited(s.text) is False:
+        m.kept.append("Summary section (edited since the import wrote it; the postmortem's has not changed since)")
+        return
     else:
         edit = "edited since the import wrote it; " if edited else ""
         m.kept.append(f"Summary section ({edit}the postmortem's differs; not written)")
