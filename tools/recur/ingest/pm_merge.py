@@ -273,8 +273,8 @@ class _Merge:
     def follow(self, framework) -> None:
         """After ``apply``: the review's level and due date that are the severity framework's for the record's
         old severity and date become the new ones' (a level or due date set otherwise is the responder's, kept;
-        not the due date with --review-due, nor a review done), and the triage placeholders the flags filled are
-        taken out (`triage:` dropped when they were all it listed)."""
+        not the due date with --review-due, nor a review done); before that, the triage placeholders the flags
+        given fill are taken out of `triage:` (untriage), whether or not the value changed."""
         given = [k for k in ("severity", "date") if k in self.given]
         self.untriage(given)  # a value typed is no placeholder, though it be the one recorded
         changed = [k for k in given if self.expected.get(k) != self.theirs.get(k)]
