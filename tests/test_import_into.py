@@ -561,3 +561,69 @@ def test_a_date_the_record_cannot_take_is_a_usage_error_and_nothing_is_written(f
     assert "the review was held 2026-12-06, before the incident's date 2026-12-07" in after_review.output
     assert "Traceback" not in after_review.output and path.read_bytes() == before
     assert _records(fresh_kb) == [f"{iid}.md"]
+
+
+def test_a_flag_given_takes_its_placeholder_out_of_triage(fresh_kb, run, tmp_path, monkeypatch):
+    # found in a re-read: a postmortem with no date or severity, imported (triage: [date, severity]), then again
+    # with --severity: the severity was set but `triage:` kept listing it, so `recur check` warned that the value
+    # the person typed was a placeholder ("set the real severity"), and the import's own line said "Needs triage:
+    # date"; a flag confirming the placeholder's value (--date of the day recorded) changed nothing at all
+    bare = POSTMORTEM.replace("**Incident:** {ref}\n", "").replace("**Date:** 2026-12-06\n", "")
+    bare = bare.replace("**Severity:** SEV-2\n", "")
+    first = _import(run, fresh_kb, tmp_path, monkeypatch, bare, "--json")
+    assert first.exit_code == 0, first.output
+    iid = json.loads(first.stdout)["id"]
+    path = next((fresh_kb / "incidents").rglob(f"{iid}.md"))
+    assert 'triage: ["date", "severity"]' in path.read_text()
+    sev = _import(run, fresh_kb, tmp_path, monkeypatch, bare, "--into", iid, "--severity", "sev2", "--json")
+    assert sev.exit_code == 0, sev.output
+    assert "triage date (was date, severity; --severity)" in json.loads(sev.stdout)["updated"]["set"], sev.stdout
+    assert 'triage: ["date"]' in path.read_text()
+    check = run("check")
+    assert "severity: warning: needs triage" not in check.output and "date: warning: needs triage" in check.output
+    day = _import(run, fresh_kb, tmp_path, monkeypatch, bare, "--into", iid, "--date", "2026-12-06")
+    assert day.exit_code == 0 and "Set as given: triage taken out (was date; --date)" in day.output, day.output
+    assert "triage" not in path.read_text() and "needs triage" not in run("check").output
+    assert run("check", "--strict").exit_code == 0
+
+
+def test_a_flag_not_applied_to_a_re_import_names_into_which_applies_it(fresh_kb, run, tmp_path, monkeypatch):
+    # found in a re-read: the same document imported again with --severity, naming no record (or one dated more
+    # than 2 days from --date), is "already imported", the flag "not applied: set it in … by hand", though
+    # --into that record now applies it
+    unnamed = POSTMORTEM.replace("**Incident:** {ref}\n", "")
+    first = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed, "--json")
+    iid = json.loads(first.stdout)["id"]
+    again = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed, "--severity", "sev1")
+    assert again.exit_code == 0 and again.output.startswith(f"Already imported as {iid}"), again.output
+    assert f"--severity not applied: set it in {iid} by hand, or import again with --into {iid}" in again.output
+    into = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed, "--severity", "sev1", "--into", iid)
+    assert into.exit_code == 0 and "Set as given: severity 'sev1' (was 'sev2'; --severity)" in into.output
+    patterned = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed, "--pattern", "disk-full")
+    assert "--pattern not applied: set it in" in patterned.output and "--into" not in patterned.output
+
+
+def test_a_summary_edited_since_is_kept_without_exit_3_while_the_postmortem_has_not_corrected_it(
+    fresh_kb, run, tmp_path, monkeypatch
+):
+    # found in a re-read: the responder edits the Summary the import wrote; the postmortem, its Summary as it was,
+    # gains an action item: merged, the item added, but the Summary was held back as a correction (exit 3, and
+    # the digest kept the earlier version's: exit 3 on every run), though the postmortem corrected nothing there;
+    # before imported.summary_sha256 such an edit was kept, exit 0
+    path = fresh_kb / "incidents" / "2026" / "INC-2026-0042.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HAND_WRITTEN)
+    v1 = POSTMORTEM.format(ref="INC-2026-0042")
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, v1).exit_code == 0
+    path.write_text(path.read_text().replace("kept every chunk.", "kept every chunk (on-call's note: and the WAL)."))
+    v2 = v1 + "| Page on buffer growth | Sam Ortiz | 2026-12-23 | PRB-306 |\n"
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, v2)
+    assert r.exit_code == 0, r.output
+    assert "Kept the record's Summary section (edited since the import wrote it; the postmortem's has not" in r.output
+    inc = load_kb(fresh_kb).incidents["INC-2026-0042"]
+    assert inc.follow_ups[-1].title == "Page on buffer growth" and "on-call's note" in inc.summary
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, v2).output.startswith("Already imported")
+    # corrected in the postmortem now: held back, exit 3 (the responder's edit is not overwritten)
+    held = _import(run, fresh_kb, tmp_path, monkeypatch, v2.replace("for 47 minutes", "for 52 minutes"))
+    assert held.exit_code == 3 and "edited since the import wrote it; the postmortem's differs" in held.output
+    assert "on-call's note" in path.read_text()

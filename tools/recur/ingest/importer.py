@@ -1598,10 +1598,14 @@ def _already(dup, pm, given: list, changes: list | None = None, digests: tuple =
             f"the document changed since it was imported ({differs}); {iid} is not updated: edit it by hand, "
             f'then set "sha256" in its imported: field to "{digests[0]}", so this version counts as imported'
         )
-    if "--into" in given:  # no field to set by hand: the document is another record's already
+    into = "--into" in given
+    if into:  # no field to set by hand: the document is another record's already
         notes.append(f"--into not applied: the document was imported before, as {iid}; not merged into another")
     if given := [g for g in given if g != "--into"]:
-        notes.append(f"{', '.join(given)} not applied: set it in {iid} by hand (recur incident link for patterns)")
+        # --into the record sets --date and --severity on it (pm_merge): the way, besides a hand edit
+        again = not into and {"--date", "--severity"} & set(given)
+        notes.append(f"{', '.join(given)} not applied: set it in {iid} by hand"
+                     + (f", or import again with --into {iid}" if again else "") + " (recur incident link for patterns)")  # fmt: skip
     return Imported(
         incident=iid,
         incident_path=path,

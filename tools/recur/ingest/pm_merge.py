@@ -30,6 +30,7 @@ from recur.kb.incident_record import (
     read_front,
     split_front,
     within_limit,
+    without_items,
 )
 from recur.kb.parse import compose, heading_lines, load_yaml, sections_of
 from recur.kb.record_edit import add_to_list, drop_value, set_value
@@ -272,12 +273,13 @@ class _Merge:
     def follow(self, framework) -> None:
         """After ``apply``: the review's level and due date that are the severity framework's for the record's
         old severity and date become the new ones' (a level or due date set otherwise is the responder's, kept;
-        not the due date with --review-due, nor a review done), and the triage placeholders the flags filled are
-        taken out (`triage:` dropped when they were all it listed)."""
-        changed = [k for k in ("severity", "date") if k in self.given and self.expected.get(k) != self.theirs.get(k)]
+        not the due date with --review-due, nor a review done); before that, the triage placeholders the flags
+        given fill are taken out of `triage:` (untriage), whether or not the value changed."""
+        given = [k for k in ("severity", "date") if k in self.given]
+        self.untriage(given)  # a value typed is no placeholder, though it be the one recorded
+        changed = [k for k in given if self.expected.get(k) != self.theirs.get(k)]
         if not changed or framework is None:
             return
-        self.untriage(changed)
         mine = self.expected.get("imported")
         if "date" in changed and self.same_source and isinstance(mine, dict) and mine.get("date_from") != "--date":
             self.text = set_value(self.text, ("imported", "date_from"), '"--date"', self.shown)  # where it was read
@@ -295,16 +297,27 @@ class _Merge:
                                     f"{' and '.join(changed)} given)")  # fmt: skip
         self.check()
 
-    def untriage(self, changed: list) -> None:
+    def untriage(self, given: list) -> None:
+        """The placeholders of ``triage:`` that the flags given filled, taken out of it: the list kept with the
+        rest, dropped when they were all. Only the whole list was dropped, and a flag filling one of two was
+        said "take it out by hand": `recur check` then warned that the severity typed was a placeholder."""
         triage = self.theirs.get("triage")
-        if not isinstance(triage, list) or not set(changed) & set(triage):
+        gone = [t for t in triage if t in given] if isinstance(triage, list) else []
+        if not gone:
             return
-        if rest := [t for t in triage if t not in changed]:
-            self.kept.append(f"triage {_shown(triage)} (take {', '.join(changed)} out of it by hand; {_shown(rest)} "
-                             "left)")  # fmt: skip
-            return
-        self.text = drop_value(self.text, ("triage",), self.shown)
-        del self.expected["triage"]
+        flags = ", ".join(f"--{t}" for t in gone)
+        if rest := [t for t in triage if t not in gone]:
+            try:
+                self.text = without_items(self.text, rest, gone, self.shown, key="triage")
+            except RecurError:  # a layout without_items does not edit
+                self.kept.append(f"triage {_shown(triage)} (take {', '.join(gone)} out of it by hand)")
+                return
+            self.expected["triage"] = rest
+        else:
+            self.text = drop_value(self.text, ("triage",), self.shown)
+            del self.expected["triage"]
+        self.set.append(f"triage {_shown(rest) if rest else 'taken out'} (was {_shown(triage)}; {flags})")
+        self.check()
 
     def summary_edited(self, text: str) -> bool | None:
         """Whether the record's Summary (``text``), which the import of this document wrote, was edited since:
@@ -552,12 +565,17 @@ def _summary(m: _Merge, have, s, title: str, swaps: list) -> None:
     """The record's Summary (``have``) where the postmortem's (``s``) differs: the postmortem's taken when the
     record's said the title only, or is the one the import of this document wrote and no one has edited since (a
     corrected Summary was kept, exit 0, and dropped for good: found in review); one the import wrote and the
-    responder edited since is held back as a corrected Root cause is (exit 3); the responder's own is kept."""
+    responder edited since is held back as a corrected Root cause is (exit 3), unless the postmortem's is still the
+    one the import wrote (it corrects nothing: the edit kept, exit 0, as before the hash was kept; it was held on
+    every run, found in a re-read); the responder's own is kept."""
     edited = m.summary_edited(have.text)
     if _flat(have.text).casefold().rstrip(". ") == _flat(title).casefold().rstrip(". "):
         said = "it said the title only"
     elif edited is False:
         said = "the postmortem's corrected; the record's was the one the import wrote, not edited since"
+    elif edited and m.summary_edited(s.text) is False:
+        m.kept.append("Summary section (edited since the import wrote it; the postmortem's has not changed since)")
+        return
     else:
         edit = "edited since the import wrote it; " if edited else ""
         m.kept.append(f"Summary section ({edit}the postmortem's differs; not written)")

@@ -423,25 +423,26 @@ def unlink_patterns(kb, iid: str, pattern_ids) -> tuple[Path, list]:
             raise RecurError(f"{display_path(path)}: patterns: {iid} does not link {', '.join(missing)} ({links}); "
                              "nothing written")  # fmt: skip
         kept = [pid for pid in linked if pid not in gone]
-        text = _without_items("\n".join(front), kept, gone, display_path(path))
+        text = without_items("\n".join(front), kept, gone, display_path(path))
         _unlinked_safely(text, have, kept, display_path(path))
         write_atomic(path, as_written("\n".join(["---", text]) + "\n" + rest), overwrite=True)
     return path, gone
 
 
-def _without_items(front: str, kept: list, gone: list, shown: str) -> str:
-    """``front`` with the ``patterns`` items of ``gone`` taken out: a flow list ``[a, b]`` written again with
-    the items kept as they were written; a block list loses the lines of those items (each on a line of its
-    own), and becomes ``[]`` when none is kept (``patterns:`` alone would read as no list)."""
+def without_items(front: str, kept: list, gone: list, shown: str, key: str = "patterns") -> str:
+    """``front`` with the ``key`` items of ``gone`` taken out (a record's ``patterns``, or the ``triage`` a flag
+    filled, pm_merge): a flow list ``[a, b]`` written again with the items kept as they were written; a block
+    list loses the lines of those items (each on a line of its own), and becomes ``[]`` when none is kept
+    (``patterns:`` alone would read as no list)."""
     import yaml
 
     from recur.kb.parse import compose
 
     root = compose(front)
-    pair = next((kv for kv in getattr(root, "value", []) if getattr(kv[0], "value", None) == "patterns"), None)
+    pair = next((kv for kv in getattr(root, "value", []) if getattr(kv[0], "value", None) == key), None)
     node = pair[1] if pair else None
     if not isinstance(node, yaml.SequenceNode) or not all(isinstance(x, yaml.ScalarNode) for x in node.value):
-        raise RecurError(f"{shown}: patterns: written in a layout this tool does not edit; change it by hand")
+        raise RecurError(f"{shown}: {key}: written in a layout this tool does not edit; change it by hand")
     items = node.value
     if node.flow_style:
         shown_items = [front[x.start_mark.index : x.end_mark.index] for x in items if x.value not in gone]
@@ -453,7 +454,7 @@ def _without_items(front: str, kept: list, gone: list, shown: str) -> str:
     lines = front.split("\n")
     drop = {x.start_mark.line for x in items if x.value in gone}
     if any(not re.fullmatch(r"\s*-\s*", lines[n][: _item_at(items, n).start_mark.column]) for n in drop):
-        raise RecurError(f"{shown}: patterns: written in a layout this tool does not edit; change it by hand")
+        raise RecurError(f"{shown}: {key}: written in a layout this tool does not edit; change it by hand")
     return "\n".join(line for n, line in enumerate(lines) if n not in drop)
 
 
