@@ -608,3 +608,36 @@ def test_a_range_in_a_us_zone_in_prose_or_a_duration_field_is_counted_on_the_inc
     # another day, or a zone of fixed offset, as ever
     assert parse("# Down\n\nDate: 2026-03-09\n\n## Summary\nDown from 01:30 PT to 03:10 PT.\n").duration_minutes == 100
     assert read("\n## Summary\nCheckout failed from 01:30 CET to 03:10 CET.\n").duration_minutes == 100
+
+
+def test_start_and_end_times_in_a_us_zone_without_their_date_are_counted_on_the_incidents_date():
+    # "Start: 01:30 PT" / "End: 03:10 PT" under "Date: 2026-03-08" was 100 minutes (no date: the zone twice), where
+    # the same times in the timeline, the prose or a Duration: field were 40 (PST to PDT) (found by a re-read)
+    def read(start: str, end: str, date: str = "2026-03-08", duration: str = ""):
+        return parse(
+            f"# Checkout down\n\nDate: {date}\n{duration}Start: {start}\nEnd: {end}\n\n## Summary\nCheckout failed.\n"
+        )
+
+    pm = read("01:30 PT", "03:10 PT")
+    assert pm.duration_minutes == 40, pm.duration_note
+    assert "03:10 PT on 2026-03-08 read as PDT (UTC-07:00)" in pm.duration_note
+    assert read("01:30 PT", "03:10 PT", "2026-03-09").duration_minutes == 100
+    twice = read("00:30 PT", "01:20 PT", "2026-11-01")
+    assert twice.duration_minutes is None and "01:20 PT on 2026-11-01 happened twice" in twice.duration_note
+    # the Duration: field and the Start:/End: agree: nothing said of them disagreeing
+    agreed = read("01:30 PT", "03:10 PT", duration="Duration: 40 minutes\n")
+    assert agreed.duration_minutes == 40 and "check which is right" not in (agreed.duration_note or "")
+
+
+def test_a_start_on_a_date_either_order_reads_in_a_us_zone_gives_no_duration_when_the_readings_differ():
+    # "03/08/2026 01:30 PT" to "03:10 PT": 8 March, the clocks changing (40 minutes), or 3 August (100): it was 100
+    pm = _start_end("03/08/2026 01:30 PT", "03:10 PT")
+    assert pm.duration_minutes is None, pm.duration_note
+    assert (
+        "'03/08/2026' may be 8 March 2026 or 3 August 2026: its zone's standard or daylight time depends on which"
+    ) in pm.duration_note
+    # the end's date written the same way round: day first (8 March or 3 August) it is each time
+    assert _start_end("08/03/2026 01:30 PT", "08/03/2026 03:10 PT").duration_minutes is None
+    # a day either reading keeps the clocks: one duration, read
+    assert _start_end("06/07/2026 01:30 PT", "03:10 PT").duration_minutes == 100
+    assert _start_end("03/08/2026 10:30 UTC", "03/08/2026 12:10 UTC").duration_minutes == 100
