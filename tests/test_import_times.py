@@ -641,3 +641,17 @@ def test_a_start_on_a_date_either_order_reads_in_a_us_zone_gives_no_duration_whe
     # a day either reading keeps the clocks: one duration, read
     assert _start_end("06/07/2026 01:30 PT", "03:10 PT").duration_minutes == 100
     assert _start_end("03/08/2026 10:30 UTC", "03/08/2026 12:10 UTC").duration_minutes == 100
+
+
+def test_a_duration_field_in_a_us_zone_above_the_date_line_is_counted_on_the_incidents_date():
+    # "Duration: 01:30 PT to 03:10 PT" above "Date: 2026-03-08" was 100 minutes without a word (read before the date
+    # was), where below it it is 40: docs/cli.md said to write the offsets there (found by a re-read)
+    above = parse("# Checkout down\n\nDuration: 01:30 PT to 03:10 PT\nDate: 2026-03-08\n\n## Summary\nx\n")
+    assert above.duration_minutes == 40, above.duration_note
+    assert "03:10 PT on 2026-03-08 read as PDT (UTC-07:00)" in above.duration_note
+    front = parse("---\nduration: 01:30 PT to 03:10 PT\ndate: 2026-03-08\n---\n# Checkout down\n\n## Summary\nx\n")
+    assert front.duration_minutes == 40, front.duration_note
+    # a duration in minutes, or a later field's, is kept as read
+    assert parse("# Down\n\nDuration: 95 minutes\nDate: 2026-03-08\n\n## Summary\nx\n").duration_minutes == 95
+    twice = parse("# Down\n\nDuration: 00:30 PT to 01:20 PT\nDate: 2026-11-01\n\n## Summary\nx\n")
+    assert twice.duration_minutes is None and "01:20 PT on 2026-11-01 happened twice" in twice.duration_note

@@ -454,6 +454,9 @@ class Postmortem:
     services: list = field(default_factory=list)
     duration_minutes: int | None = None
     duration_note: str | None = None  # how a duration was read when it needs saying, or that it was not
+    # (value, where) of a Duration: field's range of times read before the incident's date was ("Duration: 01:30 PT
+    # to 03:10 PT" above "Date: 2026-03-08"): read again on that date, as a US zone's clocks may change then
+    duration_undated: tuple | None = None
     start: tuple | None = None  # (value, where) of a "Start:" field: the date, and the duration with an end
     end: tuple | None = None  # (value, where) of an "End:" field
     resolved: tuple | None = None  # (value, where) of a "Resolved:"/"Recovered:" field: the end without an End:
@@ -592,6 +595,7 @@ def _set_duration(pm: Postmortem, value, where: str) -> None:
     durations, a range of times (in their zones: pm_clock), a bare number (minutes), or a value read
     as none."""
     text = " ".join(str(value).split())
+    pm.duration_undated = (value, where) if pm.date is None and zoned_range(text) else None
     if re.fullmatch(r"\d+(?:\.\d+)?", text):  # "duration: 45": minutes, the record's unit
         pm.duration_minutes = int(round(float(text)))
         pm.duration_note = f"duration: {text!r} ({where}) has no unit; read as {pm.duration_minutes} minutes"
@@ -2481,16 +2485,26 @@ def parse(text: str, *, reply: bool = True) -> Postmortem:
         _action_items(pm, merged(items + front_items), body)
     pm.unread_tasks = _unread_tasks(pm)
     pm.code_spans = list(dict.fromkeys(s for s in re.findall(r"`([^`\n]{4,120})`", body)))
-    _start_end_duration(pm)
-    if pm.duration_minutes is None:
-        _prose_duration(pm)
-    if pm.duration_minutes is None and pm.duration_note is None:  # nothing said: a zone not read stays unread
-        _timeline_duration(pm)
+    _durations(pm)
     # front matter's content is the author's own text too: all of a postmortem may be kept there
     _template_stats(pm, "\n".join([body, *front_sections.values(), *(it["title"] for it in front_items)]))
     _plain_text(pm, controls)
     _review_day(pm)
     return pm
+
+
+def _durations(pm: Postmortem) -> None:
+    """The duration no field gave: from the Start: and End:, else the prose, else the timeline. A Duration: field's
+    range of times read before the incident's date was ("Duration: 01:30 PT to 03:10 PT" above "Date: 2026-03-08":
+    100 minutes) is read again on it (40: PST to PDT)."""
+    if pm.duration_undated and pm.date:
+        pm.duration_minutes = pm.duration_note = None
+        _set_duration(pm, *pm.duration_undated)
+    _start_end_duration(pm)
+    if pm.duration_minutes is None:
+        _prose_duration(pm)
+    if pm.duration_minutes is None and pm.duration_note is None:  # nothing said: a zone not read stays unread
+        _timeline_duration(pm)
 
 
 def _severity(pm: Postmortem, w: _Walk, lines: list[str], offset: int) -> None:
