@@ -655,3 +655,13 @@ def test_a_duration_field_in_a_us_zone_above_the_date_line_is_counted_on_the_inc
     assert parse("# Down\n\nDuration: 95 minutes\nDate: 2026-03-08\n\n## Summary\nx\n").duration_minutes == 95
     twice = parse("# Down\n\nDuration: 00:30 PT to 01:20 PT\nDate: 2026-11-01\n\n## Summary\nx\n")
     assert twice.duration_minutes is None and "01:20 PT on 2026-11-01 happened twice" in twice.duration_note
+
+
+def test_a_no_break_space_before_am_pm_or_the_zone_is_a_space():
+    # macOS and Chrome write "11:30\u202fAM" (a narrow no-break space), Confluence and Google Docs "\u00a0": the
+    # am/pm and the zone after one were not read, "11:30 AM" to "1:10 PM" counted as 11:30 to 01:10, 820 minutes
+    for space in ("\u202f", "\u00a0"):
+        pm = _start_end(f"11:30{space}AM", f"1:10{space}PM")
+        assert pm.duration_minutes == 100, (space, pm.duration_note)
+        dst = _start_end(f"2026-03-08 01:30{space}PT", f"2026-03-08 03:10{space}PT")
+        assert dst.duration_minutes == 40, (space, dst.duration_note)
