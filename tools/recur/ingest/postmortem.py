@@ -35,6 +35,7 @@ from recur.ingest.pm_text import (
     MONTH_DAY,
     MONTH_NAME,
     PROJECT_KEY,
+    ambiguous_date,
     clean_title,
     day_of_month,
     document_year_first,
@@ -51,6 +52,7 @@ from recur.ingest.pm_text import (
     review_held,
     review_status,
     review_when,
+    slash_date,
     slash_orders,
     strip_placeholders,
     title_reference,
@@ -2837,8 +2839,6 @@ def _either_days(start: str, end: str, a, b) -> str | None:
     give two durations. Their times were counted as of one day: "03/08/2026 10:30 UTC" to "05/08/2026 12:10 UTC"
     was 100 minutes, where 2 months or 2 days are meant; "03/08/2026 01:30 PT" to "03:10 PT" 100, where 8 March
     makes 40 (PST to PDT) (found by reviews of dates and times). None when both readings give one duration."""
-    from recur.ingest.pm_text import ambiguous_date, slash_date
-
     orders = [_orders(t) for t in (start, end)]
     if not any(orders):
         return None
@@ -2856,8 +2856,6 @@ def _either_days(start: str, end: str, a, b) -> str | None:
 def _orders(text: str) -> tuple[dt.date, dt.date] | None:
     """(month first, day first): the readings of the first date of ``text`` either order of day and month reads, the
     same order for a Start: and an End: (sorted, "08/03/2026" and "08/04/2026" paired 8 March with 3 August)."""
-    from recur.ingest.pm_text import ambiguous_date, slash_date
-
     if not ambiguous_date(text):
         return None
     m = slash_date(text)
@@ -2870,8 +2868,6 @@ def _start_end_moments(pm: Postmortem, start: str, end: str) -> tuple:
     incident's date, as a timeline's times are (_timeline_duration): a US zone's clocks may change that day.
     "Start: 01:30 PT" to "End: 03:10 PT" on 2026-03-08 was 100 minutes, where the timeline's were 40 (found by a
     re-read of the review of dates and times)."""
-    from recur.ingest.pm_text import ambiguous_date
-
     a, b = moment(start), moment(end)
     undated = a and b and not (a.day or b.day or ambiguous_date(start) or ambiguous_date(end))
     if undated and pm.date and len({a.zone, b.zone} - {None}) == 1:
