@@ -608,3 +608,60 @@ def test_a_range_in_a_us_zone_in_prose_or_a_duration_field_is_counted_on_the_inc
     # another day, or a zone of fixed offset, as ever
     assert parse("# Down\n\nDate: 2026-03-09\n\n## Summary\nDown from 01:30 PT to 03:10 PT.\n").duration_minutes == 100
     assert read("\n## Summary\nCheckout failed from 01:30 CET to 03:10 CET.\n").duration_minutes == 100
+
+
+def test_start_and_end_times_in_a_us_zone_without_their_date_are_counted_on_the_incidents_date():
+    # "Start: 01:30 PT" / "End: 03:10 PT" under "Date: 2026-03-08" was 100 minutes (no date: the zone twice), where
+    # the same times in the timeline, the prose or a Duration: field were 40 (PST to PDT) (found by a re-read)
+    def read(start: str, end: str, date: str = "2026-03-08", duration: str = ""):
+        return parse(
+            f"# Checkout down\n\nDate: {date}\n{duration}Start: {start}\nEnd: {end}\n\n## Summary\nCheckout failed.\n"
+        )
+
+    pm = read("01:30 PT", "03:10 PT")
+    assert pm.duration_minutes == 40, pm.duration_note
+    assert "03:10 PT on 2026-03-08 read as PDT (UTC-07:00)" in pm.duration_note
+    assert read("01:30 PT", "03:10 PT", "2026-03-09").duration_minutes == 100
+    twice = read("00:30 PT", "01:20 PT", "2026-11-01")
+    assert twice.duration_minutes is None and "01:20 PT on 2026-11-01 happened twice" in twice.duration_note
+    # the Duration: field and the Start:/End: agree: nothing said of them disagreeing
+    agreed = read("01:30 PT", "03:10 PT", duration="Duration: 40 minutes\n")
+    assert agreed.duration_minutes == 40 and "check which is right" not in (agreed.duration_note or "")
+
+
+def test_a_start_on_a_date_either_order_reads_in_a_us_zone_gives_no_duration_when_the_readings_differ():
+    # "03/08/2026 01:30 PT" to "03:10 PT": 8 March, the clocks changing (40 minutes), or 3 August (100): it was 100
+    pm = _start_end("03/08/2026 01:30 PT", "03:10 PT")
+    assert pm.duration_minutes is None, pm.duration_note
+    assert (
+        "'03/08/2026' may be 8 March 2026 or 3 August 2026: its zone's standard or daylight time depends on which"
+    ) in pm.duration_note
+    # the end's date written the same way round: day first (8 March or 3 August) it is each time
+    assert _start_end("08/03/2026 01:30 PT", "08/03/2026 03:10 PT").duration_minutes is None
+    # a day either reading keeps the clocks: one duration, read
+    assert _start_end("06/07/2026 01:30 PT", "03:10 PT").duration_minutes == 100
+    assert _start_end("03/08/2026 10:30 UTC", "03/08/2026 12:10 UTC").duration_minutes == 100
+
+
+def test_a_duration_field_in_a_us_zone_above_the_date_line_is_counted_on_the_incidents_date():
+    # "Duration: 01:30 PT to 03:10 PT" above "Date: 2026-03-08" was 100 minutes without a word (read before the date
+    # was), where below it it is 40: docs/cli.md said to write the offsets there (found by a re-read)
+    above = parse("# Checkout down\n\nDuration: 01:30 PT to 03:10 PT\nDate: 2026-03-08\n\n## Summary\nx\n")
+    assert above.duration_minutes == 40, above.duration_note
+    assert "03:10 PT on 2026-03-08 read as PDT (UTC-07:00)" in above.duration_note
+    front = parse("---\nduration: 01:30 PT to 03:10 PT\ndate: 2026-03-08\n---\n# Checkout down\n\n## Summary\nx\n")
+    assert front.duration_minutes == 40, front.duration_note
+    # a duration in minutes, or a later field's, is kept as read
+    assert parse("# Down\n\nDuration: 95 minutes\nDate: 2026-03-08\n\n## Summary\nx\n").duration_minutes == 95
+    twice = parse("# Down\n\nDuration: 00:30 PT to 01:20 PT\nDate: 2026-11-01\n\n## Summary\nx\n")
+    assert twice.duration_minutes is None and "01:20 PT on 2026-11-01 happened twice" in twice.duration_note
+
+
+def test_a_no_break_space_before_am_pm_or_the_zone_is_a_space():
+    # macOS and Chrome write "11:30\u202fAM" (a narrow no-break space), Confluence and Google Docs "\u00a0": the
+    # am/pm and the zone after one were not read, "11:30 AM" to "1:10 PM" counted as 11:30 to 01:10, 820 minutes
+    for space in ("\u202f", "\u00a0"):
+        pm = _start_end(f"11:30{space}AM", f"1:10{space}PM")
+        assert pm.duration_minutes == 100, (space, pm.duration_note)
+        dst = _start_end(f"2026-03-08 01:30{space}PT", f"2026-03-08 03:10{space}PT")
+        assert dst.duration_minutes == 40, (space, dst.duration_note)

@@ -47,10 +47,11 @@ US_GENERIC = {"ET": ("EST", "EDT"), "CT": ("CST", "CDT"), "MT": ("MST", "MDT"), 
 
 # "23:40", "03:12:40 UTC", "2026-03-14T23:40:00Z", "11:40 pm PST", "09:00 UTC+2", "14:05 (CET)"; a zone
 # name is in capitals ("10:05 then" names none: with any word taken for a zone, "09:00 UTC" to "10:05
-# then" was two zones), and "UTC+2" is the offset, not UTC (09:00 UTC+2 to 08:30 UTC was 1410 minutes)
+# then" was two zones), and "UTC+2" is the offset, not UTC (09:00 UTC+2 to 08:30 UTC was 1410 minutes). A no-break
+# space is a space: macOS writes "11:30\u202fAM", and "11:30\u202fAM" to "1:10\u202fPM" was 820 minutes
 _CLOCK = re.compile(
-    r"(?<![\d:.])(\d{1,2}):(\d\d)(?::\d\d(?:\.\d+)?)?(?:[ \t]*([ap])\.?m\b\.?)?"
-    r"(?:[ \t]*\(?(?:(?-i:(?P<name>UTC|GMT|UT)(?P<rel>[+-]\d{1,2}(?::?\d\d)?)?|(?P<abbr>[A-Z]{2,5}))\b"
+    r"(?<![\d:.])(\d{1,2}):(\d\d)(?::\d\d(?:\.\d+)?)?(?:[ \t\u00a0\u202f]*([ap])\.?m\b\.?)?"
+    r"(?:[ \t\u00a0\u202f]*\(?(?:(?-i:(?P<name>UTC|GMT|UT)(?P<rel>[+-]\d{1,2}(?::?\d\d)?)?|(?P<abbr>[A-Z]{2,5}))\b"
     r"|(?P<off>Z|[+-]\d\d(?::?\d\d)?))\)?)?(?!\d|:\d)",  # "14:05 CET: alert fired": a colon after, no time's
     re.I,
 )

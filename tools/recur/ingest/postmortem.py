@@ -35,6 +35,7 @@ from recur.ingest.pm_text import (
     MONTH_DAY,
     MONTH_NAME,
     PROJECT_KEY,
+    ambiguous_date,
     clean_title,
     day_of_month,
     document_year_first,
@@ -51,6 +52,7 @@ from recur.ingest.pm_text import (
     review_held,
     review_status,
     review_when,
+    slash_date,
     slash_orders,
     strip_placeholders,
     title_reference,
@@ -454,6 +456,9 @@ class Postmortem:
     services: list = field(default_factory=list)
     duration_minutes: int | None = None
     duration_note: str | None = None  # how a duration was read when it needs saying, or that it was not
+    # (value, where) of a Duration: field's range of times read before the incident's date was ("Duration: 01:30 PT
+    # to 03:10 PT" above "Date: 2026-03-08"): read again on that date, as a US zone's clocks may change then
+    duration_undated: tuple | None = None
     start: tuple | None = None  # (value, where) of a "Start:" field: the date, and the duration with an end
     end: tuple | None = None  # (value, where) of an "End:" field
     resolved: tuple | None = None  # (value, where) of a "Resolved:"/"Recovered:" field: the end without an End:
@@ -592,6 +597,7 @@ def _set_duration(pm: Postmortem, value, where: str) -> None:
     durations, a range of times (in their zones: pm_clock), a bare number (minutes), or a value read
     as none."""
     text = " ".join(str(value).split())
+    pm.duration_undated = (value, where) if pm.date is None and zoned_range(text) else None
     if re.fullmatch(r"\d+(?:\.\d+)?", text):  # "duration: 45": minutes, the record's unit
         pm.duration_minutes = int(round(float(text)))
         pm.duration_note = f"duration: {text!r} ({where}) has no unit; read as {pm.duration_minutes} minutes"
@@ -2481,16 +2487,26 @@ def parse(text: str, *, reply: bool = True) -> Postmortem:
         _action_items(pm, merged(items + front_items), body)
     pm.unread_tasks = _unread_tasks(pm)
     pm.code_spans = list(dict.fromkeys(s for s in re.findall(r"`([^`\n]{4,120})`", body)))
-    _start_end_duration(pm)
-    if pm.duration_minutes is None:
-        _prose_duration(pm)
-    if pm.duration_minutes is None and pm.duration_note is None:  # nothing said: a zone not read stays unread
-        _timeline_duration(pm)
+    _durations(pm)
     # front matter's content is the author's own text too: all of a postmortem may be kept there
     _template_stats(pm, "\n".join([body, *front_sections.values(), *(it["title"] for it in front_items)]))
     _plain_text(pm, controls)
     _review_day(pm)
     return pm
+
+
+def _durations(pm: Postmortem) -> None:
+    """The duration no field gave: from the Start: and End:, else the prose, else the timeline. A Duration: field's
+    range of times read before the incident's date was ("Duration: 01:30 PT to 03:10 PT" above "Date: 2026-03-08":
+    100 minutes) is read again on it (40: PST to PDT)."""
+    if pm.duration_undated and pm.date:
+        pm.duration_minutes = pm.duration_note = None
+        _set_duration(pm, *pm.duration_undated)
+    _start_end_duration(pm)
+    if pm.duration_minutes is None:
+        _prose_duration(pm)
+    if pm.duration_minutes is None and pm.duration_note is None:  # nothing said: a zone not read stays unread
+        _timeline_duration(pm)
 
 
 def _severity(pm: Postmortem, w: _Walk, lines: list[str], offset: int) -> None:
@@ -2794,7 +2810,7 @@ def _disagreeing(pm: Postmortem, ended: tuple) -> None:
     gives ("Duration: 90 min" over 14:00 to 16:30): the record keeps the Duration field, and one of the two is
     wrong; it was kept unsaid. A minute apart is the seconds' rounding."""
     (start, s_where), (end, e_where) = pm.start, ended
-    a, b = moment(start), moment(end)
+    a, b = _start_end_moments(pm, start, end)
     minutes = minutes_between(a, b)[0] if a and b else None
     if minutes is None or minutes < 0 or abs(minutes - pm.duration_minutes) <= 1:
         return
@@ -2817,19 +2833,46 @@ def _no_time(start: str, end: str) -> str:
     return "no time of day in one of them"
 
 
-def _either_days(start: str, end: str) -> str | None:
-    """Why a Start: and an End: give no duration when a date of theirs either order of day and month reads
-    ("03/08/2026", not read: pm_text) and the other's date differs as written: the days between them are not known.
-    Their times were counted as of one day: "03/08/2026 10:30 UTC" to "05/08/2026 12:10 UTC" was 100 minutes,
-    where 2 months or 2 days are meant (found by a review of dates and times). None for any other two."""
-    from recur.ingest.pm_text import ambiguous_date, slash_date
-
+def _either_days(start: str, end: str, a, b) -> str | None:
+    """Why a Start: and an End: (``a``, ``b``: their moments) give no duration when a date of theirs either order of
+    day and month reads ("03/08/2026", not read: pm_text) and the two readings, month first or day first in both,
+    give two durations. Their times were counted as of one day: "03/08/2026 10:30 UTC" to "05/08/2026 12:10 UTC"
+    was 100 minutes, where 2 months or 2 days are meant; "03/08/2026 01:30 PT" to "03:10 PT" 100, where 8 March
+    makes 40 (PST to PDT) (found by reviews of dates and times). None when both readings give one duration."""
+    orders = [_orders(t) for t in (start, end)]
+    if not any(orders):
+        return None
+    read = {minutes_between(*(replace(x, day=o[k]) if o else x for x, o in zip((a, b), orders)))[0] for k in (0, 1)}
+    if len(read) == 1:
+        return None  # "03/08/2026 23:30" to "00:10", or to "03/08/2026 23:50": the same either way
     said = [m.group(0) if (m := slash_date(t)) and ambiguous_date(t) else (find_date(t)[1]) for t in (start, end)]
-    if not any(ambiguous_date(t) for t in (start, end)) or None in said or said[0] == said[1]:
-        return None  # no date beside it: the same day, or the next ("03/08/2026 23:30" to "00:10")
-    either = [(w, ambiguous_date(t)) for w, t in zip(said, (start, end)) if ambiguous_date(t)]
-    shown = "; ".join(f"{w!r} may be {a:%-d %B %Y} or {b:%-d %B %Y}" for w, (a, b) in either)
-    return f"{shown}: the days between them are not known (write the dates year-month-day)"
+    either = [(w, sorted(o)) for w, o in zip(said, orders) if o]
+    shown = "; ".join(dict.fromkeys(f"{w!r} may be {x:%-d %B %Y} or {y:%-d %B %Y}" for w, (x, y) in either))
+    days = None not in said and said[0] != said[1]
+    why = "the days between them are not known" if days else "its zone's standard or daylight time depends on which"
+    return f"{shown}: {why} (write the dates year-month-day)"
+
+
+def _orders(text: str) -> tuple[dt.date, dt.date] | None:
+    """(month first, day first): the readings of the first date of ``text`` either order of day and month reads, the
+    same order for a Start: and an End: (sorted, "08/03/2026" and "08/04/2026" paired 8 March with 3 August)."""
+    if not ambiguous_date(text):
+        return None
+    m = slash_date(text)
+    year, first, second = int(full_year(m.group(3))), int(m.group(1)), int(m.group(2))
+    return dt.date(year, first, second), dt.date(year, second, first)
+
+
+def _start_end_moments(pm: Postmortem, start: str, end: str) -> tuple:
+    """``moment`` of a Start: and an End:; when neither writes a date and they name one zone, the start on the
+    incident's date, as a timeline's times are (_timeline_duration): a US zone's clocks may change that day.
+    "Start: 01:30 PT" to "End: 03:10 PT" on 2026-03-08 was 100 minutes, where the timeline's were 40 (found by a
+    re-read of the review of dates and times)."""
+    a, b = moment(start), moment(end)
+    undated = a and b and not (a.day or b.day or ambiguous_date(start) or ambiguous_date(end))
+    if undated and pm.date and len({a.zone, b.zone} - {None}) == 1:
+        a = replace(a, day=pm.date)
+    return a, b
 
 
 def _start_end_duration(pm: Postmortem) -> None:
@@ -2859,9 +2902,9 @@ def _start_end_duration(pm: Postmortem) -> None:
             _disagreeing(pm, ended)
         return
     (start, s_where), (end, e_where) = pm.start, ended
-    a, b = moment(start), moment(end)
+    a, b = _start_end_moments(pm, start, end)
     minutes, why, zones = minutes_between(a, b) if a and b else (None, _no_time(start, end), [])
-    if minutes is not None and (either := _either_days(start, end)):
+    if minutes is not None and (either := _either_days(start, end, a, b)):
         minutes, why = None, either
     if minutes is None or minutes < 0:
         pm.duration_note = f"duration: not read from {s_where} ({start!r}) and {e_where} ({end!r}): {why}; left empty"
