@@ -1,7 +1,8 @@
 """SVG charts drawn at build time in plain Python: no JavaScript library, no CDN, no network.
 
 Colours come from short CSS classes scoped under ``.recur-chart`` (``c0`` .. ``c7``, ``cx`` for
-"other"; ``ax`` axis, ``tk`` tick, ``lg`` legend, ``dt`` dot) in site_config/assets/recur.css;
+"other"; ``ax`` axis, ``tk`` tick, ``tw`` a timeline's tick label for a wide screen only, ``lg`` legend,
+``dt`` dot) in site_config/assets/recur.css;
 the markup is kept short because a timeline is drawn on every pattern page.
 """
 
