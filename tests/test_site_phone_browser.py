@@ -7,7 +7,7 @@ import contextlib
 
 import pytest
 from browser import page_errors
-from kbfactory import write_pattern
+from kbfactory import small_kb, write, write_pattern
 from serve_util import fake_app, running
 from site_helpers import served_site, site_kb
 
@@ -161,9 +161,10 @@ def test_the_charts_labels_are_at_least_12_px_on_a_phone(chromium, base, width, 
         assert errors == []
 
 
-# a pattern page's recurrence timeline: its labels' size on the screen, and its labels and dots that stick out of it
+# a pattern page's recurrence timeline: its labels' size on the screen, and its labels and dots that stick out of i (a label not shown, display: none, is not out)
 TIMELINE = """() => { const svg = document.querySelector(".recur-timeline svg"), box = svg.getBoundingClientRect();
-    const out = [...svg.querySelectorAll("text, circle")].filter(e => { const r = e.getBoundingClientRect();
+    const out = [...svg.querySelectorAll("text, circle")].filter(e => getComputedStyle(e).display !== "none")
+      .filter(e => { const r = e.getBoundingClientRect();
       return r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5 || r.left < box.left - 0.5 || r.right > box.right + 0.5; });
     return {sizes: [...svg.querySelectorAll("text")].map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a),
             dots: [...svg.querySelectorAll("circle")].map(c => c.getBoundingClientRect().width),
@@ -183,6 +184,57 @@ def test_a_pattern_pages_timeline_labels_are_at_least_12_px_on_a_phone(chromium,
         assert len(drawn["dots"]) == 2 and min(drawn["dots"]) >= 10 - 1e-6, drawn
         assert drawn["out"] == [], drawn
         assert pg.evaluate("document.documentElement.scrollWidth") <= width
+        assert errors == []
+
+
+@pytest.fixture(scope="module")
+def history_base(tmp_path_factory):
+    """small_kb whose disk-full has struck every other year since 2014 (a 12-year timeline, its last 1 January four
+    months from its end) and whose dns-failure struck on 2024-12-28 (its first 1 January four days from its start),
+    built as of 2026-05-01 and served: its URL."""
+    tmp = tmp_path_factory.mktemp("history-site")
+    kb = small_kb(tmp / "kb")
+    days = [("disk-full", f"{year}-01-03") for year in range(2014, 2025, 2)] + [("dns-failure", "2024-12-28")]
+    for n, (pattern, day) in enumerate(days, 1):
+        year = day[:4]
+        text = (
+            f"---\nid: INC-{year}-{n:04}\ntitle: Struck on {day}\ndate: {day}\nseverity: sev3\n"
+            f"patterns: [{pattern}]\n---\n\n## Summary\nIt struck on {day}.\n"
+        )
+        write(kb, f"incidents/{year}/INC-{year}-{n:04}.md", text)
+    with served_site(kb, tmp / "out", "--strict", "-q") as (url, _):
+        yield url
+
+
+# the year labels a timeline shows (display: none left out), in order, and those that overlap the one before them
+SHOWN = """() => { const svg = document.querySelector(".recur-timeline svg");
+    const shown = [...svg.querySelectorAll("text")].filter(t => getComputedStyle(t).display !== "none");
+    const boxes = shown.map(t => t.getBoundingClientRect());
+    return {years: shown.map(t => t.textContent), overlaps: shown.filter((t, i) => i && boxes[i].left < boxes[i - 1].right)
+            .map(t => t.textContent)}; }"""
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "touch"),
+    [(320, 640, True), (375, 640, True), (568, 320, True), (481, 640, False), (1280, 640, False)],
+)
+def test_a_long_historys_timeline_labels_do_not_overlap(chromium, history_base, width, height, touch):
+    """Found in a re-read: the timeline's 12 px labels (a phone's) are as wide as they were at 360 px; a 12-year
+    history's 1 Januarys are 19 px apart at 320 px, and its labels, 27 px wide, overlapped one another (2015 to
+    2026 in one smudge), its last (2026, four months from the strip's end) cut off by it, as was a first 1 January
+    four days after a strip's start. A label that does not fit beside the next is left out where it would overlap,
+    one at an end of the strip starts or ends at its tick; the latest year is shown. A wide desktop shows every year
+    but 2025's, its label where 2026's, ending at its tick, is."""
+    with phone(chromium, width, height, touch) as (pg, errors):
+        for page in ("network/dns-failure", "capacity/disk-full"):
+            pg.goto(f"{history_base}/patterns/{page}.html")
+            drawn, shown = pg.evaluate(TIMELINE), pg.evaluate(SHOWN)
+            assert drawn["out"] == [] and shown["overlaps"] == [], (drawn, shown)
+            assert shown["years"][-1] == "2026" and min(drawn["sizes"]) >= (12 if touch else 10), (drawn, shown)
+            if page == "network/dns-failure":
+                assert shown["years"] == ["2025", "2026"], shown
+        # a phone's card, and a desktop's up to 35em, has every other year's; a wide desktop's all but 2025's
+        assert len(shown["years"]) == (11 if width == 1280 else 6), shown
         assert errors == []
 
 

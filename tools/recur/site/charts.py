@@ -1,7 +1,8 @@
 """SVG charts drawn at build time in plain Python: no JavaScript library, no CDN, no network.
 
 Colours come from short CSS classes scoped under ``.recur-chart`` (``c0`` .. ``c7``, ``cx`` for
-"other"; ``ax`` axis, ``tk`` tick, ``lg`` legend, ``dt`` dot) in site_config/assets/recur.css;
+"other"; ``ax`` axis, ``tk`` tick, ``tw`` a timeline's tick label for a wide screen only, ``lg`` legend,
+``dt`` dot) in site_config/assets/recur.css;
 the markup is kept short because a timeline is drawn on every pattern page.
 """
 
@@ -26,6 +27,34 @@ def _svg(width: int, height: int, body: list, label: str, image: str | None = No
             f"<title>{esc(label)}</title>{''.join(body)}</svg>")
 
 
+# A year label's width, four digits of at most 0.6em, and the least room between two, in ems. The timeline's labels are
+# laid out at build time for the narrowest card they are drawn in: a 320 px phone's, 247 px wide, where they are 12 px
+# (recur.css); a label that does not fit there beside the one before is for a wider screen only (class "tw", hidden
+# up to 35em, where a desktop's card is narrower than ``width`` too). Found in a re-read: a 12-year history's labels
+# overlapped one another at 320 and 375 px (19 px apart, 27 px wide), and one at an end of the strip was cut off.
+LABEL_EM, GAP_EM = 2.4, 0.25
+PHONE_CARD, PHONE_LABEL = 247, 12
+
+
+def _anchor(place: float) -> str:
+    """A label's text-anchor at ``place`` (a fraction of the strip): centred on its tick, but where centred it would
+    be cut off at an end of the phone's card, it starts (or ends) at its tick."""
+    half = LABEL_EM * PHONE_LABEL / 2
+    return "start" if place * PHONE_CARD < half else "end" if (1 - place) * PHONE_CARD < half else "middle"
+
+
+def _spaced(places: list, among, width: int, size: int) -> list:
+    """The indices of ``among`` whose labels, ``size`` px at ``places`` of a strip ``width`` px wide, clear the label
+    kept after them: the latest year is kept, then each one that clears the last kept (the recent years matter most)."""
+    wide, kept, left = LABEL_EM * size, [], float("inf")
+    for i in reversed(among):
+        right = places[i] * width + {"start": wide, "middle": wide / 2, "end": 0}[_anchor(places[i])]
+        if right + GAP_EM * size <= left:
+            kept.append(i)
+            left = right - wide
+    return kept[::-1]
+
+
 def timeline(events: list, start: dt.date, end: dt.date, *, width: int = 360, height: int = 40,
              label: str = "incidents over time") -> str:
     """A strip with one dot per event between ``start`` and ``end``.
@@ -36,19 +65,29 @@ def timeline(events: list, start: dt.date, end: dt.date, *, width: int = 360, he
     card, 247 px at 320) spreads the same places over fewer pixels, while its labels and dots keep their CSS size.
     Drawn scaled to the box, its year labels were 6.9 px high and its dots 6.9 px wide at 320 px (found on a phone);
     recur.css sets the labels' size on a phone. ``width`` is the strip's width where the box has room for it.
+    Each 1 January has a tick; its year's label is left out where it would overlap the one before (_spaced).
     """
     span = max((end - start).days, 1)
     # the axis 18 above the bottom, the labels' baseline 4: a 12 px label's line (a phone's) fits under its tick
     pad, base = 8, height - 18
 
-    def across(days: int) -> str:  # a day's place, as a percentage of the strip's width (with ``pad`` at each end)
-        return f"{(pad + min(max(days, 0), span) / span * (width - 2 * pad)) / width * 100:.2f}%"
+    def place(days: int) -> float:  # a day's place, as a fraction of the strip's width (with ``pad`` at each end)
+        return (pad + min(max(days, 0), span) / span * (width - 2 * pad)) / width
+
+    def across(days: int) -> str:
+        return f"{place(days) * 100:.2f}%"
 
     body = [f'<line class="ax" x1="{across(0)}" y1="{base}" x2="{across(span)}" y2="{base}"/>']
-    for year in range(start.year + 1, end.year + 1):  # a tick on each 1 January in the span
-        x = across((dt.date(year, 1, 1) - start).days)
-        body.append(f'<line class="ax" x1="{x}" y1="{base - 6}" x2="{x}" y2="{base + 2}"/>'
-                    f'<text class="tk" x="{x}" y="{height - 4}" text-anchor="middle">{year}</text>')
+    years = [(year, (dt.date(year, 1, 1) - start).days) for year in range(start.year + 1, end.year + 1)]
+    places = [place(days) for _, days in years]
+    drawn = _spaced(places, range(len(years)), width, 10)  # a desktop's 10 px labels with room for them
+    narrow = set(_spaced(places, drawn, PHONE_CARD, PHONE_LABEL))
+    for i, (year, days) in enumerate(years):  # a tick on each 1 January in the span
+        x = across(days)
+        body.append(f'<line class="ax" x1="{x}" y1="{base - 6}" x2="{x}" y2="{base + 2}"/>')
+        if i in drawn:
+            kind = "tk" if i in narrow else "tk tw"
+            body.append(f'<text class="{kind}" x="{x}" y="{height - 4}" text-anchor="{_anchor(places[i])}">{year}</text>')
     for d, title, link in events:
         dot = (f'<circle class="dt" cx="{across((d - start).days)}" cy="{base - 8}" r="5">'
                f'<title>{esc(d.isoformat())}: {esc(title)}</title></circle>')
