@@ -9,7 +9,10 @@ import os
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
+
+from recur.kb.loader import load_kb
 
 TOOLS = str(Path(__file__).resolve().parents[1] / "tools")
 # UTC-12, UTC-8 and UTC+14 in December: 26 hours from the first to the last, so at every hour of the day two of
@@ -93,3 +96,37 @@ def test_a_recur_tz_that_names_no_zone_is_a_clear_error_and_exit_2(kb_dir, run, 
         assert "Traceback" not in r.output and r.stdout == ""
     monkeypatch.setenv("RECUR_TZ", "Europe/Berlin")
     assert run("incident", "list").exit_code == 0
+
+
+POSTMORTEM = """\
+# Postmortem: Ingest nodes ran out of disk for the log buffer
+
+**Incident:** {ref}
+**Date:** 03/04/2026
+**Severity:** SEV-2
+
+## Summary
+
+The log shipper's buffer filled /var on every ingest node for 47 minutes.
+"""
+
+
+def test_an_unreadable_date_updating_a_record_says_the_record_keeps_its_own(fresh_kb, run, tmp_path, monkeypatch):
+    monkeypatch.setenv("RECUR_TODAY", "2026-12-08")
+    made = run("incident", "new", "-t", "ingest disk full", "-s", "sev3", "-d", "-", "--no-suggest", "--json",
+               "--date", "2026-12-06", input="write failed: No space left on device\n")  # fmt: skip
+    assert made.exit_code == 0, made.output
+    iid = json.loads(made.stdout)["id"]
+    pm = tmp_path / "pm.md"
+    pm.write_text(textwrap.dedent(POSTMORTEM.format(ref=iid)))
+    r = run("import", str(pm), "--no-draft", "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["updated"], out
+    assert load_kb(fresh_kb).incidents[iid].date == dt.date(2026, 12, 6)  # the record's own date, kept
+    said = [n for n in out["notes"] if n.startswith("date:")]
+    assert said == [
+        "date: could not read '03/04/2026' (the 'Date:' line 4): day and month could be either way round (4 March "
+        f"2026 or 3 April 2026); {iid} keeps its own date, 2026-12-06"
+    ], out["notes"]
+    assert out["triage"] == []  # no placeholder written: nothing for triage ("Needs triage: date" said there was)
