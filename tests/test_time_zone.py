@@ -130,3 +130,18 @@ def test_an_unreadable_date_updating_a_record_says_the_record_keeps_its_own(fres
         f"2026 or 3 April 2026); {iid} keeps its own date, 2026-12-06"
     ], out["notes"]
     assert out["triage"] == []  # no placeholder written: nothing for triage ("Needs triage: date" said there was)
+
+
+def test_no_severity_updating_a_record_says_the_record_keeps_its_own(fresh_kb, run, tmp_path, monkeypatch):
+    monkeypatch.setenv("RECUR_TODAY", "2026-12-08")
+    made = run("incident", "new", "-t", "ingest disk full", "-s", "sev3", "-d", "-", "--no-suggest", "--json",
+               "--date", "2026-12-06", input="write failed: No space left on device\n")  # fmt: skip
+    iid = json.loads(made.stdout)["id"]
+    pm = tmp_path / "pm.md"
+    text = POSTMORTEM.format(ref=iid).replace("03/04/2026", "2026-12-06").replace("**Severity:** SEV-2\n", "")
+    pm.write_text(text)
+    r = run("import", str(pm), "--no-draft")
+    assert r.exit_code == 0, r.output
+    assert f"Note: severity: none found in the postmortem; {iid} keeps its own severity, sev3\n" in r.stdout
+    assert "Needs triage" not in r.stdout and "for triage" not in r.stdout
+    assert load_kb(fresh_kb).incidents[iid].severity == "sev3"
