@@ -99,6 +99,12 @@ SETTINGS: dict[str, Setting] = {
     "edit_url": Setting("RECUR_EDIT_URL", None, "base URL of 'edit this page' links"),
     "as_of": Setting("RECUR_AS_OF", None, "date the site's board and recur report are computed for (YYYY-MM-DD)"),
     "today": Setting("RECUR_TODAY", None, "date staleness and dates after today are measured from (YYYY-MM-DD)"),
+    "tz": Setting(
+        "RECUR_TZ",
+        None,
+        "time zone 'today' and a timestamp's date are read in: an IANA name (Europe/Berlin, UTC); "
+        "default: this machine's",
+    ),
     "stale_days": Setting("RECUR_STALE_DAYS", 365, "notice for patterns unmatched for this many days; 0 = off"),
     "similar_threshold": Setting(
         "RECUR_SIMILAR_THRESHOLD",
@@ -222,17 +228,25 @@ def text_max_body(max_body: int) -> int:
     return max(max_body, TEXT_MAX_BODY_KIB * 1024)
 
 
+def zone():
+    """The time zone "today" and a timestamp's date are read in: RECUR_TZ's, else None (this machine's), which
+    the default kept. A RecurError naming RECUR_TZ and its value when it names no zone."""
+    from recur.util.dates import zone_named
+
+    name = given("tz")
+    return zone_named(name.strip(), env("tz")) if name else None
+
+
 def today(given=None):
-    """The day Recur counts from: ``given`` (a date or an ISO string), else RECUR_TODAY, else the clock's date.
+    """The day Recur counts from: ``given`` (a date or an ISO string), else RECUR_TODAY, else the clock's date
+    in RECUR_TZ (``zone``).
     The one rule for every date a person counts from today: the dates a new record, a pattern's ``created``
     and a ``done:`` day are given; due, overdue and "after today" (check, the board, `recur report` without
     --as-of, `recur incident list`, the review line); the incidents the API, MCP and `recur suggest` list.
     Machine timestamps (an index's "built", tune's "date", the access log) stay the clock's."""
-    import datetime as dt
+    from recur.util.dates import given_date, today_in
 
-    from recur.util.dates import given_date
-
-    return given_date(given if given is not None else get("today"), env("today"), missing=dt.date.today())
+    return given_date(given if given is not None else get("today"), env("today"), missing=today_in(zone()))
 
 
 def as_of(value: str | None = None):
@@ -286,6 +300,15 @@ def no_onnxruntime_telemetry() -> None:
     ``disable_telemetry_events()`` stopped neither the lookups nor the line (it runs after start-up)."""
     os.environ["ORT_DISABLE_TELEMETRY"] = "1"
 
+
+def _dates_read_zone() -> None:
+    """util.dates reads a timestamp's date in RECUR_TZ's zone (``zone``) from now on: util may not import config."""
+    from recur.util.dates import read_zone_from
+
+    read_zone_from(zone)
+
+
+_dates_read_zone()
 
 ON, OFF = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 

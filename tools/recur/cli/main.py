@@ -83,6 +83,7 @@ class RecurGroup(click.Group):
                     # a command that formats its own stderr (serve's log) sets it up before the warning
                     getattr(cmd, "before_warnings", lambda params: None)(sub.params)
                     _warn_unknown_variables()
+                    _check_time_zone()
                 # fd 1 is /dev/null by now (_stdout_closed), so os.fstat(1) cannot tell: the stand-in says it
                 if getattr(cmd, "writes_then_says", False) and stdout_closed():
                     raise StdoutClosed  # before the change, not at its report: nothing written (options.writes_then_says)
@@ -269,6 +270,23 @@ def _warn_unknown_variables() -> None:
     for name, closest in config.unknown_variables():
         meant = f" (did you mean {closest}?)" if closest else ""
         click.echo(f"warning: {name} is set, but is not a Recur setting: nothing reads it{meant}", err=True)
+
+
+class _BadSetting(click.ClickException):
+    """A setting's value that names nothing it could be: exit 2, as a bad option's value is."""
+
+    exit_code = 2
+
+
+def _check_time_zone() -> None:
+    """A RECUR_TZ that names no time zone, refused before the command runs (each command derives today or a
+    timestamp's date in it, the server in the background): one ``Error:`` line naming the variable and the value."""
+    from recur import config
+
+    try:
+        config.zone()
+    except RecurError as exc:
+        raise _BadSetting(str(exc)) from None
 
 
 # main()'s process: what a Ctrl-C or `kill` did to it. "own": main() runs the command (not click's test runner, in

@@ -487,6 +487,13 @@ def placeholder_severity(kb) -> str:
     return (reviewed or list(levels))[-1]
 
 
+# what a placeholder's note says of the record's date and severity when the postmortem gives none
+_PLACEHOLDER = {
+    "date": "; recorded {} (today) for triage (set the real date, or pass --date)",
+    "severity": "; recorded {} for triage (set the real one, or pass --severity)",
+}
+
+
 def resolve_meta(pm, kb, file, *, date=None, severity=None, today=None):
     """(title, date, severity, triage fields, notes): what the postmortem says, else a placeholder
     marked for triage. Never raises for something missing; only for an unknown --severity."""
@@ -512,16 +519,14 @@ def resolve_meta(pm, kb, file, *, date=None, severity=None, today=None):
     else:
         day = now
         triage.append("date")
-        notes.append(
-            f"date: {_no_date(pm)}; recorded {day.isoformat()} (today) for triage (set the real date, or pass --date)"
-        )
+        notes.append(f"date: {_no_date(pm)}{_PLACEHOLDER['date'].format(day.isoformat())}")
     if day > now:  # recur check --strict then fails on it in CI: said now, as incident new does
         notes.append(f"warning: {after_today('the date', day, now)}")
     sev, note = _severity(pm, kb, severity)
     if sev is None:
         sev = placeholder_severity(kb)
         triage.append("severity")
-        note += f"; recorded {sev} for triage (set the real one, or pass --severity)"
+        note += _PLACEHOLDER["severity"].format(sev)
     notes += [note] if note else []
     return title, day, sev, triage, notes
 
@@ -1310,11 +1315,26 @@ def _updated(out: Imported, merged, plan: ImportPlan) -> Imported:
         out,
         title=str(merged.data.get("title")),
         updated={"by": plan.into, "added": list(merged.added), "kept": list(merged.kept), "set": list(merged.set)},
-        notes=(note if idle else []) + out.notes,
+        notes=(note if idle else []) + _kept_not_triaged(out.notes, plan, merged),
+        triage=[],  # the record keeps its own date and severity: no placeholder was written (pm_merge)
         # the same document edited since its import, and what it now says otherwise not written: exit CHANGED, as
         # docs/cli.md's exit statuses promise of a document changed since, until the record is edited by hand
         changed=bool(merged.held),
     )
+
+
+def _kept_not_triaged(notes: list, plan: ImportPlan, merged) -> list:
+    """``notes`` of an import merged into a record, a triage placeholder's note saying the record keeps its own date or
+    severity, as it does (pm_merge writes no placeholder): it said "recorded 2026-12-08 (today) for triage" and
+    "Needs triage: date" of a record that kept its 2026-12-06 (found by a review of dates)."""
+    placed = {"date": plan.day.isoformat(), "severity": plan.sev}
+    for key in plan.triage:
+        own = merged.data.get(key)  # a date as YAML reads it, or the text written
+        kept = f"; {merged.iid} keeps its own {key}, {own.isoformat() if isinstance(own, dt.date) else own}"
+        notes = [
+            n.replace(_PLACEHOLDER[key].format(placed[key]), kept) if n.startswith(f"{key}: ") else n for n in notes
+        ]
+    return notes
 
 
 def _record_id(kb, iid, day: dt.date) -> tuple[str, bool]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+import zoneinfo
 
 from recur.util.errors import RecurError
 
@@ -38,7 +39,7 @@ MONTH_NAMES = (
 
 def iso_date(value) -> dt.date | None:
     """A date from a date, a datetime, 'YYYY-MM-DD' or an ISO timestamp; None if it is none of them.
-    A timestamp with an offset (or ``Z``) is the date on this machine's clock (``local_date``)."""
+    A timestamp with an offset (or ``Z``) is the date on the clock "today" is read with (``local_date``)."""
     if isinstance(value, dt.datetime):
         return local_date(value)
     if isinstance(value, dt.date):
@@ -140,16 +141,48 @@ def iso_day(day) -> str | None:
     return day.isoformat() if day is not None else None
 
 
+# The zone "today" and a timestamp's date are read in: RECUR_TZ (config.zone), so that two machines set alike
+# agree on an incident's id and on what is overdue. util may not import config, so config hands its reader
+# over when imported (``read_zone_from``); until then, and with RECUR_TZ unset, None: this machine's zone.
+_ZONE = {"reader": lambda: None}
+
+
+def read_zone_from(reader) -> None:
+    """Have ``local_date`` and ``today_in`` read the zone from ``reader`` (config.zone: RECUR_TZ when set)."""
+    _ZONE["reader"] = reader
+
+
+def zone_named(name: str, what: str) -> dt.tzinfo:
+    """The time zone an IANA name (``Europe/Berlin``, ``UTC``) names, else a RecurError naming ``what`` and the
+    value. UTC needs no zone data: a machine without any (Windows, a slim container, no ``tzdata``) has it too."""
+    if name == "UTC":
+        return dt.timezone.utc
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (ValueError, LookupError, OSError):  # no such zone; "../x", "/etc/localtime"; a folder ("Europe")
+        raise RecurError(
+            f"{what}: {name!r} is no time zone: give an IANA name such as Europe/Berlin, America/Los_Angeles or UTC"
+        ) from None
+
+
+def today_in(zone: dt.tzinfo | None = None) -> dt.date:
+    """The clock's date in ``zone``, else in the configured one (RECUR_TZ), else this machine's: a CI runner on
+    UTC and a laptop on UTC+14 were a day apart on "today", so on an incident's id and on what was overdue."""
+    zone = zone or _ZONE["reader"]()
+    return dt.datetime.now(zone).date() if zone else dt.date.today()
+
+
 def local_date(moment: dt.datetime) -> dt.date:
-    """The date of ``moment`` on the clock "today" is read with (``date.today()``: local time).
+    """The date of ``moment`` on the clock "today" is read with (``today_in``: RECUR_TZ, else local time).
     ``2026-12-04T01:00:00+10:00`` is 2026-12-03 15:00 UTC: its written date part, 12-04, was "after
     today" on a UTC machine that afternoon, and the incident, which had happened, was left out of the
     report, the board and its pattern's page until the next day (found by a problem manager's team).
     A time with no offset is already local: its own date."""
     if moment.tzinfo is None:
         return moment.date()
+    zone = _ZONE["reader"]()
     try:
-        return moment.astimezone().date()
+        return moment.astimezone(zone).date()
     except (OverflowError, ValueError, OSError):  # at the ends of the calendar: the range check says so
         return moment.date()
 

@@ -1,0 +1,147 @@
+"""RECUR_TZ: the one time zone "today" and a timestamp's date are read in (found by a review of dates and times).
+Each machine read them in its own zone: an incident at Dec 31 23:30 in Los Angeles was INC-2026-… on an LA laptop
+and INC-2027-0001 on a UTC CI runner, and a UTC CI job and a UTC+14 laptop disagreed by a day on what was overdue.
+Each command runs in a process of its own, under its machine's zone (TZ), as the CLI runs on each machine."""
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from recur.kb.loader import load_kb
+
+TOOLS = str(Path(__file__).resolve().parents[1] / "tools")
+# UTC-12, UTC-8 and UTC+14 in December: 26 hours from the first to the last, so at every hour of the day two of
+# these machines' clocks show different dates (a test of "today" that could not fail at some hours would prove
+# nothing then)
+MACHINES = ("Etc/GMT+12", "America/Los_Angeles", "Pacific/Kiritimati")
+
+
+def _recur(kb: Path, machine: str, *args, env=None, stdin: str = "") -> subprocess.CompletedProcess:
+    """`recur ARGS` on ``kb`` in a process of its own whose machine's zone is ``machine`` (TZ), RECUR_TZ=UTC."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("RECUR_TODAY", "RECUR_AS_OF", "RECUR_TZ")}
+    env = {**clean, "PYTHONPATH": TOOLS, "TZ": machine, "RECUR_TZ": "UTC", "RECUR_KB": str(kb),
+           "RECUR_MODEL": "fake:64", "RECUR_INDEX": str(kb.parent / "index"), **(env or {})}  # fmt: skip
+    code = "import sys; from recur.cli.main import main; sys.argv[0] = 'recur'; main()"
+    return subprocess.run([sys.executable, "-c", code, *args], input=stdin, capture_output=True, text=True, env=env)
+
+
+def _new(kb: Path, machine: str, *args, env=None) -> dict:
+    made = _recur(kb, machine, "incident", "new", "-t", "checkout 502s", "-s", "sev3", "-d", "-", "--no-suggest",
+                  "--json", *args, env=env, stdin="upstream timed out\n")  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    return json.loads(made.stdout)
+
+
+def _kb_per_machine(fresh_kb: Path, tmp_path: Path) -> dict:
+    """A copy of the KB with no incidents for each machine: each numbers its first record alike."""
+    kbs = {}
+    for n, machine in enumerate(MACHINES):
+        kbs[machine] = tmp_path / f"m{n}" / "kb"
+        shutil.copytree(fresh_kb, kbs[machine])
+    return kbs
+
+
+def test_a_timestamp_is_dated_in_recur_tz_on_every_machine(fresh_kb, tmp_path):
+    # Dec 31 23:30 in Los Angeles is Jan 1 07:30 UTC: one id and one date on the LA laptop and the UTC+14 one
+    kbs = _kb_per_machine(fresh_kb, tmp_path)
+    made = {
+        m: _new(kb, m, "--date", "2026-12-31T23:30:00-08:00", env={"RECUR_TODAY": "2027-01-05"})
+        for m, kb in kbs.items()
+    }
+    assert {(r["id"], r["date"]) for r in made.values()} == {("INC-2027-0001", "2027-01-01")}, made
+    # in the laptop's own zone, set so on the CI runner too (UTC here): the date it was in Los Angeles
+    la = tmp_path / "la" / "kb"
+    shutil.copytree(fresh_kb, la)
+    there = _new(la, "UTC", "--date", "2026-12-31T23:30:00-08:00",
+                 env={"RECUR_TODAY": "2027-01-05", "RECUR_TZ": "America/Los_Angeles"})  # fmt: skip
+    assert (there["id"], there["date"]) == ("INC-2026-0001", "2026-12-31")
+
+
+def _today_everywhere(kbs: dict) -> tuple[str, dict]:
+    """(the UTC date when the commands ran, or "" when UTC midnight fell among them; what each machine gave:
+    a new record's id and date, and the follow-ups `incident list` counts overdue, one due that UTC day)."""
+    utc = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    seen = {}
+    for machine, kb in kbs.items():
+        for path in (kb / "incidents").rglob("*.md"):
+            path.unlink()
+        made = _new(kb, machine)
+        due = _recur(kb, machine, "incident", "follow-up", made["id"], "--add", "Retry budget", "--due", utc)
+        assert due.returncode == 0, due.stderr
+        listed = _recur(kb, machine, "incident", "list", "--json")
+        assert listed.returncode == 0, listed.stderr
+        seen[machine] = (made["id"], made["date"], json.loads(listed.stdout)[0]["follow_ups_overdue"])
+    return (utc if dt.datetime.now(dt.timezone.utc).date().isoformat() == utc else ""), seen
+
+
+def test_today_and_overdue_are_the_same_on_every_machine_with_one_recur_tz(fresh_kb, tmp_path):
+    kbs = _kb_per_machine(fresh_kb, tmp_path)
+    utc, seen = _today_everywhere(kbs)
+    if not utc:  # UTC midnight fell among the runs: once more, which cannot cross it again
+        utc, seen = _today_everywhere(kbs)
+    assert set(seen.values()) == {(f"INC-{utc[:4]}-0001", utc, 0)}, seen
+
+
+def test_a_recur_tz_that_names_no_zone_is_a_clear_error_and_exit_2(kb_dir, run, monkeypatch):
+    for bad in ("Mars/Olympus_Mons", "Europe", "../etc/passwd", "utc+2"):
+        monkeypatch.setenv("RECUR_TZ", bad)
+        r = run("incident", "list")
+        assert r.exit_code == 2, r.output
+        assert r.stderr.startswith(f"Error: RECUR_TZ: {bad!r} is no time zone: give an IANA name such as "), r.stderr
+        assert "Traceback" not in r.output and r.stdout == ""
+    monkeypatch.setenv("RECUR_TZ", "Europe/Berlin")
+    assert run("incident", "list").exit_code == 0
+
+
+POSTMORTEM = """\
+# Postmortem: Ingest nodes ran out of disk for the log buffer
+
+**Incident:** {ref}
+**Date:** 03/04/2026
+**Severity:** SEV-2
+
+## Summary
+
+The log shipper's buffer filled /var on every ingest node for 47 minutes.
+"""
+
+
+def test_an_unreadable_date_updating_a_record_says_the_record_keeps_its_own(fresh_kb, run, tmp_path, monkeypatch):
+    monkeypatch.setenv("RECUR_TODAY", "2026-12-08")
+    made = run("incident", "new", "-t", "ingest disk full", "-s", "sev3", "-d", "-", "--no-suggest", "--json",
+               "--date", "2026-12-06", input="write failed: No space left on device\n")  # fmt: skip
+    assert made.exit_code == 0, made.output
+    iid = json.loads(made.stdout)["id"]
+    pm = tmp_path / "pm.md"
+    pm.write_text(textwrap.dedent(POSTMORTEM.format(ref=iid)))
+    r = run("import", str(pm), "--no-draft", "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["updated"], out
+    assert load_kb(fresh_kb).incidents[iid].date == dt.date(2026, 12, 6)  # the record's own date, kept
+    said = [n for n in out["notes"] if n.startswith("date:")]
+    assert said == [
+        "date: could not read '03/04/2026' (the 'Date:' line 4): day and month could be either way round (4 March "
+        f"2026 or 3 April 2026); {iid} keeps its own date, 2026-12-06"
+    ], out["notes"]
+    assert out["triage"] == []  # no placeholder written: nothing for triage ("Needs triage: date" said there was)
+
+
+def test_no_severity_updating_a_record_says_the_record_keeps_its_own(fresh_kb, run, tmp_path, monkeypatch):
+    monkeypatch.setenv("RECUR_TODAY", "2026-12-08")
+    made = run("incident", "new", "-t", "ingest disk full", "-s", "sev3", "-d", "-", "--no-suggest", "--json",
+               "--date", "2026-12-06", input="write failed: No space left on device\n")  # fmt: skip
+    iid = json.loads(made.stdout)["id"]
+    pm = tmp_path / "pm.md"
+    text = POSTMORTEM.format(ref=iid).replace("03/04/2026", "2026-12-06").replace("**Severity:** SEV-2\n", "")
+    pm.write_text(text)
+    r = run("import", str(pm), "--no-draft")
+    assert r.exit_code == 0, r.output
+    assert f"Note: severity: none found in the postmortem; {iid} keeps its own severity, sev3\n" in r.stdout
+    assert "Needs triage" not in r.stdout and "for triage" not in r.stdout
+    assert load_kb(fresh_kb).incidents[iid].severity == "sev3"
