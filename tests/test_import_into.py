@@ -627,3 +627,24 @@ def test_a_summary_edited_since_is_kept_without_exit_3_while_the_postmortem_has_
     held = _import(run, fresh_kb, tmp_path, monkeypatch, v2.replace("for 47 minutes", "for 52 minutes"))
     assert held.exit_code == 3 and "edited since the import wrote it; the postmortem's differs" in held.output
     assert "on-call's note" in path.read_text()
+
+
+def test_the_imports_own_candidates_are_not_said_kept_when_a_corrected_summary_searches_otherwise(
+    fresh_kb, run, tmp_path, monkeypatch
+):
+    # found in the 0.2.0 upgrade review: a record imported unlinked keeps the search's candidates; its postmortem
+    # corrected (a Summary's words) and merged --into searched again, with other scores, and the report said
+    # "Kept the record's candidates {'id': …, 'score': 18.69, …} (the postmortem's: {…}; edit the record to take
+    # it)": two dumps of the import's own bookkeeping, no word of the postmortem's, as if a person should act
+    unnamed = POSTMORTEM.replace("**Incident:** {ref}\n", "").replace("Ingest nodes ran out of disk", "Odd outage")
+    first = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed, "--accept", "high", "--json")
+    assert first.exit_code == 0, first.output
+    iid = json.loads(first.stdout)["id"]
+    had = load_kb(fresh_kb).incidents[iid]
+    assert not had.patterns and had.candidates, "the test needs a record kept unlinked with its candidates"
+    corrected = unnamed.replace("refused bulk", "refused searches and bulk")
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, corrected, "--into", iid)
+    assert r.exit_code == 0 and r.output.startswith(f"Updated incident {iid}"), r.output
+    assert "candidates" not in r.output, r.output
+    inc = load_kb(fresh_kb).incidents[iid]
+    assert "refused searches and bulk" in inc.summary and inc.candidates == had.candidates

@@ -1189,6 +1189,26 @@ def test_a_site_the_last_release_built_is_called_stale_after_the_upgrade(tmp_pat
         assert f"built by recur {release} (this is recur {__version__})" in h["site_stale"], h
 
 
+def test_a_site_an_older_recur_built_from_other_kb_files_says_both_readably(tmp_path, quick_stale_checks):
+    """Found in the 0.2.0 upgrade review: a team that upgrades has usually changed its KB since its site was
+    built, and site_stale read 'built by recur 0.2.0, from other KB files than the served index, (this is
+    recur 0.2.1.dev0)', not the 'built by recur 0.2.0 (this is recur …)' the changelog tells it to expect."""
+    from recur import __version__
+    from recur.kb.site_record import SITE_MARKER
+    from recur.site.build import build_site
+
+    kb, idx, site = small_kb(tmp_path / "kb"), tmp_path / "index", tmp_path / "site"
+    fake_index(kb, idx)
+    build_site(kb, site, browser_search=False, index_dir=idx)
+    marker = json.loads((site / SITE_MARKER).read_text())
+    older = {**marker, "recur_version": "0.2.0", "kb_content": "0" * 16, "kb_files": "0" * 16}  # other KB files
+    (site / SITE_MARKER).write_text(json.dumps(older))
+    with running(fake_app(kb, tmp_path, site_dir=site, reload_interval=0.1)) as base:
+        h = health_when(base, lambda h: h["site_stale"])
+    said = f"built by recur 0.2.0 (this is recur {__version__}) and from other KB files than the served index: rebuild"
+    assert said in h["site_stale"], h
+
+
 def test_an_empty_filter_is_refused_not_read_as_no_filter(served):
     """Found in an operator's review: GET /api/patterns?category= (a script's unset variable) listed
     every pattern as if they were that category's. An empty or blank filter is refused, named."""

@@ -207,6 +207,10 @@ class _Merge:
                 continue
             if key == "imported" and not _empty(self.theirs.get(key)):  # bookkeeping, never said: imported()
                 continue
+            if key == "candidates" and not _empty(self.theirs.get(key)):
+                # the search's ranking when the record was written, no word of the postmortem's: a corrected
+                # Summary searches otherwise, and the record's were said kept as two dict dumps "to take by hand"
+                continue
             if key in ("severity", "date") and key in self.given:
                 self.apply(key, value)
             elif key == "follow_ups":

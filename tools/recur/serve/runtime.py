@@ -381,10 +381,12 @@ class EngineHolder:
                 ")",
             )
         by = f"recur {record.recur_version}" if record.recur_version else "an older recur (version unknown)"
-        files = ", from other KB files than the served index," if same is False else ""
+        # The version first, as docs and the changelog quote it ('built by recur 0.2.0 (this is recur …)'):
+        # after an upgrade the KB has usually changed too, and the clause between them read ', (this is'.
+        files = " and from other KB files than the served index" if same is False else ""
         return said(
             site,
-            f" was built by {by}{files} (this is recur {__version__}): rebuild it with ",
+            f" was built by {by} (this is recur {__version__}){files}: rebuild it with ",
             rebuild,
             " (until then its pages and its search box are the old recur's, which may not match this server's API)",
         )
