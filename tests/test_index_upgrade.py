@@ -460,22 +460,65 @@ def test_a_format_6_index_is_converted_to_read_japanese_and_german_words_its_vec
     assert res.exit_code == 0, res.output
     assert f"The index at {idx} has format 6; this recur writes {index_mod.FORMAT}: updating it." in res.output
     loaded = index_mod.load(idx, embed.load_encoder(FAKE).model_id)
-    assert loaded.manifest["format"] == index_mod.FORMAT == 7
+    assert loaded.manifest["format"] == index_mod.FORMAT
     assert {"接続", "ウト", "zeitüberschreitung"} <= set(loaded.bm25.vocab_dict) and "接続" in loaded.vocab
     assert np.array_equal(loaded.vectors, old_vectors)
     again = recur("index", "--kb", str(kb_dir), "--index", str(idx))
     assert again.exit_code == 0 and "has format" not in again.output and "up to date" in again.output, again.output
 
 
+# -- format 7 -> 8: a pattern's summary keeps a fenced block's lines ---------------------------------------------
+def make_format_7(kb_dir, idx):
+    """The index as format 7 wrote it for a KB whose pattern's summary holds a pasted log: docs.json's summary
+    flattened (util.text.plain), everything else as this format builds it (views, vectors, BM25); digests anew."""
+    from test_pattern_summary_code import SUMMARY, pasted_log_pattern
+
+    from recur.util.text import plain
+
+    pasted_log_pattern(kb_dir)
+    build(kb_dir, idx)
+    docs = json.loads((idx / "docs.json").read_text())
+    docs["fluent-bit-buffer-full"]["summary"] = plain(SUMMARY)
+    (idx / "docs.json").write_text(json.dumps(docs))
+    manifest = json.loads((idx / "manifest.json").read_text())
+    manifest["format"] = 7
+    manifest["digests"] = index_mod.file_digests(idx)
+    (idx / "manifest.json").write_text(json.dumps(manifest))
+    return np.load(idx / "vectors.npy")
+
+
+def test_a_format_7_index_is_converted_to_keep_a_summarys_log_lines_its_vectors_kept(kb_dir, tmp_path):
+    """A format-7 index stored a pattern's summary flattened, and stayed "up to date" until a KB file changed:
+    `recur suggest --json` and `recur serve` went on giving the pasted log's entries on one line. Format 8
+    converts it at the next command, nothing embedded again (the views' texts did not change); until then
+    `recur show` reads the pattern from the KB's files, its lines kept."""
+    from test_pattern_summary_code import LINES
+
+    idx = tmp_path / "index"
+    old_vectors = make_format_7(kb_dir, idx)
+    shown = recur("show", "--kb", str(kb_dir), "--index", str(idx), "--json", "fluent-bit-buffer-full")
+    assert json.loads(shown.stdout)["summary"] == "\n".join(LINES), shown.output
+    assert index_mod.read_manifest(idx)["format"] == 7  # `recur show` builds nothing
+    res = recur("index", "--kb", str(kb_dir), "--index", str(idx))
+    assert res.exit_code == 0, res.output
+    assert f"The index at {idx} has format 7; this recur writes {index_mod.FORMAT}: updating it." in res.output
+    assert "0 embedded" in res.output, res.output
+    loaded = index_mod.load(idx, embed.load_encoder(FAKE).model_id)
+    assert loaded.manifest["format"] == index_mod.FORMAT == 8
+    assert loaded.docs["fluent-bit-buffer-full"]["summary"] == "\n".join(LINES)
+    assert np.array_equal(loaded.vectors, old_vectors)
+
+
 # The keys of a pattern's stored doc (index.pattern_doc) per index format. Found by a contributor adding a
 # front-matter field: with FORMAT unchanged, every index built before stays "up to date" without the new key,
 # and `recur show --json`, the API and MCP answer without it where an index exists and with it where none does.
 DOC_KEYS = {
-    7: {
+    # 8: the same keys as 7, its summary a fenced block's lines kept (summary_text)
+    **dict.fromkeys((7, 8), {
         "id", "title", "category", "severity", "severity_name", "status", "import_draft", "symptoms", "signals",
         "tags", "services", "owner", "fix", "related", "distinguish", "summary", "runbook", "evidence", "path",
         "root_cause", "detection", "permanent_fix", "references", "sections", "incidents",
-    },
+    }),
 }  # fmt: skip
 
 

@@ -407,7 +407,7 @@ def _text_lines(heading: str, text: str) -> list[str]:
 
 # each section's lines in `recur show`, from (its data, {id: title}, --steps); drawn when it has data
 _PATTERN_SECTION = {
-    "summary": lambda s, *_: [flat(s)],
+    "summary": lambda s, *_: s.split("\n"),  # one line a paragraph, a code block's lines kept (summary_text)
     "symptoms": lambda xs, *_: [_heading("Symptoms:")] + [f"  - {flat(x)}" for x in xs],
     "signals": lambda xs, *_: [_heading("Signals:")] + [f"  - {flat(x)}" for x in xs],
     "evidence": lambda xs, *_: (

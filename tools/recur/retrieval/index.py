@@ -55,11 +55,14 @@ if TYPE_CHECKING:  # annotations only: a cold `recur suggest` reads docs.json an
 # "berschreitung"; a CJK run as its two-character pieces, where format 6 held none of it; an Indic or Thai word
 # whole with its vowel signs (util.text.MARKS: "डिस्क", which was "ड", "स", "क"; unreleased, so still format 7).
 # The views and their vectors are as format 6 made them.
-FORMAT = 7
+# 8: a pattern's ``summary`` in docs.json keeps a fenced code block's lines (patterns.summary_text, as an incident's):
+# format 7 stored it flattened, a pasted log's entries run together, and stayed "up to date" with the KB. The views,
+# BM25 and vectors are as format 7 made them (its views still embed the summary on one line).
+FORMAT = 8
 # Formats whose vectors an update reuses, a pattern at a time and only where its views' texts are unchanged:
 # ``_reusable`` keys the old vectors by the content hash of the pattern's view texts (``content_hash``), so a
 # pattern whose summary lost a comment is embedded again, and the others keep their vectors.
-VECTORS_FROM = (2, 3, 4, 5, 6, FORMAT)
+VECTORS_FROM = (2, 3, 4, 5, 6, 7, FORMAT)
 MAX_VIEW_CHARS = 1200
 # Texts per forward pass when indexing. sentence-transformers sorts texts by length first, so a
 # batch pads little; 128 rather than 64 halves the thread barriers, which is what a busy machine
@@ -115,6 +118,7 @@ def lexical_text(p: Pattern, kb: KB) -> str:
 def pattern_doc(p: Pattern, kb: KB) -> dict:
     """What a suggestion shows about a pattern (JSON-safe)."""
     from recur.kb.schema import PLACED_SECTIONS  # here: a cold `recur suggest` never imports the KB's parser
+    from recur.retrieval.patterns import summary_text
 
     fix = None
     if p.fix:
@@ -144,7 +148,7 @@ def pattern_doc(p: Pattern, kb: KB) -> dict:
         "fix": fix,
         "related": p.related,
         "distinguish": p.distinguish,
-        "summary": plain(p.summary),
+        "summary": summary_text(p.summary),  # a fenced block's lines kept, as an incident's (format 8)
         "runbook": p.runbook,
         "evidence": p.evidence,
         "path": p.relpath,

@@ -479,10 +479,12 @@ def incident_object(i) -> dict:
 
 
 def summary_text(summary: str) -> str:
-    """An incident's Summary as plain text: its prose on one line (``plain``: a link's label, no code marks), and
-    each fenced code block's lines as written, indented four spaces, apart from the prose by a blank line. A pasted
-    log in a summary was one line, its entries run together, in `recur show INC-…` and its --json alike (found in a
-    handoff review); the prose is still one line between code blocks, as it was, for the terminal to wrap."""
+    """An incident's or a pattern's Summary as plain text: its prose on one line (``plain``: a link's label, no code
+    marks), and each fenced code block's lines as written, indented four spaces, apart from the prose by a blank line.
+    A pasted log in a summary was one line, its entries run together, in `recur show INC-…` and its --json alike
+    (found in a handoff review), and a pattern's in `recur show ID`, the API and a suggestion's result (the index's
+    docs.json held it flattened until format 8); the prose is still one line between code blocks, as it was, for the
+    terminal to wrap."""
     out: list[str] = []
     prose: list[str] = []
     for kind, body in step_parts(summary):  # the fences read as a runbook step's are
