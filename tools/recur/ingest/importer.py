@@ -1783,7 +1783,7 @@ IMPORTING = _Importing()
 def _write(
     kb, pm, plan: ImportPlan, linked: list, cands: list, *, draft: bool, category, source_file, dry=False
 ) -> Written:
-    from recur.ingest.pm_merge import summary_digest
+    from recur.ingest.pm_merge import sections_digest
     from recur.kb.incident_record import record_text, stored_candidates, write_new_record
     from recur.kb.loader import require_inside
 
@@ -1816,8 +1816,8 @@ def _write(
     def itext(iid: str) -> str:  # the text for whichever number is free
         return record_text(new, iid, review=review, follow_ups=fus, sections=sections, extra=extra)
 
-    if summary := summary_digest(itext(plan.iid)):  # the Summary as written: a later correction taken (pm_merge)
-        extra["imported"]["summary_sha256"] = summary
+    if marks := sections_digest(itext(plan.iid)):  # the sections as written: a later correction taken (pm_merge)
+        extra["imported"]["sections_sha256"] = marks
 
     if plan.into:
         return _merge_write(kb, plan, itext(plan.iid), fus, review, dry)

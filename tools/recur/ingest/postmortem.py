@@ -2542,6 +2542,15 @@ def _prose_duration(pm: Postmortem) -> None:
                 return
 
 
+def summary_duration(text: str, day: dt.date | None) -> int | None:
+    """The minutes the import reads from a Summary ``text`` alone (_prose_duration), the incident's ``day`` for
+    a range of times in zones; None when it says none. `recur import` into a record (pm_merge) tells by it a
+    duration read from the Summary a correction replaced from one the responder set."""
+    pm = Postmortem(date=day, sections={"Summary": text})
+    _prose_duration(pm)
+    return pm.duration_minutes
+
+
 # what a timeline's entry says of the incident: it began ("alert fired", "paged", "errors began"), or it
 # was over ("resolved", "service restored"); mitigated is no end (_end_field), "not resolved" none
 _STARTS = re.compile(
