@@ -733,3 +733,30 @@ def test_a_corrected_summary_taken_takes_the_duration_it_says(fresh_kb, run, tmp
     inc = load_kb(fresh_kb).incidents["INC-2026-0042"]
     assert "for 53 minutes" in inc.summary and inc.duration_minutes == 55
     assert run("check", "--strict").exit_code == 0
+
+
+def test_a_date_given_to_correct_the_named_record_updates_it_and_writes_no_second_record(
+    fresh_kb, run, tmp_path, monkeypatch
+):
+    # found in a re-read: --date more than 2 days from the date of the record the postmortem names was the date the
+    # "same incident" check compared, so the flag given to correct the record's date wrote a second record of it
+    iid = _responder_record(run)  # 2026-12-06, as the postmortem says
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref=iid), "--date", "2026-12-01")
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith(f"Updated incident {iid}") and _records(fresh_kb) == [f"{iid}.md"], r.output
+    assert "date '2026-12-01' (was '2026-12-06'; --date)" in r.output
+    assert str(load_kb(fresh_kb).incidents[iid].date) == "2026-12-01"
+    # a --date near the record's corrects a postmortem's date typo the same way: either date near it will do
+    typo = POSTMORTEM.format(ref=iid).replace("**Date:** 2026-12-06", "**Date:** 2026-11-06")
+    again = _import(run, fresh_kb, tmp_path, monkeypatch, typo, "--date", "2026-12-02", name="typo.md")
+    assert again.exit_code == 0 and again.output.startswith(f"Updated incident {iid}"), again.output
+    assert str(load_kb(fresh_kb).incidents[iid].date) == "2026-12-02"
+    # neither date near it: a typo'd id, not that incident; said, a new record written
+    far = _import(run, fresh_kb, tmp_path, monkeypatch, typo, "--date", "2026-11-07", "--json", name="far.md")
+    assert far.exit_code == 0 and json.loads(far.stdout)["updated"] is None, far.output
+    assert any(
+        f"names {iid}, dated 2026-12-02 ('ingest disk full'), not within 2 days of the postmortem's 2026-11-06 nor "
+        "--date 2026-11-07" in n
+        for n in json.loads(far.stdout)["notes"]
+    ), far.stdout
+    assert run("check", "--strict").exit_code == 0
