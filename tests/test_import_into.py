@@ -727,8 +727,8 @@ def test_a_corrected_summary_taken_takes_the_duration_it_says(fresh_kb, run, tmp
     r = _import(run, fresh_kb, tmp_path, monkeypatch, v2.replace("for 52 minutes", "for 53 minutes"))
     assert r.exit_code == 0, r.output
     assert (
-        "Kept the record's duration_minutes 55 (the corrected Summary says 53; the Summary it replaced said 52, so it "
-        "may be set by hand: edit the record to take it)" in r.output
+        "Kept the record's duration_minutes 55 (the corrected Summary says 53; the text it replaced said 52, so it may "
+        "be set by hand: edit the record to take it)" in r.output
     )
     inc = load_kb(fresh_kb).incidents["INC-2026-0042"]
     assert "for 53 minutes" in inc.summary and inc.duration_minutes == 55
@@ -760,3 +760,18 @@ def test_a_date_given_to_correct_the_named_record_updates_it_and_writes_no_secon
         for n in json.loads(far.stdout)["notes"]
     ), far.stdout
     assert run("check", "--strict").exit_code == 0
+
+
+def test_a_corrected_impact_taken_takes_the_duration_it_says(fresh_kb, run, tmp_path, monkeypatch):
+    # the Impact is read for a duration before the Summary: its correction carries the duration too
+    path = fresh_kb / "incidents" / "2026" / "INC-2026-0042.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HAND_WRITTEN)
+    v1 = POSTMORTEM.format(ref="INC-2026-0042").replace(" for 47 minutes", "")
+    v1 = v1.replace("## Root Cause", "## Impact\n\nSearch was read-only for 47 minutes.\n\n## Root Cause")
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, v1).exit_code == 0
+    assert load_kb(fresh_kb).incidents["INC-2026-0042"].duration_minutes == 47
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, v1.replace("for 47 minutes", "for 58 minutes"))
+    assert r.exit_code == 0, r.output
+    assert "duration_minutes 58 (was 47, as the Impact the correction replaced said)" in r.output
+    assert load_kb(fresh_kb).incidents["INC-2026-0042"].duration_minutes == 58

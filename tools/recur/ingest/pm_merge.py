@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from recur.ingest.postmortem import summary_duration
+from recur.ingest.postmortem import prose_duration
 from recur.kb.incident_record import (
     add_list_item,
     done_before_why,
@@ -197,7 +197,9 @@ class _Merge:
         self.held: list[str] = []  # of a re-import of the same document: what it says otherwise, kept (imported())
         self.must_hold: list[str] = []  # kept lines held whatever _SECTION_HELD says (a section edited since)
         self.written: set[str] = set()  # the headings of the sections that are (now) the import's
-        self.corrected: dict[str, tuple] = {}  # {heading: (the record's text, the postmortem's)} of a correction taken
+        self.corrected: set[str] = set()  # the headings, caseless, of the sections a correction replaced
+        self.sections_was: dict[str, str] = {}  # {heading, caseless: text} of the record's sections before the merge
+        self.sections_now: dict[str, str] = {}  # the same of the import's (the postmortem's)
         self.iid = str(theirs.get("id") or Path(shown).stem)
         have, source = theirs.get("imported"), (self.ours.get("imported") or {}).get("source")
         self.same_source = isinstance(have, dict) and source is not None and have.get("source") == source
@@ -356,24 +358,26 @@ class _Merge:
         self.check()
 
     def take_duration(self) -> None:
-        """``duration_minutes`` read from a Summary whose correction was taken: the corrected one's when the
-        record's is the one the Summary it replaced says (it kept the old text's 52 minutes beside the new text's
-        53; found in a re-read); another is the responder's, kept and said so, as is one no Summary says."""
-        old, new = self.corrected.get("Summary", (None, None))
+        """``duration_minutes`` read from the prose (the Impact, else the Summary) of a section whose correction
+        was taken: the corrected text's when the record's is the one the text it replaced says (a corrected Summary
+        was taken, "for 53 minutes", and the old text's 52 kept; found in a re-read); another is the responder's,
+        kept and said so, as is one the replaced text does not say."""
+        fixed = [t for t in ("Impact", "Summary") if caseless(t) in self.corrected]
         ours, have = self.ours.get("duration_minutes"), self.theirs.get("duration_minutes")
-        day = _day(self.ours.get("date"))
-        if old is None or ours is None or have is None or have == ours or summary_duration(new, day) != ours:
+        day, texts = _day(self.ours.get("date")), lambda d: {t: d.get(caseless(t), "") for t in ("Impact", "Summary")}
+        if not fixed or None in (ours, have) or have == ours:
             return
+        if prose_duration(texts(self.sections_now), day) != ours:
+            return  # the postmortem's duration is a field's or a timeline's, not the text taken
         self.kept = [k for k in self.kept if not k.startswith("duration_minutes ")]
-        said = summary_duration(old, day)
+        said, which = prose_duration(texts(self.sections_was), day), " and ".join(fixed)
         if said != have:
-            why = f"the Summary it replaced said {said}" if said is not None else "no Summary of the import's said it"
-            self.kept.append(f"duration_minutes {have} (the corrected Summary says {ours}; {why}, so it may be set by "
-                             "hand: edit the record to take it)")  # fmt: skip
+            self.kept.append(f"duration_minutes {have} (the corrected {which} says {ours}; the text it replaced said "
+                             f"{said or 'none'}, so it may be set by hand: edit the record to take it)")  # fmt: skip
             return
         self.text = set_value(self.text, ("duration_minutes",), str(ours), self.shown)
         self.expected["duration_minutes"] = ours
-        self.added.append(f"duration_minutes {ours} (was {have}, as the Summary the correction replaced said)")
+        self.added.append(f"duration_minutes {ours} (was {have}, as the {which} the correction replaced said)")
         self.check()
 
     def check(self) -> None:
@@ -583,7 +587,9 @@ def _merged_body(rest: str, ours_rest: str, title: str, m: _Merge) -> str:
     closing, body = lines[0], lines[1:]
     theirs = {caseless(s.title): s for s in sections_of(body, 0)}
     swaps, adds = [], []
+    m.sections_was = {k: s.text for k, s in theirs.items()}
     for s in sections_of(ours_rest.split("\n")[1:], 0):
+        m.sections_now[caseless(s.title)] = s.text
         have = theirs.get(caseless(s.title))
         if have is None:
             adds.append(s)
@@ -622,7 +628,7 @@ def _section(m: _Merge, have, s, title: str, swaps: list) -> None:
         said = "it said the title only"
     elif edited is False:
         said = "the postmortem's corrected; the record's was the one the import wrote, not edited since"
-        m.corrected[s.title] = (have.text, s.text)
+        m.corrected.add(caseless(s.title))
     elif edited and m.edited(s.title, s.text) is False:
         m.kept.append(
             f"{have.title} section (edited since the import wrote it; the postmortem's has not changed since)"
