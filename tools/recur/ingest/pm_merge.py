@@ -58,9 +58,9 @@ _NAMED_LEAD = re.compile(
     r"(?:\]\([^()\s]*\))?[\])`]*\s*(?:[(—–,:]|\s-)\s*.*\w.*$",
     re.I,
 )
-# what a re-import holds back: a section of the postmortem's (a corrected Root cause) that the record has otherwise;
-# not the Summary (the responder's, kept on purpose, docs/problems.md; one the import wrote is _section's) nor the
-# Action items (merged as follow-ups one by one). Values kept of the record are not: the title, severity, date, a review marked done or a follow-up closed
+# what a re-import holds back: a section of the postmortem's that the record has otherwise and keeps no hash of (the
+# record's own, or one imported before Recur kept them; one the import wrote is _section's, held by must_hold);
+# not the Summary (the responder's, kept on purpose, docs/problems.md) nor the Action items (merged as follow-ups one by one). Values kept of the record are not: the title, severity, date, a review marked done or a follow-up closed
 # since are the record's own (a first list of what to pass over held a review marked done, exit 3 on every run)
 _SECTION_HELD = re.compile(
     r"^(?!Summary section |Action items section ).+ section \(the postmortem's differs; not written\)$"
