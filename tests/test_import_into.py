@@ -406,12 +406,16 @@ def test_a_re_import_whose_correction_is_kept_exits_3_and_keeps_saying_it(fresh_
     first = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref=iid))
     assert first.exit_code == 0, first.output
     path = next((fresh_kb / "incidents").rglob(f"{iid}.md"))
+    # the responder edits the Root cause the import wrote (one no one edited takes the correction: next tests)
+    path.write_text(path.read_text().replace("file buffer.", "file buffer (on-call's note)."))
     digest = load_kb(fresh_kb).incidents[iid].imported["sha256"]
     edited = POSTMORTEM.format(ref=iid).replace("No size limit on", "A config typo removed the size limit of")
     edited += "| Page on buffer growth | Sam Ortiz | 2026-12-23 | PRB-306 |\n"
     r = _import(run, fresh_kb, tmp_path, monkeypatch, edited)
     assert r.exit_code == 3, r.output
-    assert "Kept the record's Root cause section (the postmortem's differs; not written)" in r.output
+    assert "Kept the record's Root cause section (edited since the import wrote it; the postmortem's differs" in (
+        r.output
+    )
     assert f"changed since it was imported into {iid}" in r.stderr, r.stderr
     inc = load_kb(fresh_kb).incidents[iid]
     assert inc.follow_ups[-1].title == "Page on buffer growth"  # what is new, added
@@ -457,6 +461,8 @@ def test_a_folder_counts_a_merge_with_a_correction_held_as_updated(fresh_kb, run
         first.stdout.splitlines()[-1]
         == "Imported 1 postmortem: 0 recorded, 1 updated, 0 unchanged (re-import), 0 refused"
     )
+    record = next((fresh_kb / "incidents").rglob(f"{iid}.md"))  # its Root cause edited since the import wrote it
+    record.write_text(record.read_text().replace("file buffer.", "file buffer (on-call's note)."))
     edited = POSTMORTEM.format(ref=iid).replace("No size limit on", "A config typo removed the size limit of")
     (folder / "pm.md").write_text(edited + "| Page on buffer growth | Sam Ortiz | 2026-12-23 | PRB-306 |\n")
     again = run("import", *flags, str(folder), "--no-draft")
@@ -490,7 +496,7 @@ def test_a_corrected_summary_the_import_wrote_is_taken_and_one_edited_since_is_h
     assert r.exit_code == 0, r.output
     assert "Summary section (the postmortem's corrected; the record's was the one the import wrote" in r.output
     inc = load_kb(fresh_kb).incidents["INC-2026-0042"]
-    assert "for 52 minutes" in inc.summary and inc.imported["summary_sha256"]
+    assert "for 52 minutes" in inc.summary and inc.imported["sections_sha256"]["Summary"]
     assert _import(run, fresh_kb, tmp_path, monkeypatch, v2).output.startswith("Already imported")
     # the responder edits the Summary; the postmortem is corrected again: held back, exit 3, on every run
     path.write_text(path.read_text().replace("kept every chunk.", "kept every chunk (on-call's note: and the WAL)."))
@@ -648,3 +654,145 @@ def test_the_imports_own_candidates_are_not_said_kept_when_a_corrected_summary_s
     assert "candidates" not in r.output, r.output
     inc = load_kb(fresh_kb).incidents[iid]
     assert "refused searches and bulk" in inc.summary and inc.candidates == had.candidates
+
+
+ROOT_CAUSE = "No size limit on the shipper's file buffer."
+NEW_ROW = "| Page on buffer growth | Sam Ortiz | 2026-12-23 | PRB-306 |\n"
+
+
+def _imported_into_hand_written(fresh_kb, run, tmp_path, monkeypatch):
+    path = fresh_kb / "incidents" / "2026" / "INC-2026-0042.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HAND_WRITTEN)
+    v1 = POSTMORTEM.format(ref="INC-2026-0042")
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, v1).exit_code == 0
+    return path, v1
+
+
+def test_a_root_cause_edited_since_is_kept_without_exit_3_and_held_once_the_postmortem_corrects_it(
+    fresh_kb, run, tmp_path, monkeypatch
+):
+    # found in a re-read: the Summary's rule held for no other section: the responder edits the Root cause the
+    # import wrote, the postmortem (its Root cause as it was) gains an action item: exit 3 on every run
+    path, v1 = _imported_into_hand_written(fresh_kb, run, tmp_path, monkeypatch)
+    path.write_text(path.read_text().replace(ROOT_CAUSE, "No size limit on the buffer (on-call: and no alert)."))
+    v2 = v1 + NEW_ROW
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, v2)
+    assert r.exit_code == 0, r.output
+    assert "Kept the record's Root cause section (edited since the import wrote it; the postmortem's has not" in (
+        r.output
+    )
+    # the Action items section no one edited takes the postmortem's new row, as the follow-ups do
+    assert "Action items section (the postmortem's corrected; the record's was the one the import wrote" in r.output
+    text = path.read_text()
+    assert "on-call: and no alert" in text and "| Page on buffer growth |" in text
+    assert load_kb(fresh_kb).incidents["INC-2026-0042"].follow_ups[-1].title == "Page on buffer growth"
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, v2).output.startswith("Already imported")
+    # the postmortem corrects the Root cause now: held back, exit 3, on every run; the edit not overwritten
+    v3 = v2.replace(ROOT_CAUSE, "A config typo removed the size limit of the shipper's file buffer.")
+    for _ in range(2):
+        held = _import(run, fresh_kb, tmp_path, monkeypatch, v3)
+        assert held.exit_code == 3, held.output
+        assert "Kept the record's Root cause section (edited since the import wrote it; the postmortem's differs" in (
+            held.output
+        )
+    assert "on-call: and no alert" in path.read_text() and "config typo" not in path.read_text()
+    assert run("check", "--strict").exit_code == 0
+
+
+def test_a_corrected_root_cause_no_one_edited_is_taken(fresh_kb, run, tmp_path, monkeypatch):
+    # found in a re-read: a corrected Root cause the import wrote, no one having edited it, was never taken
+    path, v1 = _imported_into_hand_written(fresh_kb, run, tmp_path, monkeypatch)
+    v2 = v1.replace(ROOT_CAUSE, "A config typo removed the size limit of the shipper's file buffer.")
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, v2)
+    assert r.exit_code == 0, r.output
+    assert "Root cause section (the postmortem's corrected; the record's was the one the import wrote" in r.output
+    marks = load_kb(fresh_kb).incidents["INC-2026-0042"].imported["sections_sha256"]
+    assert {"Summary", "Root cause", "Action items"} <= set(marks) and "References" not in marks
+    assert "config typo" in load_kb(fresh_kb).incidents["INC-2026-0042"].sections["Root cause"]
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, v2).output.startswith("Already imported")
+    assert run("check", "--strict").exit_code == 0
+
+
+def test_a_record_keeping_summary_sha256_alone_still_takes_a_corrected_summary(fresh_kb, run, tmp_path, monkeypatch):
+    # records imported on 2026-12-06 keep imported.summary_sha256, the Summary's hash alone: read as before
+    path, v1 = _imported_into_hand_written(fresh_kb, run, tmp_path, monkeypatch)
+    text = path.read_text()
+    marks = load_kb(fresh_kb).incidents["INC-2026-0042"].imported["sections_sha256"]
+    start = text.index(", sections_sha256: {")
+    text = text[:start] + f', summary_sha256: "{marks["Summary"]}"' + text[text.index("}", start) + 1 :]
+    path.write_text(text)
+    assert "sections_sha256" not in path.read_text()
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, v1.replace("for 47 minutes", "for 52 minutes"))
+    assert r.exit_code == 0, r.output
+    assert "Summary section (the postmortem's corrected; the record's was the one the import wrote" in r.output
+    inc = load_kb(fresh_kb).incidents["INC-2026-0042"]
+    assert "for 52 minutes" in inc.summary and "summary_sha256" not in inc.imported
+    assert inc.imported["sections_sha256"]["Summary"] != marks["Summary"]
+    assert run("check", "--strict").exit_code == 0
+
+
+def test_a_corrected_summary_taken_takes_the_duration_it_says(fresh_kb, run, tmp_path, monkeypatch):
+    # found in a re-read: the corrected Summary was taken ("for 52 minutes") and duration_minutes, read from the
+    # Summary it replaced, stayed 47
+    path, v1 = _imported_into_hand_written(fresh_kb, run, tmp_path, monkeypatch)
+    assert load_kb(fresh_kb).incidents["INC-2026-0042"].duration_minutes == 47
+    v2 = v1.replace("for 47 minutes", "for 52 minutes")
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, v2)
+    assert r.exit_code == 0, r.output
+    assert "duration_minutes 52 (was 47, as the Summary the correction replaced said)" in r.output
+    inc = load_kb(fresh_kb).incidents["INC-2026-0042"]
+    assert "for 52 minutes" in inc.summary and inc.duration_minutes == 52
+    # a duration the responder set by hand (the Summary the import wrote says 52): kept, and said why
+    path.write_text(path.read_text().replace("duration_minutes: 52", "duration_minutes: 55"))
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, v2.replace("for 52 minutes", "for 53 minutes"))
+    assert r.exit_code == 0, r.output
+    assert (
+        "Kept the record's duration_minutes 55 (the corrected Summary says 53; the text it replaced said 52, so it may "
+        "be set by hand: edit the record to take it)" in r.output
+    )
+    inc = load_kb(fresh_kb).incidents["INC-2026-0042"]
+    assert "for 53 minutes" in inc.summary and inc.duration_minutes == 55
+    assert run("check", "--strict").exit_code == 0
+
+
+def test_a_date_given_to_correct_the_named_record_updates_it_and_writes_no_second_record(
+    fresh_kb, run, tmp_path, monkeypatch
+):
+    # found in a re-read: --date more than 2 days from the date of the record the postmortem names was the date the
+    # "same incident" check compared, so the flag given to correct the record's date wrote a second record of it
+    iid = _responder_record(run)  # 2026-12-06, as the postmortem says
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref=iid), "--date", "2026-12-01")
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith(f"Updated incident {iid}") and _records(fresh_kb) == [f"{iid}.md"], r.output
+    assert "date '2026-12-01' (was '2026-12-06'; --date)" in r.output
+    assert str(load_kb(fresh_kb).incidents[iid].date) == "2026-12-01"
+    # a --date near the record's corrects a postmortem's date typo the same way: either date near it will do
+    typo = POSTMORTEM.format(ref=iid).replace("**Date:** 2026-12-06", "**Date:** 2026-11-06")
+    again = _import(run, fresh_kb, tmp_path, monkeypatch, typo, "--date", "2026-12-02", name="typo.md")
+    assert again.exit_code == 0 and again.output.startswith(f"Updated incident {iid}"), again.output
+    assert str(load_kb(fresh_kb).incidents[iid].date) == "2026-12-02"
+    # neither date near it: a typo'd id, not that incident; said, a new record written
+    far = _import(run, fresh_kb, tmp_path, monkeypatch, typo, "--date", "2026-11-07", "--json", name="far.md")
+    assert far.exit_code == 0 and json.loads(far.stdout)["updated"] is None, far.output
+    assert any(
+        f"names {iid}, dated 2026-12-02 ('ingest disk full'), not within 2 days of the postmortem's 2026-11-06 nor "
+        "--date 2026-11-07" in n
+        for n in json.loads(far.stdout)["notes"]
+    ), far.stdout
+    assert run("check", "--strict").exit_code == 0
+
+
+def test_a_corrected_impact_taken_takes_the_duration_it_says(fresh_kb, run, tmp_path, monkeypatch):
+    # the Impact is read for a duration before the Summary: its correction carries the duration too
+    path = fresh_kb / "incidents" / "2026" / "INC-2026-0042.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HAND_WRITTEN)
+    v1 = POSTMORTEM.format(ref="INC-2026-0042").replace(" for 47 minutes", "")
+    v1 = v1.replace("## Root Cause", "## Impact\n\nSearch was read-only for 47 minutes.\n\n## Root Cause")
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, v1).exit_code == 0
+    assert load_kb(fresh_kb).incidents["INC-2026-0042"].duration_minutes == 47
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, v1.replace("for 47 minutes", "for 58 minutes"))
+    assert r.exit_code == 0, r.output
+    assert "duration_minutes 58 (was 47, as the Impact the correction replaced said)" in r.output
+    assert load_kb(fresh_kb).incidents["INC-2026-0042"].duration_minutes == 58

@@ -1165,7 +1165,7 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     kb = load_kb(kb_dir) if kb is None else kb
     patterns = require_patterns(kb, patterns, "--pattern")  # as the patterns have them: "Disk-Full" too
     digests, source, sources = document_hashes(text, pm.markdown), source_key(kb, file), _sources(kb, file)
-    dup = _earlier_import(kb, pm, digests, sources, (into, iid, date or pm.date), bool(severity or date))
+    dup = _earlier_import(kb, pm, digests, sources, (into, iid, (pm.date, date)), bool(severity or date))
     runbook = _runbook_note(file, pm, dup)
     if dup:
         # the same path with other content: a changed document, what differs named
@@ -1179,7 +1179,7 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     if date:  # a due date without its year is read against the date given, not the document's
         dues_against(pm, day)
     dones_by(pm, today)
-    target, by, said = _target(kb, pm, into, iid, date or pm.date, title)
+    target, by, said = _target(kb, pm, into, iid, (pm.date, date), title)
     notes += said if target else said + _same_source_notes(kb, source, sources) + _look_alike_notes(kb, title, day)
     iid, numbered = (target, False) if target else _record_id(kb, iid, day)
     notes += ([] if "Summary" in pm.sections else ["no summary section; used the title"]) + read_notes
@@ -1235,10 +1235,10 @@ def _no_draft_note(target: str) -> list[str]:
     ]
 
 
-def _target(kb, pm, into, iid, day, title: str) -> tuple:
+def _target(kb, pm, into, iid, days: tuple, title: str) -> tuple:
     """(the record to update or None, how it was named, notes): --into, which must name a record of the KB;
     else the one the postmortem names ("Incident: INC-2026-0217") when the KB has it, no --id asks for a new
-    one, and its date is near the postmortem's ``day`` (None: it has none; then its ``title``, _not_this_incident). A record written during the response was recorded a second time by the import of its postmortem (found
+    one, and its date is near the postmortem's or --date's (``days``; neither: its ``title``, _not_this_incident). A record written during the response was recorded a second time by the import of its postmortem (found
     in review: a false recurrence, every follow-up twice)."""
     from recur.ingest.pm_merge import named_incident
     from recur.kb.incident_record import find_incident
@@ -1260,7 +1260,7 @@ def _target(kb, pm, into, iid, day, title: str) -> tuple:
                             f"{named.iid} in instead: --into {named.iid})"]  # fmt: skip
     if named.iid not in kb.incidents:
         raise RecurError(f"{said}, whose record has errors (recur check names them); fix them, then import again")
-    if far := _not_this_incident(kb.incidents[named.iid], day, title):
+    if far := _not_this_incident(kb.incidents[named.iid], days, title):
         return None, None, [f"{said}, {far}: not updated, recorded as a new incident (if it is that incident: "
                             f"--into {named.iid})"]  # fmt: skip
     return named.iid, f"the postmortem's {named.label!r} line names it", []
@@ -1272,23 +1272,26 @@ def _earlier_import(kb, pm, digests, sources, asked: tuple, flagged: bool):
     hand", which listed the title and severity the merge keeps on purpose (found in review). So too for the same
     document again with --severity or --date (``flagged``): merged, the flags set on the record (they were "not
     applied: set it by hand"). ``asked``: (--into, --id, the postmortem's day)."""
-    into, iid, day = asked
-    dup = find_duplicate(kb, digests, sources, pm.title, day)
+    into, iid, days = asked
+    dup = find_duplicate(kb, digests, sources, pm.title, days[1] or days[0])
     if not dup or (dup[2] != "source path" and not flagged):
         return dup
     try:
-        return None if _target(kb, pm, into, iid, day, pm.title or "")[0] == dup[0] else dup
+        return None if _target(kb, pm, into, iid, days, pm.title or "")[0] == dup[0] else dup
     except RecurError:  # a target in error: not this one
         return dup
 
 
-def _not_this_incident(inc, day, title: str) -> str | None:
+def _not_this_incident(inc, days: tuple, title: str) -> str | None:
     """Why record ``inc``, named by the postmortem, is not the incident it tells of (None: it may be): a date
-    more than 2 days from the postmortem's, or with no date in it, a title sharing few words. A typo'd id
-    ("INC-2026-0105" for 0150) updated a record of July with December's postmortem (found in review)."""
-    if day is not None and abs((inc.date - day).days) > 2:
-        return f"dated {inc.date.isoformat()} ({inc.title!r}), not within 2 days of the postmortem's {day.isoformat()}"
-    if day is None and not _titles_overlap(inc.title, title):
+    more than 2 days from the postmortem's and from --date's (``days``: either None), or with neither, a title
+    sharing few words. A typo'd id ("INC-2026-0105" for 0150) updated a record of July with December's postmortem
+    (found in review). Either date near it will do: --date given to correct the record's date was the one
+    compared, and the postmortem naming the record was written as a second one (found in a re-read)."""
+    said = [f"{how}{d.isoformat()}" for how, d in zip(("the postmortem's ", "--date "), days) if d is not None]
+    if said and all(abs((inc.date - d).days) > 2 for d in days if d is not None):
+        return f"dated {inc.date.isoformat()} ({inc.title!r}), not within 2 days of {' nor '.join(said)}"
+    if not said and not _titles_overlap(inc.title, title):
         return f"titled {inc.title!r}, unlike the postmortem's {title!r}"
     return None
 
@@ -1803,7 +1806,7 @@ IMPORTING = _Importing()
 def _write(
     kb, pm, plan: ImportPlan, linked: list, cands: list, *, draft: bool, category, source_file, dry=False
 ) -> Written:
-    from recur.ingest.pm_merge import summary_digest
+    from recur.ingest.pm_merge import sections_digest
     from recur.kb.incident_record import record_text, stored_candidates, write_new_record
     from recur.kb.loader import require_inside
 
@@ -1836,8 +1839,8 @@ def _write(
     def itext(iid: str) -> str:  # the text for whichever number is free
         return record_text(new, iid, review=review, follow_ups=fus, sections=sections, extra=extra)
 
-    if summary := summary_digest(itext(plan.iid)):  # the Summary as written: a later correction taken (pm_merge)
-        extra["imported"]["summary_sha256"] = summary
+    if marks := sections_digest(itext(plan.iid)):  # the sections as written: a later correction taken (pm_merge)
+        extra["imported"]["sections_sha256"] = marks
 
     if plan.into:
         return _merge_write(kb, plan, itext(plan.iid), fus, review, dry)

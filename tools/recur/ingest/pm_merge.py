@@ -17,12 +17,14 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from recur.ingest.postmortem import prose_duration
 from recur.kb.incident_record import (
     add_list_item,
     done_before_why,
@@ -56,9 +58,9 @@ _NAMED_LEAD = re.compile(
     r"(?:\]\([^()\s]*\))?[\])`]*\s*(?:[(—–,:]|\s-)\s*.*\w.*$",
     re.I,
 )
-# what a re-import holds back: a section of the postmortem's (a corrected Root cause) that the record has otherwise;
-# not the Summary (the responder's, kept on purpose, docs/problems.md; one the import wrote is _summary's) nor the
-# Action items (merged as follow-ups one by one). Values kept of the record are not: the title, severity, date, a review marked done or a follow-up closed
+# what a re-import holds back: a section of the postmortem's that the record has otherwise and keeps no hash of (the
+# record's own, or one imported before Recur kept them; one the import wrote is _section's, held by must_hold);
+# not the Summary (the responder's, kept on purpose, docs/problems.md) nor the Action items (merged as follow-ups one by one). Values kept of the record are not: the title, severity, date, a review marked done or a follow-up closed
 # since are the record's own (a first list of what to pass over held a review marked done, exit 3 on every run)
 _SECTION_HELD = re.compile(
     r"^(?!Summary section |Action items section ).+ section \(the postmortem's differs; not written\)$"
@@ -154,7 +156,8 @@ def _merged(path: Path, shown: str, ours: str, unsaid=frozenset(), given=(frozen
     m.kept = [k for k in m.kept if not any(k.startswith(f"{u} ") for u in unsaid)]
     m.follow(given[1])
     body = _merged_body(rest, ours_rest, str(doc.data.get("title") or ""), m)
-    m.mark_summary()
+    m.take_duration()
+    m.mark_sections()
     m.imported()
     text = within_limit(Path(shown), "\n".join(["---", m.text, body]))  # as a new record is held to it
     return Merged(path.stem, path, text, m.added, m.kept, m.expected, m.held, m.set), as_written
@@ -183,20 +186,24 @@ class _Merge:
         self.shown, self.text, self.theirs, self.before = shown, text, theirs, text
         self.given, self.set = given, []  # the flags given; the values they changed (apply, follow)
         self.expected = copy.deepcopy(theirs)
-        # the hash of the Summary the import writes (summary_digest): stored only where the record's Summary is
-        # the import's (mark_summary), never beside a responder's own kept
-        self.summary = (load_yaml(ours, offset=1).data.get("imported") or {}).get("summary_sha256")
-        ours = drop_value(ours, ("imported", "summary_sha256"), shown) if self.summary else ours
+        # the hash of each section the import writes (sections_digest): stored only for a section the record's
+        # is the import's (mark_sections), never beside a responder's own kept
+        self.hashes = (load_yaml(ours, offset=1).data.get("imported") or {}).get("sections_sha256") or {}
+        ours = drop_value(ours, ("imported", "sections_sha256"), shown) if self.hashes else ours
         self.ours_text, self.ours = ours, load_yaml(ours, offset=1).data
         self.ours_node = compose(ours)
         self.added: list[str] = []
         self.kept: list[str] = []
         self.held: list[str] = []  # of a re-import of the same document: what it says otherwise, kept (imported())
-        self.must_hold: list[str] = []  # kept lines held whatever _SECTION_HELD says (a Summary edited since)
-        self.summary_written = False  # the record's Summary is (now) the import's
+        self.must_hold: list[str] = []  # kept lines held whatever _SECTION_HELD says (a section edited since)
+        self.written: set[str] = set()  # the headings of the sections that are (now) the import's
+        self.corrected: set[str] = set()  # the headings, caseless, of the sections a correction replaced
+        self.sections_was: dict[str, str] = {}  # {heading, caseless: text} of the record's sections before the merge
+        self.sections_now: dict[str, str] = {}  # the same of the import's (the postmortem's)
         self.iid = str(theirs.get("id") or Path(shown).stem)
         have, source = theirs.get("imported"), (self.ours.get("imported") or {}).get("source")
         self.same_source = isinstance(have, dict) and source is not None and have.get("source") == source
+        self.stored = _stored(have) if self.same_source else {}
 
     def slice(self, node) -> str:
         return self.ours_text[node.start_mark.index : node.end_mark.index]
@@ -323,22 +330,59 @@ class _Merge:
         self.set.append(f"triage {_shown(rest) if rest else 'taken out'} (was {_shown(triage)}; {flags})")
         self.check()
 
-    def summary_edited(self, text: str) -> bool | None:
-        """Whether the record's Summary (``text``), which the import of this document wrote, was edited since:
-        None when the import did not write it, or the record keeps no hash of it (imported before Recur kept one)."""
-        stored = self.theirs["imported"].get("summary_sha256") if self.same_source else None
+    def edited(self, heading: str, text: str) -> bool | None:
+        """Whether ``text`` differs from the section ``heading`` the import of this document wrote (the record's:
+        edited since; the postmortem's: corrected since): None when the record keeps no hash of it (the section
+        is the responder's own, or was imported before Recur kept one)."""
+        stored = self.stored.get(caseless(heading))
         return None if not isinstance(stored, str) else _digest(text) != stored
 
-    def mark_summary(self) -> None:
-        """The hash of the Summary the import wrote (or found as it would write it) in the record's ``imported:``
-        of this document, so that a later version's correction is taken while no one has edited it."""
+    def mark_sections(self) -> None:
+        """The hash of each section the import wrote (or found as it would write it) in the record's
+        ``imported.sections_sha256`` of this document, so that a later version's correction is taken while no one
+        has edited it; a section kept keeps its hash (an edit the postmortem has not corrected since: equal to
+        the postmortem's; a correction held back: the earlier one's). An earlier ``summary_sha256`` goes into it."""
         have, source = self.expected.get("imported"), (self.ours.get("imported") or {}).get("source")
-        if not (self.summary_written and self.summary and isinstance(have, dict) and have.get("source") == source):
+        if not (self.hashes and isinstance(have, dict) and have.get("source") == source):
             return
-        if have.get("summary_sha256") != self.summary:
-            self.text = set_value(self.text, ("imported", "summary_sha256"), f'"{self.summary}"', self.shown)
-            self.expected["imported"]["summary_sha256"] = self.summary
-            self.check()
+        kept = {
+            t: self.stored[caseless(t)] for t in self.hashes if t not in self.written and caseless(t) in self.stored
+        }
+        marks = {
+            t: self.hashes[t] if t in self.written else kept[t] for t in self.hashes if t in self.written or t in kept
+        }
+        if not marks or (have.get("sections_sha256") == marks and "summary_sha256" not in have):
+            return
+        for key in ("summary_sha256", "sections_sha256"):
+            if key in have:
+                self.text = drop_value(self.text, ("imported", key), self.shown)
+                del have[key]
+        self.text = set_value(self.text, ("imported", "sections_sha256"), json.dumps(marks), self.shown)
+        have["sections_sha256"] = marks
+        self.check()
+
+    def take_duration(self) -> None:
+        """``duration_minutes`` read from the prose (the Impact, else the Summary) of a section whose correction
+        was taken: the corrected text's when the record's is the one the text it replaced says (a corrected Summary
+        was taken, "for 53 minutes", and the old text's 52 kept; found in a re-read); another is the responder's,
+        kept and said so, as is one the replaced text does not say."""
+        fixed = [t for t in ("Impact", "Summary") if caseless(t) in self.corrected]
+        ours, have = self.ours.get("duration_minutes"), self.theirs.get("duration_minutes")
+        day, texts = _day(self.ours.get("date")), lambda d: {t: d.get(caseless(t), "") for t in ("Impact", "Summary")}
+        if not fixed or None in (ours, have) or have == ours:
+            return
+        if prose_duration(texts(self.sections_now), day) != ours:
+            return  # the postmortem's duration is a field's or a timeline's, not the text taken
+        self.kept = [k for k in self.kept if not k.startswith("duration_minutes ")]
+        said, which = prose_duration(texts(self.sections_was), day), " and ".join(fixed)
+        if said != have:
+            self.kept.append(f"duration_minutes {have} (the corrected {which} says {ours}; the text it replaced said "
+                             f"{said or 'none'}, so it may be set by hand: edit the record to take it)")  # fmt: skip
+            return
+        self.text = set_value(self.text, ("duration_minutes",), str(ours), self.shown)
+        self.expected["duration_minutes"] = ours
+        self.added.append(f"duration_minutes {ours} (was {have}, as the {which} the correction replaced said)")
+        self.check()
 
     def check(self) -> None:
         # read back as `recur check` reads it: what was added, and nothing else changed (a key added twice, a
@@ -516,13 +560,23 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def summary_digest(record: str) -> str | None:
-    """The record's ``imported.summary_sha256``: the hash of the Summary section of ``record`` (a record's text),
-    its spacing aside; None when it has none. The import stores the one it wrote, so that a re-import knows a
-    Summary no one has edited since (a correction taken) from one the responder edited (held back, exit 3)."""
+def sections_digest(record: str) -> dict[str, str]:
+    """The record's ``imported.sections_sha256``: {heading: the hash of its text, its spacing aside} of each
+    section of ``record`` (a record's text) but References (whose lines are joined, not replaced). The import
+    stores those it wrote, so that a re-import knows a section no one has edited since (a correction taken) from
+    one the responder edited (kept while the postmortem's is as it was, held back, exit 3, once corrected)."""
     body = split_front(record, Path("record"))[1].split("\n")[1:]  # after the closing line
-    summary = next((s for s in sections_of(body, 0) if s.title == "Summary"), None)
-    return None if summary is None else _digest(summary.text)
+    return {s.title: _digest(s.text) for s in sections_of(body, 0) if s.title != "References"}
+
+
+def _stored(imported: dict) -> dict[str, str]:
+    """{heading, caseless: hash} the record's ``imported:`` keeps of the sections the import wrote; the
+    ``summary_sha256`` of records imported on 2026-12-06, before each section had one, as the Summary's."""
+    marks = imported.get("sections_sha256")
+    stored = {caseless(str(k)): v for k, v in marks.items()} if isinstance(marks, dict) else {}
+    if isinstance(imported.get("summary_sha256"), str):
+        stored.setdefault(caseless("Summary"), imported["summary_sha256"])
+    return stored
 
 
 def _digest(section: str) -> str:
@@ -537,23 +591,23 @@ def _merged_body(rest: str, ours_rest: str, title: str, m: _Merge) -> str:
     closing, body = lines[0], lines[1:]
     theirs = {caseless(s.title): s for s in sections_of(body, 0)}
     swaps, adds = [], []
+    m.sections_was = {k: s.text for k, s in theirs.items()}
     for s in sections_of(ours_rest.split("\n")[1:], 0):
+        m.sections_now[caseless(s.title)] = s.text
         have = theirs.get(caseless(s.title))
         if have is None:
             adds.append(s)
             m.added.append(f"{s.title} section")
-            m.summary_written |= s.title == "Summary"
+            m.written.add(s.title)
         elif _flat(have.text) == _flat(s.text):
-            m.summary_written |= s.title == "Summary"
-        elif s.title == "Summary":
-            _summary(m, have, s, title, swaps)
+            m.written.add(s.title)
         elif s.title == "References":
             known = {_flat(ln) for ln in have.text.split("\n")}
             if more := [ln for ln in s.text.split("\n") if ln.strip() and _flat(ln) not in known]:
                 swaps.append((have.line, have.text.rstrip("\n") + "\n" + "\n".join(more)))
                 m.added.append("References lines")
         else:
-            m.kept.append(f"{have.title} section (the postmortem's differs; not written)")
+            _section(m, have, s, title, swaps)
     for at, text in sorted(swaps, reverse=True):
         heads = [h for h in heading_lines(body) if h > at]
         end = heads[0] if heads else len(body)
@@ -565,29 +619,33 @@ def _merged_body(rest: str, ours_rest: str, title: str, m: _Merge) -> str:
     return "\n".join([closing, *body, ""])
 
 
-def _summary(m: _Merge, have, s, title: str, swaps: list) -> None:
-    """The record's Summary (``have``) where the postmortem's (``s``) differs: the postmortem's taken when the
-    record's said the title only, or is the one the import of this document wrote and no one has edited since (a
-    corrected Summary was kept, exit 0, and dropped for good: found in review); one the import wrote and the
-    responder edited since is held back as a corrected Root cause is (exit 3), unless the postmortem's is still the
-    one the import wrote (it corrects nothing: the edit kept, exit 0, as before the hash was kept; it was held on
-    every run, found in a re-read); the responder's own is kept."""
-    edited = m.summary_edited(have.text)
-    if _flat(have.text).casefold().rstrip(". ") == _flat(title).casefold().rstrip(". "):
+def _section(m: _Merge, have, s, title: str, swaps: list) -> None:
+    """The record's section (``have``) where the postmortem's (``s``) differs: the postmortem's taken when the
+    record's is the one the import of this document wrote and no one has edited since (``imported.sections_sha256``;
+    a corrected section was kept, exit 0, and dropped for good: found in review), or is a Summary that said the
+    title only; one the responder edited since is kept, exit 0, while the postmortem's is still the one the import
+    wrote (it corrects nothing: it was held, exit 3, on every run; found in a re-read), and held back, exit 3,
+    once the postmortem's differs from it too (not the Action items, merged follow-up by follow-up); a section with
+    no hash (the responder's own, or imported before Recur kept one) is kept and said, held as _SECTION_HELD says."""
+    edited = m.edited(s.title, have.text)
+    if s.title == "Summary" and _flat(have.text).casefold().rstrip(". ") == _flat(title).casefold().rstrip(". "):
         said = "it said the title only"
     elif edited is False:
         said = "the postmortem's corrected; the record's was the one the import wrote, not edited since"
-    elif edited and m.summary_edited(s.text) is False:
-        m.kept.append("Summary section (edited since the import wrote it; the postmortem's has not changed since)")
+        m.corrected.add(caseless(s.title))
+    elif edited and m.edited(s.title, s.text) is False:
+        m.kept.append(
+            f"{have.title} section (edited since the import wrote it; the postmortem's has not changed since)"
+        )
         return
     else:
         edit = "edited since the import wrote it; " if edited else ""
-        m.kept.append(f"Summary section ({edit}the postmortem's differs; not written)")
-        m.must_hold += m.kept[-1:] if edited else []
+        m.kept.append(f"{have.title} section ({edit}the postmortem's differs; not written)")
+        m.must_hold += m.kept[-1:] if edited and s.title != "Action items" else []
         return
     swaps.append((have.line, s.text))
-    m.added.append(f"Summary section ({said})")
-    m.summary_written = True
+    m.added.append(f"{have.title} section ({said})")
+    m.written.add(s.title)
 
 
 def review_of(kb, data: dict):

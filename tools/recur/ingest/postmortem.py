@@ -2558,6 +2558,16 @@ def _prose_duration(pm: Postmortem) -> None:
                 return
 
 
+def prose_duration(sections: dict, day: dt.date | None) -> int | None:
+    """The minutes the import reads from the prose of ``sections`` ({"Impact": text, "Summary": text}:
+    _prose_duration), the incident's ``day`` for a range of times in zones; None when it says none. `recur import`
+    into a record (pm_merge) tells by it a duration read from a text a correction replaced from one the responder
+    set."""
+    pm = Postmortem(date=day, sections=dict(sections))
+    _prose_duration(pm)
+    return pm.duration_minutes
+
+
 # what a timeline's entry says of the incident: it began ("alert fired", "paged", "errors began"), or it
 # was over ("resolved", "service restored"); mitigated is no end (_end_field), "not resolved" none
 _STARTS = re.compile(

@@ -63,7 +63,7 @@ INCIDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 @dataclass(frozen=True)
 class Field:
-    kind: str  # str | kebab | ident | list | ids | date | int | bool | enum | mapping | records
+    kind: str  # str | kebab | ident | list | ids | date | int | bool | enum | mapping | texts | records
     required: bool = False
     choices: tuple = ()
     schema: dict | None = None  # for mapping / records
@@ -138,8 +138,12 @@ IMPORTED = {  # extension: where recur import read a record from (duplicate impo
     "source": Field("str"),
     "sha256": Field("str"),
     "date_from": Field("str"),
-    # the hash of the Summary the import wrote: a re-import takes a corrected Summary while no one has edited it
+    # the hash of the Summary the import wrote, as records imported on 2026-12-06 keep it: read as
+    # sections_sha256's Summary
     "summary_sha256": Field("str"),
+    # {heading: hash} of each section the import wrote: a re-import takes a corrected section while no one has
+    # edited it, keeps an edit the postmortem has not corrected since, and holds back one it has (pm_merge)
+    "sections_sha256": Field("texts"),
 }
 CANDIDATE = {  # extension: a ranked candidate pattern stored for the reviewer of an unlinked incident
     "id": Field("kebab", required=True),
@@ -475,9 +479,19 @@ class Validator:
             return None if text is None else [text]
         if kind == "mapping":
             return self.mapping(value, rule.schema, path, dotted)
+        if kind == "texts":
+            return self.texts(value, path, dotted)
         if kind in ("records", "flags"):
             return self.records(value, rule, path, dotted)
         raise AssertionError(f"unknown field kind {kind}")
+
+    def texts(self, value, path: tuple, dotted: str) -> dict | None:
+        """A mapping whose keys are the writer's (a section's heading), text to text: no schema of its own."""
+        if not isinstance(value, dict):
+            self.error(path, dotted, f"must be a mapping of keys to values, not {kind_of(value)}")
+            return None
+        texts = {str(k): self.scalar(v, "str", path + (k,), f"{dotted}.{k}") for k, v in value.items()}
+        return {k: v for k, v in texts.items() if v is not None}
 
     def list_value(self, value, rule: Field, path: tuple, dotted: str):
         if isinstance(value, str) and value[:1] in LOOKALIKE_DASHES:  # "– a" lines: YAML read one text
