@@ -2309,3 +2309,18 @@ def test_past_incidents_stays_within_the_answers_share_at_any_limit(kb_dir, tmp_
     monkeypatch.setenv("RECUR_MCP_SECTION_CHARS", "1")
     ((err, one, text),) = calls(server, ("past_incidents", {"pattern_id": "disk-full", "limit": 1}))
     assert not err and one["section_chars"] == 1 and "Sections over 1 character are cut" in text, text
+
+
+def test_a_bad_section_chars_setting_stops_mcp_and_serve_at_start(kb_dir, tmp_path):
+    """A bad RECUR_MCP_SECTION_CHARS started both servers and was said only in each past_incidents call's error,
+    to the assistant. Both stop at start now, exit 2 (as a bad value of a variable an option stands for), one
+    Error: line naming the variable and its value; `recur serve` before it listens."""
+    for value, said in (("-5", "RECUR_MCP_SECTION_CHARS=-5: must be 0"), ("abc", "RECUR_MCP_SECTION_CHARS='abc'")):
+        r = _stdio_mcp(kb_dir, tmp_path, "fake:64", {"RECUR_MCP_SECTION_CHARS": value})
+        lines = r.stderr.splitlines()
+        assert r.returncode == 2 and len(lines) == 1 and lines[0].startswith(f"Error: {said}"), r.stderr
+        assert r.stdout == "" and not (tmp_path / "i").exists()
+        args = ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", "fake:64", "--port", "0"]
+        env = {**os.environ, "RECUR_MCP_SECTION_CHARS": value}
+        r = subprocess.run([sys.executable, "-m", "recur", *args], capture_output=True, text=True, env=env, timeout=30)
+        assert r.returncode == 2 and said in r.stderr and "Traceback" not in r.stderr, r.stderr
