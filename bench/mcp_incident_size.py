@@ -1,6 +1,6 @@
 """The size of MCP's past_incidents answer, each section whole against each cut at RECUR_MCP_SECTION_CHARS.
 
-    python bench/mcp_incident_size.py [--incidents 20] [--kb DIR] [--limits 0,1000]
+    python bench/mcp_incident_size.py [--incidents 20] [--kb DIR] [--limits 0,1000] [--incident-limits 20]
 
 Over the official SDK's in-memory client, the server in this process on a fake:64 index (the encoder does not
 enter a past_incidents read by pattern). The KB: the test's small KB (tests/kbfactory.small_kb) with ``--incidents``
@@ -8,7 +8,8 @@ long postmortem records linked to disk-full, each as an imported postmortem runs
 50-row timeline, a root cause of several paragraphs, lessons, an action-items table: some 13,000 characters), and
 one record near `recur check`'s 1 MiB limit (a whole day's log pasted in its Timeline); or ``--kb`` (e.g. the shipped
 kb/) and its pattern with the most incidents. Each limit in ``--limits`` (0: no cut, as before the cap) in the
-same run. Prints the bytes of the structured content (compact JSON, UTF-8, as the SDK sends it) and of the text,
+same run, each at every past_incidents ``limit`` of ``--incident-limits`` (20, the tool's default; 100 its most,
+with ``--incidents 100``). Prints the bytes of the structured content (compact JSON, UTF-8, as the SDK sends it) and of the text,
 about a token per four bytes. Figures, not assertions.
 """
 
@@ -121,6 +122,7 @@ def main() -> None:
     ap.add_argument("--incidents", type=int, default=20)
     ap.add_argument("--kb", type=Path, help="this KB instead of the synthetic one")
     ap.add_argument("--limits", default="0,1000", help="RECUR_MCP_SECTION_CHARS values, comma-separated")
+    ap.add_argument("--incident-limits", default="20", help="past_incidents limit values, comma-separated")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         kb = args.kb or small_kb(Path(tmp) / "kb")
@@ -134,16 +136,21 @@ def main() -> None:
         print(f"{kb if args.kb else 'small KB + ' + str(args.incidents) + ' long postmortems'}, pattern {pid}:")
         for limit in (int(x) for x in args.limits.split(",")):
             os.environ["RECUR_MCP_SECTION_CHARS"] = str(limit)
-            structured, text = asyncio.run(answer(server, pid, 20))
-            size = len(json.dumps(structured, ensure_ascii=False, separators=(",", ":")).encode())
-            big = max(len(json.dumps(i, ensure_ascii=False).encode()) for i in structured["incidents"])
-            cut = sum(len(i.get("cut_sections") or {}) for i in structured["incidents"])
-            print(
-                f"  RECUR_MCP_SECTION_CHARS {limit or 'none':>5} (cut at {structured['section_chars'] or '-':>4}): "
-                f"{len(structured['incidents'])} incidents, structured "
-                f"{size:>9,} B (largest incident {big:>9,} B), text {len(text.encode()):>6,} B, "
-                f"~{(size + len(text.encode())) // 4:,} tokens; {cut} sections cut"
-            )
+            for listed in (int(x) for x in args.incident_limits.split(",")):
+                report(*asyncio.run(answer(server, pid, listed)), limit, listed)
+
+
+def report(structured: dict, text: str, limit: int, listed: int) -> None:
+    size = len(json.dumps(structured, ensure_ascii=False, separators=(",", ":")).encode())
+    big = max(len(json.dumps(i, ensure_ascii=False).encode()) for i in structured["incidents"])
+    cut = sum(len(i.get("cut_sections") or {}) for i in structured["incidents"])
+    shown = sum(len(i["summary"]) + sum(map(len, i["sections"].values())) for i in structured["incidents"])
+    print(
+        f"  RECUR_MCP_SECTION_CHARS {limit or 'none':>5} (cut at {structured['section_chars'] or '-':>4}), limit "
+        f"{listed:>3}: {len(structured['incidents'])} incidents, structured {size:>9,} B (largest incident "
+        f"{big:>9,} B), text {len(text.encode()):>6,} B, ~{(size + len(text.encode())) // 4:,} tokens; summaries "
+        f"and sections {shown:,} characters, {cut} cut"
+    )
 
 
 if __name__ == "__main__":

@@ -155,7 +155,8 @@ def test_show_json_adds_the_same_keys_and_mcp_lists_the_same_object(run, kb_dir,
         build_server(lambda: engine, stale_files=list), ("past_incidents", {"pattern_id": "disk-full"})
     )
     listed = next(i for i in out["incidents"] if i["id"] == "INC-2026-0217")
-    assert not err and listed == {**doc, "cut_sections": {}}  # nothing cut: its sections are short
+    # nothing cut and nothing left out: its sections are short
+    assert not err and listed == {**doc, "cut_sections": {}, "left_out_sections": {}}
 
 
 LEAD_AND_NOTE = """---
@@ -294,7 +295,7 @@ def test_mcp_past_incidents_cuts_long_sections_and_says_so(run, kb_dir, tmp_path
     assert not e1 and not e30
     newest = one["incidents"][0]
     assert one["section_chars"] == 1000 and newest["cut_sections"] == {"Timeline": len(whole)}, newest
-    kept, marker = newest["sections"]["Timeline"].rsplit("\n", 1)
+    kept, marker = newest["sections"]["Timeline"].rsplit("\n\n", 1)
     assert whole.startswith(kept + "\n") and len(kept) <= 1000 and kept.endswith("|"), kept  # whole rows
     assert (
         marker
@@ -304,7 +305,7 @@ def test_mcp_past_incidents_cuts_long_sections_and_says_so(run, kb_dir, tmp_path
     assert "Sections over 1,000 characters are cut (cut_sections names them" in text1
     # thirty listed share the answer's characters: each section cut shorter than 1,000, none under 200
     assert 200 <= many["section_chars"] < 1000 and "Sections over" in text30
-    assert all(len(i["sections"]["Timeline"].rsplit("\n", 1)[0]) <= many["section_chars"] for i in many["incidents"])
+    assert all(len(i["sections"]["Timeline"]) <= many["section_chars"] for i in many["incidents"])
     monkeypatch.setenv("RECUR_MCP_SECTION_CHARS", "0")  # no limit: as before, every section whole
     ((_, none, text0), (_, all_whole, _)) = calls(server, *asked)
     assert none["incidents"][0]["sections"]["Timeline"] == whole and none["section_chars"] == 0
@@ -329,8 +330,8 @@ def test_a_cut_inside_a_fenced_log_closes_the_fence_before_its_marker():
     cut = cut_sections(doc, 300)
     assert set(cut["cut_sections"]) == set(sections)
     for name, closer in (("Timeline", "```"), ("Detection", "  ~~~~"), ("Root cause", None)):
-        *kept, marker = cut["sections"][name].split("\n")
-        assert marker.startswith("[… cut: ") and marker.endswith("prints it whole]"), marker
+        *kept, blank, marker = cut["sections"][name].split("\n")
+        assert blank == "" and marker.startswith("[… cut: ") and marker.endswith("prints it whole]"), marker
         opened = None
         for line in kept:
             m = FENCE_LINE.match(line)
@@ -342,3 +343,27 @@ def test_a_cut_inside_a_fenced_log_closes_the_fence_before_its_marker():
             assert marker.startswith(f"[… cut: {shown} of {len(sections[name]):,} characters shown"), marker
         else:
             assert sections[name].startswith("\n".join(kept)), kept
+
+
+def test_a_cut_sections_marker_is_a_paragraph_of_its_own_within_the_limit():
+    """Found in a re-read: the marker line right after a table row or a list item was read as one more row or more
+    words of the item, and its ~90 characters came on top of the limit (at limit 100 of MCP's past_incidents, 312 KB
+    in all). A blank line before it now, the marker and a closing fence counted in the limit."""
+    from recur.retrieval.patterns import cut_sections
+
+    rows = "\n".join(f"| 13:{m:02d} | step {m} of the recovery |" for m in range(40))
+    sections = {
+        "Timeline": f"| Time | Event |\n| --- | --- |\n{rows}",
+        "Lessons learned": "\n".join(f"- lesson {k}: alert on inodes, not only on bytes" for k in range(20)),
+        "Root cause": "Bulk writes were rejected and the buffers grew. " * 20,
+        "Detection": "```\n" + "\n".join(f"13:{m:02d} ERROR write failed" for m in range(40)) + "\n```",
+    }
+    doc = {"id": "INC-2026-0951", "summary": "Words of a summary. " * 30, "sections": sections}
+    for limit in (200, 400):
+        cut = cut_sections(doc, limit)
+        for name, text in [("Summary", cut["summary"]), *cut["sections"].items()]:
+            kept, marker = text.split("\n\n[… cut: ")
+            assert len(text) <= limit and kept and "\n" not in marker, (name, limit, text)
+        assert cut["sections"]["Timeline"].split("\n\n")[0].endswith("recovery |")
+        assert cut["sections"]["Lessons learned"].split("\n\n")[0].endswith("only on bytes")
+        assert cut["sections"]["Detection"].split("\n\n")[0].endswith("\n```")

@@ -2242,3 +2242,85 @@ def test_suggest_patterns_says_a_typo_of_one_id_as_the_terminal_does(served):
     assert not err and got == api(served, "/api/suggest", {"text": "disk-ful"})[1] and got["meant"] == ["disk-full"]
     assert text.splitlines()[0].startswith("Did you mean disk-full? recur show disk-full"), text
     assert "record the incident" not in text and "record_incident" not in text, text
+
+
+def _pasted_postmortem(n: int) -> str:
+    """An imported postmortem of some 4,000 characters: a long summary, prose, a table and a list."""
+    rows = "\n".join(f"| 13:{m:02d} | step {m} of the recovery, as the chat logged it |" for m in range(20))
+    lessons = "\n".join(f"- lesson {k}: " + "alert on inodes, not only on bytes. " * 3 for k in range(8))
+    return f"""---
+id: INC-2026-{1000 + n}
+title: Ingest stalled {n}
+date: 2026-{1 + n % 9:02d}-{1 + n % 28:02d}
+severity: sev2
+patterns: [disk-full]
+---
+
+## Summary
+{"Ingest stalled while the disk filled. " * 12}
+
+## Root cause
+{"Elasticsearch rejected bulk writes and the buffers grew. " * 12}
+
+## Timeline
+| Time | Event |
+| --- | --- |
+{rows}
+
+## Lessons learned
+{lessons}
+"""
+
+
+def test_past_incidents_stays_within_the_answers_share_at_any_limit(kb_dir, tmp_path, monkeypatch):
+    """Each section's 200-character floor and a ~90-character marker per cut came on top of the 40,000 characters
+    an answer shares: limit 100 gave 242,636 characters (312 KB, ~80,000 tokens; bench/mcp_incident_size.py). The
+    marker counts in each section's characters now, and where the floor does not fit every incident's sections
+    the older ones come with their summary alone, said in the text and in incidents_without_sections."""
+    from test_mcp_review import calls
+
+    from recur import config
+    from recur.serve.mcp_server import build_server
+
+    for n in range(100):
+        (kb_dir / f"incidents/2026/INC-2026-{1000 + n}.md").write_text(_pasted_postmortem(n))
+    engine = Engine.open(kb_dir, tmp_path / "i", model="fake:64", quiet=True)
+    server = build_server(lambda: engine, stale_files=list)
+    asked = [("past_incidents", {"pattern_id": "disk-full", "limit": k}) for k in (100, 20)]
+    for err, out, text in calls(server, *asked):
+        listed, chars = out["incidents"], out["section_chars"]
+        parts = [t for i in listed for t in (i["summary"], *i["sections"].values())]
+        assert not err and sum(map(len, parts)) <= config.MCP_ANSWER_SECTION_CHARS, sum(map(len, parts))
+        assert all(len(t) <= chars for t in parts)  # a cut one's marker counted in its characters
+        without = out["incidents_without_sections"]
+        assert without == [i["id"] for i in listed if i["left_out_sections"]]
+        assert without == [i["id"] for i in listed[len(listed) - len(without) :]]  # the older ones, all of them
+        if len(listed) == 20:  # 20 × 4 parts share 40,000 characters: 500 each, every incident its sections
+            share = config.MCP_ANSWER_SECTION_CHARS // sum(1 + len(i["sections"]) for i in listed)
+            assert chars == share and without == [] and "without sections" not in text
+            continue
+        assert len(listed) == 100 and chars == config.MCP_SECTION_FLOOR and 0 < len(without) < 100
+        assert all(set(i["sections"]) == {"Root cause", "Timeline", "Lessons learned"} for i in listed[: -len(without)])
+        old = listed[-1]
+        assert old["sections"] == {} and list(old["cut_sections"]) == ["Summary"] and len(old["summary"]) <= chars
+        assert set(old["left_out_sections"]) == {"Root cause", "Timeline", "Lessons learned"}
+        assert f"{len(without)} incidents ({without[0]} and the {len(without) - 1} after it) listed without" in text
+        assert "`recur show INC-…` prints one whole, a lower limit gives each its sections" in text
+    monkeypatch.setenv("RECUR_MCP_SECTION_CHARS", "1")
+    ((err, one, text),) = calls(server, ("past_incidents", {"pattern_id": "disk-full", "limit": 1}))
+    assert not err and one["section_chars"] == 1 and "Sections over 1 character are cut" in text, text
+
+
+def test_a_bad_section_chars_setting_stops_mcp_and_serve_at_start(kb_dir, tmp_path):
+    """A bad RECUR_MCP_SECTION_CHARS started both servers and was said only in each past_incidents call's error,
+    to the assistant. Both stop at start now, exit 2 (as a bad value of a variable an option stands for), one
+    Error: line naming the variable and its value; `recur serve` before it listens."""
+    for value, said in (("-5", "RECUR_MCP_SECTION_CHARS=-5: must be 0"), ("abc", "RECUR_MCP_SECTION_CHARS='abc'")):
+        r = _stdio_mcp(kb_dir, tmp_path, "fake:64", {"RECUR_MCP_SECTION_CHARS": value})
+        lines = r.stderr.splitlines()
+        assert r.returncode == 2 and len(lines) == 1 and lines[0].startswith(f"Error: {said}"), r.stderr
+        assert r.stdout == "" and not (tmp_path / "i").exists()
+        args = ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", "fake:64", "--port", "0"]
+        env = {**os.environ, "RECUR_MCP_SECTION_CHARS": value}
+        r = subprocess.run([sys.executable, "-m", "recur", *args], capture_output=True, text=True, env=env, timeout=30)
+        assert r.returncode == 2 and said in r.stderr and "Traceback" not in r.stderr, r.stderr

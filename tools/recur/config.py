@@ -21,9 +21,10 @@ MODEL_DIR = STATE_DIR / "model"  # where `recur tune` puts the KB's tuned model 
 # MCP tools' schema: /mcp was held to --max-body-kib's 64 KiB and recur-api.json said 64 KiB while /api/suggest took 128.
 TEXT_MAX_BODY_KIB = 128
 # MCP's past_incidents: the characters of summaries and sections one answer shares (each cut at this divided by how
-# many it lists, when that is under RECUR_MCP_SECTION_CHARS), and the fewest one is cut to. Twenty imported
-# postmortems, ten sections each, cut at 1,000 alone were 160 KB (40,000 tokens; Claude Code refuses a tool result
-# over 25,000 unless MAX_MCP_OUTPUT_TOKENS says more): bench/mcp_incident_size.py
+# many it lists, when that is under RECUR_MCP_SECTION_CHARS, its marker counted), and the fewest one is cut to; past
+# that, the older incidents come with their summary alone. Twenty imported postmortems, ten sections each, cut at
+# 1,000 alone were 160 KB (40,000 tokens; Claude Code refuses a tool result over 25,000 unless MAX_MCP_OUTPUT_TOKENS
+# says more), a hundred at 200 each 312 KB: bench/mcp_incident_size.py
 MCP_ANSWER_SECTION_CHARS, MCP_SECTION_FLOOR = 40_000, 200
 MAX_TOP = 50  # the most results one question may ask for: suggest --top, a --queries line, the API, MCP
 # the most `recur import` reads of a postmortem file: inline images (data: URIs) and a MIME file's other

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from recur.cli.options import http_url, index_option, kb_option, model_option, setting
-from recur.cli.startup import check_engine_inputs, repository_index
+from recur.cli.startup import check_engine_inputs, check_mcp_settings, repository_index
 
 
 @click.command()
@@ -58,6 +58,7 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
         raise StdoutClosed
     # as recur serve: before serving, not from the engine's background load, where a bad model was a tool error at
     # the first question (an editor shows no stderr); before the MCP SDK's import (0.4 s), as `recur serve` checks
+    check_mcp_settings()
     index_dir = repository_index(kb_dir, index_dir)
     check_engine_inputs(kb_dir, index_dir, model)
     from recur.cli.startup import open_engine

@@ -11,7 +11,7 @@ import click
 
 from recur import config
 from recur.cli.options import OutFile, Range, came_from, http_url, index_option, kb_option, model_option, setting
-from recur.cli.startup import check_engine_inputs, repository_index
+from recur.cli.startup import check_engine_inputs, check_mcp_settings, repository_index
 from recur.util.errors import RecurError
 
 
@@ -696,6 +696,7 @@ def _preflight(kb_dir, index_dir, model, host: str, port: int, site_dir, feedbac
     it)."""
     from recur.serve.preflight import check_forwarded_allow_ips, read_token
 
+    check_mcp_settings()  # /mcp's past_incidents reads it on each call
     check_engine_inputs(kb_dir, index_dir, model)  # as recur mcp: here, not in the engine's background load
     check_forwarded_allow_ips(os.environ.get("FORWARDED_ALLOW_IPS"))  # uvicorn's, which README documents
     token = read_token(token_file, config.raw("token"))  # set but blank: an error, not "open"

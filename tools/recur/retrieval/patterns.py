@@ -499,12 +499,13 @@ def summary_text(summary: str) -> str:
 
 
 def cut_sections(doc: dict, limit: int) -> dict:
-    """An incident object (``incident_object``) with its summary and each section cut at ``limit`` characters
-    (0: none cut), at a line's end where one falls in the second half, else at a word's, then a line saying so and
-    what prints it whole (the object has its file's path, and page); ``cut_sections``: {the heading of each one
-    cut ("Summary" for the summary): its whole length}. MCP's past_incidents: twenty imported postmortems were some
-    240 KB of sections (60,000 tokens of an assistant's context), a record holding a pasted day of logs 900 KB alone
-    (bench/mcp_incident_size.py)."""
+    """An incident object (``incident_object``) with its summary and each section over ``limit`` characters (0:
+    none cut) cut to ``limit`` with the line saying so and what prints it whole (the object has its file's path,
+    and page), the marker counted in: the kept text at a line's end where one falls in the second half, else at a
+    word's; ``cut_sections``: {the heading of each one cut ("Summary" for the summary): its whole length}. MCP's
+    past_incidents: twenty imported postmortems were some 240 KB of sections (60,000 tokens of an assistant's
+    context), a record holding a pasted day of logs 900 KB alone (bench/mcp_incident_size.py). A ``limit`` under
+    the marker's own length (~90) gives the marker alone."""
     out = {**doc, "cut_sections": {}}
     if limit <= 0:
         return out
@@ -513,13 +514,64 @@ def cut_sections(doc: dict, limit: int) -> dict:
         if len(text) <= limit:
             return text
         out["cut_sections"][name] = len(text)
-        kept = _cut_at(text, limit)
-        shown = f"{len(kept):,} of {len(text):,} characters shown"
-        return f"{kept}{_closing_fence(kept)}\n[… cut: {shown}; `recur show {doc['id']}` prints it whole]"
+        longest = _cut_marker(doc["id"], len(text), len(text))  # the kept count has no more digits than the whole
+        kept, fence = _cut_within(text, limit - len(longest))
+        return f"{kept}{fence}{_cut_marker(doc['id'], len(kept), len(text))}"
 
     out["summary"] = held("Summary", doc["summary"])
     out["sections"] = {name: held(name, text) for name, text in doc["sections"].items()}
     return out
+
+
+def _cut_marker(incident_id: str, kept: int, whole: int) -> str:
+    """The line after a cut, apart from the kept text by a blank line: right after a table row or a list item, a
+    line of its own was read as one more cell of the row or more words of the item (found in a re-read)."""
+    return f"\n\n[… cut: {kept:,} of {whole:,} characters shown; `recur show {incident_id}` prints it whole]"
+
+
+def _cut_within(text: str, room: int) -> tuple[str, str]:
+    """(the kept start of ``text``, the line closing a fenced block it ends inside or ""), the two together at most
+    ``room`` characters (none when ``room`` is under 1): the closing fence counts, as the marker does."""
+    kept = _cut_at(text, max(room, 0))
+    fence = _closing_fence(kept)
+    while kept and len(kept) + len(fence) > room:  # each pass keeps fewer characters: it ends at "" at worst
+        kept = _cut_at(text, max(room - len(fence), 0))
+        fence = _closing_fence(kept)
+    return kept, fence
+
+
+def section_chars_setting() -> int:
+    """RECUR_MCP_SECTION_CHARS, checked: a whole number, 0 (no limit) or more (a RecurError naming it)."""
+    most = config.get("mcp_section_chars")
+    if most < 0:
+        raise RecurError(f"RECUR_MCP_SECTION_CHARS={most}: must be 0 (no limit) or a number of characters")
+    return most
+
+
+def given_sections(incidents: list[dict], most: int, share: int = config.MCP_ANSWER_SECTION_CHARS) -> dict:
+    """MCP's past_incidents' ``incidents``, newest first, with the summaries and sections an answer gives: each cut
+    (``cut_sections``) at ``most`` characters, or fewer when the incidents are many, sharing ``share`` (at least
+    config.MCP_SECTION_FLOOR each); where even that floor does not fit every incident's sections, the newer ones
+    (the earlier listed) keep theirs and the older ones keep their summary alone, their sections left out (named
+    with their lengths in ``left_out_sections``). ``most`` 0: every one whole, as it is. {"incidents", "chars":
+    what each was cut at, "left_out": the ids given without sections}. At limit 100 the sections' 200-character
+    floor and a marker each were 312 KB (80,000 tokens; bench/mcp_incident_size.py): the summaries, at most
+    MAX_INCIDENTS of the floor (20,000 characters), and the sections given stay within ``share`` for any limit."""
+    listed = sum(1 + len(i["sections"]) for i in incidents)  # each one's summary, and its sections
+    chars = min(most, max(config.MCP_SECTION_FLOOR, share // max(listed, 1))) if most else 0
+    given = [{**cut_sections(i, chars), "left_out_sections": {}} for i in incidents]
+    spent, left_out, full = sum(len(i["summary"]) for i in given), [], False
+    for i, whole in zip(given, incidents, strict=True):
+        cost = sum(len(text) for text in i["sections"].values())
+        full = full or bool(chars and spent + cost > share)  # from the first that does not fit on: the older ones
+        if full and whole["sections"]:
+            i["left_out_sections"] = {name: len(text) for name, text in whole["sections"].items()}
+            i["sections"] = {}
+            i["cut_sections"] = {k: v for k, v in i["cut_sections"].items() if k == "Summary"}
+            left_out.append(i["id"])
+        else:
+            spent += cost
+    return {"incidents": given, "chars": chars, "left_out": left_out}
 
 
 def _cut_at(text: str, limit: int) -> str:

@@ -604,7 +604,8 @@ def _read_tools(
         """Recorded incidents, newest first: those linked to a pattern (pattern_id), or those linked to the
         patterns a description matches with high or medium confidence (text). Give one of the two. Each incident's
         summary and sections are cut at the server's limit (1,000 characters unless set; fewer when many incidents
-        are listed: section_chars says it), marked, and named in its cut_sections."""
+        are listed: section_chars says it), marked, and named in its cut_sections; with too many for that, the
+        older ones come with their summary alone (left_out_sections, incidents_without_sections)."""
 
         def work():
             return _past_incidents(get_engine, kbs, pat.given_pattern_id(pattern_id), text, limit, site_url)
@@ -834,9 +835,10 @@ def _past_incidents(get_engine: Callable, kbs, pattern_id, text, limit: int, sit
         answer = engine.answer(q.text, top=q.top)
     kb = kbs.kb(engine)
     out = pat.past_incidents(engine, kb, pattern_id=pattern_id, answer=answer, limit=limit)
-    chars = _section_chars(out["incidents"])  # each section cut, and said to be: for an assistant's context
-    out["incidents"] = [pat.cut_sections(i, chars) for i in with_urls(out["incidents"], site_url)]
-    out["section_chars"] = chars
+    # each section cut, and said to be, the whole answer bounded: for an assistant's context
+    given = pat.given_sections(with_urls(out["incidents"], site_url), pat.section_chars_setting())
+    out["incidents"], out["section_chars"] = given["incidents"], given["chars"]
+    out["incidents_without_sections"] = given["left_out"]
     matched = out.get("patterns")  # by text: which of the matched patterns each incident is listed for
     lines = [
         f"- {i['date']} {i['id']} ({i['severity']}): {i['title']}{linked_of(i, matched)}{page_suffix(i)}"
@@ -849,24 +851,27 @@ def _past_incidents(get_engine: Callable, kbs, pattern_id, text, limit: int, sit
         head = only_low(answer.results, kb)
     elif matched:  # "No recorded incidents linked to …", "2 incidents, newest first, linked to …"
         head += ("," if lines else "") + matched_said(matched)
-    if any(i["cut_sections"] for i in out["incidents"]):
-        lines.append(
-            f"Sections over {chars:,} characters are cut (cut_sections names them; fewer incidents, by limit, leave "
-            "each longer): `recur show INC-…` prints an incident whole, as its file holds it"
-        )
+    lines += _cut_said(out["incidents"], out["section_chars"], given["left_out"])
     return out, head + ("\n" + "\n".join(lines) if lines else "")
 
 
-def _section_chars(incidents: list[dict]) -> int:
-    """The characters past_incidents gives of each summary and section of ``incidents`` (0: no limit):
-    RECUR_MCP_SECTION_CHARS, or fewer when they are many, sharing config.MCP_ANSWER_SECTION_CHARS (at least
-    config.MCP_SECTION_FLOOR each), so that twenty long postmortems fit an assistant's context too."""
-    most = config.get("mcp_section_chars")
-    if most < 0:
-        raise RecurError(f"RECUR_MCP_SECTION_CHARS={most}: must be 0 (no limit) or a number of characters")
-    listed = sum(1 + len(i["sections"]) for i in incidents)  # each one's summary, and its sections
-    share = config.MCP_ANSWER_SECTION_CHARS // max(listed, 1)
-    return min(most, max(config.MCP_SECTION_FLOOR, share)) if most else 0
+def _cut_said(incidents: list[dict], chars: int, left_out: list[str]) -> list[str]:
+    """The lines saying what past_incidents cut and left out, and what gives it whole."""
+    said = []
+    if any(i["cut_sections"] for i in incidents):
+        said.append(
+            f"Sections over {chars:,} character{'' if chars == 1 else 's'} are cut (cut_sections names them; fewer incidents, by "
+            "limit, leave each longer): `recur show INC-…` prints an incident whole, as its file holds it"
+        )
+    if left_out:
+        which = left_out[0] if len(left_out) == 1 else f"{left_out[0]} and the {len(left_out) - 1} after it"
+        said.append(
+            f"{plural(len(left_out), 'incident')} ({which}) listed without sections, only the summary, the answer's "
+            f"{config.MCP_ANSWER_SECTION_CHARS:,} characters given to the newer ones (left_out_sections names them; "
+            "incidents_without_sections lists them): `recur show INC-…` prints one whole, a lower limit gives "
+            "each its sections"
+        )
+    return said
 
 
 ReportOwner = Annotated[
