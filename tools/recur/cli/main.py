@@ -84,7 +84,7 @@ class RecurGroup(click.Group):
                     getattr(cmd, "before_warnings", lambda params: None)(sub.params)
                     _warn_unknown_variables()
                 # fd 1 is /dev/null by now (_stdout_closed), so os.fstat(1) cannot tell: the stand-in says it
-                if getattr(cmd, "writes_then_says", False) and stdout_closed():
+                if marked_writes_then_says(cmd) and stdout_closed():
                     raise StdoutClosed  # before the change, not at its report: nothing written (options.writes_then_says)
                 return sub.command.invoke(sub)
 
@@ -174,6 +174,14 @@ class _ClosedStdout:
 def stdout_closed() -> bool:
     """Whether the process was started with standard output closed (`>&-`; _stdout_closed)."""
     return isinstance(sys.stdout, _ClosedStdout)
+
+
+def marked_writes_then_says(cmd) -> bool:
+    """Whether ``cmd`` is marked ``options.writes_then_says``, on the command or, the mark put below click's decorator,
+    on its callback: that order was silently ignored, the command run with stdout closed (found in review)."""
+    return bool(
+        getattr(cmd, "writes_then_says", False) or getattr(getattr(cmd, "callback", None), "writes_then_says", False)
+    )
 
 
 def _stdout_closed() -> None:
