@@ -162,3 +162,16 @@ def test_the_commands_marked_writes_then_says_are_those_classified_here():
 
     marked = {name for name, command in walk(cli, click.Context(cli)) if marked_writes_then_says(command)}
     assert marked == WRITES_THEN_SAYS
+
+
+def test_a_closed_stderr_keeps_the_errors_off_stdout(tmp_path):
+    """`recur suggest --bogus 2>&-` printed its usage error on stdout, into the output a script captures (Python
+    sets sys.stderr to None, and click's error falls back to stdout): the message is lost as asked, stdout holds
+    only output, and the exit status still says it; a command that works is as before."""
+    small_kb(tmp_path / "kb")
+    res = _run(tmp_path, "2>&-", "suggest", "--bogus")
+    assert (res.returncode, res.stdout) == (2, ""), res.stdout
+    res = _run(tmp_path, "2>&-", "incident", "link", "INC-2026-0002", "no-such-pattern")
+    assert (res.returncode, res.stdout) == (1, ""), res.stdout
+    res = _run(tmp_path, "2>&-", "suggest", "disk", "full")
+    assert res.returncode == 0 and "Disk full on a host" in res.stdout, res.stdout

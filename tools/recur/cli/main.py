@@ -223,6 +223,24 @@ def _stdout_closed() -> None:
         _name_stdout_errors()
 
 
+def _stderr_closed() -> None:
+    """Started with fd 2 closed (`2>&-`): /dev/null takes it and sys.stderr writes there. Python sets sys.stderr to
+    None, and click then said its errors on stdout (`recur suggest --bogus 2>&-` printed its usage error into the
+    output a script captures; ClickException.show falls back to stdout); and the first file the command opened
+    got fd 2, where a native library's message (ONNX Runtime, torch) would land. The messages are lost, as the
+    user asked; the exit status still says."""
+    import os
+
+    if sys.stderr is not None:
+        return
+    with contextlib.suppress(OSError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        if null != 2:
+            os.dup2(null, 2)
+            os.close(null)
+        sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115 (stderr, open to the end)
+
+
 def _read_only(fd: int) -> bool:
     """Whether ``fd`` is open for reading alone (fcntl's access mode; no fcntl, as on Windows: not known, False)."""
     import os
@@ -396,6 +414,7 @@ def main():
     if ignored or signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started ignoring it
         signal.signal(signal.SIGINT, _interrupt)  # Python's KeyboardInterrupt, the interrupt noted
     _PROCESS.update(own=True, ignored=False)
+    _stderr_closed()  # first: fd 2 free, /dev/null for stdout's could take it
     _stdout_closed()
     try:
         cli(prog_name="recur")
