@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import io
 import sys
 
 import click
@@ -85,8 +86,8 @@ class RecurGroup(click.Group):
                     _warn_unknown_variables()
                     _check_time_zone()
                 # fd 1 is /dev/null by now (_stdout_closed), so os.fstat(1) cannot tell: the stand-in says it
-                if getattr(cmd, "writes_then_says", False) and stdout_closed():
-                    raise StdoutClosed  # before the change, not at its report: nothing written (options.writes_then_says)
+                if marked_writes_then_says(cmd):
+                    refuse_closed_stdout()  # before the change, not at its report: nothing written
                 return sub.command.invoke(sub)
 
 
@@ -144,23 +145,32 @@ class Interrupted(SystemExit):
 
 
 STDOUT_CLOSED = "cannot write to standard output: it is closed (>&-)"
+STDOUT_READ_ONLY = "cannot write to standard output: it is open read-only (1<FILE)"
 
 
 class StdoutClosed(Exception):
-    """A write to standard output, which the process was started without (`>&-`): ``LazyGroup`` says it."""
+    """A write to a standard output that cannot take it: closed (`>&-`), open read-only (`1</dev/null`) or
+    failing (`>/dev/full`). ``LazyGroup`` says it, one `Error:` line; its text is the line's."""
+
+    def __init__(self, message: str = STDOUT_CLOSED):
+        super().__init__(message)
 
 
 class _ClosedStdout:
     """``sys.stdout`` for a process started with standard output closed, where Python sets it to None and click
     writes nothing without a word: `recur suggest x >&-` exited 0 having written nothing (found in review). A write
     raises StdoutClosed, one `Error:` line and exit 1, as coreutils' commands fail ("write error: Bad file
-    descriptor"); a command that writes nothing to stdout (`recur index`) does as before."""
+    descriptor"); a command that writes nothing to stdout (`recur index`) does as before. Also for one open
+    read-only, whose writes failed as "Error: Bad file descriptor", naming nothing (``said``: which of the two)."""
 
     encoding = "utf-8"
     errors = "strict"
 
+    def __init__(self, said: str = STDOUT_CLOSED):
+        self.said = said
+
     def write(self, text):
-        raise StdoutClosed
+        raise StdoutClosed(self.said)
 
     def flush(self):
         pass
@@ -173,24 +183,119 @@ class _ClosedStdout:
 
 
 def stdout_closed() -> bool:
-    """Whether the process was started with standard output closed (`>&-`; _stdout_closed)."""
+    """Whether the process was started with a standard output it cannot write: closed (`>&-`) or open read-only
+    (_stdout_closed)."""
     return isinstance(sys.stdout, _ClosedStdout)
+
+
+def refuse_closed_stdout() -> None:
+    """Raise StdoutClosed, saying which, when stdout cannot be written (stdout_closed): for a command to refuse
+    before it changes anything."""
+    if isinstance(sys.stdout, _ClosedStdout):
+        raise StdoutClosed(sys.stdout.said)
+
+
+def marked_writes_then_says(cmd) -> bool:
+    """Whether ``cmd`` is marked ``options.writes_then_says``, on the command or, the mark put below click's decorator,
+    on its callback: that order was silently ignored, the command run with stdout closed (found in review)."""
+    return bool(
+        getattr(cmd, "writes_then_says", False) or getattr(getattr(cmd, "callback", None), "writes_then_says", False)
+    )
 
 
 def _stdout_closed() -> None:
     """Started with fd 1 closed: /dev/null takes it, so that no file the command opens (an index, a record) gets fd 1
     and what a native library prints to stdout (ONNX Runtime, torch) lands in it; Python's writes raise
-    (_ClosedStdout)."""
+    (_ClosedStdout). Open read-only (`1</dev/null`, fd 1 a file read), Python's stdout fails every write with
+    EBADF: the same stand-in, saying so. Otherwise stdout's writes name it when they fail (_StdoutFile)."""
     import os
 
-    if sys.stdout is not None:
+    _StdoutFile.gone = False  # a main() run before in this process (a test's) may have set it
+    if sys.stdout is None:
+        with contextlib.suppress(OSError):
+            null = os.open(os.devnull, os.O_WRONLY)
+            if null != 1:
+                os.dup2(null, 1)
+                os.close(null)
+        sys.stdout = _ClosedStdout()
+    elif _read_only(1):
+        sys.stdout = _ClosedStdout(STDOUT_READ_ONLY)
+    else:
+        _name_stdout_errors()
+
+
+def _stderr_closed() -> None:
+    """Started with fd 2 closed (`2>&-`): /dev/null takes it and sys.stderr writes there. Python sets sys.stderr to
+    None, and click then said its errors on stdout (`recur suggest --bogus 2>&-` printed its usage error into the
+    output a script captures; ClickException.show falls back to stdout); and the first file the command opened
+    got fd 2, where a native library's message (ONNX Runtime, torch) would land. The messages are lost, as the
+    user asked; the exit status still says."""
+    import os
+
+    if sys.stderr is not None:
         return
     with contextlib.suppress(OSError):
         null = os.open(os.devnull, os.O_WRONLY)
-        if null != 1:
-            os.dup2(null, 1)
+        if null != 2:
+            os.dup2(null, 2)
             os.close(null)
-    sys.stdout = _ClosedStdout()
+        sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115 (stderr, open to the end)
+
+
+def _read_only(fd: int) -> bool:
+    """Whether ``fd`` is open for reading alone (fcntl's access mode; no fcntl, as on Windows: not known, False)."""
+    import os
+
+    try:
+        import fcntl
+    except ImportError:
+        return False
+    try:
+        return fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE == os.O_RDONLY
+    except OSError:
+        return False
+
+
+class _StdoutFile(io.FileIO):
+    """fd 1 under ``sys.stdout``: a failed write (`>/dev/full`: "Error: No space left on device", naming nothing;
+    `recur --help >/dev/full` a traceback) raises StdoutClosed naming standard output. A reader gone (`| head`)
+    stays BrokenPipeError (exit 0, LazyGroup). Once failed, said once: what is flushed later, at exit, is dropped,
+    not a second error."""
+
+    failed = False
+    gone = False  # its reader gone (EPIPE): main's exit 0 for one before a command too
+
+    def write(self, data):
+        if self.failed or not data:  # not data: click probes with write(""), which /dev/full refuses (ENOSPC) too
+            return len(data)
+        try:
+            return super().write(data)
+        except BrokenPipeError:
+            self.failed = _StdoutFile.gone = True
+            raise
+        except OSError as exc:
+            self.failed = True
+            raise StdoutClosed(f"cannot write to standard output: {exc.strerror or exc}") from None
+
+
+def _name_stdout_errors() -> None:
+    """``sys.stdout`` rebuilt over _StdoutFile as Python built it (encoding, errors, buffering; unbuffered with -u)."""
+    old = sys.stdout
+    try:
+        if not isinstance(old, io.TextIOWrapper) or old.fileno() != 1:
+            return  # not Python's own (a test's capture, an embedding program's)
+        old.flush()
+    except (OSError, ValueError):
+        return
+    raw = _StdoutFile(1, "w", closefd=False)
+    binary = raw if isinstance(old.buffer, io.FileIO) else io.BufferedWriter(raw)
+    sys.stdout = io.TextIOWrapper(
+        binary,
+        encoding=old.encoding,
+        errors=old.errors,
+        line_buffering=old.line_buffering,
+        write_through=old.write_through,
+    )
 
 
 class LazyGroup(RecurGroup):
@@ -218,8 +323,8 @@ class LazyGroup(RecurGroup):
                 raise
             click.echo("\nInterrupted.", err=True)  # after the question's line, which Ctrl-C left open
             raise Interrupted(130) from None
-        except StdoutClosed:
-            raise click.ClickException(STDOUT_CLOSED) from None
+        except StdoutClosed as exc:
+            raise click.ClickException(str(exc)) from None
         except BrokenPipeError:  # `recur suggest ... | head`
             sys.stderr.close()
             sys.exit(0)
@@ -327,15 +432,18 @@ def main():
     if ignored or signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started ignoring it
         signal.signal(signal.SIGINT, _interrupt)  # Python's KeyboardInterrupt, the interrupt noted
     _PROCESS.update(own=True, ignored=False)
+    _stderr_closed()  # first: fd 2 free, /dev/null for stdout's could take it
     _stdout_closed()
     try:
         cli(prog_name="recur")
-    except StdoutClosed:  # `recur --help >&-`, `recur --version >&-`: the group's own output, before a command
-        click.echo(f"Error: {STDOUT_CLOSED}", err=True)
+    except StdoutClosed as exc:  # `recur --help >&-`, `recur --version >/dev/full`: the group's own, before a command
+        click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
     except Interrupted:
         _leave(130)
     except SystemExit as done:
+        if done.code == 1 and _StdoutFile.gone:  # click's own exit on EPIPE, for the group's output (`recur --help |
+            raise SystemExit(0) from None  # head` that stopped): exit 0 as a command's (LazyGroup), not 1
         # a Ctrl-C the command handled itself (`recur incident new` keeps its record, exit 0): a KeyboardInterrupt
         # that passed through library code run by exec() (dataclasses, torch's export) made `python -m recur`
         # exit by SIGINT after the command's own exit (CPython notes it as unhandled and re-raises it at exit)

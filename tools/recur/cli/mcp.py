@@ -52,10 +52,10 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
     The model and index load once, in the background, as in `recur serve`; a rebuilt index
     is picked up without a restart. stdout carries the protocol; messages go to stderr.
     """
-    from recur.cli.main import StdoutClosed, stdout_closed
+    from recur.cli.main import refuse_closed_stdout
 
-    if stdout_closed():  # the protocol's channel: the MCP SDK's traceback (no stdout.buffer) said it, inside a group
-        raise StdoutClosed
+    # the protocol's channel: the MCP SDK's traceback (no stdout.buffer) said it, inside a group
+    refuse_closed_stdout()
     # as recur serve: before serving, not from the engine's background load, where a bad model was a tool error at
     # the first question (an editor shows no stderr); before the MCP SDK's import (0.4 s), as `recur serve` checks
     check_mcp_settings()

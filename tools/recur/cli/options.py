@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import typing
 from pathlib import Path
 
 import click
@@ -12,17 +13,20 @@ import click
 from recur import config
 from recur.util.errors import RecurError
 
+_Marked = typing.TypeVar("_Marked")  # a click.Command, or the function click's decorator makes one of
+
 
 def setting(name: str) -> dict:
     """click keywords for an option backed by a setting of recur.config: its default and variable."""
     return {"default": config.default(name), "envvar": config.env(name)}
 
 
-def writes_then_says(command: click.Command) -> click.Command:
+def writes_then_says(command: _Marked) -> _Marked:
     """Mark a command that changes files (the KB, a new repository, the tuned model) and then says what it did on
     stdout: started with stdout closed (`>&-`), RecurGroup refuses it before it runs. Its first write to stdout
     failed only after the change was made: `recur incident new … >&-` recorded the incident and exited 1, and a
-    script retrying on the error recorded it again. Stacked above the command's own decorator."""
+    script retrying on the error recorded it again. Above the command's own decorator or below it (marking the
+    function, whose mark main.marked_writes_then_says reads off the command's callback): below, it was ignored."""
     command.writes_then_says = True
     return command
 
