@@ -145,3 +145,38 @@ def test_no_severity_updating_a_record_says_the_record_keeps_its_own(fresh_kb, r
     assert f"Note: severity: none found in the postmortem; {iid} keeps its own severity, sev3\n" in r.stdout
     assert "Needs triage" not in r.stdout and "for triage" not in r.stdout
     assert load_kb(fresh_kb).incidents[iid].severity == "sev3"
+
+
+def _import_into_sev1_record(run, tmp_path, monkeypatch, date_line: str, *flags) -> tuple[str, dict]:
+    """(the record's id, `recur import --json` of a postmortem naming it, with ``date_line`` and no severity):
+    a sev1 record of 2026-12-06, where the triage placeholder would be today's date and the least severity."""
+    monkeypatch.setenv("RECUR_TODAY", "2026-12-08")
+    made = run("incident", "new", "-t", "ingest disk full", "-s", "sev1", "-d", "-", "--no-suggest", "--json",
+               "--date", "2026-12-06", input="write failed: No space left on device\n")  # fmt: skip
+    iid = json.loads(made.stdout)["id"]
+    pm = tmp_path / "pm.md"
+    pm.write_text(
+        POSTMORTEM.format(ref=iid).replace("**Date:** 03/04/2026", date_line).replace("**Severity:** SEV-2\n", "")
+    )
+    r = run("import", str(pm), "--no-draft", "--json", *flags)
+    assert r.exit_code == 0, r.output
+    return iid, json.loads(r.stdout)
+
+
+def test_import_json_updating_a_record_gives_the_date_and_severity_it_keeps(fresh_kb, run, tmp_path, monkeypatch):
+    # no date read, no severity: --json said the placeholders the record was never given (today, the least severe)
+    for flags in ((), ("--dry-run",)):
+        for path in (fresh_kb / "incidents").rglob("*.md"):
+            path.unlink()
+        iid, out = _import_into_sev1_record(run, tmp_path, monkeypatch, "**Date:** 03/04/2026", *flags)
+        assert out["updated"] and out["triage"] == [], out
+        assert (out["date"], out["date_source"], out["severity"]) == ("2026-12-06", None, "sev1"), flags
+    assert load_kb(fresh_kb).incidents[iid].date == dt.date(2026, 12, 6)
+
+
+def test_import_json_updating_a_record_gives_its_own_date_not_the_postmortems(fresh_kb, run, tmp_path, monkeypatch):
+    # the postmortem's date a day later, within the 2 days it may differ by: kept as the record's, and so said
+    iid, out = _import_into_sev1_record(run, tmp_path, monkeypatch, "**Date:** 2026-12-07")
+    assert any(k.startswith("date '2026-12-06' (the postmortem's: '2026-12-07'") for k in out["updated"]["kept"]), out
+    assert (out["date"], out["date_source"]) == ("2026-12-06", None)
+    assert load_kb(fresh_kb).incidents[iid].date == dt.date(2026, 12, 6)

@@ -23,7 +23,7 @@ from recur.kb.schema import WONT_DO
 from recur.kb.writer import Bullets, Numbered, Raw, dumps, pattern_markdown, plain
 from recur.retrieval.results import CONFIDENCE_RANK, choose_link
 from recur.util import utf8
-from recur.util.dates import after_today, in_range, iso_day, out_of_range
+from recur.util.dates import after_today, in_range, iso_date, iso_day, out_of_range
 from recur.util.errors import RecurError
 from recur.util.text import normalise_signal, plural, signal_key
 
@@ -1311,9 +1311,15 @@ def _updated(out: Imported, merged, plan: ImportPlan) -> Imported:
     idle = [f for f in plan.flags if f == "--review-due" and not any(a.startswith("review due") for a in merged.added)]
     how = "with --into" if plan.into == "as --into asks" else "to the record the postmortem names"
     note = [f"{', '.join(idle)} not applied {how}: {merged.iid} keeps its own (edit the record to change it)"]
+    # the record's date and severity as it holds them now, as its title: --json gave the postmortem's, or the triage
+    # placeholder never written (today's date, the least severity), of a record that kept its own (found in review)
+    day = iso_date(merged.data.get("date"))
     return replace(
         out,
         title=str(merged.data.get("title")),
+        date=day,
+        date_source=out.date_source if day == out.date else None,  # where the record's date was read: not here
+        severity=str(merged.data.get("severity")),
         updated={"by": plan.into, "added": list(merged.added), "kept": list(merged.kept), "set": list(merged.set)},
         notes=(note if idle else []) + _kept_not_triaged(out.notes, plan, merged),
         triage=[],  # the record keeps its own date and severity: no placeholder was written (pm_merge)
