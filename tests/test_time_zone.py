@@ -180,3 +180,29 @@ def test_import_json_updating_a_record_gives_its_own_date_not_the_postmortems(fr
     assert any(k.startswith("date '2026-12-06' (the postmortem's: '2026-12-07'") for k in out["updated"]["kept"]), out
     assert (out["date"], out["date_source"]) == ("2026-12-06", None)
     assert load_kb(fresh_kb).incidents[iid].date == dt.date(2026, 12, 6)
+
+
+# a postmortem's date written as a timestamp with its offset: Dec 31 23:30 in Los Angeles, Jan 1 07:30 UTC
+ZONED = {
+    "label": "# Postmortem: Ingest disk full\n\n**Date:** 2026-12-31T23:30:00-08:00\n**Severity:** SEV-2\n\n"
+    "## Summary\n\nThe log shipper's buffer filled /var.\n",
+    "front matter": "---\ntitle: Ingest disk full\ndate: 2026-12-31T23:30:00-08:00\nseverity: SEV-2\n---\n\n"
+    "## Summary\n\nThe log shipper's buffer filled /var.\n",
+    "e-mail": "From: oncall@example.com\nSubject: Postmortem: ingest disk full (SEV2)\n"
+    "Date: Thu, 31 Dec 2026 23:30:00 -0800\n\nThe log shipper's buffer filled /var on every ingest node.\n",
+}
+
+
+def test_a_postmortems_timestamp_is_dated_in_recur_tz(fresh_kb, run, tmp_path, monkeypatch):
+    # the import dated it as written, 2026-12-31 (INC-2026-…), where `recur incident new --date` and a record's
+    # date read the same timestamp in RECUR_TZ: 2027-01-01 on a team set to UTC (docs/cli.md's RECUR_TZ says so)
+    monkeypatch.setenv("RECUR_TODAY", "2027-01-05")
+    for zone, day in (("UTC", "2027-01-01"), ("America/Los_Angeles", "2026-12-31")):
+        monkeypatch.setenv("RECUR_TZ", zone)
+        for form, text in ZONED.items():
+            pm = tmp_path / "pm.eml" if form == "e-mail" else tmp_path / "pm.md"
+            pm.write_text(text)
+            r = run("import", str(pm), "--no-draft", "--json", "--dry-run")
+            assert r.exit_code == 0, r.output
+            out = json.loads(r.stdout)
+            assert (out["date"], out["id"][:8]) == (day, f"INC-{day[:4]}"), (zone, form, out["notes"])
