@@ -206,3 +206,21 @@ def test_a_postmortems_timestamp_is_dated_in_recur_tz(fresh_kb, run, tmp_path, m
             assert r.exit_code == 0, r.output
             out = json.loads(r.stdout)
             assert (out["date"], out["id"][:8]) == (day, f"INC-{day[:4]}"), (zone, form, out["notes"])
+
+
+def test_a_record_dated_by_a_timestamp_keeps_its_date_in_recur_tz(fresh_kb, run, tmp_path, monkeypatch):
+    # the note said the record's timestamp as written, "keeps its own date, 2026-12-06T20:00:00-08:00", beside
+    # --json's date and `recur incident list`'s, 2026-12-07 on a team set to UTC
+    monkeypatch.setenv("RECUR_TZ", "UTC")
+    monkeypatch.setenv("RECUR_TODAY", "2026-12-08")
+    made = run("incident", "new", "-t", "ingest disk full", "-s", "sev1", "-d", "-", "--no-suggest", "--json",
+               "--date", "2026-12-06T20:00:00-08:00", input="write failed: No space left on device\n")  # fmt: skip
+    iid, path = json.loads(made.stdout)["id"], Path(json.loads(made.stdout)["path"])
+    path.write_text(path.read_text().replace("date: 2026-12-07\n", "date: 2026-12-06T20:00:00-08:00\n"))
+    pm = tmp_path / "pm.md"
+    pm.write_text(POSTMORTEM.format(ref=iid).replace("**Severity:** SEV-2\n", ""))
+    out = json.loads(run("import", str(pm), "--no-draft", "--json").stdout)
+    said = [n for n in out["notes"] if n.startswith("date:")]
+    assert said[0].endswith(f"; {iid} keeps its own date, 2026-12-07"), said
+    assert out["date"] == "2026-12-07"
+    assert "date: 2026-12-06T20:00:00-08:00\n" in path.read_text()  # as written: only what is said changed

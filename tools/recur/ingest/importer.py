@@ -1335,8 +1335,9 @@ def _kept_not_triaged(notes: list, plan: ImportPlan, merged) -> list:
     "Needs triage: date" of a record that kept its 2026-12-06 (found by a review of dates)."""
     placed = {"date": plan.day.isoformat(), "severity": plan.sev}
     for key in plan.triage:
-        own = merged.data.get(key)  # a date as YAML reads it, or the text written
-        kept = f"; {merged.iid} keeps its own {key}, {own.isoformat() if isinstance(own, dt.date) else own}"
+        own = merged.data.get(key)  # a date (a timestamp) as YAML reads it, or the text written
+        # a timestamp's date in RECUR_TZ, as --json's date and `recur incident list` give it (it was said as written)
+        kept = f"; {merged.iid} keeps its own {key}, {(key == 'date' and iso_day(iso_date(own))) or own}"
         notes = [
             n.replace(_PLACEHOLDER[key].format(placed[key]), kept) if n.startswith(f"{key}: ") else n for n in notes
         ]
