@@ -145,3 +145,82 @@ def test_no_severity_updating_a_record_says_the_record_keeps_its_own(fresh_kb, r
     assert f"Note: severity: none found in the postmortem; {iid} keeps its own severity, sev3\n" in r.stdout
     assert "Needs triage" not in r.stdout and "for triage" not in r.stdout
     assert load_kb(fresh_kb).incidents[iid].severity == "sev3"
+
+
+def _import_into_sev1_record(run, tmp_path, monkeypatch, date_line: str, *flags) -> tuple[str, dict]:
+    """(the record's id, `recur import --json` of a postmortem naming it, with ``date_line`` and no severity):
+    a sev1 record of 2026-12-06, where the triage placeholder would be today's date and the least severity."""
+    monkeypatch.setenv("RECUR_TODAY", "2026-12-08")
+    made = run("incident", "new", "-t", "ingest disk full", "-s", "sev1", "-d", "-", "--no-suggest", "--json",
+               "--date", "2026-12-06", input="write failed: No space left on device\n")  # fmt: skip
+    iid = json.loads(made.stdout)["id"]
+    pm = tmp_path / "pm.md"
+    pm.write_text(
+        POSTMORTEM.format(ref=iid).replace("**Date:** 03/04/2026", date_line).replace("**Severity:** SEV-2\n", "")
+    )
+    r = run("import", str(pm), "--no-draft", "--json", *flags)
+    assert r.exit_code == 0, r.output
+    return iid, json.loads(r.stdout)
+
+
+def test_import_json_updating_a_record_gives_the_date_and_severity_it_keeps(fresh_kb, run, tmp_path, monkeypatch):
+    # no date read, no severity: --json said the placeholders the record was never given (today, the least severe)
+    for flags in ((), ("--dry-run",)):
+        for path in (fresh_kb / "incidents").rglob("*.md"):
+            path.unlink()
+        iid, out = _import_into_sev1_record(run, tmp_path, monkeypatch, "**Date:** 03/04/2026", *flags)
+        assert out["updated"] and out["triage"] == [], out
+        assert (out["date"], out["date_source"], out["severity"]) == ("2026-12-06", None, "sev1"), flags
+    assert load_kb(fresh_kb).incidents[iid].date == dt.date(2026, 12, 6)
+
+
+def test_import_json_updating_a_record_gives_its_own_date_not_the_postmortems(fresh_kb, run, tmp_path, monkeypatch):
+    # the postmortem's date a day later, within the 2 days it may differ by: kept as the record's, and so said
+    iid, out = _import_into_sev1_record(run, tmp_path, monkeypatch, "**Date:** 2026-12-07")
+    assert any(k.startswith("date '2026-12-06' (the postmortem's: '2026-12-07'") for k in out["updated"]["kept"]), out
+    assert (out["date"], out["date_source"]) == ("2026-12-06", None)
+    assert load_kb(fresh_kb).incidents[iid].date == dt.date(2026, 12, 6)
+
+
+# a postmortem's date written as a timestamp with its offset: Dec 31 23:30 in Los Angeles, Jan 1 07:30 UTC
+ZONED = {
+    "label": "# Postmortem: Ingest disk full\n\n**Date:** 2026-12-31T23:30:00-08:00\n**Severity:** SEV-2\n\n"
+    "## Summary\n\nThe log shipper's buffer filled /var.\n",
+    "front matter": "---\ntitle: Ingest disk full\ndate: 2026-12-31T23:30:00-08:00\nseverity: SEV-2\n---\n\n"
+    "## Summary\n\nThe log shipper's buffer filled /var.\n",
+    "e-mail": "From: oncall@example.com\nSubject: Postmortem: ingest disk full (SEV2)\n"
+    "Date: Thu, 31 Dec 2026 23:30:00 -0800\n\nThe log shipper's buffer filled /var on every ingest node.\n",
+}
+
+
+def test_a_postmortems_timestamp_is_dated_in_recur_tz(fresh_kb, run, tmp_path, monkeypatch):
+    # the import dated it as written, 2026-12-31 (INC-2026-…), where `recur incident new --date` and a record's
+    # date read the same timestamp in RECUR_TZ: 2027-01-01 on a team set to UTC (docs/cli.md's RECUR_TZ says so)
+    monkeypatch.setenv("RECUR_TODAY", "2027-01-05")
+    for zone, day in (("UTC", "2027-01-01"), ("America/Los_Angeles", "2026-12-31")):
+        monkeypatch.setenv("RECUR_TZ", zone)
+        for form, text in ZONED.items():
+            pm = tmp_path / "pm.eml" if form == "e-mail" else tmp_path / "pm.md"
+            pm.write_text(text)
+            r = run("import", str(pm), "--no-draft", "--json", "--dry-run")
+            assert r.exit_code == 0, r.output
+            out = json.loads(r.stdout)
+            assert (out["date"], out["id"][:8]) == (day, f"INC-{day[:4]}"), (zone, form, out["notes"])
+
+
+def test_a_record_dated_by_a_timestamp_keeps_its_date_in_recur_tz(fresh_kb, run, tmp_path, monkeypatch):
+    # the note said the record's timestamp as written, "keeps its own date, 2026-12-06T20:00:00-08:00", beside
+    # --json's date and `recur incident list`'s, 2026-12-07 on a team set to UTC
+    monkeypatch.setenv("RECUR_TZ", "UTC")
+    monkeypatch.setenv("RECUR_TODAY", "2026-12-08")
+    made = run("incident", "new", "-t", "ingest disk full", "-s", "sev1", "-d", "-", "--no-suggest", "--json",
+               "--date", "2026-12-06T20:00:00-08:00", input="write failed: No space left on device\n")  # fmt: skip
+    iid, path = json.loads(made.stdout)["id"], Path(json.loads(made.stdout)["path"])
+    path.write_text(path.read_text().replace("date: 2026-12-07\n", "date: 2026-12-06T20:00:00-08:00\n"))
+    pm = tmp_path / "pm.md"
+    pm.write_text(POSTMORTEM.format(ref=iid).replace("**Severity:** SEV-2\n", ""))
+    out = json.loads(run("import", str(pm), "--no-draft", "--json").stdout)
+    said = [n for n in out["notes"] if n.startswith("date:")]
+    assert said[0].endswith(f"; {iid} keeps its own date, 2026-12-07"), said
+    assert out["date"] == "2026-12-07"
+    assert "date: 2026-12-06T20:00:00-08:00\n" in path.read_text()  # as written: only what is said changed

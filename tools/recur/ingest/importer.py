@@ -23,7 +23,7 @@ from recur.kb.schema import WONT_DO
 from recur.kb.writer import Bullets, Numbered, Raw, dumps, pattern_markdown, plain
 from recur.retrieval.results import CONFIDENCE_RANK, choose_link
 from recur.util import utf8
-from recur.util.dates import after_today, in_range, iso_day, out_of_range
+from recur.util.dates import after_today, in_range, iso_date, iso_day, out_of_range
 from recur.util.errors import RecurError
 from recur.util.text import normalise_signal, plural, signal_key
 
@@ -1314,9 +1314,15 @@ def _updated(out: Imported, merged, plan: ImportPlan) -> Imported:
     idle = [f for f in plan.flags if f == "--review-due" and not any(a.startswith("review due") for a in merged.added)]
     how = "with --into" if plan.into == "as --into asks" else "to the record the postmortem names"
     note = [f"{', '.join(idle)} not applied {how}: {merged.iid} keeps its own (edit the record to change it)"]
+    # the record's date and severity as it holds them now, as its title: --json gave the postmortem's, or the triage
+    # placeholder never written (today's date, the least severity), of a record that kept its own (found in review)
+    day = iso_date(merged.data.get("date"))
     return replace(
         out,
         title=str(merged.data.get("title")),
+        date=day,
+        date_source=out.date_source if day == out.date else None,  # where the record's date was read: not here
+        severity=str(merged.data.get("severity")),
         updated={"by": plan.into, "added": list(merged.added), "kept": list(merged.kept), "set": list(merged.set)},
         notes=(note if idle else []) + _kept_not_triaged(out.notes, plan, merged),
         triage=[],  # the record keeps its own date and severity: no placeholder was written (pm_merge)
@@ -1332,8 +1338,9 @@ def _kept_not_triaged(notes: list, plan: ImportPlan, merged) -> list:
     "Needs triage: date" of a record that kept its 2026-12-06 (found by a review of dates)."""
     placed = {"date": plan.day.isoformat(), "severity": plan.sev}
     for key in plan.triage:
-        own = merged.data.get(key)  # a date as YAML reads it, or the text written
-        kept = f"; {merged.iid} keeps its own {key}, {own.isoformat() if isinstance(own, dt.date) else own}"
+        own = merged.data.get(key)  # a date (a timestamp) as YAML reads it, or the text written
+        # a timestamp's date in RECUR_TZ, as --json's date and `recur incident list` give it (it was said as written)
+        kept = f"; {merged.iid} keeps its own {key}, {(key == 'date' and iso_day(iso_date(own))) or own}"
         notes = [
             n.replace(_PLACEHOLDER[key].format(placed[key]), kept) if n.startswith(f"{key}: ") else n for n in notes
         ]

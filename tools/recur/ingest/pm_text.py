@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from recur.ingest.pm_markup import SHORTCODE, drop_html_comments, emoji_shortcodes
-from recur.util.dates import MONTH_NAMES, slash_readings
+from recur.util.dates import MONTH_NAMES, iso_date, local_date, slash_readings
 
 # the month names of recur.util.dates: the date readers here and action_items' (a due date, a Notion date
 # mention, "(done Dec 3)") all read them by
@@ -430,12 +430,23 @@ def due_after(said: str, start: dt.date, order: str | None = None) -> dt.date | 
     return None
 
 
+# a whole value written as an ISO timestamp with its offset: "2026-12-31T23:30:00-08:00", "2026-03-01T14:05Z"
+_ZONED_ISO = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})", re.I)
+
+
 def parse_date(text) -> dt.date | None:
+    """The date of a field's value. A timestamp with its offset is the date in RECUR_TZ, as a record's and
+    `recur incident new --date`'s (util.dates.local_date): a Date: line's 2026-12-31T23:30:00-08:00 was
+    INC-2026-… as written where the record of it was INC-2027-0001 on a team set to UTC (found in review)."""
     if isinstance(text, dt.datetime):
-        return text.date()
+        return local_date(text)
     if isinstance(text, dt.date):
         return text
-    return find_date(str(text))[0] if text is not None else None
+    if text is None:
+        return None
+    value = str(text).strip().strip("*_`").strip()
+    zoned = iso_date(value.upper()) if _ZONED_ISO.fullmatch(value) else None  # None: no such time, "25:30"
+    return zoned or find_date(str(text))[0]
 
 
 def is_placeholder(text: str | None) -> bool:

@@ -64,6 +64,7 @@ from recur.ingest.pm_text import (
 )
 from recur.kb.incident_record import numbered_levels
 from recur.kb.schema import WONT_DO
+from recur.util.dates import local_date
 from recur.util.text import CJK, ascii_int, control_character, count_controls, one_line, replace_links, without_controls
 
 CANONICAL = {
@@ -2377,7 +2378,8 @@ def _email_field(pm: Postmortem, name: str, value: str) -> None:
 
         where = f"the email's {name.title()}: header"
         try:
-            pm.created = (parsedate_to_datetime(value).date(), where)
+            # the date in RECUR_TZ of a header with its offset, as every timestamp's (util.dates.local_date)
+            pm.created = (local_date(parsedate_to_datetime(value)), where)
         except (TypeError, ValueError, IndexError):  # "Sent: Tuesday, November 17, 2026 6:02 PM" (Outlook)
             day = parse_date(value)
             pm.created = (day, where) if day else None
