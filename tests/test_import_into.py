@@ -796,3 +796,47 @@ def test_a_corrected_impact_taken_takes_the_duration_it_says(fresh_kb, run, tmp_
     assert r.exit_code == 0, r.output
     assert "duration_minutes 58 (was 47, as the Impact the correction replaced said)" in r.output
     assert load_kb(fresh_kb).incidents["INC-2026-0042"].duration_minutes == 58
+
+
+def test_the_responders_own_root_cause_is_not_held_on_every_re_import_while_the_postmortem_keeps_its_own(
+    fresh_kb, run, tmp_path, monkeypatch
+):
+    # found in a re-read: the record has a Root cause the responder wrote, the postmortem another; the first import
+    # keeps the record's, and every later import of the postmortem (one more action item) exited 3, "changed since
+    # it was imported", though its Root cause was the one the record had kept over, and the digest never moved
+    path = fresh_kb / "incidents" / "2026" / "INC-2026-0042.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HAND_WRITTEN + "\n## Root cause\nThe shipper buffered to /var (on-call's guess).\n")
+    v1 = POSTMORTEM.format(ref="INC-2026-0042")
+    first = _import(run, fresh_kb, tmp_path, monkeypatch, v1)
+    assert first.exit_code == 0, first.output
+    assert "Kept the record's Root cause section (the postmortem's differs; not written)" in first.output
+    assert set(load_kb(fresh_kb).incidents["INC-2026-0042"].imported["kept_sha256"]) == {"Root cause"}
+    v2 = v1 + NEW_ROW
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, v2)
+    assert r.exit_code == 0, r.output
+    assert "changed since" not in r.stderr, r.stderr
+    assert "Kept the record's Root cause section (the record's own; the postmortem's has not changed since)" in (
+        r.output
+    )
+    assert load_kb(fresh_kb).incidents["INC-2026-0042"].follow_ups[-1].title == "Page on buffer growth"
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, v2).output.startswith("Already imported")
+    # the postmortem corrects its Root cause now: held back, exit 3, said on every run; the record's not overwritten
+    v3 = v2.replace(ROOT_CAUSE, "A config typo removed the size limit of the shipper's file buffer.")
+    for _ in range(2):
+        held = _import(run, fresh_kb, tmp_path, monkeypatch, v3)
+        assert held.exit_code == 3, held.output
+        assert "Kept the record's Root cause section (the record's own; the postmortem's changed since" in held.output
+        assert "changed since it was imported into INC-2026-0042" in held.stderr
+    assert "on-call's guess" in path.read_text() and "config typo" not in path.read_text()
+    # the responder takes the postmortem's Root cause by hand: the record holds all it gives, exit 0
+    fixed = "A config typo removed the size limit of the shipper's file buffer."
+    path.write_text(path.read_text().replace("The shipper buffered to /var (on-call's guess).", fixed))
+    taken = _import(run, fresh_kb, tmp_path, monkeypatch, v3)
+    assert taken.exit_code == 0 and "holds all the postmortem gives already" in taken.output, taken.output
+    # then one more action item: written, the Root cause the import's now (a later correction taken)
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, v3 + "| Alert on /var at 80% | Sam Ortiz | 2026-12-23 | |\n")
+    assert r.exit_code == 0, r.output
+    marks = load_kb(fresh_kb).incidents["INC-2026-0042"].imported
+    assert "Root cause" in marks["sections_sha256"] and "kept_sha256" not in marks, marks
+    assert run("check", "--strict").exit_code == 0

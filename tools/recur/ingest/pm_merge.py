@@ -58,8 +58,9 @@ _NAMED_LEAD = re.compile(
     r"(?:\]\([^()\s]*\))?[\])`]*\s*(?:[(—–,:]|\s-)\s*.*\w.*$",
     re.I,
 )
-# what a re-import holds back: a section of the postmortem's that the record has otherwise and keeps no hash of (the
-# record's own, or one imported before Recur kept them; one the import wrote is _section's, held by must_hold);
+# what a re-import holds back: a section of the postmortem's that the record has otherwise and keeps no hash of (one
+# imported before Recur kept them, or added to the postmortem since; one the import wrote is _section's, and the
+# record's own with imported.kept_sha256 _own_section's, held by must_hold);
 # not the Summary (the responder's, kept on purpose, docs/problems.md) nor the Action items (merged as follow-ups one by one). Values kept of the record are not: the title, severity, date, a review marked done or a follow-up closed
 # since are the record's own (a first list of what to pass over held a review marked done, exit 3 on every run)
 _SECTION_HELD = re.compile(
@@ -204,6 +205,12 @@ class _Merge:
         have, source = theirs.get("imported"), (self.ours.get("imported") or {}).get("source")
         self.same_source = isinstance(have, dict) and source is not None and have.get("source") == source
         self.stored = _stored(have) if self.same_source else {}
+        # {heading, caseless: hash} of the postmortem's section the record kept its own over (imported.kept_sha256),
+        # and what this merge stores of it (_own_section): the first import of the document into the record keeps
+        # the responder's Root cause, and every later one held it, exit 3, though the postmortem's was as it was
+        own = have.get("kept_sha256") if self.same_source else None
+        self.own_stored = {caseless(str(k)): v for k, v in own.items()} if isinstance(own, dict) else {}
+        self.own_marks: dict[str, str] = {}
 
     def slice(self, node) -> str:
         return self.ours_text[node.start_mark.index : node.end_mark.index]
@@ -351,14 +358,17 @@ class _Merge:
         marks = {
             t: self.hashes[t] if t in self.written else kept[t] for t in self.hashes if t in self.written or t in kept
         }
-        if not marks or (have.get("sections_sha256") == marks and "summary_sha256" not in have):
+        own = {t: h for t, h in self.own_marks.items() if t not in self.written}
+        wanted = {k: v for k, v in (("sections_sha256", marks), ("kept_sha256", own)) if v}
+        if {k: have[k] for k in ("summary_sha256", "sections_sha256", "kept_sha256") if k in have} == wanted:
             return
-        for key in ("summary_sha256", "sections_sha256"):
+        for key in ("summary_sha256", "sections_sha256", "kept_sha256"):
             if key in have:
                 self.text = drop_value(self.text, ("imported", key), self.shown)
                 del have[key]
-        self.text = set_value(self.text, ("imported", "sections_sha256"), json.dumps(marks), self.shown)
-        have["sections_sha256"] = marks
+        for key, value in wanted.items():
+            self.text = set_value(self.text, ("imported", key), json.dumps(value), self.shown)
+            have[key] = value
         self.check()
 
     def take_duration(self) -> None:
@@ -638,6 +648,9 @@ def _section(m: _Merge, have, s, title: str, swaps: list) -> None:
             f"{have.title} section (edited since the import wrote it; the postmortem's has not changed since)"
         )
         return
+    elif edited is None and s.title not in ("Summary", "Action items"):
+        _own_section(m, have, s)
+        return
     else:
         edit = "edited since the import wrote it; " if edited else ""
         m.kept.append(f"{have.title} section ({edit}the postmortem's differs; not written)")
@@ -646,6 +659,27 @@ def _section(m: _Merge, have, s, title: str, swaps: list) -> None:
     swaps.append((have.line, s.text))
     m.added.append(f"{have.title} section ({said})")
     m.written.add(s.title)
+
+
+def _own_section(m: _Merge, have, s) -> None:
+    """The record's own section (``have``: no hash of the import's) kept over the postmortem's (``s``), as
+    _SECTION_HELD holds it, by the hash of the postmortem's it was kept over (``imported.kept_sha256``): stored at
+    the document's first import into the record; while the postmortem's is that one, kept, exit 0 (it was held,
+    exit 3, on every later import, found in a re-read); once the postmortem's differs, held back, exit 3, the hash
+    kept as it was so that each run says it. One with no hash on a re-import (kept before Recur stored it, or
+    added to the postmortem since) is held: its text may be new."""
+    stored, now = m.own_stored.get(caseless(s.title)), _digest(s.text)
+    if stored is None:
+        m.kept.append(f"{have.title} section (the postmortem's differs; not written)")
+        if not m.same_source:  # the first import of this document into the record: nothing to hold
+            m.own_marks[s.title] = now
+        return
+    m.own_marks[s.title] = stored
+    if stored == now:
+        m.kept.append(f"{have.title} section (the record's own; the postmortem's has not changed since)")
+    else:
+        m.kept.append(f"{have.title} section (the record's own; the postmortem's changed since; not written)")
+        m.must_hold += m.kept[-1:]
 
 
 def review_of(kb, data: dict):

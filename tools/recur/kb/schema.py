@@ -144,6 +144,9 @@ IMPORTED = {  # extension: where recur import read a record from (duplicate impo
     # {heading: hash} of each section the import wrote: a re-import takes a corrected section while no one has
     # edited it, keeps an edit the postmortem has not corrected since, and holds back one it has (pm_merge)
     "sections_sha256": Field("texts"),
+    # {heading: hash} of the postmortem's section a record kept its own over (the responder's Root cause): a
+    # re-import keeps the record's while the postmortem's is that one, and holds it back once it differs (pm_merge)
+    "kept_sha256": Field("texts"),
 }
 CANDIDATE = {  # extension: a ranked candidate pattern stored for the reviewer of an unlinked incident
     "id": Field("kebab", required=True),
