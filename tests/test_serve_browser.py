@@ -168,6 +168,26 @@ def test_a_signal_found_by_most_of_its_words_is_not_labelled_as_found_whole(chro
     assert "signal" not in fields[1:], fields
 
 
+def test_a_cards_summary_shows_its_pasted_logs_lines(chromium, built, tmp_path):
+    """Found in a re-read: a result's summary keeps a fenced block's lines (index format 8), and the box set it as
+    a paragraph's text, which a browser lays out with the newlines as spaces and the indent gone: the log's
+    entries ran together on the card, as they had in `recur show`. Its text as laid out (innerText) is the lines."""
+    from test_pattern_summary_code import LINES, pasted_log_pattern
+
+    _, site = built
+    kb = small_kb(tmp_path / "kb")
+    pasted_log_pattern(kb)
+    with (
+        running(fake_app(kb, tmp_path, site_dir=site)) as base,
+        box_page(chromium, base + "/suggest.html", "api") as (page, errors),
+    ):
+        ask(page, "fluent-bit chunk write failed")
+        card = page.wait_for_selector('.recur-suggest__card[data-pattern="fluent-bit-buffer-full"]', timeout=30000)
+        shown = card.eval_on_selector(".recur-suggest__summary", "e => e.innerText")
+        assert not errors, errors
+    assert shown.split("\n") == LINES, shown
+
+
 def test_the_status_does_not_call_the_list_best_first(chromium, server):
     """The list is in the ranking's order (the fused score) and each percentage is its own estimate: "best
     first" headed lists whose percentages were not in order ("disk full on node": 57%, 25%, 1%, 4%, 1%;
