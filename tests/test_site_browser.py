@@ -1031,6 +1031,12 @@ def _first_search_result(page, query: str) -> str:
     """The page the site search (mkdocs-material's, typed into its box) lists first for ``query``."""
     page.locator("label.md-search__icon, .md-search__input").first.click()
     box = page.locator("input.md-search__input")
+    # Reopened, the search still lists the previous query's answer: after "inode-exhaustion" the wait below (a result
+    # naming "exhaustion") held before "ephemeral-port-exhaustion" was answered, and under load (a full run, once)
+    # the old list was read. Emptied first (material clears its list for an empty query), only this answer is waited for.
+    box.fill("")
+    box.press("End")
+    page.wait_for_function("() => !document.querySelector('.md-search-result__item')", timeout=10000)
     # the whole query at once, then one key event: material searches on key events, not on fill(). Typed key by key,
     # it answered every prefix, and under load the answer to "ephemeral-port-exhaustio" (its h= naming the word it
     # completed, "exhaustion") was read as the whole query's: inode-exhaustion first (a CI run, once in many)

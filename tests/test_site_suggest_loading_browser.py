@@ -123,11 +123,16 @@ new MutationObserver(() => { const s = document.querySelector('.recur-suggest__s
   .observe(document, {childList: true, characterData: true, subtree: true});"""
 
 
-def test_back_from_a_cards_page_does_not_claim_the_download_again(page, static_site):  # noqa: F811
-    """Found in review: Back from a card's pattern page asks the text again (Chromium restores it in the box), and
-    said "Loading the suggestion model (30 MB, once)" again though the files came from the browser's caches. Once the
-    model has loaded in this browser its size is not said as a download; the same answer comes back."""
-    url, *_ = static_site
+def _claims_a_download(said: list) -> list:
+    """The statuses that say the model's size as a download: "(30 MB, once)" (loadingLine), "(tens of MB, once)"
+    (firstQuestionLine). Not a bare "once": "the model's answer replaces them once it has loaded" (the words' list
+    shown meanwhile, on a slow load) is no download claim, and a full run on a loaded machine showed it on Back."""
+    return [s for s in said if "MB" in s or ", once)" in s]
+
+
+def _back_from_a_card(page, url, hold_on_back=None) -> tuple:  # noqa: F811
+    """The first answer (a download, said with its size), a card's page, Back: the first answer's patterns and the
+    requests held on Back (``hold_on_back``: a URL part, held from before Back until the caller releases them)."""
     page.add_init_script(SAID)
     _open(page, url)
     page.fill(BOX, QUERIES[0])
@@ -137,12 +142,41 @@ def test_back_from_a_cards_page_does_not_claim_the_download_again(page, static_s
     first = page.eval_on_selector_all(".recur-suggest__card", "els => els.map(e => e.dataset.pattern)")
     page.click(".recur-suggest__card a.recur-suggest__title")
     page.wait_for_url("**/patterns/**")
+    held = _hold(page, hold_on_back) if hold_on_back else None
     page.go_back()
+    return first, held
+
+
+def test_back_from_a_cards_page_does_not_claim_the_download_again(page, static_site):  # noqa: F811
+    """Found in review: Back from a card's pattern page asks the text again (Chromium restores it in the box), and
+    said "Loading the suggestion model (30 MB, once)" again though the files came from the browser's caches. Once the
+    model has loaded in this browser its size is not said as a download; the same answer comes back."""
+    url, *_ = static_site
+    first, _ = _back_from_a_card(page, url)
     page.wait_for_selector(".recur-suggest__card", timeout=60_000)
     assert page.input_value(BOX) == QUERIES[0]
     assert page.eval_on_selector_all(".recur-suggest__card", "els => els.map(e => e.dataset.pattern)") == first
     said = page.evaluate("window.said")
-    assert said and not [s for s in said if "MB" in s or "once" in s], said
+    assert said and not _claims_a_download(said), said
+    assert page.errors == []
+
+
+def test_back_on_a_slow_machine_lists_the_words_meanwhile_and_still_claims_no_download(page, static_site):  # noqa: F811
+    """Failed now and then under a full run on a loaded 2-core machine: Back's load from the browser's caches took
+    past WORDS_WHILE_LOADING_MS, the words' list was shown meanwhile, and its status ("...the model's answer replaces
+    them once it has loaded") was taken for the download claim by a test that looked for a bare "once". Held here
+    (the tokenizer's config, a plain request on every load): the slow machine's Back, every time. The list is said
+    without the model's size, and the same answer replaces it."""
+    url, *_ = static_site
+    first, held = _back_from_a_card(page, url, hold_on_back="tokenizer_config.json")
+    page.locator(".recur-suggest__words").first.wait_for(timeout=30_000)
+    page.wait_for_function("document.querySelector('.recur-suggest__status').textContent.includes('Meanwhile, below')")
+    _release(page, held)
+    page.wait_for_selector(".recur-suggest__card", timeout=60_000)
+    assert page.eval_on_selector_all(".recur-suggest__card", "els => els.map(e => e.dataset.pattern)") == first
+    said = page.evaluate("window.said")
+    assert [s for s in said if s.startswith("Loading the suggestion model\u2026 Meanwhile, below")], said
+    assert not _claims_a_download(said), said
     assert page.errors == []
 
 
