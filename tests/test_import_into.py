@@ -840,3 +840,22 @@ def test_the_responders_own_root_cause_is_not_held_on_every_re_import_while_the_
     marks = load_kb(fresh_kb).incidents["INC-2026-0042"].imported
     assert "Root cause" in marks["sections_sha256"] and "kept_sha256" not in marks, marks
     assert run("check", "--strict").exit_code == 0
+
+
+def test_a_done_review_kept_over_the_postmortems_pending_names_the_command_that_sets_it(
+    fresh_kb, run, tmp_path, monkeypatch
+):
+    # found in an upgrade review: "Kept the record's review status 'done' (the postmortem's: 'pending')" without
+    # the command, where every other kept review value (due, owner, done) names the one that takes it
+    iid = _responder_record(run)
+    done = run("incident", "review", iid, "--done", "--on", "2026-12-06")
+    assert done.exit_code == 0, done.output
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref=iid), "--json")
+    assert r.exit_code == 0, r.output
+    kept = [k for k in json.loads(r.stdout)["updated"]["kept"] if k.startswith("review status")]
+    assert kept == [
+        f"review status 'done' (the postmortem's: 'pending'); recur incident review {iid} --pending sets it"
+    ]
+    again = run("incident", "review", iid, "--pending")  # and it does: the record's review is pending again
+    assert again.exit_code == 0, again.output
+    assert load_kb(fresh_kb).incidents[iid].review.status == "pending"

@@ -1169,7 +1169,7 @@ def test_init_wheel_with_keep_existing_copies_the_wheel_and_leaves_the_teams_req
     (dest / "requirements.txt").unlink()
     assert run("init", tmp_path / "fresh", "--wheel", wheel).exit_code == 0
     res = run("init", dest, "--keep-existing", "--wheel", wheel)  # the one file missing: written as init makes it
-    assert res.exit_code == 0 and "(1 files)" in res.output, res.output
+    assert res.exit_code == 0 and "(1 file)" in res.output, res.output
     assert (dest / "requirements.txt").read_bytes() == (tmp_path / "fresh/requirements.txt").read_bytes()
     res = run("init", dest, "--keep-existing", "--wheel", wheel)
     assert res.exit_code == 0 and "Nothing to write" in res.output, res.output
@@ -1644,3 +1644,59 @@ def test_init_keeping_a_pin_of_another_version_says_nothing_of_a_development_bui
         assert res.exit_code == 0, res.output
         assert (dest / "requirements.txt").read_text() == kept
         assert ("development build" in res.output) is said, (kept, res.output)
+
+
+def _as_0_2_0_made_it(dest: Path) -> None:
+    """``dest`` (made by this init) as `recur init` 0.2.0 made it, in the two files that name the version."""
+    from recur import __version__
+
+    req = dest / "requirements.txt"
+    req.write_text(req.read_text().replace(f"recur=={__version__}", "recur==0.2.0"))
+    ref = dest / "KB-FORMAT.md"
+    ref.write_text(ref.read_text().replace(f"of Recur {__version__},", "of Recur 0.2.0,"))
+
+
+def test_keep_existing_on_a_0_2_0_repository_says_the_old_pin_and_the_old_format_reference(tmp_path):
+    # found in an upgrade review: on a 0.2.0 team repository init never said requirements.txt still pins
+    # recur==0.2.0 (CI kept installing it), listed the old KB-FORMAT.md as a file to merge by hand without a
+    # word that it is out of date, and said "(1 file)"
+    from recur import __version__
+
+    dest = tmp_path / "team"
+    assert run("init", dest).exit_code == 0
+    _as_0_2_0_made_it(dest)
+    (dest / ".python-version").unlink()  # 0.2.0 wrote none: the one file init adds
+    before = {p.name: p.read_bytes() for p in (dest / "requirements.txt", dest / "KB-FORMAT.md")}
+    res = run("init", dest, "--keep-existing")
+    assert res.exit_code == 0, res.output
+    assert "(1 file)." in res.output, res.output
+    said = " ".join(res.output.split())
+    assert (
+        f"requirements.txt pins recur==0.2.0, not this recur ({__version__}): make install and CI install 0.2.0 "
+        f"until that line says recur=={__version__}" in said
+    ), res.output
+    assert "Change it, then run make constraints; commit requirements.txt, constraints.txt and KB-FORMAT.md" in said
+    assert f"KB-FORMAT.md (kept) is the KB format reference of Recur 0.2.0, not of this recur ({__version__})" in said
+    assert "Left as they were" not in res.output, res.output  # nothing of the team's to merge
+    assert {p: (dest / p).read_bytes() for p in before} == before  # said, never rewritten
+
+
+def test_keep_existing_says_an_old_pin_in_a_requirements_txt_the_team_edited_and_leaves_it(tmp_path):
+    from recur import __version__
+
+    dest = tmp_path / "team"
+    assert run("init", dest).exit_code == 0
+    _as_0_2_0_made_it(dest)
+    req = dest / "requirements.txt"
+    req.write_text(req.read_text().replace("recur==0.2.0", "recur[onnx] == 0.2.0  # ours") + "requests==2.32.3\n")
+    ref = dest / "KB-FORMAT.md"
+    ref.write_text(ref.read_text().replace("0.2.0", __version__) + "\nOur own note.\n")  # this version's, edited
+    edited = req.read_bytes()
+    res = run("init", dest, "--keep-existing")
+    assert res.exit_code == 0, res.output
+    said = " ".join(res.output.split())
+    assert "Left as they were (2): KB-FORMAT.md, requirements.txt." in said, res.output
+    assert f"pins recur[onnx] == 0.2.0, not this recur ({__version__})" in said, res.output
+    assert f"until that line says recur[onnx] == {__version__}" in said, res.output
+    assert "is the KB format reference of Recur" not in said  # this version's: an edit of the team's, to merge
+    assert req.read_bytes() == edited

@@ -69,23 +69,21 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
     # kb/ is the team's content (patterns, eval cases, severity.yml): kept, it is theirs, no file to merge into
     merge = [rel for rel in kept or [] if not team_content(rel)]
     content = [rel for rel in kept or [] if team_content(rel)]
+    old_reference = _old_reference(Path(directory), merge)
+    merge = [rel for rel in merge if not (old_reference and rel == "KB-FORMAT.md")]
     if not written and not merge:  # init run again: it said "Created … (0 files)" and advised a merge
         click.echo(
             f"Nothing to write: {directory} has every file init makes, as init makes them"
             + (f" (and its KB's own content: {plural(len(content), 'file')} left as they are)." if content else ".")
         )
         return
-    count = f"{len(written)} files" + (f", {patterns} starter patterns" if starter else "")
+    count = plural(len(written), "file") + (f", {patterns} starter patterns" if starter else "")
     if kept:  # into a repository that was there: nothing was "created", and (0 files) read as a failure
         click.echo(f"Added what {directory} did not have of a knowledge-base repository ({count}).")
     else:
         click.echo(f"Created a knowledge-base repository in {directory} ({count}).")
     _other_branch(top := repository_root(directory), Path(directory), merge)  # before the .gitignore lines to paste
-    if merge:
-        click.echo(f"Left as they were ({len(merge)}): {', '.join(merge)}.")
-        click.echo("  Merge Recur's lines into them by hand (to see its versions: recur init a-new-folder).")
-    if content:
-        click.echo(f"The KB's own files, left as they are ({len(content)}): {', '.join(cut_list(content, 5))}.")
+    _say_left(merge, old_reference, content)
     if wheel is not None and "requirements.txt" in merge and not _names_wheel(directory, Path(wheel).name):
         click.echo(f"  requirements.txt was kept: name ./wheels/{Path(wheel).name} in it in place of recur's pin.")
     if wheel is not None and ".gitignore" in merge:  # `git add .` left the wheel out; CI then had no recur
@@ -99,6 +97,35 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
             f".pre-commit-config.yaml there, running in {directory}/ (working-directory, a files: pattern)."
         )
     _next_steps(directory, starter, kept, wheel)
+
+
+def _say_left(merge: list[str], old_reference: str | None, content: list[str]) -> None:
+    """The kept files: to merge by hand, the out-of-date format reference, the KB's own."""
+    if merge:
+        click.echo(f"Left as they were ({len(merge)}): {', '.join(merge)}.")
+        click.echo("  Merge Recur's lines into them by hand (to see its versions: recur init a-new-folder).")
+    if old_reference:
+        click.echo(old_reference)
+    if content:
+        click.echo(f"The KB's own files, left as they are ({len(content)}): {', '.join(cut_list(content, 5))}.")
+
+
+def _old_reference(directory: Path, merge: list[str]) -> str | None:
+    """What to say of a kept KB-FORMAT.md that is another Recur version's format reference (its note line names
+    the version), or None. It is a copy `make constraints` rewrites, no file to merge Recur's lines into: run on
+    a 0.2.0 repository, init listed it with the team's files and never said the format text had changed (found
+    in an upgrade review). Not rewritten here: the team may have edited it, and no text of 0.2.0's is at hand."""
+    from recur import __version__
+    from recur.kb.init import FORMAT_DOC, reference_version
+
+    have = reference_version(directory)
+    if FORMAT_DOC not in merge or have is None or have == __version__:
+        return None
+    return (
+        f"{FORMAT_DOC} (kept) is the KB format reference of Recur {have}, not of this recur ({__version__}): "
+        f"out of date. `make constraints` after the new pin writes this version's into it (recur kb-format "
+        f"--out {FORMAT_DOC} does alone)."
+    )
 
 
 def _python_disagrees(directory: Path, kept: list[str]) -> None:
@@ -250,27 +277,57 @@ def _where_recur_comes_from(directory: str, wheel: str | None, installs: str) ->
             "  first, tell pip where recur comes from: requirements.txt pins it, and the `recur` on the public PyPI"
         )
         click.echo("  is another project (set PIP_INDEX_URL to your index, or name the wheel file: see its comment)")
+    old = _other_pin(directory, line) if wheel is None and how == "pin" else None
+    if old:
+        click.echo(old)
     if wheel is None and _pins_this_build(how, line) and _development_build(__version__):
         _dev_build_note(__version__)
+
+
+def _other_pin(directory: str, line: str) -> str | None:
+    """The step to take when requirements.txt pins another recur than this one (``recur==0.2.0``): the line to
+    write in its place and the constraints to make again. Init does not change the pin: constraints.txt pins the
+    old version's dependencies (make constraints writes them again), and the upgrade is a pull request of its
+    own. Run on a 0.2.0 repository, init said nothing of it and the team's CI kept installing 0.2.0 (found in
+    an upgrade review)."""
+    import re
+
+    from recur import __version__
+    from recur.kb.init import pinned_version
+
+    have = pinned_version(line)
+    if have is None or have == __version__:
+        return None
+    new = re.sub(r"(={2,3}\s*)" + re.escape(have), lambda m: m.group(1) + __version__, line, count=1)
+    makefile = Path(directory) / "Makefile"
+    ours = makefile.is_file() and re.search(
+        r"(?m)^constraints:", makefile.read_text(encoding="utf-8", errors="replace")
+    )
+    remake = "make constraints" if ours else f"recur init --constraints-only {directory} with it installed"
+    # a development build's version is on no index unless the team published it (_dev_build_note, said short)
+    dev = (
+        f" ({__version__} is no release: pin it if your index has its wheel, else name the wheel: recur init "
+        f"--keep-existing --wheel FILE {directory})"
+        if _development_build(__version__)
+        else ""
+    )
+    return (
+        f"  requirements.txt pins {line}, not this recur ({__version__}): make install and CI install {have} until "
+        f"that line says {new}{dev}.\n  Change it, then run {remake}; commit requirements.txt, constraints.txt and "
+        "KB-FORMAT.md together"
+    )
 
 
 def _pins_this_build(how: str, line: str) -> bool:
     """Whether requirements.txt pins this recur (as init writes it), or names none (the next steps say to add
     this version). A kept file's pin of another version (``recur==0.2.0``, --keep-existing) is on its index:
     the development build's note named ``recur==0.2.1.dev0`` for it all the same (found in a re-read)."""
-    from packaging.requirements import InvalidRequirement, Requirement
-
     from recur import __version__
+    from recur.kb.init import pinned_version
 
     if how == "none" or (how == "pin" and not line):
         return True
-    if how != "pin":
-        return False
-    try:
-        spec = list(Requirement(line).specifier)
-    except InvalidRequirement:
-        return False
-    return len(spec) == 1 and spec[0].operator in ("==", "===") and spec[0].version == __version__
+    return how == "pin" and pinned_version(line) == __version__
 
 
 def _development_build(version: str) -> bool:

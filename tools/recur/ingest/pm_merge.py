@@ -510,8 +510,8 @@ class _Merge:
 def _review_cmd(iid: str, sub: str, said) -> str:
     """How to take the postmortem's value of review ``sub`` over the record's kept one."""
     flag = {"due": f"--due {said}", "owner": f"--owner {said!r}", "done": f"--done --on {said}"}.get(sub)
-    if sub == "status" and said == "done":
-        flag = "--done"
+    if sub == "status" and said in ("done", "pending"):  # a done review the postmortem says pending: --pending
+        flag = f"--{said}"
     return f"; recur incident review {iid} {flag} sets it" if flag else ""
 
 

@@ -395,6 +395,33 @@ def recur_requirement(dest) -> tuple[str, str] | None:
     return ("none", "")
 
 
+def pinned_version(line: str) -> str | None:
+    """The version a requirements line pins recur to exactly (``recur==0.2.0`` → "0.2.0"), else None (a range,
+    no version, not a requirement)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        spec = list(Requirement(line).specifier)
+    except InvalidRequirement:
+        return None
+    return spec[0].version if len(spec) == 1 and spec[0].operator in ("==", "===") else None
+
+
+# the note format_reference writes under the title: "> The KB format reference of Recur 0.2.0, from …"
+_REFERENCE_OF = re.compile(r"^> The KB format reference of Recur (\S+?),", re.M)
+
+
+def reference_version(dest) -> str | None:
+    """The Recur version whose format reference ``dest``/KB-FORMAT.md is, as its note line says; None when there
+    is no such file or it does not say (a team's own)."""
+    try:
+        with open(Path(dest) / FORMAT_DOC, encoding="utf-8", errors="replace") as f:
+            made = _REFERENCE_OF.search(f.read(4096))
+    except OSError:
+        return None
+    return made.group(1) if made else None
+
+
 def has_patterns(dest) -> bool:
     """Whether the KB in ``dest`` has a pattern file of its own (what init's next steps say depends on it)."""
     folder = Path(dest) / "kb" / "patterns"
