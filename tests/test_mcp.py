@@ -2300,6 +2300,10 @@ def test_past_incidents_stays_within_the_answers_share_at_any_limit(kb_dir, tmp_
             assert chars == share and without == [] and "without sections" not in text
             continue
         assert len(listed) == 100 and chars == config.MCP_SECTION_FLOOR and 0 < len(without) < 100
+        # the whole structured content, as Claude Code gives it to the model (and counts it against its 25,000
+        # tokens), not the summaries and sections alone: each object's other keys made 100 KB of it
+        size = len(json.dumps(out, ensure_ascii=False, separators=(",", ":")))
+        assert size <= config.MCP_ANSWER_CHARS + 1_000 <= 81_000, size
         assert all(set(i["sections"]) == {"Root cause", "Timeline", "Lessons learned"} for i in listed[: -len(without)])
         old = listed[-1]
         assert old["sections"] == {} and list(old["cut_sections"]) == ["Summary"] and len(old["summary"]) <= chars

@@ -24,8 +24,11 @@ TEXT_MAX_BODY_KIB = 128
 # many it lists, when that is under RECUR_MCP_SECTION_CHARS, its marker counted), and the fewest one is cut to; past
 # that, the older incidents come with their summary alone. Twenty imported postmortems, ten sections each, cut at
 # 1,000 alone were 160 KB (40,000 tokens; Claude Code refuses a tool result over 25,000 unless MAX_MCP_OUTPUT_TOKENS
-# says more), a hundred at 200 each 312 KB: bench/mcp_incident_size.py
-MCP_ANSWER_SECTION_CHARS, MCP_SECTION_FLOOR = 40_000, 200
+# says more), a hundred at 200 each 312 KB: bench/mcp_incident_size.py. MCP_ANSWER_CHARS: the characters of the
+# incidents' whole objects (compact JSON) past which the older ones come with their summary alone too: a hundred,
+# summaries and sections held to 40,000, were 100 KB with each one's other keys (~600 characters), and Claude Code
+# gives the model the structured content (not the text) and counts it
+MCP_ANSWER_SECTION_CHARS, MCP_SECTION_FLOOR, MCP_ANSWER_CHARS = 40_000, 200, 80_000
 MAX_TOP = 50  # the most results one question may ask for: suggest --top, a --queries line, the API, MCP
 # the most `recur import` reads of a postmortem file: inline images (data: URIs) and a MIME file's other
 # parts are taken out before the record's own limit (1 MiB, recur check's) applies to the text

@@ -9,6 +9,7 @@ Errors are ``RecurError`` subclasses carrying the API's error ``code``, with the
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -548,30 +549,50 @@ def section_chars_setting() -> int:
     return most
 
 
-def given_sections(incidents: list[dict], most: int, share: int = config.MCP_ANSWER_SECTION_CHARS) -> dict:
+def given_sections(
+    incidents: list[dict], most: int, share: int = config.MCP_ANSWER_SECTION_CHARS, room: int = config.MCP_ANSWER_CHARS
+) -> dict:
     """MCP's past_incidents' ``incidents``, newest first, with the summaries and sections an answer gives: each cut
     (``cut_sections``) at ``most`` characters, or fewer when the incidents are many, sharing ``share`` (at least
-    config.MCP_SECTION_FLOOR each); where even that floor does not fit every incident's sections, the newer ones
-    (the earlier listed) keep theirs and the older ones keep their summary alone, their sections left out (named
-    with their lengths in ``left_out_sections``). ``most`` 0: every one whole, as it is. {"incidents", "chars":
-    what each was cut at, "left_out": the ids given without sections}. At limit 100 the sections' 200-character
-    floor and a marker each were 312 KB (80,000 tokens; bench/mcp_incident_size.py): the summaries, at most
-    MAX_INCIDENTS of the floor (20,000 characters), and the sections given stay within ``share`` for any limit."""
+    config.MCP_SECTION_FLOOR each); where even that floor does not fit every incident's sections, or their JSON
+    would take the incidents' objects past ``room`` characters, the newer ones (the earlier listed) keep theirs and
+    the older ones keep their summary alone, their sections left out (named with their lengths in
+    ``left_out_sections``). ``most`` 0: every one whole, as it is. {"incidents", "chars": what each was cut at,
+    "left_out": the ids given without sections}. At limit 100 the sections' 200-character floor and a marker each
+    were 312 KB (80,000 tokens; bench/mcp_incident_size.py); with the 40,000 characters of summaries and sections
+    held, each object's other keys (~600 characters) still made 100 KB, over Claude Code's 25,000 tokens, which
+    reads the structured content, not the text: ``room`` counts the whole objects, as the client is sent them."""
     listed = sum(1 + len(i["sections"]) for i in incidents)  # each one's summary, and its sections
     chars = min(most, max(config.MCP_SECTION_FLOOR, share // max(listed, 1))) if most else 0
     given = [{**cut_sections(i, chars), "left_out_sections": {}} for i in incidents]
-    spent, left_out, full = sum(len(i["summary"]) for i in given), [], False
-    for i, whole in zip(given, incidents, strict=True):
-        cost = sum(len(text) for text in i["sections"].values())
-        full = full or bool(chars and spent + cost > share)  # from the first that does not fit on: the older ones
+    bare = [_without_sections(i, whole) for i, whole in zip(given, incidents, strict=True)]
+    spent, size = sum(len(i["summary"]) for i in given), sum(map(_json_chars, bare))  # each at its least
+    left_out, full = [], False
+    for n, (i, whole) in enumerate(zip(given, incidents, strict=True)):
+        cost, more = sum(len(text) for text in i["sections"].values()), _json_chars(i) - _json_chars(bare[n])
+        # from the first that does not fit on: the older ones
+        full = full or bool(chars and (spent + cost > share or size + more > room))
         if full and whole["sections"]:
-            i["left_out_sections"] = {name: len(text) for name, text in whole["sections"].items()}
-            i["sections"] = {}
-            i["cut_sections"] = {k: v for k, v in i["cut_sections"].items() if k == "Summary"}
+            given[n] = bare[n]
             left_out.append(i["id"])
         else:
-            spent += cost
+            spent, size = spent + cost, size + more
     return {"incidents": given, "chars": chars, "left_out": left_out}
+
+
+def _without_sections(given: dict, whole: dict) -> dict:
+    """An incident ``given_sections`` cut, with its sections left out: named in ``left_out_sections`` with their
+    whole lengths, and no longer in ``cut_sections`` (its summary's cut still is)."""
+    if not whole["sections"]:
+        return given
+    cut = {k: v for k, v in given["cut_sections"].items() if k == "Summary"}
+    left_out = {name: len(text) for name, text in whole["sections"].items()}
+    return {**given, "sections": {}, "cut_sections": cut, "left_out_sections": left_out}
+
+
+def _json_chars(value) -> int:
+    """The characters of ``value`` as compact JSON, as the MCP SDK sends a structured answer."""
+    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
 
 
 def _cut_at(text: str, limit: int) -> str:

@@ -867,7 +867,8 @@ def _cut_said(incidents: list[dict], chars: int, left_out: list[str]) -> list[st
         which = left_out[0] if len(left_out) == 1 else f"{left_out[0]} and the {len(left_out) - 1} after it"
         said.append(
             f"{plural(len(left_out), 'incident')} ({which}) listed without sections, only the summary, the answer's "
-            f"{config.MCP_ANSWER_SECTION_CHARS:,} characters given to the newer ones (left_out_sections names them; "
+            f"room ({config.MCP_ANSWER_SECTION_CHARS:,} characters of summaries and sections, "
+            f"{config.MCP_ANSWER_CHARS:,} in all) given to the newer ones (left_out_sections names them; "
             "incidents_without_sections lists them): `recur show INC-…` prints one whole, a lower limit gives "
             "each its sections"
         )
