@@ -92,17 +92,21 @@ def test_a_reader_that_stops_is_exit_0_without_a_traceback_for_the_groups_own_ou
     small_kb(tmp_path / "kb")
     queries = tmp_path / "q.jsonl"
     queries.write_text("".join(f'{{"query": "disk full {i}", "top": 50}}\n' for i in range(2000)))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "recur", "suggest", "--queries", str(queries)],
-        cwd=tmp_path,
-        env=_env(tmp_path),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert proc.stdout.readline().startswith(b'{"top": 50, "query": "disk full 0"')
-    proc.stdout.close()  # head -1 done
-    assert proc.wait(timeout=300) == 0
-    assert b"Traceback" not in proc.stderr.read()
+    # buffered as a shell starts it (the lines left in the buffer were flushed at exit into the pipe: exit 120) and
+    # unbuffered (-u, PYTHONUNBUFFERED, as some CI runners set)
+    for unbuffered in ("", "1"):
+        env = {k: v for k, v in _env(tmp_path).items() if k != "PYTHONUNBUFFERED"}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "recur", "suggest", "--queries", str(queries)],
+            cwd=tmp_path,
+            env=dict(env, PYTHONUNBUFFERED=unbuffered) if unbuffered else env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert proc.stdout.readline().startswith(b'{"top": 50, "query": "disk full 0"')
+        proc.stdout.close()  # head -1 done
+        assert proc.wait(timeout=300) == 0, unbuffered
+        assert b"Traceback" not in proc.stderr.read()
     for args in (["--help"], ["--version"], ["suggest", "--help"]):
         proc = subprocess.Popen(
             [sys.executable, "-m", "recur", *args], env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE
