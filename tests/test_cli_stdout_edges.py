@@ -3,6 +3,7 @@ reader gone (`| head`), and which commands refuse a stdout they cannot write bef
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import click
 import pytest
 from kbfactory import small_kb
 
-from recur.cli.main import cli, marked_writes_then_says
+from recur.cli.main import _stdout_closed, cli, marked_writes_then_says
 
 TOOLS = str(Path(__file__).resolve().parents[1] / "tools")
 
@@ -91,17 +92,21 @@ def test_a_reader_that_stops_is_exit_0_without_a_traceback_for_the_groups_own_ou
     small_kb(tmp_path / "kb")
     queries = tmp_path / "q.jsonl"
     queries.write_text("".join(f'{{"query": "disk full {i}", "top": 50}}\n' for i in range(2000)))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "recur", "suggest", "--queries", str(queries)],
-        cwd=tmp_path,
-        env=_env(tmp_path),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert proc.stdout.readline().startswith(b'{"top": 50, "query": "disk full 0"')
-    proc.stdout.close()  # head -1 done
-    assert proc.wait(timeout=300) == 0
-    assert b"Traceback" not in proc.stderr.read()
+    # buffered as a shell starts it (the lines left in the buffer were flushed at exit into the pipe: exit 120) and
+    # unbuffered (-u, PYTHONUNBUFFERED, as some CI runners set)
+    for unbuffered in ("", "1"):
+        env = {k: v for k, v in _env(tmp_path).items() if k != "PYTHONUNBUFFERED"}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "recur", "suggest", "--queries", str(queries)],
+            cwd=tmp_path,
+            env=dict(env, PYTHONUNBUFFERED=unbuffered) if unbuffered else env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert proc.stdout.readline().startswith(b'{"top": 50, "query": "disk full 0"')
+        proc.stdout.close()  # head -1 done
+        assert proc.wait(timeout=300) == 0, unbuffered
+        assert b"Traceback" not in proc.stderr.read()
     for args in (["--help"], ["--version"], ["suggest", "--help"]):
         proc = subprocess.Popen(
             [sys.executable, "-m", "recur", *args], env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE
@@ -175,3 +180,27 @@ def test_a_closed_stderr_keeps_the_errors_off_stdout(tmp_path):
     assert (res.returncode, res.stdout) == (1, ""), res.stdout
     res = _run(tmp_path, "2>&-", "suggest", "disk", "full")
     assert res.returncode == 0 and "Disk full on a host" in res.stdout, res.stdout
+
+
+class _ConsoleRaw(io.RawIOBase):
+    """fd 1 under a raw layer that is not a file's, as Windows' console (_WindowsConsoleIO, which writes the
+    text to the console as UTF-16 whatever its code page)."""
+
+    def writable(self):
+        return True
+
+    def fileno(self):
+        return 1
+
+    def write(self, data):
+        return len(data)
+
+
+def test_a_stdout_python_built_over_a_console_is_left_as_it_is(monkeypatch):
+    """The rebuild over _StdoutFile (fd 1 as a plain file) replaced whatever raw layer Python had put under stdout:
+    on a Windows console, _WindowsConsoleIO, so text went out as UTF-8 bytes to a console reading its code page
+    (é, — shown as mojibake). Only a stdout over a plain file descriptor (io.FileIO) is rebuilt."""
+    console = io.TextIOWrapper(io.BufferedWriter(_ConsoleRaw()), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdout", console)
+    _stdout_closed()
+    assert sys.stdout is console

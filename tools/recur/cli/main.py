@@ -284,6 +284,10 @@ def _name_stdout_errors() -> None:
     try:
         if not isinstance(old, io.TextIOWrapper) or old.fileno() != 1:
             return  # not Python's own (a test's capture, an embedding program's)
+        # a plain fd only: Windows' console is _WindowsConsoleIO (UTF-16 to the console), which a FileIO on fd 1
+        # would replace by UTF-8 bytes the console reads in its code page (mojibake)
+        if type(getattr(old.buffer, "raw", old.buffer)) is not io.FileIO:
+            return
         old.flush()
     except (OSError, ValueError):
         return
