@@ -132,6 +132,7 @@ def test_the_engine_is_opened_once_and_a_later_file_finds_the_draft_an_earlier_o
         (["--review-done", "2026-11-25"], "--review-done DATE: describes"),
         (["--pattern", "dns-failure"], "--pattern: describes"),
         (["--date", "2026-11-20", "--pattern", "dns-failure"], "--date, --pattern: describe"),
+        (["--keep-record"], "--keep-record: describes"),
     ],
 )
 def test_the_flags_that_describe_one_document_are_refused_with_a_folder(kb_dir, tmp_path, flags, named):
@@ -140,7 +141,8 @@ def test_the_flags_that_describe_one_document_are_refused_with_a_folder(kb_dir, 
     folder = folder_of(tmp_path, {"a.md": DISK, "b.md": DISK.replace("db-3", "db-4")})
     r = run_import(kb_dir, folder, *flags)
     assert r.exit_code == 2, r.output
-    assert f"{named} one incident (its id, date, severity, review or pattern), and {folder} is a folder" in r.output
+    said = "one incident (its id, date, severity, review, pattern or the sections its record keeps)"
+    assert f"{named} {said}, and {folder} is a folder" in r.output
     assert not any(i.imported for i in load_kb(kb_dir).incidents.values())
 
 

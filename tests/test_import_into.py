@@ -859,3 +859,121 @@ def test_a_done_review_kept_over_the_postmortems_pending_names_the_command_that_
     again = run("incident", "review", iid, "--pending")  # and it does: the record's review is pending again
     assert again.exit_code == 0, again.output
     assert load_kb(fresh_kb).incidents[iid].review.status == "pending"
+
+
+def _digest_of(text: str) -> str:
+    """A section's hash as the record's imported: keeps it (pm_merge: its spacing aside)."""
+    import hashlib
+
+    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
+
+
+def test_keep_record_keeps_the_responders_root_cause_over_a_correction_until_the_postmortem_changes_again(
+    fresh_kb, run, tmp_path, monkeypatch
+):
+    # found in review: the postmortem's changed Root cause, which the responder does not want over their own, was
+    # held back, exit 3, on every re-import until someone edited the record to match or the hashes by hand: a CI
+    # job importing postmortems failed for good. --keep-record records the postmortem's as kept over, exit 0
+    path = fresh_kb / "incidents" / "2026" / "INC-2026-0042.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HAND_WRITTEN + "\n## Root cause\nThe shipper buffered to /var (on-call's guess).\n")
+    v1 = POSTMORTEM.format(ref="INC-2026-0042")
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, v1).exit_code == 0
+    fixed = "A config typo removed the size limit of the shipper's file buffer."
+    v2 = v1.replace(ROOT_CAUSE, fixed) + NEW_ROW
+    held = _import(run, fresh_kb, tmp_path, monkeypatch, v2)
+    assert held.exit_code == 3, held.output
+    assert f"recur import {tmp_path / 'pm.md'} --keep-record (exit 3)" in held.stderr, held.stderr
+    before = path.read_text()
+    dry = _import(run, fresh_kb, tmp_path, monkeypatch, v2, "--keep-record", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert dry.output.startswith("Dry run, nothing written: would update incident INC-2026-0042"), dry.output
+    assert "Root cause section (kept over the postmortem's as it is now, --keep-record" in dry.output
+    assert path.read_text() == before
+    kept = _import(run, fresh_kb, tmp_path, monkeypatch, v2, "--keep-record", "--json")
+    assert kept.exit_code == 0, kept.output
+    assert json.loads(kept.stdout)["updated"]["kept_record_sections"] == ["Root cause"]
+    assert "changed since" not in kept.stderr, kept.stderr
+    inc = load_kb(fresh_kb).incidents["INC-2026-0042"]
+    assert "on-call's guess" in inc.sections["Root cause"] and "config typo" not in path.read_text()
+    assert inc.imported["kept_sha256"]["Root cause"] == _digest_of(fixed)
+    # the next scheduled run, no flag: nothing held, exit 0; nor with one more action item (merged, the Root
+    # cause the record's own while the postmortem's is the one kept over)
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, v2).output.startswith("Already imported")
+    more = _import(run, fresh_kb, tmp_path, monkeypatch, v2 + "| Alert on /var at 80% | Sam Ortiz | 2026-12-23 | |\n")
+    assert more.exit_code == 0, more.output
+    assert "Root cause section (the record's own; the postmortem's has not changed since)" in more.output
+    # the postmortem's Root cause changes again: held again, exit 3, the record's kept
+    v3 = v2.replace(fixed, "The buffer had no size limit: a config typo.")
+    again = _import(run, fresh_kb, tmp_path, monkeypatch, v3)
+    assert again.exit_code == 3 and "the postmortem's changed since; not written" in again.output, again.output
+    assert "on-call's guess" in path.read_text() and "config typo" not in path.read_text()
+    assert run("check", "--strict").exit_code == 0
+
+
+def test_keep_record_keeps_sections_the_import_wrote_and_the_responder_edited(fresh_kb, run, tmp_path, monkeypatch):
+    # the Summary and Root cause the import wrote, each edited by the responder and corrected in the postmortem:
+    # held, exit 3; --keep-record makes them the record's own (out of sections_sha256, into kept_sha256), and a
+    # later change of either is held again; what was new (an action item) is added the same run
+    path, v1 = _imported_into_hand_written(fresh_kb, run, tmp_path, monkeypatch)
+    text = path.read_text().replace(ROOT_CAUSE, "No size limit on the buffer (on-call: and no alert).")
+    path.write_text(text.replace("kept every chunk.", "kept every chunk (on-call: and the WAL)."))
+    v2 = v1.replace(ROOT_CAUSE, "A config typo removed the size limit.").replace("47 minutes", "52 minutes")
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, v2).exit_code == 3
+    kept = _import(run, fresh_kb, tmp_path, monkeypatch, v2 + NEW_ROW, "--keep-record")
+    assert kept.exit_code == 0, kept.output
+    for section in ("Summary", "Root cause"):
+        assert f"Kept the record's {section} section (kept over the postmortem's as it is now, --keep-record" in (
+            kept.output
+        )
+    inc = load_kb(fresh_kb).incidents["INC-2026-0042"]
+    assert set(inc.imported["kept_sha256"]) == {"Summary", "Root cause"}
+    assert not {"Summary", "Root cause"} & set(inc.imported["sections_sha256"]), inc.imported
+    assert inc.follow_ups[-1].title == "Page on buffer growth" and "on-call: and the WAL" in inc.summary
+    v3 = v2 + NEW_ROW + "| Alert on /var at 80% | Sam Ortiz | 2026-12-23 | |\n"
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, v3).exit_code == 0
+    held = _import(run, fresh_kb, tmp_path, monkeypatch, v3.replace("52 minutes", "55 minutes"))
+    assert held.exit_code == 3, held.output
+    assert "Kept the record's Summary section (the record's own; the postmortem's changed since" in held.output
+    assert "on-call: and the WAL" in path.read_text() and "55 minutes" not in path.read_text()
+    assert run("check", "--strict").exit_code == 0
+
+
+def test_keep_record_with_nothing_held_says_so_and_names_into_for_a_document_not_merged(
+    fresh_kb, run, tmp_path, monkeypatch
+):
+    iid = _responder_record(run)
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref=iid), "--keep-record")
+    assert r.exit_code == 0 and "--keep-record: no section was held back" in r.output, r.output
+    again = _import(run, fresh_kb, tmp_path, monkeypatch, POSTMORTEM.format(ref=iid), "--keep-record")
+    assert again.exit_code == 0 and "--keep-record: nothing held back, nothing kept" in again.output, again.output
+    unnamed = POSTMORTEM.replace("**Incident:** {ref}\n", "").replace("Ingest nodes ran out of disk", "Odd outage")
+    new = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed, "--keep-record", "--json", name="odd.md")
+    assert new.exit_code == 0, new.output
+    odd = json.loads(new.stdout)["id"]
+    assert any(
+        n.startswith(f"--keep-record not applied: {odd} is a new record") for n in json.loads(new.stdout)["notes"]
+    )
+    changed = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed + NEW_ROW, "--keep-record", name="odd.md")
+    assert changed.exit_code == 3, changed.output
+    assert f"--into {odd} --keep-record" in changed.output
+
+
+def test_keep_record_keeps_a_section_with_no_hash_the_postmortem_added_since(fresh_kb, run, tmp_path, monkeypatch):
+    # a section the record has of its own and the postmortem gained since its first import keeps no hash: held on
+    # every run (its text may be new); --keep-record stores the postmortem's, and a change of it is held again
+    path = fresh_kb / "incidents" / "2026" / "INC-2026-0042.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HAND_WRITTEN + "\n## Detection\nA customer told support (on-call's note).\n")
+    v1 = POSTMORTEM.format(ref="INC-2026-0042")
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, v1).exit_code == 0
+    v2 = v1.replace("## Action Items", "## Detection\n\nThe disk alert fired 20 minutes late.\n\n## Action Items")
+    held = _import(run, fresh_kb, tmp_path, monkeypatch, v2)
+    assert held.exit_code == 3 and "Detection section (the postmortem's differs; not written)" in held.output
+    kept = _import(run, fresh_kb, tmp_path, monkeypatch, v2, "--keep-record")
+    assert kept.exit_code == 0 and "Detection section (kept over the postmortem's" in kept.output, kept.output
+    assert set(load_kb(fresh_kb).incidents["INC-2026-0042"].imported["kept_sha256"]) == {"Detection"}
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, v2 + NEW_ROW).exit_code == 0
+    again = _import(run, fresh_kb, tmp_path, monkeypatch, v2.replace("20 minutes", "25 minutes") + NEW_ROW)
+    assert again.exit_code == 3 and "Detection section (the record's own; the postmortem's changed" in again.output
+    assert "on-call's note" in path.read_text() and "fired 20 minutes" not in path.read_text()

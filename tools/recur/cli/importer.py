@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from pathlib import Path
 
@@ -82,6 +83,13 @@ def _refuse_stdin(file: str) -> None:
     "('Incident: INC-2026-0217') when the KB has it.",
 )
 @click.option(
+    "--keep-record",
+    is_flag=True,
+    help="Keep the record's sections over the postmortem's corrections that a re-import holds back (exit 3): each "
+    "is recorded kept over the postmortem's as it is now (imported.kept_sha256), exit 0, the sections named; a later "
+    "change of the postmortem's is held again. One FILE, not a folder.",
+)
+@click.option(
     "--date",
     type=DATE,
     help="Override the incident date (YYYY-MM-DD); set on the record updated (--into, or the one the postmortem "
@@ -145,6 +153,7 @@ def import_cmd(
     file,
     iid,
     into,
+    keep_record,
     date,
     severity,
     review_due,
@@ -167,7 +176,8 @@ def import_cmd(
     Exit status: 0 imported, or imported before and unchanged; 1 an error (nothing written); 2 a
     runbook, not a postmortem (nothing written; it says how to make it a pattern) or a usage error;
     3 imported before and changed since: the incident is not updated, what differs is named; or merged
-    again into the record it names (or --into's): what was new added, a correction held back for a hand edit.
+    again into the record it names (or --into's): what was new added, a correction held back for a hand edit
+    (or --keep-record to keep the record's).
     A folder: the worst of its files' (1 over 2 over 3 over 0).
     """
     from recur.kb.loader import load_kb
@@ -180,6 +190,7 @@ def import_cmd(
     if folder:
         one = {"--id": iid, "--into": into, "--date": date, "--severity": severity, "--review-due": review_due}
         one.update({"--review-done DATE": click.get_current_context().meta.get(_HELD_ON), "--pattern": patterns})
+        one.update({"--keep-record": keep_record})  # a person's word on the corrections read in one postmortem
         _refuse_for_folder(file, [name for name, value in one.items() if value])
     kb = None  # loaded here for a --severity to check, and read by the import: once, not twice (~2 s a load
     if severity:  # at 1,000+1,000). A level the framework has not: the command line's mistake (exit 2), said first
@@ -190,6 +201,7 @@ def import_cmd(
     )
     flags.update(patterns=patterns, category=category, draft=not no_draft, threshold=accept, dry_run=dry_run)
     flags.update(review_due=given_date(review_due, "--review-due"), review_done=review_done)
+    flags.update(keep_record=keep_record)
     if folder:
         sys.exit(_import_folder(kb_dir, Path(file), flags, kb, as_json=as_json))
     if status := _import_one(kb_dir, file, flags, kb, as_json=as_json):
@@ -234,8 +246,11 @@ def _print_report(file: str, out, as_json: bool, indent: int | None) -> None:
         click.echo(render_text(out))
     sys.stdout.flush()
     if out.changed and out.updated:  # merged again: what was new added, what it says otherwise kept
+        # the way to say "keep mine" named: a correction not wanted was held on every run, a CI job failing for good
+        into = f" --into {out.incident}" if out.updated.get("by") == "as --into asks" else ""
         click.echo(f"{file}: changed since it was imported into {out.incident}; what it says otherwise is kept, not "
-                   f"written (Kept the record's …): edit the record by hand (exit {CHANGED})", err=True)  # fmt: skip
+                   f"written (Kept the record's …): edit the record by hand, or keep the record's as it is: recur "
+                   f"import {shlex.quote(file)}{into} --keep-record (exit {CHANGED})", err=True)  # fmt: skip
     elif out.changed:
         click.echo(f"{file}: changed since it was imported as {out.incident}; not updated (exit {CHANGED})", err=True)
     _credentials_said(out)
@@ -255,13 +270,15 @@ def _credentials_said(out) -> None:
 
 def _refuse_for_folder(folder: str, given: list[str]) -> None:
     """The flags that describe one document (its incident's id, date, severity, review's due or done day, known
-    pattern) given with a folder: a usage error naming them. They were applied to every file of it (a folder of
-    ten postmortems all dated --date, all linked to one --pattern unmatched), as only --id was refused. A bare
+    pattern, the record's sections kept over its corrections) given with a folder: a usage error naming them. They
+    were applied to every file of it (a folder of ten postmortems all dated --date, all linked to one --pattern
+    unmatched), as only --id was refused. A bare
     --review-done (held today) and --category, --no-draft, --accept are ways to import, for every file alike."""
     if given:
         raise click.UsageError(
             f"{', '.join(given)}: {'describes' if len(given) == 1 else 'describe'} one incident (its id, date, "
-            f"severity, review or pattern), and {folder} is a folder of postmortems; import each file with its own"
+            f"severity, review, pattern or the sections its record keeps), and {folder} is a folder of postmortems; "
+            "import each file with its own"
         )
 
 

@@ -153,6 +153,8 @@ class ImportPlan:
     # is kept (found in review: --severity sev1 said as the postmortem's, and so the triage default)
     flags: tuple = ()
     unsaid: frozenset = frozenset()
+    # --keep-record: the sections a re-import would hold back (exit 3) kept as the record's own (pm_merge.keep_own)
+    keep: bool = False
 
 
 @dataclass(frozen=True)
@@ -1150,12 +1152,14 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     kb=None,
     engine: OneEngine | None = None,
     into=None,
+    keep_record=False,
 ) -> Imported:
     """Write the incident record (and a draft pattern when no known pattern matches); returns what was written, or
     ``already`` when the same document was imported before (nothing written); ``dry_run``: every check, no write.
     ``review_due``, ``review_done``: the review's due and held days, over the postmortem's; ``kb``, ``engine``: the
     caller's (``engine``: a folder's imports share one, OneEngine); ``into``: the record to update (--into), else
-    the one the postmortem names when the KB has it (``_target``)."""
+    the one the postmortem names when the KB has it (``_target``); ``keep_record``: a section of it that a re-import
+    would hold back is kept as the record's own (--keep-record, pm_merge)."""
     from recur.ingest.postmortem import dones_by, dues_against
     from recur.kb.loader import load_kb, require_patterns
 
@@ -1171,7 +1175,7 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
         # the same path with other content: a changed document, what differs named
         # --into was said of none (found in review); into the record imported already, no flag to say
         flags = {"iid": iid, "date": date, "severity": severity, "pattern": patterns, "review_due": review_due,
-                 "into": into != dup[0] and into}  # fmt: skip
+                 "into": into != dup[0] and into, "keep_record": keep_record}  # fmt: skip
         changes = _changes(kb, dup[0], pm, source, today) if dup[2] == "source path" else None
         out = _already(dup, pm, _given(**flags, review_done=review_done), changes, digests, kb=kb)
         return replace(out, notes=out.notes + runbook)
@@ -1194,7 +1198,8 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     notes += [n for n in said if not n.startswith("review:")] if target else said
     date_from = "--date" if date else pm.date_source
     plan = ImportPlan(iid, numbered, title, day, sev, triage, digests[0], source, date_from, days, shared, by,
-                      *_not_the_postmortems(triage, days, date=date, severity=severity, review_due=review_due))  # fmt: skip
+                      *_not_the_postmortems(triage, days, date=date, severity=severity, review_due=review_due),
+                      keep=keep_record)  # fmt: skip
     draft = draft and not linked and unknown and not pending  # a second draft would split one failure in two
     notes += _no_draft_note(target) if draft and target else []
     draft = draft and not target
@@ -1323,13 +1328,26 @@ def _updated(out: Imported, merged, plan: ImportPlan) -> Imported:
         date=day,
         date_source=out.date_source if day == out.date else None,  # where the record's date was read: not here
         severity=str(merged.data.get("severity")),
-        updated={"by": plan.into, "added": list(merged.added), "kept": list(merged.kept), "set": list(merged.set)},
-        notes=(note if idle else []) + _kept_not_triaged(out.notes, plan, merged),
+        updated={
+            "by": plan.into,
+            "added": list(merged.added),
+            "kept": list(merged.kept),
+            "set": list(merged.set),
+            "kept_record_sections": list(merged.kept_mine),
+        },
+        notes=(note if idle else []) + _kept_not_triaged(out.notes, plan, merged) + _keep_idle(plan, merged),
         triage=[],  # the record keeps its own date and severity: no placeholder was written (pm_merge)
         # the same document edited since its import, and what it now says otherwise not written: exit CHANGED, as
         # docs/cli.md's exit statuses promise of a document changed since, until the record is edited by hand
         changed=bool(merged.held),
     )
+
+
+def _keep_idle(plan: ImportPlan, merged) -> list[str]:
+    """The note of a --keep-record that kept nothing: no section of this merge was held back."""
+    if not plan.keep or merged.kept_mine:
+        return []
+    return [f"--keep-record: no section was held back; {merged.iid}'s sections are as the merge leaves them"]
 
 
 def _kept_not_triaged(notes: list, plan: ImportPlan, merged) -> list:
@@ -1609,6 +1627,9 @@ def _imported(plan: ImportPlan, pm, written: Written, link: Link, unknown: bool,
         review=written.review,
         title=plan.title,
     )
+    if plan.keep and written.merged is None:  # nothing held back: a new record
+        out = replace(out, notes=[*notes, f"--keep-record not applied: {written.incident} is a new record, no record "
+                                  "there already whose sections to keep (to update one: --into ID)"])  # fmt: skip
     return _updated(out, written.merged, plan) if written.merged is not None else out
 
 
@@ -1628,6 +1649,9 @@ def _already(dup, pm, given: list, changes: list | None = None, digests: tuple =
             f"the document changed since it was imported ({differs}); {iid} is not updated: edit it by hand, "
             f'then set "sha256" in its imported: field to "{digests[0]}", so this version counts as imported'
         )
+    if "--keep-record" in given:  # nothing merged, nothing held back to keep
+        given = [g for g in given if g != "--keep-record"]
+        notes.append(_keep_unmerged(iid, changes is not None))
     into = "--into" in given
     if into:  # no field to set by hand: the document is another record's already
         notes.append(f"--into not applied: the document was imported before, as {iid}; not merged into another")
@@ -1654,6 +1678,17 @@ def _already(dup, pm, given: list, changes: list | None = None, digests: tuple =
         follow_ups=0,
         notes=notes,
         changed=changes is not None,
+    )
+
+
+def _keep_unmerged(iid: str, changed: bool) -> str:
+    """What --keep-record says of a document imported before and not merged now: unchanged, nothing to keep; changed
+    and not merged into ``iid`` (it names no record: imported as one of its own), the way to merge it."""
+    if not changed:
+        return "--keep-record: nothing held back, nothing kept"
+    return (
+        f"--keep-record not applied: nothing merged; to keep {iid}'s sections over the changed document's: "
+        f"--into {iid} --keep-record"
     )
 
 
@@ -1866,7 +1901,7 @@ def _merge_write(kb, plan: ImportPlan, text: str, fus: list, review: Review, dry
     from recur.ingest.pm_merge import merge_into, review_of
 
     given = frozenset(f[2:].replace("-", "_") for f in plan.flags)  # "--review-due": "review_due"
-    merged = merge_into(kb, plan.iid, text, dry=dry, unsaid=plan.unsaid, given=given)
+    merged = merge_into(kb, plan.iid, text, dry=dry, unsaid=plan.unsaid, given=given, keep=plan.keep)
     warned = _credentials_in(((merged.path, merged.text),))
     pats, fus = merged.data.get("patterns"), merged.data.get("follow_ups")
     count = len(fus) if isinstance(fus, list) else 0  # the record's, as it holds them now
@@ -2107,7 +2142,7 @@ def render_text(out: Imported) -> str:
 def _updated_lines(out: Imported) -> list[str]:
     """render_text's first lines for an import merged into a record there already: what it added, what it kept."""
     up = out.updated or {}
-    if not (up["added"] or up["set"]):
+    if not (up["added"] or up["set"] or up.get("kept_record_sections")):
         did = f"{out.incident} holds all the postmortem gives already: nothing written"
     else:
         did = f"{'Dry run, nothing written: would update' if out.dry_run else 'Updated'} incident {out.incident}"

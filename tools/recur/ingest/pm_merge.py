@@ -119,29 +119,34 @@ class Merged:
     data: dict
     held: list = ()  # a re-import of the same, edited document: what it says otherwise, kept (exit 3)
     set: list = ()  # the record's values a flag changed (--severity, --date) and the review's that follow them
+    kept_mine: list = ()  # the record's sections --keep-record kept over the postmortem's, that would be held
 
 
-def merge_into(kb, iid: str, ours: str, *, dry: bool, unsaid=frozenset(), given=frozenset()) -> Merged:
+def merge_into(
+    kb, iid: str, ours: str, *, dry: bool, unsaid=frozenset(), given=frozenset(), keep: bool = False
+) -> Merged:
     """Merge ``ours`` (the record text the import would write for ``iid``) into the record ``iid``; written
     atomically under the folder's edit lock unless ``dry`` or nothing is to be added. ``unsaid``: keys ("date",
     "review due") whose value is no postmortem's (a flag's, a default's): the record's kept without a word.
     ``given``: the flags given ("severity", "date", "review_due"): the record's severity and date are set to
-    ``ours``'s (the flag's), as a person who typed them means (_Merge.apply)."""
+    ``ours``'s (the flag's), as a person who typed them means (_Merge.apply). ``keep`` (--keep-record): each
+    section that would be held back is kept as the record's own over the postmortem's as it is now
+    (_Merge.keep_own)."""
     from recur.kb.loader import display_path, review_defaults
 
     path = find_incident(kb, iid)
     shown = display_path(path)
     framework = lambda sev, day: review_defaults(kb, sev, day, {})  # noqa: E731
     if dry:
-        return _merged(path, shown, ours, unsaid, (given, framework))[0]
+        return _merged(path, shown, ours, unsaid, (given, framework), keep)[0]
     with editing(path.parent, shown):  # read to replace under one lock: no responder's edit lost
-        merged, as_written = _merged(path, shown, ours, unsaid, (given, framework))
-        if merged.added or merged.set:
+        merged, as_written = _merged(path, shown, ours, unsaid, (given, framework), keep)
+        if merged.added or merged.set or merged.kept_mine:
             write_atomic(path, as_written(merged.text), overwrite=True)
     return merged
 
 
-def _merged(path: Path, shown: str, ours: str, unsaid=frozenset(), given=(frozenset(), None)):
+def _merged(path: Path, shown: str, ours: str, unsaid=frozenset(), given=(frozenset(), None), keep=False):
     front, rest, doc, as_written = read_front(path)
     first = next((line for line in front if line.strip() and not line.lstrip().startswith("#")), "")
     if first.lstrip().startswith(("{", "[")):
@@ -153,15 +158,17 @@ def _merged(path: Path, shown: str, ours: str, unsaid=frozenset(), given=(frozen
         raise RecurError(f"{shown}:2: front matter: holds no keys (recur check names the problem); nothing written")
     ours_front, ours_rest = split_front(ours, Path(shown))
     m = _Merge(shown, "\n".join(front), doc.data, "\n".join(ours_front), given[0])
+    m.keep = keep
     m.run()
     m.kept = [k for k in m.kept if not any(k.startswith(f"{u} ") for u in unsaid)]
     m.follow(given[1])
     body = _merged_body(rest, ours_rest, str(doc.data.get("title") or ""), m)
     m.take_duration()
+    m.keep_own()
     m.mark_sections()
     m.imported()
     text = within_limit(Path(shown), "\n".join(["---", m.text, body]))  # as a new record is held to it
-    return Merged(path.stem, path, text, m.added, m.kept, m.expected, m.held, m.set), as_written
+    return Merged(path.stem, path, text, m.added, m.kept, m.expected, m.held, m.set, m.kept_mine), as_written
 
 
 def _node(mapping, key: str):
@@ -211,6 +218,10 @@ class _Merge:
         own = have.get("kept_sha256") if self.same_source else None
         self.own_stored = {caseless(str(k)): v for k, v in own.items()} if isinstance(own, dict) else {}
         self.own_marks: dict[str, str] = {}
+        # {kept line of a section: (the record's heading, the postmortem's heading, the hash of its text)}, for
+        # --keep-record (``keep``) to make the sections held the record's own (keep_own), and what it kept
+        self.section_of: dict[str, tuple[str, str, str]] = {}
+        self.keep, self.kept_mine = False, []
 
     def slice(self, node) -> str:
         return self.ours_text[node.start_mark.index : node.end_mark.index]
@@ -243,18 +254,44 @@ class _Merge:
         something the edited version says otherwise was kept (``held``): the digest stays the earlier version's,
         so each run says it, exit 3 (a corrected Root cause was said kept, exit 0, and with a pattern link added
         the digest moved: the next run said "Already imported", the correction hidden for good; found in review)."""
-        have, ours = self.theirs.get("imported"), self.ours.get("imported")
-        if not (isinstance(have, dict) and isinstance(ours, dict) and "sha256" in have):
-            return
-        if have.get("source") != ours.get("source") or have.get("sha256") == ours.get("sha256"):
+        if not self.re_import():
             return  # imported from another document (--into): its own bookkeeping
-        self.held = [k for k in self.kept if _SECTION_HELD.match(k) or k in self.must_hold]
-        if not (self.added or self.set) or self.held:
+        self.held = self.holding()
+        if not (self.added or self.set or self.kept_mine) or self.held:
             return
         self.text = set_value(self.text, ("imported", "sha256"), self.slice(_node(_node(self.ours_node, "imported"),
                               "sha256")), self.shown)  # fmt: skip
-        self.expected["imported"]["sha256"] = ours["sha256"]
+        self.expected["imported"]["sha256"] = self.ours["imported"]["sha256"]
         self.check()
+
+    def re_import(self) -> bool:
+        """Whether this is another version of the document the record was imported from: only then is a section
+        said otherwise held back (``imported``)."""
+        have, ours = self.theirs.get("imported"), self.ours.get("imported")
+        if not (isinstance(have, dict) and isinstance(ours, dict) and "sha256" in have):
+            return False
+        return have.get("source") == ours.get("source") and have.get("sha256") != ours.get("sha256")
+
+    def holding(self) -> list[str]:
+        """The kept lines ``imported`` holds back (exit 3)."""
+        return [k for k in self.kept if _SECTION_HELD.match(k) or k in self.must_hold] if self.re_import() else []
+
+    def keep_own(self) -> None:
+        """--keep-record: each section that would be held back becomes the record's own, kept over the postmortem's
+        as it is now (its hash moved into ``imported.kept_sha256``, out of ``sections_sha256``), exit 0; a later
+        change of the postmortem's is held again (_own_section). A correction the responder did not want was held,
+        exit 3, on every re-import until someone edited the record to match or the hashes by hand: a CI job
+        importing postmortems failed for good (found in review)."""
+        if not self.keep:
+            return
+        for line in [k for k in self.holding() if k in self.section_of]:  # each a section's (_SECTION_HELD)
+            mine, title, now = self.section_of[line]
+            self.own_marks[title] = now
+            self.stored.pop(caseless(title), None)  # no longer the import's: mark_sections drops its hash
+            self.kept[self.kept.index(line)] = (
+                f"{mine} section (kept over the postmortem's as it is now, --keep-record; a later change of it is held)"
+            )
+            self.kept_mine.append(mine)
 
     def apply(self, key: str, value) -> None:
         """--severity or --date given: the record's ``key`` set to ``value``, the flag's (it was said "not applied
@@ -648,13 +685,14 @@ def _section(m: _Merge, have, s, title: str, swaps: list) -> None:
             f"{have.title} section (edited since the import wrote it; the postmortem's has not changed since)"
         )
         return
-    elif edited is None and s.title not in ("Summary", "Action items"):
-        _own_section(m, have, s)
+    elif edited is None and (s.title not in ("Summary", "Action items") or caseless(s.title) in m.own_stored):
+        _own_section(m, have, s)  # a Summary in kept_sha256: one --keep-record kept, held again once changed
         return
     else:
         edit = "edited since the import wrote it; " if edited else ""
         m.kept.append(f"{have.title} section ({edit}the postmortem's differs; not written)")
         m.must_hold += m.kept[-1:] if edited and s.title != "Action items" else []
+        m.section_of[m.kept[-1]] = (have.title, s.title, _digest(s.text))
         return
     swaps.append((have.line, s.text))
     m.added.append(f"{have.title} section ({said})")
@@ -671,6 +709,7 @@ def _own_section(m: _Merge, have, s) -> None:
     stored, now = m.own_stored.get(caseless(s.title)), _digest(s.text)
     if stored is None:
         m.kept.append(f"{have.title} section (the postmortem's differs; not written)")
+        m.section_of[m.kept[-1]] = (have.title, s.title, now)
         if not m.same_source:  # the first import of this document into the record: nothing to hold
             m.own_marks[s.title] = now
         return
@@ -680,6 +719,7 @@ def _own_section(m: _Merge, have, s) -> None:
     else:
         m.kept.append(f"{have.title} section (the record's own; the postmortem's changed since; not written)")
         m.must_hold += m.kept[-1:]
+        m.section_of[m.kept[-1]] = (have.title, s.title, now)
 
 
 def review_of(kb, data: dict):
