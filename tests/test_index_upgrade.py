@@ -532,3 +532,51 @@ def test_a_change_to_the_stored_doc_bumps_the_index_format(kb_dir):
         "old format to VECTORS_FROM when the views are unchanged, so the update reuses every vector), then add "
         "the new format's keys to DOC_KEYS here"
     )
+
+
+def test_a_server_told_of_an_older_format_index_says_the_plain_recur_index_that_converts_it(kb_dir, tmp_path):
+    """Found in a re-read after format 7 -> 8: the reload warning said "rebuild it with: recur index ...
+    --rebuild", which embeds every pattern again; a plain `recur index` converts a format-7 index in about a
+    second, its vectors kept. A format whose vectors cannot be reused (1) still says --rebuild."""
+    from recur.serve.runtime import EngineHolder
+
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    engine = Engine(kb_dir, idx, FAKE)
+    holder = EngineHolder(lambda: engine)
+    holder.engine = engine  # as after its first load
+    make_format_7(kb_dir, idx)  # an older recur's build: another build id, format 7
+    assert holder.check_reload() is False
+    said = holder.reload_error
+    assert f"has format 7, this recur reads format {index_mod.FORMAT}" in said, said
+    assert "--rebuild" not in said and "convert it" in said and "recur index" in said, said
+    set_format(idx, 1)
+    with pytest.raises(RecurError) as err:
+        index_mod.load(idx)
+    assert "rebuild it with" in str(err.value) and str(err.value).endswith("--rebuild"), str(err.value)
+
+
+def test_recur_show_in_an_index_only_deployment_says_why_its_older_format_index_was_not_read(kb_dir, tmp_path):
+    """Found in a re-read after format 7 -> 8: `recur show ID --kb <missing> --index <format-7 index>` said only
+    "knowledge base folder not found ... (pass --kb DIR or set RECUR_KB)", not that the index was skipped for
+    its format, nor what to do (`recur suggest` says both)."""
+    idx = tmp_path / "index"
+    make_format_7(kb_dir, idx)
+    gone = tmp_path / "nokb"
+    res = recur("show", "--kb", str(gone), "--index", str(idx), "disk-full")
+    assert res.exit_code == 1 and "Traceback" not in res.output, res.output
+    assert f"the index at {idx} has format 7, and this recur reads only format {index_mod.FORMAT}" in res.output
+    assert f"there is no knowledge base at {gone} to update it from" in res.output, res.output
+    assert "recur index --kb KB --index DIR" in res.output, res.output
+    suggest = recur("suggest", "--kb", str(gone), "--index", str(idx), "disk full")
+    assert suggest.exit_code == 1 and "has format 7, and this recur reads only format" in suggest.output
+
+
+def test_recur_show_in_an_index_only_deployment_says_its_damaged_docs_were_not_read(kb_dir, tmp_path):
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    (idx / "docs.json").write_text("{}")  # not the file its build wrote: its sha256 differs
+    res = recur("show", "--kb", str(tmp_path / "nokb"), "--index", str(idx), "disk-full")
+    assert res.exit_code == 1, res.output
+    assert f"the index at {idx} cannot be read (it is damaged or being rebuilt)" in res.output, res.output
+    assert "--rebuild" in res.output, res.output

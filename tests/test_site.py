@@ -196,6 +196,20 @@ def test_path_page_has_ordered_steps_why_and_checklist(kb):
     assert "An [onboarding path](index.md) for storage on-call." in page
 
 
+def test_a_path_steps_gist_is_its_summarys_prose_not_a_pasted_log(kb):
+    """Found in a re-read after format 7 -> 8: the gist was read from the raw Markdown, so a summary opening
+    with a fenced log showed "text [2026/03/06 …" (the fence's info string and the log) as the step's gist.
+    A summary that is only code has no gist."""
+    log = "```text\n[2026/03/06 13:02:04] [error] [engine] No space left on device\n```\n\n"
+    kb.patterns["disk-full"].sections["Summary"] = log + "A filesystem runs out of bytes. More."
+    page = _pages(kb)["paths/storage-basics.md"]
+    assert '<p class="recur-gist">A filesystem runs out of bytes.</p>' in page, page
+    assert "2026/03/06" not in page.split('data-step="disk-full"')[1].split("</li>")[0]
+    kb.patterns["disk-full"].sections["Summary"] = log
+    step = _pages(kb)["paths/storage-basics.md"].split('data-step="disk-full"')[1].split("</li>")[0]
+    assert "recur-gist" not in step and "2026/03/06" not in step, step
+
+
 def test_a_step_why_shows_its_code_and_emphasis(kb):
     """A why written `kubectl` and *never*, as a path's title and audience are, showed its backticks and
     stars on the path's page: it is rendered as they are, still escaped."""

@@ -134,14 +134,14 @@ def check_open(kb_dir, index_dir, model: str | None) -> None:
     if manifest is not None:  # whatever the step: loading it would refuse it too
         index_mod.refuse_newer(manifest, index_dir, kb_dir, model)
     if step == "as built":
-        _refuse_other_format(manifest, index_dir, _no_kb(kb_dir))
+        index_mod.refuse_other_format(manifest, index_dir, index_mod.no_kb(kb_dir))
     elif step == "build":
         _say_first_build(kb_dir, index_dir, quiet=True)
     elif step == "update":
         try:
             say_build(kb_dir, index_dir, manifest, None, model=model)
         except NotWritable as exc:
-            _refuse_other_format(manifest, index_dir, str(exc))
+            index_mod.refuse_other_format(manifest, index_dir, str(exc))
 
 
 def _first_step(kb_dir, index_dir, model: str | None) -> tuple[str, dict | None]:
@@ -159,10 +159,6 @@ def _first_step(kb_dir, index_dir, model: str | None) -> tuple[str, dict | None]
     if manifest.get("model") == spec.model_id and not index_mod.is_fresh(index_dir, kb_dir, manifest):
         return "update", manifest
     return "", manifest
-
-
-def _no_kb(kb_dir) -> str:
-    return f"there is no knowledge base at {kb_dir} to update it from"
 
 
 def _say_first_build(kb_dir, index_dir, quiet: bool) -> bool:
@@ -210,7 +206,7 @@ def _update(kb_dir, index_dir, manifest: dict, model, quiet: bool, advise, on_bu
     except NotWritable as exc:  # a read-only deployment: answer from the index it has
         # unless this recur cannot read it: "answering from the index" was followed by
         # "rebuild it", which cannot be done there either (found in review)
-        _refuse_other_format(manifest, index_dir, str(exc))
+        index_mod.refuse_other_format(manifest, index_dir, str(exc))
         log(
             f"warning: {exc}; answering from the index built {manifest.get('built', '?')}: "
             f"KB changes since then{_changes(manifest, kb_dir)} are not searched (run recur index where it can write)."
@@ -346,19 +342,6 @@ def _hidden_likelier(results: list, top: int) -> Result | None:
     return results[k] if k is not None and k >= top else None
 
 
-def _refuse_other_format(manifest: dict, index_dir, why: str) -> None:
-    """An index of another format that cannot be updated here (``why``): one error saying what can be
-    done, instead of a warning promising answers from it and then the advice to rebuild it in place."""
-    index_mod.refuse_newer(manifest, index_dir)
-    fmt = manifest.get("format")
-    if fmt != index_mod.FORMAT:
-        raise RecurError(
-            f"the index at {index_dir} has format {fmt}, and this recur reads only format {index_mod.FORMAT}; "
-            f"{why}. Build a format-{index_mod.FORMAT} index where the knowledge base is and recur can write "
-            f"(recur index --kb KB --index DIR), and deploy that in place of {index_dir}"
-        )
-
-
 class Engine:
     """A loaded index plus its encoder. Thread-safe for queries; ``reload_if_changed`` swaps
     in a rebuilt index without a restart."""
@@ -397,7 +380,7 @@ class Engine:
             # a deployment given the index without its KB (recur serve and recur mcp allow it): answer
             # from the index as built, instead of failing on the KB it cannot compare it with; an index
             # of another format cannot be answered from, and cannot be updated without its KB
-            _refuse_other_format(manifest, index_dir, _no_kb(kb_dir))
+            index_mod.refuse_other_format(manifest, index_dir, index_mod.no_kb(kb_dir))
             log(index_mod.no_kb_said(kb_dir, index_dir, manifest))
         elif step == "build":
             said = _first_build(kb_dir, index_dir, model, quiet, advise, on_build, lean)

@@ -710,6 +710,24 @@ def newer_format(manifest: dict) -> int | None:
     return fmt if isinstance(fmt, int) and not isinstance(fmt, bool) and fmt > FORMAT else None
 
 
+def refuse_other_format(manifest: dict, index_dir, why: str) -> None:
+    """An index of another format that cannot be updated here (``why``): one error saying what can be
+    done, instead of a warning promising answers from it and then the advice to rebuild it in place. The
+    search engine's and `recur show`'s (pattern_read): the words of both for an index-only deployment."""
+    refuse_newer(manifest, index_dir)
+    fmt = manifest.get("format")
+    if fmt != FORMAT:
+        raise RecurError(
+            f"the index at {index_dir} has format {fmt}, and this recur reads only format {FORMAT}; "
+            f"{why}. Build a format-{FORMAT} index where the knowledge base is and recur can write "
+            f"(recur index --kb KB --index DIR), and deploy that in place of {index_dir}"
+        )
+
+
+def no_kb(kb_dir) -> str:
+    return f"there is no knowledge base at {kb_dir} to update it from"
+
+
 def refuse_newer(manifest: dict, index_dir, kb_dir=None, model: str | None = None) -> None:
     """An index a newer recur wrote is not updated here: that would write an older format over it
     (and re-embed everything) each time the two versions take turns (``NewerIndex`` says what to do;
@@ -856,13 +874,21 @@ def _manifest(index_dir: Path, expect_model: str | None = None) -> dict:
         raise IndexProblem(index_dir, f"no index at {index_dir}", False, how="build it with")
     refuse_newer(manifest, index_dir)  # "rebuild it" would write it back to this older format
     if manifest.get("format") != FORMAT:
-        raise IndexProblem(
-            index_dir, f"the index at {index_dir} has format {manifest.get('format')}, this recur reads format {FORMAT}"
-        )
+        raise older_format_problem(index_dir, manifest.get("format"))
     if expect_model and manifest.get("model") != expect_model:
         what = f"the index at {index_dir} was built with model {manifest.get('model')!r}, not {expect_model!r}"
         raise IndexProblem(index_dir, what, False)
     return manifest
+
+
+def older_format_problem(index_dir, fmt) -> IndexProblem:
+    """An index of an older format than this recur reads. One whose vectors an update reuses (VECTORS_FROM) is
+    converted by a plain `recur index` in about a second; "rebuild it with: recur index --rebuild" (what `recur
+    serve`'s reload warning said of a format-7 index) embeds every pattern again, minutes on a large KB."""
+    what = f"the index at {index_dir} has format {fmt}, this recur reads format {FORMAT}"
+    if fmt in VECTORS_FROM:
+        return IndexProblem(index_dir, what, False, how="convert it (its vectors reused) with")
+    return IndexProblem(index_dir, what)
 
 
 def _inconsistent(index_dir: Path) -> RecurError:

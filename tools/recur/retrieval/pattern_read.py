@@ -20,6 +20,7 @@ from pathlib import Path
 
 from recur.retrieval import index as index_mod
 from recur.retrieval.patterns import file_id, given_pattern_id, not_found, pattern_object, retired
+from recur.util.errors import RecurError
 
 TOP = 3  # look-alikes of each kind, as the index keeps them (index._add_look_alikes)
 
@@ -48,6 +49,8 @@ def read_pattern(kb_dir, index_dir, given: str, tell) -> Read:
         return _from_docs(docs, pattern_id, manifest, "the index", tell)
     if docs is not None and index_mod.is_fresh(index_dir, kb_dir, manifest):
         return _from_docs(docs, pattern_id, manifest, f"the knowledge base at {kb_dir}", tell, kb_dir)
+    if not has_kb:
+        _refuse_unread(kb_dir, index_dir, manifest)
     return _from_kb(kb_dir, index_dir, pattern_id, manifest, docs, tell)
 
 
@@ -81,6 +84,22 @@ def _index_docs(index_dir: Path, manifest: dict | None) -> dict | None:
     except ValueError:
         return None
     return index_mod.with_severity_names(docs, manifest.get("kb")) if index_mod.docs_shaped(docs) else None
+
+
+def _refuse_unread(kb_dir, index_dir, manifest: dict | None) -> None:
+    """An index-only deployment whose index this recur cannot read: the reason and what to do, in the words
+    `recur suggest` and `recur serve` give. `recur show` said only "knowledge base folder not found ... (pass
+    --kb DIR or set RECUR_KB)" of a format-7 index, hiding that the index was there but skipped (found in a
+    re-read after format 7 -> 8). Without a manifest there is no index to speak of, unless it is damaged."""
+    if manifest is None:
+        index_mod.refuse_damaged_manifest(index_dir)
+        return
+    index_mod.refuse_other_format(manifest, index_dir, index_mod.no_kb(kb_dir))
+    raise RecurError(  # this format, its docs.json not as its build wrote it (damaged, or mid-swap)
+        f"the index at {index_dir} cannot be read ({_why_unused(kb_dir, index_dir, manifest)}), and "
+        f"{index_mod.no_kb(kb_dir).replace('to update it from', 'to read the pattern from')}: restore the index, "
+        f"or rebuild it where the knowledge base is: {index_mod.rebuild_command(index_dir, True)}"
+    )
 
 
 def _from_kb(kb_dir, index_dir, pattern_id: str, manifest: dict | None, built: dict | None, tell) -> Read:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from recur.kb.anchors import paths_heading
+from recur.kb.parse import fenced_lines, indented_code
 from recur.kb.records import status_words
 from recur.problems.board import flag_open, follow_up_open, needs_analysis, review_pending
 from recur.site.context import BY_SERVICE, INCIDENTS, PATHS, SUGGEST, Site, incident_year
@@ -181,8 +182,17 @@ def _draft_mark(site: Site, i, mark: str) -> str:
     return " " + mark if i.patterns and needs_analysis(i, site.import_drafts) else ""
 
 
+def _prose(text: str) -> str:
+    """``text`` without its fenced and indented code blocks: a summary opening with a pasted log had the log's
+    first entry as its path step's gist ("text [2026/…", found in a re-read after format 7 -> 8)."""
+    lines = text.splitlines()
+    fenced = fenced_lines(lines)
+    code = fenced | indented_code(lines, fenced)
+    return "\n".join(line for n, line in enumerate(lines) if n not in code)
+
+
 def _first_sentence(text: str) -> str:
-    text = re.sub(r"\s+", " ", text.strip())
+    text = re.sub(r"\s+", " ", _prose(text).strip())
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [text](link) -> text
     text = re.sub(r"`|\*\*|(?<!\w)[*_]|[*_](?!\w)", "", text)  # code and emphasis marks, not snake_case
     m = re.match(r"(.{20,}?[.!?])(\s|$)", text)
@@ -222,7 +232,8 @@ def _step(site: Site, page: str, step, anchor: str = "") -> tuple[str, bool]:
     if p is None:
         return (f'<li class="recur-step recur-step-missing"><span class="recur-step-title"><code>{esc(step.pattern)}'
                 f'</code> <i>({esc(_missing_step(site, step.pattern))})</i></span>{why}</li>'), False
-    gist = f'<p class="recur-gist">{esc(_first_sentence(p.summary))}</p>' if p.summary else ""
+    gist = _first_sentence(p.summary) if p.summary else ""  # "" too of a summary that is only code
+    gist = f'<p class="recur-gist">{esc(gist)}</p>' if gist else ""
     at = f' id="{anchor}"' if anchor else ""
     return (f'<li class="recur-step"{at}>{_step_box(step.pattern, p.title)} {_step_title(page, p)}'
             f'{_superseded(site, page, p)}{why}{gist}</li>'), True
