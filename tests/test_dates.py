@@ -68,7 +68,8 @@ def test_an_impossible_date_is_no_such_date_not_a_format_error(kb_dir, tmp_path,
     assert res.exit_code == 2 and f"Error: Invalid value for '--today': no such date: {day}" in res.output, res.output
     monkeypatch.setenv("RECUR_TODAY", day)
     res = run("check", "--kb", kb_dir)
-    assert res.exit_code == 1 and f"Error: RECUR_TODAY: no such date: {day}" in res.output, res.output
+    # a setting's bad value is a usage error, exit 2, as RECUR_TZ's is (it was the command's error, exit 1)
+    assert res.exit_code == 2 and f"Error: RECUR_TODAY: no such date: {day}" in res.output, res.output
     assert "%Y" not in res.output
 
 
@@ -238,7 +239,8 @@ def test_an_out_of_range_date_from_the_environment_names_the_variable(kb_dir, tm
     """RECUR_TODAY / RECUR_AS_OF set by CI: the error says which variable, not a flag nobody passed."""
     monkeypatch.setenv("RECUR_TODAY", day)
     res = run("check", "--kb", kb_dir)
-    assert res.exit_code == 1 and f"Error: RECUR_TODAY: {day} {RANGE}" in res.output, res.output
+    assert res.exit_code == 2 and f"Error: RECUR_TODAY: {day} {RANGE}" in res.output, res.output
+    monkeypatch.delenv("RECUR_TODAY")
     monkeypatch.setenv("RECUR_AS_OF", day)
     res = run("site", "--kb", kb_dir, "--out", tmp_path / "site", "--no-browser-search")
     assert res.exit_code == 1 and f"Error: RECUR_AS_OF: {day} {RANGE}" in res.output, res.output

@@ -1700,3 +1700,63 @@ def test_keep_existing_says_an_old_pin_in_a_requirements_txt_the_team_edited_and
     assert f"until that line says recur[onnx] == {__version__}" in said, res.output
     assert "is the KB format reference of Recur" not in said  # this version's: an edit of the team's, to merge
     assert req.read_bytes() == edited
+
+
+def test_keep_existing_that_adds_nothing_says_so_not_zero_files_added(tmp_path):
+    # found in review: every file there, one to merge by hand, init said "Added what … did not have … (0 files)"
+    dest = tmp_path / "team"
+    assert run("init", dest).exit_code == 0
+    (dest / "README.md").write_text((dest / "README.md").read_text() + "\nOur own words.\n")
+    res = run("init", dest, "--keep-existing")
+    assert res.exit_code == 0, res.output
+    assert f"Nothing added: {dest} has every file init makes" in res.output, res.output
+    assert "Added what" not in res.output and "(0 files)" not in res.output, res.output
+    assert "Left as they were (1): README.md." in res.output, res.output
+
+
+def test_keep_existing_with_every_file_there_still_says_an_old_pin_and_format_reference(tmp_path):
+    # a 0.2.0 repository run again (its .python-version added by the first run): "Nothing to write: … as init
+    # makes them", and not a word of the pin CI installs nor of the old KB-FORMAT.md
+    from recur import __version__
+
+    dest = tmp_path / "team"
+    assert run("init", dest).exit_code == 0
+    _as_0_2_0_made_it(dest)
+    res = run("init", dest, "--keep-existing")
+    assert res.exit_code == 0, res.output
+    said = " ".join(res.output.split())
+    assert "Nothing to write" not in said and f"Nothing added: {dest} has every file init makes" in said, said
+    assert f"requirements.txt pins recur==0.2.0, not this recur ({__version__})" in said, said
+    assert "KB-FORMAT.md (kept) is the KB format reference of Recur 0.2.0" in said, said
+
+
+def test_keep_existing_says_a_requirements_txt_naming_an_older_wheel_file(tmp_path):
+    # the pin's note was said of recur==0.2.0 alone: a team without an index kept installing the 0.2.0 wheel
+    from recur import __version__
+
+    dest = tmp_path / "team"
+    assert run("init", dest).exit_code == 0
+    req = dest / "requirements.txt"
+    old = _wheel(dest / "wheels", version="0.2.0")
+    req.write_text(req.read_text().replace(f"\nrecur=={__version__}\n", f"\n./wheels/{old.name}\n"))
+    before = req.read_bytes()
+    res = run("init", dest, "--keep-existing")
+    assert res.exit_code == 0, res.output
+    said = " ".join(res.output.split())
+    assert (
+        f"requirements.txt names ./wheels/{old.name}, recur 0.2.0, not this recur ({__version__}): make install "
+        "and CI install 0.2.0 until that line names this recur's wheel" in said
+    ), said
+    assert f"--keep-existing --wheel FILE {dest}" in said and "the new wheel together" in said, said
+    assert req.read_bytes() == before  # said, never rewritten
+    # given this recur's wheel, the kept line naming the old one is said to change (it was said of a team's own
+    # requirements.txt alone, not of init's naming another wheel)
+    new = _wheel(tmp_path / "dist")
+    res = run("init", dest, "--keep-existing", "--wheel", new)
+    assert res.exit_code == 0, res.output
+    assert f"requirements.txt was kept: name ./wheels/{new.name} in it" in res.output, res.output
+    assert req.read_bytes() == before
+    # naming this recur's wheel: nothing to say of a version
+    req.write_text(before.decode().replace(f"./wheels/{old.name}", f"./wheels/{new.name}"))
+    res = run("init", dest, "--keep-existing")
+    assert res.exit_code == 0 and "not this recur" not in res.output, res.output

@@ -62,6 +62,35 @@ def test_a_timestamp_is_dated_in_recur_tz_on_every_machine(fresh_kb, tmp_path):
     assert (there["id"], there["date"]) == ("INC-2026-0001", "2026-12-31")
 
 
+def test_a_zone_name_in_any_letter_case_is_that_zone_on_every_machine(fresh_kb, tmp_path):
+    # zoneinfo reads a name as a file's: `utc` was a zone on macOS and an error on Linux ("give ... UTC")
+    from recur.util.dates import zone_named
+
+    assert zone_named("europe/berlin", "RECUR_TZ").key == "Europe/Berlin"
+    assert zone_named("AMERICA/LOS_ANGELES", "RECUR_TZ").key == "America/Los_Angeles"
+    assert zone_named("utc", "RECUR_TZ") == dt.timezone.utc
+    for n, zone in enumerate(("america/los_angeles", "utc")):
+        kb = tmp_path / f"z{n}" / "kb"
+        shutil.copytree(fresh_kb, kb)
+        made = _new(kb, "Pacific/Kiritimati", "--date", "2026-12-31T23:30:00-08:00",
+                    env={"RECUR_TODAY": "2027-01-05", "RECUR_TZ": zone})  # fmt: skip
+        want = ("INC-2026-0001", "2026-12-31") if n == 0 else ("INC-2027-0001", "2027-01-01")
+        assert (made["id"], made["date"]) == want, (zone, made)
+
+
+def test_a_recur_today_that_is_no_date_is_exit_2_as_a_bad_recur_tz_is(kb_dir, run, monkeypatch):
+    # both settings checked before the command runs: RECUR_TODAY's was the command's own error, exit 1
+    for bad, said in (("2026-13-01", "no such date: 2026-13-01"), ("31/12/2026", "'31/12/2026' is not a date")):
+        monkeypatch.setenv("RECUR_TODAY", bad)
+        for args in (("incident", "list"), ("report",), ("check", "--kb", str(kb_dir))):
+            r = run(*args)
+            assert r.exit_code == 2, (args, r.output)
+            assert r.stderr.startswith(f"Error: RECUR_TODAY: {said}"), r.stderr
+            assert "Traceback" not in r.output and r.stdout == ""
+    monkeypatch.setenv("RECUR_TODAY", "2026-06-01")
+    assert run("incident", "list").exit_code == 0
+
+
 def _today_everywhere(kbs: dict) -> tuple[str, dict]:
     """(the UTC date when the commands ran, or "" when UTC midnight fell among them; what each machine gave:
     a new record's id and date, and the follow-ups `incident list` counts overdue, one due that UTC day)."""

@@ -71,20 +71,18 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
     content = [rel for rel in kept or [] if team_content(rel)]
     old_reference = _old_reference(Path(directory), merge)
     merge = [rel for rel in merge if not (old_reference and rel == "KB-FORMAT.md")]
-    if not written and not merge:  # init run again: it said "Created … (0 files)" and advised a merge
+    if not written and not merge and not old_reference and not _other_version(directory):
+        # init run again: it said "Created … (0 files)" and advised a merge
         click.echo(
             f"Nothing to write: {directory} has every file init makes, as init makes them"
             + (f" (and its KB's own content: {plural(len(content), 'file')} left as they are)." if content else ".")
         )
         return
-    count = plural(len(written), "file") + (f", {patterns} starter patterns" if starter else "")
-    if kept:  # into a repository that was there: nothing was "created", and (0 files) read as a failure
-        click.echo(f"Added what {directory} did not have of a knowledge-base repository ({count}).")
-    else:
-        click.echo(f"Created a knowledge-base repository in {directory} ({count}).")
+    _say_written(directory, written, kept, patterns if starter else None)
     _other_branch(top := repository_root(directory), Path(directory), merge)  # before the .gitignore lines to paste
     _say_left(merge, old_reference, content)
-    if wheel is not None and "requirements.txt" in merge and not _names_wheel(directory, Path(wheel).name):
+    # kept, as init makes it but for recur's line (a pin, another wheel: not in merge) too: never rewritten
+    if wheel is not None and "requirements.txt" not in written and not _names_wheel(directory, Path(wheel).name):
         click.echo(f"  requirements.txt was kept: name ./wheels/{Path(wheel).name} in it in place of recur's pin.")
     if wheel is not None and ".gitignore" in merge:  # `git add .` left the wheel out; CI then had no recur
         _wheel_ignored(Path(directory), Path(wheel).name)
@@ -97,6 +95,28 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
             f".pre-commit-config.yaml there, running in {directory}/ (working-directory, a files: pattern)."
         )
     _next_steps(directory, starter, kept, wheel)
+
+
+def _say_written(directory: str, written: list[str], kept: list[str] | None, patterns: int | None) -> None:
+    """The summary line: created, added to a repository that was there, or nothing added. ``patterns``: the
+    starter patterns written (--starter), else None."""
+    count = plural(len(written), "file") + (f", {patterns} starter patterns" if patterns is not None else "")
+    if kept is not None and not written:  # every file there, some to merge: it said "Added what … (0 files)"
+        click.echo(f"Nothing added: {directory} has every file init makes; what is not as init makes it is below.")
+    elif kept:  # into a repository that was there: nothing was "created", and (0 files) read as a failure
+        click.echo(f"Added what {directory} did not have of a knowledge-base repository ({count}).")
+    else:
+        click.echo(f"Created a knowledge-base repository in {directory} ({count}).")
+
+
+def _other_version(directory: str) -> str | None:
+    """The recur version requirements.txt installs when it is not this one (a pin's, a wheel file's), else None:
+    run again on a 0.2.0 repository with every file there, init said "as init makes them" and no word of it."""
+    from recur import __version__
+    from recur.kb.init import required_version
+
+    have = required_version(directory)
+    return have if have not in (None, __version__) else None
 
 
 def _say_left(merge: list[str], old_reference: str | None, content: list[str]) -> None:
@@ -277,7 +297,8 @@ def _where_recur_comes_from(directory: str, wheel: str | None, installs: str) ->
             "  first, tell pip where recur comes from: requirements.txt pins it, and the `recur` on the public PyPI"
         )
         click.echo("  is another project (set PIP_INDEX_URL to your index, or name the wheel file: see its comment)")
-    old = _other_pin(directory, line) if wheel is None and how == "pin" else None
+    other = {"pin": _other_pin, "wheel": _other_wheel}.get(how) if wheel is None else None
+    old = other(directory, line) if other else None  # a pin's or a wheel's of another recur version
     if old:
         click.echo(old)
     if wheel is None and _pins_this_build(how, line) and _development_build(__version__):
@@ -299,11 +320,6 @@ def _other_pin(directory: str, line: str) -> str | None:
     if have is None or have == __version__:
         return None
     new = re.sub(r"(={2,3}\s*)" + re.escape(have), lambda m: m.group(1) + __version__, line, count=1)
-    makefile = Path(directory) / "Makefile"
-    ours = makefile.is_file() and re.search(
-        r"(?m)^constraints:", makefile.read_text(encoding="utf-8", errors="replace")
-    )
-    remake = "make constraints" if ours else f"recur init --constraints-only {directory} with it installed"
     # a development build's version is on no index unless the team published it (_dev_build_note, said short)
     dev = (
         f" ({__version__} is no release: pin it if your index has its wheel, else name the wheel: recur init "
@@ -313,9 +329,40 @@ def _other_pin(directory: str, line: str) -> str | None:
     )
     return (
         f"  requirements.txt pins {line}, not this recur ({__version__}): make install and CI install {have} until "
-        f"that line says {new}{dev}.\n  Change it, then run {remake}; commit requirements.txt, constraints.txt and "
-        "KB-FORMAT.md together"
+        f"that line says {new}{dev}.\n  Change it, then run {_remake(directory)}; commit requirements.txt, "
+        "constraints.txt and KB-FORMAT.md together"
     )
+
+
+def _other_wheel(directory: str, line: str) -> str | None:
+    """The step to take when requirements.txt names another recur's wheel file (``./wheels/recur-0.2.0-py3-none-
+    any.whl``), read from the file's name: the pin's note (``_other_pin``) was said of a pin alone, and a team
+    without an index kept installing the old wheel without a word (found in review)."""
+    from recur import __version__
+    from recur.kb.init import wheel_version
+
+    have = wheel_version(line)
+    if have is None or have == __version__:
+        return None
+    return (
+        f"  requirements.txt names {line}, recur {have}, not this recur ({__version__}): make install and CI "
+        f"install {have} until that line names this recur's wheel. Build it (make wheel in Recur's checkout), then "
+        f"recur init --keep-existing --wheel FILE {directory} copies it into wheels/: name its file in that line.\n"
+        f"  Then run {_remake(directory)}; commit requirements.txt, constraints.txt, KB-FORMAT.md and the new wheel "
+        "together (the old one can go)"
+    )
+
+
+def _remake(directory: str) -> str:
+    """The command that writes constraints.txt (and KB-FORMAT.md) for this recur: the Makefile's target when the
+    repository has Recur's Makefile, else recur's own option."""
+    import re
+
+    makefile = Path(directory) / "Makefile"
+    ours = makefile.is_file() and re.search(
+        r"(?m)^constraints:", makefile.read_text(encoding="utf-8", errors="replace")
+    )
+    return "make constraints" if ours else f"recur init --constraints-only {directory} with it installed"
 
 
 def _pins_this_build(how: str, line: str) -> bool:

@@ -84,7 +84,7 @@ class RecurGroup(click.Group):
                     # a command that formats its own stderr (serve's log) sets it up before the warning
                     getattr(cmd, "before_warnings", lambda params: None)(sub.params)
                     _warn_unknown_variables()
-                    _check_time_zone()
+                    _check_day_settings()
                 # fd 1 is /dev/null by now (_stdout_closed), so os.fstat(1) cannot tell: the stand-in says it
                 if marked_writes_then_says(cmd):
                     refuse_closed_stdout()  # before the change, not at its report: nothing written
@@ -387,13 +387,16 @@ class _BadSetting(click.ClickException):
     exit_code = 2
 
 
-def _check_time_zone() -> None:
-    """A RECUR_TZ that names no time zone, refused before the command runs (each command derives today or a
-    timestamp's date in it, the server in the background): one ``Error:`` line naming the variable and the value."""
+def _check_day_settings() -> None:
+    """A RECUR_TZ that names no time zone, or a RECUR_TODAY that is no date, refused before the command runs (each
+    command derives today or a timestamp's date from them, the server in the background): one ``Error:`` line
+    naming the variable and the value, exit 2 both. A bad RECUR_TODAY was the command's own error, exit 1, where
+    a bad RECUR_TZ was 2 (found in review): a setting's value is a usage error, as a flag's is."""
     from recur import config
 
     try:
         config.zone()
+        config.today()  # RECUR_TODAY when set (its date and range), else the clock's date in the zone
     except RecurError as exc:
         raise _BadSetting(str(exc)) from None
 

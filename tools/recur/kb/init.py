@@ -407,6 +407,27 @@ def pinned_version(line: str) -> str | None:
     return spec[0].version if len(spec) == 1 and spec[0].operator in ("==", "===") else None
 
 
+def wheel_version(line: str) -> str | None:
+    """The version a requirements line naming a recur wheel file says in the file's name
+    (``./wheels/recur-0.2.0-py3-none-any.whl`` → "0.2.0"), else None (no wheel's name, another project's)."""
+    from packaging.utils import InvalidWheelFilename, parse_wheel_filename
+
+    try:
+        name, version, _, _ = parse_wheel_filename(line.replace("\\", "/").rsplit("/", 1)[-1])
+    except InvalidWheelFilename:
+        return None
+    return str(version) if name == "recur" else None
+
+
+def required_version(dest) -> str | None:
+    """The one recur version ``dest``/requirements.txt installs: its exact pin's (``recur==0.2.0``) or its wheel
+    file's (``./wheels/recur-0.2.0-py3-none-any.whl``), else None (a range, no recur, no file)."""
+    how, line = recur_requirement(dest) or ("none", "")
+    if how == "pin":
+        return pinned_version(line)
+    return wheel_version(line) if how == "wheel" else None
+
+
 # the note format_reference writes under the title: "> The KB format reference of Recur 0.2.0, from …"
 _REFERENCE_OF = re.compile(r"^> The KB format reference of Recur (\S+?),", re.M)
 

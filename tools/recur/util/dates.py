@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import re
 import zoneinfo
 
@@ -154,15 +155,30 @@ def read_zone_from(reader) -> None:
 
 def zone_named(name: str, what: str) -> dt.tzinfo:
     """The time zone an IANA name (``Europe/Berlin``, ``UTC``) names, else a RecurError naming ``what`` and the
-    value. UTC needs no zone data: a machine without any (Windows, a slim container, no ``tzdata``) has it too."""
-    if name == "UTC":
+    value. UTC needs no zone data: a machine without any (Windows, a slim container, no ``tzdata``) has it too.
+    In any letter case (``utc``, ``europe/berlin``): zoneinfo reads a name as a file's, so ``utc`` was a zone on
+    a case-insensitive file system (macOS, Windows) and an error on Linux, whose message named ``UTC``."""
+    if name.upper() == "UTC":
         return dt.timezone.utc
     try:
         return zoneinfo.ZoneInfo(name)
     except (ValueError, LookupError, OSError):  # no such zone; "../x", "/etc/localtime"; a folder ("Europe")
-        raise RecurError(
-            f"{what}: {name!r} is no time zone: give an IANA name such as Europe/Berlin, America/Los_Angeles or UTC"
-        ) from None
+        pass
+    known = _zone_spelling(name)
+    if known is not None:
+        return zoneinfo.ZoneInfo(known)
+    raise RecurError(
+        f"{what}: {name!r} is no time zone: give an IANA name such as Europe/Berlin, America/Los_Angeles or UTC"
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _zone_spelling(name: str) -> str | None:
+    """The known zone name (zoneinfo.available_timezones) ``name`` is in another letter case, else None. Read
+    only when the name as given is no zone, and once: listing the zones walks the zone data (~5 ms), and the
+    zone is read for each timestamp's date (config.zone)."""
+    folded = name.casefold()
+    return next((z for z in sorted(zoneinfo.available_timezones()) if z.casefold() == folded), None)
 
 
 def today_in(zone: dt.tzinfo | None = None) -> dt.date:
