@@ -303,6 +303,9 @@ def test_mcp_past_incidents_cuts_long_sections_and_says_so(run, kb_dir, tmp_path
     )
     assert newest["sections"]["Root cause"] == cause.strip() and newest["summary"] == "Ingest stalled 30."
     assert "Sections over 1,000 characters are cut (cut_sections names them" in text1
+    assert one["sections_note"].startswith(
+        "Sections over 1,000 characters are cut (cut_sections names them): `recur show"
+    )
     # thirty listed share the answer's characters: each section cut shorter than 1,000, none under 200
     assert 200 <= many["section_chars"] < 1000 and "Sections over" in text30
     assert all(len(i["sections"]["Timeline"]) <= many["section_chars"] for i in many["incidents"])
@@ -310,6 +313,7 @@ def test_mcp_past_incidents_cuts_long_sections_and_says_so(run, kb_dir, tmp_path
     ((_, none, text0), (_, all_whole, _)) = calls(server, *asked)
     assert none["incidents"][0]["sections"]["Timeline"] == whole and none["section_chars"] == 0
     assert none["incidents"][0]["cut_sections"] == {} and "Sections over" not in text0
+    assert "sections_note" not in none  # nothing cut, nothing said
     assert len(json.dumps(many)) * 3 < len(json.dumps(all_whole))
 
 
