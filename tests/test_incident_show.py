@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from kbfactory import FENCED_LOG, FENCED_LOG_LINES
+
 LOG_LINE = "[2026/12/06 13:02:03] [error] [storage] x: No space left on device"
 
 
@@ -206,7 +208,7 @@ def test_show_a_review_of_level_none_misses_no_owner(run, kb_dir, monkeypatch):
     assert "review: none, pending" in out.splitlines(), out
 
 
-PASTED_LOG = """---
+PASTED_LOG = f"""---
 id: INC-2026-0219
 title: fluent-bit crashloop
 date: 2026-03-06
@@ -217,12 +219,7 @@ severity: sev2
 fluent-bit crash-looped on the ingest nodes,
 see [the alert](https://alerts.example/x). The log said:
 
-```text
-[2026/03/06 13:02:03] [error] [storage] chunk write failed
-
-[2026/03/06 13:02:04] [error] [engine] No space left on device
-    at flush (`out_es.c`:412)
-```
+{FENCED_LOG}
 
 df -h showed `41%` used;
 it was the inodes.
@@ -231,10 +228,7 @@ it was the inodes.
 PASTED_LINES = [
     "fluent-bit crash-looped on the ingest nodes, see the alert. The log said:",
     "",
-    "    [2026/03/06 13:02:03] [error] [storage] chunk write failed",
-    "",
-    "    [2026/03/06 13:02:04] [error] [engine] No space left on device",
-    "        at flush (`out_es.c`:412)",
+    *FENCED_LOG_LINES,
     "",
     "df -h showed 41% used; it was the inodes.",
 ]
