@@ -383,3 +383,19 @@ def import_draft_text(pid: str, category: str, title: str, summary: str, signals
         root_cause=None,
         extra_front=f'imported: {{"source": "/tmp/{pid}.md", "sha256": "{"0" * 63}1"}}',
     )
+
+
+# a log pasted into a Summary as a fenced block (a blank line and an indented one in it), and the lines `recur show`
+# and the answers give for it: the block's lines indented, its fences and language word out
+FENCED_LOG = """```text
+[2026/03/06 13:02:03] [error] [storage] chunk write failed
+
+[2026/03/06 13:02:04] [error] [engine] No space left on device
+    at flush (`out_es.c`:412)
+```"""
+FENCED_LOG_LINES = [
+    "    [2026/03/06 13:02:03] [error] [storage] chunk write failed",
+    "",
+    "    [2026/03/06 13:02:04] [error] [engine] No space left on device",
+    "        at flush (`out_es.c`:412)",
+]

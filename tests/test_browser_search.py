@@ -131,6 +131,27 @@ return input.queries.map(({text, q, fq, rq, rfq}) => {
 """
 
 
+def ranked_in_browser(tmp_path, engine, data: dict, texts: list[str], known=()) -> list[dict]:
+    """RANK_JS's answers for ``texts`` over the bundle's ``data`` (its vectors in tmp_path/index.bin): each text's
+    vectors as ``engine`` encodes them, as typed and with the typos read (as Engine.answer), given to the ranker
+    with porter2.mjs, the stemmer as the site has it, and ``known``, the tokenizer's whole words."""
+    from recur.retrieval.query import prepare
+    from recur.retrieval.search import reading_typos
+
+    prepared = [prepare(t).text for t in texts]
+    vecs = engine.searcher.encode_queries(prepared)
+    with reading_typos():
+        rvecs = engine.searcher.encode_queries(prepared)
+    queries = [
+        {"text": t, "q": v.tolist(), "fq": f.tolist() if f is not None else None}
+        | {"rq": rv.tolist(), "rfq": rf.tolist() if rf is not None else None}
+        for t, (v, f), (rv, rf) in zip(texts, vecs, rvecs)
+    ]
+    ranker = {"ranker.mjs": bundle.HERE / "ranker.js", "porter2.mjs": bundle.VENDOR / bundle.RUNTIME["stemmer"][0]}
+    inputs = {"index": data, "params": bundle.ranking_params(), "queries": queries, "known": list(known)}
+    return run_query_js(tmp_path, RANK_JS, inputs, modules=ranker)
+
+
 def test_views_that_tie_are_listed_in_the_why_in_their_order_as_the_browser_lists_them(kb_dir, tmp_path):
     """ranker.js sorts a result's views by cosine with JavaScript's stable sort: views that tie keep their
     order. search.py's argsort did not (numpy's default sort is not stable), and the why listed another
@@ -199,8 +220,6 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     from recur.retrieval import embed
     from recur.retrieval import index as index_mod
     from recur.retrieval.engine import Engine
-    from recur.retrieval.query import prepare
-    from recur.retrieval.search import reading_typos
 
     index_mod.build(load_kb(kb_dir), tmp_path / "index", embed.FakeEncoder(64), progress=False)
     engine = Engine(kb_dir, tmp_path / "index", "fake:64")
@@ -294,18 +313,7 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     # to both sides as the browser's loader gives the tokenizer's
     known = ["blog", "patch", "water", "compress", "plant"]
     engine.searcher._known_words = frozenset(known)
-    prepared = [prepare(t).text for t in texts]
-    vecs = engine.searcher.encode_queries(prepared)  # as Engine: as typed, and with the typos read
-    with reading_typos():
-        rvecs = engine.searcher.encode_queries(prepared)
-    queries = [
-        {"text": t, "q": v.tolist(), "fq": f.tolist() if f is not None else None}
-        | {"rq": rv.tolist(), "rfq": rf.tolist() if rf is not None else None}
-        for t, (v, f), (rv, rf) in zip(texts, vecs, rvecs)
-    ]
-    ranker = {"ranker.mjs": bundle.HERE / "ranker.js", "porter2.mjs": bundle.VENDOR / bundle.RUNTIME["stemmer"][0]}
-    inputs = {"index": data, "params": bundle.ranking_params(), "queries": queries, "known": known}
-    js = run_query_js(tmp_path, RANK_JS, inputs, modules=ranker)  # porter2.mjs: the stemmer as the site has it
+    js = ranked_in_browser(tmp_path, engine, data, texts, known)
     py = [a.to_json() for a in engine.answer_many(texts)]
     # the box's headline says the credible results not shown (recur-suggest.js matchLine): counted in the
     # browser as Answer.credible counts them, top 1 included (found in review: the ranker's answer had no count)

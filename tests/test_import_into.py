@@ -167,6 +167,20 @@ No space left on device
 """
 
 
+# an action item a later version of the postmortem adds
+NEW_ROW = "| Page on buffer growth | Sam Ortiz | 2026-12-23 | PRB-306 |\n"
+
+
+def _imported_into_hand_written(fresh_kb, run, tmp_path, monkeypatch):
+    """HAND_WRITTEN in the KB and the postmortem imported into it (exit 0): its path and the postmortem."""
+    path = fresh_kb / "incidents" / "2026" / "INC-2026-0042.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HAND_WRITTEN)
+    v1 = POSTMORTEM.format(ref="INC-2026-0042")
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, v1).exit_code == 0
+    return path, v1
+
+
 def test_a_hand_written_record_keeps_its_layout_and_comments(fresh_kb, run, tmp_path, monkeypatch):
     path = fresh_kb / "incidents" / "2026" / "INC-2026-0042.md"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -485,11 +499,7 @@ def test_a_corrected_summary_the_import_wrote_is_taken_and_one_edited_since_is_h
 ):
     # found in review: the Summary the first import wrote (over a record's title-only one), corrected in the
     # postmortem and imported again, was kept with exit 0 and, something else added, the digest moved: dropped
-    path = fresh_kb / "incidents" / "2026" / "INC-2026-0042.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(HAND_WRITTEN)
-    v1 = POSTMORTEM.format(ref="INC-2026-0042")
-    assert _import(run, fresh_kb, tmp_path, monkeypatch, v1).exit_code == 0
+    path, v1 = _imported_into_hand_written(fresh_kb, run, tmp_path, monkeypatch)
     assert load_kb(fresh_kb).incidents["INC-2026-0042"].summary.startswith("The log shipper's buffer filled /var")
     v2 = v1.replace("for 47 minutes", "for 52 minutes")
     r = _import(run, fresh_kb, tmp_path, monkeypatch, v2)
@@ -616,13 +626,9 @@ def test_a_summary_edited_since_is_kept_without_exit_3_while_the_postmortem_has_
     # gains an action item: merged, the item added, but the Summary was held back as a correction (exit 3, and
     # the digest kept the earlier version's: exit 3 on every run), though the postmortem corrected nothing there;
     # before imported.summary_sha256 such an edit was kept, exit 0
-    path = fresh_kb / "incidents" / "2026" / "INC-2026-0042.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(HAND_WRITTEN)
-    v1 = POSTMORTEM.format(ref="INC-2026-0042")
-    assert _import(run, fresh_kb, tmp_path, monkeypatch, v1).exit_code == 0
+    path, v1 = _imported_into_hand_written(fresh_kb, run, tmp_path, monkeypatch)
     path.write_text(path.read_text().replace("kept every chunk.", "kept every chunk (on-call's note: and the WAL)."))
-    v2 = v1 + "| Page on buffer growth | Sam Ortiz | 2026-12-23 | PRB-306 |\n"
+    v2 = v1 + NEW_ROW
     r = _import(run, fresh_kb, tmp_path, monkeypatch, v2)
     assert r.exit_code == 0, r.output
     assert "Kept the record's Summary section (edited since the import wrote it; the postmortem's has not" in r.output
@@ -657,16 +663,18 @@ def test_the_imports_own_candidates_are_not_said_kept_when_a_corrected_summary_s
 
 
 ROOT_CAUSE = "No size limit on the shipper's file buffer."
-NEW_ROW = "| Page on buffer growth | Sam Ortiz | 2026-12-23 | PRB-306 |\n"
+CORRECTED_CAUSE = "A config typo removed the size limit of the shipper's file buffer."
 
 
-def _imported_into_hand_written(fresh_kb, run, tmp_path, monkeypatch):
-    path = fresh_kb / "incidents" / "2026" / "INC-2026-0042.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(HAND_WRITTEN)
-    v1 = POSTMORTEM.format(ref="INC-2026-0042")
-    assert _import(run, fresh_kb, tmp_path, monkeypatch, v1).exit_code == 0
-    return path, v1
+def _held_on_every_run(run, fresh_kb, tmp_path, monkeypatch, v2: str, kept: str) -> tuple[str, list]:
+    """``v2`` with its Root cause corrected, imported twice: held back each time (exit 3), ``kept`` said. The
+    corrected postmortem and the two runs."""
+    v3 = v2.replace(ROOT_CAUSE, CORRECTED_CAUSE)
+    runs = [_import(run, fresh_kb, tmp_path, monkeypatch, v3) for _ in range(2)]
+    for held in runs:
+        assert held.exit_code == 3, held.output
+        assert kept in held.output, held.output
+    return v3, runs
 
 
 def test_a_root_cause_edited_since_is_kept_without_exit_3_and_held_once_the_postmortem_corrects_it(
@@ -689,13 +697,8 @@ def test_a_root_cause_edited_since_is_kept_without_exit_3_and_held_once_the_post
     assert load_kb(fresh_kb).incidents["INC-2026-0042"].follow_ups[-1].title == "Page on buffer growth"
     assert _import(run, fresh_kb, tmp_path, monkeypatch, v2).output.startswith("Already imported")
     # the postmortem corrects the Root cause now: held back, exit 3, on every run; the edit not overwritten
-    v3 = v2.replace(ROOT_CAUSE, "A config typo removed the size limit of the shipper's file buffer.")
-    for _ in range(2):
-        held = _import(run, fresh_kb, tmp_path, monkeypatch, v3)
-        assert held.exit_code == 3, held.output
-        assert "Kept the record's Root cause section (edited since the import wrote it; the postmortem's differs" in (
-            held.output
-        )
+    kept = "Kept the record's Root cause section (edited since the import wrote it; the postmortem's differs"
+    _held_on_every_run(run, fresh_kb, tmp_path, monkeypatch, v2, kept)
     assert "on-call: and no alert" in path.read_text() and "config typo" not in path.read_text()
     assert run("check", "--strict").exit_code == 0
 
@@ -703,7 +706,7 @@ def test_a_root_cause_edited_since_is_kept_without_exit_3_and_held_once_the_post
 def test_a_corrected_root_cause_no_one_edited_is_taken(fresh_kb, run, tmp_path, monkeypatch):
     # found in a re-read: a corrected Root cause the import wrote, no one having edited it, was never taken
     path, v1 = _imported_into_hand_written(fresh_kb, run, tmp_path, monkeypatch)
-    v2 = v1.replace(ROOT_CAUSE, "A config typo removed the size limit of the shipper's file buffer.")
+    v2 = v1.replace(ROOT_CAUSE, CORRECTED_CAUSE)
     r = _import(run, fresh_kb, tmp_path, monkeypatch, v2)
     assert r.exit_code == 0, r.output
     assert "Root cause section (the postmortem's corrected; the record's was the one the import wrote" in r.output
@@ -822,16 +825,12 @@ def test_the_responders_own_root_cause_is_not_held_on_every_re_import_while_the_
     assert load_kb(fresh_kb).incidents["INC-2026-0042"].follow_ups[-1].title == "Page on buffer growth"
     assert _import(run, fresh_kb, tmp_path, monkeypatch, v2).output.startswith("Already imported")
     # the postmortem corrects its Root cause now: held back, exit 3, said on every run; the record's not overwritten
-    v3 = v2.replace(ROOT_CAUSE, "A config typo removed the size limit of the shipper's file buffer.")
-    for _ in range(2):
-        held = _import(run, fresh_kb, tmp_path, monkeypatch, v3)
-        assert held.exit_code == 3, held.output
-        assert "Kept the record's Root cause section (the record's own; the postmortem's changed since" in held.output
-        assert "changed since it was imported into INC-2026-0042" in held.stderr
+    kept = "Kept the record's Root cause section (the record's own; the postmortem's changed since"
+    v3, runs = _held_on_every_run(run, fresh_kb, tmp_path, monkeypatch, v2, kept)
+    assert all("changed since it was imported into INC-2026-0042" in held.stderr for held in runs)
     assert "on-call's guess" in path.read_text() and "config typo" not in path.read_text()
     # the responder takes the postmortem's Root cause by hand: the record holds all it gives, exit 0
-    fixed = "A config typo removed the size limit of the shipper's file buffer."
-    path.write_text(path.read_text().replace("The shipper buffered to /var (on-call's guess).", fixed))
+    path.write_text(path.read_text().replace("The shipper buffered to /var (on-call's guess).", CORRECTED_CAUSE))
     taken = _import(run, fresh_kb, tmp_path, monkeypatch, v3)
     assert taken.exit_code == 0 and "holds all the postmortem gives already" in taken.output, taken.output
     # then one more action item: written, the Root cause the import's now (a later correction taken)

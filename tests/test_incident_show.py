@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from kbfactory import FENCED_LOG, FENCED_LOG_LINES
+
 LOG_LINE = "[2026/12/06 13:02:03] [error] [storage] x: No space left on device"
 
 
@@ -206,7 +208,7 @@ def test_show_a_review_of_level_none_misses_no_owner(run, kb_dir, monkeypatch):
     assert "review: none, pending" in out.splitlines(), out
 
 
-PASTED_LOG = """---
+PASTED_LOG = f"""---
 id: INC-2026-0219
 title: fluent-bit crashloop
 date: 2026-03-06
@@ -217,12 +219,7 @@ severity: sev2
 fluent-bit crash-looped on the ingest nodes,
 see [the alert](https://alerts.example/x). The log said:
 
-```text
-[2026/03/06 13:02:03] [error] [storage] chunk write failed
-
-[2026/03/06 13:02:04] [error] [engine] No space left on device
-    at flush (`out_es.c`:412)
-```
+{FENCED_LOG}
 
 df -h showed `41%` used;
 it was the inodes.
@@ -231,10 +228,7 @@ it was the inodes.
 PASTED_LINES = [
     "fluent-bit crash-looped on the ingest nodes, see the alert. The log said:",
     "",
-    "    [2026/03/06 13:02:03] [error] [storage] chunk write failed",
-    "",
-    "    [2026/03/06 13:02:04] [error] [engine] No space left on device",
-    "        at flush (`out_es.c`:412)",
+    *FENCED_LOG_LINES,
     "",
     "df -h showed 41% used; it was the inodes.",
 ]
@@ -303,6 +297,9 @@ def test_mcp_past_incidents_cuts_long_sections_and_says_so(run, kb_dir, tmp_path
     )
     assert newest["sections"]["Root cause"] == cause.strip() and newest["summary"] == "Ingest stalled 30."
     assert "Sections over 1,000 characters are cut (cut_sections names them" in text1
+    assert one["sections_note"].startswith(
+        "Sections over 1,000 characters are cut (cut_sections names them): `recur show"
+    )
     # thirty listed share the answer's characters: each section cut shorter than 1,000, none under 200
     assert 200 <= many["section_chars"] < 1000 and "Sections over" in text30
     assert all(len(i["sections"]["Timeline"]) <= many["section_chars"] for i in many["incidents"])
@@ -310,6 +307,7 @@ def test_mcp_past_incidents_cuts_long_sections_and_says_so(run, kb_dir, tmp_path
     ((_, none, text0), (_, all_whole, _)) = calls(server, *asked)
     assert none["incidents"][0]["sections"]["Timeline"] == whole and none["section_chars"] == 0
     assert none["incidents"][0]["cut_sections"] == {} and "Sections over" not in text0
+    assert "sections_note" not in none  # nothing cut, nothing said
     assert len(json.dumps(many)) * 3 < len(json.dumps(all_whole))
 
 

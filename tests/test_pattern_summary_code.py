@@ -7,19 +7,14 @@ import json
 
 import httpx
 import pytest
-from kbfactory import small_kb, write_pattern
-from query_js import NODE, run_query_js
+from kbfactory import FENCED_LOG, FENCED_LOG_LINES, small_kb, write_pattern
+from query_js import NODE
 from serve_util import fake_app, running
 
-SUMMARY = """fluent-bit crash-loops when its buffer's disk fills,
+SUMMARY = f"""fluent-bit crash-loops when its buffer's disk fills,
 see [the alert](https://alerts.example/x). The log says:
 
-```text
-[2026/03/06 13:02:03] [error] [storage] chunk write failed
-
-[2026/03/06 13:02:04] [error] [engine] No space left on device
-    at flush (`out_es.c`:412)
-```
+{FENCED_LOG}
 
 df -h shows `41%` used;
 it is the inodes."""
@@ -27,10 +22,7 @@ it is the inodes."""
 LINES = [
     "fluent-bit crash-loops when its buffer's disk fills, see the alert. The log says:",
     "",
-    "    [2026/03/06 13:02:03] [error] [storage] chunk write failed",
-    "",
-    "    [2026/03/06 13:02:04] [error] [engine] No space left on device",
-    "        at flush (`out_es.c`:412)",
+    *FENCED_LOG_LINES,
     "",
     "df -h shows 41% used; it is the inodes.",
 ]
@@ -96,14 +88,12 @@ def test_a_summary_without_a_code_block_is_one_line_as_before(run, kb_dir):
 def test_the_browser_ranker_gives_the_summary_as_recur_suggest_does(kb_dir, tmp_path):
     """The site's in-browser search (ranker.js over the bundle's index.json) passes the summary through: its
     result's summary the server's, newlines and all, and the ranking unchanged by them."""
-    from test_browser_search import RANK_JS
+    from test_browser_search import ranked_in_browser
 
     from recur.kb.loader import load_kb
     from recur.retrieval import embed
     from recur.retrieval import index as index_mod
     from recur.retrieval.engine import Engine
-    from recur.retrieval.query import prepare
-    from recur.retrieval.search import reading_typos
     from recur.site import bundle
 
     pasted_log_pattern(kb_dir)
@@ -112,18 +102,7 @@ def test_the_browser_ranker_gives_the_summary_as_recur_suggest_does(kb_dir, tmp_
     data, blob = bundle.index_data(engine.searcher.index)
     (tmp_path / "index.bin").write_bytes(blob)
     texts = ["fluent-bit chunk write failed", "disk full"]
-    prepared = [prepare(t).text for t in texts]
-    vecs = engine.searcher.encode_queries(prepared)
-    with reading_typos():
-        rvecs = engine.searcher.encode_queries(prepared)
-    queries = [
-        {"text": t, "q": v.tolist(), "fq": f.tolist() if f is not None else None}
-        | {"rq": rv.tolist(), "rfq": rf.tolist() if rf is not None else None}
-        for t, (v, f), (rv, rf) in zip(texts, vecs, rvecs)
-    ]
-    ranker = {"ranker.mjs": bundle.HERE / "ranker.js", "porter2.mjs": bundle.VENDOR / bundle.RUNTIME["stemmer"][0]}
-    inputs = {"index": data, "params": bundle.ranking_params(), "queries": queries, "known": []}
-    js = run_query_js(tmp_path, RANK_JS, inputs, modules=ranker)
+    js = ranked_in_browser(tmp_path, engine, data, texts)
     py = [a.to_json() for a in engine.answer_many(texts)]
     assert [[(r["id"], r["summary"]) for r in a["results"]] for a in js] == [
         [(r["id"], r["summary"]) for r in a["results"]] for a in py

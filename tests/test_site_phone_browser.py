@@ -256,6 +256,26 @@ def test_a_desktops_charts_are_drawn_as_before(chromium, base, width, height):
         assert drawn["width"] == 360 or width < 1280, drawn
 
 
+def held_suggest_script(pg, url: str):
+    """Opens the home page with recur-suggest.js held back (the page as a slow link shows it before the script
+    comes); the function it returns checks the script was asked for and lets it load."""
+    held: list = []
+
+    def script(u: str) -> bool:
+        return "recur-suggest.js" in u
+
+    pg.route(script, lambda route: held.append(route))
+    pg.goto(url + "/index.html", wait_until="commit")
+
+    def release() -> None:
+        assert held  # asked for, and not run until now
+        for route in held:
+            route.continue_()
+        pg.unroute(script)
+
+    return release
+
+
 @pytest.mark.parametrize("width", PHONES)
 def test_the_describe_box_is_there_before_its_script_has_loaded(chromium, base, width):
     """Found on a phone on a slow link: the describe box's space was empty (120 px of nothing) until
@@ -264,13 +284,7 @@ def test_the_describe_box_is_there_before_its_script_has_loaded(chromium, base, 
     draws. The script is held here until the early box has been used."""
     url, _ = base
     with phone(chromium, width) as (pg, errors):
-        held: list = []
-
-        def script(u: str) -> bool:
-            return "recur-suggest.js" in u
-
-        pg.route(script, lambda route: held.append(route))
-        pg.goto(url + "/index.html", wait_until="commit")
+        release = held_suggest_script(pg, url)
         # laid out, not painted: a first paint's entry never came in a fresh-clone run under load (the script held)
         pg.wait_for_selector(".recur-suggest__early textarea", state="visible")
         box = pg.locator("div.recur-suggest")
@@ -280,10 +294,7 @@ def test_the_describe_box_is_there_before_its_script_has_loaded(chromium, base, 
         assert box.get_by_role("status").inner_text() == "Loading the describe box\u2026"
         field.fill("checkout 502s after the deploy")
         field.focus()
-        assert held  # the script has not run: what was used is the box the page came with
-        for route in held:
-            route.continue_()
-        pg.unroute(script)
+        release()  # the script has not run: what was used is the box the page came with
         pg.wait_for_selector("div.recur-suggest[data-ready]")
         assert pg.locator(".recur-suggest__early").count() == 0
         real = pg.locator("textarea.recur-suggest__input")
@@ -364,20 +375,11 @@ def test_the_describe_box_keeps_its_early_field(chromium, base, width):
     with the field. The field is the same one, never out of the page: the caret stays where it was."""
     url, _ = base
     with phone(chromium, width) as (pg, errors):
-        held: list = []
-
-        def script(u: str) -> bool:
-            return "recur-suggest.js" in u
-
-        pg.route(script, lambda route: held.append(route))
-        pg.goto(url + "/index.html", wait_until="commit")
+        release = held_suggest_script(pg, url)
         field = pg.get_by_role("textbox", name="Describe what you see")
         field.fill("checkout 502s after the deploy")
         field.evaluate("t => { t.focus(); t.setSelectionRange(8, 8); window.recurEarly = t; }")
-        assert held
-        for route in held:
-            route.continue_()
-        pg.unroute(script)
+        release()
         pg.wait_for_selector("div.recur-suggest[data-ready]")
         kept = pg.evaluate("""() => { const t = document.querySelector("textarea.recur-suggest__input");
             return [t === window.recurEarly, t === document.activeElement, t.selectionStart, t.value,
@@ -403,20 +405,12 @@ def test_the_describe_box_keeps_its_height_when_its_script_starts(chromium, base
     keeps the room of what the box first says: the box is as high, and what is under it where it was."""
     url = base[0] if served == "static" else api_base
     with phone(chromium, width, touch=touch) as (pg, errors):
-        held: list = []
-
-        def script(u: str) -> bool:
-            return "recur-suggest.js" in u
-
-        pg.route(script, lambda route: held.append(route))
-        pg.goto(url + "/index.html", wait_until="commit")
+        release = held_suggest_script(pg, url)
         pg.wait_for_selector(".recur-suggest__early textarea", state="visible")
         pg.wait_for_function("document.fonts.status === 'loaded'")
         early = pg.evaluate(BOX_AND_BELOW)
-        assert held and early[2] == "Loading the describe box\u2026", early
-        for route in held:
-            route.continue_()
-        pg.unroute(script)
+        assert early[2] == "Loading the describe box\u2026", early
+        release()
         pg.wait_for_selector("div.recur-suggest[data-mode]")
         started = pg.evaluate(BOX_AND_BELOW)
         said = "cannot suggest by meaning" if served == "static" else "Suggestions from 5 known failure patterns."

@@ -561,15 +561,19 @@ def given_sections(
     "left_out": the ids given without sections}. At limit 100 the sections' 200-character floor and a marker each
     were 312 KB (80,000 tokens; bench/mcp_incident_size.py); with the 40,000 characters of summaries and sections
     held, each object's other keys (~600 characters) still made 100 KB, over Claude Code's 25,000 tokens, which
-    reads the structured content, not the text: ``room`` counts the whole objects, as the client is sent them."""
+    reads the structured content, not the text: ``room`` counts the whole objects, as the client is sent them, and
+    the left-out ids, which the answer lists too."""
     listed = sum(1 + len(i["sections"]) for i in incidents)  # each one's summary, and its sections
     chars = min(most, max(config.MCP_SECTION_FLOOR, share // max(listed, 1))) if most else 0
     given = [{**cut_sections(i, chars), "left_out_sections": {}} for i in incidents]
     bare = [_without_sections(i, whole) for i, whole in zip(given, incidents, strict=True)]
-    spent, size = sum(len(i["summary"]) for i in given), sum(map(_json_chars, bare))  # each at its least
+    # each at its least: bare, and its id in the answer's list of those left out (~16 characters each, 1,275 at
+    # limit 100, which with a note took the answer past its bound); an incident given its sections takes it back
+    in_list = [_json_chars(i["id"]) + 1 if whole["sections"] else 0 for i, whole in zip(given, incidents, strict=True)]
+    spent, size = sum(len(i["summary"]) for i in given), sum(map(_json_chars, bare)) + sum(in_list)
     left_out, full = [], False
     for n, (i, whole) in enumerate(zip(given, incidents, strict=True)):
-        cost, more = sum(len(text) for text in i["sections"].values()), _json_chars(i) - _json_chars(bare[n])
+        cost, more = sum(len(t) for t in i["sections"].values()), _json_chars(i) - _json_chars(bare[n]) - in_list[n]
         # from the first that does not fit on: the older ones
         full = full or bool(chars and (spent + cost > share or size + more > room))
         if full and whole["sections"]:

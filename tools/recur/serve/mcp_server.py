@@ -605,7 +605,8 @@ def _read_tools(
         patterns a description matches with high or medium confidence (text). Give one of the two. Each incident's
         summary and sections are cut at the server's limit (1,000 characters unless set; fewer when many incidents
         are listed: section_chars says it), marked, and named in its cut_sections; with too many for that, the
-        older ones come with their summary alone (left_out_sections, incidents_without_sections)."""
+        older ones come with their summary alone (left_out_sections, incidents_without_sections); sections_note
+        says what was cut and what gives it whole."""
 
         def work():
             return _past_incidents(get_engine, kbs, pat.given_pattern_id(pattern_id), text, limit, site_url)
@@ -836,9 +837,13 @@ def _past_incidents(get_engine: Callable, kbs, pattern_id, text, limit: int, sit
     kb = kbs.kb(engine)
     out = pat.past_incidents(engine, kb, pattern_id=pattern_id, answer=answer, limit=limit)
     # each section cut, and said to be, the whole answer bounded: for an assistant's context
-    given = pat.given_sections(with_urls(out["incidents"], site_url), pat.section_chars_setting())
+    room = config.MCP_ANSWER_CHARS - NOTE_ROOM  # the note counted in the answer's characters
+    given = pat.given_sections(with_urls(out["incidents"], site_url), pat.section_chars_setting(), room=room)
     out["incidents"], out["section_chars"] = given["incidents"], given["chars"]
     out["incidents_without_sections"] = given["left_out"]
+    note = _cut_note(out["incidents"], given["chars"], given["left_out"])
+    if note:
+        out["sections_note"] = note
     matched = out.get("patterns")  # by text: which of the matched patterns each incident is listed for
     lines = [
         f"- {i['date']} {i['id']} ({i['severity']}): {i['title']}{linked_of(i, matched)}{page_suffix(i)}"
@@ -853,6 +858,27 @@ def _past_incidents(get_engine: Callable, kbs, pattern_id, text, limit: int, sit
         head += ("," if lines else "") + matched_said(matched)
     lines += _cut_said(out["incidents"], out["section_chars"], given["left_out"])
     return out, head + ("\n" + "\n".join(lines) if lines else "")
+
+
+# the most characters past_incidents' sections_note takes (numbers aside, its words are fixed: no ids)
+NOTE_ROOM = 300
+
+
+def _cut_note(incidents: list[dict], chars: int, left_out: list[str]) -> str | None:
+    """What _cut_said says, short, for the structured content: Claude Code gives the model that and drops the
+    text, so the advice to run `recur show` or ask for fewer was not seen there. None when nothing was cut."""
+    said = []
+    if any(i["cut_sections"] for i in incidents):
+        said.append(f"Sections over {chars:,} character{'' if chars == 1 else 's'} are cut (cut_sections names them)")
+    if left_out:
+        said.append(
+            f"sections left out of the oldest {plural(len(left_out), 'incident')} listed (incidents_without_sections)"
+        )
+    if not said:
+        return None
+    return (
+        "; ".join(said) + ": `recur show INC-…` prints an incident whole, a lower limit gives each more of its sections"
+    )
 
 
 def _cut_said(incidents: list[dict], chars: int, left_out: list[str]) -> list[str]:
