@@ -976,3 +976,25 @@ def test_keep_record_keeps_a_section_with_no_hash_the_postmortem_added_since(fre
     again = _import(run, fresh_kb, tmp_path, monkeypatch, v2.replace("20 minutes", "25 minutes") + NEW_ROW)
     assert again.exit_code == 3 and "Detection section (the record's own; the postmortem's changed" in again.output
     assert "on-call's note" in path.read_text() and "fired 20 minutes" not in path.read_text()
+
+
+def test_keep_record_of_a_document_imported_as_its_own_record_does_not_promise_into_keeps_its_sections(
+    fresh_kb, run, tmp_path, monkeypatch
+):
+    # found in a re-read: the note said "to keep INC's sections over the changed document's: --into INC
+    # --keep-record", and that command replaced the record's Root cause with the postmortem's correction (the
+    # import wrote it and no one edited it since: --into takes the correction). The note says what keeps the record
+    # as it is, and what --into does
+    unnamed = POSTMORTEM.replace("**Incident:** {ref}\n", "").replace("Ingest nodes ran out of disk", "Odd outage")
+    new = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed, "--json", name="odd.md")
+    odd = json.loads(new.stdout)["id"]
+    v2 = unnamed.replace(ROOT_CAUSE, "A config typo removed the size limit.")
+    changed = _import(run, fresh_kb, tmp_path, monkeypatch, v2, "--keep-record", name="odd.md")
+    assert changed.exit_code == 3, changed.output
+    said = changed.output.replace("\n  ", " ")
+    assert f"to keep {odd}'s sections over" not in said, said
+    assert f"--keep-record not applied: nothing merged, {odd} kept as it is (set its sha256 as said above)" in said
+    assert f"--into {odd} --keep-record merges it instead, taking its corrections of the sections" in said
+    merged = _import(run, fresh_kb, tmp_path, monkeypatch, v2, "--into", odd, "--keep-record", name="odd.md")
+    assert merged.exit_code == 0, merged.output
+    assert "config typo" in load_kb(fresh_kb).incidents[odd].sections["Root cause"]  # as the note says

@@ -1683,12 +1683,15 @@ def _already(dup, pm, given: list, changes: list | None = None, digests: tuple =
 
 def _keep_unmerged(iid: str, changed: bool) -> str:
     """What --keep-record says of a document imported before and not merged now: unchanged, nothing to keep; changed
-    and not merged into ``iid`` (it names no record: imported as one of its own), the way to merge it."""
+    and not merged into ``iid`` (it names no record: imported as one of its own), the record kept as it is and how
+    to make it stay so, and what --into does. It said --into kept the record's sections, and that command took the
+    postmortem's correction of each section the import wrote and no one edited since (found in a re-read)."""
     if not changed:
         return "--keep-record: nothing held back, nothing kept"
     return (
-        f"--keep-record not applied: nothing merged; to keep {iid}'s sections over the changed document's: "
-        f"--into {iid} --keep-record"
+        f"--keep-record not applied: nothing merged, {iid} kept as it is (set its sha256 as said above); "
+        f"--into {iid} --keep-record merges it instead, taking its corrections of the sections the import wrote "
+        "and no one edited since, and keeping those edited"
     )
 
 
