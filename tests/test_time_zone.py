@@ -91,6 +91,18 @@ def test_a_recur_today_that_is_no_date_is_exit_2_as_a_bad_recur_tz_is(kb_dir, ru
     assert run("incident", "list").exit_code == 0
 
 
+def test_check_today_given_wins_over_a_bad_recur_today(kb_dir, run, monkeypatch):
+    # --today is RECUR_TODAY's own flag: given, the variable is not read (click's rule for an option's envvar);
+    # the check before every command refused it anyway, exit 2, where check had run (found in re-read)
+    monkeypatch.setenv("RECUR_TODAY", "tomorrow")
+    r = run("check", "--kb", str(kb_dir), "--today", "2026-06-01", "-q")
+    assert r.exit_code == 0 and "RECUR_TODAY" not in r.output, r.output
+    r = run("check", "--kb", str(kb_dir), "-q")  # read from the variable: refused, naming it
+    assert r.exit_code == 2 and r.stderr.startswith("Error: RECUR_TODAY: 'tomorrow' is not a date"), r.output
+    r = run("report", "--as-of", "2026-06-01")  # --as-of is not today: the variable is still read
+    assert r.exit_code == 2 and r.stderr.startswith("Error: RECUR_TODAY:"), r.output
+
+
 def _today_everywhere(kbs: dict) -> tuple[str, dict]:
     """(the UTC date when the commands ran, or "" when UTC midnight fell among them; what each machine gave:
     a new record's id and date, and the follow-ups `incident list` counts overdue, one due that UTC day)."""
