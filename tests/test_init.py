@@ -1754,7 +1754,10 @@ def test_keep_existing_says_a_requirements_txt_naming_an_older_wheel_file(tmp_pa
     new = _wheel(tmp_path / "dist")
     res = run("init", dest, "--keep-existing", "--wheel", new)
     assert res.exit_code == 0, res.output
-    assert f"requirements.txt was kept: name ./wheels/{new.name} in it" in res.output, res.output
+    # the wheel alone added, every other file as init makes it: no "Created a knowledge-base repository in"
+    assert f"Added what {dest} did not have of a knowledge-base repository (1 file)." in res.output, res.output
+    said = " ".join(res.output.split())
+    assert f"requirements.txt was kept: name ./wheels/{new.name} in it in place of ./wheels/{old.name}." in said, said
     assert req.read_bytes() == before
     # naming this recur's wheel: nothing to say of a version
     req.write_text(before.decode().replace(f"./wheels/{old.name}", f"./wheels/{new.name}"))

@@ -12,7 +12,10 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from recur.kb.loader import load_kb
+from recur.util.errors import RecurError
 
 TOOLS = str(Path(__file__).resolve().parents[1] / "tools")
 # UTC-12, UTC-8 and UTC+14 in December: 26 hours from the first to the last, so at every hour of the day two of
@@ -66,9 +69,14 @@ def test_a_zone_name_in_any_letter_case_is_that_zone_on_every_machine(fresh_kb, 
     # zoneinfo reads a name as a file's: `utc` was a zone on macOS and an error on Linux ("give ... UTC")
     from recur.util.dates import zone_named
 
-    assert zone_named("europe/berlin", "RECUR_TZ").key == "Europe/Berlin"
-    assert zone_named("AMERICA/LOS_ANGELES", "RECUR_TZ").key == "America/Los_Angeles"
+    # by offsets, not .key: on a case-insensitive file system zoneinfo opens `europe/berlin` itself (key as given)
+    summer = dt.datetime(2026, 7, 1, 12)
+    assert zone_named("europe/berlin", "RECUR_TZ").utcoffset(summer) == dt.timedelta(hours=2)
+    assert zone_named("AMERICA/LOS_ANGELES", "RECUR_TZ").utcoffset(summer) == dt.timedelta(hours=-7)
     assert zone_named("utc", "RECUR_TZ") == dt.timezone.utc
+    # letter case only: a look-alike that folds to a name (the long s, U+017F) is no zone
+    with pytest.raises(RecurError, match="is no time zone"):
+        zone_named("A\u017fia/Tokyo", "RECUR_TZ")
     for n, zone in enumerate(("america/los_angeles", "utc")):
         kb = tmp_path / f"z{n}" / "kb"
         shutil.copytree(fresh_kb, kb)
@@ -89,6 +97,18 @@ def test_a_recur_today_that_is_no_date_is_exit_2_as_a_bad_recur_tz_is(kb_dir, ru
             assert "Traceback" not in r.output and r.stdout == ""
     monkeypatch.setenv("RECUR_TODAY", "2026-06-01")
     assert run("incident", "list").exit_code == 0
+
+
+def test_check_today_given_wins_over_a_bad_recur_today(kb_dir, run, monkeypatch):
+    # --today is RECUR_TODAY's own flag: given, the variable is not read (click's rule for an option's envvar);
+    # the check before every command refused it anyway, exit 2, where check had run (found in re-read)
+    monkeypatch.setenv("RECUR_TODAY", "tomorrow")
+    r = run("check", "--kb", str(kb_dir), "--today", "2026-06-01", "-q")
+    assert r.exit_code == 0 and "RECUR_TODAY" not in r.output, r.output
+    r = run("check", "--kb", str(kb_dir), "-q")  # read from the variable: refused, naming it
+    assert r.exit_code == 2 and r.stderr.startswith("Error: RECUR_TODAY: 'tomorrow' is not a date"), r.output
+    r = run("report", "--as-of", "2026-06-01")  # --as-of is not today: the variable is still read
+    assert r.exit_code == 2 and r.stderr.startswith("Error: RECUR_TODAY:"), r.output
 
 
 def _today_everywhere(kbs: dict) -> tuple[str, dict]:

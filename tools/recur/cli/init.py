@@ -64,6 +64,7 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
     from recur.kb.init import team_content
 
     kept: list[str] | None = [] if keep_existing else None
+    there = keep_existing and _has_files(Path(directory))  # before init writes: a repository that was there
     written = init_repository(directory, starter=starter, name=name, keep=kept, wheel=wheel)
     patterns = sum(1 for p in written if p.startswith("kb/patterns/") and p.endswith(".md"))
     # kb/ is the team's content (patterns, eval cases, severity.yml): kept, it is theirs, no file to merge into
@@ -78,12 +79,14 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
             + (f" (and its KB's own content: {plural(len(content), 'file')} left as they are)." if content else ".")
         )
         return
-    _say_written(directory, written, kept, patterns if starter else None)
+    _say_written(directory, written, kept if there else None, patterns if starter else None)
     _other_branch(top := repository_root(directory), Path(directory), merge)  # before the .gitignore lines to paste
     _say_left(merge, old_reference, content)
     # kept, as init makes it but for recur's line (a pin, another wheel: not in merge) too: never rewritten
     if wheel is not None and "requirements.txt" not in written and not _names_wheel(directory, Path(wheel).name):
-        click.echo(f"  requirements.txt was kept: name ./wheels/{Path(wheel).name} in it in place of recur's pin.")
+        click.echo(
+            f"  requirements.txt was kept: name ./wheels/{Path(wheel).name} in it in place of {_recur_line(directory)}."
+        )
     if wheel is not None and ".gitignore" in merge:  # `git add .` left the wheel out; CI then had no recur
         _wheel_ignored(Path(directory), Path(wheel).name)
     if ".gitignore" in merge:
@@ -98,12 +101,14 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
 
 
 def _say_written(directory: str, written: list[str], kept: list[str] | None, patterns: int | None) -> None:
-    """The summary line: created, added to a repository that was there, or nothing added. ``patterns``: the
-    starter patterns written (--starter), else None."""
+    """The summary line: created, added to a repository that was there, or nothing added. ``kept``: the files
+    kept when DIRECTORY had files before (--keep-existing), else None. ``patterns``: the starter patterns written
+    (--starter), else None."""
     count = plural(len(written), "file") + (f", {patterns} starter patterns" if patterns is not None else "")
     if kept is not None and not written:  # every file there, some to merge: it said "Added what … (0 files)"
         click.echo(f"Nothing added: {directory} has every file init makes; what is not as init makes it is below.")
-    elif kept:  # into a repository that was there: nothing was "created", and (0 files) read as a failure
+    elif kept is not None:  # a repository that was there: nothing "created" (with every other file as init
+        # makes it, none kept to list, adding a --wheel said "Created a knowledge-base repository", found in re-read)
         click.echo(f"Added what {directory} did not have of a knowledge-base repository ({count}).")
     else:
         click.echo(f"Created a knowledge-base repository in {directory} ({count}).")
@@ -269,6 +274,20 @@ def _names_wheel(directory: str, name: str) -> bool:
     from recur.kb.init import WHEELS, recur_requirement
 
     return recur_requirement(directory) == ("wheel", f"./{WHEELS}/{name}")
+
+
+def _has_files(directory: Path) -> bool:
+    """Whether ``directory`` holds anything but a .git: a repository init adds to, not one it creates."""
+    return directory.is_dir() and any(p.name != ".git" for p in directory.iterdir())
+
+
+def _recur_line(directory: str) -> str:
+    """The line of requirements.txt that installs recur (a pin, another wheel's file), else "recur's pin": a kept
+    line naming an older wheel was called recur's pin when --wheel named the new one (found in re-read)."""
+    from recur.kb.init import recur_requirement
+
+    how, line = recur_requirement(directory) or ("none", "")
+    return line if how in ("pin", "wheel") else "recur's pin"
 
 
 def _where_recur_comes_from(directory: str, wheel: str | None, installs: str) -> None:

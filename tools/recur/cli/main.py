@@ -84,7 +84,7 @@ class RecurGroup(click.Group):
                     # a command that formats its own stderr (serve's log) sets it up before the warning
                     getattr(cmd, "before_warnings", lambda params: None)(sub.params)
                     _warn_unknown_variables()
-                    _check_day_settings()
+                    _check_day_settings(sub)
                 # fd 1 is /dev/null by now (_stdout_closed), so os.fstat(1) cannot tell: the stand-in says it
                 if marked_writes_then_says(cmd):
                     refuse_closed_stdout()  # before the change, not at its report: nothing written
@@ -387,18 +387,26 @@ class _BadSetting(click.ClickException):
     exit_code = 2
 
 
-def _check_day_settings() -> None:
+def _check_day_settings(sub: click.Context) -> None:
     """A RECUR_TZ that names no time zone, or a RECUR_TODAY that is no date, refused before the command runs (each
     command derives today or a timestamp's date from them, the server in the background): one ``Error:`` line
     naming the variable and the value, exit 2 both. A bad RECUR_TODAY was the command's own error, exit 1, where
-    a bad RECUR_TZ was 2 (found in review): a setting's value is a usage error, as a flag's is."""
+    a bad RECUR_TZ was 2 (found in review): a setting's value is a usage error, as a flag's is. Not RECUR_TODAY
+    when the command was given its flag (`recur check --today`): the flag wins over its variable, unread."""
     from recur import config
 
     try:
         config.zone()
-        config.today()  # RECUR_TODAY when set (its date and range), else the clock's date in the zone
+        if not _flag_given_for(sub, config.env("today")):
+            config.today()  # RECUR_TODAY when set (its date and range), else the clock's date in the zone
     except RecurError as exc:
         raise _BadSetting(str(exc)) from None
+
+
+def _flag_given_for(sub: click.Context, variable: str) -> bool:
+    """Whether the command line gave the option ``variable`` backs (click reads the variable only without it)."""
+    given = click.core.ParameterSource.COMMANDLINE
+    return any(p.envvar == variable and sub.get_parameter_source(p.name) is given for p in sub.command.params if p.name)
 
 
 # main()'s process: what a Ctrl-C or `kill` did to it. "own": main() runs the command (not click's test runner, in

@@ -176,9 +176,12 @@ def zone_named(name: str, what: str) -> dt.tzinfo:
 def _zone_spelling(name: str) -> str | None:
     """The known zone name (zoneinfo.available_timezones) ``name`` is in another letter case, else None. Read
     only when the name as given is no zone, and once: listing the zones walks the zone data (~5 ms), and the
-    zone is read for each timestamp's date (config.zone)."""
-    folded = name.casefold()
-    return next((z for z in sorted(zoneinfo.available_timezones()) if z.casefold() == folded), None)
+    zone is read for each timestamp's date (config.zone). ASCII alone, as every zone name is: casefold() maps
+    look-alikes onto letters (the long s to s, the Kelvin sign to k), and ``Aſia/Tokyo`` is no name in another case."""
+    if not name.isascii():
+        return None
+    folded = name.lower()
+    return next((z for z in sorted(zoneinfo.available_timezones()) if z.lower() == folded), None)
 
 
 def today_in(zone: dt.tzinfo | None = None) -> dt.date:
