@@ -580,3 +580,26 @@ def test_recur_show_in_an_index_only_deployment_says_its_damaged_docs_were_not_r
     assert res.exit_code == 1, res.output
     assert f"the index at {idx} cannot be read (it is damaged or being rebuilt)" in res.output, res.output
     assert "--rebuild" in res.output, res.output
+
+
+def test_a_server_without_its_kb_told_of_an_older_format_index_says_to_build_it_where_the_kb_is(kb_dir, tmp_path):
+    """Found in a re-read: an index-only deployment (no KB folder) that was shipped a format-7 index while
+    serving said "convert it (its vectors reused) with: recur index --kb <the build machine's KB> ...", a
+    command that cannot run where there is no KB; its start-up says to build a format-8 index where the
+    knowledge base is and deploy that, and so does its reload warning (/healthz's reload_error) now."""
+    from recur.serve.runtime import EngineHolder
+
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    gone = tmp_path / "nokb"
+    engine = Engine(gone, idx, FAKE)
+    holder = EngineHolder(lambda: engine)
+    holder.engine = engine  # as after its first load
+    manifest = json.loads((idx / "manifest.json").read_text())
+    manifest.update(format=7, build_id="an-older-recurs-build")
+    (idx / "manifest.json").write_text(json.dumps(manifest))
+    assert holder.check_reload() is False
+    said = holder.reload_error
+    assert f"has format 7, and this recur reads only format {index_mod.FORMAT}" in said, said
+    assert "there is no knowledge base at" in said and "to update it from" in said, said
+    assert "where the knowledge base is" in said and "convert it" not in said, said

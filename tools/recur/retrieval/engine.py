@@ -436,6 +436,9 @@ class Engine:
                 f"it was rebuilt by a newer recur (format {fmt}; this one reads format {index_mod.FORMAT}): "
                 "restart the server on the newer recur"
             )
+        if not Path(self.kb_dir).is_dir():  # an index-only deployment: what Engine.open says of that index, not
+            # load()'s "convert it with: recur index --kb <the build machine's KB>", which cannot run here
+            index_mod.refuse_other_format(current, self.index_dir, index_mod.no_kb(self.kb_dir))
         other = index_mod.built_for_other_kb(current, self.kb_dir)
         if other:  # another KB's `recur index` or `suggest` given the same --index: not this KB's answers
             raise RecurError(
