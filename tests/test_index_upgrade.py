@@ -603,3 +603,20 @@ def test_a_server_without_its_kb_told_of_an_older_format_index_says_to_build_it_
     assert f"has format 7, and this recur reads only format {index_mod.FORMAT}" in said, said
     assert "there is no knowledge base at" in said and "to update it from" in said, said
     assert "where the knowledge base is" in said and "convert it" not in said, said
+
+
+def test_an_older_format_index_of_another_model_is_not_said_to_keep_its_vectors(kb_dir, tmp_path):
+    """Found in a re-read: a format-7 index built with another model than the run's (a server after `recur
+    tune`) was "convert it (its vectors reused) with: recur index ...", though that update embeds every pattern
+    again (vectors are reused only from the same model): it says a plain recur index rebuilds it."""
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    set_format(idx, 7)
+    with pytest.raises(RecurError) as err:
+        index_mod.load(idx, expect_model="another-model")
+    said = str(err.value)
+    assert "has format 7" in said and "vectors reused" not in said and "--rebuild" not in said, said
+    assert "rebuild it with: recur index" in said, said
+    with pytest.raises(RecurError) as same:
+        index_mod.load(idx, expect_model=embed.load_encoder(FAKE).model_id)
+    assert "convert it (its vectors reused) with: recur index" in str(same.value), str(same.value)
