@@ -620,3 +620,26 @@ def test_an_older_format_index_of_another_model_is_not_said_to_keep_its_vectors(
     with pytest.raises(RecurError) as same:
         index_mod.load(idx, expect_model=embed.load_encoder(FAKE).model_id)
     assert "convert it (its vectors reused) with: recur index" in str(same.value), str(same.value)
+
+
+def test_a_server_that_cannot_write_its_index_told_of_an_older_format_says_to_build_it_elsewhere(kb_dir, tmp_path):
+    """Found in a re-read: a read-only deployment (its KB there, its index folder not writable) shipped a
+    format-7 index while serving said "convert it (its vectors reused) with: recur index ...", which fails there
+    ("cannot write the index there"); its start-up says to build a format-8 index where recur can write and
+    deploy that, and so does its reload now. The write fails for real: a file sits where the converted index
+    would be staged (tests run as root, which file modes do not stop)."""
+    from recur.serve.runtime import EngineHolder
+
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    engine = Engine(kb_dir, idx, FAKE)
+    holder = EngineHolder(lambda: engine)
+    holder.engine = engine  # as after its first load
+    manifest = json.loads((idx / "manifest.json").read_text())
+    manifest.update(format=7, build_id="an-older-recurs-build")
+    (idx / "manifest.json").write_text(json.dumps(manifest))
+    (tmp_path / f"index.tmp-{os.getpid()}").write_text("in the way")
+    assert holder.check_reload() is False
+    said = holder.reload_error
+    assert f"has format 7, and this recur reads only format {index_mod.FORMAT}" in said, said
+    assert "cannot write the index there" in said and "convert it" not in said, said
