@@ -129,7 +129,7 @@ def test_a_format_4_index_without_its_kb_is_one_error_naming_the_missing_kb(kb_d
         Engine.open(gone, idx, FAKE)
     said = str(err.value)
     assert f"has format 4, and this recur reads only format {index_mod.FORMAT}" in said
-    assert f"there is no knowledge base at {gone} to update it from" in said and "--rebuild" not in said
+    assert f"the knowledge base at {gone} is not there to update it from" in said and "--rebuild" not in said
     assert "answering from" not in capsys.readouterr().err
 
 
@@ -566,7 +566,7 @@ def test_recur_show_in_an_index_only_deployment_says_why_its_older_format_index_
     res = recur("show", "--kb", str(gone), "--index", str(idx), "disk-full")
     assert res.exit_code == 1 and "Traceback" not in res.output, res.output
     assert f"the index at {idx} has format 7, and this recur reads only format {index_mod.FORMAT}" in res.output
-    assert f"there is no knowledge base at {gone} to update it from" in res.output, res.output
+    assert f"the knowledge base at {gone} is not there to update it from" in res.output, res.output
     assert "recur index --kb KB --index DIR" in res.output, res.output
     suggest = recur("suggest", "--kb", str(gone), "--index", str(idx), "disk full")
     assert suggest.exit_code == 1 and "has format 7, and this recur reads only format" in suggest.output
@@ -587,6 +587,7 @@ def test_a_server_without_its_kb_told_of_an_older_format_index_says_to_build_it_
     serving said "convert it (its vectors reused) with: recur index --kb <the build machine's KB> ...", a
     command that cannot run where there is no KB; its start-up says to build a format-8 index where the
     knowledge base is and deploy that, and so does its reload warning (/healthz's reload_error) now."""
+    from recur.serve.public import public
     from recur.serve.runtime import EngineHolder
 
     idx = tmp_path / "index"
@@ -601,8 +602,10 @@ def test_a_server_without_its_kb_told_of_an_older_format_index_says_to_build_it_
     assert holder.check_reload() is False
     said = holder.reload_error
     assert f"has format 7, and this recur reads only format {index_mod.FORMAT}" in said, said
-    assert "there is no knowledge base at" in said and "to update it from" in said, said
+    assert f"the knowledge base at {gone} is not there to update it from" in said, said
     assert "where the knowledge base is" in said and "convert it" not in said, said
+    shown = public(said, holder.folders())  # /healthz's reload_error: no server path, and no "at the knowledge base"
+    assert "the knowledge base is not there to update it from" in shown and str(tmp_path) not in shown, shown
 
 
 def test_an_older_format_index_of_another_model_is_not_said_to_keep_its_vectors(kb_dir, tmp_path):
