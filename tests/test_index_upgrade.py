@@ -129,7 +129,7 @@ def test_a_format_4_index_without_its_kb_is_one_error_naming_the_missing_kb(kb_d
         Engine.open(gone, idx, FAKE)
     said = str(err.value)
     assert f"has format 4, and this recur reads only format {index_mod.FORMAT}" in said
-    assert f"there is no knowledge base at {gone} to update it from" in said and "--rebuild" not in said
+    assert f"the knowledge base at {gone} is not there to update it from" in said and "--rebuild" not in said
     assert "answering from" not in capsys.readouterr().err
 
 
@@ -566,7 +566,7 @@ def test_recur_show_in_an_index_only_deployment_says_why_its_older_format_index_
     res = recur("show", "--kb", str(gone), "--index", str(idx), "disk-full")
     assert res.exit_code == 1 and "Traceback" not in res.output, res.output
     assert f"the index at {idx} has format 7, and this recur reads only format {index_mod.FORMAT}" in res.output
-    assert f"there is no knowledge base at {gone} to update it from" in res.output, res.output
+    assert f"the knowledge base at {gone} is not there to update it from" in res.output, res.output
     assert "recur index --kb KB --index DIR" in res.output, res.output
     suggest = recur("suggest", "--kb", str(gone), "--index", str(idx), "disk full")
     assert suggest.exit_code == 1 and "has format 7, and this recur reads only format" in suggest.output
@@ -580,3 +580,69 @@ def test_recur_show_in_an_index_only_deployment_says_its_damaged_docs_were_not_r
     assert res.exit_code == 1, res.output
     assert f"the index at {idx} cannot be read (it is damaged or being rebuilt)" in res.output, res.output
     assert "--rebuild" in res.output, res.output
+
+
+def test_a_server_without_its_kb_told_of_an_older_format_index_says_to_build_it_where_the_kb_is(kb_dir, tmp_path):
+    """Found in a re-read: an index-only deployment (no KB folder) that was shipped a format-7 index while
+    serving said "convert it (its vectors reused) with: recur index --kb <the build machine's KB> ...", a
+    command that cannot run where there is no KB; its start-up says to build a format-8 index where the
+    knowledge base is and deploy that, and so does its reload warning (/healthz's reload_error) now."""
+    from recur.serve.public import public
+    from recur.serve.runtime import EngineHolder
+
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    gone = tmp_path / "nokb"
+    engine = Engine(gone, idx, FAKE)
+    holder = EngineHolder(lambda: engine)
+    holder.engine = engine  # as after its first load
+    manifest = json.loads((idx / "manifest.json").read_text())
+    manifest.update(format=7, build_id="an-older-recurs-build")
+    (idx / "manifest.json").write_text(json.dumps(manifest))
+    assert holder.check_reload() is False
+    said = holder.reload_error
+    assert f"has format 7, and this recur reads only format {index_mod.FORMAT}" in said, said
+    assert f"the knowledge base at {gone} is not there to update it from" in said, said
+    assert "where the knowledge base is" in said and "convert it" not in said, said
+    shown = public(said, holder.folders())  # /healthz's reload_error: no server path, and no "at the knowledge base"
+    assert "the knowledge base is not there to update it from" in shown and str(tmp_path) not in shown, shown
+
+
+def test_an_older_format_index_of_another_model_is_not_said_to_keep_its_vectors(kb_dir, tmp_path):
+    """Found in a re-read: a format-7 index built with another model than the run's (a server after `recur
+    tune`) was "convert it (its vectors reused) with: recur index ...", though that update embeds every pattern
+    again (vectors are reused only from the same model): it says a plain recur index rebuilds it."""
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    set_format(idx, 7)
+    with pytest.raises(RecurError) as err:
+        index_mod.load(idx, expect_model="another-model")
+    said = str(err.value)
+    assert "has format 7" in said and "vectors reused" not in said and "--rebuild" not in said, said
+    assert "rebuild it with: recur index" in said, said
+    with pytest.raises(RecurError) as same:
+        index_mod.load(idx, expect_model=embed.load_encoder(FAKE).model_id)
+    assert "convert it (its vectors reused) with: recur index" in str(same.value), str(same.value)
+
+
+def test_a_server_that_cannot_write_its_index_told_of_an_older_format_says_to_build_it_elsewhere(kb_dir, tmp_path):
+    """Found in a re-read: a read-only deployment (its KB there, its index folder not writable) shipped a
+    format-7 index while serving said "convert it (its vectors reused) with: recur index ...", which fails there
+    ("cannot write the index there"); its start-up says to build a format-8 index where recur can write and
+    deploy that, and so does its reload now. The write fails for real: a file sits where the converted index
+    would be staged (tests run as root, which file modes do not stop)."""
+    from recur.serve.runtime import EngineHolder
+
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    engine = Engine(kb_dir, idx, FAKE)
+    holder = EngineHolder(lambda: engine)
+    holder.engine = engine  # as after its first load
+    manifest = json.loads((idx / "manifest.json").read_text())
+    manifest.update(format=7, build_id="an-older-recurs-build")
+    (idx / "manifest.json").write_text(json.dumps(manifest))
+    (tmp_path / f"index.tmp-{os.getpid()}").write_text("in the way")
+    assert holder.check_reload() is False
+    said = holder.reload_error
+    assert f"has format 7, and this recur reads only format {index_mod.FORMAT}" in said, said
+    assert "cannot write the index there" in said and "convert it" not in said, said

@@ -436,6 +436,7 @@ class Engine:
                 f"it was rebuilt by a newer recur (format {fmt}; this one reads format {index_mod.FORMAT}): "
                 "restart the server on the newer recur"
             )
+        self._refuse_unconvertible(current)
         other = index_mod.built_for_other_kb(current, self.kb_dir)
         if other:  # another KB's `recur index` or `suggest` given the same --index: not this KB's answers
             raise RecurError(
@@ -447,6 +448,19 @@ class Engine:
                 self._load()
                 return True
         return False
+
+    def _refuse_unconvertible(self, current: dict) -> None:
+        """An index of an older format that no `recur index` can convert where it is served (no KB folder: an
+        index-only deployment; a folder recur cannot write): what Engine.open says of it at start-up, not
+        load()'s "convert it with: recur index --kb <the build machine's KB> ...", which cannot run there."""
+        if current.get("format") == index_mod.FORMAT:
+            return
+        if not self.kb_dir.is_dir():
+            index_mod.refuse_other_format(current, self.index_dir, index_mod.no_kb(self.kb_dir))
+        try:
+            index_mod.check_updatable(self.index_dir)
+        except NotWritable as exc:
+            index_mod.refuse_other_format(current, self.index_dir, str(exc))
 
     def ranked(self, text: str, top: int = 5) -> list[Result]:
         """The first ``top`` results for ``text``, bare: no verdict (``no_known_pattern``), no ``likelier``

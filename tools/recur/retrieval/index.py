@@ -725,7 +725,9 @@ def refuse_other_format(manifest: dict, index_dir, why: str) -> None:
 
 
 def no_kb(kb_dir) -> str:
-    return f"there is no knowledge base at {kb_dir} to update it from"
+    # "the knowledge base at PATH", which /healthz says as "the knowledge base" (serve.public): "there is no
+    # knowledge base at PATH" was "there is no knowledge base at the knowledge base" in a reload_error there
+    return f"the knowledge base at {kb_dir} is not there to update it from"
 
 
 def refuse_newer(manifest: dict, index_dir, kb_dir=None, model: str | None = None) -> None:
@@ -874,18 +876,23 @@ def _manifest(index_dir: Path, expect_model: str | None = None) -> dict:
         raise IndexProblem(index_dir, f"no index at {index_dir}", False, how="build it with")
     refuse_newer(manifest, index_dir)  # "rebuild it" would write it back to this older format
     if manifest.get("format") != FORMAT:
-        raise older_format_problem(index_dir, manifest.get("format"))
+        raise older_format_problem(index_dir, manifest, expect_model)
     if expect_model and manifest.get("model") != expect_model:
         what = f"the index at {index_dir} was built with model {manifest.get('model')!r}, not {expect_model!r}"
         raise IndexProblem(index_dir, what, False)
     return manifest
 
 
-def older_format_problem(index_dir, fmt) -> IndexProblem:
+def older_format_problem(index_dir, manifest: dict, expect_model: str | None = None) -> IndexProblem:
     """An index of an older format than this recur reads. One whose vectors an update reuses (VECTORS_FROM) is
     converted by a plain `recur index` in about a second; "rebuild it with: recur index --rebuild" (what `recur
-    serve`'s reload warning said of a format-7 index) embeds every pattern again, minutes on a large KB."""
+    serve`'s reload warning said of a format-7 index) embeds every pattern again, minutes on a large KB. Its
+    vectors are reused only for the same model (``_reusable``): of another model's, the plain `recur index`
+    rebuilds it, as it does an index of this format built with another model."""
+    fmt = manifest.get("format")
     what = f"the index at {index_dir} has format {fmt}, this recur reads format {FORMAT}"
+    if fmt in VECTORS_FROM and expect_model and manifest.get("model") != expect_model:
+        return IndexProblem(index_dir, what, False)
     if fmt in VECTORS_FROM:
         return IndexProblem(index_dir, what, False, how="convert it (its vectors reused) with")
     return IndexProblem(index_dir, what)
