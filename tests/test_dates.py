@@ -243,7 +243,7 @@ def test_an_out_of_range_date_from_the_environment_names_the_variable(kb_dir, tm
     monkeypatch.delenv("RECUR_TODAY")
     monkeypatch.setenv("RECUR_AS_OF", day)
     res = run("site", "--kb", kb_dir, "--out", tmp_path / "site", "--no-browser-search")
-    assert res.exit_code == 1 and f"Error: RECUR_AS_OF: {day} {RANGE}" in res.output, res.output
+    assert res.exit_code == 2 and f"Error: RECUR_AS_OF: {day} {RANGE}" in res.output, res.output
 
 
 # -- a timestamp with an offset is the date on this machine's clock ---------------------------------------
