@@ -18,7 +18,7 @@ from recur.util.errors import RecurError
 EARLIEST = dt.date(1970, 1, 1)
 LATEST = dt.date(2999, 12, 31)
 RANGE = f"{EARLIEST.isoformat()} to {LATEST.isoformat()}"
-DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits: ２０２６-06-01 is no date, not "no such date"
 # The month names as written in dates ("Dec", "Dec.", "December", "Sept"), January first, each month's
 # three-letter abbreviation first: the one list that the postmortem date readers (recur.ingest.pm_text,
 # action_items) and the log reader's syslog stamps ("Dec 19 10:02:41", recur.retrieval.query) read them by
