@@ -73,6 +73,17 @@ def test_an_impossible_date_is_no_such_date_not_a_format_error(kb_dir, tmp_path,
     assert "%Y" not in res.output
 
 
+def test_a_date_in_other_digits_is_not_a_date_not_no_such_date(kb_dir, monkeypatch):
+    # only ASCII digits make a date: full-width ones matched the date's shape (\d) and were "no such date"
+    day = "\uff12\uff10\uff12\uff16-06-01"  # ２０２６-06-01
+    res = run("check", "--kb", kb_dir, "--today", day)
+    assert res.exit_code == 2 and f"Error: Invalid value for '--today': {day!r} is not a date" in res.output, res.output
+    monkeypatch.setenv("RECUR_TODAY", day)
+    res = run("check", "--kb", kb_dir)
+    assert res.exit_code == 2 and f"Error: RECUR_TODAY: {day!r} is not a date (YYYY-MM-DD)" in res.output, res.output
+    assert "no such date" not in res.output
+
+
 def test_new_incident_prompt_asks_again_for_an_out_of_range_date(kb_dir):
     res = run("new", "incident", "--kb", kb_dir, input="Login slow\n9999-12-31\n2026-05-04\nsev3\n\n\n")
     assert res.exit_code == 0, res.output
@@ -243,7 +254,7 @@ def test_an_out_of_range_date_from_the_environment_names_the_variable(kb_dir, tm
     monkeypatch.delenv("RECUR_TODAY")
     monkeypatch.setenv("RECUR_AS_OF", day)
     res = run("site", "--kb", kb_dir, "--out", tmp_path / "site", "--no-browser-search")
-    assert res.exit_code == 1 and f"Error: RECUR_AS_OF: {day} {RANGE}" in res.output, res.output
+    assert res.exit_code == 2 and f"Error: RECUR_AS_OF: {day} {RANGE}" in res.output, res.output
 
 
 # -- a timestamp with an offset is the date on this machine's clock ---------------------------------------

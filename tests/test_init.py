@@ -1763,3 +1763,20 @@ def test_keep_existing_says_a_requirements_txt_naming_an_older_wheel_file(tmp_pa
     req.write_text(before.decode().replace(f"./wheels/{old.name}", f"./wheels/{new.name}"))
     res = run("init", dest, "--keep-existing")
     assert res.exit_code == 0 and "not this recur" not in res.output, res.output
+
+
+def test_keep_existing_wheel_takes_a_line_naming_the_wheel_without_dot_slash(tmp_path):
+    # pip reads `wheels/recur-X.whl` as it reads `./wheels/recur-X.whl`: the line without `./` was told to name
+    # the wheel it already named
+    from recur import __version__
+
+    dest = tmp_path / "team"
+    assert run("init", dest).exit_code == 0
+    new = _wheel(tmp_path / "dist")
+    req = dest / "requirements.txt"
+    for line in (f"wheels/{new.name}", f"./wheels/{new.name}"):
+        req.write_text(req.read_text().replace(f"\nrecur=={__version__}\n", f"\n{line}\n"))
+        res = run("init", dest, "--keep-existing", "--wheel", new)
+        assert res.exit_code == 0, res.output
+        assert "requirements.txt was kept" not in res.output and "not this recur" not in res.output, res.output
+        req.write_text(req.read_text().replace(f"\n{line}\n", f"\nrecur=={__version__}\n"))

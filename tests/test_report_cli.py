@@ -450,7 +450,8 @@ def test_recur_as_of_is_the_reports_date_as_the_sites(kb_dir, monkeypatch):
     assert json.loads(flag.output)["as_of"] == "2026-04-02"
     monkeypatch.setenv(config.env("as_of"), "2026-05-011")
     bad = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir)])
-    assert bad.exit_code == 1 and "Error: RECUR_AS_OF: '2026-05-011' is not a date" in bad.output, bad.output
+    # a usage error, exit 2, as a bad RECUR_TODAY is (it was exit 1)
+    assert bad.exit_code == 2 and "Error: RECUR_AS_OF: '2026-05-011' is not a date" in bad.output, bad.output
 
 
 def test_the_owner_option_s_help_says_the_owner_s_reviews_are_kept():

@@ -111,6 +111,19 @@ def test_check_today_given_wins_over_a_bad_recur_today(kb_dir, run, monkeypatch)
     assert r.exit_code == 2 and r.stderr.startswith("Error: RECUR_TODAY:"), r.output
 
 
+def test_a_bad_recur_as_of_is_exit_2_and_as_of_given_wins_over_it(kb_dir, run, monkeypatch, tmp_path):
+    # RECUR_AS_OF's bad value was the command's own error, exit 1, where RECUR_TODAY's and RECUR_TZ's were 2
+    for bad, said in (("2026-13-01", "no such date: 2026-13-01"), ("tomorrow", "'tomorrow' is not a date")):
+        monkeypatch.setenv("RECUR_AS_OF", bad)
+        for args in (("report",), ("site", "--out", str(tmp_path / "site"), "--no-browser-search")):
+            r = run(*args)
+            assert r.exit_code == 2 and r.stderr.startswith(f"Error: RECUR_AS_OF: {said}"), (args, r.output)
+            assert not (tmp_path / "site").exists()
+        r = run("report", "--as-of", "2026-06-01", "--json")  # the flag wins over its variable, unread
+        assert r.exit_code == 0 and "RECUR_AS_OF" not in r.output, r.output
+        assert run("incident", "list").exit_code == 0  # a command that does not read it runs
+
+
 def _today_everywhere(kbs: dict) -> tuple[str, dict]:
     """(the UTC date when the commands ran, or "" when UTC midnight fell among them; what each machine gave:
     a new record's id and date, and the follow-ups `incident list` counts overdue, one due that UTC day)."""
@@ -137,7 +150,8 @@ def test_today_and_overdue_are_the_same_on_every_machine_with_one_recur_tz(fresh
 
 
 def test_a_recur_tz_that_names_no_zone_is_a_clear_error_and_exit_2(kb_dir, run, monkeypatch):
-    for bad in ("Mars/Olympus_Mons", "Europe", "../etc/passwd", "utc+2"):
+    # localtime and posixrules: files zoneinfo reads, no zone's name (localtime differs between machines)
+    for bad in ("Mars/Olympus_Mons", "Europe", "../etc/passwd", "utc+2", "localtime", "posixrules"):
         monkeypatch.setenv("RECUR_TZ", bad)
         r = run("incident", "list")
         assert r.exit_code == 2, r.output

@@ -271,9 +271,12 @@ def _next_steps(directory: str, starter: bool, kept: list[str] | None, wheel: st
 
 
 def _names_wheel(directory: str, name: str) -> bool:
+    """Whether requirements.txt names the wheel ``name`` in wheels/, as ``./wheels/NAME`` or ``wheels/NAME`` (pip
+    reads both: the line without ``./`` was told to name the wheel it named)."""
     from recur.kb.init import WHEELS, recur_requirement
 
-    return recur_requirement(directory) == ("wheel", f"./{WHEELS}/{name}")
+    how, line = recur_requirement(directory) or ("none", "")
+    return how == "wheel" and line.removeprefix("./") == f"{WHEELS}/{name}"
 
 
 def _has_files(directory: Path) -> bool:

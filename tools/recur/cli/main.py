@@ -392,13 +392,17 @@ def _check_day_settings(sub: click.Context) -> None:
     command derives today or a timestamp's date from them, the server in the background): one ``Error:`` line
     naming the variable and the value, exit 2 both. A bad RECUR_TODAY was the command's own error, exit 1, where
     a bad RECUR_TZ was 2 (found in review): a setting's value is a usage error, as a flag's is. Not RECUR_TODAY
-    when the command was given its flag (`recur check --today`): the flag wins over its variable, unread."""
+    when the command was given its flag (`recur check --today`): the flag wins over its variable, unread. RECUR_AS_OF
+    likewise, in the commands that read it (`recur report`, `recur site`: their --as-of option, which wins over it):
+    it was the command's own error, exit 1, where RECUR_TODAY's was 2 (found in re-read)."""
     from recur import config
 
     try:
         config.zone()
         if not _flag_given_for(sub, config.env("today")):
             config.today()  # RECUR_TODAY when set (its date and range), else the clock's date in the zone
+        if "as_of" in sub.params and not sub.params["as_of"]:  # --as-of, when given, was read as a flag's value
+            config.as_of()  # RECUR_AS_OF when set (its date and range), else today, checked above
     except RecurError as exc:
         raise _BadSetting(str(exc)) from None
 

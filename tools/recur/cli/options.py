@@ -357,7 +357,7 @@ class Checked(click.ParamType):
 
     def convert(self, value, param, ctx):
         if not isinstance(value, str) or (value == "" and self.blank_ok) or _from_env(ctx, param):
-            return value  # a variable's value (RECUR_AS_OF): the command's error names it (RECUR_TODAY: main's, exit 2)
+            return value  # a variable's value (RECUR_AS_OF, RECUR_TODAY): main's check names it, exit 2
         flag = param.opts[0] if param is not None else self.name
         try:
             self.check(value, flag)

@@ -18,7 +18,7 @@ from recur.util.errors import RecurError
 EARLIEST = dt.date(1970, 1, 1)
 LATEST = dt.date(2999, 12, 31)
 RANGE = f"{EARLIEST.isoformat()} to {LATEST.isoformat()}"
-DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits: ２０２６-06-01 is no date, not "no such date"
 # The month names as written in dates ("Dec", "Dec.", "December", "Sept"), January first, each month's
 # three-letter abbreviation first: the one list that the postmortem date readers (recur.ingest.pm_text,
 # action_items) and the log reader's syslog stamps ("Dec 19 10:02:41", recur.retrieval.query) read them by
@@ -157,11 +157,14 @@ def zone_named(name: str, what: str) -> dt.tzinfo:
     """The time zone an IANA name (``Europe/Berlin``, ``UTC``) names, else a RecurError naming ``what`` and the
     value. UTC needs no zone data: a machine without any (Windows, a slim container, no ``tzdata``) has it too.
     In any letter case (``utc``, ``europe/berlin``): zoneinfo reads a name as a file's, so ``utc`` was a zone on
-    a case-insensitive file system (macOS, Windows) and an error on Linux, whose message named ``UTC``."""
+    a case-insensitive file system (macOS, Windows) and an error on Linux, whose message named ``UTC``.
+    A name of the zone list alone: ``localtime`` and ``posixrules`` are files of the zone data that zoneinfo
+    reads too, but no zone's name (``localtime``, this machine's zone, would differ between machines set alike)."""
     if name.upper() == "UTC":
         return dt.timezone.utc
     try:
-        return zoneinfo.ZoneInfo(name)
+        if name in _zone_names():
+            return zoneinfo.ZoneInfo(name)
     except (ValueError, LookupError, OSError):  # no such zone; "../x", "/etc/localtime"; a folder ("Europe")
         pass
     known = _zone_spelling(name)
@@ -170,6 +173,14 @@ def zone_named(name: str, what: str) -> dt.tzinfo:
     raise RecurError(
         f"{what}: {name!r} is no time zone: give an IANA name such as Europe/Berlin, America/Los_Angeles or UTC"
     )
+
+
+@functools.lru_cache(maxsize=1)
+def _zone_names() -> frozenset[str]:
+    """The zone data's zone names (zoneinfo.available_timezones), read once: listing them walks the data (~5 ms)
+    and the zone is read for each timestamp's date (config.zone). Not ``localtime``: the list leaves out
+    ``posixrules`` but takes in the ``localtime`` link Debian's zone folder holds (no IANA name)."""
+    return frozenset(zoneinfo.available_timezones()) - {"localtime"}
 
 
 @functools.lru_cache(maxsize=8)
@@ -181,7 +192,7 @@ def _zone_spelling(name: str) -> str | None:
     if not name.isascii():
         return None
     folded = name.lower()
-    return next((z for z in sorted(zoneinfo.available_timezones()) if z.lower() == folded), None)
+    return next((z for z in sorted(_zone_names()) if z.lower() == folded), None)
 
 
 def today_in(zone: dt.tzinfo | None = None) -> dt.date:
