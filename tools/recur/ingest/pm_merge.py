@@ -14,6 +14,7 @@ atomically replaced under the folder's edit lock.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import hashlib
@@ -751,7 +752,8 @@ def keep_as_imported(kb, iid: str, sections: dict[str, str], digest: str, *, dry
     path = find_incident(kb, iid)
     shown = display_path(path)
     ours = "---\n---" + "".join(f"\n\n## {h}\n{section_text(t)}" for h, t in sections.items())
-    with editing(path.parent, shown):  # read to replace under one lock: no responder's edit lost
+    # read to replace under one lock: no responder's edit lost (a dry run takes none, as merge_into's)
+    with contextlib.nullcontext() if dry else editing(path.parent, shown):
         front, rest, doc, as_written = read_front(path)
         have = doc.data.get("imported") if isinstance(doc.data, dict) else None
         if not isinstance(have, dict):
