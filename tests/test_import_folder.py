@@ -165,6 +165,7 @@ def test_keep_record_with_a_folder_keeps_each_changed_record_as_it_is_and_says_w
         "Imported 2 postmortems: 0 recorded, 1 unchanged (re-import), 1 changed since imported, kept as it is "
         "(--keep-record), 0 refused"
     )
+    assert "nothing kept" not in r.stdout  # of b.md, unchanged: nothing said (one FILE's note, not each file's)
     assert run_import(kb_dir, folder, "--no-draft").exit_code == 0  # the job's next run
 
 

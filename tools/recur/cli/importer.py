@@ -202,7 +202,7 @@ def import_cmd(
     )
     flags.update(patterns=patterns, category=category, draft=not no_draft, threshold=accept, dry_run=dry_run)
     flags.update(review_due=given_date(review_due, "--review-due"), review_done=review_done)
-    flags.update(keep_record=keep_record)
+    flags.update(keep_record="each" if folder and keep_record else keep_record)  # a folder's: what each kept said
     if folder:
         sys.exit(_import_folder(kb_dir, Path(file), flags, kb, as_json=as_json))
     if status := _import_one(kb_dir, file, flags, kb, as_json=as_json):

@@ -1162,7 +1162,8 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     ``review_due``, ``review_done``: the review's due and held days, over the postmortem's; ``kb``, ``engine``: the
     caller's (``engine``: a folder's imports share one, OneEngine); ``into``: the record to update (--into), else
     the one the postmortem names when the KB has it (``_target``); ``keep_record``: a section of it that a re-import
-    would hold back is kept as the record's own (--keep-record, pm_merge)."""
+    would hold back is kept as the record's own (--keep-record, pm_merge); "each": given with a folder, what each file
+    kept said, what it did not left unsaid (a CI job's 200 files each said "nothing kept")."""
     from recur.ingest.postmortem import dones_by, dues_against
     from recur.kb.loader import load_kb, require_patterns
 
@@ -1178,10 +1179,16 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
         # the same path with other content: a changed document, what differs named
         # --into was said of none (found in review); into the record imported already, no flag to say
         flags = {"iid": iid, "date": date, "severity": severity, "pattern": patterns, "review_due": review_due,
-                 "into": into != dup[0] and into, "keep_record": keep_record}  # fmt: skip
+                 "into": into != dup[0] and into, "keep_record": keep_record is True}  # fmt: skip
         changes = _changes(kb, dup[0], pm, source, today) if dup[2] == "source path" else None
         out = _already(  # keep: with --keep-record, a changed one counted as imported, the record as it is
-            dup, pm, _given(**flags, review_done=review_done), changes, digests, kb=kb, keep=(source, dry_run)
+            dup,
+            pm,
+            _given(**flags, review_done=review_done),
+            changes,
+            digests,
+            kb=kb,
+            keep=keep_record and (source, dry_run),
         )
         return replace(out, notes=out.notes + runbook, dry_run=dry_run)
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
@@ -1350,7 +1357,7 @@ def _updated(out: Imported, merged, plan: ImportPlan) -> Imported:
 
 def _keep_idle(plan: ImportPlan, merged) -> list[str]:
     """The note of a --keep-record that kept nothing: no section of this merge was held back."""
-    if not plan.keep or merged.kept_mine:
+    if plan.keep is not True or merged.kept_mine:  # a folder's ("each"): what each file kept, not what it did not
         return []
     return [f"--keep-record: no section was held back; {merged.iid}'s sections are as the merge leaves them"]
 
@@ -1632,7 +1639,7 @@ def _imported(plan: ImportPlan, pm, written: Written, link: Link, unknown: bool,
         review=written.review,
         title=plan.title,
     )
-    if plan.keep and written.merged is None:  # nothing held back: a new record
+    if plan.keep is True and written.merged is None:  # nothing held back: a new record (a folder's: not said)
         out = replace(out, notes=[*notes, f"--keep-record not applied: {written.incident} is a new record, no record "
                                   "there already whose sections to keep (to update one: --into ID)"])  # fmt: skip
     return _updated(out, written.merged, plan) if written.merged is not None else out
@@ -1654,10 +1661,11 @@ def _already(dup, pm, given: list, changes=None, digests: tuple = ("",), kb=None
     word that the edit or the flag was not applied. A changed document (``changes`` is not None)
     is ``changed``: the command exits CHANGED, naming what the document now says otherwise.
     ``kb``: where an unchanged one's record is read for a review owner it lacks (``_unowned_review``). ``keep``:
-    (its source, --dry-run), with --keep-record given: a changed one counted as imported, the record as it is."""
+    (its source, --dry-run), with --keep-record given: a changed one counted as imported, the record as it is; its
+    idle note ("nothing kept") only when ``given`` holds it (one FILE's, not each file of a folder's)."""
     iid, path, by = dup
     kept = None
-    if keep and "--keep-record" in given and changes is not None:
+    if keep and changes is not None:
         kept = _keep_version(kb, iid, pm, keep[0], digests[0], keep[1])
     notes = [f"already imported as {iid} (same {by}): {path}; nothing written"]
     if kept is not None:  # its imported: written, nothing else (--keep-record)
