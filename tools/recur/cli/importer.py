@@ -177,7 +177,8 @@ def import_cmd(
     \b
     Exit status: 0 imported, or imported before and unchanged; 1 an error (nothing written); 2 a
     runbook, not a postmortem (nothing written; it says how to make it a pattern) or a usage error;
-    3 imported before and changed since: the incident is not updated, what differs is named; or merged
+    3 imported before and changed since: the incident is not updated, what differs is named (--keep-record:
+    kept as it is, this version counted as imported, 0); or merged
     again into the record it names (or --into's): what was new added, a correction held back for a hand edit
     (or --keep-record to keep the record's).
     A folder: the worst of its files' (1 over 2 over 3 over 0).
