@@ -132,7 +132,6 @@ def test_the_engine_is_opened_once_and_a_later_file_finds_the_draft_an_earlier_o
         (["--review-done", "2026-11-25"], "--review-done DATE: describes"),
         (["--pattern", "dns-failure"], "--pattern: describes"),
         (["--date", "2026-11-20", "--pattern", "dns-failure"], "--date, --pattern: describe"),
-        (["--keep-record"], "--keep-record: describes"),
     ],
 )
 def test_the_flags_that_describe_one_document_are_refused_with_a_folder(kb_dir, tmp_path, flags, named):
@@ -141,9 +140,33 @@ def test_the_flags_that_describe_one_document_are_refused_with_a_folder(kb_dir, 
     folder = folder_of(tmp_path, {"a.md": DISK, "b.md": DISK.replace("db-3", "db-4")})
     r = run_import(kb_dir, folder, *flags)
     assert r.exit_code == 2, r.output
-    said = "one incident (its id, date, severity, review, pattern or the sections its record keeps)"
+    said = "one incident (its id, date, severity, review or pattern)"
     assert f"{named} {said}, and {folder} is a folder" in r.output
     assert not any(i.imported for i in load_kb(kb_dir).incidents.values())
+
+
+def test_keep_record_with_a_folder_keeps_each_changed_record_as_it_is_and_says_which(kb_dir, tmp_path):
+    """A CI job importing a folder of postmortems: one imported as a record of its own and changed since failed
+    the job on every run (exit 3), and --keep-record, the way out, was refused with a folder (exit 2). Now each
+    such file's record is kept as it is, this version imported, said in its report and counted in the total."""
+    folder = folder_of(tmp_path, {"a.md": DISK, "b.md": DISK.replace("db-3", "db-4").replace("11-18", "11-19")})
+    assert run_import(kb_dir, folder, "--no-draft").exit_code == 0
+    (folder / "a.md").write_text(DISK.replace("The data disk", "The WAL disk"))
+    assert run_import(kb_dir, folder, "--no-draft").exit_code == 3
+    dry = run_import(kb_dir, folder, "--no-draft", "--keep-record", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "1 changed since imported, would be kept as it is (--keep-record)" in dry.stdout.splitlines()[-1]
+    r = run_import(kb_dir, folder, "--no-draft", "--keep-record")
+    assert r.exit_code == 0, r.output
+    [kept] = [ln for ln in r.stdout.splitlines() if ln.startswith("Kept incident ")]
+    a = next(i for i in load_kb(kb_dir).incidents.values() if i.title == "Disk full on db-3")
+    assert kept.startswith(f"Kept incident {a.id} as it is: ") and "The data disk" in a.summary
+    assert r.stdout.splitlines()[-1] == (
+        "Imported 2 postmortems: 0 recorded, 1 unchanged (re-import), 1 changed since imported, kept as it is "
+        "(--keep-record), 0 refused"
+    )
+    assert "nothing kept" not in r.stdout  # of b.md, unchanged: nothing said (one FILE's note, not each file's)
+    assert run_import(kb_dir, folder, "--no-draft").exit_code == 0  # the job's next run
 
 
 def test_a_bare_review_done_and_the_ways_to_import_are_taken_with_a_folder(kb_dir, tmp_path):

@@ -254,6 +254,7 @@ def test_reimport_is_recognised_by_content_or_path(kb_dir, tmp_path):
         "incident": first["incident"],
         "path": first["incident_path"],
         "by": "content",
+        "kept_record": None,  # added: --keep-record counted a changed version as imported
     }
     edited = imp(kb_dir, tmp_path, "sre.md", SRE_LABELS + "\nEdited after review.\n", "--severity", "sev1")
     assert f"Already imported as {first['incident']} (same source path)" in edited.output

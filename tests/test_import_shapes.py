@@ -104,7 +104,12 @@ def test_another_postmortem_saved_at_the_same_path_is_a_new_incident(kb_dir, tmp
     assert kb.incidents[second["incident"]].title == "Nightly backup fills the NFS share"
     # the same document edited (a line added, the title kept) is still recognised by its path
     edited = json.loads(imp(kb_dir, path, BACKUP + "Reviewed on 2026-04-09.\n", "--json").stdout)
-    assert edited["already"] == {"incident": second["incident"], "path": second["incident_path"], "by": "source path"}
+    assert edited["already"] == {
+        "incident": second["incident"],
+        "path": second["incident_path"],
+        "by": "source path",
+        "kept_record": None,
+    }
     # and so is one whose title was corrected but whose date is the same
     retitled = json.loads(imp(kb_dir, path, BACKUP.replace("Nightly backup", "Backup"), "--json").stdout)
     assert retitled["already"]["incident"] == second["incident"]

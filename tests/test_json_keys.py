@@ -160,7 +160,9 @@ def test_import_json_keys(kb_dir, tmp_path):
         "incident",
         "path",
         "by",
+        "kept_record",  # added: null unless --keep-record counted a changed version as imported
     ]
+    assert again["already"]["kept_record"] is None
     (tmp_path / "pm2.md").write_text(textwrap.dedent(POSTMORTEM).replace("every tenant", "one tenant"))
     given = run("import", *common, "--pattern", "disk-full", "--date", "2026-03-04", str(tmp_path / "pm2.md"))
     assert list(given) == IMPORT_KEYS + IMPORT_ADDED + BOTH_ADDED + IMPORT_LAST

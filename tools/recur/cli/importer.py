@@ -87,7 +87,9 @@ def _refuse_stdin(file: str) -> None:
     is_flag=True,
     help="Keep the record's sections over the postmortem's corrections that a re-import holds back (exit 3): each "
     "is recorded kept over the postmortem's as it is now (imported.kept_sha256), exit 0, the sections named; a later "
-    "change of the postmortem's is held again. One FILE, not a folder.",
+    "change of the postmortem's is held again. A document imported as a record of its own and changed since: the "
+    "record kept as it is, this version counted as imported (imported.sha256). With a folder: for each file, said "
+    "per file.",
 )
 @click.option(
     "--date",
@@ -175,7 +177,8 @@ def import_cmd(
     \b
     Exit status: 0 imported, or imported before and unchanged; 1 an error (nothing written); 2 a
     runbook, not a postmortem (nothing written; it says how to make it a pattern) or a usage error;
-    3 imported before and changed since: the incident is not updated, what differs is named; or merged
+    3 imported before and changed since: the incident is not updated, what differs is named (--keep-record:
+    kept as it is, this version counted as imported, 0); or merged
     again into the record it names (or --into's): what was new added, a correction held back for a hand edit
     (or --keep-record to keep the record's).
     A folder: the worst of its files' (1 over 2 over 3 over 0).
@@ -190,7 +193,6 @@ def import_cmd(
     if folder:
         one = {"--id": iid, "--into": into, "--date": date, "--severity": severity, "--review-due": review_due}
         one.update({"--review-done DATE": click.get_current_context().meta.get(_HELD_ON), "--pattern": patterns})
-        one.update({"--keep-record": keep_record})  # a person's word on the corrections read in one postmortem
         _refuse_for_folder(file, [name for name, value in one.items() if value])
     kb = None  # loaded here for a --severity to check, and read by the import: once, not twice (~2 s a load
     if severity:  # at 1,000+1,000). A level the framework has not: the command line's mistake (exit 2), said first
@@ -201,7 +203,7 @@ def import_cmd(
     )
     flags.update(patterns=patterns, category=category, draft=not no_draft, threshold=accept, dry_run=dry_run)
     flags.update(review_due=given_date(review_due, "--review-due"), review_done=review_done)
-    flags.update(keep_record=keep_record)
+    flags.update(keep_record="each" if folder and keep_record else keep_record)  # a folder's: what each kept said
     if folder:
         sys.exit(_import_folder(kb_dir, Path(file), flags, kb, as_json=as_json))
     if status := _import_one(kb_dir, file, flags, kb, as_json=as_json):
@@ -252,7 +254,11 @@ def _print_report(file: str, out, as_json: bool, indent: int | None) -> None:
                    f"written (Kept the record's …): edit the record by hand, or keep the record's as it is: recur "
                    f"import {shlex.quote(file)}{into} --keep-record (exit {CHANGED})", err=True)  # fmt: skip
     elif out.changed:
-        click.echo(f"{file}: changed since it was imported as {out.incident}; not updated (exit {CHANGED})", err=True)
+        # the way out named (it was the stdout note's hand edit of imported.sha256 alone: a CI job failed for good)
+        cmd = f"recur import {shlex.quote(file)}"
+        click.echo(f"{file}: changed since it was imported as {out.incident}; not updated: to keep {out.incident} as "
+                   f"it is (edited by hand first, if need be) and count this version as imported: {cmd} --keep-record; "
+                   f"to merge it instead: {cmd} --into {out.incident} --keep-record (exit {CHANGED})", err=True)  # fmt: skip
     _credentials_said(out)
     for a in out.recurrence_after_fix:  # as `recur incident new` and `link` warn of it (found in a re-read)
         click.echo(f"warning: {a['said']}", err=True)
@@ -270,15 +276,15 @@ def _credentials_said(out) -> None:
 
 def _refuse_for_folder(folder: str, given: list[str]) -> None:
     """The flags that describe one document (its incident's id, date, severity, review's due or done day, known
-    pattern, the record's sections kept over its corrections) given with a folder: a usage error naming them. They
-    were applied to every file of it (a folder of ten postmortems all dated --date, all linked to one --pattern
-    unmatched), as only --id was refused. A bare
-    --review-done (held today) and --category, --no-draft, --accept are ways to import, for every file alike."""
+    pattern) given with a folder: a usage error naming them. They were applied to every file of it (a folder of
+    ten postmortems all dated --date, all linked to one --pattern unmatched), as only --id was refused. A bare
+    --review-done (held today) and --category, --no-draft, --accept are ways to import, for every file alike; so is
+    --keep-record (a CI job's "keep every record as it is": a changed file failed the job on every run), each file's
+    report saying what it kept."""
     if given:
         raise click.UsageError(
             f"{', '.join(given)}: {'describes' if len(given) == 1 else 'describe'} one incident (its id, date, "
-            f"severity, review, pattern or the sections its record keeps), and {folder} is a folder of postmortems; "
-            "import each file with its own"
+            f"severity, review or pattern), and {folder} is a folder of postmortems; import each file with its own"
         )
 
 
@@ -314,7 +320,8 @@ def _import_folder(kb_dir, folder: Path, flags: dict, kb, *, as_json: bool) -> i
         )
     if not files:
         raise RecurError(f"{folder}: holds no postmortem file ({', '.join(FOLDER_KINDS)}); nothing imported")
-    kinds = ("recorded", "updated", "held", "nothing new", "unchanged", "changed", "refused", "runbooks")
+    kinds = ("recorded", "updated", "held", "kept sections", "nothing new", "unchanged", "kept", "changed")
+    kinds += ("refused", "runbooks")
     engine, counts, status = OneEngine(), dict.fromkeys(kinds, 0), 0
     for n, path in enumerate(files):
         try:  # the --severity check's KB for the first; each later one reads the KB the imports before wrote
@@ -368,11 +375,13 @@ def _kinds(out) -> tuple[str, ...]:
     updated, is counted beside "updated"; merged with nothing added and a correction held, the record was not
     updated: changed since imported."""
     if out.already:
-        return ("changed",) if out.changed else ("unchanged",)
+        kept = out.already.kept_record is not None  # --keep-record: this version imported, the record as it is
+        return ("kept",) if kept else ("changed",) if out.changed else ("unchanged",)
     if out.updated is None:
         return ("recorded",)
-    if out.updated["added"] or out.updated.get("set"):
-        return ("updated", "held") if out.changed else ("updated",)
+    mine = ("kept sections",) if out.updated.get("kept_record_sections") else ()
+    if out.updated["added"] or out.updated.get("set") or mine:
+        return ("updated", "held", *mine) if out.changed else ("updated", *mine)
     return ("changed",) if out.changed else ("nothing new",)
 
 
@@ -381,6 +390,9 @@ def _total(n: int, counts: dict, dry_run: bool) -> str:
     `1 updated (1 with a correction held back for a hand edit)` after "recorded" when a postmortem was merged
     into a record there already."""
     changed = f", {counts['changed']} changed since imported (not updated)" if counts["changed"] else ""
+    if counts["kept"]:  # --keep-record: each named in its file's report
+        would = "would be " if dry_run else ""
+        changed = f", {counts['kept']} changed since imported, {would}kept as {'it is' if counts['kept'] == 1 else 'they are'} (--keep-record){changed}"
     runbooks = f", {plural(counts['runbooks'], 'runbook')} (not imported)" if counts["runbooks"] else ""
     head = f"Dry run, nothing written: read {n}" if dry_run else f"Imported {n}"
     recorded = "would be recorded" if dry_run else "recorded"
@@ -397,8 +409,14 @@ def _merged_counts(counts: dict, dry_run: bool) -> str:
     out = ""
     if counts["updated"]:
         held = counts["held"]
+        why = [f"{held} with a correction held back for a hand edit"] if held else []
+        why += (
+            [f"{counts['kept sections']} keeping the record's sections (--keep-record)"]
+            if counts["kept sections"]
+            else []
+        )
         out = f", {counts['updated']} {'would be updated' if dry_run else 'updated'}" + (
-            f" ({held} with a correction held back for a hand edit)" if held else ""
+            f" ({'; '.join(why)})" if why else ""
         )
     if counts["nothing new"]:
         out += f", {counts['nothing new']} with nothing new for the record there already"

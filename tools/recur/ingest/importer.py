@@ -91,9 +91,12 @@ class Already:
     incident: str
     path: str
     by: str
+    # --keep-record of a document imported as a record of its own and changed since: {sha256, sections}, the
+    # version now counted as imported and the headings of the record's sections kept over its; None: not so
+    kept_record: dict | None = None
 
     def to_json(self) -> dict:
-        return {"incident": self.incident, "path": self.path, "by": self.by}
+        return {"incident": self.incident, "path": self.path, "by": self.by, "kept_record": self.kept_record}
 
 
 @dataclass(frozen=True)
@@ -1159,7 +1162,8 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     ``review_due``, ``review_done``: the review's due and held days, over the postmortem's; ``kb``, ``engine``: the
     caller's (``engine``: a folder's imports share one, OneEngine); ``into``: the record to update (--into), else
     the one the postmortem names when the KB has it (``_target``); ``keep_record``: a section of it that a re-import
-    would hold back is kept as the record's own (--keep-record, pm_merge)."""
+    would hold back is kept as the record's own (--keep-record, pm_merge); "each": given with a folder, what each file
+    kept said, what it did not left unsaid (a CI job's 200 files each said "nothing kept")."""
     from recur.ingest.postmortem import dones_by, dues_against
     from recur.kb.loader import load_kb, require_patterns
 
@@ -1175,10 +1179,18 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
         # the same path with other content: a changed document, what differs named
         # --into was said of none (found in review); into the record imported already, no flag to say
         flags = {"iid": iid, "date": date, "severity": severity, "pattern": patterns, "review_due": review_due,
-                 "into": into != dup[0] and into, "keep_record": keep_record}  # fmt: skip
+                 "into": into != dup[0] and into, "keep_record": keep_record is True}  # fmt: skip
         changes = _changes(kb, dup[0], pm, source, today) if dup[2] == "source path" else None
-        out = _already(dup, pm, _given(**flags, review_done=review_done), changes, digests, kb=kb)
-        return replace(out, notes=out.notes + runbook)
+        out = _already(  # keep: with --keep-record, a changed one counted as imported, the record as it is
+            dup,
+            pm,
+            _given(**flags, review_done=review_done),
+            changes,
+            digests,
+            kb=kb,
+            keep=keep_record and (source, dry_run),
+        )
+        return replace(out, notes=out.notes + runbook, dry_run=dry_run)
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
     if date:  # a due date without its year is read against the date given, not the document's
         dues_against(pm, day)
@@ -1345,7 +1357,7 @@ def _updated(out: Imported, merged, plan: ImportPlan) -> Imported:
 
 def _keep_idle(plan: ImportPlan, merged) -> list[str]:
     """The note of a --keep-record that kept nothing: no section of this merge was held back."""
-    if not plan.keep or merged.kept_mine:
+    if plan.keep is not True or merged.kept_mine:  # a folder's ("each"): what each file kept, not what it did not
         return []
     return [f"--keep-record: no section was held back; {merged.iid}'s sections are as the merge leaves them"]
 
@@ -1627,31 +1639,52 @@ def _imported(plan: ImportPlan, pm, written: Written, link: Link, unknown: bool,
         review=written.review,
         title=plan.title,
     )
-    if plan.keep and written.merged is None:  # nothing held back: a new record
+    if plan.keep is True and written.merged is None:  # nothing held back: a new record (a folder's: not said)
         out = replace(out, notes=[*notes, f"--keep-record not applied: {written.incident} is a new record, no record "
                                   "there already whose sections to keep (to update one: --into ID)"])  # fmt: skip
     return _updated(out, written.merged, plan) if written.merged is not None else out
 
 
-def _already(dup, pm, given: list, changes: list | None = None, digests: tuple = ("",), kb=None) -> Imported:
+def _keep_version(kb, iid: str, pm, source: str, digest: str, dry: bool) -> list[str]:
+    """--keep-record of a document imported as ``iid``, a record of its own, and changed since: this version
+    counted as imported, the record kept as it is (pm_merge.keep_as_imported); the headings kept over its."""
+    from recur.ingest.pm_merge import keep_as_imported
+
+    sections = _incident_sections(pm, pm.title or kb.incidents[iid].title, source)
+    sections.pop("References", None)  # joined line by line by a merge, never kept whole
+    return keep_as_imported(kb, iid, sections, digest, dry=dry)
+
+
+def _already(dup, pm, given: list, changes=None, digests: tuple = ("",), kb=None, keep=None) -> Imported:
     """Nothing written, and why. Found in review: an edited document at the same path (a due date
     corrected) or a --severity given to fix a triage placeholder was "already imported" without a
     word that the edit or the flag was not applied. A changed document (``changes`` is not None)
     is ``changed``: the command exits CHANGED, naming what the document now says otherwise.
-    ``kb``: where an unchanged one's record is read for a review owner it lacks (``_unowned_review``)."""
+    ``kb``: where an unchanged one's record is read for a review owner it lacks (``_unowned_review``). ``keep``:
+    (its source, --dry-run), with --keep-record given: a changed one counted as imported, the record as it is; its
+    idle note ("nothing kept") only when ``given`` holds it (one FILE's, not each file of a folder's)."""
     iid, path, by = dup
+    kept = None
+    if keep and changes is not None:
+        kept = _keep_version(kb, iid, pm, keep[0], digests[0], keep[1])
     notes = [f"already imported as {iid} (same {by}): {path}; nothing written"]
+    if kept is not None:  # its imported: written, nothing else (--keep-record)
+        notes = [f"imported before as {iid} (same {by}): {path}; kept as it is"]
     if kb is not None and not changes and (unowned := _unowned_review(kb, iid, pm)):
         notes.append(unowned)
-    if changes is not None:
+    if changes is not None and kept is not None:  # --keep-record: this version imported, the record as it is
+        given = [g for g in given if g != "--keep-record"]
+        notes.append(_kept_version_note(iid, changes, kept, digests[0]))
+    elif changes is not None:
         differs = f"it now differs from {iid} in: {'; '.join(changes)}" if changes else f"{iid} holds what it says"
         notes.append(
             f"the document changed since it was imported ({differs}); {iid} is not updated: edit it by hand, "
-            f'then set "sha256" in its imported: field to "{digests[0]}", so this version counts as imported'
+            f'then set "sha256" in its imported: field to "{digests[0]}", so this version counts as imported (or '
+            f"import it again with --keep-record, which sets it, {iid} kept as it is)"
         )
     if "--keep-record" in given:  # nothing merged, nothing held back to keep
         given = [g for g in given if g != "--keep-record"]
-        notes.append(_keep_unmerged(iid, changes is not None))
+        notes.append(_keep_unmerged(iid))
     into = "--into" in given
     if into:  # no field to set by hand: the document is another record's already
         notes.append(f"--into not applied: the document was imported before, as {iid}; not merged into another")
@@ -1664,7 +1697,7 @@ def _already(dup, pm, given: list, changes: list | None = None, digests: tuple =
         incident=iid,
         incident_path=path,
         patterns=[],
-        already=Already(iid, path, by),
+        already=Already(iid, path, by, None if kept is None else {"sha256": digests[0], "sections": kept}),
         draft=None,
         link=None,
         no_known_pattern=None,
@@ -1677,22 +1710,27 @@ def _already(dup, pm, given: list, changes: list | None = None, digests: tuple =
         unmapped=pm.unmapped,
         follow_ups=0,
         notes=notes,
-        changed=changes is not None,
+        changed=changes is not None and kept is None,
     )
 
 
-def _keep_unmerged(iid: str, changed: bool) -> str:
-    """What --keep-record says of a document imported before and not merged now: unchanged, nothing to keep; changed
-    and not merged into ``iid`` (it names no record: imported as one of its own), the record kept as it is and how
-    to make it stay so, and what --into does. It said --into kept the record's sections, and that command took the
-    postmortem's correction of each section the import wrote and no one edited since (found in a re-read)."""
-    if not changed:
-        return "--keep-record: nothing held back, nothing kept"
+def _kept_version_note(iid: str, changes: list, kept: list, digest: str) -> str:
+    """What --keep-record says of a document imported as ``iid`` (a record of its own) and changed since."""
+    differs = f"it now differs from {iid} in: {'; '.join(changes)}" if changes else f"{iid} holds what it says"
+    own = (
+        f"; its {', '.join(kept)} {'section is' if len(kept) == 1 else 'sections are'} the record's own" if kept else ""
+    )
     return (
-        f"--keep-record not applied: nothing merged, {iid} kept as it is (set its sha256 as said above); "
-        f"--into {iid} --keep-record merges it instead, taking its corrections of the sections the import wrote "
-        "and no one edited since, and keeping those edited"
+        f"--keep-record: {iid} kept as it is, not updated ({differs}); this version of the document counts as "
+        f"imported (imported.sha256 {digest[:12]}…{own}): the next run says Already imported, a later change "
+        f"of the document is said again (exit {CHANGED})"
     )
+
+
+def _keep_unmerged(iid: str) -> str:
+    """What --keep-record says of a document imported before, unchanged since: nothing to keep. (Changed since, and
+    imported as a record of its own, this version is counted as imported: _keep_version.)"""
+    return "--keep-record: nothing held back, nothing kept"
 
 
 def _unowned_review(kb, iid: str, pm) -> str | None:
@@ -2114,7 +2152,11 @@ def render_text(out: Imported) -> str:
     """The import's text report: what was written, what was read from where, and always the candidates."""
     if out.already:
         a = out.already
-        return "\n".join([f"Already imported as {a.incident} (same {a.by}): {a.path}. Nothing written."]
+        first = f"Already imported as {a.incident} (same {a.by}): {a.path}. Nothing written."
+        if a.kept_record is not None:  # --keep-record: the record's imported: set to this version, nothing else
+            did = "Dry run, nothing written: would keep" if out.dry_run else "Kept"
+            first = f"{did} incident {a.incident} as it is: {a.path}; this version of the document counts as imported."
+        return "\n".join([first]
                          + [f"Note: {n}" for n in out.notes[1:]])  # fmt: skip
     wrote = "Dry run, nothing written: would write" if out.dry_run else "Wrote"
     lines = [f"{wrote} incident {out.incident}: {out.incident_path} ({plural(out.follow_ups, 'follow-up')})."]

@@ -14,6 +14,7 @@ atomically replaced under the folder's edit lock.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import hashlib
@@ -735,3 +736,45 @@ def review_of(kb, data: dict):
 
     given = {k: day(v) for k, v in (data.get("review") or {}).items()} if isinstance(data.get("review"), dict) else {}
     return review_defaults(kb, str(data.get("severity")), day(str(data.get("date"))), given)
+
+
+def keep_as_imported(kb, iid: str, sections: dict[str, str], digest: str, *, dry: bool) -> list[str]:
+    """--keep-record of a document imported as record ``iid`` of its own (no Incident: line, no --into) and changed
+    since: the record kept as it is, this version counted as imported (``imported.sha256`` = ``digest``). Each of
+    its sections (``sections``: {heading: text} as the import writes them) that the record has otherwise becomes
+    the record's own, as _Merge.keep_own makes one (its hash in ``kept_sha256``, out of ``sections_sha256``; the
+    Action items' only out, merged follow-up by follow-up): a later `--into` keeps it, a later change of it is
+    held. It exited 3 on every run until someone set the sha256 by hand (a CI job failing for good). Written
+    under the folder's edit lock, atomically; ``dry``: nothing written. Returns the headings kept."""
+    from recur.kb.loader import display_path
+    from recur.kb.writer import section_text
+
+    path = find_incident(kb, iid)
+    shown = display_path(path)
+    ours = "---\n---" + "".join(f"\n\n## {h}\n{section_text(t)}" for h, t in sections.items())
+    # read to replace under one lock: no responder's edit lost (a dry run takes none, as merge_into's)
+    with contextlib.nullcontext() if dry else editing(path.parent, shown):
+        front, rest, doc, as_written = read_front(path)
+        have = doc.data.get("imported") if isinstance(doc.data, dict) else None
+        if not isinstance(have, dict):
+            raise RecurError(f"{shown}:2: imported: not a mapping; nothing written")
+        record = {caseless(s.title): _digest(s.text) for s in sections_of(rest.split("\n")[1:], 0)}
+        kept = [h for h, mark in sections_digest(ours).items() if record.get(caseless(h), mark) != mark]
+        marks = {str(k): v for k, v in (have.get("sections_sha256") or {}).items()}
+        if isinstance(have.get("summary_sha256"), str):  # of records imported before each section had one
+            marks.setdefault("Summary", have["summary_sha256"])
+        own = dict(have.get("kept_sha256") or {})
+        now = sections_digest(ours)
+        for h in kept:
+            marks = {k: v for k, v in marks.items() if caseless(k) != caseless(h)}
+            own = {k: v for k, v in own.items() if caseless(k) != caseless(h)}
+            own.update({} if h == "Action items" else {h: now[h]})
+        text = set_value("\n".join(front), ("imported", "sha256"), json.dumps(digest), shown)
+        for key, value in (("summary_sha256", None), ("sections_sha256", marks), ("kept_sha256", own)):
+            if key in have:
+                text = drop_value(text, ("imported", key), shown)
+            if value:
+                text = set_value(text, ("imported", key), json.dumps(value), shown)
+        if not dry:
+            write_atomic(path, as_written("\n".join(["---", text, rest])), overwrite=True)
+    return kept
