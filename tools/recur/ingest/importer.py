@@ -1188,7 +1188,8 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
             changes,
             digests,
             kb=kb,
-            keep=keep_record and (source, dry_run),
+            # --into another record: not merged, so not counted as imported into this one either (a re-read)
+            keep=keep_record and not flags["into"] and (source, dry_run),
         )
         return replace(out, notes=out.notes + runbook, dry_run=dry_run)
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
@@ -1684,7 +1685,7 @@ def _already(dup, pm, given: list, changes=None, digests: tuple = ("",), kb=None
         )
     if "--keep-record" in given:  # nothing merged, nothing held back to keep
         given = [g for g in given if g != "--keep-record"]
-        notes.append(_keep_unmerged(iid))
+        notes.append(_keep_unmerged(iid, changes is not None and "--into" in given))
     into = "--into" in given
     if into:  # no field to set by hand: the document is another record's already
         notes.append(f"--into not applied: the document was imported before, as {iid}; not merged into another")
@@ -1727,9 +1728,13 @@ def _kept_version_note(iid: str, changes: list, kept: list, digest: str) -> str:
     )
 
 
-def _keep_unmerged(iid: str) -> str:
+def _keep_unmerged(iid: str, elsewhere: bool) -> str:
     """What --keep-record says of a document imported before, unchanged since: nothing to keep. (Changed since, and
-    imported as a record of its own, this version is counted as imported: _keep_version.)"""
+    imported as a record of its own, this version is counted as imported: _keep_version.) ``elsewhere``: changed,
+    with --into another record: it counted this version as imported into ``iid`` (exit 0), so the merge asked for
+    was never done and the next run said Already imported (found in a re-read)."""
+    if elsewhere:
+        return f"--keep-record not applied: --into names another record; {iid} not updated, this version not counted"
     return "--keep-record: nothing held back, nothing kept"
 
 
