@@ -1718,13 +1718,21 @@ def _already(dup, pm, given: list, changes=None, digests: tuple = ("",), kb=None
 def _kept_version_note(iid: str, changes: list, kept: list, digest: str) -> str:
     """What --keep-record says of a document imported as ``iid`` (a record of its own) and changed since."""
     differs = f"it now differs from {iid} in: {'; '.join(changes)}" if changes else f"{iid} holds what it says"
+    kept = [h for h in kept if h != "Action items"]  # merged follow-up by follow-up, never the record's own
     own = (
         f"; its {', '.join(kept)} {'section is' if len(kept) == 1 else 'sections are'} the record's own" if kept else ""
+    )
+    # a follow-up added since is not recorded, and no later run adds it: this version counts as imported
+    lost = any(c.startswith("follow-ups added") for c in changes)
+    adds = (
+        f"; the follow-ups it adds are not recorded (nor by a later run, --into too): recur incident follow-up {iid} --add TITLE records each"
+        if lost
+        else ""
     )
     return (
         f"--keep-record: {iid} kept as it is, not updated ({differs}); this version of the document counts as "
         f"imported (imported.sha256 {digest[:12]}…{own}): the next run says Already imported, a later change "
-        f"of the document is said again (exit {CHANGED})"
+        f"of the document is said again (exit {CHANGED}){adds}"
     )
 
 
