@@ -978,6 +978,43 @@ def test_keep_record_keeps_a_section_with_no_hash_the_postmortem_added_since(fre
     assert "on-call's note" in path.read_text() and "fired 20 minutes" not in path.read_text()
 
 
+def test_keep_record_with_into_another_record_does_not_count_the_version_as_imported(
+    fresh_kb, run, tmp_path, monkeypatch
+):
+    # found in a re-read: `--into OTHER --keep-record` of a document imported as a record of its own and changed
+    # since was not merged (--into not applied) yet counted this version as imported into the first record, exit 0:
+    # the next run said Already imported, the merge asked for never done and nothing failed. It is held, exit 3
+    unnamed = POSTMORTEM.replace("**Incident:** {ref}\n", "").replace("Ingest nodes ran out of disk", "Odd outage")
+    odd = json.loads(_import(run, fresh_kb, tmp_path, monkeypatch, unnamed, "--json", name="odd.md").stdout)["id"]
+    other = _responder_record(run)
+    path = next((fresh_kb / "incidents").rglob(f"{odd}.md"))
+    before = path.read_text()
+    v2 = unnamed.replace(ROOT_CAUSE, "A config typo removed the size limit.")
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, v2, "--into", other, "--keep-record", name="odd.md")
+    assert r.exit_code == 3, r.output
+    assert "--into not applied" in r.output and "--keep-record not applied: --into names another record" in r.output
+    assert path.read_text() == before
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, v2, name="odd.md").exit_code == 3
+
+
+def test_keep_record_of_its_own_record_says_the_follow_ups_it_adds_are_not_recorded(
+    fresh_kb, run, tmp_path, monkeypatch
+):
+    # found in a re-read: a follow-up the postmortem added since was not recorded (the record kept as it is) and,
+    # this version counted as imported, no later run adds it (--into too says Already imported), while the note
+    # called the Action items "the record's own". The note says so and how to record each
+    unnamed = POSTMORTEM.replace("**Incident:** {ref}\n", "").replace("Ingest nodes ran out of disk", "Odd outage")
+    odd = json.loads(_import(run, fresh_kb, tmp_path, monkeypatch, unnamed, "--json", name="odd.md").stdout)["id"]
+    kept = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed + NEW_ROW, "--keep-record", "--json", name="odd.md")
+    assert kept.exit_code == 0, kept.output
+    notes = " ".join(json.loads(kept.stdout)["notes"])
+    assert "Action items section is the record's own" not in notes and "Action items sections" not in notes
+    assert (
+        f"the follow-ups it adds are not recorded (nor by a later run, --into too): recur incident follow-up {odd} "
+        "--add TITLE records each" in notes
+    )
+
+
 def test_keep_record_of_a_document_imported_as_its_own_record_counts_this_version_as_imported(
     fresh_kb, run, tmp_path, monkeypatch
 ):

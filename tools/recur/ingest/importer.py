@@ -1188,7 +1188,8 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
             changes,
             digests,
             kb=kb,
-            keep=keep_record and (source, dry_run),
+            # --into another record: not merged, so not counted as imported into this one either (a re-read)
+            keep=keep_record and not flags["into"] and (source, dry_run),
         )
         return replace(out, notes=out.notes + runbook, dry_run=dry_run)
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
@@ -1684,7 +1685,7 @@ def _already(dup, pm, given: list, changes=None, digests: tuple = ("",), kb=None
         )
     if "--keep-record" in given:  # nothing merged, nothing held back to keep
         given = [g for g in given if g != "--keep-record"]
-        notes.append(_keep_unmerged(iid))
+        notes.append(_keep_unmerged(iid, changes is not None and "--into" in given))
     into = "--into" in given
     if into:  # no field to set by hand: the document is another record's already
         notes.append(f"--into not applied: the document was imported before, as {iid}; not merged into another")
@@ -1717,19 +1718,31 @@ def _already(dup, pm, given: list, changes=None, digests: tuple = ("",), kb=None
 def _kept_version_note(iid: str, changes: list, kept: list, digest: str) -> str:
     """What --keep-record says of a document imported as ``iid`` (a record of its own) and changed since."""
     differs = f"it now differs from {iid} in: {'; '.join(changes)}" if changes else f"{iid} holds what it says"
+    kept = [h for h in kept if h != "Action items"]  # merged follow-up by follow-up, never the record's own
     own = (
         f"; its {', '.join(kept)} {'section is' if len(kept) == 1 else 'sections are'} the record's own" if kept else ""
+    )
+    # a follow-up added since is not recorded, and no later run adds it: this version counts as imported
+    lost = any(c.startswith("follow-ups added") for c in changes)
+    adds = (
+        f"; the follow-ups it adds are not recorded (nor by a later run, --into too): recur incident follow-up {iid} --add TITLE records each"
+        if lost
+        else ""
     )
     return (
         f"--keep-record: {iid} kept as it is, not updated ({differs}); this version of the document counts as "
         f"imported (imported.sha256 {digest[:12]}…{own}): the next run says Already imported, a later change "
-        f"of the document is said again (exit {CHANGED})"
+        f"of the document is said again (exit {CHANGED}){adds}"
     )
 
 
-def _keep_unmerged(iid: str) -> str:
+def _keep_unmerged(iid: str, elsewhere: bool) -> str:
     """What --keep-record says of a document imported before, unchanged since: nothing to keep. (Changed since, and
-    imported as a record of its own, this version is counted as imported: _keep_version.)"""
+    imported as a record of its own, this version is counted as imported: _keep_version.) ``elsewhere``: changed,
+    with --into another record: it counted this version as imported into ``iid`` (exit 0), so the merge asked for
+    was never done and the next run said Already imported (found in a re-read)."""
+    if elsewhere:
+        return f"--keep-record not applied: --into names another record; {iid} not updated, this version not counted"
     return "--keep-record: nothing held back, nothing kept"
 
 
