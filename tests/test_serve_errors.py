@@ -40,7 +40,7 @@ def assert_error(r: httpx.Response, status: int | tuple, code: str | None = None
         assert body["error"]["code"] == code, body
 
 
-HUGE = "x" * (130 * 1024)  # over the 128 KiB of /api/suggest and /api/feedback (deps.TEXT_MAX_BODY)
+HUGE = "x" * (130 * 1024)  # over the 128 KiB of /api/suggest and /api/feedback (config.TEXT_MAX_BODY_KIB)
 CASES = [
     # (method, path, kwargs, status, code)
     ("POST", "/api/suggest", {"content": b"{not json", "headers": JSON}, 400, "bad_json"),

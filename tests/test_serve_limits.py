@@ -943,12 +943,12 @@ def test_the_published_body_limit_is_the_one_enforced(tmp_path, max_body_kib):
     to) said --max-body-kib's 64 KiB, and /mcp held an assistant's text to 64 KiB: one limit now
     (config.TEXT_MAX_BODY_KIB, or --max-body-kib when larger), read here from the served file, then enforced;
     /docs says it too."""
-    from recur.serve.deps import TEXT_MAX_BODY
+    from recur.config import TEXT_MAX_BODY_KIB
 
     kw = {} if max_body_kib is None else {"max_body": max_body_kib * 1024}
     with running(fake_app(small_kb(tmp_path / "kb"), tmp_path, **kw)) as url:
         published = httpx.get(url + "/assets/recur-api.json").json()["max_body"]
         assert_limit_enforced(url, published)
-        assert published == max(TEXT_MAX_BODY, (max_body_kib or 0) * 1024)
+        assert published == max(TEXT_MAX_BODY_KIB * 1024, (max_body_kib or 0) * 1024)
         described = httpx.get(url + "/openapi.json").json()["info"]["description"]
         assert f"{published // 1024} KiB for /api/suggest, /api/feedback and /mcp" in described, described

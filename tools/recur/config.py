@@ -19,6 +19,9 @@ MODEL_DIR = STATE_DIR / "model"  # where `recur tune` puts the KB's tuned model 
 # and /mcp (--max-body-kib raises it, never lowers it). 20,000 characters as \uXXXX escapes, 6 bytes each, and the
 # keys around them. The one number the server enforces, /docs and the site's assets/recur-api.json say, and the
 # MCP tools' schema: /mcp was held to --max-body-kib's 64 KiB and recur-api.json said 64 KiB while /api/suggest took 128.
+# Under the 64 KiB of the rest, 15,000 Japanese characters from Python's requests (json= escapes every one) were a
+# 413 (found in review), where the same text as UTF-8 was searched. A character past U+FFFF is two escapes, 12 bytes:
+# such a text can still pass it, and the 413 says the escapes made it large (serve.guard._escaped).
 TEXT_MAX_BODY_KIB = 128
 # MCP's past_incidents: the characters of summaries and sections one answer shares (each cut at this divided by how
 # many it lists, when that is under RECUR_MCP_SECTION_CHARS, its marker counted), and the fewest one is cut to; past

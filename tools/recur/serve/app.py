@@ -37,7 +37,7 @@ from recur.serve.runtime import EngineHolder
 
 JSON_PATHS = frozenset({"/api/suggest", "/api/alertmanager", "/api/feedback"})
 # a text to search or vote on, or an MCP tool's call (suggest_patterns' text, record_incident's description): each
-# with deps.TEXT_MAX_BODY, at least. /mcp was held to --max-body-kib's 64 KiB, half of /api/suggest's for one text
+# with config.TEXT_MAX_BODY_KIB, at least. /mcp was held to --max-body-kib's 64 KiB, half of /api/suggest's for one text
 TEXT_PATHS = frozenset({"/api/suggest", "/api/feedback", "/mcp", "/mcp/"})
 SLACK_PATHS = frozenset({"/api/slack/commands", "/api/slack/interactions"})  # signed forms, read as sent
 # the routes that search, and so wait for an inference slot: their own --max-concurrent pool (guard.ConcurrencyLimit)

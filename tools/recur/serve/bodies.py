@@ -176,7 +176,7 @@ class PasteIn(SuggestIn):
     site's box condense it (retrieval.query.prepare; the answer's query_note says what was left out). Both
     refused a text over MAX_TEXT ("text is 30000 characters; the limit is 20000", found in review), where the
     other surfaces a person pastes into shorten it. ``POST /api/suggest`` keeps its limit: its callers are
-    programs (the site's box condenses before it sends), and its body limit (deps.TEXT_MAX_BODY) is the bound there."""
+    programs (the site's box condenses before it sends), and its body limit (config.text_max_body) is the bound there."""
 
     @field_validator("text")
     @classmethod

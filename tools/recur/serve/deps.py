@@ -25,14 +25,6 @@ from recur.util.errors import RecurError
 # A storm group of ~1,000 alerts with their labels and annotations is 1-2 MB; refused whole, none of
 # them got an answer (only the first 100 are answered: the rest cost parsing, not search).
 ALERTMANAGER_MAX_BODY = 4 * 1024 * 1024
-# /api/suggest's, /api/feedback's and /mcp's body limit, at least (config.TEXT_MAX_BODY_KIB; a larger --max-body-kib
-# raises it): a text of
-# MAX_QUERY_CHARS (20,000) characters however JSON escapes them, \uXXXX at 6 bytes each (120,000 bytes; a
-# vote's pattern and voter, 200 characters each, another 2,400), and the keys around them. Under the 64 KiB
-# of the rest, 15,000 Japanese characters from Python's requests (json= escapes every one) were a 413 (found
-# in review), where the same text as UTF-8 was searched. A character past U+FFFF is two escapes, 12 bytes:
-# such a text can still pass it, and the 413 says the escapes made it large (guard._escaped).
-TEXT_MAX_BODY = config.TEXT_MAX_BODY_KIB * 1024
 
 
 def _plain(obj):
