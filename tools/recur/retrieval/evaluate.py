@@ -205,8 +205,7 @@ def compare(base: list[CaseResult], now: list[CaseResult], tolerance: float = 0.
             f"({'lines' if many else 'line'} {lines})"
         )
     pairs = [(b, n) for b, n in zip(base, now) if n.flagged_in_top and not b.flagged]
-    comp = Comparison(mb, mn, moved, tolerance, failed, [n for _, n in pairs], [b.rank for b, _ in pairs])
-    lost = [r for i, r in enumerate(comp.newly_flagged) if comp.lost_answer(i)]
+    lost = [n for b, n in pairs if not out_of_top(b.rank)]  # Comparison.lost_answer, read off the pairs
     if lost:  # whatever --tolerance, as a case leaving the top 3: a responder lost a right answer
         lines = ", ".join(str(r.line) for r in lost)
         many = len(lost) != 1
@@ -214,4 +213,4 @@ def compare(base: list[CaseResult], now: list[CaseResult], tolerance: float = 0.
             f"{plural(len(lost), 'case')} newly answered 'no known pattern' where the baseline answered "
             f"{'them' if many else 'it'} in the top {TOP} ({'lines' if many else 'line'} {lines})"
         )
-    return comp
+    return Comparison(mb, mn, moved, tolerance, failed, [n for _, n in pairs], [b.rank for b, _ in pairs])

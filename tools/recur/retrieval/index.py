@@ -724,10 +724,10 @@ def refuse_other_format(manifest: dict, index_dir, why: str) -> None:
         )
 
 
-def no_kb(kb_dir) -> str:
+def no_kb(kb_dir, to: str = "update it from") -> str:
     # "the knowledge base at PATH", which /healthz says as "the knowledge base" (serve.public): "there is no
     # knowledge base at PATH" was "there is no knowledge base at the knowledge base" in a reload_error there
-    return f"the knowledge base at {kb_dir} is not there to update it from"
+    return f"the knowledge base at {kb_dir} is not there to {to}"
 
 
 def refuse_newer(manifest: dict, index_dir, kb_dir=None, model: str | None = None) -> None:

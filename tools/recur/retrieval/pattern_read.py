@@ -97,7 +97,7 @@ def _refuse_unread(kb_dir, index_dir, manifest: dict | None) -> None:
     index_mod.refuse_other_format(manifest, index_dir, index_mod.no_kb(kb_dir))
     raise RecurError(  # this format, its docs.json not as its build wrote it (damaged, or mid-swap)
         f"the index at {index_dir} cannot be read ({_why_unused(kb_dir, index_dir, manifest)}), and "
-        f"{index_mod.no_kb(kb_dir).replace('to update it from', 'to read the pattern from')}: restore the index, "
+        f"{index_mod.no_kb(kb_dir, 'read the pattern from')}: restore the index, "
         f"or rebuild it where the knowledge base is: {index_mod.rebuild_command(index_dir, True)}"
     )
 
