@@ -759,12 +759,12 @@ def keep_as_imported(kb, iid: str, sections: dict[str, str], digest: str, *, dry
         if not isinstance(have, dict):
             raise RecurError(f"{shown}:2: imported: not a mapping; nothing written")
         record = {caseless(s.title): _digest(s.text) for s in sections_of(rest.split("\n")[1:], 0)}
-        kept = [h for h, mark in sections_digest(ours).items() if record.get(caseless(h), mark) != mark]
+        now = sections_digest(ours)
+        kept = [h for h, mark in now.items() if record.get(caseless(h), mark) != mark]
         marks = {str(k): v for k, v in (have.get("sections_sha256") or {}).items()}
         if isinstance(have.get("summary_sha256"), str):  # of records imported before each section had one
             marks.setdefault("Summary", have["summary_sha256"])
         own = dict(have.get("kept_sha256") or {})
-        now = sections_digest(ours)
         for h in kept:
             marks = {k: v for k, v in marks.items() if caseless(k) != caseless(h)}
             own = {k: v for k, v in own.items() if caseless(k) != caseless(h)}

@@ -2756,8 +2756,7 @@ def _timeline_duration(pm: Postmortem) -> None:
         return
     span = entries[first : ends[-1] + 1]
     (a, _, said_a), (b, _, said_b) = span[0], span[-1]
-    if not (a.day or b.day) and pm.date and len({a.zone, b.zone} - {None}) == 1:
-        a = replace(a, day=pm.date)  # on the incident's day: a zone's clocks may change then (PT on 2026-03-08)
+    a = _on_incident_day(pm, a, b)
     minutes, why, zones = minutes_between(a, b)
     where = f"the timeline ({said_a!r} to {said_b!r})"
     # without both dates the end is within a day of the start: each step between two entries is, summed
@@ -2881,10 +2880,17 @@ def _start_end_moments(pm: Postmortem, start: str, end: str) -> tuple:
     "Start: 01:30 PT" to "End: 03:10 PT" on 2026-03-08 was 100 minutes, where the timeline's were 40 (found by a
     re-read of the review of dates and times)."""
     a, b = moment(start), moment(end)
-    undated = a and b and not (a.day or b.day or ambiguous_date(start) or ambiguous_date(end))
-    if undated and pm.date and len({a.zone, b.zone} - {None}) == 1:
-        a = replace(a, day=pm.date)
+    if a and b and not (ambiguous_date(start) or ambiguous_date(end)):
+        a = _on_incident_day(pm, a, b)
     return a, b
+
+
+def _on_incident_day(pm: Postmortem, a, b):
+    """``a`` on the incident's date when neither ``a`` nor ``b`` gives a date and they name one zone: a zone's
+    clocks may change that day (PT on 2026-03-08); else ``a`` as it is."""
+    if not (a.day or b.day) and pm.date and len({a.zone, b.zone} - {None}) == 1:
+        return replace(a, day=pm.date)
+    return a
 
 
 def _start_end_duration(pm: Postmortem) -> None:
