@@ -182,15 +182,9 @@ class _ClosedStdout:
         return True
 
 
-def stdout_closed() -> bool:
-    """Whether the process was started with a standard output it cannot write: closed (`>&-`) or open read-only
-    (_stdout_closed)."""
-    return isinstance(sys.stdout, _ClosedStdout)
-
-
 def refuse_closed_stdout() -> None:
-    """Raise StdoutClosed, saying which, when stdout cannot be written (stdout_closed): for a command to refuse
-    before it changes anything."""
+    """Raise StdoutClosed, saying which, when the process was started with a standard output it cannot write:
+    closed (`>&-`) or open read-only (_stdout_closed); for a command to refuse before it changes anything."""
     if isinstance(sys.stdout, _ClosedStdout):
         raise StdoutClosed(sys.stdout.said)
 
