@@ -202,15 +202,9 @@ def _stdout_closed() -> None:
     and what a native library prints to stdout (ONNX Runtime, torch) lands in it; Python's writes raise
     (_ClosedStdout). Open read-only (`1</dev/null`, fd 1 a file read), Python's stdout fails every write with
     EBADF: the same stand-in, saying so. Otherwise stdout's writes name it when they fail (_StdoutFile)."""
-    import os
-
     _StdoutFile.gone = False  # a main() run before in this process (a test's) may have set it
     if sys.stdout is None:
-        with contextlib.suppress(OSError):
-            null = os.open(os.devnull, os.O_WRONLY)
-            if null != 1:
-                os.dup2(null, 1)
-                os.close(null)
+        _null_onto(1)
         sys.stdout = _ClosedStdout()
     elif _read_only(1):
         sys.stdout = _ClosedStdout(STDOUT_READ_ONLY)
@@ -224,16 +218,23 @@ def _stderr_closed() -> None:
     output a script captures; ClickException.show falls back to stdout); and the first file the command opened
     got fd 2, where a native library's message (ONNX Runtime, torch) would land. The messages are lost, as the
     user asked; the exit status still says."""
-    import os
-
     if sys.stderr is not None:
         return
+    _null_onto(2)
+    with contextlib.suppress(OSError):  # fd 2 still closed (no /dev/null): sys.stderr stays None
+        sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115 (stderr, open to the end)
+
+
+def _null_onto(fd: int) -> None:
+    """/dev/null opened onto the closed ``fd`` (the lowest free fd, so usually it already is), or, failing, left
+    closed."""
+    import os
+
     with contextlib.suppress(OSError):
         null = os.open(os.devnull, os.O_WRONLY)
-        if null != 2:
-            os.dup2(null, 2)
+        if null != fd:
+            os.dup2(null, fd)
             os.close(null)
-        sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115 (stderr, open to the end)
 
 
 def _read_only(fd: int) -> bool:
