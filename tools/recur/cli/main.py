@@ -376,12 +376,6 @@ def _warn_unknown_variables() -> None:
         click.echo(f"warning: {name} is set, but is not a Recur setting: nothing reads it{meant}", err=True)
 
 
-class _BadSetting(click.ClickException):
-    """A setting's value that names nothing it could be: exit 2, as a bad option's value is."""
-
-    exit_code = 2
-
-
 def _check_day_settings(sub: click.Context) -> None:
     """A RECUR_TZ that names no time zone, or a RECUR_TODAY that is no date, refused before the command runs (each
     command derives today or a timestamp's date from them, the server in the background): one ``Error:`` line
@@ -391,6 +385,7 @@ def _check_day_settings(sub: click.Context) -> None:
     likewise, in the commands that read it (`recur report`, `recur site`: their --as-of option, which wins over it):
     it was the command's own error, exit 1, where RECUR_TODAY's was 2 (found in re-read)."""
     from recur import config
+    from recur.cli.options import BadSetting
 
     try:
         config.zone()
@@ -399,7 +394,7 @@ def _check_day_settings(sub: click.Context) -> None:
         if "as_of" in sub.params and not sub.params["as_of"]:  # --as-of, when given, was read as a flag's value
             config.as_of()  # RECUR_AS_OF when set (its date and range), else today, checked above
     except RecurError as exc:
-        raise _BadSetting(str(exc)) from None
+        raise BadSetting(str(exc)) from None
 
 
 def _flag_given_for(sub: click.Context, variable: str) -> bool:
