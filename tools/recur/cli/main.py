@@ -182,15 +182,9 @@ class _ClosedStdout:
         return True
 
 
-def stdout_closed() -> bool:
-    """Whether the process was started with a standard output it cannot write: closed (`>&-`) or open read-only
-    (_stdout_closed)."""
-    return isinstance(sys.stdout, _ClosedStdout)
-
-
 def refuse_closed_stdout() -> None:
-    """Raise StdoutClosed, saying which, when stdout cannot be written (stdout_closed): for a command to refuse
-    before it changes anything."""
+    """Raise StdoutClosed, saying which, when the process was started with a standard output it cannot write:
+    closed (`>&-`) or open read-only (_stdout_closed); for a command to refuse before it changes anything."""
     if isinstance(sys.stdout, _ClosedStdout):
         raise StdoutClosed(sys.stdout.said)
 
@@ -208,15 +202,9 @@ def _stdout_closed() -> None:
     and what a native library prints to stdout (ONNX Runtime, torch) lands in it; Python's writes raise
     (_ClosedStdout). Open read-only (`1</dev/null`, fd 1 a file read), Python's stdout fails every write with
     EBADF: the same stand-in, saying so. Otherwise stdout's writes name it when they fail (_StdoutFile)."""
-    import os
-
     _StdoutFile.gone = False  # a main() run before in this process (a test's) may have set it
     if sys.stdout is None:
-        with contextlib.suppress(OSError):
-            null = os.open(os.devnull, os.O_WRONLY)
-            if null != 1:
-                os.dup2(null, 1)
-                os.close(null)
+        _null_onto(1)
         sys.stdout = _ClosedStdout()
     elif _read_only(1):
         sys.stdout = _ClosedStdout(STDOUT_READ_ONLY)
@@ -230,16 +218,23 @@ def _stderr_closed() -> None:
     output a script captures; ClickException.show falls back to stdout); and the first file the command opened
     got fd 2, where a native library's message (ONNX Runtime, torch) would land. The messages are lost, as the
     user asked; the exit status still says."""
-    import os
-
     if sys.stderr is not None:
         return
+    _null_onto(2)
+    with contextlib.suppress(OSError):  # fd 2 still closed (no /dev/null): sys.stderr stays None
+        sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115 (stderr, open to the end)
+
+
+def _null_onto(fd: int) -> None:
+    """/dev/null opened onto the closed ``fd`` (the lowest free fd, so usually it already is), or, failing, left
+    closed."""
+    import os
+
     with contextlib.suppress(OSError):
         null = os.open(os.devnull, os.O_WRONLY)
-        if null != 2:
-            os.dup2(null, 2)
+        if null != fd:
+            os.dup2(null, fd)
             os.close(null)
-        sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115 (stderr, open to the end)
 
 
 def _read_only(fd: int) -> bool:
@@ -381,12 +376,6 @@ def _warn_unknown_variables() -> None:
         click.echo(f"warning: {name} is set, but is not a Recur setting: nothing reads it{meant}", err=True)
 
 
-class _BadSetting(click.ClickException):
-    """A setting's value that names nothing it could be: exit 2, as a bad option's value is."""
-
-    exit_code = 2
-
-
 def _check_day_settings(sub: click.Context) -> None:
     """A RECUR_TZ that names no time zone, or a RECUR_TODAY that is no date, refused before the command runs (each
     command derives today or a timestamp's date from them, the server in the background): one ``Error:`` line
@@ -396,6 +385,7 @@ def _check_day_settings(sub: click.Context) -> None:
     likewise, in the commands that read it (`recur report`, `recur site`: their --as-of option, which wins over it):
     it was the command's own error, exit 1, where RECUR_TODAY's was 2 (found in re-read)."""
     from recur import config
+    from recur.cli.options import BadSetting
 
     try:
         config.zone()
@@ -404,7 +394,7 @@ def _check_day_settings(sub: click.Context) -> None:
         if "as_of" in sub.params and not sub.params["as_of"]:  # --as-of, when given, was read as a flag's value
             config.as_of()  # RECUR_AS_OF when set (its date and range), else today, checked above
     except RecurError as exc:
-        raise _BadSetting(str(exc)) from None
+        raise BadSetting(str(exc)) from None
 
 
 def _flag_given_for(sub: click.Context, variable: str) -> bool:

@@ -31,6 +31,13 @@ def writes_then_says(command: _Marked) -> _Marked:
     return command
 
 
+class BadSetting(click.ClickException):
+    """A setting's value that names nothing it could be: exit 2, as a bad option's value is; one ``Error:`` line,
+    no Usage lines (the command line was not wrong). main's RECUR_TZ/RECUR_TODAY check, startup's MCP one."""
+
+    exit_code = 2
+
+
 class Range(click.FloatRange):
     """click.FloatRange that also refuses NaN: every comparison with NaN is false, so a plain
     range lets it through (and `--min-mrr nan` would turn the eval gate off)."""

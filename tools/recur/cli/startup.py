@@ -44,16 +44,13 @@ def check_mcp_settings() -> None:
     """RECUR_MCP_SECTION_CHARS, which MCP's past_incidents reads on each call, checked at start: exit 2, as a bad
     value of a variable an option stands for is. A negative or non-numeric one started the server
     and failed every past_incidents call, said only to the assistant (found in review)."""
-    import click
-
+    from recur.cli.options import BadSetting
     from recur.retrieval.patterns import section_chars_setting
 
     try:
         section_chars_setting()
     except RecurError as exc:
-        bad = click.ClickException(str(exc))  # one Error: line: no Usage lines, the command line was not wrong
-        bad.exit_code = 2
-        raise bad from None
+        raise BadSetting(str(exc)) from None
 
 
 def nothing_to_serve(kb_dir, index_dir) -> str:
