@@ -1686,8 +1686,8 @@ def _already(dup, pm, given: list, changes=None, digests: tuple = ("",), kb=None
         notes.append(
             f"the document changed since it was imported ({differs}); {iid} is not updated: edit it by hand, "
             f'then set "sha256" in its imported: field to "{digests[0]}", so this version counts as imported (or '
-            f"import it again with --keep-record, which sets it, {iid}'s content kept and what the document adds "
-            "added: a follow-up, a section)"
+            f"import it again with --keep-record, which sets it, keeps {iid}'s content and adds what the document "
+            "adds: a follow-up, a section)"
         )
     if "--keep-record" in given:  # nothing merged, nothing held back to keep
         given = [g for g in given if g != "--keep-record"]
