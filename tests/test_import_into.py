@@ -1053,6 +1053,29 @@ def test_keep_record_of_its_own_record_takes_in_the_follow_ups_and_sections_the_
     assert path.read_text() == text
 
 
+def test_keep_record_adds_the_first_follow_ups_and_leaves_a_removed_section_out(fresh_kb, run, tmp_path, monkeypatch):
+    # a record with no follow_ups key gets one; a section a person removed from the record (its hash kept in
+    # imported:) is not written back by a correction of it: the removal is the record's, said kept
+    bare = UNNAMED[: UNNAMED.index("## Action Items")]
+    odd = json.loads(_import(run, fresh_kb, tmp_path, monkeypatch, bare, "--json", name="odd.md").stdout)["id"]
+    path = next((fresh_kb / "incidents").rglob(f"{odd}.md"))
+    text = path.read_text()
+    path.write_text(text[: text.index("## Root cause")] + text[text.index("## References") :])
+    v2 = bare.replace(ROOT_CAUSE, CORRECTED_CAUSE) + "## Action Items\n\n- [ ] Cap the buffer (owner: Ana Ruiz)\n"
+    kept = _import(run, fresh_kb, tmp_path, monkeypatch, v2, "--keep-record", "--json", name="odd.md")
+    assert kept.exit_code == 0, kept.output
+    said = json.loads(kept.stdout)["already"]["kept_record"]
+    assert said["sections"] == ["Root cause"] and said["added"] == [
+        "Action items section", "follow-ups 'Cap the buffer'"
+    ], said  # fmt: skip
+    inc = load_kb(fresh_kb).incidents[odd]
+    assert [(f.title, f.owner) for f in inc.follow_ups] == [("Cap the buffer", "Ana Ruiz")]
+    assert "Root cause" not in inc.sections and "config typo" not in path.read_text()
+    assert run("check", "--strict").exit_code == 0
+    again = _import(run, fresh_kb, tmp_path, monkeypatch, v2, "--keep-record", name="odd.md")
+    assert again.exit_code == 0 and again.output.startswith(f"Already imported as {odd}"), again.output
+
+
 def test_sections_a_record_keeps_are_not_listed_again_when_the_document_changes_elsewhere(
     fresh_kb, run, tmp_path, monkeypatch
 ):
