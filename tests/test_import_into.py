@@ -954,8 +954,8 @@ def test_keep_record_with_nothing_held_says_so_and_names_into_for_a_document_not
         n.startswith(f"--keep-record not applied: {odd} is a new record") for n in json.loads(new.stdout)["notes"]
     )
     changed = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed + NEW_ROW, "--keep-record", name="odd.md")
-    assert changed.exit_code == 0, changed.output  # a record of its own: kept as it is, this version imported
-    assert changed.output.startswith(f"Kept incident {odd} as it is: "), changed.output
+    assert changed.exit_code == 0, changed.output  # a record of its own: its content kept, this version imported
+    assert changed.output.startswith(f"Kept incident {odd}'s content: "), changed.output  # the follow-up added
 
 
 def test_keep_record_keeps_a_section_with_no_hash_the_postmortem_added_since(fresh_kb, run, tmp_path, monkeypatch):
@@ -997,22 +997,107 @@ def test_keep_record_with_into_another_record_does_not_count_the_version_as_impo
     assert _import(run, fresh_kb, tmp_path, monkeypatch, v2, name="odd.md").exit_code == 3
 
 
-def test_keep_record_of_its_own_record_says_the_follow_ups_it_adds_are_not_recorded(
+UNNAMED = POSTMORTEM.replace("**Incident:** {ref}\n", "").replace("Ingest nodes ran out of disk", "Odd outage")
+DETECTION = "## Detection\n\nThe disk alert fired 20 minutes late.\n\n## Action Items"
+RESPONDERS_CAUSE = "The shipper buffered to /var with no cap (on-call: confirmed in the config repo)."
+
+
+def _own_record_edited(run, fresh_kb, tmp_path, monkeypatch) -> tuple[str, object]:
+    """UNNAMED imported as a record of its own, whose Root cause the responder then corrected by hand, and to
+    which they added a follow-up the postmortem will add too."""
+    odd = json.loads(_import(run, fresh_kb, tmp_path, monkeypatch, UNNAMED, "--json", name="odd.md").stdout)["id"]
+    path = next((fresh_kb / "incidents").rglob(f"{odd}.md"))
+    path.write_text(path.read_text().replace(ROOT_CAUSE, RESPONDERS_CAUSE))
+    assert run("incident", "follow-up", odd, "--add", "Alert on /var at 80%").exit_code == 0
+    return odd, path
+
+
+def test_keep_record_of_its_own_record_takes_in_the_follow_ups_and_sections_the_document_adds(
     fresh_kb, run, tmp_path, monkeypatch
 ):
-    # found in a re-read: a follow-up the postmortem added since was not recorded (the record kept as it is) and,
-    # this version counted as imported, no later run adds it (--into too says Already imported), while the note
-    # called the Action items "the record's own". The note says so and how to record each
-    unnamed = POSTMORTEM.replace("**Incident:** {ref}\n", "").replace("Ingest nodes ran out of disk", "Odd outage")
-    odd = json.loads(_import(run, fresh_kb, tmp_path, monkeypatch, unnamed, "--json", name="odd.md").stdout)["id"]
-    kept = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed + NEW_ROW, "--keep-record", "--json", name="odd.md")
+    # found in review: --keep-record on a postmortem imported as a record of its own kept the record as it is and
+    # counted this version as imported, so a follow-up or a section the document added since was said, not
+    # recorded, and no later run added it (Already imported): a team lost it. The record's content is kept (the
+    # responder's Root cause over the document's), what the document adds is taken in, nothing twice
+    odd, path = _own_record_edited(run, fresh_kb, tmp_path, monkeypatch)
+    v2 = UNNAMED.replace(ROOT_CAUSE, CORRECTED_CAUSE).replace("## Action Items", DETECTION)
+    v2 += NEW_ROW + "| Alert on /var at 80% | Sam Ortiz | 2026-12-23 | |\n"  # the second: the record's already
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, v2, name="odd.md").exit_code == 3
+    before = path.read_text()
+    dry = _import(run, fresh_kb, tmp_path, monkeypatch, v2, "--keep-record", "--dry-run", name="odd.md")
+    assert dry.exit_code == 0 and path.read_text() == before, dry.output
+    assert dry.output.startswith(f"Dry run, nothing written: would keep incident {odd}'s content: "), dry.output
+    assert "would add what the document adds: Detection section; " in dry.output
+    kept = _import(run, fresh_kb, tmp_path, monkeypatch, v2, "--keep-record", "--json", name="odd.md")
+    assert kept.exit_code == 0 and "changed since" not in kept.stderr, kept.output
+    said = json.loads(kept.stdout)["already"]["kept_record"]
+    assert said["sections"] == ["Root cause"] and said["added"][0] == "Detection section", said
+    assert said["added"][-1] == "follow-ups 'Page on buffer growth'", said
+    inc = load_kb(fresh_kb).incidents[odd]
+    titles = [f.title for f in inc.follow_ups]
+    assert titles == [
+        "Clean the buffer directory nightly", "Cap the buffer size per input", "Alert on /var at 80%",
+        "Page on buffer growth",
+    ], titles  # fmt: skip
+    assert inc.follow_ups[-1].owner == "Sam Ortiz" and inc.follow_ups[-1].ticket == "PRB-306"
+    assert inc.sections["Detection"] == "The disk alert fired 20 minutes late."
+    assert inc.sections["Root cause"] == RESPONDERS_CAUSE and "config typo" not in path.read_text()
+    assert "Page on buffer growth" in inc.sections["Action items"]  # no one had edited the import's table
+    assert run("check", "--strict").exit_code == 0
+    # the next scheduled runs, with the flag and without: quiet, exit 0, nothing written
+    text = path.read_text()
+    again = _import(run, fresh_kb, tmp_path, monkeypatch, v2, "--keep-record", name="odd.md")
+    assert again.exit_code == 0 and again.output.startswith(f"Already imported as {odd}"), again.output
+    plain = _import(run, fresh_kb, tmp_path, monkeypatch, v2, name="odd.md")
+    assert plain.exit_code == 0 and plain.output.startswith(f"Already imported as {odd}"), plain.output
+    assert path.read_text() == text
+
+
+def test_keep_record_adds_the_first_follow_ups_and_leaves_a_removed_section_out(fresh_kb, run, tmp_path, monkeypatch):
+    # a record with no follow_ups key gets one; a section a person removed from the record (its hash kept in
+    # imported:) is not written back by a correction of it: the removal is the record's, said kept
+    bare = UNNAMED[: UNNAMED.index("## Action Items")]
+    odd = json.loads(_import(run, fresh_kb, tmp_path, monkeypatch, bare, "--json", name="odd.md").stdout)["id"]
+    path = next((fresh_kb / "incidents").rglob(f"{odd}.md"))
+    text = path.read_text()
+    path.write_text(text[: text.index("## Root cause")] + text[text.index("## References") :])
+    v2 = bare.replace(ROOT_CAUSE, CORRECTED_CAUSE) + "## Action Items\n\n- [ ] Cap the buffer (owner: Ana Ruiz)\n"
+    kept = _import(run, fresh_kb, tmp_path, monkeypatch, v2, "--keep-record", "--json", name="odd.md")
     assert kept.exit_code == 0, kept.output
-    notes = " ".join(json.loads(kept.stdout)["notes"])
-    assert "Action items section is the record's own" not in notes and "Action items sections" not in notes
-    assert (
-        f"the follow-ups it adds are not recorded (nor by a later run, --into too): recur incident follow-up {odd} "
-        "--add TITLE records each" in notes
-    )
+    said = json.loads(kept.stdout)["already"]["kept_record"]
+    assert said["sections"] == ["Root cause"] and said["added"] == [
+        "Action items section", "follow-ups 'Cap the buffer'"
+    ], said  # fmt: skip
+    inc = load_kb(fresh_kb).incidents[odd]
+    assert [(f.title, f.owner) for f in inc.follow_ups] == [("Cap the buffer", "Ana Ruiz")]
+    assert "Root cause" not in inc.sections and "config typo" not in path.read_text()
+    assert run("check", "--strict").exit_code == 0
+    again = _import(run, fresh_kb, tmp_path, monkeypatch, v2, "--keep-record", name="odd.md")
+    assert again.exit_code == 0 and again.output.startswith(f"Already imported as {odd}"), again.output
+
+
+def test_sections_a_record_keeps_are_not_listed_again_when_the_document_changes_elsewhere(
+    fresh_kb, run, tmp_path, monkeypatch
+):
+    # found in review: once --keep-record kept the responder's Root cause over the document's, every later change
+    # of the document elsewhere listed "Root cause section" again among what it now says otherwise (and the Action
+    # items, whose follow-ups were compared one by one already): only what the document changed since is said
+    odd, path = _own_record_edited(run, fresh_kb, tmp_path, monkeypatch)
+    v2 = UNNAMED.replace(ROOT_CAUSE, CORRECTED_CAUSE) + NEW_ROW
+    assert _import(run, fresh_kb, tmp_path, monkeypatch, v2, "--keep-record", name="odd.md").exit_code == 0
+    v3 = v2.replace("47 minutes", "52 minutes")
+    r = _import(run, fresh_kb, tmp_path, monkeypatch, v3, name="odd.md")
+    assert r.exit_code == 3, r.output
+    note = next(ln for ln in r.output.splitlines() if "it now differs" in ln)
+    assert f"(it now differs from {odd} in: duration (52); Summary section; follow-ups gone: " in note, note
+    assert "Root cause" not in note and "Action items" not in note, note
+    # a section the responder edited that the document has not changed since is no change of the document's either
+    fresh = UNNAMED.replace("Odd outage", "Quiet outage")
+    other = json.loads(_import(run, fresh_kb, tmp_path, monkeypatch, fresh, "--json", name="q.md").stdout)["id"]
+    qpath = next((fresh_kb / "incidents").rglob(f"{other}.md"))
+    qpath.write_text(qpath.read_text().replace(ROOT_CAUSE, RESPONDERS_CAUSE))
+    q = _import(run, fresh_kb, tmp_path, monkeypatch, fresh.replace("47 minutes", "52 minutes"), name="q.md")
+    assert q.exit_code == 3 and f"differs from {other} in: duration (52); Summary section); " in q.output, q.output
 
 
 def test_keep_record_of_a_document_imported_as_its_own_record_counts_this_version_as_imported(
@@ -1038,7 +1123,11 @@ def test_keep_record_of_a_document_imported_as_its_own_record_counts_this_versio
     kept = _import(run, fresh_kb, tmp_path, monkeypatch, v2, "--keep-record", "--json", name="odd.md")
     assert kept.exit_code == 0 and "changed since" not in kept.stderr, kept.output
     digest = load_kb(fresh_kb).incidents[odd].imported["sha256"]
-    assert json.loads(kept.stdout)["already"]["kept_record"] == {"sha256": digest, "sections": ["Root cause"]}
+    assert json.loads(kept.stdout)["already"]["kept_record"] == {
+        "sha256": digest,
+        "sections": ["Root cause"],
+        "added": [],
+    }
     notes = " ".join(json.loads(kept.stdout)["notes"])
     assert (
         f"--keep-record: {odd} kept as it is, not updated (it now differs from {odd} in: Root cause section)" in notes

@@ -88,8 +88,8 @@ def _refuse_stdin(file: str) -> None:
     help="Keep the record's sections over the postmortem's corrections that a re-import holds back (exit 3): each "
     "is recorded kept over the postmortem's as it is now (imported.kept_sha256), exit 0, the sections named; a later "
     "change of the postmortem's is held again. A document imported as a record of its own and changed since: the "
-    "record kept as it is, this version counted as imported (imported.sha256). With a folder: for each file, said "
-    "per file.",
+    "record's content kept, what the document adds (a follow-up, a section) added, this version counted as imported "
+    "(imported.sha256). With a folder: for each file, said per file.",
 )
 @click.option(
     "--date",
@@ -256,8 +256,9 @@ def _print_report(file: str, out, as_json: bool, indent: int | None) -> None:
     elif out.changed:
         # the way out named (it was the stdout note's hand edit of imported.sha256 alone: a CI job failed for good)
         cmd = f"recur import {shlex.quote(file)}"
-        click.echo(f"{file}: changed since it was imported as {out.incident}; not updated: to keep {out.incident} as "
-                   f"it is (edited by hand first, if need be) and count this version as imported: {cmd} --keep-record; "
+        click.echo(f"{file}: changed since it was imported as {out.incident}; not updated: to keep {out.incident}'s "
+                   f"content (edited by hand first, if need be), add what the document adds and count this version as "
+                   f"imported: {cmd} --keep-record; "
                    f"to merge it instead: {cmd} --into {out.incident} --keep-record (exit {CHANGED})", err=True)  # fmt: skip
     _credentials_said(out)
     for a in out.recurrence_after_fix:  # as `recur incident new` and `link` warn of it (found in a re-read)

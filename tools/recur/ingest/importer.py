@@ -25,7 +25,7 @@ from recur.retrieval.results import CONFIDENCE_RANK, choose_link
 from recur.util import utf8
 from recur.util.dates import after_today, in_range, iso_date, iso_day, out_of_range
 from recur.util.errors import RecurError
-from recur.util.text import normalise_signal, plural, signal_key
+from recur.util.text import caseless, normalise_signal, plural, signal_key
 
 
 class Candidate(TypedDict):
@@ -1646,14 +1646,18 @@ def _imported(plan: ImportPlan, pm, written: Written, link: Link, unknown: bool,
     return _updated(out, written.merged, plan) if written.merged is not None else out
 
 
-def _keep_version(kb, iid: str, pm, source: str, digest: str, dry: bool) -> list[str]:
+def _keep_version(kb, iid: str, pm, source: str, digest: str, dry: bool):
     """--keep-record of a document imported as ``iid``, a record of its own, and changed since: this version
-    counted as imported, the record kept as it is (pm_merge.keep_as_imported); the headings kept over its."""
+    counted as imported, the record's content kept, what the document adds taken in: its sections the record has
+    no hash of and the follow-ups it has not, paired as the changed note pairs them (a reworded one is no new
+    one) (pm_merge.keep_as_imported, its KeptVersion)."""
     from recur.ingest.pm_merge import keep_as_imported
+    from recur.kb.incident_record import follow_up_yaml
 
     sections = _incident_sections(pm, pm.title or kb.incidents[iid].title, source)
     sections.pop("References", None)  # joined line by line by a merge, never kept whole
-    return keep_as_imported(kb, iid, sections, digest, dry=dry)
+    new = [follow_up_yaml(item) for item in _new_follow_ups(pm.action_items, kb.incidents[iid].follow_ups)]
+    return keep_as_imported(kb, iid, sections, digest, dry=dry, follow_ups=new)
 
 
 def _already(dup, pm, given: list, changes=None, digests: tuple = ("",), kb=None, keep=None) -> Imported:
@@ -1668,6 +1672,7 @@ def _already(dup, pm, given: list, changes=None, digests: tuple = ("",), kb=None
     kept = None
     if keep and changes is not None:
         kept = _keep_version(kb, iid, pm, keep[0], digests[0], keep[1])
+        kept_json = {"sha256": digests[0], "sections": kept.kept, "added": kept.added}
     notes = [f"already imported as {iid} (same {by}): {path}; nothing written"]
     if kept is not None:  # its imported: written, nothing else (--keep-record)
         notes = [f"imported before as {iid} (same {by}): {path}; kept as it is"]
@@ -1681,7 +1686,8 @@ def _already(dup, pm, given: list, changes=None, digests: tuple = ("",), kb=None
         notes.append(
             f"the document changed since it was imported ({differs}); {iid} is not updated: edit it by hand, "
             f'then set "sha256" in its imported: field to "{digests[0]}", so this version counts as imported (or '
-            f"import it again with --keep-record, which sets it, {iid} kept as it is)"
+            f"import it again with --keep-record, which sets it, keeps {iid}'s content and adds what the document "
+            "adds: a follow-up, a section)"
         )
     if "--keep-record" in given:  # nothing merged, nothing held back to keep
         given = [g for g in given if g != "--keep-record"]
@@ -1698,7 +1704,7 @@ def _already(dup, pm, given: list, changes=None, digests: tuple = ("",), kb=None
         incident=iid,
         incident_path=path,
         patterns=[],
-        already=Already(iid, path, by, None if kept is None else {"sha256": digests[0], "sections": kept}),
+        already=Already(iid, path, by, None if kept is None else kept_json),
         draft=None,
         link=None,
         no_known_pattern=None,
@@ -1715,24 +1721,21 @@ def _already(dup, pm, given: list, changes=None, digests: tuple = ("",), kb=None
     )
 
 
-def _kept_version_note(iid: str, changes: list, kept: list, digest: str) -> str:
-    """What --keep-record says of a document imported as ``iid`` (a record of its own) and changed since."""
+def _kept_version_note(iid: str, changes: list, kept, digest: str) -> str:
+    """What --keep-record says of a document imported as ``iid`` (a record of its own) and changed since; ``kept``:
+    keep_as_imported's KeptVersion."""
     differs = f"it now differs from {iid} in: {'; '.join(changes)}" if changes else f"{iid} holds what it says"
-    kept = [h for h in kept if h != "Action items"]  # merged follow-up by follow-up, never the record's own
+    mine = [h for h in kept.kept if h != "Action items"]  # merged follow-up by follow-up, never the record's own
     own = (
-        f"; its {', '.join(kept)} {'section is' if len(kept) == 1 else 'sections are'} the record's own" if kept else ""
+        f"; its {', '.join(mine)} {'section is' if len(mine) == 1 else 'sections are'} the record's own" if mine else ""
     )
-    # a follow-up added since is not recorded, and no later run adds it: this version counts as imported
-    lost = any(c.startswith("follow-ups added") for c in changes)
-    adds = (
-        f"; the follow-ups it adds are not recorded (nor by a later run, --into too): recur incident follow-up {iid} --add TITLE records each"
-        if lost
-        else ""
-    )
+    # what the document adds is taken in, said on the first line: a follow-up added since was said, not recorded,
+    # and no later run added it (--into too: this version counts as imported)
+    what = f"{iid}'s content kept, what the document adds added" if kept.added else f"{iid} kept as it is, not updated"
     return (
-        f"--keep-record: {iid} kept as it is, not updated ({differs}); this version of the document counts as "
+        f"--keep-record: {what} ({differs}); this version of the document counts as "
         f"imported (imported.sha256 {digest[:12]}…{own}): the next run says Already imported, a later change "
-        f"of the document is said again (exit {CHANGED}){adds}"
+        f"of the document is said again (exit {CHANGED})"
     )
 
 
@@ -1767,6 +1770,7 @@ def _changes(kb, iid: str, pm, source: str, today: dt.date) -> list[str]:
     have been edited since: a difference is said, not judged. A review held after ``today`` is read as the
     first import read it (_review_dates): pending, due that day; it was said "review (done); review held" of a
     record that import had written itself (found in review)."""
+    from recur.ingest.pm_merge import document_digests, seen_digests
     from recur.ingest.postmortem import severity_key
     from recur.kb.writer import section_text
 
@@ -1796,18 +1800,38 @@ def _changes(kb, iid: str, pm, source: str, today: dt.date) -> list[str]:
     flat = lambda text: " ".join(section_text(text).split())  # noqa: E731 - as written, then compared
     sections = _incident_sections(pm, pm.title or inc.title, source)
     sections.pop("References", None)  # the source line is added on import; the rest is the document's
-    out += [f"{name} section" for name, text in sections.items() if flat(text) != flat(inc.sections.get(name, ""))]
+    # a section the document says as the record took it in or kept its own over (--keep-record) is no change of
+    # the document's: a kept Root cause was listed again on every later change elsewhere (found in review)
+    digests, seen = document_digests(sections), seen_digests(inc.imported)
+    out += [
+        f"{name} section"
+        for name, text in sections.items()
+        if flat(text) != flat(inc.sections.get(name, "")) and digests.get(name) not in seen.get(caseless(name), ())
+    ]
     return out + _follow_up_changes(pm.action_items, inc.follow_ups)
+
+
+def _follow_up_pairs(items: list, recorded: list) -> tuple[dict, dict, dict]:
+    """({recorded title: follow-up}, {the postmortem's title: item}, {its title: the recorded title it is}): the
+    same title, else a reworded one (_reworded); an item not paired is one the postmortem adds."""
+    was = {f.title: f for f in recorded}
+    now = {it["title"]: it for it in items if it["title"]}
+    olds = _reworded([t for t in now if t not in was], [t for t in was if t not in now], now, was)
+    olds |= {t: t for t in now if t in was}
+    return was, now, olds
+
+
+def _new_follow_ups(items: list, recorded: list) -> list[dict]:
+    """The postmortem's action items that none of the ``recorded`` follow-ups is (_follow_up_pairs), once each."""
+    _, now, olds = _follow_up_pairs(items, recorded)
+    return [now[t] for t in now if t not in olds]
 
 
 def _follow_up_changes(items: list, recorded: list) -> list[str]:
     """The follow-ups added to, gone from or changed in the postmortem against those recorded; a
     changed one with what changed, old -> new ("status open → done"): the note named the follow-up
     only, and a reader had to compare the two by hand to find what to edit (found in review)."""
-    was = {f.title: f for f in recorded}
-    now = {it["title"]: it for it in items if it["title"]}
-    olds = _reworded([t for t in now if t not in was], [t for t in was if t not in now], now, was)
-    olds |= {t: t for t in now if t in was}
+    was, now, olds = _follow_up_pairs(items, recorded)
     added = [repr(t) for t in now if t not in olds]
     paired = set(olds.values())
     gone = [repr(t) for t in was if t not in paired]
@@ -2166,9 +2190,13 @@ def render_text(out: Imported) -> str:
     if out.already:
         a = out.already
         first = f"Already imported as {a.incident} (same {a.by}): {a.path}. Nothing written."
-        if a.kept_record is not None:  # --keep-record: the record's imported: set to this version, nothing else
+        if a.kept_record is not None:  # --keep-record: the record's content kept, what the document adds taken in
             did = "Dry run, nothing written: would keep" if out.dry_run else "Kept"
             first = f"{did} incident {a.incident} as it is: {a.path}; this version of the document counts as imported."
+            if added := a.kept_record.get("added"):
+                adds = "would add" if out.dry_run else "added"
+                first = (f"{did} incident {a.incident}'s content: {a.path}, {adds} what the document adds: "
+                         f"{'; '.join(added)}; this version of the document counts as imported.")  # fmt: skip
         return "\n".join([first]
                          + [f"Note: {n}" for n in out.notes[1:]])  # fmt: skip
     wrote = "Dry run, nothing written: would write" if out.dry_run else "Wrote"

@@ -738,43 +738,142 @@ def review_of(kb, data: dict):
     return review_defaults(kb, str(data.get("severity")), day(str(data.get("date"))), given)
 
 
-def keep_as_imported(kb, iid: str, sections: dict[str, str], digest: str, *, dry: bool) -> list[str]:
-    """--keep-record of a document imported as record ``iid`` of its own (no Incident: line, no --into) and changed
-    since: the record kept as it is, this version counted as imported (``imported.sha256`` = ``digest``). Each of
-    its sections (``sections``: {heading: text} as the import writes them) that the record has otherwise becomes
-    the record's own, as _Merge.keep_own makes one (its hash in ``kept_sha256``, out of ``sections_sha256``; the
-    Action items' only out, merged follow-up by follow-up): a later `--into` keeps it, a later change of it is
-    held. It exited 3 on every run until someone set the sha256 by hand (a CI job failing for good). Written
-    under the folder's edit lock, atomically; ``dry``: nothing written. Returns the headings kept."""
-    from recur.kb.loader import display_path
+@dataclass(frozen=True)
+class KeptVersion:
+    """What --keep-record did to a record of its own (keep_as_imported): the headings of its sections kept over the
+    document's (``kept``), and what the document adds that it took in (``added``: lines of words, as a merge's)."""
+
+    kept: list
+    added: list
+
+
+def document_digests(sections: dict[str, str]) -> dict[str, str]:
+    """{heading: hash} of the document's ``sections`` ({heading: text} as the import writes them), as
+    ``imported.sections_sha256`` and ``kept_sha256`` keep them."""
     from recur.kb.writer import section_text
+
+    return sections_digest("---\n---" + "".join(f"\n\n## {h}\n{section_text(t)}" for h, t in sections.items()))
+
+
+def seen_digests(imported) -> dict[str, set]:
+    """{heading, caseless: hashes} of the document's sections the record has taken in or kept its own over
+    (``imported.sections_sha256``, ``kept_sha256``): a section the document still says so is no change of the
+    document's, whatever the record holds (a person's edit, or a section --keep-record kept)."""
+    if not isinstance(imported, dict):
+        return {}
+    seen: dict[str, set] = {}
+    own = imported.get("kept_sha256")
+    for h, mark in [*_stored(imported).items(), *(own.items() if isinstance(own, dict) else ())]:
+        seen.setdefault(caseless(str(h)), set()).add(mark)
+    return seen
+
+
+def keep_as_imported(kb, iid: str, sections: dict[str, str], digest: str, *, dry: bool, follow_ups=()) -> KeptVersion:
+    """--keep-record of a document imported as record ``iid`` of its own (no Incident: line, no --into) and changed
+    since: the record's content kept, this version counted as imported (``imported.sha256`` = ``digest``). Each of
+    its sections (``sections``: {heading: text} as the import writes them) that the record has otherwise becomes
+    the record's own, as _Merge.keep_own makes one (its hash in ``kept_sha256``, out of ``sections_sha256``): a
+    later `--into` keeps it, a later change of it is held. What the document adds is taken in: a section the
+    record has no hash of (a removed one stays removed) and each of ``follow_ups`` (YAML flow text, the items the
+    record has not), so a team loses neither (they were said, not recorded, and no later run added them). It exited
+    3 on every run until someone set the sha256 by hand. Written under the folder's edit lock, atomically;
+    ``dry``: nothing written."""
+    from recur.kb.loader import display_path
 
     path = find_incident(kb, iid)
     shown = display_path(path)
-    ours = "---\n---" + "".join(f"\n\n## {h}\n{section_text(t)}" for h, t in sections.items())
     # read to replace under one lock: no responder's edit lost (a dry run takes none, as merge_into's)
     with contextlib.nullcontext() if dry else editing(path.parent, shown):
         front, rest, doc, as_written = read_front(path)
         have = doc.data.get("imported") if isinstance(doc.data, dict) else None
         if not isinstance(have, dict):
             raise RecurError(f"{shown}:2: imported: not a mapping; nothing written")
-        record = {caseless(s.title): _digest(s.text) for s in sections_of(rest.split("\n")[1:], 0)}
-        now = sections_digest(ours)
-        kept = [h for h, mark in now.items() if record.get(caseless(h), mark) != mark]
-        marks = {str(k): v for k, v in (have.get("sections_sha256") or {}).items()}
-        if isinstance(have.get("summary_sha256"), str):  # of records imported before each section had one
-            marks.setdefault("Summary", have["summary_sha256"])
-        own = dict(have.get("kept_sha256") or {})
-        for h in kept:
-            marks = {k: v for k, v in marks.items() if caseless(k) != caseless(h)}
-            own = {k: v for k, v in own.items() if caseless(k) != caseless(h)}
-            own.update({} if h == "Action items" else {h: now[h]})
-        text = set_value("\n".join(front), ("imported", "sha256"), json.dumps(digest), shown)
-        for key, value in (("summary_sha256", None), ("sections_sha256", marks), ("kept_sha256", own)):
+        body, out = _kept_body(rest, sections, have, bool(follow_ups))
+        lines = front
+        for item in follow_ups:
+            lines = add_list_item(lines, "follow_ups", item, Path(shown))
+        if follow_ups:
+            out.added.append(f"follow-ups {', '.join(repr(_item_title(i)) for i in follow_ups)}")
+        text = set_value("\n".join(lines), ("imported", "sha256"), json.dumps(digest), shown)
+        for key, value in (("summary_sha256", None), ("sections_sha256", out.marks), ("kept_sha256", out.own)):
             if key in have:
                 text = drop_value(text, ("imported", key), shown)
             if value:
                 text = set_value(text, ("imported", key), json.dumps(value), shown)
+        _check_follow_ups(shown, doc.data, text, len(follow_ups))
         if not dry:
-            write_atomic(path, as_written("\n".join(["---", text, rest])), overwrite=True)
-    return kept
+            write_atomic(path, as_written("\n".join(["---", text, body])), overwrite=True)
+    return KeptVersion(out.kept, out.added)
+
+
+def _item_title(item: str) -> str:
+    """The title of a follow-up given as YAML flow text."""
+    value = yaml.safe_load(item)
+    return str(value.get("title")) if isinstance(value, dict) else item
+
+
+def _check_follow_ups(shown: str, data: dict, text: str, added: int) -> None:
+    """The front matter as keep_as_imported edited it read back: the follow-ups it had, and those added."""
+    had = data.get("follow_ups") if isinstance(data.get("follow_ups"), list) else []
+    now = load_yaml(text, offset=1).data
+    if not isinstance(now, dict) or len(now.get("follow_ups") or []) != len(had) + added:
+        raise RecurError(f"{shown}:2: follow_ups: in a layout this tool does not edit; nothing written: add them by "
+                         "hand (recur incident follow-up ID --add TITLE)")  # fmt: skip
+
+
+@dataclass
+class _Kept:
+    """keep_as_imported's sections: the headings kept, what was added, the hashes to store."""
+
+    kept: list
+    added: list
+    marks: dict
+    own: dict
+
+
+def _kept_body(rest: str, sections: dict[str, str], have: dict, items: bool) -> tuple[str, _Kept]:
+    """The record's body (``rest``) with the sections the document adds at its end, and the hashes: a section the
+    record has otherwise is kept (its own, in ``kept_sha256``; the Action items, a copy of the follow-ups merged
+    one by one, never held: the document's hash in ``sections_sha256``, taken when follow-ups are added (``items``)
+    and no one has edited the record's, so that its table lists them), one the record lacks added unless it has a
+    hash of it (a person removed it: kept so)."""
+    from recur.kb.writer import section_text
+
+    lines = rest.split("\n")
+    record = {caseless(s.title): s for s in sections_of(lines[1:], 0)}
+    marks = {str(k): v for k, v in (have.get("sections_sha256") or {}).items()}
+    if isinstance(have.get("summary_sha256"), str):  # of records imported before each section had one
+        marks.setdefault("Summary", have["summary_sha256"])
+    own, hashed = dict(have.get("kept_sha256") or {}), {caseless(str(k)) for k in seen_digests(have)}
+    out, adds, swaps = _Kept([], [], marks, own), [], []
+    for h, mark in document_digests(sections).items():
+        mine = record.get(caseless(h))
+        if mine is None and caseless(h) not in hashed:
+            adds.append(h)
+            out.marks[h] = mark
+            out.added.append(f"{h} section")
+            continue
+        if mine is not None and _digest(mine.text) == mark:
+            continue
+        out.marks = {k: v for k, v in out.marks.items() if caseless(k) != caseless(h)}
+        out.own = {k: v for k, v in out.own.items() if caseless(k) != caseless(h)}
+        if h != "Action items":
+            out.own[h] = mark
+            out.kept.append(h)
+            continue
+        out.marks[h] = mark  # the document's, seen: no change of it said again, a merge never holds it
+        if items and mine is not None and _digest(mine.text) == _stored(have).get(caseless(h)):  # the import's
+            swaps.append((mine.line, section_text(sections[h])))
+            out.added.append("Action items section (the document's table; the record's was the one the import wrote)")
+        else:
+            out.kept.append(h)
+    body = lines[1:]
+    for at, text in sorted(swaps, reverse=True):
+        heads = [n for n in heading_lines(body) if n > at]
+        end = heads[0] if heads else len(body)
+        body[at + 1 : end] = text.split("\n") + ([""] if heads else [])
+    while adds and body and not body[-1].strip():
+        body.pop()
+    for h in adds:
+        body += ["", f"## {h}", section_text(sections[h])]
+    return "\n".join([lines[0], *body] + ([""] if adds else [])), out
