@@ -1,0 +1,92 @@
+"""Recur used as a Python library (docs/library.md): the names ``import recur`` gives, what they return and raise,
+and that they write nothing to stdout. Found by a platform developer embedding Recur in an incident bot: the only
+library names documented were spread over docs/architecture.md's Key APIs, ``import recur`` had none of them,
+and a str given where a list is taken was answered character by character."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from kbfactory import small_kb
+
+import recur
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "tools" / "recur"
+LIBRARY = ROOT / "docs" / "library.md"
+
+
+def test_the_library_names_are_the_recur_packages_and_its_page_names_each():
+    """Each name of ``recur.__all__`` is given by ``import recur`` and named `recur.NAME` on docs/library.md,
+    and the page names no other (test_docs checks each `recur.x.NAME` it names exists)."""
+    assert "Engine" in recur.__all__ and "load_kb" in recur.__all__ and "RecurError" in recur.__all__
+    for name in recur.__all__:
+        assert getattr(recur, name) is not None, name
+    documented = {
+        n for n in re.findall(r"`recur\.([A-Za-z_]\w*)", LIBRARY.read_text(encoding="utf-8")) if not n.startswith("_")
+    }
+    modules = {p.stem for p in PACKAGE.iterdir() if p.is_dir() or p.suffix == ".py"}
+    assert documented - modules == set(recur.__all__) - {"__version__"}
+    assert set(dir(recur)) >= set(recur.__all__)
+    with pytest.raises(AttributeError):
+        recur.no_such_name  # noqa: B018
+
+
+def test_import_recur_imports_nothing_but_itself():
+    """A bot that only checks a KB must not pay for numpy or the model: each name loads its module on first use."""
+    code = (
+        "import sys; before = set(sys.modules); import recur; "
+        "print(sorted(m for m in set(sys.modules) - before if m.split('.')[0] not in sys.stdlib_module_names))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(PACKAGE.parent)},
+    )
+    assert out.stdout.strip() == "['recur']", out.stdout
+
+
+def test_no_module_of_the_package_takes_a_library_name_from_recur():
+    """The names load lazily from a table, which import-linter does not read: a module of the package that took
+    one from `recur` would import a layer above its own unchecked. It takes it from its module instead."""
+    taken = []
+    for source in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "recur" and node.level == 0:
+                taken += [f"{source.relative_to(ROOT)}: {a.name}" for a in node.names if a.name in recur.EXPORTS]
+    assert not taken, taken
+
+
+def test_a_bot_checks_suggests_records_and_reads_the_board_with_recurs_names(tmp_path, capsys):
+    """The walk-through of docs/library.md on a small KB (the fake encoder: no model): typed records back,
+    nothing on stdout (a bot's own output), the one error type for a bad KB folder."""
+    kb_dir = small_kb(tmp_path / "kb")
+    kb = recur.load_kb(kb_dir)
+    assert isinstance(kb, recur.KB) and isinstance(kb.patterns["disk-full"], recur.Pattern)
+    problems = recur.run_checks(kb)
+    assert all(isinstance(p, recur.Problem) for p in problems)
+    assert not [p for p in problems if p.is_error], problems
+
+    engine = recur.Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
+    answer = engine.answer("No space left on device", top=2)
+    assert isinstance(answer, recur.Answer) and answer.results[0]["id"] == "disk-full"
+    assert set(answer.to_json()) >= {"query", "no_known_pattern", "results"}
+
+    new = recur.NewIncident(title="Writes failing", severity="sev2", date=dt.date(2026, 3, 1), patterns=("disk-full",))
+    iid, path, review = recur.record_incident(kb, new)
+    assert path.is_file() and review.status == "pending"
+    board = recur.report_board(recur.load_kb(kb_dir), dt.date(2026, 3, 2))
+    assert board["counts"]["reviews_pending"] >= 1
+    assert iid in [r["incident"] for r in board["reviews"]]
+
+    with pytest.raises(recur.RecurError, match="knowledge base folder not found"):
+        recur.load_kb(tmp_path / "nope")
+    assert capsys.readouterr().out == ""
