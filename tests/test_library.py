@@ -90,3 +90,26 @@ def test_a_bot_checks_suggests_records_and_reads_the_board_with_recurs_names(tmp
     with pytest.raises(recur.RecurError, match="knowledge base folder not found"):
         recur.load_kb(tmp_path / "nope")
     assert capsys.readouterr().out == ""
+
+
+def test_a_call_the_code_got_wrong_is_a_type_or_value_error_not_an_answer(tmp_path):
+    """``answer_many("disk full")`` gave 9 answers, one per character, and ``top=-1`` two results; a NewIncident
+    with ``patterns="disk-full"`` was refused as the unknown ids d, i, s, k, …, and a date given as a str failed
+    on a comparison deep inside."""
+    kb_dir = small_kb(tmp_path / "kb")
+    engine = recur.Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
+    with pytest.raises(TypeError, match="not one text"):
+        engine.answer_many("disk full", top=1)
+    with pytest.raises(TypeError, match="not NoneType"):
+        engine.answer(None)
+    with pytest.raises(ValueError, match="top"):
+        engine.answer("disk full", top=-1)
+    assert [len(a.results) for a in engine.answer_many(t for t in ["disk full", "dns"])] == [3, 3]
+    kb = recur.load_kb(kb_dir)
+    with pytest.raises(TypeError, match=r"NewIncident\.patterns: a list or tuple"):
+        recur.record_incident(
+            kb, recur.NewIncident(title="x", severity="sev2", date=dt.date(2026, 3, 1), patterns="disk-full")
+        )
+    with pytest.raises(TypeError, match=r"NewIncident\.date: a datetime\.date, not str"):
+        recur.record_incident(kb, recur.NewIncident(title="x", severity="sev2", date="2026-03-01"))
+    assert not list((kb_dir / "incidents").rglob("INC-2026-0003.md"))
