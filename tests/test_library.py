@@ -8,8 +8,10 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import re
+import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -113,3 +115,37 @@ def test_a_call_the_code_got_wrong_is_a_type_or_value_error_not_an_answer(tmp_pa
     with pytest.raises(TypeError, match=r"NewIncident\.date: a datetime\.date, not str"):
         recur.record_incident(kb, recur.NewIncident(title="x", severity="sev2", date="2026-03-01"))
     assert not list((kb_dir / "incidents").rglob("INC-2026-0003.md"))
+
+
+def test_a_board_asked_as_of_a_str_is_a_type_error_naming_it(tmp_path):
+    """``report_board(kb, "2026-03-02")`` failed inside, comparing a date with a str."""
+    kb = recur.load_kb(small_kb(tmp_path / "kb"))
+    with pytest.raises(TypeError, match=r"as_of: a datetime\.date, not str \('2026-03-02'\)"):
+        recur.report_board(kb, "2026-03-02")
+    assert recur.report_board(kb, dt.datetime(2026, 3, 2, 9, 30))["as_of"] == "2026-03-02"
+
+
+def test_two_kbs_in_one_process_answer_each_from_its_own_and_one_engine_from_many_threads(tmp_path):
+    """What docs/library.md says of threads and of a second KB: a bot serving two teams opens an Engine for each,
+    and answers from several threads at once; each engine's answers are its own KB's, the same from any thread."""
+    first, second = small_kb(tmp_path / "a"), small_kb(tmp_path / "b")
+    shutil.rmtree(second / "patterns" / "capacity")  # disk-full is the first KB's alone
+    one = recur.Engine.open(first, tmp_path / "a-index", model="fake:64", quiet=True)
+    two = recur.Engine.open(second, tmp_path / "b-index", model="fake:64", quiet=True)
+    assert "disk-full" in one.docs and "disk-full" not in two.docs
+    texts = ["No space left on device", "too many clients already", "no such host SERVFAIL"] * 8
+    want = {t: [r["id"] for r in one.answer(t, top=3).results] for t in texts}
+    assert want["No space left on device"][0] == "disk-full"
+    got: dict = {}
+
+    def ask(part):
+        for t in part:
+            got.setdefault(t, []).append([r["id"] for r in one.answer(t, top=3).results])
+
+    threads = [threading.Thread(target=ask, args=(texts[k::4],)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(ids == want[t] for t, runs in got.items() for ids in runs) and sum(map(len, got.values())) == len(texts)
+    assert all(r["id"] != "disk-full" for r in two.answer("No space left on device", top=3).results)
