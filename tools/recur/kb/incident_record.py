@@ -870,7 +870,9 @@ def checked_incident(kb, given: NewIncident, asked: Asked = RECORDED) -> Checked
     """``given`` cleaned as its record is written and checked against ``kb``: the one step before a new record
     is written, by `recur incident new`, MCP's record_incident and `recur new incident` (each names the
     fields its own way: ``asked``). Nothing is written here; the first field that is wrong (unknown
-    severity or pattern, a date out of range, a bad or taken id, a title too long) is a RecurError."""
+    severity or pattern, a date out of range, a bad or taken id, a title too long) is a RecurError, and a
+    field of the wrong type (``given_types``) a TypeError."""
+    given_types(given)
     title = asked.title(given.title)
     require_title_length(title)
     description = without_controls(given.description or "").strip()
@@ -903,6 +905,21 @@ def checked_incident(kb, given: NewIncident, asked: Asked = RECORDED) -> Checked
             "review_owner": next(iter(one_lines([given.review_owner or ""])), None),
         }
     )
+
+
+def given_types(given: NewIncident) -> None:
+    """A ``NewIncident`` built with a field of the wrong type, refused as Python refuses a wrong call (TypeError)
+    before a record is checked: ``patterns="disk-full"`` was read as the ids "d", "i", "s" … ("--pattern: unknown
+    pattern id(s) d, i, s, k, -, f, u, l, l") and ``date="2026-01-01"`` failed deep inside with a comparison of
+    a date and a str. Found using Recur as a library; the CLI and MCP always built it right."""
+    for name in ("services", "flags", "patterns"):
+        value = getattr(given, name)
+        if isinstance(value, (str, bytes)):
+            raise TypeError(f"NewIncident.{name}: a list or tuple of strings, not one string ({value!r}: [{value!r}])")
+    for name in ("date", "review_due"):
+        value = getattr(given, name)
+        if not isinstance(value, dt.date) and (name == "date" or value is not None):
+            raise TypeError(f"NewIncident.{name}: a datetime.date, not {type(value).__name__} ({value!r})")
 
 
 def one_lines(items) -> tuple:

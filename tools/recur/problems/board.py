@@ -189,7 +189,7 @@ def board(
     date, after which an incident cannot have happened yet. ``owner``: the recurring lists rank only the patterns whose
     fix that owner owns (``owned_by``; a retired one's is no one's), among themselves, before the cut (after it, one
     ranked 11th was told nothing of theirs recurred), as ``recurring_owner`` says; the rest is for ``for_owner``."""
-    as_of = as_of.date() if isinstance(as_of, dt.datetime) else as_of
+    as_of = _day(as_of)
     counted = counted_incidents(kb)
     incidents = sorted((i for i in counted if i.date <= as_of), key=lambda i: (i.date, i.id))
     # with no clock date given, none is told from a later incident of a board as of a past date
@@ -242,6 +242,14 @@ def board(
         "trends": _trends(patterns, incidents, as_of, months, drafts),
         "dated_after": _dated_after(ahead, as_of),
     }
+
+
+def _day(as_of) -> dt.date:
+    """The board's day: a date, a datetime's date; anything else a TypeError (a str failed inside the board,
+    comparing it with a date: found using recur as a library)."""
+    if not isinstance(as_of, dt.date):
+        raise TypeError(f"as_of: a datetime.date, not {type(as_of).__name__} ({as_of!r})")
+    return as_of.date() if isinstance(as_of, dt.datetime) else as_of
 
 
 def counted_incidents(kb) -> list:

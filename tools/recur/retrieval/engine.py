@@ -6,6 +6,7 @@ object is built in one place (``result_object``) and looks the same everywhere.
 
 from __future__ import annotations
 
+import numbers
 import sys
 import threading
 from pathlib import Path
@@ -481,8 +482,10 @@ class Engine:
         return self.answer_many([text], top=top, exclude=exclude, link=link, others=others)[0]
 
     def answer_many(self, texts: list[str], top: int = 5, *, exclude=None, link=None, others=None) -> list[Answer]:
+        """``answer`` for each of ``texts``, encoded in one batch."""
         from recur.retrieval.patterns import meant_ids
 
+        texts = _required_texts(texts, top)
         prepared = [prepare(t) for t in texts]
         # the verdict reads the first VERDICT_TOP results whatever is shown: `-n 1` and `-n 5` agree
         ranked = self._rank_read([p.text for p in prepared], max(top, calibrate.VERDICT_TOP), "hybrid", exclude, link)
@@ -543,6 +546,22 @@ class Engine:
                 )
             )
         return out
+
+
+def _required_texts(texts, top) -> list[str]:
+    """``texts`` as a list, or a call the calling code got wrong refused as Python refuses one (TypeError,
+    ValueError), not answered: a str given as the list was answered character by character (9 answers for
+    "disk full"), and a negative ``top`` was a slice from the end (``top=-1``: 2 results). Found using Recur as a
+    library; the CLI, the API and MCP check what they are given before they call."""
+    if isinstance(texts, (str, bytes)):
+        raise TypeError("texts: a list of texts, not one text (answer(text) answers one)")
+    texts = list(texts)
+    wrong = [t for t in texts if not isinstance(t, str)]
+    if wrong:
+        raise TypeError(f"a text to answer is a str, not {type(wrong[0]).__name__}")
+    if isinstance(top, bool) or not isinstance(top, numbers.Integral) or top < 0:
+        raise ValueError(f"top: how many results, a whole number 0 or more, not {top!r}")
+    return texts
 
 
 def _unsure(typed: list) -> bool:

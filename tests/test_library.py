@@ -1,0 +1,151 @@
+"""Recur used as a Python library (docs/library.md): the names ``import recur`` gives, what they return and raise,
+and that they write nothing to stdout. Found by a platform developer embedding Recur in an incident bot: the only
+library names documented were spread over docs/architecture.md's Key APIs, ``import recur`` had none of them,
+and a str given where a list is taken was answered character by character."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from kbfactory import small_kb
+
+import recur
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "tools" / "recur"
+LIBRARY = ROOT / "docs" / "library.md"
+
+
+def test_the_library_names_are_the_recur_packages_and_its_page_names_each():
+    """Each name of ``recur.__all__`` is given by ``import recur`` and named `recur.NAME` on docs/library.md,
+    and the page names no other (test_docs checks each `recur.x.NAME` it names exists)."""
+    assert "Engine" in recur.__all__ and "load_kb" in recur.__all__ and "RecurError" in recur.__all__
+    for name in recur.__all__:
+        assert getattr(recur, name) is not None, name
+    documented = {
+        n for n in re.findall(r"`recur\.([A-Za-z_]\w*)", LIBRARY.read_text(encoding="utf-8")) if not n.startswith("_")
+    }
+    modules = {p.stem for p in PACKAGE.iterdir() if p.is_dir() or p.suffix == ".py"}
+    assert documented - modules == set(recur.__all__) - {"__version__"}
+    assert set(dir(recur)) >= set(recur.__all__)
+    with pytest.raises(AttributeError):
+        recur.no_such_name  # noqa: B018
+
+
+def test_import_recur_imports_nothing_but_itself():
+    """A bot that only checks a KB must not pay for numpy or the model: each name loads its module on first use."""
+    code = (
+        "import sys; before = set(sys.modules); import recur; "
+        "print(sorted(m for m in set(sys.modules) - before if m.split('.')[0] not in sys.stdlib_module_names))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(PACKAGE.parent)},
+    )
+    assert out.stdout.strip() == "['recur']", out.stdout
+
+
+def test_no_module_of_the_package_takes_a_library_name_from_recur():
+    """The names load lazily from a table, which import-linter does not read: a module of the package that took
+    one from `recur` would import a layer above its own unchecked. It takes it from its module instead."""
+    taken = []
+    for source in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "recur" and node.level == 0:
+                taken += [f"{source.relative_to(ROOT)}: {a.name}" for a in node.names if a.name in recur.EXPORTS]
+    assert not taken, taken
+
+
+def test_a_bot_checks_suggests_records_and_reads_the_board_with_recurs_names(tmp_path, capsys):
+    """The walk-through of docs/library.md on a small KB (the fake encoder: no model): typed records back,
+    nothing on stdout (a bot's own output), the one error type for a bad KB folder."""
+    kb_dir = small_kb(tmp_path / "kb")
+    kb = recur.load_kb(kb_dir)
+    assert isinstance(kb, recur.KB) and isinstance(kb.patterns["disk-full"], recur.Pattern)
+    problems = recur.run_checks(kb)
+    assert all(isinstance(p, recur.Problem) for p in problems)
+    assert not [p for p in problems if p.is_error], problems
+
+    engine = recur.Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
+    answer = engine.answer("No space left on device", top=2)
+    assert isinstance(answer, recur.Answer) and answer.results[0]["id"] == "disk-full"
+    assert set(answer.to_json()) >= {"query", "no_known_pattern", "results"}
+
+    new = recur.NewIncident(title="Writes failing", severity="sev2", date=dt.date(2026, 3, 1), patterns=("disk-full",))
+    iid, path, review = recur.record_incident(kb, new)
+    assert path.is_file() and review.status == "pending"
+    board = recur.report_board(recur.load_kb(kb_dir), dt.date(2026, 3, 2))
+    assert board["counts"]["reviews_pending"] >= 1
+    assert iid in [r["incident"] for r in board["reviews"]]
+
+    with pytest.raises(recur.RecurError, match="knowledge base folder not found"):
+        recur.load_kb(tmp_path / "nope")
+    assert capsys.readouterr().out == ""
+
+
+def test_a_call_the_code_got_wrong_is_a_type_or_value_error_not_an_answer(tmp_path):
+    """``answer_many("disk full")`` gave 9 answers, one per character, and ``top=-1`` two results; a NewIncident
+    with ``patterns="disk-full"`` was refused as the unknown ids d, i, s, k, …, and a date given as a str failed
+    on a comparison deep inside."""
+    kb_dir = small_kb(tmp_path / "kb")
+    engine = recur.Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
+    with pytest.raises(TypeError, match="not one text"):
+        engine.answer_many("disk full", top=1)
+    with pytest.raises(TypeError, match="not NoneType"):
+        engine.answer(None)
+    with pytest.raises(ValueError, match="top"):
+        engine.answer("disk full", top=-1)
+    assert [len(a.results) for a in engine.answer_many(t for t in ["disk full", "dns"])] == [3, 3]
+    kb = recur.load_kb(kb_dir)
+    with pytest.raises(TypeError, match=r"NewIncident\.patterns: a list or tuple"):
+        recur.record_incident(
+            kb, recur.NewIncident(title="x", severity="sev2", date=dt.date(2026, 3, 1), patterns="disk-full")
+        )
+    with pytest.raises(TypeError, match=r"NewIncident\.date: a datetime\.date, not str"):
+        recur.record_incident(kb, recur.NewIncident(title="x", severity="sev2", date="2026-03-01"))
+    assert not list((kb_dir / "incidents").rglob("INC-2026-0003.md"))
+
+
+def test_a_board_asked_as_of_a_str_is_a_type_error_naming_it(tmp_path):
+    """``report_board(kb, "2026-03-02")`` failed inside, comparing a date with a str."""
+    kb = recur.load_kb(small_kb(tmp_path / "kb"))
+    with pytest.raises(TypeError, match=r"as_of: a datetime\.date, not str \('2026-03-02'\)"):
+        recur.report_board(kb, "2026-03-02")
+    assert recur.report_board(kb, dt.datetime(2026, 3, 2, 9, 30))["as_of"] == "2026-03-02"
+
+
+def test_two_kbs_in_one_process_answer_each_from_its_own_and_one_engine_from_many_threads(tmp_path):
+    """What docs/library.md says of threads and of a second KB: a bot serving two teams opens an Engine for each,
+    and answers from several threads at once; each engine's answers are its own KB's, the same from any thread."""
+    first, second = small_kb(tmp_path / "a"), small_kb(tmp_path / "b")
+    shutil.rmtree(second / "patterns" / "capacity")  # disk-full is the first KB's alone
+    one = recur.Engine.open(first, tmp_path / "a-index", model="fake:64", quiet=True)
+    two = recur.Engine.open(second, tmp_path / "b-index", model="fake:64", quiet=True)
+    assert "disk-full" in one.docs and "disk-full" not in two.docs
+    texts = ["No space left on device", "too many clients already", "no such host SERVFAIL"] * 8
+    want = {t: [r["id"] for r in one.answer(t, top=3).results] for t in texts}
+    assert want["No space left on device"][0] == "disk-full"
+    got: dict = {}
+
+    def ask(part):
+        for t in part:
+            got.setdefault(t, []).append([r["id"] for r in one.answer(t, top=3).results])
+
+    threads = [threading.Thread(target=ask, args=(texts[k::4],)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(ids == want[t] for t, runs in got.items() for ids in runs) and sum(map(len, got.values())) == len(texts)
+    assert all(r["id"] != "disk-full" for r in two.answer("No space left on device", top=3).results)
