@@ -330,6 +330,28 @@ def test_one_day_ahead_is_not_called_a_typo_in_the_year(kb_dir, clock_zone):
     assert "2026-12-04 is after today (2025-12-04): a typo in the year?" in out, out
 
 
+def test_one_day_ahead_names_the_zone_dates_are_read_in(kb_dir, clock_zone, monkeypatch):
+    # it said "a time zone ahead of this machine's" where RECUR_TZ, not the machine, sets the zone (found in the
+    # last read of the session that added RECUR_TZ), and named no zone
+    clock_zone("UTC0")
+    monkeypatch.delenv("RECUR_TZ", raising=False)
+    incident(kb_dir, "incidents/2026/INC-2026-0003.md", "INC-2026-0003", "2026-12-04")
+    out = " ".join(run("check", "--kb", kb_dir, "--today", "2026-12-03").output.split())
+    assert (
+        "2026-12-04 is after today (2026-12-03): one day ahead, a date from a time zone ahead of this machine's (UTC; "
+        "RECUR_TZ is not set), the one dates are read in? write the date as it is here, or the time with its UTC "
+        "offset (2026-12-04T01:00:00+10:00), read as its date here"
+    ) in out, out
+    monkeypatch.setenv("RECUR_TZ", "Asia/Tokyo")
+    out = " ".join(run("check", "--kb", kb_dir, "--today", "2026-12-03").output.split())
+    assert (
+        "one day ahead, a date from a time zone ahead of Asia/Tokyo (RECUR_TZ), the one dates are read in? write the "
+        "date as it is in Asia/Tokyo, or the time with its UTC offset (2026-12-04T01:00:00+10:00), read as its date in "
+        "Asia/Tokyo"
+    ) in out, out
+    assert "this machine's" not in out
+
+
 def test_incident_new_stores_a_timestamp_as_the_date_on_this_machines_clock(kb_dir, clock_zone):
     """`recur incident new --date` kept the written date part (12-04) and warned of a typo in the year;
     it stores the date the KB reads the timestamp as (12-03 here), so the record and its id agree."""

@@ -1146,3 +1146,23 @@ def test_keep_record_of_a_document_imported_as_its_own_record_counts_this_versio
     later = _import(run, fresh_kb, tmp_path, monkeypatch, v3, name="odd.md")
     assert later.exit_code == 3, later.output
     assert run("check", "--strict").exit_code == 0
+
+
+def test_a_date_after_a_review_closed_on_a_timestamp_is_refused_too(fresh_kb, run, tmp_path, monkeypatch):
+    # found in the last read: the merge read a `done:` day by its own copy of util.dates.iso_date, which took a
+    # timestamp (valid in a record, `recur check` reads it) for no date, so --date after a review or follow-up
+    # closed on a timestamp was written, and `recur check --strict` then failed the record
+    monkeypatch.setenv("RECUR_TZ", "UTC")
+    iid = _responder_record(run)  # 2026-12-06
+    path = next((fresh_kb / "incidents").rglob(f"{iid}.md"))
+    assert run("incident", "review", iid, "--done", "--on", "2026-12-06").exit_code == 0
+    text = path.read_text()
+    assert text.count("done: 2026-12-06") == 1, text
+    path.write_text(text.replace("done: 2026-12-06", "done: 2026-12-06T10:00:00Z"))
+    assert run("check", "--strict").exit_code == 0
+    before = path.read_bytes()
+    unnamed = POSTMORTEM.replace("**Incident:** {ref}\n", "")
+    later = _import(run, fresh_kb, tmp_path, monkeypatch, unnamed, "--into", iid, "--date", "2026-12-07")
+    assert later.exit_code == 2, later.output
+    assert "the review was held 2026-12-06, before the incident's date 2026-12-07" in later.output
+    assert "Traceback" not in later.output and path.read_bytes() == before

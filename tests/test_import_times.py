@@ -657,6 +657,45 @@ def test_a_duration_field_in_a_us_zone_above_the_date_line_is_counted_on_the_inc
     assert twice.duration_minutes is None and "01:20 PT on 2026-11-01 happened twice" in twice.duration_note
 
 
+def test_import_date_given_reads_a_documents_undated_us_zone_times_on_that_day(fresh_kb, tmp_path):
+    # `recur import --date 2026-03-08` of a document giving no date: its times were read before --date applied, so
+    # "01:30 PT" to "03:10 PT" (PST to PDT, 40 minutes) was recorded as 100 (found in the last read of the session)
+    start_end = PM.format(start="01:30 PT", end="03:10 PT")
+    timeline = (
+        "# Checkout down\n\n## Summary\nCheckout failed.\n\n## Timeline\n"
+        "- 01:30 PT: alert fired, checkout down\n- 02:00 PT: paged\n- 03:10 PT: rolled back, resolved\n"
+    )
+    for n, text in enumerate((start_end, timeline)):
+        r = import_file(fresh_kb, tmp_path / f"pm{n}.md", text, "--date", "2026-03-08", "--json")
+        assert r.exit_code == 0, r.output
+        out = json.loads(r.stdout)
+        assert load_kb(fresh_kb).incidents[out["incident"]].duration_minutes == 40, out["notes"]
+        assert any("03:10 PT on 2026-03-08 read as PDT (UTC-07:00)" in note for note in out["notes"]), out["notes"]
+    # another day given: the same times, 100 minutes, as ever
+    assert parse(start_end, day=dt.date(2026, 3, 9)).duration_minutes == 100
+    assert parse(start_end).duration_minutes == 100
+
+
+def test_undated_us_zone_times_under_a_date_either_way_round_say_what_each_reading_gives():
+    # "Date: 03/08/2026" is not read (8 March or 3 August), and its undated PT times gave 100 minutes without a word:
+    # 8 March, when the clocks changed, makes 40
+    def read(start: str, end: str, date: str = "03/08/2026"):
+        return parse(f"# Checkout down\n\nDate: {date}\nStart: {start}\nEnd: {end}\n\n## Summary\nCheckout failed.\n")
+
+    pm = read("01:30 PT", "03:10 PT")
+    assert pm.date is None and pm.duration_minutes == 100, pm.duration_note
+    assert (
+        "counted as of no date (each zone's offset from UTC the same all day): the date '03/08/2026' (the 'Date:' line "
+        "3) was not read, and its readings give 40 minutes on 8 March 2026 and 100 minutes on 3 August 2026; pass "
+        "--date with the real one"
+    ) in pm.duration_note
+    twice = read("00:30 PT", "01:20 PT", "11/01/2026")
+    assert "50 minutes on 11 January 2026 and no duration on 1 November 2026" in twice.duration_note
+    # times whose zone keeps its offset, or a date read: nothing more said
+    assert "counted as of no date" not in read("01:30 UTC", "03:10 UTC").duration_note
+    assert "counted as of no date" not in read("01:30 PT", "03:10 PT", "2026-03-08").duration_note
+
+
 def test_a_no_break_space_before_am_pm_or_the_zone_is_a_space():
     # macOS and Chrome write "11:30\u202fAM" (a narrow no-break space), Confluence and Google Docs "\u00a0": the
     # am/pm and the zone after one were not read, "11:30 AM" to "1:10 PM" counted as 11:30 to 01:10, 820 minutes

@@ -221,6 +221,37 @@ def test_keep_existing_adds_recur_to_a_team_repository_and_leaves_its_files(tmp_
     assert res.exit_code == 1 and "nothing was written" in res.output and sorted(os.listdir(tmp_path / "x")) == ["kb"]
 
 
+def test_the_workflows_set_one_time_zone_and_keep_existing_says_when_a_kept_one_sets_none(tmp_path):
+    """docs/team-kb.md says to set RECUR_TZ in the workflows' env:, and init's workflows set none: "today" (what is
+    overdue, an incident's id) was the runner's zone's, which a laptop's may not be (found in the last read)."""
+    import yaml
+
+    from recur.util.dates import zone_named
+
+    dest = tmp_path / "team"
+    res = run("init", dest)
+    assert res.exit_code == 0, res.output
+    for workflow in ("kb.yml", "overdue.yml"):
+        flow = yaml.safe_load((dest / ".github/workflows" / workflow).read_text())
+        (job,) = flow["jobs"].values()
+        assert job["env"]["RECUR_TZ"] == "UTC", workflow
+        assert zone_named(job["env"]["RECUR_TZ"], "RECUR_TZ") is not None
+    assert "`RECUR_TZ`: both workflows set it in their `env:`" in " ".join((dest / "README.md").read_text().split())
+    # run again as it is: nothing to write, nothing said of the zone
+    again = run("init", dest, "--keep-existing")
+    assert again.exit_code == 0 and "RECUR_TZ" not in again.output, again.output
+    # a team's own kb.yml (an older init's) that sets none: kept, and said, with the line to add
+    flow = dest / ".github/workflows/kb.yml"
+    flow.write_text("name: kb\non:\n  push:\n    branches: [main]\njobs: {}\n")
+    kept = run("init", dest, "--keep-existing")
+    assert kept.exit_code == 0, kept.output
+    assert "Note: RECUR_TZ is not set in .github/workflows/kb.yml (kept)" in kept.output, kept.output
+    assert "Add `RECUR_TZ: UTC`, or the team's zone, to the job's env:" in " ".join(kept.output.split())
+    assert flow.read_text() == "name: kb\non:\n  push:\n    branches: [main]\njobs: {}\n"
+    flow.write_text("name: kb\njobs:\n  kb:\n    env:\n      RECUR_TZ: Europe/Berlin\n")
+    assert "RECUR_TZ" not in run("init", dest, "--keep-existing").output
+
+
 def test_init_into_an_empty_folder_and_a_file_in_the_way(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()

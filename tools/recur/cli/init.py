@@ -82,6 +82,7 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
     _say_written(directory, written, kept if there else None, patterns if starter else None)
     _other_branch(top := repository_root(directory), Path(directory), merge)  # before the .gitignore lines to paste
     _say_left(merge, old_reference, content)
+    _zone_unset(Path(directory), merge)
     # kept, as init makes it but for recur's line (a pin, another wheel: not in merge) too: never rewritten
     if wheel is not None and "requirements.txt" not in written and not _names_wheel(directory, Path(wheel).name):
         click.echo(
@@ -133,6 +134,28 @@ def _say_left(merge: list[str], old_reference: str | None, content: list[str]) -
         click.echo(old_reference)
     if content:
         click.echo(f"The KB's own files, left as they are ({len(content)}): {', '.join(cut_list(content, 5))}.")
+
+
+def _zone_unset(directory: Path, merge: list[str]) -> None:
+    """The kept workflows (among ``merge``) that do not name RECUR_TZ, which init's set in their ``env:``: a team
+    keeping an older init's read "today" and a timestamp's date in the runner's zone, and only "Merge Recur's
+    lines" said so."""
+    flows = [
+        rel for rel in merge if rel.startswith(".github/workflows/") and "RECUR_TZ" not in _text_of(directory / rel)
+    ]
+    if flows:
+        click.echo(
+            f'Note: RECUR_TZ is not set in {", ".join(flows)} (kept): "today" and the date of a time with its UTC '
+            "offset are the runner's zone's there (UTC on GitHub's) and each laptop's own elsewhere. Add `RECUR_TZ: "
+            "UTC`, or the team's zone, to the job's env:, as init's workflows have it, and set the same on laptops."
+        )
+
+
+def _text_of(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:  # not there, or a folder: nothing set in it
+        return ""
 
 
 def _old_reference(directory: Path, merge: list[str]) -> str | None:

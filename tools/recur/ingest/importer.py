@@ -819,8 +819,9 @@ def _reads_as_csv(text: str) -> bool:
     return False
 
 
-def _parsed(file):
-    """(the text read, its parse, notes on what of the file was not read as text)."""
+def _parsed(file, day=None):
+    """(the text read, its parse, notes on what of the file was not read as text). ``day``: --date, the day the
+    document's undated times are read on when it gives no date (postmortem.parse)."""
     from recur.ingest.postmortem import looks_unfilled, parse
 
     prep = _read(file)
@@ -828,7 +829,7 @@ def _parsed(file):
     if not text.strip():  # not "an unfilled template (0 placeholders)": there is nothing in it at all
         raise RecurError(f"{file}: is empty; nothing imported")
     _refuse_data_export(file, text)
-    pm = parse(text)
+    pm = parse(text, day=day)
     if pm.front_matter_error:
         line, problem = pm.front_matter_error
         raise RecurError(f"{file}:{line}: front matter: {problem}; fix it, or remove the front matter")
@@ -1169,7 +1170,7 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
 
     _check_names(iid, category)
     today = today or config.today()
-    text, pm, read_notes = _parsed(file)
+    text, pm, read_notes = _parsed(file, date)
     kb = load_kb(kb_dir) if kb is None else kb
     patterns = require_patterns(kb, patterns, "--pattern")  # as the patterns have them: "Disk-Full" too
     digests, source, sources = document_hashes(text, pm.markdown), source_key(kb, file), _sources(kb, file)

@@ -37,6 +37,7 @@ from recur.kb.incident_record import (
 )
 from recur.kb.parse import compose, heading_lines, load_yaml, sections_of
 from recur.kb.record_edit import add_to_list, drop_value, set_value
+from recur.util.dates import iso_date
 from recur.util.errors import RecurError
 from recur.util.files import editing, write_atomic
 from recur.util.text import caseless, one_line
@@ -310,7 +311,8 @@ class _Merge:
     def refuse_date(self, value: str) -> None:
         """--date of another year than the record's folder and id (the file would have to move: incidents/<year>/),
         or after a day the record says its review, a follow-up or a flag was closed (`recur check --strict` fails
-        such a record): refused, nothing written."""
+        such a record): refused, nothing written. A ``done:`` timestamp is the day it is in RECUR_TZ (iso_date, as
+        `recur check` reads it): the merge's own date reader took one for no date, and such a --date was written."""
         year = Path(self.shown).parent.name
         if year.isdigit() and not value.startswith(f"{year}-"):
             raise FlagRefused(f"--date {value}: {self.iid} is filed under incidents/{year}/, a year its id names too; "
@@ -323,7 +325,7 @@ class _Merge:
             if isinstance(item, dict)
         ]
         for what, done in dones:
-            if (day := _day(done)) and (why := done_before_why(what, day, dt.date.fromisoformat(value))):
+            if (day := iso_date(done)) and (why := done_before_why(what, day, dt.date.fromisoformat(value))):
                 raise FlagRefused(f"--date {value}: {self.shown}: {why}; not applied, nothing written")
 
     def follow(self, framework) -> None:
@@ -340,7 +342,7 @@ class _Merge:
         if "date" in changed and self.same_source and isinstance(mine, dict) and mine.get("date_from") != "--date":
             self.text = set_value(self.text, ("imported", "date_from"), '"--date"', self.shown)  # where it was read
             mine["date_from"] = "--date"
-        review, days = self.theirs.get("review"), [_day(d.get("date")) for d in (self.theirs, self.expected)]
+        review, days = self.theirs.get("review"), [iso_date(d.get("date")) for d in (self.theirs, self.expected)]
         if isinstance(review, dict) and review.get("status") != "done" and all(days):
             old = framework(str(self.theirs.get("severity")), days[0])
             new = framework(str(self.expected.get("severity")), days[1])
@@ -416,7 +418,8 @@ class _Merge:
         kept and said so, as is one the replaced text does not say."""
         fixed = [t for t in ("Impact", "Summary") if caseless(t) in self.corrected]
         ours, have = self.ours.get("duration_minutes"), self.theirs.get("duration_minutes")
-        day, texts = _day(self.ours.get("date")), lambda d: {t: d.get(caseless(t), "") for t in ("Impact", "Summary")}
+        day = iso_date(self.ours.get("date"))
+        texts = lambda d: {t: d.get(caseless(t), "") for t in ("Impact", "Summary")}  # noqa: E731
         if not fixed or None in (ours, have) or have == ours:
             return
         if prose_duration(texts(self.sections_now), day) != ours:
@@ -588,16 +591,6 @@ def _same_follow_ups(have: list, value: list) -> dict[int, int]:
         if i not in pairs and len(same) == 1 and same[0] not in pairs.values():
             pairs[i] = same[0]
     return pairs
-
-
-def _day(value) -> dt.date | None:
-    """A date as the front matter holds it (written as YYYY-MM-DD, read as text), or None."""
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        return None
 
 
 def _iso(value) -> str | None:

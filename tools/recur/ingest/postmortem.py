@@ -2455,9 +2455,11 @@ def _toggle_at(line: str) -> bool:
     return bool((said := _toggle_text(line)) and canonical(said, keywords=False))
 
 
-def parse(text: str, *, reply: bool = True) -> Postmortem:
+def parse(text: str, *, reply: bool = True, day: dt.date | None = None) -> Postmortem:
     """The postmortem ``text`` says. ``reply``: a reply whose postmortem is the e-mail it quotes is read from the
-    quote (_quoted_reply); off where that asks whether a part of the text holds a postmortem, one level deep."""
+    quote (_quoted_reply); off where that asks whether a part of the text holds a postmortem, one level deep.
+    ``day``: the incident's date given apart (`recur import --date`), that undated times are read on when the
+    document gives no date (_durations); ``pm.date`` stays the document's."""
     pm = Postmortem()
     controls = count_controls(text)  # taken out before parsing; _plain_text takes out decoded ones
     text = re.sub(r"\r\n?", "\n", without_controls(text))  # a lone "\r" (old Mac files) is a line break too
@@ -2489,7 +2491,7 @@ def parse(text: str, *, reply: bool = True) -> Postmortem:
         _action_items(pm, merged(items + front_items), body)
     pm.unread_tasks = _unread_tasks(pm)
     pm.code_spans = list(dict.fromkeys(s for s in re.findall(r"`([^`\n]{4,120})`", body)))
-    _durations(pm)
+    _durations(pm, day)
     # front matter's content is the author's own text too: all of a postmortem may be kept there
     _template_stats(pm, "\n".join([body, *front_sections.values(), *(it["title"] for it in front_items)]))
     _plain_text(pm, controls)
@@ -2497,7 +2499,46 @@ def parse(text: str, *, reply: bool = True) -> Postmortem:
     return pm
 
 
-def _durations(pm: Postmortem) -> None:
+def _durations(pm: Postmortem, day: dt.date | None = None) -> None:
+    """The durations, read on the document's date, else on ``day`` (`recur import --date`), else on none. A US zone's
+    undated times ("Start: 01:30 PT", "End: 03:10 PT") were read before --date applied: 100 minutes on 2026-03-08,
+    where its clocks changed (40). With neither date, one the document gives either way round ("Date: 03/08/2026")
+    is said when its readings give another duration (_either_day_note)."""
+    if pm.date is not None or day is None:
+        other = {d: _minutes_on(pm, d) for d in ambiguous_date(pm.date_unread)} if pm.date is None else {}
+        _read_durations(pm)
+        _either_day_note(pm, other)
+        return
+    pm.date = day  # the document's own stays None: the importer says the date is --date's, and compares the two
+    try:
+        _read_durations(pm)
+    finally:
+        pm.date = None
+
+
+def _minutes_on(pm: Postmortem, day: dt.date) -> int | None:
+    """The duration ``pm``'s times give on ``day``, read on a copy: ``pm`` (its notes, start and end) as it was."""
+    other = replace(pm, date=day, unkept=list(pm.unkept))
+    _read_durations(other)
+    return other.duration_minutes
+
+
+def _either_day_note(pm: Postmortem, other: dict) -> None:
+    """Said in the duration's note: the minutes on each reading of the date the document gives either way round
+    (``other``), where one differs from those read with no date, each time in one UTC offset all through: "Date:
+    03/08/2026" over "01:30 PT" to "03:10 PT" was 100 minutes without a word, and 8 March makes 40 (PST to PDT)."""
+    if pm.duration_minutes is None or all(m == pm.duration_minutes for m in other.values()):
+        return
+    each = " and ".join(
+        f"{f'{m} minutes' if m is not None else 'no duration'} on {d:%-d %B %Y}" for d, m in other.items()
+    )
+    pm.duration_note = (pm.duration_note or f"duration: {pm.duration_minutes} minutes") + (
+        f"; counted as of no date (each zone's offset from UTC the same all day): the date {pm.date_unread} was not "
+        f"read, and its readings give {each}; pass --date with the real one"
+    )
+
+
+def _read_durations(pm: Postmortem) -> None:
     """The duration no field gave: from the Start: and End:, else the prose, else the timeline. A Duration: field's
     range of times read before the incident's date was ("Duration: 01:30 PT to 03:10 PT" above "Date: 2026-03-08":
     100 minutes) is read again on it (40: PST to PDT)."""

@@ -228,16 +228,29 @@ def happened(day, as_of: dt.date) -> bool:
 
 def after_today(what: str, day: dt.date, today: dt.date) -> str:
     """``what`` dated ``day`` is after ``today``, and the likely why. One day ahead is no typo in the
-    year (it said so): the date as written in a time zone ahead of this machine's, most likely."""
+    year (it said so): the date as written in a time zone ahead of the one Recur reads dates in, most likely:
+    RECUR_TZ's, named, else this machine's (it said "this machine's" where RECUR_TZ was set, and named no zone)."""
     said = f"{what} {day.isoformat()} is after today ({today.isoformat()})"
     if shift(today, 1) == day:
+        zone = _ZONE["reader"]()
+        if zone is not None:
+            name = getattr(zone, "key", None) or str(zone)
+            where, there = f"{name} (RECUR_TZ)", f"in {name}"
+        else:
+            where, there = f"this machine's ({_machine_zone()}; RECUR_TZ is not set)", "here"
         return (
-            f"{said}: one day ahead, a date from a time zone ahead of this machine's? write the date here, or "
-            f"the time with its UTC offset ({day.isoformat()}T01:00:00+10:00), read as the date it is here"
+            f"{said}: one day ahead, a date from a time zone ahead of {where}, the one dates are read in? write "
+            f"the date as it is {there}, or the time with its UTC offset ({day.isoformat()}T01:00:00+10:00), read "
+            f"as its date {there}"
         )
     if day.year != today.year:
         return f"{said}: a typo in the year?"
     return f"{said}: it has not happened yet; a typo?"
+
+
+def _machine_zone() -> str:
+    """This machine's zone as its clock names it now ("CET", "UTC", "+14"), for a message."""
+    return dt.datetime.now().astimezone().tzname() or "its local time"
 
 
 def in_range(day: dt.date) -> bool:
