@@ -108,6 +108,16 @@ ROWS = [
         "error",
     ),
     (
+        # a quote never closed, a mistake below it: "found unexpected end of stream" at the front matter's last
+        # line (11), naming neither the quote nor its line (found by a pattern author's try)
+        "yaml-unclosed-quote-above-another-mistake",
+        {P: pattern(*front()[:6], "signals:", '  - "ENOSPC', "owner: @alice", "tags: [disk]")},
+        f"{P}:9: front matter",
+        "this quoted value is not closed on its line, so YAML read on to line 11 (found unexpected end of stream); "
+        "close the quote",
+        "error",
+    ),
+    (
         # a quoted value may run over lines on purpose: a later mistake is still reported where it is
         "yaml-multiline-quote-is-not-blamed",
         {P: pattern("id: x-broken", 'title: "Broken', '  thing"', *front()[2:], "tags:", "\t- x")},
