@@ -643,7 +643,7 @@ ROWS = [
         "related-itself",
         {P: pattern(*front(extra=["related: [x-broken]"]))},
         f"{P}:10: related[0]",
-        "cannot be related to itself",
+        "a pattern cannot be related to itself: take it out",
         "error",
     ),
     (
