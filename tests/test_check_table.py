@@ -226,8 +226,21 @@ ROWS = [
         "is required: add title: <what happened, in a few words> to the front matter",
         "error",
     ),
-    ("empty-title", {P: pattern(*front(title='""'))}, f"{P}:3: title", "must not be empty", "error"),
-    ("empty-symptoms", {P: pattern(*front()[:4], "symptoms: []")}, f"{P}:6: symptoms", "must not be empty", "error"),
+    # what to write, as for a missing key (it said "must not be empty" alone; found writing a KB as an author)
+    (
+        "empty-title",
+        {P: pattern(*front(title='""'))},
+        f"{P}:3: title",
+        "must not be empty: write title: <the failure, or what happened, in a few words>",
+        "error",
+    ),
+    (
+        "empty-symptoms",
+        {P: pattern(*front()[:4], "symptoms: []")},
+        f"{P}:6: symptoms",
+        "must not be empty: write symptoms: [<what a responder sees, in their words>]",
+        "error",
+    ),
     (
         "symptoms-not-a-list",
         {P: pattern(*front()[:4], "symptoms: it is slow")},
