@@ -538,6 +538,23 @@ ROWS = [
         "error",
     ),
     (
+        # steps written as prose: "must be a numbered list" at the heading (15), naming neither line nor form
+        # (found writing a KB as an author)
+        "runbook-steps-written-step-1",
+        {
+            P: pattern(
+                *front(),
+                body=RUNBOOK.format(
+                    "Before you start, open the dashboard.\nStep 1: run `df -h`\nStep 2 - run `du -sh /var`"
+                ),
+            )
+        },
+        f"{P}:17: ## Runbook",
+        "must be a numbered list (1. first step, 2. next step, ...): 'Step 1: run `df -h`' is text, no step: write it "
+        "as '1. run `df -h`'",
+        "error",
+    ),
+    (
         # an incident's "## Sumary" was "required section is missing" at the front matter's end, no hint
         "incident-summary-slip",
         {INC: GOOD_INC.replace("## Summary", "## Sumary")},
