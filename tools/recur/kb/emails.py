@@ -9,8 +9,10 @@ Not said, as no person's address is there to publish:
   ``review.owner``, ``follow_ups[0].owner``, a team's own ``team_email:``, ``contacts[1]``; not when a word of it
   names a customer or user, ``customer_email:``), and an incident's ``## People`` section (the response's roles,
   where `recur import` writes a postmortem's owner and commander), and a body line's contact label and the contacts
-  after it (``Owner: Ana Ruiz <ana@…>``, ``- **Incident commander:** ana@…``; not ``Email:``, ``Reporter:``, nor
-  prose after the contacts: ``contact_spans``);
+  after it (``Owner: Ana Ruiz <ana@…>``, ``- **Incident commander:** ana@…``, ``Owner (primary): ana@…``; not
+  ``Email:``, ``Reporter:``, nor prose after the contacts: ``contact_spans``), and a Markdown table's contacts, in
+  the cell after such a label (``| Owner | ana@… |``) or under a column it heads (``| Action | Owner |``;
+  ``row_spans``);
 - at a domain reserved for documentation (RFC 2606, RFC 6761): ``example.com``, ``.org``, ``.net`` and their
   subdomains, ``*.example``, ``*.test``, ``*.invalid``, ``localhost``; nor at a name no mail goes to (``*.internal``,
   ``*.local``, ``*.lan``, ``*.corp``, ``*.home.arpa``): a host in a runbook (``ssh ubuntu@ip-10-0-1-2.ec2.internal``);
