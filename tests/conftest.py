@@ -35,6 +35,21 @@ SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture
+def browser_runtime():
+    """The vendored browser runtime's folder (porter2.mjs, onnxruntime-web: `make install` copies it from npm;
+    git-ignored, so a bare `git worktree` has none). A test that needs it failed there with an error of its own
+    (a missing porter2.mjs, a site note not seen); it fails with bundle.runtime_missing()'s one message now,
+    naming the folder and `make install`. Not a skip: `make test` installs it, and a skip in CI would hide a
+    broken install."""
+    from recur.site import bundle
+
+    reason = bundle.runtime_missing()
+    if reason:
+        pytest.fail(reason, pytrace=False)
+    return bundle.VENDOR
+
+
+@pytest.fixture
 def kb_dir(tmp_path):
     """A small valid KB in tmp_path."""
     return small_kb(tmp_path / "kb")

@@ -178,7 +178,7 @@ def test_views_that_tie_are_listed_in_the_why_in_their_order_as_the_browser_list
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
 @pytest.mark.parametrize("which", ["small", "shipped"])
-def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, which):
+def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, which, browser_runtime):
     """The ranking's structure, not the model: the fake encoder's vectors go to both sides. The
     shipped KB has enough patterns to be calibrated (probability, its confidence and verdict)."""
     if which == "shipped":
@@ -990,7 +990,9 @@ process.stdout.write(JSON.stringify(JSON.parse(fs.readFileSync("words.json")).ma
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
-def test_the_stem_table_leaves_a_digit_words_inflections_to_porter2_which_stems_them_as_the_server(kb_dir, tmp_path):
+def test_the_stem_table_leaves_a_digit_words_inflections_to_porter2_which_stems_them_as_the_server(
+    kb_dir, tmp_path, browser_runtime
+):
     """The stem table tried 70 endings on every KB word: at 1,000 patterns 98% of it was inflections of words
     with digits (backup115s, e11000ing), 4.8 of index.json's 11 MB. Such a word is now in it as it is; its
     inflections are the browser's porter2's, which stems every one the table had as PyStemmer does (so
@@ -1028,7 +1030,7 @@ def test_the_stem_table_leaves_a_digit_words_inflections_to_porter2_which_stems_
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
-def test_porter2_stems_words_of_other_letters_and_cjk_pieces_as_the_server(tmp_path):
+def test_porter2_stems_words_of_other_letters_and_cjk_pieces_as_the_server(tmp_path, browser_runtime):
     """BM25 reads Unicode letters and CJK pieces (util.text.words): a query word the stem table lacks is stemmed by
     the browser's porter2, which gives the server's stem for them too (a CJK piece is left as it is)."""
     from recur.util.text import stemmer, words

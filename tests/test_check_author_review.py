@@ -242,6 +242,14 @@ def test_a_section_or_step_that_is_only_a_placeholder_word_is_warned_of(tmp_path
     assert "only a placeholder ('TODO')" in found["## Summary"], found
     assert found["## Runbook"].startswith("step 1 is only a placeholder ('TODO')"), found
     assert "only a placeholder ('TBD.')" in found["## Root cause"], found
+    # a required section is not told "or remove it when it is optional" (an active pattern's root cause: an error
+    # once removed; found writing a KB as an author); a draft's root cause is optional
+    assert found["## Summary"].endswith("write it (a pattern's summary is required: what fails, and how it shows)")
+    assert found["## Root cause"].endswith(
+        "while the cause is not known, make the pattern status: draft, which may leave it out"
+    ), found
+    draft = problems(tmp_path, text.replace("status: active", "status: draft"))
+    assert [f[3] for f in at(draft) if f[1] == "## Root cause"][0].endswith("or remove it when it is optional"), draft
     for word in ("N/A", "FIXME", "XXX", "...", "-", "tbc"):
         found = {f[1] for f in at(problems(tmp_path, BASE.replace("maxmemory too small.", word))) if f[2] == "warning"}
         assert "## Root cause" in found, word

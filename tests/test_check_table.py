@@ -108,6 +108,16 @@ ROWS = [
         "error",
     ),
     (
+        # a quote never closed, a mistake below it: "found unexpected end of stream" at the front matter's last
+        # line (11), naming neither the quote nor its line (found by a pattern author's try)
+        "yaml-unclosed-quote-above-another-mistake",
+        {P: pattern(*front()[:6], "signals:", '  - "ENOSPC', "owner: @alice", "tags: [disk]")},
+        f"{P}:9: front matter",
+        "this quoted value is not closed on its line, so YAML read on to line 11 (found unexpected end of stream); "
+        "close the quote",
+        "error",
+    ),
+    (
         # a quoted value may run over lines on purpose: a later mistake is still reported where it is
         "yaml-multiline-quote-is-not-blamed",
         {P: pattern("id: x-broken", 'title: "Broken', '  thing"', *front()[2:], "tags:", "\t- x")},
@@ -216,8 +226,21 @@ ROWS = [
         "is required: add title: <what happened, in a few words> to the front matter",
         "error",
     ),
-    ("empty-title", {P: pattern(*front(title='""'))}, f"{P}:3: title", "must not be empty", "error"),
-    ("empty-symptoms", {P: pattern(*front()[:4], "symptoms: []")}, f"{P}:6: symptoms", "must not be empty", "error"),
+    # what to write, as for a missing key (it said "must not be empty" alone; found writing a KB as an author)
+    (
+        "empty-title",
+        {P: pattern(*front(title='""'))},
+        f"{P}:3: title",
+        "must not be empty: write title: <the failure, or what happened, in a few words>",
+        "error",
+    ),
+    (
+        "empty-symptoms",
+        {P: pattern(*front()[:4], "symptoms: []")},
+        f"{P}:6: symptoms",
+        "must not be empty: write symptoms: [<what a responder sees, in their words>]",
+        "error",
+    ),
     (
         "symptoms-not-a-list",
         {P: pattern(*front()[:4], "symptoms: it is slow")},
@@ -515,6 +538,23 @@ ROWS = [
         "error",
     ),
     (
+        # steps written as prose: "must be a numbered list" at the heading (15), naming neither line nor form
+        # (found writing a KB as an author)
+        "runbook-steps-written-step-1",
+        {
+            P: pattern(
+                *front(),
+                body=RUNBOOK.format(
+                    "Before you start, open the dashboard.\nStep 1: run `df -h`\nStep 2 - run `du -sh /var`"
+                ),
+            )
+        },
+        f"{P}:17: ## Runbook",
+        "must be a numbered list (1. first step, 2. next step, ...): 'Step 1: run `df -h`' is text, no step: write it "
+        "as '1. run `df -h`'",
+        "error",
+    ),
+    (
         # an incident's "## Sumary" was "required section is missing" at the front matter's end, no hint
         "incident-summary-slip",
         {INC: GOOD_INC.replace("## Summary", "## Sumary")},
@@ -633,7 +673,7 @@ ROWS = [
         "related-itself",
         {P: pattern(*front(extra=["related: [x-broken]"]))},
         f"{P}:10: related[0]",
-        "cannot be related to itself",
+        "a pattern cannot be related to itself: take it out",
         "error",
     ),
     (

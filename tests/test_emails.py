@@ -328,3 +328,61 @@ def test_an_eval_cases_warning_is_told_by_its_path_not_a_name_ending_cases(tmp_p
     write(kb, "paths/cases.yml", f"title: Cases\nsteps:\n  - pattern: disk-full\n    why: {CUSTOMER} saw it first\n")
     said = [p for p in _check(kb)[1]["problems"] if "e-mail address" in p["message"]]
     assert len(said) == 1 and "the site publishes it" in said[0]["message"], said
+
+
+# a contact an author gives in a table or under a label with a bracket, as a labelled line gives it (found in the
+# last stop's left-outs: each was said, so `--strict` failed on a team's own owner)
+CONTACT_TABLES = (
+    f"| Role | Contact |\n|---|---|\n| Owner | {COLLEAGUE} |\n| **On-call (week 49)** | Bo Li <bo.li@acme.io> |",
+    f"| Owner | {COLLEAGUE} |\n|:--|--:|\n| Escalation: | [Bo](mailto:bo.li@acme.io) |",  # its header row is a row
+    f"| Action | Owner | Due |\n|---|---|---|\n| Rotate the keys | {COLLEAGUE} | 2026-12-01 |",
+    f"| Owner (primary) | {COLLEAGUE} |\n| --- | --- |",
+)
+# a table whose first cell and column header name no contact, or a customer: said
+NOT_CONTACT_TABLES = (
+    f"| Name | Email |\n|---|---|\n| Jane Doe | {CUSTOMER} |",
+    f"| Role | Contact |\n|---|---|\n| Customer | {CUSTOMER} |",
+    f"| Field | Customer email |\n|---|---|\n| Owner | {CUSTOMER} |",
+    f"| Customer | Owner |\n|---|---|\n| {CUSTOMER} | {COLLEAGUE} |",
+    f"| Owner (customer side) | {CUSTOMER} |\n|---|---|",
+    f"| Owner | {COLLEAGUE} |\n|---|---|\n| Reporter | {CUSTOMER} |",
+    f"| Owner | {CUSTOMER} complained twice |\n|---|---|",
+    f"| Owner | {COLLEAGUE} | {CUSTOMER} |\n|---|---|---|",
+    f"| Owner | {CUSTOMER} |",  # no delimiter row: no table, on the site as here
+    f"```\n| Owner | x |\n|---|---|\n| Owner | {CUSTOMER} |\n```",  # a table in a code fence is no table
+)
+
+
+def test_a_contact_in_a_table_or_under_a_label_with_a_bracket_is_a_contact_field():
+    from recur.kb import emails
+
+    def said(text: str) -> list[str]:
+        return [p.message for p in emails.record_problems("x.md", f"## Response\n{text}\n")]
+
+    for table in CONTACT_TABLES:
+        assert said(table) == [], table
+    for table in NOT_CONTACT_TABLES:
+        assert len(said(table)) == 1 and "'j…@e…'" in said(table)[0] and "'a…" not in said(table)[0], table
+    for line in (
+        f"Owner (primary): {COLLEAGUE}",
+        f"**Owner** (backup): {COLLEAGUE}",
+        f"IC (incident commander): {COLLEAGUE}",
+    ):
+        assert emails.body_found_in(line) == [], line
+    for line in (
+        f"Owner (customer side): {CUSTOMER}",
+        f"Contact (customer): {CUSTOMER}",
+        f"Email (owner's): {CUSTOMER}",
+    ):
+        assert emails.body_found_in(line) == ["j…@e…"], line
+
+
+def test_check_passes_a_contact_table_in_an_incident_and_says_a_customer_s_row(tmp_path):
+    kb = small_kb(tmp_path / "kb")
+    head = "---\nid: INC-2026-0003\ntitle: Checkout 502s\ndate: 2026-03-05\nseverity: sev3\n---\n\n"
+    contacts = "\n\n".join(CONTACT_TABLES)
+    body = f"## Summary\nCheckout 502s.\n\n{contacts}\n\nOwner (primary): {COLLEAGUE}\n\n"
+    write(kb, "incidents/2026/INC-2026-0003.md", head + body + f"## Response\n{NOT_CONTACT_TABLES[1]}\n")
+    status, doc = _check(kb, "--strict")
+    line = (head + body).count("\n") + 4  # the customer's row, below ## Response's header and delimiter rows
+    assert status == 1 and _addresses(doc) == [("incidents/2026/INC-2026-0003.md", line, "## Response", "warning")]

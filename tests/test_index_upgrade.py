@@ -228,7 +228,7 @@ def _newer(kb_dir, tmp_path):
     return idx
 
 
-def test_an_index_a_newer_recur_wrote_gets_one_advice_everywhere(kb_dir, tmp_path):
+def test_an_index_a_newer_recur_wrote_gets_one_advice_everywhere(kb_dir, tmp_path, browser_runtime):
     """Found in the upgrade review: "upgrade recur; or replace it with: recur index --rebuild", whose second
     half writes the folder a newer recur uses back to the older format. One advice now, on every command:
     upgrade; meanwhile an index of its own; a rebuild in place only once no newer recur uses it. The exit code

@@ -85,7 +85,7 @@ def test_a_summary_without_a_code_block_is_one_line_as_before(run, kb_dir):
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
-def test_the_browser_ranker_gives_the_summary_as_recur_suggest_does(kb_dir, tmp_path):
+def test_the_browser_ranker_gives_the_summary_as_recur_suggest_does(kb_dir, tmp_path, browser_runtime):
     """The site's in-browser search (ranker.js over the bundle's index.json) passes the summary through: its
     result's summary the server's, newlines and all, and the ranking unchanged by them."""
     from test_browser_search import ranked_in_browser

@@ -568,22 +568,25 @@ def export_detail(feedback_path, kb_dir, out=None) -> ExportResult:
 
 def personal_data_said(result: ExportResult) -> list[str]:
     """A ``path:line: query: warning: …`` line for each line of the cases ``export_detail`` wrote that holds an
-    e-mail address or a likely credential (kb.credentials, the detector `recur check` warns with): a query is
+    e-mail address that may be a person's or a likely credential (kb.emails and kb.credentials, the detectors
+    `recur check` reads the cases with: it warned of `@example.com` addresses check passes), as a query is
     what a voter typed or pasted, and the cases file goes into the KB's repository for good once merged
     (found in the privacy review: exported as it was, without a word). The values are not repeated."""
     if result.new_from is None:
         return []
-    from recur.kb import credentials
-    from recur.kb.emails import EMAIL  # any address, as a pasted log line holds one: "looks like", never refused
+    from recur.kb import credentials, emails
 
     try:
-        lines = result.target.read_text(encoding="utf-8").split("\n")[result.new_from :]
+        text = result.target.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return []
+    lines = text.split("\n")[result.new_from :]
     found = {f.line: f for f in credentials.found_in(lines)}
+    # check's own reading of the whole file (a case's key, a quoted text), its lines 1-based
+    addressed = {p.line - 1 - result.new_from for p in emails.yaml_problems(str(result.target), text)}
     out = []
-    for n, line in enumerate(lines):
-        kinds = (["an e-mail address"] if EMAIL.search(line) else []) + [
+    for n in range(len(lines)):
+        kinds = (["an e-mail address"] if n in addressed else []) + [
             f"{what} ({start!r})" for what, start in (found[n].hits if n in found else ())
         ]
         if kinds:

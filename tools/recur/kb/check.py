@@ -284,7 +284,12 @@ def _pattern_refs(kb: KB) -> list[Problem]:
         for i, rid in enumerate(p.related):
             if rid == p.id:
                 problems.append(
-                    Problem(shown, p.line("related", i), f"related[{i}]", "a pattern cannot be related to itself")
+                    Problem(
+                        shown,
+                        p.line("related", i),
+                        f"related[{i}]",
+                        "a pattern cannot be related to itself: take it out",
+                    )
                 )
             elif not kb.pattern_known(rid):
                 what = unknown_pattern(kb, rid, own=p.id)

@@ -9,8 +9,10 @@ Not said, as no person's address is there to publish:
   ``review.owner``, ``follow_ups[0].owner``, a team's own ``team_email:``, ``contacts[1]``; not when a word of it
   names a customer or user, ``customer_email:``), and an incident's ``## People`` section (the response's roles,
   where `recur import` writes a postmortem's owner and commander), and a body line's contact label and the contacts
-  after it (``Owner: Ana Ruiz <ana@…>``, ``- **Incident commander:** ana@…``; not ``Email:``, ``Reporter:``, nor
-  prose after the contacts: ``contact_spans``);
+  after it (``Owner: Ana Ruiz <ana@…>``, ``- **Incident commander:** ana@…``, ``Owner (primary): ana@…``; not
+  ``Email:``, ``Reporter:``, nor prose after the contacts: ``contact_spans``), and a Markdown table's contacts, in
+  the cell after such a label (``| Owner | ana@… |``) or under a column it heads (``| Action | Owner |``;
+  ``row_spans``);
 - at a domain reserved for documentation (RFC 2606, RFC 6761): ``example.com``, ``.org``, ``.net`` and their
   subdomains, ``*.example``, ``*.test``, ``*.invalid``, ``localhost``; nor at a name no mail goes to (``*.internal``,
   ``*.local``, ``*.lan``, ``*.corp``, ``*.home.arpa``): a host in a runbook (``ssh ubuntu@ip-10-0-1-2.ec2.internal``);
@@ -35,7 +37,8 @@ from pathlib import Path
 
 from recur.util.errors import Problem
 
-# a name and a domain with a dot and a top-level domain; `recur feedback export` finds one so too (ingest/feedback.py)
+# a name and a domain with a dot and a top-level domain (`recur feedback export` warns of the cases it writes by
+# yaml_problems, as `recur check` reads them: ingest/feedback.py)
 EMAIL = re.compile(r"(?<![\w.%+-])([\w.%+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.([A-Za-z]{2,}))(?![\w-])")
 # RFC 2606's and RFC 6761's names for documentation and testing, and names mail is not sent to
 _RESERVED_DOMAIN = re.compile(
@@ -122,9 +125,11 @@ def contact_key(key: str | None) -> bool:
 # a body line giving a contact on purpose, as the front matter's ``owner:`` does: a label of one to four words at
 # the line's start (after a list marker, in bold or not) and its value ("- **Incident commander:** Ana <ana@…>")
 # (its words' letters exclude "_", which only joins them: "a" and 50,000 "_" took 49 s, "_" read two ways each)
-_LABELLED = re.compile(
-    r"^\s*(?:[-*+]\s+|\d{1,9}[.)]\s+)?[*_]*([A-Za-z][A-Za-z0-9-]*(?:[ _][A-Za-z0-9-]+){0,3})[*_]*\s*:[*_]*(.*)$"
-)
+# and a bracket's words after it ("Owner (primary):", "**Owner** (backup):")
+_LABEL = r"[*_]*(?P<label>[A-Za-z][A-Za-z0-9-]*(?:[ _][A-Za-z0-9-]+){0,3})[*_]*(?:\s*\((?P<also>[^()]{1,60})\)[*_]*)?"
+_LABELLED = re.compile(r"^\s*(?:[-*+]\s+|\d{1,9}[.)]\s+)?" + _LABEL + r"\s*:[*_]*(?P<value>.*)$")
+# a table's cell holding a label alone ("| Owner |", "| **On-call (week 49):** |")
+_CELL_LABEL = re.compile(r"\s*" + _LABEL + r"(?::[*_]*)?\s*")
 # a label's role words: a contact key's, less the address words (a pasted ticket's "Email: jane@…" is a customer's)
 _ADDRESS_WORDS = frozenset("email emails e mail address addresses".split())
 _LABEL_ROLES = _CONTACT_KEYS - _ADDRESS_WORDS
@@ -138,16 +143,18 @@ _SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\b(?:Dr|Mr|Ms|Jr|Sr))(?<!\bMrs)[.!?
 _BRACKETED = re.compile(r"\([^()]*(?:\)|$)|<[^<>]*(?:>|$)|\[[^\[\]]*(?:\]|$)")
 
 
-def contact_label(label: str) -> bool:
+def contact_label(label: str, also: str = "") -> bool:
     """Whether a body line's label (``Owner``, ``Incident commander``, ``Primary on-call``, ``Team email``) names
-    one of the response's contacts: its last word a role's (an address word after it is passed over), and no word of
-    it a customer's or user's (``Customer contact``, ``Reported by``: a reporter may be a customer)."""
+    one of the response's contacts: its last word a role's (an address word after it is passed over), or its
+    bracket's (``also``: ``IC (incident commander)``), and no word of either a customer's or user's (``Customer
+    contact``, ``Owner (customer side)``, ``Reported by``: a reporter may be a customer)."""
     words = re.split(r"[\s_-]+", label.strip().lower())
-    if _NOT_STAFF & set(words):
+    if _NOT_STAFF & set(words + re.findall(r"[a-z]+", also.lower())):
         return False
     while words and words[-1] in _ADDRESS_WORDS:
         words.pop()
-    return bool(words) and (words[-1] in _LABEL_ROLES or words[-2:] == ["on", "call"])
+    named = bool(words) and (words[-1] in _LABEL_ROLES or words[-2:] == ["on", "call"])
+    return named or bool(also) and contact_label(also)
 
 
 def _a_contact(item: str) -> bool:
@@ -165,26 +172,90 @@ def _a_contact(item: str) -> bool:
     return len(words) <= 4 and not _NOT_STAFF & set(re.findall(r"[a-z]+", rest.lower()))
 
 
-def contact_spans(line: str) -> list[tuple[int, int]]:
-    """The spans of a body ``line`` holding a contact given on purpose: the items of a contact label's value that
-    are contacts (``Owner: Ana Ruiz <ana@…>, Bo <bo@…>``), up to the value's first sentence's end. An item of prose
-    (``Owner: ana@…; customer jane@… reported it``), or what follows that end, is none: its address is said."""
-    m = _LABELLED.match(line)
-    if not m or not contact_label(m.group(1)):
-        return []
-    end = _SENTENCE_END.search(m.group(2))
-    value, offset = m.group(2)[: end.start() if end else None], m.start(2)
+def _value_spans(value: str, offset: int) -> list[tuple[int, int]]:
+    """The spans (from ``offset``, where ``value`` starts on its line) of a contact label's value's items that are
+    contacts, up to the value's first sentence's end."""
+    end = _SENTENCE_END.search(value)
+    value = value[: end.start() if end else None]
     cuts = [(0, 0), *((c.start(), c.end()) for c in _ITEM_END.finditer(value)), (len(value), len(value))]
     items = ((a[1], b[0]) for a, b in zip(cuts, cuts[1:]))
     return [(offset + a, offset + b) for a, b in items if _a_contact(value[a:b])]
 
 
-def body_found_in(line: str) -> list[str]:
+def contact_spans(line: str) -> list[tuple[int, int]]:
+    """The spans of a body ``line`` holding a contact given on purpose: the items of a contact label's value that
+    are contacts (``Owner: Ana Ruiz <ana@…>, Bo <bo@…>``), up to the value's first sentence's end. An item of prose
+    (``Owner: ana@…; customer jane@… reported it``), or what follows that end, is none: its address is said."""
+    m = _LABELLED.match(line)
+    if not m or not contact_label(m["label"], m["also"] or ""):
+        return []
+    return _value_spans(m["value"], m.start("value"))
+
+
+# a Markdown table's cell borders ("\|" is a "|" inside a cell) and its delimiter row ("|---|:--:|")
+_PIPE = re.compile(r"(?<!\\)\|")
+_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+
+
+def _cells(line: str) -> list[tuple[int, int]]:
+    """The spans of a table row's cells (without the empty text before a leading "|" or after a trailing one)."""
+    bounds = [-1, *(m.start() for m in _PIPE.finditer(line)), len(line)]
+    spans = [(a + 1, b) for a, b in zip(bounds, bounds[1:])]
+    return spans[1 if not line[: spans[0][1]].strip() else 0 : -1 if not line[spans[-1][0] :].strip() else None]
+
+
+def _labels(cell: str) -> bool | None:
+    """Whether a table's cell is a contact label alone (``Owner``, ``**Owner (primary)**``, ``On-call:``); None
+    when it is a label naming a customer or user (``Customer``, ``Reported by``), whose row names no contact."""
+    m = _CELL_LABEL.fullmatch(cell)
+    if m and _NOT_STAFF & set(re.findall(r"[a-z]+", m.group(0).lower())):
+        return None
+    return bool(m) and contact_label(m["label"], m["also"] or "")
+
+
+def table_rows(lines: list[str]) -> dict[int, tuple[str, ...]]:
+    """The 0-based lines of ``lines`` that are rows of a Markdown table (a header row, a delimiter row, then rows
+    up to a line without a "|"; outside code fences, as the site reads them), each to its table's header cells
+    (the header row itself to ``()``)."""
+    from recur.kb.parse import fence_lines
+
+    fences, in_fence, rows, header = fence_lines(lines), False, {}, None
+    for n, line in enumerate(lines):
+        in_fence = in_fence != (n in fences)
+        if in_fence or n in fences or "|" not in line:
+            header = None
+        elif header is not None:
+            rows[n] = header
+        elif n and _DELIMITER_ROW.match(line) and "|" in lines[n - 1] and n - 1 not in fences:
+            header = tuple(lines[n - 1][a:b] for a, b in _cells(lines[n - 1]))
+            rows[n - 1] = ()
+    return rows
+
+
+def row_spans(line: str, header: tuple[str, ...]) -> list[tuple[int, int]]:
+    """The spans of a table row ``line`` (its table's ``header`` cells; ``()`` for the header row) holding a
+    contact given on purpose, as a labelled line's: the contacts in a column whose header is a contact label
+    (``| Action | Owner |``), and in the cell after a first cell that is one (``| Owner (primary) | ana@… |``),
+    unless that column's header names a customer or user; none in a row whose first cell does (``| Customer |``).
+    Any other cell's address is said."""
+    cells = _cells(line)
+    first = _labels(line[slice(*cells[0])]) if cells else None
+    if first is None:  # "| Customer | jane@… |" under a "Contact" column
+        return []
+    keyed = first and len(cells) > 1 and not (len(header) > 1 and _labels(header[1]) is None)
+    out = []
+    for j, (a, b) in enumerate(cells):
+        if (keyed and j == 1) or (j and j < len(header) and _labels(header[j])):
+            out += _value_spans(line[a:b], a)
+    return out
+
+
+def body_found_in(line: str, header: tuple[str, ...] | None = None) -> list[str]:
     """``found_in`` of a body line of a pattern or an incident, less the contacts it gives on purpose
-    (``contact_spans``)."""
+    (``contact_spans``; ``row_spans`` of a table's row, ``header`` its table's header cells)."""
     if "@" not in line:
         return []
-    spans = contact_spans(line)
+    spans = sorted(contact_spans(line) + (row_spans(line, header) if header is not None else []))
     starts = [a for a, _ in spans]
 
     def given(m: re.Match) -> bool:  # in a contact's span (by bisection: 5,000 contacts on a line took 4 s)
@@ -255,7 +326,7 @@ def record_problems(shown: str, text: str) -> list[Problem]:
     from recur.kb.parse import line_fields
 
     lines, out = text.split("\n"), []
-    where = line_fields(lines)
+    where, rows = line_fields(lines), table_rows(lines)
     for n, line in enumerate(lines):
         if "@" not in line:
             continue
@@ -263,7 +334,7 @@ def record_problems(shown: str, text: str) -> list[Problem]:
         if front:
             found = _front_addresses(line, None if field == "front matter" else field)
         else:
-            found = [] if field.lower() in _CONTACT_SECTIONS else body_found_in(line)
+            found = [] if field.lower() in _CONTACT_SECTIONS else body_found_in(line, rows.get(n))
         if found:
             out.append(_said(shown, n + 1, field, found))
     return out

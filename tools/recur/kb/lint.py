@@ -737,23 +737,35 @@ def _only_placeholder(bare: str) -> str:
     return f"is only a placeholder ({bare!r})"
 
 
-def _placeholder_said(text: str) -> str | None:
+def _placeholder_said(text: str, what_to_do: str = "write it, or remove it when it is optional") -> str | None:
     """What a section or a why that still holds a placeholder is told: `recur new`'s line, or a word alone
-    ("TODO", "TBD", "N/A", "...": ``placeholders.bare_placeholder``); None when it holds neither."""
+    ("TODO", "TBD", "N/A", "...": ``placeholders.bare_placeholder``) and ``what_to_do``; None when it holds
+    neither."""
     by = placeholders.placeholder_in(text)
     if by:
         return _still_placeholder(by)
     bare = placeholders.bare_placeholder(text)
-    return f"{_only_placeholder(bare)}: write it, or remove it when it is optional" if bare else None
+    return f"{_only_placeholder(bare)}: {what_to_do}" if bare else None
+
+
+# what a pattern's required section that is only "TODO" is told: "or remove it when it is optional" sent an
+# active pattern's author to remove its root cause, an error then (found writing a KB as an author)
+_REQUIRED_PLACEHOLDER = {
+    "Summary": "write it (a pattern's summary is required: what fails, and how it shows)",
+    "Root cause": "write what made it fail; while the cause is not known, make the pattern status: draft, "
+    "which may leave it out",
+}
 
 
 def _section_placeholders(p, shown: str) -> list[Problem]:
     """Other sections still holding `recur new`'s placeholder, or only a placeholder word."""
-    return [
-        Problem(shown, p.line(f"## {name}"), f"## {name}", said, "warning")
-        for name, said in ((name, _placeholder_said(text)) for name, text in p.sections.items())
-        if name != "Runbook" and said
-    ]
+    out = []
+    for name, text in p.sections.items():
+        required = name == "Summary" or name == "Root cause" and p.status == "active"
+        said = _placeholder_said(text, *([_REQUIRED_PLACEHOLDER[name]] if required else []))
+        if name != "Runbook" and said:
+            out.append(Problem(shown, p.line(f"## {name}"), f"## {name}", said, "warning"))
+    return out
 
 
 def _one_way_links(kb: KB, p, shown: str, copies: dict) -> list[Problem]:

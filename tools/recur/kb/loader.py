@@ -1400,6 +1400,21 @@ def _lookalike_lines(text: str, item: str = "a step") -> list[tuple[int, str]]:
 _NUMBERED_STEP = re.compile(r"^\d+[.)](\s|$)")
 
 
+# a step written as prose numbers it: "Step 1: run df -h", "Step 2 - delete old logs"
+_STEP_WORD = re.compile(r"^\s*step\s*(\d{1,4})\s*[:.)\-–—]?\s+(\S.*)$", re.IGNORECASE)
+
+
+def _step_words(text: str) -> list[tuple[int, str]]:
+    """(offset, what) of the first "Step 1: …" line of a runbook with no numbered step: Markdown reads it as
+    text, and the error said "must be a numbered list" at the heading, naming neither the line nor its form
+    (found writing a KB as an author)."""
+    for n, line in enumerate(text.split("\n")):
+        m = _STEP_WORD.match(line)
+        if m:
+            return [(n, f"{line.strip()[:40]!r} is text, no step: write it as '{m.group(1)}. {m.group(2)[:30]}'")]
+    return []
+
+
 def _runbook_prose(v: schema.Validator, shown: str, text: str, line: int, parts) -> None:
     """Text before the first step or after the last is on the pattern's page only: the terminal, the API,
     MCP and Slack show the numbered steps (found in review: "Before you start, open the dashboard." was
@@ -1430,6 +1445,7 @@ def _lists(v: schema.Validator, shown: str, sections: dict, sec_lines: dict) -> 
             if runbook:
                 v.problems.append(Problem(shown, sec_lines["Runbook"] + 1 + off, "## Runbook", what, "warning"))
         if not runbook:
+            bare = bare or _step_words(sections["Runbook"])
             v.problems.append(
                 Problem(
                     shown,

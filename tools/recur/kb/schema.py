@@ -172,6 +172,15 @@ REQUIRED_VALUE = {
     "review": "<full, light or none>",
 }
 TITLE_VALUE = {"path": "<what the path teaches, in a few words>", "incident": "<what happened, in a few words>"}
+
+
+def _value_to_write(key: str, schema: dict) -> str:
+    """What a required top-level ``key`` of ``schema`` missing or empty is told to hold (``REQUIRED_VALUE``)."""
+    if key == "title" and (schema is PATH or schema is INCIDENT):
+        return TITLE_VALUE["path" if schema is PATH else "incident"]
+    return REQUIRED_VALUE.get(key, "...")
+
+
 PATTERN = {
     "id": Field("kebab", required=True),
     "title": Field("str", required=True),
@@ -367,11 +376,8 @@ class Validator:
         """What "is required" says of a key missing from the front matter: what to write (it said no more, at
         the first key's line, the id's: found adopting Recur). A path's or an incident's title is no failure
         (a path with none was told "<the failure, ...> to the the path file": found in review)."""
-        value = REQUIRED_VALUE.get(key, "...")
-        if key == "title" and (schema is PATH or schema is INCIDENT):
-            value = TITLE_VALUE["path" if schema is PATH else "incident"]
         part = self.part if self.part.startswith("the ") else f"the {self.part}"
-        return f"is required: add {key}: {value} to {part}"
+        return f"is required: add {key}: {_value_to_write(key, schema)} to {part}"
 
     @property
     def ok(self) -> bool:
@@ -396,7 +402,9 @@ class Validator:
             dotted = f"{label}.{key}" if label else key
             if key not in value or _is_empty(value[key]):
                 if rule.required and key not in slips and key in value:
-                    self.error(path + (key,), dotted, "must not be empty")
+                    # what to write, as for a missing key ("symptoms: []" said no more; found writing a KB)
+                    write = "" if label else f": write {key}: {_value_to_write(key, schema)}"
+                    self.error(path + (key,), dotted, "must not be empty" + write)
                 elif rule.required and key not in slips and label:
                     self.error(path, dotted, "is required")
                 elif rule.required and key not in slips:  # at the front matter's start, not at its first key
