@@ -1166,3 +1166,27 @@ def test_a_date_after_a_review_closed_on_a_timestamp_is_refused_too(fresh_kb, ru
     assert later.exit_code == 2, later.output
     assert "the review was held 2026-12-06, before the incident's date 2026-12-07" in later.output
     assert "Traceback" not in later.output and path.read_bytes() == before
+
+
+def test_into_reads_a_dateless_documents_undated_times_on_the_records_date(fresh_kb, run, tmp_path, monkeypatch):
+    # found in the re-read: --into a record of 2026-03-08 with a postmortem giving no date read "01:30 PT" to
+    # "03:10 PT" on no date, 100 minutes, though the record it fills in has the incident's date: on it (PST to
+    # PDT) it is 40, as --date 2026-03-08 reads it
+    made = run(
+        "incident", "new", "-t", "checkout down", "-s", "sev3", "-d", "checkout failing", "--no-suggest", "--json",
+        "--pattern", "disk-full", "--date", "2026-03-08",
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    iid = json.loads(made.stdout)["id"]
+    text = (
+        "# Checkout down\n\nStart: 01:30 PT\nEnd: 03:10 PT\n\n"
+        "## Summary\nCheckout failed after a deploy left every worker waiting on a lock.\n"
+    )
+    dry = _import(run, fresh_kb, tmp_path, monkeypatch, text, "--into", iid, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "01:30 PT on 2026-03-08 read as PST (UTC-08:00)" in " ".join(dry.output.split()), dry.output
+    assert load_kb(fresh_kb).incidents[iid].duration_minutes is None  # a dry run writes nothing
+    done = _import(run, fresh_kb, tmp_path, monkeypatch, text, "--into", iid)
+    assert done.exit_code == 0, done.output
+    assert load_kb(fresh_kb).incidents[iid].duration_minutes == 40
+    assert run("check", "--strict").exit_code == 0

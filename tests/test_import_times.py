@@ -676,6 +676,29 @@ def test_import_date_given_reads_a_documents_undated_us_zone_times_on_that_day(f
     assert parse(start_end).duration_minutes == 100
 
 
+def test_import_date_correcting_the_documents_own_reads_its_undated_times_on_the_date_given(fresh_kb, tmp_path):
+    # found in the re-read: --date 2026-03-08 over the document's "Date: 2026-03-09" read "01:30 PT" to "03:10 PT" on
+    # the document's date, 100 minutes, while a due date without its year is read against --date then (dues_against):
+    # on 8 March, PST to PDT, it is 40; the record's follow-up and its duration now follow the same date
+    text = PM.format(start="01:30 PT", end="03:10 PT").replace("\n\nStart:", "\n\nDate: 2026-03-09\nStart:")
+    text += "\n## Action items\n- Alert on billing queue depth, due 3/20\n"
+    r = import_file(fresh_kb, tmp_path / "pm.md", text, "--date", "2026-03-08", "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    inc = load_kb(fresh_kb).incidents[out["incident"]]
+    assert inc.date == dt.date(2026, 3, 8) and inc.duration_minutes == 40, out["notes"]
+    assert str(inc.follow_ups[0].due) == "2026-03-20", inc.follow_ups
+    assert any("03:10 PT on 2026-03-08 read as PDT (UTC-07:00)" in note for note in out["notes"]), out["notes"]
+    read = parse(text, day=dt.date(2026, 3, 8))
+    assert read.date == dt.date(2026, 3, 9) and read.duration_minutes == 40  # the document's date stays its own
+    assert parse(text).duration_minutes == 100 and parse(text, day=dt.date(2026, 3, 9)).duration_minutes == 100
+    # autumn: the day given has 01:20 PT twice, so no duration is read, where the document's day gives 50
+    autumn = PM.format(start="00:30 PT", end="01:20 PT").replace("\n\nStart:", "\n\nDate: 2026-11-02\nStart:")
+    twice = parse(autumn, day=dt.date(2026, 11, 1))
+    assert twice.duration_minutes is None and "01:20 PT on 2026-11-01 happened twice" in twice.duration_note
+    assert parse(autumn).duration_minutes == 50
+
+
 def test_undated_us_zone_times_under_a_date_either_way_round_say_what_each_reading_gives():
     # "Date: 03/08/2026" is not read (8 March or 3 August), and its undated PT times gave 100 minutes without a word:
     # 8 March, when the clocks changed, makes 40

@@ -250,6 +250,9 @@ def test_the_workflows_set_one_time_zone_and_keep_existing_says_when_a_kept_one_
     assert flow.read_text() == "name: kb\non:\n  push:\n    branches: [main]\njobs: {}\n"
     flow.write_text("name: kb\njobs:\n  kb:\n    env:\n      RECUR_TZ: Europe/Berlin\n")
     assert "RECUR_TZ" not in run("init", dest, "--keep-existing").output
+    # found in the re-read: a commented-out line sets nothing, and was taken for set
+    flow.write_text("name: kb\njobs:\n  kb:\n    env:\n      # RECUR_TZ: Europe/Berlin  (to do)\n")
+    assert "Note: RECUR_TZ is not set in .github/workflows/kb.yml (kept)" in run("init", dest, "--keep-existing").output
 
 
 def test_init_into_an_empty_folder_and_a_file_in_the_way(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -136,12 +137,19 @@ def _say_left(merge: list[str], old_reference: str | None, content: list[str]) -
         click.echo(f"The KB's own files, left as they are ({len(content)}): {', '.join(cut_list(content, 5))}.")
 
 
+# RECUR_TZ named on a line outside a comment (an env: key, a step's `echo RECUR_TZ=… >> "$GITHUB_ENV"`): one
+# commented out ("# RECUR_TZ: Europe/Berlin", a team's note to do it) sets nothing, and was taken for set
+_SETS_ZONE = re.compile(r"^[^#\n]*\bRECUR_TZ\b", re.M)
+
+
 def _zone_unset(directory: Path, merge: list[str]) -> None:
-    """The kept workflows (among ``merge``) that do not name RECUR_TZ, which init's set in their ``env:``: a team
-    keeping an older init's read "today" and a timestamp's date in the runner's zone, and only "Merge Recur's
-    lines" said so."""
+    """The kept workflows (among ``merge``) that do not set RECUR_TZ (_SETS_ZONE), as init's do in their ``env:``:
+    a team keeping an older init's read "today" and a timestamp's date in the runner's zone, and only "Merge
+    Recur's lines" said so."""
     flows = [
-        rel for rel in merge if rel.startswith(".github/workflows/") and "RECUR_TZ" not in _text_of(directory / rel)
+        rel
+        for rel in merge
+        if rel.startswith(".github/workflows/") and not _SETS_ZONE.search(_text_of(directory / rel))
     ]
     if flows:
         click.echo(

@@ -820,8 +820,8 @@ def _reads_as_csv(text: str) -> bool:
 
 
 def _parsed(file, day=None):
-    """(the text read, its parse, notes on what of the file was not read as text). ``day``: --date, the day the
-    document's undated times are read on when it gives no date (postmortem.parse)."""
+    """(the text read, its parse, notes on what of the file was not read as text). ``day``: --date, else the date of
+    the record --into updates for a document giving none: the day its undated times are read on (postmortem.parse)."""
     from recur.ingest.postmortem import looks_unfilled, parse
 
     prep = _read(file)
@@ -1166,12 +1166,11 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
     would hold back is kept as the record's own (--keep-record, pm_merge); "each": given with a folder, what each file
     kept said, what it did not left unsaid (a CI job's 200 files each said "nothing kept")."""
     from recur.ingest.postmortem import dones_by, dues_against
-    from recur.kb.loader import load_kb, require_patterns
+    from recur.kb.loader import require_patterns
 
     _check_names(iid, category)
     today = today or config.today()
-    text, pm, read_notes = _parsed(file, date)
-    kb = load_kb(kb_dir) if kb is None else kb
+    text, pm, read_notes, kb = _parsed_in(file, date, into, kb_dir, kb)
     patterns = require_patterns(kb, patterns, "--pattern")  # as the patterns have them: "Disk-Full" too
     digests, source, sources = document_hashes(text, pm.markdown), source_key(kb, file), _sources(kb, file)
     dup = _earlier_import(kb, pm, digests, sources, (into, iid, (pm.date, date)), bool(severity or date))
@@ -1228,6 +1227,20 @@ def import_postmortem(  # long: the import's steps in order, a call each; 16 key
         recurrence_after_fix=_fix_not_held(kb, written.patterns, kb.incidents[target].date if target else day),
         **_searched(parts, answer),
     )
+
+
+def _parsed_in(file, date, into, kb_dir, kb) -> tuple:
+    """(``_parsed``'s three, the KB: the caller's ``kb``, else loaded from ``kb_dir``). A document giving no date
+    imported --into a record without --date is read again on the record's date, the incident's: its undated times
+    ("01:30 PT" to "03:10 PT") were read on no date, 100 minutes, where the record's 2026-03-08 makes 40."""
+    from recur.kb.loader import load_kb
+
+    text, pm, notes = _parsed(file, date)
+    kb = load_kb(kb_dir) if kb is None else kb
+    inc = kb.incidents.get(into) if into and date is None and pm.date is None else None
+    if inc is not None and inc.date is not None:  # no such record: _target says so
+        text, pm, notes = _parsed(file, inc.date)
+    return text, pm, notes, kb
 
 
 def _fix_not_held(kb, linked, day: dt.date) -> tuple:

@@ -2458,8 +2458,9 @@ def _toggle_at(line: str) -> bool:
 def parse(text: str, *, reply: bool = True, day: dt.date | None = None) -> Postmortem:
     """The postmortem ``text`` says. ``reply``: a reply whose postmortem is the e-mail it quotes is read from the
     quote (_quoted_reply); off where that asks whether a part of the text holds a postmortem, one level deep.
-    ``day``: the incident's date given apart (`recur import --date`), that undated times are read on when the
-    document gives no date (_durations); ``pm.date`` stays the document's."""
+    ``day``: the incident's date given apart (`recur import --date`, which wins over the document's; or the record
+    `--into` updates, for a document giving none), that undated times are read on (_durations); ``pm.date`` stays
+    the document's."""
     pm = Postmortem()
     controls = count_controls(text)  # taken out before parsing; _plain_text takes out decoded ones
     text = re.sub(r"\r\n?", "\n", without_controls(text))  # a lone "\r" (old Mac files) is a line break too
@@ -2500,20 +2501,21 @@ def parse(text: str, *, reply: bool = True, day: dt.date | None = None) -> Postm
 
 
 def _durations(pm: Postmortem, day: dt.date | None = None) -> None:
-    """The durations, read on the document's date, else on ``day`` (`recur import --date`), else on none. A US zone's
+    """The durations, read on ``day`` (`recur import --date`), else on the document's date, else on none. A US zone's
     undated times ("Start: 01:30 PT", "End: 03:10 PT") were read before --date applied: 100 minutes on 2026-03-08,
-    where its clocks changed (40). With neither date, one the document gives either way round ("Date: 03/08/2026")
-    is said when its readings give another duration (_either_day_note)."""
-    if pm.date is not None or day is None:
+    where its clocks changed (40); so they were where --date corrects the document's own date, as a due date without
+    its year is read against --date then (dues_against). With neither date, one the document gives either way round
+    ("Date: 03/08/2026") is said when its readings give another duration (_either_day_note)."""
+    if day is None or day == pm.date:
         other = {d: _minutes_on(pm, d) for d in ambiguous_date(pm.date_unread)} if pm.date is None else {}
         _read_durations(pm)
         _either_day_note(pm, other)
         return
-    pm.date = day  # the document's own stays None: the importer says the date is --date's, and compares the two
+    own, pm.date = pm.date, day  # the document's own is kept: the importer says the date is --date's, and compares
     try:
         _read_durations(pm)
     finally:
-        pm.date = None
+        pm.date = own
 
 
 def _minutes_on(pm: Postmortem, day: dt.date) -> int | None:
